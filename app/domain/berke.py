@@ -1,0 +1,454 @@
+"""Berke Assessment API shapes and the CreateAssessment rules, as validation.
+
+Every rule of the CreateAssessment table (``shared/api/berke.md``, the seed page) is a validator
+here, so the form, the client and the journal share one definition. Soft advice (things Berke
+accepts but a coordinator should reconsider) is returned by :meth:`CreateAssessmentRequest.advice`
+and never raises.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any, Final, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from app.domain.smartrecruiters import is_absolute_http_url
+
+
+class P:
+    """Berke's parameter spellings, in one place: a correction is one edit away."""
+
+    API_TOKEN: Final = "apiToken"
+    USERNAME: Final = "username"
+    FIRST_NAME: Final = "firstName"
+    LAST_NAME: Final = "lastName"
+    EMAIL_ADDRESS: Final = "emailAddress"
+    PHONE_NUMBER: Final = "phoneNumber"
+    SOURCE_CANDIDATE_ID: Final = "sourceCandidateId"
+    SOURCE_JOB_ID: Final = "sourceJobId"
+    SOURCE_DEPARTMENT_ID: Final = "sourceDepartmentId"
+    ON_COMPLETE_ACTION: Final = "onAssessmentCompleteAction"
+    EMAIL_REPORT_TO_LIST: Final = "emailReportToList"
+    REDIRECT_URL: Final = "redirectUrl"
+    COMPLETE_WITHIN_DAYS: Final = "completeWithinDays"
+    INVITATION_MESSAGE: Final = "invitationMessage"
+    SENDER_NAME: Final = "senderName"
+    SENDER_EMAIL: Final = "senderEmail"
+    INVITATION_CODE: Final = "invitationCode"
+    FORMAT_OUTPUT: Final = "formatOutput"
+
+
+# A pragmatic "well-formed" check: one @, no spaces or list separators, a dot in the domain.
+_EMAIL = re.compile(r"[^@\s,;<>\"()\[\]]+@[^@\s,;<>\"()\[\]]+\.[^@\s,;<>\"()\[\].]{2,}")
+# A tag, a comment or a declaration; "a < b" is text, not markup.
+_HTML_MARKUP = re.compile(
+    r"<(?:/?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?|!--.*?--|![A-Za-z][^<>]*)>", re.S
+)
+
+
+def is_well_formed_email(value: str) -> bool:
+    return _EMAIL.fullmatch(value) is not None
+
+
+def _blank_to_none(value: object) -> object:
+    """Berke wants an absent optional parameter, not an empty one: trim, then '' is None."""
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def _email(value: str | None) -> str | None:
+    if value is not None and not is_well_formed_email(value):
+        raise ValueError("is not a well-formed email address")
+    return value
+
+
+def _email_list(value: str | None) -> str | None:
+    if value is None:
+        return None
+    parts = [p.strip() for p in value.split(",")]
+    if any(not p for p in parts):
+        raise ValueError("has an empty entry: separate addresses with single commas")
+    bad = [p for p in parts if not is_well_formed_email(p)]
+    if bad:
+        raise ValueError(f"has addresses that are not well-formed: {', '.join(bad)}")
+    return ",".join(parts)
+
+
+def _redirect(value: str | None) -> str | None:
+    if value is not None and not is_absolute_http_url(value):
+        raise ValueError("must be an absolute URL starting with http:// or https://")
+    return value
+
+
+def _no_markup(value: str | None) -> str | None:
+    if value is not None and _HTML_MARKUP.search(value):
+        raise ValueError("must not contain HTML markup")
+    return value
+
+
+def _int_or_none(value: object) -> object:
+    value = _blank_to_none(value)
+    if isinstance(value, str) and re.fullmatch(r"[+-]?\d+", value):
+        return int(value)
+    return value
+
+
+# Trimmed strings of 1 to N characters (Python counts characters, not bytes, as Berke does).
+Text50 = Annotated[str, StringConstraints(min_length=1, max_length=50)]
+Text100 = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+Text150 = Annotated[str, StringConstraints(min_length=1, max_length=150)]
+Text500 = Annotated[str, StringConstraints(min_length=1, max_length=500)]
+Text1000 = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+
+
+def _strip(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
+
+
+Optional1to50 = Annotated[Text50 | None, BeforeValidator(_blank_to_none)]
+Required1to100 = Annotated[Text100, BeforeValidator(_strip)]
+
+CompletionAction = Literal[1, 2, 4, 5]
+
+#: What each completion action does, in the coordinator's words (the form offers exactly these).
+COMPLETION_ACTIONS: Final[dict[int, str]] = {
+    1: "Do nothing",
+    2: "Email the hiring-manager report to the user",
+    4: "Email the participant report to the participant",
+    5: "Email the report to a list of addresses",
+}
+
+REMINDER_DAYS_MIN: Final = 2
+REMINDER_DAYS_MAX: Final = 21
+
+
+@dataclass(frozen=True)
+class Advice:
+    """A warning: Berke accepts the value, but the coordinator probably does not want it."""
+
+    field: str  # Berke's spelling of the parameter
+    message: str
+
+
+_SSN = re.compile(r"\d{3}-?\d{2}-?\d{4}")
+_IBAN = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}")
+_CAPS_WORD = re.compile(r"\b[A-Z]{2,}(?:\s+[A-Z]{2,})*\b")
+
+
+def _iban_checksum_ok(value: str) -> bool:
+    rearranged = value[4:] + value[:4]
+    digits = "".join(str(int(ch, 36)) for ch in rearranged)
+    return int(digits) % 97 == 1
+
+
+def _luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == 1:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def looks_like_sensitive_id(value: str) -> str | None:
+    """What sensitive number ``value`` looks like (national id, bank account, card), or None.
+
+    Berke asks never to use Social Security Numbers or bank ids as sourceCandidateId.
+    """
+    compact = re.sub(r"[\s.]", "", value).upper()
+    if _SSN.fullmatch(compact):
+        return "a national id (social security number)"
+    if _IBAN.fullmatch(compact) and _iban_checksum_ok(compact):
+        return "a bank account number (IBAN)"
+    if compact.isdigit() and 13 <= len(compact) <= 19 and _luhn_ok(compact):
+        return "a payment card number"
+    if compact.isdigit() and len(compact) == 11:
+        return "a national id number"
+    return None
+
+
+def shouty_words(message: str) -> list[str]:
+    """Words written in capitals (2+ letters) that spam filters dislike."""
+    return [m.group(0) for m in _CAPS_WORD.finditer(message)]
+
+
+class BerkeModel(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, extra="forbid", frozen=True)
+
+    def to_params(self) -> dict[str, Any]:
+        """The parameters Berke expects: its spellings, absent rather than empty."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+class CreateAssessmentRequest(BerkeModel):
+    """CreateAssessment's parameters. The API token is the client's, not part of the request."""
+
+    first_name: Required1to100 = Field(alias=P.FIRST_NAME)
+    last_name: Required1to100 = Field(alias=P.LAST_NAME)
+    email_address: Annotated[
+        Text100 | None, BeforeValidator(_blank_to_none), AfterValidator(_email)
+    ] = Field(default=None, alias=P.EMAIL_ADDRESS)
+    phone_number: Optional1to50 = Field(default=None, alias=P.PHONE_NUMBER)
+    username: Optional1to50 = Field(default=None, alias=P.USERNAME)
+    source_candidate_id: Optional1to50 = Field(default=None, alias=P.SOURCE_CANDIDATE_ID)
+    source_job_id: Optional1to50 = Field(default=None, alias=P.SOURCE_JOB_ID)
+    source_department_id: Optional1to50 = Field(default=None, alias=P.SOURCE_DEPARTMENT_ID)
+    on_assessment_complete_action: Annotated[
+        CompletionAction | None, BeforeValidator(_int_or_none)
+    ] = Field(default=None, alias=P.ON_COMPLETE_ACTION)
+    email_report_to_list: Annotated[
+        Text500 | None, BeforeValidator(_blank_to_none), AfterValidator(_email_list)
+    ] = Field(default=None, alias=P.EMAIL_REPORT_TO_LIST)
+    redirect_url: Annotated[
+        Text150 | None, BeforeValidator(_blank_to_none), AfterValidator(_redirect)
+    ] = Field(default=None, alias=P.REDIRECT_URL)
+    complete_within_days: Annotated[int | None, BeforeValidator(_int_or_none)] = Field(
+        default=None, alias=P.COMPLETE_WITHIN_DAYS
+    )
+    invitation_message: Annotated[
+        Text1000 | None, BeforeValidator(_blank_to_none), AfterValidator(_no_markup)
+    ] = Field(default=None, alias=P.INVITATION_MESSAGE)
+
+    @field_validator("on_assessment_complete_action", mode="wrap")
+    @classmethod
+    def _explain_action(cls, value: Any, handler: Any) -> Any:
+        try:
+            return handler(value)
+        except ValueError as exc:
+            raise ValueError(
+                "must be 1 (do nothing), 2 (email the hiring manager), 4 (email the participant) "
+                "or 5 (email a list); actions do not combine"
+            ) from exc
+
+    @field_validator("complete_within_days")
+    @classmethod
+    def _reminder_days(cls, value: int | None) -> int | None:
+        if value is None or value == 0 or REMINDER_DAYS_MIN <= value <= REMINDER_DAYS_MAX:
+            return value
+        raise ValueError(
+            f"must be empty (account default), 0 (no reminders) "
+            f"or {REMINDER_DAYS_MIN} to {REMINDER_DAYS_MAX} days"
+        )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _always_check_list(cls, data: Any) -> Any:
+        # Make the list present so its field validator runs and the error carries its name.
+        if isinstance(data, dict) and not {P.EMAIL_REPORT_TO_LIST, "email_report_to_list"} & set(
+            data
+        ):
+            return {**data, P.EMAIL_REPORT_TO_LIST: None}
+        return data
+
+    @field_validator("email_report_to_list")
+    @classmethod
+    def _list_for_action_5(cls, value: str | None, info: ValidationInfo) -> str | None:
+        # A field validator (not a model one) so that the error names emailReportToList.
+        if value is None and info.data.get("on_assessment_complete_action") == 5:
+            raise ValueError(f"is required when {P.ON_COMPLETE_ACTION} is 5")
+        return value
+
+    def to_params(self) -> dict[str, Any]:
+        params = super().to_params()
+        if self.on_assessment_complete_action != 5:
+            # Berke ignores the list for other actions; not sending it keeps the intent clear.
+            params.pop(P.EMAIL_REPORT_TO_LIST, None)
+        return params
+
+    def advice(self) -> list[Advice]:
+        """Warnings, not errors: the request is valid, but probably not what was meant."""
+        found: list[Advice] = []
+        if self.email_address is None:
+            found.append(
+                Advice(P.EMAIL_ADDRESS, "No email address: Berke will send no reminder emails.")
+            )
+            if self.on_assessment_complete_action == 4:
+                found.append(
+                    Advice(
+                        P.ON_COMPLETE_ACTION,
+                        "Action 4 emails the participant, who has no email address: "
+                        "nothing will be sent.",
+                    )
+                )
+        if self.invitation_message:
+            if "!" in self.invitation_message:
+                found.append(
+                    Advice(
+                        P.INVITATION_MESSAGE,
+                        "Exclamation marks make spam filters more likely to block the message.",
+                    )
+                )
+            caps = shouty_words(self.invitation_message)
+            if caps:
+                found.append(
+                    Advice(
+                        P.INVITATION_MESSAGE,
+                        f"Words in capitals ({', '.join(caps[:3])}) make spam "
+                        "filters more likely to block the message.",
+                    )
+                )
+        if self.source_candidate_id:
+            kind = looks_like_sensitive_id(self.source_candidate_id)
+            if kind:
+                found.append(
+                    Advice(
+                        P.SOURCE_CANDIDATE_ID,
+                        f"This looks like {kind}. Berke asks for a badge or HRIS id, "
+                        "never sensitive personal numbers.",
+                    )
+                )
+        return found
+
+
+class SendInvitationRequest(BerkeModel):
+    source_candidate_id: Annotated[Text50, BeforeValidator(_strip)] = Field(
+        alias=P.SOURCE_CANDIDATE_ID
+    )
+    email_address: Annotated[Text100, BeforeValidator(_strip), AfterValidator(_email)] = Field(
+        alias=P.EMAIL_ADDRESS
+    )
+    # A single character disables the default message; "default" forces it. HTML is escaped.
+    # The reference lists one spelling for a message, invitationMessage, for both methods.
+    message: Annotated[Text1000 | None, BeforeValidator(_blank_to_none)] = Field(
+        default=None, alias=P.INVITATION_MESSAGE
+    )
+    sender_name: Annotated[Text100 | None, BeforeValidator(_blank_to_none)] = Field(
+        default=None, alias=P.SENDER_NAME
+    )
+    sender_email: Annotated[
+        Text100 | None, BeforeValidator(_blank_to_none), AfterValidator(_email)
+    ] = Field(default=None, alias=P.SENDER_EMAIL)
+
+
+class BerkeResponseModel(BaseModel):
+    """Base for what Berke answers: its spellings, unknown attributes ignored."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="ignore", frozen=True)
+
+
+class CreateAssessmentResponse(BerkeResponseModel):
+    source_candidate_id: str = Field(alias=P.SOURCE_CANDIDATE_ID, min_length=1)
+    invitation_code: str = Field(alias=P.INVITATION_CODE, min_length=1)
+    assessment_url: str = Field(alias="assessmentUrl", min_length=1)
+
+    @model_validator(mode="after")
+    def _url_ends_with_code(self) -> CreateAssessmentResponse:
+        if not self.assessment_url.rstrip("/").endswith(self.invitation_code):
+            raise ValueError("the assessment URL does not end with the invitation code")
+        return self
+
+
+class BerkeJob(BerkeResponseModel):
+    source_job_id: str = Field(alias=P.SOURCE_JOB_ID)
+    name: str = ""
+    length: str | None = None
+    length_seconds: int | None = Field(default=None, alias="lengthSeconds")
+    match_enabled: bool | None = Field(default=None, alias="matchEnabled")
+    created_on: str | None = Field(default=None, alias="createdOn")
+    updated_on: str | None = Field(default=None, alias="updatedOn")
+
+
+_ERROR_FORM = re.compile(
+    r"^(?P<message>.*?),\s*(?P<parameter>[A-Za-z]+)=\[(?P<value>.*)\]\s*$", re.S
+)
+
+
+class BerkeErrorBody(BerkeResponseModel):
+    """A failed call: ``response`` is ``"[Error Message], [Parameter]=[[ParameterValue]]"``."""
+
+    status: str = ""
+    response: str | None = None
+    response_code: str | None = Field(default=None, alias="responseCode")
+
+    @field_validator("response_code", mode="before")
+    @classmethod
+    def _code_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, int) else value
+
+    @property
+    def message(self) -> str:
+        """The error message without the parameter part."""
+        text = self.response or ""
+        match = _ERROR_FORM.match(text)
+        return match.group("message").strip() if match else text.strip()
+
+    @property
+    def parameter(self) -> str | None:
+        match = _ERROR_FORM.match(self.response or "")
+        return match.group("parameter") if match else None
+
+    @property
+    def parameter_value(self) -> str | None:
+        match = _ERROR_FORM.match(self.response or "")
+        return match.group("value") if match else None
+
+
+class BerkeThrottleBody(BerkeErrorBody):
+    """The body of a 429: when the next call may be made, and whether the daily limit is hit."""
+
+    call_denied_date_time: datetime | None = Field(default=None, alias="callDeniedDateTime")
+    call_expires_on_completion: bool = Field(default=False, alias="callExpiresOnCompletion")
+    count_calls_exceeded: int | None = Field(default=None, alias="countCallsExceeded")
+    estimated_ms_to_next_allowed_call: int = Field(
+        default=0, alias="estimatedMillisecondsToNextAllowedCall"
+    )
+    first_call_denied_date_time: datetime | None = Field(
+        default=None, alias="firstCallDeniedDateTime"
+    )
+    is_daily_limit: bool = Field(default=False, alias="isDailyLimit")
+    maximum_calls_per_time_frame: int | None = Field(default=None, alias="maximumCallsPerTimeFrame")
+    time_frame_milliseconds: int | None = Field(default=None, alias="timeFrameMilliseconds")
+
+    @field_validator("call_denied_date_time", "first_call_denied_date_time", mode="before")
+    @classmethod
+    def _dotnet_time(cls, value: object) -> object:
+        # .NET writes seven fractional digits (2025-01-20T18:47:44.4792646Z); keep six.
+        if isinstance(value, str):
+            return re.sub(r"(\.\d{6})\d+", r"\1", value)
+        return value
+
+    def next_allowed_at(self, now: datetime | None = None) -> datetime:
+        """When the same call (or, for a daily limit, any call) may be made again.
+
+        The estimate counts from ``callDeniedDateTime``; without it, from ``now``.
+        """
+        start = self.call_denied_date_time or now or datetime.now(UTC)
+        return start + timedelta(milliseconds=max(self.estimated_ms_to_next_allowed_call, 0))
+
+    def wait_seconds(self, now: datetime) -> float:
+        """Seconds to wait from ``now``; 0 for a simultaneous-call limit (retry when one ends)."""
+        if self.call_expires_on_completion:
+            return 0.0
+        return max((self.next_allowed_at(now) - now).total_seconds(), 0.0)
+
+
+def split_response_code(header: str | None) -> tuple[int | None, int | None]:
+    """``X-Response-Code: 403.1003`` → (403, 1003); a Berke code ≥ 1000 is an error."""
+    if not header:
+        return None, None
+    http_part, _, berke_part = header.strip().partition(".")
+    try:
+        http = int(http_part)
+    except ValueError:
+        http = None
+    try:
+        berke = int(berke_part) if berke_part else None
+    except ValueError:
+        berke = None
+    return http, berke

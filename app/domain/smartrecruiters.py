@@ -1,0 +1,360 @@
+"""SmartRecruiters Marketplace (partner side) shapes, with SR's own spellings as aliases.
+
+The single source of the SR API's shape for the client, the store and the UI. Rules the
+reference and the FAQ state (non-empty ``result``, URL result types, the allowed description
+tags, ACTIVE never sent for an offer) are validators here, so that a bad value is refused before
+anything goes over the wire.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from enum import StrEnum
+from html.parser import HTMLParser
+from typing import Any, Generic, TypeVar
+from urllib.parse import urlsplit
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
+from pydantic.alias_generators import to_camel
+
+SR_TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%f%z"
+
+
+def format_sr_timestamp(value: datetime) -> str:
+    """SmartRecruiters writes milliseconds and a colon-less offset: 2013-03-07T13:34:40.137+0000."""
+    text = value.strftime(SR_TIMESTAMP_FORMAT)
+    # %f gives microseconds; SR uses milliseconds: cut the last three digits before the offset.
+    return text[:-8] + text[-5:] if len(text) >= 8 else text
+
+
+class SRModel(BaseModel):
+    """Base for SR shapes: camelCase aliases, Python names allowed too, unknown fields kept.
+
+    Unknown fields are kept (not dropped) so that a snapshot or a re-sent body never loses
+    something the service added after this reference was written.
+    """
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="allow",
+        str_strip_whitespace=True,
+    )
+
+    def to_body(self) -> dict[str, Any]:
+        """The JSON body SmartRecruiters expects: its spellings, absent rather than null."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+class OrderStatus(StrEnum):
+    NEW = "NEW"
+    IN_PROGRESS = "IN_PROGRESS"
+    REJECTED = "REJECTED"
+    COMPLETED = "COMPLETED"
+
+    @property
+    def is_final(self) -> bool:
+        """No state-changing call is accepted any more (SR answers 400)."""
+        return self in (OrderStatus.REJECTED, OrderStatus.COMPLETED)
+
+
+class ContactPerson(SRModel):
+    first_name: str | None = None
+    last_name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.last_name) if p)
+
+
+class Candidate(SRModel):
+    id: str
+    uuid: str | None = None
+    first_name: str = ""
+    last_name: str = ""
+    email: str | None = None
+    phone: str | None = None
+    address_line: str | None = None
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.last_name) if p)
+
+
+class Label(SRModel):
+    id: str | None = None
+    label: str = ""
+
+
+class Location(SRModel):
+    country: str | None = None
+    region: str | None = None
+    city: str | None = None
+
+    def __str__(self) -> str:
+        return ", ".join(p for p in (self.city, self.region, self.country) if p)
+
+
+class Job(SRModel):
+    id: str | None = None
+    name: str = ""
+    industry: Label | None = None
+    function: Label | None = None
+    experience_level: Label | None = None
+    location: Location | None = None
+
+
+class Company(SRModel):
+    id: str | None = None
+    name: str = ""
+
+
+class OfferRef(SRModel):
+    catalog_id: str | None = None
+    name: str | None = None
+
+
+class AssessmentOrder(SRModel):
+    id: str
+    status: OrderStatus
+    create_date: datetime | None = None
+    last_update_date: datetime | None = None
+    requestor: ContactPerson | None = None
+    candidate: Candidate
+    job: Job | None = None
+    company: Company | None = None
+    offer: OfferRef | None = None
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _status_upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_serializer("create_date", "last_update_date")
+    def _sr_time(self, value: datetime | None) -> str | None:
+        return format_sr_timestamp(value) if value is not None else None
+
+
+class AssessmentComment(SRModel):
+    message: str = Field(min_length=1)
+    author: ContactPerson | None = None
+    create_date: datetime | None = None
+
+    @field_serializer("create_date")
+    def _sr_time(self, value: datetime | None) -> str | None:
+        return format_sr_timestamp(value) if value is not None else None
+
+
+class ResultType(StrEnum):
+    DOCUMENT = "DOCUMENT"
+    URL = "URL"
+    VIDEO_URL = "VIDEO_URL"
+    VIDEO_STREAM = "VIDEO_STREAM"
+    GENERATED_URL = "GENERATED_URL"
+
+    @property
+    def needs_url(self) -> bool:
+        """For these the result is a link SmartRecruiters shows to the recruiter."""
+        return self in (ResultType.URL, ResultType.VIDEO_URL)
+
+
+#: Tags SmartRecruiters renders in a result description; anything else is refused.
+ALLOWED_DESCRIPTION_TAGS = frozenset(
+    {"a", "img", "strong", "b", "em", "i", "u", "p", "ol", "ul", "li", "pre", "code",
+     "blockquote", "h1", "h2", "h3", "h4", "h5"}
+)  # fmt: skip
+
+
+class _TagCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        self.tags.add(tag)
+
+
+def disallowed_description_tags(html: str) -> list[str]:
+    """The tags of ``html`` that SmartRecruiters does not allow in a description, sorted."""
+    collector = _TagCollector()
+    collector.feed(html)
+    collector.close()
+    return sorted(collector.tags - ALLOWED_DESCRIPTION_TAGS)
+
+
+def is_absolute_http_url(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in value
+
+
+class AssessmentResult(SRModel):
+    """A result of an order. ``result`` is required and non-empty even where SR ignores it."""
+
+    id: str | None = None
+    create_date: datetime | None = None
+    title: str | None = None
+    description: str | None = None
+    passed: bool | None = None
+    score: str | None = None
+    result_type: ResultType
+    result: str = Field(min_length=1)
+    author: ContactPerson | None = None
+
+    @field_validator("result_type", mode="before")
+    @classmethod
+    def _any_case(cls, value: object) -> object:
+        # The FAQ writes "Document"; the docs write DOCUMENT. Both are meant.
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("description")
+    @classmethod
+    def _allowed_tags(cls, value: str | None) -> str | None:
+        if value:
+            bad = disallowed_description_tags(value)
+            if bad:
+                listed = ", ".join(f"<{t}>" for t in bad)
+                raise ValueError(f"SmartRecruiters does not allow {listed} in a description")
+        return value
+
+    @model_validator(mode="after")
+    def _url_types_need_url(self) -> AssessmentResult:
+        if self.result_type.needs_url and not is_absolute_http_url(self.result):
+            raise ValueError(f"a {self.result_type.value} result must be an absolute http(s) URL")
+        return self
+
+    @field_serializer("create_date")
+    def _sr_time(self, value: datetime | None) -> str | None:
+        return format_sr_timestamp(value) if value is not None else None
+
+
+class Attachment(SRModel):
+    id: str
+    create_date: datetime | None = None
+    last_update_date: datetime | None = None
+    file_name: str = ""
+
+
+class AcceptRequest(SRModel):
+    """Body of POST /assessments/{id}/accept."""
+
+    assessment_url: str = Field(alias="assessmentURL", min_length=1)
+    message: str | None = None
+    message_to_candidate: str | None = None
+    author: ContactPerson | None = None
+
+    @field_validator("assessment_url")
+    @classmethod
+    def _absolute(cls, value: str) -> str:
+        if not is_absolute_http_url(value):
+            raise ValueError("the assessment URL must be an absolute http(s) URL")
+        return value
+
+
+class RejectRequest(SRModel):
+    """Body of POST /assessments/{id}/reject. It has no assessmentURL field on purpose: an empty
+    one makes SmartRecruiters refuse the call (FAQ), and a rejected order has no assessment."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    message: str | None = None
+    author: ContactPerson | None = None
+
+
+class CompleteComment(SRModel):
+    """The documented body of POST /assessments/{id}/complete: a comment."""
+
+    message: str | None = None
+    author: ContactPerson | None = None
+
+
+class OfferStatus(StrEnum):
+    INACTIVE = "INACTIVE"
+    UNDER_REVIEW = "UNDER_REVIEW"
+    ACTIVE = "ACTIVE"
+    REJECTED = "REJECTED"
+
+
+#: The statuses a partner key may send; ACTIVE is set by SmartRecruiters' partners team only.
+PARTNER_SETTABLE_OFFER_STATUSES = frozenset(
+    {OfferStatus.INACTIVE, OfferStatus.UNDER_REVIEW, OfferStatus.REJECTED}
+)
+
+
+class OfferType(StrEnum):
+    BEHAVIORAL_ASSESSMENT = "BEHAVIORAL_ASSESSMENT"
+    REFERENCE_CHECK = "REFERENCE_CHECK"
+    SKILLS_TEST = "SKILLS_TEST"
+    VIDEO_INTERVIEW = "VIDEO_INTERVIEW"
+    BACKGROUND_CHECK = "BACKGROUND_CHECK"
+
+
+class Price(SRModel):
+    amount: str
+    currency_code: str
+
+    @field_validator("amount")
+    @classmethod
+    def _decimal(cls, value: str) -> str:
+        if not re.fullmatch(r"\d+(\.\d{1,2})?", value):
+            raise ValueError('the amount is a decimal number such as "20.00"')
+        return value
+
+
+class Terms(SRModel):
+    type: OfferType
+    price: Price | None = None
+
+
+class Availability(SRModel):
+    expiration_date: str | None = None
+    industries: list[str] | None = None
+    locations: list[str] | None = None
+    companies: str | None = None  # "ALL" or "INVITED_BY_ME"
+    special_offer: bool | None = None
+
+
+class Offer(SRModel):
+    id: str | None = None
+    catalog_id: str = Field(min_length=1, max_length=255)
+    name: str = Field(min_length=1, max_length=255)
+    description: str = Field(min_length=1)
+    terms: Terms
+    status: OfferStatus | None = None
+    availability: Availability | None = None
+    target_market: Any = None
+
+
+T = TypeVar("T")
+
+
+class Page(SRModel, Generic[T]):
+    """One page of a limit/offset listing."""
+
+    limit: int = 0
+    offset: int = 0
+    total_found: int = 0
+    content: list[T] = Field(default_factory=list)
+
+
+class SRErrorBody(SRModel):
+    """SmartRecruiters' error JSON. The FAQ shows ``createdAt``; the docs do not."""
+
+    id: str | None = None
+    created_at: int | str | None = None
+    http_code: int | None = None
+    code: str | None = None
+    message: str = ""
+    help_url: str | None = None

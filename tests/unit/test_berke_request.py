@@ -1,0 +1,316 @@
+"""Every CreateAssessment rule of the Berke reference, at its boundaries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from app.domain.berke import (
+    CreateAssessmentRequest,
+    P,
+    SendInvitationRequest,
+    looks_like_sensitive_id,
+)
+from app.domain.field_errors import field_errors
+
+BASE = {P.FIRST_NAME: "Zoë", P.LAST_NAME: "Müller"}
+
+
+def make(**params: Any) -> CreateAssessmentRequest:
+    return CreateAssessmentRequest.model_validate({**BASE, **params})
+
+
+def error_fields(params: dict[str, Any]) -> dict[str, str]:
+    with pytest.raises(ValidationError) as info:
+        CreateAssessmentRequest.model_validate(params)
+    return field_errors(info.value)
+
+
+REQUIRED = [(P.FIRST_NAME, 100), (P.LAST_NAME, 100)]
+OPTIONAL_TEXT = [
+    (P.USERNAME, 50),
+    (P.SOURCE_CANDIDATE_ID, 50),
+    (P.SOURCE_JOB_ID, 50),
+    (P.SOURCE_DEPARTMENT_ID, 50),
+    (P.PHONE_NUMBER, 50),
+    (P.INVITATION_MESSAGE, 1000),
+]
+
+
+@pytest.mark.parametrize(("name", "maximum"), REQUIRED)
+def test_required_text_boundaries(name: str, maximum: int) -> None:
+    assert error_fields({**BASE, name: ""}) == {name: "Required."}
+    assert error_fields({**BASE, name: "   "}) == {name: "Required."}
+    assert make(**{name: "x"}).to_params()[name] == "x"
+    assert make(**{name: "é" * maximum}).to_params()[name] == "é" * maximum  # characters, not bytes
+    assert error_fields({**BASE, name: "x" * (maximum + 1)}) == {
+        name: f"At most {maximum} characters (now {maximum + 1})."
+    }
+    missing = {k: v for k, v in BASE.items() if k != name}
+    assert error_fields(missing) == {name: "Required."}
+
+
+@pytest.mark.parametrize(("name", "maximum"), OPTIONAL_TEXT)
+def test_optional_text_boundaries(name: str, maximum: int) -> None:
+    assert name not in make(**{name: ""}).to_params()  # empty means absent, not empty
+    assert name not in make(**{name: "  \t"}).to_params()
+    assert name not in make(**{name: None}).to_params()
+    assert make(**{name: "x"}).to_params()[name] == "x"
+    assert make(**{name: "y" * maximum}).to_params()[name] == "y" * maximum
+    assert make(**{name: "  " + "y" * maximum + "  "}).to_params()[name] == "y" * maximum
+    assert name in error_fields({**BASE, name: "y" * (maximum + 1)})
+
+
+def test_python_names_work_too() -> None:
+    request = CreateAssessmentRequest(first_name="Ana", last_name="Łukasz", source_job_id="J1")
+    assert request.to_params() == {
+        P.FIRST_NAME: "Ana",
+        P.LAST_NAME: "Łukasz",
+        P.SOURCE_JOB_ID: "J1",
+    }
+
+
+def test_api_token_is_not_a_field_of_the_request() -> None:
+    assert P.API_TOKEN in error_fields({**BASE, P.API_TOKEN: "secret"})
+
+
+@pytest.mark.parametrize(
+    ("email", "ok"),
+    [
+        ("ana@example.com", True),
+        ("a.b+c@sub.example.co.uk", True),
+        ("zoë@exämple.de", True),
+        ("plain", False),
+        ("a@b", False),
+        ("a@@b.com", False),
+        ("a b@c.com", False),
+        ("a@b.com,c@d.com", False),
+    ],
+)
+def test_email_address_must_be_well_formed(email: str, ok: bool) -> None:
+    if ok:
+        assert make(**{P.EMAIL_ADDRESS: email}).email_address == email
+    else:
+        assert P.EMAIL_ADDRESS in error_fields({**BASE, P.EMAIL_ADDRESS: email})
+
+
+def test_email_address_length_boundaries() -> None:
+    at_max = "a" * 88 + "@example.com"  # 100 characters
+    assert len(at_max) == 100
+    assert make(**{P.EMAIL_ADDRESS: at_max}).email_address == at_max
+    assert error_fields({**BASE, P.EMAIL_ADDRESS: "a" + at_max})[P.EMAIL_ADDRESS].startswith(
+        "At most 100"
+    )
+
+
+@pytest.mark.parametrize("action", [1, 2, 4])
+def test_each_valid_completion_action(action: int) -> None:
+    assert make(**{P.ON_COMPLETE_ACTION: action}).to_params()[P.ON_COMPLETE_ACTION] == action
+    assert make(**{P.ON_COMPLETE_ACTION: str(action)}).on_assessment_complete_action == action
+
+
+def test_action_5_needs_the_list_and_only_then_sends_it() -> None:
+    errors = error_fields({**BASE, P.ON_COMPLETE_ACTION: 5})
+    assert P.EMAIL_REPORT_TO_LIST in errors
+    assert "required" in errors[P.EMAIL_REPORT_TO_LIST]
+    assert P.EMAIL_REPORT_TO_LIST in error_fields(
+        {**BASE, P.ON_COMPLETE_ACTION: 5, P.EMAIL_REPORT_TO_LIST: "  "}
+    )
+    ok = make(**{P.ON_COMPLETE_ACTION: 5, P.EMAIL_REPORT_TO_LIST: "a@x.com"}).to_params()
+    assert ok[P.EMAIL_REPORT_TO_LIST] == "a@x.com"
+    # Ignored (so not sent) for the other actions, but still checked when given.
+    other = make(**{P.ON_COMPLETE_ACTION: 2, P.EMAIL_REPORT_TO_LIST: "a@x.com"}).to_params()
+    assert P.EMAIL_REPORT_TO_LIST not in other
+
+
+@pytest.mark.parametrize("action", [0, 3, 6, 7, -1, "two", 1.5])
+def test_invalid_completion_actions(action: object) -> None:
+    errors = error_fields({**BASE, P.ON_COMPLETE_ACTION: action})
+    assert P.ON_COMPLETE_ACTION in errors
+
+
+@pytest.mark.parametrize(
+    ("value", "normalised"),
+    [
+        ("a@x.com", "a@x.com"),
+        ("a@x.com,b@y.org", "a@x.com,b@y.org"),
+        (" a@x.com , b@y.org ", "a@x.com,b@y.org"),
+    ],
+)
+def test_email_list_shapes_accepted(value: str, normalised: str) -> None:
+    request = make(**{P.ON_COMPLETE_ACTION: 5, P.EMAIL_REPORT_TO_LIST: value})
+    assert request.email_report_to_list == normalised
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["a@x.com;b@y.org", "a@x.com,,b@y.org", "a@x.com,", ",a@x.com", "a@x.com b@y.org", "nobody"],
+)
+def test_email_list_shapes_refused(value: str) -> None:
+    assert P.EMAIL_REPORT_TO_LIST in error_fields(
+        {**BASE, P.ON_COMPLETE_ACTION: 5, P.EMAIL_REPORT_TO_LIST: value}
+    )
+
+
+def test_email_list_length_boundaries() -> None:
+    address = "a" * 37 + "@example.com"  # 49 characters
+    ten = ",".join([address] * 10)  # 10*49 + 9 commas = 499
+    assert len(ten) == 499
+    at_max = ten + "b"  # 500: still one well-formed list (last address is longer)
+    assert make(**{P.ON_COMPLETE_ACTION: 5, P.EMAIL_REPORT_TO_LIST: at_max}).email_report_to_list
+    over = at_max + "c"
+    assert error_fields({**BASE, P.ON_COMPLETE_ACTION: 5, P.EMAIL_REPORT_TO_LIST: over})[
+        P.EMAIL_REPORT_TO_LIST
+    ].startswith("At most 500")
+
+
+@pytest.mark.parametrize(
+    ("days", "ok"),
+    [(None, True), ("", True), (0, True), (1, False), (2, True), (21, True), (22, False),
+     (-1, False), ("7", True), ("x", False)],
+)  # fmt: skip
+def test_reminder_day_edges(days: object, ok: bool) -> None:
+    if ok:
+        make(**{P.COMPLETE_WITHIN_DAYS: days})
+    else:
+        assert P.COMPLETE_WITHIN_DAYS in error_fields({**BASE, P.COMPLETE_WITHIN_DAYS: days})
+
+
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [
+        ("https://example.com/done", True),
+        ("http://example.com", True),
+        ("ftp://example.com", False),
+        ("example.com/done", False),
+        ("/relative/path", False),
+        ("https://", False),
+        ("https://exa mple.com", False),
+    ],
+)
+def test_redirect_url_must_be_absolute_http(url: str, ok: bool) -> None:
+    if ok:
+        assert make(**{P.REDIRECT_URL: url}).redirect_url == url
+    else:
+        assert P.REDIRECT_URL in error_fields({**BASE, P.REDIRECT_URL: url})
+
+
+def test_redirect_url_length_boundaries() -> None:
+    prefix = "https://example.com/"
+    at_max = prefix + "p" * (150 - len(prefix))
+    assert make(**{P.REDIRECT_URL: at_max}).redirect_url == at_max
+    assert error_fields({**BASE, P.REDIRECT_URL: at_max + "p"})[P.REDIRECT_URL].startswith(
+        "At most 150"
+    )
+
+
+@pytest.mark.parametrize("message", ["<b>Hello</b>", "Hi <br/>", "<a href='x'>x</a>", "<!-- c -->"])
+def test_invitation_message_refuses_markup(message: str) -> None:
+    assert P.INVITATION_MESSAGE in error_fields({**BASE, P.INVITATION_MESSAGE: message})
+
+
+def test_invitation_message_single_character_disables_default() -> None:
+    assert make(**{P.INVITATION_MESSAGE: "."}).to_params()[P.INVITATION_MESSAGE] == "."
+    assert make(**{P.INVITATION_MESSAGE: "a < b and c > d"}).invitation_message
+
+
+def test_every_error_names_its_field() -> None:
+    with pytest.raises(ValidationError) as info:
+        CreateAssessmentRequest.model_validate(
+            {
+                P.FIRST_NAME: "",
+                P.LAST_NAME: "x" * 101,
+                P.EMAIL_ADDRESS: "bad",
+                P.ON_COMPLETE_ACTION: 3,
+                P.COMPLETE_WITHIN_DAYS: 1,
+                P.REDIRECT_URL: "nope",
+                P.INVITATION_MESSAGE: "<i>x</i>",
+                P.SOURCE_JOB_ID: "j" * 51,
+            }
+        )
+    names = {str(e["loc"][0]) for e in info.value.errors()}
+    assert names == {
+        P.FIRST_NAME, P.LAST_NAME, P.EMAIL_ADDRESS, P.ON_COMPLETE_ACTION,
+        P.COMPLETE_WITHIN_DAYS, P.REDIRECT_URL, P.INVITATION_MESSAGE, P.SOURCE_JOB_ID,
+    }  # fmt: skip
+
+
+# -- advice: warnings, never errors ---------------------------------------------------------
+
+
+def advice_fields(request: CreateAssessmentRequest) -> list[str]:
+    return [a.field for a in request.advice()]
+
+
+def test_no_advice_for_a_tidy_request() -> None:
+    assert (
+        make(**{P.EMAIL_ADDRESS: "zoe@example.com", P.INVITATION_MESSAGE: "Good luck."}).advice()
+        == []
+    )
+
+
+def test_advice_without_email_and_for_action_4() -> None:
+    assert advice_fields(make()) == [P.EMAIL_ADDRESS]
+    assert advice_fields(make(**{P.ON_COMPLETE_ACTION: 4})) == [
+        P.EMAIL_ADDRESS,
+        P.ON_COMPLETE_ACTION,
+    ]
+
+
+def test_advice_for_exclamation_and_caps() -> None:
+    request = make(**{P.EMAIL_ADDRESS: "z@example.com", P.INVITATION_MESSAGE: "Please START NOW!"})
+    messages = [a.message for a in request.advice()]
+    assert len(messages) == 2
+    assert "Exclamation" in messages[0]
+    assert "START NOW" in messages[1]
+    # A single capital letter or "I" is not shouting.
+    assert (
+        make(**{P.EMAIL_ADDRESS: "z@example.com", P.INVITATION_MESSAGE: "I hope A works."}).advice()
+        == []
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "sensitive"),
+    [
+        ("123-45-6789", True),
+        ("123456789", True),
+        ("DE89370400440532013000", True),  # a valid IBAN
+        ("GB82 WEST 1234 5698 7654 32", True),
+        ("4111111111111111", True),  # a Luhn-valid card number
+        ("12345678901", True),  # 11 digits: many national ids
+        ("HRIS-00042", False),
+        ("badge 7781", False),
+        ("DE00370400440532013000", False),  # IBAN shape, wrong checksum
+        ("4111111111111112", False),
+        ("c-2d0f6a", False),
+    ],
+)
+def test_sensitive_id_detection(value: str, sensitive: bool) -> None:
+    assert (looks_like_sensitive_id(value) is not None) is sensitive
+    fields = advice_fields(make(**{P.EMAIL_ADDRESS: "a@b.com", P.SOURCE_CANDIDATE_ID: value}))
+    assert (P.SOURCE_CANDIDATE_ID in fields) is sensitive
+
+
+def test_send_invitation_rules() -> None:
+    ok = SendInvitationRequest.model_validate(
+        {P.SOURCE_CANDIDATE_ID: "C-1", P.EMAIL_ADDRESS: "a@b.com", P.INVITATION_MESSAGE: "."}
+    )
+    assert ok.to_params() == {
+        P.SOURCE_CANDIDATE_ID: "C-1",
+        P.EMAIL_ADDRESS: "a@b.com",
+        P.INVITATION_MESSAGE: ".",
+    }
+    with pytest.raises(ValidationError) as info:
+        SendInvitationRequest.model_validate({P.SOURCE_CANDIDATE_ID: "", P.EMAIL_ADDRESS: "nope"})
+    assert set(field_errors(info.value)) == {P.SOURCE_CANDIDATE_ID, P.EMAIL_ADDRESS}
+    with pytest.raises(ValidationError):
+        SendInvitationRequest.model_validate(
+            {
+                P.SOURCE_CANDIDATE_ID: "C",
+                P.EMAIL_ADDRESS: "a@b.com",
+                P.INVITATION_MESSAGE: "m" * 1001,
+            }
+        )

@@ -1,0 +1,135 @@
+"""Berke responses in both formats: success, error form, the 429 body, X-Response-Code."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from pydantic import ValidationError
+
+from app.clients.berke_payload import PayloadError, parse_payload
+from app.domain.berke import (
+    BerkeErrorBody,
+    BerkeThrottleBody,
+    CreateAssessmentResponse,
+    split_response_code,
+)
+
+THROTTLE_XML = (
+    '<?xml version="1.0" encoding="utf-16"?>\n'
+    '<berkeResponse status="[!=ok]" response="[API Method] API method requests exceeded burst '
+    "limit of 120 occurrences within 60000 milliseconds. Excess requests occurred 3 times from "
+    '[2025-01-20T18:47:43.7792646Z] to [2025-01-20T18:47:44.3792646Z]." responseCode="429" '
+    'callDeniedDateTime="2025-01-20T18:47:44.4792646Z" callExpiresOnCompletion="false" '
+    'countCallsExceeded="3" estimatedMillisecondsToNextAllowedCall="423" '
+    'firstCallDeniedDateTime="2025-01-20T18:47:44.1792646Z" isDailyLimit="false" '
+    'maximumCallsPerTimeFrame="120" timeFrameMilliseconds="60000" />'
+)
+
+
+def test_success_xml_declared_and_encoded_utf16() -> None:
+    xml = (
+        '<?xml version="1.0" encoding="utf-16"?>\n<berkeResponse status="ok" responseCode="200">'
+        '<assessment sourceCandidateId="Zoë-1" invitationCode="K7PQ2" '
+        'assessmentUrl="https://a.test/start/K7PQ2" /></berkeResponse>'
+    )
+    root, payload = parse_payload(xml.encode("utf-16"))
+    assert root == "berkeResponse"
+    assert payload["status"] == "ok"
+    response = CreateAssessmentResponse.model_validate(payload["assessment"])
+    assert response.source_candidate_id == "Zoë-1"
+    assert response.invitation_code == "K7PQ2"
+
+
+def test_success_json() -> None:
+    body = (
+        b'{"assessment": {"sourceCandidateId": "s", "invitationCode": "C0DE", '
+        b'"assessmentUrl": "https://a.test/C0DE"}, "status": "ok", "response": null, '
+        b'"responseCode": "200"}'
+    )
+    _, payload = parse_payload(body)
+    assert CreateAssessmentResponse.model_validate(payload["assessment"]).invitation_code == "C0DE"
+
+
+def test_response_url_must_end_with_the_code() -> None:
+    with pytest.raises(ValidationError):
+        CreateAssessmentResponse.model_validate(
+            {"sourceCandidateId": "s", "invitationCode": "ABC", "assessmentUrl": "https://x/other"}
+        )
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8"])
+def test_error_form_in_xml(encoding: str) -> None:
+    xml = (
+        f'<?xml version="1.0" encoding="{encoding}"?>\n<berkeResponse status="error" '
+        'response="Invalid assessment complete action, onAssessmentCompleteAction=[3]" '
+        'responseCode="400" />'
+    )
+    _, payload = parse_payload(xml.encode(encoding))
+    error = BerkeErrorBody.model_validate(payload)
+    assert error.message == "Invalid assessment complete action"
+    assert error.parameter == "onAssessmentCompleteAction"
+    assert error.parameter_value == "3"
+    assert error.response_code == "400"
+
+
+def test_error_form_without_parameter() -> None:
+    error = BerkeErrorBody.model_validate(
+        {"status": "error", "response": "API disabled", "responseCode": 503}
+    )
+    assert error.message == "API disabled"
+    assert error.parameter is None
+    assert error.response_code == "503"
+
+
+def test_throttle_body_from_the_seed_xml() -> None:
+    _, payload = parse_payload(THROTTLE_XML.encode("utf-16"))
+    throttle = BerkeThrottleBody.model_validate(payload)
+    assert throttle.estimated_ms_to_next_allowed_call == 423
+    assert throttle.call_expires_on_completion is False
+    assert throttle.is_daily_limit is False
+    assert throttle.maximum_calls_per_time_frame == 120
+    denied = datetime(2025, 1, 20, 18, 47, 44, 479264, tzinfo=UTC)
+    assert throttle.call_denied_date_time == denied
+    # The wait counts from callDeniedDateTime, not from when we read the answer.
+    assert throttle.wait_seconds(denied) == pytest.approx(0.423)
+    assert throttle.wait_seconds(denied.replace(microsecond=779264)) == pytest.approx(0.123)
+    assert throttle.wait_seconds(datetime(2025, 1, 21, tzinfo=UTC)) == 0.0
+
+
+def test_simultaneous_limit_has_no_wait() -> None:
+    throttle = BerkeThrottleBody.model_validate(
+        {"callExpiresOnCompletion": True, "estimatedMillisecondsToNextAllowedCall": 0,
+         "status": "x", "responseCode": "429"}
+    )  # fmt: skip
+    assert throttle.wait_seconds(datetime.now(UTC)) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [("200.0", (200, 0)), ("403.1003", (403, 1003)), ("429.1009", (429, 1009)),
+     ("500", (500, None)), (None, (None, None)), ("junk", (None, None))],
+)  # fmt: skip
+def test_split_response_code(header: str | None, expected: tuple[int | None, int | None]) -> None:
+    assert split_response_code(header) == expected
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"   ", b"<html><body>502 Bad Gateway", b"{not json", b"[1, 2]",
+     b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>'],
+)  # fmt: skip
+def test_unreadable_payloads_are_refused_clearly(content: bytes) -> None:
+    with pytest.raises(PayloadError):
+        parse_payload(content)
+
+
+def test_getjobs_xml_with_repeated_children() -> None:
+    xml = (
+        '<?xml version="1.0" encoding="utf-16"?><GetJobsResponse status="ok" responseCode="200">'
+        '<jobs><job sourceJobId="J1" name="Analyst" /><job sourceJobId="J2" name="Driver" /></jobs>'
+        "</GetJobsResponse>"
+    )
+    root, payload = parse_payload(xml.encode("utf-16"))
+    assert root == "GetJobsResponse"
+    assert [j["sourceJobId"] for j in payload["jobs"]["job"]] == ["J1", "J2"]

@@ -1,0 +1,139 @@
+"""The pacer keeps under a ceiling without dropping calls; errors never carry a secret."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from app.clients.errors import (
+    ApiError,
+    AuthError,
+    NetworkError,
+    ServerError,
+    Service,
+    ThrottledError,
+    redact,
+)
+from app.clients.http import is_loopback_host, require_secure_base_url
+from app.clients.pacing import Pacer
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+        await asyncio.sleep(0)
+
+
+def test_pacer_never_exceeds_the_window_and_drops_nothing() -> None:
+    clock = FakeClock()
+    pacer = Pacer(3, 1.0, 8, clock=clock, sleep=clock.sleep)
+    started: list[float] = []
+
+    async def call() -> None:
+        async with pacer.slot():
+            started.append(clock.now)
+
+    async def main() -> None:
+        await asyncio.gather(*(call() for _ in range(10)))
+
+    asyncio.run(main())
+    assert len(started) == 10
+    for i in range(len(started) - 3):
+        assert started[i + 3] - started[i] >= 1.0  # never 4 starts within one window
+    assert started[-1] == pytest.approx(3.0)  # and no slower than needed
+
+
+def test_pacer_limits_calls_in_flight() -> None:
+    pacer = Pacer(100, 1.0, 2)
+    in_flight = 0
+    peak = 0
+
+    async def call() -> None:
+        nonlocal in_flight, peak
+        async with pacer.slot():
+            in_flight += 1
+            peak = max(peak, in_flight)
+            await asyncio.sleep(0.001)
+            in_flight -= 1
+
+    async def main() -> None:
+        await asyncio.gather(*(call() for _ in range(8)))
+
+    asyncio.run(main())
+    assert peak == 2
+
+
+def test_pacer_block_holds_every_call() -> None:
+    clock = FakeClock()
+    pacer = Pacer(10, 1.0, 8, clock=clock, sleep=clock.sleep)
+    pacer.block_for(2.5)
+
+    async def main() -> None:
+        async with pacer.slot():
+            pass
+
+    asyncio.run(main())
+    assert clock.now == pytest.approx(2.5)
+    assert pacer.calls_left() == 9
+
+
+def test_redact_removes_secret_and_its_head() -> None:
+    key = "K" * 10 + "abcdefghijklmnopqrstuvwxyz0123456789"
+    text = f"API key '{key}' is invalid; also '{key[:8]}…'"
+    cleaned = redact(text, [key])
+    assert key not in cleaned
+    assert key[:8] not in cleaned
+    assert cleaned.count("«redacted»") == 2
+
+
+def test_error_sentences_name_service_and_quote_its_message() -> None:
+    error = AuthError(Service.BERKE, http_status=403, service_code="403.1003",
+                      service_message="API key '«redacted»' is invalid or inactive")  # fmt: skip
+    assert str(error).startswith("Berke: The API key was refused")
+    assert "The service said: “API key '«redacted»' is invalid or inactive”" in str(error)
+    assert "403.1003" in repr(error)
+    assert not error.is_transient
+    assert ServerError(Service.SMARTRECRUITERS).is_transient
+    assert NetworkError(Service.SMARTRECRUITERS).is_transient
+    assert ThrottledError(Service.BERKE, wait_seconds=1).is_transient
+    assert not ThrottledError(Service.BERKE, wait_seconds=1, is_daily_limit=True).is_transient
+    assert isinstance(error, ApiError)
+
+
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [
+        ("https://api.smartrecruiters.com/v1/", True),
+        ("http://127.0.0.1:8765/sr/v1", True),
+        ("http://localhost:1/x", True),
+        ("http://[::1]:1/x", True),
+        ("http://api.smartrecruiters.com/v1", False),
+        ("http://10.0.0.5/x", False),
+        ("ftp://x.test", False),
+        ("https://user:pw@x.test", False),
+        ("https://x.test/?key=1", False),
+        ("not a url", False),
+    ],
+)
+def test_base_urls_must_be_https_except_loopback(url: str, ok: bool) -> None:
+    if ok:
+        assert not require_secure_base_url(url, Service.SMARTRECRUITERS).endswith("/")
+    else:
+        with pytest.raises(ValueError, match="SmartRecruiters"):
+            require_secure_base_url(url, Service.SMARTRECRUITERS)
+
+
+def test_loopback_detection() -> None:
+    assert is_loopback_host("127.0.0.2")
+    assert is_loopback_host("::1")
+    assert not is_loopback_host("example.com")
+    assert not is_loopback_host(None)

@@ -1,0 +1,186 @@
+"""SmartRecruiters shapes: spellings, statuses, results, offers, errors."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from pydantic import ValidationError
+
+from app.domain.smartrecruiters import (
+    AcceptRequest,
+    AssessmentOrder,
+    AssessmentResult,
+    Attachment,
+    Offer,
+    OrderStatus,
+    Page,
+    RejectRequest,
+    ResultType,
+    SRErrorBody,
+    format_sr_timestamp,
+)
+
+ORDER = {
+    "id": "5f0c3a1e-1",
+    "status": "NEW",
+    "createDate": "2013-03-07T13:34:40.137+0000",
+    "lastUpdateDate": "2013-03-08T08:00:00.000+0000",
+    "requestor": {"firstName": "Rita", "lastName": "Ora", "email": "rita@acme.test", "phone": "1"},
+    "candidate": {"id": "c1", "uuid": "u1", "firstName": "Søren", "lastName": "Ødegaard",
+                  "addressLine": "Storgata 1, Oslo"},
+    "job": {"id": "j1", "name": "Data Analyst", "industry": {"id": "i", "label": "Finance"},
+            "function": {"id": "f", "label": "Analytics"},
+            "experienceLevel": {"id": "e", "label": "Mid-Senior"},
+            "location": {"country": "Norway", "region": "Oslo", "city": "Oslo"}},
+    "company": {"id": "co1", "name": "Acme"},
+    "offer": {"catalogId": "BERKE-FIT", "name": "Berke Job Fit"},
+    "somethingNew": {"kept": True},
+}  # fmt: skip
+
+
+def test_order_reads_sr_spellings_and_keeps_unknown_fields() -> None:
+    order = AssessmentOrder.model_validate(ORDER)
+    assert order.status is OrderStatus.NEW
+    assert order.candidate.full_name == "Søren Ødegaard"
+    assert order.candidate.email is None  # email may be missing
+    assert order.job is not None
+    assert order.job.experience_level is not None
+    assert order.job.experience_level.label == "Mid-Senior"
+    assert str(order.job.location) == "Oslo, Oslo, Norway"
+    assert order.create_date == datetime(2013, 3, 7, 13, 34, 40, 137000, tzinfo=UTC)
+    body = order.to_body()
+    assert body["createDate"] == "2013-03-07T13:34:40.137+0000"
+    assert body["offer"] == {"catalogId": "BERKE-FIT", "name": "Berke Job Fit"}
+    assert body["somethingNew"] == {"kept": True}
+
+
+@pytest.mark.parametrize("status", ["NEW", "IN_PROGRESS", "REJECTED", "COMPLETED", "completed"])
+def test_order_statuses(status: str) -> None:
+    order = AssessmentOrder.model_validate({**ORDER, "status": status})
+    assert order.status.value == status.upper()
+    assert order.status.is_final is (status.upper() in ("REJECTED", "COMPLETED"))
+
+
+def test_unknown_status_is_refused() -> None:
+    with pytest.raises(ValidationError):
+        AssessmentOrder.model_validate({**ORDER, "status": "ARCHIVED"})
+
+
+def test_timestamp_format_round_trip() -> None:
+    stamp = datetime(2020, 4, 6, 16, 41, 53, 452000, tzinfo=UTC)
+    assert format_sr_timestamp(stamp) == "2020-04-06T16:41:53.452+0000"
+
+
+@pytest.mark.parametrize("spelling", ["DOCUMENT", "Document", "document", " video_url "])
+def test_result_type_in_any_case(spelling: str) -> None:
+    result_value = "https://x.test/v" if "url" in spelling.lower() else "result.pdf"
+    result = AssessmentResult.model_validate({"resultType": spelling, "result": result_value})
+    assert result.result_type.value == spelling.strip().upper()
+    assert result.to_body()["resultType"] == spelling.strip().upper()
+
+
+@pytest.mark.parametrize("result_type", list(ResultType))
+def test_result_is_required_and_non_empty(result_type: ResultType) -> None:
+    for body in ({"resultType": result_type}, {"resultType": result_type, "result": ""},
+                 {"resultType": result_type, "result": "   "}):  # fmt: skip
+        with pytest.raises(ValidationError) as info:
+            AssessmentResult.model_validate(body)
+        assert "result" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("result_type", "value", "ok"),
+    [
+        ("URL", "https://report.test/1", True),
+        ("URL", "report.pdf", False),
+        ("VIDEO_URL", "http://video.test/v", True),
+        ("VIDEO_URL", "not a url", False),
+        ("DOCUMENT", "result.pdf", True),
+        ("GENERATED_URL", "ignored", True),
+        ("VIDEO_STREAM", "stream-id", True),
+    ],
+)
+def test_url_types_need_a_url(result_type: str, value: str, ok: bool) -> None:
+    body = {"resultType": result_type, "result": value}
+    if ok:
+        AssessmentResult.model_validate(body)
+    else:
+        with pytest.raises(ValidationError):
+            AssessmentResult.model_validate(body)
+
+
+def test_result_description_allows_only_the_listed_tags() -> None:
+    fine = "<p><strong>Fit</strong>: <em>high</em></p><ul><li>a</li></ul><h5>x</h5>"
+    AssessmentResult(result_type=ResultType.DOCUMENT, result="r.pdf", description=fine)
+    with pytest.raises(ValidationError) as info:
+        AssessmentResult(
+            result_type=ResultType.DOCUMENT,
+            result="r.pdf",
+            description="<script>x</script><h6>y</h6>",
+        )
+    assert "<h6>, <script>" in str(info.value)
+
+
+def test_full_result_example_from_the_faq() -> None:
+    result = AssessmentResult.model_validate(
+        {
+            "id": "5e8b5bd1c42ad86ebc1195f5",
+            "createDate": "2020-04-06T16:41:53.452+0000",
+            "title": "CAST  - Demo",
+            "description": "CAST  - Demo",
+            "passed": True,
+            "score": "0%",
+            "author": {"firstName": "Test", "lastName": "Test", "email": "", "phone": "123456789"},
+            "result": "https://www.gooogle.coom",
+            "resultType": "VIDEO_URL",
+        }
+    )
+    assert result.id == "5e8b5bd1c42ad86ebc1195f5"
+    assert result.passed is True
+
+
+def test_reject_body_can_never_carry_an_assessment_url() -> None:
+    assert RejectRequest(message="Not our test").to_body() == {"message": "Not our test"}
+    with pytest.raises(ValidationError):
+        RejectRequest.model_validate({"message": "x", "assessmentURL": ""})
+
+
+def test_accept_body_spelling_and_url_check() -> None:
+    body = AcceptRequest(assessment_url="https://b.test/start/ABC", message="ok").to_body()
+    assert body == {"assessmentURL": "https://b.test/start/ABC", "message": "ok"}
+    with pytest.raises(ValidationError):
+        AcceptRequest(assessment_url="")
+    with pytest.raises(ValidationError):
+        AcceptRequest(assessment_url="/start/ABC")
+
+
+def test_offer_rules() -> None:
+    offer = Offer.model_validate(
+        {"catalogId": "C" * 255, "name": "N" * 255, "description": "d",
+         "terms": {"type": "SKILLS_TEST", "price": {"amount": "20.00", "currencyCode": "USD"}}}
+    )  # fmt: skip
+    assert offer.to_body()["terms"]["price"] == {"amount": "20.00", "currencyCode": "USD"}
+    for bad in ({"catalogId": "C" * 256}, {"name": "N" * 256}, {"name": ""},
+                {"terms": {"type": "LOTTERY"}}, {"terms": {"type": "SKILLS_TEST",
+                 "price": {"amount": "twenty", "currencyCode": "USD"}}}):  # fmt: skip
+        with pytest.raises(ValidationError):
+            Offer.model_validate({**offer.to_body(), **bad})
+
+
+def test_page_attachment_and_error_body() -> None:
+    page = Page[AssessmentOrder].model_validate(
+        {"limit": 10, "offset": 0, "totalFound": 1, "content": [ORDER]}
+    )
+    assert page.total_found == 1
+    assert page.content[0].id == ORDER["id"]
+    attachment = Attachment.model_validate(
+        {"id": "a1", "createDate": "2020-04-06T16:41:53.452+0000", "fileName": "report.pdf"}
+    )
+    assert attachment.file_name == "report.pdf"
+    error = SRErrorBody.model_validate(
+        {"id": "19ec7010", "createdAt": 1586191133227, "httpCode": 400, "code": "BAD_REQUEST",
+         "message": "Request is incorrect. Please provide 'result' field."}
+    )  # fmt: skip
+    assert error.http_code == 400
+    assert error.message.startswith("Request is incorrect")
