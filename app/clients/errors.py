@@ -1,0 +1,148 @@
+"""One exception hierarchy for both services.
+
+Every error carries the service, the HTTP status, the service's own code and message, and a
+sentence for people (``summary``). ``str(error)`` is what a coordinator sees: the sentence plus
+the service's message. Secrets are redacted before an error is built, never after.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+
+class Service(StrEnum):
+    SMARTRECRUITERS = "SmartRecruiters"
+    BERKE = "Berke"
+
+
+class ApiError(Exception):
+    """A call to a service failed. Subclasses say how; ``summary`` says it for people."""
+
+    default_summary = "The call failed."
+
+    def __init__(
+        self,
+        service: Service,
+        *,
+        http_status: int | None = None,
+        service_code: str | None = None,
+        service_message: str = "",
+        summary: str | None = None,
+    ) -> None:
+        self.service = service
+        self.http_status = http_status
+        self.service_code = service_code
+        self.service_message = service_message.strip()
+        self.summary = summary or self.default_summary
+        super().__init__(self.user_message)
+
+    @property
+    def user_message(self) -> str:
+        text = f"{self.service.value}: {self.summary}"
+        if self.service_message and self.service_message not in self.summary:
+            text += f" The service said: “{self.service_message}”"
+        return text
+
+    @property
+    def is_transient(self) -> bool:
+        """Worth retrying later without changing anything."""
+        return False
+
+    def __str__(self) -> str:
+        return self.user_message
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(service={self.service.value!r}, http_status={self.http_status},"
+            f" service_code={self.service_code!r}, service_message={self.service_message!r})"
+        )
+
+
+class AuthError(ApiError):
+    default_summary = "The API key was refused: it is wrong, inactive or lacks permission."
+
+
+class ValidationApiError(ApiError):
+    """The service refused a value. ``parameter`` names it when the service said which."""
+
+    default_summary = "The service refused the request as incorrect."
+
+    def __init__(self, service: Service, *, parameter: str | None = None, **kwargs: object) -> None:
+        self.parameter = parameter
+        super().__init__(service, **kwargs)  # type: ignore[arg-type]
+
+
+class NotFoundError(ApiError):
+    default_summary = "The service does not know this item (it may have been deleted)."
+
+
+class StateConflictError(ApiError):
+    """The item is not in a state that allows this change (e.g. the order is completed)."""
+
+    default_summary = "The order's status does not allow this change any more."
+
+
+class ThrottledError(ApiError):
+    """Too many calls. ``wait_seconds`` is the service's own estimate of the wait."""
+
+    default_summary = "Too many calls: the service asks to wait before the next one."
+
+    def __init__(
+        self,
+        service: Service,
+        *,
+        wait_seconds: float,
+        is_daily_limit: bool = False,
+        simultaneous: bool = False,
+        retry_at: datetime | None = None,
+        **kwargs: object,
+    ) -> None:
+        self.wait_seconds = wait_seconds
+        self.is_daily_limit = is_daily_limit
+        self.simultaneous = simultaneous
+        self.retry_at = retry_at
+        super().__init__(service, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def is_transient(self) -> bool:
+        return not self.is_daily_limit
+
+
+class ServerError(ApiError):
+    default_summary = "The service had a problem of its own; trying again later usually works."
+
+    @property
+    def is_transient(self) -> bool:
+        return True
+
+
+class UnexpectedResponseError(ServerError):
+    default_summary = "The service answered with something this console does not understand."
+
+
+class NetworkError(ApiError):
+    default_summary = "The service could not be reached (network, proxy or firewall problem)."
+
+    @property
+    def is_transient(self) -> bool:
+        return True
+
+
+MIN_REDACTED_LENGTH = 6
+
+
+def redact(text: str, secrets: list[str]) -> str:
+    """``text`` with every secret (and the first 8 characters of a long one) replaced.
+
+    Secrets shorter than 6 characters are not real keys (a test token such as "t") and
+    replacing them would shred ordinary words.
+    """
+    for secret in secrets:
+        if len(secret) < MIN_REDACTED_LENGTH:
+            continue
+        text = text.replace(secret, "«redacted»")
+        # Services sometimes echo a key shortened; do not leak a recognisable head of it.
+        if len(secret) >= 16:
+            text = text.replace(secret[:8], "«redacted»")
+    return text

@@ -1,0 +1,70 @@
+"""Client-side pacing: stay just under a service's ceiling so that 429s stay rare.
+
+A sliding window (at most ``max_calls`` starts in any ``window_seconds``) plus a cap on calls in
+flight. Waiting is cooperative (``asyncio``); nothing is ever dropped, a caller simply waits its
+turn in arrival order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+
+class Pacer:
+    def __init__(
+        self,
+        max_calls: int,
+        window_seconds: float,
+        max_concurrent: int,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        if max_calls < 1 or window_seconds <= 0 or max_concurrent < 1:
+            raise ValueError("a pacer needs at least one call per window and one in flight")
+        self.max_calls = max_calls
+        self.window_seconds = window_seconds
+        self.max_concurrent = max_concurrent
+        self._clock = clock
+        self._sleep = sleep
+        self._starts: deque[float] = deque()
+        self._turn = asyncio.Lock()  # callers take the window one at a time, in order
+        self._in_flight = asyncio.Semaphore(max_concurrent)
+        self._blocked_until = 0.0
+
+    def calls_left(self) -> int:
+        """Calls that could start now without waiting for the window."""
+        self._forget_old(self._clock())
+        return self.max_calls - len(self._starts)
+
+    def block_for(self, seconds: float) -> None:
+        """Hold every call for ``seconds`` (the service said so, e.g. a 429's wait)."""
+        self._blocked_until = max(self._blocked_until, self._clock() + seconds)
+
+    def _forget_old(self, now: float) -> None:
+        while self._starts and now - self._starts[0] >= self.window_seconds:
+            self._starts.popleft()
+
+    async def _wait_for_window(self) -> None:
+        async with self._turn:
+            while True:
+                now = self._clock()
+                if now < self._blocked_until:
+                    await self._sleep(self._blocked_until - now)
+                    continue
+                self._forget_old(now)
+                if len(self._starts) < self.max_calls:
+                    self._starts.append(now)
+                    return
+                await self._sleep(self._starts[0] + self.window_seconds - now)
+
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        """Wait for a place in the window and in flight; hold it while the call runs."""
+        async with self._in_flight:
+            await self._wait_for_window()
+            yield

@@ -1,0 +1,455 @@
+"""SmartRecruiters Marketplace partner API: one async method per endpoint.
+
+Takes and returns the domain models of :mod:`app.domain.smartrecruiters`; bodies are built from
+them with ``exclude_none`` (never by hand), so a reject can never carry an ``assessmentURL``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import httpx
+from pydantic import BaseModel, SecretStr, TypeAdapter, ValidationError
+
+from app.clients.errors import (
+    ApiError,
+    AuthError,
+    NotFoundError,
+    ServerError,
+    Service,
+    StateConflictError,
+    ThrottledError,
+    UnexpectedResponseError,
+    ValidationApiError,
+)
+from app.clients.http import RetryPolicy, ServiceHttp
+from app.clients.multipart import MultipartFile, ProgressCallback
+from app.clients.pacing import Pacer
+from app.domain.smartrecruiters import (
+    PARTNER_SETTABLE_OFFER_STATUSES,
+    AcceptRequest,
+    AssessmentComment,
+    AssessmentOrder,
+    AssessmentResult,
+    Attachment,
+    CompleteComment,
+    ContactPerson,
+    Offer,
+    OfferStatus,
+    OrderStatus,
+    Page,
+    RejectRequest,
+    SRErrorBody,
+)
+
+PRODUCTION_BASE_URL = "https://api.smartrecruiters.com/v1"
+MAX_PAGE_SIZE = 100
+CUSTOMER_KEY_LENGTH = 32  # a customer API key; the partner key is 64 characters
+
+# SR answers a refused transition with a 400 whose message speaks of state or status.
+_STATE_WORDS = re.compile(
+    r"\b(state|status)\b|\bcannot (change|move|accept|reject|complete)\b", re.I
+)
+
+M = TypeVar("M", bound=BaseModel)
+_attachments = TypeAdapter(list[Attachment])
+_results = TypeAdapter(list[AssessmentResult])
+_comments = TypeAdapter(list[AssessmentComment])
+
+
+@dataclass(frozen=True)
+class CompletedWithResult:
+    """The answer of the FAQ's complete-with-result: the order and the one-time resultId."""
+
+    order: AssessmentOrder
+    result_id: str
+
+
+def sr_pacer() -> Pacer:
+    """SmartRecruiters allows 10 requests/s and 8 concurrent per credential; stay just under."""
+    return Pacer(max_calls=10, window_seconds=1.1, max_concurrent=8)
+
+
+class SmartRecruitersClient:
+    def __init__(
+        self,
+        base_url: str,
+        partner_key: str | SecretStr,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        pacer: Pacer | None = None,
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
+    ) -> None:
+        key = partner_key.get_secret_value() if isinstance(partner_key, SecretStr) else partner_key
+        self._key_length = len(key)
+        extra: dict[str, Any] = {"sleep": sleep} if sleep else {}
+        self._http = ServiceHttp(
+            Service.SMARTRECRUITERS,
+            base_url,
+            secrets=[key],
+            headers={"X-SmartToken": key, "Accept": "application/json"},
+            pacer=pacer if pacer is not None else sr_pacer(),
+            retry=retry,
+            transport=transport,
+            **extra,
+        )
+
+    @property
+    def base_url(self) -> str:
+        return self._http.base_url
+
+    @property
+    def pacer(self) -> Pacer | None:
+        return self._http.pacer
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> SmartRecruitersClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    # -- transport ---------------------------------------------------------------------------
+
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: BaseModel | dict[str, Any] | None = None,
+        params: dict[str, Any] | None = None,
+    ) -> Any:
+        if isinstance(body, BaseModel):
+            payload: dict[str, Any] | None = body.model_dump(
+                mode="json", by_alias=True, exclude_none=True
+            )
+        else:
+            payload = body
+        params = {k: v for k, v in (params or {}).items() if v is not None}
+
+        def build() -> httpx.Request:
+            return self._http.http.build_request(method, path, json=payload, params=params)
+
+        response = await self._http.send(build, self._check, idempotent=method == "GET")
+        return self._json(response)
+
+    def _json(self, response: httpx.Response) -> Any:
+        if not response.content:
+            return None
+        try:
+            return response.json()
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise UnexpectedResponseError(
+                Service.SMARTRECRUITERS,
+                http_status=response.status_code,
+                service_message="the answer was not JSON",
+            ) from None
+
+    def _parse(self, model: type[M], data: Any) -> M:
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            raise UnexpectedResponseError(
+                Service.SMARTRECRUITERS, service_message=self._http.redact(_first_problem(exc))
+            ) from None
+
+    def _parse_list(self, adapter: TypeAdapter[list[Any]], data: Any) -> list[Any]:
+        # Lists come bare or wrapped in {"content": [...]} depending on the endpoint's age.
+        if isinstance(data, dict) and "content" in data:
+            data = data["content"]
+        try:
+            return adapter.validate_python(data or [])
+        except ValidationError as exc:
+            raise UnexpectedResponseError(
+                Service.SMARTRECRUITERS, service_message=_first_problem(exc)
+            ) from None
+
+    def _check(self, response: httpx.Response) -> ApiError | None:
+        status = response.status_code
+        if status < 400:
+            return None
+        body = self._error_body(response)
+        message = self._http.redact(body.message or response.reason_phrase)
+        common: dict[str, Any] = {
+            "http_status": status,
+            "service_code": body.code,
+            "service_message": message,
+        }
+        if status == 429:
+            return ThrottledError(
+                Service.SMARTRECRUITERS, wait_seconds=_retry_after(response), **common
+            )
+        if status == 401:
+            return AuthError(
+                Service.SMARTRECRUITERS,
+                summary="No partner API key was accepted: set the key in the connection settings.",
+                **common,
+            )
+        if status == 403:
+            summary = None
+            if self._key_length == CUSTOMER_KEY_LENGTH:
+                summary = (
+                    "This is a customer API key (32 characters). The Marketplace needs the "
+                    "64-character partner key from the Partner Portal."
+                )
+            return AuthError(Service.SMARTRECRUITERS, summary=summary, **common)
+        if status == 404:
+            return NotFoundError(Service.SMARTRECRUITERS, **common)
+        if status in (400, 409, 422):
+            if _STATE_WORDS.search(message):
+                return StateConflictError(Service.SMARTRECRUITERS, **common)
+            return ValidationApiError(Service.SMARTRECRUITERS, **common)
+        if status >= 500:
+            return ServerError(Service.SMARTRECRUITERS, **common)
+        return ApiError(Service.SMARTRECRUITERS, **common)
+
+    def _error_body(self, response: httpx.Response) -> SRErrorBody:
+        try:
+            return SRErrorBody.model_validate(response.json())
+        except (ValueError, ValidationError):
+            text = response.text.strip()[:300] if response.content else ""
+            return SRErrorBody(message=text)
+
+    # -- orders ------------------------------------------------------------------------------
+
+    async def list_orders(
+        self, *, status: OrderStatus | None = None, limit: int = MAX_PAGE_SIZE, offset: int = 0
+    ) -> Page[AssessmentOrder]:
+        data = await self._call(
+            "GET",
+            "/assessments",
+            params={"limit": limit, "offset": offset, "status": status.value if status else None},
+        )
+        return self._parse(Page[AssessmentOrder], data)
+
+    async def iter_orders(
+        self, *, status: OrderStatus | None = None, page_size: int = MAX_PAGE_SIZE
+    ) -> AsyncIterator[AssessmentOrder]:
+        """Every order, page after page; an order seen twice across pages is given once.
+
+        Orders move between pages while we read (new ones arrive first), so an id can repeat.
+        """
+        seen: set[str] = set()
+        offset = 0
+        while True:
+            page = await self.list_orders(status=status, limit=page_size, offset=offset)
+            for order in page.content:
+                if order.id not in seen:
+                    seen.add(order.id)
+                    yield order
+            offset += len(page.content)
+            if not page.content or offset >= page.total_found:
+                return
+
+    async def get_order(self, order_id: str) -> AssessmentOrder:
+        return self._parse(AssessmentOrder, await self._call("GET", _order(order_id)))
+
+    async def create_test_order(self, order: AssessmentOrder | dict[str, Any]) -> AssessmentOrder:
+        """POST /assessments: a test order, for trying the flow end to end."""
+        return self._parse(AssessmentOrder, await self._call("POST", "/assessments", body=order))
+
+    async def accept_order(
+        self,
+        order_id: str,
+        assessment_url: str,
+        *,
+        message: str | None = None,
+        message_to_candidate: str | None = None,
+        author: ContactPerson | None = None,
+    ) -> AssessmentOrder:
+        body = AcceptRequest(
+            assessment_url=assessment_url,
+            message=message,
+            message_to_candidate=message_to_candidate,
+            author=author,
+        )
+        data = await self._call("POST", f"{_order(order_id)}/accept", body=body)
+        return self._parse(AssessmentOrder, data)
+
+    async def reject_order(
+        self, order_id: str, *, message: str | None = None, author: ContactPerson | None = None
+    ) -> AssessmentOrder:
+        body = RejectRequest(message=message, author=author)
+        data = await self._call("POST", f"{_order(order_id)}/reject", body=body)
+        return self._parse(AssessmentOrder, data)
+
+    async def complete_with_comment(
+        self, order_id: str, *, message: str | None = None, author: ContactPerson | None = None
+    ) -> AssessmentOrder:
+        """The documented form of complete: a comment, no result."""
+        body = CompleteComment(message=message, author=author)
+        data = await self._call("POST", f"{_order(order_id)}/complete", body=body)
+        return self._parse(AssessmentOrder, data)
+
+    async def complete_with_result(
+        self, order_id: str, result: AssessmentResult
+    ) -> CompletedWithResult:
+        """The FAQ's form of complete: the body is a result, the answer carries ``resultId``.
+
+        The resultId is given only here; the caller must store it before anything else.
+        """
+        data = await self._call("POST", f"{_order(order_id)}/complete", body=result)
+        result_id = data.get("resultId") if isinstance(data, dict) else None
+        if not result_id:
+            raise UnexpectedResponseError(
+                Service.SMARTRECRUITERS, service_message="the answer carried no resultId"
+            )
+        order_data = {k: v for k, v in data.items() if k != "resultId"}
+        return CompletedWithResult(self._parse(AssessmentOrder, order_data), str(result_id))
+
+    # -- comments and results ----------------------------------------------------------------
+
+    async def list_comments(self, order_id: str) -> list[AssessmentComment]:
+        data = await self._call("GET", f"{_order(order_id)}/comments")
+        return self._parse_list(_comments, data)
+
+    async def add_comment(
+        self, order_id: str, message: str, *, author: ContactPerson | None = None
+    ) -> AssessmentComment:
+        body = AssessmentComment(message=message, author=author)
+        data = await self._call("POST", f"{_order(order_id)}/comments", body=body)
+        return self._parse(AssessmentComment, data) if data else body
+
+    async def create_result(self, order_id: str, result: AssessmentResult) -> AssessmentResult:
+        """POST .../results (the documented flow); the answer's ``id`` is the resultId."""
+        data = await self._call("POST", f"{_order(order_id)}/results", body=result)
+        created = self._parse(AssessmentResult, data)
+        if not created.id:
+            raise UnexpectedResponseError(
+                Service.SMARTRECRUITERS, service_message="the created result has no id"
+            )
+        return created
+
+    async def list_results(self, order_id: str) -> list[AssessmentResult]:
+        data = await self._call("GET", f"{_order(order_id)}/results")
+        return self._parse_list(_results, data)
+
+    async def get_result(self, order_id: str, result_id: str) -> AssessmentResult:
+        data = await self._call("GET", f"{_order(order_id)}/results/{_seg(result_id)}")
+        return self._parse(AssessmentResult, data)
+
+    async def upload_attachment(
+        self,
+        order_id: str,
+        result_id: str,
+        path: str | os.PathLike[str],
+        *,
+        file_name: str | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> Attachment:
+        """Stream ``path`` as the multipart part ``attachment``; the file is never read whole."""
+        part = MultipartFile.from_path(path, "attachment", file_name=file_name)
+        url = f"{_order(order_id)}/results/{_seg(result_id)}/attachments"
+
+        def build() -> httpx.Request:
+            return self._http.http.build_request(
+                "POST",
+                url,
+                content=part.stream(progress),
+                headers={
+                    "Content-Type": part.content_type_header,
+                    "Content-Length": str(part.content_length()),
+                },
+            )
+
+        # Not idempotent: a broken upload may still have been stored; the journal decides.
+        response = await self._http.send(build, self._check, idempotent=False)
+        return self._parse(Attachment, self._json(response))
+
+    async def list_attachments(self, order_id: str, result_id: str) -> list[Attachment]:
+        data = await self._call("GET", f"{_order(order_id)}/results/{_seg(result_id)}/attachments")
+        return self._parse_list(_attachments, data)
+
+    # -- offers ------------------------------------------------------------------------------
+
+    async def list_offers(
+        self,
+        *,
+        status: OfferStatus | None = None,
+        q: str | None = None,
+        limit: int = MAX_PAGE_SIZE,
+        offset: int = 0,
+    ) -> Page[Offer]:
+        data = await self._call(
+            "GET",
+            "/offers",
+            params={
+                "limit": min(limit, MAX_PAGE_SIZE),
+                "offset": offset,
+                "status": status.value if status else None,
+                "q": q or None,
+            },
+        )
+        return self._parse(Page[Offer], data)
+
+    async def get_offer(self, offer_id: str) -> Offer:
+        return self._parse(Offer, await self._call("GET", f"/offers/{_seg(offer_id)}"))
+
+    async def create_offer(self, offer: Offer) -> Offer:
+        _refuse_active(offer)
+        return self._parse(Offer, await self._call("POST", "/offers", body=_offer_body(offer)))
+
+    async def update_offer(self, offer_id: str, offer: Offer) -> Offer:
+        """An update is a POST to the offer, not a PUT."""
+        _refuse_active(offer)
+        data = await self._call("POST", f"/offers/{_seg(offer_id)}", body=_offer_body(offer))
+        return self._parse(Offer, data)
+
+    async def submit_offer(self, offer_id: str) -> Offer:
+        """INACTIVE → UNDER_REVIEW."""
+        return self._parse(Offer, await self._call("POST", f"/offers/{_seg(offer_id)}/submit"))
+
+    async def withdraw_offer(self, offer_id: str) -> Offer:
+        """Back to INACTIVE."""
+        return self._parse(Offer, await self._call("POST", f"/offers/{_seg(offer_id)}/withdraw"))
+
+
+class ActiveOfferRefusedError(ValueError):
+    """Raised before sending: a partner key may never set an offer ACTIVE."""
+
+
+def _refuse_active(offer: Offer) -> None:
+    if offer.status is not None and offer.status not in PARTNER_SETTABLE_OFFER_STATUSES:
+        raise ActiveOfferRefusedError(
+            "An offer cannot be made ACTIVE from here: SmartRecruiters' partners team activates "
+            "offers after review. Submit the offer for review instead."
+        )
+
+
+def _offer_body(offer: Offer) -> dict[str, Any]:
+    # The id travels in the URL; server-kept fields are not ours to send.
+    return offer.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"id"})
+
+
+def _seg(value: str) -> str:
+    """A path segment, percent-encoded: ids come from the service but are not ours to trust."""
+    return quote(value, safe="")
+
+
+def _order(order_id: str) -> str:
+    return f"/assessments/{_seg(order_id)}"
+
+
+def _retry_after(response: httpx.Response) -> float:
+    value = response.headers.get("Retry-After")
+    try:
+        seconds = float(value) if value is not None else 1.0
+    except ValueError:
+        seconds = 1.0
+    return max(seconds, 0.0) if math.isfinite(seconds) else 1.0
+
+
+def _first_problem(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    where = ".".join(str(p) for p in error["loc"])
+    return f"unexpected answer: {where}: {error['msg']}"

@@ -1,0 +1,312 @@
+"""BerkeClient against the sandbox over real loopback HTTP, in JSON and in XML."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Literal
+
+import httpx
+import pytest
+
+from app.clients.berke import BerkeClient
+from app.clients.errors import (
+    AuthError,
+    ServerError,
+    ThrottledError,
+    UnexpectedResponseError,
+    ValidationApiError,
+)
+from app.clients.http import RetryPolicy
+from app.domain.berke import CreateAssessmentRequest, P, SendInvitationRequest
+from tests.integration.helpers import RecordingTransport, run, unpaced
+
+if TYPE_CHECKING:
+    from app.sandbox import SandboxServer
+
+FORMATS: list[Literal["json", "xml"]] = ["json", "xml"]
+
+
+def client(sandbox: SandboxServer, **kwargs: object) -> BerkeClient:
+    from app.sandbox import DEMO_BERKE_TOKEN
+
+    token = kwargs.pop("token", DEMO_BERKE_TOKEN)
+    return BerkeClient(sandbox.berke_base_url, token, **kwargs)  # type: ignore[arg-type]
+
+
+def unique_id() -> str:
+    return f"HRIS-{uuid.uuid4().hex[:12]}"
+
+
+def request(**params: object) -> CreateAssessmentRequest:
+    return CreateAssessmentRequest.model_validate(
+        {P.FIRST_NAME: "Zoë", P.LAST_NAME: "Müller", **params}
+    )
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_create_assessment_and_its_landing_page(sandbox: SandboxServer, fmt: str) -> None:
+    candidate = unique_id()
+
+    async def body() -> None:
+        transport = RecordingTransport()
+        async with client(sandbox, response_format=fmt, transport=transport) as berke:
+            jobs = await berke.get_jobs()
+            created = await berke.create_assessment(
+                request(**{P.EMAIL_ADDRESS: "zoe@example.com", P.SOURCE_CANDIDATE_ID: candidate,
+                           P.SOURCE_JOB_ID: jobs[0].source_job_id, P.COMPLETE_WITHIN_DAYS: 7,
+                           P.ON_COMPLETE_ACTION: 5, P.EMAIL_REPORT_TO_LIST: "hr@acme.test"})
+            )  # fmt: skip
+            sent = transport.json_bodies()[-1]
+            assert sent[P.FORMAT_OUTPUT] == fmt
+            assert sent[P.API_TOKEN]
+            assert sent[P.COMPLETE_WITHIN_DAYS] == 7
+            assert P.PHONE_NUMBER not in sent  # absent, not empty
+        assert created.source_candidate_id.casefold() == candidate.casefold()
+        assert created.assessment_url.endswith(created.invitation_code)
+        async with httpx.AsyncClient() as raw:
+            page = await raw.get(created.assessment_url)
+        assert page.status_code == 200
+        assert created.invitation_code in page.text
+
+    run(body)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_berke_generates_a_candidate_id_when_none_is_given(
+    sandbox: SandboxServer, fmt: str
+) -> None:
+    async def body() -> None:
+        async with client(sandbox, response_format=fmt) as berke:
+            created = await berke.create_assessment(request())
+        assert created.source_candidate_id
+
+    run(body)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_duplicate_candidate_id_names_the_parameter(sandbox: SandboxServer, fmt: str) -> None:
+    candidate = unique_id()
+
+    async def body() -> None:
+        async with client(sandbox, response_format=fmt) as berke:
+            await berke.create_assessment(request(**{P.SOURCE_CANDIDATE_ID: candidate}))
+            with pytest.raises(ValidationApiError) as info:
+                await berke.create_assessment(
+                    request(**{P.SOURCE_CANDIDATE_ID: candidate.lower()})  # not case-sensitive
+                )
+        assert info.value.parameter == P.SOURCE_CANDIDATE_ID
+        assert info.value.http_status == 400
+        assert info.value.service_code
+        assert int(info.value.service_code.split(".")[1]) >= 1000
+        assert "sourceCandidateId" in str(info.value)
+
+    run(body)
+
+
+@pytest.mark.parametrize(
+    ("params", "parameter"),
+    [
+        ({P.SOURCE_JOB_ID: "NO-SUCH-JOB"}, P.SOURCE_JOB_ID),
+        ({P.SOURCE_DEPARTMENT_ID: "NOWHERE"}, P.SOURCE_DEPARTMENT_ID),
+        ({P.SOURCE_DEPARTMENT_ID: "LEGACY"}, P.SOURCE_DEPARTMENT_ID),
+        ({P.USERNAME: "nobody"}, P.USERNAME),
+    ],
+)
+def test_server_side_reference_checks(
+    sandbox: SandboxServer, params: dict[str, str], parameter: str
+) -> None:
+    async def body() -> None:
+        async with client(sandbox) as berke:
+            with pytest.raises(ValidationApiError) as info:
+                await berke.create_assessment(request(**params))
+        assert info.value.parameter == parameter
+        assert info.value.service_message  # the service's own words are kept
+
+    run(body)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_sandbox_validation_catches_what_the_model_would_refuse(
+    sandbox: SandboxServer, fmt: str
+) -> None:
+    # A request built without validation (as a buggy client would) is refused by the server.
+    bad = CreateAssessmentRequest.model_construct(
+        first_name="Zoë", last_name="Müller", on_assessment_complete_action=3
+    )
+
+    async def body() -> None:
+        async with client(sandbox, response_format=fmt) as berke:
+            with pytest.raises(ValidationApiError) as info:
+                await berke.create_assessment(bad)
+        assert info.value.parameter == P.ON_COMPLETE_ACTION
+        assert "[3]" in info.value.service_message
+
+    run(body)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_wrong_token_is_an_auth_error_that_never_shows_the_token(
+    sandbox: SandboxServer, fmt: str
+) -> None:
+    token = "WRONG-token-0123456789abcdef"
+
+    async def body() -> None:
+        async with client(sandbox, token=token, response_format=fmt) as berke:
+            with pytest.raises(AuthError) as info:
+                await berke.get_jobs()
+        assert info.value.service_code == "403.1003"
+        assert "invalid or inactive" in str(info.value)
+        for text in (str(info.value), repr(info.value), info.value.service_message):
+            assert token not in text
+            assert token[:8] not in text
+
+    run(body)
+
+
+def test_send_invitation(sandbox: SandboxServer) -> None:
+    async def body() -> None:
+        async with client(sandbox) as berke:
+            created = await berke.create_assessment(request(**{P.EMAIL_ADDRESS: "zoe@example.com"}))
+            await berke.send_invitation(
+                SendInvitationRequest(
+                    source_candidate_id=created.source_candidate_id,
+                    email_address="zoe@example.com",
+                    message="Please take the assessment this week.",
+                    sender_name="Cora Coordinator",
+                )
+            )
+            with pytest.raises(ValidationApiError) as info:
+                await berke.send_invitation(
+                    SendInvitationRequest(source_candidate_id=unique_id(), email_address="z@x.com")
+                )
+        assert info.value.parameter == P.SOURCE_CANDIDATE_ID
+
+    run(body)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_burst_limit_429_is_parsed_and_waited_out(fmt: str) -> None:
+    from app.sandbox import SandboxConfig, SandboxServer
+
+    with SandboxServer(SandboxConfig(berke_burst=3, berke_window_ms=400, orders=1), port=0) as s:
+
+        async def body() -> None:
+            no_retry = RetryPolicy(throttle_retries=0)
+            async with client(s, response_format=fmt, pacer=unpaced(), retry=no_retry) as berke:
+                results = await asyncio.gather(
+                    *(berke.get_jobs() for _ in range(5)), return_exceptions=True
+                )
+            throttled = [r for r in results if isinstance(r, ThrottledError)]
+            assert len(throttled) == 2
+            error = throttled[0]
+            assert 0 < error.wait_seconds <= 0.4
+            assert not error.is_daily_limit
+            assert not error.simultaneous
+            assert error.http_status == 429
+            assert "burst limit" in error.service_message
+            # With retries (the default), the same burst simply completes.
+            async with client(s, response_format=fmt, pacer=unpaced()) as berke:
+                jobs = await asyncio.gather(*(berke.get_jobs() for _ in range(5)))
+            assert all(jobs)
+
+        run(body)
+
+
+def test_default_pacing_keeps_under_the_burst() -> None:
+    from app.clients.berke import berke_pacer
+    from app.sandbox import SandboxConfig, SandboxServer
+
+    with SandboxServer(SandboxConfig(berke_burst=4, berke_window_ms=300, orders=1), port=0) as s:
+
+        async def body() -> None:
+            pacer = berke_pacer(burst=4, window_ms=300)
+            async with client(s, pacer=pacer, retry=RetryPolicy(throttle_retries=0)) as berke:
+                await asyncio.gather(*(berke.get_jobs() for _ in range(9)))
+
+        run(body)
+
+
+# -- faults the sandbox cannot produce: injected with a mock transport ---------------------
+
+DAILY = {
+    "callDeniedDateTime": "2025-01-20T18:47:44.4792646Z",
+    "callExpiresOnCompletion": False,
+    "countCallsExceeded": 1,
+    "estimatedMillisecondsToNextAllowedCall": 3_600_000,
+    "isDailyLimit": True,
+    "maximumCallsPerTimeFrame": 5000,
+    "timeFrameMilliseconds": 86_400_000,
+    "status": "error",
+    "response": "Daily limit of 5000 calls reached.",
+    "responseCode": "429",
+}
+
+
+def test_daily_limit_is_not_retried_and_says_when_it_lifts() -> None:
+    calls = 0
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal calls
+        calls += 1
+        return httpx.Response(429, json=DAILY, headers={"X-Response-Code": "429.1010"})
+
+    async def body() -> None:
+        async with BerkeClient(
+            "https://berke.test/api", "token-123", transport=httpx.MockTransport(handler),
+            clock=lambda: datetime(2025, 1, 20, 18, 47, 45, tzinfo=UTC),
+        ) as berke:  # fmt: skip
+            with pytest.raises(ThrottledError) as info:
+                await berke.get_jobs()
+        assert calls == 1
+        assert info.value.is_daily_limit
+        assert not info.value.is_transient
+        assert info.value.retry_at == datetime(2025, 1, 20, 19, 47, 44, 479264, tzinfo=UTC)
+        assert "daily limit" in str(info.value)
+
+    run(body)
+
+
+def test_berke_error_code_in_header_fails_a_200() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            200,
+            json={
+                "status": "error",
+                "response": "API is disabled for maintenance",
+                "responseCode": "503",
+            },
+            headers={"X-Response-Code": "503.1020", "X-Response-Message": "API is disabled"},
+        )
+
+    async def body() -> None:
+        async with BerkeClient(
+            "https://berke.test/api", "token-123", transport=httpx.MockTransport(handler)
+        ) as b:
+            with pytest.raises(ServerError) as info:
+                await b.get_jobs()
+        assert "API is disabled for maintenance" in str(info.value)
+        assert info.value.is_transient
+        assert info.value.service_code == "503.1020"
+
+    run(body)
+
+
+def test_a_proxy_page_instead_of_berke_is_explained() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, text="<html><body>Captive portal</body></html>")
+
+    async def body() -> None:
+        async with BerkeClient(
+            "https://berke.test/api", "token-123", transport=httpx.MockTransport(handler)
+        ) as b:
+            with pytest.raises(UnexpectedResponseError):
+                await b.create_assessment(request())
+
+    run(body)
+
+
+def test_insecure_non_loopback_address_is_refused() -> None:
+    with pytest.raises(ValueError, match="https"):
+        BerkeClient("http://site.berkeassessment.com/api", "t")

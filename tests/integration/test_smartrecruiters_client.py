@@ -1,0 +1,373 @@
+"""SmartRecruitersClient against the sandbox over real loopback HTTP: every call, every error."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import httpx
+import pytest
+from pydantic import ValidationError
+
+from app.clients.errors import (
+    AuthError,
+    NetworkError,
+    NotFoundError,
+    ServerError,
+    StateConflictError,
+    ThrottledError,
+    ValidationApiError,
+)
+from app.clients.http import RetryPolicy
+from app.clients.smartrecruiters import ActiveOfferRefusedError, SmartRecruitersClient
+from app.domain.smartrecruiters import (
+    AssessmentResult,
+    ContactPerson,
+    Offer,
+    OfferStatus,
+    OfferType,
+    OrderStatus,
+    ResultType,
+    Terms,
+)
+from tests.integration.helpers import RecordingTransport, new_order_body, run, unpaced
+
+if TYPE_CHECKING:
+    from app.sandbox import SandboxServer
+
+AUTHOR = ContactPerson(first_name="Cora", last_name="Coordinator", email="cora@berke.test")
+
+
+def client(sandbox: SandboxServer, **kwargs: object) -> SmartRecruitersClient:
+    from app.sandbox import DEMO_SR_KEY
+
+    key = kwargs.pop("key", DEMO_SR_KEY)
+    return SmartRecruitersClient(sandbox.sr_base_url, key, **kwargs)  # type: ignore[arg-type]
+
+
+# -- orders ---------------------------------------------------------------------------------
+
+
+def test_paging_and_iterating_all_orders(sandbox: SandboxServer) -> None:
+    async def body() -> None:
+        async with client(sandbox) as sr:
+            first = await sr.list_orders(limit=7, offset=0)
+            second = await sr.list_orders(limit=7, offset=7)
+            assert first.limit == 7
+            assert len(first.content) == 7
+            assert first.total_found >= 200
+            assert {o.id for o in first.content}.isdisjoint({o.id for o in second.content})
+            every = [o async for o in sr.iter_orders(page_size=37)]
+            assert len(every) == len({o.id for o in every}) == first.total_found
+
+    run(body)
+
+
+def test_status_filter(sandbox: SandboxServer) -> None:
+    async def body() -> None:
+        async with client(sandbox) as sr:
+            for status in OrderStatus:
+                page = await sr.list_orders(status=status, limit=100)
+                assert page.total_found > 0
+                assert {o.status for o in page.content} == {status}
+
+    run(body)
+
+
+def test_get_order_and_unknown_order(sandbox: SandboxServer) -> None:
+    async def body() -> None:
+        async with client(sandbox) as sr:
+            listed = (await sr.list_orders(limit=1)).content[0]
+            fetched = await sr.get_order(listed.id)
+            assert fetched.id == listed.id
+            assert fetched.candidate == listed.candidate
+            with pytest.raises(NotFoundError) as info:
+                await sr.get_order("no-such-order")
+            assert info.value.http_status == 404
+            assert "SmartRecruiters" in str(info.value)
+
+    run(body)
+
+
+def test_accept_then_complete_with_comment(sandbox: SandboxServer) -> None:
+    async def body() -> None:
+        transport = RecordingTransport()
+        async with client(sandbox, transport=transport) as sr:
+            order = await sr.create_test_order(new_order_body("Chloé", "Dubois"))
+            assert order.status is OrderStatus.NEW
+            accepted = await sr.accept_order(
+                order.id,
+                "https://assess.test/start/K7PQ2",
+                message="Accepted",
+                message_to_candidate="Good luck",
+                author=AUTHOR,
+            )
+            assert accepted.status is OrderStatus.IN_PROGRESS
+            sent = transport.json_bodies()[-1]
+            assert sent["assessmentURL"] == "https://assess.test/start/K7PQ2"
+            assert sent["messageToCandidate"] == "Good luck"
+            with pytest.raises(StateConflictError):
+                await sr.accept_order(order.id, "https://assess.test/start/K7PQ2")
+            done = await sr.complete_with_comment(order.id, message="Done", author=AUTHOR)
+            assert done.status is OrderStatus.COMPLETED
+            with pytest.raises(StateConflictError) as info:
+                await sr.reject_order(order.id, message="too late")
+            assert "Cannot change state of an assessment which is completed" in str(info.value)
+
+    run(body)
+
+
+@pytest.mark.parametrize("start", [OrderStatus.NEW, OrderStatus.IN_PROGRESS])
+def test_reject_never_sends_an_assessment_url(sandbox: SandboxServer, start: OrderStatus) -> None:
+    async def body() -> None:
+        transport = RecordingTransport()
+        async with client(sandbox, transport=transport) as sr:
+            order = await sr.create_test_order(new_order_body("Łukasz", "Nowak"))
+            if start is OrderStatus.IN_PROGRESS:
+                await sr.accept_order(order.id, "https://assess.test/start/AB12")
+            rejected = await sr.reject_order(order.id, message="Not a fit for this test")
+            assert rejected.status is OrderStatus.REJECTED
+            assert transport.json_bodies()[-1] == {"message": "Not a fit for this test"}
+            assert b"assessmentURL" not in transport.bodies[-1]
+
+    run(body)
+
+
+def test_complete_with_result_returns_the_result_id(sandbox: SandboxServer) -> None:
+    async def body() -> None:
+        async with client(sandbox) as sr:
+            order = await sr.create_test_order(new_order_body("Aiko", "Tanaka"))
+            await sr.accept_order(order.id, "https://assess.test/start/X1")
+            result = AssessmentResult(
+                result_type=ResultType.DOCUMENT, result="result.pdf", title="Job fit",
+                description="<p><strong>High</strong> fit</p>", passed=True, score="87/100",
+                author=AUTHOR,
+            )  # fmt: skip
+            completed = await sr.complete_with_result(order.id, result)
+            assert completed.result_id
+            assert completed.order.status is OrderStatus.COMPLETED
+            results = await sr.list_results(order.id)
+            assert [r.id for r in results] == [completed.result_id]
+            one = await sr.get_result(order.id, completed.result_id)
+            assert one.score == "87/100"
+            assert one.passed is True
+            with pytest.raises(StateConflictError):
+                await sr.complete_with_result(order.id, result)
+
+    run(body)
+
+
+def test_documented_result_flow_and_missing_result_error(sandbox: SandboxServer) -> None:
+    async def body() -> None:
+        async with client(sandbox) as sr:
+            order = await sr.create_test_order(new_order_body("José", "Álvarez"))
+            await sr.accept_order(order.id, "https://assess.test/start/X2")
+            created = await sr.create_result(
+                order.id,
+                AssessmentResult(result_type="url", result="https://r.test/1"),  # type: ignore[arg-type]
+            )
+            assert created.id
+            assert created.result_type is ResultType.URL
+            # The model refuses an empty result before sending; the sandbox refuses it too.
+            with pytest.raises(ValidationError):
+                AssessmentResult(result_type=ResultType.DOCUMENT, result="")
+            unchecked = AssessmentResult.model_construct(result_type=ResultType.DOCUMENT, result="")
+            with pytest.raises(ValidationApiError) as info:
+                await sr.create_result(order.id, unchecked)
+            assert "Please provide 'result' field." in str(info.value)
+            assert info.value.http_status == 400
+
+    run(body)
+
+
+def test_comments(sandbox: SandboxServer) -> None:
+    async def body() -> None:
+        async with client(sandbox) as sr:
+            order = await sr.create_test_order(new_order_body("Nguyễn", "Văn An"))
+            await sr.add_comment(order.id, "Invitation sent by post", author=AUTHOR)
+            await sr.add_comment(order.id, "Candidate called back")
+            comments = await sr.list_comments(order.id)
+            assert [c.message for c in comments][-2:] == [
+                "Invitation sent by post",
+                "Candidate called back",
+            ]
+
+    run(body)
+
+
+def test_upload_streams_the_file_with_progress(sandbox: SandboxServer, tmp_path: Path) -> None:
+    report = tmp_path / "Zoë Müller – report.pdf"
+    payload = b"%PDF-1.4\n" + bytes(range(256)) * 4096 + b"\n%%EOF\n"  # about 1 MiB
+    report.write_bytes(payload)
+    seen: list[tuple[int, int]] = []
+
+    async def body() -> None:
+        async with client(sandbox) as sr:
+            order = await sr.create_test_order(new_order_body())
+            await sr.accept_order(order.id, "https://assess.test/start/X3")
+            done = await sr.complete_with_result(
+                order.id, AssessmentResult(result_type=ResultType.DOCUMENT, result="result.pdf")
+            )
+            attachment = await sr.upload_attachment(
+                order.id, done.result_id, report, progress=lambda s, t: seen.append((s, t))
+            )
+            assert attachment.file_name == report.name
+            listed = await sr.list_attachments(order.id, done.result_id)
+            assert [a.id for a in listed] == [attachment.id]
+            async with httpx.AsyncClient() as raw:
+                from app.sandbox import DEMO_SR_KEY
+
+                stored = await raw.get(
+                    f"{sandbox.sr_base_url}/assessments/{order.id}/results/{done.result_id}"
+                    f"/attachments/{attachment.id}/content",
+                    headers={"X-SmartToken": DEMO_SR_KEY},
+                )
+            assert stored.content == payload
+
+    run(body)
+    assert seen[0] == (0, len(payload))
+    assert seen[-1] == (len(payload), len(payload))
+    assert len(seen) >= 4  # chunked, not read at once
+    assert all(a[0] <= b[0] for a, b in itertools.pairwise(seen))
+
+
+# -- offers ---------------------------------------------------------------------------------
+
+
+def test_offer_lifecycle(sandbox: SandboxServer) -> None:
+    async def body() -> None:
+        async with client(sandbox) as sr:
+            listed = await sr.list_offers()
+            assert listed.total_found >= 4
+            offer = await sr.create_offer(
+                Offer(catalog_id="BERKE-TEST-1", name="Berke Sales Fit (test)",
+                      description="Sales job fit", terms=Terms(type=OfferType.SKILLS_TEST))
+            )  # fmt: skip
+            assert offer.id
+            assert offer.status is OfferStatus.INACTIVE
+            found = await sr.list_offers(q="sales fit (test)")
+            assert offer.id in {o.id for o in found.content}
+            updated = await sr.update_offer(
+                offer.id, offer.model_copy(update={"description": "Sales job fit, 35 minutes"})
+            )
+            assert updated.description == "Sales job fit, 35 minutes"
+            assert (await sr.get_offer(offer.id)).description == "Sales job fit, 35 minutes"
+            submitted = await sr.submit_offer(offer.id)
+            assert submitted.status is OfferStatus.UNDER_REVIEW
+            only_review = await sr.list_offers(status=OfferStatus.UNDER_REVIEW)
+            assert {o.status for o in only_review.content} == {OfferStatus.UNDER_REVIEW}
+            assert (await sr.withdraw_offer(offer.id)).status is OfferStatus.INACTIVE
+            with pytest.raises(StateConflictError):
+                await sr.withdraw_offer(offer.id)  # already inactive
+            with pytest.raises(ActiveOfferRefusedError, match="partners team"):
+                await sr.update_offer(
+                    offer.id, offer.model_copy(update={"status": OfferStatus.ACTIVE})
+                )
+
+    run(body)
+
+
+# -- authentication, limits and faults ------------------------------------------------------
+
+
+def test_wrong_key_and_customer_key(sandbox: SandboxServer) -> None:
+    wrong = "w" * 64
+    customer = "c" * 32
+
+    async def body() -> None:
+        async with client(sandbox, key=wrong) as sr:
+            with pytest.raises(AuthError) as info:
+                await sr.list_orders()
+            assert info.value.http_status == 403
+            assert wrong not in str(info.value)
+            assert wrong not in repr(info.value)
+        async with client(sandbox, key=customer) as sr:
+            with pytest.raises(AuthError) as info:
+                await sr.list_orders()
+            assert "customer API key" in str(info.value)
+            assert customer not in str(info.value)
+
+    run(body)
+
+
+def test_429_is_waited_out_not_shown(sandbox: SandboxServer) -> None:
+    from app.sandbox import SandboxConfig, SandboxServer
+
+    with SandboxServer(SandboxConfig(sr_rate_per_second=4, orders=5), port=0) as limited:
+
+        async def body() -> None:
+            async with client(limited, pacer=unpaced()) as sr:
+                pages = await asyncio.gather(*(sr.list_orders(limit=1) for _ in range(8)))
+                assert len(pages) == 8
+            async with client(
+                limited, pacer=unpaced(), retry=RetryPolicy(throttle_retries=0)
+            ) as sr:
+                with pytest.raises(ThrottledError) as info:
+                    await asyncio.gather(*(sr.list_orders(limit=1) for _ in range(8)))
+                assert info.value.wait_seconds >= 1
+                assert info.value.is_transient
+
+        run(body)
+
+
+def test_default_pacing_stays_under_the_limit(sandbox: SandboxServer) -> None:
+    from app.sandbox import SandboxConfig, SandboxServer
+
+    with SandboxServer(SandboxConfig(orders=5), port=0) as limited:  # 10/s, 8 concurrent
+
+        async def body() -> None:
+            async with client(limited, retry=RetryPolicy(throttle_retries=0)) as sr:
+                await asyncio.gather(*(sr.list_orders(limit=1) for _ in range(14)))
+                assert sr.pacer is not None
+                assert sr.pacer.calls_left() < 10
+
+        run(body)
+
+
+def test_network_failure_is_a_network_error_without_secret() -> None:
+    from app.sandbox import DEMO_SR_KEY
+
+    async def body() -> None:
+        async with SmartRecruitersClient(
+            "http://127.0.0.1:9/sr/v1", DEMO_SR_KEY, retry=RetryPolicy(read_backoff_seconds=0)
+        ) as sr:
+            with pytest.raises(NetworkError) as info:
+                await sr.list_orders()
+            assert "could not connect" in str(info.value)
+            assert DEMO_SR_KEY not in str(info.value)
+            assert DEMO_SR_KEY[:8] not in str(info.value)
+
+    run(body)
+
+
+def test_fail_rate_reaches_the_client_as_server_or_network_errors() -> None:
+    from app.sandbox import SandboxConfig, SandboxServer
+
+    with SandboxServer(SandboxConfig(fail_rate=1.0, orders=3, seed=3), port=0) as broken:
+
+        async def body() -> None:
+            kinds = set()
+            async with client(broken, retry=RetryPolicy(read_retries=0)) as sr:
+                for _ in range(12):
+                    with pytest.raises((ServerError, NetworkError)) as info:
+                        await sr.list_orders()
+                    kinds.add(type(info.value))
+            assert kinds == {ServerError, NetworkError}
+
+        run(body)
+
+
+def test_reads_are_retried_through_transient_faults() -> None:
+    from app.sandbox import SandboxConfig, SandboxServer
+
+    with SandboxServer(SandboxConfig(fail_rate=0.3, orders=30, seed=5), port=0) as flaky:
+
+        async def body() -> None:
+            retry = RetryPolicy(read_retries=8, read_backoff_seconds=0.001)
+            async with client(flaky, retry=retry) as sr:
+                orders = [o async for o in sr.iter_orders(page_size=5)]
+            assert len(orders) == 30
+
+        run(body)
