@@ -1,0 +1,66 @@
+"""Checks on the ``assessmentUrl`` Berke returned, before it is sent to SmartRecruiters.
+
+The URL is what a candidate opens, so a coordinator should see at a glance whether it is
+plausible: absolute, encrypted, and ending with the invitation code the candidate may type.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from urllib.parse import urlsplit
+
+
+def _is_loopback_host(host: str | None) -> bool:
+    # The same rule as app.clients.http.is_loopback_host; repeated because the domain layer
+    # may not import clients.
+    if not host:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_assessment_url(url: str, invitation_code: str, *, allow_http_loopback: bool) -> list[str]:
+    """The problems with ``url``, as sentences for a coordinator; an empty list means fine.
+
+    ``allow_http_loopback`` admits ``http://`` on this computer only: the built-in sandbox.
+    """
+    text = url.strip()
+    if not text:
+        return ["The assessment URL is empty."]
+    problems: list[str] = []
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        problems.append(
+            "The assessment URL is not a full web address: it must start with https:// "
+            "and name a site."
+        )
+    elif parts.scheme == "http" and not (allow_http_loopback and _is_loopback_host(parts.hostname)):
+        problems.append(
+            "The assessment URL starts with http://, not https://: the candidate's "
+            "connection would not be encrypted."
+        )
+    if any(ch.isspace() for ch in text):
+        problems.append("The assessment URL contains spaces.")
+    code = invitation_code.strip()
+    if not code:
+        problems.append("There is no invitation code to compare the URL with.")
+    elif not _ends_with_code(text, code):
+        problems.append(
+            f"The assessment URL does not end with the invitation code {code}: "
+            "it may belong to another candidate."
+        )
+    return problems
+
+
+def _ends_with_code(url: str, code: str) -> bool:
+    # Berke's rule is literal ("ends with the invitationCode"); a trailing slash is harmless, but
+    # ".../XABC" must not pass for code "ABC", so the code has to start a path or query segment.
+    body = url.rstrip("/")
+    if not body.endswith(code):
+        return False
+    before = body[: -len(code)]
+    return before.endswith(("/", "=", "#"))

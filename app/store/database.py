@@ -1,0 +1,110 @@
+"""The console's SQLite file: cached orders, linked Berke assessments, and the journal.
+
+WAL mode with ``synchronous=FULL``: a committed step survives a crash of the app or of the
+machine. Every method is synchronous and thread-safe (one connection behind a lock); the
+workflows call them off the UI thread with ``asyncio.to_thread``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from app.store.paths import data_dir
+
+SCHEMA_VERSION = 1
+
+_MIGRATIONS: dict[int, str] = {
+    1: """
+    CREATE TABLE orders (
+        id            TEXT PRIMARY KEY,
+        status        TEXT NOT NULL,
+        data          TEXT NOT NULL,          -- the order as SmartRecruiters sent it (JSON)
+        first_seen_at TEXT NOT NULL,
+        synced_at     TEXT NOT NULL
+    );
+    CREATE TABLE assessments (
+        order_id            TEXT PRIMARY KEY,
+        source_candidate_id TEXT NOT NULL,
+        invitation_code     TEXT NOT NULL,
+        assessment_url      TEXT NOT NULL,
+        created_at          TEXT NOT NULL,
+        invited_email       TEXT,
+        invited_at          TEXT
+    );
+    CREATE TABLE journal (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        order_id   TEXT NOT NULL,
+        action     TEXT NOT NULL,
+        state      TEXT NOT NULL CHECK (state IN ('pending', 'done', 'failed')),
+        request    TEXT NOT NULL,             -- what was about to be sent (JSON, no secret)
+        outcome    TEXT,                      -- what came back (JSON)
+        message    TEXT,                      -- the error, in words, when it failed
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX journal_by_order ON journal (order_id, id);
+    CREATE INDEX journal_pending ON journal (state) WHERE state = 'pending';
+    """,
+}
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def default_database_path() -> Path:
+    return data_dir() / "assessment-desk.sqlite3"
+
+
+class Database:
+    def __init__(self, path: Path | str) -> None:
+        if isinstance(path, Path):
+            path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = str(path)
+        self._lock = threading.RLock()
+        # Autocommit mode: transactions are explicit (BEGIN IMMEDIATE) in `transaction()`.
+        self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self._conn.row_factory = sqlite3.Row
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=FULL")
+        self._conn.execute("PRAGMA foreign_keys=ON")
+        self._migrate()
+
+    def _migrate(self) -> None:
+        with self.transaction() as conn:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise RuntimeError(
+                    f"This data file was written by a newer Assessment Desk (schema {version})."
+                )
+            for step in range(version + 1, SCHEMA_VERSION + 1):
+                for statement in _MIGRATIONS[step].split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {step}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic unit: everything inside commits together or not at all."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            yield self._conn
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()

@@ -1,0 +1,113 @@
+"""Create, accept and invite in one go, for one order or a selection of them.
+
+Pacing comes from the clients' own pacers (SmartRecruiters 10/s and 8 at once, Berke's burst
+limit), so a long selection goes as fast as both services allow and no faster. Orders run one
+after another: a coordinator can read the outcome list as it grows, and cancelling stops
+cleanly between two calls' worth of work.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from app.clients.errors import ApiError
+from app.domain.berke import CreateAssessmentRequest
+from app.domain.order_rules import OrderAction, why_not
+from app.domain.smartrecruiters import AssessmentOrder
+from app.workflows.desk import Desk
+from app.workflows.order_actions import (
+    ActionNotAllowedError,
+    accept_order,
+    create_assessment,
+    linked_assessment,
+    send_invitation,
+)
+
+
+class OutcomeKind(StrEnum):
+    DONE = "done"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    order_id: str
+    candidate: str
+    kind: OutcomeKind
+    detail: str
+
+
+RequestFactory = Callable[[AssessmentOrder], CreateAssessmentRequest]
+ProgressCallback = Callable[[int, int, Outcome], None]  # (done so far, total, latest outcome)
+
+
+async def create_accept_invite(
+    desk: Desk,
+    order: AssessmentOrder,
+    request: CreateAssessmentRequest,
+    *,
+    message_to_candidate: str | None = None,
+) -> Outcome:
+    """The whole first half of an order's life. Steps already done are not repeated."""
+    name = order.candidate.full_name
+    # The selection may be stale (a step done since the view last refreshed): use the cache.
+    cached = await asyncio.to_thread(desk.orders.get, order.id)
+    order = cached or order
+    linked = await linked_assessment(desk, order.id)
+    reason = why_not(OrderAction.CREATE_ACCEPT_INVITE, order, linked)
+    if reason:
+        return Outcome(order.id, name, OutcomeKind.SKIPPED, reason)
+    try:
+        if linked is None:
+            linked = await create_assessment(desk, order, request)
+        order = await accept_order(desk, order, message_to_candidate=message_to_candidate)
+        if order.candidate.email and not linked.invitation_sent:
+            await send_invitation(desk, order)
+            detail = f"Accepted and invited ({linked.invitation_code})."
+        elif not order.candidate.email:
+            detail = (
+                f"Accepted; no email, so no invitation: give the code {linked.invitation_code}."
+            )
+        else:
+            detail = f"Accepted ({linked.invitation_code}); the invitation was already sent."
+    except (ApiError, ActionNotAllowedError) as exc:
+        return Outcome(order.id, name, OutcomeKind.FAILED, str(exc))
+    return Outcome(order.id, name, OutcomeKind.DONE, detail)
+
+
+async def run_batch(
+    desk: Desk,
+    orders: list[AssessmentOrder],
+    make_request: RequestFactory,
+    *,
+    progress: ProgressCallback | None = None,
+    cancelled: asyncio.Event | None = None,
+    message_to_candidate: str | None = None,
+) -> list[Outcome]:
+    """Every order in turn; after a cancel the rest are reported as skipped, none half-done."""
+    outcomes: list[Outcome] = []
+    for order in orders:
+        if cancelled is not None and cancelled.is_set():
+            outcome = Outcome(
+                order.id, order.candidate.full_name, OutcomeKind.SKIPPED, "Cancelled."
+            )
+        else:
+            try:
+                request = make_request(order)
+            except ValueError as exc:  # the order's data does not make a valid request
+                outcome = Outcome(
+                    order.id, order.candidate.full_name, OutcomeKind.FAILED,
+                    f"The order's data is not valid for Berke: {exc}",
+                )  # fmt: skip
+            else:
+                outcome = await create_accept_invite(
+                    desk, order, request, message_to_candidate=message_to_candidate
+                )
+        outcomes.append(outcome)
+        if progress is not None:
+            progress(len(outcomes), len(orders), outcome)
+    return outcomes

@@ -1,0 +1,222 @@
+"""Workflows over the real sandbox and a real SQLite file: journal first, outcome recorded."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+import pytest
+
+from app.clients.berke import BerkeClient
+from app.clients.errors import ValidationApiError
+from app.clients.smartrecruiters import SmartRecruitersClient
+from app.domain.berke import CreateAssessmentRequest
+from app.domain.journal import Action, StepState
+from app.domain.smartrecruiters import AssessmentOrder, ContactPerson, OrderStatus
+from app.store.database import Database
+from app.workflows.batch import OutcomeKind, run_batch
+from app.workflows.desk import Desk
+from app.workflows.inbox import poll_new, sync_all
+from app.workflows.order_actions import (
+    ActionNotAllowedError,
+    accept_order,
+    add_comment,
+    create_assessment,
+    list_comments,
+    reject_order,
+    send_invitation,
+)
+from app.workflows.session import Session
+from tests.integration.helpers import new_order_body
+
+if TYPE_CHECKING:
+    from app.sandbox import SandboxServer
+
+T = TypeVar("T")
+
+
+def run_with_desk(
+    sandbox: SandboxServer, path: Path, body: Callable[[Desk], Awaitable[T]]
+) -> T:
+    from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY
+
+    async def main() -> T:
+        session = Session(
+            sr=SmartRecruitersClient(sandbox.sr_base_url, DEMO_SR_KEY),
+            berke=BerkeClient(sandbox.berke_base_url, DEMO_BERKE_TOKEN),
+            demo=True,
+        )
+        desk = Desk(session, Database(path), author=ContactPerson(first_name="Cora"))
+        try:
+            return await body(desk)
+        finally:
+            await session.aclose()
+            desk.db.close()
+
+    return asyncio.run(main())
+
+
+def req(order: AssessmentOrder) -> CreateAssessmentRequest:
+    return CreateAssessmentRequest(
+        first_name=order.candidate.first_name,
+        last_name=order.candidate.last_name,
+        email_address=order.candidate.email,
+    )
+
+
+async def new_order(desk: Desk, email: str | None = "zoe@example.com") -> AssessmentOrder:
+    return await desk.session.sr.create_test_order(new_order_body(email=email))
+
+
+def test_create_accept_invite_step_by_step(sandbox: SandboxServer, tmp_path: Path) -> None:
+    async def body(desk: Desk) -> None:
+        order = await new_order(desk)
+        link = await create_assessment(desk, order, req(order))
+        assert link.assessment_url.endswith(link.invitation_code)
+        assert desk.journal.assessment_for(order.id) == link
+        with pytest.raises(ActionNotAllowedError, match="already exists"):
+            await create_assessment(desk, order, req(order))  # never a second assessment
+        accepted = await accept_order(desk, order, message_to_candidate="Good luck")
+        assert accepted.status is OrderStatus.IN_PROGRESS
+        cached = desk.orders.get(order.id)
+        assert cached is not None and cached.status is OrderStatus.IN_PROGRESS
+        invited = await send_invitation(desk, accepted, message="See you")
+        assert invited.invitation_sent and invited.invited_email == "zoe@example.com"
+        timeline = desk.journal.entries(order.id)
+        assert [(e.action, e.state) for e in timeline] == [
+            (Action.CREATE_ASSESSMENT, StepState.DONE),
+            (Action.ACCEPT, StepState.DONE),
+            (Action.INVITE, StepState.DONE),
+        ]
+        assert timeline[0].outcome is not None
+        assert timeline[0].outcome["invitationCode"] == link.invitation_code
+        assert "apiToken" not in timeline[0].request
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_links_survive_a_restart(sandbox: SandboxServer, tmp_path: Path) -> None:
+    path = tmp_path / "desk.sqlite3"
+
+    async def first(desk: Desk) -> tuple[str, str]:
+        order = await new_order(desk)
+        link = await create_assessment(desk, order, req(order))
+        return order.id, link.invitation_code
+
+    order_id, code = run_with_desk(sandbox, path, first)
+
+    async def second(desk: Desk) -> None:
+        link = desk.journal.assessment_for(order_id)
+        assert link is not None and link.invitation_code == code
+
+    run_with_desk(sandbox, path, second)
+
+
+def test_an_already_applied_accept_is_recognised(sandbox: SandboxServer, tmp_path: Path) -> None:
+    async def body(desk: Desk) -> None:
+        stale = await new_order(desk)
+        link = await create_assessment(desk, stale, req(stale))
+        # The accept reached SmartRecruiters, but its answer was lost:
+        await desk.session.sr.accept_order(stale.id, link.assessment_url)
+        accepted = await accept_order(desk, stale)
+        assert accepted.status is OrderStatus.IN_PROGRESS
+        last = desk.journal.entries(stale.id)[-1]
+        assert last.state is StepState.DONE
+        assert last.outcome == {"status": "IN_PROGRESS", "alreadyApplied": True}
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_reject_and_the_rules_after_it(sandbox: SandboxServer, tmp_path: Path) -> None:
+    async def body(desk: Desk) -> None:
+        order = await new_order(desk)
+        rejected = await reject_order(desk, order, reason="Candidate withdrew")
+        assert rejected.status is OrderStatus.REJECTED
+        assert desk.journal.entries(order.id)[-1].request == {"message": "Candidate withdrew"}
+        with pytest.raises(ActionNotAllowedError, match="rejected"):
+            await create_assessment(desk, rejected, req(rejected))
+        with pytest.raises(ActionNotAllowedError, match="rejected"):
+            await reject_order(desk, rejected, reason="again")
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_no_invitation_without_email(sandbox: SandboxServer, tmp_path: Path) -> None:
+    async def body(desk: Desk) -> None:
+        order = await new_order(desk, email=None)
+        await create_assessment(desk, order, req(order))
+        with pytest.raises(ActionNotAllowedError, match="no email"):
+            await send_invitation(desk, order)
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_a_refused_call_is_journaled_with_the_service_message(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    async def body(desk: Desk) -> None:
+        order = await new_order(desk)
+        bad = req(order).model_copy(update={"source_job_id": "NO-SUCH-JOB"})
+        with pytest.raises(ValidationApiError):
+            await create_assessment(desk, order, bad)
+        entry = desk.journal.entries(order.id)[-1]
+        assert entry.state is StepState.FAILED
+        assert entry.message is not None and "sourceJobId" in entry.message
+        assert desk.journal.assessment_for(order.id) is None
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_comments(sandbox: SandboxServer, tmp_path: Path) -> None:
+    async def body(desk: Desk) -> None:
+        order = await new_order(desk)
+        await add_comment(desk, order, "Called the candidate")
+        assert [c.message for c in await list_comments(desk, order)][-1] == "Called the candidate"
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_batch_outcomes_and_cancel(sandbox: SandboxServer, tmp_path: Path) -> None:
+    async def body(desk: Desk) -> None:
+        with_email = await new_order(desk)
+        without_email = await new_order(desk, email=None)
+        rejected = await reject_order(desk, await new_order(desk), reason="x")
+        seen: list[int] = []
+        outcomes = await run_batch(
+            desk, [with_email, without_email, rejected], req,
+            progress=lambda done, total, _o: seen.append(done),
+        )  # fmt: skip
+        assert [o.kind for o in outcomes] == [
+            OutcomeKind.DONE, OutcomeKind.DONE, OutcomeKind.SKIPPED,
+        ]  # fmt: skip
+        assert "invited" in outcomes[0].detail and "no email" in outcomes[1].detail
+        assert seen == [1, 2, 3]
+        link = desk.journal.assessment_for(with_email.id)
+        assert link is not None and link.invitation_sent
+        # Running it again does nothing twice: both are in progress now, so skipped.
+        again = await run_batch(desk, [with_email], req)
+        assert again[0].kind is OutcomeKind.SKIPPED
+        cancelled = asyncio.Event()
+        cancelled.set()
+        fresh = await new_order(desk)
+        stopped = await run_batch(desk, [fresh], req, cancelled=cancelled)
+        assert stopped[0].kind is OutcomeKind.SKIPPED and stopped[0].detail == "Cancelled."
+        assert desk.journal.assessment_for(fresh.id) is None
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_sync_and_poll_report_new_orders_once(sandbox: SandboxServer, tmp_path: Path) -> None:
+    async def body(desk: Desk) -> None:
+        first = await sync_all(desk)
+        assert len(first.orders) == len(first.new_ids) >= 200
+        again = await poll_new(desk)
+        assert again.new_ids == []
+        arrived = await new_order(desk)
+        polled = await poll_new(desk)
+        assert polled.new_ids == [arrived.id]
+        assert len({o.id for o in polled.orders}) == len(polled.orders)
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)

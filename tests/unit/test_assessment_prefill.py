@@ -1,0 +1,86 @@
+"""The form's starting values and job preselection, taken from a SmartRecruiters order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from app.domain.assessment_prefill import match_job, prefill_from_order
+from app.domain.berke import BerkeJob, CreateAssessmentRequest, P
+from app.domain.smartrecruiters import AssessmentOrder
+
+
+def order(job_name: str | None = "Sales Manager", **candidate: Any) -> AssessmentOrder:
+    data: dict[str, Any] = {
+        "id": "order-1",
+        "status": "NEW",
+        "candidate": {
+            "id": "cand-42",
+            "firstName": "Zoë",
+            "lastName": "Müller",
+            "email": "zoe@example.com",
+            "phone": "+49 30 1234",
+            **candidate,
+        },
+    }
+    if job_name is not None:
+        data["job"] = {"name": job_name}
+    return AssessmentOrder.model_validate(data)
+
+
+def jobs(*names: str) -> list[BerkeJob]:
+    return [
+        BerkeJob.model_validate({P.SOURCE_JOB_ID: f"J{i}", "name": name})
+        for i, name in enumerate(names, start=1)
+    ]
+
+
+def test_prefill_takes_the_candidate_under_berke_spellings() -> None:
+    assert prefill_from_order(order()) == {
+        P.FIRST_NAME: "Zoë",
+        P.LAST_NAME: "Müller",
+        P.EMAIL_ADDRESS: "zoe@example.com",
+        P.PHONE_NUMBER: "+49 30 1234",
+        P.SOURCE_CANDIDATE_ID: "cand-42",
+    }
+
+
+def test_prefill_gives_empty_text_for_what_the_candidate_lacks() -> None:
+    values = prefill_from_order(order(email=None, phone=None))
+    assert values[P.EMAIL_ADDRESS] == ""
+    assert values[P.PHONE_NUMBER] == ""
+    # Empty means absent for Berke, so the prefill validates as is.
+    params = CreateAssessmentRequest.model_validate(values).to_params()
+    assert P.EMAIL_ADDRESS not in params
+    assert P.PHONE_NUMBER not in params
+
+
+def test_candidate_id_at_the_limit_is_kept_and_longer_left_for_berke() -> None:
+    assert prefill_from_order(order(id="x" * 50))[P.SOURCE_CANDIDATE_ID] == "x" * 50
+    assert prefill_from_order(order(id="x" * 51))[P.SOURCE_CANDIDATE_ID] == ""
+
+
+@pytest.mark.parametrize(
+    ("order_job", "berke_jobs", "expected"),
+    [
+        ("Sales Manager", ("Engineer", "sales manager", "Sales"), "J2"),  # exact, any case
+        ("  sales   MANAGER ", ("Sales Manager",), "J1"),  # spacing does not matter
+        ("Senior Sales Manager", ("Engineer", "Sales Manager"), "J2"),  # Berke name inside
+        ("Sales", ("Engineer", "Regional Sales Lead"), "J2"),  # order name inside
+        ("Senior Sales Manager", ("Sales", "Sales Manager"), "J2"),  # the closest partial
+        ("Sales Manager", ("Sales", "Sales Manager (EMEA)", "Sales Manager"), "J3"),  # exact wins
+        ("Nurse", ("Engineer", "Sales Manager"), None),
+    ],
+)
+def test_match_job(order_job: str, berke_jobs: tuple[str, ...], expected: str | None) -> None:
+    found = match_job(order(order_job), jobs(*berke_jobs))
+    assert (found.source_job_id if found else None) == expected
+
+
+def test_no_match_without_a_job_name_or_for_unnamed_jobs() -> None:
+    assert match_job(order(None), jobs("Sales")) is None
+    assert match_job(order(""), jobs("Sales")) is None
+    # An empty Berke name is "contained" in every name; it must not match everything.
+    assert match_job(order("Sales"), jobs("")) is None
+    assert match_job(order("Sales"), []) is None

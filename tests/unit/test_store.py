@@ -1,0 +1,83 @@
+"""The SQLite store: WAL, merge de-duplicates, atomic finish, schema version."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from app.domain.journal import Action, LinkedAssessment, StepState
+from app.domain.smartrecruiters import AssessmentOrder
+from app.store.database import SCHEMA_VERSION, Database
+from app.store.journal import Journal
+from app.store.order_cache import OrderCache
+
+
+def order(order_id: str, status: str = "NEW", name: str = "Zoë") -> AssessmentOrder:
+    return AssessmentOrder.model_validate(
+        {"id": order_id, "status": status, "candidate": {"id": "c", "firstName": name}}
+    )
+
+
+def test_database_is_wal_and_versioned(tmp_path: Path) -> None:
+    db = Database(tmp_path / "a.sqlite3")
+    with db.reading() as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    db.close()
+    raw = sqlite3.connect(tmp_path / "a.sqlite3")
+    raw.execute("PRAGMA user_version = 99")
+    raw.commit()
+    raw.close()
+    with pytest.raises(RuntimeError, match="newer"):
+        Database(tmp_path / "a.sqlite3")
+
+
+def test_merge_deduplicates_and_reports_new_and_changed(tmp_path: Path) -> None:
+    cache = OrderCache(Database(tmp_path / "a.sqlite3"))
+    first = cache.merge([order("1"), order("2"), order("1")])
+    assert sorted(first.new_ids) == ["1", "2"] and first.changed_ids == []
+    second = cache.merge([order("1", "IN_PROGRESS"), order("2"), order("3")])
+    assert second.new_ids == ["3"] and second.changed_ids == ["1"]
+    assert cache.count() == 3
+    got = cache.get("1")
+    assert got is not None and got.status.value == "IN_PROGRESS"
+    assert {o.candidate.first_name for o in cache.all()} == {"Zoë"}
+
+
+def test_merge_of_many_orders_in_chunks(tmp_path: Path) -> None:
+    cache = OrderCache(Database(tmp_path / "a.sqlite3"))
+    result = cache.merge([order(str(i)) for i in range(1500)])
+    assert len(result.new_ids) == 1500 and cache.count() == 1500
+
+
+def test_finish_records_outcome_and_link_together(tmp_path: Path) -> None:
+    db = Database(tmp_path / "a.sqlite3")
+    journal = Journal(db)
+    step = journal.begin("o1", Action.CREATE_ASSESSMENT, {"firstName": "Zoë"})
+    assert [e.state for e in journal.pending()] == [StepState.PENDING]
+    link = LinkedAssessment(
+        order_id="o1", source_candidate_id="s", invitation_code="C0DE",
+        assessment_url="https://a.test/C0DE", created_at=datetime.now(UTC),
+    )  # fmt: skip
+    journal.finish(step, {"invitationCode": "C0DE"}, link=link)
+    assert journal.pending() == []
+    assert journal.assessment_for("o1") == link
+    entry = journal.entries("o1")[0]
+    assert entry.state is StepState.DONE and entry.outcome == {"invitationCode": "C0DE"}
+    failing = journal.begin("o1", Action.INVITE, {})
+    journal.fail(failing, "Berke: refused")
+    assert journal.entries("o1")[-1].message == "Berke: refused"
+
+
+def test_a_failed_transaction_leaves_nothing(tmp_path: Path) -> None:
+    db = Database(tmp_path / "a.sqlite3")
+    with pytest.raises(RuntimeError), db.transaction() as conn:
+        conn.execute(
+            "INSERT INTO orders (id, status, data, first_seen_at, synced_at)"
+            " VALUES ('x', 'NEW', '{}', '', '')"
+        )
+        raise RuntimeError("crash in the middle")
+    assert OrderCache(db).count() == 0
