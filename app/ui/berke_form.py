@@ -1,0 +1,615 @@
+"""The CreateAssessment form: one input per Berke parameter, checked by the model as you type.
+
+The widgets only collect text; ``CreateAssessmentRequest`` decides what is valid and
+``field_errors`` words the problems, so the form can never accept what the client would refuse.
+The dialog does not call Berke: it emits ``submitted`` and the window runs the workflow.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtGui import QFont, QKeySequence, QPalette, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.assessment_prefill import match_job, prefill_from_order
+from app.domain.berke import (
+    COMPLETION_ACTIONS,
+    REMINDER_DAYS_MAX,
+    REMINDER_DAYS_MIN,
+    Advice,
+    BerkeJob,
+    CreateAssessmentRequest,
+    P,
+)
+from app.domain.field_errors import FORM_LEVEL, field_errors
+from app.domain.smartrecruiters import AssessmentOrder
+
+MESSAGE_MAX = 1000
+COMPANY_DEFAULT_JOB = "Company default job"
+LOADING_JOBS = "Loading jobs…"
+ACCOUNT_DEFAULT_DAYS = "Account default"
+NO_REMINDERS = "0 — no reminders"
+CREATE_TEXT = "Create assessment"
+BUSY_TEXT = "Creating…"
+
+Input = QLineEdit | QComboBox | QPlainTextEdit
+
+_DAYS = re.compile(r"\s*(\d+)\s*(?:days?)?\s*", re.IGNORECASE)
+
+
+def reminder_days_param(text: str) -> str:
+    """The completeWithinDays text for the model: "" for the account default, else the number.
+
+    The reminder box is editable, so whatever is typed reaches the model and its rule.
+    """
+    text = text.strip()
+    if text in ("", ACCOUNT_DEFAULT_DAYS):
+        return ""
+    if text == NO_REMINDERS:
+        return "0"
+    match = _DAYS.fullmatch(text)
+    return match.group(1) if match else text
+
+
+def status_colours(palette: QPalette) -> tuple[str, str]:
+    """(error, advice) text colours that read on this palette's window background."""
+    dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
+    return ("#ff7b72", "#e3b341") if dark else ("#c62828", "#8a5300")
+
+
+@dataclass
+class _Row:
+    """One parameter on screen: its label, input and the two message lines under it."""
+
+    label: QLabel
+    input: Input
+    error: QLabel
+    advice: QLabel
+    rule: str
+
+    def set_visible(self, visible: bool) -> None:
+        for widget in (self.label, self.input):
+            widget.setVisible(visible)
+        self.error.setVisible(visible and bool(self.error.text()))
+        self.advice.setVisible(visible and bool(self.advice.text()))
+
+
+class BerkeAssessmentForm(QDialog):
+    """Collects a valid ``CreateAssessmentRequest`` for one order's candidate."""
+
+    submitted = Signal(object)  # CreateAssessmentRequest
+
+    def __init__(self, order: AssessmentOrder, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._order = order
+        self._rows: dict[str, _Row] = {}
+        self._request: CreateAssessmentRequest | None = None
+        self._server_errors: dict[str, str] = {}
+        self._server_form_error = ""
+        self._jobs_ready = False
+        self._busy = False
+
+        name = order.candidate.full_name or order.candidate.id
+        self.setWindowTitle(f"Create Berke assessment — {name}")
+        self.setSizeGripEnabled(True)
+
+        self._build_widgets()
+        self._fields = QWidget()
+        self._build_layout()
+        self._show_loading_jobs()
+        self._apply_colours()
+        self._prefill()
+        self._connect()
+        self._revalidate()
+        self.resize(self._preferred_size())
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _build_widgets(self) -> None:
+        self.first_name = self._line_edit()
+        self.last_name = self._line_edit()
+        self.email_address = self._line_edit()
+        self.phone_number = self._line_edit()
+        self.source_candidate_id = self._line_edit()
+        self.job = QComboBox()
+        self.job.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.job.setMinimumContentsLength(24)
+        self.source_department_id = self._line_edit()
+        self.username = self._line_edit()
+        self.action = QComboBox()
+        for value, text in COMPLETION_ACTIONS.items():
+            self.action.addItem(f"{value} — {text}", value)
+        self.email_report_to_list = self._line_edit("name@example.com, other@example.com")
+        self.redirect_url = self._line_edit("https://")
+        self.complete_within_days = self._reminder_box()
+        self.invitation_message = QPlainTextEdit()
+        # Tab moves on instead of typing a tab, so the keyboard order runs through the form.
+        self.invitation_message.setTabChangesFocus(True)
+        self.invitation_message.setPlaceholderText("Empty: Berke's default invitation")
+        # Enough lines to see a paragraph; a longer message scrolls inside the box.
+        lines = self.invitation_message.fontMetrics().lineSpacing()
+        self.invitation_message.setMinimumHeight(4 * lines + 12)
+        self.invitation_message.setMaximumHeight(8 * lines + 12)
+        self.message_counter = QLabel()
+        self.message_counter.setObjectName("messageCounter")
+        self.message_counter.setAlignment(Qt.AlignmentFlag.AlignRight)
+
+        self.job_status = QLabel()
+        self.job_status.setObjectName("jobStatus")
+        self.job_status.setWordWrap(True)
+        self.form_error = QLabel()
+        self.form_error.setObjectName("error_form")
+        self.form_error.setWordWrap(True)
+        self.form_error.hide()
+
+        self.cancel_button = QPushButton("Cancel")
+        self.create_button = QPushButton(CREATE_TEXT)
+        self.create_button.setObjectName("createButton")
+        self.create_button.setToolTip("Create the assessment at Berke (Ctrl+Enter)")
+        for button in (self.cancel_button, self.create_button):
+            # Enter in a line edit must not send the request: only the button or Ctrl+Enter do.
+            button.setAutoDefault(False)
+            button.setDefault(False)
+
+    def _preferred_size(self) -> QSize:
+        """Room for every row and message line shown, within the screen."""
+        margins = self._outer.contentsMargins()
+        bar = self._scroll.verticalScrollBar().sizeHint().width()
+        width = self._fields.sizeHint().width() + margins.left() + margins.right() + bar
+        chrome = self.sizeHint().height() - self._scroll.sizeHint().height()
+        height = self._fields.heightForWidth(width - bar) + chrome
+        screen = self.screen().availableGeometry()
+        return QSize(min(width, screen.width()), min(height, int(screen.height() * 0.9)))
+
+    def _line_edit(self, placeholder: str = "") -> QLineEdit:
+        edit = QLineEdit()
+        edit.setPlaceholderText(placeholder)
+        edit.setClearButtonEnabled(True)
+        edit.setMinimumWidth(380)
+        return edit
+
+    def _reminder_box(self) -> QComboBox:
+        box = QComboBox()
+        box.setEditable(True)
+        # Inline completion would turn a typed "1" into "10": the typed text must reach the model.
+        box.setCompleter(None)  # type: ignore[arg-type]  # Qt documents null: no completion
+        box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        box.addItem(ACCOUNT_DEFAULT_DAYS)
+        box.addItem(NO_REMINDERS)
+        for days in range(REMINDER_DAYS_MIN, REMINDER_DAYS_MAX + 1):
+            box.addItem(f"{days} days")
+        return box
+
+    def _build_layout(self) -> None:
+        grid = QGridLayout(self._fields)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(4)
+        grid.setColumnStretch(1, 1)
+        self._grid = grid
+
+        self._section("Candidate", first=True)
+        self._add(P.FIRST_NAME, "&First name", self.first_name, "Required, 1–100 characters.")
+        self._add(P.LAST_NAME, "&Last name", self.last_name, "Required, 1–100 characters.")
+        self._add(
+            P.EMAIL_ADDRESS,
+            "&Email",
+            self.email_address,
+            "Optional, up to 100 characters, a well-formed address. "
+            "Without it Berke sends no reminder emails.",
+        )
+        self._add(P.PHONE_NUMBER, "&Phone", self.phone_number, "Optional, up to 50 characters.")
+        self._add(
+            P.SOURCE_CANDIDATE_ID,
+            "Candidate &id",
+            self.source_candidate_id,
+            "Optional, up to 50 characters, unique; empty lets Berke generate one. "
+            "Never a national id or bank number.",
+        )
+        self._section("Assessment")
+        self._add(
+            P.SOURCE_JOB_ID,
+            "&Job",
+            self.job,
+            "A job assigned to the API; the company default job sends none.",
+            extra=self.job_status,
+        )
+        self._add(
+            P.SOURCE_DEPARTMENT_ID,
+            "&Department id",
+            self.source_department_id,
+            "Optional, up to 50 characters; the department must exist and be enabled.",
+        )
+        self._add(
+            P.USERNAME,
+            "Berke &user",
+            self.username,
+            "Optional, up to 50 characters: an active user of the Berke account, "
+            "in whose name the assessment is created.",
+        )
+        self._section("When complete")
+        self._add(
+            P.ON_COMPLETE_ACTION,
+            "&Action",
+            self.action,
+            "What Berke does when the assessment is complete; actions do not combine.",
+        )
+        self._add(
+            P.EMAIL_REPORT_TO_LIST,
+            "&Report to",
+            self.email_report_to_list,
+            "Required with action 5: well-formed addresses separated by commas, "
+            "up to 500 characters.",
+        )
+        self._add(
+            P.REDIRECT_URL,
+            "Redirect &URL",
+            self.redirect_url,
+            "Optional, up to 150 characters: an absolute http:// or https:// address "
+            "the candidate is sent to when done.",
+        )
+        self._section("Invitation")
+        self._add(
+            P.COMPLETE_WITHIN_DAYS,
+            "Re&minders",
+            self.complete_within_days,
+            f"Account default, 0 for no reminders, or {REMINDER_DAYS_MIN}–{REMINDER_DAYS_MAX} "
+            "days to complete; only used with an email address.",
+        )
+        self._add(
+            P.INVITATION_MESSAGE,
+            "Messa&ge",
+            self.invitation_message,
+            f"Optional, up to {MESSAGE_MAX} characters, no HTML. A single character "
+            "disables the default message.",
+            extra=self.message_counter,
+        )
+
+        grid.setRowStretch(grid.rowCount(), 1)  # spare height below the rows, not between them
+
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.create_button)
+
+        # Error lines wrap, and a layout's minimum ignores wrapped height: scrolling keeps the
+        # rows from being squeezed over each other on a short screen or a small window.
+        self._scroll = QScrollArea()
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes field to field
+        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._scroll.setWidget(self._fields)
+        self._scroll.viewport().setBackgroundRole(QPalette.ColorRole.Window)
+        self._fields.setBackgroundRole(QPalette.ColorRole.Window)
+
+        outer = self._outer = QVBoxLayout(self)
+        outer.addWidget(self._scroll, 1)
+        outer.addSpacing(6)
+        outer.addWidget(self.form_error)
+        outer.addLayout(buttons)
+
+        order: list[QWidget] = [row.input for row in self._rows.values()]
+        order += [self.cancel_button, self.create_button]
+        for before, after in itertools.pairwise(order):
+            QWidget.setTabOrder(before, after)
+
+    def _section(self, title: str, first: bool = False) -> None:
+        heading = QLabel(title)
+        font = QFont(heading.font())
+        font.setBold(True)
+        heading.setFont(font)
+        row = self._grid.rowCount()
+        if not first:
+            self._grid.setRowMinimumHeight(row, 8)
+            row += 1
+        self._grid.addWidget(heading, row, 0, 1, 2)
+
+    def _add(
+        self, alias: str, text: str, widget: Input, rule: str, extra: QLabel | None = None
+    ) -> None:
+        label = QLabel(text)
+        label.setBuddy(widget)
+        plain = text.replace("&", "")
+        widget.setAccessibleName(plain)
+        widget.setAccessibleDescription(rule)
+        widget.setToolTip(rule)
+        label.setToolTip(rule)
+
+        error = QLabel()
+        error.setObjectName(f"error_{alias}")
+        advice = QLabel()
+        advice.setObjectName(f"advice_{alias}")
+        for line in (error, advice):
+            line.setWordWrap(True)
+            line.setTextFormat(Qt.TextFormat.PlainText)
+            line.hide()
+
+        row = self._grid.rowCount()
+        top = Qt.AlignmentFlag.AlignTop if isinstance(widget, QPlainTextEdit) else None
+        if top is not None:
+            self._grid.addWidget(label, row, 0, top)
+        else:
+            self._grid.addWidget(label, row, 0)
+        self._grid.addWidget(widget, row, 1)
+        under = [extra] if extra is not None else []
+        for offset, line in enumerate([*under, error, advice], start=1):
+            self._grid.addWidget(line, row + offset, 1)
+        self._rows[alias] = _Row(label, widget, error, advice, rule)
+
+    def _connect(self) -> None:
+        for alias, row in self._rows.items():
+            widget = row.input
+            if isinstance(widget, QLineEdit):
+                widget.textChanged.connect(lambda _t, a=alias: self._edited(a))
+            elif isinstance(widget, QPlainTextEdit):
+                widget.textChanged.connect(lambda a=alias: self._edited(a))
+            elif widget.isEditable():
+                widget.currentTextChanged.connect(lambda _t, a=alias: self._edited(a))
+            else:
+                widget.currentIndexChanged.connect(lambda _i, a=alias: self._edited(a))
+        self.cancel_button.clicked.connect(self.reject)
+        self.create_button.clicked.connect(self.submit)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.activated.connect(self.submit)
+
+    def _prefill(self) -> None:
+        values = prefill_from_order(self._order)
+        for alias, text in values.items():
+            widget = self._rows[alias].input
+            if isinstance(widget, QLineEdit):
+                widget.setText(text)
+                widget.setCursorPosition(0)
+
+    # -- jobs -------------------------------------------------------------------------------
+
+    def _show_loading_jobs(self) -> None:
+        self.job.clear()
+        self.job.addItem(LOADING_JOBS, None)
+        self.job.setEnabled(False)
+        self._set_job_status("")
+
+    def set_jobs(self, jobs: list[BerkeJob]) -> None:
+        """Offer Berke's jobs, preselecting the one that matches the order's job."""
+        self.job.blockSignals(True)
+        self.job.clear()
+        self.job.addItem(COMPANY_DEFAULT_JOB, None)
+        for job in sorted(jobs, key=lambda j: (j.name or j.source_job_id).casefold()):
+            self.job.addItem(job.name or job.source_job_id, job.source_job_id)
+            self.job.setItemData(
+                self.job.count() - 1,
+                f"Berke job id {job.source_job_id}",
+                Qt.ItemDataRole.ToolTipRole,
+            )
+        matched = match_job(self._order, jobs)
+        index = self.job.findData(matched.source_job_id) if matched else 0
+        self.job.setCurrentIndex(max(index, 0))
+        self.job.blockSignals(False)
+        self.job.setEnabled(True)
+        self._jobs_ready = True
+        if matched is None and self._order.job and self._order.job.name:
+            self._set_job_status(
+                f"No Berke job matches “{self._order.job.name}”: choose one, "
+                "or keep the company default."
+            )
+        else:
+            self._set_job_status("")
+        self._edited(P.SOURCE_JOB_ID)
+
+    def set_jobs_failed(self, message: str) -> None:
+        """Jobs could not be fetched: say why, and let the company default job be used."""
+        self.job.blockSignals(True)
+        self.job.clear()
+        self.job.addItem(COMPANY_DEFAULT_JOB, None)
+        self.job.blockSignals(False)
+        self.job.setEnabled(True)
+        self._jobs_ready = True
+        self._set_job_status(f"{message} Only the company default job can be chosen.")
+        self._edited(P.SOURCE_JOB_ID)
+
+    def _set_job_status(self, text: str) -> None:
+        self.job_status.setText(text)
+        self.job_status.setVisible(bool(text))
+
+    # -- validation -------------------------------------------------------------------------
+
+    def params(self) -> dict[str, object]:
+        """The form as CreateAssessment parameters, Berke's spellings; blank text is absent."""
+        action = self.action.currentData()
+        params: dict[str, object] = {
+            P.FIRST_NAME: self.first_name.text(),
+            P.LAST_NAME: self.last_name.text(),
+            P.EMAIL_ADDRESS: self.email_address.text(),
+            P.PHONE_NUMBER: self.phone_number.text(),
+            P.SOURCE_CANDIDATE_ID: self.source_candidate_id.text(),
+            P.SOURCE_JOB_ID: self.job.currentData(),
+            P.SOURCE_DEPARTMENT_ID: self.source_department_id.text(),
+            P.USERNAME: self.username.text(),
+            P.ON_COMPLETE_ACTION: action,
+            P.REDIRECT_URL: self.redirect_url.text(),
+            P.COMPLETE_WITHIN_DAYS: reminder_days_param(self.complete_within_days.currentText()),
+            P.INVITATION_MESSAGE: self.invitation_message.toPlainText(),
+        }
+        if action == 5:
+            # Only then: a half-typed list left behind by another action must not block Create.
+            params[P.EMAIL_REPORT_TO_LIST] = self.email_report_to_list.text()
+        return params
+
+    def request(self) -> CreateAssessmentRequest | None:
+        """The current request when the form is valid, else None."""
+        return self._request
+
+    def _edited(self, alias: str) -> None:
+        # A service's complaint about a value holds until that value changes.
+        self._server_errors.pop(alias, None)
+        self._revalidate()
+
+    def _revalidate(self) -> None:
+        params = self.params()
+        errors: dict[str, str] = {}
+        try:
+            self._request = CreateAssessmentRequest.model_validate(params)
+        except ValidationError as exc:
+            self._request = None
+            errors = field_errors(exc)
+        if P.EMAIL_REPORT_TO_LIST in errors and not self.email_report_to_list.text().strip():
+            errors[P.EMAIL_REPORT_TO_LIST] = "Required for this action: one or more addresses."
+        advice: dict[str, list[str]] = {}
+        for item in self._advice(params, errors):
+            advice.setdefault(item.field, []).append(item.message)
+
+        form_level = [self._server_form_error] if self._server_form_error else []
+        for alias, row in self._rows.items():
+            model_error = errors.pop(alias, "")
+            text = self._server_errors.get(alias) or model_error
+            row.error.setText(text)
+            row.advice.setText("\n".join(f"⚠ {m}" for m in advice.get(alias, [])))
+            row.input.setAccessibleDescription(text or row.rule)
+        # Errors naming no field on screen still have to be seen.
+        form_level += [
+            message if alias == FORM_LEVEL else f"{alias}: {message}"
+            for alias, message in errors.items()
+        ]
+        self.form_error.setText("\n".join(form_level))
+        self.form_error.setVisible(bool(form_level))
+
+        self._rows[P.EMAIL_REPORT_TO_LIST].set_visible(self.action.currentData() == 5)
+        for alias, row in self._rows.items():
+            if alias != P.EMAIL_REPORT_TO_LIST:
+                row.set_visible(True)
+        self._update_counter()
+        self._update_create()
+        self._grow_to_fit()
+
+    def _grow_to_fit(self) -> None:
+        # New message lines should push the window taller, not hide rows behind a scroll bar;
+        # never shrink it, so the window does not jump about while typing.
+        if self.isVisible():
+            wanted = self._preferred_size().height()
+            if wanted > self.height():
+                self.resize(self.width(), wanted)
+
+    def _advice(self, params: dict[str, object], errors: dict[str, str]) -> list[Advice]:
+        """Warnings about the valid fields, even while another field is still wrong.
+
+        Without this, fixing a typo in one field would make every warning blink away.
+        """
+        if self._request is not None:
+            return self._request.advice()
+        rest = {alias: value for alias, value in params.items() if alias not in errors}
+        for required in (P.FIRST_NAME, P.LAST_NAME):
+            rest.setdefault(required, "-")  # a stand-in: names play no part in any advice
+        try:
+            found = CreateAssessmentRequest.model_validate(rest).advice()
+        except ValidationError:
+            return []
+        return [item for item in found if item.field not in errors]
+
+    def _update_counter(self) -> None:
+        count = len(self.invitation_message.toPlainText().strip())
+        self.message_counter.setText(f"{count} / {MESSAGE_MAX}")
+        error, _ = status_colours(self.palette())
+        self.message_counter.setStyleSheet(f"color: {error};" if count > MESSAGE_MAX else "")
+
+    def can_submit(self) -> bool:
+        """Valid, jobs settled (so the job shown is the one sent), and not already sending."""
+        return (
+            self._request is not None
+            and self._jobs_ready
+            and not self._server_errors
+            and not self._busy
+        )
+
+    def _update_create(self) -> None:
+        self.create_button.setEnabled(self.can_submit())
+
+    # -- submitting -------------------------------------------------------------------------
+
+    def submit(self) -> None:
+        """Emit ``submitted`` with the request, once: busy until ``set_busy(False)`` or an error."""
+        if not self.can_submit() or self._request is None:
+            return
+        request = self._request
+        self._server_form_error = ""
+        # Busy before emitting: a click queued behind this one must find the door shut.
+        self.set_busy(True)
+        self.submitted.emit(request)
+
+    def set_busy(self, busy: bool) -> None:
+        """While busy, Create shows "Creating…", the inputs are locked and closing waits."""
+        self._busy = busy
+        self.create_button.setText(BUSY_TEXT if busy else CREATE_TEXT)
+        self._fields.setEnabled(not busy)
+        self._revalidate()
+
+    def is_busy(self) -> bool:
+        return self._busy
+
+    def show_server_error(self, message: str, parameter: str | None) -> None:
+        """Put Berke's complaint under the field it names, else at the bottom; input is kept.
+
+        An answer means the call is over, so this also ends the busy state.
+        """
+        alias = self._alias_for(parameter)
+        if alias == P.EMAIL_REPORT_TO_LIST and self.action.currentData() != 5:
+            alias = None  # its row is hidden: a message there would never be seen
+        if alias is None:
+            self._server_form_error = message
+        else:
+            self._server_errors[alias] = message
+        self.set_busy(False)
+        if alias is not None:
+            self._rows[alias].input.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _alias_for(self, parameter: str | None) -> str | None:
+        if not parameter:
+            return None
+        for alias in self._rows:
+            if alias.casefold() == parameter.strip().casefold():
+                return alias
+        return None
+
+    def reject(self) -> None:
+        # Closing mid-call would leave the coordinator not knowing whether it was created.
+        if not self._busy:
+            super().reject()
+
+    # -- look -------------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._grow_to_fit()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._apply_colours()
+
+    def _apply_colours(self) -> None:
+        error, advice = status_colours(self.palette())
+        for row in self._rows.values():
+            row.error.setStyleSheet(f"color: {error};")
+            row.advice.setStyleSheet(f"color: {advice};")
+        self.form_error.setStyleSheet(f"color: {error};")
+        self.job_status.setStyleSheet(f"color: {advice};")

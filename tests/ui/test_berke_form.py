@@ -1,0 +1,490 @@
+"""The CreateAssessment form: prefill, live validation, warnings, jobs, submitting once."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
+
+from app.domain.berke import COMPLETION_ACTIONS, BerkeJob, CreateAssessmentRequest, P
+from app.domain.smartrecruiters import AssessmentOrder
+from app.ui.berke_form import (
+    BUSY_TEXT,
+    COMPANY_DEFAULT_JOB,
+    CREATE_TEXT,
+    LOADING_JOBS,
+    NO_REMINDERS,
+    BerkeAssessmentForm,
+)
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+
+def make_order(job_name: str = "Sales Manager", **candidate: Any) -> AssessmentOrder:
+    return AssessmentOrder.model_validate(
+        {
+            "id": "order-7",
+            "status": "NEW",
+            "candidate": {
+                "id": "cand-42",
+                "firstName": "Zoë",
+                "lastName": "Müller",
+                "email": "zoe@example.com",
+                "phone": "+49 30 1234",
+                **candidate,
+            },
+            "job": {"name": job_name},
+        }
+    )
+
+
+FIELDS = [
+    P.FIRST_NAME,
+    P.LAST_NAME,
+    P.EMAIL_ADDRESS,
+    P.PHONE_NUMBER,
+    P.SOURCE_CANDIDATE_ID,
+    P.SOURCE_JOB_ID,
+    P.SOURCE_DEPARTMENT_ID,
+    P.USERNAME,
+    P.ON_COMPLETE_ACTION,
+    P.EMAIL_REPORT_TO_LIST,
+    P.REDIRECT_URL,
+    P.COMPLETE_WITHIN_DAYS,
+    P.INVITATION_MESSAGE,
+]
+
+JOBS = [
+    BerkeJob.model_validate({P.SOURCE_JOB_ID: "J-ENG", "name": "Engineer"}),
+    BerkeJob.model_validate({P.SOURCE_JOB_ID: "J-SALES", "name": "sales manager"}),
+    BerkeJob.model_validate({P.SOURCE_JOB_ID: "J-NURSE", "name": "Nurse"}),
+]
+
+
+@pytest.fixture
+def open_form(qtbot: QtBot) -> Any:
+    def make(order: AssessmentOrder | None = None, jobs: bool = True) -> BerkeAssessmentForm:
+        form = BerkeAssessmentForm(order or make_order())
+        qtbot.addWidget(form)
+        if jobs:
+            form.set_jobs(JOBS)
+        form.show()
+        qtbot.waitExposed(form)
+        return form
+
+    return make
+
+
+def label(form: BerkeAssessmentForm, name: str) -> QLabel:
+    found = form.findChild(QLabel, name)
+    assert found is not None, name
+    return found
+
+
+def error(form: BerkeAssessmentForm, alias: str) -> str:
+    """The error shown under a field ("" when none is visible)."""
+    line = label(form, f"error_{alias}")
+    return line.text() if line.isVisible() else ""
+
+
+def advice(form: BerkeAssessmentForm, alias: str) -> str:
+    line = label(form, f"advice_{alias}")
+    return line.text() if line.isVisible() else ""
+
+
+def create_enabled(form: BerkeAssessmentForm) -> bool:
+    return form.create_button.isEnabled()
+
+
+def test_prefills_the_candidate_and_is_ready_to_create(open_form: Any) -> None:
+    form = open_form()
+    assert form.windowTitle() == "Create Berke assessment — Zoë Müller"
+    assert form.first_name.text() == "Zoë"
+    assert form.last_name.text() == "Müller"
+    assert form.email_address.text() == "zoe@example.com"
+    assert form.phone_number.text() == "+49 30 1234"
+    assert form.source_candidate_id.text() == "cand-42"
+    assert form.action.currentData() == 1
+    assert form.findChild(QWidget, "createButton") is form.create_button
+    assert create_enabled(form)
+    assert all(not error(form, alias) for alias in FIELDS)
+    assert not label(form, "error_form").isVisible()
+    request = form.request()
+    assert request is not None
+    assert request.first_name == "Zoë"
+
+
+def test_clearing_first_name_shows_required_and_disables_create(
+    open_form: Any, qtbot: QtBot
+) -> None:
+    form = open_form()
+    form.first_name.selectAll()
+    qtbot.keyClick(form.first_name, Qt.Key.Key_Delete)
+    assert error(form, P.FIRST_NAME) == "Required."
+    assert not create_enabled(form)
+    assert form.request() is None
+    qtbot.keyClicks(form.first_name, "Zoe")
+    assert error(form, P.FIRST_NAME) == ""
+    assert create_enabled(form)
+
+
+def test_last_name_of_101_characters_is_refused(open_form: Any) -> None:
+    form = open_form()
+    form.last_name.setText("é" * 100)
+    assert error(form, P.LAST_NAME) == ""
+    form.last_name.setText("é" * 101)
+    assert error(form, P.LAST_NAME) == "At most 100 characters (now 101)."
+    assert not create_enabled(form)
+
+
+def test_malformed_email_is_refused(open_form: Any, qtbot: QtBot) -> None:
+    form = open_form()
+    form.email_address.clear()
+    qtbot.keyClicks(form.email_address, "zoe@example")
+    assert error(form, P.EMAIL_ADDRESS) == "Is not a well-formed email address."
+    assert not create_enabled(form)
+
+
+def test_action_offers_exactly_the_four_valid_actions(open_form: Any) -> None:
+    form = open_form()
+    values = [form.action.itemData(i) for i in range(form.action.count())]
+    assert values == [1, 2, 4, 5]
+    for i, value in enumerate(values):
+        assert COMPLETION_ACTIONS[value] in form.action.itemText(i)
+
+
+def test_report_list_only_for_action_5_and_required_then(open_form: Any) -> None:
+    form = open_form()
+    assert not form.email_report_to_list.isVisible()
+    form.action.setCurrentIndex(form.action.findData(5))
+    assert form.email_report_to_list.isVisible()
+    assert error(form, P.EMAIL_REPORT_TO_LIST) == "Required for this action: one or more addresses."
+    assert not create_enabled(form)
+
+    form.email_report_to_list.setText("a@example.com, not-an-address")
+    assert "not-an-address" in error(form, P.EMAIL_REPORT_TO_LIST)
+    form.email_report_to_list.setText("a@example.com, b@example.org")
+    assert error(form, P.EMAIL_REPORT_TO_LIST) == ""
+    assert create_enabled(form)
+    request = form.request()
+    assert request is not None
+    assert request.to_params()[P.EMAIL_REPORT_TO_LIST] == "a@example.com,b@example.org"
+
+    # Another action hides the list, and a half-typed list left behind does not block Create.
+    form.email_report_to_list.setText("half@")
+    form.action.setCurrentIndex(form.action.findData(2))
+    assert not form.email_report_to_list.isVisible()
+    assert create_enabled(form)
+    request = form.request()
+    assert request is not None
+    assert P.EMAIL_REPORT_TO_LIST not in request.to_params()
+
+
+def test_reminder_days_1_is_refused_and_the_offered_values_pass(
+    open_form: Any, qtbot: QtBot
+) -> None:
+    form = open_form()
+    box = form.complete_within_days
+    offered = [box.itemText(i) for i in range(box.count())]
+    assert offered[:3] == ["Account default", NO_REMINDERS, "2 days"]
+    assert offered[-1] == "21 days"
+    assert "1 days" not in offered
+
+    box.lineEdit().clear()
+    qtbot.keyClicks(box.lineEdit(), "1")
+    assert box.currentText() == "1"  # typed text is not completed into "10"
+    assert "0 (no reminders) or 2 to 21 days" in error(form, P.COMPLETE_WITHIN_DAYS)
+    assert not create_enabled(form)
+    box.setEditText("22")
+    assert error(form, P.COMPLETE_WITHIN_DAYS)
+
+    box.setCurrentIndex(box.findText(NO_REMINDERS))
+    assert error(form, P.COMPLETE_WITHIN_DAYS) == ""
+    request = form.request()
+    assert request is not None
+    assert request.to_params()[P.COMPLETE_WITHIN_DAYS] == 0
+    box.setCurrentIndex(box.findText("14 days"))
+    request = form.request()
+    assert request is not None
+    assert request.to_params()[P.COMPLETE_WITHIN_DAYS] == 14
+    box.setCurrentIndex(0)
+    request = form.request()
+    assert request is not None
+    assert P.COMPLETE_WITHIN_DAYS not in request.to_params()
+
+
+def test_relative_redirect_url_is_refused(open_form: Any, qtbot: QtBot) -> None:
+    form = open_form()
+    qtbot.keyClicks(form.redirect_url, "/thanks")
+    assert "absolute URL" in error(form, P.REDIRECT_URL)
+    assert not create_enabled(form)
+    form.redirect_url.setText("https://example.com/thanks")
+    assert error(form, P.REDIRECT_URL) == ""
+    assert create_enabled(form)
+
+
+def test_html_in_the_message_is_refused_and_counted(open_form: Any, qtbot: QtBot) -> None:
+    form = open_form()
+    assert form.message_counter.text() == "0 / 1000"
+    qtbot.keyClicks(form.invitation_message, "Hello <b>you</b>")
+    assert form.message_counter.text() == "16 / 1000"
+    assert error(form, P.INVITATION_MESSAGE) == "Must not contain HTML markup."
+    assert not create_enabled(form)
+    form.invitation_message.setPlainText("Dear Zoë, a < b and that is fine.")
+    assert error(form, P.INVITATION_MESSAGE) == ""
+    assert create_enabled(form)
+
+
+def test_counter_counts_characters_and_the_limit_is_enforced(open_form: Any) -> None:
+    form = open_form()
+    form.invitation_message.setPlainText("é" * 1000)
+    assert form.message_counter.text() == "1000 / 1000"
+    assert create_enabled(form)
+    form.invitation_message.setPlainText("é" * 1001)
+    assert form.message_counter.text() == "1001 / 1000"
+    assert error(form, P.INVITATION_MESSAGE) == "At most 1000 characters (now 1001)."
+    assert not create_enabled(form)
+
+
+def test_warnings_show_in_their_own_lines_and_never_block_create(open_form: Any) -> None:
+    form = open_form(make_order(email=None, id="123-45-6789"))
+    assert form.email_address.text() == ""
+    assert "no reminder emails" in advice(form, P.EMAIL_ADDRESS)
+    assert "national id" in advice(form, P.SOURCE_CANDIDATE_ID)
+    assert error(form, P.EMAIL_ADDRESS) == ""
+    assert create_enabled(form)
+
+    form.action.setCurrentIndex(form.action.findData(4))
+    assert "nothing will be sent" in advice(form, P.ON_COMPLETE_ACTION)
+    form.invitation_message.setPlainText("Please complete this TODAY!")
+    message_advice = advice(form, P.INVITATION_MESSAGE)
+    assert "Exclamation marks" in message_advice
+    assert "TODAY" in message_advice
+    assert create_enabled(form)
+    # Advice and error lines look different (amber against red).
+    assert (
+        label(form, f"advice_{P.EMAIL_ADDRESS}").styleSheet()
+        != label(form, f"error_{P.EMAIL_ADDRESS}").styleSheet()
+    )
+
+    # A mistake elsewhere does not make the warnings disappear.
+    form.first_name.clear()
+    assert not create_enabled(form)
+    assert "no reminder emails" in advice(form, P.EMAIL_ADDRESS)
+
+
+def test_fields_carry_accessible_names_and_rules(open_form: Any) -> None:
+    form = open_form()
+    assert form.first_name.accessibleName() == "First name"
+    assert form.first_name.toolTip() == "Required, 1–100 characters."
+    assert "1–100" in form.first_name.accessibleDescription()
+    form.first_name.clear()
+    assert form.first_name.accessibleDescription() == "Required."
+
+
+def test_jobs_load_then_the_matching_job_is_preselected(open_form: Any) -> None:
+    form = open_form(jobs=False)
+    assert form.job.currentText() == LOADING_JOBS
+    assert not form.job.isEnabled()
+    assert not create_enabled(form)  # the job shown must be the job sent
+
+    form.set_jobs(JOBS)
+    assert form.job.isEnabled()
+    assert form.job.itemText(0) == COMPANY_DEFAULT_JOB
+    assert [form.job.itemText(i) for i in range(1, form.job.count())] == [
+        "Engineer",
+        "Nurse",
+        "sales manager",
+    ]
+    assert form.job.currentData() == "J-SALES"
+    assert create_enabled(form)
+    request = form.request()
+    assert request is not None
+    assert request.to_params()[P.SOURCE_JOB_ID] == "J-SALES"
+
+    form.job.setCurrentIndex(0)
+    request = form.request()
+    assert request is not None
+    assert P.SOURCE_JOB_ID not in request.to_params()
+
+
+def test_no_matching_job_says_so_and_keeps_the_company_default(open_form: Any) -> None:
+    form = open_form(make_order(job_name="Astronaut"), jobs=False)
+    form.set_jobs(JOBS)
+    assert form.job.currentText() == COMPANY_DEFAULT_JOB
+    assert "Astronaut" in form.job_status.text()
+    assert form.job_status.isVisible()
+
+
+def test_jobs_failing_leaves_the_company_default_usable(open_form: Any) -> None:
+    form = open_form(jobs=False)
+    form.set_jobs_failed("Berke did not answer.")
+    assert form.job.isEnabled()
+    assert form.job.count() == 1
+    assert form.job.currentText() == COMPANY_DEFAULT_JOB
+    assert "Berke did not answer." in form.job_status.text()
+    assert form.job_status.isVisible()
+    assert create_enabled(form)
+
+
+def test_create_emits_the_request_and_turns_busy(open_form: Any, qtbot: QtBot) -> None:
+    form = open_form()
+    form.username.setText("coordinator@berke")
+    form.source_department_id.setText("D-9")
+    form.redirect_url.setText("https://example.com/done")
+    form.invitation_message.setPlainText("Dear Zoë, please take the assessment.")
+    with qtbot.waitSignal(form.submitted) as blocker:
+        qtbot.mouseClick(form.create_button, Qt.MouseButton.LeftButton)
+    request = blocker.args[0]
+    assert isinstance(request, CreateAssessmentRequest)
+    assert request.to_params() == {
+        P.FIRST_NAME: "Zoë",
+        P.LAST_NAME: "Müller",
+        P.EMAIL_ADDRESS: "zoe@example.com",
+        P.PHONE_NUMBER: "+49 30 1234",
+        P.SOURCE_CANDIDATE_ID: "cand-42",
+        P.SOURCE_JOB_ID: "J-SALES",
+        P.SOURCE_DEPARTMENT_ID: "D-9",
+        P.USERNAME: "coordinator@berke",
+        P.ON_COMPLETE_ACTION: 1,
+        P.REDIRECT_URL: "https://example.com/done",
+        P.INVITATION_MESSAGE: "Dear Zoë, please take the assessment.",
+    }
+    assert form.is_busy()
+    assert form.create_button.text() == BUSY_TEXT
+    assert not create_enabled(form)
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Return, Qt.Key.Key_Enter])
+def test_ctrl_enter_submits_from_any_field(open_form: Any, qtbot: QtBot, key: Qt.Key) -> None:
+    form = open_form()
+    form.activateWindow()
+    form.invitation_message.setFocus()
+    QApplication.processEvents()
+    with qtbot.waitSignal(form.submitted, timeout=2000):
+        qtbot.keyClick(form.invitation_message, key, Qt.KeyboardModifier.ControlModifier)
+    assert form.invitation_message.toPlainText() == ""  # the shortcut typed no new line
+
+
+def test_plain_enter_does_not_submit(open_form: Any, qtbot: QtBot) -> None:
+    form = open_form()
+    form.first_name.setFocus()
+    with qtbot.assertNotEmitted(form.submitted, wait=50):
+        qtbot.keyClick(form.first_name, Qt.Key.Key_Return)
+    assert form.isVisible()
+
+
+def test_ctrl_enter_does_nothing_while_invalid(open_form: Any, qtbot: QtBot) -> None:
+    form = open_form()
+    form.first_name.clear()
+    form.first_name.setFocus()
+    with qtbot.assertNotEmitted(form.submitted, wait=50):
+        qtbot.keyClick(form.first_name, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_busy_blocks_a_second_submit_and_closing(open_form: Any, qtbot: QtBot) -> None:
+    form = open_form()
+    sent: list[object] = []
+    form.submitted.connect(sent.append)
+    qtbot.mouseClick(form.create_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(form.create_button, Qt.MouseButton.LeftButton)
+    form.submit()
+    qtbot.keyClick(form, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert len(sent) == 1
+    qtbot.keyClick(form, Qt.Key.Key_Escape)
+    assert form.isVisible()  # closing mid-call would hide whether it was created
+
+    form.set_busy(False)
+    assert form.create_button.text() == CREATE_TEXT
+    assert create_enabled(form)
+    form.set_busy(True)
+    assert not create_enabled(form)
+    assert form.create_button.text() == BUSY_TEXT
+
+
+def test_escape_closes_when_idle(open_form: Any, qtbot: QtBot) -> None:
+    form = open_form()
+    with qtbot.waitSignal(form.rejected, timeout=1000):
+        qtbot.keyClick(form.first_name, Qt.Key.Key_Escape)
+    assert not form.isVisible()
+
+
+def test_server_error_goes_under_the_named_field_and_keeps_the_input(
+    open_form: Any, qtbot: QtBot
+) -> None:
+    form = open_form()
+    form.source_department_id.setText("D-404")
+    form.submit()
+    form.show_server_error("Department not found", P.SOURCE_DEPARTMENT_ID)
+    assert error(form, P.SOURCE_DEPARTMENT_ID) == "Department not found"
+    assert form.source_department_id.text() == "D-404"
+    assert form.isVisible()
+    assert not form.is_busy()
+    assert not create_enabled(form)  # the same value would fail the same way
+    qtbot.keyClicks(form.source_department_id, "1")
+    assert error(form, P.SOURCE_DEPARTMENT_ID) == ""
+    assert create_enabled(form)
+
+
+def test_server_error_matches_berke_spelling_in_any_case(open_form: Any) -> None:
+    form = open_form()
+    form.show_server_error("Unknown job", "SOURCEJOBID")
+    assert error(form, P.SOURCE_JOB_ID) == "Unknown job"
+
+
+def test_server_error_without_a_known_field_is_shown_for_the_form(open_form: Any) -> None:
+    form = open_form()
+    form.submit()
+    form.show_server_error("Invalid or inactive API key", "apiToken")
+    form_error = label(form, "error_form")
+    assert form_error.isVisible()
+    assert form_error.text() == "Invalid or inactive API key"
+    assert create_enabled(form)  # a retry may succeed; nothing in the form is wrong
+    form.show_server_error("Company inactive", None)
+    assert form_error.text() == "Company inactive"
+    # A field that is not on screen (the list, unless action 5) cannot show it either.
+    form.show_server_error("Bad list", P.EMAIL_REPORT_TO_LIST)
+    assert form_error.text() == "Bad list"
+
+
+def test_tab_order_follows_the_rows(open_form: Any) -> None:
+    form = open_form()
+    form.action.setCurrentIndex(form.action.findData(5))
+    form.email_report_to_list.setText("hm@example.com")
+    form.cancel_button.setAccessibleName("Cancel")
+    expected: list[QWidget] = [
+        form.first_name,
+        form.last_name,
+        form.email_address,
+        form.phone_number,
+        form.source_candidate_id,
+        form.job,
+        form.source_department_id,
+        form.username,
+        form.action,
+        form.email_report_to_list,
+        form.redirect_url,
+        form.complete_within_days,
+        form.invitation_message,
+        form.cancel_button,
+        form.create_button,
+    ]
+    form.activateWindow()
+    form.first_name.setFocus()
+    QApplication.processEvents()
+    visited: list[QWidget] = []
+    for _ in expected:
+        focused = QApplication.focusWidget()
+        assert focused is not None
+        # An editable combo's own line edit takes the focus on its behalf.
+        inside_combo = focused.parentWidget() is form.complete_within_days
+        visited.append(form.complete_within_days if inside_combo else focused)
+        QTest.keyClick(focused, Qt.Key.Key_Tab)
+    assert [w.objectName() or w.accessibleName() for w in visited] == [
+        w.objectName() or w.accessibleName() for w in expected
+    ]
+    assert all(seen is wanted for seen, wanted in zip(visited, expected, strict=True))
