@@ -1,0 +1,184 @@
+"""A printable one-page invitation for candidates without email (proctored rooms, paper).
+
+The code is the star: large, monospaced and letter-spaced so it can be typed without doubt;
+the address and its QR code are there for candidates who can open a link.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QPen,
+    QTextOption,
+)
+
+from app.ui.qr import qr_image
+
+TITLE = "Your assessment invitation"
+INSTRUCTION = (
+    "Open the address, or scan the code, or go to the assessment site and type the invitation code."
+)
+_DPI = 300
+_MARGIN_MM = 20.0
+_QR_MM = 55.0
+_SANS = ["DejaVu Sans", "Noto Sans", "Liberation Sans", "Arial", "sans-serif"]
+_MONO = ["DejaVu Sans Mono", "Noto Sans Mono", "Liberation Mono", "Courier New", "monospace"]
+_INK = QColor("#000000")
+_MUTED = QColor("#444444")
+
+
+def render_invitation_slip(
+    path: str | Path,
+    *,
+    candidate_name: str,
+    invitation_code: str,
+    assessment_url: str,
+    job_name: str | None = None,
+) -> None:
+    """Write a one-page A4 PDF invitation to ``path`` (overwriting it)."""
+    writer = QPdfWriter(str(path))
+    writer.setResolution(_DPI)
+    writer.setTitle(TITLE)
+    writer.setCreator("Assessment Desk")
+    writer.setPageLayout(
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A4),
+            QPageLayout.Orientation.Portrait,
+            QMarginsF(_MARGIN_MM, _MARGIN_MM, _MARGIN_MM, _MARGIN_MM),
+            QPageLayout.Unit.Millimeter,
+        )
+    )
+    painter = QPainter()
+    if not painter.begin(writer):
+        raise OSError(f"Could not write the invitation slip to {path}.")
+    try:
+        _Slip(painter, writer.width()).draw(
+            candidate_name=candidate_name,
+            invitation_code=invitation_code.strip(),
+            assessment_url=assessment_url.strip(),
+            job_name=job_name,
+        )
+    finally:
+        painter.end()
+
+
+def _mm(value: float) -> float:
+    return value / 25.4 * _DPI
+
+
+def _font(families: list[str], point_size: float, *, bold: bool = False) -> QFont:
+    font = QFont()
+    font.setFamilies(families)
+    font.setPointSizeF(point_size)
+    font.setBold(bold)
+    return font
+
+
+class _Slip:
+    """Draws top to bottom, keeping the running vertical position in ``y``."""
+
+    def __init__(self, painter: QPainter, width: int) -> None:
+        self.p = painter
+        self.width = float(width)
+        self.y = 0.0
+
+    def draw(
+        self,
+        *,
+        candidate_name: str,
+        invitation_code: str,
+        assessment_url: str,
+        job_name: str | None,
+    ) -> None:
+        self.text(TITLE, _font(_SANS, 24, bold=True))
+        self.y += _mm(2)
+        self.rule()
+        self.y += _mm(6)
+        self.label("For")
+        self.text(candidate_name, _font(_SANS, 18, bold=True))
+        if job_name:
+            self.y += _mm(3)
+            self.label("Assessment")
+            self.text(job_name, _font(_SANS, 14))
+        self.y += _mm(10)
+        self.label("Invitation code")
+        self.code(invitation_code)
+        self.y += _mm(10)
+        self.label("Address")
+        self.text(assessment_url, _font(_MONO, 11), wrap_anywhere=True)
+        self.y += _mm(8)
+        self.qr(assessment_url)
+        self.y += _mm(8)
+        self.label("How to start")
+        self.text(INSTRUCTION, _font(_SANS, 13))
+
+    def text(
+        self, text: str, font: QFont, *, color: QColor = _INK, wrap_anywhere: bool = False
+    ) -> None:
+        option = QTextOption()
+        option.setWrapMode(
+            QTextOption.WrapMode.WrapAnywhere if wrap_anywhere else QTextOption.WrapMode.WordWrap
+        )
+        self.p.setFont(font)
+        self.p.setPen(color)
+        # Measure with the painter's device metrics: points become 300-dpi pixels.
+        bounds = self.p.boundingRect(QRectF(0, self.y, self.width, 1e6), text, option)
+        self.p.drawText(QRectF(0, self.y, self.width, bounds.height()), text, option)
+        self.y += bounds.height()
+
+    def label(self, text: str) -> None:
+        self.text(text.upper(), _font(_SANS, 9, bold=True), color=_MUTED)
+        self.y += _mm(1)
+
+    def rule(self) -> None:
+        self.p.setPen(QPen(_INK, _mm(0.4)))
+        self.p.drawLine(0, round(self.y), round(self.width), round(self.y))
+
+    def code(self, code: str) -> None:
+        font = _font(_MONO, 40, bold=True)
+        plain = QFontMetricsF(font, self.p.device()).horizontalAdvance(code)
+        # Spacing between characters makes the code easy to read aloud and type one by one.
+        font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 125)
+        metrics = QFontMetricsF(font, self.p.device())
+        spaced = metrics.horizontalAdvance(code)
+        # The spacing also follows the last character; leave it out so the box is balanced.
+        trailing = (spaced - plain) / max(1, len(code))
+        pad = _mm(5)
+        box = QRectF(0, self.y, min(self.width, spaced - trailing + 2 * pad), 0)
+        box.setHeight(metrics.height() + 2 * pad)
+        self.p.setPen(QPen(_INK, _mm(0.5)))
+        self.p.setBrush(Qt.BrushStyle.NoBrush)
+        self.p.drawRoundedRect(box, _mm(2), _mm(2))
+        self.p.setFont(font)
+        self.p.drawText(
+            box.adjusted(pad, 0, 0, 0),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            code,
+        )
+        self.y += box.height()
+
+    def qr(self, url: str) -> None:
+        quiet_zone = 4  # modules of white the QR standard asks for around the symbol
+        image = qr_image(url, scale=1, border=quiet_zone)
+        size = _mm(_QR_MM)
+        # A whole number of device pixels per module keeps every module the same width.
+        per_module = max(1, int(size // image.width()))
+        side = per_module * image.width()
+        image = image.scaled(
+            QSizeF(side, side).toSize(),
+            Qt.AspectRatioMode.IgnoreAspectRatio,
+            Qt.TransformationMode.FastTransformation,
+        )
+        # The quiet zone may lie in the page margin, so the symbol lines up with the text.
+        left = -quiet_zone * per_module
+        self.p.drawImage(QRectF(left, self.y, side, side), image)
+        self.y += side

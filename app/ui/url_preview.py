@@ -1,0 +1,366 @@
+"""The dialog that shows what Berke created, before the order is accepted with its URL.
+
+A coordinator checks the assessment URL (checks, does it answer, open it), hands the invitation
+code or a printed slip to a candidate without email, then asks the window to accept the order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from html import escape
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QFont, QFontDatabase, QGuiApplication, QPixmap
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.assessment_url import check_assessment_url
+from app.domain.berke import CreateAssessmentResponse
+from app.ui.invitation_slip import render_invitation_slip
+from app.ui.qr import qr_image
+from app.workflows.reachability import Reachability, check_reachability
+
+log = logging.getLogger(__name__)
+
+COPIED_FEEDBACK_MS = 1500
+
+
+class UrlPreviewDialog(QDialog):
+    """Invitation code, assessment URL (checked), its QR code, a printable slip, accept."""
+
+    accept_requested = Signal(str)  # the assessment URL the coordinator approved
+
+    def __init__(
+        self,
+        *,
+        candidate_name: str,
+        response: CreateAssessmentResponse,
+        allow_http_loopback: bool,
+        job_name: str | None = None,
+        candidate_has_email: bool = True,
+        open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl,
+        ask_save_path: Callable[[], str | None] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.candidate_name = candidate_name
+        self.response = response
+        self.job_name = job_name
+        self._open_url = open_url
+        self._ask_save_path = ask_save_path or self._ask_save_path_with_dialog
+        self._reach_task: asyncio.Task[Reachability] | None = None
+        self.problems = check_assessment_url(
+            response.assessment_url,
+            response.invitation_code,
+            allow_http_loopback=allow_http_loopback,
+        )
+
+        self.setWindowTitle(f"Assessment for {candidate_name}")
+        self.setAccessibleName("Assessment URL preview")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._build_heading())
+        if not candidate_has_email:
+            layout.addWidget(self._build_no_email_note())
+        body = QHBoxLayout()
+        left = QVBoxLayout()
+        left.addWidget(self._build_code_box())
+        left.addWidget(self._build_url_box())
+        body.addLayout(left, 1)
+        body.addWidget(self._build_qr_box())
+        layout.addLayout(body)
+        # Outcomes of the buttons that have no place of their own: the slip, the browser.
+        self.status_message = _label("statusMessage", "Status")
+        self.status_message.setWordWrap(True)
+        self.status_message.hide()
+        layout.addWidget(self.status_message)
+        layout.addLayout(self._build_buttons())
+
+    # -- building -------------------------------------------------------------------------
+
+    def _build_heading(self) -> QLabel:
+        text = f"<b>{escape(self.candidate_name)}</b>"
+        if self.job_name:
+            text += f" — {escape(self.job_name)}"
+        heading = _label("candidateHeading", "Candidate")
+        heading.setTextFormat(Qt.TextFormat.RichText)
+        heading.setText(text)
+        heading.setWordWrap(True)
+        font = heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        heading.setFont(font)
+        return heading
+
+    def _build_no_email_note(self) -> QLabel:
+        note = _label("noEmailNote", "No email address")
+        note.setText(
+            "This candidate has no email address, so Berke cannot send the invitation. "
+            "Give them the invitation code, or print an invitation slip."
+        )
+        note.setWordWrap(True)
+        note.setFrameShape(QFrame.Shape.StyledPanel)
+        note.setMargin(6)
+        return note
+
+    def _build_code_box(self) -> QGroupBox:
+        box = QGroupBox("Invitation code")
+        self.code_label = _label("invitationCode", "Invitation code")
+        self.code_label.setText(self.response.invitation_code)
+        self.code_label.setTextInteractionFlags(_selectable())
+        self.code_label.setFont(_code_font(self.code_label.font()))
+        self.code_label.setToolTip("The candidate can type this code at the assessment site.")
+        self.copy_code_button = _button("copyCodeButton", "&Copy code", "Copy invitation code")
+        self.copy_code_button.clicked.connect(self._copy_code)
+        row = QHBoxLayout(box)
+        row.addWidget(self.code_label, 1)
+        row.addWidget(self.copy_code_button)
+        return box
+
+    def _build_url_box(self) -> QGroupBox:
+        box = QGroupBox("Assessment URL")
+        self.url_field = QLineEdit(self.response.assessment_url)
+        self.url_field.setObjectName("assessmentUrl")
+        self.url_field.setAccessibleName("Assessment URL")
+        self.url_field.setReadOnly(True)
+        self.url_field.setToolTip(self.response.assessment_url)
+        self.url_field.setCursorPosition(0)
+        self.url_field.setMinimumWidth(self.url_field.fontMetrics().averageCharWidth() * 56)
+        self.copy_url_button = _button("copyUrlButton", "Copy &URL", "Copy assessment URL")
+        self.copy_url_button.clicked.connect(self._copy_url)
+        self.open_url_button = _button("openUrlButton", "&Open in browser", "Open in browser")
+        self.open_url_button.clicked.connect(self._open_in_browser)
+
+        self.url_check = _label("urlCheck", "URL check")
+        self.url_check.setWordWrap(True)
+        if self.problems:
+            self.url_check.setText("\n".join(f"⚠ {p}" for p in self.problems))
+            _tint(self.url_check, good=False)
+        else:
+            self.url_check.setText("✓ URL looks right")
+            _tint(self.url_check, good=True)
+
+        self.reachability_button = _button(
+            "reachabilityButton", "Check it &answers", "Check the URL answers"
+        )
+        self.reachability_button.setToolTip(
+            "Ask the assessment site for the page, without opening it."
+        )
+        self.reachability_button.clicked.connect(self._start_reachability)
+        self.reachability_verdict = _label("reachabilityVerdict", "Reachability verdict")
+        self.reachability_verdict.setWordWrap(True)
+        self.reachability_verdict.setSizePolicy(
+            QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred
+        )
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.copy_url_button)
+        buttons.addWidget(self.open_url_button)
+        buttons.addWidget(self.reachability_button)
+        buttons.addStretch(1)
+        column = QVBoxLayout(box)
+        column.addWidget(self.url_field)
+        column.addLayout(buttons)
+        column.addWidget(self.url_check)
+        column.addWidget(self.reachability_verdict)
+        return box
+
+    def _build_qr_box(self) -> QGroupBox:
+        box = QGroupBox("Scan to open")
+        self.qr_label = _label("qrCode", "QR code of the assessment URL")
+        ratio = self.devicePixelRatioF()
+        pixmap = QPixmap.fromImage(qr_image(self.response.assessment_url, scale=round(4 * ratio)))
+        pixmap.setDevicePixelRatio(ratio)
+        self.qr_label.setPixmap(pixmap)
+        self.qr_label.setToolTip(self.response.assessment_url)
+        column = QVBoxLayout(box)
+        column.addWidget(self.qr_label)
+        column.addStretch(1)
+        return box
+
+    def _build_buttons(self) -> QHBoxLayout:
+        self.print_slip_button = _button(
+            "printSlipButton", "&Print invitation slip…", "Print invitation slip"
+        )
+        self.print_slip_button.clicked.connect(self._print_slip)
+        self.accept_button = _button(
+            "acceptButton", "Accept order &with this URL…", "Accept order with this URL"
+        )
+        self.accept_button.clicked.connect(self._request_accept)
+        self.close_button = _button("closeButton", "Close", "Close")
+        self.close_button.clicked.connect(self.reject)
+        # Enter must never accept an order by accident: Close is the default.
+        self.close_button.setDefault(True)
+        row = QHBoxLayout()
+        row.addWidget(self.print_slip_button)
+        row.addStretch(1)
+        row.addWidget(self.accept_button)
+        row.addWidget(self.close_button)
+        return row
+
+    # -- actions --------------------------------------------------------------------------
+
+    def _copy_code(self) -> None:
+        QGuiApplication.clipboard().setText(self.response.invitation_code)
+        _flash(self.copy_code_button, "Copied ✓")
+
+    def _copy_url(self) -> None:
+        QGuiApplication.clipboard().setText(self.response.assessment_url)
+        _flash(self.copy_url_button, "Copied ✓")
+
+    def _open_in_browser(self) -> None:
+        if not self._open_url(QUrl(self.response.assessment_url)):
+            self.status_message.setText("⚠ No browser could open the address.")
+            _tint(self.status_message, good=False)
+            self.status_message.show()
+
+    def _request_accept(self) -> None:
+        self.accept_requested.emit(self.response.assessment_url)
+
+    @property
+    def reachability_task(self) -> asyncio.Task[Reachability] | None:
+        """The running (or last) reachability check, for callers that want to await it."""
+        return self._reach_task
+
+    def _start_reachability(self) -> None:
+        if self._reach_task is not None and not self._reach_task.done():
+            return
+        # Disabled now, not when the task first runs: a second click must find it off.
+        self.reachability_button.setEnabled(False)
+        self._reach_task = asyncio.ensure_future(self.check_reachability())
+        self._reach_task.add_done_callback(_retrieve_failure)
+
+    async def check_reachability(self) -> Reachability:
+        """Ask whether the URL answers; the button is disabled while the question is open."""
+        self.reachability_button.setEnabled(False)
+        self.reachability_verdict.setText("Checking…")
+        _tint(self.reachability_verdict, good=None)
+        try:
+            result = await check_reachability(self.response.assessment_url)
+        except asyncio.CancelledError:
+            self.reachability_verdict.setText("")
+            raise
+        except Exception:
+            # The workflow turns network trouble into verdicts; anything else is a bug, but the
+            # label must not stay on "Checking…".
+            log.exception("The reachability check failed")
+            self.reachability_verdict.setText("⚠ The check failed unexpectedly; see the log.")
+            _tint(self.reachability_verdict, good=False)
+            raise
+        finally:
+            self.reachability_button.setEnabled(True)
+        self.reachability_verdict.setText(("✓ " if result.ok else "⚠ ") + result.verdict)
+        _tint(self.reachability_verdict, good=result.ok)
+        return result
+
+    def _print_slip(self) -> None:
+        path = self._ask_save_path()
+        if not path:
+            return
+        try:
+            render_invitation_slip(
+                path,
+                candidate_name=self.candidate_name,
+                invitation_code=self.response.invitation_code,
+                assessment_url=self.response.assessment_url,
+                job_name=self.job_name,
+            )
+        except OSError as exc:
+            log.warning("Could not write the invitation slip: %s", exc)
+            self.status_message.setText(f"⚠ The slip could not be saved: {exc}")
+            _tint(self.status_message, good=False)
+        else:
+            self.status_message.setText(f"✓ Invitation slip saved to {path}")
+            _tint(self.status_message, good=True)
+        self.status_message.show()
+
+    def _ask_save_path_with_dialog(self) -> str | None:
+        suggested = Path.home() / f"Invitation {self.response.invitation_code}.pdf"
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save invitation slip", str(suggested), "PDF documents (*.pdf)"
+        )
+        if not path:
+            return None
+        return path if path.lower().endswith(".pdf") else path + ".pdf"
+
+    def done(self, result: int) -> None:
+        # A check still running has nobody left to tell.
+        if self._reach_task is not None and not self._reach_task.done():
+            self._reach_task.cancel()
+        super().done(result)
+
+
+# -- small helpers ------------------------------------------------------------------------
+
+
+def _label(name: str, accessible: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    label.setAccessibleName(accessible)
+    return label
+
+
+def _button(name: str, text: str, accessible: str) -> QPushButton:
+    button = QPushButton(text)
+    button.setObjectName(name)
+    button.setAccessibleName(accessible)
+    button.setAutoDefault(False)
+    return button
+
+
+def _selectable() -> Qt.TextInteractionFlag:
+    return (
+        Qt.TextInteractionFlag.TextSelectableByMouse
+        | Qt.TextInteractionFlag.TextSelectableByKeyboard
+    )
+
+
+def _code_font(base: QFont) -> QFont:
+    font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    font.setPointSizeF(max(base.pointSizeF(), 9.0) * 2.0)
+    font.setBold(True)
+    # Letter spacing helps a coordinator read the code aloud, one character at a time.
+    font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 115)
+    return font
+
+
+def _tint(label: QLabel, *, good: bool | None) -> None:
+    """Green for fine, red for a problem, the palette's own colour otherwise.
+
+    The shades are picked for the palette's brightness so they stay readable in dark themes;
+    the ✓/⚠ prefix carries the meaning for those who cannot tell the colours apart.
+    """
+    if good is None:
+        label.setStyleSheet("")
+        return
+    dark = label.palette().color(label.backgroundRole()).lightness() < 128
+    shades = {True: ("#1a7f37", "#3fb950"), False: ("#b42318", "#ff7b72")}
+    colour = shades[good][dark]
+    label.setStyleSheet(f"color: {colour};")
+
+
+def _flash(button: QPushButton, text: str) -> None:
+    """Show ``text`` on ``button`` for a moment, then its own label again."""
+    original = button.property("restingText") or button.text()
+    button.setProperty("restingText", original)
+    button.setText(text)
+    QTimer.singleShot(COPIED_FEEDBACK_MS, button, lambda: button.setText(original))
+
+
+def _retrieve_failure(task: asyncio.Task[Reachability]) -> None:
+    # check_reachability has logged it and said so in the dialog; retrieving the exception
+    # keeps asyncio from reporting it a second time as "never retrieved".
+    if not task.cancelled():
+        task.exception()

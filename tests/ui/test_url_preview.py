@@ -1,0 +1,244 @@
+"""UrlPreviewDialog against the sandbox: code, URL, checks, reachability, QR, slip, accept."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+import pytest
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QWidget
+from pytestqt.qtbot import QtBot
+
+from app.clients.berke import BerkeClient
+from app.domain.berke import CreateAssessmentRequest, CreateAssessmentResponse
+from app.ui.qr import qr_image
+from app.ui.url_preview import UrlPreviewDialog
+
+if TYPE_CHECKING:
+    from app.sandbox import SandboxServer
+
+W = TypeVar("W", bound=QWidget)
+
+
+@pytest.fixture(scope="module")
+def created(sandbox: SandboxServer) -> CreateAssessmentResponse:
+    """A real assessment in the sandbox, so its landing page answers."""
+    from app.sandbox import DEMO_BERKE_TOKEN
+
+    async def create() -> CreateAssessmentResponse:
+        client = BerkeClient(sandbox.berke_base_url, DEMO_BERKE_TOKEN)
+        try:
+            return await client.create_assessment(
+                CreateAssessmentRequest(first_name="Zoë", last_name="Müller")
+            )
+        finally:
+            await client.aclose()
+
+    return asyncio.run(create())
+
+
+def response(url: str, code: str = "K7QX2M9P") -> CreateAssessmentResponse:
+    # model_construct skips the model's own URL rule: the dialog must cope with a bad URL too.
+    return CreateAssessmentResponse.model_construct(
+        source_candidate_id="c-1", invitation_code=code, assessment_url=url
+    )
+
+
+def make(
+    qtbot: QtBot,
+    resp: CreateAssessmentResponse,
+    *,
+    allow_http_loopback: bool = True,
+    **kwargs: object,
+) -> UrlPreviewDialog:
+    dialog = UrlPreviewDialog(
+        candidate_name="Zoë Müller",
+        response=resp,
+        allow_http_loopback=allow_http_loopback,
+        **kwargs,  # type: ignore[arg-type]
+    )
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def child(dialog: UrlPreviewDialog, kind: type[W], name: str) -> W:
+    widget = dialog.findChild(kind, name)
+    assert widget is not None, name
+    return widget
+
+
+def test_code_and_url_are_shown_and_copied(qtbot: QtBot, created: CreateAssessmentResponse) -> None:
+    dialog = make(qtbot, created)
+    code = child(dialog, QLabel, "invitationCode")
+    url = child(dialog, QLineEdit, "assessmentUrl")
+    assert code.text() == created.invitation_code
+    assert code.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
+    assert url.text() == created.assessment_url
+    assert url.isReadOnly()
+
+    copy_code = child(dialog, QPushButton, "copyCodeButton")
+    qtbot.mouseClick(copy_code, Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text() == created.invitation_code
+    assert "Copied" in copy_code.text()
+    qtbot.waitUntil(lambda: "Copied" not in copy_code.text(), timeout=3000)
+
+    qtbot.mouseClick(child(dialog, QPushButton, "copyUrlButton"), Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text() == created.assessment_url
+
+
+def test_sandbox_url_looks_right_when_loopback_http_is_allowed(
+    qtbot: QtBot, created: CreateAssessmentResponse
+) -> None:
+    dialog = make(qtbot, created, allow_http_loopback=True)
+    assert child(dialog, QLabel, "urlCheck").text() == "✓ URL looks right"
+    assert dialog.problems == []
+
+
+def test_http_url_elsewhere_is_flagged(qtbot: QtBot) -> None:
+    dialog = make(qtbot, response("http://assess.example.com/start/K7QX2M9P"))
+    check = child(dialog, QLabel, "urlCheck").text()
+    assert check.startswith("⚠")
+    assert "https://" in check
+
+
+def test_url_not_ending_with_the_code_is_flagged(qtbot: QtBot) -> None:
+    dialog = make(qtbot, response("https://assess.example.com/start/OTHER999"))
+    check = child(dialog, QLabel, "urlCheck").text()
+    assert "does not end with the invitation code K7QX2M9P" in check
+
+
+def test_open_in_browser_calls_the_opener_with_the_url(
+    qtbot: QtBot, created: CreateAssessmentResponse
+) -> None:
+    opened: list[QUrl] = []
+
+    def opener(url: QUrl) -> bool:
+        opened.append(url)
+        return True
+
+    dialog = make(qtbot, created, open_url=opener)
+    qtbot.mouseClick(child(dialog, QPushButton, "openUrlButton"), Qt.MouseButton.LeftButton)
+    assert opened == [QUrl(created.assessment_url)]
+    assert child(dialog, QLabel, "statusMessage").isHidden()
+
+
+def test_a_browser_that_cannot_open_is_reported(
+    qtbot: QtBot, created: CreateAssessmentResponse
+) -> None:
+    dialog = make(qtbot, created, open_url=lambda url: False)
+    qtbot.mouseClick(child(dialog, QPushButton, "openUrlButton"), Qt.MouseButton.LeftButton)
+    assert "No browser" in child(dialog, QLabel, "statusMessage").text()
+
+
+def test_a_real_code_answers(
+    qtbot: QtBot, qloop: asyncio.AbstractEventLoop, created: CreateAssessmentResponse
+) -> None:
+    dialog = make(qtbot, created)
+    result = qloop.run_until_complete(dialog.check_reachability())
+    assert result.ok
+    assert result.status == 200
+    verdict = child(dialog, QLabel, "reachabilityVerdict").text()
+    assert "Reachable" in verdict
+    assert "200 OK" in verdict
+    assert child(dialog, QPushButton, "reachabilityButton").isEnabled()
+
+
+def test_the_button_checks_and_is_disabled_meanwhile(
+    qtbot: QtBot, qloop: asyncio.AbstractEventLoop, sandbox: SandboxServer
+) -> None:
+    url = f"{sandbox.berke_base_url}/start/NOSUCHCODE"
+    dialog = make(qtbot, response(url, "NOSUCHCODE"))
+    button = child(dialog, QPushButton, "reachabilityButton")
+
+    async def click_and_wait() -> None:
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        assert not button.isEnabled()
+        task = dialog.reachability_task
+        assert task is not None
+        await task
+
+    qloop.run_until_complete(click_and_wait())
+    assert button.isEnabled()
+    assert "Not found (404)" in child(dialog, QLabel, "reachabilityVerdict").text()
+
+
+def test_qr_code_is_shown(qtbot: QtBot, created: CreateAssessmentResponse) -> None:
+    dialog = make(qtbot, created)
+    pixmap = child(dialog, QLabel, "qrCode").pixmap()
+    assert not pixmap.isNull()
+    assert pixmap.width() > 0
+    assert pixmap.height() == pixmap.width()
+
+
+def test_qr_images_differ_for_different_texts(qtbot: QtBot) -> None:
+    first = qr_image("https://site.test/start/AAAA1111")
+    second = qr_image("https://site.test/start/BBBB2222")
+    assert not first.isNull()
+    assert first.size() == second.size()
+    assert first != second
+    # Black on white, and nothing in between: it must print crisply.
+    colours = {
+        first.pixelColor(x, y).name() for x in range(first.width()) for y in range(first.height())
+    }
+    assert colours == {"#000000", "#ffffff"}
+
+
+def test_print_slip_writes_a_one_page_pdf(
+    qtbot: QtBot, tmp_path: Path, created: CreateAssessmentResponse
+) -> None:
+    target = tmp_path / "slip.pdf"
+    dialog = make(
+        qtbot,
+        created,
+        job_name="Customer Service Representative",
+        candidate_has_email=False,
+        ask_save_path=lambda: str(target),
+    )
+    assert "no email address" in child(dialog, QLabel, "noEmailNote").text()
+    qtbot.mouseClick(child(dialog, QPushButton, "printSlipButton"), Qt.MouseButton.LeftButton)
+    data = target.read_bytes()
+    assert data.startswith(b"%PDF")
+    assert len(re.findall(rb"/Type\s*/Page(?!s)", data)) == 1
+    assert len(data) > 1024
+    assert str(target) in child(dialog, QLabel, "statusMessage").text()
+
+
+def test_cancelled_save_writes_nothing(qtbot: QtBot, created: CreateAssessmentResponse) -> None:
+    dialog = make(qtbot, created, ask_save_path=lambda: None)
+    qtbot.mouseClick(child(dialog, QPushButton, "printSlipButton"), Qt.MouseButton.LeftButton)
+    assert child(dialog, QLabel, "statusMessage").isHidden()
+
+
+def test_no_email_note_only_without_email(qtbot: QtBot, created: CreateAssessmentResponse) -> None:
+    dialog = make(qtbot, created)
+    assert dialog.findChild(QLabel, "noEmailNote") is None
+
+
+def test_accept_emits_the_url(qtbot: QtBot, created: CreateAssessmentResponse) -> None:
+    dialog = make(qtbot, created)
+    with qtbot.waitSignal(dialog.accept_requested, timeout=1000) as blocker:
+        qtbot.mouseClick(child(dialog, QPushButton, "acceptButton"), Qt.MouseButton.LeftButton)
+    assert blocker.args == [created.assessment_url]
+
+
+def test_escape_and_close_close(qtbot: QtBot, created: CreateAssessmentResponse) -> None:
+    dialog = make(qtbot, created)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+
+    dialog.show()
+    qtbot.mouseClick(child(dialog, QPushButton, "closeButton"), Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+
+
+def test_controls_have_accessible_names(qtbot: QtBot, created: CreateAssessmentResponse) -> None:
+    dialog = make(qtbot, created)
+    for button in dialog.findChildren(QPushButton):
+        assert button.accessibleName(), button.objectName()
+    assert child(dialog, QLineEdit, "assessmentUrl").accessibleName() == "Assessment URL"
