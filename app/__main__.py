@@ -1,0 +1,69 @@
+"""Command line: ``python -m app`` / ``assessment-desk``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="assessment-desk",
+        description="Console for Berke coordinators handling SmartRecruiters assessment orders.",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="use the built-in sandbox even when real endpoints are configured",
+    )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="start, show the window, sync once and exit (0 when everything worked)",
+    )
+    parser.add_argument(
+        "--configure",
+        action="store_true",
+        help="set the real endpoints and store the API keys in the keyring, then exit",
+    )
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.self_test else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if args.version:
+        from app import __version__
+
+        print(__version__)
+        return 0
+    if args.configure:
+        from app.configure import configure_interactively
+
+        return configure_interactively()
+
+    os.environ.setdefault("QT_API", "pyside6")  # qasync must bind to PySide6
+    from app.store.settings_file import load_settings
+    from app.ui.application import LaunchOptions, run_app
+
+    settings = None if args.demo else load_settings()
+    credentials = None
+    if settings is not None:
+        from app.store.credentials import load_credentials
+
+        credentials = load_credentials()
+    return run_app(
+        LaunchOptions(
+            demo=args.demo, self_test=args.self_test, settings=settings, credentials=credentials
+        )
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,80 @@
+"""Qt fixtures: qasync loops on the test QApplication, settings in a temporary file, and a desk
+(clients on the real sandbox, a real SQLite file)."""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+import qasync
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from app.clients.berke import BerkeClient
+from app.clients.smartrecruiters import SmartRecruitersClient
+from app.domain.smartrecruiters import ContactPerson
+from app.store.database import Database
+from app.workflows.desk import Desk
+from app.workflows.session import Session
+
+if TYPE_CHECKING:
+    from app.sandbox import SandboxServer
+
+
+@pytest.fixture
+def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
+    """A qasync loop for ``run_until_complete``: Qt events are processed while it waits."""
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    yield loop
+    asyncio.set_event_loop(None)
+    loop.close()
+
+
+@pytest.fixture
+def running_loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
+    """A qasync loop that runs whenever Qt processes events, e.g. inside ``qtbot.waitUntil``:
+    for tests that click a button whose slot starts network work."""
+    loop = qasync.QEventLoop(qapp, already_running=True)
+    # A plain pool, shut down here: qasync's own QThread pool would outlive the test.
+    executor = ThreadPoolExecutor(max_workers=4)
+    loop.set_default_executor(executor)
+    asyncio.set_event_loop(loop)
+    yield loop
+    for task in asyncio.all_tasks(loop):
+        task.cancel()
+    for _ in range(5):
+        qapp.processEvents()
+    # Not loop.stop(): it calls QApplication.exit(), which would end the next test's waits.
+    asyncio.set_event_loop(None)
+    executor.shutdown(wait=True)
+
+
+@pytest.fixture
+def qsettings(tmp_path: Path) -> QSettings:
+    return QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+
+
+def make_desk(sandbox: SandboxServer, path: Path | str) -> Desk:
+    from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY
+
+    session = Session(
+        sr=SmartRecruitersClient(sandbox.sr_base_url, DEMO_SR_KEY),
+        berke=BerkeClient(sandbox.berke_base_url, DEMO_BERKE_TOKEN),
+        demo=True,
+    )
+    return Desk(session, Database(path), author=ContactPerson(first_name="Cora"))
+
+
+@pytest.fixture
+def desk(
+    sandbox: SandboxServer, tmp_path: Path, qloop: asyncio.AbstractEventLoop
+) -> Iterator[Desk]:
+    made = make_desk(sandbox, tmp_path / "desk.sqlite3")
+    yield made
+    qloop.run_until_complete(made.session.aclose())
+    made.db.close()
