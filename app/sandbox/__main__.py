@@ -1,0 +1,75 @@
+"""``python -m app.sandbox``: serve both simulated services until Ctrl+C."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import threading
+from types import FrameType
+
+from app.sandbox.config import DEMO_BERKE_TOKEN, DEMO_SR_KEY, SandboxConfig
+from app.sandbox.server import SandboxServer
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m app.sandbox",
+        description="Local simulator of the SmartRecruiters partner API and the Berke API.",
+    )
+    add = parser.add_argument
+    add("--host", default="127.0.0.1", help="interface to listen on (default: %(default)s)")
+    add("--port", type=int, default=8765, help="port; 0 picks a free one (default: %(default)s)")
+    add("--sr-key", default=DEMO_SR_KEY, help="X-SmartToken accepted (default: the demo key)")
+    add("--berke-token", default=DEMO_BERKE_TOKEN, help="apiToken accepted (default: demo)")
+    add("--orders", type=int, default=200, help="seeded orders (default: %(default)s)")
+    add("--seed", type=int, default=1, help="seed of the demo data (default: %(default)s)")
+    add("--berke-burst", type=int, default=120, help="Berke calls per window (default: 120)")
+    add("--berke-window-ms", type=int, default=60000, help="Berke window (default: %(default)s)")
+    add("--fail-rate", type=float, default=0.0, help="share of requests failed (default: 0)")
+    add("--sr-rate", type=int, default=10, help="SR requests per second, 0 = off (default: 10)")
+    add("--sr-concurrency", type=int, default=8, help="SR calls in flight, 0 = off (default: 8)")
+    add("--latency-ms", type=float, default=0.0, help="delay added to every API answer")
+    return parser
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        config = SandboxConfig(
+            sr_key=args.sr_key,
+            berke_token=args.berke_token,
+            orders=args.orders,
+            seed=args.seed,
+            berke_burst=args.berke_burst,
+            berke_window_ms=args.berke_window_ms,
+            fail_rate=args.fail_rate,
+            sr_rate_per_second=args.sr_rate,
+            sr_concurrency=args.sr_concurrency,
+            latency_ms=args.latency_ms,
+        )
+    except ValueError as exc:
+        _parser().error(str(exc))
+    server = SandboxServer(config, host=args.host, port=args.port)
+    server.start()
+    # Demo credentials of a local simulator: printing them is the point.
+    print(f"SmartRecruiters API: {server.sr_base_url}")
+    print(f"Berke API:           {server.berke_base_url}")
+    print(f"SmartRecruiters key (X-SmartToken): {config.sr_key}")
+    print(f"Berke apiToken:                     {config.berke_token}")
+    print("Press Ctrl+C to stop.", flush=True)
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

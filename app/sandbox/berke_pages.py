@@ -1,0 +1,41 @@
+"""The candidate's landing page behind an ``assessmentUrl`` (what a deep link opens)."""
+
+from __future__ import annotations
+
+from html import escape
+
+from starlette.responses import HTMLResponse
+
+_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;
+color:#1f2933}}h1{{font-size:1.6rem}}.code{{font-family:monospace;font-size:1.3rem;
+letter-spacing:.15em;background:#eef2f7;padding:.2rem .5rem;border-radius:4px}}
+.note{{color:#52606d;font-size:.9rem}}</style></head>
+<body><h1>{title}</h1>{body}<p class="note">Berke Assessment sandbox &mdash; a local simulator;
+nothing here is sent anywhere.</p></body></html>"""
+
+
+def landing_page(
+    first_name: str, job_name: str, code: str, completed: bool, length: str
+) -> HTMLResponse:
+    if completed:
+        body = f"<p>Thank you, {escape(first_name)}. Your assessment is complete.</p>"
+    else:
+        body = (
+            f"<p>Hello {escape(first_name)},</p><p>You have been invited to take the "
+            f"<strong>{escape(job_name)}</strong> assessment. It takes about "
+            f"{escape(length)} (hh:mm:ss); find a quiet moment and answer honestly: there "
+            "are no right or wrong answers.</p>"
+        )
+    body += f'<p>Your invitation code: <span class="code">{escape(code)}</span></p>'
+    return HTMLResponse(_PAGE.format(title="Berke Assessment", body=body))
+
+
+def unknown_code_page(code: str) -> HTMLResponse:
+    body = (
+        f"<p>We could not find an assessment for the invitation code "
+        f'<span class="code">{escape(code)}</span>. Please check the link in your '
+        "invitation or ask the person who invited you.</p>"
+    )
+    return HTMLResponse(_PAGE.format(title="Invitation not found", body=body), status_code=404)

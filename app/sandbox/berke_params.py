@@ -1,0 +1,211 @@
+"""Reading Berke parameters (JSON body or form) and the per-field rules of the reference.
+
+Spellings live here only, so a correction is one edit away.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from starlette.requests import Request
+
+from app.sandbox import berke_render as out
+from app.sandbox.berke_render import BerkeError
+
+COMMON_PARAMS = ("apiToken", "username", "formatOutput")
+METHOD_PARAMS: dict[str, tuple[str, ...]] = {
+    "CreateAssessment": (
+        "firstName",
+        "lastName",
+        "emailAddress",
+        "phoneNumber",
+        "sourceCandidateId",
+        "sourceJobId",
+        "sourceDepartmentId",
+        "onAssessmentCompleteAction",
+        "emailReportToList",
+        "redirectUrl",
+        "completeWithinDays",
+        "invitationMessage",
+    ),
+    "SendInvitation": (
+        "sourceCandidateId",
+        "emailAddress",
+        "invitationMessage",
+        "senderName",
+        "senderEmail",
+    ),
+    "GetJobs": (),
+    "GetAssessmentStatus": ("sourceCandidateId", "invitationCode"),
+}
+INTEGER_PARAMS = frozenset({"onAssessmentCompleteAction", "completeWithinDays"})
+COMPLETE_ACTIONS = (1, 2, 4, 5)
+
+Params = dict[str, str | int | None]
+
+_EMAIL = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+)
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+# Tags, comments, declarations and character references all count as markup.
+_MARKUP = re.compile(r"<[A-Za-z/!?]|&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#x[0-9A-Fa-f]+);")
+
+
+async def read_raw(request: Request) -> dict[str, Any]:
+    """Parameters as sent, from a JSON object or an urlencoded form."""
+    raw = await request.body()
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type == "application/json":
+        try:
+            body = json.loads(raw) if raw.strip() else {}
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise BerkeError(400, out.CODE_BODY, "Request body is not valid JSON") from exc
+        if not isinstance(body, dict):
+            raise BerkeError(400, out.CODE_BODY, "Request body must be a JSON object")
+        return body
+    if media_type == "application/x-www-form-urlencoded":
+        async with request.form() as form:
+            return {key: value for key, value in form.items() if isinstance(value, str)}
+    if raw.strip():
+        raise BerkeError(
+            415,
+            out.CODE_BODY,
+            "Unsupported Content-Type; send JSON or an urlencoded form",
+            "Content-Type",
+            media_type,
+        )
+    return {}
+
+
+def output_format(raw: dict[str, Any], request: Request) -> str:
+    """``formatOutput`` from the body, else the query string; xml by default."""
+    value = raw.get("formatOutput")
+    if value is None:
+        value = request.query_params.get("formatOutput")
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return "xml"
+    if not isinstance(value, str) or value.strip().lower() not in out.FORMATS:
+        raise BerkeError(400, out.CODE_FORMAT, "Invalid output format", "formatOutput", value)
+    return value.strip().lower()
+
+
+def normalise(raw: dict[str, Any], method: str) -> Params:
+    """Trimmed values, empty strings as null, integers parsed; unknown names are refused so a
+    misspelt optional parameter cannot be silently dropped."""
+    allowed = COMMON_PARAMS + METHOD_PARAMS[method]
+    params: Params = {}
+    for name, value in raw.items():
+        if name not in allowed:
+            raise BerkeError(400, out.CODE_UNKNOWN_PARAMETER, "Unknown parameter", name, value)
+        if value is None:
+            params[name] = None
+        elif name in INTEGER_PARAMS:
+            params[name] = _integer(name, value)
+        elif isinstance(value, str):
+            params[name] = value.strip() or None
+        else:
+            raise BerkeError(400, out.CODE_TYPE, "Value must be a string", name, value)
+    return params
+
+
+def _integer(name: str, value: object) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        if _INTEGER.fullmatch(text):
+            return int(text)
+    raise BerkeError(400, out.CODE_TYPE, "Value must be an integer", name, value)
+
+
+def text(params: Params, name: str, limit: int, *, required: bool = False) -> str | None:
+    value = params.get(name)
+    if value is None:
+        if required:
+            raise BerkeError(400, out.CODE_REQUIRED, "Required parameter is missing", name, "")
+        return None
+    assert isinstance(value, str)
+    if len(value) > limit:
+        raise BerkeError(400, out.CODE_LENGTH, f"Value must be 1-{limit} characters", name, value)
+    return value
+
+
+def is_email(value: str) -> bool:
+    return len(value) <= 254 and _EMAIL.fullmatch(value) is not None
+
+
+def email(params: Params, name: str, limit: int, *, required: bool = False) -> str | None:
+    value = text(params, name, limit, required=required)
+    if value is not None and not is_email(value):
+        raise BerkeError(400, out.CODE_EMAIL, "Invalid email address", name, value)
+    return value
+
+
+def report_list(params: Params, action: int | None) -> str | None:
+    value = text(params, "emailReportToList", 500)
+    if action != 5:
+        return None  # ignored unless the action is 5, as the reference says
+    if value is None:
+        raise BerkeError(
+            400,
+            out.CODE_REPORT_LIST,
+            "Email report list is required when onAssessmentCompleteAction is 5",
+            "emailReportToList",
+            "",
+        )
+    if not all(is_email(item.strip()) for item in value.split(",")):
+        raise BerkeError(
+            400, out.CODE_REPORT_LIST, "Invalid email report list", "emailReportToList", value
+        )
+    return value
+
+
+def redirect_url(params: Params) -> str | None:
+    value = text(params, "redirectUrl", 150)
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if (
+        parts.scheme.lower() not in ("http", "https")
+        or not parts.hostname
+        or any(ch.isspace() for ch in value)
+    ):
+        raise BerkeError(400, out.CODE_URL, "Invalid redirect URL", "redirectUrl", value)
+    return value
+
+
+def complete_action(params: Params) -> int | None:
+    value = params.get("onAssessmentCompleteAction")
+    if value is not None and value not in COMPLETE_ACTIONS:
+        raise BerkeError(
+            400,
+            out.CODE_ACTION,
+            "Invalid assessment complete action",
+            "onAssessmentCompleteAction",
+            value,
+        )
+    return value if isinstance(value, int) else None
+
+
+def complete_within_days(params: Params) -> int | None:
+    value = params.get("completeWithinDays")
+    if value is not None and not (value == 0 or (isinstance(value, int) and 2 <= value <= 21)):
+        raise BerkeError(
+            400, out.CODE_DAYS, "Invalid complete within days", "completeWithinDays", value
+        )
+    return value if isinstance(value, int) else None
+
+
+def invitation_message(params: Params, *, markup_allowed: bool) -> str | None:
+    value = text(params, "invitationMessage", 1000)
+    if value is not None and not markup_allowed and _MARKUP.search(value):
+        raise BerkeError(
+            400, out.CODE_MARKUP, "HTML markup is prohibited", "invitationMessage", value
+        )
+    return value

@@ -1,0 +1,48 @@
+"""Sandbox settings and the demo credentials it accepts."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+# A local simulator's credentials: printing and embedding them is intended (they open nothing real).
+DEMO_SR_KEY = "demo939249cc2c306c370bea6543b2ce8f1cc2107689cd3822d911e401604b1e"
+DEMO_BERKE_TOKEN = "DEMO-berke-token-7f3a9c2e51d84b06"
+
+
+@dataclass(frozen=True)
+class SandboxConfig:
+    """What the simulated services accept and how hard they push back.
+
+    ``sr_rate_per_second=0`` or ``sr_concurrency=0`` switch that SmartRecruiters limit off;
+    ``latency_ms`` delays every answer (it makes the concurrency limit observable);
+    ``clock`` is the monotonic clock behind every rate window, injectable for tests.
+    """
+
+    sr_key: str = DEMO_SR_KEY
+    berke_token: str = DEMO_BERKE_TOKEN
+    orders: int = 200
+    seed: int = 1
+    berke_burst: int = 120
+    berke_window_ms: int = 60000
+    fail_rate: float = 0.0
+    sr_rate_per_second: int = 10
+    sr_concurrency: int = 8
+    latency_ms: float = 0.0
+    clock: Callable[[], float] = field(default=time.monotonic, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.sr_key:
+            raise ValueError("sr_key must not be empty")
+        if not 1 <= len(self.berke_token) <= 50:
+            raise ValueError("berke_token must be 1-50 characters (Berke's own rule)")
+        if not 0.0 <= self.fail_rate <= 1.0:
+            raise ValueError("fail_rate must be within [0, 1]")
+        if self.berke_burst < 1 or self.berke_window_ms < 1:
+            raise ValueError("berke_burst and berke_window_ms must be positive")
+        for name in ("orders", "sr_rate_per_second", "sr_concurrency"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} must not be negative")
+        if self.latency_ms < 0:
+            raise ValueError("latency_ms must not be negative")
