@@ -29,6 +29,7 @@ from app.clients.errors import (
 from app.clients.http import RetryPolicy, ServiceHttp
 from app.clients.pacing import Pacer
 from app.domain.berke import (
+    AssessmentStatus,
     BerkeErrorBody,
     BerkeJob,
     BerkeThrottleBody,
@@ -116,6 +117,19 @@ class BerkeClient:
 
     async def send_invitation(self, request: SendInvitationRequest) -> None:
         await self._call("SendInvitation", request.to_params())
+
+    async def get_assessment_status(self, source_candidate_id: str) -> AssessmentStatus | None:
+        """The assessment of ``source_candidate_id``, or None when Berke has none."""
+        try:
+            payload = await self._call(
+                "GetAssessmentStatus", {P.SOURCE_CANDIDATE_ID: source_candidate_id}, idempotent=True
+            )
+        except (ValidationApiError, NotFoundError) as exc:
+            unknown = getattr(exc, "parameter", P.SOURCE_CANDIDATE_ID) == P.SOURCE_CANDIDATE_ID
+            if unknown and "not found" in exc.service_message.lower():
+                return None
+            raise
+        return self._parse(AssessmentStatus, payload.get("assessment"))
 
     async def get_jobs(self) -> list[BerkeJob]:
         payload = await self._call("GetJobs", {}, idempotent=True)

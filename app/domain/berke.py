@@ -354,6 +354,20 @@ class CreateAssessmentResponse(BerkeResponseModel):
         return self
 
 
+class AssessmentStatus(BerkeResponseModel):
+    """GetAssessmentStatus: where one assessment stands. ``status_id`` 2 means complete."""
+
+    source_candidate_id: str = Field(alias=P.SOURCE_CANDIDATE_ID)
+    invitation_code: str | None = Field(default=None, alias=P.INVITATION_CODE)
+    status_id: int | None = Field(default=None, alias="statusId")
+    status_name: str | None = Field(default=None, alias="statusName")
+    invitations_sent: int | None = Field(default=None, alias="invitationsSent")
+
+    @property
+    def is_complete(self) -> bool:
+        return self.status_id == 2
+
+
 class BerkeJob(BerkeResponseModel):
     source_job_id: str = Field(alias=P.SOURCE_JOB_ID)
     name: str = ""

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from app.store.paths import data_dir
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -47,8 +47,42 @@ _MIGRATIONS: dict[int, str] = {
         created_at TEXT NOT NULL,
         updated_at TEXT NOT NULL
     );
+    CREATE TABLE results (
+        order_id   TEXT NOT NULL,
+        result_id  TEXT NOT NULL,            -- given once, by the call that created the result
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (order_id, result_id)
+    );
+    CREATE TABLE uploads (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        order_id      TEXT NOT NULL,
+        result_id     TEXT,                  -- NULL until the order has a result
+        path          TEXT NOT NULL,
+        file_name     TEXT NOT NULL,
+        size          INTEGER NOT NULL,
+        state         TEXT NOT NULL CHECK (state IN
+                        ('queued', 'uploading', 'done', 'failed', 'cancelled')),
+        attachment_id TEXT,
+        message       TEXT,
+        created_at    TEXT NOT NULL,
+        updated_at    TEXT NOT NULL
+    );
+    CREATE INDEX uploads_by_order ON uploads (order_id, id);
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
     CREATE INDEX journal_by_order ON journal (order_id, id);
     CREATE INDEX journal_pending ON journal (state) WHERE state = 'pending';
+    """,
+    # The Partner Portal "Cost" of each offer: SmartRecruiters' API does not carry it.
+    2: """
+    CREATE TABLE offer_costs (
+        offer_id   TEXT PRIMARY KEY,
+        kind       TEXT NOT NULL CHECK (kind IN ('FLAT_RATE', 'PERCENTAGE')),
+        value      TEXT NOT NULL,             -- a decimal, as text: no float rounding
+        updated_at TEXT NOT NULL
+    );
     """,
 }
 

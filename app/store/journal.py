@@ -12,7 +12,9 @@ import sqlite3
 from typing import Any
 
 from app.domain.journal import Action, JournalEntry, LinkedAssessment, StepState
+from app.domain.smartrecruiters import AssessmentOrder
 from app.store.database import Database, utc_now
+from app.store.order_cache import upsert_order
 
 
 def _dumps(value: dict[str, Any] | None) -> str | None:
@@ -57,8 +59,16 @@ class Journal:
         *,
         link: LinkedAssessment | None = None,
         invited_email: str | None = None,
+        result_id: str | None = None,
+        upload: tuple[int, str] | None = None,
+        order: AssessmentOrder | None = None,
     ) -> None:
-        """Mark the step done with its outcome, and store what it produced, atomically."""
+        """Mark the step done with its outcome, and store what it produced, atomically.
+
+        ``result_id`` is stored for the step's order (and given to its queued uploads);
+        ``upload`` is (upload id, attachment id) of a finished upload; ``order`` is the order
+        as the call returned it, for the cache.
+        """
         now = utc_now()
         with self._db.transaction() as conn:
             row = conn.execute("SELECT order_id FROM journal WHERE id = ?", (step_id,)).fetchone()
@@ -79,6 +89,40 @@ class Journal:
                     "UPDATE assessments SET invited_email = ?, invited_at = ? WHERE order_id = ?",
                     (invited_email, now, row["order_id"]),
                 )
+            if result_id is not None and row is not None:
+                conn.execute(
+                    "INSERT OR IGNORE INTO results (order_id, result_id, created_at)"
+                    " VALUES (?, ?, ?)",
+                    (row["order_id"], result_id, now),
+                )
+                conn.execute(
+                    "UPDATE uploads SET result_id = ? WHERE order_id = ? AND result_id IS NULL",
+                    (result_id, row["order_id"]),
+                )
+            if order is not None:
+                upsert_order(conn, order, now)
+            if upload is not None:
+                conn.execute(
+                    "UPDATE uploads SET state = 'done', attachment_id = ?, message = NULL,"
+                    " updated_at = ? WHERE id = ?",
+                    (upload[1], now, upload[0]),
+                )
+
+    def note(self, step_id: int, message: str) -> None:
+        """A transient failure: the step stays pending (to be retried), with the reason."""
+        with self._db.transaction() as conn:
+            conn.execute(
+                "UPDATE journal SET message = ?, updated_at = ? WHERE id = ? AND state = 'pending'",
+                (message, utc_now(), step_id),
+            )
+
+    def reopen(self, step_id: int) -> None:
+        """A failed step the coordinator retries: pending again."""
+        with self._db.transaction() as conn:
+            conn.execute(
+                "UPDATE journal SET state = 'pending', updated_at = ? WHERE id = ?",
+                (utc_now(), step_id),
+            )
 
     def fail(self, step_id: int, message: str) -> None:
         with self._db.transaction() as conn:
@@ -94,6 +138,11 @@ class Journal:
                 "SELECT * FROM journal WHERE order_id = ? ORDER BY id", (order_id,)
             ).fetchall()
         return [_entry(row) for row in rows]
+
+    def get(self, step_id: int) -> JournalEntry | None:
+        with self._db.reading() as conn:
+            row = conn.execute("SELECT * FROM journal WHERE id = ?", (step_id,)).fetchone()
+        return _entry(row) if row else None
 
     def pending(self) -> list[JournalEntry]:
         with self._db.reading() as conn:

@@ -34,20 +34,14 @@ class OrderCache:
                 for row in _select_in(conn, "SELECT id, data FROM orders WHERE id IN", list(unique))
             }
             for order_id, order in unique.items():
-                data = json.dumps(order.to_body(), sort_keys=True, ensure_ascii=False)
+                data = order_json(order)
                 if order_id not in known:
                     new_ids.append(order_id)
-                    conn.execute(
-                        "INSERT INTO orders (id, status, data, first_seen_at, synced_at)"
-                        " VALUES (?, ?, ?, ?, ?)",
-                        (order_id, order.status.value, data, now, now),
-                    )
                 elif known[order_id] != data:
                     changed.append(order_id)
-                    conn.execute(
-                        "UPDATE orders SET status = ?, data = ?, synced_at = ? WHERE id = ?",
-                        (order.status.value, data, now, order_id),
-                    )
+                else:
+                    continue
+                upsert_order(conn, order, now, data)
         return MergeResult(new_ids, changed)
 
     def put(self, order: AssessmentOrder) -> None:
@@ -74,6 +68,22 @@ class OrderCache:
     def count(self) -> int:
         with self._db.reading() as conn:
             return int(conn.execute("SELECT COUNT(*) FROM orders").fetchone()[0])
+
+
+def order_json(order: AssessmentOrder) -> str:
+    return json.dumps(order.to_body(), sort_keys=True, ensure_ascii=False)
+
+
+def upsert_order(
+    conn: sqlite3.Connection, order: AssessmentOrder, now: str, data: str | None = None
+) -> None:
+    """Insert or update one order inside the caller's transaction."""
+    conn.execute(
+        "INSERT INTO orders (id, status, data, first_seen_at, synced_at) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT (id) DO UPDATE SET status = excluded.status, data = excluded.data,"
+        " synced_at = excluded.synced_at",
+        (order.id, order.status.value, data or order_json(order), now, now),
+    )
 
 
 def _select_in(

@@ -9,6 +9,7 @@ from app.domain.smartrecruiters import ContactPerson
 from app.store.database import Database
 from app.store.journal import Journal
 from app.store.order_cache import OrderCache
+from app.store.results import ResultStore
 from app.workflows.session import Session
 
 
@@ -19,10 +20,12 @@ class Desk:
     author: ContactPerson | None = None
     orders: OrderCache = field(init=False)
     journal: Journal = field(init=False)
+    results: ResultStore = field(init=False)
 
     def __post_init__(self) -> None:
         self.orders = OrderCache(self.db)
         self.journal = Journal(self.db)
+        self.results = ResultStore(self.db)
 
 
 def demo_database_path(base: Path) -> Path:

@@ -1,0 +1,104 @@
+"""Result ids and the upload queue: what must survive a crash between two calls."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from app.domain.attachments import Upload, UploadState
+from app.store.database import Database, utc_now
+
+
+def _upload(row: sqlite3.Row) -> Upload:
+    return Upload.model_validate(dict(row))
+
+
+class ResultStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # -- result ids --------------------------------------------------------------------------
+
+    def result_id_for(self, order_id: str) -> str | None:
+        """The latest result id of the order (an order normally has one)."""
+        with self._db.reading() as conn:
+            row = conn.execute(
+                "SELECT result_id FROM results WHERE order_id = ? ORDER BY created_at DESC",
+                (order_id,),
+            ).fetchone()
+        return row["result_id"] if row else None
+
+    def all_result_ids(self) -> dict[str, str]:
+        with self._db.reading() as conn:
+            rows = conn.execute("SELECT order_id, result_id FROM results ORDER BY created_at")
+            return {row["order_id"]: row["result_id"] for row in rows}
+
+    # -- uploads -----------------------------------------------------------------------------
+
+    def enqueue(self, order_id: str, path: str, file_name: str, size: int) -> Upload:
+        now = utc_now()
+        with self._db.transaction() as conn:
+            result_id = conn.execute(
+                "SELECT result_id FROM results WHERE order_id = ? ORDER BY created_at DESC",
+                (order_id,),
+            ).fetchone()
+            cursor = conn.execute(
+                "INSERT INTO uploads (order_id, result_id, path, file_name, size, state,"
+                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)",
+                (order_id, result_id[0] if result_id else None, path, file_name, size, now, now),
+            )
+            row = conn.execute("SELECT * FROM uploads WHERE id = ?", (cursor.lastrowid,)).fetchone()
+        return _upload(row)
+
+    def get(self, upload_id: int) -> Upload | None:
+        with self._db.reading() as conn:
+            row = conn.execute("SELECT * FROM uploads WHERE id = ?", (upload_id,)).fetchone()
+        return _upload(row) if row else None
+
+    def for_order(self, order_id: str) -> list[Upload]:
+        with self._db.reading() as conn:
+            rows = conn.execute(
+                "SELECT * FROM uploads WHERE order_id = ? ORDER BY id", (order_id,)
+            ).fetchall()
+        return [_upload(row) for row in rows]
+
+    def unfinished(self) -> list[Upload]:
+        """Queued or interrupted uploads: to resume on start."""
+        with self._db.reading() as conn:
+            rows = conn.execute(
+                "SELECT * FROM uploads WHERE state IN ('queued', 'uploading') ORDER BY id"
+            ).fetchall()
+        return [_upload(row) for row in rows]
+
+    def set_state(
+        self,
+        upload_id: int,
+        state: UploadState,
+        *,
+        message: str | None = None,
+        attachment_id: str | None = None,
+    ) -> None:
+        with self._db.transaction() as conn:
+            conn.execute(
+                "UPDATE uploads SET state = ?, message = ?,"
+                " attachment_id = COALESCE(?, attachment_id), updated_at = ? WHERE id = ?",
+                (state.value, message, attachment_id, utc_now(), upload_id),
+            )
+
+    def attach_result(self, order_id: str, result_id: str) -> None:
+        """Uploads queued before the order had a result now know where to go."""
+        with self._db.transaction() as conn:
+            conn.execute(
+                "UPDATE uploads SET result_id = ? WHERE order_id = ? AND result_id IS NULL",
+                (result_id, order_id),
+            )
+
+    # -- small facts -------------------------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        with self._db.reading() as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row["value"] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._db.transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))

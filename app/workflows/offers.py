@@ -1,0 +1,147 @@
+"""The vendor's Marketplace catalogue: list, read, create, update, submit and withdraw offers,
+keep each offer's Partner Portal Cost, and find the orders that came from an offer.
+
+Offers are changed on SmartRecruiters directly (no journal): unlike an order step, a failed
+offer call leaves nothing half-done to resume, and the coordinator sees the answer at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from app.clients.errors import ApiError, Service, ValidationApiError
+from app.domain.offer_cost import OfferCost
+from app.domain.smartrecruiters import AssessmentOrder, Offer, OfferStatus, Page
+from app.store.offer_costs import OfferCostStore
+from app.workflows.desk import Desk
+
+PAGE_SIZE = 25
+RECENT_ORDERS = 20
+
+# What SmartRecruiters answers when a partner key sends ACTIVE (FAQ): the words alone do not
+# say what to do, so the error is given the FAQ's explanation.
+_UNAUTHORIZED = "unauthorized to access resource"
+_UNAUTHORIZED_SUMMARY = (
+    "SmartRecruiters refused the offer's status: a partner key may set INACTIVE, UNDER_REVIEW "
+    "or REJECTED, never ACTIVE (the partners team activates offers after review)."
+)
+
+#: Where each move is allowed from (the reference: INACTIVE → submit → UNDER_REVIEW; withdraw
+#: → INACTIVE from any other status).
+SUBMITTABLE = frozenset({OfferStatus.INACTIVE})
+WITHDRAWABLE = frozenset({OfferStatus.UNDER_REVIEW, OfferStatus.ACTIVE, OfferStatus.REJECTED})
+
+
+def why_not_submit(offer: Offer | None) -> str | None:
+    """None when the offer can be submitted for review, else the reason in words."""
+    if offer is None:
+        return "Select an offer first."
+    if offer.status in SUBMITTABLE:
+        return None
+    status = offer.status.value if offer.status else "unknown"
+    return f"Only INACTIVE offers can be submitted for review; this one is {status}."
+
+
+def why_not_withdraw(offer: Offer | None) -> str | None:
+    """None when the offer can be withdrawn, else the reason in words."""
+    if offer is None:
+        return "Select an offer first."
+    if offer.status in WITHDRAWABLE:
+        return None
+    status = offer.status.value if offer.status else "unknown"
+    return f"This offer is {status}: there is nothing to withdraw."
+
+
+def _explained(exc: ApiError) -> ApiError:
+    if _UNAUTHORIZED in exc.service_message.casefold():
+        return ValidationApiError(
+            Service.SMARTRECRUITERS,
+            http_status=exc.http_status,
+            service_code=exc.service_code,
+            service_message=exc.service_message,
+            summary=_UNAUTHORIZED_SUMMARY,
+        )
+    return exc
+
+
+def _costs(desk: Desk) -> OfferCostStore:
+    return OfferCostStore(desk.db)
+
+
+async def list_offers(
+    desk: Desk,
+    *,
+    q: str | None = None,
+    status: OfferStatus | None = None,
+    limit: int = PAGE_SIZE,
+    offset: int = 0,
+) -> Page[Offer]:
+    """One page of the catalogue; ``q`` is SmartRecruiters' full-text search."""
+    return await desk.session.sr.list_offers(
+        status=status, q=(q or "").strip() or None, limit=limit, offset=offset
+    )
+
+
+async def get_offer(desk: Desk, offer_id: str) -> Offer:
+    return await desk.session.sr.get_offer(offer_id)
+
+
+async def create_offer(desk: Desk, offer: Offer, cost: OfferCost | None = None) -> Offer:
+    """Create the offer (SmartRecruiters makes it INACTIVE), then record its Cost here."""
+    try:
+        created = await desk.session.sr.create_offer(offer)
+    except ApiError as exc:
+        raise _explained(exc) from exc
+    if created.id is not None:
+        await set_cost(desk, created.id, cost)
+    return created
+
+
+async def update_offer(
+    desk: Desk, offer_id: str, offer: Offer, cost: OfferCost | None = None
+) -> Offer:
+    """Update the offer (a POST, not a PUT), then record its Cost here."""
+    try:
+        updated = await desk.session.sr.update_offer(offer_id, offer)
+    except ApiError as exc:
+        raise _explained(exc) from exc
+    await set_cost(desk, offer_id, cost)
+    return updated
+
+
+async def submit_offer(desk: Desk, offer_id: str) -> Offer:
+    """INACTIVE → UNDER_REVIEW. SmartRecruiters refuses any other start (StateConflictError)."""
+    return await desk.session.sr.submit_offer(offer_id)
+
+
+async def withdraw_offer(desk: Desk, offer_id: str) -> Offer:
+    """Back to INACTIVE, from UNDER_REVIEW, ACTIVE or REJECTED."""
+    return await desk.session.sr.withdraw_offer(offer_id)
+
+
+async def get_cost(desk: Desk, offer_id: str) -> OfferCost | None:
+    return await asyncio.to_thread(_costs(desk).get, offer_id)
+
+
+async def set_cost(desk: Desk, offer_id: str, cost: OfferCost | None) -> None:
+    await asyncio.to_thread(_costs(desk).set, offer_id, cost)
+
+
+async def all_costs(desk: Desk) -> dict[str, OfferCost]:
+    return await asyncio.to_thread(_costs(desk).all)
+
+
+def orders_of(
+    orders: list[AssessmentOrder], offer: Offer, limit: int = RECENT_ORDERS
+) -> list[AssessmentOrder]:
+    """The orders placed for ``offer`` (matched by catalogId), newest first, at most ``limit``."""
+    wanted = offer.catalog_id.casefold()
+    mine = [o for o in orders if o.offer and (o.offer.catalog_id or "").casefold() == wanted]
+    mine.sort(key=lambda o: (o.create_date is not None, o.create_date), reverse=True)
+    return mine[:limit]
+
+
+async def recent_orders_for(desk: Desk, offer: Offer) -> list[AssessmentOrder]:
+    """The offer's most recent orders from the local cache (no call to SmartRecruiters)."""
+    orders = await asyncio.to_thread(desk.orders.all)
+    return orders_of(orders, offer)

@@ -1,0 +1,128 @@
+"""Resuming what was interrupted: pending journal steps and queued uploads.
+
+Run at start and then now and again: a step left pending by a crash, a network fault, a 5xx or
+a 429 is executed again (checking first whether the service already applied it); a permanent
+refusal marks it failed, to be shown on its order with a Retry button.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from app.clients.errors import ApiError
+from app.domain.attachments import UploadState
+from app.domain.journal import Action, StepState
+from app.workflows.desk import Desk
+from app.workflows.results import run_upload
+from app.workflows.steps import StepDeferredError, StepResult, execute
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ResumeReport:
+    done: list[int] = field(default_factory=list)  # journal entry ids (or upload ids)
+    failed: list[int] = field(default_factory=list)
+    waiting: list[int] = field(default_factory=list)  # transient trouble: try again later
+
+    @property
+    def settled(self) -> bool:
+        return not self.waiting
+
+
+OrderChanged = Callable[[str], None]
+
+
+async def resume_pending(desk: Desk, *, on_change: OrderChanged | None = None) -> ResumeReport:
+    """Execute every pending step again, oldest first; an order's later steps wait for its
+    earlier ones. Then start queued uploads that never got going."""
+    report = ResumeReport()
+    blocked: set[str] = set()
+    pending = await asyncio.to_thread(desk.journal.pending)
+    uploads_in_journal = {int(e.request["uploadId"]) for e in pending if e.action is Action.UPLOAD}
+    for entry in pending:
+        if entry.order_id in blocked:
+            report.waiting.append(entry.id)
+            continue
+        try:
+            await execute(desk, entry, retry=True)
+        except (StepDeferredError, ApiError) as exc:
+            permanent = isinstance(exc, ApiError) and not exc.is_transient
+            (report.failed if permanent else report.waiting).append(entry.id)
+            blocked.add(entry.order_id)
+            log.info("Resuming step %s (%s) did not finish: %s", entry.id, entry.action, exc)
+        else:
+            report.done.append(entry.id)
+        if on_change:
+            on_change(entry.order_id)
+
+    for upload in await asyncio.to_thread(desk.results.unfinished):
+        if upload.id in uploads_in_journal or upload.order_id in blocked:
+            continue
+        if upload.result_id is None:
+            continue  # waits for the order's result
+        try:
+            await run_upload(desk, upload)
+        except (StepDeferredError, ApiError) as exc:
+            permanent = isinstance(exc, ApiError) and not exc.is_transient
+            (report.failed if permanent else report.waiting).append(-upload.id)
+            blocked.add(upload.order_id)
+        else:
+            report.done.append(-upload.id)
+        if on_change:
+            on_change(upload.order_id)
+    return report
+
+
+async def retry_step(desk: Desk, entry_id: int) -> StepResult:
+    """The coordinator's Retry on a failed step."""
+    entry = await asyncio.to_thread(desk.journal.get, entry_id)
+    if entry is None or entry.state is StepState.DONE:
+        raise ValueError("This step is not waiting for a retry.")
+    if entry.action is Action.UPLOAD:
+        await asyncio.to_thread(
+            desk.results.set_state, int(entry.request["uploadId"]), UploadState.QUEUED
+        )
+    await asyncio.to_thread(desk.journal.reopen, entry_id)
+    reopened = await asyncio.to_thread(desk.journal.get, entry_id)
+    assert reopened is not None
+    return await execute(desk, reopened, retry=True)
+
+
+class OutboxRunner:
+    """Resumes pending work in the background, backing off while the services are unwell."""
+
+    def __init__(
+        self,
+        desk: Desk,
+        *,
+        on_change: OrderChanged | None = None,
+        interval: float = 30.0,
+        max_backoff: float = 300.0,
+    ) -> None:
+        self.desk = desk
+        self.on_change = on_change
+        self.interval = interval
+        self.max_backoff = max_backoff
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """Run now (e.g. after the network came back, or F5)."""
+        self._wake.set()
+
+    async def run_forever(self) -> None:
+        delay = self.interval
+        while True:
+            try:
+                report = await resume_pending(self.desk, on_change=self.on_change)
+            except Exception:
+                log.exception("Resuming pending work failed")
+                report = ResumeReport(waiting=[0])
+            delay = self.interval if report.settled else min(delay * 2, self.max_backoff)
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=delay)

@@ -1,0 +1,368 @@
+"""Journaled steps: every state-changing call is run from its journal entry alone.
+
+A step is written as pending, then executed; its outcome is recorded in the same transaction
+that marks it done. Because the entry holds everything the call needs, a step interrupted by a
+crash, a network fault or a 5xx can be executed again later. Executed again (``retry=True``),
+a step first checks whether the service already applied it, so nothing is done twice:
+
+- create assessment: Berke knows the sourceCandidateId (always sent, so always checkable);
+- accept / reject / complete: SmartRecruiters' order already has the target status;
+- result: the order already has a result with the same type, value and title;
+- invitation: Berke counts the invitations it sent;
+- upload: the result already has an attachment with the file's name.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from app.clients.errors import ApiError, StateConflictError, ValidationApiError
+from app.clients.multipart import ProgressCallback
+from app.domain.attachments import UploadState
+from app.domain.berke import CreateAssessmentRequest, P, SendInvitationRequest
+from app.domain.journal import Action, JournalEntry, LinkedAssessment
+from app.domain.smartrecruiters import (
+    AssessmentOrder,
+    AssessmentResult,
+    ContactPerson,
+    OrderStatus,
+)
+from app.workflows.desk import Desk
+
+log = logging.getLogger(__name__)
+
+BERKE_URL_PREFIX = "berke_url_prefix"  # meta key: assessment URLs are this prefix + the code
+
+
+class StepDeferredError(Exception):
+    """The step cannot run yet (e.g. something it needs is not known); it stays pending."""
+
+
+@dataclass
+class StepResult:
+    outcome: dict[str, Any]
+    link: LinkedAssessment | None = None
+    invited_email: str | None = None
+    result_id: str | None = None
+    upload: tuple[int, str] | None = None
+    order: AssessmentOrder | None = None
+
+
+@dataclass
+class StepContext:
+    """What an executor gets besides the entry: progress for uploads, a cancel flag."""
+
+    progress: ProgressCallback | None = None
+
+
+Executor = Callable[[Desk, JournalEntry, bool, StepContext], Awaitable[StepResult]]
+
+
+def stable_candidate_id(order_id: str) -> str:
+    """A sourceCandidateId derived from the order, for when none is given.
+
+    Berke generates one when it is absent, but a generated id is lost with a crash before the
+    answer is recorded, and then a duplicate cannot be detected. Ours can be looked up.
+    """
+    return "AD-" + hashlib.sha256(order_id.encode()).hexdigest()[:20].upper()
+
+
+# -- the step runner ---------------------------------------------------------------------------
+
+
+async def run_step(
+    desk: Desk,
+    order_id: str,
+    action: Action,
+    request: dict[str, Any],
+    context: StepContext | None = None,
+) -> StepResult:
+    """Journal the intent, then execute it."""
+    step_id = await asyncio.to_thread(desk.journal.begin, order_id, action, request)
+    entry = await asyncio.to_thread(desk.journal.get, step_id)
+    assert entry is not None
+    return await execute(desk, entry, retry=False, context=context)
+
+
+async def execute(
+    desk: Desk, entry: JournalEntry, *, retry: bool, context: StepContext | None = None
+) -> StepResult:
+    """Execute a pending entry and record its outcome; failures are recorded as they deserve:
+    a transient one leaves the step pending (to retry), a permanent one marks it failed."""
+    executor = EXECUTORS[entry.action]
+    try:
+        result = await executor(desk, entry, retry, context or StepContext())
+    except ApiError as exc:
+        if exc.is_transient:
+            await asyncio.to_thread(desk.journal.note, entry.id, str(exc))
+        else:
+            await asyncio.to_thread(desk.journal.fail, entry.id, str(exc))
+        raise
+    except StepDeferredError as exc:
+        await asyncio.to_thread(desk.journal.note, entry.id, str(exc))
+        raise
+    await asyncio.to_thread(
+        desk.journal.finish,
+        entry.id,
+        result.outcome,
+        link=result.link,
+        invited_email=result.invited_email,
+        result_id=result.result_id,
+        upload=result.upload,
+        order=result.order,
+    )
+    return result
+
+
+# -- executors ---------------------------------------------------------------------------------
+
+
+async def _create_assessment(
+    desk: Desk, entry: JournalEntry, retry: bool, _context: StepContext
+) -> StepResult:
+    request = CreateAssessmentRequest.model_validate(entry.request)
+    berke = desk.session.berke
+    candidate_id = request.source_candidate_id
+    assert candidate_id, "create steps always carry a sourceCandidateId"
+    if retry:
+        existing = await berke.get_assessment_status(candidate_id)
+        if existing is not None and existing.invitation_code:
+            return await _link_from_status(desk, entry, candidate_id, existing.invitation_code)
+    try:
+        response = await berke.create_assessment(request)
+    except ValidationApiError as exc:
+        # An earlier try whose answer was lost created it: Berke refuses the duplicate id.
+        if retry and exc.parameter == P.SOURCE_CANDIDATE_ID:
+            existing = await berke.get_assessment_status(candidate_id)
+            if existing is not None and existing.invitation_code:
+                return await _link_from_status(desk, entry, candidate_id, existing.invitation_code)
+        raise
+    prefix = response.assessment_url[: -len(response.invitation_code)]
+    await asyncio.to_thread(desk.results.set_meta, BERKE_URL_PREFIX, prefix)
+    link = LinkedAssessment(
+        order_id=entry.order_id,
+        source_candidate_id=response.source_candidate_id,
+        invitation_code=response.invitation_code,
+        assessment_url=response.assessment_url,
+        created_at=datetime.now(UTC),
+    )
+    return StepResult(response.model_dump(by_alias=True), link=link)
+
+
+async def _link_from_status(
+    desk: Desk, entry: JournalEntry, candidate_id: str, code: str
+) -> StepResult:
+    # GetAssessmentStatus gives the code, not the URL; every URL is the account's prefix + code.
+    prefix = await asyncio.to_thread(desk.results.meta, BERKE_URL_PREFIX)
+    if not prefix:
+        raise StepDeferredError(
+            "The assessment exists in Berke, but its URL is not known yet; "
+            "it is recovered after the next assessment is created."
+        )
+    url = prefix + code
+    link = LinkedAssessment(
+        order_id=entry.order_id,
+        source_candidate_id=candidate_id,
+        invitation_code=code,
+        assessment_url=url,
+        created_at=datetime.now(UTC),
+    )
+    outcome = {P.SOURCE_CANDIDATE_ID: candidate_id, P.INVITATION_CODE: code,
+               "assessmentUrl": url, "recovered": True}  # fmt: skip
+    return StepResult(outcome, link=link)
+
+
+async def _state_change(
+    desk: Desk,
+    entry: JournalEntry,
+    applied: OrderStatus,
+    call: Callable[[], Awaitable[AssessmentOrder]],
+) -> StepResult:
+    """Call; a refusal because the change is already applied (an earlier answer was lost)
+    counts as done."""
+    try:
+        order = await call()
+    except StateConflictError:
+        current = await desk.session.sr.get_order(entry.order_id)
+        if current.status is applied:
+            return StepResult(
+                {"status": current.status.value, "alreadyApplied": True}, order=current
+            )
+        await asyncio.to_thread(desk.orders.put, current)
+        raise
+    return StepResult({"status": order.status.value}, order=order)
+
+
+def _author(desk: Desk) -> ContactPerson | None:
+    return desk.author
+
+
+async def _accept(desk: Desk, entry: JournalEntry, retry: bool, _c: StepContext) -> StepResult:
+    body = entry.request
+    return await _state_change(
+        desk,
+        entry,
+        OrderStatus.IN_PROGRESS,
+        lambda: desk.session.sr.accept_order(
+            entry.order_id,
+            body["assessmentURL"],
+            message=body.get("message"),
+            message_to_candidate=body.get("messageToCandidate"),
+            author=_author(desk),
+        ),
+    )
+
+
+async def _reject(desk: Desk, entry: JournalEntry, retry: bool, _c: StepContext) -> StepResult:
+    return await _state_change(
+        desk,
+        entry,
+        OrderStatus.REJECTED,
+        lambda: desk.session.sr.reject_order(
+            entry.order_id, message=entry.request.get("message"), author=_author(desk)
+        ),
+    )
+
+
+async def _invite(desk: Desk, entry: JournalEntry, retry: bool, _c: StepContext) -> StepResult:
+    request = SendInvitationRequest.model_validate(entry.request)
+    if retry:
+        status = await desk.session.berke.get_assessment_status(request.source_candidate_id)
+        if status is not None and status.invitations_sent:
+            return StepResult(
+                {"emailAddress": request.email_address, "alreadySent": True},
+                invited_email=request.email_address,
+            )
+    await desk.session.berke.send_invitation(request)
+    return StepResult({"emailAddress": request.email_address}, invited_email=request.email_address)
+
+
+def _same_result(a: AssessmentResult, b: AssessmentResult) -> bool:
+    return (a.result_type, a.result, a.title) == (b.result_type, b.result, b.title)
+
+
+async def _find_result(desk: Desk, order_id: str, sent: AssessmentResult) -> str | None:
+    """The id of a result the order already has that matches what we sent (newest first)."""
+    results = await desk.session.sr.list_results(order_id)
+    matching = [r for r in results if r.id and _same_result(r, sent)]
+    matching.sort(key=lambda r: r.create_date or datetime.min.replace(tzinfo=UTC), reverse=True)
+    return matching[0].id if matching else None
+
+
+async def _complete(desk: Desk, entry: JournalEntry, retry: bool, _c: StepContext) -> StepResult:
+    sr = desk.session.sr
+    body = dict(entry.request)
+    if body.pop("flow", "faq") == "documented":
+        return await _state_change(
+            desk,
+            entry,
+            OrderStatus.COMPLETED,
+            lambda: sr.complete_with_comment(
+                entry.order_id, message=body.get("message"), author=_author(desk)
+            ),
+        )
+    result = AssessmentResult.model_validate(body)
+    if retry:
+        current = await sr.get_order(entry.order_id)
+        if current.status is OrderStatus.COMPLETED:
+            # The FAQ says the resultId is only in the lost answer; GET .../results has it too.
+            found = await _find_result(desk, entry.order_id, result)
+            if found:
+                return StepResult(
+                    {"resultId": found, "status": "COMPLETED", "recovered": True},
+                    result_id=found,
+                    order=current,
+                )
+    completed = await sr.complete_with_result(entry.order_id, result)
+    return StepResult(
+        {"resultId": completed.result_id, "status": completed.order.status.value},
+        result_id=completed.result_id,
+        order=completed.order,
+    )
+
+
+async def _create_result(
+    desk: Desk, entry: JournalEntry, retry: bool, _c: StepContext
+) -> StepResult:
+    result = AssessmentResult.model_validate(entry.request)
+    if retry:
+        found = await _find_result(desk, entry.order_id, result)
+        if found:
+            return StepResult({"resultId": found, "recovered": True}, result_id=found)
+    created = await desk.session.sr.create_result(entry.order_id, result)
+    assert created.id is not None
+    return StepResult({"resultId": created.id}, result_id=created.id)
+
+
+async def _upload(desk: Desk, entry: JournalEntry, retry: bool, context: StepContext) -> StepResult:
+    upload_id = int(entry.request["uploadId"])
+    upload = await asyncio.to_thread(desk.results.get, upload_id)
+    if upload is None:
+        raise StepDeferredError("The queued file is no longer known.")
+    result_id = upload.result_id or await asyncio.to_thread(
+        desk.results.result_id_for, entry.order_id
+    )
+    if not result_id:
+        raise StepDeferredError("The order has no result yet: complete it first.")
+    sr = desk.session.sr
+    if retry:
+        existing = await sr.list_attachments(entry.order_id, result_id)
+        same = [a for a in existing if a.file_name == upload.file_name]
+        if same:
+            return StepResult(
+                {"attachmentId": same[0].id, "fileName": upload.file_name, "alreadyThere": True},
+                upload=(upload_id, same[0].id),
+            )
+    await asyncio.to_thread(desk.results.set_state, upload_id, UploadState.UPLOADING)
+    try:
+        attachment = await sr.upload_attachment(
+            entry.order_id, result_id, upload.path, file_name=upload.file_name,
+            progress=context.progress,
+        )  # fmt: skip
+    except ApiError as exc:
+        state = UploadState.QUEUED if exc.is_transient else UploadState.FAILED
+        await asyncio.to_thread(desk.results.set_state, upload_id, state, message=str(exc))
+        raise
+    except OSError as exc:
+        await asyncio.to_thread(
+            desk.results.set_state, upload_id, UploadState.FAILED, message=f"Cannot read: {exc}"
+        )
+        raise StepDeferredError(f"{upload.file_name} cannot be read: {exc}") from exc
+    except asyncio.CancelledError:
+        # Synchronous on purpose: a cancelled task should not await again. The coordinator's
+        # cancel marks the upload first; any other cancel (closing the app) leaves it queued.
+        current = desk.results.get(upload_id)
+        if current is not None and current.state is UploadState.CANCELLED:
+            desk.journal.fail(entry.id, "Cancelled by the coordinator.")
+        else:
+            desk.results.set_state(upload_id, UploadState.QUEUED)
+        raise
+    return StepResult(
+        {"attachmentId": attachment.id, "fileName": attachment.file_name},
+        upload=(upload_id, attachment.id),
+    )
+
+
+async def _comment(desk: Desk, entry: JournalEntry, retry: bool, _c: StepContext) -> StepResult:
+    comment = await desk.session.sr.add_comment(
+        entry.order_id, entry.request["message"], author=_author(desk)
+    )
+    return StepResult({"message": comment.message})
+
+
+EXECUTORS: dict[Action, Executor] = {
+    Action.CREATE_ASSESSMENT: _create_assessment,
+    Action.ACCEPT: _accept,
+    Action.REJECT: _reject,
+    Action.INVITE: _invite,
+    Action.COMPLETE: _complete,
+    Action.CREATE_RESULT: _create_result,
+    Action.UPLOAD: _upload,
+    Action.COMMENT: _comment,
+}

@@ -1,0 +1,228 @@
+"""Completing, uploading, and resuming after a crash: nothing lost, nothing done twice."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from app.clients.errors import ApiError
+from app.domain.attachments import UploadState
+from app.domain.berke import CreateAssessmentRequest
+from app.domain.journal import Action, StepState
+from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult, OrderStatus, ResultType
+from app.workflows.desk import Desk
+from app.workflows.order_actions import (
+    ActionNotAllowedError,
+    accept_order,
+    create_assessment,
+)
+from app.workflows.outbox import resume_pending, retry_step
+from app.workflows.results import ResultFlow, complete_order, queue_files, run_upload
+from app.workflows.steps import stable_candidate_id
+from tests.integration.helpers import new_order_body
+from tests.integration.test_workflows import run_with_desk
+
+if TYPE_CHECKING:
+    from app.sandbox import SandboxServer
+
+RESULT = AssessmentResult(
+    result_type=ResultType.DOCUMENT, result="result.pdf", title="Job fit", passed=True, score="81%"
+)
+
+
+def report(tmp_path: Path, name: str = "report.pdf", size: int = 300_000) -> Path:
+    path = tmp_path / name
+    path.write_bytes(b"%PDF-1.4\n" + b"x" * (size - 9))
+    return path
+
+
+async def in_progress(desk: Desk) -> AssessmentOrder:
+    order = await desk.session.sr.create_test_order(new_order_body(email="zoe@example.com"))
+    await create_assessment(
+        desk, order, CreateAssessmentRequest(first_name="Zoë", last_name="Müller")
+    )
+    return await accept_order(desk, order)
+
+
+@pytest.mark.parametrize("flow", list(ResultFlow))
+def test_complete_then_attach_two_files(
+    sandbox: SandboxServer, tmp_path: Path, flow: ResultFlow
+) -> None:
+    files = [report(tmp_path, "report.pdf"), report(tmp_path, "summary.txt", 2000)]
+
+    async def body(desk: Desk) -> None:
+        order = await in_progress(desk)
+        result_id = await complete_order(desk, order, RESULT, flow=flow, message="Done")
+        assert desk.results.result_id_for(order.id) == result_id
+        cached = desk.orders.get(order.id)
+        assert cached is not None and cached.status is OrderStatus.COMPLETED
+        queued, refused = await queue_files(desk, order, files)
+        assert refused == [] and [u.result_id for u in queued] == [result_id, result_id]
+        seen: list[int] = []
+        for upload in queued:
+            done = await run_upload(desk, upload, progress=lambda s, t: seen.append(s))
+            assert done.state is UploadState.DONE and done.attachment_id
+        listed = await desk.session.sr.list_attachments(order.id, result_id)
+        assert sorted(a.file_name for a in listed) == ["report.pdf", "summary.txt"]
+        assert seen[-1] == 2000
+        actions = [e.action for e in desk.journal.entries(order.id)]
+        expected_complete = (
+            [Action.COMPLETE]
+            if flow is ResultFlow.FAQ
+            else [Action.CREATE_RESULT, Action.COMPLETE]
+        )
+        assert actions == [Action.CREATE_ASSESSMENT, Action.ACCEPT, *expected_complete,
+                           Action.UPLOAD, Action.UPLOAD]  # fmt: skip
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_files_are_checked_before_anything_is_sent(sandbox: SandboxServer, tmp_path: Path) -> None:
+    exe = tmp_path / "setup.exe"
+    exe.write_bytes(b"MZ")
+    big = report(tmp_path, "huge.pdf", 3_000_000)
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    good = report(tmp_path, "report.pdf")
+
+    async def body(desk: Desk) -> None:
+        order = await in_progress(desk)
+        queued, refused = await queue_files(
+            desk, order, [exe, big, empty, good, good, tmp_path / "missing.pdf"],
+            max_bytes=1024 * 1024,
+        )  # fmt: skip
+        assert [u.file_name for u in queued] == ["report.pdf"]
+        assert queued[0].result_id is None  # waits for the result
+        text = "\n".join(refused)
+        assert "setup.exe cannot be attached" in text and "PDF, DOC, DOCX" in text
+        assert "huge.pdf is 2.9 MB; the limit is 1.0 MB" in text
+        assert "empty.pdf is empty" in text
+        assert "already attached or queued" in text
+        assert "missing.pdf cannot be read" in text
+        result_id = await complete_order(desk, order, RESULT)
+        assert desk.results.get(queued[0].id).result_id == result_id  # type: ignore[union-attr]
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_complete_is_refused_unless_in_progress(sandbox: SandboxServer, tmp_path: Path) -> None:
+    async def body(desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(new_order_body())
+        with pytest.raises(ActionNotAllowedError, match="accept it first"):
+            await complete_order(desk, order, RESULT)
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+# -- crashes between the call and the record of its outcome ---------------------------------
+
+
+def test_resume_a_create_whose_answer_was_lost(sandbox: SandboxServer, tmp_path: Path) -> None:
+    async def body(desk: Desk) -> None:
+        # An earlier create taught the console the URL prefix.
+        await in_progress(desk)
+        order = await desk.session.sr.create_test_order(new_order_body(first="Aiko"))
+        request = CreateAssessmentRequest(
+            first_name="Aiko", last_name="Tanaka", source_candidate_id=stable_candidate_id(order.id)
+        )
+        desk.journal.begin(order.id, Action.CREATE_ASSESSMENT, request.to_params())
+        sent = await desk.session.berke.create_assessment(request)  # ... and then the crash
+        resumed = await resume_pending(desk)
+        assert resumed.settled and len(resumed.done) == 1
+        link = desk.journal.assessment_for(order.id)
+        assert link is not None
+        assert (link.invitation_code, link.assessment_url) == (
+            sent.invitation_code, sent.assessment_url,
+        )  # fmt: skip
+        assert desk.journal.entries(order.id)[-1].outcome["recovered"] is True  # type: ignore[index]
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_resume_a_create_that_never_left(sandbox: SandboxServer, tmp_path: Path) -> None:
+    async def body(desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(new_order_body(first="Mia"))
+        request = CreateAssessmentRequest(
+            first_name="Mia", last_name="Wong", source_candidate_id=stable_candidate_id(order.id)
+        )
+        desk.journal.begin(order.id, Action.CREATE_ASSESSMENT, request.to_params())
+        resumed = await resume_pending(desk)
+        assert resumed.done and desk.journal.assessment_for(order.id) is not None
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_resume_a_complete_whose_result_id_was_lost(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    async def body(desk: Desk) -> None:
+        order = await in_progress(desk)
+        step_body = {"flow": "faq", **RESULT.to_body()}
+        desk.journal.begin(order.id, Action.COMPLETE, step_body)
+        lost = await desk.session.sr.complete_with_result(order.id, RESULT)  # answer lost
+        resumed = await resume_pending(desk)
+        assert resumed.done
+        assert desk.results.result_id_for(order.id) == lost.result_id
+        assert len(await desk.session.sr.list_results(order.id)) == 1
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_resume_an_upload_that_reached_the_service(sandbox: SandboxServer, tmp_path: Path) -> None:
+    path = report(tmp_path)
+
+    async def body(desk: Desk) -> None:
+        order = await in_progress(desk)
+        result_id = await complete_order(desk, order, RESULT)
+        (upload,), _ = await queue_files(desk, order, [path])
+        desk.journal.begin(order.id, Action.UPLOAD, {"uploadId": upload.id})
+        await desk.session.sr.upload_attachment(order.id, result_id, path)  # answer lost
+        resumed = await resume_pending(desk)
+        assert resumed.done
+        assert len(await desk.session.sr.list_attachments(order.id, result_id)) == 1
+        finished = desk.results.get(upload.id)
+        assert finished is not None and finished.state is UploadState.DONE
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_resume_an_upload_interrupted_midway(sandbox: SandboxServer, tmp_path: Path) -> None:
+    path = report(tmp_path, size=2_000_000)
+
+    async def body(desk: Desk) -> None:
+        order = await in_progress(desk)
+        result_id = await complete_order(desk, order, RESULT)
+        (upload,), _ = await queue_files(desk, order, [path])
+        task = asyncio.ensure_future(run_upload(desk, upload))
+        await asyncio.sleep(0)  # started...
+        task.cancel()  # ... and the app closed
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert desk.results.get(upload.id).state is UploadState.QUEUED  # type: ignore[union-attr]
+        resumed = await resume_pending(desk)
+        assert resumed.settled
+        attachments = await desk.session.sr.list_attachments(order.id, result_id)
+        assert [a.file_name for a in attachments] == ["report.pdf"]
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_a_permanent_failure_waits_for_retry(sandbox: SandboxServer, tmp_path: Path) -> None:
+    async def body(desk: Desk) -> None:
+        order = await in_progress(desk)
+        bad = {"flow": "faq", "resultType": "URL", "result": "https://r.test/x"}
+        step = desk.journal.begin(order.id, Action.COMPLETE, bad)
+        # Reject the order behind the console's back: completing it is now refused for good.
+        await desk.session.sr.reject_order(order.id, message="withdrawn")
+        resumed = await resume_pending(desk)
+        assert resumed.failed == [step]
+        entry = desk.journal.get(step)
+        assert entry is not None and entry.state is StepState.FAILED
+        assert entry.message and "SmartRecruiters" in entry.message
+        with pytest.raises(ApiError):
+            await retry_step(desk, step)
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
