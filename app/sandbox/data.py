@@ -14,10 +14,12 @@ from typing import Any
 
 from app.sandbox.formats import object_id, seeded_uuid, sr_timestamp
 
+
 def reference_date() -> datetime:
     """Midnight UTC today: recent enough for a realistic inbox, stable for the whole day."""
     now = datetime.now(UTC)
     return datetime(now.year, now.month, now.day, tzinfo=UTC)
+
 
 # (first names, last names, phone prefix); the first entries of the first pools are the
 # names a reviewer looks for when checking non-ASCII handling.

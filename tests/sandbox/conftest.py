@@ -42,8 +42,9 @@ def fresh_server() -> Iterator[SandboxServer]:
 
 @pytest.fixture(scope="session")
 def sr(server: SandboxServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.sr_base_url, headers={"X-SmartToken": DEMO_SR_KEY},
-                      timeout=10) as client:
+    with httpx.Client(
+        base_url=server.sr_base_url, headers={"X-SmartToken": DEMO_SR_KEY}, timeout=10
+    ) as client:
         yield client
 
 

@@ -27,8 +27,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 # -- helpers ----------------------------------------------------------------------------------
-def assert_sr_error(response: httpx.Response, status: int, code: str,
-                    message: str | None = None) -> dict[str, Any]:
+def assert_sr_error(
+    response: httpx.Response, status: int, code: str, message: str | None = None
+) -> dict[str, Any]:
     assert response.status_code == status, response.text
     assert response.headers["content-type"] == "application/json;charset=utf-8"
     body = response.json()
@@ -43,8 +44,11 @@ def assert_sr_error(response: httpx.Response, status: int, code: str,
 
 
 def new_order(sr: httpx.Client, **extra: Any) -> dict[str, Any]:
-    body = {"candidate": {"firstName": "Zoë", "lastName": "Müller"}, "job": {"name": "Nurse"},
-            **extra}
+    body = {
+        "candidate": {"firstName": "Zoë", "lastName": "Müller"},
+        "job": {"name": "Nurse"},
+        **extra,
+    }
     response = sr.post("/assessments", json=body)
     assert response.status_code == 201, response.text
     return response.json()
@@ -52,8 +56,10 @@ def new_order(sr: httpx.Client, **extra: Any) -> dict[str, Any]:
 
 def accepted_order(sr: httpx.Client) -> dict[str, Any]:
     order = new_order(sr)
-    response = sr.post(f"/assessments/{order['id']}/accept",
-                       json={"assessmentURL": "https://berke.example/start/ABC", "message": "ok"})
+    response = sr.post(
+        f"/assessments/{order['id']}/accept",
+        json={"assessmentURL": "https://berke.example/start/ABC", "message": "ok"},
+    )
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -68,8 +74,9 @@ def berke(client: httpx.Client, method: str, fmt: str = "json", **params: Any) -
     return response
 
 
-def assert_berke_error(response: httpx.Response, status: int, code: int,
-                       message: str | None = None) -> str:
+def assert_berke_error(
+    response: httpx.Response, status: int, code: int, message: str | None = None
+) -> str:
     assert response.status_code == status, response.text
     assert response.headers["x-response-code"] == f"{status}.{code}"
     body = response.json()
@@ -106,8 +113,11 @@ def test_sr_wrong_key_is_403_and_customer_key_is_named(server: SandboxServer) ->
 
 
 def test_sr_key_in_url_is_refused(server: SandboxServer) -> None:
-    response = httpx.get(server.sr_base_url + "/assessments",
-                         params={"apiKey": DEMO_SR_KEY}, headers={"X-SmartToken": DEMO_SR_KEY})
+    response = httpx.get(
+        server.sr_base_url + "/assessments",
+        params={"apiKey": DEMO_SR_KEY},
+        headers={"X-SmartToken": DEMO_SR_KEY},
+    )
     assert_sr_error(response, 400, "BAD_REQUEST")
     assert DEMO_SR_KEY not in response.text
 
@@ -136,8 +146,7 @@ def test_sr_list_paging_sorting_and_validation(sr: httpx.Client) -> None:
     dates = [o["createDate"] for o in both]
     assert all(SR_TIME.match(d) for d in dates)
     assert dates == sorted(dates, reverse=True)
-    for bad in ({"limit": 0}, {"limit": 101}, {"limit": "ten"}, {"offset": -1},
-                {"status": "DONE"}):
+    for bad in ({"limit": 0}, {"limit": 101}, {"limit": "ten"}, {"offset": -1}, {"status": "DONE"}):
         assert_sr_error(sr.get("/assessments", params=bad), 400, "BAD_REQUEST")
     rejected = sr.get("/assessments", params={"status": "REJECTED", "limit": 100}).json()
     assert rejected["totalFound"] > 0
@@ -154,8 +163,9 @@ def _all_orders(client: httpx.Client) -> list[dict[str, Any]]:
 
 
 def test_seeded_orders_are_varied_and_realistic(fresh_server: SandboxServer) -> None:
-    with httpx.Client(base_url=fresh_server.sr_base_url,
-                      headers={"X-SmartToken": DEMO_SR_KEY}) as client:
+    with httpx.Client(
+        base_url=fresh_server.sr_base_url, headers={"X-SmartToken": DEMO_SR_KEY}
+    ) as client:
         orders = _all_orders(client)
         offers = {o["catalogId"] for o in client.get("/offers").json()["content"]}
     assert len(orders) == 200
@@ -172,18 +182,35 @@ def test_seeded_orders_are_varied_and_realistic(fresh_server: SandboxServer) -> 
     assert len({o["job"]["industry"]["id"] for o in orders}) >= 4
     assert {o["offer"]["catalogId"] for o in orders} <= offers
     order = orders[0]
-    assert set(order) == {"id", "status", "createDate", "lastUpdateDate", "requestor",
-                          "candidate", "job", "company", "offer"}
-    assert set(order["job"]) == {"id", "name", "industry", "function", "experienceLevel",
-                                 "location"}
+    assert set(order) == {
+        "id",
+        "status",
+        "createDate",
+        "lastUpdateDate",
+        "requestor",
+        "candidate",
+        "job",
+        "company",
+        "offer",
+    }
+    assert set(order["job"]) == {
+        "id",
+        "name",
+        "industry",
+        "function",
+        "experienceLevel",
+        "location",
+    }
     assert set(order["job"]["location"]) == {"country", "region", "city"}
     assert {"id", "uuid", "firstName", "lastName"} <= set(order["candidate"])
 
 
 def test_same_seed_same_data_other_seed_other_data() -> None:
     def listing(seed: int) -> list[dict[str, Any]]:
-        with SandboxServer(SandboxConfig(seed=seed, orders=30, sr_rate_per_second=0)) as s, \
-                httpx.Client(base_url=s.sr_base_url, headers={"X-SmartToken": DEMO_SR_KEY}) as c:
+        with (
+            SandboxServer(SandboxConfig(seed=seed, orders=30, sr_rate_per_second=0)) as s,
+            httpx.Client(base_url=s.sr_base_url, headers={"X-SmartToken": DEMO_SR_KEY}) as c,
+        ):
             return _all_orders(c)
 
     assert listing(7) == listing(7)
@@ -196,19 +223,27 @@ def test_create_test_order_requires_names_and_json(sr: httpx.Client) -> None:
     assert order["status"] == "NEW"
     assert SR_TIME.match(order["createDate"])
     assert sr.get(f"/assessments/{order['id']}").json() == order
-    for body in ({"candidate": {"firstName": "A"}, "job": {"name": "J"}},
-                 {"candidate": {"firstName": "A", "lastName": "B"}},
-                 {"candidate": {"firstName": "A", "lastName": "B"}, "job": {"name": " "}}):
+    for body in (
+        {"candidate": {"firstName": "A"}, "job": {"name": "J"}},
+        {"candidate": {"firstName": "A", "lastName": "B"}},
+        {"candidate": {"firstName": "A", "lastName": "B"}, "job": {"name": " "}},
+    ):
         assert_sr_error(sr.post("/assessments", json=body), 400, "BAD_REQUEST")
-    assert_sr_error(sr.post("/assessments", content=b"{nope",
-                            headers={"Content-Type": "application/json"}), 400, "BAD_REQUEST")
-    assert_sr_error(sr.post("/assessments", content=b"a=b",
-                            headers={"Content-Type": "text/plain"}), 415,
-                    "UNSUPPORTED_MEDIA_TYPE")
+    assert_sr_error(
+        sr.post("/assessments", content=b"{nope", headers={"Content-Type": "application/json"}),
+        400,
+        "BAD_REQUEST",
+    )
+    assert_sr_error(
+        sr.post("/assessments", content=b"a=b", headers={"Content-Type": "text/plain"}),
+        415,
+        "UNSUPPORTED_MEDIA_TYPE",
+    )
 
 
-@pytest.mark.parametrize("url", [None, "", "   ", "ftp://x.example/a", "/relative/path",
-                                 "https://", "not a url"])
+@pytest.mark.parametrize(
+    "url", [None, "", "   ", "ftp://x.example/a", "/relative/path", "https://", "not a url"]
+)
 def test_accept_requires_absolute_http_url(sr: httpx.Client, url: str | None) -> None:
     order = new_order(sr)
     body = {} if url is None else {"assessmentURL": url}
@@ -221,8 +256,9 @@ def test_accept_then_invalid_transitions(sr: httpx.Client) -> None:
     accepted = accepted_order(sr)
     assert accepted["status"] == "IN_PROGRESS"
     assert accepted["lastUpdateDate"] >= accepted["createDate"]
-    again = sr.post(f"/assessments/{accepted['id']}/accept",
-                    json={"assessmentURL": "https://x.example/a"})
+    again = sr.post(
+        f"/assessments/{accepted['id']}/accept", json={"assessmentURL": "https://x.example/a"}
+    )
     assert "IN_PROGRESS" in assert_sr_error(again, 400, "BAD_REQUEST")["message"]
     complete_new = sr.post(f"/assessments/{order['id']}/complete", json={"message": "done"})
     assert "NEW" in assert_sr_error(complete_new, 400, "BAD_REQUEST")["message"]
@@ -240,20 +276,30 @@ def test_reject_rules(sr: httpx.Client) -> None:
     again = sr.post(f"/assessments/{order['id']}/reject", json={"message": "Sorry"})
     assert "REJECTED" in assert_sr_error(again, 400, "BAD_REQUEST")["message"]
     in_progress = accepted_order(sr)
-    tolerated = sr.post(f"/assessments/{in_progress['id']}/reject",
-                        json={"message": "x", "assessmentURL": "https://x.example"})
+    tolerated = sr.post(
+        f"/assessments/{in_progress['id']}/reject",
+        json={"message": "x", "assessmentURL": "https://x.example"},
+    )
     assert tolerated.json()["status"] == "REJECTED"
-    results = sr.post(f"/assessments/{order['id']}/results",
-                      json={"resultType": "URL", "result": "https://x.example"})
+    results = sr.post(
+        f"/assessments/{order['id']}/results",
+        json={"resultType": "URL", "result": "https://x.example"},
+    )
     assert_sr_error(results, 400, "BAD_REQUEST")
 
 
 def test_complete_with_result_then_attachments_then_frozen(sr: httpx.Client) -> None:
     order = accepted_order(sr)
     oid = order["id"]
-    body = {"resultType": "Document", "result": "result.pdf", "title": "Berke", "passed": True,
-            "score": "98/100", "description": "<p><strong>High</strong> fit</p>",
-            "author": {"firstName": "Test", "lastName": "Test", "email": "", "phone": "1"}}
+    body = {
+        "resultType": "Document",
+        "result": "result.pdf",
+        "title": "Berke",
+        "passed": True,
+        "score": "98/100",
+        "description": "<p><strong>High</strong> fit</p>",
+        "author": {"firstName": "Test", "lastName": "Test", "email": "", "phone": "1"},
+    }
     completed = sr.post(f"/assessments/{oid}/complete", json=body)
     assert completed.status_code == 200, completed.text
     result_id = completed.json()["resultId"]
@@ -261,36 +307,49 @@ def test_complete_with_result_then_attachments_then_frozen(sr: httpx.Client) -> 
     result = sr.get(f"/assessments/{oid}/results/{result_id}").json()
     assert result["resultType"] == "DOCUMENT"
     assert result["score"] == "98/100"
-    assert [r["id"] for r in sr.get(f"/assessments/{oid}/results").json()["content"]] \
-        == [result_id]
+    assert [r["id"] for r in sr.get(f"/assessments/{oid}/results").json()["content"]] == [result_id]
 
     payload = "Zoë's report ✓".encode() + bytes(range(256))
-    upload = sr.post(f"/assessments/{oid}/results/{result_id}/attachments",
-                     files={"attachment": ("report.pdf", payload, "application/pdf")})
+    upload = sr.post(
+        f"/assessments/{oid}/results/{result_id}/attachments",
+        files={"attachment": ("report.pdf", payload, "application/pdf")},
+    )
     assert upload.status_code == 201, upload.text
     attachment = upload.json()
     assert set(attachment) == {"id", "createDate", "lastUpdateDate", "fileName"}
     assert attachment["fileName"] == "report.pdf"
     listed = sr.get(f"/assessments/{oid}/results/{result_id}/attachments").json()["content"]
     assert [a["id"] for a in listed] == [attachment["id"]]
-    content = sr.get(f"/assessments/{oid}/results/{result_id}/attachments/"
-                     f"{attachment['id']}/content")
+    content = sr.get(
+        f"/assessments/{oid}/results/{result_id}/attachments/{attachment['id']}/content"
+    )
     assert content.content == payload
-    wrong_part = sr.post(f"/assessments/{oid}/results/{result_id}/attachments",
-                         files={"file": ("report.pdf", b"x", "application/pdf")})
+    wrong_part = sr.post(
+        f"/assessments/{oid}/results/{result_id}/attachments",
+        files={"file": ("report.pdf", b"x", "application/pdf")},
+    )
     assert_sr_error(wrong_part, 400, "BAD_REQUEST")
     as_json = sr.post(f"/assessments/{oid}/results/{result_id}/attachments", json={"a": 1})
     assert_sr_error(as_json, 400, "BAD_REQUEST")
-    assert_sr_error(sr.post(f"/assessments/{oid}/results/nope/attachments",
-                            files={"attachment": ("a.pdf", b"x")}), 404, "NOT_FOUND")
+    assert_sr_error(
+        sr.post(
+            f"/assessments/{oid}/results/nope/attachments", files={"attachment": ("a.pdf", b"x")}
+        ),
+        404,
+        "NOT_FOUND",
+    )
 
-    for action, action_body in (("complete", {"message": "again"}), ("complete", body),
-                                ("reject", {"message": "no"}),
-                                ("accept", {"assessmentURL": "https://x.example"})):
+    for action, action_body in (
+        ("complete", {"message": "again"}),
+        ("complete", body),
+        ("reject", {"message": "no"}),
+        ("accept", {"assessmentURL": "https://x.example"}),
+    ):
         response = sr.post(f"/assessments/{oid}/{action}", json=action_body)
         assert_sr_error(response, 400, "BAD_REQUEST", COMPLETED)
-    extra = sr.post(f"/assessments/{oid}/results",
-                    json={"resultType": "url", "result": "https://x.example/r"})
+    extra = sr.post(
+        f"/assessments/{oid}/results", json={"resultType": "url", "result": "https://x.example/r"}
+    )
     assert extra.status_code == 201
     assert extra.json()["resultType"] == "URL"
     assert sr.post(f"/assessments/{oid}/comments", json={"message": "later"}).status_code == 201
@@ -298,27 +357,32 @@ def test_complete_with_result_then_attachments_then_frozen(sr: httpx.Client) -> 
 
 def test_complete_with_comment_as_documented(sr: httpx.Client) -> None:
     order = accepted_order(sr)
-    done = sr.post(f"/assessments/{order['id']}/complete",
-                   json={"message": "Finished", "author": {"firstName": "A", "lastName": "B"}})
+    done = sr.post(
+        f"/assessments/{order['id']}/complete",
+        json={"message": "Finished", "author": {"firstName": "A", "lastName": "B"}},
+    )
     assert done.status_code == 200
     assert done.json()["status"] == "COMPLETED"
     assert "resultId" not in done.json()
     assert done.json()["lastUpdateDate"] >= order["lastUpdateDate"]
 
 
-@pytest.mark.parametrize(("body", "fragment"), [
-    ({"resultType": "DOCUMENT"}, "Please provide 'result' field."),
-    ({"resultType": "DOCUMENT", "result": ""}, "Please provide 'result' field."),
-    ({"resultType": "DOCUMENT", "result": None}, "Please provide 'result' field."),
-    ({"resultType": "PDF", "result": "x"}, "resultType"),
-    ({"result": "x"}, "resultType"),
-    ({"resultType": "URL", "result": "result.pdf"}, "URL"),
-    ({"resultType": "VIDEO_URL", "result": "ftp://x.example/v"}, "URL"),
-    ({"resultType": "DOCUMENT", "result": "x", "description": "<script>x</script>"}, "script"),
-    ({"resultType": "DOCUMENT", "result": "x", "description": "<h6>t</h6>"}, "h6"),
-    ({"resultType": "DOCUMENT", "result": "x", "description": "a<br/>b"}, "br"),
-    ({"resultType": "DOCUMENT", "result": "x", "passed": "yes"}, "passed"),
-])
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        ({"resultType": "DOCUMENT"}, "Please provide 'result' field."),
+        ({"resultType": "DOCUMENT", "result": ""}, "Please provide 'result' field."),
+        ({"resultType": "DOCUMENT", "result": None}, "Please provide 'result' field."),
+        ({"resultType": "PDF", "result": "x"}, "resultType"),
+        ({"result": "x"}, "resultType"),
+        ({"resultType": "URL", "result": "result.pdf"}, "URL"),
+        ({"resultType": "VIDEO_URL", "result": "ftp://x.example/v"}, "URL"),
+        ({"resultType": "DOCUMENT", "result": "x", "description": "<script>x</script>"}, "script"),
+        ({"resultType": "DOCUMENT", "result": "x", "description": "<h6>t</h6>"}, "h6"),
+        ({"resultType": "DOCUMENT", "result": "x", "description": "a<br/>b"}, "br"),
+        ({"resultType": "DOCUMENT", "result": "x", "passed": "yes"}, "passed"),
+    ],
+)
 def test_result_validation(sr: httpx.Client, body: dict[str, Any], fragment: str) -> None:
     order = accepted_order(sr)
     response = sr.post(f"/assessments/{order['id']}/results", json=body)
@@ -333,15 +397,22 @@ def test_result_validation(sr: httpx.Client, body: dict[str, Any], fragment: str
 
 def test_result_accepts_allowed_markup_and_every_type(sr: httpx.Client) -> None:
     order = accepted_order(sr)
-    html = ("<h1>a</h1><h5>b</h5><p><a href='https://x.example'>l</a><img src='i.png'/>"
-            "<b>b</b><em>e</em><i>i</i><u>u</u></p><ol><li>1</li></ol><ul><li>2</li></ul>"
-            "<pre><code>c</code></pre><blockquote>q</blockquote>")
-    for kind, value in (("DOCUMENT", "r.pdf"), ("URL", "https://www.gooogle.coom"),
-                        ("VIDEO_URL", "http://v.example/1"), ("VIDEO_STREAM", "stream"),
-                        ("GENERATED_URL", "ignored")):
-        response = sr.post(f"/assessments/{order['id']}/results",
-                           json={"resultType": kind.lower(), "result": value,
-                                 "description": html})
+    html = (
+        "<h1>a</h1><h5>b</h5><p><a href='https://x.example'>l</a><img src='i.png'/>"
+        "<b>b</b><em>e</em><i>i</i><u>u</u></p><ol><li>1</li></ol><ul><li>2</li></ul>"
+        "<pre><code>c</code></pre><blockquote>q</blockquote>"
+    )
+    for kind, value in (
+        ("DOCUMENT", "r.pdf"),
+        ("URL", "https://www.gooogle.coom"),
+        ("VIDEO_URL", "http://v.example/1"),
+        ("VIDEO_STREAM", "stream"),
+        ("GENERATED_URL", "ignored"),
+    ):
+        response = sr.post(
+            f"/assessments/{order['id']}/results",
+            json={"resultType": kind.lower(), "result": value, "description": html},
+        )
         assert response.status_code == 201, response.text
         assert response.json()["id"]
         assert SR_TIME.match(response.json()["createDate"])
@@ -363,20 +434,34 @@ def test_comments_rules_and_limit(sr: httpx.Client) -> None:
 
 # -- SmartRecruiters: offers -------------------------------------------------------------------
 def _offer_body(**extra: Any) -> dict[str, Any]:
-    return {"catalogId": f"T-{extra.pop('suffix', 'x')}", "name": "Test offer",
-            "description": "A test", "terms": {"type": "SKILLS_TEST",
-                                              "price": {"amount": "20.00", "currencyCode": "USD"}},
-            **extra}
+    return {
+        "catalogId": f"T-{extra.pop('suffix', 'x')}",
+        "name": "Test offer",
+        "description": "A test",
+        "terms": {"type": "SKILLS_TEST", "price": {"amount": "20.00", "currencyCode": "USD"}},
+        **extra,
+    }
 
 
 def test_offer_listing_and_search(sr: httpx.Client) -> None:
     offers = sr.get("/offers").json()
     assert offers["totalFound"] >= 4
-    assert {"ACTIVE", "INACTIVE", "UNDER_REVIEW", "REJECTED"} <= \
-        {o["status"] for o in offers["content"]}
+    assert {"ACTIVE", "INACTIVE", "UNDER_REVIEW", "REJECTED"} <= {
+        o["status"] for o in offers["content"]
+    }
     offer = offers["content"][0]
-    assert {"id", "catalogId", "name", "description", "status", "terms", "availability",
-            "targetMarket", "createdOn", "updatedOn"} <= set(offer)
+    assert {
+        "id",
+        "catalogId",
+        "name",
+        "description",
+        "status",
+        "terms",
+        "availability",
+        "targetMarket",
+        "createdOn",
+        "updatedOn",
+    } <= set(offer)
     found = sr.get("/offers", params={"q": "personality JOB"}).json()["content"]
     assert [o["catalogId"] for o in found] == ["BERKE-FIT"]
     assert sr.get("/offers", params={"q": "berke-talent"}).json()["totalFound"] == 1
@@ -404,8 +489,11 @@ def test_offer_create_rules(sr: httpx.Client) -> None:
         body = _offer_body(suffix=f"m-{missing}")
         del body[missing]
         assert_sr_error(sr.post("/offers", json=body), 400, "BAD_REQUEST")
-    for terms in ({"type": "IQ_TEST"}, {"type": "SKILLS_TEST", "price": {"amount": 20}},
-                  {"type": "SKILLS_TEST", "price": {"amount": "20.00", "currencyCode": "usd"}}):
+    for terms in (
+        {"type": "IQ_TEST"},
+        {"type": "SKILLS_TEST", "price": {"amount": 20}},
+        {"type": "SKILLS_TEST", "price": {"amount": "20.00", "currencyCode": "usd"}},
+    ):
         body = {**_offer_body(suffix="terms"), "terms": terms}
         assert_sr_error(sr.post("/offers", json=body), 400, "BAD_REQUEST")
 
@@ -418,8 +506,12 @@ def test_offer_update_submit_withdraw(sr: httpx.Client) -> None:
     assert updated.status_code == 200
     assert updated.json()["name"] == "Renamed"
     assert updated.json()["catalogId"] == "T-flow"
-    assert_sr_error(sr.post(path, json={"status": "ACTIVE"}), 400, "BAD_REQUEST",
-                    "unauthorized to access resource")
+    assert_sr_error(
+        sr.post(path, json={"status": "ACTIVE"}),
+        400,
+        "BAD_REQUEST",
+        "unauthorized to access resource",
+    )
     assert sr.post(path + "/submit").json()["status"] == "UNDER_REVIEW"
     assert_sr_error(sr.post(path + "/submit"), 400, "BAD_REQUEST")
     assert sr.post(path + "/withdraw").json()["status"] == "INACTIVE"
@@ -432,9 +524,10 @@ def test_offer_update_submit_withdraw(sr: httpx.Client) -> None:
 def test_sr_rate_limit_per_second_with_headers() -> None:
     clock = FakeClock()
     config = SandboxConfig(sr_rate_per_second=3, sr_concurrency=8, clock=clock, orders=5)
-    with SandboxServer(config) as server, \
-            httpx.Client(base_url=server.sr_base_url,
-                         headers={"X-SmartToken": DEMO_SR_KEY}) as client:
+    with (
+        SandboxServer(config) as server,
+        httpx.Client(base_url=server.sr_base_url, headers={"X-SmartToken": DEMO_SR_KEY}) as client,
+    ):
         remaining = []
         for _ in range(3):
             response = client.get("/offers")
@@ -462,8 +555,9 @@ def test_sr_concurrency_limit() -> None:
         remaining: list[str] = []
 
         def call() -> None:
-            response = httpx.get(server.sr_base_url + "/offers",
-                                 headers={"X-SmartToken": DEMO_SR_KEY}, timeout=10)
+            response = httpx.get(
+                server.sr_base_url + "/offers", headers={"X-SmartToken": DEMO_SR_KEY}, timeout=10
+            )
             statuses.append(response.status_code)
             remaining.append(response.headers["x-ratelimit-concurrent-remaining"])
 
@@ -478,8 +572,14 @@ def test_sr_concurrency_limit() -> None:
 
 # -- Berke: CreateAssessment -------------------------------------------------------------------
 def test_create_assessment_json(server: SandboxServer, berke_http: httpx.Client) -> None:
-    response = berke(berke_http, "CreateAssessment", firstName="Zoë", lastName="Müller",
-                     sourceCandidateId="SR-json-1", emailAddress="zoe@example.com")
+    response = berke(
+        berke_http,
+        "CreateAssessment",
+        firstName="Zoë",
+        lastName="Müller",
+        sourceCandidateId="SR-json-1",
+        emailAddress="zoe@example.com",
+    )
     assert response.status_code == 200, response.text
     assert response.headers["x-response-code"] == "200.0"
     body = response.json()
@@ -488,13 +588,16 @@ def test_create_assessment_json(server: SandboxServer, berke_http: httpx.Client)
     assessment = body["assessment"]
     assert assessment["sourceCandidateId"] == "SR-json-1"
     assert CODE.match(assessment["invitationCode"])
-    assert assessment["assessmentUrl"] == \
-        f"{server.berke_base_url}/start/{assessment['invitationCode']}"
+    assert (
+        assessment["assessmentUrl"]
+        == f"{server.berke_base_url}/start/{assessment['invitationCode']}"
+    )
 
 
 def test_create_assessment_xml_is_utf16(berke_http: httpx.Client) -> None:
-    response = berke(berke_http, "CreateAssessment", fmt="", firstName='Zoë "<&>"',
-                     lastName="Nguyễn")
+    response = berke(
+        berke_http, "CreateAssessment", fmt="", firstName='Zoë "<&>"', lastName="Nguyễn"
+    )
     assert response.status_code == 200
     root = parse_xml(response)
     assert root.tag == "berkeResponse"
@@ -507,19 +610,25 @@ def test_create_assessment_xml_is_utf16(berke_http: httpx.Client) -> None:
 
 
 def test_form_post_and_query_format(berke_http: httpx.Client) -> None:
-    response = berke_http.post("/CreateAssessment", params={"formatOutput": "json"},
-                               data={"apiToken": DEMO_BERKE_TOKEN, "firstName": "José",
-                                     "lastName": "Álvarez", "completeWithinDays": "7",
-                                     "onAssessmentCompleteAction": " 2 ", "emailAddress": ""})
+    response = berke_http.post(
+        "/CreateAssessment",
+        params={"formatOutput": "json"},
+        data={
+            "apiToken": DEMO_BERKE_TOKEN,
+            "firstName": "José",
+            "lastName": "Álvarez",
+            "completeWithinDays": "7",
+            "onAssessmentCompleteAction": " 2 ",
+            "emailAddress": "",
+        },
+    )
     assert response.status_code == 200, response.text
     assert response.json()["status"] == "ok"
-    bad = berke_http.post("/GetJobs", data={"apiToken": DEMO_BERKE_TOKEN,
-                                            "formatOutput": "yaml"})
+    bad = berke_http.post("/GetJobs", data={"apiToken": DEMO_BERKE_TOKEN, "formatOutput": "yaml"})
     assert bad.status_code == 400
     assert bad.headers["x-response-code"] == "400.1050"
     assert parse_xml(bad).get("response") == "Invalid output format, formatOutput=[yaml]"
-    unsupported = berke_http.post("/GetJobs", content=b"<x/>",
-                                  headers={"Content-Type": "text/xml"})
+    unsupported = berke_http.post("/GetJobs", content=b"<x/>", headers={"Content-Type": "text/xml"})
     assert unsupported.status_code == 415
     assert unsupported.headers["x-response-code"] == "415.1051"
 
@@ -539,8 +648,9 @@ def test_token_errors_are_masked(berke_http: httpx.Client) -> None:
 
 
 @pytest.mark.parametrize(("username", "code"), [("nobody", 1020), ("former.coordinator", 1021)])
-def test_username_must_be_an_active_user(berke_http: httpx.Client, username: str,
-                                         code: int) -> None:
+def test_username_must_be_an_active_user(
+    berke_http: httpx.Client, username: str, code: int
+) -> None:
     response = berke(berke_http, "GetJobs", username=username)
     assert_berke_error(response, 400, code)
     assert berke(berke_http, "GetJobs", username="Coordinator").status_code == 200
@@ -558,12 +668,18 @@ CREATE_CASES: list[tuple[dict[str, Any], int | None, str | None]] = [
     ({"sourceJobId": "NOPE"}, 1042, "Unknown sourceJobId, sourceJobId=[NOPE]"),
     ({"sourceJobId": "sw-eng"}, None, None),
     ({"sourceJobId": "j" * 51}, 1031, None),
-    ({"sourceDepartmentId": "NOWHERE"}, 1043,
-     "sourceDepartmentId was not found, sourceDepartmentId=[NOWHERE]"),
+    (
+        {"sourceDepartmentId": "NOWHERE"},
+        1043,
+        "sourceDepartmentId was not found, sourceDepartmentId=[NOWHERE]",
+    ),
     ({"sourceDepartmentId": "legacy"}, 1044, None),
     ({"sourceDepartmentId": "emea"}, None, None),
-    ({"onAssessmentCompleteAction": 3}, 1034,
-     "Invalid assessment complete action, onAssessmentCompleteAction=[3]"),
+    (
+        {"onAssessmentCompleteAction": 3},
+        1034,
+        "Invalid assessment complete action, onAssessmentCompleteAction=[3]",
+    ),
     ({"onAssessmentCompleteAction": 6}, 1034, None),
     ({"onAssessmentCompleteAction": 0}, 1034, None),
     ({"onAssessmentCompleteAction": "abc"}, 1038, None),
@@ -603,8 +719,9 @@ CREATE_CASES: list[tuple[dict[str, Any], int | None, str | None]] = [
 
 
 @pytest.mark.parametrize(("params", "code", "message"), CREATE_CASES)
-def test_create_assessment_rules(berke_http: httpx.Client, params: dict[str, Any],
-                                 code: int | None, message: str | None) -> None:
+def test_create_assessment_rules(
+    berke_http: httpx.Client, params: dict[str, Any], code: int | None, message: str | None
+) -> None:
     base = {"firstName": "Aiko", "lastName": "Tanaka", **params}
     response = berke(berke_http, "CreateAssessment", **base)
     if code is None:
@@ -613,9 +730,10 @@ def test_create_assessment_rules(berke_http: httpx.Client, params: dict[str, Any
         return
     assert_berke_error(response, 400, code, message)
     assert re.fullmatch(r".+, \w+=\[.*\]", response.json()["response"], re.DOTALL)
-    xml = berke_http.post("/CreateAssessment",
-                          json={"apiToken": DEMO_BERKE_TOKEN,
-                                **{k: v for k, v in base.items() if v is not ...}})
+    xml = berke_http.post(
+        "/CreateAssessment",
+        json={"apiToken": DEMO_BERKE_TOKEN, **{k: v for k, v in base.items() if v is not ...}},
+    )
     root = parse_xml(xml)
     assert root.get("response") == response.json()["response"]
     assert root.get("responseCode") == "400"
@@ -623,25 +741,35 @@ def test_create_assessment_rules(berke_http: httpx.Client, params: dict[str, Any
 
 
 def test_disabled_department_uses_the_reference_text(berke_http: httpx.Client) -> None:
-    response = berke(berke_http, "CreateAssessment", firstName="A", lastName="B",
-                     sourceDepartmentId="LEGACY")
+    response = berke(
+        berke_http, "CreateAssessment", firstName="A", lastName="B", sourceDepartmentId="LEGACY"
+    )
     assert "is not enabled" in assert_berke_error(response, 400, 1044)
 
 
 def test_source_candidate_id_is_unique_case_insensitively(berke_http: httpx.Client) -> None:
-    first = berke(berke_http, "CreateAssessment", firstName="A", lastName="B",
-                  sourceCandidateId="Dup-42")
+    first = berke(
+        berke_http, "CreateAssessment", firstName="A", lastName="B", sourceCandidateId="Dup-42"
+    )
     assert first.status_code == 200
-    again = berke(berke_http, "CreateAssessment", firstName="A", lastName="B",
-                  sourceCandidateId="DUP-42")
+    again = berke(
+        berke_http, "CreateAssessment", firstName="A", lastName="B", sourceCandidateId="DUP-42"
+    )
     assert_berke_error(again, 400, 1040)
     assert "sourceCandidateId=[DUP-42]" in again.json()["response"]
 
 
 def test_xml_escapes_echoed_values(berke_http: httpx.Client) -> None:
-    tricky = 'a"<b>&\'c'
-    response = berke_http.post("/CreateAssessment", json={
-        "apiToken": DEMO_BERKE_TOKEN, "firstName": "A", "lastName": "B", "sourceJobId": tricky})
+    tricky = "a\"<b>&'c"
+    response = berke_http.post(
+        "/CreateAssessment",
+        json={
+            "apiToken": DEMO_BERKE_TOKEN,
+            "firstName": "A",
+            "lastName": "B",
+            "sourceJobId": tricky,
+        },
+    )
     assert parse_xml(response).get("response") == f"Unknown sourceJobId, sourceJobId=[{tricky}]"
 
 
@@ -650,8 +778,15 @@ def test_get_jobs_both_formats(berke_http: httpx.Client) -> None:
     body = berke(berke_http, "GetJobs").json()
     assert body["status"] == "ok"
     assert len(body["jobs"]) >= 8
-    assert {"sourceJobId", "name", "length", "lengthSeconds", "matchEnabled", "createdOn",
-            "updatedOn"} == set(body["jobs"][0])
+    assert {
+        "sourceJobId",
+        "name",
+        "length",
+        "lengthSeconds",
+        "matchEnabled",
+        "createdOn",
+        "updatedOn",
+    } == set(body["jobs"][0])
     root = parse_xml(berke(berke_http, "GetJobs", fmt="xml"))
     assert root.tag == "GetJobsResponse"
     jobs = root.findall("job")
@@ -660,21 +795,42 @@ def test_get_jobs_both_formats(berke_http: httpx.Client) -> None:
 
 
 def test_send_invitation_and_status(server: SandboxServer, berke_http: httpx.Client) -> None:
-    created = berke(berke_http, "CreateAssessment", firstName="Søren", lastName="Ødegaard",
-                    sourceCandidateId="INV-1").json()["assessment"]
+    created = berke(
+        berke_http,
+        "CreateAssessment",
+        firstName="Søren",
+        lastName="Ødegaard",
+        sourceCandidateId="INV-1",
+    ).json()["assessment"]
     code = created["invitationCode"]
-    sent = berke(berke_http, "SendInvitation", sourceCandidateId="inv-1",
-                 emailAddress="soren@example.com", senderName="Hanna",
-                 senderEmail="hanna@example.com", invitationMessage="<b>Welcome</b>")
+    sent = berke(
+        berke_http,
+        "SendInvitation",
+        sourceCandidateId="inv-1",
+        emailAddress="soren@example.com",
+        senderName="Hanna",
+        senderEmail="hanna@example.com",
+        invitationMessage="<b>Welcome</b>",
+    )
     assert sent.status_code == 200, sent.text
     assert sent.json()["assessment"] == created
-    for params, error in (({"sourceCandidateId": "nobody", "emailAddress": "a@example.com"}, 1041),
-                          ({"sourceCandidateId": "INV-1"}, 1030),
-                          ({"sourceCandidateId": "INV-1", "emailAddress": "bad"}, 1032),
-                          ({"sourceCandidateId": "INV-1", "emailAddress": "a@example.com",
-                            "senderName": "n" * 101}, 1031),
-                          ({"sourceCandidateId": "INV-1", "emailAddress": "a@example.com",
-                            "senderEmail": "bad"}, 1032)):
+    for params, error in (
+        ({"sourceCandidateId": "nobody", "emailAddress": "a@example.com"}, 1041),
+        ({"sourceCandidateId": "INV-1"}, 1030),
+        ({"sourceCandidateId": "INV-1", "emailAddress": "bad"}, 1032),
+        (
+            {
+                "sourceCandidateId": "INV-1",
+                "emailAddress": "a@example.com",
+                "senderName": "n" * 101,
+            },
+            1031,
+        ),
+        (
+            {"sourceCandidateId": "INV-1", "emailAddress": "a@example.com", "senderEmail": "bad"},
+            1032,
+        ),
+    ):
         assert_berke_error(berke(berke_http, "SendInvitation", **params), 400, error)
 
     status = berke(berke_http, "GetAssessmentStatus", sourceCandidateId="INV-1").json()
@@ -683,8 +839,9 @@ def test_send_invitation_and_status(server: SandboxServer, berke_http: httpx.Cli
     by_code = berke(berke_http, "GetAssessmentStatus", invitationCode=code).json()
     assert by_code["assessment"]["sourceCandidateId"] == "INV-1"
     assert_berke_error(berke(berke_http, "GetAssessmentStatus"), 400, 1030)
-    assert_berke_error(berke(berke_http, "GetAssessmentStatus", invitationCode="ZZZZZZZZZZ"),
-                       400, 1045)
+    assert_berke_error(
+        berke(berke_http, "GetAssessmentStatus", invitationCode="ZZZZZZZZZZ"), 400, 1045
+    )
 
     finished = httpx.post(f"{server.berke_base_url}/_test/complete/{code}")
     assert finished.status_code == 200
@@ -701,8 +858,9 @@ def test_methods_and_landing_page(server: SandboxServer, berke_http: httpx.Clien
     parse_xml(get)
     unknown = berke(berke_http, "DeleteEverything")
     assert_berke_error(unknown, 404, 1060)
-    created = berke(berke_http, "CreateAssessment", firstName="<Chloé>",
-                    lastName="Dubois").json()["assessment"]
+    created = berke(berke_http, "CreateAssessment", firstName="<Chloé>", lastName="Dubois").json()[
+        "assessment"
+    ]
     page = httpx.get(created["assessmentUrl"])
     assert page.status_code == 200
     assert page.headers["content-type"].startswith("text/html")
@@ -725,11 +883,19 @@ def test_burst_limit_body_json_and_xml() -> None:
         assert denied.status_code == 429
         assert denied.headers["x-response-code"] == "429.1010"
         body = denied.json()
-        assert list(body) == ["callDeniedDateTime", "callExpiresOnCompletion",
-                              "countCallsExceeded", "estimatedMillisecondsToNextAllowedCall",
-                              "firstCallDeniedDateTime", "isDailyLimit",
-                              "maximumCallsPerTimeFrame", "timeFrameMilliseconds", "status",
-                              "response", "responseCode"]
+        assert list(body) == [
+            "callDeniedDateTime",
+            "callExpiresOnCompletion",
+            "countCallsExceeded",
+            "estimatedMillisecondsToNextAllowedCall",
+            "firstCallDeniedDateTime",
+            "isDailyLimit",
+            "maximumCallsPerTimeFrame",
+            "timeFrameMilliseconds",
+            "status",
+            "response",
+            "responseCode",
+        ]
         assert body["callExpiresOnCompletion"] is False
         assert body["isDailyLimit"] is False
         assert body["countCallsExceeded"] == 1
@@ -737,9 +903,11 @@ def test_burst_limit_body_json_and_xml() -> None:
         assert (body["maximumCallsPerTimeFrame"], body["timeFrameMilliseconds"]) == (3, 200)
         assert body["responseCode"] == "429"
         assert BERKE_TIME.match(body["callDeniedDateTime"])
-        assert body["response"].startswith("GetJobs API method requests exceeded burst limit of "
-                                           "3 occurrences within 200 milliseconds. Excess "
-                                           "requests occurred 1 times from [")
+        assert body["response"].startswith(
+            "GetJobs API method requests exceeded burst limit of "
+            "3 occurrences within 200 milliseconds. Excess "
+            "requests occurred 1 times from ["
+        )
         clock.now += 0.05
         xml = parse_xml(berke(client, "GetJobs", fmt="xml"))
         assert xml.get("responseCode") == "429"
@@ -766,13 +934,21 @@ def test_fail_rate_one_gives_503s_and_drops_never_500() -> None:
     with SandboxServer(config) as server, httpx.Client(timeout=5) as client:
         outcomes: list[int | str] = []
         for _ in range(12):
-            outcomes.append(_attempt(client, "GET", server.sr_base_url + "/offers",
-                                     headers={"X-SmartToken": DEMO_SR_KEY}))
+            outcomes.append(
+                _attempt(
+                    client,
+                    "GET",
+                    server.sr_base_url + "/offers",
+                    headers={"X-SmartToken": DEMO_SR_KEY},
+                )
+            )
             response: int | str
             try:
-                berke_response = client.post(server.berke_base_url + "/GetJobs",
-                                             params={"formatOutput": "json"},
-                                             json={"apiToken": DEMO_BERKE_TOKEN})
+                berke_response = client.post(
+                    server.berke_base_url + "/GetJobs",
+                    params={"formatOutput": "json"},
+                    json={"apiToken": DEMO_BERKE_TOKEN},
+                )
                 assert berke_response.headers["x-response-code"] == "503.1011"
                 assert berke_response.json()["responseCode"] == "503"
                 response = berke_response.status_code
@@ -783,8 +959,9 @@ def test_fail_rate_one_gives_503s_and_drops_never_500() -> None:
         assert set(counts) == {503, "dropped"}
         sr_503 = client.get(server.sr_base_url + "/offers", headers={"X-SmartToken": DEMO_SR_KEY})
         while sr_503.status_code != 503:
-            sr_503 = client.get(server.sr_base_url + "/offers",
-                                headers={"X-SmartToken": DEMO_SR_KEY})
+            sr_503 = client.get(
+                server.sr_base_url + "/offers", headers={"X-SmartToken": DEMO_SR_KEY}
+            )
         assert_sr_error(sr_503, 503, "SERVICE_UNAVAILABLE")
         assert client.get(server.berke_base_url + "/start/NOPE").status_code == 404
         assert client.post(server.berke_base_url + "/_test/complete/NOPE").status_code == 404
@@ -792,12 +969,19 @@ def test_fail_rate_one_gives_503s_and_drops_never_500() -> None:
 
 def test_dropped_after_apply_changes_state_503_never_does() -> None:
     config = SandboxConfig(fail_rate=0.5, seed=11, sr_rate_per_second=0, orders=3)
-    with SandboxServer(config) as server, \
-            httpx.Client(base_url=server.sr_base_url, headers={"X-SmartToken": DEMO_SR_KEY},
-                         timeout=5) as client:
+    with (
+        SandboxServer(config) as server,
+        httpx.Client(
+            base_url=server.sr_base_url, headers={"X-SmartToken": DEMO_SR_KEY}, timeout=5
+        ) as client,
+    ):
         order_id = next(iter(server.app.state.sr.orders))
-        outcomes = {f"m{i}": _attempt(client, "POST", f"/assessments/{order_id}/comments",
-                                      json={"message": f"m{i}"}) for i in range(60)}
+        outcomes = {
+            f"m{i}": _attempt(
+                client, "POST", f"/assessments/{order_id}/comments", json={"message": f"m{i}"}
+            )
+            for i in range(60)
+        }
         listing = client.get(f"/assessments/{order_id}/comments")
         while listing.status_code != 200:
             listing = client.get(f"/assessments/{order_id}/comments")
@@ -827,9 +1011,15 @@ def test_create_app_is_a_starlette_app_and_defaults() -> None:
     assert len(config.sr_key) == 64
     assert config.sr_key == DEMO_SR_KEY
     assert 1 <= len(DEMO_BERKE_TOKEN) <= 50
-    assert (config.orders, config.seed, config.berke_burst, config.berke_window_ms,
-            config.fail_rate, config.sr_rate_per_second, config.sr_concurrency) == \
-        (200, 1, 120, 60000, 0.0, 10, 8)
+    assert (
+        config.orders,
+        config.seed,
+        config.berke_burst,
+        config.berke_window_ms,
+        config.fail_rate,
+        config.sr_rate_per_second,
+        config.sr_concurrency,
+    ) == (200, 1, 120, 60000, 0.0, 10, 8)
     with pytest.raises(ValueError, match="fail_rate"):
         SandboxConfig(fail_rate=1.5)
 
@@ -840,9 +1030,12 @@ def test_server_starts_from_a_thread_running_another_loop() -> None:
     async def scenario() -> list[int]:
         with SandboxServer(SandboxConfig(orders=2)) as server:
             async with httpx.AsyncClient(headers={"X-SmartToken": DEMO_SR_KEY}) as client:
-                responses = [await client.get(server.sr_base_url + "/assessments"),
-                             await client.post(server.berke_base_url + "/GetJobs",
-                                               json={"apiToken": DEMO_BERKE_TOKEN})]
+                responses = [
+                    await client.get(server.sr_base_url + "/assessments"),
+                    await client.post(
+                        server.berke_base_url + "/GetJobs", json={"apiToken": DEMO_BERKE_TOKEN}
+                    ),
+                ]
         return [r.status_code for r in responses]
 
     assert asyncio.run(scenario()) == [200, 200]
@@ -856,9 +1049,26 @@ def test_index_lists_both_services(server: SandboxServer) -> None:
 
 def test_cli_prints_urls_and_serves() -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "app.sandbox", "--port", "0", "--orders", "5", "--seed", "2",
-         "--sr-key", "k" * 64, "--berke-token", "cli-token"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "app.sandbox",
+            "--port",
+            "0",
+            "--orders",
+            "5",
+            "--seed",
+            "2",
+            "--sr-key",
+            "k" * 64,
+            "--berke-token",
+            "cli-token",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert process.stdout is not None
         lines = [process.stdout.readline() for _ in range(5)]
