@@ -503,6 +503,9 @@ class MainWindow(QMainWindow):
             value = self._settings.value(key)
             if isinstance(value, QByteArray):
                 restore(value)
+        # The header remembers its sort indicator; the proxy must be told to sort by it.
+        header = self.table.horizontalHeader()
+        self.table.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
 
     def save_layout(self) -> None:
         self._settings.setValue("mainWindow/geometry", self.saveGeometry())

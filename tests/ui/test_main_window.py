@@ -146,10 +146,14 @@ def test_layout_is_remembered(qtbot: QtBot, qsettings: QSettings) -> None:
     first = MainWindow(settings=qsettings)
     qtbot.addWidget(first)
     first.table.setColumnWidth(Column.JOB, 333)
+    first.table.sortByColumn(Column.COMPANY, Qt.SortOrder.AscendingOrder)
+    first.splitter.setSizes([900, 300])
     first.close()
     second = MainWindow(settings=qsettings)
     qtbot.addWidget(second)
     assert second.table.columnWidth(Column.JOB) == 333
+    assert second.proxy.sortColumn() == Column.COMPANY
+    assert second.proxy.sortOrder() == Qt.SortOrder.AscendingOrder
 
 
 @pytest.mark.slow
