@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from app.clients.errors import ApiError
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.ui.candidates_view import CandidatesView
+from app.ui.offers_view import OffersView
 from app.ui.order_actions_controller import OrderActionsController
 from app.ui.order_detail import OrderDetailPane
 from app.ui.order_table_model import (
@@ -83,6 +84,8 @@ class MainWindow(QMainWindow):
         self.tabs.setObjectName("inboxTabs")
         self.tabs.addTab(self.stack, "&Orders")
         self.tabs.addTab(self.candidates, "Ca&ndidates")
+        self.offers_view = OffersView()
+        self.tabs.addTab(self.offers_view, "O&ffers")
 
         self.search, self.status_filter = self._build_filters()
         self.controller = OrderActionsController(self, self.selected_orders)
@@ -234,6 +237,7 @@ class MainWindow(QMainWindow):
         self.desk = desk
         self.connection_label.setText(desk.session.description)
         self.controller.set_desk(desk, desk.journal.all_assessments())
+        self.offers_view.set_desk(desk)
         self.poll_timer.start(poll_seconds * 1000)
         self._update_title()
         self._update_counts()

@@ -1,0 +1,206 @@
+"""Offer workflows over the real sandbox: list, search, pages, create, update (POST), submit,
+withdraw, the Cost kept locally, and every refusal surfaced as an error in words."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Awaitable, Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import pytest
+
+from app.clients.berke import BerkeClient
+from app.clients.errors import StateConflictError, ValidationApiError
+from app.clients.smartrecruiters import ActiveOfferRefusedError, SmartRecruitersClient
+from app.domain.offer_cost import CostKind, OfferCost
+from app.domain.smartrecruiters import ContactPerson, Offer, OfferStatus
+from app.store.database import Database
+from app.workflows import offers
+from app.workflows.desk import Desk
+from app.workflows.inbox import sync_all
+from app.workflows.session import Session
+from tests.integration.helpers import RecordingTransport, new_order_body
+
+if TYPE_CHECKING:
+    from app.sandbox import SandboxServer
+
+T = TypeVar("T")
+
+
+def run_with_desk(
+    sandbox: SandboxServer,
+    path: Path,
+    body: Callable[[Desk], Awaitable[T]],
+    transport: RecordingTransport | None = None,
+) -> T:
+    from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY
+
+    async def main() -> T:
+        session = Session(
+            sr=SmartRecruitersClient(sandbox.sr_base_url, DEMO_SR_KEY, transport=transport),
+            berke=BerkeClient(sandbox.berke_base_url, DEMO_BERKE_TOKEN),
+            demo=True,
+        )
+        desk = Desk(session, Database(path), author=ContactPerson(first_name="Cora"))
+        try:
+            return await body(desk)
+        finally:
+            await session.aclose()
+            desk.db.close()
+
+    return asyncio.run(main())
+
+
+def new_offer(**extra: Any) -> Offer:
+    """A fresh offer with a catalog id no other test uses (the sandbox lives for the run)."""
+    body: dict[str, Any] = {
+        "catalogId": f"T-{uuid.uuid4().hex[:10]}",
+        "name": "Workflow test offer",
+        "description": "Made by the offers workflow tests.",
+        "terms": {"type": "SKILLS_TEST", "price": {"amount": "20.00", "currencyCode": "USD"}},
+    }
+    body.update(extra)
+    return Offer.model_validate(body)
+
+
+def test_list_with_search_status_and_pages(sandbox: SandboxServer, tmp_path: Path) -> None:
+    async def body(desk: Desk) -> None:
+        everything = await offers.list_offers(desk)
+        assert everything.total_found >= 5
+        statuses = {o.status for o in everything.content}
+        assert statuses >= {OfferStatus.ACTIVE, OfferStatus.INACTIVE, OfferStatus.REJECTED}
+
+        found = await offers.list_offers(desk, q="  personality JOB ")
+        assert [o.catalog_id for o in found.content] == ["BERKE-FIT"]
+        active = await offers.list_offers(desk, status=OfferStatus.ACTIVE)
+        assert active.content
+        assert {o.status for o in active.content} == {OfferStatus.ACTIVE}
+        both = await offers.list_offers(desk, q="berke", status=OfferStatus.REJECTED)
+        assert [o.catalog_id for o in both.content] == ["BERKE-REF"]
+
+        first = await offers.list_offers(desk, limit=2, offset=0)
+        second = await offers.list_offers(desk, limit=2, offset=2)
+        assert len(first.content) == len(second.content) == 2
+        assert first.total_found == everything.total_found
+        assert {o.id for o in first.content}.isdisjoint({o.id for o in second.content})
+
+    run_with_desk(sandbox, tmp_path / "d.sqlite3", body)
+
+
+def test_create_update_submit_withdraw(sandbox: SandboxServer, tmp_path: Path) -> None:
+    transport = RecordingTransport()
+    cost = OfferCost(kind=CostKind.PERCENTAGE, value=Decimal(70))
+
+    async def body(desk: Desk) -> None:
+        created = await offers.create_offer(desk, new_offer(), cost)
+        assert created.id
+        assert created.status is OfferStatus.INACTIVE
+        assert await offers.get_cost(desk, created.id) == cost
+        assert (await offers.get_offer(desk, created.id)).name == "Workflow test offer"
+
+        changed = created.model_copy(update={"name": "Renamed offer", "status": None})
+        updated = await offers.update_offer(desk, created.id, changed, None)
+        assert updated.name == "Renamed offer"
+        assert await offers.get_cost(desk, created.id) is None  # forgotten when cleared
+        assert transport.requests[-1].method == "POST"  # an update is a POST, not a PUT
+        assert transport.requests[-1].url.path.endswith(f"/offers/{created.id}")
+        sent = transport.json_bodies()[-1]
+        assert "id" not in sent
+        assert "status" not in sent
+
+        submitted = await offers.submit_offer(desk, created.id)
+        assert submitted.status is OfferStatus.UNDER_REVIEW
+        withdrawn = await offers.withdraw_offer(desk, created.id)
+        assert withdrawn.status is OfferStatus.INACTIVE
+
+    run_with_desk(sandbox, tmp_path / "d.sqlite3", body, transport)
+
+
+def test_active_is_refused_before_sending(sandbox: SandboxServer, tmp_path: Path) -> None:
+    transport = RecordingTransport()
+
+    async def body(desk: Desk) -> None:
+        with pytest.raises(ActiveOfferRefusedError, match="partners team"):
+            await offers.create_offer(desk, new_offer(status="ACTIVE"))
+        seeded = (await offers.list_offers(desk, q="BERKE-LEAD")).content[0]
+        assert seeded.id
+        with pytest.raises(ActiveOfferRefusedError):
+            await offers.update_offer(
+                desk, seeded.id, seeded.model_copy(update={"status": OfferStatus.ACTIVE})
+            )
+
+    run_with_desk(sandbox, tmp_path / "d.sqlite3", body, transport)
+    assert not [r for r in transport.requests if r.method == "POST"]
+
+
+def test_refusals_are_errors_in_words(sandbox: SandboxServer, tmp_path: Path) -> None:
+    async def body(desk: Desk) -> None:
+        created = await offers.create_offer(desk, new_offer())
+        assert created.id
+        # Not under review, active or rejected: nothing to withdraw.
+        with pytest.raises(StateConflictError) as refused:
+            await offers.withdraw_offer(desk, created.id)
+        assert "Cannot move an offer from INACTIVE" in str(refused.value)
+        await offers.submit_offer(desk, created.id)
+        with pytest.raises(StateConflictError, match="UNDER_REVIEW"):
+            await offers.submit_offer(desk, created.id)
+        # A second offer with the same catalog id: the service's own sentence comes through.
+        with pytest.raises(ValidationApiError, match="already exists"):
+            await offers.create_offer(desk, new_offer(catalogId=created.catalog_id))
+
+    run_with_desk(sandbox, tmp_path / "d.sqlite3", body)
+
+
+def test_a_raw_active_refusal_gets_the_faq_explanation(
+    sandbox: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Past the client's own check (as an older client might be): the service's bare
+    # "unauthorized to access resource" is given the FAQ's meaning, its words kept.
+    monkeypatch.setattr("app.clients.smartrecruiters._refuse_active", lambda _offer: None)
+
+    async def body(desk: Desk) -> None:
+        with pytest.raises(ValidationApiError) as refused:
+            await offers.create_offer(desk, new_offer(status="ACTIVE"))
+        text = str(refused.value)
+        assert "never ACTIVE" in text
+        assert "partners team" in text
+        assert "unauthorized to access resource" in text
+
+    run_with_desk(sandbox, tmp_path / "d.sqlite3", body)
+
+
+def test_recent_orders_come_from_the_cache(sandbox: SandboxServer, tmp_path: Path) -> None:
+    async def body(desk: Desk) -> None:
+        created = await offers.create_offer(desk, new_offer())
+        ref = {"catalogId": created.catalog_id, "name": created.name}
+        for first in ("Ada", "Ben", "Cy"):
+            await desk.session.sr.create_test_order({**new_order_body(first=first), "offer": ref})
+            await asyncio.sleep(0.005)  # distinct creation times: the order is asserted
+        assert await offers.recent_orders_for(desk, created) == []  # not synced yet
+        await sync_all(desk)
+        recent = await offers.recent_orders_for(desk, created)
+        assert [o.candidate.first_name for o in recent] == ["Cy", "Ben", "Ada"]
+        fit = (await offers.list_offers(desk, q="BERKE-FIT")).content[0]
+        from_fit = await offers.recent_orders_for(desk, fit)
+        assert 0 < len(from_fit) <= offers.RECENT_ORDERS
+        dates = [o.create_date for o in from_fit]
+        assert dates == sorted(dates, key=lambda d: (d is not None, d), reverse=True)
+
+    run_with_desk(sandbox, tmp_path / "d.sqlite3", body)
+
+
+def test_why_not_rules() -> None:
+    base = new_offer()
+    for status, submit, withdraw in [
+        (OfferStatus.INACTIVE, True, False),
+        (OfferStatus.UNDER_REVIEW, False, True),
+        (OfferStatus.ACTIVE, False, True),
+        (OfferStatus.REJECTED, False, True),
+    ]:
+        offer = base.model_copy(update={"status": status})
+        assert (offers.why_not_submit(offer) is None) is submit
+        assert (offers.why_not_withdraw(offer) is None) is withdraw
+    assert offers.why_not_submit(None) == "Select an offer first."

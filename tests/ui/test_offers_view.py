@@ -1,0 +1,369 @@
+"""The Offers view, clicked through the real widgets against the sandbox: list, search, status
+filter, pages, create (a field error first), edit, submit, withdraw, refusals in words, the
+FAQ's Cost warning, and the orders an offer received."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Awaitable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QMessageBox
+
+from app.domain.smartrecruiters import Offer, OfferStatus
+from app.ui.offer_form import OfferForm
+from app.ui.offers_view import OffersView
+from app.workflows import offers
+from app.workflows.desk import Desk
+from app.workflows.inbox import sync_all
+from tests.ui.conftest import make_desk
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from pytestqt.qtbot import QtBot
+
+    from app.sandbox import SandboxServer
+
+T = TypeVar("T")
+FIT = "6f1c2b9e-3d4a-4c1e-9a7b-0d2e4f6a8b01"  # BERKE-FIT, ACTIVE, free
+TALENT = "6f1c2b9e-3d4a-4c1e-9a7b-0d2e4f6a8b02"  # BERKE-TALENT, ACTIVE, 20.00 USD
+LEAD = "6f1c2b9e-3d4a-4c1e-9a7b-0d2e4f6a8b04"  # BERKE-LEAD, INACTIVE
+
+
+@pytest.fixture
+def live_desk(
+    sandbox: SandboxServer, tmp_path: Path, running_loop: asyncio.AbstractEventLoop
+) -> Iterator[Desk]:
+    made = make_desk(sandbox, tmp_path / "desk.sqlite3")
+    yield made
+    made.db.close()
+
+
+@pytest.fixture
+def view(qtbot: QtBot, live_desk: Desk) -> OffersView:
+    made = OffersView()
+    qtbot.addWidget(made)
+    made.resize(1200, 700)
+    made.show()
+    with qtbot.waitSignal(made.loaded, timeout=10_000) as blocker:
+        made.set_desk(live_desk)
+    assert blocker.args == [True]
+    return made
+
+
+def run(qtbot: QtBot, coro: Awaitable[T]) -> T:
+    """Run ``coro`` on the running qasync loop while Qt processes events."""
+    task = asyncio.ensure_future(coro)
+    qtbot.waitUntil(task.done, timeout=10_000)
+    return task.result()
+
+
+def search(view: OffersView, qtbot: QtBot, text: str) -> None:
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        view.search.setText(text)
+
+
+def shown_offers(view: OffersView) -> list[Offer]:
+    return [view.proxy.index(r, 0).data(Qt.ItemDataRole.UserRole)
+            for r in range(view.proxy.rowCount())]  # fmt: skip
+
+
+def select(view: OffersView, qtbot: QtBot, offer_id: str) -> Offer:
+    if view.model.row_of(offer_id) is None:
+        search(view, qtbot, "")
+    assert view.select_offer(offer_id)
+    offer = view.selected_offer()
+    assert offer is not None
+    return offer
+
+
+def open_form(view: OffersView, qtbot: QtBot, button: Any) -> OfferForm:
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.form is not None and view.form.isVisible(), timeout=5_000)
+    assert view.form is not None
+    return view.form
+
+
+def error_of(form: OfferForm, key: str) -> str:
+    label = form.findChild(QLabel, f"error_{key}")
+    assert label is not None
+    return label.text() if label.isVisible() else ""
+
+
+def test_the_model_passes_qt_checks(qtmodeltester: Any, view: OffersView) -> None:
+    qtmodeltester.check(view.model)
+    qtmodeltester.check(view.proxy)
+
+
+def test_list_detail_and_buttons_with_reasons(view: OffersView, qtbot: QtBot) -> None:
+    catalog = {o.catalog_id for o in shown_offers(view)}
+    assert {"BERKE-FIT", "BERKE-TALENT", "BERKE-SALES", "BERKE-LEAD", "BERKE-REF"} <= catalog
+    assert view.page_label.text() == f"1–{view.model.rowCount()} of {view._total}"
+    assert not view.prev_button.isEnabled()
+    assert view.prev_button.toolTip() == "This is the first page."
+
+    lead = select(view, qtbot, LEAD)
+    assert view.title.text() == lead.name == "Berke Leadership"
+    assert view.fields["price"].text() == "Free (no price)"
+    assert view.submit_button.isEnabled()
+    assert not view.withdraw_button.isEnabled()
+    assert "nothing to withdraw" in view.withdraw_button.toolTip()
+
+    select(view, qtbot, FIT)
+    assert not view.submit_button.isEnabled()
+    assert "Only INACTIVE offers" in view.submit_button.toolTip()
+    assert view.withdraw_button.isEnabled()
+    assert view.edit_button.isEnabled()
+
+
+def test_search_narrows_and_the_status_filter_is_sent(
+    view: OffersView, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    requested: list[tuple[str | None, OfferStatus | None]] = []
+    real = offers.list_offers
+
+    async def spy(desk: Desk, **kwargs: Any) -> Any:
+        requested.append((kwargs.get("q"), kwargs.get("status")))
+        return await real(desk, **kwargs)
+
+    monkeypatch.setattr(offers, "list_offers", spy)
+    # Typed key by key: one debounced search for the whole word, not one per key.
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        qtbot.keyClicks(view.search, "personality")
+    assert [q for q, _ in requested] == ["personality"]
+    assert [o.catalog_id for o in shown_offers(view)] == ["BERKE-FIT"]
+
+    search(view, qtbot, "zzz-no-such-offer")
+    assert view.stack.currentWidget() is view.state_label
+    assert view.state_label.text() == "No offer matches “zzz-no-such-offer”."
+    assert view.detail.currentWidget() is view.detail_placeholder
+    assert not view.edit_button.isEnabled()
+    assert view.edit_button.toolTip() == "Select an offer first."
+
+    search(view, qtbot, "")
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        view.status_filter.setCurrentIndex(view.status_filter.findData(OfferStatus.REJECTED))
+    assert requested[-1] == ("", OfferStatus.REJECTED)
+    shown = shown_offers(view)
+    assert shown
+    assert {o.status for o in shown} == {OfferStatus.REJECTED}
+    assert "BERKE-REF" in {o.catalog_id for o in shown}
+
+
+def test_a_stale_search_is_cancelled(
+    view: OffersView, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = offers.list_offers
+
+    async def slow_for_talent(desk: Desk, **kwargs: Any) -> Any:
+        if kwargs.get("q") == "talent":
+            await asyncio.sleep(2)  # a slow answer, still out when the next search starts
+        return await real(desk, **kwargs)
+
+    monkeypatch.setattr(offers, "list_offers", slow_for_talent)
+    before = view._list_task
+    view.search.setText("talent")
+    view._search_now()
+    qtbot.waitUntil(lambda: view._list_task is not before, timeout=5_000)
+    stale = view._list_task
+    assert stale is not None
+    with qtbot.waitSignal(view.loaded, timeout=10_000) as blocker:
+        view.search.setText("leadership")
+        view._search_now()
+    assert blocker.args == [True]
+    assert stale.cancelled()
+    assert [o.catalog_id for o in shown_offers(view)] == ["BERKE-LEAD"]
+
+
+def test_pages(qtbot: QtBot, live_desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(offers, "PAGE_SIZE", 2)
+    view = OffersView()
+    qtbot.addWidget(view)
+    view.show()
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        view.set_desk(live_desk)
+    total = view._total
+    assert total >= 5
+    assert view.page_label.text() == f"1–2 of {total}"
+    first = [o.id for o in shown_offers(view)]
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        qtbot.mouseClick(view.next_button, Qt.MouseButton.LeftButton)
+    assert view.page_label.text() == f"3–4 of {total}"
+    assert set(first).isdisjoint(o.id for o in shown_offers(view))
+    assert view.prev_button.isEnabled()
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        qtbot.mouseClick(view.prev_button, Qt.MouseButton.LeftButton)
+    assert [o.id for o in shown_offers(view)] == first
+
+
+def test_create_with_a_field_error_first(view: OffersView, qtbot: QtBot) -> None:
+    catalog_id = f"UI-{uuid.uuid4().hex[:8]}"
+    search(view, qtbot, catalog_id)  # nothing yet: the new offer will appear alone
+    assert view.state_label.text() == f"No offer matches “{catalog_id}”."
+
+    form = open_form(view, qtbot, view.new_button)
+    statuses = [form.status.itemText(i) for i in range(form.status.count())]
+    assert statuses == ["INACTIVE", "UNDER_REVIEW", "REJECTED"]  # never ACTIVE
+    qtbot.keyClicks(form.catalog_id, catalog_id)
+    form.name.setText("n" * 256)
+    qtbot.keyClicks(form.description, "Made by the UI test.")
+    assert error_of(form, "name") == "At most 255 characters (now 256)."
+    assert not form.save_button.isEnabled()
+    form.name.setText("UI test offer")
+    assert error_of(form, "name") == ""
+
+    qtbot.keyClicks(form.amount, "20.")
+    assert "decimal number" in error_of(form, "terms.price.amount")
+    assert (
+        error_of(form, "terms.price.currencyCode") == "Required with a price (a code such as USD)."
+    )
+    qtbot.keyClicks(form.amount, "00")
+    qtbot.keyClicks(form.currency, "USD")
+    assert error_of(form, "terms.price.amount") == ""
+    assert error_of(form, "terms.price.currencyCode") == ""
+
+    # Paid offer, Flat rate: the FAQ's warning with its fix; Percentage 70 clears it.
+    form.cost_kind.setCurrentIndex(form.cost_kind.findText("Flat rate"))
+    form.cost_value.setText("0")
+    warning = form.cost_warning_text()
+    assert "Percentage 70" in warning
+    assert "Your payment failed" in warning
+    assert form.cost_fix.isVisible()
+    qtbot.mouseClick(form.cost_fix, Qt.MouseButton.LeftButton)
+    assert form.cost_kind.currentText() == "Percentage"
+    assert form.cost_value.text() == "70"
+    assert form.cost_warning_text() == ""
+    assert form.save_button.isEnabled()
+
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    created = view.selected_offer()
+    assert created is not None
+    assert created.catalog_id == catalog_id
+    assert created.status is OfferStatus.INACTIVE
+    assert view.fields["cost"].text() == "Percentage 70"
+    assert view.cost_warning_text() == ""
+
+
+def new_offer(view: OffersView, qtbot: QtBot, **terms: Any) -> Offer:
+    """An offer made straight through the workflow, shown alone in the view and selected."""
+    body = {"catalogId": f"UI-{uuid.uuid4().hex[:8]}", "name": "UI test offer",
+            "description": "d", "terms": {"type": "REFERENCE_CHECK", **terms}}  # fmt: skip
+    made = run(qtbot, offers.create_offer(view.desk, Offer.model_validate(body)))  # type: ignore[arg-type]
+    assert made.id is not None
+    search(view, qtbot, made.catalog_id)
+    select(view, qtbot, made.id)
+    return made
+
+
+def test_edit_submit_withdraw(view: OffersView, qtbot: QtBot) -> None:
+    new_offer(view, qtbot)
+    # Edit: the status keeps its current value unless changed.
+    form = open_form(view, qtbot, view.edit_button)
+    assert form.status.currentText() == "Unchanged (INACTIVE)"
+    assert "ACTIVE" not in [form.status.itemText(i) for i in range(1, form.status.count())]
+    form.name.setText("UI test offer, renamed")
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert view.title.text() == "UI test offer, renamed"
+
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        qtbot.mouseClick(view.submit_button, Qt.MouseButton.LeftButton)
+    moved = view.selected_offer()
+    assert moved is not None
+    assert moved.status is OfferStatus.UNDER_REVIEW
+    assert view.fields["status"].text() == "Under review (UNDER_REVIEW)"
+    assert not view.submit_button.isEnabled()
+    assert view.withdraw_button.isEnabled()
+
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        qtbot.mouseClick(view.withdraw_button, Qt.MouseButton.LeftButton)
+    moved = view.selected_offer()
+    assert moved is not None
+    assert moved.status is OfferStatus.INACTIVE
+
+
+def test_server_refusals_are_shown_in_words(view: OffersView, qtbot: QtBot) -> None:
+    # The service refuses a catalog id already taken: its sentence goes under the field.
+    form = open_form(view, qtbot, view.new_button)
+    form.catalog_id.setText("BERKE-FIT")
+    form.name.setText("Copy")
+    form.description.setPlainText("Copy")
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(error_of(form, "catalogId")), timeout=10_000)
+    assert "already exists" in error_of(form, "catalogId")
+    assert "SmartRecruiters" in error_of(form, "catalogId")
+    assert not form.is_busy()
+    form.catalog_id.setText("BERKE-FIT-2")  # a changed value clears the service's complaint
+    assert error_of(form, "catalogId") == ""
+
+    # ACTIVE, should it ever reach the view, is refused with the client's sentence.
+    active = form.offer()
+    assert active is not None
+    form.set_busy(True)
+    form.submitted.emit(active.model_copy(update={"status": OfferStatus.ACTIVE}), None)
+    qtbot.waitUntil(lambda: bool(error_of(form, "status")), timeout=10_000)
+    assert "partners team activates" in error_of(form, "status")
+    form.reject()
+
+    # A move the service refuses (the offer changed elsewhere): a box with its words.
+    created = new_offer(view, qtbot)
+    assert created.id is not None
+    run(qtbot, offers.submit_offer(view.desk, created.id))  # type: ignore[arg-type]
+    qtbot.mouseClick(view.submit_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.findChild(QMessageBox, "errorBox") is not None, timeout=10_000)
+    box = view.findChild(QMessageBox, "errorBox")
+    assert box is not None
+    assert "Cannot move an offer from UNDER_REVIEW" in box.text()
+    box.close()
+    qtbot.waitUntil(view.submit_button.isEnabled, timeout=5_000)
+
+
+def test_cost_warning_for_a_paid_offer_and_its_fix(view: OffersView, qtbot: QtBot) -> None:
+    select(view, qtbot, TALENT)  # seeded, paid, its Cost never recorded here
+    warning = view.cost_warning_text()
+    assert "not recorded" in warning
+    assert "Percentage 70" in warning
+    select(view, qtbot, FIT)  # free: Flat rate 0 is the fix
+    assert "Flat rate 0" in view.cost_warning_text()
+
+    new_offer(view, qtbot, price={"amount": "20.00", "currencyCode": "USD"})
+
+    # Recorded as Flat rate 0 through the form: wrong for a paid offer.
+    form = open_form(view, qtbot, view.edit_button)
+    form.cost_kind.setCurrentIndex(form.cost_kind.findText("Flat rate"))
+    form.cost_value.setText("0")
+    assert "“Flat rate 0”, but this offer is paid" in form.cost_warning_text()
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert view.fields["cost"].text() == "Flat rate 0"
+    assert "Your payment failed" in view.cost_warning_text()
+    assert view.cost_fix.text() == "Record the cost as “Percentage 70”"
+
+    qtbot.mouseClick(view.cost_fix, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.cost_warning_text() == "", timeout=5_000)
+    assert view.fields["cost"].text() == "Percentage 70"
+
+
+def test_recent_orders_of_an_offer(view: OffersView, qtbot: QtBot, live_desk: Desk) -> None:
+    run(qtbot, sync_all(live_desk))
+    expected = run(qtbot, offers.recent_orders_for(live_desk, select(view, qtbot, FIT)))
+    assert expected
+    with qtbot.waitSignal(view.detail_loaded, timeout=10_000):
+        select(view, qtbot, TALENT)
+    with qtbot.waitSignal(view.detail_loaded, timeout=10_000):
+        select(view, qtbot, FIT)
+    assert view.recent_order_ids() == [o.id for o in expected]
+    assert len(expected) <= offers.RECENT_ORDERS
+    assert all(o.offer and o.offer.catalog_id == "BERKE-FIT" for o in expected)
+    first = view.recent_orders.item(0).text()
+    assert expected[0].candidate.full_name in first
+
+    with qtbot.waitSignal(view.detail_loaded, timeout=10_000):
+        select(view, qtbot, LEAD)  # inactive: never ordered
+    assert view.recent_order_ids() == []
+    assert "No order from this offer" in view.recent_state.text()
