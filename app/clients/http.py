@@ -95,6 +95,9 @@ class ServiceHttp:
             transport=transport,
             # Never follow a redirect with a secret to somewhere we did not choose.
             follow_redirects=False,
+            # No TLS on a plain-http loopback address (the sandbox): building a TLS context
+            # there would only add ways to fail (e.g. a stale SSL_CERT_FILE) and start-up time.
+            verify=self.base_url.startswith("https://"),
         )
 
     def redact(self, text: str) -> str:

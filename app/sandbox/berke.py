@@ -13,7 +13,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
@@ -23,6 +23,7 @@ from app.sandbox.berke_pages import landing_page, unknown_code_page
 from app.sandbox.berke_render import BerkeError
 from app.sandbox.config import SandboxConfig
 from app.sandbox.data import BERKE_DEFAULT_JOB, BERKE_DEPARTMENTS, BERKE_JOBS, BERKE_USERS
+from app.sandbox.disconnect import client_gone
 from app.sandbox.formats import berke_timestamp, invitation_code, now_utc
 from app.sandbox.ratelimit import BurstDenial, BurstLimiter
 
@@ -58,6 +59,7 @@ class Assessment:
         return {
             "sourceCandidateId": self.source_candidate_id,
             "invitationCode": self.invitation_code,
+            "assessmentUrl": self.assessment_url,
             "statusId": 2 if done else 1,
             "statusName": "Complete" if done else "Not started",
             "completedOnUtc": int(self.completed.timestamp()) if self.completed else None,
@@ -371,7 +373,7 @@ def create_berke_app(config: SandboxConfig) -> Starlette:
             Route("/_test/assessments", api.test_assessments, methods=["GET"]),
             Route("/{method}", api.call, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
         ],
-        exception_handlers={HTTPException: _on_error},
+        exception_handlers={HTTPException: _on_error, ClientDisconnect: client_gone},
     )
     app.state.berke = api
     return app

@@ -13,12 +13,13 @@ from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from app.sandbox import sr_rules as rules
 from app.sandbox.config import SandboxConfig
+from app.sandbox.disconnect import client_gone
 from app.sandbox.formats import now_utc, object_id, seeded_uuid, sr_timestamp
 from app.sandbox.ratelimit import SrRateLimiter
 from app.sandbox.sr_http import SrError, SrGuard, error_response, json_response, read_json_object
@@ -374,7 +375,11 @@ def create_sr_app(config: SandboxConfig) -> Starlette:
     app = Starlette(
         routes=api.routes(),
         middleware=[Middleware(SrGuard, config=config, limiter=limiter)],
-        exception_handlers={SrError: _on_error, HTTPException: _on_error},
+        exception_handlers={
+            SrError: _on_error,
+            HTTPException: _on_error,
+            ClientDisconnect: client_gone,
+        },
     )
     app.state.sr = api.state
     return app
