@@ -3,8 +3,8 @@
 # and the whole test suite headless. Exits non-zero on any failure. Extra arguments go to pytest.
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 # shellcheck disable=SC2086
-ensure_system_packages $QT_RUNTIME_PACKAGES
-ensure_venv "test"
+ensure_system_packages $QT_RUNTIME_PACKAGES binutils
+ensure_venv "test,packaging"
 cd "$ROOT"
 export QT_QPA_PLATFORM=offscreen
 export PYTHONDONTWRITEBYTECODE=1

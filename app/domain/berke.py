@@ -359,6 +359,8 @@ class AssessmentStatus(BerkeResponseModel):
 
     source_candidate_id: str = Field(alias=P.SOURCE_CANDIDATE_ID)
     invitation_code: str | None = Field(default=None, alias=P.INVITATION_CODE)
+    # Not every Berke answer is documented to carry it; the console copes without it.
+    assessment_url: str | None = Field(default=None, alias="assessmentUrl")
     status_id: int | None = Field(default=None, alias="statusId")
     status_name: str | None = Field(default=None, alias="statusName")
     invitations_sent: int | None = Field(default=None, alias="invitationsSent")

@@ -24,6 +24,14 @@ async def linked_assessment(desk: Desk, order_id: str) -> LinkedAssessment | Non
     return await asyncio.to_thread(desk.journal.assessment_for, order_id)
 
 
+_STEP_OF = {
+    OrderAction.CREATE_ASSESSMENT: Action.CREATE_ASSESSMENT,
+    OrderAction.ACCEPT: Action.ACCEPT,
+    OrderAction.REJECT: Action.REJECT,
+    OrderAction.INVITE: Action.INVITE,
+}
+
+
 async def _check(
     desk: Desk, action: OrderAction, order: AssessmentOrder
 ) -> LinkedAssessment | None:
@@ -31,7 +39,17 @@ async def _check(
     reason = why_not(action, order, linked)
     if reason:
         raise ActionNotAllowedError(reason)
+    step = _STEP_OF.get(action)
+    if step is not None and await has_pending_step(desk, order.id, step):
+        raise ActionNotAllowedError(
+            "This step is already under way for this order; it is retried automatically."
+        )
     return linked
+
+
+async def has_pending_step(desk: Desk, order_id: str, action: Action) -> bool:
+    entries = await asyncio.to_thread(desk.journal.pending)
+    return any(e.order_id == order_id and e.action is action for e in entries)
 
 
 async def create_assessment(

@@ -25,7 +25,7 @@ from typing import Any
 from app.clients.errors import ApiError, StateConflictError, ValidationApiError
 from app.clients.multipart import ProgressCallback
 from app.domain.attachments import UploadState
-from app.domain.berke import CreateAssessmentRequest, P, SendInvitationRequest
+from app.domain.berke import AssessmentStatus, CreateAssessmentRequest, P, SendInvitationRequest
 from app.domain.journal import Action, JournalEntry, LinkedAssessment
 from app.domain.smartrecruiters import (
     AssessmentOrder,
@@ -133,7 +133,7 @@ async def _create_assessment(
     if retry:
         existing = await berke.get_assessment_status(candidate_id)
         if existing is not None and existing.invitation_code:
-            return await _link_from_status(desk, entry, candidate_id, existing.invitation_code)
+            return await _link_from_status(desk, entry, existing)
     try:
         response = await berke.create_assessment(request)
     except ValidationApiError as exc:
@@ -141,7 +141,7 @@ async def _create_assessment(
         if retry and exc.parameter == P.SOURCE_CANDIDATE_ID:
             existing = await berke.get_assessment_status(candidate_id)
             if existing is not None and existing.invitation_code:
-                return await _link_from_status(desk, entry, candidate_id, existing.invitation_code)
+                return await _link_from_status(desk, entry, existing)
         raise
     prefix = response.assessment_url[: -len(response.invitation_code)]
     await asyncio.to_thread(desk.results.set_meta, BERKE_URL_PREFIX, prefix)
@@ -156,16 +156,20 @@ async def _create_assessment(
 
 
 async def _link_from_status(
-    desk: Desk, entry: JournalEntry, candidate_id: str, code: str
+    desk: Desk, entry: JournalEntry, status: AssessmentStatus
 ) -> StepResult:
-    # GetAssessmentStatus gives the code, not the URL; every URL is the account's prefix + code.
-    prefix = await asyncio.to_thread(desk.results.meta, BERKE_URL_PREFIX)
-    if not prefix:
-        raise StepDeferredError(
-            "The assessment exists in Berke, but its URL is not known yet; "
-            "it is recovered after the next assessment is created."
-        )
-    url = prefix + code
+    candidate_id = status.source_candidate_id
+    code = status.invitation_code or ""
+    url = status.assessment_url
+    if not url:
+        # Without the URL in the status, every URL is the account's prefix + the code.
+        prefix = await asyncio.to_thread(desk.results.meta, BERKE_URL_PREFIX)
+        if not prefix:
+            raise StepDeferredError(
+                "The assessment exists in Berke, but its URL is not known yet; "
+                "it is recovered after the next assessment is created."
+            )
+        url = prefix + code
     link = LinkedAssessment(
         order_id=entry.order_id,
         source_candidate_id=candidate_id,

@@ -58,21 +58,22 @@ def test_complete_then_attach_two_files(
         result_id = await complete_order(desk, order, RESULT, flow=flow, message="Done")
         assert desk.results.result_id_for(order.id) == result_id
         cached = desk.orders.get(order.id)
-        assert cached is not None and cached.status is OrderStatus.COMPLETED
+        assert cached is not None
+        assert cached.status is OrderStatus.COMPLETED
         queued, refused = await queue_files(desk, order, files)
-        assert refused == [] and [u.result_id for u in queued] == [result_id, result_id]
+        assert refused == []
+        assert [u.result_id for u in queued] == [result_id, result_id]
         seen: list[int] = []
         for upload in queued:
             done = await run_upload(desk, upload, progress=lambda s, t: seen.append(s))
-            assert done.state is UploadState.DONE and done.attachment_id
+            assert done.state is UploadState.DONE
+            assert done.attachment_id
         listed = await desk.session.sr.list_attachments(order.id, result_id)
         assert sorted(a.file_name for a in listed) == ["report.pdf", "summary.txt"]
         assert seen[-1] == 2000
         actions = [e.action for e in desk.journal.entries(order.id)]
         expected_complete = (
-            [Action.COMPLETE]
-            if flow is ResultFlow.FAQ
-            else [Action.CREATE_RESULT, Action.COMPLETE]
+            [Action.COMPLETE] if flow is ResultFlow.FAQ else [Action.CREATE_RESULT, Action.COMPLETE]
         )
         assert actions == [Action.CREATE_ASSESSMENT, Action.ACCEPT, *expected_complete,
                            Action.UPLOAD, Action.UPLOAD]  # fmt: skip
@@ -97,7 +98,8 @@ def test_files_are_checked_before_anything_is_sent(sandbox: SandboxServer, tmp_p
         assert [u.file_name for u in queued] == ["report.pdf"]
         assert queued[0].result_id is None  # waits for the result
         text = "\n".join(refused)
-        assert "setup.exe cannot be attached" in text and "PDF, DOC, DOCX" in text
+        assert "setup.exe cannot be attached" in text
+        assert "PDF, DOC, DOCX" in text
         assert "huge.pdf is 2.9 MB; the limit is 1.0 MB" in text
         assert "empty.pdf is empty" in text
         assert "already attached or queued" in text
@@ -131,7 +133,8 @@ def test_resume_a_create_whose_answer_was_lost(sandbox: SandboxServer, tmp_path:
         desk.journal.begin(order.id, Action.CREATE_ASSESSMENT, request.to_params())
         sent = await desk.session.berke.create_assessment(request)  # ... and then the crash
         resumed = await resume_pending(desk)
-        assert resumed.settled and len(resumed.done) == 1
+        assert resumed.settled
+        assert len(resumed.done) == 1
         link = desk.journal.assessment_for(order.id)
         assert link is not None
         assert (link.invitation_code, link.assessment_url) == (
@@ -150,14 +153,13 @@ def test_resume_a_create_that_never_left(sandbox: SandboxServer, tmp_path: Path)
         )
         desk.journal.begin(order.id, Action.CREATE_ASSESSMENT, request.to_params())
         resumed = await resume_pending(desk)
-        assert resumed.done and desk.journal.assessment_for(order.id) is not None
+        assert resumed.done
+        assert desk.journal.assessment_for(order.id) is not None
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
 
 
-def test_resume_a_complete_whose_result_id_was_lost(
-    sandbox: SandboxServer, tmp_path: Path
-) -> None:
+def test_resume_a_complete_whose_result_id_was_lost(sandbox: SandboxServer, tmp_path: Path) -> None:
     async def body(desk: Desk) -> None:
         order = await in_progress(desk)
         step_body = {"flow": "faq", **RESULT.to_body()}
@@ -184,7 +186,8 @@ def test_resume_an_upload_that_reached_the_service(sandbox: SandboxServer, tmp_p
         assert resumed.done
         assert len(await desk.session.sr.list_attachments(order.id, result_id)) == 1
         finished = desk.results.get(upload.id)
-        assert finished is not None and finished.state is UploadState.DONE
+        assert finished is not None
+        assert finished.state is UploadState.DONE
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
 
@@ -220,8 +223,10 @@ def test_a_permanent_failure_waits_for_retry(sandbox: SandboxServer, tmp_path: P
         resumed = await resume_pending(desk)
         assert resumed.failed == [step]
         entry = desk.journal.get(step)
-        assert entry is not None and entry.state is StepState.FAILED
-        assert entry.message and "SmartRecruiters" in entry.message
+        assert entry is not None
+        assert entry.state is StepState.FAILED
+        assert entry.message
+        assert "SmartRecruiters" in entry.message
         with pytest.raises(ApiError):
             await retry_step(desk, step)
 

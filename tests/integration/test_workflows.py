@@ -37,9 +37,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-def run_with_desk(
-    sandbox: SandboxServer, path: Path, body: Callable[[Desk], Awaitable[T]]
-) -> T:
+def run_with_desk(sandbox: SandboxServer, path: Path, body: Callable[[Desk], Awaitable[T]]) -> T:
     from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY
 
     async def main() -> T:
@@ -81,9 +79,11 @@ def test_create_accept_invite_step_by_step(sandbox: SandboxServer, tmp_path: Pat
         accepted = await accept_order(desk, order, message_to_candidate="Good luck")
         assert accepted.status is OrderStatus.IN_PROGRESS
         cached = desk.orders.get(order.id)
-        assert cached is not None and cached.status is OrderStatus.IN_PROGRESS
+        assert cached is not None
+        assert cached.status is OrderStatus.IN_PROGRESS
         invited = await send_invitation(desk, accepted, message="See you")
-        assert invited.invitation_sent and invited.invited_email == "zoe@example.com"
+        assert invited.invitation_sent
+        assert invited.invited_email == "zoe@example.com"
         timeline = desk.journal.entries(order.id)
         assert [(e.action, e.state) for e in timeline] == [
             (Action.CREATE_ASSESSMENT, StepState.DONE),
@@ -109,7 +109,8 @@ def test_links_survive_a_restart(sandbox: SandboxServer, tmp_path: Path) -> None
 
     async def second(desk: Desk) -> None:
         link = desk.journal.assessment_for(order_id)
-        assert link is not None and link.invitation_code == code
+        assert link is not None
+        assert link.invitation_code == code
 
     run_with_desk(sandbox, path, second)
 
@@ -163,7 +164,8 @@ def test_a_refused_call_is_journaled_with_the_service_message(
             await create_assessment(desk, order, bad)
         entry = desk.journal.entries(order.id)[-1]
         assert entry.state is StepState.FAILED
-        assert entry.message is not None and "sourceJobId" in entry.message
+        assert entry.message is not None
+        assert "sourceJobId" in entry.message
         assert desk.journal.assessment_for(order.id) is None
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
@@ -191,10 +193,12 @@ def test_batch_outcomes_and_cancel(sandbox: SandboxServer, tmp_path: Path) -> No
         assert [o.kind for o in outcomes] == [
             OutcomeKind.DONE, OutcomeKind.DONE, OutcomeKind.SKIPPED,
         ]  # fmt: skip
-        assert "invited" in outcomes[0].detail and "no email" in outcomes[1].detail
+        assert "invited" in outcomes[0].detail
+        assert "no email" in outcomes[1].detail
         assert seen == [1, 2, 3]
         link = desk.journal.assessment_for(with_email.id)
-        assert link is not None and link.invitation_sent
+        assert link is not None
+        assert link.invitation_sent
         # Running it again does nothing twice: both are in progress now, so skipped.
         again = await run_batch(desk, [with_email], req)
         assert again[0].kind is OutcomeKind.SKIPPED
@@ -202,7 +206,8 @@ def test_batch_outcomes_and_cancel(sandbox: SandboxServer, tmp_path: Path) -> No
         cancelled.set()
         fresh = await new_order(desk)
         stopped = await run_batch(desk, [fresh], req, cancelled=cancelled)
-        assert stopped[0].kind is OutcomeKind.SKIPPED and stopped[0].detail == "Cancelled."
+        assert stopped[0].kind is OutcomeKind.SKIPPED
+        assert stopped[0].detail == "Cancelled."
         assert desk.journal.assessment_for(fresh.id) is None
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)

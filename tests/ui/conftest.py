@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,33 +25,57 @@ if TYPE_CHECKING:
     from app.sandbox import SandboxServer
 
 
+# Loops made by these fixtures are kept referenced until the session ends. A qasync loop owns
+# QObjects (its timer, socket notifiers); left to Python's cyclic GC, they may be freed from
+# whatever thread the collector happens to run in (an executor or the sandbox's thread), which
+# corrupts Qt's timer lists and crashes a later test in QCoreApplication::notify.
+_KEEP_ALIVE: list[asyncio.AbstractEventLoop] = []
+
+
 @pytest.fixture
 def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
     """A qasync loop for ``run_until_complete``: Qt events are processed while it waits."""
     loop = qasync.QEventLoop(qapp)
+    _KEEP_ALIVE.append(loop)
     asyncio.set_event_loop(loop)
     yield loop
     asyncio.set_event_loop(None)
     loop.close()
 
 
-@pytest.fixture
-def running_loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
-    """A qasync loop that runs whenever Qt processes events, e.g. inside ``qtbot.waitUntil``:
-    for tests that click a button whose slot starts network work."""
+@pytest.fixture(scope="session")
+def _clicking_loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
+    """One qasync loop "already running" on the Qt loop, for the whole session.
+
+    It is never stopped: ``stop()`` calls ``QApplication.exit()``, after which every later Qt
+    wait in the session would return at once.
+    """
     loop = qasync.QEventLoop(qapp, already_running=True)
-    # A plain pool, shut down here: qasync's own QThread pool would outlive the test.
+    # A plain pool, shut down at the end: qasync's own QThread pool would outlive the session.
     executor = ThreadPoolExecutor(max_workers=4)
     loop.set_default_executor(executor)
+    _KEEP_ALIVE.append(loop)
+    asyncio.events._set_running_loop(None)  # attached per test by `running_loop`
+    yield loop
+    executor.shutdown(wait=True)
+
+
+@pytest.fixture
+def running_loop(
+    qapp: QApplication, _clicking_loop: asyncio.AbstractEventLoop
+) -> Iterator[asyncio.AbstractEventLoop]:
+    """A qasync loop that runs whenever Qt processes events, e.g. inside ``qtbot.waitUntil``:
+    for tests that click a button whose slot starts network work."""
+    loop = _clicking_loop
+    asyncio.events._set_running_loop(loop)
     asyncio.set_event_loop(loop)
     yield loop
     for task in asyncio.all_tasks(loop):
         task.cancel()
     for _ in range(5):
         qapp.processEvents()
-    # Not loop.stop(): it calls QApplication.exit(), which would end the next test's waits.
+    asyncio.events._set_running_loop(None)
     asyncio.set_event_loop(None)
-    executor.shutdown(wait=True)
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Coroutine, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
@@ -20,8 +20,11 @@ from app.ui.main_window import MainWindow
 from app.ui.order_dialogs import AcceptDialog, RejectDialog
 from app.ui.url_preview import UrlPreviewDialog
 from app.workflows.desk import Desk
+from app.workflows.order_actions import create_assessment
 from tests.integration.helpers import new_order_body
 from tests.ui.conftest import make_desk
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -33,10 +36,12 @@ if TYPE_CHECKING:
 
 @pytest.fixture
 def live_desk(
-    sandbox: SandboxServer, tmp_path: Path, running_loop: asyncio.AbstractEventLoop
+    sandbox: SandboxServer, tmp_path: Path, running_loop: asyncio.AbstractEventLoop, qtbot: QtBot
 ) -> Iterator[Desk]:
     made = make_desk(sandbox, tmp_path / "desk.sqlite3")
     yield made
+    closing = asyncio.ensure_future(made.session.aclose())
+    qtbot.waitUntil(closing.done, timeout=5000)
     made.db.close()
 
 
@@ -54,6 +59,13 @@ def window(
     made.poll_timer.stop()
 
 
+def finish(qtbot: QtBot, coro: Coroutine[Any, Any, T], timeout: int = 10_000) -> T:
+    """Run ``coro`` on the running qasync loop while Qt processes events; return its result."""
+    task = asyncio.ensure_future(coro)
+    qtbot.waitUntil(task.done, timeout=timeout)
+    return task.result()
+
+
 class Dialogs:
     """Collects the dialogs the controller opens, in order."""
 
@@ -69,17 +81,11 @@ class Dialogs:
 def add_test_order(window: MainWindow, qtbot: QtBot, **body: object) -> AssessmentOrder:
     """A fresh NEW order in the sandbox, synced into the window and selected."""
     assert window.desk is not None
-    made: list[AssessmentOrder] = []
-
-    async def create() -> None:
-        made.append(await window.desk.session.sr.create_test_order(new_order_body(**body)))  # type: ignore[union-attr]
-
-    asyncio.ensure_future(create())
-    qtbot.waitUntil(lambda: bool(made), timeout=10_000)
+    made = finish(qtbot, window.desk.session.sr.create_test_order(new_order_body(**body)))
     with qtbot.waitSignal(window.sync_finished, timeout=10_000):
         window.request_sync()
-    window.select_order(made[0].id)
-    return made[0]
+    window.select_order(made.id)
+    return made
 
 
 def current(window: MainWindow, order_id: str) -> AssessmentOrder:
@@ -156,7 +162,8 @@ def test_create_preview_accept_and_invite(window: MainWindow, qtbot: QtBot) -> N
     actions[OrderAction.INVITE].trigger()
     qtbot.waitUntil(lambda: isinstance(QApplication_active_box(window), QMessageBox), timeout=5000)
     box = QApplication_active_box(window)
-    assert box is not None and "aiko@example.com" in box.text()
+    assert box is not None
+    assert "aiko@example.com" in box.text()
     next(b for b in box.buttons() if b.text() == "Send invitation").click()
     qtbot.waitUntil(
         lambda: "Sent to aiko@example.com" in window.detail.fields["invitation"].text(),
@@ -169,7 +176,7 @@ def test_create_preview_accept_and_invite(window: MainWindow, qtbot: QtBot) -> N
     assert window.detail.timeline.rowCount() == 3
 
 
-def QApplication_active_box(window: MainWindow) -> QMessageBox | None:  # noqa: N802
+def QApplication_active_box(window: MainWindow) -> QMessageBox | None:
     boxes = [w for w in window.findChildren(QMessageBox) if w.isVisible()]
     return boxes[-1] if boxes else None
 
@@ -182,14 +189,7 @@ def test_server_error_is_shown_under_its_field(window: MainWindow, qtbot: QtBot)
     taken = CreateAssessmentRequest(
         first_name="X", last_name="Y", source_candidate_id=order.candidate.id
     )
-    done: list[bool] = []
-
-    async def take() -> None:
-        await window.desk.session.berke.create_assessment(taken)  # type: ignore[union-attr]
-        done.append(True)
-
-    asyncio.ensure_future(take())
-    qtbot.waitUntil(lambda: bool(done), timeout=10_000)
+    finish(qtbot, window.desk.session.berke.create_assessment(taken))
     window.controller.actions[OrderAction.CREATE_ASSESSMENT].trigger()
     form = dialogs.wait_for(qtbot, BerkeAssessmentForm)
     assert isinstance(form, BerkeAssessmentForm)
@@ -212,7 +212,8 @@ def test_reject_explains_credit_and_resend(window: MainWindow, qtbot: QtBot) -> 
     dialog = dialogs.wait_for(qtbot, RejectDialog)
     assert isinstance(dialog, RejectDialog)
     text = dialog.findChild(QWidget, "rejectExplanation").text()  # type: ignore[union-attr]
-    assert "1 credit back" in text and "re-send" in text
+    assert "1 credit back" in text
+    assert "re-send" in text
     assert not dialog.ok.isEnabled()  # a reason is required
     dialog.reason.setPlainText("The candidate withdrew.")
     dialog.ok.click()
@@ -228,20 +229,8 @@ def test_reject_explains_credit_and_resend(window: MainWindow, qtbot: QtBot) -> 
 def test_invite_disabled_without_email(window: MainWindow, qtbot: QtBot) -> None:
     order = add_test_order(window, qtbot, first="Søren", last="Ødegaard", email=None)
     assert window.desk is not None
-    done: list[bool] = []
-
-    async def link() -> None:
-        from app.workflows.order_actions import create_assessment
-
-        await create_assessment(
-            window.desk,  # type: ignore[arg-type]
-            order,
-            CreateAssessmentRequest(first_name="Søren", last_name="Ødegaard"),
-        )
-        done.append(True)
-
-    asyncio.ensure_future(link())
-    qtbot.waitUntil(lambda: bool(done), timeout=10_000)
+    request = CreateAssessmentRequest(first_name="Søren", last_name="Ødegaard")
+    finish(qtbot, create_assessment(window.desk, order, request))
     window.controller.set_desk(window.desk, window.desk.journal.all_assessments())
     window.select_order(order.id)
     invite = window.controller.actions[OrderAction.INVITE]
@@ -272,7 +261,8 @@ def test_batch_create_accept_invite_with_outcomes(window: MainWindow, qtbot: QtB
     assert "1 skipped" in batch.label.text()
     assert current(window, one.id).status is OrderStatus.IN_PROGRESS
     link = window.controller.link_for(one.id)
-    assert link is not None and link.invitation_sent
+    assert link is not None
+    assert link.invitation_sent
     batch.close_button.click()
     assert batch.result() == QDialog.DialogCode.Accepted.value
 
@@ -297,7 +287,8 @@ def test_nothing_is_sent_twice_while_in_flight(window: MainWindow, qtbot: QtBot)
     assert "Already being sent" in controller.actions[OrderAction.REJECT].toolTip()
     second = asyncio.ensure_future(controller._guarded(OrderAction.REJECT, order, slow))
     qtbot.waitUntil(second.done, timeout=5000)
-    assert second.result() is None and calls == ["sent"]
+    assert second.result() is None
+    assert calls == ["sent"]
     gate.set()
     qtbot.waitUntil(first.done, timeout=5000)
     assert controller.actions[OrderAction.REJECT].isEnabled()
@@ -318,20 +309,10 @@ def test_add_a_comment_from_the_detail_pane(window: MainWindow, qtbot: QtBot) ->
 def test_polling_announces_new_orders(window: MainWindow, qtbot: QtBot) -> None:
     before = window.new_count()
     assert window.desk is not None
-    made: list[AssessmentOrder] = []
-
-    async def create() -> None:
-        made.append(await window.desk.session.sr.create_test_order(new_order_body(first="Mia")))  # type: ignore[union-attr]
-
-    asyncio.ensure_future(create())
-    qtbot.waitUntil(lambda: bool(made), timeout=10_000)
+    made = finish(qtbot, window.desk.session.sr.create_test_order(new_order_body(first="Mia")))
     with qtbot.waitSignal(window.new_orders_arrived, timeout=10_000) as blocker:
         window.poll_timer.timeout.emit()
-    assert blocker.args == [[made[0].id]]
+    assert blocker.args == [[made.id]]
     assert window.new_count() == before + 1
     assert window.windowTitle().startswith(f"({before + 1} new)")
     assert "arrived" in window.statusBar().currentMessage()
-
-
-Unused = Callable  # keep the import for type hints in helpers above
-

@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
 
 
-
 @pytest.fixture
 def window(qtbot: QtBot, qsettings: QSettings) -> MainWindow:
     made = MainWindow(settings=qsettings)

@@ -38,19 +38,23 @@ def test_database_is_wal_and_versioned(tmp_path: Path) -> None:
 def test_merge_deduplicates_and_reports_new_and_changed(tmp_path: Path) -> None:
     cache = OrderCache(Database(tmp_path / "a.sqlite3"))
     first = cache.merge([order("1"), order("2"), order("1")])
-    assert sorted(first.new_ids) == ["1", "2"] and first.changed_ids == []
+    assert sorted(first.new_ids) == ["1", "2"]
+    assert first.changed_ids == []
     second = cache.merge([order("1", "IN_PROGRESS"), order("2"), order("3")])
-    assert second.new_ids == ["3"] and second.changed_ids == ["1"]
+    assert second.new_ids == ["3"]
+    assert second.changed_ids == ["1"]
     assert cache.count() == 3
     got = cache.get("1")
-    assert got is not None and got.status.value == "IN_PROGRESS"
+    assert got is not None
+    assert got.status.value == "IN_PROGRESS"
     assert {o.candidate.first_name for o in cache.all()} == {"Zoë"}
 
 
 def test_merge_of_many_orders_in_chunks(tmp_path: Path) -> None:
     cache = OrderCache(Database(tmp_path / "a.sqlite3"))
     result = cache.merge([order(str(i)) for i in range(1500)])
-    assert len(result.new_ids) == 1500 and cache.count() == 1500
+    assert len(result.new_ids) == 1500
+    assert cache.count() == 1500
 
 
 def test_finish_records_outcome_and_link_together(tmp_path: Path) -> None:
@@ -66,7 +70,8 @@ def test_finish_records_outcome_and_link_together(tmp_path: Path) -> None:
     assert journal.pending() == []
     assert journal.assessment_for("o1") == link
     entry = journal.entries("o1")[0]
-    assert entry.state is StepState.DONE and entry.outcome == {"invitationCode": "C0DE"}
+    assert entry.state is StepState.DONE
+    assert entry.outcome == {"invitationCode": "C0DE"}
     failing = journal.begin("o1", Action.INVITE, {})
     journal.fail(failing, "Berke: refused")
     assert journal.entries("o1")[-1].message == "Berke: refused"
@@ -74,10 +79,15 @@ def test_finish_records_outcome_and_link_together(tmp_path: Path) -> None:
 
 def test_a_failed_transaction_leaves_nothing(tmp_path: Path) -> None:
     db = Database(tmp_path / "a.sqlite3")
-    with pytest.raises(RuntimeError), db.transaction() as conn:
-        conn.execute(
-            "INSERT INTO orders (id, status, data, first_seen_at, synced_at)"
-            " VALUES ('x', 'NEW', '{}', '', '')"
-        )
-        raise RuntimeError("crash in the middle")
+
+    def insert_then_crash() -> None:
+        with db.transaction() as conn:
+            conn.execute(
+                "INSERT INTO orders (id, status, data, first_seen_at, synced_at)"
+                " VALUES ('x', 'NEW', '{}', '', '')"
+            )
+            raise RuntimeError("crash in the middle")
+
+    with pytest.raises(RuntimeError):
+        insert_then_crash()
     assert OrderCache(db).count() == 0
