@@ -14,6 +14,8 @@ class OrderAction(StrEnum):
     REJECT = "reject"
     INVITE = "invite"
     CREATE_ACCEPT_INVITE = "create_accept_invite"
+    COMPLETE = "complete"
+    ATTACH = "attach"
     COMMENT = "comment"
 
 
@@ -31,6 +33,12 @@ def why_not(
     """None when ``action`` is allowed on ``order`` now; otherwise the reason, for a tooltip."""
     if action is OrderAction.COMMENT:
         return None  # comments are welcome in every status
+    if action is OrderAction.ATTACH:
+        # Reports are attached to the result, which exists once the order is completed (or is
+        # created when completing it); a rejected or new order has nowhere to put them.
+        if order.status in (OrderStatus.IN_PROGRESS, OrderStatus.COMPLETED):
+            return None
+        return "Reports are attached to the result of an accepted or completed order."
     final = _final_reason(order)
     if final:
         return final
@@ -58,5 +66,9 @@ def why_not(
     if action is OrderAction.CREATE_ACCEPT_INVITE:
         if order.status is not OrderStatus.NEW:
             return "Only new orders can be created, accepted and invited in one go."
+        return None
+    if action is OrderAction.COMPLETE:
+        if order.status is not OrderStatus.IN_PROGRESS:
+            return "Only an order in progress can be completed: accept it first."
         return None
     return None

@@ -4,10 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QItemSelection, QPoint, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QItemSelection,
+    QObject,
+    QPoint,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QAction, QCloseEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -28,7 +39,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.clients.errors import ApiError
-from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
+from app.domain.order_rules import OrderAction
+from app.domain.smartrecruiters import AssessmentOrder, Attachment, OrderStatus
+from app.ui.attachments_panel import dropped_paths, rows_for
 from app.ui.candidates_view import CandidatesView
 from app.ui.offers_view import OffersView
 from app.ui.order_actions_controller import OrderActionsController
@@ -44,6 +57,7 @@ from app.ui.status_badge import StatusBadgeDelegate
 from app.workflows import order_actions as flows
 from app.workflows.desk import Desk
 from app.workflows.inbox import SyncReport, load_cached, poll_new, sync_all
+from app.workflows.outbox import OutboxRunner
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +82,8 @@ class MainWindow(QMainWindow):
         self._loading = False
         self._load_error: str | None = None
         self._current_id: str | None = None
+        self._outbox_task: asyncio.Task[None] | None = None
+        self.outbox: OutboxRunner | None = None
 
         self.model = OrderTableModel(self)
         self.proxy = OrderFilterProxy(self)
@@ -92,6 +108,7 @@ class MainWindow(QMainWindow):
         self.controller.order_changed.connect(self._order_changed)
         self.detail = OrderDetailPane(list(self.controller.actions.values()))
         self.detail.comment_submitted.connect(self._add_comment)
+        self._wire_attachments()
         self._build_actions_and_menus()
 
         self.splitter = self._build_central()
@@ -239,6 +256,7 @@ class MainWindow(QMainWindow):
         self.controller.set_desk(desk, desk.journal.all_assessments())
         self.offers_view.set_desk(desk)
         self.poll_timer.start(poll_seconds * 1000)
+        self._start_outbox(desk)
         self._update_title()
         self._update_counts()
 
@@ -371,6 +389,7 @@ class MainWindow(QMainWindow):
         if self._detail_task is not None and not self._detail_task.done():
             self._detail_task.cancel()  # a stale selection's comments are not wanted
         self._detail_task = asyncio.ensure_future(self._load_comments(order))
+        self._show_attachments(order, None)
 
     def _current_order(self) -> AssessmentOrder | None:
         if self._current_id is None:
@@ -520,10 +539,88 @@ class MainWindow(QMainWindow):
         self._settings.setValue("mainWindow/splitter", self.splitter.saveState())
         self._settings.sync()
 
+    # -- results, attachments and the outbox --------------------------------------------------
+
+    def _wire_attachments(self) -> None:
+        panel = self.detail.attachments
+        panel.files_dropped.connect(self._files_dropped_on_detail)
+        panel.add_files_requested.connect(lambda: self.controller.trigger(OrderAction.ATTACH))
+        panel.cancel_requested.connect(
+            lambda upload_id: self._spawn(self.controller.cancel_upload(upload_id))
+        )
+        panel.retry_requested.connect(
+            lambda upload_id: self._spawn(self.controller.retry_upload(upload_id))
+        )
+        self.detail.retry_step_requested.connect(
+            lambda entry_id: self._spawn(self.controller.retry_failed_step(entry_id))
+        )
+        self.controller.upload_progress.connect(panel.model.set_progress)
+        # A drop on a row of the table attaches to that row's order (the viewport gets it).
+        self.table.setAcceptDrops(True)
+        self.table.viewport().setAcceptDrops(True)
+        self.table.viewport().installEventFilter(self)
+
+    def _files_dropped_on_detail(self, paths: list[Path]) -> None:
+        order = self._current_order()
+        if order is not None:
+            self._spawn(self.controller.attach_files(order, paths))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and self.desk is not None:
+            kind = event.type()
+            if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove) and isinstance(
+                event, QDropEvent
+            ):
+                if dropped_paths(event) and self._row_order(event) is not None:
+                    event.acceptProposedAction()
+                else:
+                    event.ignore()
+                return True
+            if kind == QEvent.Type.Drop and isinstance(event, QDropEvent):
+                order = self._row_order(event)
+                paths = dropped_paths(event)
+                if order is not None and paths:
+                    event.acceptProposedAction()
+                    self.select_order(order.id)
+                    self._spawn(self.controller.attach_files(order, paths))
+                return True
+        return super().eventFilter(watched, event)
+
+    def _row_order(self, event: QDropEvent) -> AssessmentOrder | None:
+        index = self.table.indexAt(event.position().toPoint())
+        return index.data(ORDER_ROLE) if index.isValid() else None
+
+    def _show_attachments(self, order: AssessmentOrder, remote: list[Attachment] | None) -> None:
+        if self.desk is None:
+            return
+        uploads = self.desk.results.for_order(order.id)
+        result_id = self.desk.results.result_id_for(order.id)
+        self.detail.attachments.show_rows(rows_for(uploads, remote), result_id)
+        if remote is None and result_id:
+            self._spawn(self._load_attachments(order, result_id))
+
+    async def _load_attachments(self, order: AssessmentOrder, result_id: str) -> None:
+        """What SmartRecruiters holds is the truth about what is attached."""
+        assert self.desk is not None
+        try:
+            remote = await self.desk.session.sr.list_attachments(order.id, result_id)
+        except ApiError as exc:
+            log.info("Could not list attachments: %r", exc)
+            return
+        if self._current_id == order.id:
+            self._show_attachments(order, remote)
+
+    def _start_outbox(self, desk: Desk) -> None:
+        """Resume what an earlier run left pending, then keep retrying in the background."""
+        if self._outbox_task is not None:
+            self._outbox_task.cancel()
+        self.outbox = OutboxRunner(desk, on_change=self._order_changed)
+        self._outbox_task = asyncio.ensure_future(self.outbox.run_forever())
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
         self.poll_timer.stop()
-        for task in (self._sync_task, self._detail_task, *self._tasks):
+        for task in (self._sync_task, self._detail_task, self._outbox_task, *self._tasks):
             if task is not None and not task.done():
                 task.cancel()
         super().closeEvent(event)

@@ -8,15 +8,17 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from app.clients.errors import ApiError, ValidationApiError
 from app.clients.http import is_loopback_host
 from app.domain.assessment_prefill import match_job, prefill_from_order
+from app.domain.attachments import DEFAULT_MAX_BYTES, Upload, UploadState
 from app.domain.berke import BerkeJob, CreateAssessmentRequest, CreateAssessmentResponse, P
 from app.domain.journal import LinkedAssessment
 from app.domain.order_rules import OrderAction, why_not
@@ -24,11 +26,22 @@ from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.ui.async_dialogs import confirm, run_dialog, show_error
 from app.ui.batch_dialog import BatchDialog
 from app.ui.berke_form import BerkeAssessmentForm
+from app.ui.complete_dialog import CompleteDialog
 from app.ui.order_dialogs import AcceptDialog, RejectDialog
 from app.ui.url_preview import UrlPreviewDialog
 from app.workflows import order_actions as flows
 from app.workflows.batch import run_batch
 from app.workflows.desk import Desk
+from app.workflows.outbox import retry_step
+from app.workflows.results import (
+    ResultFlow,
+    cancel_upload,
+    complete_order,
+    queue_files,
+    requeue_upload,
+    run_upload,
+)
+from app.workflows.steps import StepDeferredError
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +51,8 @@ _TIPS = {
     OrderAction.REJECT: "Reject the order (the customer gets a credit back)",
     OrderAction.INVITE: "Ask Berke to email the invitation to the candidate",
     OrderAction.CREATE_ACCEPT_INVITE: "Create, accept and invite every selected new order",
+    OrderAction.COMPLETE: "Complete the order with a result (score, passed, report)",
+    OrderAction.ATTACH: "Attach report files to the order's result (or drop them on the order)",
 }
 
 
@@ -46,6 +61,7 @@ class OrderActionsController(QObject):
 
     order_changed = Signal(str)  # an order or its linked assessment changed: refresh it
     busy_changed = Signal()
+    upload_progress = Signal(int, int, int)  # upload id, bytes sent, total
 
     def __init__(
         self,
@@ -60,7 +76,11 @@ class OrderActionsController(QObject):
         self._in_flight: set[tuple[OrderAction, str]] = set()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._jobs: list[BerkeJob] | None = None
+        self._uploads: dict[int, asyncio.Task[Any]] = {}
+        self.result_flow = ResultFlow.FAQ
+        self.max_upload_bytes = DEFAULT_MAX_BYTES
         self.dialog_opened: Callable[[QWidget], None] = lambda _d: None  # a hook for tests
+        self.ask_files: Callable[[], list[Path]] = self._ask_files
 
         self.actions: dict[OrderAction, QAction] = {}
         specs = [
@@ -69,6 +89,8 @@ class OrderActionsController(QObject):
             (OrderAction.REJECT, "&Reject order…", "Ctrl+Shift+R"),
             (OrderAction.INVITE, "Send &invitation", "Ctrl+Shift+I"),
             (OrderAction.CREATE_ACCEPT_INVITE, "Create, accept and in&vite", "Ctrl+Shift+N"),
+            (OrderAction.COMPLETE, "Com&plete with result…", "Ctrl+Shift+C"),
+            (OrderAction.ATTACH, "A&ttach report…", "Ctrl+Shift+U"),
         ]
         for kind, text, keys in specs:
             action = QAction(text, parent)
@@ -127,16 +149,22 @@ class OrderActionsController(QObject):
         orders = self._selection()
         if self._reason(kind, orders) is not None:
             return
-        flow: dict[OrderAction, Callable[[list[AssessmentOrder]], Coroutine[Any, Any, None]]] = {
+        if kind is OrderAction.ATTACH:
+            paths = self.ask_files()
+            if paths:
+                self._spawn(self.attach_files(orders[0], paths))
+            return
+        flow: dict[OrderAction, Callable[[list[AssessmentOrder]], Coroutine[Any, Any, Any]]] = {
             OrderAction.CREATE_ASSESSMENT: lambda o: self.create_assessment(o[0]),
             OrderAction.ACCEPT: lambda o: self.accept(o[0]),
             OrderAction.REJECT: self.reject,
             OrderAction.INVITE: lambda o: self.invite(o[0]),
             OrderAction.CREATE_ACCEPT_INVITE: self.create_accept_invite,
+            OrderAction.COMPLETE: lambda o: self.complete(o[0]),
         }
         self._spawn(flow[kind](orders))
 
-    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)  # keep a reference: a task without one may be collected
         task.add_done_callback(self._tasks.discard)
@@ -374,6 +402,127 @@ class OrderActionsController(QObject):
         for outcome in outcomes:
             self.order_changed.emit(outcome.order_id)
         dialog.finished_all()
+
+    # -- complete and attach ------------------------------------------------------------------
+
+    async def complete(self, order: AssessmentOrder) -> bool:
+        """Ask for the result, complete the order; True when it is completed."""
+        assert self.desk is not None
+        desk = self.desk
+        dialog = CompleteDialog(order, author=desk.author, parent=self._parent)
+        if not await self._open(dialog, run_dialog(dialog)):
+            return False
+        result = dialog.result_value()
+        try:
+            result_id = await self._guarded(
+                OrderAction.COMPLETE,
+                order,
+                lambda: complete_order(
+                    desk, order, result, flow=self.result_flow, message=dialog.message_text()
+                ),
+            )
+        except (ApiError, flows.ActionNotAllowedError) as exc:
+            self._report("Complete order", exc)
+            self.order_changed.emit(order.id)
+            return False
+        self.order_changed.emit(order.id)
+        if result_id:
+            self._start_queued(order.id)
+        return result_id is not None
+
+    def _ask_files(self) -> list[Path]:
+        names, _ = QFileDialog.getOpenFileNames(
+            self._parent,
+            "Attach report files",
+            "",
+            "Reports (*.pdf *.doc *.docx *.rtf *.txt *.html *.htm *.png *.jpg *.jpeg)",
+        )
+        return [Path(name) for name in names]
+
+    async def attach_files(self, order: AssessmentOrder, paths: list[Path]) -> None:
+        """Queue the files (refusing bad ones with a reason) and upload them to the result."""
+        assert self.desk is not None
+        desk = self.desk
+        order = self._current(order)
+        reason = why_not(OrderAction.ATTACH, order, None)
+        if reason:
+            show_error(self._parent, "Attach report", reason)
+            return
+        queued, refused = await queue_files(desk, order, paths, max_bytes=self.max_upload_bytes)
+        if refused:
+            show_error(self._parent, "Some files were not attached", "\n".join(refused))
+        self.order_changed.emit(order.id)
+        if not queued:
+            return
+        has_result = await asyncio.to_thread(desk.results.result_id_for, order.id)
+        if has_result is None and order.status is OrderStatus.IN_PROGRESS:
+            go = await confirm(
+                self._parent,
+                "Complete the order first?",
+                "This order has no result yet: reports are attached to a result.",
+                informative="Complete it now? The files stay queued until it is completed.",
+                ok_text="Complete order…",
+            )
+            if not go or not await self.complete(order):
+                return
+        self._start_queued(order.id)
+
+    def _start_queued(self, order_id: str) -> None:
+        assert self.desk is not None
+        for upload in self.desk.results.for_order(order_id):
+            if upload.state is UploadState.QUEUED and upload.result_id:
+                self.start_upload(upload)
+
+    def start_upload(self, upload: Upload) -> None:
+        if upload.id in self._uploads and not self._uploads[upload.id].done():
+            return  # already on its way: never twice
+        assert self.desk is not None
+        desk = self.desk
+
+        async def send() -> None:
+            try:
+                await run_upload(
+                    desk, upload, progress=lambda s, t: self.upload_progress.emit(upload.id, s, t)
+                )
+            except (ApiError, StepDeferredError) as exc:
+                log.info("Upload %s did not finish: %s", upload.id, exc)
+            finally:
+                self._uploads.pop(upload.id, None)
+                self.order_changed.emit(upload.order_id)
+
+        task = asyncio.ensure_future(send())
+        self._uploads[upload.id] = task
+        self.order_changed.emit(upload.order_id)
+
+    def uploading(self) -> list[int]:
+        return [upload_id for upload_id, task in self._uploads.items() if not task.done()]
+
+    async def cancel_upload(self, upload_id: int) -> None:
+        assert self.desk is not None
+        await cancel_upload(self.desk, upload_id)
+        task = self._uploads.get(upload_id)
+        if task is not None:
+            task.cancel()
+        upload = self.desk.results.get(upload_id)
+        if upload is not None:
+            self.order_changed.emit(upload.order_id)
+
+    async def retry_upload(self, upload_id: int) -> None:
+        assert self.desk is not None
+        upload = await requeue_upload(self.desk, upload_id)
+        if upload.result_id:
+            self.start_upload(upload)
+        self.order_changed.emit(upload.order_id)
+
+    async def retry_failed_step(self, entry_id: int) -> None:
+        assert self.desk is not None
+        entry = self.desk.journal.get(entry_id)
+        try:
+            await retry_step(self.desk, entry_id)
+        except (ApiError, StepDeferredError, ValueError) as exc:
+            self._report("Retry", exc)
+        if entry is not None:
+            self.order_changed.emit(entry.order_id)
 
 
 def _host(url: str) -> str | None:

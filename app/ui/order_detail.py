@@ -12,7 +12,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.journal import JournalEntry, LinkedAssessment, StepState
 from app.domain.smartrecruiters import AssessmentComment, AssessmentOrder
+from app.ui.attachments_panel import AttachmentsPanel, dropped_paths
 from app.ui.order_table_model import STATUS_COLOURS, STATUS_LABELS
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -123,11 +124,13 @@ class OrderDetailPane(QWidget):
     """Shows one order. Actions are the window's QActions, mirrored by buttons here."""
 
     comment_submitted = Signal(str)
+    retry_step_requested = Signal(int)
 
     def __init__(self, actions: list[QAction], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("orderDetail")
         self.setAccessibleName("Order details")
+        self.setAcceptDrops(True)  # a report dropped anywhere on the pane goes to its result
         self.order: AssessmentOrder | None = None
 
         self.title = QLabel("Select an order to see its details.")
@@ -148,6 +151,8 @@ class OrderDetailPane(QWidget):
         body_layout.addLayout(self._action_row(actions))
         for title, names in _SECTIONS:
             body_layout.addWidget(self._section(title, names))
+        self.attachments = AttachmentsPanel()
+        body_layout.addWidget(self.attachments)
         body_layout.addWidget(self._comments_box())
         body_layout.addWidget(self._timeline_box())
         body_layout.addStretch(1)
@@ -237,14 +242,49 @@ class OrderDetailPane(QWidget):
         self.timeline_list.setModel(self.timeline)
         self.timeline_list.setWordWrap(True)
         self.timeline_list.setMinimumHeight(70)
+        self.retry_step_button = QPushButton("Retry this step")
+        self.retry_step_button.setObjectName("retryStepButton")
+        self.retry_step_button.setToolTip("Send a failed step again (it is checked first)")
+        self.retry_step_button.setEnabled(False)
+        self.timeline_list.selectionModel().selectionChanged.connect(self._timeline_selection)
+        self.timeline.modelReset.connect(self._timeline_selection)
+        self.retry_step_button.clicked.connect(self._retry_selected_step)
         layout.addWidget(self.timeline_list)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.retry_step_button)
+        layout.addLayout(row)
         return box
+
+    def selected_entry(self) -> JournalEntry | None:
+        rows = self.timeline_list.selectionModel().selectedRows()
+        return rows[0].data(Qt.ItemDataRole.UserRole) if rows else None
+
+    def _timeline_selection(self, *_args: object) -> None:
+        entry = self.selected_entry()
+        self.retry_step_button.setEnabled(entry is not None and entry.state is StepState.FAILED)
+
+    def _retry_selected_step(self) -> None:
+        entry = self.selected_entry()
+        if entry is not None and entry.state is StepState.FAILED:
+            self.retry_step_button.setEnabled(False)
+            self.retry_step_requested.emit(entry.id)
 
     def _submit_comment(self) -> None:
         text = self.comment_input.text().strip()
         if text and self.order is not None and self.comment_button.isEnabled():
             self.comment_button.setEnabled(False)
             self.comment_submitted.emit(text)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.order is not None and dropped_paths(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = dropped_paths(event)
+        if self.order is not None and paths:
+            event.acceptProposedAction()
+            self.attachments.files_dropped.emit(paths)
 
     # -- content -----------------------------------------------------------------------------
 

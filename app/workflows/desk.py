@@ -21,11 +21,24 @@ class Desk:
     orders: OrderCache = field(init=False)
     journal: Journal = field(init=False)
     results: ResultStore = field(init=False)
+    # Work under way in this process (journal steps, uploads): the background resumer and a
+    # coordinator's click must never run the same thing twice at once.
+    _in_flight: set[str] = field(init=False, default_factory=set)
 
     def __post_init__(self) -> None:
         self.orders = OrderCache(self.db)
         self.journal = Journal(self.db)
         self.results = ResultStore(self.db)
+
+    def claim(self, key: str) -> bool:
+        """Take ``key`` for the caller; False when it is already taken. Atomic on the loop."""
+        if key in self._in_flight:
+            return False
+        self._in_flight.add(key)
+        return True
+
+    def release(self, key: str) -> None:
+        self._in_flight.discard(key)
 
 
 def demo_database_path(base: Path) -> Path:

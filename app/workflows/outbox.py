@@ -63,6 +63,8 @@ async def resume_pending(desk: Desk, *, on_change: OrderChanged | None = None) -
     for upload in await asyncio.to_thread(desk.results.unfinished):
         if upload.id in uploads_in_journal or upload.order_id in blocked:
             continue
+        if upload.state is UploadState.UPLOADING:
+            continue  # under way in this process (an interrupted one has a pending step)
         if upload.result_id is None:
             continue  # waits for the order's result
         try:

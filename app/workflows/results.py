@@ -15,10 +15,11 @@ from pathlib import Path
 from app.clients.multipart import ProgressCallback
 from app.domain.attachments import DEFAULT_MAX_BYTES, Upload, UploadState, check_attachment
 from app.domain.journal import Action
-from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult, OrderStatus
+from app.domain.order_rules import OrderAction, why_not
+from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult
 from app.workflows.desk import Desk
 from app.workflows.order_actions import ActionNotAllowedError
-from app.workflows.steps import StepContext, run_step
+from app.workflows.steps import StepContext, StepDeferredError, run_step
 
 
 class ResultFlow(StrEnum):
@@ -29,11 +30,7 @@ class ResultFlow(StrEnum):
 
 
 def why_not_complete(order: AssessmentOrder) -> str | None:
-    if order.status is OrderStatus.COMPLETED:
-        return "This order is already completed."
-    if order.status is not OrderStatus.IN_PROGRESS:
-        return "Only an order in progress can be completed: accept it first."
-    return None
+    return why_not(OrderAction.COMPLETE, order, None)
 
 
 async def complete_order(
@@ -107,13 +104,19 @@ async def run_upload(
     desk: Desk, upload: Upload, *, progress: ProgressCallback | None = None
 ) -> Upload:
     """Send one queued file to the order's result, journaled like every other step."""
-    await run_step(
-        desk,
-        upload.order_id,
-        Action.UPLOAD,
-        {"uploadId": upload.id, "fileName": upload.file_name},
-        StepContext(progress=progress),
-    )
+    key = f"upload:{upload.id}"
+    if not desk.claim(key):
+        raise StepDeferredError(f"{upload.file_name} is already being uploaded.")
+    try:
+        await run_step(
+            desk,
+            upload.order_id,
+            Action.UPLOAD,
+            {"uploadId": upload.id, "fileName": upload.file_name},
+            StepContext(progress=progress),
+        )
+    finally:
+        desk.release(key)
     finished = await asyncio.to_thread(desk.results.get, upload.id)
     assert finished is not None
     return finished

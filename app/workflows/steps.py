@@ -96,6 +96,9 @@ async def execute(
     """Execute a pending entry and record its outcome; failures are recorded as they deserve:
     a transient one leaves the step pending (to retry), a permanent one marks it failed."""
     executor = EXECUTORS[entry.action]
+    key = f"step:{entry.id}"
+    if not desk.claim(key):
+        raise StepDeferredError("This step is already being sent.")
     try:
         result = await executor(desk, entry, retry, context or StepContext())
     except ApiError as exc:
@@ -107,17 +110,20 @@ async def execute(
     except StepDeferredError as exc:
         await asyncio.to_thread(desk.journal.note, entry.id, str(exc))
         raise
-    await asyncio.to_thread(
-        desk.journal.finish,
-        entry.id,
-        result.outcome,
-        link=result.link,
-        invited_email=result.invited_email,
-        result_id=result.result_id,
-        upload=result.upload,
-        order=result.order,
-    )
-    return result
+    else:
+        await asyncio.to_thread(
+            desk.journal.finish,
+            entry.id,
+            result.outcome,
+            link=result.link,
+            invited_email=result.invited_email,
+            result_id=result.result_id,
+            upload=result.upload,
+            order=result.order,
+        )
+        return result
+    finally:
+        desk.release(key)
 
 
 # -- executors ---------------------------------------------------------------------------------

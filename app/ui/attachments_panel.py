@@ -1,0 +1,281 @@
+"""The order's result attachments: the upload queue with progress, and what SmartRecruiters
+already holds. Files dropped on the panel (or picked with "Add files…") are offered upward."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionProgressBar,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.attachments import Upload, UploadState, describe_size
+from app.domain.smartrecruiters import Attachment
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+UPLOAD_ID_ROLE = Qt.ItemDataRole.UserRole
+PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 1
+
+_STATE_TEXT = {
+    UploadState.QUEUED: "Queued",
+    UploadState.UPLOADING: "Uploading",
+    UploadState.DONE: "Attached",
+    UploadState.FAILED: "Failed",
+    UploadState.CANCELLED: "Cancelled",
+}
+
+
+@dataclass(frozen=True)
+class AttachmentRow:
+    file_name: str
+    size: int | None
+    state: UploadState
+    upload_id: int | None = None  # None for an attachment known only from the service
+    message: str = ""
+    percent: int | None = None
+
+
+def rows_for(uploads: list[Upload], remote: list[Attachment] | None) -> list[AttachmentRow]:
+    """The local queue first (it knows progress and failures), then what only SR knows."""
+    rows = [
+        AttachmentRow(
+            u.file_name,
+            u.size,
+            u.state,
+            u.id,
+            u.message or "",
+            100 if u.state is UploadState.DONE else None,
+        )
+        for u in uploads
+    ]
+    local = {u.file_name for u in uploads}
+    for attachment in remote or []:
+        if attachment.file_name not in local:
+            rows.append(AttachmentRow(attachment.file_name, None, UploadState.DONE, percent=100))
+    return rows
+
+
+class AttachmentTableModel(QAbstractTableModel):
+    HEADERS = ("File", "Size", "Progress", "Details")
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[AttachmentRow] = []
+
+    def set_rows(self, rows: list[AttachmentRow]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def set_progress(self, upload_id: int, sent: int, total: int) -> None:
+        for i, row in enumerate(self.rows):
+            if row.upload_id == upload_id:
+                percent = int(sent * 100 / total) if total else 100
+                self.rows[i] = replace(row, state=UploadState.UPLOADING, percent=percent)
+                self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.HEADERS) - 1))
+                return
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        row = self.rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return row.file_name
+            if column == 1:
+                return describe_size(row.size) if row.size is not None else ""
+            if column == 2:
+                state = _STATE_TEXT[row.state]
+                return f"{state} {row.percent} %" if row.state is UploadState.UPLOADING else state
+            return row.message
+        if role == Qt.ItemDataRole.ToolTipRole and row.message:
+            return row.message
+        if role == Qt.ItemDataRole.ForegroundRole and row.state is UploadState.FAILED:
+            return QColor("#b3261e")
+        if role == UPLOAD_ID_ROLE:
+            return row.upload_id
+        if role == PROGRESS_ROLE:
+            return row.percent
+        return None
+
+    def row(self, index: int) -> AttachmentRow:
+        return self.rows[index]
+
+
+class ProgressDelegate(QStyledItemDelegate):
+    """A progress bar in the Progress column while a file is on its way."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        percent = index.data(PROGRESS_ROLE)
+        text = index.data(Qt.ItemDataRole.DisplayRole)
+        if percent is None or not str(text).startswith(_STATE_TEXT[UploadState.UPLOADING]):
+            super().paint(painter, option, index)
+            return
+        bar = QStyleOptionProgressBar()
+        bar.rect = option.rect.adjusted(2, 3, -2, -3)
+        bar.minimum, bar.maximum, bar.progress = 0, 100, int(percent)
+        bar.text = f"{percent} %"
+        bar.textVisible = True
+        style = option.widget.style() if option.widget else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter)
+
+
+def dropped_paths(event: QDropEvent | QDragEnterEvent) -> list[Path]:
+    """Local files carried by a drag (folders and remote URLs are not files to attach)."""
+    mime = event.mimeData()
+    if not mime.hasUrls():
+        return []
+    return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+
+
+class AttachmentsPanel(QGroupBox):
+    files_dropped = Signal(list)  # list[Path]
+    add_files_requested = Signal()
+    cancel_requested = Signal(int)
+    retry_requested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Result and attachments", parent)
+        self.setObjectName("attachmentsPanel")
+        self.setAcceptDrops(True)
+        self.result_label = QLabel("No result yet.")
+        self.result_label.setObjectName("resultLabel")
+        self.result_label.setWordWrap(True)
+        self.model = AttachmentTableModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("attachmentsTable")
+        self.table.setAccessibleName("Attachments of the result")
+        self.table.setModel(self.model)
+        self.table.setItemDelegateForColumn(2, ProgressDelegate(self.table))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnWidth(0, 170)
+        self.table.setColumnWidth(2, 110)
+        self.table.setMinimumHeight(90)
+        self.table.viewport().setAcceptDrops(True)
+        self.table.viewport().installEventFilter(self)  # a drop lands on the viewport
+        self.hint = QLabel("Drop report files here (PDF, DOC, DOCX, RTF, TXT, HTML, PNG, JPG).")
+        self.hint.setObjectName("dropHint")
+        self.hint.setWordWrap(True)
+        self.add_button = QPushButton("Add files…")
+        self.add_button.setObjectName("addFilesButton")
+        self.cancel_button = QPushButton("Cancel upload")
+        self.cancel_button.setObjectName("cancelUploadButton")
+        self.retry_button = QPushButton("Retry")
+        self.retry_button.setObjectName("retryUploadButton")
+        self.add_button.clicked.connect(self.add_files_requested)
+        self.cancel_button.clicked.connect(lambda: self._emit_for_selection(self.cancel_requested))
+        self.retry_button.clicked.connect(lambda: self._emit_for_selection(self.retry_requested))
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.model.modelReset.connect(self._update_buttons)
+        self.model.dataChanged.connect(self._update_buttons)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.retry_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.result_label)
+        layout.addWidget(self.table)
+        layout.addWidget(self.hint)
+        layout.addLayout(buttons)
+        self._update_buttons()
+
+    def show_rows(self, rows: list[AttachmentRow], result_id: str | None) -> None:
+        self.model.set_rows(rows)
+        self.result_label.setText(
+            f"Result id {result_id}."
+            if result_id
+            else "No result yet: completing the order "
+            "creates one; files dropped before are queued until then."
+        )
+
+    def selected_row(self) -> AttachmentRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row(rows[0].row()) if rows else None
+
+    def _emit_for_selection(self, signal: Any) -> None:
+        row = self.selected_row()
+        if row is not None and row.upload_id is not None:
+            signal.emit(row.upload_id)
+
+    def _update_buttons(self, *_args: object) -> None:
+        row = self.selected_row()
+        active = row is not None and row.upload_id is not None
+        self.cancel_button.setEnabled(
+            active and row.state in (UploadState.QUEUED, UploadState.UPLOADING)  # type: ignore[union-attr]
+        )
+        self.retry_button.setEnabled(
+            active and row.state in (UploadState.FAILED, UploadState.CANCELLED)  # type: ignore[union-attr]
+        )
+
+    # -- drag and drop -----------------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if dropped_paths(event) and self.isEnabled():
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event: Any) -> None:
+        event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = dropped_paths(event)
+        if paths:
+            event.acceptProposedAction()
+            self.files_dropped.emit(paths)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # By type, not isinstance: a QDragMoveEvent is a QDropEvent too.
+        if watched is self.table.viewport():
+            kind = event.type()
+            if kind == QEvent.Type.DragEnter and isinstance(event, QDragEnterEvent):
+                self.dragEnterEvent(event)
+                return True
+            if kind == QEvent.Type.DragMove and isinstance(event, QDropEvent):
+                event.acceptProposedAction()
+                return True
+            if kind == QEvent.Type.Drop and isinstance(event, QDropEvent):
+                self.dropEvent(event)
+                return True
+        return super().eventFilter(watched, event)
