@@ -85,7 +85,9 @@ class MultipartFile:
                 if progress:
                     progress(sent, total)
         finally:
-            await asyncio.to_thread(handle.close)
+            # Not awaited: a cancelled upload closes this generator, and an await during
+            # that close would be refused ("async generator ignored GeneratorExit").
+            handle.close()
         if sent != total:
             raise OSError(f"{self.path.name} changed size while it was being sent")
         yield self._tail()

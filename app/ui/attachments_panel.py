@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QEvent,
     QModelIndex,
     QObject,
@@ -36,10 +35,11 @@ from PySide6.QtWidgets import (
 
 from app.domain.attachments import Upload, UploadState, describe_size
 from app.domain.smartrecruiters import Attachment
+from app.ui.rows_table_model import RowsTableModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
-UPLOAD_ID_ROLE = Qt.ItemDataRole.UserRole
-PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 1
+UPLOAD_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 2
 
 _STATE_TEXT = {
     UploadState.QUEUED: "Queued",
@@ -80,44 +80,17 @@ def rows_for(uploads: list[Upload], remote: list[Attachment] | None) -> list[Att
     return rows
 
 
-class AttachmentTableModel(QAbstractTableModel):
+class AttachmentTableModel(RowsTableModel[AttachmentRow]):
     HEADERS = ("File", "Size", "Progress", "Details")
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[AttachmentRow] = []
-
-    def set_rows(self, rows: list[AttachmentRow]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
 
     def set_progress(self, upload_id: int, sent: int, total: int) -> None:
         for i, row in enumerate(self.rows):
             if row.upload_id == upload_id:
                 percent = int(sent * 100 / total) if total else 100
-                self.rows[i] = replace(row, state=UploadState.UPLOADING, percent=percent)
-                self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.HEADERS) - 1))
+                self.replace_row(i, replace(row, state=UploadState.UPLOADING, percent=percent))
                 return
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        row = self.rows[index.row()]
-        column = index.column()
+    def cell(self, row: AttachmentRow, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
                 return row.file_name
@@ -136,9 +109,6 @@ class AttachmentTableModel(QAbstractTableModel):
         if role == PROGRESS_ROLE:
             return row.percent
         return None
-
-    def row(self, index: int) -> AttachmentRow:
-        return self.rows[index]
 
 
 class ProgressDelegate(QStyledItemDelegate):

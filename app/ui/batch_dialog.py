@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QDialog,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.rows_table_model import RowsTableModel
 from app.workflows.batch import Outcome, OutcomeKind
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -34,42 +35,14 @@ _KIND_COLOUR = {
 }
 
 
-class OutcomeTableModel(QAbstractTableModel):
+class OutcomeTableModel(RowsTableModel[Outcome]):
     HEADERS = ("Candidate", "Outcome", "Details")
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.outcomes: list[Outcome] = []
-
-    def add(self, outcome: Outcome) -> None:
-        row = len(self.outcomes)
-        self.beginInsertRows(QModelIndex(), row, row)
-        self.outcomes.append(outcome)
-        self.endInsertRows()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.outcomes)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.outcomes):
-            return None
-        outcome = self.outcomes[index.row()]
+    def cell(self, outcome: Outcome, column: int, role: int) -> Any:
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return (outcome.candidate, _KIND_TEXT[outcome.kind], outcome.detail)[index.column()]
-        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 1:
+            return (outcome.candidate, _KIND_TEXT[outcome.kind], outcome.detail)[column]
+        if role == Qt.ItemDataRole.ForegroundRole and column == 1:
             return _KIND_COLOUR[outcome.kind]
-        if role == Qt.ItemDataRole.UserRole:
-            return outcome
         return None
 
 
@@ -126,15 +99,13 @@ class BatchDialog(QDialog):
             self.request_cancel()
 
     def add_outcome(self, done: int, outcome: Outcome) -> None:
-        self.model.add(outcome)
+        self.model.append_row(outcome)
         self.progress.setValue(done)
         if not self.cancel_requested:
             self.label.setText(f"{done} of {self.total} orders…")
 
     def finished_all(self) -> None:
-        counts = {
-            kind: sum(1 for o in self.model.outcomes if o.kind is kind) for kind in OutcomeKind
-        }
+        counts = {kind: sum(1 for o in self.model.rows if o.kind is kind) for kind in OutcomeKind}
         self.label.setText(
             f"Finished: {counts[OutcomeKind.DONE]} done, {counts[OutcomeKind.FAILED]} failed, "
             f"{counts[OutcomeKind.SKIPPED]} skipped."

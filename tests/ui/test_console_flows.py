@@ -255,7 +255,7 @@ def test_batch_create_accept_invite_with_outcomes(window: MainWindow, qtbot: QtB
     batch = dialogs.wait_for(qtbot, BatchDialog)
     assert isinstance(batch, BatchDialog)
     qtbot.waitUntil(batch.close_button.isEnabled, timeout=20_000)
-    kinds = {o.order_id: o.kind.value for o in batch.model.outcomes}
+    kinds = {o.order_id: o.kind.value for o in batch.model.rows}
     assert kinds == {one.id: "done", two.id: "done", done_order.id: "skipped"}
     assert batch.progress.value() == 3
     assert "1 skipped" in batch.label.text()

@@ -1,0 +1,67 @@
+"""The plumbing every small table model here shares: a list of rows and fixed headers.
+
+Subclasses set ``HEADERS`` and implement ``cell(row, column, role)``; the row list, counts,
+headers and bounds checks live here once.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+RowT = TypeVar("RowT")
+
+#: Every rows model returns the row object itself under this role.
+ROW_ROLE = Qt.ItemDataRole.UserRole
+
+
+class RowsTableModel(QAbstractTableModel, Generic[RowT]):
+    HEADERS: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[RowT] = []
+
+    def set_rows(self, rows: list[RowT]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def append_row(self, row: RowT) -> None:
+        position = len(self.rows)
+        self.beginInsertRows(QModelIndex(), position, position)
+        self.rows.append(row)
+        self.endInsertRows()
+
+    def replace_row(self, position: int, row: RowT) -> None:
+        self.rows[position] = row
+        self.dataChanged.emit(self.index(position, 0), self.index(position, len(self.HEADERS) - 1))
+
+    def row(self, position: int) -> RowT:
+        return self.rows[position]
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        row = self.rows[index.row()]
+        if role == ROW_ROLE:
+            return row
+        return self.cell(row, index.column(), role)
+
+    def cell(self, row: RowT, column: int, role: int) -> Any:
+        raise NotImplementedError
