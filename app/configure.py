@@ -1,24 +1,24 @@
-"""``assessment-desk --configure``: point the console at real endpoints from a terminal.
+"""``assessment-desk --configure``: set up a connection profile from a terminal.
 
-Addresses go to the settings file; the two keys go to the OS keyring and nowhere else. (The
-settings dialog will do the same from the window.)
+The same as the settings dialog, for a machine reached over ssh or a first start without the
+window: the addresses go to the settings file, the two keys to the OS keyring and nowhere else.
 """
 
 from __future__ import annotations
 
 import getpass
 
-from pydantic import SecretStr
+from pydantic import SecretStr, ValidationError
 
 from app.clients.errors import Service
 from app.clients.http import require_secure_base_url
 from app.domain.connection import (
-    BERKE_PRODUCTION_URL,
-    SR_PRODUCTION_URL,
-    ConnectionSettings,
+    PRODUCTION_PROFILE,
+    ConnectionProfile,
     Credentials,
+    ProfileKind,
 )
-from app.store.credentials import KeyringUnavailableError, store_credentials
+from app.store.credentials import KeyStore
 from app.store.settings_file import load_settings, save_settings
 
 
@@ -27,37 +27,55 @@ def _ask(prompt: str, default: str) -> str:
     return answer or default
 
 
-def configure_interactively() -> int:
-    current = load_settings() or ConnectionSettings()
+def configure_interactively(keys: KeyStore | None = None) -> int:
+    keys = keys or KeyStore()
+    if not keys.status.usable:
+        print(f"{keys.status.reason} Use the settings dialog to keep keys for one session.")
+        return 1
+    settings = load_settings()
+    name = _ask("Profile name", PRODUCTION_PROFILE)
+    current = settings.profile(name)
+    if current is not None and current.is_sandbox:
+        print("The built-in sandbox needs no configuration.")
+        return 2
+    current = current or ConnectionProfile(name=name)
     try:
-        sr_url = require_secure_base_url(
-            _ask("SmartRecruiters API address", current.sr_base_url or SR_PRODUCTION_URL),
-            Service.SMARTRECRUITERS,
+        if current.kind is ProfileKind.PRODUCTION:
+            sr_url, berke_url = current.sr_base_url, current.berke_base_url
+        else:
+            sr_url = require_secure_base_url(
+                _ask("SmartRecruiters API address", current.sr_base_url), Service.SMARTRECRUITERS
+            )
+            berke_url = require_secure_base_url(
+                _ask("Berke API address", current.berke_base_url), Service.BERKE
+            )
+        username = input("Berke user (optional, Enter for the API's default user): ").strip()
+        profile = ConnectionProfile.model_validate(
+            {
+                **current.model_dump(),
+                "sr_base_url": sr_url,
+                "berke_base_url": berke_url,
+                "berke_username": username or None,
+            }
         )
-        berke_url = require_secure_base_url(
-            _ask("Berke API address", current.berke_base_url or BERKE_PRODUCTION_URL),
-            Service.BERKE,
-        )
-    except ValueError as exc:
+    except (ValueError, ValidationError) as exc:
         print(exc)
         return 2
-    username = input("Berke user (optional, Enter for the API's default user): ").strip() or None
     sr_key = getpass.getpass("SmartRecruiters partner API key (64 characters, hidden): ").strip()
     token = getpass.getpass("Berke API token (hidden): ").strip()
     if not sr_key or not token:
         print("Both keys are needed; nothing was changed.")
         return 2
-    try:
-        store_credentials(
-            Credentials(sr_partner_key=SecretStr(sr_key), berke_api_token=SecretStr(token))
-        )
-    except KeyringUnavailableError as exc:
-        print(f"{exc} Nothing was saved; the console stays in demo mode.")
-        return 1
-    path = save_settings(
-        current.model_copy(
-            update={"sr_base_url": sr_url, "berke_base_url": berke_url, "berke_username": username}
-        )
+    keys.store_credentials(
+        profile.name,
+        Credentials(sr_partner_key=SecretStr(sr_key), berke_api_token=SecretStr(token)),
     )
-    print(f"Saved the addresses to {path} and the keys to the system keyring.")
+    others = [p for p in settings.profiles if p.name != profile.name]
+    path = save_settings(
+        settings.model_copy(update={"profiles": [*others, profile], "active": profile.name})
+    )
+    print(
+        f"Saved profile “{profile.name}” to {path} and its keys to the system keyring; "
+        "it is the active profile now."
+    )
     return 0

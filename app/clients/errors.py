@@ -10,6 +10,25 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+# The clients redact with it; the logs share the same rule, so it lives in the domain.
+from app.domain.redaction import MIN_REDACTED_LENGTH, redact
+
+__all__ = [
+    "MIN_REDACTED_LENGTH",
+    "ApiError",
+    "AuthError",
+    "NetworkError",
+    "NotFoundError",
+    "ServerError",
+    "Service",
+    "StateConflictError",
+    "ThrottledError",
+    "TlsError",
+    "UnexpectedResponseError",
+    "ValidationApiError",
+    "redact",
+]
+
 
 class Service(StrEnum):
     SMARTRECRUITERS = "SmartRecruiters"
@@ -129,20 +148,11 @@ class NetworkError(ApiError):
         return True
 
 
-MIN_REDACTED_LENGTH = 6
+class TlsError(NetworkError):
+    """The secure connection could not be set up: a certificate the system does not trust
+    (a company proxy, a wrong clock) or a server that does not speak TLS on that port."""
 
-
-def redact(text: str, secrets: list[str]) -> str:
-    """``text`` with every secret (and the first 8 characters of a long one) replaced.
-
-    Secrets shorter than 6 characters are not real keys (a test token such as "t") and
-    replacing them would shred ordinary words.
-    """
-    for secret in secrets:
-        if len(secret) < MIN_REDACTED_LENGTH:
-            continue
-        text = text.replace(secret, "«redacted»")
-        # Services sometimes echo a key shortened; do not leak a recognisable head of it.
-        if len(secret) >= 16:
-            text = text.replace(secret[:8], "«redacted»")
-    return text
+    default_summary = (
+        "The secure (TLS) connection failed: the certificate is not trusted or the address "
+        "does not speak https."
+    )

@@ -10,13 +10,21 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import logging
+import ssl
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import httpx
 
-from app.clients.errors import ApiError, NetworkError, Service, ThrottledError, redact
+from app.clients.errors import (
+    ApiError,
+    NetworkError,
+    Service,
+    ThrottledError,
+    TlsError,
+    redact,
+)
 from app.clients.pacing import Pacer
 
 log = logging.getLogger(__name__)
@@ -80,8 +88,10 @@ class ServiceHttp:
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
         limits: httpx.Limits = DEFAULT_LIMITS,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        observe: Callable[[httpx.Response], None] | None = None,
     ) -> None:
         self.service = service
+        self.observe = observe  # sees every answer (e.g. to read rate-limit headers)
         self.base_url = require_secure_base_url(base_url, service)
         self._secrets = secrets
         self.pacer = pacer
@@ -128,14 +138,18 @@ class ServiceHttp:
                 else:
                     response = await self.http.send(request)
             except httpx.TransportError as exc:
-                error: ApiError = NetworkError(
+                kind = TlsError if is_tls_failure(exc) else NetworkError
+                error: ApiError = kind(
                     self.service, service_message=self.redact(_describe_transport_error(exc))
                 )
-                if idempotent and faults < self.retry.read_retries:
+                # A certificate does not fix itself in a second: only plain faults are retried.
+                if idempotent and kind is NetworkError and faults < self.retry.read_retries:
                     faults += 1
                     await self._sleep(self.retry.read_backoff_seconds * 2 ** (faults - 1))
                     continue
                 raise error from None
+            if self.observe is not None:
+                self.observe(response)
             error_or_none = check(response)
             if error_or_none is None:
                 return response
@@ -143,6 +157,9 @@ class ServiceHttp:
             if isinstance(error, ThrottledError):
                 # A denied call was not executed: waiting and repeating it is safe for any call.
                 if not self._may_wait(error, throttled):
+                    if error.is_daily_limit and error.retry_at and self.pacer is not None:
+                        # Remembered so that the status bar can say when calls resume.
+                        self.pacer.note_daily_limit(error.retry_at)
                     raise error
                 throttled += 1
                 log.info("%s asked to wait %.2f s (429)", self.service.value, error.wait_seconds)
@@ -163,6 +180,25 @@ class ServiceHttp:
             and attempts < self.retry.throttle_retries
             and error.wait_seconds <= self.retry.max_wait_seconds
         )
+
+
+_TLS_WORDS = ("ssl", "certificate", "tls", "handshake")
+
+
+def is_tls_failure(exc: httpx.TransportError) -> bool:
+    """Whether a transport error is about TLS, not reachability: httpx wraps ``ssl.SSLError``
+    in a ``ConnectError`` whose message starts ``[SSL: ...]``."""
+    if not isinstance(exc, httpx.ConnectError):
+        return False
+    cause: BaseException | None = exc.__cause__ or exc.__context__
+    for _depth in range(10):  # a chain, but never trust it not to loop
+        if cause is None:
+            break
+        if isinstance(cause, ssl.SSLError | ssl.CertificateError):
+            return True
+        cause = cause.__cause__ or cause.__context__
+    text = str(exc).lower()
+    return any(word in text for word in _TLS_WORDS)
 
 
 def _describe_transport_error(exc: httpx.TransportError) -> str:

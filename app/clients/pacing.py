@@ -12,6 +12,23 @@ import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class PacerState:
+    """What a pacer knows, for the status bar. Cheap to take: no waiting, no I/O."""
+
+    calls_left: int
+    max_calls: int
+    window_seconds: float
+    in_flight: int
+    queued: int  # calls waiting for their turn (never dropped)
+    wait_seconds: float  # a wait the service asked for (429) still running; 0 when none
+    daily_limit_until: datetime | None = None  # a daily limit reached, lifting then
+    service_remaining: int | None = None  # the service's own count (SR X-RateLimit-Remaining)
+    service_limit: int | None = None
 
 
 class Pacer:
@@ -35,6 +52,11 @@ class Pacer:
         self._turn = asyncio.Lock()  # callers take the window one at a time, in order
         self._in_flight = asyncio.Semaphore(max_concurrent)
         self._blocked_until = 0.0
+        self._queued = 0
+        self._running = 0
+        self._daily_limit_until: datetime | None = None
+        self._service_remaining: int | None = None
+        self._service_limit: int | None = None
 
     def calls_left(self) -> int:
         """Calls that could start now without waiting for the window."""
@@ -44,6 +66,33 @@ class Pacer:
     def block_for(self, seconds: float) -> None:
         """Hold every call for ``seconds`` (the service said so, e.g. a 429's wait)."""
         self._blocked_until = max(self._blocked_until, self._clock() + seconds)
+
+    def note_daily_limit(self, until: datetime) -> None:
+        """The service refused calls until ``until`` (a daily limit): kept for the status bar;
+        calls are not held, the caller decides (a day is too long to wait silently)."""
+        self._daily_limit_until = until
+
+    def note_service_counts(self, limit: int | None, remaining: int | None) -> None:
+        """The service's own view of the window (SmartRecruiters sends X-RateLimit-*)."""
+        self._service_limit = limit
+        self._service_remaining = remaining
+
+    def state(self, now_utc: datetime | None = None) -> PacerState:
+        now = self._clock()
+        daily = self._daily_limit_until
+        if daily is not None and now_utc is not None and daily <= now_utc:
+            daily = self._daily_limit_until = None
+        return PacerState(
+            calls_left=self.calls_left(),
+            max_calls=self.max_calls,
+            window_seconds=self.window_seconds,
+            in_flight=self._running,
+            queued=self._queued,
+            wait_seconds=max(self._blocked_until - now, 0.0),
+            daily_limit_until=daily,
+            service_remaining=self._service_remaining,
+            service_limit=self._service_limit,
+        )
 
     def _forget_old(self, now: float) -> None:
         while self._starts and now - self._starts[0] >= self.window_seconds:
@@ -65,6 +114,18 @@ class Pacer:
     @asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
         """Wait for a place in the window and in flight; hold it while the call runs."""
-        async with self._in_flight:
-            await self._wait_for_window()
-            yield
+        self._queued += 1
+        started = False
+        try:
+            async with self._in_flight:
+                await self._wait_for_window()
+                self._queued -= 1
+                started = True
+                self._running += 1
+                try:
+                    yield
+                finally:
+                    self._running -= 1
+        finally:
+            if not started:  # cancelled while waiting: no longer queued
+                self._queued -= 1

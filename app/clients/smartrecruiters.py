@@ -99,6 +99,7 @@ class SmartRecruitersClient:
             pacer=pacer if pacer is not None else sr_pacer(),
             retry=retry,
             transport=transport,
+            observe=self._note_rate_headers,
             **extra,
         )
 
@@ -109,6 +110,15 @@ class SmartRecruitersClient:
     @property
     def pacer(self) -> Pacer | None:
         return self._http.pacer
+
+    def _note_rate_headers(self, response: httpx.Response) -> None:
+        """Keep SR's own count of calls left (``X-RateLimit-*``) beside the pacer's estimate."""
+        if self._http.pacer is None:
+            return
+        limit = _int_header(response, "X-RateLimit-Limit")
+        remaining = _int_header(response, "X-RateLimit-Remaining")
+        if limit is not None or remaining is not None:
+            self._http.pacer.note_service_counts(limit, remaining)
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -438,6 +448,14 @@ def _seg(value: str) -> str:
 
 def _order(order_id: str) -> str:
     return f"/assessments/{_seg(order_id)}"
+
+
+def _int_header(response: httpx.Response, name: str) -> int | None:
+    value = response.headers.get(name)
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
 
 
 def _retry_after(response: httpx.Response) -> float:

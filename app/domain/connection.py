@@ -1,24 +1,215 @@
-"""Where the console connects: the non-secret half of a connection (secrets live in the keyring)."""
+"""Where the console connects: connection profiles (the non-secret half; keys live in the keyring).
+
+The fields carry their titles, ranges, units and groups as metadata: the settings dialog is built
+from them, so a new option needs a field here and nothing in the dialog.
+"""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    JsonValue,
+    SecretStr,
+    field_validator,
+    model_validator,
+)
 
 SR_PRODUCTION_URL = "https://api.smartrecruiters.com/v1"
 BERKE_PRODUCTION_URL = "https://site.berkeassessment.com/api"
 
+SANDBOX_PROFILE = "Sandbox (built-in)"
+PRODUCTION_PROFILE = "Production"
 
-class ConnectionSettings(BaseModel):
-    """Base URLs and the options that go with them. Never holds a key."""
+DEFAULT_MAX_UPLOAD_MB = 20  # app.domain.attachments.DEFAULT_MAX_BYTES, in MB
+MB = 1024 * 1024
+
+# Groups of the settings dialog, in order.
+GROUP_SR = "SmartRecruiters"
+GROUP_BERKE = "Berke"
+GROUP_WORK = "Work"
+
+ResultFlowName = Literal["faq", "documented"]  # app.workflows.results.ResultFlow values
+
+
+class ProfileKind(StrEnum):
+    SANDBOX = "sandbox"  # the embedded simulator: no keys, no keyring, no network
+    PRODUCTION = "production"  # the services' published addresses
+    CUSTOM = "custom"  # any other addresses (a staging system, a local sandbox)
+
+
+def _ui(group: str, **extra: JsonValue) -> dict[str, JsonValue]:
+    """Metadata for the settings dialog (``json_schema_extra``): its group and hints."""
+    return {"group": group, **extra}
+
+
+class ConnectionProfile(BaseModel):
+    """One place to work against, with the options that go with it. Never holds a key."""
+
+    model_config = ConfigDict(extra="ignore", validate_assignment=True)
+
+    name: str = Field(min_length=1, max_length=60, title="Profile name")
+    kind: ProfileKind = ProfileKind.CUSTOM
+
+    sr_base_url: str = Field(
+        default=SR_PRODUCTION_URL,
+        title="API address",
+        description="The SmartRecruiters partner API, e.g. https://api.smartrecruiters.com/v1",
+        json_schema_extra=_ui(GROUP_SR, address=True),
+    )
+    berke_base_url: str = Field(
+        default=BERKE_PRODUCTION_URL,
+        title="API address",
+        description="The Berke Assessment API, e.g. https://site.berkeassessment.com/api",
+        json_schema_extra=_ui(GROUP_BERKE, address=True),
+    )
+    berke_username: str | None = Field(
+        default=None,
+        max_length=50,
+        title="User (optional)",
+        description="Berke user the calls act as; empty for the API's default user",
+        json_schema_extra=_ui(GROUP_BERKE),
+    )
+    berke_burst: int = Field(
+        default=120,
+        ge=1,
+        le=100_000,
+        title="Calls allowed per window",
+        description="Berke's per-company burst limit (ask Berke if yours differs from 120)",
+        json_schema_extra=_ui(GROUP_BERKE, suffix=" calls"),
+    )
+    berke_window_seconds: int = Field(
+        default=60,
+        ge=1,
+        le=86_400,
+        title="Burst window",
+        description="The time frame of the burst limit",
+        json_schema_extra=_ui(GROUP_BERKE, suffix=" s"),
+    )
+    berke_concurrency: int = Field(
+        default=4,
+        ge=1,
+        le=60,
+        title="Simultaneous calls",
+        description="How many Berke calls may be under way at once",
+        json_schema_extra=_ui(GROUP_BERKE, suffix=" at once"),
+    )
+    poll_interval_seconds: int = Field(
+        default=60,
+        ge=15,
+        le=3600,
+        title="Check for new orders every",
+        json_schema_extra=_ui(GROUP_WORK, suffix=" s"),
+    )
+    result_author: str | None = Field(
+        default=None,
+        max_length=100,
+        title="Default result author",
+        description="Shown to recruiters as who delivered a result (e.g. your name)",
+        json_schema_extra=_ui(GROUP_WORK),
+    )
+    result_flow: ResultFlowName = Field(
+        default="faq",
+        title="Deliver results by",
+        description="How a result reaches SmartRecruiters; both are in use",
+        json_schema_extra=_ui(
+            GROUP_WORK,
+            choices={
+                "faq": "completing the order with the result (one call)",
+                "documented": "creating the result, then completing (two calls)",
+            },
+        ),
+    )
+    max_upload_mb: int = Field(
+        default=DEFAULT_MAX_UPLOAD_MB,
+        ge=1,
+        le=200,
+        title="Largest report to upload",
+        json_schema_extra=_ui(GROUP_WORK, suffix=" MB"),
+    )
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _strip(cls, value: object) -> object:
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("berke_username", "result_author", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        # Berke wants an absent username, not an empty one.
+        if isinstance(value, str):
+            return value.strip() or None
+        return value
+
+    @model_validator(mode="after")
+    def _fixed_addresses(self) -> ConnectionProfile:
+        # Production means the published addresses; anything else is a custom profile.
+        if self.kind is ProfileKind.PRODUCTION and (
+            self.sr_base_url != SR_PRODUCTION_URL or self.berke_base_url != BERKE_PRODUCTION_URL
+        ):
+            object.__setattr__(self, "sr_base_url", SR_PRODUCTION_URL)
+            object.__setattr__(self, "berke_base_url", BERKE_PRODUCTION_URL)
+        return self
+
+    @property
+    def is_sandbox(self) -> bool:
+        return self.kind is ProfileKind.SANDBOX
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * MB
+
+    @property
+    def berke_window_ms(self) -> int:
+        return self.berke_window_seconds * 1000
+
+
+def builtin_profiles() -> list[ConnectionProfile]:
+    return [
+        ConnectionProfile(name=SANDBOX_PROFILE, kind=ProfileKind.SANDBOX),
+        ConnectionProfile(name=PRODUCTION_PROFILE, kind=ProfileKind.PRODUCTION),
+    ]
+
+
+class AppSettings(BaseModel):
+    """Every profile and which one is in use. The built-in two are always there."""
 
     model_config = ConfigDict(extra="ignore")
 
-    sr_base_url: str = Field(default=SR_PRODUCTION_URL, title="SmartRecruiters API address")
-    berke_base_url: str = Field(default=BERKE_PRODUCTION_URL, title="Berke API address")
-    berke_username: str | None = Field(default=None, title="Berke user (optional)", max_length=50)
-    poll_interval_seconds: int = Field(
-        default=60, ge=15, le=3600, title="Poll for new orders every"
-    )
+    active: str = SANDBOX_PROFILE
+    profiles: list[ConnectionProfile] = Field(default_factory=builtin_profiles)
+    # The user chose, in the settings dialog, to keep keys in a file when no keyring works.
+    keys_file_opt_in: bool = False
+
+    @model_validator(mode="after")
+    def _complete(self) -> AppSettings:
+        seen: set[str] = set()
+        unique = []
+        for profile in self.profiles:
+            if profile.name not in seen:
+                seen.add(profile.name)
+                unique.append(profile)
+        by_kind = {p.kind for p in unique}
+        for builtin in builtin_profiles():
+            if builtin.kind not in by_kind and builtin.name not in seen:
+                unique.insert(0 if builtin.is_sandbox else 1, builtin)
+        self.profiles = unique
+        if self.active not in {p.name for p in unique}:
+            self.active = SANDBOX_PROFILE
+        return self
+
+    def profile(self, name: str) -> ConnectionProfile | None:
+        return next((p for p in self.profiles if p.name == name), None)
+
+    @property
+    def active_profile(self) -> ConnectionProfile:
+        found = self.profile(self.active)
+        assert found is not None  # _complete guarantees it
+        return found
 
 
 class Credentials(BaseModel):

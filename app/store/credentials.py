@@ -1,57 +1,242 @@
-"""API keys in the OS keyring. keyring is imported lazily: it costs start-up time and the demo
-mode never needs it."""
+"""API keys per profile and service: in the OS keyring, and nowhere else unless the user says so.
+
+Where no usable keyring exists (a headless Linux without a secret service, a locked-down
+machine), keys are kept in memory for this session only. A file is used only after the user
+opted in, in the settings dialog, to a plain file readable by their own account (0600): that is
+weaker than a keyring (backups, other programs running as the user, a stolen unencrypted disk
+can read it), and it is never chosen silently. ``keyrings.alt`` was not used: its plaintext
+backend is base64 (no better, and it looks safer than it is), and its encrypted one asks for a
+password on every start, which a desktop console cannot do from a background keyring call.
+
+keyring is imported lazily: it costs start-up time and the demo mode never needs it.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
+import os
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
 
 from pydantic import SecretStr
 
 from app.domain.connection import Credentials
+from app.store.paths import config_dir
+from app.store.settings_file import write_private_file
 
 log = logging.getLogger(__name__)
 
 KEYRING_SERVICE = "assessment-desk"
-SR_KEY_NAME = "smartrecruiters-partner-key"
-BERKE_TOKEN_NAME = "berke-api-token"
+SR_KEY = "smartrecruiters"
+BERKE_TOKEN = "berke"
+KEY_FILE_NAME = "keys-unencrypted.json"
 
 
 class KeyringUnavailableError(RuntimeError):
     """No usable keyring on this machine (e.g. a headless Linux without a secret service)."""
 
 
-def load_credentials() -> Credentials | None:
-    """Both secrets from the keyring, or None if either is missing or no keyring works."""
+class Storage(StrEnum):
+    KEYRING = "keyring"
+    FILE = "file"  # only after the user opted in
+    SESSION = "session"  # memory: gone when the app closes
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class KeyringStatus:
+    usable: bool
+    backend: str
+    reason: str = ""  # a sentence when not usable
+
+
+def entry_name(profile: str, service: str) -> str:
+    """One keyring entry per profile and service, e.g. ``Production/smartrecruiters``."""
+    return f"{profile}/{service}"
+
+
+def keyring_status() -> KeyringStatus:
+    """Whether the OS keyring can keep keys. The "fail" and "null" backends cannot, nor can a
+    chainer with nothing behind it; any import or backend error counts as "no keyring"."""
     try:
+        import keyring
+        from keyring.backends import chainer, fail, null
+
+        backend = keyring.get_keyring()
+    except Exception as exc:  # noqa: BLE001 - any failure here means: no keyring
+        return KeyringStatus(
+            False, "none", f"The keyring could not be loaded ({type(exc).__name__})."
+        )
+    name = f"{type(backend).__module__}.{type(backend).__name__}"
+    if isinstance(backend, fail.Keyring | null.Keyring) or (
+        isinstance(backend, chainer.ChainerBackend) and not backend.backends
+    ):
+        return KeyringStatus(
+            False,
+            name,
+            "This computer has no usable keyring (no secret service is running).",
+        )
+    return KeyringStatus(True, name)
+
+
+class KeyStore:
+    """Keys per (profile, service). One instance lives as long as the app, so that keys kept
+    for the session survive a profile switch."""
+
+    def __init__(
+        self,
+        *,
+        file_opt_in: bool = False,
+        file_path: Path | None = None,
+        status: KeyringStatus | None = None,
+    ) -> None:
+        self.file_opt_in = file_opt_in
+        self._file_path = file_path
+        self._status = status
+        self._session: dict[str, str] = {}
+
+    @property
+    def file_path(self) -> Path:
+        return self._file_path or config_dir() / KEY_FILE_NAME
+
+    @property
+    def status(self) -> KeyringStatus:
+        if self._status is None:
+            self._status = keyring_status()
+        return self._status
+
+    def get(self, profile: str, service: str) -> SecretStr | None:
+        name = entry_name(profile, service)
+        if name in self._session:
+            return SecretStr(self._session[name])
+        if self.status.usable:
+            value = self._keyring_get(name)
+            if value:
+                return SecretStr(value)
+        if self.file_opt_in:
+            value = self._read_file().get(name)
+            if value:
+                return SecretStr(value)
+        return None
+
+    def where(self, profile: str, service: str) -> Storage:
+        name = entry_name(profile, service)
+        if name in self._session:
+            return Storage.SESSION
+        if self.status.usable and self._keyring_get(name):
+            return Storage.KEYRING
+        if self.file_opt_in and name in self._read_file():
+            return Storage.FILE
+        return Storage.NONE
+
+    def set(self, profile: str, service: str, secret: SecretStr | str | None) -> Storage:
+        """Store (or, for None/empty, forget) a key; returns where it went."""
+        value = secret.get_secret_value() if isinstance(secret, SecretStr) else secret
+        value = (value or "").strip()
+        name = entry_name(profile, service)
+        if not value:
+            self.delete(profile, service)
+            return Storage.NONE
+        self._session.pop(name, None)
+        if self.status.usable:
+            try:
+                self._keyring_set(name, value)
+            except KeyringUnavailableError as exc:
+                log.warning("Keyring refused the key for %s: %s", name, exc)
+                self._status = KeyringStatus(False, self.status.backend, str(exc))
+            else:
+                return Storage.KEYRING
+        if self.file_opt_in:
+            keys = self._read_file()
+            keys[name] = value
+            self._write_file(keys)
+            return Storage.FILE
+        self._session[name] = value
+        return Storage.SESSION
+
+    def delete(self, profile: str, service: str) -> None:
+        name = entry_name(profile, service)
+        self._session.pop(name, None)
+        if self.status.usable:
+            self._keyring_delete(name)
+        if self.file_path.exists():
+            keys = self._read_file()
+            if keys.pop(name, None) is not None:
+                self._write_file(keys)
+
+    def delete_profile(self, profile: str) -> None:
+        for service in (SR_KEY, BERKE_TOKEN):
+            self.delete(profile, service)
+
+    def credentials(self, profile: str) -> Credentials | None:
+        """Both keys of ``profile``, or None when either is missing."""
+        sr_key = self.get(profile, SR_KEY)
+        token = self.get(profile, BERKE_TOKEN)
+        if sr_key is None or token is None:
+            return None
+        return Credentials(sr_partner_key=sr_key, berke_api_token=token)
+
+    def store_credentials(self, profile: str, credentials: Credentials) -> Storage:
+        self.set(profile, SR_KEY, credentials.sr_partner_key)
+        return self.set(profile, BERKE_TOKEN, credentials.berke_api_token)
+
+    # -- the keyring -------------------------------------------------------------------------
+
+    def _keyring_get(self, name: str) -> str | None:
         import keyring
         from keyring.errors import KeyringError
 
-        sr_key = keyring.get_password(KEYRING_SERVICE, SR_KEY_NAME)
-        token = keyring.get_password(KEYRING_SERVICE, BERKE_TOKEN_NAME)
-    except (KeyringError, RuntimeError, OSError) as exc:
-        log.info("No usable keyring (%s); starting without stored credentials", type(exc).__name__)
-        return None
-    if not sr_key or not token:
-        return None
-    return Credentials(sr_partner_key=SecretStr(sr_key), berke_api_token=SecretStr(token))
+        try:
+            value: str | None = keyring.get_password(KEYRING_SERVICE, name)
+        except (KeyringError, RuntimeError, OSError) as exc:
+            log.info("The keyring could not be read (%s)", type(exc).__name__)
+            return None
+        return value
 
+    def _keyring_set(self, name: str, value: str) -> None:
+        import keyring
+        from keyring.errors import KeyringError, NoKeyringError
 
-def store_credentials(credentials: Credentials) -> None:
-    import keyring
-    from keyring.errors import KeyringError, NoKeyringError
+        try:
+            keyring.set_password(KEYRING_SERVICE, name, value)
+        except NoKeyringError:
+            raise KeyringUnavailableError(
+                "This computer has no usable keyring to keep the keys safely."
+            ) from None
+        except (KeyringError, RuntimeError, OSError) as exc:
+            raise KeyringUnavailableError(
+                f"The keyring refused to store the key ({type(exc).__name__})."
+            ) from None
 
-    try:
-        keyring.set_password(
-            KEYRING_SERVICE, SR_KEY_NAME, credentials.sr_partner_key.get_secret_value()
-        )
-        keyring.set_password(
-            KEYRING_SERVICE, BERKE_TOKEN_NAME, credentials.berke_api_token.get_secret_value()
-        )
-    except NoKeyringError as exc:
-        raise KeyringUnavailableError(
-            "This computer has no usable keyring to keep the keys safely."
-        ) from exc
-    except KeyringError as exc:
-        raise KeyringUnavailableError(
-            f"The keyring refused to store the keys ({type(exc).__name__})."
-        ) from exc
+    def _keyring_delete(self, name: str) -> None:
+        import keyring
+        from keyring.errors import KeyringError
+
+        # Nothing stored (PasswordDeleteError) or no keyring: nothing to forget.
+        with contextlib.suppress(KeyringError, RuntimeError, OSError):
+            keyring.delete_password(KEYRING_SERVICE, name)
+
+    # -- the opted-in file -------------------------------------------------------------------
+
+    def _read_file(self) -> dict[str, str]:
+        try:
+            data = json.loads(self.file_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as exc:
+            log.warning("The key file could not be read (%s)", type(exc).__name__)
+            return {}
+        if not isinstance(data, dict):
+            return {}
+        return {str(k): str(v) for k, v in data.items() if isinstance(v, str)}
+
+    def _write_file(self, keys: dict[str, str]) -> None:
+        if not keys:
+            self.file_path.unlink(missing_ok=True)
+            return
+        write_private_file(self.file_path, json.dumps(keys, indent=2), private=True)
+        if os.name == "posix":
+            os.chmod(self.file_path, 0o600)

@@ -1,47 +1,63 @@
-"""Connection settings as a small JSON file in the config folder. Never a secret in it."""
+"""Connection profiles as a small JSON file in the config folder. Never a secret in it."""
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import tempfile
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from app.domain.connection import ConnectionSettings
+from app.domain.connection import AppSettings
 from app.store.paths import config_dir
 
-FILE_NAME = "connection.json"
+log = logging.getLogger(__name__)
+
+FILE_NAME = "settings.json"
 
 
 def settings_path() -> Path:
     return config_dir() / FILE_NAME
 
 
-def load_settings(path: Path | None = None) -> ConnectionSettings | None:
-    """The saved settings, or None when there are none (or they cannot be read)."""
+def load_settings(path: Path | None = None) -> AppSettings:
+    """The saved profiles; the built-in ones (sandbox active) when there are none.
+
+    An unreadable file is logged and replaced by the defaults on the next save rather than
+    stopping the app: the profiles are easy to enter again, the keys are not in it.
+    """
     path = path or settings_path()
     try:
-        return ConnectionSettings.model_validate_json(path.read_bytes())
+        return AppSettings.model_validate_json(path.read_bytes())
     except FileNotFoundError:
-        return None
-    except (OSError, ValidationError, json.JSONDecodeError):
-        return None
+        return AppSettings()
+    except (OSError, ValidationError, json.JSONDecodeError) as exc:
+        log.warning("Could not read %s (%s); using the built-in profiles", path, type(exc).__name__)
+        return AppSettings()
 
 
-def save_settings(settings: ConnectionSettings, path: Path | None = None) -> Path:
+def save_settings(settings: AppSettings, path: Path | None = None) -> Path:
     """Write atomically: a crash mid-write leaves the previous file whole."""
     path = path or settings_path()
+    write_private_file(path, settings.model_dump_json(indent=2), private=False)
+    return path
+
+
+def write_private_file(path: Path, text: str, *, private: bool) -> None:
+    """Atomic write (temp file + fsync + replace); ``private`` makes it 0600 from the start,
+    so that there is no moment where another user could read it."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".connection-", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", dir=path.parent)
     try:
+        if private:
+            os.chmod(tmp, 0o600)  # mkstemp already does on POSIX; say it, not rely on it
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(settings.model_dump_json(indent=2))
+            handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return path

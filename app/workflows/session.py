@@ -8,9 +8,11 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from app.clients.berke import BerkeClient
+from app.clients.berke import BerkeClient, berke_pacer
 from app.clients.smartrecruiters import SmartRecruitersClient
-from app.domain.connection import ConnectionSettings, Credentials
+from app.domain.connection import ConnectionProfile, Credentials
+from app.domain.smartrecruiters import ContactPerson
+from app.store.logs import register_secrets
 
 if TYPE_CHECKING:
     from app.sandbox import SandboxServer
@@ -24,13 +26,16 @@ class Session:
     berke: BerkeClient
     demo: bool
     sandbox: SandboxServer | None = field(default=None, repr=False)
+    # The profile it was opened from: its options (result flow, upload limit, author) apply.
+    profile: ConnectionProfile | None = None
 
     @property
     def description(self) -> str:
         """Where this session talks to, for the status bar (never a key)."""
+        name = f"{self.profile.name}: " if self.profile is not None else ""
         if self.demo:
-            return f"Demo mode — built-in sandbox at {self.sr.base_url.rsplit('/sr/', 1)[0]}"
-        return f"SmartRecruiters {self.sr.base_url} · Berke {self.berke.base_url}"
+            return f"{name}Demo mode — built-in sandbox at {self.sr.base_url.rsplit('/sr/', 1)[0]}"
+        return f"{name}SmartRecruiters {self.sr.base_url} · Berke {self.berke.base_url}"
 
     async def aclose(self) -> None:
         await asyncio.gather(self.sr.aclose(), self.berke.aclose(), return_exceptions=True)
@@ -38,8 +43,14 @@ class Session:
             await asyncio.to_thread(self.sandbox.stop)
 
 
-async def open_demo_session(*, orders: int = 200, seed: int = 1) -> Session:
-    """Start the sandbox on a free loopback port (off the event loop) and connect to it."""
+async def open_demo_session(
+    *, orders: int = 200, seed: int = 1, profile: ConnectionProfile | None = None
+) -> Session:
+    """Start the sandbox on a free loopback port (off the event loop) and connect to it.
+
+    The sandbox enforces Berke's default burst (120 / 60 s), so the profile's own Berke limits
+    are not applied to it: they describe a real company's contract.
+    """
     from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY, SandboxConfig, SandboxServer
 
     server = SandboxServer(SandboxConfig(orders=orders, seed=seed), host="127.0.0.1", port=0)
@@ -50,17 +61,37 @@ async def open_demo_session(*, orders: int = 200, seed: int = 1) -> Session:
         berke=BerkeClient(server.berke_base_url, DEMO_BERKE_TOKEN),
         demo=True,
         sandbox=server,
+        profile=profile,
     )
 
 
-def open_session(settings: ConnectionSettings, credentials: Credentials) -> Session:
-    """Connect to the endpoints of ``settings`` with ``credentials``."""
+def open_session(profile: ConnectionProfile, credentials: Credentials) -> Session:
+    """Connect to the endpoints of ``profile`` with ``credentials``, paced to its limits.
+
+    The keys are registered with the log filter first, so that no log line can show them.
+    """
+    sr_key = credentials.sr_partner_key.get_secret_value()
+    register_secrets([sr_key, credentials.berke_api_token.get_secret_value()])
     return Session(
-        sr=SmartRecruitersClient(settings.sr_base_url, credentials.sr_partner_key),
+        sr=SmartRecruitersClient(profile.sr_base_url, credentials.sr_partner_key),
         berke=BerkeClient(
-            settings.berke_base_url,
+            profile.berke_base_url,
             credentials.berke_api_token,
-            username=settings.berke_username,
+            username=profile.berke_username,
+            pacer=berke_pacer(
+                profile.berke_burst, profile.berke_window_ms, profile.berke_concurrency
+            ),
         ),
         demo=False,
+        profile=profile,
     )
+
+
+def author_of(profile: ConnectionProfile | None) -> ContactPerson | None:
+    """The profile's default result author as SmartRecruiters' contact ("First Last")."""
+    if profile is None or not profile.result_author:
+        return None
+    first, _, last = profile.result_author.rpartition(" ")
+    if not first:
+        return ContactPerson(first_name=last)
+    return ContactPerson(first_name=first, last_name=last)

@@ -1,0 +1,187 @@
+"""The session and desk behind the main window, opened from the active profile and reopened
+(and re-synced) when the settings dialog switches or changes that profile."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from app.domain.connection import AppSettings, ConnectionProfile, ProfileKind
+from app.store.credentials import KeyStore
+from app.store.database import Database, default_database_path
+from app.store.settings_file import save_settings
+from app.ui.async_dialogs import run_dialog
+from app.ui.main_window import MainWindow
+from app.ui.settings_dialog import SettingsDialog
+from app.workflows.desk import Desk
+from app.workflows.results import ResultFlow
+from app.workflows.session import Session, author_of, open_demo_session, open_session
+
+log = logging.getLogger(__name__)
+
+# What a session depends on; other options (poll interval…) apply without reconnecting.
+_CONNECTION_FIELDS = (
+    "kind",
+    "sr_base_url",
+    "berke_base_url",
+    "berke_username",
+    "berke_burst",
+    "berke_window_seconds",
+    "berke_concurrency",
+    "result_author",
+)
+
+
+def database_path_for(profile: ConnectionProfile) -> Path:
+    """One SQLite file per account: a staging system's orders never mix with production's.
+    Production keeps the file name the app has always used."""
+    default = default_database_path()
+    if profile.kind is ProfileKind.PRODUCTION:
+        return default
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", profile.name).strip("-").lower() or "profile"
+    return default.with_name(f"{default.stem}-{slug}{default.suffix}")
+
+
+class SessionHost(QObject):
+    """Owns the session and desk; the window only ever sees the current desk."""
+
+    switched = Signal(str)  # the description of the new session
+
+    def __init__(
+        self,
+        window: MainWindow,
+        settings: AppSettings,
+        keys: KeyStore,
+        *,
+        force_demo: bool = False,
+        open_database: Callable[[Session], Database] | None = None,
+        write_settings: Callable[[AppSettings], object] = save_settings,
+        demo_opener: Callable[..., Awaitable[Session]] = open_demo_session,
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.settings = settings
+        self.keys = keys
+        self.force_demo = force_demo
+        self._open_database = open_database or self._default_database
+        self._write_settings = write_settings
+        self._demo_opener = demo_opener
+        self.session: Session | None = None
+        self.desk: Desk | None = None
+        self.notice: str | None = None  # why the session is not what the profile asked for
+        self._switch_task: asyncio.Task[None] | None = None
+        self._lock = asyncio.Lock()
+        window.settings_requested.connect(self.open_settings)
+
+    @staticmethod
+    def _default_database(session: Session) -> Database:
+        """Demo mode starts from a fresh sandbox each time, so its store lives in memory only."""
+        if session.demo or session.profile is None:
+            return Database(":memory:")
+        return Database(database_path_for(session.profile))
+
+    async def _open_session(self) -> Session:
+        profile = self.settings.active_profile
+        self.notice = None
+        if self.force_demo or profile.is_sandbox:
+            return await self._demo_opener(profile=profile if profile.is_sandbox else None)
+        credentials = await asyncio.to_thread(self.keys.credentials, profile.name)
+        if credentials is None:
+            self.notice = (
+                f"No keys for the profile “{profile.name}”: working in demo mode. Enter them in "
+                "File > Settings."
+            )
+            return await self._demo_opener()
+        return open_session(profile, credentials)
+
+    async def open(self) -> Desk:
+        """Open the active profile's session and show it in the window (cached orders first)."""
+        async with self._lock:
+            session = await self._open_session()
+            try:
+                desk = Desk(
+                    session, self._open_database(session), author=author_of(session.profile)
+                )
+            except BaseException:
+                await session.aclose()
+                raise
+            self.session, self.desk = session, desk
+            profile = self.settings.active_profile
+            self.window.controller.result_flow = ResultFlow(profile.result_flow)
+            self.window.controller.max_upload_bytes = profile.max_upload_bytes
+            self.window.set_desk(
+                desk, poll_seconds=self.settings.active_profile.poll_interval_seconds
+            )
+            if self.notice:
+                self.window.statusBar().showMessage(self.notice, 20000)
+            await self.window.load_cached()
+        self.switched.emit(session.description)
+        return desk
+
+    async def close(self) -> None:
+        """Let running actions finish, then close the session and the database."""
+        await self.window.controller.wait_idle()
+        session, desk = self.session, self.desk
+        self.session = self.desk = None
+        if session is not None:
+            await session.aclose()
+        if desk is not None:
+            desk.db.close()
+
+    async def apply(self, settings: AppSettings) -> None:
+        """Take saved settings: reconnect and re-sync when the connection changed."""
+        before = self.settings.active_profile
+        self.settings = settings
+        after = settings.active_profile
+        self.keys.file_opt_in = settings.keys_file_opt_in
+        reconnect = before.name != after.name or any(
+            getattr(before, name) != getattr(after, name) for name in _CONNECTION_FIELDS
+        )
+        if not reconnect and self.session is not None and not self.session.demo:
+            # Same place; still reconnect if the keys changed (they are not in the profile).
+            reconnect = await asyncio.to_thread(self.keys.credentials, after.name) is None
+        if not reconnect:
+            self.window.poll_timer.setInterval(after.poll_interval_seconds * 1000)
+            return
+        self.window.poll_timer.stop()
+        await self.close()
+        self.window.model.set_orders([])
+        self.window.candidates.set_orders([])
+        await self.open()
+        await self.window.sync()
+
+    def open_settings(self) -> None:
+        """File > Settings: the dialog, window-modal; saving applies at once."""
+        dialog = SettingsDialog(self.settings, self.keys, self.window, write=self._write_settings)
+        dialog.saved.connect(self._saved)
+        self._spawn_dialog(dialog)
+
+    def _spawn_dialog(self, dialog: SettingsDialog) -> None:
+        async def show() -> None:
+            try:
+                await run_dialog(dialog)
+            finally:
+                dialog.deleteLater()
+
+        self.dialog_task = asyncio.ensure_future(show())
+        self.dialog = dialog
+
+    def _saved(self, settings: AppSettings) -> None:
+        previous = self._switch_task
+        self._switch_task = asyncio.ensure_future(self._apply_after(previous, settings))
+
+    async def _apply_after(
+        self, previous: asyncio.Task[None] | None, settings: AppSettings
+    ) -> None:
+        if previous is not None and not previous.done():
+            await asyncio.gather(previous, return_exceptions=True)  # in order, never two at once
+        await self.apply(settings)
+
+    async def wait_switched(self) -> None:
+        if self._switch_task is not None:
+            await self._switch_task

@@ -1,0 +1,569 @@
+"""File > Settings: connection profiles, their keys, and "Test connection" per service.
+
+The form is built from :class:`ConnectionProfile`'s field metadata (titles, ranges, units,
+groups, choices): a new option is a new field there, not new code here. ``load()`` fills the
+dialog from the settings and the key store; ``save()`` validates, stores the keys (keyring, or
+the session, or the opted-in file) and writes the profiles file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from annotated_types import Ge, Le, MaxLen
+from pydantic import ValidationError
+from pydantic.fields import FieldInfo
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.clients.errors import Service
+from app.clients.http import require_secure_base_url
+from app.domain.connection import (
+    GROUP_BERKE,
+    GROUP_SR,
+    GROUP_WORK,
+    AppSettings,
+    ConnectionProfile,
+    ProfileKind,
+)
+from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyStore, Storage
+from app.store.settings_file import save_settings
+from app.workflows.connection_test import ConnectionVerdict, probe_berke, probe_smartrecruiters
+
+FORM_FIELDS = [
+    name
+    for name, info in ConnectionProfile.model_fields.items()
+    if isinstance(info.json_schema_extra, dict) and "group" in info.json_schema_extra
+]
+KEY_TITLES = {SR_KEY: "Partner API key", BERKE_TOKEN: "API token"}
+KEY_HINTS = {
+    SR_KEY: "The 64-character partner key from the SmartRecruiters Partner Portal",
+    BERKE_TOKEN: "From Berke: Settings | API:Security",
+}
+STORAGE_PLACEHOLDERS = {
+    Storage.KEYRING: "saved in the system keyring — type to replace",
+    Storage.SESSION: "kept for this session only — type to replace",
+    Storage.FILE: "saved in the unencrypted key file — type to replace",
+    Storage.NONE: "not set",
+}
+FILE_WARNING = (
+    "The file is not encrypted: any program running under your account, and anyone with a copy "
+    "of your disk or its backups, can read the keys. Use it only on a computer you alone use, "
+    "and prefer installing a keyring (e.g. GNOME Keyring or KWallet)."
+)
+
+
+@dataclass
+class _Draft:
+    """A profile being edited: raw values (validated on save), its stored name, typed keys."""
+
+    values: dict[str, Any]
+    stored_name: str | None  # the name its keys are stored under; None for a new profile
+    keys: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> ProfileKind:
+        return ProfileKind(self.values.get("kind", ProfileKind.CUSTOM))
+
+
+def _extra(info: FieldInfo) -> dict[str, Any]:
+    return info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+
+
+def _bound(info: FieldInfo, kind: type) -> Any:
+    for item in info.metadata:
+        if isinstance(item, kind):
+            return getattr(item, {Ge: "ge", Le: "le", MaxLen: "max_length"}[kind])
+    return None
+
+
+class SettingsDialog(QDialog):
+    saved = Signal(object)  # the AppSettings just written
+
+    def __init__(
+        self,
+        settings: AppSettings,
+        keys: KeyStore,
+        parent: QWidget | None = None,
+        *,
+        write: Callable[[AppSettings], object] = save_settings,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("settingsDialog")
+        self.setWindowTitle("Settings — Assessment Desk")
+        self._settings = settings
+        self._keys = keys
+        self._write = write
+        self._drafts: list[_Draft] = []
+        self._current = -1
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self.editors: dict[str, QWidget] = {}
+        self.key_fields: dict[str, QLineEdit] = {}
+        self.test_buttons: dict[str, QPushButton] = {}
+        self.verdict_labels: dict[str, QLabel] = {}
+        self.last_verdicts: dict[str, ConnectionVerdict] = {}
+        self._build()
+        self.load()
+
+    # -- construction ------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        self.keyring_banner = QLabel()
+        self.keyring_banner.setObjectName("keyringBanner")
+        self.keyring_banner.setWordWrap(True)
+        self.file_opt_in = QCheckBox(
+            "Keep the keys in a file on this computer instead (not encrypted)"
+        )
+        self.file_opt_in.setObjectName("keyFileOptIn")
+        self.file_warning = QLabel(FILE_WARNING)
+        self.file_warning.setObjectName("keyFileWarning")
+        self.file_warning.setWordWrap(True)
+        self.file_opt_in.toggled.connect(self._update_key_placeholders)
+        layout.addWidget(self.keyring_banner)
+        layout.addWidget(self.file_opt_in)
+        layout.addWidget(self.file_warning)
+        self._build_profiles(layout)
+        self._build_footer(layout)
+        self.resize(900, 720)
+
+    def _build_profiles(self, layout: QVBoxLayout) -> None:
+        active_row = QHBoxLayout()
+        active_row.addWidget(QLabel("Connect with profile:"))
+        self.active_combo = QComboBox()
+        self.active_combo.setObjectName("activeProfile")
+        self.active_combo.setAccessibleName("Active profile")
+        active_row.addWidget(self.active_combo, 1)
+        layout.addLayout(active_row)
+
+        body = QHBoxLayout()
+        side = QVBoxLayout()
+        self.profile_list = QListWidget()
+        self.profile_list.setObjectName("profileList")
+        self.profile_list.setAccessibleName("Profiles")
+        self.profile_list.currentRowChanged.connect(self._select)
+        side.addWidget(self.profile_list)
+        buttons = QHBoxLayout()
+        self.add_button = QPushButton("&Add")
+        self.add_button.clicked.connect(self.add_profile)
+        self.duplicate_button = QPushButton("&Duplicate")
+        self.duplicate_button.clicked.connect(self.duplicate_profile)
+        self.remove_button = QPushButton("Re&move")
+        self.remove_button.clicked.connect(self.remove_profile)
+        for button in (self.add_button, self.duplicate_button, self.remove_button):
+            buttons.addWidget(button)
+        side.addLayout(buttons)
+        body.addLayout(side, 1)
+        body.addLayout(self._build_form(), 3)
+        layout.addLayout(body)
+
+    def _build_form(self) -> QVBoxLayout:
+        """The selected profile: one group per service plus "Work", from the field metadata."""
+        form_side = QVBoxLayout()
+        name_form = QFormLayout()
+        self.name_edit = QLineEdit()
+        self.name_edit.setObjectName("profileName")
+        self.name_edit.setMaxLength(60)
+        self.name_edit.textEdited.connect(self._rename_current)
+        name_form.addRow(ConnectionProfile.model_fields["name"].title or "Name", self.name_edit)
+        form_side.addLayout(name_form)
+        groups: dict[str, QFormLayout] = {}
+        for group in (GROUP_SR, GROUP_BERKE, GROUP_WORK):
+            box = QGroupBox(group)
+            groups[group] = QFormLayout(box)
+            form_side.addWidget(box)
+        key_after_address = {GROUP_SR: SR_KEY, GROUP_BERKE: BERKE_TOKEN}
+        for name in FORM_FIELDS:
+            info = ConnectionProfile.model_fields[name]
+            extra = _extra(info)
+            editor = self._editor_for(name, info)
+            self.editors[name] = editor
+            groups[extra["group"]].addRow(info.title or name, editor)
+            if extra.get("address"):  # the key right under the address it is for
+                self._add_key_row(groups[extra["group"]], key_after_address[extra["group"]])
+        for service, group in ((SR_KEY, GROUP_SR), (BERKE_TOKEN, GROUP_BERKE)):
+            self._add_test_row(groups[group], service)
+        return form_side
+
+    def _build_footer(self, layout: QVBoxLayout) -> None:
+        self.error_label = QLabel()
+        self.error_label.setObjectName("settingsError")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.hide()
+        layout.addWidget(self.error_label)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok
+            | QDialogButtonBox.StandardButton.Cancel
+            | QDialogButtonBox.StandardButton.Apply
+        )
+        self.buttons.accepted.connect(self._ok)
+        self.buttons.rejected.connect(self.reject)
+        apply = self.buttons.button(QDialogButtonBox.StandardButton.Apply)
+        apply.clicked.connect(self.save)
+        layout.addWidget(self.buttons)
+
+    def _editor_for(self, name: str, info: FieldInfo) -> QWidget:
+        extra = _extra(info)
+        editor: QWidget
+        if info.annotation is int:
+            spin = QSpinBox()
+            spin.setRange(_bound(info, Ge) or 0, _bound(info, Le) or 1_000_000)
+            spin.setSuffix(str(extra.get("suffix", "")))
+            spin.setAccelerated(True)
+            editor = spin
+        elif "choices" in extra:
+            combo = QComboBox()
+            for value, label in extra["choices"].items():
+                combo.addItem(label, value)
+            editor = combo
+        else:
+            line = QLineEdit()
+            max_length = _bound(info, MaxLen)
+            if max_length:
+                line.setMaxLength(max_length)
+            if extra.get("address"):
+                line.setPlaceholderText("https://…")
+            editor = line
+        editor.setObjectName(name)
+        editor.setAccessibleName(f"{extra['group']} {info.title}")
+        if info.description:
+            editor.setToolTip(info.description)
+        return editor
+
+    def _add_key_row(self, form: QFormLayout, service: str) -> None:
+        field_ = QLineEdit()
+        field_.setObjectName(f"{service}Key")
+        field_.setEchoMode(QLineEdit.EchoMode.Password)
+        field_.setToolTip(KEY_HINTS[service])
+        field_.setAccessibleName(KEY_TITLES[service])
+        # Keys are never read back into the field: it only ever holds what was typed now.
+        field_.textEdited.connect(lambda text, s=service: self._key_typed(s, text))
+        self.key_fields[service] = field_
+        form.addRow(KEY_TITLES[service], field_)
+
+    def _add_test_row(self, form: QFormLayout, service: str) -> None:
+        row = QHBoxLayout()
+        button = QPushButton("&Test connection" if service == SR_KEY else "T&est connection")
+        button.setObjectName(f"{service}Test")
+        button.clicked.connect(lambda _checked=False, s=service: self.start_test(s))
+        verdict = QLabel()
+        verdict.setObjectName(f"{service}Verdict")
+        verdict.setWordWrap(True)
+        verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        row.addWidget(button)
+        row.addWidget(verdict, 1)
+        self.test_buttons[service] = button
+        self.verdict_labels[service] = verdict
+        form.addRow(row)
+
+    # -- load / save -------------------------------------------------------------------------
+
+    def load(self) -> None:
+        """Fill the dialog from the settings it was given and the key store."""
+        self._drafts = [
+            _Draft(values=p.model_dump(mode="json"), stored_name=p.name)
+            for p in self._settings.profiles
+        ]
+        self._current = -1
+        status = self._keys.status
+        self.keyring_banner.setText(
+            f"Keys are kept in the system keyring ({status.backend.rsplit('.', 2)[-2]})."
+            if status.usable
+            else f"{status.reason} Keys you enter are kept for this session only and must be "
+            "entered again after a restart — unless you choose the file below."
+        )
+        self.file_opt_in.setVisible(not status.usable)
+        self.file_warning.setVisible(not status.usable)
+        self.file_opt_in.setChecked(self._settings.keys_file_opt_in)
+        self._refresh_list(select=self._index_of(self._settings.active))
+        self._refresh_active(self._settings.active)
+
+    def save(self) -> AppSettings | None:
+        """Validate every profile, store typed keys, write the file. None (and a message in the
+        dialog) when something must be corrected first."""
+        self._commit_current()
+        profiles: list[ConnectionProfile] = []
+        for draft in self._drafts:
+            try:
+                profile = ConnectionProfile.model_validate(draft.values)
+                if not profile.is_sandbox:
+                    require_secure_base_url(profile.sr_base_url, Service.SMARTRECRUITERS)
+                    require_secure_base_url(profile.berke_base_url, Service.BERKE)
+            except ValidationError as exc:
+                problem = exc.errors()[0]
+                where = ConnectionProfile.model_fields.get(str(problem["loc"][0]))
+                title = where.title if where is not None else str(problem["loc"][0])
+                return self._fail(
+                    f"{draft.values.get('name') or 'A profile'}: {title}: {problem['msg']}."
+                )
+            except ValueError as exc:
+                return self._fail(f"{draft.values.get('name')}: {exc}")
+            profiles.append(profile)
+        names = [p.name for p in profiles]
+        if len(set(names)) != len(names):
+            return self._fail("Two profiles have the same name; names must differ.")
+        settings = AppSettings(
+            active=self.active_combo.currentText() or self._settings.active,
+            profiles=profiles,
+            keys_file_opt_in=self.file_opt_in.isChecked() and not self._keys.status.usable,
+        )
+        self._store_keys(profiles)
+        self._write(settings)
+        self._settings = settings
+        for draft, profile in zip(self._drafts, profiles, strict=True):
+            draft.stored_name = profile.name
+            draft.keys.clear()
+        for field_ in self.key_fields.values():
+            field_.clear()
+        self._update_key_placeholders()
+        self.error_label.hide()
+        self.saved.emit(settings)
+        return settings
+
+    def _store_keys(self, profiles: list[ConnectionProfile]) -> None:
+        self._keys.file_opt_in = self.file_opt_in.isChecked() and not self._keys.status.usable
+        kept = {d.stored_name for d in self._drafts}
+        for old in self._settings.profiles:
+            if old.name not in kept:
+                self._keys.delete_profile(old.name)  # a removed profile's keys go with it
+        for draft, profile in zip(self._drafts, profiles, strict=True):
+            if profile.is_sandbox:
+                continue
+            for service in (SR_KEY, BERKE_TOKEN):
+                typed = draft.keys.get(service)
+                if typed:
+                    self._keys.set(profile.name, service, typed)
+                elif draft.stored_name and draft.stored_name != profile.name:
+                    moved = self._keys.get(draft.stored_name, service)  # renamed: keys follow
+                    if moved is not None:
+                        self._keys.set(profile.name, service, moved)
+                        self._keys.delete(draft.stored_name, service)
+
+    @property
+    def settings(self) -> AppSettings:
+        return self._settings
+
+    def _fail(self, text: str) -> AppSettings | None:
+        self.error_label.setText(text)
+        self.error_label.show()
+        return None
+
+    def _ok(self) -> None:
+        if self.save() is not None:
+            self.accept()
+
+    # -- profiles ----------------------------------------------------------------------------
+
+    def _index_of(self, name: str) -> int:
+        for index, draft in enumerate(self._drafts):
+            if draft.values.get("name") == name:
+                return index
+        return 0
+
+    def _refresh_list(self, *, select: int) -> None:
+        self.profile_list.blockSignals(True)
+        self.profile_list.clear()
+        for draft in self._drafts:
+            self.profile_list.addItem(str(draft.values.get("name") or "(unnamed)"))
+        self.profile_list.blockSignals(False)
+        self.profile_list.setCurrentRow(max(0, min(select, len(self._drafts) - 1)))
+
+    def _refresh_active(self, active: str | None = None) -> None:
+        active = active or self.active_combo.currentText()
+        self.active_combo.blockSignals(True)
+        self.active_combo.clear()
+        for draft in self._drafts:
+            self.active_combo.addItem(str(draft.values.get("name") or ""))
+        found = self.active_combo.findText(active)
+        self.active_combo.setCurrentIndex(max(found, 0))
+        self.active_combo.blockSignals(False)
+
+    def _unique_name(self, base: str) -> str:
+        names = {d.values.get("name") for d in self._drafts}
+        if base not in names:
+            return base
+        number = 2
+        while f"{base} {number}" in names:
+            number += 1
+        return f"{base} {number}"
+
+    def add_profile(self) -> None:
+        self._commit_current()
+        values = ConnectionProfile(name="New profile").model_dump(mode="json")
+        values["name"] = self._unique_name("Custom")
+        self._drafts.append(_Draft(values=values, stored_name=None))
+        self._refresh_list(select=len(self._drafts) - 1)
+        self._refresh_active()
+        self.name_edit.setFocus()
+        self.name_edit.selectAll()
+
+    def duplicate_profile(self) -> None:
+        self._commit_current()
+        if self._current < 0:
+            return
+        source = self._drafts[self._current]
+        values = dict(source.values)
+        values["kind"] = ProfileKind.CUSTOM.value
+        values["name"] = self._unique_name(f"{source.values.get('name')} copy")
+        self._drafts.append(_Draft(values=values, stored_name=None))
+        self._refresh_list(select=len(self._drafts) - 1)
+        self._refresh_active()
+
+    def remove_profile(self) -> None:
+        if self._current < 0 or self._drafts[self._current].kind is not ProfileKind.CUSTOM:
+            return  # the built-in profiles stay
+        removed = self._drafts.pop(self._current)
+        self._current = -1
+        active = self.active_combo.currentText()
+        if active == removed.values.get("name"):
+            active = self._settings.profiles[0].name
+        self._refresh_list(select=len(self._drafts) - 1)
+        self._refresh_active(active)
+
+    def _select(self, row: int) -> None:
+        self._commit_current()
+        self._current = row
+        if row < 0 or row >= len(self._drafts):
+            return
+        draft = self._drafts[row]
+        self.name_edit.setText(str(draft.values.get("name", "")))
+        for name, editor in self.editors.items():
+            _set_value(editor, draft.values.get(name))
+        for service, field_ in self.key_fields.items():
+            field_.setText(draft.keys.get(service, ""))
+        for label in self.verdict_labels.values():
+            label.clear()
+        self._apply_kind(draft.kind)
+        self._update_key_placeholders()
+
+    def _apply_kind(self, kind: ProfileKind) -> None:
+        builtin = kind is not ProfileKind.CUSTOM
+        sandbox = kind is ProfileKind.SANDBOX
+        self.name_edit.setReadOnly(builtin)
+        self.remove_button.setEnabled(not builtin)
+        for name in ("sr_base_url", "berke_base_url"):
+            editor = self.editors[name]
+            assert isinstance(editor, QLineEdit)
+            editor.setReadOnly(builtin)
+            if sandbox:
+                editor.setText("built in: started on this computer when needed")
+        self.editors["berke_username"].setEnabled(not sandbox)
+        for widget in (*self.key_fields.values(), *self.test_buttons.values()):
+            widget.setEnabled(not sandbox)
+        if sandbox:
+            for label in self.verdict_labels.values():
+                label.setText("The built-in sandbox needs no keys and no keyring.")
+
+    def _commit_current(self) -> None:
+        if not 0 <= self._current < len(self._drafts):
+            return
+        draft = self._drafts[self._current]
+        for name, editor in self.editors.items():
+            if draft.kind is ProfileKind.SANDBOX and name in ("sr_base_url", "berke_base_url"):
+                continue
+            draft.values[name] = _value(editor)
+
+    def _rename_current(self, text: str) -> None:
+        if not 0 <= self._current < len(self._drafts):
+            return
+        old = self._drafts[self._current].values.get("name")
+        self._drafts[self._current].values["name"] = text.strip()
+        item = self.profile_list.item(self._current)
+        if item is not None:
+            item.setText(text.strip() or "(unnamed)")
+        was_active = self.active_combo.currentText() == old
+        self._refresh_active(text.strip() if was_active else None)
+
+    def _key_typed(self, service: str, text: str) -> None:
+        if 0 <= self._current < len(self._drafts):
+            self._drafts[self._current].keys[service] = text.strip()
+
+    def _update_key_placeholders(self, *_args: object) -> None:
+        if not 0 <= self._current < len(self._drafts):
+            return
+        draft = self._drafts[self._current]
+        for service, field_ in self.key_fields.items():
+            where = (
+                self._keys.where(draft.stored_name, service)
+                if draft.stored_name and draft.kind is not ProfileKind.SANDBOX
+                else Storage.NONE
+            )
+            field_.setPlaceholderText(STORAGE_PLACEHOLDERS[where])
+
+    # -- test connection ---------------------------------------------------------------------
+
+    def start_test(self, service: str) -> None:
+        """Run the probe in a task (the dialog stays responsive); the verdict fills the label."""
+        task = asyncio.ensure_future(self.run_test(service))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def run_test(self, service: str) -> ConnectionVerdict | None:
+        if not 0 <= self._current < len(self._drafts):
+            return None
+        self._commit_current()
+        draft = self._drafts[self._current]
+        button, label = self.test_buttons[service], self.verdict_labels[service]
+        key = draft.keys.get(service) or (
+            self._keys.get(draft.stored_name, service) if draft.stored_name else None
+        )
+        button.setEnabled(False)
+        label.setStyleSheet("")
+        label.setText("Testing…")
+        try:
+            if service == SR_KEY:
+                verdict = await probe_smartrecruiters(str(draft.values["sr_base_url"]), key or "")
+            else:
+                verdict = await probe_berke(
+                    str(draft.values["berke_base_url"]),
+                    key or "",
+                    username=draft.values.get("berke_username") or None,
+                )
+        finally:
+            button.setEnabled(True)
+        self.last_verdicts[service] = verdict
+        label.setText(("✔ " if verdict.ok else "✘ ") + verdict.message)
+        label.setStyleSheet("color: #1b7f3b;" if verdict.ok else "color: #b00020;")
+        return verdict
+
+    def done(self, result: int) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        super().done(result)
+
+
+def _value(editor: QWidget) -> Any:
+    if isinstance(editor, QSpinBox):
+        return editor.value()
+    if isinstance(editor, QComboBox):
+        return editor.currentData()
+    assert isinstance(editor, QLineEdit)
+    return editor.text().strip() or None
+
+
+def _set_value(editor: QWidget, value: Any) -> None:
+    if isinstance(editor, QSpinBox):
+        editor.setValue(int(value))
+    elif isinstance(editor, QComboBox):
+        editor.setCurrentIndex(max(editor.findData(value), 0))
+    elif isinstance(editor, QLineEdit):
+        editor.setText("" if value is None else str(value))

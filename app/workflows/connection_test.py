@@ -1,0 +1,196 @@
+""" "Test connection": one harmless read per service, and a verdict a coordinator can act on.
+
+SmartRecruiters: ``GET /assessments?limit=1``; Berke: ``GetJobs``. Neither changes anything.
+The probe never raises for a service's answer or the network: every outcome is a verdict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+import httpx
+from pydantic import SecretStr
+
+from app.clients.berke import INVALID_KEY_CODE, BerkeClient
+from app.clients.errors import (
+    ApiError,
+    AuthError,
+    NetworkError,
+    NotFoundError,
+    ServerError,
+    Service,
+    ThrottledError,
+    TlsError,
+    UnexpectedResponseError,
+)
+from app.clients.http import RetryPolicy, require_secure_base_url
+from app.clients.smartrecruiters import CUSTOMER_KEY_LENGTH, SmartRecruitersClient
+
+# A probe answers quickly or says why not: no retries, no long waits.
+PROBE_RETRY = RetryPolicy(throttle_retries=0, max_wait_seconds=0, read_retries=0)
+
+
+class Verdict(StrEnum):
+    WORKS = "works"
+    NO_KEY = "no_key"
+    BAD_ADDRESS = "bad_address"  # not a URL, or http to a remote host
+    INVALID_KEY = "invalid_key"
+    CUSTOMER_KEY = "customer_key"
+    WRONG_URL = "wrong_url"
+    NO_NETWORK = "no_network"
+    TLS = "tls"
+    API_DISABLED = "api_disabled"
+    THROTTLED = "throttled"
+    SERVICE_ERROR = "service_error"
+
+
+@dataclass(frozen=True)
+class ConnectionVerdict:
+    service: Service
+    verdict: Verdict
+    message: str  # a sentence for people, never a key
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict is Verdict.WORKS
+
+
+async def probe_smartrecruiters(
+    base_url: str,
+    partner_key: SecretStr | str,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> ConnectionVerdict:
+    service = Service.SMARTRECRUITERS
+    key = partner_key.get_secret_value() if isinstance(partner_key, SecretStr) else partner_key
+    key = key.strip()
+    if not key:
+        return ConnectionVerdict(service, Verdict.NO_KEY, "Enter the partner API key first.")
+    bad = _address_problem(base_url, service)
+    if bad is not None:
+        return bad
+    client = SmartRecruitersClient(base_url, key, transport=transport, retry=PROBE_RETRY)
+    try:
+        page = await client.list_orders(limit=1)
+    except AuthError as exc:
+        if len(key) == CUSTOMER_KEY_LENGTH:
+            return ConnectionVerdict(
+                service,
+                Verdict.CUSTOMER_KEY,
+                "This is a customer API key (32 characters). The Marketplace needs the "
+                "64-character partner key from the Partner Portal.",
+            )
+        if exc.http_status == 401:
+            return ConnectionVerdict(service, Verdict.INVALID_KEY, "No API key was accepted.")
+        return ConnectionVerdict(
+            service,
+            Verdict.INVALID_KEY,
+            "The partner key was refused: it is wrong, regenerated or inactive.",
+        )
+    except ApiError as exc:
+        return _common(service, exc)
+    finally:
+        await client.aclose()
+    return ConnectionVerdict(
+        service,
+        Verdict.WORKS,
+        f"Works: the partner key was accepted ({page.total_found} orders on the account).",
+    )
+
+
+async def probe_berke(
+    base_url: str,
+    api_token: SecretStr | str,
+    *,
+    username: str | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> ConnectionVerdict:
+    service = Service.BERKE
+    token = api_token.get_secret_value() if isinstance(api_token, SecretStr) else api_token
+    token = token.strip()
+    if not token:
+        return ConnectionVerdict(service, Verdict.NO_KEY, "Enter the API token first.")
+    bad = _address_problem(base_url, service)
+    if bad is not None:
+        return bad
+    client = BerkeClient(base_url, token, username=username, transport=transport, retry=PROBE_RETRY)
+    try:
+        jobs = await client.get_jobs()
+    except AuthError as exc:
+        return _berke_auth(exc)
+    except ApiError as exc:
+        return _common(service, exc)
+    finally:
+        await client.aclose()
+    count = f"{len(jobs)} job{'s' if len(jobs) != 1 else ''}"
+    return ConnectionVerdict(service, Verdict.WORKS, f"Works: the token was accepted ({count}).")
+
+
+def _address_problem(base_url: str, service: Service) -> ConnectionVerdict | None:
+    try:
+        require_secure_base_url(base_url, service)
+    except ValueError as exc:
+        return ConnectionVerdict(service, Verdict.BAD_ADDRESS, str(exc))
+    return None
+
+
+def _berke_auth(exc: AuthError) -> ConnectionVerdict:
+    service = Service.BERKE
+    code = exc.service_code or ""
+    lowered = exc.service_message.lower()
+    if code.endswith(f".{INVALID_KEY_CODE}") or "api key" in lowered:
+        return ConnectionVerdict(
+            service,
+            Verdict.INVALID_KEY,
+            "The API token is invalid or inactive: check it under Settings | API:Security in "
+            "Berke.",
+        )
+    if "not enabled" in lowered or "disabled" in lowered or "maintenance" in lowered:
+        return ConnectionVerdict(
+            service,
+            Verdict.API_DISABLED,
+            "The Berke API is not enabled for this company, or is down for maintenance.",
+        )
+    return ConnectionVerdict(service, Verdict.INVALID_KEY, exc.summary)
+
+
+def _common(service: Service, exc: ApiError) -> ConnectionVerdict:
+    """What both services' failures mean, beyond the key."""
+    if isinstance(exc, TlsError):
+        return ConnectionVerdict(
+            service,
+            Verdict.TLS,
+            "The secure connection failed: the server's certificate is not trusted (a company "
+            "proxy? the computer's clock?) or the address does not speak https.",
+        )
+    if isinstance(exc, NetworkError):
+        return ConnectionVerdict(
+            service,
+            Verdict.NO_NETWORK,
+            "No connection: the address could not be reached (network, proxy, firewall, or a "
+            "wrong host name or port).",
+        )
+    if isinstance(exc, NotFoundError | UnexpectedResponseError):
+        return ConnectionVerdict(
+            service,
+            Verdict.WRONG_URL,
+            f"Something answers at this address, but it is not the {service.value} API "
+            f"({'HTTP 404' if isinstance(exc, NotFoundError) else 'an unexpected answer'}): "
+            "check the path.",
+        )
+    if isinstance(exc, ThrottledError):
+        if exc.is_daily_limit and exc.retry_at is not None:
+            when = exc.retry_at.astimezone().strftime("%H:%M on %d %b")
+            text = f"The key works, but the daily limit is reached: calls resume at {when}."
+        else:
+            text = "The service is reachable but asks to wait (too many calls); try again soon."
+        return ConnectionVerdict(service, Verdict.THROTTLED, text)
+    if isinstance(exc, ServerError):
+        return ConnectionVerdict(
+            service,
+            Verdict.SERVICE_ERROR,
+            f"The {service.value} service had a problem of its own (HTTP {exc.http_status}); "
+            "try again later.",
+        )
+    return ConnectionVerdict(service, Verdict.SERVICE_ERROR, str(exc))

@@ -1,0 +1,98 @@
+""" "Test connection" against the sandbox (good keys, wrong key, customer key, wrong path, closed
+port) and against mock transports for what a sandbox cannot show (TLS, API disabled)."""
+
+from __future__ import annotations
+
+import socket
+from functools import partial
+from typing import TYPE_CHECKING
+
+import httpx
+import pytest
+
+from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY
+from app.workflows.connection_test import Verdict, probe_berke, probe_smartrecruiters
+from tests.integration.helpers import run
+
+if TYPE_CHECKING:
+    from app.sandbox import SandboxServer
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_smartrecruiters_verdicts(sandbox: SandboxServer) -> None:
+    url = sandbox.sr_base_url
+    cases = [
+        (url, DEMO_SR_KEY, Verdict.WORKS),
+        (url, "w" * 64, Verdict.INVALID_KEY),
+        (url, "c" * 32, Verdict.CUSTOMER_KEY),
+        (url.replace("/sr/v1", "/sr/nope"), DEMO_SR_KEY, Verdict.WRONG_URL),
+        (f"http://127.0.0.1:{_closed_port()}/v1", DEMO_SR_KEY, Verdict.NO_NETWORK),
+        ("http://sr.example.com/v1", DEMO_SR_KEY, Verdict.BAD_ADDRESS),
+        (url, "  ", Verdict.NO_KEY),
+    ]
+    for base, key, expected in cases:
+        verdict = run(partial(probe_smartrecruiters, base, key))
+        assert verdict.verdict is expected, (base, verdict)
+        assert key.strip() == "" or key not in verdict.message
+    works = run(lambda: probe_smartrecruiters(url, DEMO_SR_KEY))
+    assert works.ok
+    assert works.message.startswith("Works")
+    customer = run(lambda: probe_smartrecruiters(url, "c" * 32))
+    assert "64-character partner key" in customer.message
+
+
+def test_berke_verdicts(sandbox: SandboxServer) -> None:
+    url = sandbox.berke_base_url
+    cases = [
+        (url, DEMO_BERKE_TOKEN, Verdict.WORKS),
+        (url, "wrong-token-123", Verdict.INVALID_KEY),
+        (url.replace("/berke", "/elsewhere"), DEMO_BERKE_TOKEN, Verdict.WRONG_URL),
+        (f"http://127.0.0.1:{_closed_port()}/api", DEMO_BERKE_TOKEN, Verdict.NO_NETWORK),
+    ]
+    for base, token, expected in cases:
+        verdict = run(partial(probe_berke, base, token))
+        assert verdict.verdict is expected, (base, verdict)
+        assert token not in verdict.message
+
+
+@pytest.mark.parametrize("probe", [probe_smartrecruiters, probe_berke])
+def test_tls_problem_is_named(probe: object) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError(
+            "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local "
+            "issuer certificate (_ssl.c:1006)"
+        )
+
+    transport = httpx.MockTransport(handler)
+    verdict = run(lambda: probe("https://api.example.com/v1", "k" * 64, transport=transport))  # type: ignore[operator]
+    assert verdict.verdict is Verdict.TLS
+    assert "certificate" in verdict.message
+
+
+def test_berke_api_disabled_is_named() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            403,
+            json={"status": "error", "response": "API not enabled for this company"},
+            headers={"X-Response-Code": "403.1005"},
+        )
+
+    transport = httpx.MockTransport(handler)
+    verdict = run(lambda: probe_berke("https://berke.example/api", "t" * 20, transport=transport))
+    assert verdict.verdict is Verdict.API_DISABLED
+
+
+def test_a_page_that_is_not_the_api_is_a_wrong_url() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, text="<html>Welcome</html>")
+
+    transport = httpx.MockTransport(handler)
+    verdict = run(
+        lambda: probe_smartrecruiters("https://www.example.com", "k" * 64, transport=transport)
+    )
+    assert verdict.verdict is Verdict.WRONG_URL

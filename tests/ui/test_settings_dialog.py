@@ -1,0 +1,286 @@
+"""The settings dialog, the session host switching profiles, the status bar, logs and crashes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from PySide6.QtCore import QSettings, Qt, QUrl
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QLineEdit, QMenu, QSpinBox
+from pytestqt.qtbot import QtBot
+
+from app.domain.connection import (
+    PRODUCTION_PROFILE,
+    SANDBOX_PROFILE,
+    AppSettings,
+    ConnectionProfile,
+)
+from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY
+from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyringStatus, KeyStore, Storage
+from app.store.database import Database
+from app.store.settings_file import load_settings
+from app.ui.error_dialog import DialogNotifier
+from app.ui.main_window import MainWindow
+from app.ui.session_host import SessionHost
+from app.ui.settings_dialog import SettingsDialog
+from app.workflows.notifier import report_for
+from tests.memory_keyring import MemoryKeyring, memory_keyring
+
+if TYPE_CHECKING:
+    from app.sandbox import SandboxServer
+
+NO_KEYRING = KeyringStatus(False, "keyring.backends.fail.Keyring", "No usable keyring here.")
+
+
+@pytest.fixture
+def ring() -> Iterator[MemoryKeyring]:
+    with memory_keyring() as backend:
+        yield backend
+
+
+def _custom(sandbox: SandboxServer, name: str = "Local") -> ConnectionProfile:
+    return ConnectionProfile(
+        name=name, sr_base_url=sandbox.sr_base_url, berke_base_url=sandbox.berke_base_url
+    )
+
+
+def _dialog(qtbot: QtBot, settings: AppSettings, keys: KeyStore, path: Path) -> SettingsDialog:
+    dialog = SettingsDialog(settings, keys, write=lambda s: _write(s, path))
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def _write(settings: AppSettings, path: Path) -> None:
+    from app.store.settings_file import save_settings
+
+    save_settings(settings, path)
+
+
+def _select(dialog: SettingsDialog, name: str) -> None:
+    items = dialog.profile_list.findItems(name, Qt.MatchFlag.MatchExactly)
+    dialog.profile_list.setCurrentItem(items[0])
+
+
+def test_form_is_built_from_the_field_metadata(
+    qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path
+) -> None:
+    dialog = _dialog(qtbot, AppSettings(), KeyStore(), tmp_path / "s.json")
+    poll = dialog.editors["poll_interval_seconds"]
+    assert isinstance(poll, QSpinBox)
+    assert (poll.minimum(), poll.maximum(), poll.suffix()) == (15, 3600, " s")
+    burst = dialog.editors["berke_burst"]
+    assert isinstance(burst, QSpinBox)
+    assert burst.value() == 120
+    assert all(f.echoMode() is QLineEdit.EchoMode.Password for f in dialog.key_fields.values())
+    assert dialog.active_combo.currentText() == SANDBOX_PROFILE
+    # The sandbox needs no keys: key fields and tests are off.
+    assert not dialog.key_fields[SR_KEY].isEnabled()
+    assert dialog.keyring_banner.text().startswith("Keys are kept in the system keyring")
+    assert not dialog.file_opt_in.isVisibleTo(dialog)
+
+
+def test_save_writes_profiles_and_keys_only_to_the_keyring(
+    qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path
+) -> None:
+    path = tmp_path / "s.json"
+    keys = KeyStore()
+    dialog = _dialog(qtbot, AppSettings(), keys, path)
+    dialog.add_profile()
+    dialog.name_edit.setText("Staging")
+    dialog.name_edit.textEdited.emit("Staging")
+    sr_url = dialog.editors["sr_base_url"]
+    assert isinstance(sr_url, QLineEdit)
+    sr_url.setText("https://sr.staging.example/v1")
+    poll = dialog.editors["poll_interval_seconds"]
+    assert isinstance(poll, QSpinBox)
+    poll.setValue(120)
+    qtbot.keyClicks(dialog.key_fields[SR_KEY], "p" * 64)
+    qtbot.keyClicks(dialog.key_fields[BERKE_TOKEN], "berke-token-1")
+    dialog.active_combo.setCurrentText("Staging")
+    with qtbot.waitSignal(dialog.saved):
+        saved = dialog.save()
+    assert saved is not None
+    assert saved.active == "Staging"
+    stored = load_settings(path)
+    staging = stored.profile("Staging")
+    assert staging is not None
+    assert (staging.sr_base_url, staging.poll_interval_seconds) == (
+        "https://sr.staging.example/v1",
+        120,
+    )
+    text = path.read_text(encoding="utf-8")
+    assert "p" * 64 not in text
+    assert "berke-token-1" not in text
+    assert keys.where("Staging", SR_KEY) is Storage.KEYRING
+    assert dialog.key_fields[SR_KEY].text() == ""  # never read back into the field
+    assert "keyring" in dialog.key_fields[SR_KEY].placeholderText()
+
+    # Renamed: the keys follow; removed: they go.
+    _select(dialog, "Staging")
+    dialog.name_edit.setText("Staging 2")
+    dialog.name_edit.textEdited.emit("Staging 2")
+    assert dialog.save() is not None
+    assert keys.get("Staging 2", BERKE_TOKEN) is not None
+    assert keys.get("Staging", BERKE_TOKEN) is None
+    dialog.remove_profile()
+    assert dialog.save() is not None
+    assert ring.entries == {}
+    assert dialog.settings.active == SANDBOX_PROFILE
+
+
+def test_insecure_or_invalid_values_are_refused_in_words(
+    qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path
+) -> None:
+    dialog = _dialog(qtbot, AppSettings(), KeyStore(), tmp_path / "s.json")
+    dialog.add_profile()
+    sr_url = dialog.editors["sr_base_url"]
+    assert isinstance(sr_url, QLineEdit)
+    sr_url.setText("http://sr.example.com/v1")
+    assert dialog.save() is None
+    assert "https://" in dialog.error_label.text()
+    assert not (tmp_path / "s.json").exists()
+
+
+def test_without_a_keyring_the_dialog_says_so_and_keeps_keys_for_the_session(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    keys = KeyStore(status=NO_KEYRING, file_path=tmp_path / "keys.json")
+    settings = AppSettings(active=PRODUCTION_PROFILE)
+    dialog = _dialog(qtbot, settings, keys, tmp_path / "s.json")
+    assert "session only" in dialog.keyring_banner.text()
+    assert dialog.file_opt_in.isVisibleTo(dialog)
+    assert "not encrypted" in dialog.file_warning.text()
+    qtbot.keyClicks(dialog.key_fields[SR_KEY], "q" * 64)
+    assert dialog.save() is not None
+    assert keys.where(PRODUCTION_PROFILE, SR_KEY) is Storage.SESSION
+    assert not (tmp_path / "keys.json").exists()
+    # Opting in, explicitly: now a private file.
+    dialog.file_opt_in.setChecked(True)
+    qtbot.keyClicks(dialog.key_fields[BERKE_TOKEN], "berke-token-2")
+    saved = dialog.save()
+    assert saved is not None
+    assert saved.keys_file_opt_in
+    assert keys.where(PRODUCTION_PROFILE, BERKE_TOKEN) is Storage.FILE
+
+
+def test_test_connection_gives_a_verdict_per_service(
+    qtbot: QtBot,
+    ring: MemoryKeyring,
+    tmp_path: Path,
+    sandbox: SandboxServer,
+    running_loop: asyncio.AbstractEventLoop,
+) -> None:
+    settings = AppSettings(profiles=[_custom(sandbox)], active="Local")
+    keys = KeyStore()
+    keys.set("Local", BERKE_TOKEN, DEMO_BERKE_TOKEN)
+    dialog = _dialog(qtbot, settings, keys, tmp_path / "s.json")
+    _select(dialog, "Local")
+    qtbot.keyClicks(dialog.key_fields[SR_KEY], "c" * 32)
+    qtbot.mouseClick(dialog.test_buttons[SR_KEY], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.test_buttons[BERKE_TOKEN], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(dialog.last_verdicts) == 2, timeout=5000)
+    assert "customer API key" in dialog.verdict_labels[SR_KEY].text()
+    assert dialog.verdict_labels[BERKE_TOKEN].text().startswith("✔ Works")
+    assert dialog.test_buttons[SR_KEY].isEnabled()
+
+
+@pytest.mark.usefixtures("ring")
+def test_settings_action_switching_profile_resyncs_and_shows_it(
+    qtbot: QtBot,
+    tmp_path: Path,
+    sandbox: SandboxServer,
+    qsettings: QSettings,
+    running_loop: asyncio.AbstractEventLoop,
+) -> None:
+    window = MainWindow(qsettings)
+    qtbot.addWidget(window)
+    assert window.settings_action.shortcut() == QKeySequence("Ctrl+,")
+    file_menu = window.menuBar().actions()[0].menu()
+    assert isinstance(file_menu, QMenu)
+    assert window.settings_action in file_menu.actions()
+
+    keys = KeyStore()
+    keys.set("Local", SR_KEY, DEMO_SR_KEY)
+    keys.set("Local", BERKE_TOKEN, DEMO_BERKE_TOKEN)
+    settings = AppSettings(profiles=[_custom(sandbox)], active=SANDBOX_PROFILE)
+
+    async def tiny_demo(**_kwargs: object) -> object:
+        from app.workflows.session import open_demo_session
+
+        return await open_demo_session(orders=3, **_kwargs)  # type: ignore[arg-type]
+
+    host = SessionHost(
+        window,
+        settings,
+        keys,
+        write_settings=lambda s: _write(s, tmp_path / "s.json"),
+        demo_opener=tiny_demo,  # type: ignore[arg-type]
+        open_database=lambda _s: Database(":memory:"),
+    )
+
+    def wait(coro: Coroutine[Any, Any, object]) -> None:
+        task = asyncio.ensure_future(coro)
+        qtbot.waitUntil(task.done, timeout=10000)
+        task.result()
+
+    try:
+        wait(host.open())
+        assert window.connection_label.text().startswith(SANDBOX_PROFILE)
+        demo_desk = host.desk
+        window.settings_action.trigger()
+        dialog = host.dialog
+        qtbot.waitUntil(dialog.isVisible)
+        dialog.active_combo.setCurrentText("Local")
+        dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+        wait(host.wait_switched())
+        assert host.desk is not demo_desk
+        assert host.session is not None
+        assert not host.session.demo
+        assert window.connection_label.text().startswith("Local: SmartRecruiters http://127.0.0")
+        assert window.model.rowCount() > 0  # re-synced from the new place
+        assert "SR " in window.pacing_status.text()
+        assert "Berke " in window.pacing_status.text()
+    finally:
+        window.close()
+        wait(host.close())
+
+
+def test_open_log_folder_uses_the_injected_opener(qtbot: QtBot, qsettings: QSettings) -> None:
+    window = MainWindow(qsettings)
+    qtbot.addWidget(window)
+    opened: list[QUrl] = []
+
+    def record(url: QUrl) -> bool:
+        opened.append(url)
+        return True
+
+    window.open_url = record
+    window.log_folder_action.trigger()
+    assert opened
+    assert opened[0].toLocalFile().endswith("/log")
+
+
+def test_crash_dialog_is_friendly_and_shown_once_per_burst(
+    qtbot: QtBot, qsettings: QSettings, tmp_path: Path
+) -> None:
+    window = MainWindow(qsettings)
+    qtbot.addWidget(window)
+    notifier = DialogNotifier(window, tmp_path / "log" / "assessment-desk.log")
+    try:
+        raise ZeroDivisionError("division by zero")
+    except ZeroDivisionError as exc:
+        report = report_for(exc, where="main thread")
+    notifier.notify(report)
+    notifier.notify(report)
+    box = notifier.box
+    assert box is not None
+    qtbot.waitUntil(box.isVisible)
+    assert "ZeroDivisionError" in box.text()
+    assert "Nothing was lost" in box.informativeText()
+    assert "assessment-desk.log" in box.informativeText()
+    assert "2 errors" in box.windowTitle()
+    box.close()

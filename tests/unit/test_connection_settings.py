@@ -1,0 +1,177 @@
+"""Profiles, the settings file, the key store (keyring, session-only, opted-in file)."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr, ValidationError
+
+from app.domain.connection import (
+    BERKE_PRODUCTION_URL,
+    PRODUCTION_PROFILE,
+    SANDBOX_PROFILE,
+    SR_PRODUCTION_URL,
+    AppSettings,
+    ConnectionProfile,
+    Credentials,
+    ProfileKind,
+)
+from app.store.credentials import (
+    BERKE_TOKEN,
+    KEYRING_SERVICE,
+    SR_KEY,
+    KeyringStatus,
+    KeyStore,
+    Storage,
+    keyring_status,
+)
+from app.store.settings_file import load_settings, save_settings
+from app.workflows.session import author_of
+from tests.memory_keyring import MemoryKeyring, memory_keyring
+
+NO_KEYRING = KeyringStatus(False, "keyring.backends.fail.Keyring", "No keyring here.")
+
+
+@pytest.fixture
+def ring() -> Iterator[MemoryKeyring]:
+    with memory_keyring() as backend:
+        yield backend
+
+
+def test_builtin_profiles_are_always_there_and_sandbox_is_the_default() -> None:
+    settings = AppSettings(profiles=[ConnectionProfile(name="Staging")], active="nowhere")
+    assert [p.name for p in settings.profiles] == [SANDBOX_PROFILE, PRODUCTION_PROFILE, "Staging"]
+    assert settings.active == SANDBOX_PROFILE
+    assert settings.active_profile.is_sandbox
+
+
+def test_production_keeps_the_published_addresses() -> None:
+    profile = ConnectionProfile(
+        name="Production", kind=ProfileKind.PRODUCTION, sr_base_url="https://evil.example"
+    )
+    assert profile.sr_base_url == SR_PRODUCTION_URL
+    assert profile.berke_base_url == BERKE_PRODUCTION_URL
+
+
+def test_fields_carry_what_the_dialog_is_built_from() -> None:
+    fields = ConnectionProfile.model_fields
+    assert fields["poll_interval_seconds"].title
+    bounds = {type(m).__name__: m for m in fields["berke_burst"].metadata}
+    assert bounds["Ge"].ge == 1
+    defaults = ConnectionProfile(name="x")
+    assert (defaults.berke_burst, defaults.berke_window_ms) == (120, 60_000)
+    assert defaults.max_upload_bytes == 20 * 1024 * 1024
+    with pytest.raises(ValidationError):
+        ConnectionProfile(name="x", poll_interval_seconds=5)
+    with pytest.raises(ValidationError):
+        ConnectionProfile.model_validate({"name": "x", "result_flow": "sometimes"})
+
+
+def test_empty_optional_text_is_absent() -> None:
+    profile = ConnectionProfile(name=" Staging ", berke_username="  ", result_author="")
+    assert (profile.name, profile.berke_username, profile.result_author) == ("Staging", None, None)
+
+
+def test_author_of_splits_the_name() -> None:
+    author = author_of(ConnectionProfile(name="x", result_author="Cora van Dijk"))
+    assert author is not None
+    assert (author.first_name, author.last_name) == ("Cora van", "Dijk")
+    assert author_of(ConnectionProfile(name="x")) is None
+
+
+def test_settings_round_trip_and_a_broken_file(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    assert load_settings(path) == AppSettings()
+    settings = AppSettings(
+        profiles=[ConnectionProfile(name="Staging", berke_burst=60)], active="Staging"
+    )
+    save_settings(settings, path)
+    assert load_settings(path) == settings
+    path.write_text("{not json", encoding="utf-8")
+    assert load_settings(path).active == SANDBOX_PROFILE
+
+
+def test_keys_go_to_the_keyring_one_entry_per_profile_and_service(
+    ring: MemoryKeyring, tmp_path: Path
+) -> None:
+    keys = KeyStore(file_path=tmp_path / "keys.json")
+    assert keys.status.usable
+    assert keys.set("Production", SR_KEY, SecretStr("s" * 64)) is Storage.KEYRING
+    assert keys.set("Production", BERKE_TOKEN, "token-123456") is Storage.KEYRING
+    assert ring.entries == {
+        (KEYRING_SERVICE, "Production/smartrecruiters"): "s" * 64,
+        (KEYRING_SERVICE, "Production/berke"): "token-123456",
+    }
+    creds = keys.credentials("Production")
+    assert creds is not None
+    assert creds.berke_api_token.get_secret_value() == "token-123456"
+    assert keys.credentials("Staging") is None
+    assert keys.where("Production", SR_KEY) is Storage.KEYRING
+    keys.delete_profile("Production")
+    assert ring.entries == {}
+    assert not (tmp_path / "keys.json").exists()
+
+
+def test_fail_backend_is_detected() -> None:
+    import keyring
+    from keyring.backends import fail
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        status = keyring_status()
+    finally:
+        keyring.set_keyring(previous)
+    assert not status.usable
+    assert "no usable keyring" in status.reason
+
+
+def test_without_a_keyring_keys_live_for_the_session_only(tmp_path: Path) -> None:
+    keys = KeyStore(status=NO_KEYRING, file_path=tmp_path / "keys.json")
+    assert keys.set("Production", SR_KEY, "k" * 64) is Storage.SESSION
+    assert keys.get("Production", SR_KEY) == SecretStr("k" * 64)
+    assert keys.where("Production", SR_KEY) is Storage.SESSION
+    assert list(tmp_path.iterdir()) == []  # nothing written anywhere
+    assert (
+        KeyStore(status=NO_KEYRING, file_path=tmp_path / "keys.json").get("Production", SR_KEY)
+        is None
+    )  # a new process has forgotten it
+
+
+def test_the_file_fallback_only_after_opting_in_and_private(tmp_path: Path) -> None:
+    path = tmp_path / "keys.json"
+    keys = KeyStore(status=NO_KEYRING, file_opt_in=True, file_path=path)
+    creds = Credentials(sr_partner_key=SecretStr("k" * 64), berke_api_token=SecretStr("t" * 40))
+    assert keys.store_credentials("Staging", creds) is Storage.FILE
+    assert json.loads(path.read_text())["Staging/berke"] == "t" * 40
+    if os.name == "posix":
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    again = KeyStore(status=NO_KEYRING, file_opt_in=True, file_path=path)
+    assert again.credentials("Staging") == creds
+    assert KeyStore(status=NO_KEYRING, file_path=path).credentials("Staging") is None
+    again.delete_profile("Staging")
+    assert not path.exists()
+
+
+def test_configure_from_a_terminal_saves_a_profile_and_its_keys(
+    ring: MemoryKeyring, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app import configure
+
+    monkeypatch.setenv("ASSESSMENT_DESK_HOME", str(tmp_path))
+    answers = iter(["Staging", "https://sr.staging.example/v1", "", "coordinator"])
+    secrets_typed = iter(["p" * 64, "berke-token-3"])
+    monkeypatch.setattr("builtins.input", lambda _prompt: next(answers))
+    monkeypatch.setattr(configure.getpass, "getpass", lambda _prompt: next(secrets_typed))
+    assert configure.configure_interactively(KeyStore()) == 0
+    settings = load_settings()
+    assert settings.active == "Staging"
+    assert settings.active_profile.berke_username == "coordinator"
+    assert settings.active_profile.sr_base_url == "https://sr.staging.example/v1"
+    assert ring.entries[(KEYRING_SERVICE, "Staging/berke")] == "berke-token-3"
+    assert "berke-token-3" not in (tmp_path / "config" / "settings.json").read_text()

@@ -1,0 +1,175 @@
+"""The log file and its secret filter, the one error path, pacing state, TLS and rate headers."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+
+from app.clients.errors import NetworkError, TlsError
+from app.clients.http import RetryPolicy
+from app.clients.pacing import Pacer
+from app.clients.smartrecruiters import SmartRecruitersClient
+from app.store import logs
+from app.workflows.notifier import RecordingNotifier, install_error_hooks
+
+SECRET = "S3cr3t-" + "x" * 57
+
+
+@pytest.fixture
+def log_file(tmp_path: Path) -> Iterator[Path]:
+    root = logging.getLogger()
+    level = root.level
+    path = logs.setup_logging(logging.DEBUG, directory=tmp_path, console_level=logging.CRITICAL)
+    assert path is not None
+    yield path
+    for handler in list(root.handlers):
+        if getattr(handler, "_assessment_desk", False):
+            root.removeHandler(handler)
+            handler.close()
+    root.setLevel(level)
+
+
+def test_log_file_rotates_and_never_shows_a_registered_secret(log_file: Path) -> None:
+    handler = next(
+        h
+        for h in logging.getLogger().handlers
+        if isinstance(h, logging.handlers.RotatingFileHandler)
+    )
+    assert (handler.maxBytes, handler.backupCount) == (1024 * 1024, 5)
+    logs.register_secrets([SECRET])
+    log = logging.getLogger("app.test")
+    log.warning("key is %s", SECRET)
+    log.warning("head only: %s…", SECRET[:8])
+    try:
+        raise ValueError(f"boom {SECRET}")
+    except ValueError:
+        log.exception("failed")
+    text = log_file.read_text(encoding="utf-8")
+    assert "«redacted»" in text
+    assert "boom" in text
+    assert SECRET not in text
+    assert SECRET[:8] not in text
+
+
+def test_hooks_route_every_uncaught_error_to_one_notifier(log_file: Path) -> None:
+    logs.register_secrets([SECRET])
+    notifier = RecordingNotifier(log_file)
+    loop = asyncio.new_event_loop()
+    hooks = install_error_hooks(notifier, loop)
+    try:
+        try:
+            raise RuntimeError(f"slot failed with {SECRET}")
+        except RuntimeError:
+            sys.excepthook(*sys.exc_info())
+
+        def worker() -> None:
+            raise KeyError("thread failed")
+
+        thread = threading.Thread(target=worker, name="worker-1")
+        thread.start()
+        thread.join()
+
+        def callback() -> None:
+            raise LookupError("task failed")
+
+        async def main() -> None:
+            loop.call_soon(callback)  # a failing callback goes to the loop's exception handler
+            await asyncio.sleep(0.01)
+
+        loop.run_until_complete(main())
+    finally:
+        hooks.uninstall()
+        loop.close()
+    wheres = [r.where for r in notifier.reports]
+    assert wheres[:2] == ["main thread", "thread worker-1"]
+    assert "background task" in wheres
+    assert "task failed" in notifier.reports[2].detail
+    assert all(SECRET not in r.summary + r.detail for r in notifier.reports)
+    assert sys.excepthook is hooks.excepthook
+    text = log_file.read_text(encoding="utf-8")
+    assert "Traceback" in text
+    assert "slot failed" in text
+    assert SECRET not in text
+
+
+def test_pacer_state_tells_calls_left_queue_wait_and_daily_limit() -> None:
+    async def main() -> None:
+        pacer = Pacer(max_calls=2, window_seconds=60, max_concurrent=1)
+        assert pacer.state().calls_left == 2
+        release = asyncio.Event()
+
+        async def call() -> None:
+            async with pacer.slot():
+                await release.wait()
+
+        tasks = [asyncio.create_task(call()) for _ in range(3)]
+        await asyncio.sleep(0.01)
+        state = pacer.state()
+        assert (state.calls_left, state.in_flight, state.queued) == (1, 1, 2)
+        release.set()
+        await asyncio.sleep(0.01)
+        tasks[-1].cancel()  # waits for the window: cancelled, no longer queued
+        await asyncio.gather(*tasks, return_exceptions=True)
+        assert pacer.state().queued == 0
+        pacer.block_for(30)
+        assert pacer.state().wait_seconds > 29
+        now = datetime.now(UTC)
+        pacer.note_daily_limit(now + timedelta(hours=3))
+        assert pacer.state(now).daily_limit_until is not None
+        assert pacer.state(now + timedelta(hours=4)).daily_limit_until is None
+
+    asyncio.run(main())
+
+
+def test_tls_failures_are_told_apart_from_network_ones() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "tls.example":
+            raise httpx.ConnectError(
+                "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed "
+                "certificate (_ssl.c:1006)"
+            )
+        raise httpx.ConnectError("[Errno 111] Connection refused")
+
+    async def main() -> None:
+        for host, kind in (("tls.example", TlsError), ("down.example", NetworkError)):
+            client = SmartRecruitersClient(
+                f"https://{host}/v1",
+                "k" * 64,
+                transport=httpx.MockTransport(handler),
+                retry=RetryPolicy(read_retries=0),
+            )
+            with pytest.raises(NetworkError) as caught:
+                await client.list_orders(limit=1)
+            assert type(caught.value) is kind
+            await client.aclose()
+
+    asyncio.run(main())
+
+
+def test_smartrecruiters_rate_headers_are_kept_beside_the_pacer() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            200,
+            json={"limit": 1, "offset": 0, "totalFound": 0, "content": []},
+            headers={"X-RateLimit-Limit": "10", "X-RateLimit-Remaining": "7"},
+        )
+
+    async def main() -> None:
+        client = SmartRecruitersClient(
+            "https://sr.example/v1", "k" * 64, transport=httpx.MockTransport(handler)
+        )
+        await client.list_orders(limit=1)
+        assert client.pacer is not None
+        state = client.pacer.state()
+        assert (state.service_limit, state.service_remaining) == (10, 7)
+        await client.aclose()
+
+    asyncio.run(main())
