@@ -28,39 +28,56 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="set the real endpoints and store the API keys in the keyring, then exit",
     )
+    parser.add_argument(
+        "--snapshot",
+        metavar="FILE",
+        help="open a saved snapshot (*.adsnap) read-only and offline: no network, no keys",
+    )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.self_test else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
     if args.version:
         from app import __version__
 
         print(__version__)
         return 0
+    from app.store.logs import setup_logging
+
+    # The file keeps INFO (what was synced, what failed, tracebacks); the terminal warnings only.
+    log_path = setup_logging(
+        logging.INFO, console_level=logging.INFO if args.self_test else logging.WARNING
+    )
     if args.configure:
         from app.configure import configure_interactively
 
         return configure_interactively()
 
     os.environ.setdefault("QT_API", "pyside6")  # qasync must bind to PySide6
+    if args.snapshot:
+        from pathlib import Path
+
+        from app.ui.application import LaunchOptions, run_app
+
+        # A snapshot needs no settings, keyring or sandbox: it may be opened on any laptop.
+        return run_app(
+            LaunchOptions(self_test=args.self_test, snapshot=Path(args.snapshot), log_path=log_path)
+        )
+    from app.store.credentials import KeyStore
     from app.store.settings_file import load_settings
     from app.ui.application import LaunchOptions, run_app
 
-    settings = None if args.demo else load_settings()
-    credentials = None
-    if settings is not None:
-        from app.store.credentials import load_credentials
-
-        credentials = load_credentials()
+    settings = load_settings()
     return run_app(
         LaunchOptions(
-            demo=args.demo, self_test=args.self_test, settings=settings, credentials=credentials
+            demo=args.demo,
+            self_test=args.self_test,
+            settings=settings,
+            # keyring itself is imported only when a profile with keys is opened
+            keys=KeyStore(file_opt_in=settings.keys_file_opt_in),
+            log_path=log_path,
         )
     )
 

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 import qasync
 from PySide6.QtCore import QCoreApplication
@@ -13,12 +14,13 @@ from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import __version__
-from app.domain.connection import ConnectionSettings, Credentials
-from app.store.database import Database, default_database_path
-from app.ui.main_window import DEFAULT_POLL_SECONDS, MainWindow
+from app.domain.connection import AppSettings
+from app.store.credentials import KeyStore
+from app.ui.error_dialog import DialogNotifier
+from app.ui.main_window import MainWindow
 from app.ui.resources import app_icon_path
-from app.workflows.desk import Desk
-from app.workflows.session import Session, open_demo_session, open_session
+from app.ui.session_host import SessionHost
+from app.workflows.notifier import install_error_hooks
 
 log = logging.getLogger(__name__)
 
@@ -27,13 +29,10 @@ log = logging.getLogger(__name__)
 class LaunchOptions:
     demo: bool = False
     self_test: bool = False
-    settings: ConnectionSettings | None = None
-    credentials: Credentials | None = None
-
-    @property
-    def use_demo(self) -> bool:
-        """Demo mode unless real endpoints and both keys are configured."""
-        return self.demo or self.settings is None or self.credentials is None
+    settings: AppSettings | None = None  # None: the built-in profiles, sandbox active
+    keys: KeyStore | None = None
+    log_path: Path | None = None
+    snapshot: Path | None = None  # open this snapshot read-only and offline instead
 
 
 def _make_application() -> QApplication:
@@ -51,20 +50,51 @@ def _make_application() -> QApplication:
     return app
 
 
-def _open_database(session: Session) -> Database:
-    """Demo mode starts from a fresh sandbox each time, so its store lives in memory only."""
-    return Database(":memory:") if session.demo else Database(default_database_path())
+async def _run_snapshot(app: QApplication, path: Path, options: LaunchOptions) -> int:
+    """``--snapshot FILE``: no session, no network, no keyring; a bad file is one sentence on
+    stderr and exit status 2."""
+    from PySide6.QtCore import QSettings
 
+    from app.store.snapshot_file import SnapshotError, open_snapshot
+    from app.ui.snapshot_menu import open_snapshot_window
 
-async def _open(options: LaunchOptions) -> Session:
-    if options.use_demo:
-        return await open_demo_session()
-    assert options.settings is not None
-    assert options.credentials is not None
-    return open_session(options.settings, options.credentials)
+    app.setQuitOnLastWindowClosed(False)
+    try:
+        snapshot = await asyncio.to_thread(open_snapshot, path)
+        if options.self_test:
+            await asyncio.to_thread(snapshot.validate_all)  # a check: every order, now
+    except SnapshotError as exc:
+        log.warning("Snapshot %s refused: %s", path, exc)
+        print(f"assessment-desk: {exc}", file=sys.stderr)
+        if not options.self_test:
+            QMessageBox.critical(None, "Assessment Desk", str(exc))
+        return 2
+    window = open_snapshot_window(path, QSettings(), snapshot)
+    window.show()
+    closed = asyncio.Event()
+    app.aboutToQuit.connect(closed.set)
+    window.closed.connect(closed.set)
+    hooks = install_error_hooks(
+        DialogNotifier(window, options.log_path), asyncio.get_running_loop()
+    )
+    try:
+        if options.self_test:
+            ok = window.isVisible() and window.model.rowCount() == len(snapshot)
+            print(
+                f"self-test: {'ok' if ok else 'FAILED'}: snapshot {path.name}, "
+                f"{window.model.rowCount()} orders (read-only, offline)"
+            )
+            return 0 if ok else 1
+        await closed.wait()
+        return 0
+    finally:
+        window.close()
+        hooks.uninstall()
 
 
 async def _run(app: QApplication, options: LaunchOptions) -> int:
+    if options.snapshot is not None:
+        return await _run_snapshot(app, options.snapshot, options)
     # The loop, not Qt, decides when to stop: clients and the sandbox close after the window.
     app.setQuitOnLastWindowClosed(False)
     window = MainWindow()
@@ -72,15 +102,18 @@ async def _run(app: QApplication, options: LaunchOptions) -> int:
     closed = asyncio.Event()
     app.aboutToQuit.connect(closed.set)
     window.closed.connect(closed.set)
-
-    session: Session | None = None
-    desk: Desk | None = None
+    # One path for every error: slots, threads and tasks report to a dialog, the app goes on.
+    hooks = install_error_hooks(
+        DialogNotifier(window, options.log_path), asyncio.get_running_loop()
+    )
+    host = SessionHost(
+        window,
+        options.settings or AppSettings(),
+        options.keys or KeyStore(),
+        force_demo=options.demo,
+    )
     try:
-        session = await _open(options)
-        desk = Desk(session, _open_database(session))
-        poll = options.settings.poll_interval_seconds if options.settings else None
-        window.set_desk(desk, poll_seconds=poll or DEFAULT_POLL_SECONDS)
-        await window.load_cached()
+        session = (await host.open()).session
         synced = await window.sync()
         if options.self_test:
             ok = synced and window.model.rowCount() > 0 and window.isVisible()
@@ -102,11 +135,8 @@ async def _run(app: QApplication, options: LaunchOptions) -> int:
         return 1
     finally:
         window.close()
-        await window.controller.wait_idle()
-        if session is not None:
-            await session.aclose()
-        if desk is not None:
-            desk.db.close()
+        await host.close()
+        hooks.uninstall()
 
 
 def run_app(options: LaunchOptions) -> int:

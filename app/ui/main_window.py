@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,10 @@ from PySide6.QtCore import (
     QSettings,
     Qt,
     QTimer,
+    QUrl,
     Signal,
 )
-from PySide6.QtGui import QAction, QCloseEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -41,6 +43,7 @@ from PySide6.QtWidgets import (
 from app.clients.errors import ApiError
 from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import AssessmentOrder, Attachment, OrderStatus
+from app.store.paths import log_dir
 from app.ui.attachments_panel import dropped_paths, rows_for
 from app.ui.candidates_view import CandidatesView
 from app.ui.offers_view import OffersView
@@ -53,6 +56,9 @@ from app.ui.order_table_model import (
     OrderFilterProxy,
     OrderTableModel,
 )
+from app.ui.pacing_status import PacingStatus
+from app.ui.snapshot_menu import SnapshotMenu
+from app.ui.snapshot_mode import SnapshotMode
 from app.ui.status_badge import StatusBadgeDelegate
 from app.workflows import order_actions as flows
 from app.workflows.desk import Desk
@@ -71,11 +77,16 @@ class MainWindow(QMainWindow):
     sync_finished = Signal(bool)  # True when the sync succeeded
     new_orders_arrived = Signal(list)  # ids of orders seen for the first time by a poll
     closed = Signal()
+    settings_requested = Signal()  # File > Settings…; the session host opens the dialog
 
     def __init__(self, settings: QSettings | None = None) -> None:
         super().__init__()
         self._settings = settings or QSettings()
+        # Injectable so tests can see what would be opened (Help > Open log folder).
+        self.open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl
         self.desk: Desk | None = None
+        self.read_only_title: str | None = None  # set when the window shows a snapshot
+        self.snapshot_mode: SnapshotMode | None = None
         self._sync_task: asyncio.Task[bool] | None = None
         self._detail_task: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -153,7 +164,9 @@ class MainWindow(QMainWindow):
         count = QLabel()
         count.setObjectName("countLabel")
         # Permanent widgets: transient messages ("Synced …") must not hide where we are connected.
+        self.pacing_status = PacingStatus()
         self.statusBar().addPermanentWidget(connection)
+        self.statusBar().addPermanentWidget(self.pacing_status)
         self.statusBar().addPermanentWidget(count)
         return connection, count
 
@@ -220,6 +233,13 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         about_action = QAction("&About Assessment Desk", self)
         about_action.triggered.connect(self._about)
+        self.settings_action = QAction("&Settings…", self)
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.settings_action.setStatusTip("Connection profiles, keys and options")
+        self.settings_action.triggered.connect(self.settings_requested)
+        self.log_folder_action = QAction("Open &log folder", self)
+        self.log_folder_action.triggered.connect(self.open_log_folder)
 
         toolbar = QToolBar("Inbox")
         toolbar.setObjectName("inboxToolbar")
@@ -231,7 +251,10 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
 
         file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(self.settings_action)
+        file_menu.addSeparator()
         file_menu.addAction(quit_action)
+        self.snapshot_menu = SnapshotMenu(self, file_menu, self._settings)
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(self.refresh_action)
         view_menu.addAction(self.find_action)
@@ -240,6 +263,7 @@ class MainWindow(QMainWindow):
             order_menu.addAction(action)
             self.addAction(action)  # shortcuts work wherever the focus is
         help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self.log_folder_action)
         help_menu.addAction(about_action)
 
     def _context_menu(self, position: QPoint) -> None:
@@ -253,6 +277,7 @@ class MainWindow(QMainWindow):
     def set_desk(self, desk: Desk, *, poll_seconds: int = DEFAULT_POLL_SECONDS) -> None:
         self.desk = desk
         self.connection_label.setText(desk.session.description)
+        self.pacing_status.set_session(desk.session)
         self.controller.set_desk(desk, desk.journal.all_assessments())
         self.offers_view.set_desk(desk)
         self.poll_timer.start(poll_seconds * 1000)
@@ -383,6 +408,9 @@ class MainWindow(QMainWindow):
         order = self._current_order()
         linked = self.controller.link_for(order.id) if order else None
         self.detail.show_order(order, linked)
+        if self.snapshot_mode is not None:
+            self.snapshot_mode.refresh_detail()  # a snapshot: its own records, no network
+            return
         if order is None or self.desk is None:
             return
         self.detail.show_timeline(self.desk.journal.entries(order.id))
@@ -459,7 +487,7 @@ class MainWindow(QMainWindow):
         self.search.selectAll()
 
     def new_count(self) -> int:
-        return sum(1 for order in self.model.orders() if order.status is OrderStatus.NEW)
+        return self.model.count_status(OrderStatus.NEW)
 
     def _update_counts(self) -> None:
         total = self.model.rowCount()
@@ -487,6 +515,9 @@ class MainWindow(QMainWindow):
             self._show_message("No assessment orders yet. New orders appear here when they arrive.")
 
     def _update_title(self, new: int | None = None) -> None:
+        if self.read_only_title:
+            self.setWindowTitle(f"{self.read_only_title} — {APP_TITLE}")
+            return
         parts = [APP_TITLE]
         if self.desk is not None and self.desk.session.demo:
             parts.append("Demo mode")
@@ -496,6 +527,11 @@ class MainWindow(QMainWindow):
     def _show_message(self, text: str) -> None:
         self.message.setText(text)
         self.stack.setCurrentWidget(self.message)
+
+    def open_log_folder(self) -> bool:
+        folder = log_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        return self.open_url(QUrl.fromLocalFile(str(folder)))
 
     def _about(self) -> None:
         import platform
@@ -620,6 +656,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
         self.poll_timer.stop()
+        self.pacing_status.timer.stop()
         for task in (self._sync_task, self._detail_task, self._outbox_task, *self._tasks):
             if task is not None and not task.done():
                 task.cancel()

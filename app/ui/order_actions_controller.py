@@ -73,6 +73,7 @@ class OrderActionsController(QObject):
         self._selection = selection
         self.desk: Desk | None = None
         self._links: dict[str, LinkedAssessment] = {}
+        self.read_only: str | None = None  # why nothing may change (a snapshot), if so
         self._in_flight: set[tuple[OrderAction, str]] = set()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._jobs: list[BerkeJob] | None = None
@@ -125,6 +126,8 @@ class OrderActionsController(QObject):
             action.setStatusTip(tip)
 
     def _reason(self, kind: OrderAction, orders: list[AssessmentOrder]) -> str | None:
+        if self.read_only is not None:
+            return self.read_only
         if self.desk is None:
             return "Not connected yet."
         if not orders:

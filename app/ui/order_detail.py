@@ -132,6 +132,7 @@ class OrderDetailPane(QWidget):
         self.setAccessibleName("Order details")
         self.setAcceptDrops(True)  # a report dropped anywhere on the pane goes to its result
         self.order: AssessmentOrder | None = None
+        self.read_only = False  # a snapshot: comments are shown, never added
 
         self.title = QLabel("Select an order to see its details.")
         self.title.setObjectName("detailTitle")
@@ -300,7 +301,7 @@ class OrderDetailPane(QWidget):
             self.timeline.set_entries([])
             self.comment_input.setEnabled(False)
             return
-        self.comment_input.setEnabled(True)
+        self.comment_input.setEnabled(not self.read_only)
         if previous != order.id:
             self.comments.set_comments([])
             self.comment_state.setText("Loading comments…")

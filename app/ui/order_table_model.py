@@ -1,18 +1,32 @@
-"""The orders table: a model over a list of orders, and a proxy that searches and filters it.
+"""The orders table: a model over a list of orders, and a proxy that searches, filters and
+sorts it.
 
-Display strings are computed once per order (``OrderRow``), not per paint, so scrolling and
-sorting a large inbox stays cheap; the domain object is returned under ``ORDER_ROLE``.
+Built for 100,000 orders (a large snapshot): the model keeps one column list per field (the
+``SnapshotIndex`` shape) rather than an object per row, formats dates only for the cells Qt
+paints, and gets the domain object lazily (``ORDER_ROLE``) — a snapshot parses an order only
+when it is shown. The proxy filters and sorts in bulk over those lists instead of letting
+``QSortFilterProxyModel`` call back into Python once per row and per comparison, which cost
+seconds per keystroke at that size (measured: bench/snapshot_scale.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from array import array
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from enum import IntEnum
-from typing import Any
+from functools import lru_cache
+from itertools import accumulate, compress
+from operator import itemgetter
+from typing import Any, overload
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractProxyModel,
     QAbstractTableModel,
+    QMetaObject,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -21,10 +35,11 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
-from app.ui.filter_compat import RowsFilterProxy
+from app.domain.snapshot import OrderSummary, SnapshotIndex, summarize
 
 ORDER_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+STATUS_ROLE = Qt.ItemDataRole.UserRole + 3  # the OrderStatus, without loading the order
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -78,71 +93,170 @@ def describe_age(created: datetime | None, now: datetime) -> str:
     return f"{int(seconds // 86400)} d"
 
 
-@dataclass(frozen=True)
-class OrderRow:
-    """What the table shows of one order, computed once."""
+@lru_cache(maxsize=8192)
+def _parse_utc(created: str) -> datetime | None:
+    """The index's UTC text back as a datetime; only for painted cells, hence the cache."""
+    if not created:
+        return None
+    try:
+        return datetime.fromisoformat(created)
+    except ValueError:
+        return None  # a damaged snapshot: show nothing rather than fail a paint
 
-    order: AssessmentOrder
-    texts: tuple[str, ...]
-    sort_keys: tuple[Any, ...]
-    haystack: str  # lower-cased text of every column, for search-as-you-type
 
-    @classmethod
-    def of(cls, order: AssessmentOrder, now: datetime) -> OrderRow:
-        created = order.create_date
-        texts = (
-            STATUS_LABELS[order.status],
-            order.candidate.full_name,
-            order.candidate.email or "—",
-            order.job.name if order.job else "",
-            order.company.name if order.company else "",
-            order.requestor.full_name if order.requestor else "",
-            created.astimezone().strftime("%Y-%m-%d %H:%M") if created else "",
-            describe_age(created, now),
+@lru_cache(maxsize=8192)
+def _local_text(created: str) -> str:
+    value = _parse_utc(created)
+    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+_STATUS_RANK = {status: rank for rank, status in enumerate(OrderStatus)}
+_CACHED_SEARCHES = 32
+_ANSWERED_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.AccessibleTextRole,
+        ORDER_ROLE,
+        SORT_ROLE,
+        STATUS_ROLE,
+    }
+)
+NO_EMAIL_TIP = "No email: Berke cannot send reminders; use the invitation code or a printed slip."
+
+#: Loads the full order of a row (a snapshot parses it on demand).
+OrderLoader = Callable[[int], AssessmentOrder]
+
+
+def _haystack(index: SnapshotIndex) -> list[str]:
+    """Lower-cased text of every column, one string per row, for search-as-you-type."""
+    labels = [STATUS_LABELS[s] for s in index.status]
+    return [
+        "\n".join(parts).casefold()
+        for parts in zip(
+            labels,
+            index.candidate,
+            index.email,
+            index.job,
+            index.company,
+            index.requestor,
+            (c[:10] for c in index.created),
+            strict=True,
         )
-        stamp = created.timestamp() if created else 0.0
-        sort_keys = (
-            list(OrderStatus).index(order.status),
-            texts[1].casefold(),
-            (order.candidate.email or "").casefold(),
-            texts[3].casefold(),
-            texts[4].casefold(),
-            texts[5].casefold(),
-            stamp,
-            -stamp,
-        )
-        return cls(order, texts, sort_keys, "\n".join(texts).casefold())
+    ]
 
 
 class OrderTableModel(QAbstractTableModel):
+    """Orders as columns of text; the order itself under ``ORDER_ROLE``, loaded when asked."""
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[OrderRow] = []
+        self._index = SnapshotIndex.of([])
+        self._orders: Sequence[AssessmentOrder] | None = []
+        self._loader: OrderLoader = self._from_list
         self._index_by_id: dict[str, int] = {}
+        self._haystacks: list[str] = []
+        self._status_counts: Counter[OrderStatus] = Counter()
+        self._sort_keys: dict[int, list[Any]] = {}
+        self._now = datetime.now(UTC)
 
     # -- data in ---------------------------------------------------------------------------
 
-    def set_orders(self, orders: list[AssessmentOrder], now: datetime | None = None) -> None:
-        """Replace the content (one reset: views keep their header state)."""
-        now = now or datetime.now(UTC)
+    def set_orders(self, orders: Sequence[AssessmentOrder], now: datetime | None = None) -> None:
+        """Replace the content with live orders (one reset: views keep their header state)."""
+        orders = list(orders)
+        self._replace(SnapshotIndex.of([summarize(o) for o in orders]), orders, None, now)
+
+    def set_index(
+        self,
+        index: SnapshotIndex,
+        loader: OrderLoader,
+        now: datetime | None = None,
+        *,
+        row_of: dict[str, int] | None = None,
+    ) -> None:
+        """Replace the content with a snapshot's index; ``loader`` gives a row's full order,
+        ``row_of`` (id -> row) may be shared with the snapshot rather than built again."""
+        self._replace(index, None, loader, now, row_of)
+
+    def _replace(
+        self,
+        index: SnapshotIndex,
+        orders: Sequence[AssessmentOrder] | None,
+        loader: OrderLoader | None,
+        now: datetime | None,
+        row_of: dict[str, int] | None = None,
+    ) -> None:
         self.beginResetModel()
-        self._rows = [OrderRow.of(order, now) for order in orders]
-        self._index_by_id = {row.order.id: i for i, row in enumerate(self._rows)}
+        self._index = index
+        self._orders = orders
+        self._loader = loader or self._from_list
+        self._now = now or datetime.now(UTC)
+        self._index_by_id = (
+            row_of if row_of is not None else {oid: row for row, oid in enumerate(index.id)}
+        )
+        self._haystacks = _haystack(index)
+        self._status_counts = Counter(index.status)
+        self._sort_keys = {}
         self.endResetModel()
 
+    def _from_list(self, row: int) -> AssessmentOrder:
+        assert self._orders is not None
+        return self._orders[row]
+
     def order_at(self, row: int) -> AssessmentOrder:
-        return self._rows[row].order
+        return self._loader(row)
+
+    def summary(self, row: int) -> OrderSummary:
+        return self._index.summary(row)
 
     def row_of(self, order_id: str) -> int | None:
         return self._index_by_id.get(order_id)
 
     def orders(self) -> list[AssessmentOrder]:
-        return [row.order for row in self._rows]
+        """Every order. A snapshot's are parsed here: prefer the column accessors at scale."""
+        if self._orders is not None:
+            return list(self._orders)
+        return [self._loader(row) for row in range(len(self._index))]
+
+    def count_status(self, status: OrderStatus) -> int:
+        return self._status_counts[status]
+
+    def haystack(self, row: int) -> str:
+        return self._haystacks[row]
+
+    def haystacks(self) -> list[str]:
+        return self._haystacks
+
+    def statuses(self) -> list[OrderStatus]:
+        return self._index.status
+
+    def sort_keys(self, column: int) -> list[Any]:
+        """One key per row for ``column``, built on the first sort by it."""
+        keys = self._sort_keys.get(column)
+        if keys is None:
+            index = self._index
+            if column == Column.STATUS:
+                keys = [_STATUS_RANK[s] for s in index.status]
+            elif column in (Column.ORDERED, Column.AGE):
+                keys = index.created  # UTC ISO text: text order is time order
+            else:
+                source = {
+                    Column.CANDIDATE: index.candidate,
+                    Column.EMAIL: index.email,
+                    Column.JOB: index.job,
+                    Column.COMPANY: index.company,
+                    Column.REQUESTOR: index.requestor,
+                }[Column(column)]
+                keys = [text.casefold() for text in source]
+            self._sort_keys[column] = keys
+        return keys
 
     # -- Qt model interface ------------------------------------------------------------------
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else len(self._index.id)
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(Column)
@@ -154,68 +268,331 @@ class OrderTableModel(QAbstractTableModel):
             return HEADERS.get(Column(section)) if 0 <= section < len(Column) else None
         return None
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
-            return None
-        row = self._rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return row.texts[column]
-        if role == ORDER_ROLE:
-            return row.order
-        if role == SORT_ROLE:
-            return row.sort_keys[column]
+    def text(self, row: int, column: int) -> str:
+        index = self._index
         if column == Column.STATUS:
+            return STATUS_LABELS[index.status[row]]
+        if column == Column.CANDIDATE:
+            return index.candidate[row]
+        if column == Column.EMAIL:
+            return index.email[row] or "—"
+        if column == Column.JOB:
+            return index.job[row]
+        if column == Column.COMPANY:
+            return index.company[row]
+        if column == Column.REQUESTOR:
+            return index.requestor[row]
+        if column == Column.ORDERED:
+            return _local_text(index.created[row])
+        return describe_age(_parse_utc(index.created[row]), self._now)
+
+    def cell(self, row: int, column: int, role: int) -> Any:
+        """What ``data`` answers for (row, column); the proxy calls it directly."""
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.text(row, column)
+        if role == STATUS_ROLE:
+            return self._index.status[row]
+        if role == ORDER_ROLE:
+            return self._loader(row)
+        if role == SORT_ROLE:
+            return self.sort_keys(column)[row]
+        if column == Column.STATUS:
+            status = self._index.status[row]
             if role == Qt.ItemDataRole.ForegroundRole:
-                return STATUS_COLOURS[row.order.status]
+                return STATUS_COLOURS[status]
             if role == Qt.ItemDataRole.ToolTipRole:
-                return f"SmartRecruiters status: {row.order.status.value}"
+                return f"SmartRecruiters status: {status.value}"
         if (
             role == Qt.ItemDataRole.ToolTipRole
             and column == Column.EMAIL
-            and not row.order.candidate.email
+            and not self._index.email[row]
         ):
-            return (
-                "No email: Berke cannot send reminders; use the invitation code or a printed slip."
-            )
+            return NO_EMAIL_TIP
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{HEADERS[Column(column)]}: {row.texts[column]}"
+            return f"{HEADERS[Column(column)]}: {self.text(row, column)}"
         return None
 
-    def haystack(self, row: int) -> str:
-        return self._rows[row].haystack
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        row = index.row()
+        if not index.isValid() or not (0 <= row < len(self._index.id)):
+            return None
+        return self.cell(row, index.column(), role)
 
 
-class OrderFilterProxy(RowsFilterProxy):
-    """Search across every text column (all words must match) and filter by status."""
+class OrderFilterProxy(QAbstractProxyModel):
+    """Search across every text column (all words must match), filter by status, sort.
+
+    Filtering and sorting run over the model's column lists in one pass; the view sees a
+    layout change, and persistent indexes (the selection) follow their rows.
+    """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._words: tuple[str, ...] = ()
         self._statuses: frozenset[OrderStatus] | None = None
-        self.setSortRole(SORT_ROLE)
+        self._sort_column = -1
+        self._sort_order = Qt.SortOrder.AscendingOrder
+        self._source: OrderTableModel | None = None
+        self._sorted: list[int] | None = None  # every source row, in sort order
+        self._all_hay: list[str] = []  # their haystacks, in the same order
+        self._hays: list[str] = []  # the texts of the rows shown (typing on searches these)
+        # (words, statuses) -> (rows, their texts), the latest last: backspacing finds them
+        self._cache: dict[tuple[Any, ...], tuple[list[int], list[str]]] = {}
+        self._joined_cache: tuple[str, array[int]] | None = None
+        self._rows: list[int] = []  # the source rows shown, in order
+        self._position: dict[int, int] | None = None  # source row -> proxy row, when asked often
+        self._lookups = 0
+        self._connections: list[QMetaObject.Connection] = []
+
+    # -- source ------------------------------------------------------------------------------
+
+    def _model(self) -> OrderTableModel | None:
+        return self._source
+
+    def setSourceModel(self, model: QAbstractItemModel) -> None:
+        for connection in self._connections:
+            QObject.disconnect(connection)
+        self.beginResetModel()
+        super().setSourceModel(model)
+        self._source = model if isinstance(model, OrderTableModel) else None
+        self._connections = [
+            model.modelAboutToBeReset.connect(self.beginResetModel),
+            model.modelReset.connect(self._source_reset),
+            model.rowsAboutToBeInserted.connect(self.beginResetModel),
+            model.rowsInserted.connect(self._source_reset),
+            model.rowsAboutToBeRemoved.connect(self.beginResetModel),
+            model.rowsRemoved.connect(self._source_reset),
+            model.layoutAboutToBeChanged.connect(self.beginResetModel),
+            model.layoutChanged.connect(self._source_reset),
+            model.dataChanged.connect(self._source_data_changed),
+        ]
+        self._sorted = None
+        self._recompute(sort=True)
+        self.endResetModel()
+
+    def _source_reset(self, *_args: object) -> None:
+        self._cache.clear()
+        self._recompute(sort=True)
+        self.endResetModel()
+
+    def _source_data_changed(self, *_args: object) -> None:
+        if self._rows:
+            last = self.index(len(self._rows) - 1, len(Column) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
+
+    # -- filter and sort ---------------------------------------------------------------------
 
     def set_search_text(self, text: str) -> None:
         words = tuple(text.casefold().split())
-        if words != self._words:
-            self._begin_filter_change()
-            self._words = words
-            self._end_filter_change()
+        if words == self._words:
+            return
+        # Typing on narrows the search: only rows shown now can still match.
+        narrowing = bool(self._words) and " ".join(words).startswith(" ".join(self._words))
+        narrowing = narrowing and self._sorted is not None
+        self._words = words
+        self._relayout(narrowing=narrowing)
+
+    def search_words(self) -> tuple[str, ...]:
+        return self._words
 
     def set_statuses(self, statuses: frozenset[OrderStatus] | None) -> None:
         """Only these statuses; None for all."""
         if statuses != self._statuses:
-            self._begin_filter_change()
             self._statuses = statuses
-            self._end_filter_change()
+            self._relayout()
 
-    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
-        model = self.sourceModel()
-        if not isinstance(model, OrderTableModel):
-            return True
-        if self._statuses is not None and model.order_at(source_row).status not in self._statuses:
-            return False
-        if self._words:
-            hay = model.haystack(source_row)
-            return all(word in hay for word in self._words)
-        return True
+    def statuses(self) -> frozenset[OrderStatus] | None:
+        return self._statuses
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self._sort_column = column
+        self._sort_order = order
+        self._relayout(sort=True)
+
+    def sortColumn(self) -> int:
+        return self._sort_column
+
+    def sortOrder(self) -> Qt.SortOrder:
+        return self._sort_order
+
+    def _recompute(self, *, sort: bool = False, narrowing: bool = False) -> None:
+        model = self._source
+        self._position = None
+        self._lookups = 0
+        if model is None:
+            self._rows, self._hays, self._sorted, self._all_hay = [], [], None, []
+            return
+        if sort or self._sorted is None:
+            self._sorted = self._sort_rows(model, model.rowCount())
+            hay = model.haystacks()
+            self._all_hay = [hay[r] for r in self._sorted]
+            self._joined_cache = None
+            self._cache.clear()
+            self._joined()  # now, not on the first keystroke
+        key = (self._words, self._statuses)
+        cached = self._cache.pop(key, None)
+        if cached is None:
+            cached = self._filter(model, narrowing=narrowing)
+        self._cache[key] = cached  # most recent last; backspacing finds its earlier results
+        while len(self._cache) > _CACHED_SEARCHES:
+            del self._cache[next(iter(self._cache))]
+        self._rows, self._hays = cached
+
+    def _filter(self, model: OrderTableModel, *, narrowing: bool) -> tuple[list[int], list[str]]:
+        """The rows that pass, in sort order. A word is looked up over all rows in one joined
+        string (``str.find`` skips from match to match in C) unless it is frequent or the rows
+        shown are few; then each row's text is tested in a flat ``compress`` loop."""
+        assert self._sorted is not None
+        if not self._words and self._statuses is None:
+            return self._sorted, self._all_hay
+        words = list(self._words)
+        if narrowing and len(self._rows) < len(self._sorted) // 4:
+            rows, hays = self._rows, self._hays
+        elif words:
+            rows, hays = self._find_all(words.pop(0))
+        else:
+            rows, hays = self._sorted, self._all_hay
+        if self._statuses is not None:
+            allowed, statuses = self._statuses, model.statuses()
+            mask = [statuses[r] in allowed for r in rows]
+            rows, hays = list(compress(rows, mask)), list(compress(hays, mask))
+        for word in words:
+            mask = [word in text for text in hays]
+            rows, hays = list(compress(rows, mask)), list(compress(hays, mask))
+        return rows, hays
+
+    def _find_all(self, word: str) -> tuple[list[int], list[str]]:
+        """The rows (in sort order) whose text holds ``word``, and their texts."""
+        assert self._sorted is not None
+        joined, starts = self._joined()
+        # A sixteenth of the text tells whether the word is frequent; then one test per row
+        # is cheaper than hopping from match to match.
+        sample = joined.count(word, 0, len(joined) // 16) * 16
+        if sample > len(starts) // 2:
+            mask = [word in text for text in self._all_hay]
+            return list(compress(self._sorted, mask)), list(compress(self._all_hay, mask))
+        positions: list[int] = []
+        find, append = joined.find, positions.append
+        position = find(word)
+        while position != -1:
+            row = bisect_right(starts, position) - 1
+            append(row)
+            position = find(word, starts[row + 1])
+        if len(positions) < 2:
+            return [self._sorted[p] for p in positions], [self._all_hay[p] for p in positions]
+        pick = itemgetter(*positions)  # gathers in C
+        return list(pick(self._sorted)), list(pick(self._all_hay))
+
+    def _joined(self) -> tuple[str, array[int]]:
+        if self._joined_cache is None:
+            # NUL never occurs in a casefolded word typed in the search field.
+            starts = array("q", accumulate((len(t) + 1 for t in self._all_hay), initial=0))
+            self._joined_cache = ("\0".join(self._all_hay) + "\0", starts)
+        return self._joined_cache
+
+    def _sort_rows(self, model: OrderTableModel, count: int) -> list[int]:
+        column = self._sort_column
+        if not 0 <= column < len(Column):
+            return list(range(count))
+        keys = model.sort_keys(column)
+        descending = self._sort_order == Qt.SortOrder.DescendingOrder
+        if column == Column.AGE:
+            descending = not descending  # the youngest is the newest
+        return sorted(range(count), key=keys.__getitem__, reverse=descending)
+
+    def _relayout(self, *, sort: bool = False, narrowing: bool = False) -> None:
+        """Recompute and tell the views, moving persistent indexes with their source rows."""
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        sources = [(self._source_row(i.row()), i.column()) for i in persistent]
+        self._recompute(sort=sort, narrowing=narrowing)
+        moved = []
+        for source_row, column in sources:
+            row = self._proxy_row(source_row) if source_row is not None else -1
+            moved.append(self.createIndex(row, column) if row >= 0 else QModelIndex())
+        self.changePersistentIndexList(persistent, moved)
+        self.layoutChanged.emit()
+
+    def _source_row(self, row: int) -> int | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def _proxy_row(self, source_row: int) -> int:
+        if self._position is None:
+            self._lookups += 1
+            if self._lookups <= 8:  # the current index and a selection: a C-level search each
+                try:
+                    return self._rows.index(source_row)
+                except ValueError:
+                    return -1
+            self._position = dict(zip(self._rows, range(len(self._rows)), strict=True))
+        return self._position.get(source_row, -1)
+
+    # -- Qt proxy interface ------------------------------------------------------------------
+
+    def mapToSource(self, proxy_index: AnyIndex) -> QModelIndex:
+        model = self._model()
+        if model is None or not proxy_index.isValid():
+            return QModelIndex()
+        source_row = self._source_row(proxy_index.row())
+        if source_row is None:
+            return QModelIndex()
+        return model.index(source_row, proxy_index.column())
+
+    def mapFromSource(self, source_index: AnyIndex) -> QModelIndex:
+        if not source_index.isValid():
+            return QModelIndex()
+        row = self._proxy_row(source_index.row())
+        return self.createIndex(row, source_index.column()) if row >= 0 else QModelIndex()
+
+    def index(self, row: int, column: int, parent: AnyIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if parent.isValid() or not (0 <= row < len(self._rows) and 0 <= column < len(Column)):
+            return QModelIndex()
+        return self.createIndex(row, column)
+
+    @overload
+    def parent(self, /) -> QObject | None: ...
+    @overload
+    def parent(self, child: AnyIndex, /) -> QModelIndex: ...
+    def parent(self, child: AnyIndex | None = None, /) -> QModelIndex | QObject | None:
+        if child is None:
+            return QObject.parent(self)
+        return QModelIndex()  # a flat table
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def hasChildren(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and bool(self._rows)
+
+    def sibling(self, row: int, column: int, index: AnyIndex) -> QModelIndex:
+        return self.index(row, column)
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS.get(Column(section)) if 0 <= section < len(Column) else None
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        # Called for every painted cell and role: no detour through mapToSource, and the
+        # roles nobody answers (font, alignment, decoration, …) leave at once.
+        if role not in _ANSWERED_ROLES:
+            return None
+        model = self._source
+        row = index.row()
+        if model is None or not 0 <= row < len(self._rows):
+            return None
+        return model.cell(self._rows[row], index.column(), role)
+
+    def source_rows(self) -> list[int]:
+        """The model rows shown, in the order shown (the CSV export writes these)."""
+        return list(self._rows)

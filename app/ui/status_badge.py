@@ -6,8 +6,10 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from app.domain.smartrecruiters import AssessmentOrder
-from app.ui.order_table_model import ORDER_ROLE, STATUS_COLOURS, STATUS_LABELS
+from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
+from app.ui.order_table_model import ORDER_ROLE, STATUS_COLOURS, STATUS_LABELS, STATUS_ROLE
+
+_STATUSES = frozenset(s.value for s in OrderStatus)
 
 
 class StatusBadgeDelegate(QStyledItemDelegate):
@@ -17,8 +19,13 @@ class StatusBadgeDelegate(QStyledItemDelegate):
         option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
-        order = index.data(ORDER_ROLE)
-        if not isinstance(order, AssessmentOrder):
+        # The status alone: a snapshot's model would otherwise parse each painted order.
+        value = index.data(STATUS_ROLE)  # Qt hands a StrEnum back as a plain str
+        status = OrderStatus(value) if value in _STATUSES else None
+        if status is None:
+            order = index.data(ORDER_ROLE)
+            status = order.status if isinstance(order, AssessmentOrder) else None
+        if status is None:
             super().paint(painter, option, index)
             return
         # Let the style draw the selection/alternating background, then the pill on top.
@@ -30,8 +37,8 @@ class StatusBadgeDelegate(QStyledItemDelegate):
             style.drawControl(
                 QStyle.ControlElement.CE_ItemViewItem, background, painter, option.widget
             )
-        label = STATUS_LABELS[order.status]
-        colour = QColor(STATUS_COLOURS[order.status])
+        label = STATUS_LABELS[status]
+        colour = QColor(STATUS_COLOURS[status])
         metrics = option.fontMetrics
         width = metrics.horizontalAdvance(label) + 16
         height = metrics.height() + 4

@@ -110,7 +110,8 @@ def test_complete_then_drop_files_with_progress(
     dialog.score.setText("87/100")
     dialog.passed.setCurrentIndex(1)
     dialog.description.setPlainText("<p>Fine</p><script>x</script>")
-    assert not dialog.ok.isEnabled() and "script" in dialog.error.text()
+    assert not dialog.ok.isEnabled()
+    assert "script" in dialog.error.text()
     dialog.description.setPlainText("<p><strong>High</strong> fit</p>")
     assert dialog.ok.isEnabled()
     dialog.ok.click()
@@ -148,11 +149,12 @@ def test_cancel_one_upload_then_retry_it(window: MainWindow, qtbot: QtBot, tmp_p
     big = tmp_path / "large report.pdf"
     big.write_bytes(b"%PDF-1.4\n" + b"z" * 12_000_000)
     cancelled: list[int] = []
+    cancelling: list[asyncio.Future[None]] = []
 
     def cancel_on_first_progress(upload_id: int, sent: int, total: int) -> None:
         if sent and not cancelled:
             cancelled.append(upload_id)
-            asyncio.ensure_future(window.controller.cancel_upload(upload_id))
+            cancelling.append(asyncio.ensure_future(window.controller.cancel_upload(upload_id)))
 
     window.controller.upload_progress.connect(cancel_on_first_progress)
     finish(qtbot, window.controller.attach_files(order, [big]))
@@ -162,7 +164,8 @@ def test_cancel_one_upload_then_retry_it(window: MainWindow, qtbot: QtBot, tmp_p
     assert desk.results.unfinished() == []
     panel = window.detail.attachments
     panel.table.selectRow(0)
-    assert panel.retry_button.isEnabled() and not panel.cancel_button.isEnabled()
+    assert panel.retry_button.isEnabled()
+    assert not panel.cancel_button.isEnabled()
     panel.retry_button.click()
     qtbot.waitUntil(lambda: states(window).get(big.name) == "done", timeout=30_000)
     upload = desk.results.for_order(order.id)[0]
@@ -183,11 +186,13 @@ def test_drop_on_a_table_row_and_refusals(window: MainWindow, qtbot: QtBot, tmp_
                     for b in window.findChildren(QMessageBox)),
         timeout=5000,
     )  # fmt: skip
-    assert window.desk is not None and window.desk.results.for_order(order.id) == []
+    assert window.desk is not None
+    assert window.desk.results.for_order(order.id) == []
 
 
 def test_attach_is_disabled_on_new_orders(window: MainWindow) -> None:
     new = next(o for o in window.model.orders() if o.status is OrderStatus.NEW)
     window.select_order(new.id)
     attach = window.controller.actions[OrderAction.ATTACH]
-    assert not attach.isEnabled() and "accepted or completed" in attach.toolTip()
+    assert not attach.isEnabled()
+    assert "accepted or completed" in attach.toolTip()

@@ -1,0 +1,193 @@
+"""A snapshot of orders, kept to look at later offline or to hand to a colleague.
+
+The shapes of the versioned file format (``docs/snapshot-format.md``): the metadata in
+``snapshot.json``, the table index in ``index.json`` (one column per field, so a reader can list
+100,000 orders without parsing each one), and one ``SnapshotOrder`` per line of the
+``orders/NNNNN.jsonl`` chunks (a reader decompresses only the chunk of an order it shows).
+No I/O here; ``app.store.snapshot_file`` reads and writes the archive.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Literal, NamedTuple
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from app.domain.journal import JournalEntry, LinkedAssessment
+from app.domain.smartrecruiters import (
+    AssessmentComment,
+    AssessmentOrder,
+    AssessmentResult,
+    OrderStatus,
+)
+
+FORMAT_NAME = "assessment-desk-snapshot"
+FORMAT_VERSION = 1
+EXTENSION = ".adsnap"
+MIME_TYPE = "application/x-assessment-desk-snapshot"
+
+META_MEMBER = "snapshot.json"
+INDEX_MEMBER = "index.json"
+ORDERS_FOLDER = "orders/"
+ORDERS_PER_CHUNK = 1000
+
+
+def orders_member(chunk: int) -> str:
+    """The archive member holding orders ``chunk * per_chunk`` onwards, one JSON per line."""
+    return f"{ORDERS_FOLDER}{chunk:05d}.jsonl"
+
+
+ATTACHMENTS_FOLDER = "attachments/"
+
+
+class SnapshotFilter(BaseModel):
+    """Which orders went in: all of them, or those the table showed (with its search/filter)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scope: Literal["all", "view"] = "all"
+    search: str = ""
+    statuses: list[OrderStatus] = Field(default_factory=list)
+
+    def describe(self) -> str:
+        if self.scope == "all":
+            return "All orders"
+        parts = ["Orders in view"]
+        if self.search:
+            parts.append(f"search “{self.search}”")
+        if self.statuses:
+            parts.append("status " + ", ".join(s.value for s in self.statuses))
+        return " · ".join(parts)
+
+
+class SnapshotMeta(BaseModel):
+    """``snapshot.json``: what the file is, when and from where it was made. Never a key."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    format: Literal["assessment-desk-snapshot"] = "assessment-desk-snapshot"
+    version: Literal[1] = 1
+    created_at: datetime
+    app_version: str
+    source: str  # where the orders came from, without credentials (see ``redact_source``)
+    filter: SnapshotFilter = Field(default_factory=SnapshotFilter)
+    order_count: int = Field(ge=0)
+    orders_per_chunk: int = Field(default=ORDERS_PER_CHUNK, ge=1, le=100_000)
+    attachment_count: int = Field(default=0, ge=0)
+
+
+class SnapshotAttachment(BaseModel):
+    """A file kept with an order: where it sits in the archive (``member``), what it is."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    file_name: str = Field(min_length=1, max_length=255)
+    member: str = Field(min_length=1, max_length=1024)
+    size: int = Field(ge=0)
+    attachment_id: str | None = None
+    result_id: str | None = None
+
+
+class SnapshotOrder(BaseModel):
+    """One line of ``orders.jsonl``: an order with everything the detail pane shows."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    order: AssessmentOrder
+    comments: list[AssessmentComment] = Field(default_factory=list)
+    results: list[AssessmentResult] = Field(default_factory=list)
+    linked_assessment: LinkedAssessment | None = None
+    timeline: list[JournalEntry] = Field(default_factory=list)
+    attachments: list[SnapshotAttachment] = Field(default_factory=list)
+    #: What could not be gathered, in words ("Comments could not be fetched: …").
+    notes: list[str] = Field(default_factory=list)
+
+
+class OrderSummary(NamedTuple):
+    """What the table needs of one order; one row of the index."""
+
+    id: str
+    status: OrderStatus
+    candidate_id: str
+    candidate: str
+    email: str
+    job: str
+    company: str
+    requestor: str
+    created: str  # ISO 8601 in UTC, so that text order is time order; "" when unknown
+
+
+def utc_text(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+def summarize(order: AssessmentOrder) -> OrderSummary:
+    return OrderSummary(
+        id=order.id,
+        status=order.status,
+        candidate_id=order.candidate.id,
+        candidate=order.candidate.full_name,
+        email=order.candidate.email or "",
+        job=order.job.name if order.job else "",
+        company=order.company.name if order.company else "",
+        requestor=order.requestor.full_name if order.requestor else "",
+        created=utc_text(order.create_date),
+    )
+
+
+class SnapshotIndex(BaseModel):
+    """``index.json``: the table's columns, one list per field, all of the same length.
+
+    Derived from the orders when the file is written; a reader trusts it for the list only and
+    takes the details from ``orders.jsonl``, checking that both name the same order.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: list[str]
+    status: list[OrderStatus]
+    candidate_id: list[str]
+    candidate: list[str]
+    email: list[str]
+    job: list[str]
+    company: list[str]
+    requestor: list[str]
+    created: list[str]
+
+    @model_validator(mode="after")
+    def _same_length(self) -> SnapshotIndex:
+        lengths = {len(getattr(self, name)) for name in OrderSummary._fields}
+        if len(lengths) > 1:
+            raise ValueError("the index columns have different lengths")
+        return self
+
+    def __len__(self) -> int:
+        return len(self.id)
+
+    @classmethod
+    def of(cls, summaries: list[OrderSummary]) -> SnapshotIndex:
+        columns = {name: [getattr(s, name) for s in summaries] for name in OrderSummary._fields}
+        # Built from validated orders: nothing left to check, and 100,000 rows is not free.
+        return cls.model_construct(None, **columns)
+
+    def summary(self, row: int) -> OrderSummary:
+        return OrderSummary(*(getattr(self, name)[row] for name in OrderSummary._fields))
+
+
+_USERINFO = re.compile(r"(?<=://)[^/@\s]*@")
+_QUERY = re.compile(r"\?[^\s]*")
+_LONG_TOKEN = re.compile(r"\b[A-Za-z0-9_\-]{24,}\b")
+
+
+def redact_source(text: str) -> str:
+    """A connection description safe to write down: no user:password@, no query strings (keys
+    sometimes ride in them), no long token-like words."""
+    text = _USERINFO.sub("", text)
+    text = _QUERY.sub("", text)
+    return _LONG_TOKEN.sub("[redacted]", text)

@@ -1,0 +1,112 @@
+"""What changed between two sets of orders (two snapshots, or a snapshot and the live inbox).
+
+Each order is flattened into named, human-readable fields; the diff lists the orders added,
+removed, and changed, with every changed field as old → new.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from app.domain.snapshot import SnapshotOrder, utc_text
+
+
+class ChangeKind(StrEnum):
+    ADDED = "added"
+    REMOVED = "removed"
+    CHANGED = "changed"
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class OrderChange:
+    order_id: str
+    kind: ChangeKind
+    candidate: str  # a name to recognise the order by (the newer side's, when both exist)
+    changes: tuple[FieldChange, ...] = ()
+
+    def describe(self) -> str:
+        return "; ".join(f"{c.field}: {c.old or '—'} → {c.new or '—'}" for c in self.changes)
+
+
+@dataclass(frozen=True)
+class SnapshotDiff:
+    changes: tuple[OrderChange, ...]
+
+    def count(self, kind: ChangeKind) -> int:
+        return sum(1 for c in self.changes if c.kind is kind)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.changes
+
+
+def flatten(record: SnapshotOrder) -> dict[str, str]:
+    """The fields compared, by the label a coordinator knows them by."""
+    order = record.order
+    linked = record.linked_assessment
+    last_step = record.timeline[-1] if record.timeline else None
+    fields = {
+        "Status": order.status.value,
+        "Candidate": order.candidate.full_name,
+        "Candidate email": order.candidate.email or "",
+        "Job": order.job.name if order.job else "",
+        "Company": order.company.name if order.company else "",
+        "Requestor": order.requestor.full_name if order.requestor else "",
+        "Offer": (order.offer.name or order.offer.catalog_id or "") if order.offer else "",
+        "Ordered on": utc_text(order.create_date),
+        "Last update": utc_text(order.last_update_date),
+        "Invitation code": linked.invitation_code if linked else "",
+        "Assessment URL": linked.assessment_url if linked else "",
+        "Invitation sent to": (linked.invited_email or "") if linked else "",
+        "Comments": str(len(record.comments)),
+        "Results": str(len(record.results)),
+        "Timeline steps": str(len(record.timeline)),
+        "Last step": f"{last_step.action.label} ({last_step.state.value})" if last_step else "",
+        "Attachments": str(len(record.attachments)),
+    }
+    return fields
+
+
+def diff_orders(
+    old: Iterable[SnapshotOrder],
+    new: Iterable[SnapshotOrder],
+    *,
+    ignore: frozenset[str] = frozenset(),
+) -> SnapshotDiff:
+    """Orders added, removed and changed from ``old`` to ``new``; sorted by kind, then name.
+
+    ``ignore`` names fields one side cannot know (the live inbox has no comments fetched)."""
+    before = {record.order.id: record for record in old}
+    after = {record.order.id: record for record in new}
+    changes: list[OrderChange] = []
+    for order_id, record in after.items():
+        name = record.order.candidate.full_name
+        previous = before.get(order_id)
+        if previous is None:
+            changes.append(OrderChange(order_id, ChangeKind.ADDED, name))
+            continue
+        old_fields, new_fields = flatten(previous), flatten(record)
+        fields = tuple(
+            FieldChange(label, old_fields[label], value)
+            for label, value in new_fields.items()
+            if label not in ignore and old_fields[label] != value
+        )
+        if fields:
+            changes.append(OrderChange(order_id, ChangeKind.CHANGED, name, fields))
+    for order_id, record in before.items():
+        if order_id not in after:
+            changes.append(
+                OrderChange(order_id, ChangeKind.REMOVED, record.order.candidate.full_name)
+            )
+    rank = {ChangeKind.CHANGED: 0, ChangeKind.ADDED: 1, ChangeKind.REMOVED: 2}
+    changes.sort(key=lambda c: (rank[c.kind], c.candidate.casefold(), c.order_id))
+    return SnapshotDiff(tuple(changes))

@@ -1,0 +1,256 @@
+"""The File menu's snapshot entries: save, open, compare, export CSV, recent snapshots.
+
+File choosers are attributes so tests can answer them without a dialog.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QSettings
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QMenu
+
+from app.domain.snapshot import EXTENSION, SnapshotOrder
+from app.domain.snapshot_diff import diff_orders
+from app.store.snapshot_file import Snapshot, SnapshotError, open_snapshot
+from app.ui.async_dialogs import show_error
+from app.ui.compare_dialog import CompareDialog
+from app.ui.csv_export import export_orders_in_view
+from app.ui.save_snapshot_dialog import SaveSnapshotDialog, view_filter
+from app.workflows.snapshots import live_records
+
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
+    from app.ui.snapshot_mode import SnapshotMode
+
+log = logging.getLogger(__name__)
+
+RECENT_KEY = "snapshots/recent"
+MAX_RECENT = 8
+FILE_FILTER = f"Assessment Desk snapshots (*{EXTENSION})"
+#: Fields a live inbox does not know without fetching every order's details.
+LIVE_UNKNOWN = frozenset({"Comments", "Results", "Attachments"})
+
+PathChooser = Callable[[], Path | None]
+
+
+def recent_snapshots(settings: QSettings) -> list[str]:
+    value = settings.value(RECENT_KEY, [])
+    if isinstance(value, str):  # QSettings gives a one-item list back as a string
+        return [value]
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def remember_snapshot(settings: QSettings, path: Path) -> None:
+    text = str(Path(path).resolve())
+    recent = [p for p in recent_snapshots(settings) if p != text]
+    settings.setValue(RECENT_KEY, [text, *recent][:MAX_RECENT])
+
+
+def open_snapshot_window(
+    path: Path, settings: QSettings | None = None, snapshot: Snapshot | None = None
+) -> MainWindow:
+    """A new main window showing the snapshot at ``path`` (raises ``SnapshotError``)."""
+    from app.ui.main_window import MainWindow
+    from app.ui.snapshot_mode import SnapshotMode
+
+    snapshot = snapshot or open_snapshot(path)
+    window = MainWindow(settings=settings)
+    SnapshotMode(window, snapshot)
+    if settings is not None:
+        remember_snapshot(settings, path)
+    return window
+
+
+class SnapshotMenu(QObject):
+    def __init__(self, window: MainWindow, file_menu: QMenu, settings: QSettings) -> None:
+        super().__init__(window)
+        self.window = window
+        self.settings = settings
+        self.windows: list[MainWindow] = []  # snapshot windows opened from here
+        self.dialogs: list[Any] = []
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self.choose_save_path: PathChooser = self._ask_save_path
+        self.choose_open_path: PathChooser = self._ask_open_path
+        self.choose_compare_paths: Callable[[], list[Path]] = self._ask_compare_paths
+        self.choose_csv_path: PathChooser = self._ask_csv_path
+
+        self.save_action = QAction("&Save snapshot…", window)
+        self.save_action.setObjectName("action_save_snapshot")
+        self.save_action.setShortcut("Ctrl+S")
+        self.save_action.setStatusTip("Keep the orders and their details in a file")
+        self.save_action.triggered.connect(self.save)
+        self.open_action = QAction("&Open snapshot…", window)
+        self.open_action.setObjectName("action_open_snapshot")
+        self.open_action.setShortcut("Ctrl+O")
+        self.open_action.setStatusTip("Look at a snapshot, read-only and offline")
+        self.open_action.triggered.connect(self.open)
+        self.recent_menu = QMenu("Recent s&napshots", window)
+        self.recent_menu.setObjectName("recentSnapshots")
+        self.recent_menu.aboutToShow.connect(self.fill_recent)
+        self.compare_action = QAction("&Compare snapshots…", window)
+        self.compare_action.setObjectName("action_compare_snapshots")
+        self.compare_action.setStatusTip(
+            "Choose two snapshots, or one to compare with what this window shows"
+        )
+        self.compare_action.triggered.connect(self.compare)
+        self.export_action = QAction("&Export CSV…", window)
+        self.export_action.setObjectName("action_export_csv")
+        self.export_action.setStatusTip("Write the orders in view (filters applied) as CSV")
+        self.export_action.triggered.connect(self.export_csv)
+
+        first = file_menu.actions()[0] if file_menu.actions() else None
+        for action in (self.save_action, self.open_action):
+            file_menu.insertAction(first, action)  # type: ignore[arg-type]
+        file_menu.insertMenu(first, self.recent_menu)  # type: ignore[arg-type]
+        for action in (self.compare_action, self.export_action):
+            file_menu.insertAction(first, action)  # type: ignore[arg-type]
+        file_menu.insertSeparator(first)  # type: ignore[arg-type]
+        self.fill_recent()
+
+    def live_only_actions(self) -> list[QAction]:
+        """What needs a live desk (disabled in a snapshot window)."""
+        return [self.save_action]
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # -- choosers ----------------------------------------------------------------------------
+
+    def _ask_save_path(self) -> Path | None:
+        name, _ = QFileDialog.getSaveFileName(
+            self.window, "Save snapshot", f"orders{EXTENSION}", FILE_FILTER
+        )
+        return Path(name) if name else None
+
+    def _ask_open_path(self) -> Path | None:
+        name, _ = QFileDialog.getOpenFileName(self.window, "Open snapshot", "", FILE_FILTER)
+        return Path(name) if name else None
+
+    def _ask_compare_paths(self) -> list[Path]:
+        names, _ = QFileDialog.getOpenFileNames(
+            self.window, "Compare: choose one snapshot (with this window) or two", "", FILE_FILTER
+        )
+        return [Path(n) for n in names]
+
+    def _ask_csv_path(self) -> Path | None:
+        name, _ = QFileDialog.getSaveFileName(
+            self.window, "Export CSV", "orders.csv", "CSV files (*.csv)"
+        )
+        return Path(name) if name else None
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def save(self) -> SaveSnapshotDialog | None:
+        desk = self.window.desk
+        if desk is None:
+            return None
+        path = self.choose_save_path()
+        if path is None:
+            return None
+        if path.suffix != EXTENSION:
+            path = path.with_name(path.name + EXTENSION)
+        window = self.window
+        in_view = [window.model.order_at(row) for row in window.proxy.source_rows()]
+        dialog = SaveSnapshotDialog(
+            desk,
+            path,
+            in_view,
+            window.model.orders(),
+            view_filter(window.search.text(), window.status_filter.currentData()),
+            parent=window,
+        )
+        dialog.saved.connect(lambda saved: self._saved(saved.path, saved.order_count))
+        self.dialogs.append(dialog)
+        dialog.finished.connect(lambda _r: self.dialogs.remove(dialog))
+        dialog.open()
+        return dialog
+
+    def _saved(self, path: Path, count: int) -> None:
+        remember_snapshot(self.settings, path)
+        self.window.statusBar().showMessage(f"Saved a snapshot of {count} orders: {path}", 10000)
+
+    def open(self) -> MainWindow | None:
+        path = self.choose_open_path()
+        return self.open_path(path) if path is not None else None
+
+    def open_path(self, path: Path) -> MainWindow | None:
+        try:
+            window = open_snapshot_window(path, self.settings)
+        except SnapshotError as exc:
+            show_error(self.window, "Open snapshot", str(exc))
+            return None
+        self.windows.append(window)
+        window.closed.connect(lambda: self.windows.remove(window))
+        window.show()
+        return window
+
+    def fill_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = recent_snapshots(self.settings)
+        for text in recent:
+            action = self.recent_menu.addAction(Path(text).name)
+            action.setToolTip(text)
+            action.triggered.connect(lambda _c=False, p=text: self.open_path(Path(p)))
+        if not recent:
+            empty = self.recent_menu.addAction("No snapshots yet")
+            empty.setEnabled(False)
+
+    def compare(self) -> None:
+        paths = self.choose_compare_paths()
+        if paths:
+            self._spawn(self.compare_paths(paths))
+
+    async def compare_paths(self, paths: list[Path]) -> CompareDialog | None:
+        """Two files: older to newer. One file: that snapshot to what this window shows."""
+        mode: SnapshotMode | None = getattr(self.window, "snapshot_mode", None)
+        ignore: frozenset[str] = frozenset()
+        try:
+            opened = [await asyncio.to_thread(open_snapshot, p) for p in paths[:2]]
+            opened.sort(key=lambda s: s.meta.created_at)
+            old = await asyncio.to_thread(_all_records, opened[0])
+            old_label = opened[0].path.name
+            if len(opened) == 2:
+                new = await asyncio.to_thread(_all_records, opened[1])
+                new_label = opened[1].path.name
+            elif mode is not None:
+                new = await asyncio.to_thread(_all_records, mode.snapshot)
+                new_label = mode.snapshot.path.name
+            elif self.window.desk is not None:
+                new = await live_records(self.window.desk)
+                new_label = "the live inbox"
+                ignore = LIVE_UNKNOWN
+            else:
+                return None
+        except SnapshotError as exc:
+            show_error(self.window, "Compare snapshots", str(exc))
+            return None
+        diff = await asyncio.to_thread(diff_orders, old, new, ignore=ignore)
+        dialog = CompareDialog(diff, old_label, new_label, self.window)
+        self.dialogs.append(dialog)
+        dialog.finished.connect(lambda _r: self.dialogs.remove(dialog))
+        dialog.show()
+        return dialog
+
+    def export_csv(self) -> int:
+        path = self.choose_csv_path()
+        if path is None:
+            return 0
+        try:
+            count = export_orders_in_view(self.window.proxy, path)
+        except OSError as exc:
+            show_error(self.window, "Export CSV", f"The CSV file could not be written: {exc}")
+            return 0
+        self.window.statusBar().showMessage(f"Exported {count} orders to {path}", 10000)
+        return count
+
+
+def _all_records(snapshot: Snapshot) -> list[SnapshotOrder]:
+    return list(snapshot.records())

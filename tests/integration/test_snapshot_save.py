@@ -1,0 +1,112 @@
+"""Saving a snapshot from a desk on the real sandbox, reopening it, and no key inside it."""
+
+from __future__ import annotations
+
+import asyncio
+import zipfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from app.domain.snapshot import SnapshotFilter
+from app.domain.snapshot_diff import ChangeKind, diff_orders
+from app.store.snapshot_file import load_snapshot
+from app.workflows.desk import Desk
+from app.workflows.inbox import sync_all
+from app.workflows.order_actions import add_comment, create_assessment
+from app.workflows.snapshots import SaveRequest, live_records, save_snapshot
+from tests.integration.test_workflows import new_order, req, run_with_desk
+
+if TYPE_CHECKING:
+    from app.sandbox import SandboxServer
+
+
+def test_save_from_the_sandbox_and_reopen(sandbox: SandboxServer, tmp_path: Path) -> None:
+    path = tmp_path / "inbox.adsnap"
+    report = tmp_path / "report.pdf"
+    report.write_bytes(b"%PDF-1.4 a report")
+
+    async def body(desk: Desk) -> None:
+        order = await new_order(desk)
+        await add_comment(desk, order, "Called the candidate")
+        await create_assessment(desk, order, req(order))
+        synced = await sync_all(desk)
+        upload = desk.results.enqueue(order.id, str(report), "report.pdf", report.stat().st_size)
+        from app.domain.attachments import UploadState
+
+        desk.results.set_state(upload.id, UploadState.DONE, attachment_id="att-1")
+        order = next(o for o in synced.orders if o.id == order.id)  # as it is now
+        others = [o for o in synced.orders if o.id != order.id][:15]
+        seen: list[int] = []
+        saved = await save_snapshot(
+            desk,
+            SaveRequest(
+                orders=[order, *others],
+                filter=SnapshotFilter(scope="view", search="x"),
+                include_attachments=True,
+                concurrency=3,
+            ),
+            path,
+            progress=lambda done, _total, _text: seen.append(done),
+        )
+        assert saved.order_count == 16
+        assert saved.attachment_count == 1
+        assert seen
+
+        snapshot = await asyncio.to_thread(load_snapshot, path, temp_root=tmp_path / "tmp")
+        assert snapshot.meta.filter.search == "x"
+        assert snapshot.meta.source.startswith("Demo mode")
+        row = snapshot.row_of(order.id)
+        assert row is not None
+        mine = snapshot.record(row)
+        assert [c.message for c in mine.comments][-1] == "Called the candidate"
+        assert mine.linked_assessment is not None
+        assert [e.action.value for e in mine.timeline][:2] == ["comment", "create_assessment"]
+        assert mine.attachments[0].file_name == "report.pdf"
+        copy = snapshot.extract_attachment(mine.attachments[0].member)
+        assert copy.read_bytes() == report.read_bytes()
+
+        # Compared with the live inbox: the same orders, nothing changed.
+        live = [r for r in await live_records(desk) if snapshot.row_of(r.order.id) is not None]
+        ignore = frozenset({"Comments", "Results", "Attachments"})
+        assert diff_orders(snapshot.records(), live, ignore=ignore).is_empty
+        diff = diff_orders(snapshot.records(), await live_records(desk), ignore=ignore)
+        assert diff.count(ChangeKind.ADDED) == len(synced.orders) - 16
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_a_saved_snapshot_holds_no_key(sandbox: SandboxServer, tmp_path: Path) -> None:
+    from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY
+
+    path = tmp_path / "keys.adsnap"
+
+    async def body(desk: Desk) -> None:
+        orders = (await sync_all(desk)).orders[:10]
+        await save_snapshot(desk, SaveRequest(orders=orders), path)
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+    raw = path.read_bytes()
+    with zipfile.ZipFile(path) as zf:
+        texts = [zf.read(info) for info in zf.infolist()]
+    for key in (DEMO_SR_KEY, DEMO_BERKE_TOKEN):
+        for blob in (raw, *texts):
+            assert key.encode() not in blob
+            assert key.encode("utf-16-le") not in blob
+
+
+def test_cancelling_a_save_keeps_the_previous_file(sandbox: SandboxServer, tmp_path: Path) -> None:
+    path = tmp_path / "keep.adsnap"
+    path.write_bytes(b"previous")
+
+    async def body(desk: Desk) -> None:
+        orders = (await sync_all(desk)).orders[:40]
+        task = asyncio.ensure_future(save_snapshot(desk, SaveRequest(orders=orders), path))
+        await asyncio.sleep(0.01)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+    assert path.read_bytes() == b"previous"

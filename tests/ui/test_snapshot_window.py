@@ -1,0 +1,196 @@
+"""A snapshot in the main window: read-only and labelled, every view working, compare, CSV."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from PySide6.QtCore import QSettings, QUrl
+
+from app.domain.smartrecruiters import OrderStatus
+from app.domain.snapshot import SnapshotAttachment
+from app.domain.snapshot_diff import ChangeKind
+from app.store.snapshot_file import attachment_member
+from app.ui.main_window import MainWindow
+from app.ui.order_table_model import ORDER_ROLE, Column
+from app.ui.snapshot_menu import open_snapshot_window, recent_snapshots
+from app.ui.snapshot_mode import READ_ONLY_TIP
+from tests.snapshot_samples import record, records, write_sample
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    report = tmp_path / "report.pdf"
+    report.write_bytes(b"%PDF-1.4")
+    items = records(8)
+    member = attachment_member(items[1].order.id, 1, "report.pdf")
+    items[1].attachments.append(SnapshotAttachment(file_name="report.pdf", member=member, size=8))
+    return write_sample(tmp_path / "sample.adsnap", items, {member: report})
+
+
+@pytest.fixture
+def window(qtbot: QtBot, qsettings: QSettings, sample: Path) -> MainWindow:
+    made = open_snapshot_window(sample, qsettings)
+    qtbot.addWidget(made)
+    made.show()
+    return made
+
+
+def shown(window: MainWindow) -> list[str]:
+    return [window.proxy.index(r, 0).data(ORDER_ROLE).id for r in range(window.proxy.rowCount())]
+
+
+def test_labelled_read_only_with_every_change_disabled(window: MainWindow) -> None:
+    assert window.windowTitle().startswith("Snapshot (read-only) — sample.adsnap")
+    banner = window.snapshot_mode.banner if window.snapshot_mode else None
+    assert banner is not None
+    assert banner.isVisible()
+    assert "Read-only snapshot" in banner.text()
+    assert "8 orders" in banner.text()
+    assert window.model.rowCount() == 8
+    window.select_order("order-000")
+    for action in [*window.controller.actions.values(), window.refresh_action,
+                   window.snapshot_menu.save_action]:  # fmt: skip
+        assert not action.isEnabled()
+        assert action.toolTip() == READ_ONLY_TIP
+    assert not window.detail.comment_input.isEnabled()
+    assert window.detail.comment_input.toolTip() == READ_ONLY_TIP
+    assert not window.poll_timer.isActive()
+    assert window.desk is None  # no session: nothing can reach the network
+
+
+def test_search_filters_and_detail_from_the_snapshot(
+    window: MainWindow, qtbot: QtBot, qtmodeltester: Any
+) -> None:
+    qtbot.keyClicks(window.search, "dubois")
+    assert shown(window) == ["order-006", "order-002"]  # newest first
+    assert window.count_label.text().startswith("2 of 8 orders")
+    qtmodeltester.check(window.proxy)
+    window.search.clear()
+    window.status_filter.setCurrentIndex(window.status_filter.findData(OrderStatus.COMPLETED))
+    assert {window.model.order_at(window.model.row_of(i) or 0).status for i in shown(window)} == {
+        OrderStatus.COMPLETED
+    }
+    window.status_filter.setCurrentIndex(0)
+
+    window.select_order("order-001")
+    detail = window.detail
+    assert detail.title.text() == "Ana Núñez1"
+    assert detail.comments.rowCount() == 1
+    assert detail.timeline.rowCount() == 1
+    assert "CODE001" in detail.fields["invitationCode"].text()
+
+
+def test_attachments_open_from_a_temporary_copy(window: MainWindow) -> None:
+    mode = window.snapshot_mode
+    assert mode is not None
+    opened: list[QUrl] = []
+    mode.open_url = lambda url: opened.append(url) or True
+    window.select_order("order-001")
+    assert mode.attachments.list.count() == 1
+    copy = mode.open_current_attachment()
+    assert copy is not None
+    assert copy.read_bytes() == b"%PDF-1.4"
+    assert opened == [QUrl.fromLocalFile(str(copy))]
+    window.select_order("order-000")
+    assert mode.attachments.isHidden()
+
+
+def test_candidates_are_built_when_their_tab_is_shown(window: MainWindow) -> None:
+    assert window.candidates.model.candidate_count() == 0
+    window.tabs.setCurrentWidget(window.candidates)
+    assert window.candidates.model.candidate_count() == 5
+
+
+def test_csv_export_writes_what_is_in_view(window: MainWindow, tmp_path: Path) -> None:
+    window.search.setText("acme")
+    window.table.sortByColumn(Column.CANDIDATE, window.proxy.sortOrder().AscendingOrder)
+    out = tmp_path / "view.csv"
+    window.snapshot_menu.choose_csv_path = lambda: out
+    assert window.snapshot_menu.export_csv() == window.proxy.rowCount()
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0][:3] == ["Order id", "Status", "Candidate"]
+    assert [r[0] for r in rows[1:]] == shown(window)
+    assert all("acme" in " ".join(r).casefold() for r in rows[1:])
+
+
+def test_compare_two_snapshots(
+    window: MainWindow, tmp_path: Path, qloop: asyncio.AbstractEventLoop, qsettings: QSettings
+) -> None:
+    old = write_sample(
+        tmp_path / "old.adsnap", records(4), created_at=datetime(2025, 1, 1, tzinfo=UTC)
+    )
+    changed = [record(0), record(1, status="COMPLETED"), record(3), record(9)]
+    new = write_sample(
+        tmp_path / "new.adsnap", changed, created_at=datetime(2025, 2, 1, tzinfo=UTC)
+    )
+    dialog = qloop.run_until_complete(window.snapshot_menu.compare_paths([new, old]))
+    assert dialog is not None
+    kinds = {c.order_id: c.kind for c in dialog.model.changes}
+    assert kinds == {"order-001": ChangeKind.CHANGED, "order-009": ChangeKind.ADDED,
+                     "order-002": ChangeKind.REMOVED}  # fmt: skip
+    assert "IN_PROGRESS → COMPLETED" in dialog.rows_in_view()[0][3]
+    dialog.kind.setCurrentIndex(dialog.kind.findData(ChangeKind.ADDED))
+    assert [r[1] for r in dialog.rows_in_view()] == ["order-009"]
+    out = tmp_path / "diff.csv"
+    dialog.choose_csv_path = lambda: out
+    assert dialog.export_csv() == 1
+    dialog.close()
+    # One file: compared with what this window shows (its own snapshot here).
+    other = qloop.run_until_complete(window.snapshot_menu.compare_paths([old]))
+    assert other is not None
+    assert other.diff.count(ChangeKind.ADDED) == 4
+    other.close()
+
+
+def test_open_from_the_menu_and_remember_it(
+    qtbot: QtBot, qsettings: QSettings, sample: Path, tmp_path: Path
+) -> None:
+    live = MainWindow(settings=qsettings)
+    qtbot.addWidget(live)
+    live.snapshot_menu.choose_open_path = lambda: sample
+    opened = live.snapshot_menu.open()
+    assert opened is not None
+    qtbot.addWidget(opened)
+    assert opened.model.rowCount() == 8
+    assert recent_snapshots(qsettings)[0] == str(sample.resolve())
+    live.snapshot_menu.fill_recent()
+    assert [a.text() for a in live.snapshot_menu.recent_menu.actions()] == ["sample.adsnap"]
+    bad = tmp_path / "bad.adsnap"
+    bad.write_bytes(b"nope")
+    assert live.snapshot_menu.open_path(bad) is None
+
+
+@pytest.mark.slow
+def test_command_line_opens_a_good_snapshot_and_refuses_a_bad_one(
+    sample: Path, tmp_path: Path
+) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "ASSESSMENT_DESK_HOME": str(tmp_path)}
+    good = subprocess.run(
+        [sys.executable, "-m", "app", "--snapshot", str(sample), "--self-test"],
+        capture_output=True, text=True, timeout=60, env=env, cwd=ROOT, check=False,
+    )  # fmt: skip
+    assert good.returncode == 0, good.stderr
+    assert "self-test: ok" in good.stdout
+    bad = tmp_path / "bad.adsnap"
+    bad.write_bytes(sample.read_bytes()[:200])
+    refused = subprocess.run(
+        [sys.executable, "-m", "app", "--snapshot", str(bad), "--self-test"],
+        capture_output=True, text=True, timeout=60, env=env, cwd=ROOT, check=False,
+    )  # fmt: skip
+    assert refused.returncode == 2
+    assert "not a snapshot, or it is truncated" in refused.stderr
+    assert "Traceback" not in refused.stderr + refused.stdout

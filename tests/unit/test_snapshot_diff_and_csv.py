@@ -1,0 +1,58 @@
+"""Comparing two sets of orders, and the CSV files the comparisons and the table export."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from app.domain.snapshot_diff import ChangeKind, diff_orders
+from app.ui.csv_export import safe_cell, write_csv
+from tests.snapshot_samples import record, records
+
+
+def test_added_removed_and_changed_with_old_and_new_values() -> None:
+    old = records(4)
+    new = [
+        record(0),
+        record(1, status="COMPLETED", candidate={"id": "c", "firstName": "Ana", "lastName": "X"}),
+        record(3),
+        record(7),
+    ]
+    new[2].comments.clear()
+    diff = diff_orders(old, new)
+    kinds = {c.order_id: c.kind for c in diff.changes}
+    assert kinds == {
+        "order-001": ChangeKind.CHANGED,
+        "order-003": ChangeKind.CHANGED,
+        "order-007": ChangeKind.ADDED,
+        "order-002": ChangeKind.REMOVED,
+    }
+    changed = next(c for c in diff.changes if c.order_id == "order-001")
+    fields = {f.field: (f.old, f.new) for f in changed.changes}
+    assert fields["Status"] == ("IN_PROGRESS", "COMPLETED")
+    assert fields["Candidate"] == ("Ana Núñez1", "Ana X")
+    assert "Status: IN_PROGRESS → COMPLETED" in changed.describe()
+    assert diff.count(ChangeKind.CHANGED) == 2
+    assert [c.kind for c in diff.changes][:2] == [ChangeKind.CHANGED, ChangeKind.CHANGED]
+
+
+def test_fields_one_side_cannot_know_are_ignored() -> None:
+    old, new = records(2), records(2)
+    for item in new:
+        item.comments.clear()
+    assert not diff_orders(old, new, ignore=frozenset({"Comments"})).changes
+    assert diff_orders(old, new).count(ChangeKind.CHANGED) == 2
+    assert diff_orders(old, old).is_empty
+
+
+def test_csv_is_utf8_with_bom_quoted_and_formula_safe(tmp_path: Path) -> None:
+    path = tmp_path / "out.csv"
+    rows = [["Zoë Müller", 'says "hi", twice'], ["=HYPERLINK(1)", "line\nbreak"]]
+    assert write_csv(path, ["Name", "Note"], rows) == 2
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        read = list(csv.reader(handle))
+    assert read == [["Name", "Note"], rows[0], ["'=HYPERLINK(1)", "line\nbreak"]]
+    assert safe_cell("-1") == "'-1"
+    assert safe_cell("plain") == "plain"

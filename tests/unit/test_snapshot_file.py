@@ -1,0 +1,277 @@
+"""Snapshot files: the format round-trips, writes are atomic, and a hostile file is refused
+with a sentence — never another exception, never a file written outside the temp area."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.domain.snapshot import (
+    FORMAT_NAME,
+    INDEX_MEMBER,
+    META_MEMBER,
+    SnapshotAttachment,
+    orders_member,
+    redact_source,
+)
+from app.store import snapshot_file
+from app.store.snapshot_file import (
+    SnapshotCancelledError,
+    SnapshotError,
+    load_snapshot,
+    open_snapshot,
+    write_snapshot,
+)
+from tests.snapshot_samples import meta, record, records, write_sample
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample.adsnap"
+
+
+def members(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as zf:
+        return {info.filename: zf.read(info) for info in zf.infolist()}
+
+
+def rezip(path: Path, contents: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in contents.items():
+            zf.writestr(name, data)
+    return path
+
+
+# -- the format --------------------------------------------------------------------------------
+
+
+def test_round_trip_keeps_every_detail(tmp_path: Path) -> None:
+    written = records(5)
+    path = write_sample(tmp_path / "s.adsnap", written)
+    snapshot = load_snapshot(path, temp_root=tmp_path / "tmp")
+    assert len(snapshot) == 5
+    assert snapshot.meta.format == FORMAT_NAME
+    assert snapshot.meta.version == 1
+    assert list(snapshot.records()) == written
+    assert snapshot.index.candidate[0] == "Zoë Müller0"
+    assert snapshot.row_of("order-003") == 3
+    names = set(members(path))
+    assert {META_MEMBER, INDEX_MEMBER, orders_member(0)} <= names
+
+
+def test_orders_are_split_into_chunks_read_on_demand(tmp_path: Path) -> None:
+    path = tmp_path / "chunks.adsnap"
+    write_snapshot(path, meta(7, orders_per_chunk=3), records(7))
+    assert {orders_member(i) for i in range(3)} <= set(members(path))
+    snapshot = open_snapshot(path, temp_root=tmp_path / "tmp")
+    assert snapshot.record(6).order.id == "order-006"
+    snapshot.validate_all()
+
+
+def test_the_committed_sample_opens() -> None:
+    # tests/packaging/test_linux_bundle.py starts the bundle with the first *.adsnap under tests/
+    assert sorted(SAMPLE.parent.parent.rglob("*.adsnap")) == [SAMPLE]
+    load_snapshot(SAMPLE).validate_all()
+
+
+def test_an_interrupted_save_leaves_the_previous_file(tmp_path: Path) -> None:
+    path = write_sample(tmp_path / "s.adsnap")
+    before = path.read_bytes()
+    with pytest.raises(SnapshotCancelledError):
+        write_snapshot(path, meta(3), records(3), cancelled=lambda: True)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["s.adsnap"]  # no temporary file left
+
+
+def test_attachments_are_extracted_into_the_temp_area_only(tmp_path: Path) -> None:
+    report = tmp_path / "report.pdf"
+    report.write_bytes(b"%PDF-1.4 report")
+    member = snapshot_file.attachment_member("order/../x", 1, "../../evil report.pdf")
+    assert ".." not in member.split("/")
+    item = record(0)
+    item.attachments.append(SnapshotAttachment(file_name="report.pdf", member=member, size=15))
+    path = write_sample(tmp_path / "s.adsnap", [item], {member: report})
+    snapshot = load_snapshot(path, temp_root=tmp_path / "tmp")
+    copy = snapshot.extract_attachment(member)
+    assert copy.read_bytes() == b"%PDF-1.4 report"
+    assert (tmp_path / "tmp") in copy.parents
+
+
+def test_the_source_is_written_without_credentials() -> None:
+    text = redact_source("SmartRecruiters https://user:secret@api.example.com/v1?key=abcdef")
+    assert "secret" not in text
+    assert "abcdef" not in text
+    assert redact_source("token " + "k" * 64) == "token [redacted]"
+
+
+# -- bad files ---------------------------------------------------------------------------------
+
+
+def valid(tmp_path: Path) -> dict[str, bytes]:
+    return members(write_sample(tmp_path / "valid.adsnap", records(3)))
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (lambda m: m.pop(META_MEMBER), "not an Assessment Desk snapshot"),
+        (lambda m: m.update({META_MEMBER: b"{nope"}), "not valid JSON"),
+        (lambda m: _meta(m, format="something-else"), "wrong format name"),
+        (lambda m: _meta(m, version=2), "newer Assessment Desk (format version 2)"),
+        (lambda m: _meta(m, version="1"), "unknown format version"),
+        (lambda m: _meta(m, order_count="three"), "description is invalid"),
+        (lambda m: _index(m, status=["NEW", "BOGUS", "NEW"]), "index is invalid"),
+        (lambda m: _index(m, id=["a", "a", "b"]), "order a more than once"),
+        (lambda m: _index(m, job=["x"]), "index is invalid"),
+        (lambda m: m.pop(orders_member(0)), "lacks orders/00000.jsonl"),
+        (lambda m: m.update({"../evil.txt": b"x"}), "climbs out of its folder"),
+        (lambda m: m.update({"/etc/evil": b"x"}), "absolute path"),
+        (lambda m: m.update({"C:/evil": b"x"}), "absolute path"),
+        (lambda m: m.update({"surprise.bin": b"x"}), "unexpected entry"),
+        (lambda m: m.update({"attachments/bomb.txt": b"\0" * 5_000_000}), "zip bomb"),
+        (lambda m: m.update({orders_member(0): b"{}\n"}), "holds 1 orders instead of 3"),
+    ],
+)
+def test_bad_files_are_refused_in_a_sentence(tmp_path: Path, change: Any, words: str) -> None:
+    contents = valid(tmp_path)
+    change(contents)
+    path = rezip(tmp_path / "bad.adsnap", contents)
+    with pytest.raises(SnapshotError, match=words.replace("(", r"\(").replace(")", r"\)")):
+        load_snapshot(path, temp_root=tmp_path / "tmp")
+
+
+def _meta(contents: dict[str, bytes], **changes: Any) -> None:
+    data = json.loads(contents[META_MEMBER])
+    data.update(changes)
+    contents[META_MEMBER] = json.dumps(data).encode()
+
+
+def _index(contents: dict[str, bytes], **changes: Any) -> None:
+    data = json.loads(contents[INDEX_MEMBER])
+    data.update(changes)
+    contents[INDEX_MEMBER] = json.dumps(data).encode()
+
+
+def test_a_damaged_order_is_named_when_it_is_read(tmp_path: Path) -> None:
+    contents = valid(tmp_path)
+    lines = contents[orders_member(0)].split(b"\n")
+    lines[1] = lines[1].replace(b'"status":"IN_PROGRESS"', b'"status":42')
+    contents[orders_member(0)] = b"\n".join(lines)
+    path = rezip(tmp_path / "bad.adsnap", contents)
+    snapshot = open_snapshot(path, temp_root=tmp_path / "tmp")  # the list still opens
+    assert snapshot.record(0).order.id == "order-000"
+    with pytest.raises(SnapshotError, match="Order order-001 in the snapshot is damaged"):
+        snapshot.record(1)
+    with pytest.raises(SnapshotError):
+        snapshot.validate_all()
+
+
+def test_truncated_and_oversized_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = SAMPLE.read_bytes()
+    for cut in (10, len(data) // 2, len(data) - 10):
+        path = tmp_path / f"cut{cut}.adsnap"
+        path.write_bytes(data[:cut])
+        with pytest.raises(SnapshotError):
+            load_snapshot(path, temp_root=tmp_path / "tmp")
+    monkeypatch.setattr(snapshot_file, "MAX_META_BYTES", 10)
+    with pytest.raises(SnapshotError, match=r"declares .* bytes, more than"):
+        load_snapshot(SAMPLE, temp_root=tmp_path / "tmp")
+
+
+# -- fuzzing -----------------------------------------------------------------------------------
+
+FUZZ = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+def _only_snapshot_errors(path: Path, temp_root: Path) -> None:
+    """Open, read every order and every attachment: SnapshotError is the only way to fail."""
+    try:
+        snapshot = load_snapshot(path, temp_root=temp_root)
+        for member in list(snapshot._attachments):
+            snapshot.extract_attachment(member)
+    except SnapshotError as exc:
+        message = str(exc).strip()
+        if not message:
+            pytest.fail("a SnapshotError without a sentence")
+
+
+def _written_outside(root: Path, allowed: set[Path], temp_root: Path) -> list[Path]:
+    return [p for p in root.rglob("*") if p not in allowed and temp_root not in (p, *p.parents)]
+
+
+@FUZZ
+@given(data=st.binary(max_size=4096))
+def test_random_bytes(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "random.adsnap"
+    path.write_bytes(data)
+    _only_snapshot_errors(path, tmp_path / "tmp")
+    assert _written_outside(tmp_path, {path}, tmp_path / "tmp") == []
+
+
+@FUZZ
+@given(flips=st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), max_size=8),
+       cut=st.one_of(st.none(), st.integers(0, 10**6)))  # fmt: skip
+def test_mutated_valid_archives(
+    tmp_path: Path, flips: list[tuple[int, int]], cut: int | None
+) -> None:
+    data = bytearray(SAMPLE.read_bytes())
+    for position, value in flips:
+        data[position % len(data)] = value
+    if cut is not None:
+        data = data[: cut % (len(data) + 1)]
+    path = tmp_path / "mutated.adsnap"
+    path.write_bytes(bytes(data))
+    _only_snapshot_errors(path, tmp_path / "tmp")
+    assert _written_outside(tmp_path, {path}, tmp_path / "tmp") == []
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@FUZZ
+@given(
+    target=st.sampled_from([META_MEMBER, INDEX_MEMBER, orders_member(0)]),
+    value=json_values,
+    keep_format=st.booleans(),
+)
+def test_random_json_shapes(tmp_path: Path, target: str, value: Any, keep_format: bool) -> None:
+    contents = members(SAMPLE)
+    if keep_format and isinstance(value, dict) and target == META_MEMBER:
+        value = {**value, "format": FORMAT_NAME, "version": 1}
+    contents[target] = json.dumps(value).encode()
+    path = rezip(tmp_path / "shapes.adsnap", contents)
+    _only_snapshot_errors(path, tmp_path / "tmp")
+    assert _written_outside(tmp_path, {path}, tmp_path / "tmp") == []
+
+
+@pytest.mark.filterwarnings("ignore:Duplicate name")  # duplicates are one of the cases
+@FUZZ
+@given(names=st.lists(st.text(min_size=1, max_size=30), min_size=1, max_size=4))
+def test_random_entry_names(tmp_path: Path, names: list[str]) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for name, data in members(SAMPLE).items():
+            zf.writestr(name, data)
+        for name in names:
+            try:
+                zf.writestr(name, b"payload")
+            except (ValueError, UnicodeEncodeError):
+                continue
+    path = tmp_path / "names.adsnap"
+    path.write_bytes(buffer.getvalue())
+    _only_snapshot_errors(path, tmp_path / "tmp")
+    assert _written_outside(tmp_path, {path}, tmp_path / "tmp") == []
