@@ -8,7 +8,6 @@ changes remote state is never silently repeated after an uncertain failure: the 
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import logging
 import ssl
 from collections.abc import Awaitable, Callable
@@ -26,22 +25,12 @@ from app.clients.errors import (
     redact,
 )
 from app.clients.pacing import Pacer
+from app.domain.urls import is_loopback_host
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=30.0, write=60.0, pool=30.0)
 DEFAULT_LIMITS = httpx.Limits(max_connections=8, max_keepalive_connections=8, keepalive_expiry=30)
-
-
-def is_loopback_host(host: str | None) -> bool:
-    if not host:
-        return False
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def require_secure_base_url(base_url: str, service: Service) -> str:

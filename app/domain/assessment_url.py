@@ -6,21 +6,9 @@ plausible: absolute, encrypted, and ending with the invitation code the candidat
 
 from __future__ import annotations
 
-import ipaddress
 from urllib.parse import urlsplit
 
-
-def _is_loopback_host(host: str | None) -> bool:
-    # The same rule as app.clients.http.is_loopback_host; repeated because the domain layer
-    # may not import clients.
-    if not host:
-        return False
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
+from app.domain.urls import is_loopback_host
 
 
 def check_assessment_url(url: str, invitation_code: str, *, allow_http_loopback: bool) -> list[str]:
@@ -38,7 +26,7 @@ def check_assessment_url(url: str, invitation_code: str, *, allow_http_loopback:
             "The assessment URL is not a full web address: it must start with https:// "
             "and name a site."
         )
-    elif parts.scheme == "http" and not (allow_http_loopback and _is_loopback_host(parts.hostname)):
+    elif parts.scheme == "http" and not (allow_http_loopback and is_loopback_host(parts.hostname)):
         problems.append(
             "The assessment URL starts with http://, not https://: the candidate's "
             "connection would not be encrypted."

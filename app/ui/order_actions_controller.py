@@ -16,13 +16,13 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from app.clients.errors import ApiError, ValidationApiError
-from app.clients.http import is_loopback_host
 from app.domain.assessment_prefill import match_job, prefill_from_order
 from app.domain.attachments import DEFAULT_MAX_BYTES, Upload, UploadState
 from app.domain.berke import BerkeJob, CreateAssessmentRequest, CreateAssessmentResponse, P
 from app.domain.journal import LinkedAssessment
 from app.domain.order_rules import OrderAction, why_not
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
+from app.domain.urls import host_of, is_loopback_host
 from app.ui.async_dialogs import confirm, run_dialog, show_error
 from app.ui.batch_dialog import BatchDialog
 from app.ui.berke_form import BerkeAssessmentForm
@@ -271,7 +271,7 @@ class OrderActionsController(QObject):
                 }
             ),
             allow_http_loopback=self.desk.session.demo
-            or is_loopback_host(_host(self.desk.session.berke.base_url)),
+            or is_loopback_host(host_of(self.desk.session.berke.base_url)),
             job_name=order.job.name if order.job else None,
             candidate_has_email=bool(order.candidate.email),
             parent=self._parent,
@@ -526,9 +526,3 @@ class OrderActionsController(QObject):
             self._report("Retry", exc)
         if entry is not None:
             self.order_changed.emit(entry.order_id)
-
-
-def _host(url: str) -> str | None:
-    from urllib.parse import urlsplit
-
-    return urlsplit(url).hostname

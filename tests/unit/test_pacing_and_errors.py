@@ -15,8 +15,9 @@ from app.clients.errors import (
     ThrottledError,
     redact,
 )
-from app.clients.http import is_loopback_host, require_secure_base_url
+from app.clients.http import require_secure_base_url
 from app.clients.pacing import Pacer
+from app.domain.urls import is_loopback_host
 
 
 class FakeClock:
