@@ -237,7 +237,7 @@ class OrderActionsController(QObject):
             except ValidationApiError as exc:
                 form.show_server_error(str(exc), exc.parameter)
                 return
-            except (ApiError, flows.ActionNotAllowedError) as exc:
+            except (ApiError, flows.ActionNotAllowedError, StepDeferredError) as exc:
                 form.show_server_error(str(exc), None)
                 return
             finally:
@@ -318,7 +318,7 @@ class OrderActionsController(QObject):
                     message_to_candidate=dialog.message_to_candidate(),
                 ),
             )
-        except (ApiError, flows.ActionNotAllowedError) as exc:
+        except (ApiError, flows.ActionNotAllowedError, StepDeferredError) as exc:
             self._report("Accept order", exc)
         self.order_changed.emit(order.id)
 
@@ -340,7 +340,7 @@ class OrderActionsController(QObject):
                     order,
                     lambda o=order: flows.reject_order(desk, o, reason=reason),  # type: ignore[misc]
                 )
-            except (ApiError, flows.ActionNotAllowedError) as exc:
+            except (ApiError, flows.ActionNotAllowedError, StepDeferredError) as exc:
                 failures.append(f"{order.candidate.full_name}: {exc}")
             self.order_changed.emit(order.id)
         if failures:
@@ -363,7 +363,7 @@ class OrderActionsController(QObject):
             link = await self._guarded(
                 OrderAction.INVITE, order, lambda: flows.send_invitation(desk, order)
             )
-        except (ApiError, flows.ActionNotAllowedError) as exc:
+        except (ApiError, flows.ActionNotAllowedError, StepDeferredError) as exc:
             self._report("Send invitation", exc)
             return
         if link is not None:
@@ -424,7 +424,7 @@ class OrderActionsController(QObject):
                     desk, order, result, flow=self.result_flow, message=dialog.message_text()
                 ),
             )
-        except (ApiError, flows.ActionNotAllowedError) as exc:
+        except (ApiError, flows.ActionNotAllowedError, StepDeferredError) as exc:
             self._report("Complete order", exc)
             self.order_changed.emit(order.id)
             return False

@@ -25,6 +25,7 @@ from app.workflows.order_actions import (
     linked_assessment,
     send_invitation,
 )
+from app.workflows.steps import StepDeferredError
 
 
 class OutcomeKind(StrEnum):
@@ -74,7 +75,7 @@ async def create_accept_invite(
             )
         else:
             detail = f"Accepted ({linked.invitation_code}); the invitation was already sent."
-    except (ApiError, ActionNotAllowedError) as exc:
+    except (ApiError, ActionNotAllowedError, StepDeferredError) as exc:
         return Outcome(order.id, name, OutcomeKind.FAILED, str(exc))
     return Outcome(order.id, name, OutcomeKind.DONE, detail)
 

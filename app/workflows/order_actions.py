@@ -11,7 +11,7 @@ from app.domain.journal import Action, LinkedAssessment
 from app.domain.order_rules import OrderAction, why_not
 from app.domain.smartrecruiters import AssessmentComment, AssessmentOrder
 from app.workflows.desk import Desk
-from app.workflows.steps import run_step, stable_candidate_id
+from app.workflows.steps import SENT_BEFORE, run_step, stable_candidate_id
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +105,10 @@ async def send_invitation(
         email_address=order.candidate.email,
         message=message,
     )
-    await run_step(desk, order.id, Action.INVITE, request.to_params())
+    # How many Berke had sent before: a retry counts this invitation as sent only if it grew.
+    status = await desk.session.berke.get_assessment_status(linked.source_candidate_id)
+    sent_before = (status.invitations_sent or 0) if status is not None else 0
+    await run_step(desk, order.id, Action.INVITE, {**request.to_params(), SENT_BEFORE: sent_before})
     refreshed = await linked_assessment(desk, order.id)
     assert refreshed is not None
     return refreshed

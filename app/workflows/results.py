@@ -14,12 +14,12 @@ from pathlib import Path
 
 from app.clients.multipart import ProgressCallback
 from app.domain.attachments import DEFAULT_MAX_BYTES, Upload, UploadState, check_attachment
-from app.domain.journal import Action
+from app.domain.journal import Action, JournalEntry, StepState
 from app.domain.order_rules import OrderAction, why_not
 from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult
 from app.workflows.desk import Desk
 from app.workflows.order_actions import ActionNotAllowedError
-from app.workflows.steps import StepContext, StepDeferredError, run_step
+from app.workflows.steps import StepContext, StepResult, execute, run_step
 
 
 class ResultFlow(StrEnum):
@@ -45,11 +45,21 @@ async def complete_order(
     reason = why_not_complete(order)
     if reason:
         raise ActionNotAllowedError(reason)
+    pending = await asyncio.to_thread(desk.journal.pending)
+    if any(e.order_id == order.id and e.action in (Action.COMPLETE, Action.CREATE_RESULT)
+           for e in pending):  # fmt: skip
+        raise ActionNotAllowedError(
+            "Completing this order is already under way; it is retried automatically."
+        )
     body = result.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"id"})
     if flow is ResultFlow.FAQ:
         done = await run_step(desk, order.id, Action.COMPLETE, {"flow": flow.value, **body})
     else:
-        done = await run_step(desk, order.id, Action.CREATE_RESULT, body)
+        existing = await asyncio.to_thread(desk.results.result_id_for, order.id)
+        if existing is None:
+            done = await run_step(desk, order.id, Action.CREATE_RESULT, body)
+        else:  # an earlier attempt created it; only completing is left
+            done = StepResult({"resultId": existing}, result_id=existing)
         request = {"flow": flow.value, "message": message}
         await run_step(desk, order.id, Action.COMPLETE, {k: v for k, v in request.items() if v})
     assert done.result_id is not None
@@ -103,11 +113,15 @@ async def queue_files(
 async def run_upload(
     desk: Desk, upload: Upload, *, progress: ProgressCallback | None = None
 ) -> Upload:
-    """Send one queued file to the order's result, journaled like every other step."""
-    key = f"upload:{upload.id}"
-    if not desk.claim(key):
-        raise StepDeferredError(f"{upload.file_name} is already being uploaded.")
-    try:
+    """Send one queued file to the order's result, journaled like every other step.
+
+    An upload that already has a step (interrupted, or failed and retried) runs that step again,
+    checking first whether the file reached the service; it never gets a second step.
+    """
+    entry = await asyncio.to_thread(_open_upload_step, desk, upload.id)
+    if entry is not None:
+        await execute(desk, entry, retry=True, context=StepContext(progress=progress))
+    else:
         await run_step(
             desk,
             upload.order_id,
@@ -115,11 +129,31 @@ async def run_upload(
             {"uploadId": upload.id, "fileName": upload.file_name},
             StepContext(progress=progress),
         )
-    finally:
-        desk.release(key)
     finished = await asyncio.to_thread(desk.results.get, upload.id)
     assert finished is not None
     return finished
+
+
+def _reopen_last_upload_step(desk: Desk, upload_id: int) -> None:
+    steps = [
+        e for e in desk.journal.entries(_order_of(desk, upload_id))
+        if e.action is Action.UPLOAD and int(e.request["uploadId"]) == upload_id
+    ]  # fmt: skip
+    if steps and steps[-1].state is StepState.FAILED:
+        desk.journal.reopen(steps[-1].id)
+
+
+def _order_of(desk: Desk, upload_id: int) -> str:
+    upload = desk.results.get(upload_id)
+    return upload.order_id if upload is not None else ""
+
+
+def _open_upload_step(desk: Desk, upload_id: int) -> JournalEntry | None:
+    """The upload's step that is pending, or failed and so re-opened for a retry."""
+    for entry in desk.journal.pending():
+        if entry.action is Action.UPLOAD and int(entry.request["uploadId"]) == upload_id:
+            return entry
+    return None
 
 
 async def cancel_upload(desk: Desk, upload_id: int) -> None:
@@ -127,11 +161,15 @@ async def cancel_upload(desk: Desk, upload_id: int) -> None:
     await asyncio.to_thread(
         desk.results.set_state, upload_id, UploadState.CANCELLED, message="Cancelled."
     )
+    entry = await asyncio.to_thread(_open_upload_step, desk, upload_id)
+    if entry is not None:
+        await asyncio.to_thread(desk.journal.fail, entry.id, "Cancelled by the coordinator.")
 
 
 async def requeue_upload(desk: Desk, upload_id: int) -> Upload:
-    """A failed or cancelled upload, queued again for Retry."""
+    """A failed or cancelled upload, queued again for Retry (its last step re-opened)."""
     await asyncio.to_thread(desk.results.set_state, upload_id, UploadState.QUEUED)
+    await asyncio.to_thread(_reopen_last_upload_step, desk, upload_id)
     upload = await asyncio.to_thread(desk.results.get, upload_id)
     assert upload is not None
     return upload

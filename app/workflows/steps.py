@@ -26,7 +26,7 @@ from app.clients.errors import ApiError, StateConflictError, ValidationApiError
 from app.clients.multipart import ProgressCallback
 from app.domain.attachments import UploadState
 from app.domain.berke import AssessmentStatus, CreateAssessmentRequest, P, SendInvitationRequest
-from app.domain.journal import Action, JournalEntry, LinkedAssessment
+from app.domain.journal import Action, JournalEntry, LinkedAssessment, StepState
 from app.domain.smartrecruiters import (
     AssessmentOrder,
     AssessmentResult,
@@ -38,6 +38,7 @@ from app.workflows.desk import Desk
 log = logging.getLogger(__name__)
 
 BERKE_URL_PREFIX = "berke_url_prefix"  # meta key: assessment URLs are this prefix + the code
+SENT_BEFORE = "invitationsSentBefore"  # kept with an INVITE step, not sent to Berke
 
 
 class StepDeferredError(Exception):
@@ -100,6 +101,12 @@ async def execute(
     if not desk.claim(key):
         raise StepDeferredError("This step is already being sent.")
     try:
+        # The caller's copy may be stale (the resumer reads its list before working through
+        # it): a step finished meanwhile is not sent again.
+        current = await asyncio.to_thread(desk.journal.get, entry.id)
+        if current is None or current.state is not StepState.PENDING:
+            outcome = current.outcome if current is not None else None
+            return StepResult(dict(outcome or {}, alreadyDone=True))
         result = await executor(desk, entry, retry, context or StepContext())
     except ApiError as exc:
         if exc.is_transient:
@@ -241,10 +248,13 @@ async def _reject(desk: Desk, entry: JournalEntry, retry: bool, _c: StepContext)
 
 
 async def _invite(desk: Desk, entry: JournalEntry, retry: bool, _c: StepContext) -> StepResult:
-    request = SendInvitationRequest.model_validate(entry.request)
-    if retry:
+    params = dict(entry.request)
+    sent_before = params.pop(SENT_BEFORE, None)
+    request = SendInvitationRequest.model_validate(params)
+    if retry and sent_before is not None:
+        # Only a count that went up since the step was written proves this invitation left.
         status = await desk.session.berke.get_assessment_status(request.source_candidate_id)
-        if status is not None and status.invitations_sent:
+        if status is not None and (status.invitations_sent or 0) > int(sent_before):
             return StepResult(
                 {"emailAddress": request.email_address, "alreadySent": True},
                 invited_email=request.email_address,
@@ -312,9 +322,24 @@ async def _create_result(
 
 async def _upload(desk: Desk, entry: JournalEntry, retry: bool, context: StepContext) -> StepResult:
     upload_id = int(entry.request["uploadId"])
+    key = f"upload:{upload_id}"
+    if not desk.claim(key):
+        raise StepDeferredError("This file is already being uploaded.")
+    try:
+        return await _upload_claimed(desk, entry, upload_id, retry, context)
+    finally:
+        desk.release(key)
+
+
+async def _upload_claimed(
+    desk: Desk, entry: JournalEntry, upload_id: int, retry: bool, context: StepContext
+) -> StepResult:
     upload = await asyncio.to_thread(desk.results.get, upload_id)
     if upload is None:
         raise StepDeferredError("The queued file is no longer known.")
+    if upload.state is UploadState.CANCELLED:
+        await asyncio.to_thread(desk.journal.fail, entry.id, "Cancelled by the coordinator.")
+        raise StepDeferredError(f"{upload.file_name} was cancelled.")
     result_id = upload.result_id or await asyncio.to_thread(
         desk.results.result_id_for, entry.order_id
     )
@@ -343,6 +368,8 @@ async def _upload(desk: Desk, entry: JournalEntry, retry: bool, context: StepCon
         await asyncio.to_thread(
             desk.results.set_state, upload_id, UploadState.FAILED, message=f"Cannot read: {exc}"
         )
+        # Failed, not pending: Retry re-opens this step rather than starting a second one.
+        await asyncio.to_thread(desk.journal.fail, entry.id, f"Cannot read the file: {exc}")
         raise StepDeferredError(f"{upload.file_name} cannot be read: {exc}") from exc
     except asyncio.CancelledError:
         # Synchronous on purpose: a cancelled task should not await again. The coordinator's
@@ -360,6 +387,10 @@ async def _upload(desk: Desk, entry: JournalEntry, retry: bool, context: StepCon
 
 
 async def _comment(desk: Desk, entry: JournalEntry, retry: bool, _c: StepContext) -> StepResult:
+    if retry:
+        existing = await desk.session.sr.list_comments(entry.order_id)
+        if any(c.message == entry.request["message"] for c in existing):
+            return StepResult({"message": entry.request["message"], "alreadyThere": True})
     comment = await desk.session.sr.add_comment(
         entry.order_id, entry.request["message"], author=_author(desk)
     )

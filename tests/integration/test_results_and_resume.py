@@ -231,3 +231,91 @@ def test_a_permanent_failure_waits_for_retry(sandbox: SandboxServer, tmp_path: P
             await retry_step(desk, step)
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+# -- regressions from review: nothing re-sent, nothing sent after a cancel -------------------
+
+
+def test_a_comment_whose_answer_was_lost_is_not_posted_twice(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    async def body(desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(new_order_body())
+        desk.journal.begin(order.id, Action.COMMENT, {"message": "Called the candidate"})
+        await desk.session.sr.add_comment(order.id, "Called the candidate")  # answer lost
+        assert (await resume_pending(desk)).done
+        comments = await desk.session.sr.list_comments(order.id)
+        assert [c.message for c in comments].count("Called the candidate") == 1
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_a_cancelled_upload_is_not_sent_by_the_resumer(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    from app.workflows.results import cancel_upload
+
+    path = report(tmp_path)
+
+    async def body(desk: Desk) -> None:
+        order = await in_progress(desk)
+        result_id = await complete_order(desk, order, RESULT)
+        (upload,), _ = await queue_files(desk, order, [path])
+        step = desk.journal.begin(order.id, Action.UPLOAD, {"uploadId": upload.id})  # interrupted
+        await cancel_upload(desk, upload.id)
+        await resume_pending(desk)
+        assert await desk.session.sr.list_attachments(order.id, result_id) == []
+        entry = desk.journal.get(step)
+        assert entry is not None
+        assert entry.state is StepState.FAILED
+        assert desk.results.get(upload.id).state is UploadState.CANCELLED  # type: ignore[union-attr]
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_a_retried_upload_reuses_its_step(sandbox: SandboxServer, tmp_path: Path) -> None:
+    path = report(tmp_path)
+
+    async def body(desk: Desk) -> None:
+        order = await in_progress(desk)
+        result_id = await complete_order(desk, order, RESULT)
+        (upload,), _ = await queue_files(desk, order, [path])
+        desk.journal.begin(order.id, Action.UPLOAD, {"uploadId": upload.id})
+        await desk.session.sr.upload_attachment(order.id, result_id, path)  # answer lost
+        # The coordinator starts the queued file again before the resumer gets to it.
+        await run_upload(desk, upload)
+        assert len(await desk.session.sr.list_attachments(order.id, result_id)) == 1
+        uploads = [e for e in desk.journal.entries(order.id) if e.action is Action.UPLOAD]
+        assert len(uploads) == 1
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_completing_again_while_a_complete_is_pending_is_refused(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    async def body(desk: Desk) -> None:
+        order = await in_progress(desk)
+        desk.journal.begin(order.id, Action.CREATE_RESULT, RESULT.to_body())
+        with pytest.raises(ActionNotAllowedError, match="already under way"):
+            await complete_order(desk, order, RESULT, flow=ResultFlow.DOCUMENTED)
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_a_step_finished_meanwhile_is_not_executed_again(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    from app.workflows.steps import execute
+
+    async def body(desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(new_order_body())
+        step = desk.journal.begin(order.id, Action.COMMENT, {"message": "Once"})
+        stale = desk.journal.get(step)
+        assert stale is not None
+        desk.journal.finish(step, {"message": "Once"})
+        result = await execute(desk, stale, retry=False)
+        assert result.outcome.get("alreadyDone") is True
+        assert await desk.session.sr.list_comments(order.id) == []
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
