@@ -7,13 +7,12 @@ The dialog does not call Berke: it emits ``submitted`` and the window runs the w
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass
 
 from pydantic import ValidationError
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence, QPalette, QShortcut, QShowEvent
+from PySide6.QtGui import QKeySequence, QPalette, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -41,6 +40,7 @@ from app.domain.berke import (
 )
 from app.domain.field_errors import FORM_LEVEL, field_errors
 from app.domain.smartrecruiters import AssessmentOrder
+from app.ui.form_grid import add_section, chain_tab_order
 
 MESSAGE_MAX = 1000
 COMPANY_DEFAULT_JOB = "Company default job"
@@ -311,19 +311,10 @@ class BerkeAssessmentForm(QDialog):
 
         order: list[QWidget] = [row.input for row in self._rows.values()]
         order += [self.cancel_button, self.create_button]
-        for before, after in itertools.pairwise(order):
-            QWidget.setTabOrder(before, after)
+        chain_tab_order(order)
 
     def _section(self, title: str, first: bool = False) -> None:
-        heading = QLabel(title)
-        font = QFont(heading.font())
-        font.setBold(True)
-        heading.setFont(font)
-        row = self._grid.rowCount()
-        if not first:
-            self._grid.setRowMinimumHeight(row, 8)
-            row += 1
-        self._grid.addWidget(heading, row, 0, 1, 2)
+        add_section(self._grid, title, first=first)
 
     def _add(
         self, alias: str, text: str, widget: Input, rule: str, extra: QLabel | None = None

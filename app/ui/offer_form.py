@@ -9,14 +9,13 @@ service: it emits ``submitted`` and the offers view runs the workflow.
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 from PySide6.QtCore import QDate, QEvent, Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -51,6 +50,7 @@ from app.domain.smartrecruiters import (
     Price,
 )
 from app.ui.berke_form import status_colours
+from app.ui.form_grid import add_section, chain_tab_order
 from app.ui.offer_table_model import TYPE_LABELS
 
 MAX_TEXT = 255
@@ -363,19 +363,10 @@ class OfferForm(QDialog):
             self.locations, self.companies, self.special_offer, self.target_market,
             self.cost_kind, self.cost_value, self.cost_fix, self.cancel_button, self.save_button,
         ]  # fmt: skip
-        for before, after in itertools.pairwise(order):
-            QWidget.setTabOrder(before, after)
+        chain_tab_order(order)
 
     def _section(self, title: str, first: bool = False) -> None:
-        heading = QLabel(title)
-        font = QFont(heading.font())
-        font.setBold(True)
-        heading.setFont(font)
-        row = self._grid.rowCount()
-        if not first:
-            self._grid.setRowMinimumHeight(row, 8)
-            row += 1
-        self._grid.addWidget(heading, row, 0, 1, 2)
+        add_section(self._grid, title, first=first)
 
     def _add(self, key: str, text: str, widget: QWidget, rule: str) -> None:
         label = QLabel(text)

@@ -5,53 +5,26 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 
-from app.clients.berke import BerkeClient
 from app.clients.errors import StateConflictError, ValidationApiError
-from app.clients.smartrecruiters import ActiveOfferRefusedError, SmartRecruitersClient
+from app.clients.smartrecruiters import ActiveOfferRefusedError
 from app.domain.offer_cost import CostKind, OfferCost
-from app.domain.smartrecruiters import ContactPerson, Offer, OfferStatus
-from app.store.database import Database
+from app.domain.smartrecruiters import Offer, OfferStatus
 from app.workflows import offers
 from app.workflows.desk import Desk
 from app.workflows.inbox import sync_all
-from app.workflows.session import Session
 from tests.integration.helpers import RecordingTransport, new_order_body
+from tests.integration.test_workflows import run_with_desk
 
 if TYPE_CHECKING:
     from app.sandbox import SandboxServer
 
 T = TypeVar("T")
-
-
-def run_with_desk(
-    sandbox: SandboxServer,
-    path: Path,
-    body: Callable[[Desk], Awaitable[T]],
-    transport: RecordingTransport | None = None,
-) -> T:
-    from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY
-
-    async def main() -> T:
-        session = Session(
-            sr=SmartRecruitersClient(sandbox.sr_base_url, DEMO_SR_KEY, transport=transport),
-            berke=BerkeClient(sandbox.berke_base_url, DEMO_BERKE_TOKEN),
-            demo=True,
-        )
-        desk = Desk(session, Database(path), author=ContactPerson(first_name="Cora"))
-        try:
-            return await body(desk)
-        finally:
-            await session.aclose()
-            desk.db.close()
-
-    return asyncio.run(main())
 
 
 def new_offer(**extra: Any) -> Offer:

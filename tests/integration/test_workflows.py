@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+import httpx
 import pytest
 
 from app.clients.berke import BerkeClient
@@ -37,12 +38,18 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-def run_with_desk(sandbox: SandboxServer, path: Path, body: Callable[[Desk], Awaitable[T]]) -> T:
+def run_with_desk(
+    sandbox: SandboxServer,
+    path: Path,
+    body: Callable[[Desk], Awaitable[T]],
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> T:
+    """Run ``body`` with a desk on the sandbox and a real SQLite file, on a fresh loop."""
     from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY
 
     async def main() -> T:
         session = Session(
-            sr=SmartRecruitersClient(sandbox.sr_base_url, DEMO_SR_KEY),
+            sr=SmartRecruitersClient(sandbox.sr_base_url, DEMO_SR_KEY, transport=transport),
             berke=BerkeClient(sandbox.berke_base_url, DEMO_BERKE_TOKEN),
             demo=True,
         )
