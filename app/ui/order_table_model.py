@@ -11,14 +11,12 @@ seconds per keystroke at that size (measured: bench/snapshot_scale.py).
 
 from __future__ import annotations
 
-from array import array
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from enum import IntEnum
 from functools import lru_cache
-from itertools import accumulate, compress
+from itertools import compress
 from operator import itemgetter
 from typing import Any, overload
 
@@ -34,6 +32,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
+from app.domain.row_search import RowSearch
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.domain.snapshot import OrderSummary, SnapshotIndex, summarize
 
@@ -147,6 +146,13 @@ def _haystack(index: SnapshotIndex) -> list[str]:
     ]
 
 
+def _pick_in_order(order: list[int]) -> Callable[[bytes], Sequence[int]]:
+    """A function that reorders a row mask's bytes into ``order``, gathering in C."""
+    if len(order) < 2:  # itemgetter of one item returns the item, not a tuple
+        return lambda flags: [flags[row] for row in order]
+    return itemgetter(*order)
+
+
 class OrderTableModel(QAbstractTableModel):
     """Orders as columns of text; the order itself under ``ORDER_ROLE``, loaded when asked."""
 
@@ -157,6 +163,7 @@ class OrderTableModel(QAbstractTableModel):
         self._loader: OrderLoader = self._from_list
         self._index_by_id: dict[str, int] = {}
         self._haystacks: list[str] = []
+        self._search = RowSearch([])
         self._status_counts: Counter[OrderStatus] = Counter()
         self._sort_keys: dict[int, list[Any]] = {}
         self._now = datetime.now(UTC)
@@ -197,6 +204,7 @@ class OrderTableModel(QAbstractTableModel):
             row_of if row_of is not None else {oid: row for row, oid in enumerate(index.id)}
         )
         self._haystacks = _haystack(index)
+        self._search = RowSearch(self._haystacks)
         self._status_counts = Counter(index.status)
         self._sort_keys = {}
         self.endResetModel()
@@ -226,8 +234,9 @@ class OrderTableModel(QAbstractTableModel):
     def haystack(self, row: int) -> str:
         return self._haystacks[row]
 
-    def haystacks(self) -> list[str]:
-        return self._haystacks
+    def row_search(self) -> RowSearch:
+        """The search over the rows' texts (built with the rows, kept until they change)."""
+        return self._search
 
     def statuses(self) -> list[OrderStatus]:
         return self._index.status
@@ -322,8 +331,9 @@ class OrderTableModel(QAbstractTableModel):
 class OrderFilterProxy(QAbstractProxyModel):
     """Search across every text column (all words must match), filter by status, sort.
 
-    Filtering and sorting run over the model's column lists in one pass; the view sees a
-    layout change, and persistent indexes (the selection) follow their rows.
+    Filtering is set arithmetic over whole-table masks (``RowSearch``) and sorting one
+    ``sorted`` over a column list; the view sees a layout change — none when a keystroke
+    leaves the same rows — and persistent indexes (the selection) follow their rows.
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -333,12 +343,10 @@ class OrderFilterProxy(QAbstractProxyModel):
         self._sort_column = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
         self._source: OrderTableModel | None = None
-        self._sorted: list[int] | None = None  # every source row, in sort order
-        self._all_hay: list[str] = []  # their haystacks, in the same order
-        self._hays: list[str] = []  # the texts of the rows shown (typing on searches these)
-        # (words, statuses) -> (rows, their texts), the latest last: backspacing finds them
-        self._cache: dict[tuple[Any, ...], tuple[list[int], list[str]]] = {}
-        self._joined_cache: tuple[str, array[int]] | None = None
+        self._sorted: list[int] = []  # every source row, in sort order
+        self._in_sort_order: Callable[[bytes], Sequence[int]] = _pick_in_order([])
+        self._status_masks: dict[frozenset[OrderStatus], int] = {}
+        self._mask = 0  # the source rows shown, as a RowSearch mask
         self._rows: list[int] = []  # the source rows shown, in order
         self._position: dict[int, int] | None = None  # source row -> proxy row, when asked often
         self._lookups = 0
@@ -366,13 +374,14 @@ class OrderFilterProxy(QAbstractProxyModel):
             model.layoutChanged.connect(self._source_reset),
             model.dataChanged.connect(self._source_data_changed),
         ]
-        self._sorted = None
-        self._recompute(sort=True)
+        self._resort()
+        self._show(self._wanted())
         self.endResetModel()
 
     def _source_reset(self, *_args: object) -> None:
-        self._cache.clear()
-        self._recompute(sort=True)
+        self._status_masks.clear()
+        self._resort()
+        self._show(self._wanted())
         self.endResetModel()
 
     def _source_data_changed(self, *_args: object) -> None:
@@ -384,13 +393,9 @@ class OrderFilterProxy(QAbstractProxyModel):
 
     def set_search_text(self, text: str) -> None:
         words = tuple(text.casefold().split())
-        if words == self._words:
-            return
-        # Typing on narrows the search: only rows shown now can still match.
-        narrowing = bool(self._words) and " ".join(words).startswith(" ".join(self._words))
-        narrowing = narrowing and self._sorted is not None
-        self._words = words
-        self._relayout(narrowing=narrowing)
+        if words != self._words:
+            self._words = words
+            self._relayout()
 
     def search_words(self) -> tuple[str, ...]:
         return self._words
@@ -415,80 +420,46 @@ class OrderFilterProxy(QAbstractProxyModel):
     def sortOrder(self) -> Qt.SortOrder:
         return self._sort_order
 
-    def _recompute(self, *, sort: bool = False, narrowing: bool = False) -> None:
+    def _wanted(self) -> int:
+        """The mask of the source rows that pass the search and the status filter."""
+        model = self._source
+        if model is None:
+            return 0
+        search = model.row_search()
+        mask = search.find(self._words)
+        if self._statuses is not None and mask:
+            allowed = self._statuses
+            status_mask = self._status_masks.get(allowed)
+            if status_mask is None:
+                status_mask = search.mask_where(map(allowed.__contains__, model.statuses()))
+                self._status_masks[allowed] = status_mask
+            mask &= status_mask
+        return mask
+
+    def _resort(self) -> None:
+        model = self._source
+        count = model.rowCount() if model is not None else 0
+        self._sorted = self._sort_rows(model, count) if model is not None else []
+        self._in_sort_order = _pick_in_order(self._sorted)
+        self._mask = 0  # the rows shown are in the old order (or of old data): start afresh
+
+    def _show(self, mask: int) -> None:
+        """Show the rows of ``mask``, in sort order."""
         model = self._source
         self._position = None
         self._lookups = 0
-        if model is None:
-            self._rows, self._hays, self._sorted, self._all_hay = [], [], None, []
-            return
-        if sort or self._sorted is None:
-            self._sorted = self._sort_rows(model, model.rowCount())
-            hay = model.haystacks()
-            self._all_hay = [hay[r] for r in self._sorted]
-            self._joined_cache = None
-            self._cache.clear()
-            self._joined()  # now, not on the first keystroke
-        key = (self._words, self._statuses)
-        cached = self._cache.pop(key, None)
-        if cached is None:
-            cached = self._filter(model, narrowing=narrowing)
-        self._cache[key] = cached  # most recent last; backspacing finds its earlier results
-        while len(self._cache) > _CACHED_SEARCHES:
-            del self._cache[next(iter(self._cache))]
-        self._rows, self._hays = cached
-
-    def _filter(self, model: OrderTableModel, *, narrowing: bool) -> tuple[list[int], list[str]]:
-        """The rows that pass, in sort order. A word is looked up over all rows in one joined
-        string (``str.find`` skips from match to match in C) unless it is frequent or the rows
-        shown are few; then each row's text is tested in a flat ``compress`` loop."""
-        assert self._sorted is not None
-        if not self._words and self._statuses is None:
-            return self._sorted, self._all_hay
-        words = list(self._words)
-        if narrowing and len(self._rows) < len(self._sorted) // 4:
-            rows, hays = self._rows, self._hays
-        elif words:
-            rows, hays = self._find_all(words.pop(0))
+        shown, self._mask = self._mask, mask
+        if model is None or not mask:
+            self._rows = []
+        elif mask == model.row_search().everything:
+            self._rows = self._sorted
         else:
-            rows, hays = self._sorted, self._all_hay
-        if self._statuses is not None:
-            allowed, statuses = self._statuses, model.statuses()
-            mask = [statuses[r] in allowed for r in rows]
-            rows, hays = list(compress(rows, mask)), list(compress(hays, mask))
-        for word in words:
-            mask = [word in text for text in hays]
-            rows, hays = list(compress(rows, mask)), list(compress(hays, mask))
-        return rows, hays
-
-    def _find_all(self, word: str) -> tuple[list[int], list[str]]:
-        """The rows (in sort order) whose text holds ``word``, and their texts."""
-        assert self._sorted is not None
-        joined, starts = self._joined()
-        # A sixteenth of the text tells whether the word is frequent; then one test per row
-        # is cheaper than hopping from match to match.
-        sample = joined.count(word, 0, len(joined) // 16) * 16
-        if sample > len(starts) // 2:
-            mask = [word in text for text in self._all_hay]
-            return list(compress(self._sorted, mask)), list(compress(self._all_hay, mask))
-        positions: list[int] = []
-        find, append = joined.find, positions.append
-        position = find(word)
-        while position != -1:
-            row = bisect_right(starts, position) - 1
-            append(row)
-            position = find(word, starts[row + 1])
-        if len(positions) < 2:
-            return [self._sorted[p] for p in positions], [self._all_hay[p] for p in positions]
-        pick = itemgetter(*positions)  # gathers in C
-        return list(pick(self._sorted)), list(pick(self._all_hay))
-
-    def _joined(self) -> tuple[str, array[int]]:
-        if self._joined_cache is None:
-            # NUL never occurs in a casefolded word typed in the search field.
-            starts = array("q", accumulate((len(t) + 1 for t in self._all_hay), initial=0))
-            self._joined_cache = ("\0".join(self._all_hay) + "\0", starts)
-        return self._joined_cache
+            in_mask = model.row_search().mask_bytes(mask)
+            if mask & shown == mask and len(self._rows) * 4 < len(self._sorted):
+                # Typing on among few rows: only rows shown now can stay, already in order.
+                self._rows = list(compress(self._rows, map(in_mask.__getitem__, self._rows)))
+            else:
+                self._rows = list(compress(self._sorted, self._in_sort_order(in_mask)))
 
     def _sort_rows(self, model: OrderTableModel, count: int) -> list[int]:
         column = self._sort_column
@@ -500,12 +471,17 @@ class OrderFilterProxy(QAbstractProxyModel):
             descending = not descending  # the youngest is the newest
         return sorted(range(count), key=keys.__getitem__, reverse=descending)
 
-    def _relayout(self, *, sort: bool = False, narrowing: bool = False) -> None:
+    def _relayout(self, *, sort: bool = False) -> None:
         """Recompute and tell the views, moving persistent indexes with their source rows."""
+        mask = self._wanted()
+        if not sort and mask == self._mask:
+            return  # the same rows in the same order: nothing to lay out or paint again
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
         sources = [(self._source_row(i.row()), i.column()) for i in persistent]
-        self._recompute(sort=sort, narrowing=narrowing)
+        if sort:
+            self._resort()
+        self._show(mask)
         moved = []
         for source_row, column in sources:
             row = self._proxy_row(source_row) if source_row is not None else -1

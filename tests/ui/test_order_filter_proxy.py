@@ -1,0 +1,148 @@
+"""The orders proxy shows exactly the rows a plain filter and sort would, in that order, and the
+selection follows its rows through searches, status filters and sorts."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt
+
+from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
+from app.domain.snapshot import OrderSummary, SnapshotIndex
+from app.ui.order_table_model import Column, OrderFilterProxy, OrderTableModel
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+NAMES = ["Zoë Müller", "ana smith", "Émile Núñez", "Li Berg", "Łucja Kowalski"]
+JOBS = ["Data Analyst", "Nurse", "Backend Engineer"]
+COMPANIES = ["Acme GmbH", "Globex", "Initech"]
+
+
+def _index(seeds: list[tuple[int, int, int, int, int]]) -> SnapshotIndex:
+    rows = [
+        OrderSummary(
+            id=f"order-{n}",
+            status=list(OrderStatus)[status],
+            candidate_id=f"cand-{name}",
+            candidate=NAMES[name],
+            email="" if name == 4 else f"c{name}@example.com",
+            job=JOBS[job],
+            company=COMPANIES[company],
+            requestor="Rita Berg",
+            created=f"2025-0{1 + day % 9}-1{day % 10}T10:00:00+00:00",
+        )
+        for n, (status, name, job, company, day) in enumerate(seeds)
+    ]
+    return SnapshotIndex.of(rows)
+
+
+def _shown(proxy: OrderFilterProxy, model: OrderTableModel) -> list[int]:
+    return [model.row_of(proxy.index(r, 0).data(Qt.ItemDataRole.UserRole).id) or 0 for r in
+            range(proxy.rowCount())]  # fmt: skip
+
+
+def _expected(
+    model: OrderTableModel,
+    words: list[str],
+    statuses: frozenset[OrderStatus] | None,
+    column: int,
+    descending: bool,
+) -> list[int]:
+    texts = [
+        "\n".join(model.text(row, c) for c in Column if c is not Column.AGE).casefold()
+        for row in range(model.rowCount())
+    ]
+    rows = [
+        row
+        for row in range(model.rowCount())
+        if all(word in texts[row] for word in words)
+        and (statuses is None or model.statuses()[row] in statuses)
+    ]
+    keys = model.sort_keys(column)
+    if column == Column.AGE:
+        descending = not descending
+    return sorted(rows, key=keys.__getitem__, reverse=descending)
+
+
+seeds = st.tuples(*(st.integers(0, n - 1) for n in (4, len(NAMES), 3, 3, 30)))
+steps = st.lists(
+    st.one_of(
+        st.tuples(st.just("type"), st.text("aeimnrsüzł ", max_size=8)),
+        st.tuples(st.just("status"), st.sampled_from([None, 0, 1, 2, 3])),
+        st.tuples(st.just("sort"), st.integers(0, len(Column) - 1), st.booleans()),
+    ),
+    min_size=1,
+    max_size=10,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.lists(seeds, max_size=60), actions=steps)
+def test_the_view_matches_a_plain_filter_and_sort(
+    qapp: QApplication, rows: list[tuple[int, int, int, int, int]], actions: list[tuple]
+) -> None:
+    model = OrderTableModel()
+    model.set_index(_index(rows), loader=lambda row: _order(model, row))
+    proxy = OrderFilterProxy()
+    proxy.setSourceModel(model)
+    selection = QItemSelectionModel(proxy)
+    text, statuses, column, descending = "", None, -1, False
+    for action in actions:
+        chosen = model.row_of(proxy.index(0, 0).data(Qt.ItemDataRole.UserRole).id) \
+            if proxy.rowCount() else None  # fmt: skip
+        if chosen is not None:
+            current = proxy.index(0, 0)
+            selection.setCurrentIndex(current, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            kept = QPersistentModelIndex(current)
+        if action[0] == "type":
+            text = action[1]
+            proxy.set_search_text(text)
+        elif action[0] == "status":
+            statuses = None if action[1] is None else frozenset({list(OrderStatus)[action[1]]})
+            proxy.set_statuses(statuses)
+        else:
+            column, descending = action[1], action[2]
+            proxy.sort(column, Qt.SortOrder.DescendingOrder if descending else
+                       Qt.SortOrder.AscendingOrder)  # fmt: skip
+        if column >= 0:
+            want = _expected(model, text.casefold().split(), statuses, column, descending)
+            assert _shown(proxy, model) == want
+        else:
+            want = _expected(model, text.casefold().split(), statuses, 0, False)
+            assert sorted(_shown(proxy, model)) == sorted(want)
+        if chosen is not None:
+            # The selected order is still selected if shown, and nothing else is.
+            if chosen in want:
+                assert kept.isValid()
+                assert model.row_of(kept.data(Qt.ItemDataRole.UserRole).id) == chosen
+                assert selection.isSelected(QModelIndex(kept))
+            else:
+                assert not kept.isValid()
+                assert not selection.hasSelection()
+
+
+def _order(model: OrderTableModel, row: int) -> AssessmentOrder:
+    summary = model.summary(row)
+    return AssessmentOrder.model_construct(id=summary.id, status=summary.status)
+
+
+def test_a_keystroke_that_leaves_the_same_rows_does_not_lay_out_again(qapp: QApplication) -> None:
+    model = OrderTableModel()
+    model.set_index(
+        _index([(0, n % 5, 0, 0, n) for n in range(20)]), loader=lambda row: _order(model, row)
+    )
+    proxy = OrderFilterProxy()
+    proxy.setSourceModel(model)
+    layouts: list[int] = []
+    proxy.layoutChanged.connect(lambda *_: layouts.append(proxy.rowCount()))
+    proxy.set_search_text("mü")
+    proxy.set_search_text("müll")  # every row holding "mü" holds "müller" here
+    proxy.set_search_text("müller ")
+    assert layouts == [4]
+    proxy.set_search_text("müller q")
+    assert layouts == [4, 0]
+    proxy.set_search_text("")
+    assert layouts == [4, 0, 20]
