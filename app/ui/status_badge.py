@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter
+import math
+
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
@@ -13,6 +15,13 @@ _STATUSES = frozenset(s.value for s in OrderStatus)
 
 
 class StatusBadgeDelegate(QStyledItemDelegate):
+    """Pills are drawn once per status, font and pixel ratio and then copied: an antialiased
+    shape and its text cost more than the rest of a table row to paint."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pills: dict[tuple[OrderStatus, str, float], QPixmap] = {}
+
     def paint(
         self,
         painter: QPainter,
@@ -37,25 +46,42 @@ class StatusBadgeDelegate(QStyledItemDelegate):
             style.drawControl(
                 QStyle.ControlElement.CE_ItemViewItem, background, painter, option.widget
             )
-        label = STATUS_LABELS[status]
-        colour = QColor(STATUS_COLOURS[status])
-        metrics = option.fontMetrics
-        width = metrics.horizontalAdvance(label) + 16
-        height = metrics.height() + 4
-        rect = QRectF(
-            option.rect.x() + 6,
-            option.rect.y() + (option.rect.height() - height) / 2,
-            min(width, option.rect.width() - 12),
-            height,
-        )
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(colour)
-        painter.drawRoundedRect(rect, height / 2, height / 2)
-        painter.setPen(QColor("white"))
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)
-        painter.restore()
+        pill = self._pill(status, option.font, painter.device().devicePixelRatioF())
+        width = pill.width() / pill.devicePixelRatio()
+        height = pill.height() / pill.devicePixelRatio()
+        x = option.rect.x() + 6
+        y = option.rect.y() + (option.rect.height() - height) / 2
+        room = option.rect.width() - 12
+        if width <= room:
+            painter.drawPixmap(int(x), int(y), pill)
+        elif room > 0:  # a narrow column shows the pill's start, as it would the text's
+            ratio = pill.devicePixelRatio()
+            source = QRectF(0, 0, room * ratio, pill.height())
+            painter.drawPixmap(QRectF(x, y, room, height), pill, source)
+
+    def _pill(self, status: OrderStatus, font: QFont, ratio: float) -> QPixmap:
+        key = (status, font.key(), ratio)
+        pill = self._pills.get(key)
+        if pill is None:
+            label = STATUS_LABELS[status]
+            metrics = QFontMetrics(font)
+            width = metrics.horizontalAdvance(label) + 16
+            height = metrics.height() + 4
+            pill = QPixmap(math.ceil(width * ratio), math.ceil(height * ratio))
+            pill.setDevicePixelRatio(ratio)
+            pill.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pill)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setFont(font)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(STATUS_COLOURS[status]))
+            rect = QRectF(0, 0, width, height)
+            painter.drawRoundedRect(rect, height / 2, height / 2)
+            painter.setPen(QColor("white"))
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)
+            painter.end()
+            self._pills[key] = pill
+        return pill
 
     def sizeHint(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
