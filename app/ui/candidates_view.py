@@ -1,4 +1,4 @@
-"""The candidates view: a search field over the candidates tree, with an empty state in words."""
+"""The candidates view: a search field over the candidates table, with an empty state in words."""
 
 from __future__ import annotations
 
@@ -9,14 +9,14 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QStackedWidget,
-    QTreeView,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from app.domain.smartrecruiters import AssessmentOrder
-from app.ui.candidate_tree_model import CandidateFilterProxy, CandidateTreeModel
-from app.ui.order_table_model import ORDER_ROLE
+from app.domain.snapshot import SnapshotIndex
+from app.ui.candidate_table_model import CandidateTableModel, OrderLoader
 
 
 class CandidatesView(QWidget):
@@ -29,9 +29,7 @@ class CandidatesView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.model = CandidateTreeModel(self)
-        self.proxy = CandidateFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
+        self.model = CandidateTableModel(self)
 
         self.search = QLineEdit()
         self.search.setObjectName("candidateSearch")
@@ -40,14 +38,14 @@ class CandidatesView(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._on_search)
 
-        self.tree = self._build_tree()
+        self.table = self._build_table()
         self.empty_label = QLabel()
         self.empty_label.setObjectName("candidatesEmpty")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
-        # The empty state takes the tree's place, so the user never faces a blank grid.
+        # The empty state takes the table's place, so the user never faces a blank grid.
         self.stack = QStackedWidget()
-        self.stack.addWidget(self.tree)
+        self.stack.addWidget(self.table)
         self.stack.addWidget(self.empty_label)
 
         layout = QVBoxLayout(self)
@@ -55,58 +53,52 @@ class CandidatesView(QWidget):
         layout.addWidget(self.search)
         layout.addWidget(self.stack)
 
-        # Connected after the tree's own slots, so the tree already has the rows expanded here.
-        # Every order stays in sight: a reset, or a candidate coming back into a search, would
-        # otherwise show collapsed.
-        self.proxy.modelReset.connect(self.tree.expandAll)
-        self.proxy.rowsInserted.connect(self._expand_inserted)
-        for signal in (self.proxy.modelReset, self.proxy.rowsInserted, self.proxy.rowsRemoved):
-            signal.connect(self._update_state)
+        self.model.modelReset.connect(self._update_state)
         self._update_state()
 
-    def _build_tree(self) -> QTreeView:
-        tree = QTreeView()
-        tree.setObjectName("candidatesTree")
-        tree.setAccessibleName("Candidates and their orders")
-        tree.setModel(self.proxy)
-        tree.setUniformRowHeights(True)  # lets Qt lay out thousands of rows without measuring
-        tree.setAlternatingRowColors(True)
-        tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        # No sort indicator: the model's own order (names A–Z, orders newest first) until the
-        # user clicks a header.
-        tree.header().setSortIndicatorClearable(True)
-        tree.header().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        tree.setSortingEnabled(True)
-        header = tree.header()
+    def _build_table(self) -> QTableView:
+        table = QTableView()
+        table.setObjectName("candidatesTable")
+        table.setAccessibleName("Candidates and their orders")
+        table.setModel(self.model)
+        table.setShowGrid(False)
+        table.setWordWrap(False)
+        table.verticalHeader().setVisible(False)
+        table.verticalHeader().setDefaultSectionSize(26)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # No sort indicator: names A–Z, orders newest first, until the user clicks a header.
+        header = table.horizontalHeader()
+        header.setSortIndicatorClearable(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        table.setSortingEnabled(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         for column, width in enumerate((260, 230, 120, 180, 130)):
-            tree.setColumnWidth(column, width)
-        tree.activated.connect(self._on_activated)
-        tree.selectionModel().currentRowChanged.connect(self._on_current_changed)
-        return tree
+            table.setColumnWidth(column, width)
+        table.activated.connect(self._on_activated)
+        table.selectionModel().currentRowChanged.connect(self._on_current_changed)
+        return table
 
     # -- data in ---------------------------------------------------------------------------
 
     def set_orders(self, orders: list[AssessmentOrder]) -> None:
         self.model.set_orders(orders)
 
+    def set_index(self, index: SnapshotIndex, loader: OrderLoader) -> None:
+        """Orders by their columns (a snapshot's index); ``loader`` parses one when asked."""
+        self.model.set_index(index, loader)
+
     # -- reactions ---------------------------------------------------------------------------
 
     def _on_search(self, text: str) -> None:
-        self.proxy.set_search_text(text)
+        self.model.set_search_text(text)
         self._update_state()
 
-    def _expand_inserted(self, parent: QModelIndex, first: int, last: int) -> None:
-        if not parent.isValid():
-            for row in range(first, last + 1):
-                self.tree.expand(self.proxy.index(row, 0))
-
     def _update_state(self) -> None:
-        if self.proxy.rowCount() > 0:
-            self.stack.setCurrentWidget(self.tree)
+        if self.model.rowCount() > 0:
+            self.stack.setCurrentWidget(self.table)
             return
         if self.model.candidate_count() == 0:
             self.empty_label.setText("No orders yet.")
@@ -116,10 +108,9 @@ class CandidatesView(QWidget):
             )
         self.stack.setCurrentWidget(self.empty_label)
 
-    @staticmethod
-    def _order_id(index: QModelIndex | QPersistentModelIndex) -> str | None:
-        order = index.data(ORDER_ROLE)
-        return order.id if isinstance(order, AssessmentOrder) else None
+    def _order_id(self, index: QModelIndex | QPersistentModelIndex) -> str | None:
+        row = self.model.order_row(index.row())
+        return None if row is None else self.model.order_id(row)
 
     def _on_activated(self, index: QModelIndex) -> None:
         order_id = self._order_id(index)

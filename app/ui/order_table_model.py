@@ -17,7 +17,6 @@ from datetime import UTC, datetime
 from enum import IntEnum
 from functools import lru_cache
 from itertools import compress
-from operator import itemgetter
 from typing import Any, overload
 
 from PySide6.QtCore import (
@@ -32,7 +31,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from app.domain.row_search import RowSearch
+from app.domain.row_search import RowSearch, pick_in_order
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.domain.snapshot import OrderSummary, SnapshotIndex, summarize
 
@@ -104,13 +103,13 @@ def _parse_utc(created: str) -> datetime | None:
 
 
 @lru_cache(maxsize=8192)
-def _local_text(created: str) -> str:
+def local_text(created: str) -> str:
     value = _parse_utc(created)
     return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 _STATUS_RANK = {status: rank for rank, status in enumerate(OrderStatus)}
-_CACHED_SEARCHES = 32
+_RECENT_ROWS = 400_000  # rows kept in order for backspacing: 3 MB at most
 _ANSWERED_ROLES = frozenset(
     {
         Qt.ItemDataRole.DisplayRole,
@@ -144,13 +143,6 @@ def _haystack(index: SnapshotIndex) -> list[str]:
             strict=True,
         )
     ]
-
-
-def _pick_in_order(order: list[int]) -> Callable[[bytes], Sequence[int]]:
-    """A function that reorders a row mask's bytes into ``order``, gathering in C."""
-    if len(order) < 2:  # itemgetter of one item returns the item, not a tuple
-        return lambda flags: [flags[row] for row in order]
-    return itemgetter(*order)
 
 
 class OrderTableModel(QAbstractTableModel):
@@ -292,7 +284,7 @@ class OrderTableModel(QAbstractTableModel):
         if column == Column.REQUESTOR:
             return index.requestor[row]
         if column == Column.ORDERED:
-            return _local_text(index.created[row])
+            return local_text(index.created[row])
         return describe_age(_parse_utc(index.created[row]), self._now)
 
     def cell(self, row: int, column: int, role: int) -> Any:
@@ -344,9 +336,11 @@ class OrderFilterProxy(QAbstractProxyModel):
         self._sort_order = Qt.SortOrder.AscendingOrder
         self._source: OrderTableModel | None = None
         self._sorted: list[int] = []  # every source row, in sort order
-        self._in_sort_order: Callable[[bytes], Sequence[int]] = _pick_in_order([])
+        self._in_sort_order: Callable[[bytes], Sequence[int]] = pick_in_order([])
         self._status_masks: dict[frozenset[OrderStatus], int] = {}
         self._mask = 0  # the source rows shown, as a RowSearch mask
+        # mask -> its rows in sort order, for the last few searches (RowSearch keeps the masks)
+        self._recent: dict[int, list[int]] = {}
         self._rows: list[int] = []  # the source rows shown, in order
         self._position: dict[int, int] | None = None  # source row -> proxy row, when asked often
         self._lookups = 0
@@ -440,8 +434,9 @@ class OrderFilterProxy(QAbstractProxyModel):
         model = self._source
         count = model.rowCount() if model is not None else 0
         self._sorted = self._sort_rows(model, count) if model is not None else []
-        self._in_sort_order = _pick_in_order(self._sorted)
+        self._in_sort_order = pick_in_order(self._sorted)
         self._mask = 0  # the rows shown are in the old order (or of old data): start afresh
+        self._recent.clear()
 
     def _show(self, mask: int) -> None:
         """Show the rows of ``mask``, in sort order."""
@@ -453,6 +448,8 @@ class OrderFilterProxy(QAbstractProxyModel):
             self._rows = []
         elif mask == model.row_search().everything:
             self._rows = self._sorted
+        elif (recent := self._recent.pop(mask, None)) is not None:
+            self._rows = recent  # backspacing: rows shown a few keystrokes ago
         else:
             in_mask = model.row_search().mask_bytes(mask)
             if mask & shown == mask and len(self._rows) * 4 < len(self._sorted):
@@ -460,6 +457,11 @@ class OrderFilterProxy(QAbstractProxyModel):
                 self._rows = list(compress(self._rows, map(in_mask.__getitem__, self._rows)))
             else:
                 self._rows = list(compress(self._sorted, self._in_sort_order(in_mask)))
+        if self._rows is not self._sorted and mask:
+            self._recent[mask] = self._rows  # newest last
+            kept = sum(map(len, self._recent.values()))
+            while kept > _RECENT_ROWS and len(self._recent) > 1:
+                kept -= len(self._recent.pop(next(iter(self._recent))))
 
     def _sort_rows(self, model: OrderTableModel, count: int) -> list[int]:
         column = self._sort_column

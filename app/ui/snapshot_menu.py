@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu
 
 from app.domain.snapshot import EXTENSION, SnapshotOrder
 from app.domain.snapshot_diff import diff_orders
+from app.store.memory import release_freed_memory
 from app.store.snapshot_file import Snapshot, SnapshotError, open_snapshot
 from app.ui.async_dialogs import show_error
 from app.ui.compare_dialog import CompareDialog
@@ -62,6 +63,7 @@ def open_snapshot_window(
     snapshot = snapshot or open_snapshot(path)
     window = MainWindow(settings=settings)
     SnapshotMode(window, snapshot)
+    release_freed_memory()  # what reading the file needed and no longer does
     if settings is not None:
         remember_snapshot(settings, path)
     return window

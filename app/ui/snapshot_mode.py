@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QApplication,
     QGroupBox,
     QLabel,
     QListWidget,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 from app.domain.attachments import describe_size
 from app.domain.smartrecruiters import AssessmentOrder, Candidate
 from app.domain.snapshot import SnapshotAttachment, SnapshotOrder
+from app.store.memory import release_freed_memory
 from app.store.snapshot_file import Snapshot, SnapshotError
 
 if TYPE_CHECKING:
@@ -36,7 +38,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-CANDIDATE_ORDERS_LIMIT = 5000
 READ_ONLY_TIP = "This is a read-only snapshot: nothing can be changed or sent from here."
 UrlOpener = Callable[[QUrl], bool]
 
@@ -102,7 +103,7 @@ class SnapshotMode(QObject):
         # Injectable: tests see what would be opened instead of launching a viewer.
         self.open_url: UrlOpener = open_url or QDesktopServices.openUrl
         self.last_error: str | None = None
-        self._candidates_key: tuple[object, ...] | None = None
+        self._candidates_loaded = False
 
         window.snapshot_mode = self
         window.read_only_title = snapshot_title(snapshot)
@@ -117,7 +118,7 @@ class SnapshotMode(QObject):
 
         window.connection_label.setText(f"Offline snapshot · {snapshot.meta.source}")
         window.model.set_index(snapshot.index, self._order_at, row_of=snapshot.row_ids())
-        # The candidates tree is built when its tab is first shown: a large snapshot opens
+        # The candidates table is built when its tab is first shown: a large snapshot opens
         # with the orders table alone.
         window.tabs.currentChanged.connect(self._tab_changed)
         window._update_counts()
@@ -214,28 +215,18 @@ class SnapshotMode(QObject):
             self.load_candidates()
 
     def load_candidates(self) -> None:
-        """Build the tree from the snapshot's orders — from those in the orders table's view
-        when the snapshot is large, at most ``CANDIDATE_ORDERS_LIMIT`` of them.
-
-        The tree model parses each order and Qt's tree proxy calls back into Python per row:
-        fine for a few thousand orders, seconds and hundreds of MB for 100,000 (measured).
-        """
-        total = len(self.snapshot)
-        rows: list[int] = list(range(total))
-        if total > CANDIDATE_ORDERS_LIMIT:
-            rows = self.window.proxy.source_rows()[:CANDIDATE_ORDERS_LIMIT]
-        key = (len(rows), rows[:1], rows[-1:])
-        if self._candidates_key == key:
+        """Group the snapshot's orders by candidate, from its index: an order is parsed only
+        when it is shown in detail."""
+        if self._candidates_loaded:
             return
-        self._candidates_key = key
-        # In file order: each chunk of the snapshot is decompressed once, not once per order.
-        self.window.candidates.set_orders([self._order_at(row) for row in sorted(rows)])
-        if len(rows) < total:
-            self.window.statusBar().showMessage(
-                f"Candidates of {len(rows):,} of the {total:,} orders (those in the orders "
-                "view): search the orders to choose which.",
-                15000,
-            )
+        self._candidates_loaded = True
+        # Under a second for 100,000 orders (bench/snapshot_scale.py), but a pause all the same.
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self.window.candidates.set_index(self.snapshot.index, self._order_at)
+            release_freed_memory()  # the grouping's working lists
+        finally:
+            QApplication.restoreOverrideCursor()
 
     # -- detail ------------------------------------------------------------------------------
 

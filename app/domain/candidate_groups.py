@@ -1,0 +1,183 @@
+"""Orders grouped by candidate: who each candidate is, their orders newest first, and the text
+their search looks in — built from the orders' columns (``SnapshotIndex``), not the orders.
+
+Built for 100,000 orders (a large snapshot): one pass over the columns, one list per field
+rather than an object per candidate, and the candidate's name and email shared with the
+index rather than copied (measured: bench/snapshot_scale.py).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from enum import IntEnum
+from functools import cache
+from typing import Any
+
+from app.domain.smartrecruiters import OrderStatus
+from app.domain.snapshot import SnapshotIndex
+
+
+class Column(IntEnum):
+    NAME = 0  # the candidate's name; an order's job
+    EMAIL = 1
+    STATUS = 2  # the number of orders; an order's status
+    COMPANY = 3  # the candidate's companies; an order's company
+    LATEST = 4  # the newest order's date; an order's date
+
+
+@cache
+def _combining_marks() -> re.Pattern[str]:
+    """Every combining mark of the Basic Multilingual Plane, as one character class."""
+    marks = [c for c in range(0x300, 0x10000) if unicodedata.combining(chr(c))]
+    ranges: list[tuple[int, int]] = []
+    for mark in marks:
+        if ranges and ranges[-1][1] == mark - 1:
+            ranges[-1] = (ranges[-1][0], mark)
+        else:
+            ranges.append((mark, mark))
+    spans = "".join(f"\\u{a:04x}-\\u{b:04x}" if a != b else f"\\u{a:04x}" for a, b in ranges)
+    return re.compile(f"[{spans}]")
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form, so that "muller" finds "Müller" and "Zoë" sorts by Zoe.
+
+    Coordinators type names on whatever keyboard they have; an ASCII spelling must still match.
+    """
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    if max(decomposed) > "\uffff":  # rare: marks beyond the pattern's plane
+        return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _combining_marks().sub("", decomposed)
+
+
+_fold_few = cache(fold)  # jobs and companies: a few values repeated many times
+
+
+def sort_text(text: str) -> str:
+    """Accent-free first so Émile sits among the Es; the full form breaks ties
+    deterministically."""
+    return f"{fold(text)}\0{text.casefold()}"
+
+
+_STATUS_RANK = {status: rank for rank, status in enumerate(OrderStatus)}
+_sort_text_of_few = cache(sort_text)
+
+
+class CandidateGroups:
+    """The candidates of an index's orders. Group ``g``'s fields are ``names[g]``,
+    ``emails[g]``, …; ``orders(g)`` are its order rows (rows of ``index``), newest first.
+    Groups are in name order (accents ignored), ties by candidate id."""
+
+    def __init__(self, index: SnapshotIndex) -> None:
+        self.index = index
+        created = index.created
+        # Newest first overall, so that each candidate's orders come out newest first.
+        by_candidate: dict[str, list[int]] = {}
+        for row in sorted(range(len(index)), key=created.__getitem__, reverse=True):
+            by_candidate.setdefault(index.candidate_id[row], []).append(row)
+        groups = list(by_candidate.values())
+        # The newest order carries the freshest copy of the candidate (a corrected email, say).
+        newest = [rows[0] for rows in groups]
+        names = [index.candidate[row] or f"(candidate {index.candidate_id[row]})" for row in newest]
+        folded = [fold(name) for name in names]
+        order = sorted(
+            range(len(groups)),
+            key=lambda g: (folded[g], names[g].casefold(), index.candidate_id[newest[g]]),
+        )
+        # What the table shows of a group, in its first order: the candidate's own row
+        # (-(g + 1)), then the order rows. Kept whole, not as order rows alone, so the table
+        # lays itself out from these very tuples: one tuple per group, not two.
+        self._blocks: list[tuple[int, ...]] = [
+            (-(position + 1), *groups[g]) for position, g in enumerate(order)
+        ]
+        self.candidate_ids: list[str] = [index.candidate_id[newest[g]] for g in order]
+        self.names: list[str] = [names[g] for g in order]
+        self.emails: list[str] = [index.email[newest[g]] for g in order]
+        self.latest: list[str] = [created[newest[g]] for g in order]
+        self.companies: list[str] = [self._companies(groups[g]) for g in order]
+        self.haystacks: list[str] = [self._haystack(folded[g], groups[g]) for g in order]
+
+    def __len__(self) -> int:
+        return len(self._blocks)
+
+    def orders(self, group: int) -> tuple[int, ...]:
+        """The group's order rows, newest first."""
+        return self._blocks[group][1:]
+
+    def newest(self, group: int) -> int:
+        return self._blocks[group][1]
+
+    def order_count(self, group: int) -> int:
+        return len(self._blocks[group]) - 1
+
+    def _companies(self, rows: Sequence[int]) -> str:
+        company = self.index.company
+        if len(rows) == 1:
+            return company[rows[0]]  # the index's own string: most candidates have one order
+        return ", ".join(dict.fromkeys(company[row] for row in rows if company[row]))
+
+    def _haystack(self, folded_name: str, rows: Sequence[int]) -> str:
+        """Folded name, email and every order's job and company: what the search looks in."""
+        index = self.index
+        parts = [folded_name, fold(index.email[rows[0]])]
+        for row in rows:
+            parts.append(_fold_few(index.job[row]))
+            parts.append(_fold_few(index.company[row]))
+        # Once each: a candidate's orders often share a job or a company.
+        return "\n".join(dict.fromkeys(parts) if len(rows) > 1 else parts)
+
+    def status_counts(self, group: int) -> dict[OrderStatus, int]:
+        counts = dict.fromkeys(OrderStatus, 0)
+        for row in self.orders(group):
+            counts[self.index.status[row]] += 1
+        return counts
+
+    # -- sorting -----------------------------------------------------------------------------
+
+    def group_keys(self, column: Column) -> Sequence[Any]:
+        """One sort key per group for ``column``."""
+        if column == Column.NAME:
+            return range(len(self))  # the groups are in name order already
+        if column == Column.EMAIL:
+            return [email.casefold() for email in self.emails]
+        if column == Column.STATUS:
+            return [len(block) for block in self._blocks]
+        if column == Column.COMPANY:
+            return [sort_text(companies) for companies in self.companies]
+        return self.latest  # UTC ISO text: text order is time order
+
+    def order_keys(self, column: Column) -> Sequence[Any]:
+        """One sort key per order row (row of the index) for ``column``."""
+        index = self.index
+        if column == Column.NAME:
+            return [_sort_text_of_few(job) for job in index.job]
+        if column == Column.EMAIL:
+            return [0] * len(index)  # an order leaves the email to its candidate
+        if column == Column.STATUS:
+            return [_STATUS_RANK[status] for status in index.status]
+        if column == Column.COMPANY:
+            return [_sort_text_of_few(company) for company in index.company]
+        return index.created
+
+    def blocks(
+        self, column: Column | None, descending: bool
+    ) -> tuple[list[int] | None, list[tuple[int, ...]]]:
+        """The groups in display order (None: in group order), and each as the display rows
+        it takes: ``-(g + 1)`` for the candidate's own row, then its order rows. ``column``
+        None: names A–Z, orders newest first."""
+        if column is None:
+            return None, self._blocks
+        group_keys = self.group_keys(column)
+        groups = sorted(range(len(self)), key=group_keys.__getitem__, reverse=descending)
+        order_key = self.order_keys(column).__getitem__
+        blocks = self._blocks
+        return groups, [
+            (block[0], *sorted(block[1:], key=order_key, reverse=descending))
+            if len(block) > 2
+            else block
+            for block in map(blocks.__getitem__, groups)
+        ]

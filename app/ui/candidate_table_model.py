@@ -1,0 +1,279 @@
+"""The candidates table: each candidate's row followed by the rows of their orders, searched
+and sorted as groups.
+
+A flat table, not a tree, because Qt's tree view asks the model about every row to lay itself
+out — seconds of calls into Python for 100,000 orders — where a table asks only about the rows
+it paints. Every candidate's orders stay in sight under its row, as they did in the tree, which
+always showed them expanded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from itertools import chain, compress
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QFont, QGuiApplication, QPixmap
+
+from app.domain.candidate_groups import CandidateGroups, Column, fold
+from app.domain.row_search import RowSearch, pick_in_order
+from app.domain.smartrecruiters import AssessmentOrder, Candidate
+from app.domain.snapshot import SnapshotIndex, summarize
+from app.ui.order_table_model import (
+    NO_EMAIL_TIP,
+    ORDER_ROLE,
+    STATUS_COLOURS,
+    STATUS_LABELS,
+    local_text,
+)
+
+CANDIDATE_ROLE = Qt.ItemDataRole.UserRole + 2
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+OrderLoader = Callable[[int], AssessmentOrder]
+
+HEADERS = {
+    Column.NAME: "Candidate / job",
+    Column.EMAIL: "Email",
+    Column.STATUS: "Orders / status",
+    Column.COMPANY: "Company",
+    Column.LATEST: "Latest order",
+}
+INDENT = 22  # pixels an order's job sits right of its candidate's name
+
+
+class CandidateTableModel(QAbstractTableModel):
+    """Candidates and their orders; ``set_search_text`` and ``sort`` choose and order the
+    groups. A display row is a candidate's (``CANDIDATE_ROLE``) or an order's
+    (``ORDER_ROLE``, loaded when asked)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._groups = CandidateGroups(SnapshotIndex.of([]))
+        self._loader: OrderLoader = _no_orders
+        self._search = RowSearch([])
+        self._words: tuple[str, ...] = ()
+        self._sort_column: Column | None = None
+        self._descending = False
+        self._blocks: list[tuple[int, ...]] = []  # every group's display rows, in sort order
+        self._all_rows: list[int] = []
+        self._in_sort_order: Callable[[bytes], Sequence[int]] = pick_in_order([])
+        # A display row is -(group + 1) for a candidate, the index row for an order.
+        self._rows: list[int] = []
+        self._mask = 0
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._indent: QPixmap | None = None  # made when first painted: it needs a display
+
+    # -- data in ---------------------------------------------------------------------------
+
+    def set_orders(self, orders: Sequence[AssessmentOrder]) -> None:
+        """Replace the content with these orders (one reset)."""
+        orders = list(orders)
+        self.set_index(SnapshotIndex.of([summarize(o) for o in orders]), orders.__getitem__)
+
+    def set_index(self, index: SnapshotIndex, loader: OrderLoader) -> None:
+        """Replace the content with an index's orders; ``loader`` gives an index row's order."""
+        self.beginResetModel()
+        self._groups = CandidateGroups(index)
+        self._loader = loader
+        self._search = RowSearch(self._groups.haystacks)
+        self._arrange()
+        self._rows = self._visible(self._search.find(self._words))
+        self.endResetModel()
+
+    def candidate_count(self) -> int:
+        return len(self._groups)
+
+    # -- search and sort ---------------------------------------------------------------------
+
+    def set_search_text(self, text: str) -> None:
+        """Every word must be in the candidate's name or email, or in one of their orders' job
+        or company; accents and case do not matter. A match shows all the candidate's orders."""
+        words = tuple(fold(text).split())
+        if words != self._words:
+            self._words = words
+            self._relayout()
+
+    def search_words(self) -> tuple[str, ...]:
+        return self._words
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Candidates by their value in ``column``, each one's orders by theirs; -1 for names
+        A–Z with orders newest first."""
+        self._sort_column = Column(column) if 0 <= column < len(Column) else None
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        self._relayout(resort=True)
+
+    def _arrange(self) -> None:
+        groups, self._blocks = self._groups.blocks(self._sort_column, self._descending)
+        self._in_sort_order = bytes if groups is None else pick_in_order(groups)
+        self._all_rows = list(chain.from_iterable(self._blocks))
+        self._mask = -1  # nothing shown is in this order yet
+
+    def _visible(self, mask: int) -> list[int]:
+        self._mask = mask
+        if mask == self._search.everything:
+            return self._all_rows
+        if not mask:
+            return []
+        shown = self._in_sort_order(self._search.mask_bytes(mask))
+        return list(chain.from_iterable(compress(self._blocks, shown)))
+
+    def _relayout(self, *, resort: bool = False) -> None:
+        """Recompute and tell the views, moving persistent indexes with their rows."""
+        mask = self._search.find(self._words)
+        if not resort and mask == self._mask:
+            return
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        entries = [self._entry(i.row()) for i in persistent]
+        if resort:
+            self._arrange()
+        self._rows = self._visible(mask)
+        where: dict[int, int] | None = None
+        moved = []
+        for entry, index in zip(entries, persistent, strict=True):
+            row = -1
+            if entry is not None and len(entries) <= 8:  # the current row: a search in C
+                try:
+                    row = self._rows.index(entry)
+                except ValueError:
+                    row = -1
+            elif entry is not None:
+                if where is None:
+                    where = dict(zip(self._rows, range(len(self._rows)), strict=True))
+                row = where.get(entry, -1)
+            moved.append(self.index(row, index.column()) if row >= 0 else QModelIndex())
+        self.changePersistentIndexList(persistent, moved)
+        self.layoutChanged.emit()
+
+    def _entry(self, row: int) -> int | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    # -- rows --------------------------------------------------------------------------------
+
+    def order_row(self, row: int) -> int | None:
+        """The index row of the order shown at ``row``, or None for a candidate's row."""
+        entry = self._entry(row)
+        return entry if entry is not None and entry >= 0 else None
+
+    def order_id(self, index_row: int) -> str:
+        return self._groups.index.id[index_row]
+
+    def row_of_order(self, order_id: str) -> int | None:
+        """Where the order is shown, or None if it is not."""
+        try:
+            index_row = self._groups.index.id.index(order_id)
+            return self._rows.index(index_row)
+        except ValueError:
+            return None
+
+    def candidate_at(self, row: int) -> Candidate | None:
+        entry = self._entry(row)
+        if entry is None:
+            return None
+        newest = self._groups.newest(-entry - 1) if entry < 0 else entry
+        return self._loader(newest).candidate
+
+    # -- Qt model interface ------------------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[Column(section)] if 0 <= section < len(Column) else None
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        entry = self._entry(index.row())
+        if entry is None or not index.isValid():
+            return None
+        column = Column(index.column())
+        if entry < 0:
+            return self._candidate_data(-entry - 1, column, role)
+        return self._order_data(entry, column, role)
+
+    def _candidate_data(self, group: int, column: Column, role: int) -> Any:
+        groups = self._groups
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            count = groups.order_count(group)
+            text = (
+                groups.names[group],
+                groups.emails[group] or "—",
+                f"{count} order" if count == 1 else f"{count} orders",
+                groups.companies[group],
+                local_text(groups.latest[group]),
+            )[column]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return text
+            return f"{HEADERS[column]}: {text}"
+        if role == Qt.ItemDataRole.FontRole and column == Column.NAME:
+            return self._bold
+        if role == Qt.ItemDataRole.BackgroundRole:
+            # Marks where a candidate starts, in the palette's own shade (light or dark).
+            return QGuiApplication.palette().alternateBase()
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == Column.NAME:
+                return f"Candidate {groups.candidate_ids[group]}"
+            if column == Column.EMAIL and not groups.emails[group]:
+                return NO_EMAIL_TIP
+            if column == Column.STATUS:
+                counts = groups.status_counts(group)
+                return ", ".join(f"{n} {STATUS_LABELS[s].lower()}" for s, n in counts.items() if n)
+            return None
+        if role == CANDIDATE_ROLE:
+            return self._loader(groups.newest(group)).candidate
+        return None
+
+    def _order_data(self, row: int, column: Column, role: int) -> Any:
+        index = self._groups.index
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            if column == Column.NAME:
+                text = index.job[row] or "(no job name)"
+            elif column == Column.EMAIL:
+                text = ""  # the candidate's row right above shows it; repeated it is only noise
+            elif column == Column.STATUS:
+                text = STATUS_LABELS[index.status[row]]
+            elif column == Column.COMPANY:
+                text = index.company[row]
+            else:
+                text = local_text(index.created[row])
+            if role == Qt.ItemDataRole.DisplayRole:
+                return text
+            return f"{HEADERS[column]}: {text}"
+        if role == Qt.ItemDataRole.DecorationRole and column == Column.NAME:
+            if self._indent is None:
+                self._indent = QPixmap(INDENT - 4, 1)  # an empty picture: Qt leaves its room
+                self._indent.fill(Qt.GlobalColor.transparent)
+            return self._indent
+        if role == Qt.ItemDataRole.ForegroundRole and column == Column.STATUS:
+            return STATUS_COLOURS[index.status[row]]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == Column.NAME:
+                return f"Order {index.id[row]}"
+            if column == Column.STATUS:
+                return f"SmartRecruiters status: {index.status[row].value}"
+            return None
+        if role == ORDER_ROLE:
+            return self._loader(row)
+        if role == CANDIDATE_ROLE:
+            return self._loader(row).candidate
+        return None
+
+
+def _no_orders(row: int) -> AssessmentOrder:
+    raise IndexError(row)
