@@ -78,6 +78,10 @@ class SnapshotMeta(BaseModel):
     attachment_count: int = Field(default=0, ge=0)
 
 
+#: Starts the note naming a result's files that SmartRecruiters keeps and the snapshot cannot.
+REMOTE_FILES_NOTE = "Files kept by SmartRecruiters, not in this snapshot"
+
+
 class SnapshotAttachment(BaseModel):
     """A file kept with an order: where it sits in the archive (``member``), what it is."""
 

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.attachments import describe_size
 from app.domain.smartrecruiters import AssessmentOrder, Candidate
-from app.domain.snapshot import SnapshotAttachment, SnapshotOrder
+from app.domain.snapshot import REMOTE_FILES_NOTE, SnapshotAttachment, SnapshotOrder
 from app.store.memory import release_freed_memory
 from app.store.snapshot_file import Snapshot, SnapshotError
 
@@ -69,20 +69,30 @@ class SnapshotAttachmentsBox(QGroupBox):
         self.open_button.setObjectName("openSnapshotAttachment")
         self.open_button.setToolTip("Open a temporary copy with the system viewer")
         self.open_button.setEnabled(False)
+        self.left_out = QLabel()
+        self.left_out.setObjectName("snapshotFilesLeftOut")
+        self.left_out.setWordWrap(True)
+        self.left_out.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout = QVBoxLayout(self)
         layout.addWidget(self.list)
         layout.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignRight)
+        layout.addWidget(self.left_out)
         self.list.currentItemChanged.connect(
             lambda current, _prev: self.open_button.setEnabled(current is not None)
         )
 
-    def show_attachments(self, attachments: list[SnapshotAttachment]) -> None:
+    def show_attachments(self, attachments: list[SnapshotAttachment], left_out: str = "") -> None:
+        """The files held; ``left_out`` says which the service kept and the file does not."""
         self.list.clear()
         for attachment in attachments:
             item = QListWidgetItem(f"{attachment.file_name}  ({describe_size(attachment.size)})")
             item.setData(Qt.ItemDataRole.UserRole, attachment.member)
             self.list.addItem(item)
-        self.setVisible(bool(attachments))
+        self.list.setVisible(bool(attachments))
+        self.open_button.setVisible(bool(attachments))
+        self.left_out.setText(left_out)
+        self.left_out.setVisible(bool(left_out))
+        self.setVisible(bool(attachments or left_out))
         if attachments:
             self.list.setCurrentRow(0)
 
@@ -243,7 +253,8 @@ class SnapshotMode(QObject):
         detail.show_timeline(record.timeline)
         error = "; ".join(n for n in record.notes if n.startswith("Comments")) or ""
         detail.show_comments(record.comments, error)
-        self.attachments.show_attachments(record.attachments)
+        left_out = "; ".join(n for n in record.notes if n.startswith(REMOTE_FILES_NOTE))
+        self.attachments.show_attachments(record.attachments, left_out)
         self._keep_disabled()
 
     def open_current_attachment(self) -> Path | None:

@@ -7,7 +7,7 @@ timeline come from the local store. What cannot be fetched is written down in th
 
 Attachment files: SmartRecruiters' API lists a result's attachments but offers no download, so
 the files saved are the local copies of reports uploaded from this desk (the upload queue
-keeps their paths). TODO: include the service's copies once the client has a download call.
+keeps their paths); the order's notes name the service's other files, left out.
 """
 
 from __future__ import annotations
@@ -24,8 +24,14 @@ from app import __version__
 from app.clients.errors import ApiError
 from app.domain.attachments import UploadState
 from app.domain.journal import JournalEntry, LinkedAssessment
-from app.domain.smartrecruiters import AssessmentComment, AssessmentOrder, AssessmentResult
+from app.domain.smartrecruiters import (
+    AssessmentComment,
+    AssessmentOrder,
+    AssessmentResult,
+    Attachment,
+)
 from app.domain.snapshot import (
+    REMOTE_FILES_NOTE,
     SnapshotAttachment,
     SnapshotFilter,
     SnapshotMeta,
@@ -61,11 +67,13 @@ class SavedSnapshot:
 
 
 async def _details(
-    desk: Desk, order: AssessmentOrder, limiter: asyncio.Semaphore
-) -> tuple[list[AssessmentComment], list[AssessmentResult], list[str]]:
+    desk: Desk, order: AssessmentOrder, limiter: asyncio.Semaphore, *, files: bool
+) -> tuple[list[AssessmentComment], list[AssessmentResult], list[Attachment], list[str]]:
+    """The order's comments and results, and with ``files`` the files on those results."""
     notes: list[str] = []
     comments: list[AssessmentComment] = []
     results: list[AssessmentResult] = []
+    remote: list[Attachment] = []
     async with limiter:
         try:
             comments = await desk.session.sr.list_comments(order.id)
@@ -75,7 +83,23 @@ async def _details(
             results = await desk.session.sr.list_results(order.id)
         except ApiError as exc:
             notes.append(f"Results could not be fetched: {exc}")
-    return comments, results, notes
+        for result in results if files else []:
+            if result.id is None:
+                continue
+            try:
+                remote.extend(await desk.session.sr.list_attachments(order.id, result.id))
+            except ApiError as exc:
+                notes.append(f"The files of a result could not be listed: {exc}")
+    return comments, results, remote, notes
+
+
+def _files_left_out(record: SnapshotOrder, remote: list[Attachment]) -> str | None:
+    """A note naming the service's files that the snapshot does not hold, if any."""
+    held = {a.attachment_id for a in record.attachments if a.attachment_id}
+    missing = [a.file_name or a.id for a in remote if a.id not in held]
+    if not missing:
+        return None
+    return f"{REMOTE_FILES_NOTE} (its API offers no download): {', '.join(missing)}"
 
 
 def _local_attachments(
@@ -113,13 +137,18 @@ async def gather_records(
     limiter = asyncio.Semaphore(max(1, request.concurrency))
     done = 0
 
+    remote: dict[str, list[Attachment]] = {}  # order id -> the files on its results
+
     async def one(order: AssessmentOrder) -> SnapshotOrder:
         nonlocal done
         comments: list[AssessmentComment] = []
         results: list[AssessmentResult] = []
         notes: list[str] = []
         if request.fetch_details:
-            comments, results, notes = await _details(desk, order, limiter)
+            files = request.include_attachments
+            comments, results, remote[order.id], notes = await _details(
+                desk, order, limiter, files=files
+            )
         timeline: list[JournalEntry] = await asyncio.to_thread(desk.journal.entries, order.id)
         done += 1
         if progress is not None:
@@ -139,6 +168,9 @@ async def gather_records(
         for record in records:
             attachments = await asyncio.to_thread(_local_attachments, desk, record.order.id, files)
             record.attachments.extend(attachments)
+            note = _files_left_out(record, remote.get(record.order.id, []))
+            if note:
+                record.notes.append(note)
     return records, files
 
 

@@ -110,3 +110,47 @@ def test_cancelling_a_save_keeps_the_previous_file(sandbox: SandboxServer, tmp_p
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
     assert path.read_bytes() == b"previous"
+
+
+def test_files_the_service_keeps_are_named_when_not_held(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """SmartRecruiters lists a result's files but offers no download: a snapshot holds those
+    uploaded from this desk and names the others."""
+    from app.domain.attachments import UploadState
+    from app.domain.smartrecruiters import AssessmentResult, ResultType
+    from app.domain.snapshot import REMOTE_FILES_NOTE
+
+    path = tmp_path / "files.adsnap"
+    ours = tmp_path / "report.pdf"
+    ours.write_bytes(b"%PDF-1.4 ours")
+    theirs = tmp_path / "scan by recruiter.pdf"
+    theirs.write_bytes(b"%PDF-1.4 theirs")
+
+    async def body(desk: Desk) -> None:
+        order = await new_order(desk)
+        sr = desk.session.sr
+        await sr.accept_order(order.id, "https://assess.test/start/F1")
+        result = await sr.create_result(
+            order.id, AssessmentResult(result_type=ResultType.DOCUMENT, result="result.pdf")
+        )
+        assert result.id
+        uploaded = await sr.upload_attachment(order.id, result.id, ours)
+        await sr.upload_attachment(order.id, result.id, theirs)  # not through this desk
+        upload = desk.results.enqueue(order.id, str(ours), "report.pdf", ours.stat().st_size)
+        desk.results.set_state(upload.id, UploadState.DONE, attachment_id=uploaded.id)
+        order = next(o for o in (await sync_all(desk)).orders if o.id == order.id)
+        request = SaveRequest(orders=[order], include_attachments=True)
+        await save_snapshot(desk, request, path)
+        snapshot = await asyncio.to_thread(load_snapshot, path, temp_root=tmp_path / "tmp")
+        record = snapshot.record(0)
+        assert [a.file_name for a in record.attachments] == ["report.pdf"]
+        left_out = [n for n in record.notes if n.startswith(REMOTE_FILES_NOTE)]
+        assert left_out == [f"{REMOTE_FILES_NOTE} (its API offers no download): {theirs.name}"]
+
+        # Without the files asked for, nothing is listed and nothing is said.
+        await save_snapshot(desk, SaveRequest(orders=[order]), path)
+        snapshot = await asyncio.to_thread(load_snapshot, path, temp_root=tmp_path / "tmp2")
+        assert snapshot.record(0).notes == []
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)

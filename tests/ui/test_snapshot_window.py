@@ -15,7 +15,7 @@ import pytest
 from PySide6.QtCore import QSettings, QUrl
 
 from app.domain.smartrecruiters import OrderStatus
-from app.domain.snapshot import SnapshotAttachment
+from app.domain.snapshot import REMOTE_FILES_NOTE, SnapshotAttachment
 from app.domain.snapshot_diff import ChangeKind
 from app.store.snapshot_file import attachment_member
 from app.ui.main_window import MainWindow
@@ -37,6 +37,7 @@ def sample(tmp_path: Path) -> Path:
     items = records(8)
     member = attachment_member(items[1].order.id, 1, "report.pdf")
     items[1].attachments.append(SnapshotAttachment(file_name="report.pdf", member=member, size=8))
+    items[2].notes.append(f"{REMOTE_FILES_NOTE} (its API offers no download): scan.pdf")
     return write_sample(tmp_path / "sample.adsnap", items, {member: report})
 
 
@@ -106,6 +107,20 @@ def test_attachments_open_from_a_temporary_copy(window: MainWindow) -> None:
     assert opened == [QUrl.fromLocalFile(str(copy))]
     window.select_order("order-000")
     assert mode.attachments.isHidden()
+
+
+def test_files_the_service_kept_are_named(window: MainWindow) -> None:
+    mode = window.snapshot_mode
+    assert mode is not None
+    window.select_order("order-002")
+    assert mode.attachments.isVisible()
+    assert "scan.pdf" in mode.attachments.left_out.text()
+    assert "no download" in mode.attachments.left_out.text()
+    assert mode.attachments.list.isHidden()
+    assert mode.attachments.open_button.isHidden()
+    window.select_order("order-001")
+    assert mode.attachments.left_out.isHidden()
+    assert mode.attachments.list.isVisible()
 
 
 def test_candidates_are_built_when_their_tab_is_shown(window: MainWindow) -> None:
