@@ -63,6 +63,7 @@ def sort_text(text: str) -> str:
     return f"{fold(text)}\0{text.casefold()}"
 
 
+NO_JOB_NAME = "(no job name)"  # what an order without a job name shows, and sorts by
 _STATUS_RANK = {status: rank for rank, status in enumerate(OrderStatus)}
 _sort_text_of_few = cache(sort_text)
 
@@ -154,7 +155,7 @@ class CandidateGroups:
         """One sort key per order row (row of the index) for ``column``."""
         index = self.index
         if column == Column.NAME:
-            return [_sort_text_of_few(job) for job in index.job]
+            return [_sort_text_of_few(job or NO_JOB_NAME) for job in index.job]
         if column == Column.EMAIL:
             return [0] * len(index)  # an order leaves the email to its candidate
         if column == Column.STATUS:

@@ -80,6 +80,13 @@ class SnapshotMeta(BaseModel):
 
 #: Starts the note naming a result's files that SmartRecruiters keeps and the snapshot cannot.
 REMOTE_FILES_NOTE = "Files kept by SmartRecruiters, not in this snapshot"
+#: Starts the note saying a result's files could not even be listed.
+FILES_NOT_LISTED_NOTE = "The files of a result could not be listed"
+
+
+def is_file_note(note: str) -> bool:
+    """Whether an order's note is about its files (shown with them in the detail pane)."""
+    return note.startswith((REMOTE_FILES_NOTE, FILES_NOT_LISTED_NOTE))
 
 
 class SnapshotAttachment(BaseModel):

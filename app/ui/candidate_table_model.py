@@ -22,9 +22,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont, QGuiApplication, QPixmap
 
-from app.domain.candidate_groups import CandidateGroups, Column, fold
+from app.domain.candidate_groups import NO_JOB_NAME, CandidateGroups, Column, fold
 from app.domain.row_search import RowSearch, pick_in_order
-from app.domain.smartrecruiters import AssessmentOrder, Candidate
+from app.domain.smartrecruiters import AssessmentOrder
 from app.domain.snapshot import SnapshotIndex, summarize
 from app.ui.order_table_model import (
     NO_EMAIL_TIP,
@@ -176,13 +176,6 @@ class CandidateTableModel(QAbstractTableModel):
         except ValueError:
             return None
 
-    def candidate_at(self, row: int) -> Candidate | None:
-        entry = self._entry(row)
-        if entry is None:
-            return None
-        newest = self._groups.newest(-entry - 1) if entry < 0 else entry
-        return self._loader(newest).candidate
-
     # -- Qt model interface ------------------------------------------------------------------
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
@@ -243,7 +236,7 @@ class CandidateTableModel(QAbstractTableModel):
         index = self._groups.index
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             if column == Column.NAME:
-                text = index.job[row] or "(no job name)"
+                text = index.job[row] or NO_JOB_NAME
             elif column == Column.EMAIL:
                 text = ""  # the candidate's row right above shows it; repeated it is only noise
             elif column == Column.STATUS:

@@ -64,7 +64,8 @@ class CandidatesView(QWidget):
         table.setShowGrid(False)
         table.setWordWrap(False)
         table.verticalHeader().setVisible(False)
-        table.verticalHeader().setDefaultSectionSize(26)
+        # The font's own height, so that large or scaled system fonts are never cut off.
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -109,7 +109,10 @@ def local_text(created: str) -> str:
 
 
 _STATUS_RANK = {status: rank for rank, status in enumerate(OrderStatus)}
-_RECENT_ROWS = 400_000  # rows kept in order for backspacing: 3 MB at most
+# Rows kept in order for backspacing: at most this many searches (each keyed by its mask, one
+# byte per order) and this many rows in all — 5 MB at 100,000 orders.
+_RECENT_SEARCHES = 16
+_RECENT_ROWS = 400_000
 _ANSWERED_ROLES = frozenset(
     {
         Qt.ItemDataRole.DisplayRole,
@@ -357,6 +360,7 @@ class OrderFilterProxy(QAbstractProxyModel):
         self.beginResetModel()
         super().setSourceModel(model)
         self._source = model if isinstance(model, OrderTableModel) else None
+        self._status_masks.clear()
         self._connections = [
             model.modelAboutToBeReset.connect(self.beginResetModel),
             model.modelReset.connect(self._source_reset),
@@ -460,7 +464,9 @@ class OrderFilterProxy(QAbstractProxyModel):
         if self._rows is not self._sorted and mask:
             self._recent[mask] = self._rows  # newest last
             kept = sum(map(len, self._recent.values()))
-            while kept > _RECENT_ROWS and len(self._recent) > 1:
+            while len(self._recent) > 1 and (
+                kept > _RECENT_ROWS or len(self._recent) > _RECENT_SEARCHES
+            ):
                 kept -= len(self._recent.pop(next(iter(self._recent))))
 
     def _sort_rows(self, model: OrderTableModel, count: int) -> list[int]:

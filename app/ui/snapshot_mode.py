@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.attachments import describe_size
 from app.domain.smartrecruiters import AssessmentOrder, Candidate
-from app.domain.snapshot import REMOTE_FILES_NOTE, SnapshotAttachment, SnapshotOrder
+from app.domain.snapshot import SnapshotAttachment, SnapshotOrder, is_file_note
 from app.store.memory import release_freed_memory
 from app.store.snapshot_file import Snapshot, SnapshotError
 
@@ -253,7 +253,7 @@ class SnapshotMode(QObject):
         detail.show_timeline(record.timeline)
         error = "; ".join(n for n in record.notes if n.startswith("Comments")) or ""
         detail.show_comments(record.comments, error)
-        left_out = "; ".join(n for n in record.notes if n.startswith(REMOTE_FILES_NOTE))
+        left_out = "; ".join(n for n in record.notes if is_file_note(n))
         self.attachments.show_attachments(record.attachments, left_out)
         self._keep_disabled()
 

@@ -31,6 +31,7 @@ from app.domain.smartrecruiters import (
     Attachment,
 )
 from app.domain.snapshot import (
+    FILES_NOT_LISTED_NOTE,
     REMOTE_FILES_NOTE,
     SnapshotAttachment,
     SnapshotFilter,
@@ -89,7 +90,7 @@ async def _details(
             try:
                 remote.extend(await desk.session.sr.list_attachments(order.id, result.id))
             except ApiError as exc:
-                notes.append(f"The files of a result could not be listed: {exc}")
+                notes.append(f"{FILES_NOT_LISTED_NOTE}: {exc}")
     return comments, results, remote, notes
 
 
@@ -214,7 +215,8 @@ async def save_snapshot(
         path=path,
         order_count=len(records),
         attachment_count=len(files),
-        notes=sum(1 for r in records if r.notes),
+        # Files the service keeps are said in a note too, but nothing failed there.
+        notes=sum(1 for r in records if any(not n.startswith(REMOTE_FILES_NOTE) for n in r.notes)),
     )
 
 

@@ -141,7 +141,8 @@ def test_files_the_service_keeps_are_named_when_not_held(
         desk.results.set_state(upload.id, UploadState.DONE, attachment_id=uploaded.id)
         order = next(o for o in (await sync_all(desk)).orders if o.id == order.id)
         request = SaveRequest(orders=[order], include_attachments=True)
-        await save_snapshot(desk, request, path)
+        saved = await save_snapshot(desk, request, path)
+        assert saved.notes == 0  # nothing failed: the service just keeps a file
         snapshot = await asyncio.to_thread(load_snapshot, path, temp_root=tmp_path / "tmp")
         record = snapshot.record(0)
         assert [a.file_name for a in record.attachments] == ["report.pdf"]

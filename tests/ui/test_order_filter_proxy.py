@@ -146,3 +146,29 @@ def test_a_keystroke_that_leaves_the_same_rows_does_not_lay_out_again(qapp: QApp
     assert layouts == [4, 0]
     proxy.set_search_text("")
     assert layouts == [4, 0, 20]
+
+
+def test_rows_kept_for_backspacing_stay_bounded(qapp: QApplication) -> None:
+    model = OrderTableModel()
+    model.set_index(
+        _index([(n % 4, n % 5, 0, 0, n) for n in range(300)]), loader=lambda r: _order(model, r)
+    )
+    proxy = OrderFilterProxy()
+    proxy.setSourceModel(model)
+    for day in range(1, 10):
+        for month in range(1, 10):
+            proxy.set_search_text(f"2025-0{month}-1{day}")  # a narrow search…
+            proxy.set_search_text("")  # …then cleared, as after pasting a date
+    assert 0 < len(proxy._recent) <= 16
+
+
+def test_a_new_source_model_is_filtered_afresh(qapp: QApplication) -> None:
+    first, second = OrderTableModel(), OrderTableModel()
+    first.set_index(_index([(0, 0, 0, 0, 1), (1, 1, 0, 0, 2)]), loader=lambda r: _order(first, r))
+    second.set_index(_index([(1, 0, 0, 0, 1), (0, 1, 0, 0, 2)]), loader=lambda r: _order(second, r))
+    proxy = OrderFilterProxy()
+    proxy.setSourceModel(first)
+    proxy.set_statuses(frozenset({OrderStatus.NEW}))
+    assert _shown(proxy, first) == [0]
+    proxy.setSourceModel(second)
+    assert _shown(proxy, second) == [1]

@@ -269,7 +269,9 @@ def test_random_entry_names(tmp_path: Path, names: list[str]) -> None:
         for name in names:
             try:
                 zf.writestr(name, b"payload")
-            except (ValueError, UnicodeEncodeError):
+            except (ValueError, UnicodeEncodeError, IndexError):
+                # Names zipfile itself will not write; IndexError: it cuts a name at NUL, and
+                # an empty one breaks its own check for a folder's trailing "/".
                 continue
     path = tmp_path / "names.adsnap"
     path.write_bytes(buffer.getvalue())
