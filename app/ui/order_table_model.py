@@ -490,9 +490,13 @@ class OrderFilterProxy(QAbstractProxyModel):
         if sort:
             self._resort()
         self._show(mask)
+        # A selected row has a persistent index per column: look each row up once.
+        rows = {
+            r: self._proxy_row(r) for r in dict.fromkeys(r for r, _ in sources) if r is not None
+        }
         moved = []
         for source_row, column in sources:
-            row = self._proxy_row(source_row) if source_row is not None else -1
+            row = rows[source_row] if source_row is not None else -1
             moved.append(self.createIndex(row, column) if row >= 0 else QModelIndex())
         self.changePersistentIndexList(persistent, moved)
         self.layoutChanged.emit()
