@@ -175,7 +175,8 @@ def main() -> int:
     if args.measure:
         print(json.dumps(measure(args.measure)))
         return 0
-    path = Path(tempfile.gettempdir()) / f"assessment-desk-bench-{args.orders}.adsnap"
+    # Named for the writer's layout (orders newest first): an older cached file is not reused.
+    path = Path(tempfile.gettempdir()) / f"assessment-desk-bench-{args.orders}-newest-first.adsnap"
     if not path.exists():
         began = time.perf_counter()
         generate(path, args.orders)

@@ -46,6 +46,7 @@ from app.domain.snapshot import (
     SnapshotOrder,
     orders_member,
     summarize,
+    utc_text,
 )
 
 #: Limits that keep a hostile archive from filling the memory or the disk.
@@ -94,10 +95,13 @@ def write_snapshot(
 ) -> None:
     """Write ``records`` (and ``files``: archive member → file on disk) to ``path`` atomically.
 
-    ``meta.order_count`` must match the records. ``cancelled`` is polled between orders; a
-    cancelled or failed write leaves ``path`` as it was.
+    The orders are written newest first, the order the table shows them in unless asked
+    otherwise, so that a reader of 100,000 orders shows them without reordering every search
+    result (measured: bench/snapshot_scale.py). ``meta.order_count`` must match the records.
+    ``cancelled`` is polled between orders; a cancelled or failed write leaves ``path`` as it
+    was.
     """
-    records = list(records)
+    records = sorted(records, key=lambda r: utc_text(r.order.create_date), reverse=True)
     if meta.order_count != len(records):
         raise ValueError("meta.order_count does not match the records")
     files = dict(files or {})

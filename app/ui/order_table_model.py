@@ -438,7 +438,10 @@ class OrderFilterProxy(QAbstractProxyModel):
         model = self._source
         count = model.rowCount() if model is not None else 0
         self._sorted = self._sort_rows(model, count) if model is not None else []
-        self._in_sort_order = pick_in_order(self._sorted)
+        # A snapshot lists its orders newest first, as the table shows them: then a mask's
+        # bytes are in display order already.
+        in_order = self._sorted == list(range(count))
+        self._in_sort_order = bytes if in_order else pick_in_order(self._sorted)
         self._mask = 0  # the rows shown are in the old order (or of old data): start afresh
         self._recent.clear()
 

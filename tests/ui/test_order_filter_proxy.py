@@ -172,3 +172,22 @@ def test_a_new_source_model_is_filtered_afresh(qapp: QApplication) -> None:
     assert _shown(proxy, first) == [0]
     proxy.setSourceModel(second)
     assert _shown(proxy, second) == [1]
+
+
+def test_rows_already_in_display_order_are_not_reordered(qapp: QApplication) -> None:
+    # A snapshot lists its orders newest first: the default sort leaves them where they are.
+    seeds = [(n % 4, n % 5, n % 3, 0, n) for n in range(30)]
+    seeds.sort(key=lambda seed: (1 + seed[4] % 9, seed[4] % 10), reverse=True)  # newest first
+    model = OrderTableModel()
+    model.set_index(_index(seeds), loader=lambda r: _order(model, r))
+    proxy = OrderFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.sort(Column.ORDERED, Qt.SortOrder.DescendingOrder)
+    assert proxy._in_sort_order is bytes
+    proxy.set_search_text("nurse")
+    want = _expected(model, ["nurse"], None, Column.ORDERED, True)
+    assert _shown(proxy, model) == want
+    assert want  # the test means something
+    proxy.sort(Column.ORDERED, Qt.SortOrder.AscendingOrder)
+    assert proxy._in_sort_order is not bytes
+    assert _shown(proxy, model) == want[::-1]
