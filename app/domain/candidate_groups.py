@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from enum import IntEnum
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from app.domain.smartrecruiters import OrderStatus
@@ -54,7 +54,7 @@ def fold(text: str) -> str:
     return _combining_marks().sub("", decomposed)
 
 
-_fold_few = cache(fold)  # jobs and companies: a few values repeated many times
+_fold_few = lru_cache(maxsize=4096)(fold)  # jobs and companies: few, repeated many times
 
 
 def sort_text(text: str) -> str:
@@ -65,7 +65,7 @@ def sort_text(text: str) -> str:
 
 NO_JOB_NAME = "(no job name)"  # what an order without a job name shows, and sorts by
 _STATUS_RANK = {status: rank for rank, status in enumerate(OrderStatus)}
-_sort_text_of_few = cache(sort_text)
+_sort_text_of_few = lru_cache(maxsize=4096)(sort_text)
 
 
 class CandidateGroups:

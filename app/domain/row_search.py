@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import Counter, OrderedDict, deque
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import suppress
 from itertools import compress, repeat
 from operator import contains, itemgetter
 
@@ -152,9 +153,27 @@ class RowSearch:
                 self._chars[char] = self._scan(char)
 
 
-def pick_in_order(order: list[int]) -> Callable[[bytes], Sequence[int]]:
+def pick_in_order(order: list[int] | None) -> Callable[[bytes], Sequence[int]]:
     """A function that takes a mask's bytes (``RowSearch.mask_bytes``) and gives them in
-    ``order`` (the rows as displayed), gathering in C."""
+    ``order`` (the rows as displayed), gathering in C. None, or the rows' own order: the bytes
+    as they are."""
+    if order is None or order == list(range(len(order))):
+        return bytes
     if len(order) < 2:  # itemgetter of one item returns the item, not a tuple
         return lambda flags: [flags[row] for row in order]
     return itemgetter(*order)
+
+
+def locate(shown: list[int], wanted: Iterable[int | None]) -> dict[int, int]:
+    """Where each wanted row now is in ``shown`` (absent: not shown). A selected row has an
+    entry per column: each distinct row is looked up once, by a search in C while they are
+    few (the current row, a selection), through a dictionary when they are many."""
+    distinct = [row for row in dict.fromkeys(wanted) if row is not None]
+    if len(distinct) > 8:
+        position = dict(zip(shown, range(len(shown)), strict=True))
+        return {row: position[row] for row in distinct if row in position}
+    found: dict[int, int] = {}
+    for row in distinct:
+        with suppress(ValueError):  # not shown any more
+            found[row] = shown.index(row)
+    return found

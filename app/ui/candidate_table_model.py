@@ -23,7 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QGuiApplication, QPixmap
 
 from app.domain.candidate_groups import NO_JOB_NAME, CandidateGroups, Column, fold
-from app.domain.row_search import RowSearch, pick_in_order
+from app.domain.row_search import RowSearch, locate, pick_in_order
 from app.domain.smartrecruiters import AssessmentOrder
 from app.domain.snapshot import SnapshotIndex, summarize
 from app.ui.order_table_model import (
@@ -114,7 +114,7 @@ class CandidateTableModel(QAbstractTableModel):
 
     def _arrange(self) -> None:
         groups, self._blocks = self._groups.blocks(self._sort_column, self._descending)
-        self._in_sort_order = bytes if groups is None else pick_in_order(groups)
+        self._in_sort_order = pick_in_order(groups)
         self._all_rows = list(chain.from_iterable(self._blocks))
         self._mask = -1  # nothing shown is in this order yet
 
@@ -138,19 +138,10 @@ class CandidateTableModel(QAbstractTableModel):
         if resort:
             self._arrange()
         self._rows = self._visible(mask)
-        where: dict[int, int] | None = None
+        where = locate(self._rows, entries)
         moved = []
         for entry, index in zip(entries, persistent, strict=True):
-            row = -1
-            if entry is not None and len(entries) <= 8:  # the current row: a search in C
-                try:
-                    row = self._rows.index(entry)
-                except ValueError:
-                    row = -1
-            elif entry is not None:
-                if where is None:
-                    where = dict(zip(self._rows, range(len(self._rows)), strict=True))
-                row = where.get(entry, -1)
+            row = where.get(entry, -1) if entry is not None else -1
             moved.append(self.index(row, index.column()) if row >= 0 else QModelIndex())
         self.changePersistentIndexList(persistent, moved)
         self.layoutChanged.emit()

@@ -350,7 +350,8 @@ class MainWindow(QMainWindow):
     def _show_orders(self, orders: list[AssessmentOrder]) -> None:
         selected = [o.id for o in self.selected_orders()]
         self.model.set_orders(orders)
-        self.candidates.set_orders(orders)
+        # The same columns the table has just built: the orders are summarised once.
+        self.candidates.set_index(self.model.columns(), self.model.order_at)
         self._reselect(selected)
 
     # -- selection and detail ----------------------------------------------------------------

@@ -31,7 +31,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from app.domain.row_search import RowSearch, pick_in_order
+from app.domain.row_search import RowSearch, locate, pick_in_order
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.domain.snapshot import OrderSummary, SnapshotIndex, summarize
 
@@ -228,6 +228,10 @@ class OrderTableModel(QAbstractTableModel):
 
     def haystack(self, row: int) -> str:
         return self._haystacks[row]
+
+    def columns(self) -> SnapshotIndex:
+        """The orders as one list per field (a snapshot's own index, or built from the list)."""
+        return self._index
 
     def row_search(self) -> RowSearch:
         """The search over the rows' texts (built with the rows, kept until they change)."""
@@ -439,9 +443,8 @@ class OrderFilterProxy(QAbstractProxyModel):
         count = model.rowCount() if model is not None else 0
         self._sorted = self._sort_rows(model, count) if model is not None else []
         # A snapshot lists its orders newest first, as the table shows them: then a mask's
-        # bytes are in display order already.
-        in_order = self._sorted == list(range(count))
-        self._in_sort_order = bytes if in_order else pick_in_order(self._sorted)
+        # bytes are in display order already and pick_in_order leaves them be.
+        self._in_sort_order = pick_in_order(self._sorted)
         self._mask = 0  # the rows shown are in the old order (or of old data): start afresh
         self._recent.clear()
 
@@ -493,13 +496,10 @@ class OrderFilterProxy(QAbstractProxyModel):
         if sort:
             self._resort()
         self._show(mask)
-        # A selected row has a persistent index per column: look each row up once.
-        rows = {
-            r: self._proxy_row(r) for r in dict.fromkeys(r for r, _ in sources) if r is not None
-        }
+        where = locate(self._rows, (source_row for source_row, _ in sources))
         moved = []
         for source_row, column in sources:
-            row = rows[source_row] if source_row is not None else -1
+            row = where.get(source_row, -1) if source_row is not None else -1
             moved.append(self.createIndex(row, column) if row >= 0 else QModelIndex())
         self.changePersistentIndexList(persistent, moved)
         self.layoutChanged.emit()

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.domain import row_search
-from app.domain.row_search import RowSearch
+from app.domain.row_search import RowSearch, locate, pick_in_order
 
 # A small alphabet makes words that match some rows and miss others, repeats, and substrings.
 ALPHABET = "abcmüł-é1"
@@ -97,3 +97,20 @@ def test_warming_builds_the_common_characters_only() -> None:
     assert {"c", "o", "m", "n", "a"} <= set(search._chars)
     assert "z" not in search._chars  # one row in ten: cheaper to test than to scan for
     assert " " not in search._chars
+
+
+def test_pick_in_order_leaves_bytes_already_in_order() -> None:
+    flags = bytes([1, 0, 1])
+    assert pick_in_order(None) is bytes
+    assert pick_in_order([0, 1, 2]) is bytes
+    assert list(pick_in_order([2, 0, 1])(flags)) == [1, 1, 0]
+    assert list(pick_in_order([0])(b"\x01")) == [1]
+
+
+def test_locate_finds_each_row_once_few_or_many() -> None:
+    shown = [7, 3, 9, 1]
+    assert locate(shown, [3, 3, None, 5, 1]) == {3: 1, 1: 3}  # 5 is no longer shown
+    many = list(range(20))
+    assert locate(shown[::-1] + many[10:], many) == {n: n - 6 for n in range(10, 20)} | {
+        1: 0, 9: 1, 3: 2, 7: 3,
+    }  # fmt: skip
