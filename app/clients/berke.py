@@ -1,20 +1,23 @@
-"""Berke Assessment API: CreateAssessment, SendInvitation, GetJobs.
+"""Berke Assessment API: CreateAssessment, SendInvitation, GetAssessmentStatus, GetJobs.
 
 Posts JSON and asks for ``formatOutput=json``, but reads XML too (a server or proxy may answer
-in XML regardless). ``X-Response-Code`` (``<http>.<berke>``) decides success with the body's
-``status``. The API token travels only in the body, only over https (or loopback), and is
-redacted from anything the service echoes back (Berke quotes a refused key in its message).
+in XML regardless). A call succeeds only when the answer is Berke's envelope with ``status``
+ok and ``X-Response-Code`` (``<http>.<berke>``) does not say otherwise: a proxy's HTML page or
+some other JSON on a 200 is an error, never an empty success. The API token travels only in
+the body, only over https (or loopback), and is redacted from anything the service echoes back
+(Berke quotes a refused key in its message).
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, TypeVar
 
 import httpx
 from pydantic import BaseModel, SecretStr, ValidationError
 
+from app.clients.answers import ACCEPT_ENCODING, AnswerLimits
 from app.clients.berke_payload import PayloadError, as_list, parse_payload
 from app.clients.errors import (
     ApiError,
@@ -26,7 +29,7 @@ from app.clients.errors import (
     UnexpectedResponseError,
     ValidationApiError,
 )
-from app.clients.http import RetryPolicy, ServiceHttp
+from app.clients.http import RetryPolicy, ServiceHttp, answer_guard, parse_retry_after
 from app.clients.pacing import Pacer
 from app.domain.berke import (
     AssessmentStatus,
@@ -43,8 +46,10 @@ from app.domain.berke import (
 PRODUCTION_BASE_URL = "https://site.berkeassessment.com/api"
 INVALID_KEY_CODE = 1003
 BERKE_ERROR_THRESHOLD = 1000
-# A simultaneous-call 429 gives no wait (it lifts when a call ends); try again shortly.
-SIMULTANEOUS_RETRY_SECONDS = 0.25
+# A simultaneous-calls 429 gives no wait: it lifts when a call ends, and the client waits for
+# one of its own to end. With none of its own in flight (another desk holds Berke's slots),
+# this is the wait it reports; the retry loop adds its doubling floor.
+SIMULTANEOUS_FALLBACK_SECONDS = 1.0
 MIN_THROTTLE_WAIT_SECONDS = 0.05
 
 R = TypeVar("R", bound=BaseModel)
@@ -73,6 +78,7 @@ class BerkeClient:
         sleep: Callable[[float], Awaitable[None]] | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         response_format: Literal["json", "xml"] = "json",
+        answer_limits: AnswerLimits | None = None,
     ) -> None:
         token = api_token.get_secret_value() if isinstance(api_token, SecretStr) else api_token
         self._token = SecretStr(token)
@@ -85,10 +91,15 @@ class BerkeClient:
             Service.BERKE,
             base_url,
             secrets=[token],
-            headers={"Accept": "application/json, application/xml;q=0.5"},
+            headers={
+                "Accept": "application/json, application/xml;q=0.5",
+                "Accept-Encoding": ACCEPT_ENCODING,
+            },
             pacer=pacer if pacer is not None else berke_pacer(),
             retry=retry,
             transport=transport,
+            answer_limits=answer_limits,
+            utc_now=clock,
             **extra,
         )
 
@@ -143,6 +154,7 @@ class BerkeClient:
     async def _call(
         self, method: str, params: dict[str, Any], *, idempotent: bool = False
     ) -> dict[str, Any]:
+        """The payload of Berke's envelope (status ok), or the :class:`ApiError` it means."""
         body: dict[str, Any] = {
             P.API_TOKEN: self._token.get_secret_value(),
             **params,
@@ -154,48 +166,64 @@ class BerkeClient:
         def build() -> httpx.Request:
             return self._http.http.build_request("POST", f"/{method}", json=body)
 
-        response = await self._http.send(build, self._check, idempotent=idempotent)
-        _, payload = self._payload(response)
-        return payload
+        # The check parses the answer anyway: keep its payload rather than parse it twice.
+        accepted: list[dict[str, Any]] = []
 
-    def _payload(self, response: httpx.Response) -> tuple[str | None, dict[str, Any]]:
-        try:
-            return parse_payload(response.content)
-        except PayloadError as exc:
-            raise UnexpectedResponseError(
-                Service.BERKE, http_status=response.status_code, service_message=str(exc)
-            ) from None
+        def check(response: httpx.Response) -> ApiError | None:
+            error, payload = self._examine(response)
+            if error is None:
+                accepted.append(payload)
+            return error
+
+        await self._http.send(build, check, idempotent=idempotent)
+        return accepted[-1]
 
     def _parse(self, model: type[R], data: Any) -> R:
-        try:
-            return model.model_validate(data)
-        except ValidationError as exc:
-            error = exc.errors()[0]
-            where = ".".join(str(p) for p in error["loc"]) or "answer"
-            raise UnexpectedResponseError(
-                Service.BERKE, service_message=f"unexpected answer: {where}: {error['msg']}"
-            ) from None
+        with answer_guard(Service.BERKE):
+            try:
+                return model.model_validate(data)
+            except ValidationError as exc:
+                error = exc.errors()[0]
+                where = ".".join(str(p) for p in error["loc"]) or "answer"
+                raise UnexpectedResponseError(
+                    Service.BERKE,
+                    service_message=self._http.service_text(
+                        f"unexpected answer: {where}: {error['msg']}"
+                    ),
+                ) from None
 
-    def _check(self, response: httpx.Response) -> ApiError | None:
+    def _examine(self, response: httpx.Response) -> tuple[ApiError | None, dict[str, Any]]:
+        """(None, payload) for Berke's envelope with status ok; (the error it means, payload)."""
         header_http, berke_code = split_response_code(response.headers.get("X-Response-Code"))
         status = response.status_code
+        problem = ""
         try:
-            _, payload = parse_payload(response.content)
-        except PayloadError:
-            payload = {}
-        body_ok = payload.get("status", "ok" if status < 400 else "") == "ok"
-        is_error = (
-            status >= 400
-            or not body_ok
-            or (berke_code is not None and berke_code >= BERKE_ERROR_THRESHOLD)
+            root, payload = parse_payload(response.content)
+        except PayloadError as exc:
+            root, payload, problem = None, {}, str(exc)
+        status_word = payload.get("status")
+        # Berke's envelope: a status word, in JSON or on an XML root named ...Response
+        # (berkeResponse, GetJobsResponse). A proxy's page or someone else's JSON is not one.
+        is_envelope = isinstance(status_word, str) and (
+            root is None or root.lower().endswith("response")
         )
-        if not is_error:
-            return None
-        if not payload and status < 400:
-            return UnexpectedResponseError(Service.BERKE, http_status=status)
-        error = BerkeErrorBody.model_validate(payload) if payload else BerkeErrorBody()
+        berke_error = berke_code is not None and berke_code >= BERKE_ERROR_THRESHOLD
+        if status < 400 and not berke_error:
+            if is_envelope and str(status_word).strip().lower() == "ok":
+                return None, payload
+            if not is_envelope:
+                return UnexpectedResponseError(
+                    Service.BERKE,
+                    http_status=status,
+                    summary="The answer was not Berke's (a proxy or portal page?), so the call "
+                    "may not have been carried out.",
+                    service_message=self._http.service_text(
+                        problem or "the answer had no Berke status"
+                    ),
+                ), payload
+        error = _lenient(BerkeErrorBody, payload)
         http = header_http or status
-        message = self._http.redact(
+        message = self._http.service_text(
             error.response
             or response.headers.get("X-Response-Message", "")
             or response.reason_phrase
@@ -206,35 +234,42 @@ class BerkeClient:
             "service_message": message,
         }
         if http == 429:
-            return self._throttled(payload, common)
+            return self._throttled(payload, response, common), payload
         if http in (401, 403) or berke_code == INVALID_KEY_CODE:
             return AuthError(
                 Service.BERKE,
                 summary=_auth_summary(berke_code, message),
                 **common,
-            )
+            ), payload
         if http == 404:
-            return NotFoundError(Service.BERKE, **common)
+            return NotFoundError(Service.BERKE, **common), payload
         if http >= 500:
-            return ServerError(Service.BERKE, **common)
+            return ServerError(Service.BERKE, **common), payload
+        parameter = error.parameter
         return ValidationApiError(
             Service.BERKE,
-            parameter=error.parameter,
-            summary=_validation_summary(error),
+            parameter=parameter,
+            summary=_validation_summary(parameter),
             **common,
-        )
+        ), payload
 
-    def _throttled(self, payload: dict[str, Any], common: dict[str, Any]) -> ThrottledError:
-        try:
-            throttle = BerkeThrottleBody.model_validate(payload)
-        except ValidationError:
-            throttle = BerkeThrottleBody()
+    def _throttled(
+        self, payload: dict[str, Any], response: httpx.Response, common: dict[str, Any]
+    ) -> ThrottledError:
+        throttle = _lenient(BerkeThrottleBody, payload)
         now = self._clock()
-        # Clocks differ: never retry at once on a time-window denial, even if the wait looks over.
+        # Clocks differ: never retry at once on a time-window denial, even if the wait looks
+        # over. Berke's figures are clamped by the model (at most a day, never in the past).
         wait = max(throttle.wait_seconds(now), MIN_THROTTLE_WAIT_SECONDS)
-        if throttle.call_expires_on_completion:
-            wait = SIMULTANEOUS_RETRY_SECONDS
         retry_at = throttle.next_allowed_at(now)
+        estimated = "estimated_ms_to_next_allowed_call" in throttle.model_fields_set
+        header_wait = parse_retry_after(response.headers.get("Retry-After"), now)
+        if not estimated and header_wait is not None and not throttle.call_expires_on_completion:
+            # No figure of Berke's own: a Retry-After (a proxy's, say) is the next best thing.
+            wait = max(header_wait, MIN_THROTTLE_WAIT_SECONDS)
+            retry_at = now + timedelta(seconds=wait)
+        if throttle.call_expires_on_completion:
+            wait = SIMULTANEOUS_FALLBACK_SECONDS
         if throttle.is_daily_limit:
             summary = (
                 "The daily limit of Berke calls is reached. Calls can resume at "
@@ -255,6 +290,25 @@ class BerkeClient:
         )
 
 
+def _lenient(model: type[R], payload: dict[str, Any]) -> R:
+    """``model`` read from ``payload``, leaving out the fields whose values do not fit.
+
+    An error answer is read for whatever it can tell (``"response": {}`` must not hide the
+    429's wait figures); a field that does not fit is absent, never a reason to fail.
+    """
+    data = dict(payload)
+    for _attempt in range(len(model.model_fields) + 1):
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            bad = {str(error["loc"][0]) for error in exc.errors() if error["loc"]}
+            if not bad & data.keys():
+                break
+            for key in bad:
+                data.pop(key, None)
+    return model.model_validate({})
+
+
 def _auth_summary(berke_code: int | None, message: str) -> str:
     lowered = message.lower()
     if berke_code == INVALID_KEY_CODE or "api key" in lowered:
@@ -268,7 +322,7 @@ def _auth_summary(berke_code: int | None, message: str) -> str:
     return "Berke refused the call for this account."
 
 
-def _validation_summary(error: BerkeErrorBody) -> str:
-    if error.parameter:
-        return f"Berke refused the value of {error.parameter}."
+def _validation_summary(parameter: str | None) -> str:
+    if parameter:
+        return f"Berke refused the value of {parameter}."
     return "Berke refused the request."

@@ -3,27 +3,62 @@
 XML is parsed from bytes with defusedxml, so the declaration picks the encoding and entity
 tricks are refused. Attributes and simple child elements both become keys; repeated children
 become lists, so ``GetJobsResponse`` and ``berkeResponse`` read the same way as their JSON form.
+Both forms are refused when they nest deeper than any Berke answer does: the conversion below
+recurses, and a deep document must be an error, not a ``RecursionError``.
 """
 
 from __future__ import annotations
 
 import codecs
-import json
 from typing import Any
-from xml.etree.ElementTree import Element
+from xml.etree.ElementTree import Element, TreeBuilder
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import ParseError, fromstring
+from defusedxml.ElementTree import DefusedXMLParser, ParseError
 
+from app.clients.answers import MAX_NESTING, PayloadError, parse_json
 
-class PayloadError(ValueError):
-    """The bytes are neither JSON nor XML we can read."""
+__all__ = ["PayloadError", "as_list", "parse_payload"]
+
+# Enough of a UTF-16 document to see its first non-blank character.
+_SNIFF_BYTES = 4096
 
 
 def _looks_like_json(content: bytes) -> bool:
     if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return content.decode("utf-16", errors="replace").lstrip()[:1] in ("{", "[")
+        head = content[:_SNIFF_BYTES].decode("utf-16", errors="replace")
+        return head.lstrip()[:1] in ("{", "[")
     return content.lstrip().lstrip(codecs.BOM_UTF8)[:1] in (b"{", b"[")
+
+
+class _TooDeepError(Exception):
+    """Raised from inside the parser: the document nests deeper than ``MAX_NESTING``."""
+
+
+class _ShallowTreeBuilder(TreeBuilder):
+    """A tree builder that stops the parse as soon as elements nest too deep."""
+
+    def __init__(self, max_depth: int) -> None:
+        super().__init__()
+        self._depth = 0
+        self._max_depth = max_depth
+
+    def start(self, tag: Any, attrs: dict[Any, Any], /) -> Element:
+        self._depth += 1
+        if self._depth > self._max_depth:
+            raise _TooDeepError
+        return super().start(tag, attrs)
+
+    def end(self, tag: Any, /) -> Element:
+        self._depth -= 1
+        return super().end(tag)
+
+
+def _parse_xml(content: bytes) -> Element:
+    parser = DefusedXMLParser(target=_ShallowTreeBuilder(MAX_NESTING))
+    parser.feed(content)
+    root: Element = parser.close()
+    return root
 
 
 def _element_to_value(element: Element) -> Any:
@@ -45,23 +80,28 @@ def _element_to_value(element: Element) -> Any:
 
 
 def parse_payload(content: bytes) -> tuple[str | None, dict[str, Any]]:
-    """(XML root element name or None for JSON, the payload as a dict)."""
+    """(XML root element name or None for JSON, the payload as a dict).
+
+    Raises only :class:`PayloadError`, whatever the bytes.
+    """
     if not content.strip():
         raise PayloadError("the answer was empty")
     if _looks_like_json(content):
-        try:
-            data = json.loads(content)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise PayloadError(f"the answer was not valid JSON ({exc})") from None
+        data = parse_json(content)
         if not isinstance(data, dict):
             raise PayloadError("the answer was JSON but not an object")
         return None, data
     try:
-        root = fromstring(content)
-    except (ParseError, DefusedXmlException) as exc:
-        raise PayloadError(f"the answer was neither JSON nor readable XML ({exc})") from None
+        root = _parse_xml(content)
+    except _TooDeepError:
+        raise PayloadError(f"the answer was XML nested deeper than {MAX_NESTING} levels") from None
+    except (ParseError, DefusedXmlException, ValueError, LookupError) as exc:
+        # ValueError and LookupError: encodings expat cannot handle (multi-byte, unknown).
+        raise PayloadError(
+            f"the answer was neither JSON nor readable XML ({str(exc)[:200]})"
+        ) from None
     value = _element_to_value(root)
-    return root.tag, value if isinstance(value, dict) else {"response": value}
+    return str(root.tag), value if isinstance(value, dict) else {"response": value}
 
 
 def as_list(value: Any) -> list[Any]:

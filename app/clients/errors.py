@@ -15,6 +15,8 @@ from app.domain.redaction import MIN_REDACTED_LENGTH, redact
 
 __all__ = [
     "MIN_REDACTED_LENGTH",
+    "AnswerTooLargeError",
+    "AnswerTooSlowError",
     "ApiError",
     "AuthError",
     "NetworkError",
@@ -140,12 +142,29 @@ class UnexpectedResponseError(ServerError):
     default_summary = "The service answered with something this console does not understand."
 
 
+class AnswerTooLargeError(UnexpectedResponseError):
+    """The answer went over the client's size limit and was cut off (never used in part).
+
+    Still transient (a proxy's error page may go away), but not repeated within the same call:
+    reading the same flood again would only cost more time and memory.
+    """
+
+    default_summary = "The service's answer was far larger than expected; it was cut off."
+
+
 class NetworkError(ApiError):
     default_summary = "The service could not be reached (network, proxy or firewall problem)."
 
     @property
     def is_transient(self) -> bool:
         return True
+
+
+class AnswerTooSlowError(NetworkError):
+    """The answer did not arrive in full within the call's deadline (a stalled or trickling
+    server). Transient, but not repeated within the same call: it would only double the wait."""
+
+    default_summary = "The service did not finish answering in time; the call was given up."
 
 
 class TlsError(NetworkError):

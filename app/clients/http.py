@@ -1,8 +1,12 @@
 """What both clients share: one long-lived ``httpx.AsyncClient``, pacing, and retry rules.
 
 Retries here are only the safe ones: a 429 is a wait to schedule (the service's own figure is
-respected), and an idempotent read is tried again after a network fault or a 5xx. A call that
-changes remote state is never silently repeated after an uncertain failure: the journal decides.
+respected, within reason), and an idempotent read is tried again after a network fault or a 5xx.
+A call that changes remote state is never silently repeated after an uncertain failure: the
+journal decides.
+
+Every answer is read within bounds (:mod:`app.clients.answers`): so many bytes, so many seconds.
+Whatever the answer, a call ends in a result or an :class:`ApiError`.
 """
 
 from __future__ import annotations
@@ -10,18 +14,24 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import httpx
 
+from app.clients.answers import AnswerLimits, read_body, with_body
 from app.clients.errors import (
+    AnswerTooSlowError,
     ApiError,
     NetworkError,
     Service,
     ThrottledError,
     TlsError,
+    UnexpectedResponseError,
     redact,
 )
 from app.clients.pacing import Pacer
@@ -31,6 +41,17 @@ log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=30.0, write=60.0, pool=30.0)
 DEFAULT_LIMITS = httpx.Limits(max_connections=8, max_keepalive_connections=8, keepalive_expiry=30)
+#: The longest wait a service may ask for that is taken literally; more is read as this much.
+#: A daily limit lifts within a day; 10^30 ms is a broken (or hostile) answer, not a plan.
+MAX_SERVICE_WAIT_SECONDS = 86_400.0
+#: What people see of a service's own message: enough for any real one, never a megabyte.
+MAX_SERVICE_TEXT = 1_000
+# delay-seconds of more digits than this are absurd (and int() of thousands of digits raises).
+_MAX_DELAY_DIGITS = 12
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 def require_secure_base_url(base_url: str, service: Service) -> str:
@@ -51,14 +72,51 @@ def require_secure_base_url(base_url: str, service: Service) -> str:
     return base_url.strip().rstrip("/")
 
 
+def clamp_wait(seconds: float) -> float:
+    """``seconds`` within [0, MAX_SERVICE_WAIT_SECONDS]; NaN counts as no wait given (0)."""
+    if not seconds >= 0:  # also catches NaN
+        return 0.0
+    return min(seconds, MAX_SERVICE_WAIT_SECONDS)
+
+
+def parse_retry_after(value: str | None, now: datetime) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header, per RFC 9110 §10.2.3.
+
+    The value is either delay-seconds (digits only) or an HTTP-date. Anything else ("nan",
+    "inf", "-5", "1.5", garbage) is unreadable: None, and the caller uses its own default.
+    A date in the past is 0; the result never exceeds MAX_SERVICE_WAIT_SECONDS.
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    if text.isascii() and text.isdigit():
+        if len(text) > _MAX_DELAY_DIGITS:
+            return MAX_SERVICE_WAIT_SECONDS
+        return clamp_wait(float(text))
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when.tzinfo is None:  # an HTTP-date is always GMT; "-0000" parses as naive
+        when = when.replace(tzinfo=UTC)
+    return clamp_wait((when - now).total_seconds())
+
+
 @dataclass
 class RetryPolicy:
-    """How patient a client is. Waits longer than ``max_wait_seconds`` are handed to the caller."""
+    """How patient a client is. Waits longer than ``max_wait_seconds`` are handed to the caller.
+
+    ``min_throttle_wait_seconds`` is the least wait after a 429, doubled on each further 429 of
+    the same call: a service answering "retry after 0" must not get a tight loop of calls.
+    """
 
     throttle_retries: int = 5
     max_wait_seconds: float = 60.0
     read_retries: int = 2
     read_backoff_seconds: float = 0.5
+    min_throttle_wait_seconds: float = 0.5
 
 
 class ServiceHttp:
@@ -76,7 +134,9 @@ class ServiceHttp:
         transport: httpx.AsyncBaseTransport | None = None,
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
         limits: httpx.Limits = DEFAULT_LIMITS,
+        answer_limits: AnswerLimits | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        utc_now: Callable[[], datetime] = _utc_now,
         observe: Callable[[httpx.Response], None] | None = None,
     ) -> None:
         self.service = service
@@ -85,7 +145,11 @@ class ServiceHttp:
         self._secrets = secrets
         self.pacer = pacer
         self.retry = retry or RetryPolicy()
+        self.answer_limits = answer_limits or AnswerLimits()
         self._sleep = sleep
+        self._utc_now = utc_now
+        # A daily limit reached: no call leaves before it lifts (the error says when).
+        self._daily_limit: ThrottledError | None = None
         self.http = httpx.AsyncClient(
             base_url=self.base_url,
             headers=headers,
@@ -102,6 +166,19 @@ class ServiceHttp:
     def redact(self, text: str) -> str:
         return redact(text, self._secrets)
 
+    def service_text(self, text: str) -> str:
+        """A service's own words as people may see them: shortened, then without secrets.
+
+        Shortened first so that a megabyte of "message" costs nothing further down (redaction,
+        logs, dialogs).
+        """
+        if len(text) > MAX_SERVICE_TEXT:
+            text = text[:MAX_SERVICE_TEXT] + "…"
+        return self.redact(text)
+
+    def utc_now(self) -> datetime:
+        return self._utc_now()
+
     async def aclose(self) -> None:
         await self.http.aclose()
 
@@ -111,21 +188,24 @@ class ServiceHttp:
         check: Callable[[httpx.Response], ApiError | None],
         *,
         idempotent: bool,
+        max_bytes: int | None = None,
+        deadline: float | None = None,
     ) -> httpx.Response:
         """Send the request ``build`` makes (afresh each try), return the good response.
 
         ``check`` turns a response into the error it means, or None when it is a success.
+        ``max_bytes`` and ``deadline`` override the client's :class:`AnswerLimits` for this call
+        (a report download reads more; an upload sends more).
         """
+        limit = max_bytes if max_bytes is not None else self.answer_limits.max_body_bytes
+        seconds = deadline if deadline is not None else self.answer_limits.deadline_seconds
         throttled = 0
         faults = 0
         while True:
+            self._refuse_during_daily_limit()
             request = build()
             try:
-                if self.pacer is not None:
-                    async with self.pacer.slot():
-                        response = await self.http.send(request)
-                else:
-                    response = await self.http.send(request)
+                response, calls_ended = await self._exchange(request, limit, seconds)
             except httpx.TransportError as exc:
                 kind = TlsError if is_tls_failure(exc) else NetworkError
                 error: ApiError = kind(
@@ -138,24 +218,21 @@ class ServiceHttp:
                     continue
                 raise error from None
             if self.observe is not None:
-                self.observe(response)
-            error_or_none = check(response)
+                with answer_guard(self.service, response.status_code):
+                    self.observe(response)
+            error_or_none = self._checked(check, response)
             if error_or_none is None:
                 return response
             error = error_or_none
             if isinstance(error, ThrottledError):
                 # A denied call was not executed: waiting and repeating it is safe for any call.
+                if error.is_daily_limit:
+                    self._remember_daily_limit(error)
+                    raise error
                 if not self._may_wait(error, throttled):
-                    if error.is_daily_limit and error.retry_at and self.pacer is not None:
-                        # Remembered so that the status bar can say when calls resume.
-                        self.pacer.note_daily_limit(error.retry_at)
                     raise error
                 throttled += 1
-                log.info("%s asked to wait %.2f s (429)", self.service.value, error.wait_seconds)
-                if self.pacer is not None:
-                    self.pacer.block_for(error.wait_seconds)
-                else:
-                    await self._sleep(error.wait_seconds)
+                await self._wait_after_throttle(error, throttled, calls_ended)
                 continue
             if idempotent and error.is_transient and faults < self.retry.read_retries:
                 faults += 1
@@ -163,12 +240,121 @@ class ServiceHttp:
                 continue
             raise error
 
+    async def _exchange(
+        self, request: httpx.Request, max_bytes: int, deadline: float
+    ) -> tuple[httpx.Response, int]:
+        """The answer, and how many of the pacer's calls had ended when it came."""
+        if self.pacer is None:
+            return await self._fetch(request, max_bytes, deadline), 0
+        async with self.pacer.slot():
+            response = await self._fetch(request, max_bytes, deadline)
+        return response, self.pacer.calls_ended
+
+    async def _fetch(
+        self, request: httpx.Request, max_bytes: int, deadline: float
+    ) -> httpx.Response:
+        """Send and read the whole answer within ``deadline`` seconds and ``max_bytes`` bytes.
+
+        Streamed, so that an endless body is cut off at the limit instead of filling memory.
+        """
+        try:
+            async with asyncio.timeout(deadline):
+                streamed = await self.http.send(request, stream=True)
+                try:
+                    body = await read_body(streamed, max_bytes, self.service)
+                finally:
+                    await streamed.aclose()
+        except TimeoutError:
+            raise AnswerTooSlowError(
+                self.service,
+                summary=(
+                    f"The service did not finish answering within {deadline:g} seconds; "
+                    "the call was given up."
+                ),
+            ) from None
+        return with_body(streamed, body)
+
+    def _checked(
+        self, check: Callable[[httpx.Response], ApiError | None], response: httpx.Response
+    ) -> ApiError | None:
+        try:
+            with answer_guard(self.service, response.status_code):
+                return check(response)
+        except ApiError as exc:
+            return exc
+
+    async def _wait_after_throttle(
+        self, error: ThrottledError, attempt: int, calls_ended: int
+    ) -> None:
+        if error.simultaneous and self.pacer is not None and self.pacer.in_flight > 0:
+            # Too many calls at once: the denial lifts when a call ends, and one of ours is
+            # still running. Its end is the signal to try again; no timer guesses it.
+            await self.pacer.wait_for_call_end(after=calls_ended)
+            return
+        # Never less than a floor that doubles with each 429 of this call: "retry after 0"
+        # (or a clock running ahead of the service's) must not become a tight loop of calls.
+        floor = self.retry.min_throttle_wait_seconds * 2 ** (attempt - 1)
+        wait = max(clamp_wait(error.wait_seconds), floor)
+        log.info("%s asked to wait %.2f s (429)", self.service.value, wait)
+        if self.pacer is not None:
+            self.pacer.block_for(wait)  # every call waits, not just this one
+        else:
+            await self._sleep(wait)
+
+    def _remember_daily_limit(self, error: ThrottledError) -> None:
+        now = self._utc_now()
+        if error.retry_at is None or error.retry_at <= now:
+            error.retry_at = now + timedelta(seconds=max(clamp_wait(error.wait_seconds), 1.0))
+        self._daily_limit = error
+        if self.pacer is not None:
+            # Remembered so that the status bar can say when calls resume.
+            self.pacer.note_daily_limit(error.retry_at)
+
+    def _refuse_during_daily_limit(self) -> None:
+        """Raise the daily limit again, without sending, until the time the service gave."""
+        denied = self._daily_limit
+        if denied is None or denied.retry_at is None:
+            return
+        now = self._utc_now()
+        if now >= denied.retry_at:
+            self._daily_limit = None
+            return
+        raise ThrottledError(
+            self.service,
+            wait_seconds=(denied.retry_at - now).total_seconds(),
+            is_daily_limit=True,
+            retry_at=denied.retry_at,
+            http_status=denied.http_status,
+            service_code=denied.service_code,
+            service_message=denied.service_message,
+            summary=denied.summary,
+        )
+
     def _may_wait(self, error: ThrottledError, attempts: int) -> bool:
         return (
-            not error.is_daily_limit
-            and attempts < self.retry.throttle_retries
-            and error.wait_seconds <= self.retry.max_wait_seconds
+            attempts < self.retry.throttle_retries
+            and clamp_wait(error.wait_seconds) <= self.retry.max_wait_seconds
         )
+
+
+@contextmanager
+def answer_guard(service: Service, http_status: int | None = None) -> Iterator[None]:
+    """Interpreting an answer ends in a result or an :class:`ApiError`, nothing else.
+
+    The clients catch what they foresee (bad JSON, wrong shapes) and say it in words; anything
+    else raised while reading an answer is an answer nobody foresaw (or a bug): it is logged
+    with its traceback and reaches the caller as an :class:`UnexpectedResponseError`, so that
+    one strange answer cannot stop a batch or the resumer.
+    """
+    try:
+        yield
+    except ApiError:
+        raise
+    except Exception:
+        log.exception("%s: an answer could not be interpreted", service.value)
+        raise UnexpectedResponseError(
+            service, http_status=http_status, service_message="the answer could not be read"
+        ) from None
 
 
 _TLS_WORDS = ("ssl", "certificate", "tls", "handshake")

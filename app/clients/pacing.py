@@ -2,7 +2,8 @@
 
 A sliding window (at most ``max_calls`` starts in any ``window_seconds``) plus a cap on calls in
 flight. Waiting is cooperative (``asyncio``); nothing is ever dropped, a caller simply waits its
-turn in arrival order.
+turn in arrival order. A caller told "too many calls at once" can wait for one of the calls in
+flight to end (:meth:`Pacer.wait_for_call_end`) rather than guess with a timer.
 """
 
 from __future__ import annotations
@@ -57,6 +58,40 @@ class Pacer:
         self._daily_limit_until: datetime | None = None
         self._service_remaining: int | None = None
         self._service_limit: int | None = None
+        self._calls_ended = 0
+        self._end_waiters: list[asyncio.Future[None]] = []
+
+    @property
+    def in_flight(self) -> int:
+        """Calls holding a slot now (sent, answer not yet read)."""
+        return self._running
+
+    @property
+    def calls_ended(self) -> int:
+        """How many calls have ended so far: a mark for :meth:`wait_for_call_end`."""
+        return self._calls_ended
+
+    async def wait_for_call_end(self, *, after: int) -> None:
+        """Return once more than ``after`` calls have ended (at once if that is already so).
+
+        Cancelling the wait is safe: the waiter is simply forgotten.
+        """
+        while self._calls_ended <= after:
+            waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            self._end_waiters.append(waiter)
+            try:
+                await waiter
+            finally:
+                if waiter in self._end_waiters:
+                    self._end_waiters.remove(waiter)
+
+    def _call_ended(self) -> None:
+        # Synchronous on purpose: it runs in a ``finally`` that may be unwinding a cancellation.
+        self._calls_ended += 1
+        waiters, self._end_waiters = self._end_waiters, []
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
 
     def calls_left(self) -> int:
         """Calls that could start now without waiting for the window."""
@@ -126,6 +161,7 @@ class Pacer:
                     yield
                 finally:
                     self._running -= 1
+                    self._call_ended()
         finally:
             if not started:  # cancelled while waiting: no longer queued
                 self._queued -= 1

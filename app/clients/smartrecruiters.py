@@ -2,22 +2,24 @@
 
 Takes and returns the domain models of :mod:`app.domain.smartrecruiters`; bodies are built from
 them with ``exclude_none`` (never by hand), so a reject can never carry an ``assessmentURL``.
+SmartRecruiters has no envelope: a success is an answer of the documented shape, and anything
+else (a proxy's HTML page, ``{"hello": "world"}``) is an :class:`UnexpectedResponseError`.
 """
 
 from __future__ import annotations
 
-import json
-import math
 import os
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, SecretStr, TypeAdapter, ValidationError
 
+from app.clients.answers import ACCEPT_ENCODING, AnswerLimits, PayloadError, parse_json
 from app.clients.errors import (
     ApiError,
     AuthError,
@@ -29,9 +31,20 @@ from app.clients.errors import (
     UnexpectedResponseError,
     ValidationApiError,
 )
-from app.clients.http import RetryPolicy, ServiceHttp
+from app.clients.http import (
+    MAX_SERVICE_WAIT_SECONDS,
+    RetryPolicy,
+    ServiceHttp,
+    answer_guard,
+    parse_retry_after,
+)
 from app.clients.multipart import MultipartFile, ProgressCallback
 from app.clients.pacing import Pacer
+from app.domain.marketplace_config import (
+    MarketplaceConfig,
+    MarketplaceConfigId,
+    MarketplaceConfigUpdate,
+)
 from app.domain.smartrecruiters import (
     PARTNER_SETTABLE_OFFER_STATUSES,
     AcceptRequest,
@@ -51,6 +64,9 @@ from app.domain.smartrecruiters import (
 
 PRODUCTION_BASE_URL = "https://api.smartrecruiters.com/v1"
 MAX_PAGE_SIZE = 100
+# SR's limit is per second: without a usable Retry-After (absent, "0", "nan", a past date)
+# a second is the wait, and never less.
+DEFAULT_RETRY_AFTER_SECONDS = 1.0
 CUSTOMER_KEY_LENGTH = 32  # a customer API key; the partner key is 64 characters
 
 # SR answers a refused transition with a 400 whose message speaks of state or status.
@@ -87,6 +103,8 @@ class SmartRecruitersClient:
         pacer: Pacer | None = None,
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        answer_limits: AnswerLimits | None = None,
     ) -> None:
         key = partner_key.get_secret_value() if isinstance(partner_key, SecretStr) else partner_key
         self._key_length = len(key)
@@ -95,10 +113,16 @@ class SmartRecruitersClient:
             Service.SMARTRECRUITERS,
             base_url,
             secrets=[key],
-            headers={"X-SmartToken": key, "Accept": "application/json"},
+            headers={
+                "X-SmartToken": key,
+                "Accept": "application/json",
+                "Accept-Encoding": ACCEPT_ENCODING,
+            },
             pacer=pacer if pacer is not None else sr_pacer(),
             retry=retry,
             transport=transport,
+            answer_limits=answer_limits,
+            utc_now=clock,
             observe=self._note_rate_headers,
             **extra,
         )
@@ -157,39 +181,56 @@ class SmartRecruitersClient:
         if not response.content:
             return None
         try:
-            return response.json()
-        except (json.JSONDecodeError, UnicodeDecodeError):
+            return parse_json(response.content)
+        except PayloadError as exc:
             raise UnexpectedResponseError(
                 Service.SMARTRECRUITERS,
                 http_status=response.status_code,
-                service_message="the answer was not JSON",
+                service_message=str(exc),
             ) from None
 
     def _parse(self, model: type[M], data: Any) -> M:
-        try:
-            return model.model_validate(data)
-        except ValidationError as exc:
+        with answer_guard(Service.SMARTRECRUITERS):
+            try:
+                return model.model_validate(data)
+            except ValidationError as exc:
+                raise UnexpectedResponseError(
+                    Service.SMARTRECRUITERS,
+                    service_message=self._http.service_text(_first_problem(exc)),
+                ) from None
+
+    def _parse_page(self, model: type[M], data: Any) -> M:
+        """A limit/offset page: its ``content`` list must be there (every field of a page has
+        a default, so without this ``{"hello": "world"}`` would read as an empty page)."""
+        if not isinstance(data, dict) or not isinstance(data.get("content"), list):
             raise UnexpectedResponseError(
-                Service.SMARTRECRUITERS, service_message=self._http.redact(_first_problem(exc))
-            ) from None
+                Service.SMARTRECRUITERS, service_message="the answer was not a page of items"
+            )
+        return self._parse(model, data)
 
     def _parse_list(self, adapter: TypeAdapter[list[Any]], data: Any) -> list[Any]:
         # Lists come bare or wrapped in {"content": [...]} depending on the endpoint's age.
         if isinstance(data, dict) and "content" in data:
             data = data["content"]
-        try:
-            return adapter.validate_python(data or [])
-        except ValidationError as exc:
+        if not isinstance(data, list):
             raise UnexpectedResponseError(
-                Service.SMARTRECRUITERS, service_message=_first_problem(exc)
-            ) from None
+                Service.SMARTRECRUITERS, service_message="the answer was not a list"
+            )
+        with answer_guard(Service.SMARTRECRUITERS):
+            try:
+                return adapter.validate_python(data)
+            except ValidationError as exc:
+                raise UnexpectedResponseError(
+                    Service.SMARTRECRUITERS,
+                    service_message=self._http.service_text(_first_problem(exc)),
+                ) from None
 
     def _check(self, response: httpx.Response) -> ApiError | None:
         status = response.status_code
         if status < 400:
             return None
         body = self._error_body(response)
-        message = self._http.redact(body.message or response.reason_phrase)
+        message = self._http.service_text(body.message or response.reason_phrase)
         common: dict[str, Any] = {
             "http_status": status,
             "service_code": body.code,
@@ -197,7 +238,9 @@ class SmartRecruitersClient:
         }
         if status == 429:
             return ThrottledError(
-                Service.SMARTRECRUITERS, wait_seconds=_retry_after(response), **common
+                Service.SMARTRECRUITERS,
+                wait_seconds=_retry_after(response, self._http.utc_now()),
+                **common,
             )
         if status == 401:
             return AuthError(
@@ -225,10 +268,11 @@ class SmartRecruitersClient:
 
     def _error_body(self, response: httpx.Response) -> SRErrorBody:
         try:
-            return SRErrorBody.model_validate(response.json())
-        except (ValueError, ValidationError):
-            text = response.text.strip()[:300] if response.content else ""
-            return SRErrorBody(message=text)
+            return SRErrorBody.model_validate(parse_json(response.content))
+        except (PayloadError, ValidationError):
+            # Not SR's error JSON (a proxy's page, say): its first words are the message.
+            head = response.content[:1200].decode("utf-8", errors="replace")
+            return SRErrorBody(message=head.strip()[:300])
 
     # -- orders ------------------------------------------------------------------------------
 
@@ -240,7 +284,7 @@ class SmartRecruitersClient:
             "/assessments",
             params={"limit": limit, "offset": offset, "status": status.value if status else None},
         )
-        return self._parse(Page[AssessmentOrder], data)
+        return self._parse_page(Page[AssessmentOrder], data)
 
     async def iter_orders(
         self, *, status: OrderStatus | None = None, page_size: int = MAX_PAGE_SIZE
@@ -248,17 +292,21 @@ class SmartRecruitersClient:
         """Every order, page after page; an order seen twice across pages is given once.
 
         Orders move between pages while we read (new ones arrive first), so an id can repeat.
+        A page with no order not seen before ends the listing: a server that keeps answering
+        the same page (with a huge ``totalFound``) would otherwise be asked for ever.
         """
         seen: set[str] = set()
         offset = 0
         while True:
             page = await self.list_orders(status=status, limit=page_size, offset=offset)
+            fresh = 0
             for order in page.content:
                 if order.id not in seen:
                     seen.add(order.id)
+                    fresh += 1
                     yield order
             offset += len(page.content)
-            if not page.content or offset >= page.total_found:
+            if not fresh or offset >= page.total_found:
                 return
 
     async def get_order(self, order_id: str) -> AssessmentOrder:
@@ -310,12 +358,15 @@ class SmartRecruitersClient:
         """
         data = await self._call("POST", f"{_order(order_id)}/complete", body=result)
         result_id = data.get("resultId") if isinstance(data, dict) else None
-        if not result_id:
+        if isinstance(result_id, int) and not isinstance(result_id, bool):
+            result_id = str(result_id)
+        # An id is text (or a number); an object or a list there is not one, whatever it holds.
+        if not isinstance(result_id, str) or not result_id.strip():
             raise UnexpectedResponseError(
                 Service.SMARTRECRUITERS, service_message="the answer carried no resultId"
             )
         order_data = {k: v for k, v in data.items() if k != "resultId"}
-        return CompletedWithResult(self._parse(AssessmentOrder, order_data), str(result_id))
+        return CompletedWithResult(self._parse(AssessmentOrder, order_data), result_id)
 
     # -- comments and results ----------------------------------------------------------------
 
@@ -328,7 +379,8 @@ class SmartRecruitersClient:
     ) -> AssessmentComment:
         body = AssessmentComment(message=message, author=author)
         data = await self._call("POST", f"{_order(order_id)}/comments", body=body)
-        return self._parse(AssessmentComment, data) if data else body
+        # No body at all is SR's plain "created"; any body must be the comment.
+        return self._parse(AssessmentComment, data) if data is not None else body
 
     async def create_result(self, order_id: str, result: AssessmentResult) -> AssessmentResult:
         """POST .../results (the documented flow); the answer's ``id`` is the resultId."""
@@ -373,7 +425,9 @@ class SmartRecruitersClient:
             )
 
         # Not idempotent: a broken upload may still have been stored; the journal decides.
-        response = await self._http.send(build, self._check, idempotent=False)
+        # The deadline grows with the file: the request's own body is sent within it.
+        deadline = self._http.answer_limits.upload_deadline(part.content_length())
+        response = await self._http.send(build, self._check, idempotent=False, deadline=deadline)
         return self._parse(Attachment, self._json(response))
 
     async def list_attachments(self, order_id: str, result_id: str) -> list[Attachment]:
@@ -400,7 +454,7 @@ class SmartRecruitersClient:
                 "q": q or None,
             },
         )
-        return self._parse(Page[Offer], data)
+        return self._parse_page(Page[Offer], data)
 
     async def get_offer(self, offer_id: str) -> Offer:
         return self._parse(Offer, await self._call("GET", f"/offers/{_seg(offer_id)}"))
@@ -422,6 +476,37 @@ class SmartRecruitersClient:
     async def withdraw_offer(self, offer_id: str) -> Offer:
         """Back to INACTIVE."""
         return self._parse(Offer, await self._call("POST", f"/offers/{_seg(offer_id)}/withdraw"))
+
+    # -- the partner's Marketplace configuration (/configs) ----------------------------------
+
+    async def list_configs(self) -> list[MarketplaceConfig]:
+        """``GET /configs``: the settings that have a value (bare list or ``content``)."""
+        data = await self._call("GET", "/configs")
+        return self._parse_list(TypeAdapter(list[MarketplaceConfig]), data)
+
+    async def get_config(self, config_id: MarketplaceConfigId | str) -> MarketplaceConfig | None:
+        """``GET /configs/{id}``; None when the service answers 404 (the setting has no value).
+
+        Only the documented ids are asked for, so a 404 cannot mean a misspelt id.
+        """
+        known = MarketplaceConfigId(config_id)
+        try:
+            data = await self._call("GET", f"/configs/{_seg(known.value)}")
+        except NotFoundError:
+            return None
+        return self._parse(MarketplaceConfig, data)
+
+    async def set_config(
+        self, config_id: MarketplaceConfigId | str, value: str
+    ) -> MarketplaceConfig:
+        """``POST /configs {id, value}``. The id and value are checked first (pydantic
+        ``ValidationError``, nothing sent); the answer is the stored entry, or what was sent
+        when the service answers with no body."""
+        body = MarketplaceConfigUpdate.model_validate({"id": config_id, "value": value})
+        data = await self._call("POST", "/configs", body=body)
+        if data is None:  # an empty answer: what was sent is what is stored
+            return MarketplaceConfig(id=body.id.value, value=body.value)
+        return self._parse(MarketplaceConfig, data)
 
 
 class ActiveOfferRefusedError(ValueError):
@@ -458,13 +543,13 @@ def _int_header(response: httpx.Response, name: str) -> int | None:
         return None
 
 
-def _retry_after(response: httpx.Response) -> float:
-    value = response.headers.get("Retry-After")
-    try:
-        seconds = float(value) if value is not None else 1.0
-    except ValueError:
-        seconds = 1.0
-    return max(seconds, 0.0) if math.isfinite(seconds) else 1.0
+def _retry_after(response: httpx.Response, now: datetime) -> float:
+    """The wait a 429 asks for: ``Retry-After`` read per RFC 9110 (seconds or an HTTP-date),
+    within [DEFAULT_RETRY_AFTER_SECONDS, MAX_SERVICE_WAIT_SECONDS]."""
+    seconds = parse_retry_after(response.headers.get("Retry-After"), now)
+    if seconds is None:
+        seconds = DEFAULT_RETRY_AFTER_SECONDS
+    return min(max(seconds, DEFAULT_RETRY_AFTER_SECONDS), MAX_SERVICE_WAIT_SECONDS)
 
 
 def _first_problem(exc: ValidationError) -> str:

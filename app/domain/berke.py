@@ -364,10 +364,41 @@ class AssessmentStatus(BerkeResponseModel):
     status_id: int | None = Field(default=None, alias="statusId")
     status_name: str | None = Field(default=None, alias="statusName")
     invitations_sent: int | None = Field(default=None, alias="invitationsSent")
+    # The assessment's identity ("the assessment's identity and status", the reference): what
+    # proves that an assessment found by id is the one a step created, not someone else's.
+    first_name: str | None = Field(default=None, alias=P.FIRST_NAME)
+    last_name: str | None = Field(default=None, alias=P.LAST_NAME)
+    email_address: str | None = Field(default=None, alias=P.EMAIL_ADDRESS)
 
     @property
     def is_complete(self) -> bool:
         return self.status_id == 2
+
+    @property
+    def holder(self) -> str:
+        """Who the assessment is for, in words ("Ola Berg <ola@example.com>")."""
+        name = " ".join(part for part in (self.first_name, self.last_name) if part)
+        if self.email_address:
+            return f"{name} <{self.email_address}>" if name else self.email_address
+        return name or "another candidate"
+
+    def is_for(self, request: CreateAssessmentRequest) -> bool:
+        """Whether this assessment carries the names and email ``request`` sent.
+
+        Berke compares ids without case; names and emails are compared the same way, trimmed.
+        An answer that leaves a field out cannot contradict it.
+        """
+
+        def same(mine: str | None, theirs: str | None) -> bool:
+            if theirs is None:
+                return True
+            return (mine or "").strip().casefold() == theirs.strip().casefold()
+
+        return (
+            same(request.first_name, self.first_name)
+            and same(request.last_name, self.last_name)
+            and same(request.email_address, self.email_address)
+        )
 
 
 class BerkeJob(BerkeResponseModel):
@@ -380,9 +411,37 @@ class BerkeJob(BerkeResponseModel):
     updated_on: str | None = Field(default=None, alias="updatedOn")
 
 
-_ERROR_FORM = re.compile(
-    r"^(?P<message>.*?),\s*(?P<parameter>[A-Za-z]+)=\[(?P<value>.*)\]\s*$", re.S
-)
+# The start of the parameter part: ", name=[". Searched for once, left to right, with
+# possessive repeats (nothing is given back: a space is never a letter, a letter never "="),
+# so each character is looked at a bounded number of times and the search is linear in the
+# text (a backtracking pattern over the whole answer once stalled the event loop for 18 s on
+# 128 KB). Berke's parameter names are short: a longer run of letters is not one.
+_PARAMETER_PART = re.compile(r",\s*+([A-Za-z]{1,64}+)=\[")
+
+
+def split_error_response(text: str) -> tuple[str, str | None, str | None]:
+    """``"[Error Message], [Parameter]=[[ParameterValue]]"`` → (message, parameter, value).
+
+    The parameter part starts at the first ``, name=[`` and runs to a final ``]``; the value
+    may hold anything, commas and brackets included. Without that form: (text, None, None).
+    """
+    body = text.rstrip()
+    if body.endswith("]"):
+        found = _PARAMETER_PART.search(body)
+        if found is not None:
+            return body[: found.start()].strip(), found.group(1), body[found.end() : -1]
+    return text.strip(), None, None
+
+
+def _scalar_text(value: object) -> object:
+    """Berke's text fields as text: a number or a flag is written out, anything else (a list,
+    an object) is not text at all and reads as absent, so that an odd answer still reads as an
+    error instead of failing validation."""
+    if isinstance(value, str) or value is None:
+        return value
+    if isinstance(value, bool | int | float):
+        return str(value)
+    return None
 
 
 class BerkeErrorBody(BerkeResponseModel):
@@ -392,27 +451,40 @@ class BerkeErrorBody(BerkeResponseModel):
     response: str | None = None
     response_code: str | None = Field(default=None, alias="responseCode")
 
-    @field_validator("response_code", mode="before")
+    @field_validator("response", "response_code", mode="before")
     @classmethod
     def _code_text(cls, value: object) -> object:
-        return str(value) if isinstance(value, int) else value
+        return _scalar_text(value)
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _status_text(cls, value: object) -> object:
+        text = _scalar_text(value)
+        return "" if text is None else text
 
     @property
     def message(self) -> str:
         """The error message without the parameter part."""
-        text = self.response or ""
-        match = _ERROR_FORM.match(text)
-        return match.group("message").strip() if match else text.strip()
+        return split_error_response(self.response or "")[0]
 
     @property
     def parameter(self) -> str | None:
-        match = _ERROR_FORM.match(self.response or "")
-        return match.group("parameter") if match else None
+        return split_error_response(self.response or "")[1]
 
     @property
     def parameter_value(self) -> str | None:
-        match = _ERROR_FORM.match(self.response or "")
-        return match.group("value") if match else None
+        return split_error_response(self.response or "")[2]
+
+
+#: The longest wait a 429 may announce that is taken literally: a daily limit lifts within a
+#: day. A denial dated far from now, or an estimate of 10^30 ms, would otherwise overflow a
+#: datetime or hold calls for ever.
+MAX_THROTTLE_WAIT: Final = timedelta(days=1)
+
+
+def _as_utc(value: datetime) -> datetime:
+    """A time without a zone is read as UTC (Berke writes UTC): never compare naive to aware."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 class BerkeThrottleBody(BerkeErrorBody):
@@ -442,15 +514,27 @@ class BerkeThrottleBody(BerkeErrorBody):
     def next_allowed_at(self, now: datetime | None = None) -> datetime:
         """When the same call (or, for a daily limit, any call) may be made again.
 
-        The estimate counts from ``callDeniedDateTime``; without it, from ``now``.
+        The estimate counts from ``callDeniedDateTime``; without it, from ``now``. The answer
+        lies between ``now`` and ``now + MAX_THROTTLE_WAIT``, whatever the figures say.
         """
-        start = self.call_denied_date_time or now or datetime.now(UTC)
-        return start + timedelta(milliseconds=max(self.estimated_ms_to_next_allowed_call, 0))
+        now = _as_utc(now or datetime.now(UTC))
+        start = _as_utc(self.call_denied_date_time or now)
+        ceiling = now + MAX_THROTTLE_WAIT
+        estimate_ms = min(
+            max(self.estimated_ms_to_next_allowed_call, 0),
+            int(MAX_THROTTLE_WAIT.total_seconds() * 1000),
+        )
+        try:
+            allowed = start + timedelta(milliseconds=estimate_ms)
+        except OverflowError:  # a denial dated near the end of time
+            allowed = ceiling
+        return min(max(allowed, now), ceiling)
 
     def wait_seconds(self, now: datetime) -> float:
         """Seconds to wait from ``now``; 0 for a simultaneous-call limit (retry when one ends)."""
         if self.call_expires_on_completion:
             return 0.0
+        now = _as_utc(now)
         return max((self.next_allowed_at(now) - now).total_seconds(), 0.0)
 
 

@@ -1,18 +1,36 @@
 """Does an assessment URL answer? A quick HEAD (or GET) for the coordinator's peace of mind.
 
 This is advice, not a gate: it never raises for network trouble, it returns a verdict sentence.
-The URL is the candidate's page and carries no secret, so following its redirects is harmless.
+The URL is the candidate's page and carries no secret, but the check runs on the coordinator's
+computer, inside their network: a redirect must not turn it into a probe of that network. So:
+
+- the whole check (every request, redirect and name lookup) ends within ``timeout`` seconds;
+- no body is read: the status line is the answer, so a page of any size (or one that never
+  ends) costs nothing;
+- a redirect to a loopback, private, link-local (or otherwise non-public) address is not
+  followed, unless it stays on the host the URL itself named (the sandbox on 127.0.0.1
+  redirecting within itself). A URL the coordinator was given may point anywhere; only where
+  it *leads* is checked. Names are resolved to check them; a name that resolves differently
+  on the second lookup (DNS rebinding) is beyond what an advice check defends against.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
+import socket
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from http import HTTPStatus
 
 import httpx
 
+from app.domain.urls import ip_address_of, is_internal_address
+
 MAX_REDIRECTS = 5
+
+#: Looks a host name up: every address it has (as text). Tests pass their own.
+Resolver = Callable[[str, int], Awaitable[list[str]]]
 
 
 @dataclass(frozen=True)
@@ -22,24 +40,40 @@ class Reachability:
     verdict: str
 
 
+class _RedirectRefusedError(Exception):
+    """A redirect leads somewhere the check does not go; ``verdict`` says where and why."""
+
+    def __init__(self, status: int, verdict: str) -> None:
+        super().__init__(verdict)
+        self.status = status
+        self.verdict = verdict
+
+
 async def check_reachability(
     url: str,
     *,
     client: httpx.AsyncClient | None = None,
-    # httpx applies it to each phase (connect, read) of each request, which asyncio.timeout
-    # around the whole call could not express.
+    # The limit for the whole check; also httpx's limit for each phase (connect, read) of
+    # each request, so a refused connection is not waited on longer than the check allows.
     timeout: float = 10.0,  # noqa: ASYNC109
+    resolve: Resolver | None = None,
 ) -> Reachability:
     """HEAD ``url``, falling back to GET when HEAD is refused; follows up to 5 redirects."""
     own = client is None
     http = client or httpx.AsyncClient(timeout=timeout)
+    unit = "second" if timeout == 1 else "seconds"
+    timed_out = Reachability(False, None, f"Timed out: no answer within {timeout:g} {unit}.")
     try:
-        response = await _probe(http, url, timeout)
+        async with asyncio.timeout(timeout):
+            status = await _probe(http, url, timeout, resolve or _resolve)
+    except TimeoutError:
+        return timed_out
+    except _RedirectRefusedError as exc:
+        return Reachability(False, exc.status, exc.verdict)
     except httpx.TooManyRedirects:
         return Reachability(False, None, f"Too many redirects (more than {MAX_REDIRECTS}).")
     except httpx.TimeoutException:
-        unit = "second" if timeout == 1 else "seconds"
-        return Reachability(False, None, f"Timed out: no answer within {timeout:g} {unit}.")
+        return timed_out
     except httpx.ConnectError as exc:
         return Reachability(False, None, f"Could not connect: {_reason(exc)}.")
     except httpx.UnsupportedProtocol:
@@ -51,27 +85,62 @@ async def check_reachability(
     finally:
         if own:
             await http.aclose()
-    return _verdict(response.status_code)
+    return _verdict(status)
 
 
-async def _probe(http: httpx.AsyncClient, url: str, seconds: float) -> httpx.Response:
-    response = await _follow(http, "HEAD", url, seconds)
-    if response.status_code in (405, 501):
-        # Some servers refuse HEAD; a GET of a landing page is cheap.
-        response = await _follow(http, "GET", url, seconds)
-    return response
+async def _probe(http: httpx.AsyncClient, url: str, seconds: float, resolve: Resolver) -> int:
+    status = await _follow(http, "HEAD", url, seconds, resolve)
+    if status in (405, 501):
+        # Some servers refuse HEAD; a GET of a landing page is cheap (its body is not read).
+        status = await _follow(http, "GET", url, seconds, resolve)
+    return status
 
 
-async def _follow(http: httpx.AsyncClient, method: str, url: str, seconds: float) -> httpx.Response:
+async def _follow(
+    http: httpx.AsyncClient, method: str, url: str, seconds: float, resolve: Resolver
+) -> int:
     # Redirects are followed here, not by the client, so a caller's client settings (its own
-    # max_redirects, follow_redirects) cannot change the limit.
+    # max_redirects, follow_redirects) cannot change the limit, and each hop is vetted.
     request = http.build_request(method, url, timeout=seconds)
+    start_host = request.url.host
     for _ in range(1 + MAX_REDIRECTS):
-        response = await http.send(request, follow_redirects=False)
+        response = await http.send(request, follow_redirects=False, stream=True)
+        # The status is the answer: the body is never read, whatever its size.
+        await response.aclose()
         if response.next_request is None:
-            return response
+            return response.status_code
         request = response.next_request
+        await _vet_redirect(request.url, start_host, response.status_code, resolve)
     raise httpx.TooManyRedirects("Exceeded maximum allowed redirects.", request=request)
+
+
+async def _vet_redirect(target: httpx.URL, start_host: str, status: int, resolve: Resolver) -> None:
+    """Raise unless a redirect to ``target`` may be followed (see the module's rules)."""
+    host = target.host
+    if host == start_host:
+        return  # the URL's own host, which the coordinator chose to check
+    literal = ip_address_of(host)
+    if literal is not None:
+        addresses = [literal]
+    else:
+        try:
+            found = await resolve(host, target.port or (443 if target.scheme == "https" else 80))
+        except (OSError, ValueError):  # not found; or a name the resolver cannot encode
+            raise _RedirectRefusedError(
+                status, f"Redirected ({_phrase(status)}) to {host}, a name that was not found."
+            ) from None
+        addresses = [a for a in (ip_address_of(text) for text in found) if a is not None]
+    if not addresses or any(is_internal_address(address) for address in addresses):
+        raise _RedirectRefusedError(
+            status,
+            f"Redirected ({_phrase(status)}) to {host}, an address on this computer or a "
+            "private network, which an assessment page never needs: not followed.",
+        )
+
+
+async def _resolve(host: str, port: int) -> list[str]:
+    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return [str(info[4][0]) for info in infos]
 
 
 def _verdict(status: int) -> Reachability:

@@ -1,0 +1,181 @@
+"""Issue 12 §4: an answer is read within a byte limit and a per-call deadline, whatever the
+server does. Each client meets real misbehaving servers on 127.0.0.1 (endless bodies, bodies
+and headers trickling a byte at a time, absurd lengths) and a compression bomb.
+
+Before the change the endless body was read whole (2 GB in 5 s) and a trickle never failed:
+here such a call would end in another error, or only at the safety limit of ``SAFETY``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import time
+import tracemalloc
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+import pytest
+
+from app.clients.answers import AnswerLimits
+from app.clients.berke import BerkeClient
+from app.clients.errors import AnswerTooLargeError, AnswerTooSlowError
+from app.clients.http import RetryPolicy
+from app.clients.smartrecruiters import SmartRecruitersClient
+from tests.integration.hostile import (
+    HostileServer,
+    Script,
+    declared_length,
+    endless_body,
+    trickling_body,
+    trickling_head,
+)
+
+# Far beyond any deadline used here: reached only if the client never gives up (the old code).
+SAFETY = 60.0
+SMALL = AnswerLimits(max_body_bytes=256 * 1024, deadline_seconds=0.5)
+NO_RETRY = RetryPolicy(read_retries=0, throttle_retries=0)
+TOTAL = 64 * 1024 * 1024  # what the endless server would send: far more than socket buffers
+
+Call = Callable[[str, AnswerLimits], Awaitable[Any]]
+
+
+async def berke_call(base: str, limits: AnswerLimits) -> Any:
+    async with BerkeClient(f"{base}/berke", "t" * 20, retry=NO_RETRY, answer_limits=limits) as b:
+        return await b.get_jobs()
+
+
+async def sr_call(base: str, limits: AnswerLimits) -> Any:
+    async with SmartRecruitersClient(
+        f"{base}/sr/v1", "k" * 64, retry=NO_RETRY, answer_limits=limits
+    ) as sr:
+        return await sr.list_orders()
+
+
+CLIENTS = [pytest.param(berke_call, id="berke"), pytest.param(sr_call, id="smartrecruiters")]
+
+
+async def _against(script: Script, call: Call, limits: AnswerLimits) -> tuple[Any, HostileServer]:
+    async with HostileServer(script) as server:
+        with pytest.raises(Exception) as caught:  # noqa: PT011 - the type is checked by callers
+            await asyncio.wait_for(call(server.url, limits), SAFETY)
+        # The client hung up (or the script ended): waited for, not slept on.
+        await asyncio.wait_for(server.connection_ended.wait(), SAFETY)
+        return caught.value, server
+
+
+@pytest.mark.parametrize("call", CLIENTS)
+def test_an_endless_body_is_cut_off_at_the_limit(call: Call) -> None:
+    async def body() -> None:
+        error, server = await _against(endless_body(TOTAL), call, SMALL)
+        assert isinstance(error, AnswerTooLargeError), repr(error)
+        assert "larger than 256 KB" in str(error)
+        assert len(server.requests) == 1  # a flood is not asked for twice
+        # The client hung up long before the end (what was sent sits in socket buffers).
+        assert server.sent < TOTAL
+
+    asyncio.run(body())
+
+
+@pytest.mark.parametrize("call", CLIENTS)
+def test_a_declared_length_over_the_limit_is_refused_unread(call: Call) -> None:
+    async def body() -> None:
+        error, server = await _against(declared_length(10**12), call, SMALL)
+        assert isinstance(error, AnswerTooLargeError), repr(error)
+        assert server.sent < TOTAL
+
+    asyncio.run(body())
+
+
+@pytest.mark.parametrize("call", CLIENTS)
+@pytest.mark.parametrize(
+    "script", [trickling_body(0.02), trickling_head(0.02)], ids=["body", "head"]
+)
+def test_a_trickle_fails_within_the_deadline(call: Call, script: Script) -> None:
+    async def body() -> None:
+        started = time.monotonic()
+        error, server = await _against(script, call, SMALL)
+        elapsed = time.monotonic() - started
+        assert isinstance(error, AnswerTooSlowError), repr(error)
+        assert "within 0.5 seconds" in str(error)
+        assert error.is_transient
+        assert len(server.requests) == 1  # not repeated: it would only double the wait
+        assert elapsed >= SMALL.deadline_seconds
+        assert elapsed < SAFETY
+
+    asyncio.run(body())
+
+
+def test_the_deadline_leaves_a_normal_answer_alone() -> None:
+    async def answer(server: HostileServer, writer: asyncio.StreamWriter) -> None:
+        body = b'{"limit": 100, "offset": 0, "totalFound": 0, "content": []}'
+        await server.write(
+            writer,
+            f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n".encode()
+            + body,
+        )
+
+    async def body() -> None:
+        async with HostileServer(answer) as server:
+            page = await sr_call(server.url, SMALL)
+        assert page.content == []
+
+    asyncio.run(body())
+
+
+def _gzip_transport(payload: bytes) -> httpx.MockTransport:
+    packed = gzip.compress(payload, compresslevel=9)
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        # A stream, not content: the client reads it as it would a socket.
+        return httpx.Response(
+            200,
+            headers={"Content-Encoding": "gzip", "Content-Type": "application/json"},
+            stream=httpx.ByteStream(packed),
+        )
+
+    return httpx.MockTransport(handle)
+
+
+def test_a_compression_bomb_is_cut_off_while_it_expands() -> None:
+    # 64 MB of spaces packs into about 64 KB: the limit must hold after decompression, and
+    # memory must stay near the limit rather than near 64 MB.
+    bomb = b"{" + b" " * (64 * 1024 * 1024) + b"}"
+    transport = _gzip_transport(bomb)
+
+    async def body() -> None:
+        limits = AnswerLimits(max_body_bytes=1024 * 1024)
+        async with SmartRecruitersClient(
+            "https://sr.example/v1", "k" * 64, transport=transport, retry=NO_RETRY,
+            answer_limits=limits,
+        ) as sr:  # fmt: skip
+            tracemalloc.start()
+            try:
+                with pytest.raises(AnswerTooLargeError):
+                    await sr.list_orders()
+                _, peak = tracemalloc.get_traced_memory()
+            finally:
+                tracemalloc.stop()
+        assert peak < 16 * 1024 * 1024
+
+    asyncio.run(body())
+
+
+def test_a_compressed_answer_is_still_read() -> None:
+    page = b'{"limit": 100, "offset": 0, "totalFound": 0, "content": []}'
+
+    async def body() -> None:
+        async with SmartRecruitersClient(
+            "https://sr.example/v1", "k" * 64, transport=_gzip_transport(page)
+        ) as sr:
+            assert (await sr.list_orders()).total_found == 0
+
+    asyncio.run(body())
+
+
+def test_an_upload_deadline_grows_with_the_file() -> None:
+    limits = AnswerLimits(deadline_seconds=60, upload_bytes_per_second=32 * 1024)
+    assert limits.upload_deadline(0) == 60
+    assert limits.upload_deadline(32 * 1024 * 100) == 160

@@ -1,0 +1,370 @@
+"""Issue 12 §3 and §4: odd answers are errors with sentences, a 200 counts only as the service's
+own answer, and reading Berke's error text never blocks the event loop.
+
+Each test names what happened before the change in a comment.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import re
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.clients.berke import BerkeClient
+from app.clients.errors import (
+    ApiError,
+    ServerError,
+    ThrottledError,
+    UnexpectedResponseError,
+    ValidationApiError,
+)
+from app.clients.http import RetryPolicy
+from app.clients.pacing import Pacer
+from app.clients.smartrecruiters import SmartRecruitersClient
+from app.domain.berke import BerkeErrorBody, SendInvitationRequest, split_error_response
+
+NO_RETRY = RetryPolicy(read_retries=0, throttle_retries=0)
+INVITATION = SendInvitationRequest(source_candidate_id="HRIS-1", email_address="zoe@example.com")
+UTF16_XML = '<?xml version="1.0" encoding="utf-16"?>\n'
+
+# The pattern the parser used before: kept here as the reference its replacement must agree
+# with on ordinary (short) texts. It backtracks: never run it on long input.
+_OLD_ERROR_FORM = re.compile(
+    r"^(?P<message>.*?),\s*(?P<parameter>[A-Za-z]+)=\[(?P<value>.*)\]\s*$", re.S
+)
+
+
+def _old_split(text: str) -> tuple[str, str | None, str | None]:
+    match = _OLD_ERROR_FORM.match(text)
+    if match is None:
+        return text.strip(), None, None
+    return match.group("message").strip(), match.group("parameter"), match.group("value")
+
+
+# -- the error form, parsed in linear time ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Invalid assessment complete action, onAssessmentCompleteAction=[3]",
+        "sourceCandidateId must be unique, sourceCandidateId=[HRIS-1]",
+        "API disabled",
+        "Bad value, invitationMessage=[Hello, world=[x] and, more]  \n",
+        "a, b=[]",
+        "no parameter, here",
+        "trailing, p=[x",
+        ", p=[x]",
+        "msg,\n\t p=[multi\nline]",
+        "",
+    ],
+)
+def test_error_form_is_read_as_before(text: str) -> None:
+    assert split_error_response(text) == _old_split(text)
+
+
+@settings(max_examples=2000, deadline=None, derandomize=True, database=None)
+@given(st.text(alphabet=", =[]ab\n\tZ", max_size=40))
+def test_error_form_agrees_with_the_old_pattern_on_any_short_text(text: str) -> None:
+    assert split_error_response(text) == _old_split(text)
+
+
+def test_error_body_properties_use_the_linear_parser() -> None:
+    body = BerkeErrorBody(response="Invalid value, sourceJobId=[NO-SUCH]")
+    assert (body.message, body.parameter, body.parameter_value) == (
+        "Invalid value",
+        "sourceJobId",
+        "NO-SUCH",
+    )
+
+
+MB = 1024 * 1024
+
+
+def _adversarial(shape: str) -> str:
+    """About 1 MB of error text shaped to make a backtracking pattern work hardest."""
+    units = {
+        "many-parameters": ", a=[",  # every comma starts a parameter part; no final "]"
+        "many-parameters-closed": ", a=[x",  # ...and a final "]" at the very end
+        "whitespace-runs": "," + " " * 511,
+        "letters-without-equals": ", " + "a" * 510,
+    }
+    unit = units[shape]
+    text = unit * (MB // len(unit))
+    return text + "]" if shape.endswith("closed") or shape == "whitespace-runs" else text
+
+
+async def _max_blocked_cpu_seconds(work: Callable[[], Awaitable[Any]]) -> float:
+    """Run ``work`` beside a heartbeat; the most CPU the loop spent between two beats.
+
+    CPU time of this thread, not wall time: a busy machine can delay a beat by preempting the
+    whole process, which says nothing about our code; only work done on the loop's thread
+    between two beats is the loop being blocked. The collector is paused for the same reason.
+    """
+    worst = 0.0
+    stop = asyncio.Event()
+
+    async def heartbeat() -> None:
+        nonlocal worst
+        while not stop.is_set():
+            before = time.thread_time()
+            await asyncio.sleep(0.002)
+            worst = max(worst, time.thread_time() - before)
+
+    beat = asyncio.create_task(heartbeat())
+    await asyncio.sleep(0)  # the heartbeat is running before the work starts
+    gc.disable()
+    try:
+        await work()
+    finally:
+        gc.enable()
+        stop.set()
+        await beat
+    return worst
+
+
+def _berke_answering(content: bytes, status: int = 400, **headers: str) -> BerkeClient:
+    def handle(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(status, content=content, headers=headers)
+
+    return BerkeClient(
+        "https://berke.test/api", "token-123", transport=httpx.MockTransport(handle), retry=NO_RETRY
+    )
+
+
+@pytest.mark.parametrize(
+    "shape",
+    ["many-parameters", "many-parameters-closed", "whitespace-runs", "letters-without-equals"],
+)
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_1_mb_error_answer_never_blocks_the_loop_for_50_ms(shape: str, fmt: str) -> None:
+    # Before: 128 KB of such text stalled the loop for 18.4 s (a 1 MB one, for many minutes).
+    text = _adversarial(shape)
+    if fmt == "json":
+        content = json.dumps({"status": "error", "response": text, "responseCode": "400"}).encode()
+    else:
+        escaped = text.replace("&", "&amp;").replace('"', "&quot;").replace("\n", "&#10;")
+        document = (
+            f'{UTF16_XML}<berkeResponse status="error" response="{escaped}" responseCode="400"/>'
+        )
+        content = document.encode("utf-16")
+    assert len(content) >= MB
+
+    async def body() -> None:
+        async with _berke_answering(content, 400, **{"X-Response-Code": "400.1031"}) as berke:
+            with pytest.raises(ValidationApiError):
+                await berke.send_invitation(INVITATION)  # once, to warm up imports and caches
+
+            async def work() -> None:
+                with pytest.raises(ValidationApiError) as caught:
+                    await berke.send_invitation(INVITATION)
+                # People see a sentence and the start of Berke's words, never a megabyte.
+                assert len(str(caught.value)) < 2_000
+
+            blocked = await _max_blocked_cpu_seconds(work)
+        assert blocked < 0.050, f"the loop was blocked for {blocked * 1000:.0f} ms"
+
+    asyncio.run(body())
+
+
+# -- every answer is a result or an ApiError with a sentence ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"status": "error", "response": 123, "responseCode": "400"},
+        {"status": "error", "response": {"nested": ["x"]}, "responseCode": 400.5},
+        {"status": 7, "response": None},
+        {"status": "error", "response": ["a", "b"], "responseCode": {"x": 1}},
+    ],
+)
+def test_odd_fields_in_a_berke_error_still_read_as_an_error(payload: dict[str, Any]) -> None:
+    # Before: "response": 123 raised pydantic's ValidationError out of the client.
+    async def body() -> ApiError:
+        content = json.dumps(payload).encode()
+        async with _berke_answering(content, 400) as berke:
+            with pytest.raises(ApiError) as caught:
+                await berke.get_jobs()
+        return caught.value
+
+    error = asyncio.run(body())
+    assert str(error).startswith("Berke: ")
+
+
+def test_a_429_with_odd_fields_keeps_the_figures_that_fit() -> None:
+    payload = {
+        "status": "error",
+        "response": {"odd": True},
+        "responseCode": "429",
+        "estimatedMillisecondsToNextAllowedCall": 4000,
+        "countCallsExceeded": "9" * 5000,  # over pydantic's integer size
+    }
+
+    async def body() -> ThrottledError:
+        async with _berke_answering(json.dumps(payload).encode(), 429) as berke:
+            with pytest.raises(ThrottledError) as caught:
+                await berke.get_jobs()
+        return caught.value
+
+    error = asyncio.run(body())
+    assert 3 < error.wait_seconds <= 4
+
+
+NOT_BERKE = [
+    pytest.param(b"<html><body>Captive portal</body></html>", "text/html", id="html-page"),
+    pytest.param(b'{"hello": "world"}', "application/json", id="other-json"),
+    pytest.param(b"[]", "application/json", id="json-list"),
+    pytest.param(b"ok", "text/plain", id="plain-text"),
+    pytest.param(b"", "text/plain", id="empty"),
+    pytest.param(b'<html status="ok"/>', "text/html", id="html-with-status"),
+    pytest.param(b'{"status": true}', "application/json", id="status-not-text"),
+]
+
+
+@pytest.mark.parametrize(("content", "ctype"), NOT_BERKE)
+def test_send_invitation_accepts_a_200_only_as_berkes_envelope(content: bytes, ctype: str) -> None:
+    # Before: {"hello": "world"} (no status at all) counted as a sent invitation.
+    async def body() -> None:
+        async with _berke_answering(content, 200, **{"Content-Type": ctype}) as berke:
+            with pytest.raises(UnexpectedResponseError) as caught:
+                await berke.send_invitation(INVITATION)
+        assert "not Berke's" in str(caught.value)
+        assert caught.value.is_transient
+
+    asyncio.run(body())
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        json.dumps({"status": "ok", "response": None, "responseCode": "200"}).encode(),
+        json.dumps({"status": "OK"}).encode(),
+        (UTF16_XML + '<berkeResponse status="ok" responseCode="200"/>').encode("utf-16"),
+    ],
+)
+def test_send_invitation_succeeds_on_the_envelope_with_status_ok(content: bytes) -> None:
+    async def body() -> None:
+        async with _berke_answering(content, 200, **{"X-Response-Code": "200.0"}) as berke:
+            await berke.send_invitation(INVITATION)
+
+    asyncio.run(body())
+
+
+def test_a_200_envelope_with_status_error_is_the_error_it_says() -> None:
+    content = json.dumps({"status": "error", "response": "Try later", "responseCode": "503"})
+
+    async def body() -> None:
+        async with _berke_answering(content.encode(), 200) as berke:
+            with pytest.raises(ValidationApiError) as caught:
+                await berke.send_invitation(INVITATION)
+        assert "Try later" in str(caught.value)
+
+    asyncio.run(body())
+
+
+def _sr_answering(content: bytes, status: int = 200) -> SmartRecruitersClient:
+    def handle(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(status, content=content)
+
+    return SmartRecruitersClient(
+        "https://sr.example/v1", "k" * 64, transport=httpx.MockTransport(handle), retry=NO_RETRY
+    )
+
+
+SR_CALLS: list[tuple[str, Callable[[SmartRecruitersClient], Awaitable[Any]]]] = [
+    ("list_orders", lambda sr: sr.list_orders()),
+    ("list_offers", lambda sr: sr.list_offers()),
+    ("get_order", lambda sr: sr.get_order("o-1")),
+    ("list_comments", lambda sr: sr.list_comments("o-1")),
+    ("list_results", lambda sr: sr.list_results("o-1")),
+    ("list_attachments", lambda sr: sr.list_attachments("o-1", "r-1")),
+    ("reject_order", lambda sr: sr.reject_order("o-1")),
+]
+
+
+@pytest.mark.parametrize(("name", "call"), SR_CALLS, ids=[name for name, _ in SR_CALLS])
+@pytest.mark.parametrize(
+    "content", [b'{"hello": "world"}', b"<html>Captive portal</html>", b"0", b"[[[]]]"]
+)
+def test_smartrecruiters_accepts_a_200_only_in_the_documented_shape(
+    name: str, call: Callable[[SmartRecruitersClient], Awaitable[Any]], content: bytes
+) -> None:
+    # Before: {"hello": "world"} read as an empty page of orders (every page field has a
+    # default), so a sync saw "no orders" instead of an error.
+    async def body() -> None:
+        async with _sr_answering(content) as sr:
+            with pytest.raises(UnexpectedResponseError):
+                await call(sr)
+
+    asyncio.run(body())
+
+
+@pytest.mark.parametrize("result_id", [{"id": "r-1"}, ["r-1"], "", "   ", True, None])
+def test_a_complete_answer_without_a_usable_result_id_is_an_error(result_id: object) -> None:
+    from app.domain.smartrecruiters import AssessmentResult, ResultType
+
+    order = {"id": "o-1", "status": "COMPLETED", "candidate": {"id": "c-1"}, "resultId": result_id}
+    result = AssessmentResult(result_type=ResultType.DOCUMENT, result="report")
+
+    async def body() -> None:
+        async with _sr_answering(json.dumps(order).encode()) as sr:
+            with pytest.raises(UnexpectedResponseError, match="resultId"):
+                await sr.complete_with_result("o-1", result)
+
+    asyncio.run(body())
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"[" * 100_000,  # RecursionError in json.loads, before
+        b'{"content": ' + b"[" * 500 + b"]" * 500 + b"}",  # deep, yet within Python's limit
+        b'{"limit": ' + b"1" * 5000 + b"}",  # ValueError: over 4,300 digits, before
+        b'{"message": "\xff\xfe"}',  # not UTF-8
+    ],
+)
+def test_smartrecruiters_reads_deep_or_huge_json_as_an_error(content: bytes) -> None:
+    async def body() -> None:
+        async with _sr_answering(content) as sr:
+            with pytest.raises(UnexpectedResponseError):
+                await sr.list_orders()
+        async with _sr_answering(content, 500) as sr:  # the error path reads the same bytes
+            with pytest.raises(ServerError):
+                await sr.list_orders()
+
+    asyncio.run(body())
+
+
+def test_iter_orders_ends_when_a_page_brings_nothing_new() -> None:
+    # A server that answers the same page for ever, claiming a huge total, is asked twice.
+    page = {
+        "limit": 1,
+        "offset": 0,
+        "totalFound": 10**15,
+        "content": [{"id": "o-1", "status": "NEW", "candidate": {"id": "c-1"}}],
+    }
+    asked: list[str] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        asked.append(str(request.url))
+        return httpx.Response(200, json=page)
+
+    async def body() -> list[str]:
+        async with SmartRecruitersClient(
+            "https://sr.example/v1", "k" * 64, transport=httpx.MockTransport(handle),
+            pacer=Pacer(10_000, 1.0, 8),
+        ) as sr:  # fmt: skip
+            return [order.id async for order in sr.iter_orders(page_size=1)]
+
+    assert asyncio.run(body()) == ["o-1"]
+    assert len(asked) == 2

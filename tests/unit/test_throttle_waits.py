@@ -1,0 +1,385 @@
+"""Issue 12 §4: waits a service asks for are read per RFC 9110, clamped, and never become a
+tight loop; a daily limit holds every call until it lifts; a simultaneous-calls limit waits for
+a call of ours to end instead of a timer.
+
+Time is a fake clock shared by the pacer and the clients: nothing here sleeps for real.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from app.clients.berke import BerkeClient
+from app.clients.errors import ThrottledError
+from app.clients.http import MAX_SERVICE_WAIT_SECONDS, RetryPolicy, parse_retry_after
+from app.clients.pacing import Pacer
+from app.clients.smartrecruiters import SmartRecruitersClient
+from app.domain.berke import BerkeThrottleBody, CreateAssessmentRequest
+
+NOW = datetime(2025, 1, 20, 18, 47, 45, tzinfo=UTC)
+EMPTY_PAGE = {"limit": 1, "offset": 0, "totalFound": 0, "content": []}
+JOBS_OK: dict[str, Any] = {"jobs": [], "status": "ok", "response": None, "responseCode": "200"}
+
+
+class FakeTime:
+    """One fake clock for the pacer (monotonic seconds) and the clients (UTC)."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.slept: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.seconds
+
+    def utc(self) -> datetime:
+        return NOW + timedelta(seconds=self.seconds)
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.seconds += seconds
+        await asyncio.sleep(0)
+
+    def pacer(self, concurrent: int = 8) -> Pacer:
+        return Pacer(10_000, 1.0, concurrent, clock=self.monotonic, sleep=self.sleep)
+
+
+# -- Retry-After, read per RFC 9110 ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [
+        ("0", 0.0),
+        (" 7 ", 7.0),
+        ("120", 120.0),
+        ("99999999999999999999999999999999", MAX_SERVICE_WAIT_SECONDS),
+        ("100000000", MAX_SERVICE_WAIT_SECONDS),
+        ("Mon, 20 Jan 2025 18:48:15 GMT", 30.0),  # IMF-fixdate, 30 s ahead
+        ("Monday, 20-Jan-25 18:48:15 GMT", 30.0),  # obsolete RFC 850 form
+        ("Mon Jan 20 18:48:15 2025", 30.0),  # obsolete asctime form (GMT)
+        ("Thu, 01 Jan 1970 00:00:00 GMT", 0.0),  # in the past
+        ("Fri, 31 Dec 9999 23:59:59 GMT", MAX_SERVICE_WAIT_SECONDS),
+        ("-5", None),
+        ("1.5", None),
+        ("nan", None),
+        ("inf", None),
+        ("-inf", None),
+        ("1e400", None),
+        ("١٢", None),  # digits, but not ASCII ones
+        ("", None),
+        ("soon", None),
+        ("Mon, 99 Jan 2025 00:00:00 GMT", None),
+        (None, None),
+    ],
+)
+def test_retry_after_is_read_per_rfc_9110_and_clamped(
+    header: str | None, seconds: float | None
+) -> None:
+    assert parse_retry_after(header, NOW) == seconds
+
+
+def _always_429(headers: dict[str, str], log: list[float], time: FakeTime) -> httpx.MockTransport:
+    def handle(request: httpx.Request) -> httpx.Response:
+        log.append(time.seconds)
+        return httpx.Response(429, json={"message": "Too many requests"}, headers=headers)
+
+    return httpx.MockTransport(handle)
+
+
+@pytest.mark.parametrize("retry_after", ["0", "-1", "nan", "inf", "Thu, 01 Jan 1970 00:00:00 GMT"])
+def test_an_odd_retry_after_never_makes_a_tight_loop(retry_after: str) -> None:
+    # Before: "Retry-After: 0" (or a past date) meant no wait: 6 requests within 0.1 s.
+    time = FakeTime()
+    sent: list[float] = []
+
+    async def body() -> ThrottledError:
+        async with SmartRecruitersClient(
+            "https://sr.example/v1", "k" * 64,
+            transport=_always_429({"Retry-After": retry_after}, sent, time),
+            pacer=time.pacer(), clock=time.utc,
+        ) as sr:  # fmt: skip
+            with pytest.raises(ThrottledError) as caught:
+                await sr.list_orders()
+            return caught.value
+
+    error = asyncio.run(body())
+    assert len(sent) == 1 + RetryPolicy().throttle_retries
+    gaps = [b - a for a, b in itertools.pairwise(sent)]
+    # SmartRecruiters' limit is per second; the floor then doubles with each further 429.
+    assert gaps == [1.0, 1.0, 2.0, 4.0, 8.0]
+    assert error.wait_seconds == 1.0
+
+
+def test_a_retry_after_date_is_waited_until() -> None:
+    time = FakeTime()
+    sent: list[float] = []
+    date = "Mon, 20 Jan 2025 18:48:15 GMT"  # 30 s after the fake clock's start
+
+    async def body() -> None:
+        async with SmartRecruitersClient(
+            "https://sr.example/v1", "k" * 64,
+            transport=_always_429({"Retry-After": date}, sent, time),
+            pacer=time.pacer(), clock=time.utc, retry=RetryPolicy(throttle_retries=1),
+        ) as sr:  # fmt: skip
+            with pytest.raises(ThrottledError):
+                await sr.list_orders()
+
+    asyncio.run(body())
+    assert sent == [0.0, 30.0]
+
+
+def test_a_huge_retry_after_is_clamped_and_handed_to_the_caller() -> None:
+    time = FakeTime()
+    sent: list[float] = []
+
+    async def body() -> ThrottledError:
+        async with SmartRecruitersClient(
+            "https://sr.example/v1", "k" * 64,
+            transport=_always_429({"Retry-After": "9" * 40}, sent, time),
+            pacer=time.pacer(), clock=time.utc,
+        ) as sr:  # fmt: skip
+            with pytest.raises(ThrottledError) as caught:
+                await sr.list_orders()
+            return caught.value
+
+    error = asyncio.run(body())
+    assert sent == [0.0]  # longer than the client waits by itself: the caller schedules it
+    assert error.wait_seconds == MAX_SERVICE_WAIT_SECONDS
+
+
+# -- Berke's own figures ----------------------------------------------------------------------
+
+
+def _berke_429(body: dict[str, Any], log: list[float], time: FakeTime) -> httpx.MockTransport:
+    def handle(request: httpx.Request) -> httpx.Response:
+        log.append(time.seconds)
+        return httpx.Response(429, json=body, headers={"X-Response-Code": "429.1010"})
+
+    return httpx.MockTransport(handle)
+
+
+def _throttle(**fields: Any) -> dict[str, Any]:
+    return {"status": "error", "response": "Limit reached.", "responseCode": "429", **fields}
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"estimatedMillisecondsToNextAllowedCall": 10**30},
+        {"estimatedMillisecondsToNextAllowedCall": 10**30, "isDailyLimit": True},
+        {"estimatedMillisecondsToNextAllowedCall": 1e300, "isDailyLimit": True},
+        {"estimatedMillisecondsToNextAllowedCall": 5000,
+         "callDeniedDateTime": "9999-12-31T23:59:59.9999999Z", "isDailyLimit": True},
+        {"estimatedMillisecondsToNextAllowedCall": 5000,
+         "callDeniedDateTime": "0001-01-01T00:00:00Z", "isDailyLimit": True},
+        {"estimatedMillisecondsToNextAllowedCall": 5000,
+         "callDeniedDateTime": "2025-01-20T18:47:44", "isDailyLimit": True},  # no zone
+        {"estimatedMillisecondsToNextAllowedCall": -5000},
+        {"estimatedMillisecondsToNextAllowedCall": "NaN"},
+        {"estimatedMillisecondsToNextAllowedCall": "soon", "isDailyLimit": "perhaps"},
+        {"callDeniedDateTime": {"not": "a time"}, "isDailyLimit": True},
+    ],
+)  # fmt: skip
+def test_berkes_wait_figures_are_clamped_never_overflow(fields: dict[str, Any]) -> None:
+    # Before: 10^30 ms raised OverflowError out of the client (and aborted a batch).
+    time = FakeTime()
+    sent: list[float] = []
+
+    async def body() -> ThrottledError:
+        async with BerkeClient(
+            "https://berke.test/api", "token-123",
+            transport=_berke_429(_throttle(**fields), sent, time),
+            pacer=time.pacer(), clock=time.utc, retry=RetryPolicy(throttle_retries=0),
+        ) as berke:  # fmt: skip
+            with pytest.raises(ThrottledError) as caught:
+                await berke.get_jobs()
+            return caught.value
+
+    error = asyncio.run(body())
+    assert 0 < error.wait_seconds <= MAX_SERVICE_WAIT_SECONDS
+    assert error.retry_at is not None
+    assert NOW <= error.retry_at <= NOW + timedelta(seconds=MAX_SERVICE_WAIT_SECONDS)
+    assert "Berke" in str(error)
+
+
+def test_throttle_body_reads_a_naive_time_as_utc() -> None:
+    body = BerkeThrottleBody.model_validate(
+        {
+            "callDeniedDateTime": "2025-01-20T18:47:44",
+            "estimatedMillisecondsToNextAllowedCall": 2000,
+        }
+    )
+    assert body.wait_seconds(NOW) == pytest.approx(1.0)
+    assert body.wait_seconds(NOW.replace(tzinfo=None)) == pytest.approx(1.0)
+
+
+def test_berke_burst_429s_wait_at_least_a_doubling_floor() -> None:
+    time = FakeTime()
+    sent: list[float] = []
+    body = _throttle(estimatedMillisecondsToNextAllowedCall=0, callDeniedDateTime=None)
+
+    async def call() -> None:
+        async with BerkeClient(
+            "https://berke.test/api", "token-123", transport=_berke_429(body, sent, time),
+            pacer=time.pacer(), clock=time.utc,
+        ) as berke:  # fmt: skip
+            with pytest.raises(ThrottledError):
+                await berke.get_jobs()
+
+    asyncio.run(call())
+    gaps = [b - a for a, b in itertools.pairwise(sent)]
+    assert gaps == [0.5, 1.0, 2.0, 4.0, 8.0]
+
+
+# -- a daily limit holds every call until it lifts ------------------------------------------
+
+
+def test_after_a_daily_limit_no_call_leaves_before_the_announced_time() -> None:
+    time = FakeTime()
+    paths: list[str] = []
+    daily = _throttle(
+        callDeniedDateTime="2025-01-20T18:47:45Z",
+        estimatedMillisecondsToNextAllowedCall=3_600_000,
+        isDailyLimit=True,
+    )
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        paths.append(request.url.path)
+        if len(paths) == 1:
+            return httpx.Response(429, json=daily, headers={"X-Response-Code": "429.1010"})
+        return httpx.Response(200, json=JOBS_OK, headers={"X-Response-Code": "200.0"})
+
+    async def body() -> None:
+        async with BerkeClient(
+            "https://berke.test/api", "token-123", transport=httpx.MockTransport(handle),
+            pacer=time.pacer(), clock=time.utc,
+        ) as berke:  # fmt: skip
+            with pytest.raises(ThrottledError) as first:
+                await berke.get_jobs()
+            lifts = NOW + timedelta(hours=1)
+            assert first.value.retry_at == lifts
+            # Before: the next GetJobs went out at once. Now every call is refused unsent.
+            time.seconds = 1800
+            for call in (berke.get_jobs(), berke.create_assessment(
+                CreateAssessmentRequest(first_name="Zoë", last_name="Müller")
+            )):  # fmt: skip
+                with pytest.raises(ThrottledError) as again:
+                    await call
+                assert again.value.is_daily_limit
+                assert again.value.retry_at == lifts
+                assert again.value.wait_seconds == pytest.approx(1800)
+                assert "daily limit" in str(again.value)
+            assert len(paths) == 1
+            assert berke.pacer is not None
+            assert berke.pacer.state(time.utc()).daily_limit_until == lifts
+            # Once the time has come, calls go out again.
+            time.seconds = 3600
+            assert await berke.get_jobs() == []
+            assert len(paths) == 2
+
+    asyncio.run(body())
+
+
+# -- a simultaneous-calls limit waits for a call of ours to end ------------------------------
+
+
+def test_a_simultaneous_calls_429_waits_for_a_call_in_flight_to_end() -> None:
+    time = FakeTime()
+    events: list[str] = []
+    a_arrived = asyncio.Event()
+    b_denied = asyncio.Event()
+    release_a = asyncio.Event()
+    simultaneous = _throttle(callExpiresOnCompletion=True, estimatedMillisecondsToNextAllowedCall=0)
+
+    async def handle(request: httpx.Request) -> httpx.Response:
+        # The first request is A's (B starts only once it has arrived); the rest are B's.
+        caller = "B" if a_arrived.is_set() else "A"
+        events.append(f"{caller} sent")
+        if caller == "A":
+            a_arrived.set()
+            await release_a.wait()
+        elif not b_denied.is_set():
+            b_denied.set()
+            return httpx.Response(429, json=simultaneous, headers={"X-Response-Code": "429.1012"})
+        return httpx.Response(200, json=JOBS_OK, headers={"X-Response-Code": "200.0"})
+
+    async def body() -> None:
+        async with BerkeClient(
+            "https://berke.test/api", "token-123", transport=httpx.MockTransport(handle),
+            pacer=time.pacer(), clock=time.utc,
+        ) as berke:  # fmt: skip
+            first = asyncio.create_task(berke.get_jobs())
+            await a_arrived.wait()
+            second = asyncio.create_task(berke.get_jobs())
+            await b_denied.wait()
+            # Give B every chance to retry on a timer (the fake clock makes any timer
+            # instant): before, it retried after a fixed 0.25 s while A was still running.
+            for _ in range(200):
+                await asyncio.sleep(0)
+            events.append("A released")
+            release_a.set()
+            await asyncio.gather(first, second)
+
+    asyncio.run(body())
+    assert events == ["A sent", "B sent", "A released", "B sent"]
+    assert time.slept == []  # no timer was involved
+
+
+def test_a_simultaneous_429_with_nothing_of_ours_in_flight_waits_the_floor() -> None:
+    # Another desk holds Berke's slots: there is no call of ours to wait for, so a timer it is,
+    # never shorter than the floor.
+    time = FakeTime()
+    sent: list[float] = []
+    body = _throttle(callExpiresOnCompletion=True)
+
+    async def call() -> None:
+        async with BerkeClient(
+            "https://berke.test/api", "token-123", transport=_berke_429(body, sent, time),
+            pacer=time.pacer(), clock=time.utc, retry=RetryPolicy(throttle_retries=3),
+        ) as berke:  # fmt: skip
+            with pytest.raises(ThrottledError) as caught:
+                await berke.get_jobs()
+            assert caught.value.simultaneous
+
+    asyncio.run(call())
+    gaps = [b - a for a, b in itertools.pairwise(sent)]
+    assert gaps == [1.0, 1.0, 2.0]  # Berke's fallback second, then the doubling floor
+
+
+def test_the_pacer_signals_the_end_of_a_call() -> None:
+    pacer = Pacer(10, 1.0, 4)
+
+    async def body() -> list[str]:
+        seen: list[str] = []
+        release = asyncio.Event()
+        holding = asyncio.Event()
+
+        async def hold() -> None:
+            async with pacer.slot():
+                holding.set()
+                await release.wait()
+            seen.append("ended")
+
+        async def wait() -> None:
+            await pacer.wait_for_call_end(after=pacer.calls_ended)
+            seen.append("woken")
+
+        task = asyncio.create_task(hold())
+        await holding.wait()
+        waiter = asyncio.create_task(wait())
+        for _ in range(20):
+            await asyncio.sleep(0)
+        assert seen == []
+        release.set()
+        await asyncio.gather(task, waiter)
+        # Waiting for an end that has already happened returns at once.
+        await pacer.wait_for_call_end(after=pacer.calls_ended - 1)
+        return seen
+
+    assert sorted(asyncio.run(body())) == ["ended", "woken"]
