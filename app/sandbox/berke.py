@@ -64,6 +64,10 @@ class Assessment:
             "statusName": "Complete" if done else "Not started",
             "completedOnUtc": int(self.completed.timestamp()) if self.completed else None,
             "invitationsSent": len(self.invitations),
+            # "the assessment's identity and status" (the reference): who it is for.
+            "firstName": self.first_name,
+            "lastName": self.last_name,
+            "emailAddress": self.details.get("emailAddress"),
         }
 
 
@@ -361,7 +365,21 @@ async def _on_error(request: Request, exc: Exception) -> Response:
         out.CODE_UNKNOWN_METHOD if exc.status_code == 404 else out.CODE_METHOD_NOT_ALLOWED,
         "Resource not found" if exc.status_code == 404 else "Method not allowed",
     )
-    return out.error("xml", error)
+    return out.error(await _wanted_format(request), error)
+
+
+async def _wanted_format(request: Request) -> str:
+    """The ``formatOutput`` a request asked for, read as a method call reads it; a body or a
+    format that cannot be read falls back to the default (xml) rather than a second error."""
+    try:
+        return bp.output_format(await bp.read_raw(request), request)
+    except ClientDisconnect:
+        return "xml"  # nobody reads the answer
+    except BerkeError:
+        try:
+            return bp.output_format({}, request)
+        except BerkeError:
+            return "xml"
 
 
 def create_berke_app(config: SandboxConfig) -> Starlette:

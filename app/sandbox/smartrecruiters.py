@@ -140,7 +140,8 @@ class SmartRecruitersApi:
     async def accept(self, request: Request) -> Response:
         order = self._order(request)
         self._change(order, "accept", ("NEW",))
-        order.assessment_url = rules.validate_accept(await read_json_object(request))
+        body = await read_json_object(request, required=False)  # every field is optional
+        order.assessment_url = rules.validate_accept(body)
         order.status, order.updated = "IN_PROGRESS", now_utc()
         return json_response(order.to_json())
 
@@ -326,6 +327,29 @@ class SmartRecruitersApi:
     async def get_offer(self, request: Request) -> Response:
         return json_response(self._offer(request))
 
+    # -- the partner's configuration ---------------------------------------------------------
+    async def list_configs(self, request: Request) -> Response:
+        # Only what has been set: an id with no value has nothing to list.
+        return json_response(
+            _listing([self._config_json(i) for i in rules.CONFIG_IDS if i in self.state.configs])
+        )
+
+    async def get_config(self, request: Request) -> Response:
+        config_id = request.path_params["config_id"]
+        if config_id not in rules.CONFIG_IDS:
+            raise SrError(404, f"Config '{config_id}' does not exist")
+        if config_id not in self.state.configs:
+            raise SrError(404, f"Config '{config_id}' has not been set")
+        return json_response(self._config_json(config_id))
+
+    async def set_config(self, request: Request) -> Response:
+        config_id, value = rules.validate_config(await read_json_object(request))
+        self.state.configs[config_id] = value
+        return json_response(self._config_json(config_id))
+
+    def _config_json(self, config_id: str) -> dict[str, Any]:
+        return {"id": config_id, "value": self.state.configs[config_id]}
+
     def routes(self) -> list[Route]:
         order = "/assessments/{order_id}"
         result = order + "/results/{result_id}"
@@ -345,6 +369,8 @@ class SmartRecruitersApi:
             _route(offer, GET=self.get_offer, POST=self.update_offer),
             _route(offer + "/submit", POST=self.submit_offer),
             _route(offer + "/withdraw", POST=self.withdraw_offer),
+            _route("/configs", GET=self.list_configs, POST=self.set_config),
+            _route("/configs/{config_id}", GET=self.get_config),
         ]
 
 

@@ -1,4 +1,5 @@
-"""What SmartRecruiters accepts in request bodies: results, comments, offers, test orders."""
+"""What SmartRecruiters accepts in request bodies: results, comments, offers, test orders and
+the partner's configuration."""
 
 from __future__ import annotations
 
@@ -40,6 +41,15 @@ ALLOWED_TAGS = frozenset(
         "h4",
         "h5",
     }
+)
+# The partner configuration ids the reference lists, in its order and spelling (resultURL, not
+# resultUrl).
+CONFIG_IDS = (
+    "assessmentNotificationUrl",
+    "resultURL",
+    "resultHeader",
+    "inlineAssessmentOrderUrl",
+    "inlineAssessmentOrderHeader",
 )
 NO_RESULT = "Request is incorrect. Please provide 'result' field."
 UNAUTHORIZED_STATUS = "unauthorized to access resource"
@@ -148,19 +158,23 @@ def validate_complete_comment(body: dict[str, Any]) -> None:
     _contact(body, "author")
 
 
-def validate_accept(body: dict[str, Any]) -> str:
+def validate_accept(body: dict[str, Any]) -> str | None:
+    """The accepted order's assessment URL, or None when the body carries none.
+
+    Every field is optional (the FAQ: the URL is shown "if passed with the request"); clients
+    that serialise unset fields send null, which counts as absent. A URL that is passed must be
+    one a candidate can open, and an empty one is refused as the FAQ says it is on reject.
+    """
     url = body.get("assessmentURL")
-    if not is_http_url(url):
+    if url is not None and not is_http_url(url):
         raise SrError(
             400,
-            "Field 'assessmentURL' is required and must be an absolute "
-            "http(s) URL when accepting an assessment",
+            "Field 'assessmentURL', when passed, must be an absolute http(s) URL",
         )
     for name in ("message", "messageToCandidate"):
         _optional_str(body, name)
     _contact(body, "author")
-    assert isinstance(url, str)
-    return url
+    return url if isinstance(url, str) else None
 
 
 def validate_reject(body: dict[str, Any]) -> None:
@@ -226,19 +240,11 @@ def validate_offer(body: dict[str, Any]) -> dict[str, Any]:
         "description": _text(body, "description", None),
         "terms": _terms(body.get("terms")),
     }
-    availability = body.get("availability")
-    if availability is not None:
-        if not isinstance(availability, dict):
-            raise SrError(400, "Field 'availability' must be an object")
-        if availability.get("companies", "ALL") not in ("ALL", "INVITED_BY_ME"):
-            raise SrError(400, "Field 'availability.companies' must be ALL or INVITED_BY_ME")
-        special = availability.get("specialOffer", False)
-        if not isinstance(special, bool):
-            raise SrError(400, "Field 'availability.specialOffer' must be a boolean")
-        offer["availability"] = availability
-    target = _optional_str(body, "targetMarket")
-    if target is not None:
-        offer["targetMarket"] = target
+    # Neither the reference nor the FAQ says what availability or targetMarket may hold
+    # (clients send company lists, and specialOffer as text): they are kept as sent.
+    for name in ("availability", "targetMarket"):
+        if body.get(name) is not None:
+            offer[name] = body[name]
     if status is not None:
         offer["status"] = status
     return offer
@@ -257,3 +263,15 @@ def validate_test_order(body: dict[str, Any]) -> None:
     for name in ("requestor", "company", "offer"):
         if body.get(name) is not None and not isinstance(body[name], dict):
             raise SrError(400, f"Field '{name}' must be an object")
+
+
+def validate_config(body: dict[str, Any]) -> tuple[str, Any]:
+    """``POST /configs {id, value}``: the id must be a documented one; the reference says
+    nothing of the value's form, so any value is kept as sent (a body without one sets
+    nothing and is refused)."""
+    config_id = body.get("id")
+    if not isinstance(config_id, str) or config_id not in CONFIG_IDS:
+        raise SrError(400, f"Field 'id' must be one of {', '.join(CONFIG_IDS)}")
+    if "value" not in body:
+        raise SrError(400, "Field 'value' is required")
+    return config_id, body["value"]

@@ -1,5 +1,5 @@
 """The SmartRecruiters side's memory: orders with their comments, results and attachments,
-and the vendor's offers."""
+the vendor's offers, and the partner's configuration."""
 
 from __future__ import annotations
 
@@ -44,7 +44,9 @@ class Order:
     created: datetime
     updated: datetime
     document: dict[str, Any]
-    # Stored on accept; not part of the documented order JSON, so it is not rendered.
+    # Stored on accept. The reference's order shape does not list it, but SmartRecruiters shows
+    # it to the recruiter: rendered once set, so that a client can tell with which URL (whose
+    # assessment) an order was accepted, and must cope when it is absent.
     assessment_url: str | None = None
     comments: list[dict[str, Any]] = field(default_factory=list)
     results: dict[str, Result] = field(default_factory=dict)
@@ -56,6 +58,7 @@ class Order:
             "createDate": sr_timestamp(self.created),
             "lastUpdateDate": sr_timestamp(self.updated),
             **self.document,
+            **({"assessmentURL": self.assessment_url} if self.assessment_url else {}),
         }
 
 
@@ -65,6 +68,8 @@ class SrState:
         self.rng = random.Random(f"sandbox-sr-{config.seed}")
         self.offers: dict[str, dict[str, Any]] = {o["id"]: o for o in seed_offers()}
         self.orders: dict[str, Order] = {}
+        # The partner's configuration (``/configs``): id -> value as sent; nothing set at first.
+        self.configs: dict[str, Any] = {}
         result_rng = random.Random(f"sandbox-sr-results-{config.seed}")
         for seeded in seed_orders(config.seed, config.orders, list(self.offers.values())):
             document = dict(seeded.document)

@@ -157,7 +157,14 @@ class SessionHost(QObject):
 
     def open_settings(self) -> None:
         """File > Settings: the dialog, window-modal; saving applies at once."""
-        dialog = SettingsDialog(self.settings, self.keys, self.window, write=self._write_settings)
+        dialog = SettingsDialog(
+            self.settings,
+            self.keys,
+            self.window,
+            write=self._write_settings,
+            # Looked up at each call: the page follows a profile switched meanwhile.
+            marketplace_client=lambda: self.session.sr if self.session is not None else None,
+        )
         dialog.saved.connect(self._saved)
         self._spawn_dialog(dialog)
 

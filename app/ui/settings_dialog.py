@@ -1,4 +1,5 @@
-"""File > Settings: connection profiles, their keys, and "Test connection" per service.
+"""File > Settings: connection profiles, their keys, and "Test connection" per service; and
+the partner's Marketplace configuration on SmartRecruiters, on a page of its own.
 
 The form is built from :class:`ConnectionProfile`'s field metadata (titles, ranges, units,
 groups, choices): a new option is a new field there, not new code here. ``load()`` fills the
@@ -17,6 +18,7 @@ from annotated_types import Ge, Le, MaxLen
 from pydantic import ValidationError
 from pydantic.fields import FieldInfo
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -30,6 +32,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPushButton,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -46,6 +49,7 @@ from app.domain.connection import (
 )
 from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyStore, Storage
 from app.store.settings_file import save_settings
+from app.ui.marketplace_config_page import ClientProvider, MarketplaceConfigPage
 from app.workflows.connection_test import ConnectionVerdict, probe_berke, probe_smartrecruiters
 
 FORM_FIELDS = [
@@ -105,7 +109,10 @@ class SettingsDialog(QDialog):
         parent: QWidget | None = None,
         *,
         write: Callable[[AppSettings], object] = save_settings,
+        marketplace_client: ClientProvider | None = None,
     ) -> None:
+        """``marketplace_client`` gives the SmartRecruiters client of the connection in use, or
+        None when there is none (the Marketplace page then says so)."""
         super().__init__(parent)
         self.setObjectName("settingsDialog")
         self.setWindowTitle("Settings — Assessment Desk")
@@ -120,13 +127,22 @@ class SettingsDialog(QDialog):
         self.test_buttons: dict[str, QPushButton] = {}
         self.verdict_labels: dict[str, QLabel] = {}
         self.last_verdicts: dict[str, ConnectionVerdict] = {}
+        self._marketplace_client: ClientProvider = marketplace_client or (lambda: None)
         self._build()
         self.load()
 
     # -- construction ------------------------------------------------------------------------
 
     def _build(self) -> None:
-        layout = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        self.pages = QTabWidget()
+        self.pages.setObjectName("settingsPages")
+        connections = QWidget()
+        layout = QVBoxLayout(connections)
+        self.pages.addTab(connections, "Connection &profiles")
+        self.marketplace_page = MarketplaceConfigPage(self._marketplace_client)
+        self.pages.addTab(self.marketplace_page, "Mar&ketplace configuration")
+        outer.addWidget(self.pages)
         self.keyring_banner = QLabel()
         self.keyring_banner.setObjectName("keyringBanner")
         self.keyring_banner.setWordWrap(True)
@@ -142,7 +158,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.file_opt_in)
         layout.addWidget(self.file_warning)
         self._build_profiles(layout)
-        self._build_footer(layout)
+        self._build_footer(outer)
         self.resize(900, 720)
 
     def _build_profiles(self, layout: QVBoxLayout) -> None:
@@ -545,9 +561,15 @@ class SettingsDialog(QDialog):
         label.setStyleSheet("color: #1b7f3b;" if verdict.ok else "color: #b00020;")
         return verdict
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not event.spontaneous():  # opened, not restored by the window manager
+            self.marketplace_page.load()
+
     def done(self, result: int) -> None:
         for task in list(self._tasks):
             task.cancel()
+        self.marketplace_page.cancel_tasks()
         super().done(result)
 
 

@@ -242,13 +242,39 @@ def test_create_test_order_requires_names_and_json(sr: httpx.Client) -> None:
 
 
 @pytest.mark.parametrize(
-    "url", [None, "", "   ", "ftp://x.example/a", "/relative/path", "https://", "not a url"]
+    "url", ["", "   ", "ftp://x.example/a", "/relative/path", "https://", "not a url", 42]
 )
-def test_accept_requires_absolute_http_url(sr: httpx.Client, url: str | None) -> None:
+def test_accept_refuses_a_passed_url_that_is_not_one(sr: httpx.Client, url: object) -> None:
     order = new_order(sr)
-    body = {} if url is None else {"assessmentURL": url}
-    assert_sr_error(sr.post(f"/assessments/{order['id']}/accept", json=body), 400, "BAD_REQUEST")
+    body = {"message": "ok", "assessmentURL": url}
+    error = assert_sr_error(
+        sr.post(f"/assessments/{order['id']}/accept", json=body), 400, "BAD_REQUEST"
+    )
+    assert "assessmentURL" in error["message"]
     assert sr.get(f"/assessments/{order['id']}").json()["status"] == "NEW"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"message": "Accepted, the invitation follows by e-mail"},  # the Node/Express client
+        # A Java client serialising its unset fields as null.
+        {"message": "ok", "assessmentURL": None, "messageToCandidate": None, "author": None},
+        {},
+        None,  # no body at all
+    ],
+)
+def test_accept_without_an_assessment_url_as_the_faq_allows(
+    sr: httpx.Client, body: dict[str, Any] | None
+) -> None:
+    """The FAQ shows the URL to the recruiter and the candidate "(if passed with the request)":
+    every field of the accept body is optional."""
+    order = new_order(sr)
+    path = f"/assessments/{order['id']}/accept"
+    response = sr.post(path) if body is None else sr.post(path, json=body)
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "IN_PROGRESS"
+    assert sr.get(f"/assessments/{order['id']}").json()["status"] == "IN_PROGRESS"
 
 
 def test_accept_then_invalid_transitions(sr: httpx.Client) -> None:
@@ -498,6 +524,33 @@ def test_offer_create_rules(sr: httpx.Client) -> None:
         assert_sr_error(sr.post("/offers", json=body), 400, "BAD_REQUEST")
 
 
+def test_offer_availability_and_target_market_are_kept_as_sent(sr: httpx.Client) -> None:
+    """Neither the reference nor the FAQ restricts them: what other clients send (a list of
+    companies, specialOffer as text) is accepted and given back unchanged."""
+    availability = {
+        "companies": ["ACME", "Globex"],
+        "specialOffer": "true",
+        "industries": ["healthcare"],
+    }
+    created = sr.post(
+        "/offers",
+        json=_offer_body(suffix="avail", availability=availability, targetMarket=["EU", "US"]),
+    )
+    assert created.status_code == 201, created.text
+    assert created.json()["availability"] == availability
+    assert created.json()["targetMarket"] == ["EU", "US"]
+    path = f"/offers/{created.json()['id']}"
+    assert sr.get(path).json()["availability"] == availability
+    updated = sr.post(path, json={"availability": {"companies": "ALL", "specialOffer": 1}})
+    assert updated.status_code == 200, updated.text
+    assert updated.json()["availability"] == {"companies": "ALL", "specialOffer": 1}
+    for other in ({"companies": "INVITED_BY_ME"}, {"specialOffer": None}, {"companies": []}):
+        response = sr.post(
+            "/offers", json=_offer_body(suffix=f"a-{len(str(other))}", availability=other)
+        )
+        assert response.status_code == 201, response.text
+
+
 def test_offer_update_submit_withdraw(sr: httpx.Client) -> None:
     offer = sr.post("/offers", json=_offer_body(suffix="flow")).json()
     path = f"/offers/{offer['id']}"
@@ -518,6 +571,119 @@ def test_offer_update_submit_withdraw(sr: httpx.Client) -> None:
     assert_sr_error(sr.post(path + "/withdraw"), 400, "BAD_REQUEST")
     assert sr.post(path, json={"status": "UNDER_REVIEW"}).json()["status"] == "UNDER_REVIEW"
     assert_sr_error(sr.post("/offers/nope/submit"), 404, "NOT_FOUND")
+
+
+# -- SmartRecruiters: the partner's configuration ----------------------------------------------
+CONFIG_IDS = (
+    "assessmentNotificationUrl",
+    "resultURL",
+    "resultHeader",
+    "inlineAssessmentOrderUrl",
+    "inlineAssessmentOrderHeader",
+)
+
+
+def _sr_client(server: SandboxServer) -> httpx.Client:
+    return httpx.Client(base_url=server.sr_base_url, headers={"X-SmartToken": DEMO_SR_KEY})
+
+
+def test_configs_start_empty_and_unset_ids_are_404(fresh_server: SandboxServer) -> None:
+    with _sr_client(fresh_server) as client:
+        listed = client.get("/configs")
+        assert listed.status_code == 200, listed.text
+        assert listed.headers["content-type"] == "application/json;charset=utf-8"
+        assert listed.json() == {"totalFound": 0, "content": []}
+        for config_id in CONFIG_IDS:
+            unset = client.get(f"/configs/{config_id}")
+            assert "not been set" in assert_sr_error(unset, 404, "NOT_FOUND")["message"]
+        unknown = client.get("/configs/resultUrl")  # the reference spells it resultURL
+        assert "does not exist" in assert_sr_error(unknown, 404, "NOT_FOUND")["message"]
+
+
+def test_configs_set_read_and_list_every_documented_id(fresh_server: SandboxServer) -> None:
+    values = {
+        "assessmentNotificationUrl": "https://vendor.example/sr/new-order",
+        "resultURL": "https://vendor.example/sr/results",
+        "resultHeader": "Authorization: Bearer abc",
+        "inlineAssessmentOrderUrl": "https://vendor.example/sr/inline",
+        "inlineAssessmentOrderHeader": "X-Vendor: 1",
+    }
+    with _sr_client(fresh_server) as client:
+        for config_id in reversed(CONFIG_IDS):
+            response = client.post("/configs", json={"id": config_id, "value": values[config_id]})
+            assert response.status_code == 200, response.text
+            assert response.json() == {"id": config_id, "value": values[config_id]}
+            assert client.get(f"/configs/{config_id}").json() == response.json()
+        listed = client.get("/configs").json()
+        assert listed["totalFound"] == 5
+        assert listed["content"] == [{"id": i, "value": values[i]} for i in CONFIG_IDS]
+        # Set again: replaced, not added.
+        again = client.post("/configs", json={"id": "resultURL", "value": "https://v.example/r2"})
+        assert again.json()["value"] == "https://v.example/r2"
+        assert client.get("/configs").json()["totalFound"] == 5
+        assert client.get("/configs/resultURL").json()["value"] == "https://v.example/r2"
+
+
+@pytest.mark.parametrize(
+    "value", ["", "not a url", 42, None, {"name": "X-Key", "value": "1"}, "ünïcödé ✓"]
+)
+def test_configs_keep_any_value_the_reference_does_not_restrict(
+    sr: httpx.Client, value: object
+) -> None:
+    """The reference gives the body as {id, value} and nothing about the value: kept as sent."""
+    response = sr.post("/configs", json={"id": "resultHeader", "value": value})
+    assert response.status_code == 200, response.text
+    assert sr.get("/configs/resultHeader").json() == {"id": "resultHeader", "value": value}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"value": "https://x.example"},
+        {"id": "notificationUrl", "value": "https://x.example"},
+        {"id": "RESULTURL", "value": "https://x.example"},
+        {"id": 1, "value": "https://x.example"},
+        {"id": "resultURL"},
+    ],
+)
+def test_configs_refuse_undocumented_ids_and_bodies_without_a_value(
+    fresh_server: SandboxServer, body: dict[str, Any]
+) -> None:
+    with _sr_client(fresh_server) as client:
+        error = assert_sr_error(client.post("/configs", json=body), 400, "BAD_REQUEST")
+        assert "'id'" in error["message"] or "'value'" in error["message"]
+        assert client.get("/configs").json()["totalFound"] == 0
+        assert_sr_error(client.post("/configs"), 400, "BAD_REQUEST")
+        assert_sr_error(
+            client.post(
+                "/configs", content=b"id=resultURL", headers={"Content-Type": "text/plain"}
+            ),
+            415,
+            "UNSUPPORTED_MEDIA_TYPE",
+        )
+        assert_sr_error(client.delete("/configs"), 405, "METHOD_NOT_ALLOWED")
+        assert_sr_error(client.post("/configs/resultURL", json={}), 405, "METHOD_NOT_ALLOWED")
+
+
+def test_configs_belong_to_one_sandbox_instance(fresh_server: SandboxServer) -> None:
+    body = {"id": "assessmentNotificationUrl", "value": "https://one.example/hook"}
+    with SandboxServer(SandboxConfig(orders=1)) as other, _sr_client(other) as other_client:
+        with _sr_client(fresh_server) as client:
+            assert client.post("/configs", json=body).status_code == 200
+        assert other_client.get("/configs").json()["totalFound"] == 0
+        assert_sr_error(other_client.get(f"/configs/{body['id']}"), 404, "NOT_FOUND")
+
+
+def test_configs_need_the_partner_key(server: SandboxServer) -> None:
+    url = server.sr_base_url + "/configs"
+    assert httpx.get(url, headers={"X-SmartToken": DEMO_SR_KEY}).status_code == 200
+    assert_sr_error(httpx.get(url), 401, "UNAUTHORIZED")
+    wrong = httpx.post(
+        server.sr_base_url + "/configs",
+        json={"id": "resultURL", "value": "https://x.example"},
+        headers={"X-SmartToken": "x" * 64},
+    )
+    assert_sr_error(wrong, 403, "FORBIDDEN")
 
 
 # -- SmartRecruiters: rate limits --------------------------------------------------------------
@@ -870,6 +1036,35 @@ def test_methods_and_landing_page(server: SandboxServer, berke_http: httpx.Clien
     missing = httpx.get(f"{server.berke_base_url}/start/NOSUCHCODE")
     assert missing.status_code == 404
     assert "text/html" in missing.headers["content-type"]
+
+
+@pytest.mark.parametrize("path", ["/CreateAssessment/extra", "/Get/Jobs", "/a/b/c"])
+def test_unknown_deeper_paths_answer_in_the_format_asked_for(
+    berke_http: httpx.Client, path: str
+) -> None:
+    in_body = berke_http.post(path, json={"apiToken": DEMO_BERKE_TOKEN, "formatOutput": "json"})
+    assert in_body.headers["content-type"] == "application/json; charset=utf-8"
+    assert_berke_error(in_body, 404, 1060)
+    in_query = berke_http.post(path, params={"formatOutput": "JSON"})
+    assert_berke_error(in_query, 404, 1060)
+    in_form = berke_http.post(path, data={"apiToken": DEMO_BERKE_TOKEN, "formatOutput": "json"})
+    assert_berke_error(in_form, 404, 1060)
+    wrong_method = berke_http.get(path, params={"formatOutput": "json"})
+    assert_berke_error(wrong_method, 404, 1060)
+    # Without a format, or with one that cannot be read, the default stays XML.
+    for default in (
+        berke_http.post(path, json={"apiToken": DEMO_BERKE_TOKEN}),
+        berke_http.post(path, json={"formatOutput": "yaml"}),
+        berke_http.post(path, content=b"{nope", headers={"Content-Type": "application/json"}),
+    ):
+        assert default.status_code == 404
+        assert default.headers["x-response-code"] == "404.1060"
+        root = parse_xml(default)
+        assert (root.tag, root.get("status"), root.get("responseCode")) == (
+            "berkeResponse",
+            "error",
+            "404",
+        )
 
 
 def test_burst_limit_body_json_and_xml() -> None:

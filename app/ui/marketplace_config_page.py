@@ -1,0 +1,254 @@
+"""Settings > Marketplace configuration: the partner's five ``/configs`` settings, read and set
+through the SmartRecruiters client of the connection in use.
+
+Thin on purpose: reading, checking and saving are :mod:`app.workflows.marketplace_config`;
+this page only shows their outcomes. Each setting is saved on its own, at once, by its own
+button: these are SmartRecruiters' settings, not the dialog's, so OK and Cancel leave them be.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.clients.smartrecruiters import SmartRecruitersClient
+from app.domain.marketplace_config import CONFIG_INFO, MarketplaceConfigId
+from app.workflows.marketplace_config import (
+    ConfigReading,
+    ConfigSaving,
+    read_marketplace_config,
+    save_marketplace_config,
+)
+
+ClientProvider = Callable[[], SmartRecruitersClient | None]
+
+ERROR_STYLE = "color: #b00020;"
+OK_STYLE = "color: #1b7f3b;"
+INTRO = (
+    "Your partner settings on SmartRecruiters. Each one is sent as soon as you press its Save "
+    "button; OK and Cancel below do not change or undo them."
+)
+NO_CONNECTION = (
+    "Not connected to SmartRecruiters: these settings are read and set through the connection "
+    "in use, and there is none. Connect with a profile, then open Settings again."
+)
+
+
+class MarketplaceConfigPage(QWidget):
+    """One row per documented setting: its value, a Save button, and a line for its outcome."""
+
+    loaded = Signal(object)  # ConfigReading
+    saved = Signal(object)  # ConfigSaving
+
+    def __init__(self, client: ClientProvider, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("marketplaceConfigPage")
+        # Asked again before every call: a profile switch replaces the session's client.
+        self._client = client
+        self._stored: dict[MarketplaceConfigId, str | None] = {}
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self.editors: dict[MarketplaceConfigId, QLineEdit] = {}
+        self.save_buttons: dict[MarketplaceConfigId, QPushButton] = {}
+        self.notes: dict[MarketplaceConfigId, QLabel] = {}
+        self.last_reading: ConfigReading | None = None
+        self.last_savings: dict[MarketplaceConfigId, ConfigSaving] = {}
+        self._build()
+        self._set_rows_enabled(False)
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        intro = QLabel(INTRO)
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.status_label = QLabel()
+        self.status_label.setObjectName("marketplaceConfigStatus")
+        self.status_label.setWordWrap(True)
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.status_label)
+        grid = QGridLayout()
+        for config_id in MarketplaceConfigId:
+            self._add_row(grid, config_id)
+        layout.addLayout(grid)
+        self.error_label = QLabel()
+        self.error_label.setObjectName("marketplaceConfigError")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet(ERROR_STYLE)
+        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error_label.hide()
+        layout.addWidget(self.error_label)
+        reload_row = QHBoxLayout()
+        self.reload_button = QPushButton("Read again")
+        self.reload_button.setObjectName("marketplaceConfigReload")
+        self.reload_button.clicked.connect(self.load)
+        reload_row.addWidget(self.reload_button)
+        reload_row.addStretch(1)
+        layout.addLayout(reload_row)
+        layout.addStretch(1)
+
+    def _add_row(self, grid: QGridLayout, config_id: MarketplaceConfigId) -> None:
+        info = CONFIG_INFO[config_id]
+        row = grid.rowCount()
+        title = QLabel(info.title)
+        editor = QLineEdit()
+        editor.setObjectName(f"config_{config_id.value}")
+        editor.setAccessibleName(info.title)
+        editor.setToolTip(f"{info.help}\n(SmartRecruiters id: {config_id.value})")
+        editor.setPlaceholderText("https://…" if config_id.is_url else "")
+        editor.textEdited.connect(lambda _text, c=config_id: self._edited(c))
+        title.setBuddy(editor)
+        button = QPushButton("Save")
+        button.setObjectName(f"save_{config_id.value}")
+        button.setAccessibleName(f"Save {info.title}")
+        # Enter in the dialog stays the dialog's OK, never a remote change.
+        button.setAutoDefault(False)
+        button.clicked.connect(lambda _checked=False, c=config_id: self.start_save(c))
+        note = QLabel()
+        note.setObjectName(f"note_{config_id.value}")
+        note.setWordWrap(True)
+        note.hide()
+        help_line = QLabel(info.help)
+        help_line.setWordWrap(True)
+        help_line.setEnabled(False)  # greyed: advice, not a value
+        grid.addWidget(title, row, 0)
+        grid.addWidget(editor, row, 1)
+        grid.addWidget(button, row, 2)
+        grid.addWidget(note, row + 1, 1, 1, 2)
+        grid.addWidget(help_line, row + 2, 1, 1, 2)
+        self.editors[config_id] = editor
+        self.save_buttons[config_id] = button
+        self.notes[config_id] = note
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def load(self) -> None:
+        """Read the settings in a task; without a connection, say so and stay disabled."""
+        if self._client() is None:
+            self._show_unavailable()
+            return
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # shown outside the app's loop (a bare test): nothing can run
+            self.status_label.setText("Press “Read again” to read the settings.")
+            return
+        self._spawn(self.refresh())
+
+    async def refresh(self) -> ConfigReading | None:
+        client = self._client()
+        if client is None:
+            self._show_unavailable()
+            return None
+        self._set_rows_enabled(False)
+        self.reload_button.setEnabled(False)
+        self.error_label.hide()
+        self.status_label.setText(f"Reading from SmartRecruiters at {client.base_url}…")
+        try:
+            reading = await read_marketplace_config(client)
+        finally:
+            self.reload_button.setEnabled(True)
+            self._set_rows_enabled(True)
+        self.last_reading = reading
+        self._stored = dict(reading.values)
+        for config_id, editor in self.editors.items():
+            value = reading.values.get(config_id)
+            editor.setText(value or "")
+            self._show_note(config_id, "", ok=True)
+            if reading.ok:
+                editor.setPlaceholderText("not set" if value is None else "")
+            else:
+                editor.setPlaceholderText("could not be read")
+            self._edited(config_id)
+        if reading.ok:
+            self.status_label.setText(f"Settings of SmartRecruiters at {client.base_url}.")
+        else:
+            self.status_label.setText(f"SmartRecruiters at {client.base_url}.")
+            self._show_error(reading.error or "")
+        self.loaded.emit(reading)
+        return reading
+
+    def _show_unavailable(self) -> None:
+        self._set_rows_enabled(False)
+        self.reload_button.setEnabled(False)
+        self.error_label.hide()
+        self.status_label.setText(NO_CONNECTION)
+
+    # -- saving ------------------------------------------------------------------------------
+
+    def start_save(self, config_id: MarketplaceConfigId) -> None:
+        self._spawn(self.save(config_id))
+
+    async def save(self, config_id: MarketplaceConfigId) -> ConfigSaving | None:
+        client = self._client()
+        if client is None:
+            self._show_unavailable()
+            return None
+        editor, button = self.editors[config_id], self.save_buttons[config_id]
+        editor.setEnabled(False)
+        button.setEnabled(False)
+        self.error_label.hide()
+        self._show_note(config_id, "Saving…", ok=True)
+        try:
+            saving = await save_marketplace_config(client, config_id, editor.text())
+        finally:
+            editor.setEnabled(True)
+        self.last_savings[config_id] = saving
+        if saving.field_error is not None:
+            self._show_note(config_id, saving.field_error, ok=False)
+        elif saving.error is not None:
+            self._show_note(config_id, "Not saved: see below.", ok=False)
+            self._show_error(saving.error)
+        else:
+            self._stored[config_id] = saving.value
+            editor.setText(saving.value or "")
+            self._show_note(config_id, "Saved.", ok=True)
+        self._edited(config_id, keep_note=True)
+        self.saved.emit(saving)
+        return saving
+
+    # -- state -------------------------------------------------------------------------------
+
+    def _edited(self, config_id: MarketplaceConfigId, *, keep_note: bool = False) -> None:
+        """Save is offered only for a value that differs from the one read or saved."""
+        text = self.editors[config_id].text().strip()
+        changed = text != (self._stored.get(config_id) or "")
+        self.save_buttons[config_id].setEnabled(changed and self.editors[config_id].isEnabled())
+        if changed and not keep_note:
+            self._show_note(config_id, "", ok=True)
+
+    def _set_rows_enabled(self, enabled: bool) -> None:
+        for config_id, editor in self.editors.items():
+            editor.setEnabled(enabled)
+            self.save_buttons[config_id].setEnabled(False)
+        if enabled:
+            for config_id in self.editors:
+                self._edited(config_id, keep_note=True)
+
+    def _show_note(self, config_id: MarketplaceConfigId, text: str, *, ok: bool) -> None:
+        note = self.notes[config_id]
+        note.setText(text)
+        note.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
+        note.setVisible(bool(text))
+
+    def _show_error(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.setVisible(bool(text))
+
+    def _spawn(self, coro: Coroutine[Any, Any, object]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def cancel_tasks(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()

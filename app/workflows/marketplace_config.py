@@ -1,0 +1,88 @@
+"""Read and set the partner's Marketplace configuration through the SmartRecruiters client.
+
+No journal: setting a value is one call whose answer the coordinator sees at once, and nothing
+is left half done to resume. Every outcome comes back as a value with sentences, never as an
+exception, so the settings page only has to show it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from app.clients.errors import ApiError
+from app.clients.smartrecruiters import SmartRecruitersClient
+from app.domain.field_errors import FORM_LEVEL, field_errors
+from app.domain.marketplace_config import (
+    CONFIG_INFO,
+    MarketplaceConfigId,
+    MarketplaceConfigUpdate,
+    config_values,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ConfigReading:
+    """Every documented setting with its value (None: not set, or not read)."""
+
+    values: dict[MarketplaceConfigId, str | None]
+    error: str | None = None  # why the settings could not be read, in words
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass(frozen=True)
+class ConfigSaving:
+    config_id: MarketplaceConfigId
+    value: str | None = None  # the value SmartRecruiters now holds, when saved
+    field_error: str | None = None  # the value was refused here, before anything was sent
+    error: str | None = None  # SmartRecruiters or the network refused, in words
+
+    @property
+    def ok(self) -> bool:
+        return self.field_error is None and self.error is None
+
+
+def value_problem(config_id: MarketplaceConfigId, text: str) -> str | None:
+    """Why ``text`` cannot be sent as this setting, as a sentence; None when it can."""
+    try:
+        MarketplaceConfigUpdate(id=config_id, value=text)
+    except ValidationError as exc:
+        found = field_errors(exc)
+        return found.get("value") or found.get(FORM_LEVEL) or next(iter(found.values()))
+    return None
+
+
+async def read_marketplace_config(client: SmartRecruitersClient) -> ConfigReading:
+    """``GET /configs``: one call for all five settings."""
+    try:
+        entries = await client.list_configs()
+    except ApiError as exc:
+        log.warning("Reading the Marketplace configuration failed: %r", exc)
+        return ConfigReading(
+            dict.fromkeys(MarketplaceConfigId),
+            f"The Marketplace configuration could not be read. {exc}",
+        )
+    return ConfigReading(config_values(entries))
+
+
+async def save_marketplace_config(
+    client: SmartRecruitersClient, config_id: MarketplaceConfigId, text: str
+) -> ConfigSaving:
+    """Check ``text`` for this setting, then ``POST /configs``; the answer says what is stored."""
+    problem = value_problem(config_id, text)
+    if problem is not None:
+        return ConfigSaving(config_id, field_error=problem)
+    title = CONFIG_INFO[config_id].title
+    try:
+        stored = await client.set_config(config_id, text)
+    except ApiError as exc:
+        log.warning("Saving the Marketplace setting %s failed: %r", config_id.value, exc)
+        return ConfigSaving(config_id, error=f"“{title}” was not saved. {exc}")
+    return ConfigSaving(config_id, value=stored.value)

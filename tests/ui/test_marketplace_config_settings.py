@@ -1,0 +1,231 @@
+"""Settings > Marketplace configuration against a real sandbox: read on opening, saved per
+setting, refusals next to the field, the service's refusals in words, and a sentence instead of
+a form when there is no connection."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine, Iterator
+from typing import TYPE_CHECKING, Any
+
+import httpx
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from pytestqt.qtbot import QtBot
+
+from app.clients.smartrecruiters import SmartRecruitersClient
+from app.domain.connection import AppSettings
+from app.domain.marketplace_config import MarketplaceConfigId
+from app.sandbox import DEMO_SR_KEY, SandboxConfig, SandboxServer
+from app.store.credentials import KeyStore
+from app.store.database import Database
+from app.ui.main_window import MainWindow
+from app.ui.marketplace_config_page import NO_CONNECTION
+from app.ui.session_host import SessionHost
+from app.ui.settings_dialog import SettingsDialog
+from tests.memory_keyring import MemoryKeyring, memory_keyring
+
+if TYPE_CHECKING:
+    from app.workflows.session import Session
+
+RESULT_URL = MarketplaceConfigId.RESULT_URL
+RESULT_HEADER = MarketplaceConfigId.RESULT_HEADER
+NOTIFY = MarketplaceConfigId.ASSESSMENT_NOTIFICATION_URL
+
+
+@pytest.fixture
+def ring() -> Iterator[MemoryKeyring]:
+    with memory_keyring() as backend:
+        yield backend
+
+
+@pytest.fixture
+def fresh() -> Iterator[SandboxServer]:
+    """The settings live per sandbox instance: a fresh one makes the starting state known."""
+    with SandboxServer(SandboxConfig(orders=1, sr_rate_per_second=0)) as server:
+        yield server
+
+
+def _stored(server: SandboxServer) -> dict[str, Any]:
+    """What the sandbox holds, read with plain httpx (not the code under test)."""
+    with httpx.Client(base_url=server.sr_base_url, headers={"X-SmartToken": DEMO_SR_KEY}) as raw:
+        return {c["id"]: c["value"] for c in raw.get("/configs").json()["content"]}
+
+
+def _wait(qtbot: QtBot, coro: Coroutine[Any, Any, object]) -> None:
+    task = asyncio.ensure_future(coro)
+    qtbot.waitUntil(task.done, timeout=10000)
+    task.result()
+
+
+def _open(qtbot: QtBot, client: SmartRecruitersClient | None) -> SettingsDialog:
+    dialog = SettingsDialog(
+        AppSettings(), KeyStore(), write=lambda _s: None, marketplace_client=lambda: client
+    )
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def _type(qtbot: QtBot, dialog: SettingsDialog, config_id: MarketplaceConfigId, text: str) -> None:
+    editor = dialog.marketplace_page.editors[config_id]
+    editor.clear()
+    qtbot.keyClicks(editor, text)
+
+
+def _save(qtbot: QtBot, dialog: SettingsDialog, config_id: MarketplaceConfigId) -> None:
+    page = dialog.marketplace_page
+    with qtbot.waitSignal(page.saved, timeout=10000):
+        qtbot.mouseClick(page.save_buttons[config_id], Qt.MouseButton.LeftButton)
+
+
+@pytest.mark.usefixtures("ring")
+def test_the_page_reads_on_opening_and_saves_each_setting(
+    qtbot: QtBot, fresh: SandboxServer, running_loop: asyncio.AbstractEventLoop
+) -> None:
+    with httpx.Client(base_url=fresh.sr_base_url, headers={"X-SmartToken": DEMO_SR_KEY}) as raw:
+        raw.post("/configs", json={"id": NOTIFY.value, "value": "https://vendor.example/hook"})
+    client = SmartRecruitersClient(fresh.sr_base_url, DEMO_SR_KEY)
+    try:
+        dialog = _open(qtbot, client)
+        page = dialog.marketplace_page
+        assert dialog.pages.tabText(dialog.pages.indexOf(page)).replace("&", "") == (
+            "Marketplace configuration"
+        )
+        with qtbot.waitSignal(page.loaded, timeout=10000):
+            dialog.show()
+        dialog.pages.setCurrentWidget(page)
+        assert page.editors[NOTIFY].text() == "https://vendor.example/hook"
+        assert page.editors[RESULT_URL].text() == ""
+        assert page.editors[RESULT_URL].placeholderText() == "not set"
+        assert fresh.sr_base_url in page.status_label.text()
+        assert all(editor.isEnabled() for editor in page.editors.values())
+        assert not page.save_buttons[RESULT_URL].isEnabled()  # nothing changed yet
+
+        # A value this console would not send: said next to the field, nothing sent.
+        _type(qtbot, dialog, RESULT_URL, "http://vendor.example/results")
+        assert page.save_buttons[RESULT_URL].isEnabled()
+        _save(qtbot, dialog, RESULT_URL)
+        note = page.notes[RESULT_URL]
+        assert note.isVisible()
+        assert note.text() == "Must be a full address starting with https://."
+        assert not page.error_label.isVisible()
+        assert "resultURL" not in _stored(fresh)
+
+        _type(qtbot, dialog, RESULT_URL, "https://vendor.example/results")
+        assert not note.isVisible()  # the old complaint goes as soon as the value changes
+        _save(qtbot, dialog, RESULT_URL)
+        assert note.text() == "Saved."
+        assert not page.save_buttons[RESULT_URL].isEnabled()
+        assert _stored(fresh)["resultURL"] == "https://vendor.example/results"
+
+        _type(qtbot, dialog, RESULT_HEADER, "Authorization: Bearer t")
+        _save(qtbot, dialog, RESULT_HEADER)
+        assert _stored(fresh) == {
+            "assessmentNotificationUrl": "https://vendor.example/hook",
+            "resultURL": "https://vendor.example/results",
+            "resultHeader": "Authorization: Bearer t",
+        }
+        # Read again: what the service holds is what the page shows.
+        with qtbot.waitSignal(page.loaded, timeout=10000):
+            qtbot.mouseClick(page.reload_button, Qt.MouseButton.LeftButton)
+        assert page.editors[RESULT_HEADER].text() == "Authorization: Bearer t"
+        assert not any(n.isVisible() for n in page.notes.values())
+    finally:
+        _wait(qtbot, client.aclose())
+
+
+@pytest.mark.usefixtures("ring")
+def test_the_services_refusals_are_shown_in_words(
+    qtbot: QtBot, fresh: SandboxServer, running_loop: asyncio.AbstractEventLoop
+) -> None:
+    wrong_key = "w" * 64
+    client = SmartRecruitersClient(fresh.sr_base_url, wrong_key)
+    try:
+        dialog = _open(qtbot, client)
+        page = dialog.marketplace_page
+        with qtbot.waitSignal(page.loaded, timeout=10000):
+            dialog.show()
+        dialog.pages.setCurrentWidget(page)
+        assert page.error_label.isVisible()
+        assert page.error_label.text().startswith(
+            "The Marketplace configuration could not be read. SmartRecruiters:"
+        )
+        assert page.editors[RESULT_HEADER].placeholderText() == "could not be read"
+        # Still editable: a setting can be sent even when the list could not be read.
+        _type(qtbot, dialog, RESULT_HEADER, "X-Vendor: 1")
+        _save(qtbot, dialog, RESULT_HEADER)
+        assert page.notes[RESULT_HEADER].text() == "Not saved: see below."
+        assert page.error_label.text().startswith("“Result header” was not saved. SmartRecruiters:")
+        assert wrong_key not in page.error_label.text()
+        assert page.save_buttons[RESULT_HEADER].isEnabled()  # may be tried again
+        assert _stored(fresh) == {}
+    finally:
+        _wait(qtbot, client.aclose())
+
+
+@pytest.mark.usefixtures("ring")
+def test_without_a_connection_the_page_is_disabled_with_a_sentence(
+    qtbot: QtBot, qsettings: QSettings, running_loop: asyncio.AbstractEventLoop
+) -> None:
+    window = MainWindow(qsettings)  # no desk: nothing connected
+    qtbot.addWidget(window)
+    dialog = SettingsDialog(AppSettings(), KeyStore(), window, write=lambda _s: None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    page = dialog.marketplace_page
+    qtbot.waitUntil(lambda: page.status_label.text() == NO_CONNECTION)
+    assert not any(editor.isEnabled() for editor in page.editors.values())
+    assert not any(button.isEnabled() for button in page.save_buttons.values())
+    assert not page.reload_button.isEnabled()
+    # The connection profiles page is untouched by it.
+    assert dialog.pages.currentIndex() == 0
+    assert dialog.profile_list.count() >= 1
+
+
+@pytest.mark.usefixtures("ring")
+def test_opened_from_the_window_it_uses_the_live_session(
+    qtbot: QtBot, qsettings: QSettings, running_loop: asyncio.AbstractEventLoop
+) -> None:
+    """File > Settings over a connected window reads and sets through that session's client."""
+    window = MainWindow(qsettings)
+    qtbot.addWidget(window)
+
+    async def tiny_demo(**kwargs: Any) -> Session:
+        from app.workflows.session import open_demo_session
+
+        return await open_demo_session(orders=3, **kwargs)
+
+    host = SessionHost(
+        window,
+        AppSettings(),
+        KeyStore(),
+        write_settings=lambda _s: None,
+        demo_opener=tiny_demo,
+        open_database=lambda _s: Database(":memory:"),
+    )
+    try:
+        _wait(qtbot, host.open())
+        session = host.session
+        assert session is not None
+        window.settings_action.trigger()
+        dialog = host.dialog
+        page = dialog.marketplace_page
+        qtbot.waitUntil(lambda: page.last_reading is not None, timeout=10000)
+        assert session.sr.base_url in page.status_label.text()
+        assert page.last_reading is not None
+        assert page.last_reading.ok
+        dialog.pages.setCurrentWidget(page)
+        _type(qtbot, dialog, NOTIFY, "https://vendor.example/new-orders")
+        _save(qtbot, dialog, NOTIFY)
+        assert page.notes[NOTIFY].text() == "Saved."
+
+        async def read_back() -> None:
+            stored = await session.sr.get_config(NOTIFY)
+            assert stored is not None
+            assert stored.value == "https://vendor.example/new-orders"
+
+        _wait(qtbot, read_back())
+        dialog.reject()
+    finally:
+        window.close()
+        _wait(qtbot, host.close())
