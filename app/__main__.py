@@ -59,6 +59,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.snapshot:
         from pathlib import Path
 
+        from app.store.snapshot_file import SnapshotError, check_snapshot_path
+
+        try:
+            # Before Qt starts: /dev/zero or a FIFO is refused in a sentence, never read.
+            check_snapshot_path(Path(args.snapshot))
+        except SnapshotError as exc:
+            print(f"assessment-desk: {exc}", file=sys.stderr)
+            return 2
+
         from app.ui.application import LaunchOptions, run_app
 
         # A snapshot needs no settings, keyring or sandbox: it may be opened on any laptop.

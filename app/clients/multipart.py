@@ -4,14 +4,21 @@ httpx can stream a file object, but it reads it on the event loop and reports no
 Here each chunk is read off the loop (``asyncio.to_thread``) and the byte count is reported
 after it is handed to the connection. The length is known up front, so the request carries a
 ``Content-Length`` rather than chunked encoding, which some upload endpoints refuse.
+
+The file was checked when it was queued (a regular file, links resolved, content sniffed); by
+the time it is sent it may have been replaced. It is opened without blocking and without
+following a link, and refused unless it is still a regular file: a FIFO put in its place would
+otherwise hang the worker thread until someone wrote to it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import errno
 import mimetypes
 import os
 import secrets
+import stat
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +32,36 @@ CHUNK_SIZE = 256 * 1024
 def _quote(value: str) -> str:
     # RFC 7578: quotes and line breaks in a filename are percent-encoded, not escaped.
     return value.replace("\\", "\\\\").replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def open_for_upload(path: Path) -> BinaryIO:
+    """``path`` opened for reading, or ``OSError`` with a sentence when it is no longer a
+    regular file (a FIFO, a device, a folder, or a link put in its place).
+
+    ``O_NONBLOCK`` makes opening a FIFO return at once instead of waiting for a writer;
+    ``fstat`` then says what was opened. ``O_NOFOLLOW``: the queued path had its links
+    resolved, so a link there now was put there since.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+    nonblocking = getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags | nonblocking | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            # One argument: the message is the sentence the upload shows, without "[Errno …]".
+            raise OSError(f"{path.name} was replaced by a link since it was queued") from exc
+        raise
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(
+                f"{path.name} is no longer a regular file (it was replaced since it was queued)"
+            )
+        if nonblocking:
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 @dataclass(frozen=True)
@@ -74,7 +111,7 @@ class MultipartFile:
         if progress:
             progress(0, total)
         yield self._head()
-        handle: BinaryIO = await asyncio.to_thread(self.path.open, "rb")
+        handle = await asyncio.to_thread(open_for_upload, self.path)
         try:
             while True:
                 chunk = await asyncio.to_thread(handle.read, CHUNK_SIZE)

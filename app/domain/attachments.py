@@ -1,7 +1,13 @@
-"""Which files may be attached to a SmartRecruiters result, checked before anything is sent."""
+"""Which files may be attached to a SmartRecruiters result, checked before anything is sent.
+
+A name is not enough: a link named ``report.pdf`` may point at ``/etc/shadow``. So the first
+bytes of the file must be what its name says (``check_content``); the workflow reads them,
+this module only judges them.
+"""
 
 from __future__ import annotations
 
+import codecs
 from datetime import datetime
 from enum import StrEnum
 from pathlib import PurePath
@@ -37,6 +43,69 @@ def check_attachment(file_name: str, size: int, max_bytes: int = DEFAULT_MAX_BYT
             "(change it in the settings)."
         )
     return None
+
+
+#: How much of a file ``check_content`` wants to see (the caller reads at most this much).
+SNIFF_BYTES = 8192
+#: Acrobat accepts a PDF whose "%PDF-" header comes within its first 1024 bytes (after junk a
+#: mail gateway or a web server put there); so do we.
+PDF_HEADER_WITHIN = 1024
+
+_SIGNATURES: dict[str, tuple[str, tuple[bytes, ...]]] = {
+    ".doc": ("Word 97–2003 (DOC)", (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)),  # OLE compound file
+    ".docx": ("Word (DOCX)", (b"PK\x03\x04",)),  # a zip archive
+    ".rtf": ("RTF", (b"{\\rtf",)),
+    ".png": ("PNG", (b"\x89PNG\r\n\x1a\n",)),
+    ".jpg": ("JPEG", (b"\xff\xd8\xff",)),
+    ".jpeg": ("JPEG", (b"\xff\xd8\xff",)),
+}
+_TEXT_KINDS = {".txt": "text", ".html": "HTML", ".htm": "HTML"}
+#: Control characters text may hold: tab, line feed, form feed, carriage return, and the
+#: DOS end-of-file mark some old editors append.
+_TEXT_CONTROLS = frozenset("\t\n\f\r\x1a")
+_BINARY_CONTROLS = frozenset(chr(c) for c in range(32)) - _TEXT_CONTROLS
+
+
+def _looks_like_text(head: bytes) -> bool:
+    """UTF-8 (with or without a BOM), UTF-16 with its BOM, or an 8-bit legacy encoding
+    (Windows-1252, Latin-1…): no NUL and no control characters but line breaks and tabs.
+
+    ``head`` may end inside a multi-byte character: the incremental decoders keep that part
+    for a next call that never comes, so it is not held against the file.
+    """
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = codecs.getincrementaldecoder("utf-16")().decode(head, final=False)
+        except UnicodeDecodeError:
+            return False
+    else:
+        try:
+            text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
+        except UnicodeDecodeError:
+            text = head.decode("latin-1")  # any byte is a character; the controls decide
+    return not _BINARY_CONTROLS.intersection(text)
+
+
+def check_content(file_name: str, head: bytes) -> str | None:
+    """None when ``head`` (the file's first ``SNIFF_BYTES`` bytes, or all of it) is what the
+    name's extension says; otherwise why not, in a sentence. Call ``check_attachment`` first:
+    a name outside the allow-list is refused there."""
+    suffix = PurePath(file_name).suffix.lower()
+    if suffix == ".pdf":
+        if b"%PDF-" in head[: PDF_HEADER_WITHIN + len(b"%PDF-")]:
+            return None
+        kind = "PDF"
+    elif suffix in _SIGNATURES:
+        kind, signatures = _SIGNATURES[suffix]
+        if head.startswith(signatures):
+            return None
+    elif suffix in _TEXT_KINDS:
+        kind = _TEXT_KINDS[suffix]
+        if _looks_like_text(head):
+            return None
+    else:
+        return check_attachment(file_name, len(head) or 1)
+    return f"{file_name} cannot be attached: its content is not {kind}, whatever its name says."
 
 
 class UploadState(StrEnum):

@@ -13,7 +13,7 @@ import re
 from datetime import UTC, datetime
 from typing import Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from app.domain.journal import JournalEntry, LinkedAssessment
 from app.domain.smartrecruiters import (
@@ -76,6 +76,15 @@ class SnapshotMeta(BaseModel):
     order_count: int = Field(ge=0)
     orders_per_chunk: int = Field(default=ORDERS_PER_CHUNK, ge=1, le=100_000)
     attachment_count: int = Field(default=0, ge=0)
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _integer_version(cls, value: object) -> object:
+        # ``Literal[1]`` alone takes True and 1.0 (both equal 1 in Python); a format version
+        # is an integer, and a reader must not take another shape for version 1.
+        if type(value) is not int:
+            raise ValueError("the format version must be the integer 1")
+        return value
 
 
 #: Starts the note naming a result's files that SmartRecruiters keeps and the snapshot cannot.

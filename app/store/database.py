@@ -1,8 +1,11 @@
 """The console's SQLite file: cached orders, linked Berke assessments, and the journal.
 
 WAL mode with ``synchronous=FULL``: a committed step survives a crash of the app or of the
-machine. Every method is synchronous and thread-safe (one connection behind a lock); the
-workflows call them off the UI thread with ``asyncio.to_thread``.
+machine. The file holds candidates' personal data, so it is created 0600 in a 0700 folder
+(whatever the umask); SQLite gives its WAL and shared-memory files the database's own mode.
+
+Every method is synchronous and thread-safe (one connection behind a lock); the workflows call
+them off the UI thread with ``asyncio.to_thread``.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.store.paths import data_dir
+from app.store.paths import data_dir, make_private_dir, make_private_file, tighten_file
 
 SCHEMA_VERSION = 2
 
@@ -95,10 +98,23 @@ def default_database_path() -> Path:
     return data_dir() / "assessment-desk.sqlite3"
 
 
+#: Files SQLite keeps beside the database; each holds rows of it.
+_COMPANION_SUFFIXES = ("-wal", "-shm", "-journal")
+
+
+def _make_private(path: Path) -> None:
+    """The database file 0600 in a 0700 folder, before SQLite creates it with the umask's mode
+    (SQLite then copies the database's mode to its WAL and shared-memory files)."""
+    make_private_dir(path.parent)
+    make_private_file(path)
+    for suffix in _COMPANION_SUFFIXES:  # left by an older version or a crash
+        tighten_file(path.with_name(path.name + suffix))
+
+
 class Database:
     def __init__(self, path: Path | str) -> None:
         if isinstance(path, Path):
-            path.parent.mkdir(parents=True, exist_ok=True)
+            _make_private(path)
         self.path = str(path)
         self._lock = threading.RLock()
         # Autocommit mode: transactions are explicit (BEGIN IMMEDIATE) in `transaction()`.

@@ -1,9 +1,14 @@
-"""The log file: rotating, in the platform log folder, and never holding a secret.
+"""The log file: rotating, in the platform log folder, private, and never holding a secret.
 
 Secrets are registered when a session opens (``register_secrets``); a filter on every handler
-replaces them (and the first 8 characters of a long one) in the message, its arguments and the
-traceback text. A filter on the handlers, not on a logger, because records propagated from
-child loggers (httpx, the app's modules) skip the root logger's own filters.
+replaces them — in any case, any run of 12 of their characters, percent- or XML-escaped (see
+``app.domain.redaction``) — in the message, its arguments and the traceback text. A filter on
+the handlers, not on a logger, because records propagated from child loggers (httpx, the app's
+modules) skip the root logger's own filters. The same rule
+(``redact_known``) cleans the error text the user is shown.
+
+The log names orders and candidates, so it is 0600 in a 0700 folder, whatever the umask, and
+so is every file it rotates into.
 """
 
 from __future__ import annotations
@@ -13,10 +18,11 @@ import logging.handlers
 import sys
 import threading
 from collections.abc import Iterable
+from io import TextIOWrapper
 from pathlib import Path
 
 from app.domain.redaction import redact
-from app.store.paths import log_dir
+from app.store.paths import log_dir, make_private_dir, make_private_file, tighten_file
 
 LOG_FILE_NAME = "assessment-desk.log"
 MAX_BYTES = 1024 * 1024
@@ -40,6 +46,7 @@ def known_secrets() -> list[str]:
 
 
 def redact_known(text: str) -> str:
+    """``text`` with every registered secret replaced: for the log and for what users see."""
     return redact(text, known_secrets())
 
 
@@ -63,6 +70,20 @@ class SecretFilter(logging.Filter):
         if record.stack_info:
             record.stack_info = redact(record.stack_info, secrets)
         return True
+
+
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """Opens (and, after each rollover, re-creates) the log file 0600."""
+
+    def _open(self) -> TextIOWrapper:
+        make_private_file(Path(self.baseFilename))
+        return super()._open()
+
+
+def _make_private(path: Path) -> None:
+    make_private_dir(path.parent)
+    for number in range(1, BACKUPS + 1):  # files rotated by an older version
+        tighten_file(path.with_name(f"{path.name}.{number}"))
 
 
 def log_file_path(directory: Path | None = None) -> Path:
@@ -90,8 +111,8 @@ def setup_logging(
     path: Path | None = log_file_path(directory)
     assert path is not None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        file_handler = logging.handlers.RotatingFileHandler(
+        _make_private(path)
+        file_handler = PrivateRotatingFileHandler(
             path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
         )
         file_handler.setLevel(level)

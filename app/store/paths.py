@@ -1,10 +1,14 @@
-"""Where the console keeps its files (platformdirs), overridable for tests and portable use."""
+"""Where the console keeps its files (platformdirs), overridable for tests and portable use;
+how its private files are made, and how a file the user names is opened without hanging."""
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 import platformdirs
 
@@ -36,3 +40,101 @@ def data_dir() -> Path:
 
 def log_dir() -> Path:
     return _base("log")
+
+
+# -- folders and files that hold candidates' personal data -------------------------------------
+
+#: The database, its WAL and the log hold candidates' names, emails and results: only the user
+#: may read them, whatever the umask says.
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+
+
+def make_private_dir(folder: Path) -> Path:
+    """Create ``folder`` (and its parents) and make it 0700; an existing folder is tightened.
+
+    ``mkdir``'s mode is filtered by the umask and ignored for a folder that already exists, so
+    the mode is set explicitly. A folder owned by someone else is refused (``PermissionError``):
+    it could be a trap laid in a shared place such as /tmp.
+    """
+    folder.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+    if os.name != "posix":
+        return folder  # Windows: the per-user profile folders are private already
+    info = os.stat(folder)
+    if info.st_uid != os.getuid():
+        raise PermissionError(f"The folder {folder} belongs to another user.")
+    if stat.S_IMODE(info.st_mode) != PRIVATE_DIR_MODE:
+        os.chmod(folder, PRIVATE_DIR_MODE)
+    return folder
+
+
+def make_private_file(path: Path) -> None:
+    """Create ``path`` if missing, and make it 0600 (an existing file is tightened)."""
+    # The mode given to open() is filtered by the umask and ignored for an existing file;
+    # read-only and non-blocking: creating must not need write access, nor wait on a FIFO.
+    flags = os.O_RDONLY | os.O_CREAT | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    os.close(os.open(path, flags, PRIVATE_FILE_MODE))
+    tighten_file(path)
+
+
+def tighten_file(path: Path) -> None:
+    """Make an existing ``path`` 0600; a missing one is left missing."""
+    if os.name != "posix":
+        return
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return
+    if stat.S_ISREG(info.st_mode) and stat.S_IMODE(info.st_mode) != PRIVATE_FILE_MODE:
+        os.chmod(path, PRIVATE_FILE_MODE)
+
+
+# -- files the user hands us ----------------------------------------------------------------------
+
+
+class NotRegularFileError(OSError):
+    """The path is a folder, a device, a FIFO or a socket: reading it could hang or never end."""
+
+
+def regular_file(path: Path) -> tuple[Path, os.stat_result]:
+    """``path`` with its links resolved, and its ``stat``; ``NotRegularFileError`` unless it is a
+    regular file (``/dev/zero`` never ends, a FIFO blocks the reader until someone writes)."""
+    real = Path(os.path.realpath(path))
+    info = os.stat(real)
+    if not stat.S_ISREG(info.st_mode):
+        raise NotRegularFileError(errno.EINVAL, f"{path.name} is not a regular file", str(path))
+    return real, info
+
+
+def open_regular_file(path: Path, expected: os.stat_result | None = None) -> BinaryIO:
+    """Open ``path`` for reading without ever blocking on it.
+
+    ``O_NONBLOCK`` makes opening a FIFO return at once (a plain open waits for a writer), and
+    ``fstat`` on the opened descriptor checks what was really opened: a file swapped for a FIFO
+    or a device after it was checked is refused here, not waited on. With ``expected`` (an
+    earlier ``stat`` of it) the file must still be that same file.
+    """
+    flags = (
+        os.O_RDONLY
+        | getattr(os, "O_NONBLOCK", 0)
+        | getattr(os, "O_BINARY", 0)
+        | getattr(os, "O_CLOEXEC", 0)
+    )
+    fd = os.open(path, flags)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegularFileError(errno.EINVAL, f"{path.name} is not a regular file", str(path))
+        if expected is not None and (info.st_dev, info.st_ino) != (
+            expected.st_dev,
+            expected.st_ino,
+        ):
+            raise NotRegularFileError(
+                errno.ESTALE, f"{path.name} was replaced by another file", str(path)
+            )
+        if getattr(os, "O_NONBLOCK", 0):
+            os.set_blocking(fd, True)  # reads of a regular file never block anyway; be plain
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise

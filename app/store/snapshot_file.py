@@ -13,6 +13,12 @@ and that only into the app's own temporary folder.
 Orders are parsed lazily: the table comes from the index, each order's details are validated
 when first asked for (``record``) or all at once (``validate_all``), because validating 100,000
 orders up front costs seconds and hundreds of megabytes the list does not need.
+
+Memory is bounded whatever the file holds (``MEMORY_BUDGET``, measured by
+tests/unit/test_snapshot_limits.py): only a regular file is opened (``/dev/zero`` never ends, a
+FIFO blocks), the central directory, each entry, the count of orders and the count of JSON
+values are capped before anything is parsed, and the caches of decompressed chunks and parsed
+orders are bounded in bytes, not in items.
 """
 
 from __future__ import annotations
@@ -26,13 +32,16 @@ import threading
 import zipfile
 import zlib
 from array import array
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from functools import lru_cache
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import IO, Any, BinaryIO, Generic, TypeVar, cast
 
 from pydantic import ValidationError
+from pydantic_core import from_json
 
+from app.domain.smartrecruiters import OrderStatus
 from app.domain.snapshot import (
     ATTACHMENTS_FOLDER,
     FORMAT_NAME,
@@ -48,18 +57,50 @@ from app.domain.snapshot import (
     summarize,
     utc_text,
 )
+from app.store.paths import (
+    NotRegularFileError,
+    make_private_dir,
+    open_regular_file,
+    regular_file,
+)
 
-#: Limits that keep a hostile archive from filling the memory or the disk.
+#: Limits that keep a hostile archive from filling the memory or the disk (the reasons for each
+#: figure are in docs/snapshot-format.md, "Limits"). The writer keeps to them too: a file this
+#: app writes is always one it can read.
 MAX_ARCHIVE_BYTES = 4 * 1024**3
+#: The zip's list of entries, read whole by ``zipfile`` before any entry can be looked at.
+MAX_CENTRAL_DIRECTORY_BYTES = 8 * 1024**2
+MAX_ENTRIES = 20_000
 MAX_META_BYTES = 1024 * 1024
-MAX_INDEX_BYTES = 512 * 1024**2
-MAX_CHUNK_BYTES = 256 * 1024**2
+#: 1.5 times the 100,000 orders measured by bench/snapshot_scale.py.
+MAX_ORDERS = 150_000
+#: ~270 bytes for each of MAX_ORDERS orders: 100,000 orders with SmartRecruiters' UUID ids and
+#: longer job titles take 22 MB of index (bench/snapshot_scale.py's shorter ones: 16 MB).
+MAX_INDEX_BYTES = 40 * 1024**2
+#: A chunk is decompressed whole when one of its orders is shown (~0.7 MB per 1,000 orders).
+MAX_CHUNK_BYTES = 64 * 1024**2
+#: One order with everything the detail pane shows is a few KB.
+MAX_ORDER_LINE_BYTES = 4 * 1024**2
+#: JSON values in one order line: parsing and (worse) reporting every invalid value of a line
+#: cost ~1.4 KB each; a real order holds a few hundred.
+MAX_ORDER_LINE_VALUES = 20_000
 MAX_ATTACHMENT_BYTES = 100 * 1024**2
 MAX_TOTAL_BYTES = 4 * 1024**3
-MAX_ENTRIES = 200_000
 #: JSON of orders compresses ~20:1; a ratio far beyond that is a zip bomb, not data.
 MAX_RATIO = 200
 RATIO_FLOOR = 1024 * 1024  # small members may compress as well as they like
+#: Decompressed chunks kept for the next order shown, and parsed orders (counted by the size
+#: of their JSON line): bounded in bytes, so a file of few, huge chunks cannot multiply them.
+CHUNK_CACHE_BYTES = 64 * 1024**2
+CHUNK_CACHE_ITEMS = 8
+RECORD_CACHE_BYTES = 4 * 1024**2
+RECORD_CACHE_ITEMS = 1024
+#: What opening and reading any snapshot may add to the process, at most (the limits above
+#: keep it there; tests/unit/test_snapshot_limits.py measures the worst files it can think of).
+MEMORY_BUDGET = 512 * 1024**2
+
+#: Pieces an entry is decompressed or copied in.
+_READ_PIECE = 1024 * 1024
 
 _KNOWN_MEMBERS = {META_MEMBER, INDEX_MEMBER}
 _CHUNK_NAME = re.compile(r"^orders/\d{5}\.jsonl$")
@@ -105,6 +146,7 @@ def write_snapshot(
     if meta.order_count != len(records):
         raise ValueError("meta.order_count does not match the records")
     files = dict(files or {})
+    _check_writable(len(records), meta.orders_per_chunk, len(files))
     path = Path(path)
     handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed or removed
         dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
@@ -120,16 +162,35 @@ def write_snapshot(
                 if cancelled is not None and cancelled():
                     raise SnapshotCancelledError("The snapshot was not saved (cancelled).")
                 part = records[start : start + per_chunk]
-                lines = [record.model_dump_json(by_alias=True).encode() for record in part]
-                zf.writestr(orders_member(chunk), b"\n".join(lines) + b"\n")
+                lines = [_order_line(record) for record in part]
+                data = b"\n".join(lines) + b"\n"
+                if len(data) > MAX_CHUNK_BYTES:
+                    raise SnapshotError(
+                        f"Orders {start + 1:,}–{start + len(part):,} take {len(data):,} bytes, "
+                        f"more than the {MAX_CHUNK_BYTES:,} a snapshot reader allows per chunk: "
+                        "save fewer orders per chunk."
+                    )
+                zf.writestr(orders_member(chunk), data)
                 summaries.extend(summarize(record.order) for record in part)
                 if progress is not None:
                     progress(start + len(part), total)
-            zf.writestr(INDEX_MEMBER, SnapshotIndex.of(summaries).model_dump_json())
+            index = SnapshotIndex.of(summaries).model_dump_json().encode()
+            if len(index) > MAX_INDEX_BYTES:
+                raise SnapshotError(
+                    f"The list of these orders takes {len(index):,} bytes, more than the "
+                    f"{MAX_INDEX_BYTES:,} a snapshot may hold: save fewer orders."
+                )
+            zf.writestr(INDEX_MEMBER, index)
+            written = 0
             for done, (member, source) in enumerate(sorted(files.items()), len(records) + 1):
                 if cancelled is not None and cancelled():
                     raise SnapshotCancelledError("The snapshot was not saved (cancelled).")
-                zf.write(source, member)
+                written += _write_attachment(zf, member, Path(source))
+                if written > MAX_TOTAL_BYTES:
+                    raise SnapshotError(
+                        "The reports kept with these orders are larger in total than a snapshot "
+                        f"may hold ({MAX_TOTAL_BYTES:,} bytes)."
+                    )
                 if progress is not None:
                     progress(done, total)
             zf.fp.flush()  # type: ignore[union-attr]
@@ -142,6 +203,61 @@ def write_snapshot(
         raise
     if progress is not None:
         progress(total, total)
+
+
+def _check_writable(orders: int, per_chunk: int, files: int) -> None:
+    """Refuse up front what the reader would refuse: a file written is a file that opens."""
+    if orders > MAX_ORDERS:
+        raise SnapshotError(
+            f"A snapshot holds at most {MAX_ORDERS:,} orders; these are {orders:,}. "
+            "Save the orders in view (search or filter them) instead."
+        )
+    entries = 2 + -(-orders // per_chunk) + files
+    if entries > MAX_ENTRIES:
+        raise SnapshotError(
+            f"A snapshot holds at most {MAX_ENTRIES:,} files; these orders and their reports "
+            f"would need {entries:,}."
+        )
+
+
+def _json_values(data: bytes | bytearray) -> int:
+    """At least as many as the JSON values in ``data``, counted without parsing it: every value
+    but the first of an array or object follows a comma, and the first opens one. Commas in
+    strings count too (an over-estimate); C speed, no memory."""
+    return data.count(b",") + data.count(b"[") + data.count(b"{") + 1
+
+
+def _order_line(record: SnapshotOrder) -> bytes:
+    line = record.model_dump_json(by_alias=True).encode()
+    if len(line) > MAX_ORDER_LINE_BYTES or _json_values(line) > MAX_ORDER_LINE_VALUES:
+        raise SnapshotError(
+            f"Order {record.order.id} is too large to keep in a snapshot ({len(line):,} bytes)."
+        )
+    return line
+
+
+def _write_attachment(zf: zipfile.ZipFile, member: str, source: Path) -> int:
+    """Copy ``source`` into the archive in pieces; its size. Only a regular file is read: a
+    report replaced by a FIFO since it was uploaded would otherwise hang the save."""
+    try:
+        real, info = regular_file(source)
+        if info.st_size > MAX_ATTACHMENT_BYTES:
+            raise SnapshotError(
+                f"The report {source.name} is {info.st_size:,} bytes, more than the "
+                f"{MAX_ATTACHMENT_BYTES:,} a snapshot may keep of one file."
+            )
+        zinfo = zipfile.ZipInfo.from_file(real, member)
+        zinfo.compress_type = zipfile.ZIP_DEFLATED
+        with open_regular_file(real, expected=info) as reader, zf.open(zinfo, "w") as writer:
+            copied = 0
+            while piece := reader.read(_READ_PIECE):
+                copied += len(piece)
+                if copied > MAX_ATTACHMENT_BYTES:
+                    raise SnapshotError(f"The report {source.name} grew while it was saved.")
+                writer.write(piece)
+    except OSError as exc:
+        raise SnapshotError(f"The report {source.name} cannot be read ({_reason(exc)}).") from exc
+    return copied
 
 
 class SnapshotCancelledError(SnapshotError):
@@ -173,13 +289,123 @@ def _fsync_folder(folder: Path) -> None:
 
 
 def app_temp_root() -> Path:
-    """The app's own temporary folder: the only place a snapshot's files are ever extracted."""
+    """The app's own temporary folder: the only place a snapshot's files are ever extracted.
+
+    0700 and ours: in a shared /tmp, a folder of that name made by someone else is refused
+    rather than written into.
+    """
     root = (
         Path(tempfile.gettempdir())
         / f"assessment-desk-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
     )
-    root.mkdir(mode=0o700, exist_ok=True)
-    return root
+    try:
+        return make_private_dir(root)
+    except OSError as exc:
+        raise SnapshotError(
+            f"The temporary folder {root} cannot be used ({_reason(exc)})."
+        ) from exc
+
+
+class _CappedReads:
+    """The archive as ``zipfile`` sees it: while ``cap`` is set, no read may ask for more.
+
+    ``zipfile`` reads the whole central directory (the list of entries) at the size the
+    archive declares, and builds an object per entry, before any entry can be checked: a
+    hostile list of gigabytes would be read whole. Capping the reads while the archive is
+    opened refuses it instead; afterwards the entries' own limits apply.
+    """
+
+    def __init__(self, raw: BinaryIO, cap: int) -> None:
+        self._raw = raw
+        self.cap: int | None = cap
+
+    def read(self, size: int | None = -1) -> bytes:
+        if self.cap is not None:
+            if size is None or size < 0:
+                data = self._raw.read(self.cap + 1)
+                if len(data) > self.cap:
+                    raise _TooLargeDirectoryError
+                return data
+            if size > self.cap:
+                raise _TooLargeDirectoryError
+        return self._raw.read(-1 if size is None else size)
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        return self._raw.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._raw.tell()
+
+    def seekable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        self._raw.close()
+
+
+class _TooLargeDirectoryError(Exception):
+    pass
+
+
+def _open_zip(handle: BinaryIO, name: str) -> zipfile.ZipFile:
+    """``handle`` as a zip archive; ``SnapshotError`` with a sentence for any problem."""
+    reader = _CappedReads(handle, MAX_CENTRAL_DIRECTORY_BYTES)
+    try:
+        zf = zipfile.ZipFile(cast(IO[bytes], reader))
+    except _TooLargeDirectoryError as exc:
+        raise SnapshotError(
+            f"The snapshot {name} lists more entries than a snapshot may hold (its list of "
+            f"entries is over {MAX_CENTRAL_DIRECTORY_BYTES:,} bytes)."
+        ) from exc
+    except zipfile.BadZipFile as exc:
+        raise SnapshotError(
+            f"{name} is not a snapshot, or it is truncated (not a readable zip archive)."
+        ) from exc
+    except (OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
+        raise SnapshotError(f"The snapshot {name} cannot be read ({_reason(exc)}).") from exc
+    reader.cap = None
+    return zf
+
+
+def check_snapshot_path(path: Path) -> tuple[Path, os.stat_result]:
+    """``path`` with its links resolved and its ``stat``, or ``SnapshotError`` unless it is a
+    regular file small enough to be a snapshot: ``/dev/zero`` would be read for ever and a FIFO
+    would block the reader until someone writes to it (``--snapshot`` and File > Open)."""
+    try:
+        real, info = regular_file(path)
+    except NotRegularFileError as exc:
+        raise SnapshotError(
+            f"{path.name} is not a regular file: a snapshot is a file saved by Assessment "
+            "Desk, not a folder, a device or a pipe."
+        ) from exc
+    except OSError as exc:
+        raise SnapshotError(f"The snapshot {path.name} cannot be opened ({_reason(exc)}).") from exc
+    if info.st_size > MAX_ARCHIVE_BYTES:
+        raise SnapshotError(
+            f"The snapshot {path.name} is too large to open ({info.st_size:,} bytes)."
+        )
+    return real, info
+
+
+@contextmanager
+def _archive(path: Path, real: Path, expected: os.stat_result) -> Iterator[zipfile.ZipFile]:
+    """The zip at ``real``, opened without blocking, refused unless it is still the very file
+    ``expected`` describes (same file, size and time: not a FIFO or a newer save put in its
+    place); the file is closed with the archive."""
+    try:
+        handle = open_regular_file(real, expected=expected)
+    except OSError as exc:
+        raise SnapshotError(
+            f"The snapshot file {path.name} can no longer be read ({_reason(exc)})."
+        ) from exc
+    with handle:
+        found = os.fstat(handle.fileno())
+        if (found.st_size, found.st_mtime_ns) != (expected.st_size, expected.st_mtime_ns):
+            raise SnapshotError(
+                f"The snapshot {path.name} changed on disk since it was opened: open it again."
+            )
+        with _open_zip(handle, path.name) as zf:
+            yield zf
 
 
 def _check_member_name(name: str) -> None:
@@ -205,7 +431,9 @@ def _limit_for(name: str) -> int:
 
 def _check_entries(infos: list[zipfile.ZipInfo]) -> dict[str, zipfile.ZipInfo]:
     if len(infos) > MAX_ENTRIES:
-        raise SnapshotError(f"The snapshot holds too many entries ({len(infos)}).")
+        raise SnapshotError(
+            f"The snapshot holds too many entries ({len(infos):,}; at most {MAX_ENTRIES:,})."
+        )
     by_name: dict[str, zipfile.ZipInfo] = {}
     total = 0
     for info in infos:
@@ -241,18 +469,36 @@ def _check_entries(infos: list[zipfile.ZipInfo]) -> dict[str, zipfile.ZipInfo]:
     return by_name
 
 
-def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    """The member's bytes, never more than it declared (and its CRC checked by zipfile)."""
+def _damaged(info: zipfile.ZipInfo, exc: BaseException | None = None) -> SnapshotError:
+    why = f" ({_reason(exc)})" if exc is not None else ""
+    return SnapshotError(f"The snapshot entry {info.filename!r} is damaged or truncated{why}.")
+
+
+_ZIP_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError,
+                    NotImplementedError, RuntimeError)  # fmt: skip
+
+
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytearray:
+    """The member's bytes: exactly the size it declared (checked against its limits before),
+    read into one buffer of that size — never more, whatever the compressed data expands to —
+    and its CRC checked by zipfile at the end."""
+    data = bytearray(info.file_size)
+    view = memoryview(data)
+    filled = 0
     try:
-        with zf.open(info) as handle:
-            data = handle.read(info.file_size + 1)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError,
-            NotImplementedError, RuntimeError) as exc:  # fmt: skip
-        raise SnapshotError(
-            f"The snapshot entry {info.filename!r} is damaged or truncated ({_reason(exc)})."
-        ) from exc
-    if len(data) != info.file_size:
-        raise SnapshotError(f"The snapshot entry {info.filename!r} is damaged or truncated.")
+        with cast(zipfile.ZipExtFile, zf.open(info)) as handle:
+            while filled < info.file_size:
+                got = handle.readinto(view[filled : filled + _READ_PIECE])
+                if not got:
+                    break
+                filled += got
+            extra = handle.read(1)  # reaching the end makes zipfile check the CRC
+    except _ZIP_READ_ERRORS as exc:
+        raise _damaged(info, exc) from exc
+    finally:
+        view.release()
+    if filled != info.file_size or extra:
+        raise _damaged(info)
     return data
 
 
@@ -271,7 +517,7 @@ def _first_error(exc: ValidationError) -> str:
     return f"{where}: {first.get('msg', 'invalid')}{more}"
 
 
-def _load_json(data: bytes, what: str) -> Any:
+def _load_json(data: bytes | bytearray, what: str) -> Any:
     try:
         return json.loads(data)
     except (ValueError, RecursionError) as exc:
@@ -282,24 +528,125 @@ def _check_meta(raw: Any) -> SnapshotMeta:
     if not isinstance(raw, dict) or raw.get("format") != FORMAT_NAME:
         raise SnapshotError("This file is not an Assessment Desk snapshot (wrong format name).")
     version = raw.get("version")
-    if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
+    unknown = SnapshotError(f"This snapshot has an unknown format version ({version!r}).")
+    if type(version) is not int:  # True and 1.0 equal 1 in Python, but are not version 1
+        raise unknown
+    if version > FORMAT_VERSION:
         raise SnapshotError(
             f"This snapshot was written by a newer Assessment Desk (format version {version}); "
             f"this one reads version {FORMAT_VERSION}."
         )
     if version != FORMAT_VERSION:
-        raise SnapshotError(f"This snapshot has an unknown format version ({version!r}).")
+        raise unknown
     try:
-        return SnapshotMeta.model_validate(raw)
+        meta = SnapshotMeta.model_validate(raw)
     except ValidationError as exc:
         raise SnapshotError(f"The snapshot's description is invalid: {_first_error(exc)}.") from exc
+    if meta.order_count > MAX_ORDERS:
+        raise SnapshotError(
+            f"The snapshot says it holds {meta.order_count:,} orders; a snapshot holds at most "
+            f"{MAX_ORDERS:,}."
+        )
+    return meta
+
+
+_STATUSES = {status.value: status for status in OrderStatus}
+
+
+def _index_problem(text: str) -> SnapshotError:
+    return SnapshotError(f"The snapshot's index is invalid: {text}.")
+
+
+def _parse_index(data: bytes | bytearray, order_count: int) -> SnapshotIndex:
+    """``index.json``, checked column by column, stopping at the first problem.
+
+    Not ``SnapshotIndex.model_validate_json``: pydantic parses the whole document into its own
+    tree first and then reports every invalid value (8 MB of ``[],`` cost 4 GB). Here the count
+    of JSON values is bounded before parsing (nine per order, plus commas inside names), the
+    parser makes plain Python objects (sharing equal short strings), and the first wrong value
+    ends it.
+    """
+    columns = OrderSummary._fields
+    allowed = 2 * len(columns) * order_count + 64
+    if _json_values(data) > allowed:
+        raise _index_problem(f"it holds more values than its {order_count:,} orders need")
+    try:
+        raw = from_json(data, cache_strings=True)
+    except (ValueError, RecursionError) as exc:
+        raise SnapshotError("The snapshot's index is not valid JSON.") from exc
+    if not isinstance(raw, dict):
+        raise _index_problem("it is not an object of columns")
+    missing = [name for name in columns if name not in raw]
+    if missing:
+        raise _index_problem(f"it has no column {missing[0]!r}")
+    unknown = sorted(str(name) for name in raw if name not in columns)
+    if unknown:
+        raise _index_problem(f"it has an unknown column {unknown[0]!r}")
+    for name in columns:
+        column = raw[name]
+        if type(column) is not list:
+            raise _index_problem(f"the column {name!r} is not a list")
+        if not set(map(type, column)) <= {str}:  # map and set: C speed on 100,000 rows
+            raise _index_problem(f"the column {name!r} holds a value that is not text")
+    if len({len(raw[name]) for name in columns}) > 1:
+        raise _index_problem("the index columns have different lengths")
+    statuses = list(map(_STATUSES.get, raw["status"]))
+    if None in statuses:
+        value = raw["status"][statuses.index(None)]
+        raise _index_problem(f"{value[:40]!r} is not an order status")
+    raw["status"] = statuses
+    # Every value checked above: nothing left for pydantic to do.
+    return SnapshotIndex.model_construct(None, **raw)
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class _ByteBoundedCache(Generic[K, V]):
+    """Least recently used values, at most ``budget`` bytes (as their callers count them) and
+    ``max_items`` of them. Not thread-safe: the snapshot's lock guards it."""
+
+    def __init__(self, budget: int, max_items: int) -> None:
+        self.budget = budget
+        self.max_items = max_items
+        self.used = 0
+        self._items: OrderedDict[K, tuple[V, int]] = OrderedDict()
+
+    def get(self, key: K) -> V | None:
+        found = self._items.get(key)
+        if found is None:
+            return None
+        self._items.move_to_end(key)
+        return found[0]
+
+    def make_room(self, cost: int) -> None:
+        """Forget the oldest values until one of ``cost`` bytes fits (or nothing is left)."""
+        while self._items and (
+            self.used + cost > self.budget or len(self._items) >= self.max_items
+        ):
+            _key, (_value, old_cost) = self._items.popitem(last=False)
+            self.used -= old_cost
+
+    def put(self, key: K, value: V, cost: int) -> None:
+        if cost > self.budget:
+            return  # too large to keep: computed again when asked again
+        self.make_room(cost)
+        self._items[key] = (value, cost)
+        self.used += cost
+
+
+#: A decompressed chunk and where each of its lines starts.
+_Chunk = tuple[bytearray, "array[int]"]
 
 
 class Snapshot:
     """An opened snapshot: its metadata, the index of its orders, each order on demand.
 
     Orders sit in chunks of ``meta.orders_per_chunk`` lines; a chunk is decompressed when one
-    of its orders is asked for (a few are cached), so memory holds the index, not the orders.
+    of its orders is asked for (recent ones are kept, up to ``CHUNK_CACHE_BYTES``), so memory
+    holds the index, not the orders. The file is opened again for each chunk, and must still be
+    the very file that was opened (not a FIFO or another snapshot put in its place).
     """
 
     def __init__(  # noqa: PLR0917 - built by open_snapshot only
@@ -309,7 +656,10 @@ class Snapshot:
         index: SnapshotIndex,
         chunks: list[zipfile.ZipInfo],
         attachments: dict[str, zipfile.ZipInfo],
-        temp_root: Path,
+        temp_root: Path | None,
+        *,
+        real: Path,
+        identity: os.stat_result,
     ) -> None:
         self.path = path
         self.meta = meta
@@ -317,11 +667,20 @@ class Snapshot:
         self._chunks = chunks
         self._attachments = attachments
         self._temp_root = temp_root
+        self._real = real  # links resolved: a link changed later does not change the file
+        self._identity = identity  # the file as opened: reading another is refused
         self._row_of = {order_id: row for row, order_id in enumerate(index.id)}
         self._extract_dir: Path | None = None
         self._lock = threading.Lock()
-        self._chunk_lines = lru_cache(maxsize=8)(self._read_chunk)
-        self.record = lru_cache(maxsize=256)(self._record)
+        self._chunk_cache: _ByteBoundedCache[int, _Chunk] = _ByteBoundedCache(
+            CHUNK_CACHE_BYTES, CHUNK_CACHE_ITEMS
+        )
+        self._record_cache: _ByteBoundedCache[int, SnapshotOrder] = _ByteBoundedCache(
+            RECORD_CACHE_BYTES, RECORD_CACHE_ITEMS
+        )
+        #: Chunks found damaged, and why: asking again for one of their orders must not
+        #: decompress up to 64 MB again to fail the same way.
+        self._chunk_errors: dict[int, SnapshotError] = {}
 
     def __len__(self) -> int:
         return len(self.index)
@@ -332,34 +691,60 @@ class Snapshot:
     def row_ids(self) -> dict[str, int]:
         return self._row_of
 
-    def _read_chunk(self, chunk: int) -> tuple[bytes, array[int]]:
+    def _read_chunk(self, chunk: int) -> _Chunk:
         info = self._chunks[chunk]
         per_chunk = self.meta.orders_per_chunk
         expected = min(per_chunk, len(self.index) - chunk * per_chunk)
-        try:
-            with zipfile.ZipFile(self.path) as zf:
-                data = _read_member(zf, info)
-        except (OSError, zipfile.BadZipFile, EOFError) as exc:
+        self._chunk_cache.make_room(info.file_size)  # the cache and the new chunk: one budget
+        with _archive(self.path, self._real, self._identity) as zf:
+            data = _read_member(zf, info)
+        # Count the lines before noting where each starts: 64 MB of newlines would otherwise
+        # be an array of 64 million offsets.
+        lines = data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
+        if lines != expected:
             raise SnapshotError(
-                f"The snapshot file can no longer be read ({_reason(exc)})."
-            ) from exc
-        offsets = _line_offsets(data)
-        if len(offsets) - 1 != expected:
-            raise SnapshotError(
-                f"The snapshot entry {info.filename!r} holds {len(offsets) - 1} orders "
-                f"instead of {expected}."
+                f"The snapshot entry {info.filename!r} holds {lines} orders instead of {expected}."
             )
-        return data, offsets
+        return data, _line_offsets(data)
 
-    def _record(self, row: int) -> SnapshotOrder:
+    def _chunk_lines(self, chunk: int) -> _Chunk:
+        found = self._chunk_cache.get(chunk)
+        if found is None:
+            known = self._chunk_errors.get(chunk)
+            if known is not None:
+                raise SnapshotError(str(known))
+            try:
+                found = self._read_chunk(chunk)
+            except SnapshotError as exc:
+                self._chunk_errors[chunk] = exc
+                raise
+            self._chunk_cache.put(chunk, found, len(found[0]))
+        return found
+
+    def record(self, row: int) -> SnapshotOrder:
         """The full record of the order at ``row``; a damaged one raises ``SnapshotError``."""
+        with self._lock:
+            cached = self._record_cache.get(row)
+        if cached is not None:
+            return cached
+        record, cost = self._record(row)
+        with self._lock:
+            self._record_cache.put(row, record, cost)
+        return record
+
+    def _record(self, row: int) -> tuple[SnapshotOrder, int]:
         if not 0 <= row < len(self.index):
             raise SnapshotError(f"The snapshot has no order at row {row}.")
         chunk, line_no = divmod(row, self.meta.orders_per_chunk)
-        with self._lock:  # lru_cache may otherwise decompress the same chunk twice
+        with self._lock:  # one chunk decompressed at a time, and never twice
             data, offsets = self._chunk_lines(chunk)
         line = data[offsets[line_no] : offsets[line_no + 1]]
         order_id = self.index.id[row]
+        if len(line) > MAX_ORDER_LINE_BYTES or _json_values(line) > MAX_ORDER_LINE_VALUES:
+            raise SnapshotError(
+                f"Order {order_id} in the snapshot is damaged: it is too large "
+                f"({len(line):,} bytes) to be an order."
+            )
         try:
             record = SnapshotOrder.model_validate_json(line)
         except ValidationError as exc:
@@ -376,11 +761,11 @@ class Snapshot:
                     f"Order {order_id} names an attachment the snapshot does not hold "
                     f"({attachment.member!r})."
                 )
-        return record
+        return record, len(line)
 
     def records(self) -> Iterator[SnapshotOrder]:
         for row in range(len(self)):
-            yield self._record(row)
+            yield self._record(row)[0]
 
     def validate_all(self, progress: ProgressCallback | None = None) -> None:
         """Parse and check every order (the self-test, a comparison, the fuzz tests)."""
@@ -391,25 +776,48 @@ class Snapshot:
                 progress(row, total)
 
     def extract_attachment(self, member: str, zf_path: Path | None = None) -> Path:
-        """A temporary copy of an attachment, in the app's temporary folder only."""
+        """A temporary copy of an attachment, in the app's temporary folder only; copied in
+        pieces, never held whole in memory."""
         info = self._attachments.get(member)
         if info is None:
             raise SnapshotError(f"The snapshot holds no attachment {member!r}.")
         if self._extract_dir is None:
-            self._temp_root.mkdir(parents=True, exist_ok=True)
-            self._extract_dir = Path(tempfile.mkdtemp(prefix="snapshot-", dir=self._temp_root))
+            root = self._temp_root if self._temp_root is not None else app_temp_root()
+            root.mkdir(mode=0o700, parents=True, exist_ok=True)
+            self._extract_dir = Path(tempfile.mkdtemp(prefix="snapshot-", dir=root))
         name = _UNSAFE_NAME_CHARS.sub("_", PurePosixPath(member).name).lstrip(".") or "file"
         target = self._extract_dir / name
+        if zf_path is None:
+            opened = _archive(self.path, self._real, self._identity)
+        else:
+            opened = _archive(zf_path, *check_snapshot_path(zf_path))
         try:
-            with zipfile.ZipFile(zf_path or self.path) as zf:
-                data = _read_member(zf, info)
-        except (OSError, zipfile.BadZipFile) as exc:
-            raise SnapshotError(
-                f"The snapshot file can no longer be read ({_reason(exc)})."
-            ) from exc
-        target.write_bytes(data)
+            with opened as zf:
+                _copy_member(zf, info, target)
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
         target.chmod(stat.S_IRUSR)  # a copy to look at: changes would be lost anyway
         return target
+
+
+def _copy_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path) -> None:
+    """``info``'s bytes into a new file ``target`` (0600), exactly its declared size."""
+    copied = 0
+    try:
+        fd = os.open(
+            target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600
+        )
+        with os.fdopen(fd, "wb") as out, zf.open(info) as handle:
+            while piece := handle.read(_READ_PIECE):
+                copied += len(piece)
+                if copied > info.file_size:
+                    break
+                out.write(piece)
+    except _ZIP_READ_ERRORS as exc:
+        raise _damaged(info, exc) from exc
+    if copied != info.file_size:
+        raise _damaged(info)
 
 
 def _duplicate(ids: list[str]) -> str:
@@ -421,7 +829,7 @@ def _duplicate(ids: list[str]) -> str:
     return ""
 
 
-def _line_offsets(data: bytes) -> array[int]:
+def _line_offsets(data: bytes | bytearray) -> array[int]:
     offsets = array("Q", [0])
     find = data.find
     position = find(b"\n")
@@ -436,21 +844,8 @@ def _line_offsets(data: bytes) -> array[int]:
 def open_snapshot(path: Path | str, *, temp_root: Path | None = None) -> Snapshot:
     """Open and check ``path``; the orders are validated lazily (see ``Snapshot.record``)."""
     path = Path(path)
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise SnapshotError(f"The snapshot {path.name} cannot be opened ({_reason(exc)}).") from exc
-    if size > MAX_ARCHIVE_BYTES:
-        raise SnapshotError(f"The snapshot {path.name} is too large to open ({size:,} bytes).")
-    try:
-        zf = zipfile.ZipFile(path)
-    except zipfile.BadZipFile as exc:
-        raise SnapshotError(
-            f"{path.name} is not a snapshot, or it is truncated (not a readable zip archive)."
-        ) from exc
-    except (OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
-        raise SnapshotError(f"The snapshot {path.name} cannot be read ({_reason(exc)}).") from exc
-    with zf:
+    real, identity = check_snapshot_path(path)
+    with _archive(path, real, identity) as zf:
         try:
             infos = zf.infolist()
         except (ValueError, RuntimeError) as exc:
@@ -465,10 +860,7 @@ def open_snapshot(path: Path | str, *, temp_root: Path | None = None) -> Snapsho
                 raise SnapshotError(f"The snapshot is incomplete: it has no {required}.")
         meta = _check_meta(_load_json(_read_member(zf, members[META_MEMBER]), META_MEMBER))
         index_data = _read_member(zf, members[INDEX_MEMBER])
-    try:
-        index = SnapshotIndex.model_validate_json(index_data)
-    except ValidationError as exc:
-        raise SnapshotError(f"The snapshot's index is invalid: {_first_error(exc)}.") from exc
+    index = _parse_index(index_data, meta.order_count)
     del index_data
     if len(index) != meta.order_count:
         raise SnapshotError(
@@ -494,14 +886,17 @@ def open_snapshot(path: Path | str, *, temp_root: Path | None = None) -> Snapsho
         index,
         [members[name] for name in expected],
         attachments,
-        temp_root or app_temp_root(),
+        temp_root,
+        real=real,
+        identity=identity,
     )
 
 
 def _intern_columns(index: SnapshotIndex) -> None:
-    """One string object per distinct job, company, requestor — and candidate, whose every
-    order repeats them: megabytes at 100,000 orders."""
-    for name in ("job", "company", "requestor", "candidate_id", "candidate", "email"):
+    """One string object per distinct candidate, whose every order repeats them: megabytes at
+    100,000 orders. The parser's string cache already shares the few jobs, companies and
+    requestors; it has too few slots for tens of thousands of candidates."""
+    for name in ("candidate_id", "candidate", "email"):
         column: list[str] = getattr(index, name)
         shared: dict[str, str] = {}
         column[:] = [shared.setdefault(value, value) for value in column]

@@ -8,14 +8,16 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from app.store.logs import redact_known
 from app.workflows.notifier import ErrorReport, LoggingNotifier
 
 
 def error_text(report: ErrorReport, log_path: Path | None) -> tuple[str, str]:
-    """The box's text and informative text."""
+    """The box's text and informative text, with every registered secret redacted (a report
+    built anywhere may quote a key; the log's filter is the rule)."""
     text = (
         "Something unexpected went wrong, and Assessment Desk carried on.\n\n"
-        f"What happened: {report.summary}"
+        f"What happened: {redact_known(report.summary)}"
     )
     where = f"The details are in the log: {log_path}" if log_path else "No log file is written."
     informative = (
@@ -57,7 +59,7 @@ class DialogNotifier(LoggingNotifier):
         text, informative = error_text(report, self.log_path)
         box.setText(text)
         box.setInformativeText(informative)
-        box.setDetailedText(report.detail)
+        box.setDetailedText(redact_known(report.detail))
         box.setStandardButtons(QMessageBox.StandardButton.Ok)
         self.box = box
         box.open()  # not exec(): a nested loop inside an excepthook would re-enter the app

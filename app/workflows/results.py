@@ -9,14 +9,23 @@ from __future__ import annotations
 
 import asyncio
 import os
+from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from app.clients.multipart import ProgressCallback
-from app.domain.attachments import DEFAULT_MAX_BYTES, Upload, UploadState, check_attachment
+from app.domain.attachments import (
+    DEFAULT_MAX_BYTES,
+    SNIFF_BYTES,
+    Upload,
+    UploadState,
+    check_attachment,
+    check_content,
+)
 from app.domain.journal import Action, JournalEntry, StepState
 from app.domain.order_rules import OrderAction, why_not
 from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult
+from app.store.paths import NotRegularFileError, open_regular_file, regular_file
 from app.workflows.desk import Desk
 from app.workflows.order_actions import ActionNotAllowedError
 from app.workflows.steps import StepContext, StepResult, execute, run_step
@@ -67,21 +76,61 @@ async def complete_order(
 
 
 class AttachmentRefusedError(ValueError):
-    """The file is refused before anything is sent (type, size); the message says why."""
+    """The file is refused before anything is sent (type, size, content); the message says why."""
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """A file that may be attached: where it really is (links resolved) and its size."""
+
+    path: Path
+    size: int
+
+
+def inspect_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> CheckedFile:
+    """Check ``path`` as ``check_file`` does; return the resolved file to queue and its size.
+
+    Blocking I/O (call it off the event loop). Only a regular file is read, and only through a
+    descriptor opened without blocking: a FIFO or a device (``/dev/zero``) could otherwise hang
+    the thread or never end.
+    """
+    name = path.name
+    try:
+        real, info = regular_file(path)
+    except NotRegularFileError as exc:
+        raise AttachmentRefusedError(
+            f"{name} is not a regular file (a folder, a device or a pipe cannot be attached)."
+        ) from exc
+    except OSError as exc:
+        raise AttachmentRefusedError(f"{name} cannot be read: {exc.strerror or exc}") from exc
+    problem = check_attachment(name, info.st_size, max_bytes)
+    # A link gives the file a name; the file it points at must be of the same kind, or
+    # "report.txt" could send /etc/passwd (text, so its content alone would pass).
+    if problem is None and PurePath(real.name).suffix.lower() != PurePath(name).suffix.lower():
+        problem = (
+            f"{name} cannot be attached: it is a link to {real.name}, a file of another kind. "
+            "Attach the file itself."
+        )
+    if problem:
+        raise AttachmentRefusedError(problem)
+    try:
+        with open_regular_file(real, expected=info) as handle:
+            head = handle.read(SNIFF_BYTES)
+    except NotRegularFileError as exc:
+        raise AttachmentRefusedError(f"{name} changed while it was being checked.") from exc
+    except OSError as exc:
+        raise AttachmentRefusedError(f"{name} cannot be read: {exc.strerror or exc}") from exc
+    problem = check_content(name, head)
+    if problem:
+        raise AttachmentRefusedError(problem)
+    return CheckedFile(real, info.st_size)
 
 
 def check_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> int:
-    """The file's size, or AttachmentRefusedError with the reason it cannot be attached."""
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise AttachmentRefusedError(f"{path.name} cannot be read: {exc.strerror}") from exc
-    if not path.is_file():
-        raise AttachmentRefusedError(f"{path.name} is not a file.")
-    problem = check_attachment(path.name, size, max_bytes)
-    if problem:
-        raise AttachmentRefusedError(problem)
-    return size
+    """The file's size, or AttachmentRefusedError with the reason it cannot be attached: not a
+    regular file (after resolving links), a name outside the allow-list, empty or too large,
+    or content that is not what its name says (a PDF starts with ``%PDF-``, and so on)."""
+    return inspect_file(path, max_bytes).size
 
 
 async def queue_files(
@@ -94,7 +143,7 @@ async def queue_files(
              if u.state is not UploadState.CANCELLED}  # fmt: skip
     for path in paths:
         try:
-            size = await asyncio.to_thread(check_file, path, max_bytes)
+            checked = await asyncio.to_thread(inspect_file, path, max_bytes)
         except AttachmentRefusedError as exc:
             refused.append(str(exc))
             continue
@@ -103,8 +152,9 @@ async def queue_files(
             refused.append(f"{path.name} is already attached or queued for this order.")
             continue
         known.add(path.name)
+        # The file checked, not the link dropped: what is sent is what was looked at.
         upload = await asyncio.to_thread(
-            desk.results.enqueue, order.id, os.fspath(path.resolve()), path.name, size
+            desk.results.enqueue, order.id, os.fspath(checked.path), path.name, checked.size
         )
         accepted.append(upload)
     return accepted, refused

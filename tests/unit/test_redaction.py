@@ -1,0 +1,112 @@
+"""Key redaction: the key in any case, any run of 12 or more of its characters, percent- and
+XML-escaped; linear on hostile text; the same rule for the log and for what users see."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.domain.redaction import REDACTED, WINDOW, redact
+from app.store import logs
+
+#: Shaped like the services' keys: letters, digits, and base64's "+", "/" and "=".
+KEY = "sK7d+Qm2/Vx9LpRt4ZwB8nYc3HjF6gA1=="
+OTHER = "Tt5GfXq0LmN8rSv2WcYb7KdJ"
+SECRETS = [KEY, OTHER]
+
+
+def pct(text: str) -> str:
+    return "".join(f"%{ord(c):02X}" for c in text)
+
+
+def xml(text: str) -> str:
+    return "".join(f"&#{ord(c)};" for c in text)
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        KEY,
+        KEY.upper(),
+        KEY.lower(),
+        KEY.swapcase(),
+        KEY[-WINDOW:],  # its tail
+        KEY[5 : 5 + WINDOW],  # its middle
+        KEY[3:].lower(),
+        pct(KEY),  # every character escaped
+        pct(KEY).lower(),
+        KEY.replace("+", "%2B").replace("/", "%2F").replace("=", "%3D"),  # as in a query
+        xml(KEY),
+        "".join(f"&#x{ord(c):x};" for c in KEY),
+        KEY[:4] + "&#43;" + KEY[5:],  # only its "+" escaped, as XML text would
+        pct(KEY[-20:]).lower(),  # an escaped tail
+        OTHER.lower(),
+    ],
+)
+def test_every_form_of_a_key_is_redacted(shown: str) -> None:
+    text = f"Berke said: API key '{shown}' is invalid (403)"
+    cleaned = redact(text, SECRETS)
+    assert cleaned == f"Berke said: API key '{REDACTED}' is invalid (403)"
+
+
+def test_a_run_shorter_than_the_window_is_left_alone() -> None:
+    # 11 characters of a key are not the key; redacting them would shred ordinary text.
+    short = KEY[9 : 9 + WINDOW - 1]
+    assert redact(f"id {short} ok", SECRETS) == f"id {short} ok"
+
+
+def test_the_head_of_a_long_key_is_redacted_as_before() -> None:
+    assert redact(f"key '{KEY[:8]}…'", SECRETS) == f"key '{REDACTED}…'"
+
+
+def test_ordinary_text_is_untouched() -> None:
+    text = (
+        "2025-05-02 09:30:12 INFO app.workflows.inbox: Synced 240 orders (3 pages) for "
+        "Zoë Müller & Co; 100% done, &amp; https://api.example.com/v1/orders?limit=100"
+    )
+    assert redact(text, SECRETS) == text
+
+
+def test_short_secrets_are_not_redacted() -> None:
+    assert redact("a token t in text", ["t", "abc"]) == "a token t in text"
+
+
+def test_hostile_text_stays_linear() -> None:
+    """Text made to trip a backtracking pattern: unfinished escapes and endless runs of the
+    key's own characters. Linear work takes ~50 ms here; the bound is 100 times that."""
+    hostile = "%" * 50_000 + "&#" * 50_000 + "&#x1234567" * 5_000 + (KEY[:11] + "+") * 10_000
+    started = time.perf_counter()
+    cleaned = redact(hostile, SECRETS)
+    assert time.perf_counter() - started < 5.0
+    assert cleaned.startswith("%" * 50_000)
+
+
+@pytest.fixture
+def log_file(tmp_path: Path) -> Iterator[Path]:
+    root = logging.getLogger()
+    level = root.level
+    path = logs.setup_logging(logging.DEBUG, directory=tmp_path, console_level=logging.CRITICAL)
+    assert path is not None
+    yield path
+    for handler in list(root.handlers):
+        if getattr(handler, "_assessment_desk", False):
+            root.removeHandler(handler)
+            handler.close()
+    root.setLevel(level)
+
+
+def test_the_log_never_holds_a_key_in_another_form(log_file: Path) -> None:
+    logs.register_secrets(SECRETS)
+    log = logging.getLogger("app.test")
+    log.warning("GET /jobs?token=%s", pct(KEY))
+    log.warning("<error>key &#%d;%s rejected</error>", ord(KEY[0]), KEY[1:].upper())
+    log.warning("tail only: …%s", KEY[-14:])
+    text = log_file.read_text(encoding="utf-8")
+    assert text.count(REDACTED) == 3
+    for form in (pct(KEY), KEY[1:].upper(), KEY[-14:]):
+        assert form not in text
+    assert logs.redact_known(f"shown to a user: {KEY.lower()}") == f"shown to a user: {REDACTED}"
