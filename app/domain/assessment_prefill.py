@@ -6,26 +6,41 @@ without Qt.
 
 from __future__ import annotations
 
+import hashlib
+
 from app.domain.berke import BerkeJob, P
 from app.domain.smartrecruiters import AssessmentOrder
 
-SOURCE_CANDIDATE_ID_MAX = 50
+
+def stable_candidate_id(order_id: str) -> str:
+    """The sourceCandidateId an order's assessment gets unless the coordinator types one.
+
+    Per order, never the SmartRecruiters candidate id: a candidate often has several orders,
+    and Berke ids must be unique. Always sent (rather than letting Berke generate one) because
+    a generated id is lost with a crash before the answer is recorded; this one can be looked up.
+    """
+    return "AD-" + hashlib.sha256(order_id.encode()).hexdigest()[:20].upper()
+
+
+def is_stable_candidate_id(order_id: str, candidate_id: str | None) -> bool:
+    """Whether ``candidate_id`` is the order's own (Berke compares ids without case)."""
+    return candidate_id is not None and (
+        candidate_id.strip().casefold() == stable_candidate_id(order_id).casefold()
+    )
 
 
 def prefill_from_order(order: AssessmentOrder) -> dict[str, str]:
-    """Initial form text under Berke's spellings; a missing value is ``""``."""
+    """Initial form text under Berke's spellings; a missing value is ``""``.
+
+    The candidate id starts empty: empty means the order's own id (``stable_candidate_id``).
+    """
     candidate = order.candidate
-    candidate_id = candidate.id.strip()
-    if len(candidate_id) > SOURCE_CANDIDATE_ID_MAX:
-        # Berke refuses an id over 50 characters, and a cut id could collide with another
-        # candidate's: leave it empty so Berke generates one (the response returns it).
-        candidate_id = ""
     return {
         P.FIRST_NAME: candidate.first_name or "",
         P.LAST_NAME: candidate.last_name or "",
         P.EMAIL_ADDRESS: candidate.email or "",
         P.PHONE_NUMBER: candidate.phone or "",
-        P.SOURCE_CANDIDATE_ID: candidate_id,
+        P.SOURCE_CANDIDATE_ID: "",
     }
 
 

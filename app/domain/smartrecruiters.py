@@ -134,6 +134,9 @@ class AssessmentOrder(SRModel):
     job: Job | None = None
     company: Company | None = None
     offer: OfferRef | None = None
+    # The URL the order was accepted with, where SmartRecruiters says (not in the reference's
+    # order shape): how a desk tells its own accept from another desk's.
+    assessment_url: str | None = Field(default=None, alias="assessmentURL")
 
     @field_validator("status", mode="before")
     @classmethod
@@ -322,8 +325,22 @@ class Availability(SRModel):
     expiration_date: str | None = None
     industries: list[str] | None = None
     locations: list[str] | None = None
-    companies: str | None = None  # "ALL" or "INVITED_BY_ME"
-    special_offer: bool | None = None
+    # "ALL" or "INVITED_BY_ME", or a list of companies; neither the reference nor the seed
+    # restricts it, and another client's offer must not break the catalogue listing.
+    companies: str | list[str] | None = None
+    special_offer: bool | str | None = None  # a flag; other clients may send it as text
+
+    @property
+    def companies_text(self) -> str:
+        companies = self.companies
+        if isinstance(companies, list):
+            return ", ".join(companies)
+        return companies or "ALL"
+
+    @property
+    def is_special_offer(self) -> bool:
+        flag = self.special_offer
+        return flag is True or (isinstance(flag, str) and flag.strip().casefold() == "true")
 
 
 class Offer(SRModel):

@@ -16,10 +16,13 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app import __version__
 from app.domain.connection import AppSettings
 from app.store.credentials import KeyStore
+from app.store.instance_lock import AlreadyRunningError, InstanceLock
+from app.store.paths import data_dir
 from app.ui.error_dialog import DialogNotifier
 from app.ui.main_window import MainWindow
 from app.ui.resources import app_icon_path
 from app.ui.session_host import SessionHost
+from app.ui.single_instance import ActivationServer, ask_running_desk_to_activate, bring_to_front
 from app.workflows.notifier import install_error_hooks
 
 log = logging.getLogger(__name__)
@@ -92,12 +95,41 @@ async def _run_snapshot(app: QApplication, path: Path, options: LaunchOptions) -
         hooks.uninstall()
 
 
+ALREADY_RUNNING_EXIT = 3
+
+
+def _refuse_second_desk(exc: AlreadyRunningError, options: LaunchOptions) -> int:
+    """Another desk holds the data folder: bring its window to the front and say so."""
+    told = ask_running_desk_to_activate(exc.folder)
+    log.warning("Refused a second start: %s", exc)
+    print(f"assessment-desk: {exc}", file=sys.stderr)
+    if not told and not options.self_test:
+        QMessageBox.information(None, "Assessment Desk", str(exc))
+    return ALREADY_RUNNING_EXIT
+
+
 async def _run(app: QApplication, options: LaunchOptions) -> int:
     if options.snapshot is not None:
         return await _run_snapshot(app, options.snapshot, options)
+    # One desk per data folder: a second one would resume (and so send) the first one's steps.
+    lock = InstanceLock(data_dir())
+    try:
+        lock.acquire()
+    except AlreadyRunningError as exc:
+        return _refuse_second_desk(exc, options)
+    try:
+        return await _run_desk(app, options, lock)
+    finally:
+        lock.release()
+
+
+async def _run_desk(app: QApplication, options: LaunchOptions, lock: InstanceLock) -> int:
     # The loop, not Qt, decides when to stop: clients and the sandbox close after the window.
     app.setQuitOnLastWindowClosed(False)
     window = MainWindow()
+    activation = ActivationServer(lock.folder, window)
+    activation.activate_requested.connect(lambda: bring_to_front(window))
+    activation.listen()
     window.show()
     closed = asyncio.Event()
     app.aboutToQuit.connect(closed.set)
@@ -134,6 +166,7 @@ async def _run(app: QApplication, options: LaunchOptions) -> int:
         )
         return 1
     finally:
+        activation.close()
         window.close()
         await host.close()
         hooks.uninstall()

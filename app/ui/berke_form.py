@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.assessment_prefill import match_job, prefill_from_order
+from app.domain.assessment_prefill import match_job, prefill_from_order, stable_candidate_id
 from app.domain.berke import (
     COMPLETION_ACTIONS,
     REMINDER_DAYS_MAX,
@@ -146,6 +146,9 @@ class BerkeAssessmentForm(QDialog):
         # Tab moves on instead of typing a tab, so the keyboard order runs through the form.
         self.invitation_message.setTabChangesFocus(True)
         self.invitation_message.setPlaceholderText("Empty: Berke's default invitation")
+        # What an empty id means, in place: the order's own id (never the SmartRecruiters
+        # candidate's, which a candidate's other orders share).
+        self.source_candidate_id.setPlaceholderText(stable_candidate_id(self._order.id))
         # Enough lines to see a paragraph; a longer message scrolls inside the box.
         lines = self.invitation_message.fontMetrics().lineSpacing()
         self.invitation_message.setMinimumHeight(4 * lines + 12)
@@ -223,8 +226,9 @@ class BerkeAssessmentForm(QDialog):
             P.SOURCE_CANDIDATE_ID,
             "Candidate &id",
             self.source_candidate_id,
-            "Optional, up to 50 characters, unique; empty lets Berke generate one. "
-            "Never a national id or bank number.",
+            "Optional, up to 50 characters, unique in Berke. Empty: this order's own id "
+            "(shown greyed), so a candidate's other orders never collide. Never a national "
+            "id or bank number.",
         )
         self._section("Assessment")
         self._add(

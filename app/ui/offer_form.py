@@ -410,9 +410,15 @@ class OfferForm(QDialog):
                     self.expiration.setDate(date)
             self.industries.setText(", ".join(availability.industries or []))
             self.locations.setText(", ".join(availability.locations or []))
-            index = self.companies.findData(availability.companies or "ALL")
-            self.companies.setCurrentIndex(max(index, 0))
-            self.special_offer.setChecked(bool(availability.special_offer))
+            companies = availability.companies
+            if isinstance(companies, list):
+                # A list set by another client: kept as it is unless the coordinator changes it.
+                self.companies.addItem(f"These companies: {', '.join(companies)}", companies)
+                self.companies.setCurrentIndex(self.companies.count() - 1)
+            else:
+                index = self.companies.findData(companies or "ALL")
+                self.companies.setCurrentIndex(max(index, 0))
+            self.special_offer.setChecked(availability.is_special_offer)
         if isinstance(offer.target_market, str):
             self.target_market.setText(offer.target_market)
         if cost is not None:

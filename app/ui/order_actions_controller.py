@@ -16,7 +16,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from app.clients.errors import ApiError, ValidationApiError
-from app.domain.assessment_prefill import match_job, prefill_from_order
 from app.domain.attachments import DEFAULT_MAX_BYTES, Upload, UploadState
 from app.domain.berke import BerkeJob, CreateAssessmentRequest, CreateAssessmentResponse, P
 from app.domain.journal import LinkedAssessment
@@ -30,7 +29,7 @@ from app.ui.complete_dialog import CompleteDialog
 from app.ui.order_dialogs import AcceptDialog, RejectDialog
 from app.ui.url_preview import UrlPreviewDialog
 from app.workflows import order_actions as flows
-from app.workflows.batch import run_batch
+from app.workflows.batch import default_request, run_batch
 from app.workflows.desk import Desk
 from app.workflows.outbox import retry_step
 from app.workflows.results import (
@@ -374,11 +373,7 @@ class OrderActionsController(QObject):
 
     def request_for(self, order: AssessmentOrder) -> CreateAssessmentRequest:
         """The request the form would start with: the order's data and its matching job."""
-        params: dict[str, object] = dict(prefill_from_order(order))
-        job = match_job(order, self._jobs or [])
-        if job is not None:
-            params[P.SOURCE_JOB_ID] = job.source_job_id
-        return CreateAssessmentRequest.model_validate(params)
+        return default_request(order, self._jobs or [])
 
     async def create_accept_invite(self, orders: list[AssessmentOrder]) -> None:
         assert self.desk is not None

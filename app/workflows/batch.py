@@ -9,12 +9,14 @@ cleanly between two calls' worth of work.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
 from app.clients.errors import ApiError
-from app.domain.berke import CreateAssessmentRequest
+from app.domain.assessment_prefill import match_job, prefill_from_order
+from app.domain.berke import BerkeJob, CreateAssessmentRequest, P
 from app.domain.order_rules import OrderAction, why_not
 from app.domain.smartrecruiters import AssessmentOrder
 from app.workflows.desk import Desk
@@ -25,7 +27,9 @@ from app.workflows.order_actions import (
     linked_assessment,
     send_invitation,
 )
-from app.workflows.steps import StepDeferredError
+from app.workflows.steps import StepDeferredError, unexpected_failure
+
+log = logging.getLogger(__name__)
 
 
 class OutcomeKind(StrEnum):
@@ -43,6 +47,18 @@ class Outcome:
 
 
 RequestFactory = Callable[[AssessmentOrder], CreateAssessmentRequest]
+
+
+def default_request(order: AssessmentOrder, jobs: list[BerkeJob]) -> CreateAssessmentRequest:
+    """The request the form would start with: the order's candidate, its matching Berke job,
+    and no typed id (so the order's own id is sent)."""
+    params: dict[str, object] = dict(prefill_from_order(order))
+    job = match_job(order, jobs)
+    if job is not None:
+        params[P.SOURCE_JOB_ID] = job.source_job_id
+    return CreateAssessmentRequest.model_validate(params)
+
+
 ProgressCallback = Callable[[int, int, Outcome], None]  # (done so far, total, latest outcome)
 
 
@@ -77,6 +93,9 @@ async def create_accept_invite(
             detail = f"Accepted ({linked.invitation_code}); the invitation was already sent."
     except (ApiError, ActionNotAllowedError, StepDeferredError) as exc:
         return Outcome(order.id, name, OutcomeKind.FAILED, str(exc))
+    except Exception as exc:  # one order's surprise must not stop the others
+        log.exception("Unexpected failure in the batch on order %s", order.id)
+        return Outcome(order.id, name, OutcomeKind.FAILED, unexpected_failure(exc))
     return Outcome(order.id, name, OutcomeKind.DONE, detail)
 
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from app.domain.assessment_prefill import is_stable_candidate_id, stable_candidate_id
 from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
 from app.domain.journal import Action, LinkedAssessment
 from app.domain.order_rules import OrderAction, why_not
 from app.domain.smartrecruiters import AssessmentComment, AssessmentOrder
 from app.workflows.desk import Desk
-from app.workflows.steps import SENT_BEFORE, run_step, stable_candidate_id
+from app.workflows.steps import CHECKED_FREE, SENT_BEFORE, id_taken_error, run_step
 
 log = logging.getLogger(__name__)
 
@@ -55,12 +56,26 @@ async def has_pending_step(desk: Desk, order_id: str, action: Action) -> bool:
 async def create_assessment(
     desk: Desk, order: AssessmentOrder, request: CreateAssessmentRequest
 ) -> LinkedAssessment:
-    """Create the Berke assessment for ``order`` and link it; never a second one per order."""
+    """Create the Berke assessment for ``order`` and link it; never a second one per order.
+
+    Without a typed id the order's own id is sent. A typed id is looked up first: one Berke
+    already holds is refused in words (``ValidationApiError`` on sourceCandidateId), and one
+    that is free is marked so, which lets a resumed step prove that what it finds is its own.
+    """
     await _check(desk, OrderAction.CREATE_ASSESSMENT, order)
-    if request.source_candidate_id is None:
+    extra: dict[str, object] = {}
+    candidate_id = request.source_candidate_id
+    if candidate_id is None:
         # Always send an id: it is what makes an interrupted create detectable.
         request = request.model_copy(update={"source_candidate_id": stable_candidate_id(order.id)})
-    result = await run_step(desk, order.id, Action.CREATE_ASSESSMENT, request.to_params())
+    elif not is_stable_candidate_id(order.id, candidate_id):
+        existing = await desk.session.berke.get_assessment_status(candidate_id)
+        if existing is not None:
+            raise id_taken_error(candidate_id, existing, request)
+        extra[CHECKED_FREE] = True
+    result = await run_step(
+        desk, order.id, Action.CREATE_ASSESSMENT, {**request.to_params(), **extra}
+    )
     assert result.link is not None
     return result.link
 

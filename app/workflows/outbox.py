@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from app.clients.errors import ApiError
+from app.clients.errors import ApiError, ThrottledError
 from app.domain.attachments import UploadState
 from app.domain.journal import Action, StepState
 from app.workflows.desk import Desk
@@ -37,6 +37,13 @@ class ResumeReport:
 OrderChanged = Callable[[str], None]
 
 
+def is_permanent(exc: Exception) -> bool:
+    """A refusal that waiting will not change (a 429, even a daily limit, is only a wait)."""
+    return (
+        isinstance(exc, ApiError) and not exc.is_transient and not isinstance(exc, ThrottledError)
+    )
+
+
 async def resume_pending(desk: Desk, *, on_change: OrderChanged | None = None) -> ResumeReport:
     """Execute every pending step again, oldest first; an order's later steps wait for its
     earlier ones. Then start queued uploads that never got going."""
@@ -51,10 +58,14 @@ async def resume_pending(desk: Desk, *, on_change: OrderChanged | None = None) -
         try:
             await execute(desk, entry, retry=True)
         except (StepDeferredError, ApiError) as exc:
-            permanent = isinstance(exc, ApiError) and not exc.is_transient
+            permanent = is_permanent(exc)
             (report.failed if permanent else report.waiting).append(entry.id)
             blocked.add(entry.order_id)
             log.info("Resuming step %s (%s) did not finish: %s", entry.id, entry.action, exc)
+        except Exception:  # noqa: BLE001 - one step's surprise must not stop the others
+            # Logged and noted on the step by ``execute``; it waits, the next orders go on.
+            report.waiting.append(entry.id)
+            blocked.add(entry.order_id)
         else:
             report.done.append(entry.id)
         if on_change:
@@ -70,8 +81,12 @@ async def resume_pending(desk: Desk, *, on_change: OrderChanged | None = None) -
         try:
             await run_upload(desk, upload)
         except (StepDeferredError, ApiError) as exc:
-            permanent = isinstance(exc, ApiError) and not exc.is_transient
+            permanent = is_permanent(exc)
             (report.failed if permanent else report.waiting).append(-upload.id)
+            blocked.add(upload.order_id)
+        except Exception:  # as above: the other uploads go on
+            log.exception("Resuming upload %s failed unexpectedly", upload.id)
+            report.waiting.append(-upload.id)
             blocked.add(upload.order_id)
         else:
             report.done.append(-upload.id)

@@ -5,7 +5,8 @@ that marks it done. Because the entry holds everything the call needs, a step in
 crash, a network fault or a 5xx can be executed again later. Executed again (``retry=True``),
 a step first checks whether the service already applied it, so nothing is done twice:
 
-- create assessment: Berke knows the sourceCandidateId (always sent, so always checkable);
+- create assessment: Berke knows the sourceCandidateId (always sent, so always checkable), and
+  an assessment found under it is linked only when it is provably this step's own;
 - accept / reject / complete: SmartRecruiters' order already has the target status;
 - result: the order already has a result with the same type, value and title;
 - invitation: Berke counts the invitations it sent;
@@ -15,15 +16,21 @@ a step first checks whether the service already applied it, so nothing is done t
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from app.clients.errors import ApiError, StateConflictError, ValidationApiError
+from app.clients.errors import (
+    ApiError,
+    Service,
+    StateConflictError,
+    ThrottledError,
+    ValidationApiError,
+)
 from app.clients.multipart import ProgressCallback
+from app.domain.assessment_prefill import is_stable_candidate_id
 from app.domain.attachments import UploadState
 from app.domain.berke import AssessmentStatus, CreateAssessmentRequest, P, SendInvitationRequest
 from app.domain.journal import Action, JournalEntry, LinkedAssessment, StepState
@@ -39,6 +46,9 @@ log = logging.getLogger(__name__)
 
 BERKE_URL_PREFIX = "berke_url_prefix"  # meta key: assessment URLs are this prefix + the code
 SENT_BEFORE = "invitationsSentBefore"  # kept with an INVITE step, not sent to Berke
+# Kept with a CREATE step whose typed id was looked up in Berke and free just before the step:
+# then whatever holds the id later is this step's own. Not sent to Berke.
+CHECKED_FREE = "idCheckedFree"
 
 
 class StepDeferredError(Exception):
@@ -65,13 +75,12 @@ class StepContext:
 Executor = Callable[[Desk, JournalEntry, bool, StepContext], Awaitable[StepResult]]
 
 
-def stable_candidate_id(order_id: str) -> str:
-    """A sourceCandidateId derived from the order, for when none is given.
-
-    Berke generates one when it is absent, but a generated id is lost with a crash before the
-    answer is recorded, and then a duplicate cannot be detected. Ours can be looked up.
-    """
-    return "AD-" + hashlib.sha256(order_id.encode()).hexdigest()[:20].upper()
+def unexpected_failure(exc: BaseException) -> str:
+    """A sentence for a failure that is not a service's answer (the log has the traceback)."""
+    return (
+        f"Something unexpected went wrong ({type(exc).__name__}); it is tried again later. "
+        "The log has the details."
+    )
 
 
 # -- the step runner ---------------------------------------------------------------------------
@@ -109,13 +118,21 @@ async def execute(
             return StepResult(dict(outcome or {}, alreadyDone=True))
         result = await executor(desk, entry, retry, context or StepContext())
     except ApiError as exc:
-        if exc.is_transient:
+        # A 429 is a wait, never a failure: even a daily limit leaves the step pending, to go
+        # when the limit lifts (the client sends nothing before then).
+        if exc.is_transient or isinstance(exc, ThrottledError):
             await asyncio.to_thread(desk.journal.note, entry.id, str(exc))
         else:
             await asyncio.to_thread(desk.journal.fail, entry.id, str(exc))
         raise
     except StepDeferredError as exc:
         await asyncio.to_thread(desk.journal.note, entry.id, str(exc))
+        raise
+    except Exception as exc:
+        # Not a service's answer (those are ApiErrors): a fault of ours or of the machine.
+        # The step stays pending, to be tried again, and the order says why.
+        log.exception("Step %s (%s) failed unexpectedly", entry.id, entry.action)
+        await asyncio.to_thread(desk.journal.note, entry.id, unexpected_failure(exc))
         raise
     else:
         await asyncio.to_thread(
@@ -139,23 +156,35 @@ async def execute(
 async def _create_assessment(
     desk: Desk, entry: JournalEntry, retry: bool, _context: StepContext
 ) -> StepResult:
-    request = CreateAssessmentRequest.model_validate(entry.request)
+    params = dict(entry.request)
+    checked_free = bool(params.pop(CHECKED_FREE, False))
+    request = CreateAssessmentRequest.model_validate(params)
     berke = desk.session.berke
     candidate_id = request.source_candidate_id
     assert candidate_id, "create steps always carry a sourceCandidateId"
+    own_id = is_stable_candidate_id(entry.order_id, candidate_id)
     if retry:
+        # The answer of an earlier try may have been lost after Berke created it. What is found
+        # under the id is this step's own only if nobody else could have held the id before
+        # the step: the order's own id, or a typed id that was looked up and free.
         existing = await berke.get_assessment_status(candidate_id)
-        if existing is not None and existing.invitation_code:
-            return await _link_from_status(desk, entry, existing)
+        if existing is not None:
+            if (own_id or checked_free) and existing.is_for(request):
+                return await _link_from_status(desk, entry, existing)
+            raise id_taken_error(candidate_id, existing, request)
     try:
         response = await berke.create_assessment(request)
     except ValidationApiError as exc:
-        # An earlier try whose answer was lost created it: Berke refuses the duplicate id.
-        if retry and exc.parameter == P.SOURCE_CANDIDATE_ID:
-            existing = await berke.get_assessment_status(candidate_id)
-            if existing is not None and existing.invitation_code:
-                return await _link_from_status(desk, entry, existing)
-        raise
+        if exc.parameter != P.SOURCE_CANDIDATE_ID:
+            raise
+        existing = await berke.get_assessment_status(candidate_id)
+        if existing is None:
+            raise  # refused for its form, not because it is taken
+        if own_id and existing.is_for(request):
+            # The order's own id, made for this order's candidate: created for this order
+            # (at another desk, or by a try this desk lost).
+            return await _link_from_status(desk, entry, existing)
+        raise id_taken_error(candidate_id, existing, request, exc.service_message) from None
     prefix = response.assessment_url[: -len(response.invitation_code)]
     await asyncio.to_thread(desk.results.set_meta, BERKE_URL_PREFIX, prefix)
     link = LinkedAssessment(
@@ -166,6 +195,32 @@ async def _create_assessment(
         created_at=datetime.now(UTC),
     )
     return StepResult(response.model_dump(by_alias=True), link=link)
+
+
+def id_taken_error(
+    candidate_id: str,
+    holder: AssessmentStatus,
+    request: CreateAssessmentRequest,
+    service_message: str = "",
+) -> ValidationApiError:
+    """Berke already has an assessment under ``candidate_id`` that is not this step's: a
+    refusal in words, shown at the id field, never a link to somebody else's assessment."""
+    if holder.is_for(request):
+        summary = (
+            f"This candidate already has a Berke assessment (id {candidate_id}) — reuse it, "
+            "or clear the id to create a new one."
+        )
+    else:
+        summary = (
+            f"The id {candidate_id} is already used in Berke for {holder.holder} — clear the "
+            "id to create a new one, or type another."
+        )
+    return ValidationApiError(
+        Service.BERKE,
+        parameter=P.SOURCE_CANDIDATE_ID,
+        summary=summary,
+        service_message=service_message,
+    )
 
 
 async def _link_from_status(
@@ -222,16 +277,42 @@ def _author(desk: Desk) -> ContactPerson | None:
 
 async def _accept(desk: Desk, entry: JournalEntry, retry: bool, _c: StepContext) -> StepResult:
     body = entry.request
-    return await _state_change(
-        desk,
-        entry,
-        OrderStatus.IN_PROGRESS,
-        lambda: desk.session.sr.accept_order(
+    url = body["assessmentURL"]
+    try:
+        order = await desk.session.sr.accept_order(
             entry.order_id,
-            body["assessmentURL"],
+            url,
             message=body.get("message"),
             message_to_candidate=body.get("messageToCandidate"),
             author=_author(desk),
+        )
+    except StateConflictError:
+        current = await desk.session.sr.get_order(entry.order_id)
+        await asyncio.to_thread(desk.orders.put, current)
+        if current.status is OrderStatus.IN_PROGRESS and current.assessment_url == url:
+            # An earlier try's answer was lost: SmartRecruiters has this step's URL.
+            return StepResult(
+                {"status": current.status.value, "alreadyApplied": True}, order=current
+            )
+        if current.status is OrderStatus.IN_PROGRESS:
+            raise accepted_elsewhere_error(current, url) from None
+        raise
+    return StepResult({"status": order.status.value}, order=order)
+
+
+def accepted_elsewhere_error(order: AssessmentOrder, url: str) -> StateConflictError:
+    """The order is in progress, but not (provably) with this step's URL: another desk or
+    coordinator accepted it. A failure that says with what, never "already done"."""
+    if order.assessment_url:
+        said = f"with the assessment URL {order.assessment_url}"
+    else:
+        said = "and SmartRecruiters does not say with which assessment URL"
+    return StateConflictError(
+        Service.SMARTRECRUITERS,
+        summary=(
+            f"This order was already accepted elsewhere (another desk or coordinator) {said}. "
+            f"This desk's assessment ({url}) was not sent; check with whoever accepted it "
+            "before inviting the candidate."
         ),
     )
 

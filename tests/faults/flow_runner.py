@@ -24,6 +24,7 @@ from app.domain.attachments import UploadState
 from app.domain.berke import CreateAssessmentRequest
 from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult, OrderStatus, ResultType
 from app.store.database import Database
+from app.store.instance_lock import AlreadyRunningError, InstanceLock
 from app.workflows.desk import Desk
 from app.workflows.order_actions import (
     ActionNotAllowedError,
@@ -35,6 +36,8 @@ from app.workflows.outbox import resume_pending
 from app.workflows.results import complete_order, queue_files, run_upload
 from app.workflows.session import Session
 from app.workflows.steps import StepDeferredError
+
+ALREADY_RUNNING = 4  # exit status when another runner holds the folder
 
 RESULT = AssessmentResult(
     result_type=ResultType.DOCUMENT, result="result.pdf", title="Berke job fit", score="77%"
@@ -89,6 +92,15 @@ async def main_async(args: argparse.Namespace) -> int:
         berke=BerkeClient(args.berke_url, os.environ["AD_BERKE_TOKEN"], retry=retry),
         demo=False,
     )
+    # The app's own rule: one desk per data folder. A runner started while another still holds
+    # the folder waits for it rather than resuming (and so resending) the other's steps.
+    lock = InstanceLock(Path(args.db).parent)
+    try:
+        lock.acquire()
+    except AlreadyRunningError as exc:
+        await session.aclose()
+        print(f"refused: {exc}", flush=True)
+        return ALREADY_RUNNING
     desk = Desk(session, Database(Path(args.db)))
     files = [Path(f) for f in args.files]
     try:
@@ -117,6 +129,7 @@ async def main_async(args: argparse.Namespace) -> int:
     finally:
         await session.aclose()
         desk.db.close()
+        lock.release()
 
 
 def main() -> int:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from app.clients.errors import ApiError
+from app.domain.assessment_prefill import stable_candidate_id
 from app.domain.attachments import UploadState
 from app.domain.berke import CreateAssessmentRequest
 from app.domain.journal import Action, StepState
@@ -21,7 +22,6 @@ from app.workflows.order_actions import (
 )
 from app.workflows.outbox import resume_pending, retry_step
 from app.workflows.results import ResultFlow, complete_order, queue_files, run_upload
-from app.workflows.steps import stable_candidate_id
 from tests.integration.helpers import new_order_body
 from tests.integration.test_workflows import run_with_desk
 

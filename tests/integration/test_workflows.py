@@ -12,6 +12,7 @@ import pytest
 
 from app.clients.berke import BerkeClient
 from app.clients.errors import ValidationApiError
+from app.clients.pacing import Pacer
 from app.clients.smartrecruiters import SmartRecruitersClient
 from app.domain.berke import CreateAssessmentRequest
 from app.domain.journal import Action, StepState
@@ -43,6 +44,7 @@ def run_with_desk(
     path: Path,
     body: Callable[[Desk], Awaitable[T]],
     transport: httpx.AsyncBaseTransport | None = None,
+    berke_pacer: Pacer | None = None,
 ) -> T:
     """Run ``body`` with a desk on the sandbox and a real SQLite file, on a fresh loop."""
     from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY
@@ -50,7 +52,7 @@ def run_with_desk(
     async def main() -> T:
         session = Session(
             sr=SmartRecruitersClient(sandbox.sr_base_url, DEMO_SR_KEY, transport=transport),
-            berke=BerkeClient(sandbox.berke_base_url, DEMO_BERKE_TOKEN),
+            berke=BerkeClient(sandbox.berke_base_url, DEMO_BERKE_TOKEN, pacer=berke_pacer),
             demo=True,
         )
         desk = Desk(session, Database(path), author=ContactPerson(first_name="Cora"))

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
+from app.domain.assessment_prefill import stable_candidate_id
 from app.domain.berke import COMPLETION_ACTIONS, BerkeJob, CreateAssessmentRequest, P
 from app.domain.smartrecruiters import AssessmentOrder
 from app.ui.berke_form import (
@@ -107,7 +108,10 @@ def test_prefills_the_candidate_and_is_ready_to_create(open_form: Any) -> None:
     assert form.last_name.text() == "Müller"
     assert form.email_address.text() == "zoe@example.com"
     assert form.phone_number.text() == "+49 30 1234"
-    assert form.source_candidate_id.text() == "cand-42"
+    # Never the SmartRecruiters candidate id (shared by the candidate's orders): empty, meaning
+    # the order's own id, which the placeholder shows.
+    assert form.source_candidate_id.text() == ""
+    assert form.source_candidate_id.placeholderText() == stable_candidate_id(form._order.id)
     assert form.action.currentData() == 1
     assert form.findChild(QWidget, "createButton") is form.create_button
     assert create_enabled(form)
@@ -251,7 +255,8 @@ def test_counter_counts_characters_and_the_limit_is_enforced(open_form: Any) -> 
 
 
 def test_warnings_show_in_their_own_lines_and_never_block_create(open_form: Any) -> None:
-    form = open_form(make_order(email=None, id="123-45-6789"))
+    form = open_form(make_order(email=None))
+    form.source_candidate_id.setText("123-45-6789")  # typed by the coordinator
     assert form.email_address.text() == ""
     assert "no reminder emails" in advice(form, P.EMAIL_ADDRESS)
     assert "national id" in advice(form, P.SOURCE_CANDIDATE_ID)
@@ -346,7 +351,6 @@ def test_create_emits_the_request_and_turns_busy(open_form: Any, qtbot: QtBot) -
         P.LAST_NAME: "Müller",
         P.EMAIL_ADDRESS: "zoe@example.com",
         P.PHONE_NUMBER: "+49 30 1234",
-        P.SOURCE_CANDIDATE_ID: "cand-42",
         P.SOURCE_JOB_ID: "J-SALES",
         P.SOURCE_DEPARTMENT_ID: "D-9",
         P.USERNAME: "coordinator@berke",

@@ -11,7 +11,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from app.domain.berke import CreateAssessmentRequest
-from app.domain.journal import Action, StepState
+from app.domain.journal import Action
 from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.ui.batch_dialog import BatchDialog
@@ -185,23 +185,25 @@ def test_server_error_is_shown_under_its_field(window: MainWindow, qtbot: QtBot)
     dialogs = Dialogs(window)
     order = add_test_order(window, qtbot, first="Chloé", last="Dubois")
     assert window.desk is not None
-    # The SR candidate id is already used in Berke: Berke refuses a duplicate.
+    # The coordinator types an id that Berke already holds for someone else.
     taken = CreateAssessmentRequest(
-        first_name="X", last_name="Y", source_candidate_id=order.candidate.id
+        first_name="Xavier", last_name="Young", source_candidate_id=f"HR-{order.id[:12]}"
     )
     finish(qtbot, window.desk.session.berke.create_assessment(taken))
     window.controller.actions[OrderAction.CREATE_ASSESSMENT].trigger()
     form = dialogs.wait_for(qtbot, BerkeAssessmentForm)
     assert isinstance(form, BerkeAssessmentForm)
+    form.source_candidate_id.setText(f"HR-{order.id[:12]}")
     qtbot.waitUntil(form.can_submit, timeout=10_000)
     form.create_button.click()
     label = form.findChild(QWidget, "error_sourceCandidateId")
     qtbot.waitUntil(lambda: label.isVisible() and bool(label.text()), timeout=10_000)  # type: ignore[union-attr]
-    assert "sourceCandidateId" in label.text() or "Berke" in label.text()  # type: ignore[union-attr]
+    text = label.text()  # type: ignore[union-attr]
+    assert "already used in Berke for Xavier Young" in text
+    assert "clear the id" in text
     assert form.isVisible()  # the input is kept
     assert window.controller.link_for(order.id) is None
-    entries = window.desk.journal.entries(order.id)
-    assert entries[-1].state is StepState.FAILED
+    assert window.desk.journal.entries(order.id) == []  # refused before anything was sent
     form.reject()
 
 

@@ -6,14 +6,21 @@ from typing import Any
 
 import pytest
 
-from app.domain.assessment_prefill import match_job, prefill_from_order
+from app.domain.assessment_prefill import (
+    is_stable_candidate_id,
+    match_job,
+    prefill_from_order,
+    stable_candidate_id,
+)
 from app.domain.berke import BerkeJob, CreateAssessmentRequest, P
 from app.domain.smartrecruiters import AssessmentOrder
 
 
-def order(job_name: str | None = "Sales Manager", **candidate: Any) -> AssessmentOrder:
+def order(
+    job_name: str | None = "Sales Manager", order_id: str = "order-1", **candidate: Any
+) -> AssessmentOrder:
     data: dict[str, Any] = {
-        "id": "order-1",
+        "id": order_id,
         "status": "NEW",
         "candidate": {
             "id": "cand-42",
@@ -42,7 +49,7 @@ def test_prefill_takes_the_candidate_under_berke_spellings() -> None:
         P.LAST_NAME: "Müller",
         P.EMAIL_ADDRESS: "zoe@example.com",
         P.PHONE_NUMBER: "+49 30 1234",
-        P.SOURCE_CANDIDATE_ID: "cand-42",
+        P.SOURCE_CANDIDATE_ID: "",
     }
 
 
@@ -56,9 +63,17 @@ def test_prefill_gives_empty_text_for_what_the_candidate_lacks() -> None:
     assert P.PHONE_NUMBER not in params
 
 
-def test_candidate_id_at_the_limit_is_kept_and_longer_left_for_berke() -> None:
-    assert prefill_from_order(order(id="x" * 50))[P.SOURCE_CANDIDATE_ID] == "x" * 50
-    assert prefill_from_order(order(id="x" * 51))[P.SOURCE_CANDIDATE_ID] == ""
+def test_the_smartrecruiters_candidate_id_is_never_the_berke_id() -> None:
+    """A candidate has several orders; Berke ids are unique: the id is per order."""
+    first, second = order(), order(order_id="order-2")
+    assert first.candidate.id == second.candidate.id
+    assert prefill_from_order(first)[P.SOURCE_CANDIDATE_ID] == ""
+    assert stable_candidate_id(first.id) != stable_candidate_id(second.id)
+    assert first.candidate.id not in stable_candidate_id(first.id)
+    assert len(stable_candidate_id(first.id)) <= 50
+    assert is_stable_candidate_id(first.id, stable_candidate_id(first.id).lower())
+    assert not is_stable_candidate_id(first.id, stable_candidate_id(second.id))
+    assert not is_stable_candidate_id(first.id, None)
 
 
 @pytest.mark.parametrize(

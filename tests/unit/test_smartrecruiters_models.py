@@ -184,3 +184,19 @@ def test_page_attachment_and_error_body() -> None:
     )  # fmt: skip
     assert error.http_code == 400
     assert error.message.startswith("Request is incorrect")
+
+
+def test_an_offer_from_another_client_with_a_company_list_still_parses() -> None:
+    """Neither the reference nor the seed restricts these: the catalogue must not break."""
+    from app.domain.smartrecruiters import Offer
+
+    offer = Offer.model_validate(
+        {
+            "catalogId": "X-1", "name": "X", "description": "d", "terms": {"type": "SKILLS_TEST"},
+            "availability": {"companies": ["Acme", "Globex"], "specialOffer": "true"},
+        }
+    )  # fmt: skip
+    assert offer.availability is not None
+    assert offer.availability.companies == ["Acme", "Globex"]
+    assert offer.availability.is_special_offer
+    assert offer.to_body()["availability"]["companies"] == ["Acme", "Globex"]  # kept as sent

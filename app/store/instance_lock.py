@@ -1,0 +1,118 @@
+"""One desk per data folder: a lock that a second process on the same folder cannot take.
+
+Pending steps and queued uploads are resumed by whoever holds the journal; two processes on one
+database would both resume them and send each other's work twice. An in-process "in flight" set
+cannot see another process, so the folder is locked with the operating system's own file lock
+(``flock`` / ``LockFileEx``): the kernel drops it when the holder exits or is killed, so a lock
+is never stale, and a crashed desk never locks the next one out. The holder's process id is
+written into the file only to name it in the refusal.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import sys
+from pathlib import Path
+from types import TracebackType
+
+LOCK_FILE_NAME = "assessment-desk.lock"
+
+
+class AlreadyRunningError(RuntimeError):
+    """Another process holds the folder; the message says so in one sentence."""
+
+    def __init__(self, folder: Path, holder: str | None) -> None:
+        self.folder = folder
+        self.holder = holder
+        who = f" (process {holder})" if holder else ""
+        super().__init__(
+            f"Assessment Desk is already running with this data folder{who}: use that window, "
+            f"or close it first. The folder is {folder}."
+        )
+
+
+class InstanceLock:
+    """``acquire()`` takes the folder's lock or raises ``AlreadyRunningError``; ``release()``
+    (or leaving the ``with`` block, or the process ending) gives it back."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.path = folder / LOCK_FILE_NAME
+        self._fd: int | None = None
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+    def acquire(self) -> None:
+        if self._fd is not None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            _lock(fd)
+        except OSError:
+            holder = _read_holder(fd)
+            os.close(fd)
+            raise AlreadyRunningError(self.folder, holder) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}@{socket.gethostname()}\n".encode())
+        self._fd = fd
+
+    def release(self) -> None:
+        fd, self._fd = self._fd, None
+        if fd is None:
+            return
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, 0)
+        _unlock(fd)
+        os.close(fd)
+
+    def __enter__(self) -> InstanceLock:
+        self.acquire()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.release()
+
+
+def _read_holder(fd: int) -> str | None:
+    try:
+        text = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
+    except (OSError, AttributeError):  # no pread on Windows: the sentence goes without it
+        return None
+    pid, _, host = text.partition("@")
+    if not pid.isdigit():
+        return None
+    return pid if host == socket.gethostname() else f"{pid} on {host}"
+
+
+if sys.platform == "win32":
+    import msvcrt
+
+    def _lock(fd: int) -> None:
+        # One byte far past any content: locking it does not stop reading the holder's pid.
+        os.lseek(fd, 1 << 30, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+
+    def _unlock(fd: int) -> None:
+        os.lseek(fd, 1 << 30, os.SEEK_SET)
+        with contextlib.suppress(OSError):
+            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _lock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+    def _unlock(fd: int) -> None:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_UN)

@@ -1,0 +1,69 @@
+"""One desk per data folder: the lock another process cannot take, and that dies with its holder."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.store.instance_lock import AlreadyRunningError, InstanceLock
+
+HOLD = """
+import sys, time
+from pathlib import Path
+from app.store.instance_lock import InstanceLock
+lock = InstanceLock(Path(sys.argv[1]))
+lock.acquire()
+print("held", flush=True)
+time.sleep(600)
+"""
+
+
+def hold_in_child(folder: Path) -> subprocess.Popen[str]:
+    child = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(folder)], stdout=subprocess.PIPE, text=True
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline().strip() == "held"  # blocks until the child holds it
+    return child
+
+
+def test_a_second_process_is_refused_with_a_sentence(tmp_path: Path) -> None:
+    child = hold_in_child(tmp_path)
+    try:
+        with pytest.raises(AlreadyRunningError) as info:
+            InstanceLock(tmp_path).acquire()
+        message = str(info.value)
+        assert "already running with this data folder" in message
+        assert f"process {child.pid}" in message
+        assert str(tmp_path) in message
+    finally:
+        child.kill()
+        child.wait()
+
+
+def test_a_killed_holder_leaves_no_stale_lock(tmp_path: Path) -> None:
+    child = hold_in_child(tmp_path)
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    with InstanceLock(tmp_path) as lock:  # the kernel dropped the dead holder's lock
+        assert lock.held
+        assert (tmp_path / "assessment-desk.lock").read_text().startswith(f"{os.getpid()}@")
+
+
+def test_released_lock_can_be_taken_again_and_the_file_is_private(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    first = InstanceLock(folder)
+    first.acquire()
+    first.acquire()  # taking what one holds is a no-op
+    assert (folder / "assessment-desk.lock").stat().st_mode & 0o777 == 0o600
+    with pytest.raises(AlreadyRunningError):
+        InstanceLock(folder).acquire()  # even in one process: the lock is per open file
+    first.release()
+    first.release()
+    with InstanceLock(folder):
+        pass
