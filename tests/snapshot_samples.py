@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from app.domain.journal import Action, JournalEntry, LinkedAssessment, StepState
+from app.domain.journal import Action, LinkedAssessment, StepState
 from app.domain.smartrecruiters import AssessmentComment, AssessmentOrder, AssessmentResult
-from app.domain.snapshot import SnapshotFilter, SnapshotMeta, SnapshotOrder
+from app.domain.snapshot import SnapshotFilter, SnapshotMeta, SnapshotOrder, SnapshotStep
 from app.store.snapshot_file import write_snapshot
 
 NAMES = [("Zoë", "Müller"), ("Ana", "Núñez"), ("Émile", "Dubois"), ("John", "Smith")]
@@ -56,7 +56,7 @@ def record(i: int, **changes: Any) -> SnapshotOrder:
             else None
         ),
         timeline=[
-            JournalEntry(
+            SnapshotStep(
                 id=i,
                 order_id=made.id,
                 action=Action.CREATE_ASSESSMENT,

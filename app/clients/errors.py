@@ -127,7 +127,9 @@ class ThrottledError(ApiError):
 
     @property
     def is_transient(self) -> bool:
-        return not self.is_daily_limit
+        # A wait, never a refusal: even after a daily limit the same call goes through once
+        # the limit lifts (the client itself sends nothing before then).
+        return True
 
 
 class ServerError(ApiError):

@@ -375,7 +375,7 @@ class AssessmentStatus(BerkeResponseModel):
         return self.status_id == 2
 
     @property
-    def holder(self) -> str:
+    def candidate_label(self) -> str:
         """Who the assessment is for, in words ("Ola Berg <ola@example.com>")."""
         name = " ".join(part for part in (self.first_name, self.last_name) if part)
         if self.email_address:

@@ -1,12 +1,27 @@
-"""What the console did and is doing to remote state: journal entries and linked assessments."""
+"""What the console did and is doing to remote state: journal entries and linked assessments.
+
+A journal entry holds a typed *step* (what is about to be sent: the service's request model,
+plus what this desk needs to prove on a retry that the call already went through) and, once
+done, a typed *outcome* that knows what to store of itself (a link, a resultId, an order…).
+The steps and outcomes are discriminated by ``kind``; a step's kind is its ``Action``'s value.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any, ClassVar, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
+from app.domain.smartrecruiters import (
+    AcceptRequest,
+    AssessmentOrder,
+    AssessmentResult,
+    OrderStatus,
+    RejectRequest,
+)
 
 
 class Action(StrEnum):
@@ -42,18 +57,11 @@ class StepState(StrEnum):
     FAILED = "failed"
 
 
-class JournalEntry(BaseModel):
-    model_config = ConfigDict(frozen=True)
+class ResultFlow(StrEnum):
+    """How a result reaches SmartRecruiters; both are supported because both are in use."""
 
-    id: int
-    order_id: str
-    action: Action
-    state: StepState
-    request: dict[str, Any]
-    outcome: dict[str, Any] | None = None
-    message: str | None = None
-    created_at: datetime
-    updated_at: datetime
+    FAQ = "faq"  # POST .../complete with the result: the answer carries the resultId
+    DOCUMENTED = "documented"  # POST .../results (answer: the id), then complete with a comment
 
 
 class LinkedAssessment(BaseModel):
@@ -72,3 +80,268 @@ class LinkedAssessment(BaseModel):
     @property
     def invitation_sent(self) -> bool:
         return self.invited_at is not None
+
+
+# -- steps: what is about to be sent -----------------------------------------------------------
+
+
+class _Step(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class CreateAssessmentStep(_Step):
+    kind: Literal["create_assessment"] = "create_assessment"
+    action: ClassVar[Action] = Action.CREATE_ASSESSMENT
+    request: CreateAssessmentRequest
+
+
+class AcceptStep(_Step):
+    """The request's ``author`` stays empty: the desk's author is added when it is sent."""
+
+    kind: Literal["accept"] = "accept"
+    action: ClassVar[Action] = Action.ACCEPT
+    request: AcceptRequest
+
+
+class RejectStep(_Step):
+    """As for accept, the author is the desk's when it is sent."""
+
+    kind: Literal["reject"] = "reject"
+    action: ClassVar[Action] = Action.REJECT
+    request: RejectRequest
+
+
+class InviteStep(_Step):
+    kind: Literal["invite"] = "invite"
+    action: ClassVar[Action] = Action.INVITE
+    request: SendInvitationRequest
+    #: How many invitations Berke had sent before the step: a retry counts this one as sent
+    #: only if the count grew. Never sent to Berke.
+    invitations_sent_before: int | None = None
+
+
+class CompleteStep(_Step):
+    """FAQ flow: complete with ``result``. Documented flow: the result was created by its own
+    step, and completing carries only a comment (``message``)."""
+
+    kind: Literal["complete"] = "complete"
+    action: ClassVar[Action] = Action.COMPLETE
+    flow: ResultFlow = ResultFlow.FAQ
+    result: AssessmentResult | None = None
+    message: str | None = None
+
+    @model_validator(mode="after")
+    def _result_for_faq_only(self) -> CompleteStep:
+        if (self.flow is ResultFlow.FAQ) != (self.result is not None):
+            raise ValueError("the FAQ flow completes with a result, the documented one without")
+        return self
+
+
+class CreateResultStep(_Step):
+    kind: Literal["create_result"] = "create_result"
+    action: ClassVar[Action] = Action.CREATE_RESULT
+    result: AssessmentResult
+
+
+class UploadStep(_Step):
+    """The file itself is in the upload queue (``upload_id``); the name is for the timeline
+    (steps written by older versions may lack it)."""
+
+    kind: Literal["upload"] = "upload"
+    action: ClassVar[Action] = Action.UPLOAD
+    upload_id: int
+    file_name: str | None = None
+
+
+class CommentStep(_Step):
+    kind: Literal["comment"] = "comment"
+    action: ClassVar[Action] = Action.COMMENT
+    message: str
+
+
+class UnreadableStep(_Step):
+    """A stored step this version cannot read (kept as it was, ``data``): shown on the
+    timeline, never sent; executing it fails it with ``problem`` in words."""
+
+    kind: Literal["unreadable"] = "unreadable"
+    action: Action
+    data: Any = None
+    problem: str
+
+
+#: What a step that is begun can be.
+StepPayload = Annotated[
+    CreateAssessmentStep
+    | AcceptStep
+    | RejectStep
+    | InviteStep
+    | CompleteStep
+    | CreateResultStep
+    | UploadStep
+    | CommentStep,
+    Field(discriminator="kind"),
+]
+
+#: What a journal entry can hold: a step, or one that could not be read.
+JournalStep = Annotated[
+    CreateAssessmentStep
+    | AcceptStep
+    | RejectStep
+    | InviteStep
+    | CompleteStep
+    | CreateResultStep
+    | UploadStep
+    | CommentStep
+    | UnreadableStep,
+    Field(discriminator="kind"),
+]
+
+
+# -- outcomes: what came back, and what of it is stored ----------------------------------------
+
+
+class OutcomeRecorder(Protocol):
+    """Where an outcome stores what it produced. The store implements it inside the
+    transaction that marks the step done, so nothing is ever half-recorded."""
+
+    def link(self, link: LinkedAssessment) -> None: ...
+
+    def invited(self, email: str) -> None: ...
+
+    def result_id(self, result_id: str) -> None: ...
+
+    def order(self, order: AssessmentOrder) -> None: ...
+
+    def upload_done(self, upload_id: int, attachment_id: str) -> None: ...
+
+
+class _Outcome(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def record(self, recorder: OutcomeRecorder) -> None:
+        """Store what the step produced besides the outcome itself (nothing, by default)."""
+
+
+class AssessmentLinked(_Outcome):
+    kind: Literal["assessment_linked"] = "assessment_linked"
+    link: LinkedAssessment
+    #: Found in Berke after an earlier try's answer was lost, not created by this try.
+    recovered: bool = False
+
+    def record(self, recorder: OutcomeRecorder) -> None:
+        recorder.link(self.link)
+
+
+class OrderUpdated(_Outcome):
+    kind: Literal["order_updated"] = "order_updated"
+    status: OrderStatus
+    #: SmartRecruiters already had the change (an earlier try's answer was lost).
+    already_applied: bool = False
+    #: The order as the call returned it, for the cache. Not journaled: the order holds the
+    #: candidate's personal data, which has its one place in the order cache.
+    order: AssessmentOrder | None = Field(default=None, exclude=True)
+
+    def record(self, recorder: OutcomeRecorder) -> None:
+        if self.order is not None:
+            recorder.order(self.order)
+
+
+class InvitationSent(_Outcome):
+    kind: Literal["invitation_sent"] = "invitation_sent"
+    email: str
+    #: Berke's count had grown: an earlier try sent it.
+    already_sent: bool = False
+
+    def record(self, recorder: OutcomeRecorder) -> None:
+        recorder.invited(self.email)
+
+
+class ResultRecorded(_Outcome):
+    """The resultId, which exists only in the answer that created the result."""
+
+    kind: Literal["result_recorded"] = "result_recorded"
+    result_id: str
+    status: OrderStatus | None = None  # when the step also completed the order
+    #: Found among the order's results after an earlier try's answer was lost.
+    recovered: bool = False
+    order: AssessmentOrder | None = Field(default=None, exclude=True)  # as in OrderUpdated
+
+    def record(self, recorder: OutcomeRecorder) -> None:
+        recorder.result_id(self.result_id)
+        if self.order is not None:
+            recorder.order(self.order)
+
+
+class AttachmentUploaded(_Outcome):
+    kind: Literal["attachment_uploaded"] = "attachment_uploaded"
+    upload_id: int
+    attachment_id: str
+    file_name: str
+    #: The result already had a file of that name (an earlier try's answer was lost).
+    already_there: bool = False
+
+    def record(self, recorder: OutcomeRecorder) -> None:
+        recorder.upload_done(self.upload_id, self.attachment_id)
+
+
+class CommentAdded(_Outcome):
+    kind: Literal["comment_added"] = "comment_added"
+    message: str
+    already_there: bool = False
+
+
+class UnreadableOutcome(_Outcome):
+    """A stored outcome this version cannot read, kept as it was."""
+
+    kind: Literal["unreadable"] = "unreadable"
+    data: Any = None
+
+
+#: What a finished step can record.
+StepOutcome = Annotated[
+    AssessmentLinked
+    | OrderUpdated
+    | InvitationSent
+    | ResultRecorded
+    | AttachmentUploaded
+    | CommentAdded,
+    Field(discriminator="kind"),
+]
+
+#: What a journal entry can hold as its outcome.
+JournalOutcome = Annotated[
+    AssessmentLinked
+    | OrderUpdated
+    | InvitationSent
+    | ResultRecorded
+    | AttachmentUploaded
+    | CommentAdded
+    | UnreadableOutcome,
+    Field(discriminator="kind"),
+]
+
+
+# -- entries -----------------------------------------------------------------------------------
+
+
+class JournalEntry(BaseModel):
+    """One step of an order. ``action`` is what the timeline shows; it always agrees with the
+    step's kind."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    order_id: str
+    action: Action
+    state: StepState
+    step: JournalStep
+    outcome: JournalOutcome | None = None
+    message: str | None = None
+    created_at: datetime
+    updated_at: datetime
+
+    @model_validator(mode="after")
+    def _action_is_the_steps(self) -> JournalEntry:
+        if self.action is not self.step.action:
+            raise ValueError(f"a {self.step.kind} step recorded as {self.action.value}")
+        return self

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from app.domain.journal import JournalEntry, LinkedAssessment
+from app.domain.journal import Action, JournalEntry, LinkedAssessment, StepState
+from app.domain.journal_v1 import outcome_to_v1, step_to_v1
 from app.domain.smartrecruiters import (
     AssessmentComment,
     AssessmentOrder,
@@ -110,6 +111,37 @@ class SnapshotAttachment(BaseModel):
     result_id: str | None = None
 
 
+class SnapshotStep(BaseModel):
+    """One step of an order's timeline as format 1 keeps it: ``request`` and ``outcome`` are
+    the journal's first form (dicts), whatever form the desk's own journal has moved to."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    order_id: str
+    action: Action
+    state: StepState
+    request: dict[str, Any]
+    outcome: dict[str, Any] | None = None
+    message: str | None = None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, entry: JournalEntry) -> SnapshotStep:
+        return cls(
+            id=entry.id,
+            order_id=entry.order_id,
+            action=entry.action,
+            state=entry.state,
+            request=step_to_v1(entry.step),
+            outcome=outcome_to_v1(entry.outcome) if entry.outcome is not None else None,
+            message=entry.message,
+            created_at=entry.created_at,
+            updated_at=entry.updated_at,
+        )
+
+
 class SnapshotOrder(BaseModel):
     """One line of ``orders.jsonl``: an order with everything the detail pane shows."""
 
@@ -119,7 +151,7 @@ class SnapshotOrder(BaseModel):
     comments: list[AssessmentComment] = Field(default_factory=list)
     results: list[AssessmentResult] = Field(default_factory=list)
     linked_assessment: LinkedAssessment | None = None
-    timeline: list[JournalEntry] = Field(default_factory=list)
+    timeline: list[SnapshotStep] = Field(default_factory=list)
     attachments: list[SnapshotAttachment] = Field(default_factory=list)
     #: What could not be gathered, in words ("Comments could not be fetched: …").
     notes: list[str] = Field(default_factory=list)

@@ -30,6 +30,8 @@ class SandboxConfig:
     sr_rate_per_second: int = 10
     sr_concurrency: int = 8
     latency_ms: float = 0.0
+    # Not in the reference's order shape: off, a client must cope without it (see sr_state).
+    accept_url_on_order: bool = False
     clock: Callable[[], float] = field(default=time.monotonic, compare=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -66,6 +66,7 @@ def _listing(items: list[dict[str, Any]]) -> dict[str, Any]:
 class SmartRecruitersApi:
     def __init__(self, state: SrState) -> None:
         self.state = state
+        self._urls = state.accept_url_on_order
 
     # -- lookups -----------------------------------------------------------------------------
     def _order(self, request: Request) -> Order:
@@ -96,12 +97,14 @@ class SmartRecruitersApi:
                 "limit": limit,
                 "offset": offset,
                 "totalFound": len(orders),
-                "content": [o.to_json() for o in orders[offset : offset + limit]],
+                "content": [
+                    o.to_json(with_url=self._urls) for o in orders[offset : offset + limit]
+                ],
             }
         )
 
     async def get_order(self, request: Request) -> Response:
-        return json_response(self._order(request).to_json())
+        return json_response(self._order(request).to_json(with_url=self._urls))
 
     async def create_order(self, request: Request) -> Response:
         body = await read_json_object(request)
@@ -125,7 +128,7 @@ class SmartRecruitersApi:
         now = now_utc()
         order = Order(seeded_uuid(rng), "NEW", now, now, document)
         self.state.orders[order.id] = order
-        return json_response(order.to_json(), 201)
+        return json_response(order.to_json(with_url=self._urls), 201)
 
     def _change(self, order: Order, action: str, allowed_from: tuple[str, ...]) -> None:
         if order.status == "COMPLETED":
@@ -143,14 +146,14 @@ class SmartRecruitersApi:
         body = await read_json_object(request, required=False)  # every field is optional
         order.assessment_url = rules.validate_accept(body)
         order.status, order.updated = "IN_PROGRESS", now_utc()
-        return json_response(order.to_json())
+        return json_response(order.to_json(with_url=self._urls))
 
     async def reject(self, request: Request) -> Response:
         order = self._order(request)
         self._change(order, "reject", ("NEW", "IN_PROGRESS"))
         rules.validate_reject(await read_json_object(request, required=False))
         order.status, order.updated = "REJECTED", now_utc()
-        return json_response(order.to_json())
+        return json_response(order.to_json(with_url=self._urls))
 
     async def complete(self, request: Request) -> Response:
         order = self._order(request)
@@ -159,10 +162,12 @@ class SmartRecruitersApi:
         if "resultType" in body or "result" in body:
             result = self._add_result(order, rules.validate_result(body))
             order.status = "COMPLETED"
-            return json_response({**order.to_json(), "resultId": result.document["id"]})
+            return json_response(
+                {**order.to_json(with_url=self._urls), "resultId": result.document["id"]}
+            )
         rules.validate_complete_comment(body)
         order.status, order.updated = "COMPLETED", now_utc()
-        return json_response(order.to_json())
+        return json_response(order.to_json(with_url=self._urls))
 
     # -- results and attachments -------------------------------------------------------------
     def _add_result(self, order: Order, fields: dict[str, Any]) -> Result:

@@ -44,26 +44,28 @@ class Order:
     created: datetime
     updated: datetime
     document: dict[str, Any]
-    # Stored on accept. The reference's order shape does not list it, but SmartRecruiters shows
-    # it to the recruiter: rendered once set, so that a client can tell with which URL (whose
-    # assessment) an order was accepted, and must cope when it is absent.
+    # Stored on accept. The reference's order shape does not list it, so it is rendered only
+    # when the sandbox is told to (``SandboxConfig.accept_url_on_order``): a client must work
+    # without it, and may use it where a service gives it.
     assessment_url: str | None = None
     comments: list[dict[str, Any]] = field(default_factory=list)
     results: dict[str, Result] = field(default_factory=dict)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, *, with_url: bool = False) -> dict[str, Any]:
+        url = {"assessmentURL": self.assessment_url} if with_url and self.assessment_url else {}
         return {
             "id": self.id,
             "status": self.status,
             "createDate": sr_timestamp(self.created),
             "lastUpdateDate": sr_timestamp(self.updated),
             **self.document,
-            **({"assessmentURL": self.assessment_url} if self.assessment_url else {}),
+            **url,
         }
 
 
 class SrState:
     def __init__(self, config: SandboxConfig) -> None:
+        self.accept_url_on_order = config.accept_url_on_order
         # Its own stream, so ids of new objects do not depend on how the seed data was drawn.
         self.rng = random.Random(f"sandbox-sr-{config.seed}")
         self.offers: dict[str, dict[str, Any]] = {o["id"]: o for o in seed_offers()}

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from app.store.journal_rows import upgrade_first_form
 from app.store.paths import data_dir, make_private_dir, make_private_file, tighten_file
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -87,6 +88,16 @@ _MIGRATIONS: dict[int, str] = {
         updated_at TEXT NOT NULL
     );
     """,
+    # Journal steps and outcomes become typed (see _DATA_MIGRATIONS). No table changes; the
+    # version still goes up, so that an older desk refuses the file instead of misreading
+    # its steps.
+    3: "",
+}
+
+#: Data a version's SQL cannot convert, converted in the same transaction after that SQL.
+_DATA_MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    # The journal's untyped request/outcome dicts become typed steps and outcomes.
+    3: upgrade_first_form,
 }
 
 
@@ -136,6 +147,8 @@ class Database:
                 for statement in _MIGRATIONS[step].split(";"):
                     if statement.strip():
                         conn.execute(statement)
+                if step in _DATA_MIGRATIONS:
+                    _DATA_MIGRATIONS[step](conn)
                 conn.execute(f"PRAGMA user_version = {step}")
 
     @contextmanager

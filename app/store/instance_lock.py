@@ -11,6 +11,7 @@ written into the file only to name it in the refusal.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import socket
 import sys
@@ -33,6 +34,23 @@ class AlreadyRunningError(RuntimeError):
         )
 
 
+class LockUnavailableError(RuntimeError):
+    """The folder's lock could not be taken at all (a file system without locks, no right to
+    write there): not "already running", and said as such."""
+
+    def __init__(self, folder: Path, cause: OSError) -> None:
+        self.folder = folder
+        super().__init__(
+            f"Assessment Desk cannot lock its data folder {folder} ({cause.strerror or cause}), "
+            "so it cannot make sure it runs only once there. Choose a local folder, or check "
+            "its permissions."
+        )
+
+
+# What the lock calls answer when another process holds the lock (and only then).
+_HELD = frozenset({errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES, getattr(errno, "EDEADLOCK", -1)})
+
+
 class InstanceLock:
     """``acquire()`` takes the folder's lock or raises ``AlreadyRunningError``; ``release()``
     (or leaving the ``with`` block, or the process ending) gives it back."""
@@ -47,16 +65,23 @@ class InstanceLock:
         return self._fd is not None
 
     def acquire(self) -> None:
+        """Take the lock: ``AlreadyRunningError`` when another process holds it,
+        ``LockUnavailableError`` when it cannot be taken at all."""
         if self._fd is not None:
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise LockUnavailableError(self.folder, exc) from exc
         try:
             _lock(fd)
-        except OSError:
-            holder = _read_holder(fd)
+        except OSError as exc:
+            holder = _read_holder(fd) if exc.errno in _HELD else None
             os.close(fd)
-            raise AlreadyRunningError(self.folder, holder) from None
+            if exc.errno in _HELD:
+                raise AlreadyRunningError(self.folder, holder) from None
+            raise LockUnavailableError(self.folder, exc) from exc
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}@{socket.gethostname()}\n".encode())
         self._fd = fd

@@ -7,32 +7,80 @@ crash can never leave an outcome half-recorded.
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from typing import Any
 
-from app.domain.journal import Action, JournalEntry, LinkedAssessment, StepState
+from app.domain.journal import (
+    Action,
+    JournalEntry,
+    LinkedAssessment,
+    StepOutcome,
+    StepPayload,
+    StepState,
+)
 from app.domain.smartrecruiters import AssessmentOrder
 from app.store.database import Database, utc_now
+from app.store.journal_rows import dumps, read_outcome, read_step
 from app.store.order_cache import upsert_order
 
 
-def _dumps(value: dict[str, Any] | None) -> str | None:
-    return None if value is None else json.dumps(value, sort_keys=True, ensure_ascii=False)
-
-
 def _entry(row: sqlite3.Row) -> JournalEntry:
+    action = Action(row["action"])
     return JournalEntry(
         id=row["id"],
         order_id=row["order_id"],
-        action=Action(row["action"]),
+        action=action,
         state=StepState(row["state"]),
-        request=json.loads(row["request"]),
-        outcome=json.loads(row["outcome"]) if row["outcome"] else None,
+        step=read_step(action, row["request"]),
+        outcome=read_outcome(row["outcome"]),
         message=row["message"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],
     )
+
+
+class _Recorder:
+    """Stores what a finished step produced, on the connection of the transaction that marks
+    it done (``OutcomeRecorder``)."""
+
+    def __init__(self, conn: sqlite3.Connection, order_id: str, now: str) -> None:
+        self._conn = conn
+        self._order_id = order_id
+        self._now = now
+
+    def link(self, link: LinkedAssessment) -> None:
+        self._conn.execute(
+            "INSERT OR REPLACE INTO assessments (order_id, source_candidate_id,"
+            " invitation_code, assessment_url, created_at) VALUES (?, ?, ?, ?, ?)",
+            (link.order_id, link.source_candidate_id, link.invitation_code,
+             link.assessment_url, link.created_at.isoformat()),
+        )  # fmt: skip
+
+    def invited(self, email: str) -> None:
+        self._conn.execute(
+            "UPDATE assessments SET invited_email = ?, invited_at = ? WHERE order_id = ?",
+            (email, self._now, self._order_id),
+        )
+
+    def result_id(self, result_id: str) -> None:
+        self._conn.execute(
+            "INSERT OR IGNORE INTO results (order_id, result_id, created_at) VALUES (?, ?, ?)",
+            (self._order_id, result_id, self._now),
+        )
+        # Files queued before the order had a result now know where to go.
+        self._conn.execute(
+            "UPDATE uploads SET result_id = ? WHERE order_id = ? AND result_id IS NULL",
+            (result_id, self._order_id),
+        )
+
+    def order(self, order: AssessmentOrder) -> None:
+        upsert_order(self._conn, order, self._now)
+
+    def upload_done(self, upload_id: int, attachment_id: str) -> None:
+        self._conn.execute(
+            "UPDATE uploads SET state = 'done', attachment_id = ?, message = NULL,"
+            " updated_at = ? WHERE id = ?",
+            (attachment_id, self._now, upload_id),
+        )
 
 
 class Journal:
@@ -41,72 +89,30 @@ class Journal:
 
     # -- steps -------------------------------------------------------------------------------
 
-    def begin(self, order_id: str, action: Action, request: dict[str, Any]) -> int:
+    def begin(self, order_id: str, step: StepPayload) -> int:
         """Record the intent before the call; returns the step id."""
         now = utc_now()
         with self._db.transaction() as conn:
             cursor = conn.execute(
                 "INSERT INTO journal (order_id, action, state, request, created_at, updated_at)"
                 " VALUES (?, ?, 'pending', ?, ?, ?)",
-                (order_id, action.value, _dumps(request), now, now),
+                (order_id, step.action.value, dumps(step), now, now),
             )
             return int(cursor.lastrowid or 0)
 
-    def finish(
-        self,
-        step_id: int,
-        outcome: dict[str, Any] | None = None,
-        *,
-        link: LinkedAssessment | None = None,
-        invited_email: str | None = None,
-        result_id: str | None = None,
-        upload: tuple[int, str] | None = None,
-        order: AssessmentOrder | None = None,
-    ) -> None:
-        """Mark the step done with its outcome, and store what it produced, atomically.
-
-        ``result_id`` is stored for the step's order (and given to its queued uploads);
-        ``upload`` is (upload id, attachment id) of a finished upload; ``order`` is the order
-        as the call returned it, for the cache.
-        """
+    def finish(self, step_id: int, outcome: StepOutcome) -> None:
+        """Mark the step done with its outcome, and store what it produced, atomically."""
         now = utc_now()
         with self._db.transaction() as conn:
             row = conn.execute("SELECT order_id FROM journal WHERE id = ?", (step_id,)).fetchone()
+            if row is None:
+                raise LookupError(f"There is no journal step {step_id}.")
             conn.execute(
                 "UPDATE journal SET state = 'done', outcome = ?, message = NULL, updated_at = ?"
                 " WHERE id = ?",
-                (_dumps(outcome), now, step_id),
+                (dumps(outcome), now, step_id),
             )
-            if link is not None:
-                conn.execute(
-                    "INSERT OR REPLACE INTO assessments (order_id, source_candidate_id,"
-                    " invitation_code, assessment_url, created_at) VALUES (?, ?, ?, ?, ?)",
-                    (link.order_id, link.source_candidate_id, link.invitation_code,
-                     link.assessment_url, link.created_at.isoformat()),
-                )  # fmt: skip
-            if invited_email is not None and row is not None:
-                conn.execute(
-                    "UPDATE assessments SET invited_email = ?, invited_at = ? WHERE order_id = ?",
-                    (invited_email, now, row["order_id"]),
-                )
-            if result_id is not None and row is not None:
-                conn.execute(
-                    "INSERT OR IGNORE INTO results (order_id, result_id, created_at)"
-                    " VALUES (?, ?, ?)",
-                    (row["order_id"], result_id, now),
-                )
-                conn.execute(
-                    "UPDATE uploads SET result_id = ? WHERE order_id = ? AND result_id IS NULL",
-                    (result_id, row["order_id"]),
-                )
-            if order is not None:
-                upsert_order(conn, order, now)
-            if upload is not None:
-                conn.execute(
-                    "UPDATE uploads SET state = 'done', attachment_id = ?, message = NULL,"
-                    " updated_at = ? WHERE id = ?",
-                    (upload[1], now, upload[0]),
-                )
+            outcome.record(_Recorder(conn, row["order_id"], now))
 
     def note(self, step_id: int, message: str) -> None:
         """A transient failure: the step stays pending (to be retried), with the reason."""
@@ -159,6 +165,15 @@ class Journal:
                 "SELECT * FROM assessments WHERE order_id = ?", (order_id,)
             ).fetchone()
         return LinkedAssessment.model_validate(dict(row)) if row else None
+
+    def orders_linked_to(self, invitation_code: str) -> list[str]:
+        """The orders whose linked assessment has this invitation code."""
+        with self._db.reading() as conn:
+            rows = conn.execute(
+                "SELECT order_id FROM assessments WHERE invitation_code = ? COLLATE NOCASE",
+                (invitation_code,),
+            ).fetchall()
+        return [row["order_id"] for row in rows]
 
     def all_assessments(self) -> dict[str, LinkedAssessment]:
         with self._db.reading() as conn:

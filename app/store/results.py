@@ -27,11 +27,6 @@ class ResultStore:
             ).fetchone()
         return row["result_id"] if row else None
 
-    def all_result_ids(self) -> dict[str, str]:
-        with self._db.reading() as conn:
-            rows = conn.execute("SELECT order_id, result_id FROM results ORDER BY created_at")
-            return {row["order_id"]: row["result_id"] for row in rows}
-
     # -- uploads -----------------------------------------------------------------------------
 
     def enqueue(self, order_id: str, path: str, file_name: str, size: int) -> Upload:
@@ -82,14 +77,6 @@ class ResultStore:
                 "UPDATE uploads SET state = ?, message = ?,"
                 " attachment_id = COALESCE(?, attachment_id), updated_at = ? WHERE id = ?",
                 (state.value, message, attachment_id, utc_now(), upload_id),
-            )
-
-    def attach_result(self, order_id: str, result_id: str) -> None:
-        """Uploads queued before the order had a result now know where to go."""
-        with self._db.transaction() as conn:
-            conn.execute(
-                "UPDATE uploads SET result_id = ? WHERE order_id = ? AND result_id IS NULL",
-                (result_id, order_id),
             )
 
     # -- small facts -------------------------------------------------------------------------

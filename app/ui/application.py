@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app import __version__
 from app.domain.connection import AppSettings
 from app.store.credentials import KeyStore
-from app.store.instance_lock import AlreadyRunningError, InstanceLock
+from app.store.instance_lock import AlreadyRunningError, InstanceLock, LockUnavailableError
 from app.store.paths import data_dir
 from app.ui.error_dialog import DialogNotifier
 from app.ui.main_window import MainWindow
@@ -59,7 +59,8 @@ async def _run_snapshot(app: QApplication, path: Path, options: LaunchOptions) -
     from PySide6.QtCore import QSettings
 
     from app.store.snapshot_file import SnapshotError, open_snapshot
-    from app.ui.snapshot_menu import open_snapshot_window
+    from app.ui.main_window import open_snapshot_window
+    from app.ui.snapshots.snapshot_menu import remember_snapshot
 
     app.setQuitOnLastWindowClosed(False)
     try:
@@ -72,7 +73,9 @@ async def _run_snapshot(app: QApplication, path: Path, options: LaunchOptions) -
         if not options.self_test:
             QMessageBox.critical(None, "Assessment Desk", str(exc))
         return 2
-    window = open_snapshot_window(path, QSettings(), snapshot)
+    settings = QSettings()
+    window = open_snapshot_window(path, settings, snapshot)
+    remember_snapshot(settings, path)
     window.show()
     closed = asyncio.Event()
     app.aboutToQuit.connect(closed.set)
@@ -82,10 +85,11 @@ async def _run_snapshot(app: QApplication, path: Path, options: LaunchOptions) -
     )
     try:
         if options.self_test:
-            ok = window.isVisible() and window.model.rowCount() == len(snapshot)
+            shown = window.orders.model.rowCount()
+            ok = window.isVisible() and shown == len(snapshot)
             print(
                 f"self-test: {'ok' if ok else 'FAILED'}: snapshot {path.name}, "
-                f"{window.model.rowCount()} orders (read-only, offline)"
+                f"{shown} orders (read-only, offline)"
             )
             return 0 if ok else 1
         await closed.wait()
@@ -117,6 +121,12 @@ async def _run(app: QApplication, options: LaunchOptions) -> int:
         lock.acquire()
     except AlreadyRunningError as exc:
         return _refuse_second_desk(exc, options)
+    except LockUnavailableError as exc:
+        log.error("Cannot lock the data folder: %s", exc)
+        print(f"assessment-desk: {exc}", file=sys.stderr)
+        if not options.self_test:
+            QMessageBox.critical(None, "Assessment Desk", str(exc))
+        return 1
     try:
         return await _run_desk(app, options, lock)
     finally:
@@ -145,14 +155,12 @@ async def _run_desk(app: QApplication, options: LaunchOptions, lock: InstanceLoc
         force_demo=options.demo,
     )
     try:
-        session = (await host.open()).session
+        board = await host.open()
         synced = await window.sync()
         if options.self_test:
-            ok = synced and window.model.rowCount() > 0 and window.isVisible()
-            print(
-                f"self-test: {'ok' if ok else 'FAILED'}: {window.model.rowCount()} orders "
-                f"({session.description})"
-            )
+            shown = window.orders.model.rowCount()
+            ok = synced and shown > 0 and window.isVisible()
+            print(f"self-test: {'ok' if ok else 'FAILED'}: {shown} orders ({board.description})")
             return 0 if ok else 1
         await closed.wait()
         return 0

@@ -22,6 +22,7 @@ from app.domain.smartrecruiters import AssessmentOrder
 from app.workflows.desk import Desk
 from app.workflows.order_actions import (
     ActionNotAllowedError,
+    AlreadyInvitedError,
     accept_order,
     create_assessment,
     linked_assessment,
@@ -83,7 +84,13 @@ async def create_accept_invite(
             linked = await create_assessment(desk, order, request)
         order = await accept_order(desk, order, message_to_candidate=message_to_candidate)
         if order.candidate.email and not linked.invitation_sent:
-            await send_invitation(desk, order)
+            try:
+                await send_invitation(desk, order)
+            except AlreadyInvitedError as exc:
+                return Outcome(
+                    order.id, name, OutcomeKind.DONE,
+                    f"Accepted ({linked.invitation_code}); no invitation sent: {exc}",
+                )  # fmt: skip
             detail = f"Accepted and invited ({linked.invitation_code})."
         elif not order.candidate.email:
             detail = (

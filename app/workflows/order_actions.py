@@ -8,11 +8,27 @@ import logging
 
 from app.domain.assessment_prefill import is_stable_candidate_id, stable_candidate_id
 from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
-from app.domain.journal import Action, LinkedAssessment
+from app.domain.journal import (
+    AcceptStep,
+    Action,
+    AssessmentLinked,
+    CommentAdded,
+    CommentStep,
+    CreateAssessmentStep,
+    InviteStep,
+    LinkedAssessment,
+    OrderUpdated,
+    RejectStep,
+)
 from app.domain.order_rules import OrderAction, why_not
-from app.domain.smartrecruiters import AssessmentComment, AssessmentOrder
+from app.domain.smartrecruiters import (
+    AcceptRequest,
+    AssessmentComment,
+    AssessmentOrder,
+    RejectRequest,
+)
 from app.workflows.desk import Desk
-from app.workflows.steps import CHECKED_FREE, SENT_BEFORE, id_taken_error, run_step
+from app.workflows.steps import id_taken_error, run_step
 
 log = logging.getLogger(__name__)
 
@@ -59,11 +75,10 @@ async def create_assessment(
     """Create the Berke assessment for ``order`` and link it; never a second one per order.
 
     Without a typed id the order's own id is sent. A typed id is looked up first: one Berke
-    already holds is refused in words (``ValidationApiError`` on sourceCandidateId), and one
-    that is free is marked so, which lets a resumed step prove that what it finds is its own.
+    already holds is refused in words (``ValidationApiError`` on sourceCandidateId) before
+    anything is journaled or sent.
     """
     await _check(desk, OrderAction.CREATE_ASSESSMENT, order)
-    extra: dict[str, object] = {}
     candidate_id = request.source_candidate_id
     if candidate_id is None:
         # Always send an id: it is what makes an interrupted create detectable.
@@ -72,12 +87,10 @@ async def create_assessment(
         existing = await desk.session.berke.get_assessment_status(candidate_id)
         if existing is not None:
             raise id_taken_error(candidate_id, existing, request)
-        extra[CHECKED_FREE] = True
-    result = await run_step(
-        desk, order.id, Action.CREATE_ASSESSMENT, {**request.to_params(), **extra}
-    )
-    assert result.link is not None
-    return result.link
+    step = CreateAssessmentStep(request=request)
+    outcome = await run_step(desk, order.id, step)
+    assert isinstance(outcome, AssessmentLinked)
+    return outcome.link
 
 
 async def accept_order(
@@ -90,28 +103,46 @@ async def accept_order(
     """Accept with the linked assessment's URL: NEW → IN_PROGRESS."""
     linked = await _check(desk, OrderAction.ACCEPT, order)
     assert linked is not None  # the rules require it
-    request = {
-        "assessmentURL": linked.assessment_url,
-        "message": message,
-        "messageToCandidate": message_to_candidate,
-    }
-    result = await run_step(desk, order.id, Action.ACCEPT, {k: v for k, v in request.items() if v})
-    assert result.order is not None
-    return result.order
+    request = AcceptRequest(
+        assessment_url=linked.assessment_url,
+        # An empty message is no message: absent from the body, not sent empty.
+        message=message or None,
+        message_to_candidate=message_to_candidate or None,
+    )
+    outcome = await run_step(desk, order.id, AcceptStep(request=request))
+    assert isinstance(outcome, OrderUpdated)
+    assert outcome.order is not None
+    return outcome.order
 
 
 async def reject_order(desk: Desk, order: AssessmentOrder, *, reason: str) -> AssessmentOrder:
     """Reject with a reason (never an assessment URL): the customer gets a credit back."""
     await _check(desk, OrderAction.REJECT, order)
-    result = await run_step(desk, order.id, Action.REJECT, {"message": reason})
-    assert result.order is not None
-    return result.order
+    step = RejectStep(request=RejectRequest(message=reason))
+    outcome = await run_step(desk, order.id, step)
+    assert isinstance(outcome, OrderUpdated)
+    assert outcome.order is not None
+    return outcome.order
+
+
+class AlreadyInvitedError(ActionNotAllowedError):
+    """Berke has sent this assessment's invitation before, but not from this desk's journal
+    (another desk, or a colleague in Berke): sending again is the coordinator's call."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        times = "once" if count == 1 else f"{count} times"
+        super().__init__(
+            f"Berke has already sent this invitation {times}, though not from this desk "
+            "(another desk, or someone in Berke). Send it again only if the candidate asks."
+        )
 
 
 async def send_invitation(
-    desk: Desk, order: AssessmentOrder, *, message: str | None = None
+    desk: Desk, order: AssessmentOrder, *, message: str | None = None, resend: bool = False
 ) -> LinkedAssessment:
-    """Berke emails the candidate the invitation; recorded on the link."""
+    """Berke emails the candidate the invitation; recorded on the link. An invitation Berke
+    counts but this desk never sent is not repeated unless ``resend``."""
     linked = await _check(desk, OrderAction.INVITE, order)
     assert linked is not None
     assert order.candidate.email
@@ -123,7 +154,10 @@ async def send_invitation(
     # How many Berke had sent before: a retry counts this invitation as sent only if it grew.
     status = await desk.session.berke.get_assessment_status(linked.source_candidate_id)
     sent_before = (status.invitations_sent or 0) if status is not None else 0
-    await run_step(desk, order.id, Action.INVITE, {**request.to_params(), SENT_BEFORE: sent_before})
+    if sent_before and not linked.invitation_sent and not resend:
+        raise AlreadyInvitedError(sent_before)
+    step = InviteStep(request=request, invitations_sent_before=sent_before)
+    await run_step(desk, order.id, step)
     refreshed = await linked_assessment(desk, order.id)
     assert refreshed is not None
     return refreshed
@@ -134,5 +168,6 @@ async def list_comments(desk: Desk, order: AssessmentOrder) -> list[AssessmentCo
 
 
 async def add_comment(desk: Desk, order: AssessmentOrder, message: str) -> AssessmentComment:
-    result = await run_step(desk, order.id, Action.COMMENT, {"message": message})
-    return AssessmentComment(message=result.outcome["message"], author=desk.author)
+    outcome = await run_step(desk, order.id, CommentStep(message=message))
+    assert isinstance(outcome, CommentAdded)
+    return AssessmentComment(message=outcome.message, author=desk.author)

@@ -13,12 +13,12 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from app.clients.errors import ApiError, ThrottledError
+from app.clients.errors import ApiError
 from app.domain.attachments import UploadState
-from app.domain.journal import Action, StepState
+from app.domain.journal import JournalOutcome, StepState, UploadStep
 from app.workflows.desk import Desk
 from app.workflows.results import run_upload
-from app.workflows.steps import StepDeferredError, StepResult, execute
+from app.workflows.steps import StepDeferredError, execute
 
 log = logging.getLogger(__name__)
 
@@ -39,9 +39,7 @@ OrderChanged = Callable[[str], None]
 
 def is_permanent(exc: Exception) -> bool:
     """A refusal that waiting will not change (a 429, even a daily limit, is only a wait)."""
-    return (
-        isinstance(exc, ApiError) and not exc.is_transient and not isinstance(exc, ThrottledError)
-    )
+    return isinstance(exc, ApiError) and not exc.is_transient
 
 
 async def resume_pending(desk: Desk, *, on_change: OrderChanged | None = None) -> ResumeReport:
@@ -50,7 +48,7 @@ async def resume_pending(desk: Desk, *, on_change: OrderChanged | None = None) -
     report = ResumeReport()
     blocked: set[str] = set()
     pending = await asyncio.to_thread(desk.journal.pending)
-    uploads_in_journal = {int(e.request["uploadId"]) for e in pending if e.action is Action.UPLOAD}
+    uploads_in_journal = {e.step.upload_id for e in pending if isinstance(e.step, UploadStep)}
     for entry in pending:
         if entry.order_id in blocked:
             report.waiting.append(entry.id)
@@ -95,15 +93,13 @@ async def resume_pending(desk: Desk, *, on_change: OrderChanged | None = None) -
     return report
 
 
-async def retry_step(desk: Desk, entry_id: int) -> StepResult:
-    """The coordinator's Retry on a failed step."""
+async def retry_step(desk: Desk, entry_id: int) -> JournalOutcome | None:
+    """The coordinator's Retry on a failed step; returns what ``execute`` returns."""
     entry = await asyncio.to_thread(desk.journal.get, entry_id)
     if entry is None or entry.state is StepState.DONE:
         raise ValueError("This step is not waiting for a retry.")
-    if entry.action is Action.UPLOAD:
-        await asyncio.to_thread(
-            desk.results.set_state, int(entry.request["uploadId"]), UploadState.QUEUED
-        )
+    if isinstance(entry.step, UploadStep):
+        await asyncio.to_thread(desk.results.set_state, entry.step.upload_id, UploadState.QUEUED)
     await asyncio.to_thread(desk.journal.reopen, entry_id)
     reopened = await asyncio.to_thread(desk.journal.get, entry_id)
     assert reopened is not None

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import os
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path, PurePath
 
 from app.clients.multipart import ProgressCallback
@@ -22,20 +21,22 @@ from app.domain.attachments import (
     check_attachment,
     check_content,
 )
-from app.domain.journal import Action, JournalEntry, StepState
+from app.domain.journal import (
+    Action,
+    CompleteStep,
+    CreateResultStep,
+    JournalEntry,
+    ResultFlow,  # defined with the journal's steps; callers still import it from here
+    ResultRecorded,
+    StepState,
+    UploadStep,
+)
 from app.domain.order_rules import OrderAction, why_not
 from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult
 from app.store.paths import NotRegularFileError, open_regular_file, regular_file
 from app.workflows.desk import Desk
 from app.workflows.order_actions import ActionNotAllowedError
-from app.workflows.steps import StepContext, StepResult, execute, run_step
-
-
-class ResultFlow(StrEnum):
-    """How a result reaches SmartRecruiters; both are supported because both are in use."""
-
-    FAQ = "faq"  # POST .../complete with the result: the answer carries the resultId
-    DOCUMENTED = "documented"  # POST .../results (answer: the id), then complete with a comment
+from app.workflows.steps import StepContext, execute, run_step
 
 
 def why_not_complete(order: AssessmentOrder) -> str | None:
@@ -60,19 +61,19 @@ async def complete_order(
         raise ActionNotAllowedError(
             "Completing this order is already under way; it is retried automatically."
         )
-    body = result.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"id"})
+    # The id is the service's to give: a result sent with one is not a new result.
+    result = result.model_copy(update={"id": None})
     if flow is ResultFlow.FAQ:
-        done = await run_step(desk, order.id, Action.COMPLETE, {"flow": flow.value, **body})
-    else:
-        existing = await asyncio.to_thread(desk.results.result_id_for, order.id)
-        if existing is None:
-            done = await run_step(desk, order.id, Action.CREATE_RESULT, body)
-        else:  # an earlier attempt created it; only completing is left
-            done = StepResult({"resultId": existing}, result_id=existing)
-        request = {"flow": flow.value, "message": message}
-        await run_step(desk, order.id, Action.COMPLETE, {k: v for k, v in request.items() if v})
-    assert done.result_id is not None
-    return done.result_id
+        done = await run_step(desk, order.id, CompleteStep(flow=flow, result=result))
+        assert isinstance(done, ResultRecorded)
+        return done.result_id
+    result_id = await asyncio.to_thread(desk.results.result_id_for, order.id)
+    if result_id is None:  # else an earlier attempt created it; only completing is left
+        created = await run_step(desk, order.id, CreateResultStep(result=result))
+        assert isinstance(created, ResultRecorded)
+        result_id = created.result_id
+    await run_step(desk, order.id, CompleteStep(flow=flow, message=message or None))
+    return result_id
 
 
 class AttachmentRefusedError(ValueError):
@@ -172,23 +173,21 @@ async def run_upload(
     if entry is not None:
         await execute(desk, entry, retry=True, context=StepContext(progress=progress))
     else:
-        await run_step(
-            desk,
-            upload.order_id,
-            Action.UPLOAD,
-            {"uploadId": upload.id, "fileName": upload.file_name},
-            StepContext(progress=progress),
-        )
+        step = UploadStep(upload_id=upload.id, file_name=upload.file_name)
+        await run_step(desk, upload.order_id, step, StepContext(progress=progress))
     finished = await asyncio.to_thread(desk.results.get, upload.id)
     assert finished is not None
     return finished
 
 
+def _is_step_of(entry: JournalEntry, upload_id: int) -> bool:
+    return isinstance(entry.step, UploadStep) and entry.step.upload_id == upload_id
+
+
 def _reopen_last_upload_step(desk: Desk, upload_id: int) -> None:
     steps = [
-        e for e in desk.journal.entries(_order_of(desk, upload_id))
-        if e.action is Action.UPLOAD and int(e.request["uploadId"]) == upload_id
-    ]  # fmt: skip
+        e for e in desk.journal.entries(_order_of(desk, upload_id)) if _is_step_of(e, upload_id)
+    ]
     if steps and steps[-1].state is StepState.FAILED:
         desk.journal.reopen(steps[-1].id)
 
@@ -201,7 +200,7 @@ def _order_of(desk: Desk, upload_id: int) -> str:
 def _open_upload_step(desk: Desk, upload_id: int) -> JournalEntry | None:
     """The upload's step that is pending, or failed and so re-opened for a retry."""
     for entry in desk.journal.pending():
-        if entry.action is Action.UPLOAD and int(entry.request["uploadId"]) == upload_id:
+        if _is_step_of(entry, upload_id):
             return entry
     return None
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from app import __version__
 from app.clients.errors import ApiError
 from app.domain.attachments import UploadState
-from app.domain.journal import JournalEntry, LinkedAssessment
+from app.domain.journal import LinkedAssessment
 from app.domain.smartrecruiters import (
     AssessmentComment,
     AssessmentOrder,
@@ -37,6 +37,7 @@ from app.domain.snapshot import (
     SnapshotFilter,
     SnapshotMeta,
     SnapshotOrder,
+    SnapshotStep,
     redact_source,
 )
 from app.store.snapshot_file import attachment_member, write_snapshot
@@ -150,7 +151,7 @@ async def gather_records(
             comments, results, remote[order.id], notes = await _details(
                 desk, order, limiter, files=files
             )
-        timeline: list[JournalEntry] = await asyncio.to_thread(desk.journal.entries, order.id)
+        entries = await asyncio.to_thread(desk.journal.entries, order.id)
         done += 1
         if progress is not None:
             progress(done, total, f"Gathering order details ({done} of {total})…")
@@ -159,7 +160,7 @@ async def gather_records(
             comments=comments,
             results=results,
             linked_assessment=links.get(order.id),
-            timeline=timeline,
+            timeline=[SnapshotStep.of(entry) for entry in entries],
             notes=notes,
         )
 
@@ -229,7 +230,7 @@ async def live_records(desk: Desk) -> list[SnapshotOrder]:
             SnapshotOrder(
                 order=order,
                 linked_assessment=links.get(order.id),
-                timeline=desk.journal.entries(order.id),
+                timeline=[SnapshotStep.of(e) for e in desk.journal.entries(order.id)],
             )
             for order in desk.orders.all()
         ]

@@ -20,20 +20,42 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import assert_never
 
 from app.clients.errors import (
     ApiError,
     Service,
     StateConflictError,
-    ThrottledError,
     ValidationApiError,
 )
 from app.clients.multipart import ProgressCallback
 from app.domain.assessment_prefill import is_stable_candidate_id
 from app.domain.attachments import UploadState
-from app.domain.berke import AssessmentStatus, CreateAssessmentRequest, P, SendInvitationRequest
-from app.domain.journal import Action, JournalEntry, LinkedAssessment, StepState
+from app.domain.berke import AssessmentStatus, CreateAssessmentRequest, P
+from app.domain.journal import (
+    AcceptStep,
+    AssessmentLinked,
+    AttachmentUploaded,
+    CommentAdded,
+    CommentStep,
+    CompleteStep,
+    CreateAssessmentStep,
+    CreateResultStep,
+    InvitationSent,
+    InviteStep,
+    JournalEntry,
+    JournalOutcome,
+    LinkedAssessment,
+    OrderUpdated,
+    RejectStep,
+    ResultFlow,
+    ResultRecorded,
+    StepOutcome,
+    StepPayload,
+    StepState,
+    UnreadableStep,
+    UploadStep,
+)
 from app.domain.smartrecruiters import (
     AssessmentOrder,
     AssessmentResult,
@@ -45,10 +67,6 @@ from app.workflows.desk import Desk
 log = logging.getLogger(__name__)
 
 BERKE_URL_PREFIX = "berke_url_prefix"  # meta key: assessment URLs are this prefix + the code
-SENT_BEFORE = "invitationsSentBefore"  # kept with an INVITE step, not sent to Berke
-# Kept with a CREATE step whose typed id was looked up in Berke and free just before the step:
-# then whatever holds the id later is this step's own. Not sent to Berke.
-CHECKED_FREE = "idCheckedFree"
 
 
 class StepDeferredError(Exception):
@@ -56,23 +74,10 @@ class StepDeferredError(Exception):
 
 
 @dataclass
-class StepResult:
-    outcome: dict[str, Any]
-    link: LinkedAssessment | None = None
-    invited_email: str | None = None
-    result_id: str | None = None
-    upload: tuple[int, str] | None = None
-    order: AssessmentOrder | None = None
-
-
-@dataclass
 class StepContext:
-    """What an executor gets besides the entry: progress for uploads, a cancel flag."""
+    """What an executor gets besides the entry: where an upload reports its progress."""
 
     progress: ProgressCallback | None = None
-
-
-Executor = Callable[[Desk, JournalEntry, bool, StepContext], Awaitable[StepResult]]
 
 
 def unexpected_failure(exc: BaseException) -> str:
@@ -89,12 +94,11 @@ def unexpected_failure(exc: BaseException) -> str:
 async def run_step(
     desk: Desk,
     order_id: str,
-    action: Action,
-    request: dict[str, Any],
+    step: StepPayload,
     context: StepContext | None = None,
-) -> StepResult:
+) -> JournalOutcome | None:
     """Journal the intent, then execute it."""
-    step_id = await asyncio.to_thread(desk.journal.begin, order_id, action, request)
+    step_id = await asyncio.to_thread(desk.journal.begin, order_id, step)
     entry = await asyncio.to_thread(desk.journal.get, step_id)
     assert entry is not None
     return await execute(desk, entry, retry=False, context=context)
@@ -102,10 +106,13 @@ async def run_step(
 
 async def execute(
     desk: Desk, entry: JournalEntry, *, retry: bool, context: StepContext | None = None
-) -> StepResult:
+) -> JournalOutcome | None:
     """Execute a pending entry and record its outcome; failures are recorded as they deserve:
-    a transient one leaves the step pending (to retry), a permanent one marks it failed."""
-    executor = EXECUTORS[entry.action]
+    a transient one leaves the step pending (to retry), a permanent one marks it failed.
+
+    Returns the outcome recorded. A step finished meanwhile is not sent again: its recorded
+    outcome is returned (None when it failed meanwhile, e.g. a cancelled upload).
+    """
     key = f"step:{entry.id}"
     if not desk.claim(key):
         raise StepDeferredError("This step is already being sent.")
@@ -114,13 +121,12 @@ async def execute(
         # it): a step finished meanwhile is not sent again.
         current = await asyncio.to_thread(desk.journal.get, entry.id)
         if current is None or current.state is not StepState.PENDING:
-            outcome = current.outcome if current is not None else None
-            return StepResult(dict(outcome or {}, alreadyDone=True))
-        result = await executor(desk, entry, retry, context or StepContext())
+            return current.outcome if current is not None else None
+        outcome = await _run(desk, entry, retry, context or StepContext())
     except ApiError as exc:
         # A 429 is a wait, never a failure: even a daily limit leaves the step pending, to go
         # when the limit lifts (the client sends nothing before then).
-        if exc.is_transient or isinstance(exc, ThrottledError):
+        if exc.is_transient:
             await asyncio.to_thread(desk.journal.note, entry.id, str(exc))
         else:
             await asyncio.to_thread(desk.journal.fail, entry.id, str(exc))
@@ -135,43 +141,66 @@ async def execute(
         await asyncio.to_thread(desk.journal.note, entry.id, unexpected_failure(exc))
         raise
     else:
-        await asyncio.to_thread(
-            desk.journal.finish,
-            entry.id,
-            result.outcome,
-            link=result.link,
-            invited_email=result.invited_email,
-            result_id=result.result_id,
-            upload=result.upload,
-            order=result.order,
-        )
-        return result
+        await asyncio.to_thread(desk.journal.finish, entry.id, outcome)
+        return outcome
     finally:
         desk.release(key)
+
+
+async def _run(desk: Desk, entry: JournalEntry, retry: bool, context: StepContext) -> StepOutcome:
+    """The executor of the entry's kind of step."""
+    step = entry.step
+    order_id = entry.order_id
+    match step:
+        case CreateAssessmentStep():
+            return await _create_assessment(desk, order_id, step, retry)
+        case AcceptStep():
+            return await _accept(desk, order_id, step, retry)
+        case RejectStep():
+            return await _reject(desk, order_id, step)
+        case InviteStep():
+            return await _invite(desk, step, retry)
+        case CompleteStep():
+            return await _complete(desk, order_id, step, retry)
+        case CreateResultStep():
+            return await _create_result(desk, order_id, step, retry)
+        case UploadStep():
+            return await _upload(desk, entry, step, retry, context)
+        case CommentStep():
+            return await _comment(desk, order_id, step, retry)
+        case UnreadableStep():
+            # Failed, not pending: what it was meant to send is not known for sure.
+            message = (
+                f"This step cannot be read by this version ({step.problem}), so it is not "
+                "sent. Do it again if it is still needed."
+            )
+            await asyncio.to_thread(desk.journal.fail, entry.id, message)
+            raise StepDeferredError(message)
+    assert_never(step)
 
 
 # -- executors ---------------------------------------------------------------------------------
 
 
 async def _create_assessment(
-    desk: Desk, entry: JournalEntry, retry: bool, _context: StepContext
-) -> StepResult:
-    params = dict(entry.request)
-    checked_free = bool(params.pop(CHECKED_FREE, False))
-    request = CreateAssessmentRequest.model_validate(params)
+    desk: Desk, order_id: str, step: CreateAssessmentStep, retry: bool
+) -> AssessmentLinked:
+    """Create the assessment; link one found under the id only when it is provably this
+    order's: the order's own id (``stable_candidate_id``, made from the order id, which nobody
+    else sends) with the names and email this step sends. A typed id is never linked on its
+    own authority: a candidate's other order, or another desk, may hold it."""
+    request = step.request
     berke = desk.session.berke
     candidate_id = request.source_candidate_id
     assert candidate_id, "create steps always carry a sourceCandidateId"
-    own_id = is_stable_candidate_id(entry.order_id, candidate_id)
+    own_id = is_stable_candidate_id(order_id, candidate_id)
     if retry:
-        # The answer of an earlier try may have been lost after Berke created it. What is found
-        # under the id is this step's own only if nobody else could have held the id before
-        # the step: the order's own id, or a typed id that was looked up and free.
+        # The answer of an earlier try may have been lost after Berke created it.
         existing = await berke.get_assessment_status(candidate_id)
         if existing is not None:
-            if (own_id or checked_free) and existing.is_for(request):
-                return await _link_from_status(desk, entry, existing)
-            raise id_taken_error(candidate_id, existing, request)
+            if own_id and existing.is_for(request):
+                return await _link_from_status(desk, order_id, existing)
+            raise id_taken_error(candidate_id, existing, request, own_id=own_id, maybe_ours=True)
     try:
         response = await berke.create_assessment(request)
     except ValidationApiError as exc:
@@ -183,37 +212,58 @@ async def _create_assessment(
         if own_id and existing.is_for(request):
             # The order's own id, made for this order's candidate: created for this order
             # (at another desk, or by a try this desk lost).
-            return await _link_from_status(desk, entry, existing)
-        raise id_taken_error(candidate_id, existing, request, exc.service_message) from None
+            return await _link_from_status(desk, order_id, existing)
+        raise id_taken_error(
+            candidate_id, existing, request, own_id=own_id, service_message=exc.service_message
+        ) from None
     prefix = response.assessment_url[: -len(response.invitation_code)]
     await asyncio.to_thread(desk.results.set_meta, BERKE_URL_PREFIX, prefix)
     link = LinkedAssessment(
-        order_id=entry.order_id,
+        order_id=order_id,
         source_candidate_id=response.source_candidate_id,
         invitation_code=response.invitation_code,
         assessment_url=response.assessment_url,
         created_at=datetime.now(UTC),
     )
-    return StepResult(response.model_dump(by_alias=True), link=link)
+    return AssessmentLinked(link=link)
 
 
 def id_taken_error(
     candidate_id: str,
     holder: AssessmentStatus,
     request: CreateAssessmentRequest,
+    *,
+    own_id: bool = False,
+    maybe_ours: bool = False,
     service_message: str = "",
 ) -> ValidationApiError:
-    """Berke already has an assessment under ``candidate_id`` that is not this step's: a
-    refusal in words, shown at the id field, never a link to somebody else's assessment."""
-    if holder.is_for(request):
+    """Berke already has an assessment under ``candidate_id`` that this step cannot prove is
+    its own: a refusal in words, shown at the id field, never a link to it.
+
+    ``own_id``: the id is the order's own (nothing to clear; only typing another id helps).
+    ``maybe_ours``: an earlier try of this very step may have created it before its answer was
+    lost; the coordinator decides, this desk does not guess."""
+    who = holder.candidate_label
+    if own_id:
+        summary = (
+            f"This order's own id {candidate_id} is already used in Berke for {who}, with "
+            "other names or email than this form sends — type another id to create a new "
+            "assessment."
+        )
+    elif holder.is_for(request):
         summary = (
             f"This candidate already has a Berke assessment (id {candidate_id}) — reuse it, "
             "or clear the id to create a new one."
         )
+        if maybe_ours:
+            summary += (
+                " It may be the one this step created before its answer was lost; this desk "
+                "cannot tell, so it did not link it."
+            )
     else:
         summary = (
-            f"The id {candidate_id} is already used in Berke for {holder.holder} — clear the "
-            "id to create a new one, or type another."
+            f"The id {candidate_id} is already used in Berke for {who} — clear the id to "
+            "create a new one, or type another."
         )
     return ValidationApiError(
         Service.BERKE,
@@ -224,10 +274,23 @@ def id_taken_error(
 
 
 async def _link_from_status(
-    desk: Desk, entry: JournalEntry, status: AssessmentStatus
-) -> StepResult:
-    candidate_id = status.source_candidate_id
-    code = status.invitation_code or ""
+    desk: Desk, order_id: str, status: AssessmentStatus
+) -> AssessmentLinked:
+    code = status.invitation_code
+    if not code:
+        # Without the code there is no URL to accept with: wait for an answer that has it.
+        raise StepDeferredError(
+            "The assessment exists in Berke, but Berke did not say its invitation code yet; "
+            "it is tried again later."
+        )
+    linked_elsewhere = await asyncio.to_thread(desk.journal.orders_linked_to, code)
+    others = [other for other in linked_elsewhere if other != order_id]
+    if others:
+        # Defence in depth: one order's recovery must never take another order's assessment.
+        raise StepDeferredError(
+            f"The assessment found in Berke ({code}) is already linked to another order here "
+            f"({others[0]}); it is not linked to this one."
+        )
     url = status.assessment_url
     if not url:
         # Without the URL in the status, every URL is the account's prefix + the code.
@@ -239,65 +302,75 @@ async def _link_from_status(
             )
         url = prefix + code
     link = LinkedAssessment(
-        order_id=entry.order_id,
-        source_candidate_id=candidate_id,
+        order_id=order_id,
+        source_candidate_id=status.source_candidate_id,
         invitation_code=code,
         assessment_url=url,
         created_at=datetime.now(UTC),
     )
-    outcome = {P.SOURCE_CANDIDATE_ID: candidate_id, P.INVITATION_CODE: code,
-               "assessmentUrl": url, "recovered": True}  # fmt: skip
-    return StepResult(outcome, link=link)
+    return AssessmentLinked(link=link, recovered=True)
 
 
 async def _state_change(
     desk: Desk,
-    entry: JournalEntry,
-    applied: OrderStatus,
+    order_id: str,
     call: Callable[[], Awaitable[AssessmentOrder]],
-) -> StepResult:
-    """Call; a refusal because the change is already applied (an earlier answer was lost)
-    counts as done."""
+    applied: Callable[[AssessmentOrder], bool],
+    elsewhere: Callable[[AssessmentOrder], ApiError | None] = lambda _order: None,
+) -> OrderUpdated:
+    """Call. A refusal because the order's status does not allow it is looked into: if the
+    order already shows this very change (``applied``: an earlier answer was lost) it counts
+    as done; ``elsewhere`` may name the failure better (someone else made the change)."""
     try:
         order = await call()
     except StateConflictError:
-        current = await desk.session.sr.get_order(entry.order_id)
-        if current.status is applied:
-            return StepResult(
-                {"status": current.status.value, "alreadyApplied": True}, order=current
-            )
+        current = await desk.session.sr.get_order(order_id)
         await asyncio.to_thread(desk.orders.put, current)
+        if applied(current):
+            return OrderUpdated(status=current.status, already_applied=True, order=current)
+        better = elsewhere(current)
+        if better is not None:
+            raise better from None
         raise
-    return StepResult({"status": order.status.value}, order=order)
+    return OrderUpdated(status=order.status, order=order)
 
 
 def _author(desk: Desk) -> ContactPerson | None:
     return desk.author
 
 
-async def _accept(desk: Desk, entry: JournalEntry, retry: bool, _c: StepContext) -> StepResult:
-    body = entry.request
-    url = body["assessmentURL"]
-    try:
-        order = await desk.session.sr.accept_order(
-            entry.order_id,
-            url,
-            message=body.get("message"),
-            message_to_candidate=body.get("messageToCandidate"),
-            author=_author(desk),
-        )
-    except StateConflictError:
-        current = await desk.session.sr.get_order(entry.order_id)
-        await asyncio.to_thread(desk.orders.put, current)
-        if current.status is OrderStatus.IN_PROGRESS and current.assessment_url == url:
-            # An earlier try's answer was lost: SmartRecruiters has this step's URL.
-            return StepResult(
-                {"status": current.status.value, "alreadyApplied": True}, order=current
-            )
+async def _accept(desk: Desk, order_id: str, step: AcceptStep, retry: bool) -> OrderUpdated:
+    """Accept with the step's URL. Already in progress counts as done only with this step's
+    URL; where SmartRecruiters does not show the URL (the reference's order has none), only
+    when this step may have been sent before (its answer lost), never on a first try."""
+    request = step.request
+    url = request.assessment_url
+
+    def applied(current: AssessmentOrder) -> bool:
+        if current.status is not OrderStatus.IN_PROGRESS:
+            return False
+        if current.assessment_url is not None:
+            return current.assessment_url == url
+        return retry
+
+    def elsewhere(current: AssessmentOrder) -> ApiError | None:
         if current.status is OrderStatus.IN_PROGRESS:
-            raise accepted_elsewhere_error(current, url) from None
-        raise
-    return StepResult({"status": order.status.value}, order=order)
+            return accepted_elsewhere_error(current, url)
+        return None
+
+    return await _state_change(
+        desk,
+        order_id,
+        lambda: desk.session.sr.accept_order(
+            order_id,
+            url,
+            message=request.message,
+            message_to_candidate=request.message_to_candidate,
+            author=_author(desk),
+        ),
+        applied,
+        elsewhere,
+    )
 
 
 def accepted_elsewhere_error(order: AssessmentOrder, url: str) -> StateConflictError:
@@ -317,31 +390,27 @@ def accepted_elsewhere_error(order: AssessmentOrder, url: str) -> StateConflictE
     )
 
 
-async def _reject(desk: Desk, entry: JournalEntry, retry: bool, _c: StepContext) -> StepResult:
+async def _reject(desk: Desk, order_id: str, step: RejectStep) -> OrderUpdated:
     return await _state_change(
         desk,
-        entry,
-        OrderStatus.REJECTED,
+        order_id,
         lambda: desk.session.sr.reject_order(
-            entry.order_id, message=entry.request.get("message"), author=_author(desk)
+            order_id, message=step.request.message, author=_author(desk)
         ),
+        lambda current: current.status is OrderStatus.REJECTED,
     )
 
 
-async def _invite(desk: Desk, entry: JournalEntry, retry: bool, _c: StepContext) -> StepResult:
-    params = dict(entry.request)
-    sent_before = params.pop(SENT_BEFORE, None)
-    request = SendInvitationRequest.model_validate(params)
+async def _invite(desk: Desk, step: InviteStep, retry: bool) -> InvitationSent:
+    request = step.request
+    sent_before = step.invitations_sent_before
     if retry and sent_before is not None:
         # Only a count that went up since the step was written proves this invitation left.
         status = await desk.session.berke.get_assessment_status(request.source_candidate_id)
-        if status is not None and (status.invitations_sent or 0) > int(sent_before):
-            return StepResult(
-                {"emailAddress": request.email_address, "alreadySent": True},
-                invited_email=request.email_address,
-            )
+        if status is not None and (status.invitations_sent or 0) > sent_before:
+            return InvitationSent(email=request.email_address, already_sent=True)
     await desk.session.berke.send_invitation(request)
-    return StepResult({"emailAddress": request.email_address}, invited_email=request.email_address)
+    return InvitationSent(email=request.email_address)
 
 
 def _same_result(a: AssessmentResult, b: AssessmentResult) -> bool:
@@ -356,65 +425,61 @@ async def _find_result(desk: Desk, order_id: str, sent: AssessmentResult) -> str
     return matching[0].id if matching else None
 
 
-async def _complete(desk: Desk, entry: JournalEntry, retry: bool, _c: StepContext) -> StepResult:
+async def _complete(
+    desk: Desk, order_id: str, step: CompleteStep, retry: bool
+) -> OrderUpdated | ResultRecorded:
     sr = desk.session.sr
-    body = dict(entry.request)
-    if body.pop("flow", "faq") == "documented":
+    if step.flow is ResultFlow.DOCUMENTED:
         return await _state_change(
             desk,
-            entry,
-            OrderStatus.COMPLETED,
-            lambda: sr.complete_with_comment(
-                entry.order_id, message=body.get("message"), author=_author(desk)
-            ),
+            order_id,
+            lambda: sr.complete_with_comment(order_id, message=step.message, author=_author(desk)),
+            lambda current: current.status is OrderStatus.COMPLETED,
         )
-    result = AssessmentResult.model_validate(body)
+    result = step.result
+    assert result is not None, "a FAQ complete carries its result"
     if retry:
-        current = await sr.get_order(entry.order_id)
+        current = await sr.get_order(order_id)
         if current.status is OrderStatus.COMPLETED:
             # The FAQ says the resultId is only in the lost answer; GET .../results has it too.
-            found = await _find_result(desk, entry.order_id, result)
+            found = await _find_result(desk, order_id, result)
             if found:
-                return StepResult(
-                    {"resultId": found, "status": "COMPLETED", "recovered": True},
-                    result_id=found,
-                    order=current,
+                return ResultRecorded(
+                    result_id=found, status=current.status, recovered=True, order=current
                 )
-    completed = await sr.complete_with_result(entry.order_id, result)
-    return StepResult(
-        {"resultId": completed.result_id, "status": completed.order.status.value},
-        result_id=completed.result_id,
-        order=completed.order,
+    completed = await sr.complete_with_result(order_id, result)
+    return ResultRecorded(
+        result_id=completed.result_id, status=completed.order.status, order=completed.order
     )
 
 
 async def _create_result(
-    desk: Desk, entry: JournalEntry, retry: bool, _c: StepContext
-) -> StepResult:
-    result = AssessmentResult.model_validate(entry.request)
+    desk: Desk, order_id: str, step: CreateResultStep, retry: bool
+) -> ResultRecorded:
     if retry:
-        found = await _find_result(desk, entry.order_id, result)
+        found = await _find_result(desk, order_id, step.result)
         if found:
-            return StepResult({"resultId": found, "recovered": True}, result_id=found)
-    created = await desk.session.sr.create_result(entry.order_id, result)
+            return ResultRecorded(result_id=found, recovered=True)
+    created = await desk.session.sr.create_result(order_id, step.result)
     assert created.id is not None
-    return StepResult({"resultId": created.id}, result_id=created.id)
+    return ResultRecorded(result_id=created.id)
 
 
-async def _upload(desk: Desk, entry: JournalEntry, retry: bool, context: StepContext) -> StepResult:
-    upload_id = int(entry.request["uploadId"])
-    key = f"upload:{upload_id}"
+async def _upload(
+    desk: Desk, entry: JournalEntry, step: UploadStep, retry: bool, context: StepContext
+) -> AttachmentUploaded:
+    key = f"upload:{step.upload_id}"
     if not desk.claim(key):
         raise StepDeferredError("This file is already being uploaded.")
     try:
-        return await _upload_claimed(desk, entry, upload_id, retry, context)
+        return await _upload_claimed(desk, entry, step.upload_id, retry, context)
     finally:
         desk.release(key)
 
 
 async def _upload_claimed(
     desk: Desk, entry: JournalEntry, upload_id: int, retry: bool, context: StepContext
-) -> StepResult:
+) -> AttachmentUploaded:
     upload = await asyncio.to_thread(desk.results.get, upload_id)
     if upload is None:
         raise StepDeferredError("The queued file is no longer known.")
@@ -431,9 +496,11 @@ async def _upload_claimed(
         existing = await sr.list_attachments(entry.order_id, result_id)
         same = [a for a in existing if a.file_name == upload.file_name]
         if same:
-            return StepResult(
-                {"attachmentId": same[0].id, "fileName": upload.file_name, "alreadyThere": True},
-                upload=(upload_id, same[0].id),
+            return AttachmentUploaded(
+                upload_id=upload_id,
+                attachment_id=same[0].id,
+                file_name=upload.file_name,
+                already_there=True,
             )
     await asyncio.to_thread(desk.results.set_state, upload_id, UploadState.UPLOADING)
     try:
@@ -461,30 +528,15 @@ async def _upload_claimed(
         else:
             desk.results.set_state(upload_id, UploadState.QUEUED)
         raise
-    return StepResult(
-        {"attachmentId": attachment.id, "fileName": attachment.file_name},
-        upload=(upload_id, attachment.id),
+    return AttachmentUploaded(
+        upload_id=upload_id, attachment_id=attachment.id, file_name=attachment.file_name
     )
 
 
-async def _comment(desk: Desk, entry: JournalEntry, retry: bool, _c: StepContext) -> StepResult:
+async def _comment(desk: Desk, order_id: str, step: CommentStep, retry: bool) -> CommentAdded:
     if retry:
-        existing = await desk.session.sr.list_comments(entry.order_id)
-        if any(c.message == entry.request["message"] for c in existing):
-            return StepResult({"message": entry.request["message"], "alreadyThere": True})
-    comment = await desk.session.sr.add_comment(
-        entry.order_id, entry.request["message"], author=_author(desk)
-    )
-    return StepResult({"message": comment.message})
-
-
-EXECUTORS: dict[Action, Executor] = {
-    Action.CREATE_ASSESSMENT: _create_assessment,
-    Action.ACCEPT: _accept,
-    Action.REJECT: _reject,
-    Action.INVITE: _invite,
-    Action.COMPLETE: _complete,
-    Action.CREATE_RESULT: _create_result,
-    Action.UPLOAD: _upload,
-    Action.COMMENT: _comment,
-}
+        existing = await desk.session.sr.list_comments(order_id)
+        if any(c.message == step.message for c in existing):
+            return CommentAdded(message=step.message, already_there=True)
+    comment = await desk.session.sr.add_comment(order_id, step.message, author=_author(desk))
+    return CommentAdded(message=comment.message)

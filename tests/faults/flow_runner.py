@@ -60,8 +60,7 @@ async def advance(desk: Desk, order_id: str, files: list[Path]) -> bool:
                 first_name=order.candidate.first_name or "Candidate",
                 last_name=order.candidate.last_name or "Unknown",
                 email_address=order.candidate.email,
-                source_candidate_id=order.candidate.id,
-            ),
+            ),  # no typed id: the order's own, as the batch sends
         )
         return False
     if order.status is OrderStatus.NEW:

@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 import pytest
 
+from app.domain.assessment_prefill import stable_candidate_id
 from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY, SandboxConfig, SandboxServer
 
 KILLS = 20
@@ -112,7 +113,8 @@ def check_end_state(server: SandboxServer, orders: list[str], files: list[Path])
         for i, order_id in enumerate(orders):
             order = get_json(client, f"{server.sr_base_url}/assessments/{order_id}")
             assert order["status"] == "COMPLETED"
-            mine = [a for a in assessments if a["sourceCandidateId"] == f"fault-cand-{i}"]
+            own_id = stable_candidate_id(order_id).casefold()
+            mine = [a for a in assessments if a["sourceCandidateId"].casefold() == own_id]
             assert len(mine) == 1, f"order {i}: {len(mine)} Berke assessments"
             assert len([a for a in assessments if a["lastName"] == f"Test{i}"]) == 1
             results = get_json(client, f"{server.sr_base_url}/assessments/{order_id}/results")

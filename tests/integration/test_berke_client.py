@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
@@ -133,7 +134,9 @@ def test_sandbox_validation_catches_what_the_model_would_refuse(
 ) -> None:
     # A request built without validation (as a buggy client would) is refused by the server.
     bad = CreateAssessmentRequest.model_construct(
-        first_name="Zoë", last_name="Müller", on_assessment_complete_action=3
+        first_name="Zoë",
+        last_name="Müller",
+        on_assessment_complete_action=3,  # type: ignore[arg-type]
     )
 
     async def body() -> None:
@@ -220,12 +223,18 @@ def test_default_pacing_keeps_under_the_burst() -> None:
 
     with SandboxServer(SandboxConfig(berke_burst=4, berke_window_ms=300, orders=1), port=0) as s:
 
-        async def body() -> None:
+        async def body() -> float:
             pacer = berke_pacer(burst=4, window_ms=300)
+            # No 429 may be retried: one would fail a call, and gather would raise it.
             async with client(s, pacer=pacer, retry=RetryPolicy(throttle_retries=0)) as berke:
-                await asyncio.gather(*(berke.get_jobs() for _ in range(9)))
+                began = time.monotonic()
+                answers = await asyncio.gather(*(berke.get_jobs() for _ in range(9)))
+                elapsed = time.monotonic() - began
+            assert all(jobs for jobs in answers)  # every call answered, none denied
+            return elapsed
 
-        run(body)
+        # 9 calls at 4 per 0.3 s need at least two more windows: the pacer waited for them.
+        assert run(body) >= 0.6
 
 
 # -- faults the sandbox cannot produce: injected with a mock transport ---------------------
@@ -261,7 +270,7 @@ def test_daily_limit_is_not_retried_and_says_when_it_lifts() -> None:
                 await berke.get_jobs()
         assert calls == 1
         assert info.value.is_daily_limit
-        assert not info.value.is_transient
+        assert info.value.is_transient  # a wait, not a refusal
         assert info.value.retry_at == datetime(2025, 1, 20, 19, 47, 44, 479264, tzinfo=UTC)
         assert "daily limit" in str(info.value)
 

@@ -7,6 +7,7 @@ then "recovered" the first order's assessment for the second order.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections import Counter
 from pathlib import Path
@@ -18,7 +19,7 @@ import pytest
 from app.clients.errors import ApiError, ValidationApiError
 from app.domain.assessment_prefill import stable_candidate_id
 from app.domain.berke import CreateAssessmentRequest, P
-from app.domain.journal import Action, StepState
+from app.domain.journal import CreateAssessmentStep, StepState
 from app.domain.smartrecruiters import OrderStatus
 from app.sandbox import DEMO_SR_KEY, SandboxConfig, SandboxServer
 from app.workflows.batch import default_request, run_batch
@@ -26,7 +27,7 @@ from app.workflows.desk import Desk
 from app.workflows.inbox import sync_all
 from app.workflows.order_actions import create_assessment
 from app.workflows.outbox import resume_pending, retry_step
-from app.workflows.steps import CHECKED_FREE, StepDeferredError
+from app.workflows.steps import StepDeferredError
 from tests.integration.helpers import new_order_body, unpaced
 from tests.integration.test_workflows import run_with_desk
 
@@ -66,13 +67,15 @@ def test_batch_then_retry_gives_every_order_its_own_assessment(
         await resume_pending(desk)
 
         links = desk.journal.all_assessments()
-        for order in new:
-            if order.id not in links:
-                # A failure shown on the order, with the service's reason, never a silent gap.
-                last = desk.journal.entries(order.id)[-1]
-                assert last.state is StepState.FAILED, order.id
-                assert last.message
-        assert len(links) >= len(new) * 0.9
+        unlinked = [order for order in new if order.id not in links]
+        for order in unlinked:
+            # A failure shown on the order, with the service's reason, never a silent gap.
+            last = desk.journal.entries(order.id)[-1]
+            assert last.state is StepState.FAILED, order.id
+            assert last.message
+            # The only such orders: an email Berke refuses (issue 17 makes the rules agree).
+            assert "emailAddress" in last.message, last.message
+        assert len(unlinked) <= 5
         codes = Counter(link.invitation_code for link in links.values())
         assert max(codes.values()) == 1, "no two orders share an assessment"
         ids = Counter(link.source_candidate_id.casefold() for link in links.values())
@@ -130,7 +133,7 @@ def test_resume_does_not_link_an_assessment_of_someone_else(
         request = CreateAssessmentRequest(
             first_name="Tom", last_name="Lund", source_candidate_id=taken
         )
-        step = desk.journal.begin(order.id, Action.CREATE_ASSESSMENT, request.to_params())
+        step = desk.journal.begin(order.id, CreateAssessmentStep(request=request))
         report = await resume_pending(desk)
         assert step in report.failed
         entry = desk.journal.get(step)
@@ -143,8 +146,11 @@ def test_resume_does_not_link_an_assessment_of_someone_else(
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
 
 
-def test_resume_links_a_typed_id_it_had_seen_free(sandbox: SandboxServer, tmp_path: Path) -> None:
-    """A typed id looked up free, then the create's answer lost: the assessment is its own."""
+def test_resume_never_links_a_typed_id_even_one_it_may_have_created(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """A typed id, then the create's answer lost. What Berke holds under it may be this step's
+    or an earlier one of the same person: the desk cannot tell, so it names it and stops."""
 
     async def body(desk: Desk) -> None:
         order = await desk.session.sr.create_test_order(new_order_body(first="Eva", last="Lind"))
@@ -152,14 +158,49 @@ def test_resume_links_a_typed_id_it_had_seen_free(sandbox: SandboxServer, tmp_pa
         request = CreateAssessmentRequest(
             first_name="Eva", last_name="Lind", source_candidate_id=typed
         )
-        step = desk.journal.begin(
-            order.id, Action.CREATE_ASSESSMENT, {**request.to_params(), CHECKED_FREE: True}
-        )
-        sent = await desk.session.berke.create_assessment(request)  # ... and then the crash
+        step = desk.journal.begin(order.id, CreateAssessmentStep(request=request))
+        await desk.session.berke.create_assessment(request)  # ... and then the crash
         report = await resume_pending(desk)
-        assert step in report.done
-        link = desk.journal.assessment_for(order.id)
-        assert link is not None
-        assert link.invitation_code == sent.invitation_code
+        assert step in report.failed
+        entry = desk.journal.get(step)
+        assert entry is not None
+        assert entry.message is not None
+        assert "already has a Berke assessment" in entry.message
+        assert "answer was lost" in entry.message
+        assert desk.journal.assessment_for(order.id) is None
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_two_orders_of_one_candidate_created_at_once_with_one_typed_id(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The race a review found: both look the typed id up (free), one creates, the other is
+    refused; Retry on the refused one must not take the first one's assessment."""
+
+    async def body(desk: Desk) -> None:
+        first = await desk.session.sr.create_test_order(new_order_body(first="Kai", last="Ito"))
+        second = await desk.session.sr.create_test_order(new_order_body(first="Kai", last="Ito"))
+        request = CreateAssessmentRequest(
+            first_name="Kai", last_name="Ito", source_candidate_id=f"HR-{first.id[:9]}"
+        )
+        results = await asyncio.gather(
+            create_assessment(desk, first, request),
+            create_assessment(desk, second, request),
+            return_exceptions=True,
+        )
+        made = [r for r in results if not isinstance(r, BaseException)]
+        refused = [r for r in results if isinstance(r, BaseException)]
+        assert len(made) == 1
+        assert len(refused) == 1
+        assert isinstance(refused[0], ValidationApiError)
+        loser = second if desk.journal.assessment_for(first.id) else first
+        failed = desk.journal.entries(loser.id)[-1]
+        assert failed.state is StepState.FAILED
+        with pytest.raises(ValidationApiError):
+            await retry_step(desk, failed.id)
+        assert desk.journal.assessment_for(loser.id) is None
+        codes = [link.invitation_code for link in desk.journal.all_assessments().values()]
+        assert len(codes) == len(set(codes)) == 1
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)

@@ -10,7 +10,7 @@ import httpx
 from app.clients.berke import BerkeClient
 from app.domain.assessment_prefill import stable_candidate_id
 from app.domain.berke import CreateAssessmentRequest, CreateAssessmentResponse
-from app.domain.journal import Action, StepState
+from app.domain.journal import Action, CreateAssessmentStep, StepState
 from app.sandbox import SandboxServer
 from app.workflows.batch import OutcomeKind, run_batch
 from app.workflows.desk import Desk
@@ -67,9 +67,7 @@ def test_the_resumer_goes_on_after_an_unexpected_error(
             request = req(order).model_copy(
                 update={"last_name": name, "source_candidate_id": stable_candidate_id(order.id)}
             )
-            steps.append(
-                desk.journal.begin(order.id, Action.CREATE_ASSESSMENT, request.to_params())
-            )
+            steps.append(desk.journal.begin(order.id, CreateAssessmentStep(request=request)))
         explode_for(desk, "Boom")
         report = await resume_pending(desk)
         assert report.waiting == [steps[0]]
@@ -101,7 +99,7 @@ def test_a_daily_limit_leaves_the_step_pending_not_failed(
         request = req(order).model_copy(
             update={"source_candidate_id": stable_candidate_id(order.id)}
         )
-        step = desk.journal.begin(order.id, Action.CREATE_ASSESSMENT, request.to_params())
+        step = desk.journal.begin(order.id, CreateAssessmentStep(request=request))
         report = await resume_pending(desk)
         assert report.waiting == [step]
         assert report.failed == []

@@ -12,7 +12,17 @@ from app.clients.errors import ApiError
 from app.domain.assessment_prefill import stable_candidate_id
 from app.domain.attachments import UploadState
 from app.domain.berke import CreateAssessmentRequest
-from app.domain.journal import Action, StepState
+from app.domain.journal import (
+    Action,
+    AssessmentLinked,
+    CommentAdded,
+    CommentStep,
+    CompleteStep,
+    CreateAssessmentStep,
+    CreateResultStep,
+    StepState,
+    UploadStep,
+)
 from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult, OrderStatus, ResultType
 from app.workflows.desk import Desk
 from app.workflows.order_actions import (
@@ -130,7 +140,7 @@ def test_resume_a_create_whose_answer_was_lost(sandbox: SandboxServer, tmp_path:
         request = CreateAssessmentRequest(
             first_name="Aiko", last_name="Tanaka", source_candidate_id=stable_candidate_id(order.id)
         )
-        desk.journal.begin(order.id, Action.CREATE_ASSESSMENT, request.to_params())
+        desk.journal.begin(order.id, CreateAssessmentStep(request=request))
         sent = await desk.session.berke.create_assessment(request)  # ... and then the crash
         resumed = await resume_pending(desk)
         assert resumed.settled
@@ -140,7 +150,9 @@ def test_resume_a_create_whose_answer_was_lost(sandbox: SandboxServer, tmp_path:
         assert (link.invitation_code, link.assessment_url) == (
             sent.invitation_code, sent.assessment_url,
         )  # fmt: skip
-        assert desk.journal.entries(order.id)[-1].outcome["recovered"] is True  # type: ignore[index]
+        outcome = desk.journal.entries(order.id)[-1].outcome
+        assert isinstance(outcome, AssessmentLinked)
+        assert outcome.recovered
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
 
@@ -151,7 +163,7 @@ def test_resume_a_create_that_never_left(sandbox: SandboxServer, tmp_path: Path)
         request = CreateAssessmentRequest(
             first_name="Mia", last_name="Wong", source_candidate_id=stable_candidate_id(order.id)
         )
-        desk.journal.begin(order.id, Action.CREATE_ASSESSMENT, request.to_params())
+        desk.journal.begin(order.id, CreateAssessmentStep(request=request))
         resumed = await resume_pending(desk)
         assert resumed.done
         assert desk.journal.assessment_for(order.id) is not None
@@ -162,8 +174,7 @@ def test_resume_a_create_that_never_left(sandbox: SandboxServer, tmp_path: Path)
 def test_resume_a_complete_whose_result_id_was_lost(sandbox: SandboxServer, tmp_path: Path) -> None:
     async def body(desk: Desk) -> None:
         order = await in_progress(desk)
-        step_body = {"flow": "faq", **RESULT.to_body()}
-        desk.journal.begin(order.id, Action.COMPLETE, step_body)
+        desk.journal.begin(order.id, CompleteStep(result=RESULT))
         lost = await desk.session.sr.complete_with_result(order.id, RESULT)  # answer lost
         resumed = await resume_pending(desk)
         assert resumed.done
@@ -180,7 +191,7 @@ def test_resume_an_upload_that_reached_the_service(sandbox: SandboxServer, tmp_p
         order = await in_progress(desk)
         result_id = await complete_order(desk, order, RESULT)
         (upload,), _ = await queue_files(desk, order, [path])
-        desk.journal.begin(order.id, Action.UPLOAD, {"uploadId": upload.id})
+        desk.journal.begin(order.id, UploadStep(upload_id=upload.id))
         await desk.session.sr.upload_attachment(order.id, result_id, path)  # answer lost
         resumed = await resume_pending(desk)
         assert resumed.done
@@ -216,8 +227,8 @@ def test_resume_an_upload_interrupted_midway(sandbox: SandboxServer, tmp_path: P
 def test_a_permanent_failure_waits_for_retry(sandbox: SandboxServer, tmp_path: Path) -> None:
     async def body(desk: Desk) -> None:
         order = await in_progress(desk)
-        bad = {"flow": "faq", "resultType": "URL", "result": "https://r.test/x"}
-        step = desk.journal.begin(order.id, Action.COMPLETE, bad)
+        bad = AssessmentResult(result_type=ResultType.URL, result="https://r.test/x")
+        step = desk.journal.begin(order.id, CompleteStep(result=bad))
         # Reject the order behind the console's back: completing it is now refused for good.
         await desk.session.sr.reject_order(order.id, message="withdrawn")
         resumed = await resume_pending(desk)
@@ -241,7 +252,7 @@ def test_a_comment_whose_answer_was_lost_is_not_posted_twice(
 ) -> None:
     async def body(desk: Desk) -> None:
         order = await desk.session.sr.create_test_order(new_order_body())
-        desk.journal.begin(order.id, Action.COMMENT, {"message": "Called the candidate"})
+        desk.journal.begin(order.id, CommentStep(message="Called the candidate"))
         await desk.session.sr.add_comment(order.id, "Called the candidate")  # answer lost
         assert (await resume_pending(desk)).done
         comments = await desk.session.sr.list_comments(order.id)
@@ -261,7 +272,7 @@ def test_a_cancelled_upload_is_not_sent_by_the_resumer(
         order = await in_progress(desk)
         result_id = await complete_order(desk, order, RESULT)
         (upload,), _ = await queue_files(desk, order, [path])
-        step = desk.journal.begin(order.id, Action.UPLOAD, {"uploadId": upload.id})  # interrupted
+        step = desk.journal.begin(order.id, UploadStep(upload_id=upload.id))  # interrupted
         await cancel_upload(desk, upload.id)
         await resume_pending(desk)
         assert await desk.session.sr.list_attachments(order.id, result_id) == []
@@ -280,7 +291,7 @@ def test_a_retried_upload_reuses_its_step(sandbox: SandboxServer, tmp_path: Path
         order = await in_progress(desk)
         result_id = await complete_order(desk, order, RESULT)
         (upload,), _ = await queue_files(desk, order, [path])
-        desk.journal.begin(order.id, Action.UPLOAD, {"uploadId": upload.id})
+        desk.journal.begin(order.id, UploadStep(upload_id=upload.id))
         await desk.session.sr.upload_attachment(order.id, result_id, path)  # answer lost
         # The coordinator starts the queued file again before the resumer gets to it.
         await run_upload(desk, upload)
@@ -296,7 +307,7 @@ def test_completing_again_while_a_complete_is_pending_is_refused(
 ) -> None:
     async def body(desk: Desk) -> None:
         order = await in_progress(desk)
-        desk.journal.begin(order.id, Action.CREATE_RESULT, RESULT.to_body())
+        desk.journal.begin(order.id, CreateResultStep(result=RESULT))
         with pytest.raises(ActionNotAllowedError, match="already under way"):
             await complete_order(desk, order, RESULT, flow=ResultFlow.DOCUMENTED)
 
@@ -310,12 +321,12 @@ def test_a_step_finished_meanwhile_is_not_executed_again(
 
     async def body(desk: Desk) -> None:
         order = await desk.session.sr.create_test_order(new_order_body())
-        step = desk.journal.begin(order.id, Action.COMMENT, {"message": "Once"})
+        step = desk.journal.begin(order.id, CommentStep(message="Once"))
         stale = desk.journal.get(step)
         assert stale is not None
-        desk.journal.finish(step, {"message": "Once"})
-        result = await execute(desk, stale, retry=False)
-        assert result.outcome.get("alreadyDone") is True
+        desk.journal.finish(step, CommentAdded(message="Once"))
+        # Not sent again: the outcome it was recorded with is the answer.
+        assert await execute(desk, stale, retry=False) == CommentAdded(message="Once")
         assert await desk.session.sr.list_comments(order.id) == []
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)

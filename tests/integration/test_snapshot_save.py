@@ -63,6 +63,13 @@ def test_save_from_the_sandbox_and_reopen(sandbox: SandboxServer, tmp_path: Path
         assert [c.message for c in mine.comments][-1] == "Called the candidate"
         assert mine.linked_assessment is not None
         assert [e.action.value for e in mine.timeline][:2] == ["comment", "create_assessment"]
+        # The timeline keeps format 1's shape whatever the journal became: dicts in the
+        # services' spellings, the desk's own keys beside them.
+        comment, created = mine.timeline[:2]
+        assert (comment.request, comment.outcome) == ({"message": "Called the candidate"},) * 2
+        assert created.request["firstName"] == order.candidate.first_name
+        assert created.outcome is not None
+        assert created.outcome["invitationCode"] == mine.linked_assessment.invitation_code
         assert mine.attachments[0].file_name == "report.pdf"
         copy = snapshot.extract_attachment(mine.attachments[0].member)
         assert copy.read_bytes() == report.read_bytes()

@@ -15,8 +15,22 @@ from app.clients.errors import ValidationApiError
 from app.clients.pacing import Pacer
 from app.clients.smartrecruiters import SmartRecruitersClient
 from app.domain.berke import CreateAssessmentRequest
-from app.domain.journal import Action, StepState
-from app.domain.smartrecruiters import AssessmentOrder, ContactPerson, OrderStatus
+from app.domain.journal import (
+    AcceptStep,
+    Action,
+    AssessmentLinked,
+    CreateAssessmentStep,
+    OrderUpdated,
+    RejectStep,
+    StepState,
+)
+from app.domain.smartrecruiters import (
+    AcceptRequest,
+    AssessmentOrder,
+    ContactPerson,
+    OrderStatus,
+    RejectRequest,
+)
 from app.store.database import Database
 from app.workflows.batch import OutcomeKind, run_batch
 from app.workflows.desk import Desk
@@ -30,6 +44,7 @@ from app.workflows.order_actions import (
     reject_order,
     send_invitation,
 )
+from app.workflows.outbox import resume_pending
 from app.workflows.session import Session
 from tests.integration.helpers import new_order_body
 
@@ -99,9 +114,9 @@ def test_create_accept_invite_step_by_step(sandbox: SandboxServer, tmp_path: Pat
             (Action.ACCEPT, StepState.DONE),
             (Action.INVITE, StepState.DONE),
         ]
-        assert timeline[0].outcome is not None
-        assert timeline[0].outcome["invitationCode"] == link.invitation_code
-        assert "apiToken" not in timeline[0].request
+        assert timeline[0].outcome == AssessmentLinked(link=link)
+        assert isinstance(timeline[0].step, CreateAssessmentStep)
+        assert "apiToken" not in timeline[0].step.model_dump_json(by_alias=True)
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
 
@@ -128,13 +143,19 @@ def test_an_already_applied_accept_is_recognised(sandbox: SandboxServer, tmp_pat
     async def body(desk: Desk) -> None:
         stale = await new_order(desk)
         link = await create_assessment(desk, stale, req(stale))
-        # The accept reached SmartRecruiters, but its answer was lost:
+        # The accept was journaled and reached SmartRecruiters, but its answer was lost:
+        desk.journal.begin(
+            stale.id, AcceptStep(request=AcceptRequest(assessment_url=link.assessment_url))
+        )
         await desk.session.sr.accept_order(stale.id, link.assessment_url)
-        accepted = await accept_order(desk, stale)
+        report = await resume_pending(desk)
+        assert report.done
+        accepted = desk.orders.get(stale.id)
+        assert accepted is not None
         assert accepted.status is OrderStatus.IN_PROGRESS
         last = desk.journal.entries(stale.id)[-1]
         assert last.state is StepState.DONE
-        assert last.outcome == {"status": "IN_PROGRESS", "alreadyApplied": True}
+        assert last.outcome == OrderUpdated(status=OrderStatus.IN_PROGRESS, already_applied=True)
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
 
@@ -144,7 +165,8 @@ def test_reject_and_the_rules_after_it(sandbox: SandboxServer, tmp_path: Path) -
         order = await new_order(desk)
         rejected = await reject_order(desk, order, reason="Candidate withdrew")
         assert rejected.status is OrderStatus.REJECTED
-        assert desk.journal.entries(order.id)[-1].request == {"message": "Candidate withdrew"}
+        step = desk.journal.entries(order.id)[-1].step
+        assert step == RejectStep(request=RejectRequest(message="Candidate withdrew"))
         with pytest.raises(ActionNotAllowedError, match="rejected"):
             await create_assessment(desk, rejected, req(rejected))
         with pytest.raises(ActionNotAllowedError, match="rejected"):

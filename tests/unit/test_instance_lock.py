@@ -67,3 +67,26 @@ def test_released_lock_can_be_taken_again_and_the_file_is_private(tmp_path: Path
     first.release()
     with InstanceLock(folder):
         pass
+
+
+def test_a_folder_that_cannot_be_locked_is_not_called_already_running(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file system without locks (NFS without lockd) answers ENOLCK: that is not a second
+    desk, and the sentence says what it is."""
+    import errno
+
+    from app.store import instance_lock
+
+    def no_locks(fd: int) -> None:
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(instance_lock, "_lock", no_locks)
+    with pytest.raises(instance_lock.LockUnavailableError, match="cannot lock its data folder"):
+        InstanceLock(tmp_path).acquire()
+    # A folder that cannot even be made: the same kind of sentence, not a traceback.
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    monkeypatch.undo()
+    with pytest.raises(instance_lock.LockUnavailableError):
+        InstanceLock(blocked / "data").acquire()

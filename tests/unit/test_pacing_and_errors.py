@@ -106,7 +106,7 @@ def test_error_sentences_name_service_and_quote_its_message() -> None:
     assert ServerError(Service.SMARTRECRUITERS).is_transient
     assert NetworkError(Service.SMARTRECRUITERS).is_transient
     assert ThrottledError(Service.BERKE, wait_seconds=1).is_transient
-    assert not ThrottledError(Service.BERKE, wait_seconds=1, is_daily_limit=True).is_transient
+    assert ThrottledError(Service.BERKE, wait_seconds=1, is_daily_limit=True).is_transient
     assert isinstance(error, ApiError)
 
 

@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from app.domain.journal import Action, LinkedAssessment, StepState
+from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
+from app.domain.journal import (
+    AssessmentLinked,
+    CreateAssessmentStep,
+    InviteStep,
+    LinkedAssessment,
+    StepState,
+)
 from app.domain.smartrecruiters import AssessmentOrder
 from app.store.database import SCHEMA_VERSION, Database
 from app.store.journal import Journal
@@ -60,19 +67,22 @@ def test_merge_of_many_orders_in_chunks(tmp_path: Path) -> None:
 def test_finish_records_outcome_and_link_together(tmp_path: Path) -> None:
     db = Database(tmp_path / "a.sqlite3")
     journal = Journal(db)
-    step = journal.begin("o1", Action.CREATE_ASSESSMENT, {"firstName": "Zoë"})
+    request = CreateAssessmentRequest(first_name="Zoë", last_name="Müller")
+    step = journal.begin("o1", CreateAssessmentStep(request=request))
     assert [e.state for e in journal.pending()] == [StepState.PENDING]
     link = LinkedAssessment(
         order_id="o1", source_candidate_id="s", invitation_code="C0DE",
         assessment_url="https://a.test/C0DE", created_at=datetime.now(UTC),
     )  # fmt: skip
-    journal.finish(step, {"invitationCode": "C0DE"}, link=link)
+    journal.finish(step, AssessmentLinked(link=link))
     assert journal.pending() == []
     assert journal.assessment_for("o1") == link
     entry = journal.entries("o1")[0]
     assert entry.state is StepState.DONE
-    assert entry.outcome == {"invitationCode": "C0DE"}
-    failing = journal.begin("o1", Action.INVITE, {})
+    assert entry.step == CreateAssessmentStep(request=request)
+    assert entry.outcome == AssessmentLinked(link=link)
+    invite = SendInvitationRequest(source_candidate_id="s", email_address="zoe@example.com")
+    failing = journal.begin("o1", InviteStep(request=invite))
     journal.fail(failing, "Berke: refused")
     assert journal.entries("o1")[-1].message == "Berke: refused"
 

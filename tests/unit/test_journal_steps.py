@@ -1,0 +1,307 @@
+"""Typed journal steps and outcomes: what they keep, what they record, and the journal's first
+form (untyped dicts) read and written back without losing a key."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
+from app.domain.journal import (
+    AcceptStep,
+    Action,
+    AssessmentLinked,
+    AttachmentUploaded,
+    CommentAdded,
+    CommentStep,
+    CompleteStep,
+    CreateAssessmentStep,
+    CreateResultStep,
+    InvitationSent,
+    InviteStep,
+    JournalEntry,
+    JournalStep,
+    LinkedAssessment,
+    OrderUpdated,
+    RejectStep,
+    ResultFlow,
+    ResultRecorded,
+    StepOutcome,
+    StepState,
+    UnreadableOutcome,
+    UnreadableStep,
+    UploadStep,
+)
+from app.domain.journal_v1 import outcome_from_v1, outcome_to_v1, step_from_v1, step_to_v1
+from app.domain.smartrecruiters import (
+    AcceptRequest,
+    AssessmentOrder,
+    AssessmentResult,
+    OrderStatus,
+    RejectRequest,
+    ResultType,
+)
+from app.store.journal_rows import dumps, read_outcome, read_step
+
+AT = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
+CREATE = CreateAssessmentRequest(
+    first_name="Zoë",
+    last_name="Müller",
+    email_address="zoe@example.com",
+    source_candidate_id="HR-1234",
+    on_assessment_complete_action=5,
+    email_report_to_list="hr@example.com",
+)
+INVITE = SendInvitationRequest(
+    source_candidate_id="HR-1234", email_address="zoe@example.com", message="See you"
+)
+RESULT = AssessmentResult(
+    result_type=ResultType.DOCUMENT, result="result.pdf", title="Job fit", passed=True, score="81%"
+)
+URL = "https://berke.test/a/C0DE"
+
+#: (action, request) exactly as the code before typed steps journaled them.
+V1_REQUESTS: list[tuple[Action, dict[str, Any]]] = [
+    (Action.CREATE_ASSESSMENT, CREATE.to_params()),
+    (Action.ACCEPT, {"assessmentURL": URL}),
+    (Action.ACCEPT, {"assessmentURL": URL, "message": "Hi", "messageToCandidate": "Good luck"}),
+    (Action.REJECT, {"message": "Candidate withdrew"}),
+    (Action.INVITE, {**INVITE.to_params(), "invitationsSentBefore": 0}),
+    (Action.INVITE, {**INVITE.to_params(), "invitationsSentBefore": 2}),
+    (Action.COMPLETE, {"flow": "faq", **RESULT.to_body()}),
+    (Action.COMPLETE, {"flow": "documented", "message": "Done"}),
+    (Action.COMPLETE, {"flow": "documented"}),
+    (Action.CREATE_RESULT, RESULT.to_body()),
+    (Action.UPLOAD, {"uploadId": 7, "fileName": "report.pdf"}),
+    (Action.UPLOAD, {"uploadId": 7}),
+    (Action.COMMENT, {"message": "Called the candidate"}),
+]
+
+#: (action, request, outcome) exactly as the code before typed steps recorded them.
+V1_OUTCOMES: list[tuple[Action, dict[str, Any], dict[str, Any]]] = [
+    (Action.CREATE_ASSESSMENT, CREATE.to_params(),
+     {"sourceCandidateId": "HR-1234", "invitationCode": "C0DE", "assessmentUrl": URL}),
+    (Action.CREATE_ASSESSMENT, CREATE.to_params(),
+     {"sourceCandidateId": "HR-1234", "invitationCode": "C0DE", "assessmentUrl": URL,
+      "recovered": True}),
+    (Action.ACCEPT, {"assessmentURL": URL}, {"status": "IN_PROGRESS"}),
+    (Action.ACCEPT, {"assessmentURL": URL}, {"status": "IN_PROGRESS", "alreadyApplied": True}),
+    (Action.REJECT, {"message": "no"}, {"status": "REJECTED"}),
+    (Action.INVITE, INVITE.to_params(), {"emailAddress": "zoe@example.com"}),
+    (Action.INVITE, INVITE.to_params(), {"emailAddress": "zoe@example.com", "alreadySent": True}),
+    (Action.COMPLETE, {"flow": "faq", **RESULT.to_body()},
+     {"resultId": "r1", "status": "COMPLETED"}),
+    (Action.COMPLETE, {"flow": "faq", **RESULT.to_body()},
+     {"resultId": "r1", "status": "COMPLETED", "recovered": True}),
+    (Action.COMPLETE, {"flow": "documented"}, {"status": "COMPLETED"}),
+    (Action.COMPLETE, {"flow": "documented"}, {"status": "COMPLETED", "alreadyApplied": True}),
+    (Action.CREATE_RESULT, RESULT.to_body(), {"resultId": "r2"}),
+    (Action.CREATE_RESULT, RESULT.to_body(), {"resultId": "r2", "recovered": True}),
+    (Action.UPLOAD, {"uploadId": 7}, {"attachmentId": "a1", "fileName": "report.pdf"}),
+    (Action.UPLOAD, {"uploadId": 7},
+     {"attachmentId": "a1", "fileName": "report.pdf", "alreadyThere": True}),
+    (Action.COMMENT, {"message": "Hi"}, {"message": "Hi"}),
+    (Action.COMMENT, {"message": "Hi"}, {"message": "Hi", "alreadyThere": True}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("action", "request_"), V1_REQUESTS)
+def test_a_first_form_request_reads_typed_and_writes_back_the_same(
+    action: Action, request_: dict[str, Any]
+) -> None:
+    step = step_from_v1(action, request_)
+    assert step.kind == action.value
+    assert step.action is action
+    assert step_to_v1(step) == request_
+    # And the typed form survives the store.
+    assert read_step(action, dumps(step)) == step
+
+
+def test_the_first_forms_private_keys_leave_the_service_bodies() -> None:
+    # "idCheckedFree" once let a resumed create link a typed id; no longer: it is dropped.
+    create = step_from_v1(Action.CREATE_ASSESSMENT, {**CREATE.to_params(), "idCheckedFree": True})
+    assert create == CreateAssessmentStep(request=CREATE)
+    invite = step_from_v1(Action.INVITE, {**INVITE.to_params(), "invitationsSentBefore": 3})
+    assert invite == InviteStep(request=INVITE, invitations_sent_before=3)
+    complete = step_from_v1(Action.COMPLETE, {"flow": "faq", **RESULT.to_body()})
+    assert complete == CompleteStep(flow=ResultFlow.FAQ, result=RESULT)
+    documented = step_from_v1(Action.COMPLETE, {"flow": "documented", "message": "Done"})
+    assert documented == CompleteStep(flow=ResultFlow.DOCUMENTED, message="Done")
+    old_upload = step_from_v1(Action.UPLOAD, {"uploadId": 7})
+    assert old_upload == UploadStep(upload_id=7)
+
+
+@pytest.mark.parametrize(("action", "request_", "outcome"), V1_OUTCOMES)
+def test_a_first_form_outcome_reads_typed_and_writes_back_the_same(
+    action: Action, request_: dict[str, Any], outcome: dict[str, Any]
+) -> None:
+    step = step_from_v1(action, request_)
+    typed = outcome_from_v1(step, outcome, order_id="o1", finished_at=AT)
+    assert outcome_to_v1(typed) == outcome
+    assert read_outcome(dumps(typed)) == typed
+
+
+def test_first_form_outcomes_keep_what_they_said() -> None:
+    create = step_from_v1(Action.CREATE_ASSESSMENT, CREATE.to_params())
+    linked = outcome_from_v1(
+        create,
+        {"sourceCandidateId": "HR-1234", "invitationCode": "C0DE", "assessmentUrl": URL,
+         "recovered": True},
+        order_id="o1",
+        finished_at=AT,
+    )  # fmt: skip
+    assert linked == AssessmentLinked(
+        link=LinkedAssessment(
+            order_id="o1", source_candidate_id="HR-1234", invitation_code="C0DE",
+            assessment_url=URL, created_at=AT,
+        ),
+        recovered=True,
+    )  # fmt: skip
+    upload = outcome_from_v1(
+        UploadStep(upload_id=7), {"attachmentId": "a1", "fileName": "r.pdf"}, order_id="o1",
+        finished_at=AT,
+    )  # fmt: skip
+    assert upload == AttachmentUploaded(upload_id=7, attachment_id="a1", file_name="r.pdf")
+    faq = step_from_v1(Action.COMPLETE, {"flow": "faq", **RESULT.to_body()})
+    done = outcome_from_v1(faq, {"resultId": "r1", "status": "COMPLETED"}, order_id="o1",
+                           finished_at=AT)  # fmt: skip
+    assert done == ResultRecorded(result_id="r1", status=OrderStatus.COMPLETED)
+
+
+def test_a_first_form_request_of_the_wrong_shape_is_refused() -> None:
+    with pytest.raises(ValidationError):
+        step_from_v1(Action.CREATE_ASSESSMENT, {"firstName": "Zoë"})
+    with pytest.raises(KeyError):
+        step_from_v1(Action.UPLOAD, {"fileName": "report.pdf"})
+    with pytest.raises(KeyError):
+        outcome_from_v1(UploadStep(upload_id=1), {"message": "?"}, order_id="o", finished_at=AT)
+    # An upload's outcome names its upload through the step: an unreadable step has none.
+    unreadable = UnreadableStep(action=Action.UPLOAD, data={}, problem="?")
+    with pytest.raises(ValueError, match="keys"):
+        outcome_from_v1(unreadable, {"attachmentId": "a", "fileName": "f"}, order_id="o",
+                        finished_at=AT)  # fmt: skip
+
+
+def test_the_typed_step_keeps_the_services_spellings() -> None:
+    step = CreateAssessmentStep(request=CREATE)
+    stored = dumps(step)
+    assert '"firstName": "Zoë"' in stored
+    assert "null" not in stored  # absent, not empty
+    accept = dumps(AcceptStep(request=AcceptRequest(assessment_url=URL)))
+    assert '"assessmentURL"' in accept
+
+
+def test_a_stored_step_that_cannot_be_read_is_kept_not_lost() -> None:
+    step = read_step(Action.INVITE, '{"kind": "invite", "request": {"emailAddress": "x"}}')
+    assert isinstance(step, UnreadableStep)
+    assert step.action is Action.INVITE
+    assert step.data == {"kind": "invite", "request": {"emailAddress": "x"}}
+    assert "request" in step.problem
+    garbled = read_step(Action.COMMENT, "{not json")
+    assert isinstance(garbled, UnreadableStep)
+    assert garbled.data == "{not json"
+    # A step whose kind disagrees with the action it was journaled as is not trusted either.
+    mismatched = read_step(Action.ACCEPT, dumps(CommentStep(message="hi")))
+    assert isinstance(mismatched, UnreadableStep)
+    assert read_outcome('{"kind": "surprise"}') == UnreadableOutcome(data={"kind": "surprise"})
+    assert read_outcome(None) is None
+
+
+def test_an_entry_agrees_with_its_step() -> None:
+    fields: dict[str, Any] = {
+        "id": 1, "order_id": "o1", "state": StepState.PENDING, "created_at": AT, "updated_at": AT,
+    }  # fmt: skip
+    step = CommentStep(message="hi")
+    assert JournalEntry(action=Action.COMMENT, step=step, **fields).step == step
+    with pytest.raises(ValidationError, match="comment step recorded as accept"):
+        JournalEntry(action=Action.ACCEPT, step=step, **fields)
+    unreadable = UnreadableStep(action=Action.ACCEPT, data={}, problem="?")
+    assert JournalEntry(action=Action.ACCEPT, step=unreadable, **fields).step == unreadable
+
+
+def test_a_faq_complete_needs_a_result_and_a_documented_one_none() -> None:
+    with pytest.raises(ValidationError, match="FAQ flow"):
+        CompleteStep(flow=ResultFlow.FAQ)
+    with pytest.raises(ValidationError, match="FAQ flow"):
+        CompleteStep(flow=ResultFlow.DOCUMENTED, result=RESULT)
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, object]] = []
+
+    def link(self, link: LinkedAssessment) -> None:
+        self.calls.append(("link", link.invitation_code))
+
+    def invited(self, email: str) -> None:
+        self.calls.append(("invited", email))
+
+    def result_id(self, result_id: str) -> None:
+        self.calls.append(("result_id", result_id))
+
+    def order(self, order: AssessmentOrder) -> None:
+        self.calls.append(("order", order.id))
+
+    def upload_done(self, upload_id: int, attachment_id: str) -> None:
+        self.calls.append(("upload_done", (upload_id, attachment_id)))
+
+
+ORDER = AssessmentOrder.model_validate(
+    {"id": "o1", "status": "COMPLETED", "candidate": {"id": "c", "firstName": "Zoë"}}
+)
+LINK = LinkedAssessment(
+    order_id="o1", source_candidate_id="HR-1234", invitation_code="C0DE", assessment_url=URL,
+    created_at=AT,
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("outcome", "calls"),
+    [
+        (AssessmentLinked(link=LINK), [("link", "C0DE")]),
+        (OrderUpdated(status=OrderStatus.COMPLETED, order=ORDER), [("order", "o1")]),
+        (OrderUpdated(status=OrderStatus.COMPLETED), []),  # as read back from the journal
+        (InvitationSent(email="zoe@example.com"), [("invited", "zoe@example.com")]),
+        (
+            ResultRecorded(result_id="r1", status=OrderStatus.COMPLETED, order=ORDER),
+            [("result_id", "r1"), ("order", "o1")],
+        ),
+        (ResultRecorded(result_id="r2"), [("result_id", "r2")]),
+        (
+            AttachmentUploaded(upload_id=7, attachment_id="a1", file_name="r.pdf"),
+            [("upload_done", (7, "a1"))],
+        ),
+        (CommentAdded(message="hi"), []),
+    ],
+)
+def test_an_outcome_records_what_it_produced(
+    outcome: StepOutcome, calls: list[tuple[str, object]]
+) -> None:
+    recorder = Recorder()
+    outcome.record(recorder)
+    assert recorder.calls == calls
+
+
+def test_the_order_an_outcome_carries_is_not_journaled() -> None:
+    # The order holds the candidate's personal data; its one place is the order cache.
+    stored = dumps(OrderUpdated(status=OrderStatus.COMPLETED, order=ORDER))
+    assert "Zoë" not in stored
+    assert read_outcome(stored) == OrderUpdated(status=OrderStatus.COMPLETED)
+
+
+def test_every_step_kind_is_an_action() -> None:
+    steps: list[JournalStep] = [
+        CreateAssessmentStep(request=CREATE),
+        AcceptStep(request=AcceptRequest(assessment_url=URL)),
+        RejectStep(request=RejectRequest(message="no")),
+        InviteStep(request=INVITE),
+        CompleteStep(result=RESULT),
+        CreateResultStep(result=RESULT),
+        UploadStep(upload_id=1),
+        CommentStep(message="hi"),
+    ]
+    assert {step.action for step in steps} == set(Action)
+    assert all(step.kind == step.action.value for step in steps)

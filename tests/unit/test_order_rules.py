@@ -1,0 +1,87 @@
+"""Which actions an order allows, and why not: one table, every action against every status,
+with and without a Berke assessment, with and without an email."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from app.domain.journal import LinkedAssessment
+from app.domain.order_rules import OrderAction, why_not
+from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
+
+NEW, IN_PROGRESS, REJECTED, COMPLETED = (
+    OrderStatus.NEW, OrderStatus.IN_PROGRESS, OrderStatus.REJECTED, OrderStatus.COMPLETED,
+)  # fmt: skip
+A = OrderAction
+OK = None  # allowed
+
+
+def order(status: OrderStatus, *, email: bool = True) -> AssessmentOrder:
+    candidate: dict[str, Any] = {"id": "c1", "firstName": "Zoë", "lastName": "Müller"}
+    if email:
+        candidate["email"] = "zoe@example.com"
+    return AssessmentOrder.model_validate({"id": "o1", "status": status, "candidate": candidate})
+
+
+LINK = LinkedAssessment(
+    order_id="o1", source_candidate_id="AD-1", invitation_code="C0DE",
+    assessment_url="https://berke.test/a/C0DE", created_at=datetime(2026, 1, 1, tzinfo=UTC),
+)  # fmt: skip
+
+# (action, status, linked, email) -> a word the reason must hold, or OK.
+TABLE: list[tuple[OrderAction, OrderStatus, bool, bool, str | None]] = [
+    (A.CREATE_ASSESSMENT, NEW, False, True, OK),
+    (A.CREATE_ASSESSMENT, NEW, True, True, "already exists"),
+    (A.CREATE_ASSESSMENT, IN_PROGRESS, False, True, OK),  # accepted elsewhere, none here yet
+    (A.CREATE_ASSESSMENT, COMPLETED, False, True, "completed"),
+    (A.CREATE_ASSESSMENT, REJECTED, False, True, "rejected"),
+    (A.ACCEPT, NEW, False, True, "Create the Berke assessment first"),
+    (A.ACCEPT, NEW, True, True, OK),
+    (A.ACCEPT, IN_PROGRESS, True, True, "already in progress"),
+    (A.ACCEPT, COMPLETED, True, True, "completed"),
+    (A.ACCEPT, REJECTED, True, True, "rejected"),
+    (A.REJECT, NEW, False, True, OK),
+    (A.REJECT, IN_PROGRESS, True, True, OK),
+    (A.REJECT, COMPLETED, True, True, "completed"),
+    (A.REJECT, REJECTED, False, True, "rejected"),
+    (A.INVITE, NEW, False, True, "Create the Berke assessment first"),
+    (A.INVITE, NEW, True, True, OK),
+    (A.INVITE, IN_PROGRESS, True, True, OK),
+    (A.INVITE, IN_PROGRESS, True, False, "no email"),
+    (A.INVITE, COMPLETED, True, True, "completed"),
+    (A.CREATE_ACCEPT_INVITE, NEW, False, True, OK),
+    (A.CREATE_ACCEPT_INVITE, NEW, True, False, OK),  # a slip instead of an email
+    (A.CREATE_ACCEPT_INVITE, IN_PROGRESS, True, True, "Only new orders"),
+    (A.CREATE_ACCEPT_INVITE, REJECTED, False, True, "rejected"),
+    (A.COMPLETE, NEW, True, True, "accept it first"),
+    (A.COMPLETE, IN_PROGRESS, True, True, OK),
+    (A.COMPLETE, COMPLETED, True, True, "completed"),
+    (A.COMPLETE, REJECTED, True, True, "rejected"),
+    (A.ATTACH, NEW, True, True, "accepted or completed"),
+    (A.ATTACH, IN_PROGRESS, True, True, OK),
+    (A.ATTACH, COMPLETED, True, True, OK),  # a report for a result already there
+    (A.ATTACH, REJECTED, False, True, "accepted or completed"),
+    (A.COMMENT, NEW, False, True, OK),
+    (A.COMMENT, COMPLETED, True, True, OK),  # comments are welcome in every status
+    (A.COMMENT, REJECTED, False, False, OK),
+]
+
+
+@pytest.mark.parametrize(("action", "status", "linked", "email", "reason"), TABLE)
+def test_why_not(
+    action: OrderAction, status: OrderStatus, linked: bool, email: bool, reason: str | None
+) -> None:
+    said = why_not(action, order(status, email=email), LINK if linked else None)
+    if reason is None:
+        assert said is None
+    else:
+        assert said is not None
+        assert reason in said
+        assert said.endswith(".")  # a sentence, for a tooltip
+
+
+def test_every_action_is_in_the_table() -> None:
+    assert {row[0] for row in TABLE} == set(OrderAction)
