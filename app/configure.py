@@ -11,13 +11,13 @@ import getpass
 from pydantic import SecretStr, ValidationError
 
 from app.clients.errors import Service
-from app.clients.http import require_secure_base_url
 from app.domain.connection import (
     PRODUCTION_PROFILE,
     ConnectionProfile,
     Credentials,
     ProfileKind,
 )
+from app.domain.urls import require_secure_base_url
 from app.store.credentials import KeyStore
 from app.store.settings_file import load_settings, save_settings
 

@@ -19,7 +19,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from urllib.parse import urlsplit
 
 import httpx
 
@@ -35,7 +34,7 @@ from app.clients.errors import (
     redact,
 )
 from app.clients.pacing import Pacer
-from app.domain.urls import is_loopback_host
+from app.domain.urls import require_secure_base_url
 
 log = logging.getLogger(__name__)
 
@@ -52,24 +51,6 @@ _MAX_DELAY_DIGITS = 12
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def require_secure_base_url(base_url: str, service: Service) -> str:
-    """The base URL without a trailing slash; https is required except on loopback.
-
-    Both services take secrets in every call: they must never cross a network in clear text.
-    """
-    parts = urlsplit(base_url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"The {service.value} address must be a full http(s) URL.")
-    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
-        raise ValueError(
-            f"The {service.value} address must start with https:// (only a service on this "
-            "computer may use http)."
-        )
-    if parts.query or parts.fragment or parts.username or parts.password:
-        raise ValueError(f"The {service.value} address must not carry a query or credentials.")
-    return base_url.strip().rstrip("/")
 
 
 def clamp_wait(seconds: float) -> float:

@@ -22,6 +22,25 @@ def is_loopback_host(host: str | None) -> bool:
         return False
 
 
+def require_secure_base_url(base_url: str, service: str) -> str:
+    """The base URL without a trailing slash; https is required except on loopback.
+
+    Both services take secrets in every call: they must never cross a network in clear text.
+    ``service`` names it in the refusal ("SmartRecruiters", "Berke").
+    """
+    parts = urlsplit(base_url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"The {service} address must be a full http(s) URL.")
+    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
+        raise ValueError(
+            f"The {service} address must start with https:// (only a service on this "
+            "computer may use http)."
+        )
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise ValueError(f"The {service} address must not carry a query or credentials.")
+    return base_url.strip().rstrip("/")
+
+
 def host_of(url: str) -> str | None:
     return urlsplit(url).hostname
 

@@ -31,7 +31,7 @@ class OrderCache:
         with self._db.transaction() as conn:
             known = {
                 row["id"]: row["data"]
-                for row in _select_in(conn, "SELECT id, data FROM orders WHERE id IN", list(unique))
+                for row in select_in(conn, "SELECT id, data FROM orders WHERE id IN", list(unique))
             }
             for order_id, order in unique.items():
                 data = order_json(order)
@@ -86,13 +86,14 @@ def upsert_order(
     )
 
 
-def _select_in(
-    conn: sqlite3.Connection, prefix: str, ids: list[str], chunk: int = 500
+def select_in(
+    conn: sqlite3.Connection, prefix: str, ids: list[str], chunk: int = 500, suffix: str = ""
 ) -> list[sqlite3.Row]:
-    """``prefix (?, ?, …)`` in chunks: SQLite caps the number of parameters of a statement."""
+    """``prefix (?, ?, …) suffix`` in chunks: SQLite caps the number of parameters of a
+    statement. Each chunk is in ``suffix``'s order (an ``ORDER BY``), not the whole."""
     rows: list[sqlite3.Row] = []
     for start in range(0, len(ids), chunk):
         part = ids[start : start + chunk]
         marks = ", ".join("?" * len(part))
-        rows.extend(conn.execute(f"{prefix} ({marks})", part).fetchall())
+        rows.extend(conn.execute(f"{prefix} ({marks}) {suffix}", part).fetchall())
     return rows

@@ -8,23 +8,15 @@ The dialog does not call Berke: it emits ``submitted`` and the window runs the w
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from pydantic import ValidationError
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
-from PySide6.QtGui import QKeySequence, QPalette, QShortcut, QShowEvent
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QFrame,
-    QGridLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
-    QScrollArea,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -38,9 +30,10 @@ from app.domain.berke import (
     CreateAssessmentRequest,
     P,
 )
-from app.domain.field_errors import FORM_LEVEL, field_errors
+from app.domain.field_errors import field_errors
 from app.domain.smartrecruiters import AssessmentOrder
-from app.ui.form_grid import add_section, chain_tab_order
+from app.ui.common.colours import status_colours
+from app.ui.common.validated_form import ValidatedForm
 
 MESSAGE_MAX = 1000
 COMPANY_DEFAULT_JOB = "Company default job"
@@ -49,8 +42,6 @@ ACCOUNT_DEFAULT_DAYS = "Account default"
 NO_REMINDERS = "0 — no reminders"
 CREATE_TEXT = "Create assessment"
 BUSY_TEXT = "Creating…"
-
-Input = QLineEdit | QComboBox | QPlainTextEdit
 
 _DAYS = re.compile(r"\s*(\d+)\s*(?:days?)?\s*", re.IGNORECASE)
 
@@ -69,56 +60,31 @@ def reminder_days_param(text: str) -> str:
     return match.group(1) if match else text
 
 
-def status_colours(palette: QPalette) -> tuple[str, str]:
-    """(error, advice) text colours that read on this palette's window background."""
-    dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
-    return ("#ff7b72", "#e3b341") if dark else ("#c62828", "#8a5300")
-
-
-@dataclass
-class _Row:
-    """One parameter on screen: its label, input and the two message lines under it."""
-
-    label: QLabel
-    input: Input
-    error: QLabel
-    advice: QLabel
-    rule: str
-
-    def set_visible(self, visible: bool) -> None:
-        for widget in (self.label, self.input):
-            widget.setVisible(visible)
-        self.error.setVisible(visible and bool(self.error.text()))
-        self.advice.setVisible(visible and bool(self.advice.text()))
-
-
-class BerkeAssessmentForm(QDialog):
+class BerkeAssessmentForm(ValidatedForm[CreateAssessmentRequest]):
     """Collects a valid ``CreateAssessmentRequest`` for one order's candidate."""
 
     submitted = Signal(object)  # CreateAssessmentRequest
 
     def __init__(self, order: AssessmentOrder, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(
+            submit_text=CREATE_TEXT,
+            busy_text=BUSY_TEXT,
+            submit_name="createButton",
+            submit_tip="Create the assessment at Berke (Ctrl+Enter)",
+            parent=parent,
+        )
         self._order = order
-        self._rows: dict[str, _Row] = {}
-        self._request: CreateAssessmentRequest | None = None
-        self._server_errors: dict[str, str] = {}
-        self._server_form_error = ""
         self._jobs_ready = False
-        self._busy = False
+        self.create_button = self.submit_button
 
         name = order.candidate.full_name or order.candidate.id
         self.setWindowTitle(f"Create Berke assessment — {name}")
-        self.setSizeGripEnabled(True)
 
         self._build_widgets()
-        self._fields = QWidget()
-        self._build_layout()
+        self._build_rows()
         self._show_loading_jobs()
-        self._apply_colours()
         self._prefill()
-        self._connect()
-        self._revalidate()
+        self._finish()
         self.resize(self._preferred_size())
 
     # -- building ---------------------------------------------------------------------------
@@ -160,19 +126,6 @@ class BerkeAssessmentForm(QDialog):
         self.job_status = QLabel()
         self.job_status.setObjectName("jobStatus")
         self.job_status.setWordWrap(True)
-        self.form_error = QLabel()
-        self.form_error.setObjectName("error_form")
-        self.form_error.setWordWrap(True)
-        self.form_error.hide()
-
-        self.cancel_button = QPushButton("Cancel")
-        self.create_button = QPushButton(CREATE_TEXT)
-        self.create_button.setObjectName("createButton")
-        self.create_button.setToolTip("Create the assessment at Berke (Ctrl+Enter)")
-        for button in (self.cancel_button, self.create_button):
-            # Enter in a line edit must not send the request: only the button or Ctrl+Enter do.
-            button.setAutoDefault(False)
-            button.setDefault(False)
 
     def _preferred_size(self) -> QSize:
         """Room for every row and message line shown, within the screen."""
@@ -203,14 +156,7 @@ class BerkeAssessmentForm(QDialog):
             box.addItem(f"{days} days")
         return box
 
-    def _build_layout(self) -> None:
-        grid = QGridLayout(self._fields)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(12)
-        grid.setVerticalSpacing(4)
-        grid.setColumnStretch(1, 1)
-        self._grid = grid
-
+    def _build_rows(self) -> None:
         self._section("Candidate", first=True)
         self._add(P.FIRST_NAME, "&First name", self.first_name, "Required, 1–100 characters.")
         self._add(P.LAST_NAME, "&Last name", self.last_name, "Required, 1–100 characters.")
@@ -288,86 +234,6 @@ class BerkeAssessmentForm(QDialog):
             "disables the default message.",
             extra=self.message_counter,
         )
-
-        grid.setRowStretch(grid.rowCount(), 1)  # spare height below the rows, not between them
-
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.create_button)
-
-        # Error lines wrap, and a layout's minimum ignores wrapped height: scrolling keeps the
-        # rows from being squeezed over each other on a short screen or a small window.
-        self._scroll = QScrollArea()
-        self._scroll.setWidgetResizable(True)
-        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self._scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes field to field
-        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self._scroll.setWidget(self._fields)
-        self._scroll.viewport().setBackgroundRole(QPalette.ColorRole.Window)
-        self._fields.setBackgroundRole(QPalette.ColorRole.Window)
-
-        outer = self._outer = QVBoxLayout(self)
-        outer.addWidget(self._scroll, 1)
-        outer.addSpacing(6)
-        outer.addWidget(self.form_error)
-        outer.addLayout(buttons)
-
-        order: list[QWidget] = [row.input for row in self._rows.values()]
-        order += [self.cancel_button, self.create_button]
-        chain_tab_order(order)
-
-    def _section(self, title: str, first: bool = False) -> None:
-        add_section(self._grid, title, first=first)
-
-    def _add(
-        self, alias: str, text: str, widget: Input, rule: str, extra: QLabel | None = None
-    ) -> None:
-        label = QLabel(text)
-        label.setBuddy(widget)
-        plain = text.replace("&", "")
-        widget.setAccessibleName(plain)
-        widget.setAccessibleDescription(rule)
-        widget.setToolTip(rule)
-        label.setToolTip(rule)
-
-        error = QLabel()
-        error.setObjectName(f"error_{alias}")
-        advice = QLabel()
-        advice.setObjectName(f"advice_{alias}")
-        for line in (error, advice):
-            line.setWordWrap(True)
-            line.setTextFormat(Qt.TextFormat.PlainText)
-            line.hide()
-
-        row = self._grid.rowCount()
-        top = Qt.AlignmentFlag.AlignTop if isinstance(widget, QPlainTextEdit) else None
-        if top is not None:
-            self._grid.addWidget(label, row, 0, top)
-        else:
-            self._grid.addWidget(label, row, 0)
-        self._grid.addWidget(widget, row, 1)
-        under = [extra] if extra is not None else []
-        for offset, line in enumerate([*under, error, advice], start=1):
-            self._grid.addWidget(line, row + offset, 1)
-        self._rows[alias] = _Row(label, widget, error, advice, rule)
-
-    def _connect(self) -> None:
-        for alias, row in self._rows.items():
-            widget = row.input
-            if isinstance(widget, QLineEdit):
-                widget.textChanged.connect(lambda _t, a=alias: self._edited(a))
-            elif isinstance(widget, QPlainTextEdit):
-                widget.textChanged.connect(lambda a=alias: self._edited(a))
-            elif widget.isEditable():
-                widget.currentTextChanged.connect(lambda _t, a=alias: self._edited(a))
-            else:
-                widget.currentIndexChanged.connect(lambda _i, a=alias: self._edited(a))
-        self.cancel_button.clicked.connect(self.reject)
-        self.create_button.clicked.connect(self.submit)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.activated.connect(self.submit)
 
     def _prefill(self) -> None:
         values = prefill_from_order(self._order)
@@ -453,48 +319,30 @@ class BerkeAssessmentForm(QDialog):
 
     def request(self) -> CreateAssessmentRequest | None:
         """The current request when the form is valid, else None."""
-        return self._request
+        return self.value()
 
-    def _edited(self, alias: str) -> None:
-        # A service's complaint about a value holds until that value changes.
-        self._server_errors.pop(alias, None)
-        self._revalidate()
-
-    def _revalidate(self) -> None:
-        params = self.params()
-        errors: dict[str, str] = {}
+    def _check(self) -> tuple[CreateAssessmentRequest | None, dict[str, str]]:
         try:
-            self._request = CreateAssessmentRequest.model_validate(params)
+            return CreateAssessmentRequest.model_validate(self.params()), {}
         except ValidationError as exc:
-            self._request = None
             errors = field_errors(exc)
         if P.EMAIL_REPORT_TO_LIST in errors and not self.email_report_to_list.text().strip():
             errors[P.EMAIL_REPORT_TO_LIST] = "Required for this action: one or more addresses."
-        advice: dict[str, list[str]] = {}
-        for item in self._advice(params, errors):
-            advice.setdefault(item.field, []).append(item.message)
+        return None, errors
 
-        form_level = [self._server_form_error] if self._server_form_error else []
-        for alias, row in self._rows.items():
-            model_error = errors.pop(alias, "")
-            text = self._server_errors.get(alias) or model_error
-            row.error.setText(text)
-            row.advice.setText("\n".join(f"⚠ {m}" for m in advice.get(alias, [])))
-            row.input.setAccessibleDescription(text or row.rule)
-        # Errors naming no field on screen still have to be seen.
-        form_level += [
-            message if alias == FORM_LEVEL else f"{alias}: {message}"
-            for alias, message in errors.items()
-        ]
-        self.form_error.setText("\n".join(form_level))
-        self.form_error.setVisible(bool(form_level))
+    def _row_shown(self, key: str) -> bool:
+        # The report list only means something for action 5 (email the report).
+        return key != P.EMAIL_REPORT_TO_LIST or self.action.currentData() == 5
 
-        self._rows[P.EMAIL_REPORT_TO_LIST].set_visible(self.action.currentData() == 5)
-        for alias, row in self._rows.items():
-            if alias != P.EMAIL_REPORT_TO_LIST:
-                row.set_visible(True)
+    def _ready(self) -> bool:
+        # Jobs settled, so that the job shown is the job sent.
+        return self._jobs_ready
+
+    def _send(self, value: CreateAssessmentRequest) -> None:
+        self.submitted.emit(value)
+
+    def _refreshed(self) -> None:
         self._update_counter()
-        self._update_create()
         self._grow_to_fit()
 
     def _grow_to_fit(self) -> None:
@@ -505,14 +353,21 @@ class BerkeAssessmentForm(QDialog):
             if wanted > self.height():
                 self.resize(self.width(), wanted)
 
-    def _advice(self, params: dict[str, object], errors: dict[str, str]) -> list[Advice]:
+    def _advice(self, errors: dict[str, str]) -> dict[str, list[str]]:
         """Warnings about the valid fields, even while another field is still wrong.
 
         Without this, fixing a typo in one field would make every warning blink away.
         """
-        if self._request is not None:
-            return self._request.advice()
-        rest = {alias: value for alias, value in params.items() if alias not in errors}
+        by_field: dict[str, list[str]] = {}
+        for item in self._advice_items(errors):
+            by_field.setdefault(item.field, []).append(item.message)
+        return by_field
+
+    def _advice_items(self, errors: dict[str, str]) -> list[Advice]:
+        request = self.value()
+        if request is not None:
+            return request.advice()
+        rest = {alias: value for alias, value in self.params().items() if alias not in errors}
         for required in (P.FIRST_NAME, P.LAST_NAME):
             rest.setdefault(required, "-")  # a stand-in: names play no part in any advice
         try:
@@ -527,84 +382,11 @@ class BerkeAssessmentForm(QDialog):
         error, _ = status_colours(self.palette())
         self.message_counter.setStyleSheet(f"color: {error};" if count > MESSAGE_MAX else "")
 
-    def can_submit(self) -> bool:
-        """Valid, jobs settled (so the job shown is the one sent), and not already sending."""
-        return (
-            self._request is not None
-            and self._jobs_ready
-            and not self._server_errors
-            and not self._busy
-        )
-
-    def _update_create(self) -> None:
-        self.create_button.setEnabled(self.can_submit())
-
-    # -- submitting -------------------------------------------------------------------------
-
-    def submit(self) -> None:
-        """Emit ``submitted`` with the request, once: busy until ``set_busy(False)`` or an error."""
-        if not self.can_submit() or self._request is None:
-            return
-        request = self._request
-        self._server_form_error = ""
-        # Busy before emitting: a click queued behind this one must find the door shut.
-        self.set_busy(True)
-        self.submitted.emit(request)
-
-    def set_busy(self, busy: bool) -> None:
-        """While busy, Create shows "Creating…", the inputs are locked and closing waits."""
-        self._busy = busy
-        self.create_button.setText(BUSY_TEXT if busy else CREATE_TEXT)
-        self._fields.setEnabled(not busy)
-        self._revalidate()
-
-    def is_busy(self) -> bool:
-        return self._busy
-
-    def show_server_error(self, message: str, parameter: str | None) -> None:
-        """Put Berke's complaint under the field it names, else at the bottom; input is kept.
-
-        An answer means the call is over, so this also ends the busy state.
-        """
-        alias = self._alias_for(parameter)
-        if alias == P.EMAIL_REPORT_TO_LIST and self.action.currentData() != 5:
-            alias = None  # its row is hidden: a message there would never be seen
-        if alias is None:
-            self._server_form_error = message
-        else:
-            self._server_errors[alias] = message
-        self.set_busy(False)
-        if alias is not None:
-            self._rows[alias].input.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def _alias_for(self, parameter: str | None) -> str | None:
-        if not parameter:
-            return None
-        for alias in self._rows:
-            if alias.casefold() == parameter.strip().casefold():
-                return alias
-        return None
-
-    def reject(self) -> None:
-        # Closing mid-call would leave the coordinator not knowing whether it was created.
-        if not self._busy:
-            super().reject()
-
     # -- look -------------------------------------------------------------------------------
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._grow_to_fit()
 
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange:
-            self._apply_colours()
-
-    def _apply_colours(self) -> None:
-        error, advice = status_colours(self.palette())
-        for row in self._rows.values():
-            row.error.setStyleSheet(f"color: {error};")
-            row.advice.setStyleSheet(f"color: {advice};")
-        self.form_error.setStyleSheet(f"color: {error};")
+    def _colours_changed(self, error: str, advice: str) -> None:
         self.job_status.setStyleSheet(f"color: {advice};")

@@ -1,4 +1,10 @@
-"""The main window: the inbox of SmartRecruiters assessment orders and the order detail."""
+"""The main window: a shell around the rooms (Orders, Offers), with the menus, the status bar
+and the remembered layout.
+
+It is built the same way for the live inbox and for a snapshot: ``connect_board`` feeds the
+Orders room from the order board, ``open_snapshot_window`` makes a window whose Orders room reads
+a snapshot and is read-only. Rooms own their widgets; the window only places them.
+"""
 
 from __future__ import annotations
 
@@ -6,73 +12,41 @@ import asyncio
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import (
-    QByteArray,
-    QEvent,
-    QItemSelection,
-    QObject,
-    QPoint,
-    QSettings,
-    Qt,
-    QTimer,
-    QUrl,
-    Signal,
-)
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QDropEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
-    QComboBox,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QMainWindow,
-    QMenu,
-    QSplitter,
-    QStackedWidget,
+    QSizePolicy,
     QSystemTrayIcon,
-    QTableView,
     QTabWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
-from app.clients.errors import ApiError
-from app.domain.order_rules import OrderAction
-from app.domain.smartrecruiters import AssessmentOrder, Attachment, OrderStatus
+from app.store.memory import release_freed_memory
 from app.store.paths import log_dir
-from app.ui.attachments_panel import dropped_paths, rows_for
-from app.ui.candidates_view import CandidatesView
-from app.ui.offers_view import OffersView
-from app.ui.order_actions_controller import OrderActionsController
-from app.ui.order_detail import OrderDetailPane
-from app.ui.order_table_model import (
-    ORDER_ROLE,
-    STATUS_LABELS,
-    Column,
-    OrderFilterProxy,
-    OrderTableModel,
-)
+from app.store.snapshot_file import Snapshot, SnapshotError, open_snapshot
+from app.ui.common.messages import Messages
+from app.ui.offers import OffersView
+from app.ui.orders.board_signals import BoardSignals
+from app.ui.orders.orders_room import OrdersRoom
+from app.ui.orders.sources import LiveOrders
 from app.ui.pacing_status import PacingStatus
-from app.ui.snapshot_menu import SnapshotMenu
-from app.ui.snapshot_mode import SnapshotMode
-from app.ui.status_badge import StatusBadgeDelegate
-from app.workflows import order_actions as flows
-from app.workflows.desk import Desk
-from app.workflows.inbox import SyncReport, load_cached, poll_new, sync_all
-from app.workflows.outbox import OutboxRunner
+from app.ui.snapshots.snapshot_menu import SnapshotMenu
+from app.ui.snapshots.snapshot_source import SnapshotOrders, banner_text
+from app.workflows.board import OrderBoard, SyncOutcome
 
 log = logging.getLogger(__name__)
 
 APP_TITLE = "Assessment Desk"
-DEFAULT_POLL_SECONDS = 60
 
 
 class MainWindow(QMainWindow):
-    """Orders table (and candidates) with search and filter, the detail pane, the actions."""
+    """Menus, status bar and the rooms. ``orders`` is the Orders room, ``offers`` the Offers."""
 
     sync_finished = Signal(bool)  # True when the sync succeeded
     new_orders_arrived = Signal(list)  # ids of orders seen for the first time by a poll
@@ -84,79 +58,53 @@ class MainWindow(QMainWindow):
         self._settings = settings or QSettings()
         # Injectable so tests can see what would be opened (Help > Open log folder).
         self.open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl
-        self.desk: Desk | None = None
+        self.board: OrderBoard | None = None
+        self.signals: BoardSignals | None = None
         self.read_only_title: str | None = None  # set when the window shows a snapshot
-        self.snapshot_mode: SnapshotMode | None = None
         self._sync_task: asyncio.Task[bool] | None = None
-        self._detail_task: asyncio.Task[None] | None = None
-        self._tasks: set[asyncio.Task[Any]] = set()
-        self._loading = False
-        self._load_error: str | None = None
-        self._current_id: str | None = None
-        self._outbox_task: asyncio.Task[None] | None = None
-        self.outbox: OutboxRunner | None = None
-
-        self.model = OrderTableModel(self)
-        self.proxy = OrderFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
-        self.table = self._build_table()
-        self.message = self._build_state_message()
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.table)
-        self.stack.addWidget(self.message)
-        self.candidates = CandidatesView()
-        self.candidates.order_selected.connect(self.select_order)
-        self.candidates.order_activated.connect(self._show_in_orders)
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("inboxTabs")
-        self.tabs.addTab(self.stack, "&Orders")
-        self.tabs.addTab(self.candidates, "Ca&ndidates")
-        self.offers_view = OffersView()
-        self.tabs.addTab(self.offers_view, "O&ffers")
-
-        self.search, self.status_filter = self._build_filters()
-        self.controller = OrderActionsController(self, self.selected_orders)
-        self.controller.order_changed.connect(self._order_changed)
-        self.detail = OrderDetailPane(list(self.controller.actions.values()))
-        self.detail.comment_submitted.connect(self._add_comment)
-        self._wire_attachments()
-        self._build_actions_and_menus()
-
-        self.splitter = self._build_central()
-        self.connection_label, self.count_label = self._build_status_bar()
-
-        self.poll_timer = QTimer(self)
-        self.poll_timer.setObjectName("pollTimer")
-        self.poll_timer.timeout.connect(self.request_poll)
         self._tray: QSystemTrayIcon | None = None
 
-        for signal in (
-            self.proxy.rowsInserted,
-            self.proxy.rowsRemoved,
-            self.proxy.modelReset,
-            self.proxy.layoutChanged,
-        ):
-            signal.connect(self._update_counts)
-        self._update_counts()
+        self.messages = Messages(self, lambda text, ms: self.statusBar().showMessage(text, ms))
+        self.orders = OrdersRoom(self.messages)
+        self.offers = OffersView(self.messages)
+        self.rooms = QTabWidget()
+        self.rooms.setObjectName("rooms")
+        self.rooms.setDocumentMode(True)
+        self.rooms.addTab(self.orders, "&Orders")
+        self.rooms.addTab(self.offers, "O&ffers")
+        self.banner = self._build_banner()
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.rooms)
+        self.setCentralWidget(central)
+
+        self._build_actions_and_menus()
+        self.connection_label, self.count_label = self._build_status_bar()
+        self.orders.counts_changed.connect(self._counts_changed)
+        self.orders.set_source(None)
         self.resize(1280, 760)
         self._restore_layout()
 
     # -- construction ------------------------------------------------------------------------
 
-    def _build_central(self) -> QSplitter:
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.setObjectName("mainSplitter")
-        splitter.addWidget(self.tabs)
-        splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([760, 440])
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(splitter)
-        self.setCentralWidget(central)
-        return splitter
+    def _build_banner(self) -> QLabel:
+        """A snapshot's "read-only" line above the rooms (hidden for the live inbox)."""
+        banner = QLabel()
+        banner.setObjectName("snapshotBanner")
+        banner.setWordWrap(True)
+        banner.setTextFormat(Qt.TextFormat.RichText)
+        banner.setStyleSheet(
+            "QLabel#snapshotBanner { background: #fff4ce; color: #3b2f00;"
+            " border-bottom: 1px solid #e0c97a; padding: 6px 10px; }"
+        )
+        banner.setAccessibleName("Read-only snapshot")
+        banner.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        banner.setMaximumHeight(banner.fontMetrics().lineSpacing() * 2 + 16)
+        banner.setVisible(False)
+        return banner
 
     def _build_status_bar(self) -> tuple[QLabel, QLabel]:
         connection = QLabel()
@@ -169,56 +117,6 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.pacing_status)
         self.statusBar().addPermanentWidget(count)
         return connection, count
-
-    def _build_table(self) -> QTableView:
-        table = QTableView()
-        table.setObjectName("ordersTable")
-        table.setAccessibleName("Assessment orders")
-        table.setModel(self.proxy)
-        table.setSortingEnabled(True)
-        table.sortByColumn(Column.ORDERED, Qt.SortOrder.DescendingOrder)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        table.setItemDelegateForColumn(Column.STATUS, StatusBadgeDelegate(table))
-        table.verticalHeader().setVisible(False)
-        table.verticalHeader().setDefaultSectionSize(28)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate((110, 170, 210, 190, 160, 140, 125, 55)):
-            table.setColumnWidth(column, width)
-        table.selectionModel().selectionChanged.connect(self._selection_changed)
-        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        table.customContextMenuRequested.connect(self._context_menu)
-        return table
-
-    def _build_state_message(self) -> QLabel:
-        """Loading, empty and error states take the table's place, in words."""
-        message = QLabel()
-        message.setObjectName("stateMessage")
-        message.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        message.setWordWrap(True)
-        message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        return message
-
-    def _build_filters(self) -> tuple[QLineEdit, QComboBox]:
-        search = QLineEdit()
-        search.setObjectName("searchField")
-        search.setPlaceholderText("Search candidate, email, job, company, requestor…  (Ctrl+F)")
-        search.setAccessibleName("Search orders")
-        search.setClearButtonEnabled(True)
-        search.textChanged.connect(self._on_search)
-
-        status_filter = QComboBox()
-        status_filter.setObjectName("statusFilter")
-        status_filter.setAccessibleName("Filter by status")
-        status_filter.addItem("All statuses", None)
-        for status, label in STATUS_LABELS.items():
-            status_filter.addItem(label, status)
-        status_filter.currentIndexChanged.connect(self._on_status_filter)
-        return search, status_filter
 
     def _build_actions_and_menus(self) -> None:
         self.refresh_action = QAction("&Refresh", self)
@@ -245,98 +143,125 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("inboxToolbar")
         toolbar.setMovable(False)
         toolbar.addAction(self.refresh_action)
-        toolbar.addSeparator()
-        toolbar.addWidget(self.search)
-        toolbar.addWidget(self.status_filter)
         self.addToolBar(toolbar)
 
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
-        self.snapshot_menu = SnapshotMenu(self, file_menu, self._settings)
+        self.snapshot_menu = SnapshotMenu(
+            self,
+            self.orders,
+            file_menu,
+            settings=self._settings,
+            messages=self.messages,
+            open_window=lambda path: open_snapshot_window(path, self._settings),
+        )
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(self.refresh_action)
         view_menu.addAction(self.find_action)
         order_menu = self.menuBar().addMenu("&Order")
-        for action in self.controller.actions.values():
+        for action in self.orders.order_actions():
             order_menu.addAction(action)
             self.addAction(action)  # shortcuts work wherever the focus is
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.log_folder_action)
         help_menu.addAction(about_action)
 
-    def _context_menu(self, position: QPoint) -> None:
-        menu = QMenu(self)
-        for action in self.controller.actions.values():
-            menu.addAction(action)
-        menu.popup(self.table.viewport().mapToGlobal(position))
+    # -- what the window shows ---------------------------------------------------------------
 
-    # -- desk, sync and polling --------------------------------------------------------------
-
-    def set_desk(self, desk: Desk, *, poll_seconds: int = DEFAULT_POLL_SECONDS) -> None:
-        self.desk = desk
-        self.connection_label.setText(desk.session.description)
-        self.pacing_status.set_session(desk.session)
-        self.controller.set_desk(desk, desk.journal.all_assessments())
-        self.offers_view.set_desk(desk)
-        self.poll_timer.start(poll_seconds * 1000)
-        self._start_outbox(desk)
+    def connect_board(self, board: OrderBoard | None, signals: BoardSignals | None) -> None:
+        """Show ``board``'s orders (None: not connected), and follow its syncs."""
+        if self.signals is not None:
+            self.signals.sync_started.disconnect(self._sync_started)
+            self.signals.sync_finished.disconnect(self._sync_done)
+            self.signals.orders_arrived.disconnect(self._orders_arrived)
+        self.board, self.signals = board, signals
+        if board is None or signals is None:
+            self.orders.set_source(None)
+            self.connection_label.clear()
+            self.pacing_status.set_pacers([])
+            self._update_title()
+            return
+        signals.sync_started.connect(self._sync_started)
+        signals.sync_finished.connect(self._sync_done)
+        signals.orders_arrived.connect(self._orders_arrived)
+        self.orders.set_source(LiveOrders(board, signals))
+        self.connection_label.setText(board.description)
+        self.pacing_status.set_pacers(board.pacing())
         self._update_title()
-        self._update_counts()
 
-    async def load_cached(self) -> None:
-        """Show what the last session saw at once, before the network answers."""
-        if self.desk is not None:
-            orders = await load_cached(self.desk)
-            if orders:
-                self._show_orders(orders)
+    def show_snapshot(self, source: SnapshotOrders) -> None:
+        """Read-only and offline: the snapshot's orders, every change disabled with a reason."""
+        reason = source.read_only_reason
+        self.read_only_title = source.title
+        self.banner.setText(banner_text(source.snapshot))
+        self.banner.setVisible(True)
+        self.orders.set_source(source)
+        self.snapshot_menu.set_read_only(reason)
+        for action in (self.refresh_action,):
+            action.setEnabled(False)
+            action.setToolTip(reason or "")
+            action.setStatusTip(reason or "")
+        offers = self.rooms.indexOf(self.offers)
+        self.rooms.setTabEnabled(offers, False)
+        self.rooms.setTabToolTip(offers, "Offers are not part of a snapshot.")
+        self.connection_label.setText(source.description)
+        self.orders.detail.snapshot_files.open_requested.connect(
+            lambda member: self.orders.tasks.start(self._open_snapshot_file(source, member))
+        )
+        self._update_title()
+
+    async def _open_snapshot_file(self, source: SnapshotOrders, member: str) -> Path | None:
+        """A temporary copy of a file the snapshot keeps, opened with the system viewer."""
+        try:
+            copy = await source.extract(member)
+        except SnapshotError as exc:
+            self.messages.note(str(exc), 15000)
+            return None
+        self.open_url(QUrl.fromLocalFile(str(copy)))
+        return copy
+
+    # -- sync --------------------------------------------------------------------------------
 
     def request_sync(self) -> None:
-        """Start a full sync unless a sync or poll is running (they never overlap)."""
-        if self._sync_task is None or self._sync_task.done():
+        """Start a full sync unless one is running (the board never overlaps them)."""
+        if self.board is not None and (self._sync_task is None or self._sync_task.done()):
             self._sync_task = asyncio.ensure_future(self.sync())
 
     def request_poll(self) -> None:
-        if self._sync_task is None or self._sync_task.done():
+        if self.board is not None and (self._sync_task is None or self._sync_task.done()):
             self._sync_task = asyncio.ensure_future(self.sync(poll=True))
 
     async def sync(self, *, poll: bool = False) -> bool:
-        """Fetch (every order, or the NEW ones when polling), merge, show. Errors in words."""
-        desk = self.desk
-        if desk is None:
+        """Fetch (every order, or the NEW ones when polling) and merge; True when it worked."""
+        if self.board is None:
             return False
-        self.refresh_action.setEnabled(False)
-        self._loading = True
-        self._load_error = None
-        self._update_counts()
-        self.statusBar().showMessage("Checking for new orders…" if poll else "Syncing…")
-        ok = False
-        try:
-            report = await (poll_new(desk) if poll else sync_all(desk))
-            self._show_orders(report.orders)
-            self._announce(report, poll=poll)
-            ok = True
-        except ApiError as exc:
-            log.warning("Sync failed: %r", exc)
-            self._load_error = str(exc)
-            self.statusBar().showMessage(f"Sync failed: {exc}", 10000)
-        finally:
-            self._loading = False
-            self.refresh_action.setEnabled(True)
-            self._update_counts()
-            self.sync_finished.emit(ok)
-        return ok
+        return (await self.board.sync(poll=poll)).ok
 
-    def _announce(self, report: SyncReport, *, poll: bool) -> None:
-        new = len(report.new_ids)
-        if poll and new:
-            text = f"{new} new assessment order{'s' if new != 1 else ''} arrived"
-            self.statusBar().showMessage(text, 15000)
-            self._notify(text)
-            self.new_orders_arrived.emit(report.new_ids)
-        elif not poll:
-            self.statusBar().showMessage(f"Synced {len(report.orders)} orders", 5000)
+    def _sync_started(self, poll: bool) -> None:
+        self.refresh_action.setEnabled(False)
+        self.orders.set_loading(True)
+        if poll:
+            self.statusBar().showMessage("Checking for new orders…", 3000)
+        else:
+            self.statusBar().showMessage("Syncing…")
+
+    def _sync_done(self, outcome: SyncOutcome) -> None:
+        self.refresh_action.setEnabled(True)
+        self.orders.set_loading(False, outcome.error)
+        if not outcome.ok:
+            self.statusBar().showMessage(f"Sync failed: {outcome.error}", 10000)
+        elif not outcome.poll:
+            self.statusBar().showMessage(f"Synced {outcome.fetched} orders", 5000)
+        self.sync_finished.emit(outcome.ok)
+
+    def _orders_arrived(self, order_ids: list[str]) -> None:
+        count = len(order_ids)
+        text = f"{count} new assessment order{'s' if count != 1 else ''} arrived"
+        self.statusBar().showMessage(text, 15000)
+        self._notify(text)
+        self.new_orders_arrived.emit(order_ids)
 
     def _notify(self, text: str) -> None:
         if not QSystemTrayIcon.isSystemTrayAvailable():
@@ -347,187 +272,26 @@ class MainWindow(QMainWindow):
             self._tray.show()
         self._tray.showMessage(APP_TITLE, text, QSystemTrayIcon.MessageIcon.Information, 8000)
 
-    def _show_orders(self, orders: list[AssessmentOrder]) -> None:
-        selected = [o.id for o in self.selected_orders()]
-        self.model.set_orders(orders)
-        # The same columns the table has just built: the orders are summarised once.
-        self.candidates.set_index(self.model.columns(), self.model.order_at)
-        self._reselect(selected)
-
-    # -- selection and detail ----------------------------------------------------------------
-
-    def selected_orders(self) -> list[AssessmentOrder]:
-        if self.tabs.currentWidget() is self.candidates and self._current_id:
-            row = self.model.row_of(self._current_id)
-            return [self.model.order_at(row)] if row is not None else []
-        rows = self.table.selectionModel().selectedRows()
-        return [index.data(ORDER_ROLE) for index in sorted(rows, key=lambda i: i.row())]
-
-    def select_order(self, order_id: str) -> None:
-        row = self.model.row_of(order_id)
-        if row is None:
-            return
-        self._current_id = order_id
-        if self.tabs.currentWidget() is not self.candidates:
-            index = self.proxy.mapFromSource(self.model.index(row, 0))
-            if index.isValid():
-                # Not selectRow(): it toggles when Ctrl is held, and this is not a click.
-                flags = self.table.selectionModel().SelectionFlag
-                self.table.selectionModel().setCurrentIndex(
-                    index, flags.ClearAndSelect | flags.Rows
-                )
-                self.table.scrollTo(index)
-        self._refresh_detail()
-
-    def _show_in_orders(self, order_id: str) -> None:
-        self.tabs.setCurrentWidget(self.stack)
-        self.search.clear()
-        self.status_filter.setCurrentIndex(0)
-        self.select_order(order_id)
-
-    def _reselect(self, order_ids: list[str]) -> None:
-        selection = QItemSelection()
-        for order_id in order_ids:
-            row = self.model.row_of(order_id)
-            if row is None:
-                continue
-            index = self.proxy.mapFromSource(self.model.index(row, 0))
-            if index.isValid():
-                selection.select(index, index.siblingAtColumn(len(Column) - 1))
-        self.table.selectionModel().select(
-            selection, self.table.selectionModel().SelectionFlag.ClearAndSelect
-        )
-        self._refresh_detail()
-
-    def _selection_changed(self, *_args: object) -> None:
-        current = self.table.selectionModel().selectedRows()
-        self._current_id = current[0].data(ORDER_ROLE).id if len(current) == 1 else None
-        self._refresh_detail()
-
-    def _refresh_detail(self) -> None:
-        self.controller.update_state()
-        order = self._current_order()
-        linked = self.controller.link_for(order.id) if order else None
-        self.detail.show_order(order, linked)
-        if self.snapshot_mode is not None:
-            self.snapshot_mode.refresh_detail()  # a snapshot: its own records, no network
-            return
-        if order is None or self.desk is None:
-            return
-        self.detail.show_timeline(self.desk.journal.entries(order.id))
-        if self._detail_task is not None and not self._detail_task.done():
-            self._detail_task.cancel()  # a stale selection's comments are not wanted
-        self._detail_task = asyncio.ensure_future(self._load_comments(order))
-        self._show_attachments(order, None)
-
-    def _current_order(self) -> AssessmentOrder | None:
-        if self._current_id is None:
-            return None
-        row = self.model.row_of(self._current_id)
-        return self.model.order_at(row) if row is not None else None
-
-    async def _load_comments(self, order: AssessmentOrder) -> None:
-        assert self.desk is not None
-        try:
-            comments = await flows.list_comments(self.desk, order)
-        except ApiError as exc:
-            self.detail.show_comments(None, str(exc))
-            return
-        if self.detail.order is not None and self.detail.order.id == order.id:
-            self.detail.show_comments(comments)
-
-    def _add_comment(self, text: str) -> None:
-        order = self._current_order()
-        if order is None or self.desk is None:
-            return
-        desk = self.desk
-
-        async def add() -> None:
-            try:
-                comment = await flows.add_comment(desk, order, text)
-            except ApiError as exc:
-                self.detail.comment_failed(str(exc))
-                return
-            self.detail.comment_added(comment)
-            self.detail.show_timeline(desk.journal.entries(order.id))
-
-        self._spawn(add())
-
-    def _order_changed(self, order_id: str) -> None:
-        """An action changed an order: take the cached copy into the table and the detail."""
-        if self.desk is None:
-            return
-        updated = self.desk.orders.get(order_id)
-        row = self.model.row_of(order_id)
-        if updated is not None and row is not None and self.model.order_at(row) != updated:
-            self._show_orders(self.desk.orders.all())
-        elif order_id == self._current_id:
-            self._refresh_detail()
-
-    def _spawn(self, coro: Any) -> None:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
     # -- view state --------------------------------------------------------------------------
 
-    def _on_search(self, text: str) -> None:
-        self.proxy.set_search_text(text)
-        self._update_counts()
-
-    def _on_status_filter(self, _index: int) -> None:
-        status = self.status_filter.currentData()
-        self.proxy.set_statuses(frozenset({OrderStatus(status)}) if status else None)
-        self._update_counts()
-
     def _focus_search(self) -> None:
-        if self.tabs.currentWidget() is self.candidates:
-            self.candidates.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
-            return
-        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search.selectAll()
+        self.rooms.setCurrentWidget(self.orders)
+        self.orders.focus_search()
 
-    def new_count(self) -> int:
-        return self.model.count_status(OrderStatus.NEW)
+    def _counts_changed(self, text: str) -> None:
+        self.count_label.setText(text)
+        self._update_title()
 
-    def _update_counts(self) -> None:
-        total = self.model.rowCount()
-        shown = self.proxy.rowCount()
-        new = self.new_count()
-        self.count_label.setText(
-            f"{shown} of {total} orders · {new} new"
-            if shown != total
-            else f"{total} orders · {new} new"
-        )
-        self._update_title(new)
-        if shown:
-            self.stack.setCurrentWidget(self.table)
-        elif total:
-            self._show_message("No orders match the search or the status filter.")
-        elif self._loading:
-            self._show_message("Loading orders from SmartRecruiters…")
-        elif self._load_error:
-            self._show_message(
-                f"Could not load the orders.\n\n{self._load_error}\n\nPress F5 to try again."
-            )
-        elif self.desk is None:
-            self._show_message("Connecting…")
-        else:
-            self._show_message("No assessment orders yet. New orders appear here when they arrive.")
-
-    def _update_title(self, new: int | None = None) -> None:
+    def _update_title(self) -> None:
         if self.read_only_title:
             self.setWindowTitle(f"{self.read_only_title} — {APP_TITLE}")
             return
         parts = [APP_TITLE]
-        if self.desk is not None and self.desk.session.demo:
+        if self.board is not None and self.board.demo:
             parts.append("Demo mode")
         title = " — ".join(parts)
+        new = self.orders.new_count()
         self.setWindowTitle(f"({new} new) {title}" if new else title)
-
-    def _show_message(self, text: str) -> None:
-        self.message.setText(text)
-        self.stack.setCurrentWidget(self.message)
 
     def open_log_folder(self) -> bool:
         folder = log_dir()
@@ -557,109 +321,34 @@ class MainWindow(QMainWindow):
         for key, restore in (
             ("mainWindow/geometry", self.restoreGeometry),
             ("mainWindow/state", self.restoreState),
-            ("mainWindow/ordersHeader", self.table.horizontalHeader().restoreState),
-            ("mainWindow/splitter", self.splitter.restoreState),
         ):
             value = self._settings.value(key)
             if isinstance(value, QByteArray):
                 restore(value)
-        # The header remembers its sort indicator; the proxy must be told to sort by it.
-        header = self.table.horizontalHeader()
-        self.table.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        self.orders.restore_layout(self._settings)
 
     def save_layout(self) -> None:
         self._settings.setValue("mainWindow/geometry", self.saveGeometry())
         self._settings.setValue("mainWindow/state", self.saveState())
-        self._settings.setValue(
-            "mainWindow/ordersHeader", self.table.horizontalHeader().saveState()
-        )
-        self._settings.setValue("mainWindow/splitter", self.splitter.saveState())
+        self.orders.save_layout(self._settings)
         self._settings.sync()
-
-    # -- results, attachments and the outbox --------------------------------------------------
-
-    def _wire_attachments(self) -> None:
-        panel = self.detail.attachments
-        panel.files_dropped.connect(self._files_dropped_on_detail)
-        panel.add_files_requested.connect(lambda: self.controller.trigger(OrderAction.ATTACH))
-        panel.cancel_requested.connect(
-            lambda upload_id: self._spawn(self.controller.cancel_upload(upload_id))
-        )
-        panel.retry_requested.connect(
-            lambda upload_id: self._spawn(self.controller.retry_upload(upload_id))
-        )
-        self.detail.retry_step_requested.connect(
-            lambda entry_id: self._spawn(self.controller.retry_failed_step(entry_id))
-        )
-        self.controller.upload_progress.connect(panel.model.set_progress)
-        # A drop on a row of the table attaches to that row's order (the viewport gets it).
-        self.table.setAcceptDrops(True)
-        self.table.viewport().setAcceptDrops(True)
-        self.table.viewport().installEventFilter(self)
-
-    def _files_dropped_on_detail(self, paths: list[Path]) -> None:
-        order = self._current_order()
-        if order is not None:
-            self._spawn(self.controller.attach_files(order, paths))
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.table.viewport() and self.desk is not None:
-            kind = event.type()
-            if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove) and isinstance(
-                event, QDropEvent
-            ):
-                if dropped_paths(event) and self._row_order(event) is not None:
-                    event.acceptProposedAction()
-                else:
-                    event.ignore()
-                return True
-            if kind == QEvent.Type.Drop and isinstance(event, QDropEvent):
-                order = self._row_order(event)
-                paths = dropped_paths(event)
-                if order is not None and paths:
-                    event.acceptProposedAction()
-                    self.select_order(order.id)
-                    self._spawn(self.controller.attach_files(order, paths))
-                return True
-        return super().eventFilter(watched, event)
-
-    def _row_order(self, event: QDropEvent) -> AssessmentOrder | None:
-        index = self.table.indexAt(event.position().toPoint())
-        return index.data(ORDER_ROLE) if index.isValid() else None
-
-    def _show_attachments(self, order: AssessmentOrder, remote: list[Attachment] | None) -> None:
-        if self.desk is None:
-            return
-        uploads = self.desk.results.for_order(order.id)
-        result_id = self.desk.results.result_id_for(order.id)
-        self.detail.attachments.show_rows(rows_for(uploads, remote), result_id)
-        if remote is None and result_id:
-            self._spawn(self._load_attachments(order, result_id))
-
-    async def _load_attachments(self, order: AssessmentOrder, result_id: str) -> None:
-        """What SmartRecruiters holds is the truth about what is attached."""
-        assert self.desk is not None
-        try:
-            remote = await self.desk.session.sr.list_attachments(order.id, result_id)
-        except ApiError as exc:
-            log.info("Could not list attachments: %r", exc)
-            return
-        if self._current_id == order.id:
-            self._show_attachments(order, remote)
-
-    def _start_outbox(self, desk: Desk) -> None:
-        """Resume what an earlier run left pending, then keep retrying in the background."""
-        if self._outbox_task is not None:
-            self._outbox_task.cancel()
-        self.outbox = OutboxRunner(desk, on_change=self._order_changed)
-        self._outbox_task = asyncio.ensure_future(self.outbox.run_forever())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
-        self.poll_timer.stop()
         self.pacing_status.timer.stop()
-        for task in (self._sync_task, self._detail_task, self._outbox_task, *self._tasks):
-            if task is not None and not task.done():
-                task.cancel()
+        if self._sync_task is not None and not self._sync_task.done():
+            self._sync_task.cancel()
+        self.orders.cancel_tasks()
         super().closeEvent(event)
         self.closed.emit()
+
+
+def open_snapshot_window(
+    path: Path, settings: QSettings | None = None, snapshot: Snapshot | None = None
+) -> MainWindow:
+    """A new main window showing the snapshot at ``path`` (raises ``SnapshotError``)."""
+    snapshot = snapshot or open_snapshot(path)
+    window = MainWindow(settings=settings)
+    window.show_snapshot(SnapshotOrders(snapshot))
+    release_freed_memory()  # what reading the file needed and no longer does
+    return window

@@ -23,16 +23,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.clients.smartrecruiters import SmartRecruitersClient
 from app.domain.marketplace_config import CONFIG_INFO, MarketplaceConfigId
 from app.workflows.marketplace_config import (
     ConfigReading,
     ConfigSaving,
-    read_marketplace_config,
-    save_marketplace_config,
+    MarketplaceConfigAccess,
 )
 
-ClientProvider = Callable[[], SmartRecruitersClient | None]
+ClientProvider = Callable[[], MarketplaceConfigAccess | None]
 
 ERROR_STYLE = "color: #b00020;"
 OK_STYLE = "color: #1b7f3b;"
@@ -152,9 +150,9 @@ class MarketplaceConfigPage(QWidget):
         self._set_rows_enabled(False)
         self.reload_button.setEnabled(False)
         self.error_label.hide()
-        self.status_label.setText(f"Reading from SmartRecruiters at {client.base_url}…")
+        self.status_label.setText(f"Reading from SmartRecruiters at {client.where}…")
         try:
-            reading = await read_marketplace_config(client)
+            reading = await client.read()
         finally:
             self.reload_button.setEnabled(True)
             self._set_rows_enabled(True)
@@ -170,9 +168,9 @@ class MarketplaceConfigPage(QWidget):
                 editor.setPlaceholderText("could not be read")
             self._edited(config_id)
         if reading.ok:
-            self.status_label.setText(f"Settings of SmartRecruiters at {client.base_url}.")
+            self.status_label.setText(f"Settings of SmartRecruiters at {client.where}.")
         else:
-            self.status_label.setText(f"SmartRecruiters at {client.base_url}.")
+            self.status_label.setText(f"SmartRecruiters at {client.where}.")
             self._show_error(reading.error or "")
         self.loaded.emit(reading)
         return reading
@@ -199,7 +197,7 @@ class MarketplaceConfigPage(QWidget):
         self.error_label.hide()
         self._show_note(config_id, "Saving…", ok=True)
         try:
-            saving = await save_marketplace_config(client, config_id, editor.text())
+            saving = await client.save(config_id, editor.text())
         finally:
             editor.setEnabled(True)
         self.last_savings[config_id] = saving

@@ -13,7 +13,6 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QWidget
 
 from app.clients.pacing import Pacer, PacerState
-from app.workflows.session import Session
 
 POLL_MS = 1000
 
@@ -61,12 +60,9 @@ class PacingStatus(QLabel):
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self.refresh)
 
-    def set_session(self, session: Session | None) -> None:
-        self._pacers = []
-        if session is not None:
-            for name, pacer in (("SR", session.sr.pacer), ("Berke", session.berke.pacer)):
-                if pacer is not None:
-                    self._pacers.append((name, pacer))
+    def set_pacers(self, pacers: list[tuple[str, Pacer]]) -> None:
+        """The services' pacers by short name (the board's ``pacing()``); none: nothing shown."""
+        self._pacers = list(pacers)
         self.refresh()
         if self._pacers:
             self.timer.start()

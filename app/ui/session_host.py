@@ -16,9 +16,14 @@ from app.store.credentials import KeyStore
 from app.store.database import Database, default_database_path
 from app.store.settings_file import save_settings
 from app.ui.async_dialogs import run_dialog
+from app.ui.common.task_group import NamedTasks
 from app.ui.main_window import MainWindow
+from app.ui.orders.board_signals import BoardSignals
 from app.ui.settings_dialog import SettingsDialog
+from app.workflows.board import BoardOptions, OrderBoard
 from app.workflows.desk import Desk
+from app.workflows.marketplace_config import MarketplaceConfigAccess
+from app.workflows.offer_catalog import OfferCatalog
 from app.workflows.results import ResultFlow
 from app.workflows.session import Session, author_of, open_demo_session, open_session
 
@@ -48,7 +53,8 @@ def database_path_for(profile: ConnectionProfile) -> Path:
 
 
 class SessionHost(QObject):
-    """Owns the session and desk; the window only ever sees the current desk."""
+    """Owns the session, its desk and the order board; the window only ever sees the board
+    (through its signals), never the desk, a client or the database."""
 
     switched = Signal(str)  # the description of the new session
 
@@ -73,8 +79,10 @@ class SessionHost(QObject):
         self._demo_opener = demo_opener
         self.session: Session | None = None
         self.desk: Desk | None = None
+        self.board: OrderBoard | None = None
         self.notice: str | None = None  # why the session is not what the profile asked for
         self._switch_task: asyncio.Task[None] | None = None
+        self._tasks = NamedTasks()
         self._lock = asyncio.Lock()
         window.settings_requested.connect(self.open_settings)
 
@@ -99,8 +107,9 @@ class SessionHost(QObject):
             return await self._demo_opener()
         return open_session(profile, credentials)
 
-    async def open(self) -> Desk:
-        """Open the active profile's session and show it in the window (cached orders first)."""
+    async def open(self) -> OrderBoard:
+        """Open the active profile's session and show it in the window (cached orders first),
+        then start the board's poll schedule and background resumer."""
         async with self._lock:
             session = await self._open_session()
             try:
@@ -110,24 +119,38 @@ class SessionHost(QObject):
             except BaseException:
                 await session.aclose()
                 raise
-            self.session, self.desk = session, desk
             profile = self.settings.active_profile
-            self.window.controller.result_flow = ResultFlow(profile.result_flow)
-            self.window.controller.max_upload_bytes = profile.max_upload_bytes
-            self.window.set_desk(
-                desk, poll_seconds=self.settings.active_profile.poll_interval_seconds
+            signals = BoardSignals(self)
+            board = OrderBoard(
+                desk,
+                BoardOptions(
+                    result_flow=ResultFlow(profile.result_flow),
+                    max_upload_bytes=profile.max_upload_bytes,
+                    poll_seconds=profile.poll_interval_seconds,
+                ),
+                signals.listener(),
             )
+            self.session, self.desk, self.board = session, desk, board
+            self.window.connect_board(board, signals)
+            self.window.offers.set_catalog(OfferCatalog(session, desk.db))
             if self.notice:
-                self.window.statusBar().showMessage(self.notice, 20000)
-            await self.window.load_cached()
+                self.window.messages.note(self.notice, 20000)
+            await board.load()
+            board.start()
         self.switched.emit(session.description)
-        return desk
+        return board
 
     async def close(self) -> None:
         """Let running actions finish, then close the session and the database."""
-        await self.window.controller.wait_idle()
+        board = self.board
+        if board is not None:
+            await board.stop()
+        await self.window.orders.wait_idle()
+        # Reads in progress dropped, a save or move finished, nothing of this session shown.
+        self.window.offers.set_catalog(None)
+        await self.window.offers.wait_idle()
         session, desk = self.session, self.desk
-        self.session = self.desk = None
+        self.session = self.desk = self.board = None
         if session is not None:
             await session.aclose()
         if desk is not None:
@@ -146,12 +169,11 @@ class SessionHost(QObject):
             # Same place; still reconnect if the keys changed (they are not in the profile).
             reconnect = await asyncio.to_thread(self.keys.credentials, after.name) is None
         if not reconnect:
-            self.window.poll_timer.setInterval(after.poll_interval_seconds * 1000)
+            if self.board is not None:
+                self.board.set_poll_seconds(after.poll_interval_seconds)
             return
-        self.window.poll_timer.stop()
         await self.close()
-        self.window.model.set_orders([])
-        self.window.candidates.set_orders([])
+        self.window.connect_board(None, None)
         await self.open()
         await self.window.sync()
 
@@ -163,7 +185,9 @@ class SessionHost(QObject):
             self.window,
             write=self._write_settings,
             # Looked up at each call: the page follows a profile switched meanwhile.
-            marketplace_client=lambda: self.session.sr if self.session is not None else None,
+            marketplace_client=lambda: (
+                MarketplaceConfigAccess(self.session.sr) if self.session is not None else None
+            ),
         )
         dialog.saved.connect(self._saved)
         self._spawn_dialog(dialog)
@@ -175,7 +199,7 @@ class SessionHost(QObject):
             finally:
                 dialog.deleteLater()
 
-        self.dialog_task = asyncio.ensure_future(show())
+        self._tasks.start(show(), name="settings")
         self.dialog = dialog
 
     def _saved(self, settings: AppSettings) -> None:

@@ -38,7 +38,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.clients.errors import Service
-from app.clients.http import require_secure_base_url
 from app.domain.connection import (
     GROUP_BERKE,
     GROUP_SR,
@@ -47,6 +46,7 @@ from app.domain.connection import (
     ConnectionProfile,
     ProfileKind,
 )
+from app.domain.urls import require_secure_base_url
 from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyStore, Storage
 from app.store.settings_file import save_settings
 from app.ui.marketplace_config_page import ClientProvider, MarketplaceConfigPage

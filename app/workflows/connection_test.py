@@ -24,8 +24,9 @@ from app.clients.errors import (
     TlsError,
     UnexpectedResponseError,
 )
-from app.clients.http import RetryPolicy, require_secure_base_url
+from app.clients.http import RetryPolicy
 from app.clients.smartrecruiters import CUSTOMER_KEY_LENGTH, SmartRecruitersClient
+from app.domain.urls import require_secure_base_url
 
 # A probe answers quickly or says why not: no retries, no long waits.
 PROBE_RETRY = RetryPolicy(throttle_retries=0, max_wait_seconds=0, read_retries=0)

@@ -40,6 +40,9 @@ class Desk:
     def release(self, key: str) -> None:
         self._in_flight.discard(key)
 
+    def is_claimed(self, key: str) -> bool:
+        return key in self._in_flight
+
 
 def demo_database_path(base: Path) -> Path:
     """Demo mode keeps its own file: sandbox orders never mix with a real account's."""

@@ -86,3 +86,22 @@ async def save_marketplace_config(
         log.warning("Saving the Marketplace setting %s failed: %r", config_id.value, exc)
         return ConfigSaving(config_id, error=f"“{title}” was not saved. {exc}")
     return ConfigSaving(config_id, value=stored.value)
+
+
+class MarketplaceConfigAccess:
+    """The Marketplace configuration of one connection, for a settings page that must not hold
+    a client itself: where it lives, read all, save one."""
+
+    def __init__(self, client: SmartRecruitersClient) -> None:
+        self._client = client
+
+    @property
+    def where(self) -> str:
+        """The SmartRecruiters address, for "Settings of SmartRecruiters at …" (never a key)."""
+        return self._client.base_url
+
+    async def read(self) -> ConfigReading:
+        return await read_marketplace_config(self._client)
+
+    async def save(self, config_id: MarketplaceConfigId, text: str) -> ConfigSaving:
+        return await save_marketplace_config(self._client, config_id, text)

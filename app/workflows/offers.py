@@ -8,12 +8,15 @@ offer call leaves nothing half-done to resume, and the coordinator sees the answ
 from __future__ import annotations
 
 import asyncio
+from typing import Protocol
 
 from app.clients.errors import ApiError, Service, ValidationApiError
 from app.domain.offer_cost import OfferCost
 from app.domain.smartrecruiters import AssessmentOrder, Offer, OfferStatus, Page
+from app.store.database import Database
 from app.store.offer_costs import OfferCostStore
-from app.workflows.desk import Desk
+from app.store.order_cache import OrderCache
+from app.workflows.session import Session
 
 PAGE_SIZE = 25
 RECENT_ORDERS = 20
@@ -30,6 +33,21 @@ _UNAUTHORIZED_SUMMARY = (
 #: → INACTIVE from any other status).
 SUBMITTABLE = frozenset({OfferStatus.INACTIVE})
 WITHDRAWABLE = frozenset({OfferStatus.UNDER_REVIEW, OfferStatus.ACTIVE, OfferStatus.REJECTED})
+
+
+class OfferSources(Protocol):
+    """What the offer workflows use: the session (its SmartRecruiters client), the database
+    (the Costs) and the order cache (an offer's recent orders). ``Desk`` has all three, and so
+    has what ``OfferCatalog`` is built from: naming only these keeps offers apart from orders."""
+
+    @property
+    def session(self) -> Session: ...
+
+    @property
+    def db(self) -> Database: ...
+
+    @property
+    def orders(self) -> OrderCache: ...
 
 
 def why_not_submit(offer: Offer | None) -> str | None:
@@ -64,12 +82,12 @@ def _explained(exc: ApiError) -> ApiError:
     return exc
 
 
-def _costs(desk: Desk) -> OfferCostStore:
-    return OfferCostStore(desk.db)
+def _costs(sources: OfferSources) -> OfferCostStore:
+    return OfferCostStore(sources.db)
 
 
 async def list_offers(
-    desk: Desk,
+    sources: OfferSources,
     *,
     q: str | None = None,
     status: OfferStatus | None = None,
@@ -77,58 +95,58 @@ async def list_offers(
     offset: int = 0,
 ) -> Page[Offer]:
     """One page of the catalogue; ``q`` is SmartRecruiters' full-text search."""
-    return await desk.session.sr.list_offers(
+    return await sources.session.sr.list_offers(
         status=status, q=(q or "").strip() or None, limit=limit, offset=offset
     )
 
 
-async def get_offer(desk: Desk, offer_id: str) -> Offer:
-    return await desk.session.sr.get_offer(offer_id)
+async def get_offer(sources: OfferSources, offer_id: str) -> Offer:
+    return await sources.session.sr.get_offer(offer_id)
 
 
-async def create_offer(desk: Desk, offer: Offer, cost: OfferCost | None = None) -> Offer:
+async def create_offer(sources: OfferSources, offer: Offer, cost: OfferCost | None = None) -> Offer:
     """Create the offer (SmartRecruiters makes it INACTIVE), then record its Cost here."""
     try:
-        created = await desk.session.sr.create_offer(offer)
+        created = await sources.session.sr.create_offer(offer)
     except ApiError as exc:
         raise _explained(exc) from exc
     if created.id is not None:
-        await set_cost(desk, created.id, cost)
+        await set_cost(sources, created.id, cost)
     return created
 
 
 async def update_offer(
-    desk: Desk, offer_id: str, offer: Offer, cost: OfferCost | None = None
+    sources: OfferSources, offer_id: str, offer: Offer, cost: OfferCost | None = None
 ) -> Offer:
     """Update the offer (a POST, not a PUT), then record its Cost here."""
     try:
-        updated = await desk.session.sr.update_offer(offer_id, offer)
+        updated = await sources.session.sr.update_offer(offer_id, offer)
     except ApiError as exc:
         raise _explained(exc) from exc
-    await set_cost(desk, offer_id, cost)
+    await set_cost(sources, offer_id, cost)
     return updated
 
 
-async def submit_offer(desk: Desk, offer_id: str) -> Offer:
+async def submit_offer(sources: OfferSources, offer_id: str) -> Offer:
     """INACTIVE → UNDER_REVIEW. SmartRecruiters refuses any other start (StateConflictError)."""
-    return await desk.session.sr.submit_offer(offer_id)
+    return await sources.session.sr.submit_offer(offer_id)
 
 
-async def withdraw_offer(desk: Desk, offer_id: str) -> Offer:
+async def withdraw_offer(sources: OfferSources, offer_id: str) -> Offer:
     """Back to INACTIVE, from UNDER_REVIEW, ACTIVE or REJECTED."""
-    return await desk.session.sr.withdraw_offer(offer_id)
+    return await sources.session.sr.withdraw_offer(offer_id)
 
 
-async def get_cost(desk: Desk, offer_id: str) -> OfferCost | None:
-    return await asyncio.to_thread(_costs(desk).get, offer_id)
+async def get_cost(sources: OfferSources, offer_id: str) -> OfferCost | None:
+    return await asyncio.to_thread(_costs(sources).get, offer_id)
 
 
-async def set_cost(desk: Desk, offer_id: str, cost: OfferCost | None) -> None:
-    await asyncio.to_thread(_costs(desk).set, offer_id, cost)
+async def set_cost(sources: OfferSources, offer_id: str, cost: OfferCost | None) -> None:
+    await asyncio.to_thread(_costs(sources).set, offer_id, cost)
 
 
-async def all_costs(desk: Desk) -> dict[str, OfferCost]:
-    return await asyncio.to_thread(_costs(desk).all)
+async def all_costs(sources: OfferSources) -> dict[str, OfferCost]:
+    return await asyncio.to_thread(_costs(sources).all)
 
 
 def orders_of(
@@ -141,7 +159,7 @@ def orders_of(
     return mine[:limit]
 
 
-async def recent_orders_for(desk: Desk, offer: Offer) -> list[AssessmentOrder]:
+async def recent_orders_for(sources: OfferSources, offer: Offer) -> list[AssessmentOrder]:
     """The offer's most recent orders from the local cache (no call to SmartRecruiters)."""
-    orders = await asyncio.to_thread(desk.orders.all)
+    orders = await asyncio.to_thread(sources.orders.all)
     return orders_of(orders, offer)

@@ -166,7 +166,7 @@ def test_documented_result_flow_and_missing_result_error(sandbox: SandboxServer)
             await sr.accept_order(order.id, "https://assess.test/start/X2")
             created = await sr.create_result(
                 order.id,
-                AssessmentResult(result_type="url", result="https://r.test/1"),  # type: ignore[arg-type]
+                AssessmentResult(result_type="url", result="https://r.test/1"),
             )
             assert created.id
             assert created.result_type is ResultType.URL

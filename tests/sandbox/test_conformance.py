@@ -544,7 +544,12 @@ def test_offer_availability_and_target_market_are_kept_as_sent(sr: httpx.Client)
     updated = sr.post(path, json={"availability": {"companies": "ALL", "specialOffer": 1}})
     assert updated.status_code == 200, updated.text
     assert updated.json()["availability"] == {"companies": "ALL", "specialOffer": 1}
-    for other in ({"companies": "INVITED_BY_ME"}, {"specialOffer": None}, {"companies": []}):
+    others: list[dict[str, Any]] = [
+        {"companies": "INVITED_BY_ME"},
+        {"specialOffer": None},
+        {"companies": []},
+    ]
+    for other in others:
         response = sr.post(
             "/offers", json=_offer_body(suffix=f"a-{len(str(other))}", availability=other)
         )

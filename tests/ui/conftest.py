@@ -18,6 +18,9 @@ from app.clients.berke import BerkeClient
 from app.clients.smartrecruiters import SmartRecruitersClient
 from app.domain.smartrecruiters import ContactPerson
 from app.store.database import Database
+from app.ui.main_window import MainWindow
+from app.ui.orders.board_signals import BoardSignals
+from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
 from app.workflows.session import Session
 
@@ -102,3 +105,14 @@ def desk(
     yield made
     qloop.run_until_complete(made.session.aclose())
     made.db.close()
+
+
+def connect(window: MainWindow, desk: Desk, *, start: bool = True) -> OrderBoard:
+    """Show ``desk``'s orders in ``window`` through an order board, as the session host does
+    (the board's poll schedule and resumer run unless ``start`` is False)."""
+    signals = BoardSignals(window)
+    board = OrderBoard(desk, listener=signals.listener())
+    window.connect_board(board, signals)
+    if start:
+        board.start()
+    return board

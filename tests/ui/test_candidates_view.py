@@ -8,11 +8,16 @@ import pytest
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtTest import QTest
 
-from app.domain.candidate_groups import Column, fold
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
-from app.ui.candidate_table_model import CANDIDATE_ROLE, CandidateTableModel
-from app.ui.candidates_view import CandidatesView
-from app.ui.order_table_model import ORDER_ROLE, STATUS_COLOURS
+from app.ui.orders.candidate_table_model import CANDIDATE_ROLE, CandidateTableModel
+from app.ui.orders.candidates_view import CandidatesView
+from app.ui.orders.order_table_model import ORDER_ID_ROLE, STATUS_COLOURS
+from app.views.candidate_groups import Column, fold
+from app.views.order_rows import OrderColumns, order_row
+
+
+def rows_of(orders: list[AssessmentOrder]) -> OrderColumns:
+    return OrderColumns.of_rows([order_row(o) for o in orders])
 
 
 def make_order(
@@ -57,7 +62,7 @@ def orders() -> list[AssessmentOrder]:
 @pytest.fixture
 def model(qapp: Any, orders: list[AssessmentOrder]) -> CandidateTableModel:
     model = CandidateTableModel()
-    model.set_orders(orders)
+    model.set_rows(rows_of(orders))
     return model
 
 
@@ -70,7 +75,7 @@ def candidates(model: CandidateTableModel) -> list[str]:
     return [
         model.index(r, 0).data()
         for r in range(model.rowCount())
-        if model.index(r, 0).data(ORDER_ROLE) is None
+        if model.index(r, 0).data(ORDER_ID_ROLE) is None
     ]
 
 
@@ -80,10 +85,10 @@ def orders_of(model: CandidateTableModel, name: str) -> list[str]:
     start = next(r for r in rows if model.index(r, 0).data() == name) + 1
     ids = []
     for r in range(start, model.rowCount()):
-        order = model.index(r, 0).data(ORDER_ROLE)
-        if order is None:
+        order_id = model.index(r, 0).data(ORDER_ID_ROLE)
+        if order_id is None:
             break
-        ids.append(order.id)
+        ids.append(order_id)
     return ids
 
 
@@ -118,13 +123,13 @@ def test_each_candidate_is_followed_by_its_orders_newest_first(
 
 def test_roles(model: CandidateTableModel) -> None:
     ana = model.index(0, 0)
-    assert ana.data(ORDER_ROLE) is None
-    assert ana.data(CANDIDATE_ROLE).id == "c2"
+    assert ana.data(ORDER_ID_ROLE) is None
+    assert ana.data(CANDIDATE_ROLE) == "c2"
     assert ana.data(Qt.ItemDataRole.FontRole).bold()
     assert ana.data(Qt.ItemDataRole.BackgroundRole) is not None  # a candidate's row stands out
     order_index = model.index(1, Column.STATUS)
-    assert order_index.data(ORDER_ROLE).id == "o2"
-    assert order_index.data(CANDIDATE_ROLE).id == "c2"
+    assert order_index.data(ORDER_ID_ROLE) == "o2"
+    assert order_index.data(CANDIDATE_ROLE) == "c2"
     assert order_index.data() == "In progress"
     colour = order_index.data(Qt.ItemDataRole.ForegroundRole)
     assert colour == STATUS_COLOURS[OrderStatus.IN_PROGRESS]
@@ -147,7 +152,7 @@ def test_roles(model: CandidateTableModel) -> None:
 def test_row_of_order(model: CandidateTableModel) -> None:
     row = model.row_of_order("o5")
     assert row is not None
-    assert model.index(row, 0).data(ORDER_ROLE).id == "o5"
+    assert model.index(row, 0).data(ORDER_ID_ROLE) == "o5"
     assert model.order_id(model.order_row(row) or 0) == "o5"
     assert model.order_row(0) is None  # Ana's own row
     assert model.row_of_order("nope") is None
@@ -173,9 +178,9 @@ def test_set_orders_twice_resets(
     qtbot: Any, qtmodeltester: Any, model: CandidateTableModel, orders: list[AssessmentOrder]
 ) -> None:
     with qtbot.waitSignal(model.modelReset):
-        model.set_orders(orders[:2])
+        model.set_rows(rows_of(orders[:2]))
     assert candidates(model) == ["Ana Ñúñez", "Zoë Müller"]
-    model.set_orders([])
+    model.set_rows(rows_of([]))
     assert model.rowCount() == 0
     qtmodeltester.check(model)
 
@@ -186,10 +191,10 @@ def test_the_current_order_stays_current_through_searches(model: CandidateTableM
     kept = QPersistentModelIndex(model.index(row, Column.COMPANY))
     model.set_search_text("acme")
     assert kept.isValid()
-    assert kept.data(ORDER_ROLE).id == "o1"
+    assert kept.data(ORDER_ID_ROLE) == "o1"
     assert kept.column() == Column.COMPANY
     model.sort(Column.LATEST, Qt.SortOrder.AscendingOrder)
-    assert kept.data(ORDER_ROLE).id == "o1"
+    assert kept.data(ORDER_ID_ROLE) == "o1"
     model.set_search_text("globex")
     assert not kept.isValid()
 
@@ -201,7 +206,7 @@ def test_the_current_order_stays_current_through_searches(model: CandidateTableM
 def view(qtbot: Any, orders: list[AssessmentOrder]) -> CandidatesView:
     view = CandidatesView()
     qtbot.addWidget(view)
-    view.set_orders(orders)
+    view.set_rows(rows_of(orders))
     view.resize(900, 500)
     view.show()
     qtbot.waitExposed(view)
@@ -270,11 +275,11 @@ def test_empty_inbox_has_its_own_words(qtbot: Any) -> None:
 
 def test_set_orders_twice_in_the_view(view: CandidatesView, orders: list[AssessmentOrder]) -> None:
     view.search.setText("analyst")
-    view.set_orders(orders[1:2])
+    view.set_rows(rows_of(orders[1:2]))
     assert view.stack.currentWidget() is view.empty_label
     view.search.clear()
     assert candidates(view.model) == ["Ana Ñúñez"]
-    view.set_orders(orders)
+    view.set_rows(rows_of(orders))
     assert candidates(view.model) == ["Ana Ñúñez", "Émile Dubois", "Zoë Müller"]
 
 

@@ -10,19 +10,21 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
+from app.domain.assessment_prefill import stable_candidate_id
 from app.domain.berke import CreateAssessmentRequest
-from app.domain.journal import Action
+from app.domain.journal import Action, CreateAssessmentStep, RejectStep
 from app.domain.order_rules import OrderAction
-from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
-from app.ui.batch_dialog import BatchDialog
+from app.domain.smartrecruiters import AssessmentOrder, OrderStatus, RejectRequest
 from app.ui.berke_form import BerkeAssessmentForm
 from app.ui.main_window import MainWindow
-from app.ui.order_dialogs import AcceptDialog, RejectDialog
-from app.ui.url_preview import UrlPreviewDialog
+from app.ui.orders.batch_dialog import BatchDialog
+from app.ui.orders.order_dialogs import AcceptDialog, RejectDialog
+from app.ui.orders.url_preview import UrlPreviewDialog
+from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
-from app.workflows.order_actions import create_assessment
+from app.workflows.order_actions import ActionNotAllowedError
 from tests.integration.helpers import new_order_body
-from tests.ui.conftest import make_desk
+from tests.ui.conftest import connect, make_desk
 
 T = TypeVar("T")
 
@@ -52,11 +54,28 @@ def window(
     made = MainWindow(settings=qsettings)
     qtbot.addWidget(made)
     made.show()
-    made.set_desk(live_desk)
+    board = connect(made, live_desk)
+    _DESKS[id(made)] = live_desk
     with qtbot.waitSignal(made.sync_finished, timeout=10_000):
         made.request_sync()
     yield made
-    made.poll_timer.stop()
+    stopping = asyncio.ensure_future(board.stop())
+    qtbot.waitUntil(stopping.done, timeout=10_000)
+    _DESKS.pop(id(made), None)
+
+
+# The desk behind each window: tests look into its journal and call the services directly,
+# which the window itself never does.
+_DESKS: dict[int, Desk] = {}
+
+
+def desk_of(window: MainWindow) -> Desk:
+    return _DESKS[id(window)]
+
+
+def board_of(window: MainWindow) -> OrderBoard:
+    assert window.board is not None
+    return window.board
 
 
 def finish(qtbot: QtBot, coro: Coroutine[Any, Any, T], timeout: int = 10_000) -> T:
@@ -71,39 +90,38 @@ class Dialogs:
 
     def __init__(self, window: MainWindow) -> None:
         self.opened: list[QWidget] = []
-        window.controller.dialog_opened = self.opened.append
+        window.orders.controller.dialog_opened = self.opened.append
 
     def wait_for(self, qtbot: QtBot, kind: type[QWidget], timeout: int = 10_000) -> QWidget:
         qtbot.waitUntil(lambda: any(isinstance(d, kind) for d in self.opened), timeout=timeout)
         return next(d for d in reversed(self.opened) if isinstance(d, kind))
 
 
-def add_test_order(window: MainWindow, qtbot: QtBot, **body: object) -> AssessmentOrder:
+def add_test_order(window: MainWindow, qtbot: QtBot, **body: Any) -> AssessmentOrder:
     """A fresh NEW order in the sandbox, synced into the window and selected."""
-    assert window.desk is not None
-    made = finish(qtbot, window.desk.session.sr.create_test_order(new_order_body(**body)))
+    made = finish(qtbot, desk_of(window).session.sr.create_test_order(new_order_body(**body)))
     with qtbot.waitSignal(window.sync_finished, timeout=10_000):
         window.request_sync()
-    window.select_order(made.id)
+    window.orders.select_order(made.id)
     return made
 
 
 def current(window: MainWindow, order_id: str) -> AssessmentOrder:
-    row = window.model.row_of(order_id)
-    assert row is not None
-    return window.model.order_at(row)
+    order = board_of(window).order(order_id)
+    assert order is not None
+    return order
 
 
 def select_completed(window: MainWindow) -> AssessmentOrder:
-    order = next(o for o in window.model.orders() if o.status is OrderStatus.COMPLETED)
-    window.select_order(order.id)
+    order = next(o for o in board_of(window).orders() if o.status is OrderStatus.COMPLETED)
+    window.orders.select_order(order.id)
     return order
 
 
 def test_detail_pane_shows_the_order(window: MainWindow, qtbot: QtBot) -> None:
-    order = next(o for o in window.model.orders() if o.job and o.job.location)
-    window.select_order(order.id)
-    detail = window.detail
+    order = next(o for o in board_of(window).orders() if o.job and o.job.location)
+    window.orders.select_order(order.id)
+    detail = window.orders.detail
     assert detail.title.text() == order.candidate.full_name
     assert detail.fields["jobName"].text() == order.job.name  # type: ignore[union-attr]
     assert detail.fields["jobLocation"].text() == str(order.job.location)  # type: ignore[union-attr]
@@ -114,13 +132,13 @@ def test_detail_pane_shows_the_order(window: MainWindow, qtbot: QtBot) -> None:
 
 def test_final_orders_disable_every_state_change_with_a_reason(window: MainWindow) -> None:
     select_completed(window)
-    actions = window.controller.actions
+    actions = window.orders.controller.actions
     for kind in (OrderAction.CREATE_ASSESSMENT, OrderAction.ACCEPT, OrderAction.REJECT,
                  OrderAction.INVITE, OrderAction.CREATE_ACCEPT_INVITE):  # fmt: skip
         assert not actions[kind].isEnabled()
         assert "completed" in actions[kind].toolTip() or "new orders" in actions[kind].toolTip()
-    rejected = next(o for o in window.model.orders() if o.status is OrderStatus.REJECTED)
-    window.select_order(rejected.id)
+    rejected = next(o for o in board_of(window).orders() if o.status is OrderStatus.REJECTED)
+    window.orders.select_order(rejected.id)
     assert not actions[OrderAction.REJECT].isEnabled()
     assert "rejected" in actions[OrderAction.REJECT].toolTip()
 
@@ -128,7 +146,7 @@ def test_final_orders_disable_every_state_change_with_a_reason(window: MainWindo
 def test_create_preview_accept_and_invite(window: MainWindow, qtbot: QtBot) -> None:
     dialogs = Dialogs(window)
     order = add_test_order(window, qtbot, first="Aiko", last="Tanaka", email="aiko@example.com")
-    actions = window.controller.actions
+    actions = window.orders.controller.actions
     assert actions[OrderAction.CREATE_ASSESSMENT].isEnabled()
     assert not actions[OrderAction.ACCEPT].isEnabled()
     assert "Create the Berke assessment first" in actions[OrderAction.ACCEPT].toolTip()
@@ -142,10 +160,10 @@ def test_create_preview_accept_and_invite(window: MainWindow, qtbot: QtBot) -> N
 
     preview = dialogs.wait_for(qtbot, UrlPreviewDialog)
     assert isinstance(preview, UrlPreviewDialog)
-    link = window.controller.link_for(order.id)
+    link = board_of(window).link(order.id)
     assert link is not None
     assert preview.findChild(QWidget, "invitationCode").text() == link.invitation_code  # type: ignore[union-attr]
-    assert window.detail.fields["invitationCode"].text() == link.invitation_code
+    assert window.orders.detail.fields["invitationCode"].text() == link.invitation_code
     assert not actions[OrderAction.CREATE_ASSESSMENT].isEnabled()  # never a second one
 
     preview.findChild(QWidget, "acceptButton").click()  # type: ignore[union-attr]
@@ -166,14 +184,13 @@ def test_create_preview_accept_and_invite(window: MainWindow, qtbot: QtBot) -> N
     assert "aiko@example.com" in box.text()
     next(b for b in box.buttons() if b.text() == "Send invitation").click()
     qtbot.waitUntil(
-        lambda: "Sent to aiko@example.com" in window.detail.fields["invitation"].text(),
+        lambda: "Sent to aiko@example.com" in window.orders.detail.fields["invitation"].text(),
         timeout=10_000,
     )
-    assert window.desk is not None
-    assert [e.action for e in window.desk.journal.entries(order.id)] == [
+    assert [e.action for e in desk_of(window).journal.entries(order.id)] == [
         Action.CREATE_ASSESSMENT, Action.ACCEPT, Action.INVITE,
     ]  # fmt: skip
-    assert window.detail.timeline.rowCount() == 3
+    assert window.orders.detail.timeline.rowCount() == 3
 
 
 def QApplication_active_box(window: MainWindow) -> QMessageBox | None:
@@ -184,13 +201,12 @@ def QApplication_active_box(window: MainWindow) -> QMessageBox | None:
 def test_server_error_is_shown_under_its_field(window: MainWindow, qtbot: QtBot) -> None:
     dialogs = Dialogs(window)
     order = add_test_order(window, qtbot, first="Chloé", last="Dubois")
-    assert window.desk is not None
     # The coordinator types an id that Berke already holds for someone else.
     taken = CreateAssessmentRequest(
         first_name="Xavier", last_name="Young", source_candidate_id=f"HR-{order.id[:12]}"
     )
-    finish(qtbot, window.desk.session.berke.create_assessment(taken))
-    window.controller.actions[OrderAction.CREATE_ASSESSMENT].trigger()
+    finish(qtbot, desk_of(window).session.berke.create_assessment(taken))
+    window.orders.controller.actions[OrderAction.CREATE_ASSESSMENT].trigger()
     form = dialogs.wait_for(qtbot, BerkeAssessmentForm)
     assert isinstance(form, BerkeAssessmentForm)
     form.source_candidate_id.setText(f"HR-{order.id[:12]}")
@@ -202,15 +218,15 @@ def test_server_error_is_shown_under_its_field(window: MainWindow, qtbot: QtBot)
     assert "already used in Berke for Xavier Young" in text
     assert "clear the id" in text
     assert form.isVisible()  # the input is kept
-    assert window.controller.link_for(order.id) is None
-    assert window.desk.journal.entries(order.id) == []  # refused before anything was sent
+    assert board_of(window).link(order.id) is None
+    assert desk_of(window).journal.entries(order.id) == []  # refused before anything was sent
     form.reject()
 
 
 def test_reject_explains_credit_and_resend(window: MainWindow, qtbot: QtBot) -> None:
     dialogs = Dialogs(window)
     order = add_test_order(window, qtbot, first="Łukasz", last="Nowak")
-    window.controller.actions[OrderAction.REJECT].trigger()
+    window.orders.controller.actions[OrderAction.REJECT].trigger()
     dialog = dialogs.wait_for(qtbot, RejectDialog)
     assert isinstance(dialog, RejectDialog)
     text = dialog.findChild(QWidget, "rejectExplanation").text()  # type: ignore[union-attr]
@@ -222,20 +238,17 @@ def test_reject_explains_credit_and_resend(window: MainWindow, qtbot: QtBot) -> 
     qtbot.waitUntil(
         lambda: current(window, order.id).status is OrderStatus.REJECTED, timeout=10_000
     )
-    assert window.desk is not None
-    assert window.desk.journal.entries(order.id)[-1].request == {
-        "message": "The candidate withdrew."
-    }
+    assert desk_of(window).journal.entries(order.id)[-1].step == RejectStep(
+        request=RejectRequest(message="The candidate withdrew.")
+    )
 
 
 def test_invite_disabled_without_email(window: MainWindow, qtbot: QtBot) -> None:
     order = add_test_order(window, qtbot, first="Søren", last="Ødegaard", email=None)
-    assert window.desk is not None
     request = CreateAssessmentRequest(first_name="Søren", last_name="Ødegaard")
-    finish(qtbot, create_assessment(window.desk, order, request))
-    window.controller.set_desk(window.desk, window.desk.journal.all_assessments())
-    window.select_order(order.id)
-    invite = window.controller.actions[OrderAction.INVITE]
+    finish(qtbot, board_of(window).create_assessment(order.id, request))
+    window.orders.select_order(order.id)
+    invite = window.orders.controller.actions[OrderAction.INVITE]
     assert not invite.isEnabled()
     assert "no email" in invite.toolTip()
 
@@ -245,15 +258,17 @@ def test_batch_create_accept_invite_with_outcomes(window: MainWindow, qtbot: QtB
     one = add_test_order(window, qtbot, first="Ana", last="Silva", email="ana@example.com")
     two = add_test_order(window, qtbot, first="Ben", last="Okafor", email=None)
     done_order = select_completed(window)
-    window.table.clearSelection()
+    window.orders.table.clearSelection()
     for order_id in (one.id, two.id, done_order.id):
-        row = window.proxy.mapFromSource(window.model.index(window.model.row_of(order_id) or 0, 0))
-        window.table.selectionModel().select(
-            row, window.table.selectionModel().SelectionFlag.Select
-            | window.table.selectionModel().SelectionFlag.Rows,
+        row = window.orders.proxy.mapFromSource(
+            window.orders.model.index(window.orders.model.row_of(order_id) or 0, 0)
+        )
+        window.orders.table.selectionModel().select(
+            row, window.orders.table.selectionModel().SelectionFlag.Select
+            | window.orders.table.selectionModel().SelectionFlag.Rows,
         )  # fmt: skip
-    assert len(window.selected_orders()) == 3
-    window.controller.actions[OrderAction.CREATE_ACCEPT_INVITE].trigger()
+    assert len(window.orders.selected_ids()) == 3
+    window.orders.controller.actions[OrderAction.CREATE_ACCEPT_INVITE].trigger()
     batch = dialogs.wait_for(qtbot, BatchDialog)
     assert isinstance(batch, BatchDialog)
     qtbot.waitUntil(batch.close_button.isEnabled, timeout=20_000)
@@ -262,7 +277,7 @@ def test_batch_create_accept_invite_with_outcomes(window: MainWindow, qtbot: QtB
     assert batch.progress.value() == 3
     assert "1 skipped" in batch.label.text()
     assert current(window, one.id).status is OrderStatus.IN_PROGRESS
-    link = window.controller.link_for(one.id)
+    link = board_of(window).link(one.id)
     assert link is not None
     assert link.invitation_sent
     batch.close_button.click()
@@ -270,36 +285,45 @@ def test_batch_create_accept_invite_with_outcomes(window: MainWindow, qtbot: QtB
 
 
 def test_nothing_is_sent_twice_while_in_flight(window: MainWindow, qtbot: QtBot) -> None:
+    """While a reject is on its way, the action is disabled and a second one is refused by the
+    board before anything is sent: one call, one journal step."""
     order = add_test_order(window, qtbot, first="Iñigo", last="García")
-    assert window.desk is not None
-    desk = window.desk
+    desk = desk_of(window)
+    board = board_of(window)
+    sr = desk.session.sr
+    real_reject = sr.reject_order
     calls: list[str] = []
     gate = asyncio.Event()
 
-    async def slow() -> str:
-        calls.append("sent")
+    async def slow_reject(order_id: str, **kwargs: Any) -> AssessmentOrder:
+        calls.append(order_id)
         await gate.wait()
-        return "ok"
+        return await real_reject(order_id, **kwargs)
 
-    controller = window.controller
-    first = asyncio.ensure_future(controller._guarded(OrderAction.REJECT, order, slow))
+    sr.reject_order = slow_reject  # type: ignore[method-assign]
+    first = asyncio.ensure_future(board.reject([order.id], reason="Withdrew"))
     qtbot.waitUntil(lambda: bool(calls), timeout=5000)
-    assert controller.is_busy(OrderAction.REJECT, order.id)
-    assert not controller.actions[OrderAction.REJECT].isEnabled()
-    assert "Already being sent" in controller.actions[OrderAction.REJECT].toolTip()
-    second = asyncio.ensure_future(controller._guarded(OrderAction.REJECT, order, slow))
+    reject = window.orders.controller.actions[OrderAction.REJECT]
+    window.orders.controller.update_state()
+    assert not reject.isEnabled()
+    assert "Already being sent" in reject.toolTip()
+    second = asyncio.ensure_future(board.reject([order.id], reason="Withdrew"))
     qtbot.waitUntil(second.done, timeout=5000)
-    assert second.result() is None
-    assert calls == ["sent"]
+    assert [why for _id, why in second.result()] == [
+        str(ActionNotAllowedError("This is already being sent for this order."))
+    ]
     gate.set()
-    qtbot.waitUntil(first.done, timeout=5000)
-    assert controller.actions[OrderAction.REJECT].isEnabled()
-    assert desk.journal.entries(order.id) == []
+    qtbot.waitUntil(first.done, timeout=10_000)
+    assert first.result() == []
+    assert calls == [order.id]
+    steps = desk.journal.entries(order.id)
+    assert [(e.action, e.state.value) for e in steps] == [(Action.REJECT, "done")]
+    assert current(window, order.id).status is OrderStatus.REJECTED
 
 
 def test_add_a_comment_from_the_detail_pane(window: MainWindow, qtbot: QtBot) -> None:
     add_test_order(window, qtbot, first="Noor", last="Haddad")
-    detail = window.detail
+    detail = window.orders.detail
     qtbot.waitUntil(lambda: detail.comment_state.text() == "No comments yet.", timeout=10_000)
     detail.comment_input.setText("Called the candidate about timing")
     qtbot.keyClick(detail.comment_input, Qt.Key.Key_Return)
@@ -309,12 +333,53 @@ def test_add_a_comment_from_the_detail_pane(window: MainWindow, qtbot: QtBot) ->
 
 
 def test_polling_announces_new_orders(window: MainWindow, qtbot: QtBot) -> None:
-    before = window.new_count()
-    assert window.desk is not None
-    made = finish(qtbot, window.desk.session.sr.create_test_order(new_order_body(first="Mia")))
+    before = window.orders.new_count()
+    made = finish(qtbot, desk_of(window).session.sr.create_test_order(new_order_body(first="Mia")))
     with qtbot.waitSignal(window.new_orders_arrived, timeout=10_000) as blocker:
-        window.poll_timer.timeout.emit()
+        window.request_poll()
     assert blocker.args == [[made.id]]
-    assert window.new_count() == before + 1
+    assert window.orders.new_count() == before + 1
     assert window.windowTitle().startswith(f"({before + 1} new)")
     assert "arrived" in window.statusBar().currentMessage()
+
+
+def test_the_window_shows_a_link_made_by_the_resumer_and_by_retry(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """What the background resumer and the Retry button do reaches the window through the
+    board: no copy of the links to re-prime."""
+    desk, board = desk_of(window), board_of(window)
+    # 1. A create left pending by a crash; the background resumer finishes it.
+    resumed = add_test_order(window, qtbot, first="Rosa", last="Vidal")
+    request = CreateAssessmentRequest(
+        first_name="Rosa", last_name="Vidal", source_candidate_id=stable_candidate_id(resumed.id)
+    )
+    desk.journal.begin(resumed.id, CreateAssessmentStep(request=request))
+    finish(qtbot, board.resume())
+    fields = window.orders.detail.fields
+    qtbot.waitUntil(lambda: fields["invitationCode"].text() != "Not created yet", timeout=10_000)
+    link = board.link(resumed.id)
+    assert link is not None
+    assert fields["invitationCode"].text() == link.invitation_code
+    assert window.orders.controller.actions[OrderAction.ACCEPT].isEnabled()
+    # 2. A create that failed; the coordinator presses Retry in the activity list.
+    retried = add_test_order(window, qtbot, first="Omar", last="Haddad")
+    request = CreateAssessmentRequest(
+        first_name="Omar", last_name="Haddad", source_candidate_id=stable_candidate_id(retried.id)
+    )
+    step = desk.journal.begin(retried.id, CreateAssessmentStep(request=request))
+    desk.journal.fail(step, "Berke: The service could not be reached.")
+    finish(qtbot, board.refresh([retried.id]))
+    window.orders.select_order(retried.id)
+    detail = window.orders.detail
+    qtbot.waitUntil(lambda: detail.timeline.rowCount() == 1, timeout=10_000)
+    detail.timeline_list.setCurrentIndex(detail.timeline.index(0))
+    assert detail.retry_step_button.isEnabled()
+    detail.retry_step_button.click()
+    qtbot.waitUntil(lambda: fields["invitationCode"].text() != "Not created yet", timeout=10_000)
+    link = board.link(retried.id)
+    assert link is not None
+    assert fields["invitationCode"].text() == link.invitation_code
+    assert window.orders.controller.actions[OrderAction.ACCEPT].isEnabled()
+    row = window.orders.model.row(window.orders.model.row_of(retried.id) or 0)
+    assert row.assessment == link.invitation_code  # the inbox row too

@@ -16,12 +16,18 @@ from app.clients.smartrecruiters import SmartRecruitersClient
 from app.domain.smartrecruiters import OrderStatus
 from app.store.database import Database
 from app.ui.main_window import MainWindow
-from app.ui.order_table_model import ORDER_ROLE, Column
+from app.ui.orders.order_table_model import ORDER_ID_ROLE
+from app.views.inbox_columns import INBOX
 from app.workflows.desk import Desk
 from app.workflows.session import Session
+from tests.ui.conftest import connect
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
+
+
+def shown_ids(window: MainWindow) -> list[str]:
+    return window.orders.proxy.order_ids()
 
 
 @pytest.fixture
@@ -35,78 +41,77 @@ def window(qtbot: QtBot, qsettings: QSettings) -> MainWindow:
 def test_lists_every_order_from_the_sandbox(
     window: MainWindow, desk: Desk, qloop: asyncio.AbstractEventLoop, qtmodeltester: object
 ) -> None:
-    assert window.message.text() == "Connecting…"
-    window.set_desk(desk)
+    assert window.orders.message.text() == "Connecting…"
+    board = connect(window, desk, start=False)
     assert qloop.run_until_complete(window.sync()) is True
     total = qloop.run_until_complete(desk.session.sr.list_orders(limit=1)).total_found
-    assert window.model.rowCount() == total >= 200
-    assert window.stack.currentWidget() is window.table
-    assert window.proxy.rowCount() == total
-    qtmodeltester.check(window.model)  # type: ignore[attr-defined]
-    new = sum(1 for o in window.model.orders() if o.status is OrderStatus.NEW)
+    assert window.orders.model.rowCount() == total >= 200
+    assert window.orders.stack.currentWidget() is window.orders.table
+    assert window.orders.proxy.rowCount() == total
+    qtmodeltester.check(window.orders.model)  # type: ignore[attr-defined]
+    new = sum(1 for o in board.orders() if o.status is OrderStatus.NEW)
     assert window.windowTitle() == f"({new} new) Assessment Desk — Demo mode"
     assert f"{total} orders · {new} new" == window.count_label.text()
     assert "Demo mode" in window.connection_label.text()
-    first = window.proxy.index(0, Column.CANDIDATE)
-    order = first.data(ORDER_ROLE)
+    first = window.orders.proxy.index(0, INBOX.index("candidate"))
+    order = board.order(first.data(ORDER_ID_ROLE))
+    assert order is not None
     assert first.data() == order.candidate.full_name
 
 
 def test_search_as_you_type_and_status_filter(
     window: MainWindow, desk: Desk, qloop: asyncio.AbstractEventLoop, qtbot: QtBot
 ) -> None:
-    window.set_desk(desk)
+    board = connect(window, desk, start=False)
     qloop.run_until_complete(window.sync())
     # QTest types ASCII only; non-ASCII search is covered by the proxy test below.
-    some = next(o for o in window.model.orders() if o.candidate.last_name.isascii())
+    some = next(o for o in board.orders() if o.candidate.last_name.isascii())
     word = some.candidate.last_name
-    qtbot.keyClicks(window.search, word.lower())
-    shown = [window.proxy.index(r, 0).data(ORDER_ROLE) for r in range(window.proxy.rowCount())]
-    assert some in shown
-    for order in shown:
-        assert word.casefold() in window.model.haystack(window.model.row_of(order.id) or 0)
+    qtbot.keyClicks(window.orders.search, word.lower())
+    shown = shown_ids(window)
+    assert some.id in shown
+    for order_id in shown:
+        assert word.casefold() in window.orders.model.haystack(
+            window.orders.model.row_of(order_id) or 0
+        )
 
-    window.search.clear()
-    rejected = window.status_filter.findData(OrderStatus.REJECTED)
-    window.status_filter.setCurrentIndex(rejected)
-    statuses = {
-        window.proxy.index(r, 0).data(ORDER_ROLE).status for r in range(window.proxy.rowCount())
-    }
+    window.orders.search.clear()
+    rejected = window.orders.status_filter.findData(OrderStatus.REJECTED)
+    window.orders.status_filter.setCurrentIndex(rejected)
+    statuses = {board.order(order_id).status for order_id in shown_ids(window)}  # type: ignore[union-attr]
     assert statuses == {OrderStatus.REJECTED}
 
-    qtbot.keyClicks(window.search, "zzzz-nobody")
-    assert window.proxy.rowCount() == 0
-    assert window.stack.currentWidget() is window.message
-    assert "No orders match" in window.message.text()
+    qtbot.keyClicks(window.orders.search, "zzzz-nobody")
+    assert window.orders.proxy.rowCount() == 0
+    assert window.orders.stack.currentWidget() is window.orders.message
+    assert "No orders match" in window.orders.message.text()
 
 
 def test_search_matches_non_ascii_and_needs_every_word(
     window: MainWindow, desk: Desk, qloop: asyncio.AbstractEventLoop
 ) -> None:
-    window.set_desk(desk)
+    board = connect(window, desk, start=False)
     qloop.run_until_complete(window.sync())
-    some = next(o for o in window.model.orders() if not o.candidate.full_name.isascii())
-    window.search.setText(some.candidate.full_name.upper())
-    shown = [window.proxy.index(r, 0).data(ORDER_ROLE) for r in range(window.proxy.rowCount())]
-    assert some in shown
-    window.search.setText(f"{some.candidate.first_name} no-such-word")
-    assert window.proxy.rowCount() == 0
+    some = next(o for o in board.orders() if not o.candidate.full_name.isascii())
+    window.orders.search.setText(some.candidate.full_name.upper())
+    assert some.id in shown_ids(window)
+    window.orders.search.setText(f"{some.candidate.first_name} no-such-word")
+    assert window.orders.proxy.rowCount() == 0
 
 
 def test_sort_by_any_column(
     window: MainWindow, desk: Desk, qloop: asyncio.AbstractEventLoop
 ) -> None:
-    window.set_desk(desk)
+    board = connect(window, desk, start=False)
     qloop.run_until_complete(window.sync())
-    window.table.sortByColumn(Column.CANDIDATE, Qt.SortOrder.AscendingOrder)
-    names = [window.proxy.index(r, Column.CANDIDATE).data() for r in range(window.proxy.rowCount())]
+    candidate = INBOX.index("candidate")
+    window.orders.table.sortByColumn(candidate, Qt.SortOrder.AscendingOrder)
+    proxy = window.orders.proxy
+    names = [proxy.index(r, candidate).data() for r in range(proxy.rowCount())]
     assert [n.casefold() for n in names] == sorted(n.casefold() for n in names)
-    window.table.sortByColumn(Column.ORDERED, Qt.SortOrder.DescendingOrder)
-    dates = [
-        window.proxy.index(r, 0).data(ORDER_ROLE).create_date
-        for r in range(window.proxy.rowCount())
-    ]
-    assert dates == sorted(dates, reverse=True)
+    window.orders.table.sortByColumn(INBOX.index("ordered"), Qt.SortOrder.DescendingOrder)
+    dates = [board.order(order_id).create_date for order_id in shown_ids(window)]  # type: ignore[union-attr]
+    assert dates == sorted(dates, reverse=True)  # type: ignore[type-var]
 
 
 def test_a_failed_sync_is_explained_and_retried_with_f5(
@@ -124,17 +129,17 @@ def test_a_failed_sync_is_explained_and_retried_with_f5(
         Database(":memory:"),
     )
     try:
-        window.set_desk(broken)
+        connect(window, broken, start=False)
         assert qloop.run_until_complete(window.sync()) is False
-        assert window.stack.currentWidget() is window.message
-        text = window.message.text()
+        assert window.orders.stack.currentWidget() is window.orders.message
+        text = window.orders.message.text()
         assert "Could not load the orders" in text
         assert "could not be reached" in text
         assert "F5" in text
         assert key not in text
         assert window.refresh_action.isEnabled()
         with qtbot.waitSignal(window.sync_finished, timeout=5000) as blocker:
-            qtbot.keyClick(window.table, Qt.Key.Key_F5)
+            qtbot.keyClick(window.orders.table, Qt.Key.Key_F5)
             qloop.run_until_complete(asyncio.sleep(0.05))
         assert blocker.args == [False]
     finally:
@@ -144,15 +149,16 @@ def test_a_failed_sync_is_explained_and_retried_with_f5(
 def test_layout_is_remembered(qtbot: QtBot, qsettings: QSettings) -> None:
     first = MainWindow(settings=qsettings)
     qtbot.addWidget(first)
-    first.table.setColumnWidth(Column.JOB, 333)
-    first.table.sortByColumn(Column.COMPANY, Qt.SortOrder.AscendingOrder)
-    first.splitter.setSizes([900, 300])
+    job, company = INBOX.index("job"), INBOX.index("company")
+    first.orders.table.setColumnWidth(job, 333)
+    first.orders.table.sortByColumn(company, Qt.SortOrder.AscendingOrder)
+    first.orders.splitter.setSizes([900, 300])
     first.close()
     second = MainWindow(settings=qsettings)
     qtbot.addWidget(second)
-    assert second.table.columnWidth(Column.JOB) == 333
-    assert second.proxy.sortColumn() == Column.COMPANY
-    assert second.proxy.sortOrder() == Qt.SortOrder.AscendingOrder
+    assert second.orders.table.columnWidth(job) == 333
+    assert second.orders.proxy.sortColumn() == company
+    assert second.orders.proxy.sortOrder() == Qt.SortOrder.AscendingOrder
 
 
 @pytest.mark.slow

@@ -23,6 +23,7 @@ from app.ui.main_window import MainWindow
 from app.ui.marketplace_config_page import NO_CONNECTION
 from app.ui.session_host import SessionHost
 from app.ui.settings_dialog import SettingsDialog
+from app.workflows.marketplace_config import MarketplaceConfigAccess
 from tests.memory_keyring import MemoryKeyring, memory_keyring
 
 if TYPE_CHECKING:
@@ -60,7 +61,10 @@ def _wait(qtbot: QtBot, coro: Coroutine[Any, Any, object]) -> None:
 
 def _open(qtbot: QtBot, client: SmartRecruitersClient | None) -> SettingsDialog:
     dialog = SettingsDialog(
-        AppSettings(), KeyStore(), write=lambda _s: None, marketplace_client=lambda: client
+        AppSettings(),
+        KeyStore(),
+        write=lambda _s: None,
+        marketplace_client=lambda: MarketplaceConfigAccess(client) if client else None,
     )
     qtbot.addWidget(dialog)
     return dialog

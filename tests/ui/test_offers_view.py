@@ -11,14 +11,16 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QMessageBox
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from app.domain.smartrecruiters import Offer, OfferStatus
-from app.ui.offer_form import OfferForm
-from app.ui.offers_view import OffersView
+from app.ui.common.messages import Messages
+from app.ui.offers import OffersView
+from app.ui.offers.offer_form import OfferForm
 from app.workflows import offers
 from app.workflows.desk import Desk
 from app.workflows.inbox import sync_all
+from app.workflows.offer_catalog import OfferCatalog
 from tests.ui.conftest import make_desk
 
 if TYPE_CHECKING:
@@ -50,7 +52,7 @@ def view(qtbot: QtBot, live_desk: Desk) -> OffersView:
     made.resize(1200, 700)
     made.show()
     with qtbot.waitSignal(made.loaded, timeout=10_000) as blocker:
-        made.set_desk(live_desk)
+        made.set_catalog(OfferCatalog(live_desk.session, live_desk.db))
     assert blocker.args == [True]
     return made
 
@@ -185,7 +187,7 @@ def test_pages(qtbot: QtBot, live_desk: Desk, monkeypatch: pytest.MonkeyPatch) -
     qtbot.addWidget(view)
     view.show()
     with qtbot.waitSignal(view.loaded, timeout=10_000):
-        view.set_desk(live_desk)
+        view.set_catalog(OfferCatalog(live_desk.session, live_desk.db))
     total = view._total
     assert total >= 5
     assert view.page_label.text() == f"1–2 of {total}"
@@ -250,10 +252,11 @@ def test_create_with_a_field_error_first(view: OffersView, qtbot: QtBot) -> None
 
 
 def new_offer(view: OffersView, qtbot: QtBot, **terms: Any) -> Offer:
-    """An offer made straight through the workflow, shown alone in the view and selected."""
+    """An offer made straight through the view's catalogue, shown alone and selected."""
     body = {"catalogId": f"UI-{uuid.uuid4().hex[:8]}", "name": "UI test offer",
             "description": "d", "terms": {"type": "REFERENCE_CHECK", **terms}}  # fmt: skip
-    made = run(qtbot, offers.create_offer(view.desk, Offer.model_validate(body)))  # type: ignore[arg-type]
+    assert view.catalog is not None
+    made = run(qtbot, view.catalog.create(Offer.model_validate(body), None))
     assert made.id is not None
     search(view, qtbot, made.catalog_id)
     select(view, qtbot, made.id)
@@ -313,7 +316,8 @@ def test_server_refusals_are_shown_in_words(view: OffersView, qtbot: QtBot) -> N
     # A move the service refuses (the offer changed elsewhere): a box with its words.
     created = new_offer(view, qtbot)
     assert created.id is not None
-    run(qtbot, offers.submit_offer(view.desk, created.id))  # type: ignore[arg-type]
+    assert view.catalog is not None
+    run(qtbot, view.catalog.submit(created.id))
     qtbot.mouseClick(view.submit_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.findChild(QMessageBox, "errorBox") is not None, timeout=10_000)
     box = view.findChild(QMessageBox, "errorBox")
@@ -321,6 +325,39 @@ def test_server_refusals_are_shown_in_words(view: OffersView, qtbot: QtBot) -> N
     assert "Cannot move an offer from UNDER_REVIEW" in box.text()
     box.close()
     qtbot.waitUntil(view.submit_button.isEnabled, timeout=5_000)
+
+
+def test_refusals_go_to_the_window_sink_and_a_disconnect_clears(
+    qtbot: QtBot, live_desk: Desk
+) -> None:
+    window = QWidget()
+    qtbot.addWidget(window)
+    messages = Messages(window)
+    view = OffersView(messages)
+    qtbot.addWidget(view)
+    view.show()
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        view.set_catalog(OfferCatalog(live_desk.session, live_desk.db))
+    created = new_offer(view, qtbot)
+    assert created.id is not None
+    assert view.catalog is not None
+    run(qtbot, view.catalog.submit(created.id))  # moved elsewhere: the view still shows INACTIVE
+    qtbot.mouseClick(view.submit_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(messages.shown), timeout=10_000)
+    title, text = messages.shown[-1]
+    assert title == "Submit offer for review"
+    assert "Cannot move an offer from UNDER_REVIEW" in text
+    assert view.findChild(QMessageBox, "errorBox") is None  # said once, by the window's sink
+    for box in window.findChildren(QMessageBox):
+        box.close()
+    qtbot.waitUntil(view.submit_button.isEnabled, timeout=5_000)
+
+    view.set_catalog(None)  # the session closed: nothing of it stays on screen
+    assert view.model.rowCount() == 0
+    assert view.state_label.text() == "Not connected yet."
+    assert view.detail.currentWidget() is view.detail_placeholder
+    assert not view.new_button.isEnabled()
+    assert view.new_button.toolTip() == "Not connected yet."
 
 
 def test_cost_warning_for_a_paid_offer_and_its_fix(view: OffersView, qtbot: QtBot) -> None:

@@ -1,5 +1,6 @@
 """The orders proxy shows exactly the rows a plain filter and sort would, in that order, and the
-selection follows its rows through searches, status filters and sorts."""
+selection follows its rows through searches, status filters, sorts, and rows that change or
+arrive (a poll)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ from typing import TYPE_CHECKING
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QItemSelectionModel, QPersistentModelIndex, Qt
 
-from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
-from app.domain.snapshot import OrderSummary, SnapshotIndex
-from app.ui.order_table_model import Column, OrderFilterProxy, OrderTableModel
+from app.domain.smartrecruiters import OrderStatus
+from app.ui.orders.order_filter_proxy import OrderFilterProxy
+from app.ui.orders.order_table_model import ORDER_ID_ROLE, OrderTableModel
+from app.views.inbox_columns import INBOX
+from app.views.order_rows import OrderColumns, OrderRow
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
@@ -19,28 +22,34 @@ if TYPE_CHECKING:
 NAMES = ["Zoë Müller", "ana smith", "Émile Núñez", "Li Berg", "Łucja Kowalski"]
 JOBS = ["Data Analyst", "Nurse", "Backend Engineer"]
 COMPANIES = ["Acme GmbH", "Globex", "Initech"]
+ORDERED = INBOX.index("ordered")
+
+Seed = tuple[int, int, int, int, int]
 
 
-def _index(seeds: list[tuple[int, int, int, int, int]]) -> SnapshotIndex:
-    rows = [
-        OrderSummary(
-            id=f"order-{n}",
-            status=list(OrderStatus)[status],
-            candidate_id=f"cand-{name}",
-            candidate=NAMES[name],
-            email="" if name == 4 else f"c{name}@example.com",
-            job=JOBS[job],
-            company=COMPANIES[company],
-            requestor="Rita Berg",
-            created=f"2025-0{1 + day % 9}-1{day % 10}T10:00:00+00:00",
-        )
-        for n, (status, name, job, company, day) in enumerate(seeds)
-    ]
-    return SnapshotIndex.of(rows)
+def _row(n: int, seed: Seed) -> OrderRow:
+    status, name, job, company, day = seed
+    return OrderRow(
+        id=f"order-{n}",
+        status=list(OrderStatus)[status],
+        candidate_id=f"cand-{name}",
+        candidate=NAMES[name],
+        email="" if name == 4 else f"c{name}@example.com",
+        job=JOBS[job],
+        company=COMPANIES[company],
+        requestor="Rita Berg",
+        created=f"2025-0{1 + day % 9}-1{day % 10}T10:00:00+00:00",
+        assessment="",
+        activity="",
+    )
+
+
+def _rows(seeds: list[Seed]) -> OrderColumns:
+    return OrderColumns.of_rows([_row(n, seed) for n, seed in enumerate(seeds)])
 
 
 def _shown(proxy: OrderFilterProxy, model: OrderTableModel) -> list[int]:
-    return [model.row_of(proxy.index(r, 0).data(Qt.ItemDataRole.UserRole).id) or 0 for r in
+    return [model.row_of(proxy.index(r, 0).data(ORDER_ID_ROLE)) or 0 for r in
             range(proxy.rowCount())]  # fmt: skip
 
 
@@ -51,8 +60,12 @@ def _expected(
     column: int,
     descending: bool,
 ) -> list[int]:
+    """A plain filter and sort, written from the column declarations, row by row."""
+    searched = INBOX.searchable()
     texts = [
-        "\n".join(model.text(row, c) for c in Column if c is not Column.AGE).casefold()
+        "\n".join(
+            c.search(getattr(model.row(row), c.field)) for c in searched if c.search
+        ).casefold()
         for row in range(model.rowCount())
     ]
     rows = [
@@ -61,8 +74,10 @@ def _expected(
         if all(word in texts[row] for word in words)
         and (statuses is None or model.statuses()[row] in statuses)
     ]
-    keys = model.sort_keys(column)
-    if column == Column.AGE:
+    spec = INBOX[column]
+    values = [getattr(model.row(row), spec.field) for row in range(model.rowCount())]
+    keys = spec.sort_keys(values)
+    if spec.descending_first:
         descending = not descending
     return sorted(rows, key=keys.__getitem__, reverse=descending)
 
@@ -72,26 +87,32 @@ steps = st.lists(
     st.one_of(
         st.tuples(st.just("type"), st.text("aeimnrsüzł ", max_size=8)),
         st.tuples(st.just("status"), st.sampled_from([None, 0, 1, 2, 3])),
-        st.tuples(st.just("sort"), st.integers(0, len(Column) - 1), st.booleans()),
+        st.tuples(st.just("sort"), st.integers(0, len(INBOX) - 1), st.booleans()),
+        # A poll: some rows change (by position, taken modulo the rows), some arrive.
+        st.tuples(
+            st.just("update"),
+            st.lists(st.tuples(st.integers(0, 999), seeds), max_size=4),
+            st.lists(seeds, max_size=3),
+        ),
     ),
     min_size=1,
     max_size=10,
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(rows=st.lists(seeds, max_size=60), actions=steps)
 def test_the_view_matches_a_plain_filter_and_sort(
     qapp: QApplication, rows: list[tuple[int, int, int, int, int]], actions: list[tuple]
 ) -> None:
     model = OrderTableModel()
-    model.set_index(_index(rows), loader=lambda row: _order(model, row))
+    model.set_rows(_rows(rows))
     proxy = OrderFilterProxy()
     proxy.setSourceModel(model)
     selection = QItemSelectionModel(proxy)
     text, statuses, column, descending = "", None, -1, False
     for action in actions:
-        chosen = model.row_of(proxy.index(0, 0).data(Qt.ItemDataRole.UserRole).id) \
+        chosen = model.row_of(proxy.index(0, 0).data(ORDER_ID_ROLE)) \
             if proxy.rowCount() else None  # fmt: skip
         if chosen is not None:
             current = proxy.index(0, 0)
@@ -103,6 +124,11 @@ def test_the_view_matches_a_plain_filter_and_sort(
         elif action[0] == "status":
             statuses = None if action[1] is None else frozenset({list(OrderStatus)[action[1]]})
             proxy.set_statuses(statuses)
+        elif action[0] == "update":
+            size = model.rowCount()
+            changed = [_row(position % size, seed) for position, seed in action[1] if size]
+            added = [_row(size + n, seed) for n, seed in enumerate(action[2])]
+            model.update_rows([*changed, *added])
         else:
             column, descending = action[1], action[2]
             proxy.sort(column, Qt.SortOrder.DescendingOrder if descending else
@@ -117,23 +143,16 @@ def test_the_view_matches_a_plain_filter_and_sort(
             # The selected order is still selected if shown, and nothing else is.
             if chosen in want:
                 assert kept.isValid()
-                assert model.row_of(kept.data(Qt.ItemDataRole.UserRole).id) == chosen
-                assert selection.isSelected(QModelIndex(kept))
+                assert model.row_of(kept.data(ORDER_ID_ROLE)) == chosen
+                assert selection.isSelected(proxy.index(kept.row(), kept.column()))
             else:
                 assert not kept.isValid()
                 assert not selection.hasSelection()
 
 
-def _order(model: OrderTableModel, row: int) -> AssessmentOrder:
-    summary = model.summary(row)
-    return AssessmentOrder.model_construct(id=summary.id, status=summary.status)
-
-
 def test_a_keystroke_that_leaves_the_same_rows_does_not_lay_out_again(qapp: QApplication) -> None:
     model = OrderTableModel()
-    model.set_index(
-        _index([(0, n % 5, 0, 0, n) for n in range(20)]), loader=lambda row: _order(model, row)
-    )
+    model.set_rows(_rows([(0, n % 5, 0, 0, n) for n in range(20)]))
     proxy = OrderFilterProxy()
     proxy.setSourceModel(model)
     layouts: list[int] = []
@@ -150,9 +169,7 @@ def test_a_keystroke_that_leaves_the_same_rows_does_not_lay_out_again(qapp: QApp
 
 def test_rows_kept_for_backspacing_stay_bounded(qapp: QApplication) -> None:
     model = OrderTableModel()
-    model.set_index(
-        _index([(n % 4, n % 5, 0, 0, n) for n in range(300)]), loader=lambda r: _order(model, r)
-    )
+    model.set_rows(_rows([(n % 4, n % 5, 0, 0, n) for n in range(300)]))
     proxy = OrderFilterProxy()
     proxy.setSourceModel(model)
     for day in range(1, 10):
@@ -164,8 +181,8 @@ def test_rows_kept_for_backspacing_stay_bounded(qapp: QApplication) -> None:
 
 def test_a_new_source_model_is_filtered_afresh(qapp: QApplication) -> None:
     first, second = OrderTableModel(), OrderTableModel()
-    first.set_index(_index([(0, 0, 0, 0, 1), (1, 1, 0, 0, 2)]), loader=lambda r: _order(first, r))
-    second.set_index(_index([(1, 0, 0, 0, 1), (0, 1, 0, 0, 2)]), loader=lambda r: _order(second, r))
+    first.set_rows(_rows([(0, 0, 0, 0, 1), (1, 1, 0, 0, 2)]))
+    second.set_rows(_rows([(1, 0, 0, 0, 1), (0, 1, 0, 0, 2)]))
     proxy = OrderFilterProxy()
     proxy.setSourceModel(first)
     proxy.set_statuses(frozenset({OrderStatus.NEW}))
@@ -179,15 +196,15 @@ def test_rows_already_in_display_order_are_not_reordered(qapp: QApplication) -> 
     seeds = [(n % 4, n % 5, n % 3, 0, n) for n in range(30)]
     seeds.sort(key=lambda seed: (1 + seed[4] % 9, seed[4] % 10), reverse=True)  # newest first
     model = OrderTableModel()
-    model.set_index(_index(seeds), loader=lambda r: _order(model, r))
+    model.set_rows(_rows(seeds))
     proxy = OrderFilterProxy()
     proxy.setSourceModel(model)
-    proxy.sort(Column.ORDERED, Qt.SortOrder.DescendingOrder)
+    proxy.sort(ORDERED, Qt.SortOrder.DescendingOrder)
     assert proxy._in_sort_order is bytes
     proxy.set_search_text("nurse")
-    want = _expected(model, ["nurse"], None, Column.ORDERED, True)
+    want = _expected(model, ["nurse"], None, ORDERED, True)
     assert _shown(proxy, model) == want
     assert want  # the test means something
-    proxy.sort(Column.ORDERED, Qt.SortOrder.AscendingOrder)
+    proxy.sort(ORDERED, Qt.SortOrder.AscendingOrder)
     assert proxy._in_sort_order is not bytes
     assert _shown(proxy, model) == want[::-1]

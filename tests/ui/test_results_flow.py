@@ -15,14 +15,13 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from app.domain.attachments import UploadState
 from app.domain.berke import CreateAssessmentRequest
 from app.domain.order_rules import OrderAction
-from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
-from app.ui.complete_dialog import CompleteDialog
+from app.domain.smartrecruiters import AssessmentOrder, Attachment, OrderStatus
 from app.ui.main_window import MainWindow
+from app.ui.orders.complete_dialog import CompleteDialog
 from app.workflows.desk import Desk
-from app.workflows.order_actions import accept_order, create_assessment
 from tests.integration.helpers import new_order_body
-from tests.ui.conftest import make_desk
-from tests.ui.test_console_flows import Dialogs, finish
+from tests.ui.conftest import connect, make_desk
+from tests.ui.test_console_flows import _DESKS, Dialogs, board_of, desk_of, finish
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
@@ -42,32 +41,37 @@ def window(
     made = MainWindow(settings=qsettings)
     qtbot.addWidget(made)
     made.show()
-    made.set_desk(desk)
+    board = connect(made, desk)
+    _DESKS[id(made)] = desk
     with qtbot.waitSignal(made.sync_finished, timeout=10_000):
         made.request_sync()
     yield made
-    made.poll_timer.stop()
+    stopping = asyncio.ensure_future(board.stop())
+    qtbot.waitUntil(stopping.done, timeout=10_000)
+    _DESKS.pop(id(made), None)
     closing = asyncio.ensure_future(desk.session.aclose())
     qtbot.waitUntil(closing.done, timeout=5000)
     desk.db.close()
 
 
 def in_progress_order(window: MainWindow, qtbot: QtBot) -> AssessmentOrder:
-    desk: Desk = window.desk  # type: ignore[assignment]
-
-    async def prepare() -> AssessmentOrder:
-        order = await desk.session.sr.create_test_order(new_order_body(first="Ana", last="Lima"))
-        await create_assessment(
-            desk, order, CreateAssessmentRequest(first_name="Ana", last_name="Lima")
-        )
-        return await accept_order(desk, order)
-
-    order = finish(qtbot, prepare())
+    """A new order, created and accepted through the board (as the buttons would)."""
+    desk, board = desk_of(window), board_of(window)
+    order = finish(
+        qtbot, desk.session.sr.create_test_order(new_order_body(first="Ana", last="Lima"))
+    )
     with qtbot.waitSignal(window.sync_finished, timeout=10_000):
         window.request_sync()
-    window.controller.set_desk(desk, desk.journal.all_assessments())
-    window.select_order(order.id)
-    return order
+
+    async def prepare() -> AssessmentOrder:
+        await board.create_assessment(
+            order.id, CreateAssessmentRequest(first_name="Ana", last_name="Lima")
+        )
+        return await board.accept(order.id)
+
+    accepted = finish(qtbot, prepare())
+    window.orders.select_order(order.id)
+    return accepted
 
 
 def drop(widget: QWidget, paths: list[Path], at: QPoint | None = None) -> None:
@@ -85,7 +89,7 @@ def drop(widget: QWidget, paths: list[Path], at: QPoint | None = None) -> None:
 
 
 def states(window: MainWindow) -> dict[str, str]:
-    model = window.detail.attachments.model
+    model = window.orders.detail.attachments.model
     return {row.file_name: row.state.value for row in model.rows}
 
 
@@ -102,7 +106,7 @@ def test_complete_then_drop_files_with_progress(
 ) -> None:
     dialogs = Dialogs(window)
     order = in_progress_order(window, qtbot)
-    complete = window.controller.actions[OrderAction.COMPLETE]
+    complete = window.orders.controller.actions[OrderAction.COMPLETE]
     assert complete.isEnabled()
     complete.trigger()
     dialog = dialogs.wait_for(qtbot, CompleteDialog)
@@ -115,54 +119,77 @@ def test_complete_then_drop_files_with_progress(
     dialog.description.setPlainText("<p><strong>High</strong> fit</p>")
     assert dialog.ok.isEnabled()
     dialog.ok.click()
-    assert window.desk is not None
-    qtbot.waitUntil(lambda: window.desk.results.result_id_for(order.id) is not None, timeout=10_000)  # type: ignore[union-attr]
+    board = board_of(window)
+    qtbot.waitUntil(lambda: board.state(order.id).result_id is not None, timeout=10_000)
     qtbot.waitUntil(
-        lambda: "Result id" in window.detail.attachments.result_label.text(), timeout=5000
+        lambda: "Result id" in window.orders.detail.attachments.result_label.text(), timeout=5000
     )
 
     progress: list[tuple[int, int, int]] = []
-    window.controller.upload_progress.connect(lambda u, s, t: progress.append((u, s, t)))
-    drop(window.detail.attachments.table.viewport(), files(tmp_path))
+    assert window.signals is not None
+    window.signals.upload_progress.connect(lambda u, s, t: progress.append((u, s, t)))
+    drop(window.orders.detail.attachments.table.viewport(), files(tmp_path))
     qtbot.waitUntil(
         lambda: states(window) == {"Berke report.pdf": "done", "notes.txt": "done"}, timeout=20_000
     )
     assert any(s == t and t > 1_000_000 for _u, s, t in progress)  # the big one reached 100 %
     assert len([p for p in progress if p[2] > 1_000_000]) >= 3  # in steps, not all at once
-    result_id = window.desk.results.result_id_for(order.id)
-    remote = finish(qtbot, window.desk.session.sr.list_attachments(order.id, result_id))  # type: ignore[arg-type]
+    result_id = board.state(order.id).result_id
+    assert result_id is not None
+    remote = finish(qtbot, desk_of(window).session.sr.list_attachments(order.id, result_id))
     assert sorted(a.file_name for a in remote) == ["Berke report.pdf", "notes.txt"]
+
+
+def stall_uploads(desk: Desk) -> tuple[asyncio.Event, list[str]]:
+    """Uploads that report their first bytes and then hang (a stalled network, the one fault
+    the sandbox cannot make on demand): what the coordinator cancels. Returns the event that
+    says the stall began and the list of files that reached it."""
+    stalled = asyncio.Event()
+    reached: list[str] = []
+
+    async def upload(
+        order_id: str,
+        result_id: str,
+        path: object,
+        *,
+        file_name: str | None = None,
+        progress: object = None,
+    ) -> Attachment:
+        reached.append(file_name or "")
+        if callable(progress):
+            progress(1, 2)
+        stalled.set()
+        await asyncio.Event().wait()  # until cancelled
+        raise AssertionError("a stalled upload never ends by itself")
+
+    desk.session.sr.upload_attachment = upload  # type: ignore[method-assign]
+    return stalled, reached
 
 
 def test_cancel_one_upload_then_retry_it(window: MainWindow, qtbot: QtBot, tmp_path: Path) -> None:
     order = in_progress_order(window, qtbot)
-    desk: Desk = window.desk  # type: ignore[assignment]
+    desk, board = desk_of(window), board_of(window)
     from app.domain.smartrecruiters import AssessmentResult, ResultType
-    from app.workflows.results import complete_order
 
     result = AssessmentResult(result_type=ResultType.DOCUMENT, result="result.pdf")
-    finish(
-        qtbot,
-        complete_order(desk, window.model.order_at(window.model.row_of(order.id) or 0), result),
-    )
-    window.select_order(order.id)
+    finish(qtbot, board.complete(order.id, result))
+    window.orders.select_order(order.id)
     big = tmp_path / "large report.pdf"
-    big.write_bytes(b"%PDF-1.4\n" + b"z" * 12_000_000)
-    cancelled: list[int] = []
-    cancelling: list[asyncio.Future[None]] = []
-
-    def cancel_on_first_progress(upload_id: int, sent: int, total: int) -> None:
-        if sent and not cancelled:
-            cancelled.append(upload_id)
-            cancelling.append(asyncio.ensure_future(window.controller.cancel_upload(upload_id)))
-
-    window.controller.upload_progress.connect(cancel_on_first_progress)
-    finish(qtbot, window.controller.attach_files(order, [big]))
-    qtbot.waitUntil(lambda: states(window).get(big.name) == "cancelled", timeout=20_000)
-    window.controller.upload_progress.disconnect(cancel_on_first_progress)
+    big.write_bytes(b"%PDF-1.4\n" + b"z" * 2_000_000)
+    real_upload = desk.session.sr.upload_attachment
+    stalled, reached = stall_uploads(desk)
+    finish(qtbot, window.orders.controller.attach_files(order.id, [big]))
+    qtbot.waitUntil(stalled.is_set, timeout=10_000)  # it is on its way, and stuck
+    panel = window.orders.detail.attachments
+    qtbot.waitUntil(lambda: states(window).get(big.name) == "uploading", timeout=10_000)
+    panel.table.selectRow(0)
+    assert panel.cancel_button.isEnabled()
+    panel.cancel_button.click()
+    qtbot.waitUntil(lambda: states(window).get(big.name) == "cancelled", timeout=10_000)
+    assert reached == [big.name]
     # The cancelled upload is not resumed by the background resumer.
     assert desk.results.unfinished() == []
-    panel = window.detail.attachments
+    desk.session.sr.upload_attachment = real_upload  # type: ignore[method-assign]
     panel.table.selectRow(0)
     assert panel.retry_button.isEnabled()
     assert not panel.cancel_button.isEnabled()
@@ -170,7 +197,8 @@ def test_cancel_one_upload_then_retry_it(window: MainWindow, qtbot: QtBot, tmp_p
     qtbot.waitUntil(lambda: states(window).get(big.name) == "done", timeout=30_000)
     upload = desk.results.for_order(order.id)[0]
     assert upload.state is UploadState.DONE
-    remote = finish(qtbot, desk.session.sr.list_attachments(order.id, upload.result_id))  # type: ignore[arg-type]
+    assert upload.result_id is not None
+    remote = finish(qtbot, desk.session.sr.list_attachments(order.id, upload.result_id))
     assert [a.file_name for a in remote] == [big.name]  # attached exactly once
 
 
@@ -178,21 +206,22 @@ def test_drop_on_a_table_row_and_refusals(window: MainWindow, qtbot: QtBot, tmp_
     order = in_progress_order(window, qtbot)
     exe = tmp_path / "setup.exe"
     exe.write_bytes(b"MZ")
-    index = window.proxy.mapFromSource(window.model.index(window.model.row_of(order.id) or 0, 0))
-    at = window.table.visualRect(index).center()
-    drop(window.table.viewport(), [exe], at)
+    model = window.orders.model
+    index = window.orders.proxy.mapFromSource(model.index(model.row_of(order.id) or 0, 0))
+    at = window.orders.table.visualRect(index).center()
+    drop(window.orders.table.viewport(), [exe], at)
     qtbot.waitUntil(
         lambda: any(b.isVisible() and "setup.exe cannot be attached" in b.text()
                     for b in window.findChildren(QMessageBox)),
         timeout=5000,
     )  # fmt: skip
-    assert window.desk is not None
-    assert window.desk.results.for_order(order.id) == []
+    assert desk_of(window).results.for_order(order.id) == []
+    assert board_of(window).state(order.id).uploads == ()
 
 
 def test_attach_is_disabled_on_new_orders(window: MainWindow) -> None:
-    new = next(o for o in window.model.orders() if o.status is OrderStatus.NEW)
-    window.select_order(new.id)
-    attach = window.controller.actions[OrderAction.ATTACH]
+    new = next(o for o in board_of(window).orders() if o.status is OrderStatus.NEW)
+    window.orders.select_order(new.id)
+    attach = window.orders.controller.actions[OrderAction.ATTACH]
     assert not attach.isEnabled()
     assert "accepted or completed" in attach.toolTip()

@@ -37,6 +37,7 @@ from app.workflows.results import complete_order, queue_files, run_upload
 from app.workflows.session import open_session
 from tests.integration.helpers import new_order_body
 from tests.memory_keyring import memory_keyring
+from tests.ui.conftest import connect
 
 ALPHABET = string.ascii_letters + string.digits
 SR_KEY_VALUE = "".join(secrets.choice(ALPHABET) for _ in range(64))
@@ -180,7 +181,7 @@ def test_no_key_survives_anywhere(
         desk = Desk(session, Database(database_path_for(profile)))
         window = MainWindow(QSettings(str(config_dir() / "ui.ini"), QSettings.Format.IniFormat))
         qtbot.addWidget(window)
-        window.set_desk(desk)
+        connect(window, desk, start=False)
 
         errors = qloop.run_until_complete(_whole_flow(desk, window, strict_sandbox, report))
         assert len(errors) == 3

@@ -241,7 +241,7 @@ def test_settings_action_switching_profile_resyncs_and_shows_it(
         assert host.session is not None
         assert not host.session.demo
         assert window.connection_label.text().startswith("Local: SmartRecruiters http://127.0.0")
-        assert window.model.rowCount() > 0  # re-synced from the new place
+        assert window.orders.model.rowCount() > 0  # re-synced from the new place
         assert "SR " in window.pacing_status.text()
         assert "Berke " in window.pacing_status.text()
     finally:

@@ -18,10 +18,11 @@ from app.domain.smartrecruiters import OrderStatus
 from app.domain.snapshot import REMOTE_FILES_NOTE, SnapshotAttachment
 from app.domain.snapshot_diff import ChangeKind
 from app.store.snapshot_file import attachment_member
-from app.ui.main_window import MainWindow
-from app.ui.order_table_model import ORDER_ROLE, Column
-from app.ui.snapshot_menu import open_snapshot_window, recent_snapshots
-from app.ui.snapshot_mode import READ_ONLY_TIP
+from app.ui.main_window import MainWindow, open_snapshot_window
+from app.ui.orders.sources import LiveOrders
+from app.ui.snapshots.snapshot_menu import recent_snapshots
+from app.ui.snapshots.snapshot_source import READ_ONLY_TIP, SnapshotOrders
+from app.views.inbox_columns import INBOX
 from tests.snapshot_samples import record, records, write_sample
 
 if TYPE_CHECKING:
@@ -50,91 +51,105 @@ def window(qtbot: QtBot, qsettings: QSettings, sample: Path) -> MainWindow:
 
 
 def shown(window: MainWindow) -> list[str]:
-    return [window.proxy.index(r, 0).data(ORDER_ROLE).id for r in range(window.proxy.rowCount())]
+    return window.orders.proxy.order_ids()
+
+
+def source(window: MainWindow) -> SnapshotOrders:
+    found = window.orders.source
+    assert isinstance(found, SnapshotOrders)
+    return found
 
 
 def test_labelled_read_only_with_every_change_disabled(window: MainWindow) -> None:
     assert window.windowTitle().startswith("Snapshot (read-only) — sample.adsnap")
-    banner = window.snapshot_mode.banner if window.snapshot_mode else None
-    assert banner is not None
+    banner = window.banner
     assert banner.isVisible()
     assert "Read-only snapshot" in banner.text()
     assert "8 orders" in banner.text()
-    assert window.model.rowCount() == 8
-    window.select_order("order-000")
-    for action in [*window.controller.actions.values(), window.refresh_action,
+    assert window.orders.model.rowCount() == 8
+    window.orders.select_order("order-000")
+    for action in [*window.orders.controller.actions.values(), window.refresh_action,
                    window.snapshot_menu.save_action]:  # fmt: skip
         assert not action.isEnabled()
         assert action.toolTip() == READ_ONLY_TIP
-    assert not window.detail.comment_input.isEnabled()
-    assert window.detail.comment_input.toolTip() == READ_ONLY_TIP
-    assert not window.poll_timer.isActive()
-    assert window.desk is None  # no session: nothing can reach the network
+    assert not window.orders.detail.comment_input.isEnabled()
+    assert window.orders.detail.comment_input.toolTip() == READ_ONLY_TIP
+    # No board, no session: nothing polls, nothing can reach the network.
+    assert window.board is None
+    assert not isinstance(window.orders.source, LiveOrders)
+    assert not window.rooms.isTabEnabled(window.rooms.indexOf(window.offers))
 
 
 def test_search_filters_and_detail_from_the_snapshot(
     window: MainWindow, qtbot: QtBot, qtmodeltester: Any
 ) -> None:
-    qtbot.keyClicks(window.search, "dubois")
+    qtbot.keyClicks(window.orders.search, "dubois")
     assert shown(window) == ["order-006", "order-002"]  # newest first
     assert window.count_label.text().startswith("2 of 8 orders")
-    qtmodeltester.check(window.proxy)
-    window.search.clear()
-    window.status_filter.setCurrentIndex(window.status_filter.findData(OrderStatus.COMPLETED))
-    assert {window.model.order_at(window.model.row_of(i) or 0).status for i in shown(window)} == {
-        OrderStatus.COMPLETED
-    }
-    window.status_filter.setCurrentIndex(0)
+    qtmodeltester.check(window.orders.proxy)
+    window.orders.search.clear()
+    statuses = window.orders.status_filter
+    statuses.setCurrentIndex(statuses.findData(OrderStatus.COMPLETED))
+    orders = [source(window).order(i) for i in shown(window)]
+    assert {o.status for o in orders if o is not None} == {OrderStatus.COMPLETED}
+    window.orders.status_filter.setCurrentIndex(0)
 
-    window.select_order("order-001")
-    detail = window.detail
+    window.orders.select_order("order-001")
+    detail = window.orders.detail
     assert detail.title.text() == "Ana Núñez1"
     assert detail.comments.rowCount() == 1
     assert detail.timeline.rowCount() == 1
     assert "CODE001" in detail.fields["invitationCode"].text()
 
 
-def test_attachments_open_from_a_temporary_copy(window: MainWindow) -> None:
-    mode = window.snapshot_mode
-    assert mode is not None
+def test_attachments_open_from_a_temporary_copy(
+    window: MainWindow, qtbot: QtBot, running_loop: asyncio.AbstractEventLoop
+) -> None:
     opened: list[QUrl] = []
-    mode.open_url = lambda url: opened.append(url) or True
-    window.select_order("order-001")
-    assert mode.attachments.list.count() == 1
-    copy = mode.open_current_attachment()
-    assert copy is not None
+
+    def open_url(url: QUrl) -> bool:
+        opened.append(url)
+        return True
+
+    window.open_url = open_url
+    window.orders.select_order("order-001")
+    files = window.orders.detail.snapshot_files
+    assert files.list.count() == 1
+    files.open_button.click()
+    qtbot.waitUntil(lambda: bool(opened), timeout=10_000)
+    copy = Path(opened[0].toLocalFile())
     assert copy.read_bytes() == b"%PDF-1.4"
-    assert opened == [QUrl.fromLocalFile(str(copy))]
-    window.select_order("order-000")
-    assert mode.attachments.isHidden()
+    window.orders.select_order("order-000")
+    assert files.isHidden()
 
 
 def test_files_the_service_kept_are_named(window: MainWindow) -> None:
-    mode = window.snapshot_mode
-    assert mode is not None
-    window.select_order("order-002")
-    assert mode.attachments.isVisible()
-    assert "scan.pdf" in mode.attachments.left_out.text()
-    assert "no download" in mode.attachments.left_out.text()
-    assert mode.attachments.list.isHidden()
-    assert mode.attachments.open_button.isHidden()
-    window.select_order("order-001")
-    assert mode.attachments.left_out.isHidden()
-    assert mode.attachments.list.isVisible()
+    files = window.orders.detail.snapshot_files
+    window.orders.select_order("order-002")
+    assert files.isVisible()
+    assert "scan.pdf" in files.left_out.text()
+    assert "no download" in files.left_out.text()
+    assert files.list.isHidden()
+    assert files.open_button.isHidden()
+    window.orders.select_order("order-001")
+    assert files.left_out.isHidden()
+    assert files.list.isVisible()
 
 
 def test_candidates_are_built_when_their_tab_is_shown(window: MainWindow) -> None:
-    assert window.candidates.model.candidate_count() == 0
-    window.tabs.setCurrentWidget(window.candidates)
-    assert window.candidates.model.candidate_count() == 5
+    assert window.orders.candidates.model.candidate_count() == 0
+    window.orders.tabs.setCurrentWidget(window.orders.candidates)
+    assert window.orders.candidates.model.candidate_count() == 5
 
 
 def test_csv_export_writes_what_is_in_view(window: MainWindow, tmp_path: Path) -> None:
-    window.search.setText("acme")
-    window.table.sortByColumn(Column.CANDIDATE, window.proxy.sortOrder().AscendingOrder)
+    window.orders.search.setText("acme")
+    window.orders.table.sortByColumn(
+        INBOX.index("candidate"), window.orders.proxy.sortOrder().AscendingOrder
+    )
     out = tmp_path / "view.csv"
     window.snapshot_menu.choose_csv_path = lambda: out
-    assert window.snapshot_menu.export_csv() == window.proxy.rowCount()
+    assert window.snapshot_menu.export_csv() == window.orders.proxy.rowCount()
     with out.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     assert rows[0][:3] == ["Order id", "Status", "Candidate"]
@@ -180,7 +195,8 @@ def test_open_from_the_menu_and_remember_it(
     opened = live.snapshot_menu.open()
     assert opened is not None
     qtbot.addWidget(opened)
-    assert opened.model.rowCount() == 8
+    assert isinstance(opened, MainWindow)
+    assert opened.orders.model.rowCount() == 8
     assert recent_snapshots(qsettings)[0] == str(sample.resolve())
     live.snapshot_menu.fill_recent()
     assert [a.text() for a in live.snapshot_menu.recent_menu.actions()] == ["sample.adsnap"]

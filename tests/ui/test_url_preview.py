@@ -15,8 +15,8 @@ from pytestqt.qtbot import QtBot
 
 from app.clients.berke import BerkeClient
 from app.domain.berke import CreateAssessmentRequest, CreateAssessmentResponse
-from app.ui.qr import qr_image
-from app.ui.url_preview import UrlPreviewDialog
+from app.ui.orders.qr import qr_image
+from app.ui.orders.url_preview import UrlPreviewDialog
 
 if TYPE_CHECKING:
     from app.sandbox import SandboxServer

@@ -6,9 +6,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.domain.candidate_groups import CandidateGroups, Column, fold, sort_text
 from app.domain.smartrecruiters import OrderStatus
 from app.domain.snapshot import OrderSummary, SnapshotIndex
+from app.views.candidate_groups import CandidateGroups, Column, fold, sort_text
+from app.views.order_rows import OrderColumns
 
 NAMES = ["Zoë Müller", "zoe muller", "Émile Dubois", "Emile Dubois", "ana", ""]
 WORDS = ["Acme", "Globex", "Nurse", "Data Analyst", ""]
@@ -62,7 +63,7 @@ def _expected_groups(index: SnapshotIndex) -> list[list[int]]:
 @given(orders=st.lists(order_strategy, max_size=30))
 def test_groups_match_grouping_one_order_at_a_time(orders: list[tuple]) -> None:
     index = _index(orders)
-    groups = CandidateGroups(index)
+    groups = CandidateGroups(OrderColumns.of_index(index))
     expected = _expected_groups(index)
     assert [list(groups.orders(g)) for g in range(len(groups))] == expected
     for g, rows in enumerate(expected):
@@ -96,7 +97,7 @@ def test_blocks_sort_candidates_and_each_ones_orders(
     orders: list[tuple], column: Column, descending: bool
 ) -> None:
     index = _index(orders)
-    groups = CandidateGroups(index)
+    groups = CandidateGroups(OrderColumns.of_index(index))
     order, blocks = groups.blocks(column, descending)
     assert order is not None
     group_keys, order_keys = groups.group_keys(column), groups.order_keys(column)
@@ -113,6 +114,8 @@ def test_blocks_sort_candidates_and_each_ones_orders(
 
 
 def test_a_nameless_candidate_is_named_by_id() -> None:
-    groups = CandidateGroups(_index([(3, 5, "", "Nurse", "Acme", OrderStatus.NEW, 1)]))
+    groups = CandidateGroups(
+        OrderColumns.of_index(_index([(3, 5, "", "Nurse", "Acme", OrderStatus.NEW, 1)]))
+    )
     assert groups.names == ["(candidate c3)"]
     assert groups.haystacks[0].startswith("(candidate c3)")

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.domain import row_search
-from app.domain.row_search import RowSearch, locate, pick_in_order
+from app.views import row_search
+from app.views.row_search import RowSearch, locate, pick_in_order
 
 # A small alphabet makes words that match some rows and miss others, repeats, and substrings.
 ALPHABET = "abcmüł-é1"

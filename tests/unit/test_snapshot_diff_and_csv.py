@@ -6,7 +6,7 @@ import csv
 from pathlib import Path
 
 from app.domain.snapshot_diff import ChangeKind, diff_orders
-from app.ui.csv_export import safe_cell, write_csv
+from app.ui.snapshots.csv_export import safe_cell, write_csv
 from tests.snapshot_samples import record, records
 
 

@@ -14,9 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.smartrecruiters import AssessmentOrder
-from app.domain.snapshot import SnapshotIndex
-from app.ui.candidate_table_model import CandidateTableModel, OrderLoader
+from app.ui.orders.candidate_table_model import CandidateTableModel
+from app.views.order_rows import OrderColumns
 
 
 class CandidatesView(QWidget):
@@ -30,6 +29,7 @@ class CandidatesView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = CandidateTableModel(self)
+        self._quiet = False  # selecting from code: no order_selected for it
 
         self.search = QLineEdit()
         self.search.setObjectName("candidateSearch")
@@ -84,12 +84,30 @@ class CandidatesView(QWidget):
 
     # -- data in ---------------------------------------------------------------------------
 
-    def set_orders(self, orders: list[AssessmentOrder]) -> None:
-        self.model.set_orders(orders)
+    def set_rows(self, rows: OrderColumns) -> None:
+        """Group these rows; the order selected and the scroll position stay where they were."""
+        current = self._order_id(self.table.currentIndex())
+        scroll = self.table.verticalScrollBar().value()
+        self.model.set_rows(rows)
+        if current is not None:
+            self.select_order(current, scroll_to=False)
+        self.table.verticalScrollBar().setValue(scroll)
 
-    def set_index(self, index: SnapshotIndex, loader: OrderLoader) -> None:
-        """Orders by their columns (a snapshot's index); ``loader`` parses one when asked."""
-        self.model.set_index(index, loader)
+    def select_order(self, order_id: str, *, scroll_to: bool = True) -> None:
+        """Make the order's row the current one (no signal: the caller knows)."""
+        row = self.model.row_of_order(order_id)
+        if row is None:
+            return
+        index = self.model.index(row, 0)
+        selection = self.table.selectionModel()
+        self._quiet = True
+        try:
+            flags = selection.SelectionFlag
+            selection.setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
+        finally:
+            self._quiet = False
+        if scroll_to:
+            self.table.scrollTo(index)
 
     # -- reactions ---------------------------------------------------------------------------
 
@@ -119,6 +137,8 @@ class CandidatesView(QWidget):
             self.order_activated.emit(order_id)
 
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._quiet:
+            return
         order_id = self._order_id(current)
         if order_id is not None:
             self.order_selected.emit(order_id)

@@ -21,7 +21,7 @@ from PySide6.QtGui import (
     QTextOption,
 )
 
-from app.ui.qr import qr_image
+from app.ui.orders.qr import qr_image
 
 TITLE = "Your assessment invitation"
 INSTRUCTION = (

@@ -1,5 +1,6 @@
 """Orders grouped by candidate: who each candidate is, their orders newest first, and the text
-their search looks in — built from the orders' columns (``SnapshotIndex``), not the orders.
+their search looks in — built from the orders' rows as columns (``OrderColumns``), not the
+orders.
 
 Built for 100,000 orders (a large snapshot): one pass over the columns, one list per field
 rather than an object per candidate, and the candidate's name and email shared with the
@@ -16,7 +17,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from app.domain.smartrecruiters import OrderStatus
-from app.domain.snapshot import SnapshotIndex
+from app.views.order_rows import OrderColumns
 
 
 class Column(IntEnum):
@@ -73,7 +74,7 @@ class CandidateGroups:
     ``emails[g]``, …; ``orders(g)`` are its order rows (rows of ``index``), newest first.
     Groups are in name order (accents ignored), ties by candidate id."""
 
-    def __init__(self, index: SnapshotIndex) -> None:
+    def __init__(self, index: OrderColumns) -> None:
         self.index = index
         created = index.created
         # Newest first overall, so that each candidate's orders come out newest first.

@@ -9,25 +9,23 @@ import asyncio
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from PySide6.QtCore import QObject, QSettings
+from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMenu
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu
 
 from app.domain.snapshot import EXTENSION, SnapshotOrder
 from app.domain.snapshot_diff import diff_orders
-from app.store.memory import release_freed_memory
 from app.store.snapshot_file import Snapshot, SnapshotError, open_snapshot
-from app.ui.async_dialogs import show_error
-from app.ui.compare_dialog import CompareDialog
-from app.ui.csv_export import export_orders_in_view
-from app.ui.save_snapshot_dialog import SaveSnapshotDialog, view_filter
-from app.workflows.snapshots import live_records
-
-if TYPE_CHECKING:
-    from app.ui.main_window import MainWindow
-    from app.ui.snapshot_mode import SnapshotMode
+from app.ui.common.messages import Messages
+from app.ui.common.task_group import NamedTasks
+from app.ui.orders.orders_room import OrdersRoom
+from app.ui.orders.sources import LiveOrders
+from app.ui.snapshots.compare_dialog import CompareDialog
+from app.ui.snapshots.csv_export import export_orders_in_view
+from app.ui.snapshots.save_snapshot_dialog import SaveSnapshotDialog, view_filter
+from app.ui.snapshots.snapshot_source import SnapshotOrders
 
 log = logging.getLogger(__name__)
 
@@ -53,30 +51,36 @@ def remember_snapshot(settings: QSettings, path: Path) -> None:
     settings.setValue(RECENT_KEY, [text, *recent][:MAX_RECENT])
 
 
-def open_snapshot_window(
-    path: Path, settings: QSettings | None = None, snapshot: Snapshot | None = None
-) -> MainWindow:
-    """A new main window showing the snapshot at ``path`` (raises ``SnapshotError``)."""
-    from app.ui.main_window import MainWindow
-    from app.ui.snapshot_mode import SnapshotMode
-
-    snapshot = snapshot or open_snapshot(path)
-    window = MainWindow(settings=settings)
-    SnapshotMode(window, snapshot)
-    release_freed_memory()  # what reading the file needed and no longer does
-    if settings is not None:
-        remember_snapshot(settings, path)
-    return window
+#: Opens a snapshot in a window of its own (the main window module provides it).
+WindowOpener = Callable[[Path], QMainWindow]
 
 
 class SnapshotMenu(QObject):
-    def __init__(self, window: MainWindow, file_menu: QMenu, settings: QSettings) -> None:
+    """The File menu's snapshot entries for one window: its Orders room is what "in view"
+    means, and what a comparison with "this window" compares with."""
+
+    #: A snapshot window was opened from here (the caller keeps it alive).
+    window_opened = Signal(object)
+
+    def __init__(
+        self,
+        window: QMainWindow,
+        orders: OrdersRoom,
+        file_menu: QMenu,
+        *,
+        settings: QSettings,
+        messages: Messages,
+        open_window: WindowOpener,
+    ) -> None:
         super().__init__(window)
         self.window = window
+        self.orders = orders
         self.settings = settings
-        self.windows: list[MainWindow] = []  # snapshot windows opened from here
+        self.messages = messages
+        self._open_window = open_window
+        self.windows: list[QMainWindow] = []  # snapshot windows opened from here
         self.dialogs: list[Any] = []
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self.tasks = NamedTasks()
         self.choose_save_path: PathChooser = self._ask_save_path
         self.choose_open_path: PathChooser = self._ask_open_path
         self.choose_compare_paths: Callable[[], list[Path]] = self._ask_compare_paths
@@ -115,14 +119,12 @@ class SnapshotMenu(QObject):
         file_menu.insertSeparator(first)  # type: ignore[arg-type]
         self.fill_recent()
 
-    def live_only_actions(self) -> list[QAction]:
-        """What needs a live desk (disabled in a snapshot window)."""
-        return [self.save_action]
-
-    def _spawn(self, coro: Any) -> None:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+    def set_read_only(self, reason: str | None) -> None:
+        """A snapshot window: saving needs a live connection, and says so."""
+        self.save_action.setEnabled(reason is None)
+        if reason is not None:
+            self.save_action.setToolTip(reason)
+            self.save_action.setStatusTip(reason)
 
     # -- choosers ----------------------------------------------------------------------------
 
@@ -151,23 +153,24 @@ class SnapshotMenu(QObject):
     # -- actions -----------------------------------------------------------------------------
 
     def save(self) -> SaveSnapshotDialog | None:
-        desk = self.window.desk
-        if desk is None:
+        source = self.orders.source
+        if not isinstance(source, LiveOrders):
             return None
         path = self.choose_save_path()
         if path is None:
             return None
         if path.suffix != EXTENSION:
             path = path.with_name(path.name + EXTENSION)
-        window = self.window
-        in_view = [window.model.order_at(row) for row in window.proxy.source_rows()]
+        board = source.board
+        orders = self.orders
+        in_view = [o for i in orders.proxy.order_ids() if (o := board.order(i)) is not None]
         dialog = SaveSnapshotDialog(
-            desk,
+            board,
             path,
             in_view,
-            window.model.orders(),
-            view_filter(window.search.text(), window.status_filter.currentData()),
-            parent=window,
+            board.orders(),
+            view_filter(orders.search.text(), orders.status_filter.currentData()),
+            parent=self.window,
         )
         dialog.saved.connect(lambda saved: self._saved(saved.path, saved.order_count))
         self.dialogs.append(dialog)
@@ -177,21 +180,25 @@ class SnapshotMenu(QObject):
 
     def _saved(self, path: Path, count: int) -> None:
         remember_snapshot(self.settings, path)
-        self.window.statusBar().showMessage(f"Saved a snapshot of {count} orders: {path}", 10000)
+        self.messages.note(f"Saved a snapshot of {count} orders: {path}", 10000)
 
-    def open(self) -> MainWindow | None:
+    def open(self) -> QMainWindow | None:
         path = self.choose_open_path()
         return self.open_path(path) if path is not None else None
 
-    def open_path(self, path: Path) -> MainWindow | None:
+    def open_path(self, path: Path) -> QMainWindow | None:
         try:
-            window = open_snapshot_window(path, self.settings)
+            window = self._open_window(path)
         except SnapshotError as exc:
-            show_error(self.window, "Open snapshot", str(exc))
+            self.messages.error("Open snapshot", str(exc))
             return None
+        remember_snapshot(self.settings, path)
+        # Freed when closed: a colleague's 100,000-order snapshot need not stay in memory.
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.windows.append(window)
-        window.closed.connect(lambda: self.windows.remove(window))
+        window.destroyed.connect(lambda: self.windows.remove(window))
         window.show()
+        self.window_opened.emit(window)
         return window
 
     def fill_recent(self) -> None:
@@ -208,11 +215,11 @@ class SnapshotMenu(QObject):
     def compare(self) -> None:
         paths = self.choose_compare_paths()
         if paths:
-            self._spawn(self.compare_paths(paths))
+            self.tasks.start(self.compare_paths(paths))
 
     async def compare_paths(self, paths: list[Path]) -> CompareDialog | None:
         """Two files: older to newer. One file: that snapshot to what this window shows."""
-        mode: SnapshotMode | None = getattr(self.window, "snapshot_mode", None)
+        source = self.orders.source
         ignore: frozenset[str] = frozenset()
         try:
             opened = [await asyncio.to_thread(open_snapshot, p) for p in paths[:2]]
@@ -222,17 +229,17 @@ class SnapshotMenu(QObject):
             if len(opened) == 2:
                 new = await asyncio.to_thread(_all_records, opened[1])
                 new_label = opened[1].path.name
-            elif mode is not None:
-                new = await asyncio.to_thread(_all_records, mode.snapshot)
-                new_label = mode.snapshot.path.name
-            elif self.window.desk is not None:
-                new = await live_records(self.window.desk)
+            elif isinstance(source, SnapshotOrders):
+                new = await asyncio.to_thread(_all_records, source.snapshot)
+                new_label = source.snapshot.path.name
+            elif isinstance(source, LiveOrders):
+                new = await source.board.live_records()
                 new_label = "the live inbox"
                 ignore = LIVE_UNKNOWN
             else:
                 return None
         except SnapshotError as exc:
-            show_error(self.window, "Compare snapshots", str(exc))
+            self.messages.error("Compare snapshots", str(exc))
             return None
         diff = await asyncio.to_thread(diff_orders, old, new, ignore=ignore)
         dialog = CompareDialog(diff, old_label, new_label, self.window)
@@ -246,11 +253,11 @@ class SnapshotMenu(QObject):
         if path is None:
             return 0
         try:
-            count = export_orders_in_view(self.window.proxy, path)
+            count = export_orders_in_view(self.orders.proxy, path)
         except OSError as exc:
-            show_error(self.window, "Export CSV", f"The CSV file could not be written: {exc}")
+            self.messages.error("Export CSV", f"The CSV file could not be written: {exc}")
             return 0
-        self.window.statusBar().showMessage(f"Exported {count} orders to {path}", 10000)
+        self.messages.note(f"Exported {count} orders to {path}", 10000)
         return count
 
 

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.snapshot_diff import ChangeKind, OrderChange, SnapshotDiff
-from app.ui.csv_export import write_csv
 from app.ui.filter_compat import RowsFilterProxy
+from app.ui.snapshots.csv_export import write_csv
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 CHANGE_ROLE = Qt.ItemDataRole.UserRole

@@ -10,7 +10,8 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from app.ui.order_table_model import HEADERS, Column, OrderFilterProxy, OrderTableModel
+from app.ui.orders.order_filter_proxy import OrderFilterProxy
+from app.ui.orders.order_table_model import OrderTableModel
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -52,9 +53,10 @@ def orders_in_view(proxy: OrderFilterProxy) -> tuple[list[str], list[list[str]]]
     """The header and the rows of the orders table as shown: filtered, sorted, plus the id."""
     model = proxy.sourceModel()
     assert isinstance(model, OrderTableModel)
-    header = ["Order id", *(HEADERS[column] for column in Column)]
+    columns = range(model.columnCount())
+    header = ["Order id", *(model.spec[column].header for column in columns)]
     rows = [
-        [model.summary(row).id, *(model.text(row, column) for column in Column)]
+        [model.order_id(row), *(model.text(row, column) for column in columns)]
         for row in proxy.source_rows()
     ]
     return header, rows

@@ -8,8 +8,9 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRectF, 
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
-from app.ui.order_table_model import ORDER_ROLE, STATUS_COLOURS, STATUS_LABELS, STATUS_ROLE
+from app.domain.smartrecruiters import OrderStatus
+from app.ui.orders.order_table_model import STATUS_COLOURS, STATUS_ROLE
+from app.views.inbox_columns import STATUS_LABELS
 
 _STATUSES = frozenset(s.value for s in OrderStatus)
 
@@ -28,12 +29,8 @@ class StatusBadgeDelegate(QStyledItemDelegate):
         option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
-        # The status alone: a snapshot's model would otherwise parse each painted order.
         value = index.data(STATUS_ROLE)  # Qt hands a StrEnum back as a plain str
         status = OrderStatus(value) if value in _STATUSES else None
-        if status is None:
-            order = index.data(ORDER_ROLE)
-            status = order.status if isinstance(order, AssessmentOrder) else None
         if status is None:
             super().paint(painter, option, index)
             return

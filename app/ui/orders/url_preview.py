@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 
 from app.domain.assessment_url import check_assessment_url
 from app.domain.berke import CreateAssessmentResponse
-from app.ui.invitation_slip import render_invitation_slip
-from app.ui.qr import qr_image
+from app.ui.orders.invitation_slip import render_invitation_slip
+from app.ui.orders.qr import qr_image
 from app.workflows.reachability import Reachability, check_reachability
 
 log = logging.getLogger(__name__)

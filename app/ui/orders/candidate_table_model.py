@@ -22,22 +22,15 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont, QGuiApplication, QPixmap
 
-from app.domain.candidate_groups import NO_JOB_NAME, CandidateGroups, Column, fold
-from app.domain.row_search import RowSearch, locate, pick_in_order
-from app.domain.smartrecruiters import AssessmentOrder
-from app.domain.snapshot import SnapshotIndex, summarize
-from app.ui.order_table_model import (
-    NO_EMAIL_TIP,
-    ORDER_ROLE,
-    STATUS_COLOURS,
-    STATUS_LABELS,
-    local_text,
-)
+from app.ui.orders.order_table_model import ORDER_ID_ROLE, STATUS_COLOURS
+from app.views.candidate_groups import NO_JOB_NAME, CandidateGroups, Column, fold
+from app.views.inbox_columns import NO_EMAIL_TIP, STATUS_LABELS, local_text
+from app.views.order_rows import OrderColumns
+from app.views.row_search import RowSearch, locate, pick_in_order
 
-CANDIDATE_ROLE = Qt.ItemDataRole.UserRole + 2
+CANDIDATE_ROLE = Qt.ItemDataRole.UserRole + 2  # the SmartRecruiters candidate id of the row
 
 AnyIndex = QModelIndex | QPersistentModelIndex
-OrderLoader = Callable[[int], AssessmentOrder]
 
 HEADERS = {
     Column.NAME: "Candidate / job",
@@ -56,8 +49,7 @@ class CandidateTableModel(QAbstractTableModel):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._groups = CandidateGroups(SnapshotIndex.of([]))
-        self._loader: OrderLoader = _no_orders
+        self._groups = CandidateGroups(OrderColumns.of_rows([]))
         self._search = RowSearch([])
         self._words: tuple[str, ...] = ()
         self._sort_column: Column | None = None
@@ -74,16 +66,10 @@ class CandidateTableModel(QAbstractTableModel):
 
     # -- data in ---------------------------------------------------------------------------
 
-    def set_orders(self, orders: Sequence[AssessmentOrder]) -> None:
-        """Replace the content with these orders (one reset)."""
-        orders = list(orders)
-        self.set_index(SnapshotIndex.of([summarize(o) for o in orders]), orders.__getitem__)
-
-    def set_index(self, index: SnapshotIndex, loader: OrderLoader) -> None:
-        """Replace the content with an index's orders; ``loader`` gives an index row's order."""
+    def set_rows(self, rows: OrderColumns) -> None:
+        """Group these rows (one reset; the view keeps the selected order and the scroll)."""
         self.beginResetModel()
-        self._groups = CandidateGroups(index)
-        self._loader = loader
+        self._groups = CandidateGroups(rows)
         self._search = RowSearch(self._groups.haystacks)
         self._arrange()
         self._rows = self._visible(self._search.find(self._words))
@@ -220,7 +206,7 @@ class CandidateTableModel(QAbstractTableModel):
                 return ", ".join(f"{n} {STATUS_LABELS[s].lower()}" for s, n in counts.items() if n)
             return None
         if role == CANDIDATE_ROLE:
-            return self._loader(groups.newest(group)).candidate
+            return groups.candidate_ids[group]
         return None
 
     def _order_data(self, row: int, column: Column, role: int) -> Any:
@@ -252,12 +238,8 @@ class CandidateTableModel(QAbstractTableModel):
             if column == Column.STATUS:
                 return f"SmartRecruiters status: {index.status[row].value}"
             return None
-        if role == ORDER_ROLE:
-            return self._loader(row)
+        if role == ORDER_ID_ROLE:
+            return index.id[row]
         if role == CANDIDATE_ROLE:
-            return self._loader(row).candidate
+            return index.candidate_id[row]
         return None
-
-
-def _no_orders(row: int) -> AssessmentOrder:
-    raise IndexError(row)

@@ -27,8 +27,8 @@ from app.clients.errors import ApiError
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.domain.snapshot import SnapshotFilter
 from app.store.snapshot_file import SnapshotError
-from app.workflows.desk import Desk
-from app.workflows.snapshots import SavedSnapshot, SaveRequest, save_snapshot
+from app.workflows.board import OrderBoard
+from app.workflows.snapshots import SavedSnapshot, SaveRequest
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ class SaveSnapshotDialog(QDialog):
 
     def __init__(
         self,
-        desk: Desk,
+        board: OrderBoard,
         path: Path,
         in_view: Sequence[AssessmentOrder],
         all_orders: Sequence[AssessmentOrder],
@@ -49,7 +49,7 @@ class SaveSnapshotDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("saveSnapshotDialog")
         self.setWindowTitle("Save snapshot")
-        self.desk = desk
+        self.board = board
         self.path = path
         self._in_view = list(in_view)
         self._all = list(all_orders)
@@ -108,7 +108,7 @@ class SaveSnapshotDialog(QDialog):
 
     async def _save(self) -> SavedSnapshot:
         try:
-            saved = await save_snapshot(self.desk, self.request(), self.path, self._progress)
+            saved = await self.board.save_snapshot(self.request(), self.path, self._progress)
         except asyncio.CancelledError:
             self.state.setText("Cancelled: nothing was saved.")
             raise

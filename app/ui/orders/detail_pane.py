@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -21,6 +22,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -29,13 +32,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.journal import JournalEntry, LinkedAssessment, StepState
+from app.domain.attachments import describe_size
+from app.domain.journal import Action, LinkedAssessment, StepState
 from app.domain.smartrecruiters import AssessmentComment, AssessmentOrder
-from app.ui.attachments_panel import AttachmentsPanel, dropped_paths
-from app.ui.order_table_model import STATUS_COLOURS, STATUS_LABELS
+from app.domain.snapshot import SnapshotAttachment
+from app.ui.orders.attachments_panel import AttachmentsPanel, dropped_paths
+from app.ui.orders.order_table_model import STATUS_COLOURS
+from app.views.inbox_columns import STATUS_LABELS
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 NOTHING = "—"
+RETRY_TIP = "Send a failed step again (it is checked first)"
 
 
 def _local(value: Any) -> str:
@@ -77,14 +84,30 @@ class CommentListModel(QAbstractListModel):
         return None
 
 
+class TimelineEntry(Protocol):
+    """What the activity list shows of a step: the journal's entries and a snapshot's copies
+    of them both have it."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def action(self) -> Action: ...
+    @property
+    def state(self) -> StepState: ...
+    @property
+    def message(self) -> str | None: ...
+    @property
+    def created_at(self) -> datetime: ...
+
+
 class TimelineModel(QAbstractListModel):
-    """The journal entries of one order: what, when, outcome, message."""
+    """The steps of one order: what, when, how it ended, and the message."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._entries: list[JournalEntry] = []
+        self._entries: list[TimelineEntry] = []
 
-    def set_entries(self, entries: list[JournalEntry]) -> None:
+    def set_entries(self, entries: list[TimelineEntry]) -> None:
         self.beginResetModel()
         self._entries = list(entries)
         self.endResetModel()
@@ -133,6 +156,7 @@ class OrderDetailPane(QWidget):
         self.setAcceptDrops(True)  # a report dropped anywhere on the pane goes to its result
         self.order: AssessmentOrder | None = None
         self.read_only = False  # a snapshot: comments are shown, never added
+        self._read_only_reason: str | None = None
 
         self.title = QLabel("Select an order to see its details.")
         self.title.setObjectName("detailTitle")
@@ -154,6 +178,8 @@ class OrderDetailPane(QWidget):
             body_layout.addWidget(self._section(title, names))
         self.attachments = AttachmentsPanel()
         body_layout.addWidget(self.attachments)
+        self.snapshot_files = SnapshotFilesBox()
+        body_layout.addWidget(self.snapshot_files)
         body_layout.addWidget(self._comments_box())
         body_layout.addWidget(self._timeline_box())
         body_layout.addStretch(1)
@@ -220,7 +246,7 @@ class OrderDetailPane(QWidget):
         self.comment_button.setEnabled(False)
         self.comment_input.textChanged.connect(
             lambda text: self.comment_button.setEnabled(
-                bool(text.strip()) and self.order is not None
+                bool(text.strip()) and self.order is not None and not self.read_only
             )
         )
         self.comment_input.returnPressed.connect(self._submit_comment)
@@ -245,7 +271,7 @@ class OrderDetailPane(QWidget):
         self.timeline_list.setMinimumHeight(70)
         self.retry_step_button = QPushButton("Retry this step")
         self.retry_step_button.setObjectName("retryStepButton")
-        self.retry_step_button.setToolTip("Send a failed step again (it is checked first)")
+        self.retry_step_button.setToolTip(RETRY_TIP)
         self.retry_step_button.setEnabled(False)
         self.timeline_list.selectionModel().selectionChanged.connect(self._timeline_selection)
         self.timeline.modelReset.connect(self._timeline_selection)
@@ -257,13 +283,14 @@ class OrderDetailPane(QWidget):
         layout.addLayout(row)
         return box
 
-    def selected_entry(self) -> JournalEntry | None:
+    def selected_entry(self) -> TimelineEntry | None:
         rows = self.timeline_list.selectionModel().selectedRows()
         return rows[0].data(Qt.ItemDataRole.UserRole) if rows else None
 
     def _timeline_selection(self, *_args: object) -> None:
         entry = self.selected_entry()
-        self.retry_step_button.setEnabled(entry is not None and entry.state is StepState.FAILED)
+        failed = entry is not None and entry.state is StepState.FAILED
+        self.retry_step_button.setEnabled(failed and not self.read_only)
 
     def _retry_selected_step(self) -> None:
         entry = self.selected_entry()
@@ -352,8 +379,35 @@ class OrderDetailPane(QWidget):
         self.comment_state.setText(error)
         self.comment_button.setEnabled(bool(self.comment_input.text().strip()))
 
-    def show_timeline(self, entries: list[JournalEntry]) -> None:
+    def show_timeline(self, entries: list[TimelineEntry]) -> None:
         self.timeline.set_entries(entries)
+        self._keep_read_only()
+
+    # -- read-only (a snapshot) ----------------------------------------------------------------
+
+    def set_read_only(self, reason: str | None) -> None:
+        """Nothing can be changed from here, and every control that would says why."""
+        self.read_only = reason is not None
+        self._read_only_reason = reason
+        self.setAcceptDrops(reason is None)
+        for widget in (self.comment_input, self.comment_button, self.attachments):
+            widget.setEnabled(reason is None and (widget is not self.comment_button))
+            widget.setToolTip(reason or "")
+        self.retry_step_button.setToolTip(
+            reason or "Send a failed step again (it is checked first)"
+        )
+        self._keep_read_only()
+
+    def _keep_read_only(self, *_args: object) -> None:
+        if self.read_only:
+            for widget in (self.comment_input, self.comment_button, self.retry_step_button):
+                widget.setEnabled(False)
+
+    # -- files kept in a snapshot --------------------------------------------------------------
+
+    def show_snapshot_files(self, attachments: list[SnapshotAttachment], left_out: str) -> None:
+        """The files a snapshot holds for the order, and those the service kept instead."""
+        self.snapshot_files.show_attachments(attachments, left_out)
 
 
 _SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
@@ -392,3 +446,57 @@ def _order_fields(order: AssessmentOrder) -> dict[str, str]:
         "offer": (offer.name or offer.catalog_id or "") if offer else "",
         "orderId": order.id,
     }
+
+
+class SnapshotFilesBox(QGroupBox):
+    """The files a snapshot keeps with the order; "Open" asks for a temporary copy to be
+    opened with the system viewer (``open_requested`` with the archive member)."""
+
+    open_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Files in the snapshot", parent)
+        self.setObjectName("snapshotAttachments")
+        self.list = QListWidget()
+        self.list.setObjectName("snapshotAttachmentList")
+        self.list.setMaximumHeight(90)
+        self.open_button = QPushButton("Open")
+        self.open_button.setObjectName("openSnapshotAttachment")
+        self.open_button.setToolTip("Open a temporary copy with the system viewer")
+        self.open_button.setEnabled(False)
+        self.left_out = QLabel()
+        self.left_out.setObjectName("snapshotFilesLeftOut")
+        self.left_out.setWordWrap(True)
+        self.left_out.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.list)
+        layout.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignRight)
+        layout.addWidget(self.left_out)
+        self.list.currentItemChanged.connect(
+            lambda current, _prev: self.open_button.setEnabled(current is not None)
+        )
+        self.open_button.clicked.connect(self._open)
+        self.setVisible(False)
+
+    def show_attachments(self, attachments: list[SnapshotAttachment], left_out: str = "") -> None:
+        self.list.clear()
+        for attachment in attachments:
+            item = QListWidgetItem(f"{attachment.file_name}  ({describe_size(attachment.size)})")
+            item.setData(Qt.ItemDataRole.UserRole, attachment.member)
+            self.list.addItem(item)
+        self.list.setVisible(bool(attachments))
+        self.open_button.setVisible(bool(attachments))
+        self.left_out.setText(left_out)
+        self.left_out.setVisible(bool(left_out))
+        self.setVisible(bool(attachments or left_out))
+        if attachments:
+            self.list.setCurrentRow(0)
+
+    def current_member(self) -> str | None:
+        item = self.list.currentItem()
+        return None if item is None else str(item.data(Qt.ItemDataRole.UserRole))
+
+    def _open(self) -> None:
+        member = self.current_member()
+        if member is not None:
+            self.open_requested.emit(member)

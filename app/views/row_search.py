@@ -29,7 +29,9 @@ _SAMPLE_ROWS = 2000
 
 class RowSearch:
     """Which rows' texts hold every word. ``texts`` must already be folded (casefolded, say)
-    the way the words will be; a row's text must not change while this search exists."""
+    the way the words will be. A row's text changes, and rows are added, only through
+    ``replace`` and ``extend`` (which keep the masks right); ``texts`` is then a list this
+    search owns."""
 
     def __init__(self, texts: Sequence[str], *, warm: bool = True) -> None:
         self._texts = texts
@@ -42,6 +44,39 @@ class RowSearch:
         self._last_rows: tuple[int, list[int]] = (self.everything, self._row_numbers)
         if warm:
             self._warm()
+
+    # -- changes -----------------------------------------------------------------------------
+
+    def replace(self, row: int, text: str) -> None:
+        """Row ``row`` now reads ``text``: only that row's byte changes in each kept mask."""
+        texts = self._texts
+        assert isinstance(texts, list), "a search over a list it owns can change"
+        texts[row] = text
+        bit = 1 << (8 * (self.size - 1 - row))
+        for char, mask in self._chars.items():
+            self._chars[char] = (mask | bit) if char in text else (mask & ~bit)
+        self._forget_results()
+
+    def extend(self, texts: Sequence[str]) -> None:
+        """Rows added at the end (a poll's new orders)."""
+        if not texts:
+            return
+        own = self._texts
+        assert isinstance(own, list), "a search over a list it owns can change"
+        added = len(texts)
+        own.extend(texts)
+        shift = 8 * added
+        for char, mask in self._chars.items():
+            tail = int.from_bytes(bytes(char in text for text in texts), "big")
+            self._chars[char] = (mask << shift) | tail
+        self.size += added
+        self._row_numbers.extend(range(self.size - added, self.size))
+        self.everything = int.from_bytes(b"\x01" * self.size, "big")
+        self._forget_results()
+
+    def _forget_results(self) -> None:
+        self._results.clear()
+        self._last_rows = (self.everything, self._row_numbers)
 
     # -- masks -------------------------------------------------------------------------------
 

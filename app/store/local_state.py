@@ -1,0 +1,63 @@
+"""Every order's local state (``OrderState``) read in a few queries: what the order board loads
+at start, and re-reads for the orders a step or a sync changed.
+
+Reads only; the journal, the result store and the upload queue write. A step's *latest* state
+per (order, action) decides whether it counts as failed: a failed accept that a Retry then
+finished is not failed any more.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable
+
+from app.domain.attachments import Upload
+from app.domain.journal import Action, LinkedAssessment
+from app.domain.order_state import OrderState
+from app.store.database import Database
+from app.store.order_cache import select_in
+
+
+def load_states(db: Database, order_ids: Iterable[str] | None = None) -> dict[str, OrderState]:
+    """The state of ``order_ids`` (every order with any local state when None); an order with
+    none is absent from the answer."""
+    ids = None if order_ids is None else list(dict.fromkeys(order_ids))
+    with db.reading() as conn:
+        links = _rows(conn, "SELECT * FROM assessments", ids)
+        steps = _rows(conn, "SELECT order_id, action, state FROM journal", ids, order="id")
+        results = _rows(conn, "SELECT order_id, result_id FROM results", ids, order="created_at")
+        uploads = _rows(conn, "SELECT * FROM uploads", ids, order="id")
+
+    by_order: dict[str, dict[str, object]] = defaultdict(dict)
+    for row in links:
+        by_order[row["order_id"]]["link"] = LinkedAssessment.model_validate(dict(row))
+    latest: dict[str, dict[Action, str]] = defaultdict(dict)
+    for row in steps:
+        try:
+            action = Action(row["action"])
+        except ValueError:
+            continue  # a step kind a newer version wrote: not this version's to show
+        latest[row["order_id"]][action] = row["state"]
+    for order_id, states in latest.items():
+        by_order[order_id]["pending"] = frozenset(a for a, s in states.items() if s == "pending")
+        by_order[order_id]["failed"] = frozenset(a for a, s in states.items() if s == "failed")
+    for row in results:
+        by_order[row["order_id"]]["result_id"] = row["result_id"]  # the latest wins
+    queued: dict[str, list[Upload]] = defaultdict(list)
+    for row in uploads:
+        queued[row["order_id"]].append(Upload.model_validate(dict(row)))
+    for order_id, files in queued.items():
+        by_order[order_id]["uploads"] = tuple(files)
+    return {order_id: OrderState(**parts) for order_id, parts in by_order.items()}  # type: ignore[arg-type]
+
+
+def _rows(
+    conn: sqlite3.Connection, select: str, ids: list[str] | None, *, order: str | None = None
+) -> list[sqlite3.Row]:
+    """``select`` for every order or for ``ids``; in ``order`` within each order, which is all
+    the callers need (a later row of an order overrides an earlier one)."""
+    suffix = f"ORDER BY {order}" if order else ""
+    if ids is None:
+        return conn.execute(f"{select} {suffix}").fetchall()
+    return select_in(conn, f"{select} WHERE order_id IN", ids, suffix=suffix)

@@ -1,0 +1,46 @@
+"""One way to tell the coordinator about an expected problem (a refusal, a failed call): a
+sentence in an error box for what needs reading, a status-bar line for what only informs.
+
+Everything shown goes through the log's secret filter first. Unexpected errors (bugs) go the
+other way, through the notifier (``app.workflows.notifier``); this is for the expected ones.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from app.store.logs import redact_known
+
+log = logging.getLogger(__name__)
+
+StatusLine = Callable[[str, int], None]
+
+
+class Messages:
+    """The sink for one window: ``error`` opens a non-blocking box, ``note`` uses the status
+    line. ``shown`` keeps what was said (tests read it; the activity list keeps the rest)."""
+
+    def __init__(self, parent: QWidget, status: StatusLine | None = None) -> None:
+        self._parent = parent
+        self._status = status
+        self.shown: list[tuple[str, str]] = []
+
+    def error(self, title: str, text: str) -> QMessageBox:
+        """A problem the coordinator must read: the sentence first, the service's words in it."""
+        text = redact_known(text)
+        log.info("%s: %s", title, text)
+        self.shown.append((title, text))
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=self._parent)
+        box.setObjectName("errorBox")
+        box.open()
+        return box
+
+    def note(self, text: str, milliseconds: int = 8000) -> None:
+        """Something that happened, said in passing."""
+        text = redact_known(text)
+        self.shown.append(("", text))
+        if self._status is not None:
+            self._status(text, milliseconds)

@@ -1,0 +1,59 @@
+"""A widget's background work: each task kept referenced until it ends (a task nobody holds may
+be collected mid-flight), and named tasks that cancel their stale predecessor, so that only the
+latest search or selection may paint its answer."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine
+from typing import Any
+
+
+class NamedTasks:
+    """The tasks one widget started; ``start(coro, name=...)`` cancels the previous ``name``."""
+
+    def __init__(self) -> None:
+        self._running: set[asyncio.Task[Any]] = set()
+        self._latest: dict[str, asyncio.Task[Any]] = {}
+
+    def start(
+        self, coro: Coroutine[Any, Any, Any], *, name: str | None = None
+    ) -> asyncio.Task[Any]:
+        """Run ``coro`` on the running loop; a named start supersedes that name's last task."""
+        if name is not None:
+            self.cancel(name)
+        task = asyncio.ensure_future(coro)
+        self._running.add(task)
+        task.add_done_callback(self._ended)
+        if name is not None:
+            self._latest[name] = task
+        return task
+
+    def latest(self, name: str) -> asyncio.Task[Any] | None:
+        """The last task started under ``name`` (it may have ended)."""
+        return self._latest.get(name)
+
+    def is_latest(self, name: str, task: asyncio.Task[Any] | None) -> bool:
+        return task is not None and self._latest.get(name) is task
+
+    def cancel(self, name: str) -> None:
+        task = self._latest.get(name)
+        if task is not None and not task.done():
+            task.cancel()
+
+    async def wait_idle(self) -> None:
+        """Wait until every task started here has ended (tests, and a tidy close)."""
+        while self._running:
+            await asyncio.gather(*list(self._running), return_exceptions=True)
+
+    def _ended(self, task: asyncio.Task[Any]) -> None:
+        self._running.discard(task)
+        if task.cancelled():
+            return
+        exc = task.exception()
+        if exc is not None:
+            # Expected failures are handled inside the task: what arrives here is a bug, and
+            # goes the one way every error goes (the loop's handler reports to the notifier).
+            task.get_loop().call_exception_handler(
+                {"message": "A background task failed", "exception": exc, "task": task}
+            )

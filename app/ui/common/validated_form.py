@@ -1,0 +1,400 @@
+"""The validated-form base both forms share: rows of a label, the field, an error line and an
+advice line under it; revalidation from a pydantic model on every edit; the service's complaints
+shown next to the field they name; a busy state while the call runs; and the submit button
+enabled only when the form is valid.
+
+A subclass builds its widgets, adds its rows (``_add``), fills them, then calls ``_finish``. It
+says what the form means in ``_check`` (the model, or None, and the problems by field key) and
+sends the result in ``_send``. Keys are the services' own spellings, so that ``field_errors``
+and a service's complaint land under the same row.
+"""
+
+from __future__ import annotations
+
+import itertools
+from abc import abstractmethod
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QFont, QKeySequence, QPalette, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.field_errors import FORM_LEVEL
+from app.ui.common.colours import status_colours
+
+T = TypeVar("T")
+
+
+def add_section(grid: QGridLayout, title: str, *, first: bool = False) -> None:
+    """A bold heading across both columns, with a little space above all but the first."""
+    heading = QLabel(title)
+    font = QFont(heading.font())
+    font.setBold(True)
+    heading.setFont(font)
+    row = grid.rowCount()
+    if not first:
+        grid.setRowMinimumHeight(row, 8)
+        row += 1
+    grid.addWidget(heading, row, 0, 1, 2)
+
+
+def chain_tab_order(widgets: list[QWidget]) -> None:
+    """Tab moves through ``widgets`` in the given (visual) order."""
+    for before, after in itertools.pairwise(widgets):
+        QWidget.setTabOrder(before, after)
+
+
+@dataclass
+class FormRow:
+    """One field on screen: its label, its input and the two message lines under it.
+
+    ``input`` is what the row shows (a line edit, or a box holding several widgets); ``focus``
+    is the widget that takes the focus, is the label's buddy and carries the accessible text;
+    ``watched`` are the widgets whose edits revalidate the form. A row with a ``host`` shares
+    the host's label and lines (a value typed beside its kind, on one line).
+    """
+
+    key: str
+    label: QLabel
+    input: QWidget
+    focus: QWidget
+    error: QLabel
+    advice: QLabel
+    rule: str
+    watched: tuple[QWidget, ...]
+    host: str | None = None
+
+    def set_shown(self, shown: bool) -> None:
+        for widget in (self.label, self.input):
+            widget.setVisible(shown)
+        self.error.setVisible(shown and bool(self.error.text()))
+        self.advice.setVisible(shown and bool(self.advice.text()))
+
+
+class ValidatedForm(QDialog, Generic[T]):
+    """A dialog that collects a valid ``T`` and hands it on once, without calling anything."""
+
+    _finished = False  # a class default: Qt may report a palette change before __init__ ends
+
+    def __init__(
+        self,
+        *,
+        submit_text: str,
+        busy_text: str,
+        submit_name: str,
+        submit_tip: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._rows: dict[str, FormRow] = {}
+        self._value: T | None = None
+        self._errors: dict[str, str] = {}
+        self._server_errors: dict[str, str] = {}
+        self._server_form_error = ""
+        self._busy = False
+        self._submit_text = submit_text
+        self._busy_text = busy_text
+        self.setSizeGripEnabled(True)
+
+        self._fields = QWidget()
+        grid = self._grid = QGridLayout(self._fields)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(4)
+        grid.setColumnStretch(1, 1)
+
+        self.form_error = QLabel()
+        self.form_error.setObjectName("error_form")
+        self.form_error.setWordWrap(True)
+        self.form_error.hide()
+        self.cancel_button = QPushButton("Cancel")
+        self.submit_button = QPushButton(submit_text)
+        self.submit_button.setObjectName(submit_name)
+        self.submit_button.setToolTip(submit_tip)
+        for button in (self.cancel_button, self.submit_button):
+            # Enter in a line edit must not send: only the button or Ctrl+Enter do.
+            button.setAutoDefault(False)
+            button.setDefault(False)
+
+    # -- what a subclass says -----------------------------------------------------------------
+
+    @abstractmethod
+    def _check(self) -> tuple[T | None, dict[str, str]]:
+        """The form's value when valid (else None) and the problems by field key."""
+
+    @abstractmethod
+    def _send(self, value: T) -> None:
+        """Hand ``value`` on (emit the form's ``submitted`` signal)."""
+
+    def _advice(self, errors: dict[str, str]) -> dict[str, list[str]]:
+        """Warnings by field key, never blocking; ``errors`` are the model's problems now."""
+        return {}
+
+    def _row_shown(self, key: str) -> bool:
+        """False for a row that does not apply now (hidden, its problems never shown)."""
+        return True
+
+    def _ready(self) -> bool:
+        """False while something besides the fields keeps the form from sending."""
+        return True
+
+    def _refreshed(self) -> None:
+        """Called after every revalidation, for what else follows the fields."""
+
+    def _tab_order(self) -> list[QWidget]:
+        order = [widget for row in self._rows.values() for widget in row.watched]
+        return [*order, self.cancel_button, self.submit_button]
+
+    # -- building -----------------------------------------------------------------------------
+
+    def _section(self, title: str, first: bool = False) -> None:
+        add_section(self._grid, title, first=first)
+
+    def _add(
+        self,
+        key: str,
+        text: str,
+        widget: QWidget,
+        rule: str,
+        *,
+        focus: QWidget | None = None,
+        watch: tuple[QWidget, ...] | None = None,
+        extra: QWidget | None = None,
+        below: QWidget | None = None,
+    ) -> None:
+        """A row: ``text`` (with its & shortcut) beside ``widget``, then ``extra`` (a status
+        line of its own), the error line, the advice line and ``below``."""
+        focus = focus or widget
+        label = QLabel(text)
+        label.setBuddy(focus)
+        focus.setAccessibleName(text.replace("&", ""))
+        focus.setAccessibleDescription(rule)
+        widget.setToolTip(rule)
+        label.setToolTip(rule)
+        error = QLabel()
+        error.setObjectName(f"error_{key}")
+        advice = QLabel()
+        advice.setObjectName(f"advice_{key}")
+        for line in (error, advice):
+            line.setWordWrap(True)
+            line.setTextFormat(Qt.TextFormat.PlainText)
+            line.hide()
+
+        row = self._grid.rowCount()
+        if isinstance(widget, QPlainTextEdit):
+            self._grid.addWidget(label, row, 0, Qt.AlignmentFlag.AlignTop)
+        else:
+            self._grid.addWidget(label, row, 0)
+        self._grid.addWidget(widget, row, 1)
+        under = [w for w in (extra, error, advice, below) if w is not None]
+        for offset, line_widget in enumerate(under, start=1):
+            self._grid.addWidget(line_widget, row + offset, 1)
+        self._rows[key] = FormRow(
+            key, label, widget, focus, error, advice, rule, watch or (widget,)
+        )
+
+    def _add_beside(self, key: str, widget: QWidget, host: str) -> None:
+        """``widget`` (already placed inside the host row's input) as field ``key``: its
+        problems show on the host's lines, after the host's own."""
+        owner = self._rows[host]
+        self._rows[key] = FormRow(
+            key, owner.label, widget, widget, owner.error, owner.advice, owner.rule,
+            (widget,), host,
+        )  # fmt: skip
+
+    def _finish(self) -> None:
+        """Frame the rows (scrolling, the form's own error line, the buttons), wire the edits
+        and the keys, and check the form once."""
+        self._grid.setRowStretch(self._grid.rowCount(), 1)  # spare height below the rows
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.submit_button)
+
+        # Error lines wrap, and a layout's minimum ignores wrapped height: scrolling keeps the
+        # rows from being squeezed over each other on a short screen or a small window.
+        self._scroll = QScrollArea()
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes field to field
+        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._scroll.setWidget(self._fields)
+        self._scroll.viewport().setBackgroundRole(QPalette.ColorRole.Window)
+        self._fields.setBackgroundRole(QPalette.ColorRole.Window)
+
+        outer = self._outer = QVBoxLayout(self)
+        outer.addWidget(self._scroll, 1)
+        outer.addSpacing(6)
+        outer.addWidget(self.form_error)
+        outer.addLayout(buttons)
+
+        chain_tab_order(self._tab_order())
+        for key, row in self._rows.items():
+            for widget in row.watched:
+                self._watch(key, widget)
+        self.cancel_button.clicked.connect(self.reject)
+        self.submit_button.clicked.connect(self.submit)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.activated.connect(self.submit)
+        self._finished = True
+        self._apply_colours()
+        self._revalidate()
+
+    def _watch(self, key: str, widget: QWidget) -> None:
+        if isinstance(widget, QLineEdit | QPlainTextEdit):
+            widget.textChanged.connect(lambda *_a, k=key: self._edited(k))
+        elif isinstance(widget, QComboBox) and widget.isEditable():
+            # Whatever is typed must reach the model, not only what is picked.
+            widget.currentTextChanged.connect(lambda _t, k=key: self._edited(k))
+        elif isinstance(widget, QComboBox):
+            widget.currentIndexChanged.connect(lambda _i, k=key: self._edited(k))
+        elif isinstance(widget, QAbstractButton):
+            widget.toggled.connect(lambda _c, k=key: self._edited(k))
+        elif isinstance(widget, QDateTimeEdit):
+            widget.dateTimeChanged.connect(lambda _d, k=key: self._edited(k))
+        else:
+            raise TypeError(f"No edit signal known for {type(widget).__name__}")
+
+    # -- validation ---------------------------------------------------------------------------
+
+    def value(self) -> T | None:
+        """What the form would send now, or None while it is not valid."""
+        return self._value
+
+    def errors(self) -> dict[str, str]:
+        """The problems shown now, by field key (for tests and accessibility)."""
+        return dict(self._errors)
+
+    def _edited(self, key: str) -> None:
+        # A service's complaint about a value holds until that value changes.
+        self._server_errors.pop(key, None)
+        self._revalidate()
+
+    def _revalidate(self) -> None:
+        self._value, errors = self._check()
+        advice = self._advice(errors)
+        shown = {**errors, **self._server_errors}
+        self._errors = shown
+
+        beside: dict[str, list[FormRow]] = {}
+        for row in self._rows.values():
+            if row.host is not None:
+                beside.setdefault(row.host, []).append(row)
+        placed: set[str] = set()
+        for key, row in self._rows.items():
+            if row.host is not None:
+                continue
+            keys = [key, *(r.key for r in beside.get(key, []))]
+            text = next((shown[k] for k in keys if shown.get(k)), "")
+            row.error.setText(text)
+            row.advice.setText("\n".join(f"⚠ {m}" for k in keys for m in advice.get(k, [])))
+            row.focus.setAccessibleDescription(text or row.rule)
+            for other in beside.get(key, []):
+                other.focus.setAccessibleDescription(shown.get(other.key) or row.rule)
+            row.set_shown(self._row_shown(key))
+            placed.update(keys)
+
+        # Problems naming no field on screen still have to be seen.
+        form_level = [self._server_form_error] if self._server_form_error else []
+        form_level += [
+            message if key == FORM_LEVEL else f"{key}: {message}"
+            for key, message in shown.items()
+            if key not in placed
+        ]
+        self.form_error.setText("\n".join(form_level))
+        self.form_error.setVisible(bool(form_level))
+        self._refreshed()
+        self.submit_button.setEnabled(self.can_submit())
+
+    def can_submit(self) -> bool:
+        """Valid, nothing else pending, no complaint left unanswered, and not already sending."""
+        return (
+            self._value is not None and self._ready() and not self._server_errors and not self._busy
+        )
+
+    # -- submitting ---------------------------------------------------------------------------
+
+    def submit(self) -> None:
+        """Hand the value on once: busy until ``set_busy(False)`` or ``show_server_error``."""
+        value = self._value
+        if not self.can_submit() or value is None:
+            return
+        self._server_form_error = ""
+        # Busy before handing on: a click queued behind this one must find the door shut.
+        self.set_busy(True)
+        self._send(value)
+
+    def set_busy(self, busy: bool) -> None:
+        """While busy, the button says so, the inputs are locked and closing waits."""
+        self._busy = busy
+        self.submit_button.setText(self._busy_text if busy else self._submit_text)
+        self._fields.setEnabled(not busy)
+        self._revalidate()
+
+    def is_busy(self) -> bool:
+        return self._busy
+
+    def show_server_error(self, message: str, field: str | None = None) -> None:
+        """Put the service's complaint under the field it names, else at the bottom.
+
+        An answer means the call is over, so this also ends the busy state; the input is kept.
+        """
+        key = self._key_for(field)
+        if key is None:
+            self._server_form_error = message
+        else:
+            self._server_errors[key] = message
+        self.set_busy(False)
+        if key is not None:
+            self._rows[key].focus.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _key_for(self, field: str | None) -> str | None:
+        """The row a service's field name means (any case), if that row is on screen."""
+        if not field:
+            return None
+        wanted = field.strip().casefold()
+        for key, row in self._rows.items():
+            if key.casefold() == wanted:
+                # A row that does not apply now is hidden: a message there would never be seen.
+                return key if self._row_shown(row.host or key) else None
+        return None
+
+    def reject(self) -> None:
+        # Closing mid-call would leave the coordinator not knowing whether it went through.
+        if not self._busy:
+            super().reject()
+
+    # -- look ---------------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._finished:
+            self._apply_colours()
+
+    def _apply_colours(self) -> None:
+        error, advice = status_colours(self.palette())
+        for row in self._rows.values():
+            row.error.setStyleSheet(f"color: {error};")
+            row.advice.setStyleSheet(f"color: {advice};")
+        self.form_error.setStyleSheet(f"color: {error};")
+        self._colours_changed(error, advice)
+
+    def _colours_changed(self, error: str, advice: str) -> None:
+        """Colour what else the form shows (status lines of its own)."""

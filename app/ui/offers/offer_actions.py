@@ -1,0 +1,218 @@
+"""The moves a partner may make on offers: create, edit, submit for review, withdraw, and
+record the Cost the FAQ asks for. ACTIVE is never offered.
+
+The buttons say why they are disabled; each move runs through the catalogue, never twice at
+once for one offer, and its failure is told in the service's words.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
+
+from app.domain.offer_cost import OfferCost
+from app.domain.smartrecruiters import Offer, OfferStatus
+from app.ui.async_dialogs import confirm
+from app.ui.common.messages import Messages
+from app.ui.common.task_group import NamedTasks
+from app.ui.offers.offer_form import OfferForm
+from app.workflows.offer_catalog import OfferCatalog, OfferError
+
+NEW, EDIT, SUBMIT, WITHDRAW = "new", "edit", "submit", "withdraw"
+
+_TIPS = {
+    NEW: "Create an offer in your SmartRecruiters catalogue (it starts INACTIVE)",
+    EDIT: "Change the selected offer (sent to SmartRecruiters as a POST)",
+    SUBMIT: "Ask SmartRecruiters' partners team to review and activate the offer",
+    WITHDRAW: "Take the offer back to INACTIVE (off the Marketplace, out of review)",
+}
+
+
+class OfferActions(QWidget):
+    """The row of offer buttons, and the calls behind them."""
+
+    #: An offer was created or saved: the room shows it and fetches the page again.
+    saved = Signal(object)  # Offer
+    #: An offer moved (submitted or withdrawn): the room shows it and fetches again.
+    moved = Signal(object)  # Offer
+    #: A Cost was recorded here for an offer (nothing was sent).
+    cost_recorded = Signal(object, object)  # Offer, OfferCost | None
+
+    def __init__(
+        self,
+        messages: Messages | None = None,
+        tasks: NamedTasks | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._messages = messages or Messages(self)
+        self._catalog: OfferCatalog | None = None
+        self._offer: Offer | None = None
+        self._cost: OfferCost | None = None
+        self._in_flight: set[str] = set()  # offer ids with a call under way
+        self._tasks = tasks or NamedTasks()  # the room's, so that it can wait for all its work
+        self.form: OfferForm | None = None
+
+        self.new_button = QPushButton("&New…")
+        self.new_button.setObjectName("newOffer")
+        self.edit_button = QPushButton("&Edit…")
+        self.edit_button.setObjectName("editOffer")
+        self.submit_button = QPushButton("Submit for re&view")
+        self.submit_button.setObjectName("submitOffer")
+        self.withdraw_button = QPushButton("&Withdraw")
+        self.withdraw_button.setObjectName("withdrawOffer")
+        self._buttons = {
+            NEW: self.new_button,
+            EDIT: self.edit_button,
+            SUBMIT: self.submit_button,
+            WITHDRAW: self.withdraw_button,
+        }
+        self.new_button.clicked.connect(self.new_offer)
+        self.edit_button.clicked.connect(self.edit_offer)
+        self.submit_button.clicked.connect(self.submit_offer)
+        self.withdraw_button.clicked.connect(self.withdraw_offer)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for button in self._buttons.values():
+            layout.addWidget(button)
+        self.update_state()
+
+    def set_catalog(self, catalog: OfferCatalog | None) -> None:
+        self._catalog = catalog
+        self.update_state()
+
+    def set_offer(self, offer: Offer | None, cost: OfferCost | None) -> None:
+        """The offer the moves apply to (the one shown), with its recorded Cost."""
+        self._offer = offer
+        self._cost = cost
+        self.update_state()
+
+    # -- what is allowed ------------------------------------------------------------------------
+
+    def why_not(self, action: str) -> str | None:
+        """None when ``action`` (new, edit, submit, withdraw) is allowed now, else why not."""
+        if self._catalog is None:
+            return "Not connected yet."
+        if action == NEW:
+            return None
+        offer = self._offer
+        if offer is None:
+            return "Select an offer first."
+        if offer.id in self._in_flight:
+            return "A call for this offer is under way."
+        if action == SUBMIT:
+            return OfferCatalog.why_not_submit(offer)
+        if action == WITHDRAW:
+            return OfferCatalog.why_not_withdraw(offer)
+        return None
+
+    def update_state(self) -> None:
+        for action, button in self._buttons.items():
+            reason = self.why_not(action)
+            button.setEnabled(reason is None)
+            button.setToolTip(reason or _TIPS[action])
+
+    # -- create and edit ------------------------------------------------------------------------
+
+    def new_offer(self) -> None:
+        if self.why_not(NEW) is None:
+            self._open_form(None, None)
+
+    def edit_offer(self) -> None:
+        if self._offer is not None and self.why_not(EDIT) is None:
+            self._open_form(self._offer, self._cost)
+
+    def _open_form(self, offer: Offer | None, cost: OfferCost | None) -> None:
+        form = OfferForm(offer, cost, parent=self)
+        form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        form.submitted.connect(
+            lambda sent, sent_cost: self._tasks.start(self._save(form, offer, sent, sent_cost))
+        )
+        form.destroyed.connect(lambda _o=None: self._forget_form(form))
+        self.form = form
+        form.open()
+
+    def _forget_form(self, form: OfferForm) -> None:
+        if self.form is form:
+            self.form = None
+
+    async def _save(
+        self, form: OfferForm, original: Offer | None, offer: Offer, cost: OfferCost | None
+    ) -> None:
+        catalog = self._catalog
+        if catalog is None:
+            form.show_server_error("Not connected.")
+            return
+        try:
+            if original is None or original.id is None:
+                saved = await catalog.create(offer, cost)
+            else:
+                saved = await catalog.update(original.id, offer, cost)
+        except OfferError as exc:
+            form.show_server_error(str(exc), exc.field)
+            return
+        finally:
+            if form.is_busy():
+                form.set_busy(False)  # whatever happened, the form must not stay locked
+        form.accept()
+        self.saved.emit(saved)
+
+    # -- submit and withdraw --------------------------------------------------------------------
+
+    def submit_offer(self) -> None:
+        offer = self._offer
+        if offer is not None and offer.id and self.why_not(SUBMIT) is None:
+            self._tasks.start(self._move(offer, offer.id, SUBMIT))
+
+    def withdraw_offer(self) -> None:
+        offer = self._offer
+        if offer is not None and offer.id and self.why_not(WITHDRAW) is None:
+            self._tasks.start(self._move(offer, offer.id, WITHDRAW))
+
+    async def _move(self, offer: Offer, offer_id: str, how: str) -> None:
+        catalog = self._catalog
+        if catalog is None:
+            return
+        title = "Submit offer for review" if how == SUBMIT else "Withdraw offer"
+        if (
+            how == WITHDRAW
+            and offer.status is OfferStatus.ACTIVE
+            and not await confirm(
+                self,
+                title,
+                f"Withdraw “{offer.name}” from the Marketplace?",
+                informative="Customers can no longer order it. To list it again it has to be "
+                "submitted and reviewed by SmartRecruiters' partners team.",
+                ok_text="Withdraw",
+            )
+        ):
+            return
+        self._in_flight.add(offer_id)
+        self.update_state()
+        try:
+            call = catalog.submit if how == SUBMIT else catalog.withdraw
+            moved = await call(offer_id)
+        except OfferError as exc:
+            self._messages.error(title, str(exc))
+            return
+        finally:
+            self._in_flight.discard(offer_id)
+            self.update_state()
+        self.moved.emit(moved)
+
+    # -- the Cost -------------------------------------------------------------------------------
+
+    def record_cost(self, offer: Offer, cost: OfferCost) -> None:
+        """Record ``cost`` for ``offer`` (after the coordinator set it in the Partner Portal)."""
+        if offer.id and self._catalog is not None:
+            self._tasks.start(self._record_cost(self._catalog, offer, offer.id, cost))
+
+    async def _record_cost(
+        self, catalog: OfferCatalog, offer: Offer, offer_id: str, cost: OfferCost
+    ) -> None:
+        try:
+            await catalog.record_cost(offer_id, cost)
+        except OfferError as exc:
+            self._messages.error("Record the cost", str(exc))
+            return
+        self.cost_recorded.emit(offer, cost)

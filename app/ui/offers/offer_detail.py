@@ -1,0 +1,272 @@
+"""The offer detail pane: the offer's fields, the FAQ's Cost warning with its fix, and the
+orders this offer received (from the local copy, read through the catalogue off the GUI thread).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.offer_cost import OfferCost, cost_advice, expected_cost
+from app.domain.smartrecruiters import AssessmentOrder, Offer, OrderStatus
+from app.ui.common.colours import status_colours
+from app.ui.common.task_group import NamedTasks
+from app.ui.offers.offer_table_model import (
+    STATUS_COLOURS,
+    TYPE_LABELS,
+    cost_text,
+    price_text,
+    status_label,
+)
+from app.workflows.offer_catalog import OfferCatalog, OfferError
+
+NOTHING = "—"
+
+_FIELDS = (
+    ("catalogId", "Catalog id"), ("status", "Status"), ("type", "Type"),
+    ("price", "Price"), ("cost", "Portal cost"), ("expirationDate", "Expires"),
+    ("industries", "Industries"), ("locations", "Locations"),
+    ("companies", "Companies"), ("specialOffer", "Special offer"),
+    ("targetMarket", "Target market"), ("id", "Offer id"),
+    ("description", "Description"),
+)  # fmt: skip
+
+
+def order_line(order: AssessmentOrder) -> str:
+    """One order on one line: date, status, candidate, job, company."""
+    date = order.create_date.astimezone().strftime("%Y-%m-%d") if order.create_date else NOTHING
+    # Status early: the line is elided on the right in a narrow pane.
+    parts = [date, _order_status(order.status), order.candidate.full_name or order.candidate.id]
+    if order.job and order.job.name:
+        parts.append(order.job.name)
+    if order.company and order.company.name:
+        parts.append(order.company.name)
+    return " · ".join(parts)
+
+
+def _order_status(status: OrderStatus) -> str:
+    # The order statuses' own words ("IN_PROGRESS" → "In progress"), without reaching into
+    # the Orders room for its table's labels.
+    return status.value.replace("_", " ").capitalize()
+
+
+def _values(offer: Offer, cost: OfferCost | None) -> dict[str, str]:
+    availability = offer.availability
+    return {
+        "catalogId": offer.catalog_id,
+        "status": status_label(offer.status) + (f" ({offer.status.value})" if offer.status else ""),
+        "type": TYPE_LABELS[offer.terms.type],
+        "price": price_text(offer, "Free (no price)"),
+        "cost": cost_text(cost),
+        "expirationDate": (availability.expiration_date if availability else None) or "Never",
+        "industries": (", ".join(availability.industries or []) if availability else "") or "All",
+        "locations": (", ".join(availability.locations or []) if availability else "") or "All",
+        "companies": availability.companies_text if availability else "ALL",
+        "specialOffer": "Yes" if availability and availability.is_special_offer else "No",
+        "targetMarket": str(offer.target_market) if offer.target_market else NOTHING,
+        "id": offer.id or NOTHING,
+        "description": offer.description,
+    }
+
+
+class OfferDetail(QStackedWidget):
+    """The right pane of the Offers tab: a sentence until an offer is chosen, then the offer."""
+
+    #: The recent orders of the shown offer are on screen.
+    recent_loaded = Signal()
+    #: The coordinator asks to record the Cost the FAQ wants (the offer shown, that Cost).
+    cost_fix_requested = Signal(object, object)
+
+    def __init__(self, tasks: NamedTasks | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("offerDetail")
+        self._catalog: OfferCatalog | None = None
+        self._offer: Offer | None = None
+        self._tasks = tasks or NamedTasks()  # the room's, so that it can wait for all its work
+
+        self.title = QLabel()
+        self.title.setObjectName("offerTitle")
+        self.title.setWordWrap(True)
+        font = QFont(self.title.font())
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        self.title.setFont(font)
+        form = self._build_fields()
+        self._build_cost_line()
+        self._build_recent()
+
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.addWidget(self.title)
+        layout.addLayout(form)
+        layout.addWidget(self.cost_warning)
+        fix_line = QHBoxLayout()
+        fix_line.addWidget(self.cost_fix)
+        fix_line.addStretch(1)
+        layout.addLayout(fix_line)
+        layout.addSpacing(8)
+        layout.addWidget(self._recent_heading)
+        layout.addWidget(self.recent_state)
+        layout.addWidget(self.recent_orders, 1)
+        self._scroll = QScrollArea()
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._scroll.setWidget(body)
+        self.placeholder = QLabel(
+            "Select an offer to see its fields, its Cost check and its recent orders."
+        )
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
+        # No offer, no empty form of dashes: a sentence takes the pane's place.
+        self.addWidget(self.placeholder)
+        self.addWidget(self._scroll)
+        self.setMinimumWidth(320)
+        _error, advice = status_colours(self.palette())
+        self.cost_warning.setStyleSheet(f"color: {advice};")
+
+    def _build_fields(self) -> QFormLayout:
+        self.fields: dict[str, QLabel] = {}
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        for key, text in _FIELDS:
+            value = QLabel(NOTHING)
+            value.setObjectName(f"offer_{key}")
+            value.setWordWrap(True)
+            value.setTextFormat(Qt.TextFormat.PlainText)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            form.addRow(f"{text}:", value)
+            self.fields[key] = value
+        return form
+
+    def _build_cost_line(self) -> None:
+        self.cost_warning = QLabel()
+        self.cost_warning.setObjectName("offerCostWarning")
+        self.cost_warning.setWordWrap(True)
+        self.cost_warning.hide()
+        self.cost_fix = QPushButton()
+        self.cost_fix.setObjectName("offerCostFix")
+        self.cost_fix.hide()
+        self.cost_fix.clicked.connect(self._ask_cost_fix)
+
+    def _build_recent(self) -> None:
+        self._recent_heading = QLabel("Recent orders")
+        heading_font = QFont(self._recent_heading.font())
+        heading_font.setBold(True)
+        self._recent_heading.setFont(heading_font)
+        # At most 20 lines that never grow: a list widget is enough here.
+        self.recent_orders = QListWidget()
+        self.recent_orders.setObjectName("offerRecentOrders")
+        self.recent_orders.setAccessibleName("Recent orders of this offer")
+        self.recent_orders.setMinimumHeight(120)
+        self.recent_orders.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.recent_orders.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.recent_orders.setUniformItemSizes(True)
+        self.recent_state = QLabel()
+        self.recent_state.setObjectName("offerRecentState")
+        self.recent_state.setWordWrap(True)
+
+    # -- showing --------------------------------------------------------------------------------
+
+    def set_catalog(self, catalog: OfferCatalog | None) -> None:
+        self._tasks.cancel("recent")  # a read of the last catalogue has nowhere to go
+        self._catalog = catalog
+
+    def offer(self) -> Offer | None:
+        return self._offer
+
+    def show_offer(self, offer: Offer | None, cost: OfferCost | None) -> None:
+        """Show ``offer`` (None: the placeholder) and read its recent orders again."""
+        self._offer = offer
+        self._tasks.cancel("recent")
+        self.recent_orders.clear()
+        self.setCurrentWidget(self.placeholder if offer is None else self._scroll)
+        if offer is None:
+            self.title.setText("")
+            for label in self.fields.values():
+                label.setText(NOTHING)
+                label.setStyleSheet("")
+            self._show_cost_warning(None, None)
+            self.recent_state.setText("")
+            return
+        self.title.setText(offer.name)
+        for key, text in _values(offer, cost).items():
+            self.fields[key].setText(text)
+        colour = STATUS_COLOURS.get(offer.status) if offer.status else None
+        self.fields["status"].setStyleSheet(f"color: {colour.name()};" if colour else "")
+        self._show_cost_warning(offer, cost)
+        self.recent_state.setText("Loading orders…")
+        self.reload_recent()
+
+    def _show_cost_warning(self, offer: Offer | None, cost: OfferCost | None) -> None:
+        advice = cost_advice(offer, cost) if offer is not None else None
+        self.cost_warning.setText(f"⚠ {advice}" if advice else "")
+        self.cost_warning.setVisible(bool(advice))
+        self.cost_fix.setVisible(bool(advice))
+        if offer is not None and advice:
+            wanted = expected_cost(offer)
+            self.cost_fix.setText(f"Record the cost as “{wanted}”")
+            self.cost_fix.setToolTip(
+                f"Once the Partner Portal shows {wanted}, record it here. This changes "
+                "nothing on SmartRecruiters."
+            )
+
+    def cost_warning_text(self) -> str:
+        return self.cost_warning.text() if not self.cost_warning.isHidden() else ""
+
+    def _ask_cost_fix(self) -> None:
+        offer = self._offer
+        if offer is not None and offer.id:
+            self.cost_fix_requested.emit(offer, expected_cost(offer))
+
+    # -- recent orders --------------------------------------------------------------------------
+
+    def reload_recent(self) -> None:
+        """Read the shown offer's orders again (a newer read supersedes an older one)."""
+        if self._offer is not None and self._catalog is not None:
+            self._tasks.start(self._load_recent(self._catalog, self._offer), name="recent")
+
+    async def _load_recent(self, catalog: OfferCatalog, offer: Offer) -> None:
+        try:
+            found = await catalog.recent_orders(offer)
+        except OfferError as exc:
+            self.recent_state.setText(str(exc))  # a local read: the pane says so, and goes on
+            return
+        if self._offer is None or self._offer.id != offer.id:
+            return
+        self.recent_orders.clear()
+        for order in found:
+            item = QListWidgetItem(order_line(order))
+            item.setData(Qt.ItemDataRole.UserRole, order.id)
+            item.setToolTip(f"Order {order.id}")
+            self.recent_orders.addItem(item)
+        if found:
+            limit = catalog.recent_limit
+            many = f"the {limit} most recent" if len(found) >= limit else "newest first"
+            self.recent_state.setText(f"Orders from this offer in the local copy, {many}.")
+        else:
+            self.recent_state.setText(
+                "No order from this offer in the local copy (sync the inbox to update it)."
+            )
+        self.recent_loaded.emit()
+
+    def recent_order_ids(self) -> list[str]:
+        return [
+            str(self.recent_orders.item(i).data(Qt.ItemDataRole.UserRole))
+            for i in range(self.recent_orders.count())
+        ]

@@ -1,0 +1,455 @@
+"""The offer form: every field of a SmartRecruiters offer, checked by the domain model as you
+type, plus the Partner Portal Cost with the FAQ's warning and its one-click fix.
+
+The widgets only collect text; :class:`Offer` decides what is valid and ``field_errors`` words
+the problems, so the form never accepts what the client would refuse. The status choice never
+offers ACTIVE (only SmartRecruiters' partners team activates). The dialog does not call the
+service: it emits ``submitted`` and the offer actions run the call.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QWidget,
+)
+
+from app.domain.field_errors import field_errors
+from app.domain.offer_cost import (
+    CostKind,
+    OfferCost,
+    cost_advice,
+    currency_problem,
+    expected_cost,
+    parse_cost,
+)
+from app.domain.smartrecruiters import (
+    PARTNER_SETTABLE_OFFER_STATUSES,
+    Offer,
+    OfferStatus,
+    OfferType,
+    Price,
+)
+from app.ui.common.validated_form import ValidatedForm
+from app.ui.offers.offer_table_model import TYPE_LABELS
+
+MAX_TEXT = 255
+SENDING_TEXT = "Sending…"
+
+# Keys of the rows: the service's own spellings (dotted for nested fields), so an error the
+# service names ("Field 'terms.price.amount' …") lands under the right input.
+CATALOG_ID = "catalogId"
+NAME = "name"
+DESCRIPTION = "description"
+STATUS = "status"
+TERMS_TYPE = "terms.type"
+AMOUNT = "terms.price.amount"
+CURRENCY = "terms.price.currencyCode"
+EXPIRATION = "availability.expirationDate"
+INDUSTRIES = "availability.industries"
+LOCATIONS = "availability.locations"
+COMPANIES = "availability.companies"
+SPECIAL = "availability.specialOffer"
+TARGET_MARKET = "targetMarket"
+COST_KIND = "cost.kind"
+COST_VALUE = "cost.value"
+
+# Statuses a partner may send, in the order they happen; ACTIVE is never among them.
+SETTABLE_IN_ORDER = [s for s in OfferStatus if s in PARTNER_SETTABLE_OFFER_STATUSES]
+
+#: What the form sends: the offer, and the Cost to record for it (None: not recorded).
+OfferDraft = tuple[Offer, OfferCost | None]
+
+
+def split_list(text: str) -> list[str]:
+    """A comma-separated line as a list, blanks dropped."""
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def check_offer(data: dict[str, Any]) -> tuple[Offer | None, dict[str, str]]:
+    """The offer ``data`` describes (None when any field is wrong) and the problems by key.
+
+    The price is checked on its own first, so that a half-typed amount gets its own sentence
+    and the rest of the offer is still checked without it.
+    """
+    errors: dict[str, str] = {}
+    price = data["terms"].get("price")
+    if price is not None:
+        if not price["amount"]:
+            errors[AMOUNT] = "Required with a currency; leave both empty for a free offer."
+        else:
+            try:
+                Price.model_validate(price)
+            except ValidationError as exc:
+                for key, message in field_errors(exc).items():
+                    errors.setdefault(f"terms.price.{key}", message)
+        problem = currency_problem(price["currencyCode"])
+        if problem:
+            errors.setdefault(CURRENCY, problem)
+    if errors:
+        data = {**data, "terms": {"type": data["terms"]["type"]}}
+    try:
+        offer: Offer | None = Offer.model_validate(data)
+    except ValidationError as exc:
+        offer = None
+        for key, message in field_errors(exc).items():
+            errors.setdefault(TERMS_TYPE if key == "terms" else key, message)
+    return (offer if not errors else None), errors
+
+
+def _priced_stand_in(terms: dict[str, Any]) -> Offer:
+    """An offer with only these terms: what the Cost rule reads, whatever else is typed."""
+    return Offer.model_validate({"catalogId": "-", "name": "-", "description": "-", "terms": terms})
+
+
+class OfferForm(ValidatedForm[OfferDraft]):
+    """Create an offer (``offer`` None) or update one.
+
+    Emits ``submitted(Offer, OfferCost | None)``; the caller answers with ``accept()`` or
+    ``show_server_error``.
+    """
+
+    submitted = Signal(object, object)
+
+    def __init__(
+        self,
+        offer: Offer | None = None,
+        cost: OfferCost | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(
+            submit_text="Save changes" if offer else "Create offer",
+            busy_text=SENDING_TEXT,
+            submit_name="saveButton",
+            submit_tip="Send the offer to SmartRecruiters (Ctrl+Enter)",
+            parent=parent,
+        )
+        self._original = offer
+        self._offer: Offer | None = None
+        self._cost: OfferCost | None = None
+        self.save_button = self.submit_button
+
+        self.setObjectName("offerForm")
+        self.setWindowTitle(f"Edit offer — {offer.name}" if offer else "New offer")
+        self._build_widgets()
+        self._build_rows()
+        self.cost_warning = self._rows[COST_KIND].advice
+        if offer is not None:
+            self._fill(offer, cost)
+        self.expires.toggled.connect(self.expiration.setEnabled)
+        self.cost_fix.clicked.connect(self.apply_cost_fix)
+        self._finish()
+        self.resize(640, min(860, int(self.screen().availableGeometry().height() * 0.9)))
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _build_widgets(self) -> None:
+        self.catalog_id = self._line_edit("e.g. BERKE-FIT")
+        self.name = self._line_edit("What customers see in the Marketplace")
+        self.description = QPlainTextEdit()
+        self.description.setTabChangesFocus(True)
+        lines = self.description.fontMetrics().lineSpacing()
+        self.description.setMinimumHeight(4 * lines + 12)
+        self.description.setMaximumHeight(8 * lines + 12)
+
+        self.status = QComboBox()
+        if self._original is not None:
+            current = self._original.status.value if self._original.status else "unknown"
+            # Not sending a status keeps the current one, even ACTIVE, which may not be sent.
+            self.status.addItem(f"Unchanged ({current})", None)
+        for status in SETTABLE_IN_ORDER:
+            self.status.addItem(status.value, status)
+
+        self.terms_type = QComboBox()
+        for offer_type in OfferType:
+            self.terms_type.addItem(f"{TYPE_LABELS[offer_type]} ({offer_type.value})", offer_type)
+        self.amount = self._line_edit("Empty for a free offer; e.g. 20.00")
+        self.currency = self._line_edit("e.g. USD")
+        self.currency.setMaxLength(3)
+        # Short codes and numbers: wide boxes would suggest long text is expected.
+        self.currency.setMinimumWidth(80)
+        self.currency.setMaximumWidth(120)
+
+        self.expires = QCheckBox("Expires on")
+        self.expiration = QDateEdit()
+        self.expiration.setCalendarPopup(True)
+        self.expiration.setDisplayFormat("yyyy-MM-dd")
+        self.expiration.setDate(QDate.currentDate().addYears(1))
+        self.expiration.setEnabled(False)
+        self.expiry_box = QWidget()
+        expiry_layout = QHBoxLayout(self.expiry_box)
+        expiry_layout.setContentsMargins(0, 0, 0, 0)
+        expiry_layout.addWidget(self.expires)
+        expiry_layout.addWidget(self.expiration, 1)
+
+        self.industries = self._line_edit("Empty for every industry; separate with commas")
+        self.locations = self._line_edit("Empty for every location; separate with commas")
+        self.companies = QComboBox()
+        self.companies.addItem("All companies (ALL)", "ALL")
+        self.companies.addItem("Companies I invited (INVITED_BY_ME)", "INVITED_BY_ME")
+        self.special_offer = QCheckBox("Show as a special offer")
+        self.target_market = self._line_edit("e.g. GLOBAL")
+        self._build_cost_widgets()
+
+    def _build_cost_widgets(self) -> None:
+        self.cost_kind = QComboBox()
+        self.cost_kind.addItem("Not recorded", None)
+        for kind in CostKind:
+            self.cost_kind.addItem(kind.label, kind)
+        self.cost_value = self._line_edit("0 or 70")
+        self.cost_value.setMinimumWidth(80)
+        self.cost_value.setMaximumWidth(120)
+        self.cost_box = QWidget()
+        cost_layout = QHBoxLayout(self.cost_box)
+        cost_layout.setContentsMargins(0, 0, 0, 0)
+        cost_layout.addWidget(self.cost_kind, 1)
+        cost_layout.addWidget(self.cost_value)
+
+        self.cost_fix = QPushButton()
+        self.cost_fix.setObjectName("costFix")
+        self.cost_fix.setAutoDefault(False)
+        self.cost_fix.hide()
+        self.cost_fix_line = QWidget()
+        fix_layout = QHBoxLayout(self.cost_fix_line)
+        fix_layout.setContentsMargins(0, 0, 0, 0)
+        fix_layout.addWidget(self.cost_fix)
+        fix_layout.addStretch(1)
+
+    def _line_edit(self, placeholder: str = "") -> QLineEdit:
+        edit = QLineEdit()
+        edit.setPlaceholderText(placeholder)
+        edit.setClearButtonEnabled(True)
+        edit.setMinimumWidth(360)
+        return edit
+
+    def _build_rows(self) -> None:
+        self._section("Offer", first=True)
+        self._add(
+            CATALOG_ID,
+            "&Catalog id",
+            self.catalog_id,
+            f"Required, up to {MAX_TEXT} characters; unique in your catalogue.",
+        )
+        self._add(NAME, "&Name", self.name, f"Required, up to {MAX_TEXT} characters.")
+        self._add(DESCRIPTION, "&Description", self.description, "Required.")
+        self._add(
+            STATUS,
+            "&Status",
+            self.status,
+            "INACTIVE, UNDER_REVIEW or REJECTED. ACTIVE is not offered: SmartRecruiters' "
+            "partners team activates offers after review.",
+        )
+        self._section("Terms")
+        self._add(TERMS_TYPE, "&Type", self.terms_type, "Required: one of the five offer types.")
+        self._add(
+            AMOUNT, "&Price", self.amount, "A decimal such as 20.00; empty (or 0) for a free offer."
+        )
+        self._add(
+            CURRENCY,
+            "C&urrency",
+            self.currency,
+            "With a price: a three-letter ISO 4217 code such as USD.",
+        )
+        self._section("Availability")
+        self._add(
+            EXPIRATION,
+            "E&xpiration",
+            self.expiry_box,
+            "Optional: the day the offer leaves the Marketplace.",
+            focus=self.expires,
+            watch=(self.expires, self.expiration),
+        )
+        self._add(
+            INDUSTRIES,
+            "&Industries",
+            self.industries,
+            "Optional: the industries the offer is shown to, separated by commas.",
+        )
+        self._add(
+            LOCATIONS,
+            "&Locations",
+            self.locations,
+            "Optional: the locations the offer is shown to, separated by commas.",
+        )
+        self._add(
+            COMPANIES,
+            "Co&mpanies",
+            self.companies,
+            "Every company, or only the companies you invited.",
+        )
+        self._add(
+            SPECIAL,
+            "Special",
+            self.special_offer,
+            "Optional: highlight the offer as a special offer.",
+        )
+        self._add(
+            TARGET_MARKET,
+            "Target &market",
+            self.target_market,
+            "Optional: the market the offer is meant for, e.g. GLOBAL.",
+        )
+        self._section("Partner Portal cost")
+        self._add(
+            COST_KIND,
+            "C&ost",
+            self.cost_box,
+            "What the offer's Cost is set to in the Partner Portal (SmartRecruiters' API "
+            "does not carry it). Free: Flat rate 0. Paid: Percentage 70.",
+            focus=self.cost_kind,
+            watch=(self.cost_kind,),
+            below=self.cost_fix_line,
+        )
+        # The value shares the kind's line: its problems show there, after the kind's own.
+        self._add_beside(COST_VALUE, self.cost_value, COST_KIND)
+
+    def _tab_order(self) -> list[QWidget]:
+        order = super()._tab_order()
+        order.insert(order.index(self.cost_value) + 1, self.cost_fix)
+        return order
+
+    def _fill(self, offer: Offer, cost: OfferCost | None) -> None:
+        self.catalog_id.setText(offer.catalog_id)
+        self.name.setText(offer.name)
+        self.description.setPlainText(offer.description)
+        self.terms_type.setCurrentIndex(max(self.terms_type.findData(offer.terms.type), 0))
+        if offer.terms.price is not None:
+            self.amount.setText(offer.terms.price.amount)
+            self.currency.setText(offer.terms.price.currency_code)
+        availability = offer.availability
+        if availability is not None:
+            if availability.expiration_date:
+                date = QDate.fromString(availability.expiration_date[:10], Qt.DateFormat.ISODate)
+                if date.isValid():
+                    self.expires.setChecked(True)
+                    self.expiration.setEnabled(True)
+                    self.expiration.setDate(date)
+            self.industries.setText(", ".join(availability.industries or []))
+            self.locations.setText(", ".join(availability.locations or []))
+            companies = availability.companies
+            if isinstance(companies, list):
+                # A list set by another client: kept as it is unless the coordinator changes it.
+                self.companies.addItem(f"These companies: {', '.join(companies)}", companies)
+                self.companies.setCurrentIndex(self.companies.count() - 1)
+            else:
+                index = self.companies.findData(companies or "ALL")
+                self.companies.setCurrentIndex(max(index, 0))
+            self.special_offer.setChecked(availability.is_special_offer)
+        if isinstance(offer.target_market, str):
+            self.target_market.setText(offer.target_market)
+        if cost is not None:
+            self.cost_kind.setCurrentIndex(max(self.cost_kind.findData(cost.kind), 0))
+            self.cost_value.setText(f"{cost.value.normalize():f}")
+        for edit in (self.catalog_id, self.name, self.industries, self.locations):
+            edit.setCursorPosition(0)
+
+    # -- reading the form -------------------------------------------------------------------
+
+    def data(self) -> dict[str, Any]:
+        """The form as an offer body (the service's spellings); blank optional text is absent."""
+        availability: dict[str, Any] = {
+            "companies": self.companies.currentData(),
+            "specialOffer": self.special_offer.isChecked(),
+        }
+        if self.expires.isChecked():
+            availability["expirationDate"] = self.expiration.date().toString(Qt.DateFormat.ISODate)
+        for key, edit in (("industries", self.industries), ("locations", self.locations)):
+            values = split_list(edit.text())
+            if values:
+                availability[key] = values
+        terms: dict[str, Any] = {"type": self.terms_type.currentData()}
+        amount, currency = self.amount.text().strip(), self.currency.text().strip()
+        if amount or currency:
+            terms["price"] = {"amount": amount, "currencyCode": currency}
+        data: dict[str, Any] = {
+            "catalogId": self.catalog_id.text(),
+            "name": self.name.text(),
+            "description": self.description.toPlainText(),
+            "terms": terms,
+            "availability": availability,
+        }
+        if self.status.currentData() is not None:
+            data["status"] = self.status.currentData()
+        if self.target_market.text().strip():
+            data["targetMarket"] = self.target_market.text().strip()
+        return data
+
+    def _cost_kind(self) -> CostKind | None:
+        # Qt hands a str-based enum back as a plain str: rebuild the enum.
+        data = self.cost_kind.currentData()
+        return CostKind(data) if data else None
+
+    def offer(self) -> Offer | None:
+        """The offer to send when its fields are valid, else None."""
+        return self._offer
+
+    def cost(self) -> OfferCost | None:
+        return self._cost
+
+    # -- validation -------------------------------------------------------------------------
+
+    def _edited(self, key: str) -> None:
+        # Any change may answer the service's general complaint too: it goes with the edit.
+        self._server_form_error = ""
+        super()._edited(key)
+
+    def _check(self) -> tuple[OfferDraft | None, dict[str, str]]:
+        self._offer, errors = check_offer(self.data())
+        try:
+            self._cost = parse_cost(self._cost_kind(), self.cost_value.text())
+        except ValueError as exc:
+            self._cost = None
+            errors[COST_VALUE] = str(exc)
+        if self._offer is None or errors:
+            return None, errors
+        return (self._offer, self._cost), errors
+
+    def _advice(self, errors: dict[str, str]) -> dict[str, list[str]]:
+        """The FAQ's Cost warning, as soon as the price and the cost can be read, even while
+        another field (a name, say) is still wrong."""
+        if any(key.startswith(("terms", "cost")) for key in errors):
+            return {}
+        stand_in = _priced_stand_in(self.data()["terms"])
+        wanted = expected_cost(stand_in)
+        self.cost_fix.setText(f"Set the cost to “{wanted}”")
+        self.cost_fix.setToolTip(
+            f"Record the Cost as {wanted}, then set the same in the Partner Portal."
+        )
+        advice = cost_advice(stand_in, self._cost)
+        return {COST_KIND: [advice]} if advice else {}
+
+    def _refreshed(self) -> None:
+        self.cost_value.setEnabled(self._cost_kind() is not None)
+        self.cost_fix.setVisible(bool(self.cost_warning_text()))
+
+    def _key_for(self, field: str | None) -> str | None:
+        key = super()._key_for(field)
+        if key is None and field and field.strip().startswith("terms"):
+            return TERMS_TYPE  # a part of the terms with no row of its own
+        return key
+
+    def _send(self, value: OfferDraft) -> None:
+        self.submitted.emit(*value)
+
+    def cost_warning_text(self) -> str:
+        return self.cost_warning.text() if not self.cost_warning.isHidden() else ""
+
+    def apply_cost_fix(self) -> None:
+        """Set the Cost the FAQ asks for, given the price now typed."""
+        try:
+            stand_in = _priced_stand_in(self.data()["terms"])
+        except ValidationError:
+            return
+        wanted = expected_cost(stand_in)
+        self.cost_kind.setCurrentIndex(self.cost_kind.findData(wanted.kind))
+        self.cost_value.setText(f"{wanted.value.normalize():f}")

@@ -1,0 +1,269 @@
+"""The offers list: the search line and status filter, one page of offers in a table, the
+pages below it, and what takes the table's place when there is nothing to show.
+
+It only shows and asks: the room fetches the pages and tells it what to show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.offer_cost import OfferCost
+from app.domain.smartrecruiters import Offer, OfferStatus
+from app.ui.common.colours import status_colours
+from app.ui.offers.offer_table_model import (
+    OFFER_ROLE,
+    Column,
+    OfferFilterProxy,
+    OfferTableModel,
+    status_label,
+)
+
+SEARCH_DELAY_MS = 300
+ALL_STATUSES = "All statuses"
+
+
+@dataclass(frozen=True)
+class ListState:
+    """Where the list stands: what it would say instead of rows, and the page line."""
+
+    connected: bool = False
+    loading: bool = False
+    error: str | None = None
+    offset: int = 0
+    total: int = 0
+
+
+class OfferList(QWidget):
+    """The left pane of the Offers tab. ``search`` and ``status_filter`` go in the room's bar."""
+
+    #: The search or the status filter changed: fetch the first page again.
+    query_changed = Signal()
+    #: The previous (-1) or next (+1) page was asked for.
+    page_turned = Signal(int)
+    #: The current offer changed (an ``Offer``, or None when nothing is selected).
+    current_changed = Signal(object)
+    #: An offer was double-clicked: open it.
+    activated = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._state = ListState()
+        self.model = OfferTableModel(self)
+        self.proxy = OfferFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._query_now)
+
+        self._build_query()
+        self._build_table()
+        self._build_pages()
+        self._build_layout()
+        error, _advice = status_colours(self.palette())
+        self.error_label.setStyleSheet(f"color: {error};")
+        self.show_state(self._state)
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _build_query(self) -> None:
+        self.search = QLineEdit()
+        self.search.setObjectName("offerSearch")
+        self.search.setPlaceholderText("Search offers (name, catalog id, description)…")
+        self.search.setAccessibleName("Search offers")
+        self.search.setClearButtonEnabled(True)
+        # One search per pause in typing, not one per key.
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.search.returnPressed.connect(self._query_now)
+
+        self.status_filter = QComboBox()
+        self.status_filter.setObjectName("offerStatusFilter")
+        self.status_filter.setAccessibleName("Status filter")
+        self.status_filter.addItem(ALL_STATUSES, None)
+        for status in OfferStatus:
+            self.status_filter.addItem(status_label(status), status)
+        self.status_filter.currentIndexChanged.connect(self._on_status_filter)
+
+    def _build_table(self) -> None:
+        table = self.table = QTableView()
+        table.setObjectName("offersTable")
+        table.setAccessibleName("Offers")
+        table.setModel(self.proxy)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.verticalHeader().hide()
+        table.setSortingEnabled(True)
+        table.horizontalHeader().setSortIndicatorClearable(True)
+        table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in ((Column.STATUS, 95), (Column.NAME, 190),
+                              (Column.CATALOG_ID, 115), (Column.TYPE, 150),
+                              (Column.PRICE, 85)):  # fmt: skip
+            table.setColumnWidth(column, width)
+        table.selectionModel().currentRowChanged.connect(self._on_current_changed)
+        table.doubleClicked.connect(lambda _i: self.activated.emit())
+
+        self.state_label = QLabel()
+        self.state_label.setObjectName("offersState")
+        self.state_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.state_label.setWordWrap(True)
+        # The empty, loading or failed state takes the table's place: never a blank grid.
+        self.stack = QStackedWidget()
+        self.stack.addWidget(table)
+        self.stack.addWidget(self.state_label)
+
+        self.error_label = QLabel()
+        self.error_label.setObjectName("offersError")
+        self.error_label.setWordWrap(True)
+        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error_label.hide()
+
+    def _build_pages(self) -> None:
+        self.prev_button = QPushButton("◀ &Previous")
+        self.prev_button.setObjectName("offersPrevious")
+        self.next_button = QPushButton("Ne&xt ▶")
+        self.next_button.setObjectName("offersNext")
+        self.page_label = QLabel()
+        self.page_label.setObjectName("offersPage")
+        self.page_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.prev_button.clicked.connect(lambda: self.page_turned.emit(-1))
+        self.next_button.clicked.connect(lambda: self.page_turned.emit(1))
+
+    def _build_layout(self) -> None:
+        pages = QHBoxLayout()
+        pages.addWidget(self.prev_button)
+        pages.addWidget(self.page_label, 1)
+        pages.addWidget(self.next_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.stack, 1)
+        layout.addLayout(pages)
+
+    # -- the query ----------------------------------------------------------------------------
+
+    def search_text(self) -> str:
+        return self.search.text().strip()
+
+    def status_choice(self) -> OfferStatus | None:
+        # Qt hands a str-based enum back as a plain str: rebuild the enum.
+        data = self.status_filter.currentData()
+        return OfferStatus(data) if data else None
+
+    def settle_search(self) -> None:
+        """The search typed so far is being fetched now: no second fetch after the pause."""
+        self._search_timer.stop()
+
+    def _query_now(self) -> None:
+        self.settle_search()
+        self.query_changed.emit()
+
+    def _on_status_filter(self, _index: int) -> None:
+        self.proxy.set_status(self.status_choice())
+        self.query_changed.emit()
+
+    # -- showing --------------------------------------------------------------------------------
+
+    def show_offers(
+        self, offers: list[Offer], costs: dict[str, OfferCost], keep: str | None
+    ) -> None:
+        """Show one page; select offer ``keep`` if it is on it, else the first row."""
+        self.model.set_offers(offers, costs)
+        if self.proxy.rowCount() == 0:
+            self.current_changed.emit(None)
+            return
+        if keep is None or not self.select_offer(keep):
+            self._select(self.proxy.index(0, 0))
+
+    def replace(self, offer: Offer, cost: OfferCost | None) -> None:
+        """Show a changed offer in its row, without a fetch."""
+        self.model.replace(offer, cost)
+
+    def cost_of(self, offer_id: str) -> OfferCost | None:
+        return self.model.cost_of(offer_id)
+
+    def select_offer(self, offer_id: str) -> bool:
+        row = self.model.row_of(offer_id)
+        if row is None:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not index.isValid():
+            return False
+        self._select(index)
+        return True
+
+    def _select(self, index: QModelIndex) -> None:
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+
+    def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        offer = current.data(OFFER_ROLE)
+        self.current_changed.emit(offer if isinstance(offer, Offer) else None)
+
+    def page_text(self) -> str:
+        shown = self.model.rowCount()
+        if self._state.total == 0 or shown == 0:
+            return "No offers"
+        first = self._state.offset + 1
+        return f"{first}–{self._state.offset + shown} of {self._state.total}"
+
+    def show_state(self, state: ListState) -> None:
+        """The page line, the paging buttons, and what takes the table's place when empty."""
+        self._state = state
+        loading, error = state.loading, state.error
+        self.page_label.setText("Loading…" if loading else self.page_text())
+        on_first = state.offset == 0
+        on_last = state.offset + self.model.rowCount() >= state.total
+        self.prev_button.setEnabled(not loading and not on_first)
+        self.next_button.setEnabled(not loading and not on_last)
+        self.prev_button.setToolTip("This is the first page." if on_first else "Previous page")
+        self.next_button.setToolTip("This is the last page." if on_last else "Next page")
+        self.error_label.setText(f"Could not load offers. {error}" if error else "")
+        self.error_label.setVisible(bool(error) and self.proxy.rowCount() > 0)
+
+        if self.proxy.rowCount() > 0:
+            self.stack.setCurrentWidget(self.table)
+            return
+        self.state_label.setText(self._empty_text(state))
+        self.stack.setCurrentWidget(self.state_label)
+
+    def _empty_text(self, state: ListState) -> str:
+        if not state.connected:
+            return "Not connected yet."
+        if state.loading:
+            return "Loading offers…"
+        if state.error:
+            return f"Could not load offers.\n\n{state.error}"
+        search, status = self.search_text(), self.status_choice()
+        if search or status is not None:
+            wanted = []
+            if search:
+                wanted.append(f"matches “{search}”")
+            if status is not None:
+                wanted.append(f"is {status}")
+            return f"No offer {' and '.join(wanted)}."
+        return "No offers yet. Create the first one with New…"

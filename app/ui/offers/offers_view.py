@@ -1,0 +1,252 @@
+"""The Offers tab: the vendor's Marketplace catalogue, searched and paged on SmartRecruiters.
+
+The room puts its three parts together and fetches the pages: the list (``OfferList``), the
+detail pane (``OfferDetail``) and the moves (``OfferActions``). Everything it knows of the
+catalogue comes through an ``OfferCatalog``; it never sees a client, a store or a ``Desk``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QHBoxLayout, QSplitter, QVBoxLayout, QWidget
+
+from app.domain.offer_cost import OfferCost
+from app.domain.smartrecruiters import Offer
+from app.ui.common.messages import Messages
+from app.ui.common.task_group import NamedTasks
+from app.ui.offers.offer_actions import OfferActions
+from app.ui.offers.offer_detail import OfferDetail
+from app.ui.offers.offer_form import OfferForm
+from app.ui.offers.offer_list import ListState, OfferList
+from app.workflows.offer_catalog import OfferCatalog, OfferError
+
+PAGE = "page"  # the name of the page fetch: a newer one cancels the one still running
+
+
+class OffersView(QWidget):
+    """The Offers tab. ``set_catalog`` connects it and starts the first fetch; expected
+    problems go to ``messages`` (the window's sink; a box over this tab when none is given)."""
+
+    #: A fetch of the list ended (True when it succeeded); tests and the window listen.
+    loaded = Signal(bool)
+    #: The recent orders of the shown offer are on screen.
+    detail_loaded = Signal()
+    #: An offer changed on SmartRecruiters (created, saved, submitted, withdrawn): its id.
+    offer_changed = Signal(str)
+
+    def __init__(self, messages: Messages | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("offersView")
+        self.catalog: OfferCatalog | None = None
+        self._offset = 0
+        self._page_size = 0
+        self._total = 0
+        self._loading = False
+        self._load_error: str | None = None
+        self._shown: Offer | None = None
+        self._tasks = NamedTasks()
+
+        self.offer_list = OfferList()
+        self.detail = OfferDetail(self._tasks)
+        self.moves = OfferActions(messages or Messages(self), self._tasks)
+        self._expose_parts()
+        self._connect_parts()
+        self._build_layout()
+        self._show_state()
+
+    def _expose_parts(self) -> None:
+        # What a coordinator (and a test) reaches for, under the names the tab always had.
+        parts = self.offer_list
+        self.search = parts.search
+        self.status_filter = parts.status_filter
+        self.model = parts.model
+        self.proxy = parts.proxy
+        self.stack = parts.stack
+        self.state_label = parts.state_label
+        self.prev_button = parts.prev_button
+        self.next_button = parts.next_button
+        self.page_label = parts.page_label
+        self.title = self.detail.title
+        self.fields = self.detail.fields
+        self.cost_fix = self.detail.cost_fix
+        self.detail_placeholder = self.detail.placeholder
+        self.recent_orders = self.detail.recent_orders
+        self.recent_state = self.detail.recent_state
+        self.new_button = self.moves.new_button
+        self.edit_button = self.moves.edit_button
+        self.submit_button = self.moves.submit_button
+        self.withdraw_button = self.moves.withdraw_button
+
+    def _connect_parts(self) -> None:
+        self.offer_list.query_changed.connect(self._search_now)
+        self.offer_list.page_turned.connect(self._turn_page)
+        self.offer_list.current_changed.connect(self._show)
+        self.offer_list.activated.connect(self.moves.edit_offer)
+        self.detail.recent_loaded.connect(self.detail_loaded)
+        self.detail.cost_fix_requested.connect(self.moves.record_cost)
+        self.moves.saved.connect(self._saved)
+        self.moves.moved.connect(self._moved)
+        self.moves.cost_recorded.connect(self._cost_recorded)
+
+    def _build_layout(self) -> None:
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.status_filter)
+        bar.addSpacing(12)
+        bar.addWidget(self.moves)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.offer_list)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+
+        outer = QVBoxLayout(self)
+        outer.addLayout(bar)
+        outer.addWidget(self.splitter, 1)
+
+    # -- the catalogue and fetching -----------------------------------------------------------
+
+    def set_catalog(self, catalog: OfferCatalog | None) -> None:
+        """Connect to ``catalog`` and fetch the first page (when an event loop is there to run
+        it); None disconnects. Reads of the last catalogue are dropped; a save or a move under
+        way finishes (``wait_idle`` waits for it)."""
+        self._tasks.cancel(PAGE)
+        self.catalog = catalog
+        self.detail.set_catalog(catalog)
+        self.moves.set_catalog(catalog)
+        self._offset = self._total = 0
+        self._load_error = None
+        self._loading = False
+        if catalog is None:
+            self.offer_list.show_offers([], {}, None)  # nothing of a closed session stays
+            self._show_state()
+            return
+        self._show_state()
+        try:
+            asyncio.get_event_loop()
+        except RuntimeError:
+            return  # no loop yet (a bare test): the caller calls refresh() once there is one
+        self.refresh()
+
+    @property
+    def _list_task(self) -> asyncio.Task[Any] | None:
+        return self._tasks.latest(PAGE)
+
+    def refresh(self) -> None:
+        """Fetch the current page (search, status, offset). A newer fetch cancels the one
+        still running: only the latest search may fill the table."""
+        self._tasks.start(self._load_page(), name=PAGE)
+
+    async def _load_page(self) -> None:
+        catalog = self.catalog
+        if catalog is None:
+            return
+        self._loading = True
+        self._show_state()
+        ok = False
+        try:
+            page = await catalog.page(
+                query=self.offer_list.search_text(),
+                status=self.offer_list.status_choice(),
+                offset=self._offset,
+            )
+        except OfferError as exc:
+            self._load_error = str(exc)
+        else:
+            self._load_error = None
+            self._offset, self._total, self._page_size = page.offset, page.total, page.page_size
+            keep = self._shown.id if self._shown is not None else None
+            self.offer_list.show_offers(page.offers, page.costs, keep)
+            ok = True
+        finally:
+            # A superseded fetch leaves the state to its successor.
+            if self._tasks.is_latest(PAGE, asyncio.current_task()):
+                self._loading = False
+                self._show_state()
+                self.loaded.emit(ok)
+
+    async def wait_idle(self) -> None:
+        """Wait for every running fetch and action (tests, and a tidy close)."""
+        await self._tasks.wait_idle()
+
+    # -- search, filter, pages --------------------------------------------------------------
+
+    def _search_now(self) -> None:
+        self.offer_list.settle_search()
+        self._offset = 0
+        self.refresh()
+
+    def _turn_page(self, step: int) -> None:
+        wanted = max(0, self._offset + step * self._page_size)
+        if self._page_size and wanted != self._offset and wanted < self._total:
+            self._offset = wanted
+            self.refresh()
+
+    def _show_state(self) -> None:
+        self.offer_list.show_state(
+            ListState(
+                connected=self.catalog is not None,
+                loading=self._loading,
+                error=self._load_error,
+                offset=self._offset,
+                total=self._total,
+            )
+        )
+
+    # -- selection and detail ---------------------------------------------------------------
+
+    def selected_offer(self) -> Offer | None:
+        return self._shown
+
+    def select_offer(self, offer_id: str) -> bool:
+        return self.offer_list.select_offer(offer_id)
+
+    def _show(self, offer: Offer | None) -> None:
+        self._shown = offer
+        cost = self.offer_list.cost_of(offer.id or "") if offer is not None else None
+        self.moves.set_offer(offer, cost)
+        self.detail.show_offer(offer, cost)
+
+    def cost_warning_text(self) -> str:
+        return self.detail.cost_warning_text()
+
+    def recent_order_ids(self) -> list[str]:
+        return self.detail.recent_order_ids()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # Orders may have synced while another tab was shown: re-read this offer's list.
+        self.detail.reload_recent()
+
+    # -- after a move ---------------------------------------------------------------------------
+
+    @property
+    def form(self) -> OfferForm | None:
+        """The offer form open now, if any."""
+        return self.moves.form
+
+    def _saved(self, saved: Offer) -> None:
+        if saved.id is not None:
+            self._shown = saved  # kept selected across the fetch that follows
+            self.offer_changed.emit(saved.id)
+        self.refresh()
+
+    def _moved(self, moved: Offer) -> None:
+        if moved.id is None:
+            return
+        self.offer_list.replace(moved, self.offer_list.cost_of(moved.id))
+        if self._shown is not None and self._shown.id == moved.id:
+            self._show(moved)
+        self.offer_changed.emit(moved.id)
+        self.refresh()
+
+    def _cost_recorded(self, offer: Offer, cost: OfferCost | None) -> None:
+        self.offer_list.replace(offer, cost)
+        if self._shown is not None and self._shown.id == offer.id:
+            self._show(offer)

@@ -1,0 +1,387 @@
+"""The order actions (create, accept, reject, invite, all three at once, complete, attach):
+their QActions, enabled by the board's rules, and the dialogs in front of the board's calls.
+
+Nothing here keeps state of its own about orders: what an order has (its assessment, a step
+under way) is asked of the board each time, and the board says when it changed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from app.clients.errors import ApiError, ValidationApiError
+from app.domain.berke import CreateAssessmentRequest
+from app.domain.journal import LinkedAssessment
+from app.domain.order_rules import OrderAction
+from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
+from app.ui.async_dialogs import confirm, run_dialog
+from app.ui.berke_form import BerkeAssessmentForm
+from app.ui.common.messages import Messages
+from app.ui.common.task_group import NamedTasks
+from app.ui.orders.batch_dialog import BatchDialog
+from app.ui.orders.complete_dialog import CompleteDialog
+from app.ui.orders.order_dialogs import AcceptDialog, RejectDialog
+from app.ui.orders.url_preview import UrlPreviewDialog
+from app.workflows.board import EXPECTED_ERRORS, OrderBoard
+from app.workflows.order_actions import AlreadyInvitedError
+
+log = logging.getLogger(__name__)
+
+_TIPS = {
+    OrderAction.CREATE_ASSESSMENT: "Create the Berke assessment for this candidate (Ctrl+N)",
+    OrderAction.ACCEPT: "Accept the order in SmartRecruiters with the assessment URL",
+    OrderAction.REJECT: "Reject the order (the customer gets a credit back)",
+    OrderAction.INVITE: "Ask Berke to email the invitation to the candidate",
+    OrderAction.CREATE_ACCEPT_INVITE: "Create, accept and invite every selected new order",
+    OrderAction.COMPLETE: "Complete the order with a result (score, passed, report)",
+    OrderAction.ATTACH: "Attach report files to the order's result (or drop them on the order)",
+}
+_SPECS = [
+    (OrderAction.CREATE_ASSESSMENT, "&Create Berke assessment…", "Ctrl+N"),
+    (OrderAction.ACCEPT, "&Accept order…", "Ctrl+Shift+A"),
+    (OrderAction.REJECT, "&Reject order…", "Ctrl+Shift+R"),
+    (OrderAction.INVITE, "Send &invitation", "Ctrl+Shift+I"),
+    (OrderAction.CREATE_ACCEPT_INVITE, "Create, accept and in&vite", "Ctrl+Shift+N"),
+    (OrderAction.COMPLETE, "Com&plete with result…", "Ctrl+Shift+C"),
+    (OrderAction.ATTACH, "A&ttach report…", "Ctrl+Shift+U"),
+]
+
+
+class OrderActionsController(QObject):
+    """Owns the order QActions; the room tells it the selection (order ids)."""
+
+    busy_changed = Signal()
+
+    def __init__(
+        self,
+        parent: QWidget,
+        selection: Callable[[], list[str]],
+        messages: Messages,
+    ) -> None:
+        super().__init__(parent)
+        self._parent = parent
+        self._selection = selection
+        self.messages = messages
+        self.board: OrderBoard | None = None
+        self.read_only: str | None = None  # why nothing may change (a snapshot), if so
+        self.tasks = NamedTasks()
+        self.dialog_opened: Callable[[QWidget], None] = lambda _d: None  # a hook for tests
+        self.ask_files: Callable[[], list[Path]] = self._ask_files
+
+        self.actions: dict[OrderAction, QAction] = {}
+        for kind, text, keys in _SPECS:
+            action = QAction(text, parent)
+            action.setShortcut(QKeySequence(keys))
+            action.setObjectName(f"action_{kind.value}")
+            action.triggered.connect(lambda _checked=False, k=kind: self.trigger(k))
+            self.actions[kind] = action
+        self.update_state()
+
+    # -- state -------------------------------------------------------------------------------
+
+    def set_board(self, board: OrderBoard | None) -> None:
+        self.board = board
+        self.update_state()
+
+    def set_read_only(self, reason: str | None) -> None:
+        self.read_only = reason
+        self.update_state()
+
+    def update_state(self) -> None:
+        """Enable each action for the current selection, with the reason as tooltip if not."""
+        order_ids = self._selection()
+        for kind, action in self.actions.items():
+            reason = self._reason(kind, order_ids)
+            action.setEnabled(reason is None)
+            tip = reason or _TIPS[kind]
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+
+    def _reason(self, kind: OrderAction, order_ids: list[str]) -> str | None:
+        if self.read_only is not None:
+            return self.read_only
+        if self.board is None:
+            return "Not connected yet."
+        if not order_ids:
+            return "Select an order first."
+        return self.board.why_not(kind, order_ids)
+
+    # -- running flows -----------------------------------------------------------------------
+
+    def trigger(self, kind: OrderAction) -> None:
+        order_ids = self._selection()
+        if self._reason(kind, order_ids) is not None:
+            return
+        if kind is OrderAction.ATTACH:
+            paths = self.ask_files()
+            if paths:
+                self.spawn(self.attach_files(order_ids[0], paths))
+            return
+        flow: dict[OrderAction, Callable[[list[str]], Coroutine[Any, Any, Any]]] = {
+            OrderAction.CREATE_ASSESSMENT: lambda ids: self.create_assessment(ids[0]),
+            OrderAction.ACCEPT: lambda ids: self.accept(ids[0]),
+            OrderAction.REJECT: self.reject,
+            OrderAction.INVITE: lambda ids: self.invite(ids[0]),
+            OrderAction.CREATE_ACCEPT_INVITE: self.create_accept_invite,
+            OrderAction.COMPLETE: lambda ids: self.complete(ids[0]),
+        }
+        self.spawn(flow[kind](order_ids))
+
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        return self.tasks.start(coro)
+
+    async def wait_idle(self) -> None:
+        """Wait for every running flow (tests, and a tidy close)."""
+        await self.tasks.wait_idle()
+
+    async def _open(self, dialog: QWidget, runner: Awaitable[bool]) -> bool:
+        self.dialog_opened(dialog)
+        return await runner
+
+    def _board(self) -> OrderBoard:
+        assert self.board is not None, "actions are enabled only with a board"
+        return self.board
+
+    def _order(self, order_id: str) -> AssessmentOrder | None:
+        return self._board().order(order_id)
+
+    async def _run(self, title: str, call: Awaitable[Any]) -> Any:
+        """Run a board call; an expected failure is told to the coordinator, in words."""
+        self.busy_changed.emit()
+        try:
+            return await call
+        except EXPECTED_ERRORS as exc:
+            self.messages.error(title, str(exc))
+            return None
+        finally:
+            self.update_state()
+            self.busy_changed.emit()
+
+    # -- create ------------------------------------------------------------------------------
+
+    async def create_assessment(self, order_id: str) -> None:
+        board = self._board()
+        order = self._order(order_id)
+        if order is None:
+            return
+        form = BerkeAssessmentForm(order, self._parent)
+        form.setObjectName("berkeForm")
+        created: asyncio.Future[LinkedAssessment] = asyncio.get_running_loop().create_future()
+
+        async def load_jobs() -> None:
+            try:
+                form.set_jobs(await board.jobs())
+            except ApiError as exc:
+                form.set_jobs_failed(str(exc))
+
+        async def submit(request: CreateAssessmentRequest) -> None:
+            form.set_busy(True)
+            try:
+                link = await board.create_assessment(order_id, request)
+            except ValidationApiError as exc:
+                form.show_server_error(str(exc), exc.parameter)
+                return
+            except EXPECTED_ERRORS as exc:
+                form.show_server_error(str(exc), None)
+                return
+            finally:
+                form.set_busy(False)
+                self.update_state()
+            if not created.done():
+                created.set_result(link)
+            form.accept()
+
+        form.submitted.connect(lambda request: self.spawn(submit(request)))
+        self.spawn(load_jobs())
+        accepted = await self._open(form, run_dialog(form))
+        if accepted and created.done():
+            await self.preview(order_id)
+
+    async def preview(self, order_id: str) -> None:
+        """Show the code and URL; "Accept order with this URL…" goes straight on to accept."""
+        board = self._board()
+        order, response = board.order(order_id), board.created(order_id)
+        if order is None or response is None:
+            return
+        dialog = UrlPreviewDialog(
+            candidate_name=order.candidate.full_name,
+            response=response,
+            allow_http_loopback=board.allows_http_assessment_urls,
+            job_name=order.job.name if order.job else None,
+            candidate_has_email=bool(order.candidate.email),
+            parent=self._parent,
+        )
+        dialog.setObjectName("urlPreview")
+        wants_accept = False
+
+        def on_accept(_url: str) -> None:
+            nonlocal wants_accept
+            wants_accept = True
+            dialog.accept()
+
+        dialog.accept_requested.connect(on_accept)
+        await self._open(dialog, run_dialog(dialog))
+        if wants_accept:
+            await self.accept(order_id)
+
+    # -- accept, reject, invite --------------------------------------------------------------
+
+    async def accept(self, order_id: str) -> None:
+        board = self._board()
+        order, link = board.order(order_id), board.link(order_id)
+        reason = board.why_not(OrderAction.ACCEPT, [order_id])
+        if reason or order is None or link is None:
+            self.messages.error("Accept order", reason or "No assessment to accept with.")
+            return
+        dialog = AcceptDialog(order, link, self._parent)
+        if not await self._open(dialog, run_dialog(dialog)):
+            return
+        await self._run(
+            "Accept order",
+            board.accept(
+                order_id,
+                message=dialog.message_text(),
+                message_to_candidate=dialog.message_to_candidate(),
+            ),
+        )
+
+    async def reject(self, order_ids: list[str]) -> None:
+        board = self._board()
+        rejectable = [
+            order
+            for order_id in order_ids
+            if (order := board.order(order_id)) is not None
+            and board.why_not(OrderAction.REJECT, [order_id]) is None
+        ]
+        if not rejectable:
+            return
+        dialog = RejectDialog(rejectable, self._parent)
+        if not await self._open(dialog, run_dialog(dialog)):
+            return
+        failures = await board.reject([o.id for o in rejectable], reason=dialog.reason_text())
+        self.update_state()
+        if failures:
+            names = {o.id: o.candidate.full_name for o in rejectable}
+            text = "\n\n".join(f"{names[order_id]}: {error}" for order_id, error in failures)
+            self.messages.error("Reject order", text)
+
+    async def invite(self, order_id: str) -> None:
+        order = self._order(order_id)
+        if order is None:
+            return
+        ok = await confirm(
+            self._parent,
+            "Send invitation",
+            f"Ask Berke to email the assessment invitation to {order.candidate.email or ''}?",
+            informative="Berke sends its invitation email with the account's default message.",
+            ok_text="Send invitation",
+        )
+        if not ok:
+            return
+        try:
+            await self._board().invite(order_id)
+        except AlreadyInvitedError as exc:
+            again = await confirm(
+                self._parent,
+                "Send the invitation again?",
+                str(exc),
+                ok_text="Send again",
+            )
+            if again:
+                await self._run("Send invitation", self._board().invite(order_id, resend=True))
+        except EXPECTED_ERRORS as exc:
+            self.messages.error("Send invitation", str(exc))
+        finally:
+            self.update_state()
+
+    # -- all three at once -------------------------------------------------------------------
+
+    async def create_accept_invite(self, order_ids: list[str]) -> None:
+        board = self._board()
+        dialog = BatchDialog(len(order_ids), self._parent)
+        cancelled = asyncio.Event()
+        dialog.cancel_button.clicked.connect(cancelled.set)
+        dialog.rejected.connect(cancelled.set)
+        self.dialog_opened(dialog)
+        dialog.open()
+        await board.create_accept_invite(
+            order_ids,
+            progress=lambda done, _total, outcome: dialog.add_outcome(done, outcome),
+            cancelled=cancelled,
+        )
+        dialog.finished_all()
+        self.update_state()
+
+    # -- complete and attach ------------------------------------------------------------------
+
+    async def complete(self, order_id: str) -> bool:
+        """Ask for the result, complete the order; True when it is completed."""
+        board = self._board()
+        order = board.order(order_id)
+        if order is None:
+            return False
+        dialog = CompleteDialog(order, author=board.author, parent=self._parent)
+        if not await self._open(dialog, run_dialog(dialog)):
+            return False
+        result_id = await self._run(
+            "Complete order",
+            board.complete(order_id, dialog.result_value(), message=dialog.message_text()),
+        )
+        return result_id is not None
+
+    def _ask_files(self) -> list[Path]:
+        names, _ = QFileDialog.getOpenFileNames(
+            self._parent,
+            "Attach report files",
+            "",
+            "Reports (*.pdf *.doc *.docx *.rtf *.txt *.html *.htm *.png *.jpg *.jpeg)",
+        )
+        return [Path(name) for name in names]
+
+    async def attach_files(self, order_id: str, paths: list[Path]) -> None:
+        """Queue the files (refusing bad ones with a reason); they go once there is a result."""
+        board = self._board()
+        queued_and_refused = await self._run("Attach report", board.attach_files(order_id, paths))
+        if queued_and_refused is None:
+            return
+        queued, refused = queued_and_refused
+        if refused:
+            self.messages.error("Some files were not attached", "\n".join(refused))
+        order = board.order(order_id)
+        if (
+            queued
+            and order is not None
+            and board.state(order_id).result_id is None
+            and order.status is OrderStatus.IN_PROGRESS
+        ):
+            go = await confirm(
+                self._parent,
+                "Complete the order first?",
+                "This order has no result yet: reports are attached to a result.",
+                informative="Complete it now? The files stay queued until it is completed.",
+                ok_text="Complete order…",
+            )
+            if go:
+                await self.complete(order_id)
+
+    async def cancel_upload(self, upload_id: int) -> None:
+        await self._run("Cancel upload", self._board().cancel_upload(upload_id))
+
+    async def retry_upload(self, upload_id: int) -> None:
+        await self._run("Retry upload", self._board().retry_upload(upload_id))
+
+    async def retry_failed_step(self, entry_id: int) -> None:
+        try:
+            await self._board().retry_step(entry_id)
+        except (*EXPECTED_ERRORS, ValueError) as exc:
+            self.messages.error("Retry", str(exc))
+        finally:
+            self.update_state()

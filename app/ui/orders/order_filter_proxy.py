@@ -1,0 +1,354 @@
+"""Search, status filter and sort over the orders table, in bulk.
+
+Filtering is set arithmetic over whole-table masks (``RowSearch``) and sorting one ``sorted``
+over a column of keys, instead of ``QSortFilterProxyModel`` calling back into Python once per
+row and per comparison (seconds per keystroke at 100,000 rows; bench/snapshot_scale.py).
+
+When the source changes a few rows (a poll, a step done) the proxy works out which shown rows
+leave, move and arrive, and says exactly that (rows removed, layout changed, rows inserted): the
+view keeps its selection and scroll position, and unchanged rows are not repainted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from itertools import compress
+from typing import Any, overload
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractProxyModel,
+    QMetaObject,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+
+from app.domain.smartrecruiters import OrderStatus
+from app.ui.orders.order_table_model import ANSWERED_ROLES, OrderTableModel
+from app.views.row_search import locate, pick_in_order
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+# Rows kept in order for backspacing: at most this many searches (each keyed by its mask, one
+# byte per order) and this many rows in all — 5 MB at 100,000 orders.
+_RECENT_SEARCHES = 16
+_RECENT_ROWS = 400_000
+# More rows than this leaving or arriving at once: one layout change rather than row by row.
+_STEPWISE_LIMIT = 200
+
+
+class OrderFilterProxy(QAbstractProxyModel):
+    """Search across every searchable column (all words must match), filter by status, sort."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._words: tuple[str, ...] = ()
+        self._statuses: frozenset[OrderStatus] | None = None
+        self._sort_column = -1
+        self._sort_order = Qt.SortOrder.AscendingOrder
+        self._source: OrderTableModel | None = None
+        self._sorted: list[int] = []  # every source row, in sort order
+        self._in_sort_order: Callable[[bytes], Sequence[int]] = pick_in_order([])
+        self._status_masks: dict[frozenset[OrderStatus], int] = {}
+        self._mask = 0  # the source rows shown, as a RowSearch mask
+        # mask -> its rows in sort order, for the last few searches (RowSearch keeps the masks)
+        self._recent: dict[int, list[int]] = {}
+        self._rows: list[int] = []  # the source rows shown, in order
+        self._position: dict[int, int] | None = None  # source row -> proxy row, when asked often
+        self._lookups = 0
+        self._connections: list[QMetaObject.Connection] = []
+
+    # -- source ------------------------------------------------------------------------------
+
+    def setSourceModel(self, model: QAbstractItemModel) -> None:
+        for connection in self._connections:
+            QObject.disconnect(connection)
+        self.beginResetModel()
+        super().setSourceModel(model)
+        self._source = model if isinstance(model, OrderTableModel) else None
+        self._connections = [
+            model.modelAboutToBeReset.connect(self.beginResetModel),
+            model.modelReset.connect(self._source_reset),
+        ]
+        if isinstance(model, OrderTableModel):
+            # Its rows_updated follows its own dataChanged/rowsInserted and names every row of
+            # one update: one re-filter and re-sort per update. Until then the rows shown are
+            # still rows of the model, and their cells are read live.
+            self._connections.append(model.rows_updated.connect(self._source_changed))
+        self._status_masks.clear()
+        self._resort()
+        self._show(self._wanted())
+        self.endResetModel()
+
+    def _source_reset(self, *_args: object) -> None:
+        self._status_masks.clear()
+        self._resort()
+        self._show(self._wanted())
+        self.endResetModel()
+
+    def _source_changed(self, source_rows: list[int]) -> None:
+        """Some source rows changed or arrived: they may leave, move or enter the view."""
+        self._status_masks.clear()
+        old = self._rows
+        self._resort()
+        self._show(self._wanted())
+        new = self._rows
+        self._rows = old
+        self._position = None
+        if new == old:
+            self._repaint(source_rows)
+            return
+        self._move_to(new)
+        self._repaint(source_rows)
+
+    def _repaint(self, source_rows: list[int]) -> None:
+        last = self.columnCount() - 1
+        for proxy_row in locate(self._rows, source_rows).values():
+            self.dataChanged.emit(self.index(proxy_row, 0), self.index(proxy_row, last))
+
+    def _move_to(self, new: list[int]) -> None:
+        """From the rows shown to ``new``: removals, then a reorder, then insertions — each
+        signalled, so that persistent indexes (the selection) follow their rows."""
+        old = self._rows
+        kept = set(new)
+        was = set(old)
+        leaving = [position for position, row in enumerate(old) if row not in kept]
+        arriving = [position for position, row in enumerate(new) if row not in was]
+        if not old or len(leaving) + len(arriving) > _STEPWISE_LIMIT:
+            self._relayout_to(new)
+            return
+        for position in reversed(leaving):
+            self.beginRemoveRows(QModelIndex(), position, position)
+            self._rows = self._rows[:position] + self._rows[position + 1 :]
+            self._position = None
+            self.endRemoveRows()
+        in_new_order = [row for row in new if row in was]
+        if self._rows != in_new_order:
+            self._relayout_to(in_new_order)
+        for position in arriving:
+            self.beginInsertRows(QModelIndex(), position, position)
+            self._rows = [*self._rows[:position], new[position], *self._rows[position:]]
+            self._position = None
+            self.endInsertRows()
+
+    def _relayout_to(self, new: list[int]) -> None:
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        sources = [(self._source_row(i.row()), i.column()) for i in persistent]
+        self._rows = new
+        self._position = None
+        where = locate(self._rows, (source_row for source_row, _ in sources))
+        moved = []
+        for source_row, column in sources:
+            row = where.get(source_row, -1) if source_row is not None else -1
+            moved.append(self.createIndex(row, column) if row >= 0 else QModelIndex())
+        self.changePersistentIndexList(persistent, moved)
+        self.layoutChanged.emit()
+
+    # -- filter and sort ---------------------------------------------------------------------
+
+    def set_search_text(self, text: str) -> None:
+        words = tuple(text.casefold().split())
+        if words != self._words:
+            self._words = words
+            self._relayout()
+
+    def search_words(self) -> tuple[str, ...]:
+        return self._words
+
+    def set_statuses(self, statuses: frozenset[OrderStatus] | None) -> None:
+        """Only these statuses; None for all."""
+        if statuses != self._statuses:
+            self._statuses = statuses
+            self._relayout()
+
+    def statuses(self) -> frozenset[OrderStatus] | None:
+        return self._statuses
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self._sort_column = column
+        self._sort_order = order
+        self._relayout(sort=True)
+
+    def sortColumn(self) -> int:
+        return self._sort_column
+
+    def sortOrder(self) -> Qt.SortOrder:
+        return self._sort_order
+
+    def _wanted(self) -> int:
+        """The mask of the source rows that pass the search and the status filter."""
+        model = self._source
+        if model is None:
+            return 0
+        search = model.row_search()
+        mask = search.find(self._words)
+        if self._statuses is not None and mask:
+            allowed = self._statuses
+            status_mask = self._status_masks.get(allowed)
+            if status_mask is None:
+                status_mask = search.mask_where(map(allowed.__contains__, model.statuses()))
+                self._status_masks[allowed] = status_mask
+            mask &= status_mask
+        return mask
+
+    def _resort(self) -> None:
+        model = self._source
+        count = model.rowCount() if model is not None else 0
+        self._sorted = self._sort_rows(model, count) if model is not None else []
+        # A snapshot lists its orders newest first, as the table shows them: then a mask's
+        # bytes are in display order already and pick_in_order leaves them be.
+        self._in_sort_order = pick_in_order(self._sorted)
+        self._mask = 0  # the rows shown are in the old order (or of old data): start afresh
+        self._recent.clear()
+
+    def _show(self, mask: int) -> None:
+        """Show the rows of ``mask``, in sort order."""
+        model = self._source
+        self._position = None
+        self._lookups = 0
+        shown, self._mask = self._mask, mask
+        if model is None or not mask:
+            self._rows = []
+        elif mask == model.row_search().everything:
+            self._rows = self._sorted
+        elif (recent := self._recent.pop(mask, None)) is not None:
+            self._rows = recent  # backspacing: rows shown a few keystrokes ago
+        else:
+            in_mask = model.row_search().mask_bytes(mask)
+            if mask & shown == mask and len(self._rows) * 4 < len(self._sorted):
+                # Typing on among few rows: only rows shown now can stay, already in order.
+                self._rows = list(compress(self._rows, map(in_mask.__getitem__, self._rows)))
+            else:
+                self._rows = list(compress(self._sorted, self._in_sort_order(in_mask)))
+        if self._rows is not self._sorted and mask:
+            self._recent[mask] = self._rows  # newest last
+            kept = sum(map(len, self._recent.values()))
+            while len(self._recent) > 1 and (
+                kept > _RECENT_ROWS or len(self._recent) > _RECENT_SEARCHES
+            ):
+                kept -= len(self._recent.pop(next(iter(self._recent))))
+
+    def _sort_rows(self, model: OrderTableModel, count: int) -> list[int]:
+        column = self._sort_column
+        if not 0 <= column < model.columnCount():
+            return list(range(count))
+        keys = model.sort_keys(column)
+        descending = self._sort_order == Qt.SortOrder.DescendingOrder
+        if model.spec[column].descending_first:
+            descending = not descending  # Age: the youngest is the newest
+        return sorted(range(count), key=keys.__getitem__, reverse=descending)
+
+    def _relayout(self, *, sort: bool = False) -> None:
+        """Recompute and tell the views, moving persistent indexes with their source rows."""
+        mask = self._wanted()
+        if not sort and mask == self._mask:
+            return  # the same rows in the same order: nothing to lay out or paint again
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        sources = [(self._source_row(i.row()), i.column()) for i in persistent]
+        if sort:
+            self._resort()
+        self._show(mask)
+        where = locate(self._rows, (source_row for source_row, _ in sources))
+        moved = []
+        for source_row, column in sources:
+            row = where.get(source_row, -1) if source_row is not None else -1
+            moved.append(self.createIndex(row, column) if row >= 0 else QModelIndex())
+        self.changePersistentIndexList(persistent, moved)
+        self.layoutChanged.emit()
+
+    def _source_row(self, row: int) -> int | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def _proxy_row(self, source_row: int) -> int:
+        if self._position is None:
+            self._lookups += 1
+            if self._lookups <= 8:  # the current index and a selection: a C-level search each
+                try:
+                    return self._rows.index(source_row)
+                except ValueError:
+                    return -1
+            self._position = dict(zip(self._rows, range(len(self._rows)), strict=True))
+        return self._position.get(source_row, -1)
+
+    # -- Qt proxy interface ------------------------------------------------------------------
+
+    def mapToSource(self, proxy_index: AnyIndex) -> QModelIndex:
+        model = self._source
+        if model is None or not proxy_index.isValid():
+            return QModelIndex()
+        source_row = self._source_row(proxy_index.row())
+        if source_row is None:
+            return QModelIndex()
+        return model.index(source_row, proxy_index.column())
+
+    def mapFromSource(self, source_index: AnyIndex) -> QModelIndex:
+        if not source_index.isValid():
+            return QModelIndex()
+        row = self._proxy_row(source_index.row())
+        return self.createIndex(row, source_index.column()) if row >= 0 else QModelIndex()
+
+    def index(self, row: int, column: int, parent: AnyIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if parent.isValid() or not (
+            0 <= row < len(self._rows) and 0 <= column < self.columnCount()
+        ):
+            return QModelIndex()
+        return self.createIndex(row, column)
+
+    @overload
+    def parent(self, /) -> QObject | None: ...
+    @overload
+    def parent(self, child: AnyIndex, /) -> QModelIndex: ...
+    def parent(self, child: AnyIndex | None = None, /) -> QModelIndex | QObject | None:
+        if child is None:
+            return QObject.parent(self)
+        return QModelIndex()  # a flat table
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        if parent.isValid() or self._source is None:
+            return 0
+        return self._source.columnCount()
+
+    def hasChildren(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and bool(self._rows)
+
+    def sibling(self, row: int, column: int, index: AnyIndex) -> QModelIndex:
+        return self.index(row, column)
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if self._source is None:
+            return None
+        return self._source.headerData(section, orientation, role)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        # Called for every painted cell and role: no detour through mapToSource, and the
+        # roles nobody answers (font, alignment, decoration, …) leave at once.
+        if role not in ANSWERED_ROLES:
+            return None
+        model = self._source
+        row = index.row()
+        if model is None or not 0 <= row < len(self._rows):
+            return None
+        return model.cell(self._rows[row], index.column(), role)
+
+    def source_rows(self) -> list[int]:
+        """The model rows shown, in the order shown (the CSV export writes these)."""
+        return list(self._rows)
+
+    def order_ids(self) -> list[str]:
+        """The orders shown, in the order shown."""
+        model = self._source
+        return [] if model is None else [model.order_id(row) for row in self._rows]

@@ -1,0 +1,500 @@
+"""The Orders room: its own toolbar (search, status filter), the inbox and candidates tables,
+and the order detail pane, fed by an ``OrderSource`` (the live board, or a snapshot).
+
+It keeps no copy of any order's state: the rows come from the source, and when the source
+says some rows changed, only those rows are updated (selection and scroll stay put).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QItemSelection,
+    QObject,
+    QPoint,
+    QSettings,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QAction, QDropEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.order_rules import OrderAction
+from app.domain.smartrecruiters import AssessmentOrder, Attachment, OrderStatus
+from app.ui.common.messages import Messages
+from app.ui.common.task_group import NamedTasks
+from app.ui.orders.attachments_panel import dropped_paths, rows_for
+from app.ui.orders.candidates_view import CandidatesView
+from app.ui.orders.detail_pane import OrderDetailPane
+from app.ui.orders.order_actions import OrderActionsController
+from app.ui.orders.order_filter_proxy import OrderFilterProxy
+from app.ui.orders.order_table_model import ORDER_ID_ROLE, OrderTableModel
+from app.ui.orders.sources import LiveOrders, OrderSource
+from app.ui.orders.status_badge import StatusBadgeDelegate
+from app.views.inbox_columns import INBOX, STATUS_LABELS
+from app.views.order_rows import OrderColumns, OrderRow
+from app.workflows.board import EXPECTED_ERRORS
+
+log = logging.getLogger(__name__)
+
+SETTINGS_PREFIX = "mainWindow"  # the keys wave 1 used: a user's layout survives the upgrade
+
+
+class OrdersRoom(QWidget):
+    """See the module docstring. ``counts_changed`` carries the status-bar text."""
+
+    counts_changed = Signal(str)
+    current_changed = Signal(str)  # the order id shown in detail ("" for none)
+
+    def __init__(self, messages: Messages, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ordersRoom")
+        self.messages = messages
+        self.source: OrderSource | None = None
+        self.tasks = NamedTasks()
+        self._current_id: str | None = None
+        self._loading = False
+        self._load_error: str | None = None
+        self._connected = False
+
+        self.model = OrderTableModel(self)
+        self.proxy = OrderFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = self._build_table()
+        self.message = self._build_state_message()
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.message)
+        self.candidates = CandidatesView()
+        self.candidates.order_selected.connect(self.select_order)
+        self.candidates.order_activated.connect(self._show_in_orders)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("inboxTabs")
+        self.tabs.addTab(self.stack, "&Inbox")
+        self.tabs.addTab(self.candidates, "Ca&ndidates")
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self._candidates_stale = True
+
+        self.search, self.status_filter = self._build_filters()
+        self.controller = OrderActionsController(self, self.selected_ids, messages)
+        self.controller.busy_changed.connect(self._refresh_detail_header)
+        self.detail = OrderDetailPane(list(self.controller.actions.values()))
+        self._wire_detail()
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.tabs)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([760, 440])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self._filter_row())
+        layout.addWidget(self.splitter)
+
+        for signal in (
+            self.proxy.rowsInserted,
+            self.proxy.rowsRemoved,
+            self.proxy.modelReset,
+            self.proxy.layoutChanged,
+        ):
+            signal.connect(self._update_counts)
+        self._update_counts()
+
+    # -- construction ------------------------------------------------------------------------
+
+    def _build_table(self) -> QTableView:
+        table = QTableView()
+        table.setObjectName("ordersTable")
+        table.setAccessibleName("Assessment orders")
+        table.setModel(self.proxy)
+        table.setSortingEnabled(True)
+        table.sortByColumn(INBOX.index("ordered"), Qt.SortOrder.DescendingOrder)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.setItemDelegateForColumn(INBOX.index("status"), StatusBadgeDelegate(table))
+        table.verticalHeader().setVisible(False)
+        table.verticalHeader().setDefaultSectionSize(28)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for position, column in enumerate(INBOX.all):
+            table.setColumnWidth(position, column.width)
+        table.selectionModel().selectionChanged.connect(self._selection_changed)
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        table.customContextMenuRequested.connect(self._context_menu)
+        # A drop on a row of the table attaches to that row's order (the viewport gets it).
+        table.setAcceptDrops(True)
+        table.viewport().setAcceptDrops(True)
+        table.viewport().installEventFilter(self)
+        return table
+
+    def _build_state_message(self) -> QLabel:
+        """Loading, empty and error states take the table's place, in words."""
+        message = QLabel()
+        message.setObjectName("stateMessage")
+        message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        message.setWordWrap(True)
+        message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        return message
+
+    def _build_filters(self) -> tuple[QLineEdit, QComboBox]:
+        search = QLineEdit()
+        search.setObjectName("searchField")
+        search.setPlaceholderText("Search candidate, email, job, company, requestor…  (Ctrl+F)")
+        search.setAccessibleName("Search orders")
+        search.setClearButtonEnabled(True)
+        search.textChanged.connect(self._on_search)
+
+        status_filter = QComboBox()
+        status_filter.setObjectName("statusFilter")
+        status_filter.setAccessibleName("Filter by status")
+        status_filter.addItem("All statuses", None)
+        for status, label in STATUS_LABELS.items():
+            status_filter.addItem(label, status)
+        status_filter.currentIndexChanged.connect(self._on_status_filter)
+        return search, status_filter
+
+    def _filter_row(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setContentsMargins(6, 4, 6, 0)
+        row.addWidget(self.search, 1)
+        row.addWidget(self.status_filter)
+        return row
+
+    def _wire_detail(self) -> None:
+        detail = self.detail
+        detail.comment_submitted.connect(self._add_comment)
+        panel = detail.attachments
+        panel.files_dropped.connect(self._files_dropped_on_detail)
+        panel.add_files_requested.connect(lambda: self.controller.trigger(OrderAction.ATTACH))
+        panel.cancel_requested.connect(
+            lambda upload_id: self.controller.spawn(self.controller.cancel_upload(upload_id))
+        )
+        panel.retry_requested.connect(
+            lambda upload_id: self.controller.spawn(self.controller.retry_upload(upload_id))
+        )
+        detail.retry_step_requested.connect(
+            lambda entry_id: self.controller.spawn(self.controller.retry_failed_step(entry_id))
+        )
+
+    def order_actions(self) -> list[QAction]:
+        """The order actions, for the window's menu and shortcuts."""
+        return list(self.controller.actions.values())
+
+    def _context_menu(self, position: QPoint) -> None:
+        menu = QMenu(self)
+        for action in self.controller.actions.values():
+            menu.addAction(action)
+        menu.popup(self.table.viewport().mapToGlobal(position))
+
+    # -- the source --------------------------------------------------------------------------
+
+    def set_source(self, source: OrderSource | None) -> None:
+        """Show ``source``'s orders (None: nothing yet). A snapshot makes the room read-only."""
+        previous = self.source
+        if previous is not None:
+            previous.rows_changed.disconnect(self._rows_changed)
+            if isinstance(previous, LiveOrders):
+                previous.signals.upload_progress.disconnect(
+                    self.detail.attachments.model.set_progress
+                )
+        self.source = source
+        self.tasks.cancel("detail")
+        reason = source.read_only_reason if source is not None else None
+        self.controller.set_board(source.board if isinstance(source, LiveOrders) else None)
+        self.controller.set_read_only(reason)
+        self.detail.set_read_only(reason)
+        if source is None:
+            self.model.set_rows(OrderColumns.of_rows([]))
+        else:
+            rows, row_of = source.all_rows()
+            self.model.set_rows(rows, row_of=row_of)
+            source.rows_changed.connect(self._rows_changed)
+            if isinstance(source, LiveOrders):
+                source.signals.upload_progress.connect(self.detail.attachments.model.set_progress)
+        self._candidates_stale = True
+        if self.tabs.currentWidget() is self.candidates:
+            self._refresh_candidates()
+        self._connected = source is not None
+        self._update_counts()
+        self._refresh_detail()
+
+    def _rows_changed(self, rows: list[OrderRow]) -> None:
+        """Only these rows changed (or are new): update them, not the rest."""
+        self.model.update_rows(rows)
+        self._candidates_stale = True
+        if self.tabs.currentWidget() is self.candidates:
+            self._refresh_candidates()
+        if self._current_id is not None and any(row.id == self._current_id for row in rows):
+            self._refresh_detail()
+        else:
+            self.controller.update_state()
+
+    def set_loading(self, loading: bool, error: str | None = None) -> None:
+        """What the state message says when there are no rows: loading, or why it failed."""
+        self._loading = loading
+        self._load_error = error
+        self._update_counts()
+
+    # -- selection and detail ----------------------------------------------------------------
+
+    def selected_ids(self) -> list[str]:
+        if self.tabs.currentWidget() is self.candidates:
+            return [self._current_id] if self._current_id else []
+        rows = self.table.selectionModel().selectedRows()
+        return [index.data(ORDER_ID_ROLE) for index in sorted(rows, key=lambda i: i.row())]
+
+    def current_order(self) -> AssessmentOrder | None:
+        if self._current_id is None or self.source is None:
+            return None
+        return self.source.order(self._current_id)
+
+    def select_order(self, order_id: str) -> None:
+        row = self.model.row_of(order_id)
+        if row is None:
+            return
+        self._current_id = order_id
+        if self.tabs.currentWidget() is not self.candidates:
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+            if index.isValid():
+                # Not selectRow(): it toggles when Ctrl is held, and this is not a click.
+                flags = self.table.selectionModel().SelectionFlag
+                self.table.selectionModel().setCurrentIndex(
+                    index, flags.ClearAndSelect | flags.Rows
+                )
+                self.table.scrollTo(index)
+        self._refresh_detail()
+
+    def _show_in_orders(self, order_id: str) -> None:
+        self.tabs.setCurrentWidget(self.stack)
+        self.search.clear()
+        self.status_filter.setCurrentIndex(0)
+        self.select_order(order_id)
+
+    def reselect(self, order_ids: list[str]) -> None:
+        selection = QItemSelection()
+        last = self.model.columnCount() - 1
+        for order_id in order_ids:
+            row = self.model.row_of(order_id)
+            if row is None:
+                continue
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+            if index.isValid():
+                selection.select(index, index.siblingAtColumn(last))
+        self.table.selectionModel().select(
+            selection, self.table.selectionModel().SelectionFlag.ClearAndSelect
+        )
+        self._refresh_detail()
+
+    def _selection_changed(self, *_args: object) -> None:
+        current = self.table.selectionModel().selectedRows()
+        self._current_id = current[0].data(ORDER_ID_ROLE) if len(current) == 1 else None
+        self._refresh_detail()
+
+    def _refresh_detail_header(self) -> None:
+        self.controller.update_state()
+
+    def _refresh_detail(self) -> None:
+        """Show the current order: what the source knows at once, the rest when it comes."""
+        self.controller.update_state()
+        order = self.current_order()
+        source = self.source
+        self.detail.show_order(order, source.link(order.id) if order and source else None)
+        self.current_changed.emit(order.id if order else "")
+        if order is None or source is None:
+            self.detail.show_snapshot_files([], "")
+            return
+        files = source.snapshot_files(order.id)
+        if files is not None:
+            self.detail.show_snapshot_files(files.attachments, files.left_out)
+        self._show_attachments(order.id, None)
+        at_hand = source.records_at_hand(order.id)
+        if at_hand is not None:
+            self.tasks.cancel("detail")
+            self.detail.show_timeline(at_hand.timeline)
+            self.detail.show_comments(at_hand.comments.comments, at_hand.comments.error)
+            return
+        # A stale selection's comments, timeline or files are never shown: one named task.
+        self.tasks.start(self._load_detail(source, order.id), name="detail")
+
+    async def _load_detail(self, source: OrderSource, order_id: str) -> None:
+        timeline = await source.timeline(order_id)
+        if self._current_id != order_id:
+            return
+        self.detail.show_timeline(timeline)
+        comments = await source.comments(order_id)
+        if self._current_id != order_id:
+            return
+        self.detail.show_comments(comments.comments, comments.error)
+        try:
+            remote = await source.result_attachments(order_id)
+        except Exception as exc:  # noqa: BLE001 - a listing is a nicety: say so and go on
+            log.info("Could not list attachments: %r", exc)
+            return
+        if remote is not None and self._current_id == order_id:
+            self._show_attachments(order_id, remote)
+
+    def _show_attachments(self, order_id: str, remote: list[Attachment] | None) -> None:
+        source = self.source
+        if source is None:
+            return
+        state = source.state(order_id)
+        self.detail.attachments.show_rows(rows_for(list(state.uploads), remote), state.result_id)
+
+    def _add_comment(self, text: str) -> None:
+        order = self.current_order()
+        source = self.source
+        if order is None or not isinstance(source, LiveOrders):
+            return
+
+        async def add() -> None:
+            try:
+                comment = await source.board.add_comment(order.id, text)
+            except EXPECTED_ERRORS as exc:
+                self.detail.comment_failed(str(exc))
+                return
+            self.detail.comment_added(comment)
+
+        self.controller.spawn(add())
+
+    def _files_dropped_on_detail(self, paths: list[Path]) -> None:
+        order = self.current_order()
+        if order is not None and self.controller.board is not None:
+            self.controller.spawn(self.controller.attach_files(order.id, paths))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        controller = getattr(self, "controller", None)  # events come while building, too
+        if watched is self.table.viewport() and controller is not None and controller.board:
+            kind = event.type()
+            if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove) and isinstance(
+                event, QDropEvent
+            ):
+                if dropped_paths(event) and self._row_order_id(event) is not None:
+                    event.acceptProposedAction()
+                else:
+                    event.ignore()
+                return True
+            if kind == QEvent.Type.Drop and isinstance(event, QDropEvent):
+                order_id = self._row_order_id(event)
+                paths = dropped_paths(event)
+                if order_id is not None and paths:
+                    event.acceptProposedAction()
+                    self.select_order(order_id)
+                    self.controller.spawn(self.controller.attach_files(order_id, paths))
+                return True
+        return super().eventFilter(watched, event)
+
+    def _row_order_id(self, event: QDropEvent) -> str | None:
+        index = self.table.indexAt(event.position().toPoint())
+        return index.data(ORDER_ID_ROLE) if index.isValid() else None
+
+    # -- view state --------------------------------------------------------------------------
+
+    def _tab_changed(self, _index: int) -> None:
+        if self.tabs.currentWidget() is self.candidates:
+            self._refresh_candidates()
+        self.controller.update_state()
+
+    def _refresh_candidates(self) -> None:
+        """Group the rows by candidate when the tab is shown and something changed: a large
+        snapshot opens with the orders table alone."""
+        if not self._candidates_stale:
+            return
+        self._candidates_stale = False
+        self.candidates.set_rows(self.model.rows())
+
+    def _on_search(self, text: str) -> None:
+        self.proxy.set_search_text(text)
+        self._update_counts()
+
+    def _on_status_filter(self, _index: int) -> None:
+        status = self.status_filter.currentData()
+        self.proxy.set_statuses(frozenset({OrderStatus(status)}) if status else None)
+        self._update_counts()
+
+    def focus_search(self) -> None:
+        if self.tabs.currentWidget() is self.candidates:
+            self.candidates.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            return
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def new_count(self) -> int:
+        return self.model.count_status(OrderStatus.NEW)
+
+    def _update_counts(self) -> None:
+        total = self.model.rowCount()
+        shown = self.proxy.rowCount()
+        new = self.new_count()
+        self.counts_changed.emit(
+            f"{shown} of {total} orders · {new} new"
+            if shown != total
+            else f"{total} orders · {new} new"
+        )
+        if shown:
+            self.stack.setCurrentWidget(self.table)
+        elif total:
+            self._show_message("No orders match the search or the status filter.")
+        elif self._loading:
+            self._show_message("Loading orders from SmartRecruiters…")
+        elif self._load_error:
+            self._show_message(
+                f"Could not load the orders.\n\n{self._load_error}\n\nPress F5 to try again."
+            )
+        elif not self._connected:
+            self._show_message("Connecting…")
+        else:
+            self._show_message("No assessment orders yet. New orders appear here when they arrive.")
+
+    def _show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.stack.setCurrentWidget(self.message)
+
+    # -- remembered layout -------------------------------------------------------------------
+
+    def restore_layout(self, settings: QSettings) -> None:
+        for key, restore in (
+            (f"{SETTINGS_PREFIX}/ordersHeader", self.table.horizontalHeader().restoreState),
+            (f"{SETTINGS_PREFIX}/splitter", self.splitter.restoreState),
+        ):
+            value = settings.value(key)
+            if isinstance(value, QByteArray):
+                restore(value)
+        # The header remembers its sort indicator; the proxy must be told to sort by it.
+        header = self.table.horizontalHeader()
+        self.table.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
+
+    def save_layout(self, settings: QSettings) -> None:
+        settings.setValue(
+            f"{SETTINGS_PREFIX}/ordersHeader", self.table.horizontalHeader().saveState()
+        )
+        settings.setValue(f"{SETTINGS_PREFIX}/splitter", self.splitter.saveState())
+
+    async def wait_idle(self) -> None:
+        await self.controller.wait_idle()
+        await self.tasks.wait_idle()
+
+    def cancel_tasks(self) -> None:
+        self.tasks.cancel("detail")

@@ -1,0 +1,129 @@
+"""Where the Orders room's orders come from: the live board, or a snapshot (read-only).
+
+The room is built the same way for both and asks its source for rows, for one order, and for
+the detail pane's records; the source says which rows changed. A live source forwards the
+order board (``app.workflows.board``); the snapshot source is in ``app.ui.snapshots``.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QObject, Signal
+
+from app.clients.errors import ApiError
+from app.domain.journal import LinkedAssessment
+from app.domain.order_state import OrderState
+from app.domain.smartrecruiters import AssessmentComment, AssessmentOrder, Attachment
+from app.domain.snapshot import SnapshotAttachment
+from app.ui.orders.board_signals import BoardSignals
+from app.ui.orders.detail_pane import TimelineEntry
+from app.views.order_rows import OrderColumns, OrderRow, order_row
+from app.workflows.board import OrderBoard
+
+
+@dataclass(frozen=True)
+class Comments:
+    comments: list[AssessmentComment] | None  # None: they could not be read
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class Records:
+    """What the detail pane lists for an order, when the source has it at hand."""
+
+    timeline: list[TimelineEntry]
+    comments: Comments
+
+
+@dataclass(frozen=True)
+class SnapshotFiles:
+    attachments: list[SnapshotAttachment] = field(default_factory=list)
+    left_out: str = ""
+
+
+class OrderSource(QObject):
+    """What the Orders room shows. ``rows_changed`` carries the rows that changed or arrived."""
+
+    rows_changed = Signal(list)  # list[OrderRow]
+
+    #: Why nothing may be changed (a snapshot), or None.
+    read_only_reason: str | None = None
+
+    @abstractmethod
+    def all_rows(self) -> tuple[OrderColumns, dict[str, int] | None]:
+        """Every row, and (when the source has it at hand) the row of each order id."""
+
+    @abstractmethod
+    def order(self, order_id: str) -> AssessmentOrder | None: ...
+
+    @abstractmethod
+    def link(self, order_id: str) -> LinkedAssessment | None: ...
+
+    @abstractmethod
+    def state(self, order_id: str) -> OrderState: ...
+
+    def records_at_hand(self, order_id: str) -> Records | None:
+        """The order's timeline and comments when they need no waiting (a snapshot holds
+        them); None when they must be fetched (``timeline``, ``comments``)."""
+        return None
+
+    async def comments(self, order_id: str) -> Comments:
+        return Comments([])
+
+    async def timeline(self, order_id: str) -> list[TimelineEntry]:
+        return []
+
+    async def result_attachments(self, order_id: str) -> list[Attachment] | None:
+        """What the service holds on the order's result (None: unknown here)."""
+        return None
+
+    def snapshot_files(self, order_id: str) -> SnapshotFiles | None:
+        """The files a snapshot keeps for the order (None: not a snapshot)."""
+        return None
+
+
+class LiveOrders(OrderSource):
+    """The order board, as the room sees it."""
+
+    def __init__(self, board: OrderBoard, signals: BoardSignals) -> None:
+        super().__init__(signals)
+        self.board = board
+        self.signals = signals
+        signals.orders_changed.connect(self._changed)
+
+    def _changed(self, order_ids: list[str]) -> None:
+        rows = [row for order_id in order_ids if (row := self.row(order_id)) is not None]
+        if rows:
+            self.rows_changed.emit(rows)
+
+    def row(self, order_id: str) -> OrderRow | None:
+        order = self.board.order(order_id)
+        return None if order is None else order_row(order, self.board.state(order_id))
+
+    def all_rows(self) -> tuple[OrderColumns, dict[str, int] | None]:
+        board = self.board
+        rows = [order_row(order, board.state(order.id)) for order in board.orders()]
+        return OrderColumns.of_rows(rows), None
+
+    def order(self, order_id: str) -> AssessmentOrder | None:
+        return self.board.order(order_id)
+
+    def link(self, order_id: str) -> LinkedAssessment | None:
+        return self.board.link(order_id)
+
+    def state(self, order_id: str) -> OrderState:
+        return self.board.state(order_id)
+
+    async def comments(self, order_id: str) -> Comments:
+        try:
+            return Comments(await self.board.comments(order_id))
+        except ApiError as exc:
+            return Comments(None, str(exc))
+
+    async def timeline(self, order_id: str) -> list[TimelineEntry]:
+        return list(await self.board.timeline(order_id))
+
+    async def result_attachments(self, order_id: str) -> list[Attachment] | None:
+        return await self.board.result_attachments(order_id)

@@ -1,0 +1,1 @@
+"""The Snapshots room: save, open (read-only, offline), compare, export CSV."""

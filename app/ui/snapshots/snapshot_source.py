@@ -1,0 +1,116 @@
+"""A snapshot as the Orders room's source: read-only, offline, its own records for the detail.
+
+Rows come straight from the snapshot's index (no order is parsed to list 100,000 of them); an
+order is parsed when it is shown. Nothing here opens a connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+from app.domain.journal import LinkedAssessment
+from app.domain.order_state import NO_STATE, OrderState
+from app.domain.smartrecruiters import AssessmentOrder, Candidate
+from app.domain.snapshot import SnapshotOrder, is_file_note
+from app.store.snapshot_file import Snapshot, SnapshotError
+from app.ui.orders.sources import Comments, OrderSource, Records, SnapshotFiles
+from app.views.order_rows import OrderColumns
+
+log = logging.getLogger(__name__)
+
+READ_ONLY_TIP = "This is a read-only snapshot: nothing can be changed or sent from here."
+
+
+def snapshot_title(snapshot: Snapshot) -> str:
+    return f"Snapshot (read-only) — {snapshot.path.name}"
+
+
+def banner_text(snapshot: Snapshot) -> str:
+    meta = snapshot.meta
+    when = meta.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    count = f"{meta.order_count} order" + ("" if meta.order_count == 1 else "s")
+    return (
+        f"<b>Read-only snapshot</b> of {count}, saved {when} from {meta.source} "
+        f"({meta.filter.describe()}). Offline: nothing here changes SmartRecruiters or Berke."
+    )
+
+
+class SnapshotOrders(OrderSource):
+    """``snapshot``'s orders and records. A damaged record still lists (from the index) and
+    says so once in ``last_error``."""
+
+    read_only_reason = READ_ONLY_TIP
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        super().__init__()
+        self.snapshot = snapshot
+        self.last_error: str | None = None
+
+    @property
+    def title(self) -> str:
+        return snapshot_title(self.snapshot)
+
+    @property
+    def description(self) -> str:
+        return f"Offline snapshot · {self.snapshot.meta.source}"
+
+    def all_rows(self) -> tuple[OrderColumns, dict[str, int] | None]:
+        return OrderColumns.of_index(self.snapshot.index), self.snapshot.row_ids()
+
+    def record(self, order_id: str) -> SnapshotOrder | None:
+        row = self.snapshot.row_of(order_id)
+        if row is None:
+            return None
+        try:
+            return self.snapshot.record(row)
+        except SnapshotError as exc:
+            self.last_error = str(exc)
+            log.info("Snapshot record %s unreadable: %s", order_id, exc)
+            return None
+
+    def order(self, order_id: str) -> AssessmentOrder | None:
+        record = self.record(order_id)
+        if record is not None:
+            return record.order
+        row = self.snapshot.row_of(order_id)
+        if row is None:
+            return None
+        # A damaged record still shows what the index knows of it.
+        summary = self.snapshot.index.summary(row)
+        first, _, last = summary.candidate.partition(" ")
+        return AssessmentOrder.model_construct(
+            id=summary.id,
+            status=summary.status,
+            candidate=Candidate.model_construct(
+                id=summary.candidate_id, first_name=first, last_name=last,
+                email=summary.email or None,
+            ),
+        )  # fmt: skip
+
+    def link(self, order_id: str) -> LinkedAssessment | None:
+        record = self.record(order_id)
+        return record.linked_assessment if record is not None else None
+
+    def state(self, order_id: str) -> OrderState:
+        link = self.link(order_id)
+        return NO_STATE if link is None else OrderState(link=link)
+
+    def records_at_hand(self, order_id: str) -> Records:
+        record = self.record(order_id)
+        if record is None:
+            return Records([], Comments([]))
+        error = "; ".join(n for n in record.notes if n.startswith("Comments"))
+        return Records(list(record.timeline), Comments(record.comments, error))
+
+    def snapshot_files(self, order_id: str) -> SnapshotFiles:
+        record = self.record(order_id)
+        if record is None:
+            return SnapshotFiles()
+        left_out = "; ".join(n for n in record.notes if is_file_note(n))
+        return SnapshotFiles(list(record.attachments), left_out)
+
+    async def extract(self, member: str) -> Path:
+        """A temporary copy of a file the snapshot keeps (off the GUI thread)."""
+        return await asyncio.to_thread(self.snapshot.extract_attachment, member)

@@ -1,0 +1,133 @@
+"""One row per order, as the inbox and the candidates table see it: the order's facts and this
+desk's local state (its Berke assessment, steps under way or failed), flattened to text.
+
+Kept as columns (``OrderColumns``, one list per field) because search, sort and grouping work a
+column at a time, in C, over up to 100,000 rows of a snapshot; a row is built only when asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+from app.domain.journal import Action
+from app.domain.order_state import NO_STATE, OrderState
+from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
+from app.domain.snapshot import SnapshotIndex, utc_text
+
+
+class OrderRow(NamedTuple):
+    id: str
+    status: OrderStatus
+    candidate_id: str
+    candidate: str
+    email: str
+    job: str
+    company: str
+    requestor: str
+    created: str  # ISO 8601 in UTC, so that text order is time order; "" when unknown
+    assessment: str  # the Berke invitation code, "" before there is one
+    activity: str  # steps under way or failed, in words; "" when there are none
+
+
+FIELDS: tuple[str, ...] = OrderRow._fields
+
+
+def activity_text(state: OrderState) -> str:
+    """What is going on with the order at this desk, shortest first."""
+    if state.failed:
+        return "Failed: " + ", ".join(_labels(state.failed))
+    if state.pending:
+        return "Under way: " + ", ".join(_labels(state.pending))
+    if state.uploading:
+        return "Uploading files"
+    return ""
+
+
+def _labels(actions: Iterable[Action]) -> list[str]:
+    order = list(Action)
+    return [a.label for a in sorted(actions, key=order.index)]
+
+
+def order_row(order: AssessmentOrder, state: OrderState = NO_STATE) -> OrderRow:
+    link = state.link
+    return OrderRow(
+        id=order.id,
+        status=order.status,
+        candidate_id=order.candidate.id,
+        candidate=order.candidate.full_name,
+        email=order.candidate.email or "",
+        job=order.job.name if order.job else "",
+        company=order.company.name if order.company else "",
+        requestor=order.requestor.full_name if order.requestor else "",
+        created=utc_text(order.create_date),
+        assessment=link.invitation_code if link is not None else "",
+        activity=activity_text(state),
+    )
+
+
+class OrderColumns:
+    """Rows as one list per field of ``OrderRow``; rows can be replaced and added in place."""
+
+    __slots__ = FIELDS
+
+    # One list per field; declared for type checkers (the slots hold them).
+    id: list[str]
+    status: list[OrderStatus]
+    candidate_id: list[str]
+    candidate: list[str]
+    email: list[str]
+    job: list[str]
+    company: list[str]
+    requestor: list[str]
+    created: list[str]
+    assessment: list[str]
+    activity: list[str]
+
+    def __init__(self, columns: dict[str, list[object]]) -> None:
+        lengths = {len(columns[name]) for name in FIELDS}
+        if len(lengths) > 1:
+            raise ValueError("the columns have different lengths")
+        for name in FIELDS:
+            setattr(self, name, columns[name])
+
+    @classmethod
+    def of_rows(cls, rows: Sequence[OrderRow]) -> OrderColumns:
+        if not rows:
+            return cls({name: [] for name in FIELDS})
+        return cls(
+            {
+                name: list(values)
+                for name, values in zip(FIELDS, zip(*rows, strict=True), strict=True)
+            }
+        )
+
+    @classmethod
+    def of_index(cls, index: SnapshotIndex) -> OrderColumns:
+        """A snapshot's index as rows, sharing its lists (no copy of 100,000 strings). A
+        snapshot keeps no local state per row: those columns are empty."""
+        size = len(index)
+        columns: dict[str, list[object]] = {
+            name: getattr(index, name) for name in FIELDS if hasattr(index, name)
+        }
+        columns.setdefault("assessment", [""] * size)
+        columns.setdefault("activity", [""] * size)
+        return cls(columns)
+
+    def __len__(self) -> int:
+        return len(self.id)
+
+    def column(self, name: str) -> list[object]:
+        values: list[object] = getattr(self, name)
+        return values
+
+    def row(self, index: int) -> OrderRow:
+        return OrderRow(*(getattr(self, name)[index] for name in FIELDS))
+
+    def replace(self, index: int, row: OrderRow) -> None:
+        for name, value in zip(FIELDS, row, strict=True):
+            getattr(self, name)[index] = value
+
+    def append(self, rows: Sequence[OrderRow]) -> None:
+        for name, position in zip(FIELDS, range(len(FIELDS)), strict=True):
+            getattr(self, name).extend(row[position] for row in rows)

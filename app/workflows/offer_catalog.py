@@ -1,0 +1,204 @@
+"""The Offers room's one door to the catalogue: pages, create, update, submit, withdraw, the
+recorded Costs and an offer's recent orders, as async methods that take and return domain
+models and fail with one error type in words.
+
+Built from a session and the database, so the UI never holds a ``Desk``, a client or a store,
+and never imports ``app.clients`` to learn what went wrong. Store reads and writes run off the
+GUI thread (the workflows in ``app.workflows.offers`` use ``asyncio.to_thread``).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+from dataclasses import dataclass
+
+from app.clients.errors import ApiError
+from app.clients.smartrecruiters import ActiveOfferRefusedError
+from app.domain.offer_cost import OfferCost
+from app.domain.smartrecruiters import AssessmentOrder, Offer, OfferStatus
+from app.store.database import Database
+from app.store.order_cache import OrderCache
+from app.workflows import offers
+from app.workflows.session import Session
+
+log = logging.getLogger(__name__)
+
+#: The offer field a refused status belongs to (the service's spelling).
+STATUS_FIELD = "status"
+CATALOG_ID_FIELD = "catalogId"
+#: The recorded Cost: kept here, not on SmartRecruiters (so not one of its spellings).
+COST_FIELD = "cost.kind"
+
+# SmartRecruiters names the field it refuses ("Field 'terms.price.amount' must …"). A plain
+# character class, no nesting: linear on any service text.
+_FIELD_NAMED = re.compile(r"Field '([\w.]{1,100})'")
+
+
+class OfferError(Exception):
+    """An offer call that failed in a way a coordinator should read.
+
+    ``str()`` is the sentence to show (the service's own words included, as ``ApiError``
+    words them); ``field`` is the offer field it names, in the service's spelling
+    ("catalogId", "terms.price.amount", "status"), or None.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class OfferPage:
+    """One page of the catalogue with the Costs recorded here, by offer id.
+
+    ``offset`` is where the page really starts: when the asked-for page emptied (offers moved
+    away), the catalogue answers with the new last page instead.
+    """
+
+    offers: list[Offer]
+    costs: dict[str, OfferCost]
+    total: int
+    offset: int
+    page_size: int
+
+
+@dataclass(frozen=True)
+class _Sources:
+    """What the offer workflows read and write (``offers.OfferSources``), and nothing else."""
+
+    session: Session
+    db: Database
+    orders: OrderCache
+
+
+def named_field(service_message: str) -> str | None:
+    """The offer field a SmartRecruiters refusal names ("Field 'terms.price.amount' must…",
+    "An offer with catalogId 'X' already exists"), or None."""
+    named = _FIELD_NAMED.search(service_message)
+    if named:
+        return named.group(1)
+    if CATALOG_ID_FIELD.casefold() in service_message.casefold():
+        return CATALOG_ID_FIELD
+    return None
+
+
+def _refused(what: str, exc: ApiError) -> OfferError:
+    log.warning("%s failed: %r", what, exc)  # the log keeps the detail; people get the words
+    return OfferError(str(exc), named_field(exc.service_message))
+
+
+def _cost_not_recorded(offer: Offer, exc: Exception) -> OfferError:
+    # Only the local write after the call touches the store: the offer itself went through.
+    log.warning("Recording the Cost of %s failed: %r", offer.catalog_id, exc)
+    return OfferError(
+        f"SmartRecruiters has the offer “{offer.catalog_id}”, but its cost could not be "
+        f"recorded here: {exc}",
+        COST_FIELD,
+    )
+
+
+class OfferCatalog:
+    """The vendor's Marketplace catalogue on SmartRecruiters, with the local Costs."""
+
+    def __init__(self, session: Session, db: Database) -> None:
+        self._sources = _Sources(session, db, OrderCache(db))
+
+    # -- rules (no call) ---------------------------------------------------------------------
+
+    @staticmethod
+    def why_not_submit(offer: Offer | None) -> str | None:
+        """None when ``offer`` may be submitted for review, else why not, in words."""
+        return offers.why_not_submit(offer)
+
+    @staticmethod
+    def why_not_withdraw(offer: Offer | None) -> str | None:
+        """None when ``offer`` may be withdrawn, else why not, in words."""
+        return offers.why_not_withdraw(offer)
+
+    @property
+    def recent_limit(self) -> int:
+        """How many of an offer's orders ``recent_orders`` gives at most."""
+        return offers.RECENT_ORDERS
+
+    # -- reading ------------------------------------------------------------------------------
+
+    async def page(
+        self, *, query: str = "", status: OfferStatus | None = None, offset: int = 0
+    ) -> OfferPage:
+        """The page at ``offset`` of the offers matching ``query`` (SmartRecruiters' own
+        full-text search) and ``status``, with the recorded Costs."""
+        size = offers.PAGE_SIZE  # read per call, not frozen at import
+        try:
+            found = await offers.list_offers(
+                self._sources, q=query, status=status, limit=size, offset=offset
+            )
+            if not found.content and found.total_found and offset:
+                # The last page emptied (offers moved away): the new last page instead.
+                offset = (found.total_found - 1) // size * size
+                found = await offers.list_offers(
+                    self._sources, q=query, status=status, limit=size, offset=offset
+                )
+        except ApiError as exc:
+            raise _refused("Listing offers", exc) from exc
+        try:
+            costs = await offers.all_costs(self._sources)
+        except (sqlite3.Error, OSError) as exc:
+            log.warning("Reading the recorded Costs failed: %r", exc)
+            raise OfferError(f"Could not read the recorded costs: {exc}") from exc
+        return OfferPage(found.content, costs, found.total_found, offset, size)
+
+    async def recent_orders(self, offer: Offer) -> list[AssessmentOrder]:
+        """The offer's most recent orders in the local copy, newest first (no call out)."""
+        try:
+            return await offers.recent_orders_for(self._sources, offer)
+        except (sqlite3.Error, OSError) as exc:
+            log.warning("Reading the orders of offer %s failed: %r", offer.id, exc)
+            raise OfferError(f"Could not read the local orders: {exc}") from exc
+
+    # -- changing -----------------------------------------------------------------------------
+
+    async def create(self, offer: Offer, cost: OfferCost | None) -> Offer:
+        """Create ``offer`` (SmartRecruiters makes it INACTIVE) and record its Cost."""
+        try:
+            return await offers.create_offer(self._sources, offer, cost)
+        except ActiveOfferRefusedError as exc:
+            raise OfferError(str(exc), STATUS_FIELD) from exc
+        except ApiError as exc:
+            raise _refused("Creating an offer", exc) from exc
+        except (sqlite3.Error, OSError) as exc:
+            raise _cost_not_recorded(offer, exc) from exc
+
+    async def update(self, offer_id: str, offer: Offer, cost: OfferCost | None) -> Offer:
+        """Send ``offer`` as the new content of ``offer_id`` and record its Cost."""
+        try:
+            return await offers.update_offer(self._sources, offer_id, offer, cost)
+        except ActiveOfferRefusedError as exc:
+            raise OfferError(str(exc), STATUS_FIELD) from exc
+        except ApiError as exc:
+            raise _refused(f"Saving offer {offer_id}", exc) from exc
+        except (sqlite3.Error, OSError) as exc:
+            raise _cost_not_recorded(offer, exc) from exc
+
+    async def submit(self, offer_id: str) -> Offer:
+        """INACTIVE → UNDER_REVIEW: ask SmartRecruiters' partners team to review it."""
+        try:
+            return await offers.submit_offer(self._sources, offer_id)
+        except ApiError as exc:
+            raise _refused(f"Submitting offer {offer_id}", exc) from exc
+
+    async def withdraw(self, offer_id: str) -> Offer:
+        """Back to INACTIVE: off the Marketplace, out of review."""
+        try:
+            return await offers.withdraw_offer(self._sources, offer_id)
+        except ApiError as exc:
+            raise _refused(f"Withdrawing offer {offer_id}", exc) from exc
+
+    async def record_cost(self, offer_id: str, cost: OfferCost | None) -> None:
+        """Record the offer's Partner Portal Cost here (None forgets it); nothing is sent."""
+        try:
+            await offers.set_cost(self._sources, offer_id, cost)
+        except (sqlite3.Error, OSError) as exc:
+            log.warning("Recording the Cost of offer %s failed: %r", offer_id, exc)
+            raise OfferError(f"Could not record the cost: {exc}") from exc

@@ -1,0 +1,98 @@
+"""What a poll costs the GUI thread when nothing changed.
+
+    .venv/bin/python bench/poll_gui.py [--orders 200] [--polls 10]
+
+Opens the main window on the demo sandbox (no rate limits, so only our own work is timed),
+syncs once, then re-syncs the same, unchanged orders ``--polls`` times, both ways the window
+does it: a full sync (every order) and a poll (the NEW ones). For each it prints the median
+CPU time of the GUI thread (``time.thread_time``: the Qt/asyncio thread, where the clients'
+parsing, the merge's results, the models and the views run; worker threads and the sandbox's
+thread are not counted) and the median wall time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_API", "pyside6")
+os.environ.setdefault("ASSESSMENT_DESK_HOME", tempfile.mkdtemp(prefix="poll-bench-"))
+
+
+async def measure(orders: int, polls: int) -> dict[str, list[float]]:
+    from app.clients.berke import BerkeClient
+    from app.clients.smartrecruiters import SmartRecruitersClient
+    from app.domain.connection import AppSettings
+    from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY, SandboxConfig, SandboxServer
+    from app.store.credentials import KeyStore
+    from app.ui.main_window import MainWindow
+    from app.ui.session_host import SessionHost
+    from app.workflows.session import Session
+
+    async def opener(**_kwargs: Any) -> Session:
+        # The demo's data without its rate limits: only our own work is timed.
+        server = SandboxServer(
+            SandboxConfig(orders=orders, sr_rate_per_second=0, berke_burst=100_000)
+        )
+        await asyncio.to_thread(server.start)
+        return Session(
+            sr=SmartRecruitersClient(server.sr_base_url, DEMO_SR_KEY),
+            berke=BerkeClient(server.berke_base_url, DEMO_BERKE_TOKEN),
+            demo=True,
+            sandbox=server,
+        )
+
+    window = MainWindow()
+    window.show()
+    host = SessionHost(window, AppSettings(), KeyStore(), demo_opener=opener)
+    await host.open()
+    assert await window.sync()
+    figures: dict[str, list[float]] = {"sync cpu": [], "sync wall": [], "poll cpu": [],
+                                       "poll wall": []}  # fmt: skip
+    for kind, poll in (("sync", False), ("poll", True)):
+        for _ in range(polls):
+            cpu, wall = time.thread_time(), time.perf_counter()
+            assert await window.sync(poll=poll)
+            figures[f"{kind} cpu"].append(time.thread_time() - cpu)
+            figures[f"{kind} wall"].append(time.perf_counter() - wall)
+    window.close()
+    await host.close()
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--orders", type=int, default=200)
+    parser.add_argument("--polls", type=int, default=10)
+    args = parser.parse_args()
+
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setQuitOnLastWindowClosed(False)  # the loop ends the run, not the closed window
+    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+        figures = runner.run(measure(args.orders, args.polls))
+    for kind in ("sync", "poll"):
+        cpu = statistics.median(figures[f"{kind} cpu"]) * 1000
+        wall = statistics.median(figures[f"{kind} wall"]) * 1000
+        what = "full sync" if kind == "sync" else "poll for NEW orders"
+        print(
+            f"{what} of {args.orders} unchanged orders: GUI thread {cpu:.1f} ms CPU, "
+            f"{wall:.1f} ms wall (median of {args.polls})"
+        )
+
+
+if __name__ == "__main__":
+    main()

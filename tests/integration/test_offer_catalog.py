@@ -1,0 +1,158 @@
+"""The Offers room's facade over the real sandbox: pages with their Costs, the new last page when
+the asked-for one emptied, every refusal as one ``OfferError`` in words that names its field,
+and an offer's recent orders from the local copy."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from app.domain.offer_cost import CostKind, OfferCost
+from app.domain.smartrecruiters import Offer, OfferStatus
+from app.workflows import offers
+from app.workflows.desk import Desk
+from app.workflows.inbox import sync_all
+from app.workflows.offer_catalog import COST_FIELD, OfferCatalog, OfferError, named_field
+from tests.integration.test_workflows import run_with_desk
+
+if TYPE_CHECKING:
+    from app.sandbox import SandboxServer
+
+
+def new_offer(**extra: Any) -> Offer:
+    body: dict[str, Any] = {
+        "catalogId": f"C-{uuid.uuid4().hex[:10]}",
+        "name": "Catalogue test offer",
+        "description": "Made by the catalogue tests.",
+        "terms": {"type": "SKILLS_TEST"},
+    }
+    body.update(extra)
+    return Offer.model_validate(body)
+
+
+def test_pages_carry_the_recorded_costs(sandbox: SandboxServer, tmp_path: Path) -> None:
+    cost = OfferCost(kind=CostKind.FLAT_RATE, value=Decimal(0))
+
+    async def body(desk: Desk) -> None:
+        catalog = OfferCatalog(desk.session, desk.db)
+        created = await catalog.create(new_offer(), cost)
+        assert created.id is not None
+        page = await catalog.page(query=created.catalog_id)
+        assert [o.id for o in page.offers] == [created.id]
+        assert page.costs[created.id] == cost
+        assert (page.total, page.offset, page.page_size) == (1, 0, offers.PAGE_SIZE)
+
+        await catalog.record_cost(created.id, None)  # forgotten: "not recorded" again
+        assert created.id not in (await catalog.page(query=created.catalog_id)).costs
+
+        rejected = await catalog.page(status=OfferStatus.REJECTED)
+        assert rejected.offers
+        assert {o.status for o in rejected.offers} == {OfferStatus.REJECTED}
+
+    run_with_desk(sandbox, tmp_path / "d.sqlite3", body)
+
+
+def test_a_page_past_the_end_becomes_the_last_page(
+    sandbox: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(offers, "PAGE_SIZE", 2)
+
+    async def body(desk: Desk) -> None:
+        catalog = OfferCatalog(desk.session, desk.db)
+        everything = await catalog.page()
+        assert everything.total >= 5
+        last = (everything.total - 1) // 2 * 2
+        page = await catalog.page(offset=everything.total + 10)  # offers moved away meanwhile
+        assert page.offset == last
+        assert 1 <= len(page.offers) <= 2
+        assert page.page_size == 2
+
+    run_with_desk(sandbox, tmp_path / "d.sqlite3", body)
+
+
+def test_refusals_are_offer_errors_naming_their_field(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    async def body(desk: Desk) -> None:
+        catalog = OfferCatalog(desk.session, desk.db)
+        created = await catalog.create(new_offer(), None)
+        assert created.id is not None
+
+        with pytest.raises(OfferError) as taken:
+            await catalog.create(new_offer(catalogId=created.catalog_id), None)
+        assert taken.value.field == "catalogId"
+        assert "already exists" in str(taken.value)
+        assert "SmartRecruiters" in str(taken.value)
+
+        with pytest.raises(OfferError) as active:
+            await catalog.update(
+                created.id, created.model_copy(update={"status": OfferStatus.ACTIVE}), None
+            )
+        assert active.value.field == "status"
+        assert "partners team" in str(active.value)
+
+        await catalog.submit(created.id)
+        with pytest.raises(OfferError, match="UNDER_REVIEW") as twice:
+            await catalog.submit(created.id)
+        assert twice.value.field is None
+        withdrawn = await catalog.withdraw(created.id)
+        assert withdrawn.status is OfferStatus.INACTIVE
+
+    run_with_desk(sandbox, tmp_path / "d.sqlite3", body)
+
+
+def test_a_cost_not_recorded_says_the_offer_went_through(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    async def body(desk: Desk) -> None:
+        catalog = OfferCatalog(desk.session, desk.db)
+        offer = new_offer()
+        desk.db.close()  # the local write after the call fails
+        with pytest.raises(OfferError) as failed:
+            await catalog.create(offer, None)
+        assert failed.value.field == COST_FIELD
+        assert f"SmartRecruiters has the offer “{offer.catalog_id}”" in str(failed.value)
+        found = await offers.list_offers(desk, q=offer.catalog_id)
+        assert [o.catalog_id for o in found.content] == [offer.catalog_id]
+
+    run_with_desk(sandbox, tmp_path / "d.sqlite3", body)
+
+
+def test_recent_orders_come_from_the_local_copy(sandbox: SandboxServer, tmp_path: Path) -> None:
+    async def body(desk: Desk) -> None:
+        catalog = OfferCatalog(desk.session, desk.db)
+        fit = (await catalog.page(query="BERKE-FIT")).offers[0]
+        assert await catalog.recent_orders(fit) == []  # nothing synced yet
+        await sync_all(desk)
+        recent = await catalog.recent_orders(fit)
+        assert 0 < len(recent) <= catalog.recent_limit
+        assert recent == await offers.recent_orders_for(desk, fit)
+
+    run_with_desk(sandbox, tmp_path / "d.sqlite3", body)
+
+
+@pytest.mark.parametrize(
+    ("message", "field"),
+    [
+        ("Field 'terms.price.amount' must be a decimal number", "terms.price.amount"),
+        ("An offer with catalogId 'X' already exists", "catalogId"),
+        ("Field 'x' " + "a" * 10_000, "x"),
+        ("Something else went wrong", None),
+        ("", None),
+    ],
+)
+def test_the_field_a_refusal_names(message: str, field: str | None) -> None:
+    assert named_field(message) == field
+
+
+def test_the_rules_need_no_call() -> None:
+    inactive = new_offer(status="INACTIVE")
+    assert OfferCatalog.why_not_submit(inactive) is None
+    assert (
+        OfferCatalog.why_not_withdraw(inactive)
+        == "This offer is INACTIVE: there is nothing to withdraw."
+    )

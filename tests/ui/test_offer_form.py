@@ -1,0 +1,106 @@
+"""The offer form on its own (no service): the Cost value speaks on the Cost line, the
+service's complaints land under the field they name, and Tab follows the rows."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
+
+from app.domain.offer_cost import CostKind
+from app.ui.offers.offer_form import COST_KIND, COST_VALUE, TERMS_TYPE, OfferForm
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+
+def valid_form(qtbot: QtBot) -> OfferForm:
+    form = OfferForm()
+    qtbot.addWidget(form)
+    form.show()
+    qtbot.waitExposed(form)
+    form.catalog_id.setText("FORM-1")
+    form.name.setText("Form test")
+    form.description.setPlainText("d")
+    assert form.save_button.isEnabled()
+    return form
+
+
+def line(form: OfferForm, name: str) -> str:
+    label = form.findChild(QLabel, name)
+    assert label is not None, name
+    return label.text() if label.isVisible() else ""
+
+
+def test_a_wrong_cost_value_is_told_on_the_cost_line(qtbot: QtBot) -> None:
+    form = valid_form(qtbot)
+    assert not form.cost_value.isEnabled()  # no kind, nothing to type
+    form.cost_kind.setCurrentIndex(form.cost_kind.findData(CostKind.PERCENTAGE))
+    assert form.cost_value.isEnabled()
+    assert line(form, f"error_{COST_KIND}") == "Required: the number set in the Partner Portal."
+    assert form.errors()[COST_VALUE]
+    assert not form.save_button.isEnabled()
+    form.cost_value.setText("170")
+    assert line(form, f"error_{COST_KIND}") == "A percentage is at most 100."
+    form.cost_value.setText("70")
+    assert line(form, f"error_{COST_KIND}") == ""
+    assert form.save_button.isEnabled()
+    assert form.value() == (form.offer(), form.cost())
+
+
+def test_service_complaints_land_under_their_field(qtbot: QtBot) -> None:
+    form = valid_form(qtbot)
+    form.submit()
+    assert form.is_busy()
+    assert form.save_button.text() == "Sending…"
+    # A part of the terms with no row of its own goes to the type's row.
+    form.show_server_error("Field 'terms.foo' is wrong", "terms.foo")
+    assert not form.is_busy()
+    assert line(form, f"error_{TERMS_TYPE}") == "Field 'terms.foo' is wrong"
+    assert not form.save_button.isEnabled()  # the same value would fail the same way
+    form.terms_type.setCurrentIndex(1)
+    assert line(form, f"error_{TERMS_TYPE}") == ""
+
+    form.show_server_error("Taken", "CATALOGID")  # the service's spelling, in any case
+    assert line(form, "error_catalogId") == "Taken"
+    form.show_server_error("Not connected.")
+    assert line(form, "error_form") == "Not connected."
+    assert form.save_button.isEnabled() is False  # "Taken" still stands
+    form.catalog_id.setText("FORM-2")  # any edit answers the general complaint too
+    assert line(form, "error_form") == ""
+    assert form.save_button.isEnabled()
+
+
+def test_tab_follows_the_rows_and_the_cost_fix(qtbot: QtBot) -> None:
+    form = valid_form(qtbot)
+    form.amount.setText("20.00")
+    form.currency.setText("USD")
+    form.cost_kind.setCurrentIndex(form.cost_kind.findData(CostKind.FLAT_RATE))
+    form.cost_value.setText("0")
+    assert form.cost_fix.isVisible()
+    assert "Percentage 70" in form.cost_warning_text()
+    assert line(form, f"advice_{COST_KIND}") == form.cost_warning_text()
+    form.expires.setChecked(True)
+    expected: list[QWidget] = [
+        form.catalog_id, form.name, form.description, form.status, form.terms_type,
+        form.amount, form.currency, form.expires, form.expiration, form.industries,
+        form.locations, form.companies, form.special_offer, form.target_market,
+        form.cost_kind, form.cost_value, form.cost_fix, form.cancel_button, form.save_button,
+    ]  # fmt: skip
+    form.activateWindow()
+    form.catalog_id.setFocus()
+    QApplication.processEvents()
+    visited: list[QWidget] = []
+    for _ in range(3 * len(expected)):  # a date edit takes a Tab per section (year, month, day)
+        focused = QApplication.focusWidget()
+        assert focused is not None
+        # A date edit's own line edit takes the focus on its behalf.
+        widget = form.expiration if focused.parentWidget() is form.expiration else focused
+        if not visited or visited[-1] is not widget:
+            visited.append(widget)
+        if widget is form.save_button:
+            break
+        QTest.keyClick(focused, Qt.Key.Key_Tab)
+    assert visited == expected
