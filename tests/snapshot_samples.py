@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from app.domain.journal import Action, LinkedAssessment, StepState
+from app.domain.journal import LinkedAssessment, StepKind, StepState
 from app.domain.smartrecruiters import AssessmentComment, AssessmentOrder, AssessmentResult
 from app.domain.snapshot import SnapshotFilter, SnapshotMeta, SnapshotOrder, SnapshotStep
 from app.store.snapshot_file import write_snapshot
@@ -59,7 +59,7 @@ def record(i: int, **changes: Any) -> SnapshotOrder:
             SnapshotStep(
                 id=i,
                 order_id=made.id,
-                action=Action.CREATE_ASSESSMENT,
+                action=StepKind.CREATE_ASSESSMENT,
                 state=StepState.DONE,
                 request={"job": "analyst"},
                 created_at=at,

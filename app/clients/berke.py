@@ -35,10 +35,10 @@ from app.domain.berke import (
     AssessmentStatus,
     BerkeErrorBody,
     BerkeJob,
+    BerkeParam,
     BerkeThrottleBody,
     CreateAssessmentRequest,
     CreateAssessmentResponse,
-    P,
     SendInvitationRequest,
     split_response_code,
 )
@@ -133,10 +133,15 @@ class BerkeClient:
         """The assessment of ``source_candidate_id``, or None when Berke has none."""
         try:
             payload = await self._call(
-                "GetAssessmentStatus", {P.SOURCE_CANDIDATE_ID: source_candidate_id}, idempotent=True
+                "GetAssessmentStatus",
+                {BerkeParam.SOURCE_CANDIDATE_ID: source_candidate_id},
+                idempotent=True,
             )
         except (ValidationApiError, NotFoundError) as exc:
-            unknown = getattr(exc, "parameter", P.SOURCE_CANDIDATE_ID) == P.SOURCE_CANDIDATE_ID
+            unknown = (
+                getattr(exc, "parameter", BerkeParam.SOURCE_CANDIDATE_ID)
+                == BerkeParam.SOURCE_CANDIDATE_ID
+            )
             if unknown and "not found" in exc.service_message.lower():
                 return None
             raise
@@ -156,12 +161,12 @@ class BerkeClient:
     ) -> dict[str, Any]:
         """The payload of Berke's envelope (status ok), or the :class:`ApiError` it means."""
         body: dict[str, Any] = {
-            P.API_TOKEN: self._token.get_secret_value(),
+            BerkeParam.API_TOKEN: self._token.get_secret_value(),
             **params,
-            P.FORMAT_OUTPUT: self._format,
+            BerkeParam.FORMAT_OUTPUT: self._format,
         }
-        if self._username and P.USERNAME not in body:
-            body[P.USERNAME] = self._username
+        if self._username and BerkeParam.USERNAME not in body:
+            body[BerkeParam.USERNAME] = self._username
 
         def build() -> httpx.Request:
             return self._http.http.build_request("POST", f"/{method}", json=body)

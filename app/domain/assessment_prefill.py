@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 
-from app.domain.berke import BerkeJob, P
+from app.domain.berke import BerkeJob, BerkeParam
 from app.domain.smartrecruiters import AssessmentOrder
 
 
@@ -36,11 +36,11 @@ def prefill_from_order(order: AssessmentOrder) -> dict[str, str]:
     """
     candidate = order.candidate
     return {
-        P.FIRST_NAME: candidate.first_name or "",
-        P.LAST_NAME: candidate.last_name or "",
-        P.EMAIL_ADDRESS: candidate.email or "",
-        P.PHONE_NUMBER: candidate.phone or "",
-        P.SOURCE_CANDIDATE_ID: "",
+        BerkeParam.FIRST_NAME: candidate.first_name or "",
+        BerkeParam.LAST_NAME: candidate.last_name or "",
+        BerkeParam.EMAIL_ADDRESS: candidate.email or "",
+        BerkeParam.PHONE_NUMBER: candidate.phone or "",
+        BerkeParam.SOURCE_CANDIDATE_ID: "",
     }
 
 

@@ -28,7 +28,7 @@ from pydantic import (
 from app.domain.smartrecruiters import is_absolute_http_url
 
 
-class P:
+class BerkeParam:
     """Berke's parameter spellings, in one place: a correction is one edit away."""
 
     API_TOKEN: Final = "apiToken"
@@ -199,31 +199,31 @@ class BerkeModel(BaseModel):
 class CreateAssessmentRequest(BerkeModel):
     """CreateAssessment's parameters. The API token is the client's, not part of the request."""
 
-    first_name: Required1to100 = Field(alias=P.FIRST_NAME)
-    last_name: Required1to100 = Field(alias=P.LAST_NAME)
+    first_name: Required1to100 = Field(alias=BerkeParam.FIRST_NAME)
+    last_name: Required1to100 = Field(alias=BerkeParam.LAST_NAME)
     email_address: Annotated[
         Text100 | None, BeforeValidator(_blank_to_none), AfterValidator(_email)
-    ] = Field(default=None, alias=P.EMAIL_ADDRESS)
-    phone_number: Optional1to50 = Field(default=None, alias=P.PHONE_NUMBER)
-    username: Optional1to50 = Field(default=None, alias=P.USERNAME)
-    source_candidate_id: Optional1to50 = Field(default=None, alias=P.SOURCE_CANDIDATE_ID)
-    source_job_id: Optional1to50 = Field(default=None, alias=P.SOURCE_JOB_ID)
-    source_department_id: Optional1to50 = Field(default=None, alias=P.SOURCE_DEPARTMENT_ID)
+    ] = Field(default=None, alias=BerkeParam.EMAIL_ADDRESS)
+    phone_number: Optional1to50 = Field(default=None, alias=BerkeParam.PHONE_NUMBER)
+    username: Optional1to50 = Field(default=None, alias=BerkeParam.USERNAME)
+    source_candidate_id: Optional1to50 = Field(default=None, alias=BerkeParam.SOURCE_CANDIDATE_ID)
+    source_job_id: Optional1to50 = Field(default=None, alias=BerkeParam.SOURCE_JOB_ID)
+    source_department_id: Optional1to50 = Field(default=None, alias=BerkeParam.SOURCE_DEPARTMENT_ID)
     on_assessment_complete_action: Annotated[
         CompletionAction | None, BeforeValidator(_int_or_none)
-    ] = Field(default=None, alias=P.ON_COMPLETE_ACTION)
+    ] = Field(default=None, alias=BerkeParam.ON_COMPLETE_ACTION)
     email_report_to_list: Annotated[
         Text500 | None, BeforeValidator(_blank_to_none), AfterValidator(_email_list)
-    ] = Field(default=None, alias=P.EMAIL_REPORT_TO_LIST)
+    ] = Field(default=None, alias=BerkeParam.EMAIL_REPORT_TO_LIST)
     redirect_url: Annotated[
         Text150 | None, BeforeValidator(_blank_to_none), AfterValidator(_redirect)
-    ] = Field(default=None, alias=P.REDIRECT_URL)
+    ] = Field(default=None, alias=BerkeParam.REDIRECT_URL)
     complete_within_days: Annotated[int | None, BeforeValidator(_int_or_none)] = Field(
-        default=None, alias=P.COMPLETE_WITHIN_DAYS
+        default=None, alias=BerkeParam.COMPLETE_WITHIN_DAYS
     )
     invitation_message: Annotated[
         Text1000 | None, BeforeValidator(_blank_to_none), AfterValidator(_no_markup)
-    ] = Field(default=None, alias=P.INVITATION_MESSAGE)
+    ] = Field(default=None, alias=BerkeParam.INVITATION_MESSAGE)
 
     @field_validator("on_assessment_complete_action", mode="wrap")
     @classmethod
@@ -250,10 +250,11 @@ class CreateAssessmentRequest(BerkeModel):
     @classmethod
     def _always_check_list(cls, data: Any) -> Any:
         # Make the list present so its field validator runs and the error carries its name.
-        if isinstance(data, dict) and not {P.EMAIL_REPORT_TO_LIST, "email_report_to_list"} & set(
-            data
-        ):
-            return {**data, P.EMAIL_REPORT_TO_LIST: None}
+        if isinstance(data, dict) and not {
+            BerkeParam.EMAIL_REPORT_TO_LIST,
+            "email_report_to_list",
+        } & set(data):
+            return {**data, BerkeParam.EMAIL_REPORT_TO_LIST: None}
         return data
 
     @field_validator("email_report_to_list")
@@ -261,14 +262,14 @@ class CreateAssessmentRequest(BerkeModel):
     def _list_for_action_5(cls, value: str | None, info: ValidationInfo) -> str | None:
         # A field validator (not a model one) so that the error names emailReportToList.
         if value is None and info.data.get("on_assessment_complete_action") == 5:
-            raise ValueError(f"is required when {P.ON_COMPLETE_ACTION} is 5")
+            raise ValueError(f"is required when {BerkeParam.ON_COMPLETE_ACTION} is 5")
         return value
 
     def to_params(self) -> dict[str, Any]:
         params = super().to_params()
         if self.on_assessment_complete_action != 5:
             # Berke ignores the list for other actions; not sending it keeps the intent clear.
-            params.pop(P.EMAIL_REPORT_TO_LIST, None)
+            params.pop(BerkeParam.EMAIL_REPORT_TO_LIST, None)
         return params
 
     def advice(self) -> list[Advice]:
@@ -276,12 +277,15 @@ class CreateAssessmentRequest(BerkeModel):
         found: list[Advice] = []
         if self.email_address is None:
             found.append(
-                Advice(P.EMAIL_ADDRESS, "No email address: Berke will send no reminder emails.")
+                Advice(
+                    BerkeParam.EMAIL_ADDRESS,
+                    "No email address: Berke will send no reminder emails.",
+                )
             )
             if self.on_assessment_complete_action == 4:
                 found.append(
                     Advice(
-                        P.ON_COMPLETE_ACTION,
+                        BerkeParam.ON_COMPLETE_ACTION,
                         "Action 4 emails the participant, who has no email address: "
                         "nothing will be sent.",
                     )
@@ -290,7 +294,7 @@ class CreateAssessmentRequest(BerkeModel):
             if "!" in self.invitation_message:
                 found.append(
                     Advice(
-                        P.INVITATION_MESSAGE,
+                        BerkeParam.INVITATION_MESSAGE,
                         "Exclamation marks make spam filters more likely to block the message.",
                     )
                 )
@@ -298,7 +302,7 @@ class CreateAssessmentRequest(BerkeModel):
             if caps:
                 found.append(
                     Advice(
-                        P.INVITATION_MESSAGE,
+                        BerkeParam.INVITATION_MESSAGE,
                         f"Words in capitals ({', '.join(caps[:3])}) make spam "
                         "filters more likely to block the message.",
                     )
@@ -308,7 +312,7 @@ class CreateAssessmentRequest(BerkeModel):
             if kind:
                 found.append(
                     Advice(
-                        P.SOURCE_CANDIDATE_ID,
+                        BerkeParam.SOURCE_CANDIDATE_ID,
                         f"This looks like {kind}. Berke asks for a badge or HRIS id, "
                         "never sensitive personal numbers.",
                     )
@@ -318,22 +322,22 @@ class CreateAssessmentRequest(BerkeModel):
 
 class SendInvitationRequest(BerkeModel):
     source_candidate_id: Annotated[Text50, BeforeValidator(_strip)] = Field(
-        alias=P.SOURCE_CANDIDATE_ID
+        alias=BerkeParam.SOURCE_CANDIDATE_ID
     )
     email_address: Annotated[Text100, BeforeValidator(_strip), AfterValidator(_email)] = Field(
-        alias=P.EMAIL_ADDRESS
+        alias=BerkeParam.EMAIL_ADDRESS
     )
     # A single character disables the default message; "default" forces it. HTML is escaped.
     # The reference lists one spelling for a message, invitationMessage, for both methods.
     message: Annotated[Text1000 | None, BeforeValidator(_blank_to_none)] = Field(
-        default=None, alias=P.INVITATION_MESSAGE
+        default=None, alias=BerkeParam.INVITATION_MESSAGE
     )
     sender_name: Annotated[Text100 | None, BeforeValidator(_blank_to_none)] = Field(
-        default=None, alias=P.SENDER_NAME
+        default=None, alias=BerkeParam.SENDER_NAME
     )
     sender_email: Annotated[
         Text100 | None, BeforeValidator(_blank_to_none), AfterValidator(_email)
-    ] = Field(default=None, alias=P.SENDER_EMAIL)
+    ] = Field(default=None, alias=BerkeParam.SENDER_EMAIL)
 
 
 class BerkeResponseModel(BaseModel):
@@ -343,8 +347,8 @@ class BerkeResponseModel(BaseModel):
 
 
 class CreateAssessmentResponse(BerkeResponseModel):
-    source_candidate_id: str = Field(alias=P.SOURCE_CANDIDATE_ID, min_length=1)
-    invitation_code: str = Field(alias=P.INVITATION_CODE, min_length=1)
+    source_candidate_id: str = Field(alias=BerkeParam.SOURCE_CANDIDATE_ID, min_length=1)
+    invitation_code: str = Field(alias=BerkeParam.INVITATION_CODE, min_length=1)
     assessment_url: str = Field(alias="assessmentUrl", min_length=1)
 
     @model_validator(mode="after")
@@ -357,8 +361,8 @@ class CreateAssessmentResponse(BerkeResponseModel):
 class AssessmentStatus(BerkeResponseModel):
     """GetAssessmentStatus: where one assessment stands. ``status_id`` 2 means complete."""
 
-    source_candidate_id: str = Field(alias=P.SOURCE_CANDIDATE_ID)
-    invitation_code: str | None = Field(default=None, alias=P.INVITATION_CODE)
+    source_candidate_id: str = Field(alias=BerkeParam.SOURCE_CANDIDATE_ID)
+    invitation_code: str | None = Field(default=None, alias=BerkeParam.INVITATION_CODE)
     # Not every Berke answer is documented to carry it; the console copes without it.
     assessment_url: str | None = Field(default=None, alias="assessmentUrl")
     status_id: int | None = Field(default=None, alias="statusId")
@@ -366,9 +370,9 @@ class AssessmentStatus(BerkeResponseModel):
     invitations_sent: int | None = Field(default=None, alias="invitationsSent")
     # The assessment's identity ("the assessment's identity and status", the reference): what
     # proves that an assessment found by id is the one a step created, not someone else's.
-    first_name: str | None = Field(default=None, alias=P.FIRST_NAME)
-    last_name: str | None = Field(default=None, alias=P.LAST_NAME)
-    email_address: str | None = Field(default=None, alias=P.EMAIL_ADDRESS)
+    first_name: str | None = Field(default=None, alias=BerkeParam.FIRST_NAME)
+    last_name: str | None = Field(default=None, alias=BerkeParam.LAST_NAME)
+    email_address: str | None = Field(default=None, alias=BerkeParam.EMAIL_ADDRESS)
 
     @property
     def is_complete(self) -> bool:
@@ -402,7 +406,7 @@ class AssessmentStatus(BerkeResponseModel):
 
 
 class BerkeJob(BerkeResponseModel):
-    source_job_id: str = Field(alias=P.SOURCE_JOB_ID)
+    source_job_id: str = Field(alias=BerkeParam.SOURCE_JOB_ID)
     name: str = ""
     length: str | None = None
     length_seconds: int | None = Field(default=None, alias="lengthSeconds")

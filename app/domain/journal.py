@@ -3,7 +3,7 @@
 A journal entry holds a typed *step* (what is about to be sent: the service's request model,
 plus what this desk needs to prove on a retry that the call already went through) and, once
 done, a typed *outcome* that knows what to store of itself (a link, a resultId, an order…).
-The steps and outcomes are discriminated by ``kind``; a step's kind is its ``Action``'s value.
+The steps and outcomes are discriminated by ``kind``; a step's kind is its ``StepKind``'s value.
 """
 
 from __future__ import annotations
@@ -24,7 +24,11 @@ from app.domain.smartrecruiters import (
 )
 
 
-class Action(StrEnum):
+class StepKind(StrEnum):
+    """The kinds of journaled call to a service (what the activity list shows). Not the same
+    as ``order_rules.OrderAction``, what a coordinator may do to an order: one action may make
+    several steps (create, accept and invite), and a step may have no button (create result)."""
+
     CREATE_ASSESSMENT = "create_assessment"
     ACCEPT = "accept"
     REJECT = "reject"
@@ -40,14 +44,14 @@ class Action(StrEnum):
 
 
 _LABELS = {
-    Action.CREATE_ASSESSMENT: "Create Berke assessment",
-    Action.ACCEPT: "Accept order",
-    Action.REJECT: "Reject order",
-    Action.INVITE: "Send Berke invitation",
-    Action.COMPLETE: "Complete order",
-    Action.CREATE_RESULT: "Create result",
-    Action.UPLOAD: "Upload attachment",
-    Action.COMMENT: "Add comment",
+    StepKind.CREATE_ASSESSMENT: "Create Berke assessment",
+    StepKind.ACCEPT: "Accept order",
+    StepKind.REJECT: "Reject order",
+    StepKind.INVITE: "Send Berke invitation",
+    StepKind.COMPLETE: "Complete order",
+    StepKind.CREATE_RESULT: "Create result",
+    StepKind.UPLOAD: "Upload attachment",
+    StepKind.COMMENT: "Add comment",
 }
 
 
@@ -91,7 +95,7 @@ class _Step(BaseModel):
 
 class CreateAssessmentStep(_Step):
     kind: Literal["create_assessment"] = "create_assessment"
-    action: ClassVar[Action] = Action.CREATE_ASSESSMENT
+    action: ClassVar[StepKind] = StepKind.CREATE_ASSESSMENT
     request: CreateAssessmentRequest
 
 
@@ -99,7 +103,7 @@ class AcceptStep(_Step):
     """The request's ``author`` stays empty: the desk's author is added when it is sent."""
 
     kind: Literal["accept"] = "accept"
-    action: ClassVar[Action] = Action.ACCEPT
+    action: ClassVar[StepKind] = StepKind.ACCEPT
     request: AcceptRequest
 
 
@@ -107,13 +111,13 @@ class RejectStep(_Step):
     """As for accept, the author is the desk's when it is sent."""
 
     kind: Literal["reject"] = "reject"
-    action: ClassVar[Action] = Action.REJECT
+    action: ClassVar[StepKind] = StepKind.REJECT
     request: RejectRequest
 
 
 class InviteStep(_Step):
     kind: Literal["invite"] = "invite"
-    action: ClassVar[Action] = Action.INVITE
+    action: ClassVar[StepKind] = StepKind.INVITE
     request: SendInvitationRequest
     #: How many invitations Berke had sent before the step: a retry counts this one as sent
     #: only if the count grew. Never sent to Berke.
@@ -125,7 +129,7 @@ class CompleteStep(_Step):
     step, and completing carries only a comment (``message``)."""
 
     kind: Literal["complete"] = "complete"
-    action: ClassVar[Action] = Action.COMPLETE
+    action: ClassVar[StepKind] = StepKind.COMPLETE
     flow: ResultFlow = ResultFlow.FAQ
     result: AssessmentResult | None = None
     message: str | None = None
@@ -139,7 +143,7 @@ class CompleteStep(_Step):
 
 class CreateResultStep(_Step):
     kind: Literal["create_result"] = "create_result"
-    action: ClassVar[Action] = Action.CREATE_RESULT
+    action: ClassVar[StepKind] = StepKind.CREATE_RESULT
     result: AssessmentResult
 
 
@@ -148,14 +152,14 @@ class UploadStep(_Step):
     (steps written by older versions may lack it)."""
 
     kind: Literal["upload"] = "upload"
-    action: ClassVar[Action] = Action.UPLOAD
+    action: ClassVar[StepKind] = StepKind.UPLOAD
     upload_id: int
     file_name: str | None = None
 
 
 class CommentStep(_Step):
     kind: Literal["comment"] = "comment"
-    action: ClassVar[Action] = Action.COMMENT
+    action: ClassVar[StepKind] = StepKind.COMMENT
     message: str
 
 
@@ -164,7 +168,7 @@ class UnreadableStep(_Step):
     timeline, never sent; executing it fails it with ``problem`` in words."""
 
     kind: Literal["unreadable"] = "unreadable"
-    action: Action
+    action: StepKind
     data: Any = None
     problem: str
 
@@ -332,7 +336,7 @@ class JournalEntry(BaseModel):
 
     id: int
     order_id: str
-    action: Action
+    action: StepKind
     state: StepState
     step: JournalStep
     outcome: JournalOutcome | None = None

@@ -15,10 +15,9 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from app.domain.berke import CreateAssessmentRequest, P, SendInvitationRequest
+from app.domain.berke import BerkeParam, CreateAssessmentRequest, SendInvitationRequest
 from app.domain.journal import (
     AcceptStep,
-    Action,
     AssessmentLinked,
     AttachmentUploaded,
     CommentAdded,
@@ -35,6 +34,7 @@ from app.domain.journal import (
     RejectStep,
     ResultFlow,
     ResultRecorded,
+    StepKind,
     StepOutcome,
     StepPayload,
     UnreadableOutcome,
@@ -59,35 +59,35 @@ ALREADY_SENT = "alreadySent"
 ALREADY_THERE = "alreadyThere"
 
 
-def step_from_v1(action: Action, request: Mapping[str, Any]) -> StepPayload:
+def step_from_v1(action: StepKind, request: Mapping[str, Any]) -> StepPayload:
     """The typed step of a first-form request. Raises ValueError (pydantic's ValidationError is
     one), KeyError or TypeError when ``request`` is not a step of that action."""
     params = dict(request)
     match action:
-        case Action.CREATE_ASSESSMENT:
+        case StepKind.CREATE_ASSESSMENT:
             # "Checked free" once let a resumed create link a typed id; no longer: dropped.
             params.pop(CHECKED_FREE, None)
             return CreateAssessmentStep(request=CreateAssessmentRequest.model_validate(params))
-        case Action.ACCEPT:
+        case StepKind.ACCEPT:
             return AcceptStep(request=AcceptRequest.model_validate(params))
-        case Action.REJECT:
+        case StepKind.REJECT:
             return RejectStep(request=RejectRequest.model_validate(params))
-        case Action.INVITE:
+        case StepKind.INVITE:
             before = params.pop(SENT_BEFORE, None)
             return InviteStep(
                 request=SendInvitationRequest.model_validate(params),
                 invitations_sent_before=before,
             )
-        case Action.COMPLETE:
+        case StepKind.COMPLETE:
             flow = ResultFlow(params.pop(FLOW, ResultFlow.FAQ))
             if flow is ResultFlow.DOCUMENTED:
                 return CompleteStep(flow=flow, message=params.get(MESSAGE))
             return CompleteStep(flow=flow, result=AssessmentResult.model_validate(params))
-        case Action.CREATE_RESULT:
+        case StepKind.CREATE_RESULT:
             return CreateResultStep(result=AssessmentResult.model_validate(params))
-        case Action.UPLOAD:
+        case StepKind.UPLOAD:
             return UploadStep(upload_id=params[UPLOAD_ID], file_name=params.get(FILE_NAME))
-        case Action.COMMENT:
+        case StepKind.COMMENT:
             return CommentStep(message=params[MESSAGE])
 
 
@@ -127,33 +127,35 @@ def outcome_from_v1(
     (the first form did not keep when it was made). Raises as ``step_from_v1``."""
     o = dict(outcome)
     match step.action:
-        case Action.CREATE_ASSESSMENT:
+        case StepKind.CREATE_ASSESSMENT:
             link = LinkedAssessment(
                 order_id=order_id,
-                source_candidate_id=o[P.SOURCE_CANDIDATE_ID],
-                invitation_code=o[P.INVITATION_CODE],
+                source_candidate_id=o[BerkeParam.SOURCE_CANDIDATE_ID],
+                invitation_code=o[BerkeParam.INVITATION_CODE],
                 assessment_url=o[ASSESSMENT_URL],
                 created_at=finished_at,
             )
             return AssessmentLinked(link=link, recovered=bool(o.get(RECOVERED)))
-        case Action.ACCEPT | Action.REJECT:
+        case StepKind.ACCEPT | StepKind.REJECT:
             return OrderUpdated(status=o[STATUS], already_applied=bool(o.get(ALREADY_APPLIED)))
-        case Action.COMPLETE | Action.CREATE_RESULT if RESULT_ID in o:
+        case StepKind.COMPLETE | StepKind.CREATE_RESULT if RESULT_ID in o:
             return ResultRecorded(
                 result_id=o[RESULT_ID], status=o.get(STATUS), recovered=bool(o.get(RECOVERED))
             )
-        case Action.COMPLETE:  # the documented flow: completed with a comment
+        case StepKind.COMPLETE:  # the documented flow: completed with a comment
             return OrderUpdated(status=o[STATUS], already_applied=bool(o.get(ALREADY_APPLIED)))
-        case Action.INVITE:
-            return InvitationSent(email=o[P.EMAIL_ADDRESS], already_sent=bool(o.get(ALREADY_SENT)))
-        case Action.UPLOAD if isinstance(step, UploadStep):
+        case StepKind.INVITE:
+            return InvitationSent(
+                email=o[BerkeParam.EMAIL_ADDRESS], already_sent=bool(o.get(ALREADY_SENT))
+            )
+        case StepKind.UPLOAD if isinstance(step, UploadStep):
             return AttachmentUploaded(
                 upload_id=step.upload_id,
                 attachment_id=o[ATTACHMENT_ID],
                 file_name=o[FILE_NAME],
                 already_there=bool(o.get(ALREADY_THERE)),
             )
-        case Action.COMMENT:
+        case StepKind.COMMENT:
             return CommentAdded(message=o[MESSAGE], already_there=bool(o.get(ALREADY_THERE)))
     raise ValueError(f"no first-form outcome of a {step.kind} step has these keys: {sorted(o)}")
 
@@ -169,8 +171,8 @@ def outcome_to_v1(outcome: JournalOutcome) -> dict[str, Any]:
         case AssessmentLinked():
             link = outcome.link
             return {
-                P.SOURCE_CANDIDATE_ID: link.source_candidate_id,
-                P.INVITATION_CODE: link.invitation_code,
+                BerkeParam.SOURCE_CANDIDATE_ID: link.source_candidate_id,
+                BerkeParam.INVITATION_CODE: link.invitation_code,
                 ASSESSMENT_URL: link.assessment_url,
                 **_flag(RECOVERED, outcome.recovered),
             }
@@ -183,7 +185,10 @@ def outcome_to_v1(outcome: JournalOutcome) -> dict[str, Any]:
             status = {STATUS: outcome.status.value} if outcome.status is not None else {}
             return {RESULT_ID: outcome.result_id, **status, **_flag(RECOVERED, outcome.recovered)}
         case InvitationSent():
-            return {P.EMAIL_ADDRESS: outcome.email, **_flag(ALREADY_SENT, outcome.already_sent)}
+            return {
+                BerkeParam.EMAIL_ADDRESS: outcome.email,
+                **_flag(ALREADY_SENT, outcome.already_sent),
+            }
         case AttachmentUploaded():
             return {
                 ATTACHMENT_ID: outcome.attachment_id,

@@ -9,6 +9,9 @@ from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 
 
 class OrderAction(StrEnum):
+    """What a coordinator may do to an order (a button, a menu entry). Each is carried out by
+    one or more journaled steps (``journal.StepKind``)."""
+
     CREATE_ASSESSMENT = "create_assessment"
     ACCEPT = "accept"
     REJECT = "reject"

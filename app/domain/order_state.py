@@ -8,16 +8,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from app.domain.attachments import Upload, UploadState
-from app.domain.journal import Action, LinkedAssessment
+from app.domain.journal import LinkedAssessment, StepKind
 
 
 @dataclass(frozen=True)
 class OrderState:
     link: LinkedAssessment | None = None
     #: Steps written but not finished: being sent, or waiting to be resumed.
-    pending: frozenset[Action] = frozenset()
+    pending: frozenset[StepKind] = frozenset()
     #: Steps whose latest attempt failed (shown with Retry).
-    failed: frozenset[Action] = frozenset()
+    failed: frozenset[StepKind] = frozenset()
     result_id: str | None = None
     uploads: tuple[Upload, ...] = field(default=())
 

@@ -15,7 +15,7 @@ from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from app.domain.journal import Action, JournalEntry, LinkedAssessment, StepState
+from app.domain.journal import JournalEntry, LinkedAssessment, StepKind, StepState
 from app.domain.journal_v1 import outcome_to_v1, step_to_v1
 from app.domain.smartrecruiters import (
     AssessmentComment,
@@ -119,7 +119,7 @@ class SnapshotStep(BaseModel):
 
     id: int
     order_id: str
-    action: Action
+    action: StepKind
     state: StepState
     request: dict[str, Any]
     outcome: dict[str, Any] | None = None

@@ -10,9 +10,9 @@ from __future__ import annotations
 import sqlite3
 
 from app.domain.journal import (
-    Action,
     JournalEntry,
     LinkedAssessment,
+    StepKind,
     StepOutcome,
     StepPayload,
     StepState,
@@ -24,7 +24,7 @@ from app.store.order_cache import upsert_order
 
 
 def _entry(row: sqlite3.Row) -> JournalEntry:
-    action = Action(row["action"])
+    action = StepKind(row["action"])
     return JournalEntry(
         id=row["id"],
         order_id=row["order_id"],

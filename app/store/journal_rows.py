@@ -17,9 +17,9 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from app.domain.journal import (
-    Action,
     JournalOutcome,
     JournalStep,
+    StepKind,
     UnreadableOutcome,
     UnreadableStep,
 )
@@ -53,7 +53,7 @@ def _problem(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def read_step(action: Action, text: str) -> JournalStep:
+def read_step(action: StepKind, text: str) -> JournalStep:
     try:
         step = _STEP.validate_json(text)
     except ValidationError as exc:
@@ -82,7 +82,7 @@ def read_outcome(text: str | None) -> JournalOutcome | None:
 
 
 def upgrade_row(
-    action: Action,
+    action: StepKind,
     request: str,
     outcome: str | None,
     *,
@@ -127,7 +127,7 @@ def upgrade_first_form(conn: sqlite3.Connection) -> None:
     ).fetchall()
     for row in rows:
         try:
-            action = Action(row["action"])
+            action = StepKind(row["action"])
         except ValueError:
             log.warning("Journal row %s has an unknown action %r; left as it was", row["id"],
                         row["action"])  # fmt: skip

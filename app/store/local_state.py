@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from app.domain.attachments import Upload
-from app.domain.journal import Action, LinkedAssessment
+from app.domain.journal import LinkedAssessment, StepKind
 from app.domain.order_state import OrderState
 from app.store.database import Database
 from app.store.order_cache import select_in
@@ -32,10 +32,10 @@ def load_states(db: Database, order_ids: Iterable[str] | None = None) -> dict[st
     by_order: dict[str, dict[str, object]] = defaultdict(dict)
     for row in links:
         by_order[row["order_id"]]["link"] = LinkedAssessment.model_validate(dict(row))
-    latest: dict[str, dict[Action, str]] = defaultdict(dict)
+    latest: dict[str, dict[StepKind, str]] = defaultdict(dict)
     for row in steps:
         try:
-            action = Action(row["action"])
+            action = StepKind(row["action"])
         except ValueError:
             continue  # a step kind a newer version wrote: not this version's to show
         latest[row["order_id"]][action] = row["state"]

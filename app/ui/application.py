@@ -18,7 +18,7 @@ from app.domain.connection import AppSettings
 from app.store.credentials import KeyStore
 from app.store.instance_lock import AlreadyRunningError, InstanceLock, LockUnavailableError
 from app.store.paths import data_dir
-from app.ui.error_dialog import DialogNotifier
+from app.ui.common.error_dialog import DialogNotifier
 from app.ui.main_window import MainWindow
 from app.ui.resources import app_icon_path
 from app.ui.session_host import SessionHost

@@ -15,11 +15,11 @@ from app.domain.connection import AppSettings, ConnectionProfile, ProfileKind
 from app.store.credentials import KeyStore
 from app.store.database import Database, default_database_path
 from app.store.settings_file import save_settings
-from app.ui.async_dialogs import run_dialog
+from app.ui.common.async_dialogs import run_dialog
 from app.ui.common.task_group import NamedTasks
 from app.ui.main_window import MainWindow
 from app.ui.orders.board_signals import BoardSignals
-from app.ui.settings_dialog import SettingsDialog
+from app.ui.settings.settings_dialog import SettingsDialog
 from app.workflows.board import BoardOptions, OrderBoard
 from app.workflows.desk import Desk
 from app.workflows.marketplace_config import MarketplaceConfigAccess

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
-from app.domain.journal import Action
+from app.domain.journal import StepKind
 from app.domain.order_state import NO_STATE, OrderState
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.domain.snapshot import SnapshotIndex, utc_text
@@ -44,8 +44,8 @@ def activity_text(state: OrderState) -> str:
     return ""
 
 
-def _labels(actions: Iterable[Action]) -> list[str]:
-    order = list(Action)
+def _labels(actions: Iterable[StepKind]) -> list[str]:
+    order = list(StepKind)
     return [a.label for a in sorted(actions, key=order.index)]
 
 

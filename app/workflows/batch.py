@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from app.clients.errors import ApiError
 from app.domain.assessment_prefill import match_job, prefill_from_order
-from app.domain.berke import BerkeJob, CreateAssessmentRequest, P
+from app.domain.berke import BerkeJob, BerkeParam, CreateAssessmentRequest
 from app.domain.order_rules import OrderAction, why_not
 from app.domain.smartrecruiters import AssessmentOrder
 from app.workflows.desk import Desk
@@ -56,7 +56,7 @@ def default_request(order: AssessmentOrder, jobs: list[BerkeJob]) -> CreateAsses
     params: dict[str, object] = dict(prefill_from_order(order))
     job = match_job(order, jobs)
     if job is not None:
-        params[P.SOURCE_JOB_ID] = job.source_job_id
+        params[BerkeParam.SOURCE_JOB_ID] = job.source_job_id
     return CreateAssessmentRequest.model_validate(params)
 
 

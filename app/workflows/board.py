@@ -26,7 +26,7 @@ from typing import Any
 from app.clients.errors import ApiError
 from app.clients.pacing import Pacer
 from app.domain.attachments import DEFAULT_MAX_BYTES, Upload, UploadState
-from app.domain.berke import BerkeJob, CreateAssessmentRequest, CreateAssessmentResponse, P
+from app.domain.berke import BerkeJob, BerkeParam, CreateAssessmentRequest, CreateAssessmentResponse
 from app.domain.journal import JournalEntry, LinkedAssessment
 from app.domain.order_rules import OrderAction, why_not
 from app.domain.order_state import NO_STATE, OrderState
@@ -386,8 +386,8 @@ class OrderBoard:
             return None
         return CreateAssessmentResponse.model_validate(
             {
-                P.SOURCE_CANDIDATE_ID: link.source_candidate_id,
-                P.INVITATION_CODE: link.invitation_code,
+                BerkeParam.SOURCE_CANDIDATE_ID: link.source_candidate_id,
+                BerkeParam.INVITATION_CODE: link.invitation_code,
                 "assessmentUrl": link.assessment_url,
             }
         )

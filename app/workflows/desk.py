@@ -1,9 +1,9 @@
-"""Everything a workflow needs: the session's clients and the local store."""
+"""What the workflows work with: the session's clients, the local store, and the one in-flight
+registry. Only the workflows and the order board see it; the UI talks to the board."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from app.domain.smartrecruiters import ContactPerson
 from app.store.database import Database
@@ -42,8 +42,3 @@ class Desk:
 
     def is_claimed(self, key: str) -> bool:
         return key in self._in_flight
-
-
-def demo_database_path(base: Path) -> Path:
-    """Demo mode keeps its own file: sandbox orders never mix with a real account's."""
-    return base / "demo.sqlite3"

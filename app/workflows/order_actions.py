@@ -10,7 +10,6 @@ from app.domain.assessment_prefill import is_stable_candidate_id, stable_candida
 from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
 from app.domain.journal import (
     AcceptStep,
-    Action,
     AssessmentLinked,
     CommentAdded,
     CommentStep,
@@ -19,6 +18,7 @@ from app.domain.journal import (
     LinkedAssessment,
     OrderUpdated,
     RejectStep,
+    StepKind,
 )
 from app.domain.order_rules import OrderAction, why_not
 from app.domain.smartrecruiters import (
@@ -42,10 +42,10 @@ async def linked_assessment(desk: Desk, order_id: str) -> LinkedAssessment | Non
 
 
 _STEP_OF = {
-    OrderAction.CREATE_ASSESSMENT: Action.CREATE_ASSESSMENT,
-    OrderAction.ACCEPT: Action.ACCEPT,
-    OrderAction.REJECT: Action.REJECT,
-    OrderAction.INVITE: Action.INVITE,
+    OrderAction.CREATE_ASSESSMENT: StepKind.CREATE_ASSESSMENT,
+    OrderAction.ACCEPT: StepKind.ACCEPT,
+    OrderAction.REJECT: StepKind.REJECT,
+    OrderAction.INVITE: StepKind.INVITE,
 }
 
 
@@ -64,7 +64,7 @@ async def _check(
     return linked
 
 
-async def has_pending_step(desk: Desk, order_id: str, action: Action) -> bool:
+async def has_pending_step(desk: Desk, order_id: str, action: StepKind) -> bool:
     entries = await asyncio.to_thread(desk.journal.pending)
     return any(e.order_id == order_id and e.action is action for e in entries)
 

@@ -8,7 +8,6 @@ refusal marks it failed, to be shown on its order with a Retry button.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -104,38 +103,3 @@ async def retry_step(desk: Desk, entry_id: int) -> JournalOutcome | None:
     reopened = await asyncio.to_thread(desk.journal.get, entry_id)
     assert reopened is not None
     return await execute(desk, reopened, retry=True)
-
-
-class OutboxRunner:
-    """Resumes pending work in the background, backing off while the services are unwell."""
-
-    def __init__(
-        self,
-        desk: Desk,
-        *,
-        on_change: OrderChanged | None = None,
-        interval: float = 30.0,
-        max_backoff: float = 300.0,
-    ) -> None:
-        self.desk = desk
-        self.on_change = on_change
-        self.interval = interval
-        self.max_backoff = max_backoff
-        self._wake = asyncio.Event()
-
-    def wake(self) -> None:
-        """Run now (e.g. after the network came back, or F5)."""
-        self._wake.set()
-
-    async def run_forever(self) -> None:
-        delay = self.interval
-        while True:
-            try:
-                report = await resume_pending(self.desk, on_change=self.on_change)
-            except Exception:
-                log.exception("Resuming pending work failed")
-                report = ResumeReport(waiting=[0])
-            delay = self.interval if report.settled else min(delay * 2, self.max_backoff)
-            self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=delay)

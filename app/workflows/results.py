@@ -22,12 +22,12 @@ from app.domain.attachments import (
     check_content,
 )
 from app.domain.journal import (
-    Action,
     CompleteStep,
     CreateResultStep,
     JournalEntry,
     ResultFlow,  # defined with the journal's steps; callers still import it from here
     ResultRecorded,
+    StepKind,
     StepState,
     UploadStep,
 )
@@ -56,7 +56,7 @@ async def complete_order(
     if reason:
         raise ActionNotAllowedError(reason)
     pending = await asyncio.to_thread(desk.journal.pending)
-    if any(e.order_id == order.id and e.action in (Action.COMPLETE, Action.CREATE_RESULT)
+    if any(e.order_id == order.id and e.action in (StepKind.COMPLETE, StepKind.CREATE_RESULT)
            for e in pending):  # fmt: skip
         raise ActionNotAllowedError(
             "Completing this order is already under way; it is retried automatically."

@@ -31,7 +31,7 @@ from app.clients.errors import (
 from app.clients.multipart import ProgressCallback
 from app.domain.assessment_prefill import is_stable_candidate_id
 from app.domain.attachments import UploadState
-from app.domain.berke import AssessmentStatus, CreateAssessmentRequest, P
+from app.domain.berke import AssessmentStatus, BerkeParam, CreateAssessmentRequest
 from app.domain.journal import (
     AcceptStep,
     AssessmentLinked,
@@ -204,7 +204,7 @@ async def _create_assessment(
     try:
         response = await berke.create_assessment(request)
     except ValidationApiError as exc:
-        if exc.parameter != P.SOURCE_CANDIDATE_ID:
+        if exc.parameter != BerkeParam.SOURCE_CANDIDATE_ID:
             raise
         existing = await berke.get_assessment_status(candidate_id)
         if existing is None:
@@ -267,7 +267,7 @@ def id_taken_error(
         )
     return ValidationApiError(
         Service.BERKE,
-        parameter=P.SOURCE_CANDIDATE_ID,
+        parameter=BerkeParam.SOURCE_CANDIDATE_ID,
         summary=summary,
         service_message=service_message,
     )

@@ -20,7 +20,7 @@ from app.clients.errors import (
     ValidationApiError,
 )
 from app.clients.http import RetryPolicy
-from app.domain.berke import CreateAssessmentRequest, P, SendInvitationRequest
+from app.domain.berke import BerkeParam, CreateAssessmentRequest, SendInvitationRequest
 from tests.integration.helpers import RecordingTransport, run, unpaced
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def unique_id() -> str:
 
 def request(**params: object) -> CreateAssessmentRequest:
     return CreateAssessmentRequest.model_validate(
-        {P.FIRST_NAME: "Zoë", P.LAST_NAME: "Müller", **params}
+        {BerkeParam.FIRST_NAME: "Zoë", BerkeParam.LAST_NAME: "Müller", **params}
     )
 
 
@@ -55,15 +55,20 @@ def test_create_assessment_and_its_landing_page(sandbox: SandboxServer, fmt: str
         async with client(sandbox, response_format=fmt, transport=transport) as berke:
             jobs = await berke.get_jobs()
             created = await berke.create_assessment(
-                request(**{P.EMAIL_ADDRESS: "zoe@example.com", P.SOURCE_CANDIDATE_ID: candidate,
-                           P.SOURCE_JOB_ID: jobs[0].source_job_id, P.COMPLETE_WITHIN_DAYS: 7,
-                           P.ON_COMPLETE_ACTION: 5, P.EMAIL_REPORT_TO_LIST: "hr@acme.test"})
+                request(**{
+                    BerkeParam.EMAIL_ADDRESS: "zoe@example.com",
+                    BerkeParam.SOURCE_CANDIDATE_ID: candidate,
+                    BerkeParam.SOURCE_JOB_ID: jobs[0].source_job_id,
+                    BerkeParam.COMPLETE_WITHIN_DAYS: 7,
+                    BerkeParam.ON_COMPLETE_ACTION: 5,
+                    BerkeParam.EMAIL_REPORT_TO_LIST: "hr@acme.test",
+                })
             )  # fmt: skip
             sent = transport.json_bodies()[-1]
-            assert sent[P.FORMAT_OUTPUT] == fmt
-            assert sent[P.API_TOKEN]
-            assert sent[P.COMPLETE_WITHIN_DAYS] == 7
-            assert P.PHONE_NUMBER not in sent  # absent, not empty
+            assert sent[BerkeParam.FORMAT_OUTPUT] == fmt
+            assert sent[BerkeParam.API_TOKEN]
+            assert sent[BerkeParam.COMPLETE_WITHIN_DAYS] == 7
+            assert BerkeParam.PHONE_NUMBER not in sent  # absent, not empty
         assert created.source_candidate_id.casefold() == candidate.casefold()
         assert created.assessment_url.endswith(created.invitation_code)
         async with httpx.AsyncClient() as raw:
@@ -92,12 +97,14 @@ def test_duplicate_candidate_id_names_the_parameter(sandbox: SandboxServer, fmt:
 
     async def body() -> None:
         async with client(sandbox, response_format=fmt) as berke:
-            await berke.create_assessment(request(**{P.SOURCE_CANDIDATE_ID: candidate}))
+            await berke.create_assessment(request(**{BerkeParam.SOURCE_CANDIDATE_ID: candidate}))
             with pytest.raises(ValidationApiError) as info:
                 await berke.create_assessment(
-                    request(**{P.SOURCE_CANDIDATE_ID: candidate.lower()})  # not case-sensitive
+                    request(
+                        **{BerkeParam.SOURCE_CANDIDATE_ID: candidate.lower()}
+                    )  # not case-sensitive
                 )
-        assert info.value.parameter == P.SOURCE_CANDIDATE_ID
+        assert info.value.parameter == BerkeParam.SOURCE_CANDIDATE_ID
         assert info.value.http_status == 400
         assert info.value.service_code
         assert int(info.value.service_code.split(".")[1]) >= 1000
@@ -109,10 +116,10 @@ def test_duplicate_candidate_id_names_the_parameter(sandbox: SandboxServer, fmt:
 @pytest.mark.parametrize(
     ("params", "parameter"),
     [
-        ({P.SOURCE_JOB_ID: "NO-SUCH-JOB"}, P.SOURCE_JOB_ID),
-        ({P.SOURCE_DEPARTMENT_ID: "NOWHERE"}, P.SOURCE_DEPARTMENT_ID),
-        ({P.SOURCE_DEPARTMENT_ID: "LEGACY"}, P.SOURCE_DEPARTMENT_ID),
-        ({P.USERNAME: "nobody"}, P.USERNAME),
+        ({BerkeParam.SOURCE_JOB_ID: "NO-SUCH-JOB"}, BerkeParam.SOURCE_JOB_ID),
+        ({BerkeParam.SOURCE_DEPARTMENT_ID: "NOWHERE"}, BerkeParam.SOURCE_DEPARTMENT_ID),
+        ({BerkeParam.SOURCE_DEPARTMENT_ID: "LEGACY"}, BerkeParam.SOURCE_DEPARTMENT_ID),
+        ({BerkeParam.USERNAME: "nobody"}, BerkeParam.USERNAME),
     ],
 )
 def test_server_side_reference_checks(
@@ -143,7 +150,7 @@ def test_sandbox_validation_catches_what_the_model_would_refuse(
         async with client(sandbox, response_format=fmt) as berke:
             with pytest.raises(ValidationApiError) as info:
                 await berke.create_assessment(bad)
-        assert info.value.parameter == P.ON_COMPLETE_ACTION
+        assert info.value.parameter == BerkeParam.ON_COMPLETE_ACTION
         assert "[3]" in info.value.service_message
 
     run(body)
@@ -171,7 +178,9 @@ def test_wrong_token_is_an_auth_error_that_never_shows_the_token(
 def test_send_invitation(sandbox: SandboxServer) -> None:
     async def body() -> None:
         async with client(sandbox) as berke:
-            created = await berke.create_assessment(request(**{P.EMAIL_ADDRESS: "zoe@example.com"}))
+            created = await berke.create_assessment(
+                request(**{BerkeParam.EMAIL_ADDRESS: "zoe@example.com"})
+            )
             await berke.send_invitation(
                 SendInvitationRequest(
                     source_candidate_id=created.source_candidate_id,
@@ -184,7 +193,7 @@ def test_send_invitation(sandbox: SandboxServer) -> None:
                 await berke.send_invitation(
                     SendInvitationRequest(source_candidate_id=unique_id(), email_address="z@x.com")
                 )
-        assert info.value.parameter == P.SOURCE_CANDIDATE_ID
+        assert info.value.parameter == BerkeParam.SOURCE_CANDIDATE_ID
 
     run(body)
 

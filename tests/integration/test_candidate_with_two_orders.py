@@ -18,7 +18,7 @@ import pytest
 
 from app.clients.errors import ApiError, ValidationApiError
 from app.domain.assessment_prefill import stable_candidate_id
-from app.domain.berke import CreateAssessmentRequest, P
+from app.domain.berke import BerkeParam, CreateAssessmentRequest
 from app.domain.journal import CreateAssessmentStep, StepState
 from app.domain.smartrecruiters import OrderStatus
 from app.sandbox import DEMO_SR_KEY, SandboxConfig, SandboxServer
@@ -104,7 +104,7 @@ def test_a_typed_id_already_in_berke_is_refused_in_words(
         with pytest.raises(ValidationApiError, match="already has a Berke assessment") as info:
             await create_assessment(desk, second, request)
         assert "clear the id" in str(info.value)
-        assert info.value.parameter == P.SOURCE_CANDIDATE_ID  # shown at the id field
+        assert info.value.parameter == BerkeParam.SOURCE_CANDIDATE_ID  # shown at the id field
         # Refused before anything was sent: there is no step to "recover" by Retry.
         assert desk.journal.entries(second.id) == []
         # Cleared, the order's own id is used: a new assessment of its own.

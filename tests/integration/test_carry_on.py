@@ -10,7 +10,7 @@ import httpx
 from app.clients.berke import BerkeClient
 from app.domain.assessment_prefill import stable_candidate_id
 from app.domain.berke import CreateAssessmentRequest, CreateAssessmentResponse
-from app.domain.journal import Action, CreateAssessmentStep, StepState
+from app.domain.journal import CreateAssessmentStep, StepKind, StepState
 from app.sandbox import SandboxServer
 from app.workflows.batch import OutcomeKind, run_batch
 from app.workflows.desk import Desk
@@ -50,7 +50,7 @@ def test_the_batch_goes_on_after_an_unexpected_error(
         assert "Something unexpected went wrong (RecursionError)" in outcomes[1].detail
         # The step stays pending with the reason, to be tried again.
         step = desk.journal.entries(orders[1].id)[-1]
-        assert (step.action, step.state) == (Action.CREATE_ASSESSMENT, StepState.PENDING)
+        assert (step.action, step.state) == (StepKind.CREATE_ASSESSMENT, StepState.PENDING)
         assert step.message is not None
         assert "RecursionError" in step.message
 

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 from app.domain.assessment_prefill import stable_candidate_id
 from app.domain.berke import CreateAssessmentRequest
 from app.domain.journal import (
-    Action,
     AssessmentLinked,
     CommentAdded,
     OrderUpdated,
+    StepKind,
     StepState,
 )
 from app.domain.smartrecruiters import OrderStatus
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 NOW = "2025-03-01T09:00:00.000+00:00"
 
 
-def schema_2_file(path: Path, rows: list[tuple[str, Action, dict[str, Any]]]) -> None:
+def schema_2_file(path: Path, rows: list[tuple[str, StepKind, dict[str, Any]]]) -> None:
     """A data file as the older version left it: these steps pending, in its untyped form."""
     raw = sqlite3.connect(path)
     raw.executescript(_MIGRATIONS[1])
@@ -50,7 +50,7 @@ def schema_2_file(path: Path, rows: list[tuple[str, Action, dict[str, Any]]]) ->
 def test_pending_steps_of_the_older_version_are_resumed(
     sandbox: SandboxServer, tmp_path: Path
 ) -> None:
-    async def before(desk: Desk) -> list[tuple[str, Action, dict[str, Any]]]:
+    async def before(desk: Desk) -> list[tuple[str, StepKind, dict[str, Any]]]:
         sr, berke = desk.session.sr, desk.session.berke
         # A create under a typed id seen free, whose answer was lost.
         eva = await sr.create_test_order(new_order_body(first="Eva", last="Lind"))
@@ -67,9 +67,9 @@ def test_pending_steps_of_the_older_version_are_resumed(
         )
         await sr.accept_order(lea.id, link.assessment_url)
         return [
-            (eva.id, Action.CREATE_ASSESSMENT, {**typed.to_params(), "idCheckedFree": True}),
-            (ola.id, Action.COMMENT, {"message": "Called the candidate"}),
-            (lea.id, Action.ACCEPT, {"assessmentURL": link.assessment_url}),
+            (eva.id, StepKind.CREATE_ASSESSMENT, {**typed.to_params(), "idCheckedFree": True}),
+            (ola.id, StepKind.COMMENT, {"message": "Called the candidate"}),
+            (lea.id, StepKind.ACCEPT, {"assessmentURL": link.assessment_url}),
         ]
 
     rows = run_with_desk(sandbox, tmp_path / "made-the-orders.sqlite3", before)
@@ -103,7 +103,7 @@ def test_a_step_that_cannot_be_read_fails_in_words_and_is_not_sent(
     sandbox: SandboxServer, tmp_path: Path
 ) -> None:
     old = tmp_path / "older-version.sqlite3"
-    schema_2_file(old, [("o-odd", Action.CREATE_ASSESSMENT, {"firstName": "Zoë"})])
+    schema_2_file(old, [("o-odd", StepKind.CREATE_ASSESSMENT, {"firstName": "Zoë"})])
 
     async def after(desk: Desk) -> None:
         (step,) = desk.journal.pending()

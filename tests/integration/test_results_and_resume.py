@@ -13,13 +13,13 @@ from app.domain.assessment_prefill import stable_candidate_id
 from app.domain.attachments import UploadState
 from app.domain.berke import CreateAssessmentRequest
 from app.domain.journal import (
-    Action,
     AssessmentLinked,
     CommentAdded,
     CommentStep,
     CompleteStep,
     CreateAssessmentStep,
     CreateResultStep,
+    StepKind,
     StepState,
     UploadStep,
 )
@@ -83,10 +83,12 @@ def test_complete_then_attach_two_files(
         assert seen[-1] == 2000
         actions = [e.action for e in desk.journal.entries(order.id)]
         expected_complete = (
-            [Action.COMPLETE] if flow is ResultFlow.FAQ else [Action.CREATE_RESULT, Action.COMPLETE]
+            [StepKind.COMPLETE]
+            if flow is ResultFlow.FAQ
+            else [StepKind.CREATE_RESULT, StepKind.COMPLETE]
         )
-        assert actions == [Action.CREATE_ASSESSMENT, Action.ACCEPT, *expected_complete,
-                           Action.UPLOAD, Action.UPLOAD]  # fmt: skip
+        assert actions == [StepKind.CREATE_ASSESSMENT, StepKind.ACCEPT, *expected_complete,
+                           StepKind.UPLOAD, StepKind.UPLOAD]  # fmt: skip
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
 
@@ -296,7 +298,7 @@ def test_a_retried_upload_reuses_its_step(sandbox: SandboxServer, tmp_path: Path
         # The coordinator starts the queued file again before the resumer gets to it.
         await run_upload(desk, upload)
         assert len(await desk.session.sr.list_attachments(order.id, result_id)) == 1
-        uploads = [e for e in desk.journal.entries(order.id) if e.action is Action.UPLOAD]
+        uploads = [e for e in desk.journal.entries(order.id) if e.action is StepKind.UPLOAD]
         assert len(uploads) == 1
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)

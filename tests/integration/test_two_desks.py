@@ -9,7 +9,7 @@ import pytest
 
 from app.clients.errors import StateConflictError
 from app.domain.berke import CreateAssessmentRequest
-from app.domain.journal import AcceptStep, Action, OrderUpdated, StepState
+from app.domain.journal import AcceptStep, OrderUpdated, StepKind, StepState
 from app.domain.smartrecruiters import AcceptRequest, OrderStatus
 from app.sandbox import SandboxConfig, SandboxServer
 from app.workflows.batch import OutcomeKind, create_accept_invite
@@ -60,7 +60,7 @@ def test_an_accept_with_another_desks_url_is_a_failure_that_says_so(
         assert "already accepted elsewhere" in message
         assert first_url in message
         last = desk.journal.entries(order_id)[-1]
-        assert (last.action, last.state) == (Action.ACCEPT, StepState.FAILED)
+        assert (last.action, last.state) == (StepKind.ACCEPT, StepState.FAILED)
         assert last.outcome is None  # never counted as done
 
     run_with_desk(sandbox, tmp_path / "b.sqlite3", second_desk)

@@ -17,11 +17,11 @@ from app.clients.smartrecruiters import SmartRecruitersClient
 from app.domain.berke import CreateAssessmentRequest
 from app.domain.journal import (
     AcceptStep,
-    Action,
     AssessmentLinked,
     CreateAssessmentStep,
     OrderUpdated,
     RejectStep,
+    StepKind,
     StepState,
 )
 from app.domain.smartrecruiters import (
@@ -110,9 +110,9 @@ def test_create_accept_invite_step_by_step(sandbox: SandboxServer, tmp_path: Pat
         assert invited.invited_email == "zoe@example.com"
         timeline = desk.journal.entries(order.id)
         assert [(e.action, e.state) for e in timeline] == [
-            (Action.CREATE_ASSESSMENT, StepState.DONE),
-            (Action.ACCEPT, StepState.DONE),
-            (Action.INVITE, StepState.DONE),
+            (StepKind.CREATE_ASSESSMENT, StepState.DONE),
+            (StepKind.ACCEPT, StepState.DONE),
+            (StepKind.INVITE, StepState.DONE),
         ]
         assert timeline[0].outcome == AssessmentLinked(link=link)
         assert isinstance(timeline[0].step, CreateAssessmentStep)

@@ -10,9 +10,9 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from app.domain.assessment_prefill import stable_candidate_id
-from app.domain.berke import COMPLETION_ACTIONS, BerkeJob, CreateAssessmentRequest, P
+from app.domain.berke import COMPLETION_ACTIONS, BerkeJob, BerkeParam, CreateAssessmentRequest
 from app.domain.smartrecruiters import AssessmentOrder
-from app.ui.berke_form import (
+from app.ui.orders.berke_form import (
     BUSY_TEXT,
     COMPANY_DEFAULT_JOB,
     CREATE_TEXT,
@@ -44,25 +44,25 @@ def make_order(job_name: str = "Sales Manager", **candidate: Any) -> AssessmentO
 
 
 FIELDS = [
-    P.FIRST_NAME,
-    P.LAST_NAME,
-    P.EMAIL_ADDRESS,
-    P.PHONE_NUMBER,
-    P.SOURCE_CANDIDATE_ID,
-    P.SOURCE_JOB_ID,
-    P.SOURCE_DEPARTMENT_ID,
-    P.USERNAME,
-    P.ON_COMPLETE_ACTION,
-    P.EMAIL_REPORT_TO_LIST,
-    P.REDIRECT_URL,
-    P.COMPLETE_WITHIN_DAYS,
-    P.INVITATION_MESSAGE,
+    BerkeParam.FIRST_NAME,
+    BerkeParam.LAST_NAME,
+    BerkeParam.EMAIL_ADDRESS,
+    BerkeParam.PHONE_NUMBER,
+    BerkeParam.SOURCE_CANDIDATE_ID,
+    BerkeParam.SOURCE_JOB_ID,
+    BerkeParam.SOURCE_DEPARTMENT_ID,
+    BerkeParam.USERNAME,
+    BerkeParam.ON_COMPLETE_ACTION,
+    BerkeParam.EMAIL_REPORT_TO_LIST,
+    BerkeParam.REDIRECT_URL,
+    BerkeParam.COMPLETE_WITHIN_DAYS,
+    BerkeParam.INVITATION_MESSAGE,
 ]
 
 JOBS = [
-    BerkeJob.model_validate({P.SOURCE_JOB_ID: "J-ENG", "name": "Engineer"}),
-    BerkeJob.model_validate({P.SOURCE_JOB_ID: "J-SALES", "name": "sales manager"}),
-    BerkeJob.model_validate({P.SOURCE_JOB_ID: "J-NURSE", "name": "Nurse"}),
+    BerkeJob.model_validate({BerkeParam.SOURCE_JOB_ID: "J-ENG", "name": "Engineer"}),
+    BerkeJob.model_validate({BerkeParam.SOURCE_JOB_ID: "J-SALES", "name": "sales manager"}),
+    BerkeJob.model_validate({BerkeParam.SOURCE_JOB_ID: "J-NURSE", "name": "Nurse"}),
 ]
 
 
@@ -128,20 +128,20 @@ def test_clearing_first_name_shows_required_and_disables_create(
     form = open_form()
     form.first_name.selectAll()
     qtbot.keyClick(form.first_name, Qt.Key.Key_Delete)
-    assert error(form, P.FIRST_NAME) == "Required."
+    assert error(form, BerkeParam.FIRST_NAME) == "Required."
     assert not create_enabled(form)
     assert form.request() is None
     qtbot.keyClicks(form.first_name, "Zoe")
-    assert error(form, P.FIRST_NAME) == ""
+    assert error(form, BerkeParam.FIRST_NAME) == ""
     assert create_enabled(form)
 
 
 def test_last_name_of_101_characters_is_refused(open_form: Any) -> None:
     form = open_form()
     form.last_name.setText("é" * 100)
-    assert error(form, P.LAST_NAME) == ""
+    assert error(form, BerkeParam.LAST_NAME) == ""
     form.last_name.setText("é" * 101)
-    assert error(form, P.LAST_NAME) == "At most 100 characters (now 101)."
+    assert error(form, BerkeParam.LAST_NAME) == "At most 100 characters (now 101)."
     assert not create_enabled(form)
 
 
@@ -149,7 +149,7 @@ def test_malformed_email_is_refused(open_form: Any, qtbot: QtBot) -> None:
     form = open_form()
     form.email_address.clear()
     qtbot.keyClicks(form.email_address, "zoe@example")
-    assert error(form, P.EMAIL_ADDRESS) == "Is not a well-formed email address."
+    assert error(form, BerkeParam.EMAIL_ADDRESS) == "Is not a well-formed email address."
     assert not create_enabled(form)
 
 
@@ -166,17 +166,20 @@ def test_report_list_only_for_action_5_and_required_then(open_form: Any) -> None
     assert not form.email_report_to_list.isVisible()
     form.action.setCurrentIndex(form.action.findData(5))
     assert form.email_report_to_list.isVisible()
-    assert error(form, P.EMAIL_REPORT_TO_LIST) == "Required for this action: one or more addresses."
+    assert (
+        error(form, BerkeParam.EMAIL_REPORT_TO_LIST)
+        == "Required for this action: one or more addresses."
+    )
     assert not create_enabled(form)
 
     form.email_report_to_list.setText("a@example.com, not-an-address")
-    assert "not-an-address" in error(form, P.EMAIL_REPORT_TO_LIST)
+    assert "not-an-address" in error(form, BerkeParam.EMAIL_REPORT_TO_LIST)
     form.email_report_to_list.setText("a@example.com, b@example.org")
-    assert error(form, P.EMAIL_REPORT_TO_LIST) == ""
+    assert error(form, BerkeParam.EMAIL_REPORT_TO_LIST) == ""
     assert create_enabled(form)
     request = form.request()
     assert request is not None
-    assert request.to_params()[P.EMAIL_REPORT_TO_LIST] == "a@example.com,b@example.org"
+    assert request.to_params()[BerkeParam.EMAIL_REPORT_TO_LIST] == "a@example.com,b@example.org"
 
     # Another action hides the list, and a half-typed list left behind does not block Create.
     form.email_report_to_list.setText("half@")
@@ -185,7 +188,7 @@ def test_report_list_only_for_action_5_and_required_then(open_form: Any) -> None
     assert create_enabled(form)
     request = form.request()
     assert request is not None
-    assert P.EMAIL_REPORT_TO_LIST not in request.to_params()
+    assert BerkeParam.EMAIL_REPORT_TO_LIST not in request.to_params()
 
 
 def test_reminder_days_1_is_refused_and_the_offered_values_pass(
@@ -201,33 +204,33 @@ def test_reminder_days_1_is_refused_and_the_offered_values_pass(
     box.lineEdit().clear()
     qtbot.keyClicks(box.lineEdit(), "1")
     assert box.currentText() == "1"  # typed text is not completed into "10"
-    assert "0 (no reminders) or 2 to 21 days" in error(form, P.COMPLETE_WITHIN_DAYS)
+    assert "0 (no reminders) or 2 to 21 days" in error(form, BerkeParam.COMPLETE_WITHIN_DAYS)
     assert not create_enabled(form)
     box.setEditText("22")
-    assert error(form, P.COMPLETE_WITHIN_DAYS)
+    assert error(form, BerkeParam.COMPLETE_WITHIN_DAYS)
 
     box.setCurrentIndex(box.findText(NO_REMINDERS))
-    assert error(form, P.COMPLETE_WITHIN_DAYS) == ""
+    assert error(form, BerkeParam.COMPLETE_WITHIN_DAYS) == ""
     request = form.request()
     assert request is not None
-    assert request.to_params()[P.COMPLETE_WITHIN_DAYS] == 0
+    assert request.to_params()[BerkeParam.COMPLETE_WITHIN_DAYS] == 0
     box.setCurrentIndex(box.findText("14 days"))
     request = form.request()
     assert request is not None
-    assert request.to_params()[P.COMPLETE_WITHIN_DAYS] == 14
+    assert request.to_params()[BerkeParam.COMPLETE_WITHIN_DAYS] == 14
     box.setCurrentIndex(0)
     request = form.request()
     assert request is not None
-    assert P.COMPLETE_WITHIN_DAYS not in request.to_params()
+    assert BerkeParam.COMPLETE_WITHIN_DAYS not in request.to_params()
 
 
 def test_relative_redirect_url_is_refused(open_form: Any, qtbot: QtBot) -> None:
     form = open_form()
     qtbot.keyClicks(form.redirect_url, "/thanks")
-    assert "absolute URL" in error(form, P.REDIRECT_URL)
+    assert "absolute URL" in error(form, BerkeParam.REDIRECT_URL)
     assert not create_enabled(form)
     form.redirect_url.setText("https://example.com/thanks")
-    assert error(form, P.REDIRECT_URL) == ""
+    assert error(form, BerkeParam.REDIRECT_URL) == ""
     assert create_enabled(form)
 
 
@@ -236,10 +239,10 @@ def test_html_in_the_message_is_refused_and_counted(open_form: Any, qtbot: QtBot
     assert form.message_counter.text() == "0 / 1000"
     qtbot.keyClicks(form.invitation_message, "Hello <b>you</b>")
     assert form.message_counter.text() == "16 / 1000"
-    assert error(form, P.INVITATION_MESSAGE) == "Must not contain HTML markup."
+    assert error(form, BerkeParam.INVITATION_MESSAGE) == "Must not contain HTML markup."
     assert not create_enabled(form)
     form.invitation_message.setPlainText("Dear Zoë, a < b and that is fine.")
-    assert error(form, P.INVITATION_MESSAGE) == ""
+    assert error(form, BerkeParam.INVITATION_MESSAGE) == ""
     assert create_enabled(form)
 
 
@@ -250,7 +253,7 @@ def test_counter_counts_characters_and_the_limit_is_enforced(open_form: Any) -> 
     assert create_enabled(form)
     form.invitation_message.setPlainText("é" * 1001)
     assert form.message_counter.text() == "1001 / 1000"
-    assert error(form, P.INVITATION_MESSAGE) == "At most 1000 characters (now 1001)."
+    assert error(form, BerkeParam.INVITATION_MESSAGE) == "At most 1000 characters (now 1001)."
     assert not create_enabled(form)
 
 
@@ -258,28 +261,28 @@ def test_warnings_show_in_their_own_lines_and_never_block_create(open_form: Any)
     form = open_form(make_order(email=None))
     form.source_candidate_id.setText("123-45-6789")  # typed by the coordinator
     assert form.email_address.text() == ""
-    assert "no reminder emails" in advice(form, P.EMAIL_ADDRESS)
-    assert "national id" in advice(form, P.SOURCE_CANDIDATE_ID)
-    assert error(form, P.EMAIL_ADDRESS) == ""
+    assert "no reminder emails" in advice(form, BerkeParam.EMAIL_ADDRESS)
+    assert "national id" in advice(form, BerkeParam.SOURCE_CANDIDATE_ID)
+    assert error(form, BerkeParam.EMAIL_ADDRESS) == ""
     assert create_enabled(form)
 
     form.action.setCurrentIndex(form.action.findData(4))
-    assert "nothing will be sent" in advice(form, P.ON_COMPLETE_ACTION)
+    assert "nothing will be sent" in advice(form, BerkeParam.ON_COMPLETE_ACTION)
     form.invitation_message.setPlainText("Please complete this TODAY!")
-    message_advice = advice(form, P.INVITATION_MESSAGE)
+    message_advice = advice(form, BerkeParam.INVITATION_MESSAGE)
     assert "Exclamation marks" in message_advice
     assert "TODAY" in message_advice
     assert create_enabled(form)
     # Advice and error lines look different (amber against red).
     assert (
-        label(form, f"advice_{P.EMAIL_ADDRESS}").styleSheet()
-        != label(form, f"error_{P.EMAIL_ADDRESS}").styleSheet()
+        label(form, f"advice_{BerkeParam.EMAIL_ADDRESS}").styleSheet()
+        != label(form, f"error_{BerkeParam.EMAIL_ADDRESS}").styleSheet()
     )
 
     # A mistake elsewhere does not make the warnings disappear.
     form.first_name.clear()
     assert not create_enabled(form)
-    assert "no reminder emails" in advice(form, P.EMAIL_ADDRESS)
+    assert "no reminder emails" in advice(form, BerkeParam.EMAIL_ADDRESS)
 
 
 def test_fields_carry_accessible_names_and_rules(open_form: Any) -> None:
@@ -309,12 +312,12 @@ def test_jobs_load_then_the_matching_job_is_preselected(open_form: Any) -> None:
     assert create_enabled(form)
     request = form.request()
     assert request is not None
-    assert request.to_params()[P.SOURCE_JOB_ID] == "J-SALES"
+    assert request.to_params()[BerkeParam.SOURCE_JOB_ID] == "J-SALES"
 
     form.job.setCurrentIndex(0)
     request = form.request()
     assert request is not None
-    assert P.SOURCE_JOB_ID not in request.to_params()
+    assert BerkeParam.SOURCE_JOB_ID not in request.to_params()
 
 
 def test_no_matching_job_says_so_and_keeps_the_company_default(open_form: Any) -> None:
@@ -347,16 +350,16 @@ def test_create_emits_the_request_and_turns_busy(open_form: Any, qtbot: QtBot) -
     request = blocker.args[0]
     assert isinstance(request, CreateAssessmentRequest)
     assert request.to_params() == {
-        P.FIRST_NAME: "Zoë",
-        P.LAST_NAME: "Müller",
-        P.EMAIL_ADDRESS: "zoe@example.com",
-        P.PHONE_NUMBER: "+49 30 1234",
-        P.SOURCE_JOB_ID: "J-SALES",
-        P.SOURCE_DEPARTMENT_ID: "D-9",
-        P.USERNAME: "coordinator@berke",
-        P.ON_COMPLETE_ACTION: 1,
-        P.REDIRECT_URL: "https://example.com/done",
-        P.INVITATION_MESSAGE: "Dear Zoë, please take the assessment.",
+        BerkeParam.FIRST_NAME: "Zoë",
+        BerkeParam.LAST_NAME: "Müller",
+        BerkeParam.EMAIL_ADDRESS: "zoe@example.com",
+        BerkeParam.PHONE_NUMBER: "+49 30 1234",
+        BerkeParam.SOURCE_JOB_ID: "J-SALES",
+        BerkeParam.SOURCE_DEPARTMENT_ID: "D-9",
+        BerkeParam.USERNAME: "coordinator@berke",
+        BerkeParam.ON_COMPLETE_ACTION: 1,
+        BerkeParam.REDIRECT_URL: "https://example.com/done",
+        BerkeParam.INVITATION_MESSAGE: "Dear Zoë, please take the assessment.",
     }
     assert form.is_busy()
     assert form.create_button.text() == BUSY_TEXT
@@ -423,21 +426,21 @@ def test_server_error_goes_under_the_named_field_and_keeps_the_input(
     form = open_form()
     form.source_department_id.setText("D-404")
     form.submit()
-    form.show_server_error("Department not found", P.SOURCE_DEPARTMENT_ID)
-    assert error(form, P.SOURCE_DEPARTMENT_ID) == "Department not found"
+    form.show_server_error("Department not found", BerkeParam.SOURCE_DEPARTMENT_ID)
+    assert error(form, BerkeParam.SOURCE_DEPARTMENT_ID) == "Department not found"
     assert form.source_department_id.text() == "D-404"
     assert form.isVisible()
     assert not form.is_busy()
     assert not create_enabled(form)  # the same value would fail the same way
     qtbot.keyClicks(form.source_department_id, "1")
-    assert error(form, P.SOURCE_DEPARTMENT_ID) == ""
+    assert error(form, BerkeParam.SOURCE_DEPARTMENT_ID) == ""
     assert create_enabled(form)
 
 
 def test_server_error_matches_berke_spelling_in_any_case(open_form: Any) -> None:
     form = open_form()
     form.show_server_error("Unknown job", "SOURCEJOBID")
-    assert error(form, P.SOURCE_JOB_ID) == "Unknown job"
+    assert error(form, BerkeParam.SOURCE_JOB_ID) == "Unknown job"
 
 
 def test_server_error_without_a_known_field_is_shown_for_the_form(open_form: Any) -> None:
@@ -451,7 +454,7 @@ def test_server_error_without_a_known_field_is_shown_for_the_form(open_form: Any
     form.show_server_error("Company inactive", None)
     assert form_error.text() == "Company inactive"
     # A field that is not on screen (the list, unless action 5) cannot show it either.
-    form.show_server_error("Bad list", P.EMAIL_REPORT_TO_LIST)
+    form.show_server_error("Bad list", BerkeParam.EMAIL_REPORT_TO_LIST)
     assert form_error.text() == "Bad list"
 
 

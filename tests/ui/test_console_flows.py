@@ -12,12 +12,12 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from app.domain.assessment_prefill import stable_candidate_id
 from app.domain.berke import CreateAssessmentRequest
-from app.domain.journal import Action, CreateAssessmentStep, RejectStep
+from app.domain.journal import CreateAssessmentStep, RejectStep, StepKind
 from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus, RejectRequest
-from app.ui.berke_form import BerkeAssessmentForm
 from app.ui.main_window import MainWindow
 from app.ui.orders.batch_dialog import BatchDialog
+from app.ui.orders.berke_form import BerkeAssessmentForm
 from app.ui.orders.order_dialogs import AcceptDialog, RejectDialog
 from app.ui.orders.url_preview import UrlPreviewDialog
 from app.workflows.board import OrderBoard
@@ -188,7 +188,7 @@ def test_create_preview_accept_and_invite(window: MainWindow, qtbot: QtBot) -> N
         timeout=10_000,
     )
     assert [e.action for e in desk_of(window).journal.entries(order.id)] == [
-        Action.CREATE_ASSESSMENT, Action.ACCEPT, Action.INVITE,
+        StepKind.CREATE_ASSESSMENT, StepKind.ACCEPT, StepKind.INVITE,
     ]  # fmt: skip
     assert window.orders.detail.timeline.rowCount() == 3
 
@@ -317,7 +317,7 @@ def test_nothing_is_sent_twice_while_in_flight(window: MainWindow, qtbot: QtBot)
     assert first.result() == []
     assert calls == [order.id]
     steps = desk.journal.entries(order.id)
-    assert [(e.action, e.state.value) for e in steps] == [(Action.REJECT, "done")]
+    assert [(e.action, e.state.value) for e in steps] == [(StepKind.REJECT, "done")]
     assert current(window, order.id).status is OrderStatus.REJECTED
 
 

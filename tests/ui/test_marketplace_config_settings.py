@@ -20,9 +20,9 @@ from app.sandbox import DEMO_SR_KEY, SandboxConfig, SandboxServer
 from app.store.credentials import KeyStore
 from app.store.database import Database
 from app.ui.main_window import MainWindow
-from app.ui.marketplace_config_page import NO_CONNECTION
 from app.ui.session_host import SessionHost
-from app.ui.settings_dialog import SettingsDialog
+from app.ui.settings.marketplace_config_page import NO_CONNECTION
+from app.ui.settings.settings_dialog import SettingsDialog
 from app.workflows.marketplace_config import MarketplaceConfigAccess
 from tests.memory_keyring import MemoryKeyring, memory_keyring
 

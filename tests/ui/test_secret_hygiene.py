@@ -26,10 +26,10 @@ from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyStore
 from app.store.database import Database
 from app.store.paths import HOME_OVERRIDE, config_dir, log_dir
 from app.store.settings_file import load_settings
-from app.ui.error_dialog import DialogNotifier
+from app.ui.common.error_dialog import DialogNotifier
 from app.ui.main_window import MainWindow
 from app.ui.session_host import database_path_for
-from app.ui.settings_dialog import SettingsDialog
+from app.ui.settings.settings_dialog import SettingsDialog
 from app.workflows.desk import Desk
 from app.workflows.notifier import report_for
 from app.workflows.order_actions import accept_order, create_assessment, send_invitation

@@ -23,10 +23,10 @@ from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY
 from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyringStatus, KeyStore, Storage
 from app.store.database import Database
 from app.store.settings_file import load_settings
-from app.ui.error_dialog import DialogNotifier
+from app.ui.common.error_dialog import DialogNotifier
 from app.ui.main_window import MainWindow
 from app.ui.session_host import SessionHost
-from app.ui.settings_dialog import SettingsDialog
+from app.ui.settings.settings_dialog import SettingsDialog
 from app.workflows.notifier import report_for
 from tests.memory_keyring import MemoryKeyring, memory_keyring
 

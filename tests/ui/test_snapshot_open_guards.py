@@ -12,8 +12,8 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.store import logs
-from app.ui.async_dialogs import show_error
-from app.ui.error_dialog import DialogNotifier
+from app.ui.common.error_dialog import DialogNotifier
+from app.ui.common.messages import Messages
 from app.ui.main_window import MainWindow
 from app.workflows.notifier import ErrorReport
 from tests.fifo_guard import fifo_watchdog
@@ -69,7 +69,9 @@ def test_an_error_box_shows_no_key_in_any_form(qtbot: QtBot, registered_key: str
     parent = QWidget()
     qtbot.addWidget(parent)
     quoted = f"Berke said: API key '{registered_key.lower()}' ({registered_key[-14:]}) is invalid"
-    box = show_error(parent, "Send invitation", quoted)
+    messages = Messages(parent)
+    box = messages.error("Send invitation", quoted)
+    assert registered_key.lower() not in messages.shown[-1][1]
     assert "«redacted»" in box.text()
     assert registered_key.lower() not in box.text()
     assert registered_key[-14:] not in box.text()

@@ -12,7 +12,7 @@ from app.domain.assessment_prefill import (
     prefill_from_order,
     stable_candidate_id,
 )
-from app.domain.berke import BerkeJob, CreateAssessmentRequest, P
+from app.domain.berke import BerkeJob, BerkeParam, CreateAssessmentRequest
 from app.domain.smartrecruiters import AssessmentOrder
 
 
@@ -38,36 +38,36 @@ def order(
 
 def jobs(*names: str) -> list[BerkeJob]:
     return [
-        BerkeJob.model_validate({P.SOURCE_JOB_ID: f"J{i}", "name": name})
+        BerkeJob.model_validate({BerkeParam.SOURCE_JOB_ID: f"J{i}", "name": name})
         for i, name in enumerate(names, start=1)
     ]
 
 
 def test_prefill_takes_the_candidate_under_berke_spellings() -> None:
     assert prefill_from_order(order()) == {
-        P.FIRST_NAME: "Zoë",
-        P.LAST_NAME: "Müller",
-        P.EMAIL_ADDRESS: "zoe@example.com",
-        P.PHONE_NUMBER: "+49 30 1234",
-        P.SOURCE_CANDIDATE_ID: "",
+        BerkeParam.FIRST_NAME: "Zoë",
+        BerkeParam.LAST_NAME: "Müller",
+        BerkeParam.EMAIL_ADDRESS: "zoe@example.com",
+        BerkeParam.PHONE_NUMBER: "+49 30 1234",
+        BerkeParam.SOURCE_CANDIDATE_ID: "",
     }
 
 
 def test_prefill_gives_empty_text_for_what_the_candidate_lacks() -> None:
     values = prefill_from_order(order(email=None, phone=None))
-    assert values[P.EMAIL_ADDRESS] == ""
-    assert values[P.PHONE_NUMBER] == ""
+    assert values[BerkeParam.EMAIL_ADDRESS] == ""
+    assert values[BerkeParam.PHONE_NUMBER] == ""
     # Empty means absent for Berke, so the prefill validates as is.
     params = CreateAssessmentRequest.model_validate(values).to_params()
-    assert P.EMAIL_ADDRESS not in params
-    assert P.PHONE_NUMBER not in params
+    assert BerkeParam.EMAIL_ADDRESS not in params
+    assert BerkeParam.PHONE_NUMBER not in params
 
 
 def test_the_smartrecruiters_candidate_id_is_never_the_berke_id() -> None:
     """A candidate has several orders; Berke ids are unique: the id is per order."""
     first, second = order(), order(order_id="order-2")
     assert first.candidate.id == second.candidate.id
-    assert prefill_from_order(first)[P.SOURCE_CANDIDATE_ID] == ""
+    assert prefill_from_order(first)[BerkeParam.SOURCE_CANDIDATE_ID] == ""
     assert stable_candidate_id(first.id) != stable_candidate_id(second.id)
     assert first.candidate.id not in stable_candidate_id(first.id)
     assert len(stable_candidate_id(first.id)) <= 50

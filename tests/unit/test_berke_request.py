@@ -8,14 +8,14 @@ import pytest
 from pydantic import ValidationError
 
 from app.domain.berke import (
+    BerkeParam,
     CreateAssessmentRequest,
-    P,
     SendInvitationRequest,
     looks_like_sensitive_id,
 )
 from app.domain.field_errors import field_errors
 
-BASE = {P.FIRST_NAME: "Zoë", P.LAST_NAME: "Müller"}
+BASE = {BerkeParam.FIRST_NAME: "Zoë", BerkeParam.LAST_NAME: "Müller"}
 
 
 def make(**params: Any) -> CreateAssessmentRequest:
@@ -28,14 +28,14 @@ def error_fields(params: dict[str, Any]) -> dict[str, str]:
     return field_errors(info.value)
 
 
-REQUIRED = [(P.FIRST_NAME, 100), (P.LAST_NAME, 100)]
+REQUIRED = [(BerkeParam.FIRST_NAME, 100), (BerkeParam.LAST_NAME, 100)]
 OPTIONAL_TEXT = [
-    (P.USERNAME, 50),
-    (P.SOURCE_CANDIDATE_ID, 50),
-    (P.SOURCE_JOB_ID, 50),
-    (P.SOURCE_DEPARTMENT_ID, 50),
-    (P.PHONE_NUMBER, 50),
-    (P.INVITATION_MESSAGE, 1000),
+    (BerkeParam.USERNAME, 50),
+    (BerkeParam.SOURCE_CANDIDATE_ID, 50),
+    (BerkeParam.SOURCE_JOB_ID, 50),
+    (BerkeParam.SOURCE_DEPARTMENT_ID, 50),
+    (BerkeParam.PHONE_NUMBER, 50),
+    (BerkeParam.INVITATION_MESSAGE, 1000),
 ]
 
 
@@ -66,14 +66,14 @@ def test_optional_text_boundaries(name: str, maximum: int) -> None:
 def test_python_names_work_too() -> None:
     request = CreateAssessmentRequest(first_name="Ana", last_name="Łukasz", source_job_id="J1")
     assert request.to_params() == {
-        P.FIRST_NAME: "Ana",
-        P.LAST_NAME: "Łukasz",
-        P.SOURCE_JOB_ID: "J1",
+        BerkeParam.FIRST_NAME: "Ana",
+        BerkeParam.LAST_NAME: "Łukasz",
+        BerkeParam.SOURCE_JOB_ID: "J1",
     }
 
 
 def test_api_token_is_not_a_field_of_the_request() -> None:
-    assert P.API_TOKEN in error_fields({**BASE, P.API_TOKEN: "secret"})
+    assert BerkeParam.API_TOKEN in error_fields({**BASE, BerkeParam.API_TOKEN: "secret"})
 
 
 @pytest.mark.parametrize(
@@ -91,44 +91,53 @@ def test_api_token_is_not_a_field_of_the_request() -> None:
 )
 def test_email_address_must_be_well_formed(email: str, ok: bool) -> None:
     if ok:
-        assert make(**{P.EMAIL_ADDRESS: email}).email_address == email
+        assert make(**{BerkeParam.EMAIL_ADDRESS: email}).email_address == email
     else:
-        assert P.EMAIL_ADDRESS in error_fields({**BASE, P.EMAIL_ADDRESS: email})
+        assert BerkeParam.EMAIL_ADDRESS in error_fields({**BASE, BerkeParam.EMAIL_ADDRESS: email})
 
 
 def test_email_address_length_boundaries() -> None:
     at_max = "a" * 88 + "@example.com"  # 100 characters
     assert len(at_max) == 100
-    assert make(**{P.EMAIL_ADDRESS: at_max}).email_address == at_max
-    assert error_fields({**BASE, P.EMAIL_ADDRESS: "a" + at_max})[P.EMAIL_ADDRESS].startswith(
-        "At most 100"
-    )
+    assert make(**{BerkeParam.EMAIL_ADDRESS: at_max}).email_address == at_max
+    assert error_fields({**BASE, BerkeParam.EMAIL_ADDRESS: "a" + at_max})[
+        BerkeParam.EMAIL_ADDRESS
+    ].startswith("At most 100")
 
 
 @pytest.mark.parametrize("action", [1, 2, 4])
 def test_each_valid_completion_action(action: int) -> None:
-    assert make(**{P.ON_COMPLETE_ACTION: action}).to_params()[P.ON_COMPLETE_ACTION] == action
-    assert make(**{P.ON_COMPLETE_ACTION: str(action)}).on_assessment_complete_action == action
+    assert (
+        make(**{BerkeParam.ON_COMPLETE_ACTION: action}).to_params()[BerkeParam.ON_COMPLETE_ACTION]
+        == action
+    )
+    assert (
+        make(**{BerkeParam.ON_COMPLETE_ACTION: str(action)}).on_assessment_complete_action == action
+    )
 
 
 def test_action_5_needs_the_list_and_only_then_sends_it() -> None:
-    errors = error_fields({**BASE, P.ON_COMPLETE_ACTION: 5})
-    assert P.EMAIL_REPORT_TO_LIST in errors
-    assert "required" in errors[P.EMAIL_REPORT_TO_LIST]
-    assert P.EMAIL_REPORT_TO_LIST in error_fields(
-        {**BASE, P.ON_COMPLETE_ACTION: 5, P.EMAIL_REPORT_TO_LIST: "  "}
+    errors = error_fields({**BASE, BerkeParam.ON_COMPLETE_ACTION: 5})
+    assert BerkeParam.EMAIL_REPORT_TO_LIST in errors
+    assert "required" in errors[BerkeParam.EMAIL_REPORT_TO_LIST]
+    assert BerkeParam.EMAIL_REPORT_TO_LIST in error_fields(
+        {**BASE, BerkeParam.ON_COMPLETE_ACTION: 5, BerkeParam.EMAIL_REPORT_TO_LIST: "  "}
     )
-    ok = make(**{P.ON_COMPLETE_ACTION: 5, P.EMAIL_REPORT_TO_LIST: "a@x.com"}).to_params()
-    assert ok[P.EMAIL_REPORT_TO_LIST] == "a@x.com"
+    ok = make(
+        **{BerkeParam.ON_COMPLETE_ACTION: 5, BerkeParam.EMAIL_REPORT_TO_LIST: "a@x.com"}
+    ).to_params()
+    assert ok[BerkeParam.EMAIL_REPORT_TO_LIST] == "a@x.com"
     # Ignored (so not sent) for the other actions, but still checked when given.
-    other = make(**{P.ON_COMPLETE_ACTION: 2, P.EMAIL_REPORT_TO_LIST: "a@x.com"}).to_params()
-    assert P.EMAIL_REPORT_TO_LIST not in other
+    other = make(
+        **{BerkeParam.ON_COMPLETE_ACTION: 2, BerkeParam.EMAIL_REPORT_TO_LIST: "a@x.com"}
+    ).to_params()
+    assert BerkeParam.EMAIL_REPORT_TO_LIST not in other
 
 
 @pytest.mark.parametrize("action", [0, 3, 6, 7, -1, "two", 1.5])
 def test_invalid_completion_actions(action: object) -> None:
-    errors = error_fields({**BASE, P.ON_COMPLETE_ACTION: action})
-    assert P.ON_COMPLETE_ACTION in errors
+    errors = error_fields({**BASE, BerkeParam.ON_COMPLETE_ACTION: action})
+    assert BerkeParam.ON_COMPLETE_ACTION in errors
 
 
 @pytest.mark.parametrize(
@@ -140,7 +149,7 @@ def test_invalid_completion_actions(action: object) -> None:
     ],
 )
 def test_email_list_shapes_accepted(value: str, normalised: str) -> None:
-    request = make(**{P.ON_COMPLETE_ACTION: 5, P.EMAIL_REPORT_TO_LIST: value})
+    request = make(**{BerkeParam.ON_COMPLETE_ACTION: 5, BerkeParam.EMAIL_REPORT_TO_LIST: value})
     assert request.email_report_to_list == normalised
 
 
@@ -149,8 +158,8 @@ def test_email_list_shapes_accepted(value: str, normalised: str) -> None:
     ["a@x.com;b@y.org", "a@x.com,,b@y.org", "a@x.com,", ",a@x.com", "a@x.com b@y.org", "nobody"],
 )
 def test_email_list_shapes_refused(value: str) -> None:
-    assert P.EMAIL_REPORT_TO_LIST in error_fields(
-        {**BASE, P.ON_COMPLETE_ACTION: 5, P.EMAIL_REPORT_TO_LIST: value}
+    assert BerkeParam.EMAIL_REPORT_TO_LIST in error_fields(
+        {**BASE, BerkeParam.ON_COMPLETE_ACTION: 5, BerkeParam.EMAIL_REPORT_TO_LIST: value}
     )
 
 
@@ -159,11 +168,13 @@ def test_email_list_length_boundaries() -> None:
     ten = ",".join([address] * 10)  # 10*49 + 9 commas = 499
     assert len(ten) == 499
     at_max = ten + "b"  # 500: still one well-formed list (last address is longer)
-    assert make(**{P.ON_COMPLETE_ACTION: 5, P.EMAIL_REPORT_TO_LIST: at_max}).email_report_to_list
+    assert make(
+        **{BerkeParam.ON_COMPLETE_ACTION: 5, BerkeParam.EMAIL_REPORT_TO_LIST: at_max}
+    ).email_report_to_list
     over = at_max + "c"
-    assert error_fields({**BASE, P.ON_COMPLETE_ACTION: 5, P.EMAIL_REPORT_TO_LIST: over})[
-        P.EMAIL_REPORT_TO_LIST
-    ].startswith("At most 500")
+    assert error_fields(
+        {**BASE, BerkeParam.ON_COMPLETE_ACTION: 5, BerkeParam.EMAIL_REPORT_TO_LIST: over}
+    )[BerkeParam.EMAIL_REPORT_TO_LIST].startswith("At most 500")
 
 
 @pytest.mark.parametrize(
@@ -173,9 +184,11 @@ def test_email_list_length_boundaries() -> None:
 )  # fmt: skip
 def test_reminder_day_edges(days: object, ok: bool) -> None:
     if ok:
-        make(**{P.COMPLETE_WITHIN_DAYS: days})
+        make(**{BerkeParam.COMPLETE_WITHIN_DAYS: days})
     else:
-        assert P.COMPLETE_WITHIN_DAYS in error_fields({**BASE, P.COMPLETE_WITHIN_DAYS: days})
+        assert BerkeParam.COMPLETE_WITHIN_DAYS in error_fields(
+            {**BASE, BerkeParam.COMPLETE_WITHIN_DAYS: days}
+        )
 
 
 @pytest.mark.parametrize(
@@ -192,48 +205,54 @@ def test_reminder_day_edges(days: object, ok: bool) -> None:
 )
 def test_redirect_url_must_be_absolute_http(url: str, ok: bool) -> None:
     if ok:
-        assert make(**{P.REDIRECT_URL: url}).redirect_url == url
+        assert make(**{BerkeParam.REDIRECT_URL: url}).redirect_url == url
     else:
-        assert P.REDIRECT_URL in error_fields({**BASE, P.REDIRECT_URL: url})
+        assert BerkeParam.REDIRECT_URL in error_fields({**BASE, BerkeParam.REDIRECT_URL: url})
 
 
 def test_redirect_url_length_boundaries() -> None:
     prefix = "https://example.com/"
     at_max = prefix + "p" * (150 - len(prefix))
-    assert make(**{P.REDIRECT_URL: at_max}).redirect_url == at_max
-    assert error_fields({**BASE, P.REDIRECT_URL: at_max + "p"})[P.REDIRECT_URL].startswith(
-        "At most 150"
-    )
+    assert make(**{BerkeParam.REDIRECT_URL: at_max}).redirect_url == at_max
+    assert error_fields({**BASE, BerkeParam.REDIRECT_URL: at_max + "p"})[
+        BerkeParam.REDIRECT_URL
+    ].startswith("At most 150")
 
 
 @pytest.mark.parametrize("message", ["<b>Hello</b>", "Hi <br/>", "<a href='x'>x</a>", "<!-- c -->"])
 def test_invitation_message_refuses_markup(message: str) -> None:
-    assert P.INVITATION_MESSAGE in error_fields({**BASE, P.INVITATION_MESSAGE: message})
+    assert BerkeParam.INVITATION_MESSAGE in error_fields(
+        {**BASE, BerkeParam.INVITATION_MESSAGE: message}
+    )
 
 
 def test_invitation_message_single_character_disables_default() -> None:
-    assert make(**{P.INVITATION_MESSAGE: "."}).to_params()[P.INVITATION_MESSAGE] == "."
-    assert make(**{P.INVITATION_MESSAGE: "a < b and c > d"}).invitation_message
+    assert (
+        make(**{BerkeParam.INVITATION_MESSAGE: "."}).to_params()[BerkeParam.INVITATION_MESSAGE]
+        == "."
+    )
+    assert make(**{BerkeParam.INVITATION_MESSAGE: "a < b and c > d"}).invitation_message
 
 
 def test_every_error_names_its_field() -> None:
     with pytest.raises(ValidationError) as info:
         CreateAssessmentRequest.model_validate(
             {
-                P.FIRST_NAME: "",
-                P.LAST_NAME: "x" * 101,
-                P.EMAIL_ADDRESS: "bad",
-                P.ON_COMPLETE_ACTION: 3,
-                P.COMPLETE_WITHIN_DAYS: 1,
-                P.REDIRECT_URL: "nope",
-                P.INVITATION_MESSAGE: "<i>x</i>",
-                P.SOURCE_JOB_ID: "j" * 51,
+                BerkeParam.FIRST_NAME: "",
+                BerkeParam.LAST_NAME: "x" * 101,
+                BerkeParam.EMAIL_ADDRESS: "bad",
+                BerkeParam.ON_COMPLETE_ACTION: 3,
+                BerkeParam.COMPLETE_WITHIN_DAYS: 1,
+                BerkeParam.REDIRECT_URL: "nope",
+                BerkeParam.INVITATION_MESSAGE: "<i>x</i>",
+                BerkeParam.SOURCE_JOB_ID: "j" * 51,
             }
         )
     names = {str(e["loc"][0]) for e in info.value.errors()}
     assert names == {
-        P.FIRST_NAME, P.LAST_NAME, P.EMAIL_ADDRESS, P.ON_COMPLETE_ACTION,
-        P.COMPLETE_WITHIN_DAYS, P.REDIRECT_URL, P.INVITATION_MESSAGE, P.SOURCE_JOB_ID,
+        BerkeParam.FIRST_NAME, BerkeParam.LAST_NAME, BerkeParam.EMAIL_ADDRESS,
+        BerkeParam.ON_COMPLETE_ACTION, BerkeParam.COMPLETE_WITHIN_DAYS, BerkeParam.REDIRECT_URL,
+        BerkeParam.INVITATION_MESSAGE, BerkeParam.SOURCE_JOB_ID,
     }  # fmt: skip
 
 
@@ -246,28 +265,43 @@ def advice_fields(request: CreateAssessmentRequest) -> list[str]:
 
 def test_no_advice_for_a_tidy_request() -> None:
     assert (
-        make(**{P.EMAIL_ADDRESS: "zoe@example.com", P.INVITATION_MESSAGE: "Good luck."}).advice()
+        make(
+            **{
+                BerkeParam.EMAIL_ADDRESS: "zoe@example.com",
+                BerkeParam.INVITATION_MESSAGE: "Good luck.",
+            }
+        ).advice()
         == []
     )
 
 
 def test_advice_without_email_and_for_action_4() -> None:
-    assert advice_fields(make()) == [P.EMAIL_ADDRESS]
-    assert advice_fields(make(**{P.ON_COMPLETE_ACTION: 4})) == [
-        P.EMAIL_ADDRESS,
-        P.ON_COMPLETE_ACTION,
+    assert advice_fields(make()) == [BerkeParam.EMAIL_ADDRESS]
+    assert advice_fields(make(**{BerkeParam.ON_COMPLETE_ACTION: 4})) == [
+        BerkeParam.EMAIL_ADDRESS,
+        BerkeParam.ON_COMPLETE_ACTION,
     ]
 
 
 def test_advice_for_exclamation_and_caps() -> None:
-    request = make(**{P.EMAIL_ADDRESS: "z@example.com", P.INVITATION_MESSAGE: "Please START NOW!"})
+    request = make(
+        **{
+            BerkeParam.EMAIL_ADDRESS: "z@example.com",
+            BerkeParam.INVITATION_MESSAGE: "Please START NOW!",
+        }
+    )
     messages = [a.message for a in request.advice()]
     assert len(messages) == 2
     assert "Exclamation" in messages[0]
     assert "START NOW" in messages[1]
     # A single capital letter or "I" is not shouting.
     assert (
-        make(**{P.EMAIL_ADDRESS: "z@example.com", P.INVITATION_MESSAGE: "I hope A works."}).advice()
+        make(
+            **{
+                BerkeParam.EMAIL_ADDRESS: "z@example.com",
+                BerkeParam.INVITATION_MESSAGE: "I hope A works.",
+            }
+        ).advice()
         == []
     )
 
@@ -290,27 +324,38 @@ def test_advice_for_exclamation_and_caps() -> None:
 )
 def test_sensitive_id_detection(value: str, sensitive: bool) -> None:
     assert (looks_like_sensitive_id(value) is not None) is sensitive
-    fields = advice_fields(make(**{P.EMAIL_ADDRESS: "a@b.com", P.SOURCE_CANDIDATE_ID: value}))
-    assert (P.SOURCE_CANDIDATE_ID in fields) is sensitive
+    fields = advice_fields(
+        make(**{BerkeParam.EMAIL_ADDRESS: "a@b.com", BerkeParam.SOURCE_CANDIDATE_ID: value})
+    )
+    assert (BerkeParam.SOURCE_CANDIDATE_ID in fields) is sensitive
 
 
 def test_send_invitation_rules() -> None:
     ok = SendInvitationRequest.model_validate(
-        {P.SOURCE_CANDIDATE_ID: "C-1", P.EMAIL_ADDRESS: "a@b.com", P.INVITATION_MESSAGE: "."}
+        {
+            BerkeParam.SOURCE_CANDIDATE_ID: "C-1",
+            BerkeParam.EMAIL_ADDRESS: "a@b.com",
+            BerkeParam.INVITATION_MESSAGE: ".",
+        }
     )
     assert ok.to_params() == {
-        P.SOURCE_CANDIDATE_ID: "C-1",
-        P.EMAIL_ADDRESS: "a@b.com",
-        P.INVITATION_MESSAGE: ".",
+        BerkeParam.SOURCE_CANDIDATE_ID: "C-1",
+        BerkeParam.EMAIL_ADDRESS: "a@b.com",
+        BerkeParam.INVITATION_MESSAGE: ".",
     }
     with pytest.raises(ValidationError) as info:
-        SendInvitationRequest.model_validate({P.SOURCE_CANDIDATE_ID: "", P.EMAIL_ADDRESS: "nope"})
-    assert set(field_errors(info.value)) == {P.SOURCE_CANDIDATE_ID, P.EMAIL_ADDRESS}
+        SendInvitationRequest.model_validate(
+            {BerkeParam.SOURCE_CANDIDATE_ID: "", BerkeParam.EMAIL_ADDRESS: "nope"}
+        )
+    assert set(field_errors(info.value)) == {
+        BerkeParam.SOURCE_CANDIDATE_ID,
+        BerkeParam.EMAIL_ADDRESS,
+    }
     with pytest.raises(ValidationError):
         SendInvitationRequest.model_validate(
             {
-                P.SOURCE_CANDIDATE_ID: "C",
-                P.EMAIL_ADDRESS: "a@b.com",
-                P.INVITATION_MESSAGE: "m" * 1001,
+                BerkeParam.SOURCE_CANDIDATE_ID: "C",
+                BerkeParam.EMAIL_ADDRESS: "a@b.com",
+                BerkeParam.INVITATION_MESSAGE: "m" * 1001,
             }
         )

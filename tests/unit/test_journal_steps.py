@@ -12,7 +12,6 @@ from pydantic import ValidationError
 from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
 from app.domain.journal import (
     AcceptStep,
-    Action,
     AssessmentLinked,
     AttachmentUploaded,
     CommentAdded,
@@ -29,6 +28,7 @@ from app.domain.journal import (
     RejectStep,
     ResultFlow,
     ResultRecorded,
+    StepKind,
     StepOutcome,
     StepState,
     UnreadableOutcome,
@@ -64,53 +64,53 @@ RESULT = AssessmentResult(
 URL = "https://berke.test/a/C0DE"
 
 #: (action, request) exactly as the code before typed steps journaled them.
-V1_REQUESTS: list[tuple[Action, dict[str, Any]]] = [
-    (Action.CREATE_ASSESSMENT, CREATE.to_params()),
-    (Action.ACCEPT, {"assessmentURL": URL}),
-    (Action.ACCEPT, {"assessmentURL": URL, "message": "Hi", "messageToCandidate": "Good luck"}),
-    (Action.REJECT, {"message": "Candidate withdrew"}),
-    (Action.INVITE, {**INVITE.to_params(), "invitationsSentBefore": 0}),
-    (Action.INVITE, {**INVITE.to_params(), "invitationsSentBefore": 2}),
-    (Action.COMPLETE, {"flow": "faq", **RESULT.to_body()}),
-    (Action.COMPLETE, {"flow": "documented", "message": "Done"}),
-    (Action.COMPLETE, {"flow": "documented"}),
-    (Action.CREATE_RESULT, RESULT.to_body()),
-    (Action.UPLOAD, {"uploadId": 7, "fileName": "report.pdf"}),
-    (Action.UPLOAD, {"uploadId": 7}),
-    (Action.COMMENT, {"message": "Called the candidate"}),
+V1_REQUESTS: list[tuple[StepKind, dict[str, Any]]] = [
+    (StepKind.CREATE_ASSESSMENT, CREATE.to_params()),
+    (StepKind.ACCEPT, {"assessmentURL": URL}),
+    (StepKind.ACCEPT, {"assessmentURL": URL, "message": "Hi", "messageToCandidate": "Good luck"}),
+    (StepKind.REJECT, {"message": "Candidate withdrew"}),
+    (StepKind.INVITE, {**INVITE.to_params(), "invitationsSentBefore": 0}),
+    (StepKind.INVITE, {**INVITE.to_params(), "invitationsSentBefore": 2}),
+    (StepKind.COMPLETE, {"flow": "faq", **RESULT.to_body()}),
+    (StepKind.COMPLETE, {"flow": "documented", "message": "Done"}),
+    (StepKind.COMPLETE, {"flow": "documented"}),
+    (StepKind.CREATE_RESULT, RESULT.to_body()),
+    (StepKind.UPLOAD, {"uploadId": 7, "fileName": "report.pdf"}),
+    (StepKind.UPLOAD, {"uploadId": 7}),
+    (StepKind.COMMENT, {"message": "Called the candidate"}),
 ]
 
 #: (action, request, outcome) exactly as the code before typed steps recorded them.
-V1_OUTCOMES: list[tuple[Action, dict[str, Any], dict[str, Any]]] = [
-    (Action.CREATE_ASSESSMENT, CREATE.to_params(),
+V1_OUTCOMES: list[tuple[StepKind, dict[str, Any], dict[str, Any]]] = [
+    (StepKind.CREATE_ASSESSMENT, CREATE.to_params(),
      {"sourceCandidateId": "HR-1234", "invitationCode": "C0DE", "assessmentUrl": URL}),
-    (Action.CREATE_ASSESSMENT, CREATE.to_params(),
+    (StepKind.CREATE_ASSESSMENT, CREATE.to_params(),
      {"sourceCandidateId": "HR-1234", "invitationCode": "C0DE", "assessmentUrl": URL,
       "recovered": True}),
-    (Action.ACCEPT, {"assessmentURL": URL}, {"status": "IN_PROGRESS"}),
-    (Action.ACCEPT, {"assessmentURL": URL}, {"status": "IN_PROGRESS", "alreadyApplied": True}),
-    (Action.REJECT, {"message": "no"}, {"status": "REJECTED"}),
-    (Action.INVITE, INVITE.to_params(), {"emailAddress": "zoe@example.com"}),
-    (Action.INVITE, INVITE.to_params(), {"emailAddress": "zoe@example.com", "alreadySent": True}),
-    (Action.COMPLETE, {"flow": "faq", **RESULT.to_body()},
+    (StepKind.ACCEPT, {"assessmentURL": URL}, {"status": "IN_PROGRESS"}),
+    (StepKind.ACCEPT, {"assessmentURL": URL}, {"status": "IN_PROGRESS", "alreadyApplied": True}),
+    (StepKind.REJECT, {"message": "no"}, {"status": "REJECTED"}),
+    (StepKind.INVITE, INVITE.to_params(), {"emailAddress": "zoe@example.com"}),
+    (StepKind.INVITE, INVITE.to_params(), {"emailAddress": "zoe@example.com", "alreadySent": True}),
+    (StepKind.COMPLETE, {"flow": "faq", **RESULT.to_body()},
      {"resultId": "r1", "status": "COMPLETED"}),
-    (Action.COMPLETE, {"flow": "faq", **RESULT.to_body()},
+    (StepKind.COMPLETE, {"flow": "faq", **RESULT.to_body()},
      {"resultId": "r1", "status": "COMPLETED", "recovered": True}),
-    (Action.COMPLETE, {"flow": "documented"}, {"status": "COMPLETED"}),
-    (Action.COMPLETE, {"flow": "documented"}, {"status": "COMPLETED", "alreadyApplied": True}),
-    (Action.CREATE_RESULT, RESULT.to_body(), {"resultId": "r2"}),
-    (Action.CREATE_RESULT, RESULT.to_body(), {"resultId": "r2", "recovered": True}),
-    (Action.UPLOAD, {"uploadId": 7}, {"attachmentId": "a1", "fileName": "report.pdf"}),
-    (Action.UPLOAD, {"uploadId": 7},
+    (StepKind.COMPLETE, {"flow": "documented"}, {"status": "COMPLETED"}),
+    (StepKind.COMPLETE, {"flow": "documented"}, {"status": "COMPLETED", "alreadyApplied": True}),
+    (StepKind.CREATE_RESULT, RESULT.to_body(), {"resultId": "r2"}),
+    (StepKind.CREATE_RESULT, RESULT.to_body(), {"resultId": "r2", "recovered": True}),
+    (StepKind.UPLOAD, {"uploadId": 7}, {"attachmentId": "a1", "fileName": "report.pdf"}),
+    (StepKind.UPLOAD, {"uploadId": 7},
      {"attachmentId": "a1", "fileName": "report.pdf", "alreadyThere": True}),
-    (Action.COMMENT, {"message": "Hi"}, {"message": "Hi"}),
-    (Action.COMMENT, {"message": "Hi"}, {"message": "Hi", "alreadyThere": True}),
+    (StepKind.COMMENT, {"message": "Hi"}, {"message": "Hi"}),
+    (StepKind.COMMENT, {"message": "Hi"}, {"message": "Hi", "alreadyThere": True}),
 ]  # fmt: skip
 
 
 @pytest.mark.parametrize(("action", "request_"), V1_REQUESTS)
 def test_a_first_form_request_reads_typed_and_writes_back_the_same(
-    action: Action, request_: dict[str, Any]
+    action: StepKind, request_: dict[str, Any]
 ) -> None:
     step = step_from_v1(action, request_)
     assert step.kind == action.value
@@ -122,21 +122,21 @@ def test_a_first_form_request_reads_typed_and_writes_back_the_same(
 
 def test_the_first_forms_private_keys_leave_the_service_bodies() -> None:
     # "idCheckedFree" once let a resumed create link a typed id; no longer: it is dropped.
-    create = step_from_v1(Action.CREATE_ASSESSMENT, {**CREATE.to_params(), "idCheckedFree": True})
+    create = step_from_v1(StepKind.CREATE_ASSESSMENT, {**CREATE.to_params(), "idCheckedFree": True})
     assert create == CreateAssessmentStep(request=CREATE)
-    invite = step_from_v1(Action.INVITE, {**INVITE.to_params(), "invitationsSentBefore": 3})
+    invite = step_from_v1(StepKind.INVITE, {**INVITE.to_params(), "invitationsSentBefore": 3})
     assert invite == InviteStep(request=INVITE, invitations_sent_before=3)
-    complete = step_from_v1(Action.COMPLETE, {"flow": "faq", **RESULT.to_body()})
+    complete = step_from_v1(StepKind.COMPLETE, {"flow": "faq", **RESULT.to_body()})
     assert complete == CompleteStep(flow=ResultFlow.FAQ, result=RESULT)
-    documented = step_from_v1(Action.COMPLETE, {"flow": "documented", "message": "Done"})
+    documented = step_from_v1(StepKind.COMPLETE, {"flow": "documented", "message": "Done"})
     assert documented == CompleteStep(flow=ResultFlow.DOCUMENTED, message="Done")
-    old_upload = step_from_v1(Action.UPLOAD, {"uploadId": 7})
+    old_upload = step_from_v1(StepKind.UPLOAD, {"uploadId": 7})
     assert old_upload == UploadStep(upload_id=7)
 
 
 @pytest.mark.parametrize(("action", "request_", "outcome"), V1_OUTCOMES)
 def test_a_first_form_outcome_reads_typed_and_writes_back_the_same(
-    action: Action, request_: dict[str, Any], outcome: dict[str, Any]
+    action: StepKind, request_: dict[str, Any], outcome: dict[str, Any]
 ) -> None:
     step = step_from_v1(action, request_)
     typed = outcome_from_v1(step, outcome, order_id="o1", finished_at=AT)
@@ -145,7 +145,7 @@ def test_a_first_form_outcome_reads_typed_and_writes_back_the_same(
 
 
 def test_first_form_outcomes_keep_what_they_said() -> None:
-    create = step_from_v1(Action.CREATE_ASSESSMENT, CREATE.to_params())
+    create = step_from_v1(StepKind.CREATE_ASSESSMENT, CREATE.to_params())
     linked = outcome_from_v1(
         create,
         {"sourceCandidateId": "HR-1234", "invitationCode": "C0DE", "assessmentUrl": URL,
@@ -165,7 +165,7 @@ def test_first_form_outcomes_keep_what_they_said() -> None:
         finished_at=AT,
     )  # fmt: skip
     assert upload == AttachmentUploaded(upload_id=7, attachment_id="a1", file_name="r.pdf")
-    faq = step_from_v1(Action.COMPLETE, {"flow": "faq", **RESULT.to_body()})
+    faq = step_from_v1(StepKind.COMPLETE, {"flow": "faq", **RESULT.to_body()})
     done = outcome_from_v1(faq, {"resultId": "r1", "status": "COMPLETED"}, order_id="o1",
                            finished_at=AT)  # fmt: skip
     assert done == ResultRecorded(result_id="r1", status=OrderStatus.COMPLETED)
@@ -173,13 +173,13 @@ def test_first_form_outcomes_keep_what_they_said() -> None:
 
 def test_a_first_form_request_of_the_wrong_shape_is_refused() -> None:
     with pytest.raises(ValidationError):
-        step_from_v1(Action.CREATE_ASSESSMENT, {"firstName": "Zoë"})
+        step_from_v1(StepKind.CREATE_ASSESSMENT, {"firstName": "Zoë"})
     with pytest.raises(KeyError):
-        step_from_v1(Action.UPLOAD, {"fileName": "report.pdf"})
+        step_from_v1(StepKind.UPLOAD, {"fileName": "report.pdf"})
     with pytest.raises(KeyError):
         outcome_from_v1(UploadStep(upload_id=1), {"message": "?"}, order_id="o", finished_at=AT)
     # An upload's outcome names its upload through the step: an unreadable step has none.
-    unreadable = UnreadableStep(action=Action.UPLOAD, data={}, problem="?")
+    unreadable = UnreadableStep(action=StepKind.UPLOAD, data={}, problem="?")
     with pytest.raises(ValueError, match="keys"):
         outcome_from_v1(unreadable, {"attachmentId": "a", "fileName": "f"}, order_id="o",
                         finished_at=AT)  # fmt: skip
@@ -195,16 +195,16 @@ def test_the_typed_step_keeps_the_services_spellings() -> None:
 
 
 def test_a_stored_step_that_cannot_be_read_is_kept_not_lost() -> None:
-    step = read_step(Action.INVITE, '{"kind": "invite", "request": {"emailAddress": "x"}}')
+    step = read_step(StepKind.INVITE, '{"kind": "invite", "request": {"emailAddress": "x"}}')
     assert isinstance(step, UnreadableStep)
-    assert step.action is Action.INVITE
+    assert step.action is StepKind.INVITE
     assert step.data == {"kind": "invite", "request": {"emailAddress": "x"}}
     assert "request" in step.problem
-    garbled = read_step(Action.COMMENT, "{not json")
+    garbled = read_step(StepKind.COMMENT, "{not json")
     assert isinstance(garbled, UnreadableStep)
     assert garbled.data == "{not json"
     # A step whose kind disagrees with the action it was journaled as is not trusted either.
-    mismatched = read_step(Action.ACCEPT, dumps(CommentStep(message="hi")))
+    mismatched = read_step(StepKind.ACCEPT, dumps(CommentStep(message="hi")))
     assert isinstance(mismatched, UnreadableStep)
     assert read_outcome('{"kind": "surprise"}') == UnreadableOutcome(data={"kind": "surprise"})
     assert read_outcome(None) is None
@@ -215,11 +215,11 @@ def test_an_entry_agrees_with_its_step() -> None:
         "id": 1, "order_id": "o1", "state": StepState.PENDING, "created_at": AT, "updated_at": AT,
     }  # fmt: skip
     step = CommentStep(message="hi")
-    assert JournalEntry(action=Action.COMMENT, step=step, **fields).step == step
+    assert JournalEntry(action=StepKind.COMMENT, step=step, **fields).step == step
     with pytest.raises(ValidationError, match="comment step recorded as accept"):
-        JournalEntry(action=Action.ACCEPT, step=step, **fields)
-    unreadable = UnreadableStep(action=Action.ACCEPT, data={}, problem="?")
-    assert JournalEntry(action=Action.ACCEPT, step=unreadable, **fields).step == unreadable
+        JournalEntry(action=StepKind.ACCEPT, step=step, **fields)
+    unreadable = UnreadableStep(action=StepKind.ACCEPT, data={}, problem="?")
+    assert JournalEntry(action=StepKind.ACCEPT, step=unreadable, **fields).step == unreadable
 
 
 def test_a_faq_complete_needs_a_result_and_a_documented_one_none() -> None:
@@ -303,5 +303,5 @@ def test_every_step_kind_is_an_action() -> None:
         UploadStep(upload_id=1),
         CommentStep(message="hi"),
     ]
-    assert {step.action for step in steps} == set(Action)
+    assert {step.action for step in steps} == set(StepKind)
     assert all(step.kind == step.action.value for step in steps)

@@ -14,7 +14,6 @@ import pytest
 from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
 from app.domain.journal import (
     AcceptStep,
-    Action,
     AssessmentLinked,
     AttachmentUploaded,
     CommentAdded,
@@ -30,6 +29,7 @@ from app.domain.journal import (
     RejectStep,
     ResultFlow,
     ResultRecorded,
+    StepKind,
     StepState,
     UnreadableOutcome,
     UnreadableStep,
@@ -72,60 +72,60 @@ def link(order_id: str, *, code: str = "C0DE") -> LinkedAssessment:
 
 #: (order, action, state, request, outcome, message) as the code before typed steps wrote
 #: them, with the typed step and outcome each must come back as.
-ROWS: list[tuple[str, Action, str, dict[str, Any], dict[str, Any] | None, str | None,
+ROWS: list[tuple[str, StepKind, str, dict[str, Any], dict[str, Any] | None, str | None,
                  object, object]] = [
-    ("o1", Action.CREATE_ASSESSMENT, "done", CREATE.to_params(),
+    ("o1", StepKind.CREATE_ASSESSMENT, "done", CREATE.to_params(),
      {"sourceCandidateId": "SR-3f2a9c1b7d", "invitationCode": "C0DE", "assessmentUrl": URL},
      None, CreateAssessmentStep(request=CREATE), AssessmentLinked(link=link("o1"))),
-    ("o2", Action.CREATE_ASSESSMENT, "pending", {**TYPED_ID.to_params(), "idCheckedFree": True},
+    ("o2", StepKind.CREATE_ASSESSMENT, "pending", {**TYPED_ID.to_params(), "idCheckedFree": True},
      None, "Berke did not answer", CreateAssessmentStep(request=TYPED_ID),
      None),
-    ("o3", Action.CREATE_ASSESSMENT, "done", CREATE.to_params(),
+    ("o3", StepKind.CREATE_ASSESSMENT, "done", CREATE.to_params(),
      {"sourceCandidateId": "SR-3f2a9c1b7d", "invitationCode": "C0DE", "assessmentUrl": URL,
       "recovered": True},
      None, CreateAssessmentStep(request=CREATE),
      AssessmentLinked(link=link("o3"), recovered=True)),
-    ("o1", Action.ACCEPT, "done", {"assessmentURL": URL, "messageToCandidate": "Good luck"},
+    ("o1", StepKind.ACCEPT, "done", {"assessmentURL": URL, "messageToCandidate": "Good luck"},
      {"status": "IN_PROGRESS"}, None,
      AcceptStep(request=AcceptRequest(assessment_url=URL, message_to_candidate="Good luck")),
      OrderUpdated(status=OrderStatus.IN_PROGRESS)),
-    ("o3", Action.ACCEPT, "failed", {"assessmentURL": URL}, None,
+    ("o3", StepKind.ACCEPT, "failed", {"assessmentURL": URL}, None,
      "SmartRecruiters: already accepted elsewhere",
      AcceptStep(request=AcceptRequest(assessment_url=URL)), None),
-    ("o4", Action.REJECT, "done", {"message": "Candidate withdrew"},
+    ("o4", StepKind.REJECT, "done", {"message": "Candidate withdrew"},
      {"status": "REJECTED", "alreadyApplied": True}, None,
      RejectStep(request=RejectRequest(message="Candidate withdrew")),
      OrderUpdated(status=OrderStatus.REJECTED, already_applied=True)),
-    ("o1", Action.INVITE, "done", {**INVITE.to_params(), "invitationsSentBefore": 0},
+    ("o1", StepKind.INVITE, "done", {**INVITE.to_params(), "invitationsSentBefore": 0},
      {"emailAddress": "zoe@example.com", "alreadySent": True}, None,
      InviteStep(request=INVITE, invitations_sent_before=0),
      InvitationSent(email="zoe@example.com", already_sent=True)),
-    ("o1", Action.COMPLETE, "done", {"flow": "faq", **RESULT_BODY},
+    ("o1", StepKind.COMPLETE, "done", {"flow": "faq", **RESULT_BODY},
      {"resultId": "r1", "status": "COMPLETED"}, None,
      CompleteStep(flow=ResultFlow.FAQ, result=RESULT),
      ResultRecorded(result_id="r1", status=OrderStatus.COMPLETED)),
-    ("o5", Action.CREATE_RESULT, "done", RESULT_BODY, {"resultId": "r2", "recovered": True},
+    ("o5", StepKind.CREATE_RESULT, "done", RESULT_BODY, {"resultId": "r2", "recovered": True},
      None, CreateResultStep(result=RESULT), ResultRecorded(result_id="r2", recovered=True)),
-    ("o5", Action.COMPLETE, "pending", {"flow": "documented", "message": "Done"}, None, None,
+    ("o5", StepKind.COMPLETE, "pending", {"flow": "documented", "message": "Done"}, None, None,
      CompleteStep(flow=ResultFlow.DOCUMENTED, message="Done"), None),
-    ("o6", Action.COMPLETE, "done", {"flow": "documented"}, {"status": "COMPLETED"}, None,
+    ("o6", StepKind.COMPLETE, "done", {"flow": "documented"}, {"status": "COMPLETED"}, None,
      CompleteStep(flow=ResultFlow.DOCUMENTED), OrderUpdated(status=OrderStatus.COMPLETED)),
-    ("o1", Action.UPLOAD, "done", {"uploadId": 7, "fileName": "report.pdf"},
+    ("o1", StepKind.UPLOAD, "done", {"uploadId": 7, "fileName": "report.pdf"},
      {"attachmentId": "a1", "fileName": "report.pdf", "alreadyThere": True}, None,
      UploadStep(upload_id=7, file_name="report.pdf"),
      AttachmentUploaded(upload_id=7, attachment_id="a1", file_name="report.pdf",
                         already_there=True)),
-    ("o1", Action.UPLOAD, "pending", {"uploadId": 8}, None, None, UploadStep(upload_id=8), None),
-    ("o1", Action.COMMENT, "done", {"message": "Called the candidate"},
+    ("o1", StepKind.UPLOAD, "pending", {"uploadId": 8}, None, None, UploadStep(upload_id=8), None),
+    ("o1", StepKind.COMMENT, "done", {"message": "Called the candidate"},
      {"message": "Called the candidate"}, None,
      CommentStep(message="Called the candidate"), CommentAdded(message="Called the candidate")),
 ]  # fmt: skip
 
 #: Rows no code wrote but a file may hold (a hand edit, a bug): kept, never sent.
-ODD_ROWS: list[tuple[str, Action, str, str, str | None]] = [
-    ("o7", Action.CREATE_ASSESSMENT, "pending", '{"firstName": "Zoë"}', None),
-    ("o7", Action.ACCEPT, "done", json.dumps({"assessmentURL": URL}), '{"status": "SOMEWHERE"}'),
-    ("o7", Action.COMMENT, "pending", "not json at all", None),
+ODD_ROWS: list[tuple[str, StepKind, str, str, str | None]] = [
+    ("o7", StepKind.CREATE_ASSESSMENT, "pending", '{"firstName": "Zoë"}', None),
+    ("o7", StepKind.ACCEPT, "done", json.dumps({"assessmentURL": URL}), '{"status": "SOMEWHERE"}'),
+    ("o7", StepKind.COMMENT, "pending", "not json at all", None),
 ]
 
 
@@ -195,7 +195,7 @@ def test_a_row_that_cannot_be_typed_is_kept_as_it_was(upgraded: Journal) -> None
     assert isinstance(create.step, UnreadableStep)
     assert create.step.data == {"firstName": "Zoë"}
     assert create.step.problem  # in words, for the failure the step will show
-    assert create.action is Action.CREATE_ASSESSMENT  # the timeline still says what it was
+    assert create.action is StepKind.CREATE_ASSESSMENT  # the timeline still says what it was
     assert accept.step == AcceptStep(request=AcceptRequest(assessment_url=URL))
     assert accept.outcome == UnreadableOutcome(data={"status": "SOMEWHERE"})
     assert isinstance(comment.step, UnreadableStep)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from app.domain.offer_cost import OfferCost
 from app.domain.smartrecruiters import Offer, OfferStatus
-from app.ui.async_dialogs import confirm
+from app.ui.common.async_dialogs import confirm
 from app.ui.common.messages import Messages
 from app.ui.common.task_group import NamedTasks
 from app.ui.offers.offer_form import OfferForm

@@ -16,7 +16,7 @@ from PySide6.QtGui import QColor
 
 from app.domain.offer_cost import OfferCost, cost_advice
 from app.domain.smartrecruiters import Offer, OfferStatus, OfferType
-from app.ui.filter_compat import RowsFilterProxy
+from app.ui.common.filter_compat import RowsFilterProxy
 
 OFFER_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.attachments import Upload, UploadState, describe_size
 from app.domain.smartrecruiters import Attachment
-from app.ui.rows_table_model import RowsTableModel
+from app.ui.common.table_model import RowsTableModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 UPLOAD_ID_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.rows_table_model import RowsTableModel
+from app.ui.common.table_model import RowsTableModel
 from app.workflows.batch import Outcome, OutcomeKind
 
 AnyIndex = QModelIndex | QPersistentModelIndex

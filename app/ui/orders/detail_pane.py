@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.attachments import describe_size
-from app.domain.journal import Action, LinkedAssessment, StepState
+from app.domain.journal import LinkedAssessment, StepKind, StepState
 from app.domain.smartrecruiters import AssessmentComment, AssessmentOrder
 from app.domain.snapshot import SnapshotAttachment
 from app.ui.orders.attachments_panel import AttachmentsPanel, dropped_paths
@@ -91,7 +91,7 @@ class TimelineEntry(Protocol):
     @property
     def id(self) -> int: ...
     @property
-    def action(self) -> Action: ...
+    def action(self) -> StepKind: ...
     @property
     def state(self) -> StepState: ...
     @property

@@ -22,11 +22,11 @@ from app.domain.berke import CreateAssessmentRequest
 from app.domain.journal import LinkedAssessment
 from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
-from app.ui.async_dialogs import confirm, run_dialog
-from app.ui.berke_form import BerkeAssessmentForm
+from app.ui.common.async_dialogs import confirm, run_dialog
 from app.ui.common.messages import Messages
 from app.ui.common.task_group import NamedTasks
 from app.ui.orders.batch_dialog import BatchDialog
+from app.ui.orders.berke_form import BerkeAssessmentForm
 from app.ui.orders.complete_dialog import CompleteDialog
 from app.ui.orders.order_dialogs import AcceptDialog, RejectDialog
 from app.ui.orders.url_preview import UrlPreviewDialog

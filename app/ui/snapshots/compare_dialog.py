@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.snapshot_diff import ChangeKind, OrderChange, SnapshotDiff
-from app.ui.filter_compat import RowsFilterProxy
+from app.ui.common.filter_compat import RowsFilterProxy
 from app.ui.snapshots.csv_export import write_csv
 
 AnyIndex = QModelIndex | QPersistentModelIndex

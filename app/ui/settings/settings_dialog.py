@@ -49,7 +49,7 @@ from app.domain.connection import (
 from app.domain.urls import require_secure_base_url
 from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyStore, Storage
 from app.store.settings_file import save_settings
-from app.ui.marketplace_config_page import ClientProvider, MarketplaceConfigPage
+from app.ui.settings.marketplace_config_page import ClientProvider, MarketplaceConfigPage
 from app.workflows.connection_test import ConnectionVerdict, probe_berke, probe_smartrecruiters
 
 FORM_FIELDS = [

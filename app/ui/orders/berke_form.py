@@ -27,8 +27,8 @@ from app.domain.berke import (
     REMINDER_DAYS_MIN,
     Advice,
     BerkeJob,
+    BerkeParam,
     CreateAssessmentRequest,
-    P,
 )
 from app.domain.field_errors import field_errors
 from app.domain.smartrecruiters import AssessmentOrder
@@ -158,18 +158,22 @@ class BerkeAssessmentForm(ValidatedForm[CreateAssessmentRequest]):
 
     def _build_rows(self) -> None:
         self._section("Candidate", first=True)
-        self._add(P.FIRST_NAME, "&First name", self.first_name, "Required, 1–100 characters.")
-        self._add(P.LAST_NAME, "&Last name", self.last_name, "Required, 1–100 characters.")
         self._add(
-            P.EMAIL_ADDRESS,
+            BerkeParam.FIRST_NAME, "&First name", self.first_name, "Required, 1–100 characters."
+        )
+        self._add(BerkeParam.LAST_NAME, "&Last name", self.last_name, "Required, 1–100 characters.")
+        self._add(
+            BerkeParam.EMAIL_ADDRESS,
             "&Email",
             self.email_address,
             "Optional, up to 100 characters, a well-formed address. "
             "Without it Berke sends no reminder emails.",
         )
-        self._add(P.PHONE_NUMBER, "&Phone", self.phone_number, "Optional, up to 50 characters.")
         self._add(
-            P.SOURCE_CANDIDATE_ID,
+            BerkeParam.PHONE_NUMBER, "&Phone", self.phone_number, "Optional, up to 50 characters."
+        )
+        self._add(
+            BerkeParam.SOURCE_CANDIDATE_ID,
             "Candidate &id",
             self.source_candidate_id,
             "Optional, up to 50 characters, unique in Berke. Empty: this order's own id "
@@ -178,20 +182,20 @@ class BerkeAssessmentForm(ValidatedForm[CreateAssessmentRequest]):
         )
         self._section("Assessment")
         self._add(
-            P.SOURCE_JOB_ID,
+            BerkeParam.SOURCE_JOB_ID,
             "&Job",
             self.job,
             "A job assigned to the API; the company default job sends none.",
             extra=self.job_status,
         )
         self._add(
-            P.SOURCE_DEPARTMENT_ID,
+            BerkeParam.SOURCE_DEPARTMENT_ID,
             "&Department id",
             self.source_department_id,
             "Optional, up to 50 characters; the department must exist and be enabled.",
         )
         self._add(
-            P.USERNAME,
+            BerkeParam.USERNAME,
             "Berke &user",
             self.username,
             "Optional, up to 50 characters: an active user of the Berke account, "
@@ -199,20 +203,20 @@ class BerkeAssessmentForm(ValidatedForm[CreateAssessmentRequest]):
         )
         self._section("When complete")
         self._add(
-            P.ON_COMPLETE_ACTION,
+            BerkeParam.ON_COMPLETE_ACTION,
             "&Action",
             self.action,
             "What Berke does when the assessment is complete; actions do not combine.",
         )
         self._add(
-            P.EMAIL_REPORT_TO_LIST,
+            BerkeParam.EMAIL_REPORT_TO_LIST,
             "&Report to",
             self.email_report_to_list,
             "Required with action 5: well-formed addresses separated by commas, "
             "up to 500 characters.",
         )
         self._add(
-            P.REDIRECT_URL,
+            BerkeParam.REDIRECT_URL,
             "Redirect &URL",
             self.redirect_url,
             "Optional, up to 150 characters: an absolute http:// or https:// address "
@@ -220,14 +224,14 @@ class BerkeAssessmentForm(ValidatedForm[CreateAssessmentRequest]):
         )
         self._section("Invitation")
         self._add(
-            P.COMPLETE_WITHIN_DAYS,
+            BerkeParam.COMPLETE_WITHIN_DAYS,
             "Re&minders",
             self.complete_within_days,
             f"Account default, 0 for no reminders, or {REMINDER_DAYS_MIN}–{REMINDER_DAYS_MAX} "
             "days to complete; only used with an email address.",
         )
         self._add(
-            P.INVITATION_MESSAGE,
+            BerkeParam.INVITATION_MESSAGE,
             "Messa&ge",
             self.invitation_message,
             f"Optional, up to {MESSAGE_MAX} characters, no HTML. A single character "
@@ -276,7 +280,7 @@ class BerkeAssessmentForm(ValidatedForm[CreateAssessmentRequest]):
             )
         else:
             self._set_job_status("")
-        self._edited(P.SOURCE_JOB_ID)
+        self._edited(BerkeParam.SOURCE_JOB_ID)
 
     def set_jobs_failed(self, message: str) -> None:
         """Jobs could not be fetched: say why, and let the company default job be used."""
@@ -287,7 +291,7 @@ class BerkeAssessmentForm(ValidatedForm[CreateAssessmentRequest]):
         self.job.setEnabled(True)
         self._jobs_ready = True
         self._set_job_status(f"{message} Only the company default job can be chosen.")
-        self._edited(P.SOURCE_JOB_ID)
+        self._edited(BerkeParam.SOURCE_JOB_ID)
 
     def _set_job_status(self, text: str) -> None:
         self.job_status.setText(text)
@@ -299,22 +303,24 @@ class BerkeAssessmentForm(ValidatedForm[CreateAssessmentRequest]):
         """The form as CreateAssessment parameters, Berke's spellings; blank text is absent."""
         action = self.action.currentData()
         params: dict[str, object] = {
-            P.FIRST_NAME: self.first_name.text(),
-            P.LAST_NAME: self.last_name.text(),
-            P.EMAIL_ADDRESS: self.email_address.text(),
-            P.PHONE_NUMBER: self.phone_number.text(),
-            P.SOURCE_CANDIDATE_ID: self.source_candidate_id.text(),
-            P.SOURCE_JOB_ID: self.job.currentData(),
-            P.SOURCE_DEPARTMENT_ID: self.source_department_id.text(),
-            P.USERNAME: self.username.text(),
-            P.ON_COMPLETE_ACTION: action,
-            P.REDIRECT_URL: self.redirect_url.text(),
-            P.COMPLETE_WITHIN_DAYS: reminder_days_param(self.complete_within_days.currentText()),
-            P.INVITATION_MESSAGE: self.invitation_message.toPlainText(),
+            BerkeParam.FIRST_NAME: self.first_name.text(),
+            BerkeParam.LAST_NAME: self.last_name.text(),
+            BerkeParam.EMAIL_ADDRESS: self.email_address.text(),
+            BerkeParam.PHONE_NUMBER: self.phone_number.text(),
+            BerkeParam.SOURCE_CANDIDATE_ID: self.source_candidate_id.text(),
+            BerkeParam.SOURCE_JOB_ID: self.job.currentData(),
+            BerkeParam.SOURCE_DEPARTMENT_ID: self.source_department_id.text(),
+            BerkeParam.USERNAME: self.username.text(),
+            BerkeParam.ON_COMPLETE_ACTION: action,
+            BerkeParam.REDIRECT_URL: self.redirect_url.text(),
+            BerkeParam.COMPLETE_WITHIN_DAYS: reminder_days_param(
+                self.complete_within_days.currentText()
+            ),
+            BerkeParam.INVITATION_MESSAGE: self.invitation_message.toPlainText(),
         }
         if action == 5:
             # Only then: a half-typed list left behind by another action must not block Create.
-            params[P.EMAIL_REPORT_TO_LIST] = self.email_report_to_list.text()
+            params[BerkeParam.EMAIL_REPORT_TO_LIST] = self.email_report_to_list.text()
         return params
 
     def request(self) -> CreateAssessmentRequest | None:
@@ -326,13 +332,18 @@ class BerkeAssessmentForm(ValidatedForm[CreateAssessmentRequest]):
             return CreateAssessmentRequest.model_validate(self.params()), {}
         except ValidationError as exc:
             errors = field_errors(exc)
-        if P.EMAIL_REPORT_TO_LIST in errors and not self.email_report_to_list.text().strip():
-            errors[P.EMAIL_REPORT_TO_LIST] = "Required for this action: one or more addresses."
+        if (
+            BerkeParam.EMAIL_REPORT_TO_LIST in errors
+            and not self.email_report_to_list.text().strip()
+        ):
+            errors[BerkeParam.EMAIL_REPORT_TO_LIST] = (
+                "Required for this action: one or more addresses."
+            )
         return None, errors
 
     def _row_shown(self, key: str) -> bool:
         # The report list only means something for action 5 (email the report).
-        return key != P.EMAIL_REPORT_TO_LIST or self.action.currentData() == 5
+        return key != BerkeParam.EMAIL_REPORT_TO_LIST or self.action.currentData() == 5
 
     def _ready(self) -> bool:
         # Jobs settled, so that the job shown is the job sent.
@@ -368,7 +379,7 @@ class BerkeAssessmentForm(ValidatedForm[CreateAssessmentRequest]):
         if request is not None:
             return request.advice()
         rest = {alias: value for alias, value in self.params().items() if alias not in errors}
-        for required in (P.FIRST_NAME, P.LAST_NAME):
+        for required in (BerkeParam.FIRST_NAME, BerkeParam.LAST_NAME):
             rest.setdefault(required, "-")  # a stand-in: names play no part in any advice
         try:
             found = CreateAssessmentRequest.model_validate(rest).advice()

@@ -10,8 +10,6 @@ import asyncio
 
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
-from app.store.logs import redact_known
-
 
 async def run_dialog(dialog: QDialog) -> bool:
     """Show ``dialog`` window-modal and wait for it; True when it was accepted."""
@@ -49,16 +47,3 @@ async def confirm(
     box.finished.connect(finished)
     box.open()
     return await done
-
-
-def show_error(parent: QWidget, title: str, text: str) -> QMessageBox:
-    """A non-blocking error box: the sentence first, the service's words included.
-
-    The text goes through the log's secret filter: a service may quote a key in its error, in
-    another case or escaped, and what the user sees must not hold more than the log.
-    """
-    box = QMessageBox(QMessageBox.Icon.Warning, title, redact_known(text), parent=parent)
-    box.setObjectName("errorBox")
-    box.setTextInteractionFlags(box.textInteractionFlags())
-    box.open()
-    return box

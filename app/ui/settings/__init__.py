@@ -1,0 +1,1 @@
+"""The Settings room: connection profiles, keys, tests, and the Marketplace configuration."""
