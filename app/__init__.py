@@ -1,8 +1,26 @@
 """Assessment Desk: the Berke coordinators' console for SmartRecruiters assessment orders."""
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-try:
-    __version__ = version("assessment-desk")
-except PackageNotFoundError:  # running from a source tree that was not installed
-    __version__ = "0.0.0+source"
+import sys
+
+# httpx imports its command-line client (click, rich, pygments: ~25 ms) whenever those happen
+# to be installed; the app never runs it. A None entry makes that one import fail, and httpx
+# then defines a stub ``httpx.main`` (its own fallback). Nothing is changed if httpx is loaded.
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+
+
+def __getattr__(name: str) -> str:
+    """``__version__``, read from the installed metadata when first asked for (not at start:
+    importlib.metadata and the dist-info read cost ~15 ms that the first window does not need).
+    The version itself lives in pyproject.toml only."""
+    if name != "__version__":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        found = version("assessment-desk")
+    except PackageNotFoundError:  # running from a source tree that was not installed
+        found = "0.0.0+source"
+    globals()["__version__"] = found
+    return found

@@ -33,6 +33,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         metavar="FILE",
         help="open a saved snapshot (*.adsnap) read-only and offline: no network, no keys",
     )
+    parser.add_argument(
+        "--timings",
+        action="store_true",
+        help="with --self-test: print first-frame-ms=N and first-sync-ms=N (milliseconds since "
+        "the process started) instead of the verdict, which goes to stderr",
+    )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     return parser.parse_args(argv)
 
@@ -56,6 +62,16 @@ def main(argv: list[str] | None = None) -> int:
         return configure_interactively()
 
     os.environ.setdefault("QT_API", "pyside6")  # qasync must bind to PySide6
+    from app.display import display_problem
+
+    problem = display_problem(os.environ)
+    if problem is not None:
+        if not args.self_test:
+            print(f"assessment-desk: {problem}", file=sys.stderr)
+            return 2
+        # A check needs no screen: the same start, on Qt's offscreen platform.
+        logging.getLogger(__name__).info("No display: the self-test runs offscreen.")
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
     if args.snapshot:
         from pathlib import Path
 
@@ -74,18 +90,15 @@ def main(argv: list[str] | None = None) -> int:
         return run_app(
             LaunchOptions(self_test=args.self_test, snapshot=Path(args.snapshot), log_path=log_path)
         )
-    from app.store.credentials import KeyStore
-    from app.store.settings_file import load_settings
     from app.ui.application import LaunchOptions, run_app
 
-    settings = load_settings()
     return run_app(
         LaunchOptions(
             demo=args.demo,
             self_test=args.self_test,
-            settings=settings,
-            # keyring itself is imported only when a profile with keys is opened
-            keys=KeyStore(file_opt_in=settings.keys_file_opt_in),
+            timings=args.timings,
+            # read by the app, with the first window (keyring only when a profile needs keys)
+            read_saved_settings=True,
             log_path=log_path,
         )
     )

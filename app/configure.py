@@ -16,6 +16,7 @@ from app.domain.connection import (
     ConnectionProfile,
     Credentials,
     ProfileKind,
+    berke_token_problem,
 )
 from app.domain.urls import require_secure_base_url
 from app.store.credentials import KeyStore
@@ -62,9 +63,13 @@ def configure_interactively(keys: KeyStore | None = None) -> int:
         print(exc)
         return 2
     sr_key = getpass.getpass("SmartRecruiters partner API key (64 characters, hidden): ").strip()
-    token = getpass.getpass("Berke API token (hidden): ").strip()
+    token = getpass.getpass("Berke API token (1–50 characters, hidden): ").strip()
     if not sr_key or not token:
         print("Both keys are needed; nothing was changed.")
+        return 2
+    problem = berke_token_problem(token)
+    if problem is not None:  # before anything is stored: a wrong key never reaches the keyring
+        print(f"Berke API token: {problem} Nothing was changed.")
         return 2
     keys.store_credentials(
         profile.name,

@@ -5,9 +5,10 @@
 Opens the main window on the demo sandbox (no rate limits, so only our own work is timed),
 syncs once, then re-syncs the same, unchanged orders ``--polls`` times, both ways the window
 does it: a full sync (every order) and a poll (the NEW ones). For each it prints the median
-CPU time of the GUI thread (``time.thread_time``: the Qt/asyncio thread, where the clients'
-parsing, the merge's results, the models and the views run; worker threads and the sandbox's
-thread are not counted) and the median wall time.
+CPU time of the GUI thread (``time.thread_time``: the Qt/asyncio thread, where the requests,
+the models and the views run; worker threads and the sandbox's thread are not counted) and the
+median wall time. The baseline, in the same run: the GUI thread's CPU for the same requests
+alone (the listing's pages fetched and nothing done with them) — what no sync can avoid.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.common import load, ratios
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
 os.environ.setdefault("ASSESSMENT_DESK_HOME", tempfile.mkdtemp(prefix="poll-bench-"))
@@ -65,6 +67,14 @@ async def measure(orders: int, polls: int) -> dict[str, list[float]]:
             assert await window.sync(poll=poll)
             figures[f"{kind} cpu"].append(time.thread_time() - cpu)
             figures[f"{kind} wall"].append(time.perf_counter() - wall)
+    assert host.session is not None
+    sr = host.session.sr
+    figures["requests cpu"] = []
+    for _ in range(polls):
+        cpu = time.thread_time()
+        for offset in range(0, orders, 100):
+            await sr.order_page(limit=100, offset=offset)
+        figures["requests cpu"].append(time.thread_time() - cpu)
     window.close()
     await host.close()
     return figures
@@ -82,8 +92,10 @@ def main() -> None:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setQuitOnLastWindowClosed(False)  # the loop ends the run, not the closed window
+    before = load()
     with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
         figures = runner.run(measure(args.orders, args.polls))
+    print(f"machine: {before} (before), {load()} (after)")
     for kind in ("sync", "poll"):
         cpu = statistics.median(figures[f"{kind} cpu"]) * 1000
         wall = statistics.median(figures[f"{kind} wall"]) * 1000
@@ -92,6 +104,11 @@ def main() -> None:
             f"{what} of {args.orders} unchanged orders: GUI thread {cpu:.1f} ms CPU, "
             f"{wall:.1f} ms wall (median of {args.polls})"
         )
+    alone = statistics.median(figures["requests cpu"]) * 1000
+    pages = -(-args.orders // 100)
+    print(f"baseline: the {pages} pages' requests alone: GUI thread {alone:.1f} ms CPU")
+    full = statistics.median(figures["sync cpu"]) * 1000
+    print(ratios({"unchanged-sync-cpu": (full, alone)}))
 
 
 if __name__ == "__main__":

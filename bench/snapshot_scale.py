@@ -1,12 +1,17 @@
-"""A 100,000-order snapshot: open and show it, search as you type, memory.
+"""A 100,000-order snapshot: open and show it, search as you type, sort, select, scroll, memory;
+beside a bare Qt table (QStandardItemModel + QSortFilterProxyModel) over the same rows.
 
     .venv/bin/python bench/snapshot_scale.py [--orders 100000] [--runs 5]
 
 Generates a deterministic snapshot (seeded; cached in the temp folder), then, in a fresh
 process per run (offscreen Qt), measures: open + first paint of the main window, each search
 keystroke until the filtered view is painted (typing words, then deleting them), the resident
-memory, the candidates tab's first showing (every order grouped), the same keystrokes in its
-search, and the memory with both tabs built. Prints the median of the runs.
+memory, a sort by a column (each of three, both ways) until painted, selecting every row and
+clicking one row (the detail pane follows), scrolling a page at a time, the candidates tab's
+first showing (every order grouped), the same keystrokes in its search, and the memory with
+both tabs built. The baseline, in a process of its own: the same rows' texts in a
+QStandardItemModel behind a QSortFilterProxyModel in a QTableView, as Qt offers it: its sort,
+scroll and memory. Prints the median of the runs and a last line of ratios.
 """
 
 from __future__ import annotations
@@ -21,11 +26,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
+from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.common import child_env, load, ratios
 
 FIRST = ["Ana", "Zoë", "Émile", "John", "Mary", "Li", "Omar", "Sven", "Inès", "Kai", "Łucja"]
 LAST = ["Müller", "Smith", "Núñez", "Dubois", "Kowalski", "Rossi", "Tanaka", "Okafor", "Berg"]
@@ -34,6 +42,8 @@ COMPANIES = ["Acme GmbH", "Globex", "Initech", "Umbrella", "Stark Industries", "
 STATUSES = ["NEW", "IN_PROGRESS", "REJECTED", "COMPLETED"]
 #: Typed one character at a time, then deleted: narrowing, widening, two words, no match.
 TYPED = ["müller", " acme", " zz"]
+#: Columns sorted by (each both ways): text, text, a date.
+SORTED_BY = ("candidate", "job", "ordered")
 
 
 def generate(path: Path, orders: int, seed: int = 5) -> None:
@@ -81,8 +91,10 @@ def measure(path: Path) -> dict[str, object]:
     """One run, in this process: what the figures mean is said in the module docstring."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("QT_API", "pyside6")
-    from PySide6.QtCore import QSettings
+    from PySide6.QtCore import QSettings, Qt
     from PySide6.QtWidgets import QApplication
+
+    from app.views.inbox_columns import INBOX
 
     app = QApplication([])
     settings = QSettings(str(Path(tempfile.mkdtemp()) / "bench.ini"), QSettings.Format.IniFormat)
@@ -101,6 +113,8 @@ def measure(path: Path) -> dict[str, object]:
 
     keystrokes = [_type(app, orders.search, orders.table, text) for text in _typing(TYPED)]
     rss_after_search = _rss_mb()
+    orders.search.clear()
+    app.processEvents()
 
     began = time.perf_counter()
     orders.tabs.setCurrentWidget(orders.candidates)
@@ -108,7 +122,18 @@ def measure(path: Path) -> dict[str, object]:
     candidates = time.perf_counter() - began
     view = orders.candidates
     candidate_keys = [_type(app, view.search, view.table, text) for text in _typing(TYPED)]
+    rss_with_candidates = _rss_mb()
 
+    # Last, so that the memory figures above stay comparable: sort, select, scroll.
+    orders.tabs.setCurrentWidget(orders.stack)
+    app.processEvents()
+    table = orders.table
+    sorts = _sorts(app, table, [INBOX.index(k) for k in SORTED_BY])
+    clicks = [_until_painted(app, table, partial(table.selectRow, row)) for row in (0, 5, 50)]
+    select_all = _until_painted(app, table, table.selectAll)
+    scrolls = _scrolls(app, table)
+
+    table.sortByColumn(INBOX.index("ordered"), Qt.SortOrder.DescendingOrder)
     quantiles = statistics.quantiles(keystrokes, n=20)
     if os.environ.get("BENCH_VERBOSE"):
         print([round(k * 1000, 1) for k in keystrokes], file=sys.stderr)
@@ -120,9 +145,62 @@ def measure(path: Path) -> dict[str, object]:
         "key_p95_ms": quantiles[18] * 1000,
         "key_max_ms": max(keystrokes) * 1000,
         "rss_mb": rss_after_search,
+        "sort_median_ms": statistics.median(sorts) * 1000,
+        "sort_max_ms": max(sorts) * 1000,
+        "select_all_ms": select_all * 1000,
+        "click_row_ms": statistics.median(clicks) * 1000,
+        "scroll_page_p95_ms": statistics.quantiles(scrolls, n=20)[18] * 1000,
         "candidates_tab_s": candidates,
         "candidates_key_p95_ms": statistics.quantiles(candidate_keys, n=20)[18] * 1000,
-        "rss_with_candidates_mb": _rss_mb(),
+        "rss_with_candidates_mb": rss_with_candidates,
+    }
+
+
+def measure_bare(path: Path) -> dict[str, object]:
+    """The baseline, in this process: the snapshot's rows as the inbox shows them (the same
+    columns' texts), in a QStandardItemModel behind a QSortFilterProxyModel in a QTableView."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QSortFilterProxyModel
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QApplication, QTableView
+
+    from app.store.snapshot_file import open_snapshot
+    from app.ui.snapshots.snapshot_source import SnapshotOrders
+    from app.views.inbox_columns import INBOX
+
+    app = QApplication([])
+    rows, _ = SnapshotOrders(open_snapshot(path)).all_rows()
+    texts = [list(map(spec.display, rows.column(spec.field))) for spec in INBOX.all]
+    count = len(rows)
+    began = time.perf_counter()
+    model = QStandardItemModel(count, len(texts))
+    model.setHorizontalHeaderLabels([spec.header for spec in INBOX.all])
+    for column, values in enumerate(texts):
+        for row, text in enumerate(values):
+            model.setItem(row, column, QStandardItem(text))
+    proxy = QSortFilterProxyModel()
+    proxy.setSourceModel(model)
+    table = QTableView()
+    table.setModel(proxy)
+    table.setSortingEnabled(True)
+    table.resize(1280, 760)
+    table.show()
+    app.processEvents()
+    table.viewport().repaint()
+    built = time.perf_counter() - began
+    del texts, rows
+    sorts = _sorts(app, table, [INBOX.index(k) for k in SORTED_BY])
+    table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    select_all = _until_painted(app, table, table.selectAll)
+    scrolls = _scrolls(app, table)
+    return {
+        "orders": count,
+        "build_show_s": built,
+        "select_all_ms": select_all * 1000,
+        "sort_median_ms": statistics.median(sorts) * 1000,
+        "sort_max_ms": max(sorts) * 1000,
+        "scroll_page_p95_ms": statistics.quantiles(scrolls, n=20)[18] * 1000,
+        "rss_mb": _rss_mb(),
     }
 
 
@@ -136,8 +214,34 @@ def _typing(words: list[str]) -> list[str]:
 
 
 def _type(app: object, search: object, table: object, text: str) -> float:
-    """One keystroke, until the filtered table is on screen: Qt lays the view out and paints
-    it from the event loop, once; a keystroke that painted nothing is painted here."""
+    """One keystroke, until the filtered table is on screen."""
+    return _until_painted(app, table, lambda: search.setText(text))  # type: ignore[attr-defined]
+
+
+def _sorts(app: object, table: Any, columns: list[int]) -> list[float]:
+    """A click on each column's header, ascending then descending, until painted."""
+    from PySide6.QtCore import Qt
+
+    timed = []
+    for column in columns:
+        for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+            timed.append(_until_painted(app, table, partial(table.sortByColumn, column, order)))
+    return timed
+
+
+def _scrolls(app: object, table: Any, pages: int = 40) -> list[float]:
+    """A page down at a time from the top, until painted."""
+    bar = table.verticalScrollBar()
+    bar.setValue(0)
+    return [
+        _until_painted(app, table, lambda: bar.setValue(bar.value() + bar.pageStep()))
+        for _ in range(pages)
+    ]
+
+
+def _until_painted(app: object, table: object, action: Callable[[], object]) -> float:
+    """``action``, until the table is on screen again: Qt lays the view out and paints it from
+    the event loop, once; an action that painted nothing is painted here."""
     from PySide6.QtCore import QEvent, QObject
 
     class PaintCounter(QObject):
@@ -152,7 +256,7 @@ def _type(app: object, search: object, table: object, text: str) -> float:
     counter = PaintCounter()
     viewport.installEventFilter(counter)
     began = time.perf_counter()
-    search.setText(text)  # type: ignore[attr-defined]
+    action()
     app.processEvents()  # type: ignore[attr-defined]
     if not PaintCounter.paints:
         viewport.repaint()
@@ -167,14 +271,35 @@ def _rss_mb() -> float:
     return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
 
 
-def main() -> int:
+def _child(flag: str, path: Path) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, __file__, flag, str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=child_env(),
+    ).stdout
+    found: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    return found
+
+
+def _medians(runs: list[dict[str, float]]) -> dict[str, float]:
+    return {key: statistics.median(float(r[key]) for r in runs) for key in runs[0]}
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--orders", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--bare-runs", type=int, default=1, help="runs of the baseline")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # one child run
-    args = parser.parse_args()
+    parser.add_argument("--measure-bare", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
     if args.measure:
         print(json.dumps(measure(args.measure)))
+        return 0
+    if args.measure_bare:
+        print(json.dumps(measure_bare(args.measure_bare)))
         return 0
     # Named for the writer's layout (orders newest first): an older cached file is not reused.
     path = Path(tempfile.gettempdir()) / f"assessment-desk-bench-{args.orders}-newest-first.adsnap"
@@ -183,20 +308,29 @@ def main() -> int:
         generate(path, args.orders)
         print(f"generated {path} in {time.perf_counter() - began:.1f} s")
     print(f"{path.name}: {path.stat().st_size / 1e6:.1f} MB")
-    runs = []
-    for _ in range(args.runs):
-        out = subprocess.run(
-            [sys.executable, __file__, "--measure", str(path)],
-            capture_output=True,
-            text=True,
-            check=True,
-            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-        ).stdout
-        runs.append(json.loads(out.strip().splitlines()[-1]))
-    print(f"median of {len(runs)} runs, {runs[0]['orders']} orders:")
-    for key in runs[0]:
+    before = load()
+    ours = _medians([_child("--measure", path) for _ in range(args.runs)])
+    bare = _medians([_child("--measure-bare", path) for _ in range(args.bare_runs)])
+    print(f"machine: {before} (before), {load()} (after)")
+    print(f"the app, median of {args.runs} runs, {ours['orders']:.0f} orders:")
+    for key, value in ours.items():
         if key != "orders":
-            print(f"  {key:24} {statistics.median(float(r[key]) for r in runs):8.3f}")
+            print(f"  {key:24} {value:9.3f}")
+    print(f"baseline: bare Qt table and proxy over the same rows, {args.bare_runs} run(s):")
+    for key, value in bare.items():
+        if key != "orders":
+            print(f"  {key:24} {value:9.3f}")
+    print(
+        ratios(
+            {
+                "sort": (ours["sort_median_ms"], bare["sort_median_ms"]),
+                "scroll": (ours["scroll_page_p95_ms"], bare["scroll_page_p95_ms"]),
+                "select-all": (ours["select_all_ms"], bare["select_all_ms"]),
+                "memory": (ours["rss_with_candidates_mb"], bare["rss_mb"]),
+                "open-vs-build": (ours["open_show_s"], bare["build_show_s"]),
+            }
+        )
+    )
     return 0
 
 

@@ -1,66 +1,122 @@
-"""Sync benchmark: a full sync of N orders from the sandbox over loopback (paged GETs, parse,
-merge into SQLite), median of several runs.
+"""Sync: the order board's full sync and poll against the sandbox, paced at SmartRecruiters'
+10 requests/s, beside the theoretical minimum (pages ÷ rate).
 
     python bench/sync.py [--orders 5000] [--runs 3]
+
+The sandbox runs in its own process and enforces SR's limits (10 requests/s, 8 at once). One
+client (one pacer) does every sync of the run, as the app does: syncs back to back never burst
+past the limit, and the run counts the 429s it drew (there should be none). For each run, into
+an empty cache: a full sync (every order new), a full sync again (nothing changed), and a poll
+for NEW orders (nothing new). Each has its wall time, the CPU time of the event loop's thread
+(the GUI thread in the app: asking for pages and reading their JSON; comparing and parsing run
+in a worker) and its requests. For comparison, the way a sync went before (every page parsed
+into models on the loop thread, every order compared after parsing: ``inbox.sync_all``).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import statistics
+import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.clients.berke import BerkeClient
-from app.clients.smartrecruiters import SmartRecruitersClient
-from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY, SandboxConfig, SandboxServer
-from app.store.database import Database
-from app.workflows.desk import Desk
-from app.workflows.inbox import sync_all
-from app.workflows.session import Session
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.common import CountingTransport, Sandbox, load, median, ratios, sandbox_process
+
+RATE = 10.0  # SmartRecruiters' documented requests per second
+PAGE = 100
 
 
-async def one_sync(server: SandboxServer, db_path: Path) -> tuple[float, int]:
+@dataclass
+class Figures:
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+    requests: list[int] = field(default_factory=list)
+
+    def line(self, what: str) -> str:
+        return (
+            f"{what}: {median(self.wall):.2f} s wall, {median(self.cpu) * 1000:.0f} ms CPU on "
+            f"the loop thread, {median(self.requests):.0f} requests"
+        )
+
+
+async def measure(sandbox: Sandbox, runs: int, folder: Path) -> tuple[dict[str, Figures], int, int]:
+    from app.clients.berke import BerkeClient
+    from app.clients.smartrecruiters import SmartRecruitersClient
+    from app.domain.smartrecruiters import OrderStatus
+    from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY
+    from app.store.database import Database
+    from app.workflows.board import OrderBoard
+    from app.workflows.desk import Desk
+    from app.workflows.inbox import sync_all
+    from app.workflows.session import Session
+
+    transport = CountingTransport()
     session = Session(
-        sr=SmartRecruitersClient(server.sr_base_url, DEMO_SR_KEY),
-        berke=BerkeClient(server.berke_base_url, DEMO_BERKE_TOKEN),
+        sr=SmartRecruitersClient(sandbox.sr_url, DEMO_SR_KEY, transport=transport),
+        berke=BerkeClient(sandbox.berke_url, DEMO_BERKE_TOKEN),
         demo=True,
     )
-    desk = Desk(session, Database(db_path))
+    kinds = ("full sync, empty cache", "full sync, nothing changed", "poll, nothing new")
+    figures = {kind: Figures() for kind in (*kinds, "before: full sync, parsed on the loop")}
     try:
-        start = time.perf_counter()
-        report = await sync_all(desk)
-        return time.perf_counter() - start, len(report.orders)
+        for run in range(runs):
+            desk = Desk(session, Database(folder / f"run{run}.sqlite3"))
+            board = OrderBoard(desk)
+            for kind, poll in zip(kinds, (False, False, True), strict=True):
+                requests = transport.requests
+                wall, cpu = time.perf_counter(), time.thread_time()
+                outcome = await board.sync(poll=poll)
+                assert outcome.ok, outcome.error
+                figures[kind].wall.append(time.perf_counter() - wall)
+                figures[kind].cpu.append(time.thread_time() - cpu)
+                figures[kind].requests.append(transport.requests - requests)
+            new_orders = sum(1 for o in board.orders() if o.status is OrderStatus.NEW)
+            desk.db.close()
+            old = Desk(session, Database(folder / f"before{run}.sqlite3"))
+            requests = transport.requests
+            wall, cpu = time.perf_counter(), time.thread_time()
+            await sync_all(old)
+            before = figures["before: full sync, parsed on the loop"]
+            before.wall.append(time.perf_counter() - wall)
+            before.cpu.append(time.thread_time() - cpu)
+            before.requests.append(transport.requests - requests)
+            old.db.close()
     finally:
         await session.aclose()
-        desk.db.close()
+    return figures, transport.throttled, new_orders
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--orders", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
-    # The client paces itself at SmartRecruiters' 10 requests/s: that is part of the figure.
-    config = SandboxConfig(orders=args.orders)
-    with SandboxServer(config, port=0) as server, tempfile.TemporaryDirectory() as tmp:
-        cold = []
-        warm = []
-        for run in range(args.runs):
-            path = Path(tmp) / f"run{run}.sqlite3"
-            seconds, count = asyncio.run(one_sync(server, path))  # empty cache: all new
-            cold.append(seconds)
-            seconds, _ = asyncio.run(one_sync(server, path))  # same cache: nothing changed
-            warm.append(seconds)
-    pages = -(-count // 100)
+    args = parser.parse_args(argv)
+    with (
+        sandbox_process("--orders", str(args.orders)) as sandbox,
+        tempfile.TemporaryDirectory() as folder,
+    ):
+        before = load()
+        figures, throttled, new_orders = asyncio.run(measure(sandbox, args.runs, Path(folder)))
+    pages = -(-args.orders // PAGE)
+    theory = pages / RATE
+    print(f"machine: {before} (before), {load()} (after); median of {args.runs} runs")
+    for kind, found in figures.items():
+        print(found.line(f"{kind} ({args.orders} orders)"))
     print(
-        f"full sync of {count} orders ({pages} pages of 100, paced at 10 requests/s): "
-        f"median {statistics.median(cold):.2f} s into an empty cache, "
-        f"{statistics.median(warm):.2f} s when nothing changed ({args.runs} runs)"
+        f"(a poll read every NEW order before: {new_orders} NEW orders, "
+        f"{-(-new_orders // PAGE)} requests a poll)"
     )
+    print(f"429 answers drawn in the whole run: {throttled}")
+    print(f"baseline: {pages} pages ÷ {RATE:g} requests/s = {theory:.2f} s")
+    cold = median(figures["full sync, empty cache"].wall)
+    warm = median(figures["full sync, nothing changed"].wall)
+    print(ratios({"full-sync": (cold, theory), "unchanged-sync": (warm, theory)}))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,51 +1,42 @@
-"""Upload benchmark: one large report streamed to the sandbox as multipart part `attachment`,
-with the peak memory growth that shows it is streamed, not read whole.
+"""Upload: a large report streamed through the client to the sandbox (multipart part
+``attachment``), beside curl posting the same file to the same endpoint, and the client's
+memory growth, which shows the file is streamed, not read whole.
 
-    python bench/upload.py [--megabytes 50] [--runs 3]
+    python bench/upload.py [--megabytes 500] [--runs 3]
+
+The sandbox runs in its own process (it keeps what it receives in memory), so the growth
+measured here (peak resident memory of this process) is the client's alone. Each upload goes to
+an order of its own (created, accepted and completed first); curl's time is its own
+``time_total``. Printed: the medians, the baseline, the machine's load, and a last line with the
+ratios (client time ÷ curl time; memory growth ÷ the file's size).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-from app.clients.smartrecruiters import SmartRecruitersClient
-from app.domain.smartrecruiters import AssessmentResult, ResultType
-from app.sandbox import DEMO_SR_KEY
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.common import Sandbox, load, median, ratios, sandbox_process
 
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-@contextmanager
-def sandbox_process() -> Iterator[str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "app.sandbox", "--port", "0", "--orders", "1", "--sr-rate", "0"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        first = process.stdout.readline()  # "SmartRecruiters API: http://…/sr/v1"
-        yield first.split(":", 1)[1].strip()
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+async def result_endpoint(sandbox: Sandbox) -> tuple[str, str, str]:
+    """A fresh completed order's result: (order id, result id, attachments URL)."""
+    from app.clients.smartrecruiters import SmartRecruitersClient
+    from app.domain.smartrecruiters import AssessmentResult, ResultType
+    from app.sandbox import DEMO_SR_KEY
 
-
-async def upload(sr_url: str, path: Path) -> float:
-    async with SmartRecruitersClient(sr_url, DEMO_SR_KEY) as sr:
+    async with SmartRecruitersClient(sandbox.sr_url, DEMO_SR_KEY) as sr:
         order = await sr.create_test_order(
             {"candidate": {"id": "bench", "firstName": "Bench", "lastName": "Mark"},
              "job": {"name": "Benchmark"}}
@@ -54,35 +45,65 @@ async def upload(sr_url: str, path: Path) -> float:
         done = await sr.complete_with_result(
             order.id, AssessmentResult(result_type=ResultType.DOCUMENT, result="result.pdf")
         )
-        start = time.perf_counter()
-        await sr.upload_attachment(order.id, done.result_id, path)
-        return time.perf_counter() - start
+    url = f"{sandbox.sr_url}/assessments/{order.id}/results/{done.result_id}/attachments"
+    return order.id, done.result_id, url
 
 
-def main() -> None:
+async def client_upload(sandbox: Sandbox, path: Path) -> float:
+    from app.clients.smartrecruiters import SmartRecruitersClient
+    from app.sandbox import DEMO_SR_KEY
+
+    order_id, result_id, _url = await result_endpoint(sandbox)
+    async with SmartRecruitersClient(sandbox.sr_url, DEMO_SR_KEY) as sr:
+        began = time.perf_counter()
+        await sr.upload_attachment(order_id, result_id, path)
+        return time.perf_counter() - began
+
+
+def curl_upload(sandbox: Sandbox, path: Path) -> float:
+    from app.sandbox import DEMO_SR_KEY
+
+    _order, _result, url = asyncio.run(result_endpoint(sandbox))
+    out = subprocess.run(
+        ["curl", "-sS", "--fail", "-o", "/dev/null", "-w", "%{time_total}",
+         "-H", f"X-SmartToken: {DEMO_SR_KEY}",
+         "-F", f"attachment=@{path};type=application/pdf", url],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    return float(out)
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--megabytes", type=int, default=50)
+    parser.add_argument("--megabytes", type=int, default=500, help="MiB")
     parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
+    size_mb = args.megabytes * 1024 * 1024 / 1e6
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "report.pdf"
         with path.open("wb") as handle:
+            handle.write(b"%PDF-1.7\n")
+            chunk = bytes(range(256)) * 4096  # 1 MiB, not all zeros
             for _ in range(args.megabytes):
-                handle.write(os.urandom(1024 * 1024))
-        # The sandbox runs in its own process (it keeps what it receives in memory), so the
-        # growth measured here is the client's alone: it shows the file is streamed.
-        with sandbox_process() as sr_url:
-            asyncio.run(upload(sr_url, path))  # warm-up: imports, connection pool
-            before = peak_rss_mb()
-            times = [asyncio.run(upload(sr_url, path)) for _ in range(args.runs)]
-            growth = peak_rss_mb() - before
-    median = statistics.median(times)
+                handle.write(chunk)
+        with sandbox_process("--orders", "1", "--sr-rate", "0") as sandbox:
+            asyncio.run(client_upload(sandbox, path))  # warm-up: imports, page cache
+            curl_upload(sandbox, path)
+            before = load()
+            rss = peak_rss_mb()
+            client = [asyncio.run(client_upload(sandbox, path)) for _ in range(args.runs)]
+            growth = peak_rss_mb() - rss
+            curl = [curl_upload(sandbox, path) for _ in range(args.runs)]
+    ours, theirs = median(client), median(curl)
+    print(f"machine: {before} (before), {load()} (after); median of {args.runs} runs")
     print(
-        f"upload of {args.megabytes} MB: median {median:.2f} s "
-        f"({args.megabytes / median:.0f} MB/s over loopback, {args.runs} runs); "
-        f"client peak memory grew {growth:.1f} MB"
+        f"client: {args.megabytes} MiB in {ours:.2f} s ({size_mb / ours:.0f} MB/s); "
+        f"peak memory grew {growth:.1f} MB"
     )
+    print(f"baseline: curl, same file and endpoint: {theirs:.2f} s ({size_mb / theirs:.0f} MB/s)")
+    print(ratios({"time-vs-curl": (ours, theirs), "memory-vs-file": (max(growth, 0), size_mb)}))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -59,6 +59,7 @@ DEPENDS=(
     libxcb-xfixes0 libxcb-xkb1
     libwayland-client0 libwayland-cursor0 libwayland-egl1
     fonts-dejavu-core
+    "fonts-noto-cjk | fonts-wqy-microhei"
 )
 STAGE="$BUILD_DIR/deb/${NAME}_${VERSION}_${ARCH}"
 rm -rf "$STAGE"

@@ -8,7 +8,10 @@ VENV="${ASSESSMENT_DESK_VENV:-$ROOT/.venv}"
 PYTHON_BIN="${PYTHON:-python3}"
 
 # Qt's offscreen platform (tests, --self-test) and fonts to draw text with.
-QT_RUNTIME_PACKAGES="libglib2.0-0 libgl1 libegl1 libxkbcommon0 libx11-6 libfontconfig1 libfreetype6 libdbus-1-3 libbrotli1 fonts-dejavu-core"
+QT_RUNTIME_PACKAGES="libglib2.0-0 libgl1 libegl1 libxkbcommon0 libx11-6 libfontconfig1 libfreetype6 libdbus-1-3 libbrotli1 fonts-dejavu-core fonts-wqy-microhei"
+# A real Secret Service for the keyring tests (tests/secret_service/): a private session bus
+# (dbus-daemon) with gnome-keyring-daemon on it.
+SECRET_SERVICE_PACKAGES="gnome-keyring dbus"
 # A real window on an X11 desktop (xcb platform plugin).
 QT_DESKTOP_PACKAGES="libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxkbcommon-x11-0 libx11-xcb1 libxcb-xkb1"
 

@@ -5,8 +5,15 @@ from __future__ import annotations
 import os
 import tempfile
 
+from tests.screens import DEFAULT_SCREEN, offscreen_platform
+
 # Before anything imports Qt: with no display and no platform set, Qt aborts the whole run.
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Offscreen is given a coordinator's screen (1280×800 unless ASSESSMENT_DESK_TEST_SCREEN names
+# another of tests/screens.py), not its own 800×800.
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = offscreen_platform(
+        os.environ.get("ASSESSMENT_DESK_TEST_SCREEN", DEFAULT_SCREEN)
+    )
 os.environ.setdefault("QT_API", "pyside6")
 # Nothing a test does may touch the real user's settings, data or keyring.
 os.environ["ASSESSMENT_DESK_HOME"] = tempfile.mkdtemp(prefix="assessment-desk-tests-")
@@ -16,6 +23,12 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
+
+import app.workflows.heap
+
+# gc.freeze() pins every object alive at that moment for the life of the process: an app's
+# long-lived state, but a test run's leftovers of earlier tests. The app freezes; tests do not.
+app.workflows.heap.enabled = False
 
 if TYPE_CHECKING:
     from app.sandbox import SandboxServer

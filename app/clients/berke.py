@@ -1,4 +1,6 @@
-"""Berke Assessment API: CreateAssessment, SendInvitation, GetAssessmentStatus, GetJobs.
+"""Berke Assessment API: CreateAssessment, SendInvitation, GetAssessmentStatus, GetJobs, and
+watching and delivering: GetCompletedAssessment(s), GetReportForJob, UpdateAssessment,
+DeleteAssessment.
 
 Posts JSON and asks for ``formatOutput=json``, but reads XML too (a server or proxy may answer
 in XML regardless). A call succeeds only when the answer is Berke's envelope with ``status``
@@ -10,7 +12,7 @@ the body, only over https (or loopback), and is redacted from anything the servi
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, TypeVar
 
@@ -42,6 +44,8 @@ from app.domain.berke import (
     SendInvitationRequest,
     split_response_code,
 )
+from app.domain.berke_refusals import refusal_summary
+from app.domain.berke_results import CompletedAssessment, CompletedPage
 
 PRODUCTION_BASE_URL = "https://site.berkeassessment.com/api"
 INVALID_KEY_CODE = 1003
@@ -111,6 +115,12 @@ class BerkeClient:
     def pacer(self) -> Pacer | None:
         return self._http.pacer
 
+    @property
+    def username(self) -> str | None:
+        """The Berke user every call runs as unless a request names its own; None for the
+        API's default user."""
+        return self._username
+
     async def aclose(self) -> None:
         await self._http.aclose()
 
@@ -147,6 +157,100 @@ class BerkeClient:
             raise
         return self._parse(AssessmentStatus, payload.get("assessment"))
 
+    # -- watching and delivering ----------------------------------------------------------------
+
+    async def get_completed_assessment(self, source_candidate_id: str) -> CompletedAssessment:
+        """The scores of one completed assessment (an error if it is not complete)."""
+        payload = await self._call(
+            "GetCompletedAssessment",
+            {BerkeParam.SOURCE_CANDIDATE_ID: source_candidate_id},
+            idempotent=True,
+        )
+        return self._parse(CompletedAssessment, payload.get("assessment"))
+
+    async def get_completed_assessments(
+        self, date_from: datetime, date_to: datetime, *, page: int = 1
+    ) -> CompletedPage:
+        """One page of the assessments completed in [date_from, date_to] (Berke's polling
+        method: 50 per page)."""
+        payload = await self._call(
+            "GetCompletedAssessments",
+            {
+                "dateFromUtc": _unix_seconds(date_from),
+                "dateToUtc": _unix_seconds(date_to),
+                "page": page,
+            },
+            idempotent=True,
+        )
+        listing = payload.get("assessments")
+        if listing in (None, ""):
+            listing = {}
+        return self._parse(CompletedPage, listing)
+
+    async def iter_completed(
+        self, date_from: datetime, date_to: datetime, *, max_pages: int = 200
+    ) -> AsyncIterator[CompletedAssessment]:
+        """Every assessment completed in the window, page after page. Stops at the last page,
+        or when a page brings nothing new (a server answering the same page for ever)."""
+        seen: set[str] = set()
+        page = 1
+        while page <= max_pages:
+            listing = await self.get_completed_assessments(date_from, date_to, page=page)
+            fresh = [a for a in listing.assessments if a.source_candidate_id.casefold() not in seen]
+            for assessment in fresh:
+                seen.add(assessment.source_candidate_id.casefold())
+                yield assessment
+            if not fresh or page >= listing.total_pages:
+                return
+            page += 1
+
+    async def get_report_for_job(
+        self,
+        source_candidate_id: str,
+        source_job_id: str | None = None,
+        *,
+        report_type_id: int | None = None,
+    ) -> bytes:
+        """The report as PDF bytes, for one job (None: the primary job). Preferred to the
+        ``reportUrl`` links, which stop working when the API key changes (the reference)."""
+        params: dict[str, Any] = {BerkeParam.SOURCE_CANDIDATE_ID: source_candidate_id}
+        if source_job_id:
+            params[BerkeParam.SOURCE_JOB_ID] = source_job_id
+        if report_type_id:
+            params["reportTypeId"] = report_type_id
+        response = await self._send(
+            "GetReportForJob",
+            params,
+            idempotent=True,
+            max_bytes=self._http.answer_limits.report_max_bytes,
+            accept_document=True,
+        )
+        content = response.content
+        if not content.lstrip()[:5] == b"%PDF-":
+            raise UnexpectedResponseError(
+                Service.BERKE,
+                summary="Berke's report was not a PDF, so it was not attached.",
+                service_message=self._http.service_text(
+                    f"content type {response.headers.get('Content-Type', 'unknown')}"
+                ),
+            )
+        return content
+
+    async def update_assessment(
+        self, source_candidate_id: str, changes: dict[str, Any]
+    ) -> dict[str, Any]:
+        """UpdateAssessment with ``changes`` (Berke's spellings: firstName, emailAddress,
+        newSourceCandidateId, …); the assessment as Berke now has it."""
+        payload = await self._call(
+            "UpdateAssessment", {BerkeParam.SOURCE_CANDIDATE_ID: source_candidate_id, **changes}
+        )
+        assessment = payload.get("assessment")
+        return assessment if isinstance(assessment, dict) else {}
+
+    async def delete_assessment(self, source_candidate_id: str) -> None:
+        """DeleteAssessment: gone for good (the id no longer exists in Berke)."""
+        await self._call("DeleteAssessment", {BerkeParam.SOURCE_CANDIDATE_ID: source_candidate_id})
+
     async def get_jobs(self) -> list[BerkeJob]:
         payload = await self._call("GetJobs", {}, idempotent=True)
         jobs = payload.get("jobs", payload.get("job"))
@@ -160,6 +264,23 @@ class BerkeClient:
         self, method: str, params: dict[str, Any], *, idempotent: bool = False
     ) -> dict[str, Any]:
         """The payload of Berke's envelope (status ok), or the :class:`ApiError` it means."""
+        # The check parses the answer anyway: keep its payload rather than parse it twice.
+        accepted: list[dict[str, Any]] = []
+        await self._send(method, params, idempotent=idempotent, accepted=accepted)
+        return accepted[-1]
+
+    async def _send(
+        self,
+        method: str,
+        params: dict[str, Any],
+        *,
+        idempotent: bool,
+        accepted: list[dict[str, Any]] | None = None,
+        max_bytes: int | None = None,
+        accept_document: bool = False,
+    ) -> httpx.Response:
+        """Post ``method``; the good response. ``accept_document``: a 200 that is not an
+        envelope (a report's PDF) is the answer itself; an envelope is then an error."""
         body: dict[str, Any] = {
             BerkeParam.API_TOKEN: self._token.get_secret_value(),
             **params,
@@ -171,17 +292,23 @@ class BerkeClient:
         def build() -> httpx.Request:
             return self._http.http.build_request("POST", f"/{method}", json=body)
 
-        # The check parses the answer anyway: keep its payload rather than parse it twice.
-        accepted: list[dict[str, Any]] = []
-
         def check(response: httpx.Response) -> ApiError | None:
+            if accept_document and response.status_code == 200 and _is_document(response):
+                return None
             error, payload = self._examine(response)
             if error is None:
-                accepted.append(payload)
+                if accept_document:
+                    return UnexpectedResponseError(
+                        Service.BERKE,
+                        http_status=response.status_code,
+                        summary="Berke answered without the report.",
+                        service_message=self._http.service_text(str(payload.get("response"))),
+                    )
+                if accepted is not None:
+                    accepted.append(payload)
             return error
 
-        await self._http.send(build, check, idempotent=idempotent)
-        return accepted[-1]
+        return await self._http.send(build, check, idempotent=idempotent, max_bytes=max_bytes)
 
     def _parse(self, model: type[R], data: Any) -> R:
         with answer_guard(Service.BERKE):
@@ -251,10 +378,12 @@ class BerkeClient:
         if http >= 500:
             return ServerError(Service.BERKE, **common), payload
         parameter = error.parameter
+        value = self._http.service_text(error.parameter_value or "")
         return ValidationApiError(
             Service.BERKE,
             parameter=parameter,
-            summary=_validation_summary(parameter),
+            # A sentence naming the field and value; Berke's words stay as the detail.
+            summary=refusal_summary(parameter, error.message, value or None),
             **common,
         ), payload
 
@@ -295,6 +424,20 @@ class BerkeClient:
         )
 
 
+def _unix_seconds(value: datetime) -> float:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return round(value.timestamp(), 3)
+
+
+def _is_document(response: httpx.Response) -> bool:
+    """A report (PDF or HTML page asked for), not Berke's envelope."""
+    kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    if kind == "application/pdf" or response.content.lstrip()[:5] == b"%PDF-":
+        return True
+    return kind == "text/html"
+
+
 def _lenient(model: type[R], payload: dict[str, Any]) -> R:
     """``model`` read from ``payload``, leaving out the fields whose values do not fit.
 
@@ -325,9 +468,3 @@ def _auth_summary(berke_code: int | None, message: str) -> str:
     if "inactive" in lowered or "expired" in lowered:
         return "The Berke company or user is inactive or expired."
     return "Berke refused the call for this account."
-
-
-def _validation_summary(parameter: str | None) -> str:
-    if parameter:
-        return f"Berke refused the value of {parameter}."
-    return "Berke refused the request."

@@ -81,6 +81,42 @@ _comments = TypeAdapter(list[AssessmentComment])
 
 
 @dataclass(frozen=True)
+class OrderPage:
+    """One page of the order listing as the service wrote it (``read_order_page``). Each item
+    is checked to be an object with a string ``id``, and is not parsed: a caller that holds the
+    same text already need not parse it (``app.store.order_cache``), and one that must parses
+    it where it chooses (``parse_listed_order``)."""
+
+    total_found: int
+    items: list[dict[str, Any]]
+
+
+def read_order_page(body: bytes) -> OrderPage:
+    """The answer of ``order_page`` as JSON, its shape checked; any thread. Reading 100 orders'
+    JSON (and checking its depth) is the costly part of a page: do it off the GUI thread.
+    Raises ``UnexpectedResponseError`` for anything that is not a page of orders."""
+    try:
+        data = parse_json(body)
+    except PayloadError as exc:
+        raise UnexpectedResponseError(Service.SMARTRECRUITERS, service_message=str(exc)) from None
+    if not isinstance(data, dict) or not isinstance(data.get("content"), list):
+        raise UnexpectedResponseError(
+            Service.SMARTRECRUITERS, service_message="the answer was not a page of items"
+        )
+    items = data["content"]
+    if not all(isinstance(i, dict) and isinstance(i.get("id"), str) and i["id"] for i in items):
+        raise UnexpectedResponseError(
+            Service.SMARTRECRUITERS, service_message="an order of the page had no id"
+        )
+    total = data.get("totalFound", 0)
+    if not isinstance(total, int) or isinstance(total, bool) or total < 0:
+        raise UnexpectedResponseError(
+            Service.SMARTRECRUITERS, service_message="the page's totalFound was not a count"
+        )
+    return OrderPage(total_found=total, items=items)
+
+
+@dataclass(frozen=True)
 class CompletedWithResult:
     """The answer of the FAQ's complete-with-result: the order and the one-time resultId."""
 
@@ -285,6 +321,27 @@ class SmartRecruitersClient:
             params={"limit": limit, "offset": offset, "status": status.value if status else None},
         )
         return self._parse_page(Page[AssessmentOrder], data)
+
+    async def order_page(
+        self, *, status: OrderStatus | None = None, limit: int = MAX_PAGE_SIZE, offset: int = 0
+    ) -> bytes:
+        """``list_orders``' answer as the service sent it, unread: read it with
+        ``read_order_page`` where it costs nothing to wait (see ``OrderPage``)."""
+        params = {"limit": limit, "offset": offset, "status": status.value if status else None}
+        params = {k: v for k, v in params.items() if v is not None}
+
+        def build() -> httpx.Request:
+            return self._http.http.build_request("GET", "/assessments", params=params)
+
+        response = await self._http.send(build, self._check, idempotent=True)
+        return response.content
+
+    read_order_page = staticmethod(read_order_page)
+
+    def parse_listed_order(self, item: dict[str, Any]) -> AssessmentOrder:
+        """One item of an ``OrderPage`` as an order (any thread); an invalid one raises
+        ``UnexpectedResponseError``, as a parsed page would."""
+        return self._parse(AssessmentOrder, item)
 
     async def iter_orders(
         self, *, status: OrderStatus | None = None, page_size: int = MAX_PAGE_SIZE

@@ -19,6 +19,9 @@ from pydantic import (
     model_validator,
 )
 
+from app.domain.email_rule import is_well_formed_email
+from app.domain.invitation import MESSAGE_MAX, SENDER_MAX, InvitationText
+
 SR_PRODUCTION_URL = "https://api.smartrecruiters.com/v1"
 BERKE_PRODUCTION_URL = "https://site.berkeassessment.com/api"
 
@@ -32,6 +35,7 @@ MB = 1024 * 1024
 GROUP_SR = "SmartRecruiters"
 GROUP_BERKE = "Berke"
 GROUP_WORK = "Work"
+GROUP_INVITATION = "Invitation"
 
 ResultFlowName = Literal["faq", "documented"]  # app.workflows.results.ResultFlow values
 
@@ -40,6 +44,10 @@ class ProfileKind(StrEnum):
     SANDBOX = "sandbox"  # the embedded simulator: no keys, no keyring, no network
     PRODUCTION = "production"  # the services' published addresses
     CUSTOM = "custom"  # any other addresses (a staging system, a local sandbox)
+
+
+DeliveryMode = Literal["manual", "automatic"]
+PassLevel = Literal["low", "medium", "high"]
 
 
 def _ui(group: str, **extra: JsonValue) -> dict[str, JsonValue]:
@@ -98,6 +106,30 @@ class ConnectionProfile(BaseModel):
         description="How many Berke calls may be under way at once",
         json_schema_extra=_ui(GROUP_BERKE, suffix=" at once"),
     )
+    # The invitation's default text (SendInvitation's message and sender): what the invite
+    # dialog starts from and what the batch sends. Empty: Berke's account default.
+    invitation_message: str | None = Field(
+        default=None,
+        max_length=MESSAGE_MAX,
+        title="Message",
+        description="Up to 1000 characters; empty for the account's default message in Berke, "
+        "a single character for none",
+        json_schema_extra=_ui(GROUP_INVITATION),
+    )
+    invitation_sender_name: str | None = Field(
+        default=None,
+        max_length=SENDER_MAX,
+        title="Sender name",
+        description="Up to 100 characters; empty for the hiring manager",
+        json_schema_extra=_ui(GROUP_INVITATION),
+    )
+    invitation_sender_email: str | None = Field(
+        default=None,
+        max_length=SENDER_MAX,
+        title="Sender email",
+        description="A well-formed address; empty for the hiring manager's",
+        json_schema_extra=_ui(GROUP_INVITATION),
+    )
     poll_interval_seconds: int = Field(
         default=60,
         ge=15,
@@ -131,19 +163,89 @@ class ConnectionProfile(BaseModel):
         title="Largest report to upload",
         json_schema_extra=_ui(GROUP_WORK, suffix=" MB"),
     )
+    delivery: DeliveryMode = Field(
+        default="manual",
+        title="Deliver completed assessments",
+        description="Automatic delivery sends each result and report as soon as Berke has "
+        "them, and logs it in the order's activity",
+        json_schema_extra=_ui(
+            GROUP_WORK,
+            choices={
+                "manual": "after I look at the preview (one click)",
+                "automatic": "automatically, as soon as Berke has the result",
+            },
+        ),
+    )
+    pass_level: PassLevel = Field(
+        default="medium",
+        title="A result passes from",
+        description="The job fit for the order's job at which SmartRecruiters shows Passed",
+        json_schema_extra=_ui(
+            GROUP_WORK,
+            choices={"low": "a Low fit", "medium": "a Medium fit", "high": "a High fit only"},
+        ),
+    )
+    stale_new_days: int = Field(
+        default=2,
+        ge=1,
+        le=60,
+        title="Flag new orders older than",
+        json_schema_extra=_ui(GROUP_WORK, suffix=" days"),
+    )
+    remind_after_days: int = Field(
+        default=3,
+        ge=1,
+        le=60,
+        title="Offer a reminder after",
+        description="Days after the invitation with the assessment not started",
+        json_schema_extra=_ui(GROUP_WORK, suffix=" days"),
+    )
+    invite_cooldown_hours: int = Field(
+        default=24,
+        ge=0,
+        le=720,
+        title="Between two invitations to one person, wait",
+        description="A second invitation inside this time asks for a confirmation",
+        json_schema_extra=_ui(GROUP_WORK, suffix=" h"),
+    )
 
     @field_validator("name", mode="before")
     @classmethod
     def _strip(cls, value: object) -> object:
         return value.strip() if isinstance(value, str) else value
 
-    @field_validator("berke_username", "result_author", mode="before")
+    @field_validator(
+        "berke_username",
+        "result_author",
+        "invitation_message",
+        "invitation_sender_name",
+        "invitation_sender_email",
+        mode="before",
+    )
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         # Berke wants an absent username, not an empty one.
         if isinstance(value, str):
             return value.strip() or None
         return value
+
+    @field_validator("invitation_sender_email")
+    @classmethod
+    def _sender_email(cls, value: str | None) -> str | None:
+        # The same "well-formed" as every address sent to Berke.
+        if value is not None and not is_well_formed_email(value):
+            raise ValueError("is not a well-formed email address")
+        return value
+
+    @property
+    def default_invitation(self) -> InvitationText | None:
+        """The invitation text this profile keeps, or None when it keeps none."""
+        text = InvitationText(
+            message=self.invitation_message,
+            sender_name=self.invitation_sender_name,
+            sender_email=self.invitation_sender_email,
+        )
+        return None if text.is_empty else text
 
     @model_validator(mode="after")
     def _fixed_addresses(self) -> ConnectionProfile:
@@ -210,6 +312,28 @@ class AppSettings(BaseModel):
         found = self.profile(self.active)
         assert found is not None  # _complete guarantees it
         return found
+
+
+#: Berke's API token: "Required. 1-50 characters. Case-sensitive." (the CreateAssessment page).
+BERKE_TOKEN_MAX = 50
+
+
+def berke_token_problem(token: str) -> str | None:
+    """Why ``token`` cannot be a Berke API token, in a sentence; None when it can be.
+
+    Checked before a token is stored, so a key pasted into the wrong field (SmartRecruiters'
+    64-character partner key) is caught at once rather than by a refused call later. Surrounding
+    whitespace is trimmed as the key store trims it; the case is kept (tokens are case-sensitive).
+    """
+    length = len(token.strip())
+    if length == 0:
+        return "Required: Berke's API tokens are 1–50 characters."
+    if length > BERKE_TOKEN_MAX:
+        return (
+            f"Berke's API tokens are 1–{BERKE_TOKEN_MAX} characters; this one has {length}. "
+            "Is it the SmartRecruiters key?"
+        )
+    return None
 
 
 class Credentials(BaseModel):

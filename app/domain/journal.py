@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
 from app.domain.smartrecruiters import (
@@ -37,6 +37,8 @@ class StepKind(StrEnum):
     CREATE_RESULT = "create_result"
     UPLOAD = "upload"
     COMMENT = "comment"
+    DELETE_ASSESSMENT = "delete_assessment"
+    REUSE_ASSESSMENT = "reuse_assessment"
 
     @property
     def label(self) -> str:
@@ -52,6 +54,8 @@ _LABELS = {
     StepKind.CREATE_RESULT: "Create result",
     StepKind.UPLOAD: "Upload attachment",
     StepKind.COMMENT: "Add comment",
+    StepKind.DELETE_ASSESSMENT: "Delete Berke assessment",
+    StepKind.REUSE_ASSESSMENT: "Reuse Berke assessment",
 }
 
 
@@ -80,6 +84,9 @@ class LinkedAssessment(BaseModel):
     created_at: datetime
     invited_email: str | None = None
     invited_at: datetime | None = None
+    #: The Berke job it was created for: whose fit and report go to the order's result
+    #: (None: the company default job, or a link made before this was kept).
+    source_job_id: str | None = None
 
     @property
     def invitation_sent(self) -> bool:
@@ -163,6 +170,24 @@ class CommentStep(_Step):
     message: str
 
 
+class DeleteAssessmentStep(_Step):
+    """DeleteAssessment: the order ended elsewhere and the coordinator chose to cancel it."""
+
+    kind: Literal["delete_assessment"] = "delete_assessment"
+    action: ClassVar[StepKind] = StepKind.DELETE_ASSESSMENT
+    source_candidate_id: str = Field(min_length=1)
+
+
+class ReuseAssessmentStep(_Step):
+    """The coordinator links the candidate's existing Berke assessment (made for another
+    order) to this order instead of creating a new one. No call: a record of the decision."""
+
+    kind: Literal["reuse_assessment"] = "reuse_assessment"
+    action: ClassVar[StepKind] = StepKind.REUSE_ASSESSMENT
+    link: LinkedAssessment
+    from_order_id: str | None = None  # the order whose assessment it was
+
+
 class UnreadableStep(_Step):
     """A stored step this version cannot read (kept as it was, ``data``): shown on the
     timeline, never sent; executing it fails it with ``problem`` in words."""
@@ -182,7 +207,9 @@ StepPayload = Annotated[
     | CompleteStep
     | CreateResultStep
     | UploadStep
-    | CommentStep,
+    | CommentStep
+    | DeleteAssessmentStep
+    | ReuseAssessmentStep,
     Field(discriminator="kind"),
 ]
 
@@ -196,9 +223,26 @@ JournalStep = Annotated[
     | CreateResultStep
     | UploadStep
     | CommentStep
+    | DeleteAssessmentStep
+    | ReuseAssessmentStep
     | UnreadableStep,
     Field(discriminator="kind"),
 ]
+
+
+def breaks_current_rules(step: JournalStep) -> str | None:
+    """Why a step read back from the journal (leniently, see ``berke.AS_RECORDED``) may not be
+    sent under today's rules, in words; None when it may."""
+    request = getattr(step, "request", None)
+    if not isinstance(request, CreateAssessmentRequest | SendInvitationRequest):
+        return None
+    try:
+        type(request).model_validate(request.model_dump(by_alias=True, exclude_none=True))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        return f"{where} {first['msg']}" if where else str(first["msg"])
+    return None
 
 
 # -- outcomes: what came back, and what of it is stored ----------------------------------------
@@ -217,6 +261,8 @@ class OutcomeRecorder(Protocol):
     def order(self, order: AssessmentOrder) -> None: ...
 
     def upload_done(self, upload_id: int, attachment_id: str) -> None: ...
+
+    def berke_deleted(self, source_candidate_id: str) -> None: ...
 
 
 class _Outcome(BaseModel):
@@ -294,6 +340,16 @@ class CommentAdded(_Outcome):
     already_there: bool = False
 
 
+class AssessmentDeleted(_Outcome):
+    kind: Literal["assessment_deleted"] = "assessment_deleted"
+    source_candidate_id: str
+    #: Berke no longer knew it (deleted by an earlier try whose answer was lost, or by hand).
+    already_gone: bool = False
+
+    def record(self, recorder: OutcomeRecorder) -> None:
+        recorder.berke_deleted(self.source_candidate_id)
+
+
 class UnreadableOutcome(_Outcome):
     """A stored outcome this version cannot read, kept as it was."""
 
@@ -308,7 +364,8 @@ StepOutcome = Annotated[
     | InvitationSent
     | ResultRecorded
     | AttachmentUploaded
-    | CommentAdded,
+    | CommentAdded
+    | AssessmentDeleted,
     Field(discriminator="kind"),
 ]
 
@@ -320,6 +377,7 @@ JournalOutcome = Annotated[
     | ResultRecorded
     | AttachmentUploaded
     | CommentAdded
+    | AssessmentDeleted
     | UnreadableOutcome,
     Field(discriminator="kind"),
 ]

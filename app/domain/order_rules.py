@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from app.domain.berke_progress import BerkeProgress
 from app.domain.journal import LinkedAssessment
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 
@@ -20,6 +21,9 @@ class OrderAction(StrEnum):
     COMPLETE = "complete"
     ATTACH = "attach"
     COMMENT = "comment"
+    DELIVER = "deliver"  # complete with Berke's result and attach its report
+    REMIND = "remind"  # send the invitation again (a reminder)
+    DELETE_IN_BERKE = "delete_in_berke"  # the order ended elsewhere: the assessment goes too
 
 
 def _final_reason(order: AssessmentOrder) -> str | None:
@@ -31,11 +35,17 @@ def _final_reason(order: AssessmentOrder) -> str | None:
 
 
 def why_not(
-    action: OrderAction, order: AssessmentOrder, linked: LinkedAssessment | None
+    action: OrderAction,
+    order: AssessmentOrder,
+    linked: LinkedAssessment | None,
+    berke: BerkeProgress | None = None,
 ) -> str | None:
-    """None when ``action`` is allowed on ``order`` now; otherwise the reason, for a tooltip."""
+    """None when ``action`` is allowed on ``order`` now; otherwise the reason, for a tooltip.
+    ``berke`` is where its Berke assessment stands, when known."""
     if action is OrderAction.COMMENT:
         return None  # comments are welcome in every status
+    if action is OrderAction.DELETE_IN_BERKE:
+        return _why_not_delete(order, linked, berke)
     if action is OrderAction.ATTACH:
         # Reports are attached to the result, which exists once the order is completed (or is
         # created when completing it); a rejected or new order has nowhere to put them.
@@ -60,6 +70,8 @@ def why_not(
     if action is OrderAction.INVITE:
         if linked is None:
             return "Create the Berke assessment first."
+        if linked.invitation_sent:
+            return "The invitation was sent already: send a reminder instead."
         if not order.candidate.email:
             return (
                 "The candidate has no email address: give them the invitation code, "
@@ -74,4 +86,36 @@ def why_not(
         if order.status is not OrderStatus.IN_PROGRESS:
             return "Only an order in progress can be completed: accept it first."
         return None
+    if action is OrderAction.DELIVER:
+        if order.status is not OrderStatus.IN_PROGRESS:
+            return "Only an order in progress can be given its result: accept it first."
+        if linked is None:
+            return "The order has no Berke assessment to deliver."
+        if berke is not BerkeProgress.COMPLETE:
+            return "The candidate has not completed the Berke assessment yet."
+        return None
+    if action is OrderAction.REMIND:
+        if linked is None:
+            return "Create the Berke assessment first."
+        if not order.candidate.email:
+            return "The candidate has no email address: a reminder cannot be sent."
+        if not linked.invitation_sent:
+            return "The invitation has not been sent yet: send it first."
+        if berke is BerkeProgress.COMPLETE:
+            return "The candidate has already completed the assessment."
+        return None
+    return None
+
+
+def _why_not_delete(
+    order: AssessmentOrder, linked: LinkedAssessment | None, berke: BerkeProgress | None
+) -> str | None:
+    if linked is None:
+        return "The order has no Berke assessment to delete."
+    if berke is BerkeProgress.DELETED:
+        return "The Berke assessment is already deleted."
+    if berke is BerkeProgress.COMPLETE:
+        return "The assessment is complete: its results are kept, not deleted."
+    if order.status not in (OrderStatus.REJECTED, OrderStatus.COMPLETED):
+        return "Delete a Berke assessment only once its order has ended (rejected or completed)."
     return None

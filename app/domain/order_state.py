@@ -6,9 +6,20 @@ by the order board and shown by the views; nothing here knows where it came from
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from app.domain.attachments import Upload, UploadState
+from app.domain.berke_progress import BerkeProgress
 from app.domain.journal import LinkedAssessment, StepKind
+
+
+@dataclass(frozen=True)
+class BerkeState:
+    """Berke's side of the order's assessment, as last seen (stored: it survives a restart)."""
+
+    progress: BerkeProgress
+    checked_at: datetime
+    completed_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -20,6 +31,16 @@ class OrderState:
     failed: frozenset[StepKind] = frozenset()
     result_id: str | None = None
     uploads: tuple[Upload, ...] = field(default=())
+    #: Berke's side, once the assessment has been watched (None: not yet, or no assessment).
+    berke: BerkeState | None = None
+    #: Recruiter comments on the order not yet seen here.
+    unseen_comments: int = 0
+    #: Attention flags the coordinator chose to leave alone ("Leave it").
+    dismissed: frozenset[str] = frozenset()
+
+    @property
+    def berke_progress(self) -> BerkeProgress | None:
+        return self.berke.progress if self.berke is not None else None
 
     @property
     def uploading(self) -> bool:

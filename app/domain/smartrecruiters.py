@@ -19,9 +19,9 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ValidationInfo,
     field_serializer,
     field_validator,
-    model_validator,
 )
 from pydantic.alias_generators import to_camel
 
@@ -148,6 +148,32 @@ class AssessmentOrder(SRModel):
         return format_sr_timestamp(value) if value is not None else None
 
 
+#: The longest text the desk sends SmartRecruiters as a comment, a reject reason or an accept
+#: or complete message. The reference documents no length for these (its one limit is 100
+#: comments per order); a recruiter reads them in a small box, and a 10,000-character reason is
+#: a paste gone wrong. The limit is said at the field as it is typed and refused before
+#: anything is sent, never cut.
+MESSAGE_MAX = 2000
+#: SmartRecruiters' own limit: "at most 100 comments per order" (the reference).
+MAX_COMMENTS = 100
+
+
+def message_too_long(text: str | None, limit: int = MESSAGE_MAX) -> str | None:
+    """Why ``text`` (trimmed, as it is sent) is too long to send, in a sentence; None if not."""
+    length = len((text or "").strip())
+    if length <= limit:
+        return None
+    return (
+        f"At most {limit:,} characters: this has {length:,} ({length - limit:,} too many). "
+        "Shorten it; nothing is cut."
+    )
+
+
+def message_count(text: str | None, limit: int = MESSAGE_MAX) -> str:
+    """ "1,234 / 2,000": what the field's counter shows."""
+    return f"{len((text or '').strip()):,} / {limit:,}"
+
+
 class AssessmentComment(SRModel):
     message: str = Field(min_length=1)
     author: ContactPerson | None = None
@@ -169,6 +195,20 @@ class ResultType(StrEnum):
     def needs_url(self) -> bool:
         """For these the result is a link SmartRecruiters shows to the recruiter."""
         return self in (ResultType.URL, ResultType.VIDEO_URL)
+
+    @property
+    def label(self) -> str:
+        """The type as a coordinator reads it: "URL", "Video URL" (not "Url", "VIDEO_URL")."""
+        return _RESULT_TYPE_LABELS[self]
+
+
+_RESULT_TYPE_LABELS = {
+    ResultType.DOCUMENT: "Document",
+    ResultType.URL: "URL",
+    ResultType.VIDEO_URL: "Video URL",
+    ResultType.VIDEO_STREAM: "Video stream",
+    ResultType.GENERATED_URL: "Generated URL",
+}
 
 
 #: Tags SmartRecruiters renders in a result description; anything else is refused.
@@ -232,11 +272,18 @@ class AssessmentResult(SRModel):
                 raise ValueError(f"SmartRecruiters does not allow {listed} in a description")
         return value
 
-    @model_validator(mode="after")
-    def _url_types_need_url(self) -> AssessmentResult:
-        if self.result_type.needs_url and not is_absolute_http_url(self.result):
-            raise ValueError(f"a {self.result_type.value} result must be an absolute http(s) URL")
-        return self
+    @field_validator("result")
+    @classmethod
+    def _url_types_need_url(cls, value: str, info: ValidationInfo) -> str:
+        # A field validator (the type is validated first), so the problem names ``result``
+        # and a form shows it under that field.
+        kind = info.data.get("result_type")
+        if isinstance(kind, ResultType) and kind.needs_url and not is_absolute_http_url(value):
+            raise ValueError(
+                f"a {kind.label} result is the address the recruiter opens: an absolute "
+                "http:// or https:// address"
+            )
+        return value
 
     @field_serializer("create_date")
     def _sr_time(self, value: datetime | None) -> str | None:

@@ -29,6 +29,21 @@ def _parser() -> argparse.ArgumentParser:
     add("--sr-rate", type=int, default=10, help="SR requests per second, 0 = off (default: 10)")
     add("--sr-concurrency", type=int, default=8, help="SR calls in flight, 0 = off (default: 8)")
     add("--latency-ms", type=float, default=0.0, help="delay added to every API answer")
+    add(
+        "--auto-complete-after",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="invited Berke assessments complete on their own this long after the invitation "
+        "(started halfway); off by default",
+    )
+    add(
+        "--auto-complete-share",
+        type=float,
+        default=1.0,
+        metavar="SHARE",
+        help="share (0-1) of invited assessments that complete on their own (default: 1)",
+    )
     return parser
 
 
@@ -36,21 +51,28 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
+def config_from(args: argparse.Namespace) -> SandboxConfig:
+    """The parsed flags as a configuration; ``ValueError`` names the rule a value breaks."""
+    return SandboxConfig(
+        sr_key=args.sr_key,
+        berke_token=args.berke_token,
+        orders=args.orders,
+        seed=args.seed,
+        berke_burst=args.berke_burst,
+        berke_window_ms=args.berke_window_ms,
+        fail_rate=args.fail_rate,
+        sr_rate_per_second=args.sr_rate,
+        sr_concurrency=args.sr_concurrency,
+        latency_ms=args.latency_ms,
+        auto_complete_after=args.auto_complete_after,
+        auto_complete_share=args.auto_complete_share,
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        config = SandboxConfig(
-            sr_key=args.sr_key,
-            berke_token=args.berke_token,
-            orders=args.orders,
-            seed=args.seed,
-            berke_burst=args.berke_burst,
-            berke_window_ms=args.berke_window_ms,
-            fail_rate=args.fail_rate,
-            sr_rate_per_second=args.sr_rate,
-            sr_concurrency=args.sr_concurrency,
-            latency_ms=args.latency_ms,
-        )
+        config = config_from(args)
     except ValueError as exc:
         _parser().error(str(exc))
     server = SandboxServer(config, host=args.host, port=args.port)
@@ -60,6 +82,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Berke API:           {server.berke_base_url}")
     print(f"SmartRecruiters key (X-SmartToken): {config.sr_key}")
     print(f"Berke apiToken:                     {config.berke_token}")
+    if config.auto_complete_after is not None:
+        share = f"{config.auto_complete_share:.0%} of "
+        print(
+            f"Candidates finish {share}invited assessments {config.auto_complete_after:g} s "
+            "after the invitation."
+        )
     print("Press Ctrl+C to stop.", flush=True)
     signal.signal(signal.SIGTERM, _interrupt)
     try:

@@ -1,26 +1,29 @@
-"""The Berke Assessment API, served under ``/berke/<Method>``, plus the candidate's landing
-page and one test-only hook that completes an assessment."""
+"""The Berke Assessment API, served under ``/berke/<Method>``: creating and inviting, watching
+and delivering (completed assessments, reports), updating and deleting; plus the candidate's
+start page, where a person can play the candidate, and test-only hooks."""
 
 from __future__ import annotations
 
 import asyncio
 import hmac
+import math
 import random
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Awaitable, Callable, Container
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from app.sandbox import berke_params as bp
 from app.sandbox import berke_render as out
+from app.sandbox import berke_report as report
+from app.sandbox.berke_fits import JobFit, fit_level
 from app.sandbox.berke_pages import landing_page, unknown_code_page
 from app.sandbox.berke_render import BerkeError
+from app.sandbox.berke_state import STATUS_COMPLETE, Assessment, BerkeStore, as_datetime
 from app.sandbox.config import SandboxConfig
 from app.sandbox.data import BERKE_DEFAULT_JOB, BERKE_DEPARTMENTS, BERKE_JOBS, BERKE_USERS
 from app.sandbox.disconnect import client_gone
@@ -32,43 +35,8 @@ DISABLED_DEPARTMENT = (
     "not enabled. Assessments in disabled departments cannot be created, "
     "modified, or accessed via the API"
 )
-
-
-@dataclass
-class Assessment:
-    source_candidate_id: str
-    invitation_code: str
-    assessment_url: str
-    first_name: str
-    last_name: str
-    source_job_id: str
-    created: datetime
-    details: dict[str, Any]
-    completed: datetime | None = None
-    invitations: list[dict[str, Any]] = field(default_factory=list)
-
-    def reference(self) -> dict[str, Any]:
-        return {
-            "sourceCandidateId": self.source_candidate_id,
-            "invitationCode": self.invitation_code,
-            "assessmentUrl": self.assessment_url,
-        }
-
-    def status(self) -> dict[str, Any]:
-        done = self.completed is not None
-        return {
-            "sourceCandidateId": self.source_candidate_id,
-            "invitationCode": self.invitation_code,
-            "assessmentUrl": self.assessment_url,
-            "statusId": 2 if done else 1,
-            "statusName": "Complete" if done else "Not started",
-            "completedOnUtc": int(self.completed.timestamp()) if self.completed else None,
-            "invitationsSent": len(self.invitations),
-            # "the assessment's identity and status" (the reference): who it is for.
-            "firstName": self.first_name,
-            "lastName": self.last_name,
-            "emailAddress": self.details.get("emailAddress"),
-        }
+DELETED = "Assessment deleted. SourceCandidateId no longer exists in system."
+PAGE_SIZE = 50  # maxAssessmentsPerPage (the reference)
 
 
 def mask(token: str) -> str:
@@ -81,8 +49,7 @@ class BerkeApi:
     def __init__(self, config: SandboxConfig) -> None:
         self.config = config
         self.rng = random.Random(f"sandbox-berke-{config.seed}")
-        self.by_candidate: dict[str, Assessment] = {}
-        self.by_code: dict[str, Assessment] = {}
+        self.store = BerkeStore(config, self.rng)
         self.burst = BurstLimiter(config.berke_burst, config.berke_window_ms, config.clock, now_utc)
         self.jobs = {job["sourceJobId"].casefold(): job for job in BERKE_JOBS}
         self.methods: dict[str, Callable[[bp.Params, Request, str], Awaitable[Response]]] = {
@@ -90,11 +57,21 @@ class BerkeApi:
             "SendInvitation": self.send_invitation,
             "GetJobs": self.get_jobs,
             "GetAssessmentStatus": self.get_assessment_status,
+            "GetCompletedAssessment": self.get_completed_assessment,
+            "GetCompletedAssessments": self.get_completed_assessments,
+            "GetReportForJob": self.get_report_for_job,
+            "UpdateAssessment": self.update_assessment,
+            "DeleteAssessment": self.delete_assessment,
         }
+
+    def advance(self) -> None:
+        """The candidates' own progress that is due by now (checked lazily, per request)."""
+        self.store.advance(BERKE_JOBS)
 
     async def call(self, request: Request) -> Response:
         method = request.path_params["method"]
         fmt = "xml"
+        self.advance()
         try:
             fmt = bp.output_format({}, request)
             raw = await bp.read_raw(request)
@@ -168,7 +145,7 @@ class BerkeApi:
         return out.error(fmt, BerkeError(429, out.CODE_BURST, message), extra)
 
     def _find(self, source_candidate_id: str) -> Assessment:
-        found = self.by_candidate.get(source_candidate_id.casefold())
+        found = self.store.find(source_candidate_id)
         if found is None:
             raise BerkeError(
                 400,
@@ -178,6 +155,31 @@ class BerkeApi:
                 source_candidate_id,
             )
         return found
+
+    def _check_unique(self, candidate_id: str, allowed: Assessment | None = None) -> None:
+        found = self.store.find(candidate_id)
+        if found is not None and found is not allowed:
+            raise BerkeError(
+                400,
+                out.CODE_DUPLICATE_CANDIDATE,
+                "sourceCandidateId must be unique",
+                "sourceCandidateId",
+                candidate_id,
+            )
+
+    def _completed(self, params: bp.Params) -> Assessment:
+        candidate_id = bp.text(params, "sourceCandidateId", 50, required=True)
+        assert candidate_id is not None
+        assessment = self._find(candidate_id)
+        if assessment.status_id != STATUS_COMPLETE:
+            raise BerkeError(
+                400,
+                out.CODE_NOT_COMPLETE,
+                "Assessment is not complete",
+                "sourceCandidateId",
+                candidate_id,
+            )
+        return assessment
 
     def _department(self, params: bp.Params) -> str | None:
         department = bp.text(params, "sourceDepartmentId", 50)
@@ -202,9 +204,9 @@ class BerkeApi:
             )
         return department
 
-    def _job(self, params: bp.Params) -> dict[str, Any]:
+    def _job(self, params: bp.Params, default: str = BERKE_DEFAULT_JOB) -> dict[str, Any]:
         job_id = bp.text(params, "sourceJobId", 50)
-        job = self.jobs.get((job_id or BERKE_DEFAULT_JOB).casefold())
+        job = self.jobs.get((job_id or default).casefold())
         if job is None:
             raise BerkeError(
                 400, out.CODE_UNKNOWN_JOB, "Unknown sourceJobId", "sourceJobId", job_id
@@ -214,27 +216,21 @@ class BerkeApi:
     def _new_candidate_id(self) -> str:
         while True:
             candidate_id = f"BRK{self.rng.randrange(10**9):09d}"
-            if candidate_id.casefold() not in self.by_candidate:
+            if self.store.find(candidate_id) is None:
                 return candidate_id
 
     def _new_code(self) -> str:
         while True:
             code = invitation_code(self.rng)
-            if code not in self.by_code:
+            if code not in self.store.by_code:
                 return code
 
     async def create_assessment(self, params: bp.Params, request: Request, fmt: str) -> Response:
         first = bp.text(params, "firstName", 100, required=True)
         last = bp.text(params, "lastName", 100, required=True)
         candidate_id = bp.text(params, "sourceCandidateId", 50)
-        if candidate_id is not None and candidate_id.casefold() in self.by_candidate:
-            raise BerkeError(
-                400,
-                out.CODE_DUPLICATE_CANDIDATE,
-                "sourceCandidateId must be unique",
-                "sourceCandidateId",
-                candidate_id,
-            )
+        if candidate_id is not None:
+            self._check_unique(candidate_id)
         job = self._job(params)
         department = self._department(params)
         action = bp.complete_action(params)
@@ -259,11 +255,10 @@ class BerkeApi:
             first,
             last,
             job["sourceJobId"],
-            now_utc(),
+            self.store.now(),
             details,
         )
-        self.by_candidate[assessment.source_candidate_id.casefold()] = assessment
-        self.by_code[code] = assessment
+        self.store.add(assessment)
         return out.ok(fmt, "assessment", assessment.reference())
 
     async def send_invitation(self, params: bp.Params, request: Request, fmt: str) -> Response:
@@ -276,9 +271,10 @@ class BerkeApi:
             "invitationMessage": bp.invitation_message(params, markup_allowed=True),
             "senderName": bp.text(params, "senderName", 100),
             "senderEmail": bp.email(params, "senderEmail", 100),
-            "sentOn": berke_timestamp(now_utc()),
+            "sentOn": berke_timestamp(as_datetime(self.store.now())),
         }
         assessment.invitations.append(invitation)
+        self.store.invited(assessment)
         return out.ok(fmt, "assessment", assessment.reference())
 
     async def get_jobs(self, params: bp.Params, request: Request, fmt: str) -> Response:
@@ -292,7 +288,7 @@ class BerkeApi:
         if candidate_id is not None:
             assessment = self._find(candidate_id)
         elif code is not None:
-            found = self.by_code.get(code.upper())
+            found = self.store.by_code.get(code.upper())
             if found is None:
                 raise BerkeError(
                     400,
@@ -312,36 +308,238 @@ class BerkeApi:
             )
         return out.ok(fmt, "assessment", assessment.status())
 
+    # -- watching and delivering -----------------------------------------------------------
+    def _scores(self, assessment: Assessment, request: Request) -> dict[str, Any]:
+        """A completed assessment as GetCompletedAssessment(s) answer it."""
+        base = str(request.url_for("berke_report"))
+        return {
+            "sourceCandidateId": assessment.source_candidate_id,
+            "invitationCode": assessment.invitation_code,
+            "firstName": assessment.first_name,
+            "lastName": assessment.last_name,
+            "formalTitle": assessment.formal_title,
+            "emailAddress": assessment.details.get("emailAddress"),
+            "phoneNumber": assessment.details.get("phoneNumber"),
+            "completedOnUtc": assessment.completed,
+            "jobFit": [
+                fit.payload(assessment.source_job_id, f"{base}?id={fit.report_id}")
+                for fit in assessment.fits
+            ],
+        }
+
+    async def get_completed_assessment(
+        self, params: bp.Params, request: Request, fmt: str
+    ) -> Response:
+        return out.ok(fmt, "assessment", self._scores(self._completed(params), request))
+
+    async def get_completed_assessments(
+        self, params: bp.Params, request: Request, fmt: str
+    ) -> Response:
+        date_from = _unix_seconds(params, "dateFromUtc")
+        date_to = _unix_seconds(params, "dateToUtc")
+        low = 0.0 if date_from is None else date_from
+        high = self.store.now() if date_to is None else date_to
+        # Only a window given backwards is an error: a start a little ahead of Berke's clock
+        # (a client's clock runs fast) with no end is simply an empty window.
+        if date_to is not None and low > high:
+            raise BerkeError(
+                400, out.CODE_RANGE, "dateFromUtc is after dateToUtc", "dateFromUtc", date_from
+            )
+        page = _choice(params, "page", None, default=1)
+        # The window is closed at both ends: a time read back from an answer and sent as the
+        # next bound finds that assessment again rather than losing it between two windows.
+        found = sorted(
+            (
+                a
+                for a in self.store.by_candidate.values()
+                if a.completed is not None and low <= a.completed <= high
+            ),
+            key=lambda a: (a.completed, a.source_candidate_id.casefold()),
+        )
+        shown = found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+        listing = {
+            "totalAssessments": len(found),
+            "currentPageAssessments": len(shown),
+            "currentPage": page,
+            "totalPages": math.ceil(len(found) / PAGE_SIZE),
+            "maxAssessmentsPerPage": PAGE_SIZE,
+            "assessment": [self._scores(a, request) for a in shown],
+        }
+        return out.ok(fmt, "assessments", listing)
+
+    async def get_report_for_job(self, params: bp.Params, request: Request, fmt: str) -> Response:
+        report_type = _choice(params, "reportTypeId", report.REPORT_TYPES, default=0)
+        output = _choice(params, "outputFormat", (report.OUTPUT_PDF, report.OUTPUT_HTML), default=0)
+        assessment = self._completed(params)
+        job = self._job(params, default=assessment.source_job_id)
+        return self._report(assessment, job["sourceJobId"], report_type, output)
+
+    def _report(
+        self, assessment: Assessment, source_job_id: str, report_type: int, output: int
+    ) -> Response:
+        fit = assessment.fit_for(source_job_id)
+        assert fit is not None  # every job of the account is scored on completion
+        assert assessment.completed is not None
+
+        def line(f: JobFit) -> report.FitLine:
+            return report.FitLine(f.job, f.source_job_id, fit_level(f.fit_pct)[1], f.fit_pct)
+
+        content = report.ReportContent(
+            participant=f"{assessment.first_name} {assessment.last_name}",
+            source_candidate_id=assessment.source_candidate_id,
+            job=line(fit),
+            completed_on=assessment.completed,
+            report_type=report.REPORT_TYPES[report_type],
+            all_fits=[line(f) for f in assessment.fits],
+        )
+        if output == report.OUTPUT_HTML:
+            return out.document(
+                report.html(content), "text/html; charset=utf-8", content.filename("html")
+            )
+        return out.document(report.pdf(content), "application/pdf", content.filename("pdf"))
+
+    async def get_report(self, request: Request) -> Response:
+        """``GetReport?id=…``: the anonymous link of a ``jobFit.reportUrl``, answering the PDF."""
+        self.advance()
+        try:
+            fmt = bp.output_format({}, request)
+        except BerkeError as exc:
+            return out.error("xml", exc)
+        try:
+            if request.method != "GET":
+                raise BerkeError(
+                    405,
+                    out.CODE_METHOD_NOT_ALLOWED,
+                    "GetReport accepts GET only",
+                    "method",
+                    request.method,
+                )
+            report_id = request.query_params.get("id", "").strip()
+            if not report_id:
+                raise BerkeError(400, out.CODE_REQUIRED, "Required parameter is missing", "id", "")
+            found = self.store.reports.get(report_id)
+            if found is None:
+                raise BerkeError(404, out.CODE_UNKNOWN_REPORT, "Report not found", "id", report_id)
+        except BerkeError as exc:
+            response = out.error(fmt, exc)
+            if exc.http_status == 405:
+                response.headers["Allow"] = "GET"
+            return response
+        assessment, source_job_id = found
+        return self._report(assessment, source_job_id, 0, report.OUTPUT_PDF)
+
+    # -- changing and deleting ---------------------------------------------------------------
+    async def update_assessment(self, params: bp.Params, request: Request, fmt: str) -> Response:
+        candidate_id = bp.text(params, "sourceCandidateId", 50, required=True)
+        assert candidate_id is not None
+        assessment = self._find(candidate_id)
+        new_id = bp.text(params, "newSourceCandidateId", 50)
+        if new_id is not None:
+            self._check_unique(new_id, allowed=assessment)
+        first = bp.text(params, "firstName", 100)
+        last = bp.text(params, "lastName", 100)
+        changes = {
+            "emailAddress": bp.email(params, "emailAddress", 100),
+            "completeWithinDays": bp.complete_within_days(params),
+            "sourceDepartmentId": self._department(params),
+        }
+        # Every value is checked before anything changes: a refused call changes nothing.
+        if new_id is not None:
+            self.store.rekey(assessment, new_id)
+        assessment.first_name = first or assessment.first_name
+        assessment.last_name = last or assessment.last_name
+        assessment.details.update({k: v for k, v in changes.items() if v is not None})
+        return out.ok(fmt, "assessment", assessment.updated())
+
+    async def delete_assessment(self, params: bp.Params, request: Request, fmt: str) -> Response:
+        candidate_id = bp.text(params, "sourceCandidateId", 50, required=True)
+        assert candidate_id is not None
+        assessment = self._find(candidate_id)
+        self.store.delete(assessment)
+        payload = {"sourceCandidateId": assessment.source_candidate_id, "updates": DELETED}
+        return out.ok(fmt, "assessment", payload)
+
+    # -- the candidate's side ----------------------------------------------------------------
+    def _by_code(self, request: Request) -> Assessment | None:
+        self.advance()
+        return self.store.by_code.get(request.path_params["code"].upper())
+
+    def _unknown_code(self, request: Request) -> Response:
+        page = unknown_code_page(request.path_params["code"])
+        page.headers["X-Response-Code"] = f"404.{out.CODE_UNKNOWN_INVITATION}"
+        page.headers["X-Response-Message"] = "Unknown invitation code"
+        return page
+
+    def _redirect_when_done(self, assessment: Assessment) -> Response | None:
+        # The seed: redirected "immediately when his/her assessment is complete", and again on
+        # every later visit.
+        target = assessment.details.get("redirectUrl")
+        if assessment.completed is None or not target:
+            return None
+        return RedirectResponse(target, status_code=302)
+
     async def start_page(self, request: Request) -> Response:
-        assessment = self.by_code.get(request.path_params["code"].upper())
+        assessment = self._by_code(request)
         if assessment is None:
-            page = unknown_code_page(request.path_params["code"])
-            page.headers["X-Response-Code"] = f"404.{out.CODE_UNKNOWN_INVITATION}"
-            page.headers["X-Response-Message"] = "Unknown invitation code"
-            return page
+            return self._unknown_code(request)
+        redirect = self._redirect_when_done(assessment)
+        if redirect is not None:
+            return redirect
         job = self.jobs[assessment.source_job_id.casefold()]
+        code = assessment.invitation_code
         page = landing_page(
             assessment.first_name,
             job["name"],
-            assessment.invitation_code,
-            assessment.completed is not None,
+            code,
+            assessment.status_id,
             job["length"],
+            start_action=str(request.url_for("berke_start_begin", code=code)),
+            finish_action=str(request.url_for("berke_start_finish", code=code)),
         )
         page.headers["X-Response-Code"] = "200.0"
         page.headers["X-Response-Message"] = "Success"
         return page
 
+    async def start_begin(self, request: Request) -> Response:
+        """The page's "Start" button: the candidate begins answering."""
+        assessment = self._by_code(request)
+        if assessment is None:
+            return self._unknown_code(request)
+        self.store.start(assessment)
+        return self._back_to_page(request, assessment)
+
+    async def start_finish(self, request: Request) -> Response:
+        """The page's "Finish this assessment" button: complete, with job fits computed."""
+        assessment = self._by_code(request)
+        if assessment is None:
+            return self._unknown_code(request)
+        self.store.complete(assessment, BERKE_JOBS, self.store.now())
+        return self._redirect_when_done(assessment) or self._back_to_page(request, assessment)
+
+    def _back_to_page(self, request: Request, assessment: Assessment) -> Response:
+        # Post/Redirect/Get, so a browser's reload does not post the button again.
+        target = request.url_for("berke_start", code=assessment.invitation_code)
+        return RedirectResponse(str(target), status_code=303)
+
+    # -- test hooks ----------------------------------------------------------------------------
     async def test_assessments(self, request: Request) -> Response:
-        """Every assessment the sandbox holds (a test hook: reliability tests count them)."""
+        """Every assessment the sandbox holds, with its progress (a test hook)."""
+        self.advance()
         listed = [
-            {**a.status(), "firstName": a.first_name, "lastName": a.last_name}
-            for a in self.by_candidate.values()
+            {
+                **a.status(),
+                "sourceJobId": a.source_job_id,
+                "progress": a.progress,
+                "startedOnUtc": a.started,
+                "autoCompleteOnUtc": self.store.auto_complete_on(a),
+            }
+            for a in self.store.by_candidate.values()
         ]
         return JSONResponse({"assessments": listed})
 
     async def test_complete(self, request: Request) -> Response:
         code = request.path_params["code"]
-        assessment = self.by_code.get(code.upper())
+        assessment = self._by_code(request)
         if assessment is None:
             return out.error(
                 "json",
@@ -353,8 +551,29 @@ class BerkeApi:
                     code,
                 ),
             )
-        assessment.completed = assessment.completed or now_utc()
+        self.store.complete(assessment, BERKE_JOBS, self.store.now())
         return out.ok("json", "assessment", assessment.status())
+
+
+def _unix_seconds(params: bp.Params, name: str) -> float | None:
+    value = params.get(name)
+    if value is None:
+        return None
+    assert isinstance(value, int | float)
+    if not 0 <= value <= bp.LATEST_UNIX_SECONDS:
+        raise BerkeError(400, out.CODE_RANGE, "Invalid date (Unix seconds)", name, value)
+    return float(value)
+
+
+def _choice(params: bp.Params, name: str, allowed: Container[int] | None, *, default: int) -> int:
+    """An integer parameter from ``allowed`` (any positive one when None); null = default."""
+    value = params.get(name)
+    if value is None:
+        return default
+    assert isinstance(value, int)
+    if value not in allowed if allowed is not None else value < 1:
+        raise BerkeError(400, out.CODE_RANGE, "Invalid value", name, value)
+    return value
 
 
 async def _on_error(request: Request, exc: Exception) -> Response:
@@ -387,6 +606,22 @@ def create_berke_app(config: SandboxConfig) -> Starlette:
     app = Starlette(
         routes=[
             Route("/start/{code}", api.start_page, methods=["GET"], name="berke_start"),
+            Route(
+                "/start/{code}/start", api.start_begin, methods=["POST"], name="berke_start_begin"
+            ),
+            Route(
+                "/start/{code}/finish",
+                api.start_finish,
+                methods=["POST"],
+                name="berke_start_finish",
+            ),
+            # Anonymous, GET, and answering the PDF itself (the reference's one exception).
+            Route(
+                "/GetReport",
+                api.get_report,
+                methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+                name="berke_report",
+            ),
             Route("/_test/complete/{code}", api.test_complete, methods=["POST"]),
             Route("/_test/assessments", api.test_assessments, methods=["GET"]),
             Route("/{method}", api.call, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),

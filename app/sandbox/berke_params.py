@@ -6,6 +6,7 @@ Spellings live here only, so a correction is one edit away.
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -13,6 +14,7 @@ from urllib.parse import urlsplit
 from starlette.requests import Request
 
 from app.sandbox import berke_render as out
+from app.sandbox import email_rule
 from app.sandbox.berke_render import BerkeError
 
 COMMON_PARAMS = ("apiToken", "username", "formatOutput")
@@ -40,17 +42,33 @@ METHOD_PARAMS: dict[str, tuple[str, ...]] = {
     ),
     "GetJobs": (),
     "GetAssessmentStatus": ("sourceCandidateId", "invitationCode"),
+    "GetCompletedAssessment": ("sourceCandidateId",),
+    "GetCompletedAssessments": ("dateFromUtc", "dateToUtc", "page"),
+    "GetReportForJob": ("sourceCandidateId", "sourceJobId", "reportTypeId", "outputFormat"),
+    "UpdateAssessment": (
+        "sourceCandidateId",
+        "newSourceCandidateId",
+        "firstName",
+        "lastName",
+        "emailAddress",
+        "completeWithinDays",
+        "sourceDepartmentId",
+    ),
+    "DeleteAssessment": ("sourceCandidateId",),
 }
-INTEGER_PARAMS = frozenset({"onAssessmentCompleteAction", "completeWithinDays"})
+INTEGER_PARAMS = frozenset(
+    {"onAssessmentCompleteAction", "completeWithinDays", "page", "reportTypeId", "outputFormat"}
+)
+# Unix seconds, decimals allowed (the reference).
+NUMBER_PARAMS = frozenset({"dateFromUtc", "dateToUtc"})
+# Before the year 3000: a wider value is a client bug, not a window.
+LATEST_UNIX_SECONDS = 32503680000.0
 COMPLETE_ACTIONS = (1, 2, 4, 5)
 
-Params = dict[str, str | int | None]
+Params = dict[str, str | int | float | None]
 
-_EMAIL = re.compile(
-    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
-)
 _INTEGER = re.compile(r"[+-]?[0-9]+")
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 # Tags, comments, declarations and character references all count as markup.
 _MARKUP = re.compile(r"<[A-Za-z/!?]|&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#x[0-9A-Fa-f]+);")
 
@@ -62,7 +80,8 @@ async def read_raw(request: Request) -> dict[str, Any]:
     if media_type == "application/json":
         try:
             body = json.loads(raw) if raw.strip() else {}
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        # ValueError also covers integers over 4,300 digits; RecursionError, deep nesting.
+        except (ValueError, RecursionError) as exc:
             raise BerkeError(400, out.CODE_BODY, "Request body is not valid JSON") from exc
         if not isinstance(body, dict):
             raise BerkeError(400, out.CODE_BODY, "Request body must be a JSON object")
@@ -105,6 +124,8 @@ def normalise(raw: dict[str, Any], method: str) -> Params:
             params[name] = None
         elif name in INTEGER_PARAMS:
             params[name] = _integer(name, value)
+        elif name in NUMBER_PARAMS:
+            params[name] = _number(name, value)
         elif isinstance(value, str):
             params[name] = value.strip() or None
         else:
@@ -119,9 +140,29 @@ def _integer(name: str, value: object) -> int | None:
         text = value.strip()
         if not text:
             return None
-        if _INTEGER.fullmatch(text):
+        # Bounded: int() refuses (ValueError) texts over 4,300 digits, and none is meaningful.
+        if len(text) <= 20 and _INTEGER.fullmatch(text):
             return int(text)
     raise BerkeError(400, out.CODE_TYPE, "Value must be an integer", name, value)
+
+
+def _number(name: str, value: object) -> float | None:
+    """A decimal number; NaN and the infinities (which JSON parsers accept) are refused."""
+    number: float | None = None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            number = float(value)
+        except OverflowError:
+            number = None
+    elif isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        if len(text) <= 40 and _DECIMAL.fullmatch(text):
+            number = float(text)
+    if number is None or not math.isfinite(number):
+        raise BerkeError(400, out.CODE_TYPE, "Value must be a number", name, value)
+    return number
 
 
 def text(params: Params, name: str, limit: int, *, required: bool = False) -> str | None:
@@ -137,7 +178,8 @@ def text(params: Params, name: str, limit: int, *, required: bool = False) -> st
 
 
 def is_email(value: str) -> bool:
-    return len(value) <= 254 and _EMAIL.fullmatch(value) is not None
+    # Berke's "well-formed", the rule written once for the sandbox (see its module).
+    return email_rule.is_email(value)
 
 
 def email(params: Params, name: str, limit: int, *, required: bool = False) -> str | None:

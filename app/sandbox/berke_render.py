@@ -36,12 +36,15 @@ CODE_REPORT_LIST = 1035
 CODE_DAYS = 1036
 CODE_MARKUP = 1037
 CODE_TYPE = 1038
+CODE_RANGE = 1039
 CODE_DUPLICATE_CANDIDATE = 1040
 CODE_UNKNOWN_CANDIDATE = 1041
 CODE_UNKNOWN_JOB = 1042
 CODE_UNKNOWN_DEPARTMENT = 1043
 CODE_DISABLED_DEPARTMENT = 1044
 CODE_UNKNOWN_INVITATION = 1045
+CODE_NOT_COMPLETE = 1046
+CODE_UNKNOWN_REPORT = 1047
 CODE_FORMAT = 1050
 CODE_BODY = 1051
 CODE_UNKNOWN_PARAMETER = 1052
@@ -84,6 +87,19 @@ def _element(tag: str, attributes: dict[str, Any]) -> ET.Element:
     return ET.Element(tag, {k: _xml_value(v) for k, v in attributes.items() if v is not None})
 
 
+def _tree(tag: str, payload: dict[str, Any]) -> ET.Element:
+    """Scalars become attributes; a nested object becomes one child element and a list of
+    objects one child element per item, named by its key (``jobFit``, ``assessment``), which
+    is how an XML serializer of .NET objects lays out the JSON document's hierarchy."""
+    element = _element(tag, {k: v for k, v in payload.items() if not isinstance(v, dict | list)})
+    for key, value in payload.items():
+        if isinstance(value, dict):
+            element.append(_tree(key, value))
+        elif isinstance(value, list):
+            element.extend(_tree(key, item) for item in value)
+    return element
+
+
 def _xml_bytes(root: ET.Element) -> bytes:
     ET.indent(root, space="  ")
     text = XML_DECLARATION + ET.tostring(root, encoding="unicode")
@@ -116,7 +132,7 @@ def render(
         )
     element = _element(root, envelope)
     for tag, attributes in children:
-        element.append(_element(tag, attributes))
+        element.append(_tree(tag, attributes))
     return Response(_xml_bytes(element), http_status, headers=headers, media_type=XML_MEDIA_TYPE)
 
 
@@ -126,6 +142,13 @@ def ok(fmt: str, key: str, payload: dict[str, Any]) -> Response:
     return render(
         fmt, (200, CODE_OK, "Success"), envelope=envelope, children=[(key, payload)], json_body=body
     )
+
+
+def document(body: bytes, media_type: str, filename: str) -> Response:
+    """A report itself (PDF or HTML), with the same response headers as an envelope."""
+    headers = _headers(200, CODE_OK, "Success")
+    headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    return Response(body, 200, headers=headers, media_type=media_type)
 
 
 def jobs(fmt: str, job_list: list[dict[str, Any]]) -> Response:

@@ -17,7 +17,8 @@ class SandboxConfig:
 
     ``sr_rate_per_second=0`` or ``sr_concurrency=0`` switch that SmartRecruiters limit off;
     ``latency_ms`` delays every answer (it makes the concurrency limit observable);
-    ``clock`` is the monotonic clock behind every rate window, injectable for tests.
+    ``clock`` is the monotonic clock behind every rate window and Berke's candidate progress,
+    injectable for tests.
     """
 
     sr_key: str = DEMO_SR_KEY
@@ -32,6 +33,11 @@ class SandboxConfig:
     latency_ms: float = 0.0
     # Not in the reference's order shape: off, a client must cope without it (see sr_state).
     accept_url_on_order: bool = False
+    # The candidate plays themself: invited assessments start halfway and complete this many
+    # seconds after their first invitation (None = never; the demo mode sets a short delay),
+    # for a seeded share of them, so a demo shows some finished and some still open.
+    auto_complete_after: float | None = None
+    auto_complete_share: float = 1.0
     clock: Callable[[], float] = field(default=time.monotonic, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -48,3 +54,7 @@ class SandboxConfig:
                 raise ValueError(f"{name} must not be negative")
         if self.latency_ms < 0:
             raise ValueError("latency_ms must not be negative")
+        if self.auto_complete_after is not None and not 0 <= self.auto_complete_after < 10**9:
+            raise ValueError("auto_complete_after must be a number of seconds, 0 or more")
+        if not 0.0 <= self.auto_complete_share <= 1.0:
+            raise ValueError("auto_complete_share must be within [0, 1]")

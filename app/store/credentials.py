@@ -39,6 +39,14 @@ class KeyringUnavailableError(RuntimeError):
     """No usable keyring on this machine (e.g. a headless Linux without a secret service)."""
 
 
+#: A keyring that is there but locked, with no one able to unlock it from here (no desktop to
+#: show the unlock prompt on): as good as none for this session.
+LOCKED_REASON = (
+    "The system keyring is locked and could not be unlocked from here (log in to the desktop "
+    "to unlock it)."
+)
+
+
 class Storage(StrEnum):
     KEYRING = "keyring"
     FILE = "file"  # only after the user opted in
@@ -187,10 +195,16 @@ class KeyStore:
 
     def _keyring_get(self, name: str) -> str | None:
         import keyring
-        from keyring.errors import KeyringError
+        from keyring.errors import KeyringError, KeyringLocked
 
         try:
             value: str | None = keyring.get_password(KEYRING_SERVICE, name)
+        except KeyringLocked:
+            # Say so (the settings dialog shows the reason) rather than "no keys", and keep
+            # new keys for the session instead of asking the locked keyring again.
+            log.info("The keyring is locked")
+            self._status = KeyringStatus(False, self.status.backend, LOCKED_REASON)
+            return None
         except (KeyringError, RuntimeError, OSError) as exc:
             log.info("The keyring could not be read (%s)", type(exc).__name__)
             return None
@@ -198,10 +212,12 @@ class KeyStore:
 
     def _keyring_set(self, name: str, value: str) -> None:
         import keyring
-        from keyring.errors import KeyringError, NoKeyringError
+        from keyring.errors import KeyringError, KeyringLocked, NoKeyringError
 
         try:
             keyring.set_password(KEYRING_SERVICE, name, value)
+        except KeyringLocked:
+            raise KeyringUnavailableError(LOCKED_REASON) from None
         except NoKeyringError:
             raise KeyringUnavailableError(
                 "This computer has no usable keyring to keep the keys safely."

@@ -20,7 +20,7 @@ from pathlib import Path
 from app.store.journal_rows import upgrade_first_form
 from app.store.paths import data_dir, make_private_dir, make_private_file, tighten_file
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 5
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -92,6 +92,38 @@ _MIGRATIONS: dict[int, str] = {
     # version still goes up, so that an older desk refuses the file instead of misreading
     # its steps.
     3: "",
+    # Closing the loop: Berke's side of each assessment, the job an assessment was made for
+    # (its fit and report), and what the coordinator has seen of an order (comments, flags).
+    4: """
+    ALTER TABLE assessments ADD COLUMN source_job_id TEXT;
+    CREATE TABLE berke_status (
+        source_candidate_id TEXT PRIMARY KEY COLLATE NOCASE,
+        progress            TEXT NOT NULL
+                              CHECK (progress IN ('not_started', 'started', 'complete', 'deleted')),
+        completed_at        TEXT,
+        checked_at          TEXT NOT NULL,
+        completed           TEXT                 -- GetCompletedAssessment's answer (JSON), once
+    );
+    CREATE TABLE order_notes (
+        order_id            TEXT PRIMARY KEY,
+        comments_count      INTEGER NOT NULL DEFAULT 0,   -- as last polled
+        comments_seen       INTEGER NOT NULL DEFAULT 0,   -- as last shown to the coordinator
+        comments_checked_at TEXT,
+        dismissed           TEXT NOT NULL DEFAULT '[]'    -- attention flags left alone (JSON)
+    );
+    """,
+    # An order's comments, results and result files as last fetched, with the lastUpdateDate
+    # they are true for: a snapshot saved again asks only for the orders that changed.
+    5: """
+    CREATE TABLE order_details (
+        order_id    TEXT PRIMARY KEY,
+        as_of       TEXT NOT NULL,    -- the order's lastUpdateDate when fetched (UTC ISO)
+        comments    TEXT,             -- GET .../comments (JSON), NULL when not fetched
+        results     TEXT,             -- GET .../results (JSON), NULL when not fetched
+        files       TEXT,             -- {resultId: GET .../attachments} (JSON), NULL likewise
+        fetched_at  TEXT NOT NULL
+    );
+    """,
 }
 
 #: Data a version's SQL cannot convert, converted in the same transaction after that SQL.

@@ -50,9 +50,11 @@ class _Recorder:
     def link(self, link: LinkedAssessment) -> None:
         self._conn.execute(
             "INSERT OR REPLACE INTO assessments (order_id, source_candidate_id,"
-            " invitation_code, assessment_url, created_at) VALUES (?, ?, ?, ?, ?)",
+            " invitation_code, assessment_url, created_at, invited_email, invited_at,"
+            " source_job_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (link.order_id, link.source_candidate_id, link.invitation_code,
-             link.assessment_url, link.created_at.isoformat()),
+             link.assessment_url, link.created_at.isoformat(), link.invited_email,
+             link.invited_at.isoformat() if link.invited_at else None, link.source_job_id),
         )  # fmt: skip
 
     def invited(self, email: str) -> None:
@@ -80,6 +82,14 @@ class _Recorder:
             "UPDATE uploads SET state = 'done', attachment_id = ?, message = NULL,"
             " updated_at = ? WHERE id = ?",
             (attachment_id, self._now, upload_id),
+        )
+
+    def berke_deleted(self, source_candidate_id: str) -> None:
+        self._conn.execute(
+            "INSERT INTO berke_status (source_candidate_id, progress, checked_at)"
+            " VALUES (?, 'deleted', ?) ON CONFLICT (source_candidate_id) DO UPDATE SET"
+            " progress = 'deleted', checked_at = excluded.checked_at",
+            (source_candidate_id, self._now),
         )
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from app.domain.berke import AS_RECORDED
 from app.domain.journal import (
     JournalOutcome,
     JournalStep,
@@ -55,7 +56,7 @@ def _problem(exc: Exception) -> str:
 
 def read_step(action: StepKind, text: str) -> JournalStep:
     try:
-        step = _STEP.validate_json(text)
+        step = _STEP.validate_json(text, context=AS_RECORDED)
     except ValidationError as exc:
         log.warning("A journal step (%s) cannot be read: %s", action.value, _problem(exc))
         return UnreadableStep(action=action, data=_loose(text), problem=_problem(exc))

@@ -8,6 +8,7 @@ finished is not failed any more.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
@@ -15,6 +16,7 @@ from collections.abc import Iterable
 from app.domain.attachments import Upload
 from app.domain.journal import LinkedAssessment, StepKind
 from app.domain.order_state import OrderState
+from app.store.berke_watch import berke_state
 from app.store.database import Database
 from app.store.order_cache import select_in
 
@@ -28,10 +30,25 @@ def load_states(db: Database, order_ids: Iterable[str] | None = None) -> dict[st
         steps = _rows(conn, "SELECT order_id, action, state FROM journal", ids, order="id")
         results = _rows(conn, "SELECT order_id, result_id FROM results", ids, order="created_at")
         uploads = _rows(conn, "SELECT * FROM uploads", ids, order="id")
+        notes = _rows(conn, "SELECT * FROM order_notes", ids)
+        berke = {
+            row["source_candidate_id"].casefold(): row
+            for row in conn.execute("SELECT * FROM berke_status").fetchall()
+        }
 
     by_order: dict[str, dict[str, object]] = defaultdict(dict)
     for row in links:
         by_order[row["order_id"]]["link"] = LinkedAssessment.model_validate(dict(row))
+        watched = berke_state(berke.get(row["source_candidate_id"].casefold()))
+        if watched is not None:
+            by_order[row["order_id"]]["berke"] = watched
+    for row in notes:
+        unseen = max(row["comments_count"] - row["comments_seen"], 0)
+        if unseen:
+            by_order[row["order_id"]]["unseen_comments"] = unseen
+        dismissed = frozenset(json.loads(row["dismissed"] or "[]"))
+        if dismissed:
+            by_order[row["order_id"]]["dismissed"] = dismissed
     latest: dict[str, dict[StepKind, str]] = defaultdict(dict)
     for row in steps:
         try:

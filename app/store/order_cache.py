@@ -1,14 +1,25 @@
-"""The local copy of SmartRecruiters orders: shown at once on start, merged on every sync."""
+"""The local copy of SmartRecruiters orders: shown at once on start, merged on every sync.
+
+A merge never undoes newer local state: a fetched copy older than the one held (an order this
+desk accepted after the listing was read) is left out (``app.domain.order_freshness``).
+
+Orders from a listing are stored as the service wrote them (``listing_json``: its JSON with
+sorted keys), so that the next listing is compared with them as text, before any parsing: an
+unchanged re-sync of thousands of orders costs string comparisons, not pydantic models.
+"""
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import ValidationError
 
-from app.domain.smartrecruiters import AssessmentOrder
+from app.domain.order_freshness import is_older
+from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.store.database import Database, utc_now
 
 
@@ -16,6 +27,22 @@ from app.store.database import Database, utc_now
 class MergeResult:
     new_ids: list[str]  # ids never seen before this merge
     changed_ids: list[str]  # ids whose content changed
+    kept_ids: list[str] = field(default_factory=list)  # fetched copies older than the one held
+
+
+@dataclass(frozen=True)
+class ListingMerge:
+    """What merging one page of a listing did (``OrderCache.merge_listing``)."""
+
+    new: list[AssessmentOrder]  # orders never seen before, parsed
+    changed: list[AssessmentOrder]  # orders whose listed text changed and were newer, parsed
+    unchanged: int  # orders whose text was the one held: not parsed, not written
+    kept_ids: list[str]  # fetched copies older than the one held (left out)
+    cached_new: int  # NEW orders in the cache after the merge
+
+
+#: Parses one order as a listing gave it; raises (ValidationError…) for one that is not valid.
+ParseOrder = Callable[[dict[str, Any]], AssessmentOrder]
 
 
 class OrderCache:
@@ -23,11 +50,13 @@ class OrderCache:
         self._db = db
 
     def merge(self, orders: list[AssessmentOrder]) -> MergeResult:
-        """Upsert ``orders`` (de-duplicated by id, the last one wins) in one transaction."""
+        """Upsert ``orders`` (de-duplicated by id, the last one wins) in one transaction,
+        except a copy older than the one held (see the module docstring)."""
         unique = {order.id: order for order in orders}
         now = utc_now()
         new_ids: list[str] = []
         changed: list[str] = []
+        kept: list[str] = []
         with self._db.transaction() as conn:
             known = {
                 row["id"]: row["data"]
@@ -37,12 +66,53 @@ class OrderCache:
                 data = order_json(order)
                 if order_id not in known:
                     new_ids.append(order_id)
-                elif known[order_id] != data:
-                    changed.append(order_id)
-                else:
+                elif known[order_id] == data:
                     continue
+                elif _held_is_newer(order, known[order_id]):
+                    kept.append(order_id)
+                    continue
+                else:
+                    changed.append(order_id)
                 upsert_order(conn, order, now, data)
-        return MergeResult(new_ids, changed)
+        return MergeResult(new_ids, changed, kept)
+
+    def merge_listing(self, items: Iterable[dict[str, Any]], parse: ParseOrder) -> ListingMerge:
+        """Merge one page of a listing, in one transaction: an order whose text is the one
+        held is neither parsed nor written; the others are parsed with ``parse`` (which may
+        raise: nothing of the page is written then) and stored as listed, unless the copy held
+        is newer. Items must be objects with a string ``id``; a repeated id counts once."""
+        listed = {item["id"]: item for item in items}
+        now = utc_now()
+        new: list[AssessmentOrder] = []
+        changed: list[AssessmentOrder] = []
+        kept: list[str] = []
+        unchanged = 0
+        with self._db.transaction() as conn:
+            known = {
+                row["id"]: row["data"]
+                for row in select_in(conn, "SELECT id, data FROM orders WHERE id IN", list(listed))
+            }
+            for order_id, item in listed.items():
+                data = listing_json(item)
+                held = known.get(order_id)
+                if held == data:
+                    unchanged += 1
+                    continue
+                order = parse(item)
+                if held is None:
+                    new.append(order)
+                elif _held_is_newer(order, held):
+                    kept.append(order_id)
+                    continue
+                else:
+                    changed.append(order)
+                upsert_order(conn, order, now, data)
+            cached_new = int(
+                conn.execute(
+                    "SELECT COUNT(*) FROM orders WHERE status = ?", (OrderStatus.NEW.value,)
+                ).fetchone()[0]
+            )
+        return ListingMerge(new, changed, unchanged, kept, cached_new)
 
     def put(self, order: AssessmentOrder) -> None:
         """Store one order as a state-changing call returned it."""
@@ -72,6 +142,21 @@ class OrderCache:
 
 def order_json(order: AssessmentOrder) -> str:
     return json.dumps(order.to_body(), sort_keys=True, ensure_ascii=False)
+
+
+def listing_json(item: dict[str, Any]) -> str:
+    """An order as a listing gave it, as the text it is stored and compared as."""
+    return json.dumps(item, sort_keys=True, ensure_ascii=False)
+
+
+def _held_is_newer(fetched: AssessmentOrder, held_data: str) -> bool:
+    """Whether the copy held (its stored JSON) is newer than ``fetched``; a held copy that no
+    longer parses is never preferred."""
+    try:
+        held = AssessmentOrder.model_validate_json(held_data)
+    except ValidationError:
+        return False
+    return is_older(fetched, held)
 
 
 def upsert_order(

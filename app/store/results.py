@@ -27,6 +27,19 @@ class ResultStore:
             ).fetchone()
         return row["result_id"] if row else None
 
+    def adopt_result(self, order_id: str, result_id: str) -> None:
+        """Record a result the order already has in SmartRecruiters (made outside this desk):
+        reports dropped on the order go to it, and files queued for it know where to go."""
+        with self._db.transaction() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO results (order_id, result_id, created_at) VALUES (?, ?, ?)",
+                (order_id, result_id, utc_now()),
+            )
+            conn.execute(
+                "UPDATE uploads SET result_id = ? WHERE order_id = ? AND result_id IS NULL",
+                (result_id, order_id),
+            )
+
     # -- uploads -----------------------------------------------------------------------------
 
     def enqueue(self, order_id: str, path: str, file_name: str, size: int) -> Upload:

@@ -139,8 +139,10 @@ def write_snapshot(
     The orders are written newest first, the order the table shows them in unless asked
     otherwise, so that a reader of 100,000 orders shows them without reordering every search
     result (measured: bench/snapshot_scale.py). ``meta.order_count`` must match the records.
-    ``cancelled`` is polled between orders; a cancelled or failed write leaves ``path`` as it
-    was.
+    ``cancelled`` is polled between chunks of orders, between files and pieces of a file, and
+    once more before the rename; a cancelled or failed write leaves ``path`` as it was and no
+    temporary file. An ``OSError`` of the destination (no permission, disk full) comes out as
+    it is: ``app.store.snapshot_destination.write_failure`` says it in words.
     """
     records = sorted(records, key=lambda r: utc_text(r.order.create_date), reverse=True)
     if meta.order_count != len(records):
@@ -185,7 +187,7 @@ def write_snapshot(
             for done, (member, source) in enumerate(sorted(files.items()), len(records) + 1):
                 if cancelled is not None and cancelled():
                     raise SnapshotCancelledError("The snapshot was not saved (cancelled).")
-                written += _write_attachment(zf, member, Path(source))
+                written += _write_attachment(zf, member, Path(source), cancelled)
                 if written > MAX_TOTAL_BYTES:
                     raise SnapshotError(
                         "The reports kept with these orders are larger in total than a snapshot "
@@ -196,6 +198,8 @@ def write_snapshot(
             zf.fp.flush()  # type: ignore[union-attr]
             os.fsync(handle.fileno())
         temp.chmod(_file_mode(path))
+        if cancelled is not None and cancelled():
+            raise SnapshotCancelledError("The snapshot was not saved (cancelled).")
         os.replace(temp, path)
         _fsync_folder(path.parent)
     except BaseException:
@@ -236,9 +240,20 @@ def _order_line(record: SnapshotOrder) -> bytes:
     return line
 
 
-def _write_attachment(zf: zipfile.ZipFile, member: str, source: Path) -> int:
+def _write_attachment(
+    zf: zipfile.ZipFile,
+    member: str,
+    source: Path,
+    cancelled: Callable[[], bool] | None = None,
+) -> int:
     """Copy ``source`` into the archive in pieces; its size. Only a regular file is read: a
-    report replaced by a FIFO since it was uploaded would otherwise hang the save."""
+    report replaced by a FIFO since it was uploaded would otherwise hang the save. A failure
+    to read the report is said as such; one to write the archive (a full disk) is not the
+    report's and comes out as the ``OSError`` it is."""
+
+    def unreadable(exc: OSError) -> SnapshotError:
+        return SnapshotError(f"The report {source.name} cannot be read ({_reason(exc)}).")
+
     try:
         real, info = regular_file(source)
         if info.st_size > MAX_ATTACHMENT_BYTES:
@@ -248,15 +263,24 @@ def _write_attachment(zf: zipfile.ZipFile, member: str, source: Path) -> int:
             )
         zinfo = zipfile.ZipInfo.from_file(real, member)
         zinfo.compress_type = zipfile.ZIP_DEFLATED
-        with open_regular_file(real, expected=info) as reader, zf.open(zinfo, "w") as writer:
-            copied = 0
-            while piece := reader.read(_READ_PIECE):
-                copied += len(piece)
-                if copied > MAX_ATTACHMENT_BYTES:
-                    raise SnapshotError(f"The report {source.name} grew while it was saved.")
-                writer.write(piece)
+        reader = open_regular_file(real, expected=info)
     except OSError as exc:
-        raise SnapshotError(f"The report {source.name} cannot be read ({_reason(exc)}).") from exc
+        raise unreadable(exc) from exc
+    with reader, zf.open(zinfo, "w") as writer:
+        copied = 0
+        while True:
+            if cancelled is not None and cancelled():
+                raise SnapshotCancelledError("The snapshot was not saved (cancelled).")
+            try:
+                piece = reader.read(_READ_PIECE)
+            except OSError as exc:
+                raise unreadable(exc) from exc
+            if not piece:
+                break
+            copied += len(piece)
+            if copied > MAX_ATTACHMENT_BYTES:
+                raise SnapshotError(f"The report {source.name} grew while it was saved.")
+            writer.write(piece)
     return copied
 
 

@@ -7,23 +7,23 @@ import logging
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import qasync
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app import __version__
-from app.domain.connection import AppSettings
-from app.store.credentials import KeyStore
 from app.store.instance_lock import AlreadyRunningError, InstanceLock, LockUnavailableError
 from app.store.paths import data_dir
-from app.ui.common.error_dialog import DialogNotifier
-from app.ui.main_window import MainWindow
 from app.ui.resources import app_icon_path
-from app.ui.session_host import SessionHost
-from app.ui.single_instance import ActivationServer, ask_running_desk_to_activate, bring_to_front
+from app.ui.startup_timings import StartupTimings
+from app.workflows.heap import settle_heap
 from app.workflows.notifier import install_error_hooks
+
+if TYPE_CHECKING:  # what the first frame does not need is loaded after it (see _run_desk)
+    from app.domain.connection import AppSettings
+    from app.store.credentials import KeyStore
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,9 @@ log = logging.getLogger(__name__)
 class LaunchOptions:
     demo: bool = False
     self_test: bool = False
-    settings: AppSettings | None = None  # None: the built-in profiles, sandbox active
+    timings: bool = False  # with self_test: print first-frame-ms and first-sync-ms
+    settings: AppSettings | None = None  # None: the saved or the built-in profiles
+    read_saved_settings: bool = False  # read settings.json (after the first window is built)
     keys: KeyStore | None = None
     log_path: Path | None = None
     snapshot: Path | None = None  # open this snapshot read-only and offline instead
@@ -42,7 +44,6 @@ def _make_application() -> QApplication:
     QCoreApplication.setOrganizationName("Berke")
     QCoreApplication.setOrganizationDomain("berkeassessment.com")
     QCoreApplication.setApplicationName("AssessmentDesk")
-    QCoreApplication.setApplicationVersion(__version__)
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     QGuiApplication.setApplicationDisplayName("Assessment Desk")
@@ -59,6 +60,7 @@ async def _run_snapshot(app: QApplication, path: Path, options: LaunchOptions) -
     from PySide6.QtCore import QSettings
 
     from app.store.snapshot_file import SnapshotError, open_snapshot
+    from app.ui.common.error_dialog import DialogNotifier
     from app.ui.main_window import open_snapshot_window
     from app.ui.snapshots.snapshot_menu import remember_snapshot
 
@@ -104,6 +106,8 @@ ALREADY_RUNNING_EXIT = 3
 
 def _refuse_second_desk(exc: AlreadyRunningError, options: LaunchOptions) -> int:
     """Another desk holds the data folder: bring its window to the front and say so."""
+    from app.ui.single_instance import ask_running_desk_to_activate
+
     told = ask_running_desk_to_activate(exc.folder)
     log.warning("Refused a second start: %s", exc)
     print(f"assessment-desk: {exc}", file=sys.stderr)
@@ -134,33 +138,49 @@ async def _run(app: QApplication, options: LaunchOptions) -> int:
 
 
 async def _run_desk(app: QApplication, options: LaunchOptions, lock: InstanceLock) -> int:
+    """The window first; what its first frame does not need after it (the sandbox, httpx, the
+    keyring, the dialogs). In real mode the cached inbox is in that first frame."""
+    from app.ui.main_window import MainWindow
+    from app.ui.session_host import SessionHost
+
     # The loop, not Qt, decides when to stop: clients and the sandbox close after the window.
     app.setQuitOnLastWindowClosed(False)
     window = MainWindow()
-    activation = ActivationServer(lock.folder, window)
-    activation.activate_requested.connect(lambda: bring_to_front(window))
-    activation.listen()
-    window.show()
+    timings = StartupTimings()
+    timings.watch(window)
     closed = asyncio.Event()
     app.aboutToQuit.connect(closed.set)
     window.closed.connect(closed.set)
-    # One path for every error: slots, threads and tasks report to a dialog, the app goes on.
-    hooks = install_error_hooks(
-        DialogNotifier(window, options.log_path), asyncio.get_running_loop()
-    )
-    host = SessionHost(
-        window,
-        options.settings or AppSettings(),
-        options.keys or KeyStore(),
-        force_demo=options.demo,
-    )
+    host = SessionHost(window, *_settings_and_keys(options), force_demo=options.demo)
+    hooks = None
+    activation = None
     try:
+        await host.show_cached()
+        window.show()
+        await timings.first_frame()
+        from app.ui.common.error_dialog import DialogNotifier
+        from app.ui.single_instance import ActivationServer, bring_to_front
+
+        activation = ActivationServer(lock.folder, window)
+        activation.activate_requested.connect(lambda: bring_to_front(window))
+        activation.listen()
+        # One path for every error: slots, threads and tasks report to a dialog, the app goes on.
+        hooks = install_error_hooks(
+            DialogNotifier(window, options.log_path), asyncio.get_running_loop()
+        )
         board = await host.open()
         synced = await window.sync()
+        timings.synced()
+        _started()
         if options.self_test:
             shown = window.orders.model.rowCount()
             ok = synced and shown > 0 and window.isVisible()
-            print(f"self-test: {'ok' if ok else 'FAILED'}: {shown} orders ({board.description})")
+            verdict = f"self-test: {'ok' if ok else 'FAILED'}: {shown} orders ({board.description})"
+            if options.timings:
+                print(verdict, file=sys.stderr)  # stdout: the two figures alone
+                print("\n".join(timings.lines()))
+            else:
+                print(verdict)
             return 0 if ok else 1
         await closed.wait()
         return 0
@@ -174,10 +194,36 @@ async def _run_desk(app: QApplication, options: LaunchOptions, lock: InstanceLoc
         )
         return 1
     finally:
-        activation.close()
+        if activation is not None:
+            activation.close()
         window.close()
         await host.close()
-        hooks.uninstall()
+        if hooks is not None:
+            hooks.uninstall()
+
+
+def _settings_and_keys(options: LaunchOptions) -> tuple[AppSettings, KeyStore]:
+    """The profiles (saved, or the built-in ones: the sandbox) and the key store."""
+    from app.domain.connection import AppSettings
+    from app.store.credentials import KeyStore
+
+    settings = options.settings
+    if settings is None and options.read_saved_settings:
+        from app.store.settings_file import load_settings
+
+        settings = load_settings()
+    settings = settings or AppSettings()
+    keys = options.keys or KeyStore(file_opt_in=settings.keys_file_opt_in)
+    return settings, keys
+
+
+def _started() -> None:
+    """Start-up is over: what was loaded and read lives on (out of full garbage collections),
+    and Qt is told the version (read now, not before the first frame)."""
+    import app
+
+    QCoreApplication.setApplicationVersion(app.__version__)
+    settle_heap()
 
 
 def run_app(options: LaunchOptions) -> int:

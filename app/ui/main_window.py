@@ -12,6 +12,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
@@ -29,16 +30,20 @@ from PySide6.QtWidgets import (
 
 from app.store.memory import release_freed_memory
 from app.store.paths import log_dir
-from app.store.snapshot_file import Snapshot, SnapshotError, open_snapshot
+from app.ui.common.command_palette import CommandPalette
 from app.ui.common.messages import Messages
-from app.ui.offers import OffersView
 from app.ui.orders.board_signals import BoardSignals
 from app.ui.orders.orders_room import OrdersRoom
 from app.ui.orders.sources import LiveOrders
 from app.ui.pacing_status import PacingStatus
 from app.ui.snapshots.snapshot_menu import SnapshotMenu
-from app.ui.snapshots.snapshot_source import SnapshotOrders, banner_text
 from app.workflows.board import OrderBoard, SyncOutcome
+
+if TYPE_CHECKING:  # loaded when first needed: not part of the first frame
+    from app.store.snapshot_file import Snapshot
+    from app.ui.offers import OffersView
+    from app.ui.snapshots.snapshot_source import SnapshotOrders
+    from app.workflows.offer_catalog import OfferCatalog
 
 log = logging.getLogger(__name__)
 
@@ -66,12 +71,15 @@ class MainWindow(QMainWindow):
 
         self.messages = Messages(self, lambda text, ms: self.statusBar().showMessage(text, ms))
         self.orders = OrdersRoom(self.messages)
-        self.offers = OffersView(self.messages)
+        self._offers: OffersView | None = None
+        self._offer_catalog: OfferCatalog | None = None  # given to the room when it is built
+        self._offers_page = QWidget()  # the Offers room's place until it is first needed
         self.rooms = QTabWidget()
         self.rooms.setObjectName("rooms")
         self.rooms.setDocumentMode(True)
         self.rooms.addTab(self.orders, "&Orders")
-        self.rooms.addTab(self.offers, "O&ffers")
+        self.rooms.addTab(self._offers_page, "O&ffers")
+        self.rooms.currentChanged.connect(self._room_changed)
         self.banner = self._build_banner()
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -89,6 +97,45 @@ class MainWindow(QMainWindow):
         self._restore_layout()
 
     # -- construction ------------------------------------------------------------------------
+
+    @property
+    def offers(self) -> OffersView:
+        """The Offers room, built when first shown or given a catalogue: its modules (and the
+        SmartRecruiters client they use) are not needed for the first frame."""
+        if self._offers is None:
+            from app.ui.offers import OffersView
+
+            view = OffersView(self.messages)
+            index = self.rooms.indexOf(self._offers_page)
+            current = self.rooms.currentIndex()
+            enabled, tip = self.rooms.isTabEnabled(index), self.rooms.tabToolTip(index)
+            blocked = self.rooms.blockSignals(True)
+            self.rooms.removeTab(index)
+            self.rooms.insertTab(index, view, "O&ffers")
+            self.rooms.setTabEnabled(index, enabled)
+            self.rooms.setTabToolTip(index, tip)
+            self.rooms.setCurrentIndex(current)
+            self.rooms.blockSignals(blocked)
+            self._offers_page.deleteLater()
+            self._offers = view
+            if self._offer_catalog is not None:
+                view.set_catalog(self._offer_catalog)
+        return self._offers
+
+    def set_offer_catalog(self, catalog: OfferCatalog | None) -> None:
+        """The Offers room's catalogue (None: not connected), handed to the room now if it is
+        built, or when it is (first shown): a session does not build it."""
+        self._offer_catalog = catalog
+        if self._offers is not None:
+            self._offers.set_catalog(catalog)
+
+    async def wait_offers_idle(self) -> None:
+        if self._offers is not None:
+            await self._offers.wait_idle()
+
+    def _room_changed(self, index: int) -> None:
+        if self._offers is None and self.rooms.widget(index) is self._offers_page:
+            _ = self.offers  # shown for the first time: build it now
 
     def _build_banner(self) -> QLabel:
         """A snapshot's "read-only" line above the rooms (hidden for the live inbox)."""
@@ -126,8 +173,18 @@ class MainWindow(QMainWindow):
         self.find_action = QAction("&Find", self)
         self.find_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
         self.find_action.triggered.connect(self._focus_search)
+        self.palette_action = QAction("&Go to…", self)
+        self.palette_action.setObjectName("action_palette")
+        self.palette_action.setShortcuts([QKeySequence("Ctrl+K"), QKeySequence("Ctrl+Shift+P")])
+        self.palette_action.setStatusTip(
+            "Find any action, or any order by name, email, code or id (Ctrl+K)"
+        )
+        self.palette_action.triggered.connect(self.open_palette)
         quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
+        # Not StandardKey.Quit: it is empty on Windows and on some Linux desktops.
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.setObjectName("action_quit")
+        quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         quit_action.triggered.connect(self.close)
         about_action = QAction("&About Assessment Desk", self)
         about_action.triggered.connect(self._about)
@@ -160,6 +217,7 @@ class MainWindow(QMainWindow):
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(self.refresh_action)
         view_menu.addAction(self.find_action)
+        view_menu.addAction(self.palette_action)
         order_menu = self.menuBar().addMenu("&Order")
         for action in self.orders.order_actions():
             order_menu.addAction(action)
@@ -167,6 +225,22 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.log_folder_action)
         help_menu.addAction(about_action)
+
+    def open_palette(self) -> CommandPalette:
+        """Ctrl+K: every action of the window, and every order, one search away."""
+        palette = CommandPalette(
+            lambda: [a for a in self.findChildren(QAction) if a is not self.palette_action],
+            self.orders.find_orders,
+            self,
+        )
+        palette.order_chosen.connect(self._go_to_order)
+        palette.finished.connect(palette.deleteLater)
+        palette.open()
+        return palette
+
+    def _go_to_order(self, order_id: str) -> None:
+        self.rooms.setCurrentWidget(self.orders)
+        self.orders.reveal(order_id)
 
     # -- what the window shows ---------------------------------------------------------------
 
@@ -193,6 +267,8 @@ class MainWindow(QMainWindow):
 
     def show_snapshot(self, source: SnapshotOrders) -> None:
         """Read-only and offline: the snapshot's orders, every change disabled with a reason."""
+        from app.ui.snapshots.snapshot_source import banner_text
+
         reason = source.read_only_reason
         self.read_only_title = source.title
         self.banner.setText(banner_text(source.snapshot))
@@ -203,7 +279,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(False)
             action.setToolTip(reason or "")
             action.setStatusTip(reason or "")
-        offers = self.rooms.indexOf(self.offers)
+        offers = self.rooms.indexOf(self._offers or self._offers_page)
         self.rooms.setTabEnabled(offers, False)
         self.rooms.setTabToolTip(offers, "Offers are not part of a snapshot.")
         self.connection_label.setText(source.description)
@@ -214,6 +290,8 @@ class MainWindow(QMainWindow):
 
     async def _open_snapshot_file(self, source: SnapshotOrders, member: str) -> Path | None:
         """A temporary copy of a file the snapshot keeps, opened with the system viewer."""
+        from app.store.snapshot_file import SnapshotError
+
         try:
             copy = await source.extract(member)
         except SnapshotError as exc:
@@ -347,6 +425,9 @@ def open_snapshot_window(
     path: Path, settings: QSettings | None = None, snapshot: Snapshot | None = None
 ) -> MainWindow:
     """A new main window showing the snapshot at ``path`` (raises ``SnapshotError``)."""
+    from app.store.snapshot_file import open_snapshot
+    from app.ui.snapshots.snapshot_source import SnapshotOrders
+
     snapshot = snapshot or open_snapshot(path)
     window = MainWindow(settings=settings)
     window.show_snapshot(SnapshotOrders(snapshot))

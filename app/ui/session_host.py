@@ -8,6 +8,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
@@ -19,13 +20,22 @@ from app.ui.common.async_dialogs import run_dialog
 from app.ui.common.task_group import NamedTasks
 from app.ui.main_window import MainWindow
 from app.ui.orders.board_signals import BoardSignals
-from app.ui.settings.settings_dialog import SettingsDialog
+from app.ui.orders.cached_orders import CachedOrders
 from app.workflows.board import BoardOptions, OrderBoard
+from app.workflows.cached_inbox import CachedInbox, open_cached_inbox
 from app.workflows.desk import Desk
-from app.workflows.marketplace_config import MarketplaceConfigAccess
-from app.workflows.offer_catalog import OfferCatalog
-from app.workflows.results import ResultFlow
-from app.workflows.session import Session, author_of, open_demo_session, open_session
+
+if TYPE_CHECKING:  # the clients (httpx), the sandbox and the dialogs load when first needed
+    from app.ui.settings.settings_dialog import SettingsDialog
+    from app.workflows.session import Session
+
+
+async def _open_demo_session(*, profile: ConnectionProfile | None = None) -> Session:
+    """The built-in sandbox (starlette, uvicorn) is imported and started only here."""
+    from app.workflows.session import open_demo_session
+
+    return await open_demo_session(profile=profile)
+
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +77,7 @@ class SessionHost(QObject):
         force_demo: bool = False,
         open_database: Callable[[Session], Database] | None = None,
         write_settings: Callable[[AppSettings], object] = save_settings,
-        demo_opener: Callable[..., Awaitable[Session]] = open_demo_session,
+        demo_opener: Callable[..., Awaitable[Session]] = _open_demo_session,
     ) -> None:
         super().__init__(window)
         self.window = window
@@ -75,6 +85,10 @@ class SessionHost(QObject):
         self.keys = keys
         self.force_demo = force_demo
         self._open_database = open_database or self._default_database
+        self._own_database = open_database is None
+        # The active profile's database and cached inbox, read before the session opened
+        # (``show_cached``): (profile name, database, inbox), taken by ``open``.
+        self._cached: tuple[str, Database, CachedInbox] | None = None
         self._write_settings = write_settings
         self._demo_opener = demo_opener
         self.session: Session | None = None
@@ -93,6 +107,29 @@ class SessionHost(QObject):
             return Database(":memory:")
         return Database(database_path_for(session.profile))
 
+    async def show_cached(self) -> bool:
+        """Before the window's first frame: show the active profile's cached inbox (read-only
+        until ``open``), so that the orders are on screen before keys, clients and the network.
+        Nothing for the sandbox (its store lives in memory) or a caller's own database."""
+        profile = self.settings.active_profile
+        if self.force_demo or profile.is_sandbox or not self._own_database:
+            return False
+        db, inbox = await asyncio.to_thread(open_cached_inbox, database_path_for(profile))
+        self._cached = (profile.name, db, inbox)
+        self.window.orders.set_source(CachedOrders(inbox))
+        return True
+
+    def _take_cached(self, session: Session) -> tuple[Database, CachedInbox] | None:
+        """The database and inbox ``show_cached`` read, when they belong to ``session``."""
+        cached, self._cached = self._cached, None
+        if cached is None:
+            return None
+        name, db, inbox = cached
+        if session.demo or session.profile is None or session.profile.name != name:
+            db.close()  # the session fell back to demo mode: its store lives in memory
+            return None
+        return db, inbox
+
     async def _open_session(self) -> Session:
         profile = self.settings.active_profile
         self.notice = None
@@ -105,17 +142,22 @@ class SessionHost(QObject):
                 "File > Settings."
             )
             return await self._demo_opener()
+        from app.workflows.session import open_session
+
         return open_session(profile, credentials)
 
     async def open(self) -> OrderBoard:
         """Open the active profile's session and show it in the window (cached orders first),
         then start the board's poll schedule and background resumer."""
         async with self._lock:
+            from app.workflows.offer_catalog import OfferCatalog
+            from app.workflows.session import author_of
+
             session = await self._open_session()
+            cached = self._take_cached(session)
             try:
-                desk = Desk(
-                    session, self._open_database(session), author=author_of(session.profile)
-                )
+                db = cached[0] if cached is not None else self._open_database(session)
+                desk = Desk(session, db, author=author_of(session.profile))
             except BaseException:
                 await session.aclose()
                 raise
@@ -123,19 +165,16 @@ class SessionHost(QObject):
             signals = BoardSignals(self)
             board = OrderBoard(
                 desk,
-                BoardOptions(
-                    result_flow=ResultFlow(profile.result_flow),
-                    max_upload_bytes=profile.max_upload_bytes,
-                    poll_seconds=profile.poll_interval_seconds,
-                ),
+                BoardOptions.of(profile, demo=session.demo),
                 signals.listener(),
             )
             self.session, self.desk, self.board = session, desk, board
+            # Loaded before the window follows it: the rows are shown once, all of them.
+            await board.load(cached[1] if cached is not None else None)
             self.window.connect_board(board, signals)
-            self.window.offers.set_catalog(OfferCatalog(session, desk.db))
+            self.window.set_offer_catalog(OfferCatalog(session, desk.db))
             if self.notice:
                 self.window.messages.note(self.notice, 20000)
-            await board.load()
             board.start()
         self.switched.emit(session.description)
         return board
@@ -147,10 +186,13 @@ class SessionHost(QObject):
             await board.stop()
         await self.window.orders.wait_idle()
         # Reads in progress dropped, a save or move finished, nothing of this session shown.
-        self.window.offers.set_catalog(None)
-        await self.window.offers.wait_idle()
+        self.window.set_offer_catalog(None)
+        await self.window.wait_offers_idle()
         session, desk = self.session, self.desk
         self.session = self.desk = self.board = None
+        if self._cached is not None:  # shown, never opened (start-up failed)
+            self._cached[1].close()
+            self._cached = None
         if session is not None:
             await session.aclose()
         if desk is not None:
@@ -169,8 +211,8 @@ class SessionHost(QObject):
             # Same place; still reconnect if the keys changed (they are not in the profile).
             reconnect = await asyncio.to_thread(self.keys.credentials, after.name) is None
         if not reconnect:
-            if self.board is not None:
-                self.board.set_poll_seconds(after.poll_interval_seconds)
+            if self.board is not None and self.session is not None:
+                self.board.set_options(BoardOptions.of(after, demo=self.session.demo))
             return
         await self.close()
         self.window.connect_board(None, None)
@@ -179,6 +221,9 @@ class SessionHost(QObject):
 
     def open_settings(self) -> None:
         """File > Settings: the dialog, window-modal; saving applies at once."""
+        from app.ui.settings.settings_dialog import SettingsDialog
+        from app.workflows.marketplace_config import MarketplaceConfigAccess
+
         dialog = SettingsDialog(
             self.settings,
             self.keys,

@@ -52,34 +52,66 @@ def age_text(created: str) -> str:
     return describe_age(parse_utc(created), datetime.now(UTC))
 
 
+def berke_display(berke: str) -> str:
+    """ "Complete · <UTC ISO>" shown with the time in local time."""
+    label, _, when = berke.partition(" · ")
+    return f"{label} · {local_text(when)}" if when else label
+
+
 def status_label(status: OrderStatus) -> str:
     return STATUS_LABELS[status]
 
 
+def berke_cell(berke: str) -> str:
+    """The column's short form: "Complete 1 Dec" (the tooltip and the pane say the time)."""
+    label, _, when = berke.partition(" · ")
+    value = parse_utc(when) if when else None
+    if value is None:
+        return label
+    local = value.astimezone()
+    return f"{label} {local.day} {local:%b}"
+
+
+#: Shown at first; the rest are a right-click on the header away (and searched all the same).
+DEFAULT_SHOWN = frozenset(
+    {"status", "candidate", "job", "company", "ordered", "age", "berke", "attention"}
+)
+
 INBOX = Columns(
     [
         Column(
-            "status", "Status", "status", 110,
+            "status", "Status", "status", 92,
             display=status_label, search=status_label, sort=STATUS_RANK.__getitem__,
             tooltip=lambda s: f"SmartRecruiters status: {s.value}",
         ),
-        Column("candidate", "Candidate", "candidate", 170),
+        Column("candidate", "Candidate", "candidate", 130),
+        Column("job", "Job", "job", 118),
+        Column("company", "Company", "company", 100),
         Column(
-            "email", "Candidate email", "email", 210,
-            display=lambda e: e or "—", tooltip=lambda e: None if e else NO_EMAIL_TIP,
-        ),
-        Column("job", "Job", "job", 190),
-        Column("company", "Company", "company", 160),
-        Column("requestor", "Requestor", "requestor", 140),
-        Column(
-            "ordered", "Ordered on", "created", 125,
+            "ordered", "Ordered on", "created", 118,
             display=local_text, search=lambda c: c[:10], sort=lambda c: c,
         ),
         Column(
-            "age", "Age", "created", 55,
+            "age", "Age", "created", 42,
             display=age_text, search=None, sort=lambda c: c, descending_first=True,
         ),
+        Column(
+            "berke", "Berke", "berke", 110,
+            display=berke_cell, sort=lambda b: b,
+            tooltip=lambda b: f"Berke: {berke_display(b)}" if b else None,
+        ),
+        Column(
+            "attention", "Needs attention", "attention", 100,
+            tooltip=lambda a: a or None,
+        ),
+        Column(
+            "email", "Candidate email", "email", 200,
+            display=lambda e: e or "—", tooltip=lambda e: None if e else NO_EMAIL_TIP,
+        ),
+        Column("requestor", "Requestor", "requestor", 130),
         Column("assessment", "Berke code", "assessment", 95),
+        Column("berke_id", "Berke id", "berke_id", 150),
+        Column("order_id", "Order id", "id", 150),
         Column("activity", "Activity", "activity", 160),
     ]
 )  # fmt: skip

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
+from app.domain.attention import Flag
+from app.domain.berke_progress import BerkeProgress
 from app.domain.journal import StepKind
 from app.domain.order_state import NO_STATE, OrderState
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
@@ -28,6 +30,9 @@ class OrderRow(NamedTuple):
     created: str  # ISO 8601 in UTC, so that text order is time order; "" when unknown
     assessment: str  # the Berke invitation code, "" before there is one
     activity: str  # steps under way or failed, in words; "" when there are none
+    berke: str  # Berke's side: "Complete · 2026-11-30 14:05", "Started", "" when unknown
+    attention: str  # the most pressing flag, in a few words; "" when all is well
+    berke_id: str  # the Berke assessment's sourceCandidateId, "" before there is one
 
 
 FIELDS: tuple[str, ...] = OrderRow._fields
@@ -49,7 +54,28 @@ def _labels(actions: Iterable[StepKind]) -> list[str]:
     return [a.label for a in sorted(actions, key=order.index)]
 
 
-def order_row(order: AssessmentOrder, state: OrderState = NO_STATE) -> OrderRow:
+def berke_text(state: OrderState) -> str:
+    """Berke's side, beside SmartRecruiters' status (UTC ISO time: text order is time order;
+    the view shows it in local time)."""
+    berke = state.berke
+    if berke is None:
+        return ""
+    text = berke.progress.label
+    if berke.progress is BerkeProgress.COMPLETE and berke.completed_at is not None:
+        text += " · " + utc_text(berke.completed_at)
+    return text
+
+
+def attention_text(flags: list[Flag]) -> str:
+    if not flags:
+        return ""
+    more = f" (+{len(flags) - 1})" if len(flags) > 1 else ""
+    return flags[0].short + more
+
+
+def order_row(
+    order: AssessmentOrder, state: OrderState = NO_STATE, flags: list[Flag] | None = None
+) -> OrderRow:
     link = state.link
     return OrderRow(
         id=order.id,
@@ -63,6 +89,9 @@ def order_row(order: AssessmentOrder, state: OrderState = NO_STATE) -> OrderRow:
         created=utc_text(order.create_date),
         assessment=link.invitation_code if link is not None else "",
         activity=activity_text(state),
+        berke=berke_text(state),
+        attention=attention_text(flags or []),
+        berke_id=link.source_candidate_id if link is not None else "",
     )
 
 
@@ -83,6 +112,9 @@ class OrderColumns:
     created: list[str]
     assessment: list[str]
     activity: list[str]
+    berke: list[str]
+    attention: list[str]
+    berke_id: list[str]
 
     def __init__(self, columns: dict[str, list[object]]) -> None:
         lengths = {len(columns[name]) for name in FIELDS}
@@ -110,8 +142,8 @@ class OrderColumns:
         columns: dict[str, list[object]] = {
             name: getattr(index, name) for name in FIELDS if hasattr(index, name)
         }
-        columns.setdefault("assessment", [""] * size)
-        columns.setdefault("activity", [""] * size)
+        for local in ("assessment", "activity", "berke", "attention", "berke_id"):
+            columns.setdefault(local, [""] * size)
         return cls(columns)
 
     def __len__(self) -> int:

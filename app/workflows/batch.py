@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from app.clients.errors import ApiError
 from app.domain.assessment_prefill import match_job, prefill_from_order
 from app.domain.berke import BerkeJob, BerkeParam, CreateAssessmentRequest
+from app.domain.berke_jobs import no_match_warning
+from app.domain.invitation import InvitationText
+from app.domain.journal import LinkedAssessment
 from app.domain.order_rules import OrderAction, why_not
 from app.domain.smartrecruiters import AssessmentOrder
 from app.workflows.desk import Desk
@@ -26,6 +29,7 @@ from app.workflows.order_actions import (
     accept_order,
     create_assessment,
     linked_assessment,
+    reuse_assessment,
     send_invitation,
 )
 from app.workflows.steps import StepDeferredError, unexpected_failure
@@ -60,7 +64,133 @@ def default_request(order: AssessmentOrder, jobs: list[BerkeJob]) -> CreateAsses
     return CreateAssessmentRequest.model_validate(params)
 
 
+class PlanKind(StrEnum):
+    CREATE = "create"  # a new Berke assessment, then accept and invite
+    REUSE = "reuse"  # the candidate's existing assessment, then accept (no new invitation)
+    CARRY_ON = "carry_on"  # the assessment exists already: what is left of accept and invite
+    SKIP = "skip"  # nothing can be done (``reason``)
+
+
+@dataclass(frozen=True)
+class PlannedOrder:
+    """What the batch will do to one order, shown before it runs."""
+
+    order: AssessmentOrder
+    kind: PlanKind
+    #: The Berke job a new assessment is created for; None: Berke's default job of the account.
+    job: BerkeJob | None = None
+    #: The job was found from the order's job title (False: the default, or chosen by hand).
+    matched: bool = False
+    #: The order whose assessment is reused; "" when it is one made earlier in this batch.
+    reuse_from: str | None = None
+    reason: str = ""
+
+    @property
+    def order_id(self) -> str:
+        return self.order.id
+
+    @property
+    def job_text(self) -> str:
+        if self.kind is not PlanKind.CREATE:
+            return "—"
+        if self.job is None:
+            return "Berke's default job"
+        return self.job.name or self.job.source_job_id
+
+    def what_happens(self) -> str:
+        """The steps, in words ("Create, accept, invite zoe@example.com")."""
+        email = self.order.candidate.email
+        invite = f"invite {email}" if email else "no email: give the candidate the code"
+        match self.kind:
+            case PlanKind.SKIP:
+                return f"Skipped: {self.reason}"
+            case PlanKind.REUSE:
+                return "Reuse the candidate's Berke assessment, accept; no second invitation"
+            case PlanKind.CARRY_ON:
+                return f"Already created: accept if needed, {invite}"
+        return f"Create, accept, {invite}"
+
+    def warning(self) -> str | None:
+        """What the coordinator should look at before running, or None."""
+        if self.kind is not PlanKind.CREATE:
+            return None
+        if self.job is None:
+            title = self.order.job.name if self.order.job else ""
+            return (
+                f"No Berke job matches “{title}”: Berke's default job is used unless you "
+                "choose one."
+                if title
+                else "The order names no job: Berke's default job is used unless you choose one."
+            )
+        return no_match_warning(self.job, self.order)
+
+    def with_job(self, job: BerkeJob | None) -> PlannedOrder:
+        return replace(self, job=job, matched=False)
+
+
+def _candidate_keys(order: AssessmentOrder) -> set[str]:
+    keys = {f"id:{order.candidate.id}"}
+    if order.candidate.email:
+        keys.add(f"email:{order.candidate.email.casefold()}")
+    return keys
+
+
+async def plan_batch(
+    desk: Desk,
+    orders: list[AssessmentOrder],
+    jobs: list[BerkeJob],
+    reuse: ReuseFinder | None = None,
+) -> list[PlannedOrder]:
+    """What ``run_batch`` would do to each order, from the store's latest state: skipped ones
+    with the reason, the Berke job each new assessment gets (matched from the order's job, or
+    Berke's default), and reuse of the candidate's assessment, including one this batch makes
+    for the candidate's earlier order."""
+    plan: list[PlannedOrder] = []
+    created_here: set[str] = set()  # candidates this batch will have assessed by then
+    for listed in orders:
+        order = await asyncio.to_thread(desk.orders.get, listed.id) or listed
+        linked = await linked_assessment(desk, order.id)
+        reason = why_not(OrderAction.CREATE_ACCEPT_INVITE, order, linked)
+        keys = _candidate_keys(order)
+        if reason:
+            plan.append(PlannedOrder(order, PlanKind.SKIP, reason=reason))
+            continue
+        if linked is not None:
+            plan.append(PlannedOrder(order, PlanKind.CARRY_ON))
+            created_here |= keys
+            continue
+        existing = await reuse(order) if reuse is not None else None
+        if existing is not None:
+            plan.append(PlannedOrder(order, PlanKind.REUSE, reuse_from=existing[0]))
+            continue
+        if reuse is not None and keys & created_here:
+            plan.append(PlannedOrder(order, PlanKind.REUSE, reuse_from=""))
+            continue
+        try:
+            default_request(order, jobs)
+        except ValueError as exc:  # the order's data does not make a valid request
+            plan.append(
+                PlannedOrder(order, PlanKind.SKIP, reason=f"its data is not valid for Berke: {exc}")
+            )
+            continue
+        job = match_job(order, jobs)
+        plan.append(PlannedOrder(order, PlanKind.CREATE, job=job, matched=job is not None))
+        created_here |= keys
+    return plan
+
+
+def planned_request(planned: PlannedOrder) -> CreateAssessmentRequest:
+    """The CreateAssessment request for a planned order: the form's defaults, the plan's job."""
+    params: dict[str, object] = dict(prefill_from_order(planned.order))
+    if planned.job is not None:
+        params[BerkeParam.SOURCE_JOB_ID] = planned.job.source_job_id
+    return CreateAssessmentRequest.model_validate(params)
+
+
 ProgressCallback = Callable[[int, int, Outcome], None]  # (done so far, total, latest outcome)
+#: The candidate's existing assessment to reuse for an order: (the order it was made for, its
+#: link), or None to create one.
+ReuseFinder = Callable[[AssessmentOrder], Awaitable[tuple[str, LinkedAssessment] | None]]
 
 
 async def create_accept_invite(
@@ -69,8 +199,12 @@ async def create_accept_invite(
     request: CreateAssessmentRequest,
     *,
     message_to_candidate: str | None = None,
+    reuse: ReuseFinder | None = None,
+    invitation: InvitationText | None = None,
 ) -> Outcome:
-    """The whole first half of an order's life. Steps already done are not repeated."""
+    """The whole first half of an order's life. Steps already done are not repeated. A
+    candidate already assessed here (``reuse``) keeps that assessment: no second one, no
+    second invitation."""
     name = order.candidate.full_name
     # The selection may be stale (a step done since the view last refreshed): use the cache.
     cached = await asyncio.to_thread(desk.orders.get, order.id)
@@ -80,12 +214,24 @@ async def create_accept_invite(
     if reason:
         return Outcome(order.id, name, OutcomeKind.SKIPPED, reason)
     try:
+        reused = ""
         if linked is None:
-            linked = await create_assessment(desk, order, request)
+            existing = await reuse(order) if reuse is not None else None
+            if existing is not None:
+                from_order_id, source = existing
+                linked = await reuse_assessment(desk, order, source, from_order_id)
+                reused = f"Reused the candidate's assessment of {source.created_at:%Y-%m-%d}; "
+            else:
+                linked = await create_assessment(desk, order, request)
         order = await accept_order(desk, order, message_to_candidate=message_to_candidate)
+        if reused:
+            return Outcome(
+                order.id, name, OutcomeKind.DONE,
+                f"{reused}accepted with it ({linked.invitation_code}), no new invitation.",
+            )  # fmt: skip
         if order.candidate.email and not linked.invitation_sent:
             try:
-                await send_invitation(desk, order)
+                await send_invitation(desk, order, invitation=invitation)
             except AlreadyInvitedError as exc:
                 return Outcome(
                     order.id, name, OutcomeKind.DONE,
@@ -114,6 +260,8 @@ async def run_batch(
     progress: ProgressCallback | None = None,
     cancelled: asyncio.Event | None = None,
     message_to_candidate: str | None = None,
+    reuse: ReuseFinder | None = None,
+    invitation: InvitationText | None = None,
 ) -> list[Outcome]:
     """Every order in turn; after a cancel the rest are reported as skipped, none half-done."""
     outcomes: list[Outcome] = []
@@ -132,7 +280,12 @@ async def run_batch(
                 )  # fmt: skip
             else:
                 outcome = await create_accept_invite(
-                    desk, order, request, message_to_candidate=message_to_candidate
+                    desk,
+                    order,
+                    request,
+                    message_to_candidate=message_to_candidate,
+                    reuse=reuse,
+                    invitation=invitation,
                 )
         outcomes.append(outcome)
         if progress is not None:

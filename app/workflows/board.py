@@ -19,22 +19,29 @@ import contextlib
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from app.clients.errors import ApiError
 from app.clients.pacing import Pacer
 from app.domain.attachments import DEFAULT_MAX_BYTES, Upload, UploadState
+from app.domain.attention import AttentionRules, Flag, flags_for
 from app.domain.berke import BerkeJob, BerkeParam, CreateAssessmentRequest, CreateAssessmentResponse
+from app.domain.berke_progress import BerkeProgress
+from app.domain.berke_results import FitLevel
+from app.domain.connection import ConnectionProfile
+from app.domain.invitation import InvitationText
 from app.domain.journal import JournalEntry, LinkedAssessment
+from app.domain.order_freshness import is_older
+from app.domain.order_result import ResultOnFile
 from app.domain.order_rules import OrderAction, why_not
-from app.domain.order_state import NO_STATE, OrderState
+from app.domain.order_state import NO_STATE, BerkeState, OrderState
 from app.domain.smartrecruiters import (
     AssessmentComment,
     AssessmentOrder,
     AssessmentResult,
-    Attachment,
     ContactPerson,
     OrderStatus,
 )
@@ -42,25 +49,44 @@ from app.domain.snapshot import SnapshotOrder
 from app.domain.urls import host_of, is_loopback_host
 from app.store.local_state import load_states
 from app.workflows import order_actions as actions
-from app.workflows.batch import Outcome, default_request, run_batch
+from app.workflows.batch import (
+    Outcome,
+    PlannedOrder,
+    default_request,
+    plan_batch,
+    planned_request,
+    run_batch,
+)
+from app.workflows.cached_inbox import CachedInbox, read_cached_inbox
+from app.workflows.delivery import DeliveryPlan, deliver, plan_delivery
 from app.workflows.desk import Desk
-from app.workflows.inbox import fetch_orders
+from app.workflows.heap import settle_heap
+from app.workflows.order_sync import fetch_changes
 from app.workflows.outbox import ResumeReport, resume_pending, retry_step
 from app.workflows.results import (
+    NO_RESULT_TO_ATTACH_TO,
     ResultFlow,
     cancel_upload,
     complete_order,
+    existing_result_id,
     queue_files,
     requeue_upload,
+    result_on_file,
     run_upload,
 )
 from app.workflows.snapshots import SavedSnapshot, SaveProgress, SaveRequest, save_snapshot
 from app.workflows.snapshots import live_records as gather_live_records
 from app.workflows.steps import StepDeferredError
+from app.workflows.watch import WatchReport, watch_berke, watch_comments
 
 log = logging.getLogger(__name__)
 
 DEFAULT_POLL_SECONDS = 60
+WATCH_SECONDS = 120
+# The demo's candidates finish 45 s after their invitation: a look every 15 s shows it soon
+# enough, and leaves Berke's burst budget to the coordinator's own batch.
+DEMO_WATCH_SECONDS = 15
+RESYNC_SECONDS = 15 * 60
 RESUME_SECONDS = 30.0
 MAX_RESUME_BACKOFF = 300.0
 
@@ -101,6 +127,31 @@ class BoardOptions:
     result_flow: ResultFlow = ResultFlow.FAQ
     max_upload_bytes: int = DEFAULT_MAX_BYTES
     poll_seconds: int = DEFAULT_POLL_SECONDS
+    #: Deliver complete assessments unattended (each one logged in its order's activity).
+    auto_deliver: bool = False
+    pass_level: FitLevel = FitLevel.MEDIUM
+    attention: AttentionRules = field(default_factory=AttentionRules)
+    invite_cooldown: timedelta = timedelta(hours=24)
+    #: How often Berke's side is watched, and every order re-synced (not only NEW ones).
+    watch_seconds: int = WATCH_SECONDS
+    resync_seconds: int = RESYNC_SECONDS
+
+    @classmethod
+    def of(cls, profile: ConnectionProfile, *, demo: bool = False) -> BoardOptions:
+        return cls(
+            result_flow=ResultFlow(profile.result_flow),
+            max_upload_bytes=profile.max_upload_bytes,
+            poll_seconds=profile.poll_interval_seconds,
+            auto_deliver=profile.delivery == "automatic",
+            pass_level=FitLevel[profile.pass_level.upper()],
+            attention=AttentionRules(
+                stale_new_after=timedelta(days=profile.stale_new_days),
+                remind_after=timedelta(days=profile.remind_after_days),
+            ),
+            invite_cooldown=timedelta(hours=profile.invite_cooldown_hours),
+            # The demo's candidates finish in seconds: watch it as often as that.
+            watch_seconds=DEMO_WATCH_SECONDS if demo else WATCH_SECONDS,
+        )
 
 
 class OrderBoard:
@@ -139,6 +190,12 @@ class OrderBoard:
     @property
     def author(self) -> ContactPerson | None:
         return self._desk.author
+
+    @property
+    def berke_username(self) -> str | None:
+        """The Berke user this connection's calls run as when a form names none (the
+        profile's); None for the API's default user."""
+        return self._desk.session.berke.username
 
     @property
     def allows_http_assessment_urls(self) -> bool:
@@ -188,24 +245,35 @@ class OrderBoard:
             if any(why_not(action, o, None) is None for o in orders):
                 return None
             return "None of the selected orders can be rejected."
+        if action is OrderAction.DELIVER and len(orders) > 1:
+            ready = [o for o in orders if self.why_not(action, [o.id]) is None]
+            return None if ready else "None of the selected orders is ready to deliver."
         if len(orders) > 1:
             return "Select a single order for this action."
         order = orders[0]
         if self.is_busy(action, order.id):
             return "Already being sent…"
-        return why_not(action, order, self.link(order.id))
+        state = self.state(order.id)
+        return why_not(action, order, state.link, state.berke_progress)
+
+    def flags(self, order_id: str, now: datetime | None = None) -> list[Flag]:
+        """What needs the coordinator's attention on the order, with the fix for each."""
+        order = self._orders.get(order_id)
+        if order is None:
+            return []
+        return flags_for(
+            order, self.state(order_id), now or datetime.now(UTC), self.options.attention
+        )
 
     # -- loading and syncing ---------------------------------------------------------------------
 
-    async def load(self) -> None:
-        """The cached orders and every order's local state, read off the GUI thread."""
-
-        def read() -> tuple[list[AssessmentOrder], dict[str, OrderState]]:
-            return self._desk.orders.all(), load_states(self._desk.db)
-
-        orders, states = await asyncio.to_thread(read)
-        self._orders = {order.id: order for order in orders}
-        self._states = states
+    async def load(self, cached: CachedInbox | None = None) -> None:
+        """The cached orders and every order's local state, read off the GUI thread (or as
+        read before the session opened: ``cached``)."""
+        if cached is None:
+            cached = await asyncio.to_thread(read_cached_inbox, self._desk.db)
+        self._orders = {order.id: order for order in cached.orders}
+        self._states = dict(cached.states)
         if self._orders:
             self._changed(list(self._orders))
 
@@ -217,33 +285,40 @@ class OrderBoard:
         async with self._sync_lock:
             self.listener.sync_started(poll=poll)
             try:
-                fetched = await fetch_orders(
-                    self._desk.session.sr, status=OrderStatus.NEW if poll else None
-                )
-                merged = await asyncio.to_thread(self._desk.orders.merge, fetched)
+                # Compared with the cache (and parsed only where different) off this thread;
+                # each page's changes shown as it comes.
+                found = await fetch_changes(self._desk, poll=poll, on_page=self._take_listed)
             except ApiError as exc:
                 log.warning("Sync failed: %r", exc)
                 outcome = SyncOutcome(poll, ok=False, error=str(exc))
             else:
-                changed = set(merged.new_ids) | set(merged.changed_ids)
-                # Only what changed is taken: unchanged orders keep their parsed objects.
-                for order in fetched:
-                    if order.id in changed:
-                        self._orders[order.id] = order
+                new_ids = tuple(order.id for order in found.new)
                 outcome = SyncOutcome(
                     poll,
                     ok=True,
-                    fetched=len(fetched),
-                    new_ids=tuple(merged.new_ids),
-                    changed_ids=tuple(merged.changed_ids),
+                    fetched=found.listed,
+                    new_ids=new_ids,
+                    changed_ids=tuple(order.id for order in found.changed),
                 )
-                if changed:
-                    self._changed([o.id for o in fetched if o.id in changed])
-                if merged.new_ids and poll:
-                    self.listener.orders_arrived(list(merged.new_ids))
+                if new_ids and poll:
+                    self.listener.orders_arrived(list(new_ids))
+                if new_ids or found.changed:
+                    settle_heap()  # what was just read lives on: out of full collections
             self.last_sync = outcome
             self.listener.sync_finished(outcome)
             return outcome
+
+    def _take_listed(self, new: list[AssessmentOrder], changed: list[AssessmentOrder]) -> None:
+        """One page's new and changed orders (already in the cache), and never over a newer
+        copy held in memory: an action's answer that arrived while the listing was read."""
+        taken = [
+            order
+            for order in (*new, *changed)
+            if (held := self._orders.get(order.id)) is None or not is_older(order, held)
+        ]
+        if taken:
+            self._orders.update((order.id, order) for order in taken)
+            self._changed([order.id for order in taken])
 
     def start(self) -> None:
         """Run the poll schedule and the background resumer until ``stop``."""
@@ -252,12 +327,13 @@ class OrderBoard:
         self._loops = [
             asyncio.ensure_future(self._poll_forever()),
             asyncio.ensure_future(self._resume_forever()),
+            asyncio.ensure_future(self._watch_forever()),
+            asyncio.ensure_future(self._resync_forever()),
         ]
 
-    def set_poll_seconds(self, seconds: int) -> None:
-        self.options = BoardOptions(
-            self.options.result_flow, self.options.max_upload_bytes, seconds
-        )
+    def set_options(self, options: BoardOptions) -> None:
+        """The profile's options changed (no reconnection needed): they apply from now."""
+        self.options = options
 
     async def stop(self) -> None:
         """Stop the loops and wait for actions under way (a tidy close)."""
@@ -314,6 +390,39 @@ class OrderBoard:
         finally:
             if touched:
                 await self.refresh(touched)
+
+    async def _watch_forever(self) -> None:
+        while True:
+            try:
+                await self.watch()
+            except ApiError as exc:
+                log.info("Watching Berke did not finish: %s", exc)
+            except Exception:
+                log.exception("Watching Berke failed")
+            await asyncio.sleep(self.options.watch_seconds)
+
+    async def _resync_forever(self) -> None:
+        """Every order now and then, not only the NEW ones: an order completed or rejected
+        in SmartRecruiters by someone else shows so here."""
+        while True:
+            await asyncio.sleep(self.options.resync_seconds)
+            try:
+                await self.sync()
+            except Exception:
+                log.exception("Re-syncing the orders failed")
+
+    async def watch(self) -> WatchReport:
+        """One round: Berke's side of every open assessment, recruiters' new comments, and
+        (when the profile says so) the delivery of what is complete."""
+        report = await watch_berke(self._desk)
+        flagged = await watch_comments(self._desk, list(self._orders.values()))
+        await self.refresh(report.changed_orders | flagged)
+        if self.options.auto_deliver:
+            await self.deliver_ready(
+                [i for i in self._orders if self.why_not(OrderAction.DELIVER, [i]) is None],
+                unattended=True,
+            )
+        return report
 
     async def refresh(self, order_ids: Iterable[str]) -> None:
         """Re-read these orders and their local state from the store, and report them."""
@@ -379,6 +488,11 @@ class OrderBoard:
             lambda order: actions.create_assessment(self._desk, order, request),
         )
 
+    async def assessment_request(self, order_id: str) -> CreateAssessmentRequest | None:
+        """What the order's Berke assessment was created with (the names Berke holds, as the
+        form sent them), from the journal; None when it was not made here."""
+        return await actions.assessment_request(self._desk, order_id)
+
     def created(self, order_id: str) -> CreateAssessmentResponse | None:
         """The linked assessment as Berke answered it (code and URL), for the preview."""
         link = self.link(order_id)
@@ -425,19 +539,45 @@ class OrderBoard:
         return failures
 
     async def invite(
-        self, order_id: str, *, message: str | None = None, resend: bool = False
+        self, order_id: str, *, invitation: InvitationText | None = None, resend: bool = False
     ) -> LinkedAssessment:
+        """Send the invitation with ``invitation``'s message and sender (None: the profile's
+        default)."""
         return await self._act(
             OrderAction.INVITE,
             order_id,
             lambda order: actions.send_invitation(
-                self._desk, order, message=message, resend=resend
+                self._desk, order, invitation=invitation, resend=resend
             ),
         )
+
+    @property
+    def default_invitation(self) -> InvitationText | None:
+        """The profile's invitation message and sender, what the invite dialog starts from."""
+        return actions.default_invitation(self._desk)
 
     def default_request(self, order_id: str) -> CreateAssessmentRequest:
         """What the form and the batch start from: the candidate and the matching job."""
         return default_request(self._require(order_id), self._jobs or [])
+
+    async def _jobs_or_none(self) -> list[BerkeJob]:
+        try:
+            return await self.jobs()
+        except ApiError as exc:
+            log.info("No Berke jobs (%r): using the company default job", exc)
+            return []
+
+    async def _reusable(self, order: AssessmentOrder) -> tuple[str, LinkedAssessment] | None:
+        found = await self.reuse_candidates(order.id)
+        return (found[0].from_order_id, found[0].link) if found else None
+
+    async def plan_batch(self, order_ids: Sequence[str], *, reuse: bool = True) -> BatchPlan:
+        """What "Create, accept and invite" would do to each order (``batch.plan_batch``),
+        and the Berke jobs a new assessment may be given instead."""
+        jobs = await self._jobs_or_none()
+        orders = [self._require(order_id) for order_id in order_ids]
+        planned = await plan_batch(self._desk, orders, jobs, self._reusable if reuse else None)
+        return BatchPlan(planned, jobs)
 
     async def create_accept_invite(
         self,
@@ -445,14 +585,23 @@ class OrderBoard:
         *,
         progress: Callable[[int, int, Outcome], None] | None = None,
         cancelled: asyncio.Event | None = None,
+        reuse: bool = True,
+        invitation: InvitationText | None = None,
+        plan: Sequence[PlannedOrder] | None = None,
+        message_to_candidate: str | None = None,
     ) -> list[Outcome]:
-        """The batch: create, accept and invite each order in turn (see ``batch.run_batch``)."""
-        try:
-            jobs = await self.jobs()
-        except ApiError as exc:
-            log.info("No Berke jobs (%r): using the company default job", exc)
-            jobs = []
+        """The batch: create, accept and invite each order in turn (see ``batch.run_batch``).
+        A candidate already assessed here keeps that assessment unless ``reuse`` is False.
+        With a ``plan`` (as shown to the coordinator), each new assessment gets the plan's job."""
+        jobs = await self._jobs_or_none() if plan is None else []
+        planned = {p.order_id: p for p in plan or ()}
         orders = [self._require(order_id) for order_id in order_ids]
+
+        def request_for(order: AssessmentOrder) -> CreateAssessmentRequest:
+            chosen = planned.get(order.id)
+            if chosen is not None:
+                return planned_request(replace(chosen, order=order))
+            return default_request(order, jobs)
 
         def each(done: int, total: int, outcome: Outcome) -> None:
             self.spawn(self.refresh([outcome.order_id]))
@@ -463,9 +612,14 @@ class OrderBoard:
             return await run_batch(
                 self._desk,
                 orders,
-                lambda order: default_request(order, jobs),
+                request_for,
                 progress=each,
                 cancelled=cancelled,
+                message_to_candidate=message_to_candidate,
+                reuse=self._reusable if reuse else None,
+                # The same message and sender for every invitation of the batch; None sends
+                # the profile's default.
+                invitation=invitation,
             )
         finally:
             await self.refresh(order_ids)
@@ -499,12 +653,11 @@ class OrderBoard:
         """The order's journal, oldest first."""
         return await asyncio.to_thread(self._desk.journal.entries, order_id)
 
-    async def result_attachments(self, order_id: str) -> list[Attachment] | None:
-        """What SmartRecruiters holds on the order's result (None: it has no result here)."""
-        result_id = self.state(order_id).result_id
-        if result_id is None:
-            return None
-        return await self._desk.session.sr.list_attachments(order_id, result_id)
+    async def result_on_file(self, order_id: str) -> ResultOnFile | None:
+        """The order's result as SmartRecruiters holds it, with its files: the one made here,
+        or, for an order completed outside this desk, the one SmartRecruiters lists. None when
+        there is none to look up (not completed, no result here)."""
+        return await result_on_file(self._desk, self._require(order_id))
 
     async def retry_step(self, entry_id: int) -> None:
         """The coordinator's Retry on a failed step (checked with the service first)."""
@@ -514,6 +667,167 @@ class OrderBoard:
         finally:
             if entry is not None:
                 await self.refresh([entry.order_id])
+
+    # -- closing the loop: Berke's result back to SmartRecruiters --------------------------------
+
+    async def preview_delivery(self, order_id: str) -> DeliveryPlan:
+        """Everything the recruiter will see (result and report), fetched; nothing sent."""
+        order = self._require(order_id)
+        reason = self.why_not(OrderAction.DELIVER, [order_id])
+        if reason:
+            raise actions.ActionNotAllowedError(reason)
+        return await plan_delivery(self._desk, order, threshold=self.options.pass_level)
+
+    async def deliver(self, order_id: str, plan: DeliveryPlan | None = None) -> str:
+        """Complete the order with Berke's result and attach the report; the resultId."""
+
+        async def run(order: AssessmentOrder) -> str:
+            chosen = plan or await plan_delivery(
+                self._desk, order, threshold=self.options.pass_level
+            )
+            return await deliver(self._desk, order, chosen, flow=self.options.result_flow)
+
+        result_id: str = await self._act(OrderAction.DELIVER, order_id, run)
+        self.start_queued(order_id)
+        return result_id
+
+    async def deliver_ready(
+        self, order_ids: Sequence[str], *, unattended: bool = False
+    ) -> list[tuple[str, str]]:
+        """Deliver each order that is ready; (order id, why not) for those that failed. One
+        failure never stops the others; it stays on its order (activity, Retry)."""
+        failures: list[tuple[str, str]] = []
+        for order_id in order_ids:
+            if self.why_not(OrderAction.DELIVER, [order_id]) is not None:
+                continue
+            try:
+                await self.deliver(order_id)
+            except EXPECTED_ERRORS as exc:
+                failures.append((order_id, str(exc)))
+                if unattended:
+                    log.info("Automatic delivery of %s did not finish: %s", order_id, exc)
+        return failures
+
+    async def delete_in_berke(self, order_id: str) -> None:
+        """The order ended: its open Berke assessment goes too (the coordinator's choice)."""
+        link = self.link(order_id)
+        if link is None:
+            raise actions.ActionNotAllowedError("The order has no Berke assessment to delete.")
+
+        reason = self.why_not(OrderAction.DELETE_IN_BERKE, [order_id])
+        if reason:
+            raise actions.ActionNotAllowedError(reason)
+        await self._act(
+            OrderAction.DELETE_IN_BERKE,
+            order_id,
+            lambda order: actions.delete_in_berke(self._desk, order, link),
+        )
+        await self.refresh(await asyncio.to_thread(self._orders_sharing, link.source_candidate_id))
+
+    def _orders_sharing(self, source_candidate_id: str) -> list[str]:
+        return self._desk.berke_watch.orders_of([source_candidate_id])
+
+    async def remind(self, order_id: str, *, override_cooldown: bool = False) -> None:
+        """Send the invitation again (the candidate has not started). Refused inside the
+        profile's cooldown for this person unless overridden."""
+        if not override_cooldown:
+            self._check_cooldown(order_id)
+        await self._act(
+            OrderAction.REMIND,
+            order_id,
+            lambda order: actions.send_invitation(self._desk, order, resend=True),
+        )
+
+    def _check_cooldown(self, order_id: str) -> None:
+        link = self.link(order_id)
+        if link is None:
+            return
+        wanted = link.source_candidate_id.casefold()
+        times = [
+            state.link.invited_at
+            for state in self._states.values()
+            if state.link is not None
+            and state.link.invited_at is not None
+            and state.link.source_candidate_id.casefold() == wanted
+        ]
+        if not times:
+            return
+        last = max(times)
+        ready_at = last + self.options.invite_cooldown
+        if datetime.now(UTC) < ready_at:
+            raise actions.CooldownError(last, ready_at)
+
+    def _same_candidate(self, order_id: str) -> list[str]:
+        """Other orders of the order's candidate: the same SmartRecruiters candidate, or the
+        same email."""
+        order = self._orders.get(order_id)
+        if order is None:
+            return []
+        email = (order.candidate.email or "").casefold()
+        return [
+            other.id
+            for other in self._orders.values()
+            if other.id != order_id
+            and (
+                other.candidate.id == order.candidate.id
+                or (email and (other.candidate.email or "").casefold() == email)
+            )
+        ]
+
+    async def reuse_candidates(self, order_id: str) -> list[Reusable]:
+        """Assessments this desk already has for the order's candidate, newest first: what
+        the form and the batch offer to reuse. Read from the store (a batch may have made one
+        a moment ago for the candidate's other order)."""
+        others = self._same_candidate(order_id)
+        if not others:
+            return []
+        states = await asyncio.to_thread(load_states, self._desk.db, others)
+        found: dict[str, Reusable] = {}
+        for other_id, state in states.items():
+            if state.link is None or state.berke_progress is BerkeProgress.DELETED:
+                continue
+            key = state.link.source_candidate_id.casefold()
+            known = found.get(key)
+            if known is None or state.link.created_at > known.link.created_at:
+                found[key] = Reusable(other_id, state.link, state.berke)
+        return sorted(found.values(), key=lambda r: r.link.created_at, reverse=True)
+
+    async def reuse(self, order_id: str, from_order_id: str) -> LinkedAssessment:
+        """Link the candidate's existing assessment (of ``from_order_id``) to this order."""
+        source = self.link(from_order_id)
+        if source is None:
+            raise actions.ActionNotAllowedError("That order has no Berke assessment to reuse.")
+        return await self._act(
+            OrderAction.CREATE_ASSESSMENT,
+            order_id,
+            lambda order: actions.reuse_assessment(self._desk, order, source, from_order_id),
+        )
+
+    async def fit_summary(self, reusable: Reusable, order_id: str) -> str:
+        """ "assessed on 2026-11-30, fit for Nurse: High" (what the offer to reuse says)."""
+        when = reusable.link.created_at.strftime("%Y-%m-%d")
+        completed = await asyncio.to_thread(
+            self._desk.berke_watch.completed, reusable.link.source_candidate_id
+        )
+        if completed is None:
+            progress = reusable.berke.progress.label.lower() if reusable.berke else "open"
+            return f"assessment made on {when} ({progress})"
+        order = self._orders.get(order_id)
+        job = order.job.name if order is not None and order.job else None
+        fit = completed.fit_for(None, job)
+        done = (completed.completed_on_utc or reusable.link.created_at).strftime("%Y-%m-%d")
+        if fit is None:
+            return f"assessed on {done}"
+        return f"assessed on {done}, fit for {fit.job or job or 'the job'}: {fit.level.label}"
+
+    async def mark_comments_seen(self, order_id: str, count: int) -> None:
+        await asyncio.to_thread(self._desk.berke_watch.comments_seen, order_id, count)
+        await self.refresh([order_id])
+
+    async def dismiss(self, order_id: str, flag: str) -> None:
+        """The coordinator leaves this flag alone ("Leave it")."""
+        await asyncio.to_thread(self._desk.berke_watch.dismiss, order_id, flag)
+        await self.refresh([order_id])
 
     # -- files -----------------------------------------------------------------------------------
 
@@ -526,6 +840,8 @@ class OrderBoard:
         reason = why_not(OrderAction.ATTACH, order, None)
         if reason:
             raise actions.ActionNotAllowedError(reason)
+        if order.status is OrderStatus.COMPLETED and self.state(order_id).result_id is None:
+            await self._take_existing_result(order)
         try:
             queued, refused = await queue_files(
                 self._desk, order, paths, max_bytes=self.options.max_upload_bytes
@@ -535,11 +851,29 @@ class OrderBoard:
         self.start_queued(order_id)
         return queued, refused
 
+    async def _take_existing_result(self, order: AssessmentOrder) -> None:
+        """An order completed outside this desk: its reports go to the result it has in
+        SmartRecruiters (recorded now). With none, the drop is refused at once, in words."""
+        try:
+            result_id = await existing_result_id(self._desk, order)
+        except ApiError as exc:
+            raise actions.ActionNotAllowedError(
+                "The order's result could not be looked up in SmartRecruiters, so nothing was "
+                f"attached; try again. {exc}"
+            ) from exc
+        if result_id is None:
+            raise actions.ActionNotAllowedError(NO_RESULT_TO_ATTACH_TO)
+
     def start_queued(self, order_id: str) -> None:
         """Start the order's queued files that have a result to go to."""
         for upload in self.state(order_id).uploads:
             if upload.state is UploadState.QUEUED and upload.result_id:
                 self._start_upload(upload)
+
+    async def wait_uploads(self) -> None:
+        """Wait for the uploads under way (tests, and a tidy close)."""
+        while running := [task for task in self._uploads.values() if not task.done()]:
+            await asyncio.gather(*running, return_exceptions=True)
 
     def uploading(self) -> list[int]:
         return [upload_id for upload_id, task in self._uploads.items() if not task.done()]
@@ -591,6 +925,23 @@ class OrderBoard:
     async def live_records(self) -> list[SnapshotOrder]:
         """Every order in the snapshot's shape (no details fetched), to compare with one."""
         return await gather_live_records(self._desk)
+
+
+@dataclass(frozen=True)
+class BatchPlan:
+    """The batch's plan, and the Berke jobs a planned order may be given instead."""
+
+    orders: list[PlannedOrder]
+    jobs: list[BerkeJob]
+
+
+@dataclass(frozen=True)
+class Reusable:
+    """A Berke assessment of the same candidate, made for another order here."""
+
+    from_order_id: str
+    link: LinkedAssessment
+    berke: BerkeState | None
 
 
 def _action_key(action: OrderAction, order_id: str) -> str:

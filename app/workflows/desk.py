@@ -4,13 +4,20 @@ registry. Only the workflows and the order board see it; the UI talks to the boa
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.domain.smartrecruiters import ContactPerson
+from app.store.berke_watch import BerkeWatchStore
 from app.store.database import Database
 from app.store.journal import Journal
 from app.store.order_cache import OrderCache
+from app.store.paths import data_dir
+from app.store.reports import ReportFiles
 from app.store.results import ResultStore
-from app.workflows.session import Session
+
+if TYPE_CHECKING:  # the clients (httpx) load with the session, not with the first window
+    from app.workflows.session import Session
 
 
 @dataclass
@@ -21,6 +28,8 @@ class Desk:
     orders: OrderCache = field(init=False)
     journal: Journal = field(init=False)
     results: ResultStore = field(init=False)
+    berke_watch: BerkeWatchStore = field(init=False)
+    reports: ReportFiles = field(init=False)
     # Work under way in this process (journal steps, uploads): the background resumer and a
     # coordinator's click must never run the same thing twice at once.
     _in_flight: set[str] = field(init=False, default_factory=set)
@@ -29,6 +38,10 @@ class Desk:
         self.orders = OrderCache(self.db)
         self.journal = Journal(self.db)
         self.results = ResultStore(self.db)
+        self.berke_watch = BerkeWatchStore(self.db)
+        # Next to the database (a test's own folder), or in the data folder for an in-memory one.
+        beside = Path(self.db.path).parent if self.db.path != ":memory:" else data_dir()
+        self.reports = ReportFiles(beside / "reports")
 
     def claim(self, key: str) -> bool:
         """Take ``key`` for the caller; False when it is already taken. Atomic on the loop."""

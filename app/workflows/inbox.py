@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from app.clients.smartrecruiters import SmartRecruitersClient
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.workflows.desk import Desk
+
+if TYPE_CHECKING:  # the clients (httpx) load with the session, not with the first window
+    from app.clients.smartrecruiters import SmartRecruitersClient
 
 
 @dataclass(frozen=True)

@@ -5,20 +5,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import UTC, datetime
 
 from app.domain.assessment_prefill import is_stable_candidate_id, stable_candidate_id
-from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
+from app.domain.berke import BerkeParam, CreateAssessmentRequest, SendInvitationRequest
+from app.domain.invitation import InvitationText
 from app.domain.journal import (
     AcceptStep,
     AssessmentLinked,
     CommentAdded,
     CommentStep,
     CreateAssessmentStep,
+    DeleteAssessmentStep,
     InviteStep,
     LinkedAssessment,
     OrderUpdated,
     RejectStep,
+    ReuseAssessmentStep,
     StepKind,
+    StepState,
 )
 from app.domain.order_rules import OrderAction, why_not
 from app.domain.smartrecruiters import (
@@ -26,6 +31,7 @@ from app.domain.smartrecruiters import (
     AssessmentComment,
     AssessmentOrder,
     RejectRequest,
+    message_too_long,
 )
 from app.workflows.desk import Desk
 from app.workflows.steps import id_taken_error, run_step
@@ -37,8 +43,40 @@ class ActionNotAllowedError(Exception):
     """The rules refuse the action before anything is sent; the message says why."""
 
 
+def check_message(what: str, text: str | None) -> None:
+    """Refuse a text SmartRecruiters would get too long (``MESSAGE_MAX``): never cut it."""
+    problem = message_too_long(text)
+    if problem is not None:
+        raise ActionNotAllowedError(f"{what} is too long. {problem}")
+
+
 async def linked_assessment(desk: Desk, order_id: str) -> LinkedAssessment | None:
     return await asyncio.to_thread(desk.journal.assessment_for, order_id)
+
+
+async def assessment_request(desk: Desk, order_id: str) -> CreateAssessmentRequest | None:
+    """The CreateAssessment request that made the order's Berke assessment, from the journal:
+    the names and email Berke holds, which the form may have changed from SmartRecruiters'.
+    For a reused assessment, the request of the order it was made for. None: not made here."""
+    seen: set[str] = set()
+    while order_id not in seen:
+        seen.add(order_id)
+        entries = await asyncio.to_thread(desk.journal.entries, order_id)
+        made = next(
+            (
+                e.step
+                for e in reversed(entries)
+                if e.state is StepState.DONE
+                and isinstance(e.step, CreateAssessmentStep | ReuseAssessmentStep)
+            ),
+            None,
+        )
+        if isinstance(made, CreateAssessmentStep):
+            return made.request
+        if not isinstance(made, ReuseAssessmentStep) or made.from_order_id is None:
+            return None
+        order_id = made.from_order_id
+    return None
 
 
 _STEP_OF = {
@@ -101,6 +139,8 @@ async def accept_order(
     message_to_candidate: str | None = None,
 ) -> AssessmentOrder:
     """Accept with the linked assessment's URL: NEW → IN_PROGRESS."""
+    check_message("The message to the recruiter", message)
+    check_message("The message to the candidate", message_to_candidate)
     linked = await _check(desk, OrderAction.ACCEPT, order)
     assert linked is not None  # the rules require it
     request = AcceptRequest(
@@ -117,6 +157,7 @@ async def accept_order(
 
 async def reject_order(desk: Desk, order: AssessmentOrder, *, reason: str) -> AssessmentOrder:
     """Reject with a reason (never an assessment URL): the customer gets a credit back."""
+    check_message("The reason", reason)
     await _check(desk, OrderAction.REJECT, order)
     step = RejectStep(request=RejectRequest(message=reason))
     outcome = await run_step(desk, order.id, step)
@@ -138,18 +179,44 @@ class AlreadyInvitedError(ActionNotAllowedError):
         )
 
 
+def default_invitation(desk: Desk) -> InvitationText | None:
+    """The connection profile's invitation message and sender, if it keeps any."""
+    profile = desk.session.profile
+    return profile.default_invitation if profile is not None else None
+
+
 async def send_invitation(
-    desk: Desk, order: AssessmentOrder, *, message: str | None = None, resend: bool = False
+    desk: Desk,
+    order: AssessmentOrder,
+    *,
+    invitation: InvitationText | None = None,
+    resend: bool = False,
 ) -> LinkedAssessment:
     """Berke emails the candidate the invitation; recorded on the link. An invitation Berke
-    counts but this desk never sent is not repeated unless ``resend``."""
-    linked = await _check(desk, OrderAction.INVITE, order)
+    counts but this desk never sent is not repeated unless ``resend``.
+
+    ``invitation`` is the message and sender to send; None means the profile's default (an
+    empty ``InvitationText`` means Berke's own account default)."""
+    linked = await linked_assessment(desk, order.id)
+    # Once this desk has sent it, sending again is a reminder (its own rules); before that a
+    # resend is the coordinator overriding Berke's count of an invitation sent elsewhere.
+    reminding = resend and linked is not None and linked.invitation_sent
+    reason = why_not(OrderAction.REMIND if reminding else OrderAction.INVITE, order, linked)
+    if reason:
+        raise ActionNotAllowedError(reason)
     assert linked is not None
     assert order.candidate.email
-    request = SendInvitationRequest(
-        source_candidate_id=linked.source_candidate_id,
-        email_address=order.candidate.email,
-        message=message,
+    # The address Berke was given when the assessment was made (the form may have corrected
+    # SmartRecruiters'); SmartRecruiters' when it was made elsewhere or without one.
+    made = await assessment_request(desk, order.id)
+    email = (made.email_address if made is not None else None) or order.candidate.email
+    text = invitation if invitation is not None else default_invitation(desk)
+    request = SendInvitationRequest.model_validate(
+        {
+            BerkeParam.SOURCE_CANDIDATE_ID: linked.source_candidate_id,
+            BerkeParam.EMAIL_ADDRESS: email,
+            **(text.to_params() if text is not None else {}),
+        }
     )
     # How many Berke had sent before: a retry counts this invitation as sent only if it grew.
     status = await desk.session.berke.get_assessment_status(linked.source_candidate_id)
@@ -163,11 +230,57 @@ async def send_invitation(
     return refreshed
 
 
+class CooldownError(ActionNotAllowedError):
+    """An invitation went to this person a short while ago (the profile's cooldown)."""
+
+    def __init__(self, last: datetime, ready_at: datetime) -> None:
+        self.last = last
+        self.ready_at = ready_at
+        local = ready_at.astimezone()
+        super().__init__(
+            f"This person was sent an invitation at {last.astimezone():%H:%M on %d %b}; "
+            f"another one is due from {local:%H:%M on %d %b}. Send it anyway only if the "
+            "candidate asks for it."
+        )
+
+
+async def delete_in_berke(desk: Desk, order: AssessmentOrder, linked: LinkedAssessment) -> None:
+    """DeleteAssessment for the order's assessment, journaled (the order ended elsewhere)."""
+    if await has_pending_step(desk, order.id, StepKind.DELETE_ASSESSMENT):
+        raise ActionNotAllowedError("Deleting it is already under way; it is retried.")
+    step = DeleteAssessmentStep(source_candidate_id=linked.source_candidate_id)
+    await run_step(desk, order.id, step)
+
+
+async def reuse_assessment(
+    desk: Desk, order: AssessmentOrder, source: LinkedAssessment, from_order_id: str
+) -> LinkedAssessment:
+    """Link the candidate's existing assessment to ``order`` instead of creating one: accept
+    then sends its URL, and its result (once complete) is delivered for this order's job."""
+    await _check(desk, OrderAction.CREATE_ASSESSMENT, order)
+    link = source.model_copy(
+        update={
+            "order_id": order.id,
+            "created_at": datetime.now(UTC),
+            # The invitation belongs to the assessment; this order has not been sent one.
+            "invited_email": None,
+            "invited_at": None,
+            # Its result is this order's job's fit, not the first order's.
+            "source_job_id": None,
+        }
+    )
+    step = ReuseAssessmentStep(link=link, from_order_id=from_order_id)
+    outcome = await run_step(desk, order.id, step)
+    assert isinstance(outcome, AssessmentLinked)
+    return outcome.link
+
+
 async def list_comments(desk: Desk, order: AssessmentOrder) -> list[AssessmentComment]:
     return await desk.session.sr.list_comments(order.id)
 
 
 async def add_comment(desk: Desk, order: AssessmentOrder, message: str) -> AssessmentComment:
+    check_message("The comment", message)
     outcome = await run_step(desk, order.id, CommentStep(message=message))
     assert isinstance(outcome, CommentAdded)
     return AssessmentComment(message=outcome.message, author=desk.author)

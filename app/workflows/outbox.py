@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from app.clients.errors import ApiError
 from app.domain.attachments import UploadState
 from app.domain.journal import JournalOutcome, StepState, UploadStep
+from app.domain.smartrecruiters import OrderStatus
 from app.workflows.desk import Desk
-from app.workflows.results import run_upload
+from app.workflows.results import NO_RESULT_TO_ATTACH_TO, existing_result_id, run_upload
 from app.workflows.steps import StepDeferredError, execute
 
 log = logging.getLogger(__name__)
@@ -67,15 +68,35 @@ async def resume_pending(desk: Desk, *, on_change: OrderChanged | None = None) -
             report.done.append(entry.id)
         if on_change:
             on_change(entry.order_id)
+    await _resume_uploads(desk, report, blocked, uploads_in_journal, on_change)
+    return report
 
+
+async def _resume_uploads(
+    desk: Desk,
+    report: ResumeReport,
+    blocked: set[str],
+    uploads_in_journal: set[int],
+    on_change: OrderChanged | None,
+) -> None:
+    """Start queued uploads that never got going (the steps' own are resumed with them)."""
     for upload in await asyncio.to_thread(desk.results.unfinished):
         if upload.id in uploads_in_journal or upload.order_id in blocked:
             continue
         if upload.state is UploadState.UPLOADING:
             continue  # under way in this process (an interrupted one has a pending step)
-        if upload.result_id is None:
-            continue  # waits for the order's result
         try:
+            if upload.result_id is None:
+                found = await _found_result(desk, upload.order_id)
+                if found is None:
+                    continue  # waits for the order's result
+                if not found:
+                    # Completed elsewhere without a result: failed, in words, not queued for ever.
+                    blocked.add(upload.order_id)
+                    report.failed.append(-upload.id)
+                    if on_change:
+                        on_change(upload.order_id)
+                    continue
             await run_upload(desk, upload)
         except (StepDeferredError, ApiError) as exc:
             permanent = is_permanent(exc)
@@ -89,7 +110,27 @@ async def resume_pending(desk: Desk, *, on_change: OrderChanged | None = None) -
             report.done.append(-upload.id)
         if on_change:
             on_change(upload.order_id)
-    return report
+
+
+async def _found_result(desk: Desk, order_id: str) -> bool | None:
+    """A file queued for an order that was then completed outside this desk goes to the
+    order's result in SmartRecruiters (True); the order having none, its queued files fail in
+    words rather than wait for ever (False). None while the order may still get its result
+    here (not completed)."""
+    order = await asyncio.to_thread(desk.orders.get, order_id)
+    if order is None or order.status is not OrderStatus.COMPLETED:
+        return None
+    if await existing_result_id(desk, order) is not None:
+        return True
+    for upload in await asyncio.to_thread(desk.results.for_order, order_id):
+        if upload.state is UploadState.QUEUED and upload.result_id is None:
+            await asyncio.to_thread(
+                desk.results.set_state,
+                upload.id,
+                UploadState.FAILED,
+                message=NO_RESULT_TO_ATTACH_TO,
+            )
+    return False
 
 
 async def retry_step(desk: Desk, entry_id: int) -> JournalOutcome | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path, PurePath
 
 from app.clients.multipart import ProgressCallback
@@ -31,11 +32,12 @@ from app.domain.journal import (
     StepState,
     UploadStep,
 )
+from app.domain.order_result import ResultOnFile
 from app.domain.order_rules import OrderAction, why_not
-from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult
+from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult, OrderStatus
 from app.store.paths import NotRegularFileError, open_regular_file, regular_file
 from app.workflows.desk import Desk
-from app.workflows.order_actions import ActionNotAllowedError
+from app.workflows.order_actions import ActionNotAllowedError, check_message
 from app.workflows.steps import StepContext, execute, run_step
 
 
@@ -55,6 +57,7 @@ async def complete_order(
     reason = why_not_complete(order)
     if reason:
         raise ActionNotAllowedError(reason)
+    check_message("The message", message)
     pending = await asyncio.to_thread(desk.journal.pending)
     if any(e.order_id == order.id and e.action in (StepKind.COMPLETE, StepKind.CREATE_RESULT)
            for e in pending):  # fmt: skip
@@ -74,6 +77,55 @@ async def complete_order(
         result_id = created.result_id
     await run_step(desk, order.id, CompleteStep(flow=flow, message=message or None))
     return result_id
+
+
+# -- an order's result, wherever it was made ----------------------------------------------------
+
+#: Why a report cannot go to an order completed elsewhere with no result (the drop is refused).
+NO_RESULT_TO_ATTACH_TO = (
+    "This order was completed outside this desk without a result, so there is no result to "
+    "attach a report to (and SmartRecruiters allows no change to a completed order). Nothing "
+    "was attached."
+)
+
+
+def newest_result(results: list[AssessmentResult]) -> AssessmentResult | None:
+    """The newest result that has an id (an order normally has one)."""
+    dated = [r for r in results if r.id]
+    oldest = datetime.min.replace(tzinfo=UTC)
+    return max(dated, key=lambda r: r.create_date or oldest, default=None)
+
+
+async def result_on_file(desk: Desk, order: AssessmentOrder) -> ResultOnFile | None:
+    """What the order's result is in SmartRecruiters: the one recorded here, or, for an order
+    completed outside this desk, the newest one ``GET .../results`` lists. None when there is
+    nothing to look up (no result here and the order is not completed). Reads only."""
+    known = await asyncio.to_thread(desk.results.result_id_for, order.id)
+    if known is None and order.status is not OrderStatus.COMPLETED:
+        return None
+    results = await desk.session.sr.list_results(order.id)
+    if known is None:
+        found = newest_result(results)
+        if found is None or found.id is None:
+            return ResultOnFile(None)
+        attachments = await desk.session.sr.list_attachments(order.id, found.id)
+        return ResultOnFile(found.id, found, attachments, found_elsewhere=True)
+    listed = next((r for r in results if r.id == known), None)
+    return ResultOnFile(known, listed, await desk.session.sr.list_attachments(order.id, known))
+
+
+async def existing_result_id(desk: Desk, order: AssessmentOrder) -> str | None:
+    """The order's result id: the one recorded here, or, for an order completed outside this
+    desk, the newest of its results in SmartRecruiters, recorded now so that reports dropped
+    on the order (and files already queued for it) go there. None: the order has none."""
+    known = await asyncio.to_thread(desk.results.result_id_for, order.id)
+    if known is not None or order.status is not OrderStatus.COMPLETED:
+        return known
+    found = newest_result(await desk.session.sr.list_results(order.id))
+    if found is None or found.id is None:
+        return None
+    await asyncio.to_thread(desk.results.adopt_result, order.id, found.id)
+    return found.id
 
 
 class AttachmentRefusedError(ValueError):

@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+DEMO_COMPLETE_AFTER_SECONDS = 45.0
+DEMO_COMPLETE_SHARE = 0.7
+
 
 @dataclass
 class Session:
@@ -53,7 +56,15 @@ async def open_demo_session(
     """
     from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY, SandboxConfig, SandboxServer
 
-    server = SandboxServer(SandboxConfig(orders=orders, seed=seed), host="127.0.0.1", port=0)
+    # The demo's candidates play their part: most invited assessments finish within a minute,
+    # so a coordinator sees results arrive and can deliver them (some stay open, as in life).
+    config = SandboxConfig(
+        orders=orders,
+        seed=seed,
+        auto_complete_after=DEMO_COMPLETE_AFTER_SECONDS,
+        auto_complete_share=DEMO_COMPLETE_SHARE,
+    )
+    server = SandboxServer(config, host="127.0.0.1", port=0)
     await asyncio.to_thread(server.start)
     log.info("Demo sandbox listening at %s", server.base_url)
     return Session(

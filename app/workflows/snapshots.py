@@ -1,9 +1,20 @@
 """Saving a snapshot of orders, and the live inbox in the same shape for a comparison.
 
-Comments and results come from SmartRecruiters (a few calls at a time, so a large save neither
-floods the service nor waits on one call at a time); the linked Berke assessment and the
-timeline come from the local store. What cannot be fetched is written down in the order's
-``notes`` rather than failing the whole save. The archive is written off the event loop.
+The destination is checked first, before anything is fetched: a folder that cannot take the
+file is said at once, in a sentence (``app.store.snapshot_destination``).
+
+Comments and results come from SmartRecruiters, paced at its 10 calls a second, so 200 orders
+cost over 40 s the first time. What was fetched is kept in the store with the order's
+``lastUpdateDate`` (``app.store.order_details``); a later save asks only for the orders whose
+``lastUpdateDate`` moved since, and an unchanged inbox is saved again without a call. The
+linked Berke assessment and the timeline come from the local store. What cannot be fetched is
+written down in the order's ``notes`` rather than failing the whole save. The archive is
+written off the event loop.
+
+Progress says how far the save is and about how long is left (``app.domain.time_left``).
+Cancelling the task stops it for good: the fetching tasks end with it (a task group), and the
+writer thread is waited for until it has removed its temporary file, so a cancelled save
+leaves no request running, no file and no partial file.
 
 Attachment files: SmartRecruiters' API lists a result's attachments but offers no download, so
 the files saved are the local copies of reports uploaded from this desk (the upload queue
@@ -15,21 +26,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app import __version__
+import app
 from app.clients.errors import ApiError
 from app.domain.attachments import UploadState
-from app.domain.journal import LinkedAssessment
-from app.domain.smartrecruiters import (
-    AssessmentComment,
-    AssessmentOrder,
-    AssessmentResult,
-    Attachment,
-)
+from app.domain.journal import JournalEntry, LinkedAssessment
+from app.domain.order_details import OrderDetails, listable_results
+from app.domain.smartrecruiters import AssessmentOrder, Attachment, OrderStatus
 from app.domain.snapshot import (
     FILES_NOT_LISTED_NOTE,
     REMOTE_FILES_NOTE,
@@ -40,15 +49,25 @@ from app.domain.snapshot import (
     SnapshotStep,
     redact_source,
 )
+from app.domain.time_left import TimeLeft
+from app.store.order_details import OrderDetailStore
+from app.store.snapshot_destination import check_destination, needed_bytes, write_failure
 from app.store.snapshot_file import attachment_member, write_snapshot
 from app.workflows.desk import Desk
 
 log = logging.getLogger(__name__)
 
 DEFAULT_CONCURRENCY = 4
+#: Seconds a detail call is expected to take before any is measured, without a pacer.
+UNPACED_SECONDS_PER_CALL = 0.05
+#: Seconds an order or file is expected to take to write, before any is measured.
+WRITE_SECONDS_PER_ITEM = 0.0005
 
-#: (done, total, what is happening, in words)
+#: (done, total, what is happening, in words, with the time left where it is known)
 SaveProgress = Callable[[int, int, str], None]
+
+#: An order's details: when known, asked for, and unknown (a result's files never listed).
+NO_DETAILS = datetime.min.replace(tzinfo=UTC)
 
 
 @dataclass
@@ -66,33 +85,146 @@ class SavedSnapshot:
     order_count: int
     attachment_count: int
     notes: int  # orders with something that could not be gathered
+    fetched: int = 0  # orders whose details were asked of SmartRecruiters
+    reused: int = 0  # orders whose details were kept from before, unchanged since
 
 
-async def _details(
-    desk: Desk, order: AssessmentOrder, limiter: asyncio.Semaphore, *, files: bool
-) -> tuple[list[AssessmentComment], list[AssessmentResult], list[Attachment], list[str]]:
-    """The order's comments and results, and with ``files`` the files on those results."""
+@dataclass
+class _Fetched:
+    """One order's details as this save has them, and what could not be had, in words."""
+
+    details: OrderDetails
+    notes: list[str] = field(default_factory=list)
+    remote_files: list[Attachment] = field(default_factory=list)
+
+
+class _Calls:
+    """The fetch phase's count of calls (planned, done) and its line of progress."""
+
+    def __init__(self, desk: Desk, orders: int, reused: int, progress: SaveProgress | None) -> None:
+        pacer = desk.session.sr.pacer
+        per_call = (
+            pacer.window_seconds / pacer.max_calls
+            if pacer is not None
+            else UNPACED_SECONDS_PER_CALL
+        )
+        self.time_left = TimeLeft(time.monotonic(), per_call)
+        self.planned = 0
+        self.done = 0
+        self.orders = orders  # to fetch
+        self.orders_done = 0
+        self.reused = reused
+        self._progress = progress
+
+    def report(self) -> None:
+        if self._progress is None:
+            return
+        text = (
+            f"Fetching comments and results from SmartRecruiters: {self.orders_done:,} of "
+            f"{self.orders:,} orders"
+        )
+        if self.reused:
+            text += f"; {self.reused:,} more unchanged since they were last fetched"
+        left = self.time_left.describe(self.done, self.planned, time.monotonic())
+        self._progress(
+            self.reused + self.orders_done, self.reused + self.orders, f"{text} — {left}."
+        )
+
+
+def _expected_calls(order: AssessmentOrder, have: OrderDetails | None, files: bool) -> int:
+    """Calls an order is expected to need: comments and results where not kept, and the
+    listings of its results' files (``_expected_file_calls``)."""
+    lacks = have.lacks(files=files) if have is not None else (True, True, files)
+    return int(lacks[0]) + int(lacks[1]) + _expected_file_calls(order, have, files)
+
+
+def _expected_file_calls(order: AssessmentOrder, have: OrderDetails | None, files: bool) -> int:
+    """With ``files``, a listing per result: counted where the results are known, else one
+    guessed for a completed order (the usual one result) until they are."""
+    if not files or (have is not None and have.files is not None):
+        return 0
+    if have is not None and have.results is not None:
+        return len(listable_results(have.results))
+    return 1 if order.status is OrderStatus.COMPLETED else 0
+
+
+async def _fetch_one(
+    desk: Desk, order: AssessmentOrder, have: OrderDetails | None, files: bool, calls: _Calls
+) -> _Fetched:
+    """What the order lacks of its comments, results and (with ``files``) its results' files;
+    a part that fails is noted and left unknown, so that it is asked again next time."""
+    sr = desk.session.sr
+    as_of = order.last_update_date or NO_DETAILS
+    comments = have.comments if have is not None else None
+    results = have.results if have is not None else None
+    listed = have.files if have is not None else None
     notes: list[str] = []
-    comments: list[AssessmentComment] = []
-    results: list[AssessmentResult] = []
-    remote: list[Attachment] = []
-    async with limiter:
+    guessed = _expected_file_calls(order, have, files)
+    if comments is None:
         try:
-            comments = await desk.session.sr.list_comments(order.id)
+            comments = await sr.list_comments(order.id)
         except ApiError as exc:
             notes.append(f"Comments could not be fetched: {exc}")
+        calls.done += 1
+    if results is None:
         try:
-            results = await desk.session.sr.list_results(order.id)
+            results = await sr.list_results(order.id)
         except ApiError as exc:
             notes.append(f"Results could not be fetched: {exc}")
-        for result in results if files else []:
-            if result.id is None:
-                continue
+        calls.done += 1
+    remote: list[Attachment] = []
+    result_ids = listable_results(results) if files and listed is None and results else []
+    calls.planned += len(result_ids) - guessed  # the guess, now that the results are known
+    if files and listed is None and results is not None:
+        complete: dict[str, list[Attachment]] | None = {}
+        for result_id in result_ids:
             try:
-                remote.extend(await desk.session.sr.list_attachments(order.id, result.id))
+                found = await sr.list_attachments(order.id, result_id)
             except ApiError as exc:
                 notes.append(f"{FILES_NOT_LISTED_NOTE}: {exc}")
-    return comments, results, remote, notes
+                complete = None
+            else:
+                remote.extend(found)
+                if complete is not None:
+                    complete[result_id] = found
+            calls.done += 1
+        listed = complete
+    elif listed is not None:
+        remote = [a for found in listed.values() for a in found]
+    details = OrderDetails(as_of=as_of, comments=comments, results=results, files=listed)
+    return _Fetched(details, notes, remote)
+
+
+async def _fetch_details(
+    desk: Desk,
+    orders: list[AssessmentOrder],
+    kept: dict[str, OrderDetails],
+    request: SaveRequest,
+    calls: _Calls,
+) -> dict[str, _Fetched]:
+    """Fetch what ``orders`` lack, a few at a time; each order's answer is stored as it
+    comes, so a save cancelled halfway still spares the next one those calls."""
+    store = OrderDetailStore(desk.db)
+    waiting = deque(orders)
+    fetched: dict[str, _Fetched] = {}
+
+    async def worker() -> None:
+        while waiting:
+            order = waiting.popleft()
+            have = kept.get(order.id)
+            got = await _fetch_one(desk, order, have, request.include_attachments, calls)
+            fetched[order.id] = got
+            if order.last_update_date is not None:
+                await asyncio.to_thread(store.keep, order.id, got.details)
+            calls.orders_done += 1
+            calls.report()
+
+    # A task group: cancelling the save cancels every worker and waits for them to end, so
+    # no call of this save is left running (or queued at the pacer) once it has stopped.
+    async with asyncio.TaskGroup() as group:
+        for _ in range(min(max(1, request.concurrency), len(orders))):
+            group.create_task(worker())
+    return fetched
 
 
 def _files_left_out(record: SnapshotOrder, remote: list[Attachment]) -> str | None:
@@ -127,59 +259,91 @@ def _local_attachments(
     return attachments
 
 
-async def gather_records(
-    desk: Desk,
-    request: SaveRequest,
-    progress: SaveProgress | None = None,
-) -> tuple[list[SnapshotOrder], dict[str, Path]]:
-    """Every order of ``request`` with its details; files to add (archive member → path)."""
+@dataclass(frozen=True)
+class _Gathered:
+    records: list[SnapshotOrder]
+    files: dict[str, Path]  # archive member → file on disk
+    fetched: int
+    reused: int
+
+
+async def _gather(desk: Desk, request: SaveRequest, progress: SaveProgress | None) -> _Gathered:
     orders = list(request.orders)
-    total = len(orders)
-    links: dict[str, LinkedAssessment] = await asyncio.to_thread(desk.journal.all_assessments)
-    limiter = asyncio.Semaphore(max(1, request.concurrency))
-    done = 0
+    files_too = request.include_attachments
 
-    remote: dict[str, list[Attachment]] = {}  # order id -> the files on its results
+    def local() -> tuple[dict[str, LinkedAssessment], dict[str, list[JournalEntry]]]:
+        return desk.journal.all_assessments(), {o.id: desk.journal.entries(o.id) for o in orders}
 
-    async def one(order: AssessmentOrder) -> SnapshotOrder:
-        nonlocal done
-        comments: list[AssessmentComment] = []
-        results: list[AssessmentResult] = []
-        notes: list[str] = []
-        if request.fetch_details:
-            files = request.include_attachments
-            comments, results, remote[order.id], notes = await _details(
-                desk, order, limiter, files=files
-            )
-        entries = await asyncio.to_thread(desk.journal.entries, order.id)
-        done += 1
+    links, timelines = await asyncio.to_thread(local)
+    fetched: dict[str, _Fetched] = {}
+    reused = 0
+    if request.fetch_details:
         if progress is not None:
-            progress(done, total, f"Gathering order details ({done} of {total})…")
-        return SnapshotOrder(
-            order=order,
-            comments=comments,
-            results=results,
-            linked_assessment=links.get(order.id),
-            timeline=[SnapshotStep.of(entry) for entry in entries],
-            notes=notes,
-        )
+            progress(0, len(orders), "Looking for details kept from earlier saves…")
+        kept = await asyncio.to_thread(OrderDetailStore(desk.db).current, orders)
+        to_fetch = []
+        for order in orders:
+            have = kept.get(order.id)
+            if have is not None and not any(have.lacks(files=files_too)):
+                fetched[order.id] = _Fetched(
+                    have,
+                    remote_files=[a for f in (have.files or {}).values() for a in f],
+                )
+            else:
+                to_fetch.append(order)
+        reused = len(orders) - len(to_fetch)
+        calls = _Calls(desk, len(to_fetch), reused, progress)
+        if to_fetch:
+            calls.planned = sum(_expected_calls(o, kept.get(o.id), files_too) for o in to_fetch)
+            calls.report()
+            fetched.update(await _fetch_details(desk, to_fetch, kept, request, calls))
+        elif progress is not None:
+            progress(
+                reused,
+                reused,
+                f"All {reused:,} orders are unchanged since their details were last fetched: "
+                "nothing to ask SmartRecruiters.",
+            )
+        log.info(
+            "Snapshot details: %d orders fetched (%d calls), %d unchanged and kept",
+            len(to_fetch), calls.done, reused,
+        )  # fmt: skip
 
-    records = list(await asyncio.gather(*(one(order) for order in orders)))
+    records: list[SnapshotOrder] = []
+    remote: dict[str, list[Attachment]] = {}
+    for order in orders:
+        got = fetched.get(order.id)
+        details = got.details if got is not None else None
+        records.append(
+            SnapshotOrder(
+                order=order,
+                comments=(details.comments or []) if details is not None else [],
+                results=(details.results or []) if details is not None else [],
+                linked_assessment=links.get(order.id),
+                timeline=[SnapshotStep.of(entry) for entry in timelines.get(order.id, [])],
+                notes=list(got.notes) if got is not None else [],
+            )
+        )
+        remote[order.id] = got.remote_files if got is not None else []
     files: dict[str, Path] = {}
-    if request.include_attachments:
+    if files_too:
+
+        def attach() -> None:
+            for record in records:
+                record.attachments.extend(_local_attachments(desk, record.order.id, files))
+
+        await asyncio.to_thread(attach)
         for record in records:
-            attachments = await asyncio.to_thread(_local_attachments, desk, record.order.id, files)
-            record.attachments.extend(attachments)
             note = _files_left_out(record, remote.get(record.order.id, []))
             if note:
                 record.notes.append(note)
-    return records, files
+    return _Gathered(records, files, len(orders) - reused if request.fetch_details else 0, reused)
 
 
 def make_meta(desk: Desk, request: SaveRequest, records: int, files: int) -> SnapshotMeta:
     return SnapshotMeta(
         created_at=datetime.now(UTC),
-        app_version=__version__,
+        app_version=app.__version__,  # read when first needed, not at start
         source=redact_source(desk.session.description),
         filter=request.filter,
         order_count=records,
@@ -193,24 +357,19 @@ async def save_snapshot(
     path: Path,
     progress: SaveProgress | None = None,
 ) -> SavedSnapshot:
-    """Gather and write the snapshot. Cancelling the task leaves ``path`` untouched."""
-    records, files = await gather_records(desk, request, progress)
-    meta = make_meta(desk, request, len(records), len(files))
-    stop = threading.Event()
-    total = len(records) + len(files)
+    """Check the destination, gather and write the snapshot.
 
-    def written(done: int, _total: int) -> None:
-        if progress is not None:
-            progress(done, total, "Writing the snapshot…")
-
-    write = asyncio.to_thread(
-        write_snapshot, path, meta, records, files, progress=written, cancelled=stop.is_set
-    )
-    try:
-        await write
-    except asyncio.CancelledError:
-        stop.set()  # the writer thread sees it between two orders and removes its temp file
-        raise
+    Raises ``SnapshotError`` (``SnapshotWriteError`` for the destination, in words) before
+    any call when the folder cannot take the file. Cancelling the task leaves ``path``
+    untouched and no temporary file; once the task has ended nothing of it runs on.
+    """
+    path = Path(path)
+    if progress is not None:
+        progress(0, 0, f"Checking the folder {path.parent}…")
+    await check_snapshot_destination(path, len(request.orders))
+    gathered = await _gather(desk, request, progress)
+    records, files = gathered.records, gathered.files
+    await _write(desk, request, path, gathered, progress)
     log.info("Snapshot of %d orders saved to %s", len(records), path)
     return SavedSnapshot(
         path=path,
@@ -218,7 +377,56 @@ async def save_snapshot(
         attachment_count=len(files),
         # Files the service keeps are said in a note too, but nothing failed there.
         notes=sum(1 for r in records if any(not n.startswith(REMOTE_FILES_NOTE) for n in r.notes)),
+        fetched=gathered.fetched,
+        reused=gathered.reused,
     )
+
+
+async def _write(
+    desk: Desk,
+    request: SaveRequest,
+    path: Path,
+    gathered: _Gathered,
+    progress: SaveProgress | None,
+) -> None:
+    """Write the archive in a worker thread; its progress comes back to the loop's thread."""
+    records, files = gathered.records, gathered.files
+    meta = make_meta(desk, request, len(records), len(files))
+    stop = threading.Event()
+    loop = asyncio.get_running_loop()
+    total = len(records) + len(files)
+    time_left = TimeLeft(time.monotonic(), WRITE_SECONDS_PER_ITEM)
+
+    def report(done: int) -> None:
+        if progress is not None and not stop.is_set():
+            left = time_left.describe(done, total, time.monotonic())
+            progress(done, total, f"Writing the snapshot: {done:,} of {total:,} items — {left}.")
+
+    def written(done: int, _total: int) -> None:  # in the writer thread
+        loop.call_soon_threadsafe(report, done)
+
+    report(0)
+    work = asyncio.ensure_future(
+        asyncio.to_thread(
+            write_snapshot, path, meta, records, files, progress=written, cancelled=stop.is_set
+        )
+    )
+    try:
+        await asyncio.shield(work)
+    except asyncio.CancelledError:
+        # The writer sees the flag between two chunks (or pieces of a report) and removes its
+        # temporary file: wait for that, so that a cancelled save has really stopped.
+        stop.set()
+        await asyncio.wait([work])
+        if work.cancelled() or work.exception() is not None:
+            raise
+        # The file was already in place when the cancel came: it is saved, and says so.
+        task = asyncio.current_task()
+        if task is not None:
+            task.uncancel()
+        log.info("A cancel came after the snapshot was written: kept")
+    except OSError as exc:
+        raise write_failure(path, exc) from exc
 
 
 async def live_records(desk: Desk) -> list[SnapshotOrder]:
@@ -236,3 +444,9 @@ async def live_records(desk: Desk) -> list[SnapshotOrder]:
         ]
 
     return await asyncio.to_thread(build)
+
+
+async def check_snapshot_destination(path: Path, orders: int) -> None:
+    """Whether ``path`` can take a snapshot of ``orders`` orders: ``SnapshotWriteError``, in
+    words, when not. No network: for the save dialog to say so as soon as it opens."""
+    await asyncio.to_thread(check_destination, Path(path), needed_bytes(orders))

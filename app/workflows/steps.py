@@ -34,6 +34,7 @@ from app.domain.attachments import UploadState
 from app.domain.berke import AssessmentStatus, BerkeParam, CreateAssessmentRequest
 from app.domain.journal import (
     AcceptStep,
+    AssessmentDeleted,
     AssessmentLinked,
     AttachmentUploaded,
     CommentAdded,
@@ -41,6 +42,7 @@ from app.domain.journal import (
     CompleteStep,
     CreateAssessmentStep,
     CreateResultStep,
+    DeleteAssessmentStep,
     InvitationSent,
     InviteStep,
     JournalEntry,
@@ -50,11 +52,13 @@ from app.domain.journal import (
     RejectStep,
     ResultFlow,
     ResultRecorded,
+    ReuseAssessmentStep,
     StepOutcome,
     StepPayload,
     StepState,
     UnreadableStep,
     UploadStep,
+    breaks_current_rules,
 )
 from app.domain.smartrecruiters import (
     AssessmentOrder,
@@ -151,6 +155,12 @@ async def _run(desk: Desk, entry: JournalEntry, retry: bool, context: StepContex
     """The executor of the entry's kind of step."""
     step = entry.step
     order_id = entry.order_id
+    problem = breaks_current_rules(step)
+    if problem is not None:
+        # Recorded before a rule it breaks (a sensitive id, say): kept as history, never sent.
+        message = f"This step breaks a rule added since it was recorded ({problem}): not sent."
+        await asyncio.to_thread(desk.journal.fail, entry.id, message)
+        raise StepDeferredError(message)
     match step:
         case CreateAssessmentStep():
             return await _create_assessment(desk, order_id, step, retry)
@@ -168,6 +178,11 @@ async def _run(desk: Desk, entry: JournalEntry, retry: bool, context: StepContex
             return await _upload(desk, entry, step, retry, context)
         case CommentStep():
             return await _comment(desk, order_id, step, retry)
+        case DeleteAssessmentStep():
+            return await _delete_assessment(desk, step, retry)
+        case ReuseAssessmentStep():
+            # Nothing to send: the coordinator's decision, recorded as the link.
+            return AssessmentLinked(link=step.link.model_copy(update={"order_id": order_id}))
         case UnreadableStep():
             # Failed, not pending: what it was meant to send is not known for sure.
             message = (
@@ -199,7 +214,7 @@ async def _create_assessment(
         existing = await berke.get_assessment_status(candidate_id)
         if existing is not None:
             if own_id and existing.is_for(request):
-                return await _link_from_status(desk, order_id, existing)
+                return await _link_from_status(desk, order_id, existing, request.source_job_id)
             raise id_taken_error(candidate_id, existing, request, own_id=own_id, maybe_ours=True)
     try:
         response = await berke.create_assessment(request)
@@ -212,7 +227,7 @@ async def _create_assessment(
         if own_id and existing.is_for(request):
             # The order's own id, made for this order's candidate: created for this order
             # (at another desk, or by a try this desk lost).
-            return await _link_from_status(desk, order_id, existing)
+            return await _link_from_status(desk, order_id, existing, request.source_job_id)
         raise id_taken_error(
             candidate_id, existing, request, own_id=own_id, service_message=exc.service_message
         ) from None
@@ -224,6 +239,7 @@ async def _create_assessment(
         invitation_code=response.invitation_code,
         assessment_url=response.assessment_url,
         created_at=datetime.now(UTC),
+        source_job_id=request.source_job_id,
     )
     return AssessmentLinked(link=link)
 
@@ -274,7 +290,7 @@ def id_taken_error(
 
 
 async def _link_from_status(
-    desk: Desk, order_id: str, status: AssessmentStatus
+    desk: Desk, order_id: str, status: AssessmentStatus, source_job_id: str | None
 ) -> AssessmentLinked:
     code = status.invitation_code
     if not code:
@@ -307,6 +323,7 @@ async def _link_from_status(
         invitation_code=code,
         assessment_url=url,
         created_at=datetime.now(UTC),
+        source_job_id=source_job_id,
     )
     return AssessmentLinked(link=link, recovered=True)
 
@@ -531,6 +548,17 @@ async def _upload_claimed(
     return AttachmentUploaded(
         upload_id=upload_id, attachment_id=attachment.id, file_name=attachment.file_name
     )
+
+
+async def _delete_assessment(
+    desk: Desk, step: DeleteAssessmentStep, retry: bool
+) -> AssessmentDeleted:
+    berke = desk.session.berke
+    if retry and await berke.get_assessment_status(step.source_candidate_id) is None:
+        # An earlier try's answer was lost, or someone deleted it by hand: it is gone.
+        return AssessmentDeleted(source_candidate_id=step.source_candidate_id, already_gone=True)
+    await berke.delete_assessment(step.source_candidate_id)
+    return AssessmentDeleted(source_candidate_id=step.source_candidate_id)
 
 
 async def _comment(desk: Desk, order_id: str, step: CommentStep, retry: bool) -> CommentAdded:

@@ -2,7 +2,7 @@
 fault-injection test kills at random moments.
 
     python -m tests.faults.flow_runner --sr-url URL --berke-url URL --db FILE \\
-        --orders ID [ID ...] --files FILE [FILE ...]
+        --orders ID [ID ...] (--files FILE [FILE ...] | --deliver-berke)
 
 Keys come from the environment (AD_SR_KEY, AD_BERKE_TOKEN), never the command line. Prints
 "ALL DONE" and exits 0 once every order is completed with every file attached.
@@ -25,6 +25,7 @@ from app.domain.berke import CreateAssessmentRequest
 from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult, OrderStatus, ResultType
 from app.store.database import Database
 from app.store.instance_lock import AlreadyRunningError, InstanceLock
+from app.workflows.delivery import deliver, plan_delivery
 from app.workflows.desk import Desk
 from app.workflows.order_actions import (
     ActionNotAllowedError,
@@ -36,6 +37,7 @@ from app.workflows.outbox import resume_pending
 from app.workflows.results import complete_order, queue_files, run_upload
 from app.workflows.session import Session
 from app.workflows.steps import StepDeferredError
+from app.workflows.watch import watch_berke
 
 ALREADY_RUNNING = 4  # exit status when another runner holds the folder
 
@@ -44,8 +46,12 @@ RESULT = AssessmentResult(
 )
 
 
-async def advance(desk: Desk, order_id: str, files: list[Path]) -> bool:
-    """One step further for one order; True when it is entirely done."""
+async def advance(
+    desk: Desk, order_id: str, files: list[Path], *, deliver_berke: bool = False
+) -> bool:
+    """One step further for one order; True when it is entirely done. ``deliver_berke``: the
+    result and report come from Berke once the candidate finishes (watch, then deliver),
+    instead of a fixed result and the given files."""
     pending = {e.order_id for e in desk.journal.pending()}
     if order_id in pending:
         return False  # resume_pending owns it until it settles
@@ -69,10 +75,24 @@ async def advance(desk: Desk, order_id: str, files: list[Path]) -> bool:
     if link is not None and order.candidate.email and not link.invitation_sent:
         await send_invitation(desk, order)
         return False
+    if order.status is OrderStatus.IN_PROGRESS and deliver_berke:
+        assert link is not None
+        await watch_berke(desk)
+        if desk.berke_watch.completed(link.source_candidate_id) is not None:
+            plan = await plan_delivery(desk, order)
+            await deliver(desk, order, plan)
+        return False
     if order.status is OrderStatus.IN_PROGRESS:
         await complete_order(desk, order, RESULT)
         return False
     uploads = desk.results.for_order(order_id)
+    if deliver_berke:
+        for upload in [
+            u for u in uploads if u.state in (UploadState.QUEUED, UploadState.UPLOADING)
+        ]:
+            await run_upload(desk, upload)
+        finished = desk.results.for_order(order_id)
+        return bool(finished) and all(u.state is UploadState.DONE for u in finished)
     names = {u.file_name for u in uploads}
     missing = [f for f in files if f.name not in names]
     if missing:
@@ -110,7 +130,9 @@ async def main_async(args: argparse.Namespace) -> int:
             done = []
             for order_id in args.orders:
                 try:
-                    finished = await advance(desk, order_id, files)
+                    finished = await advance(
+                        desk, order_id, files, deliver_berke=args.deliver_berke
+                    )
                     done.append(finished)
                     if not finished:
                         # A line per step: the test picks its kill points from these.
@@ -137,7 +159,8 @@ def main() -> int:
     parser.add_argument("--berke-url", required=True)
     parser.add_argument("--db", required=True)
     parser.add_argument("--orders", nargs="+", required=True)
-    parser.add_argument("--files", nargs="+", required=True)
+    parser.add_argument("--files", nargs="*", default=[])
+    parser.add_argument("--deliver-berke", action="store_true")
     return asyncio.run(main_async(parser.parse_args()))
 
 

@@ -32,13 +32,15 @@ ORDERS = 8
 LATENCY_MS = 25
 
 
-def make_orders(server: SandboxServer) -> list[str]:
+def make_orders(server: SandboxServer, *, with_email: bool = False) -> list[str]:
+    """New orders; every other candidate has an email (all of them with ``with_email``)."""
     ids = []
     with httpx.Client(headers={"X-SmartToken": DEMO_SR_KEY}) as client:
         for i in range(ORDERS):
+            email = with_email or i % 2 == 0
             body = {
                 "candidate": {"id": f"fault-cand-{i}", "firstName": "Zoë", "lastName": f"Test{i}",
-                              **({"email": f"zoe{i}@example.com"} if i % 2 == 0 else {})},
+                              **({"email": f"zoe{i}@example.com"} if email else {})},
                 "job": {"name": "Data Analyst"},
             }  # fmt: skip
             for _ in range(20):  # the fail-rate sandbox may refuse; creating orders is setup

@@ -14,11 +14,13 @@ from app.clients.berke import BerkeClient
 from app.clients.errors import ValidationApiError
 from app.clients.pacing import Pacer
 from app.clients.smartrecruiters import SmartRecruitersClient
-from app.domain.berke import CreateAssessmentRequest
+from app.domain.berke import AS_RECORDED, BerkeParam, CreateAssessmentRequest
+from app.domain.invitation import InvitationText
 from app.domain.journal import (
     AcceptStep,
     AssessmentLinked,
     CreateAssessmentStep,
+    InviteStep,
     OrderUpdated,
     RejectStep,
     StepKind,
@@ -105,7 +107,9 @@ def test_create_accept_invite_step_by_step(sandbox: SandboxServer, tmp_path: Pat
         cached = desk.orders.get(order.id)
         assert cached is not None
         assert cached.status is OrderStatus.IN_PROGRESS
-        invited = await send_invitation(desk, accepted, message="See you")
+        invited = await send_invitation(
+            desk, accepted, invitation=InvitationText(message="See you")
+        )
         assert invited.invitation_sent
         assert invited.invited_email == "zoe@example.com"
         timeline = desk.journal.entries(order.id)
@@ -156,6 +160,28 @@ def test_an_already_applied_accept_is_recognised(sandbox: SandboxServer, tmp_pat
         last = desk.journal.entries(stale.id)[-1]
         assert last.state is StepState.DONE
         assert last.outcome == OrderUpdated(status=OrderStatus.IN_PROGRESS, already_applied=True)
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_a_pending_step_recorded_before_a_newer_rule_is_not_sent(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """A wave-1 create with an SSN as its id, still pending: resumed, it fails in words and
+    Berke never sees it."""
+
+    async def body(desk: Desk) -> None:
+        order = await new_order(desk)
+        params = req(order).to_params() | {BerkeParam.SOURCE_CANDIDATE_ID: "123-45-6789"}
+        recorded = CreateAssessmentRequest.model_validate(params, context=AS_RECORDED)
+        entry_id = desk.journal.begin(order.id, CreateAssessmentStep(request=recorded))
+        report = await resume_pending(desk)
+        assert not report.done
+        entry = desk.journal.get(entry_id)
+        assert entry is not None
+        assert entry.state is StepState.FAILED
+        assert "rule added since" in (entry.message or "")
+        assert await desk.session.berke.get_assessment_status("123-45-6789") is None
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
 
@@ -254,5 +280,23 @@ def test_sync_and_poll_report_new_orders_once(sandbox: SandboxServer, tmp_path: 
         polled = await poll_new(desk)
         assert polled.new_ids == [arrived.id]
         assert len({o.id for o in polled.orders}) == len(polled.orders)
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_the_invitation_goes_to_the_address_berke_was_given(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The form corrected SmartRecruiters' address: Berke's email goes to the corrected one."""
+
+    async def body(desk: Desk) -> None:
+        order = await new_order(desk, email="zoe@exmaple.com")  # a typo in SmartRecruiters
+        request = req(order).model_copy(update={"email_address": "zoe@example.com"})
+        await create_assessment(desk, order, request)
+        order = await accept_order(desk, order)
+        await send_invitation(desk, order)
+        invite = desk.journal.entries(order.id)[-1].step
+        assert isinstance(invite, InviteStep)
+        assert invite.request.email_address == "zoe@example.com"
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)

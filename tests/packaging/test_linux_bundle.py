@@ -174,6 +174,8 @@ def test_deb_declares_what_the_bundle_does_not_carry(built: Built) -> None:
         "fonts-dejavu-core",
     ):
         assert package in depends
+    # A CJK font, or the invitation slip prints Chinese, Japanese and Korean names as boxes.
+    assert "fonts-noto-cjk | fonts-wqy-microhei" in fields["Depends"]
     assert "postinst" in info
     assert "postrm" in info
 

@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import qasync
@@ -25,6 +26,8 @@ from app.workflows.desk import Desk
 from app.workflows.session import Session
 
 if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
     from app.sandbox import SandboxServer
 
 
@@ -116,3 +119,32 @@ def connect(window: MainWindow, desk: Desk, *, start: bool = True) -> OrderBoard
     if start:
         board.start()
     return board
+
+
+def _wait(qtbot: QtBot, coro: Coroutine[Any, Any, object]) -> None:
+    task = asyncio.ensure_future(coro)
+    qtbot.waitUntil(task.done, timeout=20_000)
+    task.result()
+
+
+@contextmanager
+def board_window(
+    qtbot: QtBot, settings: QSettings, server: SandboxServer, path: Path, *, maximised: bool = False
+) -> Iterator[tuple[MainWindow, OrderBoard, Desk]]:
+    """A shown window on a desk of ``server`` through an order board that is not started (the
+    test drives it), at 1280×800 or maximised; closed down afterwards."""
+    desk = make_desk(server, path)
+    window = MainWindow(settings=settings)
+    qtbot.addWidget(window)
+    if maximised:
+        window.showMaximized()
+    else:
+        window.resize(1280, 800)
+        window.show()
+    board = connect(window, desk, start=False)
+    try:
+        yield window, board, desk
+    finally:
+        _wait(qtbot, board.stop())
+        _wait(qtbot, desk.session.aclose())
+        desk.db.close()

@@ -259,10 +259,8 @@ def test_counter_counts_characters_and_the_limit_is_enforced(open_form: Any) -> 
 
 def test_warnings_show_in_their_own_lines_and_never_block_create(open_form: Any) -> None:
     form = open_form(make_order(email=None))
-    form.source_candidate_id.setText("123-45-6789")  # typed by the coordinator
     assert form.email_address.text() == ""
     assert "no reminder emails" in advice(form, BerkeParam.EMAIL_ADDRESS)
-    assert "national id" in advice(form, BerkeParam.SOURCE_CANDIDATE_ID)
     assert error(form, BerkeParam.EMAIL_ADDRESS) == ""
     assert create_enabled(form)
 
@@ -495,3 +493,113 @@ def test_tab_order_follows_the_rows(open_form: Any) -> None:
         w.objectName() or w.accessibleName() for w in expected
     ]
     assert all(seen is wanted for seen, wanted in zip(visited, expected, strict=True))
+
+
+# -- issue 17: every seed rule where the coordinator acts ------------------------------------
+
+
+def test_a_sensitive_id_is_refused_with_the_seeds_reason(open_form: Any, qtbot: QtBot) -> None:
+    form = open_form()
+    qtbot.keyClicks(form.source_candidate_id, "123-45-6789")  # typed by the coordinator
+    shown = error(form, BerkeParam.SOURCE_CANDIDATE_ID)
+    assert shown.startswith("Looks like a US social security number.")
+    assert "Do not use Social Security Numbers, bank IDs" in shown
+    assert not create_enabled(form)
+    form.source_candidate_id.setText("DE89 3704 0044 0532 0130 00")
+    assert "IBAN" in error(form, BerkeParam.SOURCE_CANDIDATE_ID)
+    # A plain HRIS number of nine digits is just that: no error, no warning.
+    form.source_candidate_id.setText("123456789")
+    assert error(form, BerkeParam.SOURCE_CANDIDATE_ID) == ""
+    assert advice(form, BerkeParam.SOURCE_CANDIDATE_ID) == ""
+    assert create_enabled(form)
+
+
+MATCH_JOBS = [
+    BerkeJob.model_validate(
+        {
+            BerkeParam.SOURCE_JOB_ID: "J-SALES",
+            "name": "Sales Manager",
+            "lengthSeconds": 2100,
+            "matchEnabled": True,
+        }
+    ),
+    BerkeJob.model_validate(
+        {
+            BerkeParam.SOURCE_JOB_ID: "J-PERS",
+            "name": "Personality only",
+            "length": "00:20:00",
+            "matchEnabled": "false",
+        }
+    ),
+]
+
+
+def test_the_job_picker_shows_length_and_match_and_warns_without_match(open_form: Any) -> None:
+    form = open_form(jobs=False)
+    form.set_jobs(MATCH_JOBS)
+    offered = [form.job.itemText(i) for i in range(form.job.count())]
+    assert offered == [
+        COMPANY_DEFAULT_JOB,
+        "Personality only — 20 min · no match score",
+        "Sales Manager — 35 min · match score",
+    ]
+    assert form.job.currentData() == "J-SALES"  # the order's job
+    assert advice(form, BerkeParam.SOURCE_JOB_ID) == ""
+    form.job.setCurrentIndex(form.job.findData("J-PERS"))
+    warning = advice(form, BerkeParam.SOURCE_JOB_ID)
+    assert "“Personality only” gives no match score" in warning
+    assert "this order's result is the candidate's job fit" in warning
+    assert create_enabled(form)  # a warning, not an error
+    form.job.setCurrentIndex(0)  # the company default: Berke did not say, so nothing to warn
+    assert advice(form, BerkeParam.SOURCE_JOB_ID) == ""
+
+
+def test_the_form_says_which_user_and_department_apply(qtbot: QtBot) -> None:
+    form = BerkeAssessmentForm(make_order(), default_username="hanna.hr")
+    qtbot.addWidget(form)
+    form.set_jobs(JOBS)
+    form.show()
+    qtbot.waitExposed(form)
+    assert form.username.placeholderText() == "hanna.hr"
+    assert form.user_context.isVisible()
+    assert "“hanna.hr”, this connection's Berke user" in form.user_context.text()
+    assert "Manager Name on all its reports" in form.user_context.text()
+    assert "joins the department of “hanna.hr”" in form.department_context.text()
+    assert not form.action_context.isVisible()
+
+    form.action.setCurrentIndex(form.action.findData(2))
+    assert form.action_context.isVisible()
+    assert "emails the hiring-manager report to “hanna.hr”" in form.action_context.text()
+
+    qtbot.keyClicks(form.username, "lars")
+    assert "Berke user “lars” (typed here)" in form.user_context.text()
+    assert "department of “lars”" in form.department_context.text()
+    assert "report to Berke user “lars”" in form.action_context.text()
+    qtbot.keyClicks(form.source_department_id, "SALES")
+    assert form.department_context.text() == "Department “SALES” (typed here)."
+
+
+def test_action_2_without_any_user_says_who_receives_the_report(open_form: Any) -> None:
+    form = open_form()  # no user in the form, none in the connection
+    assert "the API's default user" in form.user_context.text()
+    form.action.setCurrentIndex(form.action.findData(2))
+    said = form.action_context.text()
+    assert said.startswith("No Berke user is set here or in the connection")
+    assert "report to the API's default user" in said
+    assert create_enabled(form)
+
+
+def test_the_redirect_url_says_it_may_be_hit_several_times(open_form: Any) -> None:
+    form = open_form()
+    assert form.redirect_note.isVisible()
+    assert "again each time they reopen it" in form.redirect_note.text()
+    assert "several visits" in form.redirect_note.text()
+
+
+def test_an_address_berke_would_refuse_is_refused_in_the_form(open_form: Any) -> None:
+    # Found in the demo data: the sandbox's Berke refused it after submit.
+    form = open_form(make_order(email="mette.kjær22@mail.example.org"))
+    assert error(form, BerkeParam.EMAIL_ADDRESS) == "Is not a well-formed email address."
+    assert not create_enabled(form)
+    form.email_address.setText("mette.kjaer22@mail.example.org")
+    assert create_enabled(form)

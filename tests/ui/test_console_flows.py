@@ -8,18 +8,24 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QMenu, QMessageBox, QWidget
 
+from app.clients.errors import ApiError, Service
 from app.domain.assessment_prefill import stable_candidate_id
-from app.domain.berke import CreateAssessmentRequest
-from app.domain.journal import CreateAssessmentStep, RejectStep, StepKind
+from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
+from app.domain.journal import CreateAssessmentStep, InviteStep, RejectStep, StepKind
 from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus, RejectRequest
+from app.ui.common.command_palette import CommandPalette
 from app.ui.main_window import MainWindow
 from app.ui.orders.batch_dialog import BatchDialog
+from app.ui.orders.batch_plan_dialog import BatchPlanDialog, PlanTableModel
 from app.ui.orders.berke_form import BerkeAssessmentForm
+from app.ui.orders.invite_dialog import InviteDialog
 from app.ui.orders.order_dialogs import AcceptDialog, RejectDialog
 from app.ui.orders.url_preview import UrlPreviewDialog
+from app.views.inbox_columns import INBOX
+from app.workflows.batch import PlanKind
 from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
 from app.workflows.order_actions import ActionNotAllowedError
@@ -178,19 +184,29 @@ def test_create_preview_accept_and_invite(window: MainWindow, qtbot: QtBot) -> N
 
     assert actions[OrderAction.INVITE].isEnabled()
     actions[OrderAction.INVITE].trigger()
-    qtbot.waitUntil(lambda: isinstance(QApplication_active_box(window), QMessageBox), timeout=5000)
-    box = QApplication_active_box(window)
-    assert box is not None
-    assert "aiko@example.com" in box.text()
-    next(b for b in box.buttons() if b.text() == "Send invitation").click()
+    invite = dialogs.wait_for(qtbot, InviteDialog)
+    assert isinstance(invite, InviteDialog)
+    assert "aiko@example.com" in invite.recipient.text()
+    qtbot.keyClicks(invite.message, "See you next week.")
+    qtbot.keyClicks(invite.sender_name, "Cora Coordinator")
+    invite.submit_button.click()
     qtbot.waitUntil(
         lambda: "Sent to aiko@example.com" in window.orders.detail.fields["invitation"].text(),
         timeout=10_000,
     )
-    assert [e.action for e in desk_of(window).journal.entries(order.id)] == [
+    qtbot.waitUntil(lambda: not invite.isVisible(), timeout=5000)
+    entries = desk_of(window).journal.entries(order.id)
+    assert [e.action for e in entries] == [
         StepKind.CREATE_ASSESSMENT, StepKind.ACCEPT, StepKind.INVITE,
     ]  # fmt: skip
-    assert window.orders.detail.timeline.rowCount() == 3
+    sent = entries[-1].step
+    assert isinstance(sent, InviteStep)
+    assert (sent.request.message, sent.request.sender_name) == (
+        "See you next week.",
+        "Cora Coordinator",
+    )
+    # The activity list reads the journal off the GUI thread: it follows shortly.
+    qtbot.waitUntil(lambda: window.orders.detail.timeline.rowCount() == 3, timeout=10_000)
 
 
 def QApplication_active_box(window: MainWindow) -> QMessageBox | None:
@@ -253,35 +269,142 @@ def test_invite_disabled_without_email(window: MainWindow, qtbot: QtBot) -> None
     assert "no email" in invite.toolTip()
 
 
+def select_orders(window: MainWindow, order_ids: list[str]) -> None:
+    table = window.orders.table
+    table.clearSelection()
+    flags = table.selectionModel().SelectionFlag
+    for order_id in order_ids:
+        row = window.orders.proxy.mapFromSource(
+            window.orders.model.index(window.orders.model.row_of(order_id) or 0, 0)
+        )
+        table.selectionModel().select(row, flags.Select | flags.Rows)
+    assert sorted(window.orders.selected_ids()) == sorted(order_ids)
+
+
+def open_plan(window: MainWindow, qtbot: QtBot, dialogs: Dialogs) -> BatchPlanDialog:
+    window.orders.controller.actions[OrderAction.CREATE_ACCEPT_INVITE].trigger()
+    plan = dialogs.wait_for(qtbot, BatchPlanDialog)
+    assert isinstance(plan, BatchPlanDialog)
+    return plan
+
+
 def test_batch_create_accept_invite_with_outcomes(window: MainWindow, qtbot: QtBot) -> None:
     dialogs = Dialogs(window)
     one = add_test_order(window, qtbot, first="Ana", last="Silva", email="ana@example.com")
     two = add_test_order(window, qtbot, first="Ben", last="Okafor", email=None)
     done_order = select_completed(window)
-    window.orders.table.clearSelection()
-    for order_id in (one.id, two.id, done_order.id):
-        row = window.orders.proxy.mapFromSource(
-            window.orders.model.index(window.orders.model.row_of(order_id) or 0, 0)
-        )
-        window.orders.table.selectionModel().select(
-            row, window.orders.table.selectionModel().SelectionFlag.Select
-            | window.orders.table.selectionModel().SelectionFlag.Rows,
-        )  # fmt: skip
-    assert len(window.orders.selected_ids()) == 3
-    window.orders.controller.actions[OrderAction.CREATE_ACCEPT_INVITE].trigger()
+    select_orders(window, [one.id, two.id, done_order.id])
+    plan = open_plan(window, qtbot, dialogs)
+
+    # The plan, before anything is sent: the job each gets, what happens, who is skipped.
+    rows = {p.order_id: p for p in plan.model.rows}
+    assert rows[done_order.id].kind is PlanKind.SKIP
+    assert rows[one.id].what_happens() == "Create, accept, invite ana@example.com"
+    assert "no email" in rows[two.id].what_happens()
+    # "Data Analyst" is no Berke job: said, in colour, not silently the default.
+    warning = rows[one.id].warning()
+    assert warning is not None
+    assert "Data Analyst" in warning
+    assert rows[one.id].job_text == "Berke's default job"
+    assert "2 of 3 selected orders will be run" in plan.summary.text()
+    assert plan.submit_button.text() == "Run for 2 orders"
+    assert board_of(window).link(one.id) is None  # nothing sent yet
+
+    # The coordinator gives Ana a job by hand (the combo in the Berke job column).
+    position = next(i for i, p in enumerate(plan.model.rows) if p.order_id == one.id)
+    index = plan.model.index(position, PlanTableModel.JOB_COLUMN)
+    plan.table.edit(index)
+    combo = plan.table.findChild(QComboBox, "planJobPicker")
+    assert combo is not None
+    combo.setCurrentIndex(combo.findData("SW-ENG"))
+    plan.table.commitData(combo)
+    assert plan.model.rows[position].job is not None
+    assert (
+        plan.model.index(position, PlanTableModel.JOB_COLUMN).data().startswith("Software Engineer")
+    )
+    plan.portal_message.setPlainText("Good luck with the assessment.")
+    plan.submit_button.click()
+
     batch = dialogs.wait_for(qtbot, BatchDialog)
     assert isinstance(batch, BatchDialog)
     qtbot.waitUntil(batch.close_button.isEnabled, timeout=20_000)
     kinds = {o.order_id: o.kind.value for o in batch.model.rows}
     assert kinds == {one.id: "done", two.id: "done", done_order.id: "skipped"}
+    named = {
+        batch.model.index(row, 0).data(): batch.model.index(row, 1).data()
+        for row in range(batch.model.rowCount())
+    }
+    assert named["Ana Silva"] == "Software Engineer"  # the outcome names the job
     assert batch.progress.value() == 3
     assert "1 skipped" in batch.label.text()
     assert current(window, one.id).status is OrderStatus.IN_PROGRESS
     link = board_of(window).link(one.id)
     assert link is not None
     assert link.invitation_sent
+    created = next(
+        e.step for e in desk_of(window).journal.entries(one.id)
+        if isinstance(e.step, CreateAssessmentStep)
+    )  # fmt: skip
+    assert created.request.source_job_id == "SW-ENG"
+    assert not batch.retry_button.isEnabled()  # nothing failed
     batch.close_button.click()
     assert batch.result() == QDialog.DialogCode.Accepted.value
+    # Still reachable after Close.
+    last = window.orders.controller.last_batch_action
+    assert last.isEnabled()
+    last.trigger()
+    assert batch.isVisible()
+
+
+def test_a_batch_failure_is_read_in_full_and_retried(window: MainWindow, qtbot: QtBot) -> None:
+    dialogs = Dialogs(window)
+    one = add_test_order(window, qtbot, first="Cleo", last="Dubois", email="cleo@example.com")
+    two = add_test_order(window, qtbot, first="Dev", last="Rao", email="dev@example.com")
+    select_orders(window, [one.id, two.id])
+    sr = desk_of(window).session.sr
+    real_accept = sr.accept_order
+    refusals = [two.id]
+
+    async def accept_once_refused(order_id: str, *args: Any, **kwargs: Any) -> AssessmentOrder:
+        if order_id in refusals:
+            refusals.remove(order_id)
+            raise ApiError(
+                Service.SMARTRECRUITERS,
+                http_status=400,
+                service_message="The order cannot be accepted now " + "and will be later " * 12,
+            )
+        return await real_accept(order_id, *args, **kwargs)
+
+    sr.accept_order = accept_once_refused  # type: ignore[method-assign]
+    open_plan(window, qtbot, dialogs).submit_button.click()
+    batch = dialogs.wait_for(qtbot, BatchDialog)
+    assert isinstance(batch, BatchDialog)
+    qtbot.waitUntil(batch.close_button.isEnabled, timeout=20_000)
+    assert batch.failed_ids() == [two.id]
+    assert batch.retry_button.isEnabled()
+    assert batch.retry_button.text() == "Retry the failed (1)"
+    # The failure wraps: its row is taller than a single line.
+    position = next(i for i, o in enumerate(batch.model.rows) if o.order_id == two.id)
+    assert batch.table.rowHeight(position) > batch.table.fontMetrics().lineSpacing() * 2
+    batch.retry_button.click()
+    qtbot.waitUntil(lambda: not batch.failed_ids() and batch.close_button.isEnabled())
+    assert {o.order_id: o.kind.value for o in batch.model.rows} == {
+        one.id: "done",
+        two.id: "done",
+    }
+    assert current(window, two.id).status is OrderStatus.IN_PROGRESS
+
+
+def test_the_plan_is_cancelled_with_nothing_sent(window: MainWindow, qtbot: QtBot) -> None:
+    dialogs = Dialogs(window)
+    one = add_test_order(window, qtbot, first="Eli", last="Moss", email="eli@example.com")
+    select_orders(window, [one.id])
+    plan = open_plan(window, qtbot, dialogs)
+    plan.reject()
+    finish(qtbot, window.orders.controller.wait_idle())
+    assert board_of(window).link(one.id) is None
+    assert current(window, one.id).status is OrderStatus.NEW
+    assert not any(isinstance(d, BatchDialog) for d in dialogs.opened)
 
 
 def test_nothing_is_sent_twice_while_in_flight(window: MainWindow, qtbot: QtBot) -> None:
@@ -383,3 +506,196 @@ def test_the_window_shows_a_link_made_by_the_resumer_and_by_retry(
     assert window.orders.controller.actions[OrderAction.ACCEPT].isEnabled()
     row = window.orders.model.row(window.orders.model.row_of(retried.id) or 0)
     assert row.assessment == link.invitation_code  # the inbox row too
+
+
+def test_an_invitation_sent_elsewhere_is_resent_only_when_confirmed_over_the_dialog(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    dialogs = Dialogs(window)
+    order = add_test_order(window, qtbot, first="Maren", last="Lie", email="maren@example.com")
+    board = board_of(window)
+    link = finish(qtbot, board.create_assessment(order.id, CreateAssessmentRequest(
+        first_name="Maren", last_name="Lie", email_address="maren@example.com"
+    )))  # fmt: skip
+    finish(qtbot, board.accept(order.id))
+    # Someone in Berke sent it already, not this desk.
+    finish(qtbot, desk_of(window).session.berke.send_invitation(SendInvitationRequest(
+        source_candidate_id=link.source_candidate_id, email_address="maren@example.com"
+    )))  # fmt: skip
+    window.orders.select_order(order.id)
+    window.orders.controller.actions[OrderAction.INVITE].trigger()
+    invite = dialogs.wait_for(qtbot, InviteDialog)
+    assert isinstance(invite, InviteDialog)
+    invite.message.setPlainText("A second copy, as you asked.")
+    invite.submit_button.click()
+    # The question is asked over the dialog (a box on the window would be blocked by it).
+    qtbot.waitUntil(lambda: bool(invite.findChildren(QMessageBox)), timeout=10_000)
+    box = invite.findChildren(QMessageBox)[-1]
+    assert "already sent this invitation once" in box.text()
+    next(b for b in box.buttons() if b.text() == "Send again").click()
+    qtbot.waitUntil(lambda: not invite.isVisible(), timeout=10_000)
+    entries = desk_of(window).journal.entries(order.id)
+    assert entries[-1].action is StepKind.INVITE
+    assert isinstance(entries[-1].step, InviteStep)
+    assert entries[-1].step.request.message == "A second copy, as you asked."
+
+
+def test_the_inbox_finds_an_order_by_its_ids_and_code(window: MainWindow, qtbot: QtBot) -> None:
+    """A candidate on the phone reads out the code; a recruiter quotes the order id."""
+    order = add_test_order(window, qtbot, first="Odile", last="Faure", email="odile@example.com")
+    request = CreateAssessmentRequest(
+        first_name="Odile", last_name="Faure", email_address="odile@example.com"
+    )
+    finish(qtbot, board_of(window).create_assessment(order.id, request))
+    link = board_of(window).link(order.id)
+    assert link is not None
+    proxy = window.orders.proxy
+    for text in (link.invitation_code, link.source_candidate_id, order.id, order.id[:13]):
+        window.orders.search.setText(text)
+        qtbot.waitUntil(lambda: proxy.order_ids() == [order.id], timeout=5_000)
+    window.orders.search.clear()
+
+
+def test_columns_are_chosen_from_the_header_and_remembered(
+    window: MainWindow, qtbot: QtBot, qsettings: QSettings
+) -> None:
+    header = window.orders.table.horizontalHeader()
+    shown = [INBOX[i].key for i in range(len(INBOX)) if not header.isSectionHidden(i)]
+    # At first: what fits beside the detail pane at 1280 px, the default sort among them.
+    assert shown == [
+        "status", "candidate", "job", "company", "ordered", "age", "berke", "attention",
+    ]  # fmt: skip
+    table = window.orders.table
+    assert header.length() <= table.viewport().width()  # no sideways scrolling
+    window.orders._header_menu(header.rect().center())
+    menu = window.orders.findChild(QMenu, "columnsMenu")
+    assert menu is not None
+    by_text = {action.text(): action for action in menu.actions()}
+    assert not by_text["Status"].isEnabled()  # which order a row is: never hidden
+    by_text["Requestor"].trigger()
+    by_text["Company"].trigger()
+    menu.close()
+    requestor, company = INBOX.index("requestor"), INBOX.index("company")
+    assert not header.isSectionHidden(requestor)
+    assert header.isSectionHidden(company)
+    window.save_layout()
+    again = MainWindow(settings=qsettings)
+    qtbot.addWidget(again)
+    again_header = again.orders.table.horizontalHeader()
+    assert not again_header.isSectionHidden(requestor)
+    assert again_header.isSectionHidden(company)
+    again.orders.reset_columns()
+    assert again_header.isSectionHidden(requestor)
+    assert not again_header.isSectionHidden(company)
+
+
+def test_a_filtered_out_order_takes_its_selection_with_it(window: MainWindow, qtbot: QtBot) -> None:
+    order = add_test_order(window, qtbot, first="Petra", last="Novak", email="petra@example.com")
+    reject = window.orders.controller.actions[OrderAction.REJECT]
+    assert reject.isEnabled()
+    assert window.orders.detail.order is not None
+    window.orders.search.setText("nobody-is-called-this")
+    qtbot.waitUntil(lambda: window.orders.proxy.rowCount() == 0, timeout=5_000)
+    assert window.orders.selected_ids() == []
+    assert not reject.isEnabled()
+    assert window.orders.detail.order is None  # the pane no longer shows it
+    window.orders.search.clear()
+    assert order.id in window.orders.proxy.order_ids()
+
+
+def test_several_selected_orders_show_what_each_action_would_do(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    one = add_test_order(window, qtbot, first="Quinn", last="Adler", email="quinn@example.com")
+    two = add_test_order(window, qtbot, first="Rhea", last="Stone", email=None)
+    done = select_completed(window)
+    select_orders(window, [one.id, two.id, done.id])
+    detail = window.orders.detail
+    assert detail.title.text() == "3 orders selected"
+    assert detail.status.text() == "2 new, 1 completed"
+    assert detail.selection_box.isVisible()
+    assert not detail.order_part.isVisible()
+    lines = detail.selection_box.text.text()
+    name = done.candidate.full_name
+    assert "Create, accept and invite: 2 of 3. Not " + name in lines
+    assert "Reject: 2 of 3. Not " + name in lines
+    assert "Deliver Berke's result: 0 of 3." in lines
+    window.orders.select_order(one.id)
+    assert detail.order_part.isVisible()
+    assert not detail.selection_box.isVisible()
+
+
+def test_the_command_palette_finds_actions_and_orders(window: MainWindow, qtbot: QtBot) -> None:
+    order = add_test_order(window, qtbot, first="Søren", last="Kierkegård", email="sk@example.com")
+    request = CreateAssessmentRequest(
+        first_name="Søren", last_name="Kierkegård", email_address="sk@example.com"
+    )
+    finish(qtbot, board_of(window).create_assessment(order.id, request))
+    link = board_of(window).link(order.id)
+    assert link is not None
+    # The order is hidden by a search: the palette still finds it, and shows it.
+    window.orders.search.setText("nobody-is-called-this")
+    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    found = window.findChild(CommandPalette, "commandPalette")
+    assert found is not None
+    palette = found
+    qtbot.waitUntil(palette.isVisible)
+    palette.query.setText(link.invitation_code.lower())
+    item = palette.current_item()
+    assert item is not None
+    assert item.order_id == order.id
+    assert item.title == "Søren Kierkegård"
+    qtbot.keyClick(palette.query, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not palette.isVisible())
+    assert window.orders.selected_ids() == [order.id]
+    assert window.orders.search.text() == ""
+
+    # An action by a word of its name (accents and case aside); a disabled one is greyed.
+    palette = window.open_palette()
+    palette.query.setText("REFRESH")
+    item = palette.current_item()
+    assert item is not None
+    assert item.title == "Refresh"
+    palette.query.setText("deliver")
+    (deliver,) = [i for i in palette.model.items if i.title == "Deliver Berke's result"]
+    assert not deliver.enabled  # nothing to deliver for this order: greyed, with the reason
+    assert "not completed" in deliver.detail or "accept it first" in deliver.detail
+    with qtbot.waitSignal(window.sync_finished, timeout=10_000):
+        palette.query.setText("refresh")
+        qtbot.keyClick(palette.query, Qt.Key.Key_Return)
+
+
+def test_the_dialogs_say_whom_they_are_about(window: MainWindow, qtbot: QtBot) -> None:
+    """In the body, not only the title bar: name, job and company; and for a selection, which
+    orders and why not the others."""
+    dialogs = Dialogs(window)
+    one = add_test_order(window, qtbot, first="Tomasz", last="Wójcik", email="tw@example.com")
+    two = add_test_order(window, qtbot, first="Uma", last="Rao", email="uma@example.com")
+    done = select_completed(window)
+    select_orders(window, [one.id, two.id, done.id])
+    window.orders.controller.actions[OrderAction.REJECT].trigger()
+    reject = dialogs.wait_for(qtbot, RejectDialog)
+    assert isinstance(reject, RejectDialog)
+    text = reject.who.text()
+    assert "Rejects 2 orders:" in text
+    assert "Tomasz Wójcik · Data Analyst · Acme" in text
+    assert "Uma Rao · Data Analyst · Acme" in text
+    assert "Not these 1:" in text
+    assert done.candidate.full_name in text.split("Not these 1:")[1]
+    assert reject.ok.text() == "Reject 2 orders"
+    reject.reject()
+    finish(qtbot, window.orders.controller.wait_idle())
+
+    request = CreateAssessmentRequest(
+        first_name="Tomasz", last_name="Wójcik", email_address="tw@example.com"
+    )
+    finish(qtbot, board_of(window).create_assessment(one.id, request))
+    window.orders.select_order(one.id)
+    window.orders.controller.actions[OrderAction.ACCEPT].trigger()
+    accept = dialogs.wait_for(qtbot, AcceptDialog)
+    who = accept.findChild(QLabel, "acceptWho")
+    assert who is not None
+    assert who.text() == "Tomasz Wójcik · Data Analyst · Acme"
+    assert isinstance(accept, AcceptDialog)
+    accept.reject()
+    finish(qtbot, window.orders.controller.wait_idle())

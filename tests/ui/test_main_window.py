@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import subprocess
 import sys
 from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction
 
 from app.clients.berke import BerkeClient
 from app.clients.http import RetryPolicy
@@ -173,3 +175,40 @@ def test_self_test_command_starts_in_demo_mode(tmp_path: object) -> None:
     assert result.returncode == 0, result.stderr
     assert "self-test: ok" in result.stdout
     assert "Demo mode" in result.stdout
+
+
+def test_ctrl_q_quits(window: MainWindow, qtbot: QtBot) -> None:
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    quit_action = window.findChild(QAction, "action_quit")
+    assert quit_action is not None
+    assert quit_action.shortcut().toString() == "Ctrl+Q"
+    with qtbot.waitSignal(quit_action.triggered, timeout=2_000):
+        qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=2_000)
+
+
+def _without_display() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.pop("QT_QPA_PLATFORM", None)
+    return env
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a Linux display question")
+def test_without_a_display_a_start_says_so_and_the_self_test_runs_offscreen() -> None:
+    """Over SSH: not Qt's abort (134, "xcb-cursor0 is needed") but a sentence and exit 2; and
+    --self-test needs no screen at all."""
+    started = subprocess.run(
+        [sys.executable, "-m", "app"],
+        capture_output=True, text=True, timeout=60, check=False, env=_without_display(),
+    )  # fmt: skip
+    assert started.returncode == 2, started.stderr
+    assert "no display to open the window on" in started.stderr
+    assert "--self-test" in started.stderr
+    checked = subprocess.run(
+        [sys.executable, "-m", "app", "--self-test"],
+        capture_output=True, text=True, timeout=60, check=False, env=_without_display(),
+    )  # fmt: skip
+    assert checked.returncode == 0, checked.stderr
+    assert "self-test: ok" in checked.stdout

@@ -41,6 +41,9 @@ def _row(n: int, seed: Seed) -> OrderRow:
         created=f"2025-0{1 + day % 9}-1{day % 10}T10:00:00+00:00",
         assessment="",
         activity="",
+        berke="",
+        attention="",
+        berke_id="",
     )
 
 

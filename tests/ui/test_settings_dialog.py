@@ -19,6 +19,7 @@ from app.domain.connection import (
     AppSettings,
     ConnectionProfile,
 )
+from app.domain.invitation import InvitationText
 from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY
 from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyringStatus, KeyStore, Storage
 from app.store.database import Database
@@ -143,6 +144,88 @@ def test_insecure_or_invalid_values_are_refused_in_words(
     assert dialog.save() is None
     assert "https://" in dialog.error_label.text()
     assert not (tmp_path / "s.json").exists()
+
+
+def test_a_berke_token_over_50_characters_is_refused_at_the_field_before_storing(
+    qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path
+) -> None:
+    dialog = _dialog(qtbot, AppSettings(), KeyStore(), tmp_path / "s.json")
+    dialog.show()
+    dialog.add_profile()
+    dialog.name_edit.setText("Staging")
+    dialog.name_edit.textEdited.emit("Staging")
+    error = dialog.key_errors[BERKE_TOKEN]
+    qtbot.keyClicks(dialog.key_fields[BERKE_TOKEN], "p" * 50)
+    assert not error.isVisible()  # 50 is allowed
+    qtbot.keyClicks(dialog.key_fields[BERKE_TOKEN], "p" * 14)  # the 64-character partner key
+    assert error.isVisible()
+    assert "1–50 characters; this one has 64" in error.text()
+
+    _select(dialog, PRODUCTION_PROFILE)  # away and back: the typed token is still refused
+    assert not error.isVisible()
+    _select(dialog, "Staging")
+    assert error.isVisible()
+
+    _select(dialog, PRODUCTION_PROFILE)
+    assert dialog.save() is None
+    assert dialog.profile_list.currentItem().text() == "Staging"  # shown where it is wrong
+    assert "Staging: API token: Berke's API tokens are 1–50" in dialog.error_label.text()
+    assert ring.entries == {}
+    assert not (tmp_path / "s.json").exists()
+
+    dialog.key_fields[BERKE_TOKEN].clear()
+    qtbot.keyClicks(dialog.key_fields[BERKE_TOKEN], "berke-token-1")
+    assert not error.isVisible()
+    assert dialog.save() is not None
+    assert ring.entries[("assessment-desk", "Staging/berke")] == "berke-token-1"
+
+
+def test_the_profile_keeps_a_default_invitation(
+    qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path
+) -> None:
+    path = tmp_path / "s.json"
+    dialog = _dialog(qtbot, AppSettings(), KeyStore(), path)
+    _select(dialog, PRODUCTION_PROFILE)
+    message = dialog.editors["invitation_message"]
+    name = dialog.editors["invitation_sender_name"]
+    email = dialog.editors["invitation_sender_email"]
+    assert isinstance(message, QLineEdit)
+    assert isinstance(name, QLineEdit)
+    assert isinstance(email, QLineEdit)
+    assert message.accessibleName() == "Invitation Message"
+    assert message.maxLength() == 1000
+    assert name.maxLength() == 100
+    message.setText("Please take the assessment this week.")
+    name.setText("Talent team")
+    email.setText("talent at example")
+    assert dialog.save() is None
+    assert "Sender email" in dialog.error_label.text()
+    assert "well-formed" in dialog.error_label.text()
+    email.setText("talent@example.com")
+    saved = dialog.save()
+    assert saved is not None
+    production = load_settings(path).profile(PRODUCTION_PROFILE)
+    assert production is not None
+    assert production.default_invitation == InvitationText(
+        message="Please take the assessment this week.",
+        sender_name="Talent team",
+        sender_email="talent@example.com",
+    )
+
+
+def test_the_profile_form_scrolls_so_the_dialog_fits_an_800_pixel_screen(
+    qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path
+) -> None:
+    dialog = _dialog(qtbot, AppSettings(), KeyStore(), tmp_path / "s.json")
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.minimumSizeHint().height() <= 800 * 0.9
+    assert dialog.height() <= dialog.screen().availableGeometry().height()
+    # Every option is still there, below the fold, and the rows are not squeezed sideways.
+    form = dialog.form_scroll.widget()
+    assert form is not None
+    assert dialog.editors["invitation_sender_email"].isVisibleTo(form)
+    assert dialog.form_scroll.viewport().width() >= form.minimumSizeHint().width()
 
 
 def test_without_a_keyring_the_dialog_says_so_and_keeps_keys_for_the_session(

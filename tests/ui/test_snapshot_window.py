@@ -163,7 +163,9 @@ def test_compare_two_snapshots(
     old = write_sample(
         tmp_path / "old.adsnap", records(4), created_at=datetime(2025, 1, 1, tzinfo=UTC)
     )
-    changed = [record(0), record(1, status="COMPLETED"), record(3), record(9)]
+    moved = "2025-03-04T17:42:31.250+0000"
+    changed = [record(0), record(1, status="COMPLETED", lastUpdateDate=moved), record(3),
+               record(9)]  # fmt: skip
     new = write_sample(
         tmp_path / "new.adsnap", changed, created_at=datetime(2025, 2, 1, tzinfo=UTC)
     )
@@ -172,7 +174,14 @@ def test_compare_two_snapshots(
     kinds = {c.order_id: c.kind for c in dialog.model.changes}
     assert kinds == {"order-001": ChangeKind.CHANGED, "order-009": ChangeKind.ADDED,
                      "order-002": ChangeKind.REMOVED}  # fmt: skip
-    assert "IN_PROGRESS → COMPLETED" in dialog.rows_in_view()[0][3]
+    # The statuses' words and local times to the minute, not NEW/IN_PROGRESS and ISO with ms.
+    words = dialog.rows_in_view()[0][3]
+    assert "Status: In progress → Completed" in words
+    local = datetime(2025, 3, 4, 17, 42, 31, tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M")
+    assert f"Last update: — → {local}" in words
+    assert "IN_PROGRESS" not in words
+    assert ".250" not in words
+    assert "T17:" not in words
     dialog.kind.setCurrentIndex(dialog.kind.findData(ChangeKind.ADDED))
     assert [r[1] for r in dialog.rows_in_view()] == ["order-009"]
     out = tmp_path / "diff.csv"

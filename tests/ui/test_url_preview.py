@@ -242,3 +242,21 @@ def test_controls_have_accessible_names(qtbot: QtBot, created: CreateAssessmentR
     for button in dialog.findChildren(QPushButton):
         assert button.accessibleName(), button.objectName()
     assert child(dialog, QLineEdit, "assessmentUrl").accessibleName() == "Assessment URL"
+
+
+def test_a_name_no_font_can_draw_is_said_after_printing(
+    qtbot: QtBot, tmp_path: Path, created: CreateAssessmentResponse
+) -> None:
+    target = tmp_path / "slip.pdf"
+    dialog = UrlPreviewDialog(
+        candidate_name="Ana \ue000",
+        response=created,
+        allow_http_loopback=True,
+        ask_save_path=lambda: str(target),
+    )
+    qtbot.addWidget(dialog)
+    qtbot.mouseClick(child(dialog, QPushButton, "printSlipButton"), Qt.MouseButton.LeftButton)
+    assert target.read_bytes().startswith(b"%PDF")
+    status = child(dialog, QLabel, "statusMessage").text()
+    assert "no font for “\ue000”" in status
+    assert "fonts-noto-cjk" in status

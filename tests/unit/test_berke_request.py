@@ -11,7 +11,6 @@ from app.domain.berke import (
     BerkeParam,
     CreateAssessmentRequest,
     SendInvitationRequest,
-    looks_like_sensitive_id,
 )
 from app.domain.field_errors import field_errors
 
@@ -81,7 +80,7 @@ def test_api_token_is_not_a_field_of_the_request() -> None:
     [
         ("ana@example.com", True),
         ("a.b+c@sub.example.co.uk", True),
-        ("zoë@exämple.de", True),
+        ("zoë@exämple.de", False),  # ASCII only: tests/email_rule_table.py has the whole rule
         ("plain", False),
         ("a@b", False),
         ("a@@b.com", False),
@@ -97,7 +96,7 @@ def test_email_address_must_be_well_formed(email: str, ok: bool) -> None:
 
 
 def test_email_address_length_boundaries() -> None:
-    at_max = "a" * 88 + "@example.com"  # 100 characters
+    at_max = "a" * 60 + "@" + "b" * 35 + ".com"  # 100 characters, a local part within 64
     assert len(at_max) == 100
     assert make(**{BerkeParam.EMAIL_ADDRESS: at_max}).email_address == at_max
     assert error_fields({**BASE, BerkeParam.EMAIL_ADDRESS: "a" + at_max})[
@@ -304,30 +303,6 @@ def test_advice_for_exclamation_and_caps() -> None:
         ).advice()
         == []
     )
-
-
-@pytest.mark.parametrize(
-    ("value", "sensitive"),
-    [
-        ("123-45-6789", True),
-        ("123456789", True),
-        ("DE89370400440532013000", True),  # a valid IBAN
-        ("GB82 WEST 1234 5698 7654 32", True),
-        ("4111111111111111", True),  # a Luhn-valid card number
-        ("12345678901", True),  # 11 digits: many national ids
-        ("HRIS-00042", False),
-        ("badge 7781", False),
-        ("DE00370400440532013000", False),  # IBAN shape, wrong checksum
-        ("4111111111111112", False),
-        ("c-2d0f6a", False),
-    ],
-)
-def test_sensitive_id_detection(value: str, sensitive: bool) -> None:
-    assert (looks_like_sensitive_id(value) is not None) is sensitive
-    fields = advice_fields(
-        make(**{BerkeParam.EMAIL_ADDRESS: "a@b.com", BerkeParam.SOURCE_CANDIDATE_ID: value})
-    )
-    assert (BerkeParam.SOURCE_CANDIDATE_ID in fields) is sensitive
 
 
 def test_send_invitation_rules() -> None:

@@ -20,6 +20,7 @@ from app.domain.connection import (
     ConnectionProfile,
     Credentials,
     ProfileKind,
+    berke_token_problem,
 )
 from app.store.credentials import (
     BERKE_TOKEN,
@@ -175,3 +176,46 @@ def test_configure_from_a_terminal_saves_a_profile_and_its_keys(
     assert settings.active_profile.sr_base_url == "https://sr.staging.example/v1"
     assert ring.entries[(KEYRING_SERVICE, "Staging/berke")] == "berke-token-3"
     assert "berke-token-3" not in (tmp_path / "config" / "settings.json").read_text()
+
+
+@pytest.mark.parametrize(
+    ("token", "problem"),
+    [
+        ("t", None),
+        ("T" * 50, None),
+        ("  " + "t" * 50 + "  ", None),  # trimmed, as the key store trims it
+        ("t" * 51, "this one has 51"),
+        ("p" * 64, "Is it the SmartRecruiters key?"),
+        ("   ", "Required"),
+    ],
+)
+def test_the_berke_token_is_1_to_50_characters(token: str, problem: str | None) -> None:
+    found = berke_token_problem(token)
+    if problem is None:
+        assert found is None
+    else:
+        assert found is not None
+        assert problem in found
+        assert "1–50 characters" in found
+
+
+def test_configure_refuses_a_token_over_50_characters_before_storing_anything(
+    ring: MemoryKeyring,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from app import configure
+
+    monkeypatch.setenv("ASSESSMENT_DESK_HOME", str(tmp_path))
+    answers = iter(["Staging", "https://sr.staging.example/v1", "", ""])
+    # The partner key pasted twice: the second time into Berke's field.
+    secrets_typed = iter(["p" * 64, "p" * 64])
+    monkeypatch.setattr("builtins.input", lambda _prompt: next(answers))
+    monkeypatch.setattr(configure.getpass, "getpass", lambda _prompt: next(secrets_typed))
+    assert configure.configure_interactively(KeyStore()) == 2
+    said = capsys.readouterr().out
+    assert "Berke API token: Berke's API tokens are 1–50 characters; this one has 64." in said
+    assert "Nothing was changed." in said
+    assert ring.entries == {}
+    assert load_settings().profile("Staging") is None

@@ -3,15 +3,17 @@ form (untyped dicts) read and written back without losing a key."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
-from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
+from app.domain.berke import BerkeParam, CreateAssessmentRequest, SendInvitationRequest
 from app.domain.journal import (
     AcceptStep,
+    AssessmentDeleted,
     AssessmentLinked,
     AttachmentUploaded,
     CommentAdded,
@@ -19,6 +21,7 @@ from app.domain.journal import (
     CompleteStep,
     CreateAssessmentStep,
     CreateResultStep,
+    DeleteAssessmentStep,
     InvitationSent,
     InviteStep,
     JournalEntry,
@@ -28,12 +31,14 @@ from app.domain.journal import (
     RejectStep,
     ResultFlow,
     ResultRecorded,
+    ReuseAssessmentStep,
     StepKind,
     StepOutcome,
     StepState,
     UnreadableOutcome,
     UnreadableStep,
     UploadStep,
+    breaks_current_rules,
 )
 from app.domain.journal_v1 import outcome_from_v1, outcome_to_v1, step_from_v1, step_to_v1
 from app.domain.smartrecruiters import (
@@ -248,6 +253,9 @@ class Recorder:
     def upload_done(self, upload_id: int, attachment_id: str) -> None:
         self.calls.append(("upload_done", (upload_id, attachment_id)))
 
+    def berke_deleted(self, source_candidate_id: str) -> None:
+        self.calls.append(("berke_deleted", source_candidate_id))
+
 
 ORDER = AssessmentOrder.model_validate(
     {"id": "o1", "status": "COMPLETED", "candidate": {"id": "c", "firstName": "Zoë"}}
@@ -275,6 +283,7 @@ LINK = LinkedAssessment(
             [("upload_done", (7, "a1"))],
         ),
         (CommentAdded(message="hi"), []),
+        (AssessmentDeleted(source_candidate_id="AD-1"), [("berke_deleted", "AD-1")]),
     ],
 )
 def test_an_outcome_records_what_it_produced(
@@ -302,6 +311,26 @@ def test_every_step_kind_is_an_action() -> None:
         CreateResultStep(result=RESULT),
         UploadStep(upload_id=1),
         CommentStep(message="hi"),
+        DeleteAssessmentStep(source_candidate_id="AD-1"),
+        ReuseAssessmentStep(link=LINK, from_order_id="order-1"),
     ]
     assert {step.action for step in steps} == set(StepKind)
     assert all(step.kind == step.action.value for step in steps)
+
+
+def test_a_step_recorded_before_a_newer_rule_is_read_but_never_sent() -> None:
+    """The sensitive-id and email rules came after wave 1: its records stay readable history,
+    and a pending one breaking them is refused before it goes."""
+    stored = json.loads(dumps(CreateAssessmentStep(request=CREATE)))
+    stored["request"][BerkeParam.SOURCE_CANDIDATE_ID] = "123-45-6789"  # a US SSN, written out
+    stored["request"][BerkeParam.EMAIL_ADDRESS] = "zoë@example.com"  # not ASCII
+    step = read_step(StepKind.CREATE_ASSESSMENT, json.dumps(stored))
+    assert isinstance(step, CreateAssessmentStep)
+    assert step.request.source_candidate_id == "123-45-6789"
+    problem = breaks_current_rules(step)
+    assert problem is not None
+    assert "email" in problem.casefold() or "sourceCandidateId" in problem
+    assert breaks_current_rules(CreateAssessmentStep(request=CREATE)) is None
+    assert breaks_current_rules(InviteStep(request=INVITE)) is None
+    with pytest.raises(ValidationError):  # and nothing new can be made that way
+        CreateAssessmentRequest.model_validate(stored["request"])

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from app.domain.berke_progress import BerkeProgress
 from app.domain.journal import LinkedAssessment
 from app.domain.order_rules import OrderAction, why_not
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
@@ -31,7 +32,8 @@ LINK = LinkedAssessment(
     assessment_url="https://berke.test/a/C0DE", created_at=datetime(2026, 1, 1, tzinfo=UTC),
 )  # fmt: skip
 
-# (action, status, linked, email) -> a word the reason must hold, or OK.
+# (action, status, linked, email) -> a word the reason must hold, or OK. Berke's side (for the
+# actions that depend on it) is in BERKE_TABLE below.
 TABLE: list[tuple[OrderAction, OrderStatus, bool, bool, str | None]] = [
     (A.CREATE_ASSESSMENT, NEW, False, True, OK),
     (A.CREATE_ASSESSMENT, NEW, True, True, "already exists"),
@@ -83,5 +85,57 @@ def test_why_not(
         assert said.endswith(".")  # a sentence, for a tooltip
 
 
-def test_every_action_is_in_the_table() -> None:
-    assert {row[0] for row in TABLE} == set(OrderAction)
+NS, ST, CO, DEL = (
+    BerkeProgress.NOT_STARTED, BerkeProgress.STARTED, BerkeProgress.COMPLETE,
+    BerkeProgress.DELETED,
+)  # fmt: skip
+
+# (action, status, linked, email, Berke's side) -> a word of the reason, or OK.
+BERKE_TABLE: list[tuple[OrderAction, OrderStatus, bool, bool, BerkeProgress | None, str | None]] = [
+    (A.DELIVER, IN_PROGRESS, True, True, CO, OK),
+    (A.DELIVER, IN_PROGRESS, True, True, ST, "not completed"),
+    (A.DELIVER, IN_PROGRESS, True, True, None, "not completed"),  # not watched yet
+    (A.DELIVER, IN_PROGRESS, False, True, CO, "no Berke assessment"),
+    (A.DELIVER, NEW, True, True, CO, "accept it first"),
+    (A.DELIVER, COMPLETED, True, True, CO, "completed"),
+    (A.REMIND, IN_PROGRESS, True, True, NS, "not been sent"),  # LINK is not invited
+    (A.REMIND, IN_PROGRESS, True, False, NS, "no email"),
+    (A.REMIND, IN_PROGRESS, False, True, NS, "Create the Berke assessment first"),
+    (A.REMIND, REJECTED, True, True, NS, "rejected"),
+    (A.DELETE_IN_BERKE, REJECTED, True, True, NS, OK),
+    (A.DELETE_IN_BERKE, COMPLETED, True, True, ST, OK),
+    (A.DELETE_IN_BERKE, REJECTED, True, True, CO, "results are kept"),
+    (A.DELETE_IN_BERKE, REJECTED, True, True, DEL, "already deleted"),
+    (A.DELETE_IN_BERKE, IN_PROGRESS, True, True, NS, "only once its order has ended"),
+    (A.DELETE_IN_BERKE, REJECTED, False, True, NS, "no Berke assessment"),
+]
+
+
+@pytest.mark.parametrize(("action", "status", "linked", "email", "berke", "reason"), BERKE_TABLE)
+def test_why_not_with_berkes_side(  # noqa: PLR0917 - one parameter per column of the table
+    action: OrderAction,
+    status: OrderStatus,
+    linked: bool,
+    email: bool,
+    berke: BerkeProgress | None,
+    reason: str | None,
+) -> None:
+    said = why_not(action, order(status, email=email), LINK if linked else None, berke)
+    if reason is None:
+        assert said is None
+    else:
+        assert said is not None
+        assert reason in said
+        assert said.endswith(".")
+
+
+def test_a_reminder_needs_a_first_invitation_and_no_completion() -> None:
+    invited = LINK.model_copy(update={"invited_at": datetime(2026, 1, 2, tzinfo=UTC)})
+    assert "send a reminder" in (why_not(A.INVITE, order(IN_PROGRESS), invited) or "")
+    assert why_not(A.REMIND, order(IN_PROGRESS), invited, NS) is None
+    assert why_not(A.REMIND, order(IN_PROGRESS), invited, ST) is None
+    assert "already completed" in (why_not(A.REMIND, order(IN_PROGRESS), invited, CO) or "")
+
+
+def test_every_action_is_in_a_table() -> None:
+    assert {row[0] for row in TABLE} | {row[0] for row in BERKE_TABLE} == set(OrderAction)

@@ -30,19 +30,51 @@ async def run_dialog(dialog: QDialog) -> bool:
 
 
 async def confirm(
-    parent: QWidget, title: str, text: str, *, informative: str = "", ok_text: str = "OK"
+    parent: QWidget,
+    title: str,
+    text: str,
+    *,
+    informative: str = "",
+    ok_text: str = "OK",
+    cancel_text: str | None = None,
 ) -> bool:
     box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
     box.setInformativeText(informative)
     ok = box.addButton(ok_text, QMessageBox.ButtonRole.AcceptRole)
-    box.addButton(QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    if cancel_text is None:
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    else:
+        box.setDefaultButton(box.addButton(cancel_text, QMessageBox.ButtonRole.RejectRole))
     loop = asyncio.get_running_loop()
     done: asyncio.Future[bool] = loop.create_future()
 
     def finished(_result: int) -> None:
         if not done.done():
             done.set_result(box.clickedButton() is ok)
+
+    box.finished.connect(finished)
+    box.open()
+    return await done
+
+
+async def choose(
+    parent: QWidget, title: str, text: str, *, options: list[str], informative: str = ""
+) -> int | None:
+    """A question with several answers (and Cancel): the index of the one chosen, or None."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    box.setObjectName("choiceBox")
+    box.setInformativeText(informative)
+    buttons = [box.addButton(option, QMessageBox.ButtonRole.AcceptRole) for option in options]
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(buttons[0])
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[int | None] = loop.create_future()
+
+    def finished(_result: int) -> None:
+        clicked = box.clickedButton()
+        if not done.done():
+            done.set_result(buttons.index(clicked) if clicked in buttons else None)
 
     box.finished.connect(finished)
     box.open()

@@ -16,7 +16,7 @@ from abc import abstractmethod
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QFont, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -39,6 +39,8 @@ from app.domain.field_errors import FORM_LEVEL
 from app.ui.common.colours import status_colours
 
 T = TypeVar("T")
+#: The narrowest screen (logical pixels) on which a form may lay its rows out in two columns.
+TWO_COLUMNS_FROM = 1000
 
 
 def add_section(grid: QGridLayout, title: str, *, first: bool = False) -> None:
@@ -113,11 +115,11 @@ class ValidatedForm(QDialog, Generic[T]):
         self.setSizeGripEnabled(True)
 
         self._fields = QWidget()
-        grid = self._grid = QGridLayout(self._fields)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(12)
-        grid.setVerticalSpacing(4)
-        grid.setColumnStretch(1, 1)
+        self._columns = QHBoxLayout(self._fields)
+        self._columns.setContentsMargins(0, 0, 0, 0)
+        self._columns.setSpacing(24)
+        self._grids: list[QGridLayout] = []
+        self._grid = self._new_column()
 
         self.form_error = QLabel()
         self.form_error.setObjectName("error_form")
@@ -162,6 +164,25 @@ class ValidatedForm(QDialog, Generic[T]):
         return [*order, self.cancel_button, self.submit_button]
 
     # -- building -----------------------------------------------------------------------------
+
+    def _new_column(self) -> QGridLayout:
+        grid = QGridLayout()
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(4)
+        grid.setColumnStretch(1, 1)
+        self._columns.addLayout(grid, 1)
+        self._grids.append(grid)
+        return grid
+
+    def _next_column(self) -> bool:
+        """Rows added from here on go in a column to the right, when the screen is wide enough
+        for two (a short form fits a short screen: 1366×768 at 125 % leaves 614 px). Returns
+        whether it did."""
+        if self.screen().availableGeometry().width() < TWO_COLUMNS_FROM:
+            return False
+        self._grid = self._new_column()
+        return True
 
     def _section(self, title: str, first: bool = False) -> None:
         add_section(self._grid, title, first=first)
@@ -221,7 +242,8 @@ class ValidatedForm(QDialog, Generic[T]):
     def _finish(self) -> None:
         """Frame the rows (scrolling, the form's own error line, the buttons), wire the edits
         and the keys, and check the form once."""
-        self._grid.setRowStretch(self._grid.rowCount(), 1)  # spare height below the rows
+        for grid in self._grids:
+            grid.setRowStretch(grid.rowCount(), 1)  # spare height below the rows
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
@@ -256,6 +278,22 @@ class ValidatedForm(QDialog, Generic[T]):
         self._finished = True
         self._apply_colours()
         self._revalidate()
+
+    def _preferred_size(self) -> QSize:
+        """Room for every row and message line shown, within the screen.
+
+        Measured from the rows' height for the width they get: a dialog sized from its own
+        size hint before a wrapped line is shown opens far too short."""
+        margins = self._outer.contentsMargins()
+        bar = self._scroll.verticalScrollBar().sizeHint().width()
+        width = self._fields.sizeHint().width() + margins.left() + margins.right() + bar
+        chrome = self.sizeHint().height() - self._scroll.sizeHint().height()
+        # -1 when no wrapped line is shown (the layout then has no height-for-width): the
+        # rows' own size hint is their height.
+        rows = self._fields.heightForWidth(width - bar)
+        height = (rows if rows > 0 else self._fields.sizeHint().height()) + chrome
+        screen = self.screen().availableGeometry()
+        return QSize(min(width, screen.width()), min(height, int(screen.height() * 0.9)))
 
     def _watch(self, key: str, widget: QWidget) -> None:
         if isinstance(widget, QLineEdit | QPlainTextEdit):

@@ -150,6 +150,7 @@ class AttachmentsPanel(QGroupBox):
         self.result_label = QLabel("No result yet.")
         self.result_label.setObjectName("resultLabel")
         self.result_label.setWordWrap(True)
+        self.result_label.setTextFormat(Qt.TextFormat.PlainText)  # a title is text, not HTML
         self.model = AttachmentTableModel(self)
         self.table = QTableView()
         self.table.setObjectName("attachmentsTable")
@@ -192,14 +193,11 @@ class AttachmentsPanel(QGroupBox):
         layout.addLayout(buttons)
         self._update_buttons()
 
-    def show_rows(self, rows: list[AttachmentRow], result_id: str | None) -> None:
+    def show_rows(self, rows: list[AttachmentRow], result_text: str) -> None:
+        """The files, and ``result_text``: the order's result, or why it has none
+        (``order_result.result_panel_text``)."""
         self.model.set_rows(rows)
-        self.result_label.setText(
-            f"Result id {result_id}."
-            if result_id
-            else "No result yet: completing the order "
-            "creates one; files dropped before are queued until then."
-        )
+        self.result_label.setText(result_text)
 
     def selected_row(self) -> AttachmentRow | None:
         rows = self.table.selectionModel().selectedRows()

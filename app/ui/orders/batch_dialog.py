@@ -1,10 +1,14 @@
-"""Progress of "Create, accept and invite" over a selection, cancellable, with outcomes."""
+"""Progress of "Create, accept and invite" over a selection, cancellable, with outcomes.
+
+The outcome list names each order's Berke job and wraps its failure text; the failed ones can
+be retried from it. It stays reachable after Close (Order > Last batch…) until the next batch.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QDialog,
@@ -36,55 +40,100 @@ _KIND_COLOUR = {
 
 
 class OutcomeTableModel(RowsTableModel[Outcome]):
-    HEADERS = ("Candidate", "Outcome", "Details")
+    HEADERS = ("Candidate", "Berke job", "Outcome", "Details")
+
+    def __init__(self, jobs: dict[str, str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.jobs = jobs  # order id → the Berke job it was planned with
 
     def cell(self, outcome: Outcome, column: int, role: int) -> Any:
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return (outcome.candidate, _KIND_TEXT[outcome.kind], outcome.detail)[column]
-        if role == Qt.ItemDataRole.ForegroundRole and column == 1:
+            job = self.jobs.get(outcome.order_id, "—")
+            return (outcome.candidate, job, _KIND_TEXT[outcome.kind], outcome.detail)[column]
+        if role == Qt.ItemDataRole.ForegroundRole and column == 2:
             return _KIND_COLOUR[outcome.kind]
         return None
 
+    def put(self, outcome: Outcome) -> None:
+        """Add the order's outcome, or replace its earlier one (a retry)."""
+        for position, known in enumerate(self.rows):
+            if known.order_id == outcome.order_id:
+                self.replace_row(position, outcome)
+                return
+        self.append_row(outcome)
+
 
 class BatchDialog(QDialog):
-    """Shows progress while the batch runs; Cancel asks it to stop after the current order."""
+    """Shows progress while the batch runs; Cancel asks it to stop after the current order;
+    "Retry the failed" asks for another run of the orders that failed."""
 
-    def __init__(self, total: int, parent: QWidget | None = None) -> None:
+    retry_requested = Signal(list)  # the failed orders' ids
+
+    def __init__(
+        self, total: int, jobs: dict[str, str] | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("batchDialog")
         self.setWindowTitle("Create, accept and invite")
+        self.setSizeGripEnabled(True)
         self.total = total
         self.cancel_requested = False
         self.label = QLabel(f"Working on {total} orders…")
         self.label.setObjectName("batchLabel")
+        self.label.setWordWrap(True)
         self.progress = QProgressBar()
         self.progress.setObjectName("batchProgress")
         self.progress.setRange(0, total)
         self.progress.setValue(0)
-        self.model = OutcomeTableModel(self)
+        self.model = OutcomeTableModel(jobs or {}, self)
         self.table = QTableView()
         self.table.setObjectName("batchOutcomes")
         self.table.setAccessibleName("Outcome per order")
         self.table.setModel(self.model)
+        self.table.setWordWrap(True)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.table.setColumnWidth(0, 180)
+        # Rows grow to their wrapped text: a failure is read in full, not in a tooltip. Only
+        # the rows that change are measured (ResizeToContents measures every row on every
+        # change: ~40 ms per outcome late in a batch of 200, on the GUI thread; ui_lag.py);
+        # all of them when the columns change width.
+        self.model.rowsInserted.connect(lambda _parent, first, last: self._fit(first, last))
+        self.model.dataChanged.connect(lambda top, bottom, *_: self._fit(top.row(), bottom.row()))
+        self.table.horizontalHeader().sectionResized.connect(
+            lambda *_: self.table.resizeRowsToContents()
+        )
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnWidth(0, 170)
+        self.table.setColumnWidth(1, 170)
+        self.table.setColumnWidth(2, 80)
         self.buttons = QDialogButtonBox()
+        self.retry_button = QPushButton("Retry the failed")
+        self.retry_button.setObjectName("batchRetry")
+        self.retry_button.setEnabled(False)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setObjectName("batchCancel")
         self.close_button = QPushButton("Close")
         self.close_button.setObjectName("batchClose")
         self.close_button.setEnabled(False)
+        self.buttons.addButton(self.retry_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.addButton(self.close_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.cancel_button.clicked.connect(self.request_cancel)
         self.close_button.clicked.connect(self.accept)
+        self.retry_button.clicked.connect(self._retry)
         layout = QVBoxLayout(self)
         layout.addWidget(self.label)
         layout.addWidget(self.progress)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.buttons)
-        self.resize(680, 380)
+        screen = self.screen().availableGeometry()
+        self.resize(min(960, screen.width() - 40), min(480, int(screen.height() * 0.8)))
+
+    @property
+    def running(self) -> bool:
+        return not self.close_button.isEnabled()
+
+    def failed_ids(self) -> list[str]:
+        return [o.order_id for o in self.model.rows if o.kind is OutcomeKind.FAILED]
 
     def request_cancel(self) -> None:
         self.cancel_requested = True
@@ -93,13 +142,28 @@ class BatchDialog(QDialog):
 
     def reject(self) -> None:
         # Esc or the window's close button mean "cancel" while running, "close" after.
-        if self.close_button.isEnabled():
-            super().reject()
-        else:
+        if self.running:
             self.request_cancel()
+        else:
+            super().reject()
+
+    def start_run(self, total: int) -> None:
+        """A run (the first, or a retry) of ``total`` orders begins."""
+        self.total = total
+        self.cancel_requested = False
+        self.progress.setRange(0, total)
+        self.progress.setValue(0)
+        self.label.setText(f"Working on {total} orders…")
+        self.cancel_button.setEnabled(True)
+        self.close_button.setEnabled(False)
+        self.retry_button.setEnabled(False)
+
+    def _fit(self, first: int, last: int) -> None:
+        for row in range(first, last + 1):
+            self.table.resizeRowToContents(row)
 
     def add_outcome(self, done: int, outcome: Outcome) -> None:
-        self.model.append_row(outcome)
+        self.model.put(outcome)
         self.progress.setValue(done)
         if not self.cancel_requested:
             self.label.setText(f"{done} of {self.total} orders…")
@@ -108,8 +172,17 @@ class BatchDialog(QDialog):
         counts = {kind: sum(1 for o in self.model.rows if o.kind is kind) for kind in OutcomeKind}
         self.label.setText(
             f"Finished: {counts[OutcomeKind.DONE]} done, {counts[OutcomeKind.FAILED]} failed, "
-            f"{counts[OutcomeKind.SKIPPED]} skipped."
+            f"{counts[OutcomeKind.SKIPPED]} skipped. Each order's activity keeps its steps; "
+            "this list stays under Order > Last batch… until the next batch."
         )
         self.cancel_button.setEnabled(False)
         self.close_button.setEnabled(True)
         self.close_button.setDefault(True)
+        failed = counts[OutcomeKind.FAILED]
+        self.retry_button.setEnabled(failed > 0)
+        self.retry_button.setText(f"Retry the failed ({failed})" if failed else "Retry the failed")
+
+    def _retry(self) -> None:
+        failed = self.failed_ids()
+        if failed:
+            self.retry_requested.emit(failed)

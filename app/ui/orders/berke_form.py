@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from pydantic import ValidationError
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -30,6 +30,8 @@ from app.domain.berke import (
     BerkeParam,
     CreateAssessmentRequest,
 )
+from app.domain.berke_jobs import job_facts, job_label, no_match_warning
+from app.domain.berke_user import UserContext
 from app.domain.field_errors import field_errors
 from app.domain.smartrecruiters import AssessmentOrder
 from app.ui.common.colours import status_colours
@@ -65,7 +67,15 @@ class BerkeAssessmentForm(ValidatedForm[CreateAssessmentRequest]):
 
     submitted = Signal(object)  # CreateAssessmentRequest
 
-    def __init__(self, order: AssessmentOrder, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        order: AssessmentOrder,
+        parent: QWidget | None = None,
+        *,
+        default_username: str | None = None,
+    ) -> None:
+        """``default_username``: the Berke user the connection sends when the form has none
+        (the profile's), so the form can say who the assessment belongs to."""
         super().__init__(
             submit_text=CREATE_TEXT,
             busy_text=BUSY_TEXT,
@@ -75,6 +85,8 @@ class BerkeAssessmentForm(ValidatedForm[CreateAssessmentRequest]):
         )
         self._order = order
         self._jobs_ready = False
+        self._jobs: dict[str, BerkeJob] = {}
+        self._default_username = (default_username or "").strip() or None
         self.create_button = self.submit_button
 
         name = order.candidate.full_name or order.candidate.id
@@ -127,15 +139,27 @@ class BerkeAssessmentForm(ValidatedForm[CreateAssessmentRequest]):
         self.job_status.setObjectName("jobStatus")
         self.job_status.setWordWrap(True)
 
-    def _preferred_size(self) -> QSize:
-        """Room for every row and message line shown, within the screen."""
-        margins = self._outer.contentsMargins()
-        bar = self._scroll.verticalScrollBar().sizeHint().width()
-        width = self._fields.sizeHint().width() + margins.left() + margins.right() + bar
-        chrome = self.sizeHint().height() - self._scroll.sizeHint().height()
-        height = self._fields.heightForWidth(width - bar) + chrome
-        screen = self.screen().availableGeometry()
-        return QSize(min(width, screen.width()), min(height, int(screen.height() * 0.9)))
+        # Who the assessment belongs to, and what follows from it (the seed's username
+        # paragraph), kept up to date as the user, department and action change.
+        self.user_context = self._note("userContext")
+        self.department_context = self._note("departmentContext")
+        self.action_context = self._note("actionContext")
+        self.username.setPlaceholderText(self._default_username or "API's default user")
+        self.source_department_id.setPlaceholderText("the user's department")
+        # The seed: the candidate is redirected on every visit after completion, not once.
+        self.redirect_note = self._note("redirectNote")
+        self.redirect_note.setText(
+            "Berke sends the candidate here when the assessment is complete, and again each "
+            "time they reopen it afterwards: the page must expect several visits."
+        )
+
+    def _note(self, name: str) -> QLabel:
+        """A line of plain information under a field (not an error, not a warning)."""
+        label = QLabel()
+        label.setObjectName(name)
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        return label
 
     def _line_edit(self, placeholder: str = "") -> QLineEdit:
         edit = QLineEdit()
@@ -192,21 +216,28 @@ class BerkeAssessmentForm(ValidatedForm[CreateAssessmentRequest]):
             BerkeParam.SOURCE_DEPARTMENT_ID,
             "&Department id",
             self.source_department_id,
-            "Optional, up to 50 characters; the department must exist and be enabled.",
+            "Optional, up to 50 characters; the department must exist and be enabled. "
+            "Empty: the user's own department.",
+            extra=self.department_context,
         )
         self._add(
             BerkeParam.USERNAME,
             "Berke &user",
             self.username,
             "Optional, up to 50 characters: an active user of the Berke account, "
-            "in whose name the assessment is created.",
+            "in whose name the assessment is created. Empty: this connection's user, "
+            "else the API's default user.",
+            extra=self.user_context,
         )
-        self._section("When complete")
+        # On a screen wide enough, what happens afterwards goes beside who and what.
+        second = self._next_column()
+        self._section("When complete", first=second)
         self._add(
             BerkeParam.ON_COMPLETE_ACTION,
             "&Action",
             self.action,
             "What Berke does when the assessment is complete; actions do not combine.",
+            extra=self.action_context,
         )
         self._add(
             BerkeParam.EMAIL_REPORT_TO_LIST,
@@ -220,7 +251,8 @@ class BerkeAssessmentForm(ValidatedForm[CreateAssessmentRequest]):
             "Redirect &URL",
             self.redirect_url,
             "Optional, up to 150 characters: an absolute http:// or https:// address "
-            "the candidate is sent to when done.",
+            "the candidate is sent to when done, and on every later visit.",
+            extra=self.redirect_note,
         )
         self._section("Invitation")
         self._add(
@@ -260,11 +292,14 @@ class BerkeAssessmentForm(ValidatedForm[CreateAssessmentRequest]):
         self.job.blockSignals(True)
         self.job.clear()
         self.job.addItem(COMPANY_DEFAULT_JOB, None)
+        self._jobs = {job.source_job_id: job for job in jobs}
         for job in sorted(jobs, key=lambda j: (j.name or j.source_job_id).casefold()):
-            self.job.addItem(job.name or job.source_job_id, job.source_job_id)
+            # Length and match score beside the name: a job without match cannot score a fit.
+            self.job.addItem(job_label(job), job.source_job_id)
+            facts = job_facts(job)
             self.job.setItemData(
                 self.job.count() - 1,
-                f"Berke job id {job.source_job_id}",
+                f"Berke job id {job.source_job_id}" + (f" · {facts}" if facts else ""),
                 Qt.ItemDataRole.ToolTipRole,
             )
         matched = match_job(self._order, jobs)
@@ -354,7 +389,22 @@ class BerkeAssessmentForm(ValidatedForm[CreateAssessmentRequest]):
 
     def _refreshed(self) -> None:
         self._update_counter()
+        self._update_context()
         self._grow_to_fit()
+
+    def user_context_now(self) -> UserContext:
+        """The user and department the assessment would get if created now."""
+        return UserContext.of(
+            self.username.text(), self._default_username, self.source_department_id.text()
+        )
+
+    def _update_context(self) -> None:
+        context = self.user_context_now()
+        self.user_context.setText(context.user_text())
+        self.department_context.setText(context.department_text())
+        action_2 = self.action.currentData() == 2
+        self.action_context.setText(context.report_recipient_text() if action_2 else "")
+        self.action_context.setVisible(action_2)
 
     def _grow_to_fit(self) -> None:
         # New message lines should push the window taller, not hide rows behind a scroll bar;
@@ -372,6 +422,9 @@ class BerkeAssessmentForm(ValidatedForm[CreateAssessmentRequest]):
         by_field: dict[str, list[str]] = {}
         for item in self._advice_items(errors):
             by_field.setdefault(item.field, []).append(item.message)
+        warning = no_match_warning(self._jobs.get(self.job.currentData() or ""), self._order)
+        if warning is not None:
+            by_field.setdefault(BerkeParam.SOURCE_JOB_ID, []).append(warning)
         return by_field
 
     def _advice_items(self, errors: dict[str, str]) -> list[Advice]:

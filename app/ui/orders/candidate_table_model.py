@@ -217,7 +217,11 @@ class CandidateTableModel(QAbstractTableModel):
             elif column == Column.EMAIL:
                 text = ""  # the candidate's row right above shows it; repeated it is only noise
             elif column == Column.STATUS:
+                # Both sides of the order, as in the inbox: SmartRecruiters', then Berke's.
                 text = STATUS_LABELS[index.status[row]]
+                berke = index.berke[row].partition(" · ")[0]
+                if berke:
+                    text += f" · Berke: {berke.lower()}"
             elif column == Column.COMPANY:
                 text = index.company[row]
             else:

@@ -1,54 +1,65 @@
-"""Complete an order with a result: what the recruiter will see in SmartRecruiters."""
+"""Complete an order with a result: what the recruiter will see in SmartRecruiters.
+
+A validated form like the Berke form: ``AssessmentResult`` decides what is valid and
+``field_errors`` words each problem, shown under its own field, as plain text (a description
+holding ``<script>`` is quoted, never rendered).
+"""
 
 from __future__ import annotations
 
 from pydantic import ValidationError
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from app.domain.field_errors import field_errors
 from app.domain.smartrecruiters import (
     ALLOWED_DESCRIPTION_TAGS,
+    MESSAGE_MAX,
     AssessmentOrder,
     AssessmentResult,
     ContactPerson,
     ResultType,
+    message_too_long,
 )
+from app.ui.common.validated_form import ValidatedForm
+from app.ui.orders.order_dialogs import who_label
 
-#: What ``result`` means for each type, shown beside the field.
+#: For each type: the result field's label, what the value means, and its placeholder.
 RESULT_MEANING = {
     ResultType.DOCUMENT: (
+        "&File name",
         "A report file you attach next (drop it on the order). SmartRecruiters ignores this "
         "value but needs one: a file name is fine.",
         "result.pdf",
     ),
-    ResultType.URL: ("The address of the online report the recruiter opens.", "https://"),
+    ResultType.URL: (
+        "&URL",
+        "The address of the online report the recruiter opens.",
+        "https://",
+    ),
     ResultType.VIDEO_URL: (
+        "Video &URL",
         "The address of the video; SmartRecruiters shows it in a 500-pixel-high frame.",
         "https://",
     ),
-    ResultType.VIDEO_STREAM: ("The id or address of the video stream.", ""),
+    ResultType.VIDEO_STREAM: ("&Stream", "The id or address of the video stream.", ""),
     ResultType.GENERATED_URL: (
+        "&Value",
         "SmartRecruiters generates the link; this value is ignored but must not be empty.",
         "generated",
     ),
 }
 
 PASSED_CHOICES = [("Not stated", None), ("Passed", True), ("Not passed", False)]
+MESSAGE = "message"  # the documented flow's comment: not a field of the result
+COMPLETE_TEXT = "Complete order"
 
 
-class CompleteDialog(QDialog):
-    """Collects a valid ``AssessmentResult``; validation is the domain model's, shown live."""
+class CompleteDialog(ValidatedForm[AssessmentResult]):
+    """Collects a valid ``AssessmentResult`` (and the optional message); each problem is
+    shown under its field as it is typed."""
+
+    submitted = Signal(object)  # AssessmentResult
 
     def __init__(
         self,
@@ -57,40 +68,42 @@ class CompleteDialog(QDialog):
         author: ContactPerson | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(
+            submit_text=COMPLETE_TEXT,
+            busy_text="Completing…",
+            submit_name="completeButton",
+            submit_tip="Complete the order with this result (Ctrl+Enter)",
+            parent=parent,
+        )
         self.setObjectName("completeDialog")
         self.setWindowTitle(f"Complete order — {order.candidate.full_name}")
         self._author = author
+        self.ok = self.submit_button
+        self.who = who_label(order, "completeWho")
         self._build_fields(author)
-        self._build_layout()
+        self._build_rows()
         self.result_type.currentIndexChanged.connect(self._type_changed)
-        for widget in (self.result_edit, self.title, self.score, self.author_name):
-            widget.textChanged.connect(self._validate)
-        self.description.textChanged.connect(self._validate)
-        self.passed.currentIndexChanged.connect(self._validate)
         self._type_changed()
-        self.resize(560, self.sizeHint().height())
+        self._finish()
+        self.resize(max(560, self._preferred_size().width()), self._preferred_size().height())
 
     def _build_fields(self, author: ContactPerson | None) -> None:
         self.result_type = QComboBox()
         self.result_type.setObjectName("resultType")
-        self.result_type.setAccessibleName("Result type")
         for kind in ResultType:
-            self.result_type.addItem(kind.value.replace("_", " ").title(), kind)
+            self.result_type.addItem(kind.label, kind)
         self.meaning = QLabel()
         self.meaning.setObjectName("resultMeaning")
         self.meaning.setWordWrap(True)
+        self.meaning.setTextFormat(Qt.TextFormat.PlainText)
         self.result_edit = QLineEdit("result.pdf")
         self.result_edit.setObjectName("resultValue")
-        self.result_edit.setAccessibleName("Result")
         self.title = QLineEdit("Berke assessment")
         self.title.setObjectName("resultTitle")
         self.description = QPlainTextEdit()
         self.description.setObjectName("resultDescription")
         self.description.setTabChangesFocus(True)
         self.description.setFixedHeight(80)
-        allowed = ", ".join(sorted(ALLOWED_DESCRIPTION_TAGS))
-        self.description.setToolTip(f"Plain text, or HTML with these tags only: {allowed}")
         self.passed = QComboBox()
         self.passed.setObjectName("resultPassed")
         for label, value in PASSED_CHOICES:
@@ -104,82 +117,92 @@ class CompleteDialog(QDialog):
         self.message = QLineEdit()
         self.message.setObjectName("completeMessage")
         self.message.setPlaceholderText("Optional message (used by the documented flow)")
-        self.error = QLabel()
-        self.error.setObjectName("completeError")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b3261e")
 
-    def _build_layout(self) -> None:
-        form = QFormLayout()
-        form.addRow("Result &type:", self.result_type)
-        form.addRow("", self.meaning)
-        form.addRow("&Result:", self.result_edit)
-        form.addRow("T&itle:", self.title)
-        form.addRow("&Description:", self.description)
-        form.addRow("&Passed:", self.passed)
-        form.addRow("&Score:", self.score)
-        form.addRow("&Author:", self.author_name)
-        form.addRow("&Message:", self.message)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    def _build_rows(self) -> None:
+        self._grid.addWidget(self.who, 0, 0, 1, 2)
+        allowed = ", ".join(f"<{tag}>" for tag in sorted(ALLOWED_DESCRIPTION_TAGS))
+        self._add(
+            "resultType",
+            "Result &type",
+            self.result_type,
+            "What the result is: a document, a link, a video.",
+            extra=self.meaning,
         )
-        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText("Complete order")
-        self.ok.setObjectName("completeButton")
-        self.buttons.accepted.connect(self._accept_if_valid)
-        self.buttons.rejected.connect(self.reject)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self).activated.connect(self._accept_if_valid)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        self._add("result", "&File name", self.result_edit, "Required, never empty.")
+        self._add("title", "T&itle", self.title, "Shown to the recruiter above the result.")
+        self._add(
+            "description",
+            "&Description",
+            self.description,
+            f"Plain text, or HTML with these tags only: {allowed}.",
+        )
+        self._add("passed", "&Passed", self.passed, "Whether the candidate passed, if stated.")
+        self._add("score", "&Score", self.score, "Free text, e.g. 87/100 or High fit.")
+        self._add("author", "&Author", self.author_name, "Shown as the author of the result.")
+        self._add(
+            MESSAGE,
+            "&Message",
+            self.message,
+            f"Optional, up to {MESSAGE_MAX:,} characters: the comment sent when completing "
+            "(the documented flow).",
+        )
 
     def _type_changed(self) -> None:
         kind: ResultType = self.result_type.currentData()
-        meaning, placeholder = RESULT_MEANING[kind]
+        label, meaning, placeholder = RESULT_MEANING[kind]
         self.meaning.setText(meaning)
         self.result_edit.setPlaceholderText(placeholder)
+        row = self._rows.get("result")
+        if row is not None:
+            # "URL", "Video URL", "File name": the field says what it holds for this type.
+            row.label.setText(label)
+            row.focus.setAccessibleName(label.replace("&", ""))
         if kind is ResultType.DOCUMENT and not self.result_edit.text().strip():
             self.result_edit.setText("result.pdf")
-        self._validate()
+
+    # -- the value ---------------------------------------------------------------------------
+
+    def _author_value(self) -> ContactPerson | None:
+        name = self.author_name.text().strip()
+        if not name:
+            return None
+        first, _, last = name.partition(" ")
+        base = self._author or ContactPerson()
+        return base.model_copy(update={"first_name": first, "last_name": last or None})
+
+    def _check(self) -> tuple[AssessmentResult | None, dict[str, str]]:
+        errors: dict[str, str] = {}
+        value: AssessmentResult | None = None
+        try:
+            value = AssessmentResult.model_validate(
+                {
+                    "resultType": self.result_type.currentData(),
+                    "result": self.result_edit.text(),
+                    "title": self.title.text().strip() or None,
+                    "description": self.description.toPlainText().strip() or None,
+                    "passed": self.passed.currentData(),
+                    "score": self.score.text().strip() or None,
+                    "author": self._author_value(),
+                }
+            )
+        except ValidationError as exc:
+            errors = field_errors(exc)
+        too_long = message_too_long(self.message.text())
+        if too_long is not None:
+            errors[MESSAGE] = too_long
+        return (value if not errors else None), errors
+
+    def _send(self, value: AssessmentResult) -> None:
+        self.submitted.emit(value)
+        self.set_busy(False)
+        self.accept()
 
     def result_value(self) -> AssessmentResult:
-        """The result as entered; raises ``ValidationError`` when it is not valid."""
-        name = self.author_name.text().strip()
-        author = None
-        if name:
-            first, _, last = name.partition(" ")
-            base = self._author or ContactPerson()
-            author = base.model_copy(update={"first_name": first, "last_name": last or None})
-        return AssessmentResult.model_validate(
-            {
-                "resultType": self.result_type.currentData(),
-                "result": self.result_edit.text(),
-                "title": self.title.text().strip() or None,
-                "description": self.description.toPlainText().strip() or None,
-                "passed": self.passed.currentData(),
-                "score": self.score.text().strip() or None,
-                "author": author,
-            }
-        )
+        """The result as entered (the dialog is accepted only once it is valid)."""
+        value = self.value()
+        if value is None:
+            raise ValueError("The result is not valid: " + " ".join(self.errors().values()))
+        return value
 
     def message_text(self) -> str | None:
         return self.message.text().strip() or None
-
-    def _validate(self) -> bool:
-        try:
-            self.result_value()
-        except ValidationError as exc:
-            self.error.setText(
-                "\n".join(f"{k or 'Result'}: {v}" for k, v in field_errors(exc).items())
-            )
-            self.ok.setEnabled(False)
-            return False
-        self.error.clear()
-        self.ok.setEnabled(True)
-        return True
-
-    def _accept_if_valid(self) -> None:
-        if self._validate():
-            self.accept()

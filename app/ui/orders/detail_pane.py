@@ -27,17 +27,27 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app.domain.attachments import describe_size
-from app.domain.journal import LinkedAssessment, StepKind, StepState
-from app.domain.smartrecruiters import AssessmentComment, AssessmentOrder
-from app.domain.snapshot import SnapshotAttachment
+from app.domain.attention import Flag
+from app.domain.journal import JournalEntry, LinkedAssessment, StepKind, StepState
+from app.domain.order_state import BerkeState
+from app.domain.smartrecruiters import (
+    MAX_COMMENTS,
+    MESSAGE_MAX,
+    AssessmentComment,
+    AssessmentOrder,
+    message_count,
+    message_too_long,
+)
+from app.domain.snapshot import SnapshotAttachment, SnapshotStep
+from app.ui.common.action_button import ActionButton
 from app.ui.orders.attachments_panel import AttachmentsPanel, dropped_paths
 from app.ui.orders.order_table_model import STATUS_COLOURS
+from app.views.activity import SHORT, activity_line
 from app.views.inbox_columns import STATUS_LABELS
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -119,10 +129,15 @@ class TimelineModel(QAbstractListModel):
         if not index.isValid() or not 0 <= index.row() < len(self._entries):
             return None
         entry = self._entries[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            state = {StepState.DONE: "done", StepState.PENDING: "in progress",
-                     StepState.FAILED: "failed"}[entry.state]  # fmt: skip
-            text = f"{_local(entry.created_at)}  {entry.action.label} — {state}"
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            # What the step was about (the file, the recipient, the reason), in a sentence;
+            # the tooltip has a long reason or comment whole.
+            limit = SHORT if role == Qt.ItemDataRole.DisplayRole else None
+            if isinstance(entry, JournalEntry | SnapshotStep):
+                line = activity_line(entry, limit)
+            else:
+                line = entry.action.label
+            text = f"{_local(entry.created_at)}  {line}"
             if entry.message:
                 text += f"\n{entry.message}"
             return text
@@ -167,51 +182,79 @@ class OrderDetailPane(QWidget):
         self.title.setWordWrap(True)
         self.status = QLabel()
         self.status.setObjectName("detailStatus")
+        self.status.setWordWrap(True)
 
         self.fields: dict[str, QLabel] = {}
         body = QWidget()
         body_layout = QVBoxLayout(body)
         body_layout.addWidget(self.title)
         body_layout.addWidget(self.status)
+        self.flags = FlagsBox()
+        body_layout.addWidget(self.flags)
         body_layout.addLayout(self._action_row(actions))
-        for title, names in _SECTIONS:
-            body_layout.addWidget(self._section(title, names))
-        self.attachments = AttachmentsPanel()
-        body_layout.addWidget(self.attachments)
-        self.snapshot_files = SnapshotFilesBox()
-        body_layout.addWidget(self.snapshot_files)
-        body_layout.addWidget(self._comments_box())
-        body_layout.addWidget(self._timeline_box())
+        self.selection_box = SelectionBox()
+        body_layout.addWidget(self.selection_box)
+        body_layout.addWidget(self._order_part())
         body_layout.addStretch(1)
 
-        scroll = QScrollArea()
+        scroll = self.scroll_area = QScrollArea()
+        scroll.setObjectName("detailScroll")
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(body)
+        self.body = body
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
+        # Never narrower than its content: the splitter stops there instead of cutting it.
+        bar = scroll.verticalScrollBar().sizeHint().width()
+        self.setMinimumWidth(body.minimumSizeHint().width() + bar + 2 * scroll.frameWidth())
         self.show_order(None, None)
 
     # -- construction ------------------------------------------------------------------------
 
+    def _order_part(self) -> QWidget:
+        """One order's details; hidden while several orders are selected."""
+        self.order_part = QWidget()
+        part = QVBoxLayout(self.order_part)
+        part.setContentsMargins(0, 0, 0, 0)
+        for title, names in _SECTIONS:
+            part.addWidget(self._section(title, names))
+        self.attachments = AttachmentsPanel()
+        part.addWidget(self.attachments)
+        self.snapshot_files = SnapshotFilesBox()
+        part.addWidget(self.snapshot_files)
+        part.addWidget(self._comments_box())
+        part.addWidget(self._timeline_box())
+        return self.order_part
+
     def _action_row(self, actions: list[QAction]) -> QGridLayout:
-        # A grid, not a row: the pane is narrow and five buttons would scroll sideways.
+        # A grid with short texts (the menu has the long ones, the tooltips say why not): the
+        # pane is narrow, and it wraps rather than scrolling sideways. "All three" leads.
         grid = QGridLayout()
-        self.action_buttons: list[QToolButton] = []
-        for position, action in enumerate(actions):
-            button = QToolButton()
-            button.setDefaultAction(action)  # enabled state and tooltip follow the action
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        grid.setHorizontalSpacing(4)
+        grid.setVerticalSpacing(4)
+        self.action_buttons: list[ActionButton] = []
+        by_kind = {action.objectName().removeprefix("action_"): action for action in actions}
+        lead = by_kind.pop("create_accept_invite", None)
+        if lead is not None:
+            button = ActionButton(lead, _BUTTON_TEXT["create_accept_invite"])
             self.action_buttons.append(button)
-            grid.addWidget(button, position // 3, position % 3)
+            grid.addWidget(button, 0, 0, 1, 3)
+        for position, (kind, action) in enumerate(by_kind.items()):
+            button = ActionButton(action, _BUTTON_TEXT.get(kind, action.text()))
+            self.action_buttons.append(button)
+            grid.addWidget(button, 1 + position // 3, position % 3)
+        for column in range(3):
+            grid.setColumnStretch(column, 1)
         return grid
 
     def _section(self, title: str, names: list[tuple[str, str]]) -> QGroupBox:
         box = QGroupBox(title)
         form = QFormLayout(box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # A long value (an id, an address) goes under its label rather than off the pane.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         for key, label in names:
             value = _value_label()
             value.setObjectName(f"detail_{key}")
@@ -240,24 +283,50 @@ class OrderDetailPane(QWidget):
         self.comment_input.setObjectName("commentInput")
         self.comment_input.setPlaceholderText("Add a comment for the recruiter…")
         self.comment_input.setAccessibleName("New comment")
-        self.comment_input.setMaxLength(2000)
+        # Not setMaxLength: a long paste would be cut without a word. The limit is said here,
+        # as it is typed, and Add stays off until the comment fits.
+        self.comment_input.setToolTip(f"Up to {MESSAGE_MAX:,} characters")
+        self.comment_limit = QLabel()
+        self.comment_limit.setObjectName("commentLimit")
+        self.comment_limit.setWordWrap(True)
+        self.comment_limit.setTextFormat(Qt.TextFormat.PlainText)
+        self.comment_limit.setStyleSheet("color: #b3261e")
+        self.comment_limit.hide()
+        self.comment_count = QLabel()
+        self.comment_count.setObjectName("commentCount")
+        self._comments_full = False
         self.comment_button = QPushButton("Add comment")
         self.comment_button.setObjectName("commentButton")
         self.comment_button.setEnabled(False)
-        self.comment_input.textChanged.connect(
-            lambda text: self.comment_button.setEnabled(
-                bool(text.strip()) and self.order is not None and not self.read_only
-            )
-        )
+        self.comment_input.textChanged.connect(self._comment_edited)
         self.comment_input.returnPressed.connect(self._submit_comment)
         self.comment_button.clicked.connect(self._submit_comment)
         row = QHBoxLayout()
         row.addWidget(self.comment_input, 1)
+        row.addWidget(self.comment_count)
         row.addWidget(self.comment_button)
         layout.addWidget(self.comment_list)
         layout.addWidget(self.comment_state)
         layout.addLayout(row)
+        layout.addWidget(self.comment_limit)
         return box
+
+    def _comment_edited(self, text: str) -> None:
+        problem = message_too_long(text)
+        self.comment_count.setText(message_count(text) if text.strip() else "")
+        self.comment_limit.setText(f"The comment is too long. {problem}" if problem else "")
+        self.comment_limit.setVisible(problem is not None)
+        self.comment_button.setEnabled(self._comment_ready())
+
+    def _comment_ready(self) -> bool:
+        text = self.comment_input.text()
+        return (
+            bool(text.strip())
+            and message_too_long(text) is None
+            and self.order is not None
+            and not self.read_only
+            and not self._comments_full
+        )
 
     def _timeline_box(self) -> QGroupBox:
         box = QGroupBox("Activity")
@@ -316,9 +385,19 @@ class OrderDetailPane(QWidget):
 
     # -- content -----------------------------------------------------------------------------
 
+    def show_selection(self, title: str, counts: str, lines: list[str]) -> None:
+        """Several orders selected: what the actions that take them all would do."""
+        self.show_order(None, None)
+        self.title.setText(title)
+        self.status.setText(counts)
+        self.selection_box.show_lines(lines)
+        self.order_part.setVisible(False)
+
     def show_order(self, order: AssessmentOrder | None, linked: LinkedAssessment | None) -> None:
         previous = self.order.id if self.order else None
         self.order = order
+        self.selection_box.setVisible(False)
+        self.order_part.setVisible(True)
         if order is None:
             self.title.setText("Select an order to see its details.")
             self.status.clear()
@@ -330,8 +409,10 @@ class OrderDetailPane(QWidget):
             return
         self.comment_input.setEnabled(not self.read_only)
         if previous != order.id:
+            self.scroll_area.verticalScrollBar().setValue(0)  # each order starts at its name
             self.comments.set_comments([])
             self.comment_state.setText("Loading comments…")
+            self._comments_full = False
             self.comment_input.clear()
         self.title.setText(order.candidate.full_name or "(no name)")
         colour = STATUS_COLOURS[order.status].name()
@@ -342,6 +423,20 @@ class OrderDetailPane(QWidget):
         for key, text in _order_fields(order).items():
             self.fields[key].setText(text or NOTHING)
         self.show_assessment(linked)
+
+    def show_berke(self, berke: BerkeState | None, linked: bool) -> None:
+        """Berke's side, beside SmartRecruiters' status in the title."""
+        if berke is None:
+            text = "Not watched yet" if linked else NOTHING
+        else:
+            text = berke.progress.label
+            if berke.completed_at is not None:
+                text += f" on {_local(berke.completed_at)}"
+            text += f" (checked {_local(berke.checked_at)})"
+        self.fields["berkeStatus"].setText(text)
+
+    def show_flags(self, flags: list[Flag]) -> None:
+        self.flags.show_flags([] if self.read_only else flags)
 
     def show_assessment(self, linked: LinkedAssessment | None) -> None:
         if linked is None:
@@ -368,16 +463,29 @@ class OrderDetailPane(QWidget):
             self.comment_state.setText(f"Could not load the comments. {error}")
             return
         self.comments.set_comments(comments)
-        self.comment_state.setText("" if comments else "No comments yet.")
+        self._set_comments_full(len(comments))
+        if not self._comments_full:
+            self.comment_state.setText("" if comments else "No comments yet.")
+
+    def _set_comments_full(self, count: int) -> None:
+        """SmartRecruiters takes at most ``MAX_COMMENTS`` per order: said, and Add turned off."""
+        self._comments_full = count >= MAX_COMMENTS
+        if self._comments_full:
+            self.comment_state.setText(
+                f"This order has {count} comments, the most SmartRecruiters allows "
+                f"({MAX_COMMENTS}): no more can be added."
+            )
+        self.comment_button.setEnabled(self._comment_ready())
 
     def comment_added(self, comment: AssessmentComment) -> None:
         self.comments.append(comment)
         self.comment_state.clear()
         self.comment_input.clear()
+        self._set_comments_full(self.comments.rowCount())
 
     def comment_failed(self, error: str) -> None:
         self.comment_state.setText(error)
-        self.comment_button.setEnabled(bool(self.comment_input.text().strip()))
+        self.comment_button.setEnabled(self._comment_ready())
 
     def show_timeline(self, entries: list[TimelineEntry]) -> None:
         self.timeline.set_entries(entries)
@@ -417,8 +525,9 @@ _SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
              ("jobExperience", "Experience level"), ("jobLocation", "Location")]),
     ("Order", [("company", "Company"), ("requestor", "Requestor"), ("offer", "Offer"),
                ("orderId", "Order id")]),
-    ("Berke assessment", [("invitationCode", "Invitation code"), ("assessmentUrl", "URL"),
-                          ("assessmentCreated", "Created"), ("invitation", "Invitation")]),
+    ("Berke assessment", [("berkeStatus", "Berke status"), ("invitationCode", "Invitation code"),
+                          ("assessmentUrl", "URL"), ("assessmentCreated", "Created"),
+                          ("invitation", "Invitation")]),
 ]  # fmt: skip
 
 
@@ -500,3 +609,90 @@ class SnapshotFilesBox(QGroupBox):
         member = self.current_member()
         if member is not None:
             self.open_requested.emit(member)
+
+
+class SelectionBox(QGroupBox):
+    """For several orders: one line per action that takes them all, saying which it would do
+    and why not the others."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("What the actions would do", parent)
+        self.setObjectName("selectionBox")
+        self.text = QLabel()
+        self.text.setObjectName("selectionLines")
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.PlainText)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+        self.setVisible(False)
+
+    def show_lines(self, lines: list[str]) -> None:
+        self.text.setText("\n\n".join(lines))
+        self.setVisible(True)
+
+
+class FlagsBox(QGroupBox):
+    """What needs attention on the order, each with its fix one click away, and "Leave it"."""
+
+    fix_requested = Signal(str)  # an OrderAction value
+    dismiss_requested = Signal(str)  # an Attention value
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Needs attention", parent)
+        self.setObjectName("attentionBox")
+        self._layout = QVBoxLayout(self)
+        self.rows: list[QWidget] = []
+        self.setVisible(False)
+
+    def show_flags(self, flags: list[Flag]) -> None:
+        for row in self.rows:
+            row.deleteLater()
+        self.rows = []
+        for flag in flags:
+            row = QWidget()
+            row.setObjectName(f"flag_{flag.kind.value}")
+            line = QHBoxLayout(row)
+            line.setContentsMargins(0, 0, 0, 0)
+            text = QLabel(flag.text)
+            text.setWordWrap(True)
+            line.addWidget(text, 1)
+            if flag.fix is not None:
+                fix = QPushButton(_FIX_TEXT.get(flag.fix.value, "Fix…"))
+                fix.setObjectName(f"fix_{flag.kind.value}")
+                fix.clicked.connect(lambda _c=False, a=flag.fix.value: self.fix_requested.emit(a))
+                line.addWidget(fix)
+            if flag.kind.value in _DISMISSIBLE:
+                leave = QPushButton("Leave it")
+                leave.setObjectName(f"dismiss_{flag.kind.value}")
+                leave.clicked.connect(
+                    lambda _c=False, k=flag.kind.value: self.dismiss_requested.emit(k)
+                )
+                line.addWidget(leave)
+            self._layout.addWidget(row)
+            self.rows.append(row)
+        self.setVisible(bool(flags))
+
+
+#: The pane's buttons: the menu's words, shortened to fit three abreast.
+_BUTTON_TEXT = {
+    "create_accept_invite": "Create, accept and invite…",
+    "create_assessment": "Create…",
+    "accept": "Accept…",
+    "reject": "Reject…",
+    "invite": "Invite…",
+    "complete": "Complete…",
+    "attach": "Attach report…",
+    "deliver": "Deliver result…",
+    "remind": "Remind…",
+    "delete_in_berke": "Delete in Berke…",
+}
+
+_FIX_TEXT = {
+    "deliver": "Deliver…",
+    "delete_in_berke": "Delete in Berke…",
+    "create_assessment": "Create…",
+    "create_accept_invite": "Create, accept, invite…",
+    "remind": "Send reminder…",
+}
+# What can be left alone for good: the others clear themselves when the order moves on.
+_DISMISSIBLE = frozenset({"cancel_in_berke", "stale_new", "not_started", "no_assessment"})

@@ -18,6 +18,7 @@ from PySide6.QtGui import (
     QPainter,
     QPdfWriter,
     QPen,
+    QTextLayout,
     QTextOption,
 )
 
@@ -30,10 +31,37 @@ INSTRUCTION = (
 _DPI = 300
 _MARGIN_MM = 20.0
 _QR_MM = 55.0
-_SANS = ["DejaVu Sans", "Noto Sans", "Liberation Sans", "Arial", "sans-serif"]
+# After the Latin faces, faces that cover Chinese, Japanese and Korean names (Qt falls back
+# along the list character by character); the .deb depends on one of the first two.
+_CJK = [
+    "Noto Sans CJK JP",
+    "WenQuanYi Micro Hei",
+    "Microsoft YaHei",
+    "Yu Gothic",
+    "Malgun Gothic",
+    "PingFang SC",
+    "Hiragino Sans",
+]
+_SANS = ["DejaVu Sans", "Noto Sans", "Liberation Sans", "Arial", *_CJK, "sans-serif"]
 _MONO = ["DejaVu Sans Mono", "Noto Sans Mono", "Liberation Mono", "Courier New", "monospace"]
 _INK = QColor("#000000")
 _MUTED = QColor("#444444")
+
+
+def missing_glyphs(text: str, font: QFont | None = None) -> str:
+    """The characters of ``text`` no installed font can draw (they would print as boxes)."""
+    font = font or _font(_SANS, 18)
+    missing: list[str] = []
+    for char in dict.fromkeys(text):
+        if not char.strip():
+            continue
+        layout = QTextLayout(char, font)
+        layout.beginLayout()
+        layout.createLine()
+        layout.endLayout()
+        if any(0 in run.glyphIndexes() for run in layout.glyphRuns()):
+            missing.append(char)
+    return "".join(missing)
 
 
 def render_invitation_slip(
@@ -43,8 +71,9 @@ def render_invitation_slip(
     invitation_code: str,
     assessment_url: str,
     job_name: str | None = None,
-) -> None:
-    """Write a one-page A4 PDF invitation to ``path`` (overwriting it)."""
+) -> str:
+    """Write a one-page A4 PDF invitation to ``path`` (overwriting it). Returns the characters
+    of the name and job that no installed font could draw ("" when all could)."""
     writer = QPdfWriter(str(path))
     writer.setResolution(_DPI)
     writer.setTitle(TITLE)
@@ -69,6 +98,7 @@ def render_invitation_slip(
         )
     finally:
         painter.end()
+    return missing_glyphs(f"{candidate_name} {job_name or ''}")
 
 
 def _mm(value: float) -> float:

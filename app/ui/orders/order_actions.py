@@ -18,20 +18,26 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from app.clients.errors import ApiError, ValidationApiError
+from app.domain.attention import Attention
 from app.domain.berke import CreateAssessmentRequest
+from app.domain.invitation import InvitationText
 from app.domain.journal import LinkedAssessment
 from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
-from app.ui.common.async_dialogs import confirm, run_dialog
+from app.ui.common.async_dialogs import choose, confirm, run_dialog
 from app.ui.common.messages import Messages
 from app.ui.common.task_group import NamedTasks
 from app.ui.orders.batch_dialog import BatchDialog
+from app.ui.orders.batch_plan_dialog import BatchChoice, BatchPlanDialog
 from app.ui.orders.berke_form import BerkeAssessmentForm
 from app.ui.orders.complete_dialog import CompleteDialog
+from app.ui.orders.delivery_preview import DeliveryPreviewDialog
+from app.ui.orders.invite_dialog import InviteDialog
 from app.ui.orders.order_dialogs import AcceptDialog, RejectDialog
 from app.ui.orders.url_preview import UrlPreviewDialog
+from app.views.bulk_summary import bulk_line
 from app.workflows.board import EXPECTED_ERRORS, OrderBoard
-from app.workflows.order_actions import AlreadyInvitedError
+from app.workflows.order_actions import AlreadyInvitedError, CooldownError
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +49,9 @@ _TIPS = {
     OrderAction.CREATE_ACCEPT_INVITE: "Create, accept and invite every selected new order",
     OrderAction.COMPLETE: "Complete the order with a result (score, passed, report)",
     OrderAction.ATTACH: "Attach report files to the order's result (or drop them on the order)",
+    OrderAction.DELIVER: "Complete the order with Berke's result and attach its report",
+    OrderAction.REMIND: "Send the candidate the invitation again",
+    OrderAction.DELETE_IN_BERKE: "Delete the order's open Berke assessment (the order ended)",
 }
 _SPECS = [
     (OrderAction.CREATE_ASSESSMENT, "&Create Berke assessment…", "Ctrl+N"),
@@ -52,6 +61,9 @@ _SPECS = [
     (OrderAction.CREATE_ACCEPT_INVITE, "Create, accept and in&vite", "Ctrl+Shift+N"),
     (OrderAction.COMPLETE, "Com&plete with result…", "Ctrl+Shift+C"),
     (OrderAction.ATTACH, "A&ttach report…", "Ctrl+Shift+U"),
+    (OrderAction.DELIVER, "&Deliver Berke's result…", "Ctrl+Shift+D"),
+    (OrderAction.REMIND, "Send a re&minder…", "Ctrl+Shift+M"),
+    (OrderAction.DELETE_IN_BERKE, "De&lete in Berke…", ""),
 ]
 
 
@@ -75,11 +87,18 @@ class OrderActionsController(QObject):
         self.tasks = NamedTasks()
         self.dialog_opened: Callable[[QWidget], None] = lambda _d: None  # a hook for tests
         self.ask_files: Callable[[], list[Path]] = self._ask_files
+        self.last_batch: BatchDialog | None = None
+        self.last_batch_action = QAction("Last &batch…", parent)
+        self.last_batch_action.setObjectName("action_last_batch")
+        self.last_batch_action.setToolTip("The outcomes of the last Create, accept and invite")
+        self.last_batch_action.setEnabled(False)
+        self.last_batch_action.triggered.connect(self.show_last_batch)
 
         self.actions: dict[OrderAction, QAction] = {}
         for kind, text, keys in _SPECS:
             action = QAction(text, parent)
-            action.setShortcut(QKeySequence(keys))
+            if keys:
+                action.setShortcut(QKeySequence(keys))
             action.setObjectName(f"action_{kind.value}")
             action.triggered.connect(lambda _checked=False, k=kind: self.trigger(k))
             self.actions[kind] = action
@@ -132,6 +151,9 @@ class OrderActionsController(QObject):
             OrderAction.INVITE: lambda ids: self.invite(ids[0]),
             OrderAction.CREATE_ACCEPT_INVITE: self.create_accept_invite,
             OrderAction.COMPLETE: lambda ids: self.complete(ids[0]),
+            OrderAction.DELIVER: self.deliver,
+            OrderAction.REMIND: lambda ids: self.remind(ids[0]),
+            OrderAction.DELETE_IN_BERKE: lambda ids: self.delete_in_berke(ids[0]),
         }
         self.spawn(flow[kind](order_ids))
 
@@ -172,7 +194,9 @@ class OrderActionsController(QObject):
         order = self._order(order_id)
         if order is None:
             return
-        form = BerkeAssessmentForm(order, self._parent)
+        if await self._offer_reuse(order_id):
+            return
+        form = BerkeAssessmentForm(order, self._parent, default_username=board.berke_username)
         form.setObjectName("berkeForm")
         created: asyncio.Future[LinkedAssessment] = asyncio.get_running_loop().create_future()
 
@@ -205,14 +229,50 @@ class OrderActionsController(QObject):
         if accepted and created.done():
             await self.preview(order_id)
 
+    async def _offer_reuse(self, order_id: str) -> bool:
+        """The candidate already has a Berke assessment here: reuse it (True: done, no form)
+        or create a new one (False: the form follows)."""
+        board = self._board()
+        candidates = await board.reuse_candidates(order_id)
+        if not candidates:
+            return False
+        existing = candidates[0]
+        summary = await board.fit_summary(existing, order_id)
+        choice = await choose(
+            self._parent,
+            "This candidate already has a Berke assessment",
+            f"Berke has already assessed this candidate for another order: {summary}.",
+            informative="Reuse it: this order is accepted with the same assessment, and its "
+            "result is delivered for this order's job (no second assessment, no second "
+            "invitation). Or create a new one under this order's own id.",
+            options=["Reuse it", "Create a new one"],
+        )
+        if choice is None:
+            return True  # cancelled: neither
+        if choice == 1:
+            return False
+        link = await self._run(
+            "Reuse the assessment", board.reuse(order_id, existing.from_order_id)
+        )
+        if link is not None:
+            await self.accept(order_id)
+            # A reused assessment may already be complete: deliver it straight away.
+            if board.why_not(OrderAction.DELIVER, [order_id]) is None:
+                await self.deliver([order_id])
+        return True
+
     async def preview(self, order_id: str) -> None:
         """Show the code and URL; "Accept order with this URL…" goes straight on to accept."""
         board = self._board()
         order, response = board.order(order_id), board.created(order_id)
         if order is None or response is None:
             return
+        # The names Berke holds, as the form sent them (it may have corrected SmartRecruiters'
+        # spelling): what the preview and the printed slip show the candidate.
+        sent = await board.assessment_request(order_id)
+        name = f"{sent.first_name} {sent.last_name}" if sent else order.candidate.full_name
         dialog = UrlPreviewDialog(
-            candidate_name=order.candidate.full_name,
+            candidate_name=name,
             response=response,
             allow_http_loopback=board.allows_http_assessment_urls,
             job_name=order.job.name if order.job else None,
@@ -255,15 +315,12 @@ class OrderActionsController(QObject):
 
     async def reject(self, order_ids: list[str]) -> None:
         board = self._board()
-        rejectable = [
-            order
-            for order_id in order_ids
-            if (order := board.order(order_id)) is not None
-            and board.why_not(OrderAction.REJECT, [order_id]) is None
-        ]
+        selected = [o for o in map(board.order, order_ids) if o is not None]
+        line = bulk_line(OrderAction.REJECT, "Reject", selected, lambda a, i: board.why_not(a, [i]))
+        rejectable = line.able
         if not rejectable:
             return
-        dialog = RejectDialog(rejectable, self._parent)
+        dialog = RejectDialog(rejectable, self._parent, left_out=line.unable)
         if not await self._open(dialog, run_dialog(dialog)):
             return
         failures = await board.reject([o.id for o in rejectable], reason=dialog.reason_text())
@@ -272,53 +329,117 @@ class OrderActionsController(QObject):
             names = {o.id: o.candidate.full_name for o in rejectable}
             text = "\n\n".join(f"{names[order_id]}: {error}" for order_id, error in failures)
             self.messages.error("Reject order", text)
+        failed = {order_id for order_id, _error in failures}
+        for order in rejectable:
+            if (
+                order.id not in failed
+                and board.why_not(OrderAction.DELETE_IN_BERKE, [order.id]) is None
+            ):
+                await self.delete_in_berke(order.id, after_reject=True)
 
     async def invite(self, order_id: str) -> None:
+        """The invite dialog: the message and sender (the profile's default to start with),
+        checked as typed. It stays open, busy, while Berke is asked; a value Berke refuses
+        shows under its field, with the rest kept."""
+        board = self._board()
         order = self._order(order_id)
         if order is None:
             return
-        ok = await confirm(
-            self._parent,
-            "Send invitation",
-            f"Ask Berke to email the assessment invitation to {order.candidate.email or ''}?",
-            informative="Berke sends its invitation email with the account's default message.",
-            ok_text="Send invitation",
-        )
-        if not ok:
-            return
-        try:
-            await self._board().invite(order_id)
-        except AlreadyInvitedError as exc:
-            again = await confirm(
-                self._parent,
-                "Send the invitation again?",
-                str(exc),
-                ok_text="Send again",
-            )
-            if again:
-                await self._run("Send invitation", self._board().invite(order_id, resend=True))
-        except EXPECTED_ERRORS as exc:
-            self.messages.error("Send invitation", str(exc))
-        finally:
-            self.update_state()
+        dialog = InviteDialog(order, board.default_invitation, self._parent)
+
+        async def send(invitation: InvitationText) -> None:
+            try:
+                try:
+                    await board.invite(order_id, invitation=invitation)
+                except AlreadyInvitedError as exc:
+                    dialog.set_busy(False)
+                    # Over the dialog, which is modal: a box on the window would be blocked.
+                    again = await confirm(
+                        dialog, "Send the invitation again?", str(exc), ok_text="Send again"
+                    )
+                    if not again:
+                        dialog.reject()
+                        return
+                    dialog.set_busy(True)
+                    await board.invite(order_id, invitation=invitation, resend=True)
+            except ValidationApiError as exc:
+                dialog.show_server_error(str(exc), exc.parameter)
+                return
+            except EXPECTED_ERRORS as exc:
+                dialog.show_server_error(str(exc), None)
+                return
+            finally:
+                self.update_state()
+            dialog.set_busy(False)
+            dialog.accept()
+
+        dialog.submitted.connect(lambda invitation: self.spawn(send(invitation)))
+        await self._open(dialog, run_dialog(dialog))
 
     # -- all three at once -------------------------------------------------------------------
 
     async def create_accept_invite(self, order_ids: list[str]) -> None:
+        """The plan first (each order's Berke job, what will be sent, the messages), then the
+        run, with its outcomes."""
         board = self._board()
-        dialog = BatchDialog(len(order_ids), self._parent)
-        cancelled = asyncio.Event()
-        dialog.cancel_button.clicked.connect(cancelled.set)
-        dialog.rejected.connect(cancelled.set)
+        plan = await self._run("Create, accept and invite", board.plan_batch(order_ids))
+        if plan is None:
+            return
+        form = BatchPlanDialog(plan, board.default_invitation, self._parent)
+        chosen: list[BatchChoice] = []
+
+        def go(choice: BatchChoice) -> None:
+            chosen.append(choice)
+            form.accept()
+
+        form.submitted.connect(go)
+        if not await self._open(form, run_dialog(form)) or not chosen:
+            return
+        await self._run_batch(chosen[0])
+
+    async def _run_batch(self, choice: BatchChoice) -> None:
+        jobs = {p.order_id: p.job_text for p in choice.plan}
+        if self.last_batch is not None:
+            self.last_batch.deleteLater()
+        dialog = self.last_batch = BatchDialog(len(choice.order_ids), jobs, self._parent)
+        self.last_batch_action.setEnabled(True)
+        dialog.retry_requested.connect(
+            lambda ids: self.spawn(self._run_orders(dialog, choice, ids))
+        )
         self.dialog_opened(dialog)
         dialog.open()
-        await board.create_accept_invite(
-            order_ids,
-            progress=lambda done, _total, outcome: dialog.add_outcome(done, outcome),
-            cancelled=cancelled,
-        )
-        dialog.finished_all()
-        self.update_state()
+        await self._run_orders(dialog, choice, choice.order_ids)
+
+    async def _run_orders(
+        self, dialog: BatchDialog, choice: BatchChoice, order_ids: list[str]
+    ) -> None:
+        """One run of the batch (the first, or a retry of the failed) shown in ``dialog``."""
+        dialog.start_run(len(order_ids))
+        if not dialog.isVisible():
+            dialog.open()
+        cancelled = asyncio.Event()
+        cancel = dialog.cancel_button.clicked.connect(cancelled.set)
+        board = self._board()
+        try:
+            await board.create_accept_invite(
+                order_ids,
+                progress=lambda done, _total, outcome: dialog.add_outcome(done, outcome),
+                cancelled=cancelled,
+                plan=choice.plan,
+                invitation=choice.invitation,
+                message_to_candidate=choice.message_to_candidate,
+            )
+        finally:
+            dialog.cancel_button.clicked.disconnect(cancel)
+            dialog.finished_all()
+            self.update_state()
+
+    def show_last_batch(self) -> None:
+        """Order > Last batch…: the last batch's outcomes again."""
+        if self.last_batch is not None:
+            self.last_batch.show()
+            self.last_batch.raise_()
+            self.last_batch.activateWindow()
 
     # -- complete and attach ------------------------------------------------------------------
 
@@ -336,6 +457,94 @@ class OrderActionsController(QObject):
             board.complete(order_id, dialog.result_value(), message=dialog.message_text()),
         )
         return result_id is not None
+
+    async def deliver(self, order_ids: list[str]) -> None:
+        """One order: the preview, then Send. Several: every one that is ready, in one go."""
+        board = self._board()
+        if len(order_ids) > 1:
+            ready = [i for i in order_ids if board.why_not(OrderAction.DELIVER, [i]) is None]
+            ok = await confirm(
+                self._parent,
+                "Deliver the results",
+                f"Deliver Berke's result to SmartRecruiters for {len(ready)} order"
+                f"{'s' if len(ready) != 1 else ''}, each with its report attached?",
+                ok_text="Deliver all",
+            )
+            if not ok:
+                return
+            failures = await board.deliver_ready(ready)
+            self.update_state()
+            if failures:
+                text = "\n\n".join(
+                    f"{self._name(order_id)}: {error}" for order_id, error in failures
+                )
+                self.messages.error("Deliver results", text)
+            return
+        order_id = order_ids[0]
+        order = self._order(order_id)
+        plan = await self._run("Deliver the result", board.preview_delivery(order_id))
+        if plan is None or order is None:
+            return
+        dialog = DeliveryPreviewDialog(order, plan, self._parent)
+        if await self._open(dialog, run_dialog(dialog)):
+            await self._run("Deliver the result", board.deliver(order_id, plan))
+
+    def _name(self, order_id: str) -> str:
+        order = self._order(order_id)
+        return order.candidate.full_name if order is not None else order_id
+
+    async def remind(self, order_id: str) -> None:
+        board = self._board()
+        order = self._order(order_id)
+        if order is None:
+            return
+        ok = await confirm(
+            self._parent,
+            "Send a reminder",
+            f"Send {order.candidate.full_name} the invitation again ({order.candidate.email})?",
+            informative="Berke sends its invitation email once more; the assessment and its "
+            "code stay the same.",
+            ok_text="Send reminder",
+        )
+        if not ok:
+            return
+        try:
+            await board.remind(order_id)
+        except CooldownError as exc:
+            again = await confirm(self._parent, "Send it anyway?", str(exc), ok_text="Send anyway")
+            if again:
+                await self._run("Send a reminder", board.remind(order_id, override_cooldown=True))
+        except EXPECTED_ERRORS as exc:
+            self.messages.error("Send a reminder", str(exc))
+        finally:
+            self.update_state()
+
+    async def delete_in_berke(self, order_id: str, *, after_reject: bool = False) -> None:
+        board = self._board()
+        link = board.link(order_id)
+        if link is None:
+            return
+        text = (
+            "The order is rejected, but its Berke assessment is still open."
+            if after_reject
+            else f"Delete the Berke assessment {link.invitation_code} of "
+            f"{self._name(order_id)} for good?"
+        )
+        ok = await confirm(
+            self._parent,
+            "Delete it in Berke?",
+            text,
+            informative="Deleting it stops reminders and frees the candidate's link. It cannot "
+            "be undone; leaving it costs nothing.",
+            ok_text="Delete in Berke",
+            cancel_text="Leave it",
+        )
+        if ok:
+            await self._run("Delete in Berke", board.delete_in_berke(order_id))
+        elif not after_reject:
+            return
+        else:
+            await self._run("Leave it", board.dismiss(order_id, Attention.CANCEL_IN_BERKE.value))
 
     def _ask_files(self) -> list[Path]:
         names, _ = QFileDialog.getOpenFileNames(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -15,12 +16,58 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.journal import LinkedAssessment
-from app.domain.smartrecruiters import AssessmentOrder
+from app.domain.smartrecruiters import (
+    MESSAGE_MAX,
+    AssessmentOrder,
+    message_count,
+    message_too_long,
+)
 
 DEFAULT_MESSAGE_TO_CANDIDATE = (
     "Thank you for your application. Please complete the Berke assessment using the link "
     "provided; it takes about 30 to 45 minutes."
 )
+
+
+class LimitLine(QLabel):
+    """Under a text SmartRecruiters gets: "12 / 2,000" as it is typed, and in red, once over,
+    by how much. Nothing is ever cut: the dialog's OK waits until the text fits."""
+
+    def __init__(self, name: str, what: str) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self._what = what
+        self.too_long = False
+
+    def follow(self, text: str) -> None:
+        problem = message_too_long(text)
+        self.too_long = problem is not None
+        self.setText(f"{self._what} is too long. {problem}" if problem else message_count(text))
+        self.setStyleSheet("color: #b3261e" if problem else "")
+
+
+def order_line(order: AssessmentOrder) -> str:
+    """ "Zoë Müller · Data Analyst · Acme": whom a dialog is about, in its body."""
+    parts = [
+        order.candidate.full_name or order.candidate.id,
+        order.job.name if order.job else "",
+        order.company.name if order.company else "",
+    ]
+    return " · ".join(part for part in parts if part)
+
+
+def who_label(order: AssessmentOrder, name: str) -> QLabel:
+    """The order's candidate, job and company, at the top of a dialog about it."""
+    label = QLabel(order_line(order))
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    font = label.font()
+    font.setBold(True)
+    label.setFont(font)
+    return label
 
 
 def _submit_shortcuts(dialog: QDialog, buttons: QDialogButtonBox) -> None:
@@ -51,11 +98,19 @@ class AcceptDialog(QDialog):
         self.to_candidate.setAccessibleName("Message to the candidate")
         self.to_candidate.setTabChangesFocus(True)
         self.to_candidate.setFixedHeight(90)
+        self.message_limit = LimitLine("acceptMessageLimit", "The message to the recruiter")
+        self.to_candidate_limit = LimitLine(
+            "acceptMessageToCandidateLimit", "The message to the candidate"
+        )
+        for edit in (self.message, self.to_candidate):
+            edit.setToolTip(f"Up to {MESSAGE_MAX:,} characters")
 
         form = QFormLayout()
         form.addRow("Assessment URL:", self.url)
         form.addRow("Message to the recruiter:", self.message)
+        form.addRow("", self.message_limit)
         form.addRow("Message to the candidate:", self.to_candidate)
+        form.addRow("", self.to_candidate_limit)
         note = QLabel(
             "SmartRecruiters moves the order to In progress and shows the URL to the recruiter "
             "and on the candidate portal."
@@ -64,15 +119,29 @@ class AcceptDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Accept order")
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText("Accept order")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         _submit_shortcuts(self, buttons)
+        self.message.textChanged.connect(self._follow)
+        self.to_candidate.textChanged.connect(self._follow)
+        self._follow()
         layout = QVBoxLayout(self)
+        layout.addWidget(who_label(order, "acceptWho"))
         layout.addLayout(form)
         layout.addWidget(note)
         layout.addWidget(buttons)
         self.resize(560, self.sizeHint().height())
+
+    def _follow(self, *_args: object) -> None:
+        self.message_limit.follow(self.message.text())
+        self.to_candidate_limit.follow(self.to_candidate.toPlainText())
+        self.ok.setEnabled(not (self.message_limit.too_long or self.to_candidate_limit.too_long))
+
+    def accept(self) -> None:
+        if self.ok.isEnabled():  # Ctrl+Enter too: never with a text that does not fit
+            super().accept()
 
     def message_text(self) -> str:
         return self.message.text().strip()
@@ -82,13 +151,27 @@ class AcceptDialog(QDialog):
 
 
 class RejectDialog(QDialog):
-    """Reject with a reason. Says what a rejection means for the customer before it is sent."""
+    """Reject with a reason. Says what a rejection means for the customer before it is sent,
+    which orders it rejects, and why not the others selected."""
 
-    def __init__(self, orders: list[AssessmentOrder], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        orders: list[AssessmentOrder],
+        parent: QWidget | None = None,
+        *,
+        left_out: list[tuple[AssessmentOrder, str]] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("rejectDialog")
         who = orders[0].candidate.full_name if len(orders) == 1 else f"{len(orders)} orders"
         self.setWindowTitle(f"Reject — {who}")
+        if len(orders) == 1 and not left_out:
+            self.who = who_label(orders[0], "rejectWho")
+        else:
+            self.who = QLabel(_reject_list(orders, left_out or []))
+            self.who.setObjectName("rejectWho")
+            self.who.setWordWrap(True)
+            self.who.setTextFormat(Qt.TextFormat.PlainText)
         explanation = QLabel(
             "<b>Rejecting cannot be undone.</b><br>The customer gets 1 credit back. An "
             "auto-triggered order is sent only once: after a rejection the recruiter must "
@@ -102,24 +185,46 @@ class RejectDialog(QDialog):
         self.reason.setPlaceholderText("Why is this order rejected? The recruiter sees this.")
         self.reason.setTabChangesFocus(True)
         self.reason.setFixedHeight(90)
+        self.reason.setToolTip(f"Up to {MESSAGE_MAX:,} characters")
+        self.reason_limit = LimitLine("rejectReasonLimit", "The reason")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok.setText("Reject order" if len(orders) == 1 else f"Reject {len(orders)} orders")
-        self.ok.setEnabled(False)
-        self.reason.textChanged.connect(
-            lambda: self.ok.setEnabled(bool(self.reason.toPlainText().strip()))
-        )
+        self.reason.textChanged.connect(self._follow)
+        self._follow()
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         _submit_shortcuts(self, self.buttons)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.who)
         layout.addWidget(explanation)
         layout.addWidget(QLabel("Reason:"))
         layout.addWidget(self.reason)
+        layout.addWidget(self.reason_limit)
         layout.addWidget(self.buttons)
         self.resize(520, self.sizeHint().height())
 
+    def _follow(self) -> None:
+        text = self.reason.toPlainText()
+        self.reason_limit.follow(text)
+        # A reason is required, and it must fit: a long one is refused here, never cut.
+        self.ok.setEnabled(bool(text.strip()) and not self.reason_limit.too_long)
+
+    def accept(self) -> None:
+        if self.ok.isEnabled():  # Ctrl+Enter too
+            super().accept()
+
     def reason_text(self) -> str:
         return self.reason.toPlainText().strip()
+
+
+def _reject_list(orders: list[AssessmentOrder], left_out: list[tuple[AssessmentOrder, str]]) -> str:
+    """Which orders are rejected, and which selected ones are not, with why."""
+    lines = [f"Rejects {len(orders)} order{'s' if len(orders) != 1 else ''}:"]
+    lines += [f"  • {order_line(order)}" for order in orders]
+    if left_out:
+        lines.append(f"Not these {len(left_out)}:")
+        lines += [f"  • {order_line(order)}: {why}" for order, why in left_out]
+    return "\n".join(lines)

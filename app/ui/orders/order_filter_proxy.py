@@ -37,6 +37,9 @@ _RECENT_SEARCHES = 16
 _RECENT_ROWS = 400_000
 # More rows than this leaving or arriving at once: one layout change rather than row by row.
 _STEPWISE_LIMIT = 200
+# Asked for every cell of a selection (Ctrl+A: every cell of the table): made once, not with
+# an enum "|" (Python) per call.
+_CELL_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
 class OrderFilterProxy(QAbstractProxyModel):
@@ -46,6 +49,7 @@ class OrderFilterProxy(QAbstractProxyModel):
         super().__init__(parent)
         self._words: tuple[str, ...] = ()
         self._statuses: frozenset[OrderStatus] | None = None
+        self._attention_only = False
         self._sort_column = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
         self._source: OrderTableModel | None = None
@@ -167,6 +171,12 @@ class OrderFilterProxy(QAbstractProxyModel):
     def statuses(self) -> frozenset[OrderStatus] | None:
         return self._statuses
 
+    def set_attention_only(self, only: bool) -> None:
+        """Only the orders that need the coordinator's attention (a flag on the row)."""
+        if only != self._attention_only:
+            self._attention_only = only
+            self._relayout()
+
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self._sort_column = column
         self._sort_order = order
@@ -192,6 +202,9 @@ class OrderFilterProxy(QAbstractProxyModel):
                 status_mask = search.mask_where(map(allowed.__contains__, model.statuses()))
                 self._status_masks[allowed] = status_mask
             mask &= status_mask
+        if self._attention_only and mask:
+            flagged = search.mask_where(map(bool, model.rows().attention))
+            mask &= flagged
         return mask
 
     def _resort(self) -> None:
@@ -324,7 +337,7 @@ class OrderFilterProxy(QAbstractProxyModel):
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _CELL_FLAGS
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -347,6 +360,12 @@ class OrderFilterProxy(QAbstractProxyModel):
     def source_rows(self) -> list[int]:
         """The model rows shown, in the order shown (the CSV export writes these)."""
         return list(self._rows)
+
+    def order_ids_at(self, rows: list[int]) -> list[str]:
+        """The orders shown at these rows (of this model)."""
+        model = self._source
+        shown = self._rows
+        return [] if model is None else [model.order_id(shown[row]) for row in rows]
 
     def order_ids(self) -> list[str]:
         """The orders shown, in the order shown."""

@@ -18,6 +18,7 @@ from PySide6.QtCore import (
     QPoint,
     QSettings,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QAction, QDropEvent
@@ -37,8 +38,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.order_result import ResultOnFile, result_panel_text
 from app.domain.order_rules import OrderAction
-from app.domain.smartrecruiters import AssessmentOrder, Attachment, OrderStatus
+from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
+from app.ui.common.command_palette import OrderHit
 from app.ui.common.messages import Messages
 from app.ui.common.task_group import NamedTasks
 from app.ui.orders.attachments_panel import dropped_paths, rows_for
@@ -49,13 +52,23 @@ from app.ui.orders.order_filter_proxy import OrderFilterProxy
 from app.ui.orders.order_table_model import ORDER_ID_ROLE, OrderTableModel
 from app.ui.orders.sources import LiveOrders, OrderSource
 from app.ui.orders.status_badge import StatusBadgeDelegate
-from app.views.inbox_columns import INBOX, STATUS_LABELS
+from app.views.bulk_summary import bulk_summary, status_counts
+from app.views.inbox_columns import DEFAULT_SHOWN, INBOX, STATUS_LABELS
 from app.views.order_rows import OrderColumns, OrderRow
 from app.workflows.board import EXPECTED_ERRORS
 
 log = logging.getLogger(__name__)
 
-SETTINGS_PREFIX = "mainWindow"  # the keys wave 1 used: a user's layout survives the upgrade
+# The keys wave 1 used: a user's layout survives the upgrade.
+SETTINGS_PREFIX = "mainWindow"
+#: The inbox header's state (widths, order, hidden columns, sort). The columns were reordered
+#: in wave 2: an older state would put widths on the wrong columns, so it has a new key.
+HEADER_KEY = f"{SETTINGS_PREFIX}/inboxColumns2"
+ALWAYS_SHOWN = frozenset({"status", "candidate"})
+# The status filter's entry for flagged orders.
+NEEDS_ATTENTION = "attention"
+# Rows whose flags depend on time ("new for 3 days") are rebuilt this often.
+RECHECK_MS = 5 * 60 * 1000
 
 
 class OrdersRoom(QWidget):
@@ -105,11 +118,17 @@ class OrdersRoom(QWidget):
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([760, 440])
+        self.splitter.setSizes([840, 420])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self._filter_row())
         layout.addWidget(self.splitter)
+
+        # Flags that depend on time ("new for 3 days") come due without any event.
+        self.recheck_timer = QTimer(self)
+        self.recheck_timer.setInterval(RECHECK_MS)
+        self.recheck_timer.timeout.connect(self._recheck)
+        self.recheck_timer.start()
 
         for signal in (
             self.proxy.rowsInserted,
@@ -118,6 +137,8 @@ class OrdersRoom(QWidget):
             self.proxy.layoutChanged,
         ):
             signal.connect(self._update_counts)
+        for signal in (self.proxy.rowsRemoved, self.proxy.modelReset, self.proxy.layoutChanged):
+            signal.connect(self._selection_follows_rows)
         self._update_counts()
 
     # -- construction ------------------------------------------------------------------------
@@ -139,8 +160,14 @@ class OrdersRoom(QWidget):
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
+        header.setTextElideMode(Qt.TextElideMode.ElideRight)
+        table.setTextElideMode(Qt.TextElideMode.ElideRight)
         for position, column in enumerate(INBOX.all):
             table.setColumnWidth(position, column.width)
+            header.setSectionHidden(position, column.key not in DEFAULT_SHOWN)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
+        header.setToolTip("Right-click to choose the columns")
         table.selectionModel().selectionChanged.connect(self._selection_changed)
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         table.customContextMenuRequested.connect(self._context_menu)
@@ -162,7 +189,9 @@ class OrdersRoom(QWidget):
     def _build_filters(self) -> tuple[QLineEdit, QComboBox]:
         search = QLineEdit()
         search.setObjectName("searchField")
-        search.setPlaceholderText("Search candidate, email, job, company, requestor…  (Ctrl+F)")
+        search.setPlaceholderText(
+            "Search name, email, job, company, requestor, Berke code or id, order id…  (Ctrl+F)"
+        )
         search.setAccessibleName("Search orders")
         search.setClearButtonEnabled(True)
         search.textChanged.connect(self._on_search)
@@ -171,6 +200,7 @@ class OrdersRoom(QWidget):
         status_filter.setObjectName("statusFilter")
         status_filter.setAccessibleName("Filter by status")
         status_filter.addItem("All statuses", None)
+        status_filter.addItem("Needs attention", NEEDS_ATTENTION)
         for status, label in STATUS_LABELS.items():
             status_filter.addItem(label, status)
         status_filter.currentIndexChanged.connect(self._on_status_filter)
@@ -198,10 +228,37 @@ class OrdersRoom(QWidget):
         detail.retry_step_requested.connect(
             lambda entry_id: self.controller.spawn(self.controller.retry_failed_step(entry_id))
         )
+        detail.flags.fix_requested.connect(
+            lambda action: self.controller.trigger(OrderAction(action))
+        )
+        detail.flags.dismiss_requested.connect(self._dismiss)
 
     def order_actions(self) -> list[QAction]:
         """The order actions, for the window's menu and shortcuts."""
-        return list(self.controller.actions.values())
+        return [*self.controller.actions.values(), self.controller.last_batch_action]
+
+    def _header_menu(self, position: QPoint) -> None:
+        """Right-click on the header: show or hide each column (remembered with the layout)."""
+        header = self.table.horizontalHeader()
+        menu = QMenu(self)
+        menu.setObjectName("columnsMenu")
+        for index, column in enumerate(INBOX.all):
+            action = menu.addAction(column.header)
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(index))
+            # The status and the candidate say which order a row is: never hidden.
+            action.setEnabled(column.key not in ALWAYS_SHOWN)
+            action.toggled.connect(lambda shown, i=index: header.setSectionHidden(i, not shown))
+        menu.addSeparator()
+        menu.addAction("Default columns", self.reset_columns)
+        menu.popup(header.viewport().mapToGlobal(position))
+
+    def reset_columns(self) -> None:
+        header = self.table.horizontalHeader()
+        for position, column in enumerate(INBOX.all):
+            header.setSectionHidden(position, column.key not in DEFAULT_SHOWN)
+            header.moveSection(header.visualIndex(position), position)
+            self.table.setColumnWidth(position, column.width)
 
     def _context_menu(self, position: QPoint) -> None:
         menu = QMenu(self)
@@ -252,6 +309,10 @@ class OrdersRoom(QWidget):
         else:
             self.controller.update_state()
 
+    def _recheck(self) -> None:
+        if isinstance(self.source, LiveOrders):
+            self.source.recheck()
+
     def set_loading(self, loading: bool, error: str | None = None) -> None:
         """What the state message says when there are no rows: loading, or why it failed."""
         self._loading = loading
@@ -263,8 +324,20 @@ class OrdersRoom(QWidget):
     def selected_ids(self) -> list[str]:
         if self.tabs.currentWidget() is self.candidates:
             return [self._current_id] if self._current_id else []
-        rows = self.table.selectionModel().selectedRows()
-        return [index.data(ORDER_ID_ROLE) for index in sorted(rows, key=lambda i: i.row())]
+        return self.proxy.order_ids_at(self._selected_rows())
+
+    def _selected_rows(self) -> list[int]:
+        """The selected rows of the table, in order, read from the selection's ranges (rows
+        are selected whole). Not selectedRows(): that asks the proxy, in Python, about every
+        cell of every selected row: ~10 ms for 100 rows, run on every change of a row during
+        a batch, and seconds for Ctrl+A over 100,000 (bench/ui_lag.py, snapshot_scale.py)."""
+        selection = self.table.selectionModel().selection()
+        parts = (selection.at(i) for i in range(selection.count()))
+        return sorted({row for part in parts for row in range(part.top(), part.bottom() + 1)})
+
+    def _order_id_at(self, row: int) -> str:
+        order_id: str = self.proxy.index(row, 0).data(ORDER_ID_ROLE)
+        return order_id
 
     def current_order(self) -> AssessmentOrder | None:
         if self._current_id is None or self.source is None:
@@ -286,6 +359,40 @@ class OrdersRoom(QWidget):
                 )
                 self.table.scrollTo(index)
         self._refresh_detail()
+
+    def find_orders(self, query: str, limit: int) -> list[OrderHit]:
+        """Orders whose row holds every word of ``query`` (what the search field would find,
+        whatever filter is on), for the command palette."""
+        words = query.casefold().split()
+        if not words:
+            return []
+        search = self.model.row_search()
+        rows = search.rows(search.find(words))[:limit]
+        code, status = INBOX.index("assessment"), INBOX.index("status")
+        job, company = INBOX.index("job"), INBOX.index("company")
+        hits = []
+        for row in rows:
+            facts = [self.model.text(row, column) for column in (status, job, company, code)]
+            hits.append(
+                OrderHit(
+                    self.model.order_id(row),
+                    self.model.text(row, INBOX.index("candidate")) or "(no name)",
+                    " · ".join(fact for fact in facts if fact),
+                )
+            )
+        return hits
+
+    def reveal(self, order_id: str) -> None:
+        """Select the order in the inbox, clearing a search or filter that hides it."""
+        row = self.model.row_of(order_id)
+        if row is None:
+            return
+        shown = self.proxy.mapFromSource(self.model.index(row, 0)).isValid()
+        if shown and self.tabs.currentWidget() is not self.candidates:
+            self.select_order(order_id)
+        else:
+            self._show_in_orders(order_id)
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _show_in_orders(self, order_id: str) -> None:
         self.tabs.setCurrentWidget(self.stack)
@@ -309,9 +416,43 @@ class OrdersRoom(QWidget):
         self._refresh_detail()
 
     def _selection_changed(self, *_args: object) -> None:
-        current = self.table.selectionModel().selectedRows()
-        self._current_id = current[0].data(ORDER_ID_ROLE) if len(current) == 1 else None
+        current = self._selected_rows()
+        self._current_id = self._order_id_at(current[0]) if len(current) == 1 else None
         self._refresh_detail()
+        if len(current) > 1:
+            self._show_selection()
+
+    def _selection_follows_rows(self, *_args: object) -> None:
+        """A search or filter that hides the selected order takes its selection with it: the
+        pane and the actions must not go on showing it."""
+        if self.tabs.currentWidget() is self.candidates:
+            return
+        current = self._selected_rows()
+        shown = self._order_id_at(current[0]) if len(current) == 1 else None
+        if shown != self._current_id or len(current) > 1:
+            self._selection_changed()
+        else:
+            self.controller.update_state()
+
+    def _show_selection(self) -> None:
+        """Several orders: their statuses, and what each action that takes them all would do.
+        Read from the rows (a snapshot's 100,000 selected orders are never parsed for it)."""
+        source = self.source
+        if source is None:
+            return
+        ids = self.selected_ids()
+        statuses = self.model.statuses()
+        rows = [row for row in map(self.model.row_of, ids) if row is not None]
+        counts = status_counts(statuses[row] for row in rows)
+        if isinstance(source, LiveOrders):
+            board = source.board
+            orders = [o for o in map(board.order, ids) if o is not None]
+            lines = [
+                line.text() for line in bulk_summary(orders, lambda a, i: board.why_not(a, [i]))
+            ]
+        else:
+            lines = ["A snapshot is read-only: no action changes these orders."]
+        self.detail.show_selection(f"{len(rows):,} orders selected", counts, lines)
 
     def _refresh_detail_header(self) -> None:
         self.controller.update_state()
@@ -325,7 +466,12 @@ class OrdersRoom(QWidget):
         self.current_changed.emit(order.id if order else "")
         if order is None or source is None:
             self.detail.show_snapshot_files([], "")
+            self.detail.show_flags([])
+            self.detail.show_berke(None, linked=False)
             return
+        state = source.state(order.id)
+        self.detail.show_berke(state.berke, linked=state.link is not None)
+        self.detail.show_flags(source.flags(order.id))
         files = source.snapshot_files(order.id)
         if files is not None:
             self.detail.show_snapshot_files(files.attachments, files.left_out)
@@ -348,20 +494,38 @@ class OrdersRoom(QWidget):
         if self._current_id != order_id:
             return
         self.detail.show_comments(comments.comments, comments.error)
+        shown = comments.comments
+        # Shown to the coordinator: a recruiter's new comment is no longer news.
+        if (
+            isinstance(source, LiveOrders)
+            and shown is not None
+            and source.state(order_id).unseen_comments
+        ):
+            await source.board.mark_comments_seen(order_id, len(shown))
         try:
-            remote = await source.result_attachments(order_id)
+            found = await source.result_on_file(order_id)
         except Exception as exc:  # noqa: BLE001 - a listing is a nicety: say so and go on
-            log.info("Could not list attachments: %r", exc)
+            log.info("Could not read the order's result: %r", exc)
             return
-        if remote is not None and self._current_id == order_id:
-            self._show_attachments(order_id, remote)
+        if found is not None and self._current_id == order_id:
+            self._show_attachments(order_id, found)
 
-    def _show_attachments(self, order_id: str, remote: list[Attachment] | None) -> None:
+    def _show_attachments(self, order_id: str, found: ResultOnFile | None) -> None:
         source = self.source
-        if source is None:
+        order = source.order(order_id) if source is not None else None
+        if source is None or order is None:
             return
         state = source.state(order_id)
-        self.detail.attachments.show_rows(rows_for(list(state.uploads), remote), state.result_id)
+        remote = found.attachments if found is not None else None
+        # A snapshot cannot look anything up: its files are listed apart, as saved.
+        text = source.read_only_reason or result_panel_text(order.status, state.result_id, found)
+        self.detail.attachments.show_rows(rows_for(list(state.uploads), remote), text)
+
+    def _dismiss(self, kind: str) -> None:
+        order = self.current_order()
+        source = self.source
+        if order is not None and isinstance(source, LiveOrders):
+            self.controller.spawn(source.board.dismiss(order.id, kind))
 
     def _add_comment(self, text: str) -> None:
         order = self.current_order()
@@ -430,8 +594,11 @@ class OrdersRoom(QWidget):
         self._update_counts()
 
     def _on_status_filter(self, _index: int) -> None:
-        status = self.status_filter.currentData()
-        self.proxy.set_statuses(frozenset({OrderStatus(status)}) if status else None)
+        choice = self.status_filter.currentData()
+        attention = choice == NEEDS_ATTENTION
+        self.proxy.set_attention_only(attention)
+        status = None if attention or not choice else OrderStatus(choice)
+        self.proxy.set_statuses(frozenset({status}) if status else None)
         self._update_counts()
 
     def focus_search(self) -> None:
@@ -476,7 +643,7 @@ class OrdersRoom(QWidget):
 
     def restore_layout(self, settings: QSettings) -> None:
         for key, restore in (
-            (f"{SETTINGS_PREFIX}/ordersHeader", self.table.horizontalHeader().restoreState),
+            (HEADER_KEY, self.table.horizontalHeader().restoreState),
             (f"{SETTINGS_PREFIX}/splitter", self.splitter.restoreState),
         ):
             value = settings.value(key)
@@ -487,9 +654,7 @@ class OrdersRoom(QWidget):
         self.table.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
 
     def save_layout(self, settings: QSettings) -> None:
-        settings.setValue(
-            f"{SETTINGS_PREFIX}/ordersHeader", self.table.horizontalHeader().saveState()
-        )
+        settings.setValue(HEADER_KEY, self.table.horizontalHeader().saveState())
         settings.setValue(f"{SETTINGS_PREFIX}/splitter", self.splitter.saveState())
 
     async def wait_idle(self) -> None:
@@ -498,3 +663,4 @@ class OrdersRoom(QWidget):
 
     def cancel_tasks(self) -> None:
         self.tasks.cancel("detail")
+        self.recheck_timer.stop()

@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QObject, Signal
 
 from app.clients.errors import ApiError
+from app.domain.attention import Flag
 from app.domain.journal import LinkedAssessment
+from app.domain.order_result import ResultOnFile
 from app.domain.order_state import OrderState
-from app.domain.smartrecruiters import AssessmentComment, AssessmentOrder, Attachment
+from app.domain.smartrecruiters import AssessmentComment, AssessmentOrder
 from app.domain.snapshot import SnapshotAttachment
 from app.ui.orders.board_signals import BoardSignals
 from app.ui.orders.detail_pane import TimelineEntry
@@ -75,13 +77,17 @@ class OrderSource(QObject):
     async def timeline(self, order_id: str) -> list[TimelineEntry]:
         return []
 
-    async def result_attachments(self, order_id: str) -> list[Attachment] | None:
-        """What the service holds on the order's result (None: unknown here)."""
+    async def result_on_file(self, order_id: str) -> ResultOnFile | None:
+        """The order's result as the service holds it, with its files (None: unknown here)."""
         return None
 
     def snapshot_files(self, order_id: str) -> SnapshotFiles | None:
         """The files a snapshot keeps for the order (None: not a snapshot)."""
         return None
+
+    def flags(self, order_id: str) -> list[Flag]:
+        """What needs attention on the order now (a snapshot: nothing, it cannot change)."""
+        return []
 
 
 class LiveOrders(OrderSource):
@@ -99,13 +105,20 @@ class LiveOrders(OrderSource):
             self.rows_changed.emit(rows)
 
     def row(self, order_id: str) -> OrderRow | None:
-        order = self.board.order(order_id)
-        return None if order is None else order_row(order, self.board.state(order_id))
+        board = self.board
+        order = board.order(order_id)
+        if order is None:
+            return None
+        return order_row(order, board.state(order_id), board.flags(order_id))
 
     def all_rows(self) -> tuple[OrderColumns, dict[str, int] | None]:
-        board = self.board
-        rows = [order_row(order, board.state(order.id)) for order in board.orders()]
+        rows = [row for order_id in self.board.order_ids() if (row := self.row(order_id))]
         return OrderColumns.of_rows(rows), None
+
+    def recheck(self) -> None:
+        """Time passes: an order becomes "new for 3 days", an invitation old enough for a
+        reminder. Rows are built again; only those that differ are updated."""
+        self._changed(self.board.order_ids())
 
     def order(self, order_id: str) -> AssessmentOrder | None:
         return self.board.order(order_id)
@@ -125,5 +138,8 @@ class LiveOrders(OrderSource):
     async def timeline(self, order_id: str) -> list[TimelineEntry]:
         return list(await self.board.timeline(order_id))
 
-    async def result_attachments(self, order_id: str) -> list[Attachment] | None:
-        return await self.board.result_attachments(order_id)
+    async def result_on_file(self, order_id: str) -> ResultOnFile | None:
+        return await self.board.result_on_file(order_id)
+
+    def flags(self, order_id: str) -> list[Flag]:
+        return self.board.flags(order_id)

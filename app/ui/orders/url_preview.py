@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QFont, QFontDatabase, QGuiApplication, QPixmap
@@ -30,9 +31,9 @@ from PySide6.QtWidgets import (
 
 from app.domain.assessment_url import check_assessment_url
 from app.domain.berke import CreateAssessmentResponse
-from app.ui.orders.invitation_slip import render_invitation_slip
-from app.ui.orders.qr import qr_image
-from app.workflows.reachability import Reachability, check_reachability
+
+if TYPE_CHECKING:  # httpx and the QR/PDF code load with the dialog, not with the first window
+    from app.workflows.reachability import Reachability
 
 log = logging.getLogger(__name__)
 
@@ -180,6 +181,8 @@ class UrlPreviewDialog(QDialog):
     def _build_qr_box(self) -> QGroupBox:
         box = QGroupBox("Scan to open")
         self.qr_label = _label("qrCode", "QR code of the assessment URL")
+        from app.ui.orders.qr import qr_image
+
         ratio = self.devicePixelRatioF()
         pixmap = QPixmap.fromImage(qr_image(self.response.assessment_url, scale=round(4 * ratio)))
         pixmap.setDevicePixelRatio(ratio)
@@ -244,6 +247,8 @@ class UrlPreviewDialog(QDialog):
 
     async def check_reachability(self) -> Reachability:
         """Ask whether the URL answers; the button is disabled while the question is open."""
+        from app.workflows.reachability import check_reachability
+
         self.reachability_button.setEnabled(False)
         self.reachability_verdict.setText("Checking…")
         _tint(self.reachability_verdict, good=None)
@@ -269,8 +274,10 @@ class UrlPreviewDialog(QDialog):
         path = self._ask_save_path()
         if not path:
             return
+        from app.ui.orders.invitation_slip import render_invitation_slip
+
         try:
-            render_invitation_slip(
+            missing = render_invitation_slip(
                 path,
                 candidate_name=self.candidate_name,
                 invitation_code=self.response.invitation_code,
@@ -282,8 +289,16 @@ class UrlPreviewDialog(QDialog):
             self.status_message.setText(f"⚠ The slip could not be saved: {exc}")
             _tint(self.status_message, good=False)
         else:
-            self.status_message.setText(f"✓ Invitation slip saved to {path}")
-            _tint(self.status_message, good=True)
+            if missing:
+                # Boxes instead of the candidate's name: say so, and how to fix it.
+                self.status_message.setText(
+                    f"⚠ Saved to {path}, but this computer has no font for “{missing}”: the "
+                    "slip shows boxes there. Install a font that covers it (on Debian or "
+                    "Ubuntu, fonts-noto-cjk) and print it again."
+                )
+            else:
+                self.status_message.setText(f"✓ Invitation slip saved to {path}")
+            _tint(self.status_message, good=not missing)
         self.status_message.show()
 
     def _ask_save_path_with_dialog(self) -> str | None:

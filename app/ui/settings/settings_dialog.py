@@ -25,12 +25,14 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -40,12 +42,15 @@ from PySide6.QtWidgets import (
 from app.clients.errors import Service
 from app.domain.connection import (
     GROUP_BERKE,
+    GROUP_INVITATION,
     GROUP_SR,
     GROUP_WORK,
     AppSettings,
     ConnectionProfile,
     ProfileKind,
+    berke_token_problem,
 )
+from app.domain.profile_problems import profile_problem
 from app.domain.urls import require_secure_base_url
 from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyStore, Storage
 from app.store.settings_file import save_settings
@@ -62,6 +67,8 @@ KEY_HINTS = {
     SR_KEY: "The 64-character partner key from the SmartRecruiters Partner Portal",
     BERKE_TOKEN: "From Berke: Settings | API:Security",
 }
+# What a typed key must be, checked as it is typed and again before anything is stored.
+KEY_RULES: dict[str, Callable[[str], str | None]] = {BERKE_TOKEN: berke_token_problem}
 STORAGE_PLACEHOLDERS = {
     Storage.KEYRING: "saved in the system keyring — type to replace",
     Storage.SESSION: "kept for this session only — type to replace",
@@ -124,6 +131,7 @@ class SettingsDialog(QDialog):
         self._tasks: set[asyncio.Task[Any]] = set()
         self.editors: dict[str, QWidget] = {}
         self.key_fields: dict[str, QLineEdit] = {}
+        self.key_errors: dict[str, QLabel] = {}
         self.test_buttons: dict[str, QPushButton] = {}
         self.verdict_labels: dict[str, QLabel] = {}
         self.last_verdicts: dict[str, ConnectionVerdict] = {}
@@ -159,7 +167,8 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.file_warning)
         self._build_profiles(layout)
         self._build_footer(outer)
-        self.resize(900, 720)
+        screen = self.screen().availableGeometry()
+        self.resize(min(900, screen.width()), min(720, int(screen.height() * 0.9)))
 
     def _build_profiles(self, layout: QVBoxLayout) -> None:
         active_row = QHBoxLayout()
@@ -188,7 +197,19 @@ class SettingsDialog(QDialog):
             buttons.addWidget(button)
         side.addLayout(buttons)
         body.addLayout(side, 1)
-        body.addLayout(self._build_form(), 3)
+        # The profile's options outgrow an 800-pixel screen: they scroll, the dialog does not.
+        form_host = QWidget()
+        form_host.setLayout(self._build_form())
+        self.form_scroll = QScrollArea()
+        self.form_scroll.setObjectName("profileForm")
+        self.form_scroll.setWidgetResizable(True)
+        self.form_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.form_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.form_scroll.setWidget(form_host)
+        # Only height scrolls: the rows keep the width they need, beside the scroll bar.
+        bar = self.form_scroll.verticalScrollBar().sizeHint().width()
+        self.form_scroll.setMinimumWidth(form_host.minimumSizeHint().width() + bar)
+        body.addWidget(self.form_scroll, 3)
         layout.addLayout(body)
 
     def _build_form(self) -> QVBoxLayout:
@@ -202,7 +223,7 @@ class SettingsDialog(QDialog):
         name_form.addRow(ConnectionProfile.model_fields["name"].title or "Name", self.name_edit)
         form_side.addLayout(name_form)
         groups: dict[str, QFormLayout] = {}
-        for group in (GROUP_SR, GROUP_BERKE, GROUP_WORK):
+        for group in (GROUP_SR, GROUP_BERKE, GROUP_INVITATION, GROUP_WORK):
             box = QGroupBox(group)
             groups[group] = QFormLayout(box)
             form_side.addWidget(box)
@@ -275,6 +296,14 @@ class SettingsDialog(QDialog):
         field_.textEdited.connect(lambda text, s=service: self._key_typed(s, text))
         self.key_fields[service] = field_
         form.addRow(KEY_TITLES[service], field_)
+        if service in KEY_RULES:
+            error = QLabel()
+            error.setObjectName(f"{service}KeyError")
+            error.setWordWrap(True)
+            error.setStyleSheet("color: #b00020;")
+            error.hide()
+            self.key_errors[service] = error
+            form.addRow("", error)
 
     def _add_test_row(self, form: QFormLayout, service: str) -> None:
         row = QHBoxLayout()
@@ -317,20 +346,25 @@ class SettingsDialog(QDialog):
         """Validate every profile, store typed keys, write the file. None (and a message in the
         dialog) when something must be corrected first."""
         self._commit_current()
+        refused = self._refused_key()
+        if refused is not None:
+            return self._fail(refused)
         profiles: list[ConnectionProfile] = []
-        for draft in self._drafts:
+        for index, draft in enumerate(self._drafts):
             try:
                 profile = ConnectionProfile.model_validate(draft.values)
                 if not profile.is_sandbox:
                     require_secure_base_url(profile.sr_base_url, Service.SMARTRECRUITERS)
                     require_secure_base_url(profile.berke_base_url, Service.BERKE)
             except ValidationError as exc:
-                problem = exc.errors()[0]
-                where = ConnectionProfile.model_fields.get(str(problem["loc"][0]))
-                title = where.title if where is not None else str(problem["loc"][0])
-                return self._fail(
-                    f"{draft.values.get('name') or 'A profile'}: {title}: {problem['msg']}."
-                )
+                # In words ("Give the profile a name"), the profile shown, its field focused.
+                field_name, sentence = profile_problem(exc)
+                self.profile_list.setCurrentRow(index)
+                editor = self.name_edit if field_name == "name" else self.editors.get(field_name)
+                if editor is not None:
+                    editor.setFocus()
+                name = draft.values.get("name")
+                return self._fail(f"{name}: {sentence}" if name else sentence)
             except ValueError as exc:
                 return self._fail(f"{draft.values.get('name')}: {exc}")
             profiles.append(profile)
@@ -350,10 +384,37 @@ class SettingsDialog(QDialog):
             draft.keys.clear()
         for field_ in self.key_fields.values():
             field_.clear()
+        for error in self.key_errors.values():
+            error.hide()
         self._update_key_placeholders()
         self.error_label.hide()
         self.saved.emit(settings)
         return settings
+
+    def _refused_key(self) -> str | None:
+        """The first typed key that breaks its rule: its profile is shown, the field focused and
+        its error under it; the sentence for the dialog's error line. None when all are fine."""
+        for index, draft in enumerate(self._drafts):
+            if draft.kind is ProfileKind.SANDBOX:
+                continue
+            for service, rule in KEY_RULES.items():
+                typed = draft.keys.get(service)
+                problem = rule(typed) if typed else None
+                if problem is not None:
+                    self.profile_list.setCurrentRow(index)
+                    self.key_fields[service].setFocus()
+                    name = draft.values.get("name") or "A profile"
+                    return f"{name}: {KEY_TITLES[service]}: {problem}"
+        return None
+
+    def _show_key_error(self, service: str) -> None:
+        error = self.key_errors.get(service)
+        if error is None or not 0 <= self._current < len(self._drafts):
+            return
+        typed = self._drafts[self._current].keys.get(service)
+        problem = KEY_RULES[service](typed) if typed else None
+        error.setText(problem or "")
+        error.setVisible(problem is not None)
 
     def _store_keys(self, profiles: list[ConnectionProfile]) -> None:
         self._keys.file_opt_in = self.file_opt_in.isChecked() and not self._keys.status.usable
@@ -466,6 +527,7 @@ class SettingsDialog(QDialog):
             _set_value(editor, draft.values.get(name))
         for service, field_ in self.key_fields.items():
             field_.setText(draft.keys.get(service, ""))
+            self._show_key_error(service)
         for label in self.verdict_labels.values():
             label.clear()
         self._apply_kind(draft.kind)
@@ -512,6 +574,7 @@ class SettingsDialog(QDialog):
     def _key_typed(self, service: str, text: str) -> None:
         if 0 <= self._current < len(self._drafts):
             self._drafts[self._current].keys[service] = text.strip()
+            self._show_key_error(service)
 
     def _update_key_placeholders(self, *_args: object) -> None:
         if not 0 <= self._current < len(self._drafts):

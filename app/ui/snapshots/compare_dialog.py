@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from app.domain.snapshot_diff import ChangeKind, OrderChange, SnapshotDiff
 from app.ui.common.filter_compat import RowsFilterProxy
 from app.ui.snapshots.csv_export import write_csv
+from app.views.snapshot_changes import describe_change
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 CHANGE_ROLE = Qt.ItemDataRole.UserRole
@@ -42,7 +43,7 @@ KIND_COLOURS = {
 
 
 def change_texts(change: OrderChange) -> tuple[str, str, str, str]:
-    return (KIND_LABELS[change.kind], change.order_id, change.candidate, change.describe())
+    return (KIND_LABELS[change.kind], change.order_id, change.candidate, describe_change(change))
 
 
 class DiffTableModel(QAbstractTableModel):

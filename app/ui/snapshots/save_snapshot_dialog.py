@@ -1,23 +1,30 @@
 """File > Save snapshot…: which orders, whether to fetch details and files, then progress.
 
-The save runs as a task on the loop (network) and a worker thread (the archive); Cancel stops
-it and leaves any previous file at the path untouched.
+The folder is checked as soon as the dialog opens (and again by the save), so a folder that
+cannot take the file is said at once, with a way to choose another. The save runs as a task
+on the loop (network) and a worker thread (the archive); progress says about how long is
+left. Cancel, Esc and closing the dialog all cancel it: the dialog closes once the work has
+really stopped, leaving any previous file at the path untouched. Every expected failure is
+shown here in words; nothing is left for the loop to report.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QLabel,
     QProgressBar,
+    QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -26,11 +33,27 @@ from PySide6.QtWidgets import (
 from app.clients.errors import ApiError
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.domain.snapshot import SnapshotFilter
+from app.store.snapshot_destination import SnapshotWriteError
 from app.store.snapshot_file import SnapshotError
+from app.ui.common.colours import status_colours
+from app.ui.common.task_group import NamedTasks
 from app.workflows.board import OrderBoard
-from app.workflows.snapshots import SavedSnapshot, SaveRequest
+from app.workflows.snapshots import SavedSnapshot, SaveRequest, check_snapshot_destination
 
 log = logging.getLogger(__name__)
+
+PathChooser = Callable[[], Path | None]
+
+
+def failure_texts(exc: BaseException) -> tuple[str, str]:
+    """An expected failure of a save as (the sentence, the system's or service's own words)."""
+    if isinstance(exc, SnapshotWriteError):
+        return exc.sentence, f"The system said: “{exc.detail}”." if exc.detail else ""
+    if isinstance(exc, SnapshotError):
+        return f"The snapshot could not be saved: {exc}", ""
+    if isinstance(exc, OSError):  # not the destination's (that is a SnapshotWriteError)
+        return "The snapshot could not be saved.", f"The system said: “{exc.strerror or exc}”."
+    return f"The snapshot could not be saved: {exc}", ""
 
 
 class SaveSnapshotDialog(QDialog):
@@ -44,42 +67,112 @@ class SaveSnapshotDialog(QDialog):
         all_orders: Sequence[AssessmentOrder],
         view_filter: SnapshotFilter,
         *,
+        choose_path: PathChooser | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("saveSnapshotDialog")
         self.setWindowTitle("Save snapshot")
+        self.setMinimumWidth(480)  # the progress line and a refusal read in two or three lines
         self.board = board
         self.path = path
         self._in_view = list(in_view)
         self._all = list(all_orders)
         self._filter = view_filter
-        self.task: asyncio.Task[SavedSnapshot] | None = None
+        self._choose_path = choose_path
+        self.tasks = NamedTasks()
+        self.task: asyncio.Task[Any] | None = None
         self.result_value: SavedSnapshot | None = None
         self.error: str | None = None
+        self._closing = False  # Cancel, Esc or close while saving: close once it has stopped
+        self._writable = True
 
         self.view_choice = QRadioButton(f"The orders in view ({len(self._in_view)})")
         self.all_choice = QRadioButton(f"All orders ({len(self._all)})")
         self.view_choice.setChecked(True)
         self.details = QCheckBox("Fetch comments and results from SmartRecruiters")
+        self.details.setToolTip(
+            "Orders unchanged since their details were last fetched are not asked again."
+        )
         self.details.setChecked(True)
         self.files = QCheckBox("Include report files uploaded from this desk")
+        self.where = QLabel(f"Saving to {path}")
+        self.where.setObjectName("snapshotPath")
+        self.where.setWordWrap(True)
+        self.change_path = QPushButton("Choose another file…")
+        self.change_path.setObjectName("snapshotChangePath")
+        self.change_path.setVisible(choose_path is not None)
+        self.change_path.clicked.connect(self.choose_another_path)
         self.progress = QProgressBar()
         self.progress.setObjectName("snapshotProgress")
         self.progress.setVisible(False)
-        self.state = QLabel(f"Saving to {path}")
+        self.state = QLabel("")
         self.state.setObjectName("snapshotState")
         self.state.setWordWrap(True)
+        self.detail = QLabel("")
+        self.detail.setObjectName("snapshotErrorDetail")
+        self.detail.setWordWrap(True)
+        self.detail.setVisible(False)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
         self.buttons.accepted.connect(self.start)
-        self.buttons.rejected.connect(self.cancel)
+        self.buttons.rejected.connect(self.reject)
+        self._lay_out()
+
+    def _lay_out(self) -> None:
+        where = QHBoxLayout()
+        where.addWidget(self.where, 1)
+        where.addWidget(self.change_path)
         layout = QVBoxLayout(self)
-        for widget in (self.view_choice, self.all_choice, self.details, self.files, self.state):
+        for widget in (self.view_choice, self.all_choice, self.details, self.files):
             layout.addWidget(widget)
+        layout.addLayout(where)
         layout.addWidget(self.progress)
+        layout.addWidget(self.state)
+        layout.addWidget(self.detail)
         layout.addWidget(self.buttons)
+
+    # -- the destination ---------------------------------------------------------------------
+
+    @property
+    def save_button(self) -> QPushButton:
+        return self.buttons.button(QDialogButtonBox.StandardButton.Save)
+
+    def check_destination(self) -> asyncio.Task[Any]:
+        """Check the folder now (no network): a refusal is shown before Save is pressed."""
+        return self.tasks.start(self._check(self.path), name="check")
+
+    async def _check(self, path: Path) -> None:
+        try:
+            await check_snapshot_destination(path, len(self._all))
+        except SnapshotError as exc:
+            if path == self.path and not self.is_saving:
+                self._writable = False
+                self._show_failure(exc)
+                self.save_button.setEnabled(False)
+            return
+        if path == self.path and not self.is_saving:
+            self._writable = True
+            self._clear_failure()
+            self.save_button.setEnabled(True)
+
+    def choose_another_path(self) -> None:
+        if self._choose_path is None or self.is_saving:
+            return
+        path = self._choose_path()
+        if path is None:
+            return
+        self.path = path
+        self.where.setText(f"Saving to {path}")
+        self._clear_failure()
+        self.check_destination()
+
+    # -- saving ------------------------------------------------------------------------------
+
+    @property
+    def is_saving(self) -> bool:
+        return self.task is not None and not self.task.done()
 
     def request(self) -> SaveRequest:
         in_view = self.view_choice.isChecked()
@@ -91,22 +184,33 @@ class SaveSnapshotDialog(QDialog):
         )
 
     def start(self) -> None:
-        if self.task is not None and not self.task.done():
+        if self.is_saving or not self._writable:
             return
-        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        save.setEnabled(False)
-        for widget in (self.view_choice, self.all_choice, self.details, self.files):
-            widget.setEnabled(False)
+        self.tasks.cancel("check")  # the save checks the folder itself, first
+        self._set_choosing(enabled=False)
+        self._clear_failure()
         self.progress.setVisible(True)
         self.progress.setRange(0, 0)
-        self.task = asyncio.ensure_future(self._save())
+        self.state.setText("Starting…")
+        self.task = self.tasks.start(self._save(), name="save")
+        self.task.add_done_callback(self._ended)
+
+    def _set_choosing(self, *, enabled: bool) -> None:
+        self.save_button.setEnabled(enabled)
+        for widget in (self.view_choice, self.all_choice, self.details, self.files):
+            widget.setEnabled(enabled)
+        self.change_path.setEnabled(enabled)
 
     def _progress(self, done: int, total: int, text: str) -> None:
+        if self._closing:
+            return  # "Cancelling…" stays until the work has stopped
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
         self.state.setText(text)
 
-    async def _save(self) -> SavedSnapshot:
+    async def _save(self) -> None:
+        """The save, every expected failure shown here: what reaches the task is a bug (and
+        goes the one way bugs go) or the cancel."""
         try:
             saved = await self.board.save_snapshot(self.request(), self.path, self._progress)
         except asyncio.CancelledError:
@@ -114,19 +218,54 @@ class SaveSnapshotDialog(QDialog):
             raise
         except (SnapshotError, ApiError, OSError) as exc:
             log.warning("Saving the snapshot failed: %r", exc)
-            self.error = f"The snapshot could not be saved: {exc}"
-            self.state.setText(self.error)
-            self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(True)
-            raise
+            self._show_failure(exc)
+            self.progress.setVisible(False)
+            self._set_choosing(enabled=True)
+            if isinstance(exc, SnapshotWriteError):
+                self.save_button.setEnabled(False)  # the same place would fail again
+                self._writable = False
+            return
         self.result_value = saved
         self.state.setText(f"Saved {saved.order_count} orders to {saved.path.name}.")
         self.saved.emit(saved)
-        self.accept()
-        return saved
+        if not self._closing:
+            self.accept()
+
+    def _show_failure(self, exc: BaseException) -> None:
+        sentence, detail = failure_texts(exc)
+        self.error = sentence
+        self.state.setText(sentence)
+        self.state.setStyleSheet(f"color: {status_colours(self.palette())[0]};")
+        self.detail.setText(detail)
+        self.detail.setVisible(bool(detail))
+
+    def _clear_failure(self) -> None:
+        self.error = None
+        self.state.setText("")
+        self.state.setStyleSheet("")
+        self.detail.clear()
+        self.detail.setVisible(False)
+
+    def _ended(self, _task: asyncio.Task[Any]) -> None:
+        if self._closing and self.isVisible():
+            QDialog.reject(self)  # the work has stopped: now the dialog may go
+
+    # -- closing -----------------------------------------------------------------------------
+
+    def reject(self) -> None:
+        """Cancel, Esc and the window's close button: a save under way is cancelled, and the
+        dialog stays (saying so) until it has stopped, then closes."""
+        if self.is_saving:
+            assert self.task is not None
+            self._closing = True
+            self.state.setText("Cancelling…")
+            self.buttons.setEnabled(False)
+            self.task.cancel()
+            return
+        self.tasks.cancel("check")
+        super().reject()
 
     def cancel(self) -> None:
-        if self.task is not None and not self.task.done():
-            self.task.cancel()
         self.reject()
 
 

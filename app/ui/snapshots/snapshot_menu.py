@@ -9,11 +9,10 @@ import asyncio
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu
+from PySide6.QtWidgets import QDialog, QFileDialog, QMainWindow, QMenu
 
 from app.domain.snapshot import EXTENSION, SnapshotOrder
 from app.domain.snapshot_diff import diff_orders
@@ -26,6 +25,7 @@ from app.ui.snapshots.compare_dialog import CompareDialog
 from app.ui.snapshots.csv_export import export_orders_in_view
 from app.ui.snapshots.save_snapshot_dialog import SaveSnapshotDialog, view_filter
 from app.ui.snapshots.snapshot_source import SnapshotOrders
+from app.workflows.snapshots import SavedSnapshot
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ class SnapshotMenu(QObject):
         self.messages = messages
         self._open_window = open_window
         self.windows: list[QMainWindow] = []  # snapshot windows opened from here
-        self.dialogs: list[Any] = []
+        self.dialogs: list[QDialog] = []
         self.tasks = NamedTasks()
         self.choose_save_path: PathChooser = self._ask_save_path
         self.choose_open_path: PathChooser = self._ask_open_path
@@ -152,15 +152,20 @@ class SnapshotMenu(QObject):
 
     # -- actions -----------------------------------------------------------------------------
 
+    def _snapshot_path(self) -> Path | None:
+        """The file chosen to save to, with the snapshot's extension."""
+        path = self.choose_save_path()
+        if path is None:
+            return None
+        return path if path.suffix == EXTENSION else path.with_name(path.name + EXTENSION)
+
     def save(self) -> SaveSnapshotDialog | None:
         source = self.orders.source
         if not isinstance(source, LiveOrders):
             return None
-        path = self.choose_save_path()
+        path = self._snapshot_path()
         if path is None:
             return None
-        if path.suffix != EXTENSION:
-            path = path.with_name(path.name + EXTENSION)
         board = source.board
         orders = self.orders
         in_view = [o for i in orders.proxy.order_ids() if (o := board.order(i)) is not None]
@@ -170,17 +175,33 @@ class SnapshotMenu(QObject):
             in_view,
             board.orders(),
             view_filter(orders.search.text(), orders.status_filter.currentData()),
+            choose_path=self._snapshot_path,
             parent=self.window,
         )
-        dialog.saved.connect(lambda saved: self._saved(saved.path, saved.order_count))
-        self.dialogs.append(dialog)
-        dialog.finished.connect(lambda _r: self.dialogs.remove(dialog))
+        dialog.saved.connect(self._saved)
+        self._keep(dialog)
         dialog.open()
+        dialog.check_destination()
         return dialog
 
-    def _saved(self, path: Path, count: int) -> None:
-        remember_snapshot(self.settings, path)
-        self.messages.note(f"Saved a snapshot of {count} orders: {path}", 10000)
+    def _keep(self, dialog: QDialog) -> None:
+        """Hold ``dialog`` while it is open; let it go when it finishes (however often)."""
+        self.dialogs.append(dialog)
+        dialog.finished.connect(lambda _r: self._forget(dialog))
+
+    def _forget(self, dialog: QDialog) -> None:
+        if dialog in self.dialogs:
+            self.dialogs.remove(dialog)
+
+    def _saved(self, saved: SavedSnapshot) -> None:
+        remember_snapshot(self.settings, saved.path)
+        text = f"Saved a snapshot of {saved.order_count} orders: {saved.path}"
+        if saved.reused:
+            text += (
+                f" (details of {saved.reused} unchanged orders kept from before,"
+                f" {saved.fetched} fetched)"
+            )
+        self.messages.note(text, 10000)
 
     def open(self) -> QMainWindow | None:
         path = self.choose_open_path()
@@ -243,8 +264,7 @@ class SnapshotMenu(QObject):
             return None
         diff = await asyncio.to_thread(diff_orders, old, new, ignore=ignore)
         dialog = CompareDialog(diff, old_label, new_label, self.window)
-        self.dialogs.append(dialog)
-        dialog.finished.connect(lambda _r: self.dialogs.remove(dialog))
+        self._keep(dialog)
         dialog.show()
         return dialog
 

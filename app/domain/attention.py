@@ -1,0 +1,129 @@
+"""What needs the coordinator's attention on an order, and the one-click fix for each: where
+SmartRecruiters' side and Berke's side of an order disagree, or an order waits too long.
+
+Plain rules over an order and its local state; the views show them, the board offers the fixes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from app.domain.berke_progress import BerkeProgress
+from app.domain.journal import StepKind
+from app.domain.order_rules import OrderAction
+from app.domain.order_state import OrderState
+from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
+
+
+class Attention(StrEnum):
+    DELIVER = "deliver"  # Berke complete, the order still in progress
+    CANCEL_IN_BERKE = "cancel_in_berke"  # the order ended, the Berke assessment is still open
+    NO_ASSESSMENT = "no_assessment"  # in progress without a Berke assessment here
+    STALE_NEW = "stale_new"  # new for too long
+    NOT_STARTED = "not_started"  # invited long ago, never started
+    NEW_COMMENT = "new_comment"  # a recruiter wrote a comment
+
+
+@dataclass(frozen=True)
+class Flag:
+    kind: Attention
+    text: str  # a sentence for the row's tooltip and the detail pane
+    fix: OrderAction | None  # what one click does about it (None: just look)
+    short: str  # for the inbox column
+
+
+@dataclass(frozen=True)
+class AttentionRules:
+    """How long is too long (per connection profile)."""
+
+    stale_new_after: timedelta = timedelta(days=2)
+    remind_after: timedelta = timedelta(days=3)
+
+
+def _days(delta: timedelta) -> str:
+    days = max(int(delta.total_seconds() // 86400), 0)
+    return "today" if days == 0 else ("1 day" if days == 1 else f"{days} days")
+
+
+def flags_for(
+    order: AssessmentOrder, state: OrderState, now: datetime, rules: AttentionRules
+) -> list[Flag]:
+    """The order's flags, most pressing first; those the coordinator left alone are not."""
+    flags: list[Flag] = []
+    berke = state.berke_progress
+    link = state.link
+    if order.status is OrderStatus.IN_PROGRESS and berke is BerkeProgress.COMPLETE:
+        completing = bool({StepKind.COMPLETE, StepKind.CREATE_RESULT} & state.pending)
+        if state.result_id is None and not completing:
+            flags.append(
+                Flag(
+                    Attention.DELIVER,
+                    "The candidate completed the Berke assessment: deliver the result.",
+                    OrderAction.DELIVER,
+                    "Deliver the result",
+                )
+            )
+    if (
+        order.status in (OrderStatus.REJECTED, OrderStatus.COMPLETED)
+        and link is not None
+        and berke in (BerkeProgress.NOT_STARTED, BerkeProgress.STARTED)
+    ):
+        ended = "rejected" if order.status is OrderStatus.REJECTED else "completed"
+        flags.append(
+            Flag(
+                Attention.CANCEL_IN_BERKE,
+                f"The order was {ended}, but its Berke assessment is still open: cancel it "
+                "in Berke, or leave it.",
+                OrderAction.DELETE_IN_BERKE,
+                "Cancel it in Berke",
+            )
+        )
+    if order.status is OrderStatus.IN_PROGRESS and link is None:
+        flags.append(
+            Flag(
+                Attention.NO_ASSESSMENT,
+                "The order is in progress but has no Berke assessment here.",
+                OrderAction.CREATE_ASSESSMENT,
+                "No Berke assessment",
+            )
+        )
+    if order.status is OrderStatus.NEW and order.create_date is not None:
+        age = now - order.create_date
+        if age >= rules.stale_new_after:
+            flags.append(
+                Flag(
+                    Attention.STALE_NEW,
+                    f"The order has been new for {_days(age)}.",
+                    OrderAction.CREATE_ACCEPT_INVITE,
+                    f"New for {_days(age)}",
+                )
+            )
+    if (
+        link is not None
+        and link.invited_at is not None
+        and berke is BerkeProgress.NOT_STARTED
+        and order.status is OrderStatus.IN_PROGRESS
+    ):
+        waited = now - link.invited_at
+        if waited >= rules.remind_after:
+            flags.append(
+                Flag(
+                    Attention.NOT_STARTED,
+                    f"Invited {_days(waited)} ago and not started: send a reminder.",
+                    OrderAction.REMIND,
+                    "Not started",
+                )
+            )
+    if state.unseen_comments:
+        count = state.unseen_comments
+        flags.append(
+            Flag(
+                Attention.NEW_COMMENT,
+                f"{count} new comment{'s' if count != 1 else ''} from the recruiter.",
+                None,
+                "New comment",
+            )
+        )
+    return [flag for flag in flags if flag.kind.value not in state.dismissed]

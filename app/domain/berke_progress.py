@@ -1,0 +1,62 @@
+"""Where a Berke assessment stands, and Berke's times: small facts shared by the status and
+the completed-assessment models."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+
+class BerkeProgress(StrEnum):
+    """Where a Berke assessment stands, as the console shows it beside SmartRecruiters'."""
+
+    NOT_STARTED = "not_started"
+    STARTED = "started"
+    COMPLETE = "complete"
+    DELETED = "deleted"  # deleted from Berke by this desk (the id no longer exists)
+
+    @property
+    def label(self) -> str:
+        return _PROGRESS_LABELS[self]
+
+
+_PROGRESS_LABELS = {
+    BerkeProgress.NOT_STARTED: "Not started",
+    BerkeProgress.STARTED: "Started",
+    BerkeProgress.COMPLETE: "Complete",
+    BerkeProgress.DELETED: "Deleted",
+}
+
+COMPLETE_STATUS_ID = 2  # "StatusId = 2 means complete" (the reference)
+STARTED_STATUS_ID = 1
+
+
+def progress_of(status_id: int | None, status_name: str | None) -> BerkeProgress:
+    """The reference fixes only "2 means complete"; a started one is told by its id (1) or
+    its name ("Started", "In progress"), anything else is not started."""
+    if status_id == COMPLETE_STATUS_ID:
+        return BerkeProgress.COMPLETE
+    name = (status_name or "").strip().casefold()
+    if status_id == STARTED_STATUS_ID or (
+        name and "not" not in name and ("start" in name or "progress" in name)
+    ):
+        return BerkeProgress.STARTED
+    return BerkeProgress.NOT_STARTED
+
+
+def unix_time(value: Any) -> Any:
+    """Berke's times are Unix seconds (decimals allowed); a value already a date passes."""
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        try:
+            value = float(text)
+        except ValueError:
+            return text  # an ISO text: pydantic reads it
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if not 0 <= value < 32503680000:  # before year 3000: anything else is nonsense
+            raise ValueError("the time is out of range")
+        return datetime.fromtimestamp(value, UTC)
+    return value

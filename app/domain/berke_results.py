@@ -1,0 +1,194 @@
+"""What Berke says once a candidate is done: the completed assessment and its job fits, where an
+open one stands, and how a completed one becomes a SmartRecruiters result.
+
+Shapes follow ``shared/api/berke.md`` ("Watching and delivering"); the mapping to a result is
+the console's own rule (score text, passed threshold, description), written once here so the
+preview shows exactly what is sent.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+from enum import IntEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from app.domain.berke import BerkeParam
+from app.domain.berke_progress import unix_time
+from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult, ResultType
+
+
+class BerkeModel(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, extra="ignore", frozen=True)
+
+
+class FitLevel(IntEnum):
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.capitalize()
+
+
+class JobFit(BerkeModel):
+    """How well the candidate fits one job of the account."""
+
+    job: str = ""
+    source_job_id: str = Field(default="", alias=BerkeParam.SOURCE_JOB_ID)
+    fit_pct: float = Field(default=0.0, alias="fitPct", ge=0.0, le=1.0)
+    fit_id: int | None = Field(default=None, alias="fitId")
+    fit: str | None = None
+    is_primary_job: bool = Field(default=False, alias="isPrimaryJob")
+    report_url: str | None = Field(default=None, alias="reportUrl")
+    fit_computed_on_utc: datetime | None = Field(default=None, alias="fitComputedOnUtc")
+
+    _unix = field_validator("fit_computed_on_utc", mode="before")(unix_time)
+
+    @property
+    def level(self) -> FitLevel:
+        """The fit's level: Berke's fitId when it gives one in range, else its word, else the
+        percentage (below 50 % low, below 75 % medium)."""
+        if self.fit_id in (1, 2, 3):
+            return FitLevel(self.fit_id)
+        word = (self.fit or "").strip().casefold()
+        for level in FitLevel:
+            if word == level.name.casefold():
+                return level
+        if self.fit_pct < 0.5:
+            return FitLevel.LOW
+        return FitLevel.MEDIUM if self.fit_pct < 0.75 else FitLevel.HIGH
+
+    @property
+    def percent(self) -> int:
+        return round(self.fit_pct * 100)
+
+    def describe(self) -> str:
+        """ "High fit (92 %)"."""
+        return f"{self.level.label} fit ({self.percent} %)"
+
+
+class CompletedAssessment(BerkeModel):
+    """GetCompletedAssessment: the participant and one job fit per job."""
+
+    source_candidate_id: str = Field(alias=BerkeParam.SOURCE_CANDIDATE_ID, min_length=1)
+    invitation_code: str | None = Field(default=None, alias=BerkeParam.INVITATION_CODE)
+    first_name: str | None = Field(default=None, alias=BerkeParam.FIRST_NAME)
+    last_name: str | None = Field(default=None, alias=BerkeParam.LAST_NAME)
+    formal_title: str | None = Field(default=None, alias="formalTitle")
+    email_address: str | None = Field(default=None, alias=BerkeParam.EMAIL_ADDRESS)
+    phone_number: str | None = Field(default=None, alias=BerkeParam.PHONE_NUMBER)
+    completed_on_utc: datetime | None = Field(default=None, alias="completedOnUtc")
+    job_fits: tuple[JobFit, ...] = Field(default=(), alias="jobFit")
+
+    _unix = field_validator("completed_on_utc", mode="before")(unix_time)
+
+    @field_validator("job_fits", mode="before")
+    @classmethod
+    def _fits(cls, value: Any) -> Any:
+        # One jobFit comes as an object (XML: a single child), several as a list; Berke may
+        # also wrap them: {"jobFit": [...]}.
+        if isinstance(value, dict) and "jobFit" in value:
+            value = value["jobFit"]
+        if value is None or value == "":
+            return ()
+        return value if isinstance(value, list | tuple) else [value]
+
+    def fit_for(self, source_job_id: str | None, job_name: str | None = None) -> JobFit | None:
+        """The fit for the order's job: by id (Berke ids ignore case), else by name, else the
+        primary job's."""
+        if source_job_id:
+            wanted = source_job_id.casefold()
+            for fit in self.job_fits:
+                if fit.source_job_id.casefold() == wanted:
+                    return fit
+        if job_name:
+            wanted = " ".join(job_name.split()).casefold()
+            for fit in self.job_fits:
+                if " ".join(fit.job.split()).casefold() == wanted:
+                    return fit
+        primary = [fit for fit in self.job_fits if fit.is_primary_job]
+        if primary:
+            return primary[0]
+        return self.job_fits[0] if self.job_fits else None
+
+
+class CompletedPage(BerkeModel):
+    """One page of GetCompletedAssessments (at most 50 per page)."""
+
+    total_assessments: int = Field(default=0, alias="totalAssessments", ge=0)
+    current_page_assessments: int = Field(default=0, alias="currentPageAssessments", ge=0)
+    current_page: int = Field(default=1, alias="currentPage", ge=0)
+    total_pages: int = Field(default=0, alias="totalPages", ge=0)
+    max_assessments_per_page: int = Field(default=50, alias="maxAssessmentsPerPage", ge=0)
+    assessments: tuple[CompletedAssessment, ...] = Field(default=(), alias="assessment")
+
+    @field_validator("assessments", mode="before")
+    @classmethod
+    def _listed(cls, value: Any) -> Any:
+        if value is None or value == "":
+            return ()
+        return value if isinstance(value, list | tuple) else [value]
+
+
+# -- a completed assessment as a SmartRecruiters result -------------------------------------
+
+
+def passes(fit: JobFit, threshold: FitLevel = FitLevel.MEDIUM) -> bool:
+    """Passed: the fit for the order's job is at least ``threshold`` (default Medium)."""
+    return fit.level >= threshold
+
+
+def result_title(order: AssessmentOrder, fit: JobFit) -> str:
+    job = (order.job.name if order.job and order.job.name else "") or fit.job
+    return f"Berke job fit — {job}" if job else "Berke job fit"
+
+
+def result_description(completed: CompletedAssessment, fit: JobFit) -> str:
+    """Every job fit, the order's first, in the HTML SmartRecruiters allows (p, ul, li,
+    strong): the recruiter sees where else the candidate would fit."""
+    rows = [fit, *(other for other in completed.job_fits if other is not fit)]
+    items = "".join(
+        f"<li><strong>{html.escape(row.job or row.source_job_id)}</strong>: "
+        f"{html.escape(row.describe())}</li>"
+        for row in rows
+    )
+    when = ""
+    if completed.completed_on_utc is not None:
+        when = f" on {completed.completed_on_utc:%Y-%m-%d}"
+    return f"<p>Completed{when}. Job fit for each job:</p><ul>{items}</ul>"
+
+
+def result_for(
+    order: AssessmentOrder,
+    completed: CompletedAssessment,
+    fit: JobFit,
+    *,
+    report_name: str,
+    threshold: FitLevel = FitLevel.MEDIUM,
+) -> AssessmentResult:
+    """The result the recruiter sees: a document (the report, attached), scored by the fit."""
+    return AssessmentResult(
+        result_type=ResultType.DOCUMENT,
+        result=report_name,  # required and non-empty even for a document (FAQ)
+        title=result_title(order, fit),
+        score=fit.describe(),
+        passed=passes(fit, threshold),
+        description=result_description(completed, fit),
+    )
+
+
+_UNSAFE = frozenset('/\\:*?"<>|')
+
+
+def report_file_name(order: AssessmentOrder, fit: JobFit) -> str:
+    """A name the recruiter recognises, safe on every file system."""
+    person = order.candidate.full_name or order.candidate.id
+    job = fit.job or (order.job.name if order.job else "")
+    raw = f"Berke report - {person} - {job}".strip(" -")
+    # Only what a file system refuses goes (path separators, reserved characters, controls).
+    safe = "".join("_" if c in _UNSAFE or not c.isprintable() else c for c in raw)
+    return " ".join(safe.split())[:120] + ".pdf"

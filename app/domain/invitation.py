@@ -1,0 +1,135 @@
+"""What a coordinator may write in Berke's invitation email (SendInvitation): the message and
+who it comes from, with the rules and the advice of the reference.
+
+``shared/api/berke.md``, SendInvitation: message optional, 1–1000 characters; a single character
+disables the account's default message; the word ``default`` forces it; HTML is escaped (shown
+as text, not refused); sender name and sender email optional, 1–100 each, the sender defaulting
+to the hiring manager. The CreateAssessment page adds, for the same message: "To avoid spam
+blockers, do not use exclamation points or PHRASES IN CAPS" — advice, never an error.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Final
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+
+from app.domain.berke import Advice, BerkeParam, spam_advice
+from app.domain.email_rule import is_well_formed_email
+
+MESSAGE_MAX: Final = 1000
+SENDER_MAX: Final = 100
+#: The message that makes Berke use the account's default invitation text.
+FORCE_DEFAULT: Final = "default"
+
+# A tag, a comment or a declaration: Berke escapes them, so the candidate would read them.
+_MARKUP = re.compile(
+    r"<(?:/?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?|!--.*?--|![A-Za-z][^<>]*)>", re.S
+)
+
+
+def _blank_to_none(value: object) -> object:
+    # Berke wants an absent optional parameter, not an empty one.
+    if isinstance(value, str):
+        return value.strip() or None
+    return value
+
+
+def _sender_email(value: str | None) -> str | None:
+    if value is not None and not is_well_formed_email(value):
+        raise ValueError("is not a well-formed email address")
+    return value
+
+
+Message = Annotated[
+    Annotated[str, StringConstraints(min_length=1, max_length=MESSAGE_MAX)] | None,
+    BeforeValidator(_blank_to_none),
+]
+SenderName = Annotated[
+    Annotated[str, StringConstraints(min_length=1, max_length=SENDER_MAX)] | None,
+    BeforeValidator(_blank_to_none),
+]
+SenderEmail = Annotated[
+    Annotated[str, StringConstraints(min_length=1, max_length=SENDER_MAX)] | None,
+    BeforeValidator(_blank_to_none),
+    AfterValidator(_sender_email),
+]
+
+
+class InvitationText(BaseModel):
+    """The message and sender of one invitation; all absent means Berke's account default."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="forbid", frozen=True)
+
+    message: Message = Field(default=None, alias=BerkeParam.INVITATION_MESSAGE)
+    sender_name: SenderName = Field(default=None, alias=BerkeParam.SENDER_NAME)
+    sender_email: SenderEmail = Field(default=None, alias=BerkeParam.SENDER_EMAIL)
+
+    def to_params(self) -> dict[str, Any]:
+        """SendInvitation's parameters for this text: Berke's spellings, absent not empty."""
+        return self.model_dump(by_alias=True, exclude_none=True)
+
+    @property
+    def is_empty(self) -> bool:
+        return self.message is None and self.sender_name is None and self.sender_email is None
+
+    def advice(self) -> list[Advice]:
+        """What the coordinator should know before sending: never an error."""
+        found: list[Advice] = []
+        message = self.message
+        if message is not None:
+            if message.casefold() == FORCE_DEFAULT:
+                found.append(
+                    Advice(
+                        BerkeParam.INVITATION_MESSAGE,
+                        "“default” sends the account's default invitation message "
+                        "(Berke: Personalization | Assessment).",
+                    )
+                )
+            elif len(message) == 1:
+                found.append(
+                    Advice(
+                        BerkeParam.INVITATION_MESSAGE,
+                        "A single character sends no message at all: it switches off the "
+                        "account's default message.",
+                    )
+                )
+            if _MARKUP.search(message):
+                found.append(
+                    Advice(
+                        BerkeParam.INVITATION_MESSAGE,
+                        "Berke shows HTML as text: the candidate will read the tags.",
+                    )
+                )
+            found += spam_advice(BerkeParam.INVITATION_MESSAGE, message)
+        if self.sender_email is None and self.sender_name is not None:
+            found.append(
+                Advice(
+                    BerkeParam.SENDER_EMAIL,
+                    "Without a sender email, Berke sends it from the hiring manager's address.",
+                )
+            )
+        return found
+
+
+def advice_by_field(params: dict[str, object], errors: dict[str, str]) -> dict[str, list[str]]:
+    """The advice on an invitation's fields that are valid now, even while another one is
+    not (``errors``), by Berke's parameter name: what a form shows under each field."""
+    rest = {key: value for key, value in params.items() if key not in errors}
+    try:
+        found = InvitationText.model_validate(rest).advice()
+    except ValueError:
+        return {}
+    by_field: dict[str, list[str]] = {}
+    for item in found:
+        if item.field not in errors:
+            by_field.setdefault(item.field, []).append(item.message)
+    return by_field

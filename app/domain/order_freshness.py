@@ -1,0 +1,41 @@
+"""Which of two copies of one SmartRecruiters order is the newer.
+
+A listing is read over seconds (page after page, paced) while this desk keeps acting: an order
+accepted a moment ago may come back from a listing fetched before the accept, still NEW. Such a
+copy must never replace the newer one the accept returned ("a poll never undoes newer local
+state").
+
+The order's own ``lastUpdateDate`` decides when both copies have one and they differ. Otherwise
+its status does: an order only moves forward (NEW → IN_PROGRESS → COMPLETED or REJECTED), so
+a copy whose status is further along is the newer one. Equal in both: neither is older, and
+the fetched copy (the service's word) is taken.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
+
+#: How far along an order's life each status is: never backwards.
+STATUS_STAGE = {
+    OrderStatus.NEW: 0,
+    OrderStatus.IN_PROGRESS: 1,
+    OrderStatus.REJECTED: 2,
+    OrderStatus.COMPLETED: 2,
+}
+
+
+def is_older(candidate: AssessmentOrder, current: AssessmentOrder) -> bool:
+    """Whether ``candidate`` is an older copy of the order than ``current`` (see the module
+    docstring): then ``current`` is kept."""
+    fetched, held = candidate.last_update_date, current.last_update_date
+    if fetched is not None and held is not None and fetched != held:
+        return _comparable(fetched) < _comparable(held)
+    return STATUS_STAGE[candidate.status] < STATUS_STAGE[current.status]
+
+
+def _comparable(value: datetime) -> float:
+    """A timestamp as seconds; a naive one (no offset given) is read as UTC."""
+    moment = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return moment.timestamp()

@@ -1,0 +1,169 @@
+"""Berke's side of every linked assessment, kept so that it survives a restart and a complete
+one is never asked about again; and what the coordinator has seen of an order (comments) or
+chosen to leave alone (attention flags).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.domain.berke_progress import BerkeProgress
+from app.domain.berke_results import CompletedAssessment
+from app.domain.order_state import BerkeState
+from app.store.database import Database, utc_now
+
+WATERMARK_KEY = "berke_completed_until"  # meta: GetCompletedAssessments was read up to here
+
+
+@dataclass(frozen=True)
+class Watched:
+    """One linked assessment to watch: its id, when it was invited (if ever), and its state."""
+
+    source_candidate_id: str
+    created_at: datetime
+    invited_at: datetime | None
+    state: BerkeState | None
+
+
+class BerkeWatchStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # -- Berke's side ---------------------------------------------------------------------------
+
+    def watched(self) -> list[Watched]:
+        """Every linked assessment (once, however many orders share it) that is neither
+        complete nor deleted: what watching still has to ask about."""
+        with self._db.reading() as conn:
+            rows = conn.execute(
+                "SELECT a.source_candidate_id AS id, MIN(a.created_at) AS created_at,"
+                " MAX(a.invited_at) AS invited_at, s.progress, s.checked_at, s.completed_at"
+                " FROM assessments a LEFT JOIN berke_status s"
+                " ON s.source_candidate_id = a.source_candidate_id COLLATE NOCASE"
+                " GROUP BY a.source_candidate_id COLLATE NOCASE"
+            ).fetchall()
+        found = []
+        for row in rows:
+            state = _state(row["progress"], row["checked_at"], row["completed_at"])
+            if state is not None and state.progress in (
+                BerkeProgress.COMPLETE, BerkeProgress.DELETED,
+            ):  # fmt: skip
+                continue
+            found.append(
+                Watched(
+                    row["id"],
+                    datetime.fromisoformat(row["created_at"]),
+                    datetime.fromisoformat(row["invited_at"]) if row["invited_at"] else None,
+                    state,
+                )
+            )
+        return found
+
+    def record(
+        self,
+        source_candidate_id: str,
+        progress: BerkeProgress,
+        *,
+        completed_at: datetime | None = None,
+        completed: CompletedAssessment | None = None,
+    ) -> None:
+        """What Berke said of one assessment now. A complete one keeps its scores."""
+        data = completed.model_dump_json(by_alias=True) if completed is not None else None
+        when = completed_at.isoformat() if completed_at is not None else None
+        with self._db.transaction() as conn:
+            conn.execute(
+                "INSERT INTO berke_status (source_candidate_id, progress, completed_at,"
+                " checked_at, completed) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (source_candidate_id) DO UPDATE SET progress = excluded.progress,"
+                " completed_at = COALESCE(excluded.completed_at, completed_at),"
+                " checked_at = excluded.checked_at,"
+                " completed = COALESCE(excluded.completed, completed)",
+                (source_candidate_id, progress.value, when, utc_now(), data),
+            )
+
+    def completed(self, source_candidate_id: str) -> CompletedAssessment | None:
+        with self._db.reading() as conn:
+            row = conn.execute(
+                "SELECT completed FROM berke_status WHERE source_candidate_id = ? COLLATE NOCASE",
+                (source_candidate_id,),
+            ).fetchone()
+        if row is None or not row["completed"]:
+            return None
+        return CompletedAssessment.model_validate_json(row["completed"])
+
+    def orders_of(self, source_candidate_ids: list[str]) -> list[str]:
+        """The orders linked to these assessments (an assessment reused has several)."""
+        if not source_candidate_ids:
+            return []
+        wanted = {i.casefold() for i in source_candidate_ids}
+        with self._db.reading() as conn:
+            rows = conn.execute("SELECT order_id, source_candidate_id FROM assessments")
+            return [r["order_id"] for r in rows if r["source_candidate_id"].casefold() in wanted]
+
+    # -- what the coordinator has seen ------------------------------------------------------
+
+    def comments_polled(self, order_id: str, count: int) -> bool:
+        """The order has ``count`` comments now; True when that is more than were seen."""
+        with self._db.transaction() as conn:
+            conn.execute(
+                "INSERT INTO order_notes (order_id, comments_count, comments_seen,"
+                " comments_checked_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (order_id) DO UPDATE SET comments_count = excluded.comments_count,"
+                " comments_checked_at = excluded.comments_checked_at",
+                # Never seen before: what is there now counts as seen (no flood of old news).
+                (order_id, count, count, utc_now()),
+            )
+            row = conn.execute(
+                "SELECT comments_count, comments_seen FROM order_notes WHERE order_id = ?",
+                (order_id,),
+            ).fetchone()
+        return bool(row["comments_count"] > row["comments_seen"])
+
+    def comments_seen(self, order_id: str, count: int) -> None:
+        with self._db.transaction() as conn:
+            conn.execute(
+                "INSERT INTO order_notes (order_id, comments_count, comments_seen)"
+                " VALUES (?, ?, ?) ON CONFLICT (order_id) DO UPDATE SET"
+                " comments_seen = MAX(comments_seen, excluded.comments_seen),"
+                " comments_count = MAX(comments_count, excluded.comments_count)",
+                (order_id, count, count),
+            )
+
+    def comments_checked(self) -> dict[str, str | None]:
+        """When each order's comments were last polled (ISO text; None: never)."""
+        with self._db.reading() as conn:
+            rows = conn.execute("SELECT order_id, comments_checked_at FROM order_notes")
+            return {r["order_id"]: r["comments_checked_at"] for r in rows}
+
+    def dismiss(self, order_id: str, flag: str) -> None:
+        with self._db.transaction() as conn:
+            row = conn.execute(
+                "SELECT dismissed FROM order_notes WHERE order_id = ?", (order_id,)
+            ).fetchone()
+            flags = set(json.loads(row["dismissed"])) if row else set()
+            flags.add(flag)
+            conn.execute(
+                "INSERT INTO order_notes (order_id, dismissed) VALUES (?, ?)"
+                " ON CONFLICT (order_id) DO UPDATE SET dismissed = excluded.dismissed",
+                (order_id, json.dumps(sorted(flags))),
+            )
+
+
+def _state(progress: str | None, checked: str | None, completed: str | None) -> BerkeState | None:
+    if progress is None or checked is None:
+        return None
+    return BerkeState(
+        BerkeProgress(progress),
+        datetime.fromisoformat(checked),
+        datetime.fromisoformat(completed) if completed else None,
+    )
+
+
+def berke_state(row: sqlite3.Row | None) -> BerkeState | None:
+    """A ``berke_status`` row (or None) as the order state holds it."""
+    if row is None:
+        return None
+    return _state(row["progress"], row["checked_at"], row["completed_at"])

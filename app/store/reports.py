@@ -1,0 +1,42 @@
+"""Berke's reports, downloaded to be attached to SmartRecruiters results: kept until uploaded
+(an upload resumed after a crash needs its file), private (they describe a candidate), one
+folder per order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from app.store.paths import PRIVATE_FILE_MODE, make_private_dir
+
+
+class ReportFiles:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def path_for(self, order_id: str, file_name: str) -> Path:
+        # The order id is the service's: hashed, it can never climb out of the folder.
+        slot = hashlib.sha256(order_id.encode()).hexdigest()[:24]
+        return self.folder / slot / Path(file_name).name
+
+    def save(self, order_id: str, file_name: str, data: bytes) -> Path:
+        """Write atomically (a crash leaves the old file or none, never half of one), 0600."""
+        path = self.path_for(order_id, file_name)
+        make_private_dir(path.parent)
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - renamed or removed below
+            dir=path.parent, prefix=".report-", suffix=".tmp", delete=False
+        )
+        try:
+            with handle:
+                os.chmod(handle.name, PRIVATE_FILE_MODE)
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(handle.name, path)
+        except BaseException:
+            Path(handle.name).unlink(missing_ok=True)
+            raise
+        return path

@@ -1,0 +1,30 @@
+"""A push button that stands for a QAction with its own, shorter text.
+
+``QToolButton.setDefaultAction`` would copy the action's menu text back on every change of
+the action (enabled, tooltip), so a pane that wants "Accept…" where the menu says "Accept order
+with this URL…" mirrors the action instead: enabled state, tooltip and visibility follow it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
+
+
+class ActionButton(QPushButton):
+    def __init__(self, action: QAction, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.action = action
+        self.setObjectName(f"button_{action.objectName()}")
+        self.setAutoDefault(False)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.clicked.connect(action.trigger)
+        action.changed.connect(self._follow)
+        self._follow()
+
+    def _follow(self) -> None:
+        self.setEnabled(self.action.isEnabled())
+        tip = self.action.toolTip()
+        shortcut = self.action.shortcut().toString()
+        self.setToolTip(f"{tip} ({shortcut})" if shortcut and self.action.isEnabled() else tip)
+        self.setAccessibleName(self.action.text().replace("&", "").rstrip("…"))

@@ -1,0 +1,177 @@
+"""The command palette (Ctrl+K, Ctrl+Shift+P): type a few letters, reach any action of the
+window or any order by its candidate's name, email, order id, Berke code or Berke id.
+
+Actions come from the window (every QAction with a text, as the menus name them, the disabled
+ones greyed with the reason); orders from the Orders room's own search, so the palette finds
+exactly what the search field would. Enter runs the action or shows the order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QAction, QKeyEvent
+from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
+
+from app.views.candidate_groups import fold
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+MAX_ORDERS = 30
+
+
+@dataclass(frozen=True)
+class OrderHit:
+    """An order the palette offers: its id, and how it is shown."""
+
+    order_id: str
+    title: str  # "Zoë Müller"
+    detail: str  # "New · Data Analyst · Acme · K7Q2"
+
+
+@dataclass(frozen=True)
+class PaletteItem:
+    title: str
+    detail: str
+    enabled: bool
+    action: QAction | None = None
+    order_id: str | None = None
+
+
+def action_title(action: QAction) -> str:
+    return action.text().replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("…")
+
+
+def matching_actions(query: str, actions: Sequence[QAction]) -> list[PaletteItem]:
+    """The actions whose name holds every word typed (any case, any accents)."""
+    words = fold(query).split()
+    found: list[PaletteItem] = []
+    seen: set[str] = set()
+    for action in actions:
+        title = action_title(action)
+        if not title or title in seen or action.isSeparator() or action.menu() is not None:
+            continue
+        haystack = fold(f"{title} {action.toolTip()}")
+        if all(word in haystack for word in words):
+            seen.add(title)
+            shortcut = action.shortcut().toString()
+            detail = shortcut if action.isEnabled() else action.toolTip()
+            found.append(PaletteItem(title, detail, action.isEnabled(), action=action))
+    # Enabled first: what can be done now.
+    return sorted(found, key=lambda item: not item.enabled)
+
+
+class PaletteModel(QAbstractListModel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.items: list[PaletteItem] = []
+
+    def set_items(self, items: list[PaletteItem]) -> None:
+        self.beginResetModel()
+        self.items = items
+        self.endResetModel()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.items)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        item = self.items[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{item.title}    {item.detail}" if item.detail else item.title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return item.detail or None
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        if self.items[index.row()].enabled:
+            return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return Qt.ItemFlag.ItemIsSelectable  # shown greyed, with the reason
+
+
+class CommandPalette(QDialog):
+    """A search box over the window's actions and orders."""
+
+    order_chosen = Signal(str)
+
+    def __init__(
+        self,
+        actions: Callable[[], Sequence[QAction]],
+        orders: Callable[[str, int], list[OrderHit]],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("commandPalette")
+        self.setWindowTitle("Go to an action or an order")
+        self._actions = actions
+        self._orders = orders
+        self.query = QLineEdit()
+        self.query.setObjectName("paletteQuery")
+        self.query.setPlaceholderText("An action, or an order: name, email, code, order id…")
+        self.query.setAccessibleName("Find an action or an order")
+        self.model = PaletteModel(self)
+        self.list = QListView()
+        self.list.setObjectName("paletteList")
+        self.list.setModel(self.model)
+        self.list.setUniformItemSizes(True)
+        self.hint = QLabel("Enter: run the action or show the order · Esc: close")
+        self.hint.setObjectName("paletteHint")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.query)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.hint)
+        self.query.textChanged.connect(self.refresh)
+        self.query.returnPressed.connect(self.run_current)
+        self.list.activated.connect(lambda _index: self.run_current())
+        self.query.installEventFilter(self)
+        screen = self.screen().availableGeometry()
+        self.resize(min(640, screen.width() - 40), min(420, int(screen.height() * 0.7)))
+        self.refresh()
+
+    def refresh(self) -> None:
+        query = self.query.text()
+        items = matching_actions(query, self._actions())
+        if query.strip():
+            items += [
+                PaletteItem(hit.title, hit.detail, True, order_id=hit.order_id)
+                for hit in self._orders(query, MAX_ORDERS)
+            ]
+        self.model.set_items(items)
+        first = next((row for row, item in enumerate(items) if item.enabled), None)
+        if first is not None:
+            self.list.setCurrentIndex(self.model.index(first))
+
+    def current_item(self) -> PaletteItem | None:
+        index = self.list.currentIndex()
+        return self.model.items[index.row()] if index.isValid() else None
+
+    def run_current(self) -> None:
+        item = self.current_item()
+        if item is None or not item.enabled:
+            return
+        self.accept()
+        if item.action is not None:
+            item.action.trigger()
+        elif item.order_id is not None:
+            self.order_chosen.emit(item.order_id)
+
+    def eventFilter(self, watched: Any, event: Any) -> bool:
+        # Up and Down move in the list while typing goes on in the box.
+        if (
+            watched is self.query
+            and isinstance(event, QKeyEvent)
+            and event.type() == QKeyEvent.Type.KeyPress
+            and event.key() in _MOVES
+        ):
+            self.list.keyPressEvent(event)
+            return True
+        return super().eventFilter(watched, event)
+
+
+_MOVES = frozenset({Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown})

@@ -1,0 +1,167 @@
+"""Before a result goes: exactly what the recruiter will see in SmartRecruiters — the result
+card (title, score, passed, the description rendered with the tags SmartRecruiters allows, the
+attachment's name and size) and the report's first page as a picture. One click sends it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage, QPixmap, QShowEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.attachments import describe_size
+from app.domain.smartrecruiters import AssessmentOrder
+from app.workflows.delivery import DeliveryPlan
+
+log = logging.getLogger(__name__)
+
+PAGE_WIDTH = 300  # pixels of the first page's picture
+
+
+@dataclass(frozen=True)
+class PageImage:
+    """A rendered page: raw BGR pixels (made in a worker thread; QImage is made on the GUI
+    thread from them)."""
+
+    data: bytes
+    width: int
+    height: int
+    stride: int
+
+
+def render_first_page(path: Path, width: int = PAGE_WIDTH) -> PageImage | None:
+    """The report's first page, ``width`` pixels wide; None when it cannot be rendered.
+
+    PDFium (pypdfium2) is used because Qt's own PDF module is not in the Qt the app ships.
+    Off the GUI thread: a large page takes tens of milliseconds.
+    """
+    import pypdfium2 as pdfium  # loaded only when a preview is shown
+
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+        try:
+            if len(pdf) == 0:
+                return None
+            page = pdf[0]
+            scale = width / max(page.get_width(), 1.0)
+            bitmap = page.render(scale=min(scale, 4.0))
+            return PageImage(bytes(bitmap.buffer), bitmap.width, bitmap.height, bitmap.stride)
+        finally:
+            pdf.close()
+    except pdfium.PdfiumError as exc:
+        log.info("Cannot render %s: %s", path.name, exc)
+        return None
+
+
+def card_html(plan: DeliveryPlan) -> str:
+    """The result card as SmartRecruiters lays it out, in HTML for a text browser. The
+    description is shown as is: it holds only the tags SmartRecruiters allows (the result
+    model refuses any other)."""
+    result = plan.result
+    passed = "Passed" if result.passed else "Not passed"
+    colour = "#2e7d32" if result.passed else "#b3261e"
+    return (
+        f"<h3>{html.escape(result.title or '')}</h3>"
+        f"<p><b>Score:</b> {html.escape(result.score or '')} &nbsp; "
+        f'<span style="color:{colour}; font-weight:600">{passed}</span></p>'
+        f"{result.description or ''}"
+        f"<p><b>Attachment:</b> {html.escape(plan.report_name)} "
+        f"({describe_size(plan.report_size)})</p>"
+    )
+
+
+class DeliveryPreviewDialog(QDialog):
+    """The card and the page; ``send_requested`` when the coordinator clicks Send."""
+
+    send_requested = Signal()
+
+    def __init__(
+        self, order: AssessmentOrder, plan: DeliveryPlan, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("deliveryPreview")
+        self.plan = plan
+        who = order.candidate.full_name or order.candidate.id
+        job = order.job.name if order.job and order.job.name else "their job"
+        self.setWindowTitle(f"Deliver the result — {who}")
+        intro = QLabel(
+            f"<b>{html.escape(who)}</b> · {html.escape(job)} · "
+            f"{html.escape(order.company.name if order.company else '')}<br>"
+            "The recruiter will see this result in SmartRecruiters, with the report attached."
+        )
+        intro.setObjectName("deliveryIntro")
+        intro.setWordWrap(True)
+        self.card = QTextBrowser()
+        self.card.setObjectName("resultCard")
+        self.card.setOpenExternalLinks(False)
+        self.card.setHtml(card_html(plan))
+        self.card.setMinimumWidth(360)
+        self.page = QLabel("Rendering the report's first page…")
+        self.page.setObjectName("reportPage")
+        self.page.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.page.setFrameShape(QFrame.Shape.StyledPanel)
+        self.page.setMinimumSize(PAGE_WIDTH + 8, 200)
+        self.page.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
+        body = QHBoxLayout()
+        body.addWidget(self.card, 1)
+        body.addWidget(self.page)
+        self.buttons = QDialogButtonBox()
+        self.send_button = QPushButton("&Send to SmartRecruiters")
+        self.send_button.setObjectName("sendResult")
+        self.send_button.setDefault(True)
+        self.buttons.addButton(self.send_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._send)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(body, 1)
+        layout.addWidget(self.buttons)
+        self.resize(860, 560)
+        self._render_task: asyncio.Task[None] | None = None
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._render_task is None:
+            self._render_task = asyncio.ensure_future(self._render())
+
+    async def _render(self) -> None:
+        image = await asyncio.to_thread(render_first_page, self.plan.report)
+        if image is None:
+            self.page.setText("The report's first page cannot be shown; it is attached as is.")
+            return
+        picture = QImage(
+            image.data, image.width, image.height, image.stride, QImage.Format.Format_BGR888
+        ).copy()  # copied: the bytes go when this coroutine ends
+        self.page.setPixmap(QPixmap.fromImage(picture))
+        self.page.setAccessibleName("The report's first page")
+
+    def page_shown(self) -> bool:
+        pixmap = self.page.pixmap()
+        return pixmap is not None and not pixmap.isNull()
+
+    def _send(self) -> None:
+        self.send_requested.emit()
+        self.accept()
+
+    def done(self, result: int) -> None:
+        if self._render_task is not None and not self._render_task.done():
+            self._render_task.cancel()
+        super().done(result)

@@ -1,0 +1,185 @@
+"""The order's activity list in words: each journaled step as a sentence that names what it was
+about — the file, the recipient, the reason — rather than the kind of call ("Upload attachment
+— done").
+
+The journal's own entries (typed steps) and a snapshot's copies (the first form's dicts) read
+the same. A step this version cannot read still gets a line: its kind.
+"""
+
+from __future__ import annotations
+
+from typing import assert_never
+
+from app.domain.journal import (
+    AcceptStep,
+    AssessmentDeleted,
+    AssessmentLinked,
+    AttachmentUploaded,
+    CommentStep,
+    CompleteStep,
+    CreateAssessmentStep,
+    CreateResultStep,
+    DeleteAssessmentStep,
+    InvitationSent,
+    InviteStep,
+    JournalEntry,
+    JournalOutcome,
+    JournalStep,
+    OrderUpdated,
+    RejectStep,
+    ReuseAssessmentStep,
+    StepState,
+    UnreadableStep,
+    UploadStep,
+)
+from app.domain.journal_v1 import outcome_from_v1, step_from_v1
+from app.domain.smartrecruiters import AssessmentResult
+from app.domain.snapshot import SnapshotStep
+
+#: A reason or a comment longer than this is cut in the line (the tooltip has it whole).
+SHORT = 120
+
+
+def _short(text: str, limit: int | None) -> str:
+    text = " ".join(text.split())  # one line: a pasted reason keeps its words, not its breaks
+    if limit is None or len(text) <= limit:
+        return text
+    return text[: limit - 1].rstrip() + "…"
+
+
+def typed(entry: JournalEntry | SnapshotStep) -> tuple[JournalStep | None, JournalOutcome | None]:
+    """The entry's step and outcome, typed (a snapshot keeps the first form's dicts)."""
+    if isinstance(entry, JournalEntry):
+        return entry.step, entry.outcome
+    try:
+        step: JournalStep = step_from_v1(entry.action, entry.request)
+    except (ValueError, KeyError, TypeError):
+        return None, None
+    outcome: JournalOutcome | None = None
+    if entry.outcome is not None:
+        try:
+            outcome = outcome_from_v1(
+                step, entry.outcome, order_id=entry.order_id, finished_at=entry.updated_at
+            )
+        except (ValueError, KeyError, TypeError):
+            outcome = None
+    return step, outcome
+
+
+def activity_line(entry: JournalEntry | SnapshotStep, limit: int | None = SHORT) -> str:
+    """What the step did (done), is doing (pending) or failed to do, in one sentence; texts
+    the coordinator typed are cut to ``limit`` characters (None: whole)."""
+    step, outcome = typed(entry)
+    if step is None:
+        return f"{entry.action.label} (this version cannot read the step)"
+    done, doing, failed = _phrases(step, outcome, limit)
+    if entry.state is StepState.DONE:
+        return done
+    if entry.state is StepState.PENDING:
+        return doing
+    return failed
+
+
+def _result_words(result: AssessmentResult | None) -> str:
+    if result is None:
+        return ""
+    facts = [result.score or ""]
+    if result.passed is not None:
+        facts.append("passed" if result.passed else "not passed")
+    shown = ", ".join(f for f in facts if f)
+    title = f"“{result.title}”" if result.title else f"a {result.result_type.label} result"
+    return f"{title} ({shown})" if shown else title
+
+
+def _phrases(
+    step: JournalStep, outcome: JournalOutcome | None, limit: int | None
+) -> tuple[str, str, str]:
+    """(done, under way, failed) for ``step``."""
+    match step:
+        case CreateAssessmentStep():
+            request = step.request
+            name = " ".join(p for p in (request.first_name, request.last_name) if p)
+            code = outcome.link.invitation_code if isinstance(outcome, AssessmentLinked) else ""
+            found = isinstance(outcome, AssessmentLinked) and outcome.recovered
+            done = f"Berke assessment created for {name}" + (f": code {code}" if code else "")
+            if found:
+                done += " (found in Berke after an answer was lost)"
+            return (
+                done,
+                f"Creating the Berke assessment for {name}…",
+                f"Berke assessment for {name} not created",
+            )
+        case AcceptStep():
+            url = step.request.assessment_url
+            again = isinstance(outcome, OrderUpdated) and outcome.already_applied
+            return (
+                f"Accepted with {url}" + (" (SmartRecruiters already had it)" if again else ""),
+                f"Accepting with {url}…",
+                "Order not accepted",
+            )
+        case RejectStep():
+            reason = _short(step.request.message or "", limit)
+            said = f": {reason}" if reason else " (no reason given)"
+            return f"Rejected{said}", f"Rejecting{said}…", f"Not rejected{said}"
+        case InviteStep():
+            email = step.request.email_address
+            again = isinstance(outcome, InvitationSent) and outcome.already_sent
+            return (
+                f"Invitation sent to {email}" + (" (Berke had sent it already)" if again else ""),
+                f"Sending the invitation to {email}…",
+                f"Invitation to {email} not sent",
+            )
+        case CompleteStep():
+            if step.result is not None:
+                what = _result_words(step.result)
+                return (
+                    f"Completed with the result {what}",
+                    f"Completing with the result {what}…",
+                    f"Not completed with the result {what}",
+                )
+            message = _short(step.message or "", limit)
+            said = f": {message}" if message else ""
+            return f"Completed{said}", f"Completing{said}…", "Order not completed"
+        case CreateResultStep():
+            what = _result_words(step.result)
+            return (
+                f"Result created: {what}",
+                f"Creating the result {what}…",
+                f"Result {what} not created",
+            )
+        case UploadStep():
+            # Steps of older versions may lack the name; the outcome has the service's.
+            uploaded = outcome.file_name if isinstance(outcome, AttachmentUploaded) else None
+            name = step.file_name or uploaded or "a file"
+            return (
+                f"Report uploaded: {name}",
+                f"Uploading report: {name}…",
+                f"Report not uploaded: {name}",
+            )
+        case CommentStep():
+            text = f"“{_short(step.message, limit)}”"
+            return (
+                f"Comment added: {text}",
+                f"Adding comment: {text}…",
+                f"Comment not added: {text}",
+            )
+        case DeleteAssessmentStep():
+            which = step.source_candidate_id
+            gone = isinstance(outcome, AssessmentDeleted) and outcome.already_gone
+            return (
+                f"Berke assessment {which} deleted" + (" (it was already gone)" if gone else ""),
+                f"Deleting Berke assessment {which}…",
+                f"Berke assessment {which} not deleted",
+            )
+        case ReuseAssessmentStep():
+            code = step.link.invitation_code
+            other = f" of order {step.from_order_id}" if step.from_order_id else ""
+            return (
+                f"Reused the candidate's Berke assessment {code}{other}",
+                f"Reusing the candidate's Berke assessment {code}{other}…",
+                f"Berke assessment {code} not reused",
+            )
+        case UnreadableStep():
+            line = f"{step.action.label} (this version cannot read the step)"
+            return line, line, line
+    assert_never(step)

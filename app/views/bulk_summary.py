@@ -1,0 +1,77 @@
+"""What the actions that take several orders would do to a selection, in words: shown in the
+detail pane instead of one order's details, and said again by the dialogs.
+
+``reason(action, order_id)`` is the board's own rule for one order (None: it may be done).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from app.domain.order_rules import OrderAction
+from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
+from app.views.inbox_columns import STATUS_LABELS
+
+#: The actions that run on a whole selection, with the words the summary uses.
+BULK_ACTIONS: tuple[tuple[OrderAction, str], ...] = (
+    (OrderAction.CREATE_ACCEPT_INVITE, "Create, accept and invite"),
+    (OrderAction.DELIVER, "Deliver Berke's result"),
+    (OrderAction.REJECT, "Reject"),
+)
+
+Reason = Callable[[OrderAction, str], "str | None"]
+
+
+@dataclass(frozen=True)
+class BulkLine:
+    action: OrderAction
+    label: str
+    able: list[AssessmentOrder]
+    unable: list[tuple[AssessmentOrder, str]]  # each with why not
+
+    def text(self, *, names: int = 3) -> str:
+        """ "Reject: 2 of 4. Not Ana Silva (…), Ben Okafor (…)." """
+        total = len(self.able) + len(self.unable)
+        line = f"{self.label}: {len(self.able)} of {total}."
+        if self.unable and self.able:
+            shown = [f"{_name(o)} ({why.rstrip('.')})" for o, why in self.unable[:names]]
+            more = len(self.unable) - names
+            line += " Not " + ", ".join(shown) + (f" and {more} more" if more > 0 else "") + "."
+        elif self.unable:
+            first_reason = self.unable[0][1].rstrip(".")
+            line += f" {first_reason}." if len(self.unable) == 1 else ""
+        return line
+
+
+def _name(order: AssessmentOrder) -> str:
+    return order.candidate.full_name or order.candidate.id
+
+
+def status_counts(statuses: Iterable[OrderStatus]) -> str:
+    """ "2 new, 1 in progress, 1 completed" in the statuses' order."""
+    counts = Counter(statuses)
+    return ", ".join(
+        f"{counts[status]} {STATUS_LABELS[status].lower()}"
+        for status in STATUS_LABELS
+        if counts[status]
+    )
+
+
+def bulk_line(
+    action: OrderAction, label: str, orders: Sequence[AssessmentOrder], reason: Reason
+) -> BulkLine:
+    able: list[AssessmentOrder] = []
+    unable: list[tuple[AssessmentOrder, str]] = []
+    for order in orders:
+        why = reason(action, order.id)
+        if why is None:
+            able.append(order)
+        else:
+            unable.append((order, why))
+    return BulkLine(action, label, able, unable)
+
+
+def bulk_summary(orders: Sequence[AssessmentOrder], reason: Reason) -> list[BulkLine]:
+    return [bulk_line(action, label, orders, reason) for action, label in BULK_ACTIONS]

@@ -1,0 +1,50 @@
+"""A comparison of two sets of orders in a coordinator's words: the statuses as the inbox says
+them ("New → In progress", not ``NEW → IN_PROGRESS``) and times in local time to the minute
+(not ISO 8601 in UTC with milliseconds). The diff itself compares the exact values
+(``app.domain.snapshot_diff``); only what is shown is worded here.
+"""
+
+from __future__ import annotations
+
+from app.domain.smartrecruiters import OrderStatus
+from app.domain.snapshot_diff import FieldChange, OrderChange
+from app.views.inbox_columns import STATUS_LABELS, parse_utc
+
+STATUS_FIELD = "Status"
+TIME_FIELDS = frozenset({"Ordered on", "Last update"})
+NOTHING = "—"
+_MINUTES = "%Y-%m-%d %H:%M"
+_SECONDS = "%Y-%m-%d %H:%M:%S"
+
+
+def field_words(field: str, value: str, *, seconds: bool = False) -> str:
+    """One value of a compared field as shown; an unknown status or time is shown as kept."""
+    if not value:
+        return NOTHING
+    if field == STATUS_FIELD:
+        try:
+            return STATUS_LABELS[OrderStatus(value)]
+        except ValueError:
+            return value
+    if field in TIME_FIELDS:
+        moment = parse_utc(value)
+        if moment is None:
+            return value
+        return moment.astimezone().strftime(_SECONDS if seconds else _MINUTES)
+    return value
+
+
+def change_words(change: FieldChange) -> str:
+    """``Field: old → new``. Two times within the same minute show their seconds, so that a
+    change never reads as "10:42 → 10:42"."""
+    old = field_words(change.field, change.old)
+    new = field_words(change.field, change.new)
+    if old == new and change.field in TIME_FIELDS:
+        old = field_words(change.field, change.old, seconds=True)
+        new = field_words(change.field, change.new, seconds=True)
+    return f"{change.field}: {old} → {new}"
+
+
+def describe_change(change: OrderChange) -> str:
+    """Every changed field of an order, in words, separated by "; "."""
+    return "; ".join(change_words(c) for c in change.changes)

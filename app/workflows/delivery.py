@@ -1,0 +1,98 @@
+"""Delivering a completed Berke assessment to SmartRecruiters: its result, and its report
+attached.
+
+``plan_delivery`` gathers everything (the scores, the fit for the order's job, the report as
+PDF, downloaded with ``GetReportForJob`` rather than the ``reportUrl`` that stops working when
+the API key changes) and builds the result the recruiter will see — what the preview shows.
+``deliver`` then sends exactly that, through the journal: the report is queued, the order
+completed with the result (its resultId recorded in the same transaction), and the queued
+report uploads to it. A crash anywhere resumes without a second result or attachment: a report
+already queued is not queued again, an order that already has a result is not completed again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.domain.attachments import UploadState
+from app.domain.berke_progress import BerkeProgress
+from app.domain.berke_results import (
+    CompletedAssessment,
+    FitLevel,
+    JobFit,
+    report_file_name,
+    result_for,
+)
+from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult
+from app.workflows.desk import Desk
+from app.workflows.order_actions import ActionNotAllowedError
+from app.workflows.results import ResultFlow, complete_order, queue_files
+
+
+@dataclass(frozen=True)
+class DeliveryPlan:
+    """What will be sent, exactly as the recruiter will see it."""
+
+    order_id: str
+    completed: CompletedAssessment
+    fit: JobFit
+    result: AssessmentResult
+    report: Path
+    report_name: str
+    report_size: int
+
+
+async def plan_delivery(
+    desk: Desk, order: AssessmentOrder, *, threshold: FitLevel = FitLevel.MEDIUM
+) -> DeliveryPlan:
+    """Fetch the scores and the report for ``order``'s assessment; nothing is sent yet."""
+    link = await asyncio.to_thread(desk.journal.assessment_for, order.id)
+    if link is None:
+        raise ActionNotAllowedError("The order has no Berke assessment to deliver.")
+    completed = await asyncio.to_thread(desk.berke_watch.completed, link.source_candidate_id)
+    if completed is None:
+        completed = await desk.session.berke.get_completed_assessment(link.source_candidate_id)
+        await asyncio.to_thread(
+            desk.berke_watch.record,
+            link.source_candidate_id,
+            BerkeProgress.COMPLETE,
+            completed_at=completed.completed_on_utc,
+            completed=completed,
+        )
+    job_name = order.job.name if order.job else None
+    fit = completed.fit_for(link.source_job_id, job_name)
+    if fit is None:
+        raise ActionNotAllowedError(
+            "Berke gave no job fit for this assessment, so there is no result to deliver."
+        )
+    name = report_file_name(order, fit)
+    path = desk.reports.path_for(order.id, name)
+    if not await asyncio.to_thread(path.is_file):
+        data = await desk.session.berke.get_report_for_job(
+            link.source_candidate_id, fit.source_job_id or None
+        )
+        path = await asyncio.to_thread(desk.reports.save, order.id, name, data)
+    size = (await asyncio.to_thread(path.stat)).st_size
+    result = result_for(order, completed, fit, report_name=name, threshold=threshold)
+    return DeliveryPlan(order.id, completed, fit, result, path, name, size)
+
+
+async def deliver(
+    desk: Desk, order: AssessmentOrder, plan: DeliveryPlan, *, flow: ResultFlow = ResultFlow.FAQ
+) -> str:
+    """Queue the report, complete the order with the plan's result; returns the resultId.
+    The report uploads once the result exists (the caller starts queued uploads)."""
+    uploads = await asyncio.to_thread(desk.results.for_order, order.id)
+    queued = any(
+        u.file_name == plan.report_name and u.state is not UploadState.CANCELLED for u in uploads
+    )
+    if not queued:
+        _accepted, refused = await queue_files(desk, order, [plan.report])
+        if refused:
+            raise ActionNotAllowedError(" ".join(refused))
+    existing = await asyncio.to_thread(desk.results.result_id_for, order.id)
+    if existing is not None:
+        return existing  # completed by an earlier delivery: only the upload was left
+    return await complete_order(desk, order, plan.result, flow=flow)

@@ -1,0 +1,159 @@
+"""Reading SmartRecruiters' order listing into the cache: every order (a sync), or the NEW ones
+(a poll), page by page.
+
+The GUI thread only asks for pages. Each page's bytes go to a worker thread, which reads the
+JSON, and where the cache compares every order's text with the one it holds and parses
+(pydantic) only those that differ (``OrderCache.merge_listing``): a re-sync of 5,000 unchanged
+orders costs string comparisons off the GUI thread, and no order is written again.
+
+A poll is there to notice new orders, and reading every NEW order each minute to find none is
+what it must not do. SmartRecruiters documents ``GET /assessments?limit&offset&status`` with a
+``totalFound``, and lists orders newest first. So a poll reads NEW orders page by page and stops
+at the first page that holds no order unknown to the cache, once
+
+- the orders read so far were listed newest first (their ``createDate`` never increases: a new
+  order arrives at the top, so it would have been on a page already read), and
+- the service counts no more NEW orders than the cache holds (``totalFound``): an unknown NEW
+  order further down would count one more. Orders that left NEW meanwhile (accepted here or
+  elsewhere) only lower the service's count, so they never force a full read.
+
+When either cannot be shown (no createDate, a listing in another order, more NEW orders on the
+service than here), the poll reads every page, as a sync does. The board's periodic full sync
+(``OrderBoard._resync_forever``) remains the backstop for any order a poll could not see.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
+from app.store.order_cache import ListingMerge, ParseOrder
+from app.workflows.desk import Desk
+
+if TYPE_CHECKING:  # the clients (httpx) load with the session, not with the first window
+    from app.clients.smartrecruiters import OrderPage
+
+#: SmartRecruiters' largest page.
+PAGE_SIZE = 100
+
+
+@dataclass
+class FetchedOrders:
+    """What one sync or poll found, in the cache's terms."""
+
+    poll: bool
+    new: list[AssessmentOrder] = field(default_factory=list)  # never seen before
+    changed: list[AssessmentOrder] = field(default_factory=list)  # newer than the copy held
+    kept_ids: list[str] = field(default_factory=list)  # listed copies older than the one held
+    listed: int = 0  # distinct orders read from the listing
+    unchanged: int = 0  # orders whose text was the one held (not parsed)
+    pages: int = 0  # requests made
+    complete: bool = True  # every page was read (a poll may stop early)
+
+
+#: Told each page's new and changed orders, once they are in the cache.
+PageTaken = Callable[[list[AssessmentOrder], list[AssessmentOrder]], None]
+
+
+async def fetch_changes(
+    desk: Desk, *, poll: bool, page_size: int = PAGE_SIZE, on_page: PageTaken | None = None
+) -> FetchedOrders:
+    """Read the listing (every order, or the NEW ones when ``poll``) into the cache and say
+    what changed (see the module docstring); ``on_page`` hears it page by page. Raises
+    ``ApiError`` when the service fails; the pages merged before stay merged (they are true)."""
+    sr = desk.session.sr
+    status = OrderStatus.NEW if poll else None
+    found = FetchedOrders(poll=poll)
+    listing = _Listing(desk, sr.read_order_page, sr.parse_listed_order)
+    offset = 0
+    while True:
+        body = await sr.order_page(status=status, limit=page_size, offset=offset)
+        found.pages += 1
+        page = await asyncio.to_thread(listing.take, body)
+        merged = page.merged
+        if on_page is not None and (merged.new or merged.changed):
+            on_page(merged.new, merged.changed)
+        found.new += merged.new
+        found.changed += merged.changed
+        found.kept_ids += merged.kept_ids
+        found.unchanged += merged.unchanged
+        offset += page.items
+        if not page.fresh or offset >= page.total_found:
+            break
+        if (
+            poll
+            and not merged.new
+            and listing.newest_first
+            and page.total_found <= merged.cached_new
+        ):
+            found.complete = False
+            break
+    found.listed = len(listing.seen)
+    return found
+
+
+@dataclass(frozen=True)
+class _PageTaken:
+    total_found: int
+    items: int  # on the page
+    fresh: int  # not seen on an earlier page of this listing
+    merged: ListingMerge
+
+
+class _Listing:
+    """One listing's pages, read and merged one at a time in a worker thread (never two at
+    once: the coroutine waits for each)."""
+
+    def __init__(self, desk: Desk, read: Callable[[bytes], OrderPage], parse: ParseOrder) -> None:
+        self._desk = desk
+        self._read = read
+        self._parse = parse
+        self.seen: set[str] = set()
+        self._order = _NewestFirst()
+
+    @property
+    def newest_first(self) -> bool:
+        return self._order.holds
+
+    def take(self, body: bytes) -> _PageTaken:
+        page = self._read(body)
+        # Orders move between pages while they are read (new ones arrive first): an id
+        # seen on an earlier page counts once.
+        fresh = [item for item in page.items if item["id"] not in self.seen]
+        self.seen.update(item["id"] for item in fresh)
+        self._order.follow(fresh)
+        merged = self._desk.orders.merge_listing(fresh, self._parse)
+        return _PageTaken(page.total_found, len(page.items), len(fresh), merged)
+
+
+class _NewestFirst:
+    """Whether the items followed so far were listed newest first (by ``createDate``)."""
+
+    def __init__(self) -> None:
+        self.holds = True
+        self._last: datetime | None = None
+
+    def follow(self, items: list[dict[str, Any]]) -> None:
+        for item in items:
+            if not self.holds:
+                return
+            created = _timestamp(item.get("createDate"))
+            if created is None or (self._last is not None and created > self._last):
+                self.holds = False
+                return
+            self._last = created
+
+
+def _timestamp(value: object) -> datetime | None:
+    """SmartRecruiters' ``2013-03-07T13:34:40.137+0000`` (or any ISO form) in UTC, or None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

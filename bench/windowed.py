@@ -1,0 +1,95 @@
+"""The app's main window on a sandbox process, as a benchmark drives it: the real window, session
+host and order board, on the qasync loop, talking to ``python -m app.sandbox`` over loopback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any, TypeVar
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_API", "pyside6")
+os.environ.setdefault("ASSESSMENT_DESK_HOME", tempfile.mkdtemp(prefix="assessment-desk-bench-"))
+
+if TYPE_CHECKING:
+    from app.domain.connection import AppSettings
+    from app.ui.main_window import MainWindow
+    from app.ui.session_host import SessionHost
+    from bench.common import Sandbox
+
+T = TypeVar("T")
+
+
+def run_qt(main: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run ``main()`` on a qasync loop over a QApplication, as the app does."""
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setQuitOnLastWindowClosed(False)  # the loop ends the run, not a closed window
+    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+        return runner.run(main())
+
+
+async def open_window(
+    sandbox: Sandbox,
+    *,
+    berke_burst: int = 120,
+    berke_window_ms: int = 60_000,
+    settings: AppSettings | None = None,
+) -> tuple[MainWindow, SessionHost]:
+    """The main window, shown, with a session on ``sandbox`` (paced to its limits) and the
+    board loaded (an empty in-memory store, as demo mode has). Not yet synced."""
+    from app.clients.berke import BerkeClient, berke_pacer
+    from app.clients.smartrecruiters import SmartRecruitersClient
+    from app.domain.connection import AppSettings
+    from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY
+    from app.store.credentials import KeyStore
+    from app.ui.main_window import MainWindow
+    from app.ui.session_host import SessionHost
+    from app.workflows.session import Session
+
+    async def opener(**_options: object) -> Session:
+        return Session(
+            sr=SmartRecruitersClient(sandbox.sr_url, DEMO_SR_KEY, transport=sandbox.sr_calls),
+            berke=BerkeClient(
+                sandbox.berke_url,
+                DEMO_BERKE_TOKEN,
+                pacer=berke_pacer(berke_burst, berke_window_ms),
+                transport=sandbox.berke_calls,
+            ),
+            # A coordinator's cadence (polls, Berke watch rounds), not the demo's quicker one;
+            # the store stays in memory (there is no profile to name a file after).
+            demo=False,
+        )
+
+    window = MainWindow()
+    window.show()
+    host = SessionHost(window, settings or AppSettings(), KeyStore(), demo_opener=opener)
+    await host.open()
+    return window, host
+
+
+def answer_forms(window: MainWindow) -> None:
+    """Submit every form the Orders room's actions open (the batch's plan, say) as it comes:
+    a benchmark takes the defaults, as a coordinator pressing the button at once would."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QWidget
+
+    from app.ui.common.validated_form import ValidatedForm
+
+    def opened(dialog: QWidget) -> None:
+        if isinstance(dialog, ValidatedForm):
+            QTimer.singleShot(0, dialog.submit)
+
+    window.orders.controller.dialog_opened = opened
+
+
+async def close_window(window: MainWindow, host: SessionHost) -> None:
+    window.close()
+    await host.close()

@@ -1,0 +1,1 @@
+"""The benchmarks, run with tiny sizes so that they keep working."""

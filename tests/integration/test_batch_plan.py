@@ -1,0 +1,84 @@
+"""The batch's plan, against the sandbox: what it says before anything is sent, and that the
+run does what it said (the job chosen, one assessment for a candidate's two orders)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from app.domain.journal import CreateAssessmentStep
+from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
+from app.workflows.batch import OutcomeKind, PlanKind
+from app.workflows.board import OrderBoard
+from app.workflows.desk import Desk
+from tests.integration.helpers import new_order_body
+from tests.integration.test_close_the_loop import with_board
+
+if TYPE_CHECKING:
+    from app.sandbox import SandboxServer
+
+
+async def order_for(desk: Desk, first: str, email: str | None, job: str) -> AssessmentOrder:
+    body = new_order_body(first=first, last="Lindqvist", email=email)
+    body["job"] = {"name": job}
+    return await desk.session.sr.create_test_order(body)
+
+
+def created_job(desk: Desk, order_id: str) -> str | None:
+    step = next(
+        e.step for e in desk.journal.entries(order_id) if isinstance(e.step, CreateAssessmentStep)
+    )
+    assert isinstance(step, CreateAssessmentStep)
+    return step.request.source_job_id
+
+
+def test_the_plan_says_what_the_run_does(sandbox: SandboxServer, tmp_path: Path) -> None:
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        matched = await order_for(desk, "Ines", "ines@example.com", "Registered Nurse")
+        unmatched = await order_for(desk, "Jon", "jon@example.com", "Data Analyst")
+        # The same person's second order, in the same batch: one assessment, reused.
+        second = await order_for(desk, "Ines", "ines@example.com", "Staff Accountant")
+        rejected = await order_for(desk, "Kai", None, "Registered Nurse")
+        await desk.session.sr.reject_order(rejected.id)
+        await board.sync()
+        ids = [matched.id, unmatched.id, second.id, rejected.id]
+
+        plan = await board.plan_batch(ids)
+        by_id = {p.order_id: p for p in plan.orders}
+        assert by_id[matched.id].kind is PlanKind.CREATE
+        assert by_id[matched.id].matched
+        assert by_id[matched.id].job_text == "Registered Nurse"
+        assert by_id[matched.id].warning() is None
+        assert by_id[unmatched.id].job is None
+        assert "Data Analyst" in (by_id[unmatched.id].warning() or "")
+        assert by_id[second.id].kind is PlanKind.REUSE
+        assert by_id[second.id].reuse_from == ""  # made earlier in this batch
+        assert by_id[rejected.id].kind is PlanKind.SKIP
+        assert "rejected" in by_id[rejected.id].reason.casefold()
+        assert board.link(matched.id) is None  # planning sends nothing
+
+        # The coordinator gives Jon a job; the run uses it.
+        engineer = next(j for j in plan.jobs if j.source_job_id == "SW-ENG")
+        chosen = [p.with_job(engineer) if p.order_id == unmatched.id else p for p in plan.orders]
+        outcomes = await board.create_accept_invite(ids, plan=chosen)
+        kinds = {o.order_id: o.kind for o in outcomes}
+        assert kinds == {
+            matched.id: OutcomeKind.DONE,
+            unmatched.id: OutcomeKind.DONE,
+            second.id: OutcomeKind.DONE,
+            rejected.id: OutcomeKind.SKIPPED,
+        }
+        assert created_job(desk, matched.id) == "NURSE-RN"
+        assert created_job(desk, unmatched.id) == "SW-ENG"
+        first_link, second_link = board.link(matched.id), board.link(second.id)
+        assert first_link is not None
+        assert second_link is not None
+        assert second_link.source_candidate_id == first_link.source_candidate_id
+        status = await desk.session.berke.get_assessment_status(first_link.source_candidate_id)
+        assert status is not None
+        assert status.invitations_sent == 1  # no second invitation for the second order
+        accepted = board.order(second.id)
+        assert accepted is not None
+        assert accepted.status is OrderStatus.IN_PROGRESS
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body)

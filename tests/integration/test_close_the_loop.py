@@ -1,0 +1,261 @@
+"""Closing the loop against the sandbox: an invited candidate finishes, the desk sees it
+(stored), delivers the result with the report attached, and resumes a delivery cut short
+without a second result or attachment; a second order of the same candidate reuses the
+assessment; an order ended elsewhere can have its assessment deleted in Berke."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+import pytest
+
+from app.domain.attention import Attention
+from app.domain.berke import CreateAssessmentRequest
+from app.domain.berke_progress import BerkeProgress
+from app.domain.journal import StepKind, StepState
+from app.domain.order_rules import OrderAction
+from app.domain.smartrecruiters import OrderStatus, ResultType
+from app.sandbox import DEMO_SR_KEY, SandboxConfig, SandboxServer
+from app.workflows.board import BoardOptions, OrderBoard
+from app.workflows.delivery import deliver, plan_delivery
+from app.workflows.desk import Desk
+from app.workflows.outbox import resume_pending
+from tests.integration.helpers import new_order_body, unpaced
+from tests.integration.test_workflows import run_with_desk
+
+T = TypeVar("T")
+
+
+@pytest.fixture(scope="module")
+def loop_sandbox() -> Any:
+    with SandboxServer(SandboxConfig(sr_rate_per_second=0, berke_burst=100_000)) as server:
+        yield server
+
+
+def finish_in_sandbox(server: SandboxServer, code: str) -> None:
+    """The candidate clicks "Finish this assessment" (the sandbox's test hook)."""
+    with httpx.Client() as client:
+        client.post(f"{server.berke_base_url}/_test/complete/{code}").raise_for_status()
+
+
+def results_of(server: SandboxServer, order_id: str) -> list[dict[str, Any]]:
+    with httpx.Client(headers={"X-SmartToken": DEMO_SR_KEY}) as client:
+        found = client.get(f"{server.sr_base_url}/assessments/{order_id}/results").json()
+        listed = []
+        for result in found["content"]:
+            attached = client.get(
+                f"{server.sr_base_url}/assessments/{order_id}/results/{result['id']}/attachments"
+            ).json()["content"]
+            listed.append({**result, "files": [a["fileName"] for a in attached]})
+        return listed
+
+
+def with_board(
+    server: SandboxServer, path: Path, body: Callable[[OrderBoard, Desk], Awaitable[T]]
+) -> T:
+    async def run(desk: Desk) -> T:
+        board = OrderBoard(desk)
+        await board.load()
+        try:
+            return await body(board, desk)
+        finally:
+            await board.stop()
+
+    return run_with_desk(server, path, run, berke_pacer=unpaced())
+
+
+async def invited_order(board: OrderBoard, desk: Desk, first: str, email: str) -> str:
+    order = await desk.session.sr.create_test_order(
+        new_order_body(first=first, last="Sandoval", email=email)
+    )
+    await board.sync()
+    request = CreateAssessmentRequest(first_name=first, last_name="Sandoval", email_address=email)
+    await board.create_assessment(order.id, request)
+    await board.accept(order.id)
+    await board.invite(order.id)
+    return order.id
+
+
+def test_an_invited_candidate_finishes_and_the_result_is_delivered(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    async def body(board: OrderBoard, desk: Desk) -> str:
+        order_id = await invited_order(board, desk, "Nadia", "nadia@example.com")
+        watched = await board.watch()
+        assert board.state(order_id).berke_progress is BerkeProgress.NOT_STARTED
+        assert watched.status_calls >= 1
+        assert board.why_not(OrderAction.DELIVER, [order_id]) is not None
+        link = board.link(order_id)
+        assert link is not None
+        finish_in_sandbox(loop_sandbox, link.invitation_code)
+        watched = await board.watch()
+        assert link.source_candidate_id in watched.completed
+        state = board.state(order_id)
+        assert state.berke_progress is BerkeProgress.COMPLETE
+        assert [f.kind for f in board.flags(order_id)] == [Attention.DELIVER]
+        plan = await board.preview_delivery(order_id)
+        assert plan.report.read_bytes().startswith(b"%PDF-")
+        assert plan.result.result_type is ResultType.DOCUMENT
+        assert "fit (" in (plan.result.score or "")
+        await board.deliver(order_id, plan)
+        await board.wait_uploads()
+        order = board.order(order_id)
+        assert order is not None
+        assert order.status is OrderStatus.COMPLETED
+        assert board.flags(order_id) == []
+        return order_id
+
+    order_id = with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+    (result,) = results_of(loop_sandbox, order_id)
+    assert result["resultType"] == "DOCUMENT"
+    assert len(result["files"]) == 1
+    assert result["files"][0].endswith(".pdf")
+
+    async def after_restart(board: OrderBoard, desk: Desk) -> None:
+        # Stored, not recomputed: complete is known at once, and never asked about again.
+        state = board.state(order_id)
+        assert state.berke_progress is BerkeProgress.COMPLETE
+        watched = await board.watch()
+        assert watched.status_calls == 0
+
+    with_board(loop_sandbox, tmp_path / "desk.sqlite3", after_restart)
+
+
+def test_a_delivery_cut_short_resumes_without_a_second_result_or_file(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    async def body(board: OrderBoard, desk: Desk) -> str:
+        order_id = await invited_order(board, desk, "Iker", "iker@example.com")
+        link = board.link(order_id)
+        assert link is not None
+        finish_in_sandbox(loop_sandbox, link.invitation_code)
+        await board.watch()
+        order = board.order(order_id)
+        assert order is not None
+        plan = await plan_delivery(desk, order)
+        # The crash: the report was queued and the complete step journaled, nothing sent.
+        from app.domain.journal import CompleteStep
+        from app.workflows.results import queue_files
+
+        await queue_files(desk, order, [plan.report])
+        desk.journal.begin(order_id, CompleteStep(result=plan.result))
+        report = await resume_pending(desk)  # what the next start does
+        assert report.settled
+        # And the coordinator presses Deliver again: nothing is done twice.
+        await deliver(desk, order, plan)
+        await resume_pending(desk)
+        return order_id
+
+    order_id = with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+    results = results_of(loop_sandbox, order_id)
+    assert len(results) == 1
+    assert len(results[0]["files"]) == 1
+
+
+def test_a_second_order_of_the_candidate_reuses_the_assessment(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        first = await invited_order(board, desk, "Marta", "marta@example.com")
+        link = board.link(first)
+        assert link is not None
+        finish_in_sandbox(loop_sandbox, link.invitation_code)
+        await board.watch()
+        second = await desk.session.sr.create_test_order(
+            new_order_body(first="Marta", last="Sandoval", email="marta@example.com")
+        )
+        await board.sync()
+        found = await board.reuse_candidates(second.id)
+        assert [r.from_order_id for r in found] == [first]
+        summary = await board.fit_summary(found[0], second.id)
+        assert summary.startswith("assessed on ")
+        assert "fit for" in summary
+        outcomes = await board.create_accept_invite([second.id])
+        assert "Reused" in outcomes[0].detail
+        reused = board.link(second.id)
+        assert reused is not None
+        assert reused.invitation_code == link.invitation_code  # no second assessment
+        status = await desk.session.berke.get_assessment_status(link.source_candidate_id)
+        assert status is not None
+        assert status.invitations_sent == 1  # no second invitation
+        # Already complete: the new order's result is delivered at once (its own job's fit).
+        assert board.why_not(OrderAction.DELIVER, [second.id]) is None
+        await board.deliver(second.id)
+        done = board.order(second.id)
+        assert done is not None
+        assert done.status is OrderStatus.COMPLETED
+
+    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_an_order_rejected_with_berke_open_can_have_it_deleted(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order_id = await invited_order(board, desk, "Oto", "oto@example.com")
+        await board.watch()
+        await board.reject([order_id], reason="The candidate withdrew.")
+        assert [f.kind for f in board.flags(order_id)] == [Attention.CANCEL_IN_BERKE]
+        link = board.link(order_id)
+        assert link is not None
+        await board.delete_in_berke(order_id)
+        assert board.state(order_id).berke_progress is BerkeProgress.DELETED
+        assert board.flags(order_id) == []
+        assert await desk.session.berke.get_assessment_status(link.source_candidate_id) is None
+        step = desk.journal.entries(order_id)[-1]
+        assert (step.action, step.state) == (StepKind.DELETE_ASSESSMENT, StepState.DONE)
+
+    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_automatic_delivery_needs_no_click(loop_sandbox: SandboxServer, tmp_path: Path) -> None:
+    async def body(board: OrderBoard, desk: Desk) -> str:
+        board.set_options(BoardOptions(auto_deliver=True))
+        order_id = await invited_order(board, desk, "Aino", "aino@example.com")
+        link = board.link(order_id)
+        assert link is not None
+        finish_in_sandbox(loop_sandbox, link.invitation_code)
+        await board.watch()  # what the board's own loop does every round
+        await board.wait_uploads()
+        order = board.order(order_id)
+        assert order is not None
+        assert order.status is OrderStatus.COMPLETED
+        steps = [(e.action, e.state) for e in desk.journal.entries(order_id)]
+        # Logged in the order's activity like any other step.
+        assert (StepKind.COMPLETE, StepState.DONE) in steps
+        assert (StepKind.UPLOAD, StepState.DONE) in steps
+        return order_id
+
+    order_id = with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+    (result,) = results_of(loop_sandbox, order_id)
+    assert len(result["files"]) == 1
+
+
+def test_a_reminder_inside_the_cooldown_asks_first(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    from app.workflows.order_actions import CooldownError
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order_id = await invited_order(board, desk, "Rosa", "rosa@example.com")
+        link = board.link(order_id)
+        assert link is not None
+        assert board.why_not(OrderAction.REMIND, [order_id]) is None
+        with pytest.raises(CooldownError, match="another one is due from"):
+            await board.remind(order_id)
+        status = await desk.session.berke.get_assessment_status(link.source_candidate_id)
+        assert status is not None
+        assert status.invitations_sent == 1  # refused before anything was sent
+        await board.remind(order_id, override_cooldown=True)  # the visible override
+        status = await desk.session.berke.get_assessment_status(link.source_candidate_id)
+        assert status is not None
+        assert status.invitations_sent == 2
+        # No cooldown set: no question.
+        board.set_options(BoardOptions(invite_cooldown=timedelta(0)))
+        await board.remind(order_id)
+
+    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)

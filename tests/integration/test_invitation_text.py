@@ -1,0 +1,135 @@
+"""The invitation can be written (message and sender), the profile keeps a default that the
+invite and the batch send, and the batch refuses a sensitive id before anything is sent."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from app.domain.berke import BerkeParam, CreateAssessmentRequest
+from app.domain.connection import ConnectionProfile
+from app.domain.invitation import InvitationText
+from app.domain.journal import InviteStep, StepKind
+from app.domain.smartrecruiters import AssessmentOrder
+from app.workflows.batch import OutcomeKind, run_batch
+from app.workflows.board import OrderBoard
+from app.workflows.desk import Desk
+from app.workflows.order_actions import accept_order, create_assessment, send_invitation
+from tests.integration.helpers import new_order_body
+from tests.integration.test_workflows import req, run_with_desk
+
+if TYPE_CHECKING:
+    from app.sandbox import SandboxServer
+
+WRITTEN = InvitationText(
+    message="Dear candidate, the assessment takes 35 minutes. Kind regards",
+    sender_name="Hanna Berg",
+    sender_email="hanna.berg@example.com",
+)
+PROFILE = ConnectionProfile(
+    name="Staging",
+    invitation_message="Please take the assessment this week.",
+    invitation_sender_name="Talent team",
+    invitation_sender_email="talent@example.com",
+)
+
+
+async def _order(desk: Desk) -> AssessmentOrder:
+    # A candidate of its own: no other test's assessment is ever theirs.
+    tag = uuid.uuid4().hex[:8]
+    body = new_order_body(first="Ola", last=f"Berg-{tag}", email=f"ola.{tag}@example.com")
+    return await desk.session.sr.create_test_order(body)
+
+
+async def _accepted(desk: Desk) -> AssessmentOrder:
+    order = await _order(desk)
+    await create_assessment(desk, order, req(order))
+    return await accept_order(desk, order)
+
+
+def _sent(desk: Desk, order_id: str) -> dict[str, object]:
+    """The SendInvitation parameters the journal recorded as sent for the order."""
+    steps = [e.step for e in desk.journal.entries(order_id) if e.action is StepKind.INVITE]
+    assert len(steps) == 1
+    assert isinstance(steps[0], InviteStep)
+    return steps[0].request.to_params()
+
+
+def test_a_written_invitation_is_what_berke_is_sent(sandbox: SandboxServer, tmp_path: Path) -> None:
+    async def body(desk: Desk) -> dict[str, object]:
+        order = await _accepted(desk)
+        link = await send_invitation(desk, order, invitation=WRITTEN)
+        assert link.invitation_sent
+        return _sent(desk, order.id)
+
+    sent = run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+    assert sent[BerkeParam.INVITATION_MESSAGE] == WRITTEN.message
+    assert sent[BerkeParam.SENDER_NAME] == "Hanna Berg"
+    assert sent[BerkeParam.SENDER_EMAIL] == "hanna.berg@example.com"
+
+
+def test_without_a_text_the_profiles_default_is_sent(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    async def body(desk: Desk) -> tuple[dict[str, object], dict[str, object]]:
+        desk.session.profile = PROFILE
+        default = await _accepted(desk)
+        await send_invitation(desk, default)
+        # An empty text is the coordinator's choice: Berke's own account default.
+        own = await _accepted(desk)
+        await send_invitation(desk, own, invitation=InvitationText())
+        return _sent(desk, default.id), _sent(desk, own.id)
+
+    default, own = run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+    assert default[BerkeParam.INVITATION_MESSAGE] == "Please take the assessment this week."
+    assert default[BerkeParam.SENDER_NAME] == "Talent team"
+    assert default[BerkeParam.SENDER_EMAIL] == "talent@example.com"
+    assert set(own) == {BerkeParam.SOURCE_CANDIDATE_ID, BerkeParam.EMAIL_ADDRESS}
+
+
+def test_the_board_passes_the_batchs_invitation_through(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    async def body(desk: Desk) -> tuple[dict[str, object], dict[str, object]]:
+        desk.session.profile = PROFILE
+        written, default = await _order(desk), await _order(desk)
+        board = OrderBoard(desk)
+        await board.sync()
+        assert board.default_invitation == PROFILE.default_invitation
+        first = await board.create_accept_invite([written.id], invitation=WRITTEN)
+        second = await board.create_accept_invite([default.id])
+        assert [o.kind for o in first + second] == [OutcomeKind.DONE, OutcomeKind.DONE], [
+            o.detail for o in first + second
+        ]
+        return _sent(desk, written.id), _sent(desk, default.id)
+
+    written, default = run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+    assert written[BerkeParam.INVITATION_MESSAGE] == WRITTEN.message
+    assert written[BerkeParam.SENDER_EMAIL] == WRITTEN.sender_email
+    assert default[BerkeParam.INVITATION_MESSAGE] == PROFILE.invitation_message
+    assert default[BerkeParam.SENDER_NAME] == PROFILE.invitation_sender_name
+
+
+def test_the_batch_refuses_a_sensitive_id_before_sending(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    def with_ssn(order: AssessmentOrder) -> CreateAssessmentRequest:
+        return CreateAssessmentRequest.model_validate(
+            {
+                BerkeParam.FIRST_NAME: order.candidate.first_name,
+                BerkeParam.LAST_NAME: order.candidate.last_name,
+                BerkeParam.SOURCE_CANDIDATE_ID: "123-45-6789",
+            }
+        )
+
+    async def body(desk: Desk) -> tuple[str, list[object]]:
+        order = await _order(desk)
+        (outcome,) = await run_batch(desk, [order], with_ssn)
+        assert outcome.kind is OutcomeKind.FAILED
+        return outcome.detail, list(desk.journal.entries(order.id))
+
+    detail, journal = run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+    assert "US social security number" in detail
+    assert "Do not use Social Security Numbers, bank IDs" in detail
+    assert journal == []  # nothing journaled, nothing sent

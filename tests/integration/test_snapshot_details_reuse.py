@@ -1,0 +1,235 @@
+"""Saving "with details" on the real sandbox: details reused while an order is unchanged, the
+destination checked before any request, a cancel that really stops, progress with the time
+left. Requests are counted by a transport wrapped around the real one."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+import httpx
+import pytest
+
+from app.clients.berke import BerkeClient
+from app.clients.smartrecruiters import SmartRecruitersClient
+from app.domain.attachments import UploadState
+from app.domain.smartrecruiters import AssessmentOrder, ContactPerson, OrderStatus
+from app.store.database import Database
+from app.store.snapshot_destination import SnapshotWriteError
+from app.store.snapshot_file import load_snapshot
+from app.workflows.desk import Desk
+from app.workflows.inbox import sync_all
+from app.workflows.order_actions import add_comment
+from app.workflows.session import Session
+from app.workflows.snapshots import SavedSnapshot, SaveRequest, save_snapshot
+from tests.integration.helpers import RecordingTransport, unpaced
+from tests.locked_folder import locked_folder
+
+if TYPE_CHECKING:
+    from app.sandbox import SandboxServer
+
+T = TypeVar("T")
+DETAIL_ENDINGS = ("/comments", "/results", "/attachments")
+
+
+class CountingTransport(RecordingTransport):
+    """The real transport, keeping every request; ``on_detail`` hears each detail request."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.on_detail: Callable[[int], None] | None = None
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if is_detail(request) and self.on_detail is not None:
+            self.on_detail(len(self.details()) + 1)
+        return await super().handle_async_request(request)
+
+    def details(self) -> list[httpx.Request]:
+        return [r for r in self.requests if is_detail(r)]
+
+
+def is_detail(request: httpx.Request) -> bool:
+    return request.method == "GET" and request.url.path.endswith(DETAIL_ENDINGS)
+
+
+def run_counted(
+    sandbox: SandboxServer,
+    path: Path,
+    body: Callable[[Desk, CountingTransport], Awaitable[T]],
+) -> T:
+    """``body`` with a desk on the sandbox whose SmartRecruiters calls are counted (unpaced:
+    the counts, not the pace, are what is tested here)."""
+    from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY
+
+    transport = CountingTransport()
+
+    async def main() -> T:
+        session = Session(
+            sr=SmartRecruitersClient(
+                sandbox.sr_base_url, DEMO_SR_KEY, transport=transport, pacer=unpaced()
+            ),
+            berke=BerkeClient(sandbox.berke_base_url, DEMO_BERKE_TOKEN),
+            demo=True,
+        )
+        desk = Desk(session, Database(path), author=ContactPerson(first_name="Cora"))
+        try:
+            return await body(desk, transport)
+        finally:
+            await session.aclose()
+            desk.db.close()
+
+    return asyncio.run(main())
+
+
+def chosen(orders: list[AssessmentOrder], count: int) -> list[AssessmentOrder]:
+    """``count`` orders, completed ones (a result, and files to list) among them."""
+    done = [o for o in orders if o.status is OrderStatus.COMPLETED][: count // 3]
+    rest = [o for o in orders if o not in done][: count - len(done)]
+    return done + rest
+
+
+def test_a_second_save_of_unchanged_orders_asks_nothing(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    async def body(desk: Desk, transport: CountingTransport) -> None:
+        orders = chosen((await sync_all(desk)).orders, 12)
+        request = SaveRequest(orders=orders, include_attachments=True)
+        texts: list[str] = []
+        first = await save_snapshot(
+            desk, request, tmp_path / "one.adsnap", lambda _d, _t, text: texts.append(text)
+        )
+        asked = len(transport.details())
+        assert asked >= 2 * len(orders) + 4  # comments, results, files of each result
+
+        before = len(transport.requests)
+        second = await save_snapshot(desk, request, tmp_path / "two.adsnap")
+        assert len(transport.requests) == before  # not one request
+        assert (first.fetched, first.reused) == (12, 0)
+        assert (second.fetched, second.reused) == (0, 12)
+        # Progress said how far, and about how long was left.
+        fetching = [t for t in texts if t.startswith("Fetching")]
+        assert fetching
+        assert all(" left." in t for t in fetching)
+        assert any(" of 12 orders" in t for t in fetching)
+        one = await asyncio.to_thread(load_snapshot, tmp_path / "one.adsnap", temp_root=tmp_path)
+        two = await asyncio.to_thread(load_snapshot, tmp_path / "two.adsnap", temp_root=tmp_path)
+        for row in range(len(orders)):
+            a, b = one.record(row), two.record(row)
+            assert (a.comments, a.results, a.notes) == (b.comments, b.results, b.notes)
+
+        # A comment moves its order's lastUpdateDate: that order alone is asked again.
+        changed = orders[-1]
+        await add_comment(desk, changed, "Called the candidate again")
+        fresh = {o.id: o for o in (await sync_all(desk)).orders}
+        orders = [fresh[o.id] for o in orders]
+        before = len(transport.details())
+        third = await save_snapshot(
+            desk, SaveRequest(orders=orders, include_attachments=True), tmp_path / "three.adsnap"
+        )
+        again = transport.details()[before:]
+        assert again
+        assert all(f"/assessments/{changed.id}/" in r.url.path for r in again)
+        assert (third.fetched, third.reused) == (1, 11)
+        three = await asyncio.to_thread(
+            load_snapshot, tmp_path / "three.adsnap", temp_root=tmp_path
+        )
+        at = three.row_of(changed.id)
+        assert at is not None
+        assert three.record(at).comments[-1].message == "Called the candidate again"
+
+    run_counted(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_an_unwritable_folder_is_refused_before_any_request(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    async def body(desk: Desk, transport: CountingTransport) -> None:
+        orders = (await sync_all(desk)).orders[:20]
+        before = len(transport.requests)
+        with locked_folder(tmp_path) as folder:
+            with pytest.raises((SnapshotWriteError, PermissionError)) as info:
+                await save_snapshot(desk, SaveRequest(orders=orders), folder / "x.adsnap")
+            assert len(transport.requests) == before
+            assert isinstance(info.value, SnapshotWriteError)
+            assert str(info.value).startswith(
+                f"The snapshot cannot be saved in the folder {folder}"
+            )
+            assert "permission" in str(info.value)
+        with pytest.raises(SnapshotWriteError, match="does not exist"):
+            await save_snapshot(desk, SaveRequest(orders=orders), tmp_path / "no" / "x.adsnap")
+        assert len(transport.requests) == before
+
+    run_counted(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_a_cancel_while_fetching_stops_every_request_and_writes_nothing(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    path = folder / "cancelled.adsnap"
+
+    async def body(desk: Desk, transport: CountingTransport) -> None:
+        orders = (await sync_all(desk)).orders[:60]
+        task = asyncio.ensure_future(save_snapshot(desk, SaveRequest(orders=orders), path))
+        loop = asyncio.get_running_loop()
+
+        def cancel_at(count: int) -> None:
+            if count == 10:
+                loop.call_soon(task.cancel)
+
+        transport.on_detail = cancel_at
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        asked = len(transport.details())
+        assert 10 <= asked < 2 * len(orders)
+        # Nothing of the save runs on: no task, and nothing queued at the pacer (the next
+        # call is the only request that follows).
+        assert asyncio.all_tasks() == {asyncio.current_task()}
+        before = len(transport.requests)
+        await desk.session.sr.get_order(orders[0].id)
+        assert len(transport.requests) == before + 1
+        assert list(folder.iterdir()) == []  # no file, no temporary file
+        # What was fetched before the cancel is kept: the next save asks only for the rest.
+        transport.on_detail = None
+        saved = await save_snapshot(desk, SaveRequest(orders=orders), path)
+        assert len(transport.details()) - asked < 2 * len(orders)
+        assert len(transport.details()) - asked == 2 * saved.fetched
+        assert saved.reused > 0
+
+    run_counted(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_a_cancel_while_writing_waits_for_the_writer_and_leaves_nothing(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    path = folder / "cancelled.adsnap"
+    report = tmp_path / "report.pdf"
+    with report.open("wb") as handle:  # large enough to be mid-copy when the cancel comes
+        handle.write(b"%PDF-1.4\n")
+        for _ in range(48):
+            handle.write(bytes(range(256)) * 4096)
+
+    async def body(desk: Desk, _transport: CountingTransport) -> None:
+        orders = (await sync_all(desk)).orders[:5]
+        upload = desk.results.enqueue(orders[0].id, str(report), "report.pdf", 1)
+        desk.results.set_state(upload.id, UploadState.DONE, attachment_id="att-1")
+        loop = asyncio.get_running_loop()
+        saving: list[asyncio.Task[SavedSnapshot]] = []
+
+        def progress(_done: int, _total: int, text: str) -> None:
+            if text.startswith("Writing") and saving:
+                loop.call_soon_threadsafe(saving[0].cancel)
+
+        request = SaveRequest(orders=orders, fetch_details=False, include_attachments=True)
+        saving.append(asyncio.ensure_future(save_snapshot(desk, request, path, progress)))
+        with pytest.raises(asyncio.CancelledError):
+            await saving[0]
+        # At once, not later: the writer has stopped and removed its temporary file.
+        assert list(folder.iterdir()) == []
+
+    run_counted(sandbox, tmp_path / "desk.sqlite3", body)

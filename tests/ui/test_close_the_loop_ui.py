@@ -1,0 +1,110 @@
+"""Berke's side in the window: the two statuses side by side, the flags with their fix, and
+the delivery preview showing exactly what the recruiter will get."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import httpx
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QPushButton
+
+from app.domain.berke import CreateAssessmentRequest
+from app.domain.smartrecruiters import OrderStatus
+from app.sandbox import SandboxConfig, SandboxServer
+from app.ui.main_window import MainWindow
+from app.ui.orders.delivery_preview import DeliveryPreviewDialog
+from app.views.inbox_columns import INBOX
+from app.workflows.board import OrderBoard
+from app.workflows.desk import Desk
+from tests.integration.helpers import new_order_body
+from tests.ui.conftest import board_window
+from tests.ui.test_console_flows import Dialogs, finish
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+
+@pytest.fixture(scope="module")
+def loop_sandbox() -> Iterator[SandboxServer]:
+    with SandboxServer(SandboxConfig(sr_rate_per_second=0, berke_burst=100_000)) as server:
+        yield server
+
+
+@pytest.fixture
+def setup(
+    qtbot: QtBot,
+    qsettings: QSettings,
+    loop_sandbox: SandboxServer,
+    tmp_path: Path,
+    running_loop: asyncio.AbstractEventLoop,
+) -> Iterator[tuple[MainWindow, OrderBoard, Desk]]:
+    with board_window(qtbot, qsettings, loop_sandbox, tmp_path / "desk.sqlite3") as made:
+        yield made
+
+
+def test_a_finished_candidate_is_flagged_previewed_and_delivered(
+    setup: tuple[MainWindow, OrderBoard, Desk], loop_sandbox: SandboxServer, qtbot: QtBot
+) -> None:
+    window, board, desk = setup
+    order = finish(
+        qtbot,
+        desk.session.sr.create_test_order(
+            new_order_body(first="Lina", last="Berg", email="lina@example.com")
+        ),
+    )
+    finish(qtbot, board.sync())
+
+    async def invite() -> None:
+        request = CreateAssessmentRequest(
+            first_name="Lina", last_name="Berg", email_address="lina@example.com"
+        )
+        await board.create_assessment(order.id, request)
+        await board.accept(order.id)
+        await board.invite(order.id)
+
+    finish(qtbot, invite())
+    link = board.link(order.id)
+    assert link is not None
+    httpx.post(f"{loop_sandbox.berke_base_url}/_test/complete/{link.invitation_code}")
+    finish(qtbot, board.watch())
+
+    # Both statuses side by side on the row, and the flag.
+    model = window.orders.model
+    row = model.row_of(order.id)
+    assert row is not None
+    assert model.text(row, INBOX.index("status")) == "In progress"
+    assert model.text(row, INBOX.index("berke")).startswith("Complete ")
+    assert model.text(row, INBOX.index("attention")) == "Deliver the result"
+    # "Needs attention" shows it.
+    filters = window.orders.status_filter
+    filters.setCurrentIndex(filters.findData("attention"))
+    assert order.id in window.orders.proxy.order_ids()
+    filters.setCurrentIndex(0)
+
+    dialogs = Dialogs(window)
+    window.orders.select_order(order.id)
+    detail = window.orders.detail
+    assert detail.flags.isVisible()
+    assert detail.fields["berkeStatus"].text().startswith("Complete on ")
+    fix = detail.flags.findChild(QPushButton, "fix_deliver")
+    assert fix is not None
+    fix.click()
+    preview = dialogs.wait_for(qtbot, DeliveryPreviewDialog, timeout=20_000)
+    assert isinstance(preview, DeliveryPreviewDialog)
+    card = preview.card.toPlainText()
+    assert "Berke job fit" in card
+    assert "fit (" in card  # the score, e.g. "High fit (92 %)"
+    assert "Attachment: Berke report - Lina Berg" in card
+    qtbot.waitUntil(preview.page_shown, timeout=20_000)  # the report's first page, rendered
+    preview.send_button.click()
+    qtbot.waitUntil(
+        lambda: (board.order(order.id) or order).status is OrderStatus.COMPLETED, timeout=20_000
+    )
+    finish(qtbot, board.wait_uploads())
+    qtbot.waitUntil(lambda: not detail.flags.isVisible(), timeout=10_000)
+    assert model.text(row, INBOX.index("attention")) == ""

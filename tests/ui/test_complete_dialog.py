@@ -1,0 +1,129 @@
+"""The complete dialog shows each problem under its own field, in plain text and in words:
+never rendered as HTML ("<script>" in a description), never a raw key ("result: Required.")
+listed at the bottom; the result types read "URL" and "Video URL"."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QWidget
+
+from app.domain.smartrecruiters import MESSAGE_MAX, AssessmentOrder, ResultType
+from app.ui.orders.complete_dialog import CompleteDialog
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+ORDER = AssessmentOrder.model_validate(
+    {
+        "id": "order-1",
+        "status": "IN_PROGRESS",
+        "candidate": {"id": "c-1", "firstName": "Ana", "lastName": "Lima"},
+        "job": {"name": "Nurse"},
+    }
+)
+
+
+def dialog(qtbot: QtBot) -> CompleteDialog:
+    made = CompleteDialog(ORDER)
+    qtbot.addWidget(made)
+    made.show()
+    qtbot.waitExposed(made)
+    return made
+
+
+def line(form: CompleteDialog, key: str) -> QLabel:
+    found = form.findChild(QLabel, f"error_{key}")
+    assert found is not None
+    return found
+
+
+def below(upper: QWidget, lower: QWidget) -> bool:
+    top = lower.mapTo(lower.window(), lower.rect().topLeft()).y()
+    bottom = upper.mapTo(upper.window(), upper.rect().bottomLeft()).y()
+    return top >= bottom
+
+
+def visible_texts(form: CompleteDialog) -> list[str]:
+    return [label.text() for label in form.findChildren(QLabel) if label.isVisible()]
+
+
+def test_a_script_in_the_description_is_quoted_under_the_field(qtbot: QtBot) -> None:
+    form = dialog(qtbot)
+    form.description.setPlainText("<p>Fine</p><script>alert(1)</script>")
+    error = line(form, "description")
+    qtbot.waitUntil(error.isVisible, timeout=2000)
+    assert error.textFormat() is Qt.TextFormat.PlainText  # shown, not rendered
+    assert error.text() == "SmartRecruiters does not allow <script> in a description."
+    assert below(form.description, error)
+    assert not form.form_error.isVisible()  # nothing listed at the bottom
+    assert not form.submit_button.isEnabled()
+    form.description.setPlainText("<p><strong>High</strong> fit</p>")
+    assert not error.isVisible()
+    assert form.submit_button.isEnabled()
+
+
+def test_an_empty_result_says_required_under_its_field_without_a_raw_key(qtbot: QtBot) -> None:
+    form = dialog(qtbot)
+    form.result_edit.clear()
+    error = line(form, "result")
+    qtbot.waitUntil(error.isVisible, timeout=2000)
+    assert error.text() == "Required."
+    assert below(form.result_edit, error)
+    assert not any(text.startswith(("result:", "Result:")) for text in visible_texts(form))
+    assert not form.form_error.isVisible()
+    assert not form.submit_button.isEnabled()
+
+
+def test_result_types_say_url_and_video_url(qtbot: QtBot) -> None:
+    form = dialog(qtbot)
+    names = [form.result_type.itemText(i) for i in range(form.result_type.count())]
+    assert names == ["Document", "URL", "Video URL", "Video stream", "Generated URL"]
+    form.result_type.setCurrentIndex(form.result_type.findData(ResultType.VIDEO_URL))
+    form.result_edit.setText("www.example.com/video")
+    label = form._rows["result"].label
+    assert label.text().replace("&", "") == "Video URL"
+    error = line(form, "result")
+    qtbot.waitUntil(error.isVisible, timeout=2000)
+    assert error.text() == (
+        "A Video URL result is the address the recruiter opens: an absolute http:// or "
+        "https:// address."
+    )
+    assert "VIDEO_URL" not in " ".join(visible_texts(form))
+    form.result_type.setCurrentIndex(form.result_type.findData(ResultType.URL))
+    assert label.text().replace("&", "") == "URL"
+    assert error.text().startswith("A URL result is the address")
+    form.result_edit.setText("https://example.com/report")
+    assert not error.isVisible()
+    assert form.submit_button.isEnabled()
+
+
+def test_a_long_message_is_refused_at_its_field_and_a_valid_result_is_handed_on(
+    qtbot: QtBot,
+) -> None:
+    form = dialog(qtbot)
+    form.score.setText("87/100")
+    form.message.setText("m" * (MESSAGE_MAX + 5))
+    error = line(form, "message")
+    qtbot.waitUntil(error.isVisible, timeout=2000)
+    assert error.text().startswith("At most 2,000 characters: this has 2,005 (5 too many).")
+    assert len(form.message.text()) == MESSAGE_MAX + 5  # nothing cut
+    assert not form.submit_button.isEnabled()
+    form.message.setText("Done.")
+    with qtbot.waitSignal(form.accepted, timeout=2000):
+        form.submit_button.click()
+    result = form.result_value()
+    assert (result.result_type, result.result, result.score) == (
+        ResultType.DOCUMENT,
+        "result.pdf",
+        "87/100",
+    )
+    assert form.message_text() == "Done."
+
+
+def test_the_dialog_names_the_candidate_and_job_in_its_body(qtbot: QtBot) -> None:
+    form = dialog(qtbot)
+    assert form.who.isVisible()
+    assert form.who.text() == "Ana Lima · Nurse"
+    assert below(form.who, form.result_type)

@@ -1,0 +1,286 @@
+"""What a coordinator reads and types, through the real widgets against the sandbox: the result
+of an order completed elsewhere and a report dropped on it, activity lines that name what they
+were about, limits said at the field as they are typed, the names Berke holds on the preview and
+the slip, and profile problems in words."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from app.domain.attachments import UploadState
+from app.domain.berke import CreateAssessmentRequest
+from app.domain.connection import AppSettings
+from app.domain.journal import CreateAssessmentStep
+from app.domain.order_rules import OrderAction
+from app.domain.smartrecruiters import (
+    MESSAGE_MAX,
+    AssessmentComment,
+    AssessmentOrder,
+    AssessmentResult,
+    OrderStatus,
+    ResultType,
+)
+from app.store.credentials import KeyStore
+from app.ui.main_window import MainWindow
+from app.ui.orders.berke_form import BerkeAssessmentForm
+from app.ui.orders.detail_pane import OrderDetailPane
+from app.ui.orders.order_dialogs import AcceptDialog, RejectDialog
+from app.ui.orders.url_preview import UrlPreviewDialog
+from app.ui.settings.settings_dialog import SettingsDialog
+from tests.integration.helpers import new_order_body
+from tests.memory_keyring import memory_keyring
+from tests.ui.conftest import connect, make_desk
+from tests.ui.test_console_flows import (
+    _DESKS,
+    Dialogs,
+    add_test_order,
+    board_of,
+    current,
+    desk_of,
+    finish,
+)
+from tests.ui.test_results_flow import drop, states
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+    from app.sandbox import SandboxServer
+
+
+@pytest.fixture(name="window")
+def _window(
+    qtbot: QtBot,
+    qsettings: QSettings,
+    sandbox: SandboxServer,
+    tmp_path: Path,
+    running_loop: asyncio.AbstractEventLoop,
+) -> Iterator[MainWindow]:
+    """The main window on a desk of its own, synced with the sandbox."""
+    desk = make_desk(sandbox, tmp_path / "desk.sqlite3")
+    made = MainWindow(settings=qsettings)
+    qtbot.addWidget(made)
+    made.show()
+    board = connect(made, desk)
+    _DESKS[id(made)] = desk
+    with qtbot.waitSignal(made.sync_finished, timeout=10_000):
+        made.request_sync()
+    yield made
+    stopping = asyncio.ensure_future(board.stop())
+    qtbot.waitUntil(stopping.done, timeout=10_000)
+    _DESKS.pop(id(made), None)
+    closing = asyncio.ensure_future(desk.session.aclose())
+    qtbot.waitUntil(closing.done, timeout=5000)
+    desk.db.close()
+
+
+def completed_elsewhere(window: MainWindow, qtbot: QtBot, *, with_result: bool) -> str:
+    """An order accepted and completed straight in SmartRecruiters, synced and selected."""
+    sr = desk_of(window).session.sr
+    order = finish(qtbot, sr.create_test_order(new_order_body(first="Olu", last="Adeyemi")))
+    finish(qtbot, sr.accept_order(order.id, "https://elsewhere.example.com/a/1"))
+    if with_result:
+        result = AssessmentResult(
+            result_type=ResultType.DOCUMENT,
+            result="theirs.pdf",
+            title="Fit (other tool)",
+            score="64/100",
+            passed=True,
+        )
+        finish(qtbot, sr.complete_with_result(order.id, result))
+    else:
+        finish(qtbot, sr.complete_with_comment(order.id, message="Done elsewhere"))
+    with qtbot.waitSignal(window.sync_finished, timeout=10_000):
+        window.request_sync()
+    assert current(window, order.id).status is OrderStatus.COMPLETED
+    window.orders.select_order(order.id)
+    return order.id
+
+
+def report(tmp_path: Path) -> Path:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(b"%PDF-1.4\n" + b"r" * 50_000)
+    return path
+
+
+def timeline_texts(window: MainWindow) -> list[str]:
+    model = window.orders.detail.timeline
+    return [str(model.index(row).data()) for row in range(model.rowCount())]
+
+
+def test_the_panel_shows_the_result_made_elsewhere_and_a_drop_goes_to_it(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    order_id = completed_elsewhere(window, qtbot, with_result=True)
+    panel = window.orders.detail.attachments
+    qtbot.waitUntil(
+        lambda: panel.result_label.text().startswith("Result: “Fit (other tool)” — 64/100, passed"),
+        timeout=10_000,
+    )
+    assert "No result yet" not in panel.result_label.text()
+    assert "made outside this desk" in panel.result_label.text()
+
+    drop(panel.table.viewport(), [report(tmp_path)])
+    qtbot.waitUntil(lambda: states(window) == {"report.pdf": "done"}, timeout=20_000)
+    theirs = finish(qtbot, desk_of(window).session.sr.list_results(order_id))
+    assert theirs[0].id is not None
+    listed = finish(qtbot, desk_of(window).session.sr.list_attachments(order_id, theirs[0].id))
+    assert [a.file_name for a in listed] == ["report.pdf"]
+    # The activity list names the file.
+    qtbot.waitUntil(
+        lambda: any("Report uploaded: report.pdf" in t for t in timeline_texts(window)),
+        timeout=10_000,
+    )
+
+
+def test_a_drop_on_an_order_completed_without_a_result_is_refused_in_words(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    order_id = completed_elsewhere(window, qtbot, with_result=False)
+    panel = window.orders.detail.attachments
+    qtbot.waitUntil(lambda: "without a result" in panel.result_label.text(), timeout=10_000)
+    drop(panel.table.viewport(), [report(tmp_path)])
+    qtbot.waitUntil(
+        lambda: any(
+            box.isVisible() and "completed outside this desk without a result" in box.text()
+            for box in window.findChildren(QMessageBox)
+        ),
+        timeout=10_000,
+    )
+    assert board_of(window).state(order_id).uploads == ()
+    assert all(u.state is not UploadState.QUEUED for u in desk_of(window).results.unfinished())
+    for box in window.findChildren(QMessageBox):
+        box.close()
+
+
+def test_reject_says_its_limit_as_it_is_typed_and_the_activity_names_the_reason(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    dialogs = Dialogs(window)
+    order = add_test_order(window, qtbot, first="Kai", last="Berg")
+    window.orders.controller.actions[OrderAction.REJECT].trigger()
+    dialog = dialogs.wait_for(qtbot, RejectDialog)
+    assert isinstance(dialog, RejectDialog)
+    dialog.reason.setPlainText("x" * 10_828)
+    assert len(dialog.reason.toPlainText()) == 10_828  # nothing cut
+    assert not dialog.ok.isEnabled()
+    assert dialog.reason_limit.isVisible()
+    assert dialog.reason_limit.text() == (
+        "The reason is too long. At most 2,000 characters: this has 10,828 (8,828 too many). "
+        "Shorten it; nothing is cut."
+    )
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.isVisible()  # Ctrl+Enter does not send it either
+    dialog.reason.setPlainText("Candidate withdrew")
+    assert dialog.reason_limit.text() == "18 / 2,000"
+    assert dialog.ok.isEnabled()
+    dialog.ok.click()
+    qtbot.waitUntil(
+        lambda: current(window, order.id).status is OrderStatus.REJECTED, timeout=10_000
+    )
+    qtbot.waitUntil(
+        lambda: any("Rejected: Candidate withdrew" in t for t in timeline_texts(window)),
+        timeout=10_000,
+    )
+
+
+def test_a_long_comment_is_never_cut_and_says_its_limit(window: MainWindow, qtbot: QtBot) -> None:
+    add_test_order(window, qtbot, first="Noor", last="Haddad")
+    detail = window.orders.detail
+    qtbot.waitUntil(lambda: detail.comment_state.text() == "No comments yet.", timeout=10_000)
+    long = "c" * 2_500
+    detail.comment_input.setText(long)
+    assert detail.comment_input.text() == long  # pasted whole, not cut at 2,000
+    assert detail.comment_limit.isVisible()
+    assert detail.comment_limit.text().startswith(
+        "The comment is too long. At most 2,000 characters: this has 2,500 (500 too many)."
+    )
+    assert detail.comment_count.text() == "2,500 / 2,000"
+    assert not detail.comment_button.isEnabled()
+    qtbot.keyClick(detail.comment_input, Qt.Key.Key_Return)
+    assert detail.comments.rowCount() == 0  # Enter does not send it
+    detail.comment_input.setText("c" * MESSAGE_MAX)
+    assert not detail.comment_limit.isVisible()
+    assert detail.comment_button.isEnabled()
+
+
+def test_the_accept_messages_say_their_limit(window: MainWindow, qtbot: QtBot) -> None:
+    dialogs = Dialogs(window)
+    order = add_test_order(window, qtbot, first="Ada", last="Obi", email="ada@example.com")
+    request = CreateAssessmentRequest(first_name="Ada", last_name="Obi")
+    finish(qtbot, board_of(window).create_assessment(order.id, request))
+    window.orders.select_order(order.id)
+    window.orders.controller.actions[OrderAction.ACCEPT].trigger()
+    dialog = dialogs.wait_for(qtbot, AcceptDialog)
+    assert isinstance(dialog, AcceptDialog)
+    dialog.to_candidate.setPlainText("m" * 2_001)
+    assert not dialog.ok.isEnabled()
+    assert dialog.to_candidate_limit.text().startswith("The message to the candidate is too long.")
+    dialog.to_candidate.setPlainText("Please take it this week.")
+    assert dialog.ok.isEnabled()
+    dialog.reject()
+
+
+def test_the_preview_and_slip_show_the_names_sent_to_berke(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    dialogs = Dialogs(window)
+    order = add_test_order(window, qtbot, first="Jon", last="Smyth")
+    window.orders.controller.actions[OrderAction.CREATE_ASSESSMENT].trigger()
+    form = dialogs.wait_for(qtbot, BerkeAssessmentForm)
+    assert isinstance(form, BerkeAssessmentForm)
+    # SmartRecruiters misspelled them; the coordinator corrects them in the form.
+    form.first_name.setText("Jón")
+    form.last_name.setText("Smith-Árnason")
+    qtbot.waitUntil(form.can_submit, timeout=10_000)
+    form.create_button.click()
+    preview = dialogs.wait_for(qtbot, UrlPreviewDialog)
+    assert isinstance(preview, UrlPreviewDialog)
+    assert preview.candidate_name == "Jón Smith-Árnason"  # what the printed slip carries
+    heading = preview.findChild(QWidget, "candidateHeading")
+    assert "Jón Smith-Árnason" in heading.text()  # type: ignore[union-attr]
+    assert "Jon Smyth" not in heading.text()  # type: ignore[union-attr]
+    assert "Jón Smith-Árnason" in preview.windowTitle()
+    (made,) = [e.step for e in desk_of(window).journal.entries(order.id)]
+    assert isinstance(made, CreateAssessmentStep)
+    assert (made.request.first_name, made.request.last_name) == ("Jón", "Smith-Árnason")
+    preview.reject()
+
+
+def test_a_profile_without_a_name_is_told_so_in_words(qtbot: QtBot, tmp_path: Path) -> None:
+    saved: list[AppSettings] = []
+    with memory_keyring():
+        dialog = SettingsDialog(AppSettings(), KeyStore(), write=saved.append)
+        qtbot.addWidget(dialog)
+        dialog.add_profile()
+        dialog.name_edit.selectAll()
+        qtbot.keyClick(dialog.name_edit, Qt.Key.Key_Backspace)
+        assert dialog.save() is None
+    assert dialog.error_label.text() == "Give the profile a name."
+    assert "should" not in dialog.error_label.text()
+    assert saved == []
+
+
+def test_the_hundredth_comment_is_the_last_and_the_pane_says_so(qtbot: QtBot) -> None:
+    """SmartRecruiters' own limit (the reference): at most 100 comments per order."""
+    pane = OrderDetailPane([])
+    qtbot.addWidget(pane)
+    order = AssessmentOrder.model_validate(
+        {"id": "o-100", "status": "IN_PROGRESS", "candidate": {"id": "c", "firstName": "Ana"}}
+    )
+    pane.show_order(order, None)
+    pane.show_comments([AssessmentComment(message=f"note {i}") for i in range(99)])
+    pane.comment_input.setText("One more")
+    assert pane.comment_button.isEnabled()
+    pane.comment_added(AssessmentComment(message="One more"))
+    assert pane.comment_state.text() == (
+        "This order has 100 comments, the most SmartRecruiters allows (100): no more can be added."
+    )
+    pane.comment_input.setText("And another")
+    assert not pane.comment_button.isEnabled()

@@ -1,0 +1,232 @@
+"""Every room, pane and dialog of a coordinator's day, opened on the test screen (1280×800, or
+1366×768 at 125 % with ASSESSMENT_DESK_TEST_SCREEN=small-125), with nothing cut off.
+
+The window is maximised as a coordinator's is on a laptop; each dialog opens at the size it
+chooses. ``clipping.clipped`` says what is cut, in words.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import httpx
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
+
+from app.domain.berke import CreateAssessmentRequest
+from app.domain.connection import AppSettings
+from app.domain.order_rules import OrderAction
+from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
+from app.sandbox import SandboxConfig, SandboxServer
+from app.store.credentials import KeyStore
+from app.ui.common.validated_form import ValidatedForm
+from app.ui.main_window import MainWindow
+from app.ui.orders.batch_dialog import BatchDialog
+from app.ui.orders.batch_plan_dialog import BatchPlanDialog
+from app.ui.orders.berke_form import BerkeAssessmentForm
+from app.ui.orders.complete_dialog import CompleteDialog
+from app.ui.orders.delivery_preview import DeliveryPreviewDialog
+from app.ui.orders.invite_dialog import InviteDialog
+from app.ui.orders.order_dialogs import AcceptDialog, RejectDialog
+from app.ui.orders.url_preview import UrlPreviewDialog
+from app.ui.settings.settings_dialog import SettingsDialog
+from app.workflows.board import OrderBoard
+from app.workflows.desk import Desk
+from app.workflows.offer_catalog import OfferCatalog
+from tests.integration.helpers import new_order_body
+from tests.screens import DEFAULT_SCREEN, SCREENS
+from tests.ui.clipping import clipped, settle
+from tests.ui.conftest import board_window
+from tests.ui.test_console_flows import Dialogs, finish
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+
+@pytest.fixture(scope="module")
+def day_sandbox() -> Iterator[SandboxServer]:
+    with SandboxServer(SandboxConfig(sr_rate_per_second=0, berke_burst=100_000)) as server:
+        yield server
+
+
+@pytest.fixture
+def day(
+    qtbot: QtBot,
+    qsettings: QSettings,
+    day_sandbox: SandboxServer,
+    tmp_path: Path,
+    running_loop: asyncio.AbstractEventLoop,
+) -> Iterator[tuple[MainWindow, OrderBoard, Desk]]:
+    """The window maximised, as a coordinator's is on a laptop, with the orders synced."""
+    path = tmp_path / "desk.sqlite3"
+    with board_window(qtbot, qsettings, day_sandbox, path, maximised=True) as made:
+        window, board, desk = made
+        window.offers.set_catalog(OfferCatalog(desk.session, desk.db))
+        finish(qtbot, board.sync())
+        yield made
+
+
+def no_clipping(widget: QWidget) -> None:
+    settle()
+    problems = clipped(widget)
+    if isinstance(widget, ValidatedForm):
+        # A form opens showing every field (it once opened 124 px tall, two fields shown).
+        bar = widget._scroll.verticalScrollBar()
+        if bar.maximum() > 0:
+            problems.append(f"{widget.objectName()} hides {bar.maximum()} px of its fields")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_screen_is_a_coordinators(qapp: QApplication) -> None:
+    """The tests run on the screen they say (tests/screens.py), not offscreen's 800×800."""
+    name = os.environ.get("ASSESSMENT_DESK_TEST_SCREEN", DEFAULT_SCREEN)
+    size = qapp.primaryScreen().size()
+    assert (size.width(), size.height()) == SCREENS[name].logical
+
+
+def new_order(qtbot: QtBot, board: OrderBoard, desk: Desk, first: str) -> AssessmentOrder:
+    body = new_order_body(first=first, last="Vasquez-Lindqvist", email=f"{first}@example.com")
+    order = finish(qtbot, desk.session.sr.create_test_order(body))
+    finish(qtbot, board.sync())
+    return order
+
+
+def completed_in_berke(
+    qtbot: QtBot, board: OrderBoard, desk: Desk, server: SandboxServer
+) -> AssessmentOrder:
+    """An order in progress whose candidate has finished: flagged, ready to deliver."""
+    order = new_order(qtbot, board, desk, "Maximiliane")
+
+    async def invite() -> None:
+        request = CreateAssessmentRequest(
+            first_name="Maximiliane",
+            last_name="Vasquez-Lindqvist",
+            email_address="Maximiliane@example.com",
+        )
+        await board.create_assessment(order.id, request)
+        await board.accept(order.id)
+        await board.invite(order.id)
+
+    finish(qtbot, invite())
+    link = board.link(order.id)
+    assert link is not None
+    httpx.post(f"{server.berke_base_url}/_test/complete/{link.invitation_code}")
+    finish(qtbot, board.watch())
+    return order
+
+
+def test_the_rooms_and_the_detail_pane(
+    day: tuple[MainWindow, OrderBoard, Desk], day_sandbox: SandboxServer, qtbot: QtBot
+) -> None:
+    window, board, desk = day
+    ready = completed_in_berke(qtbot, board, desk, day_sandbox)
+    completed = next(o for o in board.orders() if o.status is OrderStatus.COMPLETED)
+    fresh = next(o for o in board.orders() if o.status is OrderStatus.NEW)
+    no_clipping(window)  # nothing selected
+    for order in (fresh, ready, completed):
+        window.orders.select_order(order.id)
+        no_clipping(window)
+        # The pane starts at the order's name, not where the last order was scrolled to.
+        bar = window.orders.detail.scroll_area.verticalScrollBar()
+        assert bar.value() == 0
+        bar.setValue(bar.maximum())
+    window.orders.tabs.setCurrentWidget(window.orders.candidates)
+    no_clipping(window)
+    window.rooms.setCurrentWidget(window.offers)
+    qtbot.waitUntil(lambda: window.offers.model.rowCount() > 0, timeout=10_000)
+    window.offers.offer_list.table.selectRow(0)
+    no_clipping(window)
+
+
+def open_dialog(
+    window: MainWindow, qtbot: QtBot, action: OrderAction, kind: type[QWidget]
+) -> QWidget:
+    dialogs = Dialogs(window)
+    window.orders.controller.actions[action].trigger()
+    dialog = dialogs.wait_for(qtbot, kind, timeout=20_000)
+    qtbot.waitUntil(dialog.isVisible)
+    return dialog
+
+
+def close(window: MainWindow, qtbot: QtBot, dialog: QWidget) -> None:
+    assert isinstance(dialog, QDialog)
+    dialog.reject()
+    finish(qtbot, window.orders.controller.wait_idle())
+
+
+def test_the_dialogs_of_an_order(
+    day: tuple[MainWindow, OrderBoard, Desk], day_sandbox: SandboxServer, qtbot: QtBot
+) -> None:
+    window, board, desk = day
+    order = new_order(qtbot, board, desk, "Bartholomew")
+    window.orders.select_order(order.id)
+    for action, kind in (
+        (OrderAction.CREATE_ASSESSMENT, BerkeAssessmentForm),
+        (OrderAction.REJECT, RejectDialog),
+        (OrderAction.CREATE_ACCEPT_INVITE, BatchPlanDialog),
+    ):
+        dialog = open_dialog(window, qtbot, action, kind)
+        no_clipping(dialog)
+        close(window, qtbot, dialog)
+
+    # Created: the URL preview, then accept, invite.
+    request = CreateAssessmentRequest(
+        first_name="Bartholomew", last_name="Vasquez-Lindqvist", email_address="b@example.com"
+    )
+    finish(qtbot, board.create_assessment(order.id, request))
+    window.orders.select_order(order.id)
+    dialogs = Dialogs(window)
+    window.orders.controller.spawn(window.orders.controller.preview(order.id))
+    preview = dialogs.wait_for(qtbot, UrlPreviewDialog)
+    no_clipping(preview)
+    close(window, qtbot, preview)
+    accept = open_dialog(window, qtbot, OrderAction.ACCEPT, AcceptDialog)
+    no_clipping(accept)
+    close(window, qtbot, accept)
+    finish(qtbot, board.accept(order.id))
+    window.orders.select_order(order.id)
+    invite = open_dialog(window, qtbot, OrderAction.INVITE, InviteDialog)
+    no_clipping(invite)
+    close(window, qtbot, invite)
+    complete = open_dialog(window, qtbot, OrderAction.COMPLETE, CompleteDialog)
+    no_clipping(complete)
+    close(window, qtbot, complete)
+
+
+def test_the_batch_and_the_delivery(
+    day: tuple[MainWindow, OrderBoard, Desk], day_sandbox: SandboxServer, qtbot: QtBot
+) -> None:
+    window, board, desk = day
+    ready = completed_in_berke(qtbot, board, desk, day_sandbox)
+    window.orders.select_order(ready.id)
+    preview = open_dialog(window, qtbot, OrderAction.DELIVER, DeliveryPreviewDialog)
+    assert isinstance(preview, DeliveryPreviewDialog)
+    qtbot.waitUntil(preview.page_shown, timeout=20_000)
+    no_clipping(preview)
+    close(window, qtbot, preview)
+
+    orders = [new_order(qtbot, board, desk, name) for name in ("Wilhelmina", "Konstantin")]
+    window.orders.select_order(orders[0].id)
+    plan = open_dialog(window, qtbot, OrderAction.CREATE_ACCEPT_INVITE, BatchPlanDialog)
+    assert isinstance(plan, BatchPlanDialog)
+    no_clipping(plan)
+    dialogs = Dialogs(window)
+    plan.submit_button.click()
+    batch = dialogs.wait_for(qtbot, BatchDialog)
+    assert isinstance(batch, BatchDialog)
+    qtbot.waitUntil(batch.close_button.isEnabled, timeout=20_000)
+    no_clipping(batch)
+    batch.close_button.click()
+
+
+def test_the_settings(qtbot: QtBot, tmp_path: Path) -> None:
+    dialog = SettingsDialog(AppSettings(), KeyStore(), write=lambda _s: None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(dialog.isVisible)
+    no_clipping(dialog)

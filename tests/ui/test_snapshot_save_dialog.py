@@ -1,0 +1,212 @@
+"""File > Save snapshot… clicked through against the sandbox: the folder checked as the dialog
+opens, progress with the time left, Esc that really cancels, and no exception escaping (no
+crash dialog, no "Task exception was never retrieved")."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QDialogButtonBox, QPushButton
+
+from app.clients.berke import BerkeClient
+from app.clients.smartrecruiters import SmartRecruitersClient
+from app.domain.smartrecruiters import ContactPerson
+from app.store.database import Database
+from app.ui.main_window import MainWindow
+from app.ui.snapshots.save_snapshot_dialog import SaveSnapshotDialog
+from app.workflows.desk import Desk
+from app.workflows.session import Session
+from tests.integration.test_snapshot_details_reuse import CountingTransport
+from tests.locked_folder import locked_folder
+from tests.ui.conftest import connect
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+    from app.sandbox import SandboxServer
+
+
+@pytest.fixture
+def transport() -> CountingTransport:
+    return CountingTransport()
+
+
+@pytest.fixture
+def desk(
+    sandbox: SandboxServer,
+    tmp_path: Path,
+    transport: CountingTransport,
+    running_loop: asyncio.AbstractEventLoop,
+    qtbot: QtBot,
+) -> Iterator[Desk]:
+    """A desk whose SmartRecruiters calls are counted, paced as in the app (10 a second)."""
+    from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY
+
+    session = Session(
+        sr=SmartRecruitersClient(sandbox.sr_base_url, DEMO_SR_KEY, transport=transport),
+        berke=BerkeClient(sandbox.berke_base_url, DEMO_BERKE_TOKEN),
+        demo=True,
+    )
+    made = Desk(session, Database(tmp_path / "desk.sqlite3"), author=ContactPerson(first_name="C"))
+    yield made
+    closing = asyncio.ensure_future(session.aclose())
+    qtbot.waitUntil(closing.done, timeout=5000)
+    made.db.close()
+
+
+@pytest.fixture
+def window(
+    qtbot: QtBot, qsettings: QSettings, desk: Desk, running_loop: asyncio.AbstractEventLoop
+) -> Iterator[MainWindow]:
+    made = MainWindow(settings=qsettings)
+    qtbot.addWidget(made)
+    made.show()
+    board = connect(made, desk, start=False)  # no poll of its own: requests are counted
+    with qtbot.waitSignal(made.sync_finished, timeout=10_000):
+        made.request_sync()
+    yield made
+    stopping = asyncio.ensure_future(board.stop())
+    qtbot.waitUntil(stopping.done, timeout=10_000)
+
+
+@pytest.fixture
+def loop_errors(running_loop: asyncio.AbstractEventLoop) -> Iterator[list[dict[str, Any]]]:
+    """What reaches the loop's exception handler: the crash dialog's way in, and where
+    "Task exception was never retrieved" goes."""
+    seen: list[dict[str, Any]] = []
+    previous = running_loop.get_exception_handler()
+    running_loop.set_exception_handler(lambda _loop, context: seen.append(context))
+    yield seen
+    running_loop.set_exception_handler(previous)
+
+
+def open_save(window: MainWindow, path: Path) -> SaveSnapshotDialog:
+    menu = window.snapshot_menu
+    menu.choose_save_path = lambda: path
+    dialog = menu.save()
+    assert dialog is not None
+    return dialog
+
+
+def save_button(dialog: SaveSnapshotDialog) -> QPushButton:
+    return dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
+
+
+def test_esc_during_a_save_cancels_it_and_nothing_escapes(
+    window: MainWindow,
+    *,
+    desk: Desk,
+    transport: CountingTransport,
+    qtbot: QtBot,
+    tmp_path: Path,
+    loop_errors: list[dict[str, Any]],
+) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    dialog = open_save(window, folder / "inbox")
+    assert dialog.path == folder / "inbox.adsnap"
+    dialog.all_choice.setChecked(True)
+    save_button(dialog).click()
+    qtbot.waitUntil(lambda: len(transport.details()) >= 3, timeout=10_000)
+
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)
+    assert dialog.task is not None
+    assert dialog.task.cancelled()
+    assert dialog not in window.snapshot_menu.dialogs
+    assert list(folder.iterdir()) == []  # no file, no temporary file
+    # Nothing of the save is left queued: the next call is the only request that follows.
+    asked = len(transport.details())
+    before = len(transport.requests)
+    assert window.board is not None
+    order_id = window.board.orders()[0].id
+    call = asyncio.ensure_future(desk.session.sr.get_order(order_id))
+    qtbot.waitUntil(call.done, timeout=5000)
+    assert len(transport.requests) == before + 1
+    assert len(transport.details()) == asked < 50
+    gc.collect()
+    assert loop_errors == []
+    assert not [m for m in window.messages.shown if "rror" in m[0]]
+
+
+def test_progress_says_the_time_left_and_closing_cancels_too(
+    window: MainWindow, transport: CountingTransport, qtbot: QtBot, tmp_path: Path
+) -> None:
+    dialog = open_save(window, tmp_path / "closed.adsnap")
+    dialog.all_choice.setChecked(True)
+    save_button(dialog).click()
+    qtbot.waitUntil(lambda: len(transport.details()) >= 2, timeout=10_000)
+    # How far, and about how long is left (200 orders, 2 calls each, at 10 calls a second).
+    qtbot.waitUntil(lambda: " left." in dialog.state.text(), timeout=10_000)
+    text = dialog.state.text()
+    assert text.startswith("Fetching comments and results from SmartRecruiters:")
+    assert re.search(r"about \d+ (s|min) left\.$", text), text
+    assert window.board is not None
+    assert dialog.progress.maximum() == len(window.board.orders())
+
+    dialog.close()  # the title bar's close button
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)
+    assert dialog.task is not None
+    assert dialog.task.cancelled()
+    assert not (tmp_path / "closed.adsnap").exists()
+
+
+def test_an_unwritable_folder_is_said_at_once_and_another_can_be_chosen(
+    window: MainWindow,
+    transport: CountingTransport,
+    qtbot: QtBot,
+    tmp_path: Path,
+    loop_errors: list[dict[str, Any]],
+) -> None:
+    before = len(transport.requests)
+    with locked_folder(tmp_path) as folder:
+        dialog = open_save(window, folder / "inbox.adsnap")
+        # Before Save is pressed: which folder, why, and the system's words apart.
+        qtbot.waitUntil(lambda: "cannot be saved" in dialog.state.text(), timeout=5000)
+        assert dialog.state.text() == (
+            f"The snapshot cannot be saved in the folder {folder}: you do not have permission "
+            "to write there. Choose another folder."
+        )
+        assert dialog.detail.text() == "The system said: “Permission denied”."
+        assert "Errno" not in dialog.state.text() + dialog.detail.text()
+        assert not save_button(dialog).isEnabled()
+        assert dialog.change_path.isVisible()
+
+    good = tmp_path / "good"
+    good.mkdir()
+    window.snapshot_menu.choose_save_path = lambda: good / "inbox"
+    dialog.change_path.click()
+    qtbot.waitUntil(save_button(dialog).isEnabled, timeout=5000)
+    assert dialog.path == good / "inbox.adsnap"
+    assert dialog.state.text() == ""
+    assert dialog.detail.isHidden()
+
+    # The folder goes away after the check: the save says so, in words, and nothing escapes.
+    good.rmdir()
+    dialog.details.setChecked(False)
+    save_button(dialog).click()
+    assert dialog.task is not None
+    qtbot.waitUntil(dialog.task.done, timeout=5000)
+    assert dialog.task.exception() is None  # handled: nothing for "never retrieved"
+    assert f"The snapshot cannot be saved in the folder {good}" in dialog.state.text()
+    assert "the folder does not exist" in dialog.state.text()
+    assert dialog.isVisible()
+    assert len(transport.requests) == before  # not one call for an unwritable folder
+
+    good.mkdir()
+    dialog.change_path.click()
+    qtbot.waitUntil(save_button(dialog).isEnabled, timeout=5000)
+    with qtbot.waitSignal(dialog.saved, timeout=10_000):
+        save_button(dialog).click()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+    assert (good / "inbox.adsnap").is_file()
+    assert window.messages.shown[-1][1].startswith("Saved a snapshot of ")
+    gc.collect()
+    assert loop_errors == []

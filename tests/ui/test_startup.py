@@ -1,0 +1,139 @@
+"""Start-up: the first window needs little, the cached inbox is in its first frame, and
+``--self-test --timings`` prints the two figures a benchmark compares."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Awaitable
+from pathlib import Path
+from typing import TypeVar
+
+from PySide6.QtCore import QEvent, QObject, QSettings
+from pytestqt.qtbot import QtBot
+
+from app.domain.connection import AppSettings, ConnectionProfile
+from app.domain.smartrecruiters import AssessmentOrder
+from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY, SandboxServer
+from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyStore
+from app.store.database import Database
+from app.store.order_cache import OrderCache
+from app.ui.main_window import MainWindow
+from app.ui.session_host import SessionHost, database_path_for
+
+T = TypeVar("T")
+
+
+def test_the_first_window_loads_no_client_sandbox_or_keyring() -> None:
+    """What the first frame does not need stays unloaded until after it (a fresh process)."""
+    code = (
+        "import sys, app.ui.main_window, app.ui.session_host, app.ui.application; "
+        "print(sorted(m for m in ('httpx', 'uvicorn', 'starlette', 'keyring', 'click', "
+        "'app.sandbox', 'app.ui.offers.offers_view', 'app.ui.settings.settings_dialog') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert out.stdout.strip() == "[]"
+
+
+def test_self_test_timings_prints_the_two_figures(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "--self-test", "--timings"],
+        env={**os.environ, "ASSESSMENT_DESK_HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert [re.sub(r"=\d+$", "=N", line) for line in lines] == [
+        "first-frame-ms=N",
+        "first-sync-ms=N",
+    ]
+    frame, synced = (int(line.split("=")[1]) for line in lines)
+    assert 0 < frame <= synced
+    assert "self-test: ok" in result.stderr  # the verdict, beside the figures
+
+
+class FirstPaint(QObject):
+    """How many rows the inbox model had when the window was first painted."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.rows: int | None = None
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Paint and self.rows is None:
+            self.rows = self.window.orders.model.rowCount()
+        return False
+
+
+def test_the_cached_inbox_is_in_the_first_frame(
+    qtbot: QtBot,
+    qsettings: QSettings,
+    sandbox: SandboxServer,
+    running_loop: asyncio.AbstractEventLoop,
+) -> None:
+    profile = ConnectionProfile(
+        name="Cached", sr_base_url=sandbox.sr_base_url, berke_base_url=sandbox.berke_base_url
+    )
+    cache = Database(database_path_for(profile))
+    orders = [
+        AssessmentOrder.model_validate(
+            {"id": f"cached-{i}", "status": "NEW", "candidate": {"id": f"c{i}", "firstName": "Ana"}}
+        )
+        for i in range(7)
+    ]
+    OrderCache(cache).merge(orders)
+    cache.close()
+    keys = KeyStore()
+    keys.set("Cached", SR_KEY, DEMO_SR_KEY)
+    keys.set("Cached", BERKE_TOKEN, DEMO_BERKE_TOKEN)
+    window = MainWindow(qsettings)
+    qtbot.addWidget(window)
+    host = SessionHost(window, AppSettings(profiles=[profile], active="Cached"), keys)
+    painted = FirstPaint(window)
+
+    def wait(coro: Awaitable[T]) -> T:
+        task = asyncio.ensure_future(coro)
+        qtbot.waitUntil(task.done, timeout=10_000)
+        return task.result()
+
+    try:
+        assert wait(host.show_cached()) is True
+        window.show()
+        qtbot.waitUntil(lambda: painted.rows is not None)
+        assert painted.rows == 7  # before keys, clients or the network
+        assert (window.orders.controller.read_only or "").startswith("Connecting")
+        cached_db = host._cached[1] if host._cached else None
+        wait(host.open())
+        assert host.desk is not None
+        assert host.desk.db is cached_db  # the board started from what was read
+        assert window.orders.model.rowCount() >= 7
+    finally:
+        window.close()
+        wait(host.close())
+
+
+def test_the_offers_room_is_built_when_first_shown(qtbot: QtBot, qsettings: QSettings) -> None:
+    from app.ui.offers import OffersView
+
+    window = MainWindow(qsettings)
+    qtbot.addWidget(window)
+    offers_tab = 1
+    assert not isinstance(window.rooms.widget(offers_tab), OffersView)
+    window.set_offer_catalog(None)  # a session without one: nothing is built
+    assert not isinstance(window.rooms.widget(offers_tab), OffersView)
+    window.rooms.setCurrentIndex(offers_tab)
+    assert isinstance(window.rooms.widget(offers_tab), OffersView)
+    assert window.rooms.widget(offers_tab) is window.offers
+    assert window.rooms.currentIndex() == offers_tab
+    assert window.rooms.tabText(offers_tab) == "O&ffers"

@@ -1,0 +1,109 @@
+"""What needs the coordinator's attention: each mismatch between SmartRecruiters' side and
+Berke's side, and each order left waiting too long, with its fix."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from app.domain.attention import Attention, AttentionRules, flags_for
+from app.domain.berke_progress import BerkeProgress
+from app.domain.journal import LinkedAssessment, StepKind
+from app.domain.order_rules import OrderAction
+from app.domain.order_state import BerkeState, OrderState
+from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
+
+NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+RULES = AttentionRules(stale_new_after=timedelta(days=2), remind_after=timedelta(days=3))
+
+
+def order(status: OrderStatus, age: timedelta = timedelta(hours=1)) -> AssessmentOrder:
+    return AssessmentOrder.model_validate(
+        {"id": "o1", "status": status, "createDate": NOW - age,
+         "candidate": {"id": "c1", "firstName": "Zoë", "lastName": "Müller"}}
+    )  # fmt: skip
+
+
+def link(invited: timedelta | None = None) -> LinkedAssessment:
+    return LinkedAssessment(
+        order_id="o1", source_candidate_id="AD-1", invitation_code="C0DE",
+        assessment_url="https://berke.test/a/C0DE", created_at=NOW - timedelta(days=5),
+        invited_at=NOW - invited if invited is not None else None,
+    )  # fmt: skip
+
+
+def berke(progress: BerkeProgress) -> BerkeState:
+    return BerkeState(progress, checked_at=NOW)
+
+
+def kinds(state: OrderState, status: OrderStatus, age: timedelta = timedelta(hours=1)) -> list:
+    return [f.kind for f in flags_for(order(status, age), state, NOW, RULES)]
+
+
+def test_berke_complete_and_the_order_in_progress_asks_for_delivery() -> None:
+    state = OrderState(link=link(), berke=berke(BerkeProgress.COMPLETE))
+    flags = flags_for(order(OrderStatus.IN_PROGRESS), state, NOW, RULES)
+    assert [f.kind for f in flags] == [Attention.DELIVER]
+    assert flags[0].fix is OrderAction.DELIVER
+    # Delivered (a result), or being delivered (a complete step pending): no flag.
+    assert kinds(OrderState(link=link(), berke=berke(BerkeProgress.COMPLETE), result_id="r"),
+                 OrderStatus.IN_PROGRESS) == []  # fmt: skip
+    pending = OrderState(
+        link=link(), berke=berke(BerkeProgress.COMPLETE), pending=frozenset({StepKind.COMPLETE})
+    )
+    assert kinds(pending, OrderStatus.IN_PROGRESS) == []
+
+
+@pytest.mark.parametrize("status", [OrderStatus.REJECTED, OrderStatus.COMPLETED])
+@pytest.mark.parametrize("progress", [BerkeProgress.NOT_STARTED, BerkeProgress.STARTED])
+def test_an_order_ended_elsewhere_with_berke_open(
+    status: OrderStatus, progress: BerkeProgress
+) -> None:
+    state = OrderState(link=link(), berke=berke(progress))
+    flags = flags_for(order(status), state, NOW, RULES)
+    assert [f.kind for f in flags] == [Attention.CANCEL_IN_BERKE]
+    assert flags[0].fix is OrderAction.DELETE_IN_BERKE
+    left_alone = OrderState(
+        link=link(), berke=berke(progress), dismissed=frozenset({"cancel_in_berke"})
+    )
+    assert kinds(left_alone, status) == []
+    # Complete or deleted in Berke: nothing to cancel.
+    for done in (BerkeProgress.COMPLETE, BerkeProgress.DELETED):
+        assert kinds(OrderState(link=link(), berke=berke(done)), status) == []
+
+
+def test_in_progress_without_an_assessment_here() -> None:
+    flags = flags_for(order(OrderStatus.IN_PROGRESS), OrderState(), NOW, RULES)
+    assert [(f.kind, f.fix) for f in flags] == [
+        (Attention.NO_ASSESSMENT, OrderAction.CREATE_ASSESSMENT)
+    ]
+
+
+def test_a_new_order_older_than_the_rule() -> None:
+    assert kinds(OrderState(), OrderStatus.NEW, timedelta(days=1)) == []
+    flags = flags_for(order(OrderStatus.NEW, timedelta(days=3)), OrderState(), NOW, RULES)
+    assert [f.kind for f in flags] == [Attention.STALE_NEW]
+    assert "3 days" in flags[0].text
+
+
+def test_invited_long_ago_and_never_started_offers_a_reminder() -> None:
+    waiting = OrderState(
+        link=link(invited=timedelta(days=4)), berke=berke(BerkeProgress.NOT_STARTED)
+    )
+    flags = flags_for(order(OrderStatus.IN_PROGRESS), waiting, NOW, RULES)
+    assert [(f.kind, f.fix) for f in flags] == [(Attention.NOT_STARTED, OrderAction.REMIND)]
+    recent = OrderState(
+        link=link(invited=timedelta(days=1)), berke=berke(BerkeProgress.NOT_STARTED)
+    )
+    assert kinds(recent, OrderStatus.IN_PROGRESS) == []
+    started = OrderState(link=link(invited=timedelta(days=4)), berke=berke(BerkeProgress.STARTED))
+    assert kinds(started, OrderStatus.IN_PROGRESS) == []
+
+
+def test_a_recruiters_new_comment() -> None:
+    flags = flags_for(order(OrderStatus.IN_PROGRESS), OrderState(link=link(), unseen_comments=2),
+                      NOW, RULES)  # fmt: skip
+    assert [f.kind for f in flags] == [Attention.NEW_COMMENT]
+    assert flags[0].text == "2 new comments from the recruiter."
+    assert flags[0].fix is None

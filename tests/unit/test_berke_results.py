@@ -1,0 +1,134 @@
+"""A completed Berke assessment as the recruiter will see it, and Berke's answers read in both
+of their forms."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from app.domain.berke import AssessmentStatus
+from app.domain.berke_progress import BerkeProgress, progress_of
+from app.domain.berke_results import (
+    CompletedAssessment,
+    CompletedPage,
+    FitLevel,
+    JobFit,
+    passes,
+    report_file_name,
+    result_for,
+)
+from app.domain.smartrecruiters import AssessmentOrder, ResultType, disallowed_description_tags
+
+ORDER = AssessmentOrder.model_validate(
+    {
+        "id": "o1", "status": "IN_PROGRESS",
+        "candidate": {"id": "c1", "firstName": "Zoë", "lastName": "Müller"},
+        "job": {"name": "Registered Nurse – ICU"},
+    }
+)  # fmt: skip
+
+
+def completed(**extra: Any) -> CompletedAssessment:
+    return CompletedAssessment.model_validate(
+        {
+            "sourceCandidateId": "AD-1",
+            "completedOnUtc": 1764591000.25,
+            "jobFit": [
+                {"job": "Registered Nurse – ICU", "sourceJobId": "J-NURSE", "fitPct": 0.92,
+                 "fitId": 3, "fit": "High", "isPrimaryJob": True},
+                {"job": "Sales <Manager>", "sourceJobId": "J-SALES", "fitPct": 0.41,
+                 "fitId": 1, "fit": "Low", "isPrimaryJob": False},
+            ],
+            **extra,
+        }
+    )  # fmt: skip
+
+
+def test_the_result_says_the_fit_for_the_orders_job() -> None:
+    done = completed()
+    fit = done.fit_for("j-nurse")  # Berke ids ignore case
+    assert fit is not None
+    result = result_for(ORDER, done, fit, report_name="report.pdf")
+    assert result.result_type is ResultType.DOCUMENT
+    assert result.result == "report.pdf"
+    assert result.title == "Berke job fit — Registered Nurse – ICU"
+    assert result.score == "High fit (92 %)"
+    assert result.passed is True
+    description = result.description or ""
+    assert disallowed_description_tags(description) == []  # only what SmartRecruiters allows
+    assert description.index("Registered Nurse") < description.index("Sales")
+    assert "Sales &lt;Manager&gt;" in description  # a job name is text, never markup
+    assert "Completed on 2025-12-01" in description
+
+
+@pytest.mark.parametrize(
+    ("pct", "fit_id", "word", "level"),
+    [(0.92, 3, "High", FitLevel.HIGH), (0.6, None, "Medium", FitLevel.MEDIUM),
+     (0.6, None, None, FitLevel.MEDIUM), (0.3, None, None, FitLevel.LOW),
+     (0.8, 9, None, FitLevel.HIGH)],  # an out-of-range fitId falls back to the percentage
+)  # fmt: skip
+def test_fit_levels(pct: float, fit_id: int | None, word: str | None, level: FitLevel) -> None:
+    fit = JobFit.model_validate({"job": "J", "fitPct": pct, "fitId": fit_id, "fit": word})
+    assert fit.level is level
+
+
+def test_passing_follows_the_threshold() -> None:
+    medium = JobFit.model_validate({"fitPct": 0.6, "fitId": 2})
+    assert passes(medium)
+    assert not passes(medium, FitLevel.HIGH)
+    assert passes(JobFit.model_validate({"fitPct": 0.2}), FitLevel.LOW)
+
+
+def test_the_fit_falls_back_to_the_job_name_then_the_primary_job() -> None:
+    done = completed()
+    assert done.fit_for(None, "registered  nurse – icu") is done.job_fits[0]
+    assert done.fit_for("UNKNOWN", None) is done.job_fits[0]  # the primary job
+    assert CompletedAssessment.model_validate({"sourceCandidateId": "x"}).fit_for("J") is None
+
+
+def test_xml_shapes_read_the_same() -> None:
+    # XML attributes come as text, a single child as an object, not a list.
+    one = CompletedAssessment.model_validate(
+        {"sourceCandidateId": "AD-1", "completedOnUtc": "1764591000",
+         "jobFit": {"job": "Nurse", "sourceJobId": "J1", "fitPct": "0.92", "fitId": "3",
+                    "isPrimaryJob": "true"}}
+    )  # fmt: skip
+    assert one.job_fits[0].fit_pct == 0.92
+    assert one.job_fits[0].is_primary_job
+    assert one.completed_on_utc == datetime(2025, 12, 1, 12, 10, tzinfo=UTC)
+    page = CompletedPage.model_validate(
+        {"totalAssessments": "1", "totalPages": "1", "assessment": {"sourceCandidateId": "AD-1"}}
+    )
+    assert [a.source_candidate_id for a in page.assessments] == ["AD-1"]
+
+
+@pytest.mark.parametrize(
+    ("status_id", "name", "progress"),
+    [(2, "Complete", BerkeProgress.COMPLETE), (1, "Started", BerkeProgress.STARTED),
+     (0, "Not started", BerkeProgress.NOT_STARTED), (None, "In progress", BerkeProgress.STARTED),
+     (None, "Not started", BerkeProgress.NOT_STARTED), (None, None, BerkeProgress.NOT_STARTED)],
+)  # fmt: skip
+def test_progress(status_id: int | None, name: str | None, progress: BerkeProgress) -> None:
+    assert progress_of(status_id, name) is progress
+    status = AssessmentStatus.model_validate(
+        {"sourceCandidateId": "x", "statusId": status_id, "statusName": name}
+    )
+    assert status.progress is progress
+
+
+def test_absurd_times_are_refused_not_crashed_on() -> None:
+    with pytest.raises(ValueError, match="out of range"):
+        CompletedAssessment.model_validate({"sourceCandidateId": "x", "completedOnUtc": 1e30})
+
+
+def test_the_report_name_is_safe_and_recognisable() -> None:
+    fit = completed().job_fits[0]
+    name = report_file_name(ORDER, fit)
+    assert name == "Berke report - Zoë Müller - Registered Nurse – ICU.pdf"
+    hostile = ORDER.model_copy(
+        update={"candidate": ORDER.candidate.model_copy(update={"first_name": "../../x"})}
+    )
+    assert "/" not in report_file_name(hostile, fit)
+    assert report_file_name(hostile, fit).startswith("Berke report - .._.._x")

@@ -1,0 +1,252 @@
+"""Every message a sentence a coordinator understands: activity lines that name the file, the
+recipient and the reason; an address list that says what is wrong with it; a profile problem in
+words; Berke's refusals; a text too long for SmartRecruiters."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from pydantic import ValidationError
+
+from app.domain.berke import BerkeParam, CreateAssessmentRequest, SendInvitationRequest
+from app.domain.berke_refusals import refusal_summary
+from app.domain.connection import ConnectionProfile
+from app.domain.field_errors import field_errors
+from app.domain.journal import (
+    AcceptStep,
+    AssessmentLinked,
+    AttachmentUploaded,
+    CommentStep,
+    CompleteStep,
+    CreateAssessmentStep,
+    InvitationSent,
+    InviteStep,
+    JournalEntry,
+    JournalOutcome,
+    JournalStep,
+    LinkedAssessment,
+    RejectStep,
+    StepState,
+    UploadStep,
+)
+from app.domain.profile_problems import profile_problem
+from app.domain.smartrecruiters import (
+    AcceptRequest,
+    AssessmentResult,
+    RejectRequest,
+    ResultType,
+    message_count,
+    message_too_long,
+)
+from app.domain.snapshot import SnapshotStep
+from app.views.activity import activity_line
+
+WHEN = datetime(2026, 11, 30, 9, 15, tzinfo=UTC)
+
+
+def entry(
+    step: JournalStep,
+    state: StepState = StepState.DONE,
+    outcome: JournalOutcome | None = None,
+    message: str | None = None,
+) -> JournalEntry:
+    return JournalEntry(
+        id=1, order_id="o-1", action=step.action, state=state, step=step, outcome=outcome,
+        message=message, created_at=WHEN, updated_at=WHEN,
+    )  # fmt: skip
+
+
+LINK = LinkedAssessment(
+    order_id="o-1",
+    source_candidate_id="AD-1F3A",
+    invitation_code="K7Q2M",
+    assessment_url="https://berke.example.com/start/K7Q2M",
+    created_at=WHEN,
+)
+
+
+@pytest.mark.parametrize(
+    ("step", "outcome", "done", "pending", "failed"),
+    [
+        (
+            UploadStep(upload_id=3, file_name="report.pdf"),
+            AttachmentUploaded(upload_id=3, attachment_id="a1", file_name="report.pdf"),
+            "Report uploaded: report.pdf",
+            "Uploading report: report.pdf…",
+            "Report not uploaded: report.pdf",
+        ),
+        (
+            InviteStep(
+                request=SendInvitationRequest.model_validate(
+                    {
+                        BerkeParam.SOURCE_CANDIDATE_ID: "AD-1F3A",
+                        BerkeParam.EMAIL_ADDRESS: "zoe@example.com",
+                    }
+                )
+            ),
+            InvitationSent(email="zoe@example.com"),
+            "Invitation sent to zoe@example.com",
+            "Sending the invitation to zoe@example.com…",
+            "Invitation to zoe@example.com not sent",
+        ),
+        (
+            RejectStep(request=RejectRequest(message="Candidate withdrew")),
+            None,
+            "Rejected: Candidate withdrew",
+            "Rejecting: Candidate withdrew…",
+            "Not rejected: Candidate withdrew",
+        ),
+        (
+            CreateAssessmentStep(
+                request=CreateAssessmentRequest(first_name="Zoë", last_name="Müller")
+            ),
+            AssessmentLinked(link=LINK),
+            "Berke assessment created for Zoë Müller: code K7Q2M",
+            "Creating the Berke assessment for Zoë Müller…",
+            "Berke assessment for Zoë Müller not created",
+        ),
+        (
+            AcceptStep(request=AcceptRequest(assessment_url=LINK.assessment_url)),
+            None,
+            f"Accepted with {LINK.assessment_url}",
+            f"Accepting with {LINK.assessment_url}…",
+            "Order not accepted",
+        ),
+        (
+            CompleteStep(
+                result=AssessmentResult(
+                    result_type=ResultType.DOCUMENT,
+                    result="r.pdf",
+                    title="Job fit",
+                    score="High fit (92 %)",
+                    passed=True,
+                )
+            ),
+            None,
+            "Completed with the result “Job fit” (High fit (92 %), passed)",
+            "Completing with the result “Job fit” (High fit (92 %), passed)…",
+            "Not completed with the result “Job fit” (High fit (92 %), passed)",
+        ),
+        (
+            CommentStep(message="Called about timing"),
+            None,
+            "Comment added: “Called about timing”",
+            "Adding comment: “Called about timing”…",
+            "Comment not added: “Called about timing”",
+        ),
+    ],
+)
+def test_activity_lines_name_what_the_step_was_about(
+    step: JournalStep, outcome: JournalOutcome | None, done: str, pending: str, failed: str
+) -> None:
+    assert activity_line(entry(step, StepState.DONE, outcome)) == done
+    assert activity_line(entry(step, StepState.PENDING)) == pending
+    assert activity_line(entry(step, StepState.FAILED, message="SmartRecruiters: …")) == failed
+    # A snapshot keeps the journal's first form: it reads the same.
+    kept = SnapshotStep.of(entry(step, StepState.DONE, outcome))
+    assert activity_line(kept) == done
+
+
+def test_a_long_reason_is_cut_in_the_line_and_whole_in_the_tooltip() -> None:
+    reason = "The candidate withdrew. " * 40
+    step = entry(RejectStep(request=RejectRequest(message=reason)))
+    short = activity_line(step)
+    assert short.startswith("Rejected: The candidate withdrew.")
+    assert short.endswith("…")
+    assert len(short) < 140
+    assert activity_line(step, None) == "Rejected: " + reason.strip()
+
+
+def test_an_upload_written_without_its_name_takes_the_services() -> None:
+    line = activity_line(
+        entry(
+            UploadStep(upload_id=9),
+            outcome=AttachmentUploaded(upload_id=9, attachment_id="a", file_name="fit.pdf"),
+        )
+    )
+    assert line == "Report uploaded: fit.pdf"
+
+
+def list_error(value: str) -> str:
+    with pytest.raises(ValidationError) as refused:
+        CreateAssessmentRequest.model_validate(
+            {
+                BerkeParam.FIRST_NAME: "A",
+                BerkeParam.LAST_NAME: "B",
+                BerkeParam.ON_COMPLETE_ACTION: 5,
+                BerkeParam.EMAIL_REPORT_TO_LIST: value,
+            }
+        )
+    return field_errors(refused.value)[BerkeParam.EMAIL_REPORT_TO_LIST]
+
+
+def test_a_semicolon_list_is_told_to_use_commas() -> None:
+    assert list_error("a@x.com;b@y.org") == "Separate the addresses with commas, not semicolons."
+    assert list_error("a@x.com; b@y.org; c@z.net") == (
+        "Separate the addresses with commas, not semicolons."
+    )
+
+
+def test_a_list_of_500_bad_addresses_says_what_is_wrong_not_only_its_length() -> None:
+    value = ",".join(f"person{i}-at-example" for i in range(500))
+    text = list_error(value)
+    assert text.startswith(
+        "Has 500 addresses that are not well-formed: “person0-at-example”, "
+        "“person1-at-example”, “person2-at-example” and 497 more"
+    )
+    assert f"the list is also {len(value):,} characters, over Berke's 500" in text
+    # A well-formed list that is only too long still says its length.
+    long_but_good = ",".join(["a" * 37 + "@example.com"] * 11)
+    assert list_error(long_but_good).startswith("At most 500 characters")
+
+
+def test_one_bad_address_is_named() -> None:
+    assert list_error("a@x.com,nobody") == "Has an address that is not well-formed: “nobody”."
+
+
+def profile_error(**values: object) -> str:
+    with pytest.raises(ValidationError) as refused:
+        ConnectionProfile.model_validate(values)
+    return profile_problem(refused.value)[1]
+
+
+def test_profile_problems_in_words() -> None:
+    assert profile_error(name="") == "Give the profile a name."
+    assert profile_error(name="   ") == "Give the profile a name."
+    assert profile_error(name="n" * 61) == (
+        "A profile name takes at most 60 characters; this one has 61."
+    )
+    assert profile_error(name="P", poll_interval_seconds=5) == (
+        "“Check for new orders every” takes 15 s to 3,600 s."
+    )
+    assert profile_error(name="P", invitation_sender_email="talent at example") == (
+        "Sender email is not a well-formed email address."
+    )
+    for text in (profile_error(name=""), profile_error(name="P", berke_burst=0)):
+        assert "should" not in text  # pydantic's "String should have at least 1 character"
+
+
+def test_berke_refusals_are_sentences() -> None:
+    assert refusal_summary(
+        BerkeParam.SOURCE_CANDIDATE_ID, "sourceCandidateId must be unique", "HR-1"
+    ) == (
+        "Another Berke assessment already has the candidate id “HR-1”: give this one "
+        "another id, or leave the id empty to use the order's own."
+    )
+    assert refusal_summary(
+        BerkeParam.SOURCE_DEPARTMENT_ID, "sourceDepartmentId not found", "D9"
+    ) == ("The department id “D9” is not known to Berke.")
+    assert refusal_summary(BerkeParam.USERNAME, "username is inactive", "cora") == (
+        "The Berke user “cora” is not active in Berke."
+    )
+    assert refusal_summary("somethingNew", "bad", None) == "SomethingNew was not accepted."
+    assert refusal_summary(None) == "The request was not accepted."
+
+
+def test_a_text_too_long_for_smartrecruiters_says_by_how_much() -> None:
+    assert message_too_long("x" * 2000) is None
+    assert message_too_long("x" * 10_828) == (
+        "At most 2,000 characters: this has 10,828 (8,828 too many). Shorten it; nothing is cut."
+    )
+    assert message_count("  hello  ") == "5 / 2,000"
