@@ -29,6 +29,7 @@ from app.workflows.order_actions import (
     accept_order,
     create_assessment,
     linked_assessment,
+    made_by_this_create,
     reuse_assessment,
     send_invitation,
 )
@@ -215,6 +216,7 @@ async def create_accept_invite(
         return Outcome(order.id, name, OutcomeKind.SKIPPED, reason)
     try:
         reused = ""
+        created = False
         if linked is None:
             existing = await reuse(order) if reuse is not None else None
             if existing is not None:
@@ -223,6 +225,7 @@ async def create_accept_invite(
                 reused = f"Reused the candidate's assessment of {source.created_at:%Y-%m-%d}; "
             else:
                 linked = await create_assessment(desk, order, request)
+                created = await made_by_this_create(desk, order.id)
         order = await accept_order(desk, order, message_to_candidate=message_to_candidate)
         if reused:
             return Outcome(
@@ -231,7 +234,7 @@ async def create_accept_invite(
             )  # fmt: skip
         if order.candidate.email and not linked.invitation_sent:
             try:
-                await send_invitation(desk, order, invitation=invitation)
+                await send_invitation(desk, order, invitation=invitation, just_created=created)
             except AlreadyInvitedError as exc:
                 return Outcome(
                     order.id, name, OutcomeKind.DONE,

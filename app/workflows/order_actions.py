@@ -185,18 +185,33 @@ def default_invitation(desk: Desk) -> InvitationText | None:
     return profile.default_invitation if profile is not None else None
 
 
+async def made_by_this_create(desk: Desk, order_id: str) -> bool:
+    """Whether the order's assessment was created by its own last create step (not found in
+    Berke after an answer was lost: another desk may have made and invited that one)."""
+    entries = await asyncio.to_thread(desk.journal.entries, order_id)
+    last = next((e for e in reversed(entries) if isinstance(e.step, CreateAssessmentStep)), None)
+    return (
+        last is not None
+        and last.state is StepState.DONE
+        and isinstance(last.outcome, AssessmentLinked)
+        and not last.outcome.recovered
+    )
+
+
 async def send_invitation(
     desk: Desk,
     order: AssessmentOrder,
     *,
     invitation: InvitationText | None = None,
     resend: bool = False,
+    just_created: bool = False,
 ) -> LinkedAssessment:
     """Berke emails the candidate the invitation; recorded on the link. An invitation Berke
     counts but this desk never sent is not repeated unless ``resend``.
 
     ``invitation`` is the message and sender to send; None means the profile's default (an
-    empty ``InvitationText`` means Berke's own account default)."""
+    empty ``InvitationText`` means Berke's own account default). ``just_created``: the caller
+    created the assessment itself a moment ago (the batch), so Berke has sent nothing yet."""
     linked = await linked_assessment(desk, order.id)
     # Once this desk has sent it, sending again is a reminder (its own rules); before that a
     # resend is the coordinator overriding Berke's count of an invitation sent elsewhere.
@@ -219,8 +234,11 @@ async def send_invitation(
         }
     )
     # How many Berke had sent before: a retry counts this invitation as sent only if it grew.
-    status = await desk.session.berke.get_assessment_status(linked.source_candidate_id)
-    sent_before = (status.invitations_sent or 0) if status is not None else 0
+    # One created by the same call a moment ago (the batch) has sent none: no need to ask.
+    sent_before = 0
+    if not just_created:
+        status = await desk.session.berke.get_assessment_status(linked.source_candidate_id)
+        sent_before = (status.invitations_sent or 0) if status is not None else 0
     if sent_before and not linked.invitation_sent and not resend:
         raise AlreadyInvitedError(sent_before)
     step = InviteStep(request=request, invitations_sent_before=sent_before)

@@ -3,6 +3,7 @@ run does what it said (the job chosen, one assessment for a candidate's two orde
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,7 +12,7 @@ from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.workflows.batch import OutcomeKind, PlanKind
 from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
-from tests.integration.helpers import new_order_body
+from tests.integration.helpers import RecordingTransport, new_order_body, unpaced
 from tests.integration.test_close_the_loop import with_board
 
 if TYPE_CHECKING:
@@ -82,3 +83,48 @@ def test_the_plan_says_what_the_run_does(sandbox: SandboxServer, tmp_path: Path)
         assert accepted.status is OrderStatus.IN_PROGRESS
 
     with_board(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_the_batch_asks_berke_nothing_it_knows(sandbox: SandboxServer, tmp_path: Path) -> None:
+    """An assessment the batch created a moment ago has sent no invitation: no status call
+    before inviting (the batch keeps to its own calls). One found in Berke instead (another
+    desk's) is still asked: test_two_desks_never_invite_one_candidate_twice."""
+    from app.clients.berke import BerkeClient
+    from app.clients.smartrecruiters import SmartRecruitersClient
+    from app.domain.smartrecruiters import ContactPerson
+    from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY
+    from app.store.database import Database
+    from app.workflows.session import Session
+
+    berke_calls = RecordingTransport()
+
+    async def main() -> None:
+        session = Session(
+            sr=SmartRecruitersClient(sandbox.sr_base_url, DEMO_SR_KEY),
+            berke=BerkeClient(
+                sandbox.berke_base_url, DEMO_BERKE_TOKEN, pacer=unpaced(), transport=berke_calls
+            ),
+            demo=True,
+        )
+        desk = Desk(session, Database(tmp_path / "desk.sqlite3"), author=ContactPerson())
+        board = OrderBoard(desk)
+        try:
+            await board.load()
+            orders = [
+                await order_for(desk, name, f"{name}@example.com", "Registered Nurse")
+                for name in ("Una", "Vik", "Wes")
+            ]
+            await board.sync()
+            before = len(berke_calls.requests)
+            outcomes = await board.create_accept_invite([o.id for o in orders])
+            assert [o.kind for o in outcomes] == [OutcomeKind.DONE] * 3
+            methods = [r.url.path.rsplit("/", 1)[-1] for r in berke_calls.requests[before:]]
+            assert methods.count("CreateAssessment") == 3
+            assert methods.count("SendInvitation") == 3
+            assert "GetAssessmentStatus" not in methods
+        finally:
+            await board.stop()
+            await session.aclose()
+            desk.db.close()
+
+    asyncio.run(main())
