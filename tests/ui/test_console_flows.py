@@ -699,3 +699,34 @@ def test_the_dialogs_say_whom_they_are_about(window: MainWindow, qtbot: QtBot) -
     assert isinstance(accept, AcceptDialog)
     accept.reject()
     finish(qtbot, window.orders.controller.wait_idle())
+
+
+def test_the_batch_plan_writes_the_invitation(window: MainWindow, qtbot: QtBot) -> None:
+    """The invitation's message and sender in the plan: the same live rules and advice as the
+    invite dialog, and what is written is what each invitation carries."""
+    dialogs = Dialogs(window)
+    order = add_test_order(window, qtbot, first="Vera", last="Holm", email="vera@example.com")
+    select_orders(window, [order.id])
+    plan = open_plan(window, qtbot, dialogs)
+    plan.sender_email.setText("not an address")
+    assert not plan.submit_button.isEnabled()
+    error = plan.findChild(QLabel, "error_senderEmail")
+    assert error is not None
+    assert error.isVisible()
+    plan.sender_email.setText("cora@berke.example")
+    plan.message.setPlainText("WELCOME to your assessment!!!")
+    advice = plan.findChild(QLabel, "advice_invitationMessage")
+    assert advice is not None
+    assert "WELCOME" in advice.text()
+    assert plan.submit_button.isEnabled()  # advice never blocks
+    plan.submit_button.click()
+    batch = dialogs.wait_for(qtbot, BatchDialog)
+    assert isinstance(batch, BatchDialog)
+    qtbot.waitUntil(batch.close_button.isEnabled, timeout=20_000)
+    invite = next(
+        e.step for e in desk_of(window).journal.entries(order.id) if isinstance(e.step, InviteStep)
+    )
+    assert isinstance(invite, InviteStep)
+    assert invite.request.message == "WELCOME to your assessment!!!"
+    assert invite.request.sender_email == "cora@berke.example"
+    batch.close_button.click()
