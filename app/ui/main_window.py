@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from app.store.memory import release_freed_memory
 from app.store.paths import log_dir
-from app.ui.common.command_palette import CommandPalette
+from app.ui.common.command_palette import CommandPalette, reachable_actions
 from app.ui.common.messages import Messages
 from app.ui.orders.board_signals import BoardSignals
 from app.ui.orders.orders_room import OrdersRoom
@@ -229,7 +229,11 @@ class MainWindow(QMainWindow):
     def open_palette(self) -> CommandPalette:
         """Ctrl+K: every action of the window, and every order, one search away."""
         palette = CommandPalette(
-            lambda: [a for a in self.findChildren(QAction) if a is not self.palette_action],
+            lambda: [
+                a
+                for a in reachable_actions(self.menuBar(), self.actions())
+                if a is not self.palette_action
+            ],
             self.orders.find_orders,
             self,
         )

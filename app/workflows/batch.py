@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -27,6 +28,7 @@ from app.workflows.order_actions import (
     ActionNotAllowedError,
     AlreadyInvitedError,
     accept_order,
+    check_message,
     create_assessment,
     linked_assessment,
     made_by_this_create,
@@ -189,6 +191,8 @@ def planned_request(planned: PlannedOrder) -> CreateAssessmentRequest:
 
 
 ProgressCallback = Callable[[int, int, Outcome], None]  # (done so far, total, latest outcome)
+#: Claims an order's actions while the batch works on it (raises ActionNotAllowedError).
+OrderGuard = Callable[[str], AbstractContextManager[None]]
 #: The candidate's existing assessment to reuse for an order: (the order it was made for, its
 #: link), or None to create one.
 ReuseFinder = Callable[[AssessmentOrder], Awaitable[tuple[str, LinkedAssessment] | None]]
@@ -202,10 +206,12 @@ async def create_accept_invite(
     message_to_candidate: str | None = None,
     reuse: ReuseFinder | None = None,
     invitation: InvitationText | None = None,
+    reuse_only: bool = False,
 ) -> Outcome:
     """The whole first half of an order's life. Steps already done are not repeated. A
     candidate already assessed here (``reuse``) keeps that assessment: no second one, no
-    second invitation."""
+    second invitation. ``reuse_only``: the plan said so; with nothing to reuse (the
+    candidate's other order failed), it fails rather than create a second assessment."""
     name = order.candidate.full_name
     # The selection may be stale (a step done since the view last refreshed): use the cache.
     cached = await asyncio.to_thread(desk.orders.get, order.id)
@@ -223,6 +229,13 @@ async def create_accept_invite(
                 from_order_id, source = existing
                 linked = await reuse_assessment(desk, order, source, from_order_id)
                 reused = f"Reused the candidate's assessment of {source.created_at:%Y-%m-%d}; "
+            elif reuse_only:
+                return Outcome(
+                    order.id, name, OutcomeKind.FAILED,
+                    "The candidate's assessment it was to reuse was not made (their other "
+                    "order did not get one): run it again once that order has one, or create "
+                    "one for it on its own.",
+                )  # fmt: skip
             else:
                 linked = await create_assessment(desk, order, request)
                 created = await made_by_this_create(desk, order.id)
@@ -265,8 +278,16 @@ async def run_batch(
     message_to_candidate: str | None = None,
     reuse: ReuseFinder | None = None,
     invitation: InvitationText | None = None,
+    reuse_only: frozenset[str] = frozenset(),
+    guard: OrderGuard | None = None,
 ) -> list[Outcome]:
-    """Every order in turn; after a cancel the rest are reported as skipped, none half-done."""
+    """Every order in turn; after a cancel the rest are reported as skipped, none half-done.
+
+    ``reuse_only``: the orders the plan has reusing the candidate's assessment. ``guard``
+    claims an order's actions while it runs (a second click, or Invite on the same order,
+    is refused meanwhile)."""
+    # One text for every order: refused once, before anything is sent.
+    check_message("The message to the candidates", message_to_candidate)
     outcomes: list[Outcome] = []
     for order in orders:
         if cancelled is not None and cancelled.is_set():
@@ -282,14 +303,21 @@ async def run_batch(
                     f"The order's data is not valid for Berke: {exc}",
                 )  # fmt: skip
             else:
-                outcome = await create_accept_invite(
-                    desk,
-                    order,
-                    request,
-                    message_to_candidate=message_to_candidate,
-                    reuse=reuse,
-                    invitation=invitation,
-                )
+                try:
+                    with guard(order.id) if guard is not None else nullcontext():
+                        outcome = await create_accept_invite(
+                            desk,
+                            order,
+                            request,
+                            message_to_candidate=message_to_candidate,
+                            reuse=reuse,
+                            invitation=invitation,
+                            reuse_only=order.id in reuse_only,
+                        )
+                except ActionNotAllowedError as exc:  # the guard: under way already
+                    outcome = Outcome(
+                        order.id, order.candidate.full_name, OutcomeKind.SKIPPED, str(exc)
+                    )
         outcomes.append(outcome)
         if progress is not None:
             progress(len(outcomes), len(orders), outcome)

@@ -18,7 +18,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -51,6 +51,7 @@ from app.store.local_state import load_states
 from app.workflows import order_actions as actions
 from app.workflows.batch import (
     Outcome,
+    PlanKind,
     PlannedOrder,
     default_request,
     plan_batch,
@@ -457,6 +458,14 @@ class OrderBoard:
         finally:
             self._desk.release(key)
 
+    @contextmanager
+    def _claimed_for_batch(self, order_id: str) -> Iterator[None]:
+        """Everything the batch may do to the order, claimed while it does it."""
+        with ExitStack() as stack:
+            for action in _BATCH_ACTIONS:
+                stack.enter_context(self._claimed(action, order_id))
+            yield
+
     async def _act(
         self, action: OrderAction, order_id: str, run: Callable[[AssessmentOrder], Any]
     ) -> Any:
@@ -617,6 +626,8 @@ class OrderBoard:
                 cancelled=cancelled,
                 message_to_candidate=message_to_candidate,
                 reuse=self._reusable if reuse else None,
+                reuse_only=frozenset(p.order_id for p in plan or () if p.kind is PlanKind.REUSE),
+                guard=self._claimed_for_batch,
                 # The same message and sender for every invitation of the batch; None sends
                 # the profile's default.
                 invitation=invitation,
@@ -942,6 +953,14 @@ class Reusable:
     from_order_id: str
     link: LinkedAssessment
     berke: BerkeState | None
+
+
+_BATCH_ACTIONS = (
+    OrderAction.CREATE_ACCEPT_INVITE,
+    OrderAction.CREATE_ASSESSMENT,
+    OrderAction.ACCEPT,
+    OrderAction.INVITE,
+)
 
 
 def _action_key(action: OrderAction, order_id: str) -> str:

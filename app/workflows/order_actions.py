@@ -219,6 +219,11 @@ async def send_invitation(
     reason = why_not(OrderAction.REMIND if reminding else OrderAction.INVITE, order, linked)
     if reason:
         raise ActionNotAllowedError(reason)
+    if await has_pending_step(desk, order.id, StepKind.INVITE):
+        # The resumer retries it: a second send now would be a second invitation.
+        raise ActionNotAllowedError(
+            "This invitation is already under way for this order; it is retried automatically."
+        )
     assert linked is not None
     assert order.candidate.email
     # The address Berke was given when the assessment was made (the form may have corrected

@@ -7,11 +7,15 @@ import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.domain.journal import CreateAssessmentStep
+import pytest
+
+from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
+from app.domain.journal import CreateAssessmentStep, InviteStep
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.workflows.batch import OutcomeKind, PlanKind
 from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
+from app.workflows.order_actions import ActionNotAllowedError, send_invitation
 from tests.integration.helpers import RecordingTransport, new_order_body, unpaced
 from tests.integration.test_close_the_loop import with_board
 
@@ -128,3 +132,69 @@ def test_the_batch_asks_berke_nothing_it_knows(sandbox: SandboxServer, tmp_path:
             desk.db.close()
 
     asyncio.run(main())
+
+
+def test_a_planned_reuse_with_nothing_to_reuse_fails_rather_than_create(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The plan had the candidate's second order reuse the first's assessment; the first was
+    rejected meanwhile, so nothing was made: the second fails in words, with no assessment."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        first = await order_for(desk, "Xena", "xena@example.com", "Registered Nurse")
+        second = await order_for(desk, "Xena", "xena@example.com", "Staff Accountant")
+        await board.sync()
+        plan = await board.plan_batch([first.id, second.id])
+        assert [p.kind for p in plan.orders] == [PlanKind.CREATE, PlanKind.REUSE]
+        await desk.session.sr.reject_order(first.id)
+        await board.sync()
+        outcomes = await board.create_accept_invite([first.id, second.id], plan=plan.orders)
+        kinds = {o.order_id: (o.kind, o.detail) for o in outcomes}
+        assert kinds[first.id][0] is OutcomeKind.SKIPPED
+        assert kinds[second.id][0] is OutcomeKind.FAILED
+        assert "was to reuse was not made" in kinds[second.id][1]
+        assert board.link(second.id) is None
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_a_too_long_message_to_the_candidates_is_refused_before_anything_is_sent(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order = await order_for(desk, "Yusuf", "yusuf@example.com", "Registered Nurse")
+        await board.sync()
+        with pytest.raises(ActionNotAllowedError, match="too long"):
+            await board.create_accept_invite([order.id], message_to_candidate="x" * 2_001)
+        assert board.link(order.id) is None
+        assert desk.journal.entries(order.id) == []
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_a_pending_invitation_is_not_sent_a_second_time(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """An invite that failed for a while stays pending for the resumer: Invite (or the batch's
+    Retry) meanwhile is refused, not a second send."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order = await order_for(desk, "Zara", "zara@example.com", "Registered Nurse")
+        await board.sync()
+        link = await board.create_assessment(
+            order.id,
+            CreateAssessmentRequest(
+                first_name="Zara", last_name="Lindqvist", email_address="zara@example.com"
+            ),
+        )
+        request = SendInvitationRequest(
+            source_candidate_id=link.source_candidate_id, email_address="zara@example.com"
+        )
+        desk.journal.begin(order.id, InviteStep(request=request, invitations_sent_before=0))
+        with pytest.raises(ActionNotAllowedError, match="already under way"):
+            await send_invitation(desk, order)
+        status = await desk.session.berke.get_assessment_status(link.source_candidate_id)
+        assert status is not None
+        assert not status.invitations_sent
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body)

@@ -730,3 +730,74 @@ def test_the_batch_plan_writes_the_invitation(window: MainWindow, qtbot: QtBot) 
     assert invite.request.message == "WELCOME to your assessment!!!"
     assert invite.request.sender_email == "cora@berke.example"
     batch.close_button.click()
+
+
+def test_what_the_services_send_is_shown_as_written(window: MainWindow, qtbot: QtBot) -> None:
+    """A name or a URL from a service is text, never HTML: no markup, no javascript: link."""
+    order = add_test_order(window, qtbot, first="<b>Bold</b>", last="<img src=x>", email=None)
+    detail = window.orders.detail
+    assert detail.title.textFormat() == Qt.TextFormat.PlainText
+    assert "<b>Bold</b>" in detail.title.text()
+    assert detail.fields["jobName"].textFormat() == Qt.TextFormat.PlainText
+    assert order.id in detail.fields["orderId"].text()
+    from app.ui.orders.detail_pane import _link
+
+    assert _link("javascript:alert(1)") == "javascript:alert(1)"  # not a link
+    assert _link('https://x.example/a?b="c"<') == (
+        '<a href="https://x.example/a?b=&quot;c&quot;&lt;">https://x.example/a?b=&quot;c&quot;&lt;</a>'
+    )
+
+
+def test_esc_cancels_a_running_batch_and_its_orders_are_claimed(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    dialogs = Dialogs(window)
+    orders = [
+        add_test_order(window, qtbot, first=name, last="Quist", email=f"{name}@example.com")
+        for name in ("Ada", "Bo", "Cy")
+    ]
+    ids = [o.id for o in orders]
+    select_orders(window, ids)
+    berke = desk_of(window).session.berke
+    real_create = berke.create_assessment
+    started: list[str] = []
+    gate = asyncio.Event()
+
+    async def slow_create(request: CreateAssessmentRequest) -> Any:
+        started.append(request.first_name)
+        await gate.wait()
+        return await real_create(request)
+
+    berke.create_assessment = slow_create  # type: ignore[method-assign]
+    open_plan(window, qtbot, dialogs).submit_button.click()
+    batch = dialogs.wait_for(qtbot, BatchDialog)
+    assert isinstance(batch, BatchDialog)
+    qtbot.waitUntil(lambda: bool(started), timeout=10_000)
+    under_way = next(o.id for o in orders if o.candidate.first_name == started[0])
+    others = [i for i in ids if i != under_way]
+    # The order the batch is on is claimed: a create (or invite) of it is refused meanwhile.
+    board = board_of(window)
+    assert board.why_not(OrderAction.CREATE_ASSESSMENT, [under_way]) == "Already being sent…"
+    qtbot.keyClick(batch, Qt.Key.Key_Escape)  # Esc, as the close button: cancel
+    assert batch.cancel_requested
+    gate.set()
+    qtbot.waitUntil(batch.close_button.isEnabled, timeout=20_000)
+    kinds = {o.order_id: (o.kind.value, o.detail) for o in batch.model.rows}
+    assert kinds[under_way][0] == "done"  # the order under way is finished, never half-done
+    assert [kinds[i] for i in others] == [("skipped", "Cancelled.")] * 2
+    assert len(started) == 1
+    assert all(board.link(i) is None for i in others)
+
+
+def test_the_palette_offers_what_the_menus_offer(window: MainWindow, qtbot: QtBot) -> None:
+    """Not every QAction some widget owns: a header menu's column toggles are not commands."""
+    header = window.orders.table.horizontalHeader()
+    window.orders._header_menu(header.rect().center())
+    menu = window.orders.findChild(QMenu, "columnsMenu")
+    assert menu is not None
+    menu.close()
+    qtbot.waitUntil(lambda: window.orders.findChild(QMenu, "columnsMenu") is None)
+    palette = window.open_palette()
+    palette.query.setText("job")
+    assert [i.title for i in palette.model.items if i.action is not None] == []
+    palette.reject()

@@ -128,6 +128,7 @@ def test_the_rooms_and_the_detail_pane(
     completed = next(o for o in board.orders() if o.status is OrderStatus.COMPLETED)
     fresh = next(o for o in board.orders() if o.status is OrderStatus.NEW)
     no_clipping(window)  # nothing selected
+    scrolled = 0
     for order in (fresh, ready, completed):
         window.orders.select_order(order.id)
         no_clipping(window)
@@ -135,6 +136,8 @@ def test_the_rooms_and_the_detail_pane(
         bar = window.orders.detail.scroll_area.verticalScrollBar()
         assert bar.value() == 0
         bar.setValue(bar.maximum())
+        scrolled = max(scrolled, bar.value())
+    assert scrolled > 0  # the pane did scroll, so "starts at the top" was tested
     window.orders.tabs.setCurrentWidget(window.orders.candidates)
     no_clipping(window)
     window.rooms.setCurrentWidget(window.offers)

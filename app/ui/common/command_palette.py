@@ -14,7 +14,16 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent
-from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMenu,
+    QMenuBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.views.candidate_groups import fold
 
@@ -39,6 +48,23 @@ class PaletteItem:
     enabled: bool
     action: QAction | None = None
     order_id: str | None = None
+
+
+def reachable_actions(menu_bar: QMenuBar, extra: Sequence[QAction] = ()) -> list[QAction]:
+    """The actions of the window's menus (and sub-menus), then ``extra``: what a coordinator
+    can reach, not every QAction some widget happens to own (a context menu's toggles)."""
+    found: list[QAction] = []
+
+    def walk(actions: Sequence[QAction]) -> None:
+        for action in actions:
+            sub = action.menu()
+            if isinstance(sub, QMenu):
+                walk(sub.actions())
+            elif not action.isSeparator():
+                found.append(action)
+
+    walk(menu_bar.actions())
+    return [*found, *(a for a in extra if a not in found)]
 
 
 def action_title(action: QAction) -> str:

@@ -68,6 +68,7 @@ class BatchDialog(QDialog):
     "Retry the failed" asks for another run of the orders that failed."""
 
     retry_requested = Signal(list)  # the failed orders' ids
+    cancel_asked = Signal()  # Cancel, Esc or the close button while it runs
 
     def __init__(
         self, total: int, jobs: dict[str, str] | None = None, parent: QWidget | None = None
@@ -139,6 +140,7 @@ class BatchDialog(QDialog):
         self.cancel_requested = True
         self.cancel_button.setEnabled(False)
         self.label.setText("Cancelling after the current order…")
+        self.cancel_asked.emit()
 
     def reject(self) -> None:
         # Esc or the window's close button mean "cancel" while running, "close" after.
@@ -184,5 +186,7 @@ class BatchDialog(QDialog):
 
     def _retry(self) -> None:
         failed = self.failed_ids()
-        if failed:
+        if failed and not self.running:
+            self.retry_button.setEnabled(False)  # a second click must not start a second run
+            self.close_button.setEnabled(False)
             self.retry_requested.emit(failed)

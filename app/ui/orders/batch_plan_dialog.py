@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from app.domain.berke import BerkeJob
 from app.domain.berke_jobs import job_label
 from app.domain.invitation import InvitationText
+from app.domain.smartrecruiters import MESSAGE_MAX, message_too_long
 from app.ui.common.table_model import RowsTableModel
 from app.ui.orders.invitation_form import InvitationForm, plain_label
 from app.workflows.batch import PlanKind, PlannedOrder
@@ -170,10 +171,10 @@ class BatchPlanDialog(InvitationForm[BatchChoice]):
             PORTAL_MESSAGE,
             "&Portal message",
             self.portal_message,
-            "Optional: SmartRecruiters shows it to the candidate with the assessment link.",
+            f"Optional, up to {MESSAGE_MAX:,} characters: SmartRecruiters shows it to the "
+            "candidate with the assessment link.",
         )
-        if self._next_column():
-            self._section("Berke's invitation email", first=True)
+        self._section("Berke's invitation email", first=self._next_column())
         self._add_invitation_rows(default, label="Invitation &message", lines=3)
         self._finish()
         self.model.dataChanged.connect(self._revalidate)  # a job chosen changes the value
@@ -211,9 +212,12 @@ class BatchPlanDialog(InvitationForm[BatchChoice]):
 
     def _check(self) -> tuple[BatchChoice | None, dict[str, str]]:
         invitation, errors = self._invitation()
-        if invitation is None:
-            return None, errors
         portal = self.portal_message.toPlainText().strip() or None
+        too_long = message_too_long(portal)
+        if too_long is not None:
+            errors = {**errors, PORTAL_MESSAGE: too_long}
+        if invitation is None or errors:
+            return None, errors
         return BatchChoice(list(self.model.rows), invitation, portal), {}
 
     def _ready(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -40,6 +41,7 @@ from app.domain.smartrecruiters import (
     MESSAGE_MAX,
     AssessmentComment,
     AssessmentOrder,
+    is_absolute_http_url,
     message_count,
     message_too_long,
 )
@@ -155,7 +157,17 @@ def _value_label() -> QLabel:
     label = QLabel(NOTHING)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.setWordWrap(True)
+    # What the services send is shown as written, never read as HTML.
+    label.setTextFormat(Qt.TextFormat.PlainText)
     return label
+
+
+def _link(url: str) -> str:
+    """An http(s) URL as a link, escaped; anything else as plain (escaped) text."""
+    shown = html.escape(url)
+    if not is_absolute_http_url(url):
+        return shown
+    return f'<a href="{html.escape(url, quote=True)}">{shown}</a>'
 
 
 class OrderDetailPane(QWidget):
@@ -180,6 +192,7 @@ class OrderDetailPane(QWidget):
         font.setBold(True)
         self.title.setFont(font)
         self.title.setWordWrap(True)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # a candidate's name, as written
         self.status = QLabel()
         self.status.setObjectName("detailStatus")
         self.status.setWordWrap(True)
@@ -260,6 +273,7 @@ class OrderDetailPane(QWidget):
             value.setObjectName(f"detail_{key}")
             value.setAccessibleName(label)
             if key == "assessmentUrl":
+                value.setTextFormat(Qt.TextFormat.RichText)  # escaped by _link
                 value.setOpenExternalLinks(True)
                 value.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
             self.fields[key] = value
@@ -451,7 +465,7 @@ class OrderDetailPane(QWidget):
             )
             values = {
                 "invitationCode": linked.invitation_code,
-                "assessmentUrl": f'<a href="{url}">{url}</a>',
+                "assessmentUrl": _link(url),
                 "assessmentCreated": _local(linked.created_at),
                 "invitation": invited,
             }
@@ -655,6 +669,7 @@ class FlagsBox(QGroupBox):
             line.setContentsMargins(0, 0, 0, 0)
             text = QLabel(flag.text)
             text.setWordWrap(True)
+            text.setTextFormat(Qt.TextFormat.PlainText)
             line.addWidget(text, 1)
             if flag.fix is not None:
                 fix = QPushButton(_FIX_TEXT.get(flag.fix.value, "Fix…"))

@@ -29,7 +29,11 @@ class InviteDialog(InvitationForm[InvitationText]):
         order: AssessmentOrder,
         default: InvitationText | None = None,
         parent: QWidget | None = None,
+        *,
+        email: str | None = None,
     ) -> None:
+        """``email``: where the invitation goes (the address Berke was given), when it is not
+        SmartRecruiters'."""
         super().__init__(
             submit_text=SEND_TEXT,
             busy_text=BUSY_TEXT,
@@ -41,7 +45,8 @@ class InviteDialog(InvitationForm[InvitationText]):
         name = order.candidate.full_name or order.candidate.id
         self.setWindowTitle(f"Send invitation — {name}")
         self.recipient = plain_label(
-            f"Berke emails the assessment invitation to {name} <{order.candidate.email or ''}>.",
+            f"Berke emails the assessment invitation to {name} "
+            f"<{email or order.candidate.email or ''}>.",
             "inviteRecipient",
         )
         self._grid.addWidget(self.recipient, 0, 0, 1, 2)

@@ -37,7 +37,7 @@ from app.ui.orders.order_dialogs import AcceptDialog, RejectDialog
 from app.ui.orders.url_preview import UrlPreviewDialog
 from app.views.bulk_summary import bulk_line
 from app.workflows.board import EXPECTED_ERRORS, OrderBoard
-from app.workflows.order_actions import AlreadyInvitedError, CooldownError
+from app.workflows.order_actions import ActionNotAllowedError, AlreadyInvitedError, CooldownError
 
 log = logging.getLogger(__name__)
 
@@ -167,6 +167,15 @@ class OrderActionsController(QObject):
     async def _open(self, dialog: QWidget, runner: Awaitable[bool]) -> bool:
         self.dialog_opened(dialog)
         return await runner
+
+    async def _invitation_address(self, order: AssessmentOrder) -> str:
+        """Where Berke's invitation goes: the address the assessment was created with (the
+        form may have corrected SmartRecruiters'), else SmartRecruiters'."""
+        made = await self._board().assessment_request(order.id)
+        return (made.email_address if made is not None else None) or order.candidate.email or ""
+
+    def _board_or_none(self) -> OrderBoard | None:
+        return None if self.read_only is not None else self.board
 
     def _board(self) -> OrderBoard:
         assert self.board is not None, "actions are enabled only with a board"
@@ -345,7 +354,8 @@ class OrderActionsController(QObject):
         order = self._order(order_id)
         if order is None:
             return
-        dialog = InviteDialog(order, board.default_invitation, self._parent)
+        email = await self._invitation_address(order)
+        dialog = InviteDialog(order, board.default_invitation, self._parent, email=email)
 
         async def send(invitation: InvitationText) -> None:
             try:
@@ -399,8 +409,9 @@ class OrderActionsController(QObject):
 
     async def _run_batch(self, choice: BatchChoice) -> None:
         jobs = {p.order_id: p.job_text for p in choice.plan}
-        if self.last_batch is not None:
-            self.last_batch.deleteLater()
+        previous = self.last_batch
+        if previous is not None and not previous.running:
+            previous.deleteLater()  # a running one stays until it ends (its window is its own)
         dialog = self.last_batch = BatchDialog(len(choice.order_ids), jobs, self._parent)
         self.last_batch_action.setEnabled(True)
         dialog.retry_requested.connect(
@@ -418,9 +429,14 @@ class OrderActionsController(QObject):
         if not dialog.isVisible():
             dialog.open()
         cancelled = asyncio.Event()
-        cancel = dialog.cancel_button.clicked.connect(cancelled.set)
-        board = self._board()
+        # Cancel, Esc and the window's close button all ask through this one signal.
+        cancel = dialog.cancel_asked.connect(cancelled.set)
         try:
+            board = self._board_or_none()
+            if board is None:
+                raise ActionNotAllowedError(
+                    "Not connected to these orders any more (a snapshot, or another profile)."
+                )
             await board.create_accept_invite(
                 order_ids,
                 progress=lambda done, _total, outcome: dialog.add_outcome(done, outcome),
@@ -429,8 +445,10 @@ class OrderActionsController(QObject):
                 invitation=choice.invitation,
                 message_to_candidate=choice.message_to_candidate,
             )
+        except EXPECTED_ERRORS as exc:
+            self.messages.error("Create, accept and invite", str(exc))
         finally:
-            dialog.cancel_button.clicked.disconnect(cancel)
+            dialog.cancel_asked.disconnect(cancel)
             dialog.finished_all()
             self.update_state()
 
@@ -501,7 +519,8 @@ class OrderActionsController(QObject):
         ok = await confirm(
             self._parent,
             "Send a reminder",
-            f"Send {order.candidate.full_name} the invitation again ({order.candidate.email})?",
+            f"Send {order.candidate.full_name} the invitation again "
+            f"({await self._invitation_address(order)})?",
             informative="Berke sends its invitation email once more; the assessment and its "
             "code stay the same.",
             ok_text="Send reminder",

@@ -65,6 +65,7 @@ SETTINGS_PREFIX = "mainWindow"
 #: in wave 2: an older state would put widths on the wrong columns, so it has a new key.
 HEADER_KEY = f"{SETTINGS_PREFIX}/inboxColumns2"
 ALWAYS_SHOWN = frozenset({"status", "candidate"})
+SUMMARY_DELAY_MS = 200
 # The status filter's entry for flagged orders.
 NEEDS_ATTENTION = "attention"
 # Rows whose flags depend on time ("new for 3 days") are rebuilt this often.
@@ -124,12 +125,7 @@ class OrdersRoom(QWidget):
         layout.addLayout(self._filter_row())
         layout.addWidget(self.splitter)
 
-        # Flags that depend on time ("new for 3 days") come due without any event.
-        self.recheck_timer = QTimer(self)
-        self.recheck_timer.setInterval(RECHECK_MS)
-        self.recheck_timer.timeout.connect(self._recheck)
-        self.recheck_timer.start()
-
+        self._start_timers()
         for signal in (
             self.proxy.rowsInserted,
             self.proxy.rowsRemoved,
@@ -142,6 +138,18 @@ class OrdersRoom(QWidget):
         self._update_counts()
 
     # -- construction ------------------------------------------------------------------------
+
+    def _start_timers(self) -> None:
+        # Several orders selected: their summary follows changes, once per burst of them.
+        self._summary_timer = QTimer(self)
+        self._summary_timer.setSingleShot(True)
+        self._summary_timer.setInterval(SUMMARY_DELAY_MS)
+        self._summary_timer.timeout.connect(self._refresh_summary)
+        # Flags that depend on time ("new for 3 days") come due without any event.
+        self.recheck_timer = QTimer(self)
+        self.recheck_timer.setInterval(RECHECK_MS)
+        self.recheck_timer.timeout.connect(self._recheck)
+        self.recheck_timer.start()
 
     def _build_table(self) -> QTableView:
         table = QTableView()
@@ -242,6 +250,7 @@ class OrdersRoom(QWidget):
         header = self.table.horizontalHeader()
         menu = QMenu(self)
         menu.setObjectName("columnsMenu")
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one per right-click, not kept
         for index, column in enumerate(INBOX.all):
             action = menu.addAction(column.header)
             action.setCheckable(True)
@@ -262,6 +271,7 @@ class OrdersRoom(QWidget):
 
     def _context_menu(self, position: QPoint) -> None:
         menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         for action in self.controller.actions.values():
             menu.addAction(action)
         menu.popup(self.table.viewport().mapToGlobal(position))
@@ -308,6 +318,10 @@ class OrdersRoom(QWidget):
             self._refresh_detail()
         else:
             self.controller.update_state()
+            if self.detail.selection_box.isVisible():
+                # Several selected: their summary follows, once per burst of changes (a
+                # batch changes a row several times a second).
+                self._summary_timer.start()
 
     def _recheck(self) -> None:
         if isinstance(self.source, LiveOrders):
@@ -433,6 +447,10 @@ class OrdersRoom(QWidget):
             self._selection_changed()
         else:
             self.controller.update_state()
+
+    def _refresh_summary(self) -> None:
+        if len(self._selected_rows()) > 1:
+            self._show_selection()
 
     def _show_selection(self) -> None:
         """Several orders: their statuses, and what each action that takes them all would do.
