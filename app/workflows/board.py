@@ -741,6 +741,10 @@ class OrderBoard:
     async def remind(self, order_id: str, *, override_cooldown: bool = False) -> None:
         """Send the invitation again (the candidate has not started). Refused inside the
         profile's cooldown for this person unless overridden."""
+        # The board's rule, with Berke's side: no reminder for a completed assessment.
+        reason = self.why_not(OrderAction.REMIND, [order_id])
+        if reason:
+            raise actions.ActionNotAllowedError(reason)
         if not override_cooldown:
             self._check_cooldown(order_id)
         await self._act(

@@ -23,6 +23,7 @@ from app.sandbox import DEMO_SR_KEY, SandboxConfig, SandboxServer
 from app.workflows.board import BoardOptions, OrderBoard
 from app.workflows.delivery import deliver, plan_delivery
 from app.workflows.desk import Desk
+from app.workflows.order_actions import ActionNotAllowedError
 from app.workflows.outbox import resume_pending
 from tests.integration.helpers import new_order_body, unpaced
 from tests.integration.test_workflows import run_with_desk
@@ -97,6 +98,9 @@ def test_an_invited_candidate_finishes_and_the_result_is_delivered(
         state = board.state(order_id)
         assert state.berke_progress is BerkeProgress.COMPLETE
         assert [f.kind for f in board.flags(order_id)] == [Attention.DELIVER]
+        # No reminder for an assessment already done (the board's rule, not only the button).
+        with pytest.raises(ActionNotAllowedError, match="already completed"):
+            await board.remind(order_id, override_cooldown=True)
         plan = await board.preview_delivery(order_id)
         assert plan.report.read_bytes().startswith(b"%PDF-")
         assert plan.result.result_type is ResultType.DOCUMENT

@@ -801,3 +801,44 @@ def test_the_palette_offers_what_the_menus_offer(window: MainWindow, qtbot: QtBo
     palette.query.setText("job")
     assert [i.title for i in palette.model.items if i.action is not None] == []
     palette.reject()
+
+
+def test_the_pane_and_the_actions_follow_the_tab_shown(window: MainWindow, qtbot: QtBot) -> None:
+    """Each tab has its own current order; switching shows that one, and the actions act on
+    the order the pane shows."""
+    inbox_order = add_test_order(window, qtbot, first="Ines", last="Fjord", email="i@example.com")
+    other = add_test_order(window, qtbot, first="Jon", last="Berg", email="j@example.com")
+    window.orders.select_order(inbox_order.id)
+    window.orders.tabs.setCurrentWidget(window.orders.candidates)
+    window.orders.select_order(other.id)  # picked in the Candidates tab
+    assert window.orders.detail.order is not None
+    assert window.orders.detail.order.id == other.id
+    window.orders.tabs.setCurrentWidget(window.orders.stack)  # back to the inbox
+    assert window.orders.selected_ids() == [inbox_order.id]
+    assert window.orders.detail.order is not None
+    assert window.orders.detail.order.id == inbox_order.id
+
+
+def test_a_fault_of_ours_never_leaves_the_invite_dialog_locked(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    dialogs = Dialogs(window)
+    order = add_test_order(window, qtbot, first="Kari", last="Moe", email="kari@example.com")
+    board = board_of(window)
+    finish(qtbot, board.create_assessment(order.id, CreateAssessmentRequest(
+        first_name="Kari", last_name="Moe", email_address="kari@example.com"
+    )))  # fmt: skip
+    finish(qtbot, board.accept(order.id))
+
+    async def broken(*_args: Any, **_kwargs: Any) -> None:
+        raise RuntimeError("a bug of ours")
+
+    board.invite = broken  # type: ignore[method-assign]
+    window.orders.select_order(order.id)
+    window.orders.controller.actions[OrderAction.INVITE].trigger()
+    invite = dialogs.wait_for(qtbot, InviteDialog)
+    assert isinstance(invite, InviteDialog)
+    invite.submit_button.click()
+    qtbot.waitUntil(lambda: not invite.is_busy(), timeout=5_000)
+    invite.reject()  # a busy form refuses to close; this one closes
+    qtbot.waitUntil(lambda: not invite.isVisible(), timeout=5_000)

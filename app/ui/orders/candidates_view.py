@@ -131,6 +131,11 @@ class CandidatesView(QWidget):
         row = self.model.order_row(index.row())
         return None if row is None else self.model.order_id(row)
 
+    def current_order_id(self) -> str | None:
+        """The order of the current row (None on a candidate's own row, or none)."""
+        index = self.table.currentIndex()
+        return self._order_id(index) if index.isValid() else None
+
     def _on_activated(self, index: QModelIndex) -> None:
         order_id = self._order_id(index)
         if order_id is not None:

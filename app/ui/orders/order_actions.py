@@ -11,7 +11,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -27,6 +27,7 @@ from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.ui.common.async_dialogs import choose, confirm, run_dialog
 from app.ui.common.messages import Messages
 from app.ui.common.task_group import NamedTasks
+from app.ui.common.validated_form import ValidatedForm
 from app.ui.orders.batch_dialog import BatchDialog
 from app.ui.orders.batch_plan_dialog import BatchChoice, BatchPlanDialog
 from app.ui.orders.berke_form import BerkeAssessmentForm
@@ -53,6 +54,8 @@ _TIPS = {
     OrderAction.REMIND: "Send the candidate the invitation again",
     OrderAction.DELETE_IN_BERKE: "Delete the order's open Berke assessment (the order ended)",
 }
+T = TypeVar("T")
+
 _SPECS = [
     (OrderAction.CREATE_ASSESSMENT, "&Create Berke assessment…", "Ctrl+N"),
     (OrderAction.ACCEPT, "&Accept order…", "Ctrl+Shift+A"),
@@ -168,6 +171,24 @@ class OrderActionsController(QObject):
         self.dialog_opened(dialog)
         return await runner
 
+    async def _form_call(
+        self, form: ValidatedForm[Any], call: Awaitable[T]
+    ) -> tuple[bool, T | None]:
+        """A form's call to the board: (True, its value), or (False, None) with the refusal
+        shown under its field or on the form. Whatever happens, even a fault of ours, the form
+        is not left locked (a busy form refuses to close)."""
+        try:
+            return True, await call
+        except ValidationApiError as exc:
+            form.show_server_error(str(exc), exc.parameter)
+        except EXPECTED_ERRORS as exc:
+            form.show_server_error(str(exc), None)
+        finally:
+            if form.is_busy():
+                form.set_busy(False)
+            self.update_state()
+        return False, None
+
     async def _invitation_address(self, order: AssessmentOrder) -> str:
         """Where Berke's invitation goes: the address the assessment was created with (the
         form may have corrected SmartRecruiters'), else SmartRecruiters'."""
@@ -216,18 +237,9 @@ class OrderActionsController(QObject):
                 form.set_jobs_failed(str(exc))
 
         async def submit(request: CreateAssessmentRequest) -> None:
-            form.set_busy(True)
-            try:
-                link = await board.create_assessment(order_id, request)
-            except ValidationApiError as exc:
-                form.show_server_error(str(exc), exc.parameter)
+            ok, link = await self._form_call(form, board.create_assessment(order_id, request))
+            if not ok or link is None:
                 return
-            except EXPECTED_ERRORS as exc:
-                form.show_server_error(str(exc), None)
-                return
-            finally:
-                form.set_busy(False)
-                self.update_state()
             if not created.done():
                 created.set_result(link)
             form.accept()
@@ -357,31 +369,28 @@ class OrderActionsController(QObject):
         email = await self._invitation_address(order)
         dialog = InviteDialog(order, board.default_invitation, self._parent, email=email)
 
-        async def send(invitation: InvitationText) -> None:
+        async def invite_or_ask(invitation: InvitationText) -> bool:
+            """True when sent; False when the coordinator chose not to send it again."""
             try:
-                try:
-                    await board.invite(order_id, invitation=invitation)
-                except AlreadyInvitedError as exc:
-                    dialog.set_busy(False)
-                    # Over the dialog, which is modal: a box on the window would be blocked.
-                    again = await confirm(
-                        dialog, "Send the invitation again?", str(exc), ok_text="Send again"
-                    )
-                    if not again:
-                        dialog.reject()
-                        return
-                    dialog.set_busy(True)
-                    await board.invite(order_id, invitation=invitation, resend=True)
-            except ValidationApiError as exc:
-                dialog.show_server_error(str(exc), exc.parameter)
-                return
-            except EXPECTED_ERRORS as exc:
-                dialog.show_server_error(str(exc), None)
-                return
-            finally:
-                self.update_state()
-            dialog.set_busy(False)
-            dialog.accept()
+                await board.invite(order_id, invitation=invitation)
+            except AlreadyInvitedError as exc:
+                dialog.set_busy(False)
+                # Over the dialog, which is modal: a box on the window would be blocked.
+                again = await confirm(
+                    dialog, "Send the invitation again?", str(exc), ok_text="Send again"
+                )
+                if not again:
+                    return False
+                dialog.set_busy(True)
+                await board.invite(order_id, invitation=invitation, resend=True)
+            return True
+
+        async def send(invitation: InvitationText) -> None:
+            ok, sent = await self._form_call(dialog, invite_or_ask(invitation))
+            if ok and sent:
+                dialog.accept()
+            elif ok:
+                dialog.reject()
 
         dialog.submitted.connect(lambda invitation: self.spawn(send(invitation)))
         await self._open(dialog, run_dialog(dialog))

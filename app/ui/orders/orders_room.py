@@ -595,9 +595,13 @@ class OrdersRoom(QWidget):
     # -- view state --------------------------------------------------------------------------
 
     def _tab_changed(self, _index: int) -> None:
+        # The pane and the actions follow the tab shown: each tab has its own current order.
         if self.tabs.currentWidget() is self.candidates:
             self._refresh_candidates()
-        self.controller.update_state()
+            self._current_id = self.candidates.current_order_id()
+            self._refresh_detail()
+        else:
+            self._selection_changed()
 
     def _refresh_candidates(self) -> None:
         """Group the rows by candidate when the tab is shown and something changed: a large
