@@ -167,6 +167,17 @@ class Journal:
             ).fetchall()
         return [_entry(row) for row in rows]
 
+    def has_pending(self, order_id: str, action: StepKind) -> bool:
+        """Whether a step of ``action`` is pending for the order (one indexed lookup, not
+        every pending step of every order read and parsed)."""
+        with self._db.reading() as conn:
+            row = conn.execute(
+                "SELECT 1 FROM journal WHERE order_id = ? AND action = ? AND state = 'pending' "
+                "LIMIT 1",
+                (order_id, action.value),
+            ).fetchone()
+        return row is not None
+
     # -- linked assessments ------------------------------------------------------------------
 
     def assessment_for(self, order_id: str) -> LinkedAssessment | None:

@@ -20,6 +20,11 @@ from app.store.berke_watch import berke_state
 from app.store.database import Database
 from app.store.order_cache import select_in
 
+_BERKE_STATUS = (
+    "SELECT source_candidate_id, progress, checked_at, completed_at FROM berke_status "
+    "WHERE source_candidate_id IN"
+)
+
 
 def load_states(db: Database, order_ids: Iterable[str] | None = None) -> dict[str, OrderState]:
     """The state of ``order_ids`` (every order with any local state when None); an order with
@@ -31,9 +36,12 @@ def load_states(db: Database, order_ids: Iterable[str] | None = None) -> dict[st
         results = _rows(conn, "SELECT order_id, result_id FROM results", ids, order="created_at")
         uploads = _rows(conn, "SELECT * FROM uploads", ids, order="id")
         notes = _rows(conn, "SELECT * FROM order_notes", ids)
+        # Berke's side of these links only, without the stored GetCompletedAssessment answer
+        # (a refresh of one order must not read every completion kept).
+        berke_ids = [row["source_candidate_id"] for row in links]
         berke = {
             row["source_candidate_id"].casefold(): row
-            for row in conn.execute("SELECT * FROM berke_status").fetchall()
+            for row in select_in(conn, _BERKE_STATUS, berke_ids)
         }
 
     by_order: dict[str, dict[str, object]] = defaultdict(dict)

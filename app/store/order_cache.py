@@ -38,7 +38,7 @@ class ListingMerge:
     changed: list[AssessmentOrder]  # orders whose listed text changed and were newer, parsed
     unchanged: int  # orders whose text was the one held: not parsed, not written
     kept_ids: list[str]  # fetched copies older than the one held (left out)
-    cached_new: int  # NEW orders in the cache after the merge
+    cached_new: int | None  # NEW orders in the cache after the merge, when asked for
 
 
 #: Parses one order as a listing gave it; raises (ValidationError…) for one that is not valid.
@@ -76,11 +76,15 @@ class OrderCache:
                 upsert_order(conn, order, now, data)
         return MergeResult(new_ids, changed, kept)
 
-    def merge_listing(self, items: Iterable[dict[str, Any]], parse: ParseOrder) -> ListingMerge:
+    def merge_listing(
+        self, items: Iterable[dict[str, Any]], parse: ParseOrder, *, count_new: bool = False
+    ) -> ListingMerge:
         """Merge one page of a listing, in one transaction: an order whose text is the one
         held is neither parsed nor written; the others are parsed with ``parse`` (which may
         raise: nothing of the page is written then) and stored as listed, unless the copy held
-        is newer. Items must be objects with a string ``id``; a repeated id counts once."""
+        is newer. Items must be objects with a string ``id``; a repeated id counts once.
+        ``count_new``: also count the NEW orders held (a scan of the table: only a poll,
+        which may stop early, needs it)."""
         listed = {item["id"]: item for item in items}
         now = utc_now()
         new: list[AssessmentOrder] = []
@@ -107,10 +111,14 @@ class OrderCache:
                 else:
                     changed.append(order)
                 upsert_order(conn, order, now, data)
-            cached_new = int(
-                conn.execute(
-                    "SELECT COUNT(*) FROM orders WHERE status = ?", (OrderStatus.NEW.value,)
-                ).fetchone()[0]
+            cached_new = (
+                int(
+                    conn.execute(
+                        "SELECT COUNT(*) FROM orders WHERE status = ?", (OrderStatus.NEW.value,)
+                    ).fetchone()[0]
+                )
+                if count_new
+                else None
             )
         return ListingMerge(new, changed, unchanged, kept, cached_new)
 

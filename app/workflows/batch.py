@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -29,9 +29,8 @@ from app.workflows.order_actions import (
     AlreadyInvitedError,
     accept_order,
     check_message,
-    create_assessment,
+    create_assessment_outcome,
     linked_assessment,
-    made_by_this_create,
     reuse_assessment,
     send_invitation,
 )
@@ -131,11 +130,30 @@ class PlannedOrder:
         return replace(self, job=job, matched=False)
 
 
-def _candidate_keys(order: AssessmentOrder) -> set[str]:
+def candidate_keys(order: AssessmentOrder) -> set[str]:
+    """What makes two orders one candidate's: the same SmartRecruiters candidate, or the
+    same email (any case)."""
     keys = {f"id:{order.candidate.id}"}
     if order.candidate.email:
         keys.add(f"email:{order.candidate.email.casefold()}")
     return keys
+
+
+class OrdersByCandidate:
+    """Orders by ``candidate_keys``, built in one pass: a batch asks for each of its orders,
+    and a scan of every order per question grows with the inbox."""
+
+    def __init__(self, orders: Iterable[AssessmentOrder]) -> None:
+        self._ids: dict[str, list[str]] = {}
+        for order in orders:
+            for key in candidate_keys(order):
+                self._ids.setdefault(key, []).append(order.id)
+
+    def others(self, order: AssessmentOrder) -> list[str]:
+        """The candidate's other orders, in the order they were given."""
+        found = dict.fromkeys(i for key in candidate_keys(order) for i in self._ids.get(key, ()))
+        found.pop(order.id, None)
+        return list(found)
 
 
 async def plan_batch(
@@ -154,7 +172,7 @@ async def plan_batch(
         order = await asyncio.to_thread(desk.orders.get, listed.id) or listed
         linked = await linked_assessment(desk, order.id)
         reason = why_not(OrderAction.CREATE_ACCEPT_INVITE, order, linked)
-        keys = _candidate_keys(order)
+        keys = candidate_keys(order)
         if reason:
             plan.append(PlannedOrder(order, PlanKind.SKIP, reason=reason))
             continue
@@ -237,8 +255,8 @@ async def create_accept_invite(
                     "one for it on its own.",
                 )  # fmt: skip
             else:
-                linked = await create_assessment(desk, order, request)
-                created = await made_by_this_create(desk, order.id)
+                made = await create_assessment_outcome(desk, order, request)
+                linked, created = made.link, not made.recovered
         order = await accept_order(desk, order, message_to_candidate=message_to_candidate)
         if reused:
             return Outcome(

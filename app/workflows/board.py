@@ -18,7 +18,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -50,9 +50,11 @@ from app.domain.urls import host_of, is_loopback_host
 from app.store.local_state import load_states
 from app.workflows import order_actions as actions
 from app.workflows.batch import (
+    OrdersByCandidate,
     Outcome,
     PlanKind,
     PlannedOrder,
+    ReuseFinder,
     default_request,
     plan_batch,
     planned_request,
@@ -447,31 +449,34 @@ class OrderBoard:
     # -- the actions ---------------------------------------------------------------------------
 
     @contextmanager
-    def _claimed(self, action: OrderAction, order_id: str) -> Iterator[None]:
-        """The one in-flight registry: an action runs once per order at a time."""
-        key = _action_key(action, order_id)
-        if not self._desk.claim(key):
-            raise actions.ActionNotAllowedError("This is already being sent for this order.")
-        self._changed([order_id])
+    def _claimed(self, order_id: str, *kinds: OrderAction) -> Iterator[None]:
+        """The one in-flight registry: an action runs once per order at a time. Several
+        ``kinds`` are claimed together (all, or none), and the order is told once."""
+        keys = [_action_key(kind, order_id) for kind in kinds]
+        taken: list[str] = []
         try:
+            for key in keys:
+                if not self._desk.claim(key):
+                    raise actions.ActionNotAllowedError(
+                        "This is already being sent for this order."
+                    )
+                taken.append(key)
+            self._changed([order_id])
             yield
         finally:
-            self._desk.release(key)
+            for key in taken:
+                self._desk.release(key)
 
-    @contextmanager
-    def _claimed_for_batch(self, order_id: str) -> Iterator[None]:
+    def _claimed_for_batch(self, order_id: str) -> AbstractContextManager[None]:
         """Everything the batch may do to the order, claimed while it does it."""
-        with ExitStack() as stack:
-            for action in _BATCH_ACTIONS:
-                stack.enter_context(self._claimed(action, order_id))
-            yield
+        return self._claimed(order_id, *_BATCH_ACTIONS)
 
     async def _act(
         self, action: OrderAction, order_id: str, run: Callable[[AssessmentOrder], Any]
     ) -> Any:
         order = self._require(order_id)
         try:
-            with self._claimed(action, order_id):
+            with self._claimed(order_id, action):
                 return await run(order)
         finally:
             await self.refresh([order_id])
@@ -576,16 +581,24 @@ class OrderBoard:
             log.info("No Berke jobs (%r): using the company default job", exc)
             return []
 
-    async def _reusable(self, order: AssessmentOrder) -> tuple[str, LinkedAssessment] | None:
-        found = await self.reuse_candidates(order.id)
-        return (found[0].from_order_id, found[0].link) if found else None
+    def _reuse_finder(self) -> ReuseFinder:
+        """The batch's reuse finder, over an index of the orders made once for the batch."""
+        index = OrdersByCandidate(self._orders.values())
+
+        async def reusable(order: AssessmentOrder) -> tuple[str, LinkedAssessment] | None:
+            found = await self.reuse_candidates(order.id, index)
+            return (found[0].from_order_id, found[0].link) if found else None
+
+        return reusable
 
     async def plan_batch(self, order_ids: Sequence[str], *, reuse: bool = True) -> BatchPlan:
         """What "Create, accept and invite" would do to each order (``batch.plan_batch``),
         and the Berke jobs a new assessment may be given instead."""
         jobs = await self._jobs_or_none()
         orders = [self._require(order_id) for order_id in order_ids]
-        planned = await plan_batch(self._desk, orders, jobs, self._reusable if reuse else None)
+        planned = await plan_batch(
+            self._desk, orders, jobs, self._reuse_finder() if reuse else None
+        )
         return BatchPlan(planned, jobs)
 
     async def create_accept_invite(
@@ -625,7 +638,7 @@ class OrderBoard:
                 progress=each,
                 cancelled=cancelled,
                 message_to_candidate=message_to_candidate,
-                reuse=self._reusable if reuse else None,
+                reuse=self._reuse_finder() if reuse else None,
                 reuse_only=frozenset(p.order_id for p in plan or () if p.kind is PlanKind.REUSE),
                 guard=self._claimed_for_batch,
                 # The same message and sender for every invitation of the batch; None sends
@@ -772,28 +785,17 @@ class OrderBoard:
         if datetime.now(UTC) < ready_at:
             raise actions.CooldownError(last, ready_at)
 
-    def _same_candidate(self, order_id: str) -> list[str]:
-        """Other orders of the order's candidate: the same SmartRecruiters candidate, or the
-        same email."""
+    async def reuse_candidates(
+        self, order_id: str, index: OrdersByCandidate | None = None
+    ) -> list[Reusable]:
+        """Assessments this desk already has for the order's candidate, newest first: what
+        the form and the batch offer to reuse. Read from the store (a batch may have made one
+        a moment ago for the candidate's other order). ``index``: the orders by candidate,
+        when the caller asks for many orders."""
         order = self._orders.get(order_id)
         if order is None:
             return []
-        email = (order.candidate.email or "").casefold()
-        return [
-            other.id
-            for other in self._orders.values()
-            if other.id != order_id
-            and (
-                other.candidate.id == order.candidate.id
-                or (email and (other.candidate.email or "").casefold() == email)
-            )
-        ]
-
-    async def reuse_candidates(self, order_id: str) -> list[Reusable]:
-        """Assessments this desk already has for the order's candidate, newest first: what
-        the form and the batch offer to reuse. Read from the store (a batch may have made one
-        a moment ago for the candidate's other order)."""
-        others = self._same_candidate(order_id)
+        others = (index or OrdersByCandidate(self._orders.values())).others(order)
         if not others:
             return []
         states = await asyncio.to_thread(load_states, self._desk.db, others)

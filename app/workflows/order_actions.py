@@ -84,13 +84,20 @@ _STEP_OF = {
     OrderAction.ACCEPT: StepKind.ACCEPT,
     OrderAction.REJECT: StepKind.REJECT,
     OrderAction.INVITE: StepKind.INVITE,
+    OrderAction.REMIND: StepKind.INVITE,
 }
 
 
 async def _check(
-    desk: Desk, action: OrderAction, order: AssessmentOrder
+    desk: Desk,
+    action: OrderAction,
+    order: AssessmentOrder,
+    linked: LinkedAssessment | None = None,
 ) -> LinkedAssessment | None:
-    linked = await linked_assessment(desk, order.id)
+    """The order's link after the rules and the journal allow ``action`` (``linked``: the
+    link already read)."""
+    if linked is None:
+        linked = await linked_assessment(desk, order.id)
     reason = why_not(action, order, linked)
     if reason:
         raise ActionNotAllowedError(reason)
@@ -103,8 +110,7 @@ async def _check(
 
 
 async def has_pending_step(desk: Desk, order_id: str, action: StepKind) -> bool:
-    entries = await asyncio.to_thread(desk.journal.pending)
-    return any(e.order_id == order_id and e.action is action for e in entries)
+    return await asyncio.to_thread(desk.journal.has_pending, order_id, action)
 
 
 async def create_assessment(
@@ -116,6 +122,14 @@ async def create_assessment(
     already holds is refused in words (``ValidationApiError`` on sourceCandidateId) before
     anything is journaled or sent.
     """
+    return (await create_assessment_outcome(desk, order, request)).link
+
+
+async def create_assessment_outcome(
+    desk: Desk, order: AssessmentOrder, request: CreateAssessmentRequest
+) -> AssessmentLinked:
+    """``create_assessment``, with whether the link was made by this step or found in Berke
+    after an answer was lost (``recovered``: another desk may have made, and invited, it)."""
     await _check(desk, OrderAction.CREATE_ASSESSMENT, order)
     candidate_id = request.source_candidate_id
     if candidate_id is None:
@@ -128,7 +142,7 @@ async def create_assessment(
     step = CreateAssessmentStep(request=request)
     outcome = await run_step(desk, order.id, step)
     assert isinstance(outcome, AssessmentLinked)
-    return outcome.link
+    return outcome
 
 
 async def accept_order(
@@ -185,19 +199,6 @@ def default_invitation(desk: Desk) -> InvitationText | None:
     return profile.default_invitation if profile is not None else None
 
 
-async def made_by_this_create(desk: Desk, order_id: str) -> bool:
-    """Whether the order's assessment was created by its own last create step (not found in
-    Berke after an answer was lost: another desk may have made and invited that one)."""
-    entries = await asyncio.to_thread(desk.journal.entries, order_id)
-    last = next((e for e in reversed(entries) if isinstance(e.step, CreateAssessmentStep)), None)
-    return (
-        last is not None
-        and last.state is StepState.DONE
-        and isinstance(last.outcome, AssessmentLinked)
-        and not last.outcome.recovered
-    )
-
-
 async def send_invitation(
     desk: Desk,
     order: AssessmentOrder,
@@ -216,14 +217,10 @@ async def send_invitation(
     # Once this desk has sent it, sending again is a reminder (its own rules); before that a
     # resend is the coordinator overriding Berke's count of an invitation sent elsewhere.
     reminding = resend and linked is not None and linked.invitation_sent
-    reason = why_not(OrderAction.REMIND if reminding else OrderAction.INVITE, order, linked)
-    if reason:
-        raise ActionNotAllowedError(reason)
-    if await has_pending_step(desk, order.id, StepKind.INVITE):
-        # The resumer retries it: a second send now would be a second invitation.
-        raise ActionNotAllowedError(
-            "This invitation is already under way for this order; it is retried automatically."
-        )
+    # A pending invite step is the resumer's to retry: a second send would be a second one.
+    linked = await _check(
+        desk, OrderAction.REMIND if reminding else OrderAction.INVITE, order, linked
+    )
     assert linked is not None
     assert order.candidate.email
     # The address Berke was given when the assessment was made (the form may have corrected

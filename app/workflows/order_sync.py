@@ -68,7 +68,7 @@ async def fetch_changes(
     sr = desk.session.sr
     status = OrderStatus.NEW if poll else None
     found = FetchedOrders(poll=poll)
-    listing = _Listing(desk, sr.read_order_page, sr.parse_listed_order)
+    listing = _Listing(desk, sr.read_order_page, sr.parse_listed_order, count_new=poll)
     offset = 0
     while True:
         body = await sr.order_page(status=status, limit=page_size, offset=offset)
@@ -88,6 +88,7 @@ async def fetch_changes(
             poll
             and not merged.new
             and listing.newest_first
+            and merged.cached_new is not None
             and page.total_found <= merged.cached_new
         ):
             found.complete = False
@@ -108,10 +109,18 @@ class _Listing:
     """One listing's pages, read and merged one at a time in a worker thread (never two at
     once: the coroutine waits for each)."""
 
-    def __init__(self, desk: Desk, read: Callable[[bytes], OrderPage], parse: ParseOrder) -> None:
+    def __init__(
+        self,
+        desk: Desk,
+        read: Callable[[bytes], OrderPage],
+        parse: ParseOrder,
+        *,
+        count_new: bool = False,
+    ) -> None:
         self._desk = desk
         self._read = read
         self._parse = parse
+        self._count_new = count_new
         self.seen: set[str] = set()
         self._order = _NewestFirst()
 
@@ -126,7 +135,7 @@ class _Listing:
         fresh = [item for item in page.items if item["id"] not in self.seen]
         self.seen.update(item["id"] for item in fresh)
         self._order.follow(fresh)
-        merged = self._desk.orders.merge_listing(fresh, self._parse)
+        merged = self._desk.orders.merge_listing(fresh, self._parse, count_new=self._count_new)
         return _PageTaken(page.total_found, len(page.items), len(fresh), merged)
 
 

@@ -37,7 +37,7 @@ from app.domain.order_rules import OrderAction, why_not
 from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult, OrderStatus
 from app.store.paths import NotRegularFileError, open_regular_file, regular_file
 from app.workflows.desk import Desk
-from app.workflows.order_actions import ActionNotAllowedError, check_message
+from app.workflows.order_actions import ActionNotAllowedError, check_message, has_pending_step
 from app.workflows.steps import StepContext, execute, run_step
 
 
@@ -58,9 +58,9 @@ async def complete_order(
     if reason:
         raise ActionNotAllowedError(reason)
     check_message("The message", message)
-    pending = await asyncio.to_thread(desk.journal.pending)
-    if any(e.order_id == order.id and e.action in (StepKind.COMPLETE, StepKind.CREATE_RESULT)
-           for e in pending):  # fmt: skip
+    if await has_pending_step(desk, order.id, StepKind.COMPLETE) or await has_pending_step(
+        desk, order.id, StepKind.CREATE_RESULT
+    ):
         raise ActionNotAllowedError(
             "Completing this order is already under way; it is retried automatically."
         )

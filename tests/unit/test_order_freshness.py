@@ -84,7 +84,7 @@ def test_merge_keeps_a_newer_copy_over_an_older_fetched_one(cache: OrderCache) -
 def test_an_unchanged_listing_is_neither_parsed_nor_written(cache: OrderCache) -> None:
     page = [raw(str(i), updated=T1) for i in range(50)]
     parse = Parser()
-    first = cache.merge_listing(page, parse)
+    first = cache.merge_listing(page, parse, count_new=True)
     assert len(first.new) == 50
     assert first.cached_new == 50
     parse.parsed.clear()
@@ -114,7 +114,9 @@ def test_a_listing_never_undoes_an_accept_made_after_it_was_read(cache: OrderCac
     cache.merge_listing([raw("1", updated=T1), raw("2")], Parser())
     cache.put(order("1", "IN_PROGRESS", T2))
     cache.put(order("2", "IN_PROGRESS"))
-    stale = cache.merge_listing([raw("1", updated=T1), raw("2"), raw("3")], Parser())
+    stale = cache.merge_listing(
+        [raw("1", updated=T1), raw("2"), raw("3")], Parser(), count_new=True
+    )
     assert sorted(stale.kept_ids) == ["1", "2"]
     assert [o.id for o in stale.new] == ["3"]
     assert stale.cached_new == 1

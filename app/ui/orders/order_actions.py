@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QWidget
 
@@ -72,8 +72,6 @@ _SPECS = [
 
 class OrderActionsController(QObject):
     """Owns the order QActions; the room tells it the selection (order ids)."""
-
-    busy_changed = Signal()
 
     def __init__(
         self,
@@ -206,8 +204,8 @@ class OrderActionsController(QObject):
         return self._board().order(order_id)
 
     async def _run(self, title: str, call: Awaitable[Any]) -> Any:
-        """Run a board call; an expected failure is told to the coordinator, in words."""
-        self.busy_changed.emit()
+        """Run a board call; an expected failure is told to the coordinator, in words. (The
+        board tells the room when an order's action starts; the actions follow at the end.)"""
         try:
             return await call
         except EXPECTED_ERRORS as exc:
@@ -215,7 +213,6 @@ class OrderActionsController(QObject):
             return None
         finally:
             self.update_state()
-            self.busy_changed.emit()
 
     # -- create ------------------------------------------------------------------------------
 

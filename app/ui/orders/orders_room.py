@@ -84,6 +84,7 @@ class OrdersRoom(QWidget):
         self.messages = messages
         self.source: OrderSource | None = None
         self.tasks = NamedTasks()
+        self._detail_shown: tuple[object, ...] | None = None
         self._current_id: str | None = None
         self._loading = False
         self._load_error: str | None = None
@@ -109,7 +110,6 @@ class OrdersRoom(QWidget):
 
         self.search, self.status_filter = self._build_filters()
         self.controller = OrderActionsController(self, self.selected_ids, messages)
-        self.controller.busy_changed.connect(self._refresh_detail_header)
         self.detail = OrderDetailPane(list(self.controller.actions.values()))
         self._wire_detail()
 
@@ -310,15 +310,16 @@ class OrdersRoom(QWidget):
 
     def _rows_changed(self, rows: list[OrderRow]) -> None:
         """Only these rows changed (or are new): update them, not the rest."""
+        current = self._current_id
         self.model.update_rows(rows)
         self._candidates_stale = True
         if self.tabs.currentWidget() is self.candidates:
             self._refresh_candidates()
-        if self._current_id is not None and any(row.id == self._current_id for row in rows):
+        if any(row.id == current for row in rows) and self._shown_changed():
             self._refresh_detail()
         else:
             self.controller.update_state()
-            if self.detail.selection_box.isVisible():
+            if self.tabs.currentWidget() is not self.candidates and len(self._selected_rows()) > 1:
                 # Several selected: their summary follows, once per burst of changes (a
                 # batch changes a row several times a second).
                 self._summary_timer.start()
@@ -442,8 +443,14 @@ class OrdersRoom(QWidget):
         if self.tabs.currentWidget() is self.candidates:
             return
         current = self._selected_rows()
-        shown = self._order_id_at(current[0]) if len(current) == 1 else None
-        if shown != self._current_id or len(current) > 1:
+        if len(current) > 1:
+            # Still several: the summary follows once per burst (a search removes rows one
+            # signal at a time).
+            self.controller.update_state()
+            self._summary_timer.start()
+            return
+        shown = self._order_id_at(current[0]) if current else None
+        if shown != self._current_id:
             self._selection_changed()
         else:
             self.controller.update_state()
@@ -472,11 +479,21 @@ class OrdersRoom(QWidget):
             lines = ["A snapshot is read-only: no action changes these orders."]
         self.detail.show_selection(f"{len(rows):,} orders selected", counts, lines)
 
-    def _refresh_detail_header(self) -> None:
-        self.controller.update_state()
+    def _shown_now(self) -> tuple[object, ...] | None:
+        source, order_id = self.source, self._current_id
+        if source is None or order_id is None:
+            return None
+        return (source.order(order_id), source.state(order_id), tuple(source.flags(order_id)))
+
+    def _shown_changed(self) -> bool:
+        """Whether the shown order, its state or its flags differ from what the pane shows:
+        an action being claimed, or the periodic recheck, sends the same order again, and
+        its comments and result are not fetched again for that."""
+        return self._shown_now() != self._detail_shown
 
     def _refresh_detail(self) -> None:
         """Show the current order: what the source knows at once, the rest when it comes."""
+        self._detail_shown = self._shown_now()
         self.controller.update_state()
         order = self.current_order()
         source = self.source
