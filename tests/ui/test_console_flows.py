@@ -833,7 +833,7 @@ def test_a_fault_of_ours_never_leaves_the_invite_dialog_locked(
     async def broken(*_args: Any, **_kwargs: Any) -> None:
         raise RuntimeError("a bug of ours")
 
-    board.invite = broken  # type: ignore[method-assign]
+    board.invite = broken  # type: ignore[method-assign, assignment]
     window.orders.select_order(order.id)
     window.orders.controller.actions[OrderAction.INVITE].trigger()
     invite = dialogs.wait_for(qtbot, InviteDialog)
