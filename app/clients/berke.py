@@ -236,17 +236,6 @@ class BerkeClient:
             )
         return content
 
-    async def update_assessment(
-        self, source_candidate_id: str, changes: dict[str, Any]
-    ) -> dict[str, Any]:
-        """UpdateAssessment with ``changes`` (Berke's spellings: firstName, emailAddress,
-        newSourceCandidateId, …); the assessment as Berke now has it."""
-        payload = await self._call(
-            "UpdateAssessment", {BerkeParam.SOURCE_CANDIDATE_ID: source_candidate_id, **changes}
-        )
-        assessment = payload.get("assessment")
-        return assessment if isinstance(assessment, dict) else {}
-
     async def delete_assessment(self, source_candidate_id: str) -> None:
         """DeleteAssessment: gone for good (the id no longer exists in Berke)."""
         await self._call("DeleteAssessment", {BerkeParam.SOURCE_CANDIDATE_ID: source_candidate_id})

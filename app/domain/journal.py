@@ -199,22 +199,7 @@ class UnreadableStep(_Step):
 
 
 #: What a step that is begun can be.
-StepPayload = Annotated[
-    CreateAssessmentStep
-    | AcceptStep
-    | RejectStep
-    | InviteStep
-    | CompleteStep
-    | CreateResultStep
-    | UploadStep
-    | CommentStep
-    | DeleteAssessmentStep
-    | ReuseAssessmentStep,
-    Field(discriminator="kind"),
-]
-
-#: What a journal entry can hold: a step, or one that could not be read.
-JournalStep = Annotated[
+_Steps = (
     CreateAssessmentStep
     | AcceptStep
     | RejectStep
@@ -225,9 +210,11 @@ JournalStep = Annotated[
     | CommentStep
     | DeleteAssessmentStep
     | ReuseAssessmentStep
-    | UnreadableStep,
-    Field(discriminator="kind"),
-]
+)
+StepPayload = Annotated[_Steps, Field(discriminator="kind")]
+
+#: What a journal entry can hold: a step, or one that could not be read.
+JournalStep = Annotated[_Steps | UnreadableStep, Field(discriminator="kind")]
 
 
 def breaks_current_rules(step: JournalStep) -> str | None:
@@ -358,19 +345,7 @@ class UnreadableOutcome(_Outcome):
 
 
 #: What a finished step can record.
-StepOutcome = Annotated[
-    AssessmentLinked
-    | OrderUpdated
-    | InvitationSent
-    | ResultRecorded
-    | AttachmentUploaded
-    | CommentAdded
-    | AssessmentDeleted,
-    Field(discriminator="kind"),
-]
-
-#: What a journal entry can hold as its outcome.
-JournalOutcome = Annotated[
+_Outcomes = (
     AssessmentLinked
     | OrderUpdated
     | InvitationSent
@@ -378,9 +353,11 @@ JournalOutcome = Annotated[
     | AttachmentUploaded
     | CommentAdded
     | AssessmentDeleted
-    | UnreadableOutcome,
-    Field(discriminator="kind"),
-]
+)
+StepOutcome = Annotated[_Outcomes, Field(discriminator="kind")]
+
+#: What a journal entry can hold as its outcome.
+JournalOutcome = Annotated[_Outcomes | UnreadableOutcome, Field(discriminator="kind")]
 
 
 # -- entries -----------------------------------------------------------------------------------

@@ -19,13 +19,12 @@ from app.domain.smartrecruiters import (
     Attachment,
 )
 from app.store.database import Database, utc_now
+from app.store.order_cache import select_in
 
 log = logging.getLogger(__name__)
 _comments = TypeAdapter(list[AssessmentComment])
 _results = TypeAdapter(list[AssessmentResult])
 _files = TypeAdapter(dict[str, list[Attachment]])
-#: SQLite's limit on parameters is 999 in older builds: ask for the orders in slices.
-_SLICE = 500
 
 
 class OrderDetailStore:
@@ -39,18 +38,16 @@ class OrderDetailStore:
         ids = list(wanted)
         found: dict[str, OrderDetails] = {}
         with self._db.reading() as conn:
-            for start in range(0, len(ids), _SLICE):
-                part = ids[start : start + _SLICE]
-                marks = ", ".join("?" * len(part))
-                rows = conn.execute(
-                    "SELECT order_id, as_of, comments, results, files FROM order_details"
-                    f" WHERE order_id IN ({marks})",  # placeholders only
-                    part,
-                ).fetchall()
-                for row in rows:
-                    details = _details(row)
-                    if details is not None and details.is_current_for(wanted[row["order_id"]]):
-                        found[row["order_id"]] = details
+            rows = select_in(
+                conn,
+                "SELECT order_id, as_of, comments, results, files FROM order_details "
+                "WHERE order_id IN",
+                ids,
+            )
+        for row in rows:
+            details = _details(row)
+            if details is not None and details.is_current_for(wanted[row["order_id"]]):
+                found[row["order_id"]] = details
         return found
 
     def keep(self, order_id: str, details: OrderDetails) -> bool:

@@ -6,9 +6,11 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, Any, BinaryIO
 
 import platformdirs
 
@@ -137,4 +139,26 @@ def open_regular_file(path: Path, expected: os.stat_result | None = None) -> Bin
         return os.fdopen(fd, "rb")
     except BaseException:
         os.close(fd)
+        raise
+
+
+@contextmanager
+def atomic_file(
+    path: Path, mode: str = "w", *, private: bool, **open_args: Any
+) -> Iterator[IO[Any]]:
+    """Write ``path`` whole or not at all: into a temporary file beside it, flushed to disk,
+    then renamed over it (a crash leaves the old file or none, never half of one).
+    ``private`` makes it 0600 from the start, so no other user can ever read it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        if private:
+            os.chmod(tmp, PRIVATE_FILE_MODE)  # mkstemp already does on POSIX: say it, not rely
+        with os.fdopen(fd, mode, **open_args) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
         raise

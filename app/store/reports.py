@@ -6,11 +6,9 @@ folder per order.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from pathlib import Path
 
-from app.store.paths import PRIVATE_FILE_MODE, make_private_dir
+from app.store.paths import atomic_file, make_private_dir
 
 
 class ReportFiles:
@@ -26,17 +24,6 @@ class ReportFiles:
         """Write atomically (a crash leaves the old file or none, never half of one), 0600."""
         path = self.path_for(order_id, file_name)
         make_private_dir(path.parent)
-        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - renamed or removed below
-            dir=path.parent, prefix=".report-", suffix=".tmp", delete=False
-        )
-        try:
-            with handle:
-                os.chmod(handle.name, PRIVATE_FILE_MODE)
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(handle.name, path)
-        except BaseException:
-            Path(handle.name).unlink(missing_ok=True)
-            raise
+        with atomic_file(path, "wb", private=True) as handle:
+            handle.write(data)
         return path

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from app.domain.connection import AppSettings
-from app.store.paths import config_dir
+from app.store.paths import atomic_file, config_dir
 
 log = logging.getLogger(__name__)
 
@@ -48,16 +46,5 @@ def save_settings(settings: AppSettings, path: Path | None = None) -> Path:
 def write_private_file(path: Path, text: str, *, private: bool) -> None:
     """Atomic write (temp file + fsync + replace); ``private`` makes it 0600 from the start,
     so that there is no moment where another user could read it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", dir=path.parent)
-    try:
-        if private:
-            os.chmod(tmp, 0o600)  # mkstemp already does on POSIX; say it, not rely on it
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_file(path, private=private, encoding="utf-8") as handle:
+        handle.write(text)

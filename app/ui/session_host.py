@@ -165,7 +165,7 @@ class SessionHost(QObject):
             signals = BoardSignals(self)
             board = OrderBoard(
                 desk,
-                BoardOptions.of(profile, demo=session.demo),
+                BoardOptions.of(profile),
                 signals.listener(),
             )
             self.session, self.desk, self.board = session, desk, board
@@ -212,7 +212,7 @@ class SessionHost(QObject):
             reconnect = await asyncio.to_thread(self.keys.credentials, after.name) is None
         if not reconnect:
             if self.board is not None and self.session is not None:
-                self.board.set_options(BoardOptions.of(after, demo=self.session.demo))
+                self.board.set_options(BoardOptions.of(after))
             return
         await self.close()
         self.window.connect_board(None, None)

@@ -17,6 +17,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from app.domain.smartrecruiters import OrderStatus
+from app.views.inbox_columns import STATUS_RANK
 from app.views.order_rows import OrderColumns
 
 
@@ -65,7 +66,6 @@ def sort_text(text: str) -> str:
 
 
 NO_JOB_NAME = "(no job name)"  # what an order without a job name shows, and sorts by
-_STATUS_RANK = {status: rank for rank, status in enumerate(OrderStatus)}
 _sort_text_of_few = lru_cache(maxsize=4096)(sort_text)
 
 
@@ -160,7 +160,7 @@ class CandidateGroups:
         if column == Column.EMAIL:
             return [0] * len(index)  # an order leaves the email to its candidate
         if column == Column.STATUS:
-            return [_STATUS_RANK[status] for status in index.status]
+            return [STATUS_RANK[status] for status in index.status]
         if column == Column.COMPANY:
             return [_sort_text_of_few(company) for company in index.company]
         return index.created

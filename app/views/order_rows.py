@@ -15,7 +15,7 @@ from app.domain.berke_progress import BerkeProgress
 from app.domain.journal import StepKind
 from app.domain.order_state import NO_STATE, OrderState
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
-from app.domain.snapshot import SnapshotIndex, utc_text
+from app.domain.snapshot import OrderSummary, SnapshotIndex, summarize, utc_text
 
 
 class OrderRow(NamedTuple):
@@ -36,6 +36,8 @@ class OrderRow(NamedTuple):
 
 
 FIELDS: tuple[str, ...] = OrderRow._fields
+# A row starts with a snapshot index's fields (``order_row``, ``OrderColumns.of_index``).
+assert FIELDS[: len(OrderSummary._fields)] == OrderSummary._fields
 
 
 def activity_text(state: OrderState) -> str:
@@ -78,15 +80,7 @@ def order_row(
 ) -> OrderRow:
     link = state.link
     return OrderRow(
-        id=order.id,
-        status=order.status,
-        candidate_id=order.candidate.id,
-        candidate=order.candidate.full_name,
-        email=order.candidate.email or "",
-        job=order.job.name if order.job else "",
-        company=order.company.name if order.company else "",
-        requestor=order.requestor.full_name if order.requestor else "",
-        created=utc_text(order.create_date),
+        *summarize(order),  # the snapshot index's fields, first and in the same order
         assessment=link.invitation_code if link is not None else "",
         activity=activity_text(state),
         berke=berke_text(state),

@@ -59,8 +59,12 @@ RequestFactory = Callable[[AssessmentOrder], CreateAssessmentRequest]
 def default_request(order: AssessmentOrder, jobs: list[BerkeJob]) -> CreateAssessmentRequest:
     """The request the form would start with: the order's candidate, its matching Berke job,
     and no typed id (so the order's own id is sent)."""
+    return request_for_job(order, match_job(order, jobs))
+
+
+def request_for_job(order: AssessmentOrder, job: BerkeJob | None) -> CreateAssessmentRequest:
+    """The form's defaults for the order's candidate, for ``job`` (None: Berke's default)."""
     params: dict[str, object] = dict(prefill_from_order(order))
-    job = match_job(order, jobs)
     if job is not None:
         params[BerkeParam.SOURCE_JOB_ID] = job.source_job_id
     return CreateAssessmentRequest.model_validate(params)
@@ -187,25 +191,17 @@ async def plan_batch(
         if reuse is not None and keys & created_here:
             plan.append(PlannedOrder(order, PlanKind.REUSE, reuse_from=""))
             continue
+        job = match_job(order, jobs)
         try:
-            default_request(order, jobs)
+            request_for_job(order, job)
         except ValueError as exc:  # the order's data does not make a valid request
             plan.append(
                 PlannedOrder(order, PlanKind.SKIP, reason=f"its data is not valid for Berke: {exc}")
             )
             continue
-        job = match_job(order, jobs)
         plan.append(PlannedOrder(order, PlanKind.CREATE, job=job, matched=job is not None))
         created_here |= keys
     return plan
-
-
-def planned_request(planned: PlannedOrder) -> CreateAssessmentRequest:
-    """The CreateAssessment request for a planned order: the form's defaults, the plan's job."""
-    params: dict[str, object] = dict(prefill_from_order(planned.order))
-    if planned.job is not None:
-        params[BerkeParam.SOURCE_JOB_ID] = planned.job.source_job_id
-    return CreateAssessmentRequest.model_validate(params)
 
 
 ProgressCallback = Callable[[int, int, Outcome], None]  # (done so far, total, latest outcome)

@@ -19,7 +19,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -57,7 +57,7 @@ from app.workflows.batch import (
     ReuseFinder,
     default_request,
     plan_batch,
-    planned_request,
+    request_for_job,
     run_batch,
 )
 from app.workflows.cached_inbox import CachedInbox, read_cached_inbox
@@ -85,6 +85,7 @@ from app.workflows.watch import WatchReport, watch_berke, watch_comments
 log = logging.getLogger(__name__)
 
 DEFAULT_POLL_SECONDS = 60
+# Berke's side is watched this often; every order (not only NEW ones) is re-synced at RESYNC.
 WATCH_SECONDS = 120
 # The demo's candidates finish 45 s after their invitation: a look every 15 s shows it soon
 # enough, and leaves Berke's burst budget to the coordinator's own batch.
@@ -135,12 +136,9 @@ class BoardOptions:
     pass_level: FitLevel = FitLevel.MEDIUM
     attention: AttentionRules = field(default_factory=AttentionRules)
     invite_cooldown: timedelta = timedelta(hours=24)
-    #: How often Berke's side is watched, and every order re-synced (not only NEW ones).
-    watch_seconds: int = WATCH_SECONDS
-    resync_seconds: int = RESYNC_SECONDS
 
     @classmethod
-    def of(cls, profile: ConnectionProfile, *, demo: bool = False) -> BoardOptions:
+    def of(cls, profile: ConnectionProfile) -> BoardOptions:
         return cls(
             result_flow=ResultFlow(profile.result_flow),
             max_upload_bytes=profile.max_upload_bytes,
@@ -152,8 +150,6 @@ class BoardOptions:
                 remind_after=timedelta(days=profile.remind_after_days),
             ),
             invite_cooldown=timedelta(hours=profile.invite_cooldown_hours),
-            # The demo's candidates finish in seconds: watch it as often as that.
-            watch_seconds=DEMO_WATCH_SECONDS if demo else WATCH_SECONDS,
         )
 
 
@@ -402,13 +398,13 @@ class OrderBoard:
                 log.info("Watching Berke did not finish: %s", exc)
             except Exception:
                 log.exception("Watching Berke failed")
-            await asyncio.sleep(self.options.watch_seconds)
+            await asyncio.sleep(DEMO_WATCH_SECONDS if self.demo else WATCH_SECONDS)
 
     async def _resync_forever(self) -> None:
         """Every order now and then, not only the NEW ones: an order completed or rejected
         in SmartRecruiters by someone else shows so here."""
         while True:
-            await asyncio.sleep(self.options.resync_seconds)
+            await asyncio.sleep(RESYNC_SECONDS)
             try:
                 await self.sync()
             except Exception:
@@ -506,6 +502,10 @@ class OrderBoard:
         """What the order's Berke assessment was created with (the names Berke holds, as the
         form sent them), from the journal; None when it was not made here."""
         return await actions.assessment_request(self._desk, order_id)
+
+    async def invitation_email(self, order_id: str) -> str:
+        """Where the order's invitation goes (``order_actions.invitation_email``)."""
+        return await actions.invitation_email(self._desk, self._require(order_id))
 
     def created(self, order_id: str) -> CreateAssessmentResponse | None:
         """The linked assessment as Berke answered it (code and URL), for the preview."""
@@ -622,7 +622,7 @@ class OrderBoard:
         def request_for(order: AssessmentOrder) -> CreateAssessmentRequest:
             chosen = planned.get(order.id)
             if chosen is not None:
-                return planned_request(replace(chosen, order=order))
+                return request_for_job(order, chosen.job)
             return default_request(order, jobs)
 
         def each(done: int, total: int, outcome: Outcome) -> None:

@@ -28,10 +28,6 @@ async def fetch_orders(
     return sorted(orders, key=lambda o: (o.create_date is not None, o.create_date), reverse=True)
 
 
-async def load_cached(desk: Desk) -> list[AssessmentOrder]:
-    return await asyncio.to_thread(desk.orders.all)
-
-
 async def sync_all(desk: Desk) -> SyncReport:
     """Fetch every order and merge it into the cache."""
     fetched = await fetch_orders(desk.session.sr)

@@ -79,6 +79,13 @@ async def assessment_request(desk: Desk, order_id: str) -> CreateAssessmentReque
     return None
 
 
+async def invitation_email(desk: Desk, order: AssessmentOrder) -> str:
+    """Where Berke's invitation goes: the address the assessment was created with (the form
+    may have corrected SmartRecruiters'), else SmartRecruiters' ("" when there is none)."""
+    made = await assessment_request(desk, order.id)
+    return (made.email_address if made is not None else None) or order.candidate.email or ""
+
+
 _STEP_OF = {
     OrderAction.CREATE_ASSESSMENT: StepKind.CREATE_ASSESSMENT,
     OrderAction.ACCEPT: StepKind.ACCEPT,
@@ -223,10 +230,7 @@ async def send_invitation(
     )
     assert linked is not None
     assert order.candidate.email
-    # The address Berke was given when the assessment was made (the form may have corrected
-    # SmartRecruiters'); SmartRecruiters' when it was made elsewhere or without one.
-    made = await assessment_request(desk, order.id)
-    email = (made.email_address if made is not None else None) or order.candidate.email
+    email = await invitation_email(desk, order)
     text = invitation if invitation is not None else default_invitation(desk)
     request = SendInvitationRequest.model_validate(
         {

@@ -10,6 +10,8 @@ from __future__ import annotations
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
 
+from app.ui.common.labels import without_mnemonic
+
 
 class ActionButton(QPushButton):
     def __init__(self, action: QAction, text: str, parent: QWidget | None = None) -> None:
@@ -27,4 +29,4 @@ class ActionButton(QPushButton):
         tip = self.action.toolTip()
         shortcut = self.action.shortcut().toString()
         self.setToolTip(f"{tip} ({shortcut})" if shortcut and self.action.isEnabled() else tip)
-        self.setAccessibleName(self.action.text().replace("&", "").rstrip("…"))
+        self.setAccessibleName(without_mnemonic(self.action.text()).rstrip("…"))

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.common.labels import without_mnemonic
 from app.views.candidate_groups import fold
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -68,7 +69,7 @@ def reachable_actions(menu_bar: QMenuBar, extra: Sequence[QAction] = ()) -> list
 
 
 def action_title(action: QAction) -> str:
-    return action.text().replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("…")
+    return without_mnemonic(action.text()).rstrip("…")
 
 
 def matching_actions(query: str, actions: Sequence[QAction]) -> list[PaletteItem]:

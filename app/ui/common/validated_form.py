@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.field_errors import FORM_LEVEL
 from app.ui.common.colours import status_colours
+from app.ui.common.labels import without_mnemonic
 
 T = TypeVar("T")
 #: The narrowest screen (logical pixels) on which a form may lay its rows out in two columns.
@@ -204,7 +205,7 @@ class ValidatedForm(QDialog, Generic[T]):
         focus = focus or widget
         label = QLabel(text)
         label.setBuddy(focus)
-        focus.setAccessibleName(text.replace("&", ""))
+        focus.setAccessibleName(without_mnemonic(text))
         focus.setAccessibleDescription(rule)
         widget.setToolTip(rule)
         label.setToolTip(rule)

@@ -35,6 +35,7 @@ from app.domain.berke_user import UserContext
 from app.domain.field_errors import field_errors
 from app.domain.smartrecruiters import AssessmentOrder
 from app.ui.common.colours import status_colours
+from app.ui.common.labels import plain_label
 from app.ui.common.validated_form import ValidatedForm
 
 MESSAGE_MAX = 1000
@@ -155,11 +156,7 @@ class BerkeAssessmentForm(ValidatedForm[CreateAssessmentRequest]):
 
     def _note(self, name: str) -> QLabel:
         """A line of plain information under a field (not an error, not a warning)."""
-        label = QLabel()
-        label.setObjectName(name)
-        label.setWordWrap(True)
-        label.setTextFormat(Qt.TextFormat.PlainText)
-        return label
+        return plain_label(name=name)
 
     def _line_edit(self, placeholder: str = "") -> QLineEdit:
         edit = QLineEdit()

@@ -8,8 +8,8 @@ holding ``<script>`` is quoted, never rendered).
 from __future__ import annotations
 
 from pydantic import ValidationError
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
 from app.domain.field_errors import field_errors
 from app.domain.smartrecruiters import (
@@ -21,6 +21,7 @@ from app.domain.smartrecruiters import (
     ResultType,
     message_too_long,
 )
+from app.ui.common.labels import plain_label, without_mnemonic
 from app.ui.common.validated_form import ValidatedForm
 from app.ui.orders.order_dialogs import who_label
 
@@ -92,10 +93,7 @@ class CompleteDialog(ValidatedForm[AssessmentResult]):
         self.result_type.setObjectName("resultType")
         for kind in ResultType:
             self.result_type.addItem(kind.label, kind)
-        self.meaning = QLabel()
-        self.meaning.setObjectName("resultMeaning")
-        self.meaning.setWordWrap(True)
-        self.meaning.setTextFormat(Qt.TextFormat.PlainText)
+        self.meaning = plain_label(name="resultMeaning")
         self.result_edit = QLineEdit("result.pdf")
         self.result_edit.setObjectName("resultValue")
         self.title = QLineEdit("Berke assessment")
@@ -156,7 +154,7 @@ class CompleteDialog(ValidatedForm[AssessmentResult]):
         if row is not None:
             # "URL", "Video URL", "File name": the field says what it holds for this type.
             row.label.setText(label)
-            row.focus.setAccessibleName(label.replace("&", ""))
+            row.focus.setAccessibleName(without_mnemonic(label))
         if kind is ResultType.DOCUMENT and not self.result_edit.text().strip():
             self.result_edit.setText("result.pdf")
 

@@ -41,12 +41,14 @@ from app.domain.smartrecruiters import (
     MESSAGE_MAX,
     AssessmentComment,
     AssessmentOrder,
+    OrderStatus,
     is_absolute_http_url,
     message_count,
     message_too_long,
 )
 from app.domain.snapshot import SnapshotAttachment, SnapshotStep
 from app.ui.common.action_button import ActionButton
+from app.ui.common.labels import plain_label
 from app.ui.orders.attachments_panel import AttachmentsPanel, dropped_paths
 from app.ui.orders.order_table_model import STATUS_COLOURS
 from app.views.activity import SHORT, activity_line
@@ -144,21 +146,16 @@ class TimelineModel(QAbstractListModel):
                 text += f"\n{entry.message}"
             return text
         if role == Qt.ItemDataRole.ForegroundRole and entry.state is StepState.FAILED:
-            return STATUS_COLOURS[_REJECTED]
+            return STATUS_COLOURS[OrderStatus.REJECTED]
         if role == Qt.ItemDataRole.UserRole:
             return entry
         return None
 
 
-_REJECTED = next(s for s in STATUS_COLOURS if s.value == "REJECTED")
-
-
 def _value_label() -> QLabel:
-    label = QLabel(NOTHING)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setWordWrap(True)
     # What the services send is shown as written, never read as HTML.
-    label.setTextFormat(Qt.TextFormat.PlainText)
+    label = plain_label(NOTHING)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
 
 
@@ -300,10 +297,7 @@ class OrderDetailPane(QWidget):
         # Not setMaxLength: a long paste would be cut without a word. The limit is said here,
         # as it is typed, and Add stays off until the comment fits.
         self.comment_input.setToolTip(f"Up to {MESSAGE_MAX:,} characters")
-        self.comment_limit = QLabel()
-        self.comment_limit.setObjectName("commentLimit")
-        self.comment_limit.setWordWrap(True)
-        self.comment_limit.setTextFormat(Qt.TextFormat.PlainText)
+        self.comment_limit = plain_label(name="commentLimit")
         self.comment_limit.setStyleSheet("color: #b3261e")
         self.comment_limit.hide()
         self.comment_count = QLabel()
@@ -632,10 +626,7 @@ class SelectionBox(QGroupBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("What the actions would do", parent)
         self.setObjectName("selectionBox")
-        self.text = QLabel()
-        self.text.setObjectName("selectionLines")
-        self.text.setWordWrap(True)
-        self.text.setTextFormat(Qt.TextFormat.PlainText)
+        self.text = plain_label(name="selectionLines")
         layout = QVBoxLayout(self)
         layout.addWidget(self.text)
         self.setVisible(False)
@@ -667,9 +658,7 @@ class FlagsBox(QGroupBox):
             row.setObjectName(f"flag_{flag.kind.value}")
             line = QHBoxLayout(row)
             line.setContentsMargins(0, 0, 0, 0)
-            text = QLabel(flag.text)
-            text.setWordWrap(True)
-            text.setTextFormat(Qt.TextFormat.PlainText)
+            text = plain_label(flag.text)
             line.addWidget(text, 1)
             if flag.fix is not None:
                 fix = QPushButton(_FIX_TEXT.get(flag.fix.value, "Fix…"))

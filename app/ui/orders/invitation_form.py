@@ -7,7 +7,7 @@ from typing import TypeVar
 
 from pydantic import ValidationError
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit
 
 from app.domain.berke import BerkeParam
 from app.domain.field_errors import field_errors
@@ -93,12 +93,3 @@ class InvitationForm(ValidatedForm[T]):
         self.message_counter.setText(f"{count} / {MESSAGE_MAX}")
         error, _ = status_colours(self.palette())
         self.message_counter.setStyleSheet(f"color: {error};" if count > MESSAGE_MAX else "")
-
-
-def plain_label(text: str, name: str, parent: QWidget | None = None) -> QLabel:
-    """A wrapped label that shows its text as written (never as HTML)."""
-    label = QLabel(text, parent)
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    return label

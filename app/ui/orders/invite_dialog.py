@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QWidget
 
 from app.domain.invitation import InvitationText
 from app.domain.smartrecruiters import AssessmentOrder
-from app.ui.orders.invitation_form import InvitationForm, plain_label
+from app.ui.common.labels import plain_label
+from app.ui.orders.invitation_form import InvitationForm
 
 SEND_TEXT = "Send invitation"
 BUSY_TEXT = "Sending…"

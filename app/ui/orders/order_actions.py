@@ -187,12 +187,6 @@ class OrderActionsController(QObject):
             self.update_state()
         return False, None
 
-    async def _invitation_address(self, order: AssessmentOrder) -> str:
-        """Where Berke's invitation goes: the address the assessment was created with (the
-        form may have corrected SmartRecruiters'), else SmartRecruiters'."""
-        made = await self._board().assessment_request(order.id)
-        return (made.email_address if made is not None else None) or order.candidate.email or ""
-
     def _board_or_none(self) -> OrderBoard | None:
         return None if self.read_only is not None else self.board
 
@@ -363,7 +357,7 @@ class OrderActionsController(QObject):
         order = self._order(order_id)
         if order is None:
             return
-        email = await self._invitation_address(order)
+        email = await self._board().invitation_email(order.id)
         dialog = InviteDialog(order, board.default_invitation, self._parent, email=email)
 
         async def invite_or_ask(invitation: InvitationText) -> bool:
@@ -526,7 +520,7 @@ class OrderActionsController(QObject):
             self._parent,
             "Send a reminder",
             f"Send {order.candidate.full_name} the invitation again "
-            f"({await self._invitation_address(order)})?",
+            f"({await self._board().invitation_email(order.id)})?",
             informative="Berke sends its invitation email once more; the assessment and its "
             "code stay the same.",
             ok_text="Send reminder",

@@ -22,6 +22,7 @@ from app.domain.smartrecruiters import (
     message_count,
     message_too_long,
 )
+from app.ui.common.labels import plain_label
 
 DEFAULT_MESSAGE_TO_CANDIDATE = (
     "Thank you for your application. Please complete the Berke assessment using the link "
@@ -60,14 +61,7 @@ def order_line(order: AssessmentOrder) -> str:
 
 def who_label(order: AssessmentOrder, name: str) -> QLabel:
     """The order's candidate, job and company, at the top of a dialog about it."""
-    label = QLabel(order_line(order))
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    font = label.font()
-    font.setBold(True)
-    label.setFont(font)
-    return label
+    return plain_label(order_line(order), name, bold=True)
 
 
 def _submit_shortcuts(dialog: QDialog, buttons: QDialogButtonBox) -> None:
@@ -168,10 +162,7 @@ class RejectDialog(QDialog):
         if len(orders) == 1 and not left_out:
             self.who = who_label(orders[0], "rejectWho")
         else:
-            self.who = QLabel(_reject_list(orders, left_out or []))
-            self.who.setObjectName("rejectWho")
-            self.who.setWordWrap(True)
-            self.who.setTextFormat(Qt.TextFormat.PlainText)
+            self.who = plain_label(_reject_list(orders, left_out or []), "rejectWho")
         explanation = QLabel(
             "<b>Rejecting cannot be undone.</b><br>The customer gets 1 credit back. An "
             "auto-triggered order is sent only once: after a rejection the recruiter must "

@@ -159,9 +159,6 @@ class OrderFilterProxy(QAbstractProxyModel):
             self._words = words
             self._relayout()
 
-    def search_words(self) -> tuple[str, ...]:
-        return self._words
-
     def set_statuses(self, statuses: frozenset[OrderStatus] | None) -> None:
         """Only these statuses; None for all."""
         if statuses != self._statuses:

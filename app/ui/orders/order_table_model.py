@@ -152,9 +152,6 @@ class OrderTableModel(QAbstractTableModel):
     def rows(self) -> OrderColumns:
         return self._rows
 
-    def order_ids(self) -> list[str]:
-        return list(self._rows.id)
-
     def count_status(self, status: OrderStatus) -> int:
         return self._status_counts[status]
 

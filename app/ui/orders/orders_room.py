@@ -76,7 +76,6 @@ class OrdersRoom(QWidget):
     """See the module docstring. ``counts_changed`` carries the status-bar text."""
 
     counts_changed = Signal(str)
-    current_changed = Signal(str)  # the order id shown in detail ("" for none)
 
     def __init__(self, messages: Messages, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -498,7 +497,6 @@ class OrdersRoom(QWidget):
         order = self.current_order()
         source = self.source
         self.detail.show_order(order, source.link(order.id) if order and source else None)
-        self.current_changed.emit(order.id if order else "")
         if order is None or source is None:
             self.detail.show_snapshot_files([], "")
             self.detail.show_flags([])

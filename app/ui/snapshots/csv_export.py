@@ -5,11 +5,10 @@ for a formula (=, +, -, @) defused with a leading apostrophe."""
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from app.store.paths import atomic_file
 from app.ui.orders.order_filter_proxy import OrderFilterProxy
 from app.ui.orders.order_table_model import OrderTableModel
 
@@ -23,29 +22,13 @@ def safe_cell(value: str) -> str:
 def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[str]]) -> int:
     """Write atomically (temporary file, then rename); returns the number of data rows."""
     path = Path(path)
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - renamed or removed below
-        "w",
-        encoding="utf-8-sig",
-        newline="",
-        dir=path.parent,
-        prefix=f".{path.name}.",
-        suffix=".tmp",
-        delete=False,
-    )
     count = 0
-    try:
-        with handle:
-            writer = csv.writer(handle, quoting=csv.QUOTE_MINIMAL)
-            writer.writerow([safe_cell(h) for h in header])
-            for row in rows:
-                writer.writerow([safe_cell(cell) for cell in row])
-                count += 1
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(handle.name, path)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
+    with atomic_file(path, private=False, encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, quoting=csv.QUOTE_MINIMAL)
+        writer.writerow([safe_cell(h) for h in header])
+        for row in rows:
+            writer.writerow([safe_cell(cell) for cell in row])
+            count += 1
     return count
 
 
