@@ -842,3 +842,13 @@ def test_a_fault_of_ours_never_leaves_the_invite_dialog_locked(
     qtbot.waitUntil(lambda: not invite.is_busy(), timeout=5_000)
     invite.reject()  # a busy form refuses to close; this one closes
     qtbot.waitUntil(lambda: not invite.isVisible(), timeout=5_000)
+
+
+def test_a_selection_made_from_code_shows_its_summary_too(window: MainWindow, qtbot: QtBot) -> None:
+    """reselect (after a batch, in the benchmarks) ends in the same pane as a click would."""
+    one = add_test_order(window, qtbot, first="Lea", last="Dahl", email="lea@example.com")
+    two = add_test_order(window, qtbot, first="Mo", last="Dahl", email="mo@example.com")
+    window.orders.reselect([one.id, two.id])
+    detail = window.orders.detail
+    assert detail.title.text() == "2 orders selected"
+    assert detail.selection_box.isVisible()

@@ -318,7 +318,7 @@ class OrdersRoom(QWidget):
             self._refresh_detail()
         else:
             self.controller.update_state()
-            if self.tabs.currentWidget() is not self.candidates and len(self._selected_rows()) > 1:
+            if self._several_selected():
                 # Several selected: their summary follows, once per burst of changes (a
                 # batch changes a row several times a second).
                 self._summary_timer.start()
@@ -433,8 +433,6 @@ class OrdersRoom(QWidget):
         current = self._selected_rows()
         self._current_id = self._order_id_at(current[0]) if len(current) == 1 else None
         self._refresh_detail()
-        if len(current) > 1:
-            self._show_selection()
 
     def _selection_follows_rows(self, *_args: object) -> None:
         """A search or filter that hides the selected order takes its selection with it: the
@@ -454,8 +452,11 @@ class OrdersRoom(QWidget):
         else:
             self.controller.update_state()
 
+    def _several_selected(self) -> bool:
+        return self.tabs.currentWidget() is not self.candidates and len(self._selected_rows()) > 1
+
     def _refresh_summary(self) -> None:
-        if len(self._selected_rows()) > 1:
+        if self._several_selected():
             self._show_selection()
 
     def _show_selection(self) -> None:
@@ -501,6 +502,8 @@ class OrdersRoom(QWidget):
             self.detail.show_snapshot_files([], "")
             self.detail.show_flags([])
             self.detail.show_berke(None, linked=False)
+            if self._several_selected():
+                self._show_selection()  # whoever asked: several orders show their summary
             return
         state = source.state(order.id)
         self.detail.show_berke(state.berke, linked=state.link is not None)
