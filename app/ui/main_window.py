@@ -30,19 +30,19 @@ from PySide6.QtWidgets import (
 
 from app.store.memory import release_freed_memory
 from app.store.paths import log_dir
-from app.ui.common.command_palette import CommandPalette, reachable_actions
 from app.ui.common.messages import Messages
-from app.ui.orders.board_signals import BoardSignals
 from app.ui.orders.orders_room import OrdersRoom
 from app.ui.orders.sources import LiveOrders
 from app.ui.pacing_status import PacingStatus
 from app.ui.snapshots.snapshot_menu import SnapshotMenu
-from app.workflows.board import OrderBoard, SyncOutcome
 
 if TYPE_CHECKING:  # loaded when first needed: not part of the first frame
     from app.store.snapshot_file import Snapshot
+    from app.ui.common.command_palette import CommandPalette
     from app.ui.offers import OffersView
+    from app.ui.orders.board_signals import BoardSignals
     from app.ui.snapshots.snapshot_source import SnapshotOrders
+    from app.workflows.board import OrderBoard, SyncOutcome
     from app.workflows.offer_catalog import OfferCatalog
 
 log = logging.getLogger(__name__)
@@ -228,6 +228,8 @@ class MainWindow(QMainWindow):
 
     def open_palette(self) -> CommandPalette:
         """Ctrl+K: every action of the window, and every order, one search away."""
+        from app.ui.common.command_palette import CommandPalette, reachable_actions
+
         palette = CommandPalette(
             lambda: [
                 a

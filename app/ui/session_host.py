@@ -14,19 +14,18 @@ from PySide6.QtCore import QObject, Signal
 
 from app.domain.connection import AppSettings, ConnectionProfile, ProfileKind
 from app.store.credentials import KeyStore
-from app.store.database import Database, default_database_path
 from app.store.settings_file import save_settings
 from app.ui.common.async_dialogs import run_dialog
 from app.ui.common.task_group import NamedTasks
 from app.ui.main_window import MainWindow
-from app.ui.orders.board_signals import BoardSignals
-from app.ui.orders.cached_orders import CachedOrders
-from app.workflows.board import BoardOptions, OrderBoard
-from app.workflows.cached_inbox import CachedInbox, open_cached_inbox
-from app.workflows.desk import Desk
 
-if TYPE_CHECKING:  # the clients (httpx), the sandbox and the dialogs load when first needed
+if TYPE_CHECKING:  # the board, the clients (httpx), the sandbox and the dialogs load when first
+    # needed: after the window's first frame
+    from app.store.database import Database
     from app.ui.settings.settings_dialog import SettingsDialog
+    from app.workflows.board import OrderBoard
+    from app.workflows.cached_inbox import CachedInbox
+    from app.workflows.desk import Desk
     from app.workflows.session import Session
 
 
@@ -55,6 +54,8 @@ _CONNECTION_FIELDS = (
 def database_path_for(profile: ConnectionProfile) -> Path:
     """One SQLite file per account: a staging system's orders never mix with production's.
     Production keeps the file name the app has always used."""
+    from app.store.database import default_database_path
+
     default = default_database_path()
     if profile.kind is ProfileKind.PRODUCTION:
         return default
@@ -103,6 +104,8 @@ class SessionHost(QObject):
     @staticmethod
     def _default_database(session: Session) -> Database:
         """Demo mode starts from a fresh sandbox each time, so its store lives in memory only."""
+        from app.store.database import Database
+
         if session.demo or session.profile is None:
             return Database(":memory:")
         return Database(database_path_for(session.profile))
@@ -114,6 +117,9 @@ class SessionHost(QObject):
         profile = self.settings.active_profile
         if self.force_demo or profile.is_sandbox or not self._own_database:
             return False
+        from app.ui.orders.cached_orders import CachedOrders
+        from app.workflows.cached_inbox import open_cached_inbox
+
         db, inbox = await asyncio.to_thread(open_cached_inbox, database_path_for(profile))
         self._cached = (profile.name, db, inbox)
         self.window.orders.set_source(CachedOrders(inbox))
@@ -150,6 +156,9 @@ class SessionHost(QObject):
         """Open the active profile's session and show it in the window (cached orders first),
         then start the board's poll schedule and background resumer."""
         async with self._lock:
+            from app.ui.orders.board_signals import BoardSignals
+            from app.workflows.board import BoardOptions, OrderBoard
+            from app.workflows.desk import Desk
             from app.workflows.offer_catalog import OfferCatalog
             from app.workflows.session import author_of
 
@@ -212,6 +221,8 @@ class SessionHost(QObject):
             reconnect = await asyncio.to_thread(self.keys.credentials, after.name) is None
         if not reconnect:
             if self.board is not None and self.session is not None:
+                from app.workflows.board import BoardOptions
+
                 self.board.set_options(BoardOptions.of(after))
             return
         await self.close()

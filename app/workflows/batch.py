@@ -34,7 +34,8 @@ from app.workflows.order_actions import (
     reuse_assessment,
     send_invitation,
 )
-from app.workflows.steps import StepDeferredError, unexpected_failure
+from app.workflows.refusals import StepDeferredError
+from app.workflows.steps import unexpected_failure
 
 log = logging.getLogger(__name__)
 

@@ -66,6 +66,11 @@ from app.workflows.desk import Desk
 from app.workflows.heap import settle_heap
 from app.workflows.order_sync import fetch_changes
 from app.workflows.outbox import ResumeReport, resume_pending, retry_step
+from app.workflows.refusals import (
+    EXPECTED_ERRORS,
+    ActionNotAllowedError,
+    CooldownError,
+)
 from app.workflows.results import (
     NO_RESULT_TO_ATTACH_TO,
     ResultFlow,
@@ -79,7 +84,6 @@ from app.workflows.results import (
 )
 from app.workflows.snapshots import SavedSnapshot, SaveProgress, SaveRequest, save_snapshot
 from app.workflows.snapshots import live_records as gather_live_records
-from app.workflows.steps import StepDeferredError
 from app.workflows.watch import WatchReport, watch_berke, watch_comments
 
 log = logging.getLogger(__name__)
@@ -94,10 +98,8 @@ RESYNC_SECONDS = 15 * 60
 RESUME_SECONDS = 30.0
 MAX_RESUME_BACKOFF = 300.0
 
+
 #: What can go wrong in an action in a way the coordinator should read (a sentence each).
-EXPECTED_ERRORS = (ApiError, actions.ActionNotAllowedError, StepDeferredError)
-
-
 class BoardListener:
     """What the board tells the UI. Every method does nothing here: override what you need."""
 
@@ -453,9 +455,7 @@ class OrderBoard:
         try:
             for key in keys:
                 if not self._desk.claim(key):
-                    raise actions.ActionNotAllowedError(
-                        "This is already being sent for this order."
-                    )
+                    raise ActionNotAllowedError("This is already being sent for this order.")
                 taken.append(key)
             self._changed([order_id])
             yield
@@ -480,7 +480,7 @@ class OrderBoard:
     def _require(self, order_id: str) -> AssessmentOrder:
         order = self._orders.get(order_id)
         if order is None:
-            raise actions.ActionNotAllowedError("This order is no longer known to this desk.")
+            raise ActionNotAllowedError("This order is no longer known to this desk.")
         return order
 
     async def jobs(self) -> list[BerkeJob]:
@@ -699,7 +699,7 @@ class OrderBoard:
         order = self._require(order_id)
         reason = self.why_not(OrderAction.DELIVER, [order_id])
         if reason:
-            raise actions.ActionNotAllowedError(reason)
+            raise ActionNotAllowedError(reason)
         return await plan_delivery(self._desk, order, threshold=self.options.pass_level)
 
     async def deliver(self, order_id: str, plan: DeliveryPlan | None = None) -> str:
@@ -736,11 +736,11 @@ class OrderBoard:
         """The order ended: its open Berke assessment goes too (the coordinator's choice)."""
         link = self.link(order_id)
         if link is None:
-            raise actions.ActionNotAllowedError("The order has no Berke assessment to delete.")
+            raise ActionNotAllowedError("The order has no Berke assessment to delete.")
 
         reason = self.why_not(OrderAction.DELETE_IN_BERKE, [order_id])
         if reason:
-            raise actions.ActionNotAllowedError(reason)
+            raise ActionNotAllowedError(reason)
         await self._act(
             OrderAction.DELETE_IN_BERKE,
             order_id,
@@ -757,7 +757,7 @@ class OrderBoard:
         # The board's rule, with Berke's side: no reminder for a completed assessment.
         reason = self.why_not(OrderAction.REMIND, [order_id])
         if reason:
-            raise actions.ActionNotAllowedError(reason)
+            raise ActionNotAllowedError(reason)
         if not override_cooldown:
             self._check_cooldown(order_id)
         await self._act(
@@ -783,7 +783,7 @@ class OrderBoard:
         last = max(times)
         ready_at = last + self.options.invite_cooldown
         if datetime.now(UTC) < ready_at:
-            raise actions.CooldownError(last, ready_at)
+            raise CooldownError(last, ready_at)
 
     async def reuse_candidates(
         self, order_id: str, index: OrdersByCandidate | None = None
@@ -813,7 +813,7 @@ class OrderBoard:
         """Link the candidate's existing assessment (of ``from_order_id``) to this order."""
         source = self.link(from_order_id)
         if source is None:
-            raise actions.ActionNotAllowedError("That order has no Berke assessment to reuse.")
+            raise ActionNotAllowedError("That order has no Berke assessment to reuse.")
         return await self._act(
             OrderAction.CREATE_ASSESSMENT,
             order_id,
@@ -856,7 +856,7 @@ class OrderBoard:
         order = self._require(order_id)
         reason = why_not(OrderAction.ATTACH, order, None)
         if reason:
-            raise actions.ActionNotAllowedError(reason)
+            raise ActionNotAllowedError(reason)
         if order.status is OrderStatus.COMPLETED and self.state(order_id).result_id is None:
             await self._take_existing_result(order)
         try:
@@ -874,12 +874,12 @@ class OrderBoard:
         try:
             result_id = await existing_result_id(self._desk, order)
         except ApiError as exc:
-            raise actions.ActionNotAllowedError(
+            raise ActionNotAllowedError(
                 "The order's result could not be looked up in SmartRecruiters, so nothing was "
                 f"attached; try again. {exc}"
             ) from exc
         if result_id is None:
-            raise actions.ActionNotAllowedError(NO_RESULT_TO_ATTACH_TO)
+            raise ActionNotAllowedError(NO_RESULT_TO_ATTACH_TO)
 
     def start_queued(self, order_id: str) -> None:
         """Start the order's queued files that have a result to go to."""

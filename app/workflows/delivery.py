@@ -27,7 +27,7 @@ from app.domain.berke_results import (
 )
 from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult
 from app.workflows.desk import Desk
-from app.workflows.order_actions import ActionNotAllowedError
+from app.workflows.refusals import ActionNotAllowedError
 from app.workflows.results import ResultFlow, complete_order, queue_files
 
 

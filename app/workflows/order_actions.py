@@ -34,13 +34,10 @@ from app.domain.smartrecruiters import (
     message_too_long,
 )
 from app.workflows.desk import Desk
+from app.workflows.refusals import ActionNotAllowedError, AlreadyInvitedError
 from app.workflows.steps import id_taken_error, run_step
 
 log = logging.getLogger(__name__)
-
-
-class ActionNotAllowedError(Exception):
-    """The rules refuse the action before anything is sent; the message says why."""
 
 
 def check_message(what: str, text: str | None) -> None:
@@ -187,19 +184,6 @@ async def reject_order(desk: Desk, order: AssessmentOrder, *, reason: str) -> As
     return outcome.order
 
 
-class AlreadyInvitedError(ActionNotAllowedError):
-    """Berke has sent this assessment's invitation before, but not from this desk's journal
-    (another desk, or a colleague in Berke): sending again is the coordinator's call."""
-
-    def __init__(self, count: int) -> None:
-        self.count = count
-        times = "once" if count == 1 else f"{count} times"
-        super().__init__(
-            f"Berke has already sent this invitation {times}, though not from this desk "
-            "(another desk, or someone in Berke). Send it again only if the candidate asks."
-        )
-
-
 def default_invitation(desk: Desk) -> InvitationText | None:
     """The connection profile's invitation message and sender, if it keeps any."""
     profile = desk.session.profile
@@ -252,20 +236,6 @@ async def send_invitation(
     refreshed = await linked_assessment(desk, order.id)
     assert refreshed is not None
     return refreshed
-
-
-class CooldownError(ActionNotAllowedError):
-    """An invitation went to this person a short while ago (the profile's cooldown)."""
-
-    def __init__(self, last: datetime, ready_at: datetime) -> None:
-        self.last = last
-        self.ready_at = ready_at
-        local = ready_at.astimezone()
-        super().__init__(
-            f"This person was sent an invitation at {last.astimezone():%H:%M on %d %b}; "
-            f"another one is due from {local:%H:%M on %d %b}. Send it anyway only if the "
-            "candidate asks for it."
-        )
 
 
 async def delete_in_berke(desk: Desk, order: AssessmentOrder, linked: LinkedAssessment) -> None:

@@ -17,8 +17,9 @@ from app.domain.attachments import UploadState
 from app.domain.journal import JournalOutcome, StepState, UploadStep
 from app.domain.smartrecruiters import OrderStatus
 from app.workflows.desk import Desk
+from app.workflows.refusals import StepDeferredError
 from app.workflows.results import NO_RESULT_TO_ATTACH_TO, existing_result_id, run_upload
-from app.workflows.steps import StepDeferredError, execute
+from app.workflows.steps import execute
 
 log = logging.getLogger(__name__)
 

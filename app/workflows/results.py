@@ -37,7 +37,8 @@ from app.domain.order_rules import OrderAction, why_not
 from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult, OrderStatus
 from app.store.paths import NotRegularFileError, open_regular_file, regular_file
 from app.workflows.desk import Desk
-from app.workflows.order_actions import ActionNotAllowedError, check_message, has_pending_step
+from app.workflows.order_actions import check_message, has_pending_step
+from app.workflows.refusals import ActionNotAllowedError
 from app.workflows.steps import StepContext, execute, run_step
 
 

@@ -67,14 +67,11 @@ from app.domain.smartrecruiters import (
     OrderStatus,
 )
 from app.workflows.desk import Desk
+from app.workflows.refusals import StepDeferredError
 
 log = logging.getLogger(__name__)
 
 BERKE_URL_PREFIX = "berke_url_prefix"  # meta key: assessment URLs are this prefix + the code
-
-
-class StepDeferredError(Exception):
-    """The step cannot run yet (e.g. something it needs is not known); it stays pending."""
 
 
 @dataclass

@@ -34,9 +34,9 @@ from app.workflows.order_actions import (
     send_invitation,
 )
 from app.workflows.outbox import resume_pending
+from app.workflows.refusals import StepDeferredError
 from app.workflows.results import complete_order, queue_files, run_upload
 from app.workflows.session import Session
-from app.workflows.steps import StepDeferredError
 from app.workflows.watch import watch_berke
 
 ALREADY_RUNNING = 4  # exit status when another runner holds the folder

@@ -15,7 +15,8 @@ from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.workflows.batch import OutcomeKind, PlanKind
 from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
-from app.workflows.order_actions import ActionNotAllowedError, send_invitation
+from app.workflows.order_actions import send_invitation
+from app.workflows.refusals import ActionNotAllowedError
 from tests.integration.helpers import RecordingTransport, new_order_body, unpaced
 from tests.integration.test_close_the_loop import with_board
 

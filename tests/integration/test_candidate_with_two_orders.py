@@ -27,7 +27,7 @@ from app.workflows.desk import Desk
 from app.workflows.inbox import sync_all
 from app.workflows.order_actions import create_assessment
 from app.workflows.outbox import resume_pending, retry_step
-from app.workflows.steps import StepDeferredError
+from app.workflows.refusals import StepDeferredError
 from tests.integration.helpers import new_order_body, unpaced
 from tests.integration.test_workflows import run_with_desk
 

@@ -23,8 +23,8 @@ from app.sandbox import DEMO_SR_KEY, SandboxConfig, SandboxServer
 from app.workflows.board import BoardOptions, OrderBoard
 from app.workflows.delivery import deliver, plan_delivery
 from app.workflows.desk import Desk
-from app.workflows.order_actions import ActionNotAllowedError
 from app.workflows.outbox import resume_pending
+from app.workflows.refusals import ActionNotAllowedError
 from tests.integration.helpers import new_order_body, unpaced
 from tests.integration.test_workflows import run_with_desk
 
@@ -242,7 +242,7 @@ def test_automatic_delivery_needs_no_click(loop_sandbox: SandboxServer, tmp_path
 def test_a_reminder_inside_the_cooldown_asks_first(
     loop_sandbox: SandboxServer, tmp_path: Path
 ) -> None:
-    from app.workflows.order_actions import CooldownError
+    from app.workflows.refusals import CooldownError
 
     async def body(board: OrderBoard, desk: Desk) -> None:
         order_id = await invited_order(board, desk, "Rosa", "rosa@example.com")

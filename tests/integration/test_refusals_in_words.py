@@ -13,7 +13,8 @@ from app.clients.errors import ValidationApiError
 from app.domain.berke import BerkeParam, CreateAssessmentRequest
 from app.domain.smartrecruiters import MESSAGE_MAX, OrderStatus
 from app.workflows.desk import Desk
-from app.workflows.order_actions import ActionNotAllowedError, add_comment, reject_order
+from app.workflows.order_actions import add_comment, reject_order
+from app.workflows.refusals import ActionNotAllowedError
 from tests.integration.helpers import new_order_body
 from tests.integration.test_workflows import run_with_desk
 

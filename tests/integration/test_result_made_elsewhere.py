@@ -14,8 +14,8 @@ from app.domain.order_result import result_panel_text
 from app.domain.smartrecruiters import AssessmentResult, OrderStatus, ResultType
 from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
-from app.workflows.order_actions import ActionNotAllowedError
 from app.workflows.outbox import resume_pending
+from app.workflows.refusals import ActionNotAllowedError
 from tests.integration.helpers import new_order_body
 from tests.integration.test_close_the_loop import with_board
 

@@ -14,8 +14,8 @@ from app.domain.berke import CreateAssessmentRequest
 from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult, ResultType
 from app.workflows.desk import Desk
 from app.workflows.order_actions import accept_order, create_assessment
+from app.workflows.refusals import StepDeferredError
 from app.workflows.results import complete_order, queue_files, run_upload
-from app.workflows.steps import StepDeferredError
 from tests.fifo_guard import call_near_fifo
 from tests.integration.helpers import new_order_body
 from tests.integration.test_workflows import run_with_desk

@@ -28,7 +28,7 @@ from app.views.inbox_columns import INBOX
 from app.workflows.batch import PlanKind
 from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
-from app.workflows.order_actions import ActionNotAllowedError
+from app.workflows.refusals import ActionNotAllowedError
 from tests.integration.helpers import new_order_body
 from tests.ui.conftest import connect, make_desk
 

@@ -11,7 +11,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
@@ -27,18 +27,19 @@ from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.ui.common.async_dialogs import choose, confirm, run_dialog
 from app.ui.common.messages import Messages
 from app.ui.common.task_group import NamedTasks
-from app.ui.common.validated_form import ValidatedForm
-from app.ui.orders.batch_dialog import BatchDialog
-from app.ui.orders.batch_plan_dialog import BatchChoice, BatchPlanDialog
-from app.ui.orders.berke_form import BerkeAssessmentForm
-from app.ui.orders.complete_dialog import CompleteDialog
-from app.ui.orders.delivery_preview import DeliveryPreviewDialog
-from app.ui.orders.invite_dialog import InviteDialog
-from app.ui.orders.order_dialogs import AcceptDialog, RejectDialog
-from app.ui.orders.url_preview import UrlPreviewDialog
 from app.views.bulk_summary import bulk_line
-from app.workflows.board import EXPECTED_ERRORS, OrderBoard
-from app.workflows.order_actions import ActionNotAllowedError, AlreadyInvitedError, CooldownError
+from app.workflows.refusals import (
+    EXPECTED_ERRORS,
+    ActionNotAllowedError,
+    AlreadyInvitedError,
+    CooldownError,
+)
+
+if TYPE_CHECKING:  # each dialog is loaded when first opened: none is in the first frame
+    from app.ui.common.validated_form import ValidatedForm
+    from app.ui.orders.batch_dialog import BatchDialog
+    from app.ui.orders.batch_plan_dialog import BatchChoice
+    from app.workflows.board import OrderBoard
 
 log = logging.getLogger(__name__)
 
@@ -211,6 +212,8 @@ class OrderActionsController(QObject):
     # -- create ------------------------------------------------------------------------------
 
     async def create_assessment(self, order_id: str) -> None:
+        from app.ui.orders.berke_form import BerkeAssessmentForm
+
         board = self._board()
         order = self._order(order_id)
         if order is None:
@@ -275,6 +278,8 @@ class OrderActionsController(QObject):
 
     async def preview(self, order_id: str) -> None:
         """Show the code and URL; "Accept order with this URL…" goes straight on to accept."""
+        from app.ui.orders.url_preview import UrlPreviewDialog
+
         board = self._board()
         order, response = board.order(order_id), board.created(order_id)
         if order is None or response is None:
@@ -307,6 +312,8 @@ class OrderActionsController(QObject):
     # -- accept, reject, invite --------------------------------------------------------------
 
     async def accept(self, order_id: str) -> None:
+        from app.ui.orders.order_dialogs import AcceptDialog
+
         board = self._board()
         order, link = board.order(order_id), board.link(order_id)
         reason = board.why_not(OrderAction.ACCEPT, [order_id])
@@ -326,6 +333,8 @@ class OrderActionsController(QObject):
         )
 
     async def reject(self, order_ids: list[str]) -> None:
+        from app.ui.orders.order_dialogs import RejectDialog
+
         board = self._board()
         selected = [o for o in map(board.order, order_ids) if o is not None]
         line = bulk_line(OrderAction.REJECT, "Reject", selected, lambda a, i: board.why_not(a, [i]))
@@ -353,6 +362,8 @@ class OrderActionsController(QObject):
         """The invite dialog: the message and sender (the profile's default to start with),
         checked as typed. It stays open, busy, while Berke is asked; a value Berke refuses
         shows under its field, with the rest kept."""
+        from app.ui.orders.invite_dialog import InviteDialog
+
         board = self._board()
         order = self._order(order_id)
         if order is None:
@@ -391,6 +402,8 @@ class OrderActionsController(QObject):
     async def create_accept_invite(self, order_ids: list[str]) -> None:
         """The plan first (each order's Berke job, what will be sent, the messages), then the
         run, with its outcomes."""
+        from app.ui.orders.batch_plan_dialog import BatchPlanDialog
+
         board = self._board()
         plan = await self._run("Create, accept and invite", board.plan_batch(order_ids))
         if plan is None:
@@ -408,6 +421,8 @@ class OrderActionsController(QObject):
         await self._run_batch(chosen[0])
 
     async def _run_batch(self, choice: BatchChoice) -> None:
+        from app.ui.orders.batch_dialog import BatchDialog
+
         jobs = {p.order_id: p.job_text for p in choice.plan}
         previous = self.last_batch
         if previous is not None and not previous.running:
@@ -463,6 +478,8 @@ class OrderActionsController(QObject):
 
     async def complete(self, order_id: str) -> bool:
         """Ask for the result, complete the order; True when it is completed."""
+        from app.ui.orders.complete_dialog import CompleteDialog
+
         board = self._board()
         order = board.order(order_id)
         if order is None:
@@ -478,6 +495,8 @@ class OrderActionsController(QObject):
 
     async def deliver(self, order_ids: list[str]) -> None:
         """One order: the preview, then Send. Several: every one that is ready, in one go."""
+        from app.ui.orders.delivery_preview import DeliveryPreviewDialog
+
         board = self._board()
         if len(order_ids) > 1:
             ready = [i for i in order_ids if board.why_not(OrderAction.DELIVER, [i]) is None]

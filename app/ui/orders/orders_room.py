@@ -55,7 +55,7 @@ from app.ui.orders.status_badge import StatusBadgeDelegate
 from app.views.bulk_summary import bulk_summary, status_counts
 from app.views.inbox_columns import DEFAULT_SHOWN, INBOX, STATUS_LABELS
 from app.views.order_rows import OrderColumns, OrderRow
-from app.workflows.board import EXPECTED_ERRORS
+from app.workflows.refusals import EXPECTED_ERRORS
 
 log = logging.getLogger(__name__)
 

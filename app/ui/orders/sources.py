@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
@@ -19,10 +20,12 @@ from app.domain.order_result import ResultOnFile
 from app.domain.order_state import OrderState
 from app.domain.smartrecruiters import AssessmentComment, AssessmentOrder
 from app.domain.snapshot import SnapshotAttachment
-from app.ui.orders.board_signals import BoardSignals
 from app.ui.orders.detail_pane import TimelineEntry
 from app.views.order_rows import OrderColumns, OrderRow, order_row
-from app.workflows.board import OrderBoard
+
+if TYPE_CHECKING:  # the board is opened after the window's first frame
+    from app.ui.orders.board_signals import BoardSignals
+    from app.workflows.board import OrderBoard
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -37,8 +37,10 @@ from app.store.snapshot_destination import SnapshotWriteError
 from app.store.snapshot_file import SnapshotError
 from app.ui.common.colours import status_colours
 from app.ui.common.task_group import NamedTasks
-from app.workflows.board import OrderBoard
 from app.workflows.snapshots import SavedSnapshot, SaveRequest, check_snapshot_destination
+
+if TYPE_CHECKING:
+    from app.workflows.board import OrderBoard
 
 log = logging.getLogger(__name__)
 

@@ -9,23 +9,24 @@ import asyncio
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QFileDialog, QMainWindow, QMenu
 
 from app.domain.snapshot import EXTENSION, SnapshotOrder
-from app.domain.snapshot_diff import diff_orders
 from app.store.snapshot_file import Snapshot, SnapshotError, open_snapshot
 from app.ui.common.messages import Messages
 from app.ui.common.task_group import NamedTasks
 from app.ui.orders.orders_room import OrdersRoom
 from app.ui.orders.sources import LiveOrders
-from app.ui.snapshots.compare_dialog import CompareDialog
-from app.ui.snapshots.csv_export import export_orders_in_view
-from app.ui.snapshots.save_snapshot_dialog import SaveSnapshotDialog, view_filter
 from app.ui.snapshots.snapshot_source import SnapshotOrders
-from app.workflows.snapshots import SavedSnapshot
+
+if TYPE_CHECKING:  # the dialogs load when first opened: none is in the first frame
+    from app.ui.snapshots.compare_dialog import CompareDialog
+    from app.ui.snapshots.save_snapshot_dialog import SaveSnapshotDialog
+    from app.workflows.snapshots import SavedSnapshot
 
 log = logging.getLogger(__name__)
 
@@ -160,6 +161,8 @@ class SnapshotMenu(QObject):
         return path if path.suffix == EXTENSION else path.with_name(path.name + EXTENSION)
 
     def save(self) -> SaveSnapshotDialog | None:
+        from app.ui.snapshots.save_snapshot_dialog import SaveSnapshotDialog, view_filter
+
         source = self.orders.source
         if not isinstance(source, LiveOrders):
             return None
@@ -262,6 +265,9 @@ class SnapshotMenu(QObject):
         except SnapshotError as exc:
             self.messages.error("Compare snapshots", str(exc))
             return None
+        from app.domain.snapshot_diff import diff_orders
+        from app.ui.snapshots.compare_dialog import CompareDialog
+
         diff = await asyncio.to_thread(diff_orders, old, new, ignore=ignore)
         dialog = CompareDialog(diff, old_label, new_label, self.window)
         self._keep(dialog)
@@ -272,6 +278,8 @@ class SnapshotMenu(QObject):
         path = self.choose_csv_path()
         if path is None:
             return 0
+        from app.ui.snapshots.csv_export import export_orders_in_view
+
         try:
             count = export_orders_in_view(self.orders.proxy, path)
         except OSError as exc:

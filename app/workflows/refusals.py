@@ -1,0 +1,50 @@
+"""What the board refuses with: the failures a coordinator is told in words, not as a crash.
+
+Kept apart from the workflows that raise them (and free of the domain's models) so that the
+window can catch them without loading the board before its first frame.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from app.clients.errors import ApiError
+
+
+class ActionNotAllowedError(Exception):
+    """The rules refuse the action before anything is sent; the message says why."""
+
+
+class AlreadyInvitedError(ActionNotAllowedError):
+    """Berke has sent this assessment's invitation before, but not from this desk's journal
+    (another desk, or a colleague in Berke): sending again is the coordinator's call."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        times = "once" if count == 1 else f"{count} times"
+        super().__init__(
+            f"Berke has already sent this invitation {times}, though not from this desk "
+            "(another desk, or someone in Berke). Send it again only if the candidate asks."
+        )
+
+
+class CooldownError(ActionNotAllowedError):
+    """An invitation went to this person a short while ago (the profile's cooldown)."""
+
+    def __init__(self, last: datetime, ready_at: datetime) -> None:
+        self.last = last
+        self.ready_at = ready_at
+        local = ready_at.astimezone()
+        super().__init__(
+            f"This person was sent an invitation at {last.astimezone():%H:%M on %d %b}; "
+            f"another one is due from {local:%H:%M on %d %b}. Send it anyway only if the "
+            "candidate asks for it."
+        )
+
+
+class StepDeferredError(Exception):
+    """The step cannot run yet (e.g. something it needs is not known); it stays pending."""
+
+
+#: What a board call may fail with that the coordinator is told in words.
+EXPECTED_ERRORS = (ApiError, ActionNotAllowedError, StepDeferredError)
