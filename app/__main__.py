@@ -45,6 +45,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if not (args.version or args.configure):
+        from app.workflows.heap import pause_for_start_up
+
+        pause_for_start_up()  # until the first frame: see app.workflows.heap
     if args.version:
         from app import __version__
 

@@ -18,12 +18,14 @@ from app.store.instance_lock import AlreadyRunningError, InstanceLock, LockUnava
 from app.store.paths import data_dir
 from app.ui.resources import app_icon_path
 from app.ui.startup_timings import StartupTimings
-from app.workflows.heap import settle_heap
+from app.workflows.heap import end_pause, settle_heap
 from app.workflows.notifier import install_error_hooks
 
 if TYPE_CHECKING:  # what the first frame does not need is loaded after it (see _run_desk)
     from app.domain.connection import AppSettings
     from app.store.credentials import KeyStore
+    from app.ui.main_window import MainWindow
+    from app.ui.single_instance import ActivationServer
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +81,7 @@ async def _run_snapshot(app: QApplication, path: Path, options: LaunchOptions) -
     window = open_snapshot_window(path, settings, snapshot)
     remember_snapshot(settings, path)
     window.show()
+    settle_heap()  # the start-up pause ends (see app.workflows.heap)
     closed = asyncio.Event()
     app.aboutToQuit.connect(closed.set)
     window.closed.connect(closed.set)
@@ -158,12 +161,10 @@ async def _run_desk(app: QApplication, options: LaunchOptions, lock: InstanceLoc
         await host.show_cached()
         window.show()
         await timings.first_frame()
+        settle_heap()  # the start-up pause ends: what the first frame needed lives on
         from app.ui.common.error_dialog import DialogNotifier
-        from app.ui.single_instance import ActivationServer, bring_to_front
 
-        activation = ActivationServer(lock.folder, window)
-        activation.activate_requested.connect(lambda: bring_to_front(window))
-        activation.listen()
+        activation = _answer_second_starts(lock, window)
         # One path for every error: slots, threads and tasks report to a dialog, the app goes on.
         hooks = install_error_hooks(
             DialogNotifier(window, options.log_path), asyncio.get_running_loop()
@@ -202,6 +203,16 @@ async def _run_desk(app: QApplication, options: LaunchOptions, lock: InstanceLoc
             hooks.uninstall()
 
 
+def _answer_second_starts(lock: InstanceLock, window: MainWindow) -> ActivationServer:
+    """A second start of the desk on this data folder brings this window to the front."""
+    from app.ui.single_instance import ActivationServer, bring_to_front
+
+    activation = ActivationServer(lock.folder, window)
+    activation.activate_requested.connect(lambda: bring_to_front(window))
+    activation.listen()
+    return activation
+
+
 def _settings_and_keys(options: LaunchOptions) -> tuple[AppSettings, KeyStore]:
     """The profiles (saved, or the built-in ones: the sandbox) and the key store."""
     from app.domain.connection import AppSettings
@@ -228,5 +239,8 @@ def _started() -> None:
 
 def run_app(options: LaunchOptions) -> int:
     app = _make_application()
-    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
-        return runner.run(_run(app, options))
+    try:
+        with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+            return runner.run(_run(app, options))
+    finally:
+        end_pause()

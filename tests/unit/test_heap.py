@@ -1,0 +1,102 @@
+"""The collector's start-up pause: off from the start, back on (with what is alive frozen) at
+the first frame, and never left off. Run in a fresh interpreter: freezing the test process's
+own objects would change every test after this one."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+
+def _run(code: str, **env: str) -> str:
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        env={**os.environ, **env} if env else None,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout.strip()
+
+
+def test_the_pause_ends_at_the_first_settle_with_everything_alive_frozen() -> None:
+    out = _run(
+        """
+        import gc
+        from app.workflows import heap
+        heap.pause_for_start_up()
+        paused = not gc.isenabled()
+        leftovers = [[] for _ in range(3)]
+        for a, b in zip(leftovers, leftovers[1:]):
+            a.append(b); b.append(a)  # a cycle made while paused
+        heap.settle_heap()
+        print(paused, gc.isenabled(), gc.get_freeze_count() > 1000)
+        heap.settle_heap()  # later settles collect first, as before
+        print(gc.isenabled())
+        """
+    )
+    assert out.splitlines() == ["True True True", "True"]
+
+
+def test_the_collector_is_never_left_off() -> None:
+    out = _run(
+        """
+        import gc
+        from app.workflows import heap
+        heap.pause_for_start_up()
+        heap.end_pause()  # start-up failed before its first frame
+        print(gc.isenabled(), gc.get_freeze_count())
+        heap.end_pause()  # twice: no harm
+        print(gc.isenabled())
+        """
+    )
+    assert out.splitlines() == ["True 0", "True"]
+
+
+def test_no_pause_when_the_heap_is_left_alone() -> None:
+    """The benchmark's comparison (``enabled = False``) leaves the collector as Python has it."""
+    out = _run(
+        """
+        import gc
+        from app.workflows import heap
+        heap.enabled = False
+        heap.pause_for_start_up()
+        print(gc.isenabled())
+        """
+    )
+    assert out == "True"
+
+
+def test_the_app_pauses_until_its_first_frame(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``python -m app`` pauses the collector before anything loads, and the self-test's
+    window runs with it back on."""
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    out = _run(
+        """
+        import gc, sys
+        import app.ui.application as application
+        seen = {}
+        frame = application.StartupTimings.first_frame
+        async def first_frame(self, *args):
+            seen["before the frame"] = gc.isenabled()
+            await frame(self, *args)
+        application.StartupTimings.first_frame = first_frame
+        synced = application.StartupTimings.synced
+        def at_sync(self):
+            seen["at the first sync"] = gc.isenabled()
+            synced(self)
+        application.StartupTimings.synced = at_sync
+        from app.__main__ import main
+        code = main(["--self-test", "--timings"])
+        print(code, seen["before the frame"], seen["at the first sync"], gc.isenabled())
+        """,
+        ASSESSMENT_DESK_HOME=str(tmp_path),
+    )
+    assert out.splitlines()[-1] == "0 False True True"
