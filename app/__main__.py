@@ -45,15 +45,23 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    if not (args.version or args.configure):
-        from app.workflows.heap import pause_for_start_up
-
-        pause_for_start_up()  # until the first frame: see app.workflows.heap
     if args.version:
         from app import __version__
 
         print(__version__)
         return 0
+    if args.configure:
+        return _start(args)
+    from app.workflows.heap import end_pause, pause_for_start_up
+
+    pause_for_start_up()  # until the first frame: see app.workflows.heap
+    try:
+        return _start(args)
+    finally:
+        end_pause()  # whatever happened before it: never left off
+
+
+def _start(args: argparse.Namespace) -> int:
     from app.store.logs import setup_logging
 
     # The file keeps INFO (what was synced, what failed, tracebacks); the terminal warnings only.

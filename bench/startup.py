@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         "--bundle", type=Path, help="the installed app's executable, measured instead"
     )
     args = parser.parse_args(argv)
-    app = APP if args.bundle is None else [str(args.bundle), "--self-test", "--timings"]
+    app = APP if args.bundle is None else [str(args.bundle.resolve()), "--self-test", "--timings"]
     bundled = args.bundle is not None
     figures(app, bundled=bundled)  # warm-up: bytecode written, files in the disk cache
     figures(BARE)

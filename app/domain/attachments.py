@@ -8,11 +8,8 @@ this module only judges them.
 from __future__ import annotations
 
 import codecs
-from datetime import datetime
 from enum import StrEnum
 from pathlib import PurePath
-
-from pydantic import BaseModel, ConfigDict
 
 #: The report formats recruiters can open; anything else is refused up front.
 ALLOWED_EXTENSIONS = frozenset(
@@ -114,21 +111,3 @@ class UploadState(StrEnum):
     DONE = "done"
     FAILED = "failed"
     CANCELLED = "cancelled"
-
-
-class Upload(BaseModel):
-    """One file queued for an order's result; survives restarts."""
-
-    model_config = ConfigDict(frozen=True)
-
-    id: int
-    order_id: str
-    result_id: str | None
-    path: str
-    file_name: str
-    size: int
-    state: UploadState
-    attachment_id: str | None = None
-    message: str | None = None
-    created_at: datetime
-    updated_at: datetime

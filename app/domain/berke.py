@@ -28,7 +28,7 @@ from pydantic import (
 from app.domain.berke_progress import BerkeProgress, progress_of, unix_time
 from app.domain.email_rule import email_list_problem, is_well_formed_email
 from app.domain.sensitive_ids import looks_like_sensitive_id, refusal
-from app.domain.smartrecruiters import is_absolute_http_url
+from app.domain.sr_limits import is_absolute_http_url
 
 
 class BerkeParam:

@@ -2,28 +2,10 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from app.domain.berke_progress import BerkeProgress
 from app.domain.journal import LinkedAssessment
+from app.domain.order_action import OrderAction
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
-
-
-class OrderAction(StrEnum):
-    """What a coordinator may do to an order (a button, a menu entry). Each is carried out by
-    one or more journaled steps (``journal.StepKind``)."""
-
-    CREATE_ASSESSMENT = "create_assessment"
-    ACCEPT = "accept"
-    REJECT = "reject"
-    INVITE = "invite"
-    CREATE_ACCEPT_INVITE = "create_accept_invite"
-    COMPLETE = "complete"
-    ATTACH = "attach"
-    COMMENT = "comment"
-    DELIVER = "deliver"  # complete with Berke's result and attach its report
-    REMIND = "remind"  # send the invitation again (a reminder)
-    DELETE_IN_BERKE = "delete_in_berke"  # the order ended elsewhere: the assessment goes too
 
 
 def _final_reason(order: AssessmentOrder) -> str | None:

@@ -7,10 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from app.domain.attachments import Upload, UploadState
+from app.domain.attachments import UploadState
 from app.domain.berke_progress import BerkeProgress
-from app.domain.journal import LinkedAssessment, StepKind
+
+if TYPE_CHECKING:  # types only: the inbox's first frame shows states without pydantic
+    from app.domain.journal import LinkedAssessment, StepKind
+    from app.domain.uploads import Upload
 
 
 @dataclass(frozen=True)

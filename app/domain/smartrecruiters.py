@@ -13,7 +13,6 @@ from datetime import datetime
 from enum import StrEnum
 from html.parser import HTMLParser
 from typing import Any, Generic, TypeVar
-from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
@@ -24,6 +23,11 @@ from pydantic import (
     field_validator,
 )
 from pydantic.alias_generators import to_camel
+
+from app.domain.order_status import OrderStatus
+from app.domain.sr_limits import (
+    is_absolute_http_url,
+)
 
 SR_TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%f%z"
 
@@ -52,18 +56,6 @@ class SRModel(BaseModel):
     def to_body(self) -> dict[str, Any]:
         """The JSON body SmartRecruiters expects: its spellings, absent rather than null."""
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)
-
-
-class OrderStatus(StrEnum):
-    NEW = "NEW"
-    IN_PROGRESS = "IN_PROGRESS"
-    REJECTED = "REJECTED"
-    COMPLETED = "COMPLETED"
-
-    @property
-    def is_final(self) -> bool:
-        """No state-changing call is accepted any more (SR answers 400)."""
-        return self in (OrderStatus.REJECTED, OrderStatus.COMPLETED)
 
 
 class ContactPerson(SRModel):
@@ -148,32 +140,6 @@ class AssessmentOrder(SRModel):
         return format_sr_timestamp(value) if value is not None else None
 
 
-#: The longest text the desk sends SmartRecruiters as a comment, a reject reason or an accept
-#: or complete message. The reference documents no length for these (its one limit is 100
-#: comments per order); a recruiter reads them in a small box, and a 10,000-character reason is
-#: a paste gone wrong. The limit is said at the field as it is typed and refused before
-#: anything is sent, never cut.
-MESSAGE_MAX = 2000
-#: SmartRecruiters' own limit: "at most 100 comments per order" (the reference).
-MAX_COMMENTS = 100
-
-
-def message_too_long(text: str | None, limit: int = MESSAGE_MAX) -> str | None:
-    """Why ``text`` (trimmed, as it is sent) is too long to send, in a sentence; None if not."""
-    length = len((text or "").strip())
-    if length <= limit:
-        return None
-    return (
-        f"At most {limit:,} characters: this has {length:,} ({length - limit:,} too many). "
-        "Shorten it; nothing is cut."
-    )
-
-
-def message_count(text: str | None, limit: int = MESSAGE_MAX) -> str:
-    """ "1,234 / 2,000": what the field's counter shows."""
-    return f"{len((text or '').strip()):,} / {limit:,}"
-
-
 class AssessmentComment(SRModel):
     message: str = Field(min_length=1)
     author: ContactPerson | None = None
@@ -236,11 +202,6 @@ def disallowed_description_tags(html: str) -> list[str]:
     collector.feed(html)
     collector.close()
     return sorted(collector.tags - ALLOWED_DESCRIPTION_TAGS)
-
-
-def is_absolute_http_url(value: str) -> bool:
-    parts = urlsplit(value)
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in value
 
 
 class AssessmentResult(SRModel):

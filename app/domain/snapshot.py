@@ -24,11 +24,6 @@ from app.domain.smartrecruiters import (
     OrderStatus,
 )
 
-FORMAT_NAME = "assessment-desk-snapshot"
-FORMAT_VERSION = 1
-EXTENSION = ".adsnap"
-MIME_TYPE = "application/x-assessment-desk-snapshot"
-
 META_MEMBER = "snapshot.json"
 INDEX_MEMBER = "index.json"
 ORDERS_FOLDER = "orders/"

@@ -13,9 +13,9 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
 
-from app.domain.attachments import Upload
 from app.domain.journal import LinkedAssessment, StepKind
 from app.domain.order_state import OrderState
+from app.domain.uploads import Upload
 from app.store.berke_watch import berke_state
 from app.store.database import Database
 from app.store.order_cache import select_in

@@ -36,6 +36,11 @@ def config_dir() -> Path:
     return _base("config")
 
 
+def settings_path() -> Path:
+    """Where the profiles are saved (``app.store.settings_file`` reads and writes it)."""
+    return config_dir() / "settings.json"
+
+
 def data_dir() -> Path:
     return _base("data")
 

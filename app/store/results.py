@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from app.domain.attachments import Upload, UploadState
+from app.domain.attachments import UploadState
+from app.domain.uploads import Upload
 from app.store.database import Database, utc_now
 
 

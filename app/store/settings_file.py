@@ -9,15 +9,9 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from app.domain.connection import AppSettings
-from app.store.paths import atomic_file, config_dir
+from app.store.paths import atomic_file, settings_path
 
 log = logging.getLogger(__name__)
-
-FILE_NAME = "settings.json"
-
-
-def settings_path() -> Path:
-    return config_dir() / FILE_NAME
 
 
 def load_settings(path: Path | None = None) -> AppSettings:

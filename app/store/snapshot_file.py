@@ -44,8 +44,6 @@ from pydantic_core import from_json
 from app.domain.smartrecruiters import OrderStatus
 from app.domain.snapshot import (
     ATTACHMENTS_FOLDER,
-    FORMAT_NAME,
-    FORMAT_VERSION,
     INDEX_MEMBER,
     META_MEMBER,
     ORDERS_FOLDER,
@@ -57,6 +55,7 @@ from app.domain.snapshot import (
     summarize,
     utc_text,
 )
+from app.domain.snapshot_format import FORMAT_NAME, FORMAT_VERSION
 from app.store.paths import (
     NotRegularFileError,
     make_private_dir,

@@ -15,10 +15,10 @@ from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.store.instance_lock import AlreadyRunningError, InstanceLock, LockUnavailableError
-from app.store.paths import data_dir
+from app.store.paths import data_dir, settings_path
 from app.ui.resources import app_icon_path
 from app.ui.startup_timings import StartupTimings
-from app.workflows.heap import end_pause, settle_heap
+from app.workflows.heap import START_UP_SECONDS, end_pause, settle_heap, settle_start_up
 from app.workflows.notifier import install_error_hooks
 
 if TYPE_CHECKING:  # what the first frame does not need is loaded after it (see _run_desk)
@@ -154,14 +154,19 @@ async def _run_desk(app: QApplication, options: LaunchOptions, lock: InstanceLoc
     closed = asyncio.Event()
     app.aboutToQuit.connect(closed.set)
     window.closed.connect(closed.set)
-    host = SessionHost(window, *_settings_and_keys(options), force_demo=options.demo)
+    host: SessionHost | None = None
     hooks = None
     activation = None
     try:
-        await host.show_cached()
+        if _may_show_cached(options):
+            host = SessionHost(window, *_settings_and_keys(options), force_demo=options.demo)
+            await host.show_cached()
         window.show()
         await timings.first_frame()
-        settle_heap()  # the start-up pause ends: what the first frame needed lives on
+        # The collector's start-up pause ends with start-up (app.workflows.heap), at the latest:
+        asyncio.get_running_loop().call_later(START_UP_SECONDS, settle_start_up)
+        if host is None:  # nothing cached to show: the profiles (pydantic) load after the frame
+            host = SessionHost(window, *_settings_and_keys(options), force_demo=options.demo)
         from app.ui.common.error_dialog import DialogNotifier
 
         activation = _answer_second_starts(lock, window)
@@ -174,15 +179,7 @@ async def _run_desk(app: QApplication, options: LaunchOptions, lock: InstanceLoc
         timings.synced()
         _started()
         if options.self_test:
-            shown = window.orders.model.rowCount()
-            ok = synced and shown > 0 and window.isVisible()
-            verdict = f"self-test: {'ok' if ok else 'FAILED'}: {shown} orders ({board.description})"
-            if options.timings:
-                print(verdict, file=sys.stderr)  # stdout: the two figures alone
-                print("\n".join(timings.lines()))
-            else:
-                print(verdict)
-            return 0 if ok else 1
+            return _self_test_verdict(window, synced, board.description, timings, options)
         await closed.wait()
         return 0
     except Exception as exc:
@@ -198,7 +195,8 @@ async def _run_desk(app: QApplication, options: LaunchOptions, lock: InstanceLoc
         if activation is not None:
             activation.close()
         window.close()
-        await host.close()
+        if host is not None:
+            await host.close()
         if hooks is not None:
             hooks.uninstall()
 
@@ -211,6 +209,36 @@ def _answer_second_starts(lock: InstanceLock, window: MainWindow) -> ActivationS
     activation.activate_requested.connect(lambda: bring_to_front(window))
     activation.listen()
     return activation
+
+
+def _self_test_verdict(
+    window: MainWindow,
+    synced: bool,
+    description: str,
+    timings: StartupTimings,
+    options: LaunchOptions,
+) -> int:
+    """``--self-test``: the verdict printed, and the exit status (0: everything worked)."""
+    shown = window.orders.model.rowCount()
+    ok = synced and shown > 0 and window.isVisible()
+    verdict = f"self-test: {'ok' if ok else 'FAILED'}: {shown} orders ({description})"
+    if options.timings:
+        print(verdict, file=sys.stderr)  # stdout: the two figures alone
+        print("\n".join(timings.lines()))
+    else:
+        print(verdict)
+    return 0 if ok else 1
+
+
+def _may_show_cached(options: LaunchOptions) -> bool:
+    """Whether a profile may have a cached inbox for the first frame: one was given, or saved.
+    With nothing saved the active profile is the built-in sandbox, whose store lives in memory:
+    the window is then shown before the profiles are read."""
+    if options.demo:
+        return False
+    if options.settings is not None:
+        return True
+    return options.read_saved_settings and settings_path().exists()
 
 
 def _settings_and_keys(options: LaunchOptions) -> tuple[AppSettings, KeyStore]:

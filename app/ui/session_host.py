@@ -12,15 +12,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from app.domain.connection import AppSettings, ConnectionProfile, ProfileKind
-from app.store.credentials import KeyStore
-from app.store.settings_file import save_settings
 from app.ui.common.async_dialogs import run_dialog
 from app.ui.common.task_group import NamedTasks
 from app.ui.main_window import MainWindow
 
 if TYPE_CHECKING:  # the board, the clients (httpx), the sandbox and the dialogs load when first
     # needed: after the window's first frame
+    from app.domain.connection import AppSettings, ConnectionProfile
+    from app.store.credentials import KeyStore
     from app.store.database import Database
     from app.ui.settings.settings_dialog import SettingsDialog
     from app.workflows.board import OrderBoard
@@ -38,6 +37,13 @@ async def _open_demo_session(*, profile: ConnectionProfile | None = None) -> Ses
 
 log = logging.getLogger(__name__)
 
+
+def _save_settings(settings: AppSettings) -> object:
+    from app.store.settings_file import save_settings
+
+    return save_settings(settings)
+
+
 # What a session depends on; other options (poll interval…) apply without reconnecting.
 _CONNECTION_FIELDS = (
     "kind",
@@ -54,6 +60,7 @@ _CONNECTION_FIELDS = (
 def database_path_for(profile: ConnectionProfile) -> Path:
     """One SQLite file per account: a staging system's orders never mix with production's.
     Production keeps the file name the app has always used."""
+    from app.domain.connection import ProfileKind
     from app.store.database import default_database_path
 
     default = default_database_path()
@@ -77,7 +84,7 @@ class SessionHost(QObject):
         *,
         force_demo: bool = False,
         open_database: Callable[[Session], Database] | None = None,
-        write_settings: Callable[[AppSettings], object] = save_settings,
+        write_settings: Callable[[AppSettings], object] | None = None,
         demo_opener: Callable[..., Awaitable[Session]] = _open_demo_session,
     ) -> None:
         super().__init__(window)
@@ -90,7 +97,7 @@ class SessionHost(QObject):
         # The active profile's database and cached inbox, read before the session opened
         # (``show_cached``): (profile name, database, inbox), taken by ``open``.
         self._cached: tuple[str, Database, CachedInbox] | None = None
-        self._write_settings = write_settings
+        self._write_settings = write_settings or _save_settings
         self._demo_opener = demo_opener
         self.session: Session | None = None
         self.desk: Desk | None = None

@@ -9,10 +9,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from app.domain.order_rules import OrderAction
-from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
+from app.domain.order_action import OrderAction
+from app.domain.order_status import OrderStatus
 from app.views.inbox_columns import STATUS_LABELS
+
+if TYPE_CHECKING:
+    from app.domain.smartrecruiters import AssessmentOrder
 
 #: The actions that run on a whole selection, with the words the summary uses.
 BULK_ACTIONS: tuple[tuple[OrderAction, str], ...] = (

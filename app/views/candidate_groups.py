@@ -16,7 +16,7 @@ from enum import IntEnum
 from functools import cache, lru_cache
 from typing import Any
 
-from app.domain.smartrecruiters import OrderStatus
+from app.domain.order_status import OrderStatus
 from app.views.inbox_columns import STATUS_RANK
 from app.views.order_rows import OrderColumns
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from functools import lru_cache
 
-from app.domain.smartrecruiters import OrderStatus
+from app.domain.order_status import OrderStatus
 from app.views.columns import Column, Columns
 
 STATUS_LABELS = {

@@ -8,14 +8,17 @@ column at a time, in C, over up to 100,000 rows of a snapshot; a row is built on
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from app.domain.attention import Flag
 from app.domain.berke_progress import BerkeProgress
-from app.domain.journal import StepKind
 from app.domain.order_state import NO_STATE, OrderState
-from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
-from app.domain.snapshot import OrderSummary, SnapshotIndex, summarize, utc_text
+
+if TYPE_CHECKING:  # the rows' class and columns need no pydantic: the first frame has them
+    from app.domain.attention import Flag
+    from app.domain.journal import StepKind
+    from app.domain.order_status import OrderStatus
+    from app.domain.smartrecruiters import AssessmentOrder
+    from app.domain.snapshot import SnapshotIndex
 
 
 class OrderRow(NamedTuple):
@@ -35,9 +38,9 @@ class OrderRow(NamedTuple):
     berke_id: str  # the Berke assessment's sourceCandidateId, "" before there is one
 
 
+#: A row starts with a snapshot index's fields (``order_row``, ``OrderColumns.of_index``):
+#: ``tests/unit/test_order_rows.py`` holds them to it.
 FIELDS: tuple[str, ...] = OrderRow._fields
-# A row starts with a snapshot index's fields (``order_row``, ``OrderColumns.of_index``).
-assert FIELDS[: len(OrderSummary._fields)] == OrderSummary._fields
 
 
 def activity_text(state: OrderState) -> str:
@@ -52,6 +55,8 @@ def activity_text(state: OrderState) -> str:
 
 
 def _labels(actions: Iterable[StepKind]) -> list[str]:
+    from app.domain.journal import StepKind
+
     order = list(StepKind)
     return [a.label for a in sorted(actions, key=order.index)]
 
@@ -59,6 +64,8 @@ def _labels(actions: Iterable[StepKind]) -> list[str]:
 def berke_text(state: OrderState) -> str:
     """Berke's side, beside SmartRecruiters' status (UTC ISO time: text order is time order;
     the view shows it in local time)."""
+    from app.domain.snapshot import utc_text
+
     berke = state.berke
     if berke is None:
         return ""
@@ -78,6 +85,8 @@ def attention_text(flags: list[Flag]) -> str:
 def order_row(
     order: AssessmentOrder, state: OrderState = NO_STATE, flags: list[Flag] | None = None
 ) -> OrderRow:
+    from app.domain.snapshot import summarize
+
     link = state.link
     return OrderRow(
         *summarize(order),  # the snapshot index's fields, first and in the same order

@@ -26,7 +26,7 @@ from typing import Any
 
 from app.clients.errors import ApiError
 from app.clients.pacing import Pacer
-from app.domain.attachments import DEFAULT_MAX_BYTES, Upload, UploadState
+from app.domain.attachments import DEFAULT_MAX_BYTES, UploadState
 from app.domain.attention import AttentionRules, Flag, flags_for
 from app.domain.berke import BerkeJob, BerkeParam, CreateAssessmentRequest, CreateAssessmentResponse
 from app.domain.berke_progress import BerkeProgress
@@ -46,6 +46,7 @@ from app.domain.smartrecruiters import (
     OrderStatus,
 )
 from app.domain.snapshot import SnapshotOrder
+from app.domain.uploads import Upload
 from app.domain.urls import host_of, is_loopback_host
 from app.store.local_state import load_states
 from app.workflows import order_actions as actions

@@ -8,12 +8,14 @@ life — modules, the window, the orders read at start-up and by each sync — i
 collected first, so that little garbage is frozen with them; an object frozen and later
 dropped is still freed (reference counting), only a cycle of such objects would stay.
 
-Start-up creates some 130,000 tracked objects (modules, classes, the window) that all live on:
-collecting while they load walked them over and over, about 45 ms before the first frame
-(measured with ``gc.callbacks``). So the collector is paused from the start
-(``pause_for_start_up``) until the first frame, and what is alive then is frozen without
-being walked: its cyclic leftovers, about a thousand objects (0.3 MB) at start-up's end, are
-frozen with it rather than found by a 57 ms collection.
+Start-up makes some 100,000 tracked objects (modules, classes, the window, the first orders)
+and nearly all live on: collecting while they load walked them again and again, ~60 ms of
+collections by the end of the first sync (measured with ``gc.callbacks``; one full collection
+alone 21–28 ms). So the collector is paused from the start (``pause_for_start_up``) until
+start-up is over: the first ``settle_heap`` (after the first sync), or ``START_UP_SECONDS``
+after the first frame at the latest (``settle_start_up``: a long first sync must not keep it
+off). What is alive then is frozen without being walked: start-up's cyclic leftovers, about
+300 objects (40 KB), are frozen with it rather than found by a 25 ms collection.
 
 ``bench/ui_lag.py`` measures the stalls with and without it (``enabled``).
 """
@@ -24,6 +26,9 @@ import gc
 
 #: False: leave the collector as Python sets it (the benchmark's comparison).
 enabled = True
+
+#: The start-up pause's longest, counted from the first frame.
+START_UP_SECONDS = 2.0
 
 
 class _Pause:
@@ -43,9 +48,9 @@ def pause_for_start_up() -> None:
 
 
 def settle_heap() -> None:
-    """Freeze every object alive, the young generations collected first: after start-up's
-    first frame (the pause ends there, nothing collected: see the module docstring), after
-    start-up, and after a sync brought orders."""
+    """Freeze every object alive, the young generations collected first: after start-up (the
+    pause ends there, nothing collected: see the module docstring) and after a sync brought
+    orders."""
     if not enabled:
         return
     if _pause.on:
@@ -54,6 +59,13 @@ def settle_heap() -> None:
         return
     gc.collect(1)
     gc.freeze()
+
+
+def settle_start_up() -> None:
+    """Start-up's end at the latest (``START_UP_SECONDS`` after the first frame), unless a
+    settle ended the pause before."""
+    if _pause.on:
+        settle_heap()
 
 
 def end_pause() -> None:

@@ -31,8 +31,8 @@ from app.domain.smartrecruiters import (
     AssessmentComment,
     AssessmentOrder,
     RejectRequest,
-    message_too_long,
 )
+from app.domain.sr_limits import message_too_long
 from app.workflows.desk import Desk
 from app.workflows.refusals import ActionNotAllowedError, AlreadyInvitedError
 from app.workflows.steps import id_taken_error, run_step

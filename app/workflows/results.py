@@ -17,7 +17,6 @@ from app.clients.multipart import ProgressCallback
 from app.domain.attachments import (
     DEFAULT_MAX_BYTES,
     SNIFF_BYTES,
-    Upload,
     UploadState,
     check_attachment,
     check_content,
@@ -35,6 +34,7 @@ from app.domain.journal import (
 from app.domain.order_result import ResultOnFile
 from app.domain.order_rules import OrderAction, why_not
 from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult, OrderStatus
+from app.domain.uploads import Upload
 from app.store.paths import NotRegularFileError, open_regular_file, regular_file
 from app.workflows.desk import Desk
 from app.workflows.order_actions import check_message, has_pending_step

@@ -11,7 +11,8 @@ import pytest
 
 from app.clients.errors import ValidationApiError
 from app.domain.berke import BerkeParam, CreateAssessmentRequest
-from app.domain.smartrecruiters import MESSAGE_MAX, OrderStatus
+from app.domain.smartrecruiters import OrderStatus
+from app.domain.sr_limits import MESSAGE_MAX
 from app.workflows.desk import Desk
 from app.workflows.order_actions import add_comment, reject_order
 from app.workflows.refusals import ActionNotAllowedError

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
-from app.domain.smartrecruiters import MESSAGE_MAX, AssessmentOrder, ResultType
+from app.domain.smartrecruiters import AssessmentOrder, ResultType
+from app.domain.sr_limits import MESSAGE_MAX
 from app.ui.orders.complete_dialog import CompleteDialog
 
 if TYPE_CHECKING:

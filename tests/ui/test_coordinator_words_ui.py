@@ -20,13 +20,13 @@ from app.domain.connection import AppSettings
 from app.domain.journal import CreateAssessmentStep
 from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import (
-    MESSAGE_MAX,
     AssessmentComment,
     AssessmentOrder,
     AssessmentResult,
     OrderStatus,
     ResultType,
 )
+from app.domain.sr_limits import MESSAGE_MAX
 from app.store.credentials import KeyStore
 from app.ui.main_window import MainWindow
 from app.ui.orders.berke_form import BerkeAssessmentForm

@@ -67,6 +67,36 @@ def test_self_test_timings_prints_the_two_figures(tmp_path: Path) -> None:
     assert "self-test: ok" in result.stderr  # the verdict, beside the figures
 
 
+def test_with_nothing_cached_the_first_frame_needs_no_pydantic(tmp_path: Path) -> None:
+    """A first start (nothing saved, so nothing cached to show) paints its window before
+    pydantic, the domain's shapes and the profiles are loaded; they come right after."""
+    code = """
+import sys
+import app.ui.application as application
+seen = {}
+frame = application.StartupTimings.first_frame
+async def first_frame(self, *args):
+    await frame(self, *args)
+    seen["frame"] = sorted(
+        m for m in ("pydantic", "app.domain.smartrecruiters", "app.domain.journal",
+                    "app.domain.connection") if m in sys.modules
+    )
+application.StartupTimings.first_frame = first_frame
+from app.__main__ import main
+code = main(["--self-test"])
+print(code, seen["frame"], "pydantic" in sys.modules)
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "ASSESSMENT_DESK_HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert out.stdout.splitlines()[-1] == "0 [] True"
+
+
 class FirstPaint(QObject):
     """How many rows the inbox model had when the window was first painted."""
 

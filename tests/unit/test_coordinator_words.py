@@ -31,15 +31,9 @@ from app.domain.journal import (
     UploadStep,
 )
 from app.domain.profile_problems import profile_problem
-from app.domain.smartrecruiters import (
-    AcceptRequest,
-    AssessmentResult,
-    RejectRequest,
-    ResultType,
-    message_count,
-    message_too_long,
-)
+from app.domain.smartrecruiters import AcceptRequest, AssessmentResult, RejectRequest, ResultType
 from app.domain.snapshot import SnapshotStep
+from app.domain.sr_limits import message_count, message_too_long
 from app.views.activity import activity_line
 
 WHEN = datetime(2026, 11, 30, 9, 15, tzinfo=UTC)

@@ -43,6 +43,24 @@ def test_the_pause_ends_at_the_first_settle_with_everything_alive_frozen() -> No
     assert out.splitlines() == ["True True True", "True"]
 
 
+def test_start_up_ends_at_the_latest_after_its_limit() -> None:
+    """``settle_start_up`` (``START_UP_SECONDS`` after the first frame) ends a pause nothing
+    ended, and leaves alone a collector a settle already turned back on."""
+    out = _run(
+        """
+        import gc
+        from app.workflows import heap
+        heap.pause_for_start_up()
+        heap.settle_start_up()
+        print(gc.isenabled(), gc.get_freeze_count() > 1000)
+        gc.unfreeze()
+        heap.settle_start_up()  # the pause is over: nothing frozen again
+        print(gc.get_freeze_count())
+        """
+    )
+    assert out.splitlines() == ["True True", "0"]
+
+
 def test_the_collector_is_never_left_off() -> None:
     out = _run(
         """
@@ -75,8 +93,8 @@ def test_no_pause_when_the_heap_is_left_alone() -> None:
 def test_the_app_pauses_until_its_first_frame(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """``python -m app`` pauses the collector before anything loads, and the self-test's
-    window runs with it back on."""
+    """``python -m app`` pauses the collector before anything loads and through the first
+    frame; its first sync ends the pause (the board settles what the sync brought)."""
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
     out = _run(
         """
@@ -87,6 +105,7 @@ def test_the_app_pauses_until_its_first_frame(
         async def first_frame(self, *args):
             seen["before the frame"] = gc.isenabled()
             await frame(self, *args)
+            seen["after the frame"] = gc.isenabled()
         application.StartupTimings.first_frame = first_frame
         synced = application.StartupTimings.synced
         def at_sync(self):
@@ -95,8 +114,11 @@ def test_the_app_pauses_until_its_first_frame(
         application.StartupTimings.synced = at_sync
         from app.__main__ import main
         code = main(["--self-test", "--timings"])
-        print(code, seen["before the frame"], seen["at the first sync"], gc.isenabled())
+        print(
+            code, seen["before the frame"], seen["after the frame"], seen["at the first sync"],
+            gc.isenabled(),
+        )
         """,
         ASSESSMENT_DESK_HOME=str(tmp_path),
     )
-    assert out.splitlines()[-1] == "0 False True True"
+    assert out.splitlines()[-1] == "0 False False True True"

@@ -15,13 +15,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.domain.snapshot import (
-    FORMAT_NAME,
     INDEX_MEMBER,
     META_MEMBER,
     SnapshotAttachment,
     orders_member,
     redact_source,
 )
+from app.domain.snapshot_format import FORMAT_NAME
 from app.store import snapshot_file
 from app.store.snapshot_file import (
     SnapshotCancelledError,

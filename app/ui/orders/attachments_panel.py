@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QEvent,
@@ -33,9 +33,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.attachments import Upload, UploadState, describe_size
-from app.domain.smartrecruiters import Attachment
+from app.domain.attachments import UploadState, describe_size
 from app.ui.common.table_model import RowsTableModel
+
+if TYPE_CHECKING:  # types only: the panel is in the first frame, before pydantic
+    from app.domain.smartrecruiters import Attachment
+    from app.domain.uploads import Upload
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 UPLOAD_ID_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from app.domain.berke import BerkeJob
 from app.domain.berke_jobs import job_label
 from app.domain.invitation import InvitationText
-from app.domain.smartrecruiters import MESSAGE_MAX, message_too_long
+from app.domain.sr_limits import MESSAGE_MAX, message_too_long
 from app.ui.common.labels import plain_label
 from app.ui.common.table_model import RowsTableModel
 from app.ui.orders.invitation_form import InvitationForm

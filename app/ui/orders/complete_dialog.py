@@ -14,13 +14,12 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
 from app.domain.field_errors import field_errors
 from app.domain.smartrecruiters import (
     ALLOWED_DESCRIPTION_TAGS,
-    MESSAGE_MAX,
     AssessmentOrder,
     AssessmentResult,
     ContactPerson,
     ResultType,
-    message_too_long,
 )
+from app.domain.sr_limits import MESSAGE_MAX, message_too_long
 from app.ui.common.labels import plain_label, without_mnemonic
 from app.ui.common.validated_form import ValidatedForm
 from app.ui.orders.order_dialogs import who_label

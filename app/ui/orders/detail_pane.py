@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -33,26 +33,26 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.attachments import describe_size
-from app.domain.attention import Flag
-from app.domain.journal import JournalEntry, LinkedAssessment, StepKind, StepState
 from app.domain.order_state import BerkeState
-from app.domain.smartrecruiters import (
+from app.domain.order_status import OrderStatus
+from app.domain.sr_limits import (
     MAX_COMMENTS,
     MESSAGE_MAX,
-    AssessmentComment,
-    AssessmentOrder,
-    OrderStatus,
     is_absolute_http_url,
     message_count,
     message_too_long,
 )
-from app.domain.snapshot import SnapshotAttachment, SnapshotStep
 from app.ui.common.action_button import ActionButton
 from app.ui.common.labels import plain_label
 from app.ui.orders.attachments_panel import AttachmentsPanel, dropped_paths
 from app.ui.orders.order_table_model import STATUS_COLOURS
-from app.views.activity import SHORT, activity_line
 from app.views.inbox_columns import STATUS_LABELS
+
+if TYPE_CHECKING:  # the journal's and the API's shapes (pydantic) load after the first frame
+    from app.domain.attention import Flag
+    from app.domain.journal import LinkedAssessment, StepKind, StepState
+    from app.domain.smartrecruiters import AssessmentComment, AssessmentOrder
+    from app.domain.snapshot import SnapshotAttachment
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 NOTHING = "—"
@@ -134,6 +134,11 @@ class TimelineModel(QAbstractListModel):
             return None
         entry = self._entries[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            # Loaded already: the entries are the journal's, or a snapshot's.
+            from app.domain.journal import JournalEntry
+            from app.domain.snapshot import SnapshotStep
+            from app.views.activity import SHORT, activity_line
+
             # What the step was about (the file, the recipient, the reason), in a sentence;
             # the tooltip has a long reason or comment whole.
             limit = SHORT if role == Qt.ItemDataRole.DisplayRole else None
@@ -145,11 +150,18 @@ class TimelineModel(QAbstractListModel):
             if entry.message:
                 text += f"\n{entry.message}"
             return text
-        if role == Qt.ItemDataRole.ForegroundRole and entry.state is StepState.FAILED:
+        if role == Qt.ItemDataRole.ForegroundRole and _failed(entry):
             return STATUS_COLOURS[OrderStatus.REJECTED]
         if role == Qt.ItemDataRole.UserRole:
             return entry
         return None
+
+
+def _failed(entry: TimelineEntry) -> bool:
+    # Asked only of an entry, so the journal's module is loaded already.
+    from app.domain.journal import StepState
+
+    return entry.state is StepState.FAILED
 
 
 def _value_label() -> QLabel:
@@ -366,12 +378,12 @@ class OrderDetailPane(QWidget):
 
     def _timeline_selection(self, *_args: object) -> None:
         entry = self.selected_entry()
-        failed = entry is not None and entry.state is StepState.FAILED
+        failed = entry is not None and _failed(entry)
         self.retry_step_button.setEnabled(failed and not self.read_only)
 
     def _retry_selected_step(self) -> None:
         entry = self.selected_entry()
-        if entry is not None and entry.state is StepState.FAILED:
+        if entry is not None and _failed(entry):
             self.retry_step_button.setEnabled(False)
             self.retry_step_requested.emit(entry.id)
 

@@ -18,12 +18,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from app.clients.errors import ApiError, ValidationApiError
-from app.domain.attention import Attention
-from app.domain.berke import CreateAssessmentRequest
-from app.domain.invitation import InvitationText
-from app.domain.journal import LinkedAssessment
-from app.domain.order_rules import OrderAction
-from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
+from app.domain.order_action import OrderAction
+from app.domain.order_status import OrderStatus
 from app.ui.common.async_dialogs import choose, confirm, run_dialog
 from app.ui.common.messages import Messages
 from app.ui.common.task_group import NamedTasks
@@ -35,7 +31,12 @@ from app.workflows.refusals import (
     CooldownError,
 )
 
-if TYPE_CHECKING:  # each dialog is loaded when first opened: none is in the first frame
+if TYPE_CHECKING:  # each dialog is loaded when first opened, the API's shapes (pydantic) after
+    # the first frame
+    from app.domain.berke import CreateAssessmentRequest
+    from app.domain.invitation import InvitationText
+    from app.domain.journal import LinkedAssessment
+    from app.domain.smartrecruiters import AssessmentOrder
     from app.ui.common.validated_form import ValidatedForm
     from app.ui.orders.batch_dialog import BatchDialog
     from app.ui.orders.batch_plan_dialog import BatchChoice
@@ -582,6 +583,8 @@ class OrderActionsController(QObject):
         elif not after_reject:
             return
         else:
+            from app.domain.attention import Attention
+
             await self._run("Leave it", board.dismiss(order_id, Attention.CANCEL_IN_BERKE.value))
 
     def _ask_files(self) -> list[Path]:

@@ -16,12 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.journal import LinkedAssessment
-from app.domain.smartrecruiters import (
-    MESSAGE_MAX,
-    AssessmentOrder,
-    message_count,
-    message_too_long,
-)
+from app.domain.smartrecruiters import AssessmentOrder
+from app.domain.sr_limits import MESSAGE_MAX, message_count, message_too_long
 from app.ui.common.labels import plain_label
 
 DEFAULT_MESSAGE_TO_CANDIDATE = (

@@ -25,7 +25,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from app.domain.smartrecruiters import OrderStatus
+from app.domain.order_status import OrderStatus
 from app.ui.orders.order_table_model import ANSWERED_ROLES, OrderTableModel
 from app.views.row_search import locate, pick_in_order
 

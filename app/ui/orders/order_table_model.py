@@ -24,7 +24,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from app.domain.smartrecruiters import OrderStatus
+from app.domain.order_status import OrderStatus
 from app.views.columns import Columns, as_text
 from app.views.inbox_columns import INBOX
 from app.views.order_rows import OrderColumns, OrderRow

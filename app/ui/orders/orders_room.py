@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QByteArray,
@@ -38,9 +39,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.order_result import ResultOnFile, result_panel_text
-from app.domain.order_rules import OrderAction
-from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
+from app.domain.order_action import OrderAction
+from app.domain.order_status import OrderStatus
 from app.ui.common.command_palette import OrderHit
 from app.ui.common.messages import Messages
 from app.ui.common.task_group import NamedTasks
@@ -56,6 +56,10 @@ from app.views.bulk_summary import bulk_summary, status_counts
 from app.views.inbox_columns import DEFAULT_SHOWN, INBOX, STATUS_LABELS
 from app.views.order_rows import OrderColumns, OrderRow
 from app.workflows.refusals import EXPECTED_ERRORS
+
+if TYPE_CHECKING:  # the API's shapes (pydantic) load after the first frame
+    from app.domain.order_result import ResultOnFile
+    from app.domain.smartrecruiters import AssessmentOrder
 
 log = logging.getLogger(__name__)
 
@@ -554,6 +558,8 @@ class OrdersRoom(QWidget):
         state = source.state(order_id)
         remote = found.attachments if found is not None else None
         # A snapshot cannot look anything up: its files are listed apart, as saved.
+        from app.domain.order_result import result_panel_text
+
         text = source.read_only_reason or result_panel_text(order.status, state.result_id, found)
         self.detail.attachments.show_rows(rows_for(list(state.uploads), remote), text)
 

@@ -14,16 +14,16 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from app.clients.errors import ApiError
-from app.domain.attention import Flag
-from app.domain.journal import LinkedAssessment
-from app.domain.order_result import ResultOnFile
-from app.domain.order_state import OrderState
-from app.domain.smartrecruiters import AssessmentComment, AssessmentOrder
-from app.domain.snapshot import SnapshotAttachment
 from app.ui.orders.detail_pane import TimelineEntry
 from app.views.order_rows import OrderColumns, OrderRow, order_row
 
-if TYPE_CHECKING:  # the board is opened after the window's first frame
+if TYPE_CHECKING:  # the board opens after the window's first frame, pydantic's shapes with it
+    from app.domain.attention import Flag
+    from app.domain.journal import LinkedAssessment
+    from app.domain.order_result import ResultOnFile
+    from app.domain.order_state import OrderState
+    from app.domain.smartrecruiters import AssessmentComment, AssessmentOrder
+    from app.domain.snapshot import SnapshotAttachment
     from app.ui.orders.board_signals import BoardSignals
     from app.workflows.board import OrderBoard
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRectF, 
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from app.domain.smartrecruiters import OrderStatus
+from app.domain.order_status import OrderStatus
 from app.ui.orders.order_table_model import STATUS_COLOURS, STATUS_ROLE
 from app.views.inbox_columns import STATUS_LABELS
 

@@ -15,15 +15,16 @@ from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QFileDialog, QMainWindow, QMenu
 
-from app.domain.snapshot import EXTENSION, SnapshotOrder
-from app.store.snapshot_file import Snapshot, SnapshotError, open_snapshot
+from app.domain.snapshot_format import EXTENSION
 from app.ui.common.messages import Messages
 from app.ui.common.task_group import NamedTasks
 from app.ui.orders.orders_room import OrdersRoom
 from app.ui.orders.sources import LiveOrders
-from app.ui.snapshots.snapshot_source import SnapshotOrders
 
-if TYPE_CHECKING:  # the dialogs load when first opened: none is in the first frame
+if TYPE_CHECKING:  # the dialogs and the snapshot's shapes (pydantic) load when first needed:
+    # none is in the first frame
+    from app.domain.snapshot import SnapshotOrder
+    from app.store.snapshot_file import Snapshot
     from app.ui.snapshots.compare_dialog import CompareDialog
     from app.ui.snapshots.save_snapshot_dialog import SaveSnapshotDialog
     from app.workflows.snapshots import SavedSnapshot
@@ -211,6 +212,8 @@ class SnapshotMenu(QObject):
         return self.open_path(path) if path is not None else None
 
     def open_path(self, path: Path) -> QMainWindow | None:
+        from app.store.snapshot_file import SnapshotError
+
         try:
             window = self._open_window(path)
         except SnapshotError as exc:
@@ -243,6 +246,9 @@ class SnapshotMenu(QObject):
 
     async def compare_paths(self, paths: list[Path]) -> CompareDialog | None:
         """Two files: older to newer. One file: that snapshot to what this window shows."""
+        from app.store.snapshot_file import SnapshotError, open_snapshot
+        from app.ui.snapshots.snapshot_source import SnapshotOrders
+
         source = self.orders.source
         ignore: frozenset[str] = frozenset()
         try:

@@ -1,0 +1,39 @@
+"""What SmartRecruiters takes in the texts and links the desk sends: lengths, counts, URLs.
+
+Plain functions and numbers, without pydantic: the detail pane's comment box says them in the
+first frame, before the API's shapes (``app.domain.smartrecruiters``) are loaded.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+#: The longest text the desk sends SmartRecruiters as a comment, a reject reason or an accept
+#: or complete message. The reference documents no length for these (its one limit is 100
+#: comments per order); a recruiter reads them in a small box, and a 10,000-character reason is
+#: a paste gone wrong. The limit is said at the field as it is typed and refused before
+#: anything is sent, never cut.
+MESSAGE_MAX = 2000
+#: SmartRecruiters' own limit: "at most 100 comments per order" (the reference).
+MAX_COMMENTS = 100
+
+
+def message_too_long(text: str | None, limit: int = MESSAGE_MAX) -> str | None:
+    """Why ``text`` (trimmed, as it is sent) is too long to send, in a sentence; None if not."""
+    length = len((text or "").strip())
+    if length <= limit:
+        return None
+    return (
+        f"At most {limit:,} characters: this has {length:,} ({length - limit:,} too many). "
+        "Shorten it; nothing is cut."
+    )
+
+
+def message_count(text: str | None, limit: int = MESSAGE_MAX) -> str:
+    """ "1,234 / 2,000": what the field's counter shows."""
+    return f"{len((text or '').strip()):,} / {limit:,}"
+
+
+def is_absolute_http_url(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in value
