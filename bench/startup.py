@@ -13,28 +13,74 @@ machine's load, and a last line with the ratios (targets: first frame ≤ 2.0×,
 Children run from compiled bytecode (see ``bench.common.child_env``); one warm-up run of each
 writes it, and fills the disk cache. ``--bundle dist/assessment-desk/assessment-desk`` measures
 the installed app (the PyInstaller bundle, ``packaging/build-linux.sh``) instead of
-``python -m app``, against the same bare window.
+``python -m app``, against the same bare window. ``--cached N`` also measures a working day's
+start: a saved profile (a sandbox process stands for the services, the keys in the opt-in key
+file) with the N orders of an earlier start in its cache, shown in the first frame; the first
+sync then finds them unchanged. Its figures are in the last line too (``cached-…``).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.common import ROOT, child_env, load, median, ratios
+from bench.common import ROOT, child_env, load, median, ratios, sandbox_process
 
 APP = [sys.executable, "-m", "app", "--self-test", "--timings"]
 BARE = [sys.executable, str(ROOT / "bench" / "bare_window.py")]
 
 
-def figures(command: list[str], *, bundled: bool = False) -> dict[str, float]:
-    """The ``name-ms=N`` lines a child prints."""
-    with tempfile.TemporaryDirectory(prefix="startup-bench-") as home:
-        env = child_env(ASSESSMENT_DESK_HOME=home)
+#: Keys go to the opt-in key file of the bench's own data folder, never to a real keyring.
+NO_KEYRING = {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+
+#: A saved profile on the sandbox process (argv: its SR and Berke addresses), its keys in the
+#: opt-in key file: a coordinator's data folder, written with the app's own code.
+SET_UP_PROFILE = """
+import sys
+from app.domain.connection import AppSettings, ConnectionProfile, ProfileKind
+from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY
+from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyStore
+from app.store.settings_file import save_settings
+
+profile = ConnectionProfile(
+    name="Bench", kind=ProfileKind.CUSTOM, sr_base_url=sys.argv[1], berke_base_url=sys.argv[2]
+)
+save_settings(AppSettings(profiles=[profile], active="Bench", keys_file_opt_in=True))
+keys = KeyStore(file_opt_in=True)
+keys.set("Bench", SR_KEY, DEMO_SR_KEY)
+keys.set("Bench", BERKE_TOKEN, DEMO_BERKE_TOKEN)
+"""
+
+
+@contextlib.contextmanager
+def working_day_home(orders: int) -> Iterator[str]:
+    """A data folder as a coordinator's is on a working day: a saved profile (a sandbox process
+    stands for the services) whose cache holds ``orders`` orders from an earlier start."""
+    with (
+        sandbox_process("--orders", str(orders)) as sandbox,
+        tempfile.TemporaryDirectory(prefix="startup-bench-real-") as home,
+    ):
+        env = child_env(ASSESSMENT_DESK_HOME=home, **NO_KEYRING)
+        setup = [sys.executable, "-c", SET_UP_PROFILE, sandbox.sr_url, sandbox.berke_url]
+        subprocess.run(setup, env=env, cwd=ROOT, check=True, timeout=60)
+        subprocess.run(APP, env=env, cwd=ROOT, check=True, capture_output=True, timeout=300)
+        yield home
+
+
+def figures(
+    command: list[str], *, bundled: bool = False, home: str | None = None
+) -> dict[str, float]:
+    """The ``name-ms=N`` lines a child prints; in a fresh data folder unless ``home``."""
+    with contextlib.ExitStack() as stack:
+        if home is None:
+            home = stack.enter_context(tempfile.TemporaryDirectory(prefix="startup-bench-"))
+        env = child_env(ASSESSMENT_DESK_HOME=home, **NO_KEYRING)
         if bundled:  # the bundle brings its own Python and modules: none of the tree's
             env.pop("PYTHONPATH", None)
         out = subprocess.run(
@@ -44,7 +90,7 @@ def figures(command: list[str], *, bundled: bool = False) -> dict[str, float]:
             check=True,
             capture_output=True,
             text=True,
-            timeout=120,
+            timeout=300,
         ).stdout
     found = {}
     for line in out.splitlines():
@@ -59,6 +105,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument(
         "--bundle", type=Path, help="the installed app's executable, measured instead"
+    )
+    parser.add_argument(
+        "--cached",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also a working day's start: a saved profile with N orders in its cache",
     )
     args = parser.parse_args(argv)
     app = APP if args.bundle is None else [str(args.bundle.resolve()), "--self-test", "--timings"]
@@ -80,7 +133,25 @@ def main(argv: list[str] | None = None) -> int:
     print(f"app first sync (200 demo orders):         {synced:.0f} ms  (runs: {app_sync})")
     print(f"baseline: bare PySide6 window with a 200-row table, first frame: {bare:.0f} ms")
     print("targets: first frame ≤ 2.0×, first sync ≤ 2.5× the baseline")
-    print(ratios({"first-frame": (frame, bare), "first-sync": (synced, bare)}))
+    measured = {"first-frame": (frame, bare), "first-sync": (synced, bare)}
+    if args.cached:
+        with working_day_home(args.cached) as home:
+            figures(app, bundled=bundled, home=home)  # warm-up, as above
+            real = [figures(app, bundled=bundled, home=home) for _ in range(args.runs)]
+        print(f"machine after the working-day runs: {load()}")
+        real_frame = median([got["first-frame-ms"] for got in real])
+        real_sync = median([got["first-sync-ms"] for got in real])
+        print(
+            f"app first frame (a saved profile, {args.cached} orders cached, shown in it): "
+            f"{real_frame:.0f} ms  (runs: {[got['first-frame-ms'] for got in real]})"
+        )
+        print(
+            f"app first sync (the same {args.cached} orders, unchanged):    {real_sync:.0f} ms  "
+            f"(runs: {[got['first-sync-ms'] for got in real]})"
+        )
+        measured["cached-first-frame"] = (real_frame, bare)
+        measured["cached-first-sync"] = (real_sync, bare)
+    print(ratios(measured))
     return 0
 
 

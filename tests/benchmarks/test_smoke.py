@@ -14,7 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 TINY = {
-    "startup.py": ["--runs", "1"],
+    "startup.py": ["--runs", "1", "--cached", "20"],
     "sync.py": ["--orders", "150", "--runs", "1"],
     "bulk.py": ["--orders", "3", "--inbox", "30", "--berke-burst", "4",
                 "--berke-window-ms", "300"],
