@@ -238,7 +238,12 @@ def _may_show_cached(options: LaunchOptions) -> bool:
         return False
     if options.settings is not None:
         return True
-    return options.read_saved_settings and settings_path().exists()
+    if not options.read_saved_settings:
+        return False
+    try:
+        return settings_path().exists()
+    except OSError:  # an unreadable folder: reading the settings says so, and goes on
+        return True
 
 
 def _settings_and_keys(options: LaunchOptions) -> tuple[AppSettings, KeyStore]:

@@ -12,6 +12,7 @@ from collections.abc import Awaitable
 from pathlib import Path
 from typing import TypeVar
 
+import pytest
 from PySide6.QtCore import QEvent, QObject, QSettings
 from pytestqt.qtbot import QtBot
 
@@ -173,3 +174,29 @@ def test_the_offers_room_is_built_when_first_shown(qtbot: QtBot, qsettings: QSet
     assert window.rooms.widget(offers_tab) is window.offers
     assert window.rooms.currentIndex() == offers_tab
     assert window.rooms.tabText(offers_tab) == "O&ffers"
+
+
+def test_only_saved_settings_are_read_before_the_first_frame(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The profiles are read before the first frame only when a cached inbox may be shown: given,
+    or saved; an unreadable settings folder is left to the settings' own reading (which says
+    so and starts on the built-in profiles), never a failed start."""
+    from app.ui import application
+    from app.ui.application import LaunchOptions, _may_show_cached
+
+    saved = tmp_path / "settings.json"
+    monkeypatch.setattr(application, "settings_path", lambda: saved)
+    assert not _may_show_cached(LaunchOptions(read_saved_settings=True))
+    saved.write_text("{}")
+    assert _may_show_cached(LaunchOptions(read_saved_settings=True))
+    assert not _may_show_cached(LaunchOptions(read_saved_settings=True, demo=True))
+    assert not _may_show_cached(LaunchOptions())
+    assert _may_show_cached(LaunchOptions(settings=AppSettings()))
+
+    class Unreadable(type(saved)):  # type: ignore[misc]
+        def exists(self, *args: object, **kwargs: object) -> bool:
+            raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(application, "settings_path", lambda: Unreadable(saved))
+    assert _may_show_cached(LaunchOptions(read_saved_settings=True))
