@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         return _start(args)
     from app.workflows.heap import end_pause, pause_for_start_up
 
-    pause_for_start_up()  # until the first frame: see app.workflows.heap
+    pause_for_start_up()  # until start-up is over: see app.workflows.heap
     try:
         return _start(args)
     finally:

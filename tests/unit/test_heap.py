@@ -1,5 +1,5 @@
-"""The collector's start-up pause: off from the start, back on (with what is alive frozen) at
-the first frame, and never left off. Run in a fresh interpreter: freezing the test process's
+"""The collector's start-up pause: off from the start, back on (with what is alive frozen) when
+start-up is over, and never left off. Run in a fresh interpreter: freezing the test process's
 own objects would change every test after this one."""
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ def test_no_pause_when_the_heap_is_left_alone() -> None:
     assert out == "True"
 
 
-def test_the_app_pauses_until_its_first_frame(
+def test_the_app_pauses_until_its_first_sync(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """``python -m app`` pauses the collector before anything loads and through the first
