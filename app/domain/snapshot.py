@@ -10,13 +10,14 @@ No I/O here; ``app.store.snapshot_file`` reads and writes the archive.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
-from typing import Any, Literal, NamedTuple
+from datetime import datetime
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from app.domain.journal import JournalEntry, LinkedAssessment, StepKind, StepState
 from app.domain.journal_v1 import outcome_to_v1, step_to_v1
+from app.domain.order_summary import OrderSummary
 from app.domain.smartrecruiters import (
     AssessmentComment,
     AssessmentOrder,
@@ -150,42 +151,6 @@ class SnapshotOrder(BaseModel):
     attachments: list[SnapshotAttachment] = Field(default_factory=list)
     #: What could not be gathered, in words ("Comments could not be fetched: …").
     notes: list[str] = Field(default_factory=list)
-
-
-class OrderSummary(NamedTuple):
-    """What the table needs of one order; one row of the index."""
-
-    id: str
-    status: OrderStatus
-    candidate_id: str
-    candidate: str
-    email: str
-    job: str
-    company: str
-    requestor: str
-    created: str  # ISO 8601 in UTC, so that text order is time order; "" when unknown
-
-
-def utc_text(value: datetime | None) -> str:
-    if value is None:
-        return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).isoformat(timespec="milliseconds")
-
-
-def summarize(order: AssessmentOrder) -> OrderSummary:
-    return OrderSummary(
-        id=order.id,
-        status=order.status,
-        candidate_id=order.candidate.id,
-        candidate=order.candidate.full_name,
-        email=order.candidate.email or "",
-        job=order.job.name if order.job else "",
-        company=order.company.name if order.company else "",
-        requestor=order.requestor.full_name if order.requestor else "",
-        created=utc_text(order.create_date),
-    )
 
 
 class SnapshotIndex(BaseModel):

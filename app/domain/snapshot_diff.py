@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from app.domain.snapshot import SnapshotOrder, utc_text
+from app.domain.order_summary import utc_text
+from app.domain.snapshot import SnapshotOrder
 
 
 class ChangeKind(StrEnum):

@@ -41,6 +41,7 @@ from typing import IO, Any, BinaryIO, Generic, TypeVar, cast
 from pydantic import ValidationError
 from pydantic_core import from_json
 
+from app.domain.order_summary import summarize, utc_text
 from app.domain.smartrecruiters import OrderStatus
 from app.domain.snapshot import (
     ATTACHMENTS_FOLDER,
@@ -52,8 +53,6 @@ from app.domain.snapshot import (
     SnapshotMeta,
     SnapshotOrder,
     orders_member,
-    summarize,
-    utc_text,
 )
 from app.domain.snapshot_format import FORMAT_NAME, FORMAT_VERSION
 from app.store.paths import (

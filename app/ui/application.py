@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # what the first frame does not need is loaded after it (see 
     from app.domain.connection import AppSettings
     from app.store.credentials import KeyStore
     from app.ui.main_window import MainWindow
+    from app.ui.session_host import SessionHost
     from app.ui.single_instance import ActivationServer
 
 log = logging.getLogger(__name__)
@@ -144,7 +145,6 @@ async def _run_desk(app: QApplication, options: LaunchOptions, lock: InstanceLoc
     """The window first; what its first frame does not need after it (the sandbox, httpx, the
     keyring, the dialogs). In real mode the cached inbox is in that first frame."""
     from app.ui.main_window import MainWindow
-    from app.ui.session_host import SessionHost
 
     # The loop, not Qt, decides when to stop: clients and the sandbox close after the window.
     app.setQuitOnLastWindowClosed(False)
@@ -159,14 +159,14 @@ async def _run_desk(app: QApplication, options: LaunchOptions, lock: InstanceLoc
     activation = None
     try:
         if _may_show_cached(options):
-            host = SessionHost(window, *_settings_and_keys(options), force_demo=options.demo)
+            host = _session_host(window, options)
             await host.show_cached()
         window.show()
         await timings.first_frame()
         # The collector's start-up pause ends with start-up (app.workflows.heap), at the latest:
         asyncio.get_running_loop().call_later(START_UP_SECONDS, settle_start_up)
         if host is None:  # nothing cached to show: the profiles (pydantic) load after the frame
-            host = SessionHost(window, *_settings_and_keys(options), force_demo=options.demo)
+            host = _session_host(window, options)
         from app.ui.common.error_dialog import DialogNotifier
 
         activation = _answer_second_starts(lock, window)
@@ -244,6 +244,12 @@ def _may_show_cached(options: LaunchOptions) -> bool:
         return settings_path().exists()
     except OSError:  # an unreadable folder: reading the settings says so, and goes on
         return True
+
+
+def _session_host(window: MainWindow, options: LaunchOptions) -> SessionHost:
+    from app.ui.session_host import SessionHost
+
+    return SessionHost(window, *_settings_and_keys(options), force_demo=options.demo)
 
 
 def _settings_and_keys(options: LaunchOptions) -> tuple[AppSettings, KeyStore]:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from app.domain.berke_progress import BerkeProgress
 from app.domain.order_state import NO_STATE, OrderState
+from app.domain.order_summary import summarize, utc_text
 
 if TYPE_CHECKING:  # the rows' class and columns need no pydantic: the first frame has them
     from app.domain.attention import Flag
@@ -64,8 +65,6 @@ def _labels(actions: Iterable[StepKind]) -> list[str]:
 def berke_text(state: OrderState) -> str:
     """Berke's side, beside SmartRecruiters' status (UTC ISO time: text order is time order;
     the view shows it in local time)."""
-    from app.domain.snapshot import utc_text
-
     berke = state.berke
     if berke is None:
         return ""
@@ -85,8 +84,6 @@ def attention_text(flags: list[Flag]) -> str:
 def order_row(
     order: AssessmentOrder, state: OrderState = NO_STATE, flags: list[Flag] | None = None
 ) -> OrderRow:
-    from app.domain.snapshot import summarize
-
     link = state.link
     return OrderRow(
         *summarize(order),  # the snapshot index's fields, first and in the same order
