@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import socket
 import threading
-import time
 from types import TracebackType
 
 import uvicorn
@@ -41,6 +40,31 @@ class _HideDropNotice(logging.Filter):
 
 
 _drop_filter = _HideDropNotice()
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, which says when it has started or given up (``ready``), so that
+    ``start`` waits on an event instead of polling ``started``."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.ready = threading.Event()
+        self.failure: BaseException | None = None
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        self.ready.set()
+
+    def run(self, sockets: list[socket.socket] | None = None) -> None:
+        try:
+            super().run(sockets=sockets)
+        except BaseException as exc:
+            if self.started:
+                raise
+            # A startup that raised (or called sys.exit): start() raises it as the cause.
+            self.failure = exc
+        finally:
+            self.ready.set()
 
 
 class SandboxServer:
@@ -98,7 +122,7 @@ class SandboxServer:
             server_header=False,
             timeout_graceful_shutdown=2,
         )
-        server = uvicorn.Server(config)
+        server = _Server(config)
         # Signal handlers are skipped by uvicorn off the main thread, so a host application's
         # own loop (Qt's) and its Ctrl+C handling are left alone.
         thread = threading.Thread(
@@ -106,15 +130,12 @@ class SandboxServer:
         )
         self._server, self._thread = server, thread
         thread.start()
-        deadline = time.monotonic() + timeout
-        while not server.started:
-            if not thread.is_alive():
-                self._server = self._thread = None
-                raise RuntimeError("the sandbox server failed to start")
-            if time.monotonic() > deadline:
-                server.should_exit = True
-                raise TimeoutError(f"the sandbox did not start within {timeout} s")
-            time.sleep(0.005)
+        if not server.ready.wait(timeout):
+            server.should_exit = True
+            raise TimeoutError(f"the sandbox did not start within {timeout} s")
+        if not server.started:
+            self._server = self._thread = None
+            raise RuntimeError("the sandbox server failed to start") from server.failure
 
     def stop(self, timeout: float = 10.0) -> None:
         server, thread = self._server, self._thread

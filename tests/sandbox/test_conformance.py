@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 import defusedxml.ElementTree as SafeET
 import httpx
 import pytest
+import uvicorn
 
 from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY, SandboxConfig, SandboxServer, create_app
 
@@ -1244,6 +1246,41 @@ def test_server_starts_from_a_thread_running_another_loop() -> None:
         return [r.status_code for r in responses]
 
     assert asyncio.run(scenario()) == [200, 200]
+
+
+def test_a_server_that_gives_up_starting_says_so_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """uvicorn exits its thread when its startup fails (``sys.exit`` after a failed lifespan);
+    ``start`` wakes on that, not at the end of its timeout."""
+
+    async def give_up(self: uvicorn.Server, sockets: object = None) -> None:
+        sys.exit(3)
+
+    monkeypatch.setattr(uvicorn.Server, "startup", give_up)
+    server = SandboxServer(SandboxConfig(orders=1))
+    began = time.monotonic()
+    with pytest.raises(RuntimeError, match="failed to start") as raised:
+        server.start(timeout=30)
+    assert time.monotonic() - began < 10
+    assert isinstance(raised.value.__cause__, SystemExit)
+    server.stop()  # nothing to stop: no error
+
+
+def test_a_server_that_never_starts_times_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    release = threading.Event()
+
+    async def hang(self: uvicorn.Server, sockets: object = None) -> None:
+        await asyncio.to_thread(release.wait, 10)
+
+    monkeypatch.setattr(uvicorn.Server, "startup", hang)
+    server = SandboxServer(SandboxConfig(orders=1))
+    try:
+        with pytest.raises(TimeoutError, match=r"did not start within 0\.2 s"):
+            server.start(timeout=0.2)
+    finally:
+        release.set()
+        server.stop()
 
 
 def test_index_lists_both_services(server: SandboxServer) -> None:
