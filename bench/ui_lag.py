@@ -131,6 +131,8 @@ async def measure(sandbox: Sandbox, args: argparse.Namespace) -> dict[str, Any]:
             await watch(name, results, upload_all(), sandbox)
 
         new = [o.id for o in board.orders() if o.status is OrderStatus.NEW][: args.batch]
+        if not new:  # --batch 0: nothing to plan (the plan dialog would wait for a choice)
+            return results
         window.orders.reselect(new)
         answer_forms(window)
         await watch(
