@@ -13,7 +13,13 @@ from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QMenu, QMessageBox, QW
 from app.clients.errors import ApiError, Service
 from app.domain.assessment_prefill import stable_candidate_id
 from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
-from app.domain.journal import CreateAssessmentStep, InviteStep, RejectStep, StepKind
+from app.domain.journal import (
+    CreateAssessmentStep,
+    InviteStep,
+    RejectStep,
+    StepKind,
+    StepState,
+)
 from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus, RejectRequest
 from app.ui.common.command_palette import CommandPalette
@@ -21,6 +27,7 @@ from app.ui.main_window import MainWindow
 from app.ui.orders.batch_dialog import BatchDialog
 from app.ui.orders.batch_plan_dialog import BatchPlanDialog, PlanTableModel
 from app.ui.orders.berke_form import BerkeAssessmentForm
+from app.ui.orders.detail_pane import OrderDetailPane
 from app.ui.orders.invite_dialog import InviteDialog
 from app.ui.orders.order_dialogs import AcceptDialog, RejectDialog
 from app.ui.orders.url_preview import UrlPreviewDialog
@@ -466,6 +473,58 @@ def test_polling_announces_new_orders(window: MainWindow, qtbot: QtBot) -> None:
     assert "arrived" in window.statusBar().currentMessage()
 
 
+def shows_failed_step(detail: OrderDetailPane, order_id: str) -> bool:
+    """The activity list holds exactly one step, a failed one of ``order_id``."""
+    if detail.order is None or detail.order.id != order_id or detail.timeline.rowCount() != 1:
+        return False
+    entry = detail.timeline.index(0).data(Qt.ItemDataRole.UserRole)
+    return entry.order_id == order_id and entry.state is StepState.FAILED
+
+
+def test_another_orders_activity_is_never_shown_while_this_ones_loads(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Moving from an order with a failed step to another: until the other's activity has
+    loaded, the list is empty and Retry is off (it would retry the first order's step)."""
+    desk, board = desk_of(window), board_of(window)
+    failed = add_test_order(window, qtbot, first="Ines", last="Moreau")
+    request = CreateAssessmentRequest(
+        first_name="Ines", last_name="Moreau", source_candidate_id=stable_candidate_id(failed.id)
+    )
+    desk.journal.fail(
+        desk.journal.begin(failed.id, CreateAssessmentStep(request=request)), "Berke: down."
+    )
+    other = add_test_order(window, qtbot, first="Tomas", last="Berg")
+    finish(qtbot, board.refresh([failed.id]))
+    window.orders.select_order(failed.id)
+    detail = window.orders.detail
+    qtbot.waitUntil(lambda: shows_failed_step(detail, failed.id), timeout=10_000)
+    detail.timeline_list.setCurrentIndex(detail.timeline.index(0))
+    assert detail.retry_step_button.isEnabled()
+
+    source = window.orders.source
+    assert source is not None
+    loaded = source.timeline
+    release = asyncio.Event()
+    asked: list[str] = []
+
+    async def held_back(order_id: str) -> list[Any]:
+        asked.append(order_id)
+        await release.wait()
+        return await loaded(order_id)
+
+    monkeypatch.setattr(source, "timeline", held_back)
+    window.orders.select_order(other.id)
+    qtbot.waitUntil(lambda: asked == [other.id], timeout=10_000)
+    assert detail.title.text() == "Tomas Berg"
+    assert detail.timeline.rowCount() == 0
+    assert not detail.retry_step_button.isEnabled()
+    release.set()
+    qtbot.waitUntil(lambda: detail.comment_state.text() == "No comments yet.", timeout=10_000)
+    assert detail.timeline.rowCount() == 0  # its own: nothing done on it yet
+    assert not detail.retry_step_button.isEnabled()
+
+
 def test_the_window_shows_a_link_made_by_the_resumer_and_by_retry(
     window: MainWindow, qtbot: QtBot
 ) -> None:
@@ -495,7 +554,7 @@ def test_the_window_shows_a_link_made_by_the_resumer_and_by_retry(
     finish(qtbot, board.refresh([retried.id]))
     window.orders.select_order(retried.id)
     detail = window.orders.detail
-    qtbot.waitUntil(lambda: detail.timeline.rowCount() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: shows_failed_step(detail, retried.id), timeout=10_000)
     detail.timeline_list.setCurrentIndex(detail.timeline.index(0))
     assert detail.retry_step_button.isEnabled()
     detail.retry_step_button.click()

@@ -430,6 +430,9 @@ class OrderDetailPane(QWidget):
         self.comment_input.setEnabled(not self.read_only)
         if previous != order.id:
             self.scroll_area.verticalScrollBar().setValue(0)  # each order starts at its name
+            # Nothing of the last order stays under this one's name while its own loads: a
+            # failed step left in the list would offer Retry for the other order's step.
+            self.timeline.set_entries([])
             self.comments.set_comments([])
             self.comment_state.setText("Loading comments…")
             self._comments_full = False
