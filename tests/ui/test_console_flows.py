@@ -515,7 +515,8 @@ def test_another_orders_activity_is_never_shown_while_this_ones_loads(
 
     monkeypatch.setattr(source, "timeline", held_back)
     window.orders.select_order(other.id)
-    qtbot.waitUntil(lambda: asked == [other.id], timeout=10_000)
+    qtbot.waitUntil(lambda: bool(asked), timeout=10_000)
+    assert set(asked) == {other.id}  # a later refresh of the same order may ask again
     assert detail.title.text() == "Tomas Berg"
     assert detail.timeline.rowCount() == 0
     assert not detail.retry_step_button.isEnabled()
