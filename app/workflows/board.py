@@ -89,6 +89,10 @@ from app.workflows.watch import WatchReport, watch_berke, watch_comments
 
 log = logging.getLogger(__name__)
 
+# What Cancel and Retry may act on: a file on its way, and a file that did not get there.
+_CANCELLABLE = frozenset({UploadState.QUEUED, UploadState.UPLOADING})
+_RETRIABLE = frozenset({UploadState.FAILED, UploadState.CANCELLED})
+
 DEFAULT_POLL_SECONDS = 60
 # Berke's side is watched this often; every order (not only NEW ones) is re-synced at RESYNC.
 WATCH_SECONDS = 120
@@ -916,20 +920,36 @@ class OrderBoard:
 
         self._uploads[upload.id] = asyncio.ensure_future(send())
 
-    async def cancel_upload(self, upload_id: int) -> None:
+    async def _own_upload(
+        self, order_id: str, upload_id: int, states: frozenset[UploadState], doing: str
+    ) -> Upload:
+        """The order's upload ``upload_id``, in one of ``states``; otherwise a refusal in
+        words. The window names the order it shows: a file listed there a moment ago (another
+        order's, another profile's) is never the one acted on."""
+        upload = await asyncio.to_thread(self._desk.results.get, upload_id)
+        if upload is None or upload.order_id != order_id:
+            raise ActionNotAllowedError(f"That file is not queued for this order: not {doing}.")
+        if upload.state not in states:
+            raise ActionNotAllowedError(
+                f"{upload.file_name} is {upload.state.value} now: not {doing}."
+            )
+        return upload
+
+    async def cancel_upload(self, order_id: str, upload_id: int) -> None:
+        await self._own_upload(order_id, upload_id, _CANCELLABLE, "cancelled")
         await cancel_upload(self._desk, upload_id)
         task = self._uploads.get(upload_id)
         if task is not None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        upload = await asyncio.to_thread(self._desk.results.get, upload_id)
-        if upload is not None:
-            await self.refresh([upload.order_id])
+        await self.refresh([order_id])
 
-    async def retry_upload(self, upload_id: int) -> None:
+    async def retry_upload(self, order_id: str, upload_id: int) -> None:
+        """A failed or cancelled file, queued again (a sent one is never sent twice)."""
+        await self._own_upload(order_id, upload_id, _RETRIABLE, "sent again")
         upload = await requeue_upload(self._desk, upload_id)
-        await self.refresh([upload.order_id])
+        await self.refresh([order_id])
         if upload.result_id:
             self._start_upload(upload)
 

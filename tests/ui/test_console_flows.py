@@ -462,6 +462,55 @@ def test_add_a_comment_from_the_detail_pane(window: MainWindow, qtbot: QtBot) ->
     assert detail.comment_input.text() == ""
 
 
+@pytest.mark.parametrize("fails", [False, True])
+def test_a_comment_answered_after_moving_on_stays_with_its_order(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, fails: bool
+) -> None:
+    """A comment sent on one order, answered once another is shown: the other's list and what
+    is being typed there are left alone; a failure is told with the order's name and words."""
+    first = add_test_order(window, qtbot, first="Lea", last="Brandt")
+    second = add_test_order(window, qtbot, first="Jonas", last="Wirth")
+    board, detail = board_of(window), window.orders.detail
+    window.orders.select_order(first.id)
+    qtbot.waitUntil(lambda: detail.comment_state.text() == "No comments yet.", timeout=10_000)
+    add_comment = board.add_comment
+    release = asyncio.Event()
+
+    async def held_back(order_id: str, text: str) -> Any:
+        await release.wait()
+        if fails:
+            raise ApiError(Service.SMARTRECRUITERS, summary="SmartRecruiters refused the comment.")
+        return await add_comment(order_id, text)
+
+    monkeypatch.setattr(board, "add_comment", held_back)
+    detail.comment_input.setText("Asked for a later slot")
+    qtbot.keyClick(detail.comment_input, Qt.Key.Key_Return)
+    window.orders.select_order(second.id)
+    qtbot.waitUntil(lambda: detail.comment_state.text() == "No comments yet.", timeout=10_000)
+    detail.comment_input.setText("Half-typed note")
+    shown = len(window.orders.controller.messages.shown)
+    release.set()
+    finish(qtbot, window.orders.controller.wait_idle())
+    said = window.orders.controller.messages.shown[shown:]
+    if fails:
+        assert len(said) == 1
+        title, text = said[0]
+        assert title == "Add comment"
+        assert "Lea Brandt" in text
+        assert "Asked for a later slot" in text
+        assert "refused the comment" in text
+    else:
+        assert said == []
+        sr = desk_of(window).session.sr
+        added = finish(qtbot, sr.list_comments(first.id))
+        assert [c.message for c in added] == ["Asked for a later slot"]
+    assert detail.order is not None
+    assert detail.order.id == second.id
+    assert detail.comments.rowCount() == 0
+    assert detail.comment_input.text() == "Half-typed note"
+    assert detail.comment_state.text() == "No comments yet."
+
+
 def test_polling_announces_new_orders(window: MainWindow, qtbot: QtBot) -> None:
     before = window.orders.new_count()
     made = finish(qtbot, desk_of(window).session.sr.create_test_order(new_order_body(first="Mia")))

@@ -19,6 +19,7 @@ from app.domain.smartrecruiters import AssessmentOrder, Attachment, OrderStatus
 from app.ui.main_window import MainWindow
 from app.ui.orders.complete_dialog import CompleteDialog
 from app.workflows.desk import Desk
+from app.workflows.refusals import ActionNotAllowedError
 from tests.integration.helpers import new_order_body
 from tests.ui.conftest import connect, make_desk
 from tests.ui.test_console_flows import _DESKS, Dialogs, board_of, desk_of, finish
@@ -206,6 +207,60 @@ def test_cancel_one_upload_then_retry_it(window: MainWindow, qtbot: QtBot, tmp_p
     assert upload.result_id is not None
     remote = finish(qtbot, desk.session.sr.list_attachments(order.id, upload.result_id))
     assert [a.file_name for a in remote] == [big.name]  # attached exactly once
+
+
+def test_cancel_and_retry_act_only_on_a_file_of_the_order_shown(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Nothing of an order stays in the pane once no order is shown, and the board refuses a
+    Cancel or Retry of another order's file, or a Retry of a file already sent (it would be
+    attached twice)."""
+    order = in_progress_order(window, qtbot)
+    other = in_progress_order(window, qtbot)
+    desk, board = desk_of(window), board_of(window)
+    from app.domain.smartrecruiters import AssessmentResult, ResultType
+
+    result = AssessmentResult(result_type=ResultType.DOCUMENT, result="result.pdf")
+    finish(qtbot, board.complete(order.id, result))
+    window.orders.select_order(order.id)
+    report = tmp_path / "report.pdf"
+    report.write_bytes(b"%PDF-1.4\n" + b"z" * 10_000)
+    real_upload = desk.session.sr.upload_attachment
+    stalled, _ = stall_uploads(desk)
+    finish(qtbot, window.orders.controller.attach_files(order.id, [report]))
+    qtbot.waitUntil(stalled.is_set, timeout=10_000)
+    upload = desk.results.for_order(order.id)[0]
+    panel = window.orders.detail.attachments
+    qtbot.waitUntil(lambda: states(window).get(report.name) == "uploading", timeout=10_000)
+    with pytest.raises(ActionNotAllowedError, match="not queued for this order"):
+        finish(qtbot, board.cancel_upload(other.id, upload.id))
+    assert board.uploading() == [upload.id]  # still on its way
+    finish(qtbot, board.cancel_upload(order.id, upload.id))
+    assert desk.results.get(upload.id).state is UploadState.CANCELLED  # type: ignore[union-attr]
+
+    panel.table.selectRow(0)
+    assert panel.retry_button.isEnabled()
+    window.orders.table.clearSelection()  # no order shown: its files go with it
+    qtbot.waitUntil(lambda: window.orders.detail.order is None, timeout=5_000)
+    assert panel.model.rowCount() == 0
+    assert not panel.retry_button.isEnabled()
+    assert not panel.cancel_button.isEnabled()
+
+    desk.session.sr.upload_attachment = real_upload  # type: ignore[method-assign]
+    with pytest.raises(ActionNotAllowedError, match="not queued for this order"):
+        finish(qtbot, board.retry_upload(other.id, upload.id))
+    assert desk.results.get(upload.id).state is UploadState.CANCELLED  # type: ignore[union-attr]
+    finish(qtbot, board.retry_upload(order.id, upload.id))
+    finish(qtbot, board.wait_uploads())
+    assert desk.results.get(upload.id).state is UploadState.DONE  # type: ignore[union-attr]
+    with pytest.raises(ActionNotAllowedError, match=r"report\.pdf is done now: not sent again"):
+        finish(qtbot, board.retry_upload(order.id, upload.id))
+    with pytest.raises(ActionNotAllowedError, match=r"report\.pdf is done now: not cancelled"):
+        finish(qtbot, board.cancel_upload(order.id, upload.id))
+    result_id = desk.results.get(upload.id).result_id  # type: ignore[union-attr]
+    assert result_id is not None
+    remote = finish(qtbot, desk.session.sr.list_attachments(order.id, result_id))
+    assert [a.file_name for a in remote] == [report.name]  # attached exactly once
 
 
 def test_drop_on_a_table_row_and_refusals(window: MainWindow, qtbot: QtBot, tmp_path: Path) -> None:

@@ -424,7 +424,10 @@ class OrderDetailPane(QWidget):
             for value in self.fields.values():
                 value.setText(NOTHING)
             self.comments.set_comments([])
+            self.comment_state.clear()
             self.timeline.set_entries([])
+            # Its files too: their Cancel and Retry would act on an order no longer shown.
+            self.attachments.show_rows([], "")
             self.comment_input.setEnabled(False)
             return
         self.comment_input.setEnabled(not self.read_only)

@@ -622,11 +622,11 @@ class OrderActionsController(QObject):
             if go:
                 await self.complete(order_id)
 
-    async def cancel_upload(self, upload_id: int) -> None:
-        await self._run("Cancel upload", self._board().cancel_upload(upload_id))
+    async def cancel_upload(self, order_id: str, upload_id: int) -> None:
+        await self._run("Cancel upload", self._board().cancel_upload(order_id, upload_id))
 
-    async def retry_upload(self, upload_id: int) -> None:
-        await self._run("Retry upload", self._board().retry_upload(upload_id))
+    async def retry_upload(self, order_id: str, upload_id: int) -> None:
+        await self._run("Retry upload", self._board().retry_upload(order_id, upload_id))
 
     async def retry_failed_step(self, entry_id: int) -> None:
         try:

@@ -230,12 +230,8 @@ class OrdersRoom(QWidget):
         panel = detail.attachments
         panel.files_dropped.connect(self._files_dropped_on_detail)
         panel.add_files_requested.connect(lambda: self.controller.trigger(OrderAction.ATTACH))
-        panel.cancel_requested.connect(
-            lambda upload_id: self.controller.spawn(self.controller.cancel_upload(upload_id))
-        )
-        panel.retry_requested.connect(
-            lambda upload_id: self.controller.spawn(self.controller.retry_upload(upload_id))
-        )
+        panel.cancel_requested.connect(lambda upload_id: self._upload_button(upload_id, False))
+        panel.retry_requested.connect(lambda upload_id: self._upload_button(upload_id, True))
         detail.retry_step_requested.connect(
             lambda entry_id: self.controller.spawn(self.controller.retry_failed_step(entry_id))
         )
@@ -579,11 +575,30 @@ class OrdersRoom(QWidget):
             try:
                 comment = await source.board.add_comment(order.id, text)
             except EXPECTED_ERRORS as exc:
-                self.detail.comment_failed(str(exc))
+                if self._current_id == order.id:
+                    self.detail.comment_failed(str(exc))
+                else:  # said with its words, which left the box with the order
+                    name = order.candidate.full_name or "this candidate"
+                    self.controller.messages.error(
+                        "Add comment",
+                        f"The comment on {name}’s order was not added: “{text}”. {exc}",
+                    )
                 return
-            self.detail.comment_added(comment)
+            # Another order shown by now: its pane is left alone (this order's comments are
+            # read again when it is next shown).
+            if self._current_id == order.id:
+                self.detail.comment_added(comment)
 
         self.controller.spawn(add())
+
+    def _upload_button(self, upload_id: int, retry: bool) -> None:
+        """Cancel or Retry on a file of the shown order (the board checks it is that order's)."""
+        order = self.detail.order
+        if order is None or self.controller.board is None:
+            return
+        controller = self.controller
+        call = controller.retry_upload if retry else controller.cancel_upload
+        controller.spawn(call(order.id, upload_id))
 
     def _files_dropped_on_detail(self, paths: list[Path]) -> None:
         order = self.current_order()
