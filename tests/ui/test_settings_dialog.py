@@ -272,6 +272,40 @@ def test_test_connection_gives_a_verdict_per_service(
 
 
 @pytest.mark.usefixtures("ring")
+def test_a_verdict_that_comes_after_moving_to_another_profile_is_not_shown_under_it(
+    qtbot: QtBot,
+    tmp_path: Path,
+    sandbox: SandboxServer,
+    running_loop: asyncio.AbstractEventLoop,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from app.clients.errors import Service
+    from app.workflows.connection_test import ConnectionVerdict, Verdict
+
+    release = asyncio.Event()
+
+    async def slow_probe(*_args: object, **_kwargs: object) -> ConnectionVerdict:
+        await release.wait()
+        return ConnectionVerdict(Service.BERKE, Verdict.WORKS, "Works: Local's Berke.")
+
+    monkeypatch.setattr("app.ui.settings.settings_dialog.probe_berke", slow_probe)
+    settings = AppSettings(profiles=[_custom(sandbox), _custom(sandbox, "Other")], active="Local")
+    dialog = _dialog(qtbot, settings, KeyStore(), tmp_path / "s.json")
+    _select(dialog, "Local")
+    button, label = dialog.test_buttons[BERKE_TOKEN], dialog.verdict_labels[BERKE_TOKEN]
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: label.text() == "Testing…", timeout=5000)
+    assert not button.isEnabled()
+    _select(dialog, "Other")
+    assert label.text() == ""
+    assert button.isEnabled()  # Other's own Test
+    release.set()
+    qtbot.waitUntil(lambda: BERKE_TOKEN in dialog.last_verdicts, timeout=5000)
+    assert label.text() == ""  # Local's verdict, not Other's
+    assert button.isEnabled()
+
+
+@pytest.mark.usefixtures("ring")
 def test_settings_action_switching_profile_resyncs_and_shows_it(
     qtbot: QtBot,
     tmp_path: Path,

@@ -618,11 +618,19 @@ class SettingsDialog(QDialog):
                     username=draft.values.get("berke_username") or None,
                 )
         finally:
-            button.setEnabled(True)
+            # Another profile shown meanwhile: its own form set the button and label, and this
+            # verdict is not about it.
+            shown = self._shown_draft() is draft
+            if shown:
+                button.setEnabled(True)
         self.last_verdicts[service] = verdict
-        label.setText(("✔ " if verdict.ok else "✘ ") + verdict.message)
-        label.setStyleSheet("color: #1b7f3b;" if verdict.ok else "color: #b00020;")
+        if shown:
+            label.setText(("✔ " if verdict.ok else "✘ ") + verdict.message)
+            label.setStyleSheet("color: #1b7f3b;" if verdict.ok else "color: #b00020;")
         return verdict
+
+    def _shown_draft(self) -> _Draft | None:
+        return self._drafts[self._current] if 0 <= self._current < len(self._drafts) else None
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
