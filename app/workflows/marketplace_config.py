@@ -100,6 +100,10 @@ class MarketplaceConfigAccess:
         """The SmartRecruiters address, for "Settings of SmartRecruiters at …" (never a key)."""
         return self._client.base_url
 
+    def same_connection(self, other: MarketplaceConfigAccess) -> bool:
+        """Whether both reach the same client: two profiles may share an address, not a key."""
+        return self._client is other._client
+
     async def read(self) -> ConfigReading:
         return await read_marketplace_config(self._client)
 

@@ -139,6 +139,53 @@ def test_the_page_reads_on_opening_and_saves_each_setting(
 
 
 @pytest.mark.usefixtures("ring")
+def test_a_value_typed_before_the_connection_changed_is_not_sent_to_the_new_one(
+    qtbot: QtBot, fresh: SandboxServer, running_loop: asyncio.AbstractEventLoop
+) -> None:
+    """Read through one profile's connection, then another applied (Apply keeps the dialog
+    open): Save sends nothing to either and shows the new connection's values, in words."""
+    with SandboxServer(SandboxConfig(orders=1, sr_rate_per_second=0)) as second:
+        clients = [
+            SmartRecruitersClient(fresh.sr_base_url, DEMO_SR_KEY),
+            SmartRecruitersClient(second.sr_base_url, DEMO_SR_KEY),
+        ]
+        in_use = [clients[0]]
+        dialog = SettingsDialog(
+            AppSettings(),
+            KeyStore(),
+            write=lambda _s: None,
+            marketplace_client=lambda: MarketplaceConfigAccess(in_use[0]),
+        )
+        qtbot.addWidget(dialog)
+        page = dialog.marketplace_page
+        try:
+            with qtbot.waitSignal(page.loaded, timeout=10000):
+                dialog.show()
+            dialog.pages.setCurrentWidget(page)
+            assert fresh.sr_base_url in page.status_label.text()
+            in_use[0] = clients[1]  # a profile switch applied meanwhile
+            _type(qtbot, dialog, RESULT_URL, "https://vendor.example/results")
+            with qtbot.waitSignal(page.loaded, timeout=10000):
+                qtbot.mouseClick(page.save_buttons[RESULT_URL], Qt.MouseButton.LeftButton)
+            assert "resultURL" not in _stored(fresh)
+            assert "resultURL" not in _stored(second)
+            assert second.sr_base_url in page.status_label.text()
+            assert page.error_label.isVisible()
+            assert "connection changed" in page.error_label.text()
+            assert "“https://vendor.example/results” was not saved" in page.error_label.text()
+            assert page.editors[RESULT_URL].text() == ""  # the new connection's value
+            # From now on, saving goes to the connection the values came from.
+            _type(qtbot, dialog, RESULT_URL, "https://vendor.example/second")
+            _save(qtbot, dialog, RESULT_URL)
+            assert page.notes[RESULT_URL].text() == "Saved."
+            assert _stored(second)["resultURL"] == "https://vendor.example/second"
+            assert "resultURL" not in _stored(fresh)
+        finally:
+            for client in clients:
+                _wait(qtbot, client.aclose())
+
+
+@pytest.mark.usefixtures("ring")
 def test_the_services_refusals_are_shown_in_words(
     qtbot: QtBot, fresh: SandboxServer, running_loop: asyncio.AbstractEventLoop
 ) -> None:

@@ -56,6 +56,7 @@ class MarketplaceConfigPage(QWidget):
         # Asked again before every call: a profile switch replaces the session's client.
         self._client = client
         self._stored: dict[MarketplaceConfigId, str | None] = {}
+        self._read_from: MarketplaceConfigAccess | None = None  # the values shown came from it
         self._tasks: set[asyncio.Task[Any]] = set()
         self.editors: dict[MarketplaceConfigId, QLineEdit] = {}
         self.save_buttons: dict[MarketplaceConfigId, QPushButton] = {}
@@ -157,6 +158,7 @@ class MarketplaceConfigPage(QWidget):
             self.reload_button.setEnabled(True)
             self._set_rows_enabled(True)
         self.last_reading = reading
+        self._read_from = client
         self._stored = dict(reading.values)
         for config_id, editor in self.editors.items():
             value = reading.values.get(config_id)
@@ -192,6 +194,19 @@ class MarketplaceConfigPage(QWidget):
             self._show_unavailable()
             return None
         editor, button = self.editors[config_id], self.save_buttons[config_id]
+        if self._read_from is None or not client.same_connection(self._read_from):
+            # A profile applied since the values were read: they are another account's, and
+            # this value was typed against them. Nothing is sent; the page reads afresh.
+            typed = editor.text().strip()
+            what = f"“{typed}”" if typed else "The emptied value"
+            reading = await self.refresh()
+            failed = f" {reading.error}" if reading is not None and reading.error else ""
+            self._show_error(
+                "The connection changed since these settings were read: they are now those of "
+                f"SmartRecruiters at {client.where}. {what} was not saved; type it again if it "
+                f"is meant for this connection.{failed}"
+            )
+            return None
         editor.setEnabled(False)
         button.setEnabled(False)
         self.error_label.hide()
