@@ -327,6 +327,28 @@ def test_server_refusals_are_shown_in_words(view: OffersView, qtbot: QtBot) -> N
     qtbot.waitUntil(view.submit_button.isEnabled, timeout=5_000)
 
 
+def test_a_form_opened_before_the_connection_changed_saves_nothing(
+    view: OffersView, qtbot: QtBot, live_desk: Desk
+) -> None:
+    """A profile applied while the form was open (another session's catalogue): Save puts
+    nothing in the account now connected, says why, and keeps what was typed."""
+    catalog_id = f"UI-{uuid.uuid4().hex[:8]}"
+    form = open_form(view, qtbot, view.new_button)
+    form.catalog_id.setText(catalog_id)
+    form.name.setText("Typed before the switch")
+    form.description.setPlainText("d")
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        view.set_catalog(OfferCatalog(live_desk.session, live_desk.db))
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "connection changed" in form.form_error.text(), timeout=10_000)
+    assert "not saved" in form.form_error.text()
+    assert not form.is_busy()
+    assert form.name.text() == "Typed before the switch"
+    search(view, qtbot, catalog_id)
+    assert shown_offers(view) == []
+    form.reject()
+
+
 def test_refusals_go_to_the_window_sink_and_a_disconnect_clears(
     qtbot: QtBot, live_desk: Desk
 ) -> None:

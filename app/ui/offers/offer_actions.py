@@ -125,8 +125,11 @@ class OfferActions(QWidget):
     def _open_form(self, offer: Offer | None, cost: OfferCost | None) -> None:
         form = OfferForm(offer, cost, parent=self)
         form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        opened_with = self._catalog  # the account the form was filled in for
         form.submitted.connect(
-            lambda sent, sent_cost: self._tasks.start(self._save(form, offer, sent, sent_cost))
+            lambda sent, sent_cost: self._tasks.start(
+                self._save(form, opened_with, offer, sent, sent_cost)
+            )
         )
         form.destroyed.connect(lambda _o=None: self._forget_form(form))
         self.form = form
@@ -137,11 +140,24 @@ class OfferActions(QWidget):
             self.form = None
 
     async def _save(
-        self, form: OfferForm, original: Offer | None, offer: Offer, cost: OfferCost | None
+        self,
+        form: OfferForm,
+        opened_with: OfferCatalog | None,
+        original: Offer | None,
+        offer: Offer,
+        cost: OfferCost | None,
     ) -> None:
         catalog = self._catalog
         if catalog is None:
             form.show_server_error("Not connected.")
+            return
+        if catalog is not opened_with:
+            # Another profile applied while the form was open (a switch waits for work under
+            # way): saving now would put this offer in the other account.
+            form.show_server_error(
+                "The connection changed since this form was opened: the offer was not saved. "
+                "Open the form again to save it with the connection in use now."
+            )
             return
         try:
             if original is None or original.id is None:
