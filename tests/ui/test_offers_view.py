@@ -20,7 +20,7 @@ from app.ui.offers.offer_form import OfferForm
 from app.workflows import offers
 from app.workflows.desk import Desk
 from app.workflows.inbox import sync_all
-from app.workflows.offer_catalog import OfferCatalog
+from app.workflows.offer_catalog import OfferCatalog, OfferError
 from tests.ui.conftest import make_desk
 
 if TYPE_CHECKING:
@@ -347,6 +347,30 @@ def test_a_form_opened_before_the_connection_changed_saves_nothing(
     search(view, qtbot, catalog_id)
     assert shown_offers(view) == []
     form.reject()
+
+
+def test_a_saved_offer_is_the_one_shown_even_when_the_list_cannot_be_read_after(
+    view: OffersView, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = select(view, qtbot, TALENT)
+    assert view.detail.title.text() == before.name
+    form = open_form(view, qtbot, view.new_button)
+    form.catalog_id.setText(f"UI-{uuid.uuid4().hex[:8]}")
+    form.name.setText("Saved while the list is down")
+    form.description.setPlainText("d")
+    assert view.catalog is not None
+
+    async def down(**_kwargs: object) -> object:
+        raise OfferError("SmartRecruiters could not be reached.")
+
+    monkeypatch.setattr(view.catalog, "page", down)
+    with qtbot.waitSignal(view.loaded, timeout=10_000) as blocker:
+        qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert blocker.args == [False]
+    assert view.detail.title.text() == "Saved while the list is down"
+    edit = open_form(view, qtbot, view.edit_button)  # the moves follow the offer shown
+    assert edit.name.text() == "Saved while the list is down"
+    edit.reject()
 
 
 def test_refusals_go_to_the_window_sink_and_a_disconnect_clears(

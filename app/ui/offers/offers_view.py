@@ -233,7 +233,9 @@ class OffersView(QWidget):
 
     def _saved(self, saved: Offer) -> None:
         if saved.id is not None:
-            self._shown = saved  # kept selected across the fetch that follows
+            # Shown at once, and kept selected across the fetch that follows: the pane and its
+            # moves never follow a different offer from the one the view says is shown.
+            self._show(saved)
             self.offer_changed.emit(saved.id)
         self.refresh()
 
