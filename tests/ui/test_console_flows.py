@@ -928,6 +928,34 @@ def test_the_pane_and_the_actions_follow_the_tab_shown(window: MainWindow, qtbot
     assert window.orders.detail.order.id == inbox_order.id
 
 
+def test_in_the_candidates_tab_a_candidates_row_or_a_search_that_hides_the_order_shows_none(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """As in the inbox: the pane and the actions never go on with an order the tab no longer
+    has chosen."""
+    order = add_test_order(window, qtbot, first="Saga", last="Lind", email="s@example.com")
+    room = window.orders
+    room.tabs.setCurrentWidget(room.candidates)
+    room.select_order(order.id)
+    assert room.candidates.current_order_id() == order.id  # lit in the tab too
+    assert room.detail.order is not None
+    room.candidates.search.setText("Lind")  # still there: still shown
+    assert room.detail.order is not None
+    assert room.detail.order.id == order.id
+    room.candidates.search.setText("nobody-is-called-this")
+    assert room.detail.order is None
+    assert not room.controller.actions[OrderAction.REJECT].isEnabled()
+    room.candidates.search.clear()
+    room.select_order(order.id)
+    row = room.candidates.model.row_of_order(order.id)
+    assert row is not None
+    header = room.candidates.model.index(row - 1, 0)  # the candidate's own row, just above
+    room.candidates.table.setCurrentIndex(header)
+    assert room.candidates.current_order_id() is None
+    assert room.detail.order is None
+    assert not room.controller.actions[OrderAction.REJECT].isEnabled()
+
+
 def test_a_fault_of_ours_never_leaves_the_invite_dialog_locked(
     window: MainWindow, qtbot: QtBot
 ) -> None:

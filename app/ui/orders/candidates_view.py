@@ -25,6 +25,8 @@ class CandidatesView(QWidget):
     order_activated = Signal(str)
     #: An order row became the current row (click, arrow keys).
     order_selected = Signal(str)
+    #: No order is current any more: a candidate's own row was chosen, or a search hid it.
+    order_deselected = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -114,6 +116,8 @@ class CandidatesView(QWidget):
     def _on_search(self, text: str) -> None:
         self.model.set_search_text(text)
         self._update_state()
+        if self.current_order_id() is None:
+            self.order_deselected.emit()
 
     def _update_state(self) -> None:
         if self.model.rowCount() > 0:
@@ -147,3 +151,5 @@ class CandidatesView(QWidget):
         order_id = self._order_id(current)
         if order_id is not None:
             self.order_selected.emit(order_id)
+        else:
+            self.order_deselected.emit()

@@ -103,6 +103,7 @@ class OrdersRoom(QWidget):
         self.stack.addWidget(self.message)
         self.candidates = CandidatesView()
         self.candidates.order_selected.connect(self.select_order)
+        self.candidates.order_deselected.connect(self._candidate_deselected)
         self.candidates.order_activated.connect(self._show_in_orders)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("inboxTabs")
@@ -363,7 +364,9 @@ class OrdersRoom(QWidget):
         if row is None:
             return
         self._current_id = order_id
-        if self.tabs.currentWidget() is not self.candidates:
+        if self.tabs.currentWidget() is self.candidates:
+            self.candidates.select_order(order_id)  # quietly: the row the pane shows, lit
+        else:
             index = self.proxy.mapFromSource(self.model.index(row, 0))
             if index.isValid():
                 # Not selectRow(): it toggles when Ctrl is held, and this is not a click.
@@ -641,6 +644,13 @@ class OrdersRoom(QWidget):
             self._refresh_detail()
         else:
             self._selection_changed()
+
+    def _candidate_deselected(self) -> None:
+        """The Candidates tab chose no order (a candidate's own row, or a search hid it): the
+        pane and the actions no longer show one, as in the inbox."""
+        if self.tabs.currentWidget() is self.candidates and self._current_id is not None:
+            self._current_id = None
+            self._refresh_detail()
 
     def _refresh_candidates(self) -> None:
         """Group the rows by candidate when the tab is shown and something changed: a large
