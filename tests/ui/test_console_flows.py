@@ -956,6 +956,31 @@ def test_in_the_candidates_tab_a_candidates_row_or_a_search_that_hides_the_order
     assert not room.controller.actions[OrderAction.REJECT].isEnabled()
 
 
+def test_create_for_a_candidates_second_order_offers_their_assessment_by_name(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """The question comes after two calls (the coordinator may have moved on): it names the
+    candidate. Cancel does neither: no form, no reuse."""
+    first = add_test_order(window, qtbot, first="Maja", last="Holm", email="maja@example.com")
+    second = add_test_order(window, qtbot, first="Maja", last="Holm", email="maja@example.com")
+    assert first.candidate.id == second.candidate.id
+    board = board_of(window)
+    finish(qtbot, board.create_assessment(first.id, CreateAssessmentRequest(
+        first_name="Maja", last_name="Holm", email_address="maja@example.com"
+    )))  # fmt: skip
+    window.orders.select_order(second.id)
+    window.orders.controller.actions[OrderAction.CREATE_ASSESSMENT].trigger()
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "choiceBox") is not None, timeout=10_000)
+    box = window.findChild(QMessageBox, "choiceBox")
+    assert box is not None
+    assert box.windowTitle() == "This candidate already has a Berke assessment"
+    assert box.text().startswith("Berke has already assessed Maja Holm for another order: ")
+    box.reject()
+    finish(qtbot, window.orders.controller.wait_idle())
+    assert window.findChild(BerkeAssessmentForm) is None
+    assert board.link(second.id) is None
+
+
 def test_a_fault_of_ours_never_leaves_the_invite_dialog_locked(
     window: MainWindow, qtbot: QtBot
 ) -> None:

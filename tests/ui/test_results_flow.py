@@ -263,6 +263,33 @@ def test_cancel_and_retry_act_only_on_a_file_of_the_order_shown(
     assert [a.file_name for a in remote] == [report.name]  # attached exactly once
 
 
+def test_the_question_after_a_drop_names_the_order_it_is_about(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """A file dropped on a table row need not be for the order the pane shows: the question
+    that follows names the candidate."""
+    order = in_progress_order(window, qtbot)  # accepted, no result yet
+    report = tmp_path / "report.pdf"
+    report.write_bytes(b"%PDF-1.4\n" + b"z" * 1_000)
+    task = asyncio.ensure_future(window.orders.controller.attach_files(order.id, [report]))
+
+    def question() -> QMessageBox | None:
+        return next(
+            (b for b in window.findChildren(QMessageBox) if b.isVisible() and "result" in b.text()),
+            None,
+        )
+
+    qtbot.waitUntil(lambda: question() is not None, timeout=10_000)
+    box = question()
+    assert box is not None
+    assert box.text() == (
+        f"{order.candidate.full_name}’s order has no result yet: reports are attached to a result."
+    )
+    box.reject()
+    qtbot.waitUntil(task.done, timeout=10_000)
+    assert [u.file_name for u in desk_of(window).results.for_order(order.id)] == [report.name]
+
+
 def test_drop_on_a_table_row_and_refusals(window: MainWindow, qtbot: QtBot, tmp_path: Path) -> None:
     order = in_progress_order(window, qtbot)
     exe = tmp_path / "setup.exe"

@@ -254,10 +254,12 @@ class OrderActionsController(QObject):
             return False
         existing = candidates[0]
         summary = await board.fit_summary(existing, order_id)
+        # Asked after two calls: the coordinator may be looking at another order by now.
         choice = await choose(
             self._parent,
             "This candidate already has a Berke assessment",
-            f"Berke has already assessed this candidate for another order: {summary}.",
+            f"Berke has already assessed {_who(board.order(order_id))} for another order: "
+            f"{summary}.",
             informative="Reuse it: this order is accepted with the same assessment, and its "
             "result is delivered for this order's job (no second assessment, no second "
             "invitation). Or create a new one under this order's own id.",
@@ -615,7 +617,8 @@ class OrderActionsController(QObject):
             go = await confirm(
                 self._parent,
                 "Complete the order first?",
-                "This order has no result yet: reports are attached to a result.",
+                # Named: a drop on a row of the table need not be the order the pane shows.
+                f"{_who(order)}’s order has no result yet: reports are attached to a result.",
                 informative="Complete it now? The files stay queued until it is completed.",
                 ok_text="Complete order…",
             )
@@ -635,3 +638,10 @@ class OrderActionsController(QObject):
             self.messages.error("Retry", str(exc))
         finally:
             self.update_state()
+
+
+def _who(order: AssessmentOrder | None) -> str:
+    """The candidate, as a question about their order names them."""
+    if order is None:
+        return "this candidate"
+    return order.candidate.full_name or order.candidate.id
