@@ -199,6 +199,10 @@ class SessionHost(QObject):
         """Let running actions finish, then close the session and the database."""
         board = self.board
         if board is not None:
+            # Nothing new is started on this connection while what is under way finishes
+            # (a batch may take minutes): the actions say why they are off.
+            board.begin_closing()
+            self.window.orders.controller.update_state()
             await board.stop()
         await self.window.orders.wait_idle()
         # Reads in progress dropped, a save or move finished, nothing of this session shown.

@@ -89,6 +89,8 @@ from app.workflows.watch import WatchReport, watch_berke, watch_comments
 
 log = logging.getLogger(__name__)
 
+CLOSING = "This connection is closing (another profile was chosen, or the app is quitting)."
+
 # What Cancel and Retry may act on: a file on its way, and a file that did not get there.
 _CANCELLABLE = frozenset({UploadState.QUEUED, UploadState.UPLOADING})
 _RETRIABLE = frozenset({UploadState.FAILED, UploadState.CANCELLED})
@@ -177,6 +179,7 @@ class OrderBoard:
         self._jobs: list[BerkeJob] | None = None
         self._sync_lock = asyncio.Lock()
         self._uploads: dict[int, asyncio.Task[None]] = {}
+        self._closing = False  # set when the session begins to close: nothing new starts
         self._tasks: set[asyncio.Task[Any]] = set()
         self._loops: list[asyncio.Task[None]] = []
         self._wake_resumer = asyncio.Event()
@@ -243,6 +246,8 @@ class OrderBoard:
         orders = [o for o in map(self._orders.get, order_ids) if o is not None]
         if not orders:
             return "Select an order first."
+        if self._closing:
+            return CLOSING
         if action is OrderAction.CREATE_ACCEPT_INVITE:
             if not any(o.status is OrderStatus.NEW for o in orders):
                 return "Only new orders can be created, accepted and invited in one go."
@@ -341,8 +346,18 @@ class OrderBoard:
         """The profile's options changed (no reconnection needed): they apply from now."""
         self.options = options
 
+    def begin_closing(self) -> None:
+        """From now on no action is offered and no upload starts (a queued one waits for this
+        connection's next session); what is under way finishes, and ``stop`` waits for it."""
+        self._closing = True
+
+    @property
+    def closing(self) -> bool:
+        return self._closing
+
     async def stop(self) -> None:
         """Stop the loops and wait for actions under way (a tidy close)."""
+        self.begin_closing()
         loops, self._loops = self._loops, []
         for task in loops:
             task.cancel()
@@ -901,6 +916,8 @@ class OrderBoard:
         return [upload_id for upload_id, task in self._uploads.items() if not task.done()]
 
     def _start_upload(self, upload: Upload) -> None:
+        if self._closing:
+            return  # it stays queued: this connection's next session sends it
         running = self._uploads.get(upload.id)
         if running is not None and not running.done():
             return  # already on its way (and the step claims it too: never twice)

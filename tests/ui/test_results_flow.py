@@ -290,6 +290,36 @@ def test_the_question_after_a_drop_names_the_order_it_is_about(
     assert [u.file_name for u in desk_of(window).results.for_order(order.id)] == [report.name]
 
 
+def test_a_closing_connection_offers_no_action_and_starts_no_upload(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Between a profile switch (or quitting) and the session's end, what is under way
+    finishes and nothing new starts: the actions say why, and a file queued then waits for
+    this connection's next session instead of racing its close."""
+    from app.domain.smartrecruiters import AssessmentResult, ResultType
+    from app.workflows.board import CLOSING
+
+    order = in_progress_order(window, qtbot)
+    desk, board = desk_of(window), board_of(window)
+    result = AssessmentResult(result_type=ResultType.DOCUMENT, result="result.pdf")
+    finish(qtbot, board.complete(order.id, result))
+    window.orders.select_order(order.id)
+    attach = window.orders.controller.actions[OrderAction.ATTACH]
+    assert attach.isEnabled()
+    board.begin_closing()
+    window.orders.controller.update_state()
+    assert board.why_not(OrderAction.ATTACH, [order.id]) == CLOSING
+    assert not attach.isEnabled()
+    assert attach.toolTip() == CLOSING
+    report = tmp_path / "report.pdf"
+    report.write_bytes(b"%PDF-1.4\n" + b"z" * 1_000)
+    queued, refused = finish(qtbot, board.attach_files(order.id, [report]))
+    assert refused == []
+    assert len(queued) == 1
+    assert board.uploading() == []
+    assert desk.results.get(queued[0].id).state is UploadState.QUEUED  # type: ignore[union-attr]
+
+
 def test_drop_on_a_table_row_and_refusals(window: MainWindow, qtbot: QtBot, tmp_path: Path) -> None:
     order = in_progress_order(window, qtbot)
     exe = tmp_path / "setup.exe"

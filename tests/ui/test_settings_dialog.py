@@ -366,6 +366,51 @@ def test_settings_action_switching_profile_resyncs_and_shows_it(
         wait(host.close())
 
 
+@pytest.mark.usefixtures("ring")
+def test_closing_turns_the_actions_off_at_once_while_work_under_way_finishes(
+    qtbot: QtBot, tmp_path: Path, qsettings: QSettings, running_loop: asyncio.AbstractEventLoop
+) -> None:
+    from app.domain.order_rules import OrderAction
+    from app.domain.smartrecruiters import OrderStatus
+    from app.workflows.board import CLOSING
+
+    window = MainWindow(qsettings)
+    qtbot.addWidget(window)
+
+    async def tiny_demo(**_kwargs: object) -> object:
+        from app.workflows.session import open_demo_session
+
+        return await open_demo_session(orders=3, **_kwargs)  # type: ignore[arg-type]
+
+    host = SessionHost(
+        window,
+        AppSettings(active=SANDBOX_PROFILE),
+        KeyStore(),
+        write_settings=lambda s: _write(s, tmp_path / "s.json"),
+        demo_opener=tiny_demo,  # type: ignore[arg-type]
+        open_database=lambda _s: Database(":memory:"),
+    )
+    opening = asyncio.ensure_future(host.open())
+    qtbot.waitUntil(opening.done, timeout=10_000)
+    board = opening.result()
+    with qtbot.waitSignal(window.sync_finished, timeout=10_000):
+        window.request_sync()
+    new = next(o for o in board.orders() if o.status is OrderStatus.NEW)
+    window.orders.select_order(new.id)
+    reject = window.orders.controller.actions[OrderAction.REJECT]
+    assert reject.isEnabled()
+    release = asyncio.Event()
+    board.spawn(release.wait())  # an action under way: the close waits for it
+    closing = asyncio.ensure_future(host.close())
+    qtbot.waitUntil(lambda: not reject.isEnabled(), timeout=5_000)
+    assert reject.toolTip() == CLOSING
+    assert not closing.done()
+    release.set()
+    qtbot.waitUntil(closing.done, timeout=10_000)
+    closing.result()
+    window.close()
+
+
 def test_open_log_folder_uses_the_injected_opener(qtbot: QtBot, qsettings: QSettings) -> None:
     window = MainWindow(qsettings)
     qtbot.addWidget(window)
