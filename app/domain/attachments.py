@@ -111,3 +111,9 @@ class UploadState(StrEnum):
     DONE = "done"
     FAILED = "failed"
     CANCELLED = "cancelled"
+
+
+#: What Cancel may act on: a file on its way.
+CANCELLABLE = frozenset({UploadState.QUEUED, UploadState.UPLOADING})
+#: What Retry may act on: a file that did not get there (a sent one is never sent twice).
+RETRIABLE = frozenset({UploadState.FAILED, UploadState.CANCELLED})

@@ -198,15 +198,15 @@ class SessionHost(QObject):
     async def close(self) -> None:
         """Let running actions finish, then close the session and the database."""
         board = self.board
+        # Nothing new is started on this connection while what is under way finishes (a batch
+        # may take minutes): the order actions say why they are off, and the offers go (reads
+        # in progress dropped; a save or a move under way finishes below).
+        self.window.set_offer_catalog(None)
         if board is not None:
-            # Nothing new is started on this connection while what is under way finishes
-            # (a batch may take minutes): the actions say why they are off.
             board.begin_closing()
             self.window.orders.controller.update_state()
             await board.stop()
         await self.window.orders.wait_idle()
-        # Reads in progress dropped, a save or move finished, nothing of this session shown.
-        self.window.set_offer_catalog(None)
         await self.window.wait_offers_idle()
         session, desk = self.session, self.desk
         self.session = self.desk = self.board = None

@@ -26,7 +26,7 @@ from typing import Any
 
 from app.clients.errors import ApiError
 from app.clients.pacing import Pacer
-from app.domain.attachments import DEFAULT_MAX_BYTES, UploadState
+from app.domain.attachments import CANCELLABLE, DEFAULT_MAX_BYTES, RETRIABLE, UploadState
 from app.domain.attention import AttentionRules, Flag, flags_for
 from app.domain.berke import BerkeJob, BerkeParam, CreateAssessmentRequest, CreateAssessmentResponse
 from app.domain.berke_progress import BerkeProgress
@@ -89,11 +89,10 @@ from app.workflows.watch import WatchReport, watch_berke, watch_comments
 
 log = logging.getLogger(__name__)
 
-CLOSING = "This connection is closing (another profile was chosen, or the app is quitting)."
-
-# What Cancel and Retry may act on: a file on its way, and a file that did not get there.
-_CANCELLABLE = frozenset({UploadState.QUEUED, UploadState.UPLOADING})
-_RETRIABLE = frozenset({UploadState.FAILED, UploadState.CANCELLED})
+CLOSING = (
+    "This connection is closing (the connection settings changed, or the app is quitting): "
+    "what was under way finishes first."
+)
 
 DEFAULT_POLL_SECONDS = 60
 # Berke's side is watched this often; every order (not only NEW ones) is re-synced at RESYNC.
@@ -239,15 +238,19 @@ class OrderBoard:
         return self._desk.is_claimed(_action_key(action, order_id))
 
     def why_not(self, action: OrderAction, order_ids: Sequence[str]) -> str | None:
-        """None when ``action`` may be done to these orders now; otherwise why not, in words.
+        """None when ``action`` may be started on these orders now; otherwise why not, in
+        words. Nothing is offered while the connection closes (``begin_closing``)."""
+        if self._closing and any(order_id in self._orders for order_id in order_ids):
+            return CLOSING
+        return self._rule_reason(action, order_ids)
 
-        The rules of ``order_rules`` plus what only the board knows: a step of that kind under
-        way (in this process or pending in the journal)."""
+    def _rule_reason(self, action: OrderAction, order_ids: Sequence[str]) -> str | None:
+        """Why not, by the rules of ``order_rules`` plus what only the board knows: a step of
+        that kind under way (in this process or pending in the journal). What is under way
+        checks this, so that it finishes while the connection closes."""
         orders = [o for o in map(self._orders.get, order_ids) if o is not None]
         if not orders:
             return "Select an order first."
-        if self._closing:
-            return CLOSING
         if action is OrderAction.CREATE_ACCEPT_INVITE:
             if not any(o.status is OrderStatus.NEW for o in orders):
                 return "Only new orders can be created, accepted and invited in one go."
@@ -257,7 +260,7 @@ class OrderBoard:
                 return None
             return "None of the selected orders can be rejected."
         if action is OrderAction.DELIVER and len(orders) > 1:
-            ready = [o for o in orders if self.why_not(action, [o.id]) is None]
+            ready = [o for o in orders if self._rule_reason(action, [o.id]) is None]
             return None if ready else "None of the selected orders is ready to deliver."
         if len(orders) > 1:
             return "Select a single order for this action."
@@ -296,10 +299,11 @@ class OrderBoard:
         async with self._sync_lock:
             self.listener.sync_started(poll=poll)
             try:
+                self._refuse_if_closing()
                 # Compared with the cache (and parsed only where different) off this thread;
                 # each page's changes shown as it comes.
                 found = await fetch_changes(self._desk, poll=poll, on_page=self._take_listed)
-            except ApiError as exc:
+            except (ApiError, ActionNotAllowedError) as exc:
                 log.warning("Sync failed: %r", exc)
                 outcome = SyncOutcome(poll, ok=False, error=str(exc))
             else:
@@ -333,6 +337,8 @@ class OrderBoard:
 
     def start(self) -> None:
         """Run the poll schedule and the background resumer until ``stop``."""
+        if self._closing:
+            raise RuntimeError("this board's connection closed: a new session has its own board")
         if self._loops:
             return
         self._loops = [
@@ -347,13 +353,15 @@ class OrderBoard:
         self.options = options
 
     def begin_closing(self) -> None:
-        """From now on no action is offered and no upload starts (a queued one waits for this
-        connection's next session); what is under way finishes, and ``stop`` waits for it."""
+        """From now on no action is offered, the coordinator's own calls (a comment, a file, a
+        Retry, a sync) are refused in words, and no upload starts (a queued one waits for this
+        connection's next session). What is under way finishes; ``stop`` waits for it. A board
+        that began closing is not started again: the next session has a board of its own."""
         self._closing = True
 
-    @property
-    def closing(self) -> bool:
-        return self._closing
+    def _refuse_if_closing(self) -> None:
+        if self._closing:
+            raise ActionNotAllowedError(CLOSING)
 
     async def stop(self) -> None:
         """Stop the loops and wait for actions under way (a tidy close)."""
@@ -440,7 +448,7 @@ class OrderBoard:
         await self.refresh(report.changed_orders | flagged)
         if self.options.auto_deliver:
             await self.deliver_ready(
-                [i for i in self._orders if self.why_not(OrderAction.DELIVER, [i]) is None],
+                [i for i in self._orders if self._rule_reason(OrderAction.DELIVER, [i]) is None],
                 unattended=True,
             )
         return report
@@ -684,6 +692,7 @@ class OrderBoard:
         return result_id
 
     async def add_comment(self, order_id: str, message: str) -> AssessmentComment:
+        self._refuse_if_closing()
         order = self._require(order_id)
         try:
             return await actions.add_comment(self._desk, order, message)
@@ -705,6 +714,7 @@ class OrderBoard:
 
     async def retry_step(self, entry_id: int) -> None:
         """The coordinator's Retry on a failed step (checked with the service first)."""
+        self._refuse_if_closing()
         entry = await asyncio.to_thread(self._desk.journal.get, entry_id)
         try:
             await retry_step(self._desk, entry_id)
@@ -717,7 +727,7 @@ class OrderBoard:
     async def preview_delivery(self, order_id: str) -> DeliveryPlan:
         """Everything the recruiter will see (result and report), fetched; nothing sent."""
         order = self._require(order_id)
-        reason = self.why_not(OrderAction.DELIVER, [order_id])
+        reason = self._rule_reason(OrderAction.DELIVER, [order_id])
         if reason:
             raise ActionNotAllowedError(reason)
         return await plan_delivery(self._desk, order, threshold=self.options.pass_level)
@@ -742,7 +752,7 @@ class OrderBoard:
         failure never stops the others; it stays on its order (activity, Retry)."""
         failures: list[tuple[str, str]] = []
         for order_id in order_ids:
-            if self.why_not(OrderAction.DELIVER, [order_id]) is not None:
+            if self._rule_reason(OrderAction.DELIVER, [order_id]) is not None:
                 continue
             try:
                 await self.deliver(order_id)
@@ -758,7 +768,7 @@ class OrderBoard:
         if link is None:
             raise ActionNotAllowedError("The order has no Berke assessment to delete.")
 
-        reason = self.why_not(OrderAction.DELETE_IN_BERKE, [order_id])
+        reason = self._rule_reason(OrderAction.DELETE_IN_BERKE, [order_id])
         if reason:
             raise ActionNotAllowedError(reason)
         await self._act(
@@ -775,7 +785,7 @@ class OrderBoard:
         """Send the invitation again (the candidate has not started). Refused inside the
         profile's cooldown for this person unless overridden."""
         # The board's rule, with Berke's side: no reminder for a completed assessment.
-        reason = self.why_not(OrderAction.REMIND, [order_id])
+        reason = self._rule_reason(OrderAction.REMIND, [order_id])
         if reason:
             raise ActionNotAllowedError(reason)
         if not override_cooldown:
@@ -863,6 +873,7 @@ class OrderBoard:
 
     async def dismiss(self, order_id: str, flag: str) -> None:
         """The coordinator leaves this flag alone ("Leave it")."""
+        self._refuse_if_closing()
         await asyncio.to_thread(self._desk.berke_watch.dismiss, order_id, flag)
         await self.refresh([order_id])
 
@@ -873,6 +884,7 @@ class OrderBoard:
     ) -> tuple[list[Upload], list[str]]:
         """Queue the files that may be attached; returns them and why the others were not.
         They start uploading once the order has a result (``complete`` starts them)."""
+        self._refuse_if_closing()
         order = self._require(order_id)
         reason = why_not(OrderAction.ATTACH, order, None)
         if reason:
@@ -937,23 +949,30 @@ class OrderBoard:
 
         self._uploads[upload.id] = asyncio.ensure_future(send())
 
-    async def _own_upload(
-        self, order_id: str, upload_id: int, states: frozenset[UploadState], doing: str
-    ) -> Upload:
-        """The order's upload ``upload_id``, in one of ``states``; otherwise a refusal in
-        words. The window names the order it shows: a file listed there a moment ago (another
-        order's, another profile's) is never the one acted on."""
+    async def _own_upload(self, order_id: str, upload_id: int, *, retry: bool) -> Upload:
+        """The order's upload ``upload_id``, if Retry (or Cancel) may act on it now; otherwise
+        a refusal in words. The window names the order it shows: a file listed there a moment
+        ago (another order's, another profile's) is never the one acted on."""
         upload = await asyncio.to_thread(self._desk.results.get, upload_id)
         if upload is None or upload.order_id != order_id:
-            raise ActionNotAllowedError(f"That file is not queued for this order: not {doing}.")
-        if upload.state not in states:
+            raise ActionNotAllowedError("That file is not one of this order's: it was left alone.")
+        name, state = upload.file_name, upload.state
+        if retry and state not in RETRIABLE:
             raise ActionNotAllowedError(
-                f"{upload.file_name} is {upload.state.value} now: not {doing}."
+                f"{name} was already sent: it is not sent again."
+                if state is UploadState.DONE
+                else f"{name} is already on its way."
+            )
+        if not retry and state not in CANCELLABLE:
+            raise ActionNotAllowedError(
+                f"{name} was already sent: there is nothing to cancel."
+                if state is UploadState.DONE
+                else f"{name} is not on its way: there is nothing to cancel."
             )
         return upload
 
     async def cancel_upload(self, order_id: str, upload_id: int) -> None:
-        await self._own_upload(order_id, upload_id, _CANCELLABLE, "cancelled")
+        await self._own_upload(order_id, upload_id, retry=False)
         await cancel_upload(self._desk, upload_id)
         task = self._uploads.get(upload_id)
         if task is not None:
@@ -964,7 +983,8 @@ class OrderBoard:
 
     async def retry_upload(self, order_id: str, upload_id: int) -> None:
         """A failed or cancelled file, queued again (a sent one is never sent twice)."""
-        await self._own_upload(order_id, upload_id, _RETRIABLE, "sent again")
+        self._refuse_if_closing()
+        await self._own_upload(order_id, upload_id, retry=True)
         upload = await requeue_upload(self._desk, upload_id)
         await self.refresh([order_id])
         if upload.result_id:

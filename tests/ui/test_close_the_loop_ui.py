@@ -14,6 +14,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QPushButton
 
 from app.domain.berke import CreateAssessmentRequest
+from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import OrderStatus
 from app.sandbox import SandboxConfig, SandboxServer
 from app.ui.main_window import MainWindow
@@ -108,3 +109,42 @@ def test_a_finished_candidate_is_flagged_previewed_and_delivered(
     finish(qtbot, board.wait_uploads())
     qtbot.waitUntil(lambda: not detail.flags.isVisible(), timeout=10_000)
     assert model.text(row, INBOX.index("attention")) == ""
+
+
+def test_deliver_all_under_way_when_the_connection_begins_to_close_finishes(
+    setup: tuple[MainWindow, OrderBoard, Desk], loop_sandbox: SandboxServer, qtbot: QtBot
+) -> None:
+    """Every ready order the coordinator sent off is delivered, even once a profile switch
+    has begun: a close waits for what is under way, it does not cut it short silently."""
+    _window, board, desk = setup
+    names = [("Ola", "Nes"), ("Siv", "Aas")]
+    orders = [
+        finish(
+            qtbot,
+            desk.session.sr.create_test_order(
+                new_order_body(first=first, last=last, email=f"{first.lower()}@example.com")
+            ),
+        )
+        for first, last in names
+    ]
+    finish(qtbot, board.sync())
+    for order, (first, last) in zip(orders, names, strict=True):
+        request = CreateAssessmentRequest(
+            first_name=first, last_name=last, email_address=f"{first.lower()}@example.com"
+        )
+        finish(qtbot, board.create_assessment(order.id, request))
+        finish(qtbot, board.accept(order.id))
+        finish(qtbot, board.invite(order.id))
+        link = board.link(order.id)
+        assert link is not None
+        httpx.post(f"{loop_sandbox.berke_base_url}/_test/complete/{link.invitation_code}")
+    finish(qtbot, board.watch())
+    ids = [order.id for order in orders]
+    assert all(board.why_not(OrderAction.DELIVER, [i]) is None for i in ids)
+
+    delivering = asyncio.ensure_future(board.deliver_ready(ids))
+    board.begin_closing()  # before the task's first step: every delivery runs while closing
+    qtbot.waitUntil(delivering.done, timeout=30_000)
+    assert delivering.result() == []
+    for order_id in ids:
+        assert (board.order(order_id) or orders[0]).status is OrderStatus.COMPLETED

@@ -511,6 +511,39 @@ def test_a_comment_answered_after_moving_on_stays_with_its_order(
     assert detail.comment_state.text() == "No comments yet."
 
 
+def test_a_comment_answered_after_leaving_and_coming_back_is_listed_once(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Left and shown again before the answer: the order's comments were read afresh, so the
+    answer reads them again (never a second copy), and what is typed by then stays."""
+    first = add_test_order(window, qtbot, first="Pia", last="Strand")
+    second = add_test_order(window, qtbot, first="Ole", last="Vik")
+    board, detail = board_of(window), window.orders.detail
+    window.orders.select_order(first.id)
+    qtbot.waitUntil(lambda: detail.comment_state.text() == "No comments yet.", timeout=10_000)
+    add_comment = board.add_comment
+    release = asyncio.Event()
+
+    async def held_back(order_id: str, text: str) -> Any:
+        await release.wait()
+        return await add_comment(order_id, text)
+
+    monkeypatch.setattr(board, "add_comment", held_back)
+    detail.comment_input.setText("Moved the start to Monday")
+    qtbot.keyClick(detail.comment_input, Qt.Key.Key_Return)
+    window.orders.select_order(second.id)
+    window.orders.select_order(first.id)
+    qtbot.waitUntil(lambda: detail.comment_state.text() == "No comments yet.", timeout=10_000)
+    detail.comment_input.setText("A second thought")
+    release.set()
+    finish(qtbot, window.orders.controller.wait_idle())
+    qtbot.waitUntil(lambda: detail.comments.rowCount() == 1, timeout=10_000)
+    finish(qtbot, window.orders.wait_idle())
+    assert detail.comments.rowCount() == 1
+    assert "Moved the start to Monday" in detail.comments.index(0).data()
+    assert detail.comment_input.text() == "A second thought"
+
+
 def test_polling_announces_new_orders(window: MainWindow, qtbot: QtBot) -> None:
     before = window.orders.new_count()
     made = finish(qtbot, desk_of(window).session.sr.create_test_order(new_order_body(first="Mia")))

@@ -373,6 +373,40 @@ def test_a_saved_offer_is_the_one_shown_even_when_the_list_cannot_be_read_after(
     edit.reject()
 
 
+def test_a_save_that_ends_after_the_connection_changed_leaves_nothing_to_act_on(
+    view: OffersView, qtbot: QtBot, live_desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The offer was saved in the old account; once another is connected, it is not shown and
+    the buttons never act on it (its id means nothing there)."""
+    select(view, qtbot, TALENT)
+    form = open_form(view, qtbot, view.new_button)
+    form.catalog_id.setText(f"UI-{uuid.uuid4().hex[:8]}")
+    form.name.setText("Saved as the switch began")
+    form.description.setPlainText("d")
+    old = view.catalog
+    assert old is not None
+    create = old.create
+    release = asyncio.Event()
+    asked = asyncio.Event()
+
+    async def slow_create(offer: Offer, cost: object) -> Offer:
+        asked.set()
+        await release.wait()
+        return await create(offer, cost)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(old, "create", slow_create)
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(asked.is_set, timeout=10_000)
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        view.set_catalog(OfferCatalog(live_desk.session, live_desk.db))
+    shown = view.selected_offer()  # the new connection's first offer
+    release.set()
+    qtbot.waitUntil(lambda: view.form is None, timeout=10_000)  # saved, and closed
+    run(qtbot, view.wait_idle())
+    assert view.selected_offer() == shown
+    assert view.detail.title.text() != "Saved as the switch began"
+
+
 def test_refusals_go_to_the_window_sink_and_a_disconnect_clears(
     qtbot: QtBot, live_desk: Desk
 ) -> None:

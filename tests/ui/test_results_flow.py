@@ -232,7 +232,7 @@ def test_cancel_and_retry_act_only_on_a_file_of_the_order_shown(
     upload = desk.results.for_order(order.id)[0]
     panel = window.orders.detail.attachments
     qtbot.waitUntil(lambda: states(window).get(report.name) == "uploading", timeout=10_000)
-    with pytest.raises(ActionNotAllowedError, match="not queued for this order"):
+    with pytest.raises(ActionNotAllowedError, match="not one of this order's"):
         finish(qtbot, board.cancel_upload(other.id, upload.id))
     assert board.uploading() == [upload.id]  # still on its way
     finish(qtbot, board.cancel_upload(order.id, upload.id))
@@ -247,15 +247,16 @@ def test_cancel_and_retry_act_only_on_a_file_of_the_order_shown(
     assert not panel.cancel_button.isEnabled()
 
     desk.session.sr.upload_attachment = real_upload  # type: ignore[method-assign]
-    with pytest.raises(ActionNotAllowedError, match="not queued for this order"):
+    with pytest.raises(ActionNotAllowedError, match="not one of this order's"):
         finish(qtbot, board.retry_upload(other.id, upload.id))
     assert desk.results.get(upload.id).state is UploadState.CANCELLED  # type: ignore[union-attr]
     finish(qtbot, board.retry_upload(order.id, upload.id))
     finish(qtbot, board.wait_uploads())
     assert desk.results.get(upload.id).state is UploadState.DONE  # type: ignore[union-attr]
-    with pytest.raises(ActionNotAllowedError, match=r"report\.pdf is done now: not sent again"):
+    sent = r"report\.pdf was already sent: "
+    with pytest.raises(ActionNotAllowedError, match=sent + "it is not sent again"):
         finish(qtbot, board.retry_upload(order.id, upload.id))
-    with pytest.raises(ActionNotAllowedError, match=r"report\.pdf is done now: not cancelled"):
+    with pytest.raises(ActionNotAllowedError, match=sent + "there is nothing to cancel"):
         finish(qtbot, board.cancel_upload(order.id, upload.id))
     result_id = desk.results.get(upload.id).result_id  # type: ignore[union-attr]
     assert result_id is not None
@@ -294,28 +295,43 @@ def test_a_closing_connection_offers_no_action_and_starts_no_upload(
     window: MainWindow, qtbot: QtBot, tmp_path: Path
 ) -> None:
     """Between a profile switch (or quitting) and the session's end, what is under way
-    finishes and nothing new starts: the actions say why, and a file queued then waits for
-    this connection's next session instead of racing its close."""
+    finishes and nothing new starts: the actions say why, the coordinator's own calls are
+    refused in words, and a file queued before waits for this connection's next session
+    instead of racing its close."""
     from app.domain.smartrecruiters import AssessmentResult, ResultType
     from app.workflows.board import CLOSING
 
     order = in_progress_order(window, qtbot)
     desk, board = desk_of(window), board_of(window)
-    result = AssessmentResult(result_type=ResultType.DOCUMENT, result="result.pdf")
-    finish(qtbot, board.complete(order.id, result))
-    window.orders.select_order(order.id)
-    attach = window.orders.controller.actions[OrderAction.ATTACH]
-    assert attach.isEnabled()
-    board.begin_closing()
-    window.orders.controller.update_state()
-    assert board.why_not(OrderAction.ATTACH, [order.id]) == CLOSING
-    assert not attach.isEnabled()
-    assert attach.toolTip() == CLOSING
     report = tmp_path / "report.pdf"
     report.write_bytes(b"%PDF-1.4\n" + b"z" * 1_000)
-    queued, refused = finish(qtbot, board.attach_files(order.id, [report]))
-    assert refused == []
-    assert len(queued) == 1
+    queued, _ = finish(qtbot, board.attach_files(order.id, [report]))  # no result yet: waits
+    window.orders.select_order(order.id)
+    complete = window.orders.controller.actions[OrderAction.COMPLETE]
+    assert complete.isEnabled()
+
+    board.begin_closing()
+    window.orders.controller.update_state()
+    assert board.why_not(OrderAction.COMPLETE, [order.id]) == CLOSING
+    assert not complete.isEnabled()
+    assert complete.toolTip() == CLOSING
+    for call in (
+        board.attach_files(order.id, [report]),
+        board.add_comment(order.id, "A note"),
+        board.retry_upload(order.id, queued[0].id),
+    ):
+        with pytest.raises(ActionNotAllowedError, match="connection is closing"):
+            finish(qtbot, call)
+    outcome = finish(qtbot, board.sync())
+    assert not outcome.ok
+    assert outcome.error == CLOSING
+    with pytest.raises(RuntimeError, match="closed"):
+        board.start()
+
+    # A completion under way when the close began finishes; its queued file is not started.
+    result = AssessmentResult(result_type=ResultType.DOCUMENT, result="result.pdf")
+    finish(qtbot, board.complete(order.id, result))
+    assert board.state(order.id).result_id is not None
     assert board.uploading() == []
     assert desk.results.get(queued[0].id).state is UploadState.QUEUED  # type: ignore[union-attr]
 

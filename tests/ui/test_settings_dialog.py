@@ -299,6 +299,10 @@ def test_a_verdict_that_comes_after_moving_to_another_profile_is_not_shown_under
     _select(dialog, "Other")
     assert label.text() == ""
     assert button.isEnabled()  # Other's own Test
+    _select(dialog, "Local")  # back while its test is out: not a second one
+    assert label.text() == "Testing…"
+    assert not button.isEnabled()
+    _select(dialog, "Other")
     release.set()
     qtbot.waitUntil(lambda: BERKE_TOKEN in dialog.last_verdicts, timeout=5000)
     assert label.text() == ""  # Local's verdict, not Other's

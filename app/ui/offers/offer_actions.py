@@ -171,7 +171,8 @@ class OfferActions(QWidget):
             if form.is_busy():
                 form.set_busy(False)  # whatever happened, the form must not stay locked
         form.accept()
-        self.saved.emit(saved)
+        if self._catalog is catalog:  # saved in the account still shown
+            self.saved.emit(saved)
 
     # -- submit and withdraw --------------------------------------------------------------------
 

@@ -120,6 +120,8 @@ class OffersView(QWidget):
         self.catalog = catalog
         self.detail.set_catalog(catalog)
         self.moves.set_catalog(catalog)
+        if self._shown is not None:
+            self._show(None)  # another account's offer is never the one the buttons act on
         self._offset = self._total = 0
         self._load_error = None
         self._loading = False

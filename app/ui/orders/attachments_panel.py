@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.attachments import UploadState, describe_size
+from app.domain.attachments import CANCELLABLE, RETRIABLE, UploadState, describe_size
 from app.ui.common.table_model import RowsTableModel
 
 if TYPE_CHECKING:  # types only: the panel is in the first frame, before pydantic
@@ -214,12 +214,8 @@ class AttachmentsPanel(QGroupBox):
     def _update_buttons(self, *_args: object) -> None:
         row = self.selected_row()
         active = row is not None and row.upload_id is not None
-        self.cancel_button.setEnabled(
-            active and row.state in (UploadState.QUEUED, UploadState.UPLOADING)  # type: ignore[union-attr]
-        )
-        self.retry_button.setEnabled(
-            active and row.state in (UploadState.FAILED, UploadState.CANCELLED)  # type: ignore[union-attr]
-        )
+        self.cancel_button.setEnabled(active and row.state in CANCELLABLE)  # type: ignore[union-attr]
+        self.retry_button.setEnabled(active and row.state in RETRIABLE)  # type: ignore[union-attr]
 
     # -- drag and drop -----------------------------------------------------------------------
 

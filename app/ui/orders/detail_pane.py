@@ -191,6 +191,9 @@ class OrderDetailPane(QWidget):
         self.setAccessibleName("Order details")
         self.setAcceptDrops(True)  # a report dropped anywhere on the pane goes to its result
         self.order: AssessmentOrder | None = None
+        # Counts each change of the order shown: an answer that arrives later can tell whether
+        # the pane it was asked from is still the one on screen (not merely the same order).
+        self.showings = 0
         self.read_only = False  # a snapshot: comments are shown, never added
         self._read_only_reason: str | None = None
 
@@ -415,6 +418,8 @@ class OrderDetailPane(QWidget):
 
     def show_order(self, order: AssessmentOrder | None, linked: LinkedAssessment | None) -> None:
         previous = self.order.id if self.order else None
+        if (order.id if order else None) != previous:
+            self.showings += 1
         self.order = order
         self.selection_box.setVisible(False)
         self.order_part.setVisible(True)

@@ -573,24 +573,27 @@ class OrdersRoom(QWidget):
         source = self.source
         if order is None or not isinstance(source, LiveOrders):
             return
+        showing = self.detail.showings
 
         async def add() -> None:
             try:
                 comment = await source.board.add_comment(order.id, text)
             except EXPECTED_ERRORS as exc:
-                if self._current_id == order.id:
+                if self.detail.showings == showing:
                     self.detail.comment_failed(str(exc))
-                else:  # said with its words, which left the box with the order
-                    name = order.candidate.full_name or "this candidate"
+                else:  # the box it was typed in went with the order: the words come back here
+                    name = order.candidate.full_name or order.candidate.id
                     self.controller.messages.error(
                         "Add comment",
                         f"The comment on {name}’s order was not added: “{text}”. {exc}",
                     )
                 return
-            # Another order shown by now: its pane is left alone (this order's comments are
-            # read again when it is next shown).
-            if self._current_id == order.id:
+            if self.detail.showings == showing:
                 self.detail.comment_added(comment)
+            elif self._current_id == order.id:
+                # Left and shown again meanwhile: its comments were read afresh, perhaps before
+                # this one arrived. Read them again rather than add it (it may be there twice).
+                self._refresh_detail()
 
         self.controller.spawn(add())
 

@@ -199,12 +199,16 @@ class MarketplaceConfigPage(QWidget):
             # this value was typed against them. Nothing is sent; the page reads afresh.
             typed = editor.text().strip()
             what = f"“{typed}”" if typed else "The emptied value"
+            why = (
+                "These settings had not been read"
+                if self._read_from is None
+                else "The connection changed since these settings were read"
+            )
             reading = await self.refresh()
             failed = f" {reading.error}" if reading is not None and reading.error else ""
             self._show_error(
-                "The connection changed since these settings were read: they are now those of "
-                f"SmartRecruiters at {client.where}. {what} was not saved; type it again if it "
-                f"is meant for this connection.{failed}"
+                f"{why}: they are now those of SmartRecruiters at {client.where}. {what} was "
+                f"not saved; type it again if it is meant for this connection.{failed}"
             )
             return None
         editor.setEnabled(False)

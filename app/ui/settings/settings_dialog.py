@@ -135,6 +135,7 @@ class SettingsDialog(QDialog):
         self.test_buttons: dict[str, QPushButton] = {}
         self.verdict_labels: dict[str, QLabel] = {}
         self.last_verdicts: dict[str, ConnectionVerdict] = {}
+        self._testing: dict[str, _Draft] = {}  # per service, the profile whose test is out
         self._marketplace_client: ClientProvider = marketplace_client or (lambda: None)
         self._build()
         self.load()
@@ -531,6 +532,10 @@ class SettingsDialog(QDialog):
         for label in self.verdict_labels.values():
             label.clear()
         self._apply_kind(draft.kind)
+        for service, tested in self._testing.items():
+            if tested is draft:  # back on a profile whose test is still out: one at a time
+                self.test_buttons[service].setEnabled(False)
+                self.verdict_labels[service].setText("Testing…")
         self._update_key_placeholders()
 
     def _apply_kind(self, kind: ProfileKind) -> None:
@@ -608,6 +613,7 @@ class SettingsDialog(QDialog):
         button.setEnabled(False)
         label.setStyleSheet("")
         label.setText("Testing…")
+        self._testing[service] = draft
         try:
             if service == SR_KEY:
                 verdict = await probe_smartrecruiters(str(draft.values["sr_base_url"]), key or "")
@@ -618,6 +624,8 @@ class SettingsDialog(QDialog):
                     username=draft.values.get("berke_username") or None,
                 )
         finally:
+            if self._testing.get(service) is draft:
+                del self._testing[service]
             # Another profile shown meanwhile: its own form set the button and label, and this
             # verdict is not about it.
             shown = self._shown_draft() is draft
