@@ -70,6 +70,9 @@ def database_path_for(profile: ConnectionProfile) -> Path:
     return default.with_name(f"{default.stem}-{slug}{default.suffix}")
 
 
+CLOSING_NOTE = "Closing the connection: finishing what is under way first…"
+
+
 class SessionHost(QObject):
     """Owns the session, its desk and the order board; the window only ever sees the board
     (through its signals), never the desk, a client or the database."""
@@ -205,6 +208,9 @@ class SessionHost(QObject):
         if board is not None:
             board.begin_closing()
             self.window.orders.controller.update_state()
+            # Said where it is seen: a close may wait minutes for a batch (0: until replaced,
+            # by the next session's "Syncing…").
+            self.window.messages.note(f"{CLOSING_NOTE} ({board.description})", 0)
             await board.stop()
         await self.window.orders.wait_idle()
         await self.window.wait_offers_idle()

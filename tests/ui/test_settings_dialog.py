@@ -26,7 +26,7 @@ from app.store.database import Database
 from app.store.settings_file import load_settings
 from app.ui.common.error_dialog import DialogNotifier
 from app.ui.main_window import MainWindow
-from app.ui.session_host import SessionHost
+from app.ui.session_host import CLOSING_NOTE, SessionHost
 from app.ui.settings.settings_dialog import SettingsDialog
 from app.workflows.notifier import report_for
 from tests.memory_keyring import MemoryKeyring, memory_keyring
@@ -408,6 +408,7 @@ def test_closing_turns_the_actions_off_at_once_while_work_under_way_finishes(
     closing = asyncio.ensure_future(host.close())
     qtbot.waitUntil(lambda: not reject.isEnabled(), timeout=5_000)
     assert reject.toolTip() == CLOSING
+    assert window.statusBar().currentMessage().startswith(CLOSING_NOTE)
     assert not closing.done()
     release.set()
     qtbot.waitUntil(closing.done, timeout=10_000)
