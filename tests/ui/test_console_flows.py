@@ -462,17 +462,10 @@ def test_add_a_comment_from_the_detail_pane(window: MainWindow, qtbot: QtBot) ->
     assert detail.comment_input.text() == ""
 
 
-@pytest.mark.parametrize("fails", [False, True])
-def test_a_comment_answered_after_moving_on_stays_with_its_order(
-    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, fails: bool
-) -> None:
-    """A comment sent on one order, answered once another is shown: the other's list and what
-    is being typed there are left alone; a failure is told with the order's name and words."""
-    first = add_test_order(window, qtbot, first="Lea", last="Brandt")
-    second = add_test_order(window, qtbot, first="Jonas", last="Wirth")
-    board, detail = board_of(window), window.orders.detail
-    window.orders.select_order(first.id)
-    qtbot.waitUntil(lambda: detail.comment_state.text() == "No comments yet.", timeout=10_000)
+def hold_back_comments(
+    board: OrderBoard, monkeypatch: pytest.MonkeyPatch, *, fails: bool = False
+) -> asyncio.Event:
+    """Comments sent from now on wait for the returned event, then go (or fail) as asked."""
     add_comment = board.add_comment
     release = asyncio.Event()
 
@@ -483,10 +476,30 @@ def test_a_comment_answered_after_moving_on_stays_with_its_order(
         return await add_comment(order_id, text)
 
     monkeypatch.setattr(board, "add_comment", held_back)
+    return release
+
+
+def show_without_comments(window: MainWindow, qtbot: QtBot, order_id: str) -> None:
+    """Show the order, once its (empty) comments have loaded."""
+    window.orders.select_order(order_id)
+    detail = window.orders.detail
+    qtbot.waitUntil(lambda: detail.comment_state.text() == "No comments yet.", timeout=10_000)
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_a_comment_answered_after_moving_on_stays_with_its_order(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, fails: bool
+) -> None:
+    """A comment sent on one order, answered once another is shown: the other's list and what
+    is being typed there are left alone; a failure is told with the order's name and words."""
+    first = add_test_order(window, qtbot, first="Lea", last="Brandt")
+    second = add_test_order(window, qtbot, first="Jonas", last="Wirth")
+    detail = window.orders.detail
+    show_without_comments(window, qtbot, first.id)
+    release = hold_back_comments(board_of(window), monkeypatch, fails=fails)
     detail.comment_input.setText("Asked for a later slot")
     qtbot.keyClick(detail.comment_input, Qt.Key.Key_Return)
-    window.orders.select_order(second.id)
-    qtbot.waitUntil(lambda: detail.comment_state.text() == "No comments yet.", timeout=10_000)
+    show_without_comments(window, qtbot, second.id)
     detail.comment_input.setText("Half-typed note")
     shown = len(window.orders.controller.messages.shown)
     release.set()
@@ -518,22 +531,13 @@ def test_a_comment_answered_after_leaving_and_coming_back_is_listed_once(
     answer reads them again (never a second copy), and what is typed by then stays."""
     first = add_test_order(window, qtbot, first="Pia", last="Strand")
     second = add_test_order(window, qtbot, first="Ole", last="Vik")
-    board, detail = board_of(window), window.orders.detail
-    window.orders.select_order(first.id)
-    qtbot.waitUntil(lambda: detail.comment_state.text() == "No comments yet.", timeout=10_000)
-    add_comment = board.add_comment
-    release = asyncio.Event()
-
-    async def held_back(order_id: str, text: str) -> Any:
-        await release.wait()
-        return await add_comment(order_id, text)
-
-    monkeypatch.setattr(board, "add_comment", held_back)
+    detail = window.orders.detail
+    show_without_comments(window, qtbot, first.id)
+    release = hold_back_comments(board_of(window), monkeypatch)
     detail.comment_input.setText("Moved the start to Monday")
     qtbot.keyClick(detail.comment_input, Qt.Key.Key_Return)
     window.orders.select_order(second.id)
-    window.orders.select_order(first.id)
-    qtbot.waitUntil(lambda: detail.comment_state.text() == "No comments yet.", timeout=10_000)
+    show_without_comments(window, qtbot, first.id)
     detail.comment_input.setText("A second thought")
     release.set()
     finish(qtbot, window.orders.controller.wait_idle())

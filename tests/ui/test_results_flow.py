@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QUrl
@@ -173,22 +173,32 @@ def stall_uploads(desk: Desk) -> tuple[asyncio.Event, list[str]]:
     return stalled, reached
 
 
-def test_cancel_one_upload_then_retry_it(window: MainWindow, qtbot: QtBot, tmp_path: Path) -> None:
-    order = in_progress_order(window, qtbot)
-    desk, board = desk_of(window), board_of(window)
+def stuck_on_its_way(
+    window: MainWindow, qtbot: QtBot, order: AssessmentOrder, report: Path
+) -> tuple[Any, list[str]]:
+    """``order`` completed and shown, ``report`` attached and on its way, stuck there. Returns
+    the real upload call (to put back) and the names that reached the stalled one."""
     from app.domain.smartrecruiters import AssessmentResult, ResultType
 
+    desk, board = desk_of(window), board_of(window)
     result = AssessmentResult(result_type=ResultType.DOCUMENT, result="result.pdf")
     finish(qtbot, board.complete(order.id, result))
     window.orders.select_order(order.id)
-    big = tmp_path / "large report.pdf"
-    big.write_bytes(b"%PDF-1.4\n" + b"z" * 2_000_000)
     real_upload = desk.session.sr.upload_attachment
     stalled, reached = stall_uploads(desk)
-    finish(qtbot, window.orders.controller.attach_files(order.id, [big]))
-    qtbot.waitUntil(stalled.is_set, timeout=10_000)  # it is on its way, and stuck
+    finish(qtbot, window.orders.controller.attach_files(order.id, [report]))
+    qtbot.waitUntil(stalled.is_set, timeout=10_000)
+    qtbot.waitUntil(lambda: states(window).get(report.name) == "uploading", timeout=10_000)
+    return real_upload, reached
+
+
+def test_cancel_one_upload_then_retry_it(window: MainWindow, qtbot: QtBot, tmp_path: Path) -> None:
+    order = in_progress_order(window, qtbot)
+    desk = desk_of(window)
+    big = tmp_path / "large report.pdf"
+    big.write_bytes(b"%PDF-1.4\n" + b"z" * 2_000_000)
+    real_upload, reached = stuck_on_its_way(window, qtbot, order, big)
     panel = window.orders.detail.attachments
-    qtbot.waitUntil(lambda: states(window).get(big.name) == "uploading", timeout=10_000)
     panel.table.selectRow(0)
     assert panel.cancel_button.isEnabled()
     panel.cancel_button.click()
@@ -218,20 +228,11 @@ def test_cancel_and_retry_act_only_on_a_file_of_the_order_shown(
     order = in_progress_order(window, qtbot)
     other = in_progress_order(window, qtbot)
     desk, board = desk_of(window), board_of(window)
-    from app.domain.smartrecruiters import AssessmentResult, ResultType
-
-    result = AssessmentResult(result_type=ResultType.DOCUMENT, result="result.pdf")
-    finish(qtbot, board.complete(order.id, result))
-    window.orders.select_order(order.id)
     report = tmp_path / "report.pdf"
     report.write_bytes(b"%PDF-1.4\n" + b"z" * 10_000)
-    real_upload = desk.session.sr.upload_attachment
-    stalled, _ = stall_uploads(desk)
-    finish(qtbot, window.orders.controller.attach_files(order.id, [report]))
-    qtbot.waitUntil(stalled.is_set, timeout=10_000)
+    real_upload, _ = stuck_on_its_way(window, qtbot, order, report)
     upload = desk.results.for_order(order.id)[0]
     panel = window.orders.detail.attachments
-    qtbot.waitUntil(lambda: states(window).get(report.name) == "uploading", timeout=10_000)
     with pytest.raises(ActionNotAllowedError, match="not one of this order's"):
         finish(qtbot, board.cancel_upload(other.id, upload.id))
     assert board.uploading() == [upload.id]  # still on its way
