@@ -93,6 +93,29 @@ class ResultStore:
                 (state.value, message, attachment_id, utc_now(), upload_id),
             )
 
+    def move(
+        self,
+        upload_id: int,
+        order_id: str,
+        from_states: frozenset[UploadState],
+        to: UploadState,
+        *,
+        message: str | None = None,
+    ) -> Upload | None:
+        """The order's upload moved from one of ``from_states`` to ``to``, checked and written
+        in one statement (an upload that ends meanwhile is never overwritten); None when it is
+        not that order's, or not in one of those states, and nothing changed."""
+        marks = ", ".join("?" * len(from_states))
+        with self._db.transaction() as conn:
+            moved = conn.execute(
+                "UPDATE uploads SET state = ?, message = ?, updated_at = ?"
+                f" WHERE id = ? AND order_id = ? AND state IN ({marks})",
+                (to.value, message, utc_now(), upload_id, order_id,
+                 *(state.value for state in from_states)),
+            ).rowcount  # fmt: skip
+            row = conn.execute("SELECT * FROM uploads WHERE id = ?", (upload_id,)).fetchone()
+        return _upload(row) if moved else None
+
     # -- small facts -------------------------------------------------------------------------
 
     def meta(self, key: str) -> str | None:

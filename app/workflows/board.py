@@ -26,7 +26,7 @@ from typing import Any
 
 from app.clients.errors import ApiError
 from app.clients.pacing import Pacer
-from app.domain.attachments import CANCELLABLE, DEFAULT_MAX_BYTES, RETRIABLE, UploadState
+from app.domain.attachments import DEFAULT_MAX_BYTES, UploadState
 from app.domain.attention import AttentionRules, Flag, flags_for
 from app.domain.berke import BerkeJob, BerkeParam, CreateAssessmentRequest, CreateAssessmentResponse
 from app.domain.berke_progress import BerkeProgress
@@ -949,31 +949,31 @@ class OrderBoard:
 
         self._uploads[upload.id] = asyncio.ensure_future(send())
 
-    async def _own_upload(self, order_id: str, upload_id: int, *, retry: bool) -> Upload:
-        """The order's upload ``upload_id``, if Retry (or Cancel) may act on it now; otherwise
-        a refusal in words. The window names the order it shows: a file listed there a moment
-        ago (another order's, another profile's) is never the one acted on."""
+    async def _refusal(self, order_id: str, upload_id: int, *, retry: bool) -> Exception:
+        """Why Retry (or Cancel) left the upload alone, in words. The window names the order
+        it shows: a file listed there a moment ago (another order's, another profile's) is
+        never the one acted on."""
         upload = await asyncio.to_thread(self._desk.results.get, upload_id)
         if upload is None or upload.order_id != order_id:
-            raise ActionNotAllowedError("That file is not one of this order's: it was left alone.")
-        name, state = upload.file_name, upload.state
-        if retry and state not in RETRIABLE:
-            raise ActionNotAllowedError(
+            return ActionNotAllowedError("That file is not one of this order's: it was left alone.")
+        name, sent = upload.file_name, upload.state is UploadState.DONE
+        if retry:
+            text = (
                 f"{name} was already sent: it is not sent again."
-                if state is UploadState.DONE
+                if sent
                 else f"{name} is already on its way."
             )
-        if not retry and state not in CANCELLABLE:
-            raise ActionNotAllowedError(
+        else:
+            text = (
                 f"{name} was already sent: there is nothing to cancel."
-                if state is UploadState.DONE
+                if sent
                 else f"{name} is not on its way: there is nothing to cancel."
             )
-        return upload
+        return ActionNotAllowedError(text)
 
     async def cancel_upload(self, order_id: str, upload_id: int) -> None:
-        await self._own_upload(order_id, upload_id, retry=False)
-        await cancel_upload(self._desk, upload_id)
+        if await cancel_upload(self._desk, order_id, upload_id) is None:
+            raise await self._refusal(order_id, upload_id, retry=False)
         task = self._uploads.get(upload_id)
         if task is not None:
             task.cancel()
@@ -984,8 +984,9 @@ class OrderBoard:
     async def retry_upload(self, order_id: str, upload_id: int) -> None:
         """A failed or cancelled file, queued again (a sent one is never sent twice)."""
         self._refuse_if_closing()
-        await self._own_upload(order_id, upload_id, retry=True)
-        upload = await requeue_upload(self._desk, upload_id)
+        upload = await requeue_upload(self._desk, order_id, upload_id)
+        if upload is None:
+            raise await self._refusal(order_id, upload_id, retry=True)
         await self.refresh([order_id])
         if upload.result_id:
             self._start_upload(upload)

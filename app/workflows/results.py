@@ -15,7 +15,9 @@ from pathlib import Path, PurePath
 
 from app.clients.multipart import ProgressCallback
 from app.domain.attachments import (
+    CANCELLABLE,
     DEFAULT_MAX_BYTES,
+    RETRIABLE,
     SNIFF_BYTES,
     UploadState,
     check_attachment,
@@ -237,17 +239,10 @@ def _is_step_of(entry: JournalEntry, upload_id: int) -> bool:
     return isinstance(entry.step, UploadStep) and entry.step.upload_id == upload_id
 
 
-def _reopen_last_upload_step(desk: Desk, upload_id: int) -> None:
-    steps = [
-        e for e in desk.journal.entries(_order_of(desk, upload_id)) if _is_step_of(e, upload_id)
-    ]
+def _reopen_last_upload_step(desk: Desk, upload: Upload) -> None:
+    steps = [e for e in desk.journal.entries(upload.order_id) if _is_step_of(e, upload.id)]
     if steps and steps[-1].state is StepState.FAILED:
         desk.journal.reopen(steps[-1].id)
-
-
-def _order_of(desk: Desk, upload_id: int) -> str:
-    upload = desk.results.get(upload_id)
-    return upload.order_id if upload is not None else ""
 
 
 def _open_upload_step(desk: Desk, upload_id: int) -> JournalEntry | None:
@@ -258,20 +253,28 @@ def _open_upload_step(desk: Desk, upload_id: int) -> JournalEntry | None:
     return None
 
 
-async def cancel_upload(desk: Desk, upload_id: int) -> None:
-    """Mark the upload cancelled (the caller cancels its task): it will not be resumed."""
-    await asyncio.to_thread(
-        desk.results.set_state, upload_id, UploadState.CANCELLED, message="Cancelled."
-    )
+async def cancel_upload(desk: Desk, order_id: str, upload_id: int) -> Upload | None:
+    """Mark the order's upload cancelled if it is on its way (the caller cancels its task): it
+    will not be resumed. None, and nothing changed, when it is not on its way."""
+    upload = await asyncio.to_thread(
+        desk.results.move, upload_id, order_id, CANCELLABLE, UploadState.CANCELLED,
+        message="Cancelled.",
+    )  # fmt: skip
+    if upload is None:
+        return None
     entry = await asyncio.to_thread(_open_upload_step, desk, upload_id)
     if entry is not None:
         await asyncio.to_thread(desk.journal.fail, entry.id, "Cancelled by the coordinator.")
+    return upload
 
 
-async def requeue_upload(desk: Desk, upload_id: int) -> Upload:
-    """A failed or cancelled upload, queued again for Retry (its last step re-opened)."""
-    await asyncio.to_thread(desk.results.set_state, upload_id, UploadState.QUEUED)
-    await asyncio.to_thread(_reopen_last_upload_step, desk, upload_id)
-    upload = await asyncio.to_thread(desk.results.get, upload_id)
-    assert upload is not None
+async def requeue_upload(desk: Desk, order_id: str, upload_id: int) -> Upload | None:
+    """The order's failed or cancelled upload, queued again for Retry (its last step
+    re-opened). None, and nothing changed, when it is not one of those (a sent file is never
+    sent twice)."""
+    upload = await asyncio.to_thread(
+        desk.results.move, upload_id, order_id, RETRIABLE, UploadState.QUEUED
+    )
+    if upload is not None:
+        await asyncio.to_thread(_reopen_last_upload_step, desk, upload)
     return upload

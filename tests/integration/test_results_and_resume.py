@@ -275,7 +275,7 @@ def test_a_cancelled_upload_is_not_sent_by_the_resumer(
         result_id = await complete_order(desk, order, RESULT)
         (upload,), _ = await queue_files(desk, order, [path])
         step = desk.journal.begin(order.id, UploadStep(upload_id=upload.id))  # interrupted
-        await cancel_upload(desk, upload.id)
+        assert await cancel_upload(desk, order.id, upload.id) is not None
         await resume_pending(desk)
         assert await desk.session.sr.list_attachments(order.id, result_id) == []
         entry = desk.journal.get(step)

@@ -101,3 +101,26 @@ def test_a_failed_transaction_leaves_nothing(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError):
         insert_then_crash()
     assert OrderCache(db).count() == 0
+
+
+def test_an_upload_moves_only_from_the_states_asked_and_only_for_its_order(
+    tmp_path: Path,
+) -> None:
+    """Cancel and Retry check and write in one statement: an upload that was sent meanwhile
+    is never marked cancelled (a Retry would then send it twice)."""
+    from app.domain.attachments import CANCELLABLE, RETRIABLE, UploadState
+    from app.store.results import ResultStore
+
+    db = Database(tmp_path / "desk.sqlite3")
+    results = ResultStore(db)
+    upload = results.enqueue("order-1", "/tmp/r.pdf", "r.pdf", 10)
+    assert results.move(upload.id, "order-2", CANCELLABLE, UploadState.CANCELLED) is None
+    assert results.move(upload.id, "order-1", RETRIABLE, UploadState.QUEUED) is None
+    moved = results.move(upload.id, "order-1", CANCELLABLE, UploadState.CANCELLED, message="x")
+    assert moved is not None
+    assert (moved.state, moved.message) == (UploadState.CANCELLED, "x")
+    results.set_state(upload.id, UploadState.DONE)
+    assert results.move(upload.id, "order-1", CANCELLABLE, UploadState.CANCELLED) is None
+    assert results.move(upload.id, "order-1", RETRIABLE, UploadState.QUEUED) is None
+    assert results.get(upload.id).state is UploadState.DONE  # type: ignore[union-attr]
+    db.close()
