@@ -186,7 +186,7 @@ _UNSAFE = frozenset('/\\:*?"<>|')
 
 def report_file_name(order: AssessmentOrder, fit: JobFit) -> str:
     """A name the recruiter recognises, safe on every file system."""
-    person = order.candidate.full_name or order.candidate.id
+    person = order.candidate.display_name
     job = fit.job or (order.job.name if order.job else "")
     raw = f"Berke report - {person} - {job}".strip(" -")
     # Only what a file system refuses goes (path separators, reserved characters, controls).

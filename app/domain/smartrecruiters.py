@@ -82,6 +82,11 @@ class Candidate(SRModel):
     def full_name(self) -> str:
         return " ".join(p for p in (self.first_name, self.last_name) if p)
 
+    @property
+    def display_name(self) -> str:
+        """The name to show: the full name, or the id when SmartRecruiters gave no name."""
+        return self.full_name or self.id
+
 
 class Label(SRModel):
     id: str | None = None

@@ -50,7 +50,7 @@ class BulkLine:
 
 
 def _name(order: AssessmentOrder) -> str:
-    return order.candidate.full_name or order.candidate.id
+    return order.candidate.display_name
 
 
 def status_counts(statuses: Iterable[OrderStatus]) -> str:

@@ -50,7 +50,7 @@ def order_line(order: AssessmentOrder) -> str:
     """One order on one line: date, status, candidate, job, company."""
     date = order.create_date.astimezone().strftime("%Y-%m-%d") if order.create_date else NOTHING
     # Status early: the line is elided on the right in a narrow pane.
-    parts = [date, _order_status(order.status), order.candidate.full_name or order.candidate.id]
+    parts = [date, _order_status(order.status), order.candidate.display_name]
     if order.job and order.job.name:
         parts.append(order.job.name)
     if order.company and order.company.name:

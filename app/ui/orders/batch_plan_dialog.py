@@ -69,7 +69,7 @@ class PlanTableModel(RowsTableModel[PlannedOrder]):
         order = row.order
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return (
-                order.candidate.full_name or order.candidate.id,
+                order.candidate.display_name,
                 order.company.name if order.company else "",
                 order.job.name if order.job else "",
                 row.job_text + (" (chosen from the order's job)" if row.matched else ""),

@@ -90,7 +90,7 @@ class BerkeAssessmentForm(ValidatedForm[CreateAssessmentRequest]):
         self._default_username = (default_username or "").strip() or None
         self.create_button = self.submit_button
 
-        name = order.candidate.full_name or order.candidate.id
+        name = order.candidate.display_name
         self.setWindowTitle(f"Create Berke assessment — {name}")
 
         self._build_widgets()

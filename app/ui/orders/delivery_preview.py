@@ -98,7 +98,7 @@ class DeliveryPreviewDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("deliveryPreview")
         self.plan = plan
-        who = order.candidate.full_name or order.candidate.id
+        who = order.candidate.display_name
         job = order.job.name if order.job and order.job.name else "their job"
         self.setWindowTitle(f"Deliver the result — {who}")
         intro = QLabel(

@@ -43,7 +43,7 @@ class InviteDialog(InvitationForm[InvitationText]):
             parent=parent,
         )
         self.setObjectName("inviteDialog")
-        name = order.candidate.full_name or order.candidate.id
+        name = order.candidate.display_name
         self.setWindowTitle(f"Send invitation — {name}")
         self.recipient = plain_label(
             f"Berke emails the assessment invitation to {name} "

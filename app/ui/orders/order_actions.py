@@ -258,8 +258,7 @@ class OrderActionsController(QObject):
         choice = await choose(
             self._parent,
             "This candidate already has a Berke assessment",
-            f"Berke has already assessed {_who(board.order(order_id))} for another order: "
-            f"{summary}.",
+            f"Berke has already assessed {self._name(order_id)} for another order: {summary}.",
             informative="Reuse it: this order is accepted with the same assessment, and its "
             "result is delivered for this order's job (no second assessment, no second "
             "invitation). Or create a new one under this order's own id.",
@@ -531,7 +530,7 @@ class OrderActionsController(QObject):
 
     def _name(self, order_id: str) -> str:
         order = self._order(order_id)
-        return order.candidate.full_name if order is not None else order_id
+        return order.candidate.display_name if order is not None else order_id
 
     async def remind(self, order_id: str) -> None:
         board = self._board()
@@ -618,7 +617,8 @@ class OrderActionsController(QObject):
                 self._parent,
                 "Complete the order first?",
                 # Named: a drop on a row of the table need not be the order the pane shows.
-                f"{_who(order)}’s order has no result yet: reports are attached to a result.",
+                f"{self._name(order_id)}’s order has no result yet: reports are attached to "
+                "a result.",
                 informative="Complete it now? The files stay queued until it is completed.",
                 ok_text="Complete order…",
             )
@@ -638,10 +638,3 @@ class OrderActionsController(QObject):
             self.messages.error("Retry", str(exc))
         finally:
             self.update_state()
-
-
-def _who(order: AssessmentOrder | None) -> str:
-    """The candidate, as a question about their order names them."""
-    if order is None:
-        return "this candidate"
-    return order.candidate.full_name or order.candidate.id

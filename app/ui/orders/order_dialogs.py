@@ -48,7 +48,7 @@ class LimitLine(QLabel):
 def order_line(order: AssessmentOrder) -> str:
     """ "Zoë Müller · Data Analyst · Acme": whom a dialog is about, in its body."""
     parts = [
-        order.candidate.full_name or order.candidate.id,
+        order.candidate.display_name,
         order.job.name if order.job else "",
         order.company.name if order.company else "",
     ]

@@ -582,7 +582,7 @@ class OrdersRoom(QWidget):
                 if self.detail.showings == showing:
                     self.detail.comment_failed(str(exc))
                 else:  # the box it was typed in went with the order: the words come back here
-                    name = order.candidate.full_name or order.candidate.id
+                    name = order.candidate.display_name
                     self.controller.messages.error(
                         "Add comment",
                         f"The comment on {name}’s order was not added: “{text}”. {exc}",

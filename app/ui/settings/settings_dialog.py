@@ -409,10 +409,10 @@ class SettingsDialog(QDialog):
         return None
 
     def _show_key_error(self, service: str) -> None:
-        error = self.key_errors.get(service)
-        if error is None or not 0 <= self._current < len(self._drafts):
+        error, draft = self.key_errors.get(service), self._shown_draft()
+        if error is None or draft is None:
             return
-        typed = self._drafts[self._current].keys.get(service)
+        typed = draft.keys.get(service)
         problem = KEY_RULES[service](typed) if typed else None
         error.setText(problem or "")
         error.setVisible(problem is not None)
@@ -557,19 +557,20 @@ class SettingsDialog(QDialog):
                 label.setText("The built-in sandbox needs no keys and no keyring.")
 
     def _commit_current(self) -> None:
-        if not 0 <= self._current < len(self._drafts):
+        draft = self._shown_draft()
+        if draft is None:
             return
-        draft = self._drafts[self._current]
         for name, editor in self.editors.items():
             if draft.kind is ProfileKind.SANDBOX and name in ("sr_base_url", "berke_base_url"):
                 continue
             draft.values[name] = _value(editor)
 
     def _rename_current(self, text: str) -> None:
-        if not 0 <= self._current < len(self._drafts):
+        draft = self._shown_draft()
+        if draft is None:
             return
-        old = self._drafts[self._current].values.get("name")
-        self._drafts[self._current].values["name"] = text.strip()
+        old = draft.values.get("name")
+        draft.values["name"] = text.strip()
         item = self.profile_list.item(self._current)
         if item is not None:
             item.setText(text.strip() or "(unnamed)")
@@ -577,14 +578,15 @@ class SettingsDialog(QDialog):
         self._refresh_active(text.strip() if was_active else None)
 
     def _key_typed(self, service: str, text: str) -> None:
-        if 0 <= self._current < len(self._drafts):
-            self._drafts[self._current].keys[service] = text.strip()
+        draft = self._shown_draft()
+        if draft is not None:
+            draft.keys[service] = text.strip()
             self._show_key_error(service)
 
     def _update_key_placeholders(self, *_args: object) -> None:
-        if not 0 <= self._current < len(self._drafts):
+        draft = self._shown_draft()
+        if draft is None:
             return
-        draft = self._drafts[self._current]
         for service, field_ in self.key_fields.items():
             where = (
                 self._keys.where(draft.stored_name, service)
@@ -602,10 +604,10 @@ class SettingsDialog(QDialog):
         task.add_done_callback(self._tasks.discard)
 
     async def run_test(self, service: str) -> ConnectionVerdict | None:
-        if not 0 <= self._current < len(self._drafts):
-            return None
         self._commit_current()
-        draft = self._drafts[self._current]
+        draft = self._shown_draft()
+        if draft is None:
+            return None
         button, label = self.test_buttons[service], self.verdict_labels[service]
         key = draft.keys.get(service) or (
             self._keys.get(draft.stored_name, service) if draft.stored_name else None
