@@ -152,13 +152,17 @@ def atomic_file(
     path: Path, mode: str = "w", *, private: bool, **open_args: Any
 ) -> Iterator[IO[Any]]:
     """Write ``path`` whole or not at all: into a temporary file beside it, flushed to disk,
-    then renamed over it (a crash leaves the old file or none, never half of one).
-    ``private`` makes it 0600 from the start, so no other user can ever read it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    then renamed over it, and the rename made durable too (a crash leaves the old file or
+    none, never half of one). ``private`` makes it 0600 from the start, so no other user can
+    ever read it; otherwise it gets the mode the file had, or a new file's (the umask's).
+
+    The folder must exist: one the user chose and that has gone since is an error to report,
+    not a folder to make again (app-owned folders are made by their owners first). An
+    exception in the ``with`` block (a cancel, say) leaves ``path`` as it was."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        if private:
-            os.chmod(tmp, PRIVATE_FILE_MODE)  # mkstemp already does on POSIX: say it, not rely
+        # mkstemp makes it 0600 on POSIX already: private says it rather than relies on it.
+        os.chmod(tmp, PRIVATE_FILE_MODE if private else _shared_file_mode(path))
         with os.fdopen(fd, mode, **open_args) as handle:
             yield handle
             handle.flush()
@@ -167,3 +171,38 @@ def atomic_file(
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    _fsync_folder(path.parent)
+
+
+def _shared_file_mode(path: Path) -> int:
+    """The mode ``path`` has, or what a new file gets from the umask."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    """The process's umask. Linux says it in /proc; elsewhere it can only be read by setting
+    it, which for a moment gives files other threads create meanwhile no mask at all."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    umask = os.umask(0o077)  # the strictest in the meantime, not the loosest
+    os.umask(umask)
+    return umask
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a rename durable (POSIX); Windows has no folder handles to sync."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -39,6 +39,8 @@ def save_settings(settings: AppSettings, path: Path | None = None) -> Path:
 
 def write_private_file(path: Path, text: str, *, private: bool) -> None:
     """Atomic write (temp file + fsync + replace); ``private`` makes it 0600 from the start,
-    so that there is no moment where another user could read it."""
+    so that there is no moment where another user could read it. The app's own folder is
+    made if missing."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_file(path, private=private, encoding="utf-8") as handle:
         handle.write(text)

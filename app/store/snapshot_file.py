@@ -57,6 +57,7 @@ from app.domain.snapshot import (
 from app.domain.snapshot_format import FORMAT_NAME, FORMAT_VERSION
 from app.store.paths import (
     NotRegularFileError,
+    atomic_file,
     make_private_dir,
     open_regular_file,
     regular_file,
@@ -148,61 +149,51 @@ def write_snapshot(
     files = dict(files or {})
     _check_writable(len(records), meta.orders_per_chunk, len(files))
     path = Path(path)
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed or removed
-        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
-    )
-    temp = Path(handle.name)
-    try:
-        with handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
-            zf.writestr(META_MEMBER, meta.model_dump_json(indent=2))
-            summaries: list[OrderSummary] = []
-            total = len(records) + len(files)
-            per_chunk = meta.orders_per_chunk
-            for chunk, start in enumerate(range(0, len(records), per_chunk)):
-                if cancelled is not None and cancelled():
-                    raise SnapshotCancelledError("The snapshot was not saved (cancelled).")
-                part = records[start : start + per_chunk]
-                lines = [_order_line(record) for record in part]
-                data = b"\n".join(lines) + b"\n"
-                if len(data) > MAX_CHUNK_BYTES:
-                    raise SnapshotError(
-                        f"Orders {start + 1:,}–{start + len(part):,} take {len(data):,} bytes, "
-                        f"more than the {MAX_CHUNK_BYTES:,} a snapshot reader allows per chunk: "
-                        "save fewer orders per chunk."
-                    )
-                zf.writestr(orders_member(chunk), data)
-                summaries.extend(summarize(record.order) for record in part)
-                if progress is not None:
-                    progress(start + len(part), total)
-            index = SnapshotIndex.of(summaries).model_dump_json().encode()
-            if len(index) > MAX_INDEX_BYTES:
+    with (
+        atomic_file(path, "wb", private=False) as handle,
+        zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf,
+    ):
+        zf.writestr(META_MEMBER, meta.model_dump_json(indent=2))
+        summaries: list[OrderSummary] = []
+        total = len(records) + len(files)
+        per_chunk = meta.orders_per_chunk
+        for chunk, start in enumerate(range(0, len(records), per_chunk)):
+            if cancelled is not None and cancelled():
+                raise SnapshotCancelledError("The snapshot was not saved (cancelled).")
+            part = records[start : start + per_chunk]
+            lines = [_order_line(record) for record in part]
+            data = b"\n".join(lines) + b"\n"
+            if len(data) > MAX_CHUNK_BYTES:
                 raise SnapshotError(
-                    f"The list of these orders takes {len(index):,} bytes, more than the "
-                    f"{MAX_INDEX_BYTES:,} a snapshot may hold: save fewer orders."
+                    f"Orders {start + 1:,}–{start + len(part):,} take {len(data):,} bytes, "
+                    f"more than the {MAX_CHUNK_BYTES:,} a snapshot reader allows per chunk: "
+                    "save fewer orders per chunk."
                 )
-            zf.writestr(INDEX_MEMBER, index)
-            written = 0
-            for done, (member, source) in enumerate(sorted(files.items()), len(records) + 1):
-                if cancelled is not None and cancelled():
-                    raise SnapshotCancelledError("The snapshot was not saved (cancelled).")
-                written += _write_attachment(zf, member, Path(source), cancelled)
-                if written > MAX_TOTAL_BYTES:
-                    raise SnapshotError(
-                        "The reports kept with these orders are larger in total than a snapshot "
-                        f"may hold ({MAX_TOTAL_BYTES:,} bytes)."
-                    )
-                if progress is not None:
-                    progress(done, total)
-            zf.fp.flush()  # type: ignore[union-attr]
-            os.fsync(handle.fileno())
-        temp.chmod(_file_mode(path))
-        if cancelled is not None and cancelled():
+            zf.writestr(orders_member(chunk), data)
+            summaries.extend(summarize(record.order) for record in part)
+            if progress is not None:
+                progress(start + len(part), total)
+        index = SnapshotIndex.of(summaries).model_dump_json().encode()
+        if len(index) > MAX_INDEX_BYTES:
+            raise SnapshotError(
+                f"The list of these orders takes {len(index):,} bytes, more than the "
+                f"{MAX_INDEX_BYTES:,} a snapshot may hold: save fewer orders."
+            )
+        zf.writestr(INDEX_MEMBER, index)
+        written = 0
+        for done, (member, source) in enumerate(sorted(files.items()), len(records) + 1):
+            if cancelled is not None and cancelled():
+                raise SnapshotCancelledError("The snapshot was not saved (cancelled).")
+            written += _write_attachment(zf, member, Path(source), cancelled)
+            if written > MAX_TOTAL_BYTES:
+                raise SnapshotError(
+                    "The reports kept with these orders are larger in total than a snapshot "
+                    f"may hold ({MAX_TOTAL_BYTES:,} bytes)."
+                )
+            if progress is not None:
+                progress(done, total)
+        if cancelled is not None and cancelled():  # the last chance: nothing renamed yet
             raise SnapshotCancelledError("The snapshot was not saved (cancelled).")
-        os.replace(temp, path)
-        _fsync_folder(path.parent)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
     if progress is not None:
         progress(total, total)
 
@@ -284,27 +275,6 @@ def _write_attachment(
 
 class SnapshotCancelledError(SnapshotError):
     """The user cancelled the save; nothing was written."""
-
-
-def _file_mode(path: Path) -> int:
-    """The mode the file had, or what a new file gets (the temporary file is 0600)."""
-    try:
-        return stat.S_IMODE(path.stat().st_mode)
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename itself durable (POSIX); Windows has no directory handles to sync."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 # -- reading -------------------------------------------------------------------------------------
