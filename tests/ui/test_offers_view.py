@@ -327,6 +327,25 @@ def test_server_refusals_are_shown_in_words(view: OffersView, qtbot: QtBot) -> N
     qtbot.waitUntil(view.submit_button.isEnabled, timeout=5_000)
 
 
+def test_a_fault_of_ours_never_leaves_the_offer_form_locked(
+    view: OffersView, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(*_args: Any, **_kwargs: Any) -> None:
+        raise RuntimeError("a bug of ours")
+
+    assert view.catalog is not None
+    monkeypatch.setattr(view.catalog, "create", broken)
+    form = open_form(view, qtbot, view.new_button)
+    form.catalog_id.setText(f"UI-{uuid.uuid4().hex[:8]}")
+    form.name.setText("Never saved")
+    form.description.setPlainText("d")
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not form.is_busy(), timeout=5_000)
+    assert form.name.text() == "Never saved"  # what was typed is kept
+    form.reject()  # a busy form refuses to close; this one closes
+    qtbot.waitUntil(lambda: not form.isVisible(), timeout=5_000)
+
+
 def test_a_form_opened_before_the_connection_changed_saves_nothing(
     view: OffersView, qtbot: QtBot, live_desk: Desk
 ) -> None:

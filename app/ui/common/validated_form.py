@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import itertools
 from abc import abstractmethod
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -389,6 +391,16 @@ class ValidatedForm(QDialog, Generic[T]):
 
     def is_busy(self) -> bool:
         return self._busy
+
+    @contextmanager
+    def answering(self) -> Iterator[None]:
+        """Around the call a submit started: however it ends, even by a fault of ours, the
+        form is not left busy, since a busy form refuses to close."""
+        try:
+            yield
+        finally:
+            if self._busy:
+                self.set_busy(False)
 
     def show_server_error(self, message: str, field: str | None = None) -> None:
         """Put the service's complaint under the field it names, else at the bottom.

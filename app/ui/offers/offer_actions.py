@@ -160,16 +160,14 @@ class OfferActions(QWidget):
             )
             return
         try:
-            if original is None or original.id is None:
-                saved = await catalog.create(offer, cost)
-            else:
-                saved = await catalog.update(original.id, offer, cost)
+            with form.answering():
+                if original is None or original.id is None:
+                    saved = await catalog.create(offer, cost)
+                else:
+                    saved = await catalog.update(original.id, offer, cost)
         except OfferError as exc:
             form.show_server_error(str(exc), exc.field)
             return
-        finally:
-            if form.is_busy():
-                form.set_busy(False)  # whatever happened, the form must not stay locked
         form.accept()
         if self._catalog is catalog:  # saved in the account still shown
             self.saved.emit(saved)

@@ -175,17 +175,15 @@ class OrderActionsController(QObject):
         self, form: ValidatedForm[Any], call: Awaitable[T]
     ) -> tuple[bool, T | None]:
         """A form's call to the board: (True, its value), or (False, None) with the refusal
-        shown under its field or on the form. Whatever happens, even a fault of ours, the form
-        is not left locked (a busy form refuses to close)."""
+        shown under its field or on the form."""
         try:
-            return True, await call
+            with form.answering():
+                return True, await call
         except ValidationApiError as exc:
             form.show_server_error(str(exc), exc.parameter)
         except EXPECTED_ERRORS as exc:
             form.show_server_error(str(exc), None)
         finally:
-            if form.is_busy():
-                form.set_busy(False)
             self.update_state()
         return False, None
 
