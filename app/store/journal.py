@@ -167,14 +167,15 @@ class Journal:
             ).fetchall()
         return [_entry(row) for row in rows]
 
-    def has_pending(self, order_id: str, action: StepKind) -> bool:
-        """Whether a step of ``action`` is pending for the order (one indexed lookup, not
-        every pending step of every order read and parsed)."""
+    def has_pending(self, order_id: str, *actions: StepKind) -> bool:
+        """Whether a step of one of ``actions`` is pending for the order (one indexed lookup,
+        not every pending step of every order read and parsed)."""
+        marks = ", ".join("?" * len(actions))
         with self._db.reading() as conn:
             row = conn.execute(
-                "SELECT 1 FROM journal WHERE order_id = ? AND action = ? AND state = 'pending' "
-                "LIMIT 1",
-                (order_id, action.value),
+                f"SELECT 1 FROM journal WHERE order_id = ? AND action IN ({marks}) "
+                "AND state = 'pending' LIMIT 1",
+                (order_id, *(action.value for action in actions)),
             ).fetchone()
         return row is not None
 

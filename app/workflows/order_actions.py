@@ -113,8 +113,9 @@ async def _check(
     return linked
 
 
-async def has_pending_step(desk: Desk, order_id: str, action: StepKind) -> bool:
-    return await asyncio.to_thread(desk.journal.has_pending, order_id, action)
+async def has_pending_step(desk: Desk, order_id: str, *actions: StepKind) -> bool:
+    """Whether a step of one of ``actions`` is pending for the order."""
+    return await asyncio.to_thread(desk.journal.has_pending, order_id, *actions)
 
 
 async def create_assessment(

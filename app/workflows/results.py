@@ -61,9 +61,7 @@ async def complete_order(
     if reason:
         raise ActionNotAllowedError(reason)
     check_message("The message", message)
-    if await has_pending_step(desk, order.id, StepKind.COMPLETE) or await has_pending_step(
-        desk, order.id, StepKind.CREATE_RESULT
-    ):
+    if await has_pending_step(desk, order.id, StepKind.COMPLETE, StepKind.CREATE_RESULT):
         raise ActionNotAllowedError(
             "Completing this order is already under way; it is retried automatically."
         )

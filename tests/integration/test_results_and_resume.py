@@ -304,12 +304,20 @@ def test_a_retried_upload_reuses_its_step(sandbox: SandboxServer, tmp_path: Path
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
 
 
+@pytest.mark.parametrize(
+    "pending",
+    [
+        CreateResultStep(result=RESULT),
+        CompleteStep(flow=ResultFlow.FAQ, result=RESULT),
+    ],
+    ids=["create-result", "complete"],
+)
 def test_completing_again_while_a_complete_is_pending_is_refused(
-    sandbox: SandboxServer, tmp_path: Path
+    sandbox: SandboxServer, tmp_path: Path, pending: CompleteStep | CreateResultStep
 ) -> None:
     async def body(desk: Desk) -> None:
         order = await in_progress(desk)
-        desk.journal.begin(order.id, CreateResultStep(result=RESULT))
+        desk.journal.begin(order.id, pending)
         with pytest.raises(ActionNotAllowedError, match="already under way"):
             await complete_order(desk, order, RESULT, flow=ResultFlow.DOCUMENTED)
 
