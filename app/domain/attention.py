@@ -55,8 +55,10 @@ def flags_for(
     berke = state.berke_progress
     link = state.link
     if order.status is OrderStatus.IN_PROGRESS and berke is BerkeProgress.COMPLETE:
+        # A result alone is not a delivery: in the documented flow it is made before the
+        # order is completed, and a completion that never began leaves the order in progress.
         completing = bool({StepKind.COMPLETE, StepKind.CREATE_RESULT} & state.pending)
-        if state.result_id is None and not completing:
+        if not completing:
             flags.append(
                 Flag(
                     Attention.DELIVER,

@@ -149,9 +149,13 @@ class CompleteStep(_Step):
 
 
 class CreateResultStep(_Step):
+    """Documented flow, first half: the result. The completion that follows carries
+    ``message``; kept here so that a create resumed or retried later is followed by it."""
+
     kind: Literal["create_result"] = "create_result"
     action: ClassVar[StepKind] = StepKind.CREATE_RESULT
     result: AssessmentResult
+    message: str | None = None
 
 
 class UploadStep(_Step):

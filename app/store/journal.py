@@ -8,6 +8,7 @@ crash can never leave an outcome half-recorded.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 
 from app.domain.journal import (
     JournalEntry,
@@ -168,14 +169,19 @@ class Journal:
         return [_entry(row) for row in rows]
 
     def has_pending(self, order_id: str, *actions: StepKind) -> bool:
-        """Whether a step of one of ``actions`` is pending for the order (one indexed lookup,
-        not every pending step of every order read and parsed)."""
-        marks = ", ".join("?" * len(actions))
+        """Whether a step of one of ``actions`` is pending for the order."""
+        return self.has_step(order_id, actions, StepState.PENDING)
+
+    def has_step(self, order_id: str, actions: Iterable[StepKind], state: StepState) -> bool:
+        """Whether a step of one of ``actions`` is in ``state`` for the order (one indexed
+        lookup, not every step of every order read and parsed)."""
+        kinds = [action.value for action in actions]
+        marks = ", ".join("?" * len(kinds))
         with self._db.reading() as conn:
             row = conn.execute(
                 f"SELECT 1 FROM journal WHERE order_id = ? AND action IN ({marks}) "
-                "AND state = 'pending' LIMIT 1",
-                (order_id, *(action.value for action in actions)),
+                "AND state = ? LIMIT 1",
+                (order_id, *kinds, state.value),
             ).fetchone()
         return row is not None
 

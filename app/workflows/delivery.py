@@ -7,7 +7,8 @@ the API key changes) and builds the result the recruiter will see — what the p
 ``deliver`` then sends exactly that, through the journal: the report is queued, the order
 completed with the result (its resultId recorded in the same transaction), and the queued
 report uploads to it. A crash anywhere resumes without a second result or attachment: a report
-already queued is not queued again, an order that already has a result is not completed again.
+already queued is not queued again, an order that already has a result is completed with it,
+never given a second one.
 """
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ from app.domain.berke_results import (
     report_file_name,
     result_for,
 )
+from app.domain.journal import StepKind, StepState
 from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult
 from app.workflows.desk import Desk
 from app.workflows.refusals import ActionNotAllowedError
-from app.workflows.results import ResultFlow, complete_order, queue_files
+from app.workflows.results import ResultFlow, check_can_complete, complete_order, queue_files
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,9 @@ async def deliver(
     desk: Desk, order: AssessmentOrder, plan: DeliveryPlan, *, flow: ResultFlow = ResultFlow.FAQ
 ) -> str:
     """Queue the report, complete the order with the plan's result; returns the resultId.
-    The report uploads once the result exists (the caller starts queued uploads)."""
+    The report uploads once the result exists (the caller starts queued uploads). A delivery
+    that is refused (a completion already under way) queues nothing."""
+    await check_can_complete(desk, order)
     uploads = await asyncio.to_thread(desk.results.for_order, order.id)
     queued = any(
         u.file_name == plan.report_name and u.state is not UploadState.CANCELLED for u in uploads
@@ -93,6 +97,10 @@ async def deliver(
         if refused:
             raise ActionNotAllowedError(" ".join(refused))
     existing = await asyncio.to_thread(desk.results.result_id_for, order.id)
-    if existing is not None:
+    if existing is not None and await asyncio.to_thread(
+        desk.journal.has_step, order.id, [StepKind.COMPLETE], StepState.DONE
+    ):
         return existing  # completed by an earlier delivery: only the upload was left
+    # An order with a result but not completed is completed with that result (complete_order):
+    # in the documented flow it may come from a resumed step whose completion never began.
     return await complete_order(desk, order, plan.result, flow=flow)

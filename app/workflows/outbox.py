@@ -18,7 +18,12 @@ from app.domain.journal import JournalOutcome, StepState, UploadStep
 from app.domain.smartrecruiters import OrderStatus
 from app.workflows.desk import Desk
 from app.workflows.refusals import StepDeferredError
-from app.workflows.results import NO_RESULT_TO_ATTACH_TO, existing_result_id, run_upload
+from app.workflows.results import (
+    NO_RESULT_TO_ATTACH_TO,
+    complete_after_result,
+    existing_result_id,
+    run_upload,
+)
 from app.workflows.steps import execute
 
 log = logging.getLogger(__name__)
@@ -56,6 +61,7 @@ async def resume_pending(desk: Desk, *, on_change: OrderChanged | None = None) -
             continue
         try:
             await execute(desk, entry, retry=True)
+            await complete_after_result(desk, entry)
         except (StepDeferredError, ApiError) as exc:
             permanent = is_permanent(exc)
             (report.failed if permanent else report.waiting).append(entry.id)
@@ -144,4 +150,6 @@ async def retry_step(desk: Desk, entry_id: int) -> JournalOutcome | None:
     await asyncio.to_thread(desk.journal.reopen, entry_id)
     reopened = await asyncio.to_thread(desk.journal.get, entry_id)
     assert reopened is not None
-    return await execute(desk, reopened, retry=True)
+    outcome = await execute(desk, reopened, retry=True)
+    await complete_after_result(desk, reopened)
+    return outcome

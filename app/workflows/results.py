@@ -48,15 +48,11 @@ def why_not_complete(order: AssessmentOrder) -> str | None:
     return why_not(OrderAction.COMPLETE, order, None)
 
 
-async def complete_order(
-    desk: Desk,
-    order: AssessmentOrder,
-    result: AssessmentResult,
-    *,
-    flow: ResultFlow = ResultFlow.FAQ,
-    message: str | None = None,
-) -> str:
-    """Complete ``order`` with ``result``; returns the resultId (already stored)."""
+async def check_can_complete(
+    desk: Desk, order: AssessmentOrder, message: str | None = None
+) -> None:
+    """Refuse, in words, completing ``order`` now (its status, the message, a completion
+    already under way), before anything is queued or sent."""
     reason = why_not_complete(order)
     if reason:
         raise ActionNotAllowedError(reason)
@@ -65,19 +61,56 @@ async def complete_order(
         raise ActionNotAllowedError(
             "Completing this order is already under way; it is retried automatically."
         )
+
+
+async def complete_order(
+    desk: Desk,
+    order: AssessmentOrder,
+    result: AssessmentResult,
+    *,
+    flow: ResultFlow = ResultFlow.FAQ,
+    message: str | None = None,
+) -> str:
+    """Complete ``order`` with ``result``; returns the resultId (already stored).
+
+    An order that has a result already (the documented flow's create went through, its
+    completion did not) is completed with that one, whatever the flow: a second result
+    would be a second verdict on the candidate."""
+    await check_can_complete(desk, order, message)
     # The id is the service's to give: a result sent with one is not a new result.
     result = result.model_copy(update={"id": None})
-    if flow is ResultFlow.FAQ:
+    result_id = await asyncio.to_thread(desk.results.result_id_for, order.id)
+    if flow is ResultFlow.FAQ and result_id is None:
         done = await run_step(desk, order.id, CompleteStep(flow=flow, result=result))
         assert isinstance(done, ResultRecorded)
         return done.result_id
-    result_id = await asyncio.to_thread(desk.results.result_id_for, order.id)
-    if result_id is None:  # else an earlier attempt created it; only completing is left
-        created = await run_step(desk, order.id, CreateResultStep(result=result))
+    if result_id is None:
+        step = CreateResultStep(result=result, message=message or None)
+        created = await run_step(desk, order.id, step)
         assert isinstance(created, ResultRecorded)
         result_id = created.result_id
-    await run_step(desk, order.id, CompleteStep(flow=flow, message=message or None))
+    await run_step(
+        desk, order.id, CompleteStep(flow=ResultFlow.DOCUMENTED, message=message or None)
+    )
     return result_id
+
+
+async def complete_after_result(desk: Desk, entry: JournalEntry) -> None:
+    """The documented flow's second half, when the first was interrupted: ``entry`` created
+    the order's result only when resumed or retried, after ``complete_order`` had given up on
+    it. With no completion begun since, the order is completed now; else it would keep its
+    result and stay in progress for good."""
+    step = entry.step
+    if not isinstance(step, CreateResultStep):
+        return
+    entries = await asyncio.to_thread(desk.journal.entries, entry.order_id)
+    if any(e.action is StepKind.COMPLETE and e.id > entry.id for e in entries):
+        return
+    order = await asyncio.to_thread(desk.orders.get, entry.order_id)
+    if order is None or why_not_complete(order) is not None:
+        return  # rejected or completed meanwhile: nothing to complete
+    completing = CompleteStep(flow=ResultFlow.DOCUMENTED, message=step.message)
+    await run_step(desk, entry.order_id, completing)
 
 
 # -- an order's result, wherever it was made ----------------------------------------------------

@@ -13,10 +13,11 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 
+from app.clients.errors import ApiError
 from app.domain.attention import Attention
 from app.domain.berke import CreateAssessmentRequest
 from app.domain.berke_progress import BerkeProgress
-from app.domain.journal import StepKind, StepState
+from app.domain.journal import CompleteStep, CreateResultStep, ResultFlow, StepKind, StepState
 from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import OrderStatus, ResultType
 from app.sandbox import DEMO_SR_KEY, SandboxConfig, SandboxServer
@@ -25,6 +26,7 @@ from app.workflows.delivery import deliver, plan_delivery
 from app.workflows.desk import Desk
 from app.workflows.outbox import resume_pending
 from app.workflows.refusals import ActionNotAllowedError
+from app.workflows.steps import run_step
 from tests.integration.helpers import new_order_body, unpaced
 from tests.integration.test_workflows import run_with_desk
 
@@ -56,7 +58,10 @@ def results_of(server: SandboxServer, order_id: str) -> list[dict[str, Any]]:
 
 
 def with_board(
-    server: SandboxServer, path: Path, body: Callable[[OrderBoard, Desk], Awaitable[T]]
+    server: SandboxServer,
+    path: Path,
+    body: Callable[[OrderBoard, Desk], Awaitable[T]],
+    transport: httpx.AsyncBaseTransport | None = None,
 ) -> T:
     async def run(desk: Desk) -> T:
         board = OrderBoard(desk)
@@ -66,7 +71,26 @@ def with_board(
         finally:
             await board.stop()
 
-    return run_with_desk(server, path, run, berke_pacer=unpaced())
+    return run_with_desk(server, path, run, transport=transport, berke_pacer=unpaced())
+
+
+class FailCreatingResultsOnce(httpx.AsyncBaseTransport):
+    """SmartRecruiters' transport, whose first POST .../results gets ``status``: a fault the
+    sandbox does not make on its own."""
+
+    def __init__(self, status: int) -> None:
+        self.inner = httpx.AsyncHTTPTransport()
+        self.status = status
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.status and request.method == "POST" and request.url.path.endswith("/results"):
+            status, self.status = self.status, 0
+            body = {"code": "REFUSED", "message": "Not now, please."}
+            return httpx.Response(status, json=body, request=request)
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
 
 
 async def invited_order(board: OrderBoard, desk: Desk, first: str, email: str) -> str:
@@ -142,7 +166,6 @@ def test_a_delivery_cut_short_resumes_without_a_second_result_or_file(
         assert order is not None
         plan = await plan_delivery(desk, order)
         # The crash: the report was queued and the complete step journaled, nothing sent.
-        from app.domain.journal import CompleteStep
         from app.workflows.results import queue_files
 
         await queue_files(desk, order, [plan.report])
@@ -158,6 +181,96 @@ def test_a_delivery_cut_short_resumes_without_a_second_result_or_file(
     results = results_of(loop_sandbox, order_id)
     assert len(results) == 1
     assert len(results[0]["files"]) == 1
+
+
+@pytest.mark.parametrize("status", [503, 400], ids=["resumed", "retried"])
+def test_a_documented_result_made_late_is_followed_by_the_completion(
+    loop_sandbox: SandboxServer, tmp_path: Path, status: int
+) -> None:
+    """Documented flow: creating the result fails once, transiently (the resumer makes it
+    later) or for good (the coordinator's Retry does). Either way the order is completed with
+    it afterwards, not left in progress with a result for ever."""
+
+    async def body(board: OrderBoard, desk: Desk) -> str:
+        board.set_options(BoardOptions(result_flow=ResultFlow.DOCUMENTED))
+        order_id = await invited_order(board, desk, "Raul", f"raul{status}@example.com")
+        link = board.link(order_id)
+        assert link is not None
+        finish_in_sandbox(loop_sandbox, link.invitation_code)
+        await board.watch()
+        with pytest.raises(ApiError, match="Not now"):
+            await board.deliver(order_id)
+        (create,) = [
+            e for e in desk.journal.entries(order_id) if e.action is StepKind.CREATE_RESULT
+        ]
+        if status == 503:
+            assert create.state is StepState.PENDING
+            assert (await resume_pending(desk)).settled  # what the board does now and then
+        else:
+            assert create.state is StepState.FAILED
+            await board.retry_step(create.id)
+            await resume_pending(desk)  # the queued report goes to the result
+        await board.sync()
+        order = board.order(order_id)
+        assert order is not None
+        assert order.status is OrderStatus.COMPLETED
+        return order_id
+
+    transport = FailCreatingResultsOnce(status)
+    order_id = with_board(loop_sandbox, tmp_path / "desk.sqlite3", body, transport)
+    (result,) = results_of(loop_sandbox, order_id)
+    assert len(result["files"]) == 1
+
+
+def test_deliver_completes_an_order_whose_result_was_made_but_not_completed(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """A journal from before the fix above: the documented flow's result made, its completion
+    never begun. Deliver completes the order with that result, not a second one."""
+
+    async def body(board: OrderBoard, desk: Desk) -> str:
+        board.set_options(BoardOptions(result_flow=ResultFlow.DOCUMENTED))
+        order_id = await invited_order(board, desk, "Ines", "ines@example.com")
+        link = board.link(order_id)
+        assert link is not None
+        finish_in_sandbox(loop_sandbox, link.invitation_code)
+        await board.watch()
+        plan = await board.preview_delivery(order_id)
+        await run_step(desk, order_id, CreateResultStep(result=plan.result))
+        await board.refresh([order_id])
+        # Not delivered yet: the flag stays, and Deliver is offered.
+        assert [f.kind for f in board.flags(order_id)] == [Attention.DELIVER]
+        await board.deliver(order_id, plan)
+        await board.wait_uploads()
+        order = board.order(order_id)
+        assert order is not None
+        assert order.status is OrderStatus.COMPLETED
+        assert board.flags(order_id) == []
+        return order_id
+
+    order_id = with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+    (result,) = results_of(loop_sandbox, order_id)
+    assert len(result["files"]) == 1
+
+
+def test_a_refused_delivery_queues_no_report(loop_sandbox: SandboxServer, tmp_path: Path) -> None:
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order_id = await invited_order(board, desk, "Vera", "vera@example.com")
+        link = board.link(order_id)
+        assert link is not None
+        finish_in_sandbox(loop_sandbox, link.invitation_code)
+        await board.watch()
+        order = board.order(order_id)
+        assert order is not None
+        plan = await plan_delivery(desk, order)
+        # The coordinator's own completion is under way (its answer was lost, say).
+        desk.journal.begin(order_id, CompleteStep(result=plan.result))
+        with pytest.raises(ActionNotAllowedError, match="already under way"):
+            await deliver(desk, order, plan)
+        # Before: the report was queued first, and went to the coordinator's result.
+        assert desk.results.for_order(order_id) == []
+
+    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
 
 
 def test_a_second_order_of_the_candidate_reuses_the_assessment(

@@ -46,9 +46,10 @@ def test_berke_complete_and_the_order_in_progress_asks_for_delivery() -> None:
     flags = flags_for(order(OrderStatus.IN_PROGRESS), state, NOW, RULES)
     assert [f.kind for f in flags] == [Attention.DELIVER]
     assert flags[0].fix is OrderAction.DELIVER
-    # Delivered (a result), or being delivered (a complete step pending): no flag.
+    # A result made, the order not completed (the documented flow's completion never began):
+    # still to deliver. Being delivered (a complete step pending): no flag.
     assert kinds(OrderState(link=link(), berke=berke(BerkeProgress.COMPLETE), result_id="r"),
-                 OrderStatus.IN_PROGRESS) == []  # fmt: skip
+                 OrderStatus.IN_PROGRESS) == [Attention.DELIVER]  # fmt: skip
     pending = OrderState(
         link=link(), berke=berke(BerkeProgress.COMPLETE), pending=frozenset({StepKind.COMPLETE})
     )
