@@ -739,7 +739,13 @@ class OrderBoard:
             chosen = plan or await plan_delivery(
                 self._desk, order, threshold=self.options.pass_level
             )
-            return await deliver(self._desk, order, chosen, flow=self.options.result_flow)
+            return await deliver(
+                self._desk,
+                order,
+                chosen,
+                flow=self.options.result_flow,
+                max_bytes=self.options.max_upload_bytes,
+            )
 
         result_id: str = await self._act(OrderAction.DELIVER, order_id, run)
         self.start_queued(order_id)

@@ -82,18 +82,24 @@ async def plan_delivery(
 
 
 async def deliver(
-    desk: Desk, order: AssessmentOrder, plan: DeliveryPlan, *, flow: ResultFlow = ResultFlow.FAQ
+    desk: Desk,
+    order: AssessmentOrder,
+    plan: DeliveryPlan,
+    *,
+    flow: ResultFlow = ResultFlow.FAQ,
+    max_bytes: int,
 ) -> str:
     """Queue the report, complete the order with the plan's result; returns the resultId.
     The report uploads once the result exists (the caller starts queued uploads). A delivery
-    that is refused (a completion already under way) queues nothing."""
+    that is refused (a completion already under way) queues nothing. ``max_bytes`` is the
+    profile's upload limit, as for a file dropped on the order."""
     await check_can_complete(desk, order)
     uploads = await asyncio.to_thread(desk.results.for_order, order.id)
     queued = any(
         u.file_name == plan.report_name and u.state is not UploadState.CANCELLED for u in uploads
     )
     if not queued:
-        _accepted, refused = await queue_files(desk, order, [plan.report])
+        _accepted, refused = await queue_files(desk, order, [plan.report], max_bytes=max_bytes)
         if refused:
             raise ActionNotAllowedError(" ".join(refused))
     existing = await asyncio.to_thread(desk.results.result_id_for, order.id)

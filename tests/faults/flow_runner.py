@@ -20,7 +20,7 @@ from app.clients.berke import BerkeClient
 from app.clients.errors import ApiError
 from app.clients.http import RetryPolicy
 from app.clients.smartrecruiters import SmartRecruitersClient
-from app.domain.attachments import UploadState
+from app.domain.attachments import DEFAULT_MAX_BYTES, UploadState
 from app.domain.berke import CreateAssessmentRequest
 from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult, OrderStatus, ResultType
 from app.store.database import Database
@@ -80,7 +80,7 @@ async def advance(
         await watch_berke(desk)
         if desk.berke_watch.completed(link.source_candidate_id) is not None:
             plan = await plan_delivery(desk, order)
-            await deliver(desk, order, plan)
+            await deliver(desk, order, plan, max_bytes=DEFAULT_MAX_BYTES)
         return False
     if order.status is OrderStatus.IN_PROGRESS:
         await complete_order(desk, order, RESULT)

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from app.clients.errors import ApiError
+from app.domain.attachments import DEFAULT_MAX_BYTES
 from app.domain.attention import Attention
 from app.domain.berke import CreateAssessmentRequest
 from app.domain.berke_progress import BerkeProgress
@@ -173,7 +174,7 @@ def test_a_delivery_cut_short_resumes_without_a_second_result_or_file(
         report = await resume_pending(desk)  # what the next start does
         assert report.settled
         # And the coordinator presses Deliver again: nothing is done twice.
-        await deliver(desk, order, plan)
+        await deliver(desk, order, plan, max_bytes=DEFAULT_MAX_BYTES)
         await resume_pending(desk)
         return order_id
 
@@ -266,9 +267,32 @@ def test_a_refused_delivery_queues_no_report(loop_sandbox: SandboxServer, tmp_pa
         # The coordinator's own completion is under way (its answer was lost, say).
         desk.journal.begin(order_id, CompleteStep(result=plan.result))
         with pytest.raises(ActionNotAllowedError, match="already under way"):
-            await deliver(desk, order, plan)
+            await deliver(desk, order, plan, max_bytes=DEFAULT_MAX_BYTES)
         # Before: the report was queued first, and went to the coordinator's result.
         assert desk.results.for_order(order_id) == []
+
+    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_a_delivered_report_keeps_to_the_profiles_upload_limit(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order_id = await invited_order(board, desk, "Lumi", "lumi@example.com")
+        link = board.link(order_id)
+        assert link is not None
+        finish_in_sandbox(loop_sandbox, link.invitation_code)
+        await board.watch()
+        plan = await board.preview_delivery(order_id)
+        # Before: Deliver checked the report against the built-in 20 MB, whatever the
+        # profile said (a file dropped on the order kept to the profile's limit).
+        board.set_options(BoardOptions(max_upload_bytes=plan.report_size - 1))
+        with pytest.raises(ActionNotAllowedError, match="change it in the settings"):
+            await board.deliver(order_id, plan)
+        assert desk.results.for_order(order_id) == []
+        order = board.order(order_id)
+        assert order is not None
+        assert order.status is OrderStatus.IN_PROGRESS
 
     with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
 
