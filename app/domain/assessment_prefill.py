@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 
 from app.domain.berke import BerkeJob, BerkeParam
+from app.domain.job_names import closest_job
 from app.domain.smartrecruiters import AssessmentOrder
 
 
@@ -44,24 +45,6 @@ def prefill_from_order(order: AssessmentOrder) -> dict[str, str]:
     }
 
 
-def _key(name: str) -> str:
-    return " ".join(name.split()).casefold()
-
-
 def match_job(order: AssessmentOrder, jobs: list[BerkeJob]) -> BerkeJob | None:
-    """The Berke job for the order's job: same name (any case), else one name inside the other.
-
-    Among several partial matches the name closest in length wins, being the nearest in
-    meaning ("Sales Manager" over "Sales" for "Senior Sales Manager"); ties keep Berke's order.
-    """
-    wanted = _key(order.job.name) if order.job else ""
-    if not wanted:
-        return None
-    named = [(job, _key(job.name)) for job in jobs if _key(job.name)]
-    for job, key in named:
-        if key == wanted:
-            return job
-    partial = [(job, key) for job, key in named if key in wanted or wanted in key]
-    if not partial:
-        return None
-    return min(partial, key=lambda pair: abs(len(pair[1]) - len(wanted)))[0]
+    """The Berke job for the order's job (``closest_job``: same name, else the nearest)."""
+    return closest_job(order.job.name if order.job else None, jobs, lambda job: job.name)

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.domain.berke import BerkeParam
 from app.domain.berke_progress import unix_time
+from app.domain.job_names import closest_job
 from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult, ResultType
 
 
@@ -98,18 +99,16 @@ class CompletedAssessment(BerkeModel):
         return value if isinstance(value, list | tuple) else [value]
 
     def fit_for(self, source_job_id: str | None, job_name: str | None = None) -> JobFit | None:
-        """The fit for the order's job: by id (Berke ids ignore case), else by name, else the
-        primary job's."""
+        """The fit for the order's job: by id (Berke ids ignore case), else by name as the
+        assessment form matches it (``closest_job``), else the primary job's."""
         if source_job_id:
             wanted = source_job_id.casefold()
             for fit in self.job_fits:
                 if fit.source_job_id.casefold() == wanted:
                     return fit
-        if job_name:
-            wanted = " ".join(job_name.split()).casefold()
-            for fit in self.job_fits:
-                if " ".join(fit.job.split()).casefold() == wanted:
-                    return fit
+        named = closest_job(job_name, self.job_fits, lambda fit: fit.job)
+        if named is not None:
+            return named
         primary = [fit for fit in self.job_fits if fit.is_primary_job]
         if primary:
             return primary[0]
@@ -143,7 +142,9 @@ def passes(fit: JobFit, threshold: FitLevel = FitLevel.MEDIUM) -> bool:
 
 
 def result_title(order: AssessmentOrder, fit: JobFit) -> str:
-    job = (order.job.name if order.job and order.job.name else "") or fit.job
+    """Named after the job the fit is for: the order's own job when Berke has none like it
+    (the primary job's fit is given then) would put one job's score under another's name."""
+    job = fit.job or (order.job.name if order.job and order.job.name else "")
     return f"Berke job fit — {job}" if job else "Berke job fit"
 
 

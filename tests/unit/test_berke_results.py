@@ -19,7 +19,12 @@ from app.domain.berke_results import (
     report_file_name,
     result_for,
 )
-from app.domain.smartrecruiters import AssessmentOrder, ResultType, disallowed_description_tags
+from app.domain.smartrecruiters import (
+    AssessmentOrder,
+    Job,
+    ResultType,
+    disallowed_description_tags,
+)
 
 ORDER = AssessmentOrder.model_validate(
     {
@@ -86,6 +91,27 @@ def test_the_fit_falls_back_to_the_job_name_then_the_primary_job() -> None:
     assert done.fit_for(None, "registered  nurse – icu") is done.job_fits[0]
     assert done.fit_for("UNKNOWN", None) is done.job_fits[0]  # the primary job
     assert CompletedAssessment.model_validate({"sourceCandidateId": "x"}).fit_for("J") is None
+
+
+def test_the_fit_by_name_matches_as_the_assessment_form_does() -> None:
+    """A second order reusing the assessment has no Berke job of its own: its job's name is
+    matched as the form matches it, a name inside another too (before: exact names only, and
+    else the primary job's fit, another job's score)."""
+    done = completed()
+    assert done.fit_for(None, "Sales") is done.job_fits[1]  # not the primary job
+    assert done.fit_for(None, "Senior Registered Nurse – ICU") is done.job_fits[0]
+
+
+def test_a_fit_for_another_job_is_titled_with_that_job() -> None:
+    """No Berke job like the order's: the primary job's fit is given, under its own name,
+    never under the order's job (one job's score under another's name)."""
+    done = completed()
+    analyst = ORDER.model_copy(update={"job": Job(name="Analyst")})
+    fit = done.fit_for(None, "Analyst")
+    assert fit is done.job_fits[0]
+    result = result_for(analyst, done, fit, report_name="report.pdf")
+    assert result.title == "Berke job fit — Registered Nurse – ICU"
+    assert report_file_name(analyst, fit).endswith("Registered Nurse – ICU.pdf")
 
 
 def test_xml_shapes_read_the_same() -> None:
