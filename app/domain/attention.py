@@ -48,9 +48,16 @@ def _days(delta: timedelta) -> str:
 
 
 def flags_for(
-    order: AssessmentOrder, state: OrderState, now: datetime, rules: AttentionRules
+    order: AssessmentOrder,
+    state: OrderState,
+    now: datetime,
+    rules: AttentionRules,
+    *,
+    in_use_elsewhere: bool = False,
 ) -> list[Flag]:
-    """The order's flags, most pressing first; those the coordinator left alone are not."""
+    """The order's flags, most pressing first; those the coordinator left alone are not.
+    ``in_use_elsewhere``: another open order is linked to the same Berke assessment (no
+    flag then asks to cancel it)."""
     flags: list[Flag] = []
     berke = state.berke_progress
     link = state.link
@@ -70,6 +77,7 @@ def flags_for(
     if (
         order.status in (OrderStatus.REJECTED, OrderStatus.COMPLETED)
         and link is not None
+        and not in_use_elsewhere
         and berke in (BerkeProgress.NOT_STARTED, BerkeProgress.STARTED)
     ):
         ended = "rejected" if order.status is OrderStatus.REJECTED else "completed"

@@ -7,6 +7,23 @@ from app.domain.journal import LinkedAssessment
 from app.domain.order_action import OrderAction
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 
+#: Orders still to be worked on: one of them needs its Berke assessment.
+OPEN_STATUSES = frozenset({OrderStatus.NEW, OrderStatus.IN_PROGRESS})
+
+
+def still_in_use(sharing: list[AssessmentOrder]) -> str | None:
+    """Why a Berke assessment may not be deleted: ``sharing``, the other open orders linked
+    to it (a candidate's second order reuses the first's assessment), still need it."""
+    if not sharing:
+        return None
+    other = sharing[0]
+    job = f" for {other.job.name}" if other.job and other.job.name else ""
+    more = f" and {len(sharing) - 1} more" if len(sharing) > 1 else ""
+    return (
+        f"Another open order uses this Berke assessment ({other.candidate.display_name}{job}"
+        f"{more}): deleting it would leave that order without one."
+    )
+
 
 def _final_reason(order: AssessmentOrder) -> str | None:
     if order.status is OrderStatus.COMPLETED:

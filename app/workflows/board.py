@@ -36,7 +36,7 @@ from app.domain.invitation import InvitationText
 from app.domain.journal import JournalEntry, LinkedAssessment
 from app.domain.order_freshness import is_older
 from app.domain.order_result import ResultOnFile
-from app.domain.order_rules import OrderAction, why_not
+from app.domain.order_rules import OPEN_STATUSES, OrderAction, still_in_use, why_not
 from app.domain.order_state import NO_STATE, BerkeState, OrderState
 from app.domain.smartrecruiters import (
     AssessmentComment,
@@ -175,6 +175,9 @@ class OrderBoard:
         self.listener = listener or BoardListener()
         self._orders: dict[str, AssessmentOrder] = {}
         self._states: dict[str, OrderState] = {}
+        #: Each Berke assessment (its id, casefolded) and the orders linked to it: a reused
+        #: assessment has several, and what is done to it concerns them all.
+        self._linked: dict[str, set[str]] = {}
         self._jobs: list[BerkeJob] | None = None
         self._sync_lock = asyncio.Lock()
         self._uploads: dict[int, asyncio.Task[None]] = {}
@@ -268,7 +271,29 @@ class OrderBoard:
         if self.is_busy(action, order.id):
             return "Already being sent…"
         state = self.state(order.id)
-        return why_not(action, order, state.link, state.berke_progress)
+        reason = why_not(action, order, state.link, state.berke_progress)
+        if reason is None and action is OrderAction.DELETE_IN_BERKE:
+            reason = still_in_use(self._open_orders_sharing(order.id))
+        return reason
+
+    def _open_orders_sharing(self, order_id: str) -> list[AssessmentOrder]:
+        """The other orders, new or in progress, linked to this order's Berke assessment."""
+        link = self.link(order_id)
+        if link is None:
+            return []
+        linked = self._linked.get(link.source_candidate_id.casefold(), set())
+        others = (self._orders.get(other) for other in linked if other != order_id)
+        return [o for o in others if o is not None and o.status in OPEN_STATUSES]
+
+    def _set_state(self, order_id: str, state: OrderState) -> None:
+        before = self._states.get(order_id)
+        self._states[order_id] = state
+        old, new = _assessment_key(before), _assessment_key(state)
+        if old != new:
+            if old is not None:
+                self._linked.get(old, set()).discard(order_id)
+            if new is not None:
+                self._linked.setdefault(new, set()).add(order_id)
 
     def flags(self, order_id: str, now: datetime | None = None) -> list[Flag]:
         """What needs the coordinator's attention on the order, with the fix for each."""
@@ -276,7 +301,11 @@ class OrderBoard:
         if order is None:
             return []
         return flags_for(
-            order, self.state(order_id), now or datetime.now(UTC), self.options.attention
+            order,
+            self.state(order_id),
+            now or datetime.now(UTC),
+            self.options.attention,
+            in_use_elsewhere=bool(self._open_orders_sharing(order_id)),
         )
 
     # -- loading and syncing ---------------------------------------------------------------------
@@ -287,7 +316,10 @@ class OrderBoard:
         if cached is None:
             cached = await asyncio.to_thread(read_cached_inbox, self._desk.db)
         self._orders = {order.id: order for order in cached.orders}
-        self._states = dict(cached.states)
+        self._states = {}
+        self._linked = {}
+        for order_id, state in cached.states.items():
+            self._set_state(order_id, state)
         if self._orders:
             self._changed(list(self._orders))
 
@@ -466,8 +498,15 @@ class OrderBoard:
         orders, states = await asyncio.to_thread(read)
         self._orders.update(orders)
         for order_id in ids:
-            self._states[order_id] = states.get(order_id, NO_STATE)
-        self._changed(ids)
+            self._set_state(order_id, states.get(order_id, NO_STATE))
+        # The other orders of an assessment these share: their flags and actions may change
+        # with these (one rejected, its twin's assessment may be cancelled).
+        sharing = {other for order_id in ids for other in self._linked_to(order_id)}
+        self._changed(list(dict.fromkeys([*ids, *sorted(sharing)])))
+
+    def _linked_to(self, order_id: str) -> set[str]:
+        key = _assessment_key(self._states.get(order_id))
+        return self._linked.get(key, set()) if key is not None else set()
 
     def _changed(self, order_ids: list[str]) -> None:
         self.listener.orders_changed(order_ids)
@@ -1032,6 +1071,13 @@ _BATCH_ACTIONS = (
     OrderAction.ACCEPT,
     OrderAction.INVITE,
 )
+
+
+def _assessment_key(state: OrderState | None) -> str | None:
+    """The Berke assessment an order is linked to (Berke's ids ignore case), if any."""
+    if state is None or state.link is None:
+        return None
+    return state.link.source_candidate_id.casefold()
 
 
 def _action_key(action: OrderAction, order_id: str) -> str:

@@ -353,6 +353,45 @@ def test_an_order_rejected_with_berke_open_can_have_it_deleted(
     with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
 
 
+def test_an_assessment_another_open_order_uses_is_never_deleted(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """A candidate's two orders share one assessment (the second reused it). Rejecting the
+    first must not lead to deleting what the second still needs: no flag asks for it, and
+    the board refuses it in words, naming the other order. Once both ended, it may go."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        first = await invited_order(board, desk, "Timo", "timo@example.com")
+        second = await desk.session.sr.create_test_order(
+            new_order_body(first="Timo", last="Sandoval", email="timo@example.com")
+        )
+        await board.sync()
+        await board.reuse(second.id, first)
+        await board.accept(second.id)
+        await board.watch()  # Berke's side seen: the assessment is open
+        await board.reject([first], reason="A duplicate order.")
+        assert board.flags(first) == []  # before: "cancel it in Berke"
+        reason = board.why_not(OrderAction.DELETE_IN_BERKE, [first])
+        assert reason is not None
+        assert "Another open order uses this Berke assessment (Timo Sandoval" in reason
+        with pytest.raises(ActionNotAllowedError, match="Another open order"):
+            await board.delete_in_berke(first)
+        link = board.link(first)
+        assert link is not None
+        assert await desk.session.berke.get_assessment_status(link.source_candidate_id)
+        # The second order ends too: now nothing needs the assessment, and the first order
+        # is told so (its flag and Delete change with the second's status).
+        told: list[str] = []
+        board.listener.orders_changed = told.extend  # type: ignore[method-assign,assignment]
+        await board.reject([second.id], reason="The candidate withdrew.")
+        assert first in told
+        assert [f.kind for f in board.flags(first)] == [Attention.CANCEL_IN_BERKE]
+        await board.delete_in_berke(first)
+        assert await desk.session.berke.get_assessment_status(link.source_candidate_id) is None
+
+    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+
+
 def test_automatic_delivery_needs_no_click(loop_sandbox: SandboxServer, tmp_path: Path) -> None:
     async def body(board: OrderBoard, desk: Desk) -> str:
         board.set_options(BoardOptions(auto_deliver=True))
