@@ -17,7 +17,8 @@ import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.domain.attachments import UploadState
+from app.clients.errors import StateConflictError
+from app.domain.attachments import CANCELLABLE, UploadState
 from app.domain.berke_progress import BerkeProgress
 from app.domain.berke_results import (
     CompletedAssessment,
@@ -28,6 +29,7 @@ from app.domain.berke_results import (
 )
 from app.domain.journal import StepKind, StepState
 from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult
+from app.domain.uploads import Upload
 from app.workflows.desk import Desk
 from app.workflows.refusals import ActionNotAllowedError
 from app.workflows.results import ResultFlow, check_can_complete, complete_order, queue_files
@@ -98,8 +100,9 @@ async def deliver(
     queued = any(
         u.file_name == plan.report_name and u.state is not UploadState.CANCELLED for u in uploads
     )
+    accepted: list[Upload] = []
     if not queued:
-        _accepted, refused = await queue_files(desk, order, [plan.report], max_bytes=max_bytes)
+        accepted, refused = await queue_files(desk, order, [plan.report], max_bytes=max_bytes)
         if refused:
             raise ActionNotAllowedError(" ".join(refused))
     existing = await asyncio.to_thread(desk.results.result_id_for, order.id)
@@ -109,4 +112,14 @@ async def deliver(
         return existing  # completed by an earlier delivery: only the upload was left
     # An order with a result but not completed is completed with that result (complete_order):
     # in the documented flow it may come from a resumed step whose completion never began.
-    return await complete_order(desk, order, plan.result, flow=flow)
+    try:
+        return await complete_order(desk, order, plan.result, flow=flow)
+    except StateConflictError as exc:
+        # Completed (or rejected) elsewhere meanwhile: the report was for this desk's result,
+        # which was not made; it must not go to someone else's.
+        for upload in accepted:
+            await asyncio.to_thread(
+                desk.results.move, upload.id, order.id, CANCELLABLE, UploadState.FAILED,
+                message=f"Not sent: {exc.summary}",
+            )  # fmt: skip
+        raise

@@ -3,9 +3,10 @@ registry. Only the workflows and the order board see it; the UI talks to the boa
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app.domain.smartrecruiters import ContactPerson
 from app.store.berke_watch import BerkeWatchStore
@@ -33,6 +34,8 @@ class Desk:
     # Work under way in this process (journal steps, uploads): the background resumer and a
     # coordinator's click must never run the same thing twice at once.
     _in_flight: set[str] = field(init=False, default_factory=set)
+    # Files being sent, by upload id: Cancel stops the sending wherever it was started.
+    _sending: dict[int, asyncio.Future[Any]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.orders = OrderCache(self.db)
@@ -55,3 +58,15 @@ class Desk:
 
     def is_claimed(self, key: str) -> bool:
         return key in self._in_flight
+
+    def sending_started(self, upload_id: int, sending: asyncio.Future[Any]) -> None:
+        self._sending[upload_id] = sending
+
+    def sending_ended(self, upload_id: int, sending: asyncio.Future[Any]) -> None:
+        if self._sending.get(upload_id) is sending:
+            del self._sending[upload_id]
+
+    def stop_sending(self, upload_id: int) -> bool:
+        """Stop the file being sent, if it is; True when it was."""
+        sending = self._sending.get(upload_id)
+        return sending is not None and sending.cancel()

@@ -285,14 +285,16 @@ def _open_upload_step(desk: Desk, upload_id: int) -> JournalEntry | None:
 
 
 async def cancel_upload(desk: Desk, order_id: str, upload_id: int) -> Upload | None:
-    """Mark the order's upload cancelled if it is on its way (the caller cancels its task): it
-    will not be resumed. None, and nothing changed, when it is not on its way."""
+    """Mark the order's upload cancelled if it is on its way, and stop it if it is being sent
+    (whoever started it: a click, or the background resumer): it will not be resumed. None,
+    and nothing changed, when it is not on its way."""
     upload = await asyncio.to_thread(
         desk.results.move, upload_id, order_id, CANCELLABLE, UploadState.CANCELLED,
         message="Cancelled.",
     )  # fmt: skip
     if upload is None:
         return None
+    desk.stop_sending(upload_id)
     entry = await asyncio.to_thread(_open_upload_step, desk, upload_id)
     if entry is not None:
         await asyncio.to_thread(desk.journal.fail, entry.id, "Cancelled by the coordinator.")
@@ -302,7 +304,22 @@ async def cancel_upload(desk: Desk, order_id: str, upload_id: int) -> Upload | N
 async def requeue_upload(desk: Desk, order_id: str, upload_id: int) -> Upload | None:
     """The order's failed or cancelled upload, queued again for Retry (its last step
     re-opened). None, and nothing changed, when it is not one of those (a sent file is never
-    sent twice)."""
+    sent twice). A file whose copy was queued again since (a second Deliver after a Cancel)
+    is refused in words: both would be attached."""
+    uploads = await asyncio.to_thread(desk.results.for_order, order_id)
+    this = next((u for u in uploads if u.id == upload_id), None)
+    if this is not None and this.state in RETRIABLE:
+        for other in uploads:
+            if (
+                other.id != upload_id
+                and other.file_name == this.file_name
+                and other.state not in RETRIABLE
+            ):
+                raise ActionNotAllowedError(
+                    f"Another copy of {this.file_name} is already "
+                    f"{'sent' if other.state is UploadState.DONE else 'on its way'} for this "
+                    "order: this one is not sent again."
+                )
     upload = await asyncio.to_thread(
         desk.results.move, upload_id, order_id, RETRIABLE, UploadState.QUEUED
     )

@@ -30,7 +30,7 @@ from app.clients.errors import (
 )
 from app.clients.multipart import ProgressCallback
 from app.domain.assessment_prefill import is_stable_candidate_id
-from app.domain.attachments import UploadState
+from app.domain.attachments import CANCELLABLE, UploadState
 from app.domain.berke import AssessmentStatus, BerkeParam, CreateAssessmentRequest
 from app.domain.journal import (
     AcceptStep,
@@ -461,9 +461,30 @@ async def _complete(
                 return ResultRecorded(
                     result_id=found, status=current.status, recovered=True, order=current
                 )
-    completed = await sr.complete_with_result(order_id, result)
+    try:
+        completed = await sr.complete_with_result(order_id, result)
+    except StateConflictError:
+        # Completed meanwhile, not by this step (a first try, or a retry that found no
+        # result of ours): another desk or coordinator did. The window is shown the order as
+        # it is, so Deliver is no longer offered for it.
+        current = await sr.get_order(order_id)
+        await asyncio.to_thread(desk.orders.put, current)
+        if current.status is OrderStatus.COMPLETED:
+            raise completed_elsewhere_error() from None
+        raise
     return ResultRecorded(
         result_id=completed.result_id, status=completed.order.status, order=completed.order
+    )
+
+
+def completed_elsewhere_error() -> StateConflictError:
+    """The order was completed by someone else: what this desk meant to send was not sent."""
+    return StateConflictError(
+        Service.SMARTRECRUITERS,
+        summary=(
+            "This order was already completed elsewhere (another desk or coordinator). This "
+            "desk's result was not sent; its result in SmartRecruiters is the one made there."
+        ),
     )
 
 
@@ -474,6 +495,14 @@ async def _create_result(
         found = await _find_result(desk, order_id, step.result)
         if found:
             return ResultRecorded(result_id=found, recovered=True)
+    # SmartRecruiters takes a result for an order completed meanwhile (by another desk): that
+    # would be a second verdict on the candidate, so the order is looked at first.
+    current = await desk.session.sr.get_order(order_id)
+    if current.status is not OrderStatus.IN_PROGRESS:
+        await asyncio.to_thread(desk.orders.put, current)
+        if current.status is OrderStatus.COMPLETED:
+            raise completed_elsewhere_error()
+        raise StateConflictError(Service.SMARTRECRUITERS)
     created = await desk.session.sr.create_result(order_id, step.result)
     assert created.id is not None
     return ResultRecorded(result_id=created.id)
@@ -486,13 +515,13 @@ async def _upload(
     if not desk.claim(key):
         raise StepDeferredError("This file is already being uploaded.")
     try:
-        return await _upload_claimed(desk, entry, step.upload_id, retry, context)
+        return await _upload_claimed(desk, entry, step.upload_id, context)
     finally:
         desk.release(key)
 
 
 async def _upload_claimed(
-    desk: Desk, entry: JournalEntry, upload_id: int, retry: bool, context: StepContext
+    desk: Desk, entry: JournalEntry, upload_id: int, context: StepContext
 ) -> AttachmentUploaded:
     upload = await asyncio.to_thread(desk.results.get, upload_id)
     if upload is None:
@@ -506,22 +535,35 @@ async def _upload_claimed(
     if not result_id:
         raise StepDeferredError("The order has no result yet: complete it first.")
     sr = desk.session.sr
-    if retry:
-        existing = await sr.list_attachments(entry.order_id, result_id)
-        same = [a for a in existing if a.file_name == upload.file_name]
-        if same:
-            return AttachmentUploaded(
-                upload_id=upload_id,
-                attachment_id=same[0].id,
-                file_name=upload.file_name,
-                already_there=True,
-            )
-    await asyncio.to_thread(desk.results.set_state, upload_id, UploadState.UPLOADING)
-    try:
-        attachment = await sr.upload_attachment(
+    # Looked for even on a first try: the result may be another desk's (completed there, the
+    # report attached there too), and a file of that name is this report (names are unique
+    # per order here), so one GET spares the recruiter a second copy.
+    existing = await sr.list_attachments(entry.order_id, result_id)
+    same = [a for a in existing if a.file_name == upload.file_name]
+    if same:
+        return AttachmentUploaded(
+            upload_id=upload_id,
+            attachment_id=same[0].id,
+            file_name=upload.file_name,
+            already_there=True,
+        )
+    sending = await asyncio.to_thread(
+        desk.results.move, upload_id, entry.order_id, CANCELLABLE, UploadState.UPLOADING
+    )
+    if sending is None:  # cancelled while the attachments were looked at
+        await asyncio.to_thread(desk.journal.fail, entry.id, "Cancelled by the coordinator.")
+        raise StepDeferredError(f"{upload.file_name} was cancelled.")
+    # Sent in a task of its own, which the coordinator's Cancel stops wherever this step runs
+    # (the board's upload, or the background resumer's, which then goes on with the rest).
+    sending_task = asyncio.ensure_future(
+        sr.upload_attachment(
             entry.order_id, result_id, upload.path, file_name=upload.file_name,
             progress=context.progress,
-        )  # fmt: skip
+        )
+    )  # fmt: skip
+    desk.sending_started(upload_id, sending_task)
+    try:
+        attachment = await sending_task
     except ApiError as exc:
         state = UploadState.QUEUED if exc.is_transient else UploadState.FAILED
         await asyncio.to_thread(desk.results.set_state, upload_id, state, message=str(exc))
@@ -537,11 +579,18 @@ async def _upload_claimed(
         # Synchronous on purpose: a cancelled task should not await again. The coordinator's
         # cancel marks the upload first; any other cancel (closing the app) leaves it queued.
         current = desk.results.get(upload_id)
-        if current is not None and current.state is UploadState.CANCELLED:
+        by_coordinator = current is not None and current.state is UploadState.CANCELLED
+        if by_coordinator:
             desk.journal.fail(entry.id, "Cancelled by the coordinator.")
         else:
             desk.results.set_state(upload_id, UploadState.QUEUED)
+        task = asyncio.current_task()
+        if by_coordinator and sending_task.cancelled() and not (task and task.cancelling()):
+            # Only the sending was stopped: whoever runs this step goes on with its others.
+            raise StepDeferredError(f"{upload.file_name} was cancelled.") from None
         raise
+    finally:
+        desk.sending_ended(upload_id, sending_task)
     return AttachmentUploaded(
         upload_id=upload_id, attachment_id=attachment.id, file_name=attachment.file_name
     )

@@ -1,0 +1,238 @@
+"""Delivering while something else acts on the same order: a second desk on the same account
+(another coordinator), the background resumer sending a file the coordinator cancels, and a
+cancelled report queued again next to a second copy. Each ends with one result and at most
+one copy of the report in SmartRecruiters, and says what happened."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from app.clients.berke import BerkeClient
+from app.clients.errors import StateConflictError
+from app.clients.smartrecruiters import SmartRecruitersClient
+from app.domain.attachments import DEFAULT_MAX_BYTES, UploadState
+from app.domain.berke import CreateAssessmentRequest
+from app.domain.journal import ResultFlow, StepKind, StepState
+from app.domain.smartrecruiters import ContactPerson, OrderStatus
+from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY, SandboxConfig, SandboxServer
+from app.store.database import Database
+from app.workflows.board import BoardOptions, OrderBoard
+from app.workflows.delivery import deliver, plan_delivery
+from app.workflows.desk import Desk
+from app.workflows.refusals import ActionNotAllowedError
+from app.workflows.results import queue_files
+from app.workflows.session import Session
+from tests.integration.helpers import unpaced
+from tests.integration.test_close_the_loop import finish_in_sandbox, invited_order, results_of
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Any:
+    with SandboxServer(SandboxConfig(sr_rate_per_second=0, berke_burst=100_000)) as server:
+        yield server
+
+
+@contextlib.asynccontextmanager
+async def board_on(
+    server: SandboxServer, path: Path, transport: httpx.AsyncBaseTransport | None = None
+) -> AsyncIterator[OrderBoard]:
+    """A desk with its own data folder (a coordinator's machine) on the shared account."""
+    session = Session(
+        sr=SmartRecruitersClient(server.sr_base_url, DEMO_SR_KEY, transport=transport),
+        berke=BerkeClient(server.berke_base_url, DEMO_BERKE_TOKEN, pacer=unpaced()),
+        demo=True,
+    )
+    desk = Desk(session, Database(path), author=ContactPerson(first_name="Cora"))
+    board = OrderBoard(desk)
+    await board.load()
+    try:
+        yield board
+    finally:
+        await board.stop()
+        await session.aclose()
+        desk.db.close()
+
+
+def desk_of(board: OrderBoard) -> Desk:
+    return board._desk
+
+
+@pytest.mark.parametrize("flow", list(ResultFlow))
+def test_a_second_desk_never_delivers_an_order_the_first_one_did(
+    sandbox: SandboxServer, tmp_path: Path, flow: ResultFlow
+) -> None:
+    """Two coordinators, one account. Desk B's copy of the order is still in progress when
+    desk A has delivered it. B's Deliver sends no second result and no second report, says
+    why, and shows the order completed (before: FAQ, a second attachment on A's result once
+    B caught up; documented, a second result)."""
+
+    async def body() -> str:
+        async with (
+            board_on(sandbox, tmp_path / "a.sqlite3") as a,
+            board_on(sandbox, tmp_path / "b.sqlite3") as b,
+        ):
+            for board in (a, b):
+                board.set_options(BoardOptions(result_flow=flow))
+            order_id = await invited_order(a, desk_of(a), "Dana", f"dana-{flow}@example.com")
+            await b.sync()
+            request = CreateAssessmentRequest(
+                first_name="Dana", last_name="Sandoval", email_address=f"dana-{flow}@example.com"
+            )
+            await b.create_assessment(order_id, request)  # B finds A's assessment, links it
+            link = a.link(order_id)
+            assert link is not None
+            finish_in_sandbox(sandbox, link.invitation_code)
+            await a.watch()
+            await b.watch()
+            await a.deliver(order_id)
+            await a.wait_uploads()
+            with pytest.raises(StateConflictError, match="already completed elsewhere"):
+                await b.deliver(order_id)
+            order = b.order(order_id)
+            assert order is not None
+            assert order.status is OrderStatus.COMPLETED  # Deliver is no longer offered
+            (report,) = desk_of(b).results.for_order(order_id)
+            assert report.state is UploadState.FAILED
+            assert "Not sent" in (report.message or "")
+            await b.resume()  # B's later rounds send nothing either
+            await b.wait_uploads()
+            return order_id
+
+    order_id = asyncio.run(body())
+    (result,) = results_of(sandbox, order_id)
+    assert len(result["files"]) == 1
+
+
+class HeldUploads(httpx.AsyncBaseTransport):
+    """SmartRecruiters' transport; attachment uploads wait until ``release`` is set, so that a
+    test can act while one is being sent."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.AsyncHTTPTransport()
+        self.sending = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "POST" and request.url.path.endswith("/attachments"):
+            self.sending.set()
+            await self.release.wait()
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+def test_cancel_stops_a_file_the_resumer_is_sending(sandbox: SandboxServer, tmp_path: Path) -> None:
+    """After a restart the background resumer sends a queued report; the coordinator cancels
+    it meanwhile. Before: "Cancelled." was shown and the file was attached anyway."""
+
+    async def body() -> str:
+        transport = HeldUploads()
+        async with board_on(sandbox, tmp_path / "d.sqlite3", transport) as board:
+            desk = desk_of(board)
+            order_id = await invited_order(board, desk, "Ines", "ines-held@example.com")
+            link = board.link(order_id)
+            assert link is not None
+            finish_in_sandbox(sandbox, link.invitation_code)
+            await board.watch()
+            order = board.order(order_id)
+            assert order is not None
+            plan = await plan_delivery(desk, order)
+            # Delivered up to the upload, then the app stopped: the report waits, queued.
+            await deliver(desk, order, plan, max_bytes=DEFAULT_MAX_BYTES)
+            (report,) = desk.results.for_order(order_id)
+            resuming = asyncio.ensure_future(board.resume())
+            await transport.sending.wait()
+            await board.cancel_upload(order_id, report.id)
+            transport.release.set()
+            resumed = await resuming  # the resumer goes on: it is not cancelled itself
+            assert -report.id not in resumed.done
+            cancelled = desk.results.get(report.id)
+            assert cancelled is not None
+            assert cancelled.state is UploadState.CANCELLED
+            (step,) = [e for e in desk.journal.entries(order_id) if e.action is StepKind.UPLOAD]
+            assert (step.state, step.message) == (StepState.FAILED, "Cancelled by the coordinator.")
+            return order_id
+
+    order_id = asyncio.run(body())
+    (result,) = results_of(sandbox, order_id)
+    assert result["files"] == []
+
+
+def test_a_cancelled_report_is_not_retried_next_to_its_second_copy(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Cancel the queued report, queue it again (a drop), then Retry the cancelled one: both
+    would be attached. The Retry is refused in words; one copy is sent."""
+
+    async def body() -> str:
+        async with board_on(sandbox, tmp_path / "d.sqlite3") as board:
+            desk = desk_of(board)
+            order_id = await invited_order(board, desk, "Tove", "tove-copy@example.com")
+            link = board.link(order_id)
+            assert link is not None
+            finish_in_sandbox(sandbox, link.invitation_code)
+            await board.watch()
+            order = board.order(order_id)
+            assert order is not None
+            plan = await plan_delivery(desk, order)
+            (first,), _ = await queue_files(desk, order, [plan.report])
+            await board.cancel_upload(order_id, first.id)
+            (second,), _ = await queue_files(desk, order, [plan.report])
+            with pytest.raises(ActionNotAllowedError, match=r"Another copy of .* on its way"):
+                await board.retry_upload(order_id, first.id)
+            await board.deliver(order_id, plan)
+            await board.wait_uploads()
+            states = {u.id: u.state for u in desk.results.for_order(order_id)}
+            assert states == {first.id: UploadState.CANCELLED, second.id: UploadState.DONE}
+            return order_id
+
+    order_id = asyncio.run(body())
+    (result,) = results_of(sandbox, order_id)
+    assert len(result["files"]) == 1
+
+
+def test_a_report_already_on_the_result_is_not_attached_again(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Desk A delivered; coordinator B, whose desk catches up later, drops the same report on
+    the order. It goes to A's result, where it is found already attached: not a second copy
+    (before: a first try never looked)."""
+
+    async def body() -> str:
+        async with (
+            board_on(sandbox, tmp_path / "a.sqlite3") as a,
+            board_on(sandbox, tmp_path / "b.sqlite3") as b,
+        ):
+            order_id = await invited_order(a, desk_of(a), "Juno", "juno@example.com")
+            link = a.link(order_id)
+            assert link is not None
+            finish_in_sandbox(sandbox, link.invitation_code)
+            await a.watch()
+            await a.deliver(order_id)
+            await a.wait_uploads()
+            (sent,) = desk_of(a).results.for_order(order_id)
+            await b.sync()
+            (dropped,), refused = await b.attach_files(order_id, [Path(sent.path)])
+            assert refused == []
+            await b.wait_uploads()
+            again = desk_of(b).results.get(dropped.id)
+            assert again is not None
+            assert again.state is UploadState.DONE
+            (step,) = [
+                e for e in desk_of(b).journal.entries(order_id) if e.action is StepKind.UPLOAD
+            ]
+            assert step.outcome is not None
+            assert getattr(step.outcome, "already_there", False)
+            return order_id
+
+    order_id = asyncio.run(body())
+    (result,) = results_of(sandbox, order_id)
+    assert len(result["files"]) == 1
