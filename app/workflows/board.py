@@ -517,7 +517,7 @@ class OrderBoard:
     def _claimed(self, order_id: str, *kinds: OrderAction) -> Iterator[None]:
         """The one in-flight registry: an action runs once per order at a time. Several
         ``kinds`` are claimed together (all, or none), and the order is told once."""
-        keys = [_action_key(kind, order_id) for kind in kinds]
+        keys = list(dict.fromkeys(_action_key(kind, order_id) for kind in kinds))
         taken: list[str] = []
         try:
             for key in keys:
@@ -535,11 +535,18 @@ class OrderBoard:
         return self._claimed(order_id, *_BATCH_ACTIONS)
 
     async def _act(
-        self, action: OrderAction, order_id: str, run: Callable[[AssessmentOrder], Any]
+        self,
+        action: OrderAction,
+        order_id: str,
+        run: Callable[[AssessmentOrder], Any],
+        *,
+        also: tuple[OrderAction, ...] = (),
     ) -> Any:
+        """Run ``action`` on the order, claimed (with ``also``: actions that would do the
+        same to it) while it runs, and show the order as it is afterwards."""
         order = self._require(order_id)
         try:
-            with self._claimed(order_id, action):
+            with self._claimed(order_id, action, *also):
                 return await run(order)
         finally:
             await self.refresh([order_id])
@@ -726,6 +733,7 @@ class OrderBoard:
             lambda order: complete_order(
                 self._desk, order, result, flow=self.options.result_flow, message=message
             ),
+            also=_COMPLETING,
         )
         self.start_queued(order_id)
         return result_id
@@ -786,7 +794,7 @@ class OrderBoard:
                 max_bytes=self.options.max_upload_bytes,
             )
 
-        result_id: str = await self._act(OrderAction.DELIVER, order_id, run)
+        result_id: str = await self._act(OrderAction.DELIVER, order_id, run, also=_COMPLETING)
         self.start_queued(order_id)
         return result_id
 
@@ -1071,6 +1079,11 @@ _BATCH_ACTIONS = (
     OrderAction.ACCEPT,
     OrderAction.INVITE,
 )
+
+
+#: Complete and Deliver both complete the order: one at a time, or two results could be made
+#: (the journal's "under way" check and the step's start are not one atomic move).
+_COMPLETING = (OrderAction.COMPLETE, OrderAction.DELIVER)
 
 
 def _assessment_key(state: OrderState | None) -> str | None:

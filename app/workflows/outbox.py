@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from app.clients.errors import ApiError
 from app.domain.attachments import UploadState
 from app.domain.journal import JournalOutcome, StepState, UploadStep
+from app.domain.order_rules import OPEN_STATUSES
 from app.domain.smartrecruiters import OrderStatus
 from app.workflows.desk import Desk
 from app.workflows.refusals import StepDeferredError
 from app.workflows.results import (
     NO_RESULT_TO_ATTACH_TO,
+    REJECTED_NO_RESULT,
     complete_after_result,
     existing_result_id,
     run_upload,
@@ -121,21 +123,22 @@ async def _resume_uploads(
 
 async def _found_result(desk: Desk, order_id: str) -> bool | None:
     """A file queued for an order that was then completed outside this desk goes to the
-    order's result in SmartRecruiters (True); the order having none, its queued files fail in
-    words rather than wait for ever (False). None while the order may still get its result
-    here (not completed)."""
+    order's result in SmartRecruiters (True); the order having none, or having been rejected,
+    its queued files fail in words rather than wait for ever (False). None while the order
+    may still get its result here (new or in progress)."""
     order = await asyncio.to_thread(desk.orders.get, order_id)
-    if order is None or order.status is not OrderStatus.COMPLETED:
+    if order is None or order.status in OPEN_STATUSES:
         return None
-    if await existing_result_id(desk, order) is not None:
-        return True
+    if order.status is OrderStatus.COMPLETED:
+        if await existing_result_id(desk, order) is not None:
+            return True
+        why = NO_RESULT_TO_ATTACH_TO
+    else:
+        why = REJECTED_NO_RESULT
     for upload in await asyncio.to_thread(desk.results.for_order, order_id):
         if upload.state is UploadState.QUEUED and upload.result_id is None:
             await asyncio.to_thread(
-                desk.results.set_state,
-                upload.id,
-                UploadState.FAILED,
-                message=NO_RESULT_TO_ATTACH_TO,
+                desk.results.set_state, upload.id, UploadState.FAILED, message=why
             )
     return False
 

@@ -122,6 +122,12 @@ NO_RESULT_TO_ATTACH_TO = (
     "was attached."
 )
 
+#: Why a report queued for an order that was then rejected is not sent.
+REJECTED_NO_RESULT = (
+    "This order was rejected before it was completed, so it has no result to attach a report "
+    "to. Nothing was attached."
+)
+
 
 def newest_result(results: list[AssessmentResult]) -> AssessmentResult | None:
     """The newest result that has an id (an order normally has one)."""

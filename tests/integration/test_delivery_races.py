@@ -20,14 +20,14 @@ from app.clients.smartrecruiters import SmartRecruitersClient
 from app.domain.attachments import DEFAULT_MAX_BYTES, UploadState
 from app.domain.berke import CreateAssessmentRequest
 from app.domain.journal import ResultFlow, StepKind, StepState
-from app.domain.smartrecruiters import ContactPerson, OrderStatus
+from app.domain.smartrecruiters import AssessmentResult, ContactPerson, OrderStatus, ResultType
 from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY, SandboxConfig, SandboxServer
 from app.store.database import Database
 from app.workflows.board import BoardOptions, OrderBoard
 from app.workflows.delivery import deliver, plan_delivery
 from app.workflows.desk import Desk
 from app.workflows.refusals import ActionNotAllowedError
-from app.workflows.results import queue_files
+from app.workflows.results import REJECTED_NO_RESULT, queue_files
 from app.workflows.session import Session
 from tests.integration.helpers import unpaced
 from tests.integration.test_close_the_loop import finish_in_sandbox, invited_order, results_of
@@ -236,3 +236,69 @@ def test_a_report_already_on_the_result_is_not_attached_again(
     order_id = asyncio.run(body())
     (result,) = results_of(sandbox, order_id)
     assert len(result["files"]) == 1
+
+
+def test_complete_and_deliver_of_one_order_never_run_at_once(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Both complete the order. Started together, the second is refused at once rather than
+    left to a check in the journal that is not atomic with the step it guards."""
+
+    async def body() -> str:
+        async with board_on(sandbox, tmp_path / "d.sqlite3") as board:
+            board.set_options(BoardOptions(result_flow=ResultFlow.DOCUMENTED))
+            order_id = await invited_order(board, desk_of(board), "Kim", "kim-race@example.com")
+            link = board.link(order_id)
+            assert link is not None
+            finish_in_sandbox(sandbox, link.invitation_code)
+            await board.watch()
+            plan = await board.preview_delivery(order_id)
+            manual = AssessmentResult(
+                result_type=ResultType.URL,
+                result="https://results.example.com/kim",
+                title="Manual",
+                score="1",
+                passed=True,
+            )
+            delivered, completed = await asyncio.gather(
+                board.deliver(order_id, plan),
+                board.complete(order_id, manual),
+                return_exceptions=True,
+            )
+            assert isinstance(delivered, str)
+            assert isinstance(completed, ActionNotAllowedError)
+            assert "already being sent" in str(completed)
+            await board.wait_uploads()
+            return order_id
+
+    order_id = asyncio.run(body())
+    (result,) = results_of(sandbox, order_id)
+    assert result["title"] != "Manual"
+    assert len(result["files"]) == 1
+
+
+def test_a_report_queued_for_an_order_then_rejected_fails_in_words(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Before: it stayed "queued" for ever (only a completed order failed its files)."""
+
+    async def body() -> None:
+        async with board_on(sandbox, tmp_path / "d.sqlite3") as board:
+            desk = desk_of(board)
+            order_id = await invited_order(board, desk, "Rolf", "rolf@example.com")
+            link = board.link(order_id)
+            assert link is not None
+            finish_in_sandbox(sandbox, link.invitation_code)
+            await board.watch()
+            order = board.order(order_id)
+            assert order is not None
+            plan = await plan_delivery(desk, order)
+            (queued,), _ = await queue_files(desk, order, [plan.report])
+            await board.reject([order_id], reason="The position was filled.")
+            await board.resume()
+            failed = desk.results.get(queued.id)
+            assert failed is not None
+            assert failed.state is UploadState.FAILED
+            assert failed.message == REJECTED_NO_RESULT
+
+    asyncio.run(body())
