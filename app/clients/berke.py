@@ -33,6 +33,7 @@ from app.clients.errors import (
 )
 from app.clients.http import RetryPolicy, ServiceHttp, answer_guard, parse_retry_after
 from app.clients.pacing import Pacer
+from app.domain.attachments import is_pdf
 from app.domain.berke import (
     AssessmentStatus,
     BerkeErrorBody,
@@ -226,7 +227,8 @@ class BerkeClient:
             accept_document=True,
         )
         content = response.content
-        if not content.lstrip()[:5] == b"%PDF-":
+        # The rule a dropped file is held to: Berke's report is attached the same way.
+        if not is_pdf(content):
             raise UnexpectedResponseError(
                 Service.BERKE,
                 summary="Berke's report was not a PDF, so it was not attached.",
@@ -422,7 +424,7 @@ def _unix_seconds(value: datetime) -> float:
 def _is_document(response: httpx.Response) -> bool:
     """A report (PDF or HTML page asked for), not Berke's envelope."""
     kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
-    if kind == "application/pdf" or response.content.lstrip()[:5] == b"%PDF-":
+    if kind == "application/pdf" or is_pdf(response.content):
         return True
     return kind == "text/html"
 

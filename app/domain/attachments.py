@@ -83,13 +83,18 @@ def _looks_like_text(head: bytes) -> bool:
     return not _BINARY_CONTROLS.intersection(text)
 
 
+def is_pdf(head: bytes) -> bool:
+    """Whether ``head`` (a file's first bytes) is a PDF's, as Acrobat reads it."""
+    return b"%PDF-" in head[: PDF_HEADER_WITHIN + len(b"%PDF-")]
+
+
 def check_content(file_name: str, head: bytes) -> str | None:
     """None when ``head`` (the file's first ``SNIFF_BYTES`` bytes, or all of it) is what the
     name's extension says; otherwise why not, in a sentence. Call ``check_attachment`` first:
     a name outside the allow-list is refused there."""
     suffix = PurePath(file_name).suffix.lower()
     if suffix == ".pdf":
-        if b"%PDF-" in head[: PDF_HEADER_WITHIN + len(b"%PDF-")]:
+        if is_pdf(head):
             return None
         kind = "PDF"
     elif suffix in _SIGNATURES:

@@ -325,6 +325,36 @@ def test_a_proxy_page_instead_of_berke_is_explained() -> None:
     run(body)
 
 
+@pytest.mark.parametrize(
+    ("body_bytes", "content_type", "is_report"),
+    [
+        (b"%PDF-1.7\n...", "application/pdf", True),
+        # Junk before the header (a gateway's), within the first 1 KB: Acrobat opens it, and
+        # a file dropped on an order is held to the same rule (before: refused here only).
+        (b"scanned-by-gateway;" * 20 + b"%PDF-1.4\n...", "application/octet-stream", True),
+        (b"<html><body>Your session expired</body></html>", "text/html", False),
+    ],
+    ids=["pdf", "pdf-after-junk", "html-page"],
+)
+def test_a_report_is_a_pdf_by_the_rule_attachments_follow(
+    body_bytes: bytes, content_type: str, is_report: bool
+) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=body_bytes, headers={"Content-Type": content_type})
+
+    async def body() -> None:
+        async with BerkeClient(
+            "https://berke.test/api", "token-123", transport=httpx.MockTransport(handler)
+        ) as b:
+            if is_report:
+                assert await b.get_report_for_job("AD-1", "J-1") == body_bytes
+            else:
+                with pytest.raises(UnexpectedResponseError, match="not a PDF"):
+                    await b.get_report_for_job("AD-1", "J-1")
+
+    run(body)
+
+
 def test_insecure_non_loopback_address_is_refused() -> None:
     with pytest.raises(ValueError, match="https"):
         BerkeClient("http://site.berkeassessment.com/api", "t")
