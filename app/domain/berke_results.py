@@ -99,20 +99,24 @@ class CompletedAssessment(BerkeModel):
         return value if isinstance(value, list | tuple) else [value]
 
     def fit_for(self, source_job_id: str | None, job_name: str | None = None) -> JobFit | None:
+        """The fit for the order's job (``matching_fit``), else the primary job's."""
+        matching = self.matching_fit(source_job_id, job_name)
+        if matching is not None:
+            return matching
+        primary = [fit for fit in self.job_fits if fit.is_primary_job]
+        if primary:
+            return primary[0]
+        return self.job_fits[0] if self.job_fits else None
+
+    def matching_fit(self, source_job_id: str | None, job_name: str | None) -> JobFit | None:
         """The fit for the order's job: by id (Berke ids ignore case), else by name as the
-        assessment form matches it (``closest_job``), else the primary job's."""
+        assessment form matches it (``closest_job``); None when Berke has none for it."""
         if source_job_id:
             wanted = source_job_id.casefold()
             for fit in self.job_fits:
                 if fit.source_job_id.casefold() == wanted:
                     return fit
-        named = closest_job(job_name, self.job_fits, lambda fit: fit.job)
-        if named is not None:
-            return named
-        primary = [fit for fit in self.job_fits if fit.is_primary_job]
-        if primary:
-            return primary[0]
-        return self.job_fits[0] if self.job_fits else None
+        return closest_job(job_name, self.job_fits, lambda fit: fit.job)
 
 
 class CompletedPage(BerkeModel):

@@ -55,8 +55,11 @@ async def plan_delivery(
     link = await asyncio.to_thread(desk.journal.assessment_for, order.id)
     if link is None:
         raise ActionNotAllowedError("The order has no Berke assessment to deliver.")
+    job_name = order.job.name if order.job else None
     completed = await asyncio.to_thread(desk.berke_watch.completed, link.source_candidate_id)
-    if completed is None:
+    # Asked again when the stored answer has no fit for this order's job: Berke computes the
+    # fit for a job added since (a candidate's second order, for a new job) on its side.
+    if completed is None or completed.matching_fit(link.source_job_id, job_name) is None:
         completed = await desk.session.berke.get_completed_assessment(link.source_candidate_id)
         await asyncio.to_thread(
             desk.berke_watch.record,
@@ -65,7 +68,6 @@ async def plan_delivery(
             completed_at=completed.completed_on_utc,
             completed=completed,
         )
-    job_name = order.job.name if order.job else None
     fit = completed.fit_for(link.source_job_id, job_name)
     if fit is None:
         raise ActionNotAllowedError(

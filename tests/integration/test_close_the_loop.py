@@ -297,6 +297,45 @@ def test_a_delivered_report_keeps_to_the_profiles_upload_limit(
     with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
 
 
+def test_a_fit_missing_from_the_stored_answer_is_asked_of_berke_again(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Berke computes the fit for a job added after the assessment was completed; the answer
+    stored here then has none for it (a second order, for the new job). Delivery asks again
+    rather than give the primary job's fit."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order_body = new_order_body(first="Nell", last="Sandoval", email="nell@example.com")
+        order_body["job"] = {"name": "Registered Nurse"}
+        order = await desk.session.sr.create_test_order(order_body)
+        await board.sync()
+        request = CreateAssessmentRequest(
+            first_name="Nell", last_name="Sandoval", email_address="nell@example.com"
+        )
+        await board.create_assessment(order.id, request)
+        await board.accept(order.id)
+        await board.invite(order.id)
+        link = board.link(order.id)
+        assert link is not None
+        finish_in_sandbox(loop_sandbox, link.invitation_code)
+        await board.watch()
+        stored = desk.berke_watch.completed(link.source_candidate_id)
+        assert stored is not None
+        before_the_job = stored.model_copy(
+            update={"job_fits": tuple(f for f in stored.job_fits if f.job != "Registered Nurse")}
+        )
+        desk.berke_watch.record(
+            link.source_candidate_id, BerkeProgress.COMPLETE, completed=before_the_job
+        )
+        plan = await board.preview_delivery(order.id)
+        assert plan.fit.job == "Registered Nurse"  # before: the primary job's fit
+        again = desk.berke_watch.completed(link.source_candidate_id)
+        assert again is not None
+        assert any(f.job == "Registered Nurse" for f in again.job_fits)
+
+    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+
+
 def test_a_second_order_of_the_candidate_reuses_the_assessment(
     loop_sandbox: SandboxServer, tmp_path: Path
 ) -> None:
