@@ -66,3 +66,38 @@ def new_order_body(
 
 def is_order(value: object) -> bool:
     return isinstance(value, AssessmentOrder)
+
+
+class PacedClock:
+    """One clock for a client's pacer and the sandbox's rate windows. It moves only when the
+    pacer waits, and only once every call the pacer let start has been answered: the sandbox
+    then counts each call at the very time the pacer gave it, however slow the machine. (With
+    real time, a call that reaches the sandbox a little late is counted in the next window,
+    and a test that allows no 429 fails under load.)"""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self._pacer: Pacer | None = None
+
+    def __call__(self) -> float:
+        return self.now
+
+    def pacer_like(self, model: Pacer) -> Pacer:
+        """``model``'s limits (the app's own pacer), on this clock."""
+        self._pacer = Pacer(
+            model.max_calls,
+            model.window_seconds,
+            model.max_concurrent,
+            clock=self,
+            sleep=self.sleep,
+        )
+        return self._pacer
+
+    async def sleep(self, seconds: float) -> None:
+        pacer = self._pacer
+        assert pacer is not None, "pacer_like first"
+        while pacer.in_flight:  # answered, the calls under way were counted at their time
+            await pacer.wait_for_call_end(after=pacer.calls_ended)
+        # A hair more than asked: "now - start >= window" must hold after the wait, which a
+        # sum rounded in floating point can miss (and the pacer would ask for 1e-13 s forever).
+        self.now += seconds + 1e-6

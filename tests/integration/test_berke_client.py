@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
@@ -21,7 +20,7 @@ from app.clients.errors import (
 )
 from app.clients.http import RetryPolicy
 from app.domain.berke import BerkeParam, CreateAssessmentRequest, SendInvitationRequest
-from tests.integration.helpers import RecordingTransport, run, unpaced
+from tests.integration.helpers import PacedClock, RecordingTransport, run, unpaced
 
 if TYPE_CHECKING:
     from app.sandbox import SandboxServer
@@ -230,20 +229,21 @@ def test_default_pacing_keeps_under_the_burst() -> None:
     from app.clients.berke import berke_pacer
     from app.sandbox import SandboxConfig, SandboxServer
 
-    with SandboxServer(SandboxConfig(berke_burst=4, berke_window_ms=300, orders=1), port=0) as s:
+    clock = PacedClock()  # the sandbox counts each call when the pacer started it
+    config = SandboxConfig(berke_burst=4, berke_window_ms=300, orders=1, clock=clock)
+    with SandboxServer(config, port=0) as s:
 
-        async def body() -> float:
-            pacer = berke_pacer(burst=4, window_ms=300)
+        async def body() -> None:
+            pacer = clock.pacer_like(berke_pacer(burst=4, window_ms=300))
             # No 429 may be retried: one would fail a call, and gather would raise it.
             async with client(s, pacer=pacer, retry=RetryPolicy(throttle_retries=0)) as berke:
-                began = time.monotonic()
                 answers = await asyncio.gather(*(berke.get_jobs() for _ in range(9)))
-                elapsed = time.monotonic() - began
             assert all(jobs for jobs in answers)  # every call answered, none denied
-            return elapsed
 
+        began = clock.now
+        run(body)
         # 9 calls at 4 per 0.3 s need at least two more windows: the pacer waited for them.
-        assert run(body) >= 0.6
+        assert clock.now - began >= 0.6
 
 
 # -- faults the sandbox cannot produce: injected with a mock transport ---------------------

@@ -32,7 +32,13 @@ from app.domain.smartrecruiters import (
     ResultType,
     Terms,
 )
-from tests.integration.helpers import RecordingTransport, new_order_body, run, unpaced
+from tests.integration.helpers import (
+    PacedClock,
+    RecordingTransport,
+    new_order_body,
+    run,
+    unpaced,
+)
 
 if TYPE_CHECKING:
     from app.sandbox import SandboxServer
@@ -313,17 +319,21 @@ def test_429_is_waited_out_not_shown(sandbox: SandboxServer) -> None:
 
 
 def test_default_pacing_stays_under_the_limit(sandbox: SandboxServer) -> None:
+    from app.clients.smartrecruiters import sr_pacer
     from app.sandbox import SandboxConfig, SandboxServer
 
-    with SandboxServer(SandboxConfig(orders=5), port=0) as limited:  # 10/s, 8 concurrent
+    clock = PacedClock()  # the sandbox counts each call when the pacer started it
+    with SandboxServer(SandboxConfig(orders=5, clock=clock), port=0) as limited:  # 10/s, 8 at once
 
         async def body() -> None:
-            async with client(limited, retry=RetryPolicy(throttle_retries=0)) as sr:
+            pacer = clock.pacer_like(sr_pacer())
+            async with client(limited, pacer=pacer, retry=RetryPolicy(throttle_retries=0)) as sr:
                 await asyncio.gather(*(sr.list_orders(limit=1) for _ in range(14)))
-                assert sr.pacer is not None
-                assert sr.pacer.calls_left() < 10
+                assert pacer.calls_left() < 10
 
+        began = clock.now
         run(body)
+        assert clock.now - began >= 1.0  # 14 calls at 10 a second: the pacer waited
 
 
 def test_network_failure_is_a_network_error_without_secret() -> None:
