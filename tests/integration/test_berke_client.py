@@ -201,7 +201,12 @@ def test_send_invitation(sandbox: SandboxServer) -> None:
 def test_burst_limit_429_is_parsed_and_waited_out(fmt: str) -> None:
     from app.sandbox import SandboxConfig, SandboxServer
 
-    with SandboxServer(SandboxConfig(berke_burst=3, berke_window_ms=400, orders=1), port=0) as s:
+    # The sandbox's window on a clock that only the client's waits move: the five calls are
+    # counted together however slowly they arrive (in real time, more than 400 ms apart
+    # under load, fewer were throttled).
+    clock = PacedClock()
+    config = SandboxConfig(berke_burst=3, berke_window_ms=400, orders=1, clock=clock)
+    with SandboxServer(config, port=0) as s:
 
         async def body() -> None:
             no_retry = RetryPolicy(throttle_retries=0)
@@ -218,7 +223,8 @@ def test_burst_limit_429_is_parsed_and_waited_out(fmt: str) -> None:
             assert error.http_status == 429
             assert "burst limit" in error.service_message
             # With retries (the default), the same burst simply completes.
-            async with client(s, response_format=fmt, pacer=unpaced()) as berke:
+            pacer = clock.pacer_like(unpaced())
+            async with client(s, response_format=fmt, pacer=pacer) as berke:
                 jobs = await asyncio.gather(*(berke.get_jobs() for _ in range(5)))
             assert all(jobs)
 

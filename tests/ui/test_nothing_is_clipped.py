@@ -174,6 +174,10 @@ def test_the_dialogs_of_an_order(
         (OrderAction.CREATE_ACCEPT_INVITE, BatchPlanDialog),
     ):
         dialog = open_dialog(window, qtbot, action, kind)
+        if isinstance(dialog, BerkeAssessmentForm):
+            # Checked as it stays: with Berke's jobs loaded (a fast machine may show them at
+            # once, a slow one "Loading jobs…" first: never one state by chance).
+            qtbot.waitUntil(dialog.can_submit, timeout=30_000)
         no_clipping(dialog)
         close(window, qtbot, dialog)
 

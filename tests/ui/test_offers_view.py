@@ -163,7 +163,7 @@ def test_a_stale_search_is_cancelled(
 
     async def slow_for_talent(desk: Desk, **kwargs: Any) -> Any:
         if kwargs.get("q") == "talent":
-            await asyncio.sleep(2)  # a slow answer, still out when the next search starts
+            await asyncio.Event().wait()  # an answer that never comes: the next search cancels it
         return await real(desk, **kwargs)
 
     monkeypatch.setattr(offers, "list_offers", slow_for_talent)

@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from app.clients.berke import BerkeClient
 from app.domain.berke import CreateAssessmentRequest, CreateAssessmentResponse
+from app.ui.orders import url_preview
 from app.ui.orders.qr import qr_image
 from app.ui.orders.url_preview import UrlPreviewDialog
 
@@ -71,7 +72,11 @@ def child(dialog: UrlPreviewDialog, kind: type[W], name: str) -> W:
     return widget
 
 
-def test_code_and_url_are_shown_and_copied(qtbot: QtBot, created: CreateAssessmentResponse) -> None:
+def test_code_and_url_are_shown_and_copied(
+    qtbot: QtBot, created: CreateAssessmentResponse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The "Copied" feedback's 1.5 s, shortened: the test waits for it to end, not for a clock.
+    monkeypatch.setattr(url_preview, "COPIED_FEEDBACK_MS", 10)
     dialog = make(qtbot, created)
     code = child(dialog, QLabel, "invitationCode")
     url = child(dialog, QLineEdit, "assessmentUrl")
@@ -84,7 +89,7 @@ def test_code_and_url_are_shown_and_copied(qtbot: QtBot, created: CreateAssessme
     qtbot.mouseClick(copy_code, Qt.MouseButton.LeftButton)
     assert QGuiApplication.clipboard().text() == created.invitation_code
     assert "Copied" in copy_code.text()
-    qtbot.waitUntil(lambda: "Copied" not in copy_code.text(), timeout=3000)
+    qtbot.waitUntil(lambda: "Copied" not in copy_code.text(), timeout=30_000)
 
     qtbot.mouseClick(child(dialog, QPushButton, "copyUrlButton"), Qt.MouseButton.LeftButton)
     assert QGuiApplication.clipboard().text() == created.assessment_url
