@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.domain.berke import BerkeParam
 from app.domain.berke_progress import unix_time
-from app.domain.job_names import closest_job
+from app.domain.job_names import closest_job, same_job
 from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult, ResultType
 
 
@@ -99,8 +99,11 @@ class CompletedAssessment(BerkeModel):
         return value if isinstance(value, list | tuple) else [value]
 
     def fit_for(self, source_job_id: str | None, job_name: str | None = None) -> JobFit | None:
-        """The fit for the order's job (``matching_fit``), else the primary job's."""
-        matching = self.matching_fit(source_job_id, job_name)
+        """The fit for the order's job: ``exact_fit``, else by a name like it as the
+        assessment form matches it (``closest_job``), else the primary job's."""
+        matching = self.exact_fit(source_job_id, job_name) or closest_job(
+            job_name, self.job_fits, lambda fit: fit.job
+        )
         if matching is not None:
             return matching
         primary = [fit for fit in self.job_fits if fit.is_primary_job]
@@ -108,15 +111,15 @@ class CompletedAssessment(BerkeModel):
             return primary[0]
         return self.job_fits[0] if self.job_fits else None
 
-    def matching_fit(self, source_job_id: str | None, job_name: str | None) -> JobFit | None:
-        """The fit for the order's job: by id (Berke ids ignore case), else by name as the
-        assessment form matches it (``closest_job``); None when Berke has none for it."""
+    def exact_fit(self, source_job_id: str | None, job_name: str | None) -> JobFit | None:
+        """The fit for exactly the order's job: by id (Berke ids ignore case), else by the
+        same name; None when this answer has none for it (Berke may have one since)."""
         if source_job_id:
             wanted = source_job_id.casefold()
             for fit in self.job_fits:
                 if fit.source_job_id.casefold() == wanted:
                     return fit
-        return closest_job(job_name, self.job_fits, lambda fit: fit.job)
+        return same_job(job_name, self.job_fits, lambda fit: fit.job)
 
 
 class CompletedPage(BerkeModel):

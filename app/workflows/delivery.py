@@ -17,7 +17,7 @@ import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.clients.errors import StateConflictError
+from app.clients.errors import ApiError, StateConflictError
 from app.domain.attachments import CANCELLABLE, UploadState
 from app.domain.berke_progress import BerkeProgress
 from app.domain.berke_results import (
@@ -57,17 +57,10 @@ async def plan_delivery(
         raise ActionNotAllowedError("The order has no Berke assessment to deliver.")
     job_name = order.job.name if order.job else None
     completed = await asyncio.to_thread(desk.berke_watch.completed, link.source_candidate_id)
-    # Asked again when the stored answer has no fit for this order's job: Berke computes the
-    # fit for a job added since (a candidate's second order, for a new job) on its side.
-    if completed is None or completed.matching_fit(link.source_job_id, job_name) is None:
-        completed = await desk.session.berke.get_completed_assessment(link.source_candidate_id)
-        await asyncio.to_thread(
-            desk.berke_watch.record,
-            link.source_candidate_id,
-            BerkeProgress.COMPLETE,
-            completed_at=completed.completed_on_utc,
-            completed=completed,
-        )
+    # Asked again when the stored answer has no fit for exactly this order's job: Berke
+    # computes the fit for a job added since (a candidate's second order, for a new job).
+    if completed is None or completed.exact_fit(link.source_job_id, job_name) is None:
+        completed = await _asked_again(desk, link.source_candidate_id, completed)
     fit = completed.fit_for(link.source_job_id, job_name)
     if fit is None:
         raise ActionNotAllowedError(
@@ -83,6 +76,27 @@ async def plan_delivery(
     size = (await asyncio.to_thread(path.stat)).st_size
     result = result_for(order, completed, fit, report_name=name, threshold=threshold)
     return DeliveryPlan(order.id, completed, fit, result, path, name, size)
+
+
+async def _asked_again(
+    desk: Desk, source_candidate_id: str, stored: CompletedAssessment | None
+) -> CompletedAssessment:
+    """Berke's answer now, stored; the stored one when Berke cannot be asked (the question
+    was only whether there is anything new)."""
+    try:
+        fresh = await desk.session.berke.get_completed_assessment(source_candidate_id)
+    except ApiError:
+        if stored is None:
+            raise
+        return stored
+    await asyncio.to_thread(
+        desk.berke_watch.record,
+        source_candidate_id,
+        BerkeProgress.COMPLETE,
+        completed_at=fresh.completed_on_utc,
+        completed=fresh,
+    )
+    return fresh
 
 
 async def deliver(

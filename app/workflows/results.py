@@ -104,6 +104,13 @@ async def complete_after_result(desk: Desk, entry: JournalEntry) -> None:
     if not isinstance(step, CreateResultStep):
         return
     entries = await asyncio.to_thread(desk.journal.entries, entry.order_id)
+    now = next((e for e in entries if e.id == entry.id), None)
+    if now is None or now.state is not StepState.DONE:
+        # Not created (it failed meanwhile, say, in another hand): completing now would end
+        # the order with no result at all.
+        return
+    if await asyncio.to_thread(desk.results.result_id_for, entry.order_id) is None:
+        return
     if any(e.action is StepKind.COMPLETE and e.id > entry.id for e in entries):
         return
     order = await asyncio.to_thread(desk.orders.get, entry.order_id)

@@ -19,13 +19,14 @@ from app.clients.errors import StateConflictError
 from app.clients.smartrecruiters import SmartRecruitersClient
 from app.domain.attachments import DEFAULT_MAX_BYTES, UploadState
 from app.domain.berke import CreateAssessmentRequest
-from app.domain.journal import ResultFlow, StepKind, StepState
+from app.domain.journal import CreateResultStep, ResultFlow, StepKind, StepState
 from app.domain.smartrecruiters import AssessmentResult, ContactPerson, OrderStatus, ResultType
 from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY, SandboxConfig, SandboxServer
 from app.store.database import Database
 from app.workflows.board import BoardOptions, OrderBoard
 from app.workflows.delivery import deliver, plan_delivery
 from app.workflows.desk import Desk
+from app.workflows.outbox import resume_pending
 from app.workflows.refusals import ActionNotAllowedError
 from app.workflows.results import REJECTED_NO_RESULT, queue_files
 from app.workflows.session import Session
@@ -302,3 +303,35 @@ def test_a_report_queued_for_an_order_then_rejected_fails_in_words(
             assert failed.message == REJECTED_NO_RESULT
 
     asyncio.run(body())
+
+
+def test_a_create_that_failed_in_another_hand_is_never_followed_by_a_completion(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The resumer read its list while a click's create-result was under way; that create then
+    failed for good. Reaching the entry, the resumer must not complete the order: it would end
+    with no result at all."""
+
+    async def body() -> str:
+        async with board_on(sandbox, tmp_path / "d.sqlite3") as board:
+            board.set_options(BoardOptions(result_flow=ResultFlow.DOCUMENTED))
+            desk = desk_of(board)
+            order_id = await invited_order(board, desk, "Stig", "stig@example.com")
+            link = board.link(order_id)
+            assert link is not None
+            finish_in_sandbox(sandbox, link.invitation_code)
+            await board.watch()
+            order = board.order(order_id)
+            assert order is not None
+            plan = await plan_delivery(desk, order)
+            clicked = desk.journal.begin(order_id, CreateResultStep(result=plan.result))
+            read_by_the_resumer = desk.journal.pending()
+            desk.journal.fail(clicked, "SmartRecruiters: refused (400)")
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(desk.journal, "pending", lambda: read_by_the_resumer)
+                await resume_pending(desk)
+            assert (await desk.session.sr.get_order(order_id)).status is OrderStatus.IN_PROGRESS
+            return order_id
+
+    order_id = asyncio.run(body())
+    assert results_of(sandbox, order_id) == []

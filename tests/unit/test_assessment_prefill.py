@@ -86,6 +86,7 @@ def test_the_smartrecruiters_candidate_id_is_never_the_berke_id() -> None:
         ("Senior Sales Manager", ("Sales", "Sales Manager"), "J2"),  # the closest partial
         ("Sales Manager", ("Sales", "Sales Manager (EMEA)", "Sales Manager"), "J3"),  # exact wins
         ("Nurse", ("Engineer", "Sales Manager"), None),
+        ("Salesforce Developer", ("Sales", "Developer Relations"), None),  # whole words only
     ],
 )
 def test_match_job(order_job: str, berke_jobs: tuple[str, ...], expected: str | None) -> None:

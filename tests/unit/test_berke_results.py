@@ -102,6 +102,17 @@ def test_the_fit_by_name_matches_as_the_assessment_form_does() -> None:
     assert done.fit_for(None, "Senior Registered Nurse – ICU") is done.job_fits[0]
 
 
+def test_a_name_matches_on_whole_words_and_only_the_same_name_is_exact() -> None:
+    done = completed()
+    # "Salesforce" is not "Sales": the primary job's fit, not a 41 % for another trade.
+    assert done.fit_for(None, "Salesforce Developer") is done.job_fits[0]
+    # Only an id or the same name is exact; a name inside another sends delivery back to
+    # Berke for a fit computed since (exact_fit None), and is used only after that.
+    assert done.exact_fit(None, "Senior Registered Nurse – ICU") is None
+    assert done.exact_fit(None, "registered nurse  – ICU") is done.job_fits[0]
+    assert done.exact_fit("j-sales", None) is done.job_fits[1]
+
+
 def test_a_fit_for_another_job_is_titled_with_that_job() -> None:
     """No Berke job like the order's: the primary job's fit is given, under its own name,
     never under the order's job (one job's score under another's name)."""
