@@ -151,8 +151,10 @@ def _phrases(
             # Steps of older versions may lack the name; the outcome has the service's.
             uploaded = outcome.file_name if isinstance(outcome, AttachmentUploaded) else None
             name = step.file_name or uploaded or "a file"
+            there = isinstance(outcome, AttachmentUploaded) and outcome.already_there
             return (
-                f"Report uploaded: {name}",
+                # Found on the result when it was tried again (an earlier try's answer lost).
+                f"Report already on the result: {name}" if there else f"Report uploaded: {name}",
                 f"Uploading report: {name}…",
                 f"Report not uploaded: {name}",
             )

@@ -515,13 +515,13 @@ async def _upload(
     if not desk.claim(key):
         raise StepDeferredError("This file is already being uploaded.")
     try:
-        return await _upload_claimed(desk, entry, step.upload_id, context)
+        return await _upload_claimed(desk, entry, step.upload_id, retry, context)
     finally:
         desk.release(key)
 
 
 async def _upload_claimed(
-    desk: Desk, entry: JournalEntry, upload_id: int, context: StepContext
+    desk: Desk, entry: JournalEntry, upload_id: int, retry: bool, context: StepContext
 ) -> AttachmentUploaded:
     upload = await asyncio.to_thread(desk.results.get, upload_id)
     if upload is None:
@@ -535,18 +535,19 @@ async def _upload_claimed(
     if not result_id:
         raise StepDeferredError("The order has no result yet: complete it first.")
     sr = desk.session.sr
-    # Looked for even on a first try: the result may be another desk's (completed there, the
-    # report attached there too), and a file of that name is this report (names are unique
-    # per order here), so one GET spares the recruiter a second copy.
-    existing = await sr.list_attachments(entry.order_id, result_id)
-    same = [a for a in existing if a.file_name == upload.file_name]
-    if same:
-        return AttachmentUploaded(
-            upload_id=upload_id,
-            attachment_id=same[0].id,
-            file_name=upload.file_name,
-            already_there=True,
-        )
+    if retry:
+        # Looked for only on a retry (an earlier try's answer may have been lost): on a first
+        # try a file of that name on the result is someone else's (another desk's, a
+        # recruiter's), maybe another file, and this one must still be sent.
+        existing = await sr.list_attachments(entry.order_id, result_id)
+        same = [a for a in existing if a.file_name == upload.file_name]
+        if same:
+            return AttachmentUploaded(
+                upload_id=upload_id,
+                attachment_id=same[0].id,
+                file_name=upload.file_name,
+                already_there=True,
+            )
     sending = await asyncio.to_thread(
         desk.results.move, upload_id, entry.order_id, CANCELLABLE, UploadState.UPLOADING
     )

@@ -200,45 +200,6 @@ def test_a_cancelled_report_is_not_retried_next_to_its_second_copy(
     assert len(result["files"]) == 1
 
 
-def test_a_report_already_on_the_result_is_not_attached_again(
-    sandbox: SandboxServer, tmp_path: Path
-) -> None:
-    """Desk A delivered; coordinator B, whose desk catches up later, drops the same report on
-    the order. It goes to A's result, where it is found already attached: not a second copy
-    (before: a first try never looked)."""
-
-    async def body() -> str:
-        async with (
-            board_on(sandbox, tmp_path / "a.sqlite3") as a,
-            board_on(sandbox, tmp_path / "b.sqlite3") as b,
-        ):
-            order_id = await invited_order(a, desk_of(a), "Juno", "juno@example.com")
-            link = a.link(order_id)
-            assert link is not None
-            finish_in_sandbox(sandbox, link.invitation_code)
-            await a.watch()
-            await a.deliver(order_id)
-            await a.wait_uploads()
-            (sent,) = desk_of(a).results.for_order(order_id)
-            await b.sync()
-            (dropped,), refused = await b.attach_files(order_id, [Path(sent.path)])
-            assert refused == []
-            await b.wait_uploads()
-            again = desk_of(b).results.get(dropped.id)
-            assert again is not None
-            assert again.state is UploadState.DONE
-            (step,) = [
-                e for e in desk_of(b).journal.entries(order_id) if e.action is StepKind.UPLOAD
-            ]
-            assert step.outcome is not None
-            assert getattr(step.outcome, "already_there", False)
-            return order_id
-
-    order_id = asyncio.run(body())
-    (result,) = results_of(sandbox, order_id)
-    assert len(result["files"]) == 1
-
-
 def test_complete_and_deliver_of_one_order_never_run_at_once(
     sandbox: SandboxServer, tmp_path: Path
 ) -> None:

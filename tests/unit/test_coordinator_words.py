@@ -162,6 +162,15 @@ def test_an_upload_written_without_its_name_takes_the_services() -> None:
     assert line == "Report uploaded: fit.pdf"
 
 
+def test_an_upload_found_on_the_result_says_so() -> None:
+    """A retry that finds the file there did not send it: the line does not claim it did."""
+    found = AttachmentUploaded(
+        upload_id=9, attachment_id="a", file_name="fit.pdf", already_there=True
+    )
+    line = activity_line(entry(UploadStep(upload_id=9, file_name="fit.pdf"), outcome=found))
+    assert line == "Report already on the result: fit.pdf"
+
+
 def list_error(value: str) -> str:
     with pytest.raises(ValidationError) as refused:
         CreateAssessmentRequest.model_validate(
