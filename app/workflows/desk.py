@@ -36,6 +36,8 @@ class Desk:
     _in_flight: set[str] = field(init=False, default_factory=set)
     # Files being sent, by upload id: Cancel stops the sending wherever it was started.
     _sending: dict[int, asyncio.Future[Any]] = field(init=False, default_factory=dict)
+    # Stopped before its sending was registered (a Cancel that came between): stops at once.
+    _stop_asked: set[int] = field(init=False, default_factory=set)
 
     def __post_init__(self) -> None:
         self.orders = OrderCache(self.db)
@@ -61,12 +63,23 @@ class Desk:
 
     def sending_started(self, upload_id: int, sending: asyncio.Future[Any]) -> None:
         self._sending[upload_id] = sending
+        if upload_id in self._stop_asked:
+            self._stop_asked.discard(upload_id)
+            sending.cancel()
 
     def sending_ended(self, upload_id: int, sending: asyncio.Future[Any]) -> None:
         if self._sending.get(upload_id) is sending:
             del self._sending[upload_id]
 
     def stop_sending(self, upload_id: int) -> bool:
-        """Stop the file being sent, if it is; True when it was."""
+        """Stop the file being sent; True when it was being sent. One about to be (its step
+        past the cancelled check, its sending not yet registered) stops as it starts."""
         sending = self._sending.get(upload_id)
-        return sending is not None and sending.cancel()
+        if sending is None:
+            self._stop_asked.add(upload_id)
+            return False
+        return sending.cancel()
+
+    def may_send_again(self, upload_id: int) -> None:
+        """The file was queued again (Retry): an earlier stop no longer applies."""
+        self._stop_asked.discard(upload_id)

@@ -18,12 +18,13 @@ from app.domain.journal import JournalOutcome, StepState, UploadStep
 from app.domain.order_rules import OPEN_STATUSES
 from app.domain.smartrecruiters import OrderStatus
 from app.workflows.desk import Desk
-from app.workflows.refusals import StepDeferredError
+from app.workflows.refusals import ActionNotAllowedError, StepDeferredError
 from app.workflows.results import (
     NO_RESULT_TO_ATTACH_TO,
     REJECTED_NO_RESULT,
     complete_after_result,
     existing_result_id,
+    requeue_upload,
     run_upload,
 )
 from app.workflows.steps import execute
@@ -149,7 +150,12 @@ async def retry_step(desk: Desk, entry_id: int) -> JournalOutcome | None:
     if entry is None or entry.state is StepState.DONE:
         raise ValueError("This step is not waiting for a retry.")
     if isinstance(entry.step, UploadStep):
-        await asyncio.to_thread(desk.results.set_state, entry.step.upload_id, UploadState.QUEUED)
+        # As the file's own Retry: never a file already sent, nor beside a copy queued since.
+        upload_id = entry.step.upload_id
+        if await requeue_upload(desk, entry.order_id, upload_id) is None:
+            upload = await asyncio.to_thread(desk.results.get, upload_id)
+            if upload is None or upload.state is UploadState.DONE:
+                raise ActionNotAllowedError("This file was already sent: it is not sent again.")
     await asyncio.to_thread(desk.journal.reopen, entry_id)
     reopened = await asyncio.to_thread(desk.journal.get, entry_id)
     assert reopened is not None

@@ -337,5 +337,6 @@ async def requeue_upload(desk: Desk, order_id: str, upload_id: int) -> Upload | 
         desk.results.move, upload_id, order_id, RETRIABLE, UploadState.QUEUED
     )
     if upload is not None:
+        desk.may_send_again(upload_id)
         await asyncio.to_thread(_reopen_last_upload_step, desk, upload)
     return upload

@@ -296,3 +296,43 @@ def test_a_create_that_failed_in_another_hand_is_never_followed_by_a_completion(
 
     order_id = asyncio.run(body())
     assert results_of(sandbox, order_id) == []
+
+
+def test_a_cancelled_upload_step_is_not_retried_next_to_a_second_copy(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The same through the activity list: the Retry on the cancelled upload's step. Before,
+    it queued the file again whatever else was queued, and both were attached."""
+
+    async def body() -> str:
+        transport = HeldUploads()
+        async with board_on(sandbox, tmp_path / "d.sqlite3", transport) as board:
+            desk = desk_of(board)
+            order_id = await invited_order(board, desk, "Ulla", "ulla-copy@example.com")
+            link = board.link(order_id)
+            assert link is not None
+            finish_in_sandbox(sandbox, link.invitation_code)
+            await board.watch()
+            plan = await board.preview_delivery(order_id)
+            await board.deliver(order_id, plan)  # completed; the report starts, and is held
+            await transport.sending.wait()
+            (first,) = desk.results.for_order(order_id)
+            await board.cancel_upload(order_id, first.id)
+            transport.release.set()
+            await board.wait_uploads()
+            order = board.order(order_id)
+            assert order is not None
+            (second,), _ = await queue_files(desk, order, [plan.report])
+            (step,) = [e for e in desk.journal.entries(order_id) if e.action is StepKind.UPLOAD]
+            assert step.state is StepState.FAILED
+            with pytest.raises(ActionNotAllowedError, match=r"Another copy of .* on its way"):
+                await board.retry_step(step.id)
+            board.start_queued(order_id)
+            await board.wait_uploads()
+            states = {u.id: u.state for u in desk.results.for_order(order_id)}
+            assert states == {first.id: UploadState.CANCELLED, second.id: UploadState.DONE}
+            return order_id
+
+    order_id = asyncio.run(body())
+    (result,) = results_of(sandbox, order_id)
+    assert len(result["files"]) == 1
