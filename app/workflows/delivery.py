@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.clients.errors import ApiError, StateConflictError
-from app.domain.attachments import CANCELLABLE, UploadState
+from app.domain.attachments import CANCELLABLE, RETRIABLE, UploadState
 from app.domain.berke_progress import BerkeProgress
 from app.domain.berke_results import (
     CompletedAssessment,
@@ -32,7 +32,13 @@ from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult
 from app.domain.uploads import Upload
 from app.workflows.desk import Desk
 from app.workflows.refusals import ActionNotAllowedError
-from app.workflows.results import ResultFlow, check_can_complete, complete_order, queue_files
+from app.workflows.results import (
+    ResultFlow,
+    check_can_complete,
+    complete_order,
+    queue_files,
+    requeue_upload,
+)
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,26 @@ async def plan_delivery(
     return DeliveryPlan(order.id, completed, fit, result, path, name, size)
 
 
+async def _queue_report(
+    desk: Desk, order: AssessmentOrder, plan: DeliveryPlan, max_bytes: int
+) -> list[Upload]:
+    """The report queued for the order, unless it is already queued, on its way or sent;
+    a copy that failed (an earlier delivery's "Not sent") is queued again rather than left
+    failed beside the result. Returns what this call queued."""
+    uploads = await asyncio.to_thread(desk.results.for_order, order.id)
+    same = [u for u in uploads if u.file_name == plan.report_name]
+    if any(u.state not in RETRIABLE for u in same):
+        return []
+    failed = next((u for u in same if u.state is UploadState.FAILED), None)
+    if failed is not None:
+        again = await requeue_upload(desk, order.id, failed.id)
+        return [again] if again is not None else []
+    accepted, refused = await queue_files(desk, order, [plan.report], max_bytes=max_bytes)
+    if refused:
+        raise ActionNotAllowedError(" ".join(refused))
+    return accepted
+
+
 async def _asked_again(
     desk: Desk, source_candidate_id: str, stored: CompletedAssessment | None
 ) -> CompletedAssessment:
@@ -112,15 +138,7 @@ async def deliver(
     that is refused (a completion already under way) queues nothing. ``max_bytes`` is the
     profile's upload limit, as for a file dropped on the order."""
     await check_can_complete(desk, order)
-    uploads = await asyncio.to_thread(desk.results.for_order, order.id)
-    queued = any(
-        u.file_name == plan.report_name and u.state is not UploadState.CANCELLED for u in uploads
-    )
-    accepted: list[Upload] = []
-    if not queued:
-        accepted, refused = await queue_files(desk, order, [plan.report], max_bytes=max_bytes)
-        if refused:
-            raise ActionNotAllowedError(" ".join(refused))
+    accepted = await _queue_report(desk, order, plan, max_bytes)
     existing = await asyncio.to_thread(desk.results.result_id_for, order.id)
     if existing is not None and await asyncio.to_thread(
         desk.journal.has_step, order.id, [StepKind.COMPLETE], StepState.DONE
@@ -129,7 +147,7 @@ async def deliver(
     # An order with a result but not completed is completed with that result (complete_order):
     # in the documented flow it may come from a resumed step whose completion never began.
     try:
-        return await complete_order(desk, order, plan.result, flow=flow)
+        return await complete_order(desk, order, plan.result, flow=flow, with_result_made=True)
     except StateConflictError as exc:
         # Completed (or rejected) elsewhere meanwhile: the report was for this desk's result,
         # which was not made; it must not go to someone else's.

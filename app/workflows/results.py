@@ -70,16 +70,25 @@ async def complete_order(
     *,
     flow: ResultFlow = ResultFlow.FAQ,
     message: str | None = None,
+    with_result_made: bool = False,
 ) -> str:
     """Complete ``order`` with ``result``; returns the resultId (already stored).
 
-    An order that has a result already (the documented flow's create went through, its
-    completion did not) is completed with that one, whatever the flow: a second result
-    would be a second verdict on the candidate."""
+    An order may have a result already: the documented flow's create went through, its
+    completion did not. A second result would be a second verdict on the candidate, so
+    ``with_result_made`` (a delivery: the result came from the same plan) completes the order
+    with that one, whatever the flow; otherwise (a result typed in the Complete dialog, which
+    would not be what is sent) it is refused in words."""
     await check_can_complete(desk, order, message)
     # The id is the service's to give: a result sent with one is not a new result.
     result = result.model_copy(update={"id": None})
     result_id = await asyncio.to_thread(desk.results.result_id_for, order.id)
+    if result_id is not None and not with_result_made:
+        raise ActionNotAllowedError(
+            "This order already has a result in SmartRecruiters, made by an earlier attempt "
+            "that did not complete it; completing now would send a second one. Retry the "
+            "failed step in the order's activity, or use Deliver."
+        )
     if flow is ResultFlow.FAQ and result_id is None:
         done = await run_step(desk, order.id, CompleteStep(flow=flow, result=result))
         assert isinstance(done, ResultRecorded)

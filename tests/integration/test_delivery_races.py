@@ -30,6 +30,7 @@ from app.workflows.outbox import resume_pending
 from app.workflows.refusals import ActionNotAllowedError
 from app.workflows.results import REJECTED_NO_RESULT, queue_files
 from app.workflows.session import Session
+from app.workflows.steps import run_step
 from tests.integration.helpers import unpaced
 from tests.integration.test_close_the_loop import finish_in_sandbox, invited_order, results_of
 
@@ -336,3 +337,57 @@ def test_a_cancelled_upload_step_is_not_retried_next_to_a_second_copy(
     order_id = asyncio.run(body())
     (result,) = results_of(sandbox, order_id)
     assert len(result["files"]) == 1
+
+
+def test_a_report_left_not_sent_goes_with_the_next_delivery(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """An earlier Deliver was refused by SmartRecruiters and its report marked "Not sent",
+    the order still in progress. Deliver again sends that report (before: it was left failed,
+    and a new copy of the name refused)."""
+
+    async def body() -> str:
+        async with board_on(sandbox, tmp_path / "d.sqlite3") as board:
+            desk = desk_of(board)
+            order_id = await invited_order(board, desk, "Pia", "pia-again@example.com")
+            link = board.link(order_id)
+            assert link is not None
+            finish_in_sandbox(sandbox, link.invitation_code)
+            await board.watch()
+            order = board.order(order_id)
+            assert order is not None
+            plan = await plan_delivery(desk, order)
+            (earlier,), _ = await queue_files(desk, order, [plan.report])
+            desk.results.set_state(earlier.id, UploadState.FAILED, message="Not sent: refused.")
+            await board.deliver(order_id, plan)
+            await board.wait_uploads()
+            assert [(u.id, u.state) for u in desk.results.for_order(order_id)] == [
+                (earlier.id, UploadState.DONE)
+            ]
+            return order_id
+
+    order_id = asyncio.run(body())
+    (result,) = results_of(sandbox, order_id)
+    assert len(result["files"]) == 1
+
+
+def test_a_typed_result_is_refused_when_the_order_already_has_one(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Documented flow: a result was made, the completion was not. Completing from the dialog
+    would not send the result typed there (the order keeps the one made): refused in words."""
+
+    async def body() -> None:
+        async with board_on(sandbox, tmp_path / "d.sqlite3") as board:
+            board.set_options(BoardOptions(result_flow=ResultFlow.DOCUMENTED))
+            desk = desk_of(board)
+            order_id = await invited_order(board, desk, "Ole", "ole-typed@example.com")
+            made = AssessmentResult(
+                result_type=ResultType.URL, result="https://r.example.com/1", title="First"
+            )
+            await run_step(desk, order_id, CreateResultStep(result=made))
+            typed = made.model_copy(update={"title": "Typed"})
+            with pytest.raises(ActionNotAllowedError, match="already has a result"):
+                await board.complete(order_id, typed)
+
+    asyncio.run(body())
