@@ -198,11 +198,23 @@ def _umask() -> int:
 
 
 def _fsync_folder(folder: Path) -> None:
-    """Make a rename durable (POSIX); Windows has no folder handles to sync."""
+    """Make a rename durable (POSIX); Windows has no folder handles to sync. Some network
+    and FUSE file systems cannot sync a folder: the file is written and renamed all the same,
+    so that is not a failure to report."""
     if os.name != "posix":
         return
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
+    except OSError as exc:
+        if exc.errno not in _CANNOT_SYNC_FOLDERS:
+            raise
     finally:
         os.close(fd)
+
+
+_CANNOT_SYNC_FOLDERS = frozenset(
+    code
+    for name in ("EINVAL", "ENOTSUP", "EOPNOTSUPP", "EBADF")
+    if (code := getattr(errno, name, None)) is not None
+)

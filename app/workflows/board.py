@@ -33,7 +33,7 @@ from app.domain.berke_progress import BerkeProgress
 from app.domain.berke_results import FitLevel
 from app.domain.connection import ConnectionProfile
 from app.domain.invitation import InvitationText
-from app.domain.journal import JournalEntry, LinkedAssessment
+from app.domain.journal import JournalEntry, LinkedAssessment, StepKind
 from app.domain.order_freshness import is_older
 from app.domain.order_result import ResultOnFile
 from app.domain.order_rules import OPEN_STATUSES, OrderAction, still_in_use, why_not
@@ -365,7 +365,7 @@ class OrderBoard:
         ]
         if taken:
             self._orders.update((order.id, order) for order in taken)
-            self._changed([order.id for order in taken])
+            self._changed(self._with_sharing([order.id for order in taken]))
 
     def start(self) -> None:
         """Run the poll schedule and the background resumer until ``stop``."""
@@ -497,16 +497,21 @@ class OrderBoard:
 
         orders, states = await asyncio.to_thread(read)
         self._orders.update(orders)
+        before = {order_id: _assessment_key(self._states.get(order_id)) for order_id in ids}
         for order_id in ids:
             self._set_state(order_id, states.get(order_id, NO_STATE))
-        # The other orders of an assessment these share: their flags and actions may change
-        # with these (one rejected, its twin's assessment may be cancelled).
-        sharing = {other for order_id in ids for other in self._linked_to(order_id)}
-        self._changed(list(dict.fromkeys([*ids, *sorted(sharing)])))
+        self._changed(self._with_sharing(ids, before))
 
-    def _linked_to(self, order_id: str) -> set[str]:
-        key = _assessment_key(self._states.get(order_id))
-        return self._linked.get(key, set()) if key is not None else set()
+    def _with_sharing(
+        self, order_ids: list[str], links_before: dict[str, str | None] | None = None
+    ) -> list[str]:
+        """These orders and the others linked to the same assessments, before and after a
+        change: their flags and actions may change with these (one rejected, its twin's
+        assessment may be cancelled)."""
+        keys = {_assessment_key(self._states.get(order_id)) for order_id in order_ids}
+        keys |= set((links_before or {}).values())
+        sharing = {other for key in keys if key is not None for other in self._linked.get(key, ())}
+        return list(dict.fromkeys([*order_ids, *sorted(sharing)]))
 
     def _changed(self, order_ids: list[str]) -> None:
         self.listener.orders_changed(order_ids)
@@ -763,11 +768,16 @@ class OrderBoard:
         """The coordinator's Retry on a failed step (checked with the service first)."""
         self._refuse_if_closing()
         entry = await asyncio.to_thread(self._desk.journal.get, entry_id)
+        if entry is None:
+            await retry_step(self._desk, entry_id)  # says it is not waiting for a retry
+            return
+        # A completion retried claims Complete and Deliver, as they claim each other.
+        completing = entry.action in (StepKind.COMPLETE, StepKind.CREATE_RESULT)
         try:
-            await retry_step(self._desk, entry_id)
+            with self._claimed(entry.order_id, *(_COMPLETING if completing else ())):
+                await retry_step(self._desk, entry_id)
         finally:
-            if entry is not None:
-                await self.refresh([entry.order_id])
+            await self.refresh([entry.order_id])
 
     # -- closing the loop: Berke's result back to SmartRecruiters --------------------------------
 

@@ -3,6 +3,7 @@ goes through ``atomic_file``: all or nothing, durable, with the mode it should h
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Iterator
@@ -90,7 +91,7 @@ def test_the_rename_is_made_durable_by_syncing_the_folder(
     assert synced == ["file", "folder"]  # the data, then the rename
 
 
-def test_the_umask_is_read_without_changing_it() -> None:
+def test_the_umask_is_read() -> None:
     before = os.umask(0o027)
     try:
         assert paths._umask() == 0o027
@@ -104,3 +105,21 @@ def test_an_export_and_a_snapshot_get_the_mode_of_an_ordinary_file(tmp_path: Pat
     write_csv(tmp_path / "orders.csv", ["Order"], [["o-1"]])
     snapshot = write_sample(tmp_path / "orders.adsnap")
     assert (mode(tmp_path / "orders.csv"), mode(snapshot)) == (0o640, 0o640)
+
+
+def test_a_folder_that_cannot_be_synced_is_not_a_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Some network and FUSE file systems refuse to sync a folder (EINVAL): the file is
+    written and renamed all the same, and the export or snapshot is not reported failed."""
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        if stat.S_ISDIR(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "Invalid argument")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    with atomic_file(tmp_path / "orders.csv", private=False) as handle:
+        handle.write("a,b\n")
+    assert (tmp_path / "orders.csv").read_text() == "a,b\n"
