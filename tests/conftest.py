@@ -23,8 +23,18 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
+from hypothesis import settings
 
 import app.workflows.heap
+
+# Property tests explore new examples on a developer's run; on CI they replay the same ones,
+# so a landing is never failed by an example found by chance (one found locally is a bug to
+# fix and pin with @example). HYPOTHESIS_PROFILE=explore on CI explores as well.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("explore", print_blob=True)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "explore")
+)
 
 # gc.freeze() pins every object alive at that moment for the life of the process: an app's
 # long-lived state, but a test run's leftovers of earlier tests. The app freezes; tests do not.
