@@ -16,6 +16,7 @@ from app.workflows.desk import Desk
 from app.workflows.inbox import sync_all
 from app.workflows.order_actions import add_comment, create_assessment
 from app.workflows.snapshots import SaveRequest, live_records, save_snapshot
+from tests.integration.test_snapshot_details_reuse import CountingTransport, run_counted
 from tests.integration.test_workflows import new_order, req, run_with_desk
 
 if TYPE_CHECKING:
@@ -107,15 +108,21 @@ def test_cancelling_a_save_keeps_the_previous_file(sandbox: SandboxServer, tmp_p
     path = tmp_path / "keep.adsnap"
     path.write_bytes(b"previous")
 
-    async def body(desk: Desk) -> None:
+    async def body(desk: Desk, transport: CountingTransport) -> None:
         orders = (await sync_all(desk)).orders[:40]
         task = asyncio.ensure_future(save_snapshot(desk, SaveRequest(orders=orders), path))
-        await asyncio.sleep(0.01)
-        task.cancel()
+        loop = asyncio.get_running_loop()
+        # Cancelled while it fetches (at its first detail request), not after a guessed
+        # 10 ms: on a fast machine the save could have been written by then.
+
+        def cancel_now(_count: int) -> None:
+            loop.call_soon(task.cancel)
+
+        transport.on_detail = cancel_now
         with pytest.raises(asyncio.CancelledError):
             await task
 
-    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+    run_counted(sandbox, tmp_path / "desk.sqlite3", body)
     assert path.read_bytes() == b"previous"
 
 
