@@ -16,12 +16,13 @@ from typing import Any
 import httpx
 import pytest
 
+from app.clients.berke import BerkeClient
 from app.clients.errors import ApiError, ValidationApiError
 from app.domain.assessment_prefill import stable_candidate_id
 from app.domain.berke import BerkeParam, CreateAssessmentRequest
 from app.domain.journal import CreateAssessmentStep, StepState
 from app.domain.smartrecruiters import OrderStatus
-from app.sandbox import DEMO_SR_KEY, SandboxConfig, SandboxServer
+from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY, SandboxConfig, SandboxServer
 from app.workflows.batch import default_request, run_batch
 from app.workflows.desk import Desk
 from app.workflows.inbox import sync_all
@@ -172,13 +173,41 @@ def test_resume_never_links_a_typed_id_even_one_it_may_have_created(
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
 
 
+class BothLookUpFirst(httpx.AsyncBaseTransport):
+    """Berke's transport; the first two id lookups (GetAssessmentStatus) are answered only
+    once both have arrived, so that neither order's create can come between them: the race
+    the test is about, on any machine (before, one task could get a round trip ahead)."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.AsyncHTTPTransport()
+        self.waiting = 0
+        self.both = asyncio.Event()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/GetAssessmentStatus") and not self.both.is_set():
+            self.waiting += 1
+            if self.waiting == 2:
+                self.both.set()
+            await self.both.wait()
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
 def test_two_orders_of_one_candidate_created_at_once_with_one_typed_id(
     sandbox: SandboxServer, tmp_path: Path
 ) -> None:
     """The race a review found: both look the typed id up (free), one creates, the other is
     refused; Retry on the refused one must not take the first one's assessment."""
 
+    lookups = BothLookUpFirst()
+
     async def body(desk: Desk) -> None:
+        await desk.session.berke.aclose()  # replaced by one whose lookups meet
+        desk.session.berke = BerkeClient(
+            sandbox.berke_base_url, DEMO_BERKE_TOKEN, pacer=unpaced(), transport=lookups
+        )
         first = await desk.session.sr.create_test_order(new_order_body(first="Kai", last="Ito"))
         second = await desk.session.sr.create_test_order(new_order_body(first="Kai", last="Ito"))
         request = CreateAssessmentRequest(
@@ -189,6 +218,7 @@ def test_two_orders_of_one_candidate_created_at_once_with_one_typed_id(
             create_assessment(desk, second, request),
             return_exceptions=True,
         )
+        assert lookups.both.is_set()  # the two lookups did meet
         made = [r for r in results if not isinstance(r, BaseException)]
         refused = [r for r in results if isinstance(r, BaseException)]
         assert len(made) == 1
