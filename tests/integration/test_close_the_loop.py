@@ -20,7 +20,7 @@ from app.domain.berke import CreateAssessmentRequest
 from app.domain.berke_progress import BerkeProgress
 from app.domain.journal import CompleteStep, CreateResultStep, ResultFlow, StepKind, StepState
 from app.domain.order_rules import OrderAction
-from app.domain.smartrecruiters import OrderStatus, ResultType
+from app.domain.smartrecruiters import AssessmentOrder, OrderStatus, ResultType
 from app.sandbox import DEMO_SR_KEY, SandboxConfig, SandboxServer
 from app.workflows.board import BoardOptions, OrderBoard
 from app.workflows.delivery import deliver, plan_delivery
@@ -106,6 +106,20 @@ async def invited_order(board: OrderBoard, desk: Desk, first: str, email: str) -
     return order.id
 
 
+async def finished_order(
+    board: OrderBoard, desk: Desk, server: SandboxServer, first: str, email: str
+) -> AssessmentOrder:
+    """An invited candidate who has finished the Berke assessment, seen by the board."""
+    order_id = await invited_order(board, desk, first, email)
+    link = board.link(order_id)
+    assert link is not None
+    finish_in_sandbox(server, link.invitation_code)
+    await board.watch()
+    order = board.order(order_id)
+    assert order is not None
+    return order
+
+
 def test_an_invited_candidate_finishes_and_the_result_is_delivered(
     loop_sandbox: SandboxServer, tmp_path: Path
 ) -> None:
@@ -158,13 +172,8 @@ def test_a_delivery_cut_short_resumes_without_a_second_result_or_file(
     loop_sandbox: SandboxServer, tmp_path: Path
 ) -> None:
     async def body(board: OrderBoard, desk: Desk) -> str:
-        order_id = await invited_order(board, desk, "Iker", "iker@example.com")
-        link = board.link(order_id)
-        assert link is not None
-        finish_in_sandbox(loop_sandbox, link.invitation_code)
-        await board.watch()
-        order = board.order(order_id)
-        assert order is not None
+        order = await finished_order(board, desk, loop_sandbox, "Iker", "iker@example.com")
+        order_id = order.id
         plan = await plan_delivery(desk, order)
         # The crash: the report was queued and the complete step journaled, nothing sent.
         from app.workflows.results import queue_files
@@ -194,11 +203,8 @@ def test_a_documented_result_made_late_is_followed_by_the_completion(
 
     async def body(board: OrderBoard, desk: Desk) -> str:
         board.set_options(BoardOptions(result_flow=ResultFlow.DOCUMENTED))
-        order_id = await invited_order(board, desk, "Raul", f"raul{status}@example.com")
-        link = board.link(order_id)
-        assert link is not None
-        finish_in_sandbox(loop_sandbox, link.invitation_code)
-        await board.watch()
+        order = await finished_order(board, desk, loop_sandbox, "Raul", f"raul{status}@example.com")
+        order_id = order.id
         with pytest.raises(ApiError, match="Not now"):
             await board.deliver(order_id)
         (create,) = [
@@ -212,9 +218,9 @@ def test_a_documented_result_made_late_is_followed_by_the_completion(
             await board.retry_step(create.id)
             await resume_pending(desk)  # the queued report goes to the result
         await board.sync()
-        order = board.order(order_id)
-        assert order is not None
-        assert order.status is OrderStatus.COMPLETED
+        now = board.order(order_id)
+        assert now is not None
+        assert now.status is OrderStatus.COMPLETED
         return order_id
 
     transport = FailCreatingResultsOnce(status)
@@ -231,11 +237,8 @@ def test_deliver_completes_an_order_whose_result_was_made_but_not_completed(
 
     async def body(board: OrderBoard, desk: Desk) -> str:
         board.set_options(BoardOptions(result_flow=ResultFlow.DOCUMENTED))
-        order_id = await invited_order(board, desk, "Ines", "ines@example.com")
-        link = board.link(order_id)
-        assert link is not None
-        finish_in_sandbox(loop_sandbox, link.invitation_code)
-        await board.watch()
+        order = await finished_order(board, desk, loop_sandbox, "Ines", "ines@example.com")
+        order_id = order.id
         plan = await board.preview_delivery(order_id)
         await run_step(desk, order_id, CreateResultStep(result=plan.result))
         await board.refresh([order_id])
@@ -243,9 +246,9 @@ def test_deliver_completes_an_order_whose_result_was_made_but_not_completed(
         assert [f.kind for f in board.flags(order_id)] == [Attention.DELIVER]
         await board.deliver(order_id, plan)
         await board.wait_uploads()
-        order = board.order(order_id)
-        assert order is not None
-        assert order.status is OrderStatus.COMPLETED
+        now = board.order(order_id)
+        assert now is not None
+        assert now.status is OrderStatus.COMPLETED
         assert board.flags(order_id) == []
         return order_id
 
@@ -256,13 +259,8 @@ def test_deliver_completes_an_order_whose_result_was_made_but_not_completed(
 
 def test_a_refused_delivery_queues_no_report(loop_sandbox: SandboxServer, tmp_path: Path) -> None:
     async def body(board: OrderBoard, desk: Desk) -> None:
-        order_id = await invited_order(board, desk, "Vera", "vera@example.com")
-        link = board.link(order_id)
-        assert link is not None
-        finish_in_sandbox(loop_sandbox, link.invitation_code)
-        await board.watch()
-        order = board.order(order_id)
-        assert order is not None
+        order = await finished_order(board, desk, loop_sandbox, "Vera", "vera@example.com")
+        order_id = order.id
         plan = await plan_delivery(desk, order)
         # The coordinator's own completion is under way (its answer was lost, say).
         desk.journal.begin(order_id, CompleteStep(result=plan.result))
@@ -278,11 +276,8 @@ def test_a_delivered_report_keeps_to_the_profiles_upload_limit(
     loop_sandbox: SandboxServer, tmp_path: Path
 ) -> None:
     async def body(board: OrderBoard, desk: Desk) -> None:
-        order_id = await invited_order(board, desk, "Lumi", "lumi@example.com")
-        link = board.link(order_id)
-        assert link is not None
-        finish_in_sandbox(loop_sandbox, link.invitation_code)
-        await board.watch()
+        order = await finished_order(board, desk, loop_sandbox, "Lumi", "lumi@example.com")
+        order_id = order.id
         plan = await board.preview_delivery(order_id)
         # Before: Deliver checked the report against the built-in 20 MB, whatever the
         # profile said (a file dropped on the order kept to the profile's limit).
@@ -290,9 +285,9 @@ def test_a_delivered_report_keeps_to_the_profiles_upload_limit(
         with pytest.raises(ActionNotAllowedError, match="change it in the settings"):
             await board.deliver(order_id, plan)
         assert desk.results.for_order(order_id) == []
-        order = board.order(order_id)
-        assert order is not None
-        assert order.status is OrderStatus.IN_PROGRESS
+        now = board.order(order_id)
+        assert now is not None
+        assert now.status is OrderStatus.IN_PROGRESS
 
     with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
 

@@ -32,7 +32,12 @@ from app.workflows.results import REJECTED_NO_RESULT, queue_files
 from app.workflows.session import Session
 from app.workflows.steps import run_step
 from tests.integration.helpers import unpaced
-from tests.integration.test_close_the_loop import finish_in_sandbox, invited_order, results_of
+from tests.integration.test_close_the_loop import (
+    finish_in_sandbox,
+    finished_order,
+    invited_order,
+    results_of,
+)
 
 
 @pytest.fixture(scope="module")
@@ -139,13 +144,8 @@ def test_cancel_stops_a_file_the_resumer_is_sending(sandbox: SandboxServer, tmp_
         transport = HeldUploads()
         async with board_on(sandbox, tmp_path / "d.sqlite3", transport) as board:
             desk = desk_of(board)
-            order_id = await invited_order(board, desk, "Ines", "ines-held@example.com")
-            link = board.link(order_id)
-            assert link is not None
-            finish_in_sandbox(sandbox, link.invitation_code)
-            await board.watch()
-            order = board.order(order_id)
-            assert order is not None
+            order = await finished_order(board, desk, sandbox, "Ines", "ines-held@example.com")
+            order_id = order.id
             plan = await plan_delivery(desk, order)
             # Delivered up to the upload, then the app stopped: the report waits, queued.
             await deliver(desk, order, plan, max_bytes=DEFAULT_MAX_BYTES)
@@ -177,13 +177,8 @@ def test_a_cancelled_report_is_not_retried_next_to_its_second_copy(
     async def body() -> str:
         async with board_on(sandbox, tmp_path / "d.sqlite3") as board:
             desk = desk_of(board)
-            order_id = await invited_order(board, desk, "Tove", "tove-copy@example.com")
-            link = board.link(order_id)
-            assert link is not None
-            finish_in_sandbox(sandbox, link.invitation_code)
-            await board.watch()
-            order = board.order(order_id)
-            assert order is not None
+            order = await finished_order(board, desk, sandbox, "Tove", "tove-copy@example.com")
+            order_id = order.id
             plan = await plan_delivery(desk, order)
             (first,), _ = await queue_files(desk, order, [plan.report])
             await board.cancel_upload(order_id, first.id)
@@ -210,11 +205,10 @@ def test_complete_and_deliver_of_one_order_never_run_at_once(
     async def body() -> str:
         async with board_on(sandbox, tmp_path / "d.sqlite3") as board:
             board.set_options(BoardOptions(result_flow=ResultFlow.DOCUMENTED))
-            order_id = await invited_order(board, desk_of(board), "Kim", "kim-race@example.com")
-            link = board.link(order_id)
-            assert link is not None
-            finish_in_sandbox(sandbox, link.invitation_code)
-            await board.watch()
+            order = await finished_order(
+                board, desk_of(board), sandbox, "Kim", "kim-race@example.com"
+            )
+            order_id = order.id
             plan = await board.preview_delivery(order_id)
             manual = AssessmentResult(
                 result_type=ResultType.URL,
@@ -248,13 +242,8 @@ def test_a_report_queued_for_an_order_then_rejected_fails_in_words(
     async def body() -> None:
         async with board_on(sandbox, tmp_path / "d.sqlite3") as board:
             desk = desk_of(board)
-            order_id = await invited_order(board, desk, "Rolf", "rolf@example.com")
-            link = board.link(order_id)
-            assert link is not None
-            finish_in_sandbox(sandbox, link.invitation_code)
-            await board.watch()
-            order = board.order(order_id)
-            assert order is not None
+            order = await finished_order(board, desk, sandbox, "Rolf", "rolf@example.com")
+            order_id = order.id
             plan = await plan_delivery(desk, order)
             (queued,), _ = await queue_files(desk, order, [plan.report])
             await board.reject([order_id], reason="The position was filled.")
@@ -278,13 +267,8 @@ def test_a_create_that_failed_in_another_hand_is_never_followed_by_a_completion(
         async with board_on(sandbox, tmp_path / "d.sqlite3") as board:
             board.set_options(BoardOptions(result_flow=ResultFlow.DOCUMENTED))
             desk = desk_of(board)
-            order_id = await invited_order(board, desk, "Stig", "stig@example.com")
-            link = board.link(order_id)
-            assert link is not None
-            finish_in_sandbox(sandbox, link.invitation_code)
-            await board.watch()
-            order = board.order(order_id)
-            assert order is not None
+            order = await finished_order(board, desk, sandbox, "Stig", "stig@example.com")
+            order_id = order.id
             plan = await plan_delivery(desk, order)
             clicked = desk.journal.begin(order_id, CreateResultStep(result=plan.result))
             read_by_the_resumer = desk.journal.pending()
@@ -309,11 +293,8 @@ def test_a_cancelled_upload_step_is_not_retried_next_to_a_second_copy(
         transport = HeldUploads()
         async with board_on(sandbox, tmp_path / "d.sqlite3", transport) as board:
             desk = desk_of(board)
-            order_id = await invited_order(board, desk, "Ulla", "ulla-copy@example.com")
-            link = board.link(order_id)
-            assert link is not None
-            finish_in_sandbox(sandbox, link.invitation_code)
-            await board.watch()
+            order = await finished_order(board, desk, sandbox, "Ulla", "ulla-copy@example.com")
+            order_id = order.id
             plan = await board.preview_delivery(order_id)
             await board.deliver(order_id, plan)  # completed; the report starts, and is held
             await transport.sending.wait()
@@ -321,9 +302,9 @@ def test_a_cancelled_upload_step_is_not_retried_next_to_a_second_copy(
             await board.cancel_upload(order_id, first.id)
             transport.release.set()
             await board.wait_uploads()
-            order = board.order(order_id)
-            assert order is not None
-            (second,), _ = await queue_files(desk, order, [plan.report])
+            now = board.order(order_id)
+            assert now is not None
+            (second,), _ = await queue_files(desk, now, [plan.report])
             (step,) = [e for e in desk.journal.entries(order_id) if e.action is StepKind.UPLOAD]
             assert step.state is StepState.FAILED
             with pytest.raises(ActionNotAllowedError, match=r"Another copy of .* on its way"):
@@ -349,13 +330,8 @@ def test_a_report_left_not_sent_goes_with_the_next_delivery(
     async def body() -> str:
         async with board_on(sandbox, tmp_path / "d.sqlite3") as board:
             desk = desk_of(board)
-            order_id = await invited_order(board, desk, "Pia", "pia-again@example.com")
-            link = board.link(order_id)
-            assert link is not None
-            finish_in_sandbox(sandbox, link.invitation_code)
-            await board.watch()
-            order = board.order(order_id)
-            assert order is not None
+            order = await finished_order(board, desk, sandbox, "Pia", "pia-again@example.com")
+            order_id = order.id
             plan = await plan_delivery(desk, order)
             (earlier,), _ = await queue_files(desk, order, [plan.report])
             desk.results.set_state(earlier.id, UploadState.FAILED, message="Not sent: refused.")
