@@ -569,26 +569,34 @@ def shows_failed_step(detail: OrderDetailPane, order_id: str) -> bool:
     return entry.order_id == order_id and entry.state is StepState.FAILED
 
 
+def order_with_a_failed_create(
+    window: MainWindow, qtbot: QtBot, first: str, last: str, message: str
+) -> AssessmentOrder:
+    """A new order whose Berke create failed, shown selected with its failed step chosen in
+    the activity list (Retry on)."""
+    desk, board = desk_of(window), board_of(window)
+    order = add_test_order(window, qtbot, first=first, last=last)
+    request = CreateAssessmentRequest(
+        first_name=first, last_name=last, source_candidate_id=stable_candidate_id(order.id)
+    )
+    desk.journal.fail(desk.journal.begin(order.id, CreateAssessmentStep(request=request)), message)
+    finish(qtbot, board.refresh([order.id]))
+    window.orders.select_order(order.id)
+    detail = window.orders.detail
+    qtbot.waitUntil(lambda: shows_failed_step(detail, order.id), timeout=10_000)
+    detail.timeline_list.setCurrentIndex(detail.timeline.index(0))
+    assert detail.retry_step_button.isEnabled()
+    return order
+
+
 def test_another_orders_activity_is_never_shown_while_this_ones_loads(
     window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Moving from an order with a failed step to another: until the other's activity has
     loaded, the list is empty and Retry is off (it would retry the first order's step)."""
-    desk, board = desk_of(window), board_of(window)
-    failed = add_test_order(window, qtbot, first="Ines", last="Moreau")
-    request = CreateAssessmentRequest(
-        first_name="Ines", last_name="Moreau", source_candidate_id=stable_candidate_id(failed.id)
-    )
-    desk.journal.fail(
-        desk.journal.begin(failed.id, CreateAssessmentStep(request=request)), "Berke: down."
-    )
+    order_with_a_failed_create(window, qtbot, "Ines", "Moreau", "Berke: down.")
     other = add_test_order(window, qtbot, first="Tomas", last="Berg")
-    finish(qtbot, board.refresh([failed.id]))
-    window.orders.select_order(failed.id)
     detail = window.orders.detail
-    qtbot.waitUntil(lambda: shows_failed_step(detail, failed.id), timeout=10_000)
-    detail.timeline_list.setCurrentIndex(detail.timeline.index(0))
-    assert detail.retry_step_button.isEnabled()
 
     source = window.orders.source
     assert source is not None
@@ -634,18 +642,10 @@ def test_the_window_shows_a_link_made_by_the_resumer_and_by_retry(
     assert fields["invitationCode"].text() == link.invitation_code
     assert window.orders.controller.actions[OrderAction.ACCEPT].isEnabled()
     # 2. A create that failed; the coordinator presses Retry in the activity list.
-    retried = add_test_order(window, qtbot, first="Omar", last="Haddad")
-    request = CreateAssessmentRequest(
-        first_name="Omar", last_name="Haddad", source_candidate_id=stable_candidate_id(retried.id)
+    retried = order_with_a_failed_create(
+        window, qtbot, "Omar", "Haddad", "Berke: The service could not be reached."
     )
-    step = desk.journal.begin(retried.id, CreateAssessmentStep(request=request))
-    desk.journal.fail(step, "Berke: The service could not be reached.")
-    finish(qtbot, board.refresh([retried.id]))
-    window.orders.select_order(retried.id)
     detail = window.orders.detail
-    qtbot.waitUntil(lambda: shows_failed_step(detail, retried.id), timeout=10_000)
-    detail.timeline_list.setCurrentIndex(detail.timeline.index(0))
-    assert detail.retry_step_button.isEnabled()
     detail.retry_step_button.click()
     qtbot.waitUntil(lambda: fields["invitationCode"].text() != "Not created yet", timeout=10_000)
     link = board.link(retried.id)
