@@ -276,13 +276,15 @@ class OrderBoard:
             reason = still_in_use(self._open_orders_sharing(order.id))
         return reason
 
+    def _linked_with(self, order_id: str) -> set[str]:
+        """The orders linked to this order's Berke assessment, itself included (none when it
+        has no assessment)."""
+        key = _assessment_key(self._states.get(order_id))
+        return set(self._linked.get(key, ())) if key is not None else set()
+
     def _open_orders_sharing(self, order_id: str) -> list[AssessmentOrder]:
         """The other orders, new or in progress, linked to this order's Berke assessment."""
-        link = self.link(order_id)
-        if link is None:
-            return []
-        linked = self._linked.get(link.source_candidate_id.casefold(), set())
-        others = (self._orders.get(other) for other in linked if other != order_id)
+        others = (self._orders.get(other) for other in self._linked_with(order_id) - {order_id})
         return [o for o in others if o is not None and o.status in OPEN_STATUSES]
 
     def _set_state(self, order_id: str, state: OrderState) -> None:
@@ -839,10 +841,8 @@ class OrderBoard:
             order_id,
             lambda order: actions.delete_in_berke(self._desk, order, link),
         )
-        await self.refresh(await asyncio.to_thread(self._orders_sharing, link.source_candidate_id))
-
-    def _orders_sharing(self, source_candidate_id: str) -> list[str]:
-        return self._desk.berke_watch.orders_of([source_candidate_id])
+        # Every order on that assessment shows it deleted (the board's index: no store trip).
+        await self.refresh(sorted(self._linked_with(order_id)))
 
     async def remind(self, order_id: str, *, override_cooldown: bool = False) -> None:
         """Send the invitation again (the candidate has not started). Refused inside the
@@ -860,17 +860,8 @@ class OrderBoard:
         )
 
     def _check_cooldown(self, order_id: str) -> None:
-        link = self.link(order_id)
-        if link is None:
-            return
-        wanted = link.source_candidate_id.casefold()
-        times = [
-            state.link.invited_at
-            for state in self._states.values()
-            if state.link is not None
-            and state.link.invited_at is not None
-            and state.link.source_candidate_id.casefold() == wanted
-        ]
+        links = (self.link(other) for other in self._linked_with(order_id))
+        times = [link.invited_at for link in links if link and link.invited_at is not None]
         if not times:
             return
         last = max(times)

@@ -116,9 +116,7 @@ async def complete_after_result(desk: Desk, entry: JournalEntry) -> None:
     now = next((e for e in entries if e.id == entry.id), None)
     if now is None or now.state is not StepState.DONE:
         # Not created (it failed meanwhile, say, in another hand): completing now would end
-        # the order with no result at all.
-        return
-    if await asyncio.to_thread(desk.results.result_id_for, entry.order_id) is None:
+        # the order with no result at all. Done, its resultId was recorded with it.
         return
     if any(e.action is StepKind.COMPLETE and e.id > entry.id for e in entries):
         return
