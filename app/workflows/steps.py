@@ -338,8 +338,7 @@ async def _state_change(
     try:
         order = await call()
     except StateConflictError:
-        current = await desk.session.sr.get_order(order_id)
-        await asyncio.to_thread(desk.orders.put, current)
+        current = await _order_now(desk, order_id)
         if applied(current):
             return OrderUpdated(status=current.status, already_applied=True, order=current)
         better = elsewhere(current)
@@ -467,14 +466,20 @@ async def _complete(
         # Completed meanwhile, not by this step (a first try, or a retry that found no
         # result of ours): another desk or coordinator did. The window is shown the order as
         # it is, so Deliver is no longer offered for it.
-        current = await sr.get_order(order_id)
-        await asyncio.to_thread(desk.orders.put, current)
+        current = await _order_now(desk, order_id)
         if current.status is OrderStatus.COMPLETED:
             raise completed_elsewhere_error() from None
         raise
     return ResultRecorded(
         result_id=completed.result_id, status=completed.order.status, order=completed.order
     )
+
+
+async def _order_now(desk: Desk, order_id: str) -> AssessmentOrder:
+    """The order as SmartRecruiters has it now, stored, so that the window shows it so."""
+    current = await desk.session.sr.get_order(order_id)
+    await asyncio.to_thread(desk.orders.put, current)
+    return current
 
 
 def completed_elsewhere_error() -> StateConflictError:
@@ -497,9 +502,8 @@ async def _create_result(
             return ResultRecorded(result_id=found, recovered=True)
     # SmartRecruiters takes a result for an order completed meanwhile (by another desk): that
     # would be a second verdict on the candidate, so the order is looked at first.
-    current = await desk.session.sr.get_order(order_id)
+    current = await _order_now(desk, order_id)
     if current.status is not OrderStatus.IN_PROGRESS:
-        await asyncio.to_thread(desk.orders.put, current)
         if current.status is OrderStatus.COMPLETED:
             raise completed_elsewhere_error()
         raise StateConflictError(Service.SMARTRECRUITERS)
@@ -527,8 +531,7 @@ async def _upload_claimed(
     if upload is None:
         raise StepDeferredError("The queued file is no longer known.")
     if upload.state is UploadState.CANCELLED:
-        await asyncio.to_thread(desk.journal.fail, entry.id, "Cancelled by the coordinator.")
-        raise StepDeferredError(f"{upload.file_name} was cancelled.")
+        raise await _cancelled(desk, entry, upload.file_name)
     result_id = upload.result_id or await asyncio.to_thread(
         desk.results.result_id_for, entry.order_id
     )
@@ -552,8 +555,7 @@ async def _upload_claimed(
         desk.results.move, upload_id, entry.order_id, CANCELLABLE, UploadState.UPLOADING
     )
     if sending is None:  # cancelled while the attachments were looked at
-        await asyncio.to_thread(desk.journal.fail, entry.id, "Cancelled by the coordinator.")
-        raise StepDeferredError(f"{upload.file_name} was cancelled.")
+        raise await _cancelled(desk, entry, upload.file_name)
     # Sent in a task of its own, which the coordinator's Cancel stops wherever this step runs
     # (the board's upload, or the background resumer's, which then goes on with the rest).
     sending_task = asyncio.ensure_future(
@@ -595,6 +597,13 @@ async def _upload_claimed(
     return AttachmentUploaded(
         upload_id=upload_id, attachment_id=attachment.id, file_name=attachment.file_name
     )
+
+
+async def _cancelled(desk: Desk, entry: JournalEntry, file_name: str) -> StepDeferredError:
+    """The coordinator cancelled the file before it was sent: its step fails (Retry re-opens
+    it), and the caller is told why."""
+    await asyncio.to_thread(desk.journal.fail, entry.id, "Cancelled by the coordinator.")
+    return StepDeferredError(f"{file_name} was cancelled.")
 
 
 async def _delete_assessment(
