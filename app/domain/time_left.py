@@ -19,6 +19,9 @@ class TimeLeft:
 
     started: float
     expected_per_unit: float  # seconds a unit is expected to take before any is measured
+    #: The least a unit can take (a service's rate limit): a burst the limit lets through at
+    #: the start is not the pace of the rest ("a few seconds left" of a minute's work).
+    fastest_per_unit: float = 0.0
 
     def seconds_left(self, done: int, total: int, now: float) -> float:
         remaining = max(total - done, 0)
@@ -26,7 +29,7 @@ class TimeLeft:
             return 0.0
         elapsed = max(now - self.started, 0.0)
         if done >= MEASURED_AFTER and elapsed > 0:
-            return remaining * elapsed / done
+            return remaining * max(elapsed / done, self.fastest_per_unit)
         return remaining * self.expected_per_unit
 
     def describe(self, done: int, total: int, now: float) -> str:

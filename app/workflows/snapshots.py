@@ -108,7 +108,9 @@ class _Calls:
             if pacer is not None
             else UNPACED_SECONDS_PER_CALL
         )
-        self.time_left = TimeLeft(time.monotonic(), per_call)
+        # Paced calls go no faster than the pacer's rate, whatever its first burst measured.
+        fastest = per_call if pacer is not None else 0.0
+        self.time_left = TimeLeft(time.monotonic(), per_call, fastest_per_unit=fastest)
         self.planned = 0
         self.done = 0
         self.orders = orders  # to fetch

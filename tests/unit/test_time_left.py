@@ -15,6 +15,16 @@ def test_the_expected_pace_until_a_few_are_done_then_the_measured_one() -> None:
     assert estimate.seconds_left(400, 400, now=150.0) == 0.0
 
 
+def test_a_first_burst_is_not_taken_for_the_pace_of_the_rest() -> None:
+    """The pacer lets 10 calls go at once; measured then, 5 calls in 0.05 s would promise the
+    other 680 in 7 s (before: "a few seconds left" of a minute's work, in the save dialog)."""
+    estimate = TimeLeft(started=100.0, expected_per_unit=0.11, fastest_per_unit=0.11)
+    assert estimate.seconds_left(5, 685, now=100.05) == 680 * 0.11
+    assert estimate.describe(5, 685, now=100.05) == "about 1 min left"
+    # Slower than the limit (a slow service): the measured pace.
+    assert estimate.seconds_left(100, 400, now=120.0) == 60.0
+
+
 def test_said_as_a_person_would() -> None:
     assert describe_time_left(0.2) == "a few seconds left"
     assert describe_time_left(12) == "about 10 s left"

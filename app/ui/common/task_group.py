@@ -8,13 +8,19 @@ import asyncio
 from collections.abc import Coroutine
 from typing import Any
 
+from PySide6.QtCore import QObject
+
 
 class NamedTasks:
-    """The tasks one widget started; ``start(coro, name=...)`` cancels the previous ``name``."""
+    """The tasks one widget started; ``start(coro, name=...)`` cancels the previous ``name``.
+    With an ``owner``, what is still running is cancelled when the owner is destroyed (its
+    window closed under it, say): the tasks would otherwise paint on widgets that are gone."""
 
-    def __init__(self) -> None:
+    def __init__(self, owner: QObject | None = None) -> None:
         self._running: set[asyncio.Task[Any]] = set()
         self._latest: dict[str, asyncio.Task[Any]] = {}
+        if owner is not None:
+            owner.destroyed.connect(lambda *_args: self.cancel_all())
 
     def start(
         self, coro: Coroutine[Any, Any, Any], *, name: str | None = None
@@ -39,6 +45,10 @@ class NamedTasks:
     def cancel(self, name: str) -> None:
         task = self._latest.get(name)
         if task is not None and not task.done():
+            task.cancel()
+
+    def cancel_all(self) -> None:
+        for task in list(self._running):
             task.cancel()
 
     async def wait_idle(self) -> None:

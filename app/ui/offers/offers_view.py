@@ -48,7 +48,7 @@ class OffersView(QWidget):
         self._loading = False
         self._load_error: str | None = None
         self._shown: Offer | None = None
-        self._tasks = NamedTasks()
+        self._tasks = NamedTasks(self)
 
         self.offer_list = OfferList()
         self.detail = OfferDetail(self._tasks)

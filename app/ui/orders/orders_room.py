@@ -86,7 +86,7 @@ class OrdersRoom(QWidget):
         self.setObjectName("ordersRoom")
         self.messages = messages
         self.source: OrderSource | None = None
-        self.tasks = NamedTasks()
+        self.tasks = NamedTasks(self)
         self._detail_shown: tuple[object, ...] | None = None
         self._current_id: str | None = None
         self._loading = False

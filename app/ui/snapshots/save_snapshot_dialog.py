@@ -82,7 +82,7 @@ class SaveSnapshotDialog(QDialog):
         self._all = list(all_orders)
         self._filter = view_filter
         self._choose_path = choose_path
-        self.tasks = NamedTasks()
+        self.tasks = NamedTasks(self)
         self.task: asyncio.Task[Any] | None = None
         self.result_value: SavedSnapshot | None = None
         self.error: str | None = None
