@@ -19,6 +19,7 @@ os.environ.setdefault("QT_API", "pyside6")
 os.environ["ASSESSMENT_DESK_HOME"] = tempfile.mkdtemp(prefix="assessment-desk-tests-")
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 
+import functools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,7 @@ import pytest
 from hypothesis import settings
 
 import app.workflows.heap
+from tests.waits import HANG_GUARD_MS
 
 # Property tests explore new examples on a developer's run; on CI they replay the same ones,
 # so a landing is never failed by an example found by chance (one found locally is a bug to
@@ -41,7 +43,21 @@ settings.load_profile(
 app.workflows.heap.enabled = False
 
 if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
     from app.sandbox import SandboxServer
+
+#: pytest-qt's waits, whose own default limit (5 s) would be each test's guess at a hang guard.
+_WAITS = ("waitUntil", "waitSignal", "waitSignals", "waitCallback", "waitExposed", "waitActive")
+
+
+@pytest.fixture
+def qtbot(qtbot: QtBot) -> QtBot:
+    """pytest-qt's ``qtbot``, whose waits default to the suite's one hang guard
+    (``tests/waits.py``); a limit given in the call still wins."""
+    for name in _WAITS:
+        setattr(qtbot, name, functools.partial(getattr(qtbot, name), timeout=HANG_GUARD_MS))
+    return qtbot
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,7 @@ server does. Each client meets real misbehaving servers on 127.0.0.1 (endless bo
 and headers trickling a byte at a time, absurd lengths) and a compression bomb.
 
 Before the change the endless body was read whole (2 GB in 5 s) and a trickle never failed:
-here such a call would end in another error, or only at the safety limit of ``SAFETY``.
+here such a call would end in another error, or only at the safety limit of ``HANG_GUARD_SECONDS``.
 """
 
 from __future__ import annotations
@@ -31,9 +31,8 @@ from tests.integration.hostile import (
     trickling_body,
     trickling_head,
 )
+from tests.waits import HANG_GUARD_SECONDS
 
-# Far beyond any deadline used here: reached only if the client never gives up (the old code).
-SAFETY = 60.0
 SMALL = AnswerLimits(max_body_bytes=256 * 1024, deadline_seconds=0.5)
 NO_RETRY = RetryPolicy(read_retries=0, throttle_retries=0)
 TOTAL = 64 * 1024 * 1024  # what the endless server would send: far more than socket buffers
@@ -59,9 +58,9 @@ CLIENTS = [pytest.param(berke_call, id="berke"), pytest.param(sr_call, id="smart
 async def _against(script: Script, call: Call, limits: AnswerLimits) -> tuple[Any, HostileServer]:
     async with HostileServer(script) as server:
         with pytest.raises(Exception) as caught:  # noqa: PT011 - the type is checked by callers
-            await asyncio.wait_for(call(server.url, limits), SAFETY)
+            await asyncio.wait_for(call(server.url, limits), HANG_GUARD_SECONDS)
         # The client hung up (or the script ended): waited for, not slept on.
-        await asyncio.wait_for(server.connection_ended.wait(), SAFETY)
+        await asyncio.wait_for(server.connection_ended.wait(), HANG_GUARD_SECONDS)
         return caught.value, server
 
 
@@ -102,7 +101,7 @@ def test_a_trickle_fails_within_the_deadline(call: Call, script: Script) -> None
         assert error.is_transient
         assert len(server.requests) == 1  # not repeated: it would only double the wait
         assert elapsed >= SMALL.deadline_seconds
-        assert elapsed < SAFETY
+        assert elapsed < HANG_GUARD_SECONDS
 
     asyncio.run(body())
 

@@ -123,7 +123,7 @@ def connect(window: MainWindow, desk: Desk, *, start: bool = True) -> OrderBoard
 
 def _wait(qtbot: QtBot, coro: Coroutine[Any, Any, object]) -> None:
     task = asyncio.ensure_future(coro)
-    qtbot.waitUntil(task.done, timeout=20_000)
+    qtbot.waitUntil(task.done)
     task.result()
 
 

@@ -370,7 +370,7 @@ def test_ctrl_enter_submits_from_any_field(open_form: Any, qtbot: QtBot, key: Qt
     form.activateWindow()
     form.invitation_message.setFocus()
     QApplication.processEvents()
-    with qtbot.waitSignal(form.submitted, timeout=2000):
+    with qtbot.waitSignal(form.submitted):
         qtbot.keyClick(form.invitation_message, key, Qt.KeyboardModifier.ControlModifier)
     assert form.invitation_message.toPlainText() == ""  # the shortcut typed no new line
 
@@ -413,7 +413,7 @@ def test_busy_blocks_a_second_submit_and_closing(open_form: Any, qtbot: QtBot) -
 
 def test_escape_closes_when_idle(open_form: Any, qtbot: QtBot) -> None:
     form = open_form()
-    with qtbot.waitSignal(form.rejected, timeout=1000):
+    with qtbot.waitSignal(form.rejected):
         qtbot.keyClick(form.first_name, Qt.Key.Key_Escape)
     assert not form.isVisible()
 

@@ -95,19 +95,17 @@ def test_a_finished_candidate_is_flagged_previewed_and_delivered(
     fix = detail.flags.findChild(QPushButton, "fix_deliver")
     assert fix is not None
     fix.click()
-    preview = dialogs.wait_for(qtbot, DeliveryPreviewDialog, timeout=20_000)
+    preview = dialogs.wait_for(qtbot, DeliveryPreviewDialog)
     assert isinstance(preview, DeliveryPreviewDialog)
     card = preview.card.toPlainText()
     assert "Berke job fit" in card
     assert "fit (" in card  # the score, e.g. "High fit (92 %)"
     assert "Attachment: Berke report - Lina Berg" in card
-    qtbot.waitUntil(preview.page_shown, timeout=20_000)  # the report's first page, rendered
+    qtbot.waitUntil(preview.page_shown)  # the report's first page, rendered
     preview.send_button.click()
-    qtbot.waitUntil(
-        lambda: (board.order(order.id) or order).status is OrderStatus.COMPLETED, timeout=20_000
-    )
+    qtbot.waitUntil(lambda: (board.order(order.id) or order).status is OrderStatus.COMPLETED)
     finish(qtbot, board.wait_uploads())
-    qtbot.waitUntil(lambda: not detail.flags.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: not detail.flags.isVisible())
     assert model.text(row, INBOX.index("attention")) == ""
 
 
@@ -144,7 +142,7 @@ def test_deliver_all_under_way_when_the_connection_begins_to_close_finishes(
 
     delivering = asyncio.ensure_future(board.deliver_ready(ids))
     board.begin_closing()  # before the task's first step: every delivery runs while closing
-    qtbot.waitUntil(delivering.done, timeout=30_000)
+    qtbot.waitUntil(delivering.done)
     assert delivering.result() == []
     for order_id in ids:
         assert (board.order(order_id) or orders[0]).status is OrderStatus.COMPLETED

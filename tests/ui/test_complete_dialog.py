@@ -54,7 +54,7 @@ def test_a_script_in_the_description_is_quoted_under_the_field(qtbot: QtBot) -> 
     form = dialog(qtbot)
     form.description.setPlainText("<p>Fine</p><script>alert(1)</script>")
     error = line(form, "description")
-    qtbot.waitUntil(error.isVisible, timeout=2000)
+    qtbot.waitUntil(error.isVisible)
     assert error.textFormat() is Qt.TextFormat.PlainText  # shown, not rendered
     assert error.text() == "SmartRecruiters does not allow <script> in a description."
     assert below(form.description, error)
@@ -69,7 +69,7 @@ def test_an_empty_result_says_required_under_its_field_without_a_raw_key(qtbot: 
     form = dialog(qtbot)
     form.result_edit.clear()
     error = line(form, "result")
-    qtbot.waitUntil(error.isVisible, timeout=2000)
+    qtbot.waitUntil(error.isVisible)
     assert error.text() == "Required."
     assert below(form.result_edit, error)
     assert not any(text.startswith(("result:", "Result:")) for text in visible_texts(form))
@@ -86,7 +86,7 @@ def test_result_types_say_url_and_video_url(qtbot: QtBot) -> None:
     label = form._rows["result"].label
     assert label.text().replace("&", "") == "Video URL"
     error = line(form, "result")
-    qtbot.waitUntil(error.isVisible, timeout=2000)
+    qtbot.waitUntil(error.isVisible)
     assert error.text() == (
         "A Video URL result is the address the recruiter opens: an absolute http:// or "
         "https:// address."
@@ -107,12 +107,12 @@ def test_a_long_message_is_refused_at_its_field_and_a_valid_result_is_handed_on(
     form.score.setText("87/100")
     form.message.setText("m" * (MESSAGE_MAX + 5))
     error = line(form, "message")
-    qtbot.waitUntil(error.isVisible, timeout=2000)
+    qtbot.waitUntil(error.isVisible)
     assert error.text().startswith("At most 2,000 characters: this has 2,005 (5 too many).")
     assert len(form.message.text()) == MESSAGE_MAX + 5  # nothing cut
     assert not form.submit_button.isEnabled()
     form.message.setText("Done.")
-    with qtbot.waitSignal(form.accepted, timeout=2000):
+    with qtbot.waitSignal(form.accepted):
         form.submit_button.click()
     result = form.result_value()
     assert (result.result_type, result.result, result.score) == (

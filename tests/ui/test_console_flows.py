@@ -56,7 +56,7 @@ def live_desk(
     made = make_desk(sandbox, tmp_path / "desk.sqlite3")
     yield made
     closing = asyncio.ensure_future(made.session.aclose())
-    qtbot.waitUntil(closing.done, timeout=5000)
+    qtbot.waitUntil(closing.done)
     made.db.close()
 
 
@@ -71,11 +71,11 @@ def window(
     # of its choosing would race them (a slow test crosses the demo's 15 s watch).
     board = connect(made, live_desk, start=False)
     _DESKS[id(made)] = live_desk
-    with qtbot.waitSignal(made.sync_finished, timeout=60_000):  # a hang guard, not a bound
+    with qtbot.waitSignal(made.sync_finished):
         made.request_sync()
     yield made
     stopping = asyncio.ensure_future(board.stop())
-    qtbot.waitUntil(stopping.done, timeout=10_000)
+    qtbot.waitUntil(stopping.done)
     _DESKS.pop(id(made), None)
 
 
@@ -93,10 +93,10 @@ def board_of(window: MainWindow) -> OrderBoard:
     return window.board
 
 
-def finish(qtbot: QtBot, coro: Coroutine[Any, Any, T], timeout: int = 10_000) -> T:
+def finish(qtbot: QtBot, coro: Coroutine[Any, Any, T]) -> T:
     """Run ``coro`` on the running qasync loop while Qt processes events; return its result."""
     task = asyncio.ensure_future(coro)
-    qtbot.waitUntil(task.done, timeout=timeout)
+    qtbot.waitUntil(task.done)
     return task.result()
 
 
@@ -107,15 +107,15 @@ class Dialogs:
         self.opened: list[QWidget] = []
         window.orders.controller.dialog_opened = self.opened.append
 
-    def wait_for(self, qtbot: QtBot, kind: type[QWidget], timeout: int = 10_000) -> QWidget:
-        qtbot.waitUntil(lambda: any(isinstance(d, kind) for d in self.opened), timeout=timeout)
+    def wait_for(self, qtbot: QtBot, kind: type[QWidget]) -> QWidget:
+        qtbot.waitUntil(lambda: any(isinstance(d, kind) for d in self.opened))
         return next(d for d in reversed(self.opened) if isinstance(d, kind))
 
 
 def add_test_order(window: MainWindow, qtbot: QtBot, **body: Any) -> AssessmentOrder:
     """A fresh NEW order in the sandbox, synced into the window and selected."""
     made = finish(qtbot, desk_of(window).session.sr.create_test_order(new_order_body(**body)))
-    with qtbot.waitSignal(window.sync_finished, timeout=10_000):
+    with qtbot.waitSignal(window.sync_finished):
         window.request_sync()
     window.orders.select_order(made.id)
     return made
@@ -142,7 +142,7 @@ def test_detail_pane_shows_the_order(window: MainWindow, qtbot: QtBot) -> None:
     assert detail.fields["jobLocation"].text() == str(order.job.location)  # type: ignore[union-attr]
     assert detail.fields["orderId"].text() == order.id
     assert detail.fields["invitationCode"].text() == "Not created yet"
-    qtbot.waitUntil(lambda: detail.comment_state.text() != "Loading comments…", timeout=10_000)
+    qtbot.waitUntil(lambda: detail.comment_state.text() != "Loading comments…")
 
 
 def test_final_orders_disable_every_state_change_with_a_reason(window: MainWindow) -> None:
@@ -170,7 +170,7 @@ def test_create_preview_accept_and_invite(window: MainWindow, qtbot: QtBot) -> N
     form = dialogs.wait_for(qtbot, BerkeAssessmentForm)
     assert isinstance(form, BerkeAssessmentForm)
     assert form.first_name.text() == "Aiko"
-    qtbot.waitUntil(form.can_submit, timeout=10_000)  # jobs loaded, form valid
+    qtbot.waitUntil(form.can_submit)  # jobs loaded, form valid
     qtbot.keyClick(form, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
 
     preview = dialogs.wait_for(qtbot, UrlPreviewDialog)
@@ -186,9 +186,7 @@ def test_create_preview_accept_and_invite(window: MainWindow, qtbot: QtBot) -> N
     assert isinstance(accept, AcceptDialog)
     assert accept.url.text() == link.assessment_url
     accept.accept()
-    qtbot.waitUntil(
-        lambda: current(window, order.id).status is OrderStatus.IN_PROGRESS, timeout=10_000
-    )
+    qtbot.waitUntil(lambda: current(window, order.id).status is OrderStatus.IN_PROGRESS)
     assert not actions[OrderAction.ACCEPT].isEnabled()
 
     assert actions[OrderAction.INVITE].isEnabled()
@@ -201,9 +199,8 @@ def test_create_preview_accept_and_invite(window: MainWindow, qtbot: QtBot) -> N
     invite.submit_button.click()
     qtbot.waitUntil(
         lambda: "Sent to aiko@example.com" in window.orders.detail.fields["invitation"].text(),
-        timeout=10_000,
     )
-    qtbot.waitUntil(lambda: not invite.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: not invite.isVisible())
     entries = desk_of(window).journal.entries(order.id)
     assert [e.action for e in entries] == [
         StepKind.CREATE_ASSESSMENT, StepKind.ACCEPT, StepKind.INVITE,
@@ -215,7 +212,7 @@ def test_create_preview_accept_and_invite(window: MainWindow, qtbot: QtBot) -> N
         "Cora Coordinator",
     )
     # The activity list reads the journal off the GUI thread: it follows shortly.
-    qtbot.waitUntil(lambda: window.orders.detail.timeline.rowCount() == 3, timeout=10_000)
+    qtbot.waitUntil(lambda: window.orders.detail.timeline.rowCount() == 3)
 
 
 def QApplication_active_box(window: MainWindow) -> QMessageBox | None:
@@ -235,10 +232,10 @@ def test_server_error_is_shown_under_its_field(window: MainWindow, qtbot: QtBot)
     form = dialogs.wait_for(qtbot, BerkeAssessmentForm)
     assert isinstance(form, BerkeAssessmentForm)
     form.source_candidate_id.setText(f"HR-{order.id[:12]}")
-    qtbot.waitUntil(form.can_submit, timeout=10_000)
+    qtbot.waitUntil(form.can_submit)
     form.create_button.click()
     label = form.findChild(QWidget, "error_sourceCandidateId")
-    qtbot.waitUntil(lambda: label.isVisible() and bool(label.text()), timeout=10_000)  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: label.isVisible() and bool(label.text()))  # type: ignore[union-attr]
     text = label.text()  # type: ignore[union-attr]
     assert "already used in Berke for Xavier Young" in text
     assert "clear the id" in text
@@ -260,9 +257,7 @@ def test_reject_explains_credit_and_resend(window: MainWindow, qtbot: QtBot) -> 
     assert not dialog.ok.isEnabled()  # a reason is required
     dialog.reason.setPlainText("The candidate withdrew.")
     dialog.ok.click()
-    qtbot.waitUntil(
-        lambda: current(window, order.id).status is OrderStatus.REJECTED, timeout=10_000
-    )
+    qtbot.waitUntil(lambda: current(window, order.id).status is OrderStatus.REJECTED)
     assert desk_of(window).journal.entries(order.id)[-1].step == RejectStep(
         request=RejectRequest(message="The candidate withdrew.")
     )
@@ -336,7 +331,7 @@ def test_batch_create_accept_invite_with_outcomes(window: MainWindow, qtbot: QtB
 
     batch = dialogs.wait_for(qtbot, BatchDialog)
     assert isinstance(batch, BatchDialog)
-    qtbot.waitUntil(batch.close_button.isEnabled, timeout=20_000)
+    qtbot.waitUntil(batch.close_button.isEnabled)
     kinds = {o.order_id: o.kind.value for o in batch.model.rows}
     assert kinds == {one.id: "done", two.id: "done", done_order.id: "skipped"}
     named = {
@@ -388,7 +383,7 @@ def test_a_batch_failure_is_read_in_full_and_retried(window: MainWindow, qtbot: 
     open_plan(window, qtbot, dialogs).submit_button.click()
     batch = dialogs.wait_for(qtbot, BatchDialog)
     assert isinstance(batch, BatchDialog)
-    qtbot.waitUntil(batch.close_button.isEnabled, timeout=20_000)
+    qtbot.waitUntil(batch.close_button.isEnabled)
     assert batch.failed_ids() == [two.id]
     assert batch.retry_button.isEnabled()
     assert batch.retry_button.text() == "Retry the failed (1)"
@@ -434,18 +429,18 @@ def test_nothing_is_sent_twice_while_in_flight(window: MainWindow, qtbot: QtBot)
 
     sr.reject_order = slow_reject  # type: ignore[method-assign]
     first = asyncio.ensure_future(board.reject([order.id], reason="Withdrew"))
-    qtbot.waitUntil(lambda: bool(calls), timeout=5000)
+    qtbot.waitUntil(lambda: bool(calls))
     reject = window.orders.controller.actions[OrderAction.REJECT]
     window.orders.controller.update_state()
     assert not reject.isEnabled()
     assert "Already being sent" in reject.toolTip()
     second = asyncio.ensure_future(board.reject([order.id], reason="Withdrew"))
-    qtbot.waitUntil(second.done, timeout=5000)
+    qtbot.waitUntil(second.done)
     assert [why for _id, why in second.result()] == [
         str(ActionNotAllowedError("This is already being sent for this order."))
     ]
     gate.set()
-    qtbot.waitUntil(first.done, timeout=10_000)
+    qtbot.waitUntil(first.done)
     assert first.result() == []
     assert calls == [order.id]
     steps = desk.journal.entries(order.id)
@@ -456,10 +451,10 @@ def test_nothing_is_sent_twice_while_in_flight(window: MainWindow, qtbot: QtBot)
 def test_add_a_comment_from_the_detail_pane(window: MainWindow, qtbot: QtBot) -> None:
     add_test_order(window, qtbot, first="Noor", last="Haddad")
     detail = window.orders.detail
-    qtbot.waitUntil(lambda: detail.comment_state.text() == "No comments yet.", timeout=10_000)
+    qtbot.waitUntil(lambda: detail.comment_state.text() == "No comments yet.")
     detail.comment_input.setText("Called the candidate about timing")
     qtbot.keyClick(detail.comment_input, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: detail.comments.rowCount() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: detail.comments.rowCount() == 1)
     assert "Called the candidate about timing" in detail.comments.index(0).data()
     assert detail.comment_input.text() == ""
 
@@ -485,7 +480,7 @@ def show_without_comments(window: MainWindow, qtbot: QtBot, order_id: str) -> No
     """Show the order, once its (empty) comments have loaded."""
     window.orders.select_order(order_id)
     detail = window.orders.detail
-    qtbot.waitUntil(lambda: detail.comment_state.text() == "No comments yet.", timeout=10_000)
+    qtbot.waitUntil(lambda: detail.comment_state.text() == "No comments yet.")
 
 
 @pytest.mark.parametrize("fails", [False, True])
@@ -543,7 +538,7 @@ def test_a_comment_answered_after_leaving_and_coming_back_is_listed_once(
     detail.comment_input.setText("A second thought")
     release.set()
     finish(qtbot, window.orders.controller.wait_idle())
-    qtbot.waitUntil(lambda: detail.comments.rowCount() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: detail.comments.rowCount() == 1)
     finish(qtbot, window.orders.wait_idle())
     assert detail.comments.rowCount() == 1
     assert "Moved the start to Monday" in detail.comments.index(0).data()
@@ -553,7 +548,7 @@ def test_a_comment_answered_after_leaving_and_coming_back_is_listed_once(
 def test_polling_announces_new_orders(window: MainWindow, qtbot: QtBot) -> None:
     before = window.orders.new_count()
     made = finish(qtbot, desk_of(window).session.sr.create_test_order(new_order_body(first="Mia")))
-    with qtbot.waitSignal(window.new_orders_arrived, timeout=10_000) as blocker:
+    with qtbot.waitSignal(window.new_orders_arrived) as blocker:
         window.request_poll()
     assert blocker.args == [[made.id]]
     assert window.orders.new_count() == before + 1
@@ -583,7 +578,7 @@ def order_with_a_failed_create(
     finish(qtbot, board.refresh([order.id]))
     window.orders.select_order(order.id)
     detail = window.orders.detail
-    qtbot.waitUntil(lambda: shows_failed_step(detail, order.id), timeout=10_000)
+    qtbot.waitUntil(lambda: shows_failed_step(detail, order.id))
     detail.timeline_list.setCurrentIndex(detail.timeline.index(0))
     assert detail.retry_step_button.isEnabled()
     return order
@@ -611,13 +606,13 @@ def test_another_orders_activity_is_never_shown_while_this_ones_loads(
 
     monkeypatch.setattr(source, "timeline", held_back)
     window.orders.select_order(other.id)
-    qtbot.waitUntil(lambda: bool(asked), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(asked))
     assert set(asked) == {other.id}  # a later refresh of the same order may ask again
     assert detail.title.text() == "Tomas Berg"
     assert detail.timeline.rowCount() == 0
     assert not detail.retry_step_button.isEnabled()
     release.set()
-    qtbot.waitUntil(lambda: detail.comment_state.text() == "No comments yet.", timeout=10_000)
+    qtbot.waitUntil(lambda: detail.comment_state.text() == "No comments yet.")
     assert detail.timeline.rowCount() == 0  # its own: nothing done on it yet
     assert not detail.retry_step_button.isEnabled()
 
@@ -636,7 +631,7 @@ def test_the_window_shows_a_link_made_by_the_resumer_and_by_retry(
     desk.journal.begin(resumed.id, CreateAssessmentStep(request=request))
     finish(qtbot, board.resume())
     fields = window.orders.detail.fields
-    qtbot.waitUntil(lambda: fields["invitationCode"].text() != "Not created yet", timeout=10_000)
+    qtbot.waitUntil(lambda: fields["invitationCode"].text() != "Not created yet")
     link = board.link(resumed.id)
     assert link is not None
     assert fields["invitationCode"].text() == link.invitation_code
@@ -647,7 +642,7 @@ def test_the_window_shows_a_link_made_by_the_resumer_and_by_retry(
     )
     detail = window.orders.detail
     detail.retry_step_button.click()
-    qtbot.waitUntil(lambda: fields["invitationCode"].text() != "Not created yet", timeout=10_000)
+    qtbot.waitUntil(lambda: fields["invitationCode"].text() != "Not created yet")
     link = board.link(retried.id)
     assert link is not None
     assert fields["invitationCode"].text() == link.invitation_code
@@ -677,11 +672,11 @@ def test_an_invitation_sent_elsewhere_is_resent_only_when_confirmed_over_the_dia
     invite.message.setPlainText("A second copy, as you asked.")
     invite.submit_button.click()
     # The question is asked over the dialog (a box on the window would be blocked by it).
-    qtbot.waitUntil(lambda: bool(invite.findChildren(QMessageBox)), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(invite.findChildren(QMessageBox)))
     box = invite.findChildren(QMessageBox)[-1]
     assert "already sent this invitation once" in box.text()
     next(b for b in box.buttons() if b.text() == "Send again").click()
-    qtbot.waitUntil(lambda: not invite.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: not invite.isVisible())
     entries = desk_of(window).journal.entries(order.id)
     assert entries[-1].action is StepKind.INVITE
     assert isinstance(entries[-1].step, InviteStep)
@@ -700,7 +695,7 @@ def test_the_inbox_finds_an_order_by_its_ids_and_code(window: MainWindow, qtbot:
     proxy = window.orders.proxy
     for text in (link.invitation_code, link.source_candidate_id, order.id, order.id[:13]):
         window.orders.search.setText(text)
-        qtbot.waitUntil(lambda: proxy.order_ids() == [order.id], timeout=5_000)
+        qtbot.waitUntil(lambda: proxy.order_ids() == [order.id])
     window.orders.search.clear()
 
 
@@ -743,7 +738,7 @@ def test_a_filtered_out_order_takes_its_selection_with_it(window: MainWindow, qt
     assert reject.isEnabled()
     assert window.orders.detail.order is not None
     window.orders.search.setText("nobody-is-called-this")
-    qtbot.waitUntil(lambda: window.orders.proxy.rowCount() == 0, timeout=5_000)
+    qtbot.waitUntil(lambda: window.orders.proxy.rowCount() == 0)
     assert window.orders.selected_ids() == []
     assert not reject.isEnabled()
     assert window.orders.detail.order is None  # the pane no longer shows it
@@ -808,7 +803,7 @@ def test_the_command_palette_finds_actions_and_orders(window: MainWindow, qtbot:
     (deliver,) = [i for i in palette.model.items if i.title == "Deliver Berke's result"]
     assert not deliver.enabled  # nothing to deliver for this order: greyed, with the reason
     assert "not completed" in deliver.detail or "accept it first" in deliver.detail
-    with qtbot.waitSignal(window.sync_finished, timeout=10_000):
+    with qtbot.waitSignal(window.sync_finished):
         palette.query.setText("refresh")
         qtbot.keyClick(palette.query, Qt.Key.Key_Return)
 
@@ -870,7 +865,7 @@ def test_the_batch_plan_writes_the_invitation(window: MainWindow, qtbot: QtBot) 
     plan.submit_button.click()
     batch = dialogs.wait_for(qtbot, BatchDialog)
     assert isinstance(batch, BatchDialog)
-    qtbot.waitUntil(batch.close_button.isEnabled, timeout=20_000)
+    qtbot.waitUntil(batch.close_button.isEnabled)
     invite = next(
         e.step for e in desk_of(window).journal.entries(order.id) if isinstance(e.step, InviteStep)
     )
@@ -920,7 +915,7 @@ def test_esc_cancels_a_running_batch_and_its_orders_are_claimed(
     open_plan(window, qtbot, dialogs).submit_button.click()
     batch = dialogs.wait_for(qtbot, BatchDialog)
     assert isinstance(batch, BatchDialog)
-    qtbot.waitUntil(lambda: bool(started), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(started))
     under_way = next(o.id for o in orders if o.candidate.first_name == started[0])
     others = [i for i in ids if i != under_way]
     # The order the batch is on is claimed: a create (or invite) of it is refused meanwhile.
@@ -929,7 +924,7 @@ def test_esc_cancels_a_running_batch_and_its_orders_are_claimed(
     qtbot.keyClick(batch, Qt.Key.Key_Escape)  # Esc, as the close button: cancel
     assert batch.cancel_requested
     gate.set()
-    qtbot.waitUntil(batch.close_button.isEnabled, timeout=20_000)
+    qtbot.waitUntil(batch.close_button.isEnabled)
     kinds = {o.order_id: (o.kind.value, o.detail) for o in batch.model.rows}
     assert kinds[under_way][0] == "done"  # the order under way is finished, never half-done
     assert [kinds[i] for i in others] == [("skipped", "Cancelled.")] * 2
@@ -1009,7 +1004,7 @@ def test_create_for_a_candidates_second_order_offers_their_assessment_by_name(
     )))  # fmt: skip
     window.orders.select_order(second.id)
     window.orders.controller.actions[OrderAction.CREATE_ASSESSMENT].trigger()
-    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "choiceBox") is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "choiceBox") is not None)
     box = window.findChild(QMessageBox, "choiceBox")
     assert box is not None
     assert box.windowTitle() == "This candidate already has a Berke assessment"
@@ -1040,9 +1035,9 @@ def test_a_fault_of_ours_never_leaves_the_invite_dialog_locked(
     invite = dialogs.wait_for(qtbot, InviteDialog)
     assert isinstance(invite, InviteDialog)
     invite.submit_button.click()
-    qtbot.waitUntil(lambda: not invite.is_busy(), timeout=5_000)
+    qtbot.waitUntil(lambda: not invite.is_busy())
     invite.reject()  # a busy form refuses to close; this one closes
-    qtbot.waitUntil(lambda: not invite.isVisible(), timeout=5_000)
+    qtbot.waitUntil(lambda: not invite.isVisible())
 
 
 def test_a_selection_made_from_code_shows_its_summary_too(window: MainWindow, qtbot: QtBot) -> None:

@@ -71,14 +71,14 @@ def _window(
     # of its choosing would race them (a slow test crosses the demo's 15 s watch).
     board = connect(made, desk, start=False)
     _DESKS[id(made)] = desk
-    with qtbot.waitSignal(made.sync_finished, timeout=60_000):  # a hang guard, not a bound
+    with qtbot.waitSignal(made.sync_finished):
         made.request_sync()
     yield made
     stopping = asyncio.ensure_future(board.stop())
-    qtbot.waitUntil(stopping.done, timeout=10_000)
+    qtbot.waitUntil(stopping.done)
     _DESKS.pop(id(made), None)
     closing = asyncio.ensure_future(desk.session.aclose())
-    qtbot.waitUntil(closing.done, timeout=5000)
+    qtbot.waitUntil(closing.done)
     desk.db.close()
 
 
@@ -98,7 +98,7 @@ def completed_elsewhere(window: MainWindow, qtbot: QtBot, *, with_result: bool) 
         finish(qtbot, sr.complete_with_result(order.id, result))
     else:
         finish(qtbot, sr.complete_with_comment(order.id, message="Done elsewhere"))
-    with qtbot.waitSignal(window.sync_finished, timeout=10_000):
+    with qtbot.waitSignal(window.sync_finished):
         window.request_sync()
     assert current(window, order.id).status is OrderStatus.COMPLETED
     window.orders.select_order(order.id)
@@ -123,13 +123,12 @@ def test_the_panel_shows_the_result_made_elsewhere_and_a_drop_goes_to_it(
     panel = window.orders.detail.attachments
     qtbot.waitUntil(
         lambda: panel.result_label.text().startswith("Result: “Fit (other tool)” — 64/100, passed"),
-        timeout=10_000,
     )
     assert "No result yet" not in panel.result_label.text()
     assert "made outside this desk" in panel.result_label.text()
 
     drop(panel.table.viewport(), [report(tmp_path)])
-    qtbot.waitUntil(lambda: states(window) == {"report.pdf": "done"}, timeout=20_000)
+    qtbot.waitUntil(lambda: states(window) == {"report.pdf": "done"})
     theirs = finish(qtbot, desk_of(window).session.sr.list_results(order_id))
     assert theirs[0].id is not None
     listed = finish(qtbot, desk_of(window).session.sr.list_attachments(order_id, theirs[0].id))
@@ -137,7 +136,6 @@ def test_the_panel_shows_the_result_made_elsewhere_and_a_drop_goes_to_it(
     # The activity list names the file.
     qtbot.waitUntil(
         lambda: any("Report uploaded: report.pdf" in t for t in timeline_texts(window)),
-        timeout=10_000,
     )
 
 
@@ -146,14 +144,13 @@ def test_a_drop_on_an_order_completed_without_a_result_is_refused_in_words(
 ) -> None:
     order_id = completed_elsewhere(window, qtbot, with_result=False)
     panel = window.orders.detail.attachments
-    qtbot.waitUntil(lambda: "without a result" in panel.result_label.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "without a result" in panel.result_label.text())
     drop(panel.table.viewport(), [report(tmp_path)])
     qtbot.waitUntil(
         lambda: any(
             box.isVisible() and "completed outside this desk without a result" in box.text()
             for box in window.findChildren(QMessageBox)
         ),
-        timeout=10_000,
     )
     assert board_of(window).state(order_id).uploads == ()
     assert all(u.state is not UploadState.QUEUED for u in desk_of(window).results.unfinished())
@@ -183,19 +180,16 @@ def test_reject_says_its_limit_as_it_is_typed_and_the_activity_names_the_reason(
     assert dialog.reason_limit.text() == "18 / 2,000"
     assert dialog.ok.isEnabled()
     dialog.ok.click()
-    qtbot.waitUntil(
-        lambda: current(window, order.id).status is OrderStatus.REJECTED, timeout=10_000
-    )
+    qtbot.waitUntil(lambda: current(window, order.id).status is OrderStatus.REJECTED)
     qtbot.waitUntil(
         lambda: any("Rejected: Candidate withdrew" in t for t in timeline_texts(window)),
-        timeout=10_000,
     )
 
 
 def test_a_long_comment_is_never_cut_and_says_its_limit(window: MainWindow, qtbot: QtBot) -> None:
     add_test_order(window, qtbot, first="Noor", last="Haddad")
     detail = window.orders.detail
-    qtbot.waitUntil(lambda: detail.comment_state.text() == "No comments yet.", timeout=10_000)
+    qtbot.waitUntil(lambda: detail.comment_state.text() == "No comments yet.")
     long = "c" * 2_500
     detail.comment_input.setText(long)
     assert detail.comment_input.text() == long  # pasted whole, not cut at 2,000
@@ -240,7 +234,7 @@ def test_the_preview_and_slip_show_the_names_sent_to_berke(
     # SmartRecruiters misspelled them; the coordinator corrects them in the form.
     form.first_name.setText("Jón")
     form.last_name.setText("Smith-Árnason")
-    qtbot.waitUntil(form.can_submit, timeout=10_000)
+    qtbot.waitUntil(form.can_submit)
     form.create_button.click()
     preview = dialogs.wait_for(qtbot, UrlPreviewDialog)
     assert isinstance(preview, UrlPreviewDialog)

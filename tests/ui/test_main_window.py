@@ -23,6 +23,7 @@ from app.views.inbox_columns import INBOX
 from app.workflows.desk import Desk
 from app.workflows.session import Session
 from tests.ui.conftest import connect
+from tests.waits import HANG_GUARD_SECONDS
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
@@ -150,7 +151,7 @@ def test_a_failed_sync_is_explained_and_retried_with_f5(
 
         window.sync_finished.connect(synced)
         qtbot.keyClick(window.orders.table, Qt.Key.Key_F5)
-        assert qloop.run_until_complete(asyncio.wait_for(finished, 60)) is False
+        assert qloop.run_until_complete(asyncio.wait_for(finished, HANG_GUARD_SECONDS)) is False
     finally:
         qloop.run_until_complete(broken.session.aclose())
 
@@ -191,9 +192,9 @@ def test_ctrl_q_quits(window: MainWindow, qtbot: QtBot) -> None:
     quit_action = window.findChild(QAction, "action_quit")
     assert quit_action is not None
     assert quit_action.shortcut().toString() == "Ctrl+Q"
-    with qtbot.waitSignal(quit_action.triggered, timeout=2_000):
+    with qtbot.waitSignal(quit_action.triggered):
         qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: not window.isVisible(), timeout=2_000)
+    qtbot.waitUntil(lambda: not window.isVisible())
 
 
 def _without_display() -> dict[str, str]:

@@ -55,7 +55,7 @@ def _stored(server: SandboxServer) -> dict[str, Any]:
 
 def _wait(qtbot: QtBot, coro: Coroutine[Any, Any, object]) -> None:
     task = asyncio.ensure_future(coro)
-    qtbot.waitUntil(task.done, timeout=10000)
+    qtbot.waitUntil(task.done)
     task.result()
 
 
@@ -78,7 +78,7 @@ def _type(qtbot: QtBot, dialog: SettingsDialog, config_id: MarketplaceConfigId, 
 
 def _save(qtbot: QtBot, dialog: SettingsDialog, config_id: MarketplaceConfigId) -> None:
     page = dialog.marketplace_page
-    with qtbot.waitSignal(page.saved, timeout=10000):
+    with qtbot.waitSignal(page.saved):
         qtbot.mouseClick(page.save_buttons[config_id], Qt.MouseButton.LeftButton)
 
 
@@ -95,7 +95,7 @@ def test_the_page_reads_on_opening_and_saves_each_setting(
         assert dialog.pages.tabText(dialog.pages.indexOf(page)).replace("&", "") == (
             "Marketplace configuration"
         )
-        with qtbot.waitSignal(page.loaded, timeout=10000):
+        with qtbot.waitSignal(page.loaded):
             dialog.show()
         dialog.pages.setCurrentWidget(page)
         assert page.editors[NOTIFY].text() == "https://vendor.example/hook"
@@ -130,7 +130,7 @@ def test_the_page_reads_on_opening_and_saves_each_setting(
             "resultHeader": "Authorization: Bearer t",
         }
         # Read again: what the service holds is what the page shows.
-        with qtbot.waitSignal(page.loaded, timeout=10000):
+        with qtbot.waitSignal(page.loaded):
             qtbot.mouseClick(page.reload_button, Qt.MouseButton.LeftButton)
         assert page.editors[RESULT_HEADER].text() == "Authorization: Bearer t"
         assert not any(n.isVisible() for n in page.notes.values())
@@ -159,13 +159,13 @@ def test_a_value_typed_before_the_connection_changed_is_not_sent_to_the_new_one(
         qtbot.addWidget(dialog)
         page = dialog.marketplace_page
         try:
-            with qtbot.waitSignal(page.loaded, timeout=10000):
+            with qtbot.waitSignal(page.loaded):
                 dialog.show()
             dialog.pages.setCurrentWidget(page)
             assert fresh.sr_base_url in page.status_label.text()
             in_use[0] = clients[1]  # a profile switch applied meanwhile
             _type(qtbot, dialog, RESULT_URL, "https://vendor.example/results")
-            with qtbot.waitSignal(page.loaded, timeout=10000):
+            with qtbot.waitSignal(page.loaded):
                 qtbot.mouseClick(page.save_buttons[RESULT_URL], Qt.MouseButton.LeftButton)
             assert "resultURL" not in _stored(fresh)
             assert "resultURL" not in _stored(second)
@@ -194,7 +194,7 @@ def test_the_services_refusals_are_shown_in_words(
     try:
         dialog = _open(qtbot, client)
         page = dialog.marketplace_page
-        with qtbot.waitSignal(page.loaded, timeout=10000):
+        with qtbot.waitSignal(page.loaded):
             dialog.show()
         dialog.pages.setCurrentWidget(page)
         assert page.error_label.isVisible()
@@ -261,7 +261,7 @@ def test_opened_from_the_window_it_uses_the_live_session(
         window.settings_action.trigger()
         dialog = host.dialog
         page = dialog.marketplace_page
-        qtbot.waitUntil(lambda: page.last_reading is not None, timeout=10000)
+        qtbot.waitUntil(lambda: page.last_reading is not None)
         assert session.sr.base_url in page.status_label.text()
         assert page.last_reading is not None
         assert page.last_reading.ok

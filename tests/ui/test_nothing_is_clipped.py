@@ -141,7 +141,7 @@ def test_the_rooms_and_the_detail_pane(
     window.orders.tabs.setCurrentWidget(window.orders.candidates)
     no_clipping(window)
     window.rooms.setCurrentWidget(window.offers)
-    qtbot.waitUntil(lambda: window.offers.model.rowCount() > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: window.offers.model.rowCount() > 0)
     window.offers.offer_list.table.selectRow(0)
     no_clipping(window)
 
@@ -151,7 +151,7 @@ def open_dialog(
 ) -> QWidget:
     dialogs = Dialogs(window)
     window.orders.controller.actions[action].trigger()
-    dialog = dialogs.wait_for(qtbot, kind, timeout=20_000)
+    dialog = dialogs.wait_for(qtbot, kind)
     qtbot.waitUntil(dialog.isVisible)
     return dialog
 
@@ -177,7 +177,7 @@ def test_the_dialogs_of_an_order(
         if isinstance(dialog, BerkeAssessmentForm):
             # Checked as it stays: with Berke's jobs loaded (a fast machine may show them at
             # once, a slow one "Loading jobs…" first: never one state by chance).
-            qtbot.waitUntil(dialog.can_submit, timeout=30_000)
+            qtbot.waitUntil(dialog.can_submit)
         no_clipping(dialog)
         close(window, qtbot, dialog)
 
@@ -213,7 +213,7 @@ def test_the_batch_and_the_delivery(
     window.orders.select_order(ready.id)
     preview = open_dialog(window, qtbot, OrderAction.DELIVER, DeliveryPreviewDialog)
     assert isinstance(preview, DeliveryPreviewDialog)
-    qtbot.waitUntil(preview.page_shown, timeout=20_000)
+    qtbot.waitUntil(preview.page_shown)
     no_clipping(preview)
     close(window, qtbot, preview)
 
@@ -226,7 +226,7 @@ def test_the_batch_and_the_delivery(
     plan.submit_button.click()
     batch = dialogs.wait_for(qtbot, BatchDialog)
     assert isinstance(batch, BatchDialog)
-    qtbot.waitUntil(batch.close_button.isEnabled, timeout=20_000)
+    qtbot.waitUntil(batch.close_button.isEnabled)
     no_clipping(batch)
     batch.close_button.click()
 

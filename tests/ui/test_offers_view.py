@@ -51,7 +51,7 @@ def view(qtbot: QtBot, live_desk: Desk) -> OffersView:
     qtbot.addWidget(made)
     made.resize(1200, 700)
     made.show()
-    with qtbot.waitSignal(made.loaded, timeout=10_000) as blocker:
+    with qtbot.waitSignal(made.loaded) as blocker:
         made.set_catalog(OfferCatalog(live_desk.session, live_desk.db))
     assert blocker.args == [True]
     return made
@@ -60,12 +60,12 @@ def view(qtbot: QtBot, live_desk: Desk) -> OffersView:
 def run(qtbot: QtBot, coro: Awaitable[T]) -> T:
     """Run ``coro`` on the running qasync loop while Qt processes events."""
     task = asyncio.ensure_future(coro)
-    qtbot.waitUntil(task.done, timeout=10_000)
+    qtbot.waitUntil(task.done)
     return task.result()
 
 
 def search(view: OffersView, qtbot: QtBot, text: str) -> None:
-    with qtbot.waitSignal(view.loaded, timeout=10_000):
+    with qtbot.waitSignal(view.loaded):
         view.search.setText(text)
 
 
@@ -85,7 +85,7 @@ def select(view: OffersView, qtbot: QtBot, offer_id: str) -> Offer:
 
 def open_form(view: OffersView, qtbot: QtBot, button: Any) -> OfferForm:
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: view.form is not None and view.form.isVisible(), timeout=5_000)
+    qtbot.waitUntil(lambda: view.form is not None and view.form.isVisible())
     assert view.form is not None
     return view.form
 
@@ -134,7 +134,7 @@ def test_search_narrows_and_the_status_filter_is_sent(
 
     monkeypatch.setattr(offers, "list_offers", spy)
     # Typed key by key: one debounced search for the whole word, not one per key.
-    with qtbot.waitSignal(view.loaded, timeout=10_000):
+    with qtbot.waitSignal(view.loaded):
         qtbot.keyClicks(view.search, "personality")
     assert [q for q, _ in requested] == ["personality"]
     assert [o.catalog_id for o in shown_offers(view)] == ["BERKE-FIT"]
@@ -147,7 +147,7 @@ def test_search_narrows_and_the_status_filter_is_sent(
     assert view.edit_button.toolTip() == "Select an offer first."
 
     search(view, qtbot, "")
-    with qtbot.waitSignal(view.loaded, timeout=10_000):
+    with qtbot.waitSignal(view.loaded):
         view.status_filter.setCurrentIndex(view.status_filter.findData(OfferStatus.REJECTED))
     assert requested[-1] == ("", OfferStatus.REJECTED)
     shown = shown_offers(view)
@@ -170,10 +170,10 @@ def test_a_stale_search_is_cancelled(
     before = view._list_task
     view.search.setText("talent")
     view._search_now()
-    qtbot.waitUntil(lambda: view._list_task is not before, timeout=5_000)
+    qtbot.waitUntil(lambda: view._list_task is not before)
     stale = view._list_task
     assert stale is not None
-    with qtbot.waitSignal(view.loaded, timeout=10_000) as blocker:
+    with qtbot.waitSignal(view.loaded) as blocker:
         view.search.setText("leadership")
         view._search_now()
     assert blocker.args == [True]
@@ -186,18 +186,18 @@ def test_pages(qtbot: QtBot, live_desk: Desk, monkeypatch: pytest.MonkeyPatch) -
     view = OffersView()
     qtbot.addWidget(view)
     view.show()
-    with qtbot.waitSignal(view.loaded, timeout=10_000):
+    with qtbot.waitSignal(view.loaded):
         view.set_catalog(OfferCatalog(live_desk.session, live_desk.db))
     total = view._total
     assert total >= 5
     assert view.page_label.text() == f"1–2 of {total}"
     first = [o.id for o in shown_offers(view)]
-    with qtbot.waitSignal(view.loaded, timeout=10_000):
+    with qtbot.waitSignal(view.loaded):
         qtbot.mouseClick(view.next_button, Qt.MouseButton.LeftButton)
     assert view.page_label.text() == f"3–4 of {total}"
     assert set(first).isdisjoint(o.id for o in shown_offers(view))
     assert view.prev_button.isEnabled()
-    with qtbot.waitSignal(view.loaded, timeout=10_000):
+    with qtbot.waitSignal(view.loaded):
         qtbot.mouseClick(view.prev_button, Qt.MouseButton.LeftButton)
     assert [o.id for o in shown_offers(view)] == first
 
@@ -241,7 +241,7 @@ def test_create_with_a_field_error_first(view: OffersView, qtbot: QtBot) -> None
     assert form.cost_warning_text() == ""
     assert form.save_button.isEnabled()
 
-    with qtbot.waitSignal(view.loaded, timeout=10_000):
+    with qtbot.waitSignal(view.loaded):
         qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     created = view.selected_offer()
     assert created is not None
@@ -270,11 +270,11 @@ def test_edit_submit_withdraw(view: OffersView, qtbot: QtBot) -> None:
     assert form.status.currentText() == "Unchanged (INACTIVE)"
     assert "ACTIVE" not in [form.status.itemText(i) for i in range(1, form.status.count())]
     form.name.setText("UI test offer, renamed")
-    with qtbot.waitSignal(view.loaded, timeout=10_000):
+    with qtbot.waitSignal(view.loaded):
         qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     assert view.title.text() == "UI test offer, renamed"
 
-    with qtbot.waitSignal(view.loaded, timeout=10_000):
+    with qtbot.waitSignal(view.loaded):
         qtbot.mouseClick(view.submit_button, Qt.MouseButton.LeftButton)
     moved = view.selected_offer()
     assert moved is not None
@@ -283,7 +283,7 @@ def test_edit_submit_withdraw(view: OffersView, qtbot: QtBot) -> None:
     assert not view.submit_button.isEnabled()
     assert view.withdraw_button.isEnabled()
 
-    with qtbot.waitSignal(view.loaded, timeout=10_000):
+    with qtbot.waitSignal(view.loaded):
         qtbot.mouseClick(view.withdraw_button, Qt.MouseButton.LeftButton)
     moved = view.selected_offer()
     assert moved is not None
@@ -297,7 +297,7 @@ def test_server_refusals_are_shown_in_words(view: OffersView, qtbot: QtBot) -> N
     form.name.setText("Copy")
     form.description.setPlainText("Copy")
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: bool(error_of(form, "catalogId")), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(error_of(form, "catalogId")))
     assert "already exists" in error_of(form, "catalogId")
     assert "SmartRecruiters" in error_of(form, "catalogId")
     assert not form.is_busy()
@@ -309,7 +309,7 @@ def test_server_refusals_are_shown_in_words(view: OffersView, qtbot: QtBot) -> N
     assert active is not None
     form.set_busy(True)
     form.submitted.emit(active.model_copy(update={"status": OfferStatus.ACTIVE}), None)
-    qtbot.waitUntil(lambda: bool(error_of(form, "status")), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(error_of(form, "status")))
     assert "partners team activates" in error_of(form, "status")
     form.reject()
 
@@ -319,12 +319,12 @@ def test_server_refusals_are_shown_in_words(view: OffersView, qtbot: QtBot) -> N
     assert view.catalog is not None
     run(qtbot, view.catalog.submit(created.id))
     qtbot.mouseClick(view.submit_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: view.findChild(QMessageBox, "errorBox") is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: view.findChild(QMessageBox, "errorBox") is not None)
     box = view.findChild(QMessageBox, "errorBox")
     assert box is not None
     assert "Cannot move an offer from UNDER_REVIEW" in box.text()
     box.close()
-    qtbot.waitUntil(view.submit_button.isEnabled, timeout=5_000)
+    qtbot.waitUntil(view.submit_button.isEnabled)
 
 
 def test_a_fault_of_ours_never_leaves_the_offer_form_locked(
@@ -340,10 +340,10 @@ def test_a_fault_of_ours_never_leaves_the_offer_form_locked(
     form.name.setText("Never saved")
     form.description.setPlainText("d")
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not form.is_busy(), timeout=5_000)
+    qtbot.waitUntil(lambda: not form.is_busy())
     assert form.name.text() == "Never saved"  # what was typed is kept
     form.reject()  # a busy form refuses to close; this one closes
-    qtbot.waitUntil(lambda: not form.isVisible(), timeout=5_000)
+    qtbot.waitUntil(lambda: not form.isVisible())
 
 
 def test_a_form_opened_before_the_connection_changed_saves_nothing(
@@ -356,10 +356,10 @@ def test_a_form_opened_before_the_connection_changed_saves_nothing(
     form.catalog_id.setText(catalog_id)
     form.name.setText("Typed before the switch")
     form.description.setPlainText("d")
-    with qtbot.waitSignal(view.loaded, timeout=10_000):
+    with qtbot.waitSignal(view.loaded):
         view.set_catalog(OfferCatalog(live_desk.session, live_desk.db))
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "connection changed" in form.form_error.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "connection changed" in form.form_error.text())
     assert "not saved" in form.form_error.text()
     assert not form.is_busy()
     assert form.name.text() == "Typed before the switch"
@@ -383,7 +383,7 @@ def test_a_saved_offer_is_the_one_shown_even_when_the_list_cannot_be_read_after(
         raise OfferError("SmartRecruiters could not be reached.")
 
     monkeypatch.setattr(view.catalog, "page", down)
-    with qtbot.waitSignal(view.loaded, timeout=10_000) as blocker:
+    with qtbot.waitSignal(view.loaded) as blocker:
         qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     assert blocker.args == [False]
     assert view.detail.title.text() == "Saved while the list is down"
@@ -415,12 +415,12 @@ def test_a_save_that_ends_after_the_connection_changed_leaves_nothing_to_act_on(
 
     monkeypatch.setattr(old, "create", slow_create)
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(asked.is_set, timeout=10_000)
-    with qtbot.waitSignal(view.loaded, timeout=10_000):
+    qtbot.waitUntil(asked.is_set)
+    with qtbot.waitSignal(view.loaded):
         view.set_catalog(OfferCatalog(live_desk.session, live_desk.db))
     shown = view.selected_offer()  # the new connection's first offer
     release.set()
-    qtbot.waitUntil(lambda: view.form is None, timeout=10_000)  # saved, and closed
+    qtbot.waitUntil(lambda: view.form is None)  # saved, and closed
     run(qtbot, view.wait_idle())
     assert view.selected_offer() == shown
     assert view.detail.title.text() != "Saved as the switch began"
@@ -435,21 +435,21 @@ def test_refusals_go_to_the_window_sink_and_a_disconnect_clears(
     view = OffersView(messages)
     qtbot.addWidget(view)
     view.show()
-    with qtbot.waitSignal(view.loaded, timeout=10_000):
+    with qtbot.waitSignal(view.loaded):
         view.set_catalog(OfferCatalog(live_desk.session, live_desk.db))
     created = new_offer(view, qtbot)
     assert created.id is not None
     assert view.catalog is not None
     run(qtbot, view.catalog.submit(created.id))  # moved elsewhere: the view still shows INACTIVE
     qtbot.mouseClick(view.submit_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: bool(messages.shown), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(messages.shown))
     title, text = messages.shown[-1]
     assert title == "Submit offer for review"
     assert "Cannot move an offer from UNDER_REVIEW" in text
     assert view.findChild(QMessageBox, "errorBox") is None  # said once, by the window's sink
     for box in window.findChildren(QMessageBox):
         box.close()
-    qtbot.waitUntil(view.submit_button.isEnabled, timeout=5_000)
+    qtbot.waitUntil(view.submit_button.isEnabled)
 
     view.set_catalog(None)  # the session closed: nothing of it stays on screen
     assert view.model.rowCount() == 0
@@ -474,14 +474,14 @@ def test_cost_warning_for_a_paid_offer_and_its_fix(view: OffersView, qtbot: QtBo
     form.cost_kind.setCurrentIndex(form.cost_kind.findText("Flat rate"))
     form.cost_value.setText("0")
     assert "“Flat rate 0”, but this offer is paid" in form.cost_warning_text()
-    with qtbot.waitSignal(view.loaded, timeout=10_000):
+    with qtbot.waitSignal(view.loaded):
         qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     assert view.fields["cost"].text() == "Flat rate 0"
     assert "Your payment failed" in view.cost_warning_text()
     assert view.cost_fix.text() == "Record the cost as “Percentage 70”"
 
     qtbot.mouseClick(view.cost_fix, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: view.cost_warning_text() == "", timeout=5_000)
+    qtbot.waitUntil(lambda: view.cost_warning_text() == "")
     assert view.fields["cost"].text() == "Percentage 70"
 
 
@@ -489,9 +489,9 @@ def test_recent_orders_of_an_offer(view: OffersView, qtbot: QtBot, live_desk: De
     run(qtbot, sync_all(live_desk))
     expected = run(qtbot, offers.recent_orders_for(live_desk, select(view, qtbot, FIT)))
     assert expected
-    with qtbot.waitSignal(view.detail_loaded, timeout=10_000):
+    with qtbot.waitSignal(view.detail_loaded):
         select(view, qtbot, TALENT)
-    with qtbot.waitSignal(view.detail_loaded, timeout=10_000):
+    with qtbot.waitSignal(view.detail_loaded):
         select(view, qtbot, FIT)
     assert view.recent_order_ids() == [o.id for o in expected]
     assert len(expected) <= offers.RECENT_ORDERS
@@ -499,7 +499,7 @@ def test_recent_orders_of_an_offer(view: OffersView, qtbot: QtBot, live_desk: De
     first = view.recent_orders.item(0).text()
     assert expected[0].candidate.full_name in first
 
-    with qtbot.waitSignal(view.detail_loaded, timeout=10_000):
+    with qtbot.waitSignal(view.detail_loaded):
         select(view, qtbot, LEAD)  # inactive: never ordered
     assert view.recent_order_ids() == []
     assert "No order from this offer" in view.recent_state.text()

@@ -46,14 +46,14 @@ def window(
     # of its choosing would race them (a slow test crosses the demo's 15 s watch).
     board = connect(made, desk, start=False)
     _DESKS[id(made)] = desk
-    with qtbot.waitSignal(made.sync_finished, timeout=60_000):  # a hang guard, not a bound
+    with qtbot.waitSignal(made.sync_finished):
         made.request_sync()
     yield made
     stopping = asyncio.ensure_future(board.stop())
-    qtbot.waitUntil(stopping.done, timeout=10_000)
+    qtbot.waitUntil(stopping.done)
     _DESKS.pop(id(made), None)
     closing = asyncio.ensure_future(desk.session.aclose())
-    qtbot.waitUntil(closing.done, timeout=5000)
+    qtbot.waitUntil(closing.done)
     desk.db.close()
 
 
@@ -63,7 +63,7 @@ def in_progress_order(window: MainWindow, qtbot: QtBot) -> AssessmentOrder:
     order = finish(
         qtbot, desk.session.sr.create_test_order(new_order_body(first="Ana", last="Lima"))
     )
-    with qtbot.waitSignal(window.sync_finished, timeout=10_000):
+    with qtbot.waitSignal(window.sync_finished):
         window.request_sync()
 
     async def prepare() -> AssessmentOrder:
@@ -125,22 +125,19 @@ def test_complete_then_drop_files_with_progress(
     assert dialog.ok.isEnabled()
     dialog.ok.click()
     board = board_of(window)
-    qtbot.waitUntil(lambda: board.state(order.id).result_id is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: board.state(order.id).result_id is not None)
     qtbot.waitUntil(
         lambda: (
             "Result: “Berke assessment” — 87/100, passed"
             in window.orders.detail.attachments.result_label.text()
         ),
-        timeout=5000,
     )
 
     progress: list[tuple[int, int, int]] = []
     assert window.signals is not None
     window.signals.upload_progress.connect(lambda u, s, t: progress.append((u, s, t)))
     drop(window.orders.detail.attachments.table.viewport(), files(tmp_path))
-    qtbot.waitUntil(
-        lambda: states(window) == {"Berke report.pdf": "done", "notes.txt": "done"}, timeout=20_000
-    )
+    qtbot.waitUntil(lambda: states(window) == {"Berke report.pdf": "done", "notes.txt": "done"})
     assert any(s == t and t > 1_000_000 for _u, s, t in progress)  # the big one reached 100 %
     assert len([p for p in progress if p[2] > 1_000_000]) >= 3  # in steps, not all at once
     result_id = board.state(order.id).result_id
@@ -189,8 +186,8 @@ def stuck_on_its_way(
     real_upload = desk.session.sr.upload_attachment
     stalled, reached = stall_uploads(desk)
     finish(qtbot, window.orders.controller.attach_files(order.id, [report]))
-    qtbot.waitUntil(stalled.is_set, timeout=10_000)
-    qtbot.waitUntil(lambda: states(window).get(report.name) == "uploading", timeout=10_000)
+    qtbot.waitUntil(stalled.is_set)
+    qtbot.waitUntil(lambda: states(window).get(report.name) == "uploading")
     return real_upload, reached
 
 
@@ -204,7 +201,7 @@ def test_cancel_one_upload_then_retry_it(window: MainWindow, qtbot: QtBot, tmp_p
     panel.table.selectRow(0)
     assert panel.cancel_button.isEnabled()
     panel.cancel_button.click()
-    qtbot.waitUntil(lambda: states(window).get(big.name) == "cancelled", timeout=10_000)
+    qtbot.waitUntil(lambda: states(window).get(big.name) == "cancelled")
     assert reached == [big.name]
     # The cancelled upload is not resumed by the background resumer.
     assert desk.results.unfinished() == []
@@ -213,7 +210,7 @@ def test_cancel_one_upload_then_retry_it(window: MainWindow, qtbot: QtBot, tmp_p
     assert panel.retry_button.isEnabled()
     assert not panel.cancel_button.isEnabled()
     panel.retry_button.click()
-    qtbot.waitUntil(lambda: states(window).get(big.name) == "done", timeout=30_000)
+    qtbot.waitUntil(lambda: states(window).get(big.name) == "done")
     upload = desk.results.for_order(order.id)[0]
     assert upload.state is UploadState.DONE
     assert upload.result_id is not None
@@ -244,7 +241,7 @@ def test_cancel_and_retry_act_only_on_a_file_of_the_order_shown(
     panel.table.selectRow(0)
     assert panel.retry_button.isEnabled()
     window.orders.table.clearSelection()  # no order shown: its files go with it
-    qtbot.waitUntil(lambda: window.orders.detail.order is None, timeout=5_000)
+    qtbot.waitUntil(lambda: window.orders.detail.order is None)
     assert panel.model.rowCount() == 0
     assert not panel.retry_button.isEnabled()
     assert not panel.cancel_button.isEnabled()
@@ -283,14 +280,14 @@ def test_the_question_after_a_drop_names_the_order_it_is_about(
             None,
         )
 
-    qtbot.waitUntil(lambda: question() is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: question() is not None)
     box = question()
     assert box is not None
     assert box.text() == (
         f"{order.candidate.full_name}’s order has no result yet: reports are attached to a result."
     )
     box.reject()
-    qtbot.waitUntil(task.done, timeout=10_000)
+    qtbot.waitUntil(task.done)
     assert [u.file_name for u in desk_of(window).results.for_order(order.id)] == [report.name]
 
 
@@ -350,7 +347,6 @@ def test_drop_on_a_table_row_and_refusals(window: MainWindow, qtbot: QtBot, tmp_
     qtbot.waitUntil(
         lambda: any(b.isVisible() and "setup.exe cannot be attached" in b.text()
                     for b in window.findChildren(QMessageBox)),
-        timeout=5000,
     )  # fmt: skip
     assert desk_of(window).results.for_order(order.id) == []
     assert board_of(window).state(order.id).uploads == ()

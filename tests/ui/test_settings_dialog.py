@@ -265,7 +265,7 @@ def test_test_connection_gives_a_verdict_per_service(
     qtbot.keyClicks(dialog.key_fields[SR_KEY], "c" * 32)
     qtbot.mouseClick(dialog.test_buttons[SR_KEY], Qt.MouseButton.LeftButton)
     qtbot.mouseClick(dialog.test_buttons[BERKE_TOKEN], Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: len(dialog.last_verdicts) == 2, timeout=5000)
+    qtbot.waitUntil(lambda: len(dialog.last_verdicts) == 2)
     assert "customer API key" in dialog.verdict_labels[SR_KEY].text()
     assert dialog.verdict_labels[BERKE_TOKEN].text().startswith("✔ Works")
     assert dialog.test_buttons[SR_KEY].isEnabled()
@@ -294,7 +294,7 @@ def test_a_verdict_that_comes_after_moving_to_another_profile_is_not_shown_under
     _select(dialog, "Local")
     button, label = dialog.test_buttons[BERKE_TOKEN], dialog.verdict_labels[BERKE_TOKEN]
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: label.text() == "Testing…", timeout=5000)
+    qtbot.waitUntil(lambda: label.text() == "Testing…")
     assert not button.isEnabled()
     _select(dialog, "Other")
     assert label.text() == ""
@@ -304,7 +304,7 @@ def test_a_verdict_that_comes_after_moving_to_another_profile_is_not_shown_under
     assert not button.isEnabled()
     _select(dialog, "Other")
     release.set()
-    qtbot.waitUntil(lambda: BERKE_TOKEN in dialog.last_verdicts, timeout=5000)
+    qtbot.waitUntil(lambda: BERKE_TOKEN in dialog.last_verdicts)
     assert label.text() == ""  # Local's verdict, not Other's
     assert button.isEnabled()
 
@@ -345,7 +345,7 @@ def test_settings_action_switching_profile_resyncs_and_shows_it(
 
     def wait(coro: Coroutine[Any, Any, object]) -> None:
         task = asyncio.ensure_future(coro)
-        qtbot.waitUntil(task.done, timeout=10000)
+        qtbot.waitUntil(task.done)
         task.result()
 
     try:
@@ -395,9 +395,9 @@ def test_closing_turns_the_actions_off_at_once_while_work_under_way_finishes(
         open_database=lambda _s: Database(":memory:"),
     )
     opening = asyncio.ensure_future(host.open())
-    qtbot.waitUntil(opening.done, timeout=10_000)
+    qtbot.waitUntil(opening.done)
     board = opening.result()
-    with qtbot.waitSignal(window.sync_finished, timeout=10_000):
+    with qtbot.waitSignal(window.sync_finished):
         window.request_sync()
     new = next(o for o in board.orders() if o.status is OrderStatus.NEW)
     window.orders.select_order(new.id)
@@ -406,12 +406,12 @@ def test_closing_turns_the_actions_off_at_once_while_work_under_way_finishes(
     release = asyncio.Event()
     board.spawn(release.wait())  # an action under way: the close waits for it
     closing = asyncio.ensure_future(host.close())
-    qtbot.waitUntil(lambda: not reject.isEnabled(), timeout=5_000)
+    qtbot.waitUntil(lambda: not reject.isEnabled())
     assert reject.toolTip() == CLOSING
     assert window.statusBar().currentMessage().startswith(CLOSING_NOTE)
     assert not closing.done()
     release.set()
-    qtbot.waitUntil(closing.done, timeout=10_000)
+    qtbot.waitUntil(closing.done)
     closing.result()
     window.close()
 

@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from app.store.instance_lock import InstanceLock
 from app.ui.application import ALREADY_RUNNING_EXIT
 from app.ui.single_instance import ActivationServer, bring_to_front
+from tests.waits import HANG_GUARD_SECONDS
 
 
 @pytest.mark.slow
@@ -23,7 +24,7 @@ def test_second_start_is_refused_and_raises_the_first(qtbot: QtBot, tmp_path: Pa
         server = ActivationServer(data)
         assert server.listen()
         try:
-            with qtbot.waitSignal(server.activate_requested, timeout=30_000):
+            with qtbot.waitSignal(server.activate_requested):
                 second = subprocess.Popen(
                     [sys.executable, "-m", "app", "--self-test"],
                     env={**os.environ, "ASSESSMENT_DESK_HOME": str(tmp_path)},
@@ -32,8 +33,8 @@ def test_second_start_is_refused_and_raises_the_first(qtbot: QtBot, tmp_path: Pa
                     text=True,
                 )
                 # The signal can only come while Qt processes events here, not in communicate().
-                qtbot.waitUntil(lambda: second.poll() is not None, timeout=30_000)
-            _out, err = second.communicate(timeout=10)
+                qtbot.waitUntil(lambda: second.poll() is not None)
+            _out, err = second.communicate(timeout=HANG_GUARD_SECONDS)
         finally:
             server.close()
     assert second.returncode == ALREADY_RUNNING_EXIT

@@ -57,7 +57,7 @@ def desk(
     made = Desk(session, Database(tmp_path / "desk.sqlite3"), author=ContactPerson(first_name="C"))
     yield made
     closing = asyncio.ensure_future(session.aclose())
-    qtbot.waitUntil(closing.done, timeout=5000)
+    qtbot.waitUntil(closing.done)
     made.db.close()
 
 
@@ -69,11 +69,11 @@ def window(
     qtbot.addWidget(made)
     made.show()
     board = connect(made, desk, start=False)  # no poll of its own: requests are counted
-    with qtbot.waitSignal(made.sync_finished, timeout=10_000):
+    with qtbot.waitSignal(made.sync_finished):
         made.request_sync()
     yield made
     stopping = asyncio.ensure_future(board.stop())
-    qtbot.waitUntil(stopping.done, timeout=10_000)
+    qtbot.waitUntil(stopping.done)
 
 
 @pytest.fixture
@@ -116,10 +116,10 @@ def test_esc_during_a_save_cancels_it_and_nothing_escapes(
     assert dialog.path == folder / "inbox.adsnap"
     dialog.all_choice.setChecked(True)
     save_button(dialog).click()
-    qtbot.waitUntil(lambda: len(transport.details()) >= 3, timeout=10_000)
+    qtbot.waitUntil(lambda: len(transport.details()) >= 3)
 
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
     assert dialog.task is not None
     assert dialog.task.cancelled()
     assert dialog not in window.snapshot_menu.dialogs
@@ -130,7 +130,7 @@ def test_esc_during_a_save_cancels_it_and_nothing_escapes(
     assert window.board is not None
     order_id = window.board.orders()[0].id
     call = asyncio.ensure_future(desk.session.sr.get_order(order_id))
-    qtbot.waitUntil(call.done, timeout=5000)
+    qtbot.waitUntil(call.done)
     assert len(transport.requests) == before + 1
     assert len(transport.details()) == asked < 50
     gc.collect()
@@ -144,9 +144,9 @@ def test_progress_says_the_time_left_and_closing_cancels_too(
     dialog = open_save(window, tmp_path / "closed.adsnap")
     dialog.all_choice.setChecked(True)
     save_button(dialog).click()
-    qtbot.waitUntil(lambda: len(transport.details()) >= 2, timeout=10_000)
+    qtbot.waitUntil(lambda: len(transport.details()) >= 2)
     # How far, and about how long is left (200 orders, 2 calls each, at 10 calls a second).
-    qtbot.waitUntil(lambda: " left." in dialog.state.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: " left." in dialog.state.text())
     text = dialog.state.text()
     assert text.startswith("Fetching comments and results from SmartRecruiters:")
     assert re.search(r"about \d+ (s|min) left\.$", text), text
@@ -154,7 +154,7 @@ def test_progress_says_the_time_left_and_closing_cancels_too(
     assert dialog.progress.maximum() == len(window.board.orders())
 
     dialog.close()  # the title bar's close button
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
     assert dialog.task is not None
     assert dialog.task.cancelled()
     assert not (tmp_path / "closed.adsnap").exists()
@@ -171,7 +171,7 @@ def test_an_unwritable_folder_is_said_at_once_and_another_can_be_chosen(
     with locked_folder(tmp_path) as folder:
         dialog = open_save(window, folder / "inbox.adsnap")
         # Before Save is pressed: which folder, why, and the system's words apart.
-        qtbot.waitUntil(lambda: "cannot be saved" in dialog.state.text(), timeout=5000)
+        qtbot.waitUntil(lambda: "cannot be saved" in dialog.state.text())
         assert dialog.state.text() == (
             f"The snapshot cannot be saved in the folder {folder}: you do not have permission "
             "to write there. Choose another folder."
@@ -185,7 +185,7 @@ def test_an_unwritable_folder_is_said_at_once_and_another_can_be_chosen(
     good.mkdir()
     window.snapshot_menu.choose_save_path = lambda: good / "inbox"
     dialog.change_path.click()
-    qtbot.waitUntil(save_button(dialog).isEnabled, timeout=5000)
+    qtbot.waitUntil(save_button(dialog).isEnabled)
     assert dialog.path == good / "inbox.adsnap"
     assert dialog.state.text() == ""
     assert dialog.detail.isHidden()
@@ -195,7 +195,7 @@ def test_an_unwritable_folder_is_said_at_once_and_another_can_be_chosen(
     dialog.details.setChecked(False)
     save_button(dialog).click()
     assert dialog.task is not None
-    qtbot.waitUntil(dialog.task.done, timeout=5000)
+    qtbot.waitUntil(dialog.task.done)
     assert dialog.task.exception() is None  # handled: nothing for "never retrieved"
     assert f"The snapshot cannot be saved in the folder {good}" in dialog.state.text()
     assert "the folder does not exist" in dialog.state.text()
@@ -204,10 +204,10 @@ def test_an_unwritable_folder_is_said_at_once_and_another_can_be_chosen(
 
     good.mkdir()
     dialog.change_path.click()
-    qtbot.waitUntil(save_button(dialog).isEnabled, timeout=5000)
-    with qtbot.waitSignal(dialog.saved, timeout=10_000):
+    qtbot.waitUntil(save_button(dialog).isEnabled)
+    with qtbot.waitSignal(dialog.saved):
         save_button(dialog).click()
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
     assert (good / "inbox.adsnap").is_file()
     assert window.messages.shown[-1][1].startswith("Saved a snapshot of ")
     gc.collect()

@@ -116,7 +116,7 @@ def test_attachments_open_from_a_temporary_copy(
     files = window.orders.detail.snapshot_files
     assert files.list.count() == 1
     files.open_button.click()
-    qtbot.waitUntil(lambda: bool(opened), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(opened))
     copy = Path(opened[0].toLocalFile())
     assert copy.read_bytes() == b"%PDF-1.4"
     window.orders.select_order("order-000")

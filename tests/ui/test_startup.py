@@ -141,7 +141,7 @@ def test_the_cached_inbox_is_in_the_first_frame(
 
     def wait(coro: Awaitable[T]) -> T:
         task = asyncio.ensure_future(coro)
-        qtbot.waitUntil(task.done, timeout=10_000)
+        qtbot.waitUntil(task.done)
         return task.result()
 
     try:

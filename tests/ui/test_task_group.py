@@ -53,5 +53,5 @@ def test_an_owners_tasks_are_cancelled_when_it_is_destroyed(
     tasks = NamedTasks(owner)
     never = tasks.start(asyncio.Event().wait(), name="save")
     owner.deleteLater()  # its window closed under it, with the work still going
-    qtbot.waitUntil(never.done, timeout=30_000)
+    qtbot.waitUntil(never.done)
     assert never.cancelled()

@@ -89,7 +89,7 @@ def test_code_and_url_are_shown_and_copied(
     qtbot.mouseClick(copy_code, Qt.MouseButton.LeftButton)
     assert QGuiApplication.clipboard().text() == created.invitation_code
     assert "Copied" in copy_code.text()
-    qtbot.waitUntil(lambda: "Copied" not in copy_code.text(), timeout=30_000)
+    qtbot.waitUntil(lambda: "Copied" not in copy_code.text())
 
     qtbot.mouseClick(child(dialog, QPushButton, "copyUrlButton"), Qt.MouseButton.LeftButton)
     assert QGuiApplication.clipboard().text() == created.assessment_url
@@ -225,7 +225,7 @@ def test_no_email_note_only_without_email(qtbot: QtBot, created: CreateAssessmen
 
 def test_accept_emits_the_url(qtbot: QtBot, created: CreateAssessmentResponse) -> None:
     dialog = make(qtbot, created)
-    with qtbot.waitSignal(dialog.accept_requested, timeout=1000) as blocker:
+    with qtbot.waitSignal(dialog.accept_requested) as blocker:
         qtbot.mouseClick(child(dialog, QPushButton, "acceptButton"), Qt.MouseButton.LeftButton)
     assert blocker.args == [created.assessment_url]
 
