@@ -168,6 +168,18 @@ class Journal:
             ).fetchall()
         return [_entry(row) for row in rows]
 
+    def results_left_open(self) -> list[JournalEntry]:
+        """Results made (the documented flow's first call) with no completion begun after
+        them: the desk stopped between the flow's two calls. Oldest first."""
+        with self._db.reading() as conn:
+            rows = conn.execute(
+                "SELECT * FROM journal AS made WHERE made.action = ? AND made.state = 'done'"
+                " AND NOT EXISTS (SELECT 1 FROM journal AS later WHERE later.order_id ="
+                " made.order_id AND later.action = ? AND later.id > made.id) ORDER BY made.id",
+                (StepKind.CREATE_RESULT.value, StepKind.COMPLETE.value),
+            ).fetchall()
+        return [_entry(row) for row in rows]
+
     def has_pending(self, order_id: str, *actions: StepKind) -> bool:
         """Whether a step of one of ``actions`` is pending for the order."""
         return self.has_step(order_id, actions, StepState.PENDING)

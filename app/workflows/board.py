@@ -63,7 +63,7 @@ from app.workflows.batch import (
 )
 from app.workflows.cached_inbox import CachedInbox, read_cached_inbox
 from app.workflows.delivery import DeliveryPlan, deliver, plan_delivery
-from app.workflows.desk import Desk
+from app.workflows.desk import COMPLETING, Desk, action_key
 from app.workflows.heap import settle_heap
 from app.workflows.order_sync import fetch_changes
 from app.workflows.outbox import ResumeReport, resume_pending, retry_step
@@ -74,6 +74,7 @@ from app.workflows.refusals import (
 )
 from app.workflows.results import (
     NO_RESULT_TO_ATTACH_TO,
+    ResultAlreadyMadeError,
     ResultFlow,
     cancel_upload,
     complete_order,
@@ -238,7 +239,7 @@ class OrderBoard:
         return self.state(order_id).link
 
     def is_busy(self, action: OrderAction, order_id: str) -> bool:
-        return self._desk.is_claimed(_action_key(action, order_id))
+        return self._desk.is_claimed(action_key(action, order_id))
 
     def why_not(self, action: OrderAction, order_ids: Sequence[str]) -> str | None:
         """None when ``action`` may be started on these orders now; otherwise why not, in
@@ -524,17 +525,14 @@ class OrderBoard:
     def _claimed(self, order_id: str, *kinds: OrderAction) -> Iterator[None]:
         """The one in-flight registry: an action runs once per order at a time. Several
         ``kinds`` are claimed together (all, or none), and the order is told once."""
-        keys = list(dict.fromkeys(_action_key(kind, order_id) for kind in kinds))
-        taken: list[str] = []
+        keys = list(dict.fromkeys(action_key(kind, order_id) for kind in kinds))
+        if not self._desk.claim_all(keys):
+            raise ActionNotAllowedError("This is already being sent for this order.")
         try:
-            for key in keys:
-                if not self._desk.claim(key):
-                    raise ActionNotAllowedError("This is already being sent for this order.")
-                taken.append(key)
             self._changed([order_id])
             yield
         finally:
-            for key in taken:
+            for key in keys:
                 self._desk.release(key)
 
     def _claimed_for_batch(self, order_id: str) -> AbstractContextManager[None]:
@@ -734,14 +732,18 @@ class OrderBoard:
     ) -> str:
         """Complete the order with ``result`` (the profile's flow); returns the resultId. Files
         queued for the order start uploading to it."""
-        result_id: str = await self._act(
-            OrderAction.COMPLETE,
-            order_id,
-            lambda order: complete_order(
-                self._desk, order, result, flow=self.options.result_flow, message=message
-            ),
-            also=_COMPLETING,
-        )
+        try:
+            result_id: str = await self._act(
+                OrderAction.COMPLETE,
+                order_id,
+                lambda order: complete_order(
+                    self._desk, order, result, flow=self.options.result_flow, message=message
+                ),
+                also=COMPLETING,
+            )
+        except ResultAlreadyMadeError:
+            self._wake_resumer.set()  # it completes the order with the result it has
+            raise
         self.start_queued(order_id)
         return result_id
 
@@ -776,7 +778,7 @@ class OrderBoard:
         # A completion retried claims Complete and Deliver, as they claim each other.
         completing = entry.action in (StepKind.COMPLETE, StepKind.CREATE_RESULT)
         try:
-            with self._claimed(entry.order_id, *(_COMPLETING if completing else ())):
+            with self._claimed(entry.order_id, *(COMPLETING if completing else ())):
                 await retry_step(self._desk, entry_id)
         finally:
             await self.refresh([entry.order_id])
@@ -806,7 +808,7 @@ class OrderBoard:
                 max_bytes=self.options.max_upload_bytes,
             )
 
-        result_id: str = await self._act(OrderAction.DELIVER, order_id, run, also=_COMPLETING)
+        result_id: str = await self._act(OrderAction.DELIVER, order_id, run, also=COMPLETING)
         self.start_queued(order_id)
         return result_id
 
@@ -1082,17 +1084,8 @@ _BATCH_ACTIONS = (
 )
 
 
-#: Complete and Deliver both complete the order: one at a time, or two results could be made
-#: (the journal's "under way" check and the step's start are not one atomic move).
-_COMPLETING = (OrderAction.COMPLETE, OrderAction.DELIVER)
-
-
 def _assessment_key(state: OrderState | None) -> str | None:
     """The Berke assessment an order is linked to (Berke's ids ignore case), if any."""
     if state is None or state.link is None:
         return None
     return state.link.source_candidate_id.casefold()
-
-
-def _action_key(action: OrderAction, order_id: str) -> str:
-    return f"action:{action.value}:{order_id}"

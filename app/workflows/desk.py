@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from app.domain.order_action import OrderAction
 from app.domain.smartrecruiters import ContactPerson
 from app.store.berke_watch import BerkeWatchStore
 from app.store.database import Database
@@ -55,6 +56,13 @@ class Desk:
         self._in_flight.add(key)
         return True
 
+    def claim_all(self, keys: list[str]) -> bool:
+        """Take every one of ``keys``, or none of them (False when one is taken)."""
+        if any(key in self._in_flight for key in keys):
+            return False
+        self._in_flight.update(keys)
+        return True
+
     def release(self, key: str) -> None:
         self._in_flight.discard(key)
 
@@ -83,3 +91,13 @@ class Desk:
     def may_send_again(self, upload_id: int) -> None:
         """The file was queued again (Retry): an earlier stop no longer applies."""
         self._stop_asked.discard(upload_id)
+
+
+def action_key(action: OrderAction, order_id: str) -> str:
+    """The in-flight key of a coordinator's action on an order (``Desk.claim``)."""
+    return f"action:{action.value}:{order_id}"
+
+
+#: Complete and Deliver both complete the order: one at a time, or two results could be made
+#: (the journal's "under way" check and the step's start are not one atomic move).
+COMPLETING = (OrderAction.COMPLETE, OrderAction.DELIVER)

@@ -17,7 +17,7 @@ from app.domain.attachments import UploadState
 from app.domain.journal import JournalOutcome, StepState, UploadStep
 from app.domain.order_rules import OPEN_STATUSES
 from app.domain.smartrecruiters import OrderStatus
-from app.workflows.desk import Desk
+from app.workflows.desk import COMPLETING, Desk, action_key
 from app.workflows.refusals import ActionNotAllowedError, StepDeferredError
 from app.workflows.results import (
     NO_RESULT_TO_ATTACH_TO,
@@ -78,8 +78,42 @@ async def resume_pending(desk: Desk, *, on_change: OrderChanged | None = None) -
             report.done.append(entry.id)
         if on_change:
             on_change(entry.order_id)
+    await _complete_results_left_open(desk, report, blocked, on_change)
     await _resume_uploads(desk, report, blocked, uploads_in_journal, on_change)
     return report
+
+
+async def _complete_results_left_open(
+    desk: Desk, report: ResumeReport, blocked: set[str], on_change: OrderChanged | None
+) -> None:
+    """The documented flow made the order's result, and the desk stopped before it began the
+    completion (a crash between the two calls): the order is completed with that result now,
+    as the coordinator asked, not left in progress with it for good. An order a coordinator
+    is completing or delivering this moment is left to that."""
+    for entry in await asyncio.to_thread(desk.journal.results_left_open):
+        keys = [action_key(action, entry.order_id) for action in COMPLETING]
+        if entry.order_id in blocked or not desk.claim_all(keys):
+            continue
+        try:
+            completed = await complete_after_result(desk, entry)
+        except (StepDeferredError, ApiError) as exc:
+            (report.failed if is_permanent(exc) else report.waiting).append(entry.id)
+            blocked.add(entry.order_id)
+            completed = True  # tried: the order shows how it went
+            log.info("Completing order %s with its result did not finish: %s", entry.order_id, exc)
+        except Exception:  # as in resume_pending: the other orders go on
+            log.exception("Completing order %s with its result failed", entry.order_id)
+            report.waiting.append(entry.id)
+            blocked.add(entry.order_id)
+            completed = True
+        else:
+            if completed:
+                report.done.append(entry.id)
+        finally:
+            for key in keys:
+                desk.release(key)
+        if completed and on_change:
+            on_change(entry.order_id)
 
 
 async def _resume_uploads(

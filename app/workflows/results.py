@@ -84,11 +84,7 @@ async def complete_order(
     result = result.model_copy(update={"id": None})
     result_id = await asyncio.to_thread(desk.results.result_id_for, order.id)
     if result_id is not None and not with_result_made:
-        raise ActionNotAllowedError(
-            "This order already has a result in SmartRecruiters, made by an earlier attempt "
-            "that did not complete it; completing now would send a second one. Retry the "
-            "failed step in the order's activity, or use Deliver."
-        )
+        raise ResultAlreadyMadeError(await _how_it_completes(desk, order.id))
     if flow is ResultFlow.FAQ and result_id is None:
         done = await run_step(desk, order.id, CompleteStep(flow=flow, result=result))
         assert isinstance(done, ResultRecorded)
@@ -104,27 +100,52 @@ async def complete_order(
     return result_id
 
 
-async def complete_after_result(desk: Desk, entry: JournalEntry) -> None:
+class ResultAlreadyMadeError(ActionNotAllowedError):
+    """Completing would send a second result: an earlier attempt made one and did not
+    complete the order with it."""
+
+
+async def _how_it_completes(desk: Desk, order_id: str) -> str:
+    """Why a typed result is refused when the order has one, and how the order gets completed
+    with the one it has: the coordinator's Retry of a failed completion, or else the desk
+    itself (``outbox``: a completion never begun is begun)."""
+    failed = await asyncio.to_thread(
+        desk.journal.has_step, order_id, [StepKind.COMPLETE], StepState.FAILED
+    )
+    how = (
+        f"Retry its failed “{StepKind.COMPLETE.label}” step in the order's activity: that "
+        "completes the order with the result it has."
+        if failed
+        else "The desk completes the order with that result by itself in a moment."
+    )
+    return (
+        "This order already has a result in SmartRecruiters, made by an earlier attempt that "
+        f"did not complete it; completing now would send a second one. {how}"
+    )
+
+
+async def complete_after_result(desk: Desk, entry: JournalEntry) -> bool:
     """The documented flow's second half, when the first was interrupted: ``entry`` created
     the order's result only when resumed or retried, after ``complete_order`` had given up on
-    it. With no completion begun since, the order is completed now; else it would keep its
-    result and stay in progress for good."""
+    it, or the desk stopped between the two. With no completion begun since, the order is
+    completed now (True); else it would keep its result and stay in progress for good."""
     step = entry.step
     if not isinstance(step, CreateResultStep):
-        return
+        return False
     entries = await asyncio.to_thread(desk.journal.entries, entry.order_id)
     now = next((e for e in entries if e.id == entry.id), None)
     if now is None or now.state is not StepState.DONE:
         # Not created (it failed meanwhile, say, in another hand): completing now would end
         # the order with no result at all. Done, its resultId was recorded with it.
-        return
+        return False
     if any(e.action is StepKind.COMPLETE and e.id > entry.id for e in entries):
-        return
+        return False
     order = await asyncio.to_thread(desk.orders.get, entry.order_id)
     if order is None or why_not_complete(order) is not None:
-        return  # rejected or completed meanwhile: nothing to complete
+        return False  # rejected or completed meanwhile: nothing to complete
     completing = CompleteStep(flow=ResultFlow.DOCUMENTED, message=step.message)
     await run_step(desk, entry.order_id, completing)
+    return True
 
 
 # -- an order's result, wherever it was made ----------------------------------------------------

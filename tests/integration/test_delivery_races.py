@@ -19,7 +19,7 @@ from app.clients.errors import StateConflictError
 from app.clients.smartrecruiters import SmartRecruitersClient
 from app.domain.attachments import DEFAULT_MAX_BYTES, UploadState
 from app.domain.berke import CreateAssessmentRequest
-from app.domain.journal import CreateResultStep, ResultFlow, StepKind, StepState
+from app.domain.journal import CompleteStep, CreateResultStep, ResultFlow, StepKind, StepState
 from app.domain.smartrecruiters import AssessmentResult, ContactPerson, OrderStatus, ResultType
 from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY, SandboxConfig, SandboxServer
 from app.store.database import Database
@@ -347,23 +347,41 @@ def test_a_report_left_not_sent_goes_with_the_next_delivery(
     assert len(result["files"]) == 1
 
 
+@pytest.mark.parametrize("completion", ["never", "failed"])
 def test_a_typed_result_is_refused_when_the_order_already_has_one(
-    sandbox: SandboxServer, tmp_path: Path
+    sandbox: SandboxServer, tmp_path: Path, completion: str
 ) -> None:
     """Documented flow: a result was made, the completion was not. Completing from the dialog
-    would not send the result typed there (the order keeps the one made): refused in words."""
+    would not send the result typed there (the order keeps the one made): refused, saying how
+    the order does get completed with the result it has, which then happens."""
 
-    async def body() -> None:
+    async def body() -> str:
         async with board_on(sandbox, tmp_path / "d.sqlite3") as board:
             board.set_options(BoardOptions(result_flow=ResultFlow.DOCUMENTED))
             desk = desk_of(board)
-            order_id = await invited_order(board, desk, "Ole", "ole-typed@example.com")
+            order_id = await invited_order(board, desk, "Ole", f"ole-{completion}@example.com")
             made = AssessmentResult(
                 result_type=ResultType.URL, result="https://r.example.com/1", title="First"
             )
             await run_step(desk, order_id, CreateResultStep(result=made))
+            failed = None
+            if completion == "failed":
+                failed = desk.journal.begin(order_id, CompleteStep(flow=ResultFlow.DOCUMENTED))
+                desk.journal.fail(failed, "The service refused it.")
             typed = made.model_copy(update={"title": "Typed"})
-            with pytest.raises(ActionNotAllowedError, match="already has a result"):
+            how = "Retry its failed “Complete order” step" if failed else "by itself"
+            with pytest.raises(ActionNotAllowedError, match="already has a result") as refused:
                 await board.complete(order_id, typed)
+            assert how in str(refused.value)
+            if failed is None:
+                await board.resume()  # what the refusal woke
+            else:
+                await board.retry_step(failed)
+            now = board.order(order_id)
+            assert now is not None
+            assert now.status is OrderStatus.COMPLETED
+            return order_id
 
-    asyncio.run(body())
+    order_id = asyncio.run(body())
+    (result,) = results_of(sandbox, order_id)
+    assert result["title"] == "First"

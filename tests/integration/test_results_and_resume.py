@@ -23,8 +23,9 @@ from app.domain.journal import (
     StepState,
     UploadStep,
 )
+from app.domain.order_action import OrderAction
 from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult, OrderStatus, ResultType
-from app.workflows.desk import Desk
+from app.workflows.desk import Desk, action_key
 from app.workflows.order_actions import (
     ActionNotAllowedError,
     accept_order,
@@ -32,6 +33,7 @@ from app.workflows.order_actions import (
 )
 from app.workflows.outbox import resume_pending, retry_step
 from app.workflows.results import ResultFlow, complete_order, queue_files, run_upload
+from app.workflows.steps import run_step
 from tests.integration.helpers import new_order_body
 from tests.integration.test_workflows import run_with_desk
 
@@ -338,5 +340,66 @@ def test_a_step_finished_meanwhile_is_not_executed_again(
         # Not sent again: the outcome it was recorded with is the answer.
         assert await execute(desk, stale, retry=False) == CommentAdded(message="Once")
         assert await desk.session.sr.list_comments(order.id) == []
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+# -- the documented flow stopped between its two calls --------------------------------------
+
+
+def test_a_result_made_before_a_stop_completes_its_order_on_resume(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The desk made the result and stopped before it began the completion: the next resume
+    completes the order with that result (before: in progress with a result for good, and
+    the Complete dialog refused, pointing at a failed step there was not)."""
+
+    async def body(desk: Desk) -> None:
+        order = await in_progress(desk)
+        await run_step(desk, order.id, CreateResultStep(result=RESULT, message="Done"))
+        # ... and the desk stopped here.
+        resumed = await resume_pending(desk)
+        assert resumed.settled
+        assert len(resumed.done) == 1
+        now = await desk.session.sr.get_order(order.id)
+        assert now.status is OrderStatus.COMPLETED
+        (made,) = await desk.session.sr.list_results(order.id)
+        assert made.id == desk.results.result_id_for(order.id)
+        # Once: the next rounds find nothing left to complete.
+        assert (await resume_pending(desk)).done == []
+        kinds = [e.action for e in desk.journal.entries(order.id)]
+        assert kinds.count(StepKind.COMPLETE) == 1
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_resuming_leaves_an_order_being_completed_to_the_coordinator(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    async def body(desk: Desk) -> None:
+        order = await in_progress(desk)
+        await run_step(desk, order.id, CreateResultStep(result=RESULT))
+        keys = [action_key(OrderAction.DELIVER, order.id)]  # a Deliver is under way
+        assert desk.claim_all(keys)
+        assert (await resume_pending(desk)).done == []
+        assert (await desk.session.sr.get_order(order.id)).status is OrderStatus.IN_PROGRESS
+        desk.release(keys[0])
+        assert len((await resume_pending(desk)).done) == 1
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_a_result_left_open_on_an_order_completed_elsewhere_is_left_alone(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    async def body(desk: Desk) -> None:
+        order = await in_progress(desk)
+        await run_step(desk, order.id, CreateResultStep(result=RESULT))
+        cached = desk.orders.get(order.id)
+        assert cached is not None
+        desk.orders.put(cached.model_copy(update={"status": OrderStatus.COMPLETED}))
+        assert (await resume_pending(desk)).done == []
+        assert not desk.journal.has_step(order.id, [StepKind.COMPLETE], StepState.PENDING)
+        assert [e.action for e in desk.journal.entries(order.id)].count(StepKind.COMPLETE) == 0
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
