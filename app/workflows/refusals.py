@@ -46,5 +46,10 @@ class StepDeferredError(Exception):
     """The step cannot run yet (e.g. something it needs is not known); it stays pending."""
 
 
+class StepCancelledError(StepDeferredError):
+    """The coordinator cancelled the step's file: the step failed (Retry re-opens it). Not a
+    wait: nothing is wrong with the services, and the resumer does not back off for it."""
+
+
 #: What a board call may fail with that the coordinator is told in words.
 EXPECTED_ERRORS = (ApiError, ActionNotAllowedError, StepDeferredError)

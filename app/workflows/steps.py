@@ -67,7 +67,7 @@ from app.domain.smartrecruiters import (
     OrderStatus,
 )
 from app.workflows.desk import Desk
-from app.workflows.refusals import StepDeferredError
+from app.workflows.refusals import StepCancelledError, StepDeferredError
 
 log = logging.getLogger(__name__)
 
@@ -590,7 +590,7 @@ async def _upload_claimed(
         task = asyncio.current_task()
         if by_coordinator and sending_task.cancelled() and not (task and task.cancelling()):
             # Only the sending was stopped: whoever runs this step goes on with its others.
-            raise StepDeferredError(f"{upload.file_name} was cancelled.") from None
+            raise StepCancelledError(f"{upload.file_name} was cancelled.") from None
         raise
     finally:
         desk.sending_ended(upload_id, sending_task)
@@ -599,11 +599,11 @@ async def _upload_claimed(
     )
 
 
-async def _cancelled(desk: Desk, entry: JournalEntry, file_name: str) -> StepDeferredError:
+async def _cancelled(desk: Desk, entry: JournalEntry, file_name: str) -> StepCancelledError:
     """The coordinator cancelled the file before it was sent: its step fails (Retry re-opens
     it), and the caller is told why."""
     await asyncio.to_thread(desk.journal.fail, entry.id, "Cancelled by the coordinator.")
-    return StepDeferredError(f"{file_name} was cancelled.")
+    return StepCancelledError(f"{file_name} was cancelled.")
 
 
 async def _delete_assessment(

@@ -156,6 +156,9 @@ def test_cancel_stops_a_file_the_resumer_is_sending(sandbox: SandboxServer, tmp_
             transport.release.set()
             resumed = await resuming  # the resumer goes on: it is not cancelled itself
             assert -report.id not in resumed.done
+            # Failed, not waiting: the resumer does not back off for a coordinator's Cancel.
+            assert -report.id in resumed.failed
+            assert resumed.settled
             cancelled = desk.results.get(report.id)
             assert cancelled is not None
             assert cancelled.state is UploadState.CANCELLED
