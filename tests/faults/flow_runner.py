@@ -2,10 +2,11 @@
 fault-injection test kills at random moments.
 
     python -m tests.faults.flow_runner --sr-url URL --berke-url URL --db FILE \\
-        --orders ID [ID ...] (--files FILE [FILE ...] | --deliver-berke)
+        --orders ID [ID ...] (--files FILE [FILE ...] | --deliver-berke) [--hold-after-first-step]
 
 Keys come from the environment (AD_SR_KEY, AD_BERKE_TOKEN), never the command line. Prints
 "ALL DONE" and exits 0 once every order is completed with every file attached.
+``--hold-after-first-step`` waits, after its first step, for a line on stdin.
 """
 
 from __future__ import annotations
@@ -137,6 +138,11 @@ async def main_async(args: argparse.Namespace) -> int:
                     if not finished:
                         # A line per step: the test picks its kill points from these.
                         print(f"STEP {order_id}", flush=True)
+                        if args.hold_after_first_step:
+                            # Holding the folder until the test says so (a line on stdin),
+                            # however long a second runner takes to start beside it.
+                            args.hold_after_first_step = False
+                            await asyncio.to_thread(sys.stdin.readline)
                 except (ApiError, StepDeferredError, ActionNotAllowedError) as exc:
                     if isinstance(exc, ApiError) and not exc.is_transient:
                         print(f"permanent failure on {order_id}: {exc}", flush=True)
@@ -161,6 +167,7 @@ def main() -> int:
     parser.add_argument("--orders", nargs="+", required=True)
     parser.add_argument("--files", nargs="*", default=[])
     parser.add_argument("--deliver-berke", action="store_true")
+    parser.add_argument("--hold-after-first-step", action="store_true")
     return asyncio.run(main_async(parser.parse_args()))
 
 

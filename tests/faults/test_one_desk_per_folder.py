@@ -15,6 +15,7 @@ import pytest
 from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY, SandboxConfig, SandboxServer
 from tests.faults.flow_runner import ALREADY_RUNNING
 from tests.faults.test_kill_and_resume import check_end_state, make_files, make_orders, runner
+from tests.waits import HANG_GUARD_SECONDS
 
 
 @pytest.mark.slow
@@ -25,17 +26,30 @@ def test_a_second_runner_on_the_same_folder_is_refused(tmp_path: Path) -> None:
     with SandboxServer(config, port=0) as server:
         orders = make_orders(server)
         command = runner(server, tmp_path / "desk.sqlite3", orders, files)
-        first = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
+        first = subprocess.Popen(
+            [*command, "--hold-after-first-step"],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         assert first.stdout is not None
         try:
-            assert first.stdout.readline().startswith("STEP")  # it holds the folder now
+            # It holds the folder now, and keeps it until told to go on: the second runner may
+            # take as long as it likes to start (before, the first could finish meanwhile).
+            assert first.stdout.readline().startswith("STEP")
             second = subprocess.run(
-                command, env=env, capture_output=True, text=True, timeout=60, check=False
+                command,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=HANG_GUARD_SECONDS,
+                check=False,
             )
             assert second.returncode == ALREADY_RUNNING, second.stdout + second.stderr
             assert "already running with this data folder" in second.stdout
             assert f"process {first.pid}" in second.stdout
-            rest, _ = first.communicate(timeout=180)
+            rest, _ = first.communicate("go on\n", timeout=180)
         finally:
             first.kill()
         assert first.returncode == 0, rest
