@@ -4,7 +4,6 @@ start page, where a person can play the candidate, and test-only hooks."""
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import math
 import random
@@ -93,7 +92,7 @@ class BerkeApi:
             if denial is not None:
                 return self._throttled(fmt, method, denial)
             if self.config.latency_ms:
-                await asyncio.sleep(self.config.latency_ms / 1000.0)
+                await self.config.sleep(self.config.latency_ms / 1000.0)
             params = bp.normalise(raw, method)
             self._check_user(params)
             return await self.methods[method](params, request, fmt)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 # A local simulator's credentials: printing and embedding them is intended (they open nothing real).
@@ -16,9 +17,10 @@ class SandboxConfig:
     """What the simulated services accept and how hard they push back.
 
     ``sr_rate_per_second=0`` or ``sr_concurrency=0`` switch that SmartRecruiters limit off;
-    ``latency_ms`` delays every answer (it makes the concurrency limit observable);
-    ``clock`` is the monotonic clock behind every rate window and Berke's candidate progress,
-    injectable for tests.
+    ``latency_ms`` delays every answer (it makes the concurrency limit observable), waited out
+    with ``sleep``; ``clock`` is the monotonic clock behind every rate window and Berke's
+    candidate progress. Both are injectable for tests (a ``sleep`` that holds answers until
+    the test lets them go makes "in flight at once" certain, however slow the machine).
     """
 
     sr_key: str = DEMO_SR_KEY
@@ -39,6 +41,9 @@ class SandboxConfig:
     auto_complete_after: float | None = None
     auto_complete_share: float = 1.0
     clock: Callable[[], float] = field(default=time.monotonic, compare=False, repr=False)
+    sleep: Callable[[float], Awaitable[None]] = field(
+        default=asyncio.sleep, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         if not self.sr_key:

@@ -3,7 +3,6 @@ call (rate limits, then the partner key)."""
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import json
@@ -117,7 +116,7 @@ class SrGuard:
                 await error_response(*problem, headers=decision.headers)(scope, receive, send)
                 return
             if self._config.latency_ms:
-                await asyncio.sleep(self._config.latency_ms / 1000.0)
+                await self._config.sleep(self._config.latency_ms / 1000.0)
 
             async def send_with_headers(message: Message) -> None:
                 if message["type"] == "http.response.start":

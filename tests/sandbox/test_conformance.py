@@ -18,6 +18,7 @@ import pytest
 import uvicorn
 
 from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY, SandboxConfig, SandboxServer, create_app
+from tests.waits import HANG_GUARD_SECONDS
 
 from .conftest import FakeClock
 
@@ -722,25 +723,42 @@ def test_sr_rate_limit_per_second_with_headers() -> None:
 
 
 def test_sr_concurrency_limit() -> None:
-    config = SandboxConfig(sr_rate_per_second=0, sr_concurrency=2, latency_ms=400, orders=5)
+    """Two calls held in flight (the sandbox's latency waits for the test), then two more:
+    refused while the two are held, whatever the machine's speed; let go, the two answer."""
+    arrived = threading.Semaphore(0)
+    go_on = threading.Event()
+
+    async def held(_seconds: float) -> None:
+        arrived.release()
+        await asyncio.to_thread(go_on.wait, HANG_GUARD_SECONDS)
+
+    config = SandboxConfig(
+        sr_rate_per_second=0, sr_concurrency=2, latency_ms=1, sleep=held, orders=5
+    )
+    headers = {"X-SmartToken": DEMO_SR_KEY}
     with SandboxServer(config) as server:
-        statuses: list[int] = []
-        remaining: list[str] = []
+        answers: list[httpx.Response] = []
 
         def call() -> None:
-            response = httpx.get(
-                server.sr_base_url + "/offers", headers={"X-SmartToken": DEMO_SR_KEY}, timeout=10
-            )
-            statuses.append(response.status_code)
-            remaining.append(response.headers["x-ratelimit-concurrent-remaining"])
+            answers.append(httpx.get(server.sr_base_url + "/offers", headers=headers, timeout=None))
 
-        threads = [threading.Thread(target=call) for _ in range(4)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    assert sorted(statuses) == [200, 200, 429, 429]
-    assert "0" in remaining
+        threads = [threading.Thread(target=call) for _ in range(2)]
+        try:
+            for thread in threads:
+                thread.start()
+            for _ in threads:
+                assert arrived.acquire(timeout=HANG_GUARD_SECONDS)
+            for _ in range(2):
+                refused = httpx.get(server.sr_base_url + "/offers", headers=headers)
+                assert_sr_error(refused, 429, "TOO_MANY_REQUESTS")
+                assert refused.headers["x-ratelimit-concurrent-remaining"] == "0"
+        finally:
+            go_on.set()
+            for thread in threads:
+                thread.join(HANG_GUARD_SECONDS)
+        assert [a.status_code for a in answers] == [200, 200]
+        # Both answered: the limit is free again.
+        assert httpx.get(server.sr_base_url + "/offers", headers=headers).status_code == 200
 
 
 # -- Berke: CreateAssessment -------------------------------------------------------------------
