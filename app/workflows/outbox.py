@@ -97,25 +97,24 @@ async def _complete_results_left_open(
         keys = [action_key(action, entry.order_id) for action in COMPLETING]
         if entry.order_id in blocked or not desk.claim_all(keys):
             continue
+        tried = True  # the order then shows how it went, whatever happened
         try:
-            completed = await complete_after_result(desk, entry)
+            if await complete_after_result(desk, entry):
+                report.done.append(entry.id)
+            else:
+                tried = False  # completed or rejected meanwhile: nothing to do
         except (StepDeferredError, ApiError) as exc:
             (report.failed if is_permanent(exc) else report.waiting).append(entry.id)
             blocked.add(entry.order_id)
-            completed = True  # tried: the order shows how it went
             log.info("Completing order %s with its result did not finish: %s", entry.order_id, exc)
         except Exception:  # as in resume_pending: the other orders go on
             log.exception("Completing order %s with its result failed", entry.order_id)
             report.waiting.append(entry.id)
             blocked.add(entry.order_id)
-            completed = True
-        else:
-            if completed:
-                report.done.append(entry.id)
         finally:
             for key in keys:
                 desk.release(key)
-        if completed and on_change:
+        if tried and on_change:
             on_change(entry.order_id)
 
 
