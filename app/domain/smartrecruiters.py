@@ -324,9 +324,12 @@ class Price(SRModel):
     @field_validator("amount")
     @classmethod
     def _decimal(cls, value: str) -> str:
-        if not re.fullmatch(r"\d+(\.\d{1,2})?", value):
+        """A decimal string as the reference writes it ("20.00"): ASCII digits (``\\d`` also
+        takes "٢٠"), and cents as two digits — "20.5" is written "20.50", not refused."""
+        if not re.fullmatch(r"[0-9]+(\.[0-9]{1,2})?", value):
             raise ValueError('the amount is a decimal number such as "20.00"')
-        return value
+        whole, dot, cents = value.partition(".")
+        return f"{whole}.{cents:0<2}" if dot else value
 
 
 class Terms(SRModel):

@@ -177,3 +177,32 @@ def test_why_not_rules() -> None:
         assert (offers.why_not_submit(offer) is None) is submit
         assert (offers.why_not_withdraw(offer) is None) is withdraw
     assert offers.why_not_submit(None) == "Select an offer first."
+
+
+@pytest.mark.parametrize(
+    ("typed", "sent"),
+    [("20.00", "20.00"), ("20.5", "20.50"), ("20", "20"), ("٢٠.٠٠", None), ("２０.００", None),
+     ("20.", None), ("20.123", None)],
+)  # fmt: skip
+def test_the_form_rule_for_a_price_is_the_services(
+    sandbox: SandboxServer, tmp_path: Path, typed: str, sent: str | None
+) -> None:
+    """What the offer form lets through, SmartRecruiters accepts (before: "20.5" and Arabic
+    or full-width digits passed the form and were refused by the service)."""
+    from app.ui.offers.offer_form import check_offer
+
+    offer_body = new_offer().to_body()
+    offer_body["terms"] = {"type": "SKILLS_TEST", "price": {"amount": typed, "currencyCode": "USD"}}
+    offer, errors = check_offer(offer_body)
+    if sent is None:
+        assert offer is None
+        assert "terms.price.amount" in errors
+        return
+    assert offer is not None, errors
+
+    async def body(desk: Desk) -> None:
+        created = await offers.create_offer(desk, offer)
+        assert created.terms.price is not None
+        assert created.terms.price.amount == sent
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
