@@ -21,6 +21,7 @@ class Attention(StrEnum):
     DELIVER = "deliver"  # Berke complete, the order still in progress
     CANCEL_IN_BERKE = "cancel_in_berke"  # the order ended, the Berke assessment is still open
     NO_ASSESSMENT = "no_assessment"  # in progress without a Berke assessment here
+    NOT_INVITED = "not_invited"  # in progress, its assessment's invitation never sent
     STALE_NEW = "stale_new"  # new for too long
     NOT_STARTED = "not_started"  # invited long ago, never started
     NEW_COMMENT = "new_comment"  # a recruiter wrote a comment
@@ -54,10 +55,12 @@ def flags_for(
     rules: AttentionRules,
     *,
     in_use_elsewhere: bool = False,
+    invited_elsewhere: bool = False,
 ) -> list[Flag]:
     """The order's flags, most pressing first; those the coordinator left alone are not.
     ``in_use_elsewhere``: another open order is linked to the same Berke assessment (no
-    flag then asks to cancel it)."""
+    flag then asks to cancel it). ``invited_elsewhere``: this desk sent that assessment's
+    invitation for another order linked to it (the candidate has it)."""
     flags: list[Flag] = []
     berke = state.berke_progress
     link = state.link
@@ -97,6 +100,26 @@ def flags_for(
                 "The order is in progress but has no Berke assessment here.",
                 OrderAction.CREATE_ASSESSMENT,
                 "No Berke assessment",
+            )
+        )
+    if (
+        order.status is OrderStatus.IN_PROGRESS
+        and link is not None
+        and not link.invitation_sent
+        and order.candidate.email
+        and not invited_elsewhere
+        and StepKind.INVITE not in state.pending
+        and berke in (None, BerkeProgress.NOT_STARTED)
+    ):
+        # Accepted, and the candidate was never sent the way in (a batch stopped after the
+        # accept, say): the recruiter waits for a result that cannot come.
+        flags.append(
+            Flag(
+                Attention.NOT_INVITED,
+                "The order was accepted, but the candidate was never sent the Berke "
+                "invitation: send it.",
+                OrderAction.INVITE,
+                "Not invited",
             )
         )
     if order.status is OrderStatus.NEW and order.create_date is not None:

@@ -78,9 +78,9 @@ def why_not(
             )
         return None
     if action is OrderAction.CREATE_ACCEPT_INVITE:
-        if order.status is not OrderStatus.NEW:
-            return "Only new orders can be created, accepted and invited in one go."
-        return None
+        if order.status is OrderStatus.NEW or _invitation_left(order, linked):
+            return None
+        return "Only new orders can be created, accepted and invited in one go."
     if action is OrderAction.COMPLETE:
         if order.status is not OrderStatus.IN_PROGRESS:
             return "Only an order in progress can be completed: accept it first."
@@ -118,3 +118,14 @@ def _why_not_delete(
     if order.status not in (OrderStatus.REJECTED, OrderStatus.COMPLETED):
         return "Delete a Berke assessment only once its order has ended (rejected or completed)."
     return None
+
+
+def _invitation_left(order: AssessmentOrder, linked: LinkedAssessment | None) -> bool:
+    """Accepted with its assessment, but the candidate was never sent its invitation (the
+    batch stopped after the accept): what is left of "create, accept, invite" is the invite."""
+    return (
+        order.status is OrderStatus.IN_PROGRESS
+        and linked is not None
+        and not linked.invitation_sent
+        and bool(order.candidate.email)
+    )

@@ -22,7 +22,7 @@ from app.domain.berke_jobs import no_match_warning
 from app.domain.invitation import InvitationText
 from app.domain.journal import LinkedAssessment
 from app.domain.order_rules import OrderAction, why_not
-from app.domain.smartrecruiters import AssessmentOrder
+from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.workflows.desk import Desk
 from app.workflows.order_actions import (
     ActionNotAllowedError,
@@ -114,6 +114,8 @@ class PlannedOrder:
             case PlanKind.REUSE:
                 return "Reuse the candidate's Berke assessment, accept; no second invitation"
             case PlanKind.CARRY_ON:
+                if self.order.status is OrderStatus.IN_PROGRESS:
+                    return f"Already created and accepted: {invite}"
                 return f"Already created: accept if needed, {invite}"
         return f"Create, accept, {invite}"
 
@@ -188,9 +190,11 @@ async def plan_batch(
         existing = await reuse(order) if reuse is not None else None
         if existing is not None:
             plan.append(PlannedOrder(order, PlanKind.REUSE, reuse_from=existing[0]))
+            created_here |= keys  # as at run time: the reused link makes its keys assessed
             continue
         if reuse is not None and keys & created_here:
             plan.append(PlannedOrder(order, PlanKind.REUSE, reuse_from=""))
+            created_here |= keys
             continue
         job = match_job(order, jobs)
         try:
@@ -237,6 +241,7 @@ async def create_accept_invite(
         return Outcome(order.id, name, OutcomeKind.SKIPPED, reason)
     try:
         reused = ""
+        invited_with_source = False
         created = False
         if linked is None:
             existing = await reuse(order) if reuse is not None else None
@@ -244,6 +249,9 @@ async def create_accept_invite(
                 from_order_id, source = existing
                 linked = await reuse_assessment(desk, order, source, from_order_id)
                 reused = f"Reused the candidate's assessment of {source.created_at:%Y-%m-%d}; "
+                # Its invitation went out for the other order, unless that order stopped
+                # before it (its accept failed, say): then this order sends it.
+                invited_with_source = source.invitation_sent
             elif reuse_only:
                 return Outcome(
                     order.id, name, OutcomeKind.FAILED,
@@ -254,27 +262,29 @@ async def create_accept_invite(
             else:
                 made = await create_assessment_outcome(desk, order, request)
                 linked, created = made.link, not made.recovered
-        order = await accept_order(desk, order, message_to_candidate=message_to_candidate)
-        if reused:
+        if order.status is OrderStatus.NEW:  # in progress already: only the invitation is left
+            order = await accept_order(desk, order, message_to_candidate=message_to_candidate)
+        if invited_with_source:
             return Outcome(
                 order.id, name, OutcomeKind.DONE,
                 f"{reused}accepted with it ({linked.invitation_code}), no new invitation.",
             )  # fmt: skip
+        accepted = f"{reused}accepted" if reused else "Accepted"
         if order.candidate.email and not linked.invitation_sent:
             try:
                 await send_invitation(desk, order, invitation=invitation, just_created=created)
             except AlreadyInvitedError as exc:
                 return Outcome(
                     order.id, name, OutcomeKind.DONE,
-                    f"Accepted ({linked.invitation_code}); no invitation sent: {exc}",
+                    f"{accepted} ({linked.invitation_code}); no invitation sent: {exc}",
                 )  # fmt: skip
-            detail = f"Accepted and invited ({linked.invitation_code})."
+            detail = f"{accepted} and invited ({linked.invitation_code})."
         elif not order.candidate.email:
             detail = (
-                f"Accepted; no email, so no invitation: give the code {linked.invitation_code}."
+                f"{accepted}; no email, so no invitation: give the code {linked.invitation_code}."
             )
         else:
-            detail = f"Accepted ({linked.invitation_code}); the invitation was already sent."
+            detail = f"{accepted} ({linked.invitation_code}); the invitation was already sent."
     except (ApiError, ActionNotAllowedError, StepDeferredError) as exc:
         return Outcome(order.id, name, OutcomeKind.FAILED, str(exc))
     except Exception as exc:  # one order's surprise must not stop the others

@@ -309,6 +309,17 @@ class OrderBoard:
             now or datetime.now(UTC),
             self.options.attention,
             in_use_elsewhere=bool(self._open_orders_sharing(order_id)),
+            invited_elsewhere=self._invited_for_another_order(order_id),
+        )
+
+    def _invited_for_another_order(self, order_id: str) -> bool:
+        """Whether this desk sent the order's assessment's invitation for another order
+        linked to it (a reused assessment: the candidate has the invitation)."""
+        return any(
+            (state := self._states.get(other)) is not None
+            and state.link is not None
+            and state.link.invitation_sent
+            for other in self._linked_with(order_id) - {order_id}
         )
 
     # -- loading and syncing ---------------------------------------------------------------------

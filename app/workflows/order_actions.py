@@ -231,12 +231,24 @@ async def send_invitation(
         status = await desk.session.berke.get_assessment_status(linked.source_candidate_id)
         sent_before = (status.invitations_sent or 0) if status is not None else 0
     if sent_before and not linked.invitation_sent and not resend:
-        raise AlreadyInvitedError(sent_before)
+        shared = await asyncio.to_thread(_invited_for_another_order, desk, linked)
+        raise AlreadyInvitedError(sent_before, sent_here_for_another_order=shared)
     step = InviteStep(request=request, invitations_sent_before=sent_before)
     await run_step(desk, order.id, step)
     refreshed = await linked_assessment(desk, order.id)
     assert refreshed is not None
     return refreshed
+
+
+def _invited_for_another_order(desk: Desk, linked: LinkedAssessment) -> bool:
+    """Whether this desk sent the assessment's invitation for another order linked to it
+    (the candidate's other order, whose assessment this one reuses)."""
+    others = set(desk.journal.orders_linked_to(linked.invitation_code)) - {linked.order_id}
+    for other in others:
+        link = desk.journal.assessment_for(other)
+        if link is not None and link.invitation_sent:
+            return True
+    return False
 
 
 async def delete_in_berke(desk: Desk, order: AssessmentOrder, linked: LinkedAssessment) -> None:

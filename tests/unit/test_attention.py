@@ -108,3 +108,22 @@ def test_a_recruiters_new_comment() -> None:
     assert [f.kind for f in flags] == [Attention.NEW_COMMENT]
     assert flags[0].text == "2 new comments from the recruiter."
     assert flags[0].fix is None
+
+
+def test_accepted_and_never_invited_asks_for_the_invitation() -> None:
+    """A batch stopped after the accept (its invite never began): the candidate has no way
+    in, and the recruiter waits for a result that cannot come."""
+    accepted = order(OrderStatus.IN_PROGRESS).model_copy(deep=True)
+    accepted.candidate.email = "zoe@example.com"
+    flags = flags_for(accepted, OrderState(link=link()), NOW, RULES)
+    assert [(f.kind, f.fix) for f in flags] == [(Attention.NOT_INVITED, OrderAction.INVITE)]
+    # Not when: invited, being invited, no email, started in Berke, or invited by this desk
+    # for the candidate's other order whose assessment this one reuses.
+    assert flags_for(accepted, OrderState(link=link(invited=timedelta(0))), NOW, RULES) == []
+    inviting = OrderState(link=link(), pending=frozenset({StepKind.INVITE}))
+    assert flags_for(accepted, inviting, NOW, RULES) == []
+    assert kinds(OrderState(link=link()), OrderStatus.IN_PROGRESS) == []  # no email
+    started = OrderState(link=link(), berke=berke(BerkeProgress.STARTED))
+    assert flags_for(accepted, started, NOW, RULES) == []
+    shared = flags_for(accepted, OrderState(link=link()), NOW, RULES, invited_elsewhere=True)
+    assert shared == []

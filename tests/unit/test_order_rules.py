@@ -56,7 +56,10 @@ TABLE: list[tuple[OrderAction, OrderStatus, bool, bool, str | None]] = [
     (A.INVITE, COMPLETED, True, True, "completed"),
     (A.CREATE_ACCEPT_INVITE, NEW, False, True, OK),
     (A.CREATE_ACCEPT_INVITE, NEW, True, False, OK),  # a slip instead of an email
-    (A.CREATE_ACCEPT_INVITE, IN_PROGRESS, True, True, "Only new orders"),
+    # Accepted and never invited (a batch stopped after the accept): the invitation is left.
+    (A.CREATE_ACCEPT_INVITE, IN_PROGRESS, True, True, OK),
+    (A.CREATE_ACCEPT_INVITE, IN_PROGRESS, True, False, "Only new orders"),
+    (A.CREATE_ACCEPT_INVITE, IN_PROGRESS, False, True, "Only new orders"),
     (A.CREATE_ACCEPT_INVITE, REJECTED, False, True, "rejected"),
     (A.COMPLETE, NEW, True, True, "accept it first"),
     (A.COMPLETE, IN_PROGRESS, True, True, OK),
@@ -139,3 +142,10 @@ def test_a_reminder_needs_a_first_invitation_and_no_completion() -> None:
 
 def test_every_action_is_in_a_table() -> None:
     assert {row[0] for row in TABLE} | {row[0] for row in BERKE_TABLE} == set(OrderAction)
+
+
+def test_an_order_in_progress_and_invited_has_nothing_left_of_create_accept_invite() -> None:
+    invited = LINK.model_copy(update={"invited_at": datetime(2026, 1, 2, tzinfo=UTC)})
+    said = why_not(A.CREATE_ACCEPT_INVITE, order(IN_PROGRESS), invited)
+    assert said is not None
+    assert "Only new orders" in said

@@ -1,0 +1,157 @@
+"""The batch when a candidate's order stops half-way: nobody is left accepted and never
+invited, and what the plan and the outcome say is what happened.
+
+Found by testing the batch as a coordinator would: an order rejected in SmartRecruiters by
+someone else between the plan and the run, a 503 on an accept, a candidate with two SmartRecruiters
+ids and one email, an assessment reused earlier by hand.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from app.domain.attention import Attention
+from app.domain.smartrecruiters import AssessmentOrder
+from app.sandbox import SandboxServer
+from app.workflows.batch import OutcomeKind, PlanKind
+from app.workflows.board import OrderBoard
+from app.workflows.desk import Desk
+from tests.integration.helpers import new_order_body
+from tests.integration.test_candidate_with_two_orders import sandbox_assessments
+from tests.integration.test_close_the_loop import with_board
+
+
+async def order_for(
+    desk: Desk, first: str, email: str, job: str, candidate_id: str | None = None
+) -> AssessmentOrder:
+    body = new_order_body(first=first, last="Okafor", email=email)
+    body["job"] = {"name": job}
+    if candidate_id is not None:
+        body["candidate"]["id"] = candidate_id
+    return await desk.session.sr.create_test_order(body)
+
+
+def invitations_to(server: SandboxServer, email: str) -> list[int]:
+    """How many invitations Berke sent, for each of its assessments for ``email``."""
+    return [
+        int(a.get("invitationsSent") or 0)
+        for a in sandbox_assessments(server)
+        if (a.get("emailAddress") or "").casefold() == email
+    ]
+
+
+def test_a_reused_assessment_whose_invitation_never_went_is_sent_for_the_second_order(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The candidate's first order got the assessment, but its accept failed (rejected in
+    SmartRecruiters meanwhile); the second reuses the assessment. Before: "Done… no new
+    invitation", and the candidate was never invited."""
+    email = "xena-reuse@example.com"
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        first = await order_for(desk, "Xena", email, "Registered Nurse")
+        second = await order_for(desk, "Xena", email, "Staff Accountant")
+        await board.sync()
+        plan = await board.plan_batch([first.id, second.id])
+        assert [p.kind for p in plan.orders] == [PlanKind.CREATE, PlanKind.REUSE]
+        await desk.session.sr.reject_order(first.id)  # by someone else; not synced here
+        failed, done = await board.create_accept_invite([first.id, second.id], plan=plan.orders)
+        assert failed.kind is OutcomeKind.FAILED
+        assert done.kind is OutcomeKind.DONE
+        assert "invited" in done.detail
+        link = board.link(second.id)
+        assert link is not None
+        assert link.invitation_sent
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body)
+    assert invitations_to(sandbox, email) == [1]
+
+
+class FailOneAccept(httpx.AsyncBaseTransport):
+    """SmartRecruiters' transport; its first accept is answered 503 (nothing applied)."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.AsyncHTTPTransport()
+        self.left = 1
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.left and request.method == "POST" and request.url.path.endswith("/accept"):
+            self.left -= 1
+            body: dict[str, Any] = {"code": "UNAVAILABLE", "message": "Try later"}
+            return httpx.Response(503, json=body, request=request)
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+def test_an_order_accepted_by_the_resumer_is_flagged_and_the_batch_finishes_it(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """A 503 on the accept: the resumer accepts the order later, but the batch's invitation
+    was never begun. Before: no flag, and running the batch again said "Only new orders"."""
+    email = "omar-accept@example.com"
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order = await order_for(desk, "Omar", email, "Registered Nurse")
+        await board.sync()
+        (outcome,) = await board.create_accept_invite([order.id])
+        assert outcome.kind is OutcomeKind.FAILED
+        assert (await board.resume()).settled  # the accept goes through now
+        assert [f.kind for f in board.flags(order.id)] == [Attention.NOT_INVITED]
+        plan = await board.plan_batch([order.id])
+        (planned,) = plan.orders
+        assert planned.kind is PlanKind.CARRY_ON
+        assert planned.what_happens() == f"Already created and accepted: invite {email}"
+        (outcome,) = await board.create_accept_invite([order.id], plan=plan.orders)
+        assert outcome.kind is OutcomeKind.DONE, outcome.detail
+        assert outcome.detail.startswith("Accepted and invited")
+        assert board.flags(order.id) == []
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body, FailOneAccept())
+    assert invitations_to(sandbox, email) == [1]
+
+
+def test_the_plan_follows_a_reuse_to_the_candidates_next_order(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """One SmartRecruiters candidate with two orders (a new email on the later one), after
+    another candidate's order with the first email: the plan said "create" for the third,
+    and the run reused."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        a = await order_for(desk, "Ann", "ann-chain@example.com", "Registered Nurse", "chain-1")
+        b = await order_for(desk, "Ann", "ann-chain@example.com", "Staff Accountant", "chain-2")
+        c = await order_for(desk, "Ann", "ann-chain2@example.com", "Data Analyst", "chain-2")
+        await board.sync()
+        ids = [a.id, b.id, c.id]
+        plan = await board.plan_batch(ids)
+        assert [p.kind for p in plan.orders] == [PlanKind.CREATE, PlanKind.REUSE, PlanKind.REUSE]
+        outcomes = await board.create_accept_invite(ids, plan=plan.orders)
+        assert [o.kind for o in outcomes] == [OutcomeKind.DONE] * 3
+        assert "Reused" in outcomes[2].detail
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_an_invitation_sent_here_for_the_other_order_is_not_called_someone_elses(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    email = "ida-shared@example.com"
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        first = await order_for(desk, "Ida", email, "Registered Nurse")
+        second = await order_for(desk, "Ida", email, "Staff Accountant")
+        await board.sync()
+        await board.create_accept_invite([first.id])
+        await board.reuse(second.id, first.id)  # the coordinator's Reuse, from the form
+        (outcome,) = await board.create_accept_invite([second.id])
+        assert outcome.kind is OutcomeKind.DONE
+        assert "by this desk, for the candidate's other order" in outcome.detail
+        assert "not from this desk" not in outcome.detail
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body)
+    assert invitations_to(sandbox, email) == [1]
