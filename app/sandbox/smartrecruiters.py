@@ -279,6 +279,9 @@ class SmartRecruitersApi:
 
     async def create_offer(self, request: Request) -> Response:
         fields = rules.validate_offer(await read_json_object(request))
+        # The reference: "offer, created INACTIVE" (ACTIVE was refused above); the partner
+        # moves it with submit and withdraw.
+        fields.pop("status", None)
         self._unique_catalog_id(fields["catalogId"], None)
         stamp = sr_timestamp(now_utc())
         offer: dict[str, Any] = {

@@ -510,6 +510,11 @@ def test_offer_create_rules(sr: httpx.Client) -> None:
     assert_sr_error(duplicate, 400, "BAD_REQUEST")
     active = sr.post("/offers", json=_offer_body(suffix="active", status="ACTIVE"))
     assert_sr_error(active, 400, "BAD_REQUEST", "unauthorized to access resource")
+    # "offer, created INACTIVE", whatever else it asks for: submit and withdraw move it.
+    for asked in ("UNDER_REVIEW", "REJECTED"):
+        other = sr.post("/offers", json=_offer_body(suffix=f"as-{asked}", status=asked))
+        assert other.status_code == 201, other.text
+        assert other.json()["status"] == "INACTIVE"
     long_name = sr.post("/offers", json={**_offer_body(suffix="long"), "name": "n" * 256})
     assert_sr_error(long_name, 400, "BAD_REQUEST")
     ok_name = sr.post("/offers", json={**_offer_body(suffix="edge"), "name": "n" * 255})

@@ -84,7 +84,7 @@ def test_tab_follows_the_rows_and_the_cost_fix(qtbot: QtBot) -> None:
     assert line(form, f"advice_{COST_KIND}") == form.cost_warning_text()
     form.expires.setChecked(True)
     expected: list[QWidget] = [
-        form.catalog_id, form.name, form.description, form.status, form.terms_type,
+        form.catalog_id, form.name, form.description, form.terms_type,
         form.amount, form.currency, form.expires, form.expiration, form.industries,
         form.locations, form.companies, form.special_offer, form.target_market,
         form.cost_kind, form.cost_value, form.cost_fix, form.cancel_button, form.save_button,

@@ -208,8 +208,7 @@ def test_create_with_a_field_error_first(view: OffersView, qtbot: QtBot) -> None
     assert view.state_label.text() == f"No offer matches “{catalog_id}”."
 
     form = open_form(view, qtbot, view.new_button)
-    statuses = [form.status.itemText(i) for i in range(form.status.count())]
-    assert statuses == ["INACTIVE", "UNDER_REVIEW", "REJECTED"]  # never ACTIVE
+    assert not hasattr(form, "status")  # created INACTIVE; Submit and Withdraw move it
     qtbot.keyClicks(form.catalog_id, catalog_id)
     form.name.setText("n" * 256)
     qtbot.keyClicks(form.description, "Made by the UI test.")
@@ -251,10 +250,14 @@ def test_create_with_a_field_error_first(view: OffersView, qtbot: QtBot) -> None
     assert view.cost_warning_text() == ""
 
 
-def new_offer(view: OffersView, qtbot: QtBot, **terms: Any) -> Offer:
+def new_offer(
+    view: OffersView, qtbot: QtBot, availability: dict[str, Any] | None = None, **terms: Any
+) -> Offer:
     """An offer made straight through the view's catalogue, shown alone and selected."""
-    body = {"catalogId": f"UI-{uuid.uuid4().hex[:8]}", "name": "UI test offer",
+    body: dict[str, Any] = {"catalogId": f"UI-{uuid.uuid4().hex[:8]}", "name": "UI test offer",
             "description": "d", "terms": {"type": "REFERENCE_CHECK", **terms}}  # fmt: skip
+    if availability is not None:
+        body["availability"] = availability
     assert view.catalog is not None
     made = run(qtbot, view.catalog.create(Offer.model_validate(body), None))
     assert made.id is not None
@@ -265,10 +268,9 @@ def new_offer(view: OffersView, qtbot: QtBot, **terms: Any) -> Offer:
 
 def test_edit_submit_withdraw(view: OffersView, qtbot: QtBot) -> None:
     new_offer(view, qtbot)
-    # Edit: the status keeps its current value unless changed.
+    # Edit: the status is not the form's (no move around Submit's and Withdraw's rules).
     form = open_form(view, qtbot, view.edit_button)
-    assert form.status.currentText() == "Unchanged (INACTIVE)"
-    assert "ACTIVE" not in [form.status.itemText(i) for i in range(1, form.status.count())]
+    assert "status" not in form.data()
     form.name.setText("UI test offer, renamed")
     with qtbot.waitSignal(view.loaded):
         qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
@@ -290,6 +292,32 @@ def test_edit_submit_withdraw(view: OffersView, qtbot: QtBot) -> None:
     assert moved.status is OfferStatus.INACTIVE
 
 
+def test_an_edit_keeps_lists_whose_values_hold_commas_and_what_the_form_does_not_know(
+    view: OffersView, qtbot: QtBot, live_desk: Desk
+) -> None:
+    """Before: the lists were joined with commas and split on them again, so renaming the
+    offer turned "Paris, France" into "Paris" and "France"; availability keys the form has no
+    field for were dropped."""
+    locations = ["Paris, France", "Berlin, Germany"]
+    industries = ["Oil, Gas & Energy"]
+    made = new_offer(
+        view, qtbot,
+        availability={"locations": locations, "industries": industries, "regions": ["EU"]},
+    )  # fmt: skip
+    assert made.id is not None
+    form = open_form(view, qtbot, view.edit_button)
+    assert form.locations.toPlainText() == "Paris, France\nBerlin, Germany"
+    form.name.setText("Renamed")
+    with qtbot.waitSignal(view.loaded):
+        qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    stored = run(qtbot, live_desk.session.sr.get_offer(made.id))
+    assert stored.name == "Renamed"
+    assert stored.availability is not None
+    assert stored.availability.locations == locations
+    assert stored.availability.industries == industries
+    assert (stored.availability.model_extra or {}).get("regions") == ["EU"]
+
+
 def test_server_refusals_are_shown_in_words(view: OffersView, qtbot: QtBot) -> None:
     # The service refuses a catalog id already taken: its sentence goes under the field.
     form = open_form(view, qtbot, view.new_button)
@@ -309,8 +337,8 @@ def test_server_refusals_are_shown_in_words(view: OffersView, qtbot: QtBot) -> N
     assert active is not None
     form.set_busy(True)
     form.submitted.emit(active.model_copy(update={"status": OfferStatus.ACTIVE}), None)
-    qtbot.waitUntil(lambda: bool(error_of(form, "status")))
-    assert "partners team activates" in error_of(form, "status")
+    qtbot.waitUntil(lambda: bool(error_of(form, "form")))  # the form has no status row
+    assert "partners team activates" in error_of(form, "form")
     form.reject()
 
     # A move the service refuses (the offer changed elsewhere): a box with its words.

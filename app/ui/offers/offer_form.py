@@ -2,9 +2,10 @@
 type, plus the Partner Portal Cost with the FAQ's warning and its one-click fix.
 
 The widgets only collect text; :class:`Offer` decides what is valid and ``field_errors`` words
-the problems, so the form never accepts what the client would refuse. The status choice never
-offers ACTIVE (only SmartRecruiters' partners team activates). The dialog does not call the
-service: it emits ``submitted`` and the offer actions run the call.
+the problems, so the form never accepts what the client would refuse. The status is not the
+form's: an offer is created INACTIVE, and Submit for review and Withdraw move it, with their
+rules and confirmation (a status sent with an edit would go round both). The dialog does not
+call the service: it emits ``submitted`` and the offer actions run the call.
 """
 
 from __future__ import annotations
@@ -34,9 +35,7 @@ from app.domain.offer_cost import (
     parse_cost,
 )
 from app.domain.smartrecruiters import (
-    PARTNER_SETTABLE_OFFER_STATUSES,
     Offer,
-    OfferStatus,
     OfferType,
     Price,
 )
@@ -51,7 +50,6 @@ SENDING_TEXT = "Sending…"
 CATALOG_ID = "catalogId"
 NAME = "name"
 DESCRIPTION = "description"
-STATUS = "status"
 TERMS_TYPE = "terms.type"
 AMOUNT = "terms.price.amount"
 CURRENCY = "terms.price.currencyCode"
@@ -64,16 +62,14 @@ TARGET_MARKET = "targetMarket"
 COST_KIND = "cost.kind"
 COST_VALUE = "cost.value"
 
-# Statuses a partner may send, in the order they happen; ACTIVE is never among them.
-SETTABLE_IN_ORDER = [s for s in OfferStatus if s in PARTNER_SETTABLE_OFFER_STATUSES]
-
 #: What the form sends: the offer, and the Cost to record for it (None: not recorded).
 OfferDraft = tuple[Offer, OfferCost | None]
 
 
-def split_list(text: str) -> list[str]:
-    """A comma-separated line as a list, blanks dropped."""
-    return [part.strip() for part in text.split(",") if part.strip()]
+def split_lines(text: str) -> list[str]:
+    """One value per line, blanks dropped. Not commas: "Paris, France" is one location, and
+    "Oil, Gas & Energy" one industry."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def check_offer(data: dict[str, Any]) -> tuple[Offer | None, dict[str, str]]:
@@ -162,14 +158,6 @@ class OfferForm(ValidatedForm[OfferDraft]):
         self.description.setMinimumHeight(4 * lines + 12)
         self.description.setMaximumHeight(8 * lines + 12)
 
-        self.status = QComboBox()
-        if self._original is not None:
-            current = self._original.status.value if self._original.status else "unknown"
-            # Not sending a status keeps the current one, even ACTIVE, which may not be sent.
-            self.status.addItem(f"Unchanged ({current})", None)
-        for status in SETTABLE_IN_ORDER:
-            self.status.addItem(status.value, status)
-
         self.terms_type = QComboBox()
         for offer_type in OfferType:
             self.terms_type.addItem(f"{TYPE_LABELS[offer_type]} ({offer_type.value})", offer_type)
@@ -192,8 +180,8 @@ class OfferForm(ValidatedForm[OfferDraft]):
         expiry_layout.addWidget(self.expires)
         expiry_layout.addWidget(self.expiration, 1)
 
-        self.industries = self._line_edit("Empty for every industry; separate with commas")
-        self.locations = self._line_edit("Empty for every location; separate with commas")
+        self.industries = self._list_edit("Empty for every industry; one per line")
+        self.locations = self._list_edit("Empty for every location; one per line")
         self.companies = QComboBox()
         self.companies.addItem("All companies (ALL)", "ALL")
         self.companies.addItem("Companies I invited (INVITED_BY_ME)", "INVITED_BY_ME")
@@ -225,6 +213,14 @@ class OfferForm(ValidatedForm[OfferDraft]):
         fix_layout.addWidget(self.cost_fix)
         fix_layout.addStretch(1)
 
+    def _list_edit(self, placeholder: str) -> QPlainTextEdit:
+        edit = QPlainTextEdit()
+        edit.setPlaceholderText(placeholder)
+        edit.setTabChangesFocus(True)
+        lines = edit.fontMetrics().lineSpacing()
+        edit.setFixedHeight(3 * lines + 12)
+        return edit
+
     def _line_edit(self, placeholder: str = "") -> QLineEdit:
         edit = QLineEdit()
         edit.setPlaceholderText(placeholder)
@@ -242,13 +238,6 @@ class OfferForm(ValidatedForm[OfferDraft]):
         )
         self._add(NAME, "&Name", self.name, f"Required, up to {MAX_TEXT} characters.")
         self._add(DESCRIPTION, "&Description", self.description, "Required.")
-        self._add(
-            STATUS,
-            "&Status",
-            self.status,
-            "INACTIVE, UNDER_REVIEW or REJECTED. ACTIVE is not offered: SmartRecruiters' "
-            "partners team activates offers after review.",
-        )
         self._section("Terms")
         self._add(TERMS_TYPE, "&Type", self.terms_type, "Required: one of the five offer types.")
         self._add(
@@ -273,13 +262,13 @@ class OfferForm(ValidatedForm[OfferDraft]):
             INDUSTRIES,
             "&Industries",
             self.industries,
-            "Optional: the industries the offer is shown to, separated by commas.",
+            "Optional: the industries the offer is shown to, one per line.",
         )
         self._add(
             LOCATIONS,
             "&Locations",
             self.locations,
-            "Optional: the locations the offer is shown to, separated by commas.",
+            "Optional: the locations the offer is shown to, one per line.",
         )
         self._add(
             COMPANIES,
@@ -334,8 +323,8 @@ class OfferForm(ValidatedForm[OfferDraft]):
                     self.expires.setChecked(True)
                     self.expiration.setEnabled(True)
                     self.expiration.setDate(date)
-            self.industries.setText(", ".join(availability.industries or []))
-            self.locations.setText(", ".join(availability.locations or []))
+            self.industries.setPlainText("\n".join(availability.industries or []))
+            self.locations.setPlainText("\n".join(availability.locations or []))
             companies = availability.companies
             if isinstance(companies, list):
                 # A list set by another client: kept as it is unless the coordinator changes it.
@@ -350,21 +339,25 @@ class OfferForm(ValidatedForm[OfferDraft]):
         if cost is not None:
             self.cost_kind.setCurrentIndex(max(self.cost_kind.findData(cost.kind), 0))
             self.cost_value.setText(f"{cost.value.normalize():f}")
-        for edit in (self.catalog_id, self.name, self.industries, self.locations):
+        for edit in (self.catalog_id, self.name):
             edit.setCursorPosition(0)
 
     # -- reading the form -------------------------------------------------------------------
 
     def data(self) -> dict[str, Any]:
-        """The form as an offer body (the service's spellings); blank optional text is absent."""
+        """The form as an offer body (the service's spellings); blank optional text is absent.
+        What the offer's availability holds that the form has no field for is sent back as
+        it was (the update replaces the whole document)."""
+        original = self._original.availability if self._original is not None else None
         availability: dict[str, Any] = {
+            **((original.model_extra or {}) if original is not None else {}),
             "companies": self.companies.currentData(),
             "specialOffer": self.special_offer.isChecked(),
         }
         if self.expires.isChecked():
             availability["expirationDate"] = self.expiration.date().toString(Qt.DateFormat.ISODate)
         for key, edit in (("industries", self.industries), ("locations", self.locations)):
-            values = split_list(edit.text())
+            values = split_lines(edit.toPlainText())
             if values:
                 availability[key] = values
         terms: dict[str, Any] = {"type": self.terms_type.currentData()}
@@ -378,8 +371,6 @@ class OfferForm(ValidatedForm[OfferDraft]):
             "terms": terms,
             "availability": availability,
         }
-        if self.status.currentData() is not None:
-            data["status"] = self.status.currentData()
         if self.target_market.text().strip():
             data["targetMarket"] = self.target_market.text().strip()
         return data
