@@ -49,6 +49,18 @@ class OfferError(Exception):
         self.field = field
 
 
+class OfferChangedMeanwhileError(OfferError):
+    """Saving an edit would undo a change made in SmartRecruiters since the offer was opened:
+    nothing was sent. ``now`` is the offer as it is now."""
+
+    def __init__(self, now: Offer) -> None:
+        super().__init__(
+            f"“{now.name}” was changed in SmartRecruiters after you opened it here (by a "
+            "colleague, or in the Partner Portal). Saving your version would undo that change."
+        )
+        self.now = now
+
+
 @dataclass(frozen=True)
 class OfferPage:
     """One page of the catalogue with the Costs recorded here, by offer id.
@@ -170,10 +182,23 @@ class OfferCatalog:
         except (sqlite3.Error, OSError) as exc:
             raise _cost_not_recorded(offer, exc) from exc
 
-    async def update(self, offer_id: str, offer: Offer, cost: OfferCost | None) -> Offer:
-        """Send ``offer`` as the new content of ``offer_id`` and record its Cost."""
+    async def read(self, offer_id: str) -> Offer:
+        """The offer as SmartRecruiters holds it now (what an edit starts from)."""
         try:
-            return await offers.update_offer(self._sources, offer_id, offer, cost)
+            return await offers.get_offer(self._sources, offer_id)
+        except ApiError as exc:
+            raise _refused(f"Reading offer {offer_id}", exc) from exc
+
+    async def update(
+        self, offer_id: str, offer: Offer, cost: OfferCost | None, *, read: Offer | None = None
+    ) -> Offer:
+        """Send ``offer`` as the new content of ``offer_id`` and record its Cost. ``read``:
+        the offer the edit started from; changed since in SmartRecruiters, nothing is sent
+        (``OfferChangedMeanwhileError``)."""
+        try:
+            return await offers.update_offer(self._sources, offer_id, offer, cost, read=read)
+        except offers.OfferChangedError as exc:
+            raise OfferChangedMeanwhileError(exc.now) from exc
         except ActiveOfferRefusedError as exc:
             raise OfferError(str(exc), STATUS_FIELD) from exc
         except ApiError as exc:

@@ -8,7 +8,7 @@ offer call leaves nothing half-done to resume, and the coordinator sees the answ
 from __future__ import annotations
 
 import asyncio
-from typing import Protocol
+from typing import Any, Protocol
 
 from app.clients.errors import ApiError, Service, ValidationApiError
 from app.domain.offer_cost import OfferCost
@@ -115,10 +115,41 @@ async def create_offer(sources: OfferSources, offer: Offer, cost: OfferCost | No
     return created
 
 
+class OfferChangedError(Exception):
+    """The offer changed in SmartRecruiters after it was read for the edit (a colleague, the
+    Partner Portal): saving would undo that change. Nothing was sent; ``now`` is the offer
+    as SmartRecruiters holds it now."""
+
+    def __init__(self, now: Offer) -> None:
+        super().__init__("The offer changed in SmartRecruiters after it was opened here.")
+        self.now = now
+
+
+def _edited_content(offer: Offer) -> dict[str, Any]:
+    """What an edit sends back: the offer without its id and status (an edit sends no
+    status) and the service's own time stamps."""
+    body = offer.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"id", "status"})
+    for stamp in ("createdOn", "updatedOn"):
+        body.pop(stamp, None)
+    return body
+
+
 async def update_offer(
-    sources: OfferSources, offer_id: str, offer: Offer, cost: OfferCost | None = None
+    sources: OfferSources,
+    offer_id: str,
+    offer: Offer,
+    cost: OfferCost | None = None,
+    *,
+    read: Offer | None = None,
 ) -> Offer:
-    """Update the offer (a POST, not a PUT), then record its Cost here."""
+    """Update the offer (a POST, not a PUT), then record its Cost here. ``read``: the offer as
+    read when the edit began; if SmartRecruiters holds something else now, nothing is sent
+    (``OfferChangedError``): the update replaces the whole offer, and would undo it. (The
+    reference has no conditional update: the window left is the read and the POST.)"""
+    if read is not None:
+        now = await sources.session.sr.get_offer(offer_id)
+        if _edited_content(now) != _edited_content(read):
+            raise OfferChangedError(now)
     try:
         updated = await sources.session.sr.update_offer(offer_id, offer)
     except ApiError as exc:

@@ -318,6 +318,54 @@ def test_an_edit_keeps_lists_whose_values_hold_commas_and_what_the_form_does_not
     assert (stored.availability.model_extra or {}).get("regions") == ["EU"]
 
 
+def answer_question(widget: QWidget, qtbot: QtBot, button: str) -> str:
+    """Click ``button`` on the question box ``widget`` shows; returns the box's text."""
+    qtbot.waitUntil(lambda: any(b.isVisible() for b in widget.findChildren(QMessageBox)))
+    box = next(b for b in widget.findChildren(QMessageBox) if b.isVisible())
+    text = box.text()
+    chosen = next(b for b in box.buttons() if b.text() == button)
+    qtbot.mouseClick(chosen, Qt.MouseButton.LeftButton)
+    return text
+
+
+def test_an_edit_never_silently_undoes_a_change_made_in_smartrecruiters_meanwhile(
+    view: OffersView, qtbot: QtBot, live_desk: Desk
+) -> None:
+    """A colleague changes the description while the form is open. Before: saving a new name
+    sent the whole offer, and their description was gone without a word."""
+    made = new_offer(view, qtbot)
+    assert made.id is not None
+    form = open_form(view, qtbot, view.edit_button)
+    theirs = made.model_copy(update={"description": "Their description"})
+    run(qtbot, live_desk.session.sr.update_offer(made.id, theirs))
+    form.name.setText("My name")
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    asked = answer_question(form, qtbot, "Keep editing")
+    assert "changed in SmartRecruiters after you opened it" in asked
+    qtbot.waitUntil(lambda: "Not saved" in error_of(form, "form"))
+    stored = run(qtbot, live_desk.session.sr.get_offer(made.id))
+    assert (stored.name, stored.description) == ("UI test offer", "Their description")
+    assert form.isVisible()  # the edits are still there
+    assert not form.is_busy()
+    # Saved anyway, knowingly: this version replaces theirs.
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(view.loaded):
+        answer_question(form, qtbot, "Save mine anyway")
+    stored = run(qtbot, live_desk.session.sr.get_offer(made.id))
+    assert (stored.name, stored.description) == ("My name", "d")
+
+
+def test_the_edit_form_shows_the_offer_as_it_is_now_not_the_lists_copy(
+    view: OffersView, qtbot: QtBot, live_desk: Desk
+) -> None:
+    made = new_offer(view, qtbot)
+    assert made.id is not None
+    changed = made.model_copy(update={"description": "Changed after the list was read"})
+    run(qtbot, live_desk.session.sr.update_offer(made.id, changed))
+    form = open_form(view, qtbot, view.edit_button)
+    assert form.description.toPlainText() == "Changed after the list was read"
+
+
 def test_server_refusals_are_shown_in_words(view: OffersView, qtbot: QtBot) -> None:
     # The service refuses a catalog id already taken: its sentence goes under the field.
     form = open_form(view, qtbot, view.new_button)

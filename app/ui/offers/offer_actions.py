@@ -16,7 +16,7 @@ from app.ui.common.async_dialogs import confirm
 from app.ui.common.messages import Messages
 from app.ui.common.task_group import NamedTasks
 from app.ui.offers.offer_form import OfferForm
-from app.workflows.offer_catalog import OfferCatalog, OfferError
+from app.workflows.offer_catalog import OfferCatalog, OfferChangedMeanwhileError, OfferError
 
 NEW, EDIT, SUBMIT, WITHDRAW = "new", "edit", "submit", "withdraw"
 
@@ -119,8 +119,28 @@ class OfferActions(QWidget):
             self._open_form(None, None)
 
     def edit_offer(self) -> None:
-        if self._offer is not None and self.why_not(EDIT) is None:
-            self._open_form(self._offer, self._cost)
+        offer = self._offer
+        if offer is not None and offer.id and self.why_not(EDIT) is None:
+            self._tasks.start(self._edit(offer.id, self._cost))
+
+    async def _edit(self, offer_id: str, cost: OfferCost | None) -> None:
+        """The form is filled with the offer as SmartRecruiters holds it now, not the list's
+        copy: what it saves replaces the whole offer."""
+        catalog = self._catalog
+        if catalog is None:
+            return
+        self._in_flight.add(offer_id)
+        self.update_state()
+        try:
+            offer = await catalog.read(offer_id)
+        except OfferError as exc:
+            self._messages.error("Edit offer", str(exc))
+            return
+        finally:
+            self._in_flight.discard(offer_id)
+            self.update_state()
+        if self._catalog is catalog:
+            self._open_form(offer, cost)
 
     def _open_form(self, offer: Offer | None, cost: OfferCost | None) -> None:
         form = OfferForm(offer, cost, parent=self)
@@ -159,15 +179,32 @@ class OfferActions(QWidget):
                 "Open the form again to save it with the connection in use now."
             )
             return
-        try:
-            with form.answering():
-                if original is None or original.id is None:
-                    saved = await catalog.create(offer, cost)
-                else:
-                    saved = await catalog.update(original.id, offer, cost)
-        except OfferError as exc:
-            form.show_server_error(str(exc), exc.field)
-            return
+        read = original  # what the edit started from: a change since is not undone unasked
+        while True:
+            try:
+                with form.answering():
+                    if original is None or original.id is None:
+                        saved = await catalog.create(offer, cost)
+                    else:
+                        saved = await catalog.update(original.id, offer, cost, read=read)
+                break
+            except OfferChangedMeanwhileError as exc:
+                if not await confirm(
+                    form,
+                    "Offer changed meanwhile",
+                    str(exc),
+                    informative="Save yours anyway, or keep editing (nothing was sent; to see "
+                    "their version, close this form and open the offer again).",
+                    ok_text="Save mine anyway",
+                    cancel_text="Keep editing",
+                ):
+                    form.show_server_error(f"Not saved: {exc}")
+                    return
+                read = exc.now  # theirs, seen and overruled; a further change is asked again
+                form.set_busy(True)
+            except OfferError as exc:
+                form.show_server_error(str(exc), exc.field)
+                return
         form.accept()
         if self._catalog is catalog:  # saved in the account still shown
             self.saved.emit(saved)
