@@ -14,7 +14,7 @@ import re
 import sqlite3
 from dataclasses import dataclass
 
-from app.clients.errors import ApiError
+from app.clients.errors import ApiError, StateConflictError
 from app.clients.smartrecruiters import ActiveOfferRefusedError
 from app.domain.offer_cost import OfferCost
 from app.domain.smartrecruiters import AssessmentOrder, Offer, OfferStatus
@@ -96,9 +96,16 @@ def named_field(service_message: str) -> str | None:
     return None
 
 
+#: A refused move, said of the offer (the clients' default speaks of an order).
+_OFFER_STATUS_REFUSED = "The offer's status does not allow this change any more."
+
+
 def _refused(what: str, exc: ApiError) -> OfferError:
     log.warning("%s failed: %r", what, exc)  # the log keeps the detail; people get the words
-    return OfferError(str(exc), named_field(exc.service_message))
+    words = str(exc)
+    if isinstance(exc, StateConflictError):
+        words = words.replace(exc.summary, _OFFER_STATUS_REFUSED, 1)
+    return OfferError(words, named_field(exc.service_message))
 
 
 def _cost_not_recorded(offer: Offer, exc: Exception) -> OfferError:

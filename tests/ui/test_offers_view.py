@@ -399,8 +399,12 @@ def test_server_refusals_are_shown_in_words(view: OffersView, qtbot: QtBot) -> N
     box = view.findChild(QMessageBox, "errorBox")
     assert box is not None
     assert "Cannot move an offer from UNDER_REVIEW" in box.text()
+    assert "The offer's status does not allow" in box.text()  # not "the order's"
     box.close()
-    qtbot.waitUntil(view.submit_button.isEnabled)
+    # And the offer is shown as it is now: under review, to withdraw, not to submit again.
+    qtbot.waitUntil(lambda: view.fields["status"].text() == "Under review (UNDER_REVIEW)")
+    assert not view.submit_button.isEnabled()
+    assert view.withdraw_button.isEnabled()
 
 
 def test_a_fault_of_ours_never_leaves_the_offer_form_locked(
@@ -525,7 +529,8 @@ def test_refusals_go_to_the_window_sink_and_a_disconnect_clears(
     assert view.findChild(QMessageBox, "errorBox") is None  # said once, by the window's sink
     for box in window.findChildren(QMessageBox):
         box.close()
-    qtbot.waitUntil(view.submit_button.isEnabled)
+    qtbot.waitUntil(view.withdraw_button.isEnabled)  # shown as it is now: under review
+    assert not view.submit_button.isEnabled()
 
     view.set_catalog(None)  # the session closed: nothing of it stays on screen
     assert view.model.rowCount() == 0

@@ -246,11 +246,17 @@ class OfferActions(QWidget):
             moved = await call(offer_id)
         except OfferError as exc:
             self._messages.error(title, str(exc))
-            return
+            # Refused most often because the offer moved elsewhere: show it as it is now, or
+            # the buttons keep offering what was just refused.
+            try:
+                moved = await catalog.read(offer_id)
+            except OfferError:
+                return  # said already; the next page load shows it
         finally:
             self._in_flight.discard(offer_id)
             self.update_state()
-        self.moved.emit(moved)
+        if self._catalog is catalog:
+            self.moved.emit(moved)
 
     # -- the Cost -------------------------------------------------------------------------------
 
