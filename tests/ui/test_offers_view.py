@@ -366,6 +366,23 @@ def test_the_edit_form_shows_the_offer_as_it_is_now_not_the_lists_copy(
     assert form.description.toPlainText() == "Changed after the list was read"
 
 
+def test_a_long_company_list_fits_the_form_on_a_laptop_screen(
+    view: OffersView, qtbot: QtBot
+) -> None:
+    """Another client's list of 40 companies made the Companies box as wide as the list:
+    every field ran off the 1280×800 screen."""
+    companies = [f"Company number {i} International Holdings Ltd" for i in range(40)]
+    new_offer(view, qtbot, availability={"companies": companies, "specialOffer": False})
+    form = open_form(view, qtbot, view.edit_button)
+    screen = form.screen().availableGeometry()
+    assert form.minimumSizeHint().width() < screen.width() // 2
+    assert form.frameGeometry().width() <= screen.width()
+    shown = form.companies.currentIndex()
+    assert form.companies.itemData(shown) == companies  # kept as it is unless changed
+    assert form.companies.itemData(shown, Qt.ItemDataRole.ToolTipRole) == ", ".join(companies)
+    assert form.data()["availability"]["companies"] == companies
+
+
 def test_server_refusals_are_shown_in_words(view: OffersView, qtbot: QtBot) -> None:
     # The service refuses a catalog id already taken: its sentence goes under the field.
     form = open_form(view, qtbot, view.new_button)

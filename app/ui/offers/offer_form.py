@@ -72,6 +72,10 @@ def split_lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def check_offer(data: dict[str, Any]) -> tuple[Offer | None, dict[str, str]]:
     """The offer ``data`` describes (None when any field is wrong) and the problems by key.
 
@@ -183,6 +187,11 @@ class OfferForm(ValidatedForm[OfferDraft]):
         self.industries = self._list_edit("Empty for every industry; one per line")
         self.locations = self._list_edit("Empty for every location; one per line")
         self.companies = QComboBox()
+        # Sized by its choices' start, not its longest one (another client's company list).
+        self.companies.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.companies.setMinimumContentsLength(30)
         self.companies.addItem("All companies (ALL)", "ALL")
         self.companies.addItem("Companies I invited (INVITED_BY_ME)", "INVITED_BY_ME")
         self.special_offer = QCheckBox("Show as a special offer")
@@ -328,14 +337,21 @@ class OfferForm(ValidatedForm[OfferDraft]):
             companies = availability.companies
             if isinstance(companies, list):
                 # A list set by another client: kept as it is unless the coordinator changes it.
-                self.companies.addItem(f"These companies: {', '.join(companies)}", companies)
-                self.companies.setCurrentIndex(self.companies.count() - 1)
+                # Shown short (a long list widened the whole form past the screen), in full
+                # in its tooltip.
+                listed = ", ".join(companies)
+                self.companies.addItem(f"These companies: {_short(listed)}", companies)
+                last = self.companies.count() - 1
+                self.companies.setItemData(last, listed, Qt.ItemDataRole.ToolTipRole)
+                self.companies.setCurrentIndex(last)
             else:
                 index = self.companies.findData(companies or "ALL")
                 self.companies.setCurrentIndex(max(index, 0))
             self.special_offer.setChecked(availability.is_special_offer)
         if isinstance(offer.target_market, str):
             self.target_market.setText(offer.target_market)
+            # Left empty, nothing is sent for it, and SmartRecruiters keeps what it has.
+            self.target_market.setPlaceholderText(f"Empty keeps “{_short(offer.target_market)}”")
         if cost is not None:
             self.cost_kind.setCurrentIndex(max(self.cost_kind.findData(cost.kind), 0))
             self.cost_value.setText(f"{cost.value.normalize():f}")
