@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from app.clients.smartrecruiters import SmartRecruitersClient
 from app.domain.connection import AppSettings
-from app.domain.marketplace_config import MarketplaceConfigId
+from app.domain.marketplace_config import CONFIG_INFO, MarketplaceConfigId
 from app.sandbox import DEMO_SR_KEY, SandboxConfig, SandboxServer
 from app.store.credentials import KeyStore
 from app.store.database import Database
@@ -280,3 +280,64 @@ def test_opened_from_the_window_it_uses_the_live_session(
     finally:
         window.close()
         _wait(qtbot, host.close())
+
+
+def _answer(qtbot: QtBot, parent: Any, button: str) -> str:
+    """Click ``button`` on the question ``parent`` shows; returns its text."""
+    from PySide6.QtWidgets import QMessageBox
+
+    qtbot.waitUntil(lambda: any(b.isVisible() for b in parent.findChildren(QMessageBox)))
+    box = next(b for b in parent.findChildren(QMessageBox) if b.isVisible())
+    text = box.text()
+    qtbot.mouseClick(
+        next(b for b in box.buttons() if b.text() == button), Qt.MouseButton.LeftButton
+    )
+    return text
+
+
+@pytest.mark.usefixtures("ring")
+def test_a_typed_setting_is_never_dropped_unasked(
+    qtbot: QtBot, fresh: SandboxServer, running_loop: asyncio.AbstractEventLoop
+) -> None:
+    """Before: "Read again" wiped a typed value, and OK or Cancel closed the dialog with it
+    unsent, without a word (each setting has its own Save; OK does not send them)."""
+    client = SmartRecruitersClient(fresh.sr_base_url, DEMO_SR_KEY)
+    try:
+        dialog = _open(qtbot, client)
+        page = dialog.marketplace_page
+        with qtbot.waitSignal(page.loaded):
+            dialog.show()
+        dialog.pages.setCurrentWidget(page)
+        _type(qtbot, dialog, RESULT_URL, "https://vendor.example/results")
+        assert page.unsaved() == [CONFIG_INFO[RESULT_URL].title]
+
+        qtbot.mouseClick(page.reload_button, Qt.MouseButton.LeftButton)
+        assert "Drop what you typed" in _answer(qtbot, page, "Keep what I typed")
+        assert page.editors[RESULT_URL].text() == "https://vendor.example/results"
+
+        dialog.pages.setCurrentIndex(0)
+        qtbot.mouseClick(
+            dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton
+        )
+        assert "not saved" in _answer(qtbot, dialog, "Go back")
+        qtbot.waitUntil(lambda: dialog.pages.currentWidget() is page)  # where the value waits
+        assert dialog.isVisible()
+        assert page.editors[RESULT_URL].text() == "https://vendor.example/results"
+
+        _save(qtbot, dialog, RESULT_URL)  # saved: nothing left to ask about
+        with qtbot.waitSignal(dialog.finished):
+            dialog.reject()
+        assert _stored(fresh)["resultURL"] == "https://vendor.example/results"
+
+        # Dropped knowingly: closing goes on.
+        dialog = _open(qtbot, client)
+        page = dialog.marketplace_page
+        with qtbot.waitSignal(page.loaded):
+            dialog.show()
+        _type(qtbot, dialog, RESULT_HEADER, "Authorization: Bearer t")
+        dialog.reject()
+        with qtbot.waitSignal(dialog.finished):
+            _answer(qtbot, dialog, "Close without saving")
+        assert "resultHeader" not in _stored(fresh)
+    finally:
+        _wait(qtbot, client.aclose())

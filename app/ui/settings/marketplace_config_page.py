@@ -3,7 +3,8 @@ through the SmartRecruiters client of the connection in use.
 
 Thin on purpose: reading, checking and saving are :mod:`app.workflows.marketplace_config`;
 this page only shows their outcomes. Each setting is saved on its own, at once, by its own
-button: these are SmartRecruiters' settings, not the dialog's, so OK and Cancel leave them be.
+button: these are SmartRecruiters' settings, not the dialog's, so OK, Apply and Cancel leave
+them be. What is typed and not saved is never dropped unasked (Read again, closing).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.marketplace_config import CONFIG_INFO, MarketplaceConfigId
+from app.ui.common.async_dialogs import confirm
 from app.workflows.marketplace_config import (
     ConfigReading,
     ConfigSaving,
@@ -36,7 +38,7 @@ ERROR_STYLE = "color: #b00020;"
 OK_STYLE = "color: #1b7f3b;"
 INTRO = (
     "Your partner settings on SmartRecruiters. Each one is sent as soon as you press its Save "
-    "button; OK and Cancel below do not change or undo them."
+    "button; OK, Apply and Cancel below do not send, change or undo them."
 )
 NO_CONNECTION = (
     "Not connected to SmartRecruiters: these settings are read and set through the connection "
@@ -90,7 +92,7 @@ class MarketplaceConfigPage(QWidget):
         reload_row = QHBoxLayout()
         self.reload_button = QPushButton("Read again")
         self.reload_button.setObjectName("marketplaceConfigReload")
-        self.reload_button.clicked.connect(self.load)
+        self.reload_button.clicked.connect(self.read_again)
         reload_row.addWidget(self.reload_button)
         reload_row.addStretch(1)
         layout.addLayout(reload_row)
@@ -142,6 +144,34 @@ class MarketplaceConfigPage(QWidget):
             self.status_label.setText("Press “Read again” to read the settings.")
             return
         self._spawn(self.refresh())
+
+    def unsaved(self) -> list[str]:
+        """The titles of the settings typed here and not saved (each has its own Save)."""
+        return [
+            CONFIG_INFO[config_id].title
+            for config_id, button in self.save_buttons.items()
+            if button.isEnabled()
+        ]
+
+    def read_again(self) -> None:
+        """ "Read again": what was typed and not saved is dropped only once the coordinator
+        says so."""
+        unsaved = self.unsaved()
+        if not unsaved:
+            self.load()
+            return
+        self._spawn(self._read_again_asked(unsaved))
+
+    async def _read_again_asked(self, unsaved: list[str]) -> None:
+        if await confirm(
+            self,
+            "Read the settings again",
+            f"Drop what you typed for {names_of_settings(unsaved)}?",
+            informative="It is not saved: each setting is sent by its own Save button.",
+            ok_text="Read again",
+            cancel_text="Keep what I typed",
+        ):
+            await self.refresh()
 
     async def refresh(self) -> ConfigReading | None:
         client = self._client()
@@ -269,3 +299,9 @@ class MarketplaceConfigPage(QWidget):
     def cancel_tasks(self) -> None:
         for task in list(self._tasks):
             task.cancel()
+
+
+def names_of_settings(titles: list[str]) -> str:
+    """“Result URL” / “Result URL” and “Result header”."""
+    quoted = [f"“{title}”" for title in titles]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + f" and {quoted[-1]}"

@@ -10,7 +10,7 @@ the session, or the opted-in file) and writes the profiles file.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,7 +54,12 @@ from app.domain.profile_problems import profile_problem
 from app.domain.urls import require_secure_base_url
 from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyStore, Storage
 from app.store.settings_file import save_settings
-from app.ui.settings.marketplace_config_page import ClientProvider, MarketplaceConfigPage
+from app.ui.common.async_dialogs import confirm
+from app.ui.settings.marketplace_config_page import (
+    ClientProvider,
+    MarketplaceConfigPage,
+    names_of_settings,
+)
 from app.workflows.connection_test import ConnectionVerdict, probe_berke, probe_smartrecruiters
 
 FORM_FIELDS = [
@@ -129,6 +134,7 @@ class SettingsDialog(QDialog):
         self._drafts: list[_Draft] = []
         self._current = -1
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._leaving_unsaved = False  # the coordinator chose to drop typed Marketplace values
         self.editors: dict[str, QWidget] = {}
         self.key_fields: dict[str, QLineEdit] = {}
         self.key_errors: dict[str, QLabel] = {}
@@ -599,9 +605,7 @@ class SettingsDialog(QDialog):
 
     def start_test(self, service: str) -> None:
         """Run the probe in a task (the dialog stays responsive); the verdict fills the label."""
-        task = asyncio.ensure_future(self.run_test(service))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._spawn(self.run_test(service))
 
     async def run_test(self, service: str) -> ConnectionVerdict | None:
         self._commit_current()
@@ -648,10 +652,37 @@ class SettingsDialog(QDialog):
             self.marketplace_page.load()
 
     def done(self, result: int) -> None:
+        """Closing (OK, Cancel, Esc, the window's X) never drops a Marketplace setting typed
+        and not saved unasked: they are sent by their own Save buttons, not by OK."""
+        unsaved = self.marketplace_page.unsaved()
+        if unsaved and not self._leaving_unsaved:
+            self._spawn(self._close_asked(result, unsaved))
+            return
         for task in list(self._tasks):
             task.cancel()
         self.marketplace_page.cancel_tasks()
         super().done(result)
+
+    async def _close_asked(self, result: int, unsaved: list[str]) -> None:
+        if await confirm(
+            self,
+            "Marketplace settings not saved",
+            f"{names_of_settings(unsaved)} typed on the Marketplace configuration page "
+            f"{'is' if len(unsaved) == 1 else 'are'} not saved.",
+            informative="Each Marketplace setting is sent by its own Save button; OK and Apply "
+            "do not send them. Close without saving to drop what you typed.",
+            ok_text="Close without saving",
+            cancel_text="Go back",
+        ):
+            self._leaving_unsaved = True
+            self.done(result)
+        else:
+            self.pages.setCurrentWidget(self.marketplace_page)
+
+    def _spawn(self, coro: Coroutine[Any, Any, object]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
 
 def _value(editor: QWidget) -> Any:
