@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Awaitable, Callable, Iterable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from pydantic import ValidationError
+
 from app.clients.errors import ApiError
 from app.domain.assessment_prefill import match_job, prefill_from_order
 from app.domain.berke import BerkeJob, BerkeParam, CreateAssessmentRequest
 from app.domain.berke_jobs import no_match_warning
+from app.domain.field_errors import FORM_LEVEL, field_errors
 from app.domain.invitation import InvitationText
 from app.domain.journal import LinkedAssessment
 from app.domain.order_rules import OrderAction, why_not
@@ -137,6 +141,24 @@ class PlannedOrder:
         return replace(self, job=job, matched=False)
 
 
+def not_valid_for_berke(exc: ValueError) -> str:
+    """Why an order's data makes no valid CreateAssessment, in words (not pydantic's report):
+    "Berke would refuse its data — first name: At most 100 characters (now 101). …"."""
+    if isinstance(exc, ValidationError):
+        problems = " ".join(
+            sentence if field == FORM_LEVEL else f"{_words(field)}: {sentence}"
+            for field, sentence in field_errors(exc).items()
+        )
+    else:
+        problems = str(exc)
+    return f"Berke would refuse its data — {problems} Correct it in SmartRecruiters."
+
+
+def _words(field: str) -> str:
+    """A field's name as words: "firstName" and "first_name" are "first name"."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", field).replace("_", " ").lower()
+
+
 def candidate_keys(order: AssessmentOrder) -> set[str]:
     """What makes two orders one candidate's: the same SmartRecruiters candidate, or the
     same email (any case)."""
@@ -200,9 +222,7 @@ async def plan_batch(
         try:
             request_for_job(order, job)
         except ValueError as exc:  # the order's data does not make a valid request
-            plan.append(
-                PlannedOrder(order, PlanKind.SKIP, reason=f"its data is not valid for Berke: {exc}")
-            )
+            plan.append(PlannedOrder(order, PlanKind.SKIP, reason=not_valid_for_berke(exc)))
             continue
         plan.append(PlannedOrder(order, PlanKind.CREATE, job=job, matched=job is not None))
         created_here |= keys
@@ -323,9 +343,10 @@ async def run_batch(
             try:
                 request = make_request(order)
             except ValueError as exc:  # the order's data does not make a valid request
+                # As the plan said: skipped (a retry cannot mend the order's data), in words.
                 outcome = Outcome(
-                    order.id, order.candidate.full_name, OutcomeKind.FAILED,
-                    f"The order's data is not valid for Berke: {exc}",
+                    order.id, order.candidate.full_name, OutcomeKind.SKIPPED,
+                    f"Skipped: {not_valid_for_berke(exc)}",
                 )  # fmt: skip
             else:
                 try:

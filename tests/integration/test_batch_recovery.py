@@ -155,3 +155,25 @@ def test_an_invitation_sent_here_for_the_other_order_is_not_called_someone_elses
 
     with_board(sandbox, tmp_path / "desk.sqlite3", body)
     assert invitations_to(sandbox, email) == [1]
+
+
+def test_an_order_whose_data_berke_would_refuse_is_skipped_in_words_as_planned(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Before: the plan said "Skipped", the run said "Failed" (offering a Retry that could
+    never work) with pydantic's report."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order = await order_for(desk, "X" * 101, "long-name@example.com", "Registered Nurse")
+        await board.sync()
+        plan = await board.plan_batch([order.id])
+        (planned,) = plan.orders
+        assert planned.kind is PlanKind.SKIP
+        (outcome,) = await board.create_accept_invite([order.id], plan=plan.orders)
+        assert outcome.kind is OutcomeKind.SKIPPED
+        for said in (planned.what_happens(), outcome.detail):
+            assert "first name: At most 100 characters (now 101)." in said
+            assert "pydantic" not in said
+        assert board.link(order.id) is None
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body)
