@@ -183,6 +183,7 @@ class OrderBoard:
         self._sync_lock = asyncio.Lock()
         self._uploads: dict[int, asyncio.Task[None]] = {}
         self._closing = False  # set when the session begins to close: nothing new starts
+        self._batches: set[asyncio.Event] = set()  # each running batch's stop
         self._tasks: set[asyncio.Task[Any]] = set()
         self._loops: list[asyncio.Task[None]] = []
         self._wake_resumer = asyncio.Event()
@@ -404,6 +405,8 @@ class OrderBoard:
         connection's next session). What is under way finishes; ``stop`` waits for it. A board
         that began closing is not started again: the next session has a board of its own."""
         self._closing = True
+        for stop in self._batches:
+            stop.set()  # a batch stops before its next order, as on Cancel
 
     def _refuse_if_closing(self) -> None:
         if self._closing:
@@ -720,13 +723,19 @@ class OrderBoard:
             if progress is not None:
                 progress(done, total, outcome)
 
+        # Stopped by the coordinator's Cancel, or when the connection begins to close (the
+        # window closed, another profile applied): the order under way ends, no next starts.
+        stop = cancelled if cancelled is not None else asyncio.Event()
+        if self._closing:
+            stop.set()
+        self._batches.add(stop)
         try:
             return await run_batch(
                 self._desk,
                 orders,
                 request_for,
                 progress=each,
-                cancelled=cancelled,
+                cancelled=stop,
                 message_to_candidate=message_to_candidate,
                 reuse=self._reuse_finder() if reuse else None,
                 reuse_only=frozenset(p.order_id for p in plan or () if p.kind is PlanKind.REUSE),
@@ -736,6 +745,7 @@ class OrderBoard:
                 invitation=invitation,
             )
         finally:
+            self._batches.discard(stop)
             await self.refresh(order_ids)
 
     async def complete(

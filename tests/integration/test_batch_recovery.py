@@ -8,6 +8,7 @@ ids and one email, an assessment reused earlier by hand.
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -177,3 +178,49 @@ def test_an_order_whose_data_berke_would_refuse_is_skipped_in_words_as_planned(
         assert board.link(order.id) is None
 
     with_board(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+class HeldFirstAccept(httpx.AsyncBaseTransport):
+    """SmartRecruiters' transport; the first accept waits until ``release`` is set."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.AsyncHTTPTransport()
+        self.arrived = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        accepting = request.method == "POST" and request.url.path.endswith("/accept")
+        if accepting and not self.arrived.is_set():
+            self.arrived.set()
+            await self.release.wait()
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+def test_a_batch_stops_before_its_next_order_when_the_connection_closes(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The window closed (or another profile applied) during a batch. Before: every remaining
+    order was still created, accepted and invited, and quitting waited for all of them."""
+    transport = HeldFirstAccept()
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        orders = [
+            await order_for(desk, name, f"{name.lower()}-closing@example.com", "Registered Nurse")
+            for name in ("Ada", "Bo", "Cy")
+        ]
+        await board.sync()
+        ids = [o.id for o in orders]
+        running = asyncio.ensure_future(board.create_accept_invite(ids))
+        await transport.arrived.wait()  # the first order is being accepted
+        board.begin_closing()
+        transport.release.set()
+        outcomes = await running
+        assert [o.kind for o in outcomes] == [
+            OutcomeKind.DONE, OutcomeKind.SKIPPED, OutcomeKind.SKIPPED
+        ]  # fmt: skip
+        assert [board.link(i) is not None for i in ids] == [True, False, False]
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body, transport)

@@ -357,7 +357,8 @@ def test_batch_create_accept_invite_with_outcomes(window: MainWindow, qtbot: QtB
     last = window.orders.controller.last_batch_action
     assert last.isEnabled()
     last.trigger()
-    assert batch.isVisible()
+    # Shown, modal to the window as when it ran: its Retry never runs beside another batch.
+    assert (batch.isVisible(), batch.isModal()) == (True, True)
 
 
 def test_a_batch_failure_is_read_in_full_and_retried(window: MainWindow, qtbot: QtBot) -> None:

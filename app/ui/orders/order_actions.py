@@ -468,9 +468,11 @@ class OrderActionsController(QObject):
             self.update_state()
 
     def show_last_batch(self) -> None:
-        """Order > Last batch…: the last batch's outcomes again."""
+        """Order > Last batch…: the last batch's outcomes again. Modal to the window, as when
+        it ran: its "Retry the failed" must not run beside another batch or action on the
+        same candidate (two batches at once made two assessments for one person)."""
         if self.last_batch is not None:
-            self.last_batch.show()
+            self.last_batch.open()
             self.last_batch.raise_()
             self.last_batch.activateWindow()
 
