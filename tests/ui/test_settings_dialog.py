@@ -451,3 +451,79 @@ def test_crash_dialog_is_friendly_and_shown_once_per_burst(
     assert "assessment-desk.log" in box.informativeText()
     assert "2 errors" in box.windowTitle()
     box.close()
+
+
+ACME = ConnectionProfile(
+    name="Acme", sr_base_url="https://sr.acme.example/v1", berke_base_url="https://b.acme.example"
+)
+BETA = ConnectionProfile(
+    name="Beta", sr_base_url="https://sr.beta.example/v1", berke_base_url="https://b.beta.example"
+)
+
+
+def _keys_of(keys: KeyStore, name: str) -> tuple[str | None, str | None]:
+    found = [keys.get(name, service) for service in (SR_KEY, BERKE_TOKEN)]
+    sr, berke = (k.get_secret_value() if k is not None else None for k in found)
+    return sr, berke
+
+
+@pytest.mark.parametrize(
+    "renames",
+    [
+        [("Acme", "Tmp"), ("Beta", "Acme"), ("Tmp", "Beta")],  # the two names swapped
+        [("Acme", "Gamma"), ("Beta", "Acme")],
+        [("Beta", "Delta"), ("Acme", "Beta")],
+    ],
+    ids=["swap", "take-the-earlier-name", "take-the-later-name"],
+)
+def test_keys_follow_their_profile_when_names_trade_places(
+    qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path, renames: list[tuple[str, str]]
+) -> None:
+    """Before: keys followed the *name* within one save, so one account's keys went with the
+    other account's addresses (and another's were lost)."""
+    keys = KeyStore()
+    acme_keys, beta_keys = ("A" * 40, "acme-token"), ("B" * 40, "beta-token")
+    for name, (sr, token) in (("Acme", acme_keys), ("Beta", beta_keys)):
+        keys.set(name, SR_KEY, sr)
+        keys.set(name, BERKE_TOKEN, token)
+    dialog = _dialog(qtbot, AppSettings(profiles=[ACME, BETA]), keys, tmp_path / "s.json")
+    for old, new in renames:
+        _select(dialog, old)
+        dialog.name_edit.setText(new)
+        dialog.name_edit.textEdited.emit(new)
+    saved = dialog.save()
+    assert saved is not None
+    by_host = {p.sr_base_url: p.name for p in saved.profiles if p.name not in (
+        SANDBOX_PROFILE, PRODUCTION_PROFILE)}  # fmt: skip
+    assert _keys_of(keys, by_host[ACME.sr_base_url]) == acme_keys
+    assert _keys_of(keys, by_host[BETA.sr_base_url]) == beta_keys
+    for gone in {"Acme", "Beta", "Tmp", "Gamma", "Delta"} - set(by_host.values()):
+        assert _keys_of(keys, gone) == (None, None)
+
+
+def test_test_connection_sends_a_stored_key_only_to_the_address_it_was_saved_for(
+    qtbot: QtBot,
+    ring: MemoryKeyring,
+    tmp_path: Path,
+    sandbox: SandboxServer,
+    running_loop: asyncio.AbstractEventLoop,
+) -> None:
+    """Before: the stored key went to an address typed over the saved one (a typo, a pasted
+    link) and not saved yet."""
+    keys = KeyStore()
+    keys.set("Acme", SR_KEY, DEMO_SR_KEY)
+    keys.set("Acme", BERKE_TOKEN, DEMO_BERKE_TOKEN)
+    dialog = _dialog(qtbot, AppSettings(profiles=[ACME]), keys, tmp_path / "s.json")
+    _select(dialog, "Acme")
+    dialog.editors["sr_base_url"].setText(sandbox.sr_base_url)  # not saved
+    dialog.editors["berke_base_url"].setText(sandbox.berke_base_url)
+    for service in (SR_KEY, BERKE_TOKEN):
+        qtbot.mouseClick(dialog.test_buttons[service], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(dialog.last_verdicts) == 2)
+    assert all(v.verdict.value == "no_key" for v in dialog.last_verdicts.values())
+    # Typed for the new address, the key is sent there.
+    qtbot.keyClicks(dialog.key_fields[BERKE_TOKEN], DEMO_BERKE_TOKEN)
+    dialog.last_verdicts.clear()
+    qtbot.mouseClick(dialog.test_buttons[BERKE_TOKEN], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: BERKE_TOKEN in dialog.last_verdicts)
+    assert dialog.last_verdicts[BERKE_TOKEN].ok

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from annotated_types import Ge, Le, MaxLen
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 from pydantic.fields import FieldInfo
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
@@ -424,23 +424,32 @@ class SettingsDialog(QDialog):
         error.setVisible(problem is not None)
 
     def _store_keys(self, profiles: list[ConnectionProfile]) -> None:
+        """Typed keys stored; a renamed profile's keys follow it. Every key that moves is read
+        before anything is deleted or written: names may trade places in one save (Acme ↔
+        Beta, or Beta → Delta and Acme → Beta), and a key must follow its profile, never its
+        old name to another account."""
         self._keys.file_opt_in = self.file_opt_in.isChecked() and not self._keys.status.usable
+        to_write: list[tuple[str, str, SecretStr | str]] = []  # (profile name, service, key)
+        for draft, profile in zip(self._drafts, profiles, strict=True):
+            if profile.is_sandbox:
+                continue
+            renamed = draft.stored_name is not None and draft.stored_name != profile.name
+            for service in (SR_KEY, BERKE_TOKEN):
+                key: SecretStr | str | None = draft.keys.get(service)
+                if not key and renamed:
+                    assert draft.stored_name is not None
+                    key = self._keys.get(draft.stored_name, service)
+                if key:
+                    to_write.append((profile.name, service, key))
         kept = {d.stored_name for d in self._drafts}
         for old in self._settings.profiles:
             if old.name not in kept:
                 self._keys.delete_profile(old.name)  # a removed profile's keys go with it
         for draft, profile in zip(self._drafts, profiles, strict=True):
-            if profile.is_sandbox:
-                continue
-            for service in (SR_KEY, BERKE_TOKEN):
-                typed = draft.keys.get(service)
-                if typed:
-                    self._keys.set(profile.name, service, typed)
-                elif draft.stored_name and draft.stored_name != profile.name:
-                    moved = self._keys.get(draft.stored_name, service)  # renamed: keys follow
-                    if moved is not None:
-                        self._keys.set(profile.name, service, moved)
-                        self._keys.delete(draft.stored_name, service)
+            if draft.stored_name is not None and draft.stored_name != profile.name:
+                self._keys.delete_profile(draft.stored_name)  # moved: its old name holds none
+        for name, service, key in to_write:
+            self._keys.set(name, service, key)
 
     @property
     def settings(self) -> AppSettings:
@@ -613,9 +622,7 @@ class SettingsDialog(QDialog):
         if draft is None:
             return None
         button, label = self.test_buttons[service], self.verdict_labels[service]
-        key = draft.keys.get(service) or (
-            self._keys.get(draft.stored_name, service) if draft.stored_name else None
-        )
+        key = draft.keys.get(service) or self._stored_key_for(draft, service)
         button.setEnabled(False)
         label.setStyleSheet("")
         label.setText("Testing…")
@@ -642,6 +649,20 @@ class SettingsDialog(QDialog):
             label.setText(("✔ " if verdict.ok else "✘ ") + verdict.message)
             label.setStyleSheet("color: #1b7f3b;" if verdict.ok else "color: #b00020;")
         return verdict
+
+    def _stored_key_for(self, draft: _Draft, service: str) -> SecretStr | None:
+        """The profile's stored key, for the address it was saved for only: typed over with
+        another address, that address gets no key unless one is typed for it."""
+        saved = self._settings.profile(draft.stored_name) if draft.stored_name else None
+        if saved is None:
+            return None
+        field_name = "sr_base_url" if service == SR_KEY else "berke_base_url"
+        if str(draft.values.get(field_name) or "").rstrip("/") != str(
+            getattr(saved, field_name)
+        ).rstrip("/"):
+            return None
+        assert draft.stored_name is not None
+        return self._keys.get(draft.stored_name, service)
 
     def _shown_draft(self) -> _Draft | None:
         return self._drafts[self._current] if 0 <= self._current < len(self._drafts) else None
