@@ -515,8 +515,13 @@ def test_test_connection_sends_a_stored_key_only_to_the_address_it_was_saved_for
     keys.set("Acme", BERKE_TOKEN, DEMO_BERKE_TOKEN)
     dialog = _dialog(qtbot, AppSettings(profiles=[ACME]), keys, tmp_path / "s.json")
     _select(dialog, "Acme")
-    dialog.editors["sr_base_url"].setText(sandbox.sr_base_url)  # not saved
-    dialog.editors["berke_base_url"].setText(sandbox.berke_base_url)
+    for field_name, typed in (
+        ("sr_base_url", sandbox.sr_base_url),
+        ("berke_base_url", sandbox.berke_base_url),
+    ):
+        editor = dialog.editors[field_name]
+        assert isinstance(editor, QLineEdit)
+        editor.setText(typed)  # not saved
     for service in (SR_KEY, BERKE_TOKEN):
         qtbot.mouseClick(dialog.test_buttons[service], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(dialog.last_verdicts) == 2)
