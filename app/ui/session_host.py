@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -18,7 +19,7 @@ from app.ui.main_window import MainWindow
 
 if TYPE_CHECKING:  # the board, the clients (httpx), the sandbox and the dialogs load when first
     # needed: after the window's first frame
-    from app.domain.connection import AppSettings, ConnectionProfile
+    from app.domain.connection import AppSettings, ConnectionProfile, Credentials
     from app.store.credentials import KeyStore
     from app.store.database import Database
     from app.ui.settings.settings_dialog import SettingsDialog
@@ -73,6 +74,17 @@ def database_path_for(profile: ConnectionProfile) -> Path:
 CLOSING_NOTE = "Closing the connection: finishing what is under way first…"
 
 
+def keys_fingerprint(credentials: Credentials | None) -> str | None:
+    """A digest of both keys (None without keys): whether they changed, without keeping
+    them."""
+    if credentials is None:
+        return None
+    digest = hashlib.sha256()
+    for secret in (credentials.sr_partner_key, credentials.berke_api_token):
+        digest.update(secret.get_secret_value().encode("utf-8", "surrogatepass") + b"\0")
+    return digest.hexdigest()
+
+
 class SessionHost(QObject):
     """Owns the session, its desk and the order board; the window only ever sees the board
     (through its signals), never the desk, a client or the database."""
@@ -106,6 +118,7 @@ class SessionHost(QObject):
         self.desk: Desk | None = None
         self.board: OrderBoard | None = None
         self.notice: str | None = None  # why the session is not what the profile asked for
+        self._opened_keys: str | None = None  # which keys the session opened with (a digest)
         self._switch_task: asyncio.Task[None] | None = None
         self._tasks = NamedTasks()
         self._lock = asyncio.Lock()
@@ -149,9 +162,11 @@ class SessionHost(QObject):
     async def _open_session(self) -> Session:
         profile = self.settings.active_profile
         self.notice = None
+        self._opened_keys = None
         if self.force_demo or profile.is_sandbox:
             return await self._demo_opener(profile=profile if profile.is_sandbox else None)
         credentials = await asyncio.to_thread(self.keys.credentials, profile.name)
+        self._opened_keys = keys_fingerprint(credentials)
         if credentials is None:
             self.notice = (
                 f"No keys for the profile “{profile.name}”: working in demo mode. Enter them in "
@@ -233,9 +248,12 @@ class SessionHost(QObject):
         reconnect = before.name != after.name or any(
             getattr(before, name) != getattr(after, name) for name in _CONNECTION_FIELDS
         )
-        if not reconnect and self.session is not None and not self.session.demo:
-            # Same place; still reconnect if the keys changed (they are not in the profile).
-            reconnect = await asyncio.to_thread(self.keys.credentials, after.name) is None
+        if not reconnect and self.session is not None and not self.force_demo:
+            # Same place; still reconnect when the keys changed (they are not in the profile):
+            # a new key on the same address is another account, and keys typed for a profile
+            # that fell back to demo mode (none were stored) are its way out of it.
+            now = await asyncio.to_thread(self.keys.credentials, after.name)
+            reconnect = not after.is_sandbox and keys_fingerprint(now) != self._opened_keys
         if not reconnect:
             if self.board is not None and self.session is not None:
                 from app.workflows.board import BoardOptions

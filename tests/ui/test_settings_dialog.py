@@ -532,3 +532,57 @@ def test_test_connection_sends_a_stored_key_only_to_the_address_it_was_saved_for
     qtbot.mouseClick(dialog.test_buttons[BERKE_TOKEN], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: BERKE_TOKEN in dialog.last_verdicts)
     assert dialog.last_verdicts[BERKE_TOKEN].ok
+
+
+@pytest.mark.usefixtures("ring")
+def test_new_keys_for_the_profile_in_use_reconnect_with_them(
+    qtbot: QtBot,
+    sandbox: SandboxServer,
+    qsettings: QSettings,
+    running_loop: asyncio.AbstractEventLoop,
+) -> None:
+    """Keys are not in the profile: saving new ones for the same addresses (another account on
+    Production's address) changed nothing, and the desk went on with the old account. Keys
+    typed for a profile that had none (and so fell back to demo mode) left it in demo mode."""
+    window = MainWindow(qsettings)
+    qtbot.addWidget(window)
+    keys = KeyStore()
+    settings = AppSettings(profiles=[_custom(sandbox)], active="Local")
+
+    async def tiny_demo(**_kwargs: object) -> object:
+        from app.workflows.session import open_demo_session
+
+        return await open_demo_session(orders=3, **_kwargs)  # type: ignore[arg-type]
+
+    host = SessionHost(
+        window,
+        settings,
+        keys,
+        write_settings=lambda _s: None,
+        demo_opener=tiny_demo,  # type: ignore[arg-type]
+        open_database=lambda _s: Database(":memory:"),
+    )
+
+    def wait(coro: Coroutine[Any, Any, object]) -> None:
+        task = asyncio.ensure_future(coro)
+        qtbot.waitUntil(task.done)
+        task.result()
+
+    try:
+        wait(host.open())
+        assert host.session is not None
+        assert host.session.demo  # no keys yet
+        keys.set("Local", SR_KEY, DEMO_SR_KEY)
+        keys.set("Local", BERKE_TOKEN, DEMO_BERKE_TOKEN)
+        wait(host.apply(settings.model_copy(deep=True)))
+        assert not host.session.demo  # the keys typed are used
+        first = host.session
+        keys.set("Local", SR_KEY, "N" * 64)  # another account's key, same address
+        wait(host.apply(settings.model_copy(deep=True)))
+        assert host.session is not first  # reconnected with the new key
+        second = host.session
+        wait(host.apply(settings.model_copy(deep=True)))  # nothing changed: no reconnect
+        assert host.session is second
+    finally:
+        window.close()
+        wait(host.close())
