@@ -17,6 +17,7 @@ from app.domain.connection import (
     Credentials,
     ProfileKind,
     berke_token_problem,
+    sr_key_problem,
 )
 from app.domain.urls import require_secure_base_url
 from app.store.credentials import KeyStore
@@ -67,10 +68,13 @@ def configure_interactively(keys: KeyStore | None = None) -> int:
     if not sr_key or not token:
         print("Both keys are needed; nothing was changed.")
         return 2
-    problem = berke_token_problem(token)
-    if problem is not None:  # before anything is stored: a wrong key never reaches the keyring
-        print(f"Berke API token: {problem} Nothing was changed.")
-        return 2
+    for title, problem in (
+        ("SmartRecruiters partner API key", sr_key_problem(sr_key)),
+        ("Berke API token", berke_token_problem(token)),
+    ):
+        if problem is not None:  # before anything is stored: a wrong key never reaches it
+            print(f"{title}: {problem} Nothing was changed.")
+            return 2
     keys.store_credentials(
         profile.name,
         Credentials(sr_partner_key=SecretStr(sr_key), berke_api_token=SecretStr(token)),

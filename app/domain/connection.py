@@ -336,6 +336,19 @@ def berke_token_problem(token: str) -> str | None:
     return None
 
 
+def sr_key_problem(key: str) -> str | None:
+    """Why ``key`` cannot be sent as SmartRecruiters' partner key (an HTTP header: plain ASCII,
+    no spaces inside), in a sentence; None when it can be. A no-break space or a dash copied
+    from a web page made every request, and so the start, fail."""
+    key = key.strip()
+    if key and not (key.isascii() and key.isprintable() and not any(c.isspace() for c in key)):
+        return (
+            "The key holds a character that is not a plain letter, digit or sign (a space or a "
+            "dash copied from a web page, say): paste it again from the Partner Portal."
+        )
+    return None
+
+
 class Credentials(BaseModel):
     """The two secrets. ``SecretStr`` keeps them out of reprs, logs and tracebacks."""
 

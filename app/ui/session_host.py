@@ -173,6 +173,17 @@ class SessionHost(QObject):
                 "File > Settings."
             )
             return await self._demo_opener()
+        from app.domain.connection import sr_key_problem
+
+        unsendable = sr_key_problem(credentials.sr_partner_key.get_secret_value())
+        if unsendable is not None:
+            # Stored before the rule (or by another tool): no request could go, and the start
+            # would fail. Demo mode, and the way out in words.
+            self.notice = (
+                f"The SmartRecruiters key stored for “{profile.name}” cannot be used: "
+                f"{unsendable} Working in demo mode until then (File > Settings)."
+            )
+            return await self._demo_opener()
         from app.workflows.session import open_session
 
         return open_session(profile, credentials)

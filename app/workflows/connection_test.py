@@ -26,6 +26,7 @@ from app.clients.errors import (
 )
 from app.clients.http import RetryPolicy
 from app.clients.smartrecruiters import CUSTOMER_KEY_LENGTH, SmartRecruitersClient
+from app.domain.connection import sr_key_problem
 from app.domain.urls import require_secure_base_url
 
 # A probe answers quickly or says why not: no retries, no long waits.
@@ -68,6 +69,9 @@ async def probe_smartrecruiters(
     key = key.strip()
     if not key:
         return ConnectionVerdict(service, Verdict.NO_KEY, "Enter the partner API key first.")
+    unsendable = sr_key_problem(key)
+    if unsendable is not None:
+        return ConnectionVerdict(service, Verdict.INVALID_KEY, unsendable)
     bad = _address_problem(base_url, service)
     if bad is not None:
         return bad

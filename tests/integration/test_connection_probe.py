@@ -96,3 +96,11 @@ def test_a_page_that_is_not_the_api_is_a_wrong_url() -> None:
         lambda: probe_smartrecruiters("https://www.example.com", "k" * 64, transport=transport)
     )
     assert verdict.verdict is Verdict.WRONG_URL
+
+
+def test_a_key_that_cannot_be_sent_gets_a_verdict_not_a_crash(sandbox: SandboxServer) -> None:
+    verdict = run(
+        lambda: probe_smartrecruiters(sandbox.sr_base_url, "p" * 30 + "\u00a0" + "p" * 33)
+    )
+    assert verdict.verdict is Verdict.INVALID_KEY
+    assert "paste it again" in verdict.message

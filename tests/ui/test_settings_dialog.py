@@ -586,3 +586,45 @@ def test_new_keys_for_the_profile_in_use_reconnect_with_them(
     finally:
         window.close()
         wait(host.close())
+
+
+@pytest.mark.usefixtures("ring")
+def test_a_stored_key_that_cannot_be_sent_falls_back_to_demo_with_the_way_out(
+    qtbot: QtBot,
+    sandbox: SandboxServer,
+    qsettings: QSettings,
+    running_loop: asyncio.AbstractEventLoop,
+) -> None:
+    """Before: every start failed ("could not start") on a key holding a no-break space."""
+    window = MainWindow(qsettings)
+    qtbot.addWidget(window)
+    keys = KeyStore()
+    keys.set("Local", SR_KEY, "p" * 30 + "\u00a0" + "p" * 33)
+    keys.set("Local", BERKE_TOKEN, DEMO_BERKE_TOKEN)
+
+    async def tiny_demo(**_kwargs: object) -> object:
+        from app.workflows.session import open_demo_session
+
+        return await open_demo_session(orders=3, **_kwargs)  # type: ignore[arg-type]
+
+    host = SessionHost(
+        window,
+        AppSettings(profiles=[_custom(sandbox)], active="Local"),
+        keys,
+        write_settings=lambda _s: None,
+        demo_opener=tiny_demo,  # type: ignore[arg-type]
+        open_database=lambda _s: Database(":memory:"),
+    )
+    task = asyncio.ensure_future(host.open())
+    qtbot.waitUntil(task.done)
+    task.result()
+    try:
+        assert host.session is not None
+        assert host.session.demo
+        assert host.notice is not None
+        assert "cannot be used" in host.notice
+        assert "File > Settings" in host.notice
+    finally:
+        window.close()
+        closing = asyncio.ensure_future(host.close())
+        qtbot.waitUntil(closing.done)

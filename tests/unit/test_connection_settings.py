@@ -21,6 +21,7 @@ from app.domain.connection import (
     Credentials,
     ProfileKind,
     berke_token_problem,
+    sr_key_problem,
 )
 from app.store.credentials import (
     BERKE_TOKEN,
@@ -219,3 +220,19 @@ def test_configure_refuses_a_token_over_50_characters_before_storing_anything(
     assert "Nothing was changed." in said
     assert ring.entries == {}
     assert load_settings().profile("Staging") is None
+
+
+@pytest.mark.parametrize(
+    ("key", "sendable"),
+    [("p" * 64, True), ("  " + "p" * 64 + " ", True), ("p" * 30 + "\u00a0" + "p" * 33, False),
+     ("p" * 30 + "\u200b" + "p" * 33, False), ("p" * 30 + "\u2013" + "p" * 33, False),
+     ("p" * 30 + " " + "p" * 33, False)],
+    ids=["plain", "trimmed", "no-break-space", "zero-width-space", "en-dash", "inner-space"],
+)  # fmt: skip
+def test_the_partner_key_must_be_sendable_in_a_header(key: str, sendable: bool) -> None:
+    """A no-break space or a dash copied from a web page: before, httpx failed on every request
+    (the connection test gave no verdict, and a stored one stopped the app from starting)."""
+    problem = sr_key_problem(key)
+    assert (problem is None) is sendable
+    if problem is not None:
+        assert "paste it again" in problem

@@ -49,6 +49,7 @@ from app.domain.connection import (
     ConnectionProfile,
     ProfileKind,
     berke_token_problem,
+    sr_key_problem,
 )
 from app.domain.profile_problems import profile_problem
 from app.domain.urls import require_secure_base_url
@@ -73,7 +74,10 @@ KEY_HINTS = {
     BERKE_TOKEN: "From Berke: Settings | API:Security",
 }
 # What a typed key must be, checked as it is typed and again before anything is stored.
-KEY_RULES: dict[str, Callable[[str], str | None]] = {BERKE_TOKEN: berke_token_problem}
+KEY_RULES: dict[str, Callable[[str], str | None]] = {
+    SR_KEY: sr_key_problem,
+    BERKE_TOKEN: berke_token_problem,
+}
 STORAGE_PLACEHOLDERS = {
     Storage.KEYRING: "saved in the system keyring — type to replace",
     Storage.SESSION: "kept for this session only — type to replace",
