@@ -6,6 +6,7 @@ from them, so a new option needs a field here and nothing in the dialog.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Literal
 
@@ -268,6 +269,28 @@ class ConnectionProfile(BaseModel):
     @property
     def berke_window_ms(self) -> int:
         return self.berke_window_seconds * 1000
+
+
+def data_file_name(profile: ConnectionProfile) -> str:
+    """Which data file keeps the profile's orders and journal: "" for Production (the app's
+    own file), a name made from the profile's for the others. Two profiles with one file
+    would mix accounts: a journal of one would be resumed against the other."""
+    if profile.kind is ProfileKind.PRODUCTION:
+        return ""
+    return re.sub(r"[^A-Za-z0-9]+", "-", profile.name).strip("-").lower() or "profile"
+
+
+def sharing_a_data_file(profiles: list[ConnectionProfile]) -> tuple[str, str] | None:
+    """The first two profiles whose orders would be kept in one data file, or None."""
+    seen: dict[str, str] = {}
+    for profile in profiles:
+        if profile.is_sandbox:
+            continue  # its orders live in memory
+        name = data_file_name(profile)
+        if name in seen:
+            return seen[name], profile.name
+        seen[name] = profile.name
+    return None
 
 
 def builtin_profiles() -> list[ConnectionProfile]:

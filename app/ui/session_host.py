@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import re
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -61,13 +60,13 @@ _CONNECTION_FIELDS = (
 def database_path_for(profile: ConnectionProfile) -> Path:
     """One SQLite file per account: a staging system's orders never mix with production's.
     Production keeps the file name the app has always used."""
-    from app.domain.connection import ProfileKind
+    from app.domain.connection import data_file_name
     from app.store.database import default_database_path
 
     default = default_database_path()
-    if profile.kind is ProfileKind.PRODUCTION:
+    slug = data_file_name(profile)
+    if not slug:  # Production
         return default
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", profile.name).strip("-").lower() or "profile"
     return default.with_name(f"{default.stem}-{slug}{default.suffix}")
 
 

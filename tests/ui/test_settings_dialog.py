@@ -628,3 +628,34 @@ def test_a_stored_key_that_cannot_be_sent_falls_back_to_demo_with_the_way_out(
         window.close()
         closing = asyncio.ensure_future(host.close())
         qtbot.waitUntil(closing.done)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (ConnectionProfile(name="Client A", sr_base_url="https://sr.a.example/v1",
+                           berke_base_url="https://b.a.example"),
+         ConnectionProfile(name="client-a", sr_base_url="https://sr.b.example/v1",
+                           berke_base_url="https://b.b.example")),
+        (ConnectionProfile(name="Production", kind="production"),
+         ConnectionProfile(name="Production 2", kind="production")),
+    ],
+    ids=["names-alike", "two-production"],
+)  # fmt: skip
+def test_two_profiles_never_share_one_data_file(
+    qtbot: QtBot,
+    ring: MemoryKeyring,
+    tmp_path: Path,
+    first: ConnectionProfile,
+    second: ConnectionProfile,
+) -> None:
+    """Before: "Client A" and "client-a" (and any two Production profiles) kept their orders
+    and pending steps in one file: one account's journal was resumed against the other."""
+    written: list[AppSettings] = []
+    settings = AppSettings(profiles=[first, second])
+    dialog = SettingsDialog(settings, KeyStore(), write=written.append)
+    qtbot.addWidget(dialog)
+    assert dialog.save() is None
+    assert written == []
+    said = dialog.error_label.text()
+    assert f"“{first.name}” and “{second.name}” would keep their orders" in said

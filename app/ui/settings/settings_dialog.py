@@ -49,6 +49,7 @@ from app.domain.connection import (
     ConnectionProfile,
     ProfileKind,
     berke_token_problem,
+    sharing_a_data_file,
     sr_key_problem,
 )
 from app.domain.profile_problems import profile_problem
@@ -382,6 +383,14 @@ class SettingsDialog(QDialog):
         names = [p.name for p in profiles]
         if len(set(names)) != len(names):
             return self._fail("Two profiles have the same name; names must differ.")
+        shared = sharing_a_data_file(profiles)
+        if shared is not None:
+            first, second = shared
+            return self._fail(
+                f"“{first}” and “{second}” would keep their orders and pending steps in one "
+                "data file, mixing two accounts: give them names that differ by more than case "
+                "and punctuation (two Production profiles: make one of them Custom)."
+            )
         settings = AppSettings(
             active=self.active_combo.currentText() or self._settings.active,
             profiles=profiles,
