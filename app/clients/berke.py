@@ -368,7 +368,9 @@ class BerkeClient:
             return NotFoundError(Service.BERKE, **common), payload
         if http >= 500:
             return ServerError(Service.BERKE, **common), payload
-        parameter = error.parameter
+        # The parameter's name is the service's text too (a hostile or broken one may name
+        # the token itself): redacted as its value is.
+        parameter = self._http.service_text(error.parameter) if error.parameter else None
         value = self._http.service_text(error.parameter_value or "")
         return ValidationApiError(
             Service.BERKE,

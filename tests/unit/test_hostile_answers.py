@@ -368,3 +368,28 @@ def test_iter_orders_ends_when_a_page_brings_nothing_new() -> None:
 
     assert asyncio.run(body()) == ["o-1"]
     assert len(asked) == 2
+
+
+def test_a_berke_refusal_naming_the_token_as_its_parameter_never_shows_it() -> None:
+    """Berke's refusals read "[message], [Parameter]=[[value]]"; the value was redacted, the
+    parameter's name was not: a server echoing the token there put it in the sentence shown,
+    and in the journal."""
+    token = "QxWvBerkeApiTokenForAcme"
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        response = f"Invalid parameter, {token}=[x]"
+        return httpx.Response(400, json={"status": "error", "responseCode": "400",
+                                         "response": response})  # fmt: skip
+
+    async def body() -> ApiError:
+        transport = httpx.MockTransport(handle)
+        berke = BerkeClient("https://berke.test/api", token, transport=transport, retry=NO_RETRY)
+        async with berke:
+            with pytest.raises(ApiError) as caught:
+                await berke.get_jobs()
+        return caught.value
+
+    error = asyncio.run(body())
+    assert token not in str(error)
+    assert token not in repr(error)
+    assert token not in (getattr(error, "parameter", None) or "")
