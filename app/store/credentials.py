@@ -156,24 +156,45 @@ class KeyStore:
                 log.warning("Keyring refused the key for %s: %s", name, exc)
                 self._status = KeyringStatus(False, self.status.backend, str(exc))
             else:
+                self._forget_in_file(name)  # kept safely now: no plain copy left behind
                 return Storage.KEYRING
         if self.file_opt_in:
             keys = self._read_file()
             keys[name] = value
             self._write_file(keys)
             return Storage.FILE
+        self._forget_in_file(name)
         self._session[name] = value
         return Storage.SESSION
+
+    def leave_file(self) -> None:
+        """The unencrypted file is no longer wanted (opted out, or a keyring works now): it
+        goes, and its keys move to the keyring where one works, else they are kept for this
+        session only."""
+        for name, value in self._read_file().items():
+            if name in self._session:
+                continue
+            if self.status.usable:
+                try:
+                    self._keyring_set(name, value)
+                    continue
+                except KeyringUnavailableError as exc:
+                    log.warning("Keyring refused the key for %s: %s", name, exc)
+            self._session[name] = value
+        self.file_path.unlink(missing_ok=True)
+
+    def _forget_in_file(self, name: str) -> None:
+        if self.file_path.exists():
+            keys = self._read_file()
+            if keys.pop(name, None) is not None:
+                self._write_file(keys)
 
     def delete(self, profile: str, service: str) -> None:
         name = entry_name(profile, service)
         self._session.pop(name, None)
         if self.status.usable:
             self._keyring_delete(name)
-        if self.file_path.exists():
-            keys = self._read_file()
-            if keys.pop(name, None) is not None:
-                self._write_file(keys)
+        self._forget_in_file(name)
 
     def delete_profile(self, profile: str) -> None:
         for service in (SR_KEY, BERKE_TOKEN):

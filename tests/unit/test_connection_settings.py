@@ -160,6 +160,31 @@ def test_the_file_fallback_only_after_opting_in_and_private(tmp_path: Path) -> N
     assert not path.exists()
 
 
+def test_no_plain_copy_of_a_key_stays_in_the_file_once_not_wanted(
+    ring: MemoryKeyring, tmp_path: Path
+) -> None:
+    """Before: keys kept in the opted-in file stayed there in plain text after an opt-out, or
+    once a keyring worked and they were stored in it."""
+    path = tmp_path / "keys.json"
+    earlier = KeyStore(status=NO_KEYRING, file_opt_in=True, file_path=path)
+    earlier.set("Staging", SR_KEY, "k" * 64)
+    earlier.set("Staging", BERKE_TOKEN, "t" * 20)
+    # A keyring works now: a key stored again goes there, and leaves the file.
+    keys = KeyStore(file_opt_in=True, file_path=path)
+    assert keys.set("Staging", SR_KEY, "n" * 64) is Storage.KEYRING
+    assert "Staging/smartrecruiters" not in json.loads(path.read_text())
+    # Not wanted any more: the file goes, its keys move to the keyring.
+    keys.leave_file()
+    assert not path.exists()
+    assert ring.entries[(KEYRING_SERVICE, "Staging/berke")] == "t" * 20
+    # Without a keyring, they are kept for the session only.
+    path.write_text(json.dumps({"Other/berke": "o" * 10}))
+    without = KeyStore(status=NO_KEYRING, file_opt_in=True, file_path=path)
+    without.leave_file()
+    assert not path.exists()
+    assert without.where("Other", BERKE_TOKEN) is Storage.SESSION
+
+
 def test_configure_from_a_terminal_saves_a_profile_and_its_keys(
     ring: MemoryKeyring, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

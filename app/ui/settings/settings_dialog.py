@@ -441,7 +441,10 @@ class SettingsDialog(QDialog):
         before anything is deleted or written: names may trade places in one save (Acme ↔
         Beta, or Beta → Delta and Acme → Beta), and a key must follow its profile, never its
         old name to another account."""
-        self._keys.file_opt_in = self.file_opt_in.isChecked() and not self._keys.status.usable
+        opted_in = self.file_opt_in.isChecked() and not self._keys.status.usable
+        if not opted_in:
+            self._keys.leave_file()  # no plain copy stays behind once not wanted
+        self._keys.file_opt_in = opted_in
         to_write: list[tuple[str, str, SecretStr | str]] = []  # (profile name, service, key)
         for draft, profile in zip(self._drafts, profiles, strict=True):
             if profile.is_sandbox:
