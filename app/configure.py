@@ -20,7 +20,7 @@ from app.domain.connection import (
     sr_key_problem,
 )
 from app.domain.urls import require_secure_base_url
-from app.store.credentials import KeyStore
+from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyStore, Storage
 from app.store.settings_file import load_settings, save_settings
 
 
@@ -79,6 +79,15 @@ def configure_interactively(keys: KeyStore | None = None) -> int:
         profile.name,
         Credentials(sr_partner_key=SecretStr(sr_key), berke_api_token=SecretStr(token)),
     )
+    # The keyring may refuse at the last moment (locked, say): the keys would then be kept by
+    # this process only, which ends now, and saying "saved" would be untrue.
+    if any(keys.where(profile.name, s) is not Storage.KEYRING for s in (SR_KEY, BERKE_TOKEN)):
+        why = keys.status.reason or "The keyring refused them."
+        print(
+            f"The keyring did not keep the keys: {why} The profile was not saved. Unlock or "
+            "install a keyring, or use the settings dialog, then try again."
+        )
+        return 1
     others = [p for p in settings.profiles if p.name != profile.name]
     path = save_settings(
         settings.model_copy(update={"profiles": [*others, profile], "active": profile.name})

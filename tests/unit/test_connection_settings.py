@@ -185,6 +185,48 @@ def test_no_plain_copy_of_a_key_stays_in_the_file_once_not_wanted(
     assert without.where("Other", BERKE_TOKEN) is Storage.SESSION
 
 
+def test_configure_never_says_saved_when_the_keyring_refused_the_keys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before: "Saved … its keys to the system keyring", exit 0, while the keys were kept by
+    that process only (gone as it ended)."""
+    import keyring
+    from keyring.backend import KeyringBackend
+    from keyring.errors import PasswordSetError
+
+    from app import configure
+
+    class Refusing(KeyringBackend):
+        priority = 1
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return None
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            raise PasswordSetError("locked")
+
+        def delete_password(self, service: str, username: str) -> None:
+            return None
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(Refusing())
+    try:
+        monkeypatch.setenv("ASSESSMENT_DESK_HOME", str(tmp_path))
+        answers = iter(["Production", ""])
+        secrets_typed = iter(["p" * 64, "berke-token-3"])
+        monkeypatch.setattr("builtins.input", lambda _prompt: next(answers))
+        monkeypatch.setattr(configure.getpass, "getpass", lambda _prompt: next(secrets_typed))
+        assert configure.configure_interactively(KeyStore()) == 1
+    finally:
+        keyring.set_keyring(previous)
+    said = capsys.readouterr().out
+    assert "did not keep the keys" in said
+    assert "Saved" not in said
+    from app.store.paths import settings_path
+
+    assert not settings_path().exists()
+
+
 def test_configure_from_a_terminal_saves_a_profile_and_its_keys(
     ring: MemoryKeyring, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
