@@ -34,7 +34,7 @@ from app.clients.errors import (
     redact,
 )
 from app.clients.pacing import Pacer
-from app.domain.urls import require_secure_base_url
+from app.domain.urls import is_loopback_host, require_secure_base_url
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +142,9 @@ class ServiceHttp:
             # No TLS on a plain-http loopback address (the sandbox): building a TLS context
             # there would only add ways to fail (e.g. a stale SSL_CERT_FILE) and start-up time.
             verify=self.base_url.startswith("https://"),
+            # Plain http is allowed on loopback only because it never leaves this computer: an
+            # HTTP_PROXY from the environment must not carry it (and its key, in clear) away.
+            trust_env=not is_loopback_host(httpx.URL(self.base_url).host),
         )
 
     def redact(self, text: str) -> str:

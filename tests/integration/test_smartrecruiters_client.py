@@ -381,3 +381,41 @@ def test_reads_are_retried_through_transient_faults() -> None:
             assert len(orders) == 30
 
         run(body)
+
+
+def test_a_loopback_address_never_goes_through_an_environment_proxy(
+    sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Plain http is allowed on loopback only because it never leaves the computer; with an
+    HTTP_PROXY in the environment (and no NO_PROXY) httpx sent it, key in clear, to the proxy."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    reached: list[str] = []
+
+    class Proxy(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            reached.append(self.requestline)
+            self.send_response(502)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *_args: object) -> None:
+            return None
+
+    proxy = HTTPServer(("127.0.0.1", 0), Proxy)
+    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    try:
+        for name in ("NO_PROXY", "no_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{proxy.server_port}")
+        monkeypatch.setenv("ALL_PROXY", f"http://127.0.0.1:{proxy.server_port}")
+
+        async def body() -> int:
+            async with client(sandbox) as sr:
+                return (await sr.list_orders(limit=1)).total_found
+
+        assert asyncio.run(body()) > 0  # straight to the sandbox
+    finally:
+        proxy.shutdown()
+    assert reached == []
