@@ -9,7 +9,9 @@ only its tail. So a secret is caught
 - as any run of ``WINDOW`` (12) or more of its characters, anywhere in it (its tail, its
   middle), and for a long secret as its first 8 characters too;
 - with percent escapes (``%2B``) and XML/HTML entities (``&amp;``, ``&#43;``, ``&#x2B;``)
-  mixed into any of these.
+  mixed into any of these;
+- encoded: in hex, and in base64 (at any of its three alignments in a longer encoded text,
+  as a service echoing an Authorization header or a request dump would show it).
 
 It runs on every log line, so it must stay linear and cheap: the secrets' fixed-length windows
 are put in a set once (per set of secrets), one regular expression with no nested repetition
@@ -19,6 +21,7 @@ to hold a window are looked at, window by window, with set lookups.
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -65,6 +68,18 @@ def _character_class(characters: set[str]) -> str:
     return "[" + "".join(re.escape(c) for c in sorted(characters)) + "]"
 
 
+def _encoded_forms(secret: str) -> list[str]:
+    """The secret in hex, and in base64 at each of the three alignments it may have inside a
+    longer encoded text: of each, the part that depends on the secret's bytes alone."""
+    raw = secret.encode("utf-8", "surrogatepass")
+    forms = [raw.hex()]
+    for pad in range(3):
+        encoded = base64.b64encode(b"\0" * pad + raw).decode("ascii")
+        skip = -(-pad * 4 // 3)  # the characters that also encode the bytes before it
+        forms.append(encoded[skip : len(encoded) - 4])  # the last 4 depend on what follows
+    return [form for form in forms if len(form) >= WINDOW]
+
+
 @lru_cache(maxsize=16)
 def _matcher(secrets: tuple[str, ...]) -> _Matcher | None:
     pieces: dict[int, set[str]] = {}
@@ -72,15 +87,18 @@ def _matcher(secrets: tuple[str, ...]) -> _Matcher | None:
     for secret in secrets:
         if len(secret) < MIN_REDACTED_LENGTH:
             continue
-        folded = _fold(secret)
-        characters.update(secret, secret.upper(), folded)
-        if len(folded) <= WINDOW:
-            pieces.setdefault(len(folded), set()).add(folded)
-        else:
-            windows = pieces.setdefault(WINDOW, set())
-            windows.update(folded[i : i + WINDOW] for i in range(len(folded) - WINDOW + 1))
-        if len(folded) >= HEAD_FROM_LENGTH:
-            pieces.setdefault(HEAD, set()).add(folded[:HEAD])
+        # An encoded form's head is not looked for: 8 characters of base64 are too common.
+        forms = [(secret, True)] + [(form, False) for form in _encoded_forms(secret)]
+        for form, with_head in forms:
+            folded = _fold(form)
+            characters.update(form, form.upper(), folded)
+            if len(folded) <= WINDOW:
+                pieces.setdefault(len(folded), set()).add(folded)
+            else:
+                windows = pieces.setdefault(WINDOW, set())
+                windows.update(folded[i : i + WINDOW] for i in range(len(folded) - WINDOW + 1))
+            if with_head and len(folded) >= HEAD_FROM_LENGTH:
+                pieces.setdefault(HEAD, set()).add(folded[:HEAD])
     if not pieces:
         return None
     # Characters the secrets share with the escapes' own spelling ("%", "&", ";") stay in the

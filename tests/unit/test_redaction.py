@@ -3,6 +3,7 @@ XML-escaped; linear on hostile text; the same rule for the log and for what user
 
 from __future__ import annotations
 
+import base64
 import logging
 import time
 from collections.abc import Iterator
@@ -111,3 +112,17 @@ def test_the_log_never_holds_a_key_in_another_form(log_file: Path) -> None:
     for form in (pct(KEY), KEY[1:].upper(), KEY[-14:]):
         assert form not in text
     assert logs.redact_known(f"shown to a user: {KEY.lower()}") == f"shown to a user: {REDACTED}"
+
+
+@pytest.mark.parametrize("before", ["", "x", "xy", "Authorization: Basic "])
+def test_a_key_in_base64_at_any_alignment_or_in_hex_is_caught(before: str) -> None:
+    """A service echoing an Authorization header, or dumping a request, shows the key encoded
+    (before, base64 and hex went through untouched)."""
+    token = "DEMO-berke-token-7f3a9c2e51d84b06"
+    encoded = base64.b64encode((before + token).encode()).decode()
+    shown = redact(f"The request had {encoded} in it", [token])
+    assert REDACTED in shown
+    assert encoded not in shown
+    assert redact(f"hex {token.encode().hex().upper()}", [token]) == f"hex {REDACTED}"
+    ordinary = "Ordinary words about the candidate and her results, QXV0aG9y and all."
+    assert redact(ordinary, [token]) == ordinary
