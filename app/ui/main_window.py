@@ -47,6 +47,9 @@ if TYPE_CHECKING:  # loaded when first needed: not part of the first frame
 
 log = logging.getLogger(__name__)
 
+#: The rooms' tabs: Alt+D and Alt+R, clear of the menus' Alt+F, V, O and H.
+OFFERS_TAB = "Offe&rs"
+
 APP_TITLE = "Assessment Desk"
 
 
@@ -77,8 +80,8 @@ class MainWindow(QMainWindow):
         self.rooms = QTabWidget()
         self.rooms.setObjectName("rooms")
         self.rooms.setDocumentMode(True)
-        self.rooms.addTab(self.orders, "&Orders")
-        self.rooms.addTab(self._offers_page, "O&ffers")
+        self.rooms.addTab(self.orders, "Or&ders")
+        self.rooms.addTab(self._offers_page, OFFERS_TAB)
         self.rooms.currentChanged.connect(self._room_changed)
         self.banner = self._build_banner()
         central = QWidget()
@@ -111,7 +114,7 @@ class MainWindow(QMainWindow):
             enabled, tip = self.rooms.isTabEnabled(index), self.rooms.tabToolTip(index)
             blocked = self.rooms.blockSignals(True)
             self.rooms.removeTab(index)
-            self.rooms.insertTab(index, view, "O&ffers")
+            self.rooms.insertTab(index, view, OFFERS_TAB)
             self.rooms.setTabEnabled(index, enabled)
             self.rooms.setTabToolTip(index, tip)
             self.rooms.setCurrentIndex(current)
@@ -188,7 +191,7 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         about_action = QAction("&About Assessment Desk", self)
         about_action.triggered.connect(self._about)
-        self.settings_action = QAction("&Settings…", self)
+        self.settings_action = QAction("Se&ttings…", self)
         self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.settings_action.setStatusTip("Connection profiles, keys and options")

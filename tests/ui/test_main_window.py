@@ -220,3 +220,33 @@ def test_without_a_display_a_start_says_so_and_the_self_test_runs_offscreen() ->
     )  # fmt: skip
     assert checked.returncode == 0, checked.stderr
     assert "self-test: ok" in checked.stdout
+
+
+def _mnemonic(text: str) -> str | None:
+    """The letter after a single "&" (Alt+letter), if any."""
+    cleaned = text.replace("&&", "")
+    at = cleaned.find("&")
+    return cleaned[at + 1].casefold() if 0 <= at < len(cleaned) - 1 else None
+
+
+def test_no_two_alt_letters_clash(qtbot: QtBot, qsettings: QSettings) -> None:
+    """Before: Alt+F switched to the "O&ffers" tab instead of opening File, Alt+O went to the
+    "&Orders" tab instead of the Order menu, and File had two S's (Save snapshot, Settings)."""
+    from PySide6.QtWidgets import QTabWidget
+
+    window = MainWindow(qsettings)
+    qtbot.addWidget(window)
+    window.show()
+    # Window-wide: the menu bar's titles and every tab shown in the main window.
+    letters = [_mnemonic(a.text()) for a in window.menuBar().actions()]
+    for tabs in window.findChildren(QTabWidget):
+        if tabs.window() is window:
+            letters += [_mnemonic(tabs.tabText(i)) for i in range(tabs.count())]
+    used = [letter for letter in letters if letter]
+    assert len(used) == len(set(used)), used
+    for top in window.menuBar().actions():
+        menu = top.menu()
+        assert menu is not None
+        inside = [_mnemonic(a.text()) for a in menu.actions() if not a.isSeparator()]
+        inside = [letter for letter in inside if letter]
+        assert len(inside) == len(set(inside)), (top.text(), inside)

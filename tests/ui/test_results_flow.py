@@ -358,3 +358,20 @@ def test_attach_is_disabled_on_new_orders(window: MainWindow) -> None:
     attach = window.orders.controller.actions[OrderAction.ATTACH]
     assert not attach.isEnabled()
     assert "accepted or completed" in attach.toolTip()
+
+
+def test_a_long_failure_sentence_never_widens_the_detail_pane(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """Before: "Could not load the comments. SmartRecruiters: The service could not be reached
+    …" did not wrap, and the pane's content grew to 1,187 px in a 409 px viewport, pushing the
+    action buttons off the edge with no way to scroll to them."""
+    window.resize(1280, 800)
+    in_progress_order(window, qtbot)
+    detail = window.orders.detail
+    sentence = "SmartRecruiters: The service could not be reached; check the connection. " * 4
+    detail.show_comments(None, sentence)
+    area = detail.scroll_area
+    qtbot.waitUntil(lambda: detail.comment_state.text().endswith(sentence))
+    # What the line needs at the least: more than the pane's viewport widens the content.
+    assert detail.comment_state.minimumSizeHint().width() <= area.viewport().width()

@@ -22,7 +22,7 @@ from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY, SandboxServer
 from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyStore
 from app.store.database import Database
 from app.store.order_cache import OrderCache
-from app.ui.main_window import MainWindow
+from app.ui.main_window import OFFERS_TAB, MainWindow
 from app.ui.session_host import SessionHost, database_path_for
 
 T = TypeVar("T")
@@ -173,7 +173,7 @@ def test_the_offers_room_is_built_when_first_shown(qtbot: QtBot, qsettings: QSet
     assert isinstance(window.rooms.widget(offers_tab), OffersView)
     assert window.rooms.widget(offers_tab) is window.offers
     assert window.rooms.currentIndex() == offers_tab
-    assert window.rooms.tabText(offers_tab) == "O&ffers"
+    assert window.rooms.tabText(offers_tab) == OFFERS_TAB
 
 
 def test_only_saved_settings_are_read_before_the_first_frame(

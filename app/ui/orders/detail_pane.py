@@ -305,6 +305,9 @@ class OrderDetailPane(QWidget):
         self.comment_list.setMinimumHeight(90)
         self.comment_state = QLabel()
         self.comment_state.setObjectName("commentState")
+        # A failure's sentence can be long ("Could not load the comments. SmartRecruiters: …"):
+        # unwrapped it widened the pane past its viewport, buttons and all.
+        self.comment_state.setWordWrap(True)
         self.comment_input = QLineEdit()
         self.comment_input.setObjectName("commentInput")
         self.comment_input.setPlaceholderText("Add a comment for the recruiter…")

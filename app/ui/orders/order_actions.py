@@ -45,7 +45,7 @@ if TYPE_CHECKING:  # each dialog is loaded when first opened, the API's shapes (
 log = logging.getLogger(__name__)
 
 _TIPS = {
-    OrderAction.CREATE_ASSESSMENT: "Create the Berke assessment for this candidate (Ctrl+N)",
+    OrderAction.CREATE_ASSESSMENT: "Create the Berke assessment for this candidate",
     OrderAction.ACCEPT: "Accept the order in SmartRecruiters with the assessment URL",
     OrderAction.REJECT: "Reject the order (the customer gets a credit back)",
     OrderAction.INVITE: "Ask Berke to email the invitation to the candidate",
