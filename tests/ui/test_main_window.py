@@ -232,7 +232,7 @@ def _mnemonic(text: str) -> str | None:
 def test_no_two_alt_letters_clash(qtbot: QtBot, qsettings: QSettings) -> None:
     """Before: Alt+F switched to the "O&ffers" tab instead of opening File, Alt+O went to the
     "&Orders" tab instead of the Order menu, and File had two S's (Save snapshot, Settings)."""
-    from PySide6.QtWidgets import QTabWidget
+    from PySide6.QtWidgets import QMenu, QTabWidget
 
     window = MainWindow(qsettings)
     qtbot.addWidget(window)
@@ -246,7 +246,7 @@ def test_no_two_alt_letters_clash(qtbot: QtBot, qsettings: QSettings) -> None:
     assert len(used) == len(set(used)), used
     for top in window.menuBar().actions():
         menu = top.menu()
-        assert menu is not None
+        assert isinstance(menu, QMenu)
         inside = [_mnemonic(a.text()) for a in menu.actions() if not a.isSeparator()]
         inside = [letter for letter in inside if letter]
         assert len(inside) == len(set(inside)), (top.text(), inside)
