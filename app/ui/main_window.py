@@ -49,6 +49,8 @@ log = logging.getLogger(__name__)
 
 #: The rooms' tabs: Alt+D and Alt+R, clear of the menus' Alt+F, V, O and H.
 OFFERS_TAB = "Offe&rs"
+#: Why the order actions are off while another room is shown.
+ORDERS_OUT_OF_SIGHT = "The orders are not shown: switch to the Orders tab (Alt+D) first."
 
 APP_TITLE = "Assessment Desk"
 
@@ -139,6 +141,8 @@ class MainWindow(QMainWindow):
     def _room_changed(self, index: int) -> None:
         if self._offers is None and self.rooms.widget(index) is self._offers_page:
             _ = self.offers  # shown for the first time: build it now
+        elsewhere = self.rooms.widget(index) is not self.orders
+        self.orders.controller.set_out_of_sight(ORDERS_OUT_OF_SIGHT if elsewhere else None)
 
     def _build_banner(self) -> QLabel:
         """A snapshot's "read-only" line above the rooms (hidden for the live inbox)."""

@@ -375,3 +375,26 @@ def test_a_long_failure_sentence_never_widens_the_detail_pane(
     qtbot.waitUntil(lambda: detail.comment_state.text().endswith(sentence))
     # What the line needs at the least: more than the pane's viewport widens the content.
     assert detail.comment_state.minimumSizeHint().width() <= area.viewport().width()
+
+
+def test_order_shortcuts_do_nothing_while_the_orders_are_out_of_sight(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """Before: on the Offers tab, Ctrl+Shift+R opened "Reject …" for the order still selected
+    in the hidden Orders tab."""
+    from app.ui.main_window import ORDERS_OUT_OF_SIGHT
+
+    new = next(o for o in board_of(window).orders() if o.status is OrderStatus.NEW)
+    window.orders.select_order(new.id)
+    reject = window.orders.controller.actions[OrderAction.REJECT]
+    assert reject.isEnabled()
+    window.rooms.setCurrentIndex(window.rooms.indexOf(window.offers))
+    assert not reject.isEnabled()
+    assert reject.toolTip() == ORDERS_OUT_OF_SIGHT
+    opened: list[QWidget] = []
+    window.orders.controller.dialog_opened = opened.append
+    qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)  # fmt: skip
+    assert opened == []
+    window.rooms.setCurrentWidget(window.orders)
+    assert reject.isEnabled()

@@ -87,6 +87,7 @@ class OrderActionsController(QObject):
         self.messages = messages
         self.board: OrderBoard | None = None
         self.read_only: str | None = None  # why nothing may change (a snapshot), if so
+        self.out_of_sight: str | None = None  # why the orders are not on screen, if so
         self.tasks = NamedTasks()
         self.dialog_opened: Callable[[QWidget], None] = lambda _d: None  # a hook for tests
         self.ask_files: Callable[[], list[Path]] = self._ask_files
@@ -117,6 +118,12 @@ class OrderActionsController(QObject):
         self.read_only = reason
         self.update_state()
 
+    def set_out_of_sight(self, reason: str | None) -> None:
+        """Why the orders are not on screen (another room shown), or None: an order action's
+        shortcut must not act on a selection the coordinator cannot see."""
+        self.out_of_sight = reason
+        self.update_state()
+
     def update_state(self) -> None:
         """Enable each action for the current selection, with the reason as tooltip if not."""
         order_ids = self._selection()
@@ -130,6 +137,8 @@ class OrderActionsController(QObject):
     def _reason(self, kind: OrderAction, order_ids: list[str]) -> str | None:
         if self.read_only is not None:
             return self.read_only
+        if self.out_of_sight is not None:
+            return self.out_of_sight
         if self.board is None:
             return "Not connected yet."
         if not order_ids:
