@@ -257,9 +257,13 @@ class OrderBoard:
         if not orders:
             return "Select an order first."
         if action is OrderAction.CREATE_ACCEPT_INVITE:
-            if not any(o.status is OrderStatus.NEW for o in orders):
-                return "Only new orders can be created, accepted and invited in one go."
-            return None
+            # The batch takes the ones it can (new ones, and accepted ones never invited).
+            reasons = [self._batch_reason(o) for o in orders]
+            if any(reason is None for reason in reasons):
+                return None
+            if len(orders) == 1:
+                return reasons[0]
+            return "Only new orders can be created, accepted and invited in one go."
         if action is OrderAction.REJECT and len(orders) > 1:
             if any(why_not(action, o, None) is None for o in orders):
                 return None
@@ -273,10 +277,19 @@ class OrderBoard:
         if self.is_busy(action, order.id):
             return "Already being sent…"
         state = self.state(order.id)
+        if _STEPS_OF_ACTION.get(action, frozenset()) & state.pending:
+            # Offered, the form would be filled in for nothing: the action refuses then.
+            return actions.RETRIED_AUTOMATICALLY
         reason = why_not(action, order, state.link, state.berke_progress)
         if reason is None and action is OrderAction.DELETE_IN_BERKE:
             reason = still_in_use(self._open_orders_sharing(order.id))
         return reason
+
+    def _batch_reason(self, order: AssessmentOrder) -> str | None:
+        state = self.state(order.id)
+        if _STEPS_OF_ACTION[OrderAction.CREATE_ACCEPT_INVITE] & state.pending:
+            return actions.RETRIED_AUTOMATICALLY
+        return why_not(OrderAction.CREATE_ACCEPT_INVITE, order, state.link)
 
     def _linked_with(self, order_id: str) -> set[str]:
         """The orders linked to this order's Berke assessment, itself included (none when it
@@ -1103,6 +1116,22 @@ _BATCH_ACTIONS = (
     OrderAction.ACCEPT,
     OrderAction.INVITE,
 )
+
+
+#: The journal steps an action would make: one of them pending (waiting to be resumed), the
+#: action is not offered.
+_STEPS_OF_ACTION: dict[OrderAction, frozenset[StepKind]] = {
+    OrderAction.CREATE_ASSESSMENT: frozenset({StepKind.CREATE_ASSESSMENT}),
+    OrderAction.ACCEPT: frozenset({StepKind.ACCEPT}),
+    OrderAction.REJECT: frozenset({StepKind.REJECT}),
+    OrderAction.INVITE: frozenset({StepKind.INVITE}),
+    OrderAction.REMIND: frozenset({StepKind.INVITE}),
+    OrderAction.CREATE_ACCEPT_INVITE: frozenset(
+        {StepKind.CREATE_ASSESSMENT, StepKind.ACCEPT, StepKind.INVITE}
+    ),
+    OrderAction.COMPLETE: frozenset({StepKind.COMPLETE, StepKind.CREATE_RESULT}),
+    OrderAction.DELIVER: frozenset({StepKind.COMPLETE, StepKind.CREATE_RESULT}),
+}
 
 
 def _assessment_key(state: OrderState | None) -> str | None:

@@ -83,6 +83,12 @@ async def invitation_email(desk: Desk, order: AssessmentOrder) -> str:
     return (made.email_address if made is not None else None) or order.candidate.email or ""
 
 
+#: Why an action is refused while a step of its kind waits in the journal to be resumed.
+RETRIED_AUTOMATICALLY = (
+    "This step is already under way for this order; it is retried automatically (see the "
+    "order's activity)."
+)
+
 _STEP_OF = {
     OrderAction.CREATE_ASSESSMENT: StepKind.CREATE_ASSESSMENT,
     OrderAction.ACCEPT: StepKind.ACCEPT,
@@ -107,9 +113,7 @@ async def _check(
         raise ActionNotAllowedError(reason)
     step = _STEP_OF.get(action)
     if step is not None and await has_pending_step(desk, order.id, step):
-        raise ActionNotAllowedError(
-            "This step is already under way for this order; it is retried automatically."
-        )
+        raise ActionNotAllowedError(RETRIED_AUTOMATICALLY)
     return linked
 
 

@@ -17,7 +17,7 @@ import httpx
 from app.domain.attention import Attention
 from app.domain.smartrecruiters import AssessmentOrder
 from app.sandbox import SandboxServer
-from app.workflows.batch import OutcomeKind, PlanKind
+from app.workflows.batch import OutcomeKind, PlanKind, request_for_job
 from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
 from tests.integration.helpers import new_order_body
@@ -224,3 +224,30 @@ def test_a_batch_stops_before_its_next_order_when_the_connection_closes(
         assert [board.link(i) is not None for i in ids] == [True, False, False]
 
     with_board(sandbox, tmp_path / "desk.sqlite3", body, transport)
+
+
+def test_an_action_waiting_to_be_resumed_is_not_offered_again(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """A create left pending (a 503, a crash): before, Create and Create-accept-invite stayed
+    offered, and the coordinator filled the whole form to be told "already under way"."""
+    from app.domain.assessment_prefill import stable_candidate_id
+    from app.domain.journal import CreateAssessmentStep
+    from app.domain.order_action import OrderAction
+    from app.workflows.order_actions import RETRIED_AUTOMATICALLY
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order = await order_for(desk, "Pia", "pia-pending@example.com", "Registered Nurse")
+        await board.sync()
+        request = request_for_job(order, None).model_copy(  # what the batch sends
+            update={"source_candidate_id": stable_candidate_id(order.id)}
+        )
+        desk.journal.begin(order.id, CreateAssessmentStep(request=request))  # left pending
+        await board.refresh([order.id])
+        for action in (OrderAction.CREATE_ASSESSMENT, OrderAction.CREATE_ACCEPT_INVITE):
+            assert board.why_not(action, [order.id]) == RETRIED_AUTOMATICALLY
+        assert board.why_not(OrderAction.REJECT, [order.id]) is None  # other actions stay
+        assert (await board.resume()).settled  # the create goes through
+        assert board.why_not(OrderAction.CREATE_ACCEPT_INVITE, [order.id]) is None  # the rest
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body)
