@@ -10,6 +10,7 @@ deeper than any answer of these services does.
 from __future__ import annotations
 
 import json
+import logging
 import zlib
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,8 @@ from typing import Any
 import httpx
 
 from app.clients.errors import AnswerTooLargeError, Service, UnexpectedResponseError
+
+log = logging.getLogger(__name__)
 
 MIB = 1024 * 1024
 #: Deeper than any answer of either service (an order is four levels deep): anything deeper is
@@ -63,7 +66,9 @@ def parse_json(content: bytes | str, *, max_nesting: int = MAX_NESTING) -> Any:
     except RecursionError:
         raise PayloadError("the answer was JSON nested too deep to read") from None
     except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError and the digit limit
-        raise PayloadError(f"the answer was not valid JSON ({_short(str(exc))})") from None
+        # The parser's words ("Expecting value: line 1 column 21") are for the log, not people.
+        log.info("An answer was not valid JSON: %s", _short(str(exc)))
+        raise PayloadError("the answer was not valid JSON") from None
     if not nesting_within(data, max_nesting):
         raise PayloadError(f"the answer was JSON nested deeper than {max_nesting} levels")
     return data

@@ -161,6 +161,15 @@ class NetworkError(ApiError):
     def is_transient(self) -> bool:
         return True
 
+    @property
+    def user_message(self) -> str:
+        # The detail is what happened on the way ("nothing answered at that address"), not
+        # words the service said: no answer came.
+        text = f"{self.service.value}: {self.summary}"
+        if self.service_message and self.service_message not in self.summary:
+            text = f"{text.rstrip('.')}: {self.service_message}."
+        return text
+
 
 class AnswerTooSlowError(NetworkError):
     """The answer did not arrive in full within the call's deadline (a stalled or trickling

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import ssl
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -373,6 +374,30 @@ def _describe_transport_error(exc: httpx.TransportError) -> str:
     ]
     for kind, words in kinds:
         if isinstance(exc, kind):
-            detail = str(exc)
+            detail = _plain(str(exc))
             return f"{words} ({detail})" if detail else words
-    return str(exc) or type(exc).__name__
+    return _plain(str(exc)) or type(exc).__name__
+
+
+#: The operating system's words for the usual network failures, said for people (the log keeps
+#: the original): "[Errno 111] Connection refused" means nothing answered at that address.
+_OS_WORDS = (
+    ("connection refused", "nothing answered at that address"),
+    ("all connection attempts failed", "nothing answered at that address"),
+    ("name or service not known", "the address's name could not be found"),
+    ("nodename nor servname", "the address's name could not be found"),
+    ("temporary failure in name resolution", "the address's name could not be looked up"),
+    ("getaddrinfo failed", "the address's name could not be found"),
+    ("network is unreachable", "the network is unreachable"),
+    ("no route to host", "the computer at that address cannot be reached"),
+    ("connection reset", "the other side closed the connection"),
+)
+_ERRNO = re.compile(r"\[Errno -?\d{1,5}\]\s?")
+
+
+def _plain(detail: str) -> str:
+    folded = detail.casefold()
+    for words, plain in _OS_WORDS:
+        if words in folded:
+            return plain
+    return _ERRNO.sub("", detail)

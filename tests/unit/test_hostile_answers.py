@@ -393,3 +393,48 @@ def test_a_berke_refusal_naming_the_token_as_its_parameter_never_shows_it() -> N
     assert token not in str(error)
     assert token not in repr(error)
     assert token not in (getattr(error, "parameter", None) or "")
+
+
+@pytest.mark.parametrize(
+    ("raised", "said"),
+    [
+        (httpx.ConnectError("[Errno 111] Connection refused"), "nothing answered at that address"),
+        (httpx.ConnectError("All connection attempts failed"), "nothing answered at that address"),
+        (httpx.ConnectError("[Errno -2] Name or service not known"), "name could not be found"),
+        (httpx.ReadError("[Errno 104] Connection reset by peer"), "closed the connection"),
+    ],
+)
+def test_a_network_failure_is_said_in_words_not_the_systems(
+    raised: httpx.TransportError, said: str
+) -> None:
+    """Before: "… The service said: “could not connect ([Errno 111] Connection refused)”" —
+    the operating system's words, and not the service's (no answer came)."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        raise raised
+
+    async def body() -> ApiError:
+        async with SmartRecruitersClient(
+            "https://sr.test/v1", "k" * 64, transport=httpx.MockTransport(handle), retry=NO_RETRY
+        ) as sr:
+            with pytest.raises(ApiError) as caught:
+                await sr.list_orders(limit=1)
+        return caught.value
+
+    text = str(asyncio.run(body()))
+    assert said in text
+    assert "Errno" not in text
+    assert "The service said" not in text
+
+
+def test_an_answer_that_is_not_json_is_said_without_the_parsers_words() -> None:
+    async def body() -> ApiError:
+        async with _sr_answering(b'{"content": [1, 2,', 200) as sr:
+            with pytest.raises(ApiError) as caught:
+                await sr.list_orders(limit=1)
+        return caught.value
+
+    text = str(asyncio.run(body()))
+    assert "not valid JSON" in text
+    assert "Expecting" not in text
+    assert "line 1 column" not in text
