@@ -398,3 +398,15 @@ def test_order_shortcuts_do_nothing_while_the_orders_are_out_of_sight(
     assert opened == []
     window.rooms.setCurrentWidget(window.orders)
     assert reject.isEnabled()
+
+
+def test_the_attachments_table_fits_the_pane_without_sideways_scrolling(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """Before: fixed column widths overflowed the pane at 1280×800; the Details column (where
+    a failed upload says why) was off to the right."""
+    window.resize(1280, 800)
+    in_progress_order(window, qtbot)
+    table = window.orders.detail.attachments.table
+    qtbot.waitUntil(lambda: table.viewport().width() > 0)
+    assert table.horizontalHeader().length() <= table.viewport().width()

@@ -132,6 +132,19 @@ class ProgressDelegate(QStyledItemDelegate):
         style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter)
 
 
+def _fit_columns(table: QTableView) -> None:
+    """Fitted to the pane's width (narrow at 1280×800): the name and the details share what is
+    left, elided, in full in the row's tooltip; no sideways scrolling hides a failure's
+    reason."""
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
+    header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+    table.setColumnWidth(2, 90)
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+
 def dropped_paths(event: QDropEvent | QDragEnterEvent) -> list[Path]:
     """Local files carried by a drag (folders and remote URLs are not files to attach)."""
     mime = event.mimeData()
@@ -163,9 +176,7 @@ class AttachmentsPanel(QGroupBox):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.table.setColumnWidth(0, 170)
-        self.table.setColumnWidth(2, 110)
+        _fit_columns(self.table)
         self.table.setMinimumHeight(90)
         self.table.viewport().setAcceptDrops(True)
         self.table.viewport().installEventFilter(self)  # a drop lands on the viewport
