@@ -250,3 +250,21 @@ def test_no_two_alt_letters_clash(qtbot: QtBot, qsettings: QSettings) -> None:
         inside = [_mnemonic(a.text()) for a in menu.actions() if not a.isSeparator()]
         inside = [letter for letter in inside if letter]
         assert len(inside) == len(set(inside)), (top.text(), inside)
+
+
+def test_the_inbox_filters_are_not_shown_over_the_candidates(
+    qtbot: QtBot, qsettings: QSettings
+) -> None:
+    """Before: on the Candidates tab the inbox's search box and status filter stayed, above the
+    candidates' own search, and filtered nothing there."""
+    window = MainWindow(qsettings)
+    qtbot.addWidget(window)
+    window.show()
+    room = window.orders
+    assert room.search.isVisible()
+    room.tabs.setCurrentWidget(room.candidates)
+    assert not room.search.isVisible()
+    assert not room.status_filter.isVisible()
+    assert room.candidates.search.isVisible()
+    room.tabs.setCurrentWidget(room.stack)
+    assert room.search.isVisible()

@@ -126,7 +126,7 @@ class OrdersRoom(QWidget):
         self.splitter.setSizes([840, 420])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(self._filter_row())
+        layout.addWidget(self._filter_row())
         layout.addWidget(self.splitter)
 
         self._start_timers()
@@ -218,12 +218,16 @@ class OrdersRoom(QWidget):
         status_filter.currentIndexChanged.connect(self._on_status_filter)
         return search, status_filter
 
-    def _filter_row(self) -> QHBoxLayout:
-        row = QHBoxLayout()
+    def _filter_row(self) -> QWidget:
+        """The inbox's search and status filter (the Candidates tab has a search of its own:
+        this row is hidden there, where it filtered nothing)."""
+        self.filter_bar = QWidget()
+        self.filter_bar.setObjectName("inboxFilters")
+        row = QHBoxLayout(self.filter_bar)
         row.setContentsMargins(6, 4, 6, 0)
         row.addWidget(self.search, 1)
         row.addWidget(self.status_filter)
-        return row
+        return self.filter_bar
 
     def _wire_detail(self) -> None:
         detail = self.detail
@@ -641,6 +645,7 @@ class OrdersRoom(QWidget):
 
     def _tab_changed(self, _index: int) -> None:
         # The pane and the actions follow the tab shown: each tab has its own current order.
+        self.filter_bar.setVisible(self.tabs.currentWidget() is not self.candidates)
         if self.tabs.currentWidget() is self.candidates:
             self._refresh_candidates()
             self._current_id = self.candidates.current_order_id()
