@@ -18,6 +18,7 @@ from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import AssessmentOrder, Attachment, OrderStatus
 from app.ui.main_window import MainWindow
 from app.ui.orders.complete_dialog import CompleteDialog
+from app.ui.orders.order_table_model import ORDER_ID_ROLE
 from app.workflows.desk import Desk
 from app.workflows.refusals import ActionNotAllowedError
 from tests.integration.helpers import new_order_body
@@ -410,3 +411,19 @@ def test_the_attachments_table_fits_the_pane_without_sideways_scrolling(
     table = window.orders.detail.attachments.table
     qtbot.waitUntil(lambda: table.viewport().width() > 0)
     assert table.horizontalHeader().length() <= table.viewport().width()
+
+
+def test_the_order_shown_stays_in_sight_after_a_sort(window: MainWindow, qtbot: QtBot) -> None:
+    """Before: sorting by Candidate moved the selected order to row 169 and left the view
+    scrolled where it was: the order the pane showed was nowhere in sight."""
+    from app.views.inbox_columns import INBOX
+
+    table = window.orders.table
+    first = table.model().index(0, 0).data(ORDER_ID_ROLE)
+    window.orders.select_order(first)
+    for column in ("candidate", "job", "company"):
+        for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+            table.sortByColumn(INBOX.index(column), order)
+            current = table.currentIndex()
+            assert current.data(ORDER_ID_ROLE) == first
+            assert table.visualRect(current).intersects(table.viewport().rect())

@@ -170,6 +170,13 @@ class OrdersRoom(QWidget):
         table.verticalHeader().setVisible(False)
         table.verticalHeader().setDefaultSectionSize(28)
         header = table.horizontalHeader()
+        # After a sort (the view's own slot has sorted by then) the order the pane shows stays
+        # in sight: it may have moved from row 3 to row 169.
+        header.sortIndicatorChanged.connect(
+            lambda *_a: (
+                table.scrollTo(table.currentIndex()) if table.currentIndex().isValid() else None
+            )
+        )
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.setTextElideMode(Qt.TextElideMode.ElideRight)
