@@ -23,7 +23,9 @@ def describe_size(size: int) -> str:
         return f"{size} bytes"
     if size < 1024 * 1024:
         return f"{size / 1024:.0f} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
+    if size < 1024**3:
+        return f"{size / (1024 * 1024):.1f} MB"
+    return f"{size / 1024**3:.1f} GB"
 
 
 def check_attachment(file_name: str, size: int, max_bytes: int = DEFAULT_MAX_BYTES) -> str | None:

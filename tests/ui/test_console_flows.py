@@ -213,6 +213,11 @@ def test_create_preview_accept_and_invite(window: MainWindow, qtbot: QtBot) -> N
     )
     # The activity list reads the journal off the GUI thread: it follows shortly.
     qtbot.waitUntil(lambda: window.orders.detail.timeline.rowCount() == 3)
+    # Each step done is said in passing, with whom it was for (before: nothing was).
+    said = [text for _title, text in window.messages.shown]
+    assert [t.split(":")[0] for t in said if t.endswith("Aiko Tanaka.")] == [
+        "Accepted", "Invitation sent"
+    ]  # fmt: skip
 
 
 def QApplication_active_box(window: MainWindow) -> QMessageBox | None:

@@ -11,7 +11,13 @@ from pathlib import Path
 import pytest
 
 from app.clients.multipart import MultipartFile
-from app.domain.attachments import ALLOWED_EXTENSIONS, SNIFF_BYTES, check_content
+from app.domain.attachments import (
+    ALLOWED_EXTENSIONS,
+    SNIFF_BYTES,
+    check_attachment,
+    check_content,
+    describe_size,
+)
 from app.workflows.results import AttachmentRefusedError, check_file, inspect_file
 from tests.fifo_guard import call_near_fifo
 
@@ -167,3 +173,13 @@ def test_a_file_replaced_by_a_link_after_queueing_fails(tmp_path: Path) -> None:
     path.symlink_to(write(tmp_path / "shadow", SHADOW))
     with pytest.raises(OSError, match=r"report\.pdf was replaced by a link"):
         asyncio.run(_send_all(part))
+
+
+def test_a_size_is_said_in_the_unit_a_person_reads() -> None:
+    assert describe_size(512) == "512 bytes"
+    assert describe_size(5 * 1024) == "5 KB"
+    assert describe_size(20 * 1024 * 1024) == "20.0 MB"
+    assert describe_size(3 * 1024**3) == "3.0 GB"  # before: "3072.0 MB"
+    said = check_attachment("huge report.pdf", 3 * 1024**3, 20 * 1024 * 1024)
+    assert said is not None
+    assert "is 3.0 GB; the limit is 20.0 MB" in said

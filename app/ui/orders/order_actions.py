@@ -206,16 +206,20 @@ class OrderActionsController(QObject):
     def _order(self, order_id: str) -> AssessmentOrder | None:
         return self._board().order(order_id)
 
-    async def _run(self, title: str, call: Awaitable[Any]) -> Any:
-        """Run a board call; an expected failure is told to the coordinator, in words. (The
-        board tells the room when an order's action starts; the actions follow at the end.)"""
+    async def _run(self, title: str, call: Awaitable[Any], *, done: str = "") -> Any:
+        """Run a board call; an expected failure is told to the coordinator, in words, and
+        ``done`` (if any) in the status bar once it went through. (The board tells the room
+        when an order's action starts; the actions follow at the end.)"""
         try:
-            return await call
+            result = await call
         except EXPECTED_ERRORS as exc:
             self.messages.error(title, str(exc))
             return None
         finally:
             self.update_state()
+        if done:
+            self.messages.note(done)
+        return result
 
     # -- create ------------------------------------------------------------------------------
 
@@ -339,6 +343,7 @@ class OrderActionsController(QObject):
                 message=dialog.message_text(),
                 message_to_candidate=dialog.message_to_candidate(),
             ),
+            done=f"Accepted: {order.candidate.display_name}.",
         )
 
     async def reject(self, order_ids: list[str]) -> None:
@@ -400,6 +405,7 @@ class OrderActionsController(QObject):
             ok, sent = await self._form_call(dialog, invite_or_ask(invitation))
             if ok and sent:
                 dialog.accept()
+                self.messages.note(f"Invitation sent: {order.candidate.display_name}.")
             elif ok:
                 dialog.reject()
 
@@ -501,6 +507,7 @@ class OrderActionsController(QObject):
         result_id = await self._run(
             "Complete order",
             board.complete(order_id, dialog.result_value(), message=dialog.message_text()),
+            done=f"Completed: {order.candidate.display_name}.",
         )
         return result_id is not None
 
@@ -535,7 +542,11 @@ class OrderActionsController(QObject):
             return
         dialog = DeliveryPreviewDialog(order, plan, self._parent)
         if await self._open(dialog, run_dialog(dialog)):
-            await self._run("Deliver the result", board.deliver(order_id, plan))
+            await self._run(
+                "Deliver the result",
+                board.deliver(order_id, plan),
+                done=f"Result delivered: {order.candidate.display_name}.",
+            )
 
     def _name(self, order_id: str) -> str:
         order = self._order(order_id)
@@ -614,7 +625,12 @@ class OrderActionsController(QObject):
             return
         queued, refused = queued_and_refused
         if refused:
-            self.messages.error("Some files were not attached", "\n".join(refused))
+            title = (
+                "A file was not attached"
+                if len(refused) == 1
+                else (f"{len(refused)} files were not attached")
+            )
+            self.messages.error(title, "\n".join(refused))
         order = board.order(order_id)
         if (
             queued
