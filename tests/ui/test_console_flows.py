@@ -809,6 +809,8 @@ def test_the_command_palette_finds_actions_and_orders(window: MainWindow, qtbot:
     (deliver,) = [i for i in palette.model.items if i.title == "Deliver Berke's result"]
     assert not deliver.enabled  # nothing to deliver for this order: greyed, with the reason
     assert "not completed" in deliver.detail or "accept it first" in deliver.detail
+    palette.query.setText("zzqx nothing")  # an empty list says so (before: just blank)
+    assert palette.hint.text() == "No action or order matches “zzqx nothing”."
     with qtbot.waitSignal(window.sync_finished):
         palette.query.setText("refresh")
         qtbot.keyClick(palette.query, Qt.Key.Key_Return)

@@ -122,6 +122,9 @@ class PaletteModel(QAbstractListModel):
         return Qt.ItemFlag.ItemIsSelectable  # shown greyed, with the reason
 
 
+HINT = "Enter: run the action or show the order · Esc: close"
+
+
 class CommandPalette(QDialog):
     """A search box over the window's actions and orders."""
 
@@ -147,7 +150,7 @@ class CommandPalette(QDialog):
         self.list.setObjectName("paletteList")
         self.list.setModel(self.model)
         self.list.setUniformItemSizes(True)
-        self.hint = QLabel("Enter: run the action or show the order · Esc: close")
+        self.hint = QLabel(HINT)
         self.hint.setObjectName("paletteHint")
         layout = QVBoxLayout(self)
         layout.addWidget(self.query)
@@ -170,6 +173,12 @@ class CommandPalette(QDialog):
                 for hit in self._orders(query, MAX_ORDERS)
             ]
         self.model.set_items(items)
+        # An empty list says why, where the hint is (a blank list looked broken).
+        self.hint.setText(
+            f"No action or order matches “{query.strip()}”."
+            if not items and query.strip()
+            else HINT
+        )
         first = next((row for row, item in enumerate(items) if item.enabled), None)
         if first is not None:
             self.list.setCurrentIndex(self.model.index(first))
