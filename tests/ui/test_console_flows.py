@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QWidget,
+)
 
 from app.clients.errors import ApiError, Service
 from app.domain.assessment_prefill import stable_candidate_id
@@ -1056,3 +1063,26 @@ def test_a_selection_made_from_code_shows_its_summary_too(window: MainWindow, qt
     detail = window.orders.detail
     assert detail.title.text() == "2 orders selected"
     assert detail.selection_box.isVisible()
+
+
+def test_the_keyboard_goes_back_to_the_orders_when_its_button_is_turned_off(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """Before: Space on the pane's Accept… accepted the order, and the focus went on to the
+    next button, Reject…: a second Space opened Reject."""
+    dialogs = Dialogs(window)
+    order = add_test_order(window, qtbot, first="Kim", last="Focus", email="kim@example.com")
+    request = CreateAssessmentRequest(first_name="Kim", last_name="Focus")
+    finish(qtbot, board_of(window).create_assessment(order.id, request))
+    window.activateWindow()
+    accept = window.findChild(QWidget, "button_action_accept")
+    assert accept is not None
+    qtbot.waitUntil(accept.isEnabled)
+    accept.setFocus()
+    qtbot.keyClick(accept, Qt.Key.Key_Space)
+    dialog = dialogs.wait_for(qtbot, AcceptDialog)
+    assert isinstance(dialog, AcceptDialog)
+    dialog.accept()
+    qtbot.waitUntil(lambda: current(window, order.id).status is OrderStatus.IN_PROGRESS)
+    finish(qtbot, window.orders.controller.wait_idle())  # the flow over, its focus settled
+    assert window.focusWidget() is window.orders.table

@@ -8,6 +8,7 @@ under way) is asked of the board each time, and the board says when it changed.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 
 from app.clients.errors import ApiError, ValidationApiError
 from app.domain.order_action import OrderAction
@@ -90,6 +91,8 @@ class OrderActionsController(QObject):
         self.out_of_sight: str | None = None  # why the orders are not on screen, if so
         self.tasks = NamedTasks()
         self.dialog_opened: Callable[[QWidget], None] = lambda _d: None  # a hook for tests
+        # Where the keyboard goes when the button it was on is turned off (the room's table).
+        self.focus_home: Callable[[], None] = lambda: None
         self.ask_files: Callable[[], list[Path]] = self._ask_files
         self.last_batch: BatchDialog | None = None
         self.last_batch_action = QAction("Last &batch…", parent)
@@ -167,7 +170,23 @@ class OrderActionsController(QObject):
             OrderAction.REMIND: lambda ids: self.remind(ids[0]),
             OrderAction.DELETE_IN_BERKE: lambda ids: self.delete_in_berke(ids[0]),
         }
-        self.spawn(flow[kind](order_ids))
+        started_from = QApplication.focusWidget()
+        task = self.spawn(flow[kind](order_ids))
+        task.add_done_callback(lambda _task: self._focus_after(started_from))
+
+    def _focus_after(self, started_from: QWidget | None) -> None:
+        """A button pressed from the keyboard that its action then turned off or hid: Qt gave
+        the focus to the next one (Reject, after Accept: a second Space rejected), or to a tab
+        bar. It goes back to the orders instead."""
+        if started_from is None:
+            return
+        with contextlib.suppress(RuntimeError):  # the button went with its pane
+            if started_from.isEnabled() and started_from.isVisible():
+                return
+            now = QApplication.focusWidget()
+            if now is not None and now.window() is not started_from.window():
+                return  # a dialog has it now (the next step's): leave it there
+            self.focus_home()
 
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         return self.tasks.start(coro)

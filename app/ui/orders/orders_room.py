@@ -114,6 +114,7 @@ class OrdersRoom(QWidget):
 
         self.search, self.status_filter = self._build_filters()
         self.controller = OrderActionsController(self, self.selected_ids, messages)
+        self.controller.focus_home = self._focus_orders
         self.detail = OrderDetailPane(list(self.controller.actions.values()))
         self._wire_detail()
 
@@ -686,6 +687,11 @@ class OrdersRoom(QWidget):
         status = None if attention or not choice else OrderStatus(choice)
         self.proxy.set_statuses(frozenset({status}) if status else None)
         self._update_counts()
+
+    def _focus_orders(self) -> None:
+        """The keyboard back on the orders: the table, or the Candidates tab's."""
+        shown = self.candidates if self.tabs.currentWidget() is self.candidates else self.table
+        shown.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def focus_search(self) -> None:
         if self.tabs.currentWidget() is self.candidates:
