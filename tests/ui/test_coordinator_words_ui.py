@@ -154,6 +154,10 @@ def test_a_drop_on_an_order_completed_without_a_result_is_refused_in_words(
     )
     assert board_of(window).state(order_id).uploads == ()
     assert all(u.state is not UploadState.QUEUED for u in desk_of(window).results.unfinished())
+    order = board_of(window).order(order_id)
+    assert order is not None
+    (shown,) = [box for box in window.findChildren(QMessageBox) if box.isVisible()]
+    assert shown.text().startswith(f"{order.candidate.display_name}: ")  # whom it is about
     for box in window.findChildren(QMessageBox):
         box.close()
 

@@ -225,14 +225,18 @@ class OrderActionsController(QObject):
     def _order(self, order_id: str) -> AssessmentOrder | None:
         return self._board().order(order_id)
 
-    async def _run(self, title: str, call: Awaitable[Any], *, done: str = "") -> Any:
-        """Run a board call; an expected failure is told to the coordinator, in words, and
-        ``done`` (if any) in the status bar once it went through. (The board tells the room
-        when an order's action starts; the actions follow at the end.)"""
+    async def _run(
+        self, title: str, call: Awaitable[Any], *, done: str = "", about: str | None = None
+    ) -> Any:
+        """Run a board call; an expected failure is told to the coordinator, in words (naming
+        the candidate of order ``about``), and ``done`` (if any) in the status bar once it went
+        through. (The board tells the room when an order's action starts; the actions follow
+        at the end.)"""
         try:
             result = await call
         except EXPECTED_ERRORS as exc:
-            self.messages.error(title, str(exc))
+            said = f"{self._name(about)}: {exc}" if about is not None else str(exc)
+            self.messages.error(title, said)
             return None
         finally:
             self.update_state()
@@ -299,7 +303,7 @@ class OrderActionsController(QObject):
         if choice == 1:
             return False
         link = await self._run(
-            "Reuse the assessment", board.reuse(order_id, existing.from_order_id)
+            "Reuse the assessment", board.reuse(order_id, existing.from_order_id), about=order_id
         )
         if link is not None:
             await self.accept(order_id)
@@ -363,6 +367,7 @@ class OrderActionsController(QObject):
                 message_to_candidate=dialog.message_to_candidate(),
             ),
             done=f"Accepted: {order.candidate.display_name}.",
+            about=order_id,
         )
 
     async def reject(self, order_ids: list[str]) -> None:
@@ -527,6 +532,7 @@ class OrderActionsController(QObject):
             "Complete order",
             board.complete(order_id, dialog.result_value(), message=dialog.message_text()),
             done=f"Completed: {order.candidate.display_name}.",
+            about=order_id,
         )
         return result_id is not None
 
@@ -556,7 +562,9 @@ class OrderActionsController(QObject):
             return
         order_id = order_ids[0]
         order = self._order(order_id)
-        plan = await self._run("Deliver the result", board.preview_delivery(order_id))
+        plan = await self._run(
+            "Deliver the result", board.preview_delivery(order_id), about=order_id
+        )
         if plan is None or order is None:
             return
         dialog = DeliveryPreviewDialog(order, plan, self._parent)
@@ -565,6 +573,7 @@ class OrderActionsController(QObject):
                 "Deliver the result",
                 board.deliver(order_id, plan),
                 done=f"Result delivered: {order.candidate.display_name}.",
+                about=order_id,
             )
 
     def _name(self, order_id: str) -> str:
@@ -619,7 +628,7 @@ class OrderActionsController(QObject):
             cancel_text="Leave it",
         )
         if ok:
-            await self._run("Delete in Berke", board.delete_in_berke(order_id))
+            await self._run("Delete in Berke", board.delete_in_berke(order_id), about=order_id)
         elif not after_reject:
             return
         else:
@@ -639,7 +648,9 @@ class OrderActionsController(QObject):
     async def attach_files(self, order_id: str, paths: list[Path]) -> None:
         """Queue the files (refusing bad ones with a reason); they go once there is a result."""
         board = self._board()
-        queued_and_refused = await self._run("Attach report", board.attach_files(order_id, paths))
+        queued_and_refused = await self._run(
+            "Attach report", board.attach_files(order_id, paths), about=order_id
+        )
         if queued_and_refused is None:
             return
         queued, refused = queued_and_refused
