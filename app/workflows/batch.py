@@ -34,6 +34,7 @@ from app.workflows.order_actions import (
     accept_order,
     check_message,
     create_assessment_outcome,
+    invited_for_another_order,
     linked_assessment,
     reuse_assessment,
     send_invitation,
@@ -141,6 +142,25 @@ class PlannedOrder:
         return replace(self, job=job, matched=False)
 
 
+async def why_not_in_batch(
+    desk: Desk, order: AssessmentOrder, linked: LinkedAssessment | None
+) -> str | None:
+    """Why the batch leaves ``order`` alone: the rules, and for an order accepted with a
+    reused assessment, an invitation this desk already sent for the candidate's other order."""
+    reason = why_not(OrderAction.CREATE_ACCEPT_INVITE, order, linked)
+    accepted = reason is None and linked is not None and order.status is not OrderStatus.NEW
+    if accepted and linked and await asyncio.to_thread(invited_for_another_order, desk, linked):
+        return ALREADY_INVITED_WITH_THE_OTHER_ORDER
+    return reason
+
+
+#: Why an accepted order whose shared assessment was sent for another order is left alone.
+ALREADY_INVITED_WITH_THE_OTHER_ORDER = (
+    "The candidate was sent this assessment's invitation for their other order: nothing is "
+    "left to do here."
+)
+
+
 def not_valid_for_berke(exc: ValueError) -> str:
     """Why an order's data makes no valid CreateAssessment, in words (not pydantic's report):
     "Berke would refuse its data — first name: At most 100 characters (now 101). …"."""
@@ -200,7 +220,7 @@ async def plan_batch(
     for listed in orders:
         order = await asyncio.to_thread(desk.orders.get, listed.id) or listed
         linked = await linked_assessment(desk, order.id)
-        reason = why_not(OrderAction.CREATE_ACCEPT_INVITE, order, linked)
+        reason = await why_not_in_batch(desk, order, linked)
         keys = candidate_keys(order)
         if reason:
             plan.append(PlannedOrder(order, PlanKind.SKIP, reason=reason))
@@ -240,7 +260,7 @@ ReuseFinder = Callable[[AssessmentOrder], Awaitable[tuple[str, LinkedAssessment]
 async def create_accept_invite(
     desk: Desk,
     order: AssessmentOrder,
-    request: CreateAssessmentRequest,
+    make_request: RequestFactory,
     *,
     message_to_candidate: str | None = None,
     reuse: ReuseFinder | None = None,
@@ -250,13 +270,15 @@ async def create_accept_invite(
     """The whole first half of an order's life. Steps already done are not repeated. A
     candidate already assessed here (``reuse``) keeps that assessment: no second one, no
     second invitation. ``reuse_only``: the plan said so; with nothing to reuse (the
-    candidate's other order failed), it fails rather than create a second assessment."""
+    candidate's other order failed), it fails rather than create a second assessment.
+    ``make_request`` is asked only when an assessment is to be created: an order that has one
+    (or reuses one) needs no valid create request."""
     name = order.candidate.full_name
     # The selection may be stale (a step done since the view last refreshed): use the cache.
     cached = await asyncio.to_thread(desk.orders.get, order.id)
     order = cached or order
     linked = await linked_assessment(desk, order.id)
-    reason = why_not(OrderAction.CREATE_ACCEPT_INVITE, order, linked)
+    reason = await why_not_in_batch(desk, order, linked)
     if reason:
         return Outcome(order.id, name, OutcomeKind.SKIPPED, reason)
     try:
@@ -280,16 +302,25 @@ async def create_accept_invite(
                     "one for it on its own.",
                 )  # fmt: skip
             else:
+                try:
+                    request = make_request(order)
+                except ValueError as exc:  # as the plan said: a retry cannot mend the data
+                    return Outcome(
+                        order.id, name, OutcomeKind.SKIPPED, f"Skipped: {not_valid_for_berke(exc)}"
+                    )
                 made = await create_assessment_outcome(desk, order, request)
                 linked, created = made.link, not made.recovered
-        if order.status is OrderStatus.NEW:  # in progress already: only the invitation is left
+        was_new = order.status is OrderStatus.NEW
+        if was_new:  # in progress already: only the invitation is left
             order = await accept_order(desk, order, message_to_candidate=message_to_candidate)
         if invited_with_source:
             return Outcome(
                 order.id, name, OutcomeKind.DONE,
                 f"{reused}accepted with it ({linked.invitation_code}), no new invitation.",
             )  # fmt: skip
-        accepted = f"{reused}accepted" if reused else "Accepted"
+        accepted = "Accepted" if was_new else "Accepted before"  # by an earlier run
+        if reused:
+            accepted = f"{reused}accepted"
         if order.candidate.email and not linked.invitation_sent:
             try:
                 await send_invitation(desk, order, invitation=invitation, just_created=created)
@@ -298,7 +329,11 @@ async def create_accept_invite(
                     order.id, name, OutcomeKind.DONE,
                     f"{accepted} ({linked.invitation_code}); no invitation sent: {exc}",
                 )  # fmt: skip
-            detail = f"{accepted} and invited ({linked.invitation_code})."
+            detail = (
+                f"{accepted} and invited ({linked.invitation_code})."
+                if was_new
+                else f"Invited ({linked.invitation_code}); the order was accepted before."
+            )
         elif not order.candidate.email:
             detail = (
                 f"{accepted}; no email, so no invitation: give the code {linked.invitation_code}."
@@ -341,29 +376,20 @@ async def run_batch(
             )
         else:
             try:
-                request = make_request(order)
-            except ValueError as exc:  # the order's data does not make a valid request
-                # As the plan said: skipped (a retry cannot mend the order's data), in words.
-                outcome = Outcome(
-                    order.id, order.candidate.full_name, OutcomeKind.SKIPPED,
-                    f"Skipped: {not_valid_for_berke(exc)}",
-                )  # fmt: skip
-            else:
-                try:
-                    with guard(order.id) if guard is not None else nullcontext():
-                        outcome = await create_accept_invite(
-                            desk,
-                            order,
-                            request,
-                            message_to_candidate=message_to_candidate,
-                            reuse=reuse,
-                            invitation=invitation,
-                            reuse_only=order.id in reuse_only,
-                        )
-                except ActionNotAllowedError as exc:  # the guard: under way already
-                    outcome = Outcome(
-                        order.id, order.candidate.full_name, OutcomeKind.SKIPPED, str(exc)
+                with guard(order.id) if guard is not None else nullcontext():
+                    outcome = await create_accept_invite(
+                        desk,
+                        order,
+                        make_request,
+                        message_to_candidate=message_to_candidate,
+                        reuse=reuse,
+                        invitation=invitation,
+                        reuse_only=order.id in reuse_only,
                     )
+            except ActionNotAllowedError as exc:  # the guard: under way already
+                outcome = Outcome(
+                    order.id, order.candidate.full_name, OutcomeKind.SKIPPED, str(exc)
+                )
         outcomes.append(outcome)
         if progress is not None:
             progress(len(outcomes), len(orders), outcome)

@@ -51,6 +51,7 @@ from app.domain.urls import host_of, is_loopback_host
 from app.store.local_state import load_states
 from app.workflows import order_actions as actions
 from app.workflows.batch import (
+    ALREADY_INVITED_WITH_THE_OTHER_ORDER,
     OrdersByCandidate,
     Outcome,
     PlanKind,
@@ -289,7 +290,11 @@ class OrderBoard:
         state = self.state(order.id)
         if _STEPS_OF_ACTION[OrderAction.CREATE_ACCEPT_INVITE] & state.pending:
             return actions.RETRIED_AUTOMATICALLY
-        return why_not(OrderAction.CREATE_ACCEPT_INVITE, order, state.link)
+        reason = why_not(OrderAction.CREATE_ACCEPT_INVITE, order, state.link)
+        accepted = reason is None and order.status is not OrderStatus.NEW
+        if accepted and self._invited_for_another_order(order.id):
+            return ALREADY_INVITED_WITH_THE_OTHER_ORDER  # (the batch's own rule too)
+        return reason
 
     def _linked_with(self, order_id: str) -> set[str]:
         """The orders linked to this order's Berke assessment, itself included (none when it

@@ -235,7 +235,7 @@ async def send_invitation(
         status = await desk.session.berke.get_assessment_status(linked.source_candidate_id)
         sent_before = (status.invitations_sent or 0) if status is not None else 0
     if sent_before and not linked.invitation_sent and not resend:
-        shared = await asyncio.to_thread(_invited_for_another_order, desk, linked)
+        shared = await asyncio.to_thread(invited_for_another_order, desk, linked)
         raise AlreadyInvitedError(sent_before, sent_here_for_another_order=shared)
     step = InviteStep(request=request, invitations_sent_before=sent_before)
     await run_step(desk, order.id, step)
@@ -244,7 +244,7 @@ async def send_invitation(
     return refreshed
 
 
-def _invited_for_another_order(desk: Desk, linked: LinkedAssessment) -> bool:
+def invited_for_another_order(desk: Desk, linked: LinkedAssessment) -> bool:
     """Whether this desk sent the assessment's invitation for another order linked to it
     (the candidate's other order, whose assessment this one reuses)."""
     others = set(desk.journal.orders_linked_to(linked.invitation_code)) - {linked.order_id}

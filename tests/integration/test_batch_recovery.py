@@ -109,7 +109,8 @@ def test_an_order_accepted_by_the_resumer_is_flagged_and_the_batch_finishes_it(
         assert planned.what_happens() == f"Already created and accepted: invite {email}"
         (outcome,) = await board.create_accept_invite([order.id], plan=plan.orders)
         assert outcome.kind is OutcomeKind.DONE, outcome.detail
-        assert outcome.detail.startswith("Accepted and invited")
+        assert outcome.detail.startswith("Invited (")
+        assert outcome.detail.endswith("the order was accepted before.")
         assert board.flags(order.id) == []
 
     with_board(sandbox, tmp_path / "desk.sqlite3", body, FailOneAccept())
@@ -251,3 +252,61 @@ def test_an_action_waiting_to_be_resumed_is_not_offered_again(
         assert board.why_not(OrderAction.CREATE_ACCEPT_INVITE, [order.id]) is None  # the rest
 
     with_board(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_only_a_create_needs_the_orders_data_to_suit_berke(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """An order whose name Berke would refuse, created with a name corrected in the form and
+    accepted, then never invited; and a second order of the same candidate that reuses the
+    first's assessment. Neither needs a create request: before, the run skipped both for
+    data it did not need."""
+    from app.domain.assessment_prefill import prefill_from_order
+    from app.domain.berke import CreateAssessmentRequest
+
+    email = "long-name-reuse@example.com"
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order = await order_for(desk, "A" * 101, "long-name@example.com", "Registered Nurse")
+        first = await order_for(desk, "Anna", email, "Registered Nurse")
+        second = await order_for(desk, "A" * 101, email, "Staff Accountant")
+        await board.sync()
+        corrected = {**prefill_from_order(order), "firstName": "Anna"}
+        await board.create_assessment(order.id, CreateAssessmentRequest.model_validate(corrected))
+        await board.accept(order.id)
+        plan = await board.plan_batch([order.id, first.id, second.id])
+        assert [p.kind for p in plan.orders] == [
+            PlanKind.CARRY_ON, PlanKind.CREATE, PlanKind.REUSE
+        ]  # fmt: skip
+        outcomes = await board.create_accept_invite(
+            [order.id, first.id, second.id], plan=plan.orders
+        )
+        assert [o.kind for o in outcomes] == [OutcomeKind.DONE] * 3, outcomes
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_an_order_accepted_with_a_reused_assessment_already_sent_is_not_offered_again(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The candidate has the invitation (sent for their other order): before, Create, accept
+    and invite was offered again for the second order and planned as "invite"."""
+    from app.domain.order_action import OrderAction
+    from app.workflows.batch import ALREADY_INVITED_WITH_THE_OTHER_ORDER
+
+    email = "reuse-again@example.com"
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        first = await order_for(desk, "Anna", email, "Registered Nurse")
+        second = await order_for(desk, "Anna", email, "Staff Accountant")
+        await board.sync()
+        plan = await board.plan_batch([first.id, second.id])
+        await board.create_accept_invite([first.id, second.id], plan=plan.orders)
+        assert board.flags(second.id) == []
+        batch = OrderAction.CREATE_ACCEPT_INVITE
+        assert board.why_not(batch, [second.id]) == ALREADY_INVITED_WITH_THE_OTHER_ORDER
+        (again,) = (await board.plan_batch([second.id])).orders
+        assert again.kind is PlanKind.SKIP
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body)
+    assert invitations_to(sandbox, email) == [1]

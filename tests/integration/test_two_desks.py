@@ -131,7 +131,7 @@ def test_two_desks_never_invite_one_candidate_twice(
         request = CreateAssessmentRequest(
             first_name="Rui", last_name="Müller", email_address="rui@example.com"
         )
-        outcome = await create_accept_invite(desk, stale, request)
+        outcome = await create_accept_invite(desk, stale, lambda _order: request)
         link = desk.journal.assessment_for(order_id)
         assert link is not None
         status = await desk.session.berke.get_assessment_status(link.source_candidate_id)
