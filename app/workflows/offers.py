@@ -148,7 +148,10 @@ async def update_offer(
     reference has no conditional update: the window left is the read and the POST.)"""
     if read is not None:
         now = await sources.session.sr.get_offer(offer_id)
-        if _edited_content(now) != _edited_content(read):
+        held = _edited_content(now)
+        # Changed since it was read, and not into what is sent now (an earlier save of this
+        # very edit whose answer or Cost failed holds it already): it would be undone.
+        if held != _edited_content(read) and held != _edited_content(offer):
             raise OfferChangedError(now)
     try:
         updated = await sources.session.sr.update_offer(offer_id, offer)

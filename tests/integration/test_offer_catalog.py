@@ -4,6 +4,7 @@ and an offer's recent orders from the local copy."""
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from decimal import Decimal
 from pathlib import Path
@@ -156,3 +157,32 @@ def test_the_rules_need_no_call() -> None:
         OfferCatalog.why_not_withdraw(inactive)
         == "This offer is INACTIVE: there is nothing to withdraw."
     )
+
+
+def test_saving_again_after_a_save_whose_cost_failed_is_no_conflict(
+    sandbox: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first save reached SmartRecruiters and its Cost could not be recorded; Save again
+    (same form) was told the offer "was changed in SmartRecruiters after you opened it" — by
+    that very save."""
+
+    async def body(desk: Desk) -> None:
+        catalog = OfferCatalog(desk.session, desk.db)
+        created = await catalog.create(new_offer(), None)
+        assert created.id is not None
+        read = await catalog.read(created.id)
+        edited = read.model_copy(update={"name": "Edited by me"})
+        cost = OfferCost(kind=CostKind.FLAT_RATE, value=Decimal(0))
+        real = offers.set_cost
+
+        async def locked(*_args: object, **_kwargs: object) -> None:
+            raise sqlite3.OperationalError("database is locked")
+
+        monkeypatch.setattr(offers, "set_cost", locked)
+        with pytest.raises(OfferError, match="could not be recorded"):
+            await catalog.update(created.id, edited, cost, read=read)
+        monkeypatch.setattr(offers, "set_cost", real)
+        saved = await catalog.update(created.id, edited, cost, read=read)
+        assert saved.name == "Edited by me"
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)

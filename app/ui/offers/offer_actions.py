@@ -7,6 +7,8 @@ once for one offer, and its failure is told in the service's words.
 
 from __future__ import annotations
 
+import contextlib
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
@@ -16,7 +18,12 @@ from app.ui.common.async_dialogs import confirm
 from app.ui.common.messages import Messages
 from app.ui.common.task_group import NamedTasks
 from app.ui.offers.offer_form import OfferForm
-from app.workflows.offer_catalog import OfferCatalog, OfferChangedMeanwhileError, OfferError
+from app.workflows.offer_catalog import (
+    COST_FIELD,
+    OfferCatalog,
+    OfferChangedMeanwhileError,
+    OfferError,
+)
 
 NEW, EDIT, SUBMIT, WITHDRAW = "new", "edit", "submit", "withdraw"
 
@@ -52,6 +59,8 @@ class OfferActions(QWidget):
         self._in_flight: set[str] = set()  # offer ids with a call under way
         self._tasks = tasks or NamedTasks()  # the room's, so that it can wait for all its work
         self.form: OfferForm | None = None
+        # Per open form: the offer as last seen in SmartRecruiters (see ``_save``).
+        self._baselines: dict[OfferForm, Offer] = {}
 
         self.new_button = QPushButton("&New…")
         self.new_button.setObjectName("newOffer")
@@ -156,6 +165,7 @@ class OfferActions(QWidget):
         form.open()
 
     def _forget_form(self, form: OfferForm) -> None:
+        self._baselines.pop(form, None)
         if self.form is form:
             self.form = None
 
@@ -179,7 +189,9 @@ class OfferActions(QWidget):
                 "Open the form again to save it with the connection in use now."
             )
             return
-        read = original  # what the edit started from: a change since is not undone unasked
+        # What the edit started from (or the last version seen since): a change made after it
+        # is not undone unasked. Kept with the form across its saves.
+        read = self._baselines.get(form, original)
         while True:
             try:
                 with form.answering():
@@ -200,9 +212,13 @@ class OfferActions(QWidget):
                 ):
                     form.show_server_error(f"Not saved: {exc}")
                     return
-                read = exc.now  # theirs, seen and overruled; a further change is asked again
+                read = self._baselines[form] = exc.now  # theirs, seen and overruled
                 form.set_busy(True)
             except OfferError as exc:
+                if exc.field == COST_FIELD and original is not None and original.id:
+                    # The offer itself went through: what it holds now is this form's own.
+                    with contextlib.suppress(OfferError):
+                        self._baselines[form] = await catalog.read(original.id)
                 form.show_server_error(str(exc), exc.field)
                 return
         form.accept()
