@@ -1086,3 +1086,40 @@ def test_the_keyboard_goes_back_to_the_orders_when_its_button_is_turned_off(
     qtbot.waitUntil(lambda: current(window, order.id).status is OrderStatus.IN_PROGRESS)
     finish(qtbot, window.orders.controller.wait_idle())  # the flow over, its focus settled
     assert window.focusWidget() is window.orders.table
+
+
+def test_the_focus_stays_where_the_coordinator_went_meanwhile(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While an accept started from the pane was being sent, the coordinator went to the
+    Offers tab and typed in its search: before, the focus was then put on the hidden orders
+    table, and the keys went nowhere."""
+    from app.workflows import board as board_module
+
+    go_on = asyncio.Event()
+    real_accept = board_module.actions.accept_order
+
+    async def held_accept(*args: Any, **kwargs: Any) -> AssessmentOrder:
+        await go_on.wait()
+        return await real_accept(*args, **kwargs)
+
+    monkeypatch.setattr(board_module.actions, "accept_order", held_accept)
+    dialogs = Dialogs(window)
+    order = add_test_order(window, qtbot, first="Kim", last="Elsewhere", email="ke@example.com")
+    request = CreateAssessmentRequest(first_name="Kim", last_name="Elsewhere")
+    finish(qtbot, board_of(window).create_assessment(order.id, request))
+    window.activateWindow()
+    accept = window.findChild(QWidget, "button_action_accept")
+    assert accept is not None
+    qtbot.waitUntil(accept.isEnabled)
+    accept.setFocus()
+    qtbot.keyClick(accept, Qt.Key.Key_Space)
+    dialog = dialogs.wait_for(qtbot, AcceptDialog)
+    assert isinstance(dialog, AcceptDialog)
+    dialog.accept()
+    window.rooms.setCurrentWidget(window.offers)
+    window.offers.search.setFocus()
+    go_on.set()
+    qtbot.waitUntil(lambda: current(window, order.id).status is OrderStatus.IN_PROGRESS)
+    finish(qtbot, window.orders.controller.wait_idle())
+    assert window.focusWidget() is window.offers.search

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QFileDialog, QTabBar, QWidget
 
 from app.clients.errors import ApiError, ValidationApiError
 from app.domain.order_action import OrderAction
@@ -178,15 +178,18 @@ class OrderActionsController(QObject):
         """A button pressed from the keyboard that its action then turned off or hid: Qt gave
         the focus to the next one (Reject, after Accept: a second Space rejected), or to a tab
         bar. It goes back to the orders instead."""
-        if started_from is None:
-            return
+        if started_from is None or self.out_of_sight is not None:
+            return  # another room is shown: the coordinator works there
         with contextlib.suppress(RuntimeError):  # the button went with its pane
             if started_from.isEnabled() and started_from.isVisible():
                 return
             now = QApplication.focusWidget()
             if now is not None and now.window() is not started_from.window():
                 return  # a dialog has it now (the next step's): leave it there
-            self.focus_home()
+            # Only where Qt put it from the button (the next button, a tab bar), never from
+            # where the coordinator went meanwhile (typing a search during a long batch).
+            if now is None or not now.isVisible() or isinstance(now, QAbstractButton | QTabBar):
+                self.focus_home()
 
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         return self.tasks.start(coro)
