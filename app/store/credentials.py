@@ -171,7 +171,16 @@ class KeyStore:
         """The unencrypted file is no longer wanted (opted out, or a keyring works now): it
         goes, and its keys move to the keyring where one works, else they are kept for this
         session only."""
-        for name, value in self._read_file().items():
+        keys = self._read_file()
+        try:
+            size = self.file_path.stat().st_size
+        except OSError:  # no file: nothing to leave
+            return
+        if not keys and size > 0:
+            # Not readable as keys: deleting it would lose them without a word. It stays.
+            log.warning("The key file could not be read; it was left in place")
+            return
+        for name, value in keys.items():
             if name in self._session:
                 continue
             if self.status.usable:

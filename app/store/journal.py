@@ -170,12 +170,16 @@ class Journal:
 
     def results_left_open(self) -> list[JournalEntry]:
         """Results made (the documented flow's first call) with no completion begun after
-        them: the desk stopped between the flow's two calls. Oldest first."""
+        them: the desk stopped between the flow's two calls. Oldest first. Orders known to be
+        completed or rejected since are left out: nothing is left to do for them, and they
+        would be looked at again every round."""
         with self._db.reading() as conn:
             rows = conn.execute(
                 "SELECT * FROM journal AS made WHERE made.action = ? AND made.state = 'done'"
                 " AND NOT EXISTS (SELECT 1 FROM journal AS later WHERE later.order_id ="
-                " made.order_id AND later.action = ? AND later.id > made.id) ORDER BY made.id",
+                " made.order_id AND later.action = ? AND later.id > made.id)"
+                " AND NOT EXISTS (SELECT 1 FROM orders WHERE orders.id = made.order_id"
+                " AND orders.status IN ('COMPLETED', 'REJECTED')) ORDER BY made.id",
                 (StepKind.CREATE_RESULT.value, StepKind.COMPLETE.value),
             ).fetchall()
         return [_entry(row) for row in rows]

@@ -183,6 +183,10 @@ def test_no_plain_copy_of_a_key_stays_in_the_file_once_not_wanted(
     without.leave_file()
     assert not path.exists()
     assert without.where("Other", BERKE_TOKEN) is Storage.SESSION
+    # A file that cannot be read as keys is not deleted: its keys would be lost unsaid.
+    path.write_text("{not json")
+    without.leave_file()
+    assert path.read_text() == "{not json"
 
 
 def test_configure_never_says_saved_when_the_keyring_refused_the_keys(
