@@ -145,7 +145,8 @@ class ServiceHttp:
             verify=self.base_url.startswith("https://"),
             # Plain http is allowed on loopback only because it never leaves this computer: an
             # HTTP_PROXY from the environment must not carry it (and its key, in clear) away.
-            trust_env=not is_loopback_host(httpx.URL(self.base_url).host),
+            # (A mount, not trust_env=False: SSL_CERT_FILE and the like still count.)
+            mounts=_no_proxy_on_loopback(self.base_url),
         )
 
     def redact(self, text: str) -> str:
@@ -359,6 +360,15 @@ def is_tls_failure(exc: httpx.TransportError) -> bool:
         cause = cause.__cause__ or cause.__context__
     text = str(exc).lower()
     return any(word in text for word in _TLS_WORDS)
+
+
+def _no_proxy_on_loopback(base_url: str) -> dict[str, httpx.AsyncBaseTransport | None]:
+    """For a loopback address, a mount that sends its calls straight there (None: the
+    client's own transport), whatever proxy the environment names."""
+    host = httpx.URL(base_url).host
+    if not is_loopback_host(host):
+        return {}
+    return {f"all://[{host}]" if ":" in host else f"all://{host}": None}
 
 
 def _describe_transport_error(exc: httpx.TransportError) -> str:
