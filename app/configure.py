@@ -14,7 +14,6 @@ from app.clients.errors import Service
 from app.domain.connection import (
     PRODUCTION_PROFILE,
     ConnectionProfile,
-    Credentials,
     ProfileKind,
     berke_token_problem,
     sr_key_problem,
@@ -75,17 +74,25 @@ def configure_interactively(keys: KeyStore | None = None) -> int:
         if problem is not None:  # before anything is stored: a wrong key never reaches it
             print(f"{title}: {problem} Nothing was changed.")
             return 2
-    keys.store_credentials(
-        profile.name,
-        Credentials(sr_partner_key=SecretStr(sr_key), berke_api_token=SecretStr(token)),
-    )
+    # Where each key went, as the store says it (the keyring may take one and refuse the next).
+    stored = {
+        SR_KEY: keys.set(profile.name, SR_KEY, SecretStr(sr_key)),
+        BERKE_TOKEN: keys.set(profile.name, BERKE_TOKEN, SecretStr(token)),
+    }
     # The keyring may refuse at the last moment (locked, say): the keys would then be kept by
     # this process only, which ends now, and saying "saved" would be untrue.
-    if any(keys.where(profile.name, s) is not Storage.KEYRING for s in (SR_KEY, BERKE_TOKEN)):
+    kept = {service: where is Storage.KEYRING for service, where in stored.items()}
+    if not all(kept.values()):
         why = keys.status.reason or "The keyring refused them."
+        # Said as it is: the keyring may have taken the first key before refusing the second.
+        partly = (
+            " It did keep the new SmartRecruiters key (the Berke token was refused)."
+            if kept[SR_KEY]
+            else ""
+        )
         print(
-            f"The keyring did not keep the keys: {why} The profile was not saved. Unlock or "
-            "install a keyring, or use the settings dialog, then try again."
+            f"The keyring did not keep the keys: {why}{partly} The profile was not saved. "
+            "Unlock or install a keyring, or use the settings dialog, then try again."
         )
         return 1
     others = [p for p in settings.profiles if p.name != profile.name]

@@ -189,11 +189,16 @@ def test_no_plain_copy_of_a_key_stays_in_the_file_once_not_wanted(
     assert path.read_text() == "{not json"
 
 
+@pytest.mark.parametrize("refused", ["both", "token"])
 def test_configure_never_says_saved_when_the_keyring_refused_the_keys(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    refused: str,
 ) -> None:
     """Before: "Saved … its keys to the system keyring", exit 0, while the keys were kept by
-    that process only (gone as it ended)."""
+    that process only (gone as it ended). A keyring that took the first key and refused the
+    second is said as it is."""
     import keyring
     from keyring.backend import KeyringBackend
     from keyring.errors import PasswordSetError
@@ -207,7 +212,8 @@ def test_configure_never_says_saved_when_the_keyring_refused_the_keys(
             return None
 
         def set_password(self, service: str, username: str, password: str) -> None:
-            raise PasswordSetError("locked")
+            if refused == "both" or username.endswith("/berke"):
+                raise PasswordSetError("locked")
 
         def delete_password(self, service: str, username: str) -> None:
             return None
@@ -226,6 +232,7 @@ def test_configure_never_says_saved_when_the_keyring_refused_the_keys(
     said = capsys.readouterr().out
     assert "did not keep the keys" in said
     assert "Saved" not in said
+    assert ("It did keep the new SmartRecruiters key" in said) is (refused == "token")
     from app.store.paths import settings_path
 
     assert not settings_path().exists()
