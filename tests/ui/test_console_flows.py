@@ -1065,14 +1065,13 @@ def test_a_selection_made_from_code_shows_its_summary_too(window: MainWindow, qt
     assert detail.selection_box.isVisible()
 
 
-def test_the_keyboard_goes_back_to_the_orders_when_its_button_is_turned_off(
-    window: MainWindow, qtbot: QtBot
-) -> None:
-    """Before: Space on the pane's Accept… accepted the order, and the focus went on to the
-    next button, Reject…: a second Space opened Reject."""
+def accept_from_the_keyboard(window: MainWindow, qtbot: QtBot, last: str) -> AssessmentOrder:
+    """A new order with its assessment, accepted with Space on the pane's Accept… button and
+    the dialog's OK; returns the order (its accept may still be on its way)."""
     dialogs = Dialogs(window)
-    order = add_test_order(window, qtbot, first="Kim", last="Focus", email="kim@example.com")
-    request = CreateAssessmentRequest(first_name="Kim", last_name="Focus")
+    email = f"kim.{last.lower()}@example.com"
+    order = add_test_order(window, qtbot, first="Kim", last=last, email=email)
+    request = CreateAssessmentRequest(first_name="Kim", last_name=last)
     finish(qtbot, board_of(window).create_assessment(order.id, request))
     window.activateWindow()
     accept = window.findChild(QWidget, "button_action_accept")
@@ -1083,6 +1082,15 @@ def test_the_keyboard_goes_back_to_the_orders_when_its_button_is_turned_off(
     dialog = dialogs.wait_for(qtbot, AcceptDialog)
     assert isinstance(dialog, AcceptDialog)
     dialog.accept()
+    return order
+
+
+def test_the_keyboard_goes_back_to_the_orders_when_its_button_is_turned_off(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """Before: Space on the pane's Accept… accepted the order, and the focus went on to the
+    next button, Reject…: a second Space opened Reject."""
+    order = accept_from_the_keyboard(window, qtbot, "Focus")
     qtbot.waitUntil(lambda: current(window, order.id).status is OrderStatus.IN_PROGRESS)
     finish(qtbot, window.orders.controller.wait_idle())  # the flow over, its focus settled
     assert window.focusWidget() is window.orders.table
@@ -1104,19 +1112,7 @@ def test_the_focus_stays_where_the_coordinator_went_meanwhile(
         return await real_accept(*args, **kwargs)
 
     monkeypatch.setattr(board_module.actions, "accept_order", held_accept)
-    dialogs = Dialogs(window)
-    order = add_test_order(window, qtbot, first="Kim", last="Elsewhere", email="ke@example.com")
-    request = CreateAssessmentRequest(first_name="Kim", last_name="Elsewhere")
-    finish(qtbot, board_of(window).create_assessment(order.id, request))
-    window.activateWindow()
-    accept = window.findChild(QWidget, "button_action_accept")
-    assert accept is not None
-    qtbot.waitUntil(accept.isEnabled)
-    accept.setFocus()
-    qtbot.keyClick(accept, Qt.Key.Key_Space)
-    dialog = dialogs.wait_for(qtbot, AcceptDialog)
-    assert isinstance(dialog, AcceptDialog)
-    dialog.accept()
+    order = accept_from_the_keyboard(window, qtbot, "Elsewhere")
     window.rooms.setCurrentWidget(window.offers)
     window.offers.search.setFocus()
     go_on.set()

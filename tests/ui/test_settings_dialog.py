@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -59,6 +59,36 @@ def _write(settings: AppSettings, path: Path) -> None:
     from app.store.settings_file import save_settings
 
     save_settings(settings, path)
+
+
+async def _tiny_demo(**kwargs: object) -> object:
+    """The demo session with 3 orders: enough for a switch, quick to start."""
+    from app.workflows.session import open_demo_session
+
+    return await open_demo_session(orders=3, **kwargs)  # type: ignore[arg-type]
+
+
+def _host(
+    window: MainWindow,
+    settings: AppSettings,
+    keys: KeyStore,
+    write: Callable[[AppSettings], object] = lambda _s: None,
+) -> SessionHost:
+    """A session host on the window: a tiny demo, databases in memory."""
+    return SessionHost(
+        window,
+        settings,
+        keys,
+        write_settings=write,
+        demo_opener=_tiny_demo,  # type: ignore[arg-type]
+        open_database=lambda _s: Database(":memory:"),
+    )
+
+
+def _wait(qtbot: QtBot, coro: Coroutine[Any, Any, object]) -> None:
+    task = asyncio.ensure_future(coro)
+    qtbot.waitUntil(task.done)
+    task.result()
 
 
 def _select(dialog: SettingsDialog, name: str) -> None:
@@ -329,24 +359,10 @@ def test_settings_action_switching_profile_resyncs_and_shows_it(
     keys.set("Local", BERKE_TOKEN, DEMO_BERKE_TOKEN)
     settings = AppSettings(profiles=[_custom(sandbox)], active=SANDBOX_PROFILE)
 
-    async def tiny_demo(**_kwargs: object) -> object:
-        from app.workflows.session import open_demo_session
-
-        return await open_demo_session(orders=3, **_kwargs)  # type: ignore[arg-type]
-
-    host = SessionHost(
-        window,
-        settings,
-        keys,
-        write_settings=lambda s: _write(s, tmp_path / "s.json"),
-        demo_opener=tiny_demo,  # type: ignore[arg-type]
-        open_database=lambda _s: Database(":memory:"),
-    )
+    host = _host(window, settings, keys, write=lambda s: _write(s, tmp_path / "s.json"))
 
     def wait(coro: Coroutine[Any, Any, object]) -> None:
-        task = asyncio.ensure_future(coro)
-        qtbot.waitUntil(task.done)
-        task.result()
+        _wait(qtbot, coro)
 
     try:
         wait(host.open())
@@ -381,18 +397,11 @@ def test_closing_turns_the_actions_off_at_once_while_work_under_way_finishes(
     window = MainWindow(qsettings)
     qtbot.addWidget(window)
 
-    async def tiny_demo(**_kwargs: object) -> object:
-        from app.workflows.session import open_demo_session
-
-        return await open_demo_session(orders=3, **_kwargs)  # type: ignore[arg-type]
-
-    host = SessionHost(
+    host = _host(
         window,
         AppSettings(active=SANDBOX_PROFILE),
         KeyStore(),
-        write_settings=lambda s: _write(s, tmp_path / "s.json"),
-        demo_opener=tiny_demo,  # type: ignore[arg-type]
-        open_database=lambda _s: Database(":memory:"),
+        write=lambda s: _write(s, tmp_path / "s.json"),
     )
     opening = asyncio.ensure_future(host.open())
     qtbot.waitUntil(opening.done)
@@ -549,24 +558,10 @@ def test_new_keys_for_the_profile_in_use_reconnect_with_them(
     keys = KeyStore()
     settings = AppSettings(profiles=[_custom(sandbox)], active="Local")
 
-    async def tiny_demo(**_kwargs: object) -> object:
-        from app.workflows.session import open_demo_session
-
-        return await open_demo_session(orders=3, **_kwargs)  # type: ignore[arg-type]
-
-    host = SessionHost(
-        window,
-        settings,
-        keys,
-        write_settings=lambda _s: None,
-        demo_opener=tiny_demo,  # type: ignore[arg-type]
-        open_database=lambda _s: Database(":memory:"),
-    )
+    host = _host(window, settings, keys)
 
     def wait(coro: Coroutine[Any, Any, object]) -> None:
-        task = asyncio.ensure_future(coro)
-        qtbot.waitUntil(task.done)
-        task.result()
+        _wait(qtbot, coro)
 
     try:
         wait(host.open())
@@ -602,22 +597,8 @@ def test_a_stored_key_that_cannot_be_sent_falls_back_to_demo_with_the_way_out(
     keys.set("Local", SR_KEY, "p" * 30 + "\u00a0" + "p" * 33)
     keys.set("Local", BERKE_TOKEN, DEMO_BERKE_TOKEN)
 
-    async def tiny_demo(**_kwargs: object) -> object:
-        from app.workflows.session import open_demo_session
-
-        return await open_demo_session(orders=3, **_kwargs)  # type: ignore[arg-type]
-
-    host = SessionHost(
-        window,
-        AppSettings(profiles=[_custom(sandbox)], active="Local"),
-        keys,
-        write_settings=lambda _s: None,
-        demo_opener=tiny_demo,  # type: ignore[arg-type]
-        open_database=lambda _s: Database(":memory:"),
-    )
-    task = asyncio.ensure_future(host.open())
-    qtbot.waitUntil(task.done)
-    task.result()
+    host = _host(window, AppSettings(profiles=[_custom(sandbox)], active="Local"), keys)
+    _wait(qtbot, host.open())
     try:
         assert host.session is not None
         assert host.session.demo
@@ -626,8 +607,7 @@ def test_a_stored_key_that_cannot_be_sent_falls_back_to_demo_with_the_way_out(
         assert "File > Settings" in host.notice
     finally:
         window.close()
-        closing = asyncio.ensure_future(host.close())
-        qtbot.waitUntil(closing.done)
+        _wait(qtbot, host.close())
 
 
 @pytest.mark.parametrize(
