@@ -278,7 +278,7 @@ class OrderBoard:
         if self.is_busy(action, order.id):
             return "Already being sent…"
         state = self.state(order.id)
-        if _STEPS_OF_ACTION.get(action, frozenset()) & state.pending:
+        if actions.STEPS_OF_ACTION.get(action, frozenset()) & state.pending:
             # Offered, the form would be filled in for nothing: the action refuses then.
             return actions.RETRIED_AUTOMATICALLY
         reason = why_not(action, order, state.link, state.berke_progress)
@@ -288,7 +288,7 @@ class OrderBoard:
 
     def _batch_reason(self, order: AssessmentOrder) -> str | None:
         state = self.state(order.id)
-        if _STEPS_OF_ACTION[OrderAction.CREATE_ACCEPT_INVITE] & state.pending:
+        if actions.STEPS_OF_ACTION[OrderAction.CREATE_ACCEPT_INVITE] & state.pending:
             return actions.RETRIED_AUTOMATICALLY
         reason = why_not(OrderAction.CREATE_ACCEPT_INVITE, order, state.link)
         accepted = reason is None and order.status is not OrderStatus.NEW
@@ -1121,22 +1121,6 @@ _BATCH_ACTIONS = (
     OrderAction.ACCEPT,
     OrderAction.INVITE,
 )
-
-
-#: The journal steps an action would make: one of them pending (waiting to be resumed), the
-#: action is not offered.
-_STEPS_OF_ACTION: dict[OrderAction, frozenset[StepKind]] = {
-    OrderAction.CREATE_ASSESSMENT: frozenset({StepKind.CREATE_ASSESSMENT}),
-    OrderAction.ACCEPT: frozenset({StepKind.ACCEPT}),
-    OrderAction.REJECT: frozenset({StepKind.REJECT}),
-    OrderAction.INVITE: frozenset({StepKind.INVITE}),
-    OrderAction.REMIND: frozenset({StepKind.INVITE}),
-    OrderAction.CREATE_ACCEPT_INVITE: frozenset(
-        {StepKind.CREATE_ASSESSMENT, StepKind.ACCEPT, StepKind.INVITE}
-    ),
-    OrderAction.COMPLETE: frozenset({StepKind.COMPLETE, StepKind.CREATE_RESULT}),
-    OrderAction.DELIVER: frozenset({StepKind.COMPLETE, StepKind.CREATE_RESULT}),
-}
 
 
 def _assessment_key(state: OrderState | None) -> str | None:

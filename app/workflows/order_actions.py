@@ -89,12 +89,19 @@ RETRIED_AUTOMATICALLY = (
     "order's activity)."
 )
 
-_STEP_OF = {
-    OrderAction.CREATE_ASSESSMENT: StepKind.CREATE_ASSESSMENT,
-    OrderAction.ACCEPT: StepKind.ACCEPT,
-    OrderAction.REJECT: StepKind.REJECT,
-    OrderAction.INVITE: StepKind.INVITE,
-    OrderAction.REMIND: StepKind.INVITE,
+#: The journal steps an action makes: one of them pending (waiting to be resumed), the action
+#: is refused here and not offered by the board.
+STEPS_OF_ACTION: dict[OrderAction, frozenset[StepKind]] = {
+    OrderAction.CREATE_ASSESSMENT: frozenset({StepKind.CREATE_ASSESSMENT}),
+    OrderAction.ACCEPT: frozenset({StepKind.ACCEPT}),
+    OrderAction.REJECT: frozenset({StepKind.REJECT}),
+    OrderAction.INVITE: frozenset({StepKind.INVITE}),
+    OrderAction.REMIND: frozenset({StepKind.INVITE}),
+    OrderAction.CREATE_ACCEPT_INVITE: frozenset(
+        {StepKind.CREATE_ASSESSMENT, StepKind.ACCEPT, StepKind.INVITE}
+    ),
+    OrderAction.COMPLETE: frozenset({StepKind.COMPLETE, StepKind.CREATE_RESULT}),
+    OrderAction.DELIVER: frozenset({StepKind.COMPLETE, StepKind.CREATE_RESULT}),
 }
 
 
@@ -111,8 +118,8 @@ async def _check(
     reason = why_not(action, order, linked)
     if reason:
         raise ActionNotAllowedError(reason)
-    step = _STEP_OF.get(action)
-    if step is not None and await has_pending_step(desk, order.id, step):
+    steps = STEPS_OF_ACTION.get(action)
+    if steps and await has_pending_step(desk, order.id, *steps):
         raise ActionNotAllowedError(RETRIED_AUTOMATICALLY)
     return linked
 

@@ -39,7 +39,7 @@ from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult, OrderS
 from app.domain.uploads import Upload
 from app.store.paths import NotRegularFileError, open_regular_file, regular_file
 from app.workflows.desk import Desk
-from app.workflows.order_actions import check_message, has_pending_step
+from app.workflows.order_actions import STEPS_OF_ACTION, check_message, has_pending_step
 from app.workflows.refusals import ActionNotAllowedError
 from app.workflows.steps import StepContext, execute, run_step
 
@@ -57,7 +57,7 @@ async def check_can_complete(
     if reason:
         raise ActionNotAllowedError(reason)
     check_message("The message", message)
-    if await has_pending_step(desk, order.id, StepKind.COMPLETE, StepKind.CREATE_RESULT):
+    if await has_pending_step(desk, order.id, *STEPS_OF_ACTION[OrderAction.COMPLETE]):
         raise ActionNotAllowedError(
             "Completing this order is already under way; it is retried automatically."
         )
