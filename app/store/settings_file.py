@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from app.domain.connection import AppSettings
-from app.store.paths import atomic_file, settings_path
+from app.store.paths import atomic_file, make_private_dir, settings_path
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +39,9 @@ def save_settings(settings: AppSettings, path: Path | None = None) -> Path:
 
 def write_private_file(path: Path, text: str, *, private: bool) -> None:
     """Atomic write (temp file + fsync + replace); ``private`` makes it 0600 from the start,
-    so that there is no moment where another user could read it. The app's own folder is
-    made if missing."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    so that there is no moment where another user could read it. The folder is the app's
+    own (the profiles and the opt-in key file): made if missing, and only the user's (0700),
+    so that another user cannot even list which profiles and key file it holds."""
+    make_private_dir(path.parent)
     with atomic_file(path, private=private, encoding="utf-8") as handle:
         handle.write(text)

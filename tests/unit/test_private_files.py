@@ -1,6 +1,6 @@
-"""The database, its WAL and the log hold candidates' personal data: 0600 files in 0700
-folders, whatever the umask, and files or folders left wider by an older version are
-tightened."""
+"""The database, its WAL and the log hold candidates' personal data, the config folder the
+opt-in key file: 0600 files in 0700 folders, whatever the umask, and files or folders left
+wider by an older version are tightened."""
 
 from __future__ import annotations
 
@@ -13,9 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from app.domain.connection import AppSettings
 from app.store import logs
+from app.store.credentials import SR_KEY, KeyStore
 from app.store.database import Database
 from app.store.paths import make_private_dir
+from app.store.settings_file import save_settings
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
 
@@ -98,6 +101,17 @@ def test_the_log_and_every_file_it_rotates_into_are_private(tmp_path: Path) -> N
     logging.getLogger("app.test").warning("after the rollover")
     assert mode(path) == 0o600  # the new file, created by the rollover
     assert mode(folder / f"{logs.LOG_FILE_NAME}.1") == 0o600
+
+
+@pytest.mark.usefixtures("permissive_umask")
+def test_the_config_folder_with_the_profiles_and_the_key_file_is_private(tmp_path: Path) -> None:
+    folder = tmp_path / "config"
+    settings = save_settings(AppSettings(), folder / "settings.json")
+    assert (mode(folder), mode(settings)) == (0o700, 0o666)  # no secret in the profiles
+    folder.chmod(0o755)  # as an older version left it
+    keys = KeyStore(file_opt_in=True, file_path=folder / "keys.json")
+    keys.set("Acme", SR_KEY, "a-key-of-acme-0123456789")
+    assert (mode(folder), mode(folder / "keys.json")) == (0o700, 0o600)
 
 
 def test_a_folder_of_someone_else_is_refused(
