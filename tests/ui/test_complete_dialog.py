@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from app.domain.smartrecruiters import AssessmentOrder, ResultType
@@ -128,3 +128,12 @@ def test_the_dialog_names_the_candidate_and_job_in_its_body(qtbot: QtBot) -> Non
     assert form.who.isVisible()
     assert form.who.text() == "Ana Lima · Nurse"
     assert below(form.who, form.result_type)
+
+
+def test_the_dialog_opens_without_a_gap_above_its_buttons(qtbot: QtBot) -> None:
+    # Sized for a narrower width than it opens at, it wrapped the type's meaning into more
+    # lines than shown, and opened with their height empty above the buttons.
+    form = dialog(qtbot)
+    last_field = form.message.mapTo(form, QPoint(0, form.message.height())).y()
+    buttons = form.cancel_button.mapTo(form, QPoint(0, 0)).y()
+    assert buttons - last_field <= 16, buttons - last_field

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from PySide6.QtCore import QEvent, QSize, Qt
-from PySide6.QtGui import QFont, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QFont, QKeySequence, QPalette, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
@@ -282,14 +282,18 @@ class ValidatedForm(QDialog, Generic[T]):
         self._apply_colours()
         self._revalidate()
 
-    def _preferred_size(self) -> QSize:
-        """Room for every row and message line shown, within the screen.
+    def _preferred_size(self, min_width: int = 0) -> QSize:
+        """Room for every row and message line shown, within the screen, at least
+        ``min_width`` wide.
 
         Measured from the rows' height for the width they get: a dialog sized from its own
-        size hint before a wrapped line is shown opens far too short."""
+        size hint before a wrapped line is shown opens far too short, and one measured for a
+        narrower width than it is given wraps less than measured and opens with a gap above
+        its buttons."""
         margins = self._outer.contentsMargins()
         bar = self._scroll.verticalScrollBar().sizeHint().width()
         width = self._fields.sizeHint().width() + margins.left() + margins.right() + bar
+        width = max(width, min_width)
         chrome = self.sizeHint().height() - self._scroll.sizeHint().height()
         # -1 when no wrapped line is shown (the layout then has no height-for-width): the
         # rows' own size hint is their height.
@@ -362,7 +366,21 @@ class ValidatedForm(QDialog, Generic[T]):
         self.form_error.setText("\n".join(form_level))
         self.form_error.setVisible(bool(form_level))
         self._refreshed()
+        self._grow_to_fit()
         self.submit_button.setEnabled(self.can_submit())
+
+    def _grow_to_fit(self) -> None:
+        # New message lines push the window taller (within the screen), rather than squeeze
+        # the rows or hide them behind a scroll bar; it never shrinks, so the window does not
+        # jump about while typing.
+        if self.isVisible():
+            wanted = self._preferred_size(min_width=self.width()).height()
+            if wanted > self.height():
+                self.resize(self.width(), wanted)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._grow_to_fit()
 
     def can_submit(self) -> bool:
         """Valid, nothing else pending, no complaint left unanswered, and not already sending."""

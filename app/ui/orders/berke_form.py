@@ -11,7 +11,6 @@ import re
 
 from pydantic import ValidationError
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
@@ -387,7 +386,6 @@ class BerkeAssessmentForm(ValidatedForm[CreateAssessmentRequest]):
     def _refreshed(self) -> None:
         self._update_counter()
         self._update_context()
-        self._grow_to_fit()
 
     def user_context_now(self) -> UserContext:
         """The user and department the assessment would get if created now."""
@@ -402,14 +400,6 @@ class BerkeAssessmentForm(ValidatedForm[CreateAssessmentRequest]):
         action_2 = self.action.currentData() == 2
         self.action_context.setText(context.report_recipient_text() if action_2 else "")
         self.action_context.setVisible(action_2)
-
-    def _grow_to_fit(self) -> None:
-        # New message lines should push the window taller, not hide rows behind a scroll bar;
-        # never shrink it, so the window does not jump about while typing.
-        if self.isVisible():
-            wanted = self._preferred_size().height()
-            if wanted > self.height():
-                self.resize(self.width(), wanted)
 
     def _advice(self, errors: dict[str, str]) -> dict[str, list[str]]:
         """Warnings about the valid fields, even while another field is still wrong.
@@ -444,10 +434,6 @@ class BerkeAssessmentForm(ValidatedForm[CreateAssessmentRequest]):
         self.message_counter.setStyleSheet(f"color: {error};" if count > MESSAGE_MAX else "")
 
     # -- look -------------------------------------------------------------------------------
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self._grow_to_fit()
 
     def _colours_changed(self, error: str, advice: str) -> None:
         self.job_status.setStyleSheet(f"color: {advice};")

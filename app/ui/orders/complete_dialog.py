@@ -85,7 +85,7 @@ class CompleteDialog(ValidatedForm[AssessmentResult]):
         self.result_type.currentIndexChanged.connect(self._type_changed)
         self._type_changed()
         self._finish()
-        self.resize(max(560, self._preferred_size().width()), self._preferred_size().height())
+        self.resize(self._preferred_size(min_width=560))
 
     def _build_fields(self, author: ContactPerson | None) -> None:
         self.result_type = QComboBox()
