@@ -84,6 +84,10 @@ class RowSearch:
         """The rows whose flag is true, one flag per row in row order."""
         return int.from_bytes(bytes(flags), "big")
 
+    def row_mask(self, row: int) -> int:
+        """The mask of ``row`` alone."""
+        return 1 << (8 * (self.size - 1 - row))
+
     def mask_bytes(self, mask: int) -> bytes:
         """One byte per row, 1 for the rows in ``mask``: what ``itertools.compress`` takes."""
         return mask.to_bytes(self.size, "big")

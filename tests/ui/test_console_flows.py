@@ -759,6 +759,30 @@ def test_a_filtered_out_order_takes_its_selection_with_it(window: MainWindow, qt
     assert order.id in window.orders.proxy.order_ids()
 
 
+def test_an_order_a_step_takes_out_of_the_filter_stays_until_the_coordinator_moves_on(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    # Under "New", an order rejected (or accepted) used to vanish from the list and the pane
+    # at once, with what was just done to it.
+    room = window.orders
+    order = add_test_order(window, qtbot, first="Lena", last="Vogel", email="lena@example.com")
+    other = add_test_order(window, qtbot, first="Omar", last="Haddad", email="omar@example.com")
+    room.status_filter.setCurrentIndex(room.status_filter.findData(OrderStatus.NEW))
+    room.select_order(order.id)
+    failures = finish(qtbot, board_of(window).reject([order.id], reason="Not a fit"))
+    assert failures == []
+    qtbot.waitUntil(lambda: room.detail.order is not None
+                    and room.detail.order.status is OrderStatus.REJECTED)  # fmt: skip
+    assert order.id in room.proxy.order_ids()  # still listed, still selected, still shown
+    assert room.selected_ids() == [order.id]
+
+    room.select_order(other.id)  # moving on: the rejected order leaves the "New" list
+    qtbot.waitUntil(lambda: order.id not in room.proxy.order_ids())
+    assert room.selected_ids() == [other.id]
+    assert room.detail.order is not None
+    assert room.detail.order.id == other.id
+
+
 def test_several_selected_orders_show_what_each_action_would_do(
     window: MainWindow, qtbot: QtBot
 ) -> None:

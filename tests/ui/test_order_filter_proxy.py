@@ -153,6 +153,35 @@ def test_the_view_matches_a_plain_filter_and_sort(
                 assert not selection.hasSelection()
 
 
+def test_the_order_kept_shown_stays_through_changes_not_through_a_new_filter(
+    qapp: QApplication,
+) -> None:
+    new, in_progress = 0, list(OrderStatus).index(OrderStatus.IN_PROGRESS)
+    model = OrderTableModel()
+    model.set_rows(_rows([(new, n % 5, 0, 0, n) for n in range(6)]))
+    proxy = OrderFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.set_statuses(frozenset({OrderStatus.NEW}))
+    proxy.keep_shown("order-2")
+    # A step moves order-2 and order-4 out of "New": order-2, worked on, stays; order-4 goes.
+    model.update_rows([_row(2, (in_progress, 2, 0, 0, 2)), _row(4, (in_progress, 4, 0, 0, 4))])
+    assert sorted(_shown(proxy, model)) == [0, 1, 2, 3, 5]
+    proxy.set_search_text("li berg")  # order-3 only: a search typed drops the kept order
+    assert _shown(proxy, model) == [3]
+    assert proxy.kept_id() is None
+    proxy.set_search_text("")
+    assert sorted(_shown(proxy, model)) == [0, 1, 3, 5]
+
+    proxy.keep_shown("order-0")
+    proxy.set_search_text("zoë")  # orders 0 and 5: order-0 passes it, and is still kept
+    model.update_rows([_row(0, (in_progress, 0, 0, 0, 0))])
+    assert sorted(_shown(proxy, model)) == [0, 5]
+    proxy.keep_shown("order-5")  # moving on: order-0 is no longer "New", and leaves
+    assert _shown(proxy, model) == [5]
+    proxy.set_search_text("")
+    assert sorted(_shown(proxy, model)) == [1, 3, 5]
+
+
 def test_a_keystroke_that_leaves_the_same_rows_does_not_lay_out_again(qapp: QApplication) -> None:
     model = OrderTableModel()
     model.set_rows(_rows([(0, n % 5, 0, 0, n) for n in range(20)]))

@@ -7,6 +7,10 @@ row and per comparison (seconds per keystroke at 100,000 rows; bench/snapshot_sc
 When the source changes a few rows (a poll, a step done) the proxy works out which shown rows
 leave, move and arrive, and says exactly that (rows removed, layout changed, rows inserted): the
 view keeps its selection and scroll position, and unchanged rows are not repainted.
+
+The order the coordinator is on (``keep_shown``) stays shown when a change takes it out of the
+filter (Accept under "New"), until they move to another order or change the search or filter
+themselves: as a mail client keeps a message just read under "Unread".
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from PySide6.QtCore import (
 
 from app.domain.order_status import OrderStatus
 from app.ui.orders.order_table_model import ANSWERED_ROLES, OrderTableModel
-from app.views.row_search import locate, pick_in_order
+from app.views.row_search import RowSearch, locate, pick_in_order
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -50,6 +54,7 @@ class OrderFilterProxy(QAbstractProxyModel):
         self._words: tuple[str, ...] = ()
         self._statuses: frozenset[OrderStatus] | None = None
         self._attention_only = False
+        self._kept_id: str | None = None  # shown whatever the filter says (keep_shown)
         self._sort_column = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
         self._source: OrderTableModel | None = None
@@ -157,13 +162,13 @@ class OrderFilterProxy(QAbstractProxyModel):
         words = tuple(text.casefold().split())
         if words != self._words:
             self._words = words
-            self._relayout()
+            self._relayout(refilter=True)
 
     def set_statuses(self, statuses: frozenset[OrderStatus] | None) -> None:
         """Only these statuses; None for all."""
         if statuses != self._statuses:
             self._statuses = statuses
-            self._relayout()
+            self._relayout(refilter=True)
 
     def statuses(self) -> frozenset[OrderStatus] | None:
         return self._statuses
@@ -172,7 +177,18 @@ class OrderFilterProxy(QAbstractProxyModel):
         """Only the orders that need the coordinator's attention (a flag on the row)."""
         if only != self._attention_only:
             self._attention_only = only
+            self._relayout(refilter=True)
+
+    def keep_shown(self, order_id: str | None) -> None:
+        """Show this order (the one the coordinator is on) even once a change to it takes it
+        out of the search or filter; the order kept before leaves then, if it no longer
+        passes. A search or filter the coordinator sets applies to it as to any order."""
+        if order_id != self._kept_id:
+            self._kept_id = order_id
             self._relayout()
+
+    def kept_id(self) -> str | None:
+        return self._kept_id
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self._sort_column = column
@@ -185,12 +201,20 @@ class OrderFilterProxy(QAbstractProxyModel):
     def sortOrder(self) -> Qt.SortOrder:
         return self._sort_order
 
-    def _wanted(self) -> int:
-        """The mask of the source rows that pass the search and the status filter."""
+    def _wanted(self, *, keep: bool = True) -> int:
+        """The mask of the source rows that pass the search and the status filter, and of the
+        order kept shown (unless not ``keep``)."""
         model = self._source
         if model is None:
             return 0
         search = model.row_search()
+        mask = self._passing(model, search)
+        kept = model.row_of(self._kept_id) if self._kept_id is not None else None
+        if keep and kept is not None:
+            mask |= search.row_mask(kept)
+        return mask
+
+    def _passing(self, model: OrderTableModel, search: RowSearch) -> int:
         mask = search.find(self._words)
         if self._statuses is not None and mask:
             allowed = self._statuses
@@ -251,8 +275,15 @@ class OrderFilterProxy(QAbstractProxyModel):
             descending = not descending  # Age: the youngest is the newest
         return sorted(range(count), key=keys.__getitem__, reverse=descending)
 
-    def _relayout(self, *, sort: bool = False) -> None:
-        """Recompute and tell the views, moving persistent indexes with their source rows."""
+    def _relayout(self, *, sort: bool = False, refilter: bool = False) -> None:
+        """Recompute and tell the views, moving persistent indexes with their source rows.
+        ``refilter``: the coordinator changed the search or filter, and the order kept shown
+        stays only if it passes."""
+        if refilter and self._kept_id is not None and self._source is not None:
+            kept = self._source.row_of(self._kept_id)
+            search = self._source.row_search()
+            if kept is None or not self._wanted(keep=False) & search.row_mask(kept):
+                self._kept_id = None
         mask = self._wanted()
         if not sort and mask == self._mask:
             return  # the same rows in the same order: nothing to lay out or paint again

@@ -447,6 +447,9 @@ class OrdersRoom(QWidget):
     def _selection_changed(self, *_args: object) -> None:
         current = self._selected_rows()
         self._current_id = self._order_id_at(current[0]) if len(current) == 1 else None
+        # The order worked on stays in the list when a step takes it out of the filter (Accept
+        # under "New"); the one before leaves now, if it no longer passes.
+        self.proxy.keep_shown(self._current_id)
         self._refresh_detail()
 
     def _selection_follows_rows(self, *_args: object) -> None:
