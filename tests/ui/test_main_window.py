@@ -268,3 +268,21 @@ def test_the_inbox_filters_are_not_shown_over_the_candidates(
     assert room.candidates.search.isVisible()
     room.tabs.setCurrentWidget(room.stack)
     assert room.search.isVisible()
+
+
+def test_the_orders_get_the_height_and_the_filters_only_theirs(
+    qtbot: QtBot, qsettings: QSettings
+) -> None:
+    """Before: the row of filters was as ready to grow as the orders, and took half the
+    window's height at 1280×800 (11 orders in sight instead of 23)."""
+    window = MainWindow(qsettings)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    room = window.orders
+    assert room.filter_bar.height() <= room.filter_bar.sizeHint().height()
+    layout = room.layout()
+    assert layout is not None
+    between = layout.spacing()
+    assert room.splitter.height() == room.height() - room.filter_bar.height() - between

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -128,7 +129,7 @@ class OrdersRoom(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._filter_row())
-        layout.addWidget(self.splitter)
+        layout.addWidget(self.splitter, 1)  # every spare pixel to the orders, none to the filters
 
         self._start_timers()
         for signal in (
@@ -231,6 +232,7 @@ class OrdersRoom(QWidget):
         this row is hidden there, where it filtered nothing)."""
         self.filter_bar = QWidget()
         self.filter_bar.setObjectName("inboxFilters")
+        self.filter_bar.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         row = QHBoxLayout(self.filter_bar)
         row.setContentsMargins(6, 4, 6, 0)
         row.addWidget(self.search, 1)
