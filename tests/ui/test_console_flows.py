@@ -783,6 +783,20 @@ def test_an_order_a_step_takes_out_of_the_filter_stays_until_the_coordinator_mov
     assert room.detail.order.id == other.id
 
 
+def test_the_new_count_follows_a_step_the_list_only_repaints(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    # All statuses, sorted by date: a rejected order only repaints its row. The count of new
+    # orders in the status bar and the title stayed as it was.
+    order = add_test_order(window, qtbot, first="Ida", last="Berg", email="ida@example.com")
+    new = window.orders.new_count()
+    assert window.windowTitle().startswith(f"({new} new)")
+    assert finish(qtbot, board_of(window).reject([order.id], reason="Not a fit")) == []
+    qtbot.waitUntil(lambda: window.orders.new_count() == new - 1)
+    assert window.windowTitle().startswith(f"({new - 1} new)")
+    assert window.count_label.text().endswith(f"· {new - 1} new")
+
+
 def test_several_selected_orders_show_what_each_action_would_do(
     window: MainWindow, qtbot: QtBot
 ) -> None:

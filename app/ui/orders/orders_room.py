@@ -326,6 +326,9 @@ class OrdersRoom(QWidget):
         """Only these rows changed (or are new): update them, not the rest."""
         current = self._current_id
         self.model.update_rows(rows)
+        # A status change the view only repaints (no row leaves or moves) still changes the
+        # counts: the "N new" of the status bar and the window title.
+        self._update_counts()
         self._candidates_stale = True
         if self.tabs.currentWidget() is self.candidates:
             self._refresh_candidates()
