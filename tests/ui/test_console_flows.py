@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QLabel,
@@ -795,6 +796,58 @@ def test_the_new_count_follows_a_step_the_list_only_repaints(
     qtbot.waitUntil(lambda: window.orders.new_count() == new - 1)
     assert window.windowTitle().startswith(f"({new - 1} new)")
     assert window.count_label.text().endswith(f"· {new - 1} new")
+
+
+def _in_sight(window: MainWindow) -> bool:
+    table = window.orders.table
+    current = table.currentIndex()
+    return current.isValid() and table.viewport().rect().intersects(table.visualRect(current))
+
+
+def test_the_order_found_stays_in_sight_when_the_search_is_cleared_or_the_filter_changed(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    # Found by a search, then the search cleared: it was on row 150 of a list scrolled to the
+    # top, out of sight, while the pane went on showing it.
+    room = window.orders
+    board = board_of(window)
+    far = next(
+        order_id
+        for order_id in room.proxy.order_ids()[150:]
+        if current(window, order_id).status is OrderStatus.NEW
+    )
+    room.search.setText(far)
+    room.select_order(far)
+    room.search.clear()
+    assert room.selected_ids() == [far]
+    assert _in_sight(window)
+    room.table.scrollToTop()
+    room.status_filter.setCurrentIndex(room.status_filter.findData(OrderStatus.NEW))
+    assert room.selected_ids() == [far]
+    assert _in_sight(window)
+    assert board.order(far) is not None
+
+
+def test_tab_leaves_the_list_for_the_pane_and_never_moves_to_another_order(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    # Tab moved cell by cell; the eighth went on to the next order, and every shortcut with it.
+    room = window.orders
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is room.table)  # the list, at start
+    order_id = room.proxy.order_ids()[3]
+    room.select_order(order_id)
+    qtbot.keyClick(room.table, Qt.Key.Key_Tab)
+    focus = QApplication.focusWidget()
+    assert focus is not None
+    assert room.detail.isAncestorOf(focus)
+    assert room.selected_ids() == [order_id]
+    room.table.setFocus()
+    qtbot.keyClick(room.table, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert QApplication.focusWidget() is room.tabs.tabBar()  # back up, past the tabs
+    assert room.selected_ids() == [order_id]
+    room.tabs.setCurrentWidget(room.candidates)
+    assert not room.candidates.table.tabKeyNavigation()
 
 
 def test_several_selected_orders_show_what_each_action_would_do(

@@ -11,7 +11,6 @@ and a service's complaint land under the same row.
 
 from __future__ import annotations
 
-import itertools
 from abc import abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,6 +39,7 @@ from PySide6.QtWidgets import (
 from app.domain.field_errors import FORM_LEVEL
 from app.ui.common.colours import status_colours
 from app.ui.common.labels import without_mnemonic
+from app.ui.common.tab_order import chain_tab_order
 
 T = TypeVar("T")
 #: The narrowest screen (logical pixels) on which a form may lay its rows out in two columns.
@@ -57,12 +57,6 @@ def add_section(grid: QGridLayout, title: str, *, first: bool = False) -> None:
         grid.setRowMinimumHeight(row, 8)
         row += 1
     grid.addWidget(heading, row, 0, 1, 2)
-
-
-def chain_tab_order(widgets: list[QWidget]) -> None:
-    """Tab moves through ``widgets`` in the given (visual) order."""
-    for before, after in itertools.pairwise(widgets):
-        QWidget.setTabOrder(before, after)
 
 
 @dataclass

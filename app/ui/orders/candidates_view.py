@@ -70,6 +70,7 @@ class CandidatesView(QWidget):
         table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setTabKeyNavigation(False)  # Tab leaves the list; it never moves to another order
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         # No sort indicator: names A–Z, orders newest first, until the user clicks a header.
         header = table.horizontalHeader()

@@ -25,6 +25,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSplitter,
     QStackedWidget,
+    QTabBar,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -44,6 +46,7 @@ from app.domain.order_action import OrderAction
 from app.domain.order_status import OrderStatus
 from app.ui.common.command_palette import OrderHit
 from app.ui.common.messages import Messages
+from app.ui.common.tab_order import chain_tab_order
 from app.ui.common.task_group import NamedTasks
 from app.ui.orders.attachments_panel import dropped_paths, rows_for
 from app.ui.orders.candidates_view import CandidatesView
@@ -93,6 +96,7 @@ class OrdersRoom(QWidget):
         self._loading = False
         self._load_error: str | None = None
         self._connected = False
+        self._list_focused = False  # the keyboard was given to the list once (at start)
 
         self.model = OrderTableModel(self)
         self.proxy = OrderFilterProxy(self)
@@ -118,6 +122,8 @@ class OrdersRoom(QWidget):
         self.controller.focus_home = self._focus_orders
         self.detail = OrderDetailPane(list(self.controller.actions.values()))
         self._wire_detail()
+        # As seen: the filters, the tabs, the list, then the pane of the order.
+        chain_tab_order([self.search, self.status_filter, self.tabs, self.table, self.detail])
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
@@ -166,6 +172,9 @@ class OrdersRoom(QWidget):
         table.sortByColumn(INBOX.index("ordered"), Qt.SortOrder.DescendingOrder)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        # Tab leaves the list for the pane: moving cell by cell it went on to the next order,
+        # and every shortcut with it.
+        table.setTabKeyNavigation(False)
         table.setAlternatingRowColors(True)
         table.setWordWrap(False)
         table.setItemDelegateForColumn(INBOX.index("status"), StatusBadgeDelegate(table))
@@ -174,11 +183,7 @@ class OrdersRoom(QWidget):
         header = table.horizontalHeader()
         # After a sort (the view's own slot has sorted by then) the order the pane shows stays
         # in sight: it may have moved from row 3 to row 169.
-        header.sortIndicatorChanged.connect(
-            lambda *_a: (
-                table.scrollTo(table.currentIndex()) if table.currentIndex().isValid() else None
-            )
-        )
+        header.sortIndicatorChanged.connect(lambda *_a: self._keep_current_in_sight())
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.setTextElideMode(Qt.TextElideMode.ElideRight)
@@ -687,6 +692,7 @@ class OrdersRoom(QWidget):
     def _on_search(self, text: str) -> None:
         self.proxy.set_search_text(text)
         self._update_counts()
+        self._keep_current_in_sight()
 
     def _on_status_filter(self, _index: int) -> None:
         choice = self.status_filter.currentData()
@@ -695,6 +701,28 @@ class OrdersRoom(QWidget):
         status = None if attention or not choice else OrderStatus(choice)
         self.proxy.set_statuses(frozenset({status}) if status else None)
         self._update_counts()
+        self._keep_current_in_sight()
+
+    def _keep_current_in_sight(self) -> None:
+        """The order the pane shows, where a sort, a cleared search or another filter put it
+        (row 150, say, with the list scrolled to the top): in sight, highlighted."""
+        current = self.table.currentIndex()
+        if current.isValid():
+            # The list's scroll range follows its new length only once laid out: before, the
+            # scroll stopped at the old length's end (the top, after a search of one row).
+            self.table.updateGeometries()
+            self.table.scrollTo(current)
+
+    def _focus_list_at_start(self) -> None:
+        """The first time the orders are listed, the keyboard goes to them, unless the
+        coordinator went somewhere meanwhile: Qt starts it on the Orders/Offers tab bar, where
+        Up, Down and the order shortcuts do nothing."""
+        if self._list_focused:
+            return
+        self._list_focused = True
+        focus = QApplication.focusWidget()
+        if focus is None or isinstance(focus, QTabBar) or not focus.isVisible():
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _focus_orders(self) -> None:
         """The keyboard back on the orders: the table, or the Candidates tab's."""
@@ -721,7 +749,9 @@ class OrdersRoom(QWidget):
             else f"{total} orders · {new} new"
         )
         if shown:
-            self.stack.setCurrentWidget(self.table)
+            if self.stack.currentWidget() is not self.table:
+                self.stack.setCurrentWidget(self.table)
+                self._focus_list_at_start()
         elif total:
             self._show_message("No orders match the search or the status filter.")
         elif self._loading:
