@@ -850,6 +850,26 @@ def test_tab_leaves_the_list_for_the_pane_and_never_moves_to_another_order(
     assert not room.candidates.table.tabKeyNavigation()
 
 
+def test_a_long_email_never_pushes_the_pane_past_its_edge(window: MainWindow, qtbot: QtBot) -> None:
+    # An email with no space to wrap at widened the pane's content past its edge, and the
+    # action buttons with it, out of reach (no sideways scrolling in the pane).
+    email = "alexandra.konstantinopoulou@internationalbankinggroup.com"
+    order = add_test_order(window, qtbot, first="Alexandra", last="K", email=email)
+    room = window.orders
+    room.splitter.setSizes([1000, 200])  # the narrowest the pane gets
+    detail = room.detail
+    value = detail.fields["candidateEmail"]
+    qtbot.waitUntil(lambda: value.text() == email)
+    QApplication.sendPostedEvents()  # the layouts the narrower pane asked for, done now
+    viewport = detail.scroll_area.viewport()
+    assert detail.body.width() <= viewport.width()
+    reject = detail.findChild(QWidget, "button_action_reject")
+    assert reject is not None
+    assert reject.mapTo(viewport, reject.rect().topRight()).x() <= viewport.width()
+    assert value.toolTip() == email  # the value cut at the edge is given whole
+    assert current(window, order.id).candidate.email == email
+
+
 def test_several_selected_orders_show_what_each_action_would_do(
     window: MainWindow, qtbot: QtBot
 ) -> None:

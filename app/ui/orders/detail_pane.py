@@ -11,10 +11,11 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QSize,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
@@ -164,11 +165,40 @@ def _failed(entry: TimelineEntry) -> bool:
     return entry.state is StepState.FAILED
 
 
+class ValueLabel(QLabel):
+    """A value of the order, as the services sent it (plain text, never read as HTML).
+
+    Wrapped at spaces, and never wider than the pane gives it: one long word (an email
+    without a space, an id, a URL) widened the whole pane past its edge and took the action
+    buttons with it. Such a word is cut at the edge instead; the full value is its tooltip,
+    and selecting it (Select All in its menu) copies it whole."""
+
+    def __init__(self) -> None:
+        super().__init__(NOTHING)
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, super().minimumSizeHint().height())  # never its longest word's width
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self._tip_when_cut()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._tip_when_cut()
+
+    def _tip_when_cut(self) -> None:
+        longest = max((self.fontMetrics().horizontalAdvance(w) for w in self.text().split()),
+                      default=0)  # fmt: skip
+        self.setToolTip(self.text() if longest > self.contentsRect().width() else "")
+
+
 def _value_label() -> QLabel:
-    # What the services send is shown as written, never read as HTML.
-    label = plain_label(NOTHING)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
+    return ValueLabel()
 
 
 def _link(url: str) -> str:
