@@ -97,6 +97,7 @@ class MainWindow(QMainWindow):
         self._build_actions_and_menus()
         self.connection_label, self.count_label = self._build_status_bar()
         self.orders.counts_changed.connect(self._counts_changed)
+        self.orders.sync_problem.retry_requested.connect(self.request_sync)
         self.orders.set_source(None)
         self.resize(1280, 760)
         self._restore_layout()

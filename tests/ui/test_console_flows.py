@@ -41,7 +41,7 @@ from app.ui.orders.order_dialogs import AcceptDialog, RejectDialog
 from app.ui.orders.url_preview import UrlPreviewDialog
 from app.views.inbox_columns import INBOX
 from app.workflows.batch import PlanKind
-from app.workflows.board import OrderBoard
+from app.workflows.board import OrderBoard, SyncOutcome
 from app.workflows.desk import Desk
 from app.workflows.refusals import ActionNotAllowedError
 from tests.integration.helpers import new_order_body
@@ -868,6 +868,28 @@ def test_a_long_email_never_pushes_the_pane_past_its_edge(window: MainWindow, qt
     assert reject.mapTo(viewport, reject.rect().topRight()).x() <= viewport.width()
     assert value.toolTip() == email  # the value cut at the edge is given whole
     assert current(window, order.id).candidate.email == email
+
+
+def test_a_failed_sync_leaves_a_bar_over_the_orders_until_one_works(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    # Said for ten seconds in the status bar (cut off there), then nothing showed that the
+    # orders listed might be out of date.
+    bar = window.orders.sync_problem
+    assert not bar.isVisible()
+    assert window.signals is not None
+    error = "SmartRecruiters could not be reached: nothing answered at that address."
+    window.signals.sync_finished.emit(SyncOutcome(poll=True, ok=False, error=error))
+    assert bar.isVisible()
+    text = bar.text.text()
+    assert "could not be synced at" in text
+    assert "as they were at" in text  # the last sync that worked, at the window's start
+    assert error in text
+    assert window.orders.proxy.rowCount() > 0  # the orders stay listed
+    with qtbot.waitSignal(window.sync_finished) as synced:
+        bar.retry_button.click()  # a real sync, which works
+    assert synced.args == [True]
+    assert not bar.isVisible()
 
 
 def test_several_selected_orders_show_what_each_action_would_do(

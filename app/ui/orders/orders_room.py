@@ -56,6 +56,7 @@ from app.ui.orders.order_filter_proxy import OrderFilterProxy
 from app.ui.orders.order_table_model import ORDER_ID_ROLE, OrderTableModel
 from app.ui.orders.sources import LiveOrders, OrderSource
 from app.ui.orders.status_badge import StatusBadgeDelegate
+from app.ui.orders.sync_problem import SyncProblemBar
 from app.views.bulk_summary import bulk_summary, status_counts
 from app.views.inbox_columns import DEFAULT_SHOWN, INBOX, STATUS_LABELS
 from app.views.order_rows import OrderColumns, OrderRow
@@ -125,17 +126,8 @@ class OrdersRoom(QWidget):
         # As seen: the filters, the tabs, the list, then the pane of the order.
         chain_tab_order([self.search, self.status_filter, self.tabs, self.table, self.detail])
 
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.setObjectName("mainSplitter")
-        self.splitter.addWidget(self.tabs)
-        self.splitter.addWidget(self.detail)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([840, 420])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self._filter_row())
-        layout.addWidget(self.splitter, 1)  # every spare pixel to the orders, none to the filters
+        self.sync_problem = SyncProblemBar()
+        self.splitter = self._lay_out()
 
         self._start_timers()
         for signal in (
@@ -232,6 +224,22 @@ class OrdersRoom(QWidget):
         status_filter.currentIndexChanged.connect(self._on_status_filter)
         return search, status_filter
 
+    def _lay_out(self) -> QSplitter:
+        """The filters, the sync problem (if any), then the list and the pane side by side."""
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setObjectName("mainSplitter")
+        splitter.addWidget(self.tabs)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([840, 420])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._filter_row())
+        layout.addWidget(self.sync_problem)
+        layout.addWidget(splitter, 1)  # every spare pixel to the orders, none to the filters
+        return splitter
+
     def _filter_row(self) -> QWidget:
         """The inbox's search and status filter (the Candidates tab has a search of its own:
         this row is hidden there, where it filtered nothing)."""
@@ -307,6 +315,7 @@ class OrdersRoom(QWidget):
                     self.detail.attachments.model.set_progress
                 )
         self.source = source
+        self.sync_problem.clear()
         self.tasks.cancel("detail")
         reason = source.read_only_reason if source is not None else None
         self.controller.set_board(source.board if isinstance(source, LiveOrders) else None)
@@ -355,6 +364,11 @@ class OrdersRoom(QWidget):
         self._loading = loading
         self._load_error = error
         self._update_counts()
+        if not loading:
+            if error is None:
+                self.sync_problem.synced()
+            else:
+                self.sync_problem.failed(error, orders_shown=self.model.rowCount() > 0)
 
     # -- selection and detail ----------------------------------------------------------------
 

@@ -1,0 +1,71 @@
+"""The bar over the orders while the last sync failed: the list may be out of date.
+
+A failed sync used to be said for ten seconds in the status bar (cut off there by the
+connection's name), and then nothing showed that the orders listed were older than the
+service's: a coordinator could act on an order changed in SmartRecruiters meanwhile. The bar
+stays until a sync works again, says since when the list is unchanged, and retries (F5).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSizePolicy, QWidget
+
+from app.ui.common.labels import plain_label
+
+
+class SyncProblemBar(QWidget):
+    """Hidden while syncs work; ``retry_requested`` when its button is pressed."""
+
+    retry_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("syncProblem")
+        self.setAccessibleName("Sync problem")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet(
+            "QWidget#syncProblem { background: #fde7e9; border: 1px solid #e8a3a9; }"
+            " QWidget#syncProblem QLabel { color: #5c0b12; }"
+        )
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.text = plain_label(name="syncProblemText")
+        self.retry_button = QPushButton("Try again")
+        self.retry_button.setObjectName("syncRetryButton")
+        self.retry_button.setToolTip("Sync with SmartRecruiters now (F5)")
+        self.retry_button.clicked.connect(self.retry_requested)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(8, 4, 8, 4)
+        row.addWidget(self.text, 1)
+        row.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self._last_good: datetime | None = None
+        self.hide()
+
+    def synced(self) -> None:
+        """A sync worked: the list is as the service has it."""
+        self._last_good = datetime.now()
+        self.hide()
+
+    def failed(self, error: str, *, orders_shown: bool) -> None:
+        """A sync failed. With no orders shown the list's own message says so instead."""
+        if not orders_shown:
+            self.hide()
+            return
+        at = datetime.now().strftime("%H:%M")
+        since = (
+            f"The orders shown are as they were at {self._last_good:%H:%M}"
+            if self._last_good is not None
+            else "The orders shown are those saved on this computer"
+        )
+        self.text.setText(
+            f"The orders could not be synced at {at}. {since}, and may have changed in "
+            f"SmartRecruiters since. {error}"
+        )
+        self.show()
+
+    def clear(self) -> None:
+        """Another source (a profile, a snapshot): nothing is known of its syncs yet."""
+        self._last_good = None
+        self.hide()
