@@ -92,8 +92,10 @@ INBOX = Columns(
             display=local_text, search=lambda c: c[:10], sort=lambda c: c,
         ),
         Column(
-            "age", "Age", "created", 42,
+            # Wide enough for "59 min": at 42 px the newest orders' ages read "59 …".
+            "age", "Age", "created", 58,
             display=age_text, search=None, sort=lambda c: c, descending_first=True,
+            tooltip=lambda c: f"Ordered {age_text(c)} ago, on {local_text(c)}" if c else None,
         ),
         Column(
             "berke", "Berke", "berke", 110,

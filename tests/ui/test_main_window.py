@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QStyle
 
 from app.clients.berke import BerkeClient
 from app.clients.http import RetryPolicy
@@ -286,3 +287,14 @@ def test_the_orders_get_the_height_and_the_filters_only_theirs(
     assert layout is not None
     between = layout.spacing()
     assert room.splitter.height() == room.height() - room.filter_bar.height() - between
+
+
+def test_the_age_of_the_newest_orders_is_read_whole(window: MainWindow) -> None:
+    """Before: 42 px, and the ages of the newest orders (10 to 59 minutes) read "59 …"."""
+    table = window.orders.table
+    age = INBOX.index("age")
+    margins = 2 * (table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
+    assert table.columnWidth(age) >= table.fontMetrics().horizontalAdvance("59 min") + margins
+    tooltip = INBOX[age].tooltip
+    assert tooltip is not None
+    assert tooltip("2026-12-01T10:00:00+00:00")
