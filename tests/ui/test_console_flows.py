@@ -892,6 +892,48 @@ def test_a_failed_sync_leaves_a_bar_over_the_orders_until_one_works(
     assert not bar.isVisible()
 
 
+def test_escape_clears_a_search_and_enter_or_down_go_to_the_list(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    room = window.orders
+    window.activateWindow()
+    for search, table in ((room.search, room.table), (room.candidates.search,
+                                                      room.candidates.table)):  # fmt: skip
+        room.tabs.setCurrentWidget(room.candidates if search is room.candidates.search
+                                   else room.stack)  # fmt: skip
+        search.setFocus()
+        qtbot.keyClicks(search, "a")
+        qtbot.keyClick(search, Qt.Key.Key_Escape)
+        assert search.text() == ""  # cleared, the keyboard still there
+        assert QApplication.focusWidget() is search
+        qtbot.keyClick(search, Qt.Key.Key_Escape)
+        assert QApplication.focusWidget() is table  # empty: Escape goes to the list
+        for key in (Qt.Key.Key_Down, Qt.Key.Key_Return):
+            search.setFocus()
+            qtbot.keyClick(search, key)
+            assert QApplication.focusWidget() is table
+            assert table.currentIndex().isValid()
+
+
+def test_an_order_opened_from_the_candidates_keeps_the_inbox_search_that_shows_it(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    # Enter on an order in the Candidates tab always cleared the inbox's search and filter.
+    room = window.orders
+    order = add_test_order(window, qtbot, first="Nadia", last="Quist", email="nq@example.com")
+    room.search.setText("Quist")
+    room.tabs.setCurrentWidget(room.candidates)
+    room.candidates.order_activated.emit(order.id)
+    assert room.tabs.currentWidget() is room.stack
+    assert room.search.text() == "Quist"
+    assert room.selected_ids() == [order.id]
+    room.search.setText("nobody-is-called-this")
+    room.tabs.setCurrentWidget(room.candidates)
+    room.candidates.order_activated.emit(order.id)  # hidden by the search: it is cleared
+    assert room.search.text() == ""
+    assert room.selected_ids() == [order.id]
+
+
 def test_several_selected_orders_show_what_each_action_would_do(
     window: MainWindow, qtbot: QtBot
 ) -> None:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.common.search_keys import SearchKeys, give_list_the_keyboard
 from app.ui.orders.candidate_table_model import CandidateTableModel
 from app.views.order_rows import OrderColumns
 
@@ -41,6 +42,7 @@ class CandidatesView(QWidget):
         self.search.textChanged.connect(self._on_search)
 
         self.table = self._build_table()
+        SearchKeys(self.search, lambda: give_list_the_keyboard(self.table))
         self.empty_label = QLabel()
         self.empty_label.setObjectName("candidatesEmpty")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -46,6 +46,7 @@ from app.domain.order_action import OrderAction
 from app.domain.order_status import OrderStatus
 from app.ui.common.command_palette import OrderHit
 from app.ui.common.messages import Messages
+from app.ui.common.search_keys import SearchKeys, give_list_the_keyboard
 from app.ui.common.tab_order import chain_tab_order
 from app.ui.common.task_group import NamedTasks
 from app.ui.orders.attachments_panel import dropped_paths, rows_for
@@ -119,6 +120,7 @@ class OrdersRoom(QWidget):
         self._candidates_stale = True
 
         self.search, self.status_filter = self._build_filters()
+        SearchKeys(self.search, lambda: give_list_the_keyboard(self.table))
         self.controller = OrderActionsController(self, self.selected_ids, messages)
         self.controller.focus_home = self._focus_orders
         self.detail = OrderDetailPane(list(self.controller.actions.values()))
@@ -448,9 +450,12 @@ class OrdersRoom(QWidget):
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _show_in_orders(self, order_id: str) -> None:
+        """The order in the inbox; its search and filter cleared only if they hide it."""
         self.tabs.setCurrentWidget(self.stack)
-        self.search.clear()
-        self.status_filter.setCurrentIndex(0)
+        row = self.model.row_of(order_id)
+        if row is None or not self.proxy.mapFromSource(self.model.index(row, 0)).isValid():
+            self.search.clear()
+            self.status_filter.setCurrentIndex(0)
         self.select_order(order_id)
 
     def reselect(self, order_ids: list[str]) -> None:

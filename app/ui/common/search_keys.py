@@ -1,0 +1,48 @@
+"""The keys of a search field over a list: Escape clears it (then goes to the list), and Down
+or Enter go to the list, where the orders' shortcuts act."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView, QLineEdit
+
+_TO_LIST = frozenset({Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter})
+
+
+class SearchKeys(QObject):
+    """Installed on ``field``; ``to_list`` gives the list the keyboard."""
+
+    def __init__(self, field: QLineEdit, to_list: Callable[[], None]) -> None:
+        super().__init__(field)
+        self._field = field
+        self._to_list = to_list
+        field.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is not self._field or event.type() != QEvent.Type.KeyPress:
+            return super().eventFilter(watched, event)
+        assert isinstance(event, QKeyEvent)
+        if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            return False  # Shift+Enter and the like are the field's (or a shortcut's)
+        key = event.key()
+        if key == Qt.Key.Key_Escape:
+            if self._field.text():
+                self._field.clear()
+            else:
+                self._to_list()
+            return True
+        if key in _TO_LIST:
+            self._to_list()
+            return True
+        return False
+
+
+def give_list_the_keyboard(table: QAbstractItemView) -> None:
+    """Focus ``table``, on its first row when none is current (Down then moves on from it)."""
+    model = table.model()
+    if not table.currentIndex().isValid() and model is not None and model.rowCount():
+        table.setCurrentIndex(model.index(0, 0))
+    table.setFocus(Qt.FocusReason.ShortcutFocusReason)
