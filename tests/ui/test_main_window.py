@@ -141,6 +141,8 @@ def test_a_failed_sync_is_explained_and_retried_with_f5(
         assert "could not be reached" in text
         assert "F5" in text
         assert key not in text
+        # The Candidates tab said "No orders yet." instead.
+        assert window.orders.candidates.empty_label.text() == text
         assert window.refresh_action.isEnabled()
         # The loop runs only inside run_until_complete: wait there for the signal itself
         # (a fixed 50 ms of it, then a Qt wait with no loop running, failed under load).

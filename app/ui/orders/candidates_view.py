@@ -33,6 +33,7 @@ class CandidatesView(QWidget):
         super().__init__(parent)
         self.model = CandidateTableModel(self)
         self._quiet = False  # selecting from code: no order_selected for it
+        self._no_orders_text = "No orders yet."
 
         self.search = QLineEdit()
         self.search.setObjectName("candidateSearch")
@@ -122,12 +123,18 @@ class CandidatesView(QWidget):
         if self.current_order_id() is None:
             self.order_deselected.emit()
 
+    def set_no_orders_text(self, text: str) -> None:
+        """What to say while there are no orders at all: loading, failed, none yet."""
+        if text != self._no_orders_text:
+            self._no_orders_text = text
+            self._update_state()
+
     def _update_state(self) -> None:
         if self.model.rowCount() > 0:
             self.stack.setCurrentWidget(self.table)
             return
         if self.model.candidate_count() == 0:
-            self.empty_label.setText("No orders yet.")
+            self.empty_label.setText(self._no_orders_text)
         else:
             self.empty_label.setText(
                 f"No candidate, email, job or company matches “{self.search.text().strip()}”."

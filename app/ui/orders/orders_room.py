@@ -773,16 +773,20 @@ class OrdersRoom(QWidget):
                 self._focus_list_at_start()
         elif total:
             self._show_message("No orders match the search or the status filter.")
-        elif self._loading:
-            self._show_message("Loading orders from SmartRecruiters…")
-        elif self._load_error:
-            self._show_message(
-                f"Could not load the orders.\n\n{self._load_error}\n\nPress F5 to try again."
-            )
-        elif not self._connected:
-            self._show_message("Connecting…")
         else:
-            self._show_message("No assessment orders yet. New orders appear here when they arrive.")
+            self._show_message(self._no_orders_text())
+        # The Candidates tab says the same when there are no orders (not "No orders yet."
+        # while they load, or after they failed to).
+        self.candidates.set_no_orders_text(self._no_orders_text())
+
+    def _no_orders_text(self) -> str:
+        if self._loading:
+            return "Loading orders from SmartRecruiters…"
+        if self._load_error:
+            return f"Could not load the orders.\n\n{self._load_error}\n\nPress F5 to try again."
+        if not self._connected:
+            return "Connecting…"
+        return "No assessment orders yet. New orders appear here when they arrive."
 
     def _show_message(self, text: str) -> None:
         self.message.setText(text)
