@@ -330,3 +330,33 @@ def test_selecting_an_order_emits_its_id(qtbot: Any, view: CandidatesView) -> No
     assert blocker.args == ["o2"]
     with qtbot.assertNotEmitted(view.order_selected):
         view.table.setCurrentIndex(view.model.index(2, 0))  # Émile's own row
+
+
+def test_both_sides_of_a_status_and_a_list_of_companies_are_given_whole(
+    model: CandidateTableModel,
+) -> None:
+    """Before: an order's tooltip said "SmartRecruiters status: IN_PROGRESS" (the API's value,
+    no Berke side) while its cell cut "· Berke: not started"; a list of companies, cut in its
+    cell, had no tooltip."""
+    rows = rows_of([make_order("o2", ANA, "Backend Engineer", "Globex", "2025-04-20",
+                               status="IN_PROGRESS")])  # fmt: skip
+    berke = rows.row(0)._replace(berke="Complete · 2025-04-21T09:30:00+00:00")
+    model.set_rows(OrderColumns.of_rows([berke]))
+    order = next(r for r in range(model.rowCount()) if model.order_row(r) is not None)
+    tip = model.index(order, Column.STATUS).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith("SmartRecruiters: In progress\nBerke: Complete · 2025-04-21")
+    assert model.index(order, Column.COMPANY).data(Qt.ItemDataRole.ToolTipRole) == "Globex"
+    model.set_rows(rows_of([
+        make_order("o1", ZOE, "Data Analyst", "Acme GmbH", "2025-05-01"),
+        make_order("o3", ZOE, "Product Owner", "Initech", "2025-05-03"),
+    ]))  # fmt: skip
+    companies = model.index(0, Column.COMPANY)
+    assert companies.data(Qt.ItemDataRole.ToolTipRole) == companies.data()
+
+
+def test_the_columns_fit_the_list_at_1280_by_800(qtbot: Any) -> None:
+    """Before: 920 px of columns in the list's 820, "Latest order" behind a scroll bar."""
+    view = CandidatesView()
+    qtbot.addWidget(view)
+    widths = [view.table.columnWidth(c) for c in range(len(Column) - 1)]
+    assert sum(widths) + 120 <= 820  # the last column stretches over what is left

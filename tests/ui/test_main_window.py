@@ -20,6 +20,7 @@ from app.domain.smartrecruiters import OrderStatus
 from app.store.database import Database
 from app.ui.main_window import MainWindow
 from app.ui.orders.order_table_model import ORDER_ID_ROLE
+from app.views.candidate_groups import Column
 from app.views.inbox_columns import INBOX
 from app.workflows.desk import Desk
 from app.workflows.session import Session
@@ -166,12 +167,24 @@ def test_layout_is_remembered(qtbot: QtBot, qsettings: QSettings) -> None:
     first.orders.table.setColumnWidth(job, 333)
     first.orders.table.sortByColumn(company, Qt.SortOrder.AscendingOrder)
     first.orders.splitter.setSizes([900, 300])
+    # The Candidates tab's columns and sort too (before: back to their defaults each start).
+    candidates = first.orders.candidates.table
+    candidates.setColumnWidth(Column.EMAIL, 277)
+    candidates.sortByColumn(Column.LATEST, Qt.SortOrder.DescendingOrder)
     first.close()
     second = MainWindow(settings=qsettings)
     qtbot.addWidget(second)
     assert second.orders.table.columnWidth(job) == 333
     assert second.orders.proxy.sortColumn() == company
     assert second.orders.proxy.sortOrder() == Qt.SortOrder.AscendingOrder
+    again = second.orders.candidates
+    assert again.table.columnWidth(Column.EMAIL) == 277
+    header = again.table.horizontalHeader()
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (
+        Column.LATEST,
+        Qt.SortOrder.DescendingOrder,
+    )
+    assert again.model.sort_column() is Column.LATEST  # the rows follow the indicator
 
 
 @pytest.mark.slow

@@ -24,7 +24,7 @@ from PySide6.QtGui import QFont, QGuiApplication, QPixmap
 
 from app.ui.orders.order_table_model import ORDER_ID_ROLE, STATUS_COLOURS
 from app.views.candidate_groups import NO_JOB_NAME, CandidateGroups, Column, fold
-from app.views.inbox_columns import NO_EMAIL_TIP, STATUS_LABELS, local_text
+from app.views.inbox_columns import NO_EMAIL_TIP, STATUS_LABELS, berke_display, local_text
 from app.views.order_rows import OrderColumns
 from app.views.row_search import RowSearch, locate, pick_in_order
 
@@ -97,6 +97,10 @@ class CandidateTableModel(QAbstractTableModel):
         self._sort_column = Column(column) if 0 <= column < len(Column) else None
         self._descending = order == Qt.SortOrder.DescendingOrder
         self._relayout(resort=True)
+
+    def sort_column(self) -> Column | None:
+        """The column the candidates are sorted by; None for names A–Z."""
+        return self._sort_column
 
     def _arrange(self) -> None:
         groups, self._blocks = self._groups.blocks(self._sort_column, self._descending)
@@ -204,6 +208,8 @@ class CandidateTableModel(QAbstractTableModel):
             if column == Column.STATUS:
                 counts = groups.status_counts(group)
                 return ", ".join(f"{n} {STATUS_LABELS[s].lower()}" for s, n in counts.items() if n)
+            if column == Column.COMPANY:
+                return groups.companies[group] or None  # a list of them is cut in the cell
             return None
         if role == CANDIDATE_ROLE:
             return groups.candidate_ids[group]
@@ -240,7 +246,12 @@ class CandidateTableModel(QAbstractTableModel):
             if column == Column.NAME:
                 return f"Order {index.id[row]}"
             if column == Column.STATUS:
-                return f"SmartRecruiters status: {index.status[row].value}"
+                # Both sides in full (the cell may cut Berke's), in words, not the API's value.
+                berke = index.berke[row]
+                tip = f"SmartRecruiters: {STATUS_LABELS[index.status[row]]}"
+                return f"{tip}\nBerke: {berke_display(berke)}" if berke else tip
+            if column == Column.COMPANY:
+                return index.company[row] or None
             return None
         if role == ORDER_ID_ROLE:
             return index.id[row]

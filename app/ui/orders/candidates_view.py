@@ -18,6 +18,9 @@ from app.ui.common.search_keys import SearchKeys, give_list_the_keyboard
 from app.ui.orders.candidate_table_model import CandidateTableModel
 from app.views.order_rows import OrderColumns
 
+#: Candidate / job, email, orders / status, company; "Latest order" takes the rest.
+COLUMN_WIDTHS = (200, 170, 200, 120)
+
 
 class CandidatesView(QWidget):
     """Orders grouped by candidate. Emits the order id when an order row is chosen."""
@@ -82,7 +85,9 @@ class CandidatesView(QWidget):
         table.setSortingEnabled(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((260, 230, 120, 180, 130)):
+        # Within the list's 820 px at 1280×800 (920 put "Latest order" behind a scroll bar),
+        # and room for both sides of an order's status ("In progress · Berke: not started").
+        for column, width in enumerate(COLUMN_WIDTHS):
             table.setColumnWidth(column, width)
         table.activated.connect(self._on_activated)
         table.selectionModel().currentRowChanged.connect(self._on_current_changed)

@@ -74,6 +74,7 @@ SETTINGS_PREFIX = "mainWindow"
 #: The inbox header's state (widths, order, hidden columns, sort). The columns were reordered
 #: in wave 2: an older state would put widths on the wrong columns, so it has a new key.
 HEADER_KEY = f"{SETTINGS_PREFIX}/inboxColumns2"
+CANDIDATES_HEADER_KEY = f"{SETTINGS_PREFIX}/candidateColumns"
 ALWAYS_SHOWN = frozenset({"status", "candidate"})
 SUMMARY_DELAY_MS = 200
 # The status filter's entry for flagged orders.
@@ -795,19 +796,25 @@ class OrdersRoom(QWidget):
     # -- remembered layout -------------------------------------------------------------------
 
     def restore_layout(self, settings: QSettings) -> None:
+        candidates = self.candidates.table
         for key, restore in (
             (HEADER_KEY, self.table.horizontalHeader().restoreState),
+            (CANDIDATES_HEADER_KEY, candidates.horizontalHeader().restoreState),
             (f"{SETTINGS_PREFIX}/splitter", self.splitter.restoreState),
         ):
             value = settings.value(key)
             if isinstance(value, QByteArray):
                 restore(value)
-        # The header remembers its sort indicator; the proxy must be told to sort by it.
-        header = self.table.horizontalHeader()
-        self.table.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        # A header remembers its sort indicator; the model must be told to sort by it.
+        for table in (self.table, candidates):
+            header = table.horizontalHeader()
+            table.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
 
     def save_layout(self, settings: QSettings) -> None:
         settings.setValue(HEADER_KEY, self.table.horizontalHeader().saveState())
+        settings.setValue(
+            CANDIDATES_HEADER_KEY, self.candidates.table.horizontalHeader().saveState()
+        )
         settings.setValue(f"{SETTINGS_PREFIX}/splitter", self.splitter.saveState())
 
     async def wait_idle(self) -> None:
