@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import qasync
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.store.instance_lock import AlreadyRunningError, InstanceLock, LockUnavailableError
 from app.store.paths import data_dir, settings_path
@@ -76,7 +76,7 @@ async def _run_snapshot(app: QApplication, path: Path, options: LaunchOptions) -
         log.warning("Snapshot %s refused: %s", path, exc)
         print(f"assessment-desk: {exc}", file=sys.stderr)
         if not options.self_test:
-            QMessageBox.critical(None, "Assessment Desk", str(exc))
+            _tell(QMessageBox.Icon.Critical, str(exc))
         return 2
     settings = QSettings()
     window = open_snapshot_window(path, settings, snapshot)
@@ -108,6 +108,14 @@ async def _run_snapshot(app: QApplication, path: Path, options: LaunchOptions) -
 ALREADY_RUNNING_EXIT = 3
 
 
+def _tell(icon: QMessageBox.Icon, text: str, parent: QWidget | None = None) -> None:
+    """A modal box with ``text`` as written (a file's or a service's words in it are never
+    read as HTML)."""
+    from app.ui.common.messages import plain_box
+
+    plain_box(icon, "Assessment Desk", text, parent).exec()
+
+
 def _refuse_second_desk(exc: AlreadyRunningError, options: LaunchOptions) -> int:
     """Another desk holds the data folder: bring its window to the front and say so."""
     from app.ui.single_instance import ask_running_desk_to_activate
@@ -116,7 +124,7 @@ def _refuse_second_desk(exc: AlreadyRunningError, options: LaunchOptions) -> int
     log.warning("Refused a second start: %s", exc)
     print(f"assessment-desk: {exc}", file=sys.stderr)
     if not told and not options.self_test:
-        QMessageBox.information(None, "Assessment Desk", str(exc))
+        _tell(QMessageBox.Icon.Information, str(exc))
     return ALREADY_RUNNING_EXIT
 
 
@@ -133,7 +141,7 @@ async def _run(app: QApplication, options: LaunchOptions) -> int:
         log.error("Cannot lock the data folder: %s", exc)
         print(f"assessment-desk: {exc}", file=sys.stderr)
         if not options.self_test:
-            QMessageBox.critical(None, "Assessment Desk", str(exc))
+            _tell(QMessageBox.Icon.Critical, str(exc))
         return 1
     try:
         return await _run_desk(app, options, lock)
@@ -187,9 +195,7 @@ async def _run_desk(app: QApplication, options: LaunchOptions, lock: InstanceLoc
         if options.self_test:
             print(f"self-test: FAILED: {exc}", file=sys.stderr)
             return 1
-        QMessageBox.critical(
-            window, "Assessment Desk", f"Assessment Desk could not start:\n\n{exc}"
-        )
+        _tell(QMessageBox.Icon.Critical, f"Assessment Desk could not start:\n\n{exc}", window)
         return 1
     finally:
         if activation is not None:

@@ -164,6 +164,7 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> tuple[QLabel, QLabel]:
         connection = QLabel()
         connection.setObjectName("connectionLabel")
+        connection.setTextFormat(Qt.TextFormat.PlainText)  # a profile's or a file's words
         count = QLabel()
         count.setObjectName("countLabel")
         # Permanent widgets: transient messages ("Synced …") must not hide where we are connected.

@@ -12,12 +12,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from PySide6.QtCore import QSettings, QUrl
+from PySide6.QtCore import QSettings, Qt, QUrl
+from PySide6.QtGui import Qt as GuiQt  # the namespace that has mightBeRichText
+from PySide6.QtWidgets import QLabel, QWidget
 
 from app.domain.smartrecruiters import OrderStatus
-from app.domain.snapshot import REMOTE_FILES_NOTE, SnapshotAttachment
+from app.domain.snapshot import REMOTE_FILES_NOTE, SnapshotAttachment, SnapshotFilter
 from app.domain.snapshot_diff import ChangeKind
 from app.store.snapshot_file import attachment_member
+from app.ui.common.messages import Messages
 from app.ui.main_window import MainWindow, open_snapshot_window
 from app.ui.orders.sources import LiveOrders
 from app.ui.snapshots.snapshot_menu import recent_snapshots
@@ -234,3 +237,49 @@ def test_command_line_opens_a_good_snapshot_and_refuses_a_bad_one(
     assert refused.returncode == 2
     assert "not a snapshot, or it is truncated" in refused.stderr
     assert "Traceback" not in refused.stderr + refused.stdout
+
+
+HOSTILE = "<b>HTMLX</b><table><tr><td><table><tr><td>nested</td></tr></table></td></tr></table>"
+
+
+def test_what_a_file_says_is_never_rendered_as_html(
+    qtbot: QtBot, qsettings: QSettings, tmp_path: Path
+) -> None:
+    """Before: the banner (rich text), the status bar and the order's notes rendered a file's
+    own tags: a spoofed "LIVE — connected" line, or nested tables that froze the window for
+    seconds (20 levels: never shown)."""
+    items = records(2)
+    items[1].notes.append(f"{REMOTE_FILES_NOTE}: {HOSTILE}")
+    path = write_sample(
+        tmp_path / "hostile.adsnap",
+        items,
+        source=f"{HOSTILE} {'W' * 60_000}",
+        filter=SnapshotFilter(scope="view", search=HOSTILE),
+    )
+    window = open_snapshot_window(path, qsettings)
+    qtbot.addWidget(window)
+    window.show()
+    window.orders.select_order(items[1].order.id)
+    seen = [label for label in window.findChildren(QLabel) if "HTMLX" in label.text()]
+    assert {label.objectName() for label in seen} >= {
+        "snapshotBanner",
+        "connectionLabel",
+        "snapshotFilesLeftOut",
+    }
+    for label in seen:
+        rendered = label.textFormat() == Qt.TextFormat.RichText or (
+            label.textFormat() == Qt.TextFormat.AutoText and GuiQt.mightBeRichText(label.text())
+        )
+        assert not rendered or "<b>HTMLX" not in label.text(), label.objectName()
+    # A 60 KB word from the file is cut short, not laid out 425,652 pixels wide.
+    assert window.width() <= window.screen().availableGeometry().width()
+    assert len(window.connection_label.text()) <= 140
+
+
+def test_a_refusal_quoting_a_file_shows_its_words_as_written(qtbot: QtBot) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    box = Messages(parent).error("Snapshot refused", f"The entry {HOSTILE} is damaged.")
+    qtbot.addWidget(box)
+    assert box.textFormat() == Qt.TextFormat.PlainText
+    box.close()

@@ -10,6 +10,8 @@ import asyncio
 
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
+from app.ui.common.messages import plain_box
+
 
 async def run_dialog(dialog: QDialog) -> bool:
     """Show ``dialog`` window-modal and wait for it; True when it was accepted."""
@@ -38,7 +40,7 @@ async def confirm(
     ok_text: str = "OK",
     cancel_text: str | None = None,
 ) -> bool:
-    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    box = plain_box(QMessageBox.Icon.Question, title, text, parent)
     box.setInformativeText(informative)
     ok = box.addButton(ok_text, QMessageBox.ButtonRole.AcceptRole)
     if cancel_text is None:
@@ -62,7 +64,7 @@ async def choose(
     parent: QWidget, title: str, text: str, *, options: list[str], informative: str = ""
 ) -> int | None:
     """A question with several answers (and Cancel): the index of the one chosen, or None."""
-    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    box = plain_box(QMessageBox.Icon.Question, title, text, parent)
     box.setObjectName("choiceBox")
     box.setInformativeText(informative)
     buttons = [box.addButton(option, QMessageBox.ButtonRole.AcceptRole) for option in options]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.store.logs import redact_known
@@ -17,6 +18,17 @@ from app.store.logs import redact_known
 log = logging.getLogger(__name__)
 
 StatusLine = Callable[[str, int], None]
+
+
+def plain_box(
+    icon: QMessageBox.Icon, title: str, text: str, parent: QWidget | None = None
+) -> QMessageBox:
+    """A message box that shows ``text`` as written. Qt reads a text that starts with a tag as
+    HTML: a service's or a file's words (an entry name of a snapshot) were rendered, and
+    nested tables in them froze the window for seconds."""
+    box = QMessageBox(icon, title, text, parent=parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    return box
 
 
 class Messages:
@@ -33,7 +45,7 @@ class Messages:
         text = redact_known(text)
         log.info("%s: %s", title, text)
         self.shown.append((title, text))
-        box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=self._parent)
+        box = plain_box(QMessageBox.Icon.Warning, title, text, self._parent)
         box.setObjectName("errorBox")
         box.open()
         return box

@@ -639,6 +639,7 @@ class SnapshotFilesBox(QGroupBox):
         self.open_button.setEnabled(False)
         self.left_out = QLabel()
         self.left_out.setObjectName("snapshotFilesLeftOut")
+        self.left_out.setTextFormat(Qt.TextFormat.PlainText)  # the file's own notes
         self.left_out.setWordWrap(True)
         self.left_out.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout = QVBoxLayout(self)

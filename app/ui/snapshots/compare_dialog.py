@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 
@@ -128,6 +129,8 @@ class CompareDialog(QDialog):
         # Injectable: tests give a path instead of answering a file dialog.
         self.choose_csv_path = self._ask_csv_path
 
+        # The labels hold the files' names: shown as written, inside our own <b> tags.
+        old_label, new_label = html.escape(old_label), html.escape(new_label)
         summary = QLabel(
             f"From <b>{old_label}</b> to <b>{new_label}</b>: "
             f"{diff.count(ChangeKind.CHANGED)} changed, {diff.count(ChangeKind.ADDED)} added, "
@@ -136,6 +139,7 @@ class CompareDialog(QDialog):
             else f"No differences between <b>{old_label}</b> and <b>{new_label}</b>."
         )
         summary.setObjectName("compareSummary")
+        summary.setTextFormat(Qt.TextFormat.RichText)
         summary.setWordWrap(True)
         self.search = QLineEdit()
         self.search.setObjectName("compareSearch")

@@ -7,6 +7,7 @@ order is parsed when it is shown. Nothing here opens a connection.
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 from pathlib import Path
 
@@ -27,13 +28,29 @@ def snapshot_title(snapshot: Snapshot) -> str:
     return f"Snapshot (read-only) — {snapshot.path.name}"
 
 
+#: What a file says of itself (where it was saved from, the search then) is shown at most this
+#: long: one 60 KB word made the window 425,652 pixels wide.
+SHOWN_FROM_FILE = 120
+
+
+def from_the_file(text: str) -> str:
+    """Text the snapshot file holds, fit for a line of the window: one line, at most
+    ``SHOWN_FROM_FILE`` characters. Still text: escape it before putting it in rich text."""
+    line = " ".join(text.split())
+    return line if len(line) <= SHOWN_FROM_FILE else line[: SHOWN_FROM_FILE - 1] + "…"
+
+
 def banner_text(snapshot: Snapshot) -> str:
+    """The banner's rich text: everything the file says in it is escaped (a file's own
+    tags were rendered: a spoofed "LIVE — connected" line, or nested tables that hung Qt)."""
     meta = snapshot.meta
     when = meta.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
     count = f"{meta.order_count} order" + ("" if meta.order_count == 1 else "s")
+    source = html.escape(from_the_file(meta.source))
+    scope = html.escape(from_the_file(meta.filter.describe()))
     return (
-        f"<b>Read-only snapshot</b> of {count}, saved {when} from {meta.source} "
-        f"({meta.filter.describe()}). Offline: nothing here changes SmartRecruiters or Berke."
+        f"<b>Read-only snapshot</b> of {count}, saved {when} from {source} "
+        f"({scope}). Offline: nothing here changes SmartRecruiters or Berke."
     )
 
 
@@ -54,7 +71,7 @@ class SnapshotOrders(OrderSource):
 
     @property
     def description(self) -> str:
-        return f"Offline snapshot · {self.snapshot.meta.source}"
+        return f"Offline snapshot · {from_the_file(self.snapshot.meta.source)}"
 
     def all_rows(self) -> tuple[OrderColumns, dict[str, int] | None]:
         return OrderColumns.of_index(self.snapshot.index), self.snapshot.row_ids()
