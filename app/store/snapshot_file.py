@@ -24,11 +24,13 @@ orders are bounded in bytes, not in items.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import stat
 import tempfile
 import threading
+import time
 import zipfile
 import zlib
 from array import array
@@ -41,6 +43,7 @@ from typing import IO, Any, BinaryIO, Generic, TypeVar, cast
 from pydantic import ValidationError
 from pydantic_core import from_json
 
+from app.domain.attachments import ALLOWED_EXTENSIONS
 from app.domain.order_summary import summarize, utc_text
 from app.domain.smartrecruiters import OrderStatus
 from app.domain.snapshot import (
@@ -62,6 +65,8 @@ from app.store.paths import (
     open_regular_file,
     regular_file,
 )
+
+log = logging.getLogger(__name__)
 
 #: Limits that keep a hostile archive from filling the memory or the disk (the reasons for each
 #: figure are in docs/snapshot-format.md, "Limits"). The writer keeps to them too: a file this
@@ -773,12 +778,22 @@ class Snapshot:
         info = self._attachments.get(member)
         if info is None:
             raise SnapshotError(f"The snapshot holds no attachment {member!r}.")
+        name = _UNSAFE_NAME_CHARS.sub("_", PurePosixPath(member).name).lstrip(".") or "file"
+        # The system opens the copy by its name's type, whatever the list shows: a file's
+        # entry named "report.pdf.desktop" (or .exe, .lnk) would be run, not read.
+        if PurePosixPath(name).suffix.lower() not in ALLOWED_EXTENSIONS:
+            raise SnapshotError(
+                f"{PurePosixPath(member).name} is not a report file (PDF, DOC, DOCX, RTF, TXT, "
+                "HTML, PNG or JPG): it is not opened."
+            )
         if self._extract_dir is None:
             root = self._temp_root if self._temp_root is not None else app_temp_root()
             root.mkdir(mode=0o700, parents=True, exist_ok=True)
-            self._extract_dir = Path(tempfile.mkdtemp(prefix="snapshot-", dir=root))
-        name = _UNSAFE_NAME_CHARS.sub("_", PurePosixPath(member).name).lstrip(".") or "file"
+            _remove_old_copies(root)
+            self._extract_dir = Path(tempfile.mkdtemp(prefix=EXTRACTED_PREFIX, dir=root))
         target = self._extract_dir / name
+        if target.is_file() and target.stat().st_size == info.file_size:
+            return target  # opened before from this window: the same copy, still whole
         if zf_path is None:
             opened = _archive(self.path, self._real, self._identity)
         else:
@@ -791,6 +806,32 @@ class Snapshot:
             raise
         target.chmod(stat.S_IRUSR)  # a copy to look at: changes would be lost anyway
         return target
+
+
+#: The folders of copies a snapshot window opened (in ``app_temp_root``); those older than
+#: ``OLD_COPIES_SECONDS`` are removed: a viewer may still hold today's, nobody last week's.
+EXTRACTED_PREFIX = "snapshot-"
+OLD_COPIES_SECONDS = 24 * 3600
+
+
+def _remove_old_copies(root: Path, now: float | None = None) -> None:
+    """Remove the copies of candidates' reports left by earlier snapshot windows, a day on."""
+    now = time.time() if now is None else now
+    try:
+        folders = [p for p in root.iterdir() if p.name.startswith(EXTRACTED_PREFIX)]
+    except OSError:
+        return
+    for folder in folders:
+        try:
+            if folder.is_symlink() or not folder.is_dir():
+                continue
+            if now - folder.stat().st_mtime < OLD_COPIES_SECONDS:
+                continue
+            for copy in folder.iterdir():
+                copy.unlink()
+            folder.rmdir()
+        except OSError as exc:  # in use, or no longer there: tried again next time
+            log.info("Old snapshot copies in %s left: %s", folder, type(exc).__name__)
 
 
 def _copy_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import time
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -103,6 +105,50 @@ def test_attachments_are_extracted_into_the_temp_area_only(tmp_path: Path) -> No
     copy = snapshot.extract_attachment(member)
     assert copy.read_bytes() == b"%PDF-1.4 report"
     assert (tmp_path / "tmp") in copy.parents
+
+
+def _with_attachment(tmp_path: Path, file_name: str, listed_as: str) -> tuple[Path, str]:
+    report = tmp_path / "payload"
+    report.write_bytes(b"[Desktop Entry]\nExec=sh -c 'echo owned'\n")
+    member = snapshot_file.attachment_member("o-1", 1, file_name)
+    item = record(0)
+    item.attachments.append(SnapshotAttachment(file_name=listed_as, member=member, size=40))
+    return write_sample(tmp_path / "s.adsnap", [item], {member: report}), member
+
+
+def test_an_attachment_that_is_not_a_report_is_never_extracted(tmp_path: Path) -> None:
+    # Listed as "report.pdf", its copy was named after the entry, "…report.pdf.desktop", and
+    # handed to the system to open: run, not read.
+    path, member = _with_attachment(tmp_path, "report.pdf.desktop", "report.pdf")
+    snapshot = load_snapshot(path, temp_root=tmp_path / "tmp")
+    with pytest.raises(SnapshotError, match=r"report\.pdf\.desktop is not a report file"):
+        snapshot.extract_attachment(member)
+    assert not list((tmp_path / "tmp").glob("*/*"))
+
+
+def test_an_attachment_opened_twice_is_the_same_copy(tmp_path: Path) -> None:
+    # The second Open failed ("damaged or truncated") and removed the first copy, which the
+    # viewer still had open.
+    path, member = _with_attachment(tmp_path, "report.txt", "report.txt")
+    snapshot = load_snapshot(path, temp_root=tmp_path / "tmp")
+    first = snapshot.extract_attachment(member)
+    assert snapshot.extract_attachment(member) == first
+    assert first.read_bytes().startswith(b"[Desktop Entry]")
+
+
+def test_copies_left_by_earlier_windows_are_removed_a_day_on(tmp_path: Path) -> None:
+    root = tmp_path / "tmp"
+    old, recent = root / "snapshot-old", root / "snapshot-recent"
+    for folder in (old, recent):
+        folder.mkdir(parents=True)
+        (folder / "1_report.pdf").write_bytes(b"%PDF")
+        (folder / "1_report.pdf").chmod(0o400)
+    day = snapshot_file.OLD_COPIES_SECONDS
+    os.utime(old, (time.time() - day - 60, time.time() - day - 60))
+    path, member = _with_attachment(tmp_path, "report.txt", "report.txt")
+    load_snapshot(path, temp_root=root).extract_attachment(member)
+    assert not old.exists()  # a candidate's report, kept no longer than needed
+    assert (recent / "1_report.pdf").exists()  # a viewer may still have it open
 
 
 def test_the_source_is_written_without_credentials() -> None:
