@@ -13,7 +13,14 @@ import re
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from app.domain.journal import JournalEntry, LinkedAssessment, StepKind, StepState
 from app.domain.journal_v1 import outcome_to_v1, step_to_v1
@@ -59,6 +66,9 @@ class SnapshotFilter(BaseModel):
         return " · ".join(parts)
 
 
+SAVED_FROM_YEAR, SAVED_UNTIL_YEAR = 2000, 9000
+
+
 class SnapshotMeta(BaseModel):
     """``snapshot.json``: what the file is, when and from where it was made. Never a key."""
 
@@ -66,13 +76,24 @@ class SnapshotMeta(BaseModel):
 
     format: Literal["assessment-desk-snapshot"] = "assessment-desk-snapshot"
     version: Literal[1] = 1
-    created_at: datetime
+    # With its time zone, and years from any date's edges: one without compared with one with
+    # raised TypeError, and 9999-12-31 shown in Tokyo's time raised OverflowError.
+    created_at: AwareDatetime
     app_version: str
     source: str  # where the orders came from, without credentials (see ``redact_source``)
     filter: SnapshotFilter = Field(default_factory=SnapshotFilter)
     order_count: int = Field(ge=0)
     orders_per_chunk: int = Field(default=ORDERS_PER_CHUNK, ge=1, le=100_000)
     attachment_count: int = Field(default=0, ge=0)
+
+    @field_validator("created_at")
+    @classmethod
+    def _a_real_year(cls, value: datetime) -> datetime:
+        if not SAVED_FROM_YEAR <= value.year <= SAVED_UNTIL_YEAR:
+            raise ValueError(
+                f"a snapshot is saved between {SAVED_FROM_YEAR} and {SAVED_UNTIL_YEAR}"
+            )
+        return value
 
     @field_validator("version", mode="before")
     @classmethod

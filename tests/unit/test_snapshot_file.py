@@ -174,6 +174,9 @@ def valid(tmp_path: Path) -> dict[str, bytes]:
         (lambda m: _meta(m, version=2), "newer Assessment Desk (format version 2)"),
         (lambda m: _meta(m, version="1"), "unknown format version"),
         (lambda m: _meta(m, order_count="three"), "description is invalid"),
+        # Compared with another snapshot it raised TypeError; shown east of UTC, OverflowError.
+        (lambda m: _meta(m, created_at="2025-03-02T10:00:00"), "description is invalid"),
+        (lambda m: _meta(m, created_at="9999-12-31T23:59:59Z"), "saved between 2000 and 9000"),
         (lambda m: _index(m, status=["NEW", "BOGUS", "NEW"]), "index is invalid"),
         (lambda m: _index(m, id=["a", "a", "b"]), "order a more than once"),
         (lambda m: _index(m, job=["x"]), "index is invalid"),
