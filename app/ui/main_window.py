@@ -290,7 +290,9 @@ class MainWindow(QMainWindow):
         self.banner.setVisible(True)
         self.orders.set_source(source)
         self.snapshot_menu.set_read_only(reason)
-        for action in (self.refresh_action,):
+        # Settings too: a snapshot window has no session to open them for (the menu item did
+        # nothing there).
+        for action in (self.refresh_action, self.settings_action):
             action.setEnabled(False)
             action.setToolTip(reason or "")
             action.setStatusTip(reason or "")

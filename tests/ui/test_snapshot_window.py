@@ -72,7 +72,7 @@ def test_labelled_read_only_with_every_change_disabled(window: MainWindow) -> No
     assert window.orders.model.rowCount() == 8
     window.orders.select_order("order-000")
     for action in [*window.orders.controller.actions.values(), window.refresh_action,
-                   window.snapshot_menu.save_action]:  # fmt: skip
+                   window.snapshot_menu.save_action, window.settings_action]:  # fmt: skip
         assert not action.isEnabled()
         assert action.toolTip() == READ_ONLY_TIP
     assert not window.orders.detail.comment_input.isEnabled()
