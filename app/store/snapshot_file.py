@@ -748,7 +748,9 @@ class Snapshot:
             raise SnapshotError(
                 f"Order {order_id} in the snapshot is damaged: {_first_error(exc)}."
             ) from exc
-        if record.order.id != order_id:
+        # The list is read from the index, the pane from the order: a file whose index says
+        # "Completed, Someone Else" for John Smith's rejected order would show both.
+        if record.order.id != order_id or summarize(record.order) != self.index.summary(row):
             raise SnapshotError(
                 f"The snapshot's index and its orders disagree at order {order_id}."
             )

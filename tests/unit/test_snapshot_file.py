@@ -209,6 +209,18 @@ def _index(contents: dict[str, bytes], **changes: Any) -> None:
     contents[INDEX_MEMBER] = json.dumps(data).encode()
 
 
+def test_an_index_that_disagrees_with_its_orders_is_refused_when_read(tmp_path: Path) -> None:
+    # Before: the list showed the index's "Someone Else, Completed", the pane the order's own
+    # candidate and status, and --self-test passed.
+    contents = valid(tmp_path)
+    index = json.loads(contents[INDEX_MEMBER])
+    _index(contents, candidate=[*index["candidate"][:-1], "Someone Else"])
+    snapshot = open_snapshot(rezip(tmp_path / "bad.adsnap", contents))
+    with pytest.raises(SnapshotError, match="index and its orders disagree at order order-000"):
+        snapshot.validate_all()  # --self-test, Compare
+    snapshot.record(0)  # the others read as before
+
+
 def test_a_damaged_order_is_named_when_it_is_read(tmp_path: Path) -> None:
     contents = valid(tmp_path)
     lines = contents[orders_member(0)].split(b"\n")
