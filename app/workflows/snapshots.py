@@ -50,6 +50,7 @@ from app.domain.snapshot import (
     redact_source,
 )
 from app.domain.time_left import TimeLeft
+from app.store.logs import redact_known
 from app.store.order_details import OrderDetailStore
 from app.store.snapshot_destination import check_destination, needed_bytes, write_failure
 from app.store.snapshot_file import attachment_member, write_snapshot
@@ -346,7 +347,9 @@ def make_meta(desk: Desk, request: SaveRequest, records: int, files: int) -> Sna
     return SnapshotMeta(
         created_at=datetime.now(UTC),
         app_version=app.__version__,  # read when first needed, not at start
-        source=redact_source(desk.session.description),
+        # The description's shapes of a key (query strings, long tokens), then every key the
+        # desk knows, whatever its shape: a short one, or one with + / =, passed the first.
+        source=redact_known(redact_source(desk.session.description)),
         filter=request.filter,
         order_count=records,
         attachment_count=files,

@@ -5,17 +5,19 @@ from __future__ import annotations
 import asyncio
 import zipfile
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 import pytest
 
 from app.domain.snapshot import SnapshotFilter
 from app.domain.snapshot_diff import ChangeKind, diff_orders
+from app.store import logs
 from app.store.snapshot_file import load_snapshot
 from app.workflows.desk import Desk
 from app.workflows.inbox import sync_all
 from app.workflows.order_actions import add_comment, create_assessment
-from app.workflows.snapshots import SaveRequest, live_records, save_snapshot
+from app.workflows.snapshots import SaveRequest, live_records, make_meta, save_snapshot
 from tests.integration.test_snapshot_details_reuse import CountingTransport, run_counted
 from tests.integration.test_workflows import new_order, req, run_with_desk
 
@@ -169,3 +171,15 @@ def test_files_the_service_keeps_are_named_when_not_held(
         assert snapshot.record(0).notes == []
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_a_key_of_any_shape_never_reaches_the_snapshots_source() -> None:
+    # redact_source finds keys by their look: a short one, one with "+/=", or one in a profile
+    # name passed it.
+    key = "Ab+9/x=Q1"
+    logs.register_secrets([key])
+    description = f"Acme {key}: SmartRecruiters https://api.example.com/v1 · Berke https://b/x"
+    desk = SimpleNamespace(session=SimpleNamespace(description=description))
+    meta = make_meta(desk, SaveRequest(orders=[]), 0, 0)  # type: ignore[arg-type]
+    assert key not in meta.source
+    assert meta.source.startswith("Acme ")
