@@ -26,6 +26,7 @@ import contextlib
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,6 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import ROOT, child_env, load, median, ratios, sandbox_process
 
 APP = [sys.executable, "-m", "app", "--self-test", "--timings"]
+#: SmartRecruiters' rate window in the sandbox: each working-day run starts in a fresh one.
+RATE_WINDOW_SECONDS = 1.1
 BARE = [sys.executable, str(ROOT / "bench" / "bare_window.py")]
 
 
@@ -137,7 +140,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.cached:
         with working_day_home(args.cached) as home:
             figures(app, bundled=bundled, home=home)  # warm-up, as above
-            real = [figures(app, bundled=bundled, home=home) for _ in range(args.runs)]
+            real = []
+            for _ in range(args.runs):
+                # One sandbox serves every run: a run begun within a second of the last shared
+                # its 10 requests/s with it, drew a 429 and waited 1 s (1,366 ms among 360s).
+                time.sleep(RATE_WINDOW_SECONDS)
+                real.append(figures(app, bundled=bundled, home=home))
         print(f"machine after the working-day runs: {load()}")
         real_frame = median([got["first-frame-ms"] for got in real])
         real_sync = median([got["first-sync-ms"] for got in real])
