@@ -77,6 +77,23 @@ def flatten(record: SnapshotOrder) -> dict[str, str]:
     return fields
 
 
+#: The labels ``flatten`` gives, in its order.
+COMPARED: tuple[str, ...] = (
+    "Status", "Candidate", "Candidate email", "Job", "Company", "Requestor", "Offer",
+    "Ordered on", "Last update", "Invitation code", "Assessment URL", "Invitation sent to",
+    "Comments", "Results", "Timeline steps", "Last step", "Attachments",
+)  # fmt: skip
+
+
+def _compared(records: Iterable[SnapshotOrder]) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Each order's name and compared values (in ``COMPARED``'s order), by id."""
+    kept: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for record in records:
+        fields = flatten(record)
+        kept[record.order.id] = (record.order.candidate.full_name, tuple(fields.values()))
+    return kept
+
+
 def diff_orders(
     old: Iterable[SnapshotOrder],
     new: Iterable[SnapshotOrder],
@@ -85,29 +102,28 @@ def diff_orders(
 ) -> SnapshotDiff:
     """Orders added, removed and changed from ``old`` to ``new``; sorted by kind, then name.
 
-    ``ignore`` names fields one side cannot know (the live inbox has no comments fetched)."""
-    before = {record.order.id: record for record in old}
-    after = {record.order.id: record for record in new}
+    ``ignore`` names fields one side cannot know (the live inbox has no comments fetched).
+
+    Each side is read once, one record at a time, and only its compared values are kept: two
+    100,000-order snapshots held whole took 1.7 GB (their comments, results and timelines)."""
+    before = _compared(old)
+    after = _compared(new)
     changes: list[OrderChange] = []
-    for order_id, record in after.items():
-        name = record.order.candidate.full_name
+    for order_id, (name, values) in after.items():
         previous = before.get(order_id)
         if previous is None:
             changes.append(OrderChange(order_id, ChangeKind.ADDED, name))
             continue
-        old_fields, new_fields = flatten(previous), flatten(record)
         fields = tuple(
-            FieldChange(label, old_fields[label], value)
-            for label, value in new_fields.items()
-            if label not in ignore and old_fields[label] != value
+            FieldChange(label, was, value)
+            for label, was, value in zip(COMPARED, previous[1], values, strict=True)
+            if label not in ignore and was != value
         )
         if fields:
             changes.append(OrderChange(order_id, ChangeKind.CHANGED, name, fields))
-    for order_id, record in before.items():
+    for order_id, (name, _values) in before.items():
         if order_id not in after:
-            changes.append(
-                OrderChange(order_id, ChangeKind.REMOVED, record.order.candidate.full_name)
-            )
+            changes.append(OrderChange(order_id, ChangeKind.REMOVED, name))
     rank = {ChangeKind.CHANGED: 0, ChangeKind.ADDED: 1, ChangeKind.REMOVED: 2}
     changes.sort(key=lambda c: (rank[c.kind], c.candidate.casefold(), c.order_id))
     return SnapshotDiff(tuple(changes))

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import csv
+import tracemalloc
+from collections.abc import Iterator
 from pathlib import Path
 
-from app.domain.snapshot_diff import ChangeKind, diff_orders
+from app.domain.smartrecruiters import AssessmentComment
+from app.domain.snapshot import SnapshotOrder
+from app.domain.snapshot_diff import COMPARED, ChangeKind, diff_orders, flatten
 from app.ui.snapshots.csv_export import safe_cell, write_csv
 from tests.snapshot_samples import record, records
 
@@ -56,3 +60,27 @@ def test_csv_is_utf8_with_bom_quoted_and_formula_safe(tmp_path: Path) -> None:
     assert read == [["Name", "Note"], rows[0], ["'=HYPERLINK(1)", "line\nbreak"]]
     assert safe_cell("-1") == "'-1"
     assert safe_cell("plain") == "plain"
+
+
+def test_compared_labels_are_flattens() -> None:
+    assert tuple(flatten(record(0))) == COMPARED
+
+
+def test_a_comparison_keeps_only_what_it_compares() -> None:
+    """Before: both sides were read whole first (two 100,000-order snapshots: +1.7 GB)."""
+
+    def side(shift: int) -> Iterator[SnapshotOrder]:
+        for i in range(600):
+            item = record(i + shift)
+            # 60 KB of comments each (its own text, as read from a file), 36 MB a side
+            item.comments.append(AssessmentComment(message=f"{i} {'x' * 60_000}"))
+            yield item
+
+    tracemalloc.start()
+    try:
+        diff = diff_orders(side(0), side(1))
+        _size, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert diff.count(ChangeKind.ADDED) == diff.count(ChangeKind.REMOVED) == 1
+    assert peak < 12 * 1024**2  # a few records at a time, and 600 rows of short values

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,7 +24,6 @@ from app.ui.orders.sources import LiveOrders
 if TYPE_CHECKING:  # the dialogs and the snapshot's shapes (pydantic) load when first needed:
     # none is in the first frame
     from app.domain.snapshot import SnapshotOrder
-    from app.store.snapshot_file import Snapshot
     from app.ui.snapshots.compare_dialog import CompareDialog
     from app.ui.snapshots.save_snapshot_dialog import SaveSnapshotDialog
     from app.workflows.snapshots import SavedSnapshot
@@ -254,13 +253,15 @@ class SnapshotMenu(QObject):
         try:
             opened = [await asyncio.to_thread(open_snapshot, p) for p in paths[:2]]
             opened.sort(key=lambda s: s.meta.created_at)
-            old = await asyncio.to_thread(_all_records, opened[0])
+            # Read record by record in the comparison itself (a worker thread), never whole.
+            old: Iterable[SnapshotOrder] = opened[0].records()
             old_label = opened[0].path.name
+            new: Iterable[SnapshotOrder]
             if len(opened) == 2:
-                new = await asyncio.to_thread(_all_records, opened[1])
+                new = opened[1].records()
                 new_label = opened[1].path.name
             elif isinstance(source, SnapshotOrders):
-                new = await asyncio.to_thread(_all_records, source.snapshot)
+                new = source.snapshot.records()
                 new_label = source.snapshot.path.name
             elif isinstance(source, LiveOrders):
                 new = await source.board.live_records()
@@ -268,13 +269,14 @@ class SnapshotMenu(QObject):
                 ignore = LIVE_UNKNOWN
             else:
                 return None
+            from app.domain.snapshot_diff import diff_orders
+
+            diff = await asyncio.to_thread(diff_orders, old, new, ignore=ignore)
         except SnapshotError as exc:
             self.messages.error("Compare snapshots", str(exc))
             return None
-        from app.domain.snapshot_diff import diff_orders
         from app.ui.snapshots.compare_dialog import CompareDialog
 
-        diff = await asyncio.to_thread(diff_orders, old, new, ignore=ignore)
         dialog = CompareDialog(diff, old_label, new_label, self.window)
         self._keep(dialog)
         dialog.show()
@@ -293,7 +295,3 @@ class SnapshotMenu(QObject):
             return 0
         self.messages.note(f"Exported {count} orders to {path}", 10000)
         return count
-
-
-def _all_records(snapshot: Snapshot) -> list[SnapshotOrder]:
-    return list(snapshot.records())
