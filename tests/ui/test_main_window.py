@@ -6,12 +6,12 @@ import asyncio
 import os
 import subprocess
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QStyle
+from PySide6.QtWidgets import QStyle, QWidget
 
 from app.clients.berke import BerkeClient
 from app.clients.http import RetryPolicy
@@ -313,3 +313,18 @@ def test_the_age_of_the_newest_orders_is_read_whole(window: MainWindow) -> None:
     tooltip = INBOX[age].tooltip
     assert tooltip is not None
     assert tooltip("2026-12-01T10:00:00+00:00")
+
+
+def test_the_tab_order_is_set_without_a_complaint_from_qt(
+    qtbot: QtBot, qsettings: QSettings, qtlog: Any
+) -> None:
+    """Before: chained before the room was laid out, Qt refused two links ("must be in the
+    same window") and Tab went by the order the widgets were made in."""
+    window = MainWindow(qsettings)
+    qtbot.addWidget(window)
+    assert not [m for m in qtlog.records if "setTabOrder" in m.message]
+    room = window.orders
+    after: QWidget | None = room.search.nextInFocusChain()
+    while after is not None and not after.focusPolicy() & Qt.FocusPolicy.TabFocus:
+        after = after.nextInFocusChain()  # past its clear button, which takes no focus
+    assert after is room.status_filter

@@ -126,11 +126,12 @@ class OrdersRoom(QWidget):
         self.controller.focus_home = self._focus_orders
         self.detail = OrderDetailPane(list(self.controller.actions.values()))
         self._wire_detail()
-        # As seen: the filters, the tabs, the list, then the pane of the order.
-        chain_tab_order([self.search, self.status_filter, self.tabs, self.table, self.detail])
 
         self.sync_problem = SyncProblemBar()
         self.splitter = self._lay_out()
+        # As seen: the filters, the tabs, the list, then the pane of the order (once laid out
+        # in one window: Qt refuses to chain widgets of different windows).
+        chain_tab_order([self.search, self.status_filter, self.tabs, self.table, self.detail])
 
         self._start_timers()
         for signal in (
