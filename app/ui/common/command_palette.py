@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.common.labels import without_mnemonic
+from app.ui.common.tooltips import plain_tooltip
 from app.views.candidate_groups import fold
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -111,7 +112,7 @@ class PaletteModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{item.title}    {item.detail}" if item.detail else item.title
         if role == Qt.ItemDataRole.ToolTipRole:
-            return item.detail or None
+            return plain_tooltip(item.detail or None)
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:

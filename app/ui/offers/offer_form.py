@@ -39,6 +39,7 @@ from app.domain.smartrecruiters import (
     OfferType,
     Price,
 )
+from app.ui.common.tooltips import plain_tooltip
 from app.ui.common.validated_form import ValidatedForm
 from app.ui.offers.offer_table_model import TYPE_LABELS
 
@@ -342,7 +343,7 @@ class OfferForm(ValidatedForm[OfferDraft]):
                 listed = ", ".join(companies)
                 self.companies.addItem(f"These companies: {_short(listed)}", companies)
                 last = self.companies.count() - 1
-                self.companies.setItemData(last, listed, Qt.ItemDataRole.ToolTipRole)
+                self.companies.setItemData(last, plain_tooltip(listed), Qt.ItemDataRole.ToolTipRole)
                 self.companies.setCurrentIndex(last)
             else:
                 index = self.companies.findData(companies or "ALL")

@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor
 from app.domain.offer_cost import OfferCost, cost_advice
 from app.domain.smartrecruiters import Offer, OfferStatus, OfferType
 from app.ui.common.filter_compat import RowsFilterProxy
+from app.ui.common.tooltips import plain_tooltip
 
 OFFER_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -195,7 +196,7 @@ class OfferTableModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.ForegroundRole:
                 return WARNING_COLOUR
             if role == Qt.ItemDataRole.ToolTipRole:
-                return row.advice
+                return plain_tooltip(row.advice)
         return None
 
 

@@ -35,6 +35,7 @@ from app.domain.field_errors import field_errors
 from app.domain.smartrecruiters import AssessmentOrder
 from app.ui.common.colours import status_colours
 from app.ui.common.labels import plain_label
+from app.ui.common.tooltips import plain_tooltip
 from app.ui.common.validated_form import ValidatedForm
 
 MESSAGE_MAX = 1000
@@ -295,7 +296,9 @@ class BerkeAssessmentForm(ValidatedForm[CreateAssessmentRequest]):
             facts = job_facts(job)
             self.job.setItemData(
                 self.job.count() - 1,
-                f"Berke job id {job.source_job_id}" + (f" · {facts}" if facts else ""),
+                plain_tooltip(
+                    f"Berke job id {job.source_job_id}" + (f" · {facts}" if facts else "")
+                ),
                 Qt.ItemDataRole.ToolTipRole,
             )
         matched = match_job(self._order, jobs)

@@ -22,6 +22,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont, QGuiApplication, QPixmap
 
+from app.ui.common.tooltips import plain_tooltip
 from app.ui.orders.order_table_model import ORDER_ID_ROLE, STATUS_COLOURS
 from app.views.candidate_groups import NO_JOB_NAME, CandidateGroups, Column, fold
 from app.views.inbox_columns import NO_EMAIL_TIP, STATUS_LABELS, berke_display, local_text
@@ -178,8 +179,10 @@ class CandidateTableModel(QAbstractTableModel):
             return None
         column = Column(index.column())
         if entry < 0:
-            return self._candidate_data(-entry - 1, column, role)
-        return self._order_data(entry, column, role)
+            value = self._candidate_data(-entry - 1, column, role)
+        else:
+            value = self._order_data(entry, column, role)
+        return plain_tooltip(value) if role == Qt.ItemDataRole.ToolTipRole else value
 
     def _candidate_data(self, group: int, column: Column, role: int) -> Any:
         groups = self._groups

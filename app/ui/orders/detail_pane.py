@@ -45,6 +45,7 @@ from app.domain.sr_limits import (
 )
 from app.ui.common.action_button import ActionButton
 from app.ui.common.labels import plain_label
+from app.ui.common.tooltips import plain_tooltip
 from app.ui.orders.attachments_panel import AttachmentsPanel, dropped_paths
 from app.ui.orders.order_table_model import STATUS_COLOURS
 from app.views.inbox_columns import STATUS_LABELS
@@ -150,7 +151,7 @@ class TimelineModel(QAbstractListModel):
             text = f"{_local(entry.created_at)}  {line}"
             if entry.message:
                 text += f"\n{entry.message}"
-            return text
+            return text if role == Qt.ItemDataRole.DisplayRole else plain_tooltip(text)
         if role == Qt.ItemDataRole.ForegroundRole and _failed(entry):
             return STATUS_COLOURS[OrderStatus.REJECTED]
         if role == Qt.ItemDataRole.UserRole:
@@ -194,7 +195,7 @@ class ValueLabel(QLabel):
     def _tip_when_cut(self) -> None:
         longest = max((self.fontMetrics().horizontalAdvance(w) for w in self.text().split()),
                       default=0)  # fmt: skip
-        self.setToolTip(self.text() if longest > self.contentsRect().width() else "")
+        self.setToolTip(plain_tooltip(self.text()) if longest > self.contentsRect().width() else "")
 
 
 def _value_label() -> QLabel:

@@ -25,6 +25,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from app.domain.order_status import OrderStatus
+from app.ui.common.tooltips import plain_tooltip
 from app.views.columns import Columns, as_text
 from app.views.inbox_columns import INBOX
 from app.views.order_rows import OrderColumns, OrderRow
@@ -206,7 +207,7 @@ class OrderTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and spec.key == "status":
             return STATUS_COLOURS[self._rows.status[row]]
         if role == Qt.ItemDataRole.ToolTipRole and spec.tooltip is not None:
-            return spec.tooltip(self._rows.column(spec.field)[row])
+            return plain_tooltip(spec.tooltip(self._rows.column(spec.field)[row]))
         if role == Qt.ItemDataRole.AccessibleTextRole:
             value = spec.display(self._rows.column(spec.field)[row])
             return f"{spec.spoken or spec.header}: {value}"

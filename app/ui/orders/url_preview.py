@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.assessment_url import check_assessment_url
 from app.domain.berke import CreateAssessmentResponse
+from app.ui.common.tooltips import plain_tooltip
 
 if TYPE_CHECKING:  # httpx and the QR/PDF code load with the dialog, not with the first window
     from app.workflows.reachability import Reachability
@@ -136,7 +137,7 @@ class UrlPreviewDialog(QDialog):
         self.url_field.setObjectName("assessmentUrl")
         self.url_field.setAccessibleName("Assessment URL")
         self.url_field.setReadOnly(True)
-        self.url_field.setToolTip(self.response.assessment_url)
+        self.url_field.setToolTip(plain_tooltip(self.response.assessment_url))
         self.url_field.setCursorPosition(0)
         self.url_field.setMinimumWidth(self.url_field.fontMetrics().averageCharWidth() * 56)
         self.copy_url_button = _button("copyUrlButton", "Copy &URL", "Copy assessment URL")
@@ -187,7 +188,7 @@ class UrlPreviewDialog(QDialog):
         pixmap = QPixmap.fromImage(qr_image(self.response.assessment_url, scale=round(4 * ratio)))
         pixmap.setDevicePixelRatio(ratio)
         self.qr_label.setPixmap(pixmap)
-        self.qr_label.setToolTip(self.response.assessment_url)
+        self.qr_label.setToolTip(plain_tooltip(self.response.assessment_url))
         column = QVBoxLayout(box)
         column.addWidget(self.qr_label)
         column.addStretch(1)

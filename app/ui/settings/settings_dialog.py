@@ -57,6 +57,7 @@ from app.domain.urls import require_secure_base_url
 from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyStore, Storage
 from app.store.settings_file import save_settings
 from app.ui.common.async_dialogs import confirm
+from app.ui.common.tooltips import plain_tooltip
 from app.ui.settings.marketplace_config_page import (
     ClientProvider,
     MarketplaceConfigPage,
@@ -295,7 +296,7 @@ class SettingsDialog(QDialog):
         editor.setObjectName(name)
         editor.setAccessibleName(f"{extra['group']} {info.title}")
         if info.description:
-            editor.setToolTip(info.description)
+            editor.setToolTip(plain_tooltip(info.description))
         return editor
 
     def _add_key_row(self, form: QFormLayout, service: str) -> None:

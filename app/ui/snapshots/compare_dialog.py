@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.snapshot_diff import ChangeKind, OrderChange, SnapshotDiff
 from app.ui.common.filter_compat import RowsFilterProxy
+from app.ui.common.tooltips import plain_tooltip
 from app.ui.snapshots.csv_export import write_csv
 from app.views.snapshot_changes import describe_change
 
@@ -74,7 +75,7 @@ class DiffTableModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             text = self._texts[index.row()][index.column()]
             if role == Qt.ItemDataRole.ToolTipRole:
-                return "\n".join(text.split("; ")) if index.column() == 3 else None
+                return plain_tooltip("\n".join(text.split("; "))) if index.column() == 3 else None
             return text
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 0:
             return KIND_COLOURS[change.kind]

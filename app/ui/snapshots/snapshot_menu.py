@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMainWindow, QMenu
 from app.domain.snapshot_format import EXTENSION
 from app.ui.common.messages import Messages
 from app.ui.common.task_group import NamedTasks
+from app.ui.common.tooltips import plain_tooltip
 from app.ui.orders.orders_room import OrdersRoom
 from app.ui.orders.sources import LiveOrders
 
@@ -232,7 +233,7 @@ class SnapshotMenu(QObject):
         recent = recent_snapshots(self.settings)
         for text in recent:
             action = self.recent_menu.addAction(Path(text).name)
-            action.setToolTip(text)
+            action.setToolTip(plain_tooltip(text))
             action.triggered.connect(lambda _c=False, p=text: self.open_path(Path(p)))
         if not recent:
             empty = self.recent_menu.addAction("No snapshots yet")

@@ -1,0 +1,50 @@
+"""Tooltips show the services' and files' words as written: Qt reads a tooltip holding a tag
+as HTML (nested tables in a candidate's email took 5 s to show; "<b>LIVE</b>" came out bold)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import Qt as GuiQt  # the namespace that holds mightBeRichText
+from PySide6.QtGui import QTextDocument
+
+from app.ui.common.tooltips import plain_tooltip
+from app.ui.orders.candidate_table_model import CandidateTableModel
+from app.ui.orders.detail_pane import ValueLabel
+from app.views.candidate_groups import Column
+from tests.ui.test_candidates_view import ZOE, make_order, rows_of
+
+HOSTILE = "<table><tr><td>" * 16 + "x<b>LIVE — verified</b>"
+
+
+def shown(tooltip: str) -> str:
+    """What a tooltip reads as, once Qt has rendered it."""
+    document = QTextDocument()
+    if GuiQt.mightBeRichText(tooltip):
+        document.setHtml(tooltip)
+    else:
+        document.setPlainText(tooltip)
+    return document.toPlainText()
+
+
+def test_plain_text_stays_as_it_is_and_tags_are_shown_as_written(qapp: Any) -> None:
+    assert plain_tooltip("Order order-1") == "Order order-1"
+    assert plain_tooltip(None) is None
+    tip = plain_tooltip(HOSTILE)
+    assert "<table>" not in tip
+    assert shown(tip) == HOSTILE
+
+
+def test_a_company_and_a_cut_value_are_given_as_written(qtbot: Any) -> None:
+    model = CandidateTableModel()
+    model.set_rows(rows_of([make_order("o1", ZOE, "Data Analyst", HOSTILE, "2025-05-01")]))
+    tip = model.index(0, Column.COMPANY).data(Qt.ItemDataRole.ToolTipRole)
+    assert "<table>" not in tip
+    assert shown(tip) == HOSTILE
+    label = ValueLabel()
+    qtbot.addWidget(label)
+    label.resize(80, 20)
+    label.setText(HOSTILE.replace(" ", ""))  # one word, cut at the edge
+    assert label.toolTip()
+    assert "<table>" not in label.toolTip()
