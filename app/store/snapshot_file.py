@@ -27,6 +27,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import stat
 import tempfile
 import threading
@@ -125,8 +126,14 @@ def attachment_member(order_id: str, number: int, file_name: str) -> str:
     """Where an attachment goes in the archive: plain characters only, never a path."""
     folder = _UNSAFE_NAME_CHARS.sub("_", order_id)[:80] or "order"
     name = _UNSAFE_NAME_CHARS.sub("_", PurePosixPath(file_name.replace("\\", "/")).name)
-    name = name.lstrip(".")[:120] or "file"
+    name = name.lstrip(".") or "file"
+    if len(name) > _MEMBER_NAME_CHARS:  # shortened, its type kept: a copy is opened by it
+        suffix = PurePosixPath(name).suffix[:10]
+        name = name[: _MEMBER_NAME_CHARS - len(suffix)] + suffix
     return f"{ATTACHMENTS_FOLDER}{folder}/{number}_{name}"
+
+
+_MEMBER_NAME_CHARS = 120
 
 
 def write_snapshot(
@@ -668,6 +675,7 @@ class Snapshot:
         self._identity = identity  # the file as opened: reading another is refused
         self._row_of = {order_id: row for row, order_id in enumerate(index.id)}
         self._extract_dir: Path | None = None
+        self._copies: dict[str, Path] = {}  # entry → the copy made of it
         self._lock = threading.Lock()
         self._chunk_cache: _ByteBoundedCache[int, _Chunk] = _ByteBoundedCache(
             CHUNK_CACHE_BYTES, CHUNK_CACHE_ITEMS
@@ -788,14 +796,17 @@ class Snapshot:
                 f"{PurePosixPath(member).name} is not a report file (PDF, DOC, DOCX, RTF, TXT, "
                 "HTML, PNG or JPG): it is not opened."
             )
+        earlier = self._copies.get(member)
+        if earlier is not None and earlier.is_file() and earlier.stat().st_size == info.file_size:
+            return earlier  # opened before from this window: the same copy, still whole
         if self._extract_dir is None:
             root = self._temp_root if self._temp_root is not None else app_temp_root()
             root.mkdir(mode=0o700, parents=True, exist_ok=True)
             _remove_old_copies(root)
             self._extract_dir = Path(tempfile.mkdtemp(prefix=EXTRACTED_PREFIX, dir=root))
-        target = self._extract_dir / name
-        if target.is_file() and target.stat().st_size == info.file_size:
-            return target  # opened before from this window: the same copy, still whole
+        # A folder of its own for each entry: two orders' "1_report.pdf" never meet (the
+        # second was taken for the first, another candidate's report).
+        target = Path(tempfile.mkdtemp(prefix="entry-", dir=self._extract_dir)) / name
         if zf_path is None:
             opened = _archive(self.path, self._real, self._identity)
         else:
@@ -807,6 +818,7 @@ class Snapshot:
             target.unlink(missing_ok=True)
             raise
         target.chmod(stat.S_IRUSR)  # a copy to look at: changes would be lost anyway
+        self._copies[member] = target
         return target
 
 
@@ -829,11 +841,15 @@ def _remove_old_copies(root: Path, now: float | None = None) -> None:
                 continue
             if now - folder.stat().st_mtime < OLD_COPIES_SECONDS:
                 continue
-            for copy in folder.iterdir():
-                copy.unlink()
-            folder.rmdir()
+            shutil.rmtree(folder, onerror=_writable_then_again)
         except OSError as exc:  # in use, or no longer there: tried again next time
             log.info("Old snapshot copies in %s left: %s", folder, type(exc).__name__)
+
+
+def _writable_then_again(remove: Callable[[str], object], path: str, _info: object) -> None:
+    """A read-only copy (Windows will not delete one) made writable, then removed."""
+    os.chmod(path, stat.S_IWUSR | stat.S_IRUSR)
+    remove(path)
 
 
 def _copy_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path) -> None:

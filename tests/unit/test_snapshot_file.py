@@ -9,7 +9,7 @@ import os
 import re
 import time
 import zipfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
@@ -134,6 +134,32 @@ def test_an_attachment_opened_twice_is_the_same_copy(tmp_path: Path) -> None:
     first = snapshot.extract_attachment(member)
     assert snapshot.extract_attachment(member) == first
     assert first.read_bytes().startswith(b"[Desktop Entry]")
+
+
+def test_two_orders_reports_of_one_name_open_as_their_own(tmp_path: Path) -> None:
+    # Both "1_report.pdf": the second order's report opened as the first's copy (another
+    # candidate's), or, of another size, as "damaged" with the first copy deleted.
+    items, files = [record(0), record(1)], {}
+    for i, item in enumerate(items):
+        member = snapshot_file.attachment_member(item.order.id, 1, "report.pdf")
+        source = tmp_path / f"report-{i}.pdf"
+        source.write_bytes(b"%PDF of candidate " + str(i).encode() * (i + 1))
+        item.attachments.append(
+            SnapshotAttachment(file_name="report.pdf", member=member, size=source.stat().st_size)
+        )
+        files[member] = source
+    path = write_sample(tmp_path / "s.adsnap", items, files)
+    snapshot = load_snapshot(path, temp_root=tmp_path / "tmp")
+    first, second = (snapshot.extract_attachment(a.attachments[0].member) for a in items)
+    assert first.read_bytes() == b"%PDF of candidate 0"
+    assert second.read_bytes() == b"%PDF of candidate 11"
+    assert first.name == second.name == "1_report.pdf"
+
+
+def test_a_long_report_name_keeps_its_type_in_the_archive() -> None:
+    member = snapshot_file.attachment_member("o-1", 1, "Assessment report " * 10 + ".pdf")
+    assert member.endswith(".pdf")
+    assert len(PurePosixPath(member).name) <= 122
 
 
 def test_copies_left_by_earlier_windows_are_removed_a_day_on(tmp_path: Path) -> None:
