@@ -162,21 +162,21 @@ def test_the_order_kept_shown_stays_through_changes_not_through_a_new_filter(
     proxy = OrderFilterProxy()
     proxy.setSourceModel(model)
     proxy.set_statuses(frozenset({OrderStatus.NEW}))
-    proxy.keep_shown("order-2")
+    proxy.keep_shown(["order-2"])
     # A step moves order-2 and order-4 out of "New": order-2, worked on, stays; order-4 goes.
     model.update_rows([_row(2, (in_progress, 2, 0, 0, 2)), _row(4, (in_progress, 4, 0, 0, 4))])
     assert sorted(_shown(proxy, model)) == [0, 1, 2, 3, 5]
     proxy.set_search_text("li berg")  # order-3 only: a search typed drops the kept order
     assert _shown(proxy, model) == [3]
-    assert proxy.kept_id() is None
+    assert proxy.kept_ids() == frozenset()
     proxy.set_search_text("")
     assert sorted(_shown(proxy, model)) == [0, 1, 3, 5]
 
-    proxy.keep_shown("order-0")
+    proxy.keep_shown(["order-0"])
     proxy.set_search_text("zoë")  # orders 0 and 5: order-0 passes it, and is still kept
     model.update_rows([_row(0, (in_progress, 0, 0, 0, 0))])
     assert sorted(_shown(proxy, model)) == [0, 5]
-    proxy.keep_shown("order-5")  # moving on: order-0 is no longer "New", and leaves
+    proxy.keep_shown(["order-5"])  # moving on: order-0 is no longer "New", and leaves
     assert _shown(proxy, model) == [5]
     proxy.set_search_text("")
     assert sorted(_shown(proxy, model)) == [1, 3, 5]

@@ -283,3 +283,58 @@ def test_a_refusal_quoting_a_file_shows_its_words_as_written(qtbot: QtBot) -> No
     qtbot.addWidget(box)
     assert box.textFormat() == Qt.TextFormat.PlainText
     box.close()
+
+
+def test_orders_kept_in_the_list_leave_only_once_the_mouse_is_released(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Under "New", order A was worked on and left "New"; it stays listed (keep_shown). A click
+    on B, just below, removed A while the button was down: the rows moved, and a 2-pixel
+    tremble selected the order below B. Ctrl+click on B dropped A from the selection."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtTest import QTest
+
+    from app.store.snapshot_file import open_snapshot
+    from app.ui.orders.orders_room import OrdersRoom
+
+    path = write_sample(tmp_path / "s.adsnap", [record(i, status="NEW") for i in range(8)])
+    host = QWidget()
+    qtbot.addWidget(host)
+    room = OrdersRoom(Messages(host), host)
+    room.set_source(SnapshotOrders(open_snapshot(path, temp_root=tmp_path / "t")))
+    host.resize(1280, 800)
+    room.resize(1280, 800)
+    host.show()
+    qtbot.waitExposed(host)
+    room.status_filter.setCurrentIndex(room.status_filter.findData(OrderStatus.NEW))
+    table = room.table
+    a, b, below_b = room.proxy.order_ids()[1:4]
+
+    def work_on_a() -> None:
+        row = room.model.row(room.model.row_of(a) or 0)
+        room._rows_changed([row._replace(status=OrderStatus.NEW)])
+        room.select_order(a)
+        room._rows_changed([row._replace(status=OrderStatus.REJECTED)])  # a step, done
+        assert a in room.proxy.order_ids()
+
+    def centre(order_id: str) -> QPoint:
+        row = room.proxy.order_ids().index(order_id)
+        return table.visualRect(room.proxy.index(row, 1)).center()
+
+    work_on_a()
+    at = centre(b)
+    QTest.mousePress(table.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier(0), at)
+    QTest.mouseMove(table.viewport(), at + QPoint(2, 1))
+    QTest.mouseRelease(
+        table.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier(0), at + QPoint(2, 1)
+    )
+    assert room.selected_ids() == [b]  # not below_b
+    qtbot.waitUntil(lambda: a not in room.proxy.order_ids())  # gone once released
+    assert below_b in room.proxy.order_ids()
+
+    work_on_a()
+    QTest.mouseClick(
+        table.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier, centre(b)
+    )
+    assert room.selected_ids() == [a, b]  # both, A still listed while selected
+    assert a in room.proxy.order_ids()

@@ -8,14 +8,14 @@ When the source changes a few rows (a poll, a step done) the proxy works out whi
 leave, move and arrive, and says exactly that (rows removed, layout changed, rows inserted): the
 view keeps its selection and scroll position, and unchanged rows are not repainted.
 
-The order the coordinator is on (``keep_shown``) stays shown when a change takes it out of the
-filter (Accept under "New"), until they move to another order or change the search or filter
-themselves: as a mail client keeps a message just read under "Unread".
+The orders the coordinator is on (``keep_shown``: the selection) stay shown when a change takes
+them out of the filter (Accept under "New"), until they move to other orders or change the
+search or filter themselves: as a mail client keeps a message just read under "Unread".
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import compress
 from typing import Any, overload
 
@@ -54,7 +54,7 @@ class OrderFilterProxy(QAbstractProxyModel):
         self._words: tuple[str, ...] = ()
         self._statuses: frozenset[OrderStatus] | None = None
         self._attention_only = False
-        self._kept_id: str | None = None  # shown whatever the filter says (keep_shown)
+        self._kept: frozenset[str] = frozenset()  # shown whatever the filter says (keep_shown)
         self._sort_column = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
         self._source: OrderTableModel | None = None
@@ -179,16 +179,17 @@ class OrderFilterProxy(QAbstractProxyModel):
             self._attention_only = only
             self._relayout(refilter=True)
 
-    def keep_shown(self, order_id: str | None) -> None:
-        """Show this order (the one the coordinator is on) even once a change to it takes it
-        out of the search or filter; the order kept before leaves then, if it no longer
-        passes. A search or filter the coordinator sets applies to it as to any order."""
-        if order_id != self._kept_id:
-            self._kept_id = order_id
+    def keep_shown(self, order_ids: Iterable[str]) -> None:
+        """Show these orders (the ones the coordinator is on) even once a change to them takes
+        them out of the search or filter; orders kept before leave then, if they no longer
+        pass. A search or filter the coordinator sets applies to them as to any order."""
+        kept = frozenset(order_ids)
+        if kept != self._kept:
+            self._kept = kept
             self._relayout()
 
-    def kept_id(self) -> str | None:
-        return self._kept_id
+    def kept_ids(self) -> frozenset[str]:
+        return self._kept
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self._sort_column = column
@@ -209,10 +210,12 @@ class OrderFilterProxy(QAbstractProxyModel):
             return 0
         search = model.row_search()
         mask = self._passing(model, search)
-        kept = model.row_of(self._kept_id) if self._kept_id is not None else None
-        if keep and kept is not None:
-            mask |= search.row_mask(kept)
+        if keep and self._kept:
+            mask |= search.rows_mask(self._kept_rows(model))
         return mask
+
+    def _kept_rows(self, model: OrderTableModel) -> list[int]:
+        return [row for row in map(model.row_of, self._kept) if row is not None]
 
     def _passing(self, model: OrderTableModel, search: RowSearch) -> int:
         mask = search.find(self._words)
@@ -279,11 +282,14 @@ class OrderFilterProxy(QAbstractProxyModel):
         """Recompute and tell the views, moving persistent indexes with their source rows.
         ``refilter``: the coordinator changed the search or filter, and the order kept shown
         stays only if it passes."""
-        if refilter and self._kept_id is not None and self._source is not None:
-            kept = self._source.row_of(self._kept_id)
-            search = self._source.row_search()
-            if kept is None or not self._wanted(keep=False) & search.row_mask(kept):
-                self._kept_id = None
+        model = self._source
+        if refilter and self._kept and model is not None:
+            passing = model.row_search().mask_bytes(self._wanted(keep=False))
+            self._kept = frozenset(
+                order_id
+                for order_id in self._kept
+                if (row := model.row_of(order_id)) is not None and passing[row]
+            )
         mask = self._wanted()
         if not sort and mask == self._mask:
             return  # the same rows in the same order: nothing to lay out or paint again

@@ -100,6 +100,7 @@ class OrdersRoom(QWidget):
         self._load_error: str | None = None
         self._connected = False
         self._list_focused = False  # the keyboard was given to the list once (at start)
+        self._pressed_on_list = False  # a mouse button is down on the list (keep_shown waits)
 
         self.model = OrderTableModel(self)
         self.proxy = OrderFilterProxy(self)
@@ -478,10 +479,19 @@ class OrdersRoom(QWidget):
     def _selection_changed(self, *_args: object) -> None:
         current = self._selected_rows()
         self._current_id = self._order_id_at(current[0]) if len(current) == 1 else None
-        # The order worked on stays in the list when a step takes it out of the filter (Accept
-        # under "New"); the one before leaves now, if it no longer passes.
-        self.proxy.keep_shown(self._current_id)
+        self._keep_selection_shown(current)
         self._refresh_detail()
+
+    def _keep_selection_shown(self, rows: list[int] | None = None) -> None:
+        """The orders worked on stay in the list when a step takes them out of the filter
+        (Accept under "New"); those before leave now, if they no longer pass. Not while a
+        mouse button is down: rows leaving then moved the one under the pointer (a click on
+        the order below selected the one below that), so they leave when it is released."""
+        selected = self.proxy.order_ids_at(self._selected_rows() if rows is None else rows)
+        if self._pressed_on_list:
+            self.proxy.keep_shown(self.proxy.kept_ids() | set(selected))
+        else:
+            self.proxy.keep_shown(selected)
 
     def _selection_follows_rows(self, *_args: object) -> None:
         """A search or filter that hides the selected order takes its selection with it: the
@@ -658,7 +668,16 @@ class OrdersRoom(QWidget):
             self.controller.spawn(self.controller.attach_files(order.id, paths))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        controller = getattr(self, "controller", None)  # events come while building, too
+        table = getattr(self, "table", None)  # events come while building, too
+        if table is not None and watched is table.viewport():
+            if event.type() == QEvent.Type.MouseButtonPress:
+                self._pressed_on_list = True
+            elif event.type() == QEvent.Type.MouseButtonRelease:
+                # The orders kept while the button was down leave once it is up (the view's
+                # own handling of the release comes first).
+                self._pressed_on_list = False
+                QTimer.singleShot(0, self._keep_selection_shown)
+        controller = getattr(self, "controller", None)
         if watched is self.table.viewport() and controller is not None and controller.board:
             kind = event.type()
             if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove) and isinstance(
