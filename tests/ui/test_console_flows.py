@@ -7,7 +7,7 @@ from collections.abc import Coroutine, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -932,6 +932,29 @@ def test_an_order_opened_from_the_candidates_keeps_the_inbox_search_that_shows_i
     room.candidates.order_activated.emit(order.id)  # hidden by the search: it is cleared
     assert room.search.text() == ""
     assert room.selected_ids() == [order.id]
+
+
+def test_the_ages_are_painted_again_each_minute(window: MainWindow, qtbot: QtBot) -> None:
+    """Worked out when painted: before, an idle list said "0 min" of an order an hour old."""
+    room = window.orders
+    assert room.age_timer.isActive()
+    assert room.age_timer.interval() == 60_000
+    qtbot.waitExposed(window)
+    painted = PaintCounter(room.table.viewport())
+    room.age_timer.timeout.emit()
+    qtbot.waitUntil(lambda: painted.count > 0)
+
+
+class PaintCounter(QObject):
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__(widget)
+        self.count = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
 
 
 def test_several_selected_orders_show_what_each_action_would_do(

@@ -81,6 +81,7 @@ SUMMARY_DELAY_MS = 200
 NEEDS_ATTENTION = "attention"
 # Rows whose flags depend on time ("new for 3 days") are rebuilt this often.
 RECHECK_MS = 5 * 60 * 1000
+AGE_REPAINT_MS = 60 * 1000  # ages are shown to the minute
 
 
 class OrdersRoom(QWidget):
@@ -159,6 +160,11 @@ class OrdersRoom(QWidget):
         self.recheck_timer.setInterval(RECHECK_MS)
         self.recheck_timer.timeout.connect(self._recheck)
         self.recheck_timer.start()
+        # The Age column is worked out when painted: an idle list said "0 min" for an hour.
+        self.age_timer = QTimer(self)
+        self.age_timer.setInterval(AGE_REPAINT_MS)
+        self.age_timer.timeout.connect(lambda: self.table.viewport().update())
+        self.age_timer.start()
 
     def _build_table(self) -> QTableView:
         table = QTableView()
@@ -844,3 +850,4 @@ class OrdersRoom(QWidget):
     def cancel_tasks(self) -> None:
         self.tasks.cancel("detail")
         self.recheck_timer.stop()
+        self.age_timer.stop()
