@@ -160,12 +160,53 @@ def write_snapshot(
         raise ValueError("meta.order_count does not match the records")
     files = dict(files or {})
     _check_writable(len(records), meta.orders_per_chunk, len(files))
-    path = Path(path)
+    try:
+        _write_archive(Path(path), meta, records, files, progress=progress, cancelled=cancelled)
+    except _StoreAsIs as again:
+        # An entry compressed so well (a comment of 300 KB of "-") that a reader takes it for
+        # a zip bomb: written again with it stored as it is. Only such a file is written twice.
+        _write_archive(
+            Path(path),
+            meta,
+            records,
+            files,
+            progress=progress,
+            cancelled=cancelled,
+            stored=again.names,
+        )
+
+
+class _StoreAsIs(Exception):  # noqa: N818  (not an error: a second pass with these stored)
+    def __init__(self, names: frozenset[str]) -> None:
+        super().__init__(sorted(names))
+        self.names = names
+
+
+def _looks_like_a_bomb(info: zipfile.ZipInfo) -> bool:
+    """The reader's rule, and so the writer's: a large entry that expands over MAX_RATIO."""
+    return info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1)
+
+
+def _write_archive(
+    path: Path,
+    meta: SnapshotMeta,
+    records: list[SnapshotOrder],
+    files: dict[str, Path],
+    *,
+    progress: ProgressCallback | None,
+    cancelled: Callable[[], bool] | None,
+    stored: frozenset[str] = frozenset(),
+) -> None:
+    """``write_snapshot``'s archive, the entries named in ``stored`` not compressed."""
+
+    def kind(name: str) -> int:
+        return zipfile.ZIP_STORED if name in stored else zipfile.ZIP_DEFLATED
+
     with (
         atomic_file(path, "wb", private=False) as handle,
         zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf,
     ):
-        zf.writestr(META_MEMBER, meta.model_dump_json(indent=2))
+        zf.writestr(META_MEMBER, meta.model_dump_json(indent=2), compress_type=kind(META_MEMBER))
         summaries: list[OrderSummary] = []
         total = len(records) + len(files)
         per_chunk = meta.orders_per_chunk
@@ -181,7 +222,7 @@ def write_snapshot(
                     f"more than the {MAX_CHUNK_BYTES:,} a snapshot reader allows per chunk: "
                     "save fewer orders per chunk."
                 )
-            zf.writestr(orders_member(chunk), data)
+            zf.writestr(orders_member(chunk), data, compress_type=kind(orders_member(chunk)))
             summaries.extend(summarize(record.order) for record in part)
             if progress is not None:
                 progress(start + len(part), total)
@@ -191,12 +232,12 @@ def write_snapshot(
                 f"The list of these orders takes {len(index):,} bytes, more than the "
                 f"{MAX_INDEX_BYTES:,} a snapshot may hold: save fewer orders."
             )
-        zf.writestr(INDEX_MEMBER, index)
+        zf.writestr(INDEX_MEMBER, index, compress_type=kind(INDEX_MEMBER))
         written = 0
         for done, (member, source) in enumerate(sorted(files.items()), len(records) + 1):
             if cancelled is not None and cancelled():
                 raise SnapshotCancelledError("The snapshot was not saved (cancelled).")
-            written += _write_attachment(zf, member, Path(source), cancelled)
+            written += _write_attachment(zf, member, Path(source), cancelled, kind(member))
             if written > MAX_TOTAL_BYTES:
                 raise SnapshotError(
                     "The reports kept with these orders are larger in total than a snapshot "
@@ -206,6 +247,9 @@ def write_snapshot(
                 progress(done, total)
         if cancelled is not None and cancelled():  # the last chance: nothing renamed yet
             raise SnapshotCancelledError("The snapshot was not saved (cancelled).")
+        too_packed = frozenset(i.filename for i in zf.infolist() if _looks_like_a_bomb(i))
+        if too_packed - stored:
+            raise _StoreAsIs(stored | too_packed)
     if progress is not None:
         progress(total, total)
 
@@ -246,6 +290,7 @@ def _write_attachment(
     member: str,
     source: Path,
     cancelled: Callable[[], bool] | None = None,
+    compress_type: int = zipfile.ZIP_DEFLATED,
 ) -> int:
     """Copy ``source`` into the archive in pieces; its size. Only a regular file is read: a
     report replaced by a FIFO since it was uploaded would otherwise hang the save. A failure
@@ -263,7 +308,7 @@ def _write_attachment(
                 f"{MAX_ATTACHMENT_BYTES:,} a snapshot may keep of one file."
             )
         zinfo = zipfile.ZipInfo.from_file(real, member)
-        zinfo.compress_type = zipfile.ZIP_DEFLATED
+        zinfo.compress_type = compress_type
         reader = open_regular_file(real, expected=info)
     except OSError as exc:
         raise unreadable(exc) from exc
@@ -460,7 +505,7 @@ def _check_entries(infos: list[zipfile.ZipInfo]) -> dict[str, zipfile.ZipInfo]:
                 f"The snapshot entry {name!r} declares {info.file_size:,} bytes, more than the "
                 f"{limit:,} allowed."
             )
-        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        if _looks_like_a_bomb(info):
             ratio = info.file_size // max(info.compress_size, 1)
             raise SnapshotError(
                 f"The snapshot entry {name!r} would expand {ratio:,} times: it looks like a zip "

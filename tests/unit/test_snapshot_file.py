@@ -177,6 +177,22 @@ def test_copies_left_by_earlier_windows_are_removed_a_day_on(tmp_path: Path) -> 
     assert (recent / "1_report.pdf").exists()  # a viewer may still have it open
 
 
+def test_what_the_app_saves_it_opens_however_well_it_compresses(tmp_path: Path) -> None:
+    # A pasted separator (300 KB of "-") in 40 comments compressed 378 times: saved, then
+    # refused on opening as a zip bomb. Such an entry is now stored as it is.
+    items = records(40)
+    for item in items:
+        item.comments[0].message = "-" * 300_000
+    path = write_sample(tmp_path / "separators.adsnap", items)
+    snapshot = open_snapshot(path)
+    snapshot.validate_all()
+    assert snapshot.record(0).comments[0].message == "-" * 300_000
+    with zipfile.ZipFile(path) as zf:
+        kinds = {i.filename: i.compress_type for i in zf.infolist()}
+    assert kinds[orders_member(0)] == zipfile.ZIP_STORED
+    assert kinds[META_MEMBER] == zipfile.ZIP_DEFLATED  # the rest compressed as ever
+
+
 def test_the_source_is_written_without_credentials() -> None:
     text = redact_source("SmartRecruiters https://user:secret@api.example.com/v1?key=abcdef")
     assert "secret" not in text
