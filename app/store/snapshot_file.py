@@ -37,7 +37,7 @@ import zlib
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, BinaryIO, Generic, TypeVar, cast
 
@@ -160,26 +160,51 @@ def write_snapshot(
         raise ValueError("meta.order_count does not match the records")
     files = dict(files or {})
     _check_writable(len(records), meta.orders_per_chunk, len(files))
-    try:
-        _write_archive(Path(path), meta, records, files, progress=progress, cancelled=cancelled)
-    except _StoreAsIs as again:
-        # An entry compressed so well (a comment of 300 KB of "-") that a reader takes it for
-        # a zip bomb: written again with it stored as it is. Only such a file is written twice.
-        _write_archive(
-            Path(path),
-            meta,
-            records,
-            files,
-            progress=progress,
-            cancelled=cancelled,
-            stored=again.names,
-        )
+    # An entry that compresses so well (a comment of 300 KB of "-") that a reader takes it
+    # for a zip bomb stops the write as soon as it is written; the file is written again with
+    # it stored as it is. Each pass stores one more entry or more, so this ends.
+    stored: frozenset[str] = frozenset()
+    forward = _never_backwards(progress)
+    while True:
+        try:
+            _write_archive(
+                Path(path), meta, records, files, progress=forward, cancelled=cancelled,
+                stored=stored,
+            )  # fmt: skip
+            return
+        except _StoreAsIs as again:
+            if again.names <= stored:  # cannot happen: a stored entry is never smaller
+                raise SnapshotError("The snapshot could not be written.") from again
+            stored = again.names
+
+
+def _never_backwards(progress: ProgressCallback | None) -> ProgressCallback | None:
+    """``progress`` as a second pass reports it: never fewer done than said before."""
+    if progress is None:
+        return None
+    said = 0
+
+    def forward(done: int, total: int) -> None:
+        nonlocal said
+        if done >= said:
+            said = done
+            progress(done, total)
+
+    return forward
 
 
 class _StoreAsIs(Exception):  # noqa: N818  (not an error: a second pass with these stored)
     def __init__(self, names: frozenset[str]) -> None:
         super().__init__(sorted(names))
         self.names = names
+
+
+def _stop_if_too_packed(zf: zipfile.ZipFile, stored: frozenset[str]) -> None:
+    """The entry just written, checked as a reader will: one it would refuse starts the file
+    again, with that entry stored."""
+    last = zf.infolist()[-1]
+    if last.filename not in stored and _looks_like_a_bomb(last):
+        raise _StoreAsIs(stored | {last.filename})
 
 
 def _looks_like_a_bomb(info: zipfile.ZipInfo) -> bool:
@@ -207,6 +232,7 @@ def _write_archive(
         zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf,
     ):
         zf.writestr(META_MEMBER, meta.model_dump_json(indent=2), compress_type=kind(META_MEMBER))
+        _stop_if_too_packed(zf, stored)
         summaries: list[OrderSummary] = []
         total = len(records) + len(files)
         per_chunk = meta.orders_per_chunk
@@ -223,6 +249,7 @@ def _write_archive(
                     "save fewer orders per chunk."
                 )
             zf.writestr(orders_member(chunk), data, compress_type=kind(orders_member(chunk)))
+            _stop_if_too_packed(zf, stored)
             summaries.extend(summarize(record.order) for record in part)
             if progress is not None:
                 progress(start + len(part), total)
@@ -233,11 +260,13 @@ def _write_archive(
                 f"{MAX_INDEX_BYTES:,} a snapshot may hold: save fewer orders."
             )
         zf.writestr(INDEX_MEMBER, index, compress_type=kind(INDEX_MEMBER))
+        _stop_if_too_packed(zf, stored)
         written = 0
         for done, (member, source) in enumerate(sorted(files.items()), len(records) + 1):
             if cancelled is not None and cancelled():
                 raise SnapshotCancelledError("The snapshot was not saved (cancelled).")
             written += _write_attachment(zf, member, Path(source), cancelled, kind(member))
+            _stop_if_too_packed(zf, stored)
             if written > MAX_TOTAL_BYTES:
                 raise SnapshotError(
                     "The reports kept with these orders are larger in total than a snapshot "
@@ -247,9 +276,6 @@ def _write_archive(
                 progress(done, total)
         if cancelled is not None and cancelled():  # the last chance: nothing renamed yet
             raise SnapshotCancelledError("The snapshot was not saved (cancelled).")
-        too_packed = frozenset(i.filename for i in zf.infolist() if _looks_like_a_bomb(i))
-        if too_packed - stored:
-            raise _StoreAsIs(stored | too_packed)
     if progress is not None:
         progress(total, total)
 
@@ -861,6 +887,8 @@ class Snapshot:
                 _copy_member(zf, info, target)
         except BaseException:
             target.unlink(missing_ok=True)
+            with suppress(OSError):
+                target.parent.rmdir()  # the entry's own folder, empty again
             raise
         target.chmod(stat.S_IRUSR)  # a copy to look at: changes would be lost anyway
         self._copies[member] = target
@@ -891,10 +919,15 @@ def _remove_old_copies(root: Path, now: float | None = None) -> None:
             log.info("Old snapshot copies in %s left: %s", folder, type(exc).__name__)
 
 
-def _writable_then_again(remove: Callable[[str], object], path: str, _info: object) -> None:
-    """A read-only copy (Windows will not delete one) made writable, then removed."""
+def _writable_then_again(
+    function: Callable[[str], object], path: str, info: tuple[type, BaseException, object]
+) -> None:
+    """A read-only copy (Windows will not delete one) made writable, then removed; any other
+    failure is left as it was (the folder is tried again next time)."""
+    if function not in (os.remove, os.unlink):
+        raise info[1]
     os.chmod(path, stat.S_IWUSR | stat.S_IRUSR)
-    remove(path)
+    function(path)
 
 
 def _copy_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path) -> None:
