@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from PySide6.QtCore import QSettings, Qt, QUrl
 from PySide6.QtGui import Qt as GuiQt  # the namespace that has mightBeRichText
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from app.domain.smartrecruiters import OrderStatus
 from app.domain.snapshot import REMOTE_FILES_NOTE, SnapshotAttachment, SnapshotFilter
@@ -338,3 +338,17 @@ def test_orders_kept_in_the_list_leave_only_once_the_mouse_is_released(
     )
     assert room.selected_ids() == [a, b]  # both, A still listed while selected
     assert a in room.proxy.order_ids()
+
+    # A right-click's menu takes the release: the list thought the button was still down,
+    # and every order worked on from then on stayed listed.
+    window = host.windowHandle()
+    at = table.viewport().mapTo(host, centre(b))
+    QTest.mousePress(window, Qt.MouseButton.RightButton, Qt.KeyboardModifier(0), at)
+    QTest.mouseRelease(window, Qt.MouseButton.RightButton, Qt.KeyboardModifier(0), at)
+    popup = QApplication.activePopupWidget()
+    if popup is not None:
+        popup.close()
+    work_on_a()
+    room.select_order(below_b)
+    qtbot.waitUntil(lambda: a not in room.proxy.order_ids())
+    assert room.proxy.kept_ids() == {below_b}

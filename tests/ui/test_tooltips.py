@@ -48,3 +48,19 @@ def test_a_company_and_a_cut_value_are_given_as_written(qtbot: Any) -> None:
     label.setText(HOSTILE.replace(" ", ""))  # one word, cut at the edge
     assert label.toolTip()
     assert "<table>" not in label.toolTip()
+
+
+def test_an_actions_refusal_on_its_button_is_shown_as_written(qtbot: Any) -> None:
+    # A refusal names another order's candidate and job (still_in_use): the pane's button
+    # copied the action's tooltip, and Qt read it as HTML.
+    from PySide6.QtGui import QAction
+
+    from app.ui.common.action_button import ActionButton
+
+    action = QAction("Delete in Berke…")
+    action.setEnabled(False)
+    action.setToolTip(f"Another open order uses this Berke assessment (Timo for {HOSTILE})")
+    button = ActionButton(action, "Delete in Berke…")
+    qtbot.addWidget(button)
+    assert "<table>" not in button.toolTip()
+    assert shown(button.toolTip()).endswith(f"(Timo for {HOSTILE})")

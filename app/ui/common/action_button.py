@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
 
 from app.ui.common.labels import without_mnemonic
+from app.ui.common.tooltips import plain_tooltip
 
 
 class ActionButton(QPushButton):
@@ -28,5 +29,8 @@ class ActionButton(QPushButton):
         self.setEnabled(self.action.isEnabled())
         tip = self.action.toolTip()
         shortcut = self.action.shortcut().toString()
-        self.setToolTip(f"{tip} ({shortcut})" if shortcut and self.action.isEnabled() else tip)
+        # A refusal names another order's candidate and job: shown as written, never as HTML.
+        self.setToolTip(
+            plain_tooltip(f"{tip} ({shortcut})" if shortcut and self.action.isEnabled() else tip)
+        )
         self.setAccessibleName(without_mnemonic(self.action.text()).rstrip("…"))

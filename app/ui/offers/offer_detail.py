@@ -25,6 +25,7 @@ from app.domain.offer_cost import OfferCost, cost_advice, expected_cost
 from app.domain.smartrecruiters import AssessmentOrder, Offer, OrderStatus
 from app.ui.common.colours import status_colours
 from app.ui.common.task_group import NamedTasks
+from app.ui.common.tooltips import plain_tooltip
 from app.ui.offers.offer_table_model import (
     STATUS_COLOURS,
     TYPE_LABELS,
@@ -253,7 +254,7 @@ class OfferDetail(QStackedWidget):
         for order in found:
             item = QListWidgetItem(order_line(order))
             item.setData(Qt.ItemDataRole.UserRole, order.id)
-            item.setToolTip(f"Order {order.id}")
+            item.setToolTip(plain_tooltip(f"Order {order.id}"))
             self.recent_orders.addItem(item)
         if found:
             limit = catalog.recent_limit

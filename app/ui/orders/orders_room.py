@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QDropEvent
+from PySide6.QtGui import QAction, QDropEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -494,7 +494,8 @@ class OrdersRoom(QWidget):
         mouse button is down: rows leaving then moved the one under the pointer (a click on
         the order below selected the one below that), so they leave when it is released."""
         selected = self.proxy.order_ids_at(self._selected_rows() if rows is None else rows)
-        if self._pressed_on_list:
+        held = QApplication.mouseButtons() & Qt.MouseButton.LeftButton
+        if self._pressed_on_list and held:
             self.proxy.keep_shown(self.proxy.kept_ids() | set(selected))
         else:
             self.proxy.keep_shown(selected)
@@ -676,9 +677,12 @@ class OrdersRoom(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         table = getattr(self, "table", None)  # events come while building, too
         if table is not None and watched is table.viewport():
-            if event.type() == QEvent.Type.MouseButtonPress:
-                self._pressed_on_list = True
-            elif event.type() == QEvent.Type.MouseButtonRelease:
+            kind = event.type()
+            if kind == QEvent.Type.MouseButtonPress and isinstance(event, QMouseEvent):
+                # The left button only: a right-click's menu takes the release, and the flag
+                # stayed up (every order worked on then stayed listed).
+                self._pressed_on_list = event.button() == Qt.MouseButton.LeftButton
+            elif kind in (QEvent.Type.MouseButtonRelease, QEvent.Type.ContextMenu):
                 # The orders kept while the button was down leave once it is up (the view's
                 # own handling of the release comes first).
                 self._pressed_on_list = False
