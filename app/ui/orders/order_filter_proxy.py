@@ -204,13 +204,13 @@ class OrderFilterProxy(QAbstractProxyModel):
 
     def _wanted(self, *, keep: bool = True) -> int:
         """The mask of the source rows that pass the search and the status filter, and of the
-        order kept shown (unless not ``keep``)."""
+        orders kept shown (unless not ``keep``)."""
         model = self._source
         if model is None:
             return 0
         search = model.row_search()
         mask = self._passing(model, search)
-        if keep and self._kept:
+        if keep and self._kept and mask != search.everything:  # every row shown: none to add
             mask |= search.rows_mask(self._kept_rows(model))
         return mask
 
@@ -280,8 +280,8 @@ class OrderFilterProxy(QAbstractProxyModel):
 
     def _relayout(self, *, sort: bool = False, refilter: bool = False) -> None:
         """Recompute and tell the views, moving persistent indexes with their source rows.
-        ``refilter``: the coordinator changed the search or filter, and the order kept shown
-        stays only if it passes."""
+        ``refilter``: the coordinator changed the search or filter, and the orders kept shown
+        stay only if they pass."""
         model = self._source
         if refilter and self._kept and model is not None:
             passing = model.row_search().mask_bytes(self._wanted(keep=False))
