@@ -29,11 +29,25 @@ def unpaced() -> Pacer:
     return Pacer(max_calls=10_000, window_seconds=1.0, max_concurrent=64)
 
 
-class RecordingTransport(httpx.AsyncBaseTransport):
-    """The real network transport, keeping a copy of every request for the test to inspect."""
+class RealNetwork(httpx.AsyncBaseTransport):
+    """The real network transport, for a test's transport to hold or change some requests
+    (``handle_async_request``, ending in ``self.inner``'s) and pass on the rest."""
 
     def __init__(self) -> None:
         self.inner = httpx.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+class RecordingTransport(RealNetwork):
+    """The real network transport, keeping a copy of every request for the test to inspect."""
+
+    def __init__(self) -> None:
+        super().__init__()
         self.requests: list[httpx.Request] = []
         self.bodies: list[bytes] = []
 
@@ -42,9 +56,6 @@ class RecordingTransport(httpx.AsyncBaseTransport):
         self.requests.append(request)
         self.bodies.append(body)
         return await self.inner.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
 
     def json_bodies(self) -> list[Any]:
         return [json.loads(b) if b else None for b in self.bodies]

@@ -20,7 +20,7 @@ from app.sandbox import SandboxServer
 from app.workflows.batch import OutcomeKind, PlanKind, request_for_job
 from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
-from tests.integration.helpers import new_order_body
+from tests.integration.helpers import RealNetwork, new_order_body
 from tests.integration.test_candidate_with_two_orders import sandbox_assessments
 from tests.integration.test_close_the_loop import with_board
 
@@ -71,11 +71,11 @@ def test_a_reused_assessment_whose_invitation_never_went_is_sent_for_the_second_
     assert invitations_to(sandbox, email) == [1]
 
 
-class FailOneAccept(httpx.AsyncBaseTransport):
+class FailOneAccept(RealNetwork):
     """SmartRecruiters' transport; its first accept is answered 503 (nothing applied)."""
 
     def __init__(self) -> None:
-        self.inner = httpx.AsyncHTTPTransport()
+        super().__init__()
         self.left = 1
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
@@ -84,9 +84,6 @@ class FailOneAccept(httpx.AsyncBaseTransport):
             body: dict[str, Any] = {"code": "UNAVAILABLE", "message": "Try later"}
             return httpx.Response(503, json=body, request=request)
         return await self.inner.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
 
 
 def test_an_order_accepted_by_the_resumer_is_flagged_and_the_batch_finishes_it(
@@ -181,11 +178,11 @@ def test_an_order_whose_data_berke_would_refuse_is_skipped_in_words_as_planned(
     with_board(sandbox, tmp_path / "desk.sqlite3", body)
 
 
-class HeldFirstAccept(httpx.AsyncBaseTransport):
+class HeldFirstAccept(RealNetwork):
     """SmartRecruiters' transport; the first accept waits until ``release`` is set."""
 
     def __init__(self) -> None:
-        self.inner = httpx.AsyncHTTPTransport()
+        super().__init__()
         self.arrived = asyncio.Event()
         self.release = asyncio.Event()
 
@@ -195,9 +192,6 @@ class HeldFirstAccept(httpx.AsyncBaseTransport):
             self.arrived.set()
             await self.release.wait()
         return await self.inner.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
 
 
 def test_a_batch_stops_before_its_next_order_when_the_connection_closes(

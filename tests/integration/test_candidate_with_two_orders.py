@@ -29,7 +29,7 @@ from app.workflows.inbox import sync_all
 from app.workflows.order_actions import create_assessment
 from app.workflows.outbox import resume_pending, retry_step
 from app.workflows.refusals import StepDeferredError
-from tests.integration.helpers import new_order_body, unpaced
+from tests.integration.helpers import RealNetwork, new_order_body, unpaced
 from tests.integration.test_workflows import run_with_desk
 
 
@@ -173,13 +173,13 @@ def test_resume_never_links_a_typed_id_even_one_it_may_have_created(
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
 
 
-class BothLookUpFirst(httpx.AsyncBaseTransport):
+class BothLookUpFirst(RealNetwork):
     """Berke's transport; the first two id lookups (GetAssessmentStatus) are answered only
     once both have arrived, so that neither order's create can come between them: the race
     the test is about, on any machine (before, one task could get a round trip ahead)."""
 
     def __init__(self) -> None:
-        self.inner = httpx.AsyncHTTPTransport()
+        super().__init__()
         self.waiting = 0
         self.both = asyncio.Event()
 
@@ -190,9 +190,6 @@ class BothLookUpFirst(httpx.AsyncBaseTransport):
                 self.both.set()
             await self.both.wait()
         return await self.inner.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
 
 
 def test_two_orders_of_one_candidate_created_at_once_with_one_typed_id(

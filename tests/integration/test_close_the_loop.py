@@ -28,7 +28,7 @@ from app.workflows.desk import Desk
 from app.workflows.outbox import resume_pending
 from app.workflows.refusals import ActionNotAllowedError
 from app.workflows.steps import run_step
-from tests.integration.helpers import new_order_body, unpaced
+from tests.integration.helpers import RealNetwork, new_order_body, unpaced
 from tests.integration.test_workflows import run_with_desk
 
 T = TypeVar("T")
@@ -75,12 +75,12 @@ def with_board(
     return run_with_desk(server, path, run, transport=transport, berke_pacer=unpaced())
 
 
-class FailCreatingResultsOnce(httpx.AsyncBaseTransport):
+class FailCreatingResultsOnce(RealNetwork):
     """SmartRecruiters' transport, whose first POST .../results gets ``status``: a fault the
     sandbox does not make on its own."""
 
     def __init__(self, status: int) -> None:
-        self.inner = httpx.AsyncHTTPTransport()
+        super().__init__()
         self.status = status
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
@@ -89,9 +89,6 @@ class FailCreatingResultsOnce(httpx.AsyncBaseTransport):
             body = {"code": "REFUSED", "message": "Not now, please."}
             return httpx.Response(status, json=body, request=request)
         return await self.inner.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
 
 
 async def invited_order(board: OrderBoard, desk: Desk, first: str, email: str) -> str:

@@ -31,7 +31,7 @@ from app.workflows.refusals import ActionNotAllowedError
 from app.workflows.results import REJECTED_NO_RESULT, queue_files
 from app.workflows.session import Session
 from app.workflows.steps import run_step
-from tests.integration.helpers import unpaced
+from tests.integration.helpers import RealNetwork, unpaced
 from tests.integration.test_close_the_loop import (
     finish_in_sandbox,
     finished_order,
@@ -117,12 +117,12 @@ def test_a_second_desk_never_delivers_an_order_the_first_one_did(
     assert len(result["files"]) == 1
 
 
-class HeldUploads(httpx.AsyncBaseTransport):
+class HeldUploads(RealNetwork):
     """SmartRecruiters' transport; attachment uploads wait until ``release`` is set, so that a
     test can act while one is being sent."""
 
     def __init__(self) -> None:
-        self.inner = httpx.AsyncHTTPTransport()
+        super().__init__()
         self.sending = asyncio.Event()
         self.release = asyncio.Event()
 
@@ -131,9 +131,6 @@ class HeldUploads(httpx.AsyncBaseTransport):
             self.sending.set()
             await self.release.wait()
         return await self.inner.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
 
 
 def test_cancel_stops_a_file_the_resumer_is_sending(sandbox: SandboxServer, tmp_path: Path) -> None:

@@ -23,17 +23,17 @@ from app.workflows.batch import OutcomeKind
 from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
 from app.workflows.session import Session
-from tests.integration.helpers import new_order_body, unpaced
+from tests.integration.helpers import RealNetwork, new_order_body, unpaced
 
 ORDERS = 30
 
 
-class HeldListing(httpx.AsyncBaseTransport):
+class HeldListing(RealNetwork):
     """The network, except that while ``hold`` is set an order listing's answer is read from
     the service at once but handed over only after ``release``."""
 
     def __init__(self) -> None:
-        self.inner = httpx.AsyncHTTPTransport()
+        super().__init__()
         self.hold = False
         self.read = asyncio.Event()  # a held listing has been answered by the service
         self.release = asyncio.Event()
@@ -46,9 +46,6 @@ class HeldListing(httpx.AsyncBaseTransport):
             await self.release.wait()
             return httpx.Response(response.status_code, headers=response.headers, content=body)
         return response
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
 
 
 @pytest.fixture(scope="module")

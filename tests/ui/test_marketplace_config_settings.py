@@ -21,7 +21,7 @@ from app.store.credentials import KeyStore
 from app.store.database import Database
 from app.ui.main_window import MainWindow
 from app.ui.session_host import SessionHost
-from app.ui.settings.marketplace_config_page import NO_CONNECTION
+from app.ui.settings.marketplace_config_page import NO_CONNECTION, MarketplaceConfigPage
 from app.ui.settings.settings_dialog import SettingsDialog
 from app.workflows.marketplace_config import MarketplaceConfigAccess
 from tests.memory_keyring import MemoryKeyring, memory_keyring
@@ -57,6 +57,18 @@ def _wait(qtbot: QtBot, coro: Coroutine[Any, Any, object]) -> None:
     task = asyncio.ensure_future(coro)
     qtbot.waitUntil(task.done)
     task.result()
+
+
+def _open_on_marketplace(
+    qtbot: QtBot, client: SmartRecruitersClient
+) -> tuple[SettingsDialog, MarketplaceConfigPage]:
+    """The dialog shown on its Marketplace page, the settings read."""
+    dialog = _open(qtbot, client)
+    page = dialog.marketplace_page
+    with qtbot.waitSignal(page.loaded):
+        dialog.show()
+    dialog.pages.setCurrentWidget(page)
+    return dialog, page
 
 
 def _open(qtbot: QtBot, client: SmartRecruitersClient | None) -> SettingsDialog:
@@ -192,11 +204,7 @@ def test_the_services_refusals_are_shown_in_words(
     wrong_key = "w" * 64
     client = SmartRecruitersClient(fresh.sr_base_url, wrong_key)
     try:
-        dialog = _open(qtbot, client)
-        page = dialog.marketplace_page
-        with qtbot.waitSignal(page.loaded):
-            dialog.show()
-        dialog.pages.setCurrentWidget(page)
+        dialog, page = _open_on_marketplace(qtbot, client)
         assert page.error_label.isVisible()
         assert page.error_label.text().startswith(
             "The Marketplace configuration could not be read. SmartRecruiters:"
@@ -303,11 +311,7 @@ def test_a_typed_setting_is_never_dropped_unasked(
     unsent, without a word (each setting has its own Save; OK does not send them)."""
     client = SmartRecruitersClient(fresh.sr_base_url, DEMO_SR_KEY)
     try:
-        dialog = _open(qtbot, client)
-        page = dialog.marketplace_page
-        with qtbot.waitSignal(page.loaded):
-            dialog.show()
-        dialog.pages.setCurrentWidget(page)
+        dialog, page = _open_on_marketplace(qtbot, client)
         _type(qtbot, dialog, RESULT_URL, "https://vendor.example/results")
         assert page.unsaved() == [CONFIG_INFO[RESULT_URL].title]
 
