@@ -64,3 +64,21 @@ def test_an_actions_refusal_on_its_button_is_shown_as_written(qtbot: Any) -> Non
     qtbot.addWidget(button)
     assert "<table>" not in button.toolTip()
     assert shown(button.toolTip()).endswith(f"(Timo for {HOSTILE})")
+
+
+def test_every_rows_model_gives_its_tooltips_as_written(qapp: Any) -> None:
+    # The batch's outcomes, its plan and the attachments' reasons come through this base.
+    from app.ui.common.table_model import RowsTableModel
+
+    class Reasons(RowsTableModel[str]):
+        HEADERS = ("Why",)
+
+        def cell(self, row: str, column: int, role: int) -> Any:
+            return (
+                row if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole) else None
+            )
+
+    model = Reasons()
+    model.set_rows([HOSTILE])
+    assert model.index(0, 0).data() == HOSTILE  # the cell itself is plain text already
+    assert shown(model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)) == HOSTILE

@@ -10,6 +10,8 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
+from app.ui.common.tooltips import plain_tooltip
+
 AnyIndex = QModelIndex | QPersistentModelIndex
 RowT = TypeVar("RowT")
 
@@ -61,7 +63,10 @@ class RowsTableModel(QAbstractTableModel, Generic[RowT]):
         row = self.rows[index.row()]
         if role == ROW_ROLE:
             return row
-        return self.cell(row, index.column(), role)
+        value = self.cell(row, index.column(), role)
+        # The rows hold the services' words (a candidate, a reason): tooltips show them as
+        # written, never as HTML (app.ui.common.tooltips).
+        return plain_tooltip(value) if role == Qt.ItemDataRole.ToolTipRole else value
 
     def cell(self, row: RowT, column: int, role: int) -> Any:
         raise NotImplementedError

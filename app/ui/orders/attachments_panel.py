@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
 
 from app.domain.attachments import CANCELLABLE, RETRIABLE, UploadState, describe_size
 from app.ui.common.table_model import RowsTableModel
-from app.ui.common.tooltips import plain_tooltip
 
 if TYPE_CHECKING:  # types only: the panel is in the first frame, before pydantic
     from app.domain.smartrecruiters import Attachment
@@ -105,7 +104,7 @@ class AttachmentTableModel(RowsTableModel[AttachmentRow]):
                 return f"{state} {row.percent} %" if row.state is UploadState.UPLOADING else state
             return row.message
         if role == Qt.ItemDataRole.ToolTipRole and row.message:
-            return plain_tooltip(row.message)
+            return row.message
         if role == Qt.ItemDataRole.ForegroundRole and row.state is UploadState.FAILED:
             return QColor("#b3261e")
         if role == UPLOAD_ID_ROLE:

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.common.table_model import RowsTableModel
-from app.ui.common.tooltips import plain_tooltip
 from app.workflows.batch import Outcome, OutcomeKind
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -50,8 +49,7 @@ class OutcomeTableModel(RowsTableModel[Outcome]):
     def cell(self, outcome: Outcome, column: int, role: int) -> Any:
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             job = self.jobs.get(outcome.order_id, "—")
-            text = (outcome.candidate, job, _KIND_TEXT[outcome.kind], outcome.detail)[column]
-            return text if role == Qt.ItemDataRole.DisplayRole else plain_tooltip(text)
+            return (outcome.candidate, job, _KIND_TEXT[outcome.kind], outcome.detail)[column]
         if role == Qt.ItemDataRole.ForegroundRole and column == 2:
             return _KIND_COLOUR[outcome.kind]
         return None

@@ -30,7 +30,6 @@ from app.domain.invitation import InvitationText
 from app.domain.sr_limits import MESSAGE_MAX, message_too_long
 from app.ui.common.labels import plain_label
 from app.ui.common.table_model import RowsTableModel
-from app.ui.common.tooltips import plain_tooltip
 from app.ui.orders.invitation_form import InvitationForm
 from app.workflows.batch import PlanKind, PlannedOrder
 from app.workflows.board import BatchPlan
@@ -80,8 +79,8 @@ class PlanTableModel(RowsTableModel[PlannedOrder]):
             warning = row.warning()
             if column == self.JOB_COLUMN and row.kind is PlanKind.CREATE:
                 tip = "Double-click (or F2) to choose another Berke job."
-                return plain_tooltip(f"{warning}\n\n{tip}" if warning else tip)
-            return plain_tooltip(warning or row.what_happens())
+                return f"{warning}\n\n{tip}" if warning else tip
+            return warning or row.what_happens()
         if role == Qt.ItemDataRole.ForegroundRole:
             if row.kind is PlanKind.SKIP:
                 return self.muted_colour
