@@ -40,7 +40,8 @@ from app.domain.snapshot import SnapshotStep
 SHORT = 120
 
 
-def _short(text: str, limit: int | None) -> str:
+def one_line(text: str, limit: int | None) -> str:
+    """``text`` on one line, cut to ``limit`` characters with "…" (None: whole)."""
     text = " ".join(text.split())  # one line: a pasted reason keeps its words, not its breaks
     if limit is None or len(text) <= limit:
         return text
@@ -118,7 +119,7 @@ def _phrases(
                 "Order not accepted",
             )
         case RejectStep():
-            reason = _short(step.request.message or "", limit)
+            reason = one_line(step.request.message or "", limit)
             said = f": {reason}" if reason else " (no reason given)"
             return f"Rejected{said}", f"Rejecting{said}…", f"Not rejected{said}"
         case InviteStep():
@@ -137,7 +138,7 @@ def _phrases(
                     f"Completing with the result {what}…",
                     f"Not completed with the result {what}",
                 )
-            message = _short(step.message or "", limit)
+            message = one_line(step.message or "", limit)
             said = f": {message}" if message else ""
             return f"Completed{said}", f"Completing{said}…", "Order not completed"
         case CreateResultStep():
@@ -159,7 +160,7 @@ def _phrases(
                 f"Report not uploaded: {name}",
             )
         case CommentStep():
-            text = f"“{_short(step.message, limit)}”"
+            text = f"“{one_line(step.message, limit)}”"
             return (
                 f"Comment added: {text}",
                 f"Adding comment: {text}…",

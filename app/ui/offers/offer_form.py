@@ -42,6 +42,7 @@ from app.domain.smartrecruiters import (
 from app.ui.common.tooltips import plain_tooltip
 from app.ui.common.validated_form import ValidatedForm
 from app.ui.offers.offer_table_model import TYPE_LABELS
+from app.views.activity import one_line
 
 MAX_TEXT = 255
 SENDING_TEXT = "Sending…"
@@ -73,8 +74,8 @@ def split_lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+#: A list or value shown in a field's place: cut to this (in full in its tooltip).
+SHOWN_SHORT = 60
 
 
 def check_offer(data: dict[str, Any]) -> tuple[Offer | None, dict[str, str]]:
@@ -341,7 +342,9 @@ class OfferForm(ValidatedForm[OfferDraft]):
                 # Shown short (a long list widened the whole form past the screen), in full
                 # in its tooltip.
                 listed = ", ".join(companies)
-                self.companies.addItem(f"These companies: {_short(listed)}", companies)
+                self.companies.addItem(
+                    f"These companies: {one_line(listed, SHOWN_SHORT)}", companies
+                )
                 last = self.companies.count() - 1
                 self.companies.setItemData(last, plain_tooltip(listed), Qt.ItemDataRole.ToolTipRole)
                 self.companies.setCurrentIndex(last)
@@ -352,7 +355,9 @@ class OfferForm(ValidatedForm[OfferDraft]):
         if isinstance(offer.target_market, str):
             self.target_market.setText(offer.target_market)
             # Left empty, nothing is sent for it, and SmartRecruiters keeps what it has.
-            self.target_market.setPlaceholderText(f"Empty keeps “{_short(offer.target_market)}”")
+            self.target_market.setPlaceholderText(
+                f"Empty keeps “{one_line(offer.target_market, SHOWN_SHORT)}”"
+            )
         if cost is not None:
             self.cost_kind.setCurrentIndex(max(self.cost_kind.findData(cost.kind), 0))
             self.cost_value.setText(f"{cost.value.normalize():f}")

@@ -17,6 +17,7 @@ from app.domain.smartrecruiters import AssessmentOrder, Candidate
 from app.domain.snapshot import SnapshotOrder, is_file_note
 from app.store.snapshot_file import Snapshot, SnapshotError
 from app.ui.orders.sources import Comments, OrderSource, Records, SnapshotFiles
+from app.views.activity import one_line
 from app.views.order_rows import OrderColumns
 
 log = logging.getLogger(__name__)
@@ -36,8 +37,7 @@ SHOWN_FROM_FILE = 120
 def from_the_file(text: str) -> str:
     """Text the snapshot file holds, fit for a line of the window: one line, at most
     ``SHOWN_FROM_FILE`` characters. Still text: escape it before putting it in rich text."""
-    line = " ".join(text.split())
-    return line if len(line) <= SHOWN_FROM_FILE else line[: SHOWN_FROM_FILE - 1] + "…"
+    return one_line(text, SHOWN_FROM_FILE)
 
 
 def banner_text(snapshot: Snapshot) -> str:
