@@ -62,14 +62,16 @@ async def _run_snapshot(app: QApplication, path: Path, options: LaunchOptions) -
     stderr and exit status 2."""
     from PySide6.QtCore import QSettings
 
-    from app.store.snapshot_file import SnapshotError, open_snapshot
+    from app.store.snapshot_file import SnapshotError
     from app.ui.common.error_dialog import DialogNotifier
     from app.ui.main_window import open_snapshot_window
     from app.ui.snapshots.snapshot_menu import remember_snapshot
+    from app.ui.snapshots.snapshot_source import read_snapshot
 
     app.setQuitOnLastWindowClosed(False)
     try:
-        snapshot = await asyncio.to_thread(open_snapshot, path)
+        read = await asyncio.to_thread(read_snapshot, path)
+        snapshot = read.snapshot
         if options.self_test:
             await asyncio.to_thread(snapshot.validate_all)  # a check: every order, now
     except SnapshotError as exc:
@@ -79,7 +81,7 @@ async def _run_snapshot(app: QApplication, path: Path, options: LaunchOptions) -
             _tell(QMessageBox.Icon.Critical, str(exc))
         return 2
     settings = QSettings()
-    window = open_snapshot_window(path, settings, snapshot)
+    window = open_snapshot_window(path, settings, read)
     remember_snapshot(settings, path)
     window.show()
     settle_heap()  # the start-up pause ends (see app.workflows.heap)

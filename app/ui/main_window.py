@@ -37,11 +37,10 @@ from app.ui.pacing_status import PacingStatus
 from app.ui.snapshots.snapshot_menu import SnapshotMenu
 
 if TYPE_CHECKING:  # loaded when first needed: not part of the first frame
-    from app.store.snapshot_file import Snapshot
     from app.ui.common.command_palette import CommandPalette
     from app.ui.offers import OffersView
     from app.ui.orders.board_signals import BoardSignals
-    from app.ui.snapshots.snapshot_source import SnapshotOrders
+    from app.ui.snapshots.snapshot_source import ReadSnapshot, SnapshotOrders
     from app.workflows.board import OrderBoard, SyncOutcome
     from app.workflows.offer_catalog import OfferCatalog
 
@@ -221,7 +220,7 @@ class MainWindow(QMainWindow):
             file_menu,
             settings=self._settings,
             messages=self.messages,
-            open_window=lambda path: open_snapshot_window(path, self._settings),
+            open_window=lambda path, read: open_snapshot_window(path, self._settings, read),
         )
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(self.refresh_action)
@@ -439,14 +438,14 @@ class MainWindow(QMainWindow):
 
 
 def open_snapshot_window(
-    path: Path, settings: QSettings | None = None, snapshot: Snapshot | None = None
+    path: Path, settings: QSettings | None = None, read: ReadSnapshot | None = None
 ) -> MainWindow:
-    """A new main window showing the snapshot at ``path`` (raises ``SnapshotError``)."""
-    from app.store.snapshot_file import open_snapshot
-    from app.ui.snapshots.snapshot_source import SnapshotOrders
+    """A new main window showing the snapshot at ``path`` (raises ``SnapshotError``); ``read``
+    is the file already read (``read_snapshot``, in a worker thread), else it is read here."""
+    from app.ui.snapshots.snapshot_source import SnapshotOrders, read_snapshot
 
-    snapshot = snapshot or open_snapshot(path)
+    read = read or read_snapshot(path)
     window = MainWindow(settings=settings)
-    window.show_snapshot(SnapshotOrders(snapshot))
+    window.show_snapshot(SnapshotOrders(read.snapshot, read.prepared))
     release_freed_memory()  # what reading the file needed and no longer does
     return window

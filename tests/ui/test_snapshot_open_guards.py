@@ -3,6 +3,7 @@ process eating its memory; and the error boxes say no more than the log (no key)
 
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,7 +34,7 @@ def error_box(window: QWidget) -> QMessageBox:
 
 @posix_only
 def test_open_refuses_a_fifo_in_a_sentence(
-    qtbot: QtBot, qsettings: QSettings, tmp_path: Path
+    qtbot: QtBot, qsettings: QSettings, tmp_path: Path, qloop: asyncio.AbstractEventLoop
 ) -> None:
     live = MainWindow(settings=qsettings)
     qtbot.addWidget(live)
@@ -41,21 +42,24 @@ def test_open_refuses_a_fifo_in_a_sentence(
     os.mkfifo(fifo)
     live.snapshot_menu.choose_open_path = lambda: fifo
     with fifo_watchdog(fifo):  # before: open() waited for a writer, freezing the window
-        assert live.snapshot_menu.open() is None
+        live.snapshot_menu.open()
+        qloop.run_until_complete(live.snapshot_menu.tasks.wait_idle())
     assert "waiting.adsnap is not a regular file" in error_box(live).text()
     assert live.snapshot_menu.windows == []
 
 
 @posix_only
 @pytest.mark.skipif(not Path("/dev/null").exists(), reason="no /dev/null")
-def test_open_refuses_a_device(qtbot: QtBot, qsettings: QSettings, tmp_path: Path) -> None:
+def test_open_refuses_a_device(
+    qtbot: QtBot, qsettings: QSettings, tmp_path: Path, qloop: asyncio.AbstractEventLoop
+) -> None:
     # /dev/null, not /dev/zero: a regression must fail here, not eat this process's memory
     # (tests/unit/test_snapshot_limits.py reads /dev/zero in a process with a memory cap).
     live = MainWindow(settings=qsettings)
     qtbot.addWidget(live)
     link = tmp_path / "device.adsnap"
     link.symlink_to("/dev/null")
-    assert live.snapshot_menu.open_path(link) is None
+    assert qloop.run_until_complete(live.snapshot_menu.open_path(link)) is None
     assert "device.adsnap is not a regular file" in error_box(live).text()
 
 

@@ -7,6 +7,7 @@ import csv
 import os
 import subprocess
 import sys
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,10 +20,11 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from app.domain.smartrecruiters import OrderStatus
 from app.domain.snapshot import REMOTE_FILES_NOTE, SnapshotAttachment, SnapshotFilter
 from app.domain.snapshot_diff import ChangeKind
-from app.store.snapshot_file import attachment_member
+from app.store.snapshot_file import Snapshot, attachment_member, open_snapshot
 from app.ui.common.messages import Messages
 from app.ui.main_window import MainWindow, open_snapshot_window
 from app.ui.orders.sources import LiveOrders
+from app.ui.snapshots import snapshot_source
 from app.ui.snapshots.snapshot_menu import recent_snapshots
 from app.ui.snapshots.snapshot_source import READ_ONLY_TIP, SnapshotOrders
 from app.views.inbox_columns import INBOX
@@ -199,13 +201,18 @@ def test_compare_two_snapshots(
 
 
 def test_open_from_the_menu_and_remember_it(
-    qtbot: QtBot, qsettings: QSettings, sample: Path, tmp_path: Path
+    qtbot: QtBot,
+    qsettings: QSettings,
+    sample: Path,
+    tmp_path: Path,
+    running_loop: asyncio.AbstractEventLoop,
 ) -> None:
     live = MainWindow(settings=qsettings)
     qtbot.addWidget(live)
     live.snapshot_menu.choose_open_path = lambda: sample
-    opened = live.snapshot_menu.open()
-    assert opened is not None
+    with qtbot.waitSignal(live.snapshot_menu.window_opened) as opened_signal:
+        live.snapshot_menu.open()
+    opened = opened_signal.args[0]
     qtbot.addWidget(opened)
     assert isinstance(opened, MainWindow)
     assert opened.orders.model.rowCount() == 8
@@ -214,7 +221,62 @@ def test_open_from_the_menu_and_remember_it(
     assert [a.text() for a in live.snapshot_menu.recent_menu.actions()] == ["sample.adsnap"]
     bad = tmp_path / "bad.adsnap"
     bad.write_bytes(b"nope")
-    assert live.snapshot_menu.open_path(bad) is None
+    refused = asyncio.ensure_future(live.snapshot_menu.open_path(bad))
+    qtbot.waitUntil(refused.done)
+    assert refused.result() is None
+    assert live.statusBar().currentMessage() == "Did not open the snapshot bad.adsnap"
+    assert live.cursor().shape() != Qt.CursorShape.BusyCursor
+
+
+def test_open_reads_the_file_off_the_gui_thread_and_says_so(
+    qtbot: QtBot,
+    qsettings: QSettings,
+    sample: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    running_loop: asyncio.AbstractEventLoop,
+) -> None:
+    """0.5 s for 100,000 orders froze the window that asked (File › Open read the file and
+    built its search on the GUI thread); now the window stays live and says what it does."""
+    reading, release = threading.Event(), threading.Event()
+    threads: list[threading.Thread] = []
+
+    def gated_open(path: Path, **kwargs: Any) -> Snapshot:
+        threads.append(threading.current_thread())
+        if threading.current_thread() is threading.main_thread():
+            raise AssertionError("the snapshot is read on the GUI thread")
+        reading.set()
+        assert release.wait(timeout=30)
+        return open_snapshot(path, **kwargs)
+
+    monkeypatch.setattr(snapshot_source, "open_snapshot", gated_open)
+    live = MainWindow(settings=qsettings)
+    qtbot.addWidget(live)
+    live.snapshot_menu.choose_open_path = lambda: sample
+    live.snapshot_menu.open()
+    qtbot.waitUntil(reading.is_set)
+    # The window is live meanwhile: it paints, says what it is doing, and a second request
+    # for the same file (a double click on a recent one) opens no second window.
+    qtbot.waitUntil(
+        lambda: live.statusBar().currentMessage() == "Opening the snapshot sample.adsnap…"
+    )
+    assert live.cursor().shape() == Qt.CursorShape.BusyCursor
+    live.snapshot_menu.start_opening(sample)
+    with qtbot.waitSignal(live.snapshot_menu.window_opened) as opened_signal:
+        release.set()
+    opened = opened_signal.args[0]
+    qtbot.addWidget(opened)
+    qtbot.waitUntil(lambda: not live.snapshot_menu.tasks.has_running())
+    assert len(threads) == 1
+    assert live.snapshot_menu.windows == [opened]
+    assert opened.orders.model.rowCount() == 8
+    assert live.statusBar().currentMessage() == "Opened the snapshot sample.adsnap"
+    assert live.cursor().shape() != Qt.CursorShape.BusyCursor
+    # The search built with the file serves the window: nothing of it is rebuilt here.
+    source = opened.orders.source
+    assert isinstance(source, SnapshotOrders)
+    prepared = source.prepared_search()
+    assert prepared is not None
+    assert opened.orders.model.row_search() is prepared.search
 
 
 @pytest.mark.slow

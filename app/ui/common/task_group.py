@@ -51,6 +51,9 @@ class NamedTasks:
         for task in list(self._running):
             task.cancel()
 
+    def has_running(self) -> bool:
+        return bool(self._running)
+
     async def wait_idle(self) -> None:
         """Wait until every task started here has ended (tests, and a tidy close)."""
         while self._running:

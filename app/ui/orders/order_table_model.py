@@ -26,9 +26,10 @@ from PySide6.QtGui import QColor
 
 from app.domain.order_status import OrderStatus
 from app.ui.common.tooltips import plain_tooltip
-from app.views.columns import Columns, as_text
+from app.views.columns import Columns
 from app.views.inbox_columns import INBOX
 from app.views.order_rows import OrderColumns, OrderRow
+from app.views.order_search import PreparedSearch, haystack
 from app.views.row_search import RowSearch
 
 ORDER_ID_ROLE = Qt.ItemDataRole.UserRole
@@ -77,14 +78,23 @@ class OrderTableModel(QAbstractTableModel):
 
     # -- data in ---------------------------------------------------------------------------
 
-    def set_rows(self, rows: OrderColumns, *, row_of: dict[str, int] | None = None) -> None:
+    def set_rows(
+        self,
+        rows: OrderColumns,
+        *,
+        row_of: dict[str, int] | None = None,
+        prepared: PreparedSearch | None = None,
+    ) -> None:
         """Replace everything (one reset: views keep their header state). ``row_of`` (id ->
-        row) may be shared with the caller rather than built again."""
+        row) may be shared with the caller rather than built again, and the search
+        ``prepared`` for these rows (in a worker thread, say)."""
+        if prepared is None or not prepared.fits(self.spec, rows):
+            prepared = PreparedSearch.of(self.spec, rows)
         self.beginResetModel()
         self._rows = rows
         self._row_of = row_of if row_of is not None else {oid: i for i, oid in enumerate(rows.id)}
-        self._haystacks = self._haystack_column(rows)
-        self._search = RowSearch(self._haystacks)
+        self._haystacks = prepared.texts
+        self._search = prepared.search
         self._status_counts = Counter(rows.status)
         self._sort_keys = {}
         self.endResetModel()
@@ -101,7 +111,7 @@ class OrderTableModel(QAbstractTableModel):
                 self._status_counts[self._rows.status[position]] -= 1
                 self._status_counts[row.status] += 1
                 self._rows.replace(position, row)
-                self._search.replace(position, self._haystack(row))
+                self._search.replace(position, haystack(self.spec, row))
                 changed.append(position)
         if changed:
             self._sort_keys = {}  # rebuilt on the next sort: a few rows changed their keys
@@ -115,29 +125,12 @@ class OrderTableModel(QAbstractTableModel):
             for offset, row in enumerate(added):
                 self._row_of[row.id] = first + offset
                 self._status_counts[row.status] += 1
-            self._search.extend([self._haystack(row) for row in added])
+            self._search.extend([haystack(self.spec, row) for row in added])
             self._sort_keys = {}
             self.endInsertRows()
         if changed or added:
             first_added = len(self._rows) - len(added)
             self.rows_updated.emit([*changed, *range(first_added, len(self._rows))])
-
-    def _haystack(self, row: OrderRow) -> str:
-        """The text a search looks in: every searchable column, lower-cased."""
-        parts = []
-        for column in self.spec.searchable():
-            assert column.search is not None
-            parts.append(column.search(getattr(row, column.field)))
-        return "\n".join(parts).casefold()
-
-    def _haystack_column(self, rows: OrderColumns) -> list[str]:
-        # Column by column with map() (in C) rather than row by row: 100,000 rows of a snapshot.
-        texts = []
-        for column in self.spec.searchable():
-            assert column.search is not None
-            values = rows.column(column.field)
-            texts.append(values if column.search is as_text else map(column.search, values))
-        return ["\n".join(parts).casefold() for parts in zip(*texts, strict=True)]
 
     # -- reading ---------------------------------------------------------------------------
 

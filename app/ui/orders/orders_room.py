@@ -336,7 +336,7 @@ class OrdersRoom(QWidget):
             self.model.set_rows(OrderColumns.of_rows([]))
         else:
             rows, row_of = source.all_rows()
-            self.model.set_rows(rows, row_of=row_of)
+            self.model.set_rows(rows, row_of=row_of, prepared=source.prepared_search())
             source.rows_changed.connect(self._rows_changed)
             if isinstance(source, LiveOrders):
                 source.signals.upload_progress.connect(self.detail.attachments.model.set_progress)

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from app.clients.errors import ApiError
 from app.ui.orders.detail_pane import TimelineEntry
 from app.views.order_rows import OrderColumns, OrderRow, order_row
+from app.views.order_search import PreparedSearch
 
 if TYPE_CHECKING:  # the board opens after the window's first frame, pydantic's shapes with it
     from app.domain.attention import Flag
@@ -59,6 +60,11 @@ class OrderSource(QObject):
     @abstractmethod
     def all_rows(self) -> tuple[OrderColumns, dict[str, int] | None]:
         """Every row, and (when the source has it at hand) the row of each order id."""
+
+    def prepared_search(self) -> PreparedSearch | None:
+        """The search over ``all_rows()``'s rows when the source built it ahead, off the GUI
+        thread (a large snapshot); None: the room builds it."""
+        return None
 
     @abstractmethod
     def order(self, order_id: str) -> AssessmentOrder | None: ...
