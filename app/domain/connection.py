@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import (
     BaseModel,
@@ -22,6 +22,7 @@ from pydantic import (
 
 from app.domain.email_rule import is_well_formed_email
 from app.domain.invitation import MESSAGE_MAX, SENDER_MAX, InvitationText
+from app.domain.urls import require_secure_base_url
 
 SR_PRODUCTION_URL = "https://api.smartrecruiters.com/v1"
 BERKE_PRODUCTION_URL = "https://site.berkeassessment.com/api"
@@ -54,6 +55,11 @@ PassLevel = Literal["low", "medium", "high"]
 def _ui(group: str, **extra: JsonValue) -> dict[str, JsonValue]:
     """Metadata for the settings dialog (``json_schema_extra``): its group and hints."""
     return {"group": group, **extra}
+
+
+class AddressProblem(NamedTuple):
+    field: str  # the profile's field: sr_base_url or berke_base_url
+    sentence: str
 
 
 class ConnectionProfile(BaseModel):
@@ -261,6 +267,27 @@ class ConnectionProfile(BaseModel):
     @property
     def is_sandbox(self) -> bool:
         return self.kind is ProfileKind.SANDBOX
+
+    def address_problem(self) -> AddressProblem | None:
+        """Why no connection can be opened to one of this profile's addresses (None: it can).
+        The sandbox's addresses are its own."""
+        if self.is_sandbox:
+            return None
+        for field, service in (("sr_base_url", "SmartRecruiters"), ("berke_base_url", "Berke")):
+            try:
+                require_secure_base_url(getattr(self, field), service)
+            except ValueError as exc:
+                return AddressProblem(field, str(exc))
+        return None
+        for url, service in (
+            (self.sr_base_url, "SmartRecruiters"),
+            (self.berke_base_url, "Berke"),
+        ):
+            try:
+                require_secure_base_url(url, service)
+            except ValueError as exc:
+                return str(exc)
+        return None
 
     @property
     def max_upload_bytes(self) -> int:

@@ -4,8 +4,12 @@ and the assessment-URL checks."""
 from __future__ import annotations
 
 import ipaddress
+import re
 from urllib.parse import urlsplit
 
+#: A label of an ASCII host name. Underscores pass, as httpx lets them (some internal names
+#: have them).
+_ASCII_LABEL = re.compile(r"[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?")
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 _IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
 
@@ -28,9 +32,28 @@ def require_secure_base_url(base_url: str, service: str) -> str:
     Both services take secrets in every call: they must never cross a network in clear text.
     ``service`` names it in the refusal ("SmartRecruiters", "Berke").
     """
-    parts = urlsplit(base_url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    text = base_url.strip()
+    if any(char.isspace() or not char.isprintable() for char in text):
+        raise ValueError(f"The {service} address must not hold spaces or invisible characters.")
+    try:
+        parts = urlsplit(text)
+    except ValueError as exc:  # an unclosed [ of an IPv6 address
+        raise ValueError(f"The {service} address is not a valid web address.") from exc
+    if parts.scheme not in ("http", "https") or not parts.netloc or not parts.hostname:
         raise ValueError(f"The {service} address must be a full http(s) URL.")
+    try:
+        port = parts.port  # read here: a port that is no number in range raises
+    except ValueError:
+        port = 0
+    if port == 0:
+        given = parts.netloc.rsplit("]", 1)[-1].rpartition(":")[2][:20]
+        raise ValueError(
+            f"The {service} address has “{given}” where a port number (1 to 65535) goes, "
+            "after the “:” that follows the server name."
+        )
+    if not is_valid_host(parts.hostname):
+        shown = parts.hostname if len(parts.hostname) <= 60 else parts.hostname[:59] + "…"
+        raise ValueError(f"The {service} address has no valid server name: “{shown}”.")
     if parts.scheme == "http" and not is_loopback_host(parts.hostname):
         raise ValueError(
             f"The {service} address must start with https:// (only a service on this "
@@ -38,7 +61,26 @@ def require_secure_base_url(base_url: str, service: str) -> str:
         )
     if parts.query or parts.fragment or parts.username or parts.password:
         raise ValueError(f"The {service} address must not carry a query or credentials.")
-    return base_url.strip().rstrip("/")
+    return text.rstrip("/")
+
+
+def is_valid_host(host: str) -> bool:
+    """A name a connection can be opened to: an IP address, an ASCII name of letters, digits,
+    hyphens and dots (empty labels and hyphens at a label's ends refused), or an international
+    name that IDNA encodes. What passed before and failed only when a request was made (and
+    then as the app's start failing: "Invalid port", an IDNA error) is refused up front."""
+    if ip_address_of(host) is not None:
+        return True
+    name = host.removesuffix(".")
+    if name.isascii() and "xn--" not in name.lower():
+        return all(_ASCII_LABEL.fullmatch(label) for label in name.split("."))
+    import idna  # httpx's own IDNA rules; only for the rare international name
+
+    try:
+        idna.encode(name.lower(), uts46=True)
+    except (UnicodeError, ValueError):
+        return False
+    return True
 
 
 def host_of(url: str) -> str | None:

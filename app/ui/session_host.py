@@ -183,6 +183,15 @@ class SessionHost(QObject):
                 f"{unsendable} Working in demo mode until then (File > Settings)."
             )
             return await self._demo_opener()
+        unusable = profile.address_problem()
+        if unusable is not None:
+            # Saved by an older version (or written by hand): the start failed, and with it
+            # the way back into the settings. Demo mode, and the way out in words.
+            self.notice = (
+                f"The profile “{profile.name}” cannot be used: {unusable.sentence} Working in demo "
+                "mode until it is corrected (File > Settings)."
+            )
+            return await self._demo_opener()
         from app.workflows.session import open_session
 
         return open_session(profile, credentials)

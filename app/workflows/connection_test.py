@@ -95,6 +95,8 @@ async def probe_smartrecruiters(
         )
     except ApiError as exc:
         return _common(service, exc)
+    except (httpx.InvalidURL, ValueError):
+        return _unusable_address(service)
     finally:
         await client.aclose()
     return ConnectionVerdict(
@@ -126,6 +128,8 @@ async def probe_berke(
         return _berke_auth(exc)
     except ApiError as exc:
         return _common(service, exc)
+    except (httpx.InvalidURL, ValueError):
+        return _unusable_address(service)
     finally:
         await client.aclose()
     count = f"{len(jobs)} job{'s' if len(jobs) != 1 else ''}"
@@ -138,6 +142,14 @@ def _address_problem(base_url: str, service: Service) -> ConnectionVerdict | Non
     except ValueError as exc:
         return ConnectionVerdict(service, Verdict.BAD_ADDRESS, str(exc))
     return None
+
+
+def _unusable_address(service: Service) -> ConnectionVerdict:
+    # The address checks let through what the request then could not be built for: never an
+    # exception out of a probe (the verdict stayed "Testing…" and the error went to the log).
+    return ConnectionVerdict(
+        service, Verdict.BAD_ADDRESS, f"The {service} address is not a valid web address."
+    )
 
 
 def _berke_auth(exc: AuthError) -> ConnectionVerdict:

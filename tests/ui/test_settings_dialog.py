@@ -176,6 +176,32 @@ def test_insecure_or_invalid_values_are_refused_in_words(
     assert not (tmp_path / "s.json").exists()
 
 
+TYPO_ADDRESS = "https://api.smartrecruiters.com:v1"  # ":" typed for "/"
+
+
+def test_an_address_no_request_can_go_to_is_refused_at_its_field(
+    qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path, running_loop: asyncio.AbstractEventLoop
+) -> None:
+    """Before: saved without a word, then every start failed ("Invalid port: 'v1'") and Test
+    connection stayed at "Testing…" with the error in the log."""
+    dialog = _dialog(qtbot, AppSettings(), KeyStore(), tmp_path / "s.json")
+    dialog.show()
+    dialog.add_profile()
+    sr_url = dialog.editors["sr_base_url"]
+    assert isinstance(sr_url, QLineEdit)
+    sr_url.setText(TYPO_ADDRESS)
+    qtbot.keyClicks(dialog.key_fields[SR_KEY], "k" * 64)
+    qtbot.mouseClick(dialog.test_buttons[SR_KEY], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: SR_KEY in dialog.last_verdicts)
+    assert dialog.last_verdicts[SR_KEY].verdict.value == "bad_address"
+    assert "where a port number" in dialog.verdict_labels[SR_KEY].text()
+    assert dialog.save() is None
+    assert "has “v1” where a port number (1 to 65535) goes" in dialog.error_label.text()
+    assert sr_url.hasFocus()
+    assert not (tmp_path / "s.json").exists()
+    assert ring.entries == {}  # no key stored for what was not saved
+
+
 def test_a_berke_token_over_50_characters_is_refused_at_the_field_before_storing(
     qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path
 ) -> None:
@@ -604,6 +630,35 @@ def test_a_stored_key_that_cannot_be_sent_falls_back_to_demo_with_the_way_out(
         assert host.session.demo
         assert host.notice is not None
         assert "cannot be used" in host.notice
+        assert "File > Settings" in host.notice
+    finally:
+        window.close()
+        _wait(qtbot, host.close())
+
+
+@pytest.mark.usefixtures("ring")
+def test_a_saved_address_no_request_can_go_to_falls_back_to_demo_with_the_way_out(
+    qtbot: QtBot,
+    sandbox: SandboxServer,
+    qsettings: QSettings,
+    running_loop: asyncio.AbstractEventLoop,
+) -> None:
+    """Saved by an older version: every start failed ("could not start: Invalid port"), and
+    with it the way back into the settings."""
+    window = MainWindow(qsettings)
+    qtbot.addWidget(window)
+    keys = KeyStore()
+    keys.set("Local", SR_KEY, DEMO_SR_KEY)
+    keys.set("Local", BERKE_TOKEN, DEMO_BERKE_TOKEN)
+    typo = _custom(sandbox).model_copy(update={"sr_base_url": TYPO_ADDRESS})
+    host = _host(window, AppSettings(profiles=[typo], active="Local"), keys)
+    _wait(qtbot, host.open())
+    try:
+        assert host.session is not None
+        assert host.session.demo
+        assert host.notice is not None
+        assert "“Local” cannot be used" in host.notice
+        assert "where a port number" in host.notice
         assert "File > Settings" in host.notice
     finally:
         window.close()

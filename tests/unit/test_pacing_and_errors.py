@@ -123,6 +123,25 @@ def test_error_sentences_name_service_and_quote_its_message() -> None:
         ("https://user:pw@x.test", False),
         ("https://x.test/?key=1", False),
         ("not a url", False),
+        # What passed the check and failed each start ("Invalid port: 'v1'", an IDNA error):
+        ("https://api.smartrecruiters.com:v1", False),  # ":" typed for "/"
+        ("https://example.com:99999/v1", False),
+        ("https://example.com:0/v1", False),
+        ("https://exa mple.com/v1", False),
+        ("https://exam\u00a0ple.com/v1", False),
+        ("https://exa\tmple.com/v1", False),
+        ("https://xn--/v1", False),
+        ("https://a..b/v1", False),
+        ("https://-/v1", False),
+        ("https://%zz/v1", False),
+        ("https://[::1/v1", False),
+        ("https://" + "a" * 64 + ".com/v1", False),
+        # ... and what a request can be made to:
+        ("https://api.smartrecruiters.com:443/v1", True),
+        ("https://bücher.example/api", True),
+        ("https://xn--bcher-kva.example/api", True),
+        ("https://my_host.internal/api", True),
+        ("https://example.com./v1", True),
     ],
 )
 def test_base_urls_must_be_https_except_loopback(url: str, ok: bool) -> None:
@@ -131,6 +150,16 @@ def test_base_urls_must_be_https_except_loopback(url: str, ok: bool) -> None:
     else:
         with pytest.raises(ValueError, match="SmartRecruiters"):
             require_secure_base_url(url, Service.SMARTRECRUITERS)
+
+
+def test_an_address_refusal_says_what_is_wrong_in_a_line() -> None:
+    with pytest.raises(ValueError, match="has “v1” where a port number"):
+        require_secure_base_url("https://api.smartrecruiters.com:v1", Service.SMARTRECRUITERS)
+    with pytest.raises(ValueError, match="spaces or invisible characters"):
+        require_secure_base_url("https://exam\u00a0ple.com/v1", Service.BERKE)
+    with pytest.raises(ValueError, match="no valid server name") as refused:
+        require_secure_base_url("https://" + "a" * 300 + ".com/v1", Service.BERKE)
+    assert len(str(refused.value)) < 120
 
 
 def test_loopback_detection() -> None:

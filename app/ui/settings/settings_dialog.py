@@ -39,7 +39,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.clients.errors import Service
 from app.domain.connection import (
     GROUP_BERKE,
     GROUP_INVITATION,
@@ -53,7 +52,6 @@ from app.domain.connection import (
     sr_key_problem,
 )
 from app.domain.profile_problems import profile_problem
-from app.domain.urls import require_secure_base_url
 from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyStore, Storage
 from app.store.settings_file import save_settings
 from app.ui.common.async_dialogs import confirm
@@ -366,20 +364,11 @@ class SettingsDialog(QDialog):
         for index, draft in enumerate(self._drafts):
             try:
                 profile = ConnectionProfile.model_validate(draft.values)
-                if not profile.is_sandbox:
-                    require_secure_base_url(profile.sr_base_url, Service.SMARTRECRUITERS)
-                    require_secure_base_url(profile.berke_base_url, Service.BERKE)
+                unusable = profile.address_problem()
+                if unusable is not None:
+                    return self._fail_on(index, *unusable)
             except ValidationError as exc:
-                # In words ("Give the profile a name"), the profile shown, its field focused.
-                field_name, sentence = profile_problem(exc)
-                self.profile_list.setCurrentRow(index)
-                editor = self.name_edit if field_name == "name" else self.editors.get(field_name)
-                if editor is not None:
-                    editor.setFocus()
-                name = draft.values.get("name")
-                return self._fail(f"{name}: {sentence}" if name else sentence)
-            except ValueError as exc:
-                return self._fail(f"{draft.values.get('name')}: {exc}")
+                return self._fail_on(index, *profile_problem(exc))
             profiles.append(profile)
         names = [p.name for p in profiles]
         if len(set(names)) != len(names):
@@ -471,6 +460,15 @@ class SettingsDialog(QDialog):
     @property
     def settings(self) -> AppSettings:
         return self._settings
+
+    def _fail_on(self, index: int, field_name: str, sentence: str) -> AppSettings | None:
+        """In words ("Give the profile a name"), the profile shown, its field focused."""
+        self.profile_list.setCurrentRow(index)
+        editor = self.name_edit if field_name == "name" else self.editors.get(field_name)
+        if editor is not None:
+            editor.setFocus()
+        name = self._drafts[index].values.get("name")
+        return self._fail(f"{name}: {sentence}" if name else sentence)
 
     def _fail(self, text: str) -> AppSettings | None:
         self.error_label.setText(text)
