@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from app.store.memory import release_freed_memory
 from app.store.paths import log_dir
+from app.ui.common.labels import plain_label, rich_label
 from app.ui.common.messages import Messages
 from app.ui.orders.orders_room import OrdersRoom
 from app.ui.orders.sources import LiveOrders
@@ -146,10 +147,7 @@ class MainWindow(QMainWindow):
 
     def _build_banner(self) -> QLabel:
         """A snapshot's "read-only" line above the rooms (hidden for the live inbox)."""
-        banner = QLabel()
-        banner.setObjectName("snapshotBanner")
-        banner.setWordWrap(True)
-        banner.setTextFormat(Qt.TextFormat.RichText)
+        banner = rich_label(name="snapshotBanner")  # banner_text escapes the file's words
         banner.setStyleSheet(
             "QLabel#snapshotBanner { background: #fff4ce; color: #3b2f00;"
             " border-bottom: 1px solid #e0c97a; padding: 6px 10px; }"
@@ -161,11 +159,8 @@ class MainWindow(QMainWindow):
         return banner
 
     def _build_status_bar(self) -> tuple[QLabel, QLabel]:
-        connection = QLabel()
-        connection.setObjectName("connectionLabel")
-        connection.setTextFormat(Qt.TextFormat.PlainText)  # a profile's or a file's words
-        count = QLabel()
-        count.setObjectName("countLabel")
+        connection = plain_label(name="connectionLabel", wrap=False)  # a profile's words
+        count = plain_label(name="countLabel", wrap=False)
         # Permanent widgets: transient messages ("Synced …") must not hide where we are connected.
         self.pacing_status = PacingStatus()
         self.statusBar().addPermanentWidget(connection)

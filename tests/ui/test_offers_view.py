@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 from app.domain.smartrecruiters import Offer, OfferStatus
 from app.ui.common.messages import Messages
 from app.ui.offers import OffersView
+from app.ui.offers.offer_detail import SHOWN_MAX
 from app.ui.offers.offer_form import OfferForm
 from app.workflows import offers
 from app.workflows.desk import Desk
@@ -264,6 +265,31 @@ def new_offer(
     search(view, qtbot, made.catalog_id)
     select(view, qtbot, made.id)
     return made
+
+
+def test_an_offers_own_words_are_shown_as_written_and_a_long_text_cut(
+    view: OffersView, qtbot: QtBot
+) -> None:
+    """Before: the title read a name as HTML (a red "FREE" heading and a link; nested tables
+    in a 255-character name held the window 12 s), and a 1 MB description 2.8 s."""
+    name = "<h1 style='color:red'>FREE</h1><a href='https://evil.example'>click</a>"
+    description = "lorem ipsum dolor sit amet" + " lorem ipsum dolor sit amet" * 8000
+    assert view.catalog is not None
+    body = {"catalogId": f"UI-{uuid.uuid4().hex[:8]}", "name": name,
+            "description": description, "terms": {"type": "REFERENCE_CHECK"}}  # fmt: skip
+    made = run(qtbot, view.catalog.create(Offer.model_validate(body), None))
+    assert made.id is not None
+    search(view, qtbot, made.catalog_id)
+    select(view, qtbot, made.id)
+    assert view.title.text() == name
+    assert view.title.textFormat() == Qt.TextFormat.PlainText
+    shown = view.fields["description"].text()
+    assert shown.startswith(description[:SHOWN_MAX])
+    assert shown.endswith(f"… ({len(description) - SHOWN_MAX:,} more characters: Edit shows them)")
+    # Edit has the whole text to work on.
+    form = open_form(view, qtbot, view.edit_button)
+    assert form.description.toPlainText() == description
+    form.reject()
 
 
 def test_edit_submit_withdraw(view: OffersView, qtbot: QtBot) -> None:

@@ -16,7 +16,6 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
-    QLabel,
     QLineEdit,
     QListView,
     QMenu,
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.common.labels import without_mnemonic
+from app.ui.common.labels import plain_label, without_mnemonic
 from app.ui.common.tooltips import plain_tooltip
 from app.views.candidate_groups import fold
 
@@ -151,8 +150,7 @@ class CommandPalette(QDialog):
         self.list.setObjectName("paletteList")
         self.list.setModel(self.model)
         self.list.setUniformItemSizes(True)
-        self.hint = QLabel(HINT)
-        self.hint.setObjectName("paletteHint")
+        self.hint = plain_label(HINT, "paletteHint", wrap=False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.query)
         layout.addWidget(self.list, 1)

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.field_errors import FORM_LEVEL
 from app.ui.common.colours import status_colours
-from app.ui.common.labels import without_mnemonic
+from app.ui.common.labels import plain_label, without_mnemonic
 from app.ui.common.tab_order import chain_tab_order
 
 T = TypeVar("T")
@@ -48,7 +48,7 @@ TWO_COLUMNS_FROM = 1000
 
 def add_section(grid: QGridLayout, title: str, *, first: bool = False) -> None:
     """A bold heading across both columns, with a little space above all but the first."""
-    heading = QLabel(title)
+    heading = plain_label(title, wrap=False)
     font = QFont(heading.font())
     font.setBold(True)
     heading.setFont(font)
@@ -118,9 +118,7 @@ class ValidatedForm(QDialog, Generic[T]):
         self._grids: list[QGridLayout] = []
         self._grid = self._new_column()
 
-        self.form_error = QLabel()
-        self.form_error.setObjectName("error_form")
-        self.form_error.setWordWrap(True)
+        self.form_error = plain_label(name="error_form")  # a service's words, as written
         self.form_error.hide()
         self.cancel_button = QPushButton("Cancel")
         self.submit_button = QPushButton(submit_text)
@@ -199,19 +197,15 @@ class ValidatedForm(QDialog, Generic[T]):
         """A row: ``text`` (with its & shortcut) beside ``widget``, then ``extra`` (a status
         line of its own), the error line, the advice line and ``below``."""
         focus = focus or widget
-        label = QLabel(text)
+        label = plain_label(text, wrap=False)
         label.setBuddy(focus)
         focus.setAccessibleName(without_mnemonic(text))
         focus.setAccessibleDescription(rule)
         widget.setToolTip(rule)
         label.setToolTip(rule)
-        error = QLabel()
-        error.setObjectName(f"error_{key}")
-        advice = QLabel()
-        advice.setObjectName(f"advice_{key}")
+        error = plain_label(name=f"error_{key}")
+        advice = plain_label(name=f"advice_{key}")
         for line in (error, advice):
-            line.setWordWrap(True)
-            line.setTextFormat(Qt.TextFormat.PlainText)
             line.hide()
 
         row = self._grid.rowCount()

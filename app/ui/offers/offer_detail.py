@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from app.domain.offer_cost import OfferCost, cost_advice, expected_cost
 from app.domain.smartrecruiters import AssessmentOrder, Offer, OrderStatus
 from app.ui.common.colours import status_colours
+from app.ui.common.labels import plain_label
 from app.ui.common.task_group import NamedTasks
 from app.ui.common.tooltips import plain_tooltip
 from app.ui.offers.offer_table_model import (
@@ -65,7 +66,24 @@ def _order_status(status: OrderStatus) -> str:
     return status.value.replace("_", " ").capitalize()
 
 
+#: The most of a value the pane lays out: a 1 MB description (the API sets no limit) held the
+#: window 2.8 s each time the offer was chosen.
+SHOWN_MAX = 5000
+
+
+def shown(text: str) -> str:
+    """``text`` as the pane shows it: whole, or its start and what is left out."""
+    if len(text) <= SHOWN_MAX:
+        return text
+    return f"{text[:SHOWN_MAX]}… ({len(text) - SHOWN_MAX:,} more characters: Edit shows them)"
+
+
 def _values(offer: Offer, cost: OfferCost | None) -> dict[str, str]:
+    values = _whole_values(offer, cost)
+    return {key: shown(text) for key, text in values.items()}
+
+
+def _whole_values(offer: Offer, cost: OfferCost | None) -> dict[str, str]:
     availability = offer.availability
     return {
         "catalogId": offer.catalog_id,
@@ -99,9 +117,7 @@ class OfferDetail(QStackedWidget):
         self._offer: Offer | None = None
         self._tasks = tasks or NamedTasks()  # the room's, so that it can wait for all its work
 
-        self.title = QLabel()
-        self.title.setObjectName("offerTitle")
-        self.title.setWordWrap(True)
+        self.title = plain_label(name="offerTitle")  # the offer's name, as written
         font = QFont(self.title.font())
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.2)
@@ -127,11 +143,10 @@ class OfferDetail(QStackedWidget):
         self._scroll.setWidgetResizable(True)
         self._scroll.setFrameShape(QFrame.Shape.NoFrame)
         self._scroll.setWidget(body)
-        self.placeholder = QLabel(
+        self.placeholder = plain_label(
             "Select an offer to see its fields, its Cost check and its recent orders."
         )
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.placeholder.setWordWrap(True)
         # No offer, no empty form of dashes: a sentence takes the pane's place.
         self.addWidget(self.placeholder)
         self.addWidget(self._scroll)
@@ -145,10 +160,7 @@ class OfferDetail(QStackedWidget):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         for key, text in _FIELDS:
-            value = QLabel(NOTHING)
-            value.setObjectName(f"offer_{key}")
-            value.setWordWrap(True)
-            value.setTextFormat(Qt.TextFormat.PlainText)
+            value = plain_label(NOTHING, f"offer_{key}")
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             value.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
             form.addRow(f"{text}:", value)
@@ -156,9 +168,7 @@ class OfferDetail(QStackedWidget):
         return form
 
     def _build_cost_line(self) -> None:
-        self.cost_warning = QLabel()
-        self.cost_warning.setObjectName("offerCostWarning")
-        self.cost_warning.setWordWrap(True)
+        self.cost_warning = plain_label(name="offerCostWarning")
         self.cost_warning.hide()
         self.cost_fix = QPushButton()
         self.cost_fix.setObjectName("offerCostFix")
@@ -166,7 +176,7 @@ class OfferDetail(QStackedWidget):
         self.cost_fix.clicked.connect(self._ask_cost_fix)
 
     def _build_recent(self) -> None:
-        self._recent_heading = QLabel("Recent orders")
+        self._recent_heading = plain_label("Recent orders", wrap=False)
         heading_font = QFont(self._recent_heading.font())
         heading_font.setBold(True)
         self._recent_heading.setFont(heading_font)
@@ -178,9 +188,7 @@ class OfferDetail(QStackedWidget):
         self.recent_orders.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.recent_orders.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.recent_orders.setUniformItemSizes(True)
-        self.recent_state = QLabel()
-        self.recent_state.setObjectName("offerRecentState")
-        self.recent_state.setWordWrap(True)
+        self.recent_state = plain_label(name="offerRecentState")
 
     # -- showing --------------------------------------------------------------------------------
 
@@ -205,7 +213,7 @@ class OfferDetail(QStackedWidget):
             self._show_cost_warning(None, None)
             self.recent_state.setText("")
             return
-        self.title.setText(offer.name)
+        self.title.setText(shown(offer.name))
         for key, text in _values(offer, cost).items():
             self.fields[key].setText(text)
         colour = STATUS_COLOURS.get(offer.status) if offer.status else None

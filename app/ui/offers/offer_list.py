@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPushButton,
     QStackedWidget,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 from app.domain.offer_cost import OfferCost
 from app.domain.smartrecruiters import Offer, OfferStatus
 from app.ui.common.colours import status_colours
+from app.ui.common.labels import plain_label
 from app.ui.offers.offer_table_model import (
     OFFER_ROLE,
     Column,
@@ -124,18 +124,14 @@ class OfferList(QWidget):
         table.selectionModel().currentRowChanged.connect(self._on_current_changed)
         table.doubleClicked.connect(lambda _i: self.activated.emit())
 
-        self.state_label = QLabel()
-        self.state_label.setObjectName("offersState")
+        self.state_label = plain_label(name="offersState")
         self.state_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.state_label.setWordWrap(True)
         # The empty, loading or failed state takes the table's place: never a blank grid.
         self.stack = QStackedWidget()
         self.stack.addWidget(table)
         self.stack.addWidget(self.state_label)
 
-        self.error_label = QLabel()
-        self.error_label.setObjectName("offersError")
-        self.error_label.setWordWrap(True)
+        self.error_label = plain_label(name="offersError")
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error_label.hide()
 
@@ -144,8 +140,7 @@ class OfferList(QWidget):
         self.prev_button.setObjectName("offersPrevious")
         self.next_button = QPushButton("Ne&xt ▶")
         self.next_button.setObjectName("offersNext")
-        self.page_label = QLabel()
-        self.page_label.setObjectName("offersPage")
+        self.page_label = plain_label(name="offersPage", wrap=False)
         self.page_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.prev_button.clicked.connect(lambda: self.page_turned.emit(-1))
         self.next_button.clicked.connect(lambda: self.page_turned.emit(1))

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
     QStyle,
     QStyledItemDelegate,
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.attachments import CANCELLABLE, RETRIABLE, UploadState, describe_size
+from app.ui.common.labels import plain_label
 from app.ui.common.table_model import RowsTableModel
 
 if TYPE_CHECKING:  # types only: the panel is in the first frame, before pydantic
@@ -163,10 +163,7 @@ class AttachmentsPanel(QGroupBox):
         super().__init__("Result and attachments", parent)
         self.setObjectName("attachmentsPanel")
         self.setAcceptDrops(True)
-        self.result_label = QLabel("No result yet.")
-        self.result_label.setObjectName("resultLabel")
-        self.result_label.setWordWrap(True)
-        self.result_label.setTextFormat(Qt.TextFormat.PlainText)  # a title is text, not HTML
+        self.result_label = plain_label("No result yet.", "resultLabel")  # a title, as written
         self.model = AttachmentTableModel(self)
         self.table = QTableView()
         self.table.setObjectName("attachmentsTable")
@@ -180,9 +177,9 @@ class AttachmentsPanel(QGroupBox):
         self.table.setMinimumHeight(90)
         self.table.viewport().setAcceptDrops(True)
         self.table.viewport().installEventFilter(self)  # a drop lands on the viewport
-        self.hint = QLabel("Drop report files here (PDF, DOC, DOCX, RTF, TXT, HTML, PNG, JPG).")
-        self.hint.setObjectName("dropHint")
-        self.hint.setWordWrap(True)
+        self.hint = plain_label(
+            "Drop report files here (PDF, DOC, DOCX, RTF, TXT, HTML, PNG, JPG).", "dropHint"
+        )
         self.add_button = QPushButton("Add files…")
         self.add_button.setObjectName("addFilesButton")
         self.cancel_button = QPushButton("Cancel upload")

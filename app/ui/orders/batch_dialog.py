@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHeaderView,
-    QLabel,
     QProgressBar,
     QPushButton,
     QTableView,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.common.labels import plain_label
 from app.ui.common.table_model import RowsTableModel
 from app.workflows.batch import Outcome, OutcomeKind
 
@@ -79,9 +79,7 @@ class BatchDialog(QDialog):
         self.setSizeGripEnabled(True)
         self.total = total
         self.cancel_requested = False
-        self.label = QLabel(f"Working on {total} orders…")
-        self.label.setObjectName("batchLabel")
-        self.label.setWordWrap(True)
+        self.label = plain_label(f"Working on {total} orders…", "batchLabel")
         self.progress = QProgressBar()
         self.progress.setObjectName("batchProgress")
         self.progress.setRange(0, total)

@@ -132,13 +132,10 @@ class BerkeAssessmentForm(ValidatedForm[CreateAssessmentRequest]):
         lines = self.invitation_message.fontMetrics().lineSpacing()
         self.invitation_message.setMinimumHeight(4 * lines + 12)
         self.invitation_message.setMaximumHeight(8 * lines + 12)
-        self.message_counter = QLabel()
-        self.message_counter.setObjectName("messageCounter")
+        self.message_counter = plain_label(name="messageCounter", wrap=False)
         self.message_counter.setAlignment(Qt.AlignmentFlag.AlignRight)
 
-        self.job_status = QLabel()
-        self.job_status.setObjectName("jobStatus")
-        self.job_status.setWordWrap(True)
+        self.job_status = plain_label(name="jobStatus")
 
         # Who the assessment belongs to, and what follows from it (the seed's username
         # paragraph), kept up to date as the user, department and action change.

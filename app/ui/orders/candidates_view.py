@@ -6,7 +6,6 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QStackedWidget,
     QTableView,
@@ -14,6 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.common.labels import plain_label
 from app.ui.common.search_keys import SearchKeys, give_list_the_keyboard
 from app.ui.orders.candidate_table_model import CandidateTableModel
 from app.views.order_rows import OrderColumns
@@ -47,10 +47,8 @@ class CandidatesView(QWidget):
 
         self.table = self._build_table()
         SearchKeys(self.search, lambda: give_list_the_keyboard(self.table))
-        self.empty_label = QLabel()
-        self.empty_label.setObjectName("candidatesEmpty")
+        self.empty_label = plain_label(name="candidatesEmpty")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setWordWrap(True)
         # The empty state takes the table's place, so the user never faces a blank grid.
         self.stack = QStackedWidget()
         self.stack.addWidget(self.table)

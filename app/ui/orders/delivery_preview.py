@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFrame,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QSizePolicy,
     QTextBrowser,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.attachments import describe_size
 from app.domain.smartrecruiters import AssessmentOrder
+from app.ui.common.labels import plain_label, rich_label
 from app.workflows.delivery import DeliveryPlan
 
 log = logging.getLogger(__name__)
@@ -101,20 +101,18 @@ class DeliveryPreviewDialog(QDialog):
         who = order.candidate.display_name
         job = order.job.name if order.job and order.job.name else "their job"
         self.setWindowTitle(f"Deliver the result — {who}")
-        intro = QLabel(
+        intro = rich_label(
             f"<b>{html.escape(who)}</b> · {html.escape(job)} · "
             f"{html.escape(order.company.name if order.company else '')}<br>"
-            "The recruiter will see this result in SmartRecruiters, with the report attached."
+            "The recruiter will see this result in SmartRecruiters, with the report attached.",
+            "deliveryIntro",
         )
-        intro.setObjectName("deliveryIntro")
-        intro.setWordWrap(True)
         self.card = QTextBrowser()
         self.card.setObjectName("resultCard")
         self.card.setOpenExternalLinks(False)
         self.card.setHtml(card_html(plan))
         self.card.setMinimumWidth(360)
-        self.page = QLabel("Rendering the report's first page…")
-        self.page.setObjectName("reportPage")
+        self.page = plain_label("Rendering the report's first page…", "reportPage", wrap=False)
         self.page.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.page.setFrameShape(QFrame.Shape.StyledPanel)
         self.page.setMinimumSize(PAGE_WIDTH + 8, 200)

@@ -228,17 +228,12 @@ class OrderDetailPane(QWidget):
         self.read_only = False  # a snapshot: comments are shown, never added
         self._read_only_reason: str | None = None
 
-        self.title = QLabel("Select an order to see its details.")
-        self.title.setObjectName("detailTitle")
+        self.title = plain_label("Select an order to see its details.", "detailTitle")
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.4)
         font.setBold(True)
         self.title.setFont(font)
-        self.title.setWordWrap(True)
-        self.title.setTextFormat(Qt.TextFormat.PlainText)  # a candidate's name, as written
-        self.status = QLabel()
-        self.status.setObjectName("detailStatus")
-        self.status.setWordWrap(True)
+        self.status = plain_label(name="detailStatus")
 
         self.fields: dict[str, QLabel] = {}
         body = QWidget()
@@ -334,8 +329,7 @@ class OrderDetailPane(QWidget):
         self.comment_list.setWordWrap(True)
         self.comment_list.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.comment_list.setMinimumHeight(90)
-        self.comment_state = QLabel()
-        self.comment_state.setObjectName("commentState")
+        self.comment_state = plain_label(name="commentState")
         # A failure's sentence can be long ("Could not load the comments. SmartRecruiters: …"):
         # unwrapped it widened the pane past its viewport, buttons and all.
         self.comment_state.setWordWrap(True)
@@ -349,8 +343,7 @@ class OrderDetailPane(QWidget):
         self.comment_limit = plain_label(name="commentLimit")
         self.comment_limit.setStyleSheet("color: #b3261e")
         self.comment_limit.hide()
-        self.comment_count = QLabel()
-        self.comment_count.setObjectName("commentCount")
+        self.comment_count = plain_label(name="commentCount", wrap=False)
         self._comments_full = False
         self.comment_button = QPushButton("Add comment")
         self.comment_button.setObjectName("commentButton")
@@ -638,10 +631,7 @@ class SnapshotFilesBox(QGroupBox):
         self.open_button.setObjectName("openSnapshotAttachment")
         self.open_button.setToolTip("Open a temporary copy with the system viewer")
         self.open_button.setEnabled(False)
-        self.left_out = QLabel()
-        self.left_out.setObjectName("snapshotFilesLeftOut")
-        self.left_out.setTextFormat(Qt.TextFormat.PlainText)  # the file's own notes
-        self.left_out.setWordWrap(True)
+        self.left_out = plain_label(name="snapshotFilesLeftOut")  # the file's own notes
         self.left_out.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout = QVBoxLayout(self)
         layout.addWidget(self.list)

@@ -13,6 +13,7 @@ from app.domain.berke import BerkeParam
 from app.domain.field_errors import field_errors
 from app.domain.invitation import MESSAGE_MAX, SENDER_MAX, InvitationText, advice_by_field
 from app.ui.common.colours import status_colours
+from app.ui.common.labels import plain_label
 from app.ui.common.validated_form import ValidatedForm
 
 T = TypeVar("T")
@@ -35,8 +36,7 @@ class InvitationForm(ValidatedForm[T]):
         spacing = self.message.fontMetrics().lineSpacing()
         self.message.setMinimumHeight(lines * spacing + 12)
         self.message.setMaximumHeight(2 * lines * spacing + 12)
-        self.message_counter = QLabel()
-        self.message_counter.setObjectName("messageCounter")
+        self.message_counter = plain_label(name="messageCounter", wrap=False)
         self.message_counter.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.sender_name = QLineEdit()
         self.sender_name.setPlaceholderText("Empty: the hiring manager")

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from app.domain.journal import LinkedAssessment
 from app.domain.smartrecruiters import AssessmentOrder
 from app.domain.sr_limits import MESSAGE_MAX, message_count, message_too_long
-from app.ui.common.labels import plain_label
+from app.ui.common.labels import plain_label, rich_label
 
 DEFAULT_MESSAGE_TO_CANDIDATE = (
     "Thank you for your application. Please complete the Berke assessment using the link "
@@ -101,11 +101,10 @@ class AcceptDialog(QDialog):
         form.addRow("", self.message_limit)
         form.addRow("Message to the candidate:", self.to_candidate)
         form.addRow("", self.to_candidate_limit)
-        note = QLabel(
+        note = plain_label(
             "SmartRecruiters moves the order to In progress and shows the URL to the recruiter "
             "and on the candidate portal."
         )
-        note.setWordWrap(True)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -159,13 +158,12 @@ class RejectDialog(QDialog):
             self.who = who_label(orders[0], "rejectWho")
         else:
             self.who = plain_label(_reject_list(orders, left_out or []), "rejectWho")
-        explanation = QLabel(
+        explanation = rich_label(
             "<b>Rejecting cannot be undone.</b><br>The customer gets 1 credit back. An "
             "auto-triggered order is sent only once: after a rejection the recruiter must "
-            "re-send it by hand if the candidate should still be assessed."
+            "re-send it by hand if the candidate should still be assessed.",
+            "rejectExplanation",
         )
-        explanation.setObjectName("rejectExplanation")
-        explanation.setWordWrap(True)
         self.reason = QPlainTextEdit()
         self.reason.setObjectName("rejectReason")
         self.reason.setAccessibleName("Reason for the rejection")
@@ -187,7 +185,7 @@ class RejectDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.who)
         layout.addWidget(explanation)
-        layout.addWidget(QLabel("Reason:"))
+        layout.addWidget(plain_label("Reason:", wrap=False))
         layout.addWidget(self.reason)
         layout.addWidget(self.reason_limit)
         layout.addWidget(self.buttons)

@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 from app.domain.order_action import OrderAction
 from app.domain.order_status import OrderStatus
 from app.ui.common.command_palette import OrderHit
+from app.ui.common.labels import plain_label
 from app.ui.common.messages import Messages
 from app.ui.common.search_keys import SearchKeys, give_list_the_keyboard
 from app.ui.common.tab_order import chain_tab_order
@@ -208,10 +209,8 @@ class OrdersRoom(QWidget):
 
     def _build_state_message(self) -> QLabel:
         """Loading, empty and error states take the table's place, in words."""
-        message = QLabel()
-        message.setObjectName("stateMessage")
+        message = plain_label(name="stateMessage")
         message.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        message.setWordWrap(True)
         message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         return message
 

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.assessment_url import check_assessment_url
 from app.domain.berke import CreateAssessmentResponse
+from app.ui.common.labels import plain_label, rich_label
 from app.ui.common.tooltips import plain_tooltip
 
 if TYPE_CHECKING:  # httpx and the QR/PDF code load with the dialog, not with the first window
@@ -97,10 +98,8 @@ class UrlPreviewDialog(QDialog):
         text = f"<b>{escape(self.candidate_name)}</b>"
         if self.job_name:
             text += f" — {escape(self.job_name)}"
-        heading = _label("candidateHeading", "Candidate")
-        heading.setTextFormat(Qt.TextFormat.RichText)
-        heading.setText(text)
-        heading.setWordWrap(True)
+        heading = rich_label(text, "candidateHeading")  # the names escaped above
+        heading.setAccessibleName("Candidate")
         font = heading.font()
         font.setPointSizeF(font.pointSizeF() * 1.2)
         heading.setFont(font)
@@ -322,8 +321,7 @@ class UrlPreviewDialog(QDialog):
 
 
 def _label(name: str, accessible: str) -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
+    label = plain_label(name=name, wrap=False)
     label.setAccessibleName(accessible)
     return label
 

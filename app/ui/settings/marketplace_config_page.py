@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.marketplace_config import CONFIG_INFO, MarketplaceConfigId
 from app.ui.common.async_dialogs import confirm
+from app.ui.common.labels import plain_label
 from app.workflows.marketplace_config import (
     ConfigReading,
     ConfigSaving,
@@ -70,21 +71,16 @@ class MarketplaceConfigPage(QWidget):
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
-        intro = QLabel(INTRO)
-        intro.setWordWrap(True)
+        intro = plain_label(INTRO)
         layout.addWidget(intro)
-        self.status_label = QLabel()
-        self.status_label.setObjectName("marketplaceConfigStatus")
-        self.status_label.setWordWrap(True)
+        self.status_label = plain_label(name="marketplaceConfigStatus")
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.status_label)
         grid = QGridLayout()
         for config_id in MarketplaceConfigId:
             self._add_row(grid, config_id)
         layout.addLayout(grid)
-        self.error_label = QLabel()
-        self.error_label.setObjectName("marketplaceConfigError")
-        self.error_label.setWordWrap(True)
+        self.error_label = plain_label(name="marketplaceConfigError")
         self.error_label.setStyleSheet(ERROR_STYLE)
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error_label.hide()
@@ -101,7 +97,7 @@ class MarketplaceConfigPage(QWidget):
     def _add_row(self, grid: QGridLayout, config_id: MarketplaceConfigId) -> None:
         info = CONFIG_INFO[config_id]
         row = grid.rowCount()
-        title = QLabel(info.title)
+        title = plain_label(info.title, wrap=False)
         editor = QLineEdit()
         editor.setObjectName(f"config_{config_id.value}")
         editor.setAccessibleName(info.title)
@@ -115,12 +111,9 @@ class MarketplaceConfigPage(QWidget):
         # Enter in the dialog stays the dialog's OK, never a remote change.
         button.setAutoDefault(False)
         button.clicked.connect(lambda _checked=False, c=config_id: self.start_save(c))
-        note = QLabel()
-        note.setObjectName(f"note_{config_id.value}")
-        note.setWordWrap(True)
+        note = plain_label(name=f"note_{config_id.value}")
         note.hide()
-        help_line = QLabel(info.help)
-        help_line.setWordWrap(True)
+        help_line = plain_label(info.help)
         help_line.setEnabled(False)  # greyed: advice, not a value
         grid.addWidget(title, row, 0)
         grid.addWidget(editor, row, 1)

@@ -55,6 +55,7 @@ from app.domain.profile_problems import profile_problem
 from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyStore, Storage
 from app.store.settings_file import save_settings
 from app.ui.common.async_dialogs import confirm
+from app.ui.common.labels import plain_label
 from app.ui.common.tooltips import plain_tooltip
 from app.ui.settings.marketplace_config_page import (
     ClientProvider,
@@ -162,16 +163,12 @@ class SettingsDialog(QDialog):
         self.marketplace_page = MarketplaceConfigPage(self._marketplace_client)
         self.pages.addTab(self.marketplace_page, "Mar&ketplace configuration")
         outer.addWidget(self.pages)
-        self.keyring_banner = QLabel()
-        self.keyring_banner.setObjectName("keyringBanner")
-        self.keyring_banner.setWordWrap(True)
+        self.keyring_banner = plain_label(name="keyringBanner")
         self.file_opt_in = QCheckBox(
             "Keep the keys in a file on this computer instead (not encrypted)"
         )
         self.file_opt_in.setObjectName("keyFileOptIn")
-        self.file_warning = QLabel(FILE_WARNING)
-        self.file_warning.setObjectName("keyFileWarning")
-        self.file_warning.setWordWrap(True)
+        self.file_warning = plain_label(FILE_WARNING, "keyFileWarning")
         self.file_opt_in.toggled.connect(self._update_key_placeholders)
         layout.addWidget(self.keyring_banner)
         layout.addWidget(self.file_opt_in)
@@ -183,7 +180,7 @@ class SettingsDialog(QDialog):
 
     def _build_profiles(self, layout: QVBoxLayout) -> None:
         active_row = QHBoxLayout()
-        active_row.addWidget(QLabel("Connect with profile:"))
+        active_row.addWidget(plain_label("Connect with profile:", wrap=False))
         self.active_combo = QComboBox()
         self.active_combo.setObjectName("activeProfile")
         self.active_combo.setAccessibleName("Active profile")
@@ -252,9 +249,7 @@ class SettingsDialog(QDialog):
         return form_side
 
     def _build_footer(self, layout: QVBoxLayout) -> None:
-        self.error_label = QLabel()
-        self.error_label.setObjectName("settingsError")
-        self.error_label.setWordWrap(True)
+        self.error_label = plain_label(name="settingsError")  # profile names, as written
         self.error_label.setStyleSheet("color: #b00020;")
         self.error_label.hide()
         layout.addWidget(self.error_label)
@@ -308,9 +303,7 @@ class SettingsDialog(QDialog):
         self.key_fields[service] = field_
         form.addRow(KEY_TITLES[service], field_)
         if service in KEY_RULES:
-            error = QLabel()
-            error.setObjectName(f"{service}KeyError")
-            error.setWordWrap(True)
+            error = plain_label(name=f"{service}KeyError")
             error.setStyleSheet("color: #b00020;")
             error.hide()
             self.key_errors[service] = error
@@ -321,9 +314,7 @@ class SettingsDialog(QDialog):
         button = QPushButton("&Test connection" if service == SR_KEY else "T&est connection")
         button.setObjectName(f"{service}Test")
         button.clicked.connect(lambda _checked=False, s=service: self.start_test(s))
-        verdict = QLabel()
-        verdict.setObjectName(f"{service}Verdict")
-        verdict.setWordWrap(True)
+        verdict = plain_label(name=f"{service}Verdict")  # a service's words, as written
         verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         row.addWidget(button)
         row.addWidget(verdict, 1)

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPushButton,
     QTableView,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.snapshot_diff import ChangeKind, OrderChange, SnapshotDiff
 from app.ui.common.filter_compat import RowsFilterProxy
+from app.ui.common.labels import rich_label
 from app.ui.common.tooltips import plain_tooltip
 from app.ui.snapshots.csv_export import write_csv
 from app.views.snapshot_changes import describe_change
@@ -132,16 +132,14 @@ class CompareDialog(QDialog):
 
         # The labels hold the files' names: shown as written, inside our own <b> tags.
         old_label, new_label = html.escape(old_label), html.escape(new_label)
-        summary = QLabel(
+        summary = rich_label(
             f"From <b>{old_label}</b> to <b>{new_label}</b>: "
             f"{diff.count(ChangeKind.CHANGED)} changed, {diff.count(ChangeKind.ADDED)} added, "
             f"{diff.count(ChangeKind.REMOVED)} removed."
             if not diff.is_empty
-            else f"No differences between <b>{old_label}</b> and <b>{new_label}</b>."
+            else f"No differences between <b>{old_label}</b> and <b>{new_label}</b>.",
+            "compareSummary",
         )
-        summary.setObjectName("compareSummary")
-        summary.setTextFormat(Qt.TextFormat.RichText)
-        summary.setWordWrap(True)
         self.search = QLineEdit()
         self.search.setObjectName("compareSearch")
         self.search.setPlaceholderText("Filter by candidate, order id or field…")

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QLabel,
     QProgressBar,
     QPushButton,
     QRadioButton,
@@ -36,6 +35,7 @@ from app.domain.snapshot import SnapshotFilter
 from app.store.snapshot_destination import SnapshotWriteError
 from app.store.snapshot_file import SnapshotError
 from app.ui.common.colours import status_colours
+from app.ui.common.labels import plain_label
 from app.ui.common.task_group import NamedTasks
 from app.workflows.snapshots import SavedSnapshot, SaveRequest, check_snapshot_destination
 
@@ -98,9 +98,7 @@ class SaveSnapshotDialog(QDialog):
         )
         self.details.setChecked(True)
         self.files = QCheckBox("Include report files uploaded from this desk")
-        self.where = QLabel(f"Saving to {path}")
-        self.where.setObjectName("snapshotPath")
-        self.where.setWordWrap(True)
+        self.where = plain_label(f"Saving to {path}", "snapshotPath")
         self.change_path = QPushButton("Choose another file…")
         self.change_path.setObjectName("snapshotChangePath")
         self.change_path.setVisible(choose_path is not None)
@@ -108,12 +106,8 @@ class SaveSnapshotDialog(QDialog):
         self.progress = QProgressBar()
         self.progress.setObjectName("snapshotProgress")
         self.progress.setVisible(False)
-        self.state = QLabel("")
-        self.state.setObjectName("snapshotState")
-        self.state.setWordWrap(True)
-        self.detail = QLabel("")
-        self.detail.setObjectName("snapshotErrorDetail")
-        self.detail.setWordWrap(True)
+        self.state = plain_label(name="snapshotState")
+        self.detail = plain_label(name="snapshotErrorDetail")
         self.detail.setVisible(False)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
