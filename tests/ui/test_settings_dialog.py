@@ -163,6 +163,39 @@ def test_save_writes_profiles_and_keys_only_to_the_keyring(
     assert dialog.settings.active == SANDBOX_PROFILE
 
 
+def test_a_settings_file_that_cannot_be_written_changes_nothing_and_says_so(
+    qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path
+) -> None:
+    """Before: the error escaped the OK button (the crash dialog), and the keys were already
+    stored, a renamed profile's under a name the file on disk did not know."""
+    keys = KeyStore()
+    keys.set("Acme", SR_KEY, "a" * 64)
+    settings = AppSettings(
+        profiles=[ConnectionProfile(name="Acme", sr_base_url="https://sr.acme.example/v1",
+                                    berke_base_url="https://berke.acme.example/api")],
+        active="Acme",
+    )  # fmt: skip
+    settings_file = tmp_path / "settings.json"
+
+    def read_only(_settings: AppSettings) -> None:
+        raise PermissionError(13, "Permission denied", str(settings_file))
+
+    dialog = SettingsDialog(settings, keys, write=read_only)
+    qtbot.addWidget(dialog)
+    _select(dialog, "Acme")
+    dialog.name_edit.setText("Acme 2")
+    dialog.name_edit.textEdited.emit("Acme 2")
+    qtbot.keyClicks(dialog.key_fields[BERKE_TOKEN], "berke-token-1")
+    with qtbot.assertNotEmitted(dialog.saved):
+        assert dialog.save() is None
+    said = dialog.error_label.text()
+    assert f"could not be saved to {settings_file}: “Permission denied”" in said
+    assert "Nothing was changed" in said
+    assert keys.get("Acme", SR_KEY) is not None  # still where the file on disk says
+    assert keys.get("Acme 2", SR_KEY) is None
+    assert keys.get("Acme 2", BERKE_TOKEN) is None
+
+
 def test_insecure_or_invalid_values_are_refused_in_words(
     qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path
 ) -> None:

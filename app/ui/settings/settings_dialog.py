@@ -377,8 +377,18 @@ class SettingsDialog(QDialog):
             profiles=profiles,
             keys_file_opt_in=self.file_opt_in.isChecked() and not self._keys.status.usable,
         )
+        # The file first: when it cannot be written (a read-only folder, a full disk) nothing
+        # has changed, keys included. Stored first, a renamed profile's keys had moved to a
+        # name the file on disk does not know, and the error escaped the OK button.
+        try:
+            self._write(settings)
+        except OSError as exc:
+            where = f" to {exc.filename}" if exc.filename else ""
+            return self._fail(
+                f"The settings could not be saved{where}: “{exc.strerror or exc}”. Nothing was "
+                "changed; check that the folder can be written, then try again."
+            )
         self._store_keys(profiles)
-        self._write(settings)
         self._settings = settings
         for draft, profile in zip(self._drafts, profiles, strict=True):
             draft.stored_name = profile.name
