@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         self.messages = Messages(self, lambda text, ms: self.statusBar().showMessage(text, ms))
         self.orders = OrdersRoom(self.messages)
         self._offers: OffersView | None = None
+        self._syncing = False  # the orders' sync is under way
         self._offer_catalog: OfferCatalog | None = None  # given to the room when it is built
         self._offers_page = QWidget()  # the Offers room's place until it is first needed
         self.rooms = QTabWidget()
@@ -144,6 +145,7 @@ class MainWindow(QMainWindow):
             _ = self.offers  # shown for the first time: build it now
         elsewhere = self.rooms.widget(index) is not self.orders
         self.orders.controller.set_out_of_sight(ORDERS_OUT_OF_SIGHT if elsewhere else None)
+        self._update_refresh()
 
     def _build_banner(self) -> QLabel:
         """A snapshot's "read-only" line above the rooms (hidden for the live inbox)."""
@@ -171,8 +173,10 @@ class MainWindow(QMainWindow):
     def _build_actions_and_menus(self) -> None:
         self.refresh_action = QAction("&Refresh", self)
         self.refresh_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
-        self.refresh_action.setStatusTip("Fetch the orders from SmartRecruiters now (F5)")
-        self.refresh_action.triggered.connect(self.request_sync)
+        self.refresh_action.setStatusTip(
+            "Fetch the orders, or on the Offers tab the offers, from SmartRecruiters now (F5)"
+        )
+        self.refresh_action.triggered.connect(self.refresh_room)
         self.find_action = QAction("&Find", self)
         self.find_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
         self.find_action.triggered.connect(self._focus_search)
@@ -313,6 +317,20 @@ class MainWindow(QMainWindow):
 
     # -- sync --------------------------------------------------------------------------------
 
+    def _update_refresh(self) -> None:
+        """F5 waits while the orders sync, on the Orders tab only: the offers are read apart."""
+        if self.read_only_title is not None:
+            return  # a snapshot: nothing to fetch (show_snapshot says so on the action)
+        on_offers = self._offers is not None and self.rooms.currentWidget() is self._offers
+        self.refresh_action.setEnabled(on_offers or not self._syncing)
+
+    def refresh_room(self) -> None:
+        """F5: read again what the room in front of the coordinator shows."""
+        if self._offers is not None and self.rooms.currentWidget() is self._offers:
+            self._offers.refresh()
+        else:
+            self.request_sync()
+
     def request_sync(self) -> None:
         """Start a full sync unless one is running (the board never overlaps them)."""
         if self.board is not None and (self._sync_task is None or self._sync_task.done()):
@@ -329,7 +347,8 @@ class MainWindow(QMainWindow):
         return (await self.board.sync(poll=poll)).ok
 
     def _sync_started(self, poll: bool) -> None:
-        self.refresh_action.setEnabled(False)
+        self._syncing = True
+        self._update_refresh()
         self.orders.set_loading(True)
         if poll:
             self.statusBar().showMessage("Checking for new orders…", 3000)
@@ -337,7 +356,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Syncing…")
 
     def _sync_done(self, outcome: SyncOutcome) -> None:
-        self.refresh_action.setEnabled(True)
+        self._syncing = False
+        self._update_refresh()
         self.orders.set_loading(False, outcome.error)
         if not outcome.ok:
             self.statusBar().showMessage(f"Sync failed: {outcome.error}", 10000)

@@ -1294,6 +1294,29 @@ def test_the_keyboard_goes_back_to_the_orders_when_its_button_is_turned_off(
     assert window.focusWidget() is window.orders.table
 
 
+def test_f5_reads_again_what_the_room_in_front_shows(
+    window: MainWindow, live_desk: Desk, qtbot: QtBot
+) -> None:
+    """Before: F5 synced the orders whatever tab was shown; on the Offers tab after a failed
+    read, it left the offers unread (and was off while the orders synced)."""
+    from app.workflows.offer_catalog import OfferCatalog
+
+    window.set_offer_catalog(OfferCatalog(live_desk.session, live_desk.db))
+    window.rooms.setCurrentWidget(window.offers)
+    qtbot.waitUntil(lambda: window.offers.model.rowCount() > 0)
+    signals = window.signals
+    assert signals is not None
+    signals.sync_started.emit(False)  # the orders sync meanwhile
+    assert window.refresh_action.isEnabled()  # the offers are read apart
+    with qtbot.waitSignal(window.offers.loaded):
+        qtbot.keyClick(window, Qt.Key.Key_F5)
+    window.rooms.setCurrentWidget(window.orders)
+    assert not window.refresh_action.isEnabled()  # the orders' sync is under way
+    signals.sync_finished.emit(SyncOutcome(poll=False, ok=True))
+    with qtbot.waitSignal(window.sync_finished):
+        qtbot.keyClick(window, Qt.Key.Key_F5)
+
+
 def test_the_focus_stays_where_the_coordinator_went_meanwhile(
     window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:

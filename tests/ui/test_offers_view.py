@@ -515,6 +515,57 @@ def test_a_saved_offer_is_the_one_shown_even_when_the_list_cannot_be_read_after(
     edit.reject()
 
 
+def test_a_list_that_could_not_be_read_says_why_and_is_read_again(
+    view: OffersView, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: after a failed read (a long 429, a 500) only a search brought the offers back:
+    no Try again, and coming back to the tab read nothing."""
+    assert view.catalog is not None
+    real_page = view.catalog.page
+    reads: list[int] = []
+
+    async def down(**_kwargs: object) -> object:
+        reads.append(1)
+        raise OfferError("SmartRecruiters: Too many requests; try again in 3600 s.")
+
+    monkeypatch.setattr(view.catalog, "page", down)
+    with qtbot.waitSignal(view.loaded) as blocker:
+        view.refresh()
+    assert blocker.args == [False]
+    problem = view.offer_list.problem
+    assert problem.isVisible()
+    assert "Could not load offers. SmartRecruiters: Too many requests" in (
+        view.offer_list.error_label.text()
+    )
+    # Out of sight and back: read again.
+    view.hide()
+    with qtbot.waitSignal(view.loaded) as blocker:
+        view.show()
+    assert blocker.args == [False]
+    assert len(reads) == 2
+    # Try again, once the service answers.
+    monkeypatch.setattr(view.catalog, "page", real_page)
+    with qtbot.waitSignal(view.loaded) as blocker:
+        qtbot.mouseClick(view.offer_list.retry_button, Qt.MouseButton.LeftButton)
+    assert blocker.args == [True]
+    assert not problem.isVisible()
+    assert view.model.rowCount() > 0
+    view.hide()
+    with qtbot.assertNotEmitted(view.loaded, wait=100):
+        view.show()  # read well: nothing to read again
+
+
+def test_enter_on_an_offer_opens_it(view: OffersView, qtbot: QtBot) -> None:
+    select(view, qtbot, FIT)
+    table = view.offer_list.table
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: view.form is not None and view.form.isVisible())
+    assert view.form is not None
+    assert view.form.catalog_id.text() == "BERKE-FIT"
+    view.form.reject()
+
+
 def test_a_save_that_ends_after_the_connection_changed_leaves_nothing_to_act_on(
     view: OffersView, qtbot: QtBot, live_desk: Desk, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -58,8 +58,10 @@ class OfferList(QWidget):
     page_turned = Signal(int)
     #: The current offer changed (an ``Offer``, or None when nothing is selected).
     current_changed = Signal(object)
-    #: An offer was double-clicked: open it.
+    #: An offer was double-clicked, or Enter pressed on it: open it.
     activated = Signal()
+    #: The list could not be read, and "Try again" was pressed.
+    retry_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -122,7 +124,8 @@ class OfferList(QWidget):
                               (Column.PRICE, 85)):  # fmt: skip
             table.setColumnWidth(column, width)
         table.selectionModel().currentRowChanged.connect(self._on_current_changed)
-        table.doubleClicked.connect(lambda _i: self.activated.emit())
+        # Enter as well as a double click (Qt's "activated"): the keyboard opened nothing.
+        table.activated.connect(lambda _i: self.activated.emit())
 
         self.state_label = plain_label(name="offersState")
         self.state_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -131,9 +134,21 @@ class OfferList(QWidget):
         self.stack.addWidget(table)
         self.stack.addWidget(self.state_label)
 
+        # A failed read says why, and can be tried again (as F5 does): before, nothing but a
+        # search brought the offers back.
         self.error_label = plain_label(name="offersError")
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error_label.hide()
+        self.retry_button = QPushButton("Try again")
+        self.retry_button.setObjectName("offersRetry")
+        self.retry_button.setToolTip("Read the offers from SmartRecruiters again (F5)")
+        self.retry_button.clicked.connect(self.retry_requested)
+        self.problem = QWidget()
+        self.problem.setObjectName("offersProblem")
+        row = QHBoxLayout(self.problem)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.error_label, 1)
+        row.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.problem.hide()
 
     def _build_pages(self) -> None:
         self.prev_button = QPushButton("◀ &Previous")
@@ -152,7 +167,7 @@ class OfferList(QWidget):
         pages.addWidget(self.next_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.error_label)
+        layout.addWidget(self.problem)
         layout.addWidget(self.stack, 1)
         layout.addLayout(pages)
 
@@ -238,7 +253,7 @@ class OfferList(QWidget):
         self.prev_button.setToolTip("This is the first page." if on_first else "Previous page")
         self.next_button.setToolTip("This is the last page." if on_last else "Next page")
         self.error_label.setText(f"Could not load offers. {error}" if error else "")
-        self.error_label.setVisible(bool(error) and self.proxy.rowCount() > 0)
+        self.problem.setVisible(bool(error) and not loading)
 
         if self.proxy.rowCount() > 0:
             self.stack.setCurrentWidget(self.table)
@@ -252,7 +267,7 @@ class OfferList(QWidget):
         if state.loading:
             return "Loading offers…"
         if state.error:
-            return f"Could not load offers.\n\n{state.error}"
+            return "No offers to show: they could not be loaded (see above)."
         search, status = self.search_text(), self.status_choice()
         if search or status is not None:
             wanted = []

@@ -86,6 +86,7 @@ class OffersView(QWidget):
         self.offer_list.page_turned.connect(self._turn_page)
         self.offer_list.current_changed.connect(self._show)
         self.offer_list.activated.connect(self.moves.edit_offer)
+        self.offer_list.retry_requested.connect(self.refresh)
         self.detail.recent_loaded.connect(self.detail_loaded)
         self.detail.cost_fix_requested.connect(self.moves.record_cost)
         self.moves.saved.connect(self._saved)
@@ -225,6 +226,9 @@ class OffersView(QWidget):
         super().showEvent(event)
         # Orders may have synced while another tab was shown: re-read this offer's list.
         self.detail.reload_recent()
+        # A read that failed while the room was out of sight is tried again on coming back.
+        if self._load_error is not None and not self._loading and self.catalog is not None:
+            self.refresh()
 
     # -- after a move ---------------------------------------------------------------------------
 
