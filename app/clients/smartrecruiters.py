@@ -8,6 +8,7 @@ else (a proxy's HTML page, ``{"hello": "world"}``) is an :class:`UnexpectedRespo
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -78,6 +79,8 @@ M = TypeVar("M", bound=BaseModel)
 _attachments = TypeAdapter(list[Attachment])
 _results = TypeAdapter(list[AssessmentResult])
 _comments = TypeAdapter(list[AssessmentComment])
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -243,6 +246,32 @@ class SmartRecruitersClient:
                 Service.SMARTRECRUITERS, service_message="the answer was not a page of items"
             )
         return self._parse(model, data)
+
+    def _parse_page_by_item(self, model: type[M], data: Any) -> Page[M]:
+        """A page whose items are read one by one: one the desk cannot read (a field missing,
+        a value out of the documented range) is left out and said in ``unreadable``, the
+        rest are listed. For the offers: one odd offer emptied the whole catalogue."""
+        envelope = self._parse_page(Page[Any], data)
+        items: list[M] = []
+        for position, raw in enumerate(envelope.content):
+            with answer_guard(Service.SMARTRECRUITERS):
+                try:
+                    items.append(model.model_validate(raw))
+                except ValidationError as exc:
+                    name = raw.get("id") if isinstance(raw, dict) else None
+                    which = f"“{name}”" if isinstance(name, str) else f"number {position + 1}"
+                    problem = _first_problem(exc).removeprefix("unexpected answer: ")
+                    line = self._http.service_text(f"{which}: {problem}")
+                    log.warning("An item of a page could not be read: %s", line)
+                    envelope.unreadable.append(line)
+        page: Page[M] = Page[model].model_construct(  # type: ignore[valid-type]
+            limit=envelope.limit,
+            offset=envelope.offset,
+            total_found=envelope.total_found,
+            content=items,
+            unreadable=envelope.unreadable,
+        )
+        return page
 
     def _parse_list(self, adapter: TypeAdapter[list[Any]], data: Any) -> list[Any]:
         # Lists come bare or wrapped in {"content": [...]} depending on the endpoint's age.
@@ -511,7 +540,7 @@ class SmartRecruitersClient:
                 "q": q or None,
             },
         )
-        return self._parse_page(Page[Offer], data)
+        return self._parse_page_by_item(Offer, data)
 
     async def get_offer(self, offer_id: str) -> Offer:
         return self._parse(Offer, await self._call("GET", f"/offers/{_seg(offer_id)}"))

@@ -380,6 +380,9 @@ class Page(SRModel, Generic[T]):
     offset: int = 0
     total_found: int = 0
     content: list[T] = Field(default_factory=list)
+    #: Items of the page that could not be read, each said in a line (left out of
+    #: ``content``); filled by a client that reads item by item, never sent by the service.
+    unreadable: list[str] = Field(default_factory=list, exclude=True)
 
 
 class SRErrorBody(SRModel):

@@ -74,6 +74,8 @@ class OfferPage:
     total: int
     offset: int
     page_size: int
+    #: The page's offers that could not be read (left out), one line each.
+    unreadable: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -166,7 +168,9 @@ class OfferCatalog:
         except (sqlite3.Error, OSError) as exc:
             log.warning("Reading the recorded Costs failed: %r", exc)
             raise OfferError(f"Could not read the recorded costs: {exc}") from exc
-        return OfferPage(found.content, costs, found.total_found, offset, size)
+        return OfferPage(
+            found.content, costs, found.total_found, offset, size, tuple(found.unreadable)
+        )
 
     async def recent_orders(self, offer: Offer) -> list[AssessmentOrder]:
         """The offer's most recent orders in the local copy, newest first (no call out)."""

@@ -5,6 +5,7 @@ FAQ's Cost warning, and the orders an offer received."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import uuid
 from collections.abc import Awaitable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -21,7 +22,7 @@ from app.ui.offers.offer_form import OfferForm
 from app.workflows import offers
 from app.workflows.desk import Desk
 from app.workflows.inbox import sync_all
-from app.workflows.offer_catalog import OfferCatalog, OfferError
+from app.workflows.offer_catalog import OfferCatalog, OfferError, OfferPage
 from tests.ui.conftest import make_desk
 
 if TYPE_CHECKING:
@@ -553,6 +554,32 @@ def test_a_list_that_could_not_be_read_says_why_and_is_read_again(
     view.hide()
     with qtbot.assertNotEmitted(view.loaded, wait=100):
         view.show()  # read well: nothing to read again
+
+
+def test_offers_that_could_not_be_read_are_said_above_the_others(
+    view: OffersView, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert view.catalog is not None
+    real_page = view.catalog.page
+
+    async def with_odd_ones(**kwargs: Any) -> OfferPage:
+        page = await real_page(**kwargs)
+        return dataclasses.replace(page, unreadable=("“id-9”: description: Field required",))
+
+    monkeypatch.setattr(view.catalog, "page", with_odd_ones)
+    with qtbot.waitSignal(view.loaded) as blocker:
+        view.refresh()
+    assert blocker.args == [True]
+    assert view.model.rowCount() > 0
+    assert view.offer_list.problem.isVisible()
+    assert view.offer_list.error_label.text() == (
+        "1 offer on this page could not be read and is left out of the list (“id-9”: "
+        "description: Field required). The others are as SmartRecruiters has them."
+    )
+    monkeypatch.setattr(view.catalog, "page", real_page)
+    with qtbot.waitSignal(view.loaded):
+        qtbot.mouseClick(view.offer_list.retry_button, Qt.MouseButton.LeftButton)
+    assert not view.offer_list.problem.isVisible()
 
 
 def test_enter_on_an_offer_opens_it(view: OffersView, qtbot: QtBot) -> None:

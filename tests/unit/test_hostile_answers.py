@@ -309,6 +309,40 @@ def test_smartrecruiters_accepts_a_200_only_in_the_documented_shape(
     asyncio.run(body())
 
 
+def test_one_odd_offer_is_left_out_and_said_the_others_are_listed() -> None:
+    """Before: one offer without a description (or a name past 255 characters, set
+    elsewhere) emptied the whole catalogue with "content.5.description: Field required"."""
+
+    def offer(number: int, **changes: Any) -> dict[str, Any]:
+        made: dict[str, Any] = {
+            "id": f"id-{number}",
+            "catalogId": f"CAT-{number}",
+            "name": f"Offer {number}",
+            "description": "d",
+            "terms": {"type": "SKILLS_TEST"},
+            "status": "INACTIVE",
+        }
+        made.update(changes)
+        return made
+
+    odd = offer(9)
+    del odd["description"]
+    content = [offer(1), odd, offer(2, name="x" * 300), "not an offer", offer(3)]
+    answer = {"limit": 25, "offset": 0, "totalFound": 5, "content": content}
+
+    async def body() -> None:
+        async with _sr_answering(json.dumps(answer).encode()) as sr:
+            page = await sr.list_offers()
+        assert [o.id for o in page.content] == ["id-1", "id-3"]
+        assert page.total_found == 5
+        assert page.unreadable[0] == "“id-9”: description: Field required"
+        assert page.unreadable[1].startswith("“id-2”: name: String should have at most 255")
+        assert page.unreadable[2].startswith("number 4: ")
+        assert len(page.unreadable) == 3
+
+    asyncio.run(body())
+
+
 @pytest.mark.parametrize("result_id", [{"id": "r-1"}, ["r-1"], "", "   ", True, None])
 def test_a_complete_answer_without_a_usable_result_id_is_an_error(result_id: object) -> None:
     from app.domain.smartrecruiters import AssessmentResult, ResultType

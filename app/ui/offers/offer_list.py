@@ -47,6 +47,18 @@ class ListState:
     error: str | None = None
     offset: int = 0
     total: int = 0
+    unreadable: tuple[str, ...] = ()  # offers of the page left out, one line each
+
+
+def unreadable_text(lines: tuple[str, ...]) -> str:
+    """What the list says of the offers it left out: how many, and why (the first few)."""
+    count = len(lines)
+    shown = "; ".join(lines[:3]) + ("; …" if count > 3 else "")
+    which = "1 offer on this page" if count == 1 else f"{count} offers on this page"
+    return (
+        f"{which} could not be read and {'is' if count == 1 else 'are'} left out of the "
+        f"list ({shown}). The others are as SmartRecruiters has them."
+    )
 
 
 class OfferList(QWidget):
@@ -252,8 +264,11 @@ class OfferList(QWidget):
         self.next_button.setEnabled(not loading and not on_last)
         self.prev_button.setToolTip("This is the first page." if on_first else "Previous page")
         self.next_button.setToolTip("This is the last page." if on_last else "Next page")
-        self.error_label.setText(f"Could not load offers. {error}" if error else "")
-        self.problem.setVisible(bool(error) and not loading)
+        if error:
+            self.error_label.setText(f"Could not load offers. {error}")
+        elif state.unreadable:
+            self.error_label.setText(unreadable_text(state.unreadable))
+        self.problem.setVisible(bool(error or state.unreadable) and not loading)
 
         if self.proxy.rowCount() > 0:
             self.stack.setCurrentWidget(self.table)

@@ -47,6 +47,7 @@ class OffersView(QWidget):
         self._total = 0
         self._loading = False
         self._load_error: str | None = None
+        self._unreadable: tuple[str, ...] = ()  # offers of the page that could not be read
         self._shown: Offer | None = None
         self._tasks = NamedTasks(self)
 
@@ -125,6 +126,7 @@ class OffersView(QWidget):
             self._show(None)  # another account's offer is never the one the buttons act on
         self._offset = self._total = 0
         self._load_error = None
+        self._unreadable = ()
         self._loading = False
         if catalog is None:
             self.offer_list.show_offers([], {}, None)  # nothing of a closed session stays
@@ -161,8 +163,10 @@ class OffersView(QWidget):
             )
         except OfferError as exc:
             self._load_error = str(exc)
+            self._unreadable = ()
         else:
             self._load_error = None
+            self._unreadable = page.unreadable
             self._offset, self._total, self._page_size = page.offset, page.total, page.page_size
             keep = self._shown.id if self._shown is not None else None
             self.offer_list.show_offers(page.offers, page.costs, keep)
@@ -199,6 +203,7 @@ class OffersView(QWidget):
                 error=self._load_error,
                 offset=self._offset,
                 total=self._total,
+                unreadable=self._unreadable,
             )
         )
 
