@@ -360,6 +360,34 @@ def test_test_connection_gives_a_verdict_per_service(
     assert dialog.test_buttons[SR_KEY].isEnabled()
 
 
+def test_the_keyboard_stays_on_test_connection_while_it_runs(
+    qtbot: QtBot,
+    ring: MemoryKeyring,
+    tmp_path: Path,
+    sandbox: SandboxServer,
+    running_loop: asyncio.AbstractEventLoop,
+) -> None:
+    """Before: the button, disabled while testing, gave the focus to the Berke address, and
+    what was typed next went into it."""
+    settings = AppSettings(profiles=[_custom(sandbox)], active="Local")
+    keys = KeyStore()
+    keys.set("Local", SR_KEY, DEMO_SR_KEY)
+    dialog = _dialog(qtbot, settings, keys, tmp_path / "s.json")
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    _select(dialog, "Local")
+    button = dialog.test_buttons[SR_KEY]
+    button.setFocus()
+    qtbot.waitUntil(button.hasFocus)
+    qtbot.keyClick(button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: SR_KEY in dialog.last_verdicts or not button.isEnabled())
+    if SR_KEY not in dialog.last_verdicts:  # still testing
+        assert dialog.focusWidget() is dialog.verdict_labels[SR_KEY]  # "Testing…", read out
+    qtbot.waitUntil(lambda: SR_KEY in dialog.last_verdicts)
+    assert dialog.last_verdicts[SR_KEY].ok
+    assert button.hasFocus()
+
+
 @pytest.mark.usefixtures("ring")
 def test_a_verdict_that_comes_after_moving_to_another_profile_is_not_shown_under_it(
     qtbot: QtBot,

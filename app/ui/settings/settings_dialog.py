@@ -639,6 +639,12 @@ class SettingsDialog(QDialog):
             return None
         button, label = self.test_buttons[service], self.verdict_labels[service]
         key = draft.keys.get(service) or self._stored_key_for(draft, service)
+        # The keyboard waits on the verdict's line, and comes back to the button: disabled
+        # with the focus, the button handed it to the next field, the Berke address, and what
+        # was typed next went into it.
+        parked = button.hasFocus()
+        if parked:
+            label.setFocus(Qt.FocusReason.OtherFocusReason)
         button.setEnabled(False)
         label.setStyleSheet("")
         label.setText("Testing…")
@@ -660,6 +666,8 @@ class SettingsDialog(QDialog):
             shown = self._shown_draft() is draft
             if shown:
                 button.setEnabled(True)
+                if parked and label.hasFocus():
+                    button.setFocus(Qt.FocusReason.OtherFocusReason)
         self.last_verdicts[service] = verdict
         if shown:
             label.setText(("✔ " if verdict.ok else "✘ ") + verdict.message)
