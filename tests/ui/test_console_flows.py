@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -955,6 +956,20 @@ class PaintCounter(QObject):
         if event.type() == QEvent.Type.Paint:
             self.count += 1
         return False
+
+
+def test_the_pane_shows_the_status_in_its_colour_not_its_markup(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """The review of the label change: the status line became plain text and showed
+    '<span style="color:…">New</span>' as written."""
+    order = add_test_order(window, qtbot, first="Vera", last="Lind", email="vera@example.com")
+    select_orders(window, [order.id])
+    status = window.orders.detail.status
+    assert status.textFormat() == Qt.TextFormat.RichText
+    shown = QTextDocument()
+    shown.setHtml(status.text())
+    assert shown.toPlainText().startswith("New · ordered ")
 
 
 def test_several_selected_orders_show_what_each_action_would_do(

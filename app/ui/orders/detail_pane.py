@@ -44,7 +44,7 @@ from app.domain.sr_limits import (
     message_too_long,
 )
 from app.ui.common.action_button import ActionButton
-from app.ui.common.labels import plain_label
+from app.ui.common.labels import plain_label, rich_label
 from app.ui.common.tooltips import plain_tooltip
 from app.ui.orders.attachments_panel import AttachmentsPanel, dropped_paths
 from app.ui.orders.order_table_model import STATUS_COLOURS
@@ -233,7 +233,8 @@ class OrderDetailPane(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.4)
         font.setBold(True)
         self.title.setFont(font)
-        self.status = plain_label(name="detailStatus")
+        # Our own markup (the status in its colour) around dates and counts: nothing from outside.
+        self.status = rich_label(name="detailStatus")
 
         self.fields: dict[str, QLabel] = {}
         body = QWidget()
@@ -439,7 +440,7 @@ class OrderDetailPane(QWidget):
         """Several orders selected: what the actions that take them all would do."""
         self.show_order(None, None)
         self.title.setText(title)
-        self.status.setText(counts)
+        self.status.setText(html.escape(counts))
         self.selection_box.show_lines(lines)
         self.order_part.setVisible(False)
 
