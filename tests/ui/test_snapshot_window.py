@@ -279,6 +279,43 @@ def test_open_reads_the_file_off_the_gui_thread_and_says_so(
     assert opened.orders.model.row_search() is prepared.search
 
 
+def test_a_window_closed_while_it_opens_a_snapshot_ends_quietly(
+    qtbot: QtBot,
+    qsettings: QSettings,
+    sample: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    running_loop: asyncio.AbstractEventLoop,
+) -> None:
+    """The review's race: a snapshot window (deleted when closed) closed while it read another
+    snapshot; the end of the opening then spoke to the deleted window ("Internal C++ object
+    already deleted", reported as a failed background task)."""
+    reading, release = threading.Event(), threading.Event()
+
+    def gated_open(path: Path, **kwargs: Any) -> Snapshot:
+        reading.set()
+        assert release.wait(timeout=30)
+        return open_snapshot(path, **kwargs)
+
+    failures: list[dict[str, Any]] = []
+    running_loop.set_exception_handler(lambda _loop, context: failures.append(context))
+    try:
+        window = open_snapshot_window(sample, qsettings)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.show()
+        monkeypatch.setattr(snapshot_source, "open_snapshot", gated_open)
+        opening = window.snapshot_menu.tasks
+        window.snapshot_menu.start_opening(sample)
+        qtbot.waitUntil(reading.is_set)
+        with qtbot.waitSignal(window.destroyed):
+            window.close()
+        release.set()
+        qtbot.waitUntil(lambda: not opening.has_running())
+        assert failures == []
+    finally:
+        release.set()
+        running_loop.set_exception_handler(None)
+
+
 @pytest.mark.slow
 def test_command_line_opens_a_good_snapshot_and_refuses_a_bad_one(
     sample: Path, tmp_path: Path

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QFileDialog, QMainWindow, QMenu
+from shiboken6 import isValid
 
 from app.domain.snapshot_format import EXTENSION
 from app.ui.common.messages import Messages
@@ -237,11 +238,13 @@ class SnapshotMenu(QObject):
             return None
         finally:
             self._opening.discard(path)
-            if not self._opening:
-                self.window.unsetCursor()
-            # The note said "Opening…" until told otherwise: it must not outlive the work.
-            done = "Opened" if window is not None else "Did not open"
-            self.messages.note(f"{done} the snapshot {path.name}", 5000)
+            # Closed meanwhile (a snapshot window is deleted when closed): nothing to tell.
+            if isValid(self.window):
+                if not self._opening:
+                    self.window.unsetCursor()
+                # The note said "Opening…" until told otherwise: it must not outlive the work.
+                done = "Opened" if window is not None else "Did not open"
+                self.messages.note(f"{done} the snapshot {path.name}", 5000)
         remember_snapshot(self.settings, path)
         # Freed when closed: a colleague's 100,000-order snapshot need not stay in memory.
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
