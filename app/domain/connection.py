@@ -279,15 +279,6 @@ class ConnectionProfile(BaseModel):
             except ValueError as exc:
                 return AddressProblem(field, str(exc))
         return None
-        for url, service in (
-            (self.sr_base_url, "SmartRecruiters"),
-            (self.berke_base_url, "Berke"),
-        ):
-            try:
-                require_secure_base_url(url, service)
-            except ValueError as exc:
-                return str(exc)
-        return None
 
     @property
     def max_upload_bytes(self) -> int:

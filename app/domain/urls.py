@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 #: A label of an ASCII host name. Underscores pass, as httpx lets them (some internal names
 #: have them).
 _ASCII_LABEL = re.compile(r"[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?")
+#: What httpx takes for an IPv4 address, and refuses when it is not one.
+_IPV4_STYLE = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+")
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 _IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
 
@@ -35,6 +37,10 @@ def require_secure_base_url(base_url: str, service: str) -> str:
     text = base_url.strip()
     if any(char.isspace() or not char.isprintable() for char in text):
         raise ValueError(f"The {service} address must not hold spaces or invisible characters.")
+    if "@" in text:
+        # Checked first, and without quoting anything: a password holding "/" ends the
+        # server part early, and its start would be quoted below as a port or a name.
+        raise ValueError(f"The {service} address must not carry a query or credentials.")
     try:
         parts = urlsplit(text)
     except ValueError as exc:  # an unclosed [ of an IPv6 address
@@ -72,6 +78,8 @@ def is_valid_host(host: str) -> bool:
     if ip_address_of(host) is not None:
         return True
     name = host.removesuffix(".")
+    if _IPV4_STYLE.fullmatch(name):
+        return False  # four numbers that are no IPv4 address (256.1.1.1, 010.0.0.1)
     if name.isascii() and "xn--" not in name.lower():
         return all(_ASCII_LABEL.fullmatch(label) for label in name.split("."))
     import idna  # httpx's own IDNA rules; only for the rare international name

@@ -136,6 +136,8 @@ def test_error_sentences_name_service_and_quote_its_message() -> None:
         ("https://%zz/v1", False),
         ("https://[::1/v1", False),
         ("https://" + "a" * 64 + ".com/v1", False),
+        ("https://256.1.1.1/v1", False),  # four numbers httpx takes for an IPv4 address
+        ("https://010.0.0.1/v1", False),
         # ... and what a request can be made to:
         ("https://api.smartrecruiters.com:443/v1", True),
         ("https://bücher.example/api", True),
@@ -157,6 +159,10 @@ def test_an_address_refusal_says_what_is_wrong_in_a_line() -> None:
         require_secure_base_url("https://api.smartrecruiters.com:v1", Service.SMARTRECRUITERS)
     with pytest.raises(ValueError, match="spaces or invisible characters"):
         require_secure_base_url("https://exam\u00a0ple.com/v1", Service.BERKE)
+    # A password holding "/" ended the server part early: its start was quoted as a port.
+    with pytest.raises(ValueError, match="must not carry a query or credentials") as secret:
+        require_secure_base_url("https://user:Zk3Rt9/QpLm@berke.example/api", Service.BERKE)
+    assert "Zk3Rt9" not in str(secret.value)
     with pytest.raises(ValueError, match="no valid server name") as refused:
         require_secure_base_url("https://" + "a" * 300 + ".com/v1", Service.BERKE)
     assert len(str(refused.value)) < 120
