@@ -252,7 +252,13 @@ class SmartRecruitersClient:
         a value out of the documented range) is left out and said in ``unreadable``, the
         rest are listed. For the offers: one odd offer emptied the whole catalogue."""
         envelope = self._parse_page(Page[Any], data)
+        if len(envelope.content) > MAX_PAGE_SIZE:  # never asked for: not read item by item
+            raise UnexpectedResponseError(
+                Service.SMARTRECRUITERS,
+                service_message=f"a page of {len(envelope.content)} items, more than asked",
+            )
         items: list[M] = []
+        unreadable: list[str] = []
         for position, raw in enumerate(envelope.content):
             with answer_guard(Service.SMARTRECRUITERS):
                 try:
@@ -261,16 +267,16 @@ class SmartRecruitersClient:
                     name = raw.get("id") if isinstance(raw, dict) else None
                     which = f"“{name}”" if isinstance(name, str) else f"number {position + 1}"
                     problem = _first_problem(exc).removeprefix("unexpected answer: ")
-                    line = self._http.service_text(f"{which}: {problem}")
-                    log.warning("An item of a page could not be read: %s", line)
-                    envelope.unreadable.append(line)
+                    unreadable.append(self._http.service_text(f"{which}: {problem}"))
+        if unreadable:
+            log.warning("%d items of a page could not be read: %s", len(unreadable), unreadable)
         page: Page[M] = Page[model].model_construct(  # type: ignore[valid-type]
             limit=envelope.limit,
             offset=envelope.offset,
             total_found=envelope.total_found,
             content=items,
-            unreadable=envelope.unreadable,
         )
+        page.unreadable.extend(unreadable)
         return page
 
     def _parse_list(self, adapter: TypeAdapter[list[Any]], data: Any) -> list[Any]:

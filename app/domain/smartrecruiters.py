@@ -18,6 +18,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationInfo,
     field_serializer,
     field_validator,
@@ -380,9 +381,14 @@ class Page(SRModel, Generic[T]):
     offset: int = 0
     total_found: int = 0
     content: list[T] = Field(default_factory=list)
-    #: Items of the page that could not be read, each said in a line (left out of
-    #: ``content``); filled by a client that reads item by item, never sent by the service.
-    unreadable: list[str] = Field(default_factory=list, exclude=True)
+    # Private: a field would be read from the service's own answer too.
+    _unreadable: list[str] = PrivateAttr(default_factory=list)
+
+    @property
+    def unreadable(self) -> list[str]:
+        """Items of the page that could not be read, each said in a line (left out of
+        ``content``): filled by a client that reads item by item."""
+        return self._unreadable
 
 
 class SRErrorBody(SRModel):

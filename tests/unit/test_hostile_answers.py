@@ -328,7 +328,8 @@ def test_one_odd_offer_is_left_out_and_said_the_others_are_listed() -> None:
     odd = offer(9)
     del odd["description"]
     content = [offer(1), odd, offer(2, name="x" * 300), "not an offer", offer(3)]
-    answer = {"limit": 25, "offset": 0, "totalFound": 5, "content": content}
+    # What the service says of itself is not taken for what the desk could not read.
+    answer = {"limit": 25, "offset": 0, "totalFound": 5, "content": content, "unreadable": ["x"]}
 
     async def body() -> None:
         async with _sr_answering(json.dumps(answer).encode()) as sr:
@@ -339,6 +340,11 @@ def test_one_odd_offer_is_left_out_and_said_the_others_are_listed() -> None:
         assert page.unreadable[1].startswith("“id-2”: name: String should have at most 255")
         assert page.unreadable[2].startswith("number 4: ")
         assert len(page.unreadable) == 3
+        # More items than a page holds is no page: refused whole, not read one by one.
+        flood = {"limit": 25, "offset": 0, "totalFound": 1, "content": [0] * 101}
+        async with _sr_answering(json.dumps(flood).encode()) as sr:
+            with pytest.raises(UnexpectedResponseError, match="a page of 101 items"):
+                await sr.list_offers()
 
     asyncio.run(body())
 
