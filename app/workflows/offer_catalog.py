@@ -14,7 +14,7 @@ import re
 import sqlite3
 from dataclasses import dataclass
 
-from app.clients.errors import ApiError, StateConflictError
+from app.clients.errors import ApiError, StateConflictError, ThrottledError
 from app.clients.smartrecruiters import ActiveOfferRefusedError
 from app.domain.offer_cost import OfferCost
 from app.domain.smartrecruiters import AssessmentOrder, Offer, OfferStatus
@@ -44,9 +44,13 @@ class OfferError(Exception):
     ("catalogId", "terms.price.amount", "status"), or None.
     """
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    def __init__(
+        self, message: str, field: str | None = None, *, wait_seconds: float | None = None
+    ) -> None:
         super().__init__(message)
         self.field = field
+        #: SmartRecruiters asked to wait this long before calling again (a 429), or None.
+        self.wait_seconds = wait_seconds
 
 
 class OfferChangedMeanwhileError(OfferError):
@@ -107,7 +111,8 @@ def _refused(what: str, exc: ApiError) -> OfferError:
     words = str(exc)
     if isinstance(exc, StateConflictError):
         words = words.replace(exc.summary, _OFFER_STATUS_REFUSED, 1)
-    return OfferError(words, named_field(exc.service_message))
+    wait = exc.wait_seconds if isinstance(exc, ThrottledError) else None
+    return OfferError(words, named_field(exc.service_message), wait_seconds=wait)
 
 
 def _cost_not_recorded(offer: Offer, exc: Exception) -> OfferError:

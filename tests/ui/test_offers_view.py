@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QProxyStyle, QStyle, QWidget
 
 from app.domain.smartrecruiters import Offer, OfferStatus
 from app.ui.common.messages import Messages
@@ -556,6 +556,41 @@ def test_a_list_that_could_not_be_read_says_why_and_is_read_again(
         view.show()  # read well: nothing to read again
 
 
+def test_while_smartrecruiters_asks_to_wait_nothing_is_sent_then_the_list_is_read(
+    view: OffersView, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The review: coming back to the tab re-read the offers during a 429's declared wait
+    (a design rule: a 429 is a wait to schedule, on the service's figures)."""
+    assert view.catalog is not None
+    real_page = view.catalog.page
+    reads: list[int] = []
+
+    async def throttled(**kwargs: Any) -> OfferPage:
+        reads.append(1)
+        if len(reads) == 1:
+            raise OfferError("SmartRecruiters: Too many calls.", wait_seconds=0.5)
+        return await real_page(**kwargs)
+
+    monkeypatch.setattr(view.catalog, "page", throttled)
+    with qtbot.waitSignal(view.loaded) as blocker:
+        view.refresh()
+    assert blocker.args == [False]
+    assert "The offers will be read again at " in view.offer_list.error_label.text()
+    retry = view.offer_list.retry_button
+    assert not retry.isEnabled()
+    assert "asked to wait" in retry.toolTip()
+    view.hide()
+    view.show()  # back on the tab: no read meanwhile
+    qtbot.keyClick(view.search, Qt.Key.Key_Return)  # nor a search
+    assert len(reads) == 1
+    with qtbot.waitSignal(view.loaded) as blocker:  # the wait ends: read once
+        pass
+    assert blocker.args == [True]
+    assert len(reads) == 2
+    assert retry.isEnabled()
+    assert not view.offer_list.problem.isVisible()
+
+
 def test_offers_that_could_not_be_read_are_said_above_the_others(
     view: OffersView, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -582,14 +617,33 @@ def test_offers_that_could_not_be_read_are_said_above_the_others(
     assert not view.offer_list.problem.isVisible()
 
 
+class SingleClickActivation(QProxyStyle):
+    """A desktop that opens items with one click (KDE Plasma's default, for one)."""
+
+    def styleHint(self, hint: QStyle.StyleHint, *args: Any) -> int:
+        if hint == QStyle.StyleHint.SH_ItemView_ActivateItemOnSingleClick:
+            return 1
+        return super().styleHint(hint, *args)
+
+
 def test_enter_on_an_offer_opens_it(view: OffersView, qtbot: QtBot) -> None:
     select(view, qtbot, FIT)
     table = view.offer_list.table
+    style = SingleClickActivation()
+    table.setStyle(style)
+    # A click selects, even where one click opens items: it never opens the form.
+    row = view.offer_list.proxy.index(1, 0)
+    where = table.visualRect(row).center()
+    with qtbot.assertNotEmitted(view.offer_list.activated):
+        qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    assert view.selected_offer() == view.offer_list.proxy.data(row, Qt.ItemDataRole.UserRole)
     table.setFocus()
     qtbot.keyClick(table, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: view.form is not None and view.form.isVisible())
     assert view.form is not None
-    assert view.form.catalog_id.text() == "BERKE-FIT"
+    chosen = view.selected_offer()
+    assert chosen is not None
+    assert view.form.catalog_id.text() == chosen.catalog_id
     view.form.reject()
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -48,6 +49,7 @@ class ListState:
     offset: int = 0
     total: int = 0
     unreadable: tuple[str, ...] = ()  # offers of the page left out, one line each
+    wait_until: str | None = None  # SmartRecruiters asked to wait until then (HH:MM)
 
 
 def unreadable_text(lines: tuple[str, ...]) -> str:
@@ -136,8 +138,11 @@ class OfferList(QWidget):
                               (Column.PRICE, 85)):  # fmt: skip
             table.setColumnWidth(column, width)
         table.selectionModel().currentRowChanged.connect(self._on_current_changed)
-        # Enter as well as a double click (Qt's "activated"): the keyboard opened nothing.
-        table.activated.connect(lambda _i: self.activated.emit())
+        # Enter as well as a double click: the keyboard opened nothing. Not Qt's "activated":
+        # where the desktop opens items with a single click, every click meant to select an
+        # offer would open its form.
+        table.doubleClicked.connect(lambda _i: self.activated.emit())
+        table.installEventFilter(self)
 
         self.state_label = plain_label(name="offersState")
         self.state_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -182,6 +187,19 @@ class OfferList(QWidget):
         layout.addWidget(self.problem)
         layout.addWidget(self.stack, 1)
         layout.addLayout(pages)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.table
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            and self.table.currentIndex().isValid()
+        ):
+            self.activated.emit()
+            return True
+        return super().eventFilter(watched, event)
 
     # -- the query ----------------------------------------------------------------------------
 
@@ -269,6 +287,13 @@ class OfferList(QWidget):
         elif state.unreadable:
             self.error_label.setText(unreadable_text(state.unreadable))
         self.problem.setVisible(bool(error or state.unreadable) and not loading)
+        # Nothing to try while SmartRecruiters asks to wait: the room reads again after.
+        self.retry_button.setEnabled(state.wait_until is None)
+        self.retry_button.setToolTip(
+            "Read the offers from SmartRecruiters again (F5)"
+            if state.wait_until is None
+            else f"SmartRecruiters asked to wait: the offers are read again at {state.wait_until}"
+        )
 
         if self.proxy.rowCount() > 0:
             self.stack.setCurrentWidget(self.table)

@@ -8,9 +8,10 @@ catalogue comes through an ``OfferCatalog``; it never sees a client, a store or 
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QSplitter, QVBoxLayout, QWidget
 
@@ -25,6 +26,8 @@ from app.ui.offers.offer_list import ListState, OfferList
 from app.workflows.offer_catalog import OfferCatalog, OfferError
 
 PAGE = "page"  # the name of the page fetch: a newer one cancels the one still running
+#: The longest wait for SmartRecruiters' limit the room keeps a timer for (a daily limit).
+MAX_THROTTLE_WAIT_S = 24 * 3600
 
 
 class OffersView(QWidget):
@@ -47,6 +50,12 @@ class OffersView(QWidget):
         self._total = 0
         self._loading = False
         self._load_error: str | None = None
+        # SmartRecruiters asked to wait (a 429 the client does not wait out): no read before
+        # this timer ends, and one read when it does.
+        self._throttle = QTimer(self)
+        self._throttle.setSingleShot(True)
+        self._throttle.timeout.connect(self.refresh)
+        self._wait_until = ""  # when the timer ends, as the list says it (HH:MM)
         self._unreadable: tuple[str, ...] = ()  # offers of the page that could not be read
         self._shown: Offer | None = None
         self._tasks = NamedTasks(self)
@@ -119,6 +128,7 @@ class OffersView(QWidget):
         it); None disconnects. Reads of the last catalogue are dropped; a save or a move under
         way finishes (``wait_idle`` waits for it)."""
         self._tasks.cancel(PAGE)
+        self._throttle.stop()  # another account: its own limits
         self.catalog = catalog
         self.detail.set_catalog(catalog)
         self.moves.set_catalog(catalog)
@@ -145,7 +155,10 @@ class OffersView(QWidget):
 
     def refresh(self) -> None:
         """Fetch the current page (search, status, offset). A newer fetch cancels the one
-        still running: only the latest search may fill the table."""
+        still running: only the latest search may fill the table. While SmartRecruiters asks
+        to wait, nothing is sent: the page is read when the wait ends."""
+        if self._throttle.isActive():
+            return
         self._tasks.start(self._load_page(), name=PAGE)
 
     async def _load_page(self) -> None:
@@ -164,6 +177,12 @@ class OffersView(QWidget):
         except OfferError as exc:
             self._load_error = str(exc)
             self._unreadable = ()
+            if exc.wait_seconds:
+                wait = min(exc.wait_seconds, MAX_THROTTLE_WAIT_S)
+                at = (datetime.now() + timedelta(seconds=wait)).strftime("%H:%M")
+                self._load_error += f" The offers will be read again at {at}."
+                self._throttle.start(int(wait * 1000))
+                self._wait_until = at
         else:
             self._load_error = None
             self._unreadable = page.unreadable
@@ -204,6 +223,7 @@ class OffersView(QWidget):
                 offset=self._offset,
                 total=self._total,
                 unreadable=self._unreadable,
+                wait_until=self._wait_until if self._throttle.isActive() else None,
             )
         )
 
@@ -233,7 +253,7 @@ class OffersView(QWidget):
         self.detail.reload_recent()
         # A read that failed while the room was out of sight is tried again on coming back.
         if self._load_error is not None and not self._loading and self.catalog is not None:
-            self.refresh()
+            self.refresh()  # unless SmartRecruiters asked to wait: then when the wait ends
 
     # -- after a move ---------------------------------------------------------------------------
 
