@@ -35,17 +35,10 @@ from app.domain.journal import (
 from app.domain.journal_v1 import outcome_from_v1, step_from_v1
 from app.domain.smartrecruiters import AssessmentResult
 from app.domain.snapshot import SnapshotStep
+from app.views.text import one_line
 
 #: A reason or a comment longer than this is cut in the line (the tooltip has it whole).
 SHORT = 120
-
-
-def one_line(text: str, limit: int | None) -> str:
-    """``text`` on one line, cut to ``limit`` characters with "…" (None: whole)."""
-    text = " ".join(text.split())  # one line: a pasted reason keeps its words, not its breaks
-    if limit is None or len(text) <= limit:
-        return text
-    return text[: limit - 1].rstrip() + "…"
 
 
 def typed(entry: JournalEntry | SnapshotStep) -> tuple[JournalStep | None, JournalOutcome | None]:

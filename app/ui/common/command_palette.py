@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from app.ui.common.labels import plain_label, without_mnemonic
 from app.ui.common.tooltips import plain_tooltip
 from app.views.candidate_groups import fold
+from app.views.text import one_line
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -174,7 +175,7 @@ class CommandPalette(QDialog):
         self.model.set_items(items)
         # An empty list says why, where the hint is (a blank list looked broken).
         self.hint.setText(
-            f"No action or order matches “{query.strip()}”."
+            f"No action or order matches “{one_line(query.strip(), 60)}”."
             if not items and query.strip()
             else HINT
         )

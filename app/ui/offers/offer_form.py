@@ -42,7 +42,7 @@ from app.domain.smartrecruiters import (
 from app.ui.common.tooltips import plain_tooltip
 from app.ui.common.validated_form import ValidatedForm
 from app.ui.offers.offer_table_model import TYPE_LABELS
-from app.views.activity import one_line
+from app.views.text import one_line
 
 MAX_TEXT = 255
 SENDING_TEXT = "Sending…"

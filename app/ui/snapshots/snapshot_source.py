@@ -18,10 +18,10 @@ from app.domain.smartrecruiters import AssessmentOrder, Candidate
 from app.domain.snapshot import SnapshotOrder, is_file_note
 from app.store.snapshot_file import Snapshot, SnapshotError, open_snapshot
 from app.ui.orders.sources import Comments, OrderSource, Records, SnapshotFiles
-from app.views.activity import one_line
 from app.views.inbox_columns import INBOX
 from app.views.order_rows import OrderColumns
 from app.views.order_search import PreparedSearch
+from app.views.text import one_line
 
 log = logging.getLogger(__name__)
 
