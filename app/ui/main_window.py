@@ -100,10 +100,18 @@ class MainWindow(QMainWindow):
         self.orders.counts_changed.connect(self._counts_changed)
         self.orders.sync_problem.retry_requested.connect(self.request_sync)
         self.orders.set_source(None)
-        self.resize(1280, 760)
+        self._first_size()
         self._restore_layout()
 
     # -- construction ------------------------------------------------------------------------
+
+    def _first_size(self) -> None:
+        """1280×760, or the screen's room where there is less (1366×768 at 125 % leaves
+        1093×614: the status bar and the last rows were off the screen on a first start).
+        A remembered layout then wins."""
+        room = self.screen().availableGeometry()
+        title = 40  # the title bar, which the window's own size leaves out
+        self.resize(min(1280, room.width()), min(760, room.height() - title))
 
     @property
     def offers(self) -> OffersView:

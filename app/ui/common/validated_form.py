@@ -38,6 +38,8 @@ from PySide6.QtWidgets import (
 
 from app.domain.field_errors import FORM_LEVEL
 from app.ui.common.colours import status_colours
+from app.ui.common.discard_guard import DiscardGuard
+from app.ui.common.enter_key import EnterPressesFocusedButton
 from app.ui.common.labels import plain_label, without_mnemonic
 from app.ui.common.tab_order import chain_tab_order
 
@@ -154,6 +156,11 @@ class ValidatedForm(QDialog, Generic[T]):
     def _refreshed(self) -> None:
         """Called after every revalidation, for what else follows the fields."""
 
+    def _unsaved_extra(self) -> object:
+        """What the coordinator chose that the fields do not hold (a table's choices), for
+        "Discard what you typed?"."""
+        return None
+
     def _tab_order(self) -> list[QWidget]:
         order = [widget for row in self._rows.values() for widget in row.watched]
         return [*order, self.cancel_button, self.submit_button]
@@ -261,7 +268,9 @@ class ValidatedForm(QDialog, Generic[T]):
         for key, row in self._rows.items():
             for widget in row.watched:
                 self._watch(key, widget)
-        self.cancel_button.clicked.connect(self.reject)
+        # Cancel, Esc and the close button ask before typed work is thrown away.
+        self.discard_guard = DiscardGuard(self, self.cancel_button, extra=self._unsaved_extra)
+        EnterPressesFocusedButton(self)
         self.submit_button.clicked.connect(self.submit)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self)

@@ -87,6 +87,7 @@ class BatchDialog(QDialog):
         self.model = OutcomeTableModel(jobs or {}, self)
         self.table = QTableView()
         self.table.setObjectName("batchOutcomes")
+        self.table.setTabKeyNavigation(False)  # Tab goes on to Close and Retry, not cell to cell
         self.table.setAccessibleName("Outcome per order")
         self.table.setModel(self.model)
         self.table.setWordWrap(True)

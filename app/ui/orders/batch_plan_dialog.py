@@ -186,11 +186,16 @@ class BatchPlanDialog(InvitationForm[BatchChoice]):
         screen = self.screen().availableGeometry()
         self.resize(min(1100, screen.width() - 40), min(720, int(screen.height() * 0.9)))
 
+    def _unsaved_extra(self) -> object:
+        return [planned.job for planned in self.model.rows]  # the Berke jobs chosen by hand
+
     def _plan_table(self) -> QTableView:
         table = QTableView(
             self
         )  # in the dialog already: the tab order is set before it is laid out
         table.setObjectName("planTable")
+        # Tab leaves the table for the messages and Run (it walked cell by cell, wrapping).
+        table.setTabKeyNavigation(False)
         table.setAccessibleName("The plan, one row per order")
         table.setModel(self.model)
         table.setItemDelegateForColumn(PlanTableModel.JOB_COLUMN, JobDelegate(self.model, self))

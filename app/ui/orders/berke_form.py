@@ -242,7 +242,7 @@ class BerkeAssessmentForm(ValidatedForm[CreateAssessmentRequest]):
         )
         self._add(
             BerkeParam.REDIRECT_URL,
-            "Redirect &URL",
+            "Redirec&t URL",  # Alt+U is the Berke user's
             self.redirect_url,
             "Optional, up to 150 characters: an absolute http:// or https:// address "
             "the candidate is sent to when done, and on every later visit.",

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -18,7 +21,11 @@ from PySide6.QtWidgets import (
 from app.domain.journal import LinkedAssessment
 from app.domain.smartrecruiters import AssessmentOrder
 from app.domain.sr_limits import MESSAGE_MAX, message_count, message_too_long
+from app.ui.common.discard_guard import DiscardGuard
+from app.ui.common.enter_key import EnterPressesFocusedButton
 from app.ui.common.labels import plain_label, rich_label
+from app.ui.common.tooltips import plain_tooltip
+from app.views.text import PART_SHOWN, one_line
 
 DEFAULT_MESSAGE_TO_CANDIDATE = (
     "Thank you for your application. Please complete the Berke assessment using the link "
@@ -45,19 +52,22 @@ class LimitLine(QLabel):
         self.setStyleSheet("color: #b3261e" if problem else "")
 
 
-def order_line(order: AssessmentOrder) -> str:
-    """ "Zoë Müller · Data Analyst · Acme": whom a dialog is about, in its body."""
+def order_line(order: AssessmentOrder, limit: int | None = PART_SHOWN) -> str:
+    """ "Zoë Müller · Data Analyst · Acme": whom a dialog is about, in its body; each part
+    cut to ``limit`` characters (None: whole)."""
     parts = [
         order.candidate.display_name,
         order.job.name if order.job else "",
         order.company.name if order.company else "",
     ]
-    return " · ".join(part for part in parts if part)
+    return " · ".join(one_line(part, limit) for part in parts if part)
 
 
 def who_label(order: AssessmentOrder, name: str) -> QLabel:
     """The order's candidate, job and company, at the top of a dialog about it."""
-    return plain_label(order_line(order), name, bold=True)
+    label = plain_label(order_line(order), name, bold=True)
+    label.setToolTip(plain_tooltip(order_line(order, None)))
+    return label
 
 
 def _submit_shortcuts(dialog: QDialog, buttons: QDialogButtonBox) -> None:
@@ -110,8 +120,15 @@ class AcceptDialog(QDialog):
         )
         self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok.setText("Accept order")
+        # Accepting cannot be undone: Enter in the message sent it (OK was the default). Only
+        # the button, or Ctrl+Enter, accepts; Enter on a focused button presses that button.
+        for button in buttons.buttons():
+            if isinstance(button, QPushButton):
+                button.setAutoDefault(False)
+        EnterPressesFocusedButton(self, no_default=True)
+        guard = DiscardGuard(self)
         buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons.rejected.connect(guard.request_close)
         _submit_shortcuts(self, buttons)
         self.message.textChanged.connect(self._follow)
         self.to_candidate.textChanged.connect(self._follow)
@@ -122,6 +139,12 @@ class AcceptDialog(QDialog):
         layout.addWidget(note)
         layout.addWidget(buttons)
         self.resize(560, self.sizeHint().height())
+        self.message.setFocus(Qt.FocusReason.OtherFocusReason)  # not the read-only URL
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # The button box made OK the default as it was shown: it would look as if Enter sent.
+        self.ok.setDefault(False)
 
     def _follow(self, *_args: object) -> None:
         self.message_limit.follow(self.message.text())
@@ -156,8 +179,10 @@ class RejectDialog(QDialog):
         self.setWindowTitle(f"Reject — {who}")
         if len(orders) == 1 and not left_out:
             self.who = who_label(orders[0], "rejectWho")
+            who_part: QWidget = self.who
         else:
             self.who = plain_label(_reject_list(orders, left_out or []), "rejectWho")
+            who_part = _scrolling(self.who, self)
         explanation = rich_label(
             "<b>Rejecting cannot be undone.</b><br>The customer gets 1 credit back. An "
             "auto-triggered order is sent only once: after a rejection the recruiter must "
@@ -179,11 +204,13 @@ class RejectDialog(QDialog):
         self.ok.setText("Reject order" if len(orders) == 1 else f"Reject {len(orders)} orders")
         self.reason.textChanged.connect(self._follow)
         self._follow()
+        EnterPressesFocusedButton(self)
+        guard = DiscardGuard(self)
         self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons.rejected.connect(guard.request_close)
         _submit_shortcuts(self, self.buttons)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.who)
+        layout.addWidget(who_part)
         layout.addWidget(explanation)
         layout.addWidget(plain_label("Reason:", wrap=False))
         layout.addWidget(self.reason)
@@ -203,6 +230,20 @@ class RejectDialog(QDialog):
 
     def reason_text(self) -> str:
         return self.reason.toPlainText().strip()
+
+
+def _scrolling(label: QLabel, dialog: QDialog) -> QScrollArea:
+    """``label`` in a box that scrolls past a third of the screen: 40 orders rejected made
+    the dialog 850 px tall, its buttons below an 800 px screen."""
+    area = QScrollArea(dialog)
+    area.setObjectName("rejectWhoScroll")
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(label)
+    room = dialog.screen().availableGeometry().height() // 3
+    area.setMaximumHeight(min(room, label.sizeHint().height() + 4))
+    area.setMinimumHeight(min(room, label.sizeHint().height() + 4))
+    return area
 
 
 def _reject_list(orders: list[AssessmentOrder], left_out: list[tuple[AssessmentOrder, str]]) -> str:

@@ -31,8 +31,10 @@ from PySide6.QtWidgets import (
 
 from app.domain.assessment_url import check_assessment_url
 from app.domain.berke import CreateAssessmentResponse
+from app.ui.common.enter_key import EnterPressesFocusedButton
 from app.ui.common.labels import plain_label, rich_label
 from app.ui.common.tooltips import plain_tooltip
+from app.views.text import PART_SHOWN, one_line
 
 if TYPE_CHECKING:  # httpx and the QR/PDF code load with the dialog, not with the first window
     from app.workflows.reachability import Reachability
@@ -95,11 +97,15 @@ class UrlPreviewDialog(QDialog):
     # -- building -------------------------------------------------------------------------
 
     def _build_heading(self) -> QLabel:
-        text = f"<b>{escape(self.candidate_name)}</b>"
+        # Each cut to a line's worth (a 5,000-character name made the preview 54,163 px wide),
+        # the whole in the tooltip.
+        text = f"<b>{escape(one_line(self.candidate_name, PART_SHOWN))}</b>"
         if self.job_name:
-            text += f" — {escape(self.job_name)}"
+            text += f" — {escape(one_line(self.job_name, PART_SHOWN))}"
         heading = rich_label(text, "candidateHeading")  # the names escaped above
         heading.setAccessibleName("Candidate")
+        whole = " — ".join(part for part in (self.candidate_name, self.job_name) if part)
+        heading.setToolTip(plain_tooltip(whole))
         font = heading.font()
         font.setPointSizeF(font.pointSizeF() * 1.2)
         heading.setFont(font)
@@ -204,8 +210,10 @@ class UrlPreviewDialog(QDialog):
         self.accept_button.clicked.connect(self._request_accept)
         self.close_button = _button("closeButton", "Close", "Close")
         self.close_button.clicked.connect(self.reject)
-        # Enter must never accept an order by accident: Close is the default.
+        # Enter must never accept an order by accident: Close is the default. Enter on a
+        # focused button presses that button (the default took it: Enter on Accept closed).
         self.close_button.setDefault(True)
+        EnterPressesFocusedButton(self)
         row = QHBoxLayout()
         row.addWidget(self.print_slip_button)
         row.addStretch(1)

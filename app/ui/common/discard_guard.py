@@ -1,0 +1,121 @@
+"""Esc, Cancel and the window's close button ask before a dialog throws typed work away.
+
+A stray Esc closed the Berke form with every field filled, a rejection's careful reason, an
+invitation's message or a batch's portal message, without a word. Unchanged, the dialog closes
+at once as before; changed, it asks "Discard what you typed?", with Keep editing the default.
+A dialog closed by the program (``reject()``: the connection changed, a test) is not asked about.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+)
+
+from app.ui.common.async_dialogs import confirm
+from app.ui.common.task_group import NamedTasks
+
+
+def typed_state(dialog: QDialog) -> list[Any]:
+    """What the coordinator can change in ``dialog``, in a form that compares."""
+    state: list[Any] = []
+    for widget in dialog.findChildren(QObject):
+        if isinstance(widget, QLineEdit) and not widget.isReadOnly():
+            state.append(widget.text())
+        elif isinstance(widget, (QPlainTextEdit, QTextEdit)) and not widget.isReadOnly():
+            state.append(widget.toPlainText())
+        elif isinstance(widget, QComboBox):
+            state.append(widget.currentText())
+        elif isinstance(widget, QAbstractSpinBox):
+            state.append(widget.text())
+        elif isinstance(widget, QCheckBox):
+            state.append(widget.isChecked())
+    return state
+
+
+class DiscardGuard(QObject):
+    """Guards ``dialog``: its state when first shown is the baseline; ``extra`` adds what the
+    widgets do not hold (a table's choices). ``cancel``, when given, asks too."""
+
+    def __init__(
+        self,
+        dialog: QDialog,
+        cancel: QAbstractButton | None = None,
+        *,
+        extra: Callable[[], Any] | None = None,
+    ) -> None:
+        super().__init__(dialog)
+        self._dialog = dialog
+        self._extra = extra
+        self._baseline: list[Any] | None = None
+        self._tasks = NamedTasks(self)
+        self.asking = False
+        dialog.installEventFilter(self)
+        if cancel is not None:
+            cancel.clicked.connect(self.request_close)
+
+    def _state(self) -> list[Any]:
+        return [*typed_state(self._dialog), self._extra() if self._extra else None]
+
+    def changed(self) -> bool:
+        return self._baseline is not None and self._state() != self._baseline
+
+    def request_close(self) -> None:
+        """Close now when nothing was typed; else ask first (once at a time)."""
+        if not self.changed():
+            self._dialog.reject()
+        elif not self.asking:
+            self._tasks.start(self._ask(), name="ask")
+
+    async def _ask(self) -> None:
+        self.asking = True
+        try:
+            discard = await confirm(
+                self._dialog,
+                "Discard what you typed?",
+                "Close this window and lose what you typed or chose in it?",
+                ok_text="Discard",
+                cancel_text="Keep editing",
+            )
+        finally:
+            self.asking = False
+        if discard:
+            self._dialog.reject()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The parent, not an attribute: Qt still sends events while Python tears this down.
+        if watched is not self.parent():
+            return False
+        kind = event.type()
+        if kind == QEvent.Type.Show and self._baseline is None:
+            self._baseline = self._state()
+        elif (
+            kind == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Escape
+            and not event.modifiers()
+        ):
+            self.request_close()
+            return True
+        elif (
+            kind == QEvent.Type.Close
+            and isinstance(event, QCloseEvent)
+            and event.spontaneous()  # the window's close button: the same question
+            and self.changed()
+        ):
+            event.ignore()
+            self.request_close()
+            return True
+        return False

@@ -1,0 +1,232 @@
+"""The order dialogs with the keyboard only: Tab gets everywhere, Enter presses what has the
+focus and never sends from a text field, Esc asks before typed work is lost, and no Alt+letter
+is used twice in a dialog. Each test failed before its fix (a keyboard-only audit)."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QLabel, QMessageBox, QWidget
+from pytestqt.qtbot import QtBot
+
+from app.domain.berke import CreateAssessmentResponse
+from app.domain.invitation import InvitationText
+from app.domain.journal import LinkedAssessment
+from app.domain.smartrecruiters import AssessmentOrder
+from app.ui.common.discard_guard import DiscardGuard
+from app.ui.orders.batch_dialog import BatchDialog
+from app.ui.orders.batch_plan_dialog import BatchPlanDialog
+from app.ui.orders.berke_form import BerkeAssessmentForm
+from app.ui.orders.complete_dialog import CompleteDialog
+from app.ui.orders.invite_dialog import InviteDialog
+from app.ui.orders.order_dialogs import AcceptDialog, RejectDialog
+from app.ui.orders.url_preview import UrlPreviewDialog
+from app.workflows.batch import Outcome, OutcomeKind, PlanKind, PlannedOrder
+from app.workflows.board import BatchPlan
+
+
+def order(number: int = 7, first: str = "Zoë") -> AssessmentOrder:
+    return AssessmentOrder.model_validate(
+        {
+            "id": f"order-{number}",
+            "status": "NEW",
+            "candidate": {"id": f"c-{number}", "firstName": first, "lastName": "Müller",
+                          "email": f"z{number}@example.com"},
+            "job": {"name": "Data Analyst"},
+            "company": {"name": "Acme"},
+        }
+    )  # fmt: skip
+
+
+def link() -> LinkedAssessment:
+    return LinkedAssessment(
+        order_id="order-7",
+        source_candidate_id="x",
+        invitation_code="K7QX2M9P",
+        assessment_url="https://berke.example/a/K7QX2M9P",
+        created_at=datetime.now(UTC),
+    )
+
+
+def preview() -> UrlPreviewDialog:
+    response = CreateAssessmentResponse.model_construct(
+        source_candidate_id="c",
+        invitation_code="K7QX2M9P",
+        assessment_url="https://berke.example/a/K7QX2M9P",
+    )
+    return UrlPreviewDialog(candidate_name="Zoë", response=response, allow_http_loopback=True)
+
+
+def shown(qtbot: QtBot, dialog: QDialog) -> QDialog:
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    return dialog
+
+
+def plan_dialog() -> BatchPlanDialog:
+    planned = [PlannedOrder(order(n, f"P{n}"), PlanKind.CREATE) for n in range(3)]
+    return BatchPlanDialog(BatchPlan(planned, []), InvitationText())
+
+
+def tabbed_to(start: QWidget, presses: int) -> set[QWidget]:
+    reached: set[QWidget] = set()
+    start.setFocus()
+    for _ in range(presses):
+        focus = start.window().focusWidget()
+        assert focus is not None
+        reached.add(focus)
+        QTest.keyClick(focus, Qt.Key.Key_Tab)
+    return reached
+
+
+def test_tab_leaves_the_batch_tables(qtbot: QtBot) -> None:
+    """Tab walked the plan's cells and wrapped: the messages and Run were out of reach."""
+    plan = shown(qtbot, plan_dialog())
+    assert isinstance(plan, BatchPlanDialog)
+    assert plan.portal_message in tabbed_to(plan.table, 12)
+    progress = shown(qtbot, BatchDialog(3))
+    assert isinstance(progress, BatchDialog)
+    for n in range(3):
+        progress.add_outcome(n + 1, Outcome(f"o{n}", f"C{n}", OutcomeKind.DONE, "Done."))
+    progress.finished_all()
+    assert progress.close_button in tabbed_to(progress.table, 12)
+
+
+def test_enter_in_the_accept_dialog_never_accepts_the_order(qtbot: QtBot) -> None:
+    """OK was the default: Enter in the message to the recruiter accepted the order in
+    SmartRecruiters, and the dialog opened on the read-only URL."""
+    dialog = shown(qtbot, AcceptDialog(order(), link()))
+    assert isinstance(dialog, AcceptDialog)
+    assert dialog.focusWidget() is dialog.message
+    assert not dialog.ok.isDefault()
+    QTest.keyClicks(dialog.message, " Thanks")
+    QTest.keyClick(dialog.message, Qt.Key.Key_Return)
+    assert dialog.isVisible()
+    assert dialog.result() != QDialog.DialogCode.Accepted.value
+    dialog.ok.setFocus()  # Enter on the button itself does accept
+    QTest.keyClick(dialog.ok, Qt.Key.Key_Return)
+    assert dialog.result() == QDialog.DialogCode.Accepted.value
+
+
+def test_enter_presses_the_focused_button(qtbot: QtBot) -> None:
+    """The URL preview's default, Close, took Enter on "Accept order with this URL…" (and on
+    "Copy code", where it opens); a form's Enter on its focused Send did nothing."""
+    dialog = shown(qtbot, preview())
+    assert isinstance(dialog, UrlPreviewDialog)
+    assert dialog.focusWidget() is dialog.copy_code_button
+    QTest.keyClick(dialog.copy_code_button, Qt.Key.Key_Return)
+    assert dialog.isVisible()
+    asked: list[object] = []
+    dialog.accept_requested.connect(asked.append)
+    dialog.accept_button.setFocus()
+    QTest.keyClick(dialog.accept_button, Qt.Key.Key_Return)
+    assert asked
+
+    invite = shown(qtbot, InviteDialog(order(), InvitationText()))
+    assert isinstance(invite, InviteDialog)
+    sent: list[object] = []
+    invite.submitted.connect(sent.append)
+    invite.submit_button.setFocus()
+    QTest.keyClick(invite.submit_button, Qt.Key.Key_Return)
+    assert sent
+
+
+def _typed_berke() -> tuple[QDialog, QWidget]:
+    form = BerkeAssessmentForm(order())
+    return form, form.phone_number
+
+
+def _typed_reject() -> tuple[QDialog, QWidget]:
+    dialog = RejectDialog([order()])
+    return dialog, dialog.reason
+
+
+def _typed_invite() -> tuple[QDialog, QWidget]:
+    dialog = InviteDialog(order(), InvitationText())
+    return dialog, dialog.message
+
+
+def _typed_plan() -> tuple[QDialog, QWidget]:
+    dialog = plan_dialog()
+    return dialog, dialog.portal_message
+
+
+@pytest.mark.parametrize(
+    "make",
+    [_typed_berke, _typed_reject, _typed_invite, _typed_plan],
+    ids=["berke", "reject", "invite", "plan"],
+)
+def test_escape_asks_before_typed_work_is_lost(
+    qtbot: QtBot,
+    make: Callable[[], tuple[QDialog, QWidget]],
+    running_loop: asyncio.AbstractEventLoop,
+) -> None:
+    """Esc closed the form, a careful reason or a batch's message without a word."""
+    dialog, field = make()
+    shown(qtbot, dialog)
+    field.setFocus()
+    QTest.keyClicks(field, "Typed with care")
+    QTest.keyClick(field, Qt.Key.Key_Escape)
+    question = _question(qtbot, dialog)
+    assert question.text() == "Close this window and lose what you typed or chose in it?"
+    assert question.defaultButton().text() == "Keep editing"
+    guard = dialog.findChild(DiscardGuard)
+    assert guard is not None
+    question.defaultButton().click()
+    qtbot.waitUntil(lambda: not guard.asking)  # the answer is in
+    assert dialog.isVisible()
+    QTest.keyClick(field, Qt.Key.Key_Escape)
+    discard = next(b for b in _question(qtbot, dialog).buttons() if b.text() == "Discard")
+    with qtbot.waitSignal(dialog.rejected):
+        discard.click()
+
+
+def _question(qtbot: QtBot, dialog: QDialog) -> QMessageBox:
+    qtbot.waitUntil(lambda: any(box.isVisible() for box in dialog.findChildren(QMessageBox)))
+    return next(box for box in dialog.findChildren(QMessageBox) if box.isVisible())
+
+
+def test_escape_closes_at_once_when_nothing_was_typed(
+    qtbot: QtBot, running_loop: asyncio.AbstractEventLoop
+) -> None:
+    dialog = shown(qtbot, RejectDialog([order()]))
+    with qtbot.waitSignal(dialog.rejected):
+        QTest.keyClick(dialog.focusWidget() or dialog, Qt.Key.Key_Escape)
+    assert not dialog.findChildren(QMessageBox)
+
+
+MNEMONIC = re.compile(r"(?<!&)&([^&\s])")
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: BerkeAssessmentForm(order()),
+        lambda: InviteDialog(order(), InvitationText()),
+        lambda: AcceptDialog(order(), link()),
+        lambda: RejectDialog([order()]),
+        plan_dialog,
+        lambda: CompleteDialog(order()),
+        preview,
+    ],
+    ids=["berke", "invite", "accept", "reject", "plan", "complete", "preview"],
+)
+def test_no_alt_letter_is_used_twice_in_a_dialog(qtbot: QtBot, make: Callable[[], QDialog]) -> None:
+    """ "Berke &user" and "Redirect &URL": the first Alt+U went to one, the second to the
+    other."""
+    dialog = shown(qtbot, make())
+    used: dict[str, list[str]] = {}
+    for widget in dialog.findChildren(QWidget):
+        if isinstance(widget, QLabel | QAbstractButton) and widget.isVisibleTo(dialog):
+            for letter in MNEMONIC.findall(widget.text()):
+                used.setdefault(letter.casefold(), []).append(widget.text())
+    assert not {letter: texts for letter, texts in used.items() if len(texts) > 1}
