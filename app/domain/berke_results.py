@@ -25,6 +25,13 @@ class BerkeModel(BaseModel):
     model_config = ConfigDict(populate_by_name=True, extra="ignore", frozen=True)
 
 
+#: The most of a job's name kept (one line).
+JOB_SHOWN = 200
+#: The most job fits a result's description lists besides the order's own: Berke scores every
+#: job of the account (25,000 fits made a 1.5 MB description and held the window 15 s).
+OTHER_FITS_LISTED = 20
+
+
 class FitLevel(IntEnum):
     LOW = 1
     MEDIUM = 2
@@ -40,7 +47,8 @@ class JobFit(BerkeModel):
 
     job: str = ""
     source_job_id: str = Field(default="", alias=BerkeParam.SOURCE_JOB_ID)
-    fit_pct: float = Field(default=0.0, alias="fitPct", ge=0.0, le=1.0)
+    # None when Berke gives no percentage: never a made-up 0 % ("Low fit (0 %)", not passed).
+    fit_pct: float | None = Field(default=None, alias="fitPct", ge=0.0, le=1.0)
     fit_id: int | None = Field(default=None, alias="fitId")
     fit: str | None = None
     is_primary_job: bool = Field(default=False, alias="isPrimaryJob")
@@ -49,27 +57,46 @@ class JobFit(BerkeModel):
 
     _unix = field_validator("fit_computed_on_utc", mode="before")(unix_time)
 
+    @field_validator("job", mode="after")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        # Shown in the preview, the result's title and description: a 1 MB name held the
+        # window 89 s. A job's name is a line.
+        value = " ".join(value.split())
+        return value if len(value) <= JOB_SHOWN else value[: JOB_SHOWN - 1] + "…"
+
     @property
-    def level(self) -> FitLevel:
+    def level(self) -> FitLevel | None:
         """The fit's level: Berke's fitId when it gives one in range, else its word, else the
-        percentage (below 50 % low, below 75 % medium)."""
+        percentage (below 50 % low, below 75 % medium); None when Berke gave no score."""
         if self.fit_id in (1, 2, 3):
             return FitLevel(self.fit_id)
         word = (self.fit or "").strip().casefold()
         for level in FitLevel:
             if word == level.name.casefold():
                 return level
+        if self.fit_pct is None:
+            return None
         if self.fit_pct < 0.5:
             return FitLevel.LOW
         return FitLevel.MEDIUM if self.fit_pct < 0.75 else FitLevel.HIGH
 
     @property
-    def percent(self) -> int:
-        return round(self.fit_pct * 100)
+    def has_score(self) -> bool:
+        return self.level is not None
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.fit_pct is None else round(self.fit_pct * 100)
 
     def describe(self) -> str:
-        """ "High fit (92 %)"."""
-        return f"{self.level.label} fit ({self.percent} %)"
+        """ "High fit (92 %)"; "High fit" without a percentage; "no score given"."""
+        level = self.level
+        if level is None:
+            return "no score given"
+        if self.percent is None:
+            return f"{level.label} fit"
+        return f"{level.label} fit ({self.percent} %)"
 
 
 class CompletedAssessment(BerkeModel):
@@ -99,17 +126,22 @@ class CompletedAssessment(BerkeModel):
         return value if isinstance(value, list | tuple) else [value]
 
     def fit_for(self, source_job_id: str | None, job_name: str | None = None) -> JobFit | None:
-        """The fit for the order's job: ``exact_fit``, else by a name like it as the
-        assessment form matches it (``closest_job``), else the primary job's."""
-        matching = self.exact_fit(source_job_id, job_name) or closest_job(
-            job_name, self.job_fits, lambda fit: fit.job
-        )
+        """The fit for the order's job (``own_fit``), else the primary job's."""
+        matching = self.own_fit(source_job_id, job_name)
         if matching is not None:
             return matching
         primary = [fit for fit in self.job_fits if fit.is_primary_job]
         if primary:
             return primary[0]
         return self.job_fits[0] if self.job_fits else None
+
+    def own_fit(self, source_job_id: str | None, job_name: str | None) -> JobFit | None:
+        """The fit for the order's own job: ``exact_fit``, else by a name like it as the
+        assessment form matches it (``closest_job``); None when Berke scored no such job (a
+        reused assessment, for another job)."""
+        return self.exact_fit(source_job_id, job_name) or closest_job(
+            job_name, self.job_fits, lambda fit: fit.job
+        )
 
     def exact_fit(self, source_job_id: str | None, job_name: str | None) -> JobFit | None:
         """The fit for exactly the order's job: by id (Berke ids ignore case), else by the
@@ -145,7 +177,8 @@ class CompletedPage(BerkeModel):
 
 def passes(fit: JobFit, threshold: FitLevel = FitLevel.MEDIUM) -> bool:
     """Passed: the fit for the order's job is at least ``threshold`` (default Medium)."""
-    return fit.level >= threshold
+    level = fit.level
+    return level is not None and level >= threshold
 
 
 def result_title(order: AssessmentOrder, fit: JobFit) -> str:
@@ -155,19 +188,31 @@ def result_title(order: AssessmentOrder, fit: JobFit) -> str:
     return f"Berke job fit — {job}" if job else "Berke job fit"
 
 
-def result_description(completed: CompletedAssessment, fit: JobFit) -> str:
-    """Every job fit, the order's first, in the HTML SmartRecruiters allows (p, ul, li,
-    strong): the recruiter sees where else the candidate would fit."""
-    rows = [fit, *(other for other in completed.job_fits if other is not fit)]
+def result_description(
+    completed: CompletedAssessment, fit: JobFit, *, not_for: str | None = None
+) -> str:
+    """The job fits, the order's first (then at most ``OTHER_FITS_LISTED``), in the HTML
+    SmartRecruiters allows (p, ul, li, strong): the recruiter sees where else the candidate
+    would fit. ``not_for``: the order's job, when Berke scored no such job."""
+    others = [other for other in completed.job_fits if other is not fit]
+    rows = [fit, *others[:OTHER_FITS_LISTED]]
     items = "".join(
         f"<li><strong>{html.escape(row.job or row.source_job_id)}</strong>: "
         f"{html.escape(row.describe())}</li>"
         for row in rows
     )
+    if len(others) > OTHER_FITS_LISTED:
+        items += f"<li>and {len(others) - OTHER_FITS_LISTED} more jobs</li>"
     when = ""
     if completed.completed_on_utc is not None:
         when = f" on {completed.completed_on_utc:%Y-%m-%d}"
-    return f"<p>Completed{when}. Job fit for each job:</p><ul>{items}</ul>"
+    note = ""
+    if not_for is not None:
+        note = (
+            f"<p>Berke has no fit for this order's job ({html.escape(not_for)}): the fit "
+            "shown is for another job, so this result says neither passed nor failed.</p>"
+        )
+    return f"<p>Completed{when}. Job fit for each job:</p><ul>{items}</ul>{note}"
 
 
 def result_for(
@@ -177,15 +222,19 @@ def result_for(
     *,
     report_name: str,
     threshold: FitLevel = FitLevel.MEDIUM,
+    own_job: bool = True,
 ) -> AssessmentResult:
-    """The result the recruiter sees: a document (the report, attached), scored by the fit."""
+    """The result the recruiter sees: a document (the report, attached), scored by the fit.
+    Not ``own_job`` (Berke scored no job like the order's: a reused assessment), it says
+    neither passed nor failed: another job's verdict is no verdict on this one."""
+    job = order.job.name if order.job and order.job.name else "its job"
     return AssessmentResult(
         result_type=ResultType.DOCUMENT,
         result=report_name,  # required and non-empty even for a document (FAQ)
         title=result_title(order, fit),
         score=fit.describe(),
-        passed=passes(fit, threshold),
-        description=result_description(completed, fit),
+        passed=passes(fit, threshold) if own_job else None,
+        description=result_description(completed, fit, not_for=None if own_job else job),
     )
 
 

@@ -960,7 +960,8 @@ class OrderBoard:
         done = (completed.completed_on_utc or reusable.link.created_at).strftime("%Y-%m-%d")
         if fit is None:
             return f"assessed on {done}"
-        return f"assessed on {done}, fit for {fit.job or job or 'the job'}: {fit.level.label}"
+        level = fit.level.label if fit.level is not None else "no score given"
+        return f"assessed on {done}, fit for {fit.job or job or 'the job'}: {level}"
 
     async def mark_comments_seen(self, order_id: str, count: int) -> None:
         await asyncio.to_thread(self._desk.berke_watch.comments_seen, order_id, count)

@@ -72,6 +72,21 @@ async def plan_delivery(
         raise ActionNotAllowedError(
             "Berke gave no job fit for this assessment, so there is no result to deliver."
         )
+    job = fit.job or job_name or "the job"
+    if not fit.has_score:
+        # Before: a fit without a score was delivered as "Low fit (0 %)", not passed.
+        raise ActionNotAllowedError(
+            f"Berke gave no score for {job}, so there is no result to deliver. Ask Berke, or "
+            "complete the order by hand."
+        )
+    if not fit.source_job_id and not fit.is_primary_job:
+        # Asked for without a job, Berke sends the primary job's report: it went out under
+        # this job's name.
+        raise ActionNotAllowedError(
+            f"Berke names no job id for {job}, so its report cannot be asked for (Berke would "
+            "send the primary job's). Attach the report by hand, or ask Berke."
+        )
+    own_job = completed.own_fit(link.source_job_id, job_name) is fit
     name = report_file_name(order, fit)
     path = desk.reports.path_for(order.id, name)
     if not await asyncio.to_thread(path.is_file):
@@ -80,7 +95,9 @@ async def plan_delivery(
         )
         path = await asyncio.to_thread(desk.reports.save, order.id, name, data)
     size = (await asyncio.to_thread(path.stat)).st_size
-    result = result_for(order, completed, fit, report_name=name, threshold=threshold)
+    result = result_for(
+        order, completed, fit, report_name=name, threshold=threshold, own_job=own_job
+    )
     return DeliveryPlan(order.id, completed, fit, result, path, name, size)
 
 

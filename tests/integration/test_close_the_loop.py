@@ -18,10 +18,12 @@ from app.domain.attachments import DEFAULT_MAX_BYTES
 from app.domain.attention import Attention
 from app.domain.berke import CreateAssessmentRequest
 from app.domain.berke_progress import BerkeProgress
+from app.domain.berke_results import CompletedAssessment, JobFit
 from app.domain.journal import CompleteStep, CreateResultStep, ResultFlow, StepKind, StepState
 from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus, ResultType
 from app.sandbox import DEMO_SR_KEY, SandboxConfig, SandboxServer
+from app.store.berke_watch import BerkeWatchStore
 from app.workflows.board import BoardOptions, OrderBoard
 from app.workflows.delivery import deliver, plan_delivery
 from app.workflows.desk import Desk
@@ -468,5 +470,93 @@ def test_a_reminder_inside_the_cooldown_asks_first(
         # No cooldown set: no question.
         board.set_options(BoardOptions(invite_cooldown=timedelta(0)))
         await board.remind(order_id)
+
+    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+
+
+async def nurse_order(board: OrderBoard, desk: Desk, first: str, email: str) -> str:
+    """An invited order for a job Berke has (its fit is exact: Berke is not asked again)."""
+    nurse = new_order_body(first=first, last="Sandoval", email=email)
+    nurse["job"] = {"name": "Registered Nurse"}
+    order = await desk.session.sr.create_test_order(nurse)
+    await board.sync()
+    request = CreateAssessmentRequest(
+        first_name=first, last_name="Sandoval", email_address=email, source_job_id="NURSE-RN"
+    )
+    await board.create_assessment(order.id, request)
+    await board.accept(order.id)
+    await board.invite(order.id)
+    return order.id
+
+
+def test_a_reused_assessment_for_another_job_gives_no_verdict_on_this_one(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Order A for a Registered Nurse, the same candidate's order B for a job Berke does not
+    have: B reused A's assessment and was delivered "passed" on the nurse's fit."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        first = await nurse_order(board, desk, "Rut", "rut@example.com")
+        link = board.link(first)
+        assert link is not None
+        finish_in_sandbox(loop_sandbox, link.invitation_code)
+        await board.watch()
+        analyst = await desk.session.sr.create_test_order(
+            new_order_body(first="Rut", last="Sandoval", email="rut@example.com")
+        )
+        await board.sync()
+        await board.reuse(analyst.id, first)
+        await board.accept(analyst.id)
+        plan = await board.preview_delivery(analyst.id)
+        assert plan.result.passed is None
+        assert "Berke has no fit for this order's job (Data Analyst)" in (
+            plan.result.description or ""
+        )
+        own = await board.preview_delivery(first)  # the nurse's own order keeps its verdict
+        assert own.result.passed is not None
+
+    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def _fits_changed(desk: Desk, change: Callable[[JobFit], dict[str, Any]]) -> None:
+    """Berke's stored answer as a hostile (or odd) Berke might give it: each fit changed."""
+    real = BerkeWatchStore.completed.__get__(desk.berke_watch)
+
+    def changed(source_candidate_id: str) -> CompletedAssessment | None:
+        done = real(source_candidate_id)
+        if done is None:
+            return None
+        fits = tuple(fit.model_copy(update=change(fit)) for fit in done.job_fits)
+        return done.model_copy(update={"job_fits": fits})
+
+    desk.berke_watch.completed = changed  # type: ignore[method-assign]
+
+
+def test_a_fit_without_a_score_or_a_job_id_is_refused_in_words(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Before: a fit without a score went as "Low fit (0 %)", not passed; a fit without a job
+    id had the primary job's report attached under its own job's name."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order_id = await nurse_order(board, desk, "Ines", "ines@example.com")
+        link = board.link(order_id)
+        assert link is not None
+        finish_in_sandbox(loop_sandbox, link.invitation_code)
+        await board.watch()
+        _fits_changed(desk, lambda _fit: {"fit_pct": None, "fit_id": None, "fit": None})
+        with pytest.raises(ActionNotAllowedError, match="Berke gave no score for Registered"):
+            await board.preview_delivery(order_id)
+        _fits_changed(
+            desk,
+            lambda fit: (
+                {"is_primary_job": False, "source_job_id": ""}
+                if fit.source_job_id == "NURSE-RN"
+                else {}
+            ),
+        )
+        with pytest.raises(ActionNotAllowedError, match="Berke names no job id for "):
+            await board.preview_delivery(order_id)
+        assert results_of(loop_sandbox, order_id) == []  # nothing was sent
 
     with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)

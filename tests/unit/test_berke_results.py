@@ -11,12 +11,15 @@ import pytest
 from app.domain.berke import AssessmentStatus
 from app.domain.berke_progress import BerkeProgress, progress_of
 from app.domain.berke_results import (
+    JOB_SHOWN,
+    OTHER_FITS_LISTED,
     CompletedAssessment,
     CompletedPage,
     FitLevel,
     JobFit,
     passes,
     report_file_name,
+    result_description,
     result_for,
 )
 from app.domain.smartrecruiters import (
@@ -169,3 +172,32 @@ def test_the_report_name_is_safe_and_recognisable() -> None:
     )
     assert "/" not in report_file_name(hostile, fit)
     assert report_file_name(hostile, fit).startswith("Berke report - .._.._x")
+
+
+def test_a_fit_without_a_score_is_no_score_never_a_made_up_zero() -> None:
+    """Before: no fitPct read as 0 %: "Low fit (0 %)", not passed; with fitId 3, "High fit
+    (0 %)"."""
+    bare = JobFit.model_validate({"job": "Nurse"})
+    assert bare.level is None
+    assert not bare.has_score
+    assert bare.describe() == "no score given"
+    assert not passes(bare, FitLevel.LOW)
+    high = JobFit.model_validate({"job": "Nurse", "fitId": 3})
+    assert high.describe() == "High fit"  # no percentage invented beside the level
+
+
+def test_the_description_lists_the_orders_fit_and_twenty_others() -> None:
+    """25,000 fits made a 1.5 MB description (and held the preview 15 s); a 1 MB job name
+    89 s."""
+    fits = [
+        {"job": f"Job {n}", "sourceJobId": f"J{n}", "fitPct": 0.5, "isPrimaryJob": n == 0}
+        for n in range(25_000)
+    ]
+    fits[1]["job"] = "Nurse " + "x" * 1_000_000
+    done = CompletedAssessment.model_validate({"sourceCandidateId": "AD-1", "jobFit": fits})
+    assert len(done.job_fits[1].job) == JOB_SHOWN
+    description = result_description(done, done.job_fits[7])
+    assert description.count("<li>") == 1 + OTHER_FITS_LISTED + 1
+    assert description.index("Job 7") < description.index("Job 0")
+    assert f"and {25_000 - 1 - OTHER_FITS_LISTED} more jobs" in description
+    assert len(description) < 10_000

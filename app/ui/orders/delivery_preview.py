@@ -75,8 +75,11 @@ def card_html(plan: DeliveryPlan) -> str:
     description is shown as is: it holds only the tags SmartRecruiters allows (the result
     model refuses any other)."""
     result = plan.result
-    passed = "Passed" if result.passed else "Not passed"
-    colour = "#2e7d32" if result.passed else "#b3261e"
+    if result.passed is None:  # a fit for another job: no verdict on this one
+        passed, colour = "Neither passed nor failed", "#5f6368"
+    else:
+        passed = "Passed" if result.passed else "Not passed"
+        colour = "#2e7d32" if result.passed else "#b3261e"
     return (
         f"<h3>{html.escape(result.title or '')}</h3>"
         f"<p><b>Score:</b> {html.escape(result.score or '')} &nbsp; "
