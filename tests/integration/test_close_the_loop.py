@@ -514,6 +514,12 @@ def test_a_reused_assessment_for_another_job_gives_no_verdict_on_this_one(
         )
         own = await board.preview_delivery(first)  # the nurse's own order keeps its verdict
         assert own.result.passed is not None
+        # Made for its own order with Berke's default job (Berke has no Data Analyst): judged
+        # on that job, as the coordinator chose.
+        default = await finished_order(board, desk, loop_sandbox, "Ola", "ola@example.com")
+        plan = await board.preview_delivery(default.id)
+        assert plan.result.passed is not None
+        assert "Berke has no fit for this order's job" not in (plan.result.description or "")
 
     with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
 
