@@ -26,8 +26,8 @@ ORDER = AssessmentOrder.model_validate(
 )
 
 
-def dialog(qtbot: QtBot) -> CompleteDialog:
-    made = CompleteDialog(ORDER)
+def dialog(qtbot: QtBot, *, with_message: bool = True) -> CompleteDialog:
+    made = CompleteDialog(ORDER, with_message=with_message)
     qtbot.addWidget(made)
     made.show()
     qtbot.waitExposed(made)
@@ -137,3 +137,13 @@ def test_the_dialog_opens_without_a_gap_above_its_buttons(qtbot: QtBot) -> None:
     last_field = form.message.mapTo(form, QPoint(0, form.message.height())).y()
     buttons = form.cancel_button.mapTo(form, QPoint(0, 0)).y()
     assert buttons - last_field <= 16, buttons - last_field
+
+
+def test_the_message_row_is_there_only_where_the_message_is_sent(qtbot: QtBot) -> None:
+    """Completing with the result in one call (the default) sends no comment: the row was
+    there all the same, and what was typed in it was lost without a word."""
+    form = dialog(qtbot, with_message=False)
+    assert not form.message.isVisible()
+    assert form.findChild(QLabel, "error_message") is None
+    form.message.setText("Please call her before Friday.")
+    assert form.message_text() is None

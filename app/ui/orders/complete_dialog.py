@@ -66,8 +66,12 @@ class CompleteDialog(ValidatedForm[AssessmentResult]):
         order: AssessmentOrder,
         *,
         author: ContactPerson | None = None,
+        with_message: bool = False,
         parent: QWidget | None = None,
     ) -> None:
+        # The message row only where it is sent: completing with the result in one call (the
+        # FAQ's flow, the default) sends no comment, and what was typed there was lost.
+        self._with_message = with_message
         super().__init__(
             submit_text=COMPLETE_TEXT,
             busy_text="Completing…",
@@ -113,7 +117,7 @@ class CompleteDialog(ValidatedForm[AssessmentResult]):
         self.author_name.setPlaceholderText("Shown as the author of the result")
         self.message = QLineEdit()
         self.message.setObjectName("completeMessage")
-        self.message.setPlaceholderText("Optional message (used by the documented flow)")
+        self.message.setPlaceholderText("Optional: a comment the recruiter sees on the order")
 
     def _build_rows(self) -> None:
         self._grid.addWidget(self.who, 0, 0, 1, 2)
@@ -136,13 +140,16 @@ class CompleteDialog(ValidatedForm[AssessmentResult]):
         self._add("passed", "&Passed", self.passed, "Whether the candidate passed, if stated.")
         self._add("score", "&Score", self.score, "Free text, e.g. 87/100 or High fit.")
         self._add("author", "&Author", self.author_name, "Shown as the author of the result.")
-        self._add(
-            MESSAGE,
-            "&Message",
-            self.message,
-            f"Optional, up to {MESSAGE_MAX:,} characters: the comment sent when completing "
-            "(the documented flow).",
-        )
+        if self._with_message:
+            self._add(
+                MESSAGE,
+                "&Message",
+                self.message,
+                f"Optional, up to {MESSAGE_MAX:,} characters: a comment to the recruiter, "
+                "sent with the completion.",
+            )
+        else:
+            self.message.hide()
 
     def _type_changed(self) -> None:
         kind: ResultType = self.result_type.currentData()
@@ -184,7 +191,7 @@ class CompleteDialog(ValidatedForm[AssessmentResult]):
             )
         except ValidationError as exc:
             errors = field_errors(exc)
-        too_long = message_too_long(self.message.text())
+        too_long = message_too_long(self.message.text()) if self._with_message else None
         if too_long is not None:
             errors[MESSAGE] = too_long
         return (value if not errors else None), errors
@@ -202,4 +209,4 @@ class CompleteDialog(ValidatedForm[AssessmentResult]):
         return value
 
     def message_text(self) -> str | None:
-        return self.message.text().strip() or None
+        return (self.message.text().strip() or None) if self._with_message else None

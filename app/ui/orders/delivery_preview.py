@@ -116,7 +116,9 @@ class DeliveryPreviewDialog(QDialog):
         self.card.setHtml(card_html(plan))
         self.card.setMinimumWidth(360)
         self.page = plain_label("Rendering the report's first page…", "reportPage", wrap=False)
-        self.page.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # The page's top: its header says whose report, for which job (a long page showed
+        # its blank middle).
+        self.page.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         self.page.setFrameShape(QFrame.Shape.StyledPanel)
         self.page.setMinimumSize(PAGE_WIDTH + 8, 200)
         self.page.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)

@@ -522,13 +522,19 @@ class OrderActionsController(QObject):
 
     async def complete(self, order_id: str) -> bool:
         """Ask for the result, complete the order; True when it is completed."""
+        from app.domain.journal import ResultFlow  # pydantic: not in the first frame
         from app.ui.orders.complete_dialog import CompleteDialog
 
         board = self._board()
         order = board.order(order_id)
         if order is None:
             return False
-        dialog = CompleteDialog(order, author=board.author, parent=self._parent)
+        dialog = CompleteDialog(
+            order,
+            author=board.author,
+            with_message=board.options.result_flow is ResultFlow.DOCUMENTED,
+            parent=self._parent,
+        )
         if not await self._open(dialog, run_dialog(dialog)):
             return False
         result_id = await self._run(
