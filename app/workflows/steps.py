@@ -66,7 +66,6 @@ from app.domain.smartrecruiters import (
     ContactPerson,
     OrderStatus,
 )
-from app.domain.uploads import Upload
 from app.workflows.desk import Desk
 from app.workflows.refusals import StepCancelledError, StepDeferredError
 
@@ -525,16 +524,6 @@ async def _upload(
         desk.release(key)
 
 
-def _cancelled_before(desk: Desk, upload: Upload) -> bool:
-    """Whether this desk cancelled another upload of the same name for the same order."""
-    return any(
-        other.id != upload.id
-        and other.file_name == upload.file_name
-        and other.state is UploadState.CANCELLED
-        for other in desk.results.for_order(upload.order_id)
-    )
-
-
 async def _upload_claimed(
     desk: Desk, entry: JournalEntry, upload_id: int, retry: bool, context: StepContext
 ) -> AttachmentUploaded:
@@ -549,12 +538,10 @@ async def _upload_claimed(
     if not result_id:
         raise StepDeferredError("The order has no result yet: complete it first.")
     sr = desk.session.sr
-    if retry or await asyncio.to_thread(_cancelled_before, desk, upload):
-        # Looked for only on a retry (an earlier try's answer may have been lost), or when
-        # this desk cancelled a file of that name for the order (the cancel may have come
-        # after the service had it: dropped again, it was attached twice). Otherwise a file
-        # of that name on the result is someone else's (another desk's, a recruiter's), maybe
-        # another file, and this one must still be sent.
+    if retry:
+        # Looked for only on a retry (an earlier try's answer may have been lost): on a first
+        # try a file of that name on the result is someone else's (another desk's, a
+        # recruiter's), maybe another file, and this one must still be sent.
         existing = await sr.list_attachments(entry.order_id, result_id)
         same = [a for a in existing if a.file_name == upload.file_name]
         if same:

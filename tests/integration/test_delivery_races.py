@@ -133,57 +133,6 @@ class HeldUploads(RealNetwork):
         return await self.inner.handle_async_request(request)
 
 
-class LateAnswers(RealNetwork):
-    """SmartRecruiters' transport: an attachment upload reaches the service (it keeps the
-    file), and its answer is held until ``release`` is set."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.stored = asyncio.Event()
-        self.release = asyncio.Event()
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        response = await self.inner.handle_async_request(request)
-        if request.method == "POST" and request.url.path.endswith("/attachments"):
-            await response.aread()
-            self.stored.set()
-            await self.release.wait()
-        return response
-
-
-def test_a_file_cancelled_after_it_arrived_is_not_attached_twice_when_dropped_again(
-    sandbox: SandboxServer, tmp_path: Path
-) -> None:
-    """The service kept the file, its answer was slow, and the coordinator cancelled: the
-    file dropped again was attached a second time (a new upload's first try never looked)."""
-
-    async def body() -> str:
-        transport = LateAnswers()
-        async with board_on(sandbox, tmp_path / "d.sqlite3", transport) as board:
-            desk = desk_of(board)
-            order_id = await invited_order(board, desk, "Cato", "cato-late@example.com")
-            await board.complete(
-                order_id, AssessmentResult(result_type=ResultType.DOCUMENT, result="r.pdf")
-            )
-            report = tmp_path / "report.pdf"
-            report.write_bytes(b"%PDF-1.4\n" + b"z" * 50_000)
-            (queued,), _ = await board.attach_files(order_id, [report])
-            await asyncio.wait_for(transport.stored.wait(), 60)  # a hang guard only
-            await board.cancel_upload(order_id, queued.id)
-            transport.release.set()
-            (again,), refused = await board.attach_files(order_id, [report])
-            assert refused == []
-            await board.wait_uploads()
-            sent = desk.results.get(again.id)
-            assert sent is not None
-            assert sent.state is UploadState.DONE  # found there, not sent again
-            return order_id
-
-    order_id = asyncio.run(body())
-    (result,) = results_of(sandbox, order_id)
-    assert result["files"] == ["report.pdf"]
-
-
 def test_cancel_stops_a_file_the_resumer_is_sending(sandbox: SandboxServer, tmp_path: Path) -> None:
     """After a restart the background resumer sends a queued report; the coordinator cancels
     it meanwhile. Before: "Cancelled." was shown and the file was attached anyway."""
