@@ -230,3 +230,14 @@ def test_no_alt_letter_is_used_twice_in_a_dialog(qtbot: QtBot, make: Callable[[]
             for letter in MNEMONIC.findall(widget.text()):
                 used.setdefault(letter.casefold(), []).append(widget.text())
     assert not {letter: texts for letter, texts in used.items() if len(texts) > 1}
+
+
+def test_jobs_arriving_are_no_typing(qtbot: QtBot, running_loop: asyncio.AbstractEventLoop) -> None:
+    """The review: the Berke form opens on "Loading jobs…"; once the jobs came, Esc asked
+    "Discard what you typed?" with nothing typed."""
+    form = shown(qtbot, BerkeAssessmentForm(order()))
+    assert isinstance(form, BerkeAssessmentForm)
+    form.set_jobs_failed("Berke could not be reached.")
+    with qtbot.waitSignal(form.rejected):
+        QTest.keyClick(form.focusWidget() or form, Qt.Key.Key_Escape)
+    assert not form.findChildren(QMessageBox)

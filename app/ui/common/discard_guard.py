@@ -72,8 +72,18 @@ class DiscardGuard(QObject):
     def changed(self) -> bool:
         return self._baseline is not None and self._state() != self._baseline
 
+    def rebase(self) -> None:
+        """The program changed the dialog (jobs loaded into a combo): that is no typing. The
+        caller asks ``changed()`` first: what the coordinator had typed stays a change."""
+        if self._baseline is not None:
+            self._baseline = self._state()
+
     def request_close(self) -> None:
-        """Close now when nothing was typed; else ask first (once at a time)."""
+        """Close now when nothing was typed; else ask first (once at a time). Not while the
+        dialog sends: it cannot be closed then, and the question would do nothing."""
+        busy = getattr(self._dialog, "is_busy", None)
+        if callable(busy) and busy():
+            return
         if not self.changed():
             self._dialog.reject()
         elif not self.asking:

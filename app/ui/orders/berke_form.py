@@ -283,6 +283,8 @@ class BerkeAssessmentForm(ValidatedForm[CreateAssessmentRequest]):
 
     def set_jobs(self, jobs: list[BerkeJob]) -> None:
         """Offer Berke's jobs, preselecting the one that matches the order's job."""
+        guard = getattr(self, "discard_guard", None)  # None while the form is built
+        typed = guard is None or guard.changed()
         self.job.blockSignals(True)
         self.job.clear()
         self.job.addItem(COMPANY_DEFAULT_JOB, None)
@@ -302,6 +304,8 @@ class BerkeAssessmentForm(ValidatedForm[CreateAssessmentRequest]):
         index = self.job.findData(matched.source_job_id) if matched else 0
         self.job.setCurrentIndex(max(index, 0))
         self.job.blockSignals(False)
+        if guard is not None and not typed:  # jobs arriving are no typing
+            guard.rebase()
         self.job.setEnabled(True)
         self._jobs_ready = True
         if matched is None and self._order.job and self._order.job.name:
@@ -315,10 +319,14 @@ class BerkeAssessmentForm(ValidatedForm[CreateAssessmentRequest]):
 
     def set_jobs_failed(self, message: str) -> None:
         """Jobs could not be fetched: say why, and let the company default job be used."""
+        guard = getattr(self, "discard_guard", None)  # None while the form is built
+        typed = guard is None or guard.changed()
         self.job.blockSignals(True)
         self.job.clear()
         self.job.addItem(COMPANY_DEFAULT_JOB, None)
         self.job.blockSignals(False)
+        if guard is not None and not typed:  # jobs arriving are no typing
+            guard.rebase()
         self.job.setEnabled(True)
         self._jobs_ready = True
         self._set_job_status(f"{message} Only the company default job can be chosen.")
