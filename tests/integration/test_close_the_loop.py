@@ -105,15 +105,20 @@ async def invited_order(board: OrderBoard, desk: Desk, first: str, email: str) -
     return order.id
 
 
+async def finished(board: OrderBoard, server: SandboxServer, order_id: str) -> None:
+    """The order's candidate finishes the Berke assessment, and the board sees it."""
+    link = board.link(order_id)
+    assert link is not None
+    finish_in_sandbox(server, link.invitation_code)
+    await board.watch()
+
+
 async def finished_order(
     board: OrderBoard, desk: Desk, server: SandboxServer, first: str, email: str
 ) -> AssessmentOrder:
     """An invited candidate who has finished the Berke assessment, seen by the board."""
     order_id = await invited_order(board, desk, first, email)
-    link = board.link(order_id)
-    assert link is not None
-    finish_in_sandbox(server, link.invitation_code)
-    await board.watch()
+    await finished(board, server, order_id)
     order = board.order(order_id)
     assert order is not None
     return order
@@ -497,10 +502,7 @@ def test_a_reused_assessment_for_another_job_gives_no_verdict_on_this_one(
 
     async def body(board: OrderBoard, desk: Desk) -> None:
         first = await nurse_order(board, desk, "Rut", "rut@example.com")
-        link = board.link(first)
-        assert link is not None
-        finish_in_sandbox(loop_sandbox, link.invitation_code)
-        await board.watch()
+        await finished(board, loop_sandbox, first)
         analyst = await desk.session.sr.create_test_order(
             new_order_body(first="Rut", last="Sandoval", email="rut@example.com")
         )
@@ -546,10 +548,7 @@ def test_a_fit_without_a_score_or_a_job_id_is_refused_in_words(
 
     async def body(board: OrderBoard, desk: Desk) -> None:
         order_id = await nurse_order(board, desk, "Ines", "ines@example.com")
-        link = board.link(order_id)
-        assert link is not None
-        finish_in_sandbox(loop_sandbox, link.invitation_code)
-        await board.watch()
+        await finished(board, loop_sandbox, order_id)
         _fits_changed(desk, lambda _fit: {"fit_pct": None, "fit_id": None, "fit": None})
         with pytest.raises(ActionNotAllowedError, match="Berke gave no score for Registered"):
             await board.preview_delivery(order_id)

@@ -678,20 +678,28 @@ def test_a_stored_key_that_cannot_be_sent_falls_back_to_demo_with_the_way_out(
     running_loop: asyncio.AbstractEventLoop,
 ) -> None:
     """Before: every start failed ("could not start") on a key holding a no-break space."""
+    notice = _demo_notice(qtbot, qsettings, _custom(sandbox), "p" * 30 + "\u00a0" + "p" * 33)
+    assert "cannot be used" in notice
+    assert "File > Settings" in notice
+
+
+def _demo_notice(
+    qtbot: QtBot, qsettings: QSettings, profile: ConnectionProfile, sr_key: str
+) -> str:
+    """Opens ``profile`` (as "Local", with ``sr_key``): it must fall back to demo mode; what
+    the window is told."""
     window = MainWindow(qsettings)
     qtbot.addWidget(window)
     keys = KeyStore()
-    keys.set("Local", SR_KEY, "p" * 30 + "\u00a0" + "p" * 33)
+    keys.set("Local", SR_KEY, sr_key)
     keys.set("Local", BERKE_TOKEN, DEMO_BERKE_TOKEN)
-
-    host = _host(window, AppSettings(profiles=[_custom(sandbox)], active="Local"), keys)
+    host = _host(window, AppSettings(profiles=[profile], active="Local"), keys)
     _wait(qtbot, host.open())
     try:
         assert host.session is not None
         assert host.session.demo
         assert host.notice is not None
-        assert "cannot be used" in host.notice
-        assert "File > Settings" in host.notice
+        return host.notice
     finally:
         window.close()
         _wait(qtbot, host.close())
@@ -706,24 +714,11 @@ def test_a_saved_address_no_request_can_go_to_falls_back_to_demo_with_the_way_ou
 ) -> None:
     """Saved by an older version: every start failed ("could not start: Invalid port"), and
     with it the way back into the settings."""
-    window = MainWindow(qsettings)
-    qtbot.addWidget(window)
-    keys = KeyStore()
-    keys.set("Local", SR_KEY, DEMO_SR_KEY)
-    keys.set("Local", BERKE_TOKEN, DEMO_BERKE_TOKEN)
     typo = _custom(sandbox).model_copy(update={"sr_base_url": TYPO_ADDRESS})
-    host = _host(window, AppSettings(profiles=[typo], active="Local"), keys)
-    _wait(qtbot, host.open())
-    try:
-        assert host.session is not None
-        assert host.session.demo
-        assert host.notice is not None
-        assert "“Local” cannot be used" in host.notice
-        assert "where a port number" in host.notice
-        assert "File > Settings" in host.notice
-    finally:
-        window.close()
-        _wait(qtbot, host.close())
+    notice = _demo_notice(qtbot, qsettings, typo, DEMO_SR_KEY)
+    assert "“Local” cannot be used" in notice
+    assert "where a port number" in notice
+    assert "File > Settings" in notice
 
 
 @pytest.mark.parametrize(

@@ -228,6 +228,23 @@ def test_open_from_the_menu_and_remember_it(
     assert live.cursor().shape() != Qt.CursorShape.BusyCursor
 
 
+class GatedRead:
+    """``open_snapshot`` held until ``release``: a test acts while the file is being read.
+    Never on the GUI thread (it raises there)."""
+
+    def __init__(self) -> None:
+        self.reading, self.release = threading.Event(), threading.Event()
+        self.threads: list[threading.Thread] = []
+
+    def open(self, path: Path, **kwargs: Any) -> Snapshot:
+        self.threads.append(threading.current_thread())
+        if threading.current_thread() is threading.main_thread():
+            raise AssertionError("the snapshot is read on the GUI thread")
+        self.reading.set()
+        assert self.release.wait(timeout=30)  # a hang guard only
+        return open_snapshot(path, **kwargs)
+
+
 def test_open_reads_the_file_off_the_gui_thread_and_says_so(
     qtbot: QtBot,
     qsettings: QSettings,
@@ -237,18 +254,9 @@ def test_open_reads_the_file_off_the_gui_thread_and_says_so(
 ) -> None:
     """0.5 s for 100,000 orders froze the window that asked (File › Open read the file and
     built its search on the GUI thread); now the window stays live and says what it does."""
-    reading, release = threading.Event(), threading.Event()
-    threads: list[threading.Thread] = []
-
-    def gated_open(path: Path, **kwargs: Any) -> Snapshot:
-        threads.append(threading.current_thread())
-        if threading.current_thread() is threading.main_thread():
-            raise AssertionError("the snapshot is read on the GUI thread")
-        reading.set()
-        assert release.wait(timeout=30)
-        return open_snapshot(path, **kwargs)
-
-    monkeypatch.setattr(snapshot_source, "open_snapshot", gated_open)
+    gate = GatedRead()
+    reading, release, threads = gate.reading, gate.release, gate.threads
+    monkeypatch.setattr(snapshot_source, "open_snapshot", gate.open)
     live = MainWindow(settings=qsettings)
     qtbot.addWidget(live)
     live.snapshot_menu.choose_open_path = lambda: sample
@@ -289,12 +297,8 @@ def test_a_window_closed_while_it_opens_a_snapshot_ends_quietly(
     """The review's race: a snapshot window (deleted when closed) closed while it read another
     snapshot; the end of the opening then spoke to the deleted window ("Internal C++ object
     already deleted", reported as a failed background task)."""
-    reading, release = threading.Event(), threading.Event()
-
-    def gated_open(path: Path, **kwargs: Any) -> Snapshot:
-        reading.set()
-        assert release.wait(timeout=30)
-        return open_snapshot(path, **kwargs)
+    gate = GatedRead()
+    reading, release = gate.reading, gate.release
 
     failures: list[dict[str, Any]] = []
     running_loop.set_exception_handler(lambda _loop, context: failures.append(context))
@@ -302,7 +306,7 @@ def test_a_window_closed_while_it_opens_a_snapshot_ends_quietly(
         window = open_snapshot_window(sample, qsettings)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.show()
-        monkeypatch.setattr(snapshot_source, "open_snapshot", gated_open)
+        monkeypatch.setattr(snapshot_source, "open_snapshot", gate.open)
         opening = window.snapshot_menu.tasks
         window.snapshot_menu.start_opening(sample)
         qtbot.waitUntil(reading.is_set)
