@@ -22,7 +22,6 @@ class EnterPressesFocusedButton(QObject):
 
     def __init__(self, dialog: QDialog, *, no_default: bool = False) -> None:
         super().__init__(dialog)
-        self._dialog = dialog
         self._no_default = no_default
         dialog.installEventFilter(self)
 
