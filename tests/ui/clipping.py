@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.common.screens import available_room
+
 TOLERANCE = 1  # pixels: rounding at fractional scales
 
 
@@ -113,7 +115,7 @@ def _label_problem(label: QLabel) -> str | None:
 def clipped(window: QWidget) -> list[str]:
     """Everything cut off in ``window`` (shown) and its visible children, in words."""
     problems: list[str] = []
-    screen = window.screen().availableGeometry()
+    screen = available_room(window)
     frame = window.frameGeometry()
     if frame.width() > screen.width() + TOLERANCE or frame.height() > screen.height() + TOLERANCE:
         problems.append(

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel
 from app.domain.berke import BerkeParam
 from app.domain.invitation import InvitationText
 from app.domain.smartrecruiters import AssessmentOrder
+from app.ui.common.screens import available_room
 from app.ui.orders.invite_dialog import BUSY_TEXT, InviteDialog
 
 if TYPE_CHECKING:
@@ -128,6 +129,6 @@ def test_berkes_refusal_shows_under_its_field(qtbot: QtBot) -> None:
 
 def test_every_row_fits_a_small_screen(qtbot: QtBot) -> None:
     dialog = open_dialog(qtbot)
-    assert dialog.height() <= dialog.screen().availableGeometry().height()
+    assert dialog.height() <= available_room(dialog).height()
     for button in (dialog.submit_button, dialog.cancel_button):
         assert button.fontMetrics().horizontalAdvance(button.text()) < button.width()

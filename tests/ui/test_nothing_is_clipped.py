@@ -18,12 +18,13 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
-from app.domain.berke import CreateAssessmentRequest
+from app.domain.berke import CreateAssessmentRequest, CreateAssessmentResponse
 from app.domain.connection import AppSettings
 from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.sandbox import SandboxConfig, SandboxServer
 from app.store.credentials import KeyStore
+from app.ui.common.screens import available_room
 from app.ui.common.validated_form import ValidatedForm
 from app.ui.main_window import MainWindow
 from app.ui.orders.batch_dialog import BatchDialog
@@ -243,7 +244,7 @@ def _on_screen(qtbot: QtBot, widget: QWidget) -> None:
     qtbot.addWidget(widget)
     widget.show()
     qtbot.waitExposed(widget)
-    room = widget.screen().availableGeometry()
+    room = available_room(widget)
     assert room.contains(widget.frameGeometry()), (
         f"{widget.objectName()}: {widget.frameGeometry().getRect()} on {room.getRect()}"
     )
@@ -256,6 +257,31 @@ def test_the_first_window_fits_the_screen(qtbot: QtBot, qsettings: QSettings) ->
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
-    room = window.screen().availableGeometry()
+    room = available_room(window)
     assert window.width() <= room.width()
     assert window.height() + 40 <= room.height()  # and its title bar
+
+
+def test_what_a_dialog_names_never_pushes_it_off_the_screen(qtbot: QtBot) -> None:
+    """Rejecting 40 orders made the dialog 850 px tall; a 5,000-character name made Accept
+    46,429 px wide and the URL preview 54,163 px; a long palette query 42,000 px."""
+    from app.ui.common.command_palette import CommandPalette
+    from tests.ui.test_dialog_keys import link, order
+
+    many = [order(n, f"Candidate{n}") for n in range(40)]
+    _on_screen(qtbot, RejectDialog(many))
+    for name in ("A" * 5000, ("Lorem ipsum " * 420)[:5000]):
+        long_named = order(7, name)
+        _on_screen(qtbot, AcceptDialog(long_named, link()))
+        _on_screen(qtbot, RejectDialog([long_named]))
+        response = CreateAssessmentResponse.model_construct(
+            source_candidate_id="c", invitation_code="K7QX2M9P",
+            assessment_url="https://berke.example/a/K7QX2M9P",
+        )  # fmt: skip
+        _on_screen(
+            qtbot,
+            UrlPreviewDialog(candidate_name=name, response=response, allow_http_loopback=True),
+        )
+    palette = CommandPalette(lambda: [], lambda _query, _limit: [])
+    palette.query.setText("no such candidate " * 300)
+    _on_screen(qtbot, palette)

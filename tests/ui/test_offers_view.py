@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QProxyStyle, QStyle, QWidget
 
 from app.domain.smartrecruiters import Offer, OfferStatus
 from app.ui.common.messages import Messages
+from app.ui.common.screens import available_room
 from app.ui.offers import OffersView
 from app.ui.offers.offer_detail import SHOWN_MAX
 from app.ui.offers.offer_form import OfferForm
@@ -401,7 +402,7 @@ def test_a_long_company_list_fits_the_form_on_a_laptop_screen(
     companies = [f"Company number {i} International Holdings Ltd" for i in range(40)]
     new_offer(view, qtbot, availability={"companies": companies, "specialOffer": False})
     form = open_form(view, qtbot, view.edit_button)
-    screen = form.screen().availableGeometry()
+    screen = available_room(form)
     assert form.minimumSizeHint().width() < screen.width() // 2
     assert form.frameGeometry().width() <= screen.width()
     shown = form.companies.currentIndex()

@@ -22,6 +22,7 @@ from app.domain.snapshot import REMOTE_FILES_NOTE, SnapshotAttachment, SnapshotF
 from app.domain.snapshot_diff import ChangeKind
 from app.store.snapshot_file import Snapshot, attachment_member, open_snapshot
 from app.ui.common.messages import Messages
+from app.ui.common.screens import available_room
 from app.ui.main_window import MainWindow, open_snapshot_window
 from app.ui.orders.sources import LiveOrders
 from app.ui.snapshots import snapshot_source
@@ -375,7 +376,7 @@ def test_what_a_file_says_is_never_rendered_as_html(
         )
         assert not rendered or "<b>HTMLX" not in label.text(), label.objectName()
     # A 60 KB word from the file is cut short, not laid out 425,652 pixels wide.
-    assert window.width() <= window.screen().availableGeometry().width()
+    assert window.width() <= available_room(window).width()
     assert len(window.connection_label.text()) <= 140
 
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.common.labels import plain_label, without_mnemonic
+from app.ui.common.screens import available_room
 from app.ui.common.tooltips import plain_tooltip
 from app.views.candidate_groups import fold
 from app.views.text import one_line
@@ -160,7 +161,7 @@ class CommandPalette(QDialog):
         self.query.returnPressed.connect(self.run_current)
         self.list.activated.connect(lambda _index: self.run_current())
         self.query.installEventFilter(self)
-        screen = self.screen().availableGeometry()
+        screen = available_room(self)
         self.resize(min(640, screen.width() - 40), min(420, int(screen.height() * 0.7)))
         self.refresh()
 

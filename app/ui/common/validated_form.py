@@ -41,6 +41,7 @@ from app.ui.common.colours import status_colours
 from app.ui.common.discard_guard import DiscardGuard
 from app.ui.common.enter_key import EnterPressesFocusedButton
 from app.ui.common.labels import plain_label, without_mnemonic
+from app.ui.common.screens import available_room
 from app.ui.common.tab_order import chain_tab_order
 
 T = TypeVar("T")
@@ -181,7 +182,7 @@ class ValidatedForm(QDialog, Generic[T]):
         """Rows added from here on go in a column to the right, when the screen is wide enough
         for two (a short form fits a short screen: 1366×768 at 125 % leaves 614 px). Returns
         whether it did."""
-        if self.screen().availableGeometry().width() < TWO_COLUMNS_FROM:
+        if available_room(self).width() < TWO_COLUMNS_FROM:
             return False
         self._grid = self._new_column()
         return True
@@ -296,7 +297,7 @@ class ValidatedForm(QDialog, Generic[T]):
         # rows' own size hint is their height.
         rows = self._fields.heightForWidth(width - bar)
         height = (rows if rows > 0 else self._fields.sizeHint().height()) + chrome
-        screen = self.screen().availableGeometry()
+        screen = available_room(self)
         return QSize(min(width, screen.width()), min(height, int(screen.height() * 0.9)))
 
     def _watch(self, key: str, widget: QWidget) -> None:

@@ -39,6 +39,7 @@ from app.domain.smartrecruiters import (
     OfferType,
     Price,
 )
+from app.ui.common.screens import available_room
 from app.ui.common.tooltips import plain_tooltip
 from app.ui.common.validated_form import ValidatedForm
 from app.ui.offers.offer_table_model import TYPE_LABELS
@@ -151,7 +152,7 @@ class OfferForm(ValidatedForm[OfferDraft]):
         self.expires.toggled.connect(self.expiration.setEnabled)
         self.cost_fix.clicked.connect(self.apply_cost_fix)
         self._finish()
-        self.resize(640, min(860, int(self.screen().availableGeometry().height() * 0.9)))
+        self.resize(640, min(860, int(available_room(self).height() * 0.9)))
 
     # -- building ---------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.common.labels import plain_label
+from app.ui.common.screens import available_room
 from app.ui.common.table_model import RowsTableModel
 from app.workflows.batch import Outcome, OutcomeKind
 
@@ -125,7 +126,7 @@ class BatchDialog(QDialog):
         layout.addWidget(self.progress)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.buttons)
-        screen = self.screen().availableGeometry()
+        screen = available_room(self)
         self.resize(min(960, screen.width() - 40), min(480, int(screen.height() * 0.8)))
 
     @property

@@ -29,6 +29,7 @@ from app.domain.berke_jobs import job_label
 from app.domain.invitation import InvitationText
 from app.domain.sr_limits import MESSAGE_MAX, message_too_long
 from app.ui.common.labels import plain_label
+from app.ui.common.screens import available_room
 from app.ui.common.table_model import RowsTableModel
 from app.ui.orders.invitation_form import InvitationForm
 from app.workflows.batch import PlanKind, PlannedOrder
@@ -183,7 +184,7 @@ class BatchPlanDialog(InvitationForm[BatchChoice]):
         self._outer.insertWidget(0, self.summary)
         self._outer.insertWidget(1, self.table, 3)
         self._outer.setStretchFactor(self._scroll, 2)
-        screen = self.screen().availableGeometry()
+        screen = available_room(self)
         self.resize(min(1100, screen.width() - 40), min(720, int(screen.height() * 0.9)))
 
     def _unsaved_extra(self) -> object:

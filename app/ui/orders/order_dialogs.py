@@ -24,6 +24,7 @@ from app.domain.sr_limits import MESSAGE_MAX, message_count, message_too_long
 from app.ui.common.discard_guard import DiscardGuard
 from app.ui.common.enter_key import EnterPressesFocusedButton
 from app.ui.common.labels import plain_label, rich_label
+from app.ui.common.screens import available_room
 from app.ui.common.tooltips import plain_tooltip
 from app.views.text import PART_SHOWN, one_line
 
@@ -240,7 +241,7 @@ def _scrolling(label: QLabel, dialog: QDialog) -> QScrollArea:
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setWidget(label)
-    room = dialog.screen().availableGeometry().height() // 3
+    room = available_room(dialog).height() // 3
     area.setMaximumHeight(min(room, label.sizeHint().height() + 4))
     area.setMinimumHeight(min(room, label.sizeHint().height() + 4))
     return area

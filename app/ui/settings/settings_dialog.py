@@ -56,6 +56,7 @@ from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyStore, Storage
 from app.store.settings_file import save_settings
 from app.ui.common.async_dialogs import confirm
 from app.ui.common.labels import plain_label
+from app.ui.common.screens import available_room
 from app.ui.common.tooltips import plain_tooltip
 from app.ui.settings.marketplace_config_page import (
     ClientProvider,
@@ -175,7 +176,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.file_warning)
         self._build_profiles(layout)
         self._build_footer(outer)
-        screen = self.screen().availableGeometry()
+        screen = available_room(self)
         self.resize(min(900, screen.width()), min(720, int(screen.height() * 0.9)))
 
     def _build_profiles(self, layout: QVBoxLayout) -> None:
