@@ -19,8 +19,9 @@ from pathlib import Path
 
 from app.store.journal_rows import upgrade_first_form
 from app.store.paths import data_dir, make_private_dir, make_private_file, tighten_file
+from app.store.score_upgrade import forget_made_up_scores
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -124,12 +125,16 @@ _MIGRATIONS: dict[int, str] = {
         fetched_at  TEXT NOT NULL
     );
     """,
+    # No table changes: Berke's stored answers are corrected (_DATA_MIGRATIONS).
+    6: "",
 }
 
 #: Data a version's SQL cannot convert, converted in the same transaction after that SQL.
 _DATA_MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     # The journal's untyped request/outcome dicts become typed steps and outcomes.
     3: upgrade_first_form,
+    # A job fit stored without Berke's percentage as 0 % loses the made-up figure.
+    6: forget_made_up_scores,
 }
 
 

@@ -63,9 +63,7 @@ async def plan_delivery(
         raise ActionNotAllowedError("The order has no Berke assessment to deliver.")
     job_name = order.job.name if order.job else None
     completed = await asyncio.to_thread(desk.berke_watch.completed, link.source_candidate_id)
-    # Asked again when the stored answer has no fit for exactly this order's job: Berke
-    # computes the fit for a job added since (a candidate's second order, for a new job).
-    if completed is None or completed.exact_fit(link.source_job_id, job_name) is None:
+    if completed is None or _worth_asking_again(completed, link.source_job_id, job_name):
         completed = await _asked_again(desk, link.source_candidate_id, completed)
     fit = completed.fit_for(link.source_job_id, job_name)
     if fit is None:
@@ -105,6 +103,17 @@ async def plan_delivery(
         order, completed, fit, report_name=name, threshold=threshold, own_job=own_job
     )
     return DeliveryPlan(order.id, completed, fit, result, path, name, size)
+
+
+def _worth_asking_again(
+    stored: CompletedAssessment, source_job_id: str | None, job_name: str | None
+) -> bool:
+    """Whether Berke may say more now than its stored answer: it has no fit for exactly this
+    order's job (Berke computes the fit for a job added since: a candidate's second order,
+    for a new job), or the fit it would give has no score (Berke's fit was not computed yet,
+    or an older version stored a missing score)."""
+    exact = stored.exact_fit(source_job_id, job_name)
+    return exact is None or not exact.has_score
 
 
 async def _queue_report(

@@ -335,6 +335,40 @@ def test_a_fit_missing_from_the_stored_answer_is_asked_of_berke_again(
     with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
 
 
+def test_a_stored_fit_without_a_score_is_asked_of_berke_again(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Berke answered before the fit was computed, or an older version stored a missing
+    score (as 0 %, now read as none): delivery asks Berke again rather than refuse, and
+    keeps the new answer."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order_id = await nurse_order(board, desk, "Olga", "olga@example.com")
+        await finished(board, loop_sandbox, order_id)
+        link = board.link(order_id)
+        assert link is not None
+        stored = desk.berke_watch.completed(link.source_candidate_id)
+        assert stored is not None
+        scoreless = tuple(
+            fit.model_copy(update={"fit_pct": None, "fit_id": None, "fit": None})
+            for fit in stored.job_fits
+        )
+        desk.berke_watch.record(
+            link.source_candidate_id,
+            BerkeProgress.COMPLETE,
+            completed=stored.model_copy(update={"job_fits": scoreless}),
+        )
+        plan = await board.preview_delivery(order_id)  # before: "Berke gave no score"
+        assert plan.fit.job == "Registered Nurse"
+        assert plan.fit.has_score
+        assert plan.result.score == plan.fit.describe() != "no score given"
+        again = desk.berke_watch.completed(link.source_candidate_id)
+        assert again is not None
+        assert all(fit.has_score for fit in again.job_fits)
+
+    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+
+
 def test_a_second_order_of_the_candidate_reuses_the_assessment(
     loop_sandbox: SandboxServer, tmp_path: Path
 ) -> None:
@@ -527,17 +561,25 @@ def test_a_reused_assessment_for_another_job_gives_no_verdict_on_this_one(
 
 
 def _fits_changed(desk: Desk, change: Callable[[JobFit], dict[str, Any]]) -> None:
-    """Berke's stored answer as a hostile (or odd) Berke might give it: each fit changed."""
-    real = BerkeWatchStore.completed.__get__(desk.berke_watch)
+    """Berke's answer as a hostile (or odd) Berke might give it, stored and asked again:
+    each fit changed."""
+    stored = BerkeWatchStore.completed.__get__(desk.berke_watch)
+    client = desk.session.berke
+    asked = type(client).get_completed_assessment.__get__(client)
 
-    def changed(source_candidate_id: str) -> CompletedAssessment | None:
-        done = real(source_candidate_id)
-        if done is None:
-            return None
+    def changed(done: CompletedAssessment) -> CompletedAssessment:
         fits = tuple(fit.model_copy(update=change(fit)) for fit in done.job_fits)
         return done.model_copy(update={"job_fits": fits})
 
-    desk.berke_watch.completed = changed  # type: ignore[method-assign]
+    def changed_stored(source_candidate_id: str) -> CompletedAssessment | None:
+        done = stored(source_candidate_id)
+        return None if done is None else changed(done)
+
+    async def changed_answer(source_candidate_id: str) -> CompletedAssessment:
+        return changed(await asked(source_candidate_id))
+
+    desk.berke_watch.completed = changed_stored  # type: ignore[method-assign]
+    client.get_completed_assessment = changed_answer  # type: ignore[method-assign]
 
 
 def test_a_fit_without_a_score_or_a_job_id_is_refused_in_words(
