@@ -56,11 +56,13 @@ def flags_for(
     *,
     in_use_elsewhere: bool = False,
     invited_elsewhere: bool = False,
+    delivery_held: str | None = None,
 ) -> list[Flag]:
     """The order's flags, most pressing first; those the coordinator left alone are not.
     ``in_use_elsewhere``: another open order is linked to the same Berke assessment (no
     flag then asks to cancel it). ``invited_elsewhere``: this desk sent that assessment's
-    invitation for another order linked to it (the candidate has it)."""
+    invitation for another order linked to it (the candidate has it). ``delivery_held``:
+    why automatic delivery did not send the result (it waits for Berke's answer to change)."""
     flags: list[Flag] = []
     berke = state.berke_progress
     link = state.link
@@ -68,7 +70,17 @@ def flags_for(
         # A result alone is not a delivery: in the documented flow it is made before the
         # order is completed, and a completion that never began leaves the order in progress.
         completing = bool({StepKind.COMPLETE, StepKind.CREATE_RESULT} & state.pending)
-        if not completing:
+        if not completing and delivery_held:
+            flags.append(
+                Flag(
+                    Attention.DELIVER,
+                    "The candidate completed the Berke assessment, but automatic delivery "
+                    f"did not send the result: {delivery_held}",
+                    OrderAction.DELIVER,
+                    "Not delivered automatically",
+                )
+            )
+        elif not completing:
             flags.append(
                 Flag(
                     Attention.DELIVER,

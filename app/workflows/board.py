@@ -66,12 +66,14 @@ from app.workflows.cached_inbox import CachedInbox, read_cached_inbox
 from app.workflows.delivery import DeliveryPlan, deliver, plan_delivery
 from app.workflows.desk import COMPLETING, Desk, action_key
 from app.workflows.heap import settle_heap
+from app.workflows.held_deliveries import HeldDeliveries
 from app.workflows.order_sync import fetch_changes
 from app.workflows.outbox import ResumeReport, resume_pending, retry_step
 from app.workflows.refusals import (
     EXPECTED_ERRORS,
     ActionNotAllowedError,
     CooldownError,
+    NothingToDeliverError,
 )
 from app.workflows.results import (
     NO_RESULT_TO_ATTACH_TO,
@@ -181,6 +183,7 @@ class OrderBoard:
         #: assessment has several, and what is done to it concerns them all.
         self._linked: dict[str, set[str]] = {}
         self._jobs: list[BerkeJob] | None = None
+        self._held = HeldDeliveries()  # automatic deliveries refused until Berke says more
         self._sync_lock = asyncio.Lock()
         self._uploads: dict[int, asyncio.Task[None]] = {}
         self._closing = False  # set when the session begins to close: nothing new starts
@@ -329,6 +332,7 @@ class OrderBoard:
             self.options.attention,
             in_use_elsewhere=bool(self._open_orders_sharing(order_id)),
             invited_elsewhere=self._invited_for_another_order(order_id),
+            delivery_held=self._held.reason(order_id),
         )
 
     def _invited_for_another_order(self, order_id: str) -> bool:
@@ -512,10 +516,17 @@ class OrderBoard:
         (when the profile says so) the delivery of what is complete."""
         report = await watch_berke(self._desk)
         flagged = await watch_comments(self._desk, list(self._orders.values()))
+        self._held.release(report.changed_orders)  # Berke's side changed: worth a try
         await self.refresh(report.changed_orders | flagged)
         if self.options.auto_deliver:
+            now = datetime.now(UTC)
             await self.deliver_ready(
-                [i for i in self._orders if self._rule_reason(OrderAction.DELIVER, [i]) is None],
+                [
+                    i
+                    for i in self._orders
+                    if self._rule_reason(OrderAction.DELIVER, [i]) is None
+                    and not self._held.waiting(i, now)
+                ],
                 unattended=True,
             )
         return report
@@ -848,6 +859,8 @@ class OrderBoard:
             )
 
         result_id: str = await self._act(OrderAction.DELIVER, order_id, run, also=COMPLETING)
+        if self._held.release([order_id]):
+            self._changed([order_id])
         self.start_queued(order_id)
         return result_id
 
@@ -855,16 +868,23 @@ class OrderBoard:
         self, order_ids: Sequence[str], *, unattended: bool = False
     ) -> list[tuple[str, str]]:
         """Deliver each order that is ready; (order id, why not) for those that failed. One
-        failure never stops the others; it stays on its order (activity, Retry)."""
+        failure never stops the others; it stays on its order (activity, Retry). Unattended,
+        a refusal (no score, no job id) holds the order: said once, on its flag and in the
+        log, and tried again when Berke's side changes (``HeldDeliveries``)."""
         failures: list[tuple[str, str]] = []
         for order_id in order_ids:
             if self._rule_reason(OrderAction.DELIVER, [order_id]) is not None:
                 continue
             try:
                 await self.deliver(order_id)
+            except NothingToDeliverError as exc:
+                failures.append((order_id, str(exc)))
+                if unattended and self._held.hold(order_id, str(exc), datetime.now(UTC)):
+                    log.warning("Automatic delivery of %s is held: %s", order_id, exc)
+                    self._changed([order_id])
             except EXPECTED_ERRORS as exc:
                 failures.append((order_id, str(exc)))
-                if unattended:
+                if unattended:  # the network or the service: the next round tries again
                     log.info("Automatic delivery of %s did not finish: %s", order_id, exc)
         return failures
 

@@ -31,7 +31,7 @@ from app.domain.journal import StepKind, StepState
 from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult
 from app.domain.uploads import Upload
 from app.workflows.desk import Desk
-from app.workflows.refusals import ActionNotAllowedError
+from app.workflows.refusals import ActionNotAllowedError, NothingToDeliverError
 from app.workflows.results import (
     ResultFlow,
     check_can_complete,
@@ -67,20 +67,20 @@ async def plan_delivery(
         completed = await _asked_again(desk, link.source_candidate_id, completed)
     fit = completed.fit_for(link.source_job_id, job_name)
     if fit is None:
-        raise ActionNotAllowedError(
+        raise NothingToDeliverError(
             "Berke gave no job fit for this assessment, so there is no result to deliver."
         )
     job = fit.job or job_name or "the job"
     if not fit.has_score:
         # Before: a fit without a score was delivered as "Low fit (0 %)", not passed.
-        raise ActionNotAllowedError(
+        raise NothingToDeliverError(
             f"Berke gave no score for {job}, so there is no result to deliver. Ask Berke, or "
             "complete the order by hand."
         )
     if not fit.source_job_id and not fit.is_primary_job:
         # Asked for without a job, Berke sends the primary job's report: it went out under
         # this job's name.
-        raise ActionNotAllowedError(
+        raise NothingToDeliverError(
             f"Berke names no job id for {job}, so its report cannot be asked for (Berke would "
             "send the primary job's). Attach the report by hand, or ask Berke."
         )

@@ -47,6 +47,11 @@ class CooldownError(ActionNotAllowedError):
         )
 
 
+class NothingToDeliverError(ActionNotAllowedError):
+    """Berke's answer gives nothing to deliver (no fit, no score, no job id for the fit):
+    refused until Berke says more, so automatic delivery holds the order."""
+
+
 class StepDeferredError(Exception):
     """The step cannot run yet (e.g. something it needs is not known); it stays pending."""
 

@@ -5,6 +5,7 @@ assessment; an order ended elsewhere can have its assessment deleted in Berke.""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
@@ -605,5 +606,52 @@ def test_a_fit_without_a_score_or_a_job_id_is_refused_in_words(
         with pytest.raises(ActionNotAllowedError, match="Berke names no job id for "):
             await board.preview_delivery(order_id)
         assert results_of(loop_sandbox, order_id) == []  # nothing was sent
+
+    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_automatic_delivery_holds_an_answer_without_a_score_and_says_so_once(
+    loop_sandbox: SandboxServer, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Before: refused again every watch round (Berke asked each time, an INFO line each
+    time), and the order's flag said only "deliver the result"."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        board.set_options(BoardOptions(auto_deliver=True))
+        order_id = await nurse_order(board, desk, "Pia", "pia@example.com")
+        _fits_changed(desk, lambda _fit: {"fit_pct": None, "fit_id": None, "fit": None})
+        client = desk.session.berke
+        scoreless = client.get_completed_assessment
+        asked: list[str] = []
+
+        async def counted(source_candidate_id: str) -> CompletedAssessment:
+            asked.append(source_candidate_id)
+            return await scoreless(source_candidate_id)
+
+        client.get_completed_assessment = counted  # type: ignore[method-assign]
+        with caplog.at_level(logging.INFO, logger="app.workflows.board"):
+            await finished(board, loop_sandbox, order_id)  # a watch round: refused, held
+            first_round = len(asked)
+            await board.watch()
+            await board.watch()
+        assert first_round >= 1
+        assert len(asked) == first_round  # held: Berke is not asked again each round
+        said = [r.getMessage() for r in caplog.records if order_id in r.getMessage()]
+        assert len(said) == 1, said
+        assert "held: Berke gave no score for Registered Nurse" in said[0]
+        (flag,) = [f for f in board.flags(order_id) if f.kind is Attention.DELIVER]
+        assert "automatic delivery did not send the result: Berke gave no score" in flag.text
+        assert flag.fix is OrderAction.DELIVER
+        assert results_of(loop_sandbox, order_id) == []
+        # Berke's answer has the score now: the coordinator's Deliver sends it, and the
+        # order is held no more.
+        del desk.berke_watch.completed
+        del client.get_completed_assessment
+        await board.deliver(order_id)
+        await board.wait_uploads()
+        order = board.order(order_id)
+        assert order is not None
+        assert order.status is OrderStatus.COMPLETED
+        assert not [f for f in board.flags(order_id) if f.kind is Attention.DELIVER]
 
     with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
