@@ -25,3 +25,6 @@ class Upload(BaseModel):
     message: str | None = None
     created_at: datetime
     updated_at: datetime
+    #: When its bytes first began to go (None: never), and the file as last sent.
+    sending_since: datetime | None = None
+    fingerprint: str | None = None

@@ -21,7 +21,7 @@ from app.store.journal_rows import upgrade_first_form
 from app.store.paths import data_dir, make_private_dir, make_private_file, tighten_file
 from app.store.score_upgrade import forget_made_up_scores
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -127,6 +127,12 @@ _MIGRATIONS: dict[int, str] = {
     """,
     # No table changes: Berke's stored answers are corrected (_DATA_MIGRATIONS).
     6: "",
+    # When an upload's bytes first began to go, and the file as last sent: a file cancelled
+    # after the service had it is not attached a second time when dropped again.
+    7: """
+    ALTER TABLE uploads ADD COLUMN sending_since TEXT;  -- UTC ISO, the first try (NULL: never sent)
+    ALTER TABLE uploads ADD COLUMN fingerprint TEXT;    -- file_identity.file_fingerprint
+    """,
 }
 
 #: Data a version's SQL cannot convert, converted in the same transaction after that SQL.

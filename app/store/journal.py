@@ -141,10 +141,13 @@ class Journal:
                 (utc_now(), step_id),
             )
 
-    def fail(self, step_id: int, message: str) -> None:
+    def fail(self, step_id: int, message: str, *, only_pending: bool = False) -> None:
+        """The step failed; with ``only_pending``, only if nothing has ended it meanwhile."""
+        condition = " AND state = 'pending'" if only_pending else ""
         with self._db.transaction() as conn:
             conn.execute(
-                "UPDATE journal SET state = 'failed', message = ?, updated_at = ? WHERE id = ?",
+                "UPDATE journal SET state = 'failed', message = ?, updated_at = ? WHERE id = ?"
+                + condition,
                 (message, utc_now(), step_id),
             )
 

@@ -116,6 +116,24 @@ class ResultStore:
             row = conn.execute("SELECT * FROM uploads WHERE id = ?", (upload_id,)).fetchone()
         return _upload(row) if moved else None
 
+    def start_sending(
+        self, upload_id: int, order_id: str, fingerprint: str | None
+    ) -> Upload | None:
+        """The order's upload, queued (or already sending), marked as sending with the file's
+        fingerprint; None, and nothing changed, when it was cancelled meanwhile. The time its
+        bytes first began to go is kept: any try since may have reached the service."""
+        now = utc_now()
+        with self._db.transaction() as conn:
+            moved = conn.execute(
+                "UPDATE uploads SET state = 'uploading', message = NULL,"
+                " sending_since = COALESCE(sending_since, ?),"
+                " fingerprint = ?, updated_at = ?"
+                " WHERE id = ? AND order_id = ? AND state IN ('queued', 'uploading')",
+                (now, fingerprint, now, upload_id, order_id),
+            ).rowcount
+            row = conn.execute("SELECT * FROM uploads WHERE id = ?", (upload_id,)).fetchone()
+        return _upload(row) if moved else None
+
     # -- small facts -------------------------------------------------------------------------
 
     def meta(self, key: str) -> str | None:

@@ -86,6 +86,7 @@ from app.workflows.results import (
     requeue_upload,
     result_on_file,
     run_upload,
+    settle_late_cancel,
 )
 from app.workflows.snapshots import SavedSnapshot, SaveProgress, SaveRequest, save_snapshot
 from app.workflows.snapshots import live_records as gather_live_records
@@ -1088,7 +1089,8 @@ class OrderBoard:
         return ActionNotAllowedError(text)
 
     async def cancel_upload(self, order_id: str, upload_id: int) -> None:
-        if await cancel_upload(self._desk, order_id, upload_id) is None:
+        cancelled = await cancel_upload(self._desk, order_id, upload_id)
+        if cancelled is None:
             raise await self._refusal(order_id, upload_id, retry=False)
         task = self._uploads.get(upload_id)
         if task is not None:
@@ -1096,6 +1098,9 @@ class OrderBoard:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         await self.refresh([order_id])
+        # Cancelled after its bytes began to go: SmartRecruiters may have it all the same.
+        if await settle_late_cancel(self._desk, cancelled):
+            await self.refresh([order_id])
 
     async def retry_upload(self, order_id: str, upload_id: int) -> None:
         """A failed or cancelled file, queued again (a sent one is never sent twice)."""

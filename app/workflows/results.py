@@ -8,11 +8,13 @@ restarts and go to the stored resultId.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePath
 
+from app.clients.errors import ApiError
 from app.clients.multipart import ProgressCallback
 from app.domain.attachments import (
     CANCELLABLE,
@@ -24,6 +26,7 @@ from app.domain.attachments import (
     check_content,
 )
 from app.domain.journal import (
+    AttachmentUploaded,
     CompleteStep,
     CreateResultStep,
     JournalEntry,
@@ -39,9 +42,12 @@ from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult, OrderS
 from app.domain.uploads import Upload
 from app.store.paths import NotRegularFileError, open_regular_file, regular_file
 from app.workflows.desk import Desk
+from app.workflows.file_identity import arrived_copy
 from app.workflows.order_actions import STEPS_OF_ACTION, check_message, has_pending_step
 from app.workflows.refusals import ActionNotAllowedError
 from app.workflows.steps import StepContext, execute, run_step
+
+log = logging.getLogger(__name__)
 
 
 def why_not_complete(order: AssessmentOrder) -> str | None:
@@ -340,6 +346,40 @@ async def cancel_upload(desk: Desk, order_id: str, upload_id: int) -> Upload | N
     if entry is not None:
         await asyncio.to_thread(desk.journal.fail, entry.id, "Cancelled by the coordinator.")
     return upload
+
+
+async def settle_late_cancel(desk: Desk, upload: Upload) -> bool:
+    """A file cancelled after its bytes began to go may have reached SmartRecruiters before
+    the cancel (its answer was slow): looked for once. Found (this name, dated since then),
+    the upload and its step are done, "already there", and the order says so rather than
+    Cancelled; True then. Not found, or the service cannot be asked: it stays cancelled (the
+    same file dropped again is looked for then)."""
+    if upload.sending_since is None or upload.result_id is None:
+        return False
+    try:
+        attachments = await desk.session.sr.list_attachments(upload.order_id, upload.result_id)
+    except ApiError as exc:
+        log.info("Could not check whether cancelled %s had arrived: %s", upload.id, exc)
+        return False
+    there = arrived_copy(attachments, upload.file_name, upload.sending_since)
+    if there is None:
+        return False
+    return await asyncio.to_thread(_mark_arrived, desk, upload, there.id)
+
+
+def _mark_arrived(desk: Desk, upload: Upload, attachment_id: str) -> bool:
+    current = desk.results.get(upload.id)
+    steps = [e for e in desk.journal.entries(upload.order_id) if _is_step_of(e, upload.id)]
+    if current is None or current.state is not UploadState.CANCELLED or not steps:
+        return False  # queued again (Retry) or settled meanwhile
+    outcome = AttachmentUploaded(
+        upload_id=upload.id,
+        attachment_id=attachment_id,
+        file_name=upload.file_name,
+        already_there=True,
+    )
+    desk.journal.finish(steps[-1].id, outcome)  # the upload is done with it, atomically
+    return True
 
 
 async def requeue_upload(desk: Desk, order_id: str, upload_id: int) -> Upload | None:

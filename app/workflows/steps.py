@@ -30,7 +30,7 @@ from app.clients.errors import (
 )
 from app.clients.multipart import ProgressCallback
 from app.domain.assessment_prefill import is_stable_candidate_id
-from app.domain.attachments import CANCELLABLE, UploadState
+from app.domain.attachments import UploadState
 from app.domain.berke import AssessmentStatus, BerkeParam, CreateAssessmentRequest
 from app.domain.journal import (
     AcceptStep,
@@ -66,7 +66,9 @@ from app.domain.smartrecruiters import (
     ContactPerson,
     OrderStatus,
 )
+from app.domain.uploads import Upload
 from app.workflows.desk import Desk
+from app.workflows.file_identity import arrived_copy, file_fingerprint
 from app.workflows.refusals import StepCancelledError, StepDeferredError
 
 log = logging.getLogger(__name__)
@@ -538,21 +540,28 @@ async def _upload_claimed(
     if not result_id:
         raise StepDeferredError("The order has no result yet: complete it first.")
     sr = desk.session.sr
-    if retry:
-        # Looked for only on a retry (an earlier try's answer may have been lost): on a first
-        # try a file of that name on the result is someone else's (another desk's, a
-        # recruiter's), maybe another file, and this one must still be sent.
+    fingerprint = await asyncio.to_thread(_fingerprint, upload.path)
+    # Looked for on a retry (an earlier try's answer may have been lost), or when this very
+    # file was cancelled for the order after its bytes began to go (the service may have had
+    # it). Otherwise a file of that name on the result is someone else's (another desk's, a
+    # recruiter's, a corrected file's first version), and this one must still be sent.
+    since = (
+        upload.sending_since
+        if retry
+        else await asyncio.to_thread(_sent_before_a_cancel, desk, upload, fingerprint)
+    )
+    if retry or since is not None:
         existing = await sr.list_attachments(entry.order_id, result_id)
-        same = [a for a in existing if a.file_name == upload.file_name]
-        if same:
+        there = arrived_copy(existing, upload.file_name, since)
+        if there is not None:
             return AttachmentUploaded(
                 upload_id=upload_id,
-                attachment_id=same[0].id,
+                attachment_id=there.id,
                 file_name=upload.file_name,
                 already_there=True,
             )
     sending = await asyncio.to_thread(
-        desk.results.move, upload_id, entry.order_id, CANCELLABLE, UploadState.UPLOADING
+        desk.results.start_sending, upload_id, entry.order_id, fingerprint
     )
     if sending is None:  # cancelled while the attachments were looked at
         raise await _cancelled(desk, entry, upload.file_name)
@@ -581,12 +590,14 @@ async def _upload_claimed(
     except asyncio.CancelledError:
         # Synchronous on purpose: a cancelled task should not await again. The coordinator's
         # cancel marks the upload first; any other cancel (closing the app) leaves it queued.
+        # Each write is conditional: a late cancel may meanwhile have found the file in
+        # SmartRecruiters and marked the upload and its step done (``settle_late_cancel``).
         current = desk.results.get(upload_id)
-        by_coordinator = current is not None and current.state is UploadState.CANCELLED
+        by_coordinator = current is not None and current.state in _ENDED_BY_COORDINATOR
         if by_coordinator:
-            desk.journal.fail(entry.id, "Cancelled by the coordinator.")
+            desk.journal.fail(entry.id, "Cancelled by the coordinator.", only_pending=True)
         else:
-            desk.results.set_state(upload_id, UploadState.QUEUED)
+            desk.results.move(upload_id, entry.order_id, _SENDING, UploadState.QUEUED)
         task = asyncio.current_task()
         if by_coordinator and sending_task.cancelled() and not (task and task.cancelling()):
             # Only the sending was stopped: whoever runs this step goes on with its others.
@@ -597,6 +608,36 @@ async def _upload_claimed(
     return AttachmentUploaded(
         upload_id=upload_id, attachment_id=attachment.id, file_name=attachment.file_name
     )
+
+
+_SENDING = frozenset({UploadState.UPLOADING})
+#: A cancel's end states: cancelled, or done when the file was found there after it.
+_ENDED_BY_COORDINATOR = frozenset({UploadState.CANCELLED, UploadState.DONE})
+
+
+def _fingerprint(path: str) -> str | None:
+    """The file's fingerprint; None when it cannot be read (the sending says why)."""
+    try:
+        return file_fingerprint(path)
+    except OSError:
+        return None
+
+
+def _sent_before_a_cancel(desk: Desk, upload: Upload, fingerprint: str | None) -> datetime | None:
+    """When this very file (same name, same fingerprint) last began to go for the order in
+    an upload the coordinator then cancelled; None when it never did."""
+    if fingerprint is None:
+        return None
+    times = [
+        other.sending_since
+        for other in desk.results.for_order(upload.order_id)
+        if other.id != upload.id
+        and other.state is UploadState.CANCELLED
+        and other.file_name == upload.file_name
+        and other.fingerprint == fingerprint
+        and other.sending_since is not None
+    ]
+    return max(times, default=None)
 
 
 async def _cancelled(desk: Desk, entry: JournalEntry, file_name: str) -> StepCancelledError:

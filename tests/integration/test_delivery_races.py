@@ -19,7 +19,14 @@ from app.clients.errors import StateConflictError
 from app.clients.smartrecruiters import SmartRecruitersClient
 from app.domain.attachments import DEFAULT_MAX_BYTES, UploadState
 from app.domain.berke import CreateAssessmentRequest
-from app.domain.journal import CompleteStep, CreateResultStep, ResultFlow, StepKind, StepState
+from app.domain.journal import (
+    AttachmentUploaded,
+    CompleteStep,
+    CreateResultStep,
+    ResultFlow,
+    StepKind,
+    StepState,
+)
 from app.domain.smartrecruiters import AssessmentResult, ContactPerson, OrderStatus, ResultType
 from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY, SandboxConfig, SandboxServer
 from app.store.database import Database
@@ -131,6 +138,148 @@ class HeldUploads(RealNetwork):
             self.sending.set()
             await self.release.wait()
         return await self.inner.handle_async_request(request)
+
+
+class LateAnswers(RealNetwork):
+    """SmartRecruiters' transport: an attachment upload reaches the service (it keeps the
+    file) and its answer is held until ``release`` is set; with ``refuse_listing``, the
+    result's attachments cannot be listed (403)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stored = asyncio.Event()
+        self.release = asyncio.Event()
+        self.refuse_listing = False
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        attachments = request.url.path.endswith("/attachments")
+        if attachments and request.method == "GET" and self.refuse_listing:
+            return httpx.Response(403, json={"message": "Not allowed to list attachments"})
+        response = await self.inner.handle_async_request(request)
+        if attachments and request.method == "POST":
+            await response.aread()
+            self.stored.set()
+            await self.release.wait()
+        return response
+
+
+async def _report_cancelled_after_it_arrived(
+    board: OrderBoard, transport: LateAnswers, report: Path, first: str
+) -> tuple[str, int]:
+    """An order with a result, and its report cancelled once the service had kept it (its
+    answer slow); the order id and the cancelled upload's id."""
+    desk = desk_of(board)
+    order_id = await invited_order(board, desk, first, f"{first.lower()}-late@example.com")
+    await board.complete(order_id, AssessmentResult(result_type=ResultType.DOCUMENT, result="r"))
+    (queued,), _ = await board.attach_files(order_id, [report])
+    await asyncio.wait_for(transport.stored.wait(), 60)  # a hang guard only
+    await board.cancel_upload(order_id, queued.id)
+    transport.release.set()
+    return order_id, queued.id
+
+
+def _report(tmp_path: Path, filler: bytes = b"z") -> Path:
+    report = tmp_path / "report.pdf"
+    report.write_bytes(b"%PDF-1.4\n" + filler * 200_000)
+    return report
+
+
+def test_a_file_cancelled_after_it_arrived_shows_as_sent_and_is_not_sent_twice(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The service kept the file, its answer was slow, and the coordinator cancelled: the
+    order said Cancelled while SmartRecruiters had the file, and the file dropped again was
+    attached a second time."""
+
+    async def body() -> str:
+        transport = LateAnswers()
+        async with board_on(sandbox, tmp_path / "d.sqlite3", transport) as board:
+            report = _report(tmp_path)
+            order_id, upload_id = await _report_cancelled_after_it_arrived(
+                board, transport, report, "Cato"
+            )
+            desk = desk_of(board)
+            settled = desk.results.get(upload_id)
+            assert settled is not None
+            assert settled.state is UploadState.DONE  # found there after the cancel
+            assert settled.attachment_id
+            (step,) = [e for e in desk.journal.entries(order_id) if e.action is StepKind.UPLOAD]
+            assert step.state is StepState.DONE
+            assert isinstance(step.outcome, AttachmentUploaded)
+            assert step.outcome.already_there
+            accepted, refused = await board.attach_files(order_id, [report])
+            assert accepted == []
+            assert refused == ["report.pdf is already attached or queued for this order."]
+            await board.wait_uploads()
+            return order_id
+
+    order_id = asyncio.run(body())
+    (result,) = results_of(sandbox, order_id)
+    assert result["files"] == ["report.pdf"]
+
+
+def test_a_late_cancel_not_confirmed_is_checked_when_the_same_file_is_dropped_again(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The attachments could not be listed after the cancel: the upload stays Cancelled, and
+    the same file dropped again is found there instead of being sent a second time."""
+
+    async def body() -> str:
+        transport = LateAnswers()
+        transport.refuse_listing = True
+        async with board_on(sandbox, tmp_path / "d.sqlite3", transport) as board:
+            report = _report(tmp_path)
+            order_id, upload_id = await _report_cancelled_after_it_arrived(
+                board, transport, report, "Lea"
+            )
+            desk = desk_of(board)
+            cancelled = desk.results.get(upload_id)
+            assert cancelled is not None
+            assert cancelled.state is UploadState.CANCELLED
+            transport.refuse_listing = False
+            (again,), refused = await board.attach_files(order_id, [report])
+            assert refused == []
+            await board.wait_uploads()
+            sent = desk.results.get(again.id)
+            assert sent is not None
+            assert sent.state is UploadState.DONE
+            outcomes = [e.outcome for e in desk.journal.entries(order_id)]
+            assert any(
+                isinstance(o, AttachmentUploaded) and o.upload_id == again.id and o.already_there
+                for o in outcomes
+            )
+            return order_id
+
+    order_id = asyncio.run(body())
+    (result,) = results_of(sandbox, order_id)
+    assert result["files"] == ["report.pdf"]  # before: two
+
+
+def test_a_corrected_file_of_the_same_name_is_sent_after_a_late_cancel(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The review's case: a file of the same name on the result is no proof. A corrected
+    report saved under the same name after the cancel is another file, and is sent."""
+
+    async def body() -> str:
+        transport = LateAnswers()
+        transport.refuse_listing = True  # the cancel cannot be confirmed
+        async with board_on(sandbox, tmp_path / "d.sqlite3", transport) as board:
+            report = _report(tmp_path)
+            order_id, _ = await _report_cancelled_after_it_arrived(board, transport, report, "Mina")
+            transport.refuse_listing = False
+            _report(tmp_path, b"y")  # corrected: same name, same size, other content
+            (again,), refused = await board.attach_files(order_id, [report])
+            assert refused == []
+            await board.wait_uploads()
+            sent = desk_of(board).results.get(again.id)
+            assert sent is not None
+            assert sent.state is UploadState.DONE
+            return order_id
+
+    order_id = asyncio.run(body())
+    (result,) = results_of(sandbox, order_id)
+    assert result["files"] == ["report.pdf", "report.pdf"]  # the first, kept; the correction
 
 
 def test_cancel_stops_a_file_the_resumer_is_sending(sandbox: SandboxServer, tmp_path: Path) -> None:

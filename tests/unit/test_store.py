@@ -124,3 +124,47 @@ def test_an_upload_moves_only_from_the_states_asked_and_only_for_its_order(
     assert results.move(upload.id, "order-1", RETRIABLE, UploadState.QUEUED) is None
     assert results.get(upload.id).state is UploadState.DONE  # type: ignore[union-attr]
     db.close()
+
+
+def test_an_upload_keeps_when_its_bytes_first_began_to_go(tmp_path: Path) -> None:
+    """Any try since the first may have reached the service: a late cancel's check looks
+    for the file from the first try on. A cancelled upload is not marked sending."""
+    from app.domain.attachments import CANCELLABLE, UploadState
+    from app.store.results import ResultStore
+
+    db = Database(tmp_path / "desk.sqlite3")
+    results = ResultStore(db)
+    upload = results.enqueue("order-1", "/tmp/r.pdf", "r.pdf", 10)
+    assert upload.sending_since is None
+    first = results.start_sending(upload.id, "order-1", "10:1:aa")
+    assert first is not None
+    assert first.sending_since is not None
+    results.set_state(upload.id, UploadState.QUEUED)  # a transient failure: tried again
+    second = results.start_sending(upload.id, "order-1", "10:2:bb")
+    assert second is not None
+    assert (second.sending_since, second.fingerprint) == (first.sending_since, "10:2:bb")
+    results.move(upload.id, "order-1", CANCELLABLE, UploadState.CANCELLED)
+    assert results.start_sending(upload.id, "order-1", "10:3:cc") is None
+    db.close()
+
+
+def test_migration_7_gives_old_uploads_no_sending_time(tmp_path: Path) -> None:
+    from app.store.database import _MIGRATIONS
+    from app.store.results import ResultStore
+
+    path = tmp_path / "old.sqlite3"
+    raw = sqlite3.connect(path)
+    for version in range(1, 7):
+        raw.executescript(_MIGRATIONS[version])
+    raw.execute(
+        "INSERT INTO uploads (order_id, path, file_name, size, state, created_at, updated_at)"
+        " VALUES ('o', '/tmp/r.pdf', 'r.pdf', 10, 'cancelled', '2026-01-01T00:00:00+00:00',"
+        " '2026-01-01T00:00:00+00:00')"
+    )
+    raw.execute("PRAGMA user_version = 6")
+    raw.commit()
+    raw.close()
+    db = Database(path)
+    (old,) = ResultStore(db).for_order("o")
+    assert (old.sending_since, old.fingerprint) == (None, None)
+    db.close()
