@@ -277,6 +277,26 @@ def test_reject_explains_credit_and_resend(window: MainWindow, qtbot: QtBot) -> 
     )
 
 
+def test_a_dialog_goes_when_its_flow_ends(window: MainWindow, qtbot: QtBot) -> None:
+    """Parented to the window, every dialog opened stayed for the session (a day's work left
+    hundreds), and every question and error box with them."""
+    dialogs = Dialogs(window)
+    add_test_order(window, qtbot, first="Ines", last="Lund")
+    controller = window.orders.controller
+    for _ in range(3):
+        controller.actions[OrderAction.REJECT].trigger()
+        dialog = dialogs.wait_for(qtbot, RejectDialog)
+        assert isinstance(dialog, RejectDialog)
+        dialogs.opened.clear()
+        dialog.reject()
+        finish(qtbot, controller.wait_idle())
+    window.orders.controller.messages.error("Title", "Words")
+    box = window.findChild(QMessageBox, "errorBox")
+    assert box is not None
+    box.accept()
+    qtbot.waitUntil(lambda: not window.findChildren(QDialog))
+
+
 def test_invite_disabled_without_email(window: MainWindow, qtbot: QtBot) -> None:
     order = add_test_order(window, qtbot, first="Søren", last="Ødegaard", email=None)
     request = CreateAssessmentRequest(first_name="Søren", last_name="Ødegaard")

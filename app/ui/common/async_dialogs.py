@@ -57,7 +57,10 @@ async def confirm(
 
     box.finished.connect(finished)
     box.open()
-    return await done
+    try:
+        return await done
+    finally:
+        box.deleteLater()  # parented to the window: it stayed for the session
 
 
 async def choose(
@@ -80,4 +83,7 @@ async def choose(
 
     box.finished.connect(finished)
     box.open()
-    return await done
+    try:
+        return await done
+    finally:
+        box.deleteLater()

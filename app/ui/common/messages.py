@@ -47,6 +47,7 @@ class Messages:
         self.shown.append((title, text))
         box = plain_box(QMessageBox.Icon.Warning, title, text, self._parent)
         box.setObjectName("errorBox")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # else kept for the session
         box.open()
         return box
 

@@ -200,6 +200,7 @@ class OrderActionsController(QObject):
 
     async def _open(self, dialog: QWidget, runner: Awaitable[bool]) -> bool:
         self.dialog_opened(dialog)
+        _dispose_with_flow(dialog)
         return await runner
 
     async def _form_call(
@@ -702,3 +703,18 @@ class OrderActionsController(QObject):
             self.messages.error("Retry", str(exc))
         finally:
             self.update_state()
+
+
+def _dispose_with_flow(dialog: QWidget) -> None:
+    """The dialog goes when the flow that opened it ends (the flow may still read it once it
+    has closed). Parented to the window (window-modal, centred on it), every dialog opened
+    stayed for the session before: a day's work left hundreds."""
+    flow = asyncio.current_task()
+    if flow is None:
+        return
+
+    def dispose(_flow: asyncio.Task[Any]) -> None:
+        with contextlib.suppress(RuntimeError):  # gone already, with its parent
+            dialog.deleteLater()
+
+    flow.add_done_callback(dispose)
