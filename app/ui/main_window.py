@@ -67,6 +67,8 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings | None = None) -> None:
         super().__init__()
         self._settings = settings or QSettings()
+        #: Where the dialogs opened over this window keep their sizes (RememberedSize).
+        self.dialog_settings = self._settings
         # Injectable so tests can see what would be opened (Help > Open log folder).
         self.open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl
         self.board: OrderBoard | None = None

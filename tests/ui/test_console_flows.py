@@ -32,6 +32,7 @@ from app.domain.journal import (
 from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus, RejectRequest
 from app.ui.common.command_palette import CommandPalette
+from app.ui.common.screens import available_room
 from app.ui.main_window import MainWindow
 from app.ui.orders.batch_dialog import BatchDialog
 from app.ui.orders.batch_plan_dialog import BatchPlanDialog, PlanTableModel
@@ -295,6 +296,43 @@ def test_a_dialog_goes_when_its_flow_ends(window: MainWindow, qtbot: QtBot) -> N
     assert box is not None
     box.accept()
     qtbot.waitUntil(lambda: not window.findChildren(QDialog))
+
+
+def test_a_dialog_opens_at_the_size_it_was_last_given(window: MainWindow, qtbot: QtBot) -> None:
+    """Kept per kind of dialog in the window's settings; never larger than the screen."""
+    dialogs = Dialogs(window)
+    add_test_order(window, qtbot, first="Ola", last="Berg")
+    controller = window.orders.controller
+
+    def reject_dialog() -> RejectDialog:
+        dialogs.opened.clear()
+        controller.actions[OrderAction.REJECT].trigger()
+        dialog = dialogs.wait_for(qtbot, RejectDialog)
+        assert isinstance(dialog, RejectDialog)
+        qtbot.waitExposed(dialog)
+        return dialog
+
+    first = reject_dialog()
+    default = first.size()
+    first.resize(default.width() + 120, default.height() + 90)
+    first.reject()
+    finish(qtbot, controller.wait_idle())
+    again = reject_dialog()
+    assert (again.width(), again.height()) == (default.width() + 120, default.height() + 90)
+    again.resize(5000, 5000)  # a size from a bigger screen
+    again.reject()
+    finish(qtbot, controller.wait_idle())
+    room = available_room(window)
+    clamped = reject_dialog()
+    assert clamped.width() <= room.width()
+    assert clamped.height() <= room.height()
+    clamped.reject()
+    finish(qtbot, controller.wait_idle())
+    alone = RejectDialog([current(window, window.orders.selected_ids()[0])])
+    qtbot.addWidget(alone)
+    alone.show()
+    qtbot.waitExposed(alone)
+    assert alone.size() == default  # not over the main window: nothing remembered
 
 
 def test_invite_disabled_without_email(window: MainWindow, qtbot: QtBot) -> None:

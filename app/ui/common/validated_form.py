@@ -41,6 +41,7 @@ from app.ui.common.colours import status_colours
 from app.ui.common.discard_guard import DiscardGuard
 from app.ui.common.enter_key import EnterPressesFocusedButton
 from app.ui.common.labels import plain_label, without_mnemonic
+from app.ui.common.remembered_size import RememberedSize
 from app.ui.common.screens import available_room
 from app.ui.common.tab_order import chain_tab_order
 
@@ -272,6 +273,7 @@ class ValidatedForm(QDialog, Generic[T]):
         # Cancel, Esc and the close button ask before typed work is thrown away.
         self.discard_guard = DiscardGuard(self, self.cancel_button, extra=self._unsaved_extra)
         EnterPressesFocusedButton(self)
+        RememberedSize(self, type(self).__name__)
         self.submit_button.clicked.connect(self.submit)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self)

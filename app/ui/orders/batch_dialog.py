@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.common.labels import plain_label
+from app.ui.common.remembered_size import RememberedSize
 from app.ui.common.screens import available_room
 from app.ui.common.table_model import RowsTableModel
 from app.workflows.batch import Outcome, OutcomeKind
@@ -76,6 +77,7 @@ class BatchDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("batchDialog")
+        RememberedSize(self, "BatchDialog")
         self.setWindowTitle("Create, accept and invite")
         self.setSizeGripEnabled(True)
         self.total = total

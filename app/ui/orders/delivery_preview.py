@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from app.domain.attachments import describe_size
 from app.domain.smartrecruiters import AssessmentOrder
 from app.ui.common.labels import plain_label, rich_label
+from app.ui.common.remembered_size import RememberedSize
 from app.workflows.delivery import DeliveryPlan
 
 log = logging.getLogger(__name__)
@@ -100,6 +101,7 @@ class DeliveryPreviewDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("deliveryPreview")
+        RememberedSize(self, "DeliveryPreviewDialog")
         self.plan = plan
         who = order.candidate.display_name
         job = order.job.name if order.job and order.job.name else "their job"

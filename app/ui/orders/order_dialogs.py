@@ -24,6 +24,7 @@ from app.domain.sr_limits import MESSAGE_MAX, message_count, message_too_long
 from app.ui.common.discard_guard import DiscardGuard
 from app.ui.common.enter_key import EnterPressesFocusedButton
 from app.ui.common.labels import plain_label, rich_label
+from app.ui.common.remembered_size import RememberedSize
 from app.ui.common.screens import available_room
 from app.ui.common.tooltips import plain_tooltip
 from app.views.text import PART_SHOWN, one_line
@@ -127,6 +128,7 @@ class AcceptDialog(QDialog):
             if isinstance(button, QPushButton):
                 button.setAutoDefault(False)
         EnterPressesFocusedButton(self, no_default=True)
+        RememberedSize(self, type(self).__name__)
         guard = DiscardGuard(self)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(guard.request_close)
@@ -206,6 +208,7 @@ class RejectDialog(QDialog):
         self.reason.textChanged.connect(self._follow)
         self._follow()
         EnterPressesFocusedButton(self)
+        RememberedSize(self, type(self).__name__)
         guard = DiscardGuard(self)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(guard.request_close)

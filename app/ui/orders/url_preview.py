@@ -33,6 +33,7 @@ from app.domain.assessment_url import check_assessment_url
 from app.domain.berke import CreateAssessmentResponse
 from app.ui.common.enter_key import EnterPressesFocusedButton
 from app.ui.common.labels import plain_label, rich_label
+from app.ui.common.remembered_size import RememberedSize
 from app.ui.common.tooltips import plain_tooltip
 from app.views.text import PART_SHOWN, one_line
 
@@ -214,6 +215,7 @@ class UrlPreviewDialog(QDialog):
         # focused button presses that button (the default took it: Enter on Accept closed).
         self.close_button.setDefault(True)
         EnterPressesFocusedButton(self)
+        RememberedSize(self, type(self).__name__)
         row = QHBoxLayout()
         row.addWidget(self.print_slip_button)
         row.addStretch(1)

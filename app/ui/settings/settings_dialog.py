@@ -56,6 +56,7 @@ from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyStore, Storage
 from app.store.settings_file import save_settings
 from app.ui.common.async_dialogs import confirm
 from app.ui.common.labels import plain_label
+from app.ui.common.remembered_size import RememberedSize
 from app.ui.common.screens import available_room
 from app.ui.common.tooltips import plain_tooltip
 from app.ui.settings.marketplace_config_page import (
@@ -133,6 +134,7 @@ class SettingsDialog(QDialog):
         None when there is none (the Marketplace page then says so)."""
         super().__init__(parent)
         self.setObjectName("settingsDialog")
+        RememberedSize(self, "SettingsDialog")
         self.setWindowTitle("Settings — Assessment Desk")
         self._settings = settings
         self._keys = keys
