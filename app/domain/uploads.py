@@ -25,6 +25,8 @@ class Upload(BaseModel):
     message: str | None = None
     created_at: datetime
     updated_at: datetime
-    #: When its bytes first began to go (None: never), and the file as last sent.
+    #: When its bytes first began to go (None: never); when the whole file first went out
+    #: (None: never: the service cannot have it); the content's fingerprint as last sent.
     sending_since: datetime | None = None
+    delivered_at: datetime | None = None
     fingerprint: str | None = None

@@ -127,11 +127,15 @@ _MIGRATIONS: dict[int, str] = {
     """,
     # No table changes: Berke's stored answers are corrected (_DATA_MIGRATIONS).
     6: "",
-    # When an upload's bytes first began to go, and the file as last sent: a file cancelled
-    # after the service had it is not attached a second time when dropped again.
+    # When an upload's bytes first began to go, when the whole file first went out (the
+    # service may have it from then on), and its content's fingerprint: a file cancelled
+    # after the service had it is not attached a second time. Uploads an older version
+    # queued may have gone out any time since they were queued.
     7: """
-    ALTER TABLE uploads ADD COLUMN sending_since TEXT;  -- UTC ISO, the first try (NULL: never sent)
+    ALTER TABLE uploads ADD COLUMN sending_since TEXT;  -- UTC ISO (NULL: never began)
+    ALTER TABLE uploads ADD COLUMN delivered_at TEXT;   -- UTC ISO (NULL: never went whole)
     ALTER TABLE uploads ADD COLUMN fingerprint TEXT;    -- file_identity.file_fingerprint
+    UPDATE uploads SET delivered_at = created_at WHERE state <> 'done'
     """,
 }
 

@@ -121,7 +121,8 @@ class ResultStore:
     ) -> Upload | None:
         """The order's upload, queued (or already sending), marked as sending with the file's
         fingerprint; None, and nothing changed, when it was cancelled meanwhile. The time its
-        bytes first began to go is kept: any try since may have reached the service."""
+        bytes first began to go is kept: a try whose end was never seen (the app stopped while
+        it sent) may have reached the service any time since."""
         now = utc_now()
         with self._db.transaction() as conn:
             moved = conn.execute(
@@ -133,6 +134,15 @@ class ResultStore:
             ).rowcount
             row = conn.execute("SELECT * FROM uploads WHERE id = ?", (upload_id,)).fetchone()
         return _upload(row) if moved else None
+
+    def mark_delivered(self, upload_id: int) -> None:
+        """The whole file went out, and no answer came: the service may have it from now."""
+        now = utc_now()
+        with self._db.transaction() as conn:
+            conn.execute(
+                "UPDATE uploads SET delivered_at = COALESCE(delivered_at, ?) WHERE id = ?",
+                (now, upload_id),
+            )
 
     # -- small facts -------------------------------------------------------------------------
 

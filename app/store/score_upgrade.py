@@ -16,12 +16,28 @@ from typing import Any
 LOW_ID = 1
 
 
+LEVEL_IDS = (1, 2, 3)
+
+
 def _made_up_zero(fit: Any) -> bool:
+    """A 0 % whose level (read as ``JobFit.level`` reads it: the fitId in range, else the
+    word) is not Low."""
     if not isinstance(fit, dict) or fit.get("fitPct") != 0:
         return False
-    word = fit.get("fit")
-    low_word = isinstance(word, str) and word.strip().casefold() == "low"
-    return not (fit.get("fitId") == LOW_ID or (fit.get("fitId") is None and low_word))
+    fit_id, word = _number(fit.get("fitId")), fit.get("fit")
+    if fit_id in LEVEL_IDS:
+        return fit_id != LOW_ID
+    return not (isinstance(word, str) and word.strip().casefold() == "low")
+
+
+def _number(value: Any) -> int | None:
+    """A fitId as the model reads it ("3" is 3); None for anything else."""
+    if isinstance(value, bool):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def forget_made_up_scores(conn: sqlite3.Connection) -> None:

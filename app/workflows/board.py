@@ -421,6 +421,8 @@ class OrderBoard:
     def set_options(self, options: BoardOptions) -> None:
         """The profile's options changed (no reconnection needed): they apply from now."""
         self.options = options
+        if not options.auto_deliver:  # nothing is delivered unattended: nothing is held
+            self._changed(self._held.release_all())
 
     def begin_closing(self) -> None:
         """From now on no action is offered, the coordinator's own calls (a comment, a file, a
@@ -518,6 +520,8 @@ class OrderBoard:
         report = await watch_berke(self._desk)
         flagged = await watch_comments(self._desk, list(self._orders.values()))
         self._held.release(report.changed_orders)  # Berke's side changed: worth a try
+        # (An answer that gains its score later is not seen by the watch: HeldDeliveries
+        # tries again after a while, and a preview that finds it deliverable releases it.)
         await self.refresh(report.changed_orders | flagged)
         if self.options.auto_deliver:
             now = datetime.now(UTC)
@@ -842,7 +846,10 @@ class OrderBoard:
         reason = self._rule_reason(OrderAction.DELIVER, [order_id])
         if reason:
             raise ActionNotAllowedError(reason)
-        return await plan_delivery(self._desk, order, threshold=self.options.pass_level)
+        plan = await plan_delivery(self._desk, order, threshold=self.options.pass_level)
+        if self._held.release([order_id]):  # Berke's answer is deliverable now
+            self._changed([order_id])
+        return plan
 
     async def deliver(self, order_id: str, plan: DeliveryPlan | None = None) -> str:
         """Complete the order with Berke's result and attach the report; the resultId."""
@@ -1099,7 +1106,7 @@ class OrderBoard:
                 await task
         await self.refresh([order_id])
         # Cancelled after its bytes began to go: SmartRecruiters may have it all the same.
-        if await settle_late_cancel(self._desk, cancelled):
+        if await settle_late_cancel(self._desk, cancelled.id):
             await self.refresh([order_id])
 
     async def retry_upload(self, order_id: str, upload_id: int) -> None:

@@ -1,6 +1,6 @@
 """Automatic deliveries that were refused for a reason that stays until Berke's answer changes
-(no score, no job id for the fit): held, said once, and tried again only when Berke's side of
-the order changes or after a while.
+(no score, no job id for the fit): held, said once, and tried again after a while, or at once
+when Berke's side of the order changes or a preview finds the answer deliverable.
 
 Before, such an order was refused again every watch round, one log line each time, and its
 flag said only "deliver the result": the coordinator could not tell that automatic delivery
@@ -41,6 +41,11 @@ class HeldDeliveries:
         """Let these orders be tried again (Berke's side changed, or they were delivered);
         the ones that were held."""
         return [order_id for order_id in order_ids if self._held.pop(order_id, None)]
+
+    def release_all(self) -> list[str]:
+        released = list(self._held)
+        self._held.clear()
+        return released
 
     def reason(self, order_id: str) -> str | None:
         held = self._held.get(order_id)

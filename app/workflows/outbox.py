@@ -26,6 +26,7 @@ from app.workflows.results import (
     existing_result_id,
     requeue_upload,
     run_upload,
+    settle_late_cancel,
 )
 from app.workflows.steps import execute
 
@@ -73,6 +74,8 @@ async def resume_pending(desk: Desk, *, on_change: OrderChanged | None = None) -
             (report.failed if permanent else report.waiting).append(entry.id)
             blocked.add(entry.order_id)
             log.info("Resuming step %s (%s) did not finish: %s", entry.id, entry.action, exc)
+            if isinstance(exc, StepCancelledError) and isinstance(entry.step, UploadStep):
+                await settle_late_cancel(desk, entry.step.upload_id)
         except Exception:  # noqa: BLE001 - one step's surprise must not stop the others
             # Logged and noted on the step by ``execute``; it waits, the next orders go on.
             report.waiting.append(entry.id)
@@ -148,6 +151,8 @@ async def _resume_uploads(
             permanent = is_permanent(exc)
             (report.failed if permanent else report.waiting).append(-upload.id)
             blocked.add(upload.order_id)
+            if isinstance(exc, StepCancelledError):
+                await settle_late_cancel(desk, upload.id)
         except Exception:  # as above: the other uploads go on
             log.exception("Resuming upload %s failed unexpectedly", upload.id)
             report.waiting.append(-upload.id)

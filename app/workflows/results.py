@@ -348,23 +348,27 @@ async def cancel_upload(desk: Desk, order_id: str, upload_id: int) -> Upload | N
     return upload
 
 
-async def settle_late_cancel(desk: Desk, upload: Upload) -> bool:
-    """A file cancelled after its bytes began to go may have reached SmartRecruiters before
-    the cancel (its answer was slow): looked for once. Found (this name, dated since then),
-    the upload and its step are done, "already there", and the order says so rather than
-    Cancelled; True then. Not found, or the service cannot be asked: it stays cancelled (the
-    same file dropped again is looked for then)."""
-    if upload.sending_since is None or upload.result_id is None:
+async def settle_late_cancel(desk: Desk, upload_id: int) -> bool:
+    """A file cancelled after the whole of it went out may have reached SmartRecruiters
+    before the cancel (its answer was slow): looked for once. Found (this name, dated since
+    it went), the upload and its step are done, "already there", and the order says so
+    rather than Cancelled; True then. Not found, never sent whole, or the service cannot be
+    asked: it stays cancelled (the same file dropped again is looked for then). Called by
+    whoever ran the step, once it has ended: its end says whether the whole file went out."""
+    current = await asyncio.to_thread(desk.results.get, upload_id)
+    if current is None or current.state is not UploadState.CANCELLED:
+        return False
+    if current.delivered_at is None or current.result_id is None:
         return False
     try:
-        attachments = await desk.session.sr.list_attachments(upload.order_id, upload.result_id)
+        attachments = await desk.session.sr.list_attachments(current.order_id, current.result_id)
     except ApiError as exc:
-        log.info("Could not check whether cancelled %s had arrived: %s", upload.id, exc)
+        log.info("Could not check whether cancelled %s had arrived: %s", current.id, exc)
         return False
-    there = arrived_copy(attachments, upload.file_name, upload.sending_since)
+    there = arrived_copy(attachments, current.file_name, current.delivered_at)
     if there is None:
         return False
-    return await asyncio.to_thread(_mark_arrived, desk, upload, there.id)
+    return await asyncio.to_thread(_mark_arrived, desk, current, there.id)
 
 
 def _mark_arrived(desk: Desk, upload: Upload, attachment_id: str) -> bool:

@@ -20,7 +20,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import assert_never
+from typing import NamedTuple, assert_never
 
 from app.clients.errors import (
     ApiError,
@@ -30,7 +30,7 @@ from app.clients.errors import (
 )
 from app.clients.multipart import ProgressCallback
 from app.domain.assessment_prefill import is_stable_candidate_id
-from app.domain.attachments import UploadState
+from app.domain.attachments import CANCELLABLE, UploadState
 from app.domain.berke import AssessmentStatus, BerkeParam, CreateAssessmentRequest
 from app.domain.journal import (
     AcceptStep,
@@ -63,6 +63,7 @@ from app.domain.journal import (
 from app.domain.smartrecruiters import (
     AssessmentOrder,
     AssessmentResult,
+    Attachment,
     ContactPerson,
     OrderStatus,
 )
@@ -539,44 +540,30 @@ async def _upload_claimed(
     )
     if not result_id:
         raise StepDeferredError("The order has no result yet: complete it first.")
-    sr = desk.session.sr
     fingerprint = await asyncio.to_thread(_fingerprint, upload.path)
-    # Looked for on a retry (an earlier try's answer may have been lost), or when this very
-    # file was cancelled for the order after its bytes began to go (the service may have had
-    # it). Otherwise a file of that name on the result is someone else's (another desk's, a
-    # recruiter's, a corrected file's first version), and this one must still be sent.
-    since = (
-        upload.sending_since
-        if retry
-        else await asyncio.to_thread(_sent_before_a_cancel, desk, upload, fingerprint)
-    )
-    if retry or since is not None:
-        existing = await sr.list_attachments(entry.order_id, result_id)
-        there = arrived_copy(existing, upload.file_name, since)
-        if there is not None:
-            return AttachmentUploaded(
-                upload_id=upload_id,
-                attachment_id=there.id,
-                file_name=upload.file_name,
-                already_there=True,
-            )
+    there = await _copy_already_there(desk, upload, result_id, fingerprint, retry)
+    if there is not None:
+        return there
     sending = await asyncio.to_thread(
         desk.results.start_sending, upload_id, entry.order_id, fingerprint
     )
     if sending is None:  # cancelled while the attachments were looked at
         raise await _cancelled(desk, entry, upload.file_name)
+    progress = _WholeSent(context.progress)
     # Sent in a task of its own, which the coordinator's Cancel stops wherever this step runs
     # (the board's upload, or the background resumer's, which then goes on with the rest).
     sending_task = asyncio.ensure_future(
-        sr.upload_attachment(
+        desk.session.sr.upload_attachment(
             entry.order_id, result_id, upload.path, file_name=upload.file_name,
-            progress=context.progress,
+            progress=progress,
         )
     )  # fmt: skip
     desk.sending_started(upload_id, sending_task)
     try:
         attachment = await sending_task
     except ApiError as exc:
+        if progress.whole:  # the answer was lost, or refused after the service read the file
+            await asyncio.to_thread(desk.results.mark_delivered, upload_id)
         state = UploadState.QUEUED if exc.is_transient else UploadState.FAILED
         await asyncio.to_thread(desk.results.set_state, upload_id, state, message=str(exc))
         raise
@@ -592,6 +579,8 @@ async def _upload_claimed(
         # cancel marks the upload first; any other cancel (closing the app) leaves it queued.
         # Each write is conditional: a late cancel may meanwhile have found the file in
         # SmartRecruiters and marked the upload and its step done (``settle_late_cancel``).
+        if progress.whole:
+            desk.results.mark_delivered(upload_id)
         current = desk.results.get(upload_id)
         by_coordinator = current is not None and current.state in _ENDED_BY_COORDINATOR
         if by_coordinator:
@@ -623,21 +612,89 @@ def _fingerprint(path: str) -> str | None:
         return None
 
 
-def _sent_before_a_cancel(desk: Desk, upload: Upload, fingerprint: str | None) -> datetime | None:
-    """When this very file (same name, same fingerprint) last began to go for the order in
-    an upload the coordinator then cancelled; None when it never did."""
-    if fingerprint is None:
+class _WholeSent:
+    """An upload's progress, passed on; ``whole`` once the whole file went out (from then on
+    the service may have it, whatever happens to its answer)."""
+
+    def __init__(self, report: ProgressCallback | None) -> None:
+        self._report = report
+        self.whole = False
+
+    def __call__(self, sent: int, total: int) -> None:
+        self.whole = self.whole or sent >= total
+        if self._report is not None:
+            self._report(sent, total)
+
+
+async def _copy_already_there(
+    desk: Desk, upload: Upload, result_id: str, fingerprint: str | None, retry: bool
+) -> AttachmentUploaded | None:
+    """The step's outcome when the file is found on the result already (see _where_to_look)."""
+    lookup = await asyncio.to_thread(_where_to_look, desk, upload, fingerprint, retry)
+    if lookup is None:
         return None
-    times = [
-        other.sending_since
-        for other in desk.results.for_order(upload.order_id)
-        if other.id != upload.id
-        and other.state is UploadState.CANCELLED
-        and other.file_name == upload.file_name
-        and other.fingerprint == fingerprint
-        and other.sending_since is not None
-    ]
-    return max(times, default=None)
+    there = await _look_on_the_result(desk, upload, result_id, lookup)
+    if there is None:
+        return None
+    return AttachmentUploaded(
+        upload_id=upload.id, attachment_id=there.id, file_name=upload.file_name,
+        already_there=True,
+    )  # fmt: skip
+
+
+class _Lookup(NamedTuple):
+    """The result is looked at for a copy dated since ``since`` (None: the name alone)."""
+
+    since: datetime | None
+
+
+def _where_to_look(
+    desk: Desk, upload: Upload, fingerprint: str | None, retry: bool
+) -> _Lookup | None:
+    """Whether the file may already be on the result, and since when; None when it cannot.
+
+    - A retry after a try whose end was never seen (the app stopped while it sent: still
+      "uploading"): since its bytes first began to go (an older version's upload: by name).
+    - A retry after a try that failed or was cancelled as this desk saw: only if the whole
+      file had gone out (the answer may have been lost).
+    - Any try: if this very file (same name and content) was cancelled for the order after
+      the whole of it had gone out.
+
+    Otherwise a file of that name on the result is someone else's (a recruiter's, another
+    desk's, a corrected file's first version), and this one must still be sent.
+    """
+    if retry and upload.state is UploadState.UPLOADING:
+        return _Lookup(upload.sending_since)
+    times = [upload.delivered_at] if retry and upload.delivered_at is not None else []
+    if fingerprint is not None:
+        times += [
+            other.delivered_at
+            for other in desk.results.for_order(upload.order_id)
+            if other.id != upload.id
+            and other.state is UploadState.CANCELLED
+            and other.file_name == upload.file_name
+            and other.fingerprint == fingerprint
+            and other.delivered_at is not None
+        ]
+    return _Lookup(min(times)) if times else None
+
+
+async def _look_on_the_result(
+    desk: Desk, upload: Upload, result_id: str, lookup: _Lookup
+) -> Attachment | None:
+    """The copy of the file already on the result, if any. When the attachments cannot be
+    listed for good (no permission), the upload fails in words: resumed each round, it would
+    only fail again."""
+    try:
+        existing = await desk.session.sr.list_attachments(upload.order_id, result_id)
+    except ApiError as exc:
+        if not exc.is_transient:
+            await asyncio.to_thread(
+                desk.results.move, upload.id, upload.order_id, CANCELLABLE, UploadState.FAILED,
+                message=f"Could not check whether {upload.file_name} is already there: {exc}",
+            )  # fmt: skip
+        raise
+    return arrived_copy(existing, upload.file_name, lookup.since)
 
 
 async def _cancelled(desk: Desk, entry: JournalEntry, file_name: str) -> StepCancelledError:

@@ -643,10 +643,22 @@ def test_automatic_delivery_holds_an_answer_without_a_score_and_says_so_once(
         assert "automatic delivery did not send the result: Berke gave no score" in flag.text
         assert flag.fix is OrderAction.DELIVER
         assert results_of(loop_sandbox, order_id) == []
-        # Berke's answer has the score now: the coordinator's Deliver sends it, and the
-        # order is held no more.
+
+        def said_held() -> bool:
+            (flag,) = [f for f in board.flags(order_id) if f.kind is Attention.DELIVER]
+            return "automatic delivery" in flag.text
+
+        board.set_options(BoardOptions(auto_deliver=False))  # nothing unattended: not held
+        assert not said_held()
+        board.set_options(BoardOptions(auto_deliver=True))
+        await board.watch()
+        assert said_held()
+        # Berke's answer has the score now: a preview finds it deliverable (the order is
+        # held no more), and the coordinator's Deliver sends it.
         del desk.berke_watch.completed
         del client.get_completed_assessment
+        await board.preview_delivery(order_id)
+        assert not said_held()
         await board.deliver(order_id)
         await board.wait_uploads()
         order = board.order(order_id)

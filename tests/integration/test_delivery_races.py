@@ -282,6 +282,141 @@ def test_a_corrected_file_of_the_same_name_is_sent_after_a_late_cancel(
     assert result["files"] == ["report.pdf", "report.pdf"]  # the first, kept; the correction
 
 
+async def _attach_as_a_recruiter(server: SandboxServer, order_id: str, result_id: str,
+                                  path: Path) -> None:  # fmt: skip
+    """Someone else (a recruiter, another desk) attaches their own file of that name."""
+    async with SmartRecruitersClient(server.sr_base_url, DEMO_SR_KEY) as sr:
+        await sr.upload_attachment(order_id, result_id, path, file_name="report.pdf")
+
+
+def test_a_file_cancelled_before_it_went_whole_is_never_taken_for_someone_elses(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Cancelled before any of it reached the service, while a recruiter's own report.pdf is
+    on the result: the cancel is not "already there", and its Retry sends it (review: the
+    first version matched the name and a date since the first try)."""
+
+    async def body() -> str:
+        transport = HeldUploads()  # the POST waits before the service reads a byte
+        async with board_on(sandbox, tmp_path / "d.sqlite3", transport) as board:
+            desk = desk_of(board)
+            order_id = await invited_order(board, desk, "Siv", "siv-early@example.com")
+            await board.complete(
+                order_id, AssessmentResult(result_type=ResultType.DOCUMENT, result="r")
+            )
+            (queued,), _ = await board.attach_files(order_id, [_report(tmp_path)])
+            await asyncio.wait_for(transport.sending.wait(), 60)  # a hang guard only
+            theirs = tmp_path / "theirs" / "report.pdf"
+            theirs.parent.mkdir()
+            theirs.write_bytes(b"%PDF-1.4\n" + b"r" * 1000)
+            result_id = desk.results.result_id_for(order_id)
+            assert result_id is not None
+            await _attach_as_a_recruiter(sandbox, order_id, result_id, theirs)
+            await board.cancel_upload(order_id, queued.id)
+            transport.release.set()
+            cancelled = desk.results.get(queued.id)
+            assert cancelled is not None
+            assert cancelled.state is UploadState.CANCELLED  # before: DONE, "already there"
+            await board.retry_upload(order_id, queued.id)
+            await board.wait_uploads()
+            sent = desk.results.get(queued.id)
+            assert sent is not None
+            assert sent.state is UploadState.DONE
+            return order_id
+
+    order_id = asyncio.run(body())
+    (result,) = results_of(sandbox, order_id)
+    assert result["files"] == ["report.pdf", "report.pdf"]  # theirs, and ours
+
+
+def test_attachments_that_cannot_be_listed_fail_the_file_in_words(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The same file dropped again after a late cancel must be looked for, and listing is
+    refused for good: the file fails in words (before: queued for ever, a failed step each
+    round). Its Retry, once listing works, finds the first copy."""
+
+    async def body() -> str:
+        transport = LateAnswers()
+        transport.refuse_listing = True
+        async with board_on(sandbox, tmp_path / "d.sqlite3", transport) as board:
+            desk = desk_of(board)
+            report = _report(tmp_path)
+            order_id, _ = await _report_cancelled_after_it_arrived(board, transport, report, "Rut")
+            (again,), refused = await board.attach_files(order_id, [report])
+            assert refused == []
+            await board.wait_uploads()
+            for _ in range(2):
+                await board.resume()
+            failed = desk.results.get(again.id)
+            assert failed is not None
+            assert failed.state is UploadState.FAILED
+            assert "Could not check whether report.pdf is already there" in (failed.message or "")
+            steps = [e for e in desk.journal.entries(order_id) if e.action is StepKind.UPLOAD]
+            assert len(steps) == 2  # the cancelled one's and this one's: none per round
+            transport.refuse_listing = False
+            await board.retry_upload(order_id, again.id)
+            await board.wait_uploads()
+            found = desk.results.get(again.id)
+            assert found is not None
+            assert found.state is UploadState.DONE
+            return order_id
+
+    order_id = asyncio.run(body())
+    (result,) = results_of(sandbox, order_id)
+    assert result["files"] == ["report.pdf"]
+
+
+class LostAnswer(RealNetwork):
+    """SmartRecruiters' transport: the first attachment upload is answered 503 by a proxy,
+    after the service kept the file (``stored``) or before it read a byte (not)."""
+
+    def __init__(self, *, stored: bool) -> None:
+        super().__init__()
+        self.stored = stored
+        self.lost = False
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        upload = request.method == "POST" and request.url.path.endswith("/attachments")
+        if not upload or self.lost:
+            return await self.inner.handle_async_request(request)
+        self.lost = True
+        if self.stored:
+            await (await self.inner.handle_async_request(request)).aread()
+        else:
+            await request.aread()  # the proxy reads it all, and never passes it on
+        return httpx.Response(503, json={"message": "Service unavailable"})
+
+
+@pytest.mark.parametrize("stored", [True, False], ids=["kept", "never-passed-on"])
+def test_an_answer_lost_after_the_whole_file_went_is_checked_before_sending_again(
+    sandbox: SandboxServer, tmp_path: Path, stored: bool
+) -> None:
+    """The whole file went out and a proxy answered 503: the next try looks for it first
+    (kept: found, not sent twice); a file the service never got is sent again."""
+
+    async def body() -> str:
+        transport = LostAnswer(stored=stored)
+        async with board_on(sandbox, tmp_path / "d.sqlite3", transport) as board:
+            desk = desk_of(board)
+            order_id = await invited_order(board, desk, "Pål", f"pal-{stored}@example.com")
+            await board.complete(
+                order_id, AssessmentResult(result_type=ResultType.DOCUMENT, result="r")
+            )
+            (queued,), _ = await board.attach_files(order_id, [_report(tmp_path)])
+            await board.wait_uploads()
+            await board.resume()
+            await board.wait_uploads()
+            sent = desk.results.get(queued.id)
+            assert sent is not None
+            assert sent.state is UploadState.DONE
+            return order_id
+
+    order_id = asyncio.run(body())
+    (result,) = results_of(sandbox, order_id)
+    assert result["files"] == ["report.pdf"]
+
+
 def test_cancel_stops_a_file_the_resumer_is_sending(sandbox: SandboxServer, tmp_path: Path) -> None:
     """After a restart the background resumer sends a queued report; the coordinator cancels
     it meanwhile. Before: "Cancelled." was shown and the file was attached anyway."""

@@ -196,7 +196,10 @@ def test_resume_an_upload_that_reached_the_service(sandbox: SandboxServer, tmp_p
         result_id = await complete_order(desk, order, RESULT)
         (upload,), _ = await queue_files(desk, order, [path])
         desk.journal.begin(order.id, UploadStep(upload_id=upload.id))
-        await desk.session.sr.upload_attachment(order.id, result_id, path)  # answer lost
+        # Marked as sending (as the step does before the first byte), the file reached the
+        # service, and the app stopped before the answer: the upload still says "uploading".
+        desk.results.start_sending(upload.id, order.id, None)
+        await desk.session.sr.upload_attachment(order.id, result_id, path)
         resumed = await resume_pending(desk)
         assert resumed.done
         assert len(await desk.session.sr.list_attachments(order.id, result_id)) == 1
@@ -296,8 +299,9 @@ def test_a_retried_upload_reuses_its_step(sandbox: SandboxServer, tmp_path: Path
         result_id = await complete_order(desk, order, RESULT)
         (upload,), _ = await queue_files(desk, order, [path])
         desk.journal.begin(order.id, UploadStep(upload_id=upload.id))
+        desk.results.start_sending(upload.id, order.id, None)  # as the step marks it
         await desk.session.sr.upload_attachment(order.id, result_id, path)  # answer lost
-        # The coordinator starts the queued file again before the resumer gets to it.
+        # The coordinator starts the file again before the resumer gets to it.
         await run_upload(desk, upload)
         assert len(await desk.session.sr.list_attachments(order.id, result_id)) == 1
         uploads = [e for e in desk.journal.entries(order.id) if e.action is StepKind.UPLOAD]

@@ -36,3 +36,12 @@ def test_a_release_lets_the_order_be_tried_at_once() -> None:
     assert not held.waiting("o1", NOW)
     assert held.reason("o1") is None
     assert held.hold("o1", "no score", NOW)  # news again after a release
+
+
+def test_all_are_released_when_nothing_is_delivered_unattended() -> None:
+    held = HeldDeliveries()
+    held.hold("o1", "no score", NOW)
+    held.hold("o2", "no job id", NOW)
+    assert sorted(held.release_all()) == ["o1", "o2"]
+    assert held.reason("o1") is None
+    assert held.release_all() == []

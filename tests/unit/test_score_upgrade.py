@@ -45,6 +45,9 @@ def test_a_made_up_zero_becomes_no_score_and_berkes_own_figures_stay(tmp_path: P
             _fit("low", fitId=1, fit="Low"),  # 0 % and Low: Berke's own figure may be 0
             _fit("low word", fit="low"),
             _fit("scored", fitPct=0.83, fitId=3, fit="High"),
+            _fit("odd id", fitId=4, fit="Low"),  # out of range: the word says Low, as before
+            _fit("odd id, no word", fitId=0),
+            _fit("id as text", fitId="3"),
         ],
     }
     _version_5_file(path, {"cand-1": answer, "cand-2": "not json {", "cand-3": "[1, 2]"})
@@ -64,6 +67,9 @@ def test_a_made_up_zero_becomes_no_score_and_berkes_own_figures_stay(tmp_path: P
         "low": "Low fit (0 %)",
         "low word": "Low fit (0 %)",
         "scored": "High fit (83 %)",
+        "odd id": "Low fit (0 %)",
+        "odd id, no word": "no score given",
+        "id as text": "High fit",
     }
     db.close()
 

@@ -148,7 +148,11 @@ def test_an_upload_keeps_when_its_bytes_first_began_to_go(tmp_path: Path) -> Non
     db.close()
 
 
-def test_migration_7_gives_old_uploads_no_sending_time(tmp_path: Path) -> None:
+def test_migration_7_takes_an_old_upload_as_maybe_sent_since_it_was_queued(
+    tmp_path: Path,
+) -> None:
+    """An older version kept no times: a retry of its upload looks for the file on the result
+    (as it did then), from when it was queued."""
     from app.store.database import _MIGRATIONS
     from app.store.results import ResultStore
 
@@ -167,4 +171,5 @@ def test_migration_7_gives_old_uploads_no_sending_time(tmp_path: Path) -> None:
     db = Database(path)
     (old,) = ResultStore(db).for_order("o")
     assert (old.sending_since, old.fingerprint) == (None, None)
+    assert old.delivered_at == old.created_at
     db.close()

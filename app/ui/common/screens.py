@@ -17,10 +17,16 @@ from PySide6.QtWidgets import QWidget
 
 def screen_of(widget: QWidget) -> QScreen:
     """The screen ``widget``'s window is on; for a dialog not shown yet, its parent window's
-    (where Qt will centre it); else the primary screen."""
+    (where Qt will centre it); for a window not shown yet, the primary screen (where Qt opens
+    it: its own geometry is not placed yet)."""
     window = widget.window()
     parent = window.parentWidget()
-    anchor = window if window.isVisible() or parent is None else parent.window()
+    if window.isVisible():
+        anchor = window
+    elif parent is not None:
+        anchor = parent.window()
+    else:
+        return QGuiApplication.primaryScreen()
     found = QGuiApplication.screenAt(anchor.frameGeometry().center())
     return found if found is not None else QGuiApplication.primaryScreen()
 
