@@ -57,6 +57,7 @@ class Outcome:
     candidate: str
     kind: OutcomeKind
     detail: str
+    not_run: bool = False  # skipped because the batch was cancelled first: may be run later
 
 
 RequestFactory = Callable[[AssessmentOrder], CreateAssessmentRequest]
@@ -372,8 +373,9 @@ async def run_batch(
     for order in orders:
         if cancelled is not None and cancelled.is_set():
             outcome = Outcome(
-                order.id, order.candidate.full_name, OutcomeKind.SKIPPED, "Cancelled."
-            )
+                order.id, order.candidate.full_name, OutcomeKind.SKIPPED, "Cancelled.",
+                not_run=True,
+            )  # fmt: skip
         else:
             try:
                 with guard(order.id) if guard is not None else nullcontext():

@@ -1216,6 +1216,13 @@ def test_esc_cancels_a_running_batch_and_its_orders_are_claimed(
     assert [kinds[i] for i in others] == [("skipped", "Cancelled.")] * 2
     assert len(started) == 1
     assert all(board.link(i) is None for i in others)
+    # The cancelled ones can be run from here (before: Retry counted failures only).
+    assert batch.retry_button.isEnabled()
+    assert batch.retry_button.text() == "Run the cancelled (2)"
+    batch.retry_button.click()
+    qtbot.waitUntil(lambda: len(started) == 3 and batch.close_button.isEnabled())
+    assert {o.order_id: o.kind.value for o in batch.model.rows} == dict.fromkeys(ids, "done")
+    assert not batch.retry_button.isEnabled()
 
 
 def test_the_palette_offers_what_the_menus_offer(window: MainWindow, qtbot: QtBot) -> None:

@@ -67,9 +67,10 @@ class OutcomeTableModel(RowsTableModel[Outcome]):
 
 class BatchDialog(QDialog):
     """Shows progress while the batch runs; Cancel asks it to stop after the current order;
-    "Retry the failed" asks for another run of the orders that failed."""
+    "Retry the failed" asks for another run of the orders that failed, and of those a Cancel
+    stopped before they began."""
 
-    retry_requested = Signal(list)  # the failed orders' ids
+    retry_requested = Signal(list)  # the ids of the orders to run again
     cancel_asked = Signal()  # Cancel, Esc or the close button while it runs
 
     def __init__(
@@ -138,6 +139,10 @@ class BatchDialog(QDialog):
     def failed_ids(self) -> list[str]:
         return [o.order_id for o in self.model.rows if o.kind is OutcomeKind.FAILED]
 
+    def not_run_ids(self) -> list[str]:
+        """The orders a Cancel stopped before they began (they are run again with Retry)."""
+        return [o.order_id for o in self.model.rows if o.not_run]
+
     def request_cancel(self) -> None:
         self.cancel_requested = True
         self.cancel_button.setEnabled(False)
@@ -182,13 +187,19 @@ class BatchDialog(QDialog):
         self.cancel_button.setEnabled(False)
         self.close_button.setEnabled(True)
         self.close_button.setDefault(True)
-        failed = counts[OutcomeKind.FAILED]
-        self.retry_button.setEnabled(failed > 0)
-        self.retry_button.setText(f"Retry the failed ({failed})" if failed else "Retry the failed")
+        failed, not_run = len(self.failed_ids()), len(self.not_run_ids())
+        self.retry_button.setEnabled(failed + not_run > 0)
+        if failed and not_run:
+            text = f"Retry the failed and cancelled ({failed + not_run})"
+        elif not_run:
+            text = f"Run the cancelled ({not_run})"
+        else:
+            text = f"Retry the failed ({failed})" if failed else "Retry the failed"
+        self.retry_button.setText(text)
 
     def _retry(self) -> None:
-        failed = self.failed_ids()
-        if failed and not self.running:
+        again = self.failed_ids() + self.not_run_ids()
+        if again and not self.running:
             self.retry_button.setEnabled(False)  # a second click must not start a second run
             self.close_button.setEnabled(False)
-            self.retry_requested.emit(failed)
+            self.retry_requested.emit(again)
