@@ -21,7 +21,7 @@ from app.store.journal_rows import upgrade_first_form
 from app.store.paths import data_dir, make_private_dir, make_private_file, tighten_file
 from app.store.score_upgrade import forget_made_up_scores
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -127,15 +127,21 @@ _MIGRATIONS: dict[int, str] = {
     """,
     # No table changes: Berke's stored answers are corrected (_DATA_MIGRATIONS).
     6: "",
-    # When an upload's bytes first began to go, when the whole file first went out (the
-    # service may have it from then on), and its content's fingerprint: a file cancelled
-    # after the service had it is not attached a second time. Uploads an older version
-    # queued may have gone out any time since they were queued.
+    # When an upload's bytes first began to go, and its content's fingerprint as last sent.
     7: """
-    ALTER TABLE uploads ADD COLUMN sending_since TEXT;  -- UTC ISO (NULL: never began)
-    ALTER TABLE uploads ADD COLUMN delivered_at TEXT;   -- UTC ISO (NULL: never went whole)
+    ALTER TABLE uploads ADD COLUMN sending_since TEXT;  -- UTC ISO, the first try (NULL: never sent)
     ALTER TABLE uploads ADD COLUMN fingerprint TEXT;    -- file_identity.file_fingerprint
-    UPDATE uploads SET delivered_at = created_at WHERE state <> 'done'
+    """,
+    # When the whole file first went out (the service may have it from then on): a file
+    # cancelled after the service had it is not attached a second time, and a file that
+    # never went whole is not taken for someone else's of that name. An upload an older
+    # version began to send (it has a step) may have gone out any time since it began.
+    8: """
+    ALTER TABLE uploads ADD COLUMN delivered_at TEXT;   -- UTC ISO (NULL: never went whole)
+    UPDATE uploads SET delivered_at = COALESCE(sending_since, created_at)
+      WHERE state <> 'done' AND id IN (
+        SELECT json_extract(request, '$.upload_id') FROM journal
+        WHERE action = 'upload' AND json_valid(request))
     """,
 }
 

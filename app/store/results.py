@@ -135,13 +135,15 @@ class ResultStore:
             row = conn.execute("SELECT * FROM uploads WHERE id = ?", (upload_id,)).fetchone()
         return _upload(row) if moved else None
 
-    def mark_delivered(self, upload_id: int) -> None:
-        """The whole file went out, and no answer came: the service may have it from now."""
-        now = utc_now()
+    def mark_delivered(self, upload_id: int, *, unseen: bool = False) -> None:
+        """The whole file went out, and no answer came: the service may have it from now.
+        ``unseen``: a try whose end this process never saw (the app stopped while it sent):
+        it may have gone out any time since its first byte."""
+        first = "sending_since, " if unseen else ""
         with self._db.transaction() as conn:
             conn.execute(
-                "UPDATE uploads SET delivered_at = COALESCE(delivered_at, ?) WHERE id = ?",
-                (now, upload_id),
+                f"UPDATE uploads SET delivered_at = COALESCE(delivered_at, {first}?) WHERE id = ?",
+                (utc_now(), upload_id),
             )
 
     # -- small facts -------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from app.store.memory import release_freed_memory
 from app.store.paths import log_dir
 from app.ui.common.labels import plain_label, rich_label
 from app.ui.common.messages import Messages
-from app.ui.common.screens import available_room
+from app.ui.common.screens import TITLE_BAR, available_room
 from app.ui.orders.orders_room import OrdersRoom
 from app.ui.orders.sources import LiveOrders
 from app.ui.pacing_status import PacingStatus
@@ -113,8 +113,7 @@ class MainWindow(QMainWindow):
         1093×614: the status bar and the last rows were off the screen on a first start).
         A remembered layout then wins."""
         room = available_room(self)
-        title = 40  # the title bar, which the window's own size leaves out
-        self.resize(min(1280, room.width()), min(760, room.height() - title))
+        self.resize(min(1280, room.width()), min(760, room.height() - TITLE_BAR))
 
     @property
     def offers(self) -> OffersView:

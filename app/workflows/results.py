@@ -335,13 +335,17 @@ async def cancel_upload(desk: Desk, order_id: str, upload_id: int) -> Upload | N
     """Mark the order's upload cancelled if it is on its way, and stop it if it is being sent
     (whoever started it: a click, or the background resumer): it will not be resumed. None,
     and nothing changed, when it is not on its way."""
+    before = await asyncio.to_thread(desk.results.get, upload_id)
     upload = await asyncio.to_thread(
         desk.results.move, upload_id, order_id, CANCELLABLE, UploadState.CANCELLED,
         message="Cancelled.",
     )  # fmt: skip
     if upload is None:
         return None
-    desk.stop_sending(upload_id)
+    if not desk.stop_sending(upload_id) and before and before.state is UploadState.UPLOADING:
+        # "Uploading" with no one sending it: left so by an app that stopped mid-send. Its
+        # file may be on the result: a Retry looks there first.
+        await asyncio.to_thread(desk.results.mark_delivered, upload_id, unseen=True)
     entry = await asyncio.to_thread(_open_upload_step, desk, upload_id)
     if entry is not None:
         await asyncio.to_thread(desk.journal.fail, entry.id, "Cancelled by the coordinator.")

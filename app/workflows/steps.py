@@ -689,6 +689,8 @@ async def _look_on_the_result(
         existing = await desk.session.sr.list_attachments(upload.order_id, result_id)
     except ApiError as exc:
         if not exc.is_transient:
+            if upload.state is UploadState.UPLOADING:  # a try cut off: it may be there
+                await asyncio.to_thread(desk.results.mark_delivered, upload.id, unseen=True)
             await asyncio.to_thread(
                 desk.results.move, upload.id, upload.order_id, CANCELLABLE, UploadState.FAILED,
                 message=f"Could not check whether {upload.file_name} is already there: {exc}",

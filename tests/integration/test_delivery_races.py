@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,13 @@ from app.workflows.delivery import deliver, plan_delivery
 from app.workflows.desk import Desk
 from app.workflows.outbox import resume_pending
 from app.workflows.refusals import ActionNotAllowedError
-from app.workflows.results import REJECTED_NO_RESULT, queue_files
+from app.workflows.results import (
+    REJECTED_NO_RESULT,
+    cancel_upload,
+    queue_files,
+    requeue_upload,
+    run_upload,
+)
 from app.workflows.session import Session
 from app.workflows.steps import run_step
 from tests.integration.helpers import RealNetwork, unpaced
@@ -411,6 +418,54 @@ def test_an_answer_lost_after_the_whole_file_went_is_checked_before_sending_agai
             assert sent is not None
             assert sent.state is UploadState.DONE
             return order_id
+
+    order_id = asyncio.run(body())
+    (result,) = results_of(sandbox, order_id)
+    assert result["files"] == ["report.pdf"]
+
+
+def test_a_file_cut_off_by_a_stop_then_cancelled_and_retried_is_not_sent_twice(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The app stopped while it sent a file, which reached the service; the file still says
+    Uploading. The coordinator cancels it, then Retry: it was sent a second time (review: a
+    row never seen to end had no "may be there" once cancelled)."""
+    path = tmp_path / "d.sqlite3"
+
+    async def body() -> str:
+        transport = HeldUploads()
+        async with board_on(sandbox, path, transport) as board:
+            desk = desk_of(board)
+            order_id = await invited_order(board, desk, "Kai", "kai-stop@example.com")
+            await board.complete(
+                order_id, AssessmentResult(result_type=ResultType.DOCUMENT, result="r")
+            )
+            report = _report(tmp_path)
+            (queued,), _ = await board.attach_files(order_id, [report])
+            await asyncio.wait_for(transport.sending.wait(), 60)  # a hang guard only
+            result_id = desk.results.result_id_for(order_id)
+            assert result_id is not None
+            await _attach_as_a_recruiter(sandbox, order_id, result_id, report)  # it arrived
+        # The board closing stopped the send and left it queued; a killed app leaves it so:
+        with contextlib.closing(sqlite3.connect(path)) as raw, raw:
+            raw.execute("UPDATE uploads SET state = 'uploading' WHERE id = ?", (queued.id,))
+        # The coordinator cancels it before the resumer gets to it, then Retry.
+        session = Session(
+            sr=SmartRecruitersClient(sandbox.sr_base_url, DEMO_SR_KEY),
+            berke=BerkeClient(sandbox.berke_base_url, DEMO_BERKE_TOKEN, pacer=unpaced()),
+            demo=True,
+        )
+        desk = Desk(session, Database(path), author=ContactPerson(first_name="Cora"))
+        try:
+            assert await cancel_upload(desk, order_id, queued.id) is not None
+            again = await requeue_upload(desk, order_id, queued.id)
+            assert again is not None
+            done = await run_upload(desk, again)
+            assert done.state is UploadState.DONE
+        finally:
+            await session.aclose()
+            desk.db.close()
+        return order_id
 
     order_id = asyncio.run(body())
     (result,) = results_of(sandbox, order_id)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QWidget,
 )
+from shiboken6 import Shiboken
 
 from app.clients.errors import ApiError, Service
 from app.domain.assessment_prefill import stable_candidate_id
@@ -118,8 +119,13 @@ class Dialogs:
         window.orders.controller.dialog_opened = self.opened.append
 
     def wait_for(self, qtbot: QtBot, kind: type[QWidget]) -> QWidget:
-        qtbot.waitUntil(lambda: any(isinstance(d, kind) for d in self.opened))
-        return next(d for d in reversed(self.opened) if isinstance(d, kind))
+        """The latest such dialog still there (an earlier flow's went with its flow)."""
+
+        def there() -> list[QWidget]:
+            return [d for d in self.opened if isinstance(d, kind) and Shiboken.isValid(d)]
+
+        qtbot.waitUntil(lambda: bool(there()))
+        return there()[-1]
 
 
 def add_test_order(window: MainWindow, qtbot: QtBot, **body: Any) -> AssessmentOrder:
@@ -333,6 +339,40 @@ def test_a_dialog_opens_at_the_size_it_was_last_given(window: MainWindow, qtbot:
     alone.show()
     qtbot.waitExposed(alone)
     assert alone.size() == default  # not over the main window: nothing remembered
+
+
+def test_a_form_closed_before_berkes_jobs_came_is_not_filled_after(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """The form goes with its flow: the jobs asked for it, answered late, filled a deleted
+    form ("Internal C++ object already deleted", a background task's failure)."""
+    dialogs = Dialogs(window)
+    add_test_order(window, qtbot, first="Sol", last="Berg")
+    board = board_of(window)
+    gate = asyncio.Event()
+    real_jobs = board.jobs
+
+    async def late_jobs() -> Any:
+        await gate.wait()
+        return await real_jobs()
+
+    board.jobs = late_jobs  # type: ignore[method-assign]
+    failures: list[object] = []
+    loop = asyncio.get_event_loop()
+    before = loop.get_exception_handler()
+    loop.set_exception_handler(lambda _loop, context: failures.append(context.get("exception")))
+    try:
+        controller = window.orders.controller
+        controller.actions[OrderAction.CREATE_ASSESSMENT].trigger()
+        form = dialogs.wait_for(qtbot, BerkeAssessmentForm)
+        assert isinstance(form, BerkeAssessmentForm)
+        form.reject()
+        qtbot.waitUntil(lambda: not window.findChildren(BerkeAssessmentForm))
+        gate.set()
+        finish(qtbot, controller.wait_idle())
+    finally:
+        loop.set_exception_handler(before)
+    assert failures == []
 
 
 def test_invite_disabled_without_email(window: MainWindow, qtbot: QtBot) -> None:

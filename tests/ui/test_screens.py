@@ -126,3 +126,50 @@ def test_the_scan_sees_a_screen_call(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
     sample.write_text("room = dialog.screen().availableGeometry()\n", encoding="utf-8")
     assert _screen_calls(sample) == [1]
+
+
+def test_a_remembered_size_fits_the_screen_the_dialog_opens_on(tmp_path: Path) -> None:
+    """A size kept on a big monitor, the window now on a laptop's screen: the dialog opens
+    within that screen (it took its own unplaced position's screen: 1800×1000 on 1024×700).
+    A maximised dialog's size is not kept (it would open as a normal window filling the
+    screen, its buttons under the task bar)."""
+    config = {
+        "screens": [
+            {"name": "big", "x": 0, "y": 0, "width": 1920, "height": 1080, "dpr": 1},
+            {"name": "small", "x": 1920, "y": 0, "width": 1024, "height": 700, "dpr": 1},
+        ]
+    }
+    path = tmp_path / "two.json"
+    path.write_text(json.dumps(config), encoding="utf-8")
+    result = _run(
+        f"""
+        from PySide6.QtCore import QSettings, QSize
+        from PySide6.QtWidgets import QApplication, QDialog, QMainWindow
+        from app.ui.common.remembered_size import RememberedSize
+
+        app = QApplication([])
+        window = QMainWindow()
+        window.dialog_settings = QSettings({str(tmp_path / "ui.ini")!r}, QSettings.Format.IniFormat)
+        window.dialog_settings.setValue("dialogs/D/size", QSize(1800, 1000))
+        window.setGeometry(2000, 100, 600, 400)
+        window.show()
+        app.processEvents()
+        dialog = QDialog(window)
+        RememberedSize(dialog, "D")
+        dialog.show()
+        app.processEvents()
+        print(dialog.width(), dialog.height())
+        dialog.showMaximized()
+        app.processEvents()
+        dialog.hide()
+        kept = window.dialog_settings.value("dialogs/D/size")
+        print(kept.width(), kept.height())
+        """,
+        platform=f"offscreen:configfile={path}",
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    opened, kept = result.stdout.splitlines()
+    width, height = map(int, opened.split())
+    assert width <= 1024
+    assert height <= 700 - 40
+    assert kept == "1800 1000"  # the maximised size was not kept

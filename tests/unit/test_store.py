@@ -148,28 +148,60 @@ def test_an_upload_keeps_when_its_bytes_first_began_to_go(tmp_path: Path) -> Non
     db.close()
 
 
-def test_migration_7_takes_an_old_upload_as_maybe_sent_since_it_was_queued(
+def _old_file(path: Path, version: int, uploads: list[tuple[int, str, str | None]]) -> None:
+    """A file as schema ``version`` wrote it, with uploads (id, state, sending_since) and an
+    upload step for each but the last."""
+    from app.store.database import _MIGRATIONS
+
+    raw = sqlite3.connect(path)
+    for step in range(1, version + 1):
+        raw.executescript(_MIGRATIONS[step])
+    then = "2026-01-01T00:00:00+00:00"
+    for number, (upload_id, state, sending_since) in enumerate(uploads):
+        columns = "id, order_id, path, file_name, size, state, created_at, updated_at"
+        values: list[object] = [upload_id, "o", "/tmp/r.pdf", "r.pdf", 10, state, then, then]
+        if version >= 7:
+            columns += ", sending_since"
+            values.append(sending_since)
+        marks = ", ".join("?" * len(values))
+        raw.execute(f"INSERT INTO uploads ({columns}) VALUES ({marks})", values)
+        if number < len(uploads) - 1:
+            raw.execute(
+                "INSERT INTO journal (order_id, action, state, request, created_at, updated_at)"
+                " VALUES ('o', 'upload', 'failed', ?, ?, ?)",
+                (f'{{"kind": "upload", "upload_id": {upload_id}}}', then, then),
+            )
+    raw.execute(f"PRAGMA user_version = {version}")
+    raw.commit()
+    raw.close()
+
+
+def test_an_older_versions_upload_that_began_to_send_may_be_on_the_result(
     tmp_path: Path,
 ) -> None:
-    """An older version kept no times: a retry of its upload looks for the file on the result
-    (as it did then), from when it was queued."""
-    from app.store.database import _MIGRATIONS
+    """Schema 8: an upload with a step (a send was tried) may have gone out since it began
+    (its Retry looks on the result first, as it did then); one never tried did not."""
     from app.store.results import ResultStore
 
     path = tmp_path / "old.sqlite3"
-    raw = sqlite3.connect(path)
-    for version in range(1, 7):
-        raw.executescript(_MIGRATIONS[version])
-    raw.execute(
-        "INSERT INTO uploads (order_id, path, file_name, size, state, created_at, updated_at)"
-        " VALUES ('o', '/tmp/r.pdf', 'r.pdf', 10, 'cancelled', '2026-01-01T00:00:00+00:00',"
-        " '2026-01-01T00:00:00+00:00')"
-    )
-    raw.execute("PRAGMA user_version = 6")
-    raw.commit()
-    raw.close()
+    _old_file(path, 6, [(1, "cancelled", None), (2, "done", None), (3, "queued", None)])
     db = Database(path)
-    (old,) = ResultStore(db).for_order("o")
-    assert (old.sending_since, old.fingerprint) == (None, None)
-    assert old.delivered_at == old.created_at
+    tried, done, never = ResultStore(db).for_order("o")
+    assert (tried.sending_since, tried.fingerprint) == (None, None)
+    assert tried.delivered_at == tried.created_at
+    assert done.delivered_at is None  # sent: nothing to look for
+    assert never.delivered_at is None
+    db.close()
+
+
+def test_a_schema_7_file_gains_when_the_whole_file_went(tmp_path: Path) -> None:
+    from app.store.results import ResultStore
+
+    path = tmp_path / "seven.sqlite3"
+    began = "2026-01-02T10:00:00+00:00"
+    _old_file(path, 7, [(1, "failed", began), (2, "queued", None)])
+    db = Database(path)
+    tried, never = ResultStore(db).for_order("o")
+    assert tried.delivered_at == datetime.fromisoformat(began)
+    assert never.delivered_at is None
     db.close()

@@ -7,12 +7,19 @@ nothing. Each kind of dialog has its own size.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QSize
+from PySide6.QtCore import QEvent, QObject, QSettings, QSize, Qt
 from PySide6.QtWidgets import QWidget
 
-from app.ui.common.screens import available_room
+from app.ui.common.screens import TITLE_BAR, available_room
 
 PREFIX = "dialogs"
+#: Sizes the coordinator did not choose: a maximised dialog opened again would fill the
+#: screen as a normal window, its buttons under the task bar.
+_NOT_A_SIZE = (
+    Qt.WindowState.WindowMaximized
+    | Qt.WindowState.WindowMinimized
+    | Qt.WindowState.WindowFullScreen
+)
 
 
 def settings_above(widget: QWidget) -> QSettings | None:
@@ -43,12 +50,15 @@ class RememberedSize(QObject):
         if kind == QEvent.Type.Show:  # before Qt centres it on its parent
             size = settings.value(self._key)
             if isinstance(size, QSize) and size.isValid():
-                room = available_room(watched)
+                # The parent's screen, where Qt is about to centre it: the dialog's own place
+                # is not set yet (a size kept on a big monitor opened off a laptop's screen).
+                parent = watched.parentWidget()
+                room = available_room(parent if parent is not None else watched)
                 least = watched.minimumSizeHint()
                 watched.resize(
                     min(max(size.width(), least.width()), room.width()),
-                    min(max(size.height(), least.height()), room.height()),
+                    min(max(size.height(), least.height()), room.height() - TITLE_BAR),
                 )
-        else:
+        elif not watched.windowState() & _NOT_A_SIZE:
             settings.setValue(self._key, watched.size())
         return False

@@ -14,6 +14,9 @@ from PySide6.QtCore import QRect
 from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QWidget
 
+#: Room a window leaves for its title bar, which its own size leaves out.
+TITLE_BAR = 40
+
 
 def screen_of(widget: QWidget) -> QScreen:
     """The screen ``widget``'s window is on; for a dialog not shown yet, its parent window's

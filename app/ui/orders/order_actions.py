@@ -278,8 +278,11 @@ class OrderActionsController(QObject):
             form.accept()
 
         form.submitted.connect(lambda request: self.spawn(submit(request)))
-        self.spawn(load_jobs())
-        accepted = await self._open(form, run_dialog(form))
+        loading = self.spawn(load_jobs())
+        try:
+            accepted = await self._open(form, run_dialog(form))
+        finally:
+            loading.cancel()  # the form goes with this flow: Berke's late jobs have no form
         if accepted and created.done():
             await self.preview(order_id)
 
