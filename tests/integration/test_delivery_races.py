@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +83,14 @@ async def board_on(
 
 def desk_of(board: OrderBoard) -> Desk:
     return board._desk
+
+
+def files_sent(server: SandboxServer, body: Callable[[], Coroutine[Any, Any, str]]) -> list[str]:
+    """Run the test's ``body`` (it returns its order's id): the files of the order's one
+    result in SmartRecruiters then."""
+    order_id = asyncio.run(body())
+    (result,) = results_of(server, order_id)
+    return list(result["files"])
 
 
 @pytest.mark.parametrize("flow", list(ResultFlow))
@@ -220,9 +228,7 @@ def test_a_file_cancelled_after_it_arrived_shows_as_sent_and_is_not_sent_twice(
             await board.wait_uploads()
             return order_id
 
-    order_id = asyncio.run(body())
-    (result,) = results_of(sandbox, order_id)
-    assert result["files"] == ["report.pdf"]
+    assert files_sent(sandbox, body) == ["report.pdf"]
 
 
 def test_a_late_cancel_not_confirmed_is_checked_when_the_same_file_is_dropped_again(
@@ -257,9 +263,7 @@ def test_a_late_cancel_not_confirmed_is_checked_when_the_same_file_is_dropped_ag
             )
             return order_id
 
-    order_id = asyncio.run(body())
-    (result,) = results_of(sandbox, order_id)
-    assert result["files"] == ["report.pdf"]  # before: two
+    assert files_sent(sandbox, body) == ["report.pdf"]  # before: two
 
 
 def test_a_corrected_file_of_the_same_name_is_sent_after_a_late_cancel(
@@ -284,9 +288,7 @@ def test_a_corrected_file_of_the_same_name_is_sent_after_a_late_cancel(
             assert sent.state is UploadState.DONE
             return order_id
 
-    order_id = asyncio.run(body())
-    (result,) = results_of(sandbox, order_id)
-    assert result["files"] == ["report.pdf", "report.pdf"]  # the first, kept; the correction
+    assert files_sent(sandbox, body) == ["report.pdf", "report.pdf"]  # the first; the correction
 
 
 async def _attach_as_a_recruiter(server: SandboxServer, order_id: str, result_id: str,
@@ -331,9 +333,7 @@ def test_a_file_cancelled_before_it_went_whole_is_never_taken_for_someone_elses(
             assert sent.state is UploadState.DONE
             return order_id
 
-    order_id = asyncio.run(body())
-    (result,) = results_of(sandbox, order_id)
-    assert result["files"] == ["report.pdf", "report.pdf"]  # theirs, and ours
+    assert files_sent(sandbox, body) == ["report.pdf", "report.pdf"]  # theirs, and ours
 
 
 def test_attachments_that_cannot_be_listed_fail_the_file_in_words(
@@ -369,9 +369,7 @@ def test_attachments_that_cannot_be_listed_fail_the_file_in_words(
             assert found.state is UploadState.DONE
             return order_id
 
-    order_id = asyncio.run(body())
-    (result,) = results_of(sandbox, order_id)
-    assert result["files"] == ["report.pdf"]
+    assert files_sent(sandbox, body) == ["report.pdf"]
 
 
 class LostAnswer(RealNetwork):
@@ -419,9 +417,7 @@ def test_an_answer_lost_after_the_whole_file_went_is_checked_before_sending_agai
             assert sent.state is UploadState.DONE
             return order_id
 
-    order_id = asyncio.run(body())
-    (result,) = results_of(sandbox, order_id)
-    assert result["files"] == ["report.pdf"]
+    assert files_sent(sandbox, body) == ["report.pdf"]
 
 
 def test_a_file_cut_off_by_a_stop_then_cancelled_and_retried_is_not_sent_twice(
@@ -467,9 +463,7 @@ def test_a_file_cut_off_by_a_stop_then_cancelled_and_retried_is_not_sent_twice(
             desk.db.close()
         return order_id
 
-    order_id = asyncio.run(body())
-    (result,) = results_of(sandbox, order_id)
-    assert result["files"] == ["report.pdf"]
+    assert files_sent(sandbox, body) == ["report.pdf"]
 
 
 def test_cancel_stops_a_file_the_resumer_is_sending(sandbox: SandboxServer, tmp_path: Path) -> None:
@@ -502,9 +496,7 @@ def test_cancel_stops_a_file_the_resumer_is_sending(sandbox: SandboxServer, tmp_
             assert (step.state, step.message) == (StepState.FAILED, "Cancelled by the coordinator.")
             return order_id
 
-    order_id = asyncio.run(body())
-    (result,) = results_of(sandbox, order_id)
-    assert result["files"] == []
+    assert files_sent(sandbox, body) == []
 
 
 def test_a_cancelled_report_is_not_retried_next_to_its_second_copy(

@@ -36,6 +36,19 @@ def _run(script: str, platform: str | None = None) -> subprocess.CompletedProces
     )
 
 
+def _two_screens(tmp_path: Path) -> str:
+    """A big monitor, and to its right a laptop's smaller screen: the platform's setting."""
+    config = {
+        "screens": [
+            {"name": "big", "x": 0, "y": 0, "width": 1920, "height": 1080, "dpr": 1},
+            {"name": "small", "x": 1920, "y": 0, "width": 1024, "height": 700, "dpr": 1},
+        ]
+    }
+    path = tmp_path / "two.json"
+    path.write_text(json.dumps(config), encoding="utf-8")
+    return f"offscreen:configfile={path}"
+
+
 def test_a_collected_dialog_leaves_the_screen_to_the_next_one() -> None:
     """The app's own dialogs size themselves by their screen: two of them, the second freed
     by the garbage collector (a cycle, as a dialog's slots make), then a third shown and
@@ -71,14 +84,6 @@ def test_a_collected_dialog_leaves_the_screen_to_the_next_one() -> None:
 def test_a_dialog_is_sized_by_its_parents_screen(tmp_path: Path) -> None:
     """Two screens, the window on the second, the smaller one: a dialog not shown yet takes
     the second screen's room (where Qt will centre it), not the first's."""
-    config = {
-        "screens": [
-            {"name": "big", "x": 0, "y": 0, "width": 1920, "height": 1080, "dpr": 1},
-            {"name": "small", "x": 1920, "y": 0, "width": 1024, "height": 700, "dpr": 1},
-        ]
-    }
-    path = tmp_path / "two.json"
-    path.write_text(json.dumps(config), encoding="utf-8")
     result = _run(
         """
         from PySide6.QtWidgets import QApplication, QDialog, QMainWindow
@@ -94,7 +99,7 @@ def test_a_dialog_is_sized_by_its_parents_screen(tmp_path: Path) -> None:
         print(screen_of(window).name(), screen_of(dialog).name(), screen_of(alone).name())
         print(available_room(dialog).width())
         """,
-        platform=f"offscreen:configfile={path}",
+        platform=_two_screens(tmp_path),
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.split() == ["small", "small", "big", "1024"]
@@ -133,14 +138,6 @@ def test_a_remembered_size_fits_the_screen_the_dialog_opens_on(tmp_path: Path) -
     within that screen (it took its own unplaced position's screen: 1800×1000 on 1024×700).
     A maximised dialog's size is not kept (it would open as a normal window filling the
     screen, its buttons under the task bar)."""
-    config = {
-        "screens": [
-            {"name": "big", "x": 0, "y": 0, "width": 1920, "height": 1080, "dpr": 1},
-            {"name": "small", "x": 1920, "y": 0, "width": 1024, "height": 700, "dpr": 1},
-        ]
-    }
-    path = tmp_path / "two.json"
-    path.write_text(json.dumps(config), encoding="utf-8")
     result = _run(
         f"""
         from PySide6.QtCore import QSettings, QSize
@@ -165,7 +162,7 @@ def test_a_remembered_size_fits_the_screen_the_dialog_opens_on(tmp_path: Path) -
         kept = window.dialog_settings.value("dialogs/D/size")
         print(kept.width(), kept.height())
         """,
-        platform=f"offscreen:configfile={path}",
+        platform=_two_screens(tmp_path),
     )
     assert result.returncode == 0, result.stderr[-3000:]
     opened, kept = result.stdout.splitlines()
