@@ -55,13 +55,14 @@ def flags_for(
     rules: AttentionRules,
     *,
     in_use_elsewhere: bool = False,
-    invited_elsewhere: bool = False,
+    invited_elsewhere_at: datetime | None = None,
     delivery_held: str | None = None,
 ) -> list[Flag]:
     """The order's flags, most pressing first; those the coordinator left alone are not.
     ``in_use_elsewhere``: another open order is linked to the same Berke assessment (no
-    flag then asks to cancel it). ``invited_elsewhere``: this desk sent that assessment's
-    invitation for another order linked to it (the candidate has it). ``delivery_held``:
+    flag then asks to cancel it). ``invited_elsewhere_at``: this desk sent that assessment's
+    invitation for another order linked to it (the candidate has it), when it last did
+    (the time a "not started" counts from). ``delivery_held``:
     why automatic delivery did not send the result (it waits for Berke's answer to change)."""
     flags: list[Flag] = []
     berke = state.berke_progress
@@ -119,7 +120,7 @@ def flags_for(
         and link is not None
         and not link.invitation_sent
         and order.candidate.email
-        and not invited_elsewhere
+        and invited_elsewhere_at is None
         and StepKind.INVITE not in state.pending
         and berke in (None, BerkeProgress.NOT_STARTED)
     ):
@@ -145,13 +146,14 @@ def flags_for(
                     f"New for {_days(age)}",
                 )
             )
+    # A reused assessment's invitation went with the other order: counted from then.
+    invited_at = (link.invited_at or invited_elsewhere_at) if link is not None else None
     if (
-        link is not None
-        and link.invited_at is not None
+        invited_at is not None
         and berke is BerkeProgress.NOT_STARTED
         and order.status is OrderStatus.IN_PROGRESS
     ):
-        waited = now - link.invited_at
+        waited = now - invited_at
         if waited >= rules.remind_after:
             flags.append(
                 Flag(

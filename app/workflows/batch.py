@@ -182,10 +182,14 @@ def _words(field: str) -> str:
 
 def candidate_keys(order: AssessmentOrder) -> set[str]:
     """What makes two orders one candidate's: the same SmartRecruiters candidate, or the
-    same email (any case)."""
-    keys = {f"id:{order.candidate.id}"}
-    if order.candidate.email:
-        keys.add(f"email:{order.candidate.email.casefold()}")
+    same email and the same name (any case, spaces trimmed). Not the email alone: two people
+    may share one (a family's), and the second was given the first one's assessment, its
+    invitation and its result."""
+    candidate = order.candidate
+    keys = {f"id:{candidate.id}"}
+    if candidate.email:
+        name = " ".join(f"{candidate.first_name or ''} {candidate.last_name or ''}".split())
+        keys.add(f"email:{candidate.email.casefold()}|{name.casefold()}")
     return keys
 
 

@@ -27,7 +27,7 @@ from typing import Any
 from app.clients.errors import ApiError
 from app.clients.pacing import Pacer
 from app.domain.attachments import DEFAULT_MAX_BYTES, UploadState
-from app.domain.attention import AttentionRules, Flag, flags_for
+from app.domain.attention import Attention, AttentionRules, Flag, flags_for
 from app.domain.berke import BerkeJob, BerkeParam, CreateAssessmentRequest, CreateAssessmentResponse
 from app.domain.berke_progress import BerkeProgress
 from app.domain.berke_results import FitLevel
@@ -36,7 +36,13 @@ from app.domain.invitation import InvitationText
 from app.domain.journal import JournalEntry, LinkedAssessment, StepKind
 from app.domain.order_freshness import is_older
 from app.domain.order_result import ResultOnFile
-from app.domain.order_rules import OPEN_STATUSES, OrderAction, still_in_use, why_not
+from app.domain.order_rules import (
+    NOT_INVITED_YET,
+    OPEN_STATUSES,
+    OrderAction,
+    still_in_use,
+    why_not,
+)
 from app.domain.order_state import NO_STATE, BerkeState, OrderState
 from app.domain.smartrecruiters import (
     AssessmentComment,
@@ -288,6 +294,12 @@ class OrderBoard:
         reason = why_not(action, order, state.link, state.berke_progress)
         if reason is None and action is OrderAction.DELETE_IN_BERKE:
             reason = still_in_use(self._open_orders_sharing(order.id))
+        if (
+            reason == NOT_INVITED_YET
+            and action is OrderAction.REMIND
+            and self._invited_for_another_order(order.id)
+        ):
+            reason = None  # a reused assessment: its invitation went with the other order
         return reason
 
     def _batch_reason(self, order: AssessmentOrder) -> str | None:
@@ -332,9 +344,22 @@ class OrderBoard:
             now or datetime.now(UTC),
             self.options.attention,
             in_use_elsewhere=bool(self._open_orders_sharing(order_id)),
-            invited_elsewhere=self._invited_for_another_order(order_id),
+            invited_elsewhere_at=self._invited_elsewhere_at(order_id),
             delivery_held=self._held.reason(order_id),
         )
+
+    def _invited_elsewhere_at(self, order_id: str) -> datetime | None:
+        """When this desk last sent the order's assessment's invitation for another order
+        linked to it (a reused assessment); None when it never did."""
+        times = [
+            state.link.invited_at
+            for other in self._linked_with(order_id) - {order_id}
+            if (state := self._states.get(other)) is not None
+            and state.link is not None
+            and state.link.invitation_sent
+            and state.link.invited_at is not None
+        ]
+        return max(times, default=None)
 
     def _invited_for_another_order(self, order_id: str) -> bool:
         """Whether this desk sent the order's assessment's invitation for another order
@@ -952,11 +977,20 @@ class OrderBoard:
         if not others:
             return []
         states = await asyncio.to_thread(load_states, self._desk.db, others)
+        # Being deleted (a delete pending, or failed and waiting for Retry): not offered, or
+        # the delete would take it from the order that reuses it.
+        going = {
+            state.link.source_candidate_id.casefold()
+            for state in states.values()
+            if state.link is not None and StepKind.DELETE_ASSESSMENT in state.pending | state.failed
+        }
         found: dict[str, Reusable] = {}
         for other_id, state in states.items():
             if state.link is None or state.berke_progress is BerkeProgress.DELETED:
                 continue
             key = state.link.source_candidate_id.casefold()
+            if key in going:
+                continue
             known = found.get(key)
             if known is None or state.link.created_at > known.link.created_at:
                 found[key] = Reusable(other_id, state.link, state.berke)
@@ -996,10 +1030,20 @@ class OrderBoard:
         await self.refresh([order_id])
 
     async def dismiss(self, order_id: str, flag: str) -> None:
-        """The coordinator leaves this flag alone ("Leave it")."""
+        """The coordinator leaves this flag alone ("Leave it"). A flag about the Berke
+        assessment itself (cancel it in Berke) is left alone on every order that shares it:
+        the same question came back on the other one."""
         self._refuse_if_closing()
-        await asyncio.to_thread(self._desk.berke_watch.dismiss, order_id, flag)
-        await self.refresh([order_id])
+        order_ids = [order_id]
+        if flag == Attention.CANCEL_IN_BERKE.value:
+            order_ids = sorted(self._linked_with(order_id) | {order_id})
+
+        def leave() -> None:
+            for each in order_ids:
+                self._desk.berke_watch.dismiss(each, flag)
+
+        await asyncio.to_thread(leave)
+        await self.refresh(order_ids)
 
     # -- files -----------------------------------------------------------------------------------
 

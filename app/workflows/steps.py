@@ -60,6 +60,7 @@ from app.domain.journal import (
     UploadStep,
     breaks_current_rules,
 )
+from app.domain.order_rules import OPEN_STATUSES, still_in_use
 from app.domain.smartrecruiters import (
     AssessmentOrder,
     AssessmentResult,
@@ -179,7 +180,7 @@ async def _run(desk: Desk, entry: JournalEntry, retry: bool, context: StepContex
         case CommentStep():
             return await _comment(desk, order_id, step, retry)
         case DeleteAssessmentStep():
-            return await _delete_assessment(desk, step, retry)
+            return await _delete_assessment(desk, entry, step, retry)
         case ReuseAssessmentStep():
             # Nothing to send: the coordinator's decision, recorded as the link.
             return AssessmentLinked(link=step.link.model_copy(update={"order_id": order_id}))
@@ -707,14 +708,30 @@ async def _cancelled(desk: Desk, entry: JournalEntry, file_name: str) -> StepCan
 
 
 async def _delete_assessment(
-    desk: Desk, step: DeleteAssessmentStep, retry: bool
+    desk: Desk, entry: JournalEntry, step: DeleteAssessmentStep, retry: bool
 ) -> AssessmentDeleted:
+    # Checked again when it runs: a delete that failed or waited (Retry, the resumer) may
+    # meanwhile have an open order reusing the assessment, which it would leave without one.
+    in_use = still_in_use(
+        await asyncio.to_thread(_open_orders_on, desk, step.source_candidate_id, entry.order_id)
+    )
+    if in_use is not None:
+        message = f"Not deleted in Berke: {in_use}"
+        await asyncio.to_thread(desk.journal.fail, entry.id, message)
+        raise StepDeferredError(message)
     berke = desk.session.berke
     if retry and await berke.get_assessment_status(step.source_candidate_id) is None:
         # An earlier try's answer was lost, or someone deleted it by hand: it is gone.
         return AssessmentDeleted(source_candidate_id=step.source_candidate_id, already_gone=True)
     await berke.delete_assessment(step.source_candidate_id)
     return AssessmentDeleted(source_candidate_id=step.source_candidate_id)
+
+
+def _open_orders_on(desk: Desk, source_candidate_id: str, but: str) -> list[AssessmentOrder]:
+    """The open orders, ``but`` this one, linked to the Berke assessment."""
+    linked = desk.berke_watch.orders_of([source_candidate_id])
+    orders = (desk.orders.get(order_id) for order_id in linked if order_id != but)
+    return [o for o in orders if o is not None and o.status in OPEN_STATUSES]
 
 
 async def _comment(desk: Desk, order_id: str, step: CommentStep, retry: bool) -> CommentAdded:

@@ -360,3 +360,26 @@ def test_the_columns_fit_the_list_at_1280_by_800(qtbot: Any) -> None:
     qtbot.addWidget(view)
     widths = [view.table.columnWidth(c) for c in range(len(Column) - 1)]
     assert sum(widths) + 120 <= 820  # the last column stretches over what is left
+
+
+def test_a_selected_candidate_row_stays_selected_through_a_sync(
+    qtbot: Any, orders: list[AssessmentOrder]
+) -> None:
+    """A candidate's own row, clicked: the next poll cleared the selection, and the next
+    arrow key started again from the top."""
+    view = CandidatesView()
+    qtbot.addWidget(view)
+    view.resize(1280, 800)
+    view.show()
+    view.set_rows(rows_of(orders))
+    row = next(
+        r
+        for r in range(view.model.rowCount())
+        if view.model.index(r, 0).data(CANDIDATE_ROLE) == "c1" and view.model.order_row(r) is None
+    )
+    view.table.setCurrentIndex(view.model.index(row, 0))
+    view.set_rows(rows_of(orders))  # a poll: nothing changed
+    current = view.table.currentIndex()
+    assert current.isValid()
+    assert current.data(CANDIDATE_ROLE) == "c1"
+    assert view.model.order_row(current.row()) is None

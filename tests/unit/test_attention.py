@@ -125,5 +125,5 @@ def test_accepted_and_never_invited_asks_for_the_invitation() -> None:
     assert kinds(OrderState(link=link()), OrderStatus.IN_PROGRESS) == []  # no email
     started = OrderState(link=link(), berke=berke(BerkeProgress.STARTED))
     assert flags_for(accepted, started, NOW, RULES) == []
-    shared = flags_for(accepted, OrderState(link=link()), NOW, RULES, invited_elsewhere=True)
+    shared = flags_for(accepted, OrderState(link=link()), NOW, RULES, invited_elsewhere_at=NOW)
     assert shared == []

@@ -158,6 +158,15 @@ class CandidateTableModel(QAbstractTableModel):
         except ValueError:
             return None
 
+    def row_of_candidate(self, candidate_id: str) -> int | None:
+        """Where the candidate's own row (above their orders) is shown, or None."""
+        for row in range(len(self._rows)):
+            if self.order_row(row) is None and self.index(row, 0).data(CANDIDATE_ROLE) == (
+                candidate_id
+            ):
+                return row
+        return None
+
     # -- Qt model interface ------------------------------------------------------------------
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008

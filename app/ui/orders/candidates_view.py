@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from app.ui.common.labels import plain_label
 from app.ui.common.search_keys import SearchKeys, give_list_the_keyboard
-from app.ui.orders.candidate_table_model import CandidateTableModel
+from app.ui.orders.candidate_table_model import CANDIDATE_ROLE, CandidateTableModel
 from app.views.order_rows import OrderColumns
 
 #: Candidate / job, email, orders / status, company; "Latest order" takes the rest.
@@ -94,29 +94,38 @@ class CandidatesView(QWidget):
     # -- data in ---------------------------------------------------------------------------
 
     def set_rows(self, rows: OrderColumns) -> None:
-        """Group these rows; the order selected and the scroll position stay where they were."""
-        current = self._order_id(self.table.currentIndex())
+        """Group these rows; the row selected (an order's or a candidate's own) and the scroll
+        position stay where they were."""
+        index = self.table.currentIndex()
+        current = self._order_id(index)
+        candidate = index.data(CANDIDATE_ROLE) if index.isValid() and current is None else None
         scroll = self.table.verticalScrollBar().value()
         self.model.set_rows(rows)
         if current is not None:
             self.select_order(current, scroll_to=False)
+        elif isinstance(candidate, str):
+            self._select_row(self.model.row_of_candidate(candidate))
         self.table.verticalScrollBar().setValue(scroll)
+
+    def _select_row(self, row: int | None) -> None:
+        if row is None:
+            return
+        selection = self.table.selectionModel()
+        self._quiet = True
+        try:
+            flags = selection.SelectionFlag
+            selection.setCurrentIndex(self.model.index(row, 0), flags.ClearAndSelect | flags.Rows)
+        finally:
+            self._quiet = False
 
     def select_order(self, order_id: str, *, scroll_to: bool = True) -> None:
         """Make the order's row the current one (no signal: the caller knows)."""
         row = self.model.row_of_order(order_id)
         if row is None:
             return
-        index = self.model.index(row, 0)
-        selection = self.table.selectionModel()
-        self._quiet = True
-        try:
-            flags = selection.SelectionFlag
-            selection.setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
-        finally:
-            self._quiet = False
+        self._select_row(row)
         if scroll_to:
-            self.table.scrollTo(index)
+            self.table.scrollTo(self.model.index(row, 0))
 
     # -- reactions ---------------------------------------------------------------------------
 

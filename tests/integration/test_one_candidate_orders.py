@@ -1,0 +1,175 @@
+"""One candidate, several orders, one Berke assessment between them: nothing done to one order
+takes the assessment from another that uses it, and another person is never taken for the
+candidate (an audit's findings, each failing before its fix)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.domain.attention import Attention
+from app.domain.berke_progress import BerkeProgress
+from app.domain.journal import DeleteAssessmentStep, StepKind, StepState
+from app.domain.order_rules import OrderAction
+from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
+from app.sandbox import SandboxConfig, SandboxServer
+from app.workflows.board import OrderBoard
+from app.workflows.desk import Desk
+from app.workflows.refusals import StepDeferredError
+from tests.integration.helpers import new_order_body
+from tests.integration.test_close_the_loop import invited_order, with_board
+
+
+def current(board: OrderBoard, order_id: str) -> AssessmentOrder:
+    order = board.order(order_id)
+    assert order is not None
+    return order
+
+
+@pytest.fixture(scope="module")
+def loop_sandbox() -> Any:
+    with SandboxServer(SandboxConfig(sr_rate_per_second=0, berke_burst=100_000)) as server:
+        yield server
+
+
+def test_retry_of_a_failed_delete_never_deletes_an_assessment_another_order_reused(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        first = await invited_order(board, desk, "Ravi", "ravi@example.com")
+        await board.watch()
+        await board.reject([first], reason="Another job.")
+        link = board.link(first)
+        assert link is not None
+        # Deleting it in Berke failed for good (Berke refused it, say): a failed step, Retry.
+        step = desk.journal.begin(
+            first, DeleteAssessmentStep(source_candidate_id=link.source_candidate_id)
+        )
+        desk.journal.fail(step, "Berke refused it.")
+        await board.refresh([first])
+        # The candidate's next order reuses the still-open assessment, as the desk offers.
+        second = await desk.session.sr.create_test_order(
+            new_order_body(first="Ravi", last="Sandoval", email="ravi@example.com")
+        )
+        await board.sync()
+        assert await board.reuse_candidates(second.id) == []  # being deleted: not offered
+        # Linked all the same (a batch planned before the delete failed): Retry must not
+        # take the assessment from it.
+        await board.reuse(second.id, first)
+        await board.accept(second.id)
+        # The coordinator clicks Retry on the first order's failed step: refused in words.
+        with pytest.raises(StepDeferredError, match="Not deleted in Berke: Another open order"):
+            await board.retry_step(step)
+        assert await desk.session.berke.get_assessment_status(link.source_candidate_id), (
+            "Retry on the rejected order deleted the assessment the open order uses"
+        )
+
+    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_a_reused_order_is_flagged_when_the_candidate_never_starts(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        first = await invited_order(board, desk, "Lena", "lena@example.com")
+        second = await desk.session.sr.create_test_order(
+            new_order_body(first="Lena", last="Sandoval", email="lena@example.com")
+        )
+        await board.sync()
+        await board.reuse(second.id, first)
+        await board.accept(second.id)
+        await board.watch()
+        assert board.state(second.id).berke_progress is BerkeProgress.NOT_STARTED
+        await board.reject([first], reason="Another job.")
+        link = board.link(first)
+        assert link is not None
+        assert link.invited_at is not None
+        later = link.invited_at + board.options.attention.remind_after * 3
+        kinds = [f.kind for f in board.flags(first, later)] + [
+            f.kind for f in board.flags(second.id, later)
+        ]
+        assert current(board, second.id).status is OrderStatus.IN_PROGRESS
+        assert Attention.NOT_STARTED in kinds, f"nothing says the candidate never started: {kinds}"
+        # and its fix, a reminder, is offered there (before: "not sent yet")
+        assert board.why_not(OrderAction.REMIND, [second.id]) is None
+
+    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_leaving_a_shared_assessment_open_is_asked_once(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        first = await invited_order(board, desk, "Ugo", "ugo@example.com")
+        second = await desk.session.sr.create_test_order(
+            new_order_body(first="Ugo", last="Sandoval", email="ugo@example.com")
+        )
+        await board.sync()
+        await board.reuse(second.id, first)
+        await board.accept(second.id)
+        await board.watch()
+        await board.reject([first, second.id], reason="Withdrew.")
+        assert [f.kind for f in board.flags(first)] == [Attention.CANCEL_IN_BERKE]
+        await board.dismiss(first, Attention.CANCEL_IN_BERKE.value)  # "Leave it"
+        assert board.flags(first) == []
+        assert board.flags(second.id) == [], "the same assessment still asks to be cancelled"
+
+    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_another_person_sharing_an_email_is_not_given_the_first_ones_assessment(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Two SmartRecruiters candidates (other ids, other names) with one family address."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        from app.workflows.batch import PlanKind
+
+        alice = await invited_order(board, desk, "Alice", "family@example.com")
+        bob = await desk.session.sr.create_test_order(
+            new_order_body(first="Bob", last="Sandoval", email="Family@Example.com")
+        )
+        await board.sync()
+        assert current(board, bob.id).candidate.id != current(board, alice).candidate.id
+        plan = await board.plan_batch([bob.id])
+        assert plan.orders[0].kind is not PlanKind.REUSE, (
+            f"Bob's order is planned to reuse Alice's assessment: {plan.orders[0].what_happens()}"
+        )
+
+    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_an_assessment_being_deleted_is_not_offered_for_reuse(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        first = await invited_order(board, desk, "Pia", "pia@example.com")
+        await board.watch()
+        await board.reject([first], reason="Another job.")
+        link = board.link(first)
+        assert link is not None
+        # Delete in Berke chosen; the network dropped: the step waits for the resumer.
+        desk.journal.begin(
+            first, DeleteAssessmentStep(source_candidate_id=link.source_candidate_id)
+        )
+        await board.refresh([first])
+        second = await desk.session.sr.create_test_order(
+            new_order_body(first="Pia", last="Sandoval", email="pia@example.com")
+        )
+        await board.sync()
+        assert await board.reuse_candidates(second.id) == []  # being deleted: not offered
+        await board.reuse(second.id, first)  # linked all the same (a batch planned before)
+        await board.accept(second.id)
+        await board.resume()
+        (delete,) = [
+            e for e in desk.journal.entries(first) if e.action is StepKind.DELETE_ASSESSMENT
+        ]
+        assert delete.state is StepState.FAILED
+        assert (delete.message or "").startswith("Not deleted in Berke: Another open order")
+        assert await desk.session.berke.get_assessment_status(link.source_candidate_id), (
+            "the reused assessment was deleted by the resumer under the open order"
+        )
+
+    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
