@@ -128,6 +128,11 @@ class Dialogs:
         return there()[-1]
 
 
+def closed(dialog: QWidget) -> bool:
+    """Closed, or gone already: an order dialog goes when its flow ends."""
+    return not Shiboken.isValid(dialog) or not dialog.isVisible()
+
+
 def add_test_order(window: MainWindow, qtbot: QtBot, **body: Any) -> AssessmentOrder:
     """A fresh NEW order in the sandbox, synced into the window and selected."""
     made = finish(qtbot, desk_of(window).session.sr.create_test_order(new_order_body(**body)))
@@ -216,7 +221,7 @@ def test_create_preview_accept_and_invite(window: MainWindow, qtbot: QtBot) -> N
     qtbot.waitUntil(
         lambda: "Sent to aiko@example.com" in window.orders.detail.fields["invitation"].text(),
     )
-    qtbot.waitUntil(lambda: not invite.isVisible())
+    qtbot.waitUntil(lambda: closed(invite))
     entries = desk_of(window).journal.entries(order.id)
     assert [e.action for e in entries] == [
         StepKind.CREATE_ASSESSMENT, StepKind.ACCEPT, StepKind.INVITE,
@@ -789,7 +794,7 @@ def test_an_invitation_sent_elsewhere_is_resent_only_when_confirmed_over_the_dia
     box = invite.findChildren(QMessageBox)[-1]
     assert "already sent this invitation once" in box.text()
     next(b for b in box.buttons() if b.text() == "Send again").click()
-    qtbot.waitUntil(lambda: not invite.isVisible())
+    qtbot.waitUntil(lambda: closed(invite))
     entries = desk_of(window).journal.entries(order.id)
     assert entries[-1].action is StepKind.INVITE
     assert isinstance(entries[-1].step, InviteStep)
@@ -1113,7 +1118,7 @@ def test_the_command_palette_finds_actions_and_orders(window: MainWindow, qtbot:
     assert item.order_id == order.id
     assert item.title == "Søren Kierkegård"
     qtbot.keyClick(palette.query, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not palette.isVisible())
+    qtbot.waitUntil(lambda: closed(palette))
     assert window.orders.selected_ids() == [order.id]
     assert window.orders.search.text() == ""
 
@@ -1370,7 +1375,7 @@ def test_a_fault_of_ours_never_leaves_the_invite_dialog_locked(
     invite.submit_button.click()
     qtbot.waitUntil(lambda: not invite.is_busy())
     invite.reject()  # a busy form refuses to close; this one closes
-    qtbot.waitUntil(lambda: not invite.isVisible())
+    qtbot.waitUntil(lambda: closed(invite))
 
 
 def test_a_selection_made_from_code_shows_its_summary_too(window: MainWindow, qtbot: QtBot) -> None:
