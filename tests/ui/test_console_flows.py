@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Coroutine, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -1351,6 +1352,45 @@ def test_create_for_a_candidates_second_order_offers_their_assessment_by_name(
     finish(qtbot, window.orders.controller.wait_idle())
     assert window.findChild(BerkeAssessmentForm) is None
     assert board.link(second.id) is None
+
+
+def test_rejecting_two_orders_on_one_assessment_asks_about_it_once(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """Both orders of a candidate use one Berke assessment: rejecting both asked twice
+    whether to delete it (Leave it on the first, the same question again)."""
+    dialogs = Dialogs(window)
+    first = add_test_order(window, qtbot, first="Pål", last="Berg", email="pal@example.com")
+    second = add_test_order(window, qtbot, first="Pål", last="Berg", email="pal@example.com")
+    board = board_of(window)
+    finish(qtbot, board.create_assessment(first.id, CreateAssessmentRequest(
+        first_name="Pål", last_name="Berg", email_address="pal@example.com"
+    )))  # fmt: skip
+    finish(qtbot, board.reuse(second.id, first.id))
+    select_orders(window, [first.id, second.id])
+    window.orders.controller.actions[OrderAction.REJECT].trigger()
+    reject = dialogs.wait_for(qtbot, RejectDialog)
+    assert isinstance(reject, RejectDialog)
+    reject.reason.setPlainText("The candidate withdrew.")
+    reject.ok.click()
+    asked = []
+    for _ in range(2):
+        qtbot.waitUntil(
+            lambda: (
+                QApplication_active_box(window) is not None
+                or not window.orders.controller.tasks.has_running()
+            )
+        )
+        box = QApplication_active_box(window)
+        if box is None:
+            break
+        asked.append(box.windowTitle())
+        box.reject()  # Leave it
+        qtbot.waitUntil(functools.partial(closed, box))
+    finish(qtbot, window.orders.controller.wait_idle())
+    assert asked == ["Delete it in Berke?"]
+    assert current(window, second.id).status is OrderStatus.REJECTED
+    assert board.flags(first.id) == board.flags(second.id) == []  # left alone on both
 
 
 def test_a_fault_of_ours_never_leaves_the_invite_dialog_locked(

@@ -396,11 +396,16 @@ class OrderActionsController(QObject):
             text = "\n\n".join(f"{names[order_id]}: {error}" for order_id, error in failures)
             self.messages.error("Reject order", text)
         failed = {order_id for order_id, _error in failures}
+        asked: set[str] = set()  # an assessment two of them share is asked about once
         for order in rejectable:
+            link = board.link(order.id)
             if (
                 order.id not in failed
+                and link is not None
+                and link.source_candidate_id.casefold() not in asked
                 and board.why_not(OrderAction.DELETE_IN_BERKE, [order.id]) is None
             ):
+                asked.add(link.source_candidate_id.casefold())
                 await self.delete_in_berke(order.id, after_reject=True)
 
     async def invite(self, order_id: str) -> None:
