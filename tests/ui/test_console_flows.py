@@ -479,6 +479,30 @@ def test_batch_create_accept_invite_with_outcomes(window: MainWindow, qtbot: QtB
     assert (batch.isVisible(), batch.isModal()) == (True, True)
 
 
+def test_the_next_batch_starts_from_the_last_portal_message(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    dialogs = Dialogs(window)
+    one = add_test_order(window, qtbot, first="Ida", last="Lund", email="ida@example.com")
+    select_orders(window, [one.id])
+    plan = open_plan(window, qtbot, dialogs)
+    assert plan.portal_message.toPlainText() == ""
+    plan.portal_message.setPlainText("Welcome! The assessment takes 30 minutes.")
+    plan.submit_button.click()
+    batch = dialogs.wait_for(qtbot, BatchDialog)
+    assert isinstance(batch, BatchDialog)
+    qtbot.waitUntil(batch.close_button.isEnabled)
+    batch.close_button.click()
+    two = add_test_order(window, qtbot, first="Jon", last="Lund", email="jon@example.com")
+    select_orders(window, [two.id])
+    dialogs.opened.clear()
+    again = open_plan(window, qtbot, dialogs)
+    assert again.portal_message.toPlainText() == "Welcome! The assessment takes 30 minutes."
+    again.reject()  # unchanged from what it opened with: closes without asking
+    finish(qtbot, window.orders.controller.wait_idle())
+    assert closed(again)
+
+
 def test_a_batch_failure_is_read_in_full_and_retried(window: MainWindow, qtbot: QtBot) -> None:
     dialogs = Dialogs(window)
     one = add_test_order(window, qtbot, first="Cleo", last="Dubois", email="cleo@example.com")

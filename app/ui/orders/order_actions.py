@@ -23,6 +23,7 @@ from app.domain.order_action import OrderAction
 from app.domain.order_status import OrderStatus
 from app.ui.common.async_dialogs import choose, confirm, run_dialog
 from app.ui.common.messages import Messages
+from app.ui.common.remembered_size import settings_above
 from app.ui.common.task_group import NamedTasks
 from app.views.bulk_summary import bulk_line
 from app.workflows.refusals import (
@@ -44,6 +45,9 @@ if TYPE_CHECKING:  # each dialog is loaded when first opened, the API's shapes (
     from app.workflows.board import OrderBoard
 
 log = logging.getLogger(__name__)
+
+#: Where the last batch's portal message is kept (the main window's settings).
+LAST_PORTAL_MESSAGE = "batch/lastPortalMessage"
 
 _TIPS = {
     OrderAction.CREATE_ASSESSMENT: "Create the Berke assessment for this candidate",
@@ -460,6 +464,11 @@ class OrderActionsController(QObject):
         if plan is None:
             return
         form = BatchPlanDialog(plan, board.default_invitation, self._parent)
+        # The portal message of the last batch run, to start from: batches repeat it.
+        settings = settings_above(form)
+        last = settings.value(LAST_PORTAL_MESSAGE) if settings is not None else None
+        if isinstance(last, str) and last:
+            form.portal_message.setPlainText(last)
         chosen: list[BatchChoice] = []
 
         def go(choice: BatchChoice) -> None:
@@ -469,6 +478,8 @@ class OrderActionsController(QObject):
         form.submitted.connect(go)
         if not await self._open(form, run_dialog(form)) or not chosen:
             return
+        if settings is not None:
+            settings.setValue(LAST_PORTAL_MESSAGE, chosen[0].message_to_candidate or "")
         await self._run_batch(chosen[0])
 
     async def _run_batch(self, choice: BatchChoice) -> None:
