@@ -146,8 +146,10 @@ def flags_for(
                     f"New for {_days(age)}",
                 )
             )
-    # A reused assessment's invitation went with the other order: counted from then.
-    invited_at = (link.invited_at or invited_elsewhere_at) if link is not None else None
+    # A reused assessment's invitation may have gone with the other order: counted from the
+    # latest one sent (a reminder for either order is one for the candidate).
+    sent = [t for t in (link.invited_at, invited_elsewhere_at) if t is not None] if link else []
+    invited_at = max(sent, default=None)
     if (
         invited_at is not None
         and berke is BerkeProgress.NOT_STARTED

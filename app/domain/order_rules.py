@@ -11,9 +11,6 @@ from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 OPEN_STATUSES = frozenset({OrderStatus.NEW, OrderStatus.IN_PROGRESS})
 
 
-NOT_INVITED_YET = "The invitation has not been sent yet: send it first."
-
-
 def still_in_use(sharing: list[AssessmentOrder]) -> str | None:
     """Why a Berke assessment may not be deleted: ``sharing``, the other open orders linked
     to it (a candidate's second order reuses the first's assessment), still need it."""
@@ -102,7 +99,7 @@ def why_not(
         if not order.candidate.email:
             return "The candidate has no email address: a reminder cannot be sent."
         if not linked.invitation_sent:
-            return NOT_INVITED_YET
+            return "The invitation has not been sent yet: send it first."
         if berke is BerkeProgress.COMPLETE:
             return "The candidate has already completed the assessment."
         return None

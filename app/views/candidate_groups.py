@@ -9,14 +9,13 @@ index rather than copied (measured: bench/snapshot_scale.py).
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Sequence
 from enum import IntEnum
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any
 
 from app.domain.order_status import OrderStatus
+from app.domain.text_fold import fold
 from app.views.inbox_columns import STATUS_RANK
 from app.views.order_rows import OrderColumns
 
@@ -27,33 +26,6 @@ class Column(IntEnum):
     STATUS = 2  # the number of orders; an order's status
     COMPANY = 3  # the candidate's companies; an order's company
     LATEST = 4  # the newest order's date; an order's date
-
-
-@cache
-def _combining_marks() -> re.Pattern[str]:
-    """Every combining mark of the Basic Multilingual Plane, as one character class."""
-    marks = [c for c in range(0x300, 0x10000) if unicodedata.combining(chr(c))]
-    ranges: list[tuple[int, int]] = []
-    for mark in marks:
-        if ranges and ranges[-1][1] == mark - 1:
-            ranges[-1] = (ranges[-1][0], mark)
-        else:
-            ranges.append((mark, mark))
-    spans = "".join(f"\\u{a:04x}-\\u{b:04x}" if a != b else f"\\u{a:04x}" for a, b in ranges)
-    return re.compile(f"[{spans}]")
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form, so that "muller" finds "Müller" and "Zoë" sorts by Zoe.
-
-    Coordinators type names on whatever keyboard they have; an ASCII spelling must still match.
-    """
-    if text.isascii():
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    if max(decomposed) > "\uffff":  # rare: marks beyond the pattern's plane
-        return "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _combining_marks().sub("", decomposed)
 
 
 _fold_few = lru_cache(maxsize=4096)(fold)  # jobs and companies: few, repeated many times

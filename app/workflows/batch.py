@@ -27,6 +27,7 @@ from app.domain.invitation import InvitationText
 from app.domain.journal import LinkedAssessment
 from app.domain.order_rules import OrderAction, why_not
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
+from app.domain.text_fold import fold
 from app.workflows.desk import Desk
 from app.workflows.order_actions import (
     ActionNotAllowedError,
@@ -182,14 +183,14 @@ def _words(field: str) -> str:
 
 def candidate_keys(order: AssessmentOrder) -> set[str]:
     """What makes two orders one candidate's: the same SmartRecruiters candidate, or the
-    same email and the same name (any case, spaces trimmed). Not the email alone: two people
-    may share one (a family's), and the second was given the first one's assessment, its
-    invitation and its result."""
+    same email and the same name (any case or accents, spaces trimmed: "José Núñez" is "Jose
+    Nunez"). Not the email alone: two people may share one (a family's), and the second was
+    given the first one's assessment, its invitation and its result."""
     candidate = order.candidate
     keys = {f"id:{candidate.id}"}
     if candidate.email:
         name = " ".join(f"{candidate.first_name or ''} {candidate.last_name or ''}".split())
-        keys.add(f"email:{candidate.email.casefold()}|{name.casefold()}")
+        keys.add(f"email:{candidate.email.casefold()}|{fold(name)}")
     return keys
 
 

@@ -37,7 +37,6 @@ from app.domain.journal import JournalEntry, LinkedAssessment, StepKind
 from app.domain.order_freshness import is_older
 from app.domain.order_result import ResultOnFile
 from app.domain.order_rules import (
-    NOT_INVITED_YET,
     OPEN_STATUSES,
     OrderAction,
     still_in_use,
@@ -291,15 +290,15 @@ class OrderBoard:
         if actions.STEPS_OF_ACTION.get(action, frozenset()) & state.pending:
             # Offered, the form would be filled in for nothing: the action refuses then.
             return actions.RETRIED_AUTOMATICALLY
-        reason = why_not(action, order, state.link, state.berke_progress)
+        link = state.link
+        invited_elsewhere = self._invited_elsewhere_at(order.id)
+        if action is OrderAction.REMIND and link is not None and invited_elsewhere is not None:
+            # A reused assessment: its invitation went with the other order. The rules are
+            # asked as if this one had sent it (a completed assessment is still refused).
+            link = link.model_copy(update={"invited_at": link.invited_at or invited_elsewhere})
+        reason = why_not(action, order, link, state.berke_progress)
         if reason is None and action is OrderAction.DELETE_IN_BERKE:
             reason = still_in_use(self._open_orders_sharing(order.id))
-        if (
-            reason == NOT_INVITED_YET
-            and action is OrderAction.REMIND
-            and self._invited_for_another_order(order.id)
-        ):
-            reason = None  # a reused assessment: its invitation went with the other order
         return reason
 
     def _batch_reason(self, order: AssessmentOrder) -> str | None:
@@ -718,6 +717,14 @@ class OrderBoard:
         )
 
     @property
+    def profile_key(self) -> str:
+        """The connection profile this board works for, as a settings key ("demo" without
+        one): what is remembered for one profile is not offered under another."""
+        profile = self._desk.session.profile
+        name = profile.name if profile is not None else "demo"
+        return name.replace("/", "_").replace("\\", "_") or "demo"
+
+    @property
     def default_invitation(self) -> InvitationText | None:
         """The profile's invitation message and sender, what the invite dialog starts from."""
         return actions.default_invitation(self._desk)
@@ -981,8 +988,17 @@ class OrderBoard:
         # the delete would take it from the order that reuses it.
         going = {
             state.link.source_candidate_id.casefold()
-            for state in states.values()
-            if state.link is not None and StepKind.DELETE_ASSESSMENT in state.pending | state.failed
+            for other_id, state in states.items()
+            if state.link is not None
+            and (
+                StepKind.DELETE_ASSESSMENT in state.pending
+                # A failed delete may be retried, unless an open order uses the assessment
+                # (it was refused for that, and stays refused while that order is open).
+                or (
+                    StepKind.DELETE_ASSESSMENT in state.failed
+                    and not self._open_orders_sharing(other_id)
+                )
+            )
         }
         found: dict[str, Reusable] = {}
         for other_id, state in states.items():

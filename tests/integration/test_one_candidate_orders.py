@@ -19,7 +19,7 @@ from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
 from app.workflows.refusals import StepDeferredError
 from tests.integration.helpers import new_order_body
-from tests.integration.test_close_the_loop import invited_order, with_board
+from tests.integration.test_close_the_loop import finished, invited_order, with_board
 
 
 def current(board: OrderBoard, order_id: str) -> AssessmentOrder:
@@ -171,5 +171,63 @@ def test_an_assessment_being_deleted_is_not_offered_for_reuse(
         assert await desk.session.berke.get_assessment_status(link.source_candidate_id), (
             "the reused assessment was deleted by the resumer under the open order"
         )
+
+    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_a_reused_orders_reminder_is_refused_once_the_assessment_is_complete(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Offered on an order whose assessment went with the other order, the reminder kept
+    the rules' other checks: a finished assessment gets none (review: one was sent)."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        first = await invited_order(board, desk, "Kim", "kim@example.com")
+        second = await desk.session.sr.create_test_order(
+            new_order_body(first="Kim", last="Sandoval", email="kim@example.com")
+        )
+        await board.sync()
+        await board.reuse(second.id, first)
+        await board.accept(second.id)
+        await board.watch()
+        assert board.why_not(OrderAction.REMIND, [second.id]) is None
+        await finished(board, loop_sandbox, first)
+        assert board.why_not(OrderAction.REMIND, [second.id]) == (
+            "The candidate has already completed the assessment."
+        )
+
+    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_a_delete_refused_for_an_open_order_leaves_the_assessment_to_reuse(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The refusal fails the delete step; the assessment, in use, is still offered to the
+    candidate's next order (review: it was hidden as "being deleted")."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        first = await invited_order(board, desk, "Noa", "noa@example.com")
+        await board.watch()
+        await board.reject([first], reason="Another job.")
+        link = board.link(first)
+        assert link is not None
+        step = desk.journal.begin(
+            first, DeleteAssessmentStep(source_candidate_id=link.source_candidate_id)
+        )
+        desk.journal.fail(step, "Berke refused it.")
+        second = await desk.session.sr.create_test_order(
+            new_order_body(first="Noa", last="Sandoval", email="noa@example.com")
+        )
+        await board.sync()
+        await board.reuse(second.id, first)
+        await board.accept(second.id)
+        with pytest.raises(StepDeferredError, match="Not deleted in Berke"):
+            await board.retry_step(step)
+        third = await desk.session.sr.create_test_order(
+            new_order_body(first="Noa", last="Sandoval", email="noa@example.com")
+        )
+        await board.sync()
+        offered = await board.reuse_candidates(third.id)
+        assert [r.link.source_candidate_id for r in offered] == [link.source_candidate_id]
 
     with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)

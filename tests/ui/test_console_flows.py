@@ -498,6 +498,11 @@ def test_the_next_batch_starts_from_the_last_portal_message(
     dialogs.opened.clear()
     again = open_plan(window, qtbot, dialogs)
     assert again.portal_message.toPlainText() == "Welcome! The assessment takes 30 minutes."
+    # Kept for this connection profile: another profile's batch does not start from it.
+    keys = window.dialog_settings.allKeys()
+    assert [k for k in keys if "PortalMessage" in k] == [
+        f"batch/lastPortalMessage/{board_of(window).profile_key}"
+    ]
     again.reject()  # unchanged from what it opened with: closes without asking
     finish(qtbot, window.orders.controller.wait_idle())
     assert closed(again)

@@ -127,3 +127,16 @@ def test_accepted_and_never_invited_asks_for_the_invitation() -> None:
     assert flags_for(accepted, started, NOW, RULES) == []
     shared = flags_for(accepted, OrderState(link=link()), NOW, RULES, invited_elsewhere_at=NOW)
     assert shared == []
+
+
+def test_not_started_counts_from_the_latest_invitation_to_the_candidate() -> None:
+    """A reused assessment: a reminder sent with the other order a day ago is the latest the
+    candidate had, and the order's own invitation 8 days ago is not what counts."""
+    state = OrderState(link=link(timedelta(days=8)), berke=berke(BerkeProgress.NOT_STARTED))
+    accepted = order(OrderStatus.IN_PROGRESS)
+    recently = flags_for(accepted, state, NOW, RULES, invited_elsewhere_at=NOW - timedelta(days=1))
+    assert Attention.NOT_STARTED not in [f.kind for f in recently]
+    never_here = OrderState(link=link(), berke=berke(BerkeProgress.NOT_STARTED))
+    nine_days = NOW - timedelta(days=9)
+    long_ago = flags_for(accepted, never_here, NOW, RULES, invited_elsewhere_at=nine_days)
+    assert Attention.NOT_STARTED in [f.kind for f in long_ago]

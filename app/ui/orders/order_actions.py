@@ -46,7 +46,7 @@ if TYPE_CHECKING:  # each dialog is loaded when first opened, the API's shapes (
 
 log = logging.getLogger(__name__)
 
-#: Where the last batch's portal message is kept (the main window's settings).
+#: Where the last batch's portal message is kept, per profile (the main window's settings).
 LAST_PORTAL_MESSAGE = "batch/lastPortalMessage"
 
 _TIPS = {
@@ -466,7 +466,8 @@ class OrderActionsController(QObject):
         form = BatchPlanDialog(plan, board.default_invitation, self._parent)
         # The portal message of the last batch run, to start from: batches repeat it.
         settings = settings_above(form)
-        last = settings.value(LAST_PORTAL_MESSAGE) if settings is not None else None
+        key = f"{LAST_PORTAL_MESSAGE}/{board.profile_key}"  # a profile's message: its own
+        last = settings.value(key) if settings is not None else None
         if isinstance(last, str) and last:
             form.portal_message.setPlainText(last)
         chosen: list[BatchChoice] = []
@@ -479,7 +480,7 @@ class OrderActionsController(QObject):
         if not await self._open(form, run_dialog(form)) or not chosen:
             return
         if settings is not None:
-            settings.setValue(LAST_PORTAL_MESSAGE, chosen[0].message_to_candidate or "")
+            settings.setValue(key, chosen[0].message_to_candidate or "")
         await self._run_batch(chosen[0])
 
     async def _run_batch(self, choice: BatchChoice) -> None:

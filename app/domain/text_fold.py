@@ -1,0 +1,36 @@
+"""Text folded for comparing and searching names: case- and accent-insensitive, so that
+"muller" finds "Müller", "Zoë" sorts by Zoe, and two orders' "José Núñez" and "Jose Nunez"
+are one name."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+
+@cache
+def _combining_marks() -> re.Pattern[str]:
+    """Every combining mark of the Basic Multilingual Plane, as one character class."""
+    marks = [c for c in range(0x300, 0x10000) if unicodedata.combining(chr(c))]
+    ranges: list[tuple[int, int]] = []
+    for mark in marks:
+        if ranges and ranges[-1][1] == mark - 1:
+            ranges[-1] = (ranges[-1][0], mark)
+        else:
+            ranges.append((mark, mark))
+    spans = "".join(f"\\u{a:04x}-\\u{b:04x}" if a != b else f"\\u{a:04x}" for a, b in ranges)
+    return re.compile(f"[{spans}]")
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form, so that "muller" finds "Müller" and "Zoë" sorts by Zoe.
+
+    Coordinators type names on whatever keyboard they have; an ASCII spelling must still match.
+    """
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    if max(decomposed) > "\uffff":  # rare: marks beyond the pattern's plane
+        return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _combining_marks().sub("", decomposed)
