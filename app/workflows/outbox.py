@@ -18,7 +18,12 @@ from app.domain.journal import JournalOutcome, StepState, UploadStep
 from app.domain.order_rules import OPEN_STATUSES
 from app.domain.smartrecruiters import OrderStatus
 from app.workflows.desk import COMPLETING, Desk, action_key
-from app.workflows.refusals import ActionNotAllowedError, StepCancelledError, StepDeferredError
+from app.workflows.refusals import (
+    ActionNotAllowedError,
+    StepCancelledError,
+    StepDeferredError,
+    StepRefusedError,
+)
 from app.workflows.results import (
     NO_RESULT_TO_ATTACH_TO,
     REJECTED_NO_RESULT,
@@ -50,7 +55,7 @@ OrderChanged = Callable[[str], None]
 def is_permanent(exc: Exception) -> bool:
     """A refusal that waiting will not change (a 429, even a daily limit, is only a wait), or
     the coordinator's Cancel: the step failed, and waiting is not what it needs."""
-    if isinstance(exc, StepCancelledError):
+    if isinstance(exc, StepCancelledError | StepRefusedError):
         return True
     return isinstance(exc, ApiError) and not exc.is_transient
 

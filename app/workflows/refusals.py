@@ -56,6 +56,11 @@ class StepDeferredError(Exception):
     """The step cannot run yet (e.g. something it needs is not known); it stays pending."""
 
 
+class StepRefusedError(StepDeferredError):
+    """The step was failed, in words, without being sent: sending it now would do harm (a
+    delete of an assessment an open order uses). Not a wait: Retry, later, is the way."""
+
+
 class StepCancelledError(StepDeferredError):
     """The coordinator cancelled the step's file: the step failed (Retry re-opens it). Not a
     wait: nothing is wrong with the services, and the resumer does not back off for it."""

@@ -16,6 +16,7 @@ a step first checks whether the service already applied it, so nothing is done t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -71,7 +72,7 @@ from app.domain.smartrecruiters import (
 from app.domain.uploads import Upload
 from app.workflows.desk import Desk
 from app.workflows.file_identity import arrived_copy, file_fingerprint
-from app.workflows.refusals import StepCancelledError, StepDeferredError
+from app.workflows.refusals import StepCancelledError, StepDeferredError, StepRefusedError
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +162,7 @@ async def _run(desk: Desk, entry: JournalEntry, retry: bool, context: StepContex
         # Recorded before a rule it breaks (a sensitive id, say): kept as history, never sent.
         message = f"This step breaks a rule added since it was recorded ({problem}): not sent."
         await asyncio.to_thread(desk.journal.fail, entry.id, message)
-        raise StepDeferredError(message)
+        raise StepRefusedError(message)
     match step:
         case CreateAssessmentStep():
             return await _create_assessment(desk, order_id, step, retry)
@@ -712,13 +713,11 @@ async def _delete_assessment(
 ) -> AssessmentDeleted:
     # Checked again when it runs: a delete that failed or waited (Retry, the resumer) may
     # meanwhile have an open order reusing the assessment, which it would leave without one.
-    in_use = still_in_use(
-        await asyncio.to_thread(_open_orders_on, desk, step.source_candidate_id, entry.order_id)
-    )
+    in_use = still_in_use(await _open_orders_on(desk, step.source_candidate_id, entry.order_id))
     if in_use is not None:
         message = f"Not deleted in Berke: {in_use}"
         await asyncio.to_thread(desk.journal.fail, entry.id, message)
-        raise StepDeferredError(message)
+        raise StepRefusedError(message)
     berke = desk.session.berke
     if retry and await berke.get_assessment_status(step.source_candidate_id) is None:
         # An earlier try's answer was lost, or someone deleted it by hand: it is gone.
@@ -727,11 +726,24 @@ async def _delete_assessment(
     return AssessmentDeleted(source_candidate_id=step.source_candidate_id)
 
 
-def _open_orders_on(desk: Desk, source_candidate_id: str, but: str) -> list[AssessmentOrder]:
-    """The open orders, ``but`` this one, linked to the Berke assessment."""
-    linked = desk.berke_watch.orders_of([source_candidate_id])
-    orders = (desk.orders.get(order_id) for order_id in linked if order_id != but)
-    return [o for o in orders if o is not None and o.status in OPEN_STATUSES]
+async def _open_orders_on(desk: Desk, source_candidate_id: str, but: str) -> list[AssessmentOrder]:
+    """The open orders, ``but`` this one, linked to the Berke assessment. One open in the
+    cache is asked of SmartRecruiters (it may have been completed elsewhere since the last
+    sync); one that cannot be asked counts as open."""
+
+    def cached() -> list[AssessmentOrder]:
+        linked = desk.berke_watch.orders_of([source_candidate_id])
+        orders = (desk.orders.get(order_id) for order_id in linked if order_id != but)
+        return [o for o in orders if o is not None and o.status in OPEN_STATUSES]
+
+    still_open: list[AssessmentOrder] = []
+    for known in await asyncio.to_thread(cached):
+        now = known  # when SmartRecruiters cannot say: it may still need the assessment
+        with contextlib.suppress(ApiError):
+            now = await desk.session.sr.get_order(known.id)
+        if now.status in OPEN_STATUSES:
+            still_open.append(now)
+    return still_open
 
 
 async def _comment(desk: Desk, order_id: str, step: CommentStep, retry: bool) -> CommentAdded:

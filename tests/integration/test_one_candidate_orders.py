@@ -17,7 +17,7 @@ from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.sandbox import SandboxConfig, SandboxServer
 from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
-from app.workflows.refusals import StepDeferredError
+from app.workflows.refusals import StepRefusedError
 from tests.integration.helpers import new_order_body
 from tests.integration.test_close_the_loop import finished, invited_order, with_board
 
@@ -60,7 +60,7 @@ def test_retry_of_a_failed_delete_never_deletes_an_assessment_another_order_reus
         await board.reuse(second.id, first)
         await board.accept(second.id)
         # The coordinator clicks Retry on the first order's failed step: refused in words.
-        with pytest.raises(StepDeferredError, match="Not deleted in Berke: Another open order"):
+        with pytest.raises(StepRefusedError, match="Not deleted in Berke: Another open order"):
             await board.retry_step(step)
         assert await desk.session.berke.get_assessment_status(link.source_candidate_id), (
             "Retry on the rejected order deleted the assessment the open order uses"
@@ -162,12 +162,13 @@ def test_an_assessment_being_deleted_is_not_offered_for_reuse(
         assert await board.reuse_candidates(second.id) == []  # being deleted: not offered
         await board.reuse(second.id, first)  # linked all the same (a batch planned before)
         await board.accept(second.id)
-        await board.resume()
+        resumed = await board.resume()
         (delete,) = [
             e for e in desk.journal.entries(first) if e.action is StepKind.DELETE_ASSESSMENT
         ]
         assert delete.state is StepState.FAILED
         assert (delete.message or "").startswith("Not deleted in Berke: Another open order")
+        assert delete.id in resumed.failed  # failed, not waiting: no backing off for it
         assert await desk.session.berke.get_assessment_status(link.source_candidate_id), (
             "the reused assessment was deleted by the resumer under the open order"
         )
@@ -221,7 +222,7 @@ def test_a_delete_refused_for_an_open_order_leaves_the_assessment_to_reuse(
         await board.sync()
         await board.reuse(second.id, first)
         await board.accept(second.id)
-        with pytest.raises(StepDeferredError, match="Not deleted in Berke"):
+        with pytest.raises(StepRefusedError, match="Not deleted in Berke"):
             await board.retry_step(step)
         third = await desk.session.sr.create_test_order(
             new_order_body(first="Noa", last="Sandoval", email="noa@example.com")
@@ -229,5 +230,36 @@ def test_a_delete_refused_for_an_open_order_leaves_the_assessment_to_reuse(
         await board.sync()
         offered = await board.reuse_candidates(third.id)
         assert [r.link.source_candidate_id for r in offered] == [link.source_candidate_id]
+
+    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_an_order_completed_elsewhere_since_the_last_sync_does_not_block_the_delete(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The only order still using the assessment was completed in SmartRecruiters by
+    someone else, and this desk has not synced since: the delete asks SmartRecruiters and
+    goes ahead (review: the stale copy refused it)."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        first = await invited_order(board, desk, "Ebba", "ebba@example.com")
+        await board.watch()
+        await board.reject([first], reason="Another job.")
+        link = board.link(first)
+        assert link is not None
+        second = await desk.session.sr.create_test_order(
+            new_order_body(first="Ebba", last="Sandoval", email="ebba@example.com")
+        )
+        await board.sync()
+        await board.reuse(second.id, first)
+        await board.accept(second.id)
+        await desk.session.sr.complete_with_comment(second.id, message="Done elsewhere.")
+        assert current(board, second.id).status is OrderStatus.IN_PROGRESS  # not synced
+        step = desk.journal.begin(
+            first, DeleteAssessmentStep(source_candidate_id=link.source_candidate_id)
+        )
+        desk.journal.fail(step, "The network dropped.")
+        await board.retry_step(step)
+        assert await desk.session.berke.get_assessment_status(link.source_candidate_id) is None
 
     with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)

@@ -177,6 +177,7 @@ def test_a_pending_step_recorded_before_a_newer_rule_is_not_sent(
         entry_id = desk.journal.begin(order.id, CreateAssessmentStep(request=recorded))
         report = await resume_pending(desk)
         assert not report.done
+        assert report.failed == [entry_id]  # failed, not waiting: no backing off for it
         entry = desk.journal.get(entry_id)
         assert entry is not None
         assert entry.state is StepState.FAILED
