@@ -28,6 +28,23 @@ def current(board: OrderBoard, order_id: str) -> AssessmentOrder:
     return order
 
 
+async def another_order(board: OrderBoard, desk: Desk, first: str) -> str:
+    """The same candidate's next order (same name and email), synced in: its id."""
+    made = await desk.session.sr.create_test_order(
+        new_order_body(first=first, last="Sandoval", email=f"{first.lower()}@example.com")
+    )
+    await board.sync()
+    return made.id
+
+
+async def reusing(board: OrderBoard, desk: Desk, first: str, from_order_id: str) -> str:
+    """The candidate's next order, accepted with the assessment of ``from_order_id``."""
+    order_id = await another_order(board, desk, first)
+    await board.reuse(order_id, from_order_id)
+    await board.accept(order_id)
+    return order_id
+
+
 @pytest.fixture(scope="module")
 def loop_sandbox() -> Any:
     with SandboxServer(SandboxConfig(sr_rate_per_second=0, berke_burst=100_000)) as server:
@@ -49,16 +66,13 @@ def test_retry_of_a_failed_delete_never_deletes_an_assessment_another_order_reus
         )
         desk.journal.fail(step, "Berke refused it.")
         await board.refresh([first])
-        # The candidate's next order reuses the still-open assessment, as the desk offers.
-        second = await desk.session.sr.create_test_order(
-            new_order_body(first="Ravi", last="Sandoval", email="ravi@example.com")
-        )
-        await board.sync()
-        assert await board.reuse_candidates(second.id) == []  # being deleted: not offered
+        # The candidate's next order comes in.
+        second = await another_order(board, desk, "Ravi")
+        assert await board.reuse_candidates(second) == []  # being deleted: not offered
         # Linked all the same (a batch planned before the delete failed): Retry must not
         # take the assessment from it.
-        await board.reuse(second.id, first)
-        await board.accept(second.id)
+        await board.reuse(second, first)
+        await board.accept(second)
         # The coordinator clicks Retry on the first order's failed step: refused in words.
         with pytest.raises(StepRefusedError, match="Not deleted in Berke: Another open order"):
             await board.retry_step(step)
@@ -74,26 +88,21 @@ def test_a_reused_order_is_flagged_when_the_candidate_never_starts(
 ) -> None:
     async def body(board: OrderBoard, desk: Desk) -> None:
         first = await invited_order(board, desk, "Lena", "lena@example.com")
-        second = await desk.session.sr.create_test_order(
-            new_order_body(first="Lena", last="Sandoval", email="lena@example.com")
-        )
-        await board.sync()
-        await board.reuse(second.id, first)
-        await board.accept(second.id)
+        second = await reusing(board, desk, "Lena", first)
         await board.watch()
-        assert board.state(second.id).berke_progress is BerkeProgress.NOT_STARTED
+        assert board.state(second).berke_progress is BerkeProgress.NOT_STARTED
         await board.reject([first], reason="Another job.")
         link = board.link(first)
         assert link is not None
         assert link.invited_at is not None
         later = link.invited_at + board.options.attention.remind_after * 3
         kinds = [f.kind for f in board.flags(first, later)] + [
-            f.kind for f in board.flags(second.id, later)
+            f.kind for f in board.flags(second, later)
         ]
-        assert current(board, second.id).status is OrderStatus.IN_PROGRESS
+        assert current(board, second).status is OrderStatus.IN_PROGRESS
         assert Attention.NOT_STARTED in kinds, f"nothing says the candidate never started: {kinds}"
         # and its fix, a reminder, is offered there (before: "not sent yet")
-        assert board.why_not(OrderAction.REMIND, [second.id]) is None
+        assert board.why_not(OrderAction.REMIND, [second]) is None
 
     with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
 
@@ -103,18 +112,13 @@ def test_leaving_a_shared_assessment_open_is_asked_once(
 ) -> None:
     async def body(board: OrderBoard, desk: Desk) -> None:
         first = await invited_order(board, desk, "Ugo", "ugo@example.com")
-        second = await desk.session.sr.create_test_order(
-            new_order_body(first="Ugo", last="Sandoval", email="ugo@example.com")
-        )
-        await board.sync()
-        await board.reuse(second.id, first)
-        await board.accept(second.id)
+        second = await reusing(board, desk, "Ugo", first)
         await board.watch()
-        await board.reject([first, second.id], reason="Withdrew.")
+        await board.reject([first, second], reason="Withdrew.")
         assert [f.kind for f in board.flags(first)] == [Attention.CANCEL_IN_BERKE]
         await board.dismiss(first, Attention.CANCEL_IN_BERKE.value)  # "Leave it"
         assert board.flags(first) == []
-        assert board.flags(second.id) == [], "the same assessment still asks to be cancelled"
+        assert board.flags(second) == [], "the same assessment still asks to be cancelled"
 
     with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
 
@@ -155,13 +159,10 @@ def test_an_assessment_being_deleted_is_not_offered_for_reuse(
             first, DeleteAssessmentStep(source_candidate_id=link.source_candidate_id)
         )
         await board.refresh([first])
-        second = await desk.session.sr.create_test_order(
-            new_order_body(first="Pia", last="Sandoval", email="pia@example.com")
-        )
-        await board.sync()
-        assert await board.reuse_candidates(second.id) == []  # being deleted: not offered
-        await board.reuse(second.id, first)  # linked all the same (a batch planned before)
-        await board.accept(second.id)
+        second = await another_order(board, desk, "Pia")
+        assert await board.reuse_candidates(second) == []  # being deleted: not offered
+        await board.reuse(second, first)  # linked all the same (a batch planned before)
+        await board.accept(second)
         resumed = await board.resume()
         (delete,) = [
             e for e in desk.journal.entries(first) if e.action is StepKind.DELETE_ASSESSMENT
@@ -184,16 +185,11 @@ def test_a_reused_orders_reminder_is_refused_once_the_assessment_is_complete(
 
     async def body(board: OrderBoard, desk: Desk) -> None:
         first = await invited_order(board, desk, "Kim", "kim@example.com")
-        second = await desk.session.sr.create_test_order(
-            new_order_body(first="Kim", last="Sandoval", email="kim@example.com")
-        )
-        await board.sync()
-        await board.reuse(second.id, first)
-        await board.accept(second.id)
+        second = await reusing(board, desk, "Kim", first)
         await board.watch()
-        assert board.why_not(OrderAction.REMIND, [second.id]) is None
+        assert board.why_not(OrderAction.REMIND, [second]) is None
         await finished(board, loop_sandbox, first)
-        assert board.why_not(OrderAction.REMIND, [second.id]) == (
+        assert board.why_not(OrderAction.REMIND, [second]) == (
             "The candidate has already completed the assessment."
         )
 
@@ -216,19 +212,11 @@ def test_a_delete_refused_for_an_open_order_leaves_the_assessment_to_reuse(
             first, DeleteAssessmentStep(source_candidate_id=link.source_candidate_id)
         )
         desk.journal.fail(step, "Berke refused it.")
-        second = await desk.session.sr.create_test_order(
-            new_order_body(first="Noa", last="Sandoval", email="noa@example.com")
-        )
-        await board.sync()
-        await board.reuse(second.id, first)
-        await board.accept(second.id)
+        await reusing(board, desk, "Noa", first)  # the open order that uses it
         with pytest.raises(StepRefusedError, match="Not deleted in Berke"):
             await board.retry_step(step)
-        third = await desk.session.sr.create_test_order(
-            new_order_body(first="Noa", last="Sandoval", email="noa@example.com")
-        )
-        await board.sync()
-        offered = await board.reuse_candidates(third.id)
+        third = await another_order(board, desk, "Noa")
+        offered = await board.reuse_candidates(third)
         assert [r.link.source_candidate_id for r in offered] == [link.source_candidate_id]
 
     with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
@@ -247,14 +235,9 @@ def test_an_order_completed_elsewhere_since_the_last_sync_does_not_block_the_del
         await board.reject([first], reason="Another job.")
         link = board.link(first)
         assert link is not None
-        second = await desk.session.sr.create_test_order(
-            new_order_body(first="Ebba", last="Sandoval", email="ebba@example.com")
-        )
-        await board.sync()
-        await board.reuse(second.id, first)
-        await board.accept(second.id)
-        await desk.session.sr.complete_with_comment(second.id, message="Done elsewhere.")
-        assert current(board, second.id).status is OrderStatus.IN_PROGRESS  # not synced
+        second = await reusing(board, desk, "Ebba", first)
+        await desk.session.sr.complete_with_comment(second, message="Done elsewhere.")
+        assert current(board, second).status is OrderStatus.IN_PROGRESS  # not synced
         step = desk.journal.begin(
             first, DeleteAssessmentStep(source_candidate_id=link.source_candidate_id)
         )
