@@ -355,20 +355,14 @@ class OrderBoard:
             for other in self._linked_with(order_id) - {order_id}
             if (state := self._states.get(other)) is not None
             and state.link is not None
-            and state.link.invitation_sent
-            and state.link.invited_at is not None
+            and state.link.invited_at is not None  # invitation_sent
         ]
         return max(times, default=None)
 
     def _invited_for_another_order(self, order_id: str) -> bool:
         """Whether this desk sent the order's assessment's invitation for another order
         linked to it (a reused assessment: the candidate has the invitation)."""
-        return any(
-            (state := self._states.get(other)) is not None
-            and state.link is not None
-            and state.link.invitation_sent
-            for other in self._linked_with(order_id) - {order_id}
-        )
+        return self._invited_elsewhere_at(order_id) is not None
 
     # -- loading and syncing ---------------------------------------------------------------------
 
