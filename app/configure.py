@@ -20,7 +20,7 @@ from app.domain.connection import (
 )
 from app.domain.urls import require_secure_base_url
 from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyStore, Storage
-from app.store.settings_file import load_settings, save_settings
+from app.store.settings_file import read_settings, save_settings
 
 
 def _ask(prompt: str, default: str) -> str:
@@ -33,7 +33,9 @@ def configure_interactively(keys: KeyStore | None = None) -> int:
     if not keys.status.usable:
         print(f"{keys.status.reason} Use the settings dialog to keep keys for one session.")
         return 1
-    settings = load_settings()
+    settings, problem = read_settings()
+    if problem is not None:  # saying so before the save below writes what was read
+        print(problem)
     name = _ask("Profile name", PRODUCTION_PROFILE)
     current = settings.profile(name)
     if current is not None and current.is_sandbox:

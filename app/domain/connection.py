@@ -7,8 +7,9 @@ from them, so a new option needs a field here and nothing in the dialog.
 from __future__ import annotations
 
 import re
+import secrets
 from enum import StrEnum
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from pydantic import (
     BaseModel,
@@ -62,6 +63,20 @@ class AddressProblem(NamedTuple):
     sentence: str
 
 
+def _name_slug(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower()
+
+
+def _new_data_file(data: dict[str, Any]) -> str:
+    """A new profile's own data file: its name's letters (readable in a folder listing) and a
+    random part, so that no other profile — one of the same name added after this one is
+    removed, one named in another script — ever opens it."""
+    if data.get("kind") in (ProfileKind.SANDBOX, ProfileKind.PRODUCTION):
+        return ""  # the sandbox keeps its orders in memory, Production in the app's own file
+    slug = _name_slug(str(data.get("name") or ""))[:40].strip("-") or "profile"
+    return f"{slug}-{secrets.token_hex(4)}"
+
+
 class ConnectionProfile(BaseModel):
     """One place to work against, with the options that go with it. Never holds a key."""
 
@@ -69,6 +84,10 @@ class ConnectionProfile(BaseModel):
 
     name: str = Field(min_length=1, max_length=60, title="Profile name")
     kind: ProfileKind = ProfileKind.CUSTOM
+    # Which data file keeps the profile's orders and journal, chosen when the profile is made
+    # and kept through renames: keys follow a profile when names trade places, and so must its
+    # orders and pending steps. Part of a file name, so letters, digits and dashes only.
+    data_file: str = Field(default_factory=_new_data_file, pattern=r"^[a-z0-9-]{0,60}$")
 
     sr_base_url: str = Field(
         default=SR_PRODUCTION_URL,
@@ -291,11 +310,17 @@ class ConnectionProfile(BaseModel):
 
 def data_file_name(profile: ConnectionProfile) -> str:
     """Which data file keeps the profile's orders and journal: "" for Production (the app's
-    own file), a name made from the profile's for the others. Two profiles with one file
-    would mix accounts: a journal of one would be resumed against the other."""
+    own file), the profile's own for the others. Two profiles with one file would mix
+    accounts: a journal of one would be resumed against the other."""
     if profile.kind is ProfileKind.PRODUCTION:
         return ""
-    return re.sub(r"[^A-Za-z0-9]+", "-", profile.name).strip("-").lower() or "profile"
+    return profile.data_file or legacy_data_file(profile.name)
+
+
+def legacy_data_file(name: str) -> str:
+    """The data file of a profile saved before profiles kept their own: named from the
+    profile's name (which is why a rename or a swap of names used to change it)."""
+    return _name_slug(name) or "profile"
 
 
 def sharing_a_data_file(profiles: list[ConnectionProfile]) -> tuple[str, str] | None:
@@ -311,6 +336,15 @@ def sharing_a_data_file(profiles: list[ConnectionProfile]) -> tuple[str, str] | 
     return None
 
 
+def with_legacy_data_file(profile: object) -> object:
+    if not isinstance(profile, dict) or "data_file" in profile:
+        return profile
+    if profile.get("kind") in (ProfileKind.SANDBOX, ProfileKind.PRODUCTION):
+        return {**profile, "data_file": ""}
+    name = profile.get("name")
+    return {**profile, "data_file": legacy_data_file(name if isinstance(name, str) else "")}
+
+
 def builtin_profiles() -> list[ConnectionProfile]:
     return [
         ConnectionProfile(name=SANDBOX_PROFILE, kind=ProfileKind.SANDBOX),
@@ -322,6 +356,15 @@ class AppSettings(BaseModel):
     """Every profile and which one is in use. The built-in two are always there."""
 
     model_config = ConfigDict(extra="ignore")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _saved_before_data_files(cls, data: object) -> object:
+        # A profile read from a file written before profiles kept their data file keeps the
+        # file its name gave it then; a fresh one would hide its cached orders and journal.
+        if isinstance(data, dict) and isinstance(data.get("profiles"), list):
+            data = {**data, "profiles": [with_legacy_data_file(p) for p in data["profiles"]]}
+        return data
 
     active: str = SANDBOX_PROFILE
     profiles: list[ConnectionProfile] = Field(default_factory=builtin_profiles)

@@ -24,7 +24,7 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from app.domain.connection import Credentials
-from app.store.paths import config_dir
+from app.store.paths import KEY_FILE_NAME, config_dir
 from app.store.settings_file import write_private_file
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,6 @@ log = logging.getLogger(__name__)
 KEYRING_SERVICE = "assessment-desk"
 SR_KEY = "smartrecruiters"
 BERKE_TOKEN = "berke"
-KEY_FILE_NAME = "keys-unencrypted.json"
 
 
 class KeyringUnavailableError(RuntimeError):

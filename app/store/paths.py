@@ -32,6 +32,10 @@ def _base(kind: str) -> Path:
     return Path(finders[kind](APP_NAME, APP_AUTHOR))
 
 
+#: The opt-in, unencrypted key file (``app.store.credentials``), beside the settings file.
+KEY_FILE_NAME = "keys-unencrypted.json"
+
+
 def config_dir() -> Path:
     return _base("config")
 

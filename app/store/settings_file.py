@@ -5,29 +5,107 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
+from typing import NamedTuple
 
 from pydantic import ValidationError
 
 from app.domain.connection import AppSettings
-from app.store.paths import atomic_file, make_private_dir, settings_path
+from app.store.paths import KEY_FILE_NAME, atomic_file, make_private_dir, settings_path
 
 log = logging.getLogger(__name__)
 
+# A settings file is a few KB; a larger one is not ours, and is not read into memory whole.
+MAX_SETTINGS_BYTES = 1024 * 1024
+
+
+class SettingsRead(NamedTuple):
+    settings: AppSettings
+    problem: str | None  # what could not be read, for the window; None when all of it was
+
 
 def load_settings(path: Path | None = None) -> AppSettings:
-    """The saved profiles; the built-in ones (sandbox active) when there are none.
+    """The saved profiles; the built-in ones (sandbox active) when there are none."""
+    return read_settings(path).settings
 
-    An unreadable file is logged and replaced by the defaults on the next save rather than
-    stopping the app: the profiles are easy to enter again, the keys are not in it.
+
+def read_settings(path: Path | None = None) -> SettingsRead:
+    """The saved profiles, and what of them could not be read, in words.
+
+    What cannot be read is left out rather than stopping the app, and a copy of the file as it
+    was is kept beside it (the next save rewrites the file): one value this version refuses
+    loses that profile for now, not every profile, and not for good.
     """
     path = path or settings_path()
     try:
-        return AppSettings.model_validate_json(path.read_bytes())
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_SETTINGS_BYTES + 1)
     except FileNotFoundError:
-        return AppSettings()
-    except (OSError, ValidationError, json.JSONDecodeError) as exc:
+        return SettingsRead(AppSettings(), None)
+    except OSError as exc:
         log.warning("Could not read %s (%s); using the built-in profiles", path, type(exc).__name__)
-        return AppSettings()
+        return _unreadable(path, None, "it could not be opened")
+    if len(raw) > MAX_SETTINGS_BYTES:
+        return _unreadable(path, None, "it is far larger than a settings file")
+    try:
+        return SettingsRead(AppSettings.model_validate_json(raw), None)
+    except ValidationError:
+        pass
+    from app.domain.saved_settings import read_partly
+
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))  # a byte order mark from a Windows editor
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return _unreadable(path, raw, "it is not a settings file")
+    if not isinstance(data, dict):
+        return _unreadable(path, raw, "it holds no settings")
+    partly = read_partly(data)
+    settings = partly.settings
+    if not partly.opt_in_read:
+        settings = _opt_in_from_key_file(settings, path)
+    if not partly.left_out:  # only a byte order mark
+        return SettingsRead(settings, None)
+    copy = _keep_a_copy(path, raw)
+    log.warning("Left out of %s: %s", path, "; ".join(partly.left_out))
+    return SettingsRead(
+        settings,
+        "Part of the settings could not be read and is left out: "
+        f"{'; '.join(partly.left_out)}.{_kept(copy)}",
+    )
+
+
+def _unreadable(path: Path, raw: bytes | None, why: str) -> SettingsRead:
+    copy = _keep_a_copy(path, raw) if raw is not None else None
+    log.warning("Could not read %s (%s); using the built-in profiles", path, why)
+    settings = _opt_in_from_key_file(AppSettings(), path)
+    return SettingsRead(
+        settings,
+        f"The settings file could not be read ({why}): the built-in profiles are used."
+        + _kept(copy),
+    )
+
+
+def _opt_in_from_key_file(settings: AppSettings, path: Path) -> AppSettings:
+    # The key file is only ever written after the user opted in, and removed when they opt out:
+    # when the choice itself is lost, the file says what it was. Taken as "no", the next OK in
+    # the settings dialog would move its keys to this session's memory and delete it.
+    if (path.parent / KEY_FILE_NAME).exists():
+        return settings.model_copy(update={"keys_file_opt_in": True})
+    return settings
+
+
+def _keep_a_copy(path: Path, raw: bytes) -> Path | None:
+    copy = path.with_name(f"{path.stem}.unreadable{path.suffix}")
+    try:
+        with atomic_file(copy, "wb", private=True) as handle:
+            handle.write(raw)
+    except OSError as exc:
+        log.warning("Could not keep a copy of %s (%s)", path, type(exc).__name__)
+        return None
+    return copy
+
+
+def _kept(copy: Path | None) -> str:
+    return f" The file as it was is kept at {copy}." if copy is not None else ""
 
 
 def save_settings(settings: AppSettings, path: Path | None = None) -> Path:

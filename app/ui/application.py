@@ -257,22 +257,24 @@ def _may_show_cached(options: LaunchOptions) -> bool:
 def _session_host(window: MainWindow, options: LaunchOptions) -> SessionHost:
     from app.ui.session_host import SessionHost
 
-    return SessionHost(window, *_settings_and_keys(options), force_demo=options.demo)
+    settings, keys, problem = _settings_and_keys(options)
+    return SessionHost(window, settings, keys, force_demo=options.demo, settings_problem=problem)
 
 
-def _settings_and_keys(options: LaunchOptions) -> tuple[AppSettings, KeyStore]:
-    """The profiles (saved, or the built-in ones: the sandbox) and the key store."""
+def _settings_and_keys(options: LaunchOptions) -> tuple[AppSettings, KeyStore, str | None]:
+    """The profiles (saved, or the built-in ones: the sandbox), the key store, and what of the
+    saved settings could not be read (None: all of it was)."""
     from app.domain.connection import AppSettings
     from app.store.credentials import KeyStore
 
-    settings = options.settings
+    settings, problem = options.settings, None
     if settings is None and options.read_saved_settings:
-        from app.store.settings_file import load_settings
+        from app.store.settings_file import read_settings
 
-        settings = load_settings()
+        settings, problem = read_settings()
     settings = settings or AppSettings()
     keys = options.keys or KeyStore(file_opt_in=settings.keys_file_opt_in)
-    return settings, keys
+    return settings, keys, problem
 
 
 def _started() -> None:

@@ -100,7 +100,10 @@ class SessionHost(QObject):
         open_database: Callable[[Session], Database] | None = None,
         write_settings: Callable[[AppSettings], object] | None = None,
         demo_opener: Callable[..., Awaitable[Session]] = _open_demo_session,
+        settings_problem: str | None = None,
     ) -> None:
+        """``settings_problem``: what of the saved settings could not be read, said with the
+        first session's notice."""
         super().__init__(window)
         self.window = window
         self.settings = settings
@@ -117,6 +120,7 @@ class SessionHost(QObject):
         self.desk: Desk | None = None
         self.board: OrderBoard | None = None
         self.notice: str | None = None  # why the session is not what the profile asked for
+        self._settings_problem = settings_problem
         self._opened_keys: str | None = None  # which keys the session opened with (a digest)
         self._switch_task: asyncio.Task[None] | None = None
         self._tasks = NamedTasks()
@@ -226,6 +230,9 @@ class SessionHost(QObject):
             await board.load(cached[1] if cached is not None else None)
             self.window.connect_board(board, signals)
             self.window.set_offer_catalog(OfferCatalog(session, desk.db))
+            if self._settings_problem:  # profiles left out must be read, not glimpsed: a box
+                self.window.messages.error("Settings not fully read", self._settings_problem)
+                self._settings_problem = None
             if self.notice:
                 self.window.messages.note(self.notice, 20000)
             board.start()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -726,13 +727,13 @@ def test_a_saved_address_no_request_can_go_to_falls_back_to_demo_with_the_way_ou
     ("first", "second"),
     [
         (ConnectionProfile(name="Client A", sr_base_url="https://sr.a.example/v1",
-                           berke_base_url="https://b.a.example"),
-         ConnectionProfile(name="client-a", sr_base_url="https://sr.b.example/v1",
-                           berke_base_url="https://b.b.example")),
+                           berke_base_url="https://b.a.example", data_file="client-a"),
+         ConnectionProfile(name="Client B", sr_base_url="https://sr.b.example/v1",
+                           berke_base_url="https://b.b.example", data_file="client-a")),
         (ConnectionProfile(name="Production", kind="production"),
          ConnectionProfile(name="Production 2", kind="production")),
     ],
-    ids=["names-alike", "two-production"],
+    ids=["one-file-given-to-both", "two-production"],
 )  # fmt: skip
 def test_two_profiles_never_share_one_data_file(
     qtbot: QtBot,
@@ -742,7 +743,8 @@ def test_two_profiles_never_share_one_data_file(
     second: ConnectionProfile,
 ) -> None:
     """Before: "Client A" and "client-a" (and any two Production profiles) kept their orders
-    and pending steps in one file: one account's journal was resumed against the other."""
+    and pending steps in one file: one account's journal was resumed against the other. Names
+    no longer choose the file; a settings file edited by hand still can."""
     written: list[AppSettings] = []
     settings = AppSettings(profiles=[first, second])
     dialog = SettingsDialog(settings, KeyStore(), write=written.append)
@@ -751,3 +753,150 @@ def test_two_profiles_never_share_one_data_file(
     assert written == []
     said = dialog.error_label.text()
     assert f"“{first.name}” and “{second.name}” would keep their orders" in said
+
+
+@pytest.fixture
+def own_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The data files of this test only."""
+    from app.store.paths import HOME_OVERRIDE
+
+    monkeypatch.setenv(HOME_OVERRIDE, str(tmp_path / "home"))
+
+
+def _cached_ids(profile: ConnectionProfile) -> set[str]:
+    from app.store.order_cache import OrderCache
+    from app.ui.session_host import database_path_for
+
+    db = Database(database_path_for(profile))
+    try:
+        return {order.id for order in OrderCache(db).all()}
+    finally:
+        db.close()
+
+
+def _cache_one_order(profile: ConnectionProfile, order_id: str) -> None:
+    from app.domain.smartrecruiters import AssessmentOrder
+    from app.store.order_cache import OrderCache
+    from app.ui.session_host import database_path_for
+
+    db = Database(database_path_for(profile))
+    order = {"id": order_id, "status": "NEW", "candidate": {"id": "c1", "firstName": "Ana"}}
+    OrderCache(db).merge([AssessmentOrder.model_validate(order)])
+    db.close()
+
+
+def _rename(dialog: SettingsDialog, old: str, new: str) -> None:
+    _select(dialog, old)
+    dialog.name_edit.setText(new)
+    dialog.name_edit.textEdited.emit(new)
+
+
+def test_a_profiles_orders_follow_it_when_names_trade_places(
+    qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path, own_home: None
+) -> None:
+    """Before: the keys followed the profile, the data file its name. After Acme ↔ Beta, the
+    profile on Acme's address, with Acme's keys, opened Beta's orders and resumed Beta's
+    pending steps against Acme's services."""
+    _cache_one_order(ACME, "acme-order")
+    _cache_one_order(BETA, "beta-order")
+    dialog = _dialog(qtbot, AppSettings(profiles=[ACME, BETA]), KeyStore(), tmp_path / "s.json")
+    for old, new in (("Acme", "Tmp"), ("Beta", "Acme"), ("Tmp", "Beta")):
+        _rename(dialog, old, new)
+    saved = dialog.save()
+    assert saved is not None
+    on_acme_address = next(p for p in saved.profiles if p.sr_base_url == ACME.sr_base_url)
+    assert on_acme_address.name == "Beta"
+    assert _cached_ids(on_acme_address) == {"acme-order"}
+    on_beta_address = load_settings(tmp_path / "s.json").profile("Acme")
+    assert on_beta_address is not None
+    assert _cached_ids(on_beta_address) == {"beta-order"}
+
+
+def test_a_new_profile_never_opens_the_orders_of_one_removed_under_its_name(
+    qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path, own_home: None
+) -> None:
+    """Before: remove "Acme", add another client's profile named "Acme": it showed the first
+    client's orders and resumed its journal with the second client's keys."""
+    _cache_one_order(ACME, "acme-order")
+    dialog = _dialog(qtbot, AppSettings(profiles=[ACME]), KeyStore(), tmp_path / "s.json")
+    _select(dialog, "Acme")
+    dialog.remove_profile()
+    assert dialog.save() is not None
+    dialog.add_profile()
+    dialog.name_edit.setText("Acme")
+    dialog.name_edit.textEdited.emit("Acme")
+    for field_name, address in (
+        ("sr_base_url", "https://sr.other-client.example/v1"),
+        ("berke_base_url", "https://b.other-client.example"),
+    ):
+        editor = dialog.editors[field_name]
+        assert isinstance(editor, QLineEdit)
+        editor.setText(address)
+    dialog.duplicate_profile()  # a copy of the new profile: its options, never its orders
+    saved = dialog.save()
+    assert saved is not None, dialog.error_label.text()
+    new, copy = saved.profile("Acme"), saved.profile("Acme copy")
+    assert new is not None
+    assert copy is not None
+    assert _cached_ids(new) == set() == _cached_ids(copy)
+    assert len({new.data_file, copy.data_file, ACME.data_file}) == 3
+
+
+def test_profiles_named_in_another_script_each_keep_their_own_orders(
+    qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path, own_home: None
+) -> None:
+    """Before: every name without a Latin letter or digit mapped to one file ("profile"), and
+    saving two was refused as names that "differ by only case and punctuation"."""
+    alpha = ACME.model_copy(update={"name": "Клиент Альфа"})
+    beta = ConnectionProfile(
+        name="Клиент Бета", sr_base_url=BETA.sr_base_url, berke_base_url=BETA.berke_base_url
+    )
+    dialog = _dialog(qtbot, AppSettings(profiles=[alpha]), KeyStore(), tmp_path / "s.json")
+    dialog.add_profile()
+    dialog.name_edit.setText(beta.name)
+    dialog.name_edit.textEdited.emit(beta.name)
+    for field_name in ("sr_base_url", "berke_base_url"):
+        editor = dialog.editors[field_name]
+        assert isinstance(editor, QLineEdit)
+        editor.setText(getattr(beta, field_name))
+    saved = dialog.save()
+    assert saved is not None, dialog.error_label.text()
+    first, second = saved.profile(alpha.name), saved.profile(beta.name)
+    assert first is not None
+    assert second is not None
+    _cache_one_order(first, "alpha-order")
+    assert _cached_ids(second) == set()
+
+
+@pytest.mark.usefixtures("ring", "own_home", "running_loop")
+def test_settings_not_fully_read_are_said_in_a_box_once(qtbot: QtBot, qsettings: QSettings) -> None:
+    """Before: a log line only; the coordinator found the profiles gone and demo mode on."""
+    from app.store.paths import settings_path
+    from app.ui.application import LaunchOptions, _settings_and_keys
+
+    path = settings_path()
+    path.parent.mkdir(parents=True)
+    newer = {"name": "Client B", "max_upload_mb": 250}  # a newer version's range
+    path.write_text(json.dumps({"profiles": [newer], "active": "Client B"}), encoding="utf-8")
+    settings, keys, problem = _settings_and_keys(LaunchOptions(read_saved_settings=True))
+    window = MainWindow(qsettings)
+    qtbot.addWidget(window)
+    host = SessionHost(
+        window,
+        settings,
+        keys,
+        demo_opener=_tiny_demo,  # type: ignore[arg-type]
+        open_database=lambda _s: Database(":memory:"),
+        settings_problem=problem,
+    )
+    _wait(qtbot, host.open())
+    _wait(qtbot, host.close())
+    _wait(qtbot, host.open())
+    try:
+        said = [text for title, text in window.messages.shown if title == "Settings not fully read"]
+        assert len(said) == 1
+        assert "the profile “Client B” (“Largest report to upload” takes 1 MB to 200 MB)" in said[0]
+        assert "settings.unreadable.json" in said[0]
+    finally:
+        window.close()
+        _wait(qtbot, host.close())

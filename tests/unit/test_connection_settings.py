@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -21,6 +21,7 @@ from app.domain.connection import (
     Credentials,
     ProfileKind,
     berke_token_problem,
+    data_file_name,
     sr_key_problem,
 )
 from app.store.credentials import (
@@ -32,7 +33,7 @@ from app.store.credentials import (
     Storage,
     keyring_status,
 )
-from app.store.settings_file import load_settings, save_settings
+from app.store.settings_file import load_settings, read_settings, save_settings
 from app.workflows.session import author_of
 from tests.memory_keyring import MemoryKeyring, memory_keyring
 
@@ -314,3 +315,99 @@ def test_the_partner_key_must_be_sendable_in_a_header(key: str, sendable: bool) 
     assert (problem is None) is sendable
     if problem is not None:
         assert "paste it again" in problem
+
+
+def _saved_file(path: Path, *profiles: Mapping[str, object], **beside: object) -> None:
+    path.write_text(json.dumps({"profiles": list(profiles), **beside}), encoding="utf-8")
+
+
+CLIENT_A = {
+    "name": "Client A",
+    "sr_base_url": "https://sr.client-a.example/v1",
+    "berke_base_url": "https://berke.client-a.example/api",
+}
+
+
+def test_a_profile_saved_before_data_files_keeps_the_file_its_name_gave_it(
+    tmp_path: Path,
+) -> None:
+    """Its cached orders and pending steps are in "…-client-a": a new file would hide them."""
+    path = tmp_path / "settings.json"
+    _saved_file(path, CLIENT_A, active="Client A")
+    loaded = load_settings(path)
+    profile = loaded.profile("Client A")
+    assert profile is not None
+    assert data_file_name(profile) == "client-a"
+    renamed = profile.model_copy(update={"name": "Client A (EU)"})
+    save_settings(loaded.model_copy(update={"profiles": [renamed]}), path)
+    again = load_settings(path).profile("Client A (EU)")
+    assert again is not None
+    assert data_file_name(again) == "client-a"
+    fresh = ConnectionProfile(name="Client A")
+    assert data_file_name(fresh).startswith("client-a-")
+    assert fresh.data_file != "client-a"
+
+
+def test_a_data_file_that_is_not_a_plain_name_is_refused() -> None:
+    with pytest.raises(ValidationError):
+        ConnectionProfile(name="x", data_file="../../elsewhere")
+
+
+def test_one_value_this_version_refuses_leaves_out_that_profile_only_and_says_so(
+    tmp_path: Path,
+) -> None:
+    """Before: every profile, the one in use and the key-file choice were replaced by the
+    built-in ones, with a log line; the next OK in Settings wrote that over the file."""
+    path = tmp_path / "settings.json"
+    newer = {**CLIENT_A, "name": "Client B", "max_upload_mb": 250}  # a newer version's range
+    _saved_file(path, CLIENT_A, newer, active="Client A", keys_file_opt_in=True)
+    read = read_settings(path)
+    assert [p.name for p in read.settings.profiles] == [SANDBOX_PROFILE, PRODUCTION_PROFILE,
+                                                       "Client A"]  # fmt: skip
+    assert read.settings.active == "Client A"
+    assert read.settings.keys_file_opt_in is True
+    assert read.problem is not None
+    assert "the profile “Client B” (“Largest report to upload” takes 1 MB to 200 MB)" in (
+        read.problem
+    )
+    copy = tmp_path / "settings.unreadable.json"
+    assert f"kept at {copy}" in read.problem
+    assert copy.read_bytes() == path.read_bytes()  # the next save may rewrite the file
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"{not json", b"[1, 2]", b"\xff\xfe\x00garbage", b"[" * 100_000],
+    ids=["broken", "a-list", "not-utf8", "deep"],
+)
+def test_a_file_that_is_no_settings_at_all_keeps_the_key_file_choice_it_cannot_read(
+    tmp_path: Path, content: bytes
+) -> None:
+    """The choice is lost with the file; taken as "no", the next OK in Settings moved the opted-in
+    keys into this session's memory and deleted their file."""
+    path = tmp_path / "settings.json"
+    path.write_bytes(content)
+    read = read_settings(path)
+    assert read.settings == AppSettings()
+    assert read.problem is not None
+    assert read.problem.startswith("The settings file could not")
+    (tmp_path / "keys-unencrypted.json").write_text("{}", encoding="utf-8")
+    assert read_settings(path).settings.keys_file_opt_in is True
+
+
+def test_a_byte_order_mark_is_no_problem(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps({"profiles": [CLIENT_A]}).encode())
+    read = read_settings(path)
+    assert read.problem is None
+    assert read.settings.profile("Client A") is not None
+
+
+def test_a_huge_file_is_not_read_whole(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_bytes(b" " * (2 * 1024 * 1024))
+    read = read_settings(path)
+    assert read.settings == AppSettings()
+    assert read.problem is not None
+    assert "far larger" in read.problem

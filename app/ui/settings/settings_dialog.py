@@ -372,8 +372,8 @@ class SettingsDialog(QDialog):
             first, second = shared
             return self._fail(
                 f"“{first}” and “{second}” would keep their orders and pending steps in one "
-                "data file, mixing two accounts: give them names that differ by more than case "
-                "and punctuation (two Production profiles: make one of them Custom)."
+                "data file, mixing two accounts (two Production profiles: make one of them "
+                "Custom; the same data_file given to both in the settings file: remove one)."
             )
         settings = AppSettings(
             active=self.active_combo.currentText() or self._settings.active,
@@ -522,6 +522,7 @@ class SettingsDialog(QDialog):
         self._commit_current()
         values = ConnectionProfile(name="New profile").model_dump(mode="json")
         values["name"] = self._unique_name("Custom")
+        del values["data_file"]  # its own, made from the name it is saved with
         self._drafts.append(_Draft(values=values, stored_name=None))
         self._refresh_list(select=len(self._drafts) - 1)
         self._refresh_active()
@@ -534,6 +535,7 @@ class SettingsDialog(QDialog):
             return
         source = self._drafts[self._current]
         values = dict(source.values)
+        values.pop("data_file", None)  # a copy of the options, never of the orders
         values["kind"] = ProfileKind.CUSTOM.value
         values["name"] = self._unique_name(f"{source.values.get('name')} copy")
         self._drafts.append(_Draft(values=values, stored_name=None))
