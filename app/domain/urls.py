@@ -91,6 +91,27 @@ def is_valid_host(host: str) -> bool:
     return True
 
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def same_origin(first: str, second: str) -> bool:
+    """Whether two addresses reach one server: the same scheme, host and port (the paths may
+    differ). A key saved for one is never sent to another."""
+    try:
+        one, other = urlsplit(first.strip()), urlsplit(second.strip())
+        return (
+            one.scheme.lower(),
+            one.hostname,
+            one.port or _DEFAULT_PORTS.get(one.scheme.lower()),
+        ) == (
+            other.scheme.lower(),
+            other.hostname,
+            other.port or _DEFAULT_PORTS.get(other.scheme.lower()),
+        )
+    except ValueError:  # a port out of range: no server to be the same
+        return False
+
+
 def host_of(url: str) -> str | None:
     return urlsplit(url).hostname
 

@@ -900,3 +900,59 @@ def test_settings_not_fully_read_are_said_in_a_box_once(qtbot: QtBot, qsettings:
     finally:
         window.close()
         _wait(qtbot, host.close())
+
+
+def _type_address(dialog: SettingsDialog, field_name: str, address: str) -> None:
+    editor = dialog.editors[field_name]
+    assert isinstance(editor, QLineEdit)
+    editor.setText(address)
+
+
+def test_a_saved_key_never_moves_to_another_server_without_being_typed_again(
+    qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path
+) -> None:
+    """Before: Test connection refused to send the saved key to an address typed over the
+    saved one, but OK saved that address with the key: the next connection sent the partner key
+    and the Berke token to it (a typo'd or pasted host)."""
+    keys = KeyStore()
+    keys.set("Acme", SR_KEY, "A" * 64)
+    keys.set("Acme", BERKE_TOKEN, "acme-token")
+    path = tmp_path / "s.json"
+    dialog = _dialog(qtbot, AppSettings(profiles=[ACME, BETA]), keys, path)
+    _select(dialog, "Acme")
+    _type_address(dialog, "sr_base_url", "https://sr.acme-login.example/v1")
+    _select(dialog, "Beta")  # the coordinator moved on: the refusal shows Acme again
+    assert dialog.save() is None
+    assert not path.exists()
+    assert dialog.profile_list.currentItem().text() == "Acme"
+    said = dialog.key_errors[SR_KEY].text()
+    assert dialog.key_errors[SR_KEY].isVisibleTo(dialog)
+    assert "now sr.acme-login.example, no longer sr.acme.example" in said
+    assert "type the Partner API key again" in said
+    assert dialog.error_label.text() == f"Acme: {said}"
+    assert _keys_of(keys, "Acme") == ("A" * 64, "acme-token")
+
+    dialog.key_fields[SR_KEY].setText("N" * 64)
+    dialog.key_fields[SR_KEY].textEdited.emit("N" * 64)
+    saved = dialog.save()
+    assert saved is not None, dialog.error_label.text()
+    acme = saved.profile("Acme")
+    assert acme is not None
+    assert acme.sr_base_url == "https://sr.acme-login.example/v1"
+    assert _keys_of(keys, "Acme") == ("N" * 64, "acme-token")  # Berke's address did not move
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["https://sr.acme.example/v1/", "https://SR.acme.example:443/v1", "https://sr.acme.example/v2"],
+)
+def test_the_same_server_under_another_path_keeps_its_saved_key(
+    qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path, address: str
+) -> None:
+    keys = KeyStore()
+    keys.set("Acme", SR_KEY, "A" * 64)
+    dialog = _dialog(qtbot, AppSettings(profiles=[ACME]), keys, tmp_path / "s.json")
+    _select(dialog, "Acme")
+    _type_address(dialog, "sr_base_url", address)
+    assert dialog.save() is not None, dialog.error_label.text()
+    assert _keys_of(keys, "Acme")[0] == "A" * 64

@@ -13,6 +13,7 @@ import asyncio
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from annotated_types import Ge, Le, MaxLen
 from pydantic import SecretStr, ValidationError
@@ -52,6 +53,7 @@ from app.domain.connection import (
     sr_key_problem,
 )
 from app.domain.profile_problems import profile_problem
+from app.domain.urls import same_origin
 from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyStore, Storage
 from app.store.settings_file import save_settings
 from app.ui.common.async_dialogs import confirm
@@ -364,6 +366,9 @@ class SettingsDialog(QDialog):
             except ValidationError as exc:
                 return self._fail_on(index, *profile_problem(exc))
             profiles.append(profile)
+        left_behind = self._key_left_behind(profiles)
+        if left_behind is not None:
+            return self._fail(left_behind)
         names = [p.name for p in profiles]
         if len(set(names)) != len(names):
             return self._fail("Two profiles have the same name; names must differ.")
@@ -419,6 +424,39 @@ class SettingsDialog(QDialog):
                     self.key_fields[service].setFocus()
                     name = draft.values.get("name") or "A profile"
                     return f"{name}: {KEY_TITLES[service]}: {problem}"
+        return None
+
+    def _key_left_behind(self, profiles: list[ConnectionProfile]) -> str | None:
+        """A saved key whose profile now points at another server, with no key typed for it:
+        shown at its field, and the sentence for the dialog's error line. Saved as it was, the
+        key went to the new server at the next connection — a typo'd or pasted address got
+        the partner key — though Test connection had refused to send it there."""
+        for index, (draft, profile) in enumerate(zip(self._drafts, profiles, strict=True)):
+            saved = self._settings.profile(draft.stored_name) if draft.stored_name else None
+            if saved is None or profile.is_sandbox:
+                continue
+            for service, field_name, title in (
+                (SR_KEY, "sr_base_url", "SmartRecruiters"),
+                (BERKE_TOKEN, "berke_base_url", "Berke"),
+            ):
+                before, now = getattr(saved, field_name), getattr(profile, field_name)
+                if draft.keys.get(service) or same_origin(before, now):
+                    continue
+                assert draft.stored_name is not None
+                if self._keys.where(draft.stored_name, service) is Storage.NONE:
+                    continue
+                sentence = (
+                    f"The {title} address is now {urlsplit(now).netloc or now}, no longer "
+                    f"{urlsplit(before).netloc or before}: type the {KEY_TITLES[service]} again "
+                    "for it "
+                    "(a saved key is only sent to the address it was saved for)."
+                )
+                self.profile_list.setCurrentRow(index)
+                self.key_fields[service].setFocus()
+                error = self.key_errors[service]
+                error.setText(sentence)
+                error.show()
+                return f"{profile.name}: {sentence}"
         return None
 
     def _show_key_error(self, service: str) -> None:
