@@ -20,6 +20,8 @@ from app.domain.connection import (
 )
 from app.domain.urls import require_secure_base_url
 from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyStore, Storage
+from app.store.instance_lock import AlreadyRunningError, InstanceLock, LockUnavailableError
+from app.store.paths import data_dir
 from app.store.settings_file import read_settings, save_settings
 
 
@@ -29,7 +31,22 @@ def _ask(prompt: str, default: str) -> str:
 
 
 def configure_interactively(keys: KeyStore | None = None) -> int:
-    keys = keys or KeyStore()
+    # A desk running on this data folder holds its settings in memory, and its connection
+    # would go on with the old address under the new key: it is closed first (or changed in
+    # its own File > Settings).
+    lock = InstanceLock(data_dir())
+    try:
+        lock.acquire()
+    except (AlreadyRunningError, LockUnavailableError) as exc:
+        print(f"{exc} Its File > Settings changes profiles too.")
+        return 1
+    try:
+        return _configure(keys or KeyStore())
+    finally:
+        lock.release()
+
+
+def _configure(keys: KeyStore) -> int:
     if not keys.status.usable:
         print(f"{keys.status.reason} Use the settings dialog to keep keys for one session.")
         return 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from pathlib import Path
@@ -23,6 +24,72 @@ class SettingsRead(NamedTuple):
     problem: str | None  # what could not be read, for the window; None when all of it was
 
 
+class SettingsChangedElsewhereError(Exception):
+    """The file changed since this desk read it: writing its copy would undo that change."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(
+            f"Nothing was saved: the settings file ({path}) was changed by another program "
+            "(assessment-desk --configure, or an editor) since this window read it. Close "
+            "Settings and open it again to see that change, then make yours."
+        )
+
+
+_UNREADABLE = "unreadable"  # what was seen of a file that could not be opened
+
+
+class SettingsFile:
+    """The settings file as this desk last read or wrote it.
+
+    A save over a change made since by another program is refused: the desk's copy is older,
+    and writing it back undid the change — after ``--configure`` moved a profile to a new
+    address with a new key, the desk's next OK put the old address back under the new key.
+    """
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or settings_path()
+        self._seen: str | None = None  # the digest of the file as last read or written
+
+    def read(self) -> SettingsRead:
+        try:
+            raw = _read_bytes(self.path)
+        except OSError as exc:
+            log.warning("Could not read %s (%s)", self.path, type(exc).__name__)
+            self._seen = _UNREADABLE
+            return _unreadable(self.path, None, "it could not be opened")
+        self._seen = _digest(raw)
+        return _settings_from(self.path, raw)
+
+    def changed_elsewhere(self) -> bool:
+        try:
+            return _digest(_read_bytes(self.path)) != self._seen
+        except OSError:
+            return self._seen != _UNREADABLE
+
+    def write(self, settings: AppSettings) -> Path:
+        """``SettingsChangedElsewhereError`` when the file is not as last read or written."""
+        if self.changed_elsewhere():
+            raise SettingsChangedElsewhereError(self.path)
+        text = _settings_text(settings)
+        write_private_file(self.path, text, private=False)
+        self._seen = _digest(text.encode("utf-8"))
+        return self.path
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    """The file's bytes (at most one more than a settings file may hold); None: no file."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(MAX_SETTINGS_BYTES + 1)
+    except FileNotFoundError:
+        return None
+
+
+def _digest(raw: bytes | None) -> str | None:
+    return None if raw is None else hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
 def load_settings(path: Path | None = None) -> AppSettings:
     """The saved profiles; the built-in ones (sandbox active) when there are none."""
     return read_settings(path).settings
@@ -35,15 +102,12 @@ def read_settings(path: Path | None = None) -> SettingsRead:
     was is kept beside it (the next save rewrites the file): one value this version refuses
     loses that profile for now, not every profile, and not for good.
     """
-    path = path or settings_path()
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_SETTINGS_BYTES + 1)
-    except FileNotFoundError:
+    return SettingsFile(path).read()
+
+
+def _settings_from(path: Path, raw: bytes | None) -> SettingsRead:
+    if raw is None:
         return SettingsRead(AppSettings(), None)
-    except OSError as exc:
-        log.warning("Could not read %s (%s); using the built-in profiles", path, type(exc).__name__)
-        return _unreadable(path, None, "it could not be opened")
     if len(raw) > MAX_SETTINGS_BYTES:
         return _unreadable(path, None, "it is far larger than a settings file")
     try:
@@ -111,8 +175,12 @@ def _kept(copy: Path | None) -> str:
 def save_settings(settings: AppSettings, path: Path | None = None) -> Path:
     """Write atomically: a crash mid-write leaves the previous file whole."""
     path = path or settings_path()
-    write_private_file(path, settings.model_dump_json(indent=2), private=False)
+    write_private_file(path, _settings_text(settings), private=False)
     return path
+
+
+def _settings_text(settings: AppSettings) -> str:
+    return settings.model_dump_json(indent=2)
 
 
 def write_private_file(path: Path, text: str, *, private: bool) -> None:

@@ -7,7 +7,7 @@ import logging
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import qasync
 from PySide6.QtCore import QCoreApplication
@@ -24,6 +24,7 @@ from app.workflows.notifier import install_error_hooks
 if TYPE_CHECKING:  # what the first frame does not need is loaded after it (see _run_desk)
     from app.domain.connection import AppSettings
     from app.store.credentials import KeyStore
+    from app.store.settings_file import SettingsFile
     from app.ui.main_window import MainWindow
     from app.ui.session_host import SessionHost
     from app.ui.single_instance import ActivationServer
@@ -257,24 +258,38 @@ def _may_show_cached(options: LaunchOptions) -> bool:
 def _session_host(window: MainWindow, options: LaunchOptions) -> SessionHost:
     from app.ui.session_host import SessionHost
 
-    settings, keys, problem = _settings_and_keys(options)
-    return SessionHost(window, settings, keys, force_demo=options.demo, settings_problem=problem)
+    saved = _settings_and_keys(options)
+    return SessionHost(
+        window,
+        saved.settings,
+        saved.keys,
+        force_demo=options.demo,
+        settings_problem=saved.problem,
+        settings_file=saved.file,
+    )
 
 
-def _settings_and_keys(options: LaunchOptions) -> tuple[AppSettings, KeyStore, str | None]:
-    """The profiles (saved, or the built-in ones: the sandbox), the key store, and what of the
-    saved settings could not be read (None: all of it was)."""
+class _Saved(NamedTuple):
+    settings: AppSettings
+    keys: KeyStore
+    problem: str | None  # what of the saved settings could not be read (None: all of it was)
+    file: SettingsFile | None  # the file they were read from (None: given, or built in)
+
+
+def _settings_and_keys(options: LaunchOptions) -> _Saved:
+    """The profiles (saved, or the built-in ones: the sandbox) and the key store."""
     from app.domain.connection import AppSettings
     from app.store.credentials import KeyStore
 
-    settings, problem = options.settings, None
+    settings, problem, file = options.settings, None, None
     if settings is None and options.read_saved_settings:
-        from app.store.settings_file import read_settings
+        from app.store.settings_file import SettingsFile
 
-        settings, problem = read_settings()
+        file = SettingsFile()
+        settings, problem = file.read()
     settings = settings or AppSettings()
     keys = options.keys or KeyStore(file_opt_in=settings.keys_file_opt_in)
-    return settings, keys, problem
+    return _Saved(settings, keys, problem, file)
 
 
 def _started() -> None:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # the board, the clients (httpx), the sandbox and the dialogs
     from app.domain.connection import AppSettings, ConnectionProfile, Credentials
     from app.store.credentials import KeyStore
     from app.store.database import Database
+    from app.store.settings_file import SettingsFile
     from app.ui.settings.settings_dialog import SettingsDialog
     from app.workflows.board import OrderBoard
     from app.workflows.cached_inbox import CachedInbox
@@ -101,9 +102,11 @@ class SessionHost(QObject):
         write_settings: Callable[[AppSettings], object] | None = None,
         demo_opener: Callable[..., Awaitable[Session]] = _open_demo_session,
         settings_problem: str | None = None,
+        settings_file: SettingsFile | None = None,
     ) -> None:
-        """``settings_problem``: what of the saved settings could not be read, said with the
-        first session's notice."""
+        """``settings_problem``: what of the saved settings could not be read, said when the
+        first session opens. ``settings_file``: the file they were read from; it is written
+        only as it was read (``write_settings`` replaces it)."""
         super().__init__(window)
         self.window = window
         self.settings = settings
@@ -114,7 +117,13 @@ class SessionHost(QObject):
         # The active profile's database and cached inbox, read before the session opened
         # (``show_cached``): (profile name, database, inbox), taken by ``open``.
         self._cached: tuple[str, Database, CachedInbox] | None = None
-        self._write_settings = write_settings or _save_settings
+        self._settings_file = settings_file
+        # The file's settings when another program changed them since they were read or
+        # written here (None: they are the ones in use, or are being applied).
+        self._on_disk: AppSettings | None = None
+        self._write_settings = write_settings or (
+            settings_file.write if settings_file is not None else _save_settings
+        )
         self._demo_opener = demo_opener
         self.session: Session | None = None
         self.desk: Desk | None = None
@@ -297,7 +306,7 @@ class SessionHost(QObject):
         from app.workflows.marketplace_config import MarketplaceConfigAccess
 
         dialog = SettingsDialog(
-            self.settings,
+            self._settings_as_saved(),
             self.keys,
             self.window,
             write=self._write_settings,
@@ -308,6 +317,17 @@ class SessionHost(QObject):
         )
         dialog.saved.connect(self._saved)
         self._spawn_dialog(dialog)
+
+    def _settings_as_saved(self) -> AppSettings:
+        """What the dialog starts from: the settings in use, or the file's when another program
+        (``--configure``, an editor) changed it since: a change made there is shown, not
+        undone by the dialog's OK."""
+        file = self._settings_file
+        if file is not None and file.changed_elsewhere():
+            self._on_disk, problem = file.read()
+            if problem is not None:
+                self.window.messages.error("Settings not fully read", problem)
+        return self._on_disk or self.settings
 
     def _spawn_dialog(self, dialog: SettingsDialog) -> None:
         async def show() -> None:
@@ -320,6 +340,7 @@ class SessionHost(QObject):
         self.dialog = dialog
 
     def _saved(self, settings: AppSettings) -> None:
+        self._on_disk = None  # the file holds what is applied now
         previous = self._switch_task
         self._switch_task = asyncio.ensure_future(self._apply_after(previous, settings))
 

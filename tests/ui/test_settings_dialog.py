@@ -878,16 +878,16 @@ def test_settings_not_fully_read_are_said_in_a_box_once(qtbot: QtBot, qsettings:
     path.parent.mkdir(parents=True)
     newer = {"name": "Client B", "max_upload_mb": 250}  # a newer version's range
     path.write_text(json.dumps({"profiles": [newer], "active": "Client B"}), encoding="utf-8")
-    settings, keys, problem = _settings_and_keys(LaunchOptions(read_saved_settings=True))
+    saved = _settings_and_keys(LaunchOptions(read_saved_settings=True))
     window = MainWindow(qsettings)
     qtbot.addWidget(window)
     host = SessionHost(
         window,
-        settings,
-        keys,
+        saved.settings,
+        saved.keys,
         demo_opener=_tiny_demo,  # type: ignore[arg-type]
         open_database=lambda _s: Database(":memory:"),
-        settings_problem=problem,
+        settings_problem=saved.problem,
     )
     _wait(qtbot, host.open())
     _wait(qtbot, host.close())
@@ -956,3 +956,57 @@ def test_the_same_server_under_another_path_keeps_its_saved_key(
     _type_address(dialog, "sr_base_url", address)
     assert dialog.save() is not None, dialog.error_label.text()
     assert _keys_of(keys, "Acme")[0] == "A" * 64
+
+
+@pytest.mark.usefixtures("ring", "running_loop")
+def test_settings_changed_by_another_program_are_shown_never_undone(
+    qtbot: QtBot, qsettings: QSettings, tmp_path: Path
+) -> None:
+    """Before: the dialog started from the copy read at start and wrote it back whole: an
+    address changed by ``--configure`` (or an editor) meanwhile was put back by any OK."""
+    from app.store.settings_file import SettingsFile, save_settings
+
+    path = tmp_path / "settings.json"
+    save_settings(AppSettings(profiles=[ACME]), path)
+    file = SettingsFile(path)
+    window = MainWindow(qsettings)
+    qtbot.addWidget(window)
+    host = SessionHost(
+        window,
+        file.read().settings,
+        KeyStore(),
+        settings_file=file,
+        demo_opener=_tiny_demo,  # type: ignore[arg-type]
+        open_database=lambda _s: Database(":memory:"),
+    )
+    moved = ACME.model_copy(update={"sr_base_url": "https://sr.moved.example/v1"})
+    save_settings(AppSettings(profiles=[moved]), path)  # --configure, while the desk runs
+
+    host.open_settings()
+    dialog = host.dialog
+    _select(dialog, "Acme")
+    address = dialog.editors["sr_base_url"]
+    assert isinstance(address, QLineEdit)
+    assert address.text() == "https://sr.moved.example/v1"  # the change is shown
+    poll = dialog.editors["poll_interval_seconds"]
+    assert isinstance(poll, QSpinBox)
+    poll.setValue(120)
+    # ... and changed once more while the dialog is open.
+    save_settings(AppSettings(profiles=[moved], active="Acme"), path)
+    assert dialog.save() is None
+    assert "changed by another program" in dialog.error_label.text()
+    assert load_settings(path).active == "Acme"
+    dialog.reject()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+
+    host.open_settings()  # opened again: the file's settings, and OK saves over them
+    dialog = host.dialog
+    assert dialog.active_combo.currentText() == "Acme"
+    saved = dialog.save()
+    assert saved is not None, dialog.error_label.text()
+    acme = load_settings(path).profile("Acme")
+    assert acme is not None
+    assert acme.sr_base_url == "https://sr.moved.example/v1"
+    dialog.reject()
+    _wait(qtbot, host.wait_switched())  # to "Acme": no keys, so the demo
+    _wait(qtbot, host.close())

@@ -411,3 +411,46 @@ def test_a_huge_file_is_not_read_whole(tmp_path: Path) -> None:
     assert read.settings == AppSettings()
     assert read.problem is not None
     assert "far larger" in read.problem
+
+
+def test_configure_refuses_while_a_desk_runs_on_the_same_folder(
+    ring: MemoryKeyring,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Before: it saved the new address and key under the running desk, whose connection (and
+    whose next OK in Settings) went on with the old address, now under the new key."""
+    from app import configure
+    from app.store.instance_lock import InstanceLock
+    from app.store.paths import data_dir, settings_path
+
+    monkeypatch.setenv("ASSESSMENT_DESK_HOME", str(tmp_path))
+    monkeypatch.setattr("builtins.input", lambda _prompt: pytest.fail("asked while refused"))
+    with InstanceLock(data_dir()):  # the desk
+        assert configure.configure_interactively(KeyStore()) == 1
+    assert "already running with this data folder" in capsys.readouterr().out
+    assert not settings_path().exists()
+    assert KeyStore().get(PRODUCTION_PROFILE, SR_KEY) is None
+
+
+def test_a_settings_file_changed_by_another_program_is_not_written_over(tmp_path: Path) -> None:
+    from app.store.settings_file import SettingsChangedElsewhereError, SettingsFile
+
+    path = tmp_path / "settings.json"
+    file = SettingsFile(path)
+    assert file.read().settings == AppSettings()
+    staging = ConnectionProfile(name="Staging", berke_burst=60)
+    file.write(AppSettings(profiles=[staging]))  # its own writes it knows
+    file.write(AppSettings(profiles=[staging], active="Staging"))
+    moved = staging.model_copy(update={"sr_base_url": "https://sr.new.example/v1"})
+    save_settings(AppSettings(profiles=[moved], active="Staging"), path)  # another program
+    assert file.changed_elsewhere()
+    with pytest.raises(SettingsChangedElsewhereError, match="changed by another program"):
+        file.write(AppSettings(profiles=[staging], active="Staging"))
+    assert load_settings(path).active_profile.sr_base_url == "https://sr.new.example/v1"
+    assert file.read().settings.active_profile.sr_base_url == "https://sr.new.example/v1"
+    file.write(AppSettings(profiles=[moved]))  # read again: its copy is the file's
+    path.unlink()
+    with pytest.raises(SettingsChangedElsewhereError):  # removed meanwhile
+        file.write(AppSettings())

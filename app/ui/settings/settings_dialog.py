@@ -55,7 +55,7 @@ from app.domain.connection import (
 from app.domain.profile_problems import profile_problem
 from app.domain.urls import same_origin
 from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyStore, Storage
-from app.store.settings_file import save_settings
+from app.store.settings_file import SettingsChangedElsewhereError, save_settings
 from app.ui.common.async_dialogs import confirm
 from app.ui.common.labels import plain_label
 from app.ui.common.remembered_size import RememberedSize
@@ -390,6 +390,8 @@ class SettingsDialog(QDialog):
         # name the file on disk does not know, and the error escaped the OK button.
         try:
             self._write(settings)
+        except SettingsChangedElsewhereError as exc:
+            return self._fail(str(exc))
         except OSError as exc:
             where = f" to {exc.filename}" if exc.filename else ""
             return self._fail(
