@@ -31,9 +31,10 @@ CATALOG_ID_FIELD = "catalogId"
 #: The recorded Cost: kept here, not on SmartRecruiters (so not one of its spellings).
 COST_FIELD = "cost.kind"
 
-# SmartRecruiters names the field it refuses ("Field 'terms.price.amount' must …"). A plain
-# character class, no nesting: linear on any service text.
-_FIELD_NAMED = re.compile(r"Field '([\w.]{1,100})'")
+# SmartRecruiters names the field it refuses: "Field 'terms.price.amount' must …", or, in the
+# wording its reference documents, "Please provide 'result' field." Plain character classes,
+# no nesting: linear on any service text.
+_FIELD_NAMED = re.compile(r"Field '([\w.]{1,100})'|'([\w.]{1,100})' field\b", re.IGNORECASE)
 
 
 class OfferError(Exception):
@@ -93,10 +94,11 @@ class _Sources:
 
 def named_field(service_message: str) -> str | None:
     """The offer field a SmartRecruiters refusal names ("Field 'terms.price.amount' must…",
-    "An offer with catalogId 'X' already exists"), or None."""
+    "Please provide 'targetMarket' field.", "An offer with catalogId 'X' already exists"), or
+    None."""
     named = _FIELD_NAMED.search(service_message)
     if named:
-        return named.group(1)
+        return named.group(1) or named.group(2)
     if CATALOG_ID_FIELD.casefold() in service_message.casefold():
         return CATALOG_ID_FIELD
     return None

@@ -142,6 +142,10 @@ def test_recent_orders_come_from_the_local_copy(sandbox: SandboxServer, tmp_path
         ("Field 'terms.price.amount' must be a decimal number", "terms.price.amount"),
         ("An offer with catalogId 'X' already exists", "catalogId"),
         ("Field 'x' " + "a" * 10_000, "x"),
+        # The wording SmartRecruiters' reference documents.
+        ("Request is incorrect. Please provide 'targetMarket' field.", "targetMarket"),
+        ("Please provide 'terms.price.amount' field", "terms.price.amount"),
+        ("'" * 10_000 + " field", None),
         ("Something else went wrong", None),
         ("", None),
     ],
