@@ -212,3 +212,39 @@ def test_an_unwritable_folder_is_said_at_once_and_another_can_be_chosen(
     assert window.messages.shown[-1][1].startswith("Saved a snapshot of ")
     gc.collect()
     assert loop_errors == []
+
+
+def test_the_orders_saved_are_the_ones_shown_when_save_is_pressed(
+    window: MainWindow, desk: Desk, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Before: the dialog copied the orders when it opened. An order a colleague rejected
+    meanwhile, brought by a sync, was saved as NEW, in a file dated after the sync."""
+    from app.domain.smartrecruiters import OrderStatus
+    from app.store.snapshot_file import open_snapshot
+
+    room = window.orders
+    room.status_filter.setCurrentIndex(room.status_filter.findData(OrderStatus.NEW))
+    board = window.board
+    assert board is not None
+    new = [o for o in board.orders() if o.status is OrderStatus.NEW]
+    dialog = open_save(window, tmp_path / "inbox.adsnap")
+    dialog.details.setChecked(False)
+    assert dialog.view_choice.text() == f"The orders in view ({len(new)})"
+    order = new[0]
+    rejecting = asyncio.ensure_future(desk.session.sr.reject_order(order.id, message="filled"))
+    qtbot.waitUntil(rejecting.done)
+    rejecting.result()
+    with qtbot.waitSignal(window.sync_finished):
+        window.request_sync()
+    qtbot.waitUntil(lambda: dialog.view_choice.text() == f"The orders in view ({len(new) - 1})")
+    assert dialog.all_choice.text() == f"All orders ({len(board.orders())})"
+
+    dialog.all_choice.setChecked(True)
+    save_button(dialog).click()
+    assert dialog.task is not None
+    qtbot.waitUntil(dialog.task.done)
+    assert dialog.result_value is not None, dialog.error
+    snapshot = open_snapshot(tmp_path / "inbox.adsnap")
+    row = snapshot.row_of(order.id)
+    assert row is not None
+    assert snapshot.record(row).order.status is OrderStatus.REJECTED

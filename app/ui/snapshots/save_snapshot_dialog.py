@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -65,8 +65,8 @@ class SaveSnapshotDialog(QDialog):
         self,
         board: OrderBoard,
         path: Path,
-        in_view: Sequence[AssessmentOrder],
-        all_orders: Sequence[AssessmentOrder],
+        in_view: Callable[[], Sequence[AssessmentOrder]],
+        all_orders: Callable[[], Sequence[AssessmentOrder]],
         view_filter: SnapshotFilter,
         *,
         choose_path: PathChooser | None = None,
@@ -78,8 +78,12 @@ class SaveSnapshotDialog(QDialog):
         self.setMinimumWidth(480)  # the progress line and a refusal read in two or three lines
         self.board = board
         self.path = path
-        self._in_view = list(in_view)
-        self._all = list(all_orders)
+        # Read when Save is pressed: a sync while the dialog is open (a colleague's reject)
+        # must be in the file, which is dated when it is written.
+        self._in_view = in_view
+        self._all = all_orders
+        self._recount = QTimer(self, singleShot=True, interval=200)  # a sync's rows, once
+        self._recount.timeout.connect(self.count_orders)
         self._filter = view_filter
         self._choose_path = choose_path
         self.tasks = NamedTasks(self)
@@ -89,8 +93,9 @@ class SaveSnapshotDialog(QDialog):
         self._closing = False  # Cancel, Esc or close while saving: close once it has stopped
         self._writable = True
 
-        self.view_choice = QRadioButton(f"The orders in view ({len(self._in_view)})")
-        self.all_choice = QRadioButton(f"All orders ({len(self._all)})")
+        self.view_choice = QRadioButton()
+        self.all_choice = QRadioButton()
+        self.count_orders()
         self.view_choice.setChecked(True)
         self.details = QCheckBox("Fetch comments and results from SmartRecruiters")
         self.details.setToolTip(
@@ -141,7 +146,7 @@ class SaveSnapshotDialog(QDialog):
 
     async def _check(self, path: Path) -> None:
         try:
-            await check_snapshot_destination(path, len(self._all))
+            await check_snapshot_destination(path, len(self._all()))
         except SnapshotError as exc:
             if path == self.path and not self.is_saving:
                 self._writable = False
@@ -164,6 +169,14 @@ class SaveSnapshotDialog(QDialog):
         self._clear_failure()
         self.check_destination()
 
+    def count_orders(self) -> None:
+        self.view_choice.setText(f"The orders in view ({len(self._in_view())})")
+        self.all_choice.setText(f"All orders ({len(self._all())})")
+
+    def orders_changed(self, *_args: object) -> None:
+        """The inbox's rows changed (a sync): the counts follow, a moment later."""
+        self._recount.start()
+
     # -- saving ------------------------------------------------------------------------------
 
     @property
@@ -173,7 +186,7 @@ class SaveSnapshotDialog(QDialog):
     def request(self) -> SaveRequest:
         in_view = self.view_choice.isChecked()
         return SaveRequest(
-            orders=self._in_view if in_view else self._all,
+            orders=list(self._in_view() if in_view else self._all()),
             filter=self._filter if in_view else SnapshotFilter(scope="all"),
             fetch_details=self.details.isChecked(),
             include_attachments=self.files.isChecked(),

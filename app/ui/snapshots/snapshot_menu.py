@@ -25,6 +25,7 @@ from app.ui.orders.sources import LiveOrders
 
 if TYPE_CHECKING:  # the dialogs and the snapshot's shapes (pydantic) load when first needed:
     # none is in the first frame
+    from app.domain.smartrecruiters import AssessmentOrder
     from app.domain.snapshot import SnapshotOrder
     from app.ui.snapshots.compare_dialog import CompareDialog
     from app.ui.snapshots.save_snapshot_dialog import SaveSnapshotDialog
@@ -175,16 +176,26 @@ class SnapshotMenu(QObject):
             return None
         board = source.board
         orders = self.orders
-        in_view = [o for i in orders.proxy.order_ids() if (o := board.order(i)) is not None]
+
+        def in_view() -> list[AssessmentOrder]:
+            return [o for i in orders.proxy.order_ids() if (o := board.order(i)) is not None]
+
         dialog = SaveSnapshotDialog(
             board,
             path,
             in_view,
-            board.orders(),
+            board.orders,
             view_filter(orders.search.text(), orders.status_filter.currentData()),
             choose_path=self._snapshot_path,
             parent=self.window,
         )
+        for change in (
+            orders.proxy.rowsInserted,
+            orders.proxy.rowsRemoved,
+            orders.proxy.modelReset,
+            orders.proxy.layoutChanged,
+        ):
+            change.connect(dialog.orders_changed)
         dialog.saved.connect(self._saved)
         self._keep(dialog)
         dialog.open()
