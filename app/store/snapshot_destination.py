@@ -42,26 +42,27 @@ class SnapshotWriteError(SnapshotError):
         self.detail = detail
 
 
-def write_failure(path: Path, exc: OSError) -> SnapshotWriteError:
-    """``exc`` (raised while checking or writing ``path``) as a sentence naming the folder."""
+def write_failure(path: Path, exc: OSError, what: str = "snapshot") -> SnapshotWriteError:
+    """``exc`` (raised while checking or writing ``path``) as a sentence naming the folder;
+    ``what`` names the file ("snapshot", "CSV file")."""
     path = Path(path)
     folder = path.parent
     detail = exc.strerror or type(exc).__name__
     if exc.errno == errno.EISDIR:
         return SnapshotWriteError(
-            f"The snapshot cannot be saved as {path.name} in the folder {folder}: a folder of "
+            f"The {what} cannot be saved as {path.name} in the folder {folder}: a folder of "
             "that name is there. Choose another file name.",
             detail,
         )
     why = _WHY.get(exc.errno or 0)
     if why is None:
         return SnapshotWriteError(
-            f"The snapshot cannot be saved in the folder {folder}: the system refused to "
+            f"The {what} cannot be saved in the folder {folder}: the system refused to "
             f"write it there. {_HINT}",
             detail,
         )
     return SnapshotWriteError(
-        f"The snapshot cannot be saved in the folder {folder}: {why}. {_HINT}", detail
+        f"The {what} cannot be saved in the folder {folder}: {why}. {_HINT}", detail
     )
 
 

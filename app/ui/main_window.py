@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl, Signal
+from PySide6.QtCore import QByteArray, QSettings, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -201,8 +201,11 @@ class MainWindow(QMainWindow):
         # Not StandardKey.Quit: it is empty on Windows and on some Linux desktops.
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.setObjectName("action_quit")
-        quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        # The window's own (Qt's default context), not the application's: with a snapshot
+        # window open beside this one, two application-wide Ctrl+Q were ambiguous to Qt, and
+        # neither ran.
         quit_action.triggered.connect(self.close)
+        self.quit_action = quit_action
         about_action = QAction("&About Assessment Desk", self)
         about_action.triggered.connect(self._about)
         self.settings_action = QAction("Se&ttings…", self)
@@ -300,6 +303,7 @@ class MainWindow(QMainWindow):
         self.snapshot_menu.set_read_only(reason)
         # Settings too: a snapshot window has no session to open them for (the menu item did
         # nothing there).
+        self.quit_action.setText("&Close")  # this window: the desk beside it stays
         for action in (self.refresh_action, self.settings_action):
             action.setEnabled(False)
             action.setToolTip(reason or "")

@@ -456,3 +456,116 @@ def test_orders_kept_in_the_list_leave_only_once_the_mouse_is_released(
     room.select_order(below_b)
     qtbot.waitUntil(lambda: a not in room.proxy.order_ids())
     assert room.proxy.kept_ids() == {below_b}
+
+
+@pytest.mark.parametrize("length", [300, 200_000])
+def test_a_name_of_one_long_word_stays_inside_the_order_pane(
+    qtbot: QtBot, qsettings: QSettings, tmp_path: Path, length: int
+) -> None:
+    """Before: the pane's title neither wrapped nor cut: at 300 characters the pane's content
+    was 5,643 px wide in a 409 px pane with no scroll bar (buttons and fields off its edge);
+    at 200,000, selecting the order froze the window for about 2 s."""
+    from PySide6.QtWidgets import QScrollArea
+
+    from app.ui.orders.detail_pane import TITLE_SHOWN
+
+    items = records(3)
+    name = "W" * length
+    items[1] = record(1, candidate={"id": "c1", "firstName": name, "email": "a@b.example"})
+    window = open_snapshot_window(write_sample(tmp_path / "long.adsnap", items), qsettings)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    window.orders.select_order(items[1].order.id)
+    detail = window.orders.detail
+    scroll = detail.findChild(QScrollArea, "detailScroll")
+    assert scroll is not None
+    content = scroll.widget()
+    assert content is not None
+    qtbot.waitUntil(lambda: content.width() <= scroll.viewport().width())
+    title = detail.title.text()
+    assert len(title) <= TITLE_SHOWN
+    assert title.startswith("WWW")
+    assert detail.title.toolTip()  # cut at the pane's edge: the tooltip says it whole
+
+
+def test_ctrl_q_works_in_each_window_with_a_snapshot_open_beside_the_desk(
+    qtbot: QtBot, qsettings: QSettings, tmp_path: Path
+) -> None:
+    """Before: each window's Ctrl+Q was application-wide: with two windows, Qt found it
+    ambiguous and ran neither."""
+    from PySide6.QtGui import QAction
+
+    live = MainWindow(settings=qsettings)
+    qtbot.addWidget(live)
+    snapshot = open_snapshot_window(write_sample(tmp_path / "s.adsnap", records(3)), qsettings)
+    qtbot.addWidget(snapshot)
+    for window in (live, snapshot):
+        window.show()
+        qtbot.waitExposed(window)
+    closing = snapshot.findChild(QAction, "action_quit")
+    assert closing is not None
+    assert closing.text() == "&Close"  # the snapshot's window only: the desk stays
+    snapshot.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is snapshot)
+    qtbot.keyClick(snapshot, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not snapshot.isVisible())
+    assert live.isVisible()
+    live.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is live)
+    qtbot.keyClick(live, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not live.isVisible())
+
+
+def test_csv_exports_that_cannot_be_written_are_said_in_words(
+    window: MainWindow,
+    tmp_path: Path,
+    qtbot: QtBot,
+    qloop: asyncio.AbstractEventLoop,
+) -> None:
+    """Before: File > Export CSV said "[Errno 2] … '…/.orders.csv.ls7yoew9.tmp'" (a hidden file
+    the coordinator never chose), and the comparison's Export CSV raised into the crash
+    dialog."""
+    from PySide6.QtWidgets import QMessageBox
+
+    gone = tmp_path / "gone"  # chosen, then removed (a USB stick pulled)
+    window.snapshot_menu.choose_csv_path = lambda: gone / "orders.csv"
+    assert window.snapshot_menu.export_csv() == 0
+    title, text = window.messages.shown[-1]
+    assert title == "Export CSV"
+    assert text == (
+        f"The CSV file cannot be saved in the folder {gone}: the folder does not exist (any "
+        "more). Choose another folder. (No such file or directory)"
+    )
+    old = write_sample(tmp_path / "old.adsnap", records(3))
+    dialog = qloop.run_until_complete(window.snapshot_menu.compare_paths([old]))
+    assert dialog is not None
+    dialog.choose_csv_path = lambda: gone / "comparison.csv"
+    with qtbot.capture_exceptions() as escaped:
+        dialog.export_button.click()
+    assert escaped == []
+    box = dialog.findChild(QMessageBox)
+    assert box is not None
+    assert box.text().startswith(f"The CSV file cannot be saved in the folder {gone}")
+    dialog.close()
+
+
+def test_enter_in_the_comparisons_filter_does_not_export(
+    window: MainWindow, tmp_path: Path, qtbot: QtBot, qloop: asyncio.AbstractEventLoop
+) -> None:
+    """Before: Export CSV… was the dialog's default button: Enter in the filter asked where to
+    save a CSV."""
+    old = write_sample(tmp_path / "old.adsnap", records(3))
+    dialog = qloop.run_until_complete(window.snapshot_menu.compare_paths([old]))
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    asked: list[str] = []
+    dialog.choose_csv_path = lambda: asked.append("chooser") or None  # type: ignore[func-returns-value]
+    qtbot.keyClicks(dialog.search, "ana")
+    qtbot.keyClick(dialog.search, Qt.Key.Key_Return)
+    assert asked == []
+    assert dialog.isVisible()
+    dialog.close()

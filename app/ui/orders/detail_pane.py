@@ -49,6 +49,7 @@ from app.ui.common.tooltips import plain_tooltip
 from app.ui.orders.attachments_panel import AttachmentsPanel, dropped_paths
 from app.ui.orders.order_table_model import STATUS_COLOURS
 from app.views.inbox_columns import STATUS_LABELS
+from app.views.text import one_line
 
 if TYPE_CHECKING:  # the journal's and the API's shapes (pydantic) load after the first frame
     from app.domain.attention import Flag
@@ -166,6 +167,11 @@ def _failed(entry: TimelineEntry) -> bool:
     return entry.state is StepState.FAILED
 
 
+# The most of a candidate's name the pane's title shows: a real name is far shorter; a name of
+# 200,000 characters took the window seconds to lay out.
+TITLE_SHOWN = 300
+
+
 class ValueLabel(QLabel):
     """A value of the order, as the services sent it (plain text, never read as HTML).
 
@@ -228,7 +234,11 @@ class OrderDetailPane(QWidget):
         self.read_only = False  # a snapshot: comments are shown, never added
         self._read_only_reason: str | None = None
 
-        self.title = plain_label("Select an order to see its details.", "detailTitle")
+        # Sized as the values are: a name of one long word (a hostile file, a pasted string)
+        # widened the pane's content thousands of pixels past its edge, buttons with it.
+        self.title = ValueLabel()
+        self.title.setObjectName("detailTitle")
+        self.title.setText("Select an order to see its details.")
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.4)
         font.setBold(True)
@@ -473,7 +483,7 @@ class OrderDetailPane(QWidget):
             self.comment_state.setText("Loading comments…")
             self._comments_full = False
             self.comment_input.clear()
-        self.title.setText(order.candidate.full_name or "(no name)")
+        self.title.setText(one_line(order.candidate.full_name, TITLE_SHOWN) or "(no name)")
         colour = STATUS_COLOURS[order.status].name()
         self.status.setText(
             f'<span style="color:{colour}; font-weight:600">{STATUS_LABELS[order.status]}</span>'

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -23,10 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.snapshot_diff import ChangeKind, OrderChange, SnapshotDiff
+from app.ui.common.enter_key import EnterPressesFocusedButton
 from app.ui.common.filter_compat import RowsFilterProxy
 from app.ui.common.labels import rich_label
+from app.ui.common.messages import plain_box
 from app.ui.common.tooltips import plain_tooltip
-from app.ui.snapshots.csv_export import write_csv
+from app.ui.snapshots.csv_export import csv_failure, write_csv
 from app.views.snapshot_changes import describe_change
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -169,6 +172,10 @@ class CompareDialog(QDialog):
         self.export_button = QPushButton("Export CSV…")
         self.export_button.setObjectName("compareExport")
         self.export_button.clicked.connect(self.export_csv)
+        # No button is the default: Enter in the filter opened Export's file chooser (and,
+        # with that mended, closed the dialog and its filter). Enter on a button presses it.
+        self.export_button.setAutoDefault(False)
+        EnterPressesFocusedButton(self, no_default=True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
 
@@ -206,4 +213,10 @@ class CompareDialog(QDialog):
         path = self.choose_csv_path()
         if path is None:
             return 0
-        return write_csv(path, HEADERS, self.rows_in_view())
+        try:
+            return write_csv(path, HEADERS, self.rows_in_view())
+        except OSError as exc:  # a folder that cannot be written: said, not the crash dialog
+            box = plain_box(QMessageBox.Icon.Warning, "Export CSV", csv_failure(path, exc), self)
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()
+            return 0

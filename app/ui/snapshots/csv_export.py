@@ -48,3 +48,12 @@ def orders_in_view(proxy: OrderFilterProxy) -> tuple[list[str], list[list[str]]]
 def export_orders_in_view(proxy: OrderFilterProxy, path: Path) -> int:
     header, rows = orders_in_view(proxy)
     return write_csv(path, header, rows)
+
+
+def csv_failure(path: Path, exc: OSError) -> str:
+    """Why a CSV file could not be written, in a sentence naming its folder (not an errno and
+    the hidden temporary file's name); the system's own words after it."""
+    from app.store.snapshot_destination import write_failure
+
+    failure = write_failure(path, exc, "CSV file")
+    return f"{failure.sentence} ({failure.detail})" if failure.detail else failure.sentence

@@ -324,12 +324,12 @@ class SnapshotMenu(QObject):
         path = self.choose_csv_path()
         if path is None:
             return 0
-        from app.ui.snapshots.csv_export import export_orders_in_view
+        from app.ui.snapshots.csv_export import csv_failure, export_orders_in_view
 
         try:
             count = export_orders_in_view(self.orders.proxy, path)
         except OSError as exc:
-            self.messages.error("Export CSV", f"The CSV file could not be written: {exc}")
+            self.messages.error("Export CSV", csv_failure(path, exc))
             return 0
         self.messages.note(f"Exported {count} orders to {path}", 10000)
         return count
