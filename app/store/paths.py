@@ -151,6 +151,12 @@ def open_regular_file(path: Path, expected: os.stat_result | None = None) -> Bin
         raise
 
 
+# How much of a file's name its temporary file beside it carries: the whole of a long name
+# (242 characters and more) took the temporary one past the file system's 255 bytes, and no such
+# file could be saved at all.
+TEMP_NAME_PART = 60
+
+
 @contextmanager
 def atomic_file(
     path: Path, mode: str = "w", *, private: bool, **open_args: Any
@@ -163,7 +169,9 @@ def atomic_file(
     The folder must exist: one the user chose and that has gone since is an error to report,
     not a folder to make again (app-owned folders are made by their owners first). An
     exception in the ``with`` block (a cancel, say) leaves ``path`` as it was."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{path.name[:TEMP_NAME_PART]}.", suffix=".tmp", dir=path.parent
+    )
     try:
         # mkstemp makes it 0600 on POSIX already: private says it rather than relies on it.
         os.chmod(tmp, PRIVATE_FILE_MODE if private else _shared_file_mode(path))

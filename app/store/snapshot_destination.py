@@ -11,6 +11,7 @@ import stat
 import tempfile
 from pathlib import Path
 
+from app.store.paths import TEMP_NAME_PART
 from app.store.snapshot_file import SnapshotError
 
 #: Room a snapshot is assumed to need at least, and per order (its JSON, compressed, with
@@ -93,7 +94,9 @@ def check_destination(path: Path, needed: int = BASE_BYTES) -> None:
     except OSError as exc:
         raise write_failure(path, exc) from exc
     try:
-        handle, probe = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".probe")
+        handle, probe = tempfile.mkstemp(
+            dir=folder, prefix=f".{path.name[:TEMP_NAME_PART]}.", suffix=".probe"
+        )
         os.close(handle)
         os.unlink(probe)
     except OSError as exc:

@@ -451,6 +451,10 @@ class MainWindow(QMainWindow):
         self.orders.restore_layout(self._settings)
 
     def save_layout(self) -> None:
+        if self.read_only_title is not None:
+            # A snapshot window starts from the desk's layout and keeps none of its own:
+            # saved over the desk's, the next start of the desk took the snapshot's.
+            return
         self._settings.setValue("mainWindow/geometry", self.saveGeometry())
         self._settings.setValue("mainWindow/state", self.saveState())
         self.orders.save_layout(self._settings)

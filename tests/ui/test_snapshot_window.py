@@ -569,3 +569,33 @@ def test_enter_in_the_comparisons_filter_does_not_export(
     assert asked == []
     assert dialog.isVisible()
     dialog.close()
+
+
+def test_a_snapshot_window_keeps_the_desks_layout_as_it_was(
+    qtbot: QtBot, qsettings: QSettings, sample: Path
+) -> None:
+    """Before: closing a snapshot window saved its layout over the desk's: the desk's next
+    start came up at the snapshot window's size and columns."""
+    desk = MainWindow(settings=qsettings)
+    qtbot.addWidget(desk)
+    desk.resize(1100, 700)
+    desk.save_layout()
+    kept = qsettings.value("mainWindow/geometry")
+    snapshot = open_snapshot_window(sample, qsettings)
+    qtbot.addWidget(snapshot)
+    snapshot.show()
+    snapshot.resize(700, 500)
+    snapshot.close()
+    assert qsettings.value("mainWindow/geometry") == kept
+
+
+def test_the_comparison_fits_the_screen_with_long_file_names(
+    window: MainWindow, tmp_path: Path, qtbot: QtBot, qloop: asyncio.AbstractEventLoop
+) -> None:
+    old = write_sample(tmp_path / ("o" * 200 + ".adsnap"), records(3))
+    dialog = qloop.run_until_complete(window.snapshot_menu.compare_paths([old]))
+    assert dialog is not None
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.width() <= available_room(dialog).width()
+    dialog.close()

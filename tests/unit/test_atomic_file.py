@@ -123,3 +123,13 @@ def test_a_folder_that_cannot_be_synced_is_not_a_failure(
     with atomic_file(tmp_path / "orders.csv", private=False) as handle:
         handle.write("a,b\n")
     assert (tmp_path / "orders.csv").read_text() == "a,b\n"
+
+
+def test_a_long_file_name_is_not_made_longer_by_its_temporary_file(tmp_path: Path) -> None:
+    """Before: the temporary file carried the whole name: one of 242 characters or more went
+    past the file system's 255 bytes, and no such file could be saved."""
+    path = tmp_path / ("o" * 245 + ".csv")
+    with atomic_file(path, private=False) as handle:
+        handle.write("kept")
+    assert path.read_text() == "kept"
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]

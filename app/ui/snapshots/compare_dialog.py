@@ -31,6 +31,7 @@ from app.ui.common.messages import plain_box
 from app.ui.common.tooltips import plain_tooltip
 from app.ui.snapshots.csv_export import csv_failure, write_csv
 from app.views.snapshot_changes import describe_change
+from app.views.text import PART_SHOWN, one_line
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 CHANGE_ROLE = Qt.ItemDataRole.UserRole
@@ -134,7 +135,10 @@ class CompareDialog(QDialog):
         self.choose_csv_path = self._ask_csv_path
 
         # The labels hold the files' names: shown as written, inside our own <b> tags.
-        old_label, new_label = html.escape(old_label), html.escape(new_label)
+        # Cut: two file names of 200 characters made the dialog wider than a 1280 px screen.
+        old_label, new_label = (
+            html.escape(one_line(n, PART_SHOWN)) for n in (old_label, new_label)
+        )
         summary = rich_label(
             f"From <b>{old_label}</b> to <b>{new_label}</b>: "
             f"{diff.count(ChangeKind.CHANGED)} changed, {diff.count(ChangeKind.ADDED)} added, "
