@@ -88,7 +88,8 @@ async def _run_snapshot(app: QApplication, path: Path, options: LaunchOptions) -
     settle_heap()  # the start-up pause ends (see app.workflows.heap)
     closed = asyncio.Event()
     app.aboutToQuit.connect(closed.set)
-    window.closed.connect(closed.set)
+    open_windows = _SnapshotWindows(closed)
+    open_windows.track(window)
     hooks = install_error_hooks(
         DialogNotifier(window, options.log_path), asyncio.get_running_loop()
     )
@@ -104,8 +105,36 @@ async def _run_snapshot(app: QApplication, path: Path, options: LaunchOptions) -
         await closed.wait()
         return 0
     finally:
-        window.close()
+        open_windows.close_all()
         hooks.uninstall()
+
+
+class _SnapshotWindows:
+    """``--snapshot``'s windows: the first, and those opened from it (File > Open snapshot).
+    The app ends with the last of them: it ended with the first, and took the others along."""
+
+    def __init__(self, all_closed: asyncio.Event) -> None:
+        self._open: list[MainWindow] = []
+        self._all_closed = all_closed
+
+    def track(self, window: QWidget) -> None:
+        from app.ui.main_window import MainWindow
+
+        if not isinstance(window, MainWindow):
+            return
+        self._open.append(window)
+        window.closed.connect(lambda: self._closed(window))
+        window.snapshot_menu.window_opened.connect(self.track)
+
+    def _closed(self, window: MainWindow) -> None:
+        if window in self._open:
+            self._open.remove(window)
+        if not self._open:
+            self._all_closed.set()
+
+    def close_all(self) -> None:
+        for window in list(self._open):
+            window.close()
 
 
 ALREADY_RUNNING_EXIT = 3

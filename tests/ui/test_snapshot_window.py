@@ -599,3 +599,24 @@ def test_the_comparison_fits_the_screen_with_long_file_names(
     qtbot.waitExposed(dialog)
     assert dialog.width() <= available_room(dialog).width()
     dialog.close()
+
+
+def test_snapshot_mode_ends_with_its_last_window_not_its_first(
+    window: MainWindow, tmp_path: Path, qloop: asyncio.AbstractEventLoop
+) -> None:
+    """Before: ``--snapshot`` ended when its first window closed, taking along the snapshots
+    opened from it (File > Open snapshot)."""
+    from app.ui.application import _SnapshotWindows
+
+    all_closed = asyncio.Event()
+    windows = _SnapshotWindows(all_closed)
+    windows.track(window)
+    other = qloop.run_until_complete(
+        window.snapshot_menu.open_path(write_sample(tmp_path / "other.adsnap", records(2)))
+    )
+    assert isinstance(other, MainWindow)
+    window.close()
+    assert not all_closed.is_set()
+    assert other.isVisible()
+    other.close()
+    assert all_closed.is_set()
