@@ -337,6 +337,8 @@ def sharing_a_data_file(profiles: list[ConnectionProfile]) -> tuple[str, str] | 
 
 
 def with_legacy_data_file(profile: object) -> object:
+    """A saved profile (a settings file's JSON object) with the data file it has always used
+    when it was saved before profiles kept one."""
     if not isinstance(profile, dict) or "data_file" in profile:
         return profile
     if profile.get("kind") in (ProfileKind.SANDBOX, ProfileKind.PRODUCTION):
