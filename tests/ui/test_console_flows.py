@@ -704,6 +704,33 @@ def test_polling_announces_new_orders(window: MainWindow, qtbot: QtBot) -> None:
     assert "arrived" in window.statusBar().currentMessage()
 
 
+def test_new_orders_from_a_poll_do_not_move_the_rows_in_view(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """Before: a poll's orders were sorted in above the rows on screen, and every row slid down
+    under the coordinator: the order being read left the list's bottom, and a click just after
+    the poll landed on another order. At the top of the list, new orders come into view."""
+    room, table = window.orders, window.orders.table
+    chosen = room.proxy.order_ids()[60]
+    room.select_order(chosen)  # the list scrolled down: the order on its last line
+    assert table.verticalScrollBar().value() > 0
+    before = table.visualRect(table.currentIndex()).y()
+    for i in range(3):
+        finish(qtbot, desk_of(window).session.sr.create_test_order(
+            new_order_body(first=f"Pia{i}", last="Poll")))  # fmt: skip
+    with qtbot.waitSignal(window.sync_finished):
+        window.request_poll()
+    assert room.selected_ids() == [chosen]
+    assert table.visualRect(table.currentIndex()).y() == before
+
+    table.verticalScrollBar().setValue(0)
+    made = finish(qtbot, desk_of(window).session.sr.create_test_order(new_order_body(first="Top")))
+    with qtbot.waitSignal(window.sync_finished):
+        window.request_poll()
+    assert table.verticalScrollBar().value() == 0
+    assert room.proxy.order_ids()[0] == made.id  # newest first: in view
+
+
 def shows_failed_step(detail: OrderDetailPane, order_id: str) -> bool:
     """The activity list holds exactly one step, a failed one of ``order_id``."""
     if detail.order is None or detail.order.id != order_id or detail.timeline.rowCount() != 1:

@@ -349,7 +349,10 @@ class OrdersRoom(QWidget):
     def _rows_changed(self, rows: list[OrderRow]) -> None:
         """Only these rows changed (or are new): update them, not the rest."""
         current = self._current_id
+        anchor = self._top_row_in_view()
         self.model.update_rows(rows)
+        if anchor is not None:
+            self._put_back(*anchor)
         # A status change the view only repaints (no row leaves or moves) still changes the
         # counts: the "N new" of the status bar and the window title.
         self._update_counts()
@@ -364,6 +367,34 @@ class OrdersRoom(QWidget):
                 # Several selected: their summary follows, once per burst of changes (a
                 # batch changes a row several times a second).
                 self._summary_timer.start()
+
+    def _top_row_in_view(self) -> tuple[str, int] | None:
+        """The order on the list's top line and where it is drawn, when the list is scrolled
+        down: rows sorted in above it (a poll's new orders) must not move what the coordinator
+        is reading, or about to click. At the very top, what arrives comes into view."""
+        if self.table.verticalScrollBar().value() == 0:
+            return None
+        top = self.table.indexAt(QPoint(0, 0))
+        order_id = top.data(ORDER_ID_ROLE) if top.isValid() else None
+        if not isinstance(order_id, str):
+            return None
+        return order_id, self.table.rowViewportPosition(top.row())
+
+    def _put_back(self, order_id: str, y: int) -> None:
+        source_row = self.model.row_of(order_id)
+        if source_row is None:
+            return
+        row = self.proxy.mapFromSource(self.model.index(source_row, 0)).row()
+        if row < 0:
+            return  # filtered out meanwhile: nothing to hold in place
+        self.table.updateGeometries()  # the scroll range of the new length
+        moved = self.table.rowViewportPosition(row) - y
+        if moved == 0:
+            return
+        bar = self.table.verticalScrollBar()
+        if self.table.verticalScrollMode() is QAbstractItemView.ScrollMode.ScrollPerItem:
+            moved = round(moved / max(1, self.table.rowHeight(row)))
+        bar.setValue(bar.value() + moved)
 
     def _recheck(self) -> None:
         if isinstance(self.source, LiveOrders):
