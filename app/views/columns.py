@@ -8,6 +8,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from app.views.text import as_cell
+
 
 def as_text(value: Any) -> str:
     return value if isinstance(value, str) else str(value)
@@ -26,7 +28,7 @@ class Column:
     header: str
     field: str
     width: int = 120
-    display: Callable[[Any], str] = as_text
+    display: Callable[[Any], str] = as_cell
     search: Callable[[Any], str] | None = as_text
     sort: Callable[[Any], Any] | None = None
     descending_first: bool = False

@@ -7,9 +7,26 @@ from __future__ import annotations
 PART_SHOWN = 80
 
 
+# The bidirectional embeddings, overrides and isolates (U+202A–202E, U+2066–2069). An unclosed
+# right-to-left override at the end of a name drew everything after it in the same line
+# backwards ("Ana Smith emcA · tsylanA ataD · weN"); a name in Arabic or Hebrew needs none of
+# them to be drawn right to left.
+_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
 def one_line(text: str, limit: int | None) -> str:
-    """``text`` on one line, cut to ``limit`` characters with "…" (None: whole)."""
-    text = " ".join(text.split())  # one line: a pasted reason keeps its words, not its breaks
+    """``text`` on one line, cut to ``limit`` characters with "…" (None: whole), without the
+    bidirectional controls that would reorder the words drawn after it."""
+    text = " ".join(text.translate(_BIDI_CONTROLS).split())  # a pasted reason keeps its words
     if limit is None or len(text) <= limit:
         return text
     return text[: limit - 1].rstrip() + "…"
+
+
+def as_cell(value: object) -> str:
+    """A value as a table cell shows it: on one line (a cell draws only its first: a name
+    with a line break read "Ana…"), without bidirectional controls."""
+    text = value if isinstance(value, str) else str(value)
+    if text.isprintable() and "  " not in text:
+        return text  # the common case, at each paint
+    return one_line(text, None)

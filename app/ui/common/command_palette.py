@@ -111,7 +111,10 @@ class PaletteModel(QAbstractListModel):
             return None
         item = self.items[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{item.title}    {item.detail}" if item.detail else item.title
+            # Names and jobs as the services sent them: on one line, and never reordering the
+            # facts drawn after them.
+            title = one_line(item.title, None)
+            return f"{title}    {one_line(item.detail, None)}" if item.detail else title
         if role == Qt.ItemDataRole.ToolTipRole:
             return plain_tooltip(item.detail or None)
         return None

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from app.domain.offer_cost import OfferCost
 from app.domain.smartrecruiters import Offer, OfferStatus
 from app.ui.common.colours import status_colours
+from app.ui.common.cut_text_tips import CutTextTips
 from app.ui.common.labels import plain_label
 from app.ui.offers.offer_table_model import (
     OFFER_ROLE,
@@ -119,6 +120,7 @@ class OfferList(QWidget):
     def _build_table(self) -> None:
         table = self.table = QTableView()
         table.setObjectName("offersTable")
+        CutTextTips(table)
         table.setAccessibleName("Offers")
         table.setModel(self.proxy)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.attachments import CANCELLABLE, RETRIABLE, UploadState, describe_size
+from app.ui.common.cut_text_tips import CutTextTips
 from app.ui.common.labels import plain_label
 from app.ui.common.table_model import RowsTableModel
 
@@ -167,6 +168,7 @@ class AttachmentsPanel(QGroupBox):
         self.model = AttachmentTableModel(self)
         self.table = QTableView()
         self.table.setObjectName("attachmentsTable")
+        CutTextTips(self.table)
         self.table.setAccessibleName("Attachments of the result")
         self.table.setModel(self.model)
         self.table.setItemDelegateForColumn(2, ProgressDelegate(self.table))

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.common.cut_text_tips import CutTextTips
 from app.ui.common.labels import plain_label
 from app.ui.common.remembered_size import RememberedSize
 from app.ui.common.screens import available_room
@@ -91,6 +92,7 @@ class BatchDialog(QDialog):
         self.model = OutcomeTableModel(jobs or {}, self)
         self.table = QTableView()
         self.table.setObjectName("batchOutcomes")
+        CutTextTips(self.table)
         self.table.setTabKeyNavigation(False)  # Tab goes on to Close and Retry, not cell to cell
         self.table.setAccessibleName("Outcome per order")
         self.table.setModel(self.model)

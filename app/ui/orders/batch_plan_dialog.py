@@ -28,6 +28,7 @@ from app.domain.berke import BerkeJob
 from app.domain.berke_jobs import job_label
 from app.domain.invitation import InvitationText
 from app.domain.sr_limits import MESSAGE_MAX, message_too_long
+from app.ui.common.cut_text_tips import CutTextTips
 from app.ui.common.labels import plain_label
 from app.ui.common.screens import available_room
 from app.ui.common.table_model import RowsTableModel
@@ -195,6 +196,7 @@ class BatchPlanDialog(InvitationForm[BatchChoice]):
             self
         )  # in the dialog already: the tab order is set before it is laid out
         table.setObjectName("planTable")
+        CutTextTips(table)
         # Tab leaves the table for the messages and Run (it walked cell by cell, wrapping).
         table.setTabKeyNavigation(False)
         table.setAccessibleName("The plan, one row per order")

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.common.cut_text_tips import CutTextTips
 from app.ui.common.labels import plain_label
 from app.ui.common.search_keys import SearchKeys, give_list_the_keyboard
 from app.ui.orders.candidate_table_model import CANDIDATE_ROLE, CandidateTableModel
@@ -65,6 +66,7 @@ class CandidatesView(QWidget):
     def _build_table(self) -> QTableView:
         table = QTableView()
         table.setObjectName("candidatesTable")
+        CutTextTips(table)
         table.setAccessibleName("Candidates and their orders")
         table.setModel(self.model)
         table.setShowGrid(False)

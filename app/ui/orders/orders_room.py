@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 from app.domain.order_action import OrderAction
 from app.domain.order_status import OrderStatus
 from app.ui.common.command_palette import OrderHit
+from app.ui.common.cut_text_tips import CutTextTips
 from app.ui.common.labels import plain_label
 from app.ui.common.messages import Messages
 from app.ui.common.search_keys import SearchKeys, give_list_the_keyboard
@@ -170,6 +171,7 @@ class OrdersRoom(QWidget):
     def _build_table(self) -> QTableView:
         table = QTableView()
         table.setObjectName("ordersTable")
+        CutTextTips(table)
         table.setAccessibleName("Assessment orders")
         table.setModel(self.proxy)
         table.setSortingEnabled(True)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.snapshot_diff import ChangeKind, OrderChange, SnapshotDiff
+from app.ui.common.cut_text_tips import CutTextTips
 from app.ui.common.enter_key import EnterPressesFocusedButton
 from app.ui.common.filter_compat import RowsFilterProxy
 from app.ui.common.labels import rich_label
@@ -160,6 +161,7 @@ class CompareDialog(QDialog):
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.table = QTableView()
         self.table.setObjectName("compareTable")
+        CutTextTips(self.table)
         self.table.setModel(self.proxy)
         # The diff's own order (changed, added, removed; by name) until a header is clicked.
         self.table.horizontalHeader().setSortIndicatorClearable(True)

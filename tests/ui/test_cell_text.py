@@ -1,0 +1,91 @@
+"""Text from the services in the inbox's cells and the palette: a cut cell says itself whole when
+hovered, a name's line breaks and bidirectional controls never hide or reorder what is drawn."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent
+from PySide6.QtGui import QFont, QHelpEvent, QTextLayout
+from PySide6.QtWidgets import QApplication, QToolTip
+
+from app.views.inbox_columns import INBOX
+from tests.ui.test_console_flows import add_test_order, live_desk, window  # noqa: F401
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+    from app.ui.main_window import MainWindow
+
+LONG_NAME = "Alexandra Konstantinopoulou-Papadimitriou"
+
+
+def _hover(window: MainWindow, qtbot: QtBot, column: str) -> str:  # noqa: F811
+    """What the inbox's tooltip says over the current order's cell in ``column``."""
+    table = window.orders.table
+    rect = table.visualRect(table.currentIndex().siblingAtColumn(INBOX.index(column)))
+    at = rect.center()
+    QToolTip.hideText()
+    qtbot.waitUntil(lambda: not QToolTip.isVisible())  # it goes a moment later
+    event = QHelpEvent(QEvent.Type.ToolTip, at, table.viewport().mapToGlobal(at))
+    QApplication.sendEvent(table.viewport(), event)
+    return QToolTip.text() if QToolTip.isVisible() else ""
+
+
+def test_a_cell_shown_cut_says_itself_whole_when_hovered(
+    window: MainWindow,  # noqa: F811
+    qtbot: QtBot,
+) -> None:
+    """Before: at 1280 px about half of the candidate, job and company cells ended in "…", and
+    only selecting the order showed them."""
+    table = window.orders.table
+    add_test_order(window, qtbot, first="Alexandra", last="Konstantinopoulou-Papadimitriou")
+    column = INBOX.index("candidate")
+    table.setColumnWidth(column, 130)
+    assert table.fontMetrics().horizontalAdvance(LONG_NAME) > 130  # drawn cut
+    assert _hover(window, qtbot, "candidate") == LONG_NAME
+    table.setColumnWidth(column, 600)
+    assert _hover(window, qtbot, "candidate") == ""  # shown whole: nothing to add
+    assert _hover(window, qtbot, "status").startswith("SmartRecruiters status:")  # the model's own
+    QToolTip.hideText()
+
+
+def test_a_line_break_in_a_name_never_hides_the_rest_of_it(
+    window: MainWindow,  # noqa: F811
+    qtbot: QtBot,
+) -> None:
+    """Before: the cell held the breaks, and a row draws only its first line: "Ana…"."""
+    add_test_order(window, qtbot, first="Ana\n\n\n\nMaria", last="Silva")
+    cell = window.orders.table.currentIndex().siblingAtColumn(INBOX.index("candidate")).data()
+    assert cell == "Ana Maria Silva"
+
+
+def _x(text: str, font: QFont, position: int) -> float:
+    layout = QTextLayout(text, font)
+    layout.beginLayout()
+    line = layout.createLine()
+    line.setLineWidth(100_000)
+    layout.endLayout()
+    x = line.cursorToX(position)
+    return float(x[0] if isinstance(x, tuple) else x)  # type: ignore[arg-type]
+
+
+def test_an_override_in_a_name_never_reorders_what_is_drawn_after_it(
+    window: MainWindow,  # noqa: F811
+    qtbot: QtBot,
+) -> None:
+    """Before: a name ending in an unclosed right-to-left override (U+202E) drew the palette's
+    facts after it backwards: "Ana Smith emcA · tsylanA ataD · weN"."""
+    order = add_test_order(window, qtbot, first="Ana", last="Smith\u202e")
+    palette = window.open_palette()
+    palette.query.setText("Smith")
+    rows = [i for i, item in enumerate(palette.model.items) if item.order_id == order.id]
+    assert rows
+    shown = palette.model.data(palette.model.index(rows[0]))
+    assert "\u202e" not in shown
+    assert shown.startswith("Ana Smith")
+    font = palette.list.font()
+    assert _x(shown, font, shown.index("New")) < _x(shown, font, shown.index(" · ", -10))
+    palette.reject()
+    cell = window.orders.table.currentIndex().siblingAtColumn(INBOX.index("candidate")).data()
+    assert cell == "Ana Smith"
