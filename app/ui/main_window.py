@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from app.store.memory import release_freed_memory
 from app.store.paths import log_dir
+from app.ui.common.command_palette import add_keywords
 from app.ui.common.labels import plain_label, rich_label
 from app.ui.common.messages import Messages
 from app.ui.common.screens import TITLE_BAR, available_room
@@ -215,6 +216,15 @@ class MainWindow(QMainWindow):
         self.settings_action.triggered.connect(self.settings_requested)
         self.log_folder_action = QAction("Open &log folder", self)
         self.log_folder_action.triggered.connect(self.open_log_folder)
+        # Words the palette finds them by besides their names (the status bar says "sync").
+        for action, words in (
+            (self.refresh_action, "sync synchronise fetch reload update"),
+            (self.find_action, "search filter look up"),
+            (quit_action, "exit close"),
+            (self.settings_action, "preferences options profile keys connection"),
+            (self.log_folder_action, "logs diagnostics support"),
+        ):
+            add_keywords(action, words)
 
         toolbar = QToolBar("Inbox")
         toolbar.setObjectName("inboxToolbar")

@@ -1189,6 +1189,17 @@ def test_the_command_palette_finds_actions_and_orders(window: MainWindow, qtbot:
     (deliver,) = [i for i in palette.model.items if i.title == "Deliver Berke's result"]
     assert not deliver.enabled  # nothing to deliver for this order: greyed, with the reason
     assert "not completed" in deliver.detail or "accept it first" in deliver.detail
+    # By the words a coordinator uses, not only the menu's (before: "invite" found no Send
+    # invitation, "sync" nothing at all, "upload" no Attach report), greyed or not.
+    for words, title in (
+        ("invite", "Send invitation"),
+        ("sync", "Refresh"),
+        ("upload", "Attach report"),
+        ("search", "Find"),
+        ("candidate again", "Send a reminder"),
+    ):
+        palette.query.setText(words)
+        assert title in [i.title for i in palette.model.items], words
     palette.query.setText("zzqx nothing")  # an empty list says so (before: just blank)
     assert palette.hint.text() == "No action or order matches “zzqx nothing”."
     with qtbot.waitSignal(window.sync_finished):

@@ -70,6 +70,16 @@ def reachable_actions(menu_bar: QMenuBar, extra: Sequence[QAction] = ()) -> list
     return [*found, *(a for a in extra if a not in found)]
 
 
+#: An action's property holding words it is found by beyond its name ("sync" for Refresh).
+KEYWORDS = "paletteKeywords"
+
+
+def add_keywords(action: QAction, words: str) -> None:
+    """Words a coordinator may type for ``action`` besides its name: the status bar and the
+    README say "sync" for Refresh, and "invite" is not in "Send invitation"."""
+    action.setProperty(KEYWORDS, words)
+
+
 def action_title(action: QAction) -> str:
     return without_mnemonic(action.text()).rstrip("…")
 
@@ -83,7 +93,9 @@ def matching_actions(query: str, actions: Sequence[QAction]) -> list[PaletteItem
         title = action_title(action)
         if not title or title in seen or action.isSeparator() or action.menu() is not None:
             continue
-        haystack = fold(f"{title} {action.toolTip()}")
+        # The tooltip of an action that is off is its reason: the fixed words are searched too.
+        extra = action.property(KEYWORDS)
+        haystack = fold(f"{title} {action.toolTip()} {action.statusTip()} {extra or ''}")
         if all(word in haystack for word in words):
             seen.add(title)
             shortcut = action.shortcut().toString()

@@ -22,6 +22,7 @@ from app.clients.errors import ApiError, ValidationApiError
 from app.domain.order_action import OrderAction
 from app.domain.order_status import OrderStatus
 from app.ui.common.async_dialogs import choose, confirm, run_dialog
+from app.ui.common.command_palette import add_keywords
 from app.ui.common.messages import Messages
 from app.ui.common.remembered_size import settings_above
 from app.ui.common.task_group import NamedTasks
@@ -60,6 +61,19 @@ _TIPS = {
     OrderAction.DELIVER: "Complete the order with Berke's result and attach its report",
     OrderAction.REMIND: "Send the candidate the invitation again",
     OrderAction.DELETE_IN_BERKE: "Delete the order's open Berke assessment (the order ended)",
+}
+# Words the palette finds each action by, besides its name and its description.
+_KEYWORDS = {
+    OrderAction.CREATE_ASSESSMENT: "new berke assessment " + _TIPS[OrderAction.CREATE_ASSESSMENT],
+    OrderAction.ACCEPT: "approve url " + _TIPS[OrderAction.ACCEPT],
+    OrderAction.REJECT: "decline refuse cancel " + _TIPS[OrderAction.REJECT],
+    OrderAction.INVITE: "invite email " + _TIPS[OrderAction.INVITE],
+    OrderAction.CREATE_ACCEPT_INVITE: "batch " + _TIPS[OrderAction.CREATE_ACCEPT_INVITE],
+    OrderAction.COMPLETE: "finish score " + _TIPS[OrderAction.COMPLETE],
+    OrderAction.ATTACH: "upload pdf file " + _TIPS[OrderAction.ATTACH],
+    OrderAction.DELIVER: "send result report " + _TIPS[OrderAction.DELIVER],
+    OrderAction.REMIND: "remind invite again " + _TIPS[OrderAction.REMIND],
+    OrderAction.DELETE_IN_BERKE: "remove " + _TIPS[OrderAction.DELETE_IN_BERKE],
 }
 T = TypeVar("T")
 
@@ -111,6 +125,7 @@ class OrderActionsController(QObject):
             if keys:
                 action.setShortcut(QKeySequence(keys))
             action.setObjectName(f"action_{kind.value}")
+            add_keywords(action, _KEYWORDS[kind])
             action.triggered.connect(lambda _checked=False, k=kind: self.trigger(k))
             self.actions[kind] = action
         self.update_state()
