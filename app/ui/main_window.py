@@ -14,8 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -34,6 +34,7 @@ from app.ui.common.command_palette import add_keywords
 from app.ui.common.labels import plain_label, rich_label
 from app.ui.common.messages import Messages
 from app.ui.common.screens import TITLE_BAR, available_room
+from app.ui.common.tooltips import plain_tooltip
 from app.ui.orders.orders_room import OrdersRoom
 from app.ui.orders.sources import LiveOrders
 from app.ui.pacing_status import PacingStatus
@@ -55,6 +56,10 @@ OFFERS_TAB = "Offe&rs"
 ORDERS_OUT_OF_SIGHT = "The orders are not shown: switch to the Orders tab (Alt+D) first."
 
 APP_TITLE = "Assessment Desk"
+# The connection label's share of the window's width, and its least (the rest of the status
+# bar is for messages, the pacing and the counts).
+WHERE_SHARE = 0.3
+MIN_WHERE_WIDTH = 240
 
 
 class MainWindow(QMainWindow):
@@ -101,6 +106,7 @@ class MainWindow(QMainWindow):
 
         self._build_actions_and_menus()
         self.connection_label, self.count_label = self._build_status_bar()
+        self._where = ""  # the connection label's whole text
         self.orders.counts_changed.connect(self._counts_changed)
         self.orders.sync_problem.retry_requested.connect(self.request_sync)
         self.orders.set_source(None)
@@ -249,6 +255,8 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.find_action)
         view_menu.addAction(self.palette_action)
         order_menu = self.menuBar().addMenu("&Order")
+        # A greyed entry's reason, where the coordinator is looking (the status bar cut it).
+        order_menu.setToolTipsVisible(True)
         for action in self.orders.order_actions():
             order_menu.addAction(action)
             self.addAction(action)  # shortcuts work wherever the focus is
@@ -289,7 +297,7 @@ class MainWindow(QMainWindow):
         self.board, self.signals = board, signals
         if board is None or signals is None:
             self.orders.set_source(None)
-            self.connection_label.clear()
+            self._show_where("")
             self.pacing_status.set_pacers([])
             self._update_title()
             return
@@ -297,7 +305,7 @@ class MainWindow(QMainWindow):
         signals.sync_finished.connect(self._sync_done)
         signals.orders_arrived.connect(self._orders_arrived)
         self.orders.set_source(LiveOrders(board, signals))
-        self.connection_label.setText(board.description)
+        self._show_where(board.description)
         self.pacing_status.set_pacers(board.pacing())
         self._update_title()
 
@@ -321,7 +329,7 @@ class MainWindow(QMainWindow):
         offers = self.rooms.indexOf(self._offers or self._offers_page)
         self.rooms.setTabEnabled(offers, False)
         self.rooms.setTabToolTip(offers, "Offers are not part of a snapshot.")
-        self.connection_label.setText(source.description)
+        self._show_where(source.description)
         self.orders.detail.snapshot_files.open_requested.connect(
             lambda member: self.orders.tasks.start(self._open_snapshot_file(source, member))
         )
@@ -414,6 +422,21 @@ class MainWindow(QMainWindow):
     def _counts_changed(self, text: str) -> None:
         self.count_label.setText(text)
         self._update_title()
+
+    def _show_where(self, text: str) -> None:
+        """Where the orders come from, in the status bar: cut to a share of its width (the whole
+        in the tooltip). Two full addresses and a profile's name left a refusal's sentence
+        300 px of a 1280 px bar, cut mid-word."""
+        self._where = text
+        self.connection_label.setToolTip(plain_tooltip(text))
+        room = max(MIN_WHERE_WIDTH, int(self.width() * WHERE_SHARE))
+        self.connection_label.setText(
+            self.connection_label.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, room)
+        )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._show_where(self._where)
 
     def _update_title(self) -> None:
         if self.read_only_title:

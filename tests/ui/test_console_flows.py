@@ -1572,3 +1572,39 @@ def test_the_focus_stays_where_the_coordinator_went_meanwhile(
     qtbot.waitUntil(lambda: current(window, order.id).status is OrderStatus.IN_PROGRESS)
     finish(qtbot, window.orders.controller.wait_idle())
     assert window.focusWidget() is window.offers.search
+
+
+def test_why_an_order_menu_entry_is_off_is_read_whole(window: MainWindow, qtbot: QtBot) -> None:
+    """Before: with a real profile, the connection label (a name and two full addresses) left a
+    message about 300 px of a 1280 px status bar: why Reject was off was cut mid-sentence,
+    and the Order menu showed no tooltips, so the status bar was the only place it was said."""
+    from types import SimpleNamespace
+
+    from PySide6.QtWidgets import QApplication, QMenu
+
+    from app.domain.connection import BERKE_PRODUCTION_URL, SR_PRODUCTION_URL
+    from app.workflows.session import Session
+
+    production = SimpleNamespace(
+        profile=SimpleNamespace(name="Berke UK"),
+        demo=False,
+        sr=SimpleNamespace(base_url=SR_PRODUCTION_URL),
+        berke=SimpleNamespace(base_url=BERKE_PRODUCTION_URL),
+    )
+    where = Session.description.fget(production)  # type: ignore[attr-defined]
+    window._show_where(where)  # as connect_board does with a production session
+    assert window.width() == 1280
+    assert window.connection_label.toolTip() == where  # the whole of it, on hover
+    select_completed(window)
+    reject = window.orders.controller.actions[OrderAction.REJECT]
+    assert not reject.isEnabled()
+    menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Order")
+    assert isinstance(menu, QMenu)
+    assert menu.toolTipsVisible()
+    reject.showStatusText(window)  # what the menu does for the entry under the pointer
+    QApplication.processEvents()
+    bar = window.statusBar()
+    message = bar.currentMessage()
+    assert message == reject.statusTip()
+    room = window.connection_label.geometry().left() - 8
+    assert bar.fontMetrics().horizontalAdvance(message) <= room, message
