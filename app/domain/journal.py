@@ -87,10 +87,17 @@ class LinkedAssessment(BaseModel):
     #: The Berke job it was created for: whose fit and report go to the order's result
     #: (None: the company default job, or a link made before this was kept).
     source_job_id: str | None = None
+    #: The address it was created with: Berke's, where its invitation goes (the form may have
+    #: given one SmartRecruiters has not). None: none, or a link made before this was kept.
+    created_email: str | None = None
 
     @property
     def invitation_sent(self) -> bool:
         return self.invited_at is not None
+
+    def invitation_address(self, order_email: str | None) -> str:
+        """Where its invitation goes: the address Berke was given, else the order's ("")."""
+        return self.created_email or order_email or ""
 
 
 # -- steps: what is about to be sent -----------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.domain.berke_progress import BerkeProgress
+from app.domain.email_rule import is_well_formed_email
 from app.domain.journal import LinkedAssessment
 from app.domain.order_action import OrderAction
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
@@ -71,12 +72,7 @@ def why_not(
             return "Create the Berke assessment first."
         if linked.invitation_sent:
             return "The invitation was sent already: send a reminder instead."
-        if not order.candidate.email:
-            return (
-                "The candidate has no email address: give them the invitation code, "
-                "or print an invitation slip."
-            )
-        return None
+        return _no_address(order, linked)
     if action is OrderAction.CREATE_ACCEPT_INVITE:
         if order.status is OrderStatus.NEW or _invitation_left(order, linked):
             return None
@@ -96,8 +92,10 @@ def why_not(
     if action is OrderAction.REMIND:
         if linked is None:
             return "Create the Berke assessment first."
-        if not order.candidate.email:
+        if not linked.invitation_address(order.candidate.email):
             return "The candidate has no email address: a reminder cannot be sent."
+        if (unsendable := _no_address(order, linked)) is not None:
+            return unsendable
         if not linked.invitation_sent:
             return "The invitation has not been sent yet: send it first."
         if berke is BerkeProgress.COMPLETE:
@@ -127,5 +125,23 @@ def _invitation_left(order: AssessmentOrder, linked: LinkedAssessment | None) ->
         order.status is OrderStatus.IN_PROGRESS
         and linked is not None
         and not linked.invitation_sent
-        and bool(order.candidate.email)
+        and _no_address(order, linked) is None
     )
+
+
+def _no_address(order: AssessmentOrder, linked: LinkedAssessment) -> str | None:
+    """Why the invitation has nowhere to go, or None. The address is the one Berke was given
+    when the assessment was made (typed in the form when SmartRecruiters had none), else
+    SmartRecruiters'."""
+    address = linked.invitation_address(order.candidate.email)
+    if not address:
+        return (
+            "The candidate has no email address: give them the invitation code, "
+            "or print an invitation slip."
+        )
+    if not is_well_formed_email(address):
+        return (
+            f"The candidate's address “{address}” is not one Berke accepts: give them the "
+            "invitation code, or print an invitation slip."
+        )
+    return None

@@ -21,7 +21,7 @@ from app.store.journal_rows import upgrade_first_form
 from app.store.paths import data_dir, make_private_dir, make_private_file, tighten_file
 from app.store.score_upgrade import forget_made_up_scores
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -142,6 +142,23 @@ _MIGRATIONS: dict[int, str] = {
       WHERE state <> 'done' AND id IN (
         SELECT json_extract(request, '$.upload_id') FROM journal
         WHERE action = 'upload' AND json_valid(request))
+    """,
+    # The address the assessment was created with (the form may have given one SmartRecruiters
+    # has not): where its invitation goes. Read back from the create (or reuse) step.
+    9: """
+    ALTER TABLE assessments ADD COLUMN created_email TEXT;
+    UPDATE assessments SET created_email = (
+      SELECT json_extract(j.request, '$.request.emailAddress') FROM journal j
+      WHERE j.order_id = assessments.order_id AND j.action = 'create_assessment'
+        AND j.state = 'done' AND json_valid(j.request)
+      ORDER BY j.id DESC LIMIT 1);
+    UPDATE assessments SET created_email = (
+      SELECT a.created_email FROM journal j
+      JOIN assessments a ON a.order_id = json_extract(j.request, '$.from_order_id')
+      WHERE j.order_id = assessments.order_id AND j.action = 'reuse_assessment'
+        AND j.state = 'done' AND json_valid(j.request)
+      ORDER BY j.id DESC LIMIT 1)
+    WHERE created_email IS NULL
     """,
 }
 

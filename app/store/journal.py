@@ -52,10 +52,11 @@ class _Recorder:
         self._conn.execute(
             "INSERT OR REPLACE INTO assessments (order_id, source_candidate_id,"
             " invitation_code, assessment_url, created_at, invited_email, invited_at,"
-            " source_job_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " source_job_id, created_email) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (link.order_id, link.source_candidate_id, link.invitation_code,
              link.assessment_url, link.created_at.isoformat(), link.invited_email,
-             link.invited_at.isoformat() if link.invited_at else None, link.source_job_id),
+             link.invited_at.isoformat() if link.invited_at else None, link.source_job_id,
+             link.created_email),
         )  # fmt: skip
 
     def invited(self, email: str) -> None:

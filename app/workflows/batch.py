@@ -98,6 +98,9 @@ class PlannedOrder:
     #: The order whose assessment is reused; "" when it is one made earlier in this batch.
     reuse_from: str | None = None
     reason: str = ""
+    #: Where the invitation goes when the assessment exists already (CARRY_ON): the address it
+    #: was created with (typed in the form), else SmartRecruiters'.
+    invite_to: str | None = None
 
     @property
     def order_id(self) -> str:
@@ -113,7 +116,7 @@ class PlannedOrder:
 
     def what_happens(self) -> str:
         """The steps, in words ("Create, accept, invite zoe@example.com")."""
-        email = self.order.candidate.email
+        email = self.invite_to if self.invite_to is not None else self.order.candidate.email
         invite = f"invite {email}" if email else "no email: give the candidate the code"
         match self.kind:
             case PlanKind.SKIP:
@@ -232,7 +235,8 @@ async def plan_batch(
             plan.append(PlannedOrder(order, PlanKind.SKIP, reason=reason))
             continue
         if linked is not None:
-            plan.append(PlannedOrder(order, PlanKind.CARRY_ON))
+            address = linked.invitation_address(order.candidate.email)
+            plan.append(PlannedOrder(order, PlanKind.CARRY_ON, invite_to=address))
             created_here |= keys
             continue
         existing = await reuse(order) if reuse is not None else None
@@ -327,7 +331,8 @@ async def create_accept_invite(
         accepted = "Accepted" if was_new else "Accepted before"  # by an earlier run
         if reused:
             accepted = f"{reused}accepted"
-        if order.candidate.email and not linked.invitation_sent:
+        address = linked.invitation_address(order.candidate.email)
+        if address and not linked.invitation_sent:
             try:
                 await send_invitation(desk, order, invitation=invitation, just_created=created)
             except AlreadyInvitedError as exc:
@@ -340,7 +345,7 @@ async def create_accept_invite(
                 if was_new
                 else f"Invited ({linked.invitation_code}); the order was accepted before."
             )
-        elif not order.candidate.email:
+        elif not address:
             detail = (
                 f"{accepted}; no email, so no invitation: give the code {linked.invitation_code}."
             )

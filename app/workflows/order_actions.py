@@ -225,7 +225,6 @@ async def send_invitation(
         desk, OrderAction.REMIND if reminding else OrderAction.INVITE, order, linked
     )
     assert linked is not None
-    assert order.candidate.email
     email = await invitation_email(desk, order)
     text = invitation if invitation is not None else default_invitation(desk)
     request = SendInvitationRequest.model_validate(

@@ -216,7 +216,7 @@ async def _create_assessment(
         existing = await berke.get_assessment_status(candidate_id)
         if existing is not None:
             if own_id and existing.is_for(request):
-                return await _link_from_status(desk, order_id, existing, request.source_job_id)
+                return await _link_from_status(desk, order_id, existing, request)
             raise id_taken_error(candidate_id, existing, request, own_id=own_id, maybe_ours=True)
     try:
         response = await berke.create_assessment(request)
@@ -229,7 +229,7 @@ async def _create_assessment(
         if own_id and existing.is_for(request):
             # The order's own id, made for this order's candidate: created for this order
             # (at another desk, or by a try this desk lost).
-            return await _link_from_status(desk, order_id, existing, request.source_job_id)
+            return await _link_from_status(desk, order_id, existing, request)
         raise id_taken_error(
             candidate_id, existing, request, own_id=own_id, service_message=exc.service_message
         ) from None
@@ -242,6 +242,7 @@ async def _create_assessment(
         assessment_url=response.assessment_url,
         created_at=datetime.now(UTC),
         source_job_id=request.source_job_id,
+        created_email=request.email_address,
     )
     return AssessmentLinked(link=link)
 
@@ -292,7 +293,7 @@ def id_taken_error(
 
 
 async def _link_from_status(
-    desk: Desk, order_id: str, status: AssessmentStatus, source_job_id: str | None
+    desk: Desk, order_id: str, status: AssessmentStatus, request: CreateAssessmentRequest
 ) -> AssessmentLinked:
     code = status.invitation_code
     if not code:
@@ -325,7 +326,8 @@ async def _link_from_status(
         invitation_code=code,
         assessment_url=url,
         created_at=datetime.now(UTC),
-        source_job_id=source_job_id,
+        source_job_id=request.source_job_id,
+        created_email=request.email_address,
     )
     return AssessmentLinked(link=link, recovered=True)
 

@@ -205,3 +205,53 @@ def test_a_schema_7_file_gains_when_the_whole_file_went(tmp_path: Path) -> None:
     assert tried.delivered_at == datetime.fromisoformat(began)
     assert never.delivered_at is None
     db.close()
+
+
+def test_a_schema_8_file_learns_the_address_each_assessment_was_created_with(
+    tmp_path: Path,
+) -> None:
+    """Schema 9: read back from the order's create step (the form's address), or for a reused
+    assessment from the order it was made for; none when neither says."""
+    import json
+
+    from app.store.database import _MIGRATIONS
+    from app.store.journal import Journal
+
+    path = tmp_path / "old.sqlite3"
+    raw = sqlite3.connect(path)
+    for step in range(1, 9):
+        raw.executescript(_MIGRATIONS[step])
+    then = "2026-01-01T00:00:00+00:00"
+    for order_id in ("made", "reused", "unknown"):
+        raw.execute(
+            "INSERT INTO assessments (order_id, source_candidate_id, invitation_code,"
+            " assessment_url, created_at) VALUES (?, 'AD-1', 'CODE1', 'https://b/CODE1', ?)",
+            (order_id, then),
+        )
+    typed = {"firstName": "Zoë", "lastName": "M", "emailAddress": "zoe@example.com"}
+    create = {"kind": "create_assessment", "request": typed}
+    reuse = {"kind": "reuse_assessment", "from_order_id": "made", "link": {}}
+    for order_id, action, request in (
+        ("made", "create_assessment", create),
+        ("reused", "reuse_assessment", reuse),
+    ):
+        raw.execute(
+            "INSERT INTO journal (order_id, action, state, request, created_at, updated_at)"
+            " VALUES (?, ?, 'done', ?, ?, ?)",
+            (order_id, action, json.dumps(request), then, then),
+        )
+    raw.execute("PRAGMA user_version = 8")
+    raw.commit()
+    raw.close()
+    db = Database(path)
+    with db.reading() as conn:
+        rows = conn.execute("SELECT order_id, created_email FROM assessments").fetchall()
+    assert dict(map(tuple, rows)) == {
+        "made": "zoe@example.com",
+        "reused": "zoe@example.com",
+        "unknown": None,
+    }
+    made = Journal(db).assessment_for("made")
+    assert made is not None
+    assert made.created_email == "zoe@example.com"
+    db.close()

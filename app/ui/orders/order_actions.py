@@ -355,7 +355,7 @@ class OrderActionsController(QObject):
             response=response,
             allow_http_loopback=board.allows_http_assessment_urls,
             job_name=order.job.name if order.job else None,
-            candidate_has_email=bool(order.candidate.email),
+            candidate_has_email=bool((sent and sent.email_address) or order.candidate.email),
             parent=self._parent,
         )
         dialog.setObjectName("urlPreview")
