@@ -10,7 +10,6 @@ blockers, do not use exclamation points or PHRASES IN CAPS" — advice, never an
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any, Final
 
 from pydantic import (
@@ -22,18 +21,13 @@ from pydantic import (
     StringConstraints,
 )
 
-from app.domain.berke import Advice, BerkeParam, spam_advice
+from app.domain.berke import HTML_MARKUP, Advice, BerkeParam, spam_advice
 from app.domain.email_rule import is_well_formed_email
 
 MESSAGE_MAX: Final = 1000
 SENDER_MAX: Final = 100
 #: The message that makes Berke use the account's default invitation text.
 FORCE_DEFAULT: Final = "default"
-
-# A tag, a comment or a declaration: Berke escapes them, so the candidate would read them.
-_MARKUP = re.compile(
-    r"<(?:/?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?|!--.*?--|![A-Za-z][^<>]*)>", re.S
-)
 
 
 def _blank_to_none(value: object) -> object:
@@ -102,7 +96,7 @@ class InvitationText(BaseModel):
                         "account's default message.",
                     )
                 )
-            if _MARKUP.search(message):
+            if HTML_MARKUP.search(message):  # Berke escapes it: the candidate reads it
                 found.append(
                     Advice(
                         BerkeParam.INVITATION_MESSAGE,

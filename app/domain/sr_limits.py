@@ -35,5 +35,14 @@ def message_count(text: str | None, limit: int = MESSAGE_MAX) -> str:
 
 
 def is_absolute_http_url(value: str) -> bool:
-    parts = urlsplit(value)
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in value
+    """An absolute http(s) address with a host, as written: no space of any kind and no control
+    character anywhere (``urlsplit`` drops tabs and line breaks before it parses, so it judged
+    another string than the one sent; "http://:8080/" has a netloc but no host)."""
+    if any(ch.isspace() or not ch.isprintable() for ch in value):
+        return False
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:  # an unclosed IPv6 bracket
+        return False
+    return parts.scheme in ("http", "https") and bool(host)

@@ -212,11 +212,15 @@ def redirect_url(params: Params) -> str | None:
     value = text(params, "redirectUrl", 150)
     if value is None:
         return None
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:  # "http://[::1": no address at all
+        host = None
     if (
-        parts.scheme.lower() not in ("http", "https")
-        or not parts.hostname
-        or any(ch.isspace() for ch in value)
+        not host
+        or parts.scheme.lower() not in ("http", "https")
+        or any(ch.isspace() or not ch.isprintable() for ch in value)
     ):
         raise BerkeError(400, out.CODE_URL, "Invalid redirect URL", "redirectUrl", value)
     return value

@@ -239,7 +239,9 @@ def test_html_in_the_message_is_refused_and_counted(open_form: Any, qtbot: QtBot
     assert form.message_counter.text() == "0 / 1000"
     qtbot.keyClicks(form.invitation_message, "Hello <b>you</b>")
     assert form.message_counter.text() == "16 / 1000"
-    assert error(form, BerkeParam.INVITATION_MESSAGE) == "Must not contain HTML markup."
+    assert error(form, BerkeParam.INVITATION_MESSAGE) == (
+        "Must not contain HTML markup (a tag such as <b>, or &amp;)."
+    )
     assert not create_enabled(form)
     form.invitation_message.setPlainText("Dear Zoë, a < b and that is fine.")
     assert error(form, BerkeParam.INVITATION_MESSAGE) == ""
