@@ -135,8 +135,15 @@ def _strip(value: object) -> object:
     return value.strip() if isinstance(value, str) else value
 
 
+def one_line_name(value: object) -> object:
+    """A name on one line: runs of spaces, tabs and line breaks become one space. A name is
+    shown in Berke's emails and reports (a sender's, in the From line): a line break in it is
+    never a name's, and a copied "Ana\n\nMaria" was sent as it was."""
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
 Optional1to50 = Annotated[Text50 | None, BeforeValidator(_blank_to_none)]
-Required1to100 = Annotated[Text100, BeforeValidator(_strip)]
+Required1to100 = Annotated[Text100, BeforeValidator(one_line_name)]
 
 CompletionAction = Literal[1, 2, 4, 5]
 

@@ -21,7 +21,7 @@ from pydantic import (
     StringConstraints,
 )
 
-from app.domain.berke import HTML_MARKUP, Advice, BerkeParam, spam_advice
+from app.domain.berke import HTML_MARKUP, Advice, BerkeParam, one_line_name, spam_advice
 from app.domain.email_rule import is_well_formed_email
 
 MESSAGE_MAX: Final = 1000
@@ -50,6 +50,7 @@ Message = Annotated[
 SenderName = Annotated[
     Annotated[str, StringConstraints(min_length=1, max_length=SENDER_MAX)] | None,
     BeforeValidator(_blank_to_none),
+    BeforeValidator(one_line_name),  # runs first: the From line of Berke's email
 ]
 SenderEmail = Annotated[
     Annotated[str, StringConstraints(min_length=1, max_length=SENDER_MAX)] | None,

@@ -380,3 +380,15 @@ def test_send_invitation_rules() -> None:
                 BerkeParam.INVITATION_MESSAGE: "m" * 1001,
             }
         )
+
+
+def test_names_are_sent_on_one_line() -> None:
+    """Before: a name copied with line breaks ("Ana\\n\\nMaria") was sent as it was, and a
+    sender name with one would have gone into the From line of Berke's email."""
+    from app.domain.invitation import InvitationText
+
+    made = make(**{BerkeParam.FIRST_NAME: "Ana\n\n\tMaria ", BerkeParam.LAST_NAME: " Silva\r\n"})
+    assert (made.first_name, made.last_name) == ("Ana Maria", "Silva")
+    text = InvitationText.model_validate({BerkeParam.SENDER_NAME: "Cora\r\nBcc: x@example.com"})
+    assert text.sender_name == "Cora Bcc: x@example.com"
+    assert InvitationText.model_validate({BerkeParam.SENDER_NAME: " \n "}).sender_name is None
