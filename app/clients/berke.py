@@ -1,6 +1,7 @@
 """Berke Assessment API: CreateAssessment, SendInvitation, GetAssessmentStatus, GetJobs, and
-watching and delivering: GetCompletedAssessment(s), GetReportForJob, UpdateAssessment,
-DeleteAssessment.
+watching and delivering: GetCompletedAssessment(s), GetReportForJob, DeleteAssessment.
+(UpdateAssessment, which the reference lists for a candidate's changed data, is not called
+yet: the simulated Berke answers it.)
 
 Posts JSON and asks for ``formatOutput=json``, but reads XML too (a server or proxy may answer
 in XML regardless). A call succeeds only when the answer is Berke's envelope with ``status``
