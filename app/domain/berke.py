@@ -28,7 +28,7 @@ from pydantic import (
 from app.domain.berke_progress import BerkeProgress, progress_of, unix_time
 from app.domain.email_rule import email_list_problem, is_well_formed_email
 from app.domain.sensitive_ids import looks_like_sensitive_id, refusal
-from app.domain.sr_limits import is_absolute_http_url
+from app.domain.sr_limits import is_sendable_http_url
 
 
 class BerkeParam:
@@ -104,7 +104,7 @@ def _email_list(value: object, info: ValidationInfo) -> object:
 
 
 def _redirect(value: str | None) -> str | None:
-    if value is not None and not is_absolute_http_url(value):
+    if value is not None and not is_sendable_http_url(value):
         raise ValueError("must be an absolute URL starting with http:// or https://")
     return value
 
@@ -135,11 +135,14 @@ def _strip(value: object) -> object:
     return value.strip() if isinstance(value, str) else value
 
 
-def one_line_name(value: object) -> object:
+def one_line_name(value: object, info: ValidationInfo) -> object:
     """A name on one line: runs of spaces, tabs and line breaks become one space. A name is
     shown in Berke's emails and reports (a sender's, in the From line): a line break in it is
-    never a name's, and a copied "Ana\n\nMaria" was sent as it was."""
-    return " ".join(value.split()) if isinstance(value, str) else value
+    never a name's, and a copied "Ana\n\nMaria" was sent as it was. A request read back as
+    recorded keeps the name it was sent with."""
+    if not isinstance(value, str):
+        return value
+    return value.strip() if _as_recorded(info) else " ".join(value.split())
 
 
 Optional1to50 = Annotated[Text50 | None, BeforeValidator(_blank_to_none)]
@@ -400,7 +403,9 @@ class AssessmentStatus(BerkeResponseModel):
         def same(mine: str | None, theirs: str | None) -> bool:
             if theirs is None:
                 return True
-            return (mine or "").strip().casefold() == theirs.strip().casefold()
+            # Spaces inside compared as one: names are sent on one line since one version,
+            # and an assessment made before ("Ana  Maria") is still this request's.
+            return " ".join((mine or "").split()).casefold() == " ".join(theirs.split()).casefold()
 
         return (
             same(request.first_name, self.first_name)

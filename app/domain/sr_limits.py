@@ -35,9 +35,18 @@ def message_count(text: str | None, limit: int = MESSAGE_MAX) -> str:
 
 
 def is_absolute_http_url(value: str) -> bool:
-    """An absolute http(s) address with a host, as written: no space of any kind and no control
-    character anywhere (``urlsplit`` drops tabs and line breaks before it parses, so it judged
-    another string than the one sent; "http://:8080/" has a netloc but no host)."""
+    """An absolute http(s) address, as the services' answers hold them (a result's URL read
+    back, a link shown): a scheme, a network location, no space."""
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in value
+
+
+def is_sendable_http_url(value: str) -> bool:
+    """An absolute http(s) address with a host, as typed to be sent (Berke's redirect URL): no
+    space of any kind and no control character anywhere (``urlsplit`` drops tabs and line
+    breaks before it parses, so it judged another string than the one sent; "http://:8080/"
+    has a network location but no host). Stricter than ``is_absolute_http_url``, which reads
+    what the services already hold: one odd stored result must not make a whole list unreadable."""
     if any(ch.isspace() or not ch.isprintable() for ch in value):
         return False
     try:

@@ -71,9 +71,10 @@ class SettingsFile:
         """``SettingsChangedElsewhereError`` when the file is not as last read or written."""
         if self.changed_elsewhere():
             raise SettingsChangedElsewhereError(self.path)
-        text = _settings_text(settings)
-        write_private_file(self.path, text, private=False)
-        self._seen = _digest(text.encode("utf-8"))
+        write_private_file(self.path, _settings_text(settings), private=False)
+        # What is on disk, not the text: Windows writes its line ends, and a digest of the
+        # text made every next save look like another program's change.
+        self._seen = _digest(_read_bytes(self.path))
         return self.path
 
 

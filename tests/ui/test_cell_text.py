@@ -89,3 +89,15 @@ def test_an_override_in_a_name_never_reorders_what_is_drawn_after_it(
     palette.reject()
     cell = window.orders.table.currentIndex().siblingAtColumn(INBOX.index("candidate")).data()
     assert cell == "Ana Smith"
+
+
+def test_the_candidates_tab_shows_a_name_on_one_line_without_overrides(
+    window: MainWindow,  # noqa: F811
+    qtbot: QtBot,
+) -> None:
+    add_test_order(window, qtbot, first="Ana\n\n\n\nMaria", last="Silva\u202e")
+    room = window.orders
+    room.tabs.setCurrentWidget(room.candidates)
+    model = room.candidates.model
+    names = [model.index(row, 0).data() for row in range(model.rowCount())]
+    assert "Ana Maria Silva" in names

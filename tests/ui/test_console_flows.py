@@ -731,6 +731,34 @@ def test_new_orders_from_a_poll_do_not_move_the_rows_in_view(
     assert room.proxy.order_ids()[0] == made.id  # newest first: in view
 
 
+def test_an_order_on_the_top_line_that_moves_leaves_the_rows_around_it_in_place(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """The anchor is the first order in view that does not change: one that the sort moves
+    (sorted by status, an accept or reject brought by a poll) dragged the whole view after it,
+    and every row the coordinator was reading left the screen."""
+    from PySide6.QtCore import QPoint
+
+    from app.ui.orders.order_table_model import ORDER_ID_ROLE
+
+    room, table = window.orders, window.orders.table
+    table.sortByColumn(INBOX.index("status"), Qt.SortOrder.AscendingOrder)
+    ids = room.proxy.order_ids()
+    new = [i for i in ids if current(window, i).status is OrderStatus.NEW]
+    chosen = new[len(new) // 2]  # a new order midway down: the list scrolled to it
+    table.scrollTo(room.proxy.index(ids.index(chosen), 0), table.ScrollHint.PositionAtTop)
+    top = table.indexAt(QPoint(0, 0))
+    assert top.data(ORDER_ID_ROLE) == chosen
+    second_id = room.proxy.index(top.row() + 1, 0).data(ORDER_ID_ROLE)
+    second_y = table.rowViewportPosition(top.row() + 1)
+    finish(qtbot, desk_of(window).session.sr.reject_order(chosen, message="Filled"))
+    with qtbot.waitSignal(window.sync_finished):
+        window.request_sync()  # the reject sorts it among the rejected orders
+    assert current(window, chosen).status is OrderStatus.REJECTED
+    second_row = room.proxy.order_ids().index(second_id)
+    assert table.rowViewportPosition(second_row) == second_y
+
+
 def shows_failed_step(detail: OrderDetailPane, order_id: str) -> bool:
     """The activity list holds exactly one step, a failed one of ``order_id``."""
     if detail.order is None or detail.order.id != order_id or detail.timeline.rowCount() != 1:

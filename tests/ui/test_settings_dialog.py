@@ -840,6 +840,14 @@ def test_a_new_profile_never_opens_the_orders_of_one_removed_under_its_name(
     assert copy is not None
     assert _cached_ids(new) == set() == _cached_ids(copy)
     assert len({new.data_file, copy.data_file, ACME.data_file}) == 3
+    # That was Apply; OK now keeps the files chosen (before: another one each, orphaning what
+    # the session opened after Apply had written).
+    again = dialog.save()
+    assert again is not None
+    assert [again.profile(n).data_file for n in ("Acme", "Acme copy")] == [  # type: ignore[union-attr]
+        new.data_file,
+        copy.data_file,
+    ]
 
 
 def test_profiles_named_in_another_script_each_keep_their_own_orders(
@@ -1010,3 +1018,39 @@ def test_settings_changed_by_another_program_are_shown_never_undone(
     dialog.reject()
     _wait(qtbot, host.wait_switched())  # to "Acme": no keys, so the demo
     _wait(qtbot, host.close())
+
+
+def test_keys_of_a_profile_left_out_never_go_to_a_new_one_of_its_name(
+    qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path
+) -> None:
+    """Before: a profile left out of a settings file read part by part kept its keys under its
+    name, and a new profile given that name (and another address) connected with them."""
+    from app.store.settings_file import read_settings
+
+    path = tmp_path / "settings.json"
+    newer = {"name": "Client B", "max_upload_mb": 250, "sr_base_url": "https://sr.b.example/v1"}
+    path.write_text(json.dumps({"profiles": [newer]}), encoding="utf-8")
+    keys = KeyStore()
+    keys.set("Client B", SR_KEY, "B" * 64)
+    settings, problem = read_settings(path)
+    assert problem is not None
+    dialog = _dialog(qtbot, settings, keys, path)
+    dialog.add_profile()
+    dialog.name_edit.setText("Client B")
+    dialog.name_edit.textEdited.emit("Client B")
+    _type_address(dialog, "sr_base_url", "https://sr.elsewhere.example/v1")
+    assert dialog.save() is None
+    assert "A Partner API key is stored under “Client B”" in dialog.key_errors[SR_KEY].text()
+    dialog.key_fields[SR_KEY].setText("E" * 64)
+    dialog.key_fields[SR_KEY].textEdited.emit("E" * 64)
+    assert dialog.save() is not None, dialog.error_label.text()
+    assert _keys_of(keys, "Client B")[0] == "E" * 64
+
+    # Removed and made again in one session: the removed one's keys go with it, nothing asked.
+    _select(dialog, "Client B")
+    dialog.remove_profile()
+    dialog.add_profile()
+    dialog.name_edit.setText("Client B")
+    dialog.name_edit.textEdited.emit("Client B")
+    assert dialog.save() is not None, dialog.error_label.text()
+    assert _keys_of(keys, "Client B") == (None, None)

@@ -26,6 +26,7 @@ from app.workflows.session import Session
 from tests.integration.test_snapshot_details_reuse import CountingTransport
 from tests.locked_folder import locked_folder
 from tests.ui.conftest import connect
+from tests.ui.test_console_flows import closed
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
@@ -118,10 +119,11 @@ def test_esc_during_a_save_cancels_it_and_nothing_escapes(
     save_button(dialog).click()
     qtbot.waitUntil(lambda: len(transport.details()) >= 3)
 
+    task = dialog.task
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: not dialog.isVisible())
-    assert dialog.task is not None
-    assert dialog.task.cancelled()
+    qtbot.waitUntil(lambda: closed(dialog))  # and deleted with its flow
+    assert task is not None
+    assert task.cancelled()
     assert dialog not in window.snapshot_menu.dialogs
     assert list(folder.iterdir()) == []  # no file, no temporary file
     # Nothing of the save is left queued: the next call is the only request that follows.
@@ -153,10 +155,11 @@ def test_progress_says_the_time_left_and_closing_cancels_too(
     assert window.board is not None
     assert dialog.progress.maximum() == len(window.board.orders())
 
+    task = dialog.task
     dialog.close()  # the title bar's close button
-    qtbot.waitUntil(lambda: not dialog.isVisible())
-    assert dialog.task is not None
-    assert dialog.task.cancelled()
+    qtbot.waitUntil(lambda: closed(dialog))
+    assert task is not None
+    assert task.cancelled()
     assert not (tmp_path / "closed.adsnap").exists()
 
 
@@ -248,3 +251,17 @@ def test_the_orders_saved_are_the_ones_shown_when_save_is_pressed(
     row = snapshot.row_of(order.id)
     assert row is not None
     assert snapshot.record(row).order.status is OrderStatus.REJECTED
+
+
+def test_a_closed_dialog_goes_and_stops_following_the_inbox(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Before: every Save snapshot dialog of the day stayed, parented to the window, and each
+    recounted the whole inbox after every sync."""
+    from shiboken6 import Shiboken
+
+    dialog = open_save(window, tmp_path / "inbox.adsnap")
+    dialog.reject()
+    qtbot.waitUntil(lambda: not Shiboken.isValid(dialog))
+    with qtbot.waitSignal(window.sync_finished):
+        window.request_sync()  # nothing left to recount, nothing raised

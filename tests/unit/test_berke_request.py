@@ -392,3 +392,38 @@ def test_names_are_sent_on_one_line() -> None:
     text = InvitationText.model_validate({BerkeParam.SENDER_NAME: "Cora\r\nBcc: x@example.com"})
     assert text.sender_name == "Cora Bcc: x@example.com"
     assert InvitationText.model_validate({BerkeParam.SENDER_NAME: " \n "}).sender_name is None
+
+
+def test_a_result_url_the_service_holds_is_read_as_before() -> None:
+    """The redirect URL's stricter rule is for what is typed and sent: a result URL read back
+    from SmartRecruiters with a zero-width space (a pasted link) made the whole list of the
+    order's results unreadable (delivery and the snapshot's details failed with it)."""
+    from pydantic import TypeAdapter
+
+    from app.domain.smartrecruiters import AssessmentResult
+
+    answer = [
+        {"id": "r1", "resultType": "URL", "result": "https://reports.example/r/\u200b1"},
+        {"id": "r2", "resultType": "DOCUMENT", "result": "report"},
+    ]
+    results = TypeAdapter(list[AssessmentResult]).validate_python(answer)
+    assert [r.id for r in results] == ["r1", "r2"]
+
+
+def test_an_assessment_made_before_names_went_on_one_line_is_still_the_orders_own() -> None:
+    """Berke holds "Ana  Maria" (sent before names were put on one line): the order's own
+    request, read back now as "Ana Maria", must still recognise it (before: the recovery of
+    the create step refused it as another's), and a recorded request reads back as sent."""
+    from app.domain.berke import AS_RECORDED, AssessmentStatus
+
+    held = AssessmentStatus.model_validate(
+        {BerkeParam.SOURCE_CANDIDATE_ID: "AD-1", BerkeParam.FIRST_NAME: "Ana  Maria",
+         BerkeParam.LAST_NAME: "Silva", BerkeParam.EMAIL_ADDRESS: "ana@example.com"}
+    )  # fmt: skip
+    sent = {**BASE, BerkeParam.FIRST_NAME: "Ana  Maria", BerkeParam.LAST_NAME: "Silva",
+            BerkeParam.EMAIL_ADDRESS: "ana@example.com"}  # fmt: skip
+    assert held.is_for(CreateAssessmentRequest.model_validate(sent))
+    recorded = CreateAssessmentRequest.model_validate(
+        {**sent, BerkeParam.FIRST_NAME: "Ana\nMaria"}, context=AS_RECORDED
+    )
+    assert recorded.first_name == "Ana\nMaria"

@@ -454,3 +454,27 @@ def test_a_settings_file_changed_by_another_program_is_not_written_over(tmp_path
     path.unlink()
     with pytest.raises(SettingsChangedElsewhereError):  # removed meanwhile
         file.write(AppSettings())
+
+
+def test_its_own_writes_are_known_where_text_files_end_lines_with_crlf(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: the digest was of the text written, not the file: on Windows ("\\r\\n" on disk)
+    the second OK of one Settings session was refused as another program's change."""
+    from app.store import paths
+    from app.store.settings_file import SettingsFile
+
+    real_fdopen = os.fdopen
+
+    def windows_fdopen(fd: int, mode: str = "r", *args: object, **kwargs: object) -> object:
+        if "b" not in mode:
+            kwargs.setdefault("newline", "\r\n")  # what newline=None does on Windows
+        return real_fdopen(fd, mode, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(paths.os, "fdopen", windows_fdopen)
+    file = SettingsFile(tmp_path / "settings.json")
+    file.read()
+    file.write(AppSettings())
+    assert b"\r\n" in (tmp_path / "settings.json").read_bytes()
+    file.write(AppSettings(profiles=[ConnectionProfile(name="Acme")]))
+    assert load_settings(tmp_path / "settings.json").profile("Acme") is not None

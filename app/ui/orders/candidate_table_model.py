@@ -28,6 +28,7 @@ from app.views.candidate_groups import NO_JOB_NAME, CandidateGroups, Column, fol
 from app.views.inbox_columns import NO_EMAIL_TIP, STATUS_LABELS, berke_display, local_text
 from app.views.order_rows import OrderColumns
 from app.views.row_search import RowSearch, locate, pick_in_order
+from app.views.text import as_cell
 
 CANDIDATE_ROLE = Qt.ItemDataRole.UserRole + 2  # the SmartRecruiters candidate id of the row
 
@@ -191,6 +192,8 @@ class CandidateTableModel(QAbstractTableModel):
             value = self._candidate_data(-entry - 1, column, role)
         else:
             value = self._order_data(entry, column, role)
+        if role == Qt.ItemDataRole.DisplayRole and isinstance(value, str):
+            return as_cell(value)  # one line, no bidirectional controls, as in the inbox
         return plain_tooltip(value) if role == Qt.ItemDataRole.ToolTipRole else value
 
     def _candidate_data(self, group: int, column: Column, role: int) -> Any:

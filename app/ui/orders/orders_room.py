@@ -351,7 +351,7 @@ class OrdersRoom(QWidget):
     def _rows_changed(self, rows: list[OrderRow]) -> None:
         """Only these rows changed (or are new): update them, not the rest."""
         current = self._current_id
-        anchor = self._top_row_in_view()
+        anchor = self._top_row_in_view({row.id for row in rows})
         self.model.update_rows(rows)
         if anchor is not None:
             self._put_back(*anchor)
@@ -370,17 +370,26 @@ class OrdersRoom(QWidget):
                 # batch changes a row several times a second).
                 self._summary_timer.start()
 
-    def _top_row_in_view(self) -> tuple[str, int] | None:
-        """The order on the list's top line and where it is drawn, when the list is scrolled
-        down: rows sorted in above it (a poll's new orders) must not move what the coordinator
-        is reading, or about to click. At the very top, what arrives comes into view."""
-        if self.table.verticalScrollBar().value() == 0:
+    def _top_row_in_view(self, changing: set[str]) -> tuple[str, int] | None:
+        """The first order in view that is not ``changing``, and where it is drawn, when the
+        list is scrolled down: rows sorted in above it (a poll's new orders) must not move what
+        the coordinator is reading, or about to click. An order that changes may move (sorted
+        by status, its accept takes it elsewhere): the rows around it stay. At the very top,
+        what arrives comes into view."""
+        table = self.table
+        if table.verticalScrollBar().value() == 0:
             return None
-        top = self.table.indexAt(QPoint(0, 0))
-        order_id = top.data(ORDER_ID_ROLE) if top.isValid() else None
-        if not isinstance(order_id, str):
+        top = table.indexAt(QPoint(0, 0))
+        if not top.isValid():
             return None
-        return order_id, self.table.rowViewportPosition(top.row())
+        for row in range(top.row(), self.proxy.rowCount()):
+            y = table.rowViewportPosition(row)
+            if y >= table.viewport().height():
+                return None  # every order in view changes
+            order_id = self.proxy.index(row, 0).data(ORDER_ID_ROLE)
+            if isinstance(order_id, str) and order_id not in changing:
+                return order_id, y
+        return None
 
     def _put_back(self, order_id: str, y: int) -> None:
         source_row = self.model.row_of(order_id)

@@ -402,6 +402,9 @@ class SettingsDialog(QDialog):
         self._settings = settings
         for draft, profile in zip(self._drafts, profiles, strict=True):
             draft.stored_name = profile.name
+            # A new profile's data file is chosen as it is first saved: kept for the next
+            # Apply or OK, which would otherwise choose another and orphan the first.
+            draft.values["data_file"] = profile.data_file
             draft.keys.clear()
         for field_ in self.key_fields.values():
             field_.clear()
@@ -429,30 +432,51 @@ class SettingsDialog(QDialog):
         return None
 
     def _key_left_behind(self, profiles: list[ConnectionProfile]) -> str | None:
-        """A saved key whose profile now points at another server, with no key typed for it:
-        shown at its field, and the sentence for the dialog's error line. Saved as it was, the
-        key went to the new server at the next connection — a typo'd or pasted address got
-        the partner key — though Test connection had refused to send it there."""
+        """A saved key that would go where it was not saved for, with no key typed instead:
+        shown at its field, and the sentence for the dialog's error line.
+
+        - A profile now pointing at another server: saved as it was, the key went there at the
+          next connection (a typo'd or pasted address got the partner key), though Test
+          connection had refused to send it.
+        - A new profile under the name of keys no saved profile holds (one left out of a
+          settings file that could not be read whole): it would connect with them.
+        """
+        saved_names = {p.name for p in self._settings.profiles}
         for index, (draft, profile) in enumerate(zip(self._drafts, profiles, strict=True)):
-            saved = self._settings.profile(draft.stored_name) if draft.stored_name else None
-            if saved is None or profile.is_sandbox:
+            if profile.is_sandbox:
                 continue
+            saved = self._settings.profile(draft.stored_name) if draft.stored_name else None
             for service, field_name, title in (
                 (SR_KEY, "sr_base_url", "SmartRecruiters"),
                 (BERKE_TOKEN, "berke_base_url", "Berke"),
             ):
-                before, now = getattr(saved, field_name), getattr(profile, field_name)
-                if draft.keys.get(service) or same_origin(before, now):
+                if draft.keys.get(service):
                     continue
-                assert draft.stored_name is not None
-                if self._keys.where(draft.stored_name, service) is Storage.NONE:
+                if saved is not None:
+                    before, now = getattr(saved, field_name), getattr(profile, field_name)
+                    if (
+                        same_origin(before, now)
+                        or self._keys.where(saved.name, service) is Storage.NONE
+                    ):
+                        continue
+                    sentence = (
+                        f"The {title} address is now {urlsplit(now).netloc or now}, no longer "
+                        f"{urlsplit(before).netloc or before}: type the {KEY_TITLES[service]} "
+                        "again for it (a saved key is only sent to the address it was saved "
+                        "for)."
+                    )
+                elif (
+                    draft.stored_name is None
+                    and profile.name not in saved_names
+                    and self._keys.where(profile.name, service) is not Storage.NONE
+                ):
+                    sentence = (
+                        f"A {KEY_TITLES[service]} is stored under “{profile.name}” from a "
+                        f"profile no longer in the settings: type this profile's own (a stored "
+                        "key is only sent to the profile it was saved for)."
+                    )
+                else:
                     continue
-                sentence = (
-                    f"The {title} address is now {urlsplit(now).netloc or now}, no longer "
-                    f"{urlsplit(before).netloc or before}: type the {KEY_TITLES[service]} again "
-                    "for it "
-                    "(a saved key is only sent to the address it was saved for)."
-                )
                 self.profile_list.setCurrentRow(index)
                 self.key_fields[service].setFocus()
                 error = self.key_errors[service]

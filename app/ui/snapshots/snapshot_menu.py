@@ -189,13 +189,23 @@ class SnapshotMenu(QObject):
             choose_path=self._snapshot_path,
             parent=self.window,
         )
-        for change in (
+        changes = (
             orders.proxy.rowsInserted,
             orders.proxy.rowsRemoved,
             orders.proxy.modelReset,
             orders.proxy.layoutChanged,
-        ):
+        )
+        for change in changes:
             change.connect(dialog.orders_changed)
+
+        def finished(_result: int) -> None:
+            # Gone with its flow: a closed dialog recounted the inbox at every sync, and every
+            # Save snapshot of the day stayed in memory.
+            for change in changes:
+                change.disconnect(dialog.orders_changed)
+            dialog.deleteLater()
+
+        dialog.finished.connect(finished)
         dialog.saved.connect(self._saved)
         self._keep(dialog)
         dialog.open()
