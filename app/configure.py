@@ -34,7 +34,7 @@ def configure_interactively(keys: KeyStore | None = None) -> int:
     # A desk running on this data folder holds its settings in memory, and its connection
     # would go on with the old address under the new key: it is closed first (or changed in
     # its own File > Settings).
-    lock = InstanceLock(data_dir())
+    lock = InstanceLock(data_dir(), role="assessment-desk --configure")
     try:
         lock.acquire()
     except (AlreadyRunningError, LockUnavailableError) as exc:

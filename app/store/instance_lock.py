@@ -24,10 +24,16 @@ LOCK_FILE_NAME = "assessment-desk.lock"
 class AlreadyRunningError(RuntimeError):
     """Another process holds the folder; the message says so in one sentence."""
 
-    def __init__(self, folder: Path, holder: str | None) -> None:
+    def __init__(self, folder: Path, holder: str | None, role: str = "") -> None:
         self.folder = folder
         self.holder = holder
         who = f" (process {holder})" if holder else ""
+        if role:  # not a desk: no window to turn to
+            super().__init__(
+                f"{role} is using this data folder{who}: let it finish, then try again. The "
+                f"folder is {folder}."
+            )
+            return
         super().__init__(
             f"Assessment Desk is already running with this data folder{who}: use that window, "
             f"or close it first. The folder is {folder}."
@@ -55,9 +61,12 @@ class InstanceLock:
     """``acquire()`` takes the folder's lock or raises ``AlreadyRunningError``; ``release()``
     (or leaving the ``with`` block, or the process ending) gives it back."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, role: str = "") -> None:
+        """``role``: what holds the lock when it is not a desk ("assessment-desk --configure"),
+        named to whoever is refused it."""
         self.folder = folder
         self.path = folder / LOCK_FILE_NAME
+        self.role = role
         self._fd: int | None = None
 
     @property
@@ -77,13 +86,13 @@ class InstanceLock:
         try:
             _lock(fd)
         except OSError as exc:
-            holder = _read_holder(fd) if exc.errno in _HELD else None
+            holder, role = _read_holder(fd) if exc.errno in _HELD else (None, "")
             os.close(fd)
             if exc.errno in _HELD:
-                raise AlreadyRunningError(self.folder, holder) from None
+                raise AlreadyRunningError(self.folder, holder, role) from None
             raise LockUnavailableError(self.folder, exc) from exc
         os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}@{socket.gethostname()}\n".encode())
+        os.write(fd, f"{os.getpid()}@{socket.gethostname()}\n{self.role[:100]}\n".encode())
         self._fd = fd
 
     def release(self) -> None:
@@ -108,15 +117,19 @@ class InstanceLock:
         self.release()
 
 
-def _read_holder(fd: int) -> str | None:
+def _read_holder(fd: int) -> tuple[str | None, str]:
+    """Who holds the lock (its process, and the host when another) and its role ("": a
+    desk), as it wrote them."""
     try:
-        text = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
+        text = os.pread(fd, 400, 0).decode("utf-8", "replace")
     except (OSError, AttributeError):  # no pread on Windows: the sentence goes without it
-        return None
-    pid, _, host = text.partition("@")
+        return None, ""
+    first, _, rest = text.partition("\n")
+    role = " ".join(rest.split())[:100]
+    pid, _, host = first.strip().partition("@")
     if not pid.isdigit():
-        return None
-    return pid if host == socket.gethostname() else f"{pid} on {host}"
+        return None, role
+    return (pid if host == socket.gethostname() else f"{pid} on {host}"), role
 
 
 if sys.platform == "win32":

@@ -16,16 +16,16 @@ HOLD = """
 import sys, time
 from pathlib import Path
 from app.store.instance_lock import InstanceLock
-lock = InstanceLock(Path(sys.argv[1]))
+lock = InstanceLock(Path(sys.argv[1]), role=sys.argv[2])
 lock.acquire()
 print("held", flush=True)
 time.sleep(600)
 """
 
 
-def hold_in_child(folder: Path) -> subprocess.Popen[str]:
+def hold_in_child(folder: Path, role: str = "") -> subprocess.Popen[str]:
     child = subprocess.Popen(
-        [sys.executable, "-c", HOLD, str(folder)], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", HOLD, str(folder), role], stdout=subprocess.PIPE, text=True
     )
     assert child.stdout is not None
     assert child.stdout.readline().strip() == "held"  # blocks until the child holds it
@@ -41,6 +41,24 @@ def test_a_second_process_is_refused_with_a_sentence(tmp_path: Path) -> None:
         assert "already running with this data folder" in message
         assert f"process {child.pid}" in message
         assert str(tmp_path) in message
+    finally:
+        child.kill()
+        child.wait()
+
+
+def test_a_holder_that_is_not_a_desk_is_named_not_taken_for_one(tmp_path: Path) -> None:
+    """Before: a desk started while ``--configure`` waited for answers said "use that window",
+    and there was none."""
+    child = hold_in_child(tmp_path, "assessment-desk --configure")
+    try:
+        with pytest.raises(AlreadyRunningError) as info:
+            InstanceLock(tmp_path).acquire()
+        message = str(info.value)
+        assert message.startswith(
+            f"assessment-desk --configure is using this data folder (process {child.pid}): "
+            "let it finish, then try again."
+        )
+        assert "window" not in message
     finally:
         child.kill()
         child.wait()
