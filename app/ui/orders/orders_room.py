@@ -63,6 +63,7 @@ from app.ui.orders.sync_problem import SyncProblemBar
 from app.views.bulk_summary import bulk_summary, status_counts
 from app.views.inbox_columns import DEFAULT_SHOWN, INBOX, STATUS_LABELS
 from app.views.order_rows import OrderColumns, OrderRow
+from app.views.text import one_line
 from app.workflows.refusals import EXPECTED_ERRORS
 
 if TYPE_CHECKING:  # the API's shapes (pydantic) load after the first frame
@@ -794,6 +795,19 @@ class OrdersRoom(QWidget):
         self._update_counts()
         self._keep_current_in_sight()
 
+    def _no_match_text(self) -> str:
+        """Why the list is empty while there are orders, and the key or choice that clears it."""
+        searched = one_line(self.search.text(), 40)
+        chosen = self.status_filter.currentText() if self.status_filter.currentIndex() > 0 else ""
+        if searched and chosen:
+            return (
+                f"No orders match “{searched}” under “{chosen}”: press Esc in the search to "
+                "clear it, or choose All statuses."
+            )
+        if searched:
+            return f"No orders match “{searched}”: press Esc in the search to clear it."
+        return f"No orders under “{chosen}”: choose All statuses to see the others."
+
     def _keep_current_in_sight(self) -> None:
         """The order the pane shows, where a sort, a cleared search or another filter put it
         (row 150, say, with the list scrolled to the top): in sight, highlighted."""
@@ -844,7 +858,7 @@ class OrdersRoom(QWidget):
                 self.stack.setCurrentWidget(self.table)
                 self._focus_list_at_start()
         elif total:
-            self._show_message("No orders match the search or the status filter.")
+            self._show_message(self._no_match_text())
         else:
             self._show_message(self._no_orders_text())
         # The Candidates tab says the same when there are no orders (not "No orders yet."
