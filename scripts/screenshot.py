@@ -11,6 +11,7 @@ Headless, it runs on Qt's offscreen platform told a 1280×800 screen (tests/scre
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import sys
@@ -139,7 +140,11 @@ async def _form_and_plan(window: MainWindow, board: OrderBoard, out: Path) -> No
 
 
 def main() -> None:
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else ".")
+    parser = argparse.ArgumentParser(
+        description="Screenshots of the console in demo mode at 1280×800 (headless)."
+    )
+    parser.add_argument("out_dir", type=Path, nargs="?", default=Path("."), help="where to write")
+    out = parser.parse_args().out_dir
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
     app.setQuitOnLastWindowClosed(False)

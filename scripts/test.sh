@@ -2,8 +2,9 @@
 # Install what the tests need (system packages, venv with the test extra), then run the checks
 # and the whole test suite headless. Exits non-zero on any failure. Extra arguments go to pytest.
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
+# curl: the upload benchmark measures curl on the same endpoint as its baseline (bench/upload.py).
 # shellcheck disable=SC2086
-ensure_system_packages $QT_RUNTIME_PACKAGES $SECRET_SERVICE_PACKAGES binutils
+ensure_system_packages $QT_RUNTIME_PACKAGES $SECRET_SERVICE_PACKAGES binutils curl
 ensure_venv "test,packaging"
 cd "$ROOT"
 export QT_QPA_PLATFORM=offscreen

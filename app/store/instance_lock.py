@@ -18,6 +18,8 @@ import sys
 from pathlib import Path
 from types import TracebackType
 
+from app.store.paths import make_private_dir
+
 LOCK_FILE_NAME = "assessment-desk.lock"
 
 
@@ -79,7 +81,7 @@ class InstanceLock:
         if self._fd is not None:
             return
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            make_private_dir(self.folder)  # the app's data folder: only the user's (0700)
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         except OSError as exc:
             raise LockUnavailableError(self.folder, exc) from exc

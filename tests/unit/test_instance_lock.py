@@ -108,3 +108,14 @@ def test_a_folder_that_cannot_be_locked_is_not_called_already_running(
     monkeypatch.undo()
     with pytest.raises(instance_lock.LockUnavailableError):
         InstanceLock(blocked / "data").acquire()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="folder modes are POSIX's")
+def test_the_folder_it_makes_is_the_users_only(tmp_path: Path) -> None:
+    """Before: a demo start made the data folder with the umask's 0755 (it holds the lock and,
+    with a real profile, the candidates' data)."""
+    import stat
+
+    folder = tmp_path / "data"
+    with InstanceLock(folder):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
