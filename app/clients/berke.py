@@ -13,6 +13,7 @@ the body, only over https (or loopback), and is redacted from anything the servi
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, TypeVar
@@ -25,6 +26,7 @@ from app.clients.berke_payload import PayloadError, as_list, parse_payload
 from app.clients.errors import (
     ApiError,
     AuthError,
+    NotADocumentError,
     NotFoundError,
     ServerError,
     Service,
@@ -48,6 +50,8 @@ from app.domain.berke import (
 )
 from app.domain.berke_refusals import refusal_summary
 from app.domain.berke_results import CompletedAssessment, CompletedPage
+
+log = logging.getLogger(__name__)
 
 PRODUCTION_BASE_URL = "https://site.berkeassessment.com/api"
 INVALID_KEY_CODE = 1003
@@ -92,6 +96,7 @@ class BerkeClient:
         self._clock = clock
         # JSON is what we ask for; XML is what Berke defaults to, and must read the same.
         self._format = response_format
+        self._told_unreadable: set[str] = set()  # completed entries left out, said once each
         extra: dict[str, Any] = {"sleep": sleep} if sleep else {}
         self._http = ServiceHttp(
             Service.BERKE,
@@ -198,6 +203,13 @@ class BerkeClient:
         page = 1
         while page <= max_pages:
             listing = await self.get_completed_assessments(date_from, date_to, page=page)
+            untold = [u for u in listing.unreadable if u not in self._told_unreadable]
+            if untold:
+                self._told_unreadable.update(untold)
+                log.warning(
+                    "Berke listed completed assessments this version cannot read (left out): %s",
+                    ", ".join(untold),
+                )
             fresh = [a for a in listing.assessments if a.source_candidate_id.casefold() not in seen]
             for assessment in fresh:
                 seen.add(assessment.source_candidate_id.casefold())
@@ -230,7 +242,7 @@ class BerkeClient:
         content = response.content
         # The rule a dropped file is held to: Berke's report is attached the same way.
         if not is_pdf(content):
-            raise UnexpectedResponseError(
+            raise NotADocumentError(
                 Service.BERKE,
                 summary="Berke's report was not a PDF, so it was not attached.",
                 service_message=self._http.service_text(

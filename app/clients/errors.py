@@ -144,6 +144,16 @@ class UnexpectedResponseError(ServerError):
     default_summary = "The service answered with something this console does not understand."
 
 
+class NotADocumentError(UnexpectedResponseError):
+    """A report that is not what it should be (not a PDF, empty): asking again brings the same
+    file, so not transient: automatic delivery holds the order rather than fetch it every
+    round."""
+
+    @property
+    def is_transient(self) -> bool:
+        return False
+
+
 class AnswerTooLargeError(UnexpectedResponseError):
     """The answer went over the client's size limit and was cut off (never used in part).
 

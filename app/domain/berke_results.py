@@ -13,7 +13,7 @@ from datetime import datetime
 from enum import IntEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from app.domain.berke import BerkeParam
 from app.domain.berke_progress import unix_time
@@ -163,13 +163,28 @@ class CompletedPage(BerkeModel):
     total_pages: int = Field(default=0, alias="totalPages", ge=0)
     max_assessments_per_page: int = Field(default=50, alias="maxAssessmentsPerPage", ge=0)
     assessments: tuple[CompletedAssessment, ...] = Field(default=(), alias="assessment")
+    #: Entries of the page this version could not read (another integration's, a date of
+    #: year 1): left out, so that one of them no longer fails every page, every round.
+    unreadable: tuple[str, ...] = Field(default=(), exclude=True)
 
-    @field_validator("assessments", mode="before")
+    @model_validator(mode="before")
     @classmethod
-    def _listed(cls, value: Any) -> Any:
+    def _readable(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        value = data.get("assessment")
         if value is None or value == "":
-            return ()
-        return value if isinstance(value, list | tuple) else [value]
+            value = []
+        entries = value if isinstance(value, list | tuple) else [value]
+        kept: list[CompletedAssessment] = []
+        left_out: list[str] = []
+        for entry in entries:
+            try:
+                kept.append(CompletedAssessment.model_validate(entry))
+            except ValidationError:
+                name = entry.get("sourceCandidateId") if isinstance(entry, dict) else None
+                left_out.append(str(name)[:50] if name else "an entry without an id")
+        return {**data, "assessment": kept, "unreadable": tuple(left_out)}
 
 
 # -- a completed assessment as a SmartRecruiters result -------------------------------------

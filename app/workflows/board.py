@@ -171,6 +171,14 @@ class BoardOptions:
         )
 
 
+def _lasting(exc: Exception) -> bool:
+    """Whether a delivery refused with ``exc`` would be refused again unchanged: Berke's answer
+    or report (``NothingToDeliverError``), or a service's refusal that is not a wait."""
+    if isinstance(exc, NothingToDeliverError):
+        return True
+    return isinstance(exc, ApiError) and not exc.is_transient
+
+
 class OrderBoard:
     """Orders, their local state, and the actions on them. See the module docstring."""
 
@@ -534,9 +542,17 @@ class OrderBoard:
 
     async def watch(self) -> WatchReport:
         """One round: Berke's side of every open assessment, recruiters' new comments, and
-        (when the profile says so) the delivery of what is complete."""
+        (when the profile says so) the delivery of what is complete. Each goes on when another
+        fails: Berke down (or its token revoked) stopped the comments' flags and the delivery
+        of what was known complete. Berke's problem, if any, is in the report."""
         report = await watch_berke(self._desk)
-        flagged = await watch_comments(self._desk, list(self._orders.values()))
+        if report.problem is not None:
+            log.info("Watching Berke did not finish: %s", report.problem)
+        try:
+            flagged = await watch_comments(self._desk, list(self._orders.values()))
+        except ApiError as exc:
+            log.info("Reading new comments did not finish: %s", exc)
+            flagged = set()
         self._held.release(report.changed_orders)  # Berke's side changed: worth a try
         # (An answer that gains its score later is not seen by the watch: HeldDeliveries
         # tries again after a while, and a preview that finds it deliverable releases it.)
@@ -907,18 +923,24 @@ class OrderBoard:
         log, and tried again when Berke's side changes (``HeldDeliveries``)."""
         failures: list[tuple[str, str]] = []
         for order_id in order_ids:
+            if unattended and (not self.options.auto_deliver or self._closing):
+                break  # switched off (or closing) while the round ran: nothing more unasked
             if self._rule_reason(OrderAction.DELIVER, [order_id]) is not None:
                 continue
             try:
                 await self.deliver(order_id)
-            except NothingToDeliverError as exc:
-                failures.append((order_id, str(exc)))
-                if unattended and self._held.hold(order_id, str(exc), datetime.now(UTC)):
-                    log.warning("Automatic delivery of %s is held: %s", order_id, exc)
-                    self._changed([order_id])
             except EXPECTED_ERRORS as exc:
                 failures.append((order_id, str(exc)))
-                if unattended:  # the network or the service: the next round tries again
+                if not unattended:
+                    continue
+                if _lasting(exc):
+                    # Refused the same way next round (no score, a report too large or not a
+                    # PDF, an order SmartRecruiters no longer lets this desk complete): held,
+                    # said once on its flag, not tried every round.
+                    if self._held.hold(order_id, str(exc), datetime.now(UTC)):
+                        log.warning("Automatic delivery of %s is held: %s", order_id, exc)
+                        self._changed([order_id])
+                else:  # the network or the service: the next round tries again
                     log.info("Automatic delivery of %s did not finish: %s", order_id, exc)
         return failures
 

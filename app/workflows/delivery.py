@@ -131,8 +131,8 @@ async def _queue_report(
         again = await requeue_upload(desk, order.id, failed.id)
         return [again] if again is not None else []
     accepted, refused = await queue_files(desk, order, [plan.report], max_bytes=max_bytes)
-    if refused:
-        raise ActionNotAllowedError(" ".join(refused))
+    if refused:  # the same report is refused the same way next time (larger than allowed)
+        raise NothingToDeliverError(" ".join(refused))
     return accepted
 
 

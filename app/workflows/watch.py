@@ -18,6 +18,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from app.clients.errors import ApiError
 from app.domain.berke_progress import BerkeProgress
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.store.berke_watch import WATERMARK_KEY, Watched
@@ -41,6 +42,8 @@ class WatchReport:
     changed_orders: set[str] = field(default_factory=set)
     completed: list[str] = field(default_factory=list)  # source candidate ids
     status_calls: int = 0
+    #: What kept part of the round from Berke (the listing, a status): the rest went on.
+    problem: ApiError | None = None
 
 
 async def watch_berke(
@@ -63,21 +66,26 @@ async def watch_berke(
     # 1. Completions since the watermark (or since the oldest open assessment was made).
     mark = await asyncio.to_thread(desk.results.meta, WATERMARK_KEY)
     since = datetime.fromisoformat(mark) if mark else min(w.created_at for w in watched)
-    async for done in desk.session.berke.iter_completed(since - CLOCK_MARGIN, now):
-        watch = open_by_id.pop(done.source_candidate_id.casefold(), None)
-        if watch is None:
-            continue  # someone else's, or one this desk already knows is complete
-        await asyncio.to_thread(
-            store.record,
-            watch.source_candidate_id,
-            BerkeProgress.COMPLETE,
-            completed_at=done.completed_on_utc,
-            completed=done,
-        )
-        report.completed.append(watch.source_candidate_id)
-        changed.append(watch.source_candidate_id)
-    # Only once every page was read: a failure above leaves the window to the next round.
-    await asyncio.to_thread(desk.results.set_meta, WATERMARK_KEY, now.isoformat())
+    try:
+        async for done in desk.session.berke.iter_completed(since - CLOCK_MARGIN, now):
+            watch = open_by_id.pop(done.source_candidate_id.casefold(), None)
+            if watch is None:
+                continue  # someone else's, or one this desk already knows is complete
+            await asyncio.to_thread(
+                store.record,
+                watch.source_candidate_id,
+                BerkeProgress.COMPLETE,
+                completed_at=done.completed_on_utc,
+                completed=done,
+            )
+            report.completed.append(watch.source_candidate_id)
+            changed.append(watch.source_candidate_id)
+    except ApiError as exc:
+        # The window stays for the next round; the statuses below still catch what they can.
+        report.problem = exc
+    else:
+        # Only once every page was read: a failure leaves the window to the next round.
+        await asyncio.to_thread(desk.results.set_meta, WATERMARK_KEY, now.isoformat())
 
     # 2. A few statuses, to tell started from not started (and to catch what the window
     #    could not: a completion before this desk first watched, a deletion by hand).
@@ -85,12 +93,19 @@ async def watch_berke(
     due.sort(key=lambda w: w.state.checked_at if w.state else datetime.min.replace(tzinfo=UTC))
     for watch in due[:status_budget]:
         report.status_calls += 1
-        status = await desk.session.berke.get_assessment_status(watch.source_candidate_id)
-        # None: Berke no longer knows it (deleted by hand, or by another desk).
-        progress = BerkeProgress.DELETED if status is None else status.progress
-        completed = None
+        try:
+            status = await desk.session.berke.get_assessment_status(watch.source_candidate_id)
+            # None: Berke no longer knows it (deleted by hand, or by another desk).
+            progress = BerkeProgress.DELETED if status is None else status.progress
+            completed = None
+            if progress is BerkeProgress.COMPLETE:
+                completed = await desk.session.berke.get_completed_assessment(
+                    watch.source_candidate_id
+                )
+        except ApiError as exc:  # this one's answer: the others are still asked
+            report.problem = report.problem or exc
+            continue
         if progress is BerkeProgress.COMPLETE:
-            completed = await desk.session.berke.get_completed_assessment(watch.source_candidate_id)
             report.completed.append(watch.source_candidate_id)
         before = watch.state.progress if watch.state else None
         await asyncio.to_thread(
