@@ -131,6 +131,9 @@ class BoardListener:
 
     def upload_progress(self, upload_id: int, sent: int, total: int) -> None: ...
 
+    def berke_watched(self, problem: str | None) -> None:
+        """A round of watching Berke ended: None when Berke answered, else why not."""
+
 
 @dataclass(frozen=True)
 class SyncOutcome:
@@ -526,6 +529,7 @@ class OrderBoard:
                 await self.watch()
             except ApiError as exc:
                 log.info("Watching Berke did not finish: %s", exc)
+                self.listener.berke_watched(str(exc))
             except Exception:
                 log.exception("Watching Berke failed")
             await asyncio.sleep(DEMO_WATCH_SECONDS if self.demo else WATCH_SECONDS)
@@ -548,6 +552,9 @@ class OrderBoard:
         report = await watch_berke(self._desk)
         if report.problem is not None:
             log.info("Watching Berke did not finish: %s", report.problem)
+        # Said at once, not after the comments and deliveries below: a revoked token showed
+        # nowhere, and finished candidates looked idle for days.
+        self.listener.berke_watched(str(report.problem) if report.problem else None)
         try:
             flagged = await watch_comments(self._desk, list(self._orders.values()))
         except ApiError as exc:

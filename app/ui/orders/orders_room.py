@@ -59,7 +59,7 @@ from app.ui.orders.order_filter_proxy import OrderFilterProxy
 from app.ui.orders.order_table_model import ORDER_ID_ROLE, OrderTableModel
 from app.ui.orders.sources import LiveOrders, OrderSource
 from app.ui.orders.status_badge import StatusBadgeDelegate
-from app.ui.orders.sync_problem import SyncProblemBar
+from app.ui.orders.sync_problem import BerkeWatchBar, SyncProblemBar
 from app.views.bulk_summary import bulk_summary, status_counts
 from app.views.inbox_columns import DEFAULT_SHOWN, INBOX, STATUS_LABELS
 from app.views.order_rows import OrderColumns, OrderRow
@@ -133,6 +133,8 @@ class OrdersRoom(QWidget):
         self._wire_detail()
 
         self.sync_problem = SyncProblemBar()
+        self.berke_problem = BerkeWatchBar()
+        self.berke_problem.retry_requested.connect(self._watch_berke_now)
         self.splitter = self._lay_out()
         # As seen: the filters, the tabs, the list, then the pane of the order (once laid out
         # in one window: Qt refuses to chain widgets of different windows).
@@ -250,6 +252,7 @@ class OrdersRoom(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._filter_row())
         layout.addWidget(self.sync_problem)
+        layout.addWidget(self.berke_problem)
         layout.addWidget(splitter, 1)  # every spare pixel to the orders, none to the filters
         return splitter
 
@@ -327,8 +330,10 @@ class OrdersRoom(QWidget):
                 previous.signals.upload_progress.disconnect(
                     self.detail.attachments.model.set_progress
                 )
+                previous.signals.berke_watched.disconnect(self._berke_watched)
         self.source = source
         self.sync_problem.clear()
+        self.berke_problem.clear()
         self.tasks.cancel("detail")
         reason = source.read_only_reason if source is not None else None
         self.controller.set_board(source.board if isinstance(source, LiveOrders) else None)
@@ -342,6 +347,7 @@ class OrdersRoom(QWidget):
             source.rows_changed.connect(self._rows_changed)
             if isinstance(source, LiveOrders):
                 source.signals.upload_progress.connect(self.detail.attachments.model.set_progress)
+                source.signals.berke_watched.connect(self._berke_watched)
         self._candidates_stale = True
         if self.tabs.currentWidget() is self.candidates:
             self._refresh_candidates()
@@ -407,6 +413,17 @@ class OrdersRoom(QWidget):
         if self.table.verticalScrollMode() is QAbstractItemView.ScrollMode.ScrollPerItem:
             moved = round(moved / max(1, self.table.rowHeight(row)))
         bar.setValue(bar.value() + moved)
+
+    def _berke_watched(self, problem: str | None) -> None:
+        if problem is None:
+            self.berke_problem.synced()
+        else:
+            self.berke_problem.failed(problem)
+
+    def _watch_berke_now(self) -> None:
+        """The Berke bar's Try again: one round now (its answer updates the bar)."""
+        if isinstance(self.source, LiveOrders):
+            self.tasks.start(self.source.board.watch(), name="berke-watch")
 
     def _recheck(self) -> None:
         if isinstance(self.source, LiveOrders):

@@ -69,3 +69,34 @@ class SyncProblemBar(QWidget):
         """Another source (a profile, a snapshot): nothing is known of its syncs yet."""
         self._last_good = None
         self.hide()
+
+
+class BerkeWatchBar(SyncProblemBar):
+    """The same bar for Berke's side: while watching Berke fails (Berke down, its token
+    revoked), the Berke column is as it was, and a finished assessment is not flagged. The
+    SmartRecruiters sync went on working, so nothing said so before."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("berkeProblem")
+        self.setAccessibleName("Berke problem")
+        self.setStyleSheet(
+            "QWidget#berkeProblem { background: #fff4ce; border: 1px solid #e0c97a; }"
+            " QWidget#berkeProblem QLabel { color: #3b2f00; }"
+        )
+        self.text.setObjectName("berkeProblemText")
+        self.retry_button.setObjectName("berkeRetryButton")
+        self.retry_button.setToolTip("Ask Berke now")
+
+    def failed(self, error: str, *, orders_shown: bool = True) -> None:
+        at = datetime.now().strftime("%H:%M")
+        since = (
+            f"Berke's side of the orders is as it was at {self._last_good:%H:%M}"
+            if self._last_good is not None
+            else "Berke's side of the orders is as saved on this computer"
+        )
+        self.text.setText(
+            f"Berke could not be asked at {at}. {since}: an assessment finished since is not "
+            f"flagged until Berke answers. {error}"
+        )
+        self.show()
