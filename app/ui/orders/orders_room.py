@@ -418,7 +418,7 @@ class OrdersRoom(QWidget):
         if problem is None:
             self.berke_problem.synced()
         else:
-            self.berke_problem.failed(problem)
+            self.berke_problem.failed(problem, orders_shown=True)
 
     def _watch_berke_now(self) -> None:
         """The Berke bar's Try again: one round now (its answer updates the bar)."""

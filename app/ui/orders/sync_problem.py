@@ -48,21 +48,27 @@ class SyncProblemBar(QWidget):
         self._last_good = datetime.now()
         self.hide()
 
+    # What the bar says: when it failed ({at}), since when what is shown is as it is ({since},
+    # one of the two below) and the service's words ({error}).
+    FAILED = (
+        "The orders could not be synced at {at}. {since}, and may have changed in "
+        "SmartRecruiters since. {error}"
+    )
+    SINCE_LAST_GOOD = "The orders shown are as they were at {when}"
+    SINCE_SAVED = "The orders shown are those saved on this computer"
+
     def failed(self, error: str, *, orders_shown: bool) -> None:
         """A sync failed. With no orders shown the list's own message says so instead."""
         if not orders_shown:
             self.hide()
             return
-        at = datetime.now().strftime("%H:%M")
         since = (
-            f"The orders shown are as they were at {self._last_good:%H:%M}"
+            self.SINCE_LAST_GOOD.format(when=f"{self._last_good:%H:%M}")
             if self._last_good is not None
-            else "The orders shown are those saved on this computer"
+            else self.SINCE_SAVED
         )
-        self.text.setText(
-            f"The orders could not be synced at {at}. {since}, and may have changed in "
-            f"SmartRecruiters since. {error}"
-        )
+        at = datetime.now().strftime("%H:%M")
+        self.text.setText(self.FAILED.format(at=at, since=since, error=error))
         self.show()
 
     def clear(self) -> None:
@@ -76,6 +82,13 @@ class BerkeWatchBar(SyncProblemBar):
     revoked), the Berke column is as it was, and a finished assessment is not flagged. The
     SmartRecruiters sync went on working, so nothing said so before."""
 
+    FAILED = (
+        "Berke could not be asked at {at}. {since}: an assessment finished since is not "
+        "flagged until Berke answers. {error}"
+    )
+    SINCE_LAST_GOOD = "Berke's side of the orders is as it was at {when}"
+    SINCE_SAVED = "Berke's side of the orders is as saved on this computer"
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("berkeProblem")
@@ -87,16 +100,3 @@ class BerkeWatchBar(SyncProblemBar):
         self.text.setObjectName("berkeProblemText")
         self.retry_button.setObjectName("berkeRetryButton")
         self.retry_button.setToolTip("Ask Berke now")
-
-    def failed(self, error: str, *, orders_shown: bool = True) -> None:
-        at = datetime.now().strftime("%H:%M")
-        since = (
-            f"Berke's side of the orders is as it was at {self._last_good:%H:%M}"
-            if self._last_good is not None
-            else "Berke's side of the orders is as saved on this computer"
-        )
-        self.text.setText(
-            f"Berke could not be asked at {at}. {since}: an assessment finished since is not "
-            f"flagged until Berke answers. {error}"
-        )
-        self.show()
