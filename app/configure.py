@@ -37,8 +37,12 @@ def configure_interactively(keys: KeyStore | None = None) -> int:
     lock = InstanceLock(data_dir(), role="assessment-desk --configure")
     try:
         lock.acquire()
-    except (AlreadyRunningError, LockUnavailableError) as exc:
-        print(f"{exc} Its File > Settings changes profiles too.")
+    except AlreadyRunningError as exc:
+        desk = "" if exc.role else " Its File > Settings changes profiles too."
+        print(f"{exc}{desk}")
+        return 1
+    except LockUnavailableError as exc:
+        print(exc)
         return 1
     try:
         return _configure(keys or KeyStore())

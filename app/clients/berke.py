@@ -200,6 +200,7 @@ class BerkeClient:
         """Every assessment completed in the window, page after page. Stops at the last page,
         or when a page brings nothing new (a server answering the same page for ever)."""
         seen: set[str] = set()
+        unread: set[str] = set()
         page = 1
         while page <= max_pages:
             listing = await self.get_completed_assessments(date_from, date_to, page=page)
@@ -211,10 +212,13 @@ class BerkeClient:
                     ", ".join(untold),
                 )
             fresh = [a for a in listing.assessments if a.source_candidate_id.casefold() not in seen]
+            # A page of entries left out is news too: the pages after it are still read.
+            fresh_unread = set(listing.unreadable) - unread
+            unread |= fresh_unread
             for assessment in fresh:
                 seen.add(assessment.source_candidate_id.casefold())
                 yield assessment
-            if not fresh or page >= listing.total_pages:
+            if (not fresh and not fresh_unread) or page >= listing.total_pages:
                 return
             page += 1
 

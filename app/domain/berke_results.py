@@ -172,7 +172,11 @@ class CompletedPage(BerkeModel):
     def _readable(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             return data
-        value = data.get("assessment")
+        data = dict(data)
+        # By Berke's name ("assessment") or by the field's own (a page made in code).
+        value = data.pop("assessment", None)
+        by_name = data.pop("assessments", None)
+        value = by_name if value is None else value
         if value is None or value == "":
             value = []
         entries = value if isinstance(value, list | tuple) else [value]

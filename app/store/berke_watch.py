@@ -77,11 +77,22 @@ class BerkeWatchStore:
             conn.execute(
                 "INSERT INTO berke_status (source_candidate_id, progress, completed_at,"
                 " checked_at, completed) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT (source_candidate_id) DO UPDATE SET progress = excluded.progress,"
+                # Never back from complete: a round's older answer, written late, undid it.
+                " ON CONFLICT (source_candidate_id) DO UPDATE SET progress = CASE"
+                " WHEN progress = 'complete' THEN progress ELSE excluded.progress END,"
                 " completed_at = COALESCE(excluded.completed_at, completed_at),"
                 " checked_at = excluded.checked_at,"
                 " completed = COALESCE(excluded.completed, completed)",
                 (source_candidate_id, progress.value, when, utc_now(), data),
+            )
+
+    def touch(self, source_candidate_id: str) -> None:
+        """Asked now, without an answer: last in the queue of statuses to ask again (what was
+        known of it stays; one never answered stays unknown)."""
+        with self._db.transaction() as conn:
+            conn.execute(
+                "UPDATE berke_status SET checked_at = ? WHERE source_candidate_id = ?",
+                (utc_now(), source_candidate_id),
             )
 
     def completed(self, source_candidate_id: str) -> CompletedAssessment | None:

@@ -29,6 +29,7 @@ class AlreadyRunningError(RuntimeError):
     def __init__(self, folder: Path, holder: str | None, role: str = "") -> None:
         self.folder = folder
         self.holder = holder
+        self.role = role  # "": a desk (a window to turn to)
         who = f" (process {holder})" if holder else ""
         if role:  # not a desk: no window to turn to
             super().__init__(

@@ -206,6 +206,8 @@ class OrderBoard:
         self._closing = False  # set when the session begins to close: nothing new starts
         self._batches: set[asyncio.Event] = set()  # each running batch's stop
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._watching = asyncio.Lock()
+        self._wake_watch = asyncio.Event()
         self._loops: list[asyncio.Task[None]] = []
         self._wake_resumer = asyncio.Event()
         self.last_sync: SyncOutcome | None = None
@@ -525,14 +527,29 @@ class OrderBoard:
 
     async def _watch_forever(self) -> None:
         while True:
-            try:
-                await self.watch()
-            except ApiError as exc:
-                log.info("Watching Berke did not finish: %s", exc)
-                self.listener.berke_watched(str(exc))
-            except Exception:
-                log.exception("Watching Berke failed")
-            await asyncio.sleep(DEMO_WATCH_SECONDS if self.demo else WATCH_SECONDS)
+            await self._watch_round()
+            self._wake_watch.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(
+                    self._wake_watch.wait(), DEMO_WATCH_SECONDS if self.demo else WATCH_SECONDS
+                )
+
+    async def _watch_round(self) -> None:
+        try:
+            await self.watch()
+        except ApiError as exc:
+            log.info("Watching Berke did not finish: %s", exc)
+            self.listener.berke_watched(str(exc))
+        except Exception:
+            log.exception("Watching Berke failed")
+
+    def watch_now(self) -> None:
+        """A round soon (the Berke bar's Try again): the running loop's next one, at once; a
+        board not started runs one of its own. Never two rounds at once (``watch``)."""
+        if self._loops:
+            self._wake_watch.set()
+        elif not self._closing:
+            self.spawn(self._watch_round())
 
     async def _resync_forever(self) -> None:
         """Every order now and then, not only the NEW ones: an order completed or rejected
@@ -549,6 +566,10 @@ class OrderBoard:
         (when the profile says so) the delivery of what is complete. Each goes on when another
         fails: Berke down (or its token revoked) stopped the comments' flags and the delivery
         of what was known complete. Berke's problem, if any, is in the report."""
+        async with self._watching:  # one round at a time: a late one undid a newer answer
+            return await self._watch_once()
+
+    async def _watch_once(self) -> WatchReport:
         report = await watch_berke(self._desk)
         if report.problem is not None:
             log.info("Watching Berke did not finish: %s", report.problem)

@@ -18,7 +18,14 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from app.clients.errors import ApiError
+from app.clients.errors import (
+    ApiError,
+    AuthError,
+    NetworkError,
+    ServerError,
+    ThrottledError,
+    UnexpectedResponseError,
+)
 from app.domain.berke_progress import BerkeProgress
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.store.berke_watch import WATERMARK_KEY, Watched
@@ -81,8 +88,11 @@ async def watch_berke(
             report.completed.append(watch.source_candidate_id)
             changed.append(watch.source_candidate_id)
     except ApiError as exc:
-        # The window stays for the next round; the statuses below still catch what they can.
+        # The window stays for the next round; the statuses below still catch what they can
+        # (unless the whole service failed: then each would fail too, and slowly).
         report.problem = exc
+        if _service_wide(exc):
+            return report
     else:
         # Only once every page was read: a failure leaves the window to the next round.
         await asyncio.to_thread(desk.results.set_meta, WATERMARK_KEY, now.isoformat())
@@ -102,8 +112,13 @@ async def watch_berke(
                 completed = await desk.session.berke.get_completed_assessment(
                     watch.source_candidate_id
                 )
-        except ApiError as exc:  # this one's answer: the others are still asked
+        except ApiError as exc:
             report.problem = report.problem or exc
+            if _service_wide(exc):
+                break  # the next would fail the same way
+            # This one's answer: the others are still asked, and it goes to the back of the
+            # queue (not asked first every round, taking the others' turns).
+            await asyncio.to_thread(store.touch, watch.source_candidate_id)
             continue
         if progress is BerkeProgress.COMPLETE:
             report.completed.append(watch.source_candidate_id)
@@ -120,6 +135,14 @@ async def watch_berke(
             changed.append(watch.source_candidate_id)
     report.changed_orders = set(await asyncio.to_thread(store.orders_of, changed))
     return report
+
+
+def _service_wide(exc: ApiError) -> bool:
+    """A failure of the whole service (unreachable, the key refused, a wait asked for, its
+    own trouble), not of one assessment's answer."""
+    if isinstance(exc, UnexpectedResponseError):
+        return False  # this answer could not be read: the next may be
+    return isinstance(exc, NetworkError | AuthError | ThrottledError | ServerError)
 
 
 def _due(watch: Watched, now: datetime, recheck_after: timedelta) -> bool:

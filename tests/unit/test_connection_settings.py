@@ -429,7 +429,14 @@ def test_configure_refuses_while_a_desk_runs_on_the_same_folder(
     monkeypatch.setattr("builtins.input", lambda _prompt: pytest.fail("asked while refused"))
     with InstanceLock(data_dir()):  # the desk
         assert configure.configure_interactively(KeyStore()) == 1
-    assert "already running with this data folder" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "already running with this data folder" in said
+    assert "Its File > Settings changes profiles too." in said
+    with InstanceLock(data_dir(), role="assessment-desk --configure"):  # another terminal's
+        assert configure.configure_interactively(KeyStore()) == 1
+    said = capsys.readouterr().out
+    assert said.startswith("assessment-desk --configure is using this data folder")
+    assert "Settings" not in said  # no window to send anyone to
     assert not settings_path().exists()
     assert KeyStore().get(PRODUCTION_PROFILE, SR_KEY) is None
 

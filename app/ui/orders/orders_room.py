@@ -421,9 +421,10 @@ class OrdersRoom(QWidget):
             self.berke_problem.failed(problem, orders_shown=True)
 
     def _watch_berke_now(self) -> None:
-        """The Berke bar's Try again: one round now (its answer updates the bar)."""
+        """The Berke bar's Try again: the board's next round now (its answer updates the bar);
+        the board's own, so that closing stops it and two clicks make one round."""
         if isinstance(self.source, LiveOrders):
-            self.tasks.start(self.source.board.watch(), name="berke-watch")
+            self.source.board.watch_now()
 
     def _recheck(self) -> None:
         if isinstance(self.source, LiveOrders):

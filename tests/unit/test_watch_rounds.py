@@ -1,0 +1,159 @@
+"""A round of watching Berke: it reads every page of the completions listing past one it
+cannot read, stops asking statuses when Berke as a whole fails, does not let statuses that keep
+failing take every round's turns, and never goes back from a recorded completion."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import httpx
+
+from app.clients.berke import BerkeClient
+from app.clients.errors import Service, UnexpectedResponseError
+from app.clients.http import RetryPolicy
+from app.domain.berke_progress import BerkeProgress
+from app.domain.berke_results import CompletedAssessment, CompletedPage
+from app.store.berke_watch import BerkeWatchStore
+from app.store.database import Database
+from app.workflows.watch import watch_berke
+
+T0 = datetime(2024, 1, 1, tzinfo=UTC)
+# Another integration's completion this version cannot read (a fit dated year 1).
+FOREIGN = {
+    "completedOnUtc": 1.7e9,
+    "jobFit": [{"job": "Clerk", "sourceJobId": "CLERK", "fitComputedOnUtc": -62135596800}],
+}
+
+
+def _client(handle: Any, **kwargs: Any) -> BerkeClient:
+    return BerkeClient(
+        "https://berke.test/api", "token-123", transport=httpx.MockTransport(handle), **kwargs
+    )
+
+
+def _store(tmp_path: Path, *ids: str) -> BerkeWatchStore:
+    db = Database(tmp_path / "d.sqlite3")
+    with db.transaction() as conn:
+        for number, source_id in enumerate(ids):
+            conn.execute(
+                "INSERT INTO assessments (order_id, source_candidate_id, invitation_code,"
+                " assessment_url, created_at) VALUES (?, ?, ?, 'u', ?)",
+                (f"O-{number}", source_id, f"CODE{number}", T0.isoformat()),
+            )
+    return BerkeWatchStore(db)
+
+
+def _desk(store: Any, berke: Any, meta: dict[str, str]) -> Any:
+    return SimpleNamespace(
+        berke_watch=store,
+        results=SimpleNamespace(meta=meta.get, set_meta=meta.__setitem__),
+        session=SimpleNamespace(berke=berke),
+    )
+
+
+def test_the_pages_after_one_of_entries_left_out_are_read() -> None:
+    """Before: a page whose every entry was left out looked like a server repeating itself;
+    the listing stopped, and the watermark moved past the pages not read."""
+    asked: list[int] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        page = int(json.loads(request.content)["page"])
+        asked.append(page)
+        entries = (
+            [{**FOREIGN, "sourceCandidateId": f"HRIS-{i}"} for i in range(50)]
+            if page == 1
+            else [{"sourceCandidateId": "DESK-1", "completedOnUtc": 1.7e9, "jobFit": []}]
+        )
+        listing = {"totalPages": 2, "currentPage": page, "assessment": entries}
+        return httpx.Response(200, json={"status": "ok", "assessments": listing})
+
+    async def body() -> list[str]:
+        async with _client(handle, retry=RetryPolicy(read_retries=0)) as berke:
+            window = (T0, T0 + timedelta(days=31))
+            return [a.source_candidate_id async for a in berke.iter_completed(*window)]
+
+    assert asyncio.run(body()) == ["DESK-1"]
+    assert asked == [1, 2]
+
+
+def test_an_unreachable_berke_is_not_asked_once_per_status(tmp_path: Path) -> None:
+    """Before: the listing failed, then each of 20 due statuses was asked, three tries each:
+    against a Berke that hangs, a round of about half an hour before the bar said anything."""
+    sent: list[str] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        sent.append(request.url.path)
+        raise httpx.ReadTimeout("timed out", request=request)
+
+    async def no_wait(_seconds: float) -> None:
+        return None
+
+    store = _store(tmp_path, *(f"C-{i}" for i in range(25)))
+
+    async def body() -> Any:
+        async with _client(handle, sleep=no_wait) as berke:
+            return await watch_berke(_desk(store, berke, {}), now=T0)
+
+    report = asyncio.run(body())
+    assert report.problem is not None
+    assert len(sent) <= 3  # the listing's tries only
+
+
+def test_statuses_that_keep_failing_do_not_take_every_rounds_turn(tmp_path: Path) -> None:
+    """Before: a failed status was not recorded, stayed the oldest, and was asked first every
+    round: a few of them used the whole budget, and the others were never asked again."""
+    store = _store(tmp_path, "BAD-0", "BAD-1", "BAD-2", "GOOD")
+    for source_id in ("BAD-0", "BAD-1", "BAD-2", "GOOD"):
+        store.record(source_id, BerkeProgress.NOT_STARTED)
+    asked: list[str] = []
+
+    class Berke:
+        async def iter_completed(self, *_args: Any) -> Any:
+            return
+            yield
+
+        async def get_assessment_status(self, source_id: str) -> Any:
+            asked.append(source_id)
+            if source_id.startswith("BAD"):  # its answer cannot be read, every time
+                raise UnexpectedResponseError(Service.BERKE, service_message="unexpected")
+            return SimpleNamespace(progress=BerkeProgress.STARTED, completed_on_utc=None)
+
+    meta: dict[str, str] = {}
+    for hour in range(1, 4):  # rounds hours apart: every one is due each time
+        asyncio.run(
+            watch_berke(
+                _desk(store, Berke(), meta),
+                now=datetime.now(UTC) + timedelta(hours=hour),
+                status_budget=3,
+            )
+        )
+    assert "GOOD" in asked
+
+
+def test_a_late_status_never_undoes_a_recorded_completion(tmp_path: Path) -> None:
+    """A round's "started", answered before the candidate finished and written after another
+    round recorded the completion, took the assessment back from complete (the Deliver flag
+    went). One round at a time on the board, and the store never goes back from complete."""
+    store = _store(tmp_path, "C-1")
+    done = CompletedAssessment.model_validate(
+        {"sourceCandidateId": "C-1", "completedOnUtc": T0.timestamp() + 3600, "jobFit": []}
+    )
+    store.record("C-1", BerkeProgress.COMPLETE, completed=done)
+    store.record("C-1", BerkeProgress.STARTED)  # the late answer
+    assert store.watched() == []  # still complete: not watched any more
+    assert store.completed("C-1") == done
+
+
+def test_a_completion_page_made_in_code_keeps_its_assessments() -> None:
+    done = CompletedAssessment.model_validate(
+        {"sourceCandidateId": "C-1", "completedOnUtc": 1.7e9, "jobFit": []}
+    )
+    page = CompletedPage(assessments=(done,), total_pages=1)
+    assert page.assessments == (done,)
+    read = CompletedPage.model_validate({"assessment": [{**FOREIGN, "sourceCandidateId": "X"}]})
+    assert (read.assessments, read.unreadable) == ((), ("X",))
