@@ -527,8 +527,8 @@ class OrderBoard:
 
     async def _watch_forever(self) -> None:
         while True:
+            self._wake_watch.clear()  # before the round: a Try again during it asks another
             await self._watch_round()
-            self._wake_watch.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(
                     self._wake_watch.wait(), DEMO_WATCH_SECONDS if self.demo else WATCH_SECONDS
