@@ -34,21 +34,17 @@ class CutTextTips(QObject):
         if not index.isValid() or index.data(Qt.ItemDataRole.ToolTipRole):
             return False  # the model's own words
         text = index.data(Qt.ItemDataRole.DisplayRole)
-        if not isinstance(text, str) or not self.is_cut(index.row(), index.column(), text):
+        cell = view.visualRect(index)
+        if not isinstance(text, str) or not self._is_cut(cell.width(), text):
             return False
         QToolTip.showText(
-            event.globalPos(),
-            plain_tooltip(one_line(text, TIP_SHOWN)),
-            view.viewport(),
-            view.visualRect(index),
+            event.globalPos(), plain_tooltip(one_line(text, TIP_SHOWN)), view.viewport(), cell
         )
         return True
 
-    def is_cut(self, row: int, column: int, text: str) -> bool:
-        """Whether the cell at (``row``, ``column``) shows ``text`` cut."""
+    def _is_cut(self, width: int, text: str) -> bool:
+        """Whether a cell ``width`` pixels wide shows ``text`` cut."""
         view = self._view
-        index = view.model().index(row, column)
         # A cell's text sits inside a margin on each side (QCommonStyle's item view layout).
         margin = view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
-        room = view.visualRect(index).width() - 2 * margin
-        return view.fontMetrics().horizontalAdvance(text) > room
+        return view.fontMetrics().horizontalAdvance(text) > width - 2 * margin
