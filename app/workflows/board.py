@@ -174,6 +174,11 @@ class BoardOptions:
         )
 
 
+def _delivery_settings(options: BoardOptions) -> tuple[object, ...]:
+    """The options a delivery is judged by: a held delivery is tried again when one changes."""
+    return (options.result_flow, options.max_upload_bytes, options.pass_level)
+
+
 def _lasting(exc: Exception) -> bool:
     """Whether a delivery refused with ``exc`` would be refused again unchanged: Berke's answer
     or report (``NothingToDeliverError``), or a service's refusal that is not a wait."""
@@ -451,8 +456,10 @@ class OrderBoard:
 
     def set_options(self, options: BoardOptions) -> None:
         """The profile's options changed (no reconnection needed): they apply from now."""
-        self.options = options
-        if not options.auto_deliver:  # nothing is delivered unattended: nothing is held
+        before, self.options = self.options, options
+        # Nothing delivered unattended, or a setting a refusal may have been about (a report
+        # over the upload limit, the flow SmartRecruiters refused): nothing is held any more.
+        if not options.auto_deliver or _delivery_settings(before) != _delivery_settings(options):
             self._changed(self._held.release_all())
 
     def begin_closing(self) -> None:

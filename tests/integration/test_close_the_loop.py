@@ -667,3 +667,29 @@ def test_automatic_delivery_holds_an_answer_without_a_score_and_says_so_once(
         assert not [f for f in board.flags(order_id) if f.kind is Attention.DELIVER]
 
     with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_a_delivery_held_for_the_upload_limit_goes_when_the_limit_is_raised(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Before: held for an hour after the coordinator raised the limit in the settings (only
+    a Berke change, a preview or switching automatic delivery off let it go)."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order_id = await nurse_order(board, desk, "Ines", "ines@example.com")
+        board.set_options(BoardOptions(auto_deliver=True, max_upload_bytes=1))
+        await finished(board, loop_sandbox, order_id)  # a watch round: over the limit, held
+        (flag,) = [f for f in board.flags(order_id) if f.kind is Attention.DELIVER]
+        assert "automatic delivery did not send the result" in flag.text
+        assert results_of(loop_sandbox, order_id) == []
+
+        board.set_options(BoardOptions(auto_deliver=True))  # the limit raised in the settings
+        (flag,) = [f for f in board.flags(order_id) if f.kind is Attention.DELIVER]
+        assert "automatic delivery" not in flag.text
+        await board.watch()
+        await board.wait_uploads()
+        order = board.order(order_id)
+        assert order is not None
+        assert order.status is OrderStatus.COMPLETED
+
+    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
