@@ -9,6 +9,7 @@ and never raises.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Final, Literal
@@ -138,11 +139,20 @@ def _strip(value: object) -> object:
 def one_line_name(value: object, info: ValidationInfo) -> object:
     """A name on one line: runs of spaces, tabs and line breaks become one space. A name is
     shown in Berke's emails and reports (a sender's, in the From line): a line break in it is
-    never a name's, and a copied "Ana\n\nMaria" was sent as it was. A request read back as
-    recorded keeps the name it was sent with."""
+    never a name's, and a copied "Ana\n\nMaria" was sent as it was. A name of nothing but
+    invisible characters (zero-width spaces, direction marks) is no name: empty, so required.
+    A request read back as recorded keeps the name it was sent with."""
     if not isinstance(value, str):
         return value
-    return value.strip() if _as_recorded(info) else " ".join(value.split())
+    if _as_recorded(info):
+        return value.strip()
+    name = " ".join(value.split())
+    return name if any(_shows(c) for c in name) else ""
+
+
+def _shows(character: str) -> bool:
+    """Whether a character is drawn: not a control, format character or separator."""
+    return unicodedata.category(character)[0] not in "CZ"
 
 
 Optional1to50 = Annotated[Text50 | None, BeforeValidator(_blank_to_none)]

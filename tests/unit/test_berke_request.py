@@ -394,6 +394,21 @@ def test_names_are_sent_on_one_line() -> None:
     assert InvitationText.model_validate({BerkeParam.SENDER_NAME: " \n "}).sender_name is None
 
 
+def test_a_name_of_invisible_characters_is_no_name() -> None:
+    """Before: a first name of one zero-width space (a paste from a web page) was sent: an
+    invitation and a report addressed to nobody visible."""
+    from app.domain.invitation import InvitationText
+
+    for invisible in ("\u200b", "\u200e\u200f", "\u2060 \ufeff", "\u00ad"):
+        assert error_fields({**BASE, BerkeParam.FIRST_NAME: invisible}) == {
+            BerkeParam.FIRST_NAME: "Required."
+        }
+        text = InvitationText.model_validate({BerkeParam.SENDER_NAME: invisible})
+        assert text.sender_name is None
+    made = make(**{BerkeParam.FIRST_NAME: "Zo\u00eb\u200b"})  # a visible name keeps its marks
+    assert made.first_name == "Zo\u00eb\u200b"
+
+
 def test_a_result_url_the_service_holds_is_read_as_before() -> None:
     """The redirect URL's stricter rule is for what is typed and sent: a result URL read back
     from SmartRecruiters with a zero-width space (a pasted link) made the whole list of the
