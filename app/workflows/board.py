@@ -526,8 +526,16 @@ class OrderBoard:
     async def resume(self) -> ResumeReport:
         """Execute pending steps and queued uploads again (see ``outbox.resume_pending``)."""
         touched: set[str] = set()
+        started: set[int] = set()
+
+        def progress(order_id: str, upload_id: int, sent: int, total: int) -> None:
+            if upload_id not in started:  # the order shows the file on its way, not queued
+                started.add(upload_id)
+                self.spawn(self.refresh([order_id]))
+            self.listener.upload_progress(upload_id, sent, total)
+
         try:
-            return await resume_pending(self._desk, on_change=touched.add)
+            return await resume_pending(self._desk, on_change=touched.add, progress=progress)
         finally:
             if touched:
                 await self.refresh(touched)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from app.clients.errors import ApiError
 from app.domain.attachments import UploadState
-from app.domain.journal import JournalOutcome, StepState, UploadStep
+from app.domain.journal import JournalEntry, JournalOutcome, StepState, UploadStep
 from app.domain.order_rules import OPEN_STATUSES
 from app.domain.smartrecruiters import OrderStatus
 from app.workflows.desk import COMPLETING, Desk, action_key
@@ -33,7 +33,7 @@ from app.workflows.results import (
     run_upload,
     settle_late_cancel,
 )
-from app.workflows.steps import execute
+from app.workflows.steps import StepContext, execute
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +50,22 @@ class ResumeReport:
 
 
 OrderChanged = Callable[[str], None]
+#: An upload's progress: (order id, upload id, bytes sent, total bytes).
+UploadProgress = Callable[[str, int, int, int], None]
+
+
+def _context(entry: JournalEntry, progress: UploadProgress | None) -> StepContext | None:
+    """An upload's step reports its progress, whoever sends it (after a restart, the resumer
+    does: the file said Queued while it went)."""
+    if progress is None or not isinstance(entry.step, UploadStep):
+        return None
+    return StepContext(progress=_progress_of(entry.order_id, entry.step.upload_id, progress))
+
+
+def _progress_of(
+    order_id: str, upload_id: int, progress: UploadProgress
+) -> Callable[[int, int], None]:
+    return lambda sent, total: progress(order_id, upload_id, sent, total)
 
 
 def is_permanent(exc: Exception) -> bool:
@@ -60,9 +76,15 @@ def is_permanent(exc: Exception) -> bool:
     return isinstance(exc, ApiError) and not exc.is_transient
 
 
-async def resume_pending(desk: Desk, *, on_change: OrderChanged | None = None) -> ResumeReport:
+async def resume_pending(
+    desk: Desk,
+    *,
+    on_change: OrderChanged | None = None,
+    progress: UploadProgress | None = None,
+) -> ResumeReport:
     """Execute every pending step again, oldest first; an order's later steps wait for its
-    earlier ones. Then start queued uploads that never got going."""
+    earlier ones. Then start queued uploads that never got going. ``progress``: how far each
+    file sent is."""
     report = ResumeReport()
     blocked: set[str] = set()
     pending = await asyncio.to_thread(desk.journal.pending)
@@ -72,7 +94,7 @@ async def resume_pending(desk: Desk, *, on_change: OrderChanged | None = None) -
             report.waiting.append(entry.id)
             continue
         try:
-            await execute(desk, entry, retry=True)
+            await execute(desk, entry, retry=True, context=_context(entry, progress))
             await complete_after_result(desk, entry)
         except (StepDeferredError, ApiError) as exc:
             permanent = is_permanent(exc)
@@ -90,7 +112,9 @@ async def resume_pending(desk: Desk, *, on_change: OrderChanged | None = None) -
         if on_change:
             on_change(entry.order_id)
     await _complete_results_left_open(desk, report, blocked, on_change)
-    await _resume_uploads(desk, report, blocked, uploads_in_journal, on_change)
+    await _resume_uploads(
+        desk, report, blocked, uploads_in_journal, on_change=on_change, progress=progress
+    )
     return report
 
 
@@ -131,7 +155,9 @@ async def _resume_uploads(
     report: ResumeReport,
     blocked: set[str],
     uploads_in_journal: set[int],
+    *,
     on_change: OrderChanged | None,
+    progress: UploadProgress | None,
 ) -> None:
     """Start queued uploads that never got going (the steps' own are resumed with them)."""
     for upload in await asyncio.to_thread(desk.results.unfinished):
@@ -151,7 +177,8 @@ async def _resume_uploads(
                     if on_change:
                         on_change(upload.order_id)
                     continue
-            await run_upload(desk, upload)
+            sent = _progress_of(upload.order_id, upload.id, progress) if progress else None
+            await run_upload(desk, upload, progress=sent)
         except (StepDeferredError, ApiError) as exc:
             permanent = is_permanent(exc)
             (report.failed if permanent else report.waiting).append(-upload.id)

@@ -21,6 +21,7 @@ from app.ui.orders.complete_dialog import CompleteDialog
 from app.ui.orders.order_table_model import ORDER_ID_ROLE
 from app.workflows.desk import Desk
 from app.workflows.refusals import ActionNotAllowedError
+from app.workflows.results import complete_order
 from tests.integration.helpers import new_order_body
 from tests.ui.conftest import connect, make_desk
 from tests.ui.test_console_flows import _DESKS, Dialogs, board_of, desk_of, finish
@@ -427,3 +428,51 @@ def test_the_order_shown_stays_in_sight_after_a_sort(window: MainWindow, qtbot: 
             current = table.currentIndex()
             assert current.data(ORDER_ID_ROLE) == first
             assert table.visualRect(current).intersects(table.viewport().rect())
+
+
+def progress_texts(window: MainWindow) -> list[str]:
+    model = window.orders.detail.attachments.model
+    return [str(model.index(row, 2).data()) for row in range(model.rowCount())]
+
+
+def test_a_file_on_its_way_keeps_its_progress_when_its_order_is_shown_again(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Before: "Uploading None %" and no bar, once the order was shown again (another order
+    clicked and this one again, a poll), until the file's next progress, if ever."""
+    order = in_progress_order(window, qtbot)
+    report = tmp_path / "report.pdf"
+    report.write_bytes(b"%PDF-1.4\n" + b"z" * 100_000)
+    stuck_on_its_way(window, qtbot, order, report)
+    assert progress_texts(window) == ["Uploading 50 %"]
+    finish(qtbot, board_of(window).refresh([order.id]))
+    window.orders.table.clearSelection()
+    qtbot.waitUntil(lambda: window.orders.detail.order is None)
+    window.orders.select_order(order.id)
+    qtbot.waitUntil(lambda: window.orders.detail.order is not None)
+    assert progress_texts(window) == ["Uploading 50 %"]
+
+
+def test_a_file_the_resumer_sends_after_a_restart_shows_its_progress(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """After a restart a queued file is sent by the background resumer. Before: it said
+    Queued, without a bar, all the way."""
+    from app.domain.smartrecruiters import AssessmentResult, ResultType
+
+    order = in_progress_order(window, qtbot)
+    desk, board = desk_of(window), board_of(window)
+    report = tmp_path / "report.pdf"
+    report.write_bytes(b"%PDF-1.4\n" + b"z" * 100_000)
+    finish(qtbot, board.attach_files(order.id, [report]))  # waits for the order's result
+    # Completed by the desk that then stopped (the workflow alone: no upload is started).
+    result = AssessmentResult(result_type=ResultType.DOCUMENT, result="r")
+    finish(qtbot, complete_order(desk, order, result))
+    finish(qtbot, board.refresh([order.id]))
+    assert progress_texts(window) == ["Queued"]
+    stalled, _ = stall_uploads(desk)
+    resuming = asyncio.ensure_future(board.resume())
+    qtbot.waitUntil(stalled.is_set)
+    qtbot.waitUntil(lambda: progress_texts(window) == ["Uploading 50 %"])
+    resuming.cancel()
+    qtbot.waitUntil(resuming.done)

@@ -77,7 +77,8 @@ def rows_for(uploads: list[Upload], remote: list[Attachment] | None) -> list[Att
         )
         for u in uploads
     ]
-    local = {u.file_name for u in uploads}
+    # A file that failed or was cancelled here is not the one of that name the service holds.
+    local = {u.file_name for u in uploads if u.state not in RETRIABLE}
     for attachment in remote or []:
         if attachment.file_name not in local:
             rows.append(AttachmentRow(attachment.file_name, None, UploadState.DONE, percent=100))
@@ -87,10 +88,30 @@ def rows_for(uploads: list[Upload], remote: list[Attachment] | None) -> list[Att
 class AttachmentTableModel(RowsTableModel[AttachmentRow]):
     HEADERS = ("File", "Size", "Progress", "Details")
 
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        # The last percent of each file on its way, whichever order is shown: the rows come
+        # again without it (a poll, another order shown and this one again), and the file's
+        # next progress may be a while (a slow line) or never (a stalled one).
+        self._percent: dict[int, int] = {}
+
+    def set_rows(self, rows: list[AttachmentRow]) -> None:
+        for row in rows:  # ended, or queued again: its percent is old
+            if row.upload_id in self._percent and row.state is not UploadState.UPLOADING:
+                del self._percent[row.upload_id]
+        super().set_rows([self._with_percent(row) for row in rows])
+
+    def _with_percent(self, row: AttachmentRow) -> AttachmentRow:
+        if row.state is not UploadState.UPLOADING or row.percent is not None:
+            return row
+        known = self._percent.get(row.upload_id) if row.upload_id is not None else None
+        return replace(row, percent=known) if known is not None else row
+
     def set_progress(self, upload_id: int, sent: int, total: int) -> None:
+        percent = int(sent * 100 / total) if total else 100
+        self._percent[upload_id] = percent
         for i, row in enumerate(self.rows):
             if row.upload_id == upload_id:
-                percent = int(sent * 100 / total) if total else 100
                 self.replace_row(i, replace(row, state=UploadState.UPLOADING, percent=percent))
                 return
 
@@ -102,7 +123,9 @@ class AttachmentTableModel(RowsTableModel[AttachmentRow]):
                 return describe_size(row.size) if row.size is not None else ""
             if column == 2:
                 state = _STATE_TEXT[row.state]
-                return f"{state} {row.percent} %" if row.state is UploadState.UPLOADING else state
+                if row.state is UploadState.UPLOADING and row.percent is not None:
+                    return f"{state} {row.percent} %"
+                return state
             return row.message
         if role == Qt.ItemDataRole.ToolTipRole and row.message:
             return row.message
