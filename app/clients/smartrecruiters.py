@@ -123,7 +123,7 @@ def read_order_page(body: bytes) -> OrderPage:
 class CompletedWithResult:
     """The answer of the FAQ's complete-with-result: the order and the one-time resultId."""
 
-    order: AssessmentOrder
+    order: AssessmentOrder | None  # None: the answer's order could not be read (the id could)
     result_id: str
 
 
@@ -402,7 +402,18 @@ class SmartRecruitersClient:
                 return
 
     async def get_order(self, order_id: str) -> AssessmentOrder:
-        return self._parse(AssessmentOrder, await self._call("GET", _order(order_id)))
+        return self._own_order(order_id, await self._call("GET", _order(order_id)))
+
+    def _own_order(self, order_id: str, data: Any) -> AssessmentOrder:
+        """The order an answer about ``order_id`` carries. One that names another order is not
+        this one's (stored, it would overwrite that other order with what this one got)."""
+        order = self._parse(AssessmentOrder, data)
+        if order.id != order_id:
+            raise UnexpectedResponseError(
+                Service.SMARTRECRUITERS,
+                service_message=f"the answer was about another order ({order.id})",
+            )
+        return order
 
     async def create_test_order(self, order: AssessmentOrder | dict[str, Any]) -> AssessmentOrder:
         """POST /assessments: a test order, for trying the flow end to end."""
@@ -424,14 +435,14 @@ class SmartRecruitersClient:
             author=author,
         )
         data = await self._call("POST", f"{_order(order_id)}/accept", body=body)
-        return self._parse(AssessmentOrder, data)
+        return self._own_order(order_id, data)
 
     async def reject_order(
         self, order_id: str, *, message: str | None = None, author: ContactPerson | None = None
     ) -> AssessmentOrder:
         body = RejectRequest(message=message, author=author)
         data = await self._call("POST", f"{_order(order_id)}/reject", body=body)
-        return self._parse(AssessmentOrder, data)
+        return self._own_order(order_id, data)
 
     async def complete_with_comment(
         self, order_id: str, *, message: str | None = None, author: ContactPerson | None = None
@@ -439,7 +450,7 @@ class SmartRecruitersClient:
         """The documented form of complete: a comment, no result."""
         body = CompleteComment(message=message, author=author)
         data = await self._call("POST", f"{_order(order_id)}/complete", body=body)
-        return self._parse(AssessmentOrder, data)
+        return self._own_order(order_id, data)
 
     async def complete_with_result(
         self, order_id: str, result: AssessmentResult
@@ -457,8 +468,14 @@ class SmartRecruitersClient:
             raise UnexpectedResponseError(
                 Service.SMARTRECRUITERS, service_message="the answer carried no resultId"
             )
-        order_data = {k: v for k, v in data.items() if k != "resultId"}
-        return CompletedWithResult(self._parse(AssessmentOrder, order_data), result_id)
+        # The result exists now, and its id is only here: kept whatever the rest of the answer
+        # is (an order this version cannot read, another order's, none at all).
+        try:
+            order = self._own_order(order_id, {k: v for k, v in data.items() if k != "resultId"})
+        except UnexpectedResponseError as exc:
+            log.warning("Completed %s; the order in the answer was not read: %s", order_id, exc)
+            order = None
+        return CompletedWithResult(order, result_id)
 
     # -- comments and results ----------------------------------------------------------------
 

@@ -7,6 +7,7 @@ crash can never leave an outcome half-recorded.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Iterable
 
@@ -22,6 +23,8 @@ from app.domain.smartrecruiters import AssessmentOrder
 from app.store.database import Database, utc_now
 from app.store.journal_rows import dumps, read_outcome, read_step
 from app.store.order_cache import upsert_order
+
+log = logging.getLogger(__name__)
 
 
 def _entry(row: sqlite3.Row) -> JournalEntry:
@@ -77,6 +80,9 @@ class _Recorder:
         )
 
     def order(self, order: AssessmentOrder) -> None:
+        if order.id != self._order_id:  # a step's answer never rewrites another order
+            log.warning("Step of %s answered with order %s: not stored", self._order_id, order.id)
+            return
         upsert_order(self._conn, order, self._now)
 
     def upload_done(self, upload_id: int, attachment_id: str) -> None:

@@ -477,9 +477,9 @@ async def _complete(
         if current.status is OrderStatus.COMPLETED:
             raise completed_elsewhere_error() from None
         raise
-    return ResultRecorded(
-        result_id=completed.result_id, status=completed.order.status, order=completed.order
-    )
+    # An answer whose order could not be read still completed it: the next sync shows it so.
+    status = completed.order.status if completed.order else OrderStatus.COMPLETED
+    return ResultRecorded(result_id=completed.result_id, status=status, order=completed.order)
 
 
 async def _order_now(desk: Desk, order_id: str) -> AssessmentOrder:

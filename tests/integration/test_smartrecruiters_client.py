@@ -153,6 +153,7 @@ def test_complete_with_result_returns_the_result_id(sandbox: SandboxServer) -> N
             )  # fmt: skip
             completed = await sr.complete_with_result(order.id, result)
             assert completed.result_id
+            assert completed.order is not None
             assert completed.order.status is OrderStatus.COMPLETED
             results = await sr.list_results(order.id)
             assert [r.id for r in results] == [completed.result_id]

@@ -87,6 +87,24 @@ def test_finish_records_outcome_and_link_together(tmp_path: Path) -> None:
     assert journal.entries("o1")[-1].message == "Berke: refused"
 
 
+def test_a_steps_answer_never_rewrites_another_order(tmp_path: Path) -> None:
+    """The client refuses an answer that names another order; the journal, storing a step's
+    outcome, keeps to the step's own order all the same."""
+    from app.domain.journal import AcceptStep, OrderUpdated
+    from app.domain.smartrecruiters import AcceptRequest, OrderStatus
+
+    db = Database(tmp_path / "a.sqlite3")
+    cache, journal = OrderCache(db), Journal(db)
+    cache.merge([order("mine"), order("theirs", name="Bo")])
+    accept = AcceptStep(request=AcceptRequest(assessment_url="https://a.test/C0DE"))
+    step = journal.begin("mine", accept)
+    answer = order("theirs", "COMPLETED")
+    journal.finish(step, OrderUpdated(status=OrderStatus.IN_PROGRESS, order=answer))
+    theirs = cache.get("theirs")
+    assert theirs is not None
+    assert (theirs.status, theirs.candidate.first_name) == (OrderStatus.NEW, "Bo")
+
+
 def test_a_failed_transaction_leaves_nothing(tmp_path: Path) -> None:
     db = Database(tmp_path / "a.sqlite3")
 

@@ -1,0 +1,122 @@
+"""SmartRecruiters' answer to a call about one order is that order's, or it is not believed.
+
+Before: an accept or complete answer naming another order was stored over that other order
+(its candidate's name and a newer date, so no sync mended it), and a complete answer whose
+order part this version could not read lost the resultId it carried.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from app.clients.errors import UnexpectedResponseError
+from app.domain.smartrecruiters import OrderStatus
+from app.sandbox import SandboxServer
+from app.workflows.desk import Desk
+from app.workflows.inbox import sync_all
+from app.workflows.results import complete_order
+from tests.integration.helpers import RealNetwork, new_order_body
+from tests.integration.test_results_and_resume import RESULT, in_progress
+from tests.integration.test_workflows import run_with_desk
+
+
+class RewrittenAnswers(RealNetwork):
+    """The sandbox's answers to POST …/{suffix}, rewritten by ``change`` once it is set."""
+
+    def __init__(self, suffix: str) -> None:
+        super().__init__()
+        self.suffix = suffix
+        self.change: Any = None
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        if (
+            self.change is not None
+            and request.method == "POST"
+            and request.url.path.endswith(self.suffix)
+            and response.status_code < 300
+        ):
+            body = self.change(json.loads(await response.aread()))
+            return httpx.Response(response.status_code, json=body)
+        return response
+
+
+def _naming(order_id: str) -> Any:
+    return lambda body: {**body, "id": order_id}
+
+
+def _untouched(desk: Desk, bystander_id: str) -> None:
+    cached = desk.orders.get(bystander_id)
+    assert cached is not None
+    assert (cached.status, cached.candidate.last_name) == (OrderStatus.NEW, "Stander")
+
+
+def test_a_completion_answered_with_another_order_leaves_that_order_alone(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    transport = RewrittenAnswers("/complete")
+
+    async def body(desk: Desk) -> None:
+        bystander = await desk.session.sr.create_test_order(new_order_body("Bo", "Stander"))
+        desk.orders.put(bystander)
+        order = await in_progress(desk)
+        transport.change = _naming(bystander.id)
+        result_id = await complete_order(desk, order, RESULT)
+        assert desk.results.result_id_for(order.id) == result_id  # the resultId is kept
+        _untouched(desk, bystander.id)
+        transport.change = None
+        await sync_all(desk)  # before: the foreign copy's newer date won over the listing
+        _untouched(desk, bystander.id)
+        completed = desk.orders.get(order.id)
+        assert completed is not None
+        assert completed.status is OrderStatus.COMPLETED
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body, transport=transport)
+
+
+def test_an_acceptance_answered_with_another_order_is_not_believed(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    transport = RewrittenAnswers("/accept")
+
+    async def body(desk: Desk) -> None:
+        bystander = await desk.session.sr.create_test_order(new_order_body("Bo", "Stander"))
+        desk.orders.put(bystander)
+        transport.change = _naming(bystander.id)
+        with pytest.raises(UnexpectedResponseError, match="about another order"):
+            await desk.session.sr.accept_order(
+                (await desk.session.sr.create_test_order(new_order_body("Al", "Ma"))).id,
+                "https://assess.test/start/X1",
+            )
+        _untouched(desk, bystander.id)
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body, transport=transport)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        pytest.param(lambda body: {"resultId": body["resultId"]}, id="the-result-id-alone"),
+        pytest.param(lambda body: {**body, "status": "CLOSED"}, id="a-status-not-documented"),
+    ],
+)
+def test_a_completion_answer_keeps_its_result_id_whatever_else_it_holds(
+    sandbox: SandboxServer, tmp_path: Path, answer: Any
+) -> None:
+    """The FAQ: the answer "carries resultId". Before: one whose order part could not be
+    read was "something this console does not understand", and the resultId was lost."""
+    transport = RewrittenAnswers("/complete")
+
+    async def body(desk: Desk) -> None:
+        order = await in_progress(desk)
+        transport.change = answer
+        result_id = await complete_order(desk, order, RESULT)
+        assert result_id
+        assert desk.results.result_id_for(order.id) == result_id
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body, transport=transport)
