@@ -433,8 +433,16 @@ async def _invite(desk: Desk, step: InviteStep, retry: bool) -> InvitationSent:
     return InvitationSent(email=request.email_address)
 
 
-def _same_result(a: AssessmentResult, b: AssessmentResult) -> bool:
-    return (a.result_type, a.result, a.title) == (b.result_type, b.result, b.title)
+def _same_result(listed: AssessmentResult, sent: AssessmentResult) -> bool:
+    """Whether a result the order has is the one this step sent. The verdict (score, passed)
+    counts: the complete dialog's defaults make type, file name and title the same on every
+    desk, and another coordinator's result must never pass for this step's. The description
+    does not (the service may tidy its HTML), nor the author (the desk's, added when sent)."""
+
+    def verdict(result: AssessmentResult) -> tuple[object, ...]:
+        return (result.result_type, result.result, result.title, result.score, result.passed)
+
+    return verdict(listed) == verdict(sent)
 
 
 async def _find_result(desk: Desk, order_id: str, sent: AssessmentResult) -> str | None:

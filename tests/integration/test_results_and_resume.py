@@ -188,6 +188,29 @@ def test_resume_a_complete_whose_result_id_was_lost(sandbox: SandboxServer, tmp_
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
 
 
+def test_a_resumed_complete_never_takes_another_desks_verdict_as_its_own(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """This desk's completion never left (the step pending); another coordinator completed
+    the order from the same dialog defaults (type, file name and title alike) with another
+    verdict. Before: the resumer recorded that result as this step's, "done", and reports
+    dropped later went to it."""
+    theirs = RESULT.model_copy(update={"passed": False, "score": "31%"})
+
+    async def body(desk: Desk) -> None:
+        order = await in_progress(desk)
+        step_id = desk.journal.begin(order.id, CompleteStep(result=RESULT))
+        made_there = await desk.session.sr.complete_with_result(order.id, theirs)
+        await resume_pending(desk)
+        assert desk.results.result_id_for(order.id) != made_there.result_id
+        entry = desk.journal.get(step_id)
+        assert entry is not None
+        assert entry.state is StepState.FAILED
+        assert "already completed elsewhere" in (entry.message or "")
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
 def test_resume_an_upload_that_reached_the_service(sandbox: SandboxServer, tmp_path: Path) -> None:
     path = report(tmp_path)
 
