@@ -28,6 +28,7 @@ from pydantic.alias_generators import to_camel
 from app.domain.order_status import OrderStatus
 from app.domain.sr_limits import (
     is_absolute_http_url,
+    is_sendable_http_url,
 )
 
 SR_TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%f%z"
@@ -246,15 +247,33 @@ class AssessmentResult(SRModel):
         # and a form shows it under that field.
         kind = info.data.get("result_type")
         if isinstance(kind, ResultType) and kind.needs_url and not is_absolute_http_url(value):
-            raise ValueError(
-                f"a {kind.label} result is the address the recruiter opens: an absolute "
-                "http:// or https:// address"
-            )
+            raise ValueError(_needs_url(kind))
         return value
+
+    def sending_problem(self) -> str | None:
+        """Why SmartRecruiters would refuse this result if it were sent, beyond what reading
+        one allows: a URL result must be an address it takes (no space of any kind, a host).
+        Results read back keep the lenient rule (one odd stored result must not make a whole
+        list unreadable); a result typed to be sent is held to this one."""
+        if not self.result_type.needs_url or is_sendable_http_url(self.result):
+            return None
+        said = _needs_url(self.result_type)
+        # What passes the lenient rule and fails this one looks right: say what to look for.
+        return (
+            f"{said[:1].upper()}{said[1:]}, with a host name and no spaces (a pasted address "
+            "may hold an invisible one)."
+        )
 
     @field_serializer("create_date")
     def _sr_time(self, value: datetime | None) -> str | None:
         return format_sr_timestamp(value) if value is not None else None
+
+
+def _needs_url(kind: ResultType) -> str:
+    return (
+        f"a {kind.label} result is the address the recruiter opens: an absolute http:// or "
+        "https:// address"
+    )
 
 
 class Attachment(SRModel):

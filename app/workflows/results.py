@@ -86,6 +86,8 @@ async def complete_order(
     with that one, whatever the flow; otherwise (a result typed in the Complete dialog, which
     would not be what is sent) it is refused in words."""
     await check_can_complete(desk, order, message)
+    if problem := result.sending_problem():
+        raise ActionNotAllowedError(problem)
     # The id is the service's to give: a result sent with one is not a new result.
     result = result.model_copy(update={"id": None})
     result_id = await asyncio.to_thread(desk.results.result_id_for, order.id)

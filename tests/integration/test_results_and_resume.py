@@ -133,6 +133,23 @@ def test_complete_is_refused_unless_in_progress(sandbox: SandboxServer, tmp_path
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
 
 
+def test_a_result_address_smartrecruiters_would_refuse_is_not_sent(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """An address pasted with a no-break space in it: refused in words before anything is
+    journaled or sent (the lenient reading of stored results let it through)."""
+    pasted = AssessmentResult(result_type=ResultType.URL, result="https://r.test/81\u00a0?x=1")
+
+    async def body(desk: Desk) -> None:
+        order = await in_progress(desk)
+        with pytest.raises(ActionNotAllowedError, match="no spaces"):
+            await complete_order(desk, order, pasted)
+        assert desk.journal.pending() == []
+        assert await desk.session.sr.list_results(order.id) == []
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
 # -- crashes between the call and the record of its outcome ---------------------------------
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
@@ -147,3 +148,25 @@ def test_the_message_row_is_there_only_where_the_message_is_sent(qtbot: QtBot) -
     assert form.findChild(QLabel, "error_message") is None
     form.message.setText("Please call her before Friday.")
     assert form.message_text() is None
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    ["https://reports.example.com/r/81\u00a0?lang=en", "http://:8080/report", "https://a.test/\tx"],
+    ids=["no-break-space", "no-host", "tab"],
+)
+def test_a_result_address_smartrecruiters_refuses_is_refused_under_its_field(
+    qtbot: QtBot, pasted: str
+) -> None:
+    """Before: Complete was enabled, SmartRecruiters refused the address, and the box that
+    said so came after the dialog (and all that was typed in it) had gone."""
+    form = dialog(qtbot)
+    form.result_type.setCurrentIndex(form.result_type.findData(ResultType.URL))
+    form.result_edit.setText(pasted)
+    error = line(form, "result")
+    qtbot.waitUntil(error.isVisible)
+    assert "no spaces" in error.text()
+    assert not form.submit_button.isEnabled()
+    form.result_edit.setText("https://reports.example.com/r/81?lang=en")
+    assert not error.isVisible()
+    assert form.submit_button.isEnabled()
