@@ -8,6 +8,7 @@ this module only judges them.
 from __future__ import annotations
 
 import codecs
+import unicodedata
 from enum import StrEnum
 from pathlib import PurePath
 
@@ -26,6 +27,22 @@ def describe_size(size: int) -> str:
     if size < 1024**3:
         return f"{size / (1024 * 1024):.1f} MB"
     return f"{size / 1024**3:.1f} GB"
+
+
+def attachment_name(file_name: str) -> str:
+    """The name a dropped file is attached under: as the file is named, but for what a form's
+    filename cannot carry as it is. Quotes, backslashes and line breaks go percent-encoded or
+    escaped on the wire, and the service may keep them so ("Report %22final%22.pdf"): the
+    name it then holds is not the one this desk looks for after a lost answer, and the file
+    would be sent a second time. Invisible direction and width marks go too (a right-to-left
+    override shows "x\u202egpj.pdf" as "xfdp.jpg")."""
+    kept = []
+    for character in file_name.replace('"', "'").replace("\\", "-"):
+        kind = unicodedata.category(character)
+        if kind == "Cf":
+            continue  # zero-width and direction marks: nothing shown
+        kept.append(" " if kind[0] in "CZ" else character)
+    return " ".join("".join(kept).split())
 
 
 def check_attachment(file_name: str, size: int, max_bytes: int = DEFAULT_MAX_BYTES) -> str | None:

@@ -44,19 +44,44 @@ class ResultStore:
     # -- uploads -----------------------------------------------------------------------------
 
     def enqueue(self, order_id: str, path: str, file_name: str, size: int) -> Upload:
-        now = utc_now()
         with self._db.transaction() as conn:
-            result_id = conn.execute(
-                "SELECT result_id FROM results WHERE order_id = ? ORDER BY created_at DESC",
-                (order_id,),
-            ).fetchone()
-            cursor = conn.execute(
-                "INSERT INTO uploads (order_id, result_id, path, file_name, size, state,"
-                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)",
-                (order_id, result_id[0] if result_id else None, path, file_name, size, now, now),
-            )
-            row = conn.execute("SELECT * FROM uploads WHERE id = ?", (cursor.lastrowid,)).fetchone()
+            return self._insert(conn, order_id, path, file_name, size)
+
+    @staticmethod
+    def _insert(
+        conn: sqlite3.Connection, order_id: str, path: str, file_name: str, size: int
+    ) -> Upload:
+        now = utc_now()
+        result_id = conn.execute(
+            "SELECT result_id FROM results WHERE order_id = ? ORDER BY created_at DESC",
+            (order_id,),
+        ).fetchone()
+        cursor = conn.execute(
+            "INSERT INTO uploads (order_id, result_id, path, file_name, size, state,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)",
+            (order_id, result_id[0] if result_id else None, path, file_name, size, now, now),
+        )
+        row = conn.execute("SELECT * FROM uploads WHERE id = ?", (cursor.lastrowid,)).fetchone()
         return _upload(row)
+
+    def enqueue_if_free(
+        self, order_id: str, path: str, file_name: str, size: int
+    ) -> Upload | UploadState:
+        """Queue the file unless the order has one of that name on its way or attached: the
+        new upload, or the state of the one holding the name. Checked and written in one
+        transaction (two quick drops of one file both found the name free, and both went).
+        Names identify attachments when an interrupted upload is looked for on the result.
+        A failed or cancelled one does not hold its name (the same report, dropped again from
+        another folder, replaces it; its own Retry is then refused in words)."""
+        with self._db.transaction() as conn:
+            holder = conn.execute(
+                "SELECT state FROM uploads WHERE order_id = ? AND file_name = ?"
+                " AND state NOT IN ('failed', 'cancelled') ORDER BY id DESC",
+                (order_id, file_name),
+            ).fetchone()
+            if holder is not None:
+                return UploadState(holder["state"])
+            return self._insert(conn, order_id, path, file_name, size)
 
     def get(self, upload_id: int) -> Upload | None:
         with self._db.reading() as conn:

@@ -15,8 +15,9 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from app.domain.attachments import SNIFF_BYTES, check_content, describe_size
 from app.domain.smartrecruiters import Attachment
-from app.store.paths import open_regular_file, regular_file
+from app.store.paths import NotRegularFileError, open_regular_file, regular_file
 
 #: A file up to this size is hashed whole (reports are a few MB: milliseconds); a bigger one
 #: by SAMPLES blocks of SAMPLE_BYTES spread over it and its end.
@@ -65,4 +66,30 @@ def arrived_copy(
             created = created.replace(tzinfo=UTC)
         if created >= earliest:
             return attachment
+    return None
+
+
+def changed_since_queued(path: str, file_name: str, size: int) -> str | None:
+    """Why the file is no longer the one checked when it was dropped, in words; None when it
+    still is (its size, and content of the kind its name says). A report dropped on an order
+    in progress waits, maybe days, for the order's result: overwritten meanwhile (a download
+    saved under its name, a file emptied), it was sent as it then was, under the name checked.
+    Blocking I/O."""
+    again = "drop it on the order again to send it as it is now"
+    try:
+        real, info = regular_file(Path(path))
+        with open_regular_file(real, expected=info) as handle:
+            head = handle.read(SNIFF_BYTES)
+    except FileNotFoundError:
+        folder = Path(path).parent
+        return f"{file_name} is no longer in {folder} (moved or deleted): drop it again."
+    except NotRegularFileError:
+        return f"{file_name} was replaced by something that is not a file: drop it again."
+    except OSError as exc:
+        return f"{file_name} cannot be read ({exc.strerror or exc}): try again, or drop it again."
+    if info.st_size != size:
+        then, now = describe_size(size), describe_size(info.st_size)
+        return f"{file_name} changed since it was dropped ({then} then, {now} now): {again}."
+    if check_content(file_name, head) is not None:
+        return f"{file_name} changed since it was dropped and is not what its name says: {again}."
     return None

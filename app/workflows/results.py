@@ -22,6 +22,7 @@ from app.domain.attachments import (
     RETRIABLE,
     SNIFF_BYTES,
     UploadState,
+    attachment_name,
     check_attachment,
     check_content,
 )
@@ -275,25 +276,28 @@ async def queue_files(
     """Queue the acceptable files (returns them) and say why the others were refused."""
     accepted: list[Upload] = []
     refused: list[str] = []
-    known = {u.file_name for u in await asyncio.to_thread(desk.results.for_order, order.id)
-             if u.state is not UploadState.CANCELLED}  # fmt: skip
     for path in paths:
         try:
             checked = await asyncio.to_thread(inspect_file, path, max_bytes)
         except AttachmentRefusedError as exc:
             refused.append(str(exc))
             continue
-        if path.name in known:
-            # Names identify attachments when an interrupted upload is checked: keep them unique.
-            refused.append(f"{path.name} is already attached or queued for this order.")
-            continue
-        known.add(path.name)
+        name = attachment_name(path.name)
         # The file checked, not the link dropped: what is sent is what was looked at.
-        upload = await asyncio.to_thread(
-            desk.results.enqueue, order.id, os.fspath(checked.path), path.name, checked.size
+        queued = await asyncio.to_thread(
+            desk.results.enqueue_if_free, order.id, os.fspath(checked.path), name, checked.size
         )
-        accepted.append(upload)
+        if isinstance(queued, UploadState):
+            refused.append(_name_taken(name, queued))
+        else:
+            accepted.append(queued)
     return accepted, refused
+
+
+def _name_taken(name: str, holder: UploadState) -> str:
+    if holder is UploadState.DONE:
+        return f"{name} is already attached to this order's result."
+    return f"{name} is already on its way to this order's result."
 
 
 async def run_upload(

@@ -31,7 +31,7 @@ from app.clients.errors import (
 )
 from app.clients.multipart import ProgressCallback
 from app.domain.assessment_prefill import is_stable_candidate_id
-from app.domain.attachments import CANCELLABLE, UploadState
+from app.domain.attachments import CANCELLABLE, RETRIABLE, UploadState
 from app.domain.berke import AssessmentStatus, BerkeParam, CreateAssessmentRequest
 from app.domain.journal import (
     AcceptStep,
@@ -71,7 +71,7 @@ from app.domain.smartrecruiters import (
 )
 from app.domain.uploads import Upload
 from app.workflows.desk import Desk
-from app.workflows.file_identity import arrived_copy, file_fingerprint
+from app.workflows.file_identity import arrived_copy, changed_since_queued, file_fingerprint
 from app.workflows.refusals import StepCancelledError, StepDeferredError, StepRefusedError
 
 log = logging.getLogger(__name__)
@@ -556,6 +556,7 @@ async def _upload_claimed(
     there = await _copy_already_there(desk, upload, result_id, fingerprint, retry)
     if there is not None:
         return there
+    await _refuse_if_changed(desk, entry, upload)
     sending = await asyncio.to_thread(
         desk.results.start_sending, upload_id, entry.order_id, fingerprint
     )
@@ -580,12 +581,11 @@ async def _upload_claimed(
         await asyncio.to_thread(desk.results.set_state, upload_id, state, message=str(exc))
         raise
     except OSError as exc:
-        await asyncio.to_thread(
-            desk.results.set_state, upload_id, UploadState.FAILED, message=f"Cannot read: {exc}"
-        )
-        # Failed, not pending: Retry re-opens this step rather than starting a second one.
-        await asyncio.to_thread(desk.journal.fail, entry.id, f"Cannot read the file: {exc}")
-        raise StepDeferredError(f"{upload.file_name} cannot be read: {exc}") from exc
+        # One argument: the sentence open_for_upload wrote; else the system's words for it.
+        said = exc.strerror or str(exc)
+        message = f"{upload.file_name} could not be read while it was sent ({said}): try again."
+        await _file_failed(desk, entry, upload, message)
+        raise StepDeferredError(message) from exc
     except asyncio.CancelledError:
         # Synchronous on purpose: a cancelled task should not await again. The coordinator's
         # cancel marks the upload first; any other cancel (closing the app) leaves it queued.
@@ -614,6 +614,27 @@ async def _upload_claimed(
 _SENDING = frozenset({UploadState.UPLOADING})
 #: A cancel's end states: cancelled, or done when the file was found there after it.
 _ENDED_BY_COORDINATOR = frozenset({UploadState.CANCELLED, UploadState.DONE})
+
+
+async def _refuse_if_changed(desk: Desk, entry: JournalEntry, upload: Upload) -> None:
+    """What is sent is what was checked when it was dropped (see changed_since_queued)."""
+    changed = await asyncio.to_thread(
+        changed_since_queued, upload.path, upload.file_name, upload.size
+    )
+    if changed is not None:
+        await _file_failed(desk, entry, upload, changed)
+        raise StepRefusedError(changed)
+
+
+async def _file_failed(desk: Desk, entry: JournalEntry, upload: Upload, message: str) -> None:
+    """The file, not the service, failed: the upload says why (unless the coordinator's
+    Cancel came first), and its step is failed, not pending: Retry re-opens it rather than
+    starting a second one."""
+    await asyncio.to_thread(
+        desk.results.move, upload.id, entry.order_id, CANCELLABLE, UploadState.FAILED,
+        message=message,
+    )  # fmt: skip
+    await asyncio.to_thread(desk.journal.fail, entry.id, message)
 
 
 def _fingerprint(path: str) -> str | None:
@@ -669,8 +690,8 @@ def _where_to_look(
       "uploading"): since its bytes first began to go (an older version's upload: by name).
     - A retry after a try that failed or was cancelled as this desk saw: only if the whole
       file had gone out (the answer may have been lost).
-    - Any try: if this very file (same name and content) was cancelled for the order after
-      the whole of it had gone out.
+    - Any try: if this very file (same name and content) was cancelled for the order, or
+      failed, after the whole of it had gone out.
 
     Otherwise a file of that name on the result is someone else's (a recruiter's, another
     desk's, a corrected file's first version), and this one must still be sent.
@@ -683,7 +704,7 @@ def _where_to_look(
             other.delivered_at
             for other in desk.results.for_order(upload.order_id)
             if other.id != upload.id
-            and other.state is UploadState.CANCELLED
+            and other.state in RETRIABLE
             and other.file_name == upload.file_name
             and other.fingerprint == fingerprint
             and other.delivered_at is not None

@@ -224,7 +224,7 @@ def test_a_file_cancelled_after_it_arrived_shows_as_sent_and_is_not_sent_twice(
             assert step.outcome.already_there
             accepted, refused = await board.attach_files(order_id, [report])
             assert accepted == []
-            assert refused == ["report.pdf is already attached or queued for this order."]
+            assert refused == ["report.pdf is already attached to this order's result."]
             await board.wait_uploads()
             return order_id
 

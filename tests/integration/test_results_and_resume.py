@@ -116,7 +116,7 @@ def test_files_are_checked_before_anything_is_sent(sandbox: SandboxServer, tmp_p
         assert "PDF, DOC, DOCX" in text
         assert "huge.pdf is 2.9 MB; the limit is 1.0 MB" in text
         assert "empty.pdf is empty" in text
-        assert "already attached or queued" in text
+        assert "report.pdf is already on its way to this order's result." in text
         assert "missing.pdf cannot be read" in text
         result_id = await complete_order(desk, order, RESULT)
         assert desk.results.get(queued[0].id).result_id == result_id  # type: ignore[union-attr]

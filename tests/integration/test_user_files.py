@@ -52,12 +52,12 @@ def test_a_file_swapped_for_a_fifo_fails_its_upload_and_the_next_one_goes(
         assert refused == []
         swapped.unlink()
         os.mkfifo(swapped)  # before: the upload's worker thread waited on it for ever
-        with pytest.raises(StepDeferredError, match=r"report\.pdf cannot be read"):
+        with pytest.raises(StepDeferredError, match=r"report\.pdf was replaced by something"):
             await run_upload(desk, queued[0])
         failed = desk.results.get(queued[0].id)
         assert failed is not None
         assert failed.state is UploadState.FAILED
-        assert "report.pdf is no longer a regular file" in (failed.message or "")
+        assert "is not a file: drop it again" in (failed.message or "")
         done = await run_upload(desk, queued[1])
         assert done.state is UploadState.DONE
         result_id = desk.results.result_id_for(order.id)

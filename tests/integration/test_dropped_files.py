@@ -1,0 +1,182 @@
+"""A report dropped on an order is sent once, under a name the service keeps as sent, and as
+it was when it was checked.
+
+Each case here was found by dropping files on orders as a coordinator does all day: a file
+overwritten while its order waited for its result, a name with quotes, two quick drops, a
+report that failed from a USB stick and was dropped again from the Desktop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.domain.attachments import UploadState
+from app.domain.smartrecruiters import AssessmentResult, ResultType
+from app.sandbox import SandboxConfig, SandboxServer
+from app.workflows.board import OrderBoard
+from app.workflows.refusals import ActionNotAllowedError
+from tests.integration.test_close_the_loop import invited_order
+from tests.integration.test_delivery_races import LostAnswer, board_on, desk_of, files_sent
+
+RESULT = AssessmentResult(result_type=ResultType.DOCUMENT, result="result.pdf")
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[SandboxServer]:
+    with SandboxServer(SandboxConfig(sr_rate_per_second=0, berke_burst=100_000)) as server:
+        yield server
+
+
+def pdf(folder: Path, name: str = "report.pdf", size: int = 20_000) -> Path:
+    path = folder / name
+    path.write_bytes(b"%PDF-1.4\n" + b"x" * (size - 9))
+    return path
+
+
+async def accepted_order(board: OrderBoard, first: str) -> str:
+    return await invited_order(board, desk_of(board), first, f"{first.lower()}@example.com")
+
+
+@pytest.mark.parametrize(
+    ("overwrite", "said"),
+    [
+        pytest.param(lambda p: p.write_bytes(b"MZ" + b"\0" * 19_998), "is not what its name says",
+                     id="same-size-not-a-pdf"),
+        pytest.param(lambda p: p.write_bytes(b""), "(20 KB then, 0 bytes now)", id="emptied"),
+        pytest.param(lambda p: p.unlink(), "(moved or deleted): drop it again", id="deleted"),
+    ],
+)  # fmt: skip
+def test_a_file_changed_while_its_order_waited_is_not_sent(
+    sandbox: SandboxServer, tmp_path: Path, overwrite: object, said: str
+) -> None:
+    """Before: checked only when dropped, the file was sent as it was days later, under the
+    name checked (a program, or nothing at all, as "report.pdf"); a deleted one said
+    "Cannot read: [Errno 2] No such file or directory: '/home/…'"."""
+    path = pdf(tmp_path)
+
+    async def body() -> str:
+        async with board_on(sandbox, tmp_path / "d.sqlite3") as board:
+            order_id = await accepted_order(board, f"Wen{len(said)}")
+            (queued,), _ = await board.attach_files(order_id, [path])  # waits for the result
+            overwrite(path)  # type: ignore[operator]
+            await board.complete(order_id, RESULT)
+            await board.wait_uploads()
+            failed = desk_of(board).results.get(queued.id)
+            assert failed is not None
+            assert failed.state is UploadState.FAILED
+            assert said in (failed.message or "")
+            assert "Errno" not in (failed.message or "")
+            return order_id
+
+    assert files_sent(sandbox, body) == []
+
+
+def test_a_file_the_same_as_when_dropped_is_sent(sandbox: SandboxServer, tmp_path: Path) -> None:
+    path = pdf(tmp_path)
+
+    async def body() -> str:
+        async with board_on(sandbox, tmp_path / "d.sqlite3") as board:
+            order_id = await accepted_order(board, "Xiu")
+            await board.attach_files(order_id, [path])
+            path.write_bytes(path.read_bytes())  # saved again, unchanged: a newer date only
+            await board.complete(order_id, RESULT)
+            await board.wait_uploads()
+            return order_id
+
+    assert files_sent(sandbox, body) == ["report.pdf"]
+
+
+@pytest.mark.parametrize(
+    ("name", "kept"),
+    [
+        ('Report "final".pdf', "Report 'final'.pdf"),
+        ("Zoe\nreport.pdf", "Zoe report.pdf"),
+        ("back\\slash.pdf", "back-slash.pdf"),
+        ("x\u202egpj.pdf", "xgpj.pdf"),  # shown as "xfdp.jpg" before
+    ],
+)
+def test_a_name_the_wire_would_change_is_sent_once_after_a_lost_answer(
+    sandbox: SandboxServer, tmp_path: Path, name: str, kept: str
+) -> None:
+    """Before: "Report %22final%22.pdf" was what the service kept, the desk looked for the
+    name as dropped after the lost answer, did not find it, and sent the file again."""
+
+    async def body() -> str:
+        async with board_on(sandbox, tmp_path / "d.sqlite3", LostAnswer(stored=True)) as board:
+            order_id = await accepted_order(board, f"Qui{len(name)}")
+            await board.complete(order_id, RESULT)
+            (queued,), _ = await board.attach_files(order_id, [pdf(tmp_path, name)])
+            await board.wait_uploads()
+            await board.resume()
+            await board.wait_uploads()
+            sent = desk_of(board).results.get(queued.id)
+            assert sent is not None
+            assert sent.state is UploadState.DONE
+            return order_id
+
+    assert files_sent(sandbox, body) == [kept]
+
+
+def test_attachment_names_keep_what_is_shown() -> None:
+    from app.domain.attachments import attachment_name
+
+    assert attachment_name("Zoe\r\n  report.pdf ") == "Zoe report.pdf"
+    assert attachment_name("Ana\u200bLima.pdf") == "AnaLima.pdf"
+    assert attachment_name("Zoë Müller – Bericht.pdf") == "Zoë Müller – Bericht.pdf"
+
+
+def test_two_quick_drops_of_one_file_attach_it_once(sandbox: SandboxServer, tmp_path: Path) -> None:
+    """Before: both drops found the name free while the file was checked, and both went."""
+    path = pdf(tmp_path)
+    refusals: list[str] = []
+
+    async def body() -> str:
+        async with board_on(sandbox, tmp_path / "d.sqlite3") as board:
+            order_id = await accepted_order(board, "Dua")
+            await board.complete(order_id, RESULT)
+            both = await asyncio.gather(
+                board.attach_files(order_id, [path]), board.attach_files(order_id, [path])
+            )
+            refusals.extend(r for _queued, refused in both for r in refused)
+            await board.wait_uploads()
+            return order_id
+
+    assert files_sent(sandbox, body) == ["report.pdf"]
+    assert len(refusals) == 1
+    assert refusals[0].startswith("report.pdf is already")
+
+
+def test_a_report_that_failed_can_be_dropped_again_from_another_folder(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The USB stick was unplugged before the order had its result. Before: the copy on the
+    Desktop was refused as "already attached or queued", and the failed row could not be
+    cleared: only renaming the file got it sent."""
+    stick, desktop = tmp_path / "usb", tmp_path / "Desktop"
+    stick.mkdir()
+    desktop.mkdir()
+    first, copy = pdf(stick), pdf(desktop)
+
+    async def body() -> str:
+        async with board_on(sandbox, tmp_path / "d.sqlite3") as board:
+            order_id = await accepted_order(board, "Ula")
+            (failing,), _ = await board.attach_files(order_id, [first])
+            first.unlink()  # the stick is unplugged
+            await board.complete(order_id, RESULT)
+            await board.wait_uploads()
+            desk = desk_of(board)
+            assert desk.results.get(failing.id).state is UploadState.FAILED  # type: ignore[union-attr]
+            (again,), refused = await board.attach_files(order_id, [copy])
+            assert refused == []
+            await board.wait_uploads()
+            assert desk.results.get(again.id).state is UploadState.DONE  # type: ignore[union-attr]
+            # The failed one is not sent as well: its Retry says why.
+            with pytest.raises(ActionNotAllowedError, match="already sent for this order"):
+                await board.retry_upload(order_id, failing.id)
+            return order_id
+
+    assert files_sent(sandbox, body) == ["report.pdf"]
