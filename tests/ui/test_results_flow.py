@@ -476,3 +476,29 @@ def test_a_file_the_resumer_sends_after_a_restart_shows_its_progress(
     qtbot.waitUntil(lambda: progress_texts(window) == ["Uploading 50 %"])
     resuming.cancel()
     qtbot.waitUntil(resuming.done)
+
+
+def test_a_file_the_service_holds_shows_beside_a_failed_one_of_its_name() -> None:
+    """A failed or cancelled file here is not the one of that name SmartRecruiters holds (a
+    recruiter's, another desk's): before, that one was hidden behind it."""
+    from datetime import UTC, datetime
+
+    from app.domain.uploads import Upload
+    from app.ui.orders.attachments_panel import rows_for
+
+    now = datetime.now(UTC)
+
+    def upload(upload_id: int, state: UploadState) -> Upload:
+        return Upload(id=upload_id, order_id="o", result_id="r", path="/r.pdf",
+                      file_name="report.pdf", size=10, state=state, created_at=now,
+                      updated_at=now)  # fmt: skip
+
+    remote = [Attachment(id="a1", file_name="report.pdf")]
+    shown = rows_for([upload(1, UploadState.FAILED)], remote)
+    assert [(r.state, r.upload_id) for r in shown] == [
+        (UploadState.FAILED, 1),
+        (UploadState.DONE, None),
+    ]
+    # Sent from here: the service's copy is that one, shown once.
+    shown = rows_for([upload(1, UploadState.FAILED), upload(2, UploadState.DONE)], remote)
+    assert [r.upload_id for r in shown] == [1, 2]
