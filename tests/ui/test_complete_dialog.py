@@ -113,8 +113,10 @@ def test_a_long_message_is_refused_at_its_field_and_a_valid_result_is_handed_on(
     assert len(form.message.text()) == MESSAGE_MAX + 5  # nothing cut
     assert not form.submit_button.isEnabled()
     form.message.setText("Done.")
-    with qtbot.waitSignal(form.accepted):
+    with qtbot.waitSignal(form.submitted):
         form.submit_button.click()
+    assert form.isVisible()  # open, busy, until the controller has SmartRecruiters' answer
+    assert form.is_busy()
     result = form.result_value()
     assert (result.result_type, result.result, result.score) == (
         ResultType.DOCUMENT,

@@ -24,7 +24,7 @@ from app.workflows.refusals import ActionNotAllowedError
 from app.workflows.results import complete_order
 from tests.integration.helpers import new_order_body
 from tests.ui.conftest import connect, make_desk
-from tests.ui.test_console_flows import _DESKS, Dialogs, board_of, desk_of, finish
+from tests.ui.test_console_flows import _DESKS, Dialogs, board_of, current, desk_of, finish
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
@@ -502,3 +502,45 @@ def test_a_file_the_service_holds_shows_beside_a_failed_one_of_its_name() -> Non
     # Sent from here: the service's copy is that one, shown once.
     shown = rows_for([upload(1, UploadState.FAILED), upload(2, UploadState.DONE)], remote)
     assert [r.upload_id for r in shown] == [1, 2]
+
+
+def test_a_completion_smartrecruiters_refuses_keeps_the_dialog_and_what_was_typed(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """Before: Complete closed the dialog at once; SmartRecruiters' refusal came after, in a
+    box, and the score, title and notes typed were gone."""
+    from app.domain.smartrecruiters import AssessmentResult, ResultType
+
+    dialogs = Dialogs(window)
+    order = in_progress_order(window, qtbot)
+    window.orders.controller.actions[OrderAction.COMPLETE].trigger()
+    form = dialogs.wait_for(qtbot, CompleteDialog)
+    assert isinstance(form, CompleteDialog)
+    form.score.setText("87/100")
+    form.description.setPlainText("<p>Long, careful notes typed by the coordinator</p>")
+    # Meanwhile another coordinator completes the order: SmartRecruiters refuses this one.
+    theirs = AssessmentResult(result_type=ResultType.DOCUMENT, result="theirs.pdf")
+    finish(qtbot, desk_of(window).session.sr.complete_with_result(order.id, theirs))
+    form.ok.click()
+    qtbot.waitUntil(form.form_error.isVisible)
+    assert "already completed elsewhere" in form.form_error.text()
+    assert form.isVisible()
+    assert not form.is_busy()
+    assert form.score.text() == "87/100"
+    assert "careful notes" in form.description.toPlainText()
+    assert board_of(window).state(order.id).result_id is None
+    form.reject()
+
+
+def test_a_completion_closes_its_dialog_once_smartrecruiters_has_it(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    dialogs = Dialogs(window)
+    order = in_progress_order(window, qtbot)
+    window.orders.controller.actions[OrderAction.COMPLETE].trigger()
+    form = dialogs.wait_for(qtbot, CompleteDialog)
+    assert isinstance(form, CompleteDialog)
+    with qtbot.waitSignal(form.accepted):
+        form.ok.click()
+    assert board_of(window).state(order.id).result_id is not None
+    assert current(window, order.id).status is OrderStatus.COMPLETED

@@ -2,7 +2,9 @@
 
 A validated form like the Berke form: ``AssessmentResult`` decides what is valid and
 ``field_errors`` words each problem, shown under its own field, as plain text (a description
-holding ``<script>`` is quoted, never rendered).
+holding ``<script>`` is quoted, never rendered). It does not call SmartRecruiters: it emits
+``submitted`` and stays open, busy, until the controller says how the call went; a refusal
+shows on the form with all that was typed kept.
 """
 
 from __future__ import annotations
@@ -200,8 +202,6 @@ class CompleteDialog(ValidatedForm[AssessmentResult]):
 
     def _send(self, value: AssessmentResult) -> None:
         self.submitted.emit(value)
-        self.set_busy(False)
-        self.accept()
 
     def result_value(self) -> AssessmentResult:
         """The result as entered (the dialog is accepted only once it is valid)."""

@@ -39,7 +39,7 @@ if TYPE_CHECKING:  # each dialog is loaded when first opened, the API's shapes (
     from app.domain.berke import CreateAssessmentRequest
     from app.domain.invitation import InvitationText
     from app.domain.journal import LinkedAssessment
-    from app.domain.smartrecruiters import AssessmentOrder
+    from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult
     from app.ui.common.validated_form import ValidatedForm
     from app.ui.orders.batch_dialog import BatchDialog
     from app.ui.orders.batch_plan_dialog import BatchChoice
@@ -571,15 +571,22 @@ class OrderActionsController(QObject):
             with_message=board.options.result_flow is ResultFlow.DOCUMENTED,
             parent=self._parent,
         )
-        if not await self._open(dialog, run_dialog(dialog)):
-            return False
-        result_id = await self._run(
-            "Complete order",
-            board.complete(order_id, dialog.result_value(), message=dialog.message_text()),
-            done=f"Completed: {order.candidate.display_name}.",
-            about=order_id,
-        )
-        return result_id is not None
+        completed = False
+
+        async def send(result: AssessmentResult) -> None:
+            # The dialog stays open, busy, until SmartRecruiters answers: a refusal shows on
+            # it with all that was typed kept (before, it closed first, and took that along).
+            nonlocal completed
+            call = board.complete(order_id, result, message=dialog.message_text())
+            ok, _result_id = await self._form_call(dialog, call)
+            if ok:
+                completed = True
+                dialog.accept()
+                self.messages.note(f"Completed: {order.candidate.display_name}.")
+
+        dialog.submitted.connect(lambda result: self.spawn(send(result)))
+        await self._open(dialog, run_dialog(dialog))
+        return completed
 
     async def deliver(self, order_ids: list[str]) -> None:
         """One order: the preview, then Send. Several: every one that is ready, in one go."""
