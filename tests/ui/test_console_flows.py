@@ -8,7 +8,7 @@ from collections.abc import Coroutine, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QApplication,
@@ -594,6 +594,44 @@ def test_nothing_is_sent_twice_while_in_flight(window: MainWindow, qtbot: QtBot)
     steps = desk.journal.entries(order.id)
     assert [(e.action, e.state.value) for e in steps] == [(StepKind.REJECT, "done")]
     assert current(window, order.id).status is OrderStatus.REJECTED
+
+
+@pytest.mark.parametrize(
+    ("kind", "dialog_kind"),
+    [
+        (OrderAction.COMPLETE, "CompleteDialog"),
+        (OrderAction.CREATE_ACCEPT_INVITE, "BatchPlanDialog"),
+    ],
+)
+def test_a_double_trigger_opens_one_dialog(
+    window: MainWindow, qtbot: QtBot, kind: OrderAction, dialog_kind: str
+) -> None:
+    """Two quick clicks before the first dialog opened. Before: two Complete dialogs, or two
+    plans whose Run started two batches at once with contradictory outcomes."""
+    order = add_test_order(window, qtbot, first="Ola", last="Dup", email="ola@example.com")
+    if kind is OrderAction.COMPLETE:
+        finish(qtbot, board_of(window).create_assessment(
+            order.id, CreateAssessmentRequest(first_name="Ola", last_name="Dup")
+        ))  # fmt: skip
+        finish(qtbot, board_of(window).accept(order.id))
+        window.orders.select_order(order.id)
+    controller = window.orders.controller
+    opened: list[str] = []
+
+    def close_at_once(dialog: QWidget) -> None:
+        opened.append(type(dialog).__name__)
+        QTimer.singleShot(0, dialog.close)
+
+    controller.dialog_opened = close_at_once
+    controller.update_state()
+    assert controller.actions[kind].isEnabled()
+    controller.actions[kind].trigger()
+    controller.actions[kind].trigger()
+    finish(qtbot, controller.wait_idle())
+    assert opened == [dialog_kind]
+    controller.actions[kind].trigger()  # once that flow ended, the action works again
+    finish(qtbot, controller.wait_idle())
+    assert opened == [dialog_kind, dialog_kind]
 
 
 def test_add_a_comment_from_the_detail_pane(window: MainWindow, qtbot: QtBot) -> None:

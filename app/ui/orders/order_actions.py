@@ -108,6 +108,9 @@ class OrderActionsController(QObject):
         self.read_only: str | None = None  # why nothing may change (a snapshot), if so
         self.out_of_sight: str | None = None  # why the orders are not on screen, if so
         self.tasks = NamedTasks()
+        # The flows under way, by action and orders: a second trigger of one (a double click
+        # before its dialog opened) is the same request, not a second dialog or batch.
+        self._flows: dict[tuple[OrderAction, tuple[str, ...]], asyncio.Task[Any]] = {}
         self.dialog_opened: Callable[[QWidget], None] = lambda _d: None  # a hook for tests
         # Where the keyboard goes when the button it was on is turned off (the room's table).
         self.focus_home: Callable[[], None] = lambda: None
@@ -189,8 +192,13 @@ class OrderActionsController(QObject):
             OrderAction.REMIND: lambda ids: self.remind(ids[0]),
             OrderAction.DELETE_IN_BERKE: lambda ids: self.delete_in_berke(ids[0]),
         }
+        key = (kind, tuple(order_ids))
+        if key in self._flows:
+            return  # under way: its dialog is opening, or open
         started_from = QApplication.focusWidget()
         task = self.spawn(flow[kind](order_ids))
+        self._flows[key] = task
+        task.add_done_callback(lambda _task: self._flows.pop(key, None))
         task.add_done_callback(lambda _task: self._focus_after(started_from))
 
     def _focus_after(self, started_from: QWidget | None) -> None:
