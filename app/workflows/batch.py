@@ -18,7 +18,7 @@ from enum import StrEnum
 
 from pydantic import ValidationError
 
-from app.clients.errors import ApiError
+from app.clients.errors import ApiError, StateConflictError
 from app.domain.assessment_prefill import match_job, prefill_from_order
 from app.domain.berke import BerkeJob, BerkeParam, CreateAssessmentRequest
 from app.domain.berke_jobs import no_match_warning
@@ -351,12 +351,35 @@ async def create_accept_invite(
             )
         else:
             detail = f"{accepted} ({linked.invitation_code}); the invitation was already sent."
+    except StateConflictError as exc:
+        ended = await _ended_meanwhile(desk, order.id, linked if created else None)
+        if ended is not None:
+            return Outcome(order.id, name, OutcomeKind.SKIPPED, ended)
+        return Outcome(order.id, name, OutcomeKind.FAILED, str(exc))
     except (ApiError, ActionNotAllowedError, StepDeferredError) as exc:
         return Outcome(order.id, name, OutcomeKind.FAILED, str(exc))
     except Exception as exc:  # one order's surprise must not stop the others
         log.exception("Unexpected failure in the batch on order %s", order.id)
         return Outcome(order.id, name, OutcomeKind.FAILED, unexpected_failure(exc))
     return Outcome(order.id, name, OutcomeKind.DONE, detail)
+
+
+async def _ended_meanwhile(
+    desk: Desk, order_id: str, created: LinkedAssessment | None
+) -> str | None:
+    """Why the order was skipped after all, when SmartRecruiters refused its accept because
+    a recruiter withdrew (or completed) it since the plan; None when it is still open. The
+    refused call stored the order as it is now. Not a failure: Retry cannot mend it."""
+    now = await asyncio.to_thread(desk.orders.get, order_id)
+    if now is None or now.status in (OrderStatus.NEW, OrderStatus.IN_PROGRESS):
+        return None
+    said = f"{now.status.value.replace('_', ' ').capitalize()} in SmartRecruiters meanwhile: "
+    if created is None:
+        return said + "not accepted."
+    return said + (
+        f"not accepted. Its Berke assessment ({created.invitation_code}) was made before that "
+        "was known: unless another order of the candidate uses it, Delete in Berke removes it."
+    )
 
 
 async def run_batch(

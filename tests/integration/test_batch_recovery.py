@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 
 from app.domain.attention import Attention
+from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import AssessmentOrder
 from app.sandbox import SandboxServer
 from app.workflows.batch import OutcomeKind, PlanKind, request_for_job
@@ -59,8 +60,9 @@ def test_a_reused_assessment_whose_invitation_never_went_is_sent_for_the_second_
         plan = await board.plan_batch([first.id, second.id])
         assert [p.kind for p in plan.orders] == [PlanKind.CREATE, PlanKind.REUSE]
         await desk.session.sr.reject_order(first.id)  # by someone else; not synced here
-        failed, done = await board.create_accept_invite([first.id, second.id], plan=plan.orders)
-        assert failed.kind is OutcomeKind.FAILED
+        withdrawn, done = await board.create_accept_invite([first.id, second.id], plan=plan.orders)
+        assert withdrawn.kind is OutcomeKind.SKIPPED
+        assert withdrawn.detail.startswith("Rejected in SmartRecruiters meanwhile")
         assert done.kind is OutcomeKind.DONE
         assert "invited" in done.detail
         link = board.link(second.id)
@@ -174,6 +176,32 @@ def test_an_order_whose_data_berke_would_refuse_is_skipped_in_words_as_planned(
             assert "first name: At most 100 characters (now 101)." in said
             assert "pydantic" not in said
         assert board.link(order.id) is None
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_an_order_withdrawn_after_the_plan_is_skipped_in_words_not_failed(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The recruiter rejected the order in SmartRecruiters between the plan and Run. Before:
+    "Failed" with the service's status words and a Retry that could never work, and no word
+    of the Berke assessment made for it."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order = await order_for(desk, "Rae", "rae-gone@example.com", "Registered Nurse")
+        await board.sync()
+        plan = await board.plan_batch([order.id])
+        await desk.session.sr.reject_order(order.id, message="Withdrawn")
+        (outcome,) = await board.create_accept_invite([order.id], plan=plan.orders)
+        assert outcome.kind is OutcomeKind.SKIPPED
+        link = board.link(order.id)
+        assert link is not None  # made before SmartRecruiters said: named, with the way out
+        assert outcome.detail == (
+            "Rejected in SmartRecruiters meanwhile: not accepted. Its Berke assessment "
+            f"({link.invitation_code}) was made before that was known: unless another order "
+            "of the candidate uses it, Delete in Berke removes it."
+        )
+        assert board.why_not(OrderAction.DELETE_IN_BERKE, [order.id]) is None
 
     with_board(sandbox, tmp_path / "desk.sqlite3", body)
 
