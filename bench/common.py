@@ -104,7 +104,9 @@ def sandbox_process(*args: str) -> Iterator[Sandbox]:
         yield Sandbox(sr.split(":", 1)[1].strip(), berke.split(":", 1)[1].strip(), process)
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        # A guard against a hang only: the sandbox runs at nice 19, and beside busy processes
+        # its shutdown may wait its turn for a while.
+        process.wait(timeout=60)
 
 
 @dataclass

@@ -15,11 +15,16 @@ if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
         os.environ.get("ASSESSMENT_DESK_TEST_SCREEN", DEFAULT_SCREEN)
     )
 os.environ.setdefault("QT_API", "pyside6")
-# Nothing a test does may touch the real user's settings, data or keyring.
+# Nothing a test does may touch the real user's settings, data or keyring: the data folder
+# and Qt's settings (window layout, recent snapshots: QSettings writes under XDG_CONFIG_HOME)
+# are this run's own, for the app started in-process and in subprocesses alike, and go with it.
 os.environ["ASSESSMENT_DESK_HOME"] = tempfile.mkdtemp(prefix="assessment-desk-tests-")
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="assessment-desk-tests-config-")
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 
+import atexit
 import functools
+import shutil
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -28,6 +33,9 @@ from hypothesis import settings
 
 import app.workflows.heap
 from tests.waits import HANG_GUARD_MS
+
+for _private in ("ASSESSMENT_DESK_HOME", "XDG_CONFIG_HOME"):  # this run's, gone with it
+    atexit.register(shutil.rmtree, os.environ[_private], ignore_errors=True)
 
 # Property tests explore new examples on a developer's run; on CI they replay the same ones,
 # so a landing is never failed by an example found by chance (one found locally is a bug to

@@ -4,6 +4,7 @@ port) and against mock transports for what a sandbox cannot show (TLS, API disab
 from __future__ import annotations
 
 import socket
+from collections.abc import Iterator
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -18,20 +19,23 @@ if TYPE_CHECKING:
     from app.sandbox import SandboxServer
 
 
-def _closed_port() -> int:
+@pytest.fixture
+def closed_port() -> Iterator[int]:
+    """A port that refuses connections for the whole test: bound, never listening (a port
+    closed again at once could be taken meanwhile by any other program's listener)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+        yield int(sock.getsockname()[1])
 
 
-def test_smartrecruiters_verdicts(sandbox: SandboxServer) -> None:
+def test_smartrecruiters_verdicts(sandbox: SandboxServer, closed_port: int) -> None:
     url = sandbox.sr_base_url
     cases = [
         (url, DEMO_SR_KEY, Verdict.WORKS),
         (url, "w" * 64, Verdict.INVALID_KEY),
         (url, "c" * 32, Verdict.CUSTOMER_KEY),
         (url.replace("/sr/v1", "/sr/nope"), DEMO_SR_KEY, Verdict.WRONG_URL),
-        (f"http://127.0.0.1:{_closed_port()}/v1", DEMO_SR_KEY, Verdict.NO_NETWORK),
+        (f"http://127.0.0.1:{closed_port}/v1", DEMO_SR_KEY, Verdict.NO_NETWORK),
         ("http://sr.example.com/v1", DEMO_SR_KEY, Verdict.BAD_ADDRESS),
         (url, "  ", Verdict.NO_KEY),
     ]
@@ -46,13 +50,13 @@ def test_smartrecruiters_verdicts(sandbox: SandboxServer) -> None:
     assert "64-character partner key" in customer.message
 
 
-def test_berke_verdicts(sandbox: SandboxServer) -> None:
+def test_berke_verdicts(sandbox: SandboxServer, closed_port: int) -> None:
     url = sandbox.berke_base_url
     cases = [
         (url, DEMO_BERKE_TOKEN, Verdict.WORKS),
         (url, "wrong-token-123", Verdict.INVALID_KEY),
         (url.replace("/berke", "/elsewhere"), DEMO_BERKE_TOKEN, Verdict.WRONG_URL),
-        (f"http://127.0.0.1:{_closed_port()}/api", DEMO_BERKE_TOKEN, Verdict.NO_NETWORK),
+        (f"http://127.0.0.1:{closed_port}/api", DEMO_BERKE_TOKEN, Verdict.NO_NETWORK),
     ]
     for base, token, expected in cases:
         verdict = run(partial(probe_berke, base, token))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from typing import TYPE_CHECKING
 
 import httpx
@@ -48,7 +49,11 @@ def test_a_made_up_code_is_not_found(sandbox: SandboxServer) -> None:
 
 
 def test_a_closed_port_is_a_verdict_not_an_exception() -> None:
-    result = asyncio.run(check_reachability("http://127.0.0.1:9/berke/start/ABC", timeout=5))
+    with socket.socket() as bound:  # bound, never listening: refused for as long as it is held
+        bound.bind(("127.0.0.1", 0))
+        port = bound.getsockname()[1]
+        url = f"http://127.0.0.1:{port}/berke/start/ABC"
+        result = asyncio.run(check_reachability(url, timeout=5))
     assert not result.ok
     assert result.status is None
     assert result.verdict.startswith("Could not connect: ")

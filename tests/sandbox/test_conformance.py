@@ -1347,5 +1347,5 @@ def test_cli_prints_urls_and_serves() -> None:
         assert response.json()["totalFound"] == 5
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        process.wait(timeout=HANG_GUARD_SECONDS)
     assert process.returncode == 0

