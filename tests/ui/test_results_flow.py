@@ -544,3 +544,25 @@ def test_a_completion_closes_its_dialog_once_smartrecruiters_has_it(
         form.ok.click()
     assert board_of(window).state(order.id).result_id is not None
     assert current(window, order.id).status is OrderStatus.COMPLETED
+
+
+def test_a_folder_of_wrong_files_dropped_is_refused_in_a_box_that_fits_the_screen(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Before: one line per file, a box 1,736 px tall on a 1280×800 screen, its OK below the
+    bottom edge."""
+    order = in_progress_order(window, qtbot)
+    paths = []
+    for day in range(60):
+        path = tmp_path / f"Screenshot from 2026-11-{day:02d} 10-11-12.gif"
+        path.write_bytes(b"GIF89a")
+        paths.append(path)
+    finish(qtbot, window.orders.controller.attach_files(order.id, paths))
+    box = next(b for b in window.findChildren(QMessageBox) if b.objectName() == "errorBox")
+    qtbot.waitUntil(box.isVisible)
+    screen = window.screen().availableGeometry()
+    qtbot.waitUntil(lambda: screen.contains(box.frameGeometry()))
+    assert box.windowTitle() == "60 files were not attached"
+    assert "… and 49 more: Show Details… lists them all." in box.text()
+    assert box.detailedText().count("\n") == 59  # every file, in the details
+    box.close()

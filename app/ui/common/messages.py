@@ -31,6 +31,19 @@ def plain_box(
     return box
 
 
+#: The most lines an error box shows in its text: 60 files refused at once made a box taller
+#: than a 1280×800 screen, its OK button off the bottom edge.
+MAX_LINES = 12
+
+
+def _first_lines(text: str) -> str:
+    lines = text.splitlines()
+    if len(lines) <= MAX_LINES:
+        return text
+    kept = lines[: MAX_LINES - 1]
+    return "\n".join([*kept, f"… and {len(lines) - len(kept)} more: Show Details… lists them all."])
+
+
 class Messages:
     """The sink for one window: ``error`` opens a non-blocking box, ``note`` uses the status
     line. ``shown`` keeps what was said (tests read it; the activity list keeps the rest)."""
@@ -45,7 +58,9 @@ class Messages:
         text = redact_known(text)
         log.info("%s: %s", title, text)
         self.shown.append((title, text))
-        box = plain_box(QMessageBox.Icon.Warning, title, text, self._parent)
+        box = plain_box(QMessageBox.Icon.Warning, title, _first_lines(text), self._parent)
+        if box.text() != text:  # the whole in the box's details, which scroll
+            box.setDetailedText(text)
         box.setObjectName("errorBox")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # else kept for the session
         box.open()
