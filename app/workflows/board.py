@@ -145,6 +145,11 @@ class SyncOutcome:
     error: str | None = None  # in words, when not ok
 
 
+#: Files the board sends at once (the rest wait, queued): SmartRecruiters' other calls keep
+#: most of its 8 concurrent ones, and two files use the line as well as ten.
+UPLOADS_AT_ONCE = 2
+
+
 @dataclass(frozen=True)
 class BoardOptions:
     """The connection profile's options that the board applies."""
@@ -208,6 +213,10 @@ class OrderBoard:
         self._held = HeldDeliveries()  # automatic deliveries refused until Berke says more
         self._sync_lock = asyncio.Lock()
         self._uploads: dict[int, asyncio.Task[None]] = {}
+        # Files sent at once. Each holds one of SmartRecruiters' 8 concurrent calls for all of
+        # its transfer: ten reports dropped together held them all, and sync, accept and
+        # comments waited minutes behind them on a slow line.
+        self._sending = asyncio.Semaphore(UPLOADS_AT_ONCE)
         self._closing = False  # set when the session begins to close: nothing new starts
         self._batches: set[asyncio.Event] = set()  # each running batch's stop
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -1179,11 +1188,12 @@ class OrderBoard:
 
         async def send() -> None:
             try:
-                await run_upload(
-                    self._desk,
-                    upload,
-                    progress=lambda s, t: self.listener.upload_progress(upload.id, s, t),
-                )
+                async with self._sending:  # queued until then, as the panel says
+                    await run_upload(
+                        self._desk,
+                        upload,
+                        progress=lambda s, t: self.listener.upload_progress(upload.id, s, t),
+                    )
             except EXPECTED_ERRORS as exc:
                 log.info("Upload %s did not finish: %s", upload.id, exc)
             finally:

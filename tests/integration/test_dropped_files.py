@@ -21,6 +21,7 @@ from app.workflows.board import OrderBoard
 from app.workflows.refusals import ActionNotAllowedError
 from tests.integration.test_close_the_loop import invited_order
 from tests.integration.test_delivery_races import LostAnswer, board_on, desk_of, files_sent
+from tests.waits import HANG_GUARD_SECONDS
 
 RESULT = AssessmentResult(result_type=ResultType.DOCUMENT, result="result.pdf")
 
@@ -180,3 +181,48 @@ def test_a_report_that_failed_can_be_dropped_again_from_another_folder(
             return order_id
 
     assert files_sent(sandbox, body) == ["report.pdf"]
+
+
+def test_many_files_dropped_at_once_leave_smartrecruiters_free_for_other_calls(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Before: every file started at once, each holding one of SmartRecruiters' 8 concurrent
+    calls for its whole transfer: ten reports on a slow line held up sync, accept and
+    comments until they were all sent."""
+    from app.workflows.board import UPLOADS_AT_ONCE
+
+    paths = [pdf(tmp_path, f"report {n}.pdf") for n in range(6)]
+    most = 0
+
+    async def body() -> str:
+        async with board_on(sandbox, tmp_path / "d.sqlite3") as board:
+            order_id = await accepted_order(board, "Many")
+            await board.complete(order_id, RESULT)
+            sr = desk_of(board).session.sr
+            real, gate, sending = sr.upload_attachment, asyncio.Event(), set()
+            full = asyncio.Event()
+
+            async def slow_line(*args: object, **kwargs: object) -> object:
+                nonlocal most
+                sending.add(kwargs["file_name"])
+                most = max(most, len(sending))
+                if len(sending) == UPLOADS_AT_ONCE:
+                    full.set()
+                await gate.wait()
+                try:
+                    return await real(*args, **kwargs)  # type: ignore[arg-type]
+                finally:
+                    sending.discard(kwargs["file_name"])
+
+            sr.upload_attachment = slow_line  # type: ignore[method-assign,assignment]
+            await board.attach_files(order_id, paths)
+            await asyncio.wait_for(full.wait(), HANG_GUARD_SECONDS)
+            # Not a wait the pass depends on: a moment in which a third file would show.
+            await asyncio.sleep(0.05)
+            assert len(sending) == UPLOADS_AT_ONCE
+            gate.set()
+            await board.wait_uploads()
+            return order_id
+
+    assert sorted(files_sent(sandbox, body)) == sorted(p.name for p in paths)
+    assert most == UPLOADS_AT_ONCE
