@@ -16,6 +16,7 @@ from app.domain.attachments import UploadState
 from app.domain.berke import CreateAssessmentRequest
 from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import AssessmentOrder, Attachment, OrderStatus
+from app.ui.common.screens import available_room
 from app.ui.main_window import MainWindow
 from app.ui.orders.complete_dialog import CompleteDialog
 from app.ui.orders.order_table_model import ORDER_ID_ROLE
@@ -560,7 +561,7 @@ def test_a_folder_of_wrong_files_dropped_is_refused_in_a_box_that_fits_the_scree
     finish(qtbot, window.orders.controller.attach_files(order.id, paths))
     box = next(b for b in window.findChildren(QMessageBox) if b.objectName() == "errorBox")
     qtbot.waitUntil(box.isVisible)
-    screen = window.screen().availableGeometry()
+    screen = available_room(window)
     qtbot.waitUntil(lambda: screen.contains(box.frameGeometry()))
     assert box.windowTitle() == "60 files were not attached"
     assert "… and 49 more: Show Details… lists them all." in box.text()
