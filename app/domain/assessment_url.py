@@ -52,3 +52,12 @@ def _ends_with_code(url: str, code: str) -> bool:
         return False
     before = body[: -len(code)]
     return before.endswith(("/", "=", "#"))
+
+
+def url_prefix(url: str, code: str) -> str:
+    """What comes before the code in an assessment URL, so that another code's URL is this
+    prefix and that code (an assessment recovered from Berke's status, which has no URL). A
+    trailing slash stays out of it: "…/start/ABC/" is "…/start/" (cut by the code's length
+    from the end, it was "…/start/A", and a recovered assessment's URL was wrong)."""
+    body = url.rstrip("/")
+    return body[: -len(code)] if code and body.endswith(code) else body

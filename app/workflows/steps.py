@@ -31,6 +31,7 @@ from app.clients.errors import (
 )
 from app.clients.multipart import ProgressCallback
 from app.domain.assessment_prefill import is_stable_candidate_id
+from app.domain.assessment_url import url_prefix
 from app.domain.attachments import CANCELLABLE, RETRIABLE, UploadState
 from app.domain.berke import AssessmentStatus, BerkeParam, CreateAssessmentRequest
 from app.domain.journal import (
@@ -233,7 +234,7 @@ async def _create_assessment(
         raise id_taken_error(
             candidate_id, existing, request, own_id=own_id, service_message=exc.service_message
         ) from None
-    prefix = response.assessment_url[: -len(response.invitation_code)]
+    prefix = url_prefix(response.assessment_url, response.invitation_code)
     await asyncio.to_thread(desk.results.set_meta, BERKE_URL_PREFIX, prefix)
     link = LinkedAssessment(
         order_id=order_id,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.domain.assessment_url import check_assessment_url
+from app.domain.assessment_url import check_assessment_url, url_prefix
 
 CODE = "K7QX2M9P"
 
@@ -92,3 +92,17 @@ def test_problems_are_sentences() -> None:
     problems = check_assessment_url("ftp://x/NOPE", CODE, allow_http_loopback=False)
     assert problems
     assert all(p[0].isupper() and p.endswith(".") for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("url", "prefix"),
+    [
+        ("https://berke.test/start/ABC123", "https://berke.test/start/"),
+        ("https://berke.test/start/ABC123/", "https://berke.test/start/"),
+        ("https://berke.test/start?code=ABC123", "https://berke.test/start?code="),
+    ],
+)
+def test_the_url_prefix_makes_another_codes_url(url: str, prefix: str) -> None:
+    """Before: "…/start/ABC123/" gave "…/start/A", and an assessment recovered from Berke's
+    status (which has no URL) was given "…/start/AXYZ789"."""
+    assert url_prefix(url, "ABC123") == prefix
