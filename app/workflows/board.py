@@ -69,7 +69,7 @@ from app.workflows.batch import (
 )
 from app.workflows.cached_inbox import CachedInbox, read_cached_inbox
 from app.workflows.delivery import DeliveryPlan, deliver, plan_delivery
-from app.workflows.desk import COMPLETING, Desk, action_key
+from app.workflows.desk import COMPLETING, Desk, action_key, upload_turn_key
 from app.workflows.heap import settle_heap
 from app.workflows.held_deliveries import HeldDeliveries
 from app.workflows.order_sync import fetch_changes
@@ -1186,17 +1186,24 @@ class OrderBoard:
         if running is not None and not running.done():
             return  # already on its way (and the step claims it too: never twice)
 
+        turn = upload_turn_key(upload.id)
+        if not self._desk.claim(turn):
+            return  # the board's already (its task ended, its finally not yet run)
+
         async def send() -> None:
             try:
                 async with self._sending:  # queued until then, as the panel says
-                    await run_upload(
-                        self._desk,
-                        upload,
-                        progress=lambda s, t: self.listener.upload_progress(upload.id, s, t),
-                    )
+                    now = await asyncio.to_thread(self._desk.results.get, upload.id)
+                    if now is not None and now.state is UploadState.QUEUED:  # not cancelled
+                        await run_upload(
+                            self._desk,
+                            upload,
+                            progress=lambda s, t: self.listener.upload_progress(upload.id, s, t),
+                        )
             except EXPECTED_ERRORS as exc:
                 log.info("Upload %s did not finish: %s", upload.id, exc)
             finally:
+                self._desk.release(turn)
                 self._uploads.pop(upload.id, None)
                 await self.refresh([upload.order_id])
 

@@ -93,6 +93,12 @@ class Desk:
         self._stop_asked.discard(upload_id)
 
 
+def upload_turn_key(upload_id: int) -> str:
+    """Held by the board for a file it will send, while it waits for its turn and while it
+    goes: the resumer leaves that file to the board (it sent it as a third, beside the two)."""
+    return f"upload-turn:{upload_id}"
+
+
 def action_key(action: OrderAction, order_id: str) -> str:
     """The in-flight key of a coordinator's action on an order (``Desk.claim``)."""
     return f"action:{action.value}:{order_id}"

@@ -17,7 +17,7 @@ from app.domain.attachments import UploadState
 from app.domain.journal import JournalEntry, JournalOutcome, StepState, UploadStep
 from app.domain.order_rules import OPEN_STATUSES
 from app.domain.smartrecruiters import OrderStatus
-from app.workflows.desk import COMPLETING, Desk, action_key
+from app.workflows.desk import COMPLETING, Desk, action_key, upload_turn_key
 from app.workflows.refusals import (
     ActionNotAllowedError,
     StepCancelledError,
@@ -93,6 +93,9 @@ async def resume_pending(
         if entry.order_id in blocked:
             report.waiting.append(entry.id)
             continue
+        if isinstance(entry.step, UploadStep) and _the_boards(desk, entry.step.upload_id):
+            blocked.add(entry.order_id)  # its later steps wait for it, as for any other
+            continue
         try:
             await execute(desk, entry, retry=True, context=_context(entry, progress))
             await complete_after_result(desk, entry)
@@ -116,6 +119,13 @@ async def resume_pending(
         desk, report, blocked, uploads_in_journal, on_change=on_change, progress=progress
     )
     return report
+
+
+def _the_boards(desk: Desk, upload_id: int) -> bool:
+    """Whether the board sends this file: waiting for its turn (two at a time) or going. The
+    resumer sent such a file as a third beside the two, and the board's own turn then failed
+    a step of its own for it."""
+    return desk.is_claimed(upload_turn_key(upload_id))
 
 
 async def _complete_results_left_open(
@@ -162,6 +172,8 @@ async def _resume_uploads(
     """Start queued uploads that never got going (the steps' own are resumed with them)."""
     for upload in await asyncio.to_thread(desk.results.unfinished):
         if upload.id in uploads_in_journal or upload.order_id in blocked:
+            continue
+        if _the_boards(desk, upload.id):
             continue
         if upload.state is UploadState.UPLOADING:
             continue  # under way in this process (an interrupted one has a pending step)

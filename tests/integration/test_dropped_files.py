@@ -226,3 +226,47 @@ def test_many_files_dropped_at_once_leave_smartrecruiters_free_for_other_calls(
 
     assert sorted(files_sent(sandbox, body)) == sorted(p.name for p in paths)
     assert most == UPLOADS_AT_ONCE
+
+
+def test_the_resumer_leaves_a_file_waiting_for_its_turn_to_the_board(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Two files of one order going, a third (another order's) waiting its turn. Before: the
+    background round sent the third beside the two, and when its turn came the board failed
+    a step of its own for it, "Cancelled by the coordinator", though no one had."""
+    from app.domain.journal import StepState, UploadStep
+    from app.workflows.board import UPLOADS_AT_ONCE
+
+    async def body() -> str:
+        async with board_on(sandbox, tmp_path / "d.sqlite3") as board:
+            first, second = await accepted_order(board, "Sema"), await accepted_order(board, "Semb")
+            await board.complete(first, RESULT)
+            await board.complete(second, RESULT)
+            desk = desk_of(board)
+            sr = desk.session.sr
+            real, gate, sending = sr.upload_attachment, asyncio.Event(), set()
+            full = asyncio.Event()
+
+            async def slow_line(*args: object, **kwargs: object) -> object:
+                sending.add(kwargs["file_name"])
+                if len(sending) == UPLOADS_AT_ONCE:
+                    full.set()
+                await gate.wait()
+                return await real(*args, **kwargs)  # type: ignore[arg-type]
+
+            sr.upload_attachment = slow_line  # type: ignore[method-assign,assignment]
+            await board.attach_files(first, [pdf(tmp_path, f"a {n}.pdf") for n in range(2)])
+            await asyncio.wait_for(full.wait(), HANG_GUARD_SECONDS)
+            (waiting,), _ = await board.attach_files(second, [pdf(tmp_path, "b.pdf")])
+            # A background round, while the two go (it sent the third, and waited with it).
+            report = await asyncio.wait_for(board.resume(), HANG_GUARD_SECONDS)
+            assert report.done == []
+            assert sending == {"a 0.pdf", "a 1.pdf"}
+            assert desk.results.get(waiting.id).state is UploadState.QUEUED  # type: ignore[union-attr]
+            gate.set()
+            await board.wait_uploads()
+            steps = [e for e in desk.journal.entries(second) if isinstance(e.step, UploadStep)]
+            assert [e.state for e in steps] == [StepState.DONE]
+            return second
+
+    assert files_sent(sandbox, body) == ["b.pdf"]
