@@ -486,9 +486,22 @@ async def _complete(
         if current.status is OrderStatus.COMPLETED:
             raise completed_elsewhere_error() from None
         raise
-    # An answer whose order could not be read still completed it: the next sync shows it so.
-    status = completed.order.status if completed.order else OrderStatus.COMPLETED
-    return ResultRecorded(result_id=completed.result_id, status=status, order=completed.order)
+    order = completed.order or await _completed_now(desk, order_id)
+    status = order.status if order is not None else OrderStatus.COMPLETED
+    return ResultRecorded(result_id=completed.result_id, status=status, order=order)
+
+
+async def _completed_now(desk: Desk, order_id: str) -> AssessmentOrder | None:
+    """The order just completed, when the answer's copy could not be read: asked for, or else
+    the cached one as completed (left in progress, it offered Complete again, and a second
+    Complete said a result was waiting to complete it). Never raises: the resultId, which is
+    only in the answer, is recorded whatever happens here."""
+    try:
+        return await desk.session.sr.get_order(order_id)
+    except Exception as exc:  # noqa: BLE001 - see the docstring
+        log.info("Completed %s; the order could not be read again: %s", order_id, exc)
+    cached = await asyncio.to_thread(desk.orders.get, order_id)
+    return cached.model_copy(update={"status": OrderStatus.COMPLETED}) if cached else None
 
 
 async def _order_now(desk: Desk, order_id: str) -> AssessmentOrder:

@@ -32,8 +32,15 @@ class RewrittenAnswers(RealNetwork):
         super().__init__()
         self.suffix = suffix
         self.change: Any = None
+        self.unreadable_orders = False  # GET /assessments/{id}: an answer that is not an order
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if (
+            self.unreadable_orders
+            and request.method == "GET"
+            and "/assessments/" in str(request.url)
+        ):
+            return httpx.Response(200, json={"hello": "world"})
         response = await self.inner.handle_async_request(request)
         if (
             self.change is not None
@@ -105,18 +112,25 @@ def test_an_acceptance_answered_with_another_order_is_not_believed(
         pytest.param(lambda body: {**body, "status": "CLOSED"}, id="a-status-not-documented"),
     ],
 )
+@pytest.mark.parametrize("order_readable", [True, False], ids=["asked-again", "not-readable"])
 def test_a_completion_answer_keeps_its_result_id_whatever_else_it_holds(
-    sandbox: SandboxServer, tmp_path: Path, answer: Any
+    sandbox: SandboxServer, tmp_path: Path, answer: Any, order_readable: bool
 ) -> None:
     """The FAQ: the answer "carries resultId". Before: one whose order part could not be
-    read was "something this console does not understand", and the resultId was lost."""
+    read was "something this console does not understand", and the resultId was lost. The
+    order is shown completed: asked for again, or else the cached copy marked so (left in
+    progress, Complete was offered again, and refused with words that it was not done)."""
     transport = RewrittenAnswers("/complete")
 
     async def body(desk: Desk) -> None:
         order = await in_progress(desk)
         transport.change = answer
+        transport.unreadable_orders = not order_readable
         result_id = await complete_order(desk, order, RESULT)
         assert result_id
         assert desk.results.result_id_for(order.id) == result_id
+        cached = desk.orders.get(order.id)
+        assert cached is not None
+        assert cached.status is OrderStatus.COMPLETED
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body, transport=transport)
