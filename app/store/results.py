@@ -83,6 +83,34 @@ class ResultStore:
                 return UploadState(holder["state"])
             return self._insert(conn, order_id, path, file_name, size)
 
+    def requeue_if_free(self, upload_id: int, order_id: str) -> Upload | UploadState | None:
+        """The order's failed or cancelled upload, queued again, unless another upload of its
+        name is on its way or attached (that one's state, and nothing changed); None when it
+        is not that order's, or not failed or cancelled. Checked and written in one
+        transaction: a drop of the same file between Retry's check and its move queued both,
+        and both were attached."""
+        with self._db.transaction() as conn:
+            this = conn.execute(
+                "SELECT file_name FROM uploads WHERE id = ? AND order_id = ?"
+                " AND state IN ('failed', 'cancelled')",
+                (upload_id, order_id),
+            ).fetchone()
+            if this is None:
+                return None
+            holder = conn.execute(
+                "SELECT state FROM uploads WHERE order_id = ? AND file_name = ? AND id != ?"
+                " AND state NOT IN ('failed', 'cancelled') ORDER BY id DESC",
+                (order_id, this["file_name"], upload_id),
+            ).fetchone()
+            if holder is not None:
+                return UploadState(holder["state"])
+            conn.execute(
+                "UPDATE uploads SET state = 'queued', message = NULL, updated_at = ? WHERE id = ?",
+                (utc_now(), upload_id),
+            )
+            row = conn.execute("SELECT * FROM uploads WHERE id = ?", (upload_id,)).fetchone()
+        return _upload(row)
+
     def get(self, upload_id: int) -> Upload | None:
         with self._db.reading() as conn:
             row = conn.execute("SELECT * FROM uploads WHERE id = ?", (upload_id,)).fetchone()

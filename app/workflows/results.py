@@ -19,7 +19,6 @@ from app.clients.multipart import ProgressCallback
 from app.domain.attachments import (
     CANCELLABLE,
     DEFAULT_MAX_BYTES,
-    RETRIABLE,
     SNIFF_BYTES,
     UploadState,
     attachment_name,
@@ -401,23 +400,15 @@ async def requeue_upload(desk: Desk, order_id: str, upload_id: int) -> Upload | 
     re-opened). None, and nothing changed, when it is not one of those (a sent file is never
     sent twice). A file whose copy was queued again since (a second Deliver after a Cancel)
     is refused in words: both would be attached."""
-    uploads = await asyncio.to_thread(desk.results.for_order, order_id)
-    this = next((u for u in uploads if u.id == upload_id), None)
-    if this is not None and this.state in RETRIABLE:
-        for other in uploads:
-            if (
-                other.id != upload_id
-                and other.file_name == this.file_name
-                and other.state not in RETRIABLE
-            ):
-                raise ActionNotAllowedError(
-                    f"Another copy of {this.file_name} is already "
-                    f"{'sent' if other.state is UploadState.DONE else 'on its way'} for this "
-                    "order: this one is not sent again."
-                )
-    upload = await asyncio.to_thread(
-        desk.results.move, upload_id, order_id, RETRIABLE, UploadState.QUEUED
-    )
+    upload = await asyncio.to_thread(desk.results.requeue_if_free, upload_id, order_id)
+    if isinstance(upload, UploadState):
+        this = await asyncio.to_thread(desk.results.get, upload_id)
+        name = this.file_name if this is not None else "This file"
+        raise ActionNotAllowedError(
+            f"Another copy of {name} is already "
+            f"{'sent' if upload is UploadState.DONE else 'on its way'} for this "
+            "order: this one is not sent again."
+        )
     if upload is not None:
         desk.may_send_again(upload_id)
         await asyncio.to_thread(_reopen_last_upload_step, desk, upload)

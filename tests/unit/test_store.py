@@ -166,6 +166,30 @@ def test_an_upload_keeps_when_its_bytes_first_began_to_go(tmp_path: Path) -> Non
     db.close()
 
 
+def test_a_files_name_is_held_by_one_upload_on_its_way_or_sent(tmp_path: Path) -> None:
+    """A drop and a Retry of one report each check the name and queue in one transaction
+    (a drop between Retry's check and its move queued both, and both were attached)."""
+    from app.domain.attachments import UploadState
+    from app.store.results import ResultStore
+
+    db = Database(tmp_path / "desk.sqlite3")
+    results = ResultStore(db)
+    failed = results.enqueue("order-1", "/usb/r.pdf", "r.pdf", 10)
+    results.set_state(failed.id, UploadState.FAILED, message="Cannot read")
+    dropped = results.enqueue_if_free("order-1", "/desk/r.pdf", "r.pdf", 10)
+    assert not isinstance(dropped, UploadState)  # a failed one holds no name
+    assert results.enqueue_if_free("order-1", "/desk/r.pdf", "r.pdf", 10) is UploadState.QUEUED
+    assert results.requeue_if_free(failed.id, "order-1") is UploadState.QUEUED
+    assert results.get(failed.id).state is UploadState.FAILED  # type: ignore[union-attr]
+    results.set_state(dropped.id, UploadState.CANCELLED)
+    requeued = results.requeue_if_free(failed.id, "order-1")
+    assert not isinstance(requeued, UploadState)
+    assert requeued is not None
+    assert requeued.state is UploadState.QUEUED
+    assert results.requeue_if_free(failed.id, "order-2") is None  # another order's
+    db.close()
+
+
 def _old_file(path: Path, version: int, uploads: list[tuple[int, str, str | None]]) -> None:
     """A file as schema ``version`` wrote it, with uploads (id, state, sending_since) and an
     upload step for each but the last."""
