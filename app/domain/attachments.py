@@ -35,14 +35,19 @@ def attachment_name(file_name: str) -> str:
     escaped on the wire, and the service may keep them so ("Report %22final%22.pdf"): the
     name it then holds is not the one this desk looks for after a lost answer, and the file
     would be sent a second time. Invisible direction and width marks go too (a right-to-left
-    override shows "x\u202egpj.pdf" as "xfdp.jpg")."""
+    override shows "x\u202egpj.pdf" as "xfdp.jpg"); a name left with nothing before its
+    extension is "attachment" (".pdf" alone has no extension, and failed its send-time check)."""
     kept = []
     for character in file_name.replace('"', "'").replace("\\", "-"):
         kind = unicodedata.category(character)
         if kind == "Cf":
             continue  # zero-width and direction marks: nothing shown
         kept.append(" " if kind[0] in "CZ" else character)
-    return " ".join("".join(kept).split())
+    name = " ".join("".join(kept).split())
+    stem, dot, suffix = name.rpartition(".")
+    if dot and not stem:  # nothing visible before the extension: ".pdf" has no extension
+        return f"attachment.{suffix}"
+    return name
 
 
 def check_attachment(file_name: str, size: int, max_bytes: int = DEFAULT_MAX_BYTES) -> str | None:

@@ -98,6 +98,7 @@ def test_a_file_the_same_as_when_dropped_is_sent(sandbox: SandboxServer, tmp_pat
         ("Zoe\nreport.pdf", "Zoe report.pdf"),
         ("back\\slash.pdf", "back-slash.pdf"),
         ("x\u202egpj.pdf", "xgpj.pdf"),  # shown as "xfdp.jpg" before
+        ("\u200b.pdf", "attachment.pdf"),  # ".pdf": no extension, and refused when sent
     ],
 )
 def test_a_name_the_wire_would_change_is_sent_once_after_a_lost_answer(
@@ -128,6 +129,8 @@ def test_attachment_names_keep_what_is_shown() -> None:
     assert attachment_name("Zoe\r\n  report.pdf ") == "Zoe report.pdf"
     assert attachment_name("Ana\u200bLima.pdf") == "AnaLima.pdf"
     assert attachment_name("Zoë Müller – Bericht.pdf") == "Zoë Müller – Bericht.pdf"
+    assert attachment_name(" .pdf") == "attachment.pdf"
+    assert attachment_name("..pdf") == "..pdf"
 
 
 def test_two_quick_drops_of_one_file_attach_it_once(sandbox: SandboxServer, tmp_path: Path) -> None:
