@@ -352,7 +352,9 @@ async def create_accept_invite(
         else:
             detail = f"{accepted} ({linked.invitation_code}); the invitation was already sent."
     except StateConflictError as exc:
-        ended = await _ended_meanwhile(desk, order.id, linked if created else None)
+        # The order's own assessment (made now or by an earlier run), not one it reuses.
+        own = linked if linked is not None and not reused else None
+        ended = await _ended_meanwhile(desk, order.id, own)
         if ended is not None:
             return Outcome(order.id, name, OutcomeKind.SKIPPED, ended)
         return Outcome(order.id, name, OutcomeKind.FAILED, str(exc))
@@ -364,9 +366,7 @@ async def create_accept_invite(
     return Outcome(order.id, name, OutcomeKind.DONE, detail)
 
 
-async def _ended_meanwhile(
-    desk: Desk, order_id: str, created: LinkedAssessment | None
-) -> str | None:
+async def _ended_meanwhile(desk: Desk, order_id: str, own: LinkedAssessment | None) -> str | None:
     """Why the order was skipped after all, when SmartRecruiters refused its accept because
     a recruiter withdrew (or completed) it since the plan; None when it is still open. The
     refused call stored the order as it is now. Not a failure: Retry cannot mend it."""
@@ -374,10 +374,10 @@ async def _ended_meanwhile(
     if now is None or now.status in (OrderStatus.NEW, OrderStatus.IN_PROGRESS):
         return None
     said = f"{now.status.value.replace('_', ' ').capitalize()} in SmartRecruiters meanwhile: "
-    if created is None:
+    if own is None:
         return said + "not accepted."
     return said + (
-        f"not accepted. Its Berke assessment ({created.invitation_code}) was made before that "
+        f"not accepted. Its Berke assessment ({own.invitation_code}) was made before that "
         "was known: unless another order of the candidate uses it, Delete in Berke removes it."
     )
 

@@ -206,6 +206,27 @@ def test_an_order_withdrawn_after_the_plan_is_skipped_in_words_not_failed(
     with_board(sandbox, tmp_path / "desk.sqlite3", body)
 
 
+def test_a_withdrawn_orders_assessment_made_before_the_run_is_named_too(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The assessment came from the form (or an earlier run whose accept failed): the
+    outcome names it all the same, with the way to remove it."""
+    from app.domain.berke import CreateAssessmentRequest
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order = await order_for(desk, "Ike", "ike-gone@example.com", "Registered Nurse")
+        await board.sync()
+        request = CreateAssessmentRequest(first_name="Ike", last_name="Okafor")
+        link = await board.create_assessment(order.id, request)
+        plan = await board.plan_batch([order.id])
+        await desk.session.sr.reject_order(order.id, message="Withdrawn")
+        (outcome,) = await board.create_accept_invite([order.id], plan=plan.orders)
+        assert outcome.kind is OutcomeKind.SKIPPED
+        assert f"Its Berke assessment ({link.invitation_code}) was made" in outcome.detail
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body)
+
+
 class HeldFirstAccept(RealNetwork):
     """SmartRecruiters' transport; the first accept waits until ``release`` is set."""
 
