@@ -484,7 +484,7 @@ async def _complete(
         # it is, so Deliver is no longer offered for it.
         current = await _order_now(desk, order_id)
         if current.status is OrderStatus.COMPLETED:
-            raise completed_elsewhere_error() from None
+            raise await _completed_elsewhere(desk, order_id) from None
         raise
     order = completed.order or await _completed_now(desk, order_id)
     status = order.status if order is not None else OrderStatus.COMPLETED
@@ -522,6 +522,22 @@ def completed_elsewhere_error() -> StateConflictError:
     )
 
 
+async def _completed_elsewhere(desk: Desk, order_id: str) -> StateConflictError:
+    """``completed_elsewhere_error``; the files queued for this desk's result, which was not
+    made, fail with it: they were not for the result made there (the resumer sent them to it
+    a round later, as if they were), and a Deliver's report already fails so. Dropped again,
+    a file goes to that result, as the coordinator then chooses."""
+    error = completed_elsewhere_error()
+    message = f"Not sent: {error.summary} Drop it on the order again to attach it to that one."
+    for upload in await asyncio.to_thread(desk.results.for_order, order_id):
+        if upload.state is UploadState.QUEUED and upload.result_id is None:
+            await asyncio.to_thread(
+                desk.results.move, upload.id, order_id, CANCELLABLE, UploadState.FAILED,
+                message=message,
+            )  # fmt: skip
+    return error
+
+
 async def _create_result(
     desk: Desk, order_id: str, step: CreateResultStep, retry: bool
 ) -> ResultRecorded:
@@ -534,7 +550,7 @@ async def _create_result(
     current = await _order_now(desk, order_id)
     if current.status is not OrderStatus.IN_PROGRESS:
         if current.status is OrderStatus.COMPLETED:
-            raise completed_elsewhere_error()
+            raise await _completed_elsewhere(desk, order_id)
         raise StateConflictError(Service.SMARTRECRUITERS)
     created = await desk.session.sr.create_result(order_id, step.result)
     assert created.id is not None

@@ -216,6 +216,7 @@ def test_a_resumed_complete_never_takes_another_desks_verdict_as_its_own(
 
     async def body(desk: Desk) -> None:
         order = await in_progress(desk)
+        (queued,), _ = await queue_files(desk, order, [report(tmp_path)])  # for this result
         step_id = desk.journal.begin(order.id, CompleteStep(result=RESULT))
         made_there = await desk.session.sr.complete_with_result(order.id, theirs)
         await resume_pending(desk)
@@ -224,6 +225,13 @@ def test_a_resumed_complete_never_takes_another_desks_verdict_as_its_own(
         assert entry is not None
         assert entry.state is StepState.FAILED
         assert "already completed elsewhere" in (entry.message or "")
+        # The report was for this desk's verdict: not sent with theirs, a round later either.
+        await resume_pending(desk)
+        failed = desk.results.get(queued.id)
+        assert failed is not None
+        assert failed.state is UploadState.FAILED
+        assert (failed.message or "").startswith("Not sent: This order was already completed")
+        assert await desk.session.sr.list_attachments(order.id, made_there.result_id) == []
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
 
