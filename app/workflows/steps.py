@@ -436,14 +436,21 @@ async def _invite(desk: Desk, step: InviteStep, retry: bool) -> InvitationSent:
 
 def _same_result(listed: AssessmentResult, sent: AssessmentResult) -> bool:
     """Whether a result the order has is the one this step sent. The verdict (score, passed)
-    counts: the complete dialog's defaults make type, file name and title the same on every
-    desk, and another coordinator's result must never pass for this step's. The description
-    does not (the service may tidy its HTML), nor the author (the desk's, added when sent)."""
-
-    def verdict(result: AssessmentResult) -> tuple[object, ...]:
-        return (result.result_type, result.result, result.title, result.score, result.passed)
-
-    return verdict(listed) == verdict(sent)
+    counts where it was sent: the complete dialog's defaults make type, file name and title
+    the same on every desk, and another coordinator's result must never pass for this step's.
+    A verdict left out is not compared (the service may fill in "passed: false"), nor spaces
+    around a score; nor the description (the service may tidy its HTML), nor the author (the
+    desk's, added when sent). Too strict a match is no safer: a retried documented flow that
+    does not find its own result makes a second one."""
+    if (listed.result_type, listed.result, listed.title) != (
+        sent.result_type,
+        sent.result,
+        sent.title,
+    ):
+        return False
+    if sent.passed is not None and listed.passed != sent.passed:
+        return False
+    return sent.score is None or (listed.score or "").strip() == sent.score.strip()
 
 
 async def _find_result(desk: Desk, order_id: str, sent: AssessmentResult) -> str | None:

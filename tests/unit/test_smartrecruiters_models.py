@@ -200,3 +200,20 @@ def test_an_offer_from_another_client_with_a_company_list_still_parses() -> None
     assert offer.availability.companies == ["Acme", "Globex"]
     assert offer.availability.is_special_offer
     assert offer.to_body()["availability"]["companies"] == ["Acme", "Globex"]  # kept as sent
+
+
+def test_a_result_is_this_steps_by_what_it_sent_of_its_verdict() -> None:
+    """A resumed completion finds its own result among the order's: by the verdict it sent
+    (another desk's from the same dialog defaults is not it), tolerant of what the service
+    may fill in or tidy (a "passed" left out, spaces around a score): too strict, a retried
+    documented flow makes a second result."""
+    from app.domain.smartrecruiters import AssessmentResult, ResultType
+    from app.workflows.steps import _same_result  # the rule itself
+
+    sent = AssessmentResult(result_type=ResultType.DOCUMENT, result="r.pdf", title="Fit",
+                            score="81%")  # fmt: skip
+    assert _same_result(sent.model_copy(update={"passed": False, "score": " 81% "}), sent)
+    assert not _same_result(sent.model_copy(update={"score": "31%"}), sent)
+    decided = sent.model_copy(update={"passed": True})
+    assert not _same_result(decided.model_copy(update={"passed": False}), decided)
+    assert _same_result(decided, decided)
