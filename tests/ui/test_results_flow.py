@@ -567,3 +567,18 @@ def test_a_folder_of_wrong_files_dropped_is_refused_in_a_box_that_fits_the_scree
     assert "… and 49 more: Show Details… lists them all." in box.text()
     assert box.detailedText().count("\n") == 59  # every file, in the details
     box.close()
+
+
+def test_a_remembered_percent_is_forgotten_with_its_connection(qtbot: QtBot) -> None:
+    """Upload ids are a database's: another profile's file 7 is not this one's file 7."""
+    from app.ui.orders.attachments_panel import AttachmentRow, AttachmentTableModel
+
+    model = AttachmentTableModel()
+    going = AttachmentRow("report.pdf", 10, UploadState.UPLOADING, upload_id=7)
+    model.set_rows([going])
+    model.set_progress(7, 1, 2)
+    model.set_rows([going])
+    assert model.index(0, 2).data() == "Uploading 50 %"
+    model.forget_progress()
+    model.set_rows([going])
+    assert model.index(0, 2).data() == "Uploading"

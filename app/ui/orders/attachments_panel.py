@@ -107,6 +107,10 @@ class AttachmentTableModel(RowsTableModel[AttachmentRow]):
         known = self._percent.get(row.upload_id) if row.upload_id is not None else None
         return replace(row, percent=known) if known is not None else row
 
+    def forget_progress(self) -> None:
+        """Another connection's orders are shown: its upload ids are another database's."""
+        self._percent.clear()
+
     def set_progress(self, upload_id: int, sent: int, total: int) -> None:
         percent = int(sent * 100 / total) if total else 100
         self._percent[upload_id] = percent

@@ -332,6 +332,7 @@ class OrdersRoom(QWidget):
                 )
                 previous.signals.berke_watched.disconnect(self._berke_watched)
         self.source = source
+        self.detail.attachments.model.forget_progress()
         self.sync_problem.clear()
         self.berke_problem.clear()
         self.tasks.cancel("detail")
