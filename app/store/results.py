@@ -13,6 +13,17 @@ def _upload(row: sqlite3.Row) -> Upload:
     return Upload.model_validate(dict(row))
 
 
+def _name_holder(conn: sqlite3.Connection, order_id: str, file_name: str) -> UploadState | None:
+    """The state of the order's upload that holds ``file_name``: one on its way or attached
+    (a failed or cancelled one holds no name); None when the name is free."""
+    row = conn.execute(
+        "SELECT state FROM uploads WHERE order_id = ? AND file_name = ?"
+        " AND state NOT IN ('failed', 'cancelled') ORDER BY id DESC",
+        (order_id, file_name),
+    ).fetchone()
+    return UploadState(row["state"]) if row is not None else None
+
+
 class ResultStore:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -74,13 +85,9 @@ class ResultStore:
         A failed or cancelled one does not hold its name (the same report, dropped again from
         another folder, replaces it; its own Retry is then refused in words)."""
         with self._db.transaction() as conn:
-            holder = conn.execute(
-                "SELECT state FROM uploads WHERE order_id = ? AND file_name = ?"
-                " AND state NOT IN ('failed', 'cancelled') ORDER BY id DESC",
-                (order_id, file_name),
-            ).fetchone()
+            holder = _name_holder(conn, order_id, file_name)
             if holder is not None:
-                return UploadState(holder["state"])
+                return holder
             return self._insert(conn, order_id, path, file_name, size)
 
     def requeue_if_free(self, upload_id: int, order_id: str) -> Upload | UploadState | None:
@@ -97,13 +104,9 @@ class ResultStore:
             ).fetchone()
             if this is None:
                 return None
-            holder = conn.execute(
-                "SELECT state FROM uploads WHERE order_id = ? AND file_name = ? AND id != ?"
-                " AND state NOT IN ('failed', 'cancelled') ORDER BY id DESC",
-                (order_id, this["file_name"], upload_id),
-            ).fetchone()
-            if holder is not None:
-                return UploadState(holder["state"])
+            holder = _name_holder(conn, order_id, this["file_name"])
+            if holder is not None:  # not this one: it is failed or cancelled
+                return holder
             conn.execute(
                 "UPDATE uploads SET state = 'queued', message = NULL, updated_at = ? WHERE id = ?",
                 (utc_now(), upload_id),

@@ -57,6 +57,13 @@ def _naming(order_id: str) -> Any:
     return lambda body: {**body, "id": order_id}
 
 
+async def _bystander(desk: Desk) -> str:
+    """Another candidate's order, NEW and cached: what a foreign answer would overwrite."""
+    bystander = await desk.session.sr.create_test_order(new_order_body("Bo", "Stander"))
+    desk.orders.put(bystander)
+    return bystander.id
+
+
 def _untouched(desk: Desk, bystander_id: str) -> None:
     cached = desk.orders.get(bystander_id)
     assert cached is not None
@@ -69,16 +76,15 @@ def test_a_completion_answered_with_another_order_leaves_that_order_alone(
     transport = RewrittenAnswers("/complete")
 
     async def body(desk: Desk) -> None:
-        bystander = await desk.session.sr.create_test_order(new_order_body("Bo", "Stander"))
-        desk.orders.put(bystander)
+        bystander = await _bystander(desk)
         order = await in_progress(desk)
-        transport.change = _naming(bystander.id)
+        transport.change = _naming(bystander)
         result_id = await complete_order(desk, order, RESULT)
         assert desk.results.result_id_for(order.id) == result_id  # the resultId is kept
-        _untouched(desk, bystander.id)
+        _untouched(desk, bystander)
         transport.change = None
         await sync_all(desk)  # before: the foreign copy's newer date won over the listing
-        _untouched(desk, bystander.id)
+        _untouched(desk, bystander)
         completed = desk.orders.get(order.id)
         assert completed is not None
         assert completed.status is OrderStatus.COMPLETED
@@ -92,15 +98,12 @@ def test_an_acceptance_answered_with_another_order_is_not_believed(
     transport = RewrittenAnswers("/accept")
 
     async def body(desk: Desk) -> None:
-        bystander = await desk.session.sr.create_test_order(new_order_body("Bo", "Stander"))
-        desk.orders.put(bystander)
-        transport.change = _naming(bystander.id)
+        bystander = await _bystander(desk)
+        transport.change = _naming(bystander)
+        mine = await desk.session.sr.create_test_order(new_order_body("Al", "Ma"))
         with pytest.raises(UnexpectedResponseError, match="about another order"):
-            await desk.session.sr.accept_order(
-                (await desk.session.sr.create_test_order(new_order_body("Al", "Ma"))).id,
-                "https://assess.test/start/X1",
-            )
-        _untouched(desk, bystander.id)
+            await desk.session.sr.accept_order(mine.id, "https://assess.test/start/X1")
+        _untouched(desk, bystander)
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body, transport=transport)
 
