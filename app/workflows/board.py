@@ -1193,13 +1193,11 @@ class OrderBoard:
         async def send() -> None:
             try:
                 async with self._sending:  # queued until then, as the panel says
-                    now = await asyncio.to_thread(self._desk.results.get, upload.id)
-                    if now is not None and now.state is UploadState.QUEUED:  # not cancelled
-                        await run_upload(
-                            self._desk,
-                            upload,
-                            progress=lambda s, t: self.listener.upload_progress(upload.id, s, t),
-                        )
+                    await run_upload(
+                        self._desk,
+                        upload,
+                        progress=lambda s, t: self.listener.upload_progress(upload.id, s, t),
+                    )
             except EXPECTED_ERRORS as exc:
                 log.info("Upload %s did not finish: %s", upload.id, exc)
             finally:

@@ -305,11 +305,17 @@ async def run_upload(
     """Send one queued file to the order's result, journaled like every other step.
 
     An upload that already has a step (interrupted, or failed and retried) runs that step again,
-    checking first whether the file reached the service; it never gets a second step.
+    checking first whether the file reached the service; it never gets a second step. One
+    that is no longer queued (cancelled while it waited its turn) gets no step at all: it got
+    one, failed "Cancelled by the coordinator", for a Cancel already said.
     """
     entry = await asyncio.to_thread(_open_upload_step, desk, upload.id)
     if entry is not None:
         await execute(desk, entry, retry=True, context=StepContext(progress=progress))
+    elif (now := await asyncio.to_thread(desk.results.get, upload.id)) is not None and (
+        now.state is not UploadState.QUEUED
+    ):
+        return now
     else:
         step = UploadStep(upload_id=upload.id, file_name=upload.file_name)
         await run_step(desk, upload.order_id, step, StepContext(progress=progress))
