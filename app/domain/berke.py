@@ -28,6 +28,7 @@ from pydantic import (
 
 from app.domain.berke_progress import BerkeProgress, progress_of, unix_time
 from app.domain.email_rule import email_list_problem, is_well_formed_email
+from app.domain.job_names import job_key
 from app.domain.sensitive_ids import looks_like_sensitive_id, refusal
 from app.domain.sr_limits import is_sendable_http_url
 
@@ -415,7 +416,7 @@ class AssessmentStatus(BerkeResponseModel):
                 return True
             # Spaces inside compared as one: names are sent on one line since one version,
             # and an assessment made before ("Ana  Maria") is still this request's.
-            return " ".join((mine or "").split()).casefold() == " ".join(theirs.split()).casefold()
+            return job_key(mine) == job_key(theirs)  # the names' rule is the job names' one
 
         return (
             same(request.first_name, self.first_name)

@@ -114,6 +114,16 @@ class ResultStore:
             row = conn.execute("SELECT * FROM uploads WHERE id = ?", (upload_id,)).fetchone()
         return _upload(row)
 
+    def fail_unsent(self, order_id: str, message: str) -> None:
+        """The order's files queued for a result it will not get from this desk (none, or
+        another's) fail, saying why, rather than wait for ever or go to another's result."""
+        with self._db.transaction() as conn:
+            conn.execute(
+                "UPDATE uploads SET state = 'failed', message = ?, updated_at = ?"
+                " WHERE order_id = ? AND state = 'queued' AND result_id IS NULL",
+                (message, utc_now(), order_id),
+            )
+
     def get(self, upload_id: int) -> Upload | None:
         with self._db.reading() as conn:
             row = conn.execute("SELECT * FROM uploads WHERE id = ?", (upload_id,)).fetchone()

@@ -73,7 +73,7 @@ from app.workflows.desk import COMPLETING, Desk, action_key, upload_turn_key
 from app.workflows.heap import settle_heap
 from app.workflows.held_deliveries import HeldDeliveries
 from app.workflows.order_sync import fetch_changes
-from app.workflows.outbox import ResumeReport, resume_pending, retry_step
+from app.workflows.outbox import ResumeReport, is_permanent, resume_pending, retry_step
 from app.workflows.refusals import (
     EXPECTED_ERRORS,
     ActionNotAllowedError,
@@ -186,10 +186,9 @@ def _delivery_settings(options: BoardOptions) -> tuple[object, ...]:
 
 def _lasting(exc: Exception) -> bool:
     """Whether a delivery refused with ``exc`` would be refused again unchanged: Berke's answer
-    or report (``NothingToDeliverError``), or a service's refusal that is not a wait."""
-    if isinstance(exc, NothingToDeliverError):
-        return True
-    return isinstance(exc, ApiError) and not exc.is_transient
+    or report (``NothingToDeliverError``), or what the resumer too counts as permanent (a
+    service's refusal that is not a wait, a step refused or cancelled)."""
+    return isinstance(exc, NothingToDeliverError) or is_permanent(exc)
 
 
 class OrderBoard:
@@ -561,9 +560,8 @@ class OrderBoard:
     async def _watch_round(self) -> None:
         try:
             await self.watch()
-        except ApiError as exc:
-            log.info("Watching Berke did not finish: %s", exc)
-            self.listener.berke_watched(str(exc))
+        except ApiError as exc:  # Berke's own failures are said by _watch_once, on its bar
+            log.info("A watch round did not finish: %s", exc)
         except Exception:
             log.exception("Watching Berke failed")
 

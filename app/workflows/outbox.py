@@ -221,11 +221,7 @@ async def _found_result(desk: Desk, order_id: str) -> bool | None:
         why = NO_RESULT_TO_ATTACH_TO
     else:
         why = REJECTED_NO_RESULT
-    for upload in await asyncio.to_thread(desk.results.for_order, order_id):
-        if upload.state is UploadState.QUEUED and upload.result_id is None:
-            await asyncio.to_thread(
-                desk.results.set_state, upload.id, UploadState.FAILED, message=why
-            )
+    await asyncio.to_thread(desk.results.fail_unsent, order_id, why)
     return False
 
 

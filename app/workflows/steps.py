@@ -536,12 +536,7 @@ async def _completed_elsewhere(desk: Desk, order_id: str) -> StateConflictError:
     a file goes to that result, as the coordinator then chooses."""
     error = completed_elsewhere_error()
     message = f"Not sent: {error.summary} Drop it on the order again to attach it to that one."
-    for upload in await asyncio.to_thread(desk.results.for_order, order_id):
-        if upload.state is UploadState.QUEUED and upload.result_id is None:
-            await asyncio.to_thread(
-                desk.results.move, upload.id, order_id, CANCELLABLE, UploadState.FAILED,
-                message=message,
-            )  # fmt: skip
+    await asyncio.to_thread(desk.results.fail_unsent, order_id, message)
     return error
 
 
