@@ -79,8 +79,16 @@ async def assessment_request(desk: Desk, order_id: str) -> CreateAssessmentReque
 async def invitation_email(desk: Desk, order: AssessmentOrder) -> str:
     """Where Berke's invitation goes: the address the assessment was created with (the form
     may have corrected SmartRecruiters'), else SmartRecruiters' ("" when there is none)."""
-    made = await assessment_request(desk, order.id)
-    return (made.email_address if made is not None else None) or order.candidate.email or ""
+    linked = await linked_assessment(desk, order.id)
+    return _invitation_address(linked, order)
+
+
+def _invitation_address(linked: LinkedAssessment | None, order: AssessmentOrder) -> str:
+    """The rules' answer (``LinkedAssessment.invitation_address``), for an order without a
+    link too."""
+    if linked is None:
+        return order.candidate.email or ""
+    return linked.invitation_address(order.candidate.email)
 
 
 #: Why an action is refused while a step of its kind waits in the journal to be resumed.
@@ -225,7 +233,7 @@ async def send_invitation(
         desk, OrderAction.REMIND if reminding else OrderAction.INVITE, order, linked
     )
     assert linked is not None
-    email = await invitation_email(desk, order)
+    email = _invitation_address(linked, order)  # the link in hand: the journal is not read again
     text = invitation if invitation is not None else default_invitation(desk)
     request = SendInvitationRequest.model_validate(
         {

@@ -351,8 +351,8 @@ class OrderActionsController(QObject):
         from app.ui.orders.url_preview import UrlPreviewDialog
 
         board = self._board()
-        order, response = board.order(order_id), board.created(order_id)
-        if order is None or response is None:
+        order, response, link = board.order(order_id), board.created(order_id), board.link(order_id)
+        if order is None or response is None or link is None:
             return
         # The names Berke holds, as the form sent them (it may have corrected SmartRecruiters'
         # spelling): what the preview and the printed slip show the candidate.
@@ -363,7 +363,7 @@ class OrderActionsController(QObject):
             response=response,
             allow_http_loopback=board.allows_http_assessment_urls,
             job_name=order.job.name if order.job else None,
-            candidate_has_email=bool((sent and sent.email_address) or order.candidate.email),
+            candidate_has_email=bool(link.invitation_address(order.candidate.email)),
             parent=self._parent,
         )
         dialog.setObjectName("urlPreview")
