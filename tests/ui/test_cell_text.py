@@ -101,3 +101,18 @@ def test_the_candidates_tab_shows_a_name_on_one_line_without_overrides(
     model = room.candidates.model
     names = [model.index(row, 0).data() for row in range(model.rowCount())]
     assert "Ana Maria Silva" in names
+
+
+def test_the_batch_outcomes_leave_their_tips_to_the_cut_cells(qtbot: object) -> None:
+    """Every outcome cell answered its own text as its tooltip, so the whole text of a cut
+    cell was never the rule's: the tip showed on every cell, cut or not."""
+    from PySide6.QtCore import Qt
+
+    from app.ui.orders.batch_dialog import OutcomeTableModel
+    from app.workflows.batch import Outcome, OutcomeKind
+
+    model = OutcomeTableModel({"o1": "Registered Nurse"})
+    model.set_rows([Outcome("o1", "Ana Lima", OutcomeKind.DONE, "Accepted and invited.")])
+    for column in range(model.columnCount()):
+        assert model.index(0, column).data(Qt.ItemDataRole.ToolTipRole) is None
+    assert model.index(0, 3).data() == "Accepted and invited."

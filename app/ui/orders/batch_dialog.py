@@ -50,7 +50,8 @@ class OutcomeTableModel(RowsTableModel[Outcome]):
         self.jobs = jobs  # order id → the Berke job it was planned with
 
     def cell(self, outcome: Outcome, column: int, role: int) -> Any:
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        # No tooltip of its own: CutTextTips shows a cell's whole text, when it is cut.
+        if role == Qt.ItemDataRole.DisplayRole:
             job = self.jobs.get(outcome.order_id, "—")
             return (outcome.candidate, job, _KIND_TEXT[outcome.kind], outcome.detail)[column]
         if role == Qt.ItemDataRole.ForegroundRole and column == 2:
