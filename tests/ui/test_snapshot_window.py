@@ -202,6 +202,24 @@ def test_compare_two_snapshots(
     other.close()
 
 
+def test_a_closed_comparison_is_deleted(
+    window: MainWindow,
+    tmp_path: Path,
+    qloop: asyncio.AbstractEventLoop,
+    qtbot: QtBot,
+) -> None:
+    """Before: parented to the window and only let go, every Compare of the day stayed in
+    memory with its whole diff."""
+    from shiboken6 import Shiboken
+
+    old = write_sample(tmp_path / "old.adsnap", records(4))
+    dialog = qloop.run_until_complete(window.snapshot_menu.compare_paths([old]))
+    assert dialog is not None
+    dialog.close()
+    qtbot.waitUntil(lambda: not Shiboken.isValid(dialog))
+    assert window.snapshot_menu.dialogs == []
+
+
 def test_open_from_the_menu_and_remember_it(
     qtbot: QtBot,
     qsettings: QSettings,

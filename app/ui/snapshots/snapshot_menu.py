@@ -195,17 +195,8 @@ class SnapshotMenu(QObject):
             orders.proxy.modelReset,
             orders.proxy.layoutChanged,
         )
-        for change in changes:
+        for change in changes:  # undone with the dialog, once it is deleted (_forget)
             change.connect(dialog.orders_changed)
-
-        def finished(_result: int) -> None:
-            # Gone with its flow: a closed dialog recounted the inbox at every sync, and every
-            # Save snapshot of the day stayed in memory.
-            for change in changes:
-                change.disconnect(dialog.orders_changed)
-            dialog.deleteLater()
-
-        dialog.finished.connect(finished)
         dialog.saved.connect(self._saved)
         self._keep(dialog)
         dialog.open()
@@ -213,13 +204,16 @@ class SnapshotMenu(QObject):
         return dialog
 
     def _keep(self, dialog: QDialog) -> None:
-        """Hold ``dialog`` while it is open; let it go when it finishes (however often)."""
+        """Hold ``dialog`` while it is open; delete it when it finishes."""
         self.dialogs.append(dialog)
         dialog.finished.connect(lambda _r: self._forget(dialog))
 
     def _forget(self, dialog: QDialog) -> None:
+        # Deleted, not only let go: parented to the window, a closed Save snapshot recounted
+        # the inbox at every sync, and every Compare of the day kept its whole diff.
         if dialog in self.dialogs:
             self.dialogs.remove(dialog)
+            dialog.deleteLater()
 
     def _saved(self, saved: SavedSnapshot) -> None:
         remember_snapshot(self.settings, saved.path)
