@@ -41,6 +41,7 @@ from app.clients.http import (
 )
 from app.clients.multipart import MultipartFile, ProgressCallback
 from app.clients.pacing import Pacer
+from app.domain.listing_walk import ListingWalk
 from app.domain.marketplace_config import (
     MarketplaceConfig,
     MarketplaceConfigId,
@@ -90,7 +91,7 @@ class OrderPage:
     same text already need not parse it (``app.store.order_cache``), and one that must parses
     it where it chooses (``parse_listed_order``)."""
 
-    total_found: int
+    total_found: int | None  # None: the page gave no count (see ``app.domain.listing_walk``)
     items: list[dict[str, Any]]
 
 
@@ -111,8 +112,8 @@ def read_order_page(body: bytes) -> OrderPage:
         raise UnexpectedResponseError(
             Service.SMARTRECRUITERS, service_message="an order of the page had no id"
         )
-    total = data.get("totalFound", 0)
-    if not isinstance(total, int) or isinstance(total, bool) or total < 0:
+    total = data.get("totalFound")
+    if total is not None and (not isinstance(total, int) or isinstance(total, bool) or total < 0):
         raise UnexpectedResponseError(
             Service.SMARTRECRUITERS, service_message="the page's totalFound was not a count"
         )
@@ -383,22 +384,21 @@ class SmartRecruitersClient:
     ) -> AsyncIterator[AssessmentOrder]:
         """Every order, page after page; an order seen twice across pages is given once.
 
-        Orders move between pages while we read (new ones arrive first), so an id can repeat.
-        A page with no order not seen before ends the listing: a server that keeps answering
-        the same page (with a huge ``totalFound``) would otherwise be asked for ever.
+        Orders move between pages while we read (new ones arrive first), so an id can repeat;
+        where the listing ends is ``ListingWalk``'s rule.
         """
         seen: set[str] = set()
-        offset = 0
+        walk = ListingWalk(page_size)
         while True:
-            page = await self.list_orders(status=status, limit=page_size, offset=offset)
+            page = await self.list_orders(status=status, limit=page_size, offset=walk.offset)
             fresh = 0
             for order in page.content:
                 if order.id not in seen:
                     seen.add(order.id)
                     fresh += 1
                     yield order
-            offset += len(page.content)
-            if not fresh or offset >= page.total_found:
+            counted = page.total_found if "total_found" in page.model_fields_set else None
+            if not walk.take(len(page.content), fresh, counted):
                 return
 
     async def get_order(self, order_id: str) -> AssessmentOrder:

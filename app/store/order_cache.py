@@ -39,9 +39,11 @@ class ListingMerge:
     unchanged: int  # orders whose text was the one held: not parsed, not written
     kept_ids: list[str]  # fetched copies older than the one held (left out)
     cached_new: int | None  # NEW orders in the cache after the merge, when asked for
+    unreadable: list[str] = field(default_factory=list)  # orders left out, a line each
 
 
-#: Parses one order as a listing gave it; raises (ValidationError…) for one that is not valid.
+#: Parses one order as a listing gave it; raises ``ValueError`` (pydantic's ValidationError is
+#: one) for an item that is not a valid order, its words the problem.
 ParseOrder = Callable[[dict[str, Any]], AssessmentOrder]
 
 
@@ -80,12 +82,14 @@ class OrderCache:
         self, items: Iterable[dict[str, Any]], parse: ParseOrder, *, count_new: bool = False
     ) -> ListingMerge:
         """Merge one page of a listing, in one transaction: an order whose text is the one
-        held is neither parsed nor written; the others are parsed with ``parse`` (which may
-        raise: nothing of the page is written then) and stored as listed, unless the copy held
-        is newer. Items must be objects with a string ``id``; a repeated id counts once.
-        ``count_new``: also count the NEW orders held (a scan of the table: only a poll,
-        which may stop early, needs it)."""
-        listed = {item["id"]: item for item in items}
+        held is neither parsed nor written; the others are parsed with ``parse`` and stored as
+        listed, unless the copy held is newer. One that does not parse is left out, said in
+        ``unreadable`` (the copy held, if any, stays): one odd order stopped every sync.
+        Items must be objects with a string ``id``; an id repeated on the page counts once, as
+        its newer copy. ``count_new``: also count the NEW orders held (a scan of the table:
+        only a poll, which may stop early, needs it)."""
+        listed = _newest_of_each(items, parse)
+        unreadable: list[str] = []
         now = utc_now()
         new: list[AssessmentOrder] = []
         changed: list[AssessmentOrder] = []
@@ -96,13 +100,17 @@ class OrderCache:
                 row["id"]: row["data"]
                 for row in select_in(conn, "SELECT id, data FROM orders WHERE id IN", list(listed))
             }
-            for order_id, item in listed.items():
+            for order_id, (item, parsed) in listed.items():
                 data = listing_json(item)
                 held = known.get(order_id)
                 if held == data:
                     unchanged += 1
                     continue
-                order = parse(item)
+                try:
+                    order = parsed or parse(item)
+                except ValueError as exc:
+                    unreadable.append(_unreadable_line(order_id, exc))
+                    continue
                 if held is None:
                     new.append(order)
                 elif _held_is_newer(order, held):
@@ -120,7 +128,7 @@ class OrderCache:
                 if count_new
                 else None
             )
-        return ListingMerge(new, changed, unchanged, kept, cached_new)
+        return ListingMerge(new, changed, unchanged, kept, cached_new, unreadable)
 
     def put(self, order: AssessmentOrder) -> None:
         """Store one order as a state-changing call returned it."""
@@ -146,6 +154,36 @@ class OrderCache:
     def count(self) -> int:
         with self._db.reading() as conn:
             return int(conn.execute("SELECT COUNT(*) FROM orders").fetchone()[0])
+
+
+def _newest_of_each(
+    items: Iterable[dict[str, Any]], parse: ParseOrder
+) -> dict[str, tuple[dict[str, Any], AssessmentOrder | None]]:
+    """The page's items by id, each with its order when it was parsed here: an id listed
+    twice keeps its newer readable copy (``is_older``; the later one when neither is), not
+    merely the last one, which had shown an order in progress as NEW again."""
+    copies: dict[str, list[dict[str, Any]]] = {}
+    for item in items:
+        copies.setdefault(item["id"], []).append(item)
+    chosen: dict[str, tuple[dict[str, Any], AssessmentOrder | None]] = {}
+    for order_id, listed in copies.items():
+        if len(listed) == 1:
+            chosen[order_id] = (listed[0], None)
+            continue
+        best: tuple[dict[str, Any], AssessmentOrder | None] = (listed[-1], None)
+        for copy in listed:
+            try:
+                order = parse(copy)
+            except ValueError:
+                continue  # another copy may be read; if none is, the last is said unreadable
+            if best[1] is None or not is_older(order, best[1]):
+                best = (copy, order)
+        chosen[order_id] = best
+    return chosen
+
+
+def _unreadable_line(order_id: str, problem: ValueError) -> str:
+    return f"“{order_id}”: {problem}"
 
 
 def order_json(order: AssessmentOrder) -> str:

@@ -390,11 +390,12 @@ class MainWindow(QMainWindow):
     def _sync_done(self, outcome: SyncOutcome) -> None:
         self._syncing = False
         self._update_refresh()
-        self.orders.set_loading(False, outcome.error)
+        self.orders.set_loading(False, outcome.error, left_out=outcome.left_out, poll=outcome.poll)
         if not outcome.ok:
             self.statusBar().showMessage(f"Sync failed: {outcome.error}", 10000)
         elif not outcome.poll:
-            self.statusBar().showMessage(f"Synced {outcome.fetched} orders", 5000)
+            some = " (some left out: see above the orders)" if outcome.left_out else ""
+            self.statusBar().showMessage(f"Synced {outcome.fetched} orders{some}", 5000)
         self.sync_finished.emit(outcome.ok)
 
     def _orders_arrived(self, order_ids: list[str]) -> None:

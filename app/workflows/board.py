@@ -72,7 +72,7 @@ from app.workflows.delivery import DeliveryPlan, deliver, plan_delivery
 from app.workflows.desk import COMPLETING, Desk, action_key, upload_turn_key
 from app.workflows.heap import settle_heap
 from app.workflows.held_deliveries import HeldDeliveries
-from app.workflows.order_sync import fetch_changes
+from app.workflows.order_sync import fetch_changes, left_out_text
 from app.workflows.outbox import ResumeReport, is_permanent, resume_pending, retry_step
 from app.workflows.refusals import (
     EXPECTED_ERRORS,
@@ -143,6 +143,9 @@ class SyncOutcome:
     new_ids: tuple[str, ...] = ()
     changed_ids: tuple[str, ...] = ()
     error: str | None = None  # in words, when not ok
+    #: What a sync that worked left out, in words (None: nothing): orders it could not read,
+    #: or the listing's pages it did not reach.
+    left_out: str | None = None
 
 
 #: Files the board sends at once (the rest wait, queued): SmartRecruiters' other calls keep
@@ -428,6 +431,7 @@ class OrderBoard:
                     fetched=found.listed,
                     new_ids=new_ids,
                     changed_ids=tuple(order.id for order in found.changed),
+                    left_out=left_out_text(found),
                 )
                 if new_ids and poll:
                     self.listener.orders_arrived(list(new_ids))

@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from app.clients.errors import ApiError
+from app.domain.listing_walk import ListingWalk
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.store.order_cache import ListingMerge, ParseOrder
 from app.workflows.desk import Desk
@@ -53,6 +55,8 @@ class FetchedOrders:
     unchanged: int = 0  # orders whose text was the one held (not parsed)
     pages: int = 0  # requests made
     complete: bool = True  # every page was read (a poll may stop early)
+    cut_short: str | None = None  # why the listing was left before its end, in words
+    unreadable: list[str] = field(default_factory=list)  # orders left out, a line each
 
 
 #: Told each page's new and changed orders, once they are in the cache.
@@ -68,11 +72,10 @@ async def fetch_changes(
     sr = desk.session.sr
     status = OrderStatus.NEW if poll else None
     found = FetchedOrders(poll=poll)
-    listing = _Listing(desk, sr.read_order_page, sr.parse_listed_order, count_new=poll)
-    offset = 0
+    listing = _Listing(desk, sr.read_order_page, _said(sr.parse_listed_order), count_new=poll)
+    walk = ListingWalk(page_size)
     while True:
-        body = await sr.order_page(status=status, limit=page_size, offset=offset)
-        found.pages += 1
+        body = await sr.order_page(status=status, limit=page_size, offset=walk.offset)
         page = await asyncio.to_thread(listing.take, body)
         merged = page.merged
         if on_page is not None and (merged.new or merged.changed):
@@ -81,25 +84,60 @@ async def fetch_changes(
         found.changed += merged.changed
         found.kept_ids += merged.kept_ids
         found.unchanged += merged.unchanged
-        offset += page.items
-        if not page.fresh or offset >= page.total_found:
+        found.unreadable += merged.unreadable
+        if not walk.take(page.items, page.fresh, page.total_found):
+            found.complete = walk.cut_short is None
             break
         if (
             poll
             and not merged.new
             and listing.newest_first
             and merged.cached_new is not None
+            and page.total_found is not None
             and page.total_found <= merged.cached_new
         ):
             found.complete = False
             break
+    found.pages = walk.pages
+    found.cut_short = walk.cut_short
     found.listed = len(listing.seen)
     return found
 
 
+def left_out_text(found: FetchedOrders) -> str | None:
+    """What a sync or poll that worked left out, in a coordinator's words (None: nothing):
+    the orders it could not read (the first three), and where the listing was cut short."""
+    parts = []
+    count = len(found.unreadable)
+    if count:
+        shown = "; ".join(found.unreadable[:3]) + ("; …" if count > 3 else "")
+        which = "1 order" if count == 1 else f"{count} orders"
+        they = ("is", "it was") if count == 1 else ("are", "they were")
+        parts.append(
+            f"{which} SmartRecruiters listed could not be read, and {they[0]} left out or "
+            f"shown as {they[1]} before ({shown})."
+        )
+    if found.cut_short is not None:
+        parts.append(f"{found.cut_short}.")
+    return " ".join(parts) or None
+
+
+def _said(parse: ParseOrder) -> ParseOrder:
+    """``parse``, its refusal of an order as a ``ValueError`` in the service's words (what
+    ``OrderCache.merge_listing`` says of an order it leaves out)."""
+
+    def said(item: dict[str, Any]) -> AssessmentOrder:
+        try:
+            return parse(item)
+        except ApiError as exc:
+            raise ValueError(exc.service_message.removeprefix("unexpected answer: ")) from None
+
+    return said
+
+
 @dataclass(frozen=True)
 class _PageTaken:
-    total_found: int
+    total_found: int | None
     items: int  # on the page
     fresh: int  # not seen on an earlier page of this listing
     merged: ListingMerge

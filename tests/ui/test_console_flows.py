@@ -1119,6 +1119,25 @@ def test_a_failed_sync_leaves_a_bar_over_the_orders_until_one_works(
     assert not bar.isVisible()
 
 
+def test_orders_a_sync_left_out_are_said_over_the_orders_until_a_full_sync_reads_them(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    # One order SmartRecruiters sent in a shape the desk cannot read failed every sync; it is
+    # now left out, and said where the orders are, not a poll later forgotten.
+    bar = window.orders.sync_problem
+    assert window.signals is not None
+    left_out = "1 order SmartRecruiters listed could not be read (“o-1”: candidate: …)."
+    window.signals.sync_finished.emit(SyncOutcome(poll=False, ok=True, left_out=left_out))
+    assert bar.isVisible()
+    assert "worked, but not for everything" in bar.text.text()
+    assert left_out in bar.text.text()
+    assert "some left out" in window.statusBar().currentMessage()
+    window.signals.sync_finished.emit(SyncOutcome(poll=True, ok=True))  # the NEW ones only
+    assert bar.isVisible()
+    window.signals.sync_finished.emit(SyncOutcome(poll=False, ok=True))
+    assert not bar.isVisible()
+
+
 def test_escape_clears_a_search_and_enter_or_down_go_to_the_list(
     window: MainWindow, qtbot: QtBot
 ) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,10 +15,11 @@ import pytest
 
 from app.clients.berke import BerkeClient
 from app.clients.smartrecruiters import SmartRecruitersClient
-from app.domain.smartrecruiters import AssessmentOrder
+from app.domain.listing_walk import STALE_PAGES_AT_MOST
+from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.store.database import Database
 from app.workflows.desk import Desk
-from app.workflows.order_sync import fetch_changes
+from app.workflows.order_sync import fetch_changes, left_out_text
 from app.workflows.session import Session
 from tests.integration.helpers import unpaced
 
@@ -164,4 +165,128 @@ def test_an_unchanged_sync_parses_nothing(
     again = asyncio.run(fetch_changes(desk, poll=False))
     assert parsed == ["o00007"]
     assert [o.id for o in again.changed] == ["o00007"]
+    assert again.unchanged == 249
+
+
+def serve(desk: Desk, handle: Callable[[httpx.Request], httpx.Response]) -> None:
+    """The listing answered by ``handle`` from now on (what the sandbox cannot do)."""
+    desk.session.sr._http.http._transport = httpx.MockTransport(handle)
+
+
+def test_a_burst_of_new_orders_during_a_sync_does_not_end_it_early(
+    desk: Desk, listing: Listing
+) -> None:
+    """100 orders arriving between two requests push page 1 down whole: page 2 repeats it.
+    That page, with nothing new, ended the sync, said complete, 250 orders never read."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if listing.requests == 1:  # between page 1 and page 2
+            for i in range(1000, 1100):
+                listing.add(i)
+        return listing.handle(request)
+
+    before = [o["id"] for o in listing.orders]
+    serve(desk, handle)
+    found = asyncio.run(fetch_changes(desk, poll=False))
+    held = {o.id for o in desk.orders.all()}
+    assert [order_id for order_id in before if order_id not in held] == []
+    assert (found.complete, found.cut_short) == (True, None)
+    # Those that arrived above the pages already read are the next poll's.
+    serve(desk, listing.handle)
+    asyncio.run(fetch_changes(desk, poll=True))
+    assert desk.orders.count() == 350
+
+
+def test_a_service_repeating_one_page_is_left_after_a_few_and_said(
+    desk: Desk, listing: Listing
+) -> None:
+    """A service that answers page 1 whatever the offset, counting far more orders, is not
+    asked for ever, and the sync says it did not read everything."""
+    listing.hidden_total = 10**6
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        return listing.handle(httpx.Request("GET", request.url.copy_set_param("offset", "0")))
+
+    serve(desk, handle)
+    found = asyncio.run(fetch_changes(desk, poll=False))
+    assert found.pages == 1 + STALE_PAGES_AT_MOST
+    assert not found.complete
+    assert found.cut_short is not None
+    assert "after 400 of 1,000,250" in found.cut_short
+    said = left_out_text(found)
+    assert said is not None
+    assert "pages in a row with orders already read" in said
+
+
+def test_a_page_without_total_found_is_not_taken_as_the_whole_listing(
+    desk: Desk, listing: Listing
+) -> None:
+    """Without ``totalFound`` (a proxy, another version), a full page may have more after it:
+    the sync read 100 of 250 and said it was complete."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        body = json.loads(listing.handle(request).content)
+        del body["totalFound"]
+        return httpx.Response(200, content=json.dumps(body).encode())
+
+    serve(desk, handle)
+    found = asyncio.run(fetch_changes(desk, poll=False))
+    assert (desk.orders.count(), found.pages, found.complete) == (250, 3, True)
+
+
+def test_one_order_listed_twice_on_a_page_keeps_the_newer_copy(
+    desk: Desk, listing: Listing
+) -> None:
+    newer = dict(Listing.make(1, status="IN_PROGRESS"), lastUpdateDate=stamp(500))
+    older = Listing.make(1)  # NEW, last updated at stamp(1)
+    for first, second in ((newer, older), (older, newer)):
+        listing.orders = [Listing.make(0), first, second, Listing.make(2)]
+        with desk.db.transaction() as conn:
+            conn.execute("DELETE FROM orders")
+        asyncio.run(fetch_changes(desk, poll=False))
+        held = desk.orders.get("o00001")
+        assert held is not None
+        assert held.status is OrderStatus.IN_PROGRESS
+
+
+def test_one_unreadable_order_is_left_out_and_said_not_every_other_order(
+    desk: Desk, listing: Listing
+) -> None:
+    """An order in a shape the desk cannot read (a candidate erased: ``null``) failed every
+    sync and every poll, and nothing of its page, nor of the pages after it, was kept."""
+    listing.orders[-6]["candidate"] = None  # on the first page (newest first)
+    found = asyncio.run(fetch_changes(desk, poll=False))
+    assert desk.orders.count() == 249
+    assert desk.orders.get(listing.orders[-6]["id"]) is None
+    assert len(found.unreadable) == 1
+    said = left_out_text(found)
+    assert said is not None
+    assert said.startswith("1 order SmartRecruiters listed could not be read")
+    assert f"“{listing.orders[-6]['id']}”: candidate" in said
+    assert "Traceback" not in said
+    assert "validation error" not in said
+
+
+def test_one_odd_new_order_does_not_hide_the_other_new_orders_from_the_poll(
+    desk: Desk, listing: Listing
+) -> None:
+    asyncio.run(fetch_changes(desk, poll=False))
+    good = listing.add(500)
+    listing.add(501)["candidate"] = None
+    polled = asyncio.run(fetch_changes(desk, poll=True))
+    assert [o.id for o in polled.new] == [good["id"]]
+    assert len(polled.unreadable) == 1
+
+
+def test_an_unreadable_copy_of_a_held_order_leaves_the_held_copy(
+    desk: Desk, listing: Listing
+) -> None:
+    asyncio.run(fetch_changes(desk, poll=False))
+    listing.orders[3]["candidate"] = "erased"
+    listing.orders[3]["lastUpdateDate"] = stamp(9_000)
+    again = asyncio.run(fetch_changes(desk, poll=False))
+    held = desk.orders.get(listing.orders[3]["id"])
+    assert held is not None
+    assert held.candidate.first_name == "Ana"
+    assert len(again.unreadable) == 1
     assert again.unchanged == 249

@@ -431,16 +431,26 @@ class OrdersRoom(QWidget):
         if isinstance(self.source, LiveOrders):
             self.source.recheck()
 
-    def set_loading(self, loading: bool, error: str | None = None) -> None:
-        """What the state message says when there are no rows: loading, or why it failed."""
+    def set_loading(
+        self,
+        loading: bool,
+        error: str | None = None,
+        *,
+        left_out: str | None = None,
+        poll: bool = False,
+    ) -> None:
+        """What the state message says when there are no rows: loading, or why it failed;
+        ``left_out``: what a sync that worked did not read, in words."""
         self._loading = loading
         self._load_error = error
         self._update_counts()
         if not loading:
-            if error is None:
-                self.sync_problem.synced()
-            else:
+            if error is not None:
                 self.sync_problem.failed(error, orders_shown=self.model.rowCount() > 0)
+            elif left_out is not None and not poll:
+                self.sync_problem.left_out(left_out)
+            else:
+                self.sync_problem.synced(poll=poll)
 
     # -- selection and detail ----------------------------------------------------------------
 

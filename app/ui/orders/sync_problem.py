@@ -41,11 +41,15 @@ class SyncProblemBar(QWidget):
         row.addWidget(self.text, 1)
         row.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignVCenter)
         self._last_good: datetime | None = None
+        self._left_out_shown = False  # the text is ``LEFT_OUT``'s
         self.hide()
 
-    def synced(self) -> None:
-        """A sync worked: the list is as the service has it."""
+    def synced(self, *, poll: bool = False) -> None:
+        """A sync worked: the list is as the service has it (a poll: its NEW orders are)."""
         self._last_good = datetime.now()
+        if poll and self._left_out_shown:
+            return
+        self._left_out_shown = False
         self.hide()
 
     # What the bar says: when it failed ({at}), since when what is shown is as it is ({since},
@@ -68,12 +72,29 @@ class SyncProblemBar(QWidget):
             else self.SINCE_SAVED
         )
         at = datetime.now().strftime("%H:%M")
+        self._left_out_shown = False
         self.text.setText(self.FAILED.format(at=at, since=since, error=error))
+        self.show()
+
+    # A full sync that worked but left something out ({left_out}: what, in words).
+    LEFT_OUT = (
+        "The sync at {at} worked, but not for everything: {left_out} The other orders are "
+        "as SmartRecruiters has them."
+    )
+
+    def left_out(self, left_out: str) -> None:
+        """A full sync worked but left orders out (unreadable ones, pages not reached): said
+        until the next full sync, which a poll (of the NEW orders only) is not."""
+        self._last_good = datetime.now()
+        self._left_out_shown = True
+        at = self._last_good.strftime("%H:%M")
+        self.text.setText(self.LEFT_OUT.format(at=at, left_out=left_out))
         self.show()
 
     def clear(self) -> None:
         """Another source (a profile, a snapshot): nothing is known of its syncs yet."""
         self._last_good = None
+        self._left_out_shown = False
         self.hide()
 
 
