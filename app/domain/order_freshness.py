@@ -39,3 +39,15 @@ def _comparable(value: datetime) -> float:
     """A timestamp as seconds; a naive one (no offset given) is read as UTC."""
     moment = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
     return moment.timestamp()
+
+
+def listed_moment(value: object) -> datetime | None:
+    """A date as a listing or the cache holds it (SmartRecruiters' ``…+0000``, or any ISO
+    form) in UTC; None for anything else. Read without parsing the whole order."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

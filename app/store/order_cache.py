@@ -14,11 +14,12 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
 
-from app.domain.order_freshness import is_older
+from app.domain.order_freshness import is_older, listed_moment
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.store.database import Database, utc_now
 
@@ -146,6 +147,37 @@ class OrderCache:
                 continue
         return orders
 
+    def recent_for_offer(self, catalog_id: str, limit: int) -> list[AssessmentOrder]:
+        """The orders placed for the offer ``catalog_id`` (matched regardless of case), newest
+        first, at most ``limit``: only those are parsed. A selection in the Offers room
+        parsed every order held, in a thread that kept the window's own 282 ms from it at
+        5,000 orders."""
+        wanted = catalog_id.casefold()
+        with self._db.reading() as conn:
+            rows = conn.execute(
+                "SELECT id, json_extract(data, '$.offer.catalogId') AS catalog,"
+                " json_extract(data, '$.createDate') AS created FROM orders"
+                " WHERE catalog IS NOT NULL"
+            ).fetchall()
+            mine = [
+                (listed_moment(row["created"]), row["id"])
+                for row in rows
+                if isinstance(row["catalog"], str) and row["catalog"].casefold() == wanted
+            ]
+            mine.sort(key=lambda pair: (pair[0] is not None, pair[0] or _NEVER), reverse=True)
+            newest = [order_id for _, order_id in mine[:limit]]
+            data = {
+                row["id"]: row["data"]
+                for row in select_in(conn, "SELECT id, data FROM orders WHERE id IN", newest)
+            }
+        orders = []
+        for order_id in newest:
+            try:
+                orders.append(AssessmentOrder.model_validate_json(data[order_id]))
+            except ValidationError:
+                continue
+        return orders
+
     def get(self, order_id: str) -> AssessmentOrder | None:
         with self._db.reading() as conn:
             row = conn.execute("SELECT data FROM orders WHERE id = ?", (order_id,)).fetchone()
@@ -184,6 +216,9 @@ def _newest_of_each(
 
 def _unreadable_line(order_id: str, problem: ValueError) -> str:
     return f"“{order_id}”: {problem}"
+
+
+_NEVER = datetime.min.replace(tzinfo=UTC)
 
 
 def order_json(order: AssessmentOrder) -> str:

@@ -183,17 +183,7 @@ async def all_costs(sources: OfferSources) -> dict[str, OfferCost]:
     return await asyncio.to_thread(_costs(sources).all)
 
 
-def orders_of(
-    orders: list[AssessmentOrder], offer: Offer, limit: int = RECENT_ORDERS
-) -> list[AssessmentOrder]:
-    """The orders placed for ``offer`` (matched by catalogId), newest first, at most ``limit``."""
-    wanted = offer.catalog_id.casefold()
-    mine = [o for o in orders if o.offer and (o.offer.catalog_id or "").casefold() == wanted]
-    mine.sort(key=lambda o: (o.create_date is not None, o.create_date), reverse=True)
-    return mine[:limit]
-
-
 async def recent_orders_for(sources: OfferSources, offer: Offer) -> list[AssessmentOrder]:
-    """The offer's most recent orders from the local cache (no call to SmartRecruiters)."""
-    orders = await asyncio.to_thread(sources.orders.all)
-    return orders_of(orders, offer)
+    """The offer's most recent orders (matched by catalogId) from the local cache, newest
+    first (no call to SmartRecruiters)."""
+    return await asyncio.to_thread(sources.orders.recent_for_offer, offer.catalog_id, RECENT_ORDERS)

@@ -27,11 +27,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from app.clients.errors import ApiError
 from app.domain.listing_walk import ListingWalk
+from app.domain.order_freshness import listed_moment
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.store.order_cache import ListingMerge, ParseOrder
 from app.workflows.desk import Desk
@@ -188,19 +189,8 @@ class _NewestFirst:
         for item in items:
             if not self.holds:
                 return
-            created = _timestamp(item.get("createDate"))
+            created = listed_moment(item.get("createDate"))
             if created is None or (self._last is not None and created > self._last):
                 self.holds = False
                 return
             self._last = created
-
-
-def _timestamp(value: object) -> datetime | None:
-    """SmartRecruiters' ``2013-03-07T13:34:40.137+0000`` (or any ISO form) in UTC, or None."""
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
