@@ -566,25 +566,48 @@ class SmartRecruitersClient:
         return self._parse_page_by_item(Offer, data)
 
     async def get_offer(self, offer_id: str) -> Offer:
-        return self._parse(Offer, await self._call("GET", f"/offers/{_seg(offer_id)}"))
+        return self._own_offer(offer_id, await self._call("GET", f"/offers/{_seg(offer_id)}"))
 
     async def create_offer(self, offer: Offer) -> Offer:
         _refuse_active(offer)
-        return self._parse(Offer, await self._call("POST", "/offers", body=_offer_body(offer)))
+        data = await self._call("POST", "/offers", body=_offer_body(offer))
+        created = self._parse(Offer, data)
+        if created.catalog_id != offer.catalog_id:  # another offer's: its Cost would be set
+            raise self._about_another(f"catalogId {created.catalog_id}")
+        return created
 
     async def update_offer(self, offer_id: str, offer: Offer) -> Offer:
         """An update is a POST to the offer, not a PUT."""
         _refuse_active(offer)
         data = await self._call("POST", f"/offers/{_seg(offer_id)}", body=_offer_body(offer))
-        return self._parse(Offer, data)
+        return self._own_offer(offer_id, data)
 
     async def submit_offer(self, offer_id: str) -> Offer:
         """INACTIVE → UNDER_REVIEW."""
-        return self._parse(Offer, await self._call("POST", f"/offers/{_seg(offer_id)}/submit"))
+        data = await self._call("POST", f"/offers/{_seg(offer_id)}/submit")
+        return self._own_offer(offer_id, data)
 
     async def withdraw_offer(self, offer_id: str) -> Offer:
         """Back to INACTIVE."""
-        return self._parse(Offer, await self._call("POST", f"/offers/{_seg(offer_id)}/withdraw"))
+        data = await self._call("POST", f"/offers/{_seg(offer_id)}/withdraw")
+        return self._own_offer(offer_id, data)
+
+    def _own_offer(self, offer_id: str, data: Any) -> Offer:
+        """The offer an answer about ``offer_id`` carries (its id filled in when left out).
+        One that names another offer is not this one's: shown, the room's buttons would act
+        on that other offer, and a Cost be recorded on it."""
+        offer = self._parse(Offer, data)
+        if offer.id is None:
+            return offer.model_copy(update={"id": offer_id})
+        if offer.id != offer_id:
+            raise self._about_another(offer.id)
+        return offer
+
+    @staticmethod
+    def _about_another(which: str) -> UnexpectedResponseError:
+        return UnexpectedResponseError(
+            Service.SMARTRECRUITERS, service_message=f"the answer was about another offer ({which})"
+        )
 
     # -- the partner's Marketplace configuration (/configs) ----------------------------------
 

@@ -101,6 +101,9 @@ def cost_advice(offer: Offer, cost: OfferCost | None) -> str | None:
 # -- form-level checks -----------------------------------------------------------------------
 
 _CURRENCY = re.compile(r"[A-Z]{3}")
+_COST_DECIMALS = 4
+_COST_BELOW = 10**9
+_COST_VALUE = re.compile(rf"[0-9]{{1,9}}(?:\.[0-9]{{1,{_COST_DECIMALS}}})?")
 
 
 def currency_problem(code: str) -> str | None:
@@ -122,14 +125,16 @@ def parse_cost(kind: CostKind | None, value: str) -> OfferCost | None:
     text = value.strip().removesuffix("%").strip().replace(",", ".")
     if not text:
         raise ValueError("Required: the number set in the Partner Portal.")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise ValueError("A number, such as 0 or 70.") from None
-    if not number.is_finite():
-        raise ValueError("A number, such as 0 or 70.")
-    if number < 0:
+    if text.startswith("-"):
         raise ValueError("Zero or more.")
+    # Digits, as the Portal shows them: "1e1000000" was a Decimal, and showing it overflowed
+    # (the form stayed busy for good, the window with it).
+    if not _COST_VALUE.fullmatch(text):
+        raise ValueError(
+            "A number such as 0 or 70: digits, at most "
+            f"{_COST_DECIMALS} after the point, below {_COST_BELOW:,}."
+        )
+    number = Decimal(text)
     if kind is CostKind.PERCENTAGE and number > 100:
         raise ValueError("A percentage is at most 100.")
     return OfferCost(kind=kind, value=number)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Protocol
 
-from app.clients.errors import ApiError, Service, ValidationApiError
+from app.clients.errors import ApiError, Service, StateConflictError, ValidationApiError
 from app.domain.offer_cost import OfferCost
 from app.domain.smartrecruiters import AssessmentOrder, Offer, OfferStatus, Page
 from app.store.database import Database
@@ -105,14 +105,41 @@ async def get_offer(sources: OfferSources, offer_id: str) -> Offer:
 
 
 async def create_offer(sources: OfferSources, offer: Offer, cost: OfferCost | None = None) -> Offer:
-    """Create the offer (SmartRecruiters makes it INACTIVE), then record its Cost here."""
+    """Create the offer (SmartRecruiters makes it INACTIVE), then record its Cost here.
+
+    A create refused because its catalogId is taken may be this very form's earlier save,
+    whose answer was lost (or whose Cost could not be recorded): the form could then never
+    be saved, and Cancel threw the Cost away. An offer of that catalogId holding exactly what
+    is sent (and what the service fills in) is taken as that save; any other keeps the
+    refusal."""
     try:
         created = await sources.session.sr.create_offer(offer)
+    except (ValidationApiError, StateConflictError) as exc:
+        earlier = await _saved_before(sources, offer)
+        if earlier is None:
+            raise _explained(exc) from exc
+        created = earlier
     except ApiError as exc:
         raise _explained(exc) from exc
     if created.id is not None:
         await set_cost(sources, created.id, cost)
     return created
+
+
+async def _saved_before(sources: OfferSources, offer: Offer) -> Offer | None:
+    """The offer of ``offer``'s catalogId when it holds what ``offer`` would (None: none
+    does, or it could not be looked up: the refusal stands)."""
+    try:
+        page = await sources.session.sr.list_offers(q=offer.catalog_id, limit=PAGE_SIZE)
+    except ApiError:
+        return None
+    sent = _edited_content(offer)
+    for found in page.content:
+        held = _edited_content(found)
+        # What the form left out, the service filled in (availability, target market).
+        if found.catalog_id == offer.catalog_id and all(held.get(k) == v for k, v in sent.items()):
+            return found
+    return None
 
 
 class OfferChangedError(Exception):

@@ -4,22 +4,30 @@ withdraw, the Cost kept locally, and every refusal surfaced as an error in words
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import httpx
 import pytest
 
-from app.clients.errors import StateConflictError, ValidationApiError
+from app.clients.errors import (
+    NetworkError,
+    StateConflictError,
+    UnexpectedResponseError,
+    ValidationApiError,
+)
 from app.clients.smartrecruiters import ActiveOfferRefusedError
-from app.domain.offer_cost import CostKind, OfferCost
+from app.domain.offer_cost import CostKind, OfferCost, parse_cost
 from app.domain.smartrecruiters import AssessmentOrder, Offer, OfferStatus
 from app.workflows import offers
 from app.workflows.desk import Desk
 from app.workflows.inbox import sync_all
-from tests.integration.helpers import RecordingTransport, new_order_body
+from tests.integration.helpers import RealNetwork, RecordingTransport, new_order_body
 from tests.integration.test_workflows import run_with_desk
 
 if TYPE_CHECKING:
@@ -121,9 +129,10 @@ def test_refusals_are_errors_in_words(sandbox: SandboxServer, tmp_path: Path) ->
         await offers.submit_offer(desk, created.id)
         with pytest.raises(StateConflictError, match="UNDER_REVIEW"):
             await offers.submit_offer(desk, created.id)
-        # A second offer with the same catalog id: the service's own sentence comes through.
+        # Another offer with the same catalog id: the service's own sentence comes through.
+        # (The same offer again is an earlier save whose answer was lost: taken, below.)
         with pytest.raises(ValidationApiError, match="already exists"):
-            await offers.create_offer(desk, new_offer(catalogId=created.catalog_id))
+            await offers.create_offer(desk, new_offer(catalogId=created.catalog_id, name="B"))
 
     run_with_desk(sandbox, tmp_path / "d.sqlite3", body)
 
@@ -240,3 +249,93 @@ def test_the_form_rule_for_a_price_is_the_services(
         assert created.terms.price.amount == sent
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+class OfferAnswers(RealNetwork):
+    """The sandbox, with the answer to an offer's save rewritten by ``change``, or the
+    connection lost once the sandbox applied it (``lose``): what the sandbox cannot do."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.change: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+        self.lose = False
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        if "/offers" not in request.url.path or request.method != "POST":
+            return response
+        if response.status_code >= 300:
+            return response
+        if self.lose:
+            self.lose = False
+            await response.aread()
+            raise httpx.ReadError("connection lost after the request was applied")
+        if self.change is not None:
+            body = self.change(json.loads(await response.aread()))
+            return httpx.Response(response.status_code, json=body)
+        return response
+
+
+LEAD = "6f1c2b9e-3d4a-4c1e-9a7b-0d2e4f6a8b04"  # the seeded BERKE-LEAD, INACTIVE
+PAID = OfferCost(kind=CostKind.PERCENTAGE, value=Decimal(70))
+FREE = OfferCost(kind=CostKind.FLAT_RATE, value=Decimal(0))
+
+
+def test_an_answer_about_another_offer_is_refused_and_records_nothing_on_it(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """A create or an edit answered with another offer's id: its Cost was recorded on that
+    offer, and the room then showed it and acted on it."""
+    network = OfferAnswers()
+
+    async def body(desk: Desk) -> None:
+        await offers.set_cost(desk, LEAD, FREE)
+        network.change = lambda answer: {**answer, "id": LEAD, "catalogId": "BERKE-LEAD"}
+        with pytest.raises(UnexpectedResponseError, match="another offer"):
+            await offers.create_offer(desk, new_offer(), PAID)
+        network.change = None
+        mine = await offers.create_offer(desk, new_offer())
+        assert mine.id is not None
+        for move in (
+            lambda: offers.update_offer(desk, str(mine.id), mine, PAID),
+            lambda: offers.submit_offer(desk, str(mine.id)),
+            lambda: offers.withdraw_offer(desk, str(mine.id)),
+        ):
+            network.change = lambda answer: {**answer, "id": LEAD}
+            with pytest.raises(UnexpectedResponseError, match=f"another offer \\({LEAD}\\)"):
+                await move()
+        assert await offers.get_cost(desk, LEAD) == FREE
+
+    run_with_desk(sandbox, tmp_path / "d.sqlite3", body, transport=network)
+
+
+def test_saving_again_after_a_create_whose_answer_was_lost_takes_that_create(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The create went through, its answer was lost: Save again said "already exists" under
+    the Catalog id, for good, and Cancel threw the Cost away."""
+    network = OfferAnswers()
+
+    async def body(desk: Desk) -> None:
+        offer = new_offer()
+        network.lose = True
+        with pytest.raises(NetworkError):
+            await offers.create_offer(desk, offer, PAID)
+        made = await offers.create_offer(desk, offer, PAID)  # Save again, the same form
+        assert made.id is not None
+        assert made.catalog_id == offer.catalog_id
+        assert await offers.get_cost(desk, made.id) == PAID
+        # Another offer holding that catalogId is still refused, in words.
+        other = offer.model_copy(update={"name": "Another offer"})
+        with pytest.raises(ValidationApiError, match="already exists"):
+            await offers.create_offer(desk, other, FREE)
+        assert await offers.get_cost(desk, made.id) == PAID
+
+    run_with_desk(sandbox, tmp_path / "d.sqlite3", body, transport=network)
+
+
+@pytest.mark.parametrize("typed", ["1e1000000", "1e3", "1000000000", "12.34567", "٧٠"])
+def test_a_cost_is_digits_within_bounds(typed: str) -> None:
+    """ "1e1000000" was a Decimal: showing it overflowed, and the form stayed busy for good."""
+    with pytest.raises(ValueError, match="digits"):
+        parse_cost(CostKind.FLAT_RATE, typed)

@@ -20,6 +20,7 @@ from app.domain.invitation import InvitationText
 from app.domain.journal import LinkedAssessment
 from app.domain.smartrecruiters import AssessmentOrder
 from app.ui.common.discard_guard import DiscardGuard
+from app.ui.offers.offer_form import OfferForm
 from app.ui.orders.batch_dialog import BatchDialog
 from app.ui.orders.batch_plan_dialog import BatchPlanDialog
 from app.ui.orders.berke_form import BerkeAssessmentForm
@@ -217,8 +218,9 @@ MNEMONIC = re.compile(r"(?<!&)&([^&\s])")
         plan_dialog,
         lambda: CompleteDialog(order()),
         preview,
+        OfferForm,
     ],
-    ids=["berke", "invite", "accept", "reject", "plan", "complete", "preview"],
+    ids=["berke", "invite", "accept", "reject", "plan", "complete", "preview", "offer"],
 )
 def test_no_alt_letter_is_used_twice_in_a_dialog(qtbot: QtBot, make: Callable[[], QDialog]) -> None:
     """ "Berke &user" and "Redirect &URL": the first Alt+U went to one, the second to the

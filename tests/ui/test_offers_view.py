@@ -8,15 +8,25 @@ import asyncio
 import dataclasses
 import uuid
 from collections.abc import Awaitable, Iterator
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QMessageBox, QProxyStyle, QStyle, QWidget
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QLabel,
+    QMessageBox,
+    QProxyStyle,
+    QStyle,
+    QWidget,
+)
 
+from app.domain.offer_cost import CostKind, OfferCost
 from app.domain.smartrecruiters import Offer, OfferStatus
 from app.ui.common.messages import Messages
 from app.ui.common.screens import available_room
+from app.ui.main_window import MainWindow
 from app.ui.offers import OffersView
 from app.ui.offers.offer_detail import SHOWN_MAX
 from app.ui.offers.offer_form import OfferForm
@@ -25,6 +35,7 @@ from app.workflows.desk import Desk
 from app.workflows.inbox import sync_all
 from app.workflows.offer_catalog import OfferCatalog, OfferError, OfferPage
 from tests.ui.conftest import make_desk
+from tests.ui.test_dialog_keys import MNEMONIC
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -760,3 +771,103 @@ def test_recent_orders_of_an_offer(view: OffersView, qtbot: QtBot, live_desk: De
         select(view, qtbot, LEAD)  # inactive: never ordered
     assert view.recent_order_ids() == []
     assert "No order from this offer" in view.recent_state.text()
+
+
+def test_a_cost_saved_in_an_edit_is_shown_and_kept_when_the_list_cannot_be_read_after(
+    view: OffersView, qtbot: QtBot, live_desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pane took the Cost from the list's row, read before the save: with the re-read
+    failing it said "Not recorded", and the next edit (a typo in the name) erased the Cost."""
+    assert view.catalog is not None
+    made = run(qtbot, view.catalog.create(paid_offer(), None))
+    assert made.id is not None
+    search(view, qtbot, made.catalog_id)
+    select(view, qtbot, made.id)
+    form = open_form(view, qtbot, view.edit_button)
+    form.cost_kind.setCurrentIndex(form.cost_kind.findData(CostKind.PERCENTAGE))
+    form.cost_value.setText("70")
+
+    async def down(**_kwargs: object) -> OfferPage:
+        raise OfferError("SmartRecruiters: The service had a problem of its own.")
+
+    monkeypatch.setattr(view.catalog, "page", down)
+    with qtbot.waitSignal(view.loaded):
+        qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert view.fields["cost"].text() == "Percentage 70"
+    assert view.cost_warning_text() == ""
+    second = open_form(view, qtbot, view.edit_button)
+    second.name.setText("Paid offer, renamed")
+    with qtbot.waitSignal(view.loaded):
+        qtbot.mouseClick(second.save_button, Qt.MouseButton.LeftButton)
+    paid = OfferCost(kind=CostKind.PERCENTAGE, value=Decimal(70))
+    assert run(qtbot, offers.get_cost(live_desk, made.id)) == paid
+
+
+def paid_offer(**extra: Any) -> Offer:
+    body = {
+        "catalogId": f"UI-{uuid.uuid4().hex[:8]}",
+        "name": "Paid offer",
+        "description": "d",
+        "terms": {"type": "SKILLS_TEST", "price": {"amount": "20.00", "currencyCode": "USD"}},
+    }
+    return Offer.model_validate({**body, **extra})  # fmt: skip
+
+
+def test_the_pane_starts_at_the_top_for_each_offer_and_never_scrolls_sideways(
+    view: OffersView, qtbot: QtBot
+) -> None:
+    """After scrolling down one offer's pane, the next showed its bottom, not its name; and a
+    link of 74 characters in a description widened the pane past its view."""
+    assert view.catalog is not None
+    link = "https://www.berke.com/r/" + "eyJhbGciOiJIUzI1NiJ9" * 4
+    tag = uuid.uuid4().hex[:8]
+    made = [
+        run(qtbot, view.catalog.create(paid_offer(
+            catalogId=f"LONG-{tag}-{n}", name=f"Long {n}",
+            description=f"Details: {link}. " + "A long description line. " * 180), None))
+        for n in range(2)
+    ]  # fmt: skip
+    search(view, qtbot, tag)
+    view.resize(1200, 500)
+    first, second = (offer.id for offer in made)
+    assert first is not None
+    assert second is not None
+    select(view, qtbot, first)
+    scroll = view.detail._scroll
+    bar = scroll.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    body = scroll.widget()
+    assert body is not None
+    assert body.width() <= scroll.viewport().width()
+    assert not scroll.horizontalScrollBar().isVisible()
+    bar.setValue(bar.maximum())
+    select(view, qtbot, second)
+    assert bar.value() == 0
+
+
+def test_no_alt_letter_is_used_twice_in_the_offers_room(
+    qtbot: QtBot, qsettings: QSettings, live_desk: Desk
+) -> None:
+    """ "Submit for re&view" shared Alt+V with the "&View" menu: the first Alt+V opened the
+    menu, the second only focused the button. The room's buttons and the menus are one
+    window's letters."""
+    window = MainWindow(qsettings)
+    qtbot.addWidget(window)
+    window.show()
+    window.set_offer_catalog(OfferCatalog(live_desk.session, live_desk.db))
+    window.rooms.setCurrentIndex(1)
+    room = window.offers
+    qtbot.waitUntil(lambda: room.model.rowCount() > 0)
+    assert room.select_offer(LEAD)  # INACTIVE: every button of the room is on
+    assert room.submit_button.isEnabled()
+    texts = [action.text() for action in window.menuBar().actions()]
+    texts += [
+        widget.text()
+        for widget in window.findChildren(QAbstractButton)
+        if widget.isVisibleTo(window) and widget.isEnabled()
+    ]
+    used: dict[str, list[str]] = {}
+    for text in texts:
+        for letter in MNEMONIC.findall(text):
+            used.setdefault(letter.casefold(), []).append(text)
+    assert not {letter: both for letter, both in used.items() if len(both) > 1}

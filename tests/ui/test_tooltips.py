@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import Qt as GuiQt  # the namespace that holds mightBeRichText
 from PySide6.QtGui import QTextDocument
 
+from app.ui.common.labels import ValueLabel
 from app.ui.common.tooltips import plain_tooltip
 from app.ui.orders.candidate_table_model import CandidateTableModel
-from app.ui.orders.detail_pane import ValueLabel
 from app.views.candidate_groups import Column
 from tests.ui.test_candidates_view import ZOE, make_order, rows_of
 

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+
+from app.ui.common.tooltips import plain_tooltip
+
+#: What a value label shows before it has a value.
+NOTHING = "—"
 
 
 def plain_label(
@@ -46,3 +52,35 @@ def without_mnemonic(text: str) -> str:
     """A label's or an action's text as read aloud: "&Accept order…" is "Accept order…"
     ("&&" is a literal ampersand)."""
     return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
+class ValueLabel(QLabel):
+    """A value of the order, as the services sent it (plain text, never read as HTML).
+
+    Wrapped at spaces, and never wider than the pane gives it: one long word (an email
+    without a space, an id, a URL) widened the whole pane past its edge and took the action
+    buttons with it. Such a word is cut at the edge instead; the full value is its tooltip,
+    and selecting it (Select All in its menu) copies it whole."""
+
+    def __init__(self) -> None:
+        super().__init__(NOTHING)
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, super().minimumSizeHint().height())  # never its longest word's width
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self._tip_when_cut()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._tip_when_cut()
+
+    def _tip_when_cut(self) -> None:
+        longest = max((self.fontMetrics().horizontalAdvance(w) for w in self.text().split()),
+                      default=0)  # fmt: skip
+        self.setToolTip(plain_tooltip(self.text()) if longest > self.contentsRect().width() else "")

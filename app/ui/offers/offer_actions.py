@@ -38,8 +38,9 @@ _TIPS = {
 class OfferActions(QWidget):
     """The row of offer buttons, and the calls behind them."""
 
-    #: An offer was created or saved: the room shows it and fetches the page again.
-    saved = Signal(object)  # Offer
+    #: An offer was created or saved: the room shows it, with the Cost just recorded, and
+    #: fetches the page again.
+    saved = Signal(object, object)  # Offer, OfferCost | None
     #: An offer moved (submitted or withdrawn): the room shows it and fetches again.
     moved = Signal(object)  # Offer
     #: A Cost was recorded here for an offer (nothing was sent).
@@ -66,7 +67,7 @@ class OfferActions(QWidget):
         self.new_button.setObjectName("newOffer")
         self.edit_button = QPushButton("&Edit…")
         self.edit_button.setObjectName("editOffer")
-        self.submit_button = QPushButton("Submit for re&view")
+        self.submit_button = QPushButton("S&ubmit for review")
         self.submit_button.setObjectName("submitOffer")
         self.withdraw_button = QPushButton("&Withdraw")
         self.withdraw_button.setObjectName("withdrawOffer")
@@ -223,7 +224,7 @@ class OfferActions(QWidget):
                 return
         form.accept()
         if self._catalog is catalog:  # saved in the account still shown
-            self.saved.emit(saved)
+            self.saved.emit(saved, cost)
 
     # -- submit and withdraw --------------------------------------------------------------------
 

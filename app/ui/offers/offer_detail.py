@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
 from app.domain.offer_cost import OfferCost, cost_advice, expected_cost
 from app.domain.smartrecruiters import AssessmentOrder, Offer, OrderStatus
 from app.ui.common.colours import status_colours
-from app.ui.common.labels import plain_label
+from app.ui.common.labels import NOTHING, ValueLabel, plain_label
 from app.ui.common.task_group import NamedTasks
 from app.ui.common.tooltips import plain_tooltip
 from app.ui.offers.offer_table_model import (
@@ -35,8 +34,6 @@ from app.ui.offers.offer_table_model import (
     status_label,
 )
 from app.workflows.offer_catalog import OfferCatalog, OfferError
-
-NOTHING = "—"
 
 _FIELDS = (
     ("catalogId", "Catalog id"), ("status", "Status"), ("type", "Type"),
@@ -117,7 +114,8 @@ class OfferDetail(QStackedWidget):
         self._offer: Offer | None = None
         self._tasks = tasks or NamedTasks()  # the room's, so that it can wait for all its work
 
-        self.title = plain_label(name="offerTitle")  # the offer's name, as written
+        self.title = ValueLabel()  # the offer's name, as written (and never wider than the pane)
+        self.title.setObjectName("offerTitle")
         font = QFont(self.title.font())
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.2)
@@ -141,6 +139,7 @@ class OfferDetail(QStackedWidget):
         layout.addWidget(self.recent_orders, 1)
         self._scroll = QScrollArea()
         self._scroll.setWidgetResizable(True)
+        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._scroll.setFrameShape(QFrame.Shape.NoFrame)
         self._scroll.setWidget(body)
         self.placeholder = plain_label(
@@ -160,9 +159,10 @@ class OfferDetail(QStackedWidget):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         for key, text in _FIELDS:
-            value = plain_label(NOTHING, f"offer_{key}")
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            value.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            # Never wider than the pane: a link of 74 characters in a description made the
+            # pane scroll sideways, every wrapped line with it.
+            value = ValueLabel()
+            value.setObjectName(f"offer_{key}")
             form.addRow(f"{text}:", value)
             self.fields[key] = value
         return form
@@ -201,6 +201,8 @@ class OfferDetail(QStackedWidget):
 
     def show_offer(self, offer: Offer | None, cost: OfferCost | None) -> None:
         """Show ``offer`` (None: the placeholder) and read its recent orders again."""
+        if offer is None or self._offer is None or offer.id != self._offer.id:
+            self._scroll.verticalScrollBar().setValue(0)  # each offer starts at its name
         self._offer = offer
         self._tasks.cancel("recent")
         self.recent_orders.clear()

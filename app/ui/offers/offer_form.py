@@ -296,7 +296,7 @@ class OfferForm(ValidatedForm[OfferDraft]):
         )
         self._add(
             TARGET_MARKET,
-            "Target &market",
+            "Target mar&ket",
             self.target_market,
             "Optional: the market the offer is meant for, e.g. GLOBAL.",
         )

@@ -235,9 +235,11 @@ class OffersView(QWidget):
     def select_offer(self, offer_id: str) -> bool:
         return self.offer_list.select_offer(offer_id)
 
-    def _show(self, offer: Offer | None) -> None:
+    def _show(self, offer: Offer | None, cost: OfferCost | None = None) -> None:
+        """Show ``offer`` in the pane, with ``cost`` (None: the Cost its row holds)."""
         self._shown = offer
-        cost = self.offer_list.cost_of(offer.id or "") if offer is not None else None
+        if offer is not None and cost is None:
+            cost = self.offer_list.cost_of(offer.id or "")
         self.moves.set_offer(offer, cost)
         self.detail.show_offer(offer, cost)
 
@@ -262,11 +264,14 @@ class OffersView(QWidget):
         """The offer form open now, if any."""
         return self.moves.form
 
-    def _saved(self, saved: Offer) -> None:
+    def _saved(self, saved: Offer, cost: OfferCost | None) -> None:
         if saved.id is not None:
-            # Shown at once, and kept selected across the fetch that follows: the pane and its
-            # moves never follow a different offer from the one the view says is shown.
-            self._show(saved)
+            # Shown at once, with the Cost just recorded (the fetch that follows may fail: the
+            # pane said "Not recorded", and the next edit erased the Cost), and kept selected
+            # across that fetch: the pane and its moves never follow a different offer from
+            # the one the view says is shown.
+            self.offer_list.replace(saved, cost)
+            self._show(saved, cost)
             self.offer_changed.emit(saved.id)
         self.refresh()
 

@@ -11,11 +11,10 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QSize,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QResizeEvent
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
@@ -44,7 +43,7 @@ from app.domain.sr_limits import (
     message_too_long,
 )
 from app.ui.common.action_button import ActionButton
-from app.ui.common.labels import plain_label, rich_label
+from app.ui.common.labels import NOTHING, ValueLabel, plain_label, rich_label
 from app.ui.common.tooltips import plain_tooltip
 from app.ui.orders.attachments_panel import AttachmentsPanel, dropped_paths
 from app.ui.orders.order_table_model import STATUS_COLOURS
@@ -58,7 +57,6 @@ if TYPE_CHECKING:  # the journal's and the API's shapes (pydantic) load after th
     from app.domain.snapshot import SnapshotAttachment
 
 AnyIndex = QModelIndex | QPersistentModelIndex
-NOTHING = "—"
 RETRY_TIP = "Send a failed step again (it is checked first)"
 
 
@@ -170,38 +168,6 @@ def _failed(entry: TimelineEntry) -> bool:
 # The most of a candidate's name the pane's title shows: a real name is far shorter; a name of
 # 200,000 characters took the window seconds to lay out.
 TITLE_SHOWN = 300
-
-
-class ValueLabel(QLabel):
-    """A value of the order, as the services sent it (plain text, never read as HTML).
-
-    Wrapped at spaces, and never wider than the pane gives it: one long word (an email
-    without a space, an id, a URL) widened the whole pane past its edge and took the action
-    buttons with it. Such a word is cut at the edge instead; the full value is its tooltip,
-    and selecting it (Select All in its menu) copies it whole."""
-
-    def __init__(self) -> None:
-        super().__init__(NOTHING)
-        self.setWordWrap(True)
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-
-    def minimumSizeHint(self) -> QSize:
-        return QSize(0, super().minimumSizeHint().height())  # never its longest word's width
-
-    def setText(self, text: str) -> None:
-        super().setText(text)
-        self._tip_when_cut()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._tip_when_cut()
-
-    def _tip_when_cut(self) -> None:
-        longest = max((self.fontMetrics().horizontalAdvance(w) for w in self.text().split()),
-                      default=0)  # fmt: skip
-        self.setToolTip(plain_tooltip(self.text()) if longest > self.contentsRect().width() else "")
 
 
 def _value_label() -> QLabel:
