@@ -25,14 +25,16 @@ T = TypeVar("T")
 
 
 def _unblock(fifo: Path) -> None:
-    """Open the FIFO for writing and close it: a reader blocked in open() or read() returns."""
+    """Open the FIFO for writing and close it: a reader blocked in open() or read() returns;
+    then for reading: a writer blocked in open() returns."""
     try:
         fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
     except OSError as exc:
         if exc.errno != errno.ENXIO:  # ENXIO: nobody is reading (any more)
             raise
-        return
-    os.close(fd)
+    else:
+        os.close(fd)
+    os.close(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK))
 
 
 def call_near_fifo(fifo: Path, call: Callable[[], T]) -> T:

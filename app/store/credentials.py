@@ -24,7 +24,7 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from app.domain.connection import Credentials
-from app.store.paths import KEY_FILE_NAME, config_dir
+from app.store.paths import KEY_FILE_NAME, config_dir, open_regular_file
 from app.store.settings_file import write_private_file
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,10 @@ log = logging.getLogger(__name__)
 KEYRING_SERVICE = "assessment-desk"
 SR_KEY = "smartrecruiters"
 BERKE_TOKEN = "berke"
+
+
+#: A key file holds a few profiles' keys: a few KB. More is not a key file.
+MAX_KEY_FILE_BYTES = 1024 * 1024
 
 
 class KeyringUnavailableError(RuntimeError):
@@ -124,7 +128,7 @@ class KeyStore:
             if value:
                 return SecretStr(value)
         if self.file_opt_in:
-            value = self._read_file().get(name)
+            value = (self._read_file() or {}).get(name)
             if value:
                 return SecretStr(value)
         return None
@@ -135,7 +139,7 @@ class KeyStore:
             return Storage.SESSION
         if self.status.usable and self._keyring_get(name):
             return Storage.KEYRING
-        if self.file_opt_in and name in self._read_file():
+        if self.file_opt_in and name in (self._read_file() or {}):
             return Storage.FILE
         return Storage.NONE
 
@@ -159,6 +163,9 @@ class KeyStore:
                 return Storage.KEYRING
         if self.file_opt_in:
             keys = self._read_file()
+            if keys is None:  # rewritten, its other profiles' keys would be gone: kept aside
+                self._set_unreadable_file_aside()
+                keys = {}
             keys[name] = value
             self._write_file(keys)
             return Storage.FILE
@@ -171,13 +178,11 @@ class KeyStore:
         goes, and its keys move to the keyring where one works, else they are kept for this
         session only."""
         keys = self._read_file()
-        try:
-            size = self.file_path.stat().st_size
-        except OSError:  # no file: nothing to leave
-            return
-        if not keys and size > 0:
+        if keys is None:
             # Not readable as keys: deleting it would lose them without a word. It stays.
             log.warning("The key file could not be read; it was left in place")
+            return
+        if not self.file_path.exists():  # no file: nothing to leave
             return
         for name, value in keys.items():
             if name in self._session:
@@ -192,10 +197,9 @@ class KeyStore:
         self.file_path.unlink(missing_ok=True)
 
     def _forget_in_file(self, name: str) -> None:
-        if self.file_path.exists():
-            keys = self._read_file()
-            if keys.pop(name, None) is not None:
-                self._write_file(keys)
+        keys = self._read_file()  # an unreadable file is left as it is
+        if keys is not None and keys.pop(name, None) is not None:
+            self._write_file(keys)
 
     def delete(self, profile: str, service: str) -> None:
         name = entry_name(profile, service)
@@ -266,17 +270,36 @@ class KeyStore:
 
     # -- the opted-in file -------------------------------------------------------------------
 
-    def _read_file(self) -> dict[str, str]:
+    def _read_file(self) -> dict[str, str] | None:
+        """The keys the file holds ({} without a file); None when it is there but cannot be
+        read as keys. Never waits on it (a FIFO there hung the start), and takes the byte
+        order mark Windows Notepad writes."""
         try:
-            data = json.loads(self.file_path.read_text(encoding="utf-8"))
+            with open_regular_file(self.file_path) as handle:
+                raw = handle.read(MAX_KEY_FILE_BYTES + 1)
+            if len(raw) > MAX_KEY_FILE_BYTES:
+                raise ValueError("far larger than a key file")
+            data = json.loads(raw.decode("utf-8-sig"))
         except FileNotFoundError:
             return {}
         except (OSError, ValueError) as exc:
             log.warning("The key file could not be read (%s)", type(exc).__name__)
-            return {}
+            return None
         if not isinstance(data, dict):
-            return {}
+            log.warning("The key file holds no keys")
+            return None
         return {str(k): str(v) for k, v in data.items() if isinstance(v, str)}
+
+    def _set_unreadable_file_aside(self) -> None:
+        aside = self.file_path.with_name(f"{self.file_path.stem}.unreadable{self.file_path.suffix}")
+        try:
+            os.replace(self.file_path, aside)
+        except OSError as exc:
+            raise KeyringUnavailableError(
+                f"The key file {self.file_path} could not be read, nor set aside "
+                f"({type(exc).__name__}): move it away to store keys in a new one."
+            ) from None
+        log.warning("The key file could not be read: it was set aside as %s", aside)
 
     def _write_file(self, keys: dict[str, str]) -> None:
         if not keys:

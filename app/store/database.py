@@ -192,26 +192,84 @@ def _make_private(path: Path) -> None:
         tighten_file(path.with_name(path.name + suffix))
 
 
+class NewerSchemaError(RuntimeError):
+    """The data file was written by a newer version, which this one cannot read."""
+
+
+class DataFileError(RuntimeError):
+    """The data file cannot be used: said with its path, why, and the way out. It is never
+    changed or removed here: it may hold steps not yet sent (results, uploads)."""
+
+    def __init__(self, path: Path, why: str, way_out: str) -> None:
+        super().__init__(f"The data file {path} cannot be used: {why}. {way_out}")
+        self.path = path
+
+
+def _data_file_error(path: Path, exc: BaseException) -> DataFileError:
+    text = str(exc)
+    if isinstance(exc, NewerSchemaError):
+        return DataFileError(path, text.rstrip("."), "Use the newer Assessment Desk that wrote it.")
+    if isinstance(exc, sqlite3.OperationalError) and "locked" in text:
+        return DataFileError(
+            path,
+            "another program holds it",
+            "Close that program (a copy tool, a backup, a database viewer), then start again.",
+        )
+    if isinstance(exc, sqlite3.DatabaseError):
+        why = "it is damaged, or is not an Assessment Desk data file"
+    elif isinstance(exc, OSError):
+        why = exc.strerror or type(exc).__name__
+    else:
+        why = text
+    return DataFileError(
+        path,
+        why,
+        "Move it aside (the desk then starts a new one, and reads the orders from "
+        "SmartRecruiters again), or put back a copy of it.",
+    )
+
+
 class Database:
-    def __init__(self, path: Path | str) -> None:
-        if isinstance(path, Path):
-            _make_private(path)
+    def __init__(self, path: Path | str, *, busy_seconds: float = 5.0) -> None:
+        """Open (creating, or bringing up to date) the data file at ``path`` (a ``str`` such
+        as ":memory:" as given). ``DataFileError`` when a file cannot be used: SQLite's own
+        "file is not a database" named no file and no way out. ``busy_seconds``: how long a
+        write waits for another program's to end."""
         self.path = str(path)
+        self._busy_seconds = busy_seconds
         self._lock = threading.RLock()
+        if not isinstance(path, Path):
+            self._conn = self._connect()
+            return
+        try:
+            _make_private(path)
+            self._conn = self._connect()
+        except (sqlite3.Error, OSError, NewerSchemaError) as exc:
+            raise _data_file_error(path, exc) from exc
+
+    def _connect(self) -> sqlite3.Connection:
         # Autocommit mode: transactions are explicit (BEGIN IMMEDIATE) in `transaction()`.
-        self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        self._conn.row_factory = sqlite3.Row
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=FULL")
-        self._conn.execute("PRAGMA foreign_keys=ON")
-        self._migrate()
+        conn = sqlite3.connect(
+            self.path, isolation_level=None, check_same_thread=False, timeout=self._busy_seconds
+        )
+        try:
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            self._conn = conn
+            self._migrate()
+        except BaseException:
+            conn.close()
+            raise
+        return conn
 
     def _migrate(self) -> None:
         with self.transaction() as conn:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
-                raise RuntimeError(
-                    f"This data file was written by a newer Assessment Desk (schema {version})."
+                raise NewerSchemaError(
+                    f"it was written by a newer Assessment Desk (schema {version})"
                 )
             for step in range(version + 1, SCHEMA_VERSION + 1):
                 for statement in _MIGRATIONS[step].split(";"):

@@ -94,8 +94,11 @@ class InstanceLock:
             if exc.errno in _HELD:
                 raise AlreadyRunningError(self.folder, holder, role) from None
             raise LockUnavailableError(self.folder, exc) from exc
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}@{socket.gethostname()}\n{self.role[:100]}\n".encode())
+        # Who holds it, for a second start's sentence: best effort (on a full disk it cannot
+        # be written, and the lock alone decides who runs).
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}@{socket.gethostname()}\n{self.role[:100]}\n".encode())
         self._fd = fd
 
     def release(self) -> None:

@@ -22,7 +22,13 @@ from io import TextIOWrapper
 from pathlib import Path
 
 from app.domain.redaction import redact
-from app.store.paths import log_dir, make_private_dir, make_private_file, tighten_file
+from app.store.paths import (
+    log_dir,
+    make_private_dir,
+    make_private_file,
+    regular_file,
+    tighten_file,
+)
 
 LOG_FILE_NAME = "assessment-desk.log"
 MAX_BYTES = 1024 * 1024
@@ -76,7 +82,11 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
     """Opens (and, after each rollover, re-creates) the log file 0600."""
 
     def _open(self) -> TextIOWrapper:
-        make_private_file(Path(self.baseFilename))
+        path = Path(self.baseFilename)
+        make_private_file(path)
+        # A FIFO there blocked the start until a reader came (no window, no word); refused,
+        # the desk logs to stderr only.
+        regular_file(path)
         return super()._open()
 
 

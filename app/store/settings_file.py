@@ -11,7 +11,13 @@ from typing import NamedTuple
 from pydantic import ValidationError
 
 from app.domain.connection import AppSettings
-from app.store.paths import KEY_FILE_NAME, atomic_file, make_private_dir, settings_path
+from app.store.paths import (
+    KEY_FILE_NAME,
+    atomic_file,
+    make_private_dir,
+    open_regular_file,
+    settings_path,
+)
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +87,8 @@ class SettingsFile:
 def _read_bytes(path: Path) -> bytes | None:
     """The file's bytes (at most one more than a settings file may hold); None: no file."""
     try:
-        with path.open("rb") as handle:
+        # Never waits on it: a FIFO there hung the start, with no window and no word.
+        with open_regular_file(path) as handle:
             return handle.read(MAX_SETTINGS_BYTES + 1)
     except FileNotFoundError:
         return None

@@ -152,10 +152,14 @@ class SessionHost(QObject):
         profile = self.settings.active_profile
         if self.force_demo or profile.is_sandbox or not self._own_database:
             return False
+        from app.store.database import DataFileError
         from app.ui.orders.cached_orders import CachedOrders
         from app.workflows.cached_inbox import open_cached_inbox
 
-        db, inbox = await asyncio.to_thread(open_cached_inbox, database_path_for(profile))
+        try:
+            db, inbox = await asyncio.to_thread(open_cached_inbox, database_path_for(profile))
+        except DataFileError:
+            return False  # said when the session opens (``open``), which meets it again
         self._cached = (profile.name, db, inbox)
         self.window.orders.set_source(CachedOrders(inbox))
         return True
@@ -213,6 +217,7 @@ class SessionHost(QObject):
         """Open the active profile's session and show it in the window (cached orders first),
         then start the board's poll schedule and background resumer."""
         async with self._lock:
+            from app.store.database import DataFileError
             from app.ui.orders.board_signals import BoardSignals
             from app.workflows.board import BoardOptions, OrderBoard
             from app.workflows.desk import Desk
@@ -221,8 +226,23 @@ class SessionHost(QObject):
 
             session = await self._open_session()
             cached = self._take_cached(session)
+            problem: str | None = None
+            db: Database | None = None
             try:
                 db = cached[0] if cached is not None else self._open_database(session)
+            except DataFileError as exc:
+                # The start had ended on it, the window and its Settings with it: demo mode
+                # instead, the file named and left as it is, and the way out in words.
+                await session.aclose()
+                log.error("%s", exc)
+                problem = f"{exc} Working in demo mode until then (File > Settings)."
+                session = await self._demo_opener()
+            except BaseException:
+                await session.aclose()
+                raise
+            try:
+                if db is None:
+                    db = self._open_database(session)
                 desk = Desk(session, db, author=author_of(session.profile))
             except BaseException:
                 await session.aclose()
@@ -242,7 +262,10 @@ class SessionHost(QObject):
             if self._settings_problem:  # profiles left out must be read, not glimpsed: a box
                 self.window.messages.error("Settings not fully read", self._settings_problem)
                 self._settings_problem = None
-            if self.notice:
+            if problem is not None:  # a file that cannot be used is read, not glimpsed
+                self.notice = problem
+                self.window.messages.error("Data file cannot be used", problem)
+            elif self.notice:
                 self.window.messages.note(self.notice, 20000)
             board.start()
         self.switched.emit(session.description)

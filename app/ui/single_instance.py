@@ -25,7 +25,10 @@ _WAIT_MS = 1500
 def server_name(folder: Path) -> str:
     """A name per user and data folder: short (socket paths are limited), no secrets in it."""
     user = str(os.getuid()) if hasattr(os, "getuid") else os.environ.get("USERNAME", "")
-    digest = hashlib.sha256(f"{user}:{folder.resolve()}".encode()).hexdigest()[:16]
+    # The folder as the file system names it: a name that is not UTF-8 (an old share, a USB
+    # disk) failed str.encode(), and with it every start in that folder.
+    where = os.fsencode(folder.resolve())
+    digest = hashlib.sha256(os.fsencode(user) + b":" + where).hexdigest()[:16]
     return f"assessment-desk-{digest}"
 
 

@@ -973,6 +973,28 @@ def test_columns_are_chosen_from_the_header_and_remembered(
     assert not again_header.isSectionHidden(company)
 
 
+def test_a_remembered_layout_never_hides_the_columns_that_say_which_order_a_row_is(
+    qtbot: QtBot, qsettings: QSettings
+) -> None:
+    # A layout hand-edited, damaged or another table's hid every column: the header, and
+    # with it the only way to choose columns, was gone, and the inbox with it.
+    first = MainWindow(settings=qsettings)
+    qtbot.addWidget(first)
+    for table in (first.orders.table, first.orders.candidates.table):
+        header = table.horizontalHeader()
+        for section in range(header.count()):
+            header.setSectionHidden(section, True)
+    first.save_layout()
+    again = MainWindow(settings=qsettings)
+    qtbot.addWidget(again)
+    header = again.orders.table.horizontalHeader()
+    for key in ("status", "candidate"):
+        assert not header.isSectionHidden(INBOX.index(key))
+        assert header.sectionSize(INBOX.index(key)) >= header.minimumSectionSize()
+    candidates = again.orders.candidates.table.horizontalHeader()
+    assert candidates.hiddenSectionCount() < candidates.count()
+
+
 def test_a_filtered_out_order_takes_its_selection_with_it(window: MainWindow, qtbot: QtBot) -> None:
     order = add_test_order(window, qtbot, first="Petra", last="Novak", email="petra@example.com")
     reject = window.orders.controller.actions[OrderAction.REJECT]

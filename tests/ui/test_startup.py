@@ -16,6 +16,8 @@ import pytest
 from PySide6.QtCore import QEvent, QObject, QSettings
 from pytestqt.qtbot import QtBot
 
+from app.clients.berke import BerkeClient
+from app.clients.smartrecruiters import SmartRecruitersClient
 from app.domain.connection import AppSettings, ConnectionProfile
 from app.domain.smartrecruiters import AssessmentOrder
 from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY, SandboxServer
@@ -24,6 +26,7 @@ from app.store.database import Database
 from app.store.order_cache import OrderCache
 from app.ui.main_window import OFFERS_TAB, MainWindow
 from app.ui.session_host import SessionHost, database_path_for
+from app.workflows.session import Session
 
 T = TypeVar("T")
 
@@ -200,3 +203,56 @@ def test_only_saved_settings_are_read_before_the_first_frame(
 
     monkeypatch.setattr(application, "settings_path", lambda: Unreadable(saved))
     assert _may_show_cached(LaunchOptions(read_saved_settings=True))
+
+
+def test_a_data_file_that_cannot_be_used_opens_demo_mode_and_says_which_and_why(
+    qtbot: QtBot,
+    qsettings: QSettings,
+    sandbox: SandboxServer,
+    running_loop: asyncio.AbstractEventLoop,
+) -> None:
+    """A damaged data file (half a copy, a full disk) ended the start with SQLite's "file is
+    not a database": no file named, no way out, and no window to reach Settings from."""
+    profile = ConnectionProfile(
+        name="Damaged", sr_base_url=sandbox.sr_base_url, berke_base_url=sandbox.berke_base_url
+    )
+    path = database_path_for(profile)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    damaged = b"\x00garbage, half a copy from a full disk" * 200
+    path.write_bytes(damaged)
+    keys = KeyStore()
+    keys.set("Damaged", SR_KEY, DEMO_SR_KEY)
+    keys.set("Damaged", BERKE_TOKEN, DEMO_BERKE_TOKEN)
+    window = MainWindow(qsettings)
+    qtbot.addWidget(window)
+
+    async def demo(**_kwargs: object) -> Session:
+        return Session(
+            sr=SmartRecruitersClient(sandbox.sr_base_url, DEMO_SR_KEY),
+            berke=BerkeClient(sandbox.berke_base_url, DEMO_BERKE_TOKEN),
+            demo=True,
+        )
+
+    host = SessionHost(
+        window, AppSettings(profiles=[profile], active="Damaged"), keys, demo_opener=demo
+    )
+
+    def wait(coro: Awaitable[T]) -> T:
+        task = asyncio.ensure_future(coro)
+        qtbot.waitUntil(task.done)
+        return task.result()
+
+    try:
+        assert wait(host.show_cached()) is False
+        wait(host.open())
+        assert host.session is not None
+        assert host.session.demo
+        title, said = window.messages.shown[-1]
+        assert title == "Data file cannot be used"
+        assert str(path) in said
+        assert "Move it aside" in said
+        assert "demo mode" in said
+        assert path.read_bytes() == damaged  # left as it was: it may hold steps not yet sent
+    finally:
+        window.close()
+        wait(host.close())

@@ -919,10 +919,27 @@ class OrdersRoom(QWidget):
             value = settings.value(key)
             if isinstance(value, QByteArray):
                 restore(value)
+        self._mend_columns()
         # A header remembers its sort indicator; the model must be told to sort by it.
         for table in (self.table, candidates):
             header = table.horizontalHeader()
             table.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
+
+    def _mend_columns(self) -> None:
+        """A remembered layout that Qt takes (hand-edited, or another table's) may hide the
+        columns that say which order a row is, or every column: the header, and with it the
+        only way to choose columns, was gone. Those are shown again; the candidates' table,
+        with none left, shows all of its own."""
+        header = self.table.horizontalHeader()
+        for position, column in enumerate(INBOX.all):
+            if column.key in ALWAYS_SHOWN:
+                header.setSectionHidden(position, False)
+                if header.sectionSize(position) < header.minimumSectionSize():
+                    self.table.setColumnWidth(position, column.width)
+        candidates = self.candidates.table.horizontalHeader()
+        if candidates.hiddenSectionCount() >= candidates.count():
+            for position in range(candidates.count()):
+                candidates.setSectionHidden(position, False)
 
     def save_layout(self, settings: QSettings) -> None:
         settings.setValue(HEADER_KEY, self.table.horizontalHeader().saveState())
