@@ -4,7 +4,8 @@ no row has yet, one field in ``order_rows.OrderRow``).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import time
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 from app.domain.order_status import OrderStatus
@@ -35,6 +36,39 @@ def parse_utc(created: str) -> datetime | None:
 def local_text(created: str) -> str:
     value = parse_utc(created)
     return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def local_date(created: str) -> str:
+    """The date the "Ordered on" cell shows (local), which is what a search for it types: the
+    UTC date searched found an order of 05:30 in Tokyo under the day before."""
+    if created.endswith("+00:00") and created[10:11] == "T":
+        # Every row is searched: the local date of each hour is worked out once (an hour
+        # that holds a local midnight, in a zone of half or quarter hours, is not).
+        first, last = _local_dates_of_hour(created[:13], time.tzname)
+        if first == last:
+            return first
+    value = _utc(created) if created else None
+    return value.astimezone().date().isoformat() if value else ""
+
+
+@lru_cache(maxsize=8192)
+def _local_dates_of_hour(hour: str, _zone: tuple[str, str]) -> tuple[str, str]:
+    """The local dates at the start and the end of a UTC hour ("2026-03-14T20"), in the zone
+    named by ``_zone`` (part of the key: a changed zone is not answered from another's)."""
+    start = _utc(f"{hour}:00:00+00:00")
+    if start is None:
+        return ("", "-")  # never equal: the row's own text is read
+    end = start + timedelta(hours=1, microseconds=-1)
+    return start.astimezone().date().isoformat(), end.astimezone().date().isoformat()
+
+
+def _utc(created: str) -> datetime | None:
+    """``parse_utc`` without its cache: a search reads every row once, and would only churn
+    the cache that painting relies on."""
+    try:
+        return datetime.fromisoformat(created)
+    except ValueError:
+        return None
 
 
 def describe_age(created: datetime | None, now: datetime) -> str:
@@ -89,7 +123,7 @@ INBOX = Columns(
         Column("company", "Company", "company", 100),
         Column(
             "ordered", "Ordered on", "created", 118,
-            display=local_text, search=lambda c: c[:10], sort=lambda c: c,
+            display=local_text, search=local_date, sort=lambda c: c,
         ),
         Column(
             # Wide enough for "59 min": at 42 px the newest orders' ages read "59 …".

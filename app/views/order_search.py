@@ -9,18 +9,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.domain.text_fold import fold
 from app.views.columns import Columns, as_text
 from app.views.order_rows import OrderColumns, OrderRow
 from app.views.row_search import RowSearch
 
 
 def haystack(spec: Columns, row: OrderRow) -> str:
-    """The text a search looks in: every searchable column, lower-cased."""
+    """The text a search looks in: every searchable column, folded (``fold``: "zoe muller"
+    finds Zoë Müller, as the Candidates tab and the palette do)."""
     parts = []
     for column in spec.searchable():
         assert column.search is not None
         parts.append(column.search(getattr(row, column.field)))
-    return "\n".join(parts).casefold()
+    return fold("\n".join(parts))
 
 
 def haystacks(spec: Columns, rows: OrderColumns) -> list[str]:
@@ -30,7 +32,7 @@ def haystacks(spec: Columns, rows: OrderColumns) -> list[str]:
         assert column.search is not None
         values = rows.column(column.field)
         texts.append(values if column.search is as_text else map(column.search, values))
-    return ["\n".join(parts).casefold() for parts in zip(*texts, strict=True)]
+    return [fold("\n".join(parts)) for parts in zip(*texts, strict=True)]
 
 
 @dataclass(frozen=True)

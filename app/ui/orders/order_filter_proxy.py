@@ -30,6 +30,7 @@ from PySide6.QtCore import (
 )
 
 from app.domain.order_status import OrderStatus
+from app.domain.text_fold import fold
 from app.ui.orders.order_table_model import ANSWERED_ROLES, OrderTableModel
 from app.views.row_search import RowSearch, locate, pick_in_order
 
@@ -159,7 +160,7 @@ class OrderFilterProxy(QAbstractProxyModel):
     # -- filter and sort ---------------------------------------------------------------------
 
     def set_search_text(self, text: str) -> None:
-        words = tuple(text.casefold().split())
+        words = tuple(fold(text).split())  # as the rows' texts are (order_search.haystack)
         if words != self._words:
             self._words = words
             self._relayout(refilter=True)

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.order_action import OrderAction
 from app.domain.order_status import OrderStatus
+from app.domain.text_fold import fold
 from app.ui.common.command_palette import OrderHit
 from app.ui.common.cut_text_tips import CutTextTips
 from app.ui.common.labels import plain_label
@@ -498,7 +499,7 @@ class OrdersRoom(QWidget):
     def find_orders(self, query: str, limit: int) -> list[OrderHit]:
         """Orders whose row holds every word of ``query`` (what the search field would find,
         whatever filter is on), for the command palette."""
-        words = query.casefold().split()
+        words = fold(query).split()
         if not words:
             return []
         search = self.model.row_search()

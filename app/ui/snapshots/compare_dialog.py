@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.snapshot_diff import ChangeKind, OrderChange, SnapshotDiff
+from app.domain.text_fold import fold
 from app.ui.common.cut_text_tips import CutTextTips
 from app.ui.common.enter_key import EnterPressesFocusedButton
 from app.ui.common.filter_compat import RowsFilterProxy
@@ -58,7 +59,7 @@ class DiffTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.changes = list(diff.changes)
         self._texts = [change_texts(c) for c in self.changes]
-        self._hay = ["\n".join(t).casefold() for t in self._texts]
+        self._hay = [fold("\n".join(t)) for t in self._texts]
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.changes)
@@ -102,7 +103,7 @@ class DiffFilterProxy(RowsFilterProxy):
 
     def set_search_text(self, text: str) -> None:
         self._begin_filter_change()
-        self._words = tuple(text.casefold().split())
+        self._words = tuple(fold(text).split())
         self._end_filter_change()
 
     def set_kind(self, kind: ChangeKind | None) -> None:

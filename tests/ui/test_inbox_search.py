@@ -1,0 +1,74 @@
+"""The inbox's search finds what the rows show, as typed on any keyboard: a name without its
+accents (as the Candidates tab and the palette already did), and the date the "Ordered on"
+column shows, in the coordinator's own time zone. Each test failed before its fix."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from app.domain.smartrecruiters import OrderStatus
+from app.ui.orders.candidate_table_model import CandidateTableModel
+from app.ui.orders.order_filter_proxy import OrderFilterProxy
+from app.ui.orders.order_table_model import OrderTableModel
+from app.views.inbox_columns import INBOX
+from app.views.order_rows import OrderColumns, OrderRow
+
+
+def row(order_id: str, created: str, name: str = "Ana Silva") -> OrderRow:
+    return OrderRow(
+        id=order_id, status=OrderStatus.NEW, candidate_id="c-" + order_id, candidate=name,
+        email="", job="Nurse", company="Acme", requestor="", created=created, assessment="",
+        activity="", berke="", attention="", berke_id="",
+    )  # fmt: skip
+
+
+def inbox(rows: list[OrderRow]) -> tuple[OrderTableModel, OrderFilterProxy]:
+    model = OrderTableModel()
+    proxy = OrderFilterProxy()
+    proxy.setSourceModel(model)
+    model.set_rows(OrderColumns.of_rows(rows))
+    return model, proxy
+
+
+@pytest.fixture
+def in_tokyo() -> Iterator[None]:
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "Asia/Tokyo"
+    time.tzset()
+    yield
+    if before is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
+
+
+def test_the_date_the_ordered_on_column_shows_is_what_a_search_finds(
+    qapp: QApplication, in_tokyo: None
+) -> None:
+    model, proxy = inbox([row("o-1", "2026-03-14T20:30:00.000+00:00")])
+    shown = model.text(0, INBOX.index("ordered"))
+    assert shown.startswith("2026-03-15")  # 05:30 in Tokyo
+    proxy.set_search_text("2026-03-15")
+    assert proxy.rowCount() == 1
+    proxy.set_search_text("2026-03-14")  # a date shown nowhere
+    assert proxy.rowCount() == 0
+
+
+def test_a_name_typed_without_its_accents_is_found_in_the_inbox_as_in_the_candidates_tab(
+    qapp: QApplication,
+) -> None:
+    rows = [row("o-1", "2026-03-14T10:00:00.000+00:00", "Zoë Müller"),
+            row("o-2", "2026-03-14T11:00:00.000+00:00", "Anaïs Girard")]  # fmt: skip
+    candidates = CandidateTableModel()
+    candidates.set_rows(OrderColumns.of_rows(rows))
+    candidates.set_search_text("zoe muller")
+    _model, proxy = inbox(rows)
+    for typed, found in (("zoe muller", 1), ("ZOË", 1), ("anais", 1), ("müller girard", 0)):
+        proxy.set_search_text(typed)
+        assert proxy.rowCount() == found, typed
