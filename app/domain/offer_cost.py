@@ -36,7 +36,9 @@ class OfferCost(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     kind: CostKind
-    value: Decimal = Field(ge=0)
+    # Bounded here too, not only where typed: one stored by an older version as 1E+1000000
+    # is then left out where it is read, never shown as a million digits.
+    value: Decimal = Field(ge=0, lt=10**9)
 
     @model_validator(mode="after")
     def _percentage_at_most_100(self) -> OfferCost:

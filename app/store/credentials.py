@@ -291,10 +291,13 @@ class KeyStore:
         return {str(k): str(v) for k, v in data.items() if isinstance(v, str)}
 
     def _set_unreadable_file_aside(self) -> None:
-        aside = self.file_path.with_name(f"{self.file_path.stem}.unreadable{self.file_path.suffix}")
+        """Under a name not taken yet: one set aside before may hold keys too."""
+        stem, suffix = self.file_path.stem, self.file_path.suffix
+        names = (f"{stem}.unreadable{f'-{n}' if n > 1 else ''}{suffix}" for n in range(1, 1000))
         try:
-            os.replace(self.file_path, aside)
-        except OSError as exc:
+            aside = next(p for p in map(self.file_path.with_name, names) if not p.exists())
+            os.rename(self.file_path, aside)
+        except (OSError, StopIteration) as exc:
             raise KeyringUnavailableError(
                 f"The key file {self.file_path} could not be read, nor set aside "
                 f"({type(exc).__name__}): move it away to store keys in a new one."

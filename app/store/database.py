@@ -205,28 +205,43 @@ class DataFileError(RuntimeError):
         self.path = path
 
 
+#: SQLite's primary result codes (``sqlite3.Error.sqlite_errorcode & 0xFF``) that say what is
+#: wrong with the file itself, or with where it is.
+_HELD = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED
+_DAMAGED = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
+_DISK = {3, 8, 10, 13, 14}  # SQLITE_PERM, READONLY, IOERR, FULL, CANTOPEN
+
+
 def _data_file_error(path: Path, exc: BaseException) -> DataFileError:
-    text = str(exc)
+    """In words, with the way out that fits: only a damaged file is to be moved aside (a
+    healthy one on a full disk may hold steps not yet sent)."""
     if isinstance(exc, NewerSchemaError):
-        return DataFileError(path, text.rstrip("."), "Use the newer Assessment Desk that wrote it.")
-    if isinstance(exc, sqlite3.OperationalError) and "locked" in text:
+        return DataFileError(path, str(exc), "Use the newer Assessment Desk that wrote it.")
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    if code in _HELD:
         return DataFileError(
             path,
             "another program holds it",
             "Close that program (a copy tool, a backup, a database viewer), then start again.",
         )
-    if isinstance(exc, sqlite3.DatabaseError):
-        why = "it is damaged, or is not an Assessment Desk data file"
-    elif isinstance(exc, OSError):
-        why = exc.strerror or type(exc).__name__
-    else:
-        why = text
-    return DataFileError(
-        path,
-        why,
-        "Move it aside (the desk then starts a new one, and reads the orders from "
-        "SmartRecruiters again), or put back a copy of it.",
-    )
+    if code in _DAMAGED or isinstance(exc, IsADirectoryError):
+        return DataFileError(
+            path,
+            "it is a folder, not a data file"
+            if isinstance(exc, IsADirectoryError)
+            else "it is damaged, or is not an Assessment Desk data file",
+            "Move it aside (the desk then starts a new one, and reads the orders from "
+            "SmartRecruiters again), or put back a copy of it.",
+        )
+    if code in _DISK or isinstance(exc, OSError):
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        return DataFileError(
+            path,
+            f"it cannot be read or written there ({why})",
+            "Free some space on the disk, or check that the folder may be written, then start "
+            "again.",
+        )
+    return DataFileError(path, str(exc), "Check the file and its folder, then start again.")
 
 
 class Database:

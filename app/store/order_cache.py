@@ -10,6 +10,7 @@ unchanged re-sync of thousands of orders costs string comparisons, not pydantic 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from collections.abc import Callable, Iterable
@@ -41,6 +42,8 @@ class ListingMerge:
     kept_ids: list[str]  # fetched copies older than the one held (left out)
     cached_new: int | None  # NEW orders in the cache after the merge, when asked for
     unreadable: list[str] = field(default_factory=list)  # orders left out, a line each
+    #: Of those, the ones the cache holds no copy of (so not among ``cached_new``).
+    unreadable_unheld: int = 0
 
 
 #: Parses one order as a listing gave it; raises ``ValueError`` (pydantic's ValidationError is
@@ -91,6 +94,7 @@ class OrderCache:
         only a poll, which may stop early, needs it)."""
         listed = _newest_of_each(items, parse)
         unreadable: list[str] = []
+        unheld = 0
         now = utc_now()
         new: list[AssessmentOrder] = []
         changed: list[AssessmentOrder] = []
@@ -111,6 +115,8 @@ class OrderCache:
                     order = parsed or parse(item)
                 except ValueError as exc:
                     unreadable.append(_unreadable_line(order_id, exc))
+                    if held is None:
+                        unheld += 1
                     continue
                 if held is None:
                     new.append(order)
@@ -129,7 +135,7 @@ class OrderCache:
                 if count_new
                 else None
             )
-        return ListingMerge(new, changed, unchanged, kept, cached_new, unreadable)
+        return ListingMerge(new, changed, unchanged, kept, cached_new, unreadable, unheld)
 
     def put(self, order: AssessmentOrder) -> None:
         """Store one order as a state-changing call returned it."""
@@ -153,6 +159,8 @@ class OrderCache:
         parsed every order held, in a thread that kept the window's own 282 ms from it at
         5,000 orders."""
         wanted = catalog_id.casefold()
+        if limit <= 0:
+            return []
         with self._db.reading() as conn:
             rows = conn.execute(
                 "SELECT id, json_extract(data, '$.offer.catalogId') AS catalog,"
@@ -165,17 +173,20 @@ class OrderCache:
                 if isinstance(row["catalog"], str) and row["catalog"].casefold() == wanted
             ]
             mine.sort(key=lambda pair: (pair[0] is not None, pair[0] or _NEVER), reverse=True)
-            newest = [order_id for _, order_id in mine[:limit]]
-            data = {
-                row["id"]: row["data"]
-                for row in select_in(conn, "SELECT id, data FROM orders WHERE id IN", newest)
-            }
-        orders = []
-        for order_id in newest:
-            try:
-                orders.append(AssessmentOrder.model_validate_json(data[order_id]))
-            except ValidationError:
-                continue
+            newest = [order_id for _, order_id in mine]
+            orders: list[AssessmentOrder] = []
+            # A row that no longer parses is skipped, and the next one taken in its place.
+            for start in range(0, len(newest), limit):
+                part = newest[start : start + limit]
+                data = {
+                    row["id"]: row["data"]
+                    for row in select_in(conn, "SELECT id, data FROM orders WHERE id IN", part)
+                }
+                for order_id in part:
+                    with contextlib.suppress(ValidationError):
+                        orders.append(AssessmentOrder.model_validate_json(data[order_id]))
+                    if len(orders) == limit:
+                        return orders
         return orders
 
     def get(self, order_id: str) -> AssessmentOrder | None:

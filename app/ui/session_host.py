@@ -235,7 +235,8 @@ class SessionHost(QObject):
                 # instead, the file named and left as it is, and the way out in words.
                 await session.aclose()
                 log.error("%s", exc)
-                problem = f"{exc} Working in demo mode until then (File > Settings)."
+                problem = f"{exc} Working in demo mode until then (File > Settings, Save)."
+                self._opened_keys = None  # any Save tries the profile again
                 session = await self._demo_opener()
             except BaseException:
                 await session.aclose()

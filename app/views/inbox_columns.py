@@ -32,6 +32,11 @@ def parse_utc(created: str) -> datetime | None:
         return None  # a damaged snapshot: show nothing rather than fail a paint
 
 
+#: ``parse_utc`` without its cache: a search reads every row once, and would only churn the
+#: cache that painting relies on.
+_parse = parse_utc.__wrapped__
+
+
 @lru_cache(maxsize=8192)
 def local_text(created: str) -> str:
     value = parse_utc(created)
@@ -47,7 +52,7 @@ def local_date(created: str) -> str:
         first, last = _local_dates_of_hour(created[:13], time.tzname)
         if first == last:
             return first
-    value = _utc(created) if created else None
+    value = _parse(created) if created else None
     return value.astimezone().date().isoformat() if value else ""
 
 
@@ -55,20 +60,11 @@ def local_date(created: str) -> str:
 def _local_dates_of_hour(hour: str, _zone: tuple[str, str]) -> tuple[str, str]:
     """The local dates at the start and the end of a UTC hour ("2026-03-14T20"), in the zone
     named by ``_zone`` (part of the key: a changed zone is not answered from another's)."""
-    start = _utc(f"{hour}:00:00+00:00")
+    start = _parse(f"{hour}:00:00+00:00")
     if start is None:
         return ("", "-")  # never equal: the row's own text is read
     end = start + timedelta(hours=1, microseconds=-1)
     return start.astimezone().date().isoformat(), end.astimezone().date().isoformat()
-
-
-def _utc(created: str) -> datetime | None:
-    """``parse_utc`` without its cache: a search reads every row once, and would only churn
-    the cache that painting relies on."""
-    try:
-        return datetime.fromisoformat(created)
-    except ValueError:
-        return None
 
 
 def describe_age(created: datetime | None, now: datetime) -> str:

@@ -75,6 +75,7 @@ async def fetch_changes(
     found = FetchedOrders(poll=poll)
     listing = _Listing(desk, sr.read_order_page, _said(sr.parse_listed_order), count_new=poll)
     walk = ListingWalk(page_size)
+    unreadable_unheld = 0
     while True:
         body = await sr.order_page(status=status, limit=page_size, offset=walk.offset)
         page = await asyncio.to_thread(listing.take, body)
@@ -86,6 +87,7 @@ async def fetch_changes(
         found.kept_ids += merged.kept_ids
         found.unchanged += merged.unchanged
         found.unreadable += merged.unreadable
+        unreadable_unheld += merged.unreadable_unheld
         if not walk.take(page.items, page.fresh, page.total_found):
             found.complete = walk.cut_short is None
             break
@@ -95,7 +97,8 @@ async def fetch_changes(
             and listing.newest_first
             and merged.cached_new is not None
             and page.total_found is not None
-            and page.total_found <= merged.cached_new
+            # An order the desk cannot read is counted by the service, never by the cache.
+            and page.total_found <= merged.cached_new + unreadable_unheld
         ):
             found.complete = False
             break

@@ -253,6 +253,11 @@ def test_a_data_file_that_cannot_be_used_opens_demo_mode_and_says_which_and_why(
         assert "Move it aside" in said
         assert "demo mode" in said
         assert path.read_bytes() == damaged  # left as it was: it may hold steps not yet sent
+        # The way out it gives: the file moved aside, then File > Settings, Save.
+        path.rename(path.with_name(path.name + ".aside"))
+        wait(host.apply(host.settings))
+        assert host.session is not None
+        assert not host.session.demo
     finally:
         window.close()
         wait(host.close())

@@ -10,6 +10,8 @@ import json
 import logging
 import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,9 @@ from app.store.instance_lock import InstanceLock
 from app.store.logs import LOG_FILE_NAME, setup_logging
 from app.store.settings_file import SettingsFile
 from tests.fifo_guard import call_near_fifo
+from tests.waits import HANG_GUARD_SECONDS
+
+ROOT = Path(__file__).resolve().parents[2]
 
 NO_KEYRING = KeyringStatus(False, "none", "no keyring here")
 
@@ -82,6 +87,11 @@ def test_a_key_file_it_cannot_read_is_set_aside_not_overwritten(tmp_path: Path) 
     assert store.credentials("Beta") is not None
     store.delete_profile("Beta")  # forgetting keys never touches a file it cannot read
     assert aside.read_bytes() == damaged
+    # Another file it cannot read later is set aside beside the first, never over it.
+    path.write_bytes(b'{"Gamma/smartrecruiters": "gamma-sr-')
+    store.set("Delta", SR_KEY, "delta-sr-key-0123456789")
+    assert aside.read_bytes() == damaged
+    assert (tmp_path / "keys-unencrypted.unreadable-2.json").read_bytes().startswith(b'{"Gamma')
 
 
 @pytest.mark.parametrize("kind", ["text", "folder", "locked"])
@@ -117,6 +127,34 @@ def test_a_data_file_that_cannot_be_used_is_named_with_the_way_out(
     assert "file is not a database" not in said
     if before is not None:
         assert path.read_bytes() == before  # never changed: it may hold steps not yet sent
+
+
+OPEN_WITHOUT_SPACE = """
+import resource, signal, sys
+from pathlib import Path
+from app.store.database import Database, DataFileError
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (1024, 1024))  # not a byte more may be written
+try:
+    Database(Path(sys.argv[1]))
+except DataFileError as exc:
+    print(exc)
+"""
+
+
+def test_a_sound_data_file_on_a_full_disk_is_not_called_damaged(tmp_path: Path) -> None:
+    """Every SQLite error but "locked" was "damaged: move it aside", a disk I/O error too:
+    the wrong advice for a file that may hold steps not yet sent (the review)."""
+    path = tmp_path / "assessment-desk.sqlite3"
+    Database(path).close()
+    said = subprocess.run(
+        [sys.executable, "-c", OPEN_WITHOUT_SPACE, str(path)],
+        capture_output=True, text=True, check=True, cwd=ROOT, timeout=HANG_GUARD_SECONDS,
+    ).stdout  # fmt: skip
+    assert str(path) in said
+    assert "Free some space" in said
+    assert "damaged" not in said
+    assert "Move it aside" not in said
 
 
 def test_a_full_disk_at_the_lock_still_takes_it(

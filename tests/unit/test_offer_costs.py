@@ -49,7 +49,10 @@ def test_unreadable_rows_are_skipped(tmp_path: Path) -> None:
     db = Database(tmp_path / "d.sqlite3")
     with db.transaction() as conn:
         conn.execute("INSERT INTO offer_costs VALUES ('bad', 'PERCENTAGE', 'lots', '2024-01-01')")
+        # Stored by an older version, whose form took it: shown, it was a million digits.
+        conn.execute("INSERT INTO offer_costs VALUES ('huge', 'FLAT_RATE', '1E+1000000', '')")
     store = OfferCostStore(db)
     assert store.get("bad") is None
+    assert store.get("huge") is None
     assert store.all() == {}
     db.close()

@@ -290,3 +290,33 @@ def test_an_unreadable_copy_of_a_held_order_leaves_the_held_copy(
     assert held.candidate.first_name == "Ana"
     assert len(again.unreadable) == 1
     assert again.unchanged == 249
+
+
+def test_a_poll_with_nothing_new_asks_one_page_beside_an_unreadable_new_order(
+    desk: Desk, listing: Listing
+) -> None:
+    """An order the desk cannot read is counted by the service, never by the cache: every
+    poll read every page of NEW orders, each minute (the review)."""
+    listing.orders[-6]["candidate"] = None
+    asyncio.run(fetch_changes(desk, poll=False))
+    listing.requests = 0
+    polled = asyncio.run(fetch_changes(desk, poll=True))
+    assert polled.new == []
+    assert listing.requests == 1
+
+
+def test_an_offers_recent_orders_skip_a_row_that_no_longer_parses_for_the_next(
+    desk: Desk, listing: Listing
+) -> None:
+    for item in listing.orders:
+        item["offer"] = {"catalogId": "cat-1"}
+    asyncio.run(fetch_changes(desk, poll=False))
+    newest = listing.orders[-1]["id"]
+    with desk.db.transaction() as conn:
+        broken = json.loads(
+            conn.execute("SELECT data FROM orders WHERE id = ?", (newest,)).fetchone()[0]
+        )
+        broken["candidate"] = None  # still the offer's, no longer an order
+        conn.execute("UPDATE orders SET data = ? WHERE id = ?", (json.dumps(broken), newest))
+    recent = desk.orders.recent_for_offer("CAT-1", 5)
+    assert [o.id for o in recent] == [o["id"] for o in listing.orders[-2:-7:-1]]
