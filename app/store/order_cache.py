@@ -112,7 +112,7 @@ class OrderCache:
                     unchanged += 1
                     continue
                 try:
-                    order = parsed or parse(item)
+                    order = parsed if parsed is not None else parse(item)
                 except ValueError as exc:
                     unreadable.append(_unreadable_line(order_id, exc))
                     if held is None:
