@@ -119,7 +119,9 @@ def flags_for(
         order.status is OrderStatus.IN_PROGRESS
         and link is not None
         and not link.invitation_sent
-        and order.candidate.email
+        # Where Invite would send it: the address typed in the form counts (the flag was
+        # silent for a candidate SmartRecruiters gave none, whom Invite would reach).
+        and link.invitation_address(order.candidate.email)
         and invited_elsewhere_at is None
         and StepKind.INVITE not in state.pending
         and berke in (None, BerkeProgress.NOT_STARTED)

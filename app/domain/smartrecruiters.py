@@ -9,12 +9,13 @@ anything goes over the wire.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from html.parser import HTMLParser
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -39,6 +40,17 @@ def format_sr_timestamp(value: datetime) -> str:
     text = value.strftime(SR_TIMESTAMP_FORMAT)
     # %f gives microseconds; SR uses milliseconds: cut the last three digits before the offset.
     return text[:-8] + text[-5:] if len(text) >= 8 else text
+
+
+def _utc_when_naive(value: datetime) -> datetime:
+    """A time the service wrote without an offset is UTC: compared with one that has an
+    offset it raised TypeError (the attention rules, and every inbox row with them), and it
+    was written back without one."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+#: A SmartRecruiters time: its offset, or UTC.
+SRTime = Annotated[datetime, AfterValidator(_utc_when_naive)]
 
 
 class SRModel(BaseModel):
@@ -126,8 +138,8 @@ class OfferRef(SRModel):
 class AssessmentOrder(SRModel):
     id: str
     status: OrderStatus
-    create_date: datetime | None = None
-    last_update_date: datetime | None = None
+    create_date: SRTime | None = None
+    last_update_date: SRTime | None = None
     requestor: ContactPerson | None = None
     candidate: Candidate
     job: Job | None = None
@@ -150,7 +162,7 @@ class AssessmentOrder(SRModel):
 class AssessmentComment(SRModel):
     message: str = Field(min_length=1)
     author: ContactPerson | None = None
-    create_date: datetime | None = None
+    create_date: SRTime | None = None
 
     @field_serializer("create_date")
     def _sr_time(self, value: datetime | None) -> str | None:
@@ -215,7 +227,7 @@ class AssessmentResult(SRModel):
     """A result of an order. ``result`` is required and non-empty even where SR ignores it."""
 
     id: str | None = None
-    create_date: datetime | None = None
+    create_date: SRTime | None = None
     title: str | None = None
     description: str | None = None
     passed: bool | None = None
@@ -278,8 +290,8 @@ def _needs_url(kind: ResultType) -> str:
 
 class Attachment(SRModel):
     id: str
-    create_date: datetime | None = None
-    last_update_date: datetime | None = None
+    create_date: SRTime | None = None
+    last_update_date: SRTime | None = None
     file_name: str = ""
 
 

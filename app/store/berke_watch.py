@@ -123,8 +123,12 @@ class BerkeWatchStore:
                 "INSERT INTO order_notes (order_id, comments_count, comments_seen,"
                 " comments_checked_at) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (order_id) DO UPDATE SET comments_count = excluded.comments_count,"
+                " comments_seen = CASE WHEN order_notes.comments_checked_at IS NULL"
+                "  THEN MAX(order_notes.comments_seen, excluded.comments_seen)"
+                "  ELSE order_notes.comments_seen END,"
                 " comments_checked_at = excluded.comments_checked_at",
-                # Never seen before: what is there now counts as seen (no flood of old news).
+                # Never polled before (a row a dismissed flag made is not a poll): what is there
+                # now counts as seen, no flood of old news.
                 (order_id, count, count, utc_now()),
             )
             row = conn.execute(
@@ -141,6 +145,28 @@ class BerkeWatchStore:
                 " comments_seen = MAX(comments_seen, excluded.comments_seen),"
                 " comments_count = MAX(comments_count, excluded.comments_count)",
                 (order_id, count, count),
+            )
+
+    def comment_written_here(self, order_id: str) -> None:
+        """The coordinator added a comment: one more seen, never news to them (the next poll
+        counted it the recruiter's)."""
+        with self._db.transaction() as conn:
+            conn.execute(
+                "INSERT INTO order_notes (order_id, comments_count, comments_seen)"
+                " VALUES (?, 1, 1) ON CONFLICT (order_id) DO UPDATE SET"
+                " comments_seen = comments_seen + 1,"
+                " comments_count = MAX(comments_count, comments_seen + 1)",
+                (order_id,),
+            )
+
+    def comments_unanswered(self, order_id: str) -> None:
+        """Polled now without an answer: last in the queue of orders to ask again."""
+        with self._db.transaction() as conn:
+            conn.execute(
+                "INSERT INTO order_notes (order_id, comments_checked_at) VALUES (?, ?)"
+                " ON CONFLICT (order_id) DO UPDATE SET"
+                " comments_checked_at = excluded.comments_checked_at",
+                (order_id, utc_now()),
             )
 
     def comments_checked(self) -> dict[str, str | None]:

@@ -602,11 +602,7 @@ class OrderBoard:
         # Said at once, not after the comments and deliveries below: a revoked token showed
         # nowhere, and finished candidates looked idle for days.
         self.listener.berke_watched(str(report.problem) if report.problem else None)
-        try:
-            flagged = await watch_comments(self._desk, list(self._orders.values()))
-        except ApiError as exc:
-            log.info("Reading new comments did not finish: %s", exc)
-            flagged = set()
+        flagged = await watch_comments(self._desk, list(self._orders.values()))
         self._held.release(report.changed_orders)  # Berke's side changed: worth a try
         # (An answer that gains its score later is not seen by the watch: HeldDeliveries
         # tries again after a while, and a preview that finds it deliverable releases it.)

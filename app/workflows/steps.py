@@ -813,6 +813,14 @@ async def _comment(desk: Desk, order_id: str, step: CommentStep, retry: bool) ->
     if retry:
         existing = await desk.session.sr.list_comments(order_id)
         if any(c.message == step.message for c in existing):
+            await _written_here(desk, order_id)
             return CommentAdded(message=step.message, already_there=True)
     comment = await desk.session.sr.add_comment(order_id, step.message, author=_author(desk))
+    await _written_here(desk, order_id)
     return CommentAdded(message=comment.message)
+
+
+async def _written_here(desk: Desk, order_id: str) -> None:
+    """The coordinator's own comment is one more seen: the next poll took it for the
+    recruiter's ("1 new comment")."""
+    await asyncio.to_thread(desk.berke_watch.comment_written_here, order_id)

@@ -171,7 +171,17 @@ async def watch_comments(
     due.sort(key=last)
     flagged: set[str] = set()
     for order in due[:budget]:
-        comments = await desk.session.sr.list_comments(order.id)
+        try:
+            comments = await desk.session.sr.list_comments(order.id)
+        except ApiError as exc:
+            if _service_wide(exc):  # the rest would fail too: what was found so far is kept
+                log.info("Reading new comments did not finish: %s", exc)
+                break
+            # This order's answer only (gone, refused, unreadable): last in the queue, and
+            # the others go on. Asked first each round, it had stopped every comment flag.
+            log.info("The comments of order %s could not be read: %s", order.id, exc)
+            await asyncio.to_thread(desk.berke_watch.comments_unanswered, order.id)
+            continue
         if await asyncio.to_thread(desk.berke_watch.comments_polled, order.id, len(comments)):
             flagged.add(order.id)
     return flagged

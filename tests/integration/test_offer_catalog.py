@@ -84,7 +84,7 @@ def test_refusals_are_offer_errors_naming_their_field(
         assert created.id is not None
 
         with pytest.raises(OfferError) as taken:
-            await catalog.create(new_offer(catalogId=created.catalog_id), None)
+            await catalog.create(new_offer(catalogId=created.catalog_id, name="Another"), None)
         assert taken.value.field == "catalogId"
         assert "already exists" in str(taken.value)
         assert "SmartRecruiters" in str(taken.value)
