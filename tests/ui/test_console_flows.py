@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import Shiboken
 
-from app.clients.errors import ApiError, Service
+from app.clients.errors import ApiError, Service, ValidationApiError
 from app.domain.assessment_prefill import stable_candidate_id
 from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
 from app.domain.journal import (
@@ -32,7 +32,12 @@ from app.domain.journal import (
     StepState,
 )
 from app.domain.order_rules import OrderAction
-from app.domain.smartrecruiters import AssessmentOrder, OrderStatus, RejectRequest
+from app.domain.smartrecruiters import (
+    AssessmentComment,
+    AssessmentOrder,
+    OrderStatus,
+    RejectRequest,
+)
 from app.ui.common.command_palette import CommandPalette
 from app.ui.common.screens import available_room
 from app.ui.main_window import MainWindow
@@ -993,6 +998,43 @@ def test_a_remembered_layout_never_hides_the_columns_that_say_which_order_a_row_
         assert header.sectionSize(INBOX.index(key)) >= header.minimumSectionSize()
     candidates = again.orders.candidates.table.horizontalHeader()
     assert candidates.hiddenSectionCount() < candidates.count()
+
+
+def test_a_comment_added_after_the_list_failed_to_load_keeps_saying_so(qtbot: QtBot) -> None:
+    # The order's comments could not be read; a comment added then showed alone, as if it
+    # were the order's only one.
+    pane = OrderDetailPane([])
+    qtbot.addWidget(pane)
+    pane.show_order(AssessmentOrder.model_validate(
+        {"id": "o-1", "status": "IN_PROGRESS",
+         "candidate": {"id": "c", "firstName": "Ana", "lastName": "Silva"}}), None)  # fmt: skip
+    pane.show_comments(None, "SmartRecruiters could not be reached.")
+    pane.comment_added(AssessmentComment(message="Called the candidate."))
+    assert pane.comments.rowCount() == 1
+    assert "other comments could not be loaded" in pane.comment_state.text()
+
+
+def test_a_retry_refused_again_shows_the_new_words_and_can_be_retried(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Refused again, the order's state was as before, so the pane was not reloaded: it kept
+    # the last refusal's words, and Retry, turned off by the click, stayed off.
+    order = order_with_a_failed_create(window, qtbot, "Lena", "Retry", "Berke: refused.")
+    detail = window.orders.detail
+
+    async def still_down(*_args: object, **_kwargs: object) -> None:
+        raise ValidationApiError(Service.BERKE, http_status=400, service_message="Refused again.")
+
+    monkeypatch.setattr(desk_of(window).session.berke, "create_assessment", still_down)
+    detail.retry_step_button.click()
+    qtbot.waitUntil(lambda: "Refused again." in _latest_entry(detail).message)
+    qtbot.waitUntil(detail.retry_step_button.isEnabled)
+    assert _latest_entry(detail).state is StepState.FAILED
+    assert desk_of(window).journal.entries(order.id)[-1].message == _latest_entry(detail).message
+
+
+def _latest_entry(detail: OrderDetailPane) -> Any:
+    return detail.timeline.index(0).data(Qt.ItemDataRole.UserRole)
 
 
 def test_a_filtered_out_order_takes_its_selection_with_it(window: MainWindow, qtbot: QtBot) -> None:

@@ -140,3 +140,28 @@ def test_not_started_counts_from_the_latest_invitation_to_the_candidate() -> Non
     nine_days = NOW - timedelta(days=9)
     long_ago = flags_for(accepted, never_here, NOW, RULES, invited_elsewhere_at=nine_days)
     assert Attention.NOT_STARTED in [f.kind for f in long_ago]
+
+
+def test_an_order_whose_create_date_has_no_offset_is_flagged_not_a_crash() -> None:
+    """A time the service wrote without an offset raised TypeError here, and every inbox row
+    with it (the rows are built with the flags)."""
+    naive = AssessmentOrder.model_validate(
+        {"id": "o1", "status": "NEW", "createDate": "2026-11-20T09:00:00.000",
+         "candidate": {"id": "c1", "firstName": "Zoë", "lastName": "Müller"}}
+    )  # fmt: skip
+    assert [f.kind for f in flags_for(naive, OrderState(), NOW, RULES)] == [Attention.STALE_NEW]
+
+
+def test_not_invited_is_flagged_when_the_address_was_given_in_the_form() -> None:
+    """SmartRecruiters gave no email, the coordinator typed one in the Berke form: Invite
+    would reach the candidate, and the flag said nothing of the invitation never sent."""
+    no_email = AssessmentOrder.model_validate(
+        {"id": "o1", "status": "IN_PROGRESS", "createDate": NOW - timedelta(days=1),
+         "candidate": {"id": "c1", "firstName": "Zoë", "lastName": "Müller"}}
+    )  # fmt: skip
+    typed = link().model_copy(update={"created_email": "zoe@example.com"})
+    kinds_now = [f.kind for f in flags_for(no_email, OrderState(link=typed), NOW, RULES)]
+    assert Attention.NOT_INVITED in kinds_now
+    assert Attention.NOT_INVITED not in [
+        f.kind for f in flags_for(no_email, OrderState(link=link()), NOW, RULES)
+    ]

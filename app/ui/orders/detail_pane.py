@@ -322,6 +322,7 @@ class OrderDetailPane(QWidget):
         self.comment_limit.hide()
         self.comment_count = plain_label(name="commentCount", wrap=False)
         self._comments_full = False
+        self._comments_unread = False  # the order's comments could not be loaded
         self.comment_button = QPushButton("Add comment")
         self.comment_button.setObjectName("commentButton")
         self.comment_button.setEnabled(False)
@@ -448,6 +449,7 @@ class OrderDetailPane(QWidget):
             self.comments.set_comments([])
             self.comment_state.setText("Loading comments…")
             self._comments_full = False
+            self._comments_unread = False
             self.comment_input.clear()
         self.title.setText(one_line(order.candidate.full_name, TITLE_SHOWN) or "(no name)")
         colour = STATUS_COLOURS[order.status].name()
@@ -494,6 +496,7 @@ class OrderDetailPane(QWidget):
             self.fields[key].setText(text)
 
     def show_comments(self, comments: list[AssessmentComment] | None, error: str = "") -> None:
+        self._comments_unread = comments is None
         if comments is None:
             self.comment_state.setText(f"Could not load the comments. {error}")
             return
@@ -514,8 +517,15 @@ class OrderDetailPane(QWidget):
 
     def comment_added(self, comment: AssessmentComment) -> None:
         self.comments.append(comment)
-        self.comment_state.clear()
         self.comment_input.clear()
+        if self._comments_unread:
+            # The list shows this one alone: it must not read as the order's only comment.
+            self.comment_state.setText(
+                "Your comment was added; the order's other comments could not be loaded."
+            )
+            self.comment_button.setEnabled(self._comment_ready())
+            return
+        self.comment_state.clear()
         self._set_comments_full(self.comments.rowCount())
 
     def comment_failed(self, error: str) -> None:
@@ -523,7 +533,15 @@ class OrderDetailPane(QWidget):
         self.comment_button.setEnabled(self._comment_ready())
 
     def show_timeline(self, entries: list[TimelineEntry]) -> None:
+        """The order's steps, the one chosen kept chosen (its Retry with it) when it is
+        among them again."""
+        chosen = self.selected_entry()
         self.timeline.set_entries(entries)
+        if chosen is not None:
+            row = next((i for i, e in enumerate(entries) if e.id == chosen.id), None)
+            if row is not None:
+                self.timeline_list.setCurrentIndex(self.timeline.index(row))
+        self._timeline_selection()
         self._keep_read_only()
 
     # -- read-only (a snapshot) ----------------------------------------------------------------

@@ -278,7 +278,7 @@ class OrdersRoom(QWidget):
         panel.cancel_requested.connect(lambda upload_id: self._upload_button(upload_id, False))
         panel.retry_requested.connect(lambda upload_id: self._upload_button(upload_id, True))
         detail.retry_step_requested.connect(
-            lambda entry_id: self.controller.spawn(self.controller.retry_failed_step(entry_id))
+            lambda entry_id: self.controller.spawn(self._retry_step(entry_id))
         )
         detail.flags.fix_requested.connect(
             lambda action: self.controller.trigger(OrderAction(action))
@@ -616,6 +616,12 @@ class OrdersRoom(QWidget):
         else:
             lines = ["A snapshot is read-only: no action changes these orders."]
         self.detail.show_selection(f"{len(rows):,} orders selected", counts, lines)
+
+    async def _retry_step(self, entry_id: int) -> None:
+        await self.controller.retry_failed_step(entry_id)
+        # Refused again, the order's state is as it was, and nothing else reloads the pane:
+        # it kept the last refusal's words, and Retry stayed off.
+        self._refresh_detail()
 
     def _shown_now(self) -> tuple[object, ...] | None:
         source, order_id = self.source, self._current_id

@@ -1,0 +1,187 @@
+"""The board's attention flags and the recruiter's comments, against the sandbox: the
+coordinator's own comment is not news, a flag dismissed first floods no old comments, one
+order whose comments cannot be read stops no other order's, and a time without an offset
+breaks no row. Each test failed before its fix (an audit of the pane and its flags)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+
+from app.domain.attention import Attention
+from app.domain.berke import CreateAssessmentRequest
+from app.domain.smartrecruiters import ContactPerson
+from app.sandbox import SandboxServer
+from app.workflows.board import OrderBoard
+from app.workflows.desk import Desk
+from app.workflows.watch import watch_comments
+from tests.integration.helpers import RealNetwork, new_order_body
+from tests.integration.test_close_the_loop import with_board
+
+RITA = ContactPerson(first_name="Rita", last_name="Recruiter")
+LATER = timedelta(hours=1)
+
+
+async def accepted_order(board: OrderBoard, desk: Desk, first: str) -> str:
+    order = await desk.session.sr.create_test_order(
+        new_order_body(first=first, last="Probe", email=f"{first.lower()}@example.com")
+    )
+    await board.sync()
+    request = CreateAssessmentRequest(
+        first_name=first, last_name="Probe", email_address=f"{first.lower()}@example.com"
+    )
+    await board.create_assessment(order.id, request)
+    await board.accept(order.id)
+    return order.id
+
+
+def kinds(board: OrderBoard, order_id: str) -> list[Attention]:
+    return [flag.kind for flag in board.flags(order_id)]
+
+
+async def poll_comments(board: OrderBoard, desk: Desk, now: datetime, ids: list[str]) -> set[str]:
+    """One round of the board's comment watch over these orders (the sandbox holds other
+    tests' orders too)."""
+    orders = [o for o in map(board.order, ids) if o is not None]
+    try:
+        return await watch_comments(desk, orders, now=now)
+    finally:
+        await board.refresh(ids)
+
+
+def test_own_comment_is_not_flagged_as_the_recruiters(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The coordinator adds a comment from the pane; the next comments poll must not flag it
+    as "1 new comment from the recruiter"."""
+
+    async def body(board: OrderBoard, desk: Desk) -> list[Attention]:
+        order_id = await accepted_order(board, desk, "Ownie")
+        await poll_comments(board, desk, datetime.now(UTC), [order_id])  # first look
+        assert Attention.NEW_COMMENT not in kinds(board, order_id)
+        await board.add_comment(order_id, "Candidate asked for a later date, sent.")
+        await poll_comments(board, desk, datetime.now(UTC) + LATER, [order_id])
+        return kinds(board, order_id)
+
+    flags = with_board(sandbox, tmp_path / "desk.sqlite3", body)
+    assert Attention.NEW_COMMENT not in flags, flags
+
+
+def test_dismissing_a_flag_before_the_first_poll_does_not_flood_old_comments(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """A comment poll's first look counts what is there as seen ("no flood of old news").
+    "Leave it" on another flag first must not change that."""
+
+    async def body(board: OrderBoard, desk: Desk) -> tuple[list[Attention], str]:
+        order = await desk.session.sr.create_test_order(
+            new_order_body(first="Olda", last="Probe", email="olda@example.com")
+        )
+        for n in range(3):
+            await desk.session.sr.add_comment(order.id, f"old note {n}", author=RITA)
+        await board.sync()
+        order_id = order.id
+        # In progress without an assessment here (accepted elsewhere): "No Berke assessment".
+        await desk.session.sr.accept_order(order_id, "https://assess.example.com/elsewhere")
+        await board.sync()
+        assert Attention.NO_ASSESSMENT in kinds(board, order_id), kinds(board, order_id)
+        await board.dismiss(order_id, Attention.NO_ASSESSMENT.value)  # "Leave it"
+        await poll_comments(board, desk, datetime.now(UTC), [order_id])  # the first poll
+        texts = " | ".join(f.text for f in board.flags(order_id))
+        return kinds(board, order_id), texts
+
+    flags, texts = with_board(sandbox, tmp_path / "desk.sqlite3", body)
+    assert Attention.NEW_COMMENT not in flags, texts
+
+
+class CommentsRefusedFor(RealNetwork):
+    """GET .../comments of one order always fails (an order SmartRecruiters no longer lets
+    this key read)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.order_id: str | None = None
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if (
+            self.order_id
+            and request.method == "GET"
+            and request.url.path.endswith(f"/{self.order_id}/comments")
+        ):
+            body = {"code": "NOT_FOUND", "message": "Assessment order not found"}
+            return httpx.Response(404, json=body, request=request)
+        return await self.inner.handle_async_request(request)
+
+
+def test_one_unreadable_order_does_not_stop_every_other_orders_comments(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    transport = CommentsRefusedFor()
+
+    async def body(board: OrderBoard, desk: Desk) -> list[Attention]:
+        first = await accepted_order(board, desk, "Gone")
+        second = await accepted_order(board, desk, "Kept")
+        await poll_comments(board, desk, datetime.now(UTC), [first, second])
+        transport.order_id = first  # from now on the first order's comments cannot be read
+        await desk.session.sr.add_comment(second, "Please call me back.", author=RITA)
+        now = datetime.now(UTC)
+        for hour in range(1, 6):  # five rounds, an hour apart
+            await poll_comments(board, desk, now + timedelta(hours=hour), [first, second])
+        return kinds(board, second)
+
+    flags = with_board(sandbox, tmp_path / "desk.sqlite3", body, transport=transport)
+    assert Attention.NEW_COMMENT in flags, flags
+
+
+class CreateDateWithoutOffset(RealNetwork):
+    """SmartRecruiters' order listing and order answers with one order's createDate written
+    without an offset ("2026-11-20T09:00:00.000")."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.order_id: str | None = None
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        if not self.order_id or request.method != "GET" or "/assessments" not in request.url.path:
+            return response
+        await response.aread()
+        try:
+            data = json.loads(response.content)
+        except ValueError:
+            return response
+
+        def mend(item: object) -> None:
+            if isinstance(item, dict) and item.get("id") == self.order_id:
+                item["createDate"] = "2020-11-20T09:00:00.000"
+
+        for item in data.get("content", []) if isinstance(data, dict) else []:
+            mend(item)
+        mend(data)
+        headers = [(k, v) for k, v in response.headers.items() if k.lower() not in
+                   ("content-length", "content-encoding")]  # fmt: skip
+        return httpx.Response(response.status_code, headers=headers, json=data, request=request)
+
+
+def test_an_order_with_a_create_date_without_offset_does_not_break_the_board(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    transport = CreateDateWithoutOffset()
+
+    async def body(board: OrderBoard, desk: Desk) -> list[Attention]:
+        order = await desk.session.sr.create_test_order(
+            new_order_body(first="Naive", last="Probe", email="naive@example.com")
+        )
+        transport.order_id = order.id
+        outcome = await board.sync()
+        assert outcome.ok, outcome
+        held = board.order(order.id)
+        assert held is not None
+        assert held.create_date == datetime(2020, 11, 20, 9, tzinfo=UTC)  # read as UTC
+        return kinds(board, order.id)  # what every inbox row is built with
+
+    flags = with_board(sandbox, tmp_path / "desk.sqlite3", body, transport=transport)
+    assert Attention.STALE_NEW in flags
