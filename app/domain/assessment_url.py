@@ -6,6 +6,7 @@ plausible: absolute, encrypted, and ending with the invitation code the candidat
 
 from __future__ import annotations
 
+import unicodedata
 from urllib.parse import urlsplit
 
 from app.domain.urls import is_loopback_host
@@ -33,6 +34,7 @@ def check_assessment_url(url: str, invitation_code: str, *, allow_http_loopback:
         )
     if any(ch.isspace() for ch in text):
         problems.append("The assessment URL contains spaces.")
+    problems += _deceptive(text, parts.netloc, invitation_code)
     code = invitation_code.strip()
     if not code:
         problems.append("There is no invitation code to compare the URL with.")
@@ -40,6 +42,35 @@ def check_assessment_url(url: str, invitation_code: str, *, allow_http_loopback:
         problems.append(
             f"The assessment URL does not end with the invitation code {code}: "
             "it may belong to another candidate."
+        )
+    return problems
+
+
+def _deceptive(url: str, netloc: str, code: str) -> list[str]:
+    """What makes the address shown another than the one opened: each passed for "looks
+    right" (a site name before an @, marks that reverse or hide text, letters that imitate a
+    site's)."""
+    problems = []
+    host = netloc.rpartition("@")[2]
+    if "@" in netloc:
+        problems.append(
+            f"The assessment URL names a site before an @: a browser opens the one after it, "
+            f"{host}."
+        )
+    if any(unicodedata.category(ch) in ("Cf", "Cc") for ch in url + code):
+        problems.append(
+            "The assessment URL or its code holds invisible marks (direction or zero-width): "
+            "what is shown is not what is opened or typed."
+        )
+    name = host.rpartition(":")[0] if host.count(":") == 1 else host
+    if not name.isascii():
+        try:
+            written = name.encode("idna").decode("ascii")
+        except UnicodeError:
+            written = "a name that cannot be written in plain letters"
+        problems.append(
+            f"The assessment URL's site is spelt with letters outside the plain alphabet "
+            f"({written}): it may imitate another site."
         )
     return problems
 

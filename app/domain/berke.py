@@ -356,13 +356,22 @@ class BerkeResponseModel(BaseModel):
     model_config = ConfigDict(populate_by_name=True, extra="ignore", frozen=True)
 
 
+#: The longest assessment URL taken from Berke: browsers and servers stop near 2,048, and a
+#: QR code of error level M holds 2,331 bytes (a 3,000-character URL crashed the preview).
+MAX_ASSESSMENT_URL = 2048
+
+
 class CreateAssessmentResponse(BerkeResponseModel):
     source_candidate_id: str = Field(alias=BerkeParam.SOURCE_CANDIDATE_ID, min_length=1)
     invitation_code: str = Field(alias=BerkeParam.INVITATION_CODE, min_length=1)
-    assessment_url: str = Field(alias="assessmentUrl", min_length=1)
+    assessment_url: str = Field(alias="assessmentUrl", min_length=1, max_length=MAX_ASSESSMENT_URL)
 
     @model_validator(mode="after")
     def _url_ends_with_code(self) -> CreateAssessmentResponse:
+        # What the candidate opens, and SmartRecruiters is sent: a web address, or nothing is
+        # kept (a file: or javascript: address was stored, "opened", and sent on Accept).
+        if not is_sendable_http_url(self.assessment_url):
+            raise ValueError("the assessment URL is not an http(s) web address")
         if not self.assessment_url.rstrip("/").endswith(self.invitation_code):
             raise ValueError("the assessment URL does not end with the invitation code")
         return self

@@ -28,7 +28,7 @@ from app.clients.errors import ApiError
 from app.clients.pacing import Pacer
 from app.domain.attachments import DEFAULT_MAX_BYTES, UploadState
 from app.domain.attention import Attention, AttentionRules, Flag, flags_for
-from app.domain.berke import BerkeJob, BerkeParam, CreateAssessmentRequest, CreateAssessmentResponse
+from app.domain.berke import BerkeJob, CreateAssessmentRequest, CreateAssessmentResponse
 from app.domain.berke_progress import BerkeProgress
 from app.domain.berke_results import FitLevel
 from app.domain.connection import ConnectionProfile
@@ -723,12 +723,12 @@ class OrderBoard:
         link = self.link(order_id)
         if link is None:
             return None
-        return CreateAssessmentResponse.model_validate(
-            {
-                BerkeParam.SOURCE_CANDIDATE_ID: link.source_candidate_id,
-                BerkeParam.INVITATION_CODE: link.invitation_code,
-                "assessmentUrl": link.assessment_url,
-            }
+        # As stored (checked when Berke answered, maybe by an older rule): the preview says
+        # what is wrong with it, and never opens or sends a non-web address.
+        return CreateAssessmentResponse.model_construct(
+            source_candidate_id=link.source_candidate_id,
+            invitation_code=link.invitation_code,
+            assessment_url=link.assessment_url,
         )
 
     async def accept(

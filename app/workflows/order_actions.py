@@ -7,6 +7,8 @@ import asyncio
 import logging
 from datetime import UTC, datetime
 
+from pydantic import ValidationError
+
 from app.domain.assessment_prefill import is_stable_candidate_id, stable_candidate_id
 from app.domain.berke import BerkeParam, CreateAssessmentRequest, SendInvitationRequest
 from app.domain.invitation import InvitationText
@@ -181,12 +183,19 @@ async def accept_order(
     check_message("The message to the candidate", message_to_candidate)
     linked = await _check(desk, OrderAction.ACCEPT, order)
     assert linked is not None  # the rules require it
-    request = AcceptRequest(
-        assessment_url=linked.assessment_url,
-        # An empty message is no message: absent from the body, not sent empty.
-        message=message or None,
-        message_to_candidate=message_to_candidate or None,
-    )
+    try:
+        request = AcceptRequest(
+            assessment_url=linked.assessment_url,
+            # An empty message is no message: absent from the body, not sent empty.
+            message=message or None,
+            message_to_candidate=message_to_candidate or None,
+        )
+    except ValidationError:
+        # A link stored before Berke's answers were held to a web address: said, not a bug.
+        raise ActionNotAllowedError(
+            "The assessment URL Berke gave is not a web address SmartRecruiters takes: the "
+            "order was not accepted. Delete the assessment in Berke and create it again."
+        ) from None
     outcome = await run_step(desk, order.id, AcceptStep(request=request))
     assert isinstance(outcome, OrderUpdated)
     assert outcome.order is not None

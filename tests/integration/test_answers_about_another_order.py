@@ -8,6 +8,7 @@ order part this version could not read lost the resultId it carried.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,8 @@ from app.domain.smartrecruiters import OrderStatus
 from app.sandbox import SandboxServer
 from app.workflows.desk import Desk
 from app.workflows.inbox import sync_all
+from app.workflows.order_actions import accept_order
+from app.workflows.refusals import ActionNotAllowedError
 from app.workflows.results import complete_order
 from tests.integration.helpers import RealNetwork, new_order_body
 from tests.integration.test_results_and_resume import RESULT, in_progress
@@ -137,3 +140,25 @@ def test_a_completion_answer_keeps_its_result_id_whatever_else_it_holds(
         assert cached.status is OrderStatus.COMPLETED
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body, transport=transport)
+
+
+def test_accept_with_a_stored_link_that_is_no_web_address_is_refused_in_words(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """A link stored before Berke's answers were held to a web address (a javascript: one):
+    Accept raised pydantic's ValidationError, shown as an app bug, with no sentence."""
+
+    async def body(desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(new_order_body(first="Ada"))
+        with desk.db.transaction() as conn:  # as an older version stored it
+            conn.execute(
+                "INSERT INTO assessments (order_id, source_candidate_id, invitation_code,"
+                " assessment_url, created_at) VALUES (?, 'AD-js', 'ZGRGMXS8L6', ?, ?)",
+                (order.id, "javascript:alert(document.cookie)//ZGRGMXS8L6",
+                 datetime.now(UTC).isoformat()),
+            )  # fmt: skip
+        with pytest.raises(ActionNotAllowedError, match="not a web address"):
+            await accept_order(desk, order)
+        assert (await desk.session.sr.get_order(order.id)).status is OrderStatus.NEW
+
+    run_with_desk(sandbox, tmp_path / "d.sqlite3", body)

@@ -265,3 +265,60 @@ def test_a_name_no_font_can_draw_is_said_after_printing(
     status = child(dialog, QLabel, "statusMessage").text()
     assert "no font for “\ue000”" in status
     assert "fonts-noto-cjk" in status
+
+
+CODE = "K7QX2M9P"
+
+
+def test_a_url_no_qr_code_holds_still_opens_the_preview(qtbot: QtBot) -> None:
+    """A 3,000-character address crashed the preview (segno's DataOverflowError): the
+    assessment was made and linked, and its code never shown. Berke's answer is now held to
+    2,048 characters; one stored before still shows, without its QR code."""
+    url = "https://site.berkeassessment.com/start?x=" + "a" * 3000 + "&c=" + CODE
+    with pytest.raises(ValueError, match="2048"):
+        CreateAssessmentResponse.model_validate(
+            {"sourceCandidateId": "c-1", "invitationCode": CODE, "assessmentUrl": url}
+        )
+    dialog = make(qtbot, response(url, CODE))
+    assert dialog.url_field.text() == url
+    assert "No QR code" in dialog.qr_label.text()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [f"file:///etc/passwd#{CODE}", f"javascript:alert(1)//{CODE}", f"data:text/html,x/{CODE}"],
+)
+def test_only_a_web_address_is_taken_from_berke_or_opened(qtbot: QtBot, url: str) -> None:
+    """A hostile answer's file: or script address was stored, handed to the desktop by Open
+    in browser, and sent to SmartRecruiters on Accept (where it failed as an app bug)."""
+    with pytest.raises(ValueError, match="web address"):
+        CreateAssessmentResponse.model_validate(
+            {"sourceCandidateId": "c-1", "invitationCode": CODE, "assessmentUrl": url}
+        )
+    opened: list[QUrl] = []
+
+    def browser(address: QUrl) -> bool:
+        opened.append(address)
+        return True
+
+    dialog = make(qtbot, response(url), open_url=browser)
+    qtbot.mouseClick(child(dialog, QPushButton, "openUrlButton"), Qt.MouseButton.LeftButton)
+    assert opened == []
+    assert "Not a web address" in dialog.status_message.text()
+
+
+@pytest.mark.parametrize(
+    ("url", "code", "said"),
+    [
+        (f"https://site.berkeassessment.com@evil.example/start/{CODE}", CODE, "evil.example"),
+        ("https://site.berkeassessment.com/start/\u202e" + CODE, "\u202e" + CODE, "invisible"),
+        (f"https://site.b\u0435rkeassessment.com/start/{CODE}", CODE, "xn--"),
+    ],
+    ids=["a site before an @", "a right-to-left mark", "a Cyrillic letter"],
+)
+def test_a_deceptive_url_is_never_called_right(
+    qtbot: QtBot, url: str, code: str, said: str
+) -> None:
+    """Each of these had "✓ URL looks right", the tick a coordinator trusts before sending."""
+    dialog = make(qtbot, response(url, code), allow_http_loopback=False)
+    assert any(said in problem for problem in dialog.problems), dialog.problems

@@ -198,7 +198,10 @@ class _Slip:
 
     def qr(self, url: str) -> None:
         quiet_zone = 4  # modules of white the QR standard asks for around the symbol
-        image = qr_image(url, scale=1, border=quiet_zone)
+        try:
+            image = qr_image(url, scale=1, border=quiet_zone)
+        except ValueError:  # no QR code holds it: the address above is the way in
+            return
         size = _mm(_QR_MM)
         # A whole number of device pixels per module keeps every module the same width.
         per_module = max(1, int(size // image.width()))

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.assessment_url import check_assessment_url
 from app.domain.berke import CreateAssessmentResponse
+from app.domain.sr_limits import is_sendable_http_url
 from app.ui.common.enter_key import EnterPressesFocusedButton
 from app.ui.common.labels import plain_label, rich_label
 from app.ui.common.remembered_size import RememberedSize
@@ -191,9 +192,14 @@ class UrlPreviewDialog(QDialog):
         from app.ui.orders.qr import qr_image
 
         ratio = self.devicePixelRatioF()
-        pixmap = QPixmap.fromImage(qr_image(self.response.assessment_url, scale=round(4 * ratio)))
-        pixmap.setDevicePixelRatio(ratio)
-        self.qr_label.setPixmap(pixmap)
+        try:
+            image = qr_image(self.response.assessment_url, scale=round(4 * ratio))
+        except ValueError as exc:  # an address no QR code holds: the rest still shows
+            self.qr_label.setText(f"No QR code: the address is {exc}.")
+        else:
+            pixmap = QPixmap.fromImage(image)
+            pixmap.setDevicePixelRatio(ratio)
+            self.qr_label.setPixmap(pixmap)
         self.qr_label.setToolTip(plain_tooltip(self.response.assessment_url))
         column = QVBoxLayout(box)
         column.addWidget(self.qr_label)
@@ -234,6 +240,13 @@ class UrlPreviewDialog(QDialog):
         _flash(self.copy_url_button, "Copied ✓")
 
     def _open_in_browser(self) -> None:
+        if not is_sendable_http_url(self.response.assessment_url):
+            # Only a web address goes to the browser: a file: or script address is handed to
+            # whatever the desktop opens it with.
+            self.status_message.setText("⚠ Not a web address: it is not opened.")
+            _tint(self.status_message, good=False)
+            self.status_message.show()
+            return
         if not self._open_url(QUrl(self.response.assessment_url)):
             self.status_message.setText("⚠ No browser could open the address.")
             _tint(self.status_message, good=False)
