@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from PySide6.QtCore import QMarginsF, QRectF
+from PySide6.QtGui import QFontMetricsF, QPageLayout, QPageSize, QPainter, QPdfWriter
 from PySide6.QtWidgets import QApplication
 
+from app.ui.orders import invitation_slip
 from app.ui.orders.invitation_slip import missing_glyphs, render_invitation_slip
 
 
@@ -42,3 +46,64 @@ def test_a_slip_for_an_address_no_qr_code_holds_is_printed_without_one(
         assessment_url=url,
     )  # fmt: skip
     assert target.read_bytes().startswith(b"%PDF")
+
+
+class Recorder:
+    """A QPainter stand-in that draws for real and remembers where each text went."""
+
+    def __init__(self, painter: QPainter) -> None:
+        self._p = painter
+        self.texts: list[tuple[QRectF, str, float]] = []  # rect, text, width the text needs
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._p, name)
+
+    def drawText(self, rect: QRectF, *args: Any) -> None:
+        text = args[-1] if isinstance(args[-1], str) else args[0]
+        need = QFontMetricsF(self._p.font(), self._p.device()).horizontalAdvance(text)
+        self.texts.append((QRectF(rect), text, need))
+        self._p.drawText(rect, *args)
+
+
+def draw(tmp_path: Path, **kw: Any) -> tuple[Recorder, Any, QPdfWriter]:
+    writer = QPdfWriter(str(tmp_path / "slip.pdf"))
+    writer.setResolution(300)
+    writer.setPageLayout(QPageLayout(
+        QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
+        QMarginsF(20, 20, 20, 20), QPageLayout.Unit.Millimeter,
+    ))  # fmt: skip
+    painter = QPainter(writer)
+    rec = Recorder(painter)
+    slip = invitation_slip._Slip(rec, writer.width())  # type: ignore[arg-type]
+    slip.draw(**kw)
+    painter.end()
+    return rec, slip, writer
+
+
+@pytest.mark.parametrize("code", ["K7QX2M9PAB3CD4EF5GH6", "K7QX2M9PAB" * 5])
+def test_a_long_invitation_code_is_printed_whole(
+    qapp: QApplication, tmp_path: Path, code: str
+) -> None:
+    # 40 pt spaced out: 15 characters fitted across A4, and a code of 20 (Berke's may have
+    # up to 50) was cut at the page's edge: what the candidate must type.
+    rec, _slip, writer = draw(
+        tmp_path, candidate_name="Zoë Müller", invitation_code=code,
+        assessment_url=f"https://site.berkeassessment.com/start/{code}", job_name=None,
+    )  # fmt: skip
+    ((rect, _text, need),) = [(r, t, n) for r, t, n in rec.texts if t == code]
+    assert rect.left() + need <= writer.width(), (
+        f"the code needs {need:.0f} px from x={rect.left():.0f}; the page is {writer.width()} px"
+    )
+
+
+def test_everything_on_the_slip_lies_on_its_one_page(qapp: QApplication, tmp_path: Path) -> None:
+    # A long address at 11 pt pushed the QR code and the instructions off the page.
+    code = "K7QX2M9P"
+    url = "https://site.berkeassessment.com/start?session=" + "x" * 1400 + "&code=" + code
+    _rec, slip, writer = draw(
+        tmp_path, candidate_name="Anna-Maria Konstantinopolskaya", invitation_code=code,
+        assessment_url=url, job_name="Customer Service Representative",
+    )  # fmt: skip
+    assert slip.y <= writer.height(), (
+        f"the slip ends {slip.y:.0f} px down a {writer.height()} px page: the rest is cut"
+    )

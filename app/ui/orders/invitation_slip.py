@@ -113,6 +113,12 @@ def _font(families: list[str], point_size: float, *, bold: bool = False) -> QFon
     return font
 
 
+#: An address longer than this is printed in smaller type.
+_LONG_ADDRESS = 300
+#: The code's type is made smaller for a long code, never below this.
+_CODE_PT_AT_LEAST = 12
+
+
 class _Slip:
     """Draws top to bottom, keeping the running vertical position in ``y``."""
 
@@ -144,7 +150,10 @@ class _Slip:
         self.code(invitation_code)
         self.y += _mm(10)
         self.label("Address")
-        self.text(assessment_url, _font(_MONO, 11), wrap_anywhere=True)
+        # A long address in smaller type: at 11 pt one of 1,400 characters pushed the QR code
+        # and the instructions off the page.
+        size = 11 if len(assessment_url) <= _LONG_ADDRESS else 7
+        self.text(assessment_url, _font(_MONO, size), wrap_anywhere=True)
         self.y += _mm(8)
         self.qr(assessment_url)
         self.y += _mm(8)
@@ -174,15 +183,14 @@ class _Slip:
         self.p.drawLine(0, round(self.y), round(self.width), round(self.y))
 
     def code(self, code: str) -> None:
-        font = _font(_MONO, 40, bold=True)
-        plain = QFontMetricsF(font, self.p.device()).horizontalAdvance(code)
-        # Spacing between characters makes the code easy to read aloud and type one by one.
-        font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 125)
-        metrics = QFontMetricsF(font, self.p.device())
-        spaced = metrics.horizontalAdvance(code)
-        # The spacing also follows the last character; leave it out so the box is balanced.
-        trailing = (spaced - plain) / max(1, len(code))
         pad = _mm(5)
+        font, spaced, trailing = self._code_font(code, 40)
+        if spaced - trailing + 2 * pad > self.width:
+            # Every character of it on the page: it is what the candidate types (a code of
+            # 20 was cut at the edge). Smaller type, down to what still reads well.
+            wanted = 40 * (self.width - 2 * pad) / (spaced - trailing)
+            font, spaced, trailing = self._code_font(code, max(_CODE_PT_AT_LEAST, wanted))
+        metrics = QFontMetricsF(font, self.p.device())
         box = QRectF(0, self.y, min(self.width, spaced - trailing + 2 * pad), 0)
         box.setHeight(metrics.height() + 2 * pad)
         self.p.setPen(QPen(_INK, _mm(0.5)))
@@ -195,6 +203,16 @@ class _Slip:
             code,
         )
         self.y += box.height()
+
+    def _code_font(self, code: str, points: float) -> tuple[QFont, float, float]:
+        """The code's font at ``points``, its width spaced out, and the spacing after its last
+        character (left out, so that the box is balanced)."""
+        font = _font(_MONO, points, bold=True)
+        plain = QFontMetricsF(font, self.p.device()).horizontalAdvance(code)
+        # Spacing between characters makes the code easy to read aloud and type one by one.
+        font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 125)
+        spaced = QFontMetricsF(font, self.p.device()).horizontalAdvance(code)
+        return font, spaced, (spaced - plain) / max(1, len(code))
 
     def qr(self, url: str) -> None:
         quiet_zone = 4  # modules of white the QR standard asks for around the symbol
