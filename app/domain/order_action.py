@@ -24,3 +24,4 @@ class OrderAction(StrEnum):
     DELIVER = "deliver"  # complete with Berke's result and attach its report
     REMIND = "remind"  # send the invitation again (a reminder)
     DELETE_IN_BERKE = "delete_in_berke"  # the order ended elsewhere: the assessment goes too
+    SHOW_CODE = "show_code"  # its assessment's code, URL, QR code and printable slip, again

@@ -44,6 +44,8 @@ def why_not(
     ``berke`` is where its Berke assessment stands, when known."""
     if action is OrderAction.COMMENT:
         return None  # comments are welcome in every status
+    if action is OrderAction.SHOW_CODE:  # nothing is sent: in every status
+        return None if linked is not None else "The order has no Berke assessment yet."
     if action is OrderAction.DELETE_IN_BERKE:
         return _why_not_delete(order, linked, berke)
     if action is OrderAction.ATTACH:

@@ -192,6 +192,7 @@ def test_create_preview_accept_and_invite(window: MainWindow, qtbot: QtBot) -> N
     assert actions[OrderAction.CREATE_ASSESSMENT].isEnabled()
     assert not actions[OrderAction.ACCEPT].isEnabled()
     assert "Create the Berke assessment first" in actions[OrderAction.ACCEPT].toolTip()
+    assert not actions[OrderAction.SHOW_CODE].isEnabled()
 
     actions[OrderAction.CREATE_ASSESSMENT].trigger()
     form = dialogs.wait_for(qtbot, BerkeAssessmentForm)
@@ -245,6 +246,33 @@ def test_create_preview_accept_and_invite(window: MainWindow, qtbot: QtBot) -> N
     assert [t.split(":")[0] for t in said if t.endswith("Aiko Tanaka.")] == [
         "Accepted", "Invitation sent"
     ]  # fmt: skip
+
+
+def test_the_code_and_slip_come_back_once_the_preview_has_gone(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    # The preview opens once, after the create: a candidate without email had their slip
+    # only then. Shown again, an order accepted has no Accept in it.
+    order = add_test_order(window, qtbot, first="Ines", last="Moreau", email="")
+    board = board_of(window)
+    request = CreateAssessmentRequest(
+        first_name="Ines", last_name="Moreau", email_address="ines@example.com"
+    )
+    finish(qtbot, board.create_assessment(order.id, request))
+    finish(qtbot, board.accept(order.id))
+    window.orders.select_order(order.id)
+    action = window.orders.controller.actions[OrderAction.SHOW_CODE]
+    qtbot.waitUntil(action.isEnabled)
+    dialogs = Dialogs(window)
+    action.trigger()
+    preview = dialogs.wait_for(qtbot, UrlPreviewDialog)
+    assert isinstance(preview, UrlPreviewDialog)
+    link = board.link(order.id)
+    assert link is not None
+    assert preview.findChild(QWidget, "invitationCode").text() == link.invitation_code  # type: ignore[union-attr]
+    assert preview.print_slip_button.isEnabled()
+    assert not preview.accept_button.isVisibleTo(preview)
+    preview.reject()
 
 
 def QApplication_active_box(window: MainWindow) -> QMessageBox | None:

@@ -111,6 +111,10 @@ BERKE_TABLE: list[tuple[OrderAction, OrderStatus, bool, bool, BerkeProgress | No
     (A.DELETE_IN_BERKE, REJECTED, True, True, DEL, "already deleted"),
     (A.DELETE_IN_BERKE, IN_PROGRESS, True, True, NS, "only once its order has ended"),
     (A.DELETE_IN_BERKE, REJECTED, False, True, NS, "no Berke assessment"),
+    # The code, URL and slip again (nothing is sent): whatever the status, once linked.
+    (A.SHOW_CODE, IN_PROGRESS, True, False, NS, OK),
+    (A.SHOW_CODE, COMPLETED, True, True, CO, OK),
+    (A.SHOW_CODE, NEW, False, True, None, "no Berke assessment"),
 ]
 
 

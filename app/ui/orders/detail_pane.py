@@ -265,6 +265,7 @@ class OrderDetailPane(QWidget):
         self.action_buttons: list[ActionButton] = []
         by_kind = {action.objectName().removeprefix("action_"): action for action in actions}
         lead = by_kind.pop("create_accept_invite", None)
+        by_kind.pop("show_code", None)  # the Order menu's and the palette's: the grid is full
         if lead is not None:
             button = ActionButton(lead, _BUTTON_TEXT["create_accept_invite"])
             self.action_buttons.append(button)
@@ -594,7 +595,8 @@ def _order_fields(order: AssessmentOrder) -> dict[str, str]:
         requestor_text = f"{requestor.full_name} ({contact})" if contact else requestor.full_name
     offer = order.offer
     return {
-        "candidateEmail": candidate.email or "No email: give the invitation code or print a slip",
+        "candidateEmail": candidate.email
+        or "No email: give the invitation code or print a slip (Order > Show code and slip…)",
         "candidatePhone": candidate.phone or "",
         "candidateAddress": candidate.address_line or "",
         "candidateId": candidate.id,

@@ -61,6 +61,7 @@ _TIPS = {
     OrderAction.DELIVER: "Complete the order with Berke's result and attach its report",
     OrderAction.REMIND: "Send the candidate the invitation again",
     OrderAction.DELETE_IN_BERKE: "Delete the order's open Berke assessment (the order ended)",
+    OrderAction.SHOW_CODE: "Show the invitation code and URL again, and print a slip",
 }
 # Words the palette finds each action by, besides its name and its description.
 _KEYWORDS = {
@@ -74,6 +75,7 @@ _KEYWORDS = {
     OrderAction.DELIVER: "send result report " + _TIPS[OrderAction.DELIVER],
     OrderAction.REMIND: "remind invite again " + _TIPS[OrderAction.REMIND],
     OrderAction.DELETE_IN_BERKE: "remove " + _TIPS[OrderAction.DELETE_IN_BERKE],
+    OrderAction.SHOW_CODE: "qr print slip paper preview " + _TIPS[OrderAction.SHOW_CODE],
 }
 T = TypeVar("T")
 
@@ -88,6 +90,7 @@ _SPECS = [
     (OrderAction.DELIVER, "&Deliver Berke's result…", "Ctrl+Shift+D"),
     (OrderAction.REMIND, "Send a re&minder…", "Ctrl+Shift+M"),
     (OrderAction.DELETE_IN_BERKE, "De&lete in Berke…", ""),
+    (OrderAction.SHOW_CODE, "S&how code and slip…", ""),
 ]
 
 
@@ -191,6 +194,7 @@ class OrderActionsController(QObject):
             OrderAction.DELIVER: self.deliver,
             OrderAction.REMIND: lambda ids: self.remind(ids[0]),
             OrderAction.DELETE_IN_BERKE: lambda ids: self.delete_in_berke(ids[0]),
+            OrderAction.SHOW_CODE: lambda ids: self.preview(ids[0]),
         }
         key = (kind, tuple(order_ids))
         if key in self._flows:
@@ -347,7 +351,9 @@ class OrderActionsController(QObject):
         return True
 
     async def preview(self, order_id: str) -> None:
-        """Show the code and URL; "Accept order with this URL…" goes straight on to accept."""
+        """Show the code and URL, right after the create or again later (the slip of a
+        candidate without email was printable only then); "Accept order with this URL…"
+        goes straight on to accept, where the order may still be accepted."""
         from app.ui.orders.url_preview import UrlPreviewDialog
 
         board = self._board()
@@ -364,6 +370,7 @@ class OrderActionsController(QObject):
             allow_http_loopback=board.allows_http_assessment_urls,
             job_name=order.job.name if order.job else None,
             candidate_has_email=bool(link.invitation_address(order.candidate.email)),
+            can_accept=board.why_not(OrderAction.ACCEPT, [order_id]) is None,
             parent=self._parent,
         )
         dialog.setObjectName("urlPreview")

@@ -59,6 +59,7 @@ class UrlPreviewDialog(QDialog):
         allow_http_loopback: bool,
         job_name: str | None = None,
         candidate_has_email: bool = True,
+        can_accept: bool = True,
         open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl,
         ask_save_path: Callable[[], str | None] | None = None,
         parent: QWidget | None = None,
@@ -67,6 +68,7 @@ class UrlPreviewDialog(QDialog):
         self.candidate_name = candidate_name
         self.response = response
         self.job_name = job_name
+        self._can_accept = can_accept
         self._open_url = open_url
         self._ask_save_path = ask_save_path or self._ask_save_path_with_dialog
         self._reach_task: asyncio.Task[Reachability] | None = None
@@ -215,6 +217,7 @@ class UrlPreviewDialog(QDialog):
             "acceptButton", "Accept order &with this URL…", "Accept order with this URL"
         )
         self.accept_button.clicked.connect(self._request_accept)
+        self.accept_button.setVisible(self._can_accept)  # shown again later: accepted already
         self.close_button = _button("closeButton", "Close", "Close")
         self.close_button.clicked.connect(self.reject)
         # Enter must never accept an order by accident: Close is the default. Enter on a
