@@ -21,7 +21,10 @@ def check_assessment_url(url: str, invitation_code: str, *, allow_http_loopback:
     if not text:
         return ["The assessment URL is empty."]
     problems: list[str] = []
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # "https://[bad/…": an unclosed IPv6 bracket
+        return ["The assessment URL is not a full web address: it cannot be read as one."]
     if parts.scheme not in ("http", "https") or not parts.netloc:
         problems.append(
             "The assessment URL is not a full web address: it must start with https:// "

@@ -361,19 +361,30 @@ class BerkeResponseModel(BaseModel):
 MAX_ASSESSMENT_URL = 2048
 
 
+def assessment_url_problem(url: str, code: str) -> str | None:
+    """Why ``url`` cannot be the address of the assessment whose code is ``code`` (None: it
+    can): what the candidate opens and SmartRecruiters is sent is a web address of at most
+    ``MAX_ASSESSMENT_URL`` characters ending with the code. A file: or javascript: address
+    was stored, "opened", and sent on Accept; a 3,000-character one crashed the preview."""
+    if len(url) > MAX_ASSESSMENT_URL:
+        return f"the assessment URL is longer than {MAX_ASSESSMENT_URL} characters"
+    if not is_sendable_http_url(url):
+        return "the assessment URL is not an http(s) web address"
+    if not url.rstrip("/").endswith(code):
+        return "the assessment URL does not end with the invitation code"
+    return None
+
+
 class CreateAssessmentResponse(BerkeResponseModel):
     source_candidate_id: str = Field(alias=BerkeParam.SOURCE_CANDIDATE_ID, min_length=1)
     invitation_code: str = Field(alias=BerkeParam.INVITATION_CODE, min_length=1)
-    assessment_url: str = Field(alias="assessmentUrl", min_length=1, max_length=MAX_ASSESSMENT_URL)
+    assessment_url: str = Field(alias="assessmentUrl", min_length=1)
 
     @model_validator(mode="after")
-    def _url_ends_with_code(self) -> CreateAssessmentResponse:
-        # What the candidate opens, and SmartRecruiters is sent: a web address, or nothing is
-        # kept (a file: or javascript: address was stored, "opened", and sent on Accept).
-        if not is_sendable_http_url(self.assessment_url):
-            raise ValueError("the assessment URL is not an http(s) web address")
-        if not self.assessment_url.rstrip("/").endswith(self.invitation_code):
-            raise ValueError("the assessment URL does not end with the invitation code")
+    def _a_web_address_ending_with_the_code(self) -> CreateAssessmentResponse:
+        problem = assessment_url_problem(self.assessment_url, self.invitation_code)
+        if problem is not None:
+            raise ValueError(problem)
         return self
 
 

@@ -16,6 +16,9 @@ from app.domain.order_state import BerkeState
 from app.store.database import Database, utc_now
 
 WATERMARK_KEY = "berke_completed_until"  # meta: GetCompletedAssessments was read up to here
+#: ``order_notes.comments_count`` of an order whose comments were asked for and never
+#: answered: its first answer still counts what is there as seen (no flood of old news).
+NEVER_POLLED = -1
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,7 @@ class BerkeWatchStore:
                 " comments_checked_at) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (order_id) DO UPDATE SET comments_count = excluded.comments_count,"
                 " comments_seen = CASE WHEN order_notes.comments_checked_at IS NULL"
+                f"  OR order_notes.comments_count = {NEVER_POLLED}"
                 "  THEN MAX(order_notes.comments_seen, excluded.comments_seen)"
                 "  ELSE order_notes.comments_seen END,"
                 " comments_checked_at = excluded.comments_checked_at",
@@ -147,26 +151,38 @@ class BerkeWatchStore:
                 (order_id, count, count),
             )
 
-    def comment_written_here(self, order_id: str) -> None:
+    def comment_written_here(self, order_id: str, comments_now: int | None = None) -> None:
         """The coordinator added a comment: one more seen, never news to them (the next poll
-        counted it the recruiter's)."""
+        counted it the recruiter's). ``comments_now``: the order's comments as just listed
+        (it was found there already): seen never goes past them, or the recruiter's next
+        comment would not be news."""
         with self._db.transaction() as conn:
+            row = conn.execute(
+                "SELECT comments_count, comments_seen FROM order_notes WHERE order_id = ?",
+                (order_id,),
+            ).fetchone()
+            held_count, held_seen = (row[0], row[1]) if row else (0, 0)
+            seen = held_seen + 1 if comments_now is None else min(held_seen + 1, comments_now)
+            count = max(held_count, seen if comments_now is None else comments_now)
+            if held_count == NEVER_POLLED:
+                count = NEVER_POLLED  # its first poll counts what is there as seen
             conn.execute(
                 "INSERT INTO order_notes (order_id, comments_count, comments_seen)"
-                " VALUES (?, 1, 1) ON CONFLICT (order_id) DO UPDATE SET"
-                " comments_seen = comments_seen + 1,"
-                " comments_count = MAX(comments_count, comments_seen + 1)",
-                (order_id,),
+                " VALUES (?, ?, ?) ON CONFLICT (order_id) DO UPDATE SET"
+                " comments_count = excluded.comments_count,"
+                " comments_seen = excluded.comments_seen",
+                (order_id, count, seen),
             )
 
     def comments_unanswered(self, order_id: str) -> None:
-        """Polled now without an answer: last in the queue of orders to ask again."""
+        """Polled now without an answer: last in the queue of orders to ask again (never
+        polled yet, its first answer still counts what is there as seen)."""
         with self._db.transaction() as conn:
             conn.execute(
-                "INSERT INTO order_notes (order_id, comments_checked_at) VALUES (?, ?)"
-                " ON CONFLICT (order_id) DO UPDATE SET"
+                "INSERT INTO order_notes (order_id, comments_count, comments_checked_at)"
+                " VALUES (?, ?, ?) ON CONFLICT (order_id) DO UPDATE SET"
                 " comments_checked_at = excluded.comments_checked_at",
-                (order_id, utc_now()),
+                (order_id, NEVER_POLLED, utc_now()),
             )
 
     def comments_checked(self) -> dict[str, str | None]:

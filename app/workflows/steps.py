@@ -33,7 +33,12 @@ from app.clients.multipart import ProgressCallback
 from app.domain.assessment_prefill import is_stable_candidate_id
 from app.domain.assessment_url import url_prefix
 from app.domain.attachments import CANCELLABLE, RETRIABLE, UploadState
-from app.domain.berke import AssessmentStatus, BerkeParam, CreateAssessmentRequest
+from app.domain.berke import (
+    AssessmentStatus,
+    BerkeParam,
+    CreateAssessmentRequest,
+    assessment_url_problem,
+)
 from app.domain.journal import (
     AcceptStep,
     AssessmentDeleted,
@@ -312,6 +317,10 @@ async def _link_from_status(
             f"({others[0]}); it is not linked to this one."
         )
     url = status.assessment_url
+    if url and assessment_url_problem(url, code) is not None:
+        # Held to the create's own rule: one it would refuse is taken as no URL at all.
+        log.warning("Berke's status gave %s an address that is not one (%r)", code, url[:200])
+        url = None
     if not url:
         # Without the URL in the status, every URL is the account's prefix + the code.
         prefix = await asyncio.to_thread(desk.results.meta, BERKE_URL_PREFIX)
@@ -813,14 +822,14 @@ async def _comment(desk: Desk, order_id: str, step: CommentStep, retry: bool) ->
     if retry:
         existing = await desk.session.sr.list_comments(order_id)
         if any(c.message == step.message for c in existing):
-            await _written_here(desk, order_id)
+            await _written_here(desk, order_id, len(existing))
             return CommentAdded(message=step.message, already_there=True)
     comment = await desk.session.sr.add_comment(order_id, step.message, author=_author(desk))
     await _written_here(desk, order_id)
     return CommentAdded(message=comment.message)
 
 
-async def _written_here(desk: Desk, order_id: str) -> None:
+async def _written_here(desk: Desk, order_id: str, comments_now: int | None = None) -> None:
     """The coordinator's own comment is one more seen: the next poll took it for the
     recruiter's ("1 new comment")."""
-    await asyncio.to_thread(desk.berke_watch.comment_written_here, order_id)
+    await asyncio.to_thread(desk.berke_watch.comment_written_here, order_id, comments_now)

@@ -540,9 +540,8 @@ class OrderDetailPane(QWidget):
         self.timeline.set_entries(entries)
         if chosen is not None:
             row = next((i for i, e in enumerate(entries) if e.id == chosen.id), None)
-            if row is not None:
+            if row is not None:  # its selection tells Retry (``_timeline_selection``)
                 self.timeline_list.setCurrentIndex(self.timeline.index(row))
-        self._timeline_selection()
         self._keep_read_only()
 
     # -- read-only (a snapshot) ----------------------------------------------------------------

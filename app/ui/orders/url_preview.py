@@ -197,7 +197,7 @@ class UrlPreviewDialog(QDialog):
         try:
             image = qr_image(self.response.assessment_url, scale=round(4 * ratio))
         except ValueError as exc:  # an address no QR code holds: the rest still shows
-            self.qr_label.setText(f"No QR code: the address is {exc}.")
+            self.qr_label.setText(f"No QR code ({exc}): use the address above.")
         else:
             pixmap = QPixmap.fromImage(image)
             pixmap.setDevicePixelRatio(ratio)
