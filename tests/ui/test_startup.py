@@ -31,6 +31,13 @@ from app.workflows.session import Session
 T = TypeVar("T")
 
 
+def finished(qtbot: QtBot, coro: Awaitable[T]) -> T:
+    """``coro`` run on the test's qasync loop to its end, Qt's events processed meanwhile."""
+    task = asyncio.ensure_future(coro)
+    qtbot.waitUntil(task.done)
+    return task.result()
+
+
 def test_the_first_window_loads_no_client_sandbox_or_keyring() -> None:
     """What the first frame does not need stays unloaded until after it (a fresh process):
     the clients, the sandbox, the keyring, the order board and its workflows, the dialogs."""
@@ -143,9 +150,7 @@ def test_the_cached_inbox_is_in_the_first_frame(
     painted = FirstPaint(window)
 
     def wait(coro: Awaitable[T]) -> T:
-        task = asyncio.ensure_future(coro)
-        qtbot.waitUntil(task.done)
-        return task.result()
+        return finished(qtbot, coro)
 
     try:
         assert wait(host.show_cached()) is True
@@ -238,9 +243,7 @@ def test_a_data_file_that_cannot_be_used_opens_demo_mode_and_says_which_and_why(
     )
 
     def wait(coro: Awaitable[T]) -> T:
-        task = asyncio.ensure_future(coro)
-        qtbot.waitUntil(task.done)
-        return task.result()
+        return finished(qtbot, coro)
 
     try:
         assert wait(host.show_cached()) is False
