@@ -20,8 +20,10 @@ class Column:
     """One column: ``field`` names the list of rows it reads (``OrderColumns``).
 
     ``display`` turns a value into the cell's text; ``search`` into the text a search looks in
-    (None: not searched); ``sort`` into the sort key (None: the value itself, folded when it is
-    text). ``descending_first`` flips the sort (Age: the youngest is the newest).
+    (None: not searched), searched without its accents when ``names`` ("zoe muller" finds Zoë
+    Müller; the other columns hold codes, ids, dates and the desk's own words); ``sort`` into
+    the sort key (None: the value itself, folded when it is text). ``descending_first`` flips
+    the sort (Age: the youngest is the newest).
     """
 
     key: str
@@ -32,6 +34,7 @@ class Column:
     search: Callable[[Any], str] | None = as_text
     sort: Callable[[Any], Any] | None = None
     descending_first: bool = False
+    names: bool = False
     tooltip: Callable[[Any], str | None] | None = None
     #: What a screen reader says before the value; the header unless given.
     spoken: str | None = None

@@ -8,6 +8,7 @@ thread with the window frozen.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from app.domain.text_fold import fold
 from app.views.columns import Columns, as_text
@@ -16,23 +17,31 @@ from app.views.row_search import RowSearch
 
 
 def haystack(spec: Columns, row: OrderRow) -> str:
-    """The text a search looks in: every searchable column, folded (``fold``: "zoe muller"
-    finds Zoë Müller, as the Candidates tab and the palette do)."""
+    """The text a search looks in: every searchable column, lower-cased, and the names folded
+    (``fold``: "zoe muller" finds Zoë Müller, as the Candidates tab and the palette do)."""
     parts = []
     for column in spec.searchable():
         assert column.search is not None
-        parts.append(column.search(getattr(row, column.field)))
-    return fold("\n".join(parts))
+        text = column.search(getattr(row, column.field))
+        parts.append(folded_name(text) if column.names else text)
+    return "\n".join(parts).casefold()
 
 
 def haystacks(spec: Columns, rows: OrderColumns) -> list[str]:
-    """``haystack`` of every row, column by column with map() (in C) rather than row by row."""
+    """``haystack`` of every row, column by column with map() (in C) rather than row by row;
+    a name is folded once however many orders it has (100,000 rows' names folded one by one
+    took a snapshot's opening from 0.9 to 1.9 s)."""
     texts = []
     for column in spec.searchable():
         assert column.search is not None
         values = rows.column(column.field)
-        texts.append(values if column.search is as_text else map(column.search, values))
-    return [fold("\n".join(parts)) for parts in zip(*texts, strict=True)]
+        searched = values if column.search is as_text else map(column.search, values)
+        texts.append(map(folded_name, searched) if column.names else searched)
+    return ["\n".join(parts).casefold() for parts in zip(*texts, strict=True)]
+
+
+#: ``fold`` of a name, kept: names, jobs and companies repeat across orders.
+folded_name = lru_cache(maxsize=65536)(fold)
 
 
 @dataclass(frozen=True)
