@@ -28,7 +28,9 @@ def _load_clock() -> Callable[[], float]:
     return since_start_ms
 
 
-def main() -> int:
+def show_bare_window(after_frame: Callable[[Callable[[], float]], None]) -> int:
+    """The bare window, shown; ``after_frame(since_start_ms)`` runs once its first frame is on
+    screen, and the window closes after it (``bench/floor_sync.py`` adds a sync there)."""
     since_start_ms = _load_clock()
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtGui import QStandardItem, QStandardItemModel
@@ -57,12 +59,17 @@ def main() -> int:
 
     def frame() -> None:
         print(f"first-frame-ms={round(since_start_ms())}")
+        after_frame(since_start_ms)
         app.quit()
 
     watcher = FirstFrame()
     window.installEventFilter(watcher)
     window.show()
     return app.exec()
+
+
+def main() -> int:
+    return show_bare_window(lambda since_start_ms: None)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,11 @@ the installed app (the PyInstaller bundle, ``packaging/build-linux.sh``) instead
 start: a saved profile (a sandbox process stands for the services, the keys in the opt-in key
 file) with the N orders of an earlier start in its cache, shown in the first frame; the first
 sync then finds them unchanged. Its figures are in the last line too (``cached-…``).
+
+Last, the floors under the first sync (``bench/floor_sync.py``): the bare window, then the 200
+orders read from a sandbox in a process of its own, by httpx alone (``floor-raw-sync``) and by
+the app's client with its pydantic models (``floor-client-sync``). What the app's first sync
+takes above them is the app's own; what they take above the bare window is the stack's.
 """
 
 from __future__ import annotations
@@ -37,6 +42,9 @@ APP = [sys.executable, "-m", "app", "--self-test", "--timings"]
 #: SmartRecruiters' rate window in the sandbox: each working-day run starts in a fresh one.
 RATE_WINDOW_SECONDS = 1.1
 BARE = [sys.executable, str(ROOT / "bench" / "bare_window.py")]
+FLOOR = [sys.executable, str(ROOT / "bench" / "floor_sync.py")]
+#: The floors' ways of reading the orders (bench/floor_sync.py): httpx alone, the app's client.
+FLOOR_WAYS = ("raw", "client")
 
 
 #: Keys go to the opt-in key file of the bench's own data folder, never to a real keyring.
@@ -103,6 +111,26 @@ def figures(
     return found
 
 
+FLOOR_WHAT = {
+    "raw": "the bare window, then httpx reads the 200 orders as JSON; no pydantic, no app",
+    "client": "the same through the app's SmartRecruitersClient and its pydantic models",
+}
+
+
+def floors(runs: int) -> dict[str, float]:
+    """The median first sync of each of bench/floor_sync.py's ways, the 200 orders read from
+    a sandbox in a process of its own (as the working day's: its CPU is not counted)."""
+    found: dict[str, list[float]] = {way: [] for way in FLOOR_WAYS}
+    with sandbox_process("--orders", "200") as sandbox:
+        for run in range(runs + 1):  # the first: the warm-up
+            for way in FLOOR_WAYS:
+                time.sleep(RATE_WINDOW_SECONDS)  # each run in a rate window of its own
+                got = figures([*FLOOR, sandbox.sr_url, "--with", way])
+                if run:
+                    found[way].append(got["first-sync-ms"])
+    return {way: median(values) for way, values in found.items()}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=7)
@@ -159,6 +187,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         measured["cached-first-frame"] = (real_frame, bare)
         measured["cached-first-sync"] = (real_sync, bare)
+    for way, floor in floors(args.runs).items():
+        print(f"floor ({FLOOR_WHAT[way]}): first sync {floor:.0f} ms")
+        measured[f"floor-{way}-sync"] = (floor, bare)
     print(ratios(measured))
     return 0
 
