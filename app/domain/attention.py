@@ -7,12 +7,12 @@ Plain rules over an order and its local state; the views show them, the board of
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from app.domain.berke_progress import BerkeProgress
 from app.domain.journal import StepKind
-from app.domain.order_rules import OrderAction
+from app.domain.order_rules import OrderAction, gone_reason
 from app.domain.order_state import OrderState
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 
@@ -25,6 +25,7 @@ class Attention(StrEnum):
     STALE_NEW = "stale_new"  # new for too long
     NOT_STARTED = "not_started"  # invited long ago, never started
     NEW_COMMENT = "new_comment"  # a recruiter wrote a comment
+    GONE = "gone"  # SmartRecruiters no longer has the order
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,9 @@ def flags_for(
     invitation for another order linked to it (the candidate has it), when it last did
     (the time a "not started" counts from). ``delivery_held``:
     why automatic delivery did not send the result (it waits for Berke's answer to change)."""
+    if state.gone_since is not None:  # what else the order lacks can no longer be done
+        gone = _gone_flag(state, in_use_elsewhere)
+        return [] if gone.kind.value in state.dismissed else [gone]
     flags: list[Flag] = []
     berke = state.berke_progress
     link = state.link
@@ -178,3 +182,17 @@ def flags_for(
             )
         )
     return [flag for flag in flags if flag.kind.value not in state.dismissed]
+
+
+def _gone_flag(state: OrderState, in_use_elsewhere: bool) -> Flag:
+    """An order SmartRecruiters no longer has: nothing can be sent for it. Its Berke
+    assessment, still open and needed by no other order, can be deleted."""
+    text = gone_reason(state.gone_since or datetime.now(UTC))
+    open_in_berke = state.link is not None and state.berke_progress in (
+        BerkeProgress.NOT_STARTED,
+        BerkeProgress.STARTED,
+    )
+    if open_in_berke and not in_use_elsewhere:
+        text += " Its Berke assessment is still open: delete it in Berke, or leave it."
+        return Flag(Attention.GONE, text, OrderAction.DELETE_IN_BERKE, "Gone from SmartRecruiters")
+    return Flag(Attention.GONE, text, None, "Gone from SmartRecruiters")

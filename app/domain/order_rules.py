@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from app.domain.berke_progress import BerkeProgress
 from app.domain.email_rule import is_well_formed_email
 from app.domain.journal import LinkedAssessment
@@ -26,6 +28,20 @@ def still_in_use(sharing: list[AssessmentOrder]) -> str | None:
     )
 
 
+#: What may still be done for an order SmartRecruiters no longer has: nothing is sent to it,
+#: but its assessment's code may be shown again, and its open Berke assessment deleted.
+GONE_ORDER_ACTIONS = frozenset({OrderAction.SHOW_CODE, OrderAction.DELETE_IN_BERKE})
+
+
+def gone_reason(since: datetime) -> str:
+    """Why nothing is sent for an order SmartRecruiters no longer has, in words."""
+    day = since.astimezone().strftime("%Y-%m-%d")
+    return (
+        f"SmartRecruiters no longer has this order (gone since {day}: removed or erased "
+        "there): nothing can be sent for it."
+    )
+
+
 def _final_reason(order: AssessmentOrder) -> str | None:
     if order.status is OrderStatus.COMPLETED:
         return "This order is completed: SmartRecruiters allows no further change to it."
@@ -39,15 +55,20 @@ def why_not(
     order: AssessmentOrder,
     linked: LinkedAssessment | None,
     berke: BerkeProgress | None = None,
+    *,
+    gone_since: datetime | None = None,
 ) -> str | None:
     """None when ``action`` is allowed on ``order`` now; otherwise the reason, for a tooltip.
-    ``berke`` is where its Berke assessment stands, when known."""
+    ``berke`` is where its Berke assessment stands, when known; ``gone_since``, since when
+    SmartRecruiters no longer has the order (``OrderState.gone_since``)."""
+    if gone_since is not None and action not in GONE_ORDER_ACTIONS:
+        return gone_reason(gone_since)
     if action is OrderAction.COMMENT:
         return None  # comments are welcome in every status
     if action is OrderAction.SHOW_CODE:  # nothing is sent: in every status
         return None if linked is not None else "The order has no Berke assessment yet."
     if action is OrderAction.DELETE_IN_BERKE:
-        return _why_not_delete(order, linked, berke)
+        return _why_not_delete(order, linked, berke, ended=gone_since is not None)
     if action is OrderAction.ATTACH:
         # Reports are attached to the result, which exists once the order is completed (or is
         # created when completing it); a rejected or new order has nowhere to put them.
@@ -107,7 +128,11 @@ def why_not(
 
 
 def _why_not_delete(
-    order: AssessmentOrder, linked: LinkedAssessment | None, berke: BerkeProgress | None
+    order: AssessmentOrder,
+    linked: LinkedAssessment | None,
+    berke: BerkeProgress | None,
+    *,
+    ended: bool = False,
 ) -> str | None:
     if linked is None:
         return "The order has no Berke assessment to delete."
@@ -115,7 +140,7 @@ def _why_not_delete(
         return "The Berke assessment is already deleted."
     if berke is BerkeProgress.COMPLETE:
         return "The assessment is complete: its results are kept, not deleted."
-    if order.status not in (OrderStatus.REJECTED, OrderStatus.COMPLETED):
+    if not ended and order.status not in (OrderStatus.REJECTED, OrderStatus.COMPLETED):
         return "Delete a Berke assessment only once its order has ended (rejected or completed)."
     return None
 

@@ -41,6 +41,9 @@ class OrderState:
     unseen_comments: int = 0
     #: Attention flags the coordinator chose to leave alone ("Leave it").
     dismissed: frozenset[str] = frozenset()
+    #: Since when SmartRecruiters no longer has the order (None: it has it): a complete sync
+    #: did not list it, and asking for it was answered "not found". Nothing is sent for it.
+    gone_since: datetime | None = None
 
     @property
     def berke_progress(self) -> BerkeProgress | None:

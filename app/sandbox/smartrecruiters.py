@@ -106,6 +106,13 @@ class SmartRecruitersApi:
     async def get_order(self, request: Request) -> Response:
         return json_response(self._order(request).to_json(with_url=self._urls))
 
+    async def remove_order(self, request: Request) -> Response:
+        """The sandbox's own: SmartRecruiters stops having the order (a candidate erased, an
+        order withdrawn there). It leaves the listing, and asking for it answers 404."""
+        order = self._order(request)
+        del self.state.orders[order.id]
+        return Response(status_code=204)
+
     async def create_order(self, request: Request) -> Response:
         body = await read_json_object(request)
         rules.validate_test_order(body)
@@ -364,7 +371,7 @@ class SmartRecruitersApi:
         offer = "/offers/{offer_id}"
         return [
             _route("/assessments", GET=self.list_orders, POST=self.create_order),
-            _route(order, GET=self.get_order),
+            _route(order, GET=self.get_order, DELETE=self.remove_order),
             _route(order + "/accept", POST=self.accept),
             _route(order + "/reject", POST=self.reject),
             _route(order + "/complete", POST=self.complete),

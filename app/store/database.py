@@ -21,7 +21,7 @@ from app.store.journal_rows import upgrade_first_form
 from app.store.paths import data_dir, make_private_dir, make_private_file, tighten_file
 from app.store.score_upgrade import forget_made_up_scores
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -159,6 +159,11 @@ _MIGRATIONS: dict[int, str] = {
         AND j.state = 'done' AND json_valid(j.request)
       ORDER BY j.id DESC LIMIT 1)
     WHERE created_email IS NULL
+    """,
+    # Since when SmartRecruiters no longer has an order: a complete sync did not list it, and
+    # asking for it was answered 404 (NULL: it has it). Any copy it sends again clears it.
+    10: """
+    ALTER TABLE orders ADD COLUMN gone_since TEXT;  -- UTC ISO
     """,
 }
 

@@ -12,6 +12,7 @@ import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import datetime
 
 from app.domain.journal import LinkedAssessment, StepKind
 from app.domain.order_state import OrderState
@@ -20,6 +21,7 @@ from app.store.berke_watch import berke_state
 from app.store.database import Database
 from app.store.order_cache import select_in
 
+_GONE = "SELECT * FROM (SELECT id AS order_id, gone_since FROM orders WHERE gone_since IS NOT NULL)"
 _BERKE_STATUS = (
     "SELECT source_candidate_id, progress, checked_at, completed_at FROM berke_status "
     "WHERE source_candidate_id IN"
@@ -36,6 +38,7 @@ def load_states(db: Database, order_ids: Iterable[str] | None = None) -> dict[st
         results = _rows(conn, "SELECT order_id, result_id FROM results", ids, order="created_at")
         uploads = _rows(conn, "SELECT * FROM uploads", ids, order="id")
         notes = _rows(conn, "SELECT * FROM order_notes", ids)
+        gone = _rows(conn, _GONE, ids)
         # Berke's side of these links only, without the stored GetCompletedAssessment answer
         # (a refresh of one order must not read every completion kept).
         berke_ids = [row["source_candidate_id"] for row in links]
@@ -50,6 +53,8 @@ def load_states(db: Database, order_ids: Iterable[str] | None = None) -> dict[st
         watched = berke_state(berke.get(row["source_candidate_id"].casefold()))
         if watched is not None:
             by_order[row["order_id"]]["berke"] = watched
+    for row in gone:
+        by_order[row["order_id"]]["gone_since"] = datetime.fromisoformat(row["gone_since"])
     for row in notes:
         unseen = max(row["comments_count"] - row["comments_seen"], 0)
         if unseen:

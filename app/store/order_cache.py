@@ -129,13 +129,50 @@ class OrderCache:
             cached_new = (
                 int(
                     conn.execute(
-                        "SELECT COUNT(*) FROM orders WHERE status = ?", (OrderStatus.NEW.value,)
+                        "SELECT COUNT(*) FROM orders WHERE status = ? AND gone_since IS NULL",
+                        (OrderStatus.NEW.value,),
                     ).fetchone()[0]
                 )
                 if count_new
                 else None
             )
         return ListingMerge(new, changed, unchanged, kept, cached_new, unreadable, unheld)
+
+    def listed_again(self, listed: set[str]) -> list[str]:
+        """Of the ``listed`` ids, those held as gone: no longer (SmartRecruiters lists them)."""
+        with self._db.reading() as conn:
+            gone = conn.execute("SELECT id FROM orders WHERE gone_since IS NOT NULL").fetchall()
+        back = [row["id"] for row in gone if row["id"] in listed]
+        if back:
+            with self._db.transaction() as conn:
+                conn.executemany(
+                    "UPDATE orders SET gone_since = NULL WHERE id = ?", [(i,) for i in back]
+                )
+        return back
+
+    def unlisted(self, listed: set[str]) -> list[str]:
+        """The orders held (and not held as gone) that are not among ``listed``: what a
+        complete listing no longer holds, newest first."""
+        with self._db.reading() as conn:
+            rows = conn.execute(
+                "SELECT id FROM orders WHERE gone_since IS NULL ORDER BY first_seen_at DESC, id"
+            ).fetchall()
+        return [row["id"] for row in rows if row["id"] not in listed]
+
+    def mark_gone(self, order_ids: Iterable[str], since: datetime) -> None:
+        """SmartRecruiters no longer has these orders (see ``OrderState.gone_since``): their
+        last copy stays, to be read, and nothing is sent for them."""
+        with self._db.transaction() as conn:
+            conn.executemany(
+                "UPDATE orders SET gone_since = ? WHERE id = ? AND gone_since IS NULL",
+                [(since.astimezone(UTC).isoformat(timespec="seconds"), i) for i in order_ids],
+            )
+
+    def gone_since(self, order_id: str) -> datetime | None:
+        """Since when SmartRecruiters no longer has the order (None: it has it, or unknown)."""
+        with self._db.reading() as conn:
+            row = conn.execute("SELECT gone_since FROM orders WHERE id = ?", (order_id,)).fetchone()
+        return datetime.fromisoformat(row[0]) if row is not None and row[0] else None
 
     def put(self, order: AssessmentOrder) -> None:
         """Store one order as a state-changing call returned it."""
@@ -254,11 +291,12 @@ def _held_is_newer(fetched: AssessmentOrder, held_data: str) -> bool:
 def upsert_order(
     conn: sqlite3.Connection, order: AssessmentOrder, now: str, data: str | None = None
 ) -> None:
-    """Insert or update one order inside the caller's transaction."""
+    """Insert or update one order inside the caller's transaction (a copy SmartRecruiters sent:
+    it has the order, whatever was held of it)."""
     conn.execute(
         "INSERT INTO orders (id, status, data, first_seen_at, synced_at) VALUES (?, ?, ?, ?, ?)"
         " ON CONFLICT (id) DO UPDATE SET status = excluded.status, data = excluded.data,"
-        " synced_at = excluded.synced_at",
+        " synced_at = excluded.synced_at, gone_since = NULL",  # a copy sent: it has it
         (order.id, order.status.value, data or order_json(order), now, now),
     )
 

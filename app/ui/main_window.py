@@ -395,7 +395,15 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Sync failed: {outcome.error}", 10000)
         elif not outcome.poll:
             some = " (some left out: see above the orders)" if outcome.left_out else ""
-            self.statusBar().showMessage(f"Synced {outcome.fetched} orders{some}", 5000)
+            gone = len(outcome.gone_ids)
+            if gone:  # the rows keep their flag; this says it happened
+                some += (
+                    f"; {gone} {'is' if gone == 1 else 'are'} no longer in SmartRecruiters, "
+                    "marked “Gone from SmartRecruiters”"
+                )
+            self.statusBar().showMessage(
+                f"Synced {outcome.fetched} orders{some}", 15000 if gone else 5000
+            )
         self.sync_finished.emit(outcome.ok)
 
     def _orders_arrived(self, order_ids: list[str]) -> None:

@@ -37,6 +37,7 @@ class OrderRow(NamedTuple):
     berke: str  # Berke's side: "Complete · 2026-11-30 14:05", "Started", "" when unknown
     attention: str  # the most pressing flag, in a few words; "" when all is well
     berke_id: str  # the Berke assessment's sourceCandidateId, "" before there is one
+    gone: bool = False  # SmartRecruiters no longer has the order (``OrderState.gone_since``)
 
 
 #: A row starts with a snapshot index's fields (``order_row``, ``OrderColumns.of_index``):
@@ -92,6 +93,7 @@ def order_row(
         berke=berke_text(state),
         attention=attention_text(flags or []),
         berke_id=link.source_candidate_id if link is not None else "",
+        gone=state.gone_since is not None,
     )
 
 
@@ -115,6 +117,7 @@ class OrderColumns:
     berke: list[str]
     attention: list[str]
     berke_id: list[str]
+    gone: list[bool]
 
     def __init__(self, columns: dict[str, list[object]]) -> None:
         lengths = {len(columns[name]) for name in FIELDS}
@@ -144,6 +147,7 @@ class OrderColumns:
         }
         for local in ("assessment", "activity", "berke", "attention", "berke_id"):
             columns.setdefault(local, [""] * size)
+        columns.setdefault("gone", [False] * size)
         return cls(columns)
 
     def __len__(self) -> int:

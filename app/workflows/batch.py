@@ -152,7 +152,8 @@ async def why_not_in_batch(
 ) -> str | None:
     """Why the batch leaves ``order`` alone: the rules, and for an order accepted with a
     reused assessment, an invitation this desk already sent for the candidate's other order."""
-    reason = why_not(OrderAction.CREATE_ACCEPT_INVITE, order, linked)
+    gone_since = await asyncio.to_thread(desk.orders.gone_since, order.id)
+    reason = why_not(OrderAction.CREATE_ACCEPT_INVITE, order, linked, gone_since=gone_since)
     accepted = reason is None and linked is not None and order.status is not OrderStatus.NEW
     if accepted and linked and await asyncio.to_thread(invited_for_another_order, desk, linked):
         return ALREADY_INVITED_WITH_THE_OTHER_ORDER

@@ -146,6 +146,7 @@ class SyncOutcome:
     #: What a sync that worked left out, in words (None: nothing): orders it could not read,
     #: or the listing's pages it did not reach.
     left_out: str | None = None
+    gone_ids: tuple[str, ...] = ()  # held orders this sync found SmartRecruiters no longer has
 
 
 #: Files the board sends at once (the rest wait, queued): SmartRecruiters' other calls keep
@@ -304,7 +305,9 @@ class OrderBoard:
                 return reasons[0]
             return "Only new orders can be created, accepted and invited in one go."
         if action is OrderAction.REJECT and len(orders) > 1:
-            if any(why_not(action, o, None) is None for o in orders):
+            if any(
+                why_not(action, o, None, gone_since=self._gone_since(o.id)) is None for o in orders
+            ):
                 return None
             return "None of the selected orders can be rejected."
         if action is OrderAction.DELIVER and len(orders) > 1:
@@ -325,7 +328,7 @@ class OrderBoard:
             # A reused assessment: its invitation went with the other order. The rules are
             # asked as if this one had sent it (a completed assessment is still refused).
             link = link.model_copy(update={"invited_at": link.invited_at or invited_elsewhere})
-        reason = why_not(action, order, link, state.berke_progress)
+        reason = why_not(action, order, link, state.berke_progress, gone_since=state.gone_since)
         if reason is None and action is OrderAction.DELETE_IN_BERKE:
             reason = still_in_use(self._open_orders_sharing(order.id))
         return reason
@@ -334,7 +337,9 @@ class OrderBoard:
         state = self.state(order.id)
         if actions.STEPS_OF_ACTION[OrderAction.CREATE_ACCEPT_INVITE] & state.pending:
             return actions.RETRIED_AUTOMATICALLY
-        reason = why_not(OrderAction.CREATE_ACCEPT_INVITE, order, state.link)
+        reason = why_not(
+            OrderAction.CREATE_ACCEPT_INVITE, order, state.link, gone_since=state.gone_since
+        )
         accepted = reason is None and order.status is not OrderStatus.NEW
         if accepted and self._invited_for_another_order(order.id):
             return ALREADY_INVITED_WITH_THE_OTHER_ORDER  # (the batch's own rule too)
@@ -349,7 +354,16 @@ class OrderBoard:
     def _open_orders_sharing(self, order_id: str) -> list[AssessmentOrder]:
         """The other orders, new or in progress, linked to this order's Berke assessment."""
         others = (self._orders.get(other) for other in self._linked_with(order_id) - {order_id})
-        return [o for o in others if o is not None and o.status in OPEN_STATUSES]
+        return [
+            o
+            for o in others
+            if o is not None and o.status in OPEN_STATUSES and self._gone_since(o.id) is None
+        ]
+
+    def _gone_since(self, order_id: str) -> datetime | None:
+        """Since when SmartRecruiters no longer has the order (None: it has it)."""
+        state = self._states.get(order_id)
+        return state.gone_since if state is not None else None
 
     def _set_state(self, order_id: str, state: OrderState) -> None:
         before = self._states.get(order_id)
@@ -432,7 +446,11 @@ class OrderBoard:
                     new_ids=new_ids,
                     changed_ids=tuple(order.id for order in found.changed),
                     left_out=left_out_text(found),
+                    gone_ids=tuple(found.gone),
                 )
+                # Their state moved: found gone, listed again, or sent again while held as gone.
+                sent_again = [i for i in (*new_ids, *outcome.changed_ids) if self._gone_since(i)]
+                await self.refresh([*found.gone, *found.back, *sent_again])
                 if new_ids and poll:
                     self.listener.orders_arrived(list(new_ids))
                 if new_ids or found.changed:
@@ -602,7 +620,9 @@ class OrderBoard:
         # Said at once, not after the comments and deliveries below: a revoked token showed
         # nowhere, and finished candidates looked idle for days.
         self.listener.berke_watched(str(report.problem) if report.problem else None)
-        flagged = await watch_comments(self._desk, list(self._orders.values()))
+        # An order SmartRecruiters no longer has has no comments to read (a 404 each round).
+        listed = [o for o in self._orders.values() if self._gone_since(o.id) is None]
+        flagged = await watch_comments(self._desk, listed)
         self._held.release(report.changed_orders)  # Berke's side changed: worth a try
         # (An answer that gains its score later is not seen by the watch: HeldDeliveries
         # tries again after a while, and a preview that finds it deliverable releases it.)
@@ -751,7 +771,8 @@ class OrderBoard:
         failures: list[tuple[str, str]] = []
         for order_id in order_ids:
             order = self._orders.get(order_id)
-            if order is None or why_not(OrderAction.REJECT, order, None) is not None:
+            gone = self._gone_since(order_id)
+            if order is None or why_not(OrderAction.REJECT, order, None, gone_since=gone):
                 continue
             try:
                 await self._act(
@@ -1136,7 +1157,7 @@ class OrderBoard:
         They start uploading once the order has a result (``complete`` starts them)."""
         self._refuse_if_closing()
         order = self._require(order_id)
-        reason = why_not(OrderAction.ATTACH, order, None)
+        reason = why_not(OrderAction.ATTACH, order, None, gone_since=self._gone_since(order_id))
         if reason:
             raise ActionNotAllowedError(reason)
         if order.status is OrderStatus.COMPLETED and self.state(order_id).result_id is None:

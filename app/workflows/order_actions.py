@@ -125,7 +125,8 @@ async def _check(
     link already read)."""
     if linked is None:
         linked = await linked_assessment(desk, order.id)
-    reason = why_not(action, order, linked)
+    gone_since = await asyncio.to_thread(desk.orders.gone_since, order.id)
+    reason = why_not(action, order, linked, gone_since=gone_since)
     if reason:
         raise ActionNotAllowedError(reason)
     steps = STEPS_OF_ACTION.get(action)

@@ -20,17 +20,24 @@ at the first page that holds no order unknown to the cache, once
 When either cannot be shown (no createDate, a listing in another order, more NEW orders on the
 service than here), the poll reads every page, as a sync does. The board's periodic full sync
 (``OrderBoard._resync_forever``) remains the backstop for any order a poll could not see.
+
+An order SmartRecruiters stops having (a candidate erased, an order removed there) leaves its
+listing; nothing else says so. After a complete sync, each held order it did not list is asked
+for (``MAX_UNLISTED_ASKED`` a sync): "not found" holds it as gone (``OrderState.gone_since``:
+kept to be read, nothing sent for it); an answer means the listing missed it, and it is merged.
+Any copy SmartRecruiters sends again ends the mark.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from app.clients.errors import ApiError
+from app.clients.errors import ApiError, NotFoundError
 from app.domain.listing_walk import ListingWalk
 from app.domain.order_freshness import listed_moment
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
@@ -42,6 +49,11 @@ if TYPE_CHECKING:  # the clients (httpx) load with the session, not with the fir
 
 #: SmartRecruiters' largest page.
 PAGE_SIZE = 100
+#: Held orders a sync no longer listed, asked about one request each, at most this many per
+#: sync (the rest at the next): a listing that lost its orders must not become a flood.
+MAX_UNLISTED_ASKED = 20
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -58,6 +70,9 @@ class FetchedOrders:
     complete: bool = True  # every page was read (a poll may stop early)
     cut_short: str | None = None  # why the listing was left before its end, in words
     unreadable: list[str] = field(default_factory=list)  # orders left out, a line each
+    #: Held orders a complete sync no longer listed and SmartRecruiters no longer knows.
+    gone: list[str] = field(default_factory=list)
+    back: list[str] = field(default_factory=list)  # held as gone, and listed again
 
 
 #: Told each page's new and changed orders, once they are in the cache.
@@ -105,7 +120,39 @@ async def fetch_changes(
     found.pages = walk.pages
     found.cut_short = walk.cut_short
     found.listed = len(listing.seen)
+    found.back = await asyncio.to_thread(desk.orders.listed_again, listing.seen)
+    # A listing of nothing says more about the service than about every order held.
+    if not poll and found.complete and listing.seen:
+        await _ask_about_unlisted(desk, listing.seen, found, on_page)
     return found
+
+
+async def _ask_about_unlisted(
+    desk: Desk, listed: set[str], found: FetchedOrders, on_page: PageTaken | None
+) -> None:
+    """The held orders a complete listing did not hold: each is asked for (a few per sync).
+    "Not found" means SmartRecruiters no longer has it (erased, or removed there): it is held
+    as gone. An answer means the listing missed it (an order removed meanwhile moves the rest
+    up a place, past a page's edge): it is merged as read. Anything else waits for the next
+    sync."""
+    sr = desk.session.sr
+    unlisted = await asyncio.to_thread(desk.orders.unlisted, listed)
+    for order_id in unlisted[:MAX_UNLISTED_ASKED]:
+        try:
+            order = await sr.get_order(order_id)
+        except NotFoundError:
+            found.gone.append(order_id)
+            continue
+        except ApiError as exc:
+            log.info("Could not ask SmartRecruiters about unlisted order %s: %r", order_id, exc)
+            break
+        merged = await asyncio.to_thread(desk.orders.merge, [order])
+        if merged.changed_ids:
+            found.changed.append(order)
+            if on_page is not None:
+                on_page([], [order])
+    if found.gone:
+        await asyncio.to_thread(desk.orders.mark_gone, found.gone, datetime.now(UTC))
 
 
 def left_out_text(found: FetchedOrders) -> str | None:

@@ -165,3 +165,26 @@ def test_not_invited_is_flagged_when_the_address_was_given_in_the_form() -> None
     assert Attention.NOT_INVITED not in [
         f.kind for f in flags_for(no_email, OrderState(link=link()), NOW, RULES)
     ]
+
+
+GONE = NOW - timedelta(days=1)
+
+
+@pytest.mark.parametrize("status", list(OrderStatus))
+def test_an_order_sr_no_longer_has_says_so_and_nothing_else(status: OrderStatus) -> None:
+    """Old and new, not invited, a new comment: none of it can be acted on any more."""
+    state = OrderState(link=link(), gone_since=GONE, unseen_comments=2)
+    flags = flags_for(order(status, timedelta(days=9)), state, NOW, RULES)
+    assert [f.kind for f in flags] == [Attention.GONE]
+    assert "SmartRecruiters no longer has this order" in flags[0].text
+    assert flags[0].fix is None  # Berke's side not known to be open: nothing to delete
+
+
+def test_a_gone_orders_open_berke_assessment_may_be_deleted_unless_another_order_needs_it() -> None:
+    state = OrderState(link=link(), berke=berke(BerkeProgress.STARTED), gone_since=GONE)
+    alone = flags_for(order(OrderStatus.IN_PROGRESS), state, NOW, RULES)
+    shared = flags_for(order(OrderStatus.IN_PROGRESS), state, NOW, RULES, in_use_elsewhere=True)
+    assert alone[0].fix is OrderAction.DELETE_IN_BERKE
+    assert shared[0].fix is None
+    left_alone = OrderState(link=link(), gone_since=GONE, dismissed=frozenset({"gone"}))
+    assert flags_for(order(OrderStatus.NEW), left_alone, NOW, RULES) == []

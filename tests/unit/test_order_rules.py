@@ -153,3 +153,30 @@ def test_an_order_in_progress_and_invited_has_nothing_left_of_create_accept_invi
     said = why_not(A.CREATE_ACCEPT_INVITE, order(IN_PROGRESS), invited)
     assert said is not None
     assert "Only new orders" in said
+
+
+GONE_SINCE = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "action", [a for a in OrderAction if a not in (A.SHOW_CODE, A.DELETE_IN_BERKE)]
+)
+@pytest.mark.parametrize("status", [NEW, IN_PROGRESS])
+def test_nothing_is_sent_for_an_order_sr_no_longer_has(
+    action: OrderAction, status: OrderStatus
+) -> None:
+    reason = why_not(action, order(status), LINK, BerkeProgress.STARTED, gone_since=GONE_SINCE)
+    assert reason is not None
+    assert "no longer has this order (gone since 2026-11-3" in reason  # the local day
+
+
+def test_a_gone_orders_code_is_shown_and_its_open_assessment_may_be_deleted() -> None:
+    gone = order(IN_PROGRESS)
+    assert why_not(A.SHOW_CODE, gone, LINK, gone_since=GONE_SINCE) is OK
+    assert (
+        why_not(A.DELETE_IN_BERKE, gone, LINK, BerkeProgress.STARTED, gone_since=GONE_SINCE) is OK
+    )
+    # Not while SmartRecruiters still has it in progress, nor once Berke's side is complete.
+    assert why_not(A.DELETE_IN_BERKE, gone, LINK, BerkeProgress.STARTED) is not OK
+    complete = why_not(A.DELETE_IN_BERKE, gone, LINK, BerkeProgress.COMPLETE, gone_since=GONE_SINCE)
+    assert complete is not OK

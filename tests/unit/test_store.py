@@ -297,3 +297,26 @@ def test_a_schema_8_file_learns_the_address_each_assessment_was_created_with(
     assert made is not None
     assert made.created_email == "zoe@example.com"
     db.close()
+
+
+def test_an_order_held_as_gone_is_not_counted_new_and_any_copy_sent_clears_it(
+    tmp_path: Path,
+) -> None:
+    cache = OrderCache(Database(tmp_path / "desk.sqlite3"))
+    cache.merge([order("o1"), order("o2"), order("o3", "IN_PROGRESS")])
+    assert set(cache.unlisted({"o2"})) == {"o1", "o3"}
+
+    cache.mark_gone(["o1"], datetime(2026, 11, 30, tzinfo=UTC))
+
+    assert cache.gone_since("o1") == datetime(2026, 11, 30, tzinfo=UTC)
+    assert cache.gone_since("o2") is None
+    assert cache.unlisted({"o2"}) == ["o3"]  # not asked about again
+    listed = [order("o2").model_dump(mode="json", by_alias=True)]
+    merged = cache.merge_listing(listed, AssessmentOrder.model_validate, count_new=True)
+    assert merged.cached_new == 1  # o2 only: a poll's count leaves o1 out
+    assert cache.listed_again({"o2", "o3"}) == []
+    assert cache.listed_again({"o1"}) == ["o1"]
+    assert cache.gone_since("o1") is None
+    cache.mark_gone(["o1"], datetime(2026, 11, 30, tzinfo=UTC))
+    cache.merge([order("o1", name="Zoe")])  # a copy SmartRecruiters sent again
+    assert cache.gone_since("o1") is None

@@ -95,7 +95,9 @@ class OrderTableModel(QAbstractTableModel):
         self._row_of = row_of if row_of is not None else {oid: i for i, oid in enumerate(rows.id)}
         self._haystacks = prepared.texts
         self._search = prepared.search
-        self._status_counts = Counter(rows.status)
+        self._status_counts = Counter(
+            status for status, gone in zip(rows.status, rows.gone, strict=True) if not gone
+        )
         self._sort_keys = {}
         self.endResetModel()
 
@@ -108,8 +110,8 @@ class OrderTableModel(QAbstractTableModel):
             if position is None:
                 added.append(row)
             elif self._rows.row(position) != row:
-                self._status_counts[self._rows.status[position]] -= 1
-                self._status_counts[row.status] += 1
+                self._count(self._rows.status[position], self._rows.gone[position], -1)
+                self._count(row.status, row.gone, +1)
                 self._rows.replace(position, row)
                 self._search.replace(position, haystack(self.spec, row))
                 changed.append(position)
@@ -124,7 +126,7 @@ class OrderTableModel(QAbstractTableModel):
             self._rows.append(added)
             for offset, row in enumerate(added):
                 self._row_of[row.id] = first + offset
-                self._status_counts[row.status] += 1
+                self._count(row.status, row.gone, +1)
             self._search.extend([haystack(self.spec, row) for row in added])
             self._sort_keys = {}
             self.endInsertRows()
@@ -146,7 +148,12 @@ class OrderTableModel(QAbstractTableModel):
     def rows(self) -> OrderColumns:
         return self._rows
 
+    def _count(self, status: OrderStatus, gone: bool, step: int) -> None:
+        if not gone:  # an order SmartRecruiters no longer has is no longer new, nor anything
+            self._status_counts[status] += step
+
     def count_status(self, status: OrderStatus) -> int:
+        """Orders of ``status`` (not counting those SmartRecruiters no longer has)."""
         return self._status_counts[status]
 
     def haystack(self, row: int) -> str:

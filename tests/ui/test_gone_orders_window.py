@@ -1,0 +1,61 @@
+"""An order SmartRecruiters no longer has, as the window shows it: flagged in its row and its
+pane, not counted as new, and said once in the status bar (the board's side:
+tests/integration/test_gone_orders.py)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+import httpx
+import pytest
+from PySide6.QtCore import QSettings
+
+from app.domain.smartrecruiters import OrderStatus
+from app.sandbox import DEMO_SR_KEY, SandboxServer
+from app.ui.main_window import MainWindow
+from app.views.inbox_columns import INBOX
+from app.workflows.desk import Desk
+from tests.integration.helpers import new_order_body
+from tests.ui.conftest import connect
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+
+@pytest.fixture
+def window(qtbot: QtBot, qsettings: QSettings) -> MainWindow:
+    made = MainWindow(settings=qsettings)
+    qtbot.addWidget(made)
+    made.show()
+    return made
+
+
+async def erase_in_sr(sandbox: SandboxServer, order_id: str) -> None:
+    async with httpx.AsyncClient(headers={"X-SmartToken": DEMO_SR_KEY}) as http:
+        answer = await http.delete(f"{sandbox.sr_base_url}/assessments/{order_id}")
+        assert answer.status_code == 204, answer.text
+
+
+def test_a_gone_order_is_flagged_and_not_counted_new(
+    window: MainWindow, desk: Desk, sandbox: SandboxServer, qloop: asyncio.AbstractEventLoop
+) -> None:
+    board = connect(window, desk, start=False)
+    order = qloop.run_until_complete(
+        desk.session.sr.create_test_order(new_order_body(first="Vanished", last="Candidate"))
+    )
+    assert qloop.run_until_complete(window.sync()) is True
+    new_before = window.orders.new_count()
+    qloop.run_until_complete(erase_in_sr(sandbox, order.id))
+
+    assert qloop.run_until_complete(window.sync()) is True
+
+    assert board.order(order.id) is not None  # kept, to be read: its last copy
+    assert board.order(order.id).status is OrderStatus.NEW  # type: ignore[union-attr]
+    assert window.orders.new_count() == new_before - 1
+    assert f"· {new_before - 1} new" in window.count_label.text()
+    assert "1 is no longer in SmartRecruiters" in window.statusBar().currentMessage()
+    row = window.orders.model.row_of(order.id)
+    assert row is not None
+    attention = window.orders.model.index(row, INBOX.index("attention")).data()
+    assert attention == "Gone from SmartRecruiters"
