@@ -134,10 +134,13 @@ class OfferList(QWidget):
         table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in ((Column.STATUS, 95), (Column.NAME, 190),
-                              (Column.CATALOG_ID, 115), (Column.TYPE, 150),
-                              (Column.PRICE, 85)):  # fmt: skip
+        # The name takes what the others leave: at 1280×800 the last column ("Not recorded ⚠")
+        # was cut, under a sideways scroll bar.
+        header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+        for column, width in ((Column.STATUS, 95), (Column.CATALOG_ID, 115),
+                              (Column.TYPE, 150), (Column.PRICE, 85),
+                              (Column.COST, 115)):  # fmt: skip
             table.setColumnWidth(column, width)
         table.selectionModel().currentRowChanged.connect(self._on_current_changed)
         # Enter as well as a double click: the keyboard opened nothing. Not Qt's "activated":
