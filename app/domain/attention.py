@@ -7,7 +7,7 @@ Plain rules over an order and its local state; the views show them, the board of
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from app.domain.berke_progress import BerkeProgress
@@ -66,7 +66,7 @@ def flags_for(
     (the time a "not started" counts from). ``delivery_held``:
     why automatic delivery did not send the result (it waits for Berke's answer to change)."""
     if state.gone_since is not None:  # what else the order lacks can no longer be done
-        gone = _gone_flag(state, in_use_elsewhere)
+        gone = _gone_flag(state.gone_since, state, in_use_elsewhere)
         return [] if gone.kind.value in state.dismissed else [gone]
     flags: list[Flag] = []
     berke = state.berke_progress
@@ -184,10 +184,10 @@ def flags_for(
     return [flag for flag in flags if flag.kind.value not in state.dismissed]
 
 
-def _gone_flag(state: OrderState, in_use_elsewhere: bool) -> Flag:
+def _gone_flag(since: datetime, state: OrderState, in_use_elsewhere: bool) -> Flag:
     """An order SmartRecruiters no longer has: nothing can be sent for it. Its Berke
     assessment, still open and needed by no other order, can be deleted."""
-    text = gone_reason(state.gone_since or datetime.now(UTC))
+    text = gone_reason(since)
     open_in_berke = state.link is not None and state.berke_progress in (
         BerkeProgress.NOT_STARTED,
         BerkeProgress.STARTED,

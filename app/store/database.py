@@ -160,10 +160,10 @@ _MIGRATIONS: dict[int, str] = {
       ORDER BY j.id DESC LIMIT 1)
     WHERE created_email IS NULL
     """,
-    # Since when SmartRecruiters no longer has an order: a complete sync did not list it, and
-    # asking for it was answered 404 (NULL: it has it). Any copy it sends again clears it.
+    # Since when SmartRecruiters no longer has an order (UTC ISO): a complete sync did not list
+    # it, and asking for it was answered 404 (NULL: it has it). Any copy it sends clears it.
     10: """
-    ALTER TABLE orders ADD COLUMN gone_since TEXT;  -- UTC ISO
+    ALTER TABLE orders ADD COLUMN gone_since TEXT
     """,
 }
 

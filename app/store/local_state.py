@@ -21,6 +21,7 @@ from app.store.berke_watch import berke_state
 from app.store.database import Database
 from app.store.order_cache import select_in
 
+# As a table with an order_id column, for ``_rows`` to add its "WHERE order_id IN".
 _GONE = "SELECT * FROM (SELECT id AS order_id, gone_since FROM orders WHERE gone_since IS NOT NULL)"
 _BERKE_STATUS = (
     "SELECT source_candidate_id, progress, checked_at, completed_at FROM berke_status "

@@ -152,12 +152,21 @@ class OrderCache:
 
     def unlisted(self, listed: set[str]) -> list[str]:
         """The orders held (and not held as gone) that are not among ``listed``: what a
-        complete listing no longer holds, newest first."""
+        complete listing no longer holds, the longest unheard of first (``asked_about``)."""
         with self._db.reading() as conn:
             rows = conn.execute(
-                "SELECT id FROM orders WHERE gone_since IS NULL ORDER BY first_seen_at DESC, id"
+                "SELECT id FROM orders WHERE gone_since IS NULL ORDER BY synced_at, id"
             ).fetchall()
         return [row["id"] for row in rows if row["id"] not in listed]
+
+    def asked_about(self, order_ids: Iterable[str], when: datetime) -> None:
+        """SmartRecruiters was asked about these orders ``when`` (whatever it answered): they
+        go to the back of ``unlisted``, so that a few orders never answered hide no other."""
+        at = when.astimezone(UTC).isoformat(timespec="milliseconds")
+        with self._db.transaction() as conn:
+            conn.executemany(
+                "UPDATE orders SET synced_at = ? WHERE id = ?", [(at, i) for i in order_ids]
+            )
 
     def mark_gone(self, order_ids: Iterable[str], since: datetime) -> None:
         """SmartRecruiters no longer has these orders (see ``OrderState.gone_since``): their
@@ -167,6 +176,14 @@ class OrderCache:
                 "UPDATE orders SET gone_since = ? WHERE id = ? AND gone_since IS NULL",
                 [(since.astimezone(UTC).isoformat(timespec="seconds"), i) for i in order_ids],
             )
+
+    def gone(self) -> dict[str, datetime]:
+        """Every order SmartRecruiters no longer has, with since when."""
+        with self._db.reading() as conn:
+            rows = conn.execute(
+                "SELECT id, gone_since FROM orders WHERE gone_since IS NOT NULL"
+            ).fetchall()
+        return {row["id"]: datetime.fromisoformat(row["gone_since"]) for row in rows}
 
     def gone_since(self, order_id: str) -> datetime | None:
         """Since when SmartRecruiters no longer has the order (None: it has it, or unknown)."""

@@ -107,7 +107,8 @@ class CandidateGroups:
     def status_counts(self, group: int) -> dict[OrderStatus, int]:
         counts = dict.fromkeys(OrderStatus, 0)
         for row in self.orders(group):
-            counts[self.index.status[row]] += 1
+            if not self.index.gone[row]:  # SmartRecruiters no longer has it: not counted
+                counts[self.index.status[row]] += 1
         return counts
 
     # -- sorting -----------------------------------------------------------------------------

@@ -316,6 +316,7 @@ async def list_comments(desk: Desk, order: AssessmentOrder) -> list[AssessmentCo
 
 async def add_comment(desk: Desk, order: AssessmentOrder, message: str) -> AssessmentComment:
     check_message("The comment", message)
+    await _check(desk, OrderAction.COMMENT, order)  # an order SR no longer has takes none
     outcome = await run_step(desk, order.id, CommentStep(message=message))
     assert isinstance(outcome, CommentAdded)
     return AssessmentComment(message=outcome.message, author=desk.author)

@@ -130,13 +130,15 @@ async def fetch_changes(
 async def _ask_about_unlisted(
     desk: Desk, listed: set[str], found: FetchedOrders, on_page: PageTaken | None
 ) -> None:
-    """The held orders a complete listing did not hold: each is asked for (a few per sync).
-    "Not found" means SmartRecruiters no longer has it (erased, or removed there): it is held
-    as gone. An answer means the listing missed it (an order removed meanwhile moves the rest
-    up a place, past a page's edge): it is merged as read. Anything else waits for the next
-    sync."""
+    """The held orders a complete listing did not hold: each is asked for (a few per sync, the
+    longest unasked first). "Not found" means SmartRecruiters no longer has it (erased, or
+    removed there): it is held as gone. An answer means the listing missed it (an order
+    removed meanwhile moves the rest up a place, past a page's edge): it is merged as read.
+    Another refusal leaves that order for a later sync, and the next one is asked; a service
+    that is down or busy ends the round."""
     sr = desk.session.sr
     unlisted = await asyncio.to_thread(desk.orders.unlisted, listed)
+    asked: list[str] = []
     for order_id in unlisted[:MAX_UNLISTED_ASKED]:
         try:
             order = await sr.get_order(order_id)
@@ -145,14 +147,21 @@ async def _ask_about_unlisted(
             continue
         except ApiError as exc:
             log.info("Could not ask SmartRecruiters about unlisted order %s: %r", order_id, exc)
-            break
+            if exc.is_transient:
+                break
+            asked.append(order_id)  # to the back of the queue: one refusal stops no other
+            continue
+        asked.append(order_id)
         merged = await asyncio.to_thread(desk.orders.merge, [order])
         if merged.changed_ids:
             found.changed.append(order)
             if on_page is not None:
                 on_page([], [order])
+    now = datetime.now(UTC)
+    if asked:
+        await asyncio.to_thread(desk.orders.asked_about, asked, now)
     if found.gone:
-        await asyncio.to_thread(desk.orders.mark_gone, found.gone, datetime.now(UTC))
+        await asyncio.to_thread(desk.orders.mark_gone, found.gone, now)
 
 
 def left_out_text(found: FetchedOrders) -> str | None:

@@ -178,7 +178,10 @@ async def _resume_uploads(
         if upload.state is UploadState.UPLOADING:
             continue  # under way in this process (an interrupted one has a pending step)
         try:
-            if upload.result_id is None:
+            gone = await asyncio.to_thread(desk.orders.gone_since, upload.order_id)
+            # SmartRecruiters no longer has the order: nothing is asked about its result, and
+            # the file's step fails in words (``steps``), once.
+            if upload.result_id is None and gone is None:
                 found = await _found_result(desk, upload.order_id)
                 if found is None:
                     continue  # waits for the order's result

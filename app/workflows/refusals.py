@@ -61,6 +61,11 @@ class StepRefusedError(StepDeferredError):
     delete of an assessment an open order uses). Not a wait: Retry, later, is the way."""
 
 
+class OrderGoneError(StepRefusedError, ActionNotAllowedError):
+    """SmartRecruiters no longer has the order: a step for it was failed, in words, without
+    being sent (``OrderState.gone_since``). Refused as an action is, and final as a refusal."""
+
+
 class StepCancelledError(StepDeferredError):
     """The coordinator cancelled the step's file: the step failed (Retry re-opens it). Not a
     wait: nothing is wrong with the services, and the resumer does not back off for it."""

@@ -59,7 +59,8 @@ async def check_can_complete(
 ) -> None:
     """Refuse, in words, completing ``order`` now (its status, the message, a completion
     already under way), before anything is queued or sent."""
-    reason = why_not_complete(order)
+    gone_since = await asyncio.to_thread(desk.orders.gone_since, order.id)
+    reason = why_not(OrderAction.COMPLETE, order, None, gone_since=gone_since)
     if reason:
         raise ActionNotAllowedError(reason)
     check_message("The message", message)

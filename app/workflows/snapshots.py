@@ -274,19 +274,24 @@ async def _gather(desk: Desk, request: SaveRequest, progress: SaveProgress | Non
     orders = list(request.orders)
     files_too = request.include_attachments
 
-    def local() -> tuple[dict[str, LinkedAssessment], dict[str, list[JournalEntry]]]:
-        return desk.journal.all_assessments(), {o.id: desk.journal.entries(o.id) for o in orders}
+    def local() -> tuple[
+        dict[str, LinkedAssessment], dict[str, list[JournalEntry]], dict[str, datetime]
+    ]:
+        timelines = {o.id: desk.journal.entries(o.id) for o in orders}
+        return desk.journal.all_assessments(), timelines, desk.orders.gone()
 
-    links, timelines = await asyncio.to_thread(local)
+    links, timelines, gone = await asyncio.to_thread(local)
     fetched: dict[str, _Fetched] = {}
     reused = 0
+    to_fetch: list[AssessmentOrder] = []
     if request.fetch_details:
         if progress is not None:
             progress(0, len(orders), "Looking for details kept from earlier saves…")
         kept = await asyncio.to_thread(OrderDetailStore(desk.db).current, orders)
-        to_fetch = []
         for order in orders:
             have = kept.get(order.id)
+            if order.id in gone:  # nothing to ask SmartRecruiters: it no longer has the order
+                continue
             if have is not None and not any(have.lacks(files=files_too)):
                 fetched[order.id] = _Fetched(
                     have,
@@ -294,7 +299,7 @@ async def _gather(desk: Desk, request: SaveRequest, progress: SaveProgress | Non
                 )
             else:
                 to_fetch.append(order)
-        reused = len(orders) - len(to_fetch)
+        reused = len(fetched)
         calls = _Calls(desk, len(to_fetch), reused, progress)
         if to_fetch:
             calls.planned = sum(_expected_calls(o, kept.get(o.id), files_too) for o in to_fetch)
@@ -327,6 +332,8 @@ async def _gather(desk: Desk, request: SaveRequest, progress: SaveProgress | Non
                 notes=list(got.notes) if got is not None else [],
             )
         )
+        if order.id in gone:
+            records[-1].notes.append(_gone_note(gone[order.id]))
         remote[order.id] = got.remote_files if got is not None else []
     files: dict[str, Path] = {}
     if files_too:
@@ -340,7 +347,14 @@ async def _gather(desk: Desk, request: SaveRequest, progress: SaveProgress | Non
             note = _files_left_out(record, remote.get(record.order.id, []))
             if note:
                 record.notes.append(note)
-    return _Gathered(records, files, len(orders) - reused if request.fetch_details else 0, reused)
+    return _Gathered(records, files, len(to_fetch), reused)
+
+
+def _gone_note(since: datetime) -> str:
+    return (
+        "SmartRecruiters no longer had this order when the snapshot was saved (gone since "
+        f"{since.astimezone():%Y-%m-%d}): its last copy is kept, without its comments and results."
+    )
 
 
 def make_meta(desk: Desk, request: SaveRequest, records: int, files: int) -> SnapshotMeta:

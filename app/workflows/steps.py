@@ -67,7 +67,7 @@ from app.domain.journal import (
     UploadStep,
     breaks_current_rules,
 )
-from app.domain.order_rules import OPEN_STATUSES, still_in_use
+from app.domain.order_rules import OPEN_STATUSES, gone_reason, still_in_use
 from app.domain.smartrecruiters import (
     AssessmentOrder,
     AssessmentResult,
@@ -78,7 +78,12 @@ from app.domain.smartrecruiters import (
 from app.domain.uploads import Upload
 from app.workflows.desk import Desk
 from app.workflows.file_identity import arrived_copy, changed_since_queued, file_fingerprint
-from app.workflows.refusals import StepCancelledError, StepDeferredError, StepRefusedError
+from app.workflows.refusals import (
+    OrderGoneError,
+    StepCancelledError,
+    StepDeferredError,
+    StepRefusedError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -169,6 +174,8 @@ async def _run(desk: Desk, entry: JournalEntry, retry: bool, context: StepContex
         message = f"This step breaks a rule added since it was recorded ({problem}): not sent."
         await asyncio.to_thread(desk.journal.fail, entry.id, message)
         raise StepRefusedError(message)
+    if not isinstance(step, SENT_FOR_GONE_ORDERS):
+        await _refuse_if_gone(desk, entry)
     match step:
         case CreateAssessmentStep():
             return await _create_assessment(desk, order_id, step, retry)
@@ -200,6 +207,32 @@ async def _run(desk: Desk, entry: JournalEntry, retry: bool, context: StepContex
             await asyncio.to_thread(desk.journal.fail, entry.id, message)
             raise StepDeferredError(message)
     assert_never(step)
+
+
+#: Steps that still go for an order SmartRecruiters no longer has: deleting its Berke
+#: assessment, and what sends nothing (a reuse recorded, a step this version cannot read).
+SENT_FOR_GONE_ORDERS = (DeleteAssessmentStep, ReuseAssessmentStep, UnreadableStep)
+
+
+async def _refuse_if_gone(desk: Desk, entry: JournalEntry) -> None:
+    """The one check every step passes before it goes (the resumer's, Retry's, a queued
+    file's, the actions'): nothing is sent for an order SmartRecruiters no longer has. The
+    step fails in words, and a file with it."""
+    gone_since = await asyncio.to_thread(desk.orders.gone_since, entry.order_id)
+    if gone_since is None:
+        return
+    message = gone_reason(gone_since)
+    step = entry.step
+    upload = (
+        await asyncio.to_thread(desk.results.get, step.upload_id)
+        if isinstance(step, UploadStep)
+        else None
+    )
+    if upload is not None:
+        await _file_failed(desk, entry, upload, message)
+    else:
+        await asyncio.to_thread(desk.journal.fail, entry.id, message)
+    raise OrderGoneError(message)
 
 
 # -- executors ---------------------------------------------------------------------------------

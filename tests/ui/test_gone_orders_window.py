@@ -1,22 +1,22 @@
 """An order SmartRecruiters no longer has, as the window shows it: flagged in its row and its
-pane, not counted as new, and said once in the status bar (the board's side:
-tests/integration/test_gone_orders.py)."""
+pane, neither counted nor filtered as new, no comment offered, and said once in the status bar
+(the board's side: tests/integration/test_gone_orders.py)."""
 
 from __future__ import annotations
 
 import asyncio
 from typing import TYPE_CHECKING
 
-import httpx
 import pytest
 from PySide6.QtCore import QSettings
 
 from app.domain.smartrecruiters import OrderStatus
-from app.sandbox import DEMO_SR_KEY, SandboxServer
+from app.sandbox import SandboxServer
 from app.ui.main_window import MainWindow
 from app.views.inbox_columns import INBOX
 from app.workflows.desk import Desk
 from tests.integration.helpers import new_order_body
+from tests.integration.test_gone_orders import erase_in_sr
 from tests.ui.conftest import connect
 
 if TYPE_CHECKING:
@@ -29,12 +29,6 @@ def window(qtbot: QtBot, qsettings: QSettings) -> MainWindow:
     qtbot.addWidget(made)
     made.show()
     return made
-
-
-async def erase_in_sr(sandbox: SandboxServer, order_id: str) -> None:
-    async with httpx.AsyncClient(headers={"X-SmartToken": DEMO_SR_KEY}) as http:
-        answer = await http.delete(f"{sandbox.sr_base_url}/assessments/{order_id}")
-        assert answer.status_code == 204, answer.text
 
 
 def test_a_gone_order_is_flagged_and_not_counted_new(
@@ -59,3 +53,40 @@ def test_a_gone_order_is_flagged_and_not_counted_new(
     assert row is not None
     attention = window.orders.model.index(row, INBOX.index("attention")).data()
     assert attention == "Gone from SmartRecruiters"
+
+
+def gone_order(
+    window: MainWindow, desk: Desk, sandbox: SandboxServer, qloop: asyncio.AbstractEventLoop
+) -> str:
+    connect(window, desk, start=False)
+    order = qloop.run_until_complete(
+        desk.session.sr.create_test_order(new_order_body(first="Vanished", last="Candidate"))
+    )
+    assert qloop.run_until_complete(window.sync()) is True
+    qloop.run_until_complete(erase_in_sr(sandbox, order.id))
+    assert qloop.run_until_complete(window.sync()) is True
+    return order.id
+
+
+def test_the_pane_offers_no_comment_for_a_gone_order(
+    window: MainWindow, desk: Desk, sandbox: SandboxServer, qloop: asyncio.AbstractEventLoop
+) -> None:
+    order_id = gone_order(window, desk, sandbox, qloop)
+    window.orders.select_order(order_id)
+    qloop.run_until_complete(window.orders.wait_idle())
+    pane = window.orders.detail
+    assert pane.order is not None
+    assert pane.order.id == order_id
+    assert not pane.comment_input.isEnabled()
+    assert "no longer has this order" in pane.comment_input.toolTip()
+
+
+def test_the_new_filter_lists_what_the_count_calls_new(
+    window: MainWindow, desk: Desk, sandbox: SandboxServer, qloop: asyncio.AbstractEventLoop
+) -> None:
+    order_id = gone_order(window, desk, sandbox, qloop)
+    room = window.orders
+    room.status_filter.setCurrentIndex(room.status_filter.findData(OrderStatus.NEW))
+    shown = room.proxy.order_ids()
+    assert order_id not in shown
+    assert len(shown) == room.new_count()

@@ -311,6 +311,7 @@ class OrderDetailPane(QWidget):
         # A failure's sentence can be long ("Could not load the comments. SmartRecruiters: …"):
         # unwrapped it widened the pane past its viewport, buttons and all.
         self.comment_state.setWordWrap(True)
+        self._comment_refused: str | None = None  # why no comment can go (refuse_comments)
         self.comment_input = QLineEdit()
         self.comment_input.setObjectName("commentInput")
         self.comment_input.setPlaceholderText("Add a comment for the recruiter…")
@@ -355,7 +356,18 @@ class OrderDetailPane(QWidget):
             and self.order is not None
             and not self.read_only
             and not self._comments_full
+            and self._comment_refused is None
         )
+
+    def refuse_comments(self, reason: str | None) -> None:
+        """No comment can go for the order shown (SmartRecruiters no longer has it), and why;
+        None: it can. Asked after each ``show_order``."""
+        self._comment_refused = reason
+        if self.read_only or self.order is None:
+            return
+        self.comment_input.setEnabled(reason is None)
+        self.comment_input.setToolTip(reason or f"Up to {MESSAGE_MAX:,} characters")
+        self.comment_button.setEnabled(self._comment_ready())
 
     def _timeline_box(self) -> QGroupBox:
         box = QGroupBox("Activity")

@@ -225,6 +225,9 @@ class OrderFilterProxy(QAbstractProxyModel):
             status_mask = self._status_masks.get(allowed)
             if status_mask is None:
                 status_mask = search.mask_where(map(allowed.__contains__, model.statuses()))
+                gone = model.rows().gone
+                if any(gone):  # an order SmartRecruiters no longer has is of no status now
+                    status_mask &= ~search.mask_where(gone)
                 self._status_masks[allowed] = status_mask
             mask &= status_mask
         if self._attention_only and mask:

@@ -649,6 +649,10 @@ class OrdersRoom(QWidget):
             if self._several_selected():
                 self._show_selection()  # whoever asked: several orders show their summary
             return
+        board = self.controller.board
+        self.detail.refuse_comments(
+            board.why_not(OrderAction.COMMENT, [order.id]) if board is not None else None
+        )
         state = source.state(order.id)
         self.detail.show_berke(state.berke, linked=state.link is not None)
         self.detail.show_flags(source.flags(order.id))
