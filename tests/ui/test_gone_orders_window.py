@@ -8,11 +8,12 @@ import asyncio
 from typing import TYPE_CHECKING
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 
 from app.domain.smartrecruiters import OrderStatus
 from app.sandbox import SandboxServer
 from app.ui.main_window import MainWindow
+from app.ui.orders.order_table_model import GONE_ROLE
 from app.views.inbox_columns import INBOX
 from app.workflows.desk import Desk
 from tests.integration.helpers import new_order_body
@@ -53,6 +54,12 @@ def test_a_gone_order_is_flagged_and_not_counted_new(
     assert row is not None
     attention = window.orders.model.index(row, INBOX.index("attention")).data()
     assert attention == "Gone from SmartRecruiters"
+    # The status badge says "Gone", and so does what a screen reader hears.
+    status = window.orders.model.index(row, INBOX.index("status"))
+    assert status.data(GONE_ROLE) is True
+    assert status.data(Qt.ItemDataRole.AccessibleTextRole) == (
+        "Status: gone from SmartRecruiters (last New)"
+    )
 
 
 def gone_order(
@@ -78,6 +85,7 @@ def test_the_pane_offers_no_comment_for_a_gone_order(
     assert pane.order is not None
     assert pane.order.id == order_id
     assert not pane.comment_input.isEnabled()
+    assert "Gone from SmartRecruiters (last: New)" in pane.status.text()
     assert "no longer has this order" in pane.comment_input.toolTip()
 
 

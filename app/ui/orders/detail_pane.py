@@ -46,7 +46,7 @@ from app.ui.common.action_button import ActionButton
 from app.ui.common.labels import NOTHING, ValueLabel, plain_label, rich_label
 from app.ui.common.tooltips import plain_tooltip
 from app.ui.orders.attachments_panel import AttachmentsPanel, dropped_paths
-from app.ui.orders.order_table_model import STATUS_COLOURS
+from app.ui.orders.order_table_model import GONE_COLOUR, GONE_LABEL, STATUS_COLOURS
 from app.views.inbox_columns import STATUS_LABELS
 from app.views.text import one_line
 
@@ -359,6 +359,20 @@ class OrderDetailPane(QWidget):
             and self._comment_refused is None
         )
 
+    def _show_status(self, order: AssessmentOrder, *, gone: bool) -> None:
+        label = STATUS_LABELS[order.status]
+        colour = (GONE_COLOUR if gone else STATUS_COLOURS[order.status]).name()
+        said = f"{GONE_LABEL} from SmartRecruiters (last: {label})" if gone else label
+        self.status.setText(
+            f'<span style="color:{colour}; font-weight:600">{said}</span>'
+            f" · ordered {_local(order.create_date)} · updated {_local(order.last_update_date)}"
+        )
+
+    def show_gone(self, gone: bool) -> None:
+        """Whether SmartRecruiters no longer has the order shown (asked after ``show_order``)."""
+        if self.order is not None and gone:
+            self._show_status(self.order, gone=True)
+
     def refuse_comments(self, reason: str | None) -> None:
         """No comment can go for the order shown (SmartRecruiters no longer has it), and why;
         None: it can. Asked after each ``show_order``."""
@@ -465,11 +479,7 @@ class OrderDetailPane(QWidget):
             self._comments_unread = False
             self.comment_input.clear()
         self.title.setText(one_line(order.candidate.full_name, TITLE_SHOWN) or "(no name)")
-        colour = STATUS_COLOURS[order.status].name()
-        self.status.setText(
-            f'<span style="color:{colour}; font-weight:600">{STATUS_LABELS[order.status]}</span>'
-            f" · ordered {_local(order.create_date)} · updated {_local(order.last_update_date)}"
-        )
+        self._show_status(order, gone=False)
         for key, text in _order_fields(order).items():
             self.fields[key].setText(text or NOTHING)
         self.show_assessment(linked)

@@ -35,6 +35,10 @@ from app.views.row_search import RowSearch
 ORDER_ID_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 3  # the OrderStatus of the row
+GONE_ROLE = Qt.ItemDataRole.UserRole + 4  # whether SmartRecruiters no longer has the order
+#: What the status badge says of an order SmartRecruiters no longer has (grey: nothing to do).
+GONE_LABEL = "Gone"
+GONE_COLOUR = QColor("#6b6b6b")
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -55,6 +59,7 @@ ANSWERED_ROLES = frozenset(
         ORDER_ID_ROLE,
         SORT_ROLE,
         STATUS_ROLE,
+        GONE_ROLE,
     }
 )
 
@@ -202,6 +207,8 @@ class OrderTableModel(QAbstractTableModel):
             return self._rows.id[row]
         if role == STATUS_ROLE:
             return self._rows.status[row]
+        if role == GONE_ROLE:
+            return self._rows.gone[row]
         if role == SORT_ROLE:
             return self.sort_keys(column)[row]
         if role == Qt.ItemDataRole.ForegroundRole and spec.key == "status":
@@ -210,6 +217,8 @@ class OrderTableModel(QAbstractTableModel):
             return plain_tooltip(spec.tooltip(self._rows.column(spec.field)[row]))
         if role == Qt.ItemDataRole.AccessibleTextRole:
             value = spec.display(self._rows.column(spec.field)[row])
+            if spec.key == "status" and self._rows.gone[row]:
+                value = f"gone from SmartRecruiters (last {value})"
             return f"{spec.spoken or spec.header}: {value}"
         return None
 

@@ -654,6 +654,7 @@ class OrdersRoom(QWidget):
             board.why_not(OrderAction.COMMENT, [order.id]) if board is not None else None
         )
         state = source.state(order.id)
+        self.detail.show_gone(state.gone_since is not None)
         self.detail.show_berke(state.berke, linked=state.link is not None)
         self.detail.show_flags(source.flags(order.id))
         files = source.snapshot_files(order.id)

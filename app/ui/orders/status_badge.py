@@ -9,7 +9,13 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from app.domain.order_status import OrderStatus
-from app.ui.orders.order_table_model import STATUS_COLOURS, STATUS_ROLE
+from app.ui.orders.order_table_model import (
+    GONE_COLOUR,
+    GONE_LABEL,
+    GONE_ROLE,
+    STATUS_COLOURS,
+    STATUS_ROLE,
+)
 from app.views.inbox_columns import STATUS_LABELS
 
 _STATUSES = frozenset(s.value for s in OrderStatus)
@@ -21,7 +27,7 @@ class StatusBadgeDelegate(QStyledItemDelegate):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._pills: dict[tuple[OrderStatus, str, float], QPixmap] = {}
+        self._pills: dict[tuple[str, str, float], QPixmap] = {}
 
     def paint(
         self,
@@ -43,7 +49,13 @@ class StatusBadgeDelegate(QStyledItemDelegate):
             style.drawControl(
                 QStyle.ControlElement.CE_ItemViewItem, background, painter, option.widget
             )
-        pill = self._pill(status, option.font, painter.device().devicePixelRatioF())
+        # An order SmartRecruiters no longer has is of no status there any more.
+        label, colour = (
+            (GONE_LABEL, GONE_COLOUR)
+            if index.data(GONE_ROLE)
+            else (STATUS_LABELS[status], STATUS_COLOURS[status])
+        )
+        pill = self._pill(label, colour, option.font, painter.device().devicePixelRatioF())
         width = pill.width() / pill.devicePixelRatio()
         height = pill.height() / pill.devicePixelRatio()
         x = option.rect.x() + 6
@@ -56,11 +68,10 @@ class StatusBadgeDelegate(QStyledItemDelegate):
             source = QRectF(0, 0, room * ratio, pill.height())
             painter.drawPixmap(QRectF(x, y, room, height), pill, source)
 
-    def _pill(self, status: OrderStatus, font: QFont, ratio: float) -> QPixmap:
-        key = (status, font.key(), ratio)
+    def _pill(self, label: str, colour: QColor, font: QFont, ratio: float) -> QPixmap:
+        key = (label, font.key(), ratio)
         pill = self._pills.get(key)
         if pill is None:
-            label = STATUS_LABELS[status]
             metrics = QFontMetrics(font)
             width = metrics.horizontalAdvance(label) + 16
             height = metrics.height() + 4
@@ -71,7 +82,7 @@ class StatusBadgeDelegate(QStyledItemDelegate):
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             painter.setFont(font)
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(STATUS_COLOURS[status]))
+            painter.setBrush(QColor(colour))
             rect = QRectF(0, 0, width, height)
             painter.drawRoundedRect(rect, height / 2, height / 2)
             painter.setPen(QColor("white"))
