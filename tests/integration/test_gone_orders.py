@@ -123,25 +123,39 @@ class MissesOneOrderOnce(RealNetwork):
         return httpx.Response(200, json=page, request=request)
 
 
+def held_order(sandbox: SandboxServer, path: Path, first_name: str) -> str:
+    """A new order of SmartRecruiters', synced into the desk at ``path``."""
+
+    async def body(board: OrderBoard, desk: Desk) -> str:
+        order_id = await new_order(desk, first_name)
+        await board.sync()
+        return order_id
+
+    return with_board(sandbox, path, body)
+
+
+def sync_through(
+    sandbox: SandboxServer, path: Path, order_id: str, network: RealNetwork
+) -> tuple[tuple[str, ...], bool]:
+    """One sync of the desk at ``path`` through ``network``: the orders it found gone, and
+    whether ``order_id`` is still held as SmartRecruiters'."""
+
+    async def body(board: OrderBoard, desk: Desk) -> tuple[tuple[str, ...], bool]:
+        outcome = await board.sync()
+        return outcome.gone_ids, board.state(order_id).gone_since is None
+
+    return with_board(sandbox, path, body, transport=network)
+
+
 def test_an_order_a_listing_missed_is_asked_for_and_kept(
     sandbox: SandboxServer, tmp_path: Path
 ) -> None:
     """Not listed is not gone: the order is asked for, and SmartRecruiters still has it."""
     path = tmp_path / "desk.sqlite3"
-
-    async def first(board: OrderBoard, desk: Desk) -> str:
-        order_id = await new_order(desk, "Missed")
-        await board.sync()
-        return order_id
-
-    order_id = with_board(sandbox, path, first)
+    order_id = held_order(sandbox, path, "Missed")
     network = MissesOneOrderOnce(order_id)
 
-    async def second(board: OrderBoard, desk: Desk) -> tuple[tuple[str, ...], bool]:
-        outcome = await board.sync()
-        return outcome.gone_ids, board.state(order_id).gone_since is None
-
-    assert with_board(sandbox, path, second, transport=network) == ((), True)
+    assert sync_through(sandbox, path, order_id, network) == ((), True)
     assert network.missed
     assert network.asked == [order_id]
 
@@ -167,18 +181,8 @@ def test_an_empty_listing_marks_nothing_gone_and_asks_nothing(
     sandbox: SandboxServer, tmp_path: Path
 ) -> None:
     path = tmp_path / "desk.sqlite3"
-
-    async def first(board: OrderBoard, desk: Desk) -> str:
-        order_id = await new_order(desk, "Listed")
-        await board.sync()
-        return order_id
-
-    order_id = with_board(sandbox, path, first)
+    order_id = held_order(sandbox, path, "Listed")
     network = ListsNothing()
 
-    async def second(board: OrderBoard, desk: Desk) -> tuple[tuple[str, ...], bool]:
-        outcome = await board.sync()
-        return outcome.gone_ids, board.state(order_id).gone_since is None
-
-    assert with_board(sandbox, path, second, transport=network) == ((), True)
+    assert sync_through(sandbox, path, order_id, network) == ((), True)
     assert network.asked == 0

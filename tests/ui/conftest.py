@@ -110,6 +110,15 @@ def desk(
     made.db.close()
 
 
+@pytest.fixture
+def window(qtbot: QtBot, qsettings: QSettings) -> MainWindow:
+    """The main window, shown (a module may have its own)."""
+    made = MainWindow(settings=qsettings)
+    qtbot.addWidget(made)
+    made.show()
+    return made
+
+
 def connect(window: MainWindow, desk: Desk, *, start: bool = True) -> OrderBoard:
     """Show ``desk``'s orders in ``window`` through an order board, as the session host does
     (the board's poll schedule and resumer run unless ``start`` is False)."""

@@ -7,8 +7,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
 from app.domain.smartrecruiters import OrderStatus
 from app.sandbox import SandboxServer
@@ -21,15 +20,7 @@ from tests.integration.test_gone_orders import erase_in_sr
 from tests.ui.conftest import connect
 
 if TYPE_CHECKING:
-    from pytestqt.qtbot import QtBot
-
-
-@pytest.fixture
-def window(qtbot: QtBot, qsettings: QSettings) -> MainWindow:
-    made = MainWindow(settings=qsettings)
-    qtbot.addWidget(made)
-    made.show()
-    return made
+    pass
 
 
 def test_a_gone_order_is_flagged_and_not_counted_new(

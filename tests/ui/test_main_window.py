@@ -35,14 +35,6 @@ def shown_ids(window: MainWindow) -> list[str]:
     return window.orders.proxy.order_ids()
 
 
-@pytest.fixture
-def window(qtbot: QtBot, qsettings: QSettings) -> MainWindow:
-    made = MainWindow(settings=qsettings)
-    qtbot.addWidget(made)
-    made.show()
-    return made
-
-
 def test_lists_every_order_from_the_sandbox(
     window: MainWindow, desk: Desk, qloop: asyncio.AbstractEventLoop, qtmodeltester: object
 ) -> None:
