@@ -7,13 +7,13 @@ detail pane instead of one order's details, and said again by the dialogs.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from app.domain.order_action import OrderAction
 from app.domain.order_status import OrderStatus
-from app.views.inbox_columns import STATUS_LABELS
+from app.views.inbox_columns import GONE_LABEL, STATUS_LABELS
 
 if TYPE_CHECKING:
     from app.domain.smartrecruiters import AssessmentOrder
@@ -53,14 +53,22 @@ def _name(order: AssessmentOrder) -> str:
     return order.candidate.display_name
 
 
-def status_counts(statuses: Iterable[OrderStatus]) -> str:
-    """ "2 new, 1 in progress, 1 completed" in the statuses' order."""
-    counts = Counter(statuses)
-    return ", ".join(
+def status_counts(statuses: Iterable[OrderStatus], gone: int = 0) -> str:
+    """ "2 new, 1 in progress, 1 completed" in the statuses' order; ``gone`` orders (which
+    SmartRecruiters no longer has, left out of ``statuses``) last."""
+    return counts_text(Counter(statuses), gone)
+
+
+def counts_text(counts: Mapping[OrderStatus, int], gone: int = 0) -> str:
+    """``status_counts`` from the counts."""
+    parts = [
         f"{counts[status]} {STATUS_LABELS[status].lower()}"
         for status in STATUS_LABELS
-        if counts[status]
-    )
+        if counts.get(status)
+    ]
+    if gone:
+        parts.append(f"{gone} {GONE_LABEL.lower()}")
+    return ", ".join(parts)
 
 
 def bulk_line(

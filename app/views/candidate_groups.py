@@ -105,11 +105,16 @@ class CandidateGroups:
         return "\n".join(dict.fromkeys(parts) if len(rows) > 1 else parts)
 
     def status_counts(self, group: int) -> dict[OrderStatus, int]:
+        """The group's orders by status, but those SmartRecruiters no longer has."""
         counts = dict.fromkeys(OrderStatus, 0)
         for row in self.orders(group):
-            if not self.index.gone[row]:  # SmartRecruiters no longer has it: not counted
+            if not self.index.gone[row]:
                 counts[self.index.status[row]] += 1
         return counts
+
+    def gone_count(self, group: int) -> int:
+        """The group's orders SmartRecruiters no longer has."""
+        return sum(self.index.gone[row] for row in self.orders(group))
 
     # -- sorting -----------------------------------------------------------------------------
 

@@ -92,6 +92,21 @@ def status_label(status: OrderStatus) -> str:
     return STATUS_LABELS[status]
 
 
+#: What an order SmartRecruiters no longer has shows for its status (``OrderRow.gone``).
+GONE_LABEL = "Gone"
+#: Where it sorts by status: after every status SmartRecruiters gives.
+GONE_RANK = len(STATUS_RANK)
+
+
+def shown_status(status: OrderStatus, gone: bool) -> str:
+    """The status as the tables show it: "Gone" for an order SmartRecruiters no longer has."""
+    return GONE_LABEL if gone else STATUS_LABELS[status]
+
+
+def gone_tip(status: OrderStatus) -> str:
+    return f"SmartRecruiters no longer has this order (its last status there: {status.value})"
+
+
 def berke_cell(berke: str) -> str:
     """The column's short form: "Complete 1 Dec" (the tooltip and the pane say the time)."""
     label, _, when = berke.partition(" · ")

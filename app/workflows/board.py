@@ -39,6 +39,7 @@ from app.domain.order_result import ResultOnFile
 from app.domain.order_rules import (
     OPEN_STATUSES,
     OrderAction,
+    gone_reason,
     still_in_use,
     why_not,
 )
@@ -772,7 +773,10 @@ class OrderBoard:
         for order_id in order_ids:
             order = self._orders.get(order_id)
             gone = self._gone_since(order_id)
-            if order is None or why_not(OrderAction.REJECT, order, None, gone_since=gone):
+            if gone is not None:  # went while the dialog was open: said, never skipped unsaid
+                failures.append((order_id, gone_reason(gone)))
+                continue
+            if order is None or why_not(OrderAction.REJECT, order, None):
                 continue
             try:
                 await self._act(

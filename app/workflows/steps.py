@@ -16,7 +16,6 @@ a step first checks whether the service already applied it, so nothing is done t
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from typing import NamedTuple, assert_never
 
 from app.clients.errors import (
     ApiError,
+    NotFoundError,
     Service,
     StateConflictError,
     ValidationApiError,
@@ -834,18 +834,25 @@ async def _delete_assessment(
 async def _open_orders_on(desk: Desk, source_candidate_id: str, but: str) -> list[AssessmentOrder]:
     """The open orders, ``but`` this one, linked to the Berke assessment. One open in the
     cache is asked of SmartRecruiters (it may have been completed elsewhere since the last
-    sync); one that cannot be asked counts as open."""
+    sync); one that cannot be asked counts as open. One SmartRecruiters no longer has (held
+    as gone, or "not found" now) needs nothing: a candidate erased there takes all their
+    orders at once, and their shared assessment is then to be deleted."""
 
     def cached() -> list[AssessmentOrder]:
         linked = desk.berke_watch.orders_of([source_candidate_id])
-        orders = (desk.orders.get(order_id) for order_id in linked if order_id != but)
+        gone = desk.orders.gone()
+        orders = (desk.orders.get(i) for i in linked if i != but and i not in gone)
         return [o for o in orders if o is not None and o.status in OPEN_STATUSES]
 
     still_open: list[AssessmentOrder] = []
     for known in await asyncio.to_thread(cached):
         now = known  # when SmartRecruiters cannot say: it may still need the assessment
-        with contextlib.suppress(ApiError):
+        try:
             now = await desk.session.sr.get_order(known.id)
+        except NotFoundError:
+            continue
+        except ApiError:
+            pass
         if now.status in OPEN_STATUSES:
             still_open.append(now)
     return still_open

@@ -1,6 +1,8 @@
 """Nothing goes to SmartRecruiters for an order it no longer has, whatever the path: a comment,
-Complete, Retry in the activity, the resumer, a snapshot's details; and one order that cannot
-be asked about keeps no other from being marked. Each failed before its fix (a review)."""
+Complete, Retry in the activity, the resumer, a queued file, a snapshot's details, a Reject of
+several; one order that cannot be asked about keeps no other from being marked; and a
+candidate erased there can have their shared Berke assessment deleted. Each of these failed
+before its fix, except the queued file's (two reviews)."""
 
 from __future__ import annotations
 
@@ -17,8 +19,8 @@ from app.sandbox import SandboxServer
 from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
 from app.workflows.refusals import ActionNotAllowedError
-from tests.integration.helpers import RealNetwork
-from tests.integration.test_close_the_loop import with_board
+from tests.integration.helpers import RealNetwork, new_order_body
+from tests.integration.test_close_the_loop import invited_order, with_board
 from tests.integration.test_gone_orders import erase_in_sr, new_order
 
 
@@ -188,3 +190,88 @@ def test_one_order_that_cannot_be_asked_about_never_stops_the_others_being_marke
 
     found, older = with_board(sandbox, tmp_path / "desk.sqlite3", body, transport=network)
     assert (older,) in found, found
+
+
+def test_a_candidate_erased_in_sr_can_have_the_shared_assessment_deleted(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The candidate is erased in SmartRecruiters: both their orders (sharing one Berke
+    assessment, the second reused it) are gone. The flag offers Delete in Berke; it must
+    delete it, not refuse it "in use" by the other gone order."""
+
+    async def body(board: OrderBoard, desk: Desk) -> bool:
+        first = await invited_order(board, desk, "Erin", "erin@example.com")
+        second = await desk.session.sr.create_test_order(
+            new_order_body(first="Erin", last="Sandoval", email="erin@example.com")
+        )
+        await board.sync()
+        await board.reuse(second.id, first)
+        await board.accept(second.id)
+        await board.watch()  # Berke's side seen: open
+        await erase_in_sr(sandbox, first)
+        await erase_in_sr(sandbox, second.id)
+        outcome = await board.sync()
+        assert set(outcome.gone_ids) == {first, second.id}
+        flags = board.flags(first)
+        assert [flag.fix for flag in flags] == [OrderAction.DELETE_IN_BERKE]  # offered
+        assert board.why_not(OrderAction.DELETE_IN_BERKE, [first]) is None
+        link = board.link(first)
+        assert link is not None
+        await board.delete_in_berke(first)
+        status = await desk.session.berke.get_assessment_status(link.source_candidate_id)
+        return status is None
+
+    assert with_board(sandbox, tmp_path / "desk.sqlite3", body) is True
+
+
+def test_rejecting_a_selection_says_which_order_was_not_rejected_because_it_is_gone(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The Reject dialog is open for two orders; the background sync finds one gone; OK.
+    The board skips the gone one silently: no failure is returned, so the window says
+    nothing (and goes on to offer "Delete in Berke" for it as if it had been rejected)."""
+
+    async def body(board: OrderBoard, desk: Desk) -> tuple[str, list[tuple[str, str]]]:
+        live, erased = await new_order(desk, "Stays"), await new_order(desk, "Leaves")
+        await board.sync()
+        assert board.why_not(OrderAction.REJECT, [live, erased]) is None  # dialog opens
+        await erase_in_sr(sandbox, erased)
+        assert (await board.sync()).gone_ids == (erased,)
+        failures = await board.reject([live, erased], reason="Position filled.")
+        return erased, failures
+
+    erased, failures = with_board(sandbox, tmp_path / "desk.sqlite3", body)
+    assert erased in dict(failures), failures
+
+
+def test_a_file_queued_for_an_order_that_then_goes_fails_in_words_once(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    from app.domain.uploads import UploadState
+
+    report = tmp_path / "report.pdf"
+    report.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+
+    async def body(board: OrderBoard, desk: Desk) -> tuple[str, list[str], int]:
+        order_id = await new_order(desk, "Queued")
+        await board.sync()
+        await board.create_assessment(
+            order_id, CreateAssessmentRequest(first_name="Q", last_name="G")
+        )
+        await board.accept(order_id)
+        queued, refused = await board.attach_files(order_id, [report])
+        assert queued, refused
+        assert not refused
+        await erase_in_sr(sandbox, order_id)
+        assert (await board.sync()).gone_ids == (order_id,)
+        for _ in range(3):
+            await board.resume()
+        upload = desk.results.get(queued[0].id)
+        assert upload is not None
+        steps = [e for e in desk.journal.entries(order_id) if e.action.value == "upload"]
+        return upload.state.value, [upload.message or ""], len(steps)
+
+    state, messages, steps = with_board(sandbox, tmp_path / "desk.sqlite3", body)
+    assert state == UploadState.FAILED.value, (state, messages)
+    assert "no longer has this order" in messages[0]
+    assert steps == 1

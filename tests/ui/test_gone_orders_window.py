@@ -5,22 +5,27 @@ pane, neither counted nor filtered as new, no comment offered, and said once in 
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
+from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
+from app.domain.order_state import OrderState
 from app.domain.smartrecruiters import OrderStatus
 from app.sandbox import SandboxServer
 from app.ui.main_window import MainWindow
-from app.ui.orders.order_table_model import GONE_ROLE
+from app.ui.orders.candidate_table_model import CandidateTableModel
+from app.ui.orders.order_filter_proxy import OrderFilterProxy
+from app.ui.orders.order_table_model import GONE_ROLE, OrderTableModel
+from app.ui.snapshots.csv_export import orders_in_view
+from app.views.candidate_groups import Column as CandidateColumn
 from app.views.inbox_columns import INBOX
+from app.views.order_rows import OrderColumns, order_row
 from app.workflows.desk import Desk
 from tests.integration.helpers import new_order_body
 from tests.integration.test_gone_orders import erase_in_sr
 from tests.ui.conftest import connect
-
-if TYPE_CHECKING:
-    pass
+from tests.ui.test_candidates_view import ZOE, make_order
 
 
 def test_a_gone_order_is_flagged_and_not_counted_new(
@@ -48,8 +53,10 @@ def test_a_gone_order_is_flagged_and_not_counted_new(
     # The status badge says "Gone", and so does what a screen reader hears.
     status = window.orders.model.index(row, INBOX.index("status"))
     assert status.data(GONE_ROLE) is True
-    assert status.data(Qt.ItemDataRole.AccessibleTextRole) == (
-        "Status: gone from SmartRecruiters (last New)"
+    assert status.data() == "Gone"
+    assert status.data(Qt.ItemDataRole.AccessibleTextRole) == "Status: Gone"
+    assert status.data(Qt.ItemDataRole.ToolTipRole) == (
+        "SmartRecruiters no longer has this order (its last status there: NEW)"
     )
 
 
@@ -89,3 +96,72 @@ def test_the_new_filter_lists_what_the_count_calls_new(
     shown = room.proxy.order_ids()
     assert order_id not in shown
     assert len(shown) == room.new_count()
+
+
+def test_an_order_listed_again_is_new_again_in_the_window(
+    window: MainWindow, desk: Desk, sandbox: SandboxServer, qloop: asyncio.AbstractEventLoop
+) -> None:
+    order_id = gone_order(window, desk, sandbox, qloop)
+    room = window.orders
+    room.status_filter.setCurrentIndex(room.status_filter.findData(OrderStatus.NEW))
+    before = room.new_count()
+    board = window.board
+    assert board is not None
+    desk.orders.listed_again({order_id})  # as a sync does when SmartRecruiters lists it again
+    qloop.run_until_complete(board.refresh([order_id]))
+    qloop.run_until_complete(room.wait_idle())
+    assert room.new_count() == before + 1
+    assert order_id in room.proxy.order_ids()
+    row = room.model.row_of(order_id)
+    assert row is not None
+    assert room.model.index(row, INBOX.index("status")).data() == "New"
+    assert room.model.index(row, INBOX.index("attention")).data() != "Gone from SmartRecruiters"
+    assert f"({room.new_count()} new)" in window.windowTitle()
+
+
+def test_a_selection_counts_a_gone_order_as_gone_not_new(
+    window: MainWindow, desk: Desk, sandbox: SandboxServer, qloop: asyncio.AbstractEventLoop
+) -> None:
+    """Ctrl+A over the inbox: the pane's summary of the selection, as the count says."""
+    qloop.run_until_complete(
+        desk.session.sr.create_test_order(new_order_body(first="Still", last="Here"))
+    )
+    gone_order(window, desk, sandbox, qloop)
+    room = window.orders
+    room.table.selectAll()
+    qloop.run_until_complete(room.wait_idle())
+    assert len(room.selected_ids()) == room.model.rowCount()  # the gone order among them
+    summary = room.detail.status.text()
+    assert summary.startswith(f"{room.new_count():,} new"), summary
+    assert summary.endswith(", 1 gone"), summary
+
+
+def two_orders_of_zoe_one_gone() -> OrderColumns:
+    live = make_order("o1", ZOE, "Data Analyst", "Acme GmbH", "2025-05-01")
+    erased = make_order("o2", ZOE, "Product Owner", "Initech", "2025-04-01")
+    gone = OrderState(gone_since=datetime(2025, 6, 1, tzinfo=UTC))
+    return OrderColumns.of_rows([order_row(live), order_row(erased, gone)])
+
+
+def test_the_candidates_tab_says_gone_not_new(qapp: QApplication) -> None:
+    model = CandidateTableModel()
+    model.set_rows(two_orders_of_zoe_one_gone())
+    row = model.row_of_order("o2")
+    assert row is not None
+    status = model.index(row, CandidateColumn.STATUS)
+    assert status.data() == "Gone"
+    assert "no longer has this order" in status.data(Qt.ItemDataRole.ToolTipRole)
+    candidate = model.index(0, CandidateColumn.STATUS)
+    assert candidate.data(Qt.ItemDataRole.ToolTipRole) == "1 new, 1 gone"
+
+
+def test_the_csv_export_and_a_sort_by_status_say_gone(qapp: QApplication) -> None:
+    model = OrderTableModel()
+    model.set_rows(two_orders_of_zoe_one_gone())
+    proxy = OrderFilterProxy()
+    proxy.setSourceModel(model)
+    header, rows = orders_in_view(proxy)
+    status = header.index("Status")
+    assert {row[0]: row[status] for row in rows} == {"o1": "New", "o2": "Gone"}
+    proxy.sort(INBOX.index("status"), Qt.SortOrder.AscendingOrder)
+    assert proxy.order_ids() == ["o1", "o2"]  # after every status SmartRecruiters gives

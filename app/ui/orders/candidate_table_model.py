@@ -23,9 +23,17 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QGuiApplication, QPixmap
 
 from app.ui.common.tooltips import plain_tooltip
-from app.ui.orders.order_table_model import ORDER_ID_ROLE, STATUS_COLOURS
+from app.ui.orders.order_table_model import GONE_COLOUR, ORDER_ID_ROLE, STATUS_COLOURS
+from app.views.bulk_summary import counts_text
 from app.views.candidate_groups import NO_JOB_NAME, CandidateGroups, Column, fold
-from app.views.inbox_columns import NO_EMAIL_TIP, STATUS_LABELS, berke_display, local_text
+from app.views.inbox_columns import (
+    NO_EMAIL_TIP,
+    STATUS_LABELS,
+    berke_display,
+    gone_tip,
+    local_text,
+    shown_status,
+)
 from app.views.order_rows import OrderColumns
 from app.views.row_search import RowSearch, locate, pick_in_order
 from app.views.text import as_cell
@@ -221,8 +229,7 @@ class CandidateTableModel(QAbstractTableModel):
             if column == Column.EMAIL and not groups.emails[group]:
                 return NO_EMAIL_TIP
             if column == Column.STATUS:
-                counts = groups.status_counts(group)
-                return ", ".join(f"{n} {STATUS_LABELS[s].lower()}" for s, n in counts.items() if n)
+                return counts_text(groups.status_counts(group), groups.gone_count(group))
             if column == Column.COMPANY:
                 return groups.companies[group] or None  # a list of them is cut in the cell
             return None
@@ -239,7 +246,7 @@ class CandidateTableModel(QAbstractTableModel):
                 text = ""  # the candidate's row right above shows it; repeated it is only noise
             elif column == Column.STATUS:
                 # Both sides of the order, as in the inbox: SmartRecruiters', then Berke's.
-                text = STATUS_LABELS[index.status[row]]
+                text = shown_status(index.status[row], index.gone[row])
                 berke = index.berke[row].partition(" · ")[0]
                 if berke:
                     text += f" · Berke: {berke.lower()}"
@@ -256,14 +263,19 @@ class CandidateTableModel(QAbstractTableModel):
                 self._indent.fill(Qt.GlobalColor.transparent)
             return self._indent
         if role == Qt.ItemDataRole.ForegroundRole and column == Column.STATUS:
-            return STATUS_COLOURS[index.status[row]]
+            return GONE_COLOUR if index.gone[row] else STATUS_COLOURS[index.status[row]]
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == Column.NAME:
                 return f"Order {index.id[row]}"
             if column == Column.STATUS:
                 # Both sides in full (the cell may cut Berke's), in words, not the API's value.
                 berke = index.berke[row]
-                tip = f"SmartRecruiters: {STATUS_LABELS[index.status[row]]}"
+                status = index.status[row]
+                tip = (
+                    gone_tip(status)
+                    if index.gone[row]
+                    else f"SmartRecruiters: {STATUS_LABELS[status]}"
+                )
                 return f"{tip}\nBerke: {berke_display(berke)}" if berke else tip
             if column == Column.COMPANY:
                 return index.company[row] or None

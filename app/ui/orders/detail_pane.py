@@ -46,8 +46,8 @@ from app.ui.common.action_button import ActionButton
 from app.ui.common.labels import NOTHING, ValueLabel, plain_label, rich_label
 from app.ui.common.tooltips import plain_tooltip
 from app.ui.orders.attachments_panel import AttachmentsPanel, dropped_paths
-from app.ui.orders.order_table_model import GONE_COLOUR, GONE_LABEL, STATUS_COLOURS
-from app.views.inbox_columns import STATUS_LABELS
+from app.ui.orders.order_table_model import GONE_COLOUR, STATUS_COLOURS
+from app.views.inbox_columns import GONE_LABEL, STATUS_LABELS
 from app.views.text import one_line
 
 if TYPE_CHECKING:  # the journal's and the API's shapes (pydantic) load after the first frame

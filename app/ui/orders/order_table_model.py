@@ -27,7 +27,7 @@ from PySide6.QtGui import QColor
 from app.domain.order_status import OrderStatus
 from app.ui.common.tooltips import plain_tooltip
 from app.views.columns import Columns
-from app.views.inbox_columns import INBOX
+from app.views.inbox_columns import GONE_RANK, INBOX, gone_tip, shown_status
 from app.views.order_rows import OrderColumns, OrderRow
 from app.views.order_search import PreparedSearch, haystack
 from app.views.row_search import RowSearch
@@ -36,8 +36,7 @@ ORDER_ID_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 3  # the OrderStatus of the row
 GONE_ROLE = Qt.ItemDataRole.UserRole + 4  # whether SmartRecruiters no longer has the order
-#: What the status badge says of an order SmartRecruiters no longer has (grey: nothing to do).
-GONE_LABEL = "Gone"
+#: The colour of an order SmartRecruiters no longer has (grey: nothing to do).
 GONE_COLOUR = QColor("#6b6b6b")
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -175,11 +174,17 @@ class OrderTableModel(QAbstractTableModel):
         keys = self._sort_keys.get(column)
         if keys is None:
             spec = self.spec[column]
-            keys = self._sort_keys[column] = spec.sort_keys(self._rows.column(spec.field))
+            keys = spec.sort_keys(self._rows.column(spec.field))
+            gone = self._rows.gone
+            if spec.key == "status" and any(gone):
+                keys = [GONE_RANK if g else key for key, g in zip(keys, gone, strict=True)]
+            self._sort_keys[column] = keys
         return keys
 
     def text(self, row: int, column: int) -> str:
         spec = self.spec[column]
+        if spec.key == "status":
+            return shown_status(self._rows.status[row], self._rows.gone[row])
         return spec.display(self._rows.column(spec.field)[row])
 
     # -- Qt model interface ------------------------------------------------------------------
@@ -202,7 +207,7 @@ class OrderTableModel(QAbstractTableModel):
         """What ``data`` answers for (row, column); the proxy calls it directly."""
         spec = self.spec[column]
         if role == Qt.ItemDataRole.DisplayRole:
-            return spec.display(self._rows.column(spec.field)[row])
+            return self.text(row, column)
         if role == ORDER_ID_ROLE:
             return self._rows.id[row]
         if role == STATUS_ROLE:
@@ -211,15 +216,15 @@ class OrderTableModel(QAbstractTableModel):
             return self._rows.gone[row]
         if role == SORT_ROLE:
             return self.sort_keys(column)[row]
+        gone = self._rows.gone[row]
         if role == Qt.ItemDataRole.ForegroundRole and spec.key == "status":
-            return STATUS_COLOURS[self._rows.status[row]]
+            return GONE_COLOUR if gone else STATUS_COLOURS[self._rows.status[row]]
+        if role == Qt.ItemDataRole.ToolTipRole and spec.key == "status" and gone:
+            return gone_tip(self._rows.status[row])
         if role == Qt.ItemDataRole.ToolTipRole and spec.tooltip is not None:
             return plain_tooltip(spec.tooltip(self._rows.column(spec.field)[row]))
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            value = spec.display(self._rows.column(spec.field)[row])
-            if spec.key == "status" and self._rows.gone[row]:
-                value = f"gone from SmartRecruiters (last {value})"
-            return f"{spec.spoken or spec.header}: {value}"
+            return f"{spec.spoken or spec.header}: {self.text(row, column)}"
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -604,9 +604,11 @@ class OrdersRoom(QWidget):
         if source is None:
             return
         ids = self.selected_ids()
-        statuses = self.model.statuses()
+        statuses, gone = self.model.statuses(), self.model.rows().gone
         rows = [row for row in map(self.model.row_of, ids) if row is not None]
-        counts = status_counts(statuses[row] for row in rows)
+        counts = status_counts(
+            (statuses[row] for row in rows if not gone[row]), sum(gone[row] for row in rows)
+        )
         if isinstance(source, LiveOrders):
             board = source.board
             orders = [o for o in map(board.order, ids) if o is not None]

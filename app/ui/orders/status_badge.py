@@ -9,14 +9,8 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from app.domain.order_status import OrderStatus
-from app.ui.orders.order_table_model import (
-    GONE_COLOUR,
-    GONE_LABEL,
-    GONE_ROLE,
-    STATUS_COLOURS,
-    STATUS_ROLE,
-)
-from app.views.inbox_columns import STATUS_LABELS
+from app.ui.orders.order_table_model import GONE_COLOUR, GONE_ROLE, STATUS_COLOURS, STATUS_ROLE
+from app.views.inbox_columns import GONE_LABEL, STATUS_LABELS
 
 _STATUSES = frozenset(s.value for s in OrderStatus)
 
