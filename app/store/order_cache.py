@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from app.domain.attention import Attention
 from app.domain.order_freshness import is_older, listed_moment
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.store.database import Database, utc_now
@@ -49,6 +50,14 @@ class ListingMerge:
 #: Parses one order as a listing gave it; raises ``ValueError`` (pydantic's ValidationError is
 #: one) for an item that is not a valid order, its words the problem.
 ParseOrder = Callable[[dict[str, Any]], AssessmentOrder]
+
+
+#: One attention flag taken out of an order's flags left alone ("Leave it").
+_FORGET_LEFT_ALONE = (
+    "UPDATE order_notes SET dismissed = (SELECT json_group_array(value) FROM"
+    " json_each(order_notes.dismissed) WHERE value <> ?) WHERE order_id = ?"
+    " AND json_valid(dismissed)"
+)
 
 
 class OrderCache:
@@ -170,12 +179,16 @@ class OrderCache:
 
     def mark_gone(self, order_ids: Iterable[str], since: datetime) -> None:
         """SmartRecruiters no longer has these orders (see ``OrderState.gone_since``): their
-        last copy stays, to be read, and nothing is sent for them."""
+        last copy stays, to be read, and nothing is sent for them. A "Leave it" on an earlier
+        going (the order came back since) is forgotten: this one is news."""
+        ids = list(order_ids)
+        at = since.astimezone(UTC).isoformat(timespec="seconds")
         with self._db.transaction() as conn:
             conn.executemany(
                 "UPDATE orders SET gone_since = ? WHERE id = ? AND gone_since IS NULL",
-                [(since.astimezone(UTC).isoformat(timespec="seconds"), i) for i in order_ids],
+                [(at, i) for i in ids],
             )
+            conn.executemany(_FORGET_LEFT_ALONE, [(Attention.GONE.value, i) for i in ids])
 
     def gone(self) -> dict[str, datetime]:
         """Every order SmartRecruiters no longer has, with since when."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -320,3 +321,21 @@ def test_an_order_held_as_gone_is_not_counted_new_and_any_copy_sent_clears_it(
     cache.mark_gone(["o1"], datetime(2026, 11, 30, tzinfo=UTC))
     cache.merge([order("o1", name="Zoe")])  # a copy SmartRecruiters sent again
     assert cache.gone_since("o1") is None
+
+
+def test_a_second_going_is_flagged_though_the_first_was_left_alone(tmp_path: Path) -> None:
+    from app.store.berke_watch import BerkeWatchStore
+
+    db = Database(tmp_path / "desk.sqlite3")
+    cache, notes = OrderCache(db), BerkeWatchStore(db)
+    cache.merge([order("o1")])
+    cache.mark_gone(["o1"], datetime(2026, 11, 30, tzinfo=UTC))
+    notes.dismiss("o1", "gone")
+    notes.dismiss("o1", "stale_new")
+    cache.listed_again({"o1"})
+
+    cache.mark_gone(["o1"], datetime(2026, 12, 1, tzinfo=UTC))
+
+    with db.reading() as conn:
+        left_alone = conn.execute("SELECT dismissed FROM order_notes").fetchone()[0]
+    assert json.loads(left_alone) == ["stale_new"]
