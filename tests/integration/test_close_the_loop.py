@@ -61,6 +61,23 @@ def results_of(server: SandboxServer, order_id: str) -> list[dict[str, Any]]:
         return listed
 
 
+async def two_orders_on_one_assessment(
+    board: OrderBoard, desk: Desk, first_name: str
+) -> tuple[str, str]:
+    """A candidate's two orders, both accepted, the second reusing the first's Berke
+    assessment (invited, and seen open in Berke): their ids."""
+    email = f"{first_name.lower()}@example.com"
+    first = await invited_order(board, desk, first_name, email)
+    second = await desk.session.sr.create_test_order(
+        new_order_body(first=first_name, last="Sandoval", email=email)
+    )
+    await board.sync()
+    await board.reuse(second.id, first)
+    await board.accept(second.id)
+    await board.watch()  # Berke's side seen: the assessment is open
+    return first, second.id
+
+
 def with_board(
     server: SandboxServer,
     path: Path,
@@ -434,14 +451,7 @@ def test_an_assessment_another_open_order_uses_is_never_deleted(
     the board refuses it in words, naming the other order. Once both ended, it may go."""
 
     async def body(board: OrderBoard, desk: Desk) -> None:
-        first = await invited_order(board, desk, "Timo", "timo@example.com")
-        second = await desk.session.sr.create_test_order(
-            new_order_body(first="Timo", last="Sandoval", email="timo@example.com")
-        )
-        await board.sync()
-        await board.reuse(second.id, first)
-        await board.accept(second.id)
-        await board.watch()  # Berke's side seen: the assessment is open
+        first, second = await two_orders_on_one_assessment(board, desk, "Timo")
         await board.reject([first], reason="A duplicate order.")
         assert board.flags(first) == []  # before: "cancel it in Berke"
         reason = board.why_not(OrderAction.DELETE_IN_BERKE, [first])
@@ -456,7 +466,7 @@ def test_an_assessment_another_open_order_uses_is_never_deleted(
         # is told so (its flag and Delete change with the second's status).
         told: list[str] = []
         board.listener.orders_changed = told.extend  # type: ignore[method-assign,assignment]
-        await board.reject([second.id], reason="The candidate withdrew.")
+        await board.reject([second], reason="The candidate withdrew.")
         assert first in told
         assert [f.kind for f in board.flags(first)] == [Attention.CANCEL_IN_BERKE]
         await board.delete_in_berke(first)

@@ -19,8 +19,8 @@ from app.sandbox import SandboxServer
 from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
 from app.workflows.refusals import ActionNotAllowedError
-from tests.integration.helpers import RealNetwork, new_order_body
-from tests.integration.test_close_the_loop import invited_order, with_board
+from tests.integration.helpers import RealNetwork
+from tests.integration.test_close_the_loop import two_orders_on_one_assessment, with_board
 from tests.integration.test_gone_orders import erase_in_sr, new_order
 
 
@@ -200,18 +200,11 @@ def test_a_candidate_erased_in_sr_can_have_the_shared_assessment_deleted(
     delete it, not refuse it "in use" by the other gone order."""
 
     async def body(board: OrderBoard, desk: Desk) -> bool:
-        first = await invited_order(board, desk, "Erin", "erin@example.com")
-        second = await desk.session.sr.create_test_order(
-            new_order_body(first="Erin", last="Sandoval", email="erin@example.com")
-        )
-        await board.sync()
-        await board.reuse(second.id, first)
-        await board.accept(second.id)
-        await board.watch()  # Berke's side seen: open
+        first, second = await two_orders_on_one_assessment(board, desk, "Erin")
         await erase_in_sr(sandbox, first)
-        await erase_in_sr(sandbox, second.id)
+        await erase_in_sr(sandbox, second)
         outcome = await board.sync()
-        assert set(outcome.gone_ids) == {first, second.id}
+        assert set(outcome.gone_ids) == {first, second}
         flags = board.flags(first)
         assert [flag.fix for flag in flags] == [OrderAction.DELETE_IN_BERKE]  # offered
         assert board.why_not(OrderAction.DELETE_IN_BERKE, [first]) is None

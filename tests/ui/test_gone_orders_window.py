@@ -17,6 +17,7 @@ from app.ui.main_window import MainWindow
 from app.ui.orders.candidate_table_model import CandidateTableModel
 from app.ui.orders.order_filter_proxy import OrderFilterProxy
 from app.ui.orders.order_table_model import GONE_ROLE, OrderTableModel
+from app.ui.orders.orders_room import OrdersRoom
 from app.ui.snapshots.csv_export import orders_in_view
 from app.views.candidate_groups import Column as CandidateColumn
 from app.views.inbox_columns import INBOX
@@ -73,6 +74,10 @@ def gone_order(
     return order.id
 
 
+def only_new(room: OrdersRoom) -> None:
+    room.status_filter.setCurrentIndex(room.status_filter.findData(OrderStatus.NEW))
+
+
 def test_the_pane_offers_no_comment_for_a_gone_order(
     window: MainWindow, desk: Desk, sandbox: SandboxServer, qloop: asyncio.AbstractEventLoop
 ) -> None:
@@ -92,7 +97,7 @@ def test_the_new_filter_lists_what_the_count_calls_new(
 ) -> None:
     order_id = gone_order(window, desk, sandbox, qloop)
     room = window.orders
-    room.status_filter.setCurrentIndex(room.status_filter.findData(OrderStatus.NEW))
+    only_new(room)
     shown = room.proxy.order_ids()
     assert order_id not in shown
     assert len(shown) == room.new_count()
@@ -103,7 +108,7 @@ def test_an_order_listed_again_is_new_again_in_the_window(
 ) -> None:
     order_id = gone_order(window, desk, sandbox, qloop)
     room = window.orders
-    room.status_filter.setCurrentIndex(room.status_filter.findData(OrderStatus.NEW))
+    only_new(room)
     before = room.new_count()
     board = window.board
     assert board is not None

@@ -26,7 +26,7 @@ from PySide6.QtGui import QColor
 
 from app.domain.order_status import OrderStatus
 from app.ui.common.tooltips import plain_tooltip
-from app.views.columns import Columns
+from app.views.columns import Column, Columns
 from app.views.inbox_columns import GONE_RANK, INBOX, gone_tip, shown_status
 from app.views.order_rows import OrderColumns, OrderRow
 from app.views.order_search import PreparedSearch, haystack
@@ -182,7 +182,9 @@ class OrderTableModel(QAbstractTableModel):
         return keys
 
     def text(self, row: int, column: int) -> str:
-        spec = self.spec[column]
+        return self._text(self.spec[column], row)
+
+    def _text(self, spec: Column, row: int) -> str:
         if spec.key == "status":
             return shown_status(self._rows.status[row], self._rows.gone[row])
         return spec.display(self._rows.column(spec.field)[row])
@@ -206,8 +208,8 @@ class OrderTableModel(QAbstractTableModel):
     def cell(self, row: int, column: int, role: int) -> Any:
         """What ``data`` answers for (row, column); the proxy calls it directly."""
         spec = self.spec[column]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.text(row, column)
+        if role == Qt.ItemDataRole.DisplayRole:  # every painted cell: the spec looked up once
+            return self._text(spec, row)
         if role == ORDER_ID_ROLE:
             return self._rows.id[row]
         if role == STATUS_ROLE:
@@ -224,7 +226,7 @@ class OrderTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and spec.tooltip is not None:
             return plain_tooltip(spec.tooltip(self._rows.column(spec.field)[row]))
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{spec.spoken or spec.header}: {self.text(row, column)}"
+            return f"{spec.spoken or spec.header}: {self._text(spec, row)}"
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
