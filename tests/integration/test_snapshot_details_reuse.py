@@ -5,7 +5,7 @@ left. Requests are counted by a transport wrapped around the real one."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -52,6 +52,17 @@ class CountingTransport(RecordingTransport):
 
 def is_detail(request: httpx.Request) -> bool:
     return request.method == "GET" and request.url.path.endswith(DETAIL_ENDINGS)
+
+
+@pytest.fixture
+def sandbox() -> Iterator[SandboxServer]:
+    """A sandbox of each test's own, as seeded: the counts rest on its completed orders having
+    results (and files to list), which an order completed with a comment by another test on
+    the run's shared sandbox would not (it is listed first, being the newest)."""
+    from app.sandbox import SandboxConfig, SandboxServer
+
+    with SandboxServer(SandboxConfig(sr_rate_per_second=0, berke_burst=100_000)) as server:
+        yield server
 
 
 def run_counted(
