@@ -23,10 +23,11 @@ echo "== import contracts"
 echo "== pytest"
 # Two workers (pytest-xdist) on a machine with two CPUs or more: the suite takes half the time.
 # Each worker has its own sandbox, data folder and Qt settings (tests/conftest.py), and no test
-# uses a fixed port; tests marked with one xdist_group run on one worker (--dist loadgroup).
+# uses a fixed port. A file's tests run on one worker, in their order (--dist loadfile): its
+# module fixtures are made once (the Linux bundle is built once, not by both workers).
 # ASSESSMENT_DESK_TEST_WORKERS sets another number of workers; 0 runs every test in this process.
 WORKERS="${ASSESSMENT_DESK_TEST_WORKERS:-$(( $(nproc) > 1 ? 2 : 0 ))}"
-"$VENV/bin/python" -m pytest -n "$WORKERS" --dist loadgroup "$@"
+"$VENV/bin/python" -m pytest -n "$WORKERS" --dist loadfile "$@"
 # The test screen is 1280×800 (tests/screens.py); nothing may be cut on a 1366×768 screen at
 # 125 % either, which one process cannot be both.
 echo "== layout at 1366×768, 125 %"

@@ -80,3 +80,14 @@ def sandbox() -> Iterator[SandboxServer]:
     server.start()
     yield server
     server.stop()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The files holding a test marked ``slow`` first, each file's tests in their own order.
+
+    With two workers (``scripts/test.sh``, ``--dist loadfile``) each file goes whole to the
+    next free worker, in the order collected: a long file handed out last ran alone while the
+    other worker stood idle (the suite took 6 min 12 s instead of about 5 and a half).
+    """
+    slow_files = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow_files)  # stable: the rest keep theirs

@@ -28,9 +28,6 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not sys.platform.startswith("linux"), reason="builds the Linux installer"),
     pytest.mark.skipif(shutil.which("dpkg-deb") is None, reason="needs dpkg-deb (Debian/Ubuntu)"),
-    # One worker runs them all (scripts/test.sh runs two, --dist loadgroup): the bundle is
-    # built once, not once per worker that draws one of these tests.
-    pytest.mark.xdist_group("linux-bundle"),
 ]
 
 
