@@ -68,6 +68,19 @@ def qtbot(qtbot: QtBot) -> QtBot:
     return qtbot
 
 
+@pytest.fixture(autouse=True)
+def _secrets_of_its_own() -> Iterator[None]:
+    """The secrets a test registers for redaction (a session's keys) go with it: the list is
+    the process's, and another test's "A" * 64 turned every later run of eight "a"s into
+    «redacted»."""
+    from app.store import logs
+
+    before = set(logs._secrets)
+    yield
+    with logs._secrets_lock:
+        logs._secrets.intersection_update(before)
+
+
 @pytest.fixture(scope="session")
 def sandbox() -> Iterator[SandboxServer]:
     """One sandbox for the run, without SR rate limits so unrelated tests never see a 429.

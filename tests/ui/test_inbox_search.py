@@ -4,7 +4,6 @@ column shows, in the coordinator's own time zone. Each test failed before its fi
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 
@@ -15,7 +14,7 @@ from app.domain.smartrecruiters import OrderStatus
 from app.ui.orders.candidate_table_model import CandidateTableModel
 from app.ui.orders.order_filter_proxy import OrderFilterProxy
 from app.ui.orders.order_table_model import OrderTableModel
-from app.views.inbox_columns import INBOX
+from app.views.inbox_columns import INBOX, local_text
 from app.views.order_rows import OrderColumns, OrderRow
 
 
@@ -36,16 +35,16 @@ def inbox(rows: list[OrderRow]) -> tuple[OrderTableModel, OrderFilterProxy]:
 
 
 @pytest.fixture
-def in_tokyo() -> Iterator[None]:
-    before = os.environ.get("TZ")
-    os.environ["TZ"] = "Asia/Tokyo"
+def in_tokyo(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    # The app never changes its zone while it runs: the cells' local times are cached by the
+    # time alone, and are forgotten here on both sides of the change.
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
     time.tzset()
+    local_text.cache_clear()
     yield
-    if before is None:
-        os.environ.pop("TZ", None)
-    else:
-        os.environ["TZ"] = before
+    monkeypatch.undo()
     time.tzset()
+    local_text.cache_clear()
 
 
 def test_the_date_the_ordered_on_column_shows_is_what_a_search_finds(

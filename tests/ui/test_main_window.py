@@ -6,6 +6,7 @@ import asyncio
 import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -185,13 +186,24 @@ def test_layout_is_remembered(qtbot: QtBot, qsettings: QSettings) -> None:
 
 
 @pytest.mark.slow
-def test_self_test_command_starts_in_demo_mode(tmp_path: object) -> None:
+def _private_folders(tmp_path: Path) -> dict[str, str]:
+    """The environment with a data folder and Qt settings of the test's own: a start reads
+    the saved settings, and another test's (in the run's shared folders) would change it."""
+    return {
+        **os.environ,
+        "ASSESSMENT_DESK_HOME": str(tmp_path / "home"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+    }
+
+
+def test_self_test_command_starts_in_demo_mode(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "app", "--self-test"],
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
+        env=_private_folders(tmp_path),
     )
     assert result.returncode == 0, result.stderr
     assert "self-test: ok" in result.stdout
@@ -210,26 +222,29 @@ def test_ctrl_q_quits(window: MainWindow, qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: not window.isVisible())
 
 
-def _without_display() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
-    env.pop("QT_QPA_PLATFORM", None)
+def _without_display(tmp_path: Path) -> dict[str, str]:
+    env = _private_folders(tmp_path)
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        env.pop(name, None)
     return env
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a Linux display question")
-def test_without_a_display_a_start_says_so_and_the_self_test_runs_offscreen() -> None:
+def test_without_a_display_a_start_says_so_and_the_self_test_runs_offscreen(
+    tmp_path: Path,
+) -> None:
     """Over SSH: not Qt's abort (134, "xcb-cursor0 is needed") but a sentence and exit 2; and
     --self-test needs no screen at all."""
     started = subprocess.run(
         [sys.executable, "-m", "app"],
-        capture_output=True, text=True, timeout=60, check=False, env=_without_display(),
+        capture_output=True, text=True, timeout=60, check=False, env=_without_display(tmp_path),
     )  # fmt: skip
     assert started.returncode == 2, started.stderr
     assert "no display to open the window on" in started.stderr
     assert "--self-test" in started.stderr
     checked = subprocess.run(
         [sys.executable, "-m", "app", "--self-test"],
-        capture_output=True, text=True, timeout=60, check=False, env=_without_display(),
+        capture_output=True, text=True, timeout=60, check=False, env=_without_display(tmp_path),
     )  # fmt: skip
     assert checked.returncode == 0, checked.stderr
     assert "self-test: ok" in checked.stdout
