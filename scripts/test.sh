@@ -24,10 +24,23 @@ echo "== pytest"
 # Two workers (pytest-xdist) on a machine with two CPUs or more: the suite takes half the time.
 # Each worker has its own sandbox, data folder and Qt settings (tests/conftest.py), and no test
 # uses a fixed port. A file's tests run on one worker, in their order (--dist loadfile): its
-# module fixtures are made once (the Linux bundle is built once, not by both workers).
-# ASSESSMENT_DESK_TEST_WORKERS sets another number of workers; 0 runs every test in this process.
-WORKERS="${ASSESSMENT_DESK_TEST_WORKERS:-$(( $(nproc) > 1 ? 2 : 0 ))}"
-"$VENV/bin/python" -m pytest -n "$WORKERS" --dist loadfile "$@"
+# module fixtures are made once (the Linux bundle is built once, not by both workers). Files
+# go out in the order collected, the slow ones first (tests/conftest.py), not re-sorted by
+# their number of tests. ASSESSMENT_DESK_TEST_WORKERS sets another number of workers; 0 runs
+# every test in this process, as do a debugger and uncaptured output, which workers cannot do.
+CPUS="$("$VENV/bin/python" -c 'import os; print(os.cpu_count() or 1)')"
+WORKERS="${ASSESSMENT_DESK_TEST_WORKERS:-$(( CPUS > 1 ? 2 : 0 ))}"
+for arg in "$@"; do
+    case "$arg" in
+        --pdb | --trace | -s | --capture=no | --capture=tee-sys | no:xdist | -pno:xdist) WORKERS=0 ;;
+    esac
+done
+DISTRIBUTE=()
+if [ "$WORKERS" != 0 ]; then
+    DISTRIBUTE=(-n "$WORKERS" --dist loadfile --no-loadscope-reorder)
+fi
+# (The empty array spelled so that bash before 4.4, macOS's, does not call it unbound.)
+"$VENV/bin/python" -m pytest ${DISTRIBUTE[@]+"${DISTRIBUTE[@]}"} "$@"
 # The test screen is 1280×800 (tests/screens.py); nothing may be cut on a 1366×768 screen at
 # 125 % either, which one process cannot be both.
 echo "== layout at 1366×768, 125 %"

@@ -18,6 +18,7 @@ from app.domain.order_status import OrderStatus
 from app.domain.text_fold import fold
 from app.views.inbox_columns import STATUS_RANK
 from app.views.order_rows import OrderColumns
+from app.views.text import as_cell
 
 
 class Column(IntEnum):
@@ -58,9 +59,15 @@ class CandidateGroups:
         newest = [rows[0] for rows in groups]
         names = [index.candidate[row] or f"(candidate {index.candidate_id[row]})" for row in newest]
         folded = [fold(name) for name in names]
+        # Sorted as the cell shows a name, on one line: "Ana\n\nMaria Silva" by its raw text
+        # came before "Ana Lima". Most names are shown as they are (``as_cell`` gives them back).
+        shown = [as_cell(name) for name in names]
+        shown_folded = [
+            f if s is n else fold(s) for s, n, f in zip(shown, names, folded, strict=True)
+        ]
         order = sorted(
             range(len(groups)),
-            key=lambda g: (folded[g], names[g].casefold(), index.candidate_id[newest[g]]),
+            key=lambda g: (shown_folded[g], shown[g].casefold(), index.candidate_id[newest[g]]),
         )
         # What the table shows of a group, in its first order: the candidate's own row
         # (-(g + 1)), then the order rows. Kept whole, not as order rows alone, so the table
@@ -123,7 +130,7 @@ class CandidateGroups:
         if column == Column.NAME:
             return range(len(self))  # the groups are in name order already
         if column == Column.EMAIL:
-            return [email.casefold() for email in self.emails]
+            return [as_cell(email).casefold() for email in self.emails]  # as the inbox's
         if column == Column.STATUS:
             return [len(block) for block in self._blocks]
         if column == Column.COMPANY:

@@ -22,7 +22,7 @@ class Column:
     ``display`` turns a value into the cell's text; ``search`` into the text a search looks in
     (None: not searched), searched without its accents when ``names`` ("zoe muller" finds Zoë
     Müller; the other columns hold codes, ids, dates and the desk's own words); ``sort`` into
-    the sort key (None: the value itself; text as the cell shows it, folded).
+    the sort key (None: the value itself; text on one line as its cell shows it, folded).
     ``descending_first`` flips the sort (Age: the youngest is the newest).
     """
 
@@ -43,9 +43,10 @@ class Column:
         if self.sort is not None:
             return list(map(self.sort, values))
         if values and isinstance(values[0], str):
-            # As the cell shows it: a name with line breaks ("Ana\n\nMaria Silva", shown "Ana
-            # Maria Silva") sorted by its raw text came before every other "Ana …".
-            return [self.display(value).casefold() for value in values]
+            # On one line, as the cell shows it: a name with line breaks ("Ana\n\nMaria Silva",
+            # shown "Ana Maria Silva") sorted by its raw text came before every other "Ana …".
+            # Not by ``display``, whose placeholders ("—" for no email) would sort among text.
+            return [as_cell(value).casefold() for value in values]
         return list(values)
 
 

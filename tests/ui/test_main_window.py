@@ -185,7 +185,6 @@ def test_layout_is_remembered(qtbot: QtBot, qsettings: QSettings) -> None:
     assert again.model.sort_column() is Column.LATEST  # the rows follow the indicator
 
 
-@pytest.mark.slow
 def _private_folders(tmp_path: Path) -> dict[str, str]:
     """The environment with a data folder and Qt settings of the test's own: a start reads
     the saved settings, and another test's (in the run's shared folders) would change it."""
@@ -196,6 +195,7 @@ def _private_folders(tmp_path: Path) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow
 def test_self_test_command_starts_in_demo_mode(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "app", "--self-test"],
