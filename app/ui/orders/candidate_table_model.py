@@ -23,7 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QGuiApplication, QPixmap
 
 from app.ui.common.tooltips import plain_tooltip
-from app.ui.orders.order_table_model import GONE_COLOUR, ORDER_ID_ROLE, STATUS_COLOURS
+from app.ui.orders.order_table_model import ORDER_ID_ROLE, status_colour
 from app.views.bulk_summary import counts_text
 from app.views.candidate_groups import NO_JOB_NAME, CandidateGroups, Column, fold
 from app.views.inbox_columns import (
@@ -263,7 +263,7 @@ class CandidateTableModel(QAbstractTableModel):
                 self._indent.fill(Qt.GlobalColor.transparent)
             return self._indent
         if role == Qt.ItemDataRole.ForegroundRole and column == Column.STATUS:
-            return GONE_COLOUR if index.gone[row] else STATUS_COLOURS[index.status[row]]
+            return status_colour(index.status[row], index.gone[row])
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == Column.NAME:
                 return f"Order {index.id[row]}"

@@ -46,7 +46,7 @@ from app.ui.common.action_button import ActionButton
 from app.ui.common.labels import NOTHING, ValueLabel, plain_label, rich_label
 from app.ui.common.tooltips import plain_tooltip
 from app.ui.orders.attachments_panel import AttachmentsPanel, dropped_paths
-from app.ui.orders.order_table_model import GONE_COLOUR, STATUS_COLOURS
+from app.ui.orders.order_table_model import STATUS_COLOURS, status_colour
 from app.views.inbox_columns import GONE_LABEL, STATUS_LABELS
 from app.views.text import one_line
 
@@ -361,7 +361,7 @@ class OrderDetailPane(QWidget):
 
     def _show_status(self, order: AssessmentOrder, *, gone: bool) -> None:
         label = STATUS_LABELS[order.status]
-        colour = (GONE_COLOUR if gone else STATUS_COLOURS[order.status]).name()
+        colour = status_colour(order.status, gone).name()
         said = f"{GONE_LABEL} from SmartRecruiters (last: {label})" if gone else label
         self.status.setText(
             f'<span style="color:{colour}; font-weight:600">{said}</span>'

@@ -49,6 +49,12 @@ STATUS_COLOURS = {
     OrderStatus.COMPLETED: QColor("#2e7d32"),
 }
 
+
+def status_colour(status: OrderStatus, gone: bool) -> QColor:
+    """The colour an order's status is shown in: grey once SmartRecruiters no longer has it."""
+    return GONE_COLOUR if gone else STATUS_COLOURS[status]
+
+
 ANSWERED_ROLES = frozenset(
     {
         Qt.ItemDataRole.DisplayRole,
@@ -220,7 +226,7 @@ class OrderTableModel(QAbstractTableModel):
             return self.sort_keys(column)[row]
         gone = self._rows.gone[row]
         if role == Qt.ItemDataRole.ForegroundRole and spec.key == "status":
-            return GONE_COLOUR if gone else STATUS_COLOURS[self._rows.status[row]]
+            return status_colour(self._rows.status[row], gone)
         if role == Qt.ItemDataRole.ToolTipRole and spec.key == "status" and gone:
             return gone_tip(self._rows.status[row])
         if role == Qt.ItemDataRole.ToolTipRole and spec.tooltip is not None:

@@ -9,8 +9,8 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from app.domain.order_status import OrderStatus
-from app.ui.orders.order_table_model import GONE_COLOUR, GONE_ROLE, STATUS_COLOURS, STATUS_ROLE
-from app.views.inbox_columns import GONE_LABEL, STATUS_LABELS
+from app.ui.orders.order_table_model import GONE_ROLE, STATUS_ROLE, status_colour
+from app.views.inbox_columns import shown_status
 
 _STATUSES = frozenset(s.value for s in OrderStatus)
 
@@ -44,11 +44,8 @@ class StatusBadgeDelegate(QStyledItemDelegate):
                 QStyle.ControlElement.CE_ItemViewItem, background, painter, option.widget
             )
         # An order SmartRecruiters no longer has is of no status there any more.
-        label, colour = (
-            (GONE_LABEL, GONE_COLOUR)
-            if index.data(GONE_ROLE)
-            else (STATUS_LABELS[status], STATUS_COLOURS[status])
-        )
+        gone = bool(index.data(GONE_ROLE))
+        label, colour = shown_status(status, gone), status_colour(status, gone)
         pill = self._pill(label, colour, option.font, painter.device().devicePixelRatioF())
         width = pill.width() / pill.devicePixelRatio()
         height = pill.height() / pill.devicePixelRatio()
