@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from app.domain.journal import LinkedAssessment, StepKind, StepState
+from app.domain.journal_terms import LinkedAssessment, StepKind, StepState
 from app.domain.smartrecruiters import AssessmentComment, AssessmentOrder, AssessmentResult
 from app.domain.snapshot import SnapshotFilter, SnapshotMeta, SnapshotOrder, SnapshotStep
 from app.store.snapshot_file import write_snapshot

@@ -41,7 +41,6 @@ from app.domain.berke import (
     AssessmentStatus,
     BerkeErrorBody,
     BerkeJob,
-    BerkeParam,
     BerkeThrottleBody,
     CreateAssessmentRequest,
     CreateAssessmentResponse,
@@ -50,6 +49,7 @@ from app.domain.berke import (
 )
 from app.domain.berke_refusals import refusal_summary
 from app.domain.berke_results import CompletedAssessment, CompletedPage
+from app.domain.berke_text import BerkeParam
 
 log = logging.getLogger(__name__)
 

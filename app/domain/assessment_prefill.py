@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 
-from app.domain.berke import BerkeJob, BerkeParam
+from app.domain.berke import BerkeJob
+from app.domain.berke_text import BerkeParam
 from app.domain.job_names import closest_job
 from app.domain.smartrecruiters import AssessmentOrder
 

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from app.domain.berke_progress import BerkeProgress
-from app.domain.journal import StepKind
+from app.domain.journal_terms import StepKind
 from app.domain.order_rules import OrderAction, gone_reason
 from app.domain.order_state import OrderState
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus

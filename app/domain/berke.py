@@ -9,8 +9,6 @@ and never raises.
 from __future__ import annotations
 
 import re
-import unicodedata
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Final, Literal
 
@@ -27,64 +25,25 @@ from pydantic import (
 )
 
 from app.domain.berke_progress import BerkeProgress, progress_of, unix_time
+from app.domain.berke_text import (
+    HTML_MARKUP,
+    Advice,
+    BerkeParam,
+    blank_to_none,
+    is_as_recorded,
+    one_line_name,
+    spam_advice,
+)
 from app.domain.email_rule import email_list_problem, is_well_formed_email
 from app.domain.job_names import job_key
 from app.domain.sensitive_ids import looks_like_sensitive_id, refusal
 from app.domain.sr_limits import is_sendable_http_url
 
 
-class BerkeParam:
-    """Berke's parameter spellings, in one place: a correction is one edit away."""
-
-    API_TOKEN: Final = "apiToken"
-    USERNAME: Final = "username"
-    FIRST_NAME: Final = "firstName"
-    LAST_NAME: Final = "lastName"
-    EMAIL_ADDRESS: Final = "emailAddress"
-    PHONE_NUMBER: Final = "phoneNumber"
-    SOURCE_CANDIDATE_ID: Final = "sourceCandidateId"
-    SOURCE_JOB_ID: Final = "sourceJobId"
-    SOURCE_DEPARTMENT_ID: Final = "sourceDepartmentId"
-    ON_COMPLETE_ACTION: Final = "onAssessmentCompleteAction"
-    EMAIL_REPORT_TO_LIST: Final = "emailReportToList"
-    REDIRECT_URL: Final = "redirectUrl"
-    COMPLETE_WITHIN_DAYS: Final = "completeWithinDays"
-    INVITATION_MESSAGE: Final = "invitationMessage"
-    SENDER_NAME: Final = "senderName"
-    SENDER_EMAIL: Final = "senderEmail"
-    INVITATION_CODE: Final = "invitationCode"
-    FORMAT_OUTPUT: Final = "formatOutput"
-
-
-# What Berke calls markup in a message: "<" before a letter, "/", "!" or "?" (a tag, even
-# unclosed, a comment, a declaration, a processing instruction) and character references
-# ("&amp;", "&#60;"), as the simulated Berke judges it (one table of cases tests both). "a < b"
-# is text. A plain character class each, no nesting: linear on any text.
-HTML_MARKUP = re.compile(r"<[A-Za-z/!?]|&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#x[0-9A-Fa-f]+);")
-
-
-def _blank_to_none(value: object) -> object:
-    """Berke wants an absent optional parameter, not an empty one: trim, then '' is None."""
-    if isinstance(value, str):
-        value = value.strip()
-        return value or None
-    return value
-
-
-#: Validation context for a request read back from the journal. The rules added since it was
-#: recorded (the email rule, sensitive ids) do not make history unreadable; a step still to
-#: be sent is checked again without it before it goes (workflows.steps).
-AS_RECORDED: dict[str, bool] = {"as_recorded": True}
-
-
-def _as_recorded(info: ValidationInfo) -> bool:
-    return bool(info.context and info.context.get("as_recorded"))
-
-
 # Berke's "well-formed" address is one rule for the form, the batch and the client, written and
 # explained in email_rule (and, for the sandbox, in app/sandbox/email_rule.py).
 def _email(value: str | None, info: ValidationInfo) -> str | None:
-    if _as_recorded(info):
+    if is_as_recorded(info):
         return value
     if value is not None and not is_well_formed_email(value):
         raise ValueError("is not a well-formed email address")
@@ -95,7 +54,7 @@ def _email_list(value: object, info: ValidationInfo) -> object:
     """Before the length rule: every address is judged, so a long list of bad addresses says
     what is wrong with them (and its length too), not only that it is long. A good list is
     sent as Berke reads it: addresses joined by single commas."""
-    if not isinstance(value, str) or _as_recorded(info):
+    if not isinstance(value, str) or is_as_recorded(info):
         return value
     problem = email_list_problem(value)
     if problem is None:
@@ -118,7 +77,7 @@ def _no_markup(value: str | None) -> str | None:
 
 
 def _int_or_none(value: object) -> object:
-    value = _blank_to_none(value)
+    value = blank_to_none(value)
     if isinstance(value, str) and re.fullmatch(r"[+-]?\d+", value):
         return int(value)
     return value
@@ -137,26 +96,7 @@ def _strip(value: object) -> object:
     return value.strip() if isinstance(value, str) else value
 
 
-def one_line_name(value: object, info: ValidationInfo) -> object:
-    """A name on one line: runs of spaces, tabs and line breaks become one space. A name is
-    shown in Berke's emails and reports (a sender's, in the From line): a line break in it is
-    never a name's, and a copied "Ana\n\nMaria" was sent as it was. A name of nothing but
-    invisible characters (zero-width spaces, direction marks) is no name: empty, so required.
-    A request read back as recorded keeps the name it was sent with."""
-    if not isinstance(value, str):
-        return value
-    if _as_recorded(info):
-        return value.strip()
-    name = " ".join(value.split())
-    return name if any(_shows(c) for c in name) else ""
-
-
-def _shows(character: str) -> bool:
-    """Whether a character is drawn: not a control, format character or separator."""
-    return unicodedata.category(character)[0] not in "CZ"
-
-
-Optional1to50 = Annotated[Text50 | None, BeforeValidator(_blank_to_none)]
+Optional1to50 = Annotated[Text50 | None, BeforeValidator(blank_to_none)]
 Required1to100 = Annotated[Text100, BeforeValidator(one_line_name)]
 
 CompletionAction = Literal[1, 2, 4, 5]
@@ -173,52 +113,14 @@ REMINDER_DAYS_MIN: Final = 2
 REMINDER_DAYS_MAX: Final = 21
 
 
-@dataclass(frozen=True)
-class Advice:
-    """A warning: Berke accepts the value, but the coordinator probably does not want it."""
-
-    field: str  # Berke's spelling of the parameter
-    message: str
-
-
-_CAPS_WORD = re.compile(r"\b[A-Z]{2,}(?:\s+[A-Z]{2,})*\b")
-
-
 def _not_sensitive(value: str | None, info: ValidationInfo) -> str | None:
     """The seed forbids national ids, bank ids and the like as sourceCandidateId: refused."""
-    if _as_recorded(info):
+    if is_as_recorded(info):
         return value
     kind = looks_like_sensitive_id(value) if value is not None else None
     if kind is not None:
         raise ValueError(refusal(kind))
     return value
-
-
-def shouty_words(message: str) -> list[str]:
-    """Words written in capitals (2+ letters) that spam filters dislike."""
-    return [m.group(0) for m in _CAPS_WORD.finditer(message)]
-
-
-def spam_advice(field: str, message: str | None) -> list[Advice]:
-    """Berke's advice for a message to the candidate: "To avoid spam blockers, do not use
-    exclamation points or PHRASES IN CAPS" (CreateAssessment's and SendInvitation's alike)."""
-    found: list[Advice] = []
-    if not message:
-        return found
-    if "!" in message:
-        found.append(
-            Advice(field, "Exclamation marks make spam filters more likely to block the message.")
-        )
-    caps = shouty_words(message)
-    if caps:
-        found.append(
-            Advice(
-                field,
-                f"Words in capitals ({', '.join(caps[:3])}) make spam "
-                "filters more likely to block the message.",
-            )
-        )
-    return found
 
 
 class BerkeModel(BaseModel):
@@ -235,12 +137,12 @@ class CreateAssessmentRequest(BerkeModel):
     first_name: Required1to100 = Field(alias=BerkeParam.FIRST_NAME)
     last_name: Required1to100 = Field(alias=BerkeParam.LAST_NAME)
     email_address: Annotated[
-        Text100 | None, BeforeValidator(_blank_to_none), AfterValidator(_email)
+        Text100 | None, BeforeValidator(blank_to_none), AfterValidator(_email)
     ] = Field(default=None, alias=BerkeParam.EMAIL_ADDRESS)
     phone_number: Optional1to50 = Field(default=None, alias=BerkeParam.PHONE_NUMBER)
     username: Optional1to50 = Field(default=None, alias=BerkeParam.USERNAME)
     source_candidate_id: Annotated[
-        Text50 | None, BeforeValidator(_blank_to_none), AfterValidator(_not_sensitive)
+        Text50 | None, BeforeValidator(blank_to_none), AfterValidator(_not_sensitive)
     ] = Field(default=None, alias=BerkeParam.SOURCE_CANDIDATE_ID)
     source_job_id: Optional1to50 = Field(default=None, alias=BerkeParam.SOURCE_JOB_ID)
     source_department_id: Optional1to50 = Field(default=None, alias=BerkeParam.SOURCE_DEPARTMENT_ID)
@@ -249,16 +151,16 @@ class CreateAssessmentRequest(BerkeModel):
     ] = Field(default=None, alias=BerkeParam.ON_COMPLETE_ACTION)
     # Before validators run right to left: blank to None first, then the addresses.
     email_report_to_list: Annotated[
-        Text500 | None, BeforeValidator(_email_list), BeforeValidator(_blank_to_none)
+        Text500 | None, BeforeValidator(_email_list), BeforeValidator(blank_to_none)
     ] = Field(default=None, alias=BerkeParam.EMAIL_REPORT_TO_LIST)
     redirect_url: Annotated[
-        Text150 | None, BeforeValidator(_blank_to_none), AfterValidator(_redirect)
+        Text150 | None, BeforeValidator(blank_to_none), AfterValidator(_redirect)
     ] = Field(default=None, alias=BerkeParam.REDIRECT_URL)
     complete_within_days: Annotated[int | None, BeforeValidator(_int_or_none)] = Field(
         default=None, alias=BerkeParam.COMPLETE_WITHIN_DAYS
     )
     invitation_message: Annotated[
-        Text1000 | None, BeforeValidator(_blank_to_none), AfterValidator(_no_markup)
+        Text1000 | None, BeforeValidator(blank_to_none), AfterValidator(_no_markup)
     ] = Field(default=None, alias=BerkeParam.INVITATION_MESSAGE)
 
     @field_validator("on_assessment_complete_action", mode="wrap")
@@ -339,14 +241,14 @@ class SendInvitationRequest(BerkeModel):
     )
     # A single character disables the default message; "default" forces it. HTML is escaped.
     # The reference lists one spelling for a message, invitationMessage, for both methods.
-    message: Annotated[Text1000 | None, BeforeValidator(_blank_to_none)] = Field(
+    message: Annotated[Text1000 | None, BeforeValidator(blank_to_none)] = Field(
         default=None, alias=BerkeParam.INVITATION_MESSAGE
     )
-    sender_name: Annotated[Text100 | None, BeforeValidator(_blank_to_none)] = Field(
+    sender_name: Annotated[Text100 | None, BeforeValidator(blank_to_none)] = Field(
         default=None, alias=BerkeParam.SENDER_NAME
     )
     sender_email: Annotated[
-        Text100 | None, BeforeValidator(_blank_to_none), AfterValidator(_email)
+        Text100 | None, BeforeValidator(blank_to_none), AfterValidator(_email)
     ] = Field(default=None, alias=BerkeParam.SENDER_EMAIL)
 
 

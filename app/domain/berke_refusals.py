@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from app.domain.berke import BerkeParam
+from app.domain.berke_text import BerkeParam
 
 #: Each parameter as the form calls it.
 PARAMETER_WORDS: Final[dict[str, str]] = {

@@ -15,8 +15,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from app.domain.berke import BerkeParam
 from app.domain.berke_progress import unix_time
+from app.domain.berke_text import BerkeParam
 from app.domain.job_names import closest_job, same_job
 from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult, ResultType
 

@@ -21,20 +21,20 @@ from pydantic import (
     StringConstraints,
 )
 
-from app.domain.berke import HTML_MARKUP, Advice, BerkeParam, one_line_name, spam_advice
+from app.domain.berke_text import (
+    HTML_MARKUP,
+    Advice,
+    BerkeParam,
+    blank_to_none,
+    one_line_name,
+    spam_advice,
+)
 from app.domain.email_rule import is_well_formed_email
 
 MESSAGE_MAX: Final = 1000
 SENDER_MAX: Final = 100
 #: The message that makes Berke use the account's default invitation text.
 FORCE_DEFAULT: Final = "default"
-
-
-def _blank_to_none(value: object) -> object:
-    # Berke wants an absent optional parameter, not an empty one.
-    if isinstance(value, str):
-        return value.strip() or None
-    return value
 
 
 def _sender_email(value: str | None) -> str | None:
@@ -45,16 +45,16 @@ def _sender_email(value: str | None) -> str | None:
 
 Message = Annotated[
     Annotated[str, StringConstraints(min_length=1, max_length=MESSAGE_MAX)] | None,
-    BeforeValidator(_blank_to_none),
+    BeforeValidator(blank_to_none),
 ]
 SenderName = Annotated[
     Annotated[str, StringConstraints(min_length=1, max_length=SENDER_MAX)] | None,
-    BeforeValidator(_blank_to_none),
+    BeforeValidator(blank_to_none),
     BeforeValidator(one_line_name),  # runs first: the From line of Berke's email
 ]
 SenderEmail = Annotated[
     Annotated[str, StringConstraints(min_length=1, max_length=SENDER_MAX)] | None,
-    BeforeValidator(_blank_to_none),
+    BeforeValidator(blank_to_none),
     AfterValidator(_sender_email),
 ]
 

@@ -15,12 +15,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from app.domain.berke import (
-    AS_RECORDED,
-    BerkeParam,
-    CreateAssessmentRequest,
-    SendInvitationRequest,
-)
+from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
+from app.domain.berke_text import AS_RECORDED, BerkeParam
 from app.domain.journal import (
     AcceptStep,
     AssessmentDeleted,
@@ -36,19 +32,17 @@ from app.domain.journal import (
     InviteStep,
     JournalOutcome,
     JournalStep,
-    LinkedAssessment,
     OrderUpdated,
     RejectStep,
-    ResultFlow,
     ResultRecorded,
     ReuseAssessmentStep,
-    StepKind,
     StepOutcome,
     StepPayload,
     UnreadableOutcome,
     UnreadableStep,
     UploadStep,
 )
+from app.domain.journal_terms import LinkedAssessment, ResultFlow, StepKind
 from app.domain.smartrecruiters import AcceptRequest, AssessmentResult, RejectRequest
 
 FLOW = "flow"

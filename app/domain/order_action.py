@@ -11,7 +11,7 @@ from enum import StrEnum
 
 class OrderAction(StrEnum):
     """What a coordinator may do to an order (a button, a menu entry). Each is carried out by
-    one or more journaled steps (``journal.StepKind``)."""
+    one or more journaled steps (``journal_terms.StepKind``)."""
 
     CREATE_ASSESSMENT = "create_assessment"
     ACCEPT = "accept"

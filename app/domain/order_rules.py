@@ -6,7 +6,7 @@ from datetime import datetime
 
 from app.domain.berke_progress import BerkeProgress
 from app.domain.email_rule import is_well_formed_email
-from app.domain.journal import LinkedAssessment
+from app.domain.journal_terms import LinkedAssessment
 from app.domain.order_action import OrderAction
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 

@@ -13,7 +13,7 @@ from app.domain.attachments import UploadState
 from app.domain.berke_progress import BerkeProgress
 
 if TYPE_CHECKING:  # types only: the inbox's first frame shows states without pydantic
-    from app.domain.journal import LinkedAssessment, StepKind
+    from app.domain.journal_terms import LinkedAssessment, StepKind
     from app.domain.uploads import Upload
 
 

@@ -22,7 +22,8 @@ from pydantic import (
     model_validator,
 )
 
-from app.domain.journal import JournalEntry, LinkedAssessment, StepKind, StepState
+from app.domain.journal import JournalEntry
+from app.domain.journal_terms import LinkedAssessment, StepKind, StepState
 from app.domain.journal_v1 import outcome_to_v1, step_to_v1
 from app.domain.order_summary import OrderSummary
 from app.domain.smartrecruiters import (

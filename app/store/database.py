@@ -17,7 +17,6 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.store.journal_rows import upgrade_first_form
 from app.store.paths import data_dir, make_private_dir, make_private_file, tighten_file
 from app.store.score_upgrade import forget_made_up_scores
 
@@ -167,10 +166,19 @@ _MIGRATIONS: dict[int, str] = {
     """,
 }
 
+
+def _upgrade_journal_first_form(conn: sqlite3.Connection) -> None:
+    # The journal's models load only for a file this old: a working day's first frame opens
+    # the database and does not need them (~40 ms, bench/startup.py --cached).
+    from app.store.journal_rows import upgrade_first_form
+
+    upgrade_first_form(conn)
+
+
 #: Data a version's SQL cannot convert, converted in the same transaction after that SQL.
 _DATA_MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     # The journal's untyped request/outcome dicts become typed steps and outcomes.
-    3: upgrade_first_form,
+    3: _upgrade_journal_first_form,
     # A job fit stored without Berke's percentage as 0 % loses the made-up figure.
     6: forget_made_up_scores,
 }

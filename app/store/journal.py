@@ -11,14 +11,8 @@ import logging
 import sqlite3
 from collections.abc import Iterable
 
-from app.domain.journal import (
-    JournalEntry,
-    LinkedAssessment,
-    StepKind,
-    StepOutcome,
-    StepPayload,
-    StepState,
-)
+from app.domain.journal import JournalEntry, StepOutcome, StepPayload
+from app.domain.journal_terms import LinkedAssessment, StepKind, StepState
 from app.domain.smartrecruiters import AssessmentOrder
 from app.store.database import Database, utc_now
 from app.store.journal_rows import dumps, read_outcome, read_step

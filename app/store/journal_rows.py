@@ -16,14 +16,9 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from app.domain.berke import AS_RECORDED
-from app.domain.journal import (
-    JournalOutcome,
-    JournalStep,
-    StepKind,
-    UnreadableOutcome,
-    UnreadableStep,
-)
+from app.domain.berke_text import AS_RECORDED
+from app.domain.journal import JournalOutcome, JournalStep, UnreadableOutcome, UnreadableStep
+from app.domain.journal_terms import StepKind
 from app.domain.journal_v1 import outcome_from_v1, step_from_v1
 
 log = logging.getLogger(__name__)

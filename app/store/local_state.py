@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 
-from app.domain.journal import LinkedAssessment, StepKind
+from app.domain.journal_terms import LinkedAssessment, StepKind
 from app.domain.order_state import OrderState
 from app.domain.uploads import Upload
 from app.store.berke_watch import berke_state

@@ -28,10 +28,10 @@ from app.domain.journal import (
     OrderUpdated,
     RejectStep,
     ReuseAssessmentStep,
-    StepState,
     UnreadableStep,
     UploadStep,
 )
+from app.domain.journal_terms import StepState
 from app.domain.journal_v1 import outcome_from_v1, step_from_v1
 from app.domain.smartrecruiters import AssessmentResult
 from app.domain.snapshot import SnapshotStep

@@ -16,7 +16,7 @@ from app.domain.order_summary import summarize, utc_text
 
 if TYPE_CHECKING:  # the rows' class and columns need no pydantic: the first frame has them
     from app.domain.attention import Flag
-    from app.domain.journal import StepKind
+    from app.domain.journal_terms import StepKind
     from app.domain.order_status import OrderStatus
     from app.domain.smartrecruiters import AssessmentOrder
     from app.domain.snapshot import SnapshotIndex
@@ -57,7 +57,7 @@ def activity_text(state: OrderState) -> str:
 
 
 def _labels(actions: Iterable[StepKind]) -> list[str]:
-    from app.domain.journal import StepKind
+    from app.domain.journal_terms import StepKind
 
     order = list(StepKind)
     return [a.label for a in sorted(actions, key=order.index)]

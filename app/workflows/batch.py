@@ -20,11 +20,12 @@ from pydantic import ValidationError
 
 from app.clients.errors import ApiError, StateConflictError
 from app.domain.assessment_prefill import match_job, prefill_from_order
-from app.domain.berke import BerkeJob, BerkeParam, CreateAssessmentRequest
+from app.domain.berke import BerkeJob, CreateAssessmentRequest
 from app.domain.berke_jobs import no_match_warning
+from app.domain.berke_text import BerkeParam
 from app.domain.field_errors import FORM_LEVEL, field_errors
 from app.domain.invitation import InvitationText
-from app.domain.journal import LinkedAssessment
+from app.domain.journal_terms import LinkedAssessment
 from app.domain.order_rules import OrderAction, why_not
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.domain.text_fold import fold

@@ -33,7 +33,8 @@ from app.domain.berke_progress import BerkeProgress
 from app.domain.berke_results import FitLevel
 from app.domain.connection import ConnectionProfile
 from app.domain.invitation import InvitationText
-from app.domain.journal import JournalEntry, LinkedAssessment, StepKind
+from app.domain.journal import JournalEntry
+from app.domain.journal_terms import LinkedAssessment, StepKind
 from app.domain.order_freshness import is_older
 from app.domain.order_result import ResultOnFile
 from app.domain.order_rules import (

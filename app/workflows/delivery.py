@@ -27,7 +27,7 @@ from app.domain.berke_results import (
     report_file_name,
     result_for,
 )
-from app.domain.journal import StepKind, StepState
+from app.domain.journal_terms import StepKind, StepState
 from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult
 from app.domain.uploads import Upload
 from app.workflows.desk import Desk

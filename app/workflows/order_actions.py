@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 from pydantic import ValidationError
 
 from app.domain.assessment_prefill import is_stable_candidate_id, stable_candidate_id
-from app.domain.berke import BerkeParam, CreateAssessmentRequest, SendInvitationRequest
+from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
+from app.domain.berke_text import BerkeParam
 from app.domain.invitation import InvitationText
 from app.domain.journal import (
     AcceptStep,
@@ -20,13 +21,11 @@ from app.domain.journal import (
     CreateAssessmentStep,
     DeleteAssessmentStep,
     InviteStep,
-    LinkedAssessment,
     OrderUpdated,
     RejectStep,
     ReuseAssessmentStep,
-    StepKind,
-    StepState,
 )
+from app.domain.journal_terms import LinkedAssessment, StepKind, StepState
 from app.domain.order_rules import OrderAction, why_not
 from app.domain.smartrecruiters import (
     AcceptRequest,

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 from app.clients.errors import ApiError
 from app.domain.attachments import UploadState
-from app.domain.journal import JournalEntry, JournalOutcome, StepState, UploadStep
+from app.domain.journal import JournalEntry, JournalOutcome, UploadStep
+from app.domain.journal_terms import StepState
 from app.domain.order_rules import OPEN_STATUSES
 from app.domain.smartrecruiters import OrderStatus
 from app.workflows.desk import COMPLETING, Desk, action_key, upload_turn_key

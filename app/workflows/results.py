@@ -30,12 +30,10 @@ from app.domain.journal import (
     CompleteStep,
     CreateResultStep,
     JournalEntry,
-    ResultFlow,  # defined with the journal's steps; callers still import it from here
     ResultRecorded,
-    StepKind,
-    StepState,
     UploadStep,
 )
+from app.domain.journal_terms import ResultFlow, StepKind, StepState
 from app.domain.order_result import ResultOnFile
 from app.domain.order_rules import OrderAction, why_not
 from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult, OrderStatus

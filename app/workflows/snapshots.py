@@ -36,7 +36,8 @@ from pathlib import Path
 import app
 from app.clients.errors import ApiError
 from app.domain.attachments import UploadState
-from app.domain.journal import JournalEntry, LinkedAssessment
+from app.domain.journal import JournalEntry
+from app.domain.journal_terms import LinkedAssessment
 from app.domain.order_details import OrderDetails, listable_results
 from app.domain.smartrecruiters import AssessmentOrder, Attachment, OrderStatus
 from app.domain.snapshot import (

@@ -33,12 +33,8 @@ from app.clients.multipart import ProgressCallback
 from app.domain.assessment_prefill import is_stable_candidate_id
 from app.domain.assessment_url import url_prefix
 from app.domain.attachments import CANCELLABLE, RETRIABLE, UploadState
-from app.domain.berke import (
-    AssessmentStatus,
-    BerkeParam,
-    CreateAssessmentRequest,
-    assessment_url_problem,
-)
+from app.domain.berke import AssessmentStatus, CreateAssessmentRequest, assessment_url_problem
+from app.domain.berke_text import BerkeParam
 from app.domain.journal import (
     AcceptStep,
     AssessmentDeleted,
@@ -54,19 +50,17 @@ from app.domain.journal import (
     InviteStep,
     JournalEntry,
     JournalOutcome,
-    LinkedAssessment,
     OrderUpdated,
     RejectStep,
-    ResultFlow,
     ResultRecorded,
     ReuseAssessmentStep,
     StepOutcome,
     StepPayload,
-    StepState,
     UnreadableStep,
     UploadStep,
     breaks_current_rules,
 )
+from app.domain.journal_terms import LinkedAssessment, ResultFlow, StepState
 from app.domain.order_rules import OPEN_STATUSES, gone_reason, still_in_use
 from app.domain.smartrecruiters import (
     AssessmentOrder,

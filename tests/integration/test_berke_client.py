@@ -19,7 +19,8 @@ from app.clients.errors import (
     ValidationApiError,
 )
 from app.clients.http import RetryPolicy
-from app.domain.berke import BerkeParam, CreateAssessmentRequest, SendInvitationRequest
+from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
+from app.domain.berke_text import BerkeParam
 from tests.integration.helpers import PacedClock, RecordingTransport, run, unpaced
 
 if TYPE_CHECKING:

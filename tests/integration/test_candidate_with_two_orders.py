@@ -19,8 +19,10 @@ import pytest
 from app.clients.berke import BerkeClient
 from app.clients.errors import ApiError, ValidationApiError
 from app.domain.assessment_prefill import stable_candidate_id
-from app.domain.berke import BerkeParam, CreateAssessmentRequest
-from app.domain.journal import CreateAssessmentStep, StepState
+from app.domain.berke import CreateAssessmentRequest
+from app.domain.berke_text import BerkeParam
+from app.domain.journal import CreateAssessmentStep
+from app.domain.journal_terms import StepState
 from app.domain.smartrecruiters import OrderStatus
 from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY, SandboxConfig, SandboxServer
 from app.workflows.batch import default_request, run_batch

@@ -10,7 +10,8 @@ import httpx
 from app.clients.berke import BerkeClient
 from app.domain.assessment_prefill import stable_candidate_id
 from app.domain.berke import CreateAssessmentRequest, CreateAssessmentResponse
-from app.domain.journal import CreateAssessmentStep, StepKind, StepState
+from app.domain.journal import CreateAssessmentStep
+from app.domain.journal_terms import StepKind, StepState
 from app.sandbox import SandboxServer
 from app.workflows.batch import OutcomeKind, run_batch
 from app.workflows.desk import Desk

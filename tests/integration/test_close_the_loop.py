@@ -20,7 +20,8 @@ from app.domain.attention import Attention
 from app.domain.berke import CreateAssessmentRequest
 from app.domain.berke_progress import BerkeProgress
 from app.domain.berke_results import CompletedAssessment, JobFit
-from app.domain.journal import CompleteStep, CreateResultStep, ResultFlow, StepKind, StepState
+from app.domain.journal import CompleteStep, CreateResultStep
+from app.domain.journal_terms import ResultFlow, StepKind, StepState
 from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus, ResultType
 from app.sandbox import DEMO_SR_KEY, SandboxConfig, SandboxServer

@@ -20,14 +20,8 @@ from app.clients.errors import StateConflictError
 from app.clients.smartrecruiters import SmartRecruitersClient
 from app.domain.attachments import DEFAULT_MAX_BYTES, UploadState
 from app.domain.berke import CreateAssessmentRequest
-from app.domain.journal import (
-    AttachmentUploaded,
-    CompleteStep,
-    CreateResultStep,
-    ResultFlow,
-    StepKind,
-    StepState,
-)
+from app.domain.journal import AttachmentUploaded, CompleteStep, CreateResultStep
+from app.domain.journal_terms import ResultFlow, StepKind, StepState
 from app.domain.smartrecruiters import AssessmentResult, ContactPerson, OrderStatus, ResultType
 from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY, SandboxConfig, SandboxServer
 from app.store.database import Database

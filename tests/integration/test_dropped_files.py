@@ -237,7 +237,8 @@ def test_the_resumer_leaves_a_file_waiting_for_its_turn_to_the_board(
     """Two files of one order going, a third (another order's) waiting its turn. Before: the
     background round sent the third beside the two, and when its turn came the board failed
     a step of its own for it, "Cancelled by the coordinator", though no one had."""
-    from app.domain.journal import StepState, UploadStep
+    from app.domain.journal import UploadStep
+    from app.domain.journal_terms import StepState
     from app.workflows.board import UPLOADS_AT_ONCE
 
     async def body() -> str:

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from app.domain.berke import BerkeParam, CreateAssessmentRequest
+from app.domain.berke import CreateAssessmentRequest
+from app.domain.berke_text import BerkeParam
 from app.domain.order_rules import OrderAction, why_not
 from app.workflows.batch import OutcomeKind, PlanKind, create_accept_invite, plan_batch
 from app.workflows.order_actions import (

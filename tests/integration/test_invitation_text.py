@@ -7,10 +7,12 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.domain.berke import BerkeParam, CreateAssessmentRequest
+from app.domain.berke import CreateAssessmentRequest
+from app.domain.berke_text import BerkeParam
 from app.domain.connection import ConnectionProfile
 from app.domain.invitation import InvitationText
-from app.domain.journal import InviteStep, StepKind
+from app.domain.journal import InviteStep
+from app.domain.journal_terms import StepKind
 from app.domain.smartrecruiters import AssessmentOrder
 from app.workflows.batch import OutcomeKind, run_batch
 from app.workflows.board import OrderBoard

@@ -10,13 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from app.domain.assessment_prefill import stable_candidate_id
 from app.domain.berke import CreateAssessmentRequest
-from app.domain.journal import (
-    AssessmentLinked,
-    CommentAdded,
-    OrderUpdated,
-    StepKind,
-    StepState,
-)
+from app.domain.journal import AssessmentLinked, CommentAdded, OrderUpdated
+from app.domain.journal_terms import StepKind, StepState
 from app.domain.smartrecruiters import OrderStatus
 from app.store.database import _MIGRATIONS
 from app.workflows.desk import Desk

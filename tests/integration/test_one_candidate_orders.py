@@ -11,7 +11,8 @@ import pytest
 
 from app.domain.attention import Attention
 from app.domain.berke_progress import BerkeProgress
-from app.domain.journal import DeleteAssessmentStep, StepKind, StepState
+from app.domain.journal import DeleteAssessmentStep
+from app.domain.journal_terms import StepKind, StepState
 from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.sandbox import SandboxConfig, SandboxServer

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 from app.clients.errors import ValidationApiError
-from app.domain.berke import BerkeParam, CreateAssessmentRequest
+from app.domain.berke import CreateAssessmentRequest
+from app.domain.berke_text import BerkeParam
 from app.domain.smartrecruiters import OrderStatus
 from app.domain.sr_limits import MESSAGE_MAX
 from app.workflows.desk import Desk

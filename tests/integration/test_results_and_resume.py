@@ -19,10 +19,9 @@ from app.domain.journal import (
     CompleteStep,
     CreateAssessmentStep,
     CreateResultStep,
-    StepKind,
-    StepState,
     UploadStep,
 )
+from app.domain.journal_terms import StepKind, StepState
 from app.domain.order_action import OrderAction
 from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult, OrderStatus, ResultType
 from app.workflows.desk import Desk, action_key

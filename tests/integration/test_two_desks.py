@@ -9,7 +9,8 @@ import pytest
 
 from app.clients.errors import StateConflictError
 from app.domain.berke import CreateAssessmentRequest
-from app.domain.journal import AcceptStep, OrderUpdated, StepKind, StepState
+from app.domain.journal import AcceptStep, OrderUpdated
+from app.domain.journal_terms import StepKind, StepState
 from app.domain.smartrecruiters import AcceptRequest, OrderStatus
 from app.sandbox import SandboxConfig, SandboxServer
 from app.workflows.batch import OutcomeKind, create_accept_invite

@@ -15,7 +15,7 @@ import pytest
 from app.clients.errors import AuthError, Service
 from app.domain.attention import Attention
 from app.domain.berke_progress import BerkeProgress
-from app.domain.journal import StepKind
+from app.domain.journal_terms import StepKind
 from app.domain.smartrecruiters import OrderStatus
 from app.sandbox import SandboxConfig, SandboxServer
 from app.workflows.board import BoardOptions, OrderBoard

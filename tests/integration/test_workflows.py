@@ -14,7 +14,8 @@ from app.clients.berke import BerkeClient
 from app.clients.errors import ValidationApiError
 from app.clients.pacing import Pacer
 from app.clients.smartrecruiters import SmartRecruitersClient
-from app.domain.berke import AS_RECORDED, BerkeParam, CreateAssessmentRequest
+from app.domain.berke import CreateAssessmentRequest
+from app.domain.berke_text import AS_RECORDED, BerkeParam
 from app.domain.invitation import InvitationText
 from app.domain.journal import (
     AcceptStep,
@@ -23,9 +24,8 @@ from app.domain.journal import (
     InviteStep,
     OrderUpdated,
     RejectStep,
-    StepKind,
-    StepState,
 )
+from app.domain.journal_terms import StepKind, StepState
 from app.domain.smartrecruiters import (
     AcceptRequest,
     AssessmentOrder,

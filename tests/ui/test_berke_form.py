@@ -10,7 +10,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from app.domain.assessment_prefill import stable_candidate_id
-from app.domain.berke import COMPLETION_ACTIONS, BerkeJob, BerkeParam, CreateAssessmentRequest
+from app.domain.berke import COMPLETION_ACTIONS, BerkeJob, CreateAssessmentRequest
+from app.domain.berke_text import BerkeParam
 from app.domain.smartrecruiters import AssessmentOrder
 from app.ui.orders.berke_form import (
     BUSY_TEXT,

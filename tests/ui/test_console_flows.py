@@ -24,13 +24,8 @@ from shiboken6 import Shiboken
 from app.clients.errors import ApiError, Service, ValidationApiError
 from app.domain.assessment_prefill import stable_candidate_id
 from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
-from app.domain.journal import (
-    CreateAssessmentStep,
-    InviteStep,
-    RejectStep,
-    StepKind,
-    StepState,
-)
+from app.domain.journal import CreateAssessmentStep, InviteStep, RejectStep
+from app.domain.journal_terms import StepKind, StepState
 from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import (
     AssessmentComment,

@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from app.domain.berke import CreateAssessmentResponse
 from app.domain.invitation import InvitationText
-from app.domain.journal import LinkedAssessment
+from app.domain.journal_terms import LinkedAssessment
 from app.domain.smartrecruiters import AssessmentOrder
 from app.ui.common.discard_guard import DiscardGuard
 from app.ui.offers.offer_form import OfferForm

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QLabel
 
-from app.domain.berke import BerkeParam
+from app.domain.berke_text import BerkeParam
 from app.domain.invitation import InvitationText
 from app.domain.smartrecruiters import AssessmentOrder
 from app.ui.common.screens import available_room

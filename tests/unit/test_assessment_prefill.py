@@ -12,7 +12,8 @@ from app.domain.assessment_prefill import (
     prefill_from_order,
     stable_candidate_id,
 )
-from app.domain.berke import BerkeJob, BerkeParam, CreateAssessmentRequest
+from app.domain.berke import BerkeJob, CreateAssessmentRequest
+from app.domain.berke_text import BerkeParam
 from app.domain.smartrecruiters import AssessmentOrder
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from app.domain.attention import Attention, AttentionRules, flags_for
 from app.domain.berke_progress import BerkeProgress
-from app.domain.journal import LinkedAssessment, StepKind
+from app.domain.journal_terms import LinkedAssessment, StepKind
 from app.domain.order_rules import OrderAction
 from app.domain.order_state import BerkeState, OrderState
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from app.domain.berke import BerkeJob, BerkeParam
+from app.domain.berke import BerkeJob
 from app.domain.berke_jobs import job_label, length_minutes, no_match_warning, result_needs_fit
+from app.domain.berke_text import BerkeParam
 from app.domain.berke_user import UserContext
 from app.domain.connection import ConnectionProfile
 from app.domain.field_errors import field_errors

@@ -7,11 +7,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from app.domain.berke import (
-    BerkeParam,
-    CreateAssessmentRequest,
-    SendInvitationRequest,
-)
+from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
+from app.domain.berke_text import BerkeParam
 from app.domain.field_errors import field_errors
 
 BASE = {BerkeParam.FIRST_NAME: "Zoë", BerkeParam.LAST_NAME: "Müller"}
@@ -429,7 +426,8 @@ def test_an_assessment_made_before_names_went_on_one_line_is_still_the_orders_ow
     """Berke holds "Ana  Maria" (sent before names were put on one line): the order's own
     request, read back now as "Ana Maria", must still recognise it (before: the recovery of
     the create step refused it as another's), and a recorded request reads back as sent."""
-    from app.domain.berke import AS_RECORDED, AssessmentStatus
+    from app.domain.berke import AssessmentStatus
+    from app.domain.berke_text import AS_RECORDED
 
     held = AssessmentStatus.model_validate(
         {BerkeParam.SOURCE_CANDIDATE_ID: "AD-1", BerkeParam.FIRST_NAME: "Ana  Maria",

@@ -9,8 +9,9 @@ from datetime import UTC, datetime
 import pytest
 from pydantic import ValidationError
 
-from app.domain.berke import BerkeParam, CreateAssessmentRequest, SendInvitationRequest
+from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
 from app.domain.berke_refusals import refusal_summary
+from app.domain.berke_text import BerkeParam
 from app.domain.connection import ConnectionProfile
 from app.domain.field_errors import field_errors
 from app.domain.journal import (
@@ -25,11 +26,10 @@ from app.domain.journal import (
     JournalEntry,
     JournalOutcome,
     JournalStep,
-    LinkedAssessment,
     RejectStep,
-    StepState,
     UploadStep,
 )
+from app.domain.journal_terms import LinkedAssessment, StepState
 from app.domain.profile_problems import profile_problem
 from app.domain.smartrecruiters import AcceptRequest, AssessmentResult, RejectRequest, ResultType
 from app.domain.snapshot import SnapshotStep

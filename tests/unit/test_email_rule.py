@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from app.domain.berke import BerkeParam, CreateAssessmentRequest, SendInvitationRequest
+from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
+from app.domain.berke_text import BerkeParam
 from app.domain.email_rule import is_well_formed_email
 from app.sandbox import berke_params
 from app.sandbox.berke_render import BerkeError

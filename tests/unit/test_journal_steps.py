@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from app.domain.berke import BerkeParam, CreateAssessmentRequest, SendInvitationRequest
+from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
+from app.domain.berke_text import BerkeParam
 from app.domain.journal import (
     AcceptStep,
     AssessmentDeleted,
@@ -26,20 +27,17 @@ from app.domain.journal import (
     InviteStep,
     JournalEntry,
     JournalStep,
-    LinkedAssessment,
     OrderUpdated,
     RejectStep,
-    ResultFlow,
     ResultRecorded,
     ReuseAssessmentStep,
-    StepKind,
     StepOutcome,
-    StepState,
     UnreadableOutcome,
     UnreadableStep,
     UploadStep,
     breaks_current_rules,
 )
+from app.domain.journal_terms import LinkedAssessment, ResultFlow, StepKind, StepState
 from app.domain.journal_v1 import outcome_from_v1, outcome_to_v1, step_from_v1, step_to_v1
 from app.domain.smartrecruiters import (
     AcceptRequest,

@@ -24,17 +24,14 @@ from app.domain.journal import (
     InvitationSent,
     InviteStep,
     JournalEntry,
-    LinkedAssessment,
     OrderUpdated,
     RejectStep,
-    ResultFlow,
     ResultRecorded,
-    StepKind,
-    StepState,
     UnreadableOutcome,
     UnreadableStep,
     UploadStep,
 )
+from app.domain.journal_terms import LinkedAssessment, ResultFlow, StepKind, StepState
 from app.domain.smartrecruiters import (
     AcceptRequest,
     AssessmentResult,

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from app.domain.berke_progress import BerkeProgress
-from app.domain.journal import LinkedAssessment
+from app.domain.journal_terms import LinkedAssessment
 from app.domain.order_rules import OrderAction, why_not
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 

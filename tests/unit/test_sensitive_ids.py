@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from app.domain.berke import BerkeParam, CreateAssessmentRequest
+from app.domain.berke import CreateAssessmentRequest
+from app.domain.berke_text import BerkeParam
 from app.domain.field_errors import field_errors
 from app.domain.sensitive_ids import looks_like_sensitive_id
 

@@ -10,13 +10,8 @@ from pathlib import Path
 import pytest
 
 from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
-from app.domain.journal import (
-    AssessmentLinked,
-    CreateAssessmentStep,
-    InviteStep,
-    LinkedAssessment,
-    StepState,
-)
+from app.domain.journal import AssessmentLinked, CreateAssessmentStep, InviteStep
+from app.domain.journal_terms import LinkedAssessment, StepState
 from app.domain.smartrecruiters import AssessmentOrder
 from app.store.database import SCHEMA_VERSION, Database
 from app.store.journal import Journal

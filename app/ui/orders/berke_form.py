@@ -24,12 +24,11 @@ from app.domain.berke import (
     COMPLETION_ACTIONS,
     REMINDER_DAYS_MAX,
     REMINDER_DAYS_MIN,
-    Advice,
     BerkeJob,
-    BerkeParam,
     CreateAssessmentRequest,
 )
 from app.domain.berke_jobs import job_facts, job_label, no_match_warning
+from app.domain.berke_text import Advice, BerkeParam
 from app.domain.berke_user import UserContext
 from app.domain.field_errors import field_errors
 from app.domain.smartrecruiters import AssessmentOrder

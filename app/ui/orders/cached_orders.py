@@ -7,7 +7,7 @@ to the orders, and the room says why.
 
 from __future__ import annotations
 
-from app.domain.journal import LinkedAssessment
+from app.domain.journal_terms import LinkedAssessment
 from app.domain.order_state import NO_STATE, OrderState
 from app.domain.smartrecruiters import AssessmentOrder
 from app.ui.orders.sources import OrderSource

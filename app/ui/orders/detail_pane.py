@@ -52,7 +52,7 @@ from app.views.text import one_line
 
 if TYPE_CHECKING:  # the journal's and the API's shapes (pydantic) load after the first frame
     from app.domain.attention import Flag
-    from app.domain.journal import LinkedAssessment, StepKind, StepState
+    from app.domain.journal_terms import LinkedAssessment, StepKind, StepState
     from app.domain.smartrecruiters import AssessmentComment, AssessmentOrder
     from app.domain.snapshot import SnapshotAttachment
 
@@ -160,7 +160,7 @@ class TimelineModel(QAbstractListModel):
 
 def _failed(entry: TimelineEntry) -> bool:
     # Asked only of an entry, so the journal's module is loaded already.
-    from app.domain.journal import StepState
+    from app.domain.journal_terms import StepState
 
     return entry.state is StepState.FAILED
 

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit
 
-from app.domain.berke import BerkeParam
+from app.domain.berke_text import BerkeParam
 from app.domain.field_errors import field_errors
 from app.domain.invitation import MESSAGE_MAX, SENDER_MAX, InvitationText, advice_by_field
 from app.ui.common.colours import status_colours

@@ -38,7 +38,7 @@ if TYPE_CHECKING:  # each dialog is loaded when first opened, the API's shapes (
     # the first frame
     from app.domain.berke import CreateAssessmentRequest
     from app.domain.invitation import InvitationText
-    from app.domain.journal import LinkedAssessment
+    from app.domain.journal_terms import LinkedAssessment
     from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult
     from app.ui.common.validated_form import ValidatedForm
     from app.ui.orders.batch_dialog import BatchDialog
@@ -573,7 +573,7 @@ class OrderActionsController(QObject):
 
     async def complete(self, order_id: str) -> bool:
         """Ask for the result, complete the order; True when it is completed."""
-        from app.domain.journal import ResultFlow  # pydantic: not in the first frame
+        from app.domain.journal_terms import ResultFlow
         from app.ui.orders.complete_dialog import CompleteDialog
 
         board = self._board()

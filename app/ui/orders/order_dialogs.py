@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.journal import LinkedAssessment
+from app.domain.journal_terms import LinkedAssessment
 from app.domain.smartrecruiters import AssessmentOrder
 from app.domain.sr_limits import MESSAGE_MAX, message_count, message_too_long
 from app.ui.common.discard_guard import DiscardGuard

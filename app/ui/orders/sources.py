@@ -20,7 +20,7 @@ from app.views.order_search import PreparedSearch
 
 if TYPE_CHECKING:  # the board opens after the window's first frame, pydantic's shapes with it
     from app.domain.attention import Flag
-    from app.domain.journal import LinkedAssessment
+    from app.domain.journal_terms import LinkedAssessment
     from app.domain.order_result import ResultOnFile
     from app.domain.order_state import OrderState
     from app.domain.smartrecruiters import AssessmentComment, AssessmentOrder

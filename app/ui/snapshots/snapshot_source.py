@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.domain.journal import LinkedAssessment
+from app.domain.journal_terms import LinkedAssessment
 from app.domain.order_state import NO_STATE, OrderState
 from app.domain.smartrecruiters import AssessmentOrder, Candidate
 from app.domain.snapshot import SnapshotOrder, is_file_note

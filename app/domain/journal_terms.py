@@ -1,0 +1,94 @@
+"""The journal's words that need no service's model: the kinds and states of a step, how a
+result reaches SmartRecruiters, and the Berke assessment an order is linked to.
+
+``app.domain.journal`` holds the steps and outcomes, built on both services' request models.
+These live apart so that reading the local state of cached orders (a working day's first
+frame, ``app.store.local_state``) does not build those models (~30 ms before that frame,
+``bench/startup.py --cached``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+
+class StepKind(StrEnum):
+    """The kinds of journaled call to a service (what the activity list shows). Not the same
+    as ``order_rules.OrderAction``, what a coordinator may do to an order: one action may make
+    several steps (create, accept and invite), and a step may have no button (create result)."""
+
+    CREATE_ASSESSMENT = "create_assessment"
+    ACCEPT = "accept"
+    REJECT = "reject"
+    INVITE = "invite"
+    COMPLETE = "complete"
+    CREATE_RESULT = "create_result"
+    UPLOAD = "upload"
+    COMMENT = "comment"
+    DELETE_ASSESSMENT = "delete_assessment"
+    REUSE_ASSESSMENT = "reuse_assessment"
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+
+_LABELS = {
+    StepKind.CREATE_ASSESSMENT: "Create Berke assessment",
+    StepKind.ACCEPT: "Accept order",
+    StepKind.REJECT: "Reject order",
+    StepKind.INVITE: "Send Berke invitation",
+    StepKind.COMPLETE: "Complete order",
+    StepKind.CREATE_RESULT: "Create result",
+    StepKind.UPLOAD: "Upload attachment",
+    StepKind.COMMENT: "Add comment",
+    StepKind.DELETE_ASSESSMENT: "Delete Berke assessment",
+    StepKind.REUSE_ASSESSMENT: "Reuse Berke assessment",
+}
+
+
+class StepState(StrEnum):
+    PENDING = "pending"  # written before the call; still pending after a crash means "resume"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class ResultFlow(StrEnum):
+    """How a result reaches SmartRecruiters; both are supported because both are in use."""
+
+    FAQ = "faq"  # POST .../complete with the result: the answer carries the resultId
+    DOCUMENTED = "documented"  # POST .../results (answer: the id), then complete with a comment
+
+
+class LinkedAssessment(BaseModel):
+    """The Berke assessment created for an SR order."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order_id: str
+    source_candidate_id: str
+    invitation_code: str
+    assessment_url: str
+    created_at: datetime
+    invited_email: str | None = None
+    invited_at: datetime | None = None
+    #: The Berke job it was created for: whose fit and report go to the order's result
+    #: (None: the company default job, or a link made before this was kept).
+    source_job_id: str | None = None
+    #: The address it was created with: Berke's, where its invitation goes (the form may have
+    #: given one SmartRecruiters has not). None: none, or a link made before this was kept.
+    created_email: str | None = None
+
+    @property
+    def invitation_sent(self) -> bool:
+        return self.invited_at is not None
+
+    def invitation_address(self, order_email: str | None) -> str:
+        """Where its invitation goes: the address Berke was given, else the order's ("")."""
+        return self.created_email or order_email or ""
+
+
+# -- steps: what is about to be sent -----------------------------------------------------------
