@@ -25,6 +25,8 @@ os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 import atexit
 import functools
 import shutil
+import socket
+import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -80,6 +82,21 @@ def _secrets_of_its_own() -> Iterator[None]:
     yield
     with logs._secrets_lock:
         logs._secrets.intersection_update(before)
+
+
+@pytest.fixture
+def refused_port() -> Iterator[int]:
+    """A loopback port (127.0.0.1) where a connection is refused for the whole test.
+
+    A TCP socket bound to it but never listening: a connect gets ECONNREFUSED, and while it
+    stays bound no other program can take the port and answer. (A fixed port such as 9
+    assumed nothing on the machine listened there.)
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as held:
+        if sys.platform == "win32":  # there SO_REUSEADDR would let another socket share it
+            held.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
+        held.bind(("127.0.0.1", 0))
+        yield held.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

@@ -341,12 +341,14 @@ def test_default_pacing_stays_under_the_limit(sandbox: SandboxServer) -> None:
         assert clock.now - began >= 1.0  # 14 calls at 10 a second: the pacer waited
 
 
-def test_network_failure_is_a_network_error_without_secret() -> None:
+def test_network_failure_is_a_network_error_without_secret(refused_port: int) -> None:
     from app.sandbox import DEMO_SR_KEY
 
     async def body() -> None:
         async with SmartRecruitersClient(
-            "http://127.0.0.1:9/sr/v1", DEMO_SR_KEY, retry=RetryPolicy(read_backoff_seconds=0)
+            f"http://127.0.0.1:{refused_port}/sr/v1",
+            DEMO_SR_KEY,
+            retry=RetryPolicy(read_backoff_seconds=0),
         ) as sr:
             with pytest.raises(NetworkError) as info:
                 await sr.list_orders()

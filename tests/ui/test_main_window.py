@@ -118,15 +118,14 @@ def test_sort_by_any_column(
 
 
 def test_a_failed_sync_is_explained_and_retried_with_f5(
-    window: MainWindow, qloop: asyncio.AbstractEventLoop, qtbot: QtBot
+    window: MainWindow, qloop: asyncio.AbstractEventLoop, qtbot: QtBot, refused_port: int
 ) -> None:
     key = "k" * 64
+    nowhere = f"http://127.0.0.1:{refused_port}"
     broken = Desk(
         Session(
-            sr=SmartRecruitersClient(
-                "http://127.0.0.1:9/sr/v1", key, retry=RetryPolicy(read_retries=0)
-            ),
-            berke=BerkeClient("http://127.0.0.1:9/berke", "t" * 20),
+            sr=SmartRecruitersClient(f"{nowhere}/sr/v1", key, retry=RetryPolicy(read_retries=0)),
+            berke=BerkeClient(f"{nowhere}/berke", "t" * 20),
             demo=False,
         ),
         Database(":memory:"),
