@@ -20,6 +20,8 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from app.domain.smartrecruiters import OrderStatus
 from app.domain.snapshot import REMOTE_FILES_NOTE, SnapshotAttachment, SnapshotFilter
 from app.domain.snapshot_diff import ChangeKind
+from app.store import snapshot_file
+from app.store.paths import make_private_dir
 from app.store.snapshot_file import Snapshot, attachment_member, open_snapshot
 from app.ui.common.messages import Messages
 from app.ui.common.screens import available_room
@@ -36,6 +38,16 @@ if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def app_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The app's temporary folder, where a snapshot's files are copied to be opened, is the
+    test's own: the real one (``/tmp/assessment-desk-<uid>``) got a folder from each run, and
+    opening a copy sweeps that folder of the user's copies older than a day."""
+    folder = make_private_dir(tmp_path / "app-temp")
+    monkeypatch.setattr(snapshot_file, "app_temp_root", lambda: folder)
+    return folder
 
 
 @pytest.fixture
@@ -110,7 +122,7 @@ def test_search_filters_and_detail_from_the_snapshot(
 
 
 def test_attachments_open_from_a_temporary_copy(
-    window: MainWindow, qtbot: QtBot, running_loop: asyncio.AbstractEventLoop
+    window: MainWindow, qtbot: QtBot, running_loop: asyncio.AbstractEventLoop, app_temp: Path
 ) -> None:
     opened: list[QUrl] = []
 
@@ -126,6 +138,7 @@ def test_attachments_open_from_a_temporary_copy(
     qtbot.waitUntil(lambda: bool(opened))
     copy = Path(opened[0].toLocalFile())
     assert copy.read_bytes() == b"%PDF-1.4"
+    assert app_temp in copy.parents  # in the app's temporary folder, nowhere else
     window.orders.select_order("order-000")
     assert files.isHidden()
 
