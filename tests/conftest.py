@@ -24,6 +24,7 @@ os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 
 import atexit
 import functools
+import logging
 import shutil
 import socket
 import sys
@@ -82,6 +83,27 @@ def _secrets_of_its_own() -> Iterator[None]:
     yield
     with logs._secrets_lock:
         logs._secrets.intersection_update(before)
+
+
+@pytest.fixture(autouse=True)
+def _logging_as_it_was() -> Iterator[None]:
+    """What ``setup_logging`` sets is put back after the test: the root logger's level, the
+    ``httpx`` logger's level, and the app's handlers on the root logger (the ones it marks,
+    closed). Tests that set it up left httpx at WARNING, and the root at INFO, for every later
+    test in the process. pytest's own capture handlers are left to pytest."""
+    root, httpx = logging.getLogger(), logging.getLogger("httpx")
+    levels = root.level, httpx.level
+    ours = [h for h in root.handlers if getattr(h, "_assessment_desk", False)]
+    yield
+    for handler in list(root.handlers):
+        if getattr(handler, "_assessment_desk", False) and handler not in ours:
+            root.removeHandler(handler)
+            handler.close()
+    for handler in ours:
+        if handler not in root.handlers:
+            root.addHandler(handler)
+    root.setLevel(levels[0])
+    httpx.setLevel(levels[1])
 
 
 @pytest.fixture

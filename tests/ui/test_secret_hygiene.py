@@ -46,18 +46,12 @@ NEEDLES = [SR_KEY_VALUE, SR_KEY_VALUE[:8], BERKE_TOKEN_VALUE, BERKE_TOKEN_VALUE[
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A home of its own, the app logging into it (put back after the test: tests/conftest.py)."""
     home = tmp_path / "home"
     monkeypatch.setenv(HOME_OVERRIDE, str(home))
-    root = logging.getLogger()
-    level = root.level
     logs.setup_logging(logging.DEBUG, console_level=logging.CRITICAL)
-    yield home
-    for handler in list(root.handlers):
-        if getattr(handler, "_assessment_desk", False):
-            root.removeHandler(handler)
-            handler.close()
-    root.setLevel(level)
+    return home
 
 
 @pytest.fixture

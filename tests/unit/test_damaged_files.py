@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import errno
 import json
-import logging
 import os
 import sqlite3
 import subprocess
@@ -50,17 +49,9 @@ def test_a_key_file_that_is_a_fifo_gives_no_keys_and_is_not_waited_on(tmp_path: 
 
 
 def test_a_log_file_that_is_a_fifo_leaves_the_desk_on_stderr_not_waiting(tmp_path: Path) -> None:
-    os.mkfifo(tmp_path / LOG_FILE_NAME)
-    root = logging.getLogger()
-    before = list(root.handlers)
-    try:
-        assert call_near_fifo(tmp_path / LOG_FILE_NAME, lambda: setup_logging(
-            directory=tmp_path)) is None  # fmt: skip
-    finally:
-        for handler in list(root.handlers):
-            if handler not in before:
-                root.removeHandler(handler)
-                handler.close()
+    os.mkfifo(tmp_path / LOG_FILE_NAME)  # the logging set up is put back: tests/conftest.py
+    assert call_near_fifo(tmp_path / LOG_FILE_NAME, lambda: setup_logging(
+        directory=tmp_path)) is None  # fmt: skip
 
 
 def test_a_key_file_saved_by_notepad_is_read(tmp_path: Path) -> None:

@@ -6,7 +6,6 @@ import asyncio
 import logging
 import sys
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -24,17 +23,11 @@ SECRET = "S3cr3t-" + "x" * 57
 
 
 @pytest.fixture
-def log_file(tmp_path: Path) -> Iterator[Path]:
-    root = logging.getLogger()
-    level = root.level
+def log_file(tmp_path: Path) -> Path:
+    """The app's logging into ``tmp_path`` (put back after the test: tests/conftest.py)."""
     path = logs.setup_logging(logging.DEBUG, directory=tmp_path, console_level=logging.CRITICAL)
     assert path is not None
-    yield path
-    for handler in list(root.handlers):
-        if getattr(handler, "_assessment_desk", False):
-            root.removeHandler(handler)
-            handler.close()
-    root.setLevel(level)
+    return path
 
 
 def test_log_file_rotates_and_never_shows_a_registered_secret(log_file: Path) -> None:

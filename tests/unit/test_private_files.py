@@ -37,18 +37,6 @@ def permissive_umask() -> Iterator[None]:
         os.umask(before)
 
 
-@pytest.fixture
-def log_handlers() -> Iterator[None]:
-    root = logging.getLogger()
-    level = root.level
-    yield
-    for handler in list(root.handlers):
-        if getattr(handler, "_assessment_desk", False):
-            root.removeHandler(handler)
-            handler.close()
-    root.setLevel(level)
-
-
 @pytest.mark.usefixtures("permissive_umask")
 def test_a_new_database_and_its_wal_are_private(tmp_path: Path) -> None:
     path = tmp_path / "data" / "desk.sqlite3"
@@ -83,7 +71,7 @@ def test_an_existing_database_left_readable_is_tightened(tmp_path: Path) -> None
         assert mode(stale_wal) == 0o600
 
 
-@pytest.mark.usefixtures("permissive_umask", "log_handlers")
+@pytest.mark.usefixtures("permissive_umask")  # the logging is put back: tests/conftest.py
 def test_the_log_and_every_file_it_rotates_into_are_private(tmp_path: Path) -> None:
     folder = tmp_path / "log"
     folder.mkdir(mode=0o755)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import logging
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -88,17 +87,11 @@ def test_hostile_text_stays_linear() -> None:
 
 
 @pytest.fixture
-def log_file(tmp_path: Path) -> Iterator[Path]:
-    root = logging.getLogger()
-    level = root.level
+def log_file(tmp_path: Path) -> Path:
+    """The app's logging into ``tmp_path`` (put back after the test: tests/conftest.py)."""
     path = logs.setup_logging(logging.DEBUG, directory=tmp_path, console_level=logging.CRITICAL)
     assert path is not None
-    yield path
-    for handler in list(root.handlers):
-        if getattr(handler, "_assessment_desk", False):
-            root.removeHandler(handler)
-            handler.close()
-    root.setLevel(level)
+    return path
 
 
 def test_the_log_never_holds_a_key_in_another_form(log_file: Path) -> None:
