@@ -3,11 +3,28 @@
 from __future__ import annotations
 
 import sys
+import types
 
 # httpx imports its command-line client (click, rich, pygments: ~25 ms) whenever those happen
 # to be installed; the app never runs it. A None entry makes that one import fail, and httpx
 # then defines a stub ``httpx.main`` (its own fallback). Nothing is changed if httpx is loaded.
 sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+
+
+def _no_pydantic_plugins() -> None:
+    """pydantic hands every value it validates to its plugins: the handlers of any installed
+    package that declares a "pydantic" entry point, found when the first model is built. The
+    desk validates its keys (``Credentials``) and the services' answers, and runs no plugin:
+    this stand-in for pydantic's loader answers "none", so no installed package can watch
+    them. It also spares the search (importlib.metadata and a scan of every installed
+    package: ~35 ms before a working day's first frame). Nothing changes if pydantic has
+    already loaded its own; a pydantic without that module is not affected."""
+    loader = types.ModuleType("pydantic.plugin._loader", "The desk runs no pydantic plugin.")
+    loader.get_plugins = lambda: ()  # type: ignore[attr-defined]
+    sys.modules.setdefault("pydantic.plugin._loader", loader)
+
+
+_no_pydantic_plugins()
 
 
 def __getattr__(name: str) -> str:

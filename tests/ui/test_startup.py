@@ -108,6 +108,74 @@ print(code, seen["frame"], "pydantic" in sys.modules)
     assert out.stdout.splitlines()[-1] == "0 [] True"
 
 
+#: A working day's data folder, written with the app's own code (argv: the services' addresses):
+#: a saved profile, its keys in the opt-in key file, one order in its cache.
+SET_UP_WORKING_DAY = """
+import sys
+from app.domain.connection import AppSettings, ConnectionProfile
+from app.domain.smartrecruiters import AssessmentOrder
+from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY
+from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyStore
+from app.store.database import Database
+from app.store.order_cache import OrderCache
+from app.store.settings_file import save_settings
+from app.ui.session_host import database_path_for
+
+profile = ConnectionProfile(name="Day", sr_base_url=sys.argv[1], berke_base_url=sys.argv[2])
+save_settings(AppSettings(profiles=[profile], active="Day", keys_file_opt_in=True))
+keys = KeyStore(file_opt_in=True)
+keys.set("Day", SR_KEY, DEMO_SR_KEY)
+keys.set("Day", BERKE_TOKEN, DEMO_BERKE_TOKEN)
+db = Database(database_path_for(profile))
+order = {"id": "cached-1", "status": "NEW", "candidate": {"id": "c1", "firstName": "Ana"}}
+OrderCache(db).merge([AssessmentOrder.model_validate(order)])
+db.close()
+"""
+
+
+def test_a_working_days_first_frame_builds_no_berke_or_journal_model(
+    tmp_path: Path, sandbox: SandboxServer
+) -> None:
+    """With a saved profile, the cached inbox is in the first frame: the orders' model and the
+    settings' are loaded before it, Berke's request models and the journal's are not (they
+    cost ~30 ms there and the frame shows neither); nor pydantic's search for plugins."""
+    env = {
+        **os.environ,
+        "ASSESSMENT_DESK_HOME": str(tmp_path),
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+    }
+    urls = [sandbox.sr_base_url, sandbox.berke_base_url]
+    subprocess.run(
+        [sys.executable, "-c", SET_UP_WORKING_DAY, *urls], env=env, check=True, timeout=120
+    )
+    code = """
+import sys
+import app.ui.application as application
+seen = {}
+frame = application.StartupTimings.first_frame
+async def first_frame(self, *args):
+    await frame(self, *args)
+    seen["frame"] = sorted(
+        m for m in ("app.domain.smartrecruiters", "app.domain.connection", "app.domain.berke",
+                    "app.domain.journal", "app.store.journal_rows") if m in sys.modules
+    )
+application.StartupTimings.first_frame = first_frame
+from app.__main__ import main
+code = main(["--self-test"])
+print(code, seen["frame"], "app.domain.journal" in sys.modules)
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    frame = "['app.domain.connection', 'app.domain.smartrecruiters']"
+    assert out.stdout.splitlines()[-1] == f"0 {frame} True", out.stderr
+
+
 class FirstPaint(QObject):
     """How many rows the inbox model had when the window was first painted."""
 
