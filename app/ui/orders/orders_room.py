@@ -51,6 +51,7 @@ from app.ui.common.labels import plain_label
 from app.ui.common.messages import Messages
 from app.ui.common.search_keys import SearchKeys, give_list_the_keyboard
 from app.ui.common.tab_order import chain_tab_order
+from app.ui.common.table_header import header_apart_from_selection
 from app.ui.common.task_group import NamedTasks
 from app.ui.orders.attachments_panel import dropped_paths, rows_for
 from app.ui.orders.candidates_view import CandidatesView
@@ -197,6 +198,7 @@ class OrdersRoom(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header_apart_from_selection(table)
         table.setTextElideMode(Qt.TextElideMode.ElideRight)
         for position, column in enumerate(INBOX.all):
             table.setColumnWidth(position, column.width)

@@ -30,6 +30,7 @@ from app.ui.common.enter_key import EnterPressesFocusedButton
 from app.ui.common.filter_compat import RowsFilterProxy
 from app.ui.common.labels import rich_label
 from app.ui.common.messages import plain_box
+from app.ui.common.table_header import header_apart_from_selection
 from app.ui.common.tooltips import plain_tooltip
 from app.ui.snapshots.csv_export import csv_failure, write_csv
 from app.views.snapshot_changes import describe_change
@@ -164,6 +165,7 @@ class CompareDialog(QDialog):
         self.table.setObjectName("compareTable")
         CutTextTips(self.table)
         self.table.setModel(self.proxy)
+        header_apart_from_selection(self.table)
         # The diff's own order (changed, added, removed; by name) until a header is clicked.
         self.table.horizontalHeader().setSortIndicatorClearable(True)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
