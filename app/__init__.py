@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.machinery
+import os
 import sys
 import types
 
@@ -17,11 +19,15 @@ def _no_pydantic_plugins() -> None:
     desk validates its keys (``Credentials``) and the services' answers, and runs no plugin:
     this stand-in for pydantic's loader answers "none", so no installed package can watch
     them. It also spares the search (importlib.metadata and a scan of every installed
-    package: ~35 ms before a working day's first frame). Nothing changes if pydantic has
-    already loaded its own; a pydantic without that module is not affected."""
-    loader = types.ModuleType("pydantic.plugin._loader", "The desk runs no pydantic plugin.")
-    loader.get_plugins = lambda: ()  # type: ignore[attr-defined]
-    sys.modules.setdefault("pydantic.plugin._loader", loader)
+    package: ~35 ms before a working day's first frame). Where pydantic has already loaded
+    its own (a model built before the desk was imported), pydantic's documented switch turns
+    the plugins off: its loader reads it each time a model is built."""
+    os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
+    name = "pydantic.plugin._loader"
+    loader = types.ModuleType(name, "The desk runs no pydantic plugin.")
+    loader.__spec__ = importlib.machinery.ModuleSpec(name, None)
+    loader.get_plugins = lambda *_args, **_kwargs: ()  # type: ignore[attr-defined]
+    sys.modules.setdefault(name, loader)
 
 
 _no_pydantic_plugins()

@@ -87,10 +87,11 @@ def _secrets_of_its_own() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _logging_as_it_was() -> Iterator[None]:
-    """What ``setup_logging`` sets is put back after the test: the root logger's level, the
-    ``httpx`` logger's level, and the app's handlers on the root logger (the ones it marks,
-    closed). Tests that set it up left httpx at WARNING, and the root at INFO, for every later
-    test in the process. pytest's own capture handlers are left to pytest."""
+    """What ``setup_logging`` sets is put back after the test: the root logger's level and
+    the ``httpx`` logger's; the app's handlers it added to the root logger (the ones it marks)
+    are taken off and closed (one it replaced, it closed: that one is not put back). Tests
+    that set it up left httpx at WARNING, and the root at INFO, for every later test in the
+    process. pytest's own capture handlers are left to pytest."""
     root, httpx = logging.getLogger(), logging.getLogger("httpx")
     levels = root.level, httpx.level
     ours = [h for h in root.handlers if getattr(h, "_assessment_desk", False)]
@@ -99,9 +100,6 @@ def _logging_as_it_was() -> Iterator[None]:
         if getattr(handler, "_assessment_desk", False) and handler not in ours:
             root.removeHandler(handler)
             handler.close()
-    for handler in ours:
-        if handler not in root.handlers:
-            root.addHandler(handler)
     root.setLevel(levels[0])
     httpx.setLevel(levels[1])
 

@@ -34,7 +34,7 @@ from app.domain.berke_text import (
     one_line_name,
     spam_advice,
 )
-from app.domain.email_rule import email_list_problem, is_well_formed_email
+from app.domain.email_rule import email_list_problem, well_formed_or_none
 from app.domain.job_names import job_key
 from app.domain.sensitive_ids import looks_like_sensitive_id, refusal
 from app.domain.sr_limits import is_sendable_http_url
@@ -43,11 +43,7 @@ from app.domain.sr_limits import is_sendable_http_url
 # Berke's "well-formed" address is one rule for the form, the batch and the client, written and
 # explained in email_rule (and, for the sandbox, in app/sandbox/email_rule.py).
 def _email(value: str | None, info: ValidationInfo) -> str | None:
-    if is_as_recorded(info):
-        return value
-    if value is not None and not is_well_formed_email(value):
-        raise ValueError("is not a well-formed email address")
-    return value
+    return value if is_as_recorded(info) else well_formed_or_none(value)
 
 
 def _email_list(value: object, info: ValidationInfo) -> object:

@@ -1,5 +1,5 @@
-"""Berke's parameter spellings and the text rules its requests share: a name on one line, no
-markup, the spam advice for a message to the candidate, empty as absent.
+"""Berke's parameter spellings and the text rules its requests share: a name on one line, what
+Berke calls markup, the spam advice for a message to the candidate, empty as absent.
 
 Both CreateAssessment's request (``app.domain.berke``) and SendInvitation's text
 (``app.domain.invitation``) use them. They live apart from Berke's models, and without pydantic,
@@ -64,6 +64,7 @@ AS_RECORDED: dict[str, bool] = {"as_recorded": True}
 
 
 def is_as_recorded(info: ValidationInfo) -> bool:
+    """Whether the value is being read back from the journal (``AS_RECORDED``)."""
     return bool(info.context and info.context.get("as_recorded"))
 
 

@@ -21,7 +21,8 @@ from pydantic import (
     model_validator,
 )
 
-from app.domain.email_rule import is_well_formed_email
+from app.domain.berke_text import blank_to_none
+from app.domain.email_rule import well_formed_or_none
 from app.domain.invitation import MESSAGE_MAX, SENDER_MAX, InvitationText
 from app.domain.urls import require_secure_base_url
 
@@ -40,7 +41,7 @@ GROUP_BERKE = "Berke"
 GROUP_WORK = "Work"
 GROUP_INVITATION = "Invitation"
 
-ResultFlowName = Literal["faq", "documented"]  # app.workflows.results.ResultFlow values
+ResultFlowName = Literal["faq", "documented"]  # app.domain.journal_terms.ResultFlow values
 
 
 class ProfileKind(StrEnum):
@@ -250,18 +251,12 @@ class ConnectionProfile(BaseModel):
     )
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
-        # Berke wants an absent username, not an empty one.
-        if isinstance(value, str):
-            return value.strip() or None
-        return value
+        return blank_to_none(value)  # Berke wants an absent username, not an empty one
 
     @field_validator("invitation_sender_email")
     @classmethod
     def _sender_email(cls, value: str | None) -> str | None:
-        # The same "well-formed" as every address sent to Berke.
-        if value is not None and not is_well_formed_email(value):
-            raise ValueError("is not a well-formed email address")
-        return value
+        return well_formed_or_none(value)  # as every address sent to Berke
 
     @property
     def default_invitation(self) -> InvitationText | None:

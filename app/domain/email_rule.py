@@ -49,6 +49,14 @@ def is_well_formed_email(value: str) -> bool:
     return _local_ok(local) and _domain_ok(domain)
 
 
+def well_formed_or_none(value: str | None) -> str | None:
+    """A validator: ``value`` as it is if absent or well-formed, else the one error every form
+    says about an address Berke would refuse."""
+    if value is not None and not is_well_formed_email(value):
+        raise ValueError("is not a well-formed email address")
+    return value
+
+
 def _local_ok(local: str) -> bool:
     if not 1 <= len(local) <= MAX_LOCAL:
         return False

@@ -29,18 +29,12 @@ from app.domain.berke_text import (
     one_line_name,
     spam_advice,
 )
-from app.domain.email_rule import is_well_formed_email
+from app.domain.email_rule import well_formed_or_none
 
 MESSAGE_MAX: Final = 1000
 SENDER_MAX: Final = 100
 #: The message that makes Berke use the account's default invitation text.
 FORCE_DEFAULT: Final = "default"
-
-
-def _sender_email(value: str | None) -> str | None:
-    if value is not None and not is_well_formed_email(value):
-        raise ValueError("is not a well-formed email address")
-    return value
 
 
 Message = Annotated[
@@ -55,7 +49,7 @@ SenderName = Annotated[
 SenderEmail = Annotated[
     Annotated[str, StringConstraints(min_length=1, max_length=SENDER_MAX)] | None,
     BeforeValidator(blank_to_none),
-    AfterValidator(_sender_email),
+    AfterValidator(well_formed_or_none),
 ]
 
 

@@ -1,4 +1,4 @@
-"""What the console did and is doing to remote state: journal entries and linked assessments.
+"""What the console did and is doing to remote state: journal entries, their steps and outcomes.
 
 A journal entry holds a typed *step* (what is about to be sent: the service's request model,
 plus what this desk needs to prove on a retry that the call already went through) and, once
@@ -22,6 +22,8 @@ from app.domain.smartrecruiters import (
     OrderStatus,
     RejectRequest,
 )
+
+# -- steps: what is about to be sent -----------------------------------------------------------
 
 
 class _Step(BaseModel):

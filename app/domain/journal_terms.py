@@ -89,6 +89,3 @@ class LinkedAssessment(BaseModel):
     def invitation_address(self, order_email: str | None) -> str:
         """Where its invitation goes: the address Berke was given, else the order's ("")."""
         return self.created_email or order_email or ""
-
-
-# -- steps: what is about to be sent -----------------------------------------------------------

@@ -34,7 +34,7 @@ from app.domain.berke_results import FitLevel
 from app.domain.connection import ConnectionProfile
 from app.domain.invitation import InvitationText
 from app.domain.journal import JournalEntry
-from app.domain.journal_terms import LinkedAssessment, StepKind
+from app.domain.journal_terms import LinkedAssessment, ResultFlow, StepKind
 from app.domain.order_freshness import is_older
 from app.domain.order_result import ResultOnFile
 from app.domain.order_rules import (
@@ -85,7 +85,6 @@ from app.workflows.refusals import (
 from app.workflows.results import (
     NO_RESULT_TO_ATTACH_TO,
     ResultAlreadyMadeError,
-    ResultFlow,
     cancel_upload,
     complete_order,
     existing_result_id,

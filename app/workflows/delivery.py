@@ -27,18 +27,12 @@ from app.domain.berke_results import (
     report_file_name,
     result_for,
 )
-from app.domain.journal_terms import StepKind, StepState
+from app.domain.journal_terms import ResultFlow, StepKind, StepState
 from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult
 from app.domain.uploads import Upload
 from app.workflows.desk import Desk
 from app.workflows.refusals import ActionNotAllowedError, NothingToDeliverError
-from app.workflows.results import (
-    ResultFlow,
-    check_can_complete,
-    complete_order,
-    queue_files,
-    requeue_upload,
-)
+from app.workflows.results import check_can_complete, complete_order, queue_files, requeue_upload
 
 
 @dataclass(frozen=True)

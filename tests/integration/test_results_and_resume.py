@@ -21,7 +21,7 @@ from app.domain.journal import (
     CreateResultStep,
     UploadStep,
 )
-from app.domain.journal_terms import StepKind, StepState
+from app.domain.journal_terms import ResultFlow, StepKind, StepState
 from app.domain.order_action import OrderAction
 from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult, OrderStatus, ResultType
 from app.workflows.desk import Desk, action_key
@@ -31,7 +31,7 @@ from app.workflows.order_actions import (
     create_assessment,
 )
 from app.workflows.outbox import resume_pending, retry_step
-from app.workflows.results import ResultFlow, complete_order, queue_files, run_upload
+from app.workflows.results import complete_order, queue_files, run_upload
 from app.workflows.steps import run_step
 from tests.integration.helpers import new_order_body
 from tests.integration.test_workflows import run_with_desk
