@@ -2,6 +2,7 @@
 syncs a large inbox, uploads reports and runs its batch, with and without ``gc.freeze``.
 
     python bench/ui_lag.py [--inbox 5000] [--batch 200] [--uploads 5] [--upload-mb 200]
+                           [--tab inbox|candidates]
 
 The real main window, session host and order board on the qasync loop, talking to a sandbox
 process (SR's 10 requests/s, Berke's burst ``--berke-burst`` per ``--berke-window-ms``). In
@@ -9,7 +10,8 @@ order: idle (the baseline), the first full sync of ``--inbox`` orders, the same 
 (nothing changed), ``--uploads`` reports of ``--upload-mb`` MiB each (on orders completed
 first), and the window's create-accept-invite batch of ``--batch`` new orders. For each: the
 heartbeat's lateness p50 / p99 / max and the full garbage collections that ran (count and
-longest).
+longest). ``--tab candidates`` keeps the Candidates tab shown throughout (each change of an
+order regrouped every order while it was shown).
 
 Everything runs twice, each in a fresh process: as the app runs (long-lived objects frozen after
 start-up and after each sync that brought orders, ``app.workflows.heap``) and without freezing,
@@ -102,6 +104,8 @@ async def measure(sandbox: Sandbox, args: argparse.Namespace) -> dict[str, Any]:
         settings=settings,
     )
     heap.settle_heap()  # as the app does once started
+    if args.tab == "candidates":
+        window.orders.tabs.setCurrentWidget(window.orders.candidates)
     try:
         board = host.board
         assert board is not None
@@ -166,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--berke-burst", type=int, default=120)
     parser.add_argument("--berke-window-ms", type=int, default=10_000)
     parser.add_argument("--idle-seconds", type=float, default=2.0)
+    parser.add_argument("--tab", choices=("inbox", "candidates"), default="inbox")
     parser.add_argument("--freeze", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import IntEnum
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 from app.domain.order_status import OrderStatus
 from app.domain.text_fold import fold
 from app.views.inbox_columns import STATUS_RANK
-from app.views.order_rows import OrderColumns
+from app.views.order_rows import OrderColumns, OrderRow
 from app.views.text import as_cell
 
 
@@ -40,6 +41,18 @@ def sort_text(text: str) -> str:
 
 NO_JOB_NAME = "(no job name)"  # what an order without a job name shows, and sorts by
 _sort_text_of_few = lru_cache(maxsize=4096)(sort_text)
+
+
+#: What the groups are built from: who the candidate is, and each order's date, job and company
+#: (the grouping, the names and emails shown, the default order, the search). The rest of a
+#: row (its status, Berke's side, a flag) is read from the rows when shown.
+_GROUPED_BY = attrgetter("candidate_id", "candidate", "email", "created", "job", "company")
+
+
+def keeps_its_group(old: OrderRow, new: OrderRow) -> bool:
+    """Whether the groups built with ``old`` still hold once it is replaced by ``new`` in
+    place: what a batch or a sync mostly changes (a status, Berke's side) leaves them."""
+    return _GROUPED_BY(old) == _GROUPED_BY(new)
 
 
 class CandidateGroups:

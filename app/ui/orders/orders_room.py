@@ -63,6 +63,7 @@ from app.ui.orders.sources import LiveOrders, OrderSource
 from app.ui.orders.status_badge import StatusBadgeDelegate
 from app.ui.orders.sync_problem import BerkeWatchBar, SyncProblemBar
 from app.views.bulk_summary import bulk_summary, status_counts
+from app.views.candidate_groups import keeps_its_group
 from app.views.inbox_columns import DEFAULT_SHOWN, INBOX, STATUS_LABELS
 from app.views.order_rows import OrderColumns, OrderRow
 from app.views.text import one_line
@@ -363,15 +364,20 @@ class OrdersRoom(QWidget):
         """Only these rows changed (or are new): update them, not the rest."""
         current = self._current_id
         anchor = self._top_row_in_view({row.id for row in rows})
+        regroup = self._candidates_stale or not self._keep_their_groups(rows)
         self.model.update_rows(rows)
         if anchor is not None:
             self._put_back(*anchor)
         # A status change the view only repaints (no row leaves or moves) still changes the
         # counts: the "N new" of the status bar and the window title.
         self._update_counts()
-        self._candidates_stale = True
-        if self.tabs.currentWidget() is self.candidates:
-            self._refresh_candidates()
+        if regroup:
+            self._candidates_stale = True
+            if self.tabs.currentWidget() is self.candidates:
+                self._refresh_candidates()
+        else:  # the groups stand: only these orders' rows are repainted
+            positions = (self.model.row_of(row.id) for row in rows)
+            self.candidates.model.orders_changed([p for p in positions if p is not None])
         if any(row.id == current for row in rows) and self._shown_changed():
             self._refresh_detail()
         else:
@@ -817,6 +823,15 @@ class OrdersRoom(QWidget):
         if self.tabs.currentWidget() is self.candidates and self._current_id is not None:
             self._current_id = None
             self._refresh_detail()
+
+    def _keep_their_groups(self, rows: list[OrderRow]) -> bool:
+        """Whether these rows, new copies of orders already in the list, leave the Candidates
+        tab's groups as they are (read before the model takes them)."""
+        for row in rows:
+            position = self.model.row_of(row.id)
+            if position is None or not keeps_its_group(self.model.row(position), row):
+                return False
+        return True
 
     def _refresh_candidates(self) -> None:
         """Group the rows by candidate when the tab is shown and something changed: a large
