@@ -160,6 +160,10 @@ class OrderColumns:
     def row(self, index: int) -> OrderRow:
         return OrderRow(*(getattr(self, name)[index] for name in FIELDS))
 
+    def copy(self) -> OrderColumns:
+        """Each column copied (its values shared): a copy that changes in place leaves it."""
+        return OrderColumns({name: list(getattr(self, name)) for name in FIELDS})
+
     def replace(self, index: int, row: OrderRow) -> None:
         for name, value in zip(FIELDS, row, strict=True):
             getattr(self, name)[index] = value

@@ -8,6 +8,8 @@ order, a candidate's corrected name) still regroups.
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +21,13 @@ from pytestqt.qtbot import QtBot
 from app.domain.smartrecruiters import OrderStatus
 from app.store.snapshot_file import open_snapshot
 from app.ui.common.messages import Messages
-from app.ui.orders import candidate_table_model
+from app.ui.orders import candidate_table_model, orders_room
 from app.ui.orders.candidate_table_model import CandidateTableModel
 from app.ui.orders.order_table_model import ORDER_ID_ROLE
 from app.ui.orders.orders_room import OrdersRoom
 from app.ui.snapshots.snapshot_source import SnapshotOrders
 from app.views.candidate_groups import CandidateGroups, Column, keeps_its_group
-from app.views.order_rows import order_row
+from app.views.order_rows import OrderColumns, order_row
 from tests.snapshot_samples import order, records, write_sample
 
 
@@ -44,7 +46,7 @@ def groupings(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 @pytest.fixture
-def room(qtbot: QtBot, tmp_path: Path) -> OrdersRoom:
+def room(qtbot: QtBot, tmp_path: Path, running_loop: asyncio.AbstractEventLoop) -> OrdersRoom:
     path = write_sample(tmp_path / "ten.adsnap", records(10))
     host = QWidget()
     qtbot.addWidget(host)
@@ -87,16 +89,88 @@ def test_a_changed_status_is_shown_without_regrouping(
     assert tip == "2 in progress"  # order-009 was already
 
 
-def test_a_corrected_name_or_a_new_order_regroups(room: OrdersRoom, groupings: list[int]) -> None:
+def test_a_corrected_name_or_a_new_order_regroups_off_the_gui_thread(
+    room: OrdersRoom, groupings: list[int], qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    threads: list[bool] = []
+    grouped = candidate_table_model.grouped
+
+    def where(rows: OrderColumns) -> Any:
+        threads.append(threading.current_thread() is threading.main_thread())
+        return grouped(rows)
+
+    monkeypatch.setattr(orders_room, "grouped", where)
     model = room.candidates.model
+
+    def names() -> list[str]:
+        return [model.index(r, 0).data() for r in range(model.rowCount())]
+
     changed(room, "order-009", candidate="Zoë Müller-Smith")  # the candidate's newest order
-    assert len(groupings) == 1
-    assert "Zoë Müller-Smith" in [model.index(r, 0).data() for r in range(model.rowCount())]
+    assert "Zoë Müller-Smith" not in names()  # until the new groups are made
+    qtbot.waitUntil(lambda: "Zoë Müller-Smith" in names())
+    assert groupings == [1]
+    assert threads == [False]  # in a worker thread
 
     assert room.source is not None
     room.source.rows_changed.emit([order_row(order(10))])
+    qtbot.waitUntil(lambda: model.row_of_order("order-010") is not None)
     assert len(groupings) == 2
-    assert model.row_of_order("order-010") is not None
+    # What the groups read in place is the live rows': a status changed after the grouping.
+    changed(room, "order-010", status=OrderStatus.COMPLETED)
+    row = shown_row(model, "order-010")
+    assert model.index(row, Column.STATUS).data() == "Completed"
+
+
+class Gate:
+    """Holds each grouping in its worker thread until ``release``: what happens meanwhile."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.started = threading.Event()
+        self._open = threading.Event()
+        grouped = candidate_table_model.grouped
+
+        def held(rows: OrderColumns) -> Any:
+            self.started.set()
+            self._open.wait(10)
+            return grouped(rows)
+
+        monkeypatch.setattr(orders_room, "grouped", held)
+
+    def release(self) -> None:
+        self._open.set()
+
+
+def test_changes_during_a_grouping_are_grouped_next_not_lost(
+    room: OrdersRoom, groupings: list[int], qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gate = Gate(monkeypatch)
+    assert room.source is not None
+    model = room.candidates.model
+    room.source.rows_changed.emit([order_row(order(10))])
+    qtbot.waitUntil(gate.started.is_set)
+    room.source.rows_changed.emit([order_row(order(11))])  # while the first is grouped
+    room.source.rows_changed.emit([order_row(order(12))])
+    gate.release()
+    qtbot.waitUntil(lambda: not room.tasks.has_running())
+    assert all(model.row_of_order(f"order-{i:03d}") is not None for i in range(13))
+    assert len(groupings) == 2  # the first change's, then one for both others
+
+
+def test_a_grouping_older_than_the_tab_shown_again_is_dropped(
+    room: OrdersRoom, groupings: list[int], qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gate = Gate(monkeypatch)
+    assert room.source is not None
+    room.source.rows_changed.emit([order_row(order(10))])  # grouped in the background
+    qtbot.waitUntil(gate.started.is_set)
+    room.tabs.setCurrentWidget(room.stack)
+    room.source.rows_changed.emit([order_row(order(11))])
+    room.tabs.setCurrentWidget(room.candidates)  # grouped at once, both orders in
+    model = room.candidates.model
+    assert model.row_of_order("order-011") is not None
+    gate.release()
+    qtbot.waitUntil(lambda: not room.tasks.has_running())
+    assert model.row_of_order("order-011") is not None  # not replaced by the older grouping
 
 
 def test_sorted_by_status_a_candidates_orders_are_put_in_order_again(

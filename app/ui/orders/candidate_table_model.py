@@ -52,6 +52,13 @@ HEADERS = {
 INDENT = 22  # pixels an order's job sits right of its candidate's name
 
 
+def grouped(rows: OrderColumns) -> tuple[CandidateGroups, RowSearch]:
+    """The candidates of ``rows`` and their search: plain Python on rows no one changes
+    meanwhile, so that it may run off the GUI thread (``OrdersRoom`` does, for a change)."""
+    groups = CandidateGroups(rows)
+    return groups, RowSearch(groups.haystacks)
+
+
 class CandidateTableModel(QAbstractTableModel):
     """Candidates and their orders; ``set_search_text`` and ``sort`` choose and order the
     groups. A display row is a candidate's (``CANDIDATE_ROLE``) or an order's
@@ -78,9 +85,12 @@ class CandidateTableModel(QAbstractTableModel):
 
     def set_rows(self, rows: OrderColumns) -> None:
         """Group these rows (one reset; the view keeps the selected order and the scroll)."""
+        self.set_grouped(*grouped(rows))
+
+    def set_grouped(self, groups: CandidateGroups, search: RowSearch) -> None:
+        """Show groups made by ``grouped`` (one reset)."""
         self.beginResetModel()
-        self._groups = CandidateGroups(rows)
-        self._search = RowSearch(self._groups.haystacks)
+        self._groups, self._search = groups, search
         self._arrange()
         self._rows = self._visible(self._search.find(self._words))
         self.endResetModel()

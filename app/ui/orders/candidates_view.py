@@ -16,8 +16,10 @@ from PySide6.QtWidgets import (
 from app.ui.common.cut_text_tips import CutTextTips
 from app.ui.common.labels import plain_label
 from app.ui.common.search_keys import SearchKeys, give_list_the_keyboard
-from app.ui.orders.candidate_table_model import CANDIDATE_ROLE, CandidateTableModel
+from app.ui.orders.candidate_table_model import CANDIDATE_ROLE, CandidateTableModel, grouped
+from app.views.candidate_groups import CandidateGroups
 from app.views.order_rows import OrderColumns
+from app.views.row_search import RowSearch
 
 #: Candidate / job, email, orders / status, company; "Latest order" takes the rest.
 COLUMN_WIDTHS = (200, 170, 200, 120)
@@ -98,11 +100,15 @@ class CandidatesView(QWidget):
     def set_rows(self, rows: OrderColumns) -> None:
         """Group these rows; the row selected (an order's or a candidate's own) and the scroll
         position stay where they were."""
+        self.set_grouped(*grouped(rows))
+
+    def set_grouped(self, groups: CandidateGroups, search: RowSearch) -> None:
+        """Show groups made by ``grouped``, keeping the row selected and the scroll."""
         index = self.table.currentIndex()
         current = self._order_id(index)
         candidate = index.data(CANDIDATE_ROLE) if index.isValid() and current is None else None
         scroll = self.table.verticalScrollBar().value()
-        self.model.set_rows(rows)
+        self.model.set_grouped(groups, search)
         if current is not None:
             self.select_order(current, scroll_to=False)
         elif isinstance(candidate, str):

@@ -7,6 +7,7 @@ says some rows changed, only those rows are updated (selection and scroll stay p
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -54,6 +55,7 @@ from app.ui.common.tab_order import chain_tab_order
 from app.ui.common.table_header import header_apart_from_selection
 from app.ui.common.task_group import NamedTasks
 from app.ui.orders.attachments_panel import dropped_paths, rows_for
+from app.ui.orders.candidate_table_model import grouped
 from app.ui.orders.candidates_view import CandidatesView
 from app.ui.orders.detail_pane import OrderDetailPane
 from app.ui.orders.order_actions import OrderActionsController
@@ -88,6 +90,10 @@ NEEDS_ATTENTION = "attention"
 # Rows whose flags depend on time ("new for 3 days") are rebuilt this often.
 RECHECK_MS = 5 * 60 * 1000
 AGE_REPAINT_MS = 60 * 1000  # ages are shown to the minute
+REGROUP_TASK = "candidates"  # the Candidates tab's grouping, off the GUI thread
+#: At most one grouping a second while changes keep coming (a sync's pages, 10 a second): the
+#: first at once, the rest gathered.
+REGROUP_GAP_SECONDS = 1.0
 
 
 class OrdersRoom(QWidget):
@@ -127,6 +133,7 @@ class OrdersRoom(QWidget):
         self.tabs.addTab(self.candidates, "Ca&ndidates")
         self.tabs.currentChanged.connect(self._tab_changed)
         self._candidates_stale = True
+        self._last_regroup = float("-inf")  # when the last grouping off the GUI thread began
 
         self.search, self.status_filter = self._build_filters()
         SearchKeys(self.search, lambda: give_list_the_keyboard(self.table))
@@ -374,7 +381,7 @@ class OrdersRoom(QWidget):
         if regroup:
             self._candidates_stale = True
             if self.tabs.currentWidget() is self.candidates:
-                self._refresh_candidates()
+                self._regroup_in_background()
         else:  # the groups stand: only these orders' rows are repainted
             positions = (self.model.row_of(row.id) for row in rows)
             self.candidates.model.orders_changed([p for p in positions if p is not None])
@@ -838,8 +845,36 @@ class OrdersRoom(QWidget):
         snapshot opens with the orders table alone."""
         if not self._candidates_stale:
             return
+        self.tasks.cancel(REGROUP_TASK)  # what it would show is older than this
         self._candidates_stale = False
         self.candidates.set_rows(self.model.rows())
+
+    def _regroup_in_background(self) -> None:
+        """Group again, off the GUI thread, orders that changed while the tab is shown (new
+        orders, page after page of a sync: ~70 ms a time at 5,000 orders on the GUI thread).
+        The tab shows the groups it has until then; changes meanwhile are grouped next."""
+        running = self.tasks.latest(REGROUP_TASK)
+        if running is None or running.done():
+            self.tasks.start(self._regroup(), name=REGROUP_TASK)
+
+    async def _regroup(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self._candidates_stale and self.tabs.currentWidget() is self.candidates:
+            wait = self._last_regroup + REGROUP_GAP_SECONDS - loop.time()
+            if wait > 0:
+                await asyncio.sleep(wait)
+                continue  # the tab may have been left, or shown (and grouped) again
+            self._last_regroup = loop.time()
+            self._candidates_stale = False
+            live = self.model.rows()
+            # A copy: the model changes its rows in place while the grouping runs.
+            groups, search = await asyncio.to_thread(grouped, live.copy())
+            if self._candidates_stale:
+                continue  # another change to group: the newer rows, at once
+            # The rows are as they were copied but for what the groups do not read (a status):
+            # the groups read those from the live rows, as a change in place updates them.
+            groups.index = live
+            self.candidates.set_grouped(groups, search)
 
     def _on_search(self, text: str) -> None:
         self.proxy.set_search_text(text)
