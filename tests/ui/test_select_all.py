@@ -76,3 +76,13 @@ def test_the_comparisons_header_keeps_out_of_the_selection(qtbot: QtBot, tmp_pat
     header = dialog.table.horizontalHeader()
     assert header.selectionModel() is not dialog.table.selectionModel()
     assert not header.selectionModel().hasSelection()
+
+
+def test_the_candidates_header_is_drawn_as_the_inboxs(qtbot: QtBot) -> None:
+    """Not bold over a selected row in one table and plain in the other."""
+    from app.ui.orders.candidates_view import CandidatesView
+
+    view = CandidatesView()
+    qtbot.addWidget(view)
+    header = view.table.horizontalHeader()
+    assert header.selectionModel() is not view.table.selectionModel()

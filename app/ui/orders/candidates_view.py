@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from app.ui.common.cut_text_tips import CutTextTips
 from app.ui.common.labels import plain_label
 from app.ui.common.search_keys import SearchKeys, give_list_the_keyboard
+from app.ui.common.table_header import header_apart_from_selection
 from app.ui.orders.candidate_table_model import CANDIDATE_ROLE, CandidateTableModel, grouped
 from app.views.candidate_groups import CandidateGroups
 from app.views.order_rows import OrderColumns
@@ -71,6 +72,7 @@ class CandidatesView(QWidget):
         CutTextTips(table)
         table.setAccessibleName("Candidates and their orders")
         table.setModel(self.model)
+        header_apart_from_selection(table)  # as the inbox's: no header drawn selected
         table.setShowGrid(False)
         table.setWordWrap(False)
         table.verticalHeader().setVisible(False)
