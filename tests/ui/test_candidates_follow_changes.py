@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +31,14 @@ from app.views.candidate_groups import CandidateGroups, Column, keeps_its_group
 from app.views.order_rows import OrderColumns, order_row
 from tests.snapshot_samples import order, records, write_sample
 
+#: The gap between groupings off the GUI thread, shortened for the tests (1 s in the app).
+GAP = 0.2
+
 
 @pytest.fixture
-def groupings(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How many times the candidates were grouped (one entry per grouping)."""
+def groupings(room: OrdersRoom, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many times the candidates were grouped since the tab was first shown (one entry
+    per grouping)."""
     made: list[int] = []
 
     class Counted(CandidateGroups):
@@ -46,13 +51,19 @@ def groupings(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 @pytest.fixture
-def room(qtbot: QtBot, tmp_path: Path, running_loop: asyncio.AbstractEventLoop) -> OrdersRoom:
+def room(
+    qtbot: QtBot,
+    tmp_path: Path,
+    running_loop: asyncio.AbstractEventLoop,
+    monkeypatch: pytest.MonkeyPatch,
+) -> OrdersRoom:
     path = write_sample(tmp_path / "ten.adsnap", records(10))
     host = QWidget()
     qtbot.addWidget(host)
     room = OrdersRoom(Messages(host), host)
     room.set_source(SnapshotOrders(open_snapshot(path, temp_root=tmp_path / "t")))
     room.tabs.setCurrentWidget(room.candidates)
+    monkeypatch.setattr(orders_room, "REGROUP_GAP_SECONDS", GAP)
     return room
 
 
@@ -62,6 +73,10 @@ def changed(room: OrdersRoom, order_id: str, **fields: Any) -> None:
     assert position is not None
     assert room.source is not None
     room.source.rows_changed.emit([room.model.row(position)._replace(**fields)])
+
+
+def no_grouping_started(room: OrdersRoom) -> bool:
+    return room.tasks.latest(orders_room.REGROUP_TASK) is None
 
 
 def shown_row(model: CandidateTableModel, order_id: str) -> int:
@@ -82,6 +97,7 @@ def test_a_changed_status_is_shown_without_regrouping(
     changed(room, "order-004", status=OrderStatus.IN_PROGRESS)
 
     assert groupings == []
+    assert no_grouping_started(room)
     assert model.index(row, Column.STATUS).data() == "In progress"
     candidate_row = max(r for r in range(row) if model.index(r, 0).data(ORDER_ID_ROLE) is None)
     assert repainted == [row, candidate_row]  # the order's row and its candidate's
@@ -93,10 +109,12 @@ def test_a_corrected_name_or_a_new_order_regroups_off_the_gui_thread(
     room: OrdersRoom, groupings: list[int], qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     threads: list[bool] = []
+    copies: list[bool] = []
     grouped = candidate_table_model.grouped
 
     def where(rows: OrderColumns) -> Any:
         threads.append(threading.current_thread() is threading.main_thread())
+        copies.append(rows is not room.model.rows())
         return grouped(rows)
 
     monkeypatch.setattr(orders_room, "grouped", where)
@@ -110,15 +128,16 @@ def test_a_corrected_name_or_a_new_order_regroups_off_the_gui_thread(
     qtbot.waitUntil(lambda: "Zoë Müller-Smith" in names())
     assert groupings == [1]
     assert threads == [False]  # in a worker thread
+    assert copies == [True]  # on rows the GUI thread does not change meanwhile
 
     assert room.source is not None
     room.source.rows_changed.emit([order_row(order(10))])
     qtbot.waitUntil(lambda: model.row_of_order("order-010") is not None)
     assert len(groupings) == 2
     # What the groups read in place is the live rows': a status changed after the grouping.
-    changed(room, "order-010", status=OrderStatus.COMPLETED)
+    changed(room, "order-010", status=OrderStatus.REJECTED)
     row = shown_row(model, "order-010")
-    assert model.index(row, Column.STATUS).data() == "Completed"
+    assert model.index(row, Column.STATUS).data() == "Rejected"
 
 
 class Gate:
@@ -173,6 +192,62 @@ def test_a_grouping_older_than_the_tab_shown_again_is_dropped(
     assert model.row_of_order("order-011") is not None  # not replaced by the older grouping
 
 
+def test_a_change_just_after_the_tab_is_shown_again_is_grouped(
+    room: OrdersRoom, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tab shown again cancels the grouping under way; a change that came before that
+    grouping had ended started none, and was never grouped."""
+    gate = Gate(monkeypatch)
+    assert room.source is not None
+    room.source.rows_changed.emit([order_row(order(10))])
+    qtbot.waitUntil(gate.started.is_set)
+    room.tabs.setCurrentWidget(room.stack)
+    room.source.rows_changed.emit([order_row(order(11))])  # to group when shown
+    room.tabs.setCurrentWidget(room.candidates)  # grouped at once; the one under way cancelled
+    room.source.rows_changed.emit([order_row(order(12))])  # before the cancelled one ended
+    gate.release()
+    model = room.candidates.model
+    assert model.row_of_order("order-011") is not None
+    qtbot.waitUntil(lambda: model.row_of_order("order-012") is not None)
+
+
+def test_a_status_changed_during_a_grouping_is_shown_once_it_is_in(
+    room: OrdersRoom, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gate = Gate(monkeypatch)
+    assert room.source is not None
+    model = room.candidates.model
+    room.source.rows_changed.emit([order_row(order(10))])
+    qtbot.waitUntil(gate.started.is_set)
+    changed(room, "order-004", status=OrderStatus.REJECTED)  # on the rows copied: "New"
+    gate.release()
+    qtbot.waitUntil(lambda: model.row_of_order("order-010") is not None)
+    assert model.index(shown_row(model, "order-004"), Column.STATUS).data() == "Rejected"
+
+
+def test_groupings_off_the_gui_thread_keep_their_distance(
+    room: OrdersRoom, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sync brings a page of new orders ten times a second: the first is grouped at once,
+    the next not before the gap is over."""
+    began: list[float] = []
+    grouped = candidate_table_model.grouped
+
+    def timed(rows: OrderColumns) -> Any:
+        began.append(time.monotonic())
+        return grouped(rows)
+
+    monkeypatch.setattr(orders_room, "grouped", timed)
+    assert room.source is not None
+    model = room.candidates.model
+    room.source.rows_changed.emit([order_row(order(10))])
+    qtbot.waitUntil(lambda: model.row_of_order("order-010") is not None)
+    room.source.rows_changed.emit([order_row(order(11))])
+    qtbot.waitUntil(lambda: model.row_of_order("order-011") is not None)
+    assert len(began) == 2
+    assert began[1] - began[0] >= GAP * 0.99
+
+
 def test_sorted_by_status_a_candidates_orders_are_put_in_order_again(
     room: OrdersRoom, groupings: list[int]
 ) -> None:
@@ -187,6 +262,7 @@ def test_sorted_by_status_a_candidates_orders_are_put_in_order_again(
     changed(room, "order-004", status=OrderStatus.REJECTED)
     assert statuses_of_cand_4() == ["In progress", "Rejected"]
     assert groupings == []
+    assert no_grouping_started(room)
 
 
 def test_keeps_its_group_reads_who_and_what_not_how_far() -> None:

@@ -95,12 +95,12 @@ class CandidateTableModel(QAbstractTableModel):
         self._rows = self._visible(self._search.find(self._words))
         self.endResetModel()
 
-    def orders_changed(self, index_rows: Sequence[int]) -> None:
+    def orders_changed(self, index_rows: Sequence[int], *, resort: bool = False) -> None:
         """These orders changed in place, each keeping its group (``keeps_its_group``): their
         rows and their candidates' rows are repainted, not regrouped (~70 ms per change at
-        5,000 orders, with the tab shown through a batch). Sorted by status, the groups'
-        orders are put in order again."""
-        if self._sort_column == Column.STATUS:
+        5,000 orders, with the tab shown through a batch). ``resort``: a status changed and
+        the orders are sorted by it: put in order again."""
+        if resort:
             self._relayout(resort=True)
             return
         shown = {entry: row for row, entry in enumerate(self._rows)}

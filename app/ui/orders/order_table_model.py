@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -69,6 +69,15 @@ ANSWERED_ROLES = frozenset(
 )
 
 
+class RowsUpdated(NamedTuple):
+    """What ``update_rows`` did: the positions of the rows replaced, their old and new copies
+    (in the same order), and how many rows it added at the end."""
+
+    positions: list[int]
+    replaced: list[tuple[OrderRow, OrderRow]]
+    added: int
+
+
 class OrderTableModel(QAbstractTableModel):
     """Rows of orders; the order id under ``ORDER_ID_ROLE``."""
 
@@ -111,20 +120,23 @@ class OrderTableModel(QAbstractTableModel):
         self._sort_keys = {}
         self.endResetModel()
 
-    def update_rows(self, rows: Sequence[OrderRow]) -> None:
-        """Rows that changed (replaced in place) or are new (added at the end)."""
+    def update_rows(self, rows: Sequence[OrderRow]) -> RowsUpdated:
+        """Rows that changed (replaced in place) or are new (added at the end); rows equal to
+        the ones held are left alone (a recheck sends every order)."""
         changed: list[int] = []
+        replaced: list[tuple[OrderRow, OrderRow]] = []
         added: list[OrderRow] = []
         for row in rows:
             position = self._row_of.get(row.id)
             if position is None:
                 added.append(row)
-            elif self._rows.row(position) != row:
-                self._count(self._rows.status[position], self._rows.gone[position], -1)
+            elif (old := self._rows.row(position)) != row:
+                self._count(old.status, old.gone, -1)
                 self._count(row.status, row.gone, +1)
                 self._rows.replace(position, row)
                 self._search.replace(position, haystack(self.spec, row))
                 changed.append(position)
+                replaced.append((old, row))
         if changed:
             self._sort_keys = {}  # rebuilt on the next sort: a few rows changed their keys
             last = len(self.spec) - 1
@@ -143,6 +155,7 @@ class OrderTableModel(QAbstractTableModel):
         if changed or added:
             first_added = len(self._rows) - len(added)
             self.rows_updated.emit([*changed, *range(first_added, len(self._rows))])
+        return RowsUpdated(changed, replaced, len(added))
 
     # -- reading ---------------------------------------------------------------------------
 

@@ -60,12 +60,12 @@ from app.ui.orders.candidates_view import CandidatesView
 from app.ui.orders.detail_pane import OrderDetailPane
 from app.ui.orders.order_actions import OrderActionsController
 from app.ui.orders.order_filter_proxy import OrderFilterProxy
-from app.ui.orders.order_table_model import ORDER_ID_ROLE, OrderTableModel
+from app.ui.orders.order_table_model import ORDER_ID_ROLE, OrderTableModel, RowsUpdated
 from app.ui.orders.sources import LiveOrders, OrderSource
 from app.ui.orders.status_badge import StatusBadgeDelegate
 from app.ui.orders.sync_problem import BerkeWatchBar, SyncProblemBar
 from app.views.bulk_summary import bulk_summary, status_counts
-from app.views.candidate_groups import keeps_its_group
+from app.views.candidate_groups import Column, keeps_its_group
 from app.views.inbox_columns import DEFAULT_SHOWN, INBOX, STATUS_LABELS
 from app.views.order_rows import OrderColumns, OrderRow
 from app.views.text import one_line
@@ -371,20 +371,13 @@ class OrdersRoom(QWidget):
         """Only these rows changed (or are new): update them, not the rest."""
         current = self._current_id
         anchor = self._top_row_in_view({row.id for row in rows})
-        regroup = self._candidates_stale or not self._keep_their_groups(rows)
-        self.model.update_rows(rows)
+        updated = self.model.update_rows(rows)
         if anchor is not None:
             self._put_back(*anchor)
         # A status change the view only repaints (no row leaves or moves) still changes the
         # counts: the "N new" of the status bar and the window title.
         self._update_counts()
-        if regroup:
-            self._candidates_stale = True
-            if self.tabs.currentWidget() is self.candidates:
-                self._regroup_in_background()
-        else:  # the groups stand: only these orders' rows are repainted
-            positions = (self.model.row_of(row.id) for row in rows)
-            self.candidates.model.orders_changed([p for p in positions if p is not None])
+        self._candidates_follow(updated)
         if any(row.id == current for row in rows) and self._shown_changed():
             self._refresh_detail()
         else:
@@ -831,14 +824,31 @@ class OrdersRoom(QWidget):
             self._current_id = None
             self._refresh_detail()
 
-    def _keep_their_groups(self, rows: list[OrderRow]) -> bool:
-        """Whether these rows, new copies of orders already in the list, leave the Candidates
-        tab's groups as they are (read before the model takes them)."""
-        for row in rows:
-            position = self.model.row_of(row.id)
-            if position is None or not keeps_its_group(self.model.row(position), row):
-                return False
-        return True
+    def _candidates_follow(self, updated: RowsUpdated) -> None:
+        """The Candidates tab after a change of rows. Its groups read the rows in place, so a
+        change that leaves every order with its candidate (``keeps_its_group``: a status,
+        Berke's side) is only repainted, and only while the tab is shown; other changes (a new
+        order, a corrected name) group again: when the tab is next shown, or at once off the
+        GUI thread if it is."""
+        if not (updated.positions or updated.added):
+            return
+        shown = self.tabs.currentWidget() is self.candidates
+        if (
+            self._candidates_stale
+            or updated.added
+            or not all(keeps_its_group(*pair) for pair in updated.replaced)
+        ):
+            self._candidates_stale = True
+            if shown:
+                self._regroup_in_background()
+            return
+        resort = self.candidates.model.sort_column() == Column.STATUS and any(
+            old.status != new.status for old, new in updated.replaced
+        )
+        if shown:
+            self.candidates.model.orders_changed(updated.positions, resort=resort)
+        elif resort:
+            self._candidates_stale = True  # put in order when next shown
 
     def _refresh_candidates(self) -> None:
         """Group the rows by candidate when the tab is shown and something changed: a large
@@ -854,7 +864,8 @@ class OrdersRoom(QWidget):
         orders, page after page of a sync: ~70 ms a time at 5,000 orders on the GUI thread).
         The tab shows the groups it has until then; changes meanwhile are grouped next."""
         running = self.tasks.latest(REGROUP_TASK)
-        if running is None or running.done():
+        # One cancelled (the tab shown again grouped at once) may not have ended yet.
+        if running is None or running.done() or running.cancelling():
             self.tasks.start(self._regroup(), name=REGROUP_TASK)
 
     async def _regroup(self) -> None:
@@ -868,7 +879,11 @@ class OrdersRoom(QWidget):
             self._candidates_stale = False
             live = self.model.rows()
             # A copy: the model changes its rows in place while the grouping runs.
-            groups, search = await asyncio.to_thread(grouped, live.copy())
+            try:
+                groups, search = await asyncio.to_thread(grouped, live.copy())
+            except Exception:
+                self._candidates_stale = True  # grouped again next time, not left behind
+                raise
             if self._candidates_stale:
                 continue  # another change to group: the newer rows, at once
             # The rows are as they were copied but for what the groups do not read (a status):
