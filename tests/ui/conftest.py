@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import qasync
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app.clients.berke import BerkeClient
 from app.clients.smartrecruiters import SmartRecruitersClient
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
 
     from app.sandbox import SandboxServer
+    from app.ui.orders.orders_room import OrdersRoom
 
 
 # Loops made by these fixtures are kept referenced until the session ends. A qasync loop owns
@@ -157,3 +158,22 @@ def board_window(
         _wait(qtbot, board.stop())
         _wait(qtbot, desk.session.aclose())
         desk.db.close()
+
+
+def snapshot_room(qtbot: QtBot, path: Path, temp_root: Path) -> OrdersRoom:
+    """An Orders room of its own, shown at 1280×800, on the snapshot at ``path`` (its files
+    opened into ``temp_root``)."""
+    from app.store.snapshot_file import open_snapshot
+    from app.ui.common.messages import Messages
+    from app.ui.orders.orders_room import OrdersRoom
+    from app.ui.snapshots.snapshot_source import SnapshotOrders
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    room = OrdersRoom(Messages(host), host)
+    room.set_source(SnapshotOrders(open_snapshot(path, temp_root=temp_root)))
+    host.resize(1280, 800)
+    room.resize(1280, 800)
+    host.show()
+    qtbot.waitExposed(host)
+    return room

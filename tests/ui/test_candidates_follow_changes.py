@@ -16,20 +16,17 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from app.domain.smartrecruiters import OrderStatus
-from app.store.snapshot_file import open_snapshot
-from app.ui.common.messages import Messages
 from app.ui.orders import candidate_table_model, orders_room
 from app.ui.orders.candidate_table_model import CandidateTableModel
 from app.ui.orders.order_table_model import ORDER_ID_ROLE
 from app.ui.orders.orders_room import OrdersRoom
-from app.ui.snapshots.snapshot_source import SnapshotOrders
 from app.views.candidate_groups import CandidateGroups, Column, keeps_its_group
 from app.views.order_rows import OrderColumns, order_row
 from tests.snapshot_samples import order, records, write_sample
+from tests.ui.conftest import snapshot_room
 
 #: The gap between groupings off the GUI thread, shortened for the tests (1 s in the app).
 GAP = 0.2
@@ -57,11 +54,7 @@ def room(
     running_loop: asyncio.AbstractEventLoop,
     monkeypatch: pytest.MonkeyPatch,
 ) -> OrdersRoom:
-    path = write_sample(tmp_path / "ten.adsnap", records(10))
-    host = QWidget()
-    qtbot.addWidget(host)
-    room = OrdersRoom(Messages(host), host)
-    room.set_source(SnapshotOrders(open_snapshot(path, temp_root=tmp_path / "t")))
+    room = snapshot_room(qtbot, write_sample(tmp_path / "ten.adsnap", records(10)), tmp_path / "t")
     room.tabs.setCurrentWidget(room.candidates)
     monkeypatch.setattr(orders_room, "REGROUP_GAP_SECONDS", GAP)
     return room
@@ -130,8 +123,7 @@ def test_a_corrected_name_or_a_new_order_regroups_off_the_gui_thread(
     assert threads == [False]  # in a worker thread
     assert copies == [True]  # on rows the GUI thread does not change meanwhile
 
-    assert room.source is not None
-    room.source.rows_changed.emit([order_row(order(10))])
+    added(room, 10)
     qtbot.waitUntil(lambda: model.row_of_order("order-010") is not None)
     assert len(groupings) == 2
     # What the groups read in place is the live rows': a status changed after the grouping.
@@ -159,68 +151,68 @@ class Gate:
         self._open.set()
 
 
-def test_changes_during_a_grouping_are_grouped_next_not_lost(
-    room: OrdersRoom, groupings: list[int], qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def held(room: OrdersRoom, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> Gate:
+    """A new order (order-010) arrived with the tab shown: its grouping is held in the worker
+    thread until ``release``."""
     gate = Gate(monkeypatch)
-    assert room.source is not None
-    model = room.candidates.model
-    room.source.rows_changed.emit([order_row(order(10))])
+    added(room, 10)
     qtbot.waitUntil(gate.started.is_set)
-    room.source.rows_changed.emit([order_row(order(11))])  # while the first is grouped
-    room.source.rows_changed.emit([order_row(order(12))])
-    gate.release()
+    return gate
+
+
+def added(room: OrdersRoom, *numbers: int) -> None:
+    """The source says these orders are new (``tests.snapshot_samples.order``)."""
+    assert room.source is not None
+    room.source.rows_changed.emit([order_row(order(n)) for n in numbers])
+
+
+def test_changes_during_a_grouping_are_grouped_next_not_lost(
+    room: OrdersRoom, groupings: list[int], held: Gate, qtbot: QtBot
+) -> None:
+    model = room.candidates.model
+    added(room, 11)  # while the first is grouped
+    added(room, 12)
+    held.release()
     qtbot.waitUntil(lambda: not room.tasks.has_running())
     assert all(model.row_of_order(f"order-{i:03d}") is not None for i in range(13))
     assert len(groupings) == 2  # the first change's, then one for both others
 
 
 def test_a_grouping_older_than_the_tab_shown_again_is_dropped(
-    room: OrdersRoom, groupings: list[int], qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+    room: OrdersRoom, groupings: list[int], held: Gate, qtbot: QtBot
 ) -> None:
-    gate = Gate(monkeypatch)
-    assert room.source is not None
-    room.source.rows_changed.emit([order_row(order(10))])  # grouped in the background
-    qtbot.waitUntil(gate.started.is_set)
     room.tabs.setCurrentWidget(room.stack)
-    room.source.rows_changed.emit([order_row(order(11))])
+    added(room, 11)
     room.tabs.setCurrentWidget(room.candidates)  # grouped at once, both orders in
     model = room.candidates.model
     assert model.row_of_order("order-011") is not None
-    gate.release()
+    held.release()
     qtbot.waitUntil(lambda: not room.tasks.has_running())
     assert model.row_of_order("order-011") is not None  # not replaced by the older grouping
 
 
 def test_a_change_just_after_the_tab_is_shown_again_is_grouped(
-    room: OrdersRoom, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+    room: OrdersRoom, held: Gate, qtbot: QtBot
 ) -> None:
     """The tab shown again cancels the grouping under way; a change that came before that
     grouping had ended started none, and was never grouped."""
-    gate = Gate(monkeypatch)
-    assert room.source is not None
-    room.source.rows_changed.emit([order_row(order(10))])
-    qtbot.waitUntil(gate.started.is_set)
     room.tabs.setCurrentWidget(room.stack)
-    room.source.rows_changed.emit([order_row(order(11))])  # to group when shown
+    added(room, 11)  # to group when shown
     room.tabs.setCurrentWidget(room.candidates)  # grouped at once; the one under way cancelled
-    room.source.rows_changed.emit([order_row(order(12))])  # before the cancelled one ended
-    gate.release()
+    added(room, 12)  # before the cancelled one ended
+    held.release()
     model = room.candidates.model
     assert model.row_of_order("order-011") is not None
     qtbot.waitUntil(lambda: model.row_of_order("order-012") is not None)
 
 
 def test_a_status_changed_during_a_grouping_is_shown_once_it_is_in(
-    room: OrdersRoom, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+    room: OrdersRoom, held: Gate, qtbot: QtBot
 ) -> None:
-    gate = Gate(monkeypatch)
-    assert room.source is not None
     model = room.candidates.model
-    room.source.rows_changed.emit([order_row(order(10))])
-    qtbot.waitUntil(gate.started.is_set)
     changed(room, "order-004", status=OrderStatus.REJECTED)  # on the rows copied: "New"
-    gate.release()
+    held.release()
     qtbot.waitUntil(lambda: model.row_of_order("order-010") is not None)
     assert model.index(shown_row(model, "order-004"), Column.STATUS).data() == "Rejected"
 
@@ -238,11 +230,10 @@ def test_groupings_off_the_gui_thread_keep_their_distance(
         return grouped(rows)
 
     monkeypatch.setattr(orders_room, "grouped", timed)
-    assert room.source is not None
     model = room.candidates.model
-    room.source.rows_changed.emit([order_row(order(10))])
+    added(room, 10)
     qtbot.waitUntil(lambda: model.row_of_order("order-010") is not None)
-    room.source.rows_changed.emit([order_row(order(11))])
+    added(room, 11)
     qtbot.waitUntil(lambda: model.row_of_order("order-011") is not None)
     assert len(began) == 2
     assert began[1] - began[0] >= GAP * 0.99

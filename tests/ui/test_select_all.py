@@ -12,15 +12,11 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex
-from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from app.store.snapshot_file import open_snapshot
-from app.ui.common.messages import Messages
 from app.ui.orders.order_filter_proxy import OrderFilterProxy
-from app.ui.orders.orders_room import OrdersRoom
-from app.ui.snapshots.snapshot_source import SnapshotOrders
 from tests.snapshot_samples import records, write_sample
+from tests.ui.conftest import snapshot_room
 
 ORDERS = 3000
 
@@ -42,14 +38,7 @@ def test_ctrl_a_over_many_orders_does_not_ask_about_every_cell(
 
     monkeypatch.setattr(OrderFilterProxy, "index", counted)
     path = write_sample(tmp_path / "many.adsnap", records(ORDERS))
-    host = QWidget()
-    qtbot.addWidget(host)
-    room = OrdersRoom(Messages(host), host)
-    room.set_source(SnapshotOrders(open_snapshot(path, temp_root=tmp_path / "t")))
-    host.resize(1280, 800)
-    room.resize(1280, 800)
-    host.show()
-    qtbot.waitExposed(host)
+    room = snapshot_room(qtbot, path, tmp_path / "t")
     assert room.proxy.rowCount() == ORDERS
     room.table.selectAll()
     assert len(room.selected_ids()) == ORDERS

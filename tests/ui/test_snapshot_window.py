@@ -32,6 +32,7 @@ from app.ui.snapshots.snapshot_menu import recent_snapshots
 from app.ui.snapshots.snapshot_source import READ_ONLY_TIP, SnapshotOrders
 from app.views.inbox_columns import INBOX
 from tests.snapshot_samples import record, records, write_sample
+from tests.ui.conftest import snapshot_room
 from tests.waits import HANG_GUARD_SECONDS
 
 if TYPE_CHECKING:
@@ -430,18 +431,9 @@ def test_orders_kept_in_the_list_leave_only_once_the_mouse_is_released(
     from PySide6.QtCore import QPoint
     from PySide6.QtTest import QTest
 
-    from app.store.snapshot_file import open_snapshot
-    from app.ui.orders.orders_room import OrdersRoom
-
     path = write_sample(tmp_path / "s.adsnap", [record(i, status="NEW") for i in range(8)])
-    host = QWidget()
-    qtbot.addWidget(host)
-    room = OrdersRoom(Messages(host), host)
-    room.set_source(SnapshotOrders(open_snapshot(path, temp_root=tmp_path / "t")))
-    host.resize(1280, 800)
-    room.resize(1280, 800)
-    host.show()
-    qtbot.waitExposed(host)
+    room = snapshot_room(qtbot, path, tmp_path / "t")
+    host = room.window()
     room.status_filter.setCurrentIndex(room.status_filter.findData(OrderStatus.NEW))
     table = room.table
     a, b, below_b = room.proxy.order_ids()[1:4]

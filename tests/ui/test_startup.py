@@ -78,25 +78,31 @@ def test_self_test_timings_prints_the_two_figures(tmp_path: Path) -> None:
     assert "self-test: ok" in result.stderr  # the verdict, beside the figures
 
 
-def test_with_nothing_cached_the_first_frame_needs_no_pydantic(tmp_path: Path) -> None:
-    """A first start (nothing saved, so nothing cached to show) paints its window before
-    pydantic, the domain's shapes and the profiles are loaded; they come right after."""
-    code = """
+def self_test_watching(watched: tuple[str, ...], *, then: str) -> str:
+    """A program running ``--self-test`` that prints its exit code, which of ``watched`` were
+    loaded at the first frame, and whether ``then`` was loaded by the end."""
+    return f"""
 import sys
 import app.ui.application as application
-seen = {}
+seen = {{}}
 frame = application.StartupTimings.first_frame
 async def first_frame(self, *args):
     await frame(self, *args)
-    seen["frame"] = sorted(
-        m for m in ("pydantic", "app.domain.smartrecruiters", "app.domain.journal",
-                    "app.domain.connection") if m in sys.modules
-    )
+    seen["frame"] = sorted(m for m in {watched!r} if m in sys.modules)
 application.StartupTimings.first_frame = first_frame
 from app.__main__ import main
 code = main(["--self-test"])
-print(code, seen["frame"], "pydantic" in sys.modules)
+print(code, seen["frame"], {then!r} in sys.modules)
 """
+
+
+def test_with_nothing_cached_the_first_frame_needs_no_pydantic(tmp_path: Path) -> None:
+    """A first start (nothing saved, so nothing cached to show) paints its window before
+    pydantic, the domain's shapes and the profiles are loaded; they come right after."""
+    code = self_test_watching(
+        ("pydantic", "app.domain.smartrecruiters", "app.domain.journal", "app.domain.connection"),
+        then="pydantic",
+    )
     out = subprocess.run(
         [sys.executable, "-c", code],
         env={**os.environ, "ASSESSMENT_DESK_HOME": str(tmp_path)},
@@ -149,23 +155,11 @@ def test_a_working_days_first_frame_builds_no_berke_or_journal_model(
     subprocess.run(
         [sys.executable, "-c", SET_UP_WORKING_DAY, *urls], env=env, check=True, timeout=120
     )
-    code = """
-import sys
-import app.ui.application as application
-seen = {}
-frame = application.StartupTimings.first_frame
-async def first_frame(self, *args):
-    await frame(self, *args)
-    seen["frame"] = sorted(
-        m for m in ("app.domain.smartrecruiters", "app.domain.connection", "app.domain.berke",
-                    "app.domain.journal", "app.store.journal_rows", "importlib.metadata")
-        if m in sys.modules
-    )
-application.StartupTimings.first_frame = first_frame
-from app.__main__ import main
-code = main(["--self-test"])
-print(code, seen["frame"], "app.domain.journal" in sys.modules)
-"""
+    code = self_test_watching(
+        ("app.domain.smartrecruiters", "app.domain.connection", "app.domain.berke",
+         "app.domain.journal", "app.store.journal_rows", "importlib.metadata"),
+        then="app.domain.journal",
+    )  # fmt: skip
     out = subprocess.run(
         [sys.executable, "-c", code],
         env=env,
