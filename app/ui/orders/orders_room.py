@@ -885,7 +885,7 @@ class OrdersRoom(QWidget):
                 self._candidates_stale = True  # grouped again next time, not left behind
                 raise
             if self._candidates_stale:
-                continue  # another change to group: the newer rows, at once
+                continue  # another change came meanwhile: the newer rows are grouped next
             # The rows are as they were copied but for what the groups do not read (a status):
             # the groups read those from the live rows, as a change in place updates them.
             groups.index = live
