@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from itertools import compress
+from operator import not_
 from typing import Any, overload
 
 from PySide6.QtCore import (
@@ -40,7 +41,8 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 # byte per order) and this many rows in all — 5 MB at 100,000 orders.
 _RECENT_SEARCHES = 16
 _RECENT_ROWS = 400_000
-# More rows than this leaving or arriving at once: one layout change rather than row by row.
+# More blocks of neighbouring rows than this leaving or arriving at once: one layout change
+# rather than block by block.
 _STEPWISE_LIMIT = 200
 # Asked for every cell of a selection (Ctrl+A: every cell of the table): made once, not with
 # an enum "|" (Python) per call.
@@ -110,36 +112,40 @@ class OrderFilterProxy(QAbstractProxyModel):
         if new == old:
             self._repaint(source_rows)
             return
-        self._move_to(new)
-        self._repaint(source_rows)
+        was = set(old)
+        self._move_to(new, was)
+        # Rows that arrived are painted as they are inserted: a page of a sync repaints nothing.
+        self._repaint([row for row in source_rows if row in was])
 
     def _repaint(self, source_rows: list[int]) -> None:
         last = self.columnCount() - 1
         for proxy_row in locate(self._rows, source_rows).values():
             self.dataChanged.emit(self.index(proxy_row, 0), self.index(proxy_row, last))
 
-    def _move_to(self, new: list[int]) -> None:
-        """From the rows shown to ``new``: removals, then a reorder, then insertions — each
-        signalled, so that persistent indexes (the selection) follow their rows."""
+    def _move_to(self, new: list[int], was: set[int]) -> None:
+        """From the rows shown (``was``, as a set) to ``new``: removals, then a reorder, then
+        insertions — each signalled, so that persistent indexes (the selection) follow their
+        rows. Neighbouring rows leave or arrive in one signal: a page of a sync lands as one
+        block, and each signal costs the view a pass over its rows."""
         old = self._rows
         kept = set(new)
-        was = set(old)
-        leaving = [position for position, row in enumerate(old) if row not in kept]
-        arriving = [position for position, row in enumerate(new) if row not in was]
+        leaving = _runs(_positions_not_in(old, kept))
+        arriving = _runs(_positions_not_in(new, was))
         if not old or len(leaving) + len(arriving) > _STEPWISE_LIMIT:
             self._relayout_to(new)
             return
-        for position in reversed(leaving):
-            self.beginRemoveRows(QModelIndex(), position, position)
-            self._rows = self._rows[:position] + self._rows[position + 1 :]
+        for first, last in reversed(leaving):
+            self.beginRemoveRows(QModelIndex(), first, last)
+            self._rows = self._rows[:first] + self._rows[last + 1 :]
             self._position = None
             self.endRemoveRows()
-        in_new_order = [row for row in new if row in was]
+        in_new_order = list(compress(new, map(was.__contains__, new)))
         if self._rows != in_new_order:
             self._relayout_to(in_new_order)
-        for position in arriving:
-            self.beginInsertRows(QModelIndex(), position, position)
-            self._rows = [*self._rows[:position], new[position], *self._rows[position:]]
+        # In ascending order: the rows before each block are then those of ``new`` already.
+        for first, last in arriving:
+            self.beginInsertRows(QModelIndex(), first, last)
+            self._rows = [*self._rows[:first], *new[first : last + 1], *self._rows[first:]]
             self._position = None
             self.endInsertRows()
 
@@ -409,3 +415,19 @@ class OrderFilterProxy(QAbstractProxyModel):
         """The orders shown, in the order shown."""
         model = self._source
         return [] if model is None else [model.order_id(row) for row in self._rows]
+
+
+def _positions_not_in(rows: list[int], others: set[int]) -> list[int]:
+    """The positions in ``rows`` of the rows not in ``others`` (in C: thousands of rows)."""
+    return list(compress(range(len(rows)), map(not_, map(others.__contains__, rows))))
+
+
+def _runs(positions: list[int]) -> list[tuple[int, int]]:
+    """Ascending ``positions`` as blocks of neighbours, each (first, last)."""
+    runs: list[tuple[int, int]] = []
+    for position in positions:
+        if runs and runs[-1][1] == position - 1:
+            runs[-1] = (runs[-1][0], position)
+        else:
+            runs.append((position, position))
+    return runs
