@@ -14,7 +14,7 @@ longest). ``--tab candidates`` keeps the Candidates tab shown throughout (each c
 order regrouped every order while it was shown).
 
 Everything runs twice, each in a fresh process: as the app runs (long-lived objects frozen after
-start-up and after each sync that brought orders, ``app.workflows.heap``) and without freezing,
+start-up and after each page of orders a sync brought, ``app.workflows.heap``) and without freezing,
 to show what it is for. Targets: p99 ≤ 16 ms, max ≤ 50 ms; the last line divides each figure
 (frozen) by its target.
 """
@@ -191,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {before} (before), {load()} (after)")
     print(f"targets: heartbeat p99 ≤ {P99_TARGET_MS:g} ms, max ≤ {MAX_TARGET_MS:g} ms")
     for label, results in runs.items():
-        print(f"{label} (gc.freeze after start-up and after each sync that brought orders: "
+        print(f"{label} (gc.freeze after start-up and after each page of orders a sync brought: "
               f"{'yes' if label == 'frozen' else 'no'}):")  # fmt: skip
         for name, got in results.items():
             print(

