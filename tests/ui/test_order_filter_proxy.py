@@ -95,7 +95,7 @@ steps = st.lists(
         # A poll: some rows change (by position, taken modulo the rows), some arrive.
         st.tuples(
             st.just("update"),
-            st.lists(st.tuples(st.integers(0, 999), seeds), max_size=4),
+            st.lists(st.tuples(st.integers(0, 999), seeds), max_size=12),
             st.lists(seeds, max_size=6),
         ),
     ),
