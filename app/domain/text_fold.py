@@ -8,17 +8,14 @@ import re
 import unicodedata
 from functools import cache, lru_cache
 
+from app.domain.consecutive import consecutive_runs
+
 
 @cache
 def _combining_marks() -> re.Pattern[str]:
     """Every combining mark of the Basic Multilingual Plane, as one character class."""
     marks = [c for c in range(0x300, 0x10000) if unicodedata.combining(chr(c))]
-    ranges: list[tuple[int, int]] = []
-    for mark in marks:
-        if ranges and ranges[-1][1] == mark - 1:
-            ranges[-1] = (ranges[-1][0], mark)
-        else:
-            ranges.append((mark, mark))
+    ranges = consecutive_runs(marks)
     spans = "".join(f"\\u{a:04x}-\\u{b:04x}" if a != b else f"\\u{a:04x}" for a, b in ranges)
     return re.compile(f"[{spans}]")
 

@@ -254,6 +254,16 @@ def _dated(n: int, status: OrderStatus, day: int) -> OrderRow:
     return row._replace(created=f"2025-{1 + day // 28:02d}-{1 + day % 28:02d}T10:00:00+00:00")
 
 
+def _by_date(rows: list[OrderRow], order: Qt.SortOrder) -> tuple[OrderTableModel, OrderFilterProxy]:
+    """These rows, shown sorted by the day they were ordered."""
+    model = OrderTableModel()
+    model.set_rows(OrderColumns.of_rows(rows))
+    proxy = OrderFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.sort(ORDERED, order)
+    return model, proxy
+
+
 def _blocks(proxy: OrderFilterProxy) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """The proxy's insertions and removals, each (first, last), as they are signalled."""
     inserted: list[tuple[int, int]] = []
@@ -266,11 +276,9 @@ def _blocks(proxy: OrderFilterProxy) -> tuple[list[tuple[int, int]], list[tuple[
 def test_a_page_of_a_sync_arrives_in_one_insertion(qapp: QApplication) -> None:
     # Newest first, as the inbox opens: a sync's next page is older than the rows shown, and
     # lands below them. Each insertion costs the view a pass over its rows: one, not 100.
-    model = OrderTableModel()
-    model.set_rows(OrderColumns.of_rows([_dated(n, OrderStatus.NEW, 300 - n) for n in range(50)]))
-    proxy = OrderFilterProxy()
-    proxy.setSourceModel(model)
-    proxy.sort(ORDERED, Qt.SortOrder.DescendingOrder)
+    model, proxy = _by_date(
+        [_dated(n, OrderStatus.NEW, 300 - n) for n in range(50)], Qt.SortOrder.DescendingOrder
+    )
     selection = QItemSelectionModel(proxy)
     selection.setCurrentIndex(proxy.index(7, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect)
     chosen = proxy.index(7, 0).data(ORDER_ID_ROLE)
@@ -292,11 +300,9 @@ def test_a_page_of_a_sync_arrives_in_one_insertion(qapp: QApplication) -> None:
 
 
 def test_rows_arriving_among_others_come_in_a_block_each(qapp: QApplication) -> None:
-    model = OrderTableModel()
-    model.set_rows(OrderColumns.of_rows([_dated(n, OrderStatus.NEW, 10 * n) for n in range(10)]))
-    proxy = OrderFilterProxy()
-    proxy.setSourceModel(model)
-    proxy.sort(ORDERED, Qt.SortOrder.AscendingOrder)
+    model, proxy = _by_date(
+        [_dated(n, OrderStatus.NEW, 10 * n) for n in range(10)], Qt.SortOrder.AscendingOrder
+    )
     inserted, _removed = _blocks(proxy)
     # Three between the 2nd and 3rd shown (days 11-13), one after the 6th (day 51), two last.
     days = [11, 12, 13, 51, 200, 201]
@@ -307,11 +313,9 @@ def test_rows_arriving_among_others_come_in_a_block_each(qapp: QApplication) -> 
 
 
 def test_rows_leaving_side_by_side_go_in_one_removal(qapp: QApplication) -> None:
-    model = OrderTableModel()
-    model.set_rows(OrderColumns.of_rows([_dated(n, OrderStatus.NEW, 100 - n) for n in range(40)]))
-    proxy = OrderFilterProxy()
-    proxy.setSourceModel(model)
-    proxy.sort(ORDERED, Qt.SortOrder.DescendingOrder)
+    model, proxy = _by_date(
+        [_dated(n, OrderStatus.NEW, 100 - n) for n in range(40)], Qt.SortOrder.DescendingOrder
+    )
     proxy.set_statuses(frozenset({OrderStatus.NEW}))
     inserted, removed = _blocks(proxy)
     # A batch accepted orders 10-29 and 35: they leave "New".

@@ -30,6 +30,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from app.domain.consecutive import consecutive_runs
 from app.domain.order_status import OrderStatus
 from app.domain.text_fold import fold
 from app.ui.orders.order_table_model import ANSWERED_ROLES, OrderTableModel
@@ -129,8 +130,8 @@ class OrderFilterProxy(QAbstractProxyModel):
         block, and each signal costs the view a pass over its rows."""
         old = self._rows
         kept = set(new)
-        leaving = _runs(_positions_not_in(old, kept))
-        arriving = _runs(_positions_not_in(new, was))
+        leaving = consecutive_runs(_positions_not_in(old, kept))
+        arriving = consecutive_runs(_positions_not_in(new, was))
         if not old or len(leaving) + len(arriving) > _STEPWISE_LIMIT:
             self._relayout_to(new)
             return
@@ -420,14 +421,3 @@ class OrderFilterProxy(QAbstractProxyModel):
 def _positions_not_in(rows: list[int], others: set[int]) -> list[int]:
     """The positions in ``rows`` of the rows not in ``others`` (in C: thousands of rows)."""
     return list(compress(range(len(rows)), map(not_, map(others.__contains__, rows))))
-
-
-def _runs(positions: list[int]) -> list[tuple[int, int]]:
-    """Ascending ``positions`` as blocks of neighbours, each (first, last)."""
-    runs: list[tuple[int, int]] = []
-    for position in positions:
-        if runs and runs[-1][1] == position - 1:
-            runs[-1] = (runs[-1][0], position)
-        else:
-            runs.append((position, position))
-    return runs
