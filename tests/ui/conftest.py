@@ -160,6 +160,16 @@ def board_window(
         desk.db.close()
 
 
+def show_exposed(qtbot: QtBot, widget: QWidget) -> None:
+    """Show ``widget`` and wait until its window is on screen (exposed): painted for real.
+
+    pytest-qt's ``waitExposed`` is a context manager. Called bare, as 24 places here did, it
+    returned at once and waited for nothing: their windows were often not exposed yet, so
+    nothing they did was painted (``tests/ui/test_waits.py`` keeps such calls out)."""
+    with qtbot.waitExposed(widget):
+        widget.show()
+
+
 def snapshot_room(qtbot: QtBot, path: Path, temp_root: Path) -> OrdersRoom:
     """An Orders room of its own, shown at 1280×800, on the snapshot at ``path`` (its files
     opened into ``temp_root``)."""
@@ -174,6 +184,5 @@ def snapshot_room(qtbot: QtBot, path: Path, temp_root: Path) -> OrdersRoom:
     room.set_source(SnapshotOrders(open_snapshot(path, temp_root=temp_root)))
     host.resize(1280, 800)
     room.resize(1280, 800)
-    host.show()
-    qtbot.waitExposed(host)
+    show_exposed(qtbot, host)
     return room

@@ -21,6 +21,7 @@ from app.ui.orders.berke_form import (
     NO_REMINDERS,
     BerkeAssessmentForm,
 )
+from tests.ui.conftest import show_exposed
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
@@ -74,8 +75,7 @@ def open_form(qtbot: QtBot) -> Any:
         qtbot.addWidget(form)
         if jobs:
             form.set_jobs(JOBS)
-        form.show()
-        qtbot.waitExposed(form)
+        show_exposed(qtbot, form)
         return form
 
     return make
@@ -561,8 +561,7 @@ def test_the_form_says_which_user_and_department_apply(qtbot: QtBot) -> None:
     form = BerkeAssessmentForm(make_order(), default_username="hanna.hr")
     qtbot.addWidget(form)
     form.set_jobs(JOBS)
-    form.show()
-    qtbot.waitExposed(form)
+    show_exposed(qtbot, form)
     assert form.username.placeholderText() == "hanna.hr"
     assert form.user_context.isVisible()
     assert "“hanna.hr”, this connection's Berke user" in form.user_context.text()

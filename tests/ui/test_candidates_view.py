@@ -14,6 +14,7 @@ from app.ui.orders.candidates_view import CandidatesView
 from app.ui.orders.order_table_model import ORDER_ID_ROLE, STATUS_COLOURS
 from app.views.candidate_groups import Column, fold
 from app.views.order_rows import OrderColumns, order_row
+from tests.ui.conftest import show_exposed
 
 
 def rows_of(orders: list[AssessmentOrder]) -> OrderColumns:
@@ -220,8 +221,7 @@ def view(qtbot: Any, orders: list[AssessmentOrder]) -> CandidatesView:
     qtbot.addWidget(view)
     view.set_rows(rows_of(orders))
     view.resize(900, 500)
-    view.show()
-    qtbot.waitExposed(view)
+    show_exposed(qtbot, view)
     return view
 
 

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 from app.domain.smartrecruiters import AssessmentOrder, ResultType
 from app.domain.sr_limits import MESSAGE_MAX
 from app.ui.orders.complete_dialog import CompleteDialog
+from tests.ui.conftest import show_exposed
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
@@ -30,8 +31,7 @@ ORDER = AssessmentOrder.model_validate(
 def dialog(qtbot: QtBot, *, with_message: bool = True) -> CompleteDialog:
     made = CompleteDialog(ORDER, with_message=with_message)
     qtbot.addWidget(made)
-    made.show()
-    qtbot.waitExposed(made)
+    show_exposed(qtbot, made)
     return made
 
 

@@ -49,7 +49,7 @@ from app.workflows.board import OrderBoard, SyncOutcome
 from app.workflows.desk import Desk
 from app.workflows.refusals import ActionNotAllowedError
 from tests.integration.helpers import new_order_body
-from tests.ui.conftest import connect, make_desk
+from tests.ui.conftest import connect, make_desk, show_exposed
 
 T = TypeVar("T")
 
@@ -349,7 +349,7 @@ def test_a_dialog_opens_at_the_size_it_was_last_given(window: MainWindow, qtbot:
         controller.actions[OrderAction.REJECT].trigger()
         dialog = dialogs.wait_for(qtbot, RejectDialog)
         assert isinstance(dialog, RejectDialog)
-        qtbot.waitExposed(dialog)
+        show_exposed(qtbot, dialog)
         return dialog
 
     first = reject_dialog()
@@ -370,8 +370,7 @@ def test_a_dialog_opens_at_the_size_it_was_last_given(window: MainWindow, qtbot:
     finish(qtbot, controller.wait_idle())
     alone = RejectDialog([current(window, window.orders.selected_ids()[0])])
     qtbot.addWidget(alone)
-    alone.show()
-    qtbot.waitExposed(alone)
+    show_exposed(qtbot, alone)
     assert alone.size() == default  # not over the main window: nothing remembered
 
 
@@ -1272,7 +1271,7 @@ def test_the_ages_are_painted_again_each_minute(window: MainWindow, qtbot: QtBot
     room = window.orders
     assert room.age_timer.isActive()
     assert room.age_timer.interval() == 60_000
-    qtbot.waitExposed(window)
+    show_exposed(qtbot, window)
     painted = PaintCounter(room.table.viewport())
     room.age_timer.timeout.emit()
     qtbot.waitUntil(lambda: painted.count > 0)

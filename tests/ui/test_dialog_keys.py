@@ -30,6 +30,7 @@ from app.ui.orders.order_dialogs import AcceptDialog, RejectDialog
 from app.ui.orders.url_preview import UrlPreviewDialog
 from app.workflows.batch import Outcome, OutcomeKind, PlanKind, PlannedOrder
 from app.workflows.board import BatchPlan
+from tests.ui.conftest import show_exposed
 
 
 def order(number: int = 7, first: str = "Zoë") -> AssessmentOrder:
@@ -66,8 +67,7 @@ def preview() -> UrlPreviewDialog:
 
 def shown(qtbot: QtBot, dialog: QDialog) -> QDialog:
     qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
+    show_exposed(qtbot, dialog)
     dialog.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
     return dialog

@@ -12,6 +12,7 @@ from app.domain.invitation import InvitationText
 from app.domain.smartrecruiters import AssessmentOrder
 from app.ui.common.screens import available_room
 from app.ui.orders.invite_dialog import BUSY_TEXT, InviteDialog
+from tests.ui.conftest import show_exposed
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
@@ -38,8 +39,7 @@ DEFAULT = InvitationText(
 def open_dialog(qtbot: QtBot, default: InvitationText | None = DEFAULT) -> InviteDialog:
     dialog = InviteDialog(ORDER, default)
     qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
+    show_exposed(qtbot, dialog)
     return dialog
 
 

@@ -25,7 +25,7 @@ from app.views.candidate_groups import Column
 from app.views.inbox_columns import INBOX
 from app.workflows.desk import Desk
 from app.workflows.session import Session
-from tests.ui.conftest import connect
+from tests.ui.conftest import connect, show_exposed
 from tests.waits import HANG_GUARD_SECONDS
 
 if TYPE_CHECKING:
@@ -210,8 +210,7 @@ def test_self_test_command_starts_in_demo_mode(tmp_path: Path) -> None:
 
 
 def test_ctrl_q_quits(window: MainWindow, qtbot: QtBot) -> None:
-    window.show()
-    qtbot.waitExposed(window)
+    show_exposed(qtbot, window)
     window.activateWindow()
     quit_action = window.findChild(QAction, "action_quit")
     assert quit_action is not None
@@ -305,8 +304,7 @@ def test_the_orders_get_the_height_and_the_filters_only_theirs(
     window = MainWindow(qsettings)
     qtbot.addWidget(window)
     window.resize(1280, 800)
-    window.show()
-    qtbot.waitExposed(window)
+    show_exposed(qtbot, window)
     room = window.orders
     assert room.filter_bar.height() <= room.filter_bar.sizeHint().height()
     layout = room.layout()

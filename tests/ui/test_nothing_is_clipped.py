@@ -42,7 +42,7 @@ from app.workflows.offer_catalog import OfferCatalog
 from tests.integration.helpers import new_order_body
 from tests.screens import DEFAULT_SCREEN, SCREENS
 from tests.ui.clipping import clipped, settle
-from tests.ui.conftest import board_window
+from tests.ui.conftest import board_window, show_exposed
 from tests.ui.test_console_flows import Dialogs, finish
 
 if TYPE_CHECKING:
@@ -242,8 +242,7 @@ def test_the_settings(qtbot: QtBot, tmp_path: Path) -> None:
 
 def _on_screen(qtbot: QtBot, widget: QWidget) -> None:
     qtbot.addWidget(widget)
-    widget.show()
-    qtbot.waitExposed(widget)
+    show_exposed(qtbot, widget)
     room = available_room(widget)
     assert room.contains(widget.frameGeometry()), (
         f"{widget.objectName()}: {widget.frameGeometry().getRect()} on {room.getRect()}"
@@ -255,8 +254,7 @@ def test_the_first_window_fits_the_screen(qtbot: QtBot, qsettings: QSettings) ->
     the last rows were off the screen."""
     window = MainWindow(settings=qsettings)
     qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
+    show_exposed(qtbot, window)
     room = available_room(window)
     assert window.width() <= room.width()
     assert window.height() + 40 <= room.height()  # and its title bar

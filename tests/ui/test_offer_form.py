@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from app.domain.offer_cost import CostKind
 from app.ui.offers.offer_form import COST_KIND, COST_VALUE, TERMS_TYPE, OfferForm
+from tests.ui.conftest import show_exposed
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
@@ -19,8 +20,7 @@ if TYPE_CHECKING:
 def valid_form(qtbot: QtBot) -> OfferForm:
     form = OfferForm()
     qtbot.addWidget(form)
-    form.show()
-    qtbot.waitExposed(form)
+    show_exposed(qtbot, form)
     form.catalog_id.setText("FORM-1")
     form.name.setText("Form test")
     form.description.setPlainText("d")

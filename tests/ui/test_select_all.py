@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from app.ui.orders.order_filter_proxy import OrderFilterProxy
 from tests.snapshot_samples import records, write_sample
-from tests.ui.conftest import snapshot_room
+from tests.ui.conftest import show_exposed, snapshot_room
 
 ORDERS = 3000
 
@@ -58,8 +58,7 @@ def test_the_comparisons_header_keeps_out_of_the_selection(qtbot: QtBot, tmp_pat
 
     dialog = CompareDialog(diff_orders(records(ORDERS), []), "old", "new")
     qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
+    show_exposed(qtbot, dialog)
     dialog.table.selectAll()
     assert len(dialog.table.selectionModel().selectedRows()) == ORDERS
     header = dialog.table.horizontalHeader()

@@ -32,6 +32,7 @@ from app.ui.session_host import CLOSING_NOTE, SessionHost
 from app.ui.settings.settings_dialog import SettingsDialog
 from app.workflows.notifier import report_for
 from tests.memory_keyring import MemoryKeyring, memory_keyring
+from tests.ui.conftest import show_exposed
 
 if TYPE_CHECKING:
     from app.sandbox import SandboxServer
@@ -308,8 +309,7 @@ def test_the_profile_form_scrolls_so_the_dialog_fits_an_800_pixel_screen(
     qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path
 ) -> None:
     dialog = _dialog(qtbot, AppSettings(), KeyStore(), tmp_path / "s.json")
-    dialog.show()
-    qtbot.waitExposed(dialog)
+    show_exposed(qtbot, dialog)
     assert dialog.minimumSizeHint().height() <= 800 * 0.9
     assert dialog.height() <= available_room(dialog).height()
     # Every option is still there, below the fold, and the rows are not squeezed sideways.
@@ -375,8 +375,7 @@ def test_the_keyboard_stays_on_test_connection_while_it_runs(
     keys = KeyStore()
     keys.set("Local", SR_KEY, DEMO_SR_KEY)
     dialog = _dialog(qtbot, settings, keys, tmp_path / "s.json")
-    dialog.show()
-    qtbot.waitExposed(dialog)
+    show_exposed(qtbot, dialog)
     _select(dialog, "Local")
     button = dialog.test_buttons[SR_KEY]
     button.setFocus()

@@ -32,7 +32,7 @@ from app.ui.snapshots.snapshot_menu import recent_snapshots
 from app.ui.snapshots.snapshot_source import READ_ONLY_TIP, SnapshotOrders
 from app.views.inbox_columns import INBOX
 from tests.snapshot_samples import record, records, write_sample
-from tests.ui.conftest import snapshot_room
+from tests.ui.conftest import show_exposed, snapshot_room
 from tests.waits import HANG_GUARD_SECONDS
 
 if TYPE_CHECKING:
@@ -499,8 +499,7 @@ def test_a_name_of_one_long_word_stays_inside_the_order_pane(
     window = open_snapshot_window(write_sample(tmp_path / "long.adsnap", items), qsettings)
     qtbot.addWidget(window)
     window.resize(1280, 800)
-    window.show()
-    qtbot.waitExposed(window)
+    show_exposed(qtbot, window)
     window.orders.select_order(items[1].order.id)
     detail = window.orders.detail
     scroll = detail.findChild(QScrollArea, "detailScroll")
@@ -526,8 +525,7 @@ def test_ctrl_q_works_in_each_window_with_a_snapshot_open_beside_the_desk(
     snapshot = open_snapshot_window(write_sample(tmp_path / "s.adsnap", records(3)), qsettings)
     qtbot.addWidget(snapshot)
     for window in (live, snapshot):
-        window.show()
-        qtbot.waitExposed(window)
+        show_exposed(qtbot, window)
     closing = snapshot.findChild(QAction, "action_quit")
     assert closing is not None
     assert closing.text() == "&Close"  # the snapshot's window only: the desk stays
@@ -583,7 +581,7 @@ def test_enter_in_the_comparisons_filter_does_not_export(
     old = write_sample(tmp_path / "old.adsnap", records(3))
     dialog = qloop.run_until_complete(window.snapshot_menu.compare_paths([old]))
     assert dialog is not None
-    qtbot.waitExposed(dialog)
+    show_exposed(qtbot, dialog)
     dialog.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
     asked: list[str] = []
@@ -619,8 +617,7 @@ def test_the_comparison_fits_the_screen_with_long_file_names(
     old = write_sample(tmp_path / ("o" * 200 + ".adsnap"), records(3))
     dialog = qloop.run_until_complete(window.snapshot_menu.compare_paths([old]))
     assert dialog is not None
-    dialog.show()
-    qtbot.waitExposed(dialog)
+    show_exposed(qtbot, dialog)
     assert dialog.width() <= available_room(dialog).width()
     dialog.close()
 

@@ -18,6 +18,7 @@ from app.domain.berke import CreateAssessmentRequest, CreateAssessmentResponse
 from app.ui.orders import url_preview
 from app.ui.orders.qr import qr_image
 from app.ui.orders.url_preview import UrlPreviewDialog
+from tests.ui.conftest import show_exposed
 
 if TYPE_CHECKING:
     from app.sandbox import SandboxServer
@@ -232,8 +233,7 @@ def test_accept_emits_the_url(qtbot: QtBot, created: CreateAssessmentResponse) -
 
 def test_escape_and_close_close(qtbot: QtBot, created: CreateAssessmentResponse) -> None:
     dialog = make(qtbot, created)
-    dialog.show()
-    qtbot.waitExposed(dialog)
+    show_exposed(qtbot, dialog)
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
 
