@@ -49,6 +49,7 @@ from app.domain.text_fold import fold
 from app.ui.common.command_palette import OrderHit
 from app.ui.common.cut_text_tips import CutTextTips
 from app.ui.common.labels import plain_label
+from app.ui.common.local_repaint_table import LocalRepaintTableView
 from app.ui.common.messages import Messages
 from app.ui.common.search_keys import SearchKeys, give_list_the_keyboard
 from app.ui.common.tab_order import chain_tab_order
@@ -182,7 +183,7 @@ class OrdersRoom(QWidget):
         self.age_timer.start()
 
     def _build_table(self) -> QTableView:
-        table = QTableView()
+        table = LocalRepaintTableView()
         table.setObjectName("ordersTable")
         CutTextTips(table)
         table.setAccessibleName("Assessment orders")
