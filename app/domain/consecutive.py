@@ -1,5 +1,4 @@
-"""Ascending whole numbers as blocks of neighbours: rows that arrive together, code points of a
-character class."""
+"""Ascending whole numbers as blocks of neighbours: rows that arrive, or leave, together."""
 
 from __future__ import annotations
 
