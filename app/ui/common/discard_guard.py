@@ -29,19 +29,19 @@ from app.ui.common.task_group import NamedTasks
 
 
 def typed_state(dialog: QDialog) -> list[Any]:
-    """What the coordinator can change in ``dialog``, in a form that compares."""
+    """What the coordinator can change in ``dialog``, in a form that compares.
+
+    Each kind of field is asked for by its type: Qt then looks among the dialog's objects
+    itself. Asked for every QObject, PySide6 wrapped each one (layouts, a table's parts…) and
+    set up the enums of each class it met: 55 ms on the GUI thread as the batch's plan first
+    opened."""
     state: list[Any] = []
-    for widget in dialog.findChildren(QObject):
-        if isinstance(widget, QLineEdit) and not widget.isReadOnly():
-            state.append(widget.text())
-        elif isinstance(widget, (QPlainTextEdit, QTextEdit)) and not widget.isReadOnly():
-            state.append(widget.toPlainText())
-        elif isinstance(widget, QComboBox):
-            state.append(widget.currentText())
-        elif isinstance(widget, QAbstractSpinBox):
-            state.append(widget.text())
-        elif isinstance(widget, QCheckBox):
-            state.append(widget.isChecked())
+    state += [w.text() for w in dialog.findChildren(QLineEdit) if not w.isReadOnly()]
+    state += [w.toPlainText() for w in dialog.findChildren(QPlainTextEdit) if not w.isReadOnly()]
+    state += [w.toPlainText() for w in dialog.findChildren(QTextEdit) if not w.isReadOnly()]
+    state += [w.currentText() for w in dialog.findChildren(QComboBox)]
+    state += [w.text() for w in dialog.findChildren(QAbstractSpinBox)]
+    state += [w.isChecked() for w in dialog.findChildren(QCheckBox)]
     return state
 
 
