@@ -20,7 +20,9 @@ from PySide6.QtWidgets import QTableView
 from pytestqt.qtbot import QtBot
 
 from app.ui.common.local_repaint_table import LocalRepaintTableView
+from app.ui.orders.batch_dialog import BatchDialog
 from app.views.order_rows import order_row
+from app.workflows.batch import Outcome, OutcomeKind
 from tests.snapshot_samples import order, records, write_sample
 from tests.ui.conftest import show_exposed, snapshot_room
 
@@ -231,4 +233,28 @@ def test_orders_arriving_below_the_orders_in_view_repaint_none_of_them(
     assert painted.isEmpty()
     assert room.proxy.rowCount() == 80
     assert room.proxy.index(79, 0).data(Qt.ItemDataRole.UserRole).startswith("order-1")
+    assert on_screen_as_drawn(view)
+
+
+def test_outcomes_of_a_batch_arriving_below_those_in_view_repaint_none_of_them(
+    qtbot: QtBot,
+) -> None:
+    """Each outcome of a batch of 200 repainted every outcome shown (~8 ms each)."""
+    dialog = BatchDialog(200)
+    qtbot.addWidget(dialog)
+    show_exposed(qtbot, dialog)
+    view = dialog.table
+    assert isinstance(view, LocalRepaintTableView)
+
+    def outcome(n: int) -> Outcome:
+        return Outcome(f"o{n}", f"Candidate {n}", OutcomeKind.DONE, "Created, accepted, invited.")
+
+    n = 0
+    while below_the_view(view) == 0 or below_the_view(view) >= dialog.model.rowCount():
+        n += 1
+        dialog.add_outcome(n, outcome(n))
+    paints = Paints()
+    view.viewport().installEventFilter(paints)
+    assert painted_by(view, paints, lambda: dialog.add_outcome(n + 1, outcome(n + 1))).isEmpty()
+    assert dialog.model.rowCount() == n + 1
     assert on_screen_as_drawn(view)
