@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
 from PySide6.QtGui import QGuiApplication, QPaintEvent, QRegion, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QAbstractItemView, QTableView
 from pytestqt.qtbot import QtBot
 
 from app.ui.common.local_repaint_table import LocalRepaintTableView
@@ -89,6 +89,7 @@ def painted_by(view: QTableView, paints: Paints, change: Callable[[], object]) -
     flush(view)
     paints.clear()
     change()
+    assert not view.verticalHeader().signalsBlocked()  # held during the change only
     flush(view)
     return paints.region.subtracted(QRegion(MARK)).boundingRect()
 
@@ -177,6 +178,28 @@ def test_rows_arriving_above_the_view_repaint_all_it_shows(
     assert on_screen_as_drawn(view)
 
 
+@pytest.mark.parametrize("height", [400, 413])  # the last row whole, or cut
+def test_rows_coming_or_going_at_the_end_of_a_view_scrolled_there_leave_it_as_drawn(
+    view: QTableView, height: int
+) -> None:
+    """Scrolled to the end one row at a time, the last row sits on the bottom edge; with
+    another row below, Qt puts a row's top on the top edge instead: every row shown moves a
+    little, with no scroll to repaint them."""
+    view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)
+    view.resize(600, height)
+    model = model_of(view)
+    bar = view.verticalScrollBar()
+    for change in (
+        lambda: model.appendRow(next(rows(300, 1, "new"))),
+        lambda: model.removeRows(model.rowCount() - 1, 1),
+        lambda: model.insertRow(model.rowCount() - 3, next(rows(400, 1, "new"))),
+    ):
+        bar.setValue(bar.maximum())
+        assert on_screen_as_drawn(view)
+        change()
+        assert on_screen_as_drawn(view)
+
+
 def test_a_reset_still_lays_out_everything(view: QTableView, paints: Paints) -> None:
     model = model_of(view)
     painted = painted_by(view, paints, lambda: model.removeRows(0, model.rowCount()))
@@ -229,10 +252,16 @@ def test_orders_arriving_below_the_orders_in_view_repaint_none_of_them(
     source = room.source
     assert source is not None
 
-    painted = painted_by(view, paints, lambda: source.rows_changed.emit(older))
+    painted = painted_by(view, paints, lambda: source.rows_changed.emit(older[:10]))
     assert painted.isEmpty()
+    assert room.proxy.rowCount() == 70
+    assert room.proxy.index(69, 0).data(Qt.ItemDataRole.UserRole).startswith("order-1")
+    assert on_screen_as_drawn(view)
+
+    view.verticalScrollBar().setValue(view.verticalScrollBar().maximum())  # at the end
+    assert on_screen_as_drawn(view)
+    source.rows_changed.emit(older[10:])
     assert room.proxy.rowCount() == 80
-    assert room.proxy.index(79, 0).data(Qt.ItemDataRole.UserRole).startswith("order-1")
     assert on_screen_as_drawn(view)
 
 

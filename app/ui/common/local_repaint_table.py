@@ -69,8 +69,15 @@ class LocalRepaintTableView(QTableView):
         if parent.isValid() or self._moved_from is None:
             return
         top, self._moved_from = max(self._moved_from, 0), None
-        self.verticalHeader().blockSignals(self._header_was_blocked)
+        header = self.verticalHeader()
+        header.blockSignals(self._header_was_blocked)
+        offset = header.offset()
         self.updateGeometries()  # the scroll range of the new count
+        if header.offset() != offset:
+            # Scrolled to the end one row at a time, the last row sat on the bottom edge; the
+            # new range puts a row's top on the top edge instead, and every row shown moved
+            # (by less than a row) with no scroll to repaint them.
+            top = 0
         viewport = self.viewport()
         if top < viewport.height():
             viewport.update(QRect(0, top, viewport.width(), viewport.height() - top))
