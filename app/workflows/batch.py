@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import threading
 from collections.abc import Awaitable, Callable, Iterable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
@@ -206,19 +207,25 @@ class CandidateKeys:
 
     def __init__(self) -> None:
         self._known: dict[str, tuple[AssessmentOrder, frozenset[str]]] = {}
+        # Indexes are built in worker threads, and two may overlap (a batch's plan, a form's
+        # offer to reuse): forgetting walks the entries while the other one adds some.
+        self._lock = threading.Lock()
 
     def of(self, order: AssessmentOrder) -> frozenset[str]:
-        known = self._known.get(order.id)
+        with self._lock:
+            known = self._known.get(order.id)
         if known is not None and known[0] is order:
             return known[1]
         keys = frozenset(candidate_keys(order))
-        self._known[order.id] = (order, keys)
+        with self._lock:
+            self._known[order.id] = (order, keys)
         return keys
 
     def forget_all_but(self, order_ids: Iterable[str]) -> None:
         """Keep the keys of these orders only (the others left the inbox)."""
         kept = set(order_ids)
-        self._known = {i: known for i, known in self._known.items() if i in kept}
+        with self._lock:
+            self._known = {i: known for i, known in self._known.items() if i in kept}
 
 
 class OrdersByCandidate:

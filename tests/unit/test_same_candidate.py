@@ -4,6 +4,8 @@ without its accents, in either Unicode form, is the same name."""
 
 from __future__ import annotations
 
+import sys
+import threading
 import unicodedata
 
 import pytest
@@ -74,3 +76,39 @@ def test_the_keys_of_orders_gone_are_forgotten(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(batch, "candidate_keys", counted)
     OrdersByCandidate([alice, bob], keys.of)
     assert worked_out == ["o2"]
+
+
+def test_two_indexes_built_at_once_share_the_keys_safely() -> None:
+    """A batch's plan and a form's offer to reuse may index the orders in two worker threads
+    at once: forgetting walked the keys while the other thread added some ("dictionary
+    changed size during iteration": the plan or the offer failed)."""
+    keys = CandidateKeys()
+    inboxes = [  # four inboxes of 120 orders, each a different set of ids
+        [
+            _order(f"o{i + 100 * n}", f"c{i}", f"Name{n}", "Sandoval", f"x{i}@x.org")
+            for i in range(120)
+        ]
+        for n in range(4)
+    ]
+    failures: list[BaseException] = []
+
+    def index_again_and_again(start: int) -> None:
+        try:
+            for round_ in range(150):
+                orders = inboxes[(round_ + start) % len(inboxes)]
+                keys.forget_all_but(order.id for order in orders)
+                OrdersByCandidate(orders, keys.of)
+        except RuntimeError as exc:
+            failures.append(exc)
+
+    switching = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # the threads take turns as often as they can
+    try:
+        threads = [threading.Thread(target=index_again_and_again, args=(n,)) for n in (0, 1)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(switching)
+    assert failures == []
