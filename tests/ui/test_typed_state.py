@@ -32,11 +32,13 @@ class Form(QDialog):
         self.shown_only = QLineEdit("read-only")
         self.shown_only.setReadOnly(True)
         self.note = QPlainTextEdit()
+        self.message = QTextEdit()
         self.choice = QComboBox()
         self.choice.addItems(["first", "second"])
         self.days = QSpinBox()
         self.again = QCheckBox()
-        for field in (self.name, self.shown_only, self.note, self.choice, self.days, self.again):
+        fields = (self.name, self.shown_only, self.note, self.message, self.choice, self.days)
+        for field in (*fields, self.again):
             layout.addRow(field)
         self.table = QTableView()  # many objects of its own: none is a field
         self.table.setModel(QStandardItemModel(5, 3, self.table))
@@ -50,6 +52,7 @@ def test_every_field_typed_in_changes_the_state(qtbot: QtBot) -> None:
     for change in (
         lambda: form.name.setText("Ines"),
         lambda: form.note.setPlainText("a note"),
+        lambda: form.message.setPlainText("a message"),
         lambda: form.choice.setCurrentIndex(1),
         lambda: form.days.setValue(3),
         lambda: form.again.setChecked(True),
