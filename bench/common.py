@@ -45,6 +45,19 @@ def child_env(**extra: str) -> dict[str, str]:
     return env
 
 
+def write_report(path: Path, megabytes: int) -> Path:
+    """A PDF of exactly ``megabytes`` MiB with every byte written, as a saved report is.
+    Not a sparse file: reading a hole makes the kernel zero its pages, in read-ahead runs of
+    ~20 ms that hold a core, which a coordinator's report never costs."""
+    chunk = bytes(range(256)) * 4096  # 1 MiB, not all zeros
+    with path.open("wb") as handle:
+        handle.write(b"%PDF-1.7\n")
+        for _ in range(megabytes):
+            handle.write(chunk)
+        handle.truncate(megabytes * len(chunk))  # exactly that size: the header took 9 bytes
+    return path
+
+
 def median(values: Sequence[float]) -> float:
     return statistics.median(values) if values else float("nan")
 

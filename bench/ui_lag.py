@@ -40,6 +40,7 @@ from bench.common import (
     load,
     ratios,
     sandbox_process,
+    write_report,
 )
 from bench.windowed import answer_forms, close_window, open_window, run_qt
 
@@ -75,15 +76,8 @@ async def watch(name: str, results: dict[str, Any], work: Any, sandbox: Sandbox)
 
 
 def report_files(folder: Path, count: int, megabytes: int) -> list[Path]:
-    """PDFs of ``megabytes`` MiB (sparse: written in no time, read like any other)."""
-    paths = []
-    for i in range(count):
-        path = folder / f"report-{i}.pdf"
-        with path.open("wb") as handle:
-            handle.write(b"%PDF-1.7\n% bench report\n")
-            handle.truncate(megabytes * 1024 * 1024)
-        paths.append(path)
-    return paths
+    """PDFs of ``megabytes`` MiB, every byte written (``write_report``)."""
+    return [write_report(folder / f"report-{i}.pdf", megabytes) for i in range(count)]
 
 
 async def measure(sandbox: Sandbox, args: argparse.Namespace) -> dict[str, Any]:

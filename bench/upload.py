@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.common import Sandbox, load, median, ratios, sandbox_process
+from bench.common import Sandbox, load, median, ratios, sandbox_process, write_report
 
 
 def peak_rss_mb() -> float:
@@ -80,12 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     size_mb = args.megabytes * 1024 * 1024 / 1e6
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "report.pdf"
-        with path.open("wb") as handle:
-            handle.write(b"%PDF-1.7\n")
-            chunk = bytes(range(256)) * 4096  # 1 MiB, not all zeros
-            for _ in range(args.megabytes):
-                handle.write(chunk)
+        path = write_report(Path(tmp) / "report.pdf", args.megabytes)
         with sandbox_process("--orders", "1", "--sr-rate", "0") as sandbox:
             asyncio.run(client_upload(sandbox, path))  # warm-up: imports, page cache
             curl_upload(sandbox, path)

@@ -16,6 +16,7 @@ import defusedxml.ElementTree as SafeET
 import httpx
 import pytest
 import uvicorn
+from starlette.datastructures import UploadFile
 
 from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY, SandboxConfig, SandboxServer, create_app
 from tests.waits import HANG_GUARD_SECONDS
@@ -382,6 +383,36 @@ def test_complete_with_result_then_attachments_then_frozen(sr: httpx.Client) -> 
     assert extra.status_code == 201
     assert extra.json()["resultType"] == "URL"
     assert sr.post(f"/assessments/{oid}/comments", json={"message": "later"}).status_code == 201
+
+
+def test_a_large_attachment_is_read_back_in_pieces_and_kept_whole(
+    sr: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Several MiB (spooled to disk by the form parser) come back byte for byte, and the
+    sandbox never reads the spool in one go: one read() of a large file is one long copy
+    in the kernel, holding a core that the desk's GUI thread may be waiting for."""
+    sizes: list[int] = []
+    read = UploadFile.read
+
+    async def counted_read(self: UploadFile, size: int = -1) -> bytes:
+        sizes.append(size)
+        return await read(self, size)
+
+    monkeypatch.setattr(UploadFile, "read", counted_read)
+    order = accepted_order(sr)
+    completed = sr.post(
+        f"/assessments/{order['id']}/complete",
+        json={"resultType": "Document", "result": "report.pdf"},
+    )
+    result_id = completed.json()["resultId"]
+    payload = b"%PDF-1.7\n" + bytes(range(256)) * (10 * 1024) + b"tail"  # 2.5 MiB and a bit
+    url = f"/assessments/{order['id']}/results/{result_id}/attachments"
+    upload = sr.post(url, files={"attachment": ("report.pdf", payload, "application/pdf")})
+    assert upload.status_code == 201, upload.text
+    content = sr.get(f"{url}/{upload.json()['id']}/content")
+    assert content.content == payload
+    assert len(sizes) >= 3
+    assert all(0 < size <= 1024 * 1024 for size in sizes), sizes
 
 
 def test_complete_with_comment_as_documented(sr: httpx.Client) -> None:
