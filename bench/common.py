@@ -55,6 +55,10 @@ def write_report(path: Path, megabytes: int) -> Path:
         for _ in range(megabytes):
             handle.write(chunk)
         handle.truncate(megabytes * len(chunk))  # exactly that size: the header took 9 bytes
+        handle.flush()
+        # On disk before it is sent, as a report saved a while ago is: no write-back of it
+        # competing with what is measured.
+        os.fsync(handle.fileno())
     return path
 
 
