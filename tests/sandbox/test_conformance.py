@@ -415,6 +415,19 @@ def test_a_large_attachment_is_read_back_in_pieces_and_kept_whole(
     assert all(0 < size <= 1024 * 1024 for size in sizes), sizes
 
 
+def test_an_empty_attachment_is_kept_empty(sr: httpx.Client) -> None:
+    """Zero bytes end the piecewise read at once: stored and served back as nothing."""
+    order = accepted_order(sr)
+    completed = sr.post(
+        f"/assessments/{order['id']}/complete",
+        json={"resultType": "Document", "result": "report.pdf"},
+    )
+    url = f"/assessments/{order['id']}/results/{completed.json()['resultId']}/attachments"
+    upload = sr.post(url, files={"attachment": ("empty.pdf", b"", "application/pdf")})
+    assert upload.status_code == 201, upload.text
+    assert sr.get(f"{url}/{upload.json()['id']}/content").content == b""
+
+
 def test_complete_with_comment_as_documented(sr: httpx.Client) -> None:
     order = accepted_order(sr)
     done = sr.post(
