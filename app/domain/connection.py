@@ -6,7 +6,6 @@ from them, so a new option needs a field here and nothing in the dialog.
 
 from __future__ import annotations
 
-import re
 import secrets
 from enum import StrEnum
 from typing import Any, Literal, NamedTuple
@@ -22,6 +21,12 @@ from pydantic import (
 )
 
 from app.domain.berke_text import blank_to_none
+from app.domain.data_files import (
+    DATA_FILE_PATTERN,
+    legacy_data_file,
+    name_slug,
+    profile_data_file,
+)
 from app.domain.email_rule import well_formed_or_none
 from app.domain.invitation import MESSAGE_MAX, SENDER_MAX, InvitationText
 from app.domain.urls import require_secure_base_url
@@ -64,17 +69,13 @@ class AddressProblem(NamedTuple):
     sentence: str
 
 
-def _name_slug(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower()
-
-
 def _new_data_file(data: dict[str, Any]) -> str:
     """A new profile's own data file: its name's letters (readable in a folder listing) and a
     random part, so that no other profile — one of the same name added after this one is
     removed, one named in another script — ever opens it."""
     if data.get("kind") in (ProfileKind.SANDBOX, ProfileKind.PRODUCTION):
         return ""  # the sandbox keeps its orders in memory, Production in the app's own file
-    slug = _name_slug(str(data.get("name") or ""))[:40].strip("-") or "profile"
+    slug = name_slug(str(data.get("name") or ""))[:40].strip("-") or "profile"
     return f"{slug}-{secrets.token_hex(4)}"
 
 
@@ -88,7 +89,7 @@ class ConnectionProfile(BaseModel):
     # Which data file keeps the profile's orders and journal, chosen when the profile is made
     # and kept through renames: keys follow a profile when names trade places, and so must its
     # orders and pending steps. Part of a file name, so letters, digits and dashes only.
-    data_file: str = Field(default_factory=_new_data_file, pattern=r"^[a-z0-9-]{0,60}$")
+    data_file: str = Field(default_factory=_new_data_file, pattern=DATA_FILE_PATTERN)
 
     sr_base_url: str = Field(
         default=SR_PRODUCTION_URL,
@@ -307,15 +308,11 @@ def data_file_name(profile: ConnectionProfile) -> str:
     """Which data file keeps the profile's orders and journal: "" for Production (the app's
     own file), the profile's own for the others. Two profiles with one file would mix
     accounts: a journal of one would be resumed against the other."""
-    if profile.kind is ProfileKind.PRODUCTION:
-        return ""
-    return profile.data_file or legacy_data_file(profile.name)
-
-
-def legacy_data_file(name: str) -> str:
-    """The data file of a profile saved before profiles kept their own: named from the
-    profile's name (which is why a rename or a swap of names used to change it)."""
-    return _name_slug(name) or "profile"
+    return profile_data_file(
+        production=profile.kind is ProfileKind.PRODUCTION,
+        name=profile.name,
+        data_file=profile.data_file,
+    )
 
 
 def sharing_a_data_file(profiles: list[ConnectionProfile]) -> tuple[str, str] | None:

@@ -1,5 +1,6 @@
-"""The journal's words that need no service's model: the kinds and states of a step, how a
-result reaches SmartRecruiters, and the Berke assessment an order is linked to.
+"""The journal's words that need no service's model: how a result reaches SmartRecruiters, the
+Berke assessment an order is linked to, and the kinds and states of a step (from
+``app.domain.step_kinds``, which needs no pydantic either).
 
 ``app.domain.journal`` holds the steps and outcomes, built on both services' request models.
 These live apart so that reading the local state of cached orders (a working day's first
@@ -14,46 +15,10 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+from app.domain.step_kinds import StepKind, StepState
 
-class StepKind(StrEnum):
-    """The kinds of journaled call to a service (what the activity list shows). Not the same
-    as ``order_rules.OrderAction``, what a coordinator may do to an order: one action may make
-    several steps (create, accept and invite), and a step may have no button (create result)."""
-
-    CREATE_ASSESSMENT = "create_assessment"
-    ACCEPT = "accept"
-    REJECT = "reject"
-    INVITE = "invite"
-    COMPLETE = "complete"
-    CREATE_RESULT = "create_result"
-    UPLOAD = "upload"
-    COMMENT = "comment"
-    DELETE_ASSESSMENT = "delete_assessment"
-    REUSE_ASSESSMENT = "reuse_assessment"
-
-    @property
-    def label(self) -> str:
-        return _LABELS[self]
-
-
-_LABELS = {
-    StepKind.CREATE_ASSESSMENT: "Create Berke assessment",
-    StepKind.ACCEPT: "Accept order",
-    StepKind.REJECT: "Reject order",
-    StepKind.INVITE: "Send Berke invitation",
-    StepKind.COMPLETE: "Complete order",
-    StepKind.CREATE_RESULT: "Create result",
-    StepKind.UPLOAD: "Upload attachment",
-    StepKind.COMMENT: "Add comment",
-    StepKind.DELETE_ASSESSMENT: "Delete Berke assessment",
-    StepKind.REUSE_ASSESSMENT: "Reuse Berke assessment",
-}
-
-
-class StepState(StrEnum):
-    PENDING = "pending"  # written before the call; still pending after a crash means "resume"
-    DONE = "done"
-    FAILED = "failed"
+# The step's words are kept here too: most of the journal's readers import them from here.
+__all__ = ["LinkedAssessment", "ResultFlow", "StepKind", "StepState"]
 
 
 class ResultFlow(StrEnum):

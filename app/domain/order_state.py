@@ -13,7 +13,8 @@ from app.domain.attachments import UploadState
 from app.domain.berke_progress import BerkeProgress
 
 if TYPE_CHECKING:  # types only: the inbox's first frame shows states without pydantic
-    from app.domain.journal_terms import LinkedAssessment, StepKind
+    from app.domain.journal_terms import LinkedAssessment
+    from app.domain.step_kinds import StepKind
     from app.domain.uploads import Upload
 
 
@@ -55,3 +56,20 @@ class OrderState:
 
 
 NO_STATE = OrderState()
+
+
+@dataclass(frozen=True)
+class StateSummary:
+    """What an order's row shows of its local state (``OrderState``), read without the
+    journal's models: a working day's first frame (``app.store.inbox_rows``)."""
+
+    invitation_code: str = ""  # the link's, "" without one
+    source_candidate_id: str = ""
+    pending: frozenset[StepKind] = frozenset()
+    failed: frozenset[StepKind] = frozenset()
+    uploading: bool = False
+    berke: BerkeState | None = None
+    gone: bool = False
+
+
+NO_STATE_SUMMARY = StateSummary()

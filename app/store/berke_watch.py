@@ -9,11 +9,14 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from app.domain.berke_progress import BerkeProgress
-from app.domain.berke_results import CompletedAssessment
 from app.domain.order_state import BerkeState
 from app.store.database import Database, utc_now
+
+if TYPE_CHECKING:  # its model loads when a completion is read: ``berke_state`` needs none
+    from app.domain.berke_results import CompletedAssessment
 
 WATERMARK_KEY = "berke_completed_until"  # meta: GetCompletedAssessments was read up to here
 #: ``order_notes.comments_count`` of an order whose comments were asked for and never
@@ -106,6 +109,8 @@ class BerkeWatchStore:
             ).fetchone()
         if row is None or not row["completed"]:
             return None
+        from app.domain.berke_results import CompletedAssessment
+
         return CompletedAssessment.model_validate_json(row["completed"])
 
     def orders_of(self, source_candidate_ids: list[str]) -> list[str]:

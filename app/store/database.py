@@ -192,6 +192,15 @@ def default_database_path() -> Path:
     return data_dir() / "assessment-desk.sqlite3"
 
 
+def data_file_path(data_file: str) -> Path:
+    """The SQLite file a profile's data file name (``app.domain.data_files``) stands for;
+    "" is the app's own file, which Production keeps."""
+    default = default_database_path()
+    if not data_file:
+        return default
+    return default.with_name(f"{default.stem}-{data_file}{default.suffix}")
+
+
 #: Files SQLite keeps beside the database; each holds rows of it.
 _COMPANION_SUFFIXES = ("-wal", "-shm", "-journal")
 
@@ -327,3 +336,16 @@ class Database:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+
+
+def select_in(
+    conn: sqlite3.Connection, prefix: str, ids: list[str], chunk: int = 500, suffix: str = ""
+) -> list[sqlite3.Row]:
+    """``prefix (?, ?, …) suffix`` in chunks: SQLite caps the number of parameters of a
+    statement. Each chunk is in ``suffix``'s order (an ``ORDER BY``), not the whole."""
+    rows: list[sqlite3.Row] = []
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        marks = ", ".join("?" * len(part))
+        rows.extend(conn.execute(f"{prefix} ({marks}) {suffix}", part).fetchall())
+    return rows

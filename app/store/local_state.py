@@ -2,8 +2,8 @@
 at start, and re-reads for the orders a step or a sync changed.
 
 Reads only; the journal, the result store and the upload queue write. A step's *latest* state
-per (order, action) decides whether it counts as failed: a failed accept that a Retry then
-finished is not failed any more.
+per (order, action) decides whether it counts as failed (``inbox_rows.pending_and_failed``,
+which a working day's first frame reads the same way, without the models).
 """
 
 from __future__ import annotations
@@ -14,19 +14,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 
-from app.domain.journal_terms import LinkedAssessment, StepKind
+from app.domain.journal_terms import LinkedAssessment
 from app.domain.order_state import OrderState
 from app.domain.uploads import Upload
 from app.store.berke_watch import berke_state
-from app.store.database import Database
-from app.store.order_cache import select_in
+from app.store.database import Database, select_in
+from app.store.inbox_rows import BERKE_STATUS, pending_and_failed
 
 # As a table with an order_id column, for ``_rows`` to add its "WHERE order_id IN".
 _GONE = "SELECT * FROM (SELECT id AS order_id, gone_since FROM orders WHERE gone_since IS NOT NULL)"
-_BERKE_STATUS = (
-    "SELECT source_candidate_id, progress, checked_at, completed_at FROM berke_status "
-    "WHERE source_candidate_id IN"
-)
 
 
 def load_states(db: Database, order_ids: Iterable[str] | None = None) -> dict[str, OrderState]:
@@ -45,7 +41,7 @@ def load_states(db: Database, order_ids: Iterable[str] | None = None) -> dict[st
         berke_ids = [row["source_candidate_id"] for row in links]
         berke = {
             row["source_candidate_id"].casefold(): row
-            for row in select_in(conn, _BERKE_STATUS, berke_ids)
+            for row in select_in(conn, BERKE_STATUS, berke_ids)
         }
 
     by_order: dict[str, dict[str, object]] = defaultdict(dict)
@@ -63,16 +59,9 @@ def load_states(db: Database, order_ids: Iterable[str] | None = None) -> dict[st
         dismissed = frozenset(json.loads(row["dismissed"] or "[]"))
         if dismissed:
             by_order[row["order_id"]]["dismissed"] = dismissed
-    latest: dict[str, dict[StepKind, str]] = defaultdict(dict)
-    for row in steps:
-        try:
-            action = StepKind(row["action"])
-        except ValueError:
-            continue  # a step kind a newer version wrote: not this version's to show
-        latest[row["order_id"]][action] = row["state"]
-    for order_id, states in latest.items():
-        by_order[order_id]["pending"] = frozenset(a for a, s in states.items() if s == "pending")
-        by_order[order_id]["failed"] = frozenset(a for a, s in states.items() if s == "failed")
+    for order_id, (pending, failed) in pending_and_failed(steps).items():
+        by_order[order_id]["pending"] = pending
+        by_order[order_id]["failed"] = failed
     for row in results:
         by_order[row["order_id"]]["result_id"] = row["result_id"]  # the latest wins
     queued: dict[str, list[Upload]] = defaultdict(list)

@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from app.domain.attention import Attention
 from app.domain.order_freshness import is_older, listed_moment
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
-from app.store.database import Database, utc_now
+from app.store.database import Database, select_in, utc_now
 
 
 @dataclass(frozen=True)
@@ -329,16 +329,3 @@ def upsert_order(
         " synced_at = excluded.synced_at, gone_since = NULL",  # a copy sent: it has it
         (order.id, order.status.value, data or order_json(order), now, now),
     )
-
-
-def select_in(
-    conn: sqlite3.Connection, prefix: str, ids: list[str], chunk: int = 500, suffix: str = ""
-) -> list[sqlite3.Row]:
-    """``prefix (?, ?, …) suffix`` in chunks: SQLite caps the number of parameters of a
-    statement. Each chunk is in ``suffix``'s order (an ``ORDER BY``), not the whole."""
-    rows: list[sqlite3.Row] = []
-    for start in range(0, len(ids), chunk):
-        part = ids[start : start + chunk]
-        marks = ", ".join("?" * len(part))
-        rows.extend(conn.execute(f"{prefix} ({marks}) {suffix}", part).fetchall())
-    return rows

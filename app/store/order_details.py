@@ -18,8 +18,7 @@ from app.domain.smartrecruiters import (
     AssessmentResult,
     Attachment,
 )
-from app.store.database import Database, utc_now
-from app.store.order_cache import select_in
+from app.store.database import Database, select_in, utc_now
 
 log = logging.getLogger(__name__)
 _comments = TypeAdapter(list[AssessmentComment])

@@ -18,11 +18,9 @@ from app.store.paths import (
     open_regular_file,
     settings_path,
 )
+from app.store.settings_peek import MAX_SETTINGS_BYTES
 
 log = logging.getLogger(__name__)
-
-# A settings file is a few KB; a larger one is not ours, and is not read into memory whole.
-MAX_SETTINGS_BYTES = 1024 * 1024
 
 
 class SettingsRead(NamedTuple):

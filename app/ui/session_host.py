@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # the board, the clients (httpx), the sandbox and the dialogs
     from app.store.credentials import KeyStore
     from app.store.database import Database
     from app.store.settings_file import SettingsFile
+    from app.ui.orders.sources import OrderSource
     from app.ui.settings.settings_dialog import SettingsDialog
     from app.workflows.board import OrderBoard
     from app.workflows.cached_inbox import CachedInbox
@@ -62,13 +63,9 @@ def database_path_for(profile: ConnectionProfile) -> Path:
     """One SQLite file per account: a staging system's orders never mix with production's.
     Production keeps the file name the app has always used."""
     from app.domain.connection import data_file_name
-    from app.store.database import default_database_path
+    from app.store.database import data_file_path
 
-    default = default_database_path()
-    slug = data_file_name(profile)
-    if not slug:  # Production
-        return default
-    return default.with_name(f"{default.stem}-{slug}{default.suffix}")
+    return data_file_path(data_file_name(profile))
 
 
 CLOSING_NOTE = "Closing the connection: finishing what is under way first…"
@@ -146,23 +143,42 @@ class SessionHost(QObject):
         return Database(database_path_for(session.profile))
 
     async def show_cached(self) -> bool:
-        """Before the window's first frame: show the active profile's cached inbox (read-only
-        until ``open``), so that the orders are on screen before keys, clients and the network.
-        Nothing for the sandbox (its store lives in memory) or a caller's own database."""
+        """Before the session opens: show the active profile's cached inbox (read-only until
+        ``open``), so that the orders are on screen before keys, clients and the network.
+        Nothing for the sandbox (its store lives in memory) or a caller's own database.
+
+        On a working day the first frame already shows that inbox's rows, read without the
+        models (``app.workflows.inbox_peek``): the models read here then complete them, or
+        replace them when the peek saw another data file or other rows, or clear them when
+        this profile has no cached inbox to show."""
+        from app.ui.orders.cached_orders import CachedOrders
+
+        shown = self.window.orders.source
+        peeked = shown if isinstance(shown, CachedOrders) else None
         profile = self.settings.active_profile
         if self.force_demo or profile.is_sandbox or not self._own_database:
-            return False
+            return self._shown_instead(peeked, None)
         from app.store.database import DataFileError
-        from app.ui.orders.cached_orders import CachedOrders
         from app.workflows.cached_inbox import open_cached_inbox
 
+        path = database_path_for(profile)
         try:
-            db, inbox = await asyncio.to_thread(open_cached_inbox, database_path_for(profile))
+            db, inbox = await asyncio.to_thread(open_cached_inbox, path)
         except DataFileError:
-            return False  # said when the session opens (``open``), which meets it again
+            # said when the session opens (``open``), which meets it again
+            return self._shown_instead(peeked, None)
         self._cached = (profile.name, db, inbox)
-        self.window.orders.set_source(CachedOrders(inbox))
+        if peeked is None or peeked.path != path or not peeked.complete(inbox):
+            self._shown_instead(peeked, CachedOrders.of_inbox(path, inbox))
         return True
+
+    def _shown_instead(self, peeked: OrderSource | None, source: OrderSource | None) -> bool:
+        """``source`` shown in place of the rows peeked at (if any); whether one is shown."""
+        if peeked is not None or source is not None:
+            if peeked is not None:
+                log.info("The rows shown in the first frame were not this profile's cached inbox")
+            self.window.orders.set_source(source)
+        return source is not None
 
     def _take_cached(self, session: Session) -> tuple[Database, CachedInbox] | None:
         """The database and inbox ``show_cached`` read, when they belong to ``session``."""

@@ -7,16 +7,17 @@ column at a time, in C, over up to 100,000 rows of a snapshot; a row is built on
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from app.domain.berke_progress import BerkeProgress
 from app.domain.order_state import NO_STATE, OrderState
-from app.domain.order_summary import summarize, utc_text
+from app.domain.order_summary import OrderSummary, summarize, utc_text
+from app.domain.step_kinds import StepKind
 
 if TYPE_CHECKING:  # the rows' class and columns need no pydantic: the first frame has them
     from app.domain.attention import Flag
-    from app.domain.journal_terms import StepKind
+    from app.domain.order_state import BerkeState, StateSummary
     from app.domain.order_status import OrderStatus
     from app.domain.smartrecruiters import AssessmentOrder
     from app.domain.snapshot import SnapshotIndex
@@ -47,26 +48,37 @@ FIELDS: tuple[str, ...] = OrderRow._fields
 
 def activity_text(state: OrderState) -> str:
     """What is going on with the order at this desk, shortest first."""
-    if state.failed:
-        return "Failed: " + ", ".join(_labels(state.failed))
-    if state.pending:
-        return "Under way: " + ", ".join(_labels(state.pending))
-    if state.uploading:
+    return activity_words(state.failed, state.pending, uploading=state.uploading)
+
+
+def activity_words(
+    failed: Collection[StepKind], pending: Collection[StepKind], *, uploading: bool
+) -> str:
+    """``activity_text`` from the state's parts (a cached row is read without the state)."""
+    if failed:
+        return "Failed: " + ", ".join(_labels(failed))
+    if pending:
+        return "Under way: " + ", ".join(_labels(pending))
+    if uploading:
         return "Uploading files"
     return ""
 
 
-def _labels(actions: Iterable[StepKind]) -> list[str]:
-    from app.domain.journal_terms import StepKind
+_STEP_ORDER = list(StepKind)
 
-    order = list(StepKind)
-    return [a.label for a in sorted(actions, key=order.index)]
+
+def _labels(actions: Iterable[StepKind]) -> list[str]:
+    return [a.label for a in sorted(actions, key=_STEP_ORDER.index)]
 
 
 def berke_text(state: OrderState) -> str:
     """Berke's side, beside SmartRecruiters' status (UTC ISO time: text order is time order;
     the view shows it in local time)."""
-    berke = state.berke
+    return berke_words(state.berke)
+
+
+def berke_words(berke: BerkeState | None) -> str:
+    """``berke_text`` from the state's Berke part."""
     if berke is None:
         return ""
     text = berke.progress.label
@@ -94,6 +106,20 @@ def order_row(
         attention=attention_text(flags or []),
         berke_id=link.source_candidate_id if link is not None else "",
         gone=state.gone_since is not None,
+    )
+
+
+def summary_row(order: OrderSummary, state: StateSummary) -> OrderRow:
+    """``order_row`` of a cached order as read without its model (``app.store.inbox_rows``),
+    without attention flags (``CachedOrders`` has none either)."""
+    return OrderRow(
+        *order,
+        assessment=state.invitation_code,
+        activity=activity_words(state.failed, state.pending, uploading=state.uploading),
+        berke=berke_words(state.berke),
+        attention="",
+        berke_id=state.source_candidate_id,
+        gone=state.gone,
     )
 
 

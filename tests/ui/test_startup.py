@@ -8,7 +8,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TypeVar
 
@@ -80,19 +80,25 @@ def test_self_test_timings_prints_the_two_figures(tmp_path: Path) -> None:
 
 def self_test_watching(watched: tuple[str, ...], *, then: str) -> str:
     """A program running ``--self-test`` that prints its exit code, which of ``watched`` were
-    loaded at the first frame, and whether ``then`` was loaded by the end."""
+    loaded at the first frame, whether ``then`` was loaded by the end, and how many rows the
+    inbox showed at the first frame."""
     return f"""
 import sys
 import app.ui.application as application
 seen = {{}}
-frame = application.StartupTimings.first_frame
+frame, watch = application.StartupTimings.first_frame, application.StartupTimings.watch
+def watching(self, window):
+    seen["window"] = window
+    watch(self, window)
 async def first_frame(self, *args):
     await frame(self, *args)
     seen["frame"] = sorted(m for m in {watched!r} if m in sys.modules)
+    seen["rows"] = seen["window"].orders.model.rowCount()
+application.StartupTimings.watch = watching
 application.StartupTimings.first_frame = first_frame
 from app.__main__ import main
 code = main(["--self-test"])
-print(code, seen["frame"], {then!r} in sys.modules)
+print(code, seen["frame"], {then!r} in sys.modules, seen["rows"])
 """
 
 
@@ -111,7 +117,7 @@ def test_with_nothing_cached_the_first_frame_needs_no_pydantic(tmp_path: Path) -
         check=True,
         timeout=120,
     )
-    assert out.stdout.splitlines()[-1] == "0 [] True"
+    assert out.stdout.splitlines()[-1] == "0 [] True 0"
 
 
 #: A working day's data folder, written with the app's own code (argv: the services' addresses):
@@ -139,13 +145,11 @@ db.close()
 """
 
 
-def test_a_working_days_first_frame_builds_no_berke_or_journal_model(
+def test_a_working_days_first_frame_shows_the_cached_orders_without_pydantic(
     tmp_path: Path, sandbox: SandboxServer
 ) -> None:
-    """With a saved profile, the cached inbox is in the first frame: the orders' model and the
-    settings' are loaded before it, Berke's request models and the journal's are not (they
-    cost ~30 ms there and the frame shows neither); nor is pydantic's search for plugins
-    (importlib.metadata)."""
+    """With a saved profile, the cached inbox is in the first frame, read without pydantic or
+    any model (they cost ~100 ms there: ``bench/startup.py --cached``); they load after it."""
     env = {
         **os.environ,
         "ASSESSMENT_DESK_HOME": str(tmp_path),
@@ -156,8 +160,9 @@ def test_a_working_days_first_frame_builds_no_berke_or_journal_model(
         [sys.executable, "-c", SET_UP_WORKING_DAY, *urls], env=env, check=True, timeout=120
     )
     code = self_test_watching(
-        ("app.domain.smartrecruiters", "app.domain.connection", "app.domain.berke",
-         "app.domain.journal", "app.store.journal_rows", "importlib.metadata"),
+        ("pydantic", "app.domain.smartrecruiters", "app.domain.connection", "app.domain.berke",
+         "app.domain.journal", "app.domain.journal_terms", "app.store.journal_rows",
+         "importlib.metadata"),
         then="app.domain.journal",
     )  # fmt: skip
     out = subprocess.run(
@@ -169,8 +174,7 @@ def test_a_working_days_first_frame_builds_no_berke_or_journal_model(
         timeout=120,
     )
     assert out.returncode == 0, out.stderr
-    frame = "['app.domain.connection', 'app.domain.smartrecruiters']"
-    assert out.stdout.splitlines()[-1] == f"0 {frame} True", out.stderr
+    assert out.stdout.splitlines()[-1] == "0 [] True 1", out.stderr  # its one cached order
 
 
 class FirstPaint(QObject):
@@ -329,3 +333,176 @@ def test_a_data_file_that_cannot_be_used_opens_demo_mode_and_says_which_and_why(
     finally:
         window.close()
         wait(host.close())
+
+
+WorkingDay = Callable[[int], tuple[ConnectionProfile, KeyStore]]
+
+
+@pytest.fixture
+def working_day(
+    tmp_path: Path, sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch
+) -> WorkingDay:
+    """A data folder of the test's own; called with N: a saved profile there, N orders in its
+    cache (the fourth linked to a Berke assessment), its keys in the keyring."""
+    from app.store.settings_file import save_settings
+
+    monkeypatch.setenv("ASSESSMENT_DESK_HOME", str(tmp_path))
+
+    def make(orders: int) -> tuple[ConnectionProfile, KeyStore]:
+        profile = ConnectionProfile(
+            name="Day", sr_base_url=sandbox.sr_base_url, berke_base_url=sandbox.berke_base_url
+        )
+        save_settings(AppSettings(profiles=[profile], active="Day"))
+        db = Database(database_path_for(profile))
+        try:
+            OrderCache(db).merge([_cached_order(i) for i in range(orders)])
+            with db.transaction() as conn:
+                conn.execute(
+                    "INSERT INTO assessments (order_id, source_candidate_id, invitation_code,"
+                    " assessment_url, created_at) VALUES ('cached-3', 'B-3', 'INV-3',"
+                    " 'https://berke.example/INV-3', '2026-12-01T09:00:00+00:00')"
+                )
+        finally:
+            db.close()
+        keys = KeyStore()
+        keys.set("Day", SR_KEY, DEMO_SR_KEY)
+        keys.set("Day", BERKE_TOKEN, DEMO_BERKE_TOKEN)
+        return profile, keys
+
+    return make
+
+
+def _cached_order(i: int) -> AssessmentOrder:
+    candidate = {"id": f"c{i}", "firstName": "Ana", "lastName": f"N{i}"}
+    return AssessmentOrder.model_validate(
+        {"id": f"cached-{i}", "status": "NEW", "candidate": candidate}
+    )
+
+
+def _peeked_window(qtbot: QtBot, qsettings: QSettings) -> MainWindow:
+    """The window as a working day's start shows it in its first frame: the cached rows."""
+    from app.ui.application import _show_peeked_inbox
+
+    window = MainWindow(qsettings)
+    qtbot.addWidget(window)
+    finished(qtbot, _show_peeked_inbox(window))
+    return window
+
+
+def test_the_models_read_after_the_first_frame_complete_the_rows_it_showed(
+    qtbot: QtBot,
+    qsettings: QSettings,
+    running_loop: asyncio.AbstractEventLoop,
+    working_day: WorkingDay,
+) -> None:
+    from app.ui.application import LaunchOptions, _settings_and_keys
+    from app.ui.orders.cached_orders import CachedOrders
+
+    _profile, keys = working_day(7)
+    window = _peeked_window(qtbot, qsettings)
+    peeked = window.orders.source
+    assert isinstance(peeked, CachedOrders)
+    assert window.orders.model.rowCount() == 7
+    assert (window.orders.controller.read_only or "").startswith("Connecting")
+    window.show()
+    window.orders.select_order("cached-3")
+    assert window.orders.detail.order is None  # rows only: the models are not loaded yet
+    saved = _settings_and_keys(LaunchOptions(read_saved_settings=True, keys=keys))
+    host = SessionHost(window, saved.settings, keys, settings_file=saved.file)
+
+    def wait(coro: Awaitable[T]) -> T:
+        return finished(qtbot, coro)
+
+    try:
+        assert wait(host.show_cached()) is True
+        assert window.orders.source is peeked  # completed, not shown again
+        assert window.orders.model.rowCount() == 7
+        shown = window.orders.detail.order
+        assert shown is not None  # the pane follows: the order is there now
+        assert shown.id == "cached-3"
+        link = peeked.link("cached-3")
+        assert link is not None
+        assert link.invitation_code == "INV-3"
+        cached_db = host._cached[1] if host._cached else None
+        wait(host.open())
+        assert host.desk is not None
+        assert host.desk.db is cached_db  # the board started from the models' reading
+    finally:
+        window.close()
+        wait(host.close())
+
+
+def test_rows_the_models_read_otherwise_are_shown_as_they_read_them(
+    qtbot: QtBot,
+    qsettings: QSettings,
+    running_loop: asyncio.AbstractEventLoop,
+    working_day: WorkingDay,
+) -> None:
+    """The first frame's rows and the models' reading disagree (here: an order cached between
+    the two readings; in life, an order the peek reads and the models would not): the models'
+    rows replace them."""
+    profile, keys = working_day(3)
+    window = _peeked_window(qtbot, qsettings)
+    peeked = window.orders.source
+    assert window.orders.model.rowCount() == 3
+    db = Database(database_path_for(profile))
+    OrderCache(db).merge([_cached_order(9)])
+    db.close()
+    host = SessionHost(window, AppSettings(profiles=[profile], active="Day"), keys)
+    try:
+        assert finished(qtbot, host.show_cached()) is True
+        assert window.orders.source is not peeked
+        assert window.orders.model.rowCount() == 4
+        assert window.orders.source is not None
+        assert window.orders.source.order("cached-9") is not None
+    finally:
+        window.close()
+        finished(qtbot, host.close())
+
+
+def test_rows_of_a_profile_not_in_use_leave_the_window(
+    qtbot: QtBot,
+    qsettings: QSettings,
+    running_loop: asyncio.AbstractEventLoop,
+    working_day: WorkingDay,
+) -> None:
+    """The settings' own reading puts another profile in use than the peek saw (the saved
+    one refused, the file changed meanwhile): the rows shown go, none are left behind."""
+    profile, keys = working_day(3)
+    window = _peeked_window(qtbot, qsettings)
+    assert window.orders.model.rowCount() == 3
+    host = SessionHost(window, AppSettings(profiles=[profile]), keys)  # the sandbox in use
+    try:
+        assert finished(qtbot, host.show_cached()) is False
+        assert window.orders.source is None
+        assert window.orders.model.rowCount() == 0
+    finally:
+        window.close()
+        finished(qtbot, host.close())
+
+
+def test_an_inbox_the_first_frame_does_not_read_is_shown_after_it(
+    qtbot: QtBot,
+    qsettings: QSettings,
+    running_loop: asyncio.AbstractEventLoop,
+    working_day: WorkingDay,
+) -> None:
+    """An order the first frame's reading leaves to the models (a time as a number, which
+    they read): the first frame shows no rows, the models' reading right after it does."""
+    import json
+
+    profile, keys = working_day(3)
+    db = Database(database_path_for(profile))
+    with db.transaction() as conn:
+        order = {**_cached_order(1).to_body(), "createDate": 1764511500}
+        conn.execute("UPDATE orders SET data = ? WHERE id = 'cached-1'", (json.dumps(order),))
+    db.close()
+    window = _peeked_window(qtbot, qsettings)
+    assert window.orders.source is None
+    host = SessionHost(window, AppSettings(profiles=[profile], active="Day"), keys)
+    try:
+        assert finished(qtbot, host.show_cached()) is True
+        assert window.orders.model.rowCount() == 3
+    finally:
+        window.close()
+        finished(qtbot, host.close())

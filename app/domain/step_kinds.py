@@ -1,0 +1,51 @@
+"""The kinds and states of a journaled step, in words.
+
+Without pydantic (``app.domain.journal_terms`` re-exports them beside the link's model): the
+inbox's rows say which steps are under way or failed in a working day's first frame, before
+any model is loaded.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class StepKind(StrEnum):
+    """The kinds of journaled call to a service (what the activity list shows). Not the same
+    as ``order_rules.OrderAction``, what a coordinator may do to an order: one action may make
+    several steps (create, accept and invite), and a step may have no button (create result)."""
+
+    CREATE_ASSESSMENT = "create_assessment"
+    ACCEPT = "accept"
+    REJECT = "reject"
+    INVITE = "invite"
+    COMPLETE = "complete"
+    CREATE_RESULT = "create_result"
+    UPLOAD = "upload"
+    COMMENT = "comment"
+    DELETE_ASSESSMENT = "delete_assessment"
+    REUSE_ASSESSMENT = "reuse_assessment"
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+
+_LABELS = {
+    StepKind.CREATE_ASSESSMENT: "Create Berke assessment",
+    StepKind.ACCEPT: "Accept order",
+    StepKind.REJECT: "Reject order",
+    StepKind.INVITE: "Send Berke invitation",
+    StepKind.COMPLETE: "Complete order",
+    StepKind.CREATE_RESULT: "Create result",
+    StepKind.UPLOAD: "Upload attachment",
+    StepKind.COMMENT: "Add comment",
+    StepKind.DELETE_ASSESSMENT: "Delete Berke assessment",
+    StepKind.REUSE_ASSESSMENT: "Reuse Berke assessment",
+}
+
+
+class StepState(StrEnum):
+    PENDING = "pending"  # written before the call; still pending after a crash means "resume"
+    DONE = "done"
+    FAILED = "failed"

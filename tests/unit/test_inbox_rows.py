@@ -1,0 +1,251 @@
+"""A working day's first frame reads the cached inbox without the models
+(``app.store.inbox_rows``): its rows must be the ones the models' reading gives, for every shape
+the cache holds, and whatever it does not read as the models would, it leaves to them."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.domain.berke_progress import BerkeProgress
+from app.domain.order_state import NO_STATE, NO_STATE_SUMMARY
+from app.domain.order_summary import NotAsExpectedError, summarize, summarize_stored
+from app.domain.smartrecruiters import AssessmentOrder
+from app.domain.step_kinds import StepKind
+from app.domain.uploads import UploadState
+from app.store.berke_watch import BerkeWatchStore
+from app.store.database import Database, utc_now
+from app.store.inbox_rows import InboxRows, read_inbox_rows
+from app.store.order_cache import OrderCache, listing_json, upsert_order
+from app.store.results import ResultStore
+from app.views.order_rows import OrderRow, order_row, summary_row
+from app.workflows.cached_inbox import read_cached_inbox
+
+
+def _order(order_id: str, **fields: Any) -> dict[str, Any]:
+    return {"id": order_id, "status": "NEW", "candidate": {"id": f"c-{order_id}"}, **fields}
+
+
+#: Orders as SmartRecruiters' listings give them (and so as the cache keeps them): the models
+#: read each of them, and so must the first frame, to the same row.
+LISTED = [
+    _order(
+        "full",
+        status="IN_PROGRESS",
+        createDate="2026-11-30T14:05:00.123+0000",
+        candidate={"id": "c1", "firstName": "Ana", "lastName": "Lima", "email": "ana@x.org"},
+        job={"id": "j1", "name": "Welder", "industry": {"id": "i", "label": "Metal"}},
+        company={"name": "Acme"},
+        requestor={"firstName": "Rui", "email": "rui@acme.org"},
+        offer={"catalogId": "cat-1", "name": "Numerical"},
+        lastUpdateDate="2026-12-01T08:00:00.000+0000",
+    ),
+    _order("lowercase status", status="completed"),
+    _order("zulu", createDate="2026-11-30T14:05:00Z"),
+    _order("offset with colon", createDate="2026-11-30T23:30:00+05:30"),
+    _order("no offset", createDate="2026-11-30T14:05:00"),
+    _order("no seconds", createDate="2026-11-30T14:05"),
+    _order("date only", createDate="2026-11-30"),
+    _order("microseconds", createDate="2026-11-30T14:05:00.123456-0300"),
+    _order("null date", createDate=None),
+    _order("spaces", candidate={"id": " c2 ", "firstName": "\u00a0Bea\u2003", "lastName": " Sá"}),
+    _order("unicode control", candidate={"id": "c3", "firstName": "\x1cCy\x1c"}),
+    _order("python names", candidate={"id": "c4", "first_name": "Di", "last_name": "Do"}),
+    _order("alias wins", candidate={"id": "c5", "firstName": "Ed", "first_name": "Not"}),
+    _order("null email", candidate={"id": "c6", "email": None}),
+    _order("null job", job=None, company=None, requestor=None),
+    _order("empty job", job={}, company={"id": "x"}, requestor={"lastName": "Only"}),
+    _order("requestor nulls", requestor={"firstName": None, "lastName": None}),
+    _order("unknown fields", somethingNew={"a": [1, 2]}, candidate={"id": "c7", "x": 1}),
+    _order("create_date by name", create_date="2026-11-29T10:00:00.000+0000"),
+]
+
+
+def _orders_table(db: Database, listed: list[dict[str, Any]]) -> None:
+    """The orders as a listing's merge stores them: their own JSON."""
+    with db.transaction() as conn:
+        for item in listed:
+            order = AssessmentOrder.model_validate(item)
+            upsert_order(conn, order, utc_now(), data=listing_json(item))
+
+
+def _local_state(db: Database) -> None:
+    """Links, steps, uploads, Berke's side and a gone order: every part of a row's state."""
+    now = utc_now()
+    links = [("full", "B-1", "INV-1"), ("zulu", "b-2", "INV-2"), ("spaces", "B-3", "INV-3")]
+    steps = [
+        ("full", "create_assessment", "done"),
+        ("full", "accept", "failed"),
+        ("full", "invite", "pending"),
+        ("zulu", "accept", "failed"),
+        ("zulu", "accept", "done"),  # a Retry finished it: not failed any more
+        ("zulu", "upload", "pending"),
+        ("no offset", "complete", "failed"),
+        ("no offset", "create_result", "failed"),
+        ("date only", "a_step_of_a_newer_version", "failed"),
+        ("a link without its order", "accept", "pending"),
+    ]
+    with db.transaction() as conn:
+        for order_id, berke_id, code in links:
+            conn.execute(
+                "INSERT INTO assessments (order_id, source_candidate_id, invitation_code,"
+                " assessment_url, created_at) VALUES (?, ?, ?, ?, ?)",
+                (order_id, berke_id, code, f"https://berke.example/{code}", now),
+            )
+        for order_id, action, state in steps:
+            conn.execute(
+                "INSERT INTO journal (order_id, action, state, request, created_at, updated_at)"
+                " VALUES (?, ?, ?, '{}', ?, ?)",
+                (order_id, action, state, now, now),
+            )
+    results = ResultStore(db)
+    uploading = results.enqueue("null job", "/tmp/report.pdf", "report.pdf", 10)
+    done = results.enqueue("empty job", "/tmp/report.pdf", "report.pdf", 10)
+    results.set_state(done.id, UploadState.DONE)
+    results.set_state(uploading.id, UploadState.UPLOADING)
+    results.enqueue("microseconds", "/tmp/other.pdf", "other.pdf", 10)  # queued
+    watch = BerkeWatchStore(db)
+    completed = datetime(2026, 11, 30, 16, 0, tzinfo=UTC)
+    watch.record("B-1", BerkeProgress.COMPLETE, completed_at=completed)
+    watch.record("B-2", BerkeProgress.STARTED)  # Berke's id in another case than the link's
+    OrderCache(db).mark_gone(["null date"], datetime(2026, 12, 1, tzinfo=UTC))
+
+
+def _rows_by_models(db: Database) -> dict[str, OrderRow]:
+    inbox = read_cached_inbox(db)
+    return {o.id: order_row(o, inbox.states.get(o.id, NO_STATE)) for o in inbox.orders}
+
+
+def _rows_peeked(inbox: InboxRows) -> dict[str, OrderRow]:
+    return {o.id: summary_row(o, inbox.states.get(o.id, NO_STATE_SUMMARY)) for o in inbox.orders}
+
+
+@pytest.fixture
+def data_file(tmp_path: Path) -> Path:
+    return tmp_path / "assessment-desk-day.sqlite3"
+
+
+def test_the_first_frame_reads_the_rows_the_models_read(data_file: Path) -> None:
+    db = Database(data_file)
+    try:
+        _orders_table(db, LISTED)
+        _local_state(db)
+        by_models = _rows_by_models(db)
+    finally:
+        db.close()
+    peeked = read_inbox_rows(data_file)
+    assert peeked is not None
+    assert peeked.path == data_file
+    assert _rows_peeked(peeked) == by_models
+    # The state's every part was read, not only left empty on both sides.
+    rows = _rows_peeked(peeked)
+    assert rows["full"].activity == "Failed: Accept order"
+    assert rows["full"].berke.startswith("Complete · 2026-11-30T16:00")
+    assert (rows["zulu"].assessment, rows["zulu"].activity) == (
+        "INV-2",
+        "Under way: Upload attachment",
+    )
+    assert rows["zulu"].berke == "Started"
+    assert rows["null job"].activity == "Uploading files"
+    assert rows["microseconds"].activity == "Uploading files"
+    assert rows["empty job"].activity == ""
+    assert rows["null date"].gone
+    assert rows["spaces"].candidate == "Bea Sá"
+
+
+def test_the_orders_the_desk_writes_itself_read_the_same(data_file: Path) -> None:
+    """A state-changing call's answer is stored as the model writes it (``order_json``)."""
+    db = Database(data_file)
+    try:
+        OrderCache(db).merge([AssessmentOrder.model_validate(item) for item in LISTED])
+        by_models = _rows_by_models(db)
+    finally:
+        db.close()
+    peeked = read_inbox_rows(data_file)
+    assert peeked is not None
+    assert _rows_peeked(peeked) == by_models
+
+
+@pytest.mark.parametrize("item", LISTED, ids=[item["id"] for item in LISTED])
+def test_each_listed_shape_is_summarized_as_its_model_is(item: dict[str, Any]) -> None:
+    stored = json.loads(listing_json(item))
+    assert summarize_stored(stored) == summarize(AssessmentOrder.model_validate(stored))
+
+
+#: Orders the first frame does not read (the models read some of them, some not at all).
+NOT_READ_HERE = [
+    _order("a number for a time", createDate=1764511500),
+    _order("a space for the T", createDate="2026-11-30 14:05:00"),
+    _order("nanoseconds", createDate="2026-11-30T14:05:00.123456789Z"),
+    _order("not a date", createDate="2026-13-45T99:00:00Z"),
+    _order("unknown status", status="ARCHIVED"),
+    _order("status with spaces", status=" NEW "),
+    _order("null first name", candidate={"id": "c", "firstName": None}),
+    _order("a number for a name", candidate={"id": "c", "lastName": 7}),
+    _order("job as text", job="Welder"),
+    _order("null job name", job={"name": None}),
+    {"id": "no candidate", "status": "NEW"},
+    {"status": "NEW", "candidate": {"id": "c"}},
+    ["not", "an", "object"],
+]
+
+
+@pytest.mark.parametrize("stored", NOT_READ_HERE, ids=repr)
+def test_what_is_not_read_here_is_said_and_left_to_the_models(stored: object) -> None:
+    with pytest.raises(NotAsExpectedError):
+        summarize_stored(stored)
+
+
+def test_one_order_not_read_here_leaves_the_whole_inbox_to_the_models(data_file: Path) -> None:
+    db = Database(data_file)
+    try:
+        _orders_table(db, LISTED[:3])
+        with db.transaction() as conn:  # the models read it: a number is a Unix time to them
+            conn.execute(
+                "UPDATE orders SET data = ? WHERE id = 'zulu'",
+                (json.dumps(_order("zulu", createDate=1764511500)),),
+            )
+        assert len(read_cached_inbox(db).orders) == 3
+    finally:
+        db.close()
+    assert read_inbox_rows(data_file) is None
+
+
+def test_a_data_file_of_another_schema_or_none_is_left_to_the_models(data_file: Path) -> None:
+    assert read_inbox_rows(data_file) is None
+    assert not data_file.exists()  # never created here
+    db = Database(data_file)
+    try:
+        _orders_table(db, LISTED[:2])
+    finally:
+        db.close()
+    assert read_inbox_rows(data_file) is not None
+    with sqlite3.connect(data_file) as conn:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        conn.execute(f"PRAGMA user_version = {version - 1}")  # brought up to date by the models
+    assert read_inbox_rows(data_file) is None
+    data_file.write_bytes(b"not a database, half a copy" * 100)
+    assert read_inbox_rows(data_file) is None
+
+
+def test_the_reading_writes_nothing(data_file: Path) -> None:
+    db = Database(data_file)
+    try:
+        _orders_table(db, LISTED)
+        _local_state(db)
+    finally:
+        db.close()
+    before = data_file.read_bytes()
+    assert read_inbox_rows(data_file) is not None
+    assert data_file.read_bytes() == before
+
+
+def test_a_step_kind_the_rows_name_is_one_the_journal_knows() -> None:
+    from app.domain import journal_terms
+
+    assert journal_terms.StepKind is StepKind
