@@ -37,6 +37,7 @@ from app.domain.berke_text import (
 from app.domain.email_rule import email_list_problem, well_formed_or_none
 from app.domain.job_names import job_key
 from app.domain.sensitive_ids import looks_like_sensitive_id, refusal
+from app.domain.service_time import within_range
 from app.domain.sr_limits import is_sendable_http_url
 
 
@@ -117,6 +118,11 @@ def _not_sensitive(value: str | None, info: ValidationInfo) -> str | None:
     if kind is not None:
         raise ValueError(refusal(kind))
     return value
+
+
+#: A Berke time (Unix seconds or ISO text); one near the ends of what a datetime holds is
+#: refused (``app.domain.service_time``).
+BerkeTime = Annotated[datetime, AfterValidator(within_range)]
 
 
 class BerkeModel(BaseModel):
@@ -302,7 +308,7 @@ class AssessmentStatus(BerkeResponseModel):
     last_name: str | None = Field(default=None, alias=BerkeParam.LAST_NAME)
     email_address: str | None = Field(default=None, alias=BerkeParam.EMAIL_ADDRESS)
 
-    completed_on_utc: datetime | None = Field(default=None, alias="completedOnUtc")
+    completed_on_utc: BerkeTime | None = Field(default=None, alias="completedOnUtc")
 
     _unix = field_validator("completed_on_utc", mode="before")(unix_time)
 

@@ -9,12 +9,12 @@ preview shows exactly what is sent.
 from __future__ import annotations
 
 import html
-from datetime import datetime
 from enum import IntEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from app.domain.berke import BerkeTime
 from app.domain.berke_progress import unix_time
 from app.domain.berke_text import BerkeParam
 from app.domain.job_names import closest_job, same_job
@@ -53,7 +53,7 @@ class JobFit(BerkeModel):
     fit: str | None = None
     is_primary_job: bool = Field(default=False, alias="isPrimaryJob")
     report_url: str | None = Field(default=None, alias="reportUrl")
-    fit_computed_on_utc: datetime | None = Field(default=None, alias="fitComputedOnUtc")
+    fit_computed_on_utc: BerkeTime | None = Field(default=None, alias="fitComputedOnUtc")
 
     _unix = field_validator("fit_computed_on_utc", mode="before")(unix_time)
 
@@ -109,7 +109,7 @@ class CompletedAssessment(BerkeModel):
     formal_title: str | None = Field(default=None, alias="formalTitle")
     email_address: str | None = Field(default=None, alias=BerkeParam.EMAIL_ADDRESS)
     phone_number: str | None = Field(default=None, alias=BerkeParam.PHONE_NUMBER)
-    completed_on_utc: datetime | None = Field(default=None, alias="completedOnUtc")
+    completed_on_utc: BerkeTime | None = Field(default=None, alias="completedOnUtc")
     job_fits: tuple[JobFit, ...] = Field(default=(), alias="jobFit")
 
     _unix = field_validator("completed_on_utc", mode="before")(unix_time)

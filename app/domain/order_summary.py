@@ -6,11 +6,13 @@ from it on every change, and their module is in the window's first frame.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, NamedTuple
 
 from app.domain.order_status import OrderStatus
+from app.domain.service_time import within_range
 
 if TYPE_CHECKING:
     from app.domain.smartrecruiters import AssessmentOrder
@@ -35,7 +37,10 @@ def utc_text(value: datetime | None) -> str:
         return ""
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).isoformat(timespec="milliseconds")
+    # A time kept before the models refused those out of range (service_time): as written.
+    with contextlib.suppress(OverflowError):
+        value = value.astimezone(UTC)
+    return value.isoformat(timespec="milliseconds")
 
 
 def summarize(order: AssessmentOrder) -> OrderSummary:
@@ -153,6 +158,6 @@ def _time(value: object) -> datetime | None:
     if not isinstance(value, str) or not _TIME.fullmatch(value):
         raise NotAsExpectedError("a time not read here")
     try:
-        return datetime.fromisoformat(value)
+        return within_range(datetime.fromisoformat(value))
     except ValueError:
-        raise NotAsExpectedError("not a time") from None
+        raise NotAsExpectedError("not a time, or one out of range") from None

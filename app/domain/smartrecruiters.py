@@ -27,19 +27,18 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 
 from app.domain.order_status import OrderStatus
+from app.domain.service_time import within_range
 from app.domain.sr_limits import (
     is_absolute_http_url,
     is_sendable_http_url,
 )
 
-SR_TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%f%z"
-
 
 def format_sr_timestamp(value: datetime) -> str:
     """SmartRecruiters writes milliseconds and a colon-less offset: 2013-03-07T13:34:40.137+0000."""
-    text = value.strftime(SR_TIMESTAMP_FORMAT)
-    # %f gives microseconds; SR uses milliseconds: cut the last three digits before the offset.
-    return text[:-8] + text[-5:] if len(text) >= 8 else text
+    # Not strftime: its %Y writes year 1 as "1" (glibc), which no reading takes back.
+    text = _utc_when_naive(value).isoformat(timespec="milliseconds")
+    return text[:-3] + text[-2:]  # the offset without its colon: +00:00 → +0000
 
 
 def _utc_when_naive(value: datetime) -> datetime:
@@ -49,8 +48,9 @@ def _utc_when_naive(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-#: A SmartRecruiters time: its offset, or UTC.
-SRTime = Annotated[datetime, AfterValidator(_utc_when_naive)]
+#: A SmartRecruiters time: its offset, or UTC; one near the ends of what a datetime holds is
+#: refused (``app.domain.service_time``).
+SRTime = Annotated[datetime, AfterValidator(_utc_when_naive), AfterValidator(within_range)]
 
 
 class SRModel(BaseModel):

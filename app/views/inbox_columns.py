@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 from app.domain.order_status import OrderStatus
+from app.domain.service_time import within_range
 from app.views.columns import Column, Columns
 
 STATUS_LABELS = {
@@ -27,9 +28,11 @@ def parse_utc(created: str) -> datetime | None:
     if not created:
         return None
     try:
-        return datetime.fromisoformat(created)
+        return within_range(datetime.fromisoformat(created))
     except ValueError:
-        return None  # a damaged snapshot: show nothing rather than fail a paint
+        # A damaged snapshot, or a time kept from before the models refused those out of range
+        # (OverflowError in the local zone): show nothing rather than fail a paint.
+        return None
 
 
 #: ``parse_utc`` without its cache: a search reads every row once, and would only churn the

@@ -14,7 +14,7 @@ from app.domain.smartrecruiters import OrderStatus
 from app.ui.orders.candidate_table_model import CandidateTableModel
 from app.ui.orders.order_filter_proxy import OrderFilterProxy
 from app.ui.orders.order_table_model import OrderTableModel
-from app.views.inbox_columns import INBOX, local_text
+from app.views.inbox_columns import INBOX, berke_cell, local_text, parse_utc
 from app.views.order_rows import OrderColumns, OrderRow
 
 
@@ -71,3 +71,29 @@ def test_a_name_typed_without_its_accents_is_found_in_the_inbox_as_in_the_candid
     for typed, found in (("zoe muller", 1), ("ZOË", 1), ("anais", 1), ("müller girard", 0)):
         proxy.set_search_text(typed)
         assert proxy.rowCount() == found, typed
+
+
+@pytest.fixture
+def in_honolulu(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("TZ", "Pacific/Honolulu")  # behind UTC: year 1's first hours are year 0
+    time.tzset()
+    local_text.cache_clear()
+    parse_utc.cache_clear()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+    local_text.cache_clear()
+    parse_utc.cache_clear()
+
+
+@pytest.mark.parametrize("kept", ["0001-01-01T05:00:00.000+00:00", "0001-01-01T00:00:00.000+01:00"])
+def test_a_time_kept_out_of_range_shows_nothing_rather_than_failing_the_paint(
+    qapp: QApplication, in_honolulu: None, kept: str
+) -> None:
+    """Such a time (a snapshot's, or cached before the models refused it) raised OverflowError
+    in the local zone, in every paint and search of its row."""
+    model, proxy = inbox([row("o-1", kept)])
+    assert model.text(0, INBOX.index("ordered")) == ""
+    assert berke_cell(f"Complete · {kept}") == "Complete"
+    proxy.set_search_text("0001")
+    assert proxy.rowCount() == 0

@@ -163,6 +163,18 @@ def test_absurd_times_are_refused_not_crashed_on() -> None:
         CompletedAssessment.model_validate({"sourceCandidateId": "x", "completedOnUtc": 1e30})
 
 
+@pytest.mark.parametrize("when", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"])
+def test_a_time_a_datetime_holds_but_cannot_move_to_utc_is_refused(when: str) -> None:
+    """Parsed, such a time would raise OverflowError in the inbox row that shows it."""
+    job_fit = {"jobId": 1, "job": "Nurse", "fitComputedOnUtc": when}
+    with pytest.raises(ValueError, match="out of range"):
+        CompletedAssessment.model_validate({"sourceCandidateId": "x", "completedOnUtc": when})
+    with pytest.raises(ValueError, match="out of range"):
+        CompletedAssessment.model_validate({"sourceCandidateId": "x", "jobFit": [job_fit]})
+    with pytest.raises(ValueError, match="out of range"):
+        AssessmentStatus.model_validate({"sourceCandidateId": "x", "completedOnUtc": when})
+
+
 def test_the_report_name_is_safe_and_recognisable() -> None:
     fit = completed().job_fits[0]
     name = report_file_name(ORDER, fit)

@@ -63,6 +63,8 @@ LISTED = [
     _order("requestor nulls", requestor={"firstName": None, "lastName": None}),
     _order("unknown fields", somethingNew={"a": [1, 2]}, candidate={"id": "c7", "x": 1}),
     _order("create_date by name", create_date="2026-11-29T10:00:00.000+0000"),
+    _order("a day after year 1 began", createDate="0001-01-02T00:00:00Z"),
+    _order("a day before year 9999 ends", createDate="9999-12-30T12:00:00+05:00"),
 ]
 
 
@@ -183,6 +185,11 @@ NOT_READ_HERE = [
     _order("a space for the T", createDate="2026-11-30 14:05:00"),
     _order("nanoseconds", createDate="2026-11-30T14:05:00.123456789Z"),
     _order("not a date", createDate="2026-13-45T99:00:00Z"),
+    # Times a datetime holds but cannot move to UTC or a local zone (OverflowError there): the
+    # models refuse them too (app.domain.service_time).
+    _order("before year 1 in UTC", createDate="0001-01-01T00:00:00+01:00"),
+    _order("after year 9999 in UTC", createDate="9999-12-31T23:59:59-01:00"),
+    _order("year 1's first day", createDate="0001-01-01T12:00:00Z"),
     _order("unknown status", status="ARCHIVED"),
     _order("status with spaces", status=" NEW "),
     _order("null first name", candidate={"id": "c", "firstName": None}),
@@ -214,6 +221,63 @@ def test_one_order_not_read_here_leaves_the_whole_inbox_to_the_models(data_file:
     finally:
         db.close()
     assert read_inbox_rows(data_file) is None
+
+
+@pytest.mark.parametrize(
+    "created", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00", "0001-01-01"]
+)
+def test_an_order_kept_with_a_time_out_of_range_is_skipped_by_both_readings(
+    data_file: Path, created: str
+) -> None:
+    """A copy kept before the models refused such times: the models skip it, and the first frame
+    leaves the inbox to them rather than raising OverflowError on the way to its rows."""
+    with pytest.raises(ValueError, match="out of range"):
+        AssessmentOrder.model_validate(_order("old", createDate=created))
+    db = Database(data_file)
+    try:
+        _orders_table(db, LISTED[:2])
+        with db.transaction() as conn:
+            conn.execute(
+                "UPDATE orders SET data = ? WHERE id = 'full'",
+                (json.dumps(_order("full", createDate=created)),),
+            )
+        assert [o.id for o in read_cached_inbox(db).orders] == [LISTED[1]["id"]]
+    finally:
+        db.close()
+    assert read_inbox_rows(data_file) is None
+
+
+@pytest.mark.parametrize("folder", ["with space", "what?", "hash#tag", "per%20cent", "ümlaut"])
+def test_a_data_file_in_a_folder_of_any_name_is_read(tmp_path: Path, folder: str) -> None:
+    """The file is opened by a file: URI (read-only): characters a URI gives a meaning to
+    must name the file, not a query or a fragment, and must never create another file."""
+    data_file = tmp_path / folder / "assessment-desk-day.sqlite3"
+    data_file.parent.mkdir()
+    db = Database(data_file)
+    try:
+        _orders_table(db, LISTED[:3])
+    finally:
+        db.close()
+    peeked = read_inbox_rows(data_file)
+    assert peeked is not None
+    assert [o.id for o in peeked.orders] == [item["id"] for item in LISTED[:3]]
+    # SQLite's own -wal and -shm beside it are the data file's: nothing else is made.
+    made = {p.name.removeprefix(data_file.name) for p in tmp_path.rglob("*") if p.is_file()}
+    assert made <= {"", "-wal", "-shm"}
+
+
+def test_a_data_file_named_relatively_is_read(
+    data_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = Database(data_file)
+    try:
+        _orders_table(db, LISTED[:1])
+    finally:
+        db.close()
+    monkeypatch.chdir(data_file.parent)
+    peeked = read_inbox_rows(Path(data_file.name))
+    assert peeked is not None
+    assert [o.id for o in peeked.orders] == ["full"]
 
 
 def test_a_data_file_of_another_schema_or_none_is_left_to_the_models(data_file: Path) -> None:
@@ -249,3 +313,26 @@ def test_a_step_kind_the_rows_name_is_one_the_journal_knows() -> None:
     from app.domain import journal_terms
 
     assert journal_terms.StepKind is StepKind
+
+
+def test_berkes_completion_kept_with_a_time_out_of_range_still_shows_its_row(
+    data_file: Path,
+) -> None:
+    """Berke's side is kept as text (``berke_status``): one written before the models refused
+    such times shows as written, in both readings, rather than raising OverflowError."""
+    db = Database(data_file)
+    try:
+        _orders_table(db, LISTED[:1])
+        _local_state(db)
+        with db.transaction() as conn:
+            conn.execute(
+                "UPDATE berke_status SET completed_at = '0001-01-01T00:00:00+01:00'"
+                " WHERE source_candidate_id = 'B-1'"
+            )
+        by_models = _rows_by_models(db)
+    finally:
+        db.close()
+    peeked = read_inbox_rows(data_file)
+    assert peeked is not None
+    assert _rows_peeked(peeked) == by_models
+    assert by_models["full"].berke.endswith("0001-01-01T00:00:00.000+01:00")

@@ -267,6 +267,21 @@ def test_one_unreadable_order_is_left_out_and_said_not_every_other_order(
     assert "validation error" not in said
 
 
+def test_an_order_dated_where_a_datetime_ends_is_left_out_and_said(
+    desk: Desk, listing: Listing
+) -> None:
+    """Year 1 at +01:00 parsed, was kept, then raised OverflowError in every inbox row and
+    snapshot that showed it (moved to UTC or the local zone)."""
+    listing.orders[-6]["createDate"] = "0001-01-01T00:00:00.000+0100"
+    found = asyncio.run(fetch_changes(desk, poll=False))
+    assert desk.orders.count() == 249
+    assert desk.orders.get(listing.orders[-6]["id"]) is None
+    said = left_out_text(found)
+    assert said is not None
+    assert f"“{listing.orders[-6]['id']}”: createDate" in said
+    assert "out of range" in said
+
+
 def test_one_odd_new_order_does_not_hide_the_other_new_orders_from_the_poll(
     desk: Desk, listing: Listing
 ) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from pydantic import ValidationError
@@ -70,6 +70,37 @@ def test_unknown_status_is_refused() -> None:
 def test_timestamp_format_round_trip() -> None:
     stamp = datetime(2020, 4, 6, 16, 41, 53, 452000, tzinfo=UTC)
     assert format_sr_timestamp(stamp) == "2020-04-06T16:41:53.452+0000"
+
+
+@pytest.mark.parametrize(
+    ("stamp", "text"),
+    [
+        (datetime(2020, 4, 6, 16, 41, 53, 452999, tzinfo=UTC), "2020-04-06T16:41:53.452+0000"),
+        (datetime(2020, 4, 6, 16, 41, 53), "2020-04-06T16:41:53.000+0000"),  # naive: UTC
+        (
+            datetime(2020, 4, 6, 23, 30, tzinfo=timezone(timedelta(hours=5, minutes=30))),
+            "2020-04-06T23:30:00.000+0530",
+        ),
+        (datetime(2, 1, 1, tzinfo=UTC), "0002-01-01T00:00:00.000+0000"),  # not "2-01-01…"
+    ],
+)
+def test_a_timestamp_is_written_as_it_is_read_back(stamp: datetime, text: str) -> None:
+    assert format_sr_timestamp(stamp) == text
+    order = AssessmentOrder.model_validate({**ORDER, "createDate": text})
+    aware = stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=UTC)
+    assert order.create_date == aware.replace(microsecond=stamp.microsecond // 1000 * 1000)
+    assert order.to_body()["createDate"] == text
+
+
+@pytest.mark.parametrize(
+    "text", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00", "0001-01-01T23:59:59Z"]
+)
+def test_a_time_out_of_range_is_an_unreadable_field_not_an_overflow(text: str) -> None:
+    """Years 1 and 9999 parse, then overflow wherever they move to UTC or the local zone."""
+    with pytest.raises(ValidationError, match="out of range"):
+        AssessmentOrder.model_validate({**ORDER, "createDate": text})
+    with pytest.raises(ValidationError, match="out of range"):
+        AssessmentOrder.model_validate({**ORDER, "lastUpdateDate": text})
 
 
 @pytest.mark.parametrize("spelling", ["DOCUMENT", "Document", "document", " video_url "])
