@@ -301,7 +301,11 @@ async def _show_peeked_inbox(window: MainWindow) -> None:
         inbox = peek_active_inbox()
         return None if inbox is None else (inbox.path, inbox_rows_as_columns(inbox))
 
-    peeked = await asyncio.to_thread(read)
+    try:
+        peeked = await asyncio.to_thread(read)
+    except Exception:  # an aid to the first frame, never a reason not to start
+        log.exception("The cached inbox is read after the first frame: the peek failed")
+        return
     if peeked is not None:
         window.orders.set_source(CachedOrders(*peeked))
 

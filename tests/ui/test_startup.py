@@ -506,3 +506,32 @@ def test_an_inbox_the_first_frame_does_not_read_is_shown_after_it(
     finally:
         window.close()
         finished(qtbot, host.close())
+
+
+@pytest.mark.usefixtures("running_loop")
+def test_a_peek_that_fails_leaves_the_inbox_to_the_models_and_starts(
+    qtbot: QtBot,
+    qsettings: QSettings,
+    working_day: WorkingDay,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Whatever the peek did not foresee (here: an error of its own) is an aid to the first
+    frame lost, never a start-up that fails: the models' reading shows the inbox after it."""
+    from app.workflows import inbox_peek
+
+    def fails() -> None:
+        raise RuntimeError("a peek that did not foresee this")
+
+    profile, keys = working_day(3)
+    monkeypatch.setattr(inbox_peek, "peek_active_inbox", fails)
+    window = _peeked_window(qtbot, qsettings)
+    assert window.orders.source is None
+    assert "the peek failed" in caplog.text
+    host = SessionHost(window, AppSettings(profiles=[profile], active="Day"), keys)
+    try:
+        assert finished(qtbot, host.show_cached()) is True
+        assert window.orders.model.rowCount() == 3
+    finally:
+        window.close()
+        finished(qtbot, host.close())
