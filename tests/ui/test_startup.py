@@ -460,6 +460,42 @@ def test_rows_the_models_read_otherwise_are_shown_as_they_read_them(
         finished(qtbot, host.close())
 
 
+def test_a_row_the_models_do_not_read_twice_is_not_left_shown(
+    qtbot: QtBot,
+    qsettings: QSettings,
+    running_loop: asyncio.AbstractEventLoop,
+    working_day: WorkingDay,
+) -> None:
+    """A second stored copy of an order (same id inside, a field only the models refuse): the
+    first frame shows its row twice, the models once. Rows compared by id alone matched, and
+    the copy stayed on screen behind an order that is not there."""
+    import json
+
+    profile, keys = working_day(3)
+    db = Database(database_path_for(profile))
+    with db.transaction() as conn:
+        copy = _cached_order(1).to_body()
+        copy["candidate"] = {**copy["candidate"], "phone": 5}
+        conn.execute(
+            "INSERT INTO orders (id, status, data, first_seen_at, synced_at)"
+            " SELECT 'copy-of-1', status, ?, first_seen_at, synced_at FROM orders"
+            " WHERE id = 'cached-1'",
+            (json.dumps(copy),),
+        )
+    db.close()
+    window = _peeked_window(qtbot, qsettings)
+    peeked = window.orders.source
+    assert window.orders.model.rowCount() == 4  # the peek reads the copy's row fields
+    host = SessionHost(window, AppSettings(profiles=[profile], active="Day"), keys)
+    try:
+        assert finished(qtbot, host.show_cached()) is True
+        assert window.orders.source is not peeked
+        assert window.orders.model.rowCount() == 3
+    finally:
+        window.close()
+        finished(qtbot, host.close())
+
+
 def test_rows_of_a_profile_not_in_use_leave_the_window(
     qtbot: QtBot,
     qsettings: QSettings,
