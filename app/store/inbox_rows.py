@@ -49,11 +49,12 @@ class InboxRows:
 def read_inbox_rows(path: Path) -> InboxRows | None:
     """The cached inbox at ``path`` (blocking: call it off the GUI thread); None when there is
     no data file, or it is not one this reading may show (see the module docstring)."""
-    if not path.is_file():
-        return None
     try:
+        if not path.is_file():
+            return None
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=1.0)
-    except sqlite3.Error:
+    except (OSError, RuntimeError, sqlite3.Error) as exc:  # a folder not readable, a link loop
+        log.info("The cached inbox is read after the first frame (%s)", exc)
         return None
     try:
         conn.row_factory = sqlite3.Row
@@ -61,7 +62,14 @@ def read_inbox_rows(path: Path) -> InboxRows | None:
         if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
             return None  # brought up to date (or refused) by the models' reading
         return _read(path, conn)
-    except (sqlite3.Error, NotAsExpectedError, ValueError, TypeError, RecursionError) as exc:
+    except (
+        sqlite3.Error,
+        NotAsExpectedError,
+        ValueError,
+        TypeError,
+        AttributeError,  # a value of another type than the tables declare (SQLite allows it)
+        RecursionError,
+    ) as exc:
         # Not an error: the models' reading shows the inbox after the frame, or says why not.
         log.info("The cached inbox is read after the first frame (%s)", exc)
         return None

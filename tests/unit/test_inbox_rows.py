@@ -5,6 +5,7 @@ the cache holds, and whatever it does not read as the models would, it leaves to
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -190,6 +191,13 @@ NOT_READ_HERE = [
     _order("before year 1 in UTC", createDate="0001-01-01T00:00:00+01:00"),
     _order("after year 9999 in UTC", createDate="9999-12-31T23:59:59-01:00"),
     _order("year 1's first day", createDate="0001-01-01T12:00:00Z"),
+    # Offsets fromisoformat reads and pydantic does not (minutes past 59).
+    _order("offset of 60 minutes", createDate="2026-11-30T14:05:00+0060"),
+    _order("offset of 99 minutes", createDate="2026-11-30T14:05:00+00:99"),
+    _order("offset of 12 h 99", createDate="2026-11-30T14:05:00-1299"),
+    # Not in the row, but the models drop an order whose last update they cannot read.
+    _order("last update not a time", lastUpdateDate="yesterday"),
+    _order("last update out of range", lastUpdateDate="9999-12-31T23:59:59-01:00"),
     _order("unknown status", status="ARCHIVED"),
     _order("status with spaces", status=" NEW "),
     _order("null first name", candidate={"id": "c", "firstName": None}),
@@ -223,23 +231,24 @@ def test_one_order_not_read_here_leaves_the_whole_inbox_to_the_models(data_file:
     assert read_inbox_rows(data_file) is None
 
 
+@pytest.mark.parametrize("field", ["createDate", "lastUpdateDate"])
 @pytest.mark.parametrize(
-    "created", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00", "0001-01-01"]
+    "time", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00", "0001-01-01"]
 )
 def test_an_order_kept_with_a_time_out_of_range_is_skipped_by_both_readings(
-    data_file: Path, created: str
+    data_file: Path, field: str, time: str
 ) -> None:
     """A copy kept before the models refused such times: the models skip it, and the first frame
     leaves the inbox to them rather than raising OverflowError on the way to its rows."""
     with pytest.raises(ValueError, match="out of range"):
-        AssessmentOrder.model_validate(_order("old", createDate=created))
+        AssessmentOrder.model_validate(_order("old", **{field: time}))
     db = Database(data_file)
     try:
         _orders_table(db, LISTED[:2])
         with db.transaction() as conn:
             conn.execute(
                 "UPDATE orders SET data = ? WHERE id = 'full'",
-                (json.dumps(_order("full", createDate=created)),),
+                (json.dumps(_order("full", **{field: time})),),
             )
         assert [o.id for o in read_cached_inbox(db).orders] == [LISTED[1]["id"]]
     finally:
@@ -297,16 +306,55 @@ def test_a_data_file_of_another_schema_or_none_is_left_to_the_models(data_file: 
     assert read_inbox_rows(data_file) is None
 
 
-def test_the_reading_writes_nothing(data_file: Path) -> None:
+def test_a_value_of_another_type_than_its_column_is_left_to_the_models(data_file: Path) -> None:
+    """SQLite keeps a BLOB in a TEXT column: no AttributeError out of the first frame's reading
+    (another program's write; the desk writes text)."""
     db = Database(data_file)
     try:
-        _orders_table(db, LISTED)
+        _orders_table(db, LISTED[:1])
         _local_state(db)
+        with db.transaction() as conn:
+            conn.execute("UPDATE assessments SET source_candidate_id = X'4231'")
     finally:
         db.close()
-    before = data_file.read_bytes()
-    assert read_inbox_rows(data_file) is not None
-    assert data_file.read_bytes() == before
+    assert read_inbox_rows(data_file) is None
+
+
+def test_a_data_file_that_cannot_be_looked_at_is_left_to_the_models(
+    data_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder the desk may not search (EACCES, which ``is_file`` raises rather than answers;
+    injected: the tests may run as root)."""
+
+    def refused(self: Path) -> bool:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "is_file", refused)
+    assert read_inbox_rows(data_file) is None
+
+
+def test_the_reading_writes_nothing(data_file: Path, tmp_path: Path) -> None:
+    """A data file as a crash left it, its last writes in the WAL beside it: the reading sees
+    them and leaves both files as they were. Opened to write, its close would have moved the
+    WAL into the file (a checkpoint) and deleted it."""
+    db = Database(data_file)
+    try:
+        _orders_table(db, LISTED[:2])
+        _orders_table(db, LISTED[2:4])  # small writes stay in the WAL while the desk runs
+        crashed = tmp_path / "crash" / data_file.name
+        crashed.parent.mkdir()
+        for suffix in ("", "-wal"):
+            shutil.copyfile(f"{data_file}{suffix}", f"{crashed}{suffix}")
+    finally:
+        db.close()
+    wal = Path(f"{crashed}-wal")
+    before = crashed.read_bytes(), wal.read_bytes()
+    assert before[1]  # the case at hand: writes not in the file yet
+    peeked = read_inbox_rows(crashed)
+    assert peeked is not None
+    assert [o.id for o in peeked.orders] == [item["id"] for item in LISTED[:4]]
+    assert wal.exists(), "the WAL was checkpointed: the file was opened to write"
+    assert (crashed.read_bytes(), wal.read_bytes()) == before
 
 
 def test_a_step_kind_the_rows_name_is_one_the_journal_knows() -> None:
