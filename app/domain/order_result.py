@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from app.domain.service_time import local_time
 from app.domain.smartrecruiters import AssessmentResult, Attachment, OrderStatus
 
 
@@ -35,7 +36,7 @@ def describe_result(result: AssessmentResult) -> str:
     text = title + (f" — {', '.join(f for f in facts if f)}" if any(facts) else "")
     label = result.result_type.label
     kind = label if label.isupper() else label[0].lower() + label[1:]  # "URL", "video URL"
-    made = f", created {result.create_date.astimezone():%Y-%m-%d}" if result.create_date else ""
+    made = f", created {local_time(result.create_date):%Y-%m-%d}" if result.create_date else ""
     return f"{text} (a {kind}{made})"
 
 

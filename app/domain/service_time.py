@@ -26,3 +26,17 @@ def within_range(value: datetime) -> datetime:
     if not _EARLIEST <= utc <= _LATEST:
         raise ValueError("the time is out of range")
     return value
+
+
+def local_time(value: datetime) -> datetime:
+    """``value`` in the local zone to show it; in UTC where the platform has no local time for
+    it. Windows' ``localtime`` refuses times before 1970 or after 3000 (OSError), which a
+    service may well send (a birth date typed as a start date): a paint must not fail on one."""
+    try:
+        return value.astimezone()
+    except (OSError, OverflowError):
+        pass
+    try:
+        return value.astimezone(UTC)
+    except (OSError, OverflowError):
+        return value

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 from app.domain.order_status import OrderStatus
-from app.domain.service_time import within_range
+from app.domain.service_time import local_time, within_range
 from app.views.columns import Column, Columns
 
 STATUS_LABELS = {
@@ -43,7 +43,7 @@ _parse = parse_utc.__wrapped__
 @lru_cache(maxsize=8192)
 def local_text(created: str) -> str:
     value = parse_utc(created)
-    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else ""
+    return local_time(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def local_date(created: str) -> str:
@@ -56,7 +56,7 @@ def local_date(created: str) -> str:
         if first == last:
             return first
     value = _parse(created) if created else None
-    return value.astimezone().date().isoformat() if value else ""
+    return local_time(value).date().isoformat() if value else ""
 
 
 @lru_cache(maxsize=8192)
@@ -67,7 +67,7 @@ def _local_dates_of_hour(hour: str, _zone: tuple[str, str]) -> tuple[str, str]:
     if start is None:
         return ("", "-")  # never equal: the row's own text is read
     end = start + timedelta(hours=1, microseconds=-1)
-    return start.astimezone().date().isoformat(), end.astimezone().date().isoformat()
+    return local_time(start).date().isoformat(), local_time(end).date().isoformat()
 
 
 def describe_age(created: datetime | None, now: datetime) -> str:
@@ -116,7 +116,7 @@ def berke_cell(berke: str) -> str:
     value = parse_utc(when) if when else None
     if value is None:
         return label
-    local = value.astimezone()
+    local = local_time(value)
     return f"{label} {local.day} {local:%b}"
 
 

@@ -6,6 +6,7 @@ them ("New → In progress", not ``NEW → IN_PROGRESS``) and times in local tim
 
 from __future__ import annotations
 
+from app.domain.service_time import local_time
 from app.domain.smartrecruiters import OrderStatus
 from app.domain.snapshot_diff import FieldChange, OrderChange
 from app.views.inbox_columns import STATUS_LABELS, parse_utc
@@ -30,7 +31,7 @@ def field_words(field: str, value: str, *, seconds: bool = False) -> str:
         moment = parse_utc(value)
         if moment is None:
             return value
-        return moment.astimezone().strftime(_SECONDS if seconds else _MINUTES)
+        return local_time(moment).strftime(_SECONDS if seconds else _MINUTES)
     return value
 
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.offer_cost import OfferCost, cost_advice, expected_cost
+from app.domain.service_time import local_time
 from app.domain.smartrecruiters import AssessmentOrder, Offer, OrderStatus
 from app.ui.common.colours import status_colours
 from app.ui.common.labels import NOTHING, ValueLabel, plain_label
@@ -47,7 +48,7 @@ _FIELDS = (
 
 def order_line(order: AssessmentOrder) -> str:
     """One order on one line: date, status, candidate, job, company."""
-    date = order.create_date.astimezone().strftime("%Y-%m-%d") if order.create_date else NOTHING
+    date = local_time(order.create_date).strftime("%Y-%m-%d") if order.create_date else NOTHING
     # Status early: the line is elided on the right in a narrow pane.
     parts = [date, _order_status(order.status), order.candidate.display_name]
     if order.job and order.job.name:

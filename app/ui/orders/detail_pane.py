@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from app.domain.attachments import describe_size
 from app.domain.order_state import BerkeState
 from app.domain.order_status import OrderStatus
+from app.domain.service_time import local_time
 from app.domain.sr_limits import (
     MAX_COMMENTS,
     MESSAGE_MAX,
@@ -61,7 +62,7 @@ RETRY_TIP = "Send a failed step again (it is checked first)"
 
 
 def _local(value: Any) -> str:
-    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value is not None else NOTHING
+    return local_time(value).strftime("%Y-%m-%d %H:%M") if value is not None else NOTHING
 
 
 class CommentListModel(QAbstractListModel):
