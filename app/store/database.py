@@ -266,6 +266,21 @@ def _data_file_error(path: Path, exc: BaseException) -> DataFileError:
     return DataFileError(path, str(exc), "Check the file and its folder, then start again.")
 
 
+def unreadable_data_file(path: Path, exc: Exception) -> DataFileError:
+    """A data file whose contents this version cannot read: a damaged page SQLite meets only
+    when reading it, or a value another program wrote (a BLOB where text belongs, a date that
+    is not one) that the desk's own reading refuses."""
+    if isinstance(exc, sqlite3.Error | OSError):
+        return _data_file_error(path, exc)
+    return DataFileError(
+        path,
+        "it holds an entry this version cannot read (damaged, or changed by another program; "
+        f"the log names it: {type(exc).__name__})",
+        "Put back a copy of it, or move it aside (the desk then starts a new one, and reads the "
+        "orders from SmartRecruiters again; steps not yet sent stay in the file moved).",
+    )
+
+
 class Database:
     def __init__(self, path: Path | str, *, busy_seconds: float = 5.0) -> None:
         """Open (creating, or bringing up to date) the data file at ``path`` (a ``str`` such

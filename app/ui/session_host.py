@@ -233,7 +233,6 @@ class SessionHost(QObject):
         """Open the active profile's session and show it in the window (cached orders first),
         then start the board's poll schedule and background resumer."""
         async with self._lock:
-            from app.store.database import DataFileError
             from app.ui.orders.board_signals import BoardSignals
             from app.workflows.board import BoardOptions, OrderBoard
             from app.workflows.desk import Desk
@@ -241,25 +240,8 @@ class SessionHost(QObject):
             from app.workflows.session import author_of
 
             session = await self._open_session()
-            cached = self._take_cached(session)
-            problem: str | None = None
-            db: Database | None = None
+            session, db, inbox, problem = await self._session_data(session)
             try:
-                db = cached[0] if cached is not None else self._open_database(session)
-            except DataFileError as exc:
-                # The start had ended on it, the window and its Settings with it: demo mode
-                # instead, the file named and left as it is, and the way out in words.
-                await session.aclose()
-                log.error("%s", exc)
-                problem = f"{exc} Working in demo mode until then (File > Settings, Save)."
-                self._opened_keys = None  # any Save tries the profile again
-                session = await self._demo_opener()
-            except BaseException:
-                await session.aclose()
-                raise
-            try:
-                if db is None:
-                    db = self._open_database(session)
                 desk = Desk(session, db, author=author_of(session.profile))
             except BaseException:
                 await session.aclose()
@@ -273,7 +255,7 @@ class SessionHost(QObject):
             )
             self.session, self.desk, self.board = session, desk, board
             # Loaded before the window follows it: the rows are shown once, all of them.
-            await board.load(cached[1] if cached is not None else None)
+            await board.load(inbox)
             self.window.connect_board(board, signals)
             self.window.set_offer_catalog(OfferCatalog(session, desk.db))
             if self._settings_problem:  # profiles left out must be read, not glimpsed: a box
@@ -287,6 +269,50 @@ class SessionHost(QObject):
             board.start()
         self.switched.emit(session.description)
         return board
+
+    async def _session_data(
+        self, session: Session
+    ) -> tuple[Session, Database, CachedInbox | None, str | None]:
+        """``session`` with its data file and cached inbox (as ``show_cached`` read them, or
+        read here); when the profile's data file cannot be used, a demo session instead, and
+        why in words. ``session`` is closed when it is not the one returned."""
+        from app.store.database import DataFileError
+        from app.workflows.cached_inbox import read_cached_inbox
+
+        cached = self._take_cached(session)
+        db: Database | None = None
+        try:
+            if cached is None:
+                db = self._open_database(session)
+                # Read here, where a file it cannot take is said, not in the board's load,
+                # where it ended the start, each start.
+                cached = (db, await asyncio.to_thread(read_cached_inbox, db))
+        except DataFileError as exc:
+            # The start had ended on it, the window and its Settings with it: demo mode
+            # instead, the file named and left as it is, and the way out in words.
+            if db is not None:
+                db.close()
+            await session.aclose()
+            log.error("%s", exc)
+            self._opened_keys = None  # any Save tries the profile again
+            demo = await self._demo_opener()
+            try:
+                demo_db = self._open_database(demo)
+            except BaseException:
+                await demo.aclose()
+                raise
+            return (
+                demo,
+                demo_db,
+                None,
+                f"{exc} Working in demo mode until then (File > Settings, Save).",
+            )
+        except BaseException:
+            if db is not None:
+                db.close()
+            await session.aclose()
+            raise
+        return session, cached[0], cached[1], None
 
     async def close(self) -> None:
         """Let running actions finish, then close the session and the database."""

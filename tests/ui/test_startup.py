@@ -372,6 +372,66 @@ def working_day(
     return make
 
 
+DAMAGED_VALUES = {
+    "a BLOB for a Berke id": "UPDATE assessments SET source_candidate_id = X'4231'",
+    "a gone date that is no date": "UPDATE orders SET gone_since = 'yesterday'",
+    "a link made at no time": "UPDATE assessments SET created_at = 'x'",
+}
+
+
+@pytest.mark.usefixtures("running_loop")
+@pytest.mark.parametrize("first_frame", [True, False], ids=["peeked", "not peeked"])
+@pytest.mark.parametrize("damage", DAMAGED_VALUES.values(), ids=DAMAGED_VALUES.keys())
+def test_a_data_file_with_a_value_it_cannot_read_opens_demo_mode_and_says_so(
+    qtbot: QtBot,
+    qsettings: QSettings,
+    working_day: WorkingDay,
+    damage: str,
+    first_frame: bool,
+) -> None:
+    """A value another program wrote into the data file (SQLite keeps any type in any column):
+    the models' reading raised AttributeError, ValueError or a ValidationError, and every start
+    ended on "Assessment Desk could not start". Now it is said as a file that cannot be used,
+    its rows leave the window, and the file is left as it was."""
+    profile, keys = working_day(3)
+    path = database_path_for(profile)
+    db = Database(path)
+    with db.transaction() as conn:
+        conn.execute(damage)
+    db.close()
+    kept = path.read_bytes()
+    window = _peeked_window(qtbot, qsettings) if first_frame else MainWindow(qsettings)
+    if not first_frame:
+        qtbot.addWidget(window)
+
+    async def demo(**_kwargs: object) -> Session:
+        return Session(
+            sr=SmartRecruitersClient(profile.sr_base_url, DEMO_SR_KEY),
+            berke=BerkeClient(profile.berke_base_url, DEMO_BERKE_TOKEN),
+            demo=True,
+        )
+
+    host = SessionHost(
+        window, AppSettings(profiles=[profile], active="Day"), keys, demo_opener=demo
+    )
+    try:
+        if first_frame:
+            assert finished(qtbot, host.show_cached()) is False
+            assert window.orders.source is None  # the rows read without the models left
+        finished(qtbot, host.open())
+        assert host.session is not None
+        assert host.session.demo
+        title, said = window.messages.shown[-1]
+        assert title == "Data file cannot be used"
+        assert str(path) in said
+        assert "cannot read" in said
+        assert "demo mode" in said
+        assert path.read_bytes() == kept
+    finally:
+        window.close()
+        finished(qtbot, host.close())
+
+
 def _cached_order(i: int) -> AssessmentOrder:
     candidate = {"id": f"c{i}", "firstName": "Ana", "lastName": f"N{i}"}
     return AssessmentOrder.model_validate(
