@@ -50,6 +50,7 @@ from app.domain.berke import (
 from app.domain.berke_refusals import refusal_summary
 from app.domain.berke_results import CompletedAssessment, CompletedPage
 from app.domain.berke_text import BerkeParam
+from app.domain.service_time import local_time
 
 log = logging.getLogger(__name__)
 
@@ -417,7 +418,7 @@ class BerkeClient:
         if throttle.is_daily_limit:
             summary = (
                 "The daily limit of Berke calls is reached. Calls can resume at "
-                f"{retry_at.astimezone().strftime('%H:%M on %d %b')}."
+                f"{local_time(retry_at).strftime('%H:%M on %d %b')}."
             )
         elif throttle.call_expires_on_completion:
             summary = "Too many Berke calls at once; the call is retried when one finishes."

@@ -8,6 +8,7 @@ from app.domain.berke_progress import BerkeProgress
 from app.domain.email_rule import is_well_formed_email
 from app.domain.journal_terms import LinkedAssessment
 from app.domain.order_action import OrderAction
+from app.domain.service_time import local_time
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 
 #: Orders still to be worked on: one of them needs its Berke assessment.
@@ -35,7 +36,7 @@ GONE_ORDER_ACTIONS = frozenset({OrderAction.SHOW_CODE, OrderAction.DELETE_IN_BER
 
 def gone_reason(since: datetime) -> str:
     """Why nothing is sent for an order SmartRecruiters no longer has, in words."""
-    day = since.astimezone().strftime("%Y-%m-%d")
+    day = local_time(since).strftime("%Y-%m-%d")
     return (
         f"SmartRecruiters no longer has this order (gone since {day}: removed or erased "
         "there): nothing can be sent for it."

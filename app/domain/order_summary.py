@@ -76,9 +76,11 @@ _WHITE_SPACE = (
 )
 #: The times read here: a date, or a date and time with seconds (up to microseconds) and an
 #: offset or none; pydantic reads more (a number, a space for the T…), and those are left to it.
-#: An offset's minutes stop at 59: ``fromisoformat`` takes +00:60 or -1299, pydantic does not.
+#: An offset's minutes stop at 59: ``fromisoformat`` takes +00:60 or -1299, pydantic does not;
+#: hours stop at 23, in the time as in the offset (a later Python may take T24:00).
 _TIME = re.compile(
-    r"\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d(\.\d{1,6})?)?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?)?", re.ASCII
+    r"\d{4}-\d\d-\d\d(T([01]\d|2[0-3]):\d\d(:\d\d(\.\d{1,6})?)?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?)?",
+    re.ASCII,
 )
 
 

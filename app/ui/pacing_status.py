@@ -13,6 +13,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QWidget
 
 from app.clients.pacing import Pacer, PacerState
+from app.domain.service_time import local_time
 
 POLL_MS = 1000
 
@@ -20,7 +21,7 @@ POLL_MS = 1000
 def describe(name: str, state: PacerState) -> str:
     """``SR 9/10``, ``Berke waiting 12 s``, ``Berke: daily limit until 14:00``…"""
     if state.daily_limit_until is not None:
-        return f"{name}: daily limit until {state.daily_limit_until.astimezone():%H:%M}"
+        return f"{name}: daily limit until {local_time(state.daily_limit_until):%H:%M}"
     if state.wait_seconds >= 0.5:
         text = f"{name} waiting {state.wait_seconds:.0f} s"
     else:
@@ -38,7 +39,7 @@ def _tooltip(name: str, state: PacerState) -> str:
     if state.service_remaining is not None:
         lines.append(f"{name} itself reports {state.service_remaining} calls left.")
     if state.daily_limit_until is not None:
-        when = state.daily_limit_until.astimezone().strftime("%H:%M on %d %b")
+        when = local_time(state.daily_limit_until).strftime("%H:%M on %d %b")
         lines.append(f"{name}'s daily limit is reached; calls resume at {when}.")
     return "\n".join(lines)
 

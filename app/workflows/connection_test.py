@@ -27,6 +27,7 @@ from app.clients.errors import (
 from app.clients.http import RetryPolicy
 from app.clients.smartrecruiters import CUSTOMER_KEY_LENGTH, SmartRecruitersClient
 from app.domain.connection import sr_key_problem
+from app.domain.service_time import local_time
 from app.domain.urls import require_secure_base_url
 
 # A probe answers quickly or says why not: no retries, no long waits.
@@ -198,7 +199,7 @@ def _common(service: Service, exc: ApiError) -> ConnectionVerdict:
         )
     if isinstance(exc, ThrottledError):
         if exc.is_daily_limit and exc.retry_at is not None:
-            when = exc.retry_at.astimezone().strftime("%H:%M on %d %b")
+            when = local_time(exc.retry_at).strftime("%H:%M on %d %b")
             text = f"The key works, but the daily limit is reached: calls resume at {when}."
         else:
             text = "The service is reachable but asks to wait (too many calls); try again soon."

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from app.clients.errors import ApiError
+from app.domain.service_time import local_time
 
 
 class ActionNotAllowedError(Exception):
@@ -39,9 +40,9 @@ class CooldownError(ActionNotAllowedError):
     def __init__(self, last: datetime, ready_at: datetime) -> None:
         self.last = last
         self.ready_at = ready_at
-        local = ready_at.astimezone()
+        local = local_time(ready_at)
         super().__init__(
-            f"This person was sent an invitation at {last.astimezone():%H:%M on %d %b}; "
+            f"This person was sent an invitation at {local_time(last):%H:%M on %d %b}; "
             f"another one is due from {local:%H:%M on %d %b}. Send it anyway only if the "
             "candidate asks for it."
         )

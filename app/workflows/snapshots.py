@@ -39,6 +39,7 @@ from app.domain.attachments import UploadState
 from app.domain.journal import JournalEntry
 from app.domain.journal_terms import LinkedAssessment
 from app.domain.order_details import OrderDetails, listable_results
+from app.domain.service_time import local_time
 from app.domain.smartrecruiters import AssessmentOrder, Attachment, OrderStatus
 from app.domain.snapshot import (
     FILES_NOT_LISTED_NOTE,
@@ -354,7 +355,7 @@ async def _gather(desk: Desk, request: SaveRequest, progress: SaveProgress | Non
 def _gone_note(since: datetime) -> str:
     return (
         "SmartRecruiters no longer had this order when the snapshot was saved (gone since "
-        f"{since.astimezone():%Y-%m-%d}): its last copy is kept, without its comments and results."
+        f"{local_time(since):%Y-%m-%d}): its last copy is kept, without its comments and results."
     )
 
 

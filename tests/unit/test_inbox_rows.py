@@ -195,6 +195,8 @@ NOT_READ_HERE = [
     _order("offset of 60 minutes", createDate="2026-11-30T14:05:00+0060"),
     _order("offset of 99 minutes", createDate="2026-11-30T14:05:00+00:99"),
     _order("offset of 12 h 99", createDate="2026-11-30T14:05:00-1299"),
+    # Refused by this Python and pydantic; a later Python's fromisoformat may take it.
+    _order("hour 24", createDate="2026-11-30T24:00:00Z"),
     # Not in the row, but the models drop an order whose last update they cannot read.
     _order("last update not a time", lastUpdateDate="yesterday"),
     _order("last update out of range", lastUpdateDate="9999-12-31T23:59:59-01:00"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, tzinfo
+from pathlib import Path
 from typing import Self
 
 import pytest
@@ -54,3 +55,16 @@ def test_a_time_at_the_ends_of_what_a_datetime_holds_is_refused() -> None:
     with pytest.raises(ValueError, match="out of range"):
         within_range(datetime.fromisoformat("0001-01-01T00:00:00+01:00"))
     assert within_range(datetime(1900, 1, 1)) == datetime(1900, 1, 1)
+
+
+def test_every_time_shown_in_the_local_zone_goes_through_local_time() -> None:
+    """``astimezone()`` with no zone raises on Windows for a time before 1970 or after 3000;
+    a snapshot may say 5000, a damaged data file anything. One place handles it."""
+    root = Path(__file__).resolve().parents[2] / "app"
+    calls = [
+        f"{path.relative_to(root)}:{number}"
+        for path in root.rglob("*.py")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if ".astimezone()" in line
+    ]
+    assert [call.partition(":")[0] for call in calls] == ["domain/service_time.py"], calls

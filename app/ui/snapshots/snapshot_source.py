@@ -14,6 +14,7 @@ from pathlib import Path
 
 from app.domain.journal_terms import LinkedAssessment
 from app.domain.order_state import NO_STATE, OrderState
+from app.domain.service_time import local_time
 from app.domain.smartrecruiters import AssessmentOrder, Candidate
 from app.domain.snapshot import SnapshotOrder, is_file_note
 from app.store.snapshot_file import Snapshot, SnapshotError, open_snapshot
@@ -47,7 +48,7 @@ def banner_text(snapshot: Snapshot) -> str:
     """The banner's rich text: everything the file says in it is escaped (a file's own
     tags were rendered: a spoofed "LIVE — connected" line, or nested tables that hung Qt)."""
     meta = snapshot.meta
-    when = meta.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    when = local_time(meta.created_at).strftime("%Y-%m-%d %H:%M")
     count = f"{meta.order_count} order" + ("" if meta.order_count == 1 else "s")
     source = html.escape(from_the_file(meta.source))
     scope = html.escape(from_the_file(meta.filter.describe()))
