@@ -279,6 +279,19 @@ def test_only_saved_settings_are_read_before_the_first_frame(
     assert _may_show_cached(LaunchOptions(read_saved_settings=True))
 
 
+def _demo_opener(profile: ConnectionProfile) -> Callable[..., Awaitable[Session]]:
+    """Demo mode on the test's sandbox (the profile's addresses), as the desk falls back to."""
+
+    async def demo(**_kwargs: object) -> Session:
+        return Session(
+            sr=SmartRecruitersClient(profile.sr_base_url, DEMO_SR_KEY),
+            berke=BerkeClient(profile.berke_base_url, DEMO_BERKE_TOKEN),
+            demo=True,
+        )
+
+    return demo
+
+
 def test_a_data_file_that_cannot_be_used_opens_demo_mode_and_says_which_and_why(
     qtbot: QtBot,
     qsettings: QSettings,
@@ -300,15 +313,11 @@ def test_a_data_file_that_cannot_be_used_opens_demo_mode_and_says_which_and_why(
     window = MainWindow(qsettings)
     qtbot.addWidget(window)
 
-    async def demo(**_kwargs: object) -> Session:
-        return Session(
-            sr=SmartRecruitersClient(sandbox.sr_base_url, DEMO_SR_KEY),
-            berke=BerkeClient(sandbox.berke_base_url, DEMO_BERKE_TOKEN),
-            demo=True,
-        )
-
     host = SessionHost(
-        window, AppSettings(profiles=[profile], active="Damaged"), keys, demo_opener=demo
+        window,
+        AppSettings(profiles=[profile], active="Damaged"),
+        keys,
+        demo_opener=_demo_opener(profile),
     )
 
     def wait(coro: Awaitable[T]) -> T:
@@ -404,15 +413,11 @@ def test_a_data_file_with_a_value_it_cannot_read_opens_demo_mode_and_says_so(
     if not first_frame:
         qtbot.addWidget(window)
 
-    async def demo(**_kwargs: object) -> Session:
-        return Session(
-            sr=SmartRecruitersClient(profile.sr_base_url, DEMO_SR_KEY),
-            berke=BerkeClient(profile.berke_base_url, DEMO_BERKE_TOKEN),
-            demo=True,
-        )
-
     host = SessionHost(
-        window, AppSettings(profiles=[profile], active="Day"), keys, demo_opener=demo
+        window,
+        AppSettings(profiles=[profile], active="Day"),
+        keys,
+        demo_opener=_demo_opener(profile),
     )
     try:
         if first_frame:
