@@ -53,4 +53,6 @@ def test_benchmark_runs_and_prints_its_ratios(script: str, tmp_path: Path) -> No
     if script == "startup.py":  # the first sync beside the floors under it (issue 16)
         assert "floor-raw-sync" in lines[-1], lines[-1]
         assert "floor-client-sync" in lines[-1], lines[-1]
+        assert ", first-sync-over-client-floor " in lines[-1], lines[-1]
+        assert "cached-first-sync-over-client-floor " in lines[-1], lines[-1]
     assert "load " in result.stdout  # every figure says how busy the machine was
