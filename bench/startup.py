@@ -23,7 +23,8 @@ orders read from a sandbox in a process of its own, by httpx alone (``floor-raw-
 the app's client with its pydantic models (``floor-client-sync``). What the app's first sync
 takes above them is the app's own; what they take above the bare window is the stack's. The last
 line also gives the app's first syncs over the client's floor (``…-over-client-floor``): the
-app's own share, which no change of the stack moves (issue 16's note proposes a target on it).
+app's own share, which the machine's speed moves far less than the ratios to the bare window
+(issue 16's note proposes a target on it).
 """
 
 from __future__ import annotations
@@ -189,8 +190,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         measured["cached-first-frame"] = (real_frame, bare)
         measured["cached-first-sync"] = (real_sync, bare)
-    found = floors(args.runs)
-    for way, floor in found.items():
+    floor_of = floors(args.runs)
+    for way, floor in floor_of.items():
         print(f"floor ({FLOOR_WHAT[way]}): first sync {floor:.0f} ms")
         measured[f"floor-{way}-sync"] = (floor, bare)
     # Against the floor rather than the bare window: what the app adds to its own client. A
@@ -199,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     for synced_name in ("first-sync", "cached-first-sync"):
         if synced_name in measured:
             app_synced = measured[synced_name][0]
-            measured[f"{synced_name}-over-client-floor"] = (app_synced, found["client"])
+            measured[f"{synced_name}-over-client-floor"] = (app_synced, floor_of["client"])
     print(ratios(measured))
     return 0
 
