@@ -279,8 +279,9 @@ def test_only_saved_settings_are_read_before_the_first_frame(
     assert _may_show_cached(LaunchOptions(read_saved_settings=True))
 
 
-def _demo_opener(profile: ConnectionProfile) -> Callable[..., Awaitable[Session]]:
-    """Demo mode on the test's sandbox (the profile's addresses), as the desk falls back to."""
+def _host_of(window: MainWindow, profile: ConnectionProfile, keys: KeyStore) -> SessionHost:
+    """The session host of ``profile`` (the active and only one), whose fallback to demo mode
+    opens on the test's sandbox (the profile's addresses)."""
 
     async def demo(**_kwargs: object) -> Session:
         return Session(
@@ -289,7 +290,8 @@ def _demo_opener(profile: ConnectionProfile) -> Callable[..., Awaitable[Session]
             demo=True,
         )
 
-    return demo
+    settings = AppSettings(profiles=[profile], active=profile.name)
+    return SessionHost(window, settings, keys, demo_opener=demo)
 
 
 def test_a_data_file_that_cannot_be_used_opens_demo_mode_and_says_which_and_why(
@@ -313,12 +315,7 @@ def test_a_data_file_that_cannot_be_used_opens_demo_mode_and_says_which_and_why(
     window = MainWindow(qsettings)
     qtbot.addWidget(window)
 
-    host = SessionHost(
-        window,
-        AppSettings(profiles=[profile], active="Damaged"),
-        keys,
-        demo_opener=_demo_opener(profile),
-    )
+    host = _host_of(window, profile, keys)
 
     def wait(coro: Awaitable[T]) -> T:
         return finished(qtbot, coro)
@@ -413,12 +410,7 @@ def test_a_data_file_with_a_value_it_cannot_read_opens_demo_mode_and_says_so(
     if not first_frame:
         qtbot.addWidget(window)
 
-    host = SessionHost(
-        window,
-        AppSettings(profiles=[profile], active="Day"),
-        keys,
-        demo_opener=_demo_opener(profile),
-    )
+    host = _host_of(window, profile, keys)
     try:
         if first_frame:
             assert finished(qtbot, host.show_cached()) is False
