@@ -8,8 +8,8 @@ from collections.abc import Coroutine, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
-from PySide6.QtGui import QTextDocument
+from PySide6.QtCore import QEvent, QObject, QRect, QSettings, Qt, QTimer
+from PySide6.QtGui import QPaintEvent, QRegion, QTextDocument
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -1267,25 +1267,49 @@ def test_an_order_opened_from_the_candidates_keeps_the_inbox_search_that_shows_i
 
 
 def test_the_ages_are_painted_again_each_minute(window: MainWindow, qtbot: QtBot) -> None:
-    """Worked out when painted: before, an idle list said "0 min" of an order an hour old."""
+    """Worked out when painted: before, an idle list said "0 min" of an order an hour old.
+    Only the Age column is painted again: the whole list, each minute, repainted every cell."""
     room = window.orders
     assert room.age_timer.isActive()
     assert room.age_timer.interval() == 60_000
     show_exposed(qtbot, window)
-    painted = PaintCounter(room.table.viewport())
+    table, age = room.table, INBOX.index("age")
+    viewport = table.viewport()
+    ages = QRect(table.columnViewportPosition(age), 0, table.columnWidth(age), viewport.height())
+    assert ages.left() > 0  # not the first column: a whole-list repaint would not fit in it
+    viewport.repaint()  # whatever was waiting to be painted, painted now: not counted below
+    painted = PaintCounter(viewport)
     room.age_timer.timeout.emit()
     qtbot.waitUntil(lambda: painted.count > 0)
+    assert painted.regions[-1].boundingRect() == ages
+
+    # Hidden, nothing to paint: a marker repaint shows that nothing else was waiting with it
+    # (dirty regions are painted together).
+    table.setColumnHidden(age, True)
+    qtbot.waitUntil(lambda: painted.count > 1)  # the hidden column's own repaint
+    room.age_timer.timeout.emit()
+    marker = QRect(0, 0, 2, 2)
+    viewport.update(marker)
+    count = painted.count
+    qtbot.waitUntil(lambda: painted.count > count)
+    assert painted.regions[-1].boundingRect() == marker
 
 
 class PaintCounter(QObject):
+    """The paint events of a widget, and the region each painted."""
+
     def __init__(self, widget: QWidget) -> None:
         super().__init__(widget)
-        self.count = 0
+        self.regions: list[QRegion] = []
         widget.installEventFilter(self)
 
+    @property
+    def count(self) -> int:
+        return len(self.regions)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            self.count += 1
+        if isinstance(event, QPaintEvent):
+            self.regions.append(QRegion(event.region()))
         return False
 
 

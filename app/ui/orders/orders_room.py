@@ -18,6 +18,7 @@ from PySide6.QtCore import (
     QItemSelection,
     QObject,
     QPoint,
+    QRect,
     QSettings,
     Qt,
     QTimer,
@@ -179,8 +180,19 @@ class OrdersRoom(QWidget):
         # The Age column is worked out when painted: an idle list said "0 min" for an hour.
         self.age_timer = QTimer(self)
         self.age_timer.setInterval(AGE_REPAINT_MS)
-        self.age_timer.timeout.connect(lambda: self.table.viewport().update())
+        self.age_timer.timeout.connect(self._repaint_ages)
         self.age_timer.start()
+
+    def _repaint_ages(self) -> None:
+        """Only the Age column's cells: the clock changes no other (the whole list, each
+        minute, was a repaint of every cell shown, each answered by Python: 9–20 ms)."""
+        table = self.table
+        column = INBOX.index("age")
+        if table.isColumnHidden(column):
+            return
+        viewport = table.viewport()
+        left = table.columnViewportPosition(column)
+        viewport.update(QRect(left, 0, table.columnWidth(column), viewport.height()))
 
     def _build_table(self) -> QTableView:
         table = LocalRepaintTableView()
