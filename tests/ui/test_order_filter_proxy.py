@@ -325,3 +325,24 @@ def test_rows_leaving_side_by_side_go_in_one_removal(qapp: QApplication) -> None
     assert removed == [(35, 35), (10, 29)]  # from the bottom up: each block's rows still hold
     assert inserted == []
     assert _shown(proxy, model) == [n for n in range(40) if n not in accepted]
+
+
+def test_the_calls_a_view_makes_per_cell_are_answered_by_qt(qapp: QApplication) -> None:
+    """A repaint asks each cell's parent a dozen times (the selection's ranges): answered in
+    Python by a QAbstractProxyModel, they were a quarter of the inbox's repaint. The table
+    model's own C++ answers them, and answers them as a flat table should."""
+    for name in ("index", "parent", "sibling", "hasChildren"):
+        assert name not in vars(OrderFilterProxy), name
+    model = OrderTableModel()
+    model.set_rows(_rows([(0, 0, 0, 0, 0), (1, 1, 1, 1, 1)]))
+    proxy = OrderFilterProxy()
+    proxy.setSourceModel(model)
+    assert proxy.sourceModel() is model
+    cell = proxy.index(1, 2)
+    assert cell.isValid()
+    assert not cell.parent().isValid()
+    assert cell.flags() & Qt.ItemFlag.ItemNeverHasChildren  # a flat table's
+    assert not proxy.index(2, 0).isValid()
+    assert not proxy.index(0, proxy.columnCount()).isValid()
+    assert proxy.sibling(0, 1, cell) == proxy.index(0, 1)
+    assert proxy.mapFromSource(proxy.mapToSource(cell)) == cell

@@ -11,6 +11,13 @@ view keeps its selection and scroll position, and unchanged rows are not repaint
 The orders the coordinator is on (``keep_shown``: the selection) stay shown when a change takes
 them out of the filter (Accept under "New"), until they move to other orders or change the
 search or filter themselves: as a mail client keeps a message just read under "Unread".
+
+A proxy in what it does, a ``QAbstractTableModel`` in what Qt sees: a view paints each cell
+after asking its index's parent a dozen times (the selection's ranges ask it), and a
+``QAbstractProxyModel`` answered those, ``index`` and ``sibling`` in Python, about a quarter of
+the thread's time for a repaint of the inbox (9.2 → 6.9 ms of CPU at 1280×800, 200 selected).
+The table model answers them in C++; ``setSourceModel``, ``sourceModel`` and the two mappings
+keep a proxy's names.
 """
 
 from __future__ import annotations
@@ -18,11 +25,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from itertools import compress
 from operator import not_
-from typing import Any, overload
+from typing import Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
-    QAbstractProxyModel,
+    QAbstractTableModel,
     QMetaObject,
     QModelIndex,
     QObject,
@@ -47,10 +54,12 @@ _RECENT_ROWS = 400_000
 _STEPWISE_LIMIT = 200
 # Asked for every cell of a selection (Ctrl+A: every cell of the table): made once, not with
 # an enum "|" (Python) per call.
-_CELL_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_CELL_FLAGS = (
+    Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+)
 
 
-class OrderFilterProxy(QAbstractProxyModel):
+class OrderFilterProxy(QAbstractTableModel):
     """Search across every searchable column (all words must match), filter by status, sort."""
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -62,6 +71,7 @@ class OrderFilterProxy(QAbstractProxyModel):
         self._sort_column = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
         self._source: OrderTableModel | None = None
+        self._source_model: QAbstractItemModel | None = None  # the model given, whatever it is
         self._sorted: list[int] = []  # every source row, in sort order
         self._in_sort_order: Callable[[bytes], Sequence[int]] = pick_in_order([])
         self._status_masks: dict[frozenset[OrderStatus], int] = {}
@@ -79,7 +89,7 @@ class OrderFilterProxy(QAbstractProxyModel):
         for connection in self._connections:
             QObject.disconnect(connection)
         self.beginResetModel()
-        super().setSourceModel(model)
+        self._source_model = model
         self._source = model if isinstance(model, OrderTableModel) else None
         self._connections = [
             model.modelAboutToBeReset.connect(self.beginResetModel),
@@ -332,7 +342,10 @@ class OrderFilterProxy(QAbstractProxyModel):
             self._position = dict(zip(self._rows, range(len(self._rows)), strict=True))
         return self._position.get(source_row, -1)
 
-    # -- Qt proxy interface ------------------------------------------------------------------
+    # -- a proxy's mappings and Qt's model interface -------------------------------------------
+
+    def sourceModel(self) -> QAbstractItemModel | None:
+        return self._source_model
 
     def mapToSource(self, proxy_index: AnyIndex) -> QModelIndex:
         model = self._source
@@ -349,22 +362,6 @@ class OrderFilterProxy(QAbstractProxyModel):
         row = self._proxy_row(source_index.row())
         return self.createIndex(row, source_index.column()) if row >= 0 else QModelIndex()
 
-    def index(self, row: int, column: int, parent: AnyIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
-        if parent.isValid() or not (
-            0 <= row < len(self._rows) and 0 <= column < self.columnCount()
-        ):
-            return QModelIndex()
-        return self.createIndex(row, column)
-
-    @overload
-    def parent(self, /) -> QObject | None: ...
-    @overload
-    def parent(self, child: AnyIndex, /) -> QModelIndex: ...
-    def parent(self, child: AnyIndex | None = None, /) -> QModelIndex | QObject | None:
-        if child is None:
-            return QObject.parent(self)
-        return QModelIndex()  # a flat table
-
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
@@ -372,12 +369,6 @@ class OrderFilterProxy(QAbstractProxyModel):
         if parent.isValid() or self._source is None:
             return 0
         return self._source.columnCount()
-
-    def hasChildren(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and bool(self._rows)
-
-    def sibling(self, row: int, column: int, index: AnyIndex) -> QModelIndex:
-        return self.index(row, column)
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
