@@ -8,8 +8,8 @@ from collections.abc import Coroutine, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, QRect, QSettings, Qt, QTimer
-from PySide6.QtGui import QPaintEvent, QRegion, QTextDocument
+from PySide6.QtCore import QRect, QSettings, Qt, QTimer
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -50,6 +50,7 @@ from app.workflows.desk import Desk
 from app.workflows.refusals import ActionNotAllowedError
 from tests.integration.helpers import new_order_body
 from tests.ui.conftest import connect, make_desk, show_exposed
+from tests.ui.paints import Paints, painted_by
 
 T = TypeVar("T")
 
@@ -1277,40 +1278,12 @@ def test_the_ages_are_painted_again_each_minute(window: MainWindow, qtbot: QtBot
     viewport = table.viewport()
     ages = QRect(table.columnViewportPosition(age), 0, table.columnWidth(age), viewport.height())
     assert ages.left() > 0  # not the first column: a whole-list repaint would not fit in it
-    viewport.repaint()  # whatever was waiting to be painted, painted now: not counted below
-    painted = PaintCounter(viewport)
-    room.age_timer.timeout.emit()
-    qtbot.waitUntil(lambda: painted.count > 0)
-    assert painted.regions[-1].boundingRect() == ages
+    paints = Paints()
+    viewport.installEventFilter(paints)
+    assert painted_by(table, paints, room.age_timer.timeout.emit) == ages
 
-    # Hidden, nothing to paint: a marker repaint shows that nothing else was waiting with it
-    # (dirty regions are painted together).
-    table.setColumnHidden(age, True)
-    qtbot.waitUntil(lambda: painted.count > 1)  # the hidden column's own repaint
-    room.age_timer.timeout.emit()
-    marker = QRect(0, 0, 2, 2)
-    viewport.update(marker)
-    count = painted.count
-    qtbot.waitUntil(lambda: painted.count > count)
-    assert painted.regions[-1].boundingRect() == marker
-
-
-class PaintCounter(QObject):
-    """The paint events of a widget, and the region each painted."""
-
-    def __init__(self, widget: QWidget) -> None:
-        super().__init__(widget)
-        self.regions: list[QRegion] = []
-        widget.installEventFilter(self)
-
-    @property
-    def count(self) -> int:
-        return len(self.regions)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if isinstance(event, QPaintEvent):
-            self.regions.append(QRegion(event.region()))
-        return False
+    table.setColumnHidden(age, True)  # nothing to paint
+    assert painted_by(table, paints, room.age_timer.timeout.emit).isEmpty()
 
 
 def test_the_pane_shows_the_status_in_its_colour_not_its_markup(

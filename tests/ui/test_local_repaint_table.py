@@ -10,12 +10,12 @@ a new rendering of the view.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
-from PySide6.QtGui import QGuiApplication, QPaintEvent, QRegion, QStandardItem, QStandardItemModel
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QGuiApplication, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QTableView
 from pytestqt.qtbot import QtBot
 
@@ -25,26 +25,7 @@ from app.views.order_rows import order_row
 from app.workflows.batch import Outcome, OutcomeKind
 from tests.snapshot_samples import order, records, write_sample
 from tests.ui.conftest import show_exposed, snapshot_room
-
-#: A corner the tests repaint to flush what is pending (Qt paints every dirty region then).
-MARK = QRect(0, 0, 1, 1)
-
-
-class Paints(QObject):
-    """The region of a widget painted since the last ``clear``."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.region = QRegion()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            assert isinstance(event, QPaintEvent)
-            self.region += event.region()
-        return False
-
-    def clear(self) -> None:
-        self.region = QRegion()
+from tests.ui.paints import Paints, flush, painted_by
 
 
 def rows(first: int, count: int, tag: str = "row") -> Iterator[list[QStandardItem]]:
@@ -81,24 +62,6 @@ def model_of(view: QTableView) -> QStandardItemModel:
     model = view.model()
     assert isinstance(model, QStandardItemModel)
     return model
-
-
-def painted_by(view: QTableView, paints: Paints, change: Callable[[], object]) -> QRect:
-    """The part of the viewport ``change`` repainted (its bounding rectangle), once any
-    layout it asked for has run and everything pending has been painted."""
-    flush(view)
-    paints.clear()
-    change()
-    assert not view.verticalHeader().signalsBlocked()  # held during the change only
-    flush(view)
-    return paints.region.subtracted(QRegion(MARK)).boundingRect()
-
-
-def flush(view: QTableView) -> None:
-    """Run the view's pending layout (Qt's, for a row count changed, is on a zero timer) and
-    paint every dirty region now: no wait, nothing left to chance."""
-    view.executeDelayedItemsLayout()  # protected in C++; reachable on views made from Python
-    view.viewport().repaint(MARK)
 
 
 def on_screen_as_drawn(view: QTableView) -> bool:
