@@ -28,7 +28,6 @@ from operator import not_
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractItemModel,
     QAbstractTableModel,
     QMetaObject,
     QModelIndex,
@@ -71,7 +70,6 @@ class OrderFilterProxy(QAbstractTableModel):
         self._sort_column = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
         self._source: OrderTableModel | None = None
-        self._source_model: QAbstractItemModel | None = None  # the model given, whatever it is
         self._sorted: list[int] = []  # every source row, in sort order
         self._in_sort_order: Callable[[bytes], Sequence[int]] = pick_in_order([])
         self._status_masks: dict[frozenset[OrderStatus], int] = {}
@@ -85,21 +83,19 @@ class OrderFilterProxy(QAbstractTableModel):
 
     # -- source ------------------------------------------------------------------------------
 
-    def setSourceModel(self, model: QAbstractItemModel) -> None:
+    def setSourceModel(self, model: OrderTableModel) -> None:
         for connection in self._connections:
             QObject.disconnect(connection)
         self.beginResetModel()
-        self._source_model = model
-        self._source = model if isinstance(model, OrderTableModel) else None
+        self._source = model
         self._connections = [
             model.modelAboutToBeReset.connect(self.beginResetModel),
             model.modelReset.connect(self._source_reset),
-        ]
-        if isinstance(model, OrderTableModel):
             # Its rows_updated follows its own dataChanged/rowsInserted and names every row of
             # one update: one re-filter and re-sort per update. Until then the rows shown are
             # still rows of the model, and their cells are read live.
-            self._connections.append(model.rows_updated.connect(self._source_changed))
+            model.rows_updated.connect(self._source_changed),
+        ]
         self._status_masks.clear()
         self._resort()
         self._show(self._wanted())
@@ -344,8 +340,8 @@ class OrderFilterProxy(QAbstractTableModel):
 
     # -- a proxy's mappings and Qt's model interface -------------------------------------------
 
-    def sourceModel(self) -> QAbstractItemModel | None:
-        return self._source_model
+    def sourceModel(self) -> OrderTableModel | None:
+        return self._source
 
     def mapToSource(self, proxy_index: AnyIndex) -> QModelIndex:
         model = self._source
