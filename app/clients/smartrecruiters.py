@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 import httpx
-from pydantic import BaseModel, SecretStr, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, SecretStr, TypeAdapter, ValidationError
 
 from app.clients.answers import ACCEPT_ENCODING, AnswerLimits, PayloadError, parse_json
 from app.clients.errors import (
@@ -77,9 +77,9 @@ _STATE_WORDS = re.compile(
 )
 
 M = TypeVar("M", bound=BaseModel)
-_attachments = TypeAdapter(list[Attachment])
-_results = TypeAdapter(list[AssessmentResult])
-_comments = TypeAdapter(list[AssessmentComment])
+_attachments = TypeAdapter(list[Attachment], config=ConfigDict(defer_build=True))
+_results = TypeAdapter(list[AssessmentResult], config=ConfigDict(defer_build=True))
+_comments = TypeAdapter(list[AssessmentComment], config=ConfigDict(defer_build=True))
 
 log = logging.getLogger(__name__)
 

@@ -126,7 +126,7 @@ BerkeTime = Annotated[datetime, AfterValidator(within_range)]
 
 
 class BerkeModel(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, populate_by_name=True, extra="forbid", frozen=True)
 
     def to_params(self) -> dict[str, Any]:
         """The parameters Berke expects: its spellings, absent rather than empty."""
@@ -257,7 +257,7 @@ class SendInvitationRequest(BerkeModel):
 class BerkeResponseModel(BaseModel):
     """Base for what Berke answers: its spellings, unknown attributes ignored."""
 
-    model_config = ConfigDict(populate_by_name=True, extra="ignore", frozen=True)
+    model_config = ConfigDict(defer_build=True, populate_by_name=True, extra="ignore", frozen=True)
 
 
 #: The longest assessment URL taken from Berke: browsers and servers stop near 2,048, and a

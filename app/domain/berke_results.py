@@ -22,7 +22,7 @@ from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult, Result
 
 
 class BerkeModel(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="ignore", frozen=True)
+    model_config = ConfigDict(defer_build=True, populate_by_name=True, extra="ignore", frozen=True)
 
 
 #: The most of a job's name kept (one line).

@@ -82,7 +82,7 @@ def _new_data_file(data: dict[str, Any]) -> str:
 class ConnectionProfile(BaseModel):
     """One place to work against, with the options that go with it. Never holds a key."""
 
-    model_config = ConfigDict(extra="ignore", validate_assignment=True)
+    model_config = ConfigDict(defer_build=True, extra="ignore", validate_assignment=True)
 
     name: str = Field(min_length=1, max_length=60, title="Profile name")
     kind: ProfileKind = ProfileKind.CUSTOM
@@ -349,7 +349,7 @@ def builtin_profiles() -> list[ConnectionProfile]:
 class AppSettings(BaseModel):
     """Every profile and which one is in use. The built-in two are always there."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(defer_build=True, extra="ignore")
 
     @model_validator(mode="before")
     @classmethod
@@ -429,6 +429,8 @@ def sr_key_problem(key: str) -> str | None:
 
 class Credentials(BaseModel):
     """The two secrets. ``SecretStr`` keeps them out of reprs, logs and tracebacks."""
+
+    model_config = ConfigDict(defer_build=True)
 
     sr_partner_key: SecretStr
     berke_api_token: SecretStr

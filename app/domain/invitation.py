@@ -56,7 +56,7 @@ SenderEmail = Annotated[
 class InvitationText(BaseModel):
     """The message and sender of one invitation; all absent means Berke's account default."""
 
-    model_config = ConfigDict(populate_by_name=True, extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, populate_by_name=True, extra="forbid", frozen=True)
 
     message: Message = Field(default=None, alias=BerkeParam.INVITATION_MESSAGE)
     sender_name: SenderName = Field(default=None, alias=BerkeParam.SENDER_NAME)

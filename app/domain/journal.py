@@ -27,7 +27,7 @@ from app.domain.smartrecruiters import (
 
 
 class _Step(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
 
 class CreateAssessmentStep(_Step):
@@ -187,7 +187,7 @@ class OutcomeRecorder(Protocol):
 
 
 class _Outcome(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     def record(self, recorder: OutcomeRecorder) -> None:
         """Store what the step produced besides the outcome itself (nothing, by default)."""
@@ -301,7 +301,7 @@ class JournalEntry(BaseModel):
     """One step of an order. ``action`` is what the timeline shows; it always agrees with the
     step's kind."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     id: int
     order_id: str

@@ -31,7 +31,7 @@ class ResultFlow(StrEnum):
 class LinkedAssessment(BaseModel):
     """The Berke assessment created for an SR order."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     order_id: str
     source_candidate_id: str

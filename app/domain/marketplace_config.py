@@ -85,7 +85,7 @@ class MarketplaceConfig(BaseModel):
     """One entry as SmartRecruiters gives it. An id this console does not know is kept (the
     service may add some); a value that is not text is shown as its JSON text."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(defer_build=True, extra="allow")
 
     id: str
     value: str | None = None
@@ -108,7 +108,7 @@ class MarketplaceConfig(BaseModel):
 class MarketplaceConfigUpdate(BaseModel):
     """The body of ``POST /configs``: a documented id and a value that makes sense for it."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     id: MarketplaceConfigId
     value: str

@@ -61,6 +61,7 @@ class SRModel(BaseModel):
     """
 
     model_config = ConfigDict(
+        defer_build=True,
         alias_generator=to_camel,
         populate_by_name=True,
         extra="allow",

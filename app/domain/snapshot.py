@@ -50,7 +50,7 @@ ATTACHMENTS_FOLDER = "attachments/"
 class SnapshotFilter(BaseModel):
     """Which orders went in: all of them, or those the table showed (with its search/filter)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     scope: Literal["all", "view"] = "all"
     search: str = ""
@@ -73,7 +73,7 @@ SAVED_FROM_YEAR, SAVED_UNTIL_YEAR = 2000, 9000
 class SnapshotMeta(BaseModel):
     """``snapshot.json``: what the file is, when and from where it was made. Never a key."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     format: Literal["assessment-desk-snapshot"] = "assessment-desk-snapshot"
     version: Literal[1] = 1
@@ -120,7 +120,7 @@ def is_file_note(note: str) -> bool:
 class SnapshotAttachment(BaseModel):
     """A file kept with an order: where it sits in the archive (``member``), what it is."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     file_name: str = Field(min_length=1, max_length=255)
     member: str = Field(min_length=1, max_length=1024)
@@ -133,7 +133,7 @@ class SnapshotStep(BaseModel):
     """One step of an order's timeline as format 1 keeps it: ``request`` and ``outcome`` are
     the journal's first form (dicts), whatever form the desk's own journal has moved to."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     id: int
     order_id: str
@@ -163,7 +163,7 @@ class SnapshotStep(BaseModel):
 class SnapshotOrder(BaseModel):
     """One line of ``orders.jsonl``: an order with everything the detail pane shows."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     order: AssessmentOrder
     comments: list[AssessmentComment] = Field(default_factory=list)
@@ -182,7 +182,7 @@ class SnapshotIndex(BaseModel):
     takes the details from ``orders.jsonl``, checking that both name the same order.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     id: list[str]
     status: list[OrderStatus]

@@ -12,7 +12,7 @@ from app.domain.attachments import UploadState
 class Upload(BaseModel):
     """One file queued for an order's result; survives restarts."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     id: int
     order_id: str

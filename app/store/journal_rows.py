@@ -14,7 +14,7 @@ import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from app.domain.berke_text import AS_RECORDED
 from app.domain.journal import JournalOutcome, JournalStep, UnreadableOutcome, UnreadableStep
@@ -23,8 +23,10 @@ from app.domain.journal_v1 import outcome_from_v1, step_from_v1
 
 log = logging.getLogger(__name__)
 
-_STEP: TypeAdapter[JournalStep] = TypeAdapter(JournalStep)
-_OUTCOME: TypeAdapter[JournalOutcome] = TypeAdapter(JournalOutcome)
+_STEP: TypeAdapter[JournalStep] = TypeAdapter(JournalStep, config=ConfigDict(defer_build=True))
+_OUTCOME: TypeAdapter[JournalOutcome] = TypeAdapter(
+    JournalOutcome, config=ConfigDict(defer_build=True)
+)
 
 
 def dumps(model: BaseModel) -> str:

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from app.domain.order_details import OrderDetails
 from app.domain.smartrecruiters import (
@@ -21,9 +21,9 @@ from app.domain.smartrecruiters import (
 from app.store.database import Database, select_in, utc_now
 
 log = logging.getLogger(__name__)
-_comments = TypeAdapter(list[AssessmentComment])
-_results = TypeAdapter(list[AssessmentResult])
-_files = TypeAdapter(dict[str, list[Attachment]])
+_comments = TypeAdapter(list[AssessmentComment], config=ConfigDict(defer_build=True))
+_results = TypeAdapter(list[AssessmentResult], config=ConfigDict(defer_build=True))
+_files = TypeAdapter(dict[str, list[Attachment]], config=ConfigDict(defer_build=True))
 
 
 class OrderDetailStore:

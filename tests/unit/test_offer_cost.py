@@ -94,6 +94,12 @@ def test_parse_cost_from_form_text() -> None:
             parse_cost(kind, text)
 
 
+def test_the_faqs_costs_are_valid_costs() -> None:
+    """They are constructed without validation (see the module): validated, they are equal."""
+    for cost in (FREE_OFFER_COST, PAID_OFFER_COST):
+        assert OfferCost.model_validate(cost.model_dump()) == cost
+
+
 def test_model_refuses_impossible_costs() -> None:
     with pytest.raises(ValueError, match="greater than or equal"):
         OfferCost(kind=CostKind.FLAT_RATE, value=Decimal(-1))
