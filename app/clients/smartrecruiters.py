@@ -80,6 +80,7 @@ M = TypeVar("M", bound=BaseModel)
 _attachments = TypeAdapter(list[Attachment], config=ConfigDict(defer_build=True))
 _results = TypeAdapter(list[AssessmentResult], config=ConfigDict(defer_build=True))
 _comments = TypeAdapter(list[AssessmentComment], config=ConfigDict(defer_build=True))
+_configs = TypeAdapter(list[MarketplaceConfig], config=ConfigDict(defer_build=True))
 
 log = logging.getLogger(__name__)
 
@@ -614,7 +615,7 @@ class SmartRecruitersClient:
     async def list_configs(self) -> list[MarketplaceConfig]:
         """``GET /configs``: the settings that have a value (bare list or ``content``)."""
         data = await self._call("GET", "/configs")
-        return self._parse_list(TypeAdapter(list[MarketplaceConfig]), data)
+        return self._parse_list(_configs, data)
 
     async def get_config(self, config_id: MarketplaceConfigId | str) -> MarketplaceConfig | None:
         """``GET /configs/{id}``; None when the service answers 404 (the setting has no value).

@@ -97,6 +97,9 @@ def test_parse_cost_from_form_text() -> None:
 def test_the_faqs_costs_are_valid_costs() -> None:
     """They are constructed without validation (see the module): validated, they are equal."""
     for cost in (FREE_OFFER_COST, PAID_OFFER_COST):
+        # By type too: a kind given as its text would equal the enum, and break `is` checks.
+        assert type(cost.kind) is CostKind
+        assert type(cost.value) is Decimal
         assert OfferCost.model_validate(cost.model_dump()) == cost
 
 
