@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 import httpx
-from pydantic import BaseModel, ConfigDict, SecretStr, TypeAdapter, ValidationError
+from pydantic import BaseModel, SecretStr, TypeAdapter, ValidationError
 
 from app.clients.answers import ACCEPT_ENCODING, AnswerLimits, PayloadError, parse_json
 from app.clients.errors import (
@@ -41,6 +41,7 @@ from app.clients.http import (
 )
 from app.clients.multipart import MultipartFile, ProgressCallback
 from app.clients.pacing import Pacer
+from app.domain.build_when_used import BUILD_WHEN_USED
 from app.domain.listing_walk import ListingWalk
 from app.domain.marketplace_config import (
     MarketplaceConfig,
@@ -77,10 +78,10 @@ _STATE_WORDS = re.compile(
 )
 
 M = TypeVar("M", bound=BaseModel)
-_attachments = TypeAdapter(list[Attachment], config=ConfigDict(defer_build=True))
-_results = TypeAdapter(list[AssessmentResult], config=ConfigDict(defer_build=True))
-_comments = TypeAdapter(list[AssessmentComment], config=ConfigDict(defer_build=True))
-_configs = TypeAdapter(list[MarketplaceConfig], config=ConfigDict(defer_build=True))
+_attachments = TypeAdapter(list[Attachment], config=BUILD_WHEN_USED)
+_results = TypeAdapter(list[AssessmentResult], config=BUILD_WHEN_USED)
+_comments = TypeAdapter(list[AssessmentComment], config=BUILD_WHEN_USED)
+_configs = TypeAdapter(list[MarketplaceConfig], config=BUILD_WHEN_USED)
 
 log = logging.getLogger(__name__)
 

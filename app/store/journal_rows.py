@@ -14,19 +14,18 @@ import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from app.domain.berke_text import AS_RECORDED
+from app.domain.build_when_used import BUILD_WHEN_USED
 from app.domain.journal import JournalOutcome, JournalStep, UnreadableOutcome, UnreadableStep
 from app.domain.journal_terms import StepKind
 from app.domain.journal_v1 import outcome_from_v1, step_from_v1
 
 log = logging.getLogger(__name__)
 
-_STEP: TypeAdapter[JournalStep] = TypeAdapter(JournalStep, config=ConfigDict(defer_build=True))
-_OUTCOME: TypeAdapter[JournalOutcome] = TypeAdapter(
-    JournalOutcome, config=ConfigDict(defer_build=True)
-)
+_STEP: TypeAdapter[JournalStep] = TypeAdapter(JournalStep, config=BUILD_WHEN_USED)
+_OUTCOME: TypeAdapter[JournalOutcome] = TypeAdapter(JournalOutcome, config=BUILD_WHEN_USED)
 
 
 def dumps(model: BaseModel) -> str:

@@ -9,8 +9,9 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import ConfigDict, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
+from app.domain.build_when_used import BUILD_WHEN_USED
 from app.domain.order_details import OrderDetails
 from app.domain.smartrecruiters import (
     AssessmentComment,
@@ -21,9 +22,9 @@ from app.domain.smartrecruiters import (
 from app.store.database import Database, select_in, utc_now
 
 log = logging.getLogger(__name__)
-_comments = TypeAdapter(list[AssessmentComment], config=ConfigDict(defer_build=True))
-_results = TypeAdapter(list[AssessmentResult], config=ConfigDict(defer_build=True))
-_files = TypeAdapter(dict[str, list[Attachment]], config=ConfigDict(defer_build=True))
+_comments = TypeAdapter(list[AssessmentComment], config=BUILD_WHEN_USED)
+_results = TypeAdapter(list[AssessmentResult], config=BUILD_WHEN_USED)
+_files = TypeAdapter(dict[str, list[Attachment]], config=BUILD_WHEN_USED)
 
 
 class OrderDetailStore:
