@@ -32,10 +32,15 @@ def run_qt(main: Callable[[], Coroutine[Any, Any, T]]) -> T:
     import qasync
     from PySide6.QtWidgets import QApplication
 
+    from app.ui.garbage_collection import collected_on_this_thread
+
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setQuitOnLastWindowClosed(False)  # the loop ends the run, not a closed window
-    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+    with (
+        collected_on_this_thread(app),
+        asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner,
+    ):
         return runner.run(main())
 
 

@@ -24,6 +24,7 @@ os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 
 import atexit
 import functools
+import gc
 import logging
 import shutil
 import socket
@@ -52,6 +53,10 @@ settings.load_profile(
 # gc.freeze() pins every object alive at that moment for the life of the process: an app's
 # long-lived state, but a test run's leftovers of earlier tests. The app freezes; tests do not.
 app.workflows.heap.enabled = False
+# As the app does, garbage is collected on the main thread only, after each test: a
+# collection in another thread (the built-in sandbox's) that freed a Qt object's wrapper hung
+# a test for good (see app.workflows.heap).
+app.workflows.heap.collect_on_one_thread()
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
@@ -102,6 +107,16 @@ def _logging_as_it_was() -> Iterator[None]:
             handler.close()
     root.setLevel(levels[0])
     httpx.setLevel(levels[1])
+
+
+@pytest.fixture(autouse=True)
+def _garbage_collected_here() -> Iterator[None]:
+    """What a test left is collected after it, on the main thread, when due (the app's timer,
+    ``app.workflows.heap.collect_due``); a test that turned the collector on again for every
+    thread is failed here, since it would let the hang above back in."""
+    yield
+    assert not gc.isenabled(), "the test left Python collecting garbage in any thread"
+    app.workflows.heap.collect_due()
 
 
 @pytest.fixture

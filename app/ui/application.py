@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.store.instance_lock import AlreadyRunningError, InstanceLock, LockUnavailableError
 from app.store.paths import data_dir, settings_path
+from app.ui.garbage_collection import collected_on_this_thread
 from app.ui.resources import app_icon_path
 from app.ui.startup_timings import StartupTimings
 from app.workflows.heap import START_UP_SECONDS, end_pause, settle_heap, settle_start_up
@@ -359,7 +360,10 @@ def _started() -> None:
 def run_app(options: LaunchOptions) -> int:
     app = _make_application()
     try:
-        with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+        with (
+            collected_on_this_thread(app),
+            asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner,
+        ):
             return runner.run(_run(app, options))
     finally:
         end_pause()

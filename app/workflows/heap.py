@@ -22,17 +22,30 @@ start-up's cyclic leftovers, about 300 objects (40 KB), are frozen with it rathe
 a 25 ms collection.
 
 ``bench/ui_lag.py`` measures the stalls with and without it (``enabled``).
+
+Collections run on one thread only, the GUI thread (``collect_on_one_thread``, then
+``collect_due`` on a timer there). Python collects in whichever thread happens to allocate:
+a worker reading a page of orders, the built-in sandbox's thread. A collection there that
+frees a Qt object's wrapper calls into Qt (a disconnect) on that thread, which took Qt's
+connection lock and then waited for the GIL, while the GUI thread held the GIL and waited
+for that lock: both hung for good (seen once in the test suite, 2026-12-04).
 """
 
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 #: False: leave the collector as Python sets it (the benchmark's comparison).
 enabled = True
 
 #: The start-up pause's longest, counted from the first frame.
 START_UP_SECONDS = 2.0
+
+#: How often the GUI thread collects what is due (``collect_due``): Python's own collector
+#: looks at each allocation; a tenth of a second keeps the young generation small.
+COLLECT_EVERY_MS = 100
 
 
 class _Pause:
@@ -44,9 +57,67 @@ class _Pause:
 _pause = _Pause()
 
 
+class _OneThread:
+    """Whether collections are left to ``collect_due`` (``collect_on_one_thread``)."""
+
+    on = False
+
+
+_one_thread = _OneThread()
+
+
+def collect_on_one_thread() -> None:
+    """From now on the collector runs only where ``collect_due`` is called, never on its own
+    in whichever thread allocates (see the module docstring)."""
+    gc.disable()
+    _one_thread.on = True
+
+
+def collect_anywhere() -> None:
+    """Python's own collections again, in any thread (the app's end; tests)."""
+    _one_thread.on = False
+    if not _pause.on:
+        gc.enable()
+
+
+@contextmanager
+def collections_on_this_thread() -> Iterator[None]:
+    """``collect_on_one_thread`` for the block, then as before it (a test process that
+    already collects on one thread keeps doing so)."""
+    was = _one_thread.on
+    collect_on_one_thread()
+    try:
+        yield
+    finally:
+        if not was:
+            collect_anywhere()
+
+
+def paused() -> bool:
+    """Whether the start-up pause is on: no collections at all."""
+    return _pause.on
+
+
+def collect_due() -> int:
+    """What Python's own collector would have collected by now, collected on this thread:
+    the young generation once it holds more than its threshold, the older ones with it when
+    theirs are reached (``gc.get_threshold``). Nothing during the start-up pause. Returns
+    what was freed."""
+    if not _one_thread.on or _pause.on:
+        return 0
+    young, middle, old = gc.get_count()
+    young_limit, middle_limit, old_limit = gc.get_threshold()
+    if young <= young_limit:
+        return 0
+    generation = 0
+    if middle >= middle_limit:
+        generation = 2 if old >= old_limit else 1
+    return gc.collect(generation)
+
+
 def pause_for_start_up() -> None:
     """No collections until start-up's first ``settle_heap`` (or ``end_pause``)."""
-    if enabled and gc.isenabled():
+    if enabled and (gc.isenabled() or _one_thread.on):
         gc.disable()
         _pause.on = True
 
@@ -74,7 +145,9 @@ def settle_start_up() -> None:
 
 def end_pause() -> None:
     """The collector back on, whatever happened (a start-up that failed before its first
-    frame): never left off."""
+    frame): never left off. Where collections are left to one thread, they are back on
+    there (``collect_due``)."""
     if _pause.on:
-        gc.enable()
         _pause.on = False
+        if not _one_thread.on:
+            gc.enable()

@@ -94,31 +94,81 @@ def test_the_app_pauses_until_its_first_sync(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """``python -m app`` pauses the collector before anything loads and through the first
-    frame; its first sync ends the pause (the board settles what the sync brought)."""
+    frame; its first sync ends the pause (the board settles what the sync brought). Every
+    collection it makes runs on its GUI thread; Python's own collector is back at its end."""
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
     out = _run(
         """
-        import gc, sys
+        import gc, sys, threading
         import app.ui.application as application
+        from app.workflows import heap
+        threads = set()
+        gc.callbacks.append(lambda phase, info: threads.add(threading.get_ident()))
         seen = {}
         frame = application.StartupTimings.first_frame
         async def first_frame(self, *args):
-            seen["before the frame"] = gc.isenabled()
+            seen["before the frame"] = heap.paused()
             await frame(self, *args)
-            seen["after the frame"] = gc.isenabled()
+            seen["after the frame"] = heap.paused()
         application.StartupTimings.first_frame = first_frame
         synced = application.StartupTimings.synced
         def at_sync(self):
-            seen["at the first sync"] = gc.isenabled()
+            seen["at the first sync"] = heap.paused()
             synced(self)
         application.StartupTimings.synced = at_sync
         from app.__main__ import main
         code = main(["--self-test", "--timings"])
         print(
             code, seen["before the frame"], seen["after the frame"], seen["at the first sync"],
-            gc.isenabled(),
+            gc.isenabled(), threads == {threading.main_thread().ident},
         )
         """,
         ASSESSMENT_DESK_HOME=str(tmp_path),
     )
-    assert out.splitlines()[-1] == "0 False False True True"
+    assert out.splitlines()[-1] == "0 True True False True True"
+
+
+def test_garbage_is_collected_only_where_collect_due_is_called() -> None:
+    """A thread that makes garbage never collects it (Python's own collector would, there);
+    ``collect_due`` collects it on its caller's thread, and only once it is due."""
+    out = _run(
+        """
+        import gc, threading
+        from app.workflows import heap
+        heap.collect_on_one_thread()
+        threads = []
+        gc.callbacks.append(lambda phase, info: phase == "start" and threads.append(
+            threading.get_ident()))
+        def churn():
+            for _ in range(100_000):
+                cycle = []
+                cycle.append(cycle)  # garbage only a collection frees
+        worker = threading.Thread(target=churn)
+        worker.start()
+        worker.join()
+        print(len(threads), gc.isenabled())
+        print(heap.collect_due() >= 100_000, set(threads) == {threading.get_ident()})
+        print(heap.collect_due())  # nothing is due just after a collection
+        heap.collect_anywhere()
+        print(gc.isenabled())
+        """
+    )
+    assert out.splitlines() == ["0 False", "True True", "0", "True"]
+
+
+def test_nothing_is_collected_during_the_start_up_pause() -> None:
+    out = _run(
+        """
+        import gc
+        from app.workflows import heap
+        heap.collect_on_one_thread()
+        heap.pause_for_start_up()
+        for _ in range(10_000):
+            cycle = []
+            cycle.append(cycle)
+        print(heap.collect_due(), gc.isenabled())
+        heap.end_pause()  # the pause is over: collections stay on the one thread
+        print(heap.collect_due() > 9_000, gc.isenabled())
+        """
+    )
+    assert out.splitlines() == ["0 False", "True False"]

@@ -123,11 +123,13 @@ async def _max_blocked_cpu_seconds(work: Callable[[], Awaitable[Any]]) -> float:
 
     beat = asyncio.create_task(heartbeat())
     await asyncio.sleep(0)  # the heartbeat is running before the work starts
+    collecting = gc.isenabled()  # the suite collects on its main thread only (conftest)
     gc.disable()
     try:
         await work()
     finally:
-        gc.enable()
+        if collecting:
+            gc.enable()
         stop.set()
         await beat
     return worst
