@@ -44,6 +44,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from app.workflows.demo_services import SERVE_FLAG
+
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == [SERVE_FLAG]:  # the demo's services, for a desk that started us
+        from app.sandbox.__main__ import main as serve
+
+        return serve([*argv[1:], "--child"])
     args = parse_args(argv)
     if args.version:
         from app import __version__

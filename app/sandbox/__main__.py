@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import threading
 from types import FrameType
@@ -44,6 +45,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="SHARE",
         help="share (0-1) of invited assessments that complete on their own (default: 1)",
     )
+    add(
+        "--child",
+        action="store_true",
+        help="serve as a program's own services (the desk's demo mode): print the base URL "
+        "alone, then serve until standard input closes, which the system also does when that "
+        "program dies",
+    )
     return parser
 
 
@@ -77,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
         _parser().error(str(exc))
     server = SandboxServer(config, host=args.host, port=args.port)
     server.start()
+    if args.child:
+        return _serve_parent(server)
     # Demo credentials of a local simulator: printing them is the point.
     print(f"SmartRecruiters API: {server.sr_base_url}")
     print(f"Berke API:           {server.berke_base_url}")
@@ -93,6 +103,22 @@ def main(argv: list[str] | None = None) -> int:
     try:
         threading.Event().wait()
     except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0
+
+
+def _serve_parent(server: SandboxServer) -> int:
+    """Serve until the parent closes our standard input (or dies: the system closes it).
+
+    File descriptors, not ``sys.stdin``/``sys.stdout``: a windowed program started with pipes
+    may have no Python streams on them."""
+    os.write(1, f"{server.base_url}\n".encode("ascii"))
+    try:
+        while os.read(0, 65536):  # what the parent writes is ignored; b"" is the end
+            pass
+    except (KeyboardInterrupt, OSError):
         pass
     finally:
         server.stop()

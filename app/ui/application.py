@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # what the first frame does not need is loaded after it (see 
     from app.ui.session_host import SessionHost
     from app.ui.single_instance import ActivationServer
     from app.views.order_rows import OrderColumns
+    from app.workflows.demo_services import DemoServices
 
 log = logging.getLogger(__name__)
 
@@ -211,7 +212,7 @@ async def _run_desk(app: QApplication, options: LaunchOptions, lock: InstanceLoc
         # The collector's start-up pause ends with start-up (app.workflows.heap), at the latest:
         asyncio.get_running_loop().call_later(START_UP_SECONDS, settle_start_up)
         if host is None:  # the profiles and the models (pydantic) load after the frame
-            host = _session_host(window, options)
+            host = _session_host(window, options, demo_first=not cached)
             if cached:
                 await host.show_cached()
         from app.ui.common.error_dialog import DialogNotifier
@@ -311,10 +312,35 @@ async def _show_peeked_inbox(window: MainWindow) -> None:
         window.orders.set_source(CachedOrders(*peeked))
 
 
-def _session_host(window: MainWindow, options: LaunchOptions) -> SessionHost:
+def _demo_services_for(options: LaunchOptions) -> DemoServices | None:
+    """Demo mode's services, started now when this start opens demo mode (``--demo``, or
+    nothing saved yet: the built-in sandbox), in a process of their own: they load and start
+    listening there while the desk loads what its session needs."""
+    if not options.demo and (options.settings is not None or not options.read_saved_settings):
+        return None  # a caller's own settings (tests): a session starts its own if it must
+    from app.workflows.demo_services import DemoServices
+
+    try:
+        return DemoServices.launch()
+    except OSError:  # the session tries again, then runs the sandbox in a thread instead
+        log.warning("The demo's services could not be started in a process", exc_info=True)
+        return None
+
+
+def _session_host(
+    window: MainWindow, options: LaunchOptions, *, demo_first: bool = False
+) -> SessionHost:
+    """``demo_first``: this start may open demo mode; its services are started first (after
+    the first frame, which they would slow), to load while the profiles and models do."""
     from app.ui.session_host import SessionHost
 
-    saved = _settings_and_keys(options)
+    demo_services = _demo_services_for(options) if demo_first else None
+    try:
+        saved = _settings_and_keys(options)
+    except BaseException:
+        if demo_services is not None:
+            demo_services.stop()
+        raise
     return SessionHost(
         window,
         saved.settings,
@@ -322,6 +348,7 @@ def _session_host(window: MainWindow, options: LaunchOptions) -> SessionHost:
         force_demo=options.demo,
         settings_problem=saved.problem,
         settings_file=saved.file,
+        demo_services=demo_services,
     )
 
 

@@ -26,15 +26,9 @@ if TYPE_CHECKING:  # the board, the clients (httpx), the sandbox and the dialogs
     from app.ui.settings.settings_dialog import SettingsDialog
     from app.workflows.board import OrderBoard
     from app.workflows.cached_inbox import CachedInbox
+    from app.workflows.demo_services import DemoServices
     from app.workflows.desk import Desk
     from app.workflows.session import Session
-
-
-async def _open_demo_session(*, profile: ConnectionProfile | None = None) -> Session:
-    """The built-in sandbox (starlette, uvicorn) is imported and started only here."""
-    from app.workflows.session import open_demo_session
-
-    return await open_demo_session(profile=profile)
 
 
 log = logging.getLogger(__name__)
@@ -97,13 +91,16 @@ class SessionHost(QObject):
         force_demo: bool = False,
         open_database: Callable[[Session], Database] | None = None,
         write_settings: Callable[[AppSettings], object] | None = None,
-        demo_opener: Callable[..., Awaitable[Session]] = _open_demo_session,
+        demo_opener: Callable[..., Awaitable[Session]] | None = None,
         settings_problem: str | None = None,
         settings_file: SettingsFile | None = None,
+        demo_services: DemoServices | None = None,
     ) -> None:
         """``settings_problem``: what of the saved settings could not be read, said when the
         first session opens. ``settings_file``: the file they were read from; it is written
-        only as it was read (``write_settings`` replaces it)."""
+        only as it was read (``write_settings`` replaces it). ``demo_services``: the demo's
+        services, started with the desk; the first demo session opens on them (later ones, and
+        all without them, start their own; ``demo_opener`` replaces all that)."""
         super().__init__(window)
         self.window = window
         self.settings = settings
@@ -121,7 +118,8 @@ class SessionHost(QObject):
         self._write_settings = write_settings or (
             settings_file.write if settings_file is not None else _save_settings
         )
-        self._demo_opener = demo_opener
+        self._demo_opener = demo_opener or self._open_demo_session
+        self._demo_services = demo_services
         self.session: Session | None = None
         self.desk: Desk | None = None
         self.board: OrderBoard | None = None
@@ -141,6 +139,14 @@ class SessionHost(QObject):
         if session.demo or session.profile is None:
             return Database(":memory:")
         return Database(database_path_for(session.profile))
+
+    async def _open_demo_session(self, *, profile: ConnectionProfile | None = None) -> Session:
+        """The demo's services (the sandbox) in a process of their own: the one started with
+        the desk the first time, a fresh one after (a demo starts from a fresh sandbox)."""
+        from app.workflows.session import open_demo_services_session
+
+        launched, self._demo_services = self._demo_services, None
+        return await open_demo_services_session(launched, profile=profile)
 
     async def show_cached(self) -> bool:
         """Before the session opens: show the active profile's cached inbox (read-only until
@@ -339,6 +345,9 @@ class SessionHost(QObject):
             await session.aclose()
         if desk is not None:
             desk.db.close()
+        if self._demo_services is not None:  # started with the desk, never used
+            await asyncio.to_thread(self._demo_services.stop)
+            self._demo_services = None
 
     async def apply(self, settings: AppSettings) -> None:
         """Take saved settings: reconnect and re-sync when the connection changed."""

@@ -6,21 +6,29 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from app.clients.berke import BerkeClient, berke_pacer
 from app.clients.smartrecruiters import SmartRecruitersClient
 from app.domain.connection import ConnectionProfile, Credentials
 from app.domain.smartrecruiters import ContactPerson
 from app.store.logs import register_secrets
-
-if TYPE_CHECKING:
-    from app.sandbox import SandboxServer
+from app.workflows.demo_services import (
+    DEMO_COMPLETE_AFTER_SECONDS,
+    DEMO_COMPLETE_SHARE,
+    DEMO_ORDERS,
+    DEMO_SEED,
+    DemoServices,
+    DemoServicesError,
+)
 
 log = logging.getLogger(__name__)
 
-DEMO_COMPLETE_AFTER_SECONDS = 45.0
-DEMO_COMPLETE_SHARE = 0.7
+
+class DemoServer(Protocol):
+    """The sandbox behind a demo session: in a process of its own, or a thread of the desk's."""
+
+    def stop(self, timeout: float = ...) -> None: ...
 
 
 @dataclass
@@ -28,7 +36,7 @@ class Session:
     sr: SmartRecruitersClient
     berke: BerkeClient
     demo: bool
-    sandbox: SandboxServer | None = field(default=None, repr=False)
+    sandbox: DemoServer | None = field(default=None, repr=False)
     # The profile it was opened from: its options (result flow, upload limit, author) apply.
     profile: ConnectionProfile | None = None
 
@@ -46,18 +54,51 @@ class Session:
             await asyncio.to_thread(self.sandbox.stop)
 
 
-async def open_demo_session(
-    *, orders: int = 200, seed: int = 1, profile: ConnectionProfile | None = None
+async def open_demo_services_session(
+    launched: DemoServices | None = None, *, profile: ConnectionProfile | None = None
 ) -> Session:
-    """Start the sandbox on a free loopback port (off the event loop) and connect to it.
+    """Demo mode on the sandbox in a process of its own (``app.workflows.demo_services``):
+    ``launched`` when the desk started it already, a fresh one otherwise.
+
+    Where no process can be started or it does not listen, the sandbox runs in a thread of
+    the desk's instead (``open_demo_session``): demo mode always opens."""
+    from app.sandbox.config import DEMO_BERKE_TOKEN, DEMO_SR_KEY
+
+    services = launched
+    try:
+        if services is None:
+            services = DemoServices.launch()
+        await services.base_url()
+    except (OSError, DemoServicesError) as exc:
+        log.warning("%s The sandbox runs in the desk instead.", exc)
+        if services is not None:
+            await asyncio.to_thread(services.stop)
+        return await open_demo_session(profile=profile)
+    except BaseException:  # cancelled: no process is left serving nobody
+        if services is not None:
+            services.stop()
+        raise
+    log.info("Demo services listening at %s (process %d)", services.sr_base_url, services.pid)
+    return Session(
+        sr=SmartRecruitersClient(services.sr_base_url, DEMO_SR_KEY),
+        berke=BerkeClient(services.berke_base_url, DEMO_BERKE_TOKEN),
+        demo=True,
+        sandbox=services,
+        profile=profile,
+    )
+
+
+async def open_demo_session(
+    *, orders: int = DEMO_ORDERS, seed: int = DEMO_SEED, profile: ConnectionProfile | None = None
+) -> Session:
+    """Start the sandbox in a thread of the desk's, on a free loopback port (off the event
+    loop), and connect to it: for tests, benchmarks, and where no process can be started.
 
     The sandbox enforces Berke's default burst (120 / 60 s), so the profile's own Berke limits
     are not applied to it: they describe a real company's contract.
     """
     from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY, SandboxConfig, SandboxServer
 
-    # The demo's candidates play their part: most invited assessments finish within a minute,
-    # so a coordinator sees results arrive and can deliver them (some stay open, as in life).
     config = SandboxConfig(
         orders=orders,
         seed=seed,

@@ -113,6 +113,9 @@ def test_bundle_self_test_passes(built: Built, tmp_path: Path) -> None:
     assert result.returncode == 0, output
     assert "self-test: ok" in output
     assert "Traceback" not in output
+    # The installed program serves the demo's services itself, in a process of its own.
+    assert "Demo services listening at" in output
+    assert "The sandbox runs in the desk instead" not in output
 
 
 def test_bundle_reports_the_pyproject_version(built: Built, tmp_path: Path) -> None:

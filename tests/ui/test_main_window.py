@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -207,6 +208,11 @@ def test_self_test_command_starts_in_demo_mode(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "self-test: ok" in result.stdout
     assert "Demo mode" in result.stdout
+    # on the demo's services in a process of their own, ended with the desk
+    served = re.search(r"Demo services listening at \S+ \(process (\d+)\)", result.stderr)
+    assert served is not None, result.stderr
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(served.group(1)), 0)
 
 
 def test_ctrl_q_quits(window: MainWindow, qtbot: QtBot) -> None:

@@ -26,6 +26,7 @@ from app.store.database import Database
 from app.store.order_cache import OrderCache
 from app.ui.main_window import OFFERS_TAB, MainWindow
 from app.ui.session_host import SessionHost, database_path_for
+from app.workflows.demo_services import DemoServices
 from app.workflows.session import Session
 
 T = TypeVar("T")
@@ -628,3 +629,59 @@ def test_a_peek_that_fails_leaves_the_inbox_to_the_models_and_starts(
     finally:
         window.close()
         finished(qtbot, host.close())
+
+
+def test_the_demo_services_started_with_the_desk_serve_its_first_demo_session(
+    qtbot: QtBot, qsettings: QSettings, running_loop: asyncio.AbstractEventLoop
+) -> None:
+    """Started with the desk (``run_app``), the demo's services are the first demo session's,
+    and end with it; a second demo session starts its own, fresh ones."""
+    launched = DemoServices.launch(orders=3)
+    window = MainWindow(qsettings)
+    qtbot.addWidget(window)
+    host = SessionHost(window, AppSettings(), KeyStore(), demo_services=launched)
+    try:
+        finished(qtbot, host.open())
+        assert host.session is not None
+        assert host.session.sandbox is launched
+        assert finished(qtbot, window.sync())
+        assert window.orders.model.rowCount() == 3
+        finished(qtbot, host.close())
+        assert launched.process.returncode == 0
+        window.connect_board(None, None)
+        finished(qtbot, host.open())
+        assert host.session is not None
+        again = host.session.sandbox
+        assert isinstance(again, DemoServices)
+        assert again is not launched
+    finally:
+        window.close()
+        finished(qtbot, host.close())
+    assert again.process.returncode == 0
+
+
+def test_demo_services_no_session_took_end_with_the_host(
+    qtbot: QtBot, qsettings: QSettings, running_loop: asyncio.AbstractEventLoop
+) -> None:
+    """A start that ended before its session opened leaves no services serving nobody."""
+    launched = DemoServices.launch(orders=1)
+    window = MainWindow(qsettings)
+    qtbot.addWidget(window)
+    host = SessionHost(window, AppSettings(), KeyStore(), demo_services=launched)
+    window.close()
+    finished(qtbot, host.close())
+    assert launched.process.returncode == 0
+
+
+def test_the_demo_services_are_started_with_the_desk_only_for_demo_mode() -> None:
+    """``--demo``, or nothing saved (the built-in sandbox, ``_may_show_cached`` is False):
+    started. A caller's own settings, or none read: left to a session that needs them."""
+    from app.ui.application import LaunchOptions, _demo_services_for
+
+    assert _demo_services_for(LaunchOptions(settings=AppSettings())) is None
+    assert _demo_services_for(LaunchOptions()) is None
+    for options in (LaunchOptions(demo=True), LaunchOptions(read_saved_settings=True)):
+        launched = _demo_services_for(options)
+        assert isinstance(launched, DemoServices)
+        launched.stop()
+        assert launched.process.returncode == 0
