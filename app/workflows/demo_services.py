@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import site
 import subprocess
 import sys
 from pathlib import Path
@@ -69,11 +70,16 @@ def serve_command(*, orders: int = DEMO_ORDERS, seed: int = DEMO_SEED) -> list[s
 
 
 def child_env() -> dict[str, str]:
-    """The desk's environment, with the folder holding this ``app`` package first on the path."""
+    """The desk's environment, with the folder holding this ``app`` package first on the path
+    (unless it is an installed one's site-packages, already on it, and which must not come
+    before the standard library)."""
     env = dict(os.environ)
-    if not getattr(sys, "frozen", False):
-        root = str(Path(__file__).resolve().parents[2])
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    if getattr(sys, "frozen", False):
+        return env
+    root = Path(__file__).resolve().parents[2]
+    installed = {Path(folder).resolve() for folder in site.getsitepackages()}
+    if root not in installed:
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), env.get("PYTHONPATH")) if p)
     return env
 
 

@@ -128,6 +128,10 @@ def test_the_command_is_this_program_again_with_the_serve_flag(
     assert command[command.index("--orders") + 1] == "3"
     assert command[command.index("--seed") + 1] == "4"
     assert demo_services.child_env()["PYTHONPATH"].split(os.pathsep)[0] == str(ROOT)
+    # Installed (in site-packages): already on the path, and never before the standard library.
+    monkeypatch.setattr(demo_services.site, "getsitepackages", lambda: [str(ROOT)])
+    monkeypatch.delenv("PYTHONPATH", raising=False)
+    assert "PYTHONPATH" not in demo_services.child_env()
     # The installed program is its own interpreter: no -m, no path of ours.
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     frozen = demo_services.serve_command()
