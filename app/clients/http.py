@@ -35,6 +35,7 @@ from app.clients.errors import (
     redact,
 )
 from app.clients.pacing import Pacer
+from app.clients.tls import tls_context
 from app.domain.urls import is_loopback_host, require_secure_base_url
 
 log = logging.getLogger(__name__)
@@ -142,7 +143,8 @@ class ServiceHttp:
             follow_redirects=False,
             # No TLS on a plain-http loopback address (the sandbox): building a TLS context
             # there would only add ways to fail (e.g. a stale SSL_CERT_FILE) and start-up time.
-            verify=self.base_url.startswith("https://"),
+            # Over https, the desk's one context (built once: ``app.clients.tls``).
+            verify=tls_context() if self.base_url.startswith("https://") else False,
             # Plain http is allowed on loopback only because it never leaves this computer: an
             # HTTP_PROXY from the environment must not carry it (and its key, in clear) away.
             # (A mount, not trust_env=False: SSL_CERT_FILE and the like still count.)

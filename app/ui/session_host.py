@@ -203,7 +203,13 @@ class SessionHost(QObject):
         self._opened_keys = None
         if self.force_demo or profile.is_sandbox:
             return await self._demo_opener(profile=profile if profile.is_sandbox else None)
-        credentials = await asyncio.to_thread(self.keys.credentials, profile.name)
+        from app.workflows.session import prepare_session
+
+        # The keyring's answer and the TLS context (a certificate bundle read) side by side,
+        # in worker threads: neither on the loop.
+        credentials, _ = await asyncio.gather(
+            asyncio.to_thread(self.keys.credentials, profile.name), prepare_session(profile)
+        )
         self._opened_keys = keys_fingerprint(credentials)
         if credentials is None:
             self.notice = (

@@ -26,6 +26,7 @@ from app.clients.errors import (
 )
 from app.clients.http import RetryPolicy
 from app.clients.smartrecruiters import CUSTOMER_KEY_LENGTH, SmartRecruitersClient
+from app.clients.tls import tls_ready_for
 from app.domain.connection import sr_key_problem
 from app.domain.service_time import local_time
 from app.domain.urls import require_secure_base_url
@@ -76,6 +77,7 @@ async def probe_smartrecruiters(
     bad = _address_problem(base_url, service)
     if bad is not None:
         return bad
+    await tls_ready_for(base_url)
     client = SmartRecruitersClient(base_url, key, transport=transport, retry=PROBE_RETRY)
     try:
         page = await client.list_orders(limit=1)
@@ -122,6 +124,7 @@ async def probe_berke(
     bad = _address_problem(base_url, service)
     if bad is not None:
         return bad
+    await tls_ready_for(base_url)
     client = BerkeClient(base_url, token, username=username, transport=transport, retry=PROBE_RETRY)
     try:
         jobs = await client.get_jobs()

@@ -25,6 +25,7 @@ from http import HTTPStatus
 
 import httpx
 
+from app.clients.tls import tls_context_ready
 from app.domain.urls import ip_address_of, is_internal_address
 
 MAX_REDIRECTS = 5
@@ -60,7 +61,8 @@ async def check_reachability(
 ) -> Reachability:
     """HEAD ``url``, falling back to GET when HEAD is refused; follows up to 5 redirects."""
     own = client is None
-    http = client or httpx.AsyncClient(timeout=timeout)
+    # The desk's one TLS context (``app.clients.tls``): not a bundle read on the loop per check.
+    http = client or httpx.AsyncClient(timeout=timeout, verify=await tls_context_ready())
     unit = "second" if timeout == 1 else "seconds"
     timed_out = Reachability(False, None, f"Timed out: no answer within {timeout:g} {unit}.")
     try:

@@ -10,6 +10,7 @@ from typing import Protocol
 
 from app.clients.berke import BerkeClient, berke_pacer
 from app.clients.smartrecruiters import SmartRecruitersClient
+from app.clients.tls import tls_ready_for
 from app.domain.connection import ConnectionProfile, Credentials
 from app.domain.smartrecruiters import ContactPerson
 from app.store.logs import register_secrets
@@ -115,6 +116,12 @@ async def open_demo_session(
         sandbox=server,
         profile=profile,
     )
+
+
+async def prepare_session(profile: ConnectionProfile) -> None:
+    """What opening a session of ``profile`` would otherwise do on the event loop: build the
+    TLS context its https addresses need (``app.clients.tls``)."""
+    await tls_ready_for(profile.sr_base_url, profile.berke_base_url)
 
 
 def open_session(profile: ConnectionProfile, credentials: Credentials) -> Session:

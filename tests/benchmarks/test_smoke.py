@@ -25,6 +25,7 @@ TINY = {
     "snapshot_scale.py": ["--orders", "300", "--runs", "1"],
     "snapshot_save.py": ["--orders", "5", "--runs", "1", "--latency-ms", "0"],
     "poll_gui.py": ["--orders", "20", "--polls", "1"],
+    "session_open.py": ["--runs", "1"],
 }  # fmt: skip
 
 pytestmark = pytest.mark.slow
