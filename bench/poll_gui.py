@@ -25,6 +25,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import load, ratios
+from bench.windowed import run_qt
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
@@ -86,15 +87,8 @@ def main() -> None:
     parser.add_argument("--polls", type=int, default=10)
     args = parser.parse_args()
 
-    import qasync
-    from PySide6.QtWidgets import QApplication
-
-    existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
-    app.setQuitOnLastWindowClosed(False)  # the loop ends the run, not the closed window
     before = load()
-    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
-        figures = runner.run(measure(args.orders, args.polls))
+    figures = run_qt(lambda: measure(args.orders, args.polls))
     print(f"machine: {before} (before), {load()} (after)")
     for kind in ("sync", "poll"):
         cpu = statistics.median(figures[f"{kind} cpu"]) * 1000

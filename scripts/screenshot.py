@@ -36,6 +36,7 @@ from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import OrderStatus
 from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY, SandboxConfig, SandboxServer
 from app.store.database import Database
+from app.ui.garbage_collection import collected_on_this_thread
 from app.ui.main_window import MainWindow
 from app.ui.orders.batch_plan_dialog import BatchPlanDialog
 from app.ui.orders.berke_form import BerkeAssessmentForm
@@ -148,7 +149,11 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
     app.setQuitOnLastWindowClosed(False)
-    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+    # As the desk: garbage collected on the GUI thread only (its sandbox runs in a thread here).
+    with (
+        collected_on_this_thread(app),
+        asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner,
+    ):
         runner.run(shoot(out))
 
 

@@ -115,7 +115,9 @@ def _garbage_collected_here() -> Iterator[None]:
     ``app.workflows.heap.collect_due``); a test that turned the collector on again for every
     thread is failed here, since it would let the hang above back in."""
     yield
-    assert not gc.isenabled(), "the test left Python collecting garbage in any thread"
+    left_on = gc.isenabled()
+    gc.disable()  # before the verdict: one such test must not let the hang into the others
+    assert not left_on, "the test left Python collecting garbage in any thread"
     app.workflows.heap.collect_due()
 
 

@@ -34,7 +34,9 @@ for that lock: both hung for good (seen once in the test suite, 2026-12-04).
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+import sys
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 #: False: leave the collector as Python sets it (the benchmark's comparison).
@@ -46,6 +48,22 @@ START_UP_SECONDS = 2.0
 #: How often the GUI thread collects what is due (``collect_due``): Python's own collector
 #: looks at each allocation; a tenth of a second keeps the young generation small.
 COLLECT_EVERY_MS = 100
+
+#: ... unless workers make garbage faster than that: a young generation found this many times
+#: over its threshold (a worker churning cycles grew it to ~900,000 objects in 100 ms, and
+#: one collection of them took up to 300 ms) is looked at again sooner, ``BUSY_EVERY_MS``.
+BUSY_FACTOR = 20
+BUSY_EVERY_MS = 10
+
+#: A full collection walks everything not frozen: one waits until this many times the last
+#: one's duration has passed (at most ~1 % of the time), in place of Python's own rule (a
+#: full collection only once a quarter more objects reached the oldest generation), which
+#: no public API shows.
+FULL_SPACING = 100
+
+# Python 3.14's collector is incremental: no third threshold, and ``gc.collect(1)`` is a young
+# collection with an increment of the old generation, which is what it would do itself.
+_INCREMENTAL = sys.version_info >= (3, 14)
 
 
 class _Pause:
@@ -64,6 +82,17 @@ class _OneThread:
 
 
 _one_thread = _OneThread()
+
+
+class _LastFull:
+    """When the last full collection by ``collect_due`` ended, and how long it took."""
+
+    ended = float("-inf")
+    seconds = 0.0
+    clock: Callable[[], float] = time.monotonic
+
+
+_last_full = _LastFull()
 
 
 def collect_on_one_thread() -> None:
@@ -99,20 +128,39 @@ def paused() -> bool:
 
 
 def collect_due() -> int:
-    """What Python's own collector would have collected by now, collected on this thread:
-    the young generation once it holds more than its threshold, the older ones with it when
-    theirs are reached (``gc.get_threshold``). Nothing during the start-up pause. Returns
-    what was freed."""
+    """Close to what Python's own collector would have collected by now, collected on this
+    thread: the young generation once it holds more than its threshold, the older ones with
+    it when theirs are passed (``gc.get_threshold``), a full collection no sooner than
+    ``FULL_SPACING`` times the last one's duration after it. Nothing during the start-up
+    pause. Returns what was freed."""
     if not _one_thread.on or _pause.on:
         return 0
     young, middle, old = gc.get_count()
     young_limit, middle_limit, old_limit = gc.get_threshold()
     if young <= young_limit:
         return 0
+    if _INCREMENTAL:
+        return gc.collect(1)
     generation = 0
-    if middle >= middle_limit:
-        generation = 2 if old >= old_limit else 1
-    return gc.collect(generation)
+    if middle > middle_limit:
+        generation = 2 if old > old_limit and _full_collection_may_run() else 1
+    if generation < 2:
+        return gc.collect(generation)
+    started = _last_full.clock()
+    freed = gc.collect(2)
+    _last_full.ended = _last_full.clock()
+    _last_full.seconds = _last_full.ended - started
+    return freed
+
+
+def _full_collection_may_run() -> bool:
+    return _last_full.clock() - _last_full.ended >= FULL_SPACING * _last_full.seconds
+
+
+def busy() -> bool:
+    """Whether the young generation is far past its threshold: garbage made faster than
+    ``COLLECT_EVERY_MS`` keeps up with (the GUI thread then looks every ``BUSY_EVERY_MS``)."""
+    return gc.get_count()[0] > BUSY_FACTOR * gc.get_threshold()[0]
 
 
 def pause_for_start_up() -> None:

@@ -172,3 +172,63 @@ def test_nothing_is_collected_during_the_start_up_pause() -> None:
         """
     )
     assert out.splitlines() == ["0 False", "True False"]
+
+
+def test_a_full_collection_waits_a_hundred_times_its_own_length() -> None:
+    """Each due collection asks for a full one here (thresholds of 1); after one, the next
+    full collection waits ``FULL_SPACING`` times its duration (a clock the test moves): the
+    ones between are of the middle generation."""
+    out = _run(
+        """
+        import gc
+        from app.workflows import heap
+        heap.collect_on_one_thread()
+        gc.set_threshold(1, 1, 1)
+        now = [1000.0]
+        heap._last_full.clock = lambda: now[0]
+        class Node:  # not a list: lists come back from a free list, uncounted
+            pass
+        def cycles(n):
+            for _ in range(n):
+                node = Node()
+                node.me = node
+        generations = []
+        gc.callbacks.append(
+            lambda phase, info: phase == "start" and generations.append(info["generation"]))
+        def due():
+            cycles(50)
+            gc.collect(1); gc.collect(1)  # the oldest generation's count past 1
+            gc.collect(0); gc.collect(0)  # the middle one's
+            cycles(50)
+            generations.clear()
+            heap.collect_due()
+            return generations[-1]
+        now[0] += 0; first = due()
+        heap._last_full.seconds = 0.5  # as if that one took half a second
+        second = due()  # at once: not full
+        now[0] += 49; third = due()  # 49 s later: still not (50 s are due)
+        now[0] += 2; fourth = due()  # 51 s after it: full
+        print(first, second, third, fourth)
+        """
+    )
+    assert out.splitlines()[-1] == "2 1 1 2"
+
+
+def test_busy_says_when_garbage_outruns_the_timer() -> None:
+    out = _run(
+        """
+        import gc
+        from app.workflows import heap
+        heap.collect_on_one_thread()
+        class Node:
+            pass
+        print(heap.busy())
+        for _ in range(heap.BUSY_FACTOR * gc.get_threshold()[0] + 100):
+            node = Node()
+            node.me = node
+        print(heap.busy())
+        heap.collect_due()
+        print(heap.busy())
+        """
+    )
+    assert out.splitlines() == ["False", "True", "False"]
