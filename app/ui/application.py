@@ -339,7 +339,7 @@ def _session_host(
         saved = _settings_and_keys(options)
     except BaseException:
         if demo_services is not None:
-            demo_services.stop()
+            demo_services.stop_in_background()  # not waited for on the loop
         raise
     return SessionHost(
         window,

@@ -19,6 +19,7 @@ import os
 import site
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import IO
 
@@ -182,6 +183,11 @@ class DemoServices:
                 process.wait()
         _close(process.stdin)
         _close(process.stdout)
+
+    def stop_in_background(self) -> None:
+        """``stop`` in a thread of its own, for a caller that must not wait (a start
+        cancelled on the event loop); the program's exit still waits for it."""
+        threading.Thread(target=self.stop, name=f"stop-demo-services-{self.pid}").start()
 
 
 def _close(stream: IO[bytes] | None) -> None:

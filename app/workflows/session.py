@@ -77,7 +77,7 @@ async def open_demo_services_session(
         return await open_demo_session(profile=profile)
     except BaseException:  # cancelled: no process is left serving nobody
         if services is not None:
-            services.stop()
+            services.stop_in_background()  # not waited for on the loop
         raise
     log.info("Demo services listening at %s (process %d)", services.sr_base_url, services.pid)
     return Session(

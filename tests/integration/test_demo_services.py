@@ -204,3 +204,24 @@ def test_a_process_that_says_something_else_says_so(monkeypatch: pytest.MonkeyPa
         launched.wait_listening()
     launched.stop()
     assert launched.process.returncode == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "pidfd_open"), reason="waits on a pidfd (Linux)")
+def test_a_demo_start_cancelled_while_waiting_leaves_no_services(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The desk closed while its demo services were still starting: the open is cancelled,
+    and the process is ended without the event loop waiting for it."""
+    # Silent until its input closes, as services still loading are.
+    _pretend_command(monkeypatch, "import sys; sys.stdin.buffer.read()")
+    launched = DemoServices.launch()
+
+    async def scenario() -> None:
+        opening = asyncio.ensure_future(open_demo_services_session(launched))
+        await asyncio.sleep(0.2)  # waiting for the base URL (the process says nothing)
+        opening.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await opening
+
+    asyncio.run(scenario())
+    assert _ended_within(launched.pid, HANG_GUARD_SECONDS)
