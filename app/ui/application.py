@@ -337,19 +337,19 @@ def _session_host(
     demo_services = _demo_services_for(options) if demo_first else None
     try:
         saved = _settings_and_keys(options)
+        return SessionHost(
+            window,
+            saved.settings,
+            saved.keys,
+            force_demo=options.demo,
+            settings_problem=saved.problem,
+            settings_file=saved.file,
+            demo_services=demo_services,
+        )
     except BaseException:
         if demo_services is not None:
             demo_services.stop_in_background()  # not waited for on the loop
         raise
-    return SessionHost(
-        window,
-        saved.settings,
-        saved.keys,
-        force_demo=options.demo,
-        settings_problem=saved.problem,
-        settings_file=saved.file,
-        demo_services=demo_services,
-    )
 
 
 class _Saved(NamedTuple):

@@ -351,9 +351,9 @@ class SessionHost(QObject):
             await session.aclose()
         if desk is not None:
             desk.db.close()
-        if self._demo_services is not None:  # started with the desk, never used
-            await asyncio.to_thread(self._demo_services.stop)
-            self._demo_services = None
+        unused, self._demo_services = self._demo_services, None
+        if unused is not None:  # started with the desk, never used (taken first: an open
+            await asyncio.to_thread(unused.stop)  # meanwhile must not find them stopping)
 
     async def apply(self, settings: AppSettings) -> None:
         """Take saved settings: reconnect and re-sync when the connection changed."""

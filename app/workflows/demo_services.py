@@ -78,7 +78,8 @@ def child_env() -> dict[str, str]:
     if getattr(sys, "frozen", False):
         return env
     root = Path(__file__).resolve().parents[2]
-    installed = {Path(folder).resolve() for folder in site.getsitepackages()}
+    folders = [*site.getsitepackages(), site.getusersitepackages()]
+    installed = {Path(folder).resolve() for folder in folders}
     if root not in installed:
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), env.get("PYTHONPATH")) if p)
     return env
@@ -124,7 +125,12 @@ class DemoServices:
         ``DemoServicesError`` when it ended (or closed its output) without saying so."""
         if self._base_url is None:
             stdout = self.process.stdout
-            line = stdout.readline() if stdout is not None else b""
+            try:
+                line = stdout.readline() if stdout is not None else b""
+            except ValueError:  # its output closed here: stopped meanwhile
+                raise DemoServicesError(
+                    "The demo's services were stopped before they started."
+                ) from None
             url = line.decode("ascii", "replace").strip()
             if not url.startswith("http://127.0.0.1:"):
                 raise DemoServicesError(
@@ -182,6 +188,8 @@ class DemoServices:
                 process.kill()
                 process.wait()
         _close(process.stdin)
+        # Only now, the process ended: a reader still in ``readline`` (``base_url`` timed
+        # out) holds the stream's lock until the end of output, which has come.
         _close(process.stdout)
 
     def stop_in_background(self) -> None:

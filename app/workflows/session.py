@@ -50,7 +50,12 @@ class Session:
         return f"{name}SmartRecruiters {self.sr.base_url} · Berke {self.berke.base_url}"
 
     async def aclose(self) -> None:
-        await asyncio.gather(self.sr.aclose(), self.berke.aclose(), return_exceptions=True)
+        try:
+            await asyncio.gather(self.sr.aclose(), self.berke.aclose(), return_exceptions=True)
+        except BaseException:  # cancelled: the sandbox still ends, without the loop waiting
+            if isinstance(self.sandbox, DemoServices):
+                self.sandbox.stop_in_background()
+            raise
         if self.sandbox is not None:
             await asyncio.to_thread(self.sandbox.stop)
 
@@ -68,7 +73,7 @@ async def open_demo_services_session(
     services = launched
     try:
         if services is None:
-            services = DemoServices.launch()
+            services = await asyncio.to_thread(DemoServices.launch)
         await services.base_url()
     except (OSError, DemoServicesError) as exc:
         log.warning("%s The sandbox runs in the desk instead.", exc)
@@ -120,8 +125,13 @@ async def open_demo_session(
 
 async def prepare_session(profile: ConnectionProfile) -> None:
     """What opening a session of ``profile`` would otherwise do on the event loop: build the
-    TLS context its https addresses need (``app.clients.tls``)."""
-    await tls_ready_for(profile.sr_base_url, profile.berke_base_url)
+    TLS context its https addresses need (``app.clients.tls``). It never fails the start: a
+    context that cannot be built (a stale ``SSL_CERT_FILE``) is met again, and said, where
+    the clients are made, after the keys were looked at (none: demo mode)."""
+    try:
+        await tls_ready_for(profile.sr_base_url, profile.berke_base_url)
+    except (OSError, ValueError) as exc:  # ssl.SSLError is an OSError
+        log.warning("The TLS context could not be built ahead: %s", exc)
 
 
 def open_session(profile: ConnectionProfile, credentials: Credentials) -> Session:

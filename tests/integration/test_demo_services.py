@@ -127,6 +127,8 @@ def test_the_command_is_this_program_again_with_the_serve_flag(
     assert command[4] == SERVE_FLAG
     assert command[command.index("--orders") + 1] == "3"
     assert command[command.index("--seed") + 1] == "4"
+    monkeypatch.setattr(demo_services.site, "getsitepackages", list)  # (the tree, not installed)
+    monkeypatch.setattr(demo_services.site, "getusersitepackages", lambda: "/nonexistent")
     assert demo_services.child_env()["PYTHONPATH"].split(os.pathsep)[0] == str(ROOT)
     # Installed (in site-packages): already on the path, and never before the standard library.
     monkeypatch.setattr(demo_services.site, "getsitepackages", lambda: [str(ROOT)])
@@ -225,3 +227,11 @@ def test_a_demo_start_cancelled_while_waiting_leaves_no_services(
 
     asyncio.run(scenario())
     assert _ended_within(launched.pid, HANG_GUARD_SECONDS)
+
+
+def test_services_stopped_before_they_listened_say_so(services: DemoServices) -> None:
+    """Stopped (the desk closing) while a session was about to wait for them: a clear error,
+    which demo mode answers with the sandbox in a thread, not a closed file's ValueError."""
+    services.stop()
+    with pytest.raises(DemoServicesError):
+        services.wait_listening()

@@ -212,3 +212,14 @@ def test_address_checks_share_the_context(
     assert asyncio.run(scenario()) == [True, True, True]
     assert len(bundle_reads) == 1
     assert bundle_reads[0] != threading.main_thread().name
+
+
+def test_a_context_that_cannot_be_built_does_not_fail_the_start_ahead(
+    bundle_reads: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A stale SSL_CERT_FILE: built ahead, it must not end the start before the keys were
+    looked at (none: demo mode); the clients meet it, where they did before."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "gone.pem"))
+    asyncio.run(prepare_session(_profile("https://localhost:1")))
+    with pytest.raises(FileNotFoundError):
+        tls.tls_context()
