@@ -357,6 +357,10 @@ class SessionHost(QObject):
 
     async def apply(self, settings: AppSettings) -> None:
         """Take saved settings: reconnect and re-sync when the connection changed."""
+        # A session still opening (the first, while Settings were open) is opened whole
+        # first, and then closed here: else it was opened after this close and never closed.
+        async with self._lock:
+            pass
         before = self.settings.active_profile
         self.settings = settings
         after = settings.active_profile

@@ -685,3 +685,49 @@ def test_the_demo_services_are_started_with_the_desk_only_for_demo_mode() -> Non
         assert isinstance(launched, DemoServices)
         launched.stop()
         assert launched.process.returncode == 0
+
+
+def test_settings_saved_while_the_first_session_opens_replace_it_whole(
+    qtbot: QtBot,
+    qsettings: QSettings,
+    sandbox: SandboxServer,
+    running_loop: asyncio.AbstractEventLoop,
+) -> None:
+    """Saved while the first session was still opening, settings that change the connection
+    closed nothing (none was open yet); that session then opened, and was replaced without
+    being closed: its board polled on, beside the new one."""
+    gate = asyncio.Event()
+    opened: list[Session] = []
+
+    async def demo(**_kwargs: object) -> Session:
+        session = Session(
+            sr=SmartRecruitersClient(sandbox.sr_base_url, DEMO_SR_KEY),
+            berke=BerkeClient(sandbox.berke_base_url, DEMO_BERKE_TOKEN),
+            demo=True,
+        )
+        opened.append(session)
+        if len(opened) == 1:
+            await gate.wait()  # the first session, still opening
+        return session
+
+    window = MainWindow(qsettings)
+    qtbot.addWidget(window)
+    host = SessionHost(window, AppSettings(), KeyStore(), demo_opener=demo)
+    other = ConnectionProfile(
+        name="Other", sr_base_url=sandbox.sr_base_url, berke_base_url=sandbox.berke_base_url
+    )
+    try:
+        first = asyncio.ensure_future(host.open())
+        qtbot.waitUntil(lambda: len(opened) == 1)
+        applying = asyncio.ensure_future(
+            host.apply(AppSettings(profiles=[other], active="Other"))  # no keys: demo again
+        )
+        gate.set()
+        qtbot.waitUntil(lambda: first.done() and applying.done())
+        first.result(), applying.result()
+        assert len(opened) == 2
+        assert host.session is opened[1]
+        assert opened[0].sr._http.http.is_closed  # the first one was closed, not left open
+    finally:
+        window.close()
+        finished(qtbot, host.close())
