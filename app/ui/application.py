@@ -333,6 +333,7 @@ def _session_host(
     """``demo_first``: this start may open demo mode; its services are started first (after
     the first frame, which they would slow), to load while the profiles and models do."""
     from app.ui.session_host import SessionHost
+    from app.workflows.demo_services import stop_in_background
 
     demo_services = _demo_services_for(options) if demo_first else None
     try:
@@ -348,7 +349,7 @@ def _session_host(
         )
     except BaseException:
         if demo_services is not None:
-            demo_services.stop_in_background()  # not waited for on the loop
+            stop_in_background(demo_services)  # not waited for on the loop
         raise
 
 

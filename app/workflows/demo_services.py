@@ -21,7 +21,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol
 
 log = logging.getLogger(__name__)
 
@@ -192,10 +192,15 @@ class DemoServices:
         # out) holds the stream's lock until the end of output, which has come.
         _close(process.stdout)
 
-    def stop_in_background(self) -> None:
-        """``stop`` in a thread of its own, for a caller that must not wait (a start
-        cancelled on the event loop); the program's exit still waits for it."""
-        threading.Thread(target=self.stop, name=f"stop-demo-services-{self.pid}").start()
+
+class _Stoppable(Protocol):
+    def stop(self, timeout: float = ...) -> None: ...
+
+
+def stop_in_background(server: _Stoppable) -> None:
+    """``server.stop()`` in a thread of its own, for a caller that must not wait (a start or
+    a close cancelled on the event loop); the program's exit still waits for it."""
+    threading.Thread(target=server.stop, name="stop-demo-services").start()
 
 
 def _close(stream: IO[bytes] | None) -> None:

@@ -21,6 +21,7 @@ from app.workflows.demo_services import (
     DEMO_SEED,
     DemoServices,
     DemoServicesError,
+    stop_in_background,
 )
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,12 @@ log = logging.getLogger(__name__)
 
 class DemoServer(Protocol):
     """The sandbox behind a demo session: in a process of its own, or a thread of the desk's."""
+
+    @property
+    def sr_base_url(self) -> str: ...
+
+    @property
+    def berke_base_url(self) -> str: ...
 
     def stop(self, timeout: float = ...) -> None: ...
 
@@ -53,8 +60,8 @@ class Session:
         try:
             await asyncio.gather(self.sr.aclose(), self.berke.aclose(), return_exceptions=True)
         except BaseException:  # cancelled: the sandbox still ends, without the loop waiting
-            if isinstance(self.sandbox, DemoServices):
-                self.sandbox.stop_in_background()
+            if self.sandbox is not None:
+                stop_in_background(self.sandbox)
             raise
         if self.sandbox is not None:
             await asyncio.to_thread(self.sandbox.stop)
@@ -68,8 +75,6 @@ async def open_demo_services_session(
 
     Where no process can be started or it does not listen, the sandbox runs in a thread of
     the desk's instead (``open_demo_session``): demo mode always opens."""
-    from app.sandbox.config import DEMO_BERKE_TOKEN, DEMO_SR_KEY
-
     services = launched
     try:
         if services is None:
@@ -82,16 +87,10 @@ async def open_demo_services_session(
         return await open_demo_session(profile=profile)
     except BaseException:  # cancelled: no process is left serving nobody
         if services is not None:
-            services.stop_in_background()  # not waited for on the loop
+            stop_in_background(services)  # not waited for on the loop
         raise
     log.info("Demo services listening at %s (process %d)", services.sr_base_url, services.pid)
-    return Session(
-        sr=SmartRecruitersClient(services.sr_base_url, DEMO_SR_KEY),
-        berke=BerkeClient(services.berke_base_url, DEMO_BERKE_TOKEN),
-        demo=True,
-        sandbox=services,
-        profile=profile,
-    )
+    return _demo_session_on(services, profile)
 
 
 async def open_demo_session(
@@ -103,7 +102,7 @@ async def open_demo_session(
     The sandbox enforces Berke's default burst (120 / 60 s), so the profile's own Berke limits
     are not applied to it: they describe a real company's contract.
     """
-    from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY, SandboxConfig, SandboxServer
+    from app.sandbox import SandboxConfig, SandboxServer
 
     config = SandboxConfig(
         orders=orders,
@@ -114,6 +113,13 @@ async def open_demo_session(
     server = SandboxServer(config, host="127.0.0.1", port=0)
     await asyncio.to_thread(server.start)
     log.info("Demo sandbox listening at %s", server.base_url)
+    return _demo_session_on(server, profile)
+
+
+def _demo_session_on(server: DemoServer, profile: ConnectionProfile | None) -> Session:
+    """A demo session on ``server`` (a process of its own, or a thread), with the demo keys."""
+    from app.sandbox.config import DEMO_BERKE_TOKEN, DEMO_SR_KEY
+
     return Session(
         sr=SmartRecruitersClient(server.sr_base_url, DEMO_SR_KEY),
         berke=BerkeClient(server.berke_base_url, DEMO_BERKE_TOKEN),

@@ -60,15 +60,17 @@ def test_the_services_serve_both_apis_and_stop_when_asked(services: DemoServices
     assert services.process.returncode == 0  # stopped by the session's close, and cleanly
 
 
-def test_a_session_without_launched_services_starts_its_own() -> None:
-    async def scenario() -> tuple[Session, int]:
-        session = await open_demo_services_session()
-        try:
-            return session, len((await session.sr.list_orders()).content)
-        finally:
-            await session.aclose()
+async def _opened_and_listed() -> tuple[Session, int]:
+    """A demo session opened with no services launched, its orders listed, then closed."""
+    session = await open_demo_services_session()
+    try:
+        return session, len((await session.sr.list_orders()).content)
+    finally:
+        await session.aclose()
 
-    session, orders = asyncio.run(scenario())
+
+def test_a_session_without_launched_services_starts_its_own() -> None:
+    session, orders = asyncio.run(_opened_and_listed())
     assert isinstance(session.sandbox, DemoServices)
     assert orders > 0
     assert session.sandbox.process.returncode == 0
@@ -171,14 +173,7 @@ def test_demo_mode_opens_on_a_thread_of_the_desk_when_no_process_can_serve(
 ) -> None:
     _pretend_command(monkeypatch, "raise SystemExit(3)")
 
-    async def scenario() -> tuple[Session, int]:
-        session = await open_demo_services_session()
-        try:
-            return session, len((await session.sr.list_orders()).content)
-        finally:
-            await session.aclose()
-
-    session, orders = asyncio.run(scenario())
+    session, orders = asyncio.run(_opened_and_listed())
     assert isinstance(session.sandbox, SandboxServer)
     assert orders > 0
     assert "The sandbox runs in the desk instead" in caplog.text

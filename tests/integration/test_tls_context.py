@@ -153,6 +153,19 @@ def _profile(base: str) -> ConnectionProfile:
 CREDENTIALS = Credentials(sr_partner_key=DEMO_SR_KEY, berke_api_token=DEMO_BERKE_TOKEN)
 
 
+async def _orders_found(profile: ConnectionProfile, *, prepare: bool = False) -> int:
+    """A session of ``profile`` opened (``prepare_session`` first, as the desk does, if
+    ``prepare``), asked for one order, closed: the orders SmartRecruiters says it has."""
+    if prepare:
+        await prepare_session(profile)
+    session = open_session(profile, CREDENTIALS)
+    try:
+        page = await session.sr.list_orders(limit=1)
+    finally:
+        await session.aclose()
+    return page.total_found
+
+
 def test_a_session_of_https_addresses_reads_one_bundle_off_the_loop(
     https_server: tuple[str, Path],
     bundle_reads: list[str],
@@ -161,17 +174,9 @@ def test_a_session_of_https_addresses_reads_one_bundle_off_the_loop(
     base, ca_file = https_server
     monkeypatch.setenv("SSL_CERT_FILE", str(ca_file))  # trusted as httpx itself would
 
-    async def scenario() -> int:
-        profile = _profile(base)
-        await prepare_session(profile)
-        session = open_session(profile, CREDENTIALS)
-        try:
-            page = await session.sr.list_orders(limit=1)
-        finally:
-            await session.aclose()
-        return page.total_found
-
-    assert asyncio.run(scenario()) == 0  # a real TLS exchange, verified against the CA
+    assert (
+        asyncio.run(_orders_found(_profile(base), prepare=True)) == 0
+    )  # a real TLS exchange, verified against the CA
     assert len(bundle_reads) == 1  # two clients, one bundle read (it was one each)
     assert bundle_reads[0] != threading.main_thread().name  # in a worker, not on the loop
 
@@ -185,15 +190,8 @@ def test_the_shared_context_still_refuses_a_certificate_no_one_trusts(
     monkeypatch.delenv("SSL_CERT_FILE", raising=False)
     monkeypatch.delenv("SSL_CERT_DIR", raising=False)
 
-    async def scenario() -> None:
-        session = open_session(_profile(base), CREDENTIALS)
-        try:
-            await session.sr.list_orders(limit=1)
-        finally:
-            await session.aclose()
-
     with pytest.raises(ApiError, match="certificate"):
-        asyncio.run(scenario())
+        asyncio.run(_orders_found(_profile(base)))
 
 
 def test_address_checks_share_the_context(
