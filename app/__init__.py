@@ -12,6 +12,11 @@ import types
 # then defines a stub ``httpx.main`` (its own fallback). Nothing is changed if httpx is loaded.
 sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
+#: ``python -m app`` (or the installed program) with this first argument serves demo mode's
+#: services instead of opening a window (``app.workflows.demo_services``). Kept here, where
+#: the command line reads it without loading that module (asyncio, subprocess).
+SERVE_FLAG = "--serve-demo-services"
+
 
 def _no_pydantic_plugins() -> None:
     """pydantic hands every value it validates to its plugins: the handlers of any installed

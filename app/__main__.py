@@ -44,7 +44,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from app.workflows.demo_services import SERVE_FLAG
+    from app import SERVE_FLAG
 
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == [SERVE_FLAG]:  # the demo's services, for a desk that started us

@@ -8,8 +8,6 @@ the objects kept, until ``malloc_trim`` returns its free pages: 20 MB on that sn
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import sys
 from functools import cache
 from typing import Any
@@ -19,6 +17,10 @@ from typing import Any
 def _libc() -> Any | None:
     if not sys.platform.startswith("linux"):
         return None
+    # Loaded when first needed: the first window imports this module, and needs neither.
+    import ctypes
+    import ctypes.util
+
     name = ctypes.util.find_library("c")
     try:
         libc = ctypes.CDLL(name or "libc.so.6")

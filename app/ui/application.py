@@ -1,15 +1,18 @@
-"""Build the QApplication, run the qasync loop, open the session, show the main window."""
+"""Build the QApplication, show the main window, run the qasync loop, open the session.
+
+The main window's first frame comes first, in a Qt event loop of its own (``_first_frame``):
+asyncio and qasync (~30 ms of imports), the profiles, the models and the clients load after it.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sys
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-import qasync
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
@@ -20,16 +23,16 @@ from app.ui.garbage_collection import collected_on_this_thread
 from app.ui.resources import app_icon_path
 from app.ui.startup_timings import StartupTimings
 from app.workflows.heap import START_UP_SECONDS, end_pause, settle_heap, settle_start_up
-from app.workflows.notifier import install_error_hooks
 
 if TYPE_CHECKING:  # what the first frame does not need is loaded after it (see _run_desk)
+    import asyncio
+
     from app.domain.connection import AppSettings
     from app.store.credentials import KeyStore
     from app.store.settings_file import SettingsFile
     from app.ui.main_window import MainWindow
     from app.ui.session_host import SessionHost
     from app.ui.single_instance import ActivationServer
-    from app.views.order_rows import OrderColumns
     from app.workflows.demo_services import DemoServices
 
 log = logging.getLogger(__name__)
@@ -64,6 +67,8 @@ def _make_application() -> QApplication:
 async def _run_snapshot(app: QApplication, path: Path, options: LaunchOptions) -> int:
     """``--snapshot FILE``: no session, no network, no keyring; a bad file is one sentence on
     stderr and exit status 2."""
+    import asyncio
+
     from PySide6.QtCore import QSettings
 
     from app.store.snapshot_file import SnapshotError
@@ -71,6 +76,7 @@ async def _run_snapshot(app: QApplication, path: Path, options: LaunchOptions) -
     from app.ui.main_window import open_snapshot_window
     from app.ui.snapshots.snapshot_menu import remember_snapshot
     from app.ui.snapshots.snapshot_source import read_snapshot
+    from app.workflows.notifier import install_error_hooks
 
     app.setQuitOnLastWindowClosed(False)
     try:
@@ -163,9 +169,9 @@ def _refuse_second_desk(exc: AlreadyRunningError, options: LaunchOptions) -> int
     return ALREADY_RUNNING_EXIT
 
 
-async def _run(app: QApplication, options: LaunchOptions) -> int:
+def _run(app: QApplication, options: LaunchOptions) -> int:
     if options.snapshot is not None:
-        return await _run_snapshot(app, options.snapshot, options)
+        return _in_loop(app, _run_snapshot(app, options.snapshot, options))
     # One desk per data folder: a second one would resume (and so send) the first one's steps.
     lock = InstanceLock(data_dir())
     try:
@@ -179,14 +185,34 @@ async def _run(app: QApplication, options: LaunchOptions) -> int:
             _tell(QMessageBox.Icon.Critical, str(exc))
         return 1
     try:
-        return await _run_desk(app, options, lock)
+        first = _first_frame(app, options)
+        return _in_loop(app, _run_desk(app, options, lock, first))
     finally:
         lock.release()
 
 
-async def _run_desk(app: QApplication, options: LaunchOptions, lock: InstanceLock) -> int:
-    """The window first; what its first frame does not need after it (the sandbox, httpx, the
-    keyring, the dialogs). In real mode the cached inbox is in that first frame."""
+_T = TypeVar("_T")
+
+
+def _in_loop(app: QApplication, main: Coroutine[Any, Any, _T]) -> _T:
+    """``main`` run to its end on an asyncio loop that is Qt's (qasync), loaded now."""
+    import asyncio
+
+    import qasync
+
+    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+        return runner.run(main)
+
+
+class _FirstFrame(NamedTuple):
+    window: MainWindow
+    timings: StartupTimings
+    closed: Callable[[], bool]  # whether the window was closed before the app's loop ran
+
+
+def _first_frame(app: QApplication, options: LaunchOptions) -> _FirstFrame:
+    """The window, shown and painted: on a working day with the cached inbox in it. Nothing of
+    asyncio, the profiles or the models is needed."""
     from app.ui.main_window import MainWindow
 
     # The loop, not Qt, decides when to stop: clients and the sandbox close after the window.
@@ -194,27 +220,41 @@ async def _run_desk(app: QApplication, options: LaunchOptions, lock: InstanceLoc
     window = MainWindow()
     timings = StartupTimings()
     timings.watch(window)
+    closed: list[bool] = []
+    window.closed.connect(lambda: closed.append(True))
+    # A caller's own settings (tests) are read by the models, after the frame.
+    if options.settings is None and _may_show_cached(options):
+        _show_peeked_inbox(window)
+    window.show()
+    timings.first_frame()
+    return _FirstFrame(window, timings, lambda: bool(closed))
+
+
+async def _run_desk(
+    app: QApplication, options: LaunchOptions, lock: InstanceLock, first: _FirstFrame
+) -> int:
+    """What the first frame did not need: the profiles, the models, the sandbox, httpx, the
+    keyring, the dialogs; then the session and the first sync."""
+    import asyncio
+
+    from app.workflows.notifier import install_error_hooks
+
+    window, timings = first.window, first.timings
     closed = asyncio.Event()
     app.aboutToQuit.connect(closed.set)
     window.closed.connect(closed.set)
+    if first.closed():
+        closed.set()
     host: SessionHost | None = None
     hooks = None
     activation = None
     try:
-        cached = _may_show_cached(options)
-        if cached and options.settings is not None:  # given: its models are loaded already
-            host = _session_host(window, options)
-            await host.show_cached()
-        elif cached:
-            await _show_peeked_inbox(window)
-        window.show()
-        await timings.first_frame()
         # The collector's start-up pause ends with start-up (app.workflows.heap), at the latest:
         asyncio.get_running_loop().call_later(START_UP_SECONDS, settle_start_up)
-        if host is None:  # the profiles and the models (pydantic) load after the frame
-            host = _session_host(window, options, demo_first=not cached)
-            if cached:
-                await host.show_cached()
+        cached = _may_show_cached(options)
+        host = _session_host(window, options, demo_first=not cached)
+        if cached:
+            await host.show_cached()
         from app.ui.common.error_dialog import DialogNotifier
 
         activation = _answer_second_starts(lock, window)
@@ -292,19 +332,20 @@ def _may_show_cached(options: LaunchOptions) -> bool:
         return True
 
 
-async def _show_peeked_inbox(window: MainWindow) -> None:
+def _show_peeked_inbox(window: MainWindow) -> None:
     """A working day's first frame: the saved active profile's cached inbox as rows, found and
     read without pydantic or a model (~100 ms less before the frame than through them,
-    ``bench/startup.py --cached``); ``SessionHost.show_cached`` completes them after it."""
+    ``bench/startup.py --cached``); ``SessionHost.show_cached`` completes them after it.
+
+    Read on the GUI thread, before the window is on screen (there is nothing to keep live
+    yet): in a thread of its own, beside the window being built, the frame came ~10 ms later
+    (A/B), the two taking turns for Python's lock."""
     from app.ui.orders.cached_orders import CachedOrders, inbox_rows_as_columns
     from app.workflows.inbox_peek import peek_active_inbox
 
-    def read() -> tuple[Path, OrderColumns] | None:
-        inbox = peek_active_inbox()
-        return None if inbox is None else (inbox.path, inbox_rows_as_columns(inbox))
-
     try:
-        peeked = await asyncio.to_thread(read)
+        inbox = peek_active_inbox()
+        peeked = None if inbox is None else (inbox.path, inbox_rows_as_columns(inbox))
     except Exception:  # an aid to the first frame, never a reason not to start
         log.exception("The cached inbox is read after the first frame: the peek failed")
         return
@@ -388,10 +429,7 @@ def _started() -> None:
 def run_app(options: LaunchOptions) -> int:
     app = _make_application()
     try:
-        with (
-            collected_on_this_thread(app),
-            asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner,
-        ):
-            return runner.run(_run(app, options))
+        with collected_on_this_thread(app):
+            return _run(app, options)
     finally:
         end_pause()

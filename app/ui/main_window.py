@@ -8,7 +8,6 @@ a snapshot and is read-only. Rooms own their widgets; the window only places the
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -41,6 +40,8 @@ from app.ui.pacing_status import PacingStatus
 from app.ui.snapshots.snapshot_menu import SnapshotMenu
 
 if TYPE_CHECKING:  # loaded when first needed: not part of the first frame
+    import asyncio  # loads after the first frame (app.ui.application)
+
     from app.ui.common.command_palette import CommandPalette
     from app.ui.offers import OffersView
     from app.ui.orders.board_signals import BoardSignals
@@ -366,10 +367,14 @@ class MainWindow(QMainWindow):
     def request_sync(self) -> None:
         """Start a full sync unless one is running (the board never overlaps them)."""
         if self.board is not None and (self._sync_task is None or self._sync_task.done()):
+            import asyncio
+
             self._sync_task = asyncio.ensure_future(self.sync())
 
     def request_poll(self) -> None:
         if self.board is not None and (self._sync_task is None or self._sync_task.done()):
+            import asyncio
+
             self._sync_task = asyncio.ensure_future(self.sync(poll=True))
 
     async def sync(self, *, poll: bool = False) -> bool:

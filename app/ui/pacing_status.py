@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QWidget
 
-from app.clients.pacing import Pacer, PacerState
 from app.domain.service_time import local_time
+
+if TYPE_CHECKING:  # the pacers come with the session, after the first frame (and asyncio)
+    from app.clients.pacing import Pacer, PacerState
 
 POLL_MS = 1000
 

@@ -4,15 +4,16 @@ done, in milliseconds since the process started (``app.startup_clock``).
 The first frame is the end of the window's first paint: its first paint event posts a
 zero-delay timer, which runs once the paint (children included) and the flush to the screen
 are over. ``bench/bare_window.py`` marks a bare Qt window the same way.
+
+The first frame is waited for in a Qt event loop of its own, before the asyncio loop exists:
+asyncio and qasync (~30 ms of imports) load after it (``app.ui.application``).
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
 from app.startup_clock import since_start_ms
@@ -42,7 +43,7 @@ class StartupTimings:
         self.first_frame_ms: float | None = None
         self.first_sync_ms: float | None = None
         self._frame_watch: FirstFrame | None = None
-        self._framed = asyncio.Event()
+        self._waiting: QEventLoop | None = None
 
     def watch(self, window: QWidget) -> None:
         self._frame_watch = FirstFrame(window, self._frame)
@@ -50,13 +51,27 @@ class StartupTimings:
     def _frame(self) -> None:
         if self.first_frame_ms is None:
             self.first_frame_ms = since_start_ms()
-        self._framed.set()
+        if self._waiting is not None:
+            self._waiting.quit()
 
-    async def first_frame(self, limit_seconds: float = 1.0) -> None:
+    def first_frame(self, limit_seconds: float = 1.0) -> None:
         """Until the first frame is on screen, or ``limit_seconds`` (a window that is never
-        painted, e.g. started minimised, must not hold up the rest)."""
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._framed.wait(), limit_seconds)
+        painted, e.g. started minimised, must not hold up the rest), in an event loop of its
+        own. Keys and clicks wait for the app's loop: their handlers may start asyncio tasks,
+        and the asyncio loop does not run yet."""
+        if self.first_frame_ms is not None:
+            return
+        waiting = QEventLoop()
+        limit = QTimer(waiting)
+        limit.setSingleShot(True)
+        limit.timeout.connect(waiting.quit)
+        limit.start(round(limit_seconds * 1000))
+        self._waiting = waiting
+        try:
+            waiting.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        finally:
+            self._waiting = None
+            limit.stop()
 
     def synced(self) -> None:
         if self.first_sync_ms is None:

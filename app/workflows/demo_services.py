@@ -23,11 +23,9 @@ import threading
 from pathlib import Path
 from typing import IO, Protocol
 
-log = logging.getLogger(__name__)
+from app import SERVE_FLAG
 
-#: ``python -m app`` (or the installed program) with this first argument serves the demo's
-#: services instead of opening a window (``app.__main__``).
-SERVE_FLAG = "--serve-demo-services"
+log = logging.getLogger(__name__)
 
 DEMO_ORDERS = 200
 DEMO_SEED = 1

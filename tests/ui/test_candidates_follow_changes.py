@@ -233,7 +233,7 @@ def test_groupings_off_the_gui_thread_keep_their_distance(
             began.append(room._last_regroup)
         return await to_thread(work, *args, **kwargs)
 
-    monkeypatch.setattr(orders_room.asyncio, "to_thread", timed)
+    monkeypatch.setattr(asyncio, "to_thread", timed)  # as the room loads it
     model = room.candidates.model
     added(room, 10)
     qtbot.waitUntil(lambda: model.row_of_order("order-010") is not None)

@@ -106,9 +106,9 @@ def test_the_app_pauses_until_its_first_sync(
         gc.callbacks.append(lambda phase, info: threads.add(threading.get_ident()))
         seen = {}
         frame = application.StartupTimings.first_frame
-        async def first_frame(self, *args):
+        def first_frame(self, *args):
             seen["before the frame"] = heap.paused()
-            await frame(self, *args)
+            frame(self, *args)
             seen["after the frame"] = heap.paused()
         application.StartupTimings.first_frame = first_frame
         synced = application.StartupTimings.synced

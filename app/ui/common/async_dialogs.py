@@ -6,15 +6,20 @@ running: other tasks would then run re-entrantly. ``open()`` plus a future keeps
 
 from __future__ import annotations
 
-import asyncio
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from app.ui.common.messages import plain_box
 
+if TYPE_CHECKING:  # loaded by the app's loop, after the first frame (app.ui.application)
+    import asyncio
+
 
 async def run_dialog(dialog: QDialog) -> bool:
     """Show ``dialog`` window-modal and wait for it; True when it was accepted."""
+    import asyncio
+
     loop = asyncio.get_running_loop()
     done: asyncio.Future[int] = loop.create_future()
 
@@ -40,6 +45,8 @@ async def confirm(
     ok_text: str = "OK",
     cancel_text: str | None = None,
 ) -> bool:
+    import asyncio
+
     box = plain_box(QMessageBox.Icon.Question, title, text, parent)
     box.setInformativeText(informative)
     ok = box.addButton(ok_text, QMessageBox.ButtonRole.AcceptRole)
@@ -67,6 +74,8 @@ async def choose(
     parent: QWidget, title: str, text: str, *, options: list[str], informative: str = ""
 ) -> int | None:
     """A question with several answers (and Cancel): the index of the one chosen, or None."""
+    import asyncio
+
     box = plain_box(QMessageBox.Icon.Question, title, text, parent)
     box.setObjectName("choiceBox")
     box.setInformativeText(informative)

@@ -4,11 +4,13 @@ latest search or selection may paint its answer."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
+
+if TYPE_CHECKING:  # loaded by the app's loop, after the first frame (app.ui.application)
+    import asyncio
 
 
 class NamedTasks:
@@ -26,6 +28,8 @@ class NamedTasks:
         self, coro: Coroutine[Any, Any, Any], *, name: str | None = None
     ) -> asyncio.Task[Any]:
         """Run ``coro`` on the running loop; a named start supersedes that name's last task."""
+        import asyncio
+
         if name is not None:
             self.cancel(name)
         task = asyncio.ensure_future(coro)
@@ -56,6 +60,8 @@ class NamedTasks:
 
     async def wait_idle(self) -> None:
         """Wait until every task started here has ended (tests, and a tidy close)."""
+        import asyncio
+
         while self._running:
             await asyncio.gather(*list(self._running), return_exceptions=True)
 

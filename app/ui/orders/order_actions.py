@@ -7,7 +7,6 @@ under way) is asked of the board each time, and the board says when it changed.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
@@ -34,8 +33,10 @@ from app.workflows.refusals import (
     CooldownError,
 )
 
-if TYPE_CHECKING:  # each dialog is loaded when first opened, the API's shapes (pydantic) after
-    # the first frame
+if TYPE_CHECKING:  # each dialog is loaded when first opened; asyncio and the API's shapes
+    # (pydantic) after the first frame
+    import asyncio
+
     from app.domain.berke import CreateAssessmentRequest
     from app.domain.invitation import InvitationText
     from app.domain.journal_terms import LinkedAssessment
@@ -282,6 +283,8 @@ class OrderActionsController(QObject):
     # -- create ------------------------------------------------------------------------------
 
     async def create_assessment(self, order_id: str) -> None:
+        import asyncio
+
         from app.ui.orders.berke_form import BerkeAssessmentForm
 
         board = self._board()
@@ -533,6 +536,8 @@ class OrderActionsController(QObject):
         self, dialog: BatchDialog, choice: BatchChoice, order_ids: list[str]
     ) -> None:
         """One run of the batch (the first, or a retry of the failed) shown in ``dialog``."""
+        import asyncio
+
         dialog.start_run(len(order_ids))
         if not dialog.isVisible():
             dialog.open()
@@ -766,6 +771,8 @@ def _dispose_with_flow(dialog: QWidget) -> None:
     """The dialog goes when the flow that opened it ends (the flow may still read it once it
     has closed). Parented to the window (window-modal, centred on it), every dialog opened
     stayed for the session before: a day's work left hundreds."""
+    import asyncio
+
     flow = asyncio.current_task()
     if flow is None:
         return

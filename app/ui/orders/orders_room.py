@@ -7,7 +7,6 @@ says some rows changed, only those rows are updated (selection and scroll stay p
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -915,6 +914,8 @@ class OrdersRoom(QWidget):
             self.tasks.start(self._regroup(), name=REGROUP_TASK)
 
     async def _regroup(self) -> None:
+        import asyncio
+
         loop = asyncio.get_running_loop()
         while self._candidates_stale and self.tabs.currentWidget() is self.candidates:
             wait = self._last_regroup + REGROUP_GAP_SECONDS - loop.time()

@@ -5,7 +5,6 @@ File choosers are attributes so tests can answer them without a dialog.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -236,6 +235,8 @@ class SnapshotMenu(QObject):
     async def open_path(self, path: Path) -> QMainWindow | None:
         """Read ``path`` in a worker thread (0.5 s for 100,000 orders: the window stays live,
         saying what it is doing), then show it in a window of its own."""
+        import asyncio
+
         from app.store.snapshot_file import SnapshotError
         from app.ui.snapshots.snapshot_source import read_snapshot
 
@@ -287,6 +288,8 @@ class SnapshotMenu(QObject):
 
     async def compare_paths(self, paths: list[Path]) -> CompareDialog | None:
         """Two files: older to newer. One file: that snapshot to what this window shows."""
+        import asyncio
+
         from app.store.snapshot_file import SnapshotError, open_snapshot
         from app.ui.snapshots.snapshot_source import SnapshotOrders
 
