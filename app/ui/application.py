@@ -186,7 +186,10 @@ def _run(app: QApplication, options: LaunchOptions) -> int:
         return 1
     try:
         first = _first_frame(app, options)
-        return _in_loop(app, _run_desk(app, options, lock, first))
+        # A start that may open demo mode starts its services now: they load in their own
+        # process while the desk loads asyncio, the profiles and the models.
+        demo_services = None if first.cached else _demo_services_for(options)
+        return _in_loop(app, _run_desk(app, options, lock, first, demo_services))
     finally:
         lock.release()
 
@@ -207,6 +210,7 @@ def _in_loop(app: QApplication, main: Coroutine[Any, Any, _T]) -> _T:
 class _FirstFrame(NamedTuple):
     window: MainWindow
     timings: StartupTimings
+    cached: bool  # a profile may have a cached inbox to show (``_may_show_cached``)
     closed: Callable[[], bool]  # whether the window was closed before the app's loop ran
 
 
@@ -222,19 +226,25 @@ def _first_frame(app: QApplication, options: LaunchOptions) -> _FirstFrame:
     timings.watch(window)
     closed: list[bool] = []
     window.closed.connect(lambda: closed.append(True))
+    cached = _may_show_cached(options)
     # A caller's own settings (tests) are read by the models, after the frame.
-    if options.settings is None and _may_show_cached(options):
+    if cached and options.settings is None:
         _show_peeked_inbox(window)
     window.show()
     timings.first_frame()
-    return _FirstFrame(window, timings, lambda: bool(closed))
+    return _FirstFrame(window, timings, cached, lambda: bool(closed))
 
 
 async def _run_desk(
-    app: QApplication, options: LaunchOptions, lock: InstanceLock, first: _FirstFrame
+    app: QApplication,
+    options: LaunchOptions,
+    lock: InstanceLock,
+    first: _FirstFrame,
+    demo_services: DemoServices | None,
 ) -> int:
     """What the first frame did not need: the profiles, the models, the sandbox, httpx, the
-    keyring, the dialogs; then the session and the first sync."""
+    keyring, the dialogs; then the session (``demo_services``: the demo's, started) and the
+    first sync."""
     import asyncio
 
     from app.workflows.notifier import install_error_hooks
@@ -251,9 +261,8 @@ async def _run_desk(
     try:
         # The collector's start-up pause ends with start-up (app.workflows.heap), at the latest:
         asyncio.get_running_loop().call_later(START_UP_SECONDS, settle_start_up)
-        cached = _may_show_cached(options)
-        host = _session_host(window, options, demo_first=not cached)
-        if cached:
+        host = _session_host(window, options, demo_services)
+        if first.cached:
             await host.show_cached()
         from app.ui.common.error_dialog import DialogNotifier
 
@@ -369,14 +378,14 @@ def _demo_services_for(options: LaunchOptions) -> DemoServices | None:
 
 
 def _session_host(
-    window: MainWindow, options: LaunchOptions, *, demo_first: bool = False
+    window: MainWindow, options: LaunchOptions, demo_services: DemoServices | None = None
 ) -> SessionHost:
-    """``demo_first``: this start may open demo mode; its services are started first (after
-    the first frame, which they would slow), to load while the profiles and models do."""
+    """The host of the window's sessions; ``demo_services``: the demo's services, started with
+    the desk (``_demo_services_for``), for its first demo session. They are stopped if no host
+    takes them."""
     from app.ui.session_host import SessionHost
     from app.workflows.demo_services import stop_in_background
 
-    demo_services = _demo_services_for(options) if demo_first else None
     try:
         saved = _settings_and_keys(options)
         return SessionHost(

@@ -736,3 +736,33 @@ def test_settings_saved_while_the_first_session_opens_replace_it_whole(
     finally:
         window.close()
         finished(qtbot, host.close())
+
+
+@pytest.mark.usefixtures("running_loop")
+def test_a_window_closed_before_the_apps_loop_runs_still_ends_the_desk(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The first frame is painted in an event loop of its own, before the asyncio loop runs
+    (``_first_frame``): a window closed then, when no asyncio event could hear it, still ends
+    the desk once its start is over, instead of leaving it running with no window."""
+    from PySide6.QtWidgets import QApplication
+
+    from app.store.instance_lock import InstanceLock
+    from app.ui.application import LaunchOptions, _first_frame, _run_desk
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    options = LaunchOptions(settings=AppSettings(), keys=KeyStore())
+    lock = InstanceLock(tmp_path)
+    lock.acquire()
+    try:
+        first = _first_frame(app, options)
+        assert first.timings.first_frame_ms is not None  # painted, before any asyncio loop ran
+        first.window.close()
+        task = asyncio.ensure_future(_run_desk(app, options, lock, first, None))
+        # A guard only: the desk ends as soon as its start (a demo session, a sync) is over.
+        qtbot.waitUntil(task.done, timeout=60_000)
+        assert task.result() == 0
+    finally:
+        lock.release()
+        app.setQuitOnLastWindowClosed(True)  # as the test session's other windows expect
