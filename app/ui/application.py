@@ -184,13 +184,27 @@ def _run(app: QApplication, options: LaunchOptions) -> int:
         if not options.self_test:
             _tell(QMessageBox.Icon.Critical, str(exc))
         return 1
+    first: _FirstFrame | None = None
+    demo_services: DemoServices | None = None
     try:
-        first = _first_frame(app, options)
-        # A start that may open demo mode starts its services now: they load in their own
-        # process while the desk loads asyncio, the profiles and the models.
-        demo_services = None if first.cached else _demo_services_for(options)
+        try:
+            first = _first_frame(app, options)
+            # A start that may open demo mode starts its services now: they load in their own
+            # process while the desk loads asyncio, the profiles and the models.
+            demo_services = None if first.cached else _demo_services_for(options)
+        except Exception as exc:
+            log.exception("Start-up failed")
+            window = None if first is None else first.window
+            try:
+                return _start_failed(exc, options, window)
+            finally:
+                if window is not None:
+                    window.close()
         return _in_loop(app, _run_desk(app, options, lock, first, demo_services))
     finally:
+        if demo_services is not None:
+            demo_services.stop()  # done already when a session took them; else now
+        # Released once the loop has closed, its worker threads (a write, the keyring) too.
         lock.release()
 
 
@@ -199,11 +213,16 @@ _T = TypeVar("_T")
 
 def _in_loop(app: QApplication, main: Coroutine[Any, Any, _T]) -> _T:
     """``main`` run to its end on an asyncio loop that is Qt's (qasync), loaded now."""
-    import asyncio
+    try:
+        import asyncio
 
-    import qasync
+        import qasync
 
-    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+        runner = asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app))
+    except BaseException:
+        main.close()  # never to run: closed, not left to warn that it was never awaited
+        raise
+    with runner:
         return runner.run(main)
 
 
@@ -281,11 +300,7 @@ async def _run_desk(
         return 0
     except Exception as exc:
         log.exception("Start-up failed")
-        if options.self_test:
-            print(f"self-test: FAILED: {exc}", file=sys.stderr)
-            return 1
-        _tell(QMessageBox.Icon.Critical, f"Assessment Desk could not start:\n\n{exc}", window)
-        return 1
+        return _start_failed(exc, options, window)
     finally:
         if activation is not None:
             activation.close()
@@ -294,6 +309,16 @@ async def _run_desk(
             await host.close()
         if hooks is not None:
             hooks.uninstall()
+
+
+def _start_failed(exc: Exception, options: LaunchOptions, window: QWidget | None = None) -> int:
+    """A start that failed (logged by the caller): said in a box, or in the self-test's
+    verdict; exit status 1."""
+    if options.self_test:
+        print(f"self-test: FAILED: {exc}", file=sys.stderr)
+        return 1
+    _tell(QMessageBox.Icon.Critical, f"Assessment Desk could not start:\n\n{exc}", window)
+    return 1
 
 
 def _answer_second_starts(lock: InstanceLock, window: MainWindow) -> ActivationServer:

@@ -79,10 +79,12 @@ def test_self_test_timings_prints_the_two_figures(tmp_path: Path) -> None:
     assert "self-test: ok" in result.stderr  # the verdict, beside the figures
 
 
-def self_test_watching(watched: tuple[str, ...], *, then: str) -> str:
-    """A program running ``--self-test`` that prints its exit code, which of ``watched`` were
-    loaded at the first frame, whether ``then`` was loaded by the end, and how many rows the
-    inbox showed at the first frame."""
+def self_test_watching(
+    watched: tuple[str, ...], *, then: str, args: tuple[str, ...] = ("--self-test",)
+) -> str:
+    """A program running ``--self-test`` (``args``) that prints its exit code, which of
+    ``watched`` were loaded at the first frame, whether ``then`` was loaded by the end, and how
+    many rows the inbox showed at the first frame."""
     return f"""
 import sys
 import app.ui.application as application
@@ -98,21 +100,24 @@ def first_frame(self, *args):
 application.StartupTimings.watch = watching
 application.StartupTimings.first_frame = first_frame
 from app.__main__ import main
-code = main(["--self-test"])
+code = main({list(args)!r})
 print(code, seen["frame"], {then!r} in sys.modules, seen["rows"])
 """
 
 
+@pytest.mark.parametrize("args", [("--self-test",), ("--self-test", "--demo")])
 def test_with_nothing_cached_the_first_frame_needs_no_pydantic_or_asyncio(
-    tmp_path: Path,
+    tmp_path: Path, args: tuple[str, ...]
 ) -> None:
-    """A first start (nothing saved, so nothing cached to show) paints its window before
-    pydantic, the domain's shapes, the profiles and the asyncio loop (asyncio, qasync) are
-    loaded; they come right after."""
+    """A first start (nothing saved, so nothing cached to show), or one in demo mode, paints
+    its window before pydantic, the domain's shapes, the profiles and the asyncio loop
+    (asyncio, qasync) are loaded; they come right after. No asyncio call can come before the
+    frame: asyncio is not loaded."""
     code = self_test_watching(
         ("pydantic", "app.domain.smartrecruiters", "app.domain.journal", "app.domain.connection",
          "asyncio", "qasync", "subprocess"),
         then="qasync",
+        args=args,
     )  # fmt: skip
     out = subprocess.run(
         [sys.executable, "-c", code],
@@ -766,3 +771,32 @@ def test_a_window_closed_before_the_apps_loop_runs_still_ends_the_desk(
     finally:
         lock.release()
         app.setQuitOnLastWindowClosed(True)  # as the test session's other windows expect
+
+
+def test_a_start_that_fails_before_the_apps_loop_says_so(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What goes wrong between the first frame and the asyncio loop (here: starting the demo's
+    services) ends the start as a failure anywhere else does: said (the self-test's verdict),
+    exit status 1, the window closed, the data folder free again."""
+    from PySide6.QtWidgets import QApplication
+
+    from app.store.instance_lock import InstanceLock
+    from app.store.paths import data_dir
+    from app.ui import application
+
+    def fails(options: application.LaunchOptions) -> None:
+        raise RuntimeError("no process could be made")
+
+    monkeypatch.setattr(application, "_demo_services_for", fails)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    try:
+        code = application._run(app, application.LaunchOptions(demo=True, self_test=True))
+    finally:
+        app.setQuitOnLastWindowClosed(True)  # as the test session's other windows expect
+    assert code == 1
+    assert "self-test: FAILED: no process could be made" in capsys.readouterr().err
+    assert not [w for w in app.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+    with InstanceLock(data_dir()):  # released
+        pass
