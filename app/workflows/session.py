@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from app.clients.berke import BerkeClient, berke_pacer
+from app.clients.http_stack import http_stack_loaded
 from app.clients.smartrecruiters import SmartRecruitersClient
 from app.clients.tls import tls_ready_for
 from app.domain.connection import ConnectionProfile, Credentials
@@ -79,7 +80,8 @@ async def open_demo_services_session(
     try:
         if services is None:
             services = await asyncio.to_thread(DemoServices.launch)
-        await services.base_url()
+        # The wait for them to listen loads what the first request would (an idle loop).
+        await asyncio.gather(services.base_url(), http_stack_loaded())
     except (OSError, DemoServicesError) as exc:
         log.warning("%s The sandbox runs in the desk instead.", exc)
         if services is not None:
@@ -131,11 +133,14 @@ def _demo_session_on(server: DemoServer, profile: ConnectionProfile | None) -> S
 
 async def prepare_session(profile: ConnectionProfile) -> None:
     """What opening a session of ``profile`` would otherwise do on the event loop: build the
-    TLS context its https addresses need (``app.clients.tls``). It never fails the start: a
+    TLS context its https addresses need (``app.clients.tls``) and load what the clients'
+    first request loads (``app.clients.http_stack``). It never fails the start: a
     context that cannot be built (a stale ``SSL_CERT_FILE``) is met again, and said, where
     the clients are made, after the keys were looked at (none: demo mode)."""
     try:
-        await tls_ready_for(profile.sr_base_url, profile.berke_base_url)
+        await asyncio.gather(
+            tls_ready_for(profile.sr_base_url, profile.berke_base_url), http_stack_loaded()
+        )
     except (OSError, ValueError) as exc:  # ssl.SSLError is an OSError
         log.warning("The TLS context could not be built ahead: %s", exc)
 
