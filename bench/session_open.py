@@ -10,6 +10,10 @@ desk opening and closing a session of two https addresses (``prepare_session`` +
 addresses with httpx's default, a TLS context each (what the desk did before). Nothing is
 connected: what is timed is what happens before a first request. Printed: the medians of the
 loop thread's CPU time and of the wall time, the machine's load, and the ratios.
+
+Each is timed twice: with httpx's HTTP stack (httpcore, h11, anyio) loaded before the clock
+starts, and loaded as a start loads it: the clients' making and their first request load it
+(``app.clients.http_stack``; the ``…-cold`` figures).
 """
 
 from __future__ import annotations
@@ -25,7 +29,9 @@ from bench.common import ROOT, child_env, load, median, ratios
 
 CHILD = r"""
 import asyncio, json, sys, time
-import httpcore, httpx  # loaded before the clock starts: the bench times the open, not imports
+import httpx
+if sys.argv[2] == "warm":  # loaded before the clock starts: the open alone is timed
+    import anyio._backends._asyncio, httpcore
 from app.domain.connection import ConnectionProfile, Credentials
 from app.workflows import session as sessions
 from app.workflows.session import open_session
@@ -48,17 +54,23 @@ async def httpx_default() -> None:
         await client.aclose()
 
 
+async def then_first_request(opened) -> None:
+    await opened()
+    import anyio._backends._asyncio  # what a first request loads beside (httpx on asyncio)
+
+
 run = {"desk": desk, "httpx": httpx_default}[sys.argv[1]]
 cpu, wall = time.thread_time(), time.perf_counter()
-asyncio.run(run())
+asyncio.run(then_first_request(run))
 print(json.dumps({"loop_cpu_ms": 1e3 * (time.thread_time() - cpu),
                   "wall_ms": 1e3 * (time.perf_counter() - wall)}))
 """
 
 
 def _once(mode: str) -> dict[str, float]:
+    who, _, stack = mode.partition("-")
     out = subprocess.run(
-        [sys.executable, "-c", CHILD, mode],
+        [sys.executable, "-c", CHILD, who, "cold" if stack else "warm"],
         cwd=ROOT,
         env=child_env(),
         capture_output=True,
@@ -75,8 +87,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=9)
     args = parser.parse_args()
     print(f"machine: {load()} (before); median of {args.runs} runs each, interleaved")
-    runs: dict[str, list[dict[str, float]]] = {"desk": [], "httpx": []}
-    _once("desk"), _once("httpx")  # warm-up: bytecode and the disk cache
+    modes = ("desk", "httpx", "desk-cold", "httpx-cold")
+    runs: dict[str, list[dict[str, float]]] = {mode: [] for mode in modes}
+    _once("desk-cold"), _once("httpx-cold")  # warm-up: bytecode and the disk cache
     for _ in range(args.runs):
         for mode, done in runs.items():
             done.append(_once(mode))
@@ -93,12 +106,23 @@ def main() -> None:
         f"baseline: the same two clients as httpx builds them (a TLS context each, on the loop): "
         f"loop thread {base['loop_cpu_ms']:.1f} ms CPU, {base['wall_ms']:.1f} ms wall"
     )
+    cold, cold_base = figures["desk-cold"], figures["httpx-cold"]
+    print(
+        f"desk, the HTTP stack loaded as a start loads it (the open, then the first request's "
+        f"imports): loop thread {cold['loop_cpu_ms']:.1f} ms CPU, {cold['wall_ms']:.1f} ms wall"
+    )
+    print(
+        f"baseline, the same: loop thread {cold_base['loop_cpu_ms']:.1f} ms CPU, "
+        f"{cold_base['wall_ms']:.1f} ms wall"
+    )
     print(f"machine: {load()} (after)")
     print(
         ratios(
             {
                 "session-open-loop": (desk["loop_cpu_ms"], base["loop_cpu_ms"]),
                 "session-open-wall": (desk["wall_ms"], base["wall_ms"]),
+                "session-open-cold-loop": (cold["loop_cpu_ms"], cold_base["loop_cpu_ms"]),
+                "session-open-cold-wall": (cold["wall_ms"], cold_base["wall_ms"]),
             }
         )
     )
