@@ -23,13 +23,14 @@ HTTP_STACK = ("httpcore", "h11", "anyio", "anyio._backends._asyncio")
 
 
 def load_http_stack() -> None:
-    """Import what ``HTTP_STACK`` names (blocking: call it off the event loop). An aid only:
-    a module another version no longer has is left to httpx, which says so if it needs it."""
+    """Import what ``HTTP_STACK`` names (blocking: call it off the event loop). An aid only,
+    which never fails a start: a module another version no longer has, or one that cannot be
+    loaded now, is left to httpx, which says so if it needs it."""
     for name in HTTP_STACK:
         try:
             importlib.import_module(name)
-        except ImportError as exc:
-            log.info("Not loaded ahead: %s", exc)
+        except Exception:  # e.g. ImportError, an unreadable file (OSError), a RuntimeError
+            log.warning("%s not loaded ahead: httpx loads it when it needs it", name, exc_info=True)
 
 
 async def http_stack_loaded() -> None:

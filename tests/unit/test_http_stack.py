@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import ast
+import asyncio
 import logging
 import subprocess
 import sys
+import types
 
 import pytest
 
 from app.clients import http_stack
 from app.clients.http_stack import HTTP_STACK, load_http_stack
+from app.domain.connection import ConnectionProfile
+from app.workflows.session import prepare_session
 
 #: A fresh interpreter: a plain HTTP server on loopback, then an httpx client's first request;
 #: it prints the modules that request loaded (argv[1] == "ahead": after ``load_http_stack``).
@@ -73,15 +77,36 @@ def test_what_is_loaded_ahead_is_what_the_first_request_would_load() -> None:
     assert _loaded_by_first_request(ahead=True) == []
 
 
+@pytest.mark.parametrize(
+    "error",
+    [ImportError("no module named 'anyio._backends._asyncio'"), OSError(13, "Permission denied"),
+     RuntimeError("deadlock detected")],
+    ids=["gone", "unreadable", "deadlock"],
+)  # fmt: skip
 def test_a_module_that_cannot_be_loaded_is_left_to_httpx(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, error: Exception
 ) -> None:
-    """An aid, never a failure: a module another version no longer has is logged and skipped."""
-    monkeypatch.setattr(http_stack, "HTTP_STACK", ("app.no_such_module", "h11"))
-    with caplog.at_level(logging.INFO, logger="app.clients.http_stack"):
+    """An aid, never a failure: a module that cannot be loaded is logged and skipped, and the
+    rest are loaded; opening a session goes on."""
+    asked: list[str] = []
+
+    def import_module(name: str) -> None:
+        asked.append(name)
+        if name == "anyio":
+            raise error
+
+    # One name never loaded, so that ``http_stack_loaded`` does not find everything loaded.
+    stack = ("anyio", "app.not_loaded_yet")
+    monkeypatch.setattr(http_stack, "HTTP_STACK", stack)
+    monkeypatch.setattr(http_stack, "importlib", types.SimpleNamespace(import_module=import_module))
+    profile = ConnectionProfile(
+        name="Day", sr_base_url="http://127.0.0.1:9/sr", berke_base_url="http://127.0.0.1:9/b"
+    )
+    with caplog.at_level(logging.WARNING, logger="app.clients.http_stack"):
         load_http_stack()
-    assert "Not loaded ahead" in caplog.text
-    assert "h11" in sys.modules
+        asyncio.run(prepare_session(profile))  # goes on
+    assert asked == [*stack, *stack]  # each tried, the one after the failure too, each time
+    assert "anyio not loaded ahead" in caplog.text
 
 
 PREPARE = """
