@@ -231,6 +231,7 @@ class OrderBoard:
         self._loops: list[asyncio.Task[None]] = []
         self._wake_resumer = asyncio.Event()
         self.last_sync: SyncOutcome | None = None
+        desk.on_sending = self._file_going
 
     # -- what it is connected to ---------------------------------------------------------------
 
@@ -528,6 +529,13 @@ class OrderBoard:
         """Wait for every action started through ``spawn`` (tests, and a tidy close)."""
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    def _file_going(self, order_id: str) -> None:
+        """A file of the order began to go (sent by the board or by the resumer): re-read, its
+        state says so. Until it ended, the order's state said "queued", and each showing of
+        the order's files (a poll, the order shown again) put a stalled file back to "queued"
+        over the progress it had reported."""
+        self.spawn(self.refresh([order_id]))
 
     def spawn(self, coro: Any) -> asyncio.Task[Any]:
         """Run ``coro`` as a task the board keeps (and waits for on close)."""

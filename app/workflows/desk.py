@@ -4,6 +4,7 @@ registry. Only the workflows and the order board see it; the UI talks to the boa
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,6 +40,9 @@ class Desk:
     _sending: dict[int, asyncio.Future[Any]] = field(init=False, default_factory=dict)
     # Stopped before its sending was registered (a Cancel that came between): stops at once.
     _stop_asked: set[int] = field(init=False, default_factory=set)
+    #: Told the order of each file whose bytes begin to go, whoever sends it (the board's
+    #: upload, the background resumer): the board then shows it on its way, not queued.
+    on_sending: Callable[[str], None] | None = field(init=False, default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.orders = OrderCache(self.db)
@@ -69,11 +73,13 @@ class Desk:
     def is_claimed(self, key: str) -> bool:
         return key in self._in_flight
 
-    def sending_started(self, upload_id: int, sending: asyncio.Future[Any]) -> None:
+    def sending_started(self, order_id: str, upload_id: int, sending: asyncio.Future[Any]) -> None:
         self._sending[upload_id] = sending
         if upload_id in self._stop_asked:
             self._stop_asked.discard(upload_id)
             sending.cancel()
+        elif self.on_sending is not None:
+            self.on_sending(order_id)
 
     def sending_ended(self, upload_id: int, sending: asyncio.Future[Any]) -> None:
         if self._sending.get(upload_id) is sending:

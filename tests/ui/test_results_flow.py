@@ -221,6 +221,27 @@ def test_cancel_one_upload_then_retry_it(window: MainWindow, qtbot: QtBot, tmp_p
     assert [a.file_name for a in remote] == [big.name]  # attached exactly once
 
 
+def test_a_stalled_file_stays_on_its_way_when_the_orders_files_are_shown_again(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """A file whose bytes began to go, then stalled after its one progress report, is shown on
+    its way however often the order's files are shown again (a poll, the order shown again,
+    its result's attachments read late), its progress with it: the board's state says
+    "uploading" from the moment its bytes go. It said "queued" until the file ended, and a
+    late showing put the stalled file back to "queued" for good (found as a flaky test)."""
+    order = in_progress_order(window, qtbot)
+    board = board_of(window)
+    report = tmp_path / "report.pdf"
+    report.write_bytes(b"%PDF-1.4\n" + b"z" * 10_000)
+    stuck_on_its_way(window, qtbot, order, report)
+    qtbot.waitUntil(
+        lambda: [u.state for u in board.state(order.id).uploads] == [UploadState.UPLOADING]
+    )
+    window.orders._show_attachments(order.id, None)  # as the late reading of its result does
+    assert states(window) == {report.name: "uploading"}
+    assert [row.percent for row in window.orders.detail.attachments.model.rows] == [50]
+
+
 def test_cancel_and_retry_act_only_on_a_file_of_the_order_shown(
     window: MainWindow, qtbot: QtBot, tmp_path: Path
 ) -> None:

@@ -19,7 +19,7 @@ def test_a_stop_that_comes_before_the_sending_stops_it_as_it_starts() -> None:
         desk = bare_desk()
         assert desk.stop_sending(7) is False  # nothing registered yet
         sending = asyncio.ensure_future(asyncio.Event().wait())
-        desk.sending_started(7, sending)
+        desk.sending_started("o", 7, sending)
         await asyncio.sleep(0)
         assert sending.cancelled()
         desk.sending_ended(7, sending)
@@ -27,7 +27,7 @@ def test_a_stop_that_comes_before_the_sending_stops_it_as_it_starts() -> None:
         desk.stop_sending(8)
         desk.may_send_again(8)
         again = asyncio.ensure_future(asyncio.sleep(0))
-        desk.sending_started(8, again)
+        desk.sending_started("o", 8, again)
         await again
         assert not again.cancelled()
 
@@ -38,7 +38,7 @@ def test_a_stop_cancels_what_is_being_sent() -> None:
     async def body() -> None:
         desk = bare_desk()
         sending = asyncio.ensure_future(asyncio.Event().wait())
-        desk.sending_started(3, sending)
+        desk.sending_started("o", 3, sending)
         assert desk.stop_sending(3) is True
         await asyncio.sleep(0)
         assert sending.cancelled()
