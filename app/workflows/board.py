@@ -19,7 +19,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -524,18 +524,25 @@ class OrderBoard:
         for task in uploads:
             task.cancel()
         await asyncio.gather(*uploads, return_exceptions=True)
+        if self._desk.on_sending == self._file_going:  # a stopped board shows nothing more
+            self._desk.on_sending = None
 
     async def wait_idle(self) -> None:
         """Wait for every action started through ``spawn`` (tests, and a tidy close)."""
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
-    def _file_going(self, order_id: str) -> None:
-        """A file of the order began to go (sent by the board or by the resumer): re-read, its
-        state says so. Until it ended, the order's state said "queued", and each showing of
-        the order's files (a poll, the order shown again) put a stalled file back to "queued"
-        over the progress it had reported."""
-        self.spawn(self.refresh([order_id]))
+    def _file_going(self, upload: Upload) -> None:
+        """A file began to go (sent by the board or by the resumer): its order's state says so
+        at once, before its first progress report. It said "queued" until the file ended, and
+        each showing of the order's files (a poll, the order shown again) put a stalled file
+        back to "queued", its progress dropped."""
+        state = self._states.get(upload.order_id)
+        if state is None or all(held.id != upload.id for held in state.uploads):
+            return  # not shown here (yet): the order's next reading has it as it is
+        uploads = tuple(upload if held.id == upload.id else held for held in state.uploads)
+        self._set_state(upload.order_id, replace(state, uploads=uploads))
+        self._changed([upload.order_id])
 
     def spawn(self, coro: Any) -> asyncio.Task[Any]:
         """Run ``coro`` as a task the board keeps (and waits for on close)."""

@@ -4,6 +4,7 @@ registry. Only the workflows and the order board see it; the UI talks to the boa
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,10 @@ from app.store.reports import ReportFiles
 from app.store.results import ResultStore
 
 if TYPE_CHECKING:  # the clients (httpx) load with the session, not with the first window
+    from app.domain.uploads import Upload
     from app.workflows.session import Session
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -40,9 +44,9 @@ class Desk:
     _sending: dict[int, asyncio.Future[Any]] = field(init=False, default_factory=dict)
     # Stopped before its sending was registered (a Cancel that came between): stops at once.
     _stop_asked: set[int] = field(init=False, default_factory=set)
-    #: Told the order of each file whose bytes begin to go, whoever sends it (the board's
-    #: upload, the background resumer): the board then shows it on its way, not queued.
-    on_sending: Callable[[str], None] | None = field(init=False, default=None, repr=False)
+    #: Told each file whose bytes begin to go (as now stored: "uploading"), whoever sends it
+    #: (the board's upload, the background resumer): the board then shows it on its way.
+    on_sending: Callable[[Upload], None] | None = field(init=False, default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.orders = OrderCache(self.db)
@@ -73,13 +77,17 @@ class Desk:
     def is_claimed(self, key: str) -> bool:
         return key in self._in_flight
 
-    def sending_started(self, order_id: str, upload_id: int, sending: asyncio.Future[Any]) -> None:
-        self._sending[upload_id] = sending
-        if upload_id in self._stop_asked:
-            self._stop_asked.discard(upload_id)
+    def sending_started(self, upload: Upload, sending: asyncio.Future[Any]) -> None:
+        """``upload`` (marked as sending) is being sent by ``sending``."""
+        self._sending[upload.id] = sending
+        if upload.id in self._stop_asked:
+            self._stop_asked.discard(upload.id)
             sending.cancel()
         elif self.on_sending is not None:
-            self.on_sending(order_id)
+            try:
+                self.on_sending(upload)
+            except Exception:  # what is shown must never stop what is sent
+                log.exception("Could not show upload %s as on its way", upload.id)
 
     def sending_ended(self, upload_id: int, sending: asyncio.Future[Any]) -> None:
         if self._sending.get(upload_id) is sending:

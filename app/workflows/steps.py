@@ -639,7 +639,7 @@ async def _upload_claimed(
             progress=progress,
         )
     )  # fmt: skip
-    desk.sending_started(entry.order_id, upload_id, sending_task)
+    desk.sending_started(sending, sending_task)
     try:
         attachment = await sending_task
     except ApiError as exc:
