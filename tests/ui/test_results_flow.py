@@ -242,6 +242,42 @@ def test_a_stalled_file_stays_on_its_way_when_the_orders_files_are_shown_again(
     assert [row.percent for row in window.orders.detail.attachments.model.rows] == [50]
 
 
+def detail_read(window: MainWindow) -> bool:
+    """Whether the shown order's comments and result have been read (none is being read)."""
+    task = window.orders.tasks.latest("detail")
+    return task is None or task.done()
+
+
+def test_a_files_way_does_not_ask_smartrecruiters_for_the_order_again(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """A file of the order shown, queued, on its way and sent, shows each step in the panel
+    without the order's comments and result asked of SmartRecruiters again: each step began
+    another reading of them (two calls of SmartRecruiters' 10 a second, beside the files')."""
+    from app.domain.smartrecruiters import AssessmentResult, ResultType
+
+    order = in_progress_order(window, qtbot)
+    desk, board = desk_of(window), board_of(window)
+    result = AssessmentResult(result_type=ResultType.DOCUMENT, result="result.pdf")
+    finish(qtbot, board.complete(order.id, result))
+    window.orders.select_order(order.id)
+    qtbot.waitUntil(lambda: detail_read(window))
+    asked: list[str] = []
+    real = desk.session.sr.list_comments
+
+    async def list_comments(order_id: str) -> Any:
+        asked.append(order_id)
+        return await real(order_id)
+
+    desk.session.sr.list_comments = list_comments  # type: ignore[method-assign]
+    report = tmp_path / "report.pdf"
+    report.write_bytes(b"%PDF-1.4\n" + b"z" * 10_000)
+    finish(qtbot, window.orders.controller.attach_files(order.id, [report]))
+    qtbot.waitUntil(lambda: states(window) == {report.name: "done"})
+    qtbot.waitUntil(lambda: detail_read(window))
+    assert asked == []
+
+
 def test_cancel_and_retry_act_only_on_a_file_of_the_order_shown(
     window: MainWindow, qtbot: QtBot, tmp_path: Path
 ) -> None:

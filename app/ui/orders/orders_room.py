@@ -8,6 +8,7 @@ says some rows changed, only those rows are updated (selection and scroll stay p
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,6 +45,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.order_action import OrderAction
+from app.domain.order_state import OrderState
 from app.domain.order_status import OrderStatus
 from app.domain.text_fold import fold
 from app.ui.common.command_palette import OrderHit
@@ -109,6 +111,9 @@ class OrdersRoom(QWidget):
         self.source: OrderSource | None = None
         self.tasks = NamedTasks(self)
         self._detail_shown: tuple[object, ...] | None = None
+        # The result's files last read for an order shown (its id, them): its files shown
+        # again without asking SmartRecruiters again.
+        self._found: tuple[str, ResultOnFile] | None = None
         self._current_id: str | None = None
         self._loading = False
         self._load_error: str | None = None
@@ -357,6 +362,7 @@ class OrdersRoom(QWidget):
                 )
                 previous.signals.berke_watched.disconnect(self._berke_watched)
         self.source = source
+        self._found = None
         self.detail.attachments.model.forget_progress()
         self.sync_problem.clear()
         self.berke_problem.clear()
@@ -393,7 +399,10 @@ class OrdersRoom(QWidget):
         self._update_counts()
         self._candidates_follow(updated)
         if any(row.id == current for row in rows) and self._shown_changed():
-            self._refresh_detail()
+            if self._only_files_changed():
+                self._show_files_again()
+            else:
+                self._refresh_detail()
         else:
             self.controller.update_state()
             if self._several_selected():
@@ -690,6 +699,41 @@ class OrdersRoom(QWidget):
         its comments and result are not fetched again for that."""
         return self._shown_now() != self._detail_shown
 
+    def _only_files_changed(self) -> bool:
+        """Whether the shown order changed in its files alone (one queued, on its way, sent,
+        failed): each file dropped changes it two or three times, and the order's comments
+        and result need not be asked of SmartRecruiters again for that."""
+        shown, now = self._detail_shown, self._shown_now()
+        if shown is None or now is None:
+            return False
+        order, state, flags = shown
+        order_now, state_now, flags_now = now
+        return (
+            order == order_now
+            and flags == flags_now
+            and isinstance(state, OrderState)
+            and isinstance(state_now, OrderState)
+            and replace(state, uploads=()) == replace(state_now, uploads=())
+        )
+
+    def _show_files_again(self) -> None:
+        """The shown order's files, as they are now (with the result's, as last read), and
+        its activity, which names each file sent (read here, not of SmartRecruiters)."""
+        order_id, source = self._current_id, self.source
+        if order_id is None or source is None:
+            return
+        self._detail_shown = self._shown_now()
+        self.controller.update_state()
+        found = self._found[1] if self._found is not None and self._found[0] == order_id else None
+        self._show_attachments(order_id, found)
+        if source.records_at_hand(order_id) is None:
+            self.tasks.start(self._load_timeline(source, order_id), name="timeline")
+
+    async def _load_timeline(self, source: OrderSource, order_id: str) -> None:
+        timeline = await source.timeline(order_id)
+        if self._current_id == order_id:
+            self.detail.show_timeline(timeline)
+
     def _refresh_detail(self) -> None:
         """Show the current order: what the source knows at once, the rest when it comes."""
         self._detail_shown = self._shown_now()
@@ -755,6 +799,8 @@ class OrdersRoom(QWidget):
         order = source.order(order_id) if source is not None else None
         if source is None or order is None:
             return
+        if found is not None:
+            self._found = (order_id, found)
         state = source.state(order_id)
         remote = found.attachments if found is not None else None
         # A snapshot cannot look anything up: its files are listed apart, as saved.
