@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import (
     QByteArray,
@@ -75,10 +75,20 @@ from app.views.text import one_line
 from app.workflows.refusals import EXPECTED_ERRORS
 
 if TYPE_CHECKING:  # the API's shapes (pydantic) load after the first frame
+    from app.domain.attention import Flag
     from app.domain.order_result import ResultOnFile
     from app.domain.smartrecruiters import AssessmentOrder
 
 log = logging.getLogger(__name__)
+
+
+class _Shown(NamedTuple):
+    """What the order pane shows of the current order (compared to see what changed)."""
+
+    order: AssessmentOrder | None
+    state: OrderState
+    flags: tuple[Flag, ...]
+
 
 # The keys wave 1 used: a user's layout survives the upgrade.
 SETTINGS_PREFIX = "mainWindow"
@@ -110,7 +120,7 @@ class OrdersRoom(QWidget):
         self.messages = messages
         self.source: OrderSource | None = None
         self.tasks = NamedTasks(self)
-        self._detail_shown: tuple[object, ...] | None = None
+        self._detail_shown: _Shown | None = None
         # The result's files last read for an order shown (its id, them): its files shown
         # again without asking SmartRecruiters again.
         self._found: tuple[str, ResultOnFile] | None = None
@@ -687,11 +697,11 @@ class OrdersRoom(QWidget):
         # it kept the last refusal's words, and Retry stayed off.
         self._refresh_detail()
 
-    def _shown_now(self) -> tuple[object, ...] | None:
+    def _shown_now(self) -> _Shown | None:
         source, order_id = self.source, self._current_id
         if source is None or order_id is None:
             return None
-        return (source.order(order_id), source.state(order_id), tuple(source.flags(order_id)))
+        return _Shown(source.order(order_id), source.state(order_id), tuple(source.flags(order_id)))
 
     def _shown_changed(self) -> bool:
         """Whether the shown order, its state or its flags differ from what the pane shows:
@@ -706,14 +716,10 @@ class OrdersRoom(QWidget):
         shown, now = self._detail_shown, self._shown_now()
         if shown is None or now is None:
             return False
-        order, state, flags = shown
-        order_now, state_now, flags_now = now
         return (
-            order == order_now
-            and flags == flags_now
-            and isinstance(state, OrderState)
-            and isinstance(state_now, OrderState)
-            and replace(state, uploads=()) == replace(state_now, uploads=())
+            shown.order == now.order
+            and shown.flags == now.flags
+            and replace(shown.state, uploads=()) == replace(now.state, uploads=())
         )
 
     def _show_files_again(self) -> None:
