@@ -64,6 +64,9 @@ SIMULTANEOUS_FALLBACK_SECONDS = 1.0
 MIN_THROTTLE_WAIT_SECONDS = 0.05
 
 R = TypeVar("R", bound=BaseModel)
+_AboutCandidate = TypeVar(
+    "_AboutCandidate", CreateAssessmentResponse, AssessmentStatus, CompletedAssessment
+)
 
 
 def berke_pacer(burst: int = 120, window_ms: int = 60_000, concurrent: int = 4) -> Pacer:
@@ -142,7 +145,8 @@ class BerkeClient:
 
     async def create_assessment(self, request: CreateAssessmentRequest) -> CreateAssessmentResponse:
         payload = await self._call("CreateAssessment", request.to_params())
-        return self._parse(CreateAssessmentResponse, payload.get("assessment"))
+        created = self._parse(CreateAssessmentResponse, payload.get("assessment"))
+        return self._own_candidate(request.source_candidate_id, created)
 
     async def send_invitation(self, request: SendInvitationRequest) -> None:
         await self._call("SendInvitation", request.to_params())
@@ -163,7 +167,8 @@ class BerkeClient:
             if unknown and "not found" in exc.service_message.lower():
                 return None
             raise
-        return self._parse(AssessmentStatus, payload.get("assessment"))
+        status = self._parse(AssessmentStatus, payload.get("assessment"))
+        return self._own_candidate(source_candidate_id, status)
 
     # -- watching and delivering ----------------------------------------------------------------
 
@@ -174,7 +179,8 @@ class BerkeClient:
             {BerkeParam.SOURCE_CANDIDATE_ID: source_candidate_id},
             idempotent=True,
         )
-        return self._parse(CompletedAssessment, payload.get("assessment"))
+        completed = self._parse(CompletedAssessment, payload.get("assessment"))
+        return self._own_candidate(source_candidate_id, completed)
 
     async def get_completed_assessments(
         self, date_from: datetime, date_to: datetime, *, page: int = 1
@@ -332,6 +338,19 @@ class BerkeClient:
                         f"unexpected answer: {where}: {error['msg']}"
                     ),
                 ) from None
+
+    def _own_candidate(self, asked: str | None, answer: _AboutCandidate) -> _AboutCandidate:
+        """``answer``, when it is about the candidate id asked about (Berke compares ids
+        without case). One about another candidate is not this one's: linked or delivered, it
+        would put that candidate's assessment or scores on this order."""
+        if asked is not None and answer.source_candidate_id.casefold() != asked.casefold():
+            raise UnexpectedResponseError(
+                Service.BERKE,
+                service_message=self._http.service_text(
+                    f"the answer was about another candidate ({answer.source_candidate_id})"
+                ),
+            )
+        return answer
 
     def _examine(self, response: httpx.Response) -> tuple[ApiError | None, dict[str, Any]]:
         """(None, payload) for Berke's envelope with status ok; (the error it means, payload)."""

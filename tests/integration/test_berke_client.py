@@ -21,12 +21,18 @@ from app.clients.errors import (
 from app.clients.http import RetryPolicy
 from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
 from app.domain.berke_text import BerkeParam
-from tests.integration.helpers import PacedClock, RecordingTransport, run, unpaced
+from tests.integration.helpers import PacedClock, RealNetwork, RecordingTransport, run, unpaced
 
 if TYPE_CHECKING:
     from app.sandbox import SandboxServer
 
 FORMATS: list[Literal["json", "xml"]] = ["json", "xml"]
+
+
+def finish_in_sandbox(server: SandboxServer, code: str) -> None:
+    """The candidate clicks "Finish this assessment" (the sandbox's test hook)."""
+    with httpx.Client() as http:
+        http.post(f"{server.berke_base_url}/_test/complete/{code}").raise_for_status()
 
 
 def client(sandbox: SandboxServer, **kwargs: object) -> BerkeClient:
@@ -109,6 +115,60 @@ def test_duplicate_candidate_id_names_the_parameter(sandbox: SandboxServer, fmt:
         assert info.value.service_code
         assert int(info.value.service_code.split(".")[1]) >= 1000
         assert "sourceCandidateId" in str(info.value)
+
+    run(body)
+
+
+class AnswersRenamed(RealNetwork):
+    """The real sandbox, its answers naming ``renamed`` wherever they name ``candidate``: a
+    broken or hostile Berke answering about another candidate than the one asked about."""
+
+    def __init__(self, candidate: str, renamed: str) -> None:
+        super().__init__()
+        self.candidate, self.renamed = candidate, renamed
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        answer = await self.inner.handle_async_request(request)
+        content = await answer.aread()
+        for encoding in ("utf-8", "utf-16-le"):  # JSON; the XML Berke writes in UTF-16
+            content = content.replace(
+                self.candidate.encode(encoding), self.renamed.encode(encoding)
+            )
+        # The content is decoded now: sent on as it is.
+        kept = [(k, v) for k, v in answer.headers.items() if k.lower() != "content-encoding"]
+        return httpx.Response(answer.status_code, headers=kept, content=content)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_an_answer_about_another_candidate_is_refused(sandbox: SandboxServer, fmt: str) -> None:
+    """Linked or delivered, another candidate's assessment or scores would land on this
+    order: each call about one candidate refuses an answer about another (as the
+    SmartRecruiters client does for an order)."""
+    candidate, other = unique_id(), unique_id()
+    asked = request(**{BerkeParam.SOURCE_CANDIDATE_ID: candidate})
+
+    async def body() -> None:
+        async with client(sandbox, response_format=fmt) as berke:
+            created = await berke.create_assessment(asked)
+            finish_in_sandbox(sandbox, created.invitation_code)
+        renamed = AnswersRenamed(candidate, other)
+        async with client(sandbox, response_format=fmt, transport=renamed) as berke:
+            with pytest.raises(UnexpectedResponseError, match=f"another candidate \\({other}\\)"):
+                await berke.get_completed_assessment(candidate)
+            with pytest.raises(UnexpectedResponseError, match="another candidate"):
+                await berke.get_assessment_status(candidate)
+            again = request(**{BerkeParam.SOURCE_CANDIDATE_ID: unique_id()})
+            renamed.candidate = str(again.source_candidate_id)
+            with pytest.raises(UnexpectedResponseError, match="another candidate"):
+                await berke.create_assessment(again)
+        # Berke compares ids without case: the same id in other letters is the same candidate.
+        async with client(
+            sandbox, response_format=fmt, transport=AnswersRenamed(candidate, candidate.lower())
+        ) as berke:
+            completed = await berke.get_completed_assessment(candidate)
+            status = await berke.get_assessment_status(candidate)
+        assert status is not None
+        assert completed.source_candidate_id == status.source_candidate_id == candidate.lower()
 
     run(body)
 
