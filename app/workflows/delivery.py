@@ -78,13 +78,16 @@ async def plan_delivery(
             f"Berke names no job id for {job}, so its report cannot be asked for (Berke would "
             "send the primary job's). Attach the report by hand, or ask Berke."
         )
-    # Reused from another order's assessment (made for that order's job), a fit for another
-    # job is no verdict on this one; an assessment made for this order with Berke's default
-    # job is judged on that job, as the coordinator chose.
+    # A fit for another job is no verdict on this order: one of an assessment reused from
+    # another order's (made for that order's job), or the primary job's, given when Berke
+    # scored no fit for the job chosen for this order (unassigned since, not computed yet).
+    # An assessment made for this order with Berke's default job is judged on that job, as
+    # the coordinator chose.
     reused = await asyncio.to_thread(
         desk.journal.has_step, order.id, [StepKind.REUSE_ASSESSMENT], StepState.DONE
     )
-    own_job = not reused or completed.own_fit(link.source_job_id, job_name) is fit
+    judged_on_default_job = not reused and not link.source_job_id
+    own_job = judged_on_default_job or completed.own_fit(link.source_job_id, job_name) is fit
     name = report_file_name(order, fit)
     path = desk.reports.path_for(order.id, name)
     if not await asyncio.to_thread(path.is_file):

@@ -572,16 +572,49 @@ def test_a_reused_assessment_for_another_job_gives_no_verdict_on_this_one(
     with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
 
 
+def test_a_fit_for_another_job_than_the_one_chosen_gives_no_verdict(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The assessment was made for this order with a job chosen (Registered Nurse), and
+    Berke's answer has no fit for it (the job since unassigned from the API, the fit not
+    computed yet): the fit delivered is the primary job's, and was judged passed or failed
+    on that other job."""
+
+    def without_the_nurse(done: CompletedAssessment) -> CompletedAssessment:
+        fits = [fit for fit in done.job_fits if fit.source_job_id != "NURSE-RN"]
+        fits[0] = fits[0].model_copy(update={"is_primary_job": True})
+        return done.model_copy(update={"job_fits": tuple(fits)})
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        nurse = await nurse_order(board, desk, "Siv", "siv@example.com")
+        await finished(board, loop_sandbox, nurse)
+        _answers_changed(desk, without_the_nurse)
+        plan = await board.preview_delivery(nurse)
+        assert plan.fit.source_job_id != "NURSE-RN"
+        assert plan.result.passed is None
+        assert "Berke has no fit for this order's job" in (plan.result.description or "")
+
+    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+
+
 def _fits_changed(desk: Desk, change: Callable[[JobFit], dict[str, Any]]) -> None:
     """Berke's answer as a hostile (or odd) Berke might give it, stored and asked again:
     each fit changed."""
-    stored = BerkeWatchStore.completed.__get__(desk.berke_watch)
-    client = desk.session.berke
-    asked = type(client).get_completed_assessment.__get__(client)
 
     def changed(done: CompletedAssessment) -> CompletedAssessment:
         fits = tuple(fit.model_copy(update=change(fit)) for fit in done.job_fits)
         return done.model_copy(update={"job_fits": fits})
+
+    _answers_changed(desk, changed)
+
+
+def _answers_changed(
+    desk: Desk, changed: Callable[[CompletedAssessment], CompletedAssessment]
+) -> None:
+    """Berke's answers about completed assessments, stored and asked again, ``changed``."""
+    stored = BerkeWatchStore.completed.__get__(desk.berke_watch)
+    client = desk.session.berke
+    asked = type(client).get_completed_assessment.__get__(client)
 
     def changed_stored(source_candidate_id: str) -> CompletedAssessment | None:
         done = stored(source_candidate_id)
