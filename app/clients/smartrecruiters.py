@@ -462,11 +462,8 @@ class SmartRecruitersClient:
         The resultId is given only here; the caller must store it before anything else.
         """
         data = await self._call("POST", f"{_order(order_id)}/complete", body=result)
-        result_id = data.get("resultId") if isinstance(data, dict) else None
-        if isinstance(result_id, int) and not isinstance(result_id, bool):
-            result_id = str(result_id)
-        # An id is text (or a number); an object or a list there is not one, whatever it holds.
-        if not isinstance(result_id, str) or not result_id.strip():
+        result_id = _given_id(data, "resultId")
+        if result_id is None:
             raise UnexpectedResponseError(
                 Service.SMARTRECRUITERS, service_message="the answer carried no resultId"
             )
@@ -496,12 +493,19 @@ class SmartRecruitersClient:
     async def create_result(self, order_id: str, result: AssessmentResult) -> AssessmentResult:
         """POST .../results (the documented flow); the answer's ``id`` is the resultId."""
         data = await self._call("POST", f"{_order(order_id)}/results", body=result)
-        created = self._parse(AssessmentResult, data)
-        if not created.id:
+        result_id = _given_id(data, "id")
+        if result_id is None:
             raise UnexpectedResponseError(
                 Service.SMARTRECRUITERS, service_message="the created result has no id"
             )
-        return created
+        # The result exists now, and its id is only here: kept whatever the rest of the answer
+        # is (a result this version cannot read stands for the one sent).
+        try:
+            created = self._parse(AssessmentResult, data)
+        except UnexpectedResponseError as exc:
+            log.warning("Made a result for %s; the answer was not read: %s", order_id, exc)
+            created = result
+        return created.model_copy(update={"id": result_id})
 
     async def list_results(self, order_id: str) -> list[AssessmentResult]:
         data = await self._call("GET", f"{_order(order_id)}/results")
@@ -663,6 +667,15 @@ def _offer_body(offer: Offer) -> dict[str, Any]:
 def _seg(value: str) -> str:
     """A path segment, percent-encoded: ids come from the service but are not ours to trust."""
     return quote(value, safe="")
+
+
+def _given_id(answer: Any, key: str) -> str | None:
+    """The id an answer gives under ``key``: text, or a number; an object or a list there is
+    not one, whatever it holds."""
+    given = answer.get(key) if isinstance(answer, dict) else None
+    if isinstance(given, int) and not isinstance(given, bool):
+        given = str(given)
+    return given if isinstance(given, str) and given.strip() else None
 
 
 def _order(order_id: str) -> str:

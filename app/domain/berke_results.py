@@ -244,8 +244,9 @@ def result_for(
     own_job: bool = True,
 ) -> AssessmentResult:
     """The result the recruiter sees: a document (the report, attached), scored by the fit.
-    Not ``own_job`` (Berke scored no job like the order's: a reused assessment), it says
-    neither passed nor failed: another job's verdict is no verdict on this one."""
+    Not ``own_job`` (Berke scored no job like the order's: a reused assessment, or one made
+    for a job Berke gave no fit for), it says neither passed nor failed: another job's
+    verdict is no verdict on this one."""
     job = order.job.name if order.job and order.job.name else "its job"
     return AssessmentResult(
         result_type=ResultType.DOCUMENT,

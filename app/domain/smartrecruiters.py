@@ -20,7 +20,6 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
-    ValidationInfo,
     field_serializer,
     field_validator,
 )
@@ -225,7 +224,14 @@ def disallowed_description_tags(html: str) -> list[str]:
 
 
 class AssessmentResult(SRModel):
-    """A result of an order. ``result`` is required and non-empty even where SR ignores it."""
+    """A result of an order, as SmartRecruiters holds it; what it refuses to be sent is
+    ``sending_problems``.
+
+    Read back, a result is taken as the service gives it: ``result`` empty or missing (it is
+    ignored for DOCUMENT and GENERATED_URL, so an echo may leave it out), a description in HTML
+    it tidied. A result the desk made and cannot read back would lose its id, the only one
+    there is (the documented flow's create answers with it), or leave an order's results
+    unreadable (a retry looks its result up among them)."""
 
     id: str | None = None
     create_date: SRTime | None = None
@@ -234,7 +240,7 @@ class AssessmentResult(SRModel):
     passed: bool | None = None
     score: str | None = None
     result_type: ResultType
-    result: str = Field(min_length=1)
+    result: str = ""
     author: ContactPerson | None = None
 
     @field_validator("result_type", mode="before")
@@ -243,39 +249,33 @@ class AssessmentResult(SRModel):
         # The FAQ writes "Document"; the docs write DOCUMENT. Both are meant.
         return value.strip().upper() if isinstance(value, str) else value
 
-    @field_validator("description")
+    @field_validator("result", mode="before")
     @classmethod
-    def _allowed_tags(cls, value: str | None) -> str | None:
-        if value:
-            bad = disallowed_description_tags(value)
-            if bad:
-                listed = ", ".join(f"<{t}>" for t in bad)
-                raise ValueError(f"SmartRecruiters does not allow {listed} in a description")
-        return value
+    def _none_is_empty(cls, value: object) -> object:
+        return "" if value is None else value
 
-    @field_validator("result")
-    @classmethod
-    def _url_types_need_url(cls, value: str, info: ValidationInfo) -> str:
-        # A field validator (the type is validated first), so the problem names ``result``
-        # and a form shows it under that field.
-        kind = info.data.get("result_type")
-        if isinstance(kind, ResultType) and kind.needs_url and not is_absolute_http_url(value):
-            raise ValueError(_needs_url(kind))
-        return value
-
-    def sending_problem(self) -> str | None:
-        """Why SmartRecruiters would refuse this result if it were sent, beyond what reading
-        one allows: a URL result must be an address it takes (no space of any kind, a host).
-        Results read back keep the lenient rule (one odd stored result must not make a whole
-        list unreadable); a result typed to be sent is held to this one."""
-        if not self.result_type.needs_url or is_sendable_http_url(self.result):
-            return None
-        said = _needs_url(self.result_type)
-        # What passes the lenient rule and fails this one looks right: say what to look for.
-        return (
-            f"{said[:1].upper()}{said[1:]}, with a host name and no spaces (a pasted address "
-            "may hold an invisible one)."
-        )
+    def sending_problems(self) -> dict[str, str]:
+        """Why SmartRecruiters would refuse this result if it were sent: a sentence per field
+        (by its name in the API, as ``field_errors`` gives a form's). ``result`` is required
+        and non-empty even where it is ignored; for a URL type it is an address SmartRecruiters
+        takes (a host, no space of any kind); the description holds only the tags it allows."""
+        problems: dict[str, str] = {}
+        if not self.result:
+            problems["result"] = "Required."
+        elif self.result_type.needs_url and not is_sendable_http_url(self.result):
+            said = _needs_url(self.result_type)
+            said = f"{said[:1].upper()}{said[1:]}"
+            problems["result"] = (
+                f"{said}."
+                if not is_absolute_http_url(self.result)
+                # What looks right and is not: say what to look for.
+                else f"{said}, with a host name and no spaces (a pasted address may hold an "
+                "invisible one)."
+            )
+        if self.description and (bad := disallowed_description_tags(self.description)):
+            listed = ", ".join(f"<{t}>" for t in bad)
+            problems["description"] = f"SmartRecruiters does not allow {listed} in a description."
+        return problems
 
     @field_serializer("create_date")
     def _sr_time(self, value: datetime | None) -> str | None:

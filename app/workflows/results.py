@@ -85,8 +85,9 @@ async def complete_order(
     with that one, whatever the flow; otherwise (a result typed in the Complete dialog, which
     would not be what is sent) it is refused in words."""
     await check_can_complete(desk, order, message)
-    if problem := result.sending_problem():
-        raise ActionNotAllowedError(problem)
+    if problems := result.sending_problems():
+        said = " ".join(f"{field.capitalize()}: {why}" for field, why in problems.items())
+        raise ActionNotAllowedError(f"SmartRecruiters would refuse this result. {said}")
     # The id is the service's to give: a result sent with one is not a new result.
     result = result.model_copy(update={"id": None})
     result_id = await asyncio.to_thread(desk.results.result_id_for, order.id)

@@ -476,13 +476,12 @@ def _same_result(listed: AssessmentResult, sent: AssessmentResult) -> bool:
     the same on every desk, and another coordinator's result must never pass for this step's.
     A verdict left out is not compared (the service may fill in "passed: false"), nor spaces
     around a score; nor the description (the service may tidy its HTML), nor the author (the
-    desk's, added when sent). Too strict a match is no safer: a retried documented flow that
-    does not find its own result makes a second one."""
-    if (listed.result_type, listed.result, listed.title) != (
-        sent.result_type,
-        sent.result,
-        sent.title,
-    ):
+    desk's, added when sent), nor a ``result`` the service left out (it ignores a document's).
+    Too strict a match is no safer: a retried documented flow that does not find its own
+    result makes a second one."""
+    if (listed.result_type, listed.title) != (sent.result_type, sent.title):
+        return False
+    if listed.result and listed.result != sent.result:
         return False
     if sent.passed is not None and listed.passed != sent.passed:
         return False

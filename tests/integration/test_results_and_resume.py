@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import httpx
 import pytest
 
 from app.clients.errors import ApiError
@@ -33,7 +35,7 @@ from app.workflows.order_actions import (
 from app.workflows.outbox import resume_pending, retry_step
 from app.workflows.results import complete_order, queue_files, run_upload
 from app.workflows.steps import run_step
-from tests.integration.helpers import new_order_body
+from tests.integration.helpers import RealNetwork, new_order_body
 from tests.integration.test_workflows import run_with_desk
 
 if TYPE_CHECKING:
@@ -132,17 +134,26 @@ def test_complete_is_refused_unless_in_progress(sandbox: SandboxServer, tmp_path
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
 
 
+@pytest.mark.parametrize("flow", list(ResultFlow))
 def test_a_result_address_smartrecruiters_would_refuse_is_not_sent(
-    sandbox: SandboxServer, tmp_path: Path
+    sandbox: SandboxServer, tmp_path: Path, flow: ResultFlow
 ) -> None:
     """An address pasted with a no-break space in it: refused in words before anything is
     journaled or sent (the lenient reading of stored results let it through)."""
     pasted = AssessmentResult(result_type=ResultType.URL, result="https://r.test/81\u00a0?x=1")
 
+    scripted = RESULT.model_copy(update={"description": "<p>Fit</p><script>x</script>"})
+    empty = RESULT.model_copy(update={"result": ""})
+
     async def body(desk: Desk) -> None:
         order = await in_progress(desk)
         with pytest.raises(ActionNotAllowedError, match="no spaces"):
-            await complete_order(desk, order, pasted)
+            await complete_order(desk, order, pasted, flow=flow)
+        # Read back, a result is taken as the service holds it; sent, it is held to its rules.
+        with pytest.raises(ActionNotAllowedError, match="does not allow <script>"):
+            await complete_order(desk, order, scripted, flow=flow)
+        with pytest.raises(ActionNotAllowedError, match=r"Result: Required\."):
+            await complete_order(desk, order, empty, flow=flow)
         assert desk.journal.pending() == []
         assert await desk.session.sr.list_results(order.id) == []
 
@@ -396,6 +407,57 @@ def test_a_step_finished_meanwhile_is_not_executed_again(
 
 
 # -- the documented flow stopped between its two calls --------------------------------------
+
+
+class ResultsEchoedAsTidied(RealNetwork):
+    """SmartRecruiters' transport, its results (made or listed) given back without the
+    ``result`` it ignores for a document and with a description it tidied (a <br> of its
+    own): answers the sandbox does not give, and the reference does not rule out."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        answer = await self.inner.handle_async_request(request)
+        path = request.url.path
+        if not path.endswith("/results") or answer.status_code >= 300:
+            return answer
+        data = json.loads(await answer.aread())
+
+        def tidied(result: dict[str, Any]) -> dict[str, Any]:
+            kept = {key: value for key, value in result.items() if key != "result"}
+            return {**kept, "description": f"{result.get('description') or ''}<br>"}
+
+        if isinstance(data, dict) and "content" in data:
+            data = {**data, "content": [tidied(r) for r in data["content"]]}
+        else:
+            data = tidied(data)
+        return httpx.Response(answer.status_code, json=data, request=request)
+
+
+def test_a_result_echoed_as_tidied_keeps_its_id_and_is_found_again(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The documented flow's create answers with the result's id, the only place it is given:
+    an answer the model would not read lost it, and a retry could not read the order's
+    results to find it again (each round failed: the report never went, the order was never
+    completed)."""
+
+    async def body(desk: Desk) -> None:
+        order = await in_progress(desk)
+        made = await complete_order(desk, order, RESULT, flow=ResultFlow.DOCUMENTED)
+        assert made == desk.results.result_id_for(order.id)
+        assert (await desk.session.sr.get_order(order.id)).status is OrderStatus.COMPLETED
+        # A create whose answer was lost: the retry finds the result among the order's.
+        second = await in_progress(desk)
+        desk.journal.begin(second.id, CreateResultStep(result=RESULT))
+        lost = await desk.session.sr.create_result(second.id, RESULT)  # ... and the crash
+        resumed = await resume_pending(desk)
+        assert resumed.settled
+        assert desk.results.result_id_for(second.id) == lost.id
+        (listed,) = await desk.session.sr.list_results(second.id)  # not a second one
+        assert listed.id == lost.id
+        assert (await desk.session.sr.get_order(second.id)).status is OrderStatus.COMPLETED
+
+    transport = ResultsEchoedAsTidied()
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body, transport=transport)
 
 
 def test_a_result_made_before_a_stop_completes_its_order_on_resume(

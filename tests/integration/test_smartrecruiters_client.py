@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 import httpx
 import pytest
-from pydantic import ValidationError
 
 from app.clients.errors import (
     AuthError,
@@ -177,10 +176,10 @@ def test_documented_result_flow_and_missing_result_error(sandbox: SandboxServer)
             )
             assert created.id
             assert created.result_type is ResultType.URL
-            # The model refuses an empty result before sending; the sandbox refuses it too.
-            with pytest.raises(ValidationError):
-                AssessmentResult(result_type=ResultType.DOCUMENT, result="")
-            unchecked = AssessmentResult.model_construct(result_type=ResultType.DOCUMENT, result="")
+            # The desk refuses an empty result before sending (``sending_problems``, which
+            # the Complete dialog and every completion check); the sandbox refuses it too.
+            unchecked = AssessmentResult(result_type=ResultType.DOCUMENT, result="")
+            assert unchecked.sending_problems() == {"result": "Required."}
             with pytest.raises(ValidationApiError) as info:
                 await sr.create_result(order.id, unchecked)
             assert "Please provide 'result' field." in str(info.value)

@@ -193,8 +193,8 @@ class CompleteDialog(ValidatedForm[AssessmentResult]):
             )
         except ValidationError as exc:
             errors = field_errors(exc)
-        if value is not None and (problem := value.sending_problem()):
-            errors["result"] = problem
+        if value is not None:
+            errors.update(value.sending_problems())
         too_long = message_too_long(self.message.text()) if self._with_message else None
         if too_long is not None:
             errors[MESSAGE] = too_long
