@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
 from app.clients.pacing import Pacer
 from app.domain.smartrecruiters import AssessmentOrder
+
+if TYPE_CHECKING:
+    from app.sandbox import SandboxServer
 
 T = TypeVar("T")
 
@@ -27,6 +30,12 @@ def run(factory: Callable[[], Awaitable[T]]) -> T:
 def unpaced() -> Pacer:
     """A pacer that never waits: lets a test reach the server's own limits."""
     return Pacer(max_calls=10_000, window_seconds=1.0, max_concurrent=64)
+
+
+def finish_in_sandbox(server: SandboxServer, code: str) -> None:
+    """The candidate clicks "Finish this assessment" (the sandbox's test hook)."""
+    with httpx.Client() as client:
+        client.post(f"{server.berke_base_url}/_test/complete/{code}").raise_for_status()
 
 
 class RealNetwork(httpx.AsyncBaseTransport):

@@ -21,18 +21,19 @@ from app.clients.errors import (
 from app.clients.http import RetryPolicy
 from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
 from app.domain.berke_text import BerkeParam
-from tests.integration.helpers import PacedClock, RealNetwork, RecordingTransport, run, unpaced
+from tests.integration.helpers import (
+    PacedClock,
+    RealNetwork,
+    RecordingTransport,
+    finish_in_sandbox,
+    run,
+    unpaced,
+)
 
 if TYPE_CHECKING:
     from app.sandbox import SandboxServer
 
 FORMATS: list[Literal["json", "xml"]] = ["json", "xml"]
-
-
-def finish_in_sandbox(server: SandboxServer, code: str) -> None:
-    """The candidate clicks "Finish this assessment" (the sandbox's test hook)."""
-    with httpx.Client() as http:
-        http.post(f"{server.berke_base_url}/_test/complete/{code}").raise_for_status()
 
 
 def client(sandbox: SandboxServer, **kwargs: object) -> BerkeClient:

@@ -32,7 +32,7 @@ from app.workflows.desk import Desk
 from app.workflows.outbox import resume_pending
 from app.workflows.refusals import ActionNotAllowedError
 from app.workflows.steps import run_step
-from tests.integration.helpers import RealNetwork, new_order_body, unpaced
+from tests.integration.helpers import RealNetwork, finish_in_sandbox, new_order_body, unpaced
 from tests.integration.test_workflows import run_with_desk
 
 T = TypeVar("T")
@@ -42,12 +42,6 @@ T = TypeVar("T")
 def loop_sandbox() -> Any:
     with SandboxServer(SandboxConfig(sr_rate_per_second=0, berke_burst=100_000)) as server:
         yield server
-
-
-def finish_in_sandbox(server: SandboxServer, code: str) -> None:
-    """The candidate clicks "Finish this assessment" (the sandbox's test hook)."""
-    with httpx.Client() as client:
-        client.post(f"{server.berke_base_url}/_test/complete/{code}").raise_for_status()
 
 
 def results_of(server: SandboxServer, order_id: str) -> list[dict[str, Any]]:

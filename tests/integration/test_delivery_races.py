@@ -39,9 +39,8 @@ from app.workflows.results import (
 )
 from app.workflows.session import Session
 from app.workflows.steps import run_step
-from tests.integration.helpers import RealNetwork, unpaced
+from tests.integration.helpers import RealNetwork, finish_in_sandbox, unpaced
 from tests.integration.test_close_the_loop import (
-    finish_in_sandbox,
     finished_order,
     invited_order,
     results_of,

@@ -19,8 +19,8 @@ from app.domain.journal_terms import StepKind
 from app.domain.smartrecruiters import OrderStatus
 from app.sandbox import SandboxConfig, SandboxServer
 from app.workflows.board import BoardOptions, OrderBoard
-from tests.integration.helpers import RealNetwork
-from tests.integration.test_close_the_loop import finish_in_sandbox, invited_order, with_board
+from tests.integration.helpers import RealNetwork, finish_in_sandbox
+from tests.integration.test_close_the_loop import invited_order, with_board
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
