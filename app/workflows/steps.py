@@ -153,6 +153,7 @@ async def execute(
         raise
     else:
         await asyncio.to_thread(desk.journal.finish, entry.id, outcome)
+        await _show_completed(desk, entry.order_id, outcome)
         return outcome
     finally:
         desk.release(key)
@@ -528,22 +529,36 @@ async def _complete(
         if current.status is OrderStatus.COMPLETED:
             raise await _completed_elsewhere(desk, order_id) from None
         raise
-    order = completed.order or await _completed_now(desk, order_id)
+    # Recorded as it is: an order the answer did not carry readably is asked for once the
+    # resultId is recorded (``_show_completed``), never before.
+    order = completed.order
     status = order.status if order is not None else OrderStatus.COMPLETED
     return ResultRecorded(result_id=completed.result_id, status=status, order=order)
 
 
-async def _completed_now(desk: Desk, order_id: str) -> AssessmentOrder | None:
-    """The order just completed, when the answer's copy could not be read: asked for, or else
-    the cached one as completed (left in progress, it offered Complete again, and a second
-    Complete said a result was waiting to complete it). Never raises: the resultId, which is
-    only in the answer, is recorded whatever happens here."""
+async def _show_completed(desk: Desk, order_id: str, outcome: StepOutcome) -> None:
+    """An order completed by a step whose answer carried no order this version reads (its
+    resultId recorded already): asked for, or else the cached copy marked completed, and
+    stored. Left in progress, it offered Complete again, and a second Complete said a result
+    was waiting to complete it. Never raises: the step is done whatever happens here."""
+    if not (
+        isinstance(outcome, ResultRecorded)
+        and outcome.status is OrderStatus.COMPLETED
+        and outcome.order is None
+    ):
+        return
     try:
-        return await desk.session.sr.get_order(order_id)
+        await _order_now(desk, order_id)
+        return
     except Exception as exc:  # noqa: BLE001 - see the docstring
         log.info("Completed %s; the order could not be read again: %s", order_id, exc)
-    cached = await asyncio.to_thread(desk.orders.get, order_id)
-    return cached.model_copy(update={"status": OrderStatus.COMPLETED}) if cached else None
+    try:
+        cached = await asyncio.to_thread(desk.orders.get, order_id)
+        if cached is not None:
+            completed = cached.model_copy(update={"status": OrderStatus.COMPLETED})
+            await asyncio.to_thread(desk.orders.put, completed)
+    except Exception:  # the store's own failure: logged, the step stays done
+        log.exception("Could not show %s as completed", order_id)
 
 
 async def _order_now(desk: Desk, order_id: str) -> AssessmentOrder:

@@ -7,7 +7,9 @@ order part this version could not read lost the resultId it carried.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ import httpx
 import pytest
 
 from app.clients.errors import UnexpectedResponseError
+from app.domain.journal_terms import StepKind, StepState
 from app.domain.smartrecruiters import OrderStatus
 from app.sandbox import SandboxServer
 from app.workflows.desk import Desk
@@ -26,6 +29,10 @@ from app.workflows.results import complete_order
 from tests.integration.helpers import RealNetwork, new_order_body
 from tests.integration.test_results_and_resume import RESULT, in_progress
 from tests.integration.test_workflows import run_with_desk
+from tests.waits import HANG_GUARD_SECONDS
+
+#: GET /assessments/{id}: one order (not its results, comments or attachments).
+ONE_ORDER = re.compile(r"/assessments/[^/]+$")
 
 
 class RewrittenAnswers(RealNetwork):
@@ -36,8 +43,18 @@ class RewrittenAnswers(RealNetwork):
         self.suffix = suffix
         self.change: Any = None
         self.unreadable_orders = False  # GET /assessments/{id}: an answer that is not an order
+        # GET /assessments/{id}: held (``order_asked`` set) until ``orders_let_go`` is set.
+        self.orders_let_go: asyncio.Event | None = None
+        self.order_asked = asyncio.Event()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if (
+            self.orders_let_go is not None
+            and request.method == "GET"
+            and ONE_ORDER.search(request.url.path)
+        ):
+            self.order_asked.set()
+            await self.orders_let_go.wait()
         if (
             self.unreadable_orders
             and request.method == "GET"
@@ -138,6 +155,33 @@ def test_a_completion_answer_keeps_its_result_id_whatever_else_it_holds(
         cached = desk.orders.get(order.id)
         assert cached is not None
         assert cached.status is OrderStatus.COMPLETED
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body, transport=transport)
+
+
+def test_a_completion_stopped_while_its_order_is_asked_for_keeps_its_result_id(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The answer carried the resultId and no order this version reads, so the order is
+    asked for again, to be shown completed. Before: the id was recorded only once that
+    request was over, and a stop meanwhile (the window closing, a profile switched) lost it;
+    only a later retry could find the result again among the order's."""
+    transport = RewrittenAnswers("/complete")
+
+    async def body(desk: Desk) -> None:
+        order = await in_progress(desk)
+        transport.change = lambda answer: {"resultId": answer["resultId"]}
+        transport.orders_let_go = asyncio.Event()
+        completing = asyncio.ensure_future(complete_order(desk, order, RESULT))
+        await asyncio.wait_for(transport.order_asked.wait(), HANG_GUARD_SECONDS)
+        completing.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await completing
+        transport.orders_let_go.set()
+        (made,) = await desk.session.sr.list_results(order.id)
+        assert desk.results.result_id_for(order.id) == made.id
+        (step,) = [e for e in desk.journal.entries(order.id) if e.action is StepKind.COMPLETE]
+        assert step.state is StepState.DONE
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body, transport=transport)
 
