@@ -1243,7 +1243,9 @@ class OrderBoard:
 
         turn = upload_turn_key(upload.id)
         if not self._desk.claim(turn):
-            return  # the board's already (its task ended, its finally not yet run)
+            # The board's already (its task ended, its finally not yet run), or a background
+            # round's, which has it in hand and sends it (``outbox._resume_uploads``).
+            return
 
         async def send() -> None:
             try:

@@ -109,7 +109,8 @@ class Desk:
 
 def upload_turn_key(upload_id: int) -> str:
     """Held by the board for a file it will send, while it waits for its turn and while it
-    goes: the resumer leaves that file to the board (it sent it as a third, beside the two)."""
+    goes: the resumer leaves that file to the board (it sent it as a third, beside the two).
+    Held by the resumer too, while it has a queued file in hand: the board leaves it to it."""
     return f"upload-turn:{upload_id}"
 
 

@@ -18,6 +18,7 @@ from app.domain.journal import JournalEntry, JournalOutcome, UploadStep
 from app.domain.journal_terms import StepState
 from app.domain.order_rules import OPEN_STATUSES
 from app.domain.smartrecruiters import OrderStatus
+from app.domain.uploads import Upload
 from app.workflows.desk import COMPLETING, Desk, action_key, upload_turn_key
 from app.workflows.refusals import (
     ActionNotAllowedError,
@@ -123,9 +124,9 @@ async def resume_pending(
 
 
 def _the_boards(desk: Desk, upload_id: int) -> bool:
-    """Whether the board sends this file: waiting for its turn (two at a time) or going. The
-    resumer sent such a file as a third beside the two, and the board's own turn then failed
-    a step of its own for it."""
+    """Whether the board sends this file: waiting for its turn (two at a time) or going (or
+    another round has it in hand). The resumer sent such a file as a third beside the two,
+    and the board's own turn then failed a step of its own for it."""
     return desk.is_claimed(upload_turn_key(upload_id))
 
 
@@ -174,41 +175,60 @@ async def _resume_uploads(
     for upload in await asyncio.to_thread(desk.results.unfinished):
         if upload.id in uploads_in_journal or upload.order_id in blocked:
             continue
-        if _the_boards(desk, upload.id):
-            continue
         if upload.state is UploadState.UPLOADING:
             continue  # under way in this process (an interrupted one has a pending step)
+        # The file is the resumer's while it looks at it and sends it, as it is the board's
+        # from when it starts it (``_the_boards``): taken up by both at once, each opened a
+        # step for it, and the one left over failed later, "Cancelled by the coordinator".
+        turn = upload_turn_key(upload.id)
+        if not desk.claim(turn):
+            continue  # the board sends it: waiting for its turn, or going
         try:
-            gone = await asyncio.to_thread(desk.orders.gone_since, upload.order_id)
-            # SmartRecruiters no longer has the order: nothing is asked about its result, and
-            # the file's step fails in words (``steps``), once.
-            if upload.result_id is None and gone is None:
-                found = await _found_result(desk, upload.order_id)
-                if found is None:
-                    continue  # waits for the order's result
-                if not found:
-                    # Completed elsewhere without a result: failed, in words, not queued for ever.
-                    blocked.add(upload.order_id)
-                    report.failed.append(-upload.id)
-                    if on_change:
-                        on_change(upload.order_id)
-                    continue
-            sent = _progress_of(upload.order_id, upload.id, progress) if progress else None
-            await run_upload(desk, upload, progress=sent)
-        except (StepDeferredError, ApiError) as exc:
-            permanent = is_permanent(exc)
-            (report.failed if permanent else report.waiting).append(-upload.id)
-            blocked.add(upload.order_id)
-            if isinstance(exc, StepCancelledError):
-                await settle_late_cancel(desk, upload.id)
-        except Exception:  # as above: the other uploads go on
-            log.exception("Resuming upload %s failed unexpectedly", upload.id)
-            report.waiting.append(-upload.id)
-            blocked.add(upload.order_id)
-        else:
-            report.done.append(-upload.id)
-        if on_change:
+            reported = await _resume_upload(desk, upload, report, blocked, progress=progress)
+        finally:
+            desk.release(turn)
+        if reported and on_change:
             on_change(upload.order_id)
+
+
+async def _resume_upload(
+    desk: Desk,
+    upload: Upload,
+    report: ResumeReport,
+    blocked: set[str],
+    *,
+    progress: UploadProgress | None,
+) -> bool:
+    """Send one queued file that never got going, if its order has a result for it. False
+    when it still waits for that result (nothing to report)."""
+    try:
+        gone = await asyncio.to_thread(desk.orders.gone_since, upload.order_id)
+        # SmartRecruiters no longer has the order: nothing is asked about its result, and
+        # the file's step fails in words (``steps``), once.
+        if upload.result_id is None and gone is None:
+            found = await _found_result(desk, upload.order_id)
+            if found is None:
+                return False  # waits for the order's result
+            if not found:
+                # Completed elsewhere without a result: failed, in words, not queued for ever.
+                blocked.add(upload.order_id)
+                report.failed.append(-upload.id)
+                return True
+        sent = _progress_of(upload.order_id, upload.id, progress) if progress else None
+        await run_upload(desk, upload, progress=sent)
+    except (StepDeferredError, ApiError) as exc:
+        permanent = is_permanent(exc)
+        (report.failed if permanent else report.waiting).append(-upload.id)
+        blocked.add(upload.order_id)
+        if isinstance(exc, StepCancelledError):
+            await settle_late_cancel(desk, upload.id)
+    except Exception:  # as above: the other uploads go on
+        log.exception("Resuming upload %s failed unexpectedly", upload.id)
+        report.waiting.append(-upload.id)
+        blocked.add(upload.order_id)
+    else:
+        report.done.append(-upload.id)
+    return True
 
 
 async def _found_result(desk: Desk, order_id: str) -> bool | None:

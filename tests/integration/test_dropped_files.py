@@ -9,6 +9,7 @@ report that failed from a USB stick and was dropped again from the Desktop.
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -229,6 +230,51 @@ def test_many_files_dropped_at_once_leave_smartrecruiters_free_for_other_calls(
 
     assert sorted(files_sent(sandbox, body)) == sorted(p.name for p in paths)
     assert most == UPLOADS_AT_ONCE
+
+
+def test_a_file_the_resumer_has_in_hand_is_not_started_by_the_board_too(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """A queued file no one had started, taken up by a background round and started by the
+    board at the same moment: each could open a step for it, and the one left over failed
+    later, "Cancelled by the coordinator", though no one had. The round holds the file while
+    it has it in hand, as the board does while it sends it: one sender at a time."""
+    from app.domain.journal import UploadStep
+    from app.domain.journal_terms import StepState
+    from app.workflows.results import queue_files
+
+    async def body() -> str:
+        async with board_on(sandbox, tmp_path / "d.sqlite3") as board:
+            order_id = await accepted_order(board, "Tove")
+            await board.complete(order_id, RESULT)
+            desk = desk_of(board)
+            order = board.order(order_id)
+            assert order is not None
+            (queued,), _ = await queue_files(desk, order, [pdf(tmp_path, "t.pdf")])
+            await board.refresh([order_id])
+            # The round stops at its first look at the file's order, the file in hand.
+            looked_at, let_go = threading.Event(), threading.Event()
+            gone_since = desk.orders.gone_since
+
+            def held(asked: str) -> object:
+                if not looked_at.is_set():
+                    looked_at.set()
+                    let_go.wait(HANG_GUARD_SECONDS)
+                return gone_since(asked)
+
+            desk.orders.gone_since = held  # type: ignore[assignment,method-assign]
+            round_ = asyncio.ensure_future(board.resume())
+            await asyncio.to_thread(looked_at.wait, HANG_GUARD_SECONDS)
+            board.start_queued(order_id)
+            assert board.uploading() == []  # the round's, not started a second time
+            let_go.set()
+            report = await asyncio.wait_for(round_, HANG_GUARD_SECONDS)
+            assert report.done == [-queued.id]
+            steps = [e for e in desk.journal.entries(order_id) if isinstance(e.step, UploadStep)]
+            assert [e.state for e in steps] == [StepState.DONE]
+            return order_id
+
+    assert files_sent(sandbox, body) == ["t.pdf"]
 
 
 def test_the_resumer_leaves_a_file_waiting_for_its_turn_to_the_board(
