@@ -135,8 +135,9 @@ class AnswersRenamed(RealNetwork):
             content = content.replace(
                 self.candidate.encode(encoding), self.renamed.encode(encoding)
             )
-        # The content is decoded now: sent on as it is.
-        kept = [(k, v) for k, v in answer.headers.items() if k.lower() != "content-encoding"]
+        # The content is decoded now, and its length is httpx's to set: sent on as it is.
+        dropped = ("content-encoding", "content-length")
+        kept = [(k, v) for k, v in answer.headers.items() if k.lower() not in dropped]
         return httpx.Response(answer.status_code, headers=kept, content=content)
 
 
