@@ -264,7 +264,6 @@ class AssessmentResult(SRModel):
             problems["result"] = "Required."
         elif self.result_type.needs_url and not is_sendable_http_url(self.result):
             said = _needs_url(self.result_type)
-            said = f"{said[:1].upper()}{said[1:]}"
             problems["result"] = (
                 f"{said}."
                 if not is_absolute_http_url(self.result)
@@ -284,7 +283,7 @@ class AssessmentResult(SRModel):
 
 def _needs_url(kind: ResultType) -> str:
     return (
-        f"a {kind.label} result is the address the recruiter opens: an absolute http:// or "
+        f"A {kind.label} result is the address the recruiter opens: an absolute http:// or "
         "https:// address"
     )
 
