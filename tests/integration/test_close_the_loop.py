@@ -78,6 +78,8 @@ def with_board(
     path: Path,
     body: Callable[[OrderBoard, Desk], Awaitable[T]],
     transport: httpx.AsyncBaseTransport | None = None,
+    *,
+    berke_transport: httpx.AsyncBaseTransport | None = None,
 ) -> T:
     async def run(desk: Desk) -> T:
         board = OrderBoard(desk)
@@ -87,7 +89,9 @@ def with_board(
         finally:
             await board.stop()
 
-    return run_with_desk(server, path, run, transport=transport, berke_pacer=unpaced())
+    return run_with_desk(
+        server, path, run, transport, berke_pacer=unpaced(), berke_transport=berke_transport
+    )
 
 
 class FailCreatingResultsOnce(RealNetwork):

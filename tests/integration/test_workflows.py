@@ -61,15 +61,23 @@ def run_with_desk(
     path: Path,
     body: Callable[[Desk], Awaitable[T]],
     transport: httpx.AsyncBaseTransport | None = None,
+    *,
     berke_pacer: Pacer | None = None,
+    berke_transport: httpx.AsyncBaseTransport | None = None,
 ) -> T:
-    """Run ``body`` with a desk on the sandbox and a real SQLite file, on a fresh loop."""
+    """Run ``body`` with a desk on the sandbox and a real SQLite file, on a fresh loop
+    (``transport``: SmartRecruiters')."""
     from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY
 
     async def main() -> T:
         session = Session(
             sr=SmartRecruitersClient(sandbox.sr_base_url, DEMO_SR_KEY, transport=transport),
-            berke=BerkeClient(sandbox.berke_base_url, DEMO_BERKE_TOKEN, pacer=berke_pacer),
+            berke=BerkeClient(
+                sandbox.berke_base_url,
+                DEMO_BERKE_TOKEN,
+                pacer=berke_pacer,
+                transport=berke_transport,
+            ),
             demo=True,
         )
         desk = Desk(session, Database(path), author=ContactPerson(first_name="Cora"))
