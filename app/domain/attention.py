@@ -128,6 +128,9 @@ def flags_for(
         and link.invitation_address(order.candidate.email)
         and invited_elsewhere_at is None
         and StepKind.INVITE not in state.pending
+        # This desk's accept was refused because it was accepted elsewhere: the order points
+        # at someone else's assessment (the failed accept says so), not at this one.
+        and StepKind.ACCEPT not in state.failed
         and berke in (None, BerkeProgress.NOT_STARTED)
     ):
         # Accepted, and the candidate was never sent the way in (a batch stopped after the

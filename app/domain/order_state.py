@@ -34,6 +34,10 @@ class OrderState:
     pending: frozenset[StepKind] = frozenset()
     #: Steps whose latest attempt failed (shown with Retry).
     failed: frozenset[StepKind] = frozenset()
+    #: This desk accepted the order: its latest accept step is done. An order in progress
+    #: without it was accepted by someone else (another desk or coordinator), whose
+    #: assessment SmartRecruiters' order points at, not necessarily this order's link.
+    accepted_here: bool = False
     result_id: str | None = None
     uploads: tuple[Upload, ...] = field(default=())
     #: Berke's side, once the assessment has been watched (None: not yet, or no assessment).

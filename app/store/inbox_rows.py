@@ -109,13 +109,11 @@ def _read(path: Path, conn: sqlite3.Connection) -> InboxRows:
     return InboxRows(path, orders, states)
 
 
-def pending_and_failed(
-    steps: Iterable[sqlite3.Row],
-) -> dict[str, tuple[frozenset[StepKind], frozenset[StepKind]]]:
-    """Each order's steps whose latest attempt is pending, and those whose latest failed, for
-    every order with a step of a kind this version knows (``steps``: the journal's order_id,
-    action and state, in the order they were written). A failed accept that a Retry then
-    finished is not failed any more."""
+def latest_step_states(steps: Iterable[sqlite3.Row]) -> dict[str, dict[StepKind, str]]:
+    """Each order's steps by kind, the state of the latest attempt of each, for every order
+    with a step of a kind this version knows (``steps``: the journal's order_id, action and
+    state, in the order they were written). A failed accept that a Retry then finished is
+    not failed any more."""
     latest: dict[str, dict[StepKind, str]] = defaultdict(dict)
     for row in steps:
         try:
@@ -123,10 +121,20 @@ def pending_and_failed(
         except ValueError:
             continue  # a step kind a newer version wrote: not this version's to show
         latest[row["order_id"]][action] = row["state"]
+    return latest
+
+
+def in_state(states: dict[StepKind, str], state: StepState) -> frozenset[StepKind]:
+    """The kinds of ``latest_step_states`` of one order whose latest attempt is in ``state``."""
+    return frozenset(a for a, s in states.items() if s == state)
+
+
+def pending_and_failed(
+    steps: Iterable[sqlite3.Row],
+) -> dict[str, tuple[frozenset[StepKind], frozenset[StepKind]]]:
+    """Each order's steps whose latest attempt is pending, and those whose latest failed
+    (``latest_step_states``)."""
     return {
-        order_id: (
-            frozenset(a for a, s in states.items() if s == StepState.PENDING),
-            frozenset(a for a, s in states.items() if s == StepState.FAILED),
-        )
-        for order_id, states in latest.items()
+        order_id: (in_state(states, StepState.PENDING), in_state(states, StepState.FAILED))
+        for order_id, states in latest_step_states(steps).items()
     }

@@ -2,7 +2,7 @@
 at start, and re-reads for the orders a step or a sync changed.
 
 Reads only; the journal, the result store and the upload queue write. A step's *latest* state
-per (order, action) decides whether it counts as failed (``inbox_rows.pending_and_failed``,
+per (order, action) decides whether it counts as failed (``inbox_rows.latest_step_states``,
 which a working day's first frame reads the same way, without the models).
 """
 
@@ -14,12 +14,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 
-from app.domain.journal_terms import LinkedAssessment
+from app.domain.journal_terms import LinkedAssessment, StepKind, StepState
 from app.domain.order_state import OrderState
 from app.domain.uploads import Upload
 from app.store.berke_watch import berke_state
 from app.store.database import Database, select_in
-from app.store.inbox_rows import BERKE_STATUS, pending_and_failed
+from app.store.inbox_rows import BERKE_STATUS, in_state, latest_step_states
 
 # As a table with an order_id column, for ``_rows`` to add its "WHERE order_id IN".
 _GONE = "SELECT * FROM (SELECT id AS order_id, gone_since FROM orders WHERE gone_since IS NOT NULL)"
@@ -59,9 +59,11 @@ def load_states(db: Database, order_ids: Iterable[str] | None = None) -> dict[st
         dismissed = frozenset(json.loads(row["dismissed"] or "[]"))
         if dismissed:
             by_order[row["order_id"]]["dismissed"] = dismissed
-    for order_id, (pending, failed) in pending_and_failed(steps).items():
-        by_order[order_id]["pending"] = pending
-        by_order[order_id]["failed"] = failed
+    for order_id, states in latest_step_states(steps).items():
+        by_order[order_id]["pending"] = in_state(states, StepState.PENDING)
+        by_order[order_id]["failed"] = in_state(states, StepState.FAILED)
+        if states.get(StepKind.ACCEPT) == StepState.DONE:
+            by_order[order_id]["accepted_here"] = True
     for row in results:
         by_order[row["order_id"]]["result_id"] = row["result_id"]  # the latest wins
     queued: dict[str, list[Upload]] = defaultdict(list)

@@ -12,7 +12,7 @@ import asyncio
 import logging
 import re
 import threading
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -26,12 +26,13 @@ from app.domain.berke_jobs import no_match_warning
 from app.domain.berke_text import BerkeParam
 from app.domain.field_errors import FORM_LEVEL, field_errors
 from app.domain.invitation import InvitationText
-from app.domain.journal_terms import LinkedAssessment
+from app.domain.journal_terms import LinkedAssessment, StepKind, StepState
 from app.domain.order_rules import OrderAction, why_not
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.domain.text_fold import fold
 from app.workflows.desk import Desk
 from app.workflows.order_actions import (
+    RETRIED_AUTOMATICALLY,
     ActionNotAllowedError,
     AlreadyInvitedError,
     accept_order,
@@ -152,14 +153,33 @@ class PlannedOrder:
 async def why_not_in_batch(
     desk: Desk, order: AssessmentOrder, linked: LinkedAssessment | None
 ) -> str | None:
-    """Why the batch leaves ``order`` alone: the rules, and for an order accepted with a
-    reused assessment, an invitation this desk already sent for the candidate's other order."""
+    """Why the batch leaves ``order`` alone: the rules; for an order in progress already, an
+    accept that was not this desk's, and an invitation this desk already sent for the
+    candidate's other order (a reused assessment)."""
     gone_since = await asyncio.to_thread(desk.orders.gone_since, order.id)
     reason = why_not(OrderAction.CREATE_ACCEPT_INVITE, order, linked, gone_since=gone_since)
-    accepted = reason is None and linked is not None and order.status is not OrderStatus.NEW
-    if accepted and linked and await asyncio.to_thread(invited_for_another_order, desk, linked):
+    if reason is not None or linked is None or order.status is OrderStatus.NEW:
+        return reason
+    # What is left of an order in progress is the invitation, and only where this desk
+    # accepted it with this assessment: accepted elsewhere (the batch's accept refused),
+    # SmartRecruiters' order points at someone else's, and the candidate would get two.
+    journal = desk.journal
+    if not await asyncio.to_thread(journal.has_step, order.id, [StepKind.ACCEPT], StepState.DONE):
+        if await asyncio.to_thread(journal.has_pending, order.id, StepKind.ACCEPT):
+            return RETRIED_AUTOMATICALLY
+        return accepted_elsewhere_reason(linked)
+    if await asyncio.to_thread(invited_for_another_order, desk, linked):
         return ALREADY_INVITED_WITH_THE_OTHER_ORDER
-    return reason
+    return None
+
+
+def accepted_elsewhere_reason(linked: LinkedAssessment) -> str:
+    """Why the batch does not invite to ``linked`` for an order this desk did not accept."""
+    return (
+        "Accepted in SmartRecruiters elsewhere (another desk or coordinator), not with this "
+        f"desk's assessment ({linked.invitation_code}): the candidate is not invited to it. "
+        "Check with whoever accepted it; Invite sends it if it is the one to use."
+    )
 
 
 #: Why an accepted order whose shared assessment was sent for another order is left alone.
@@ -191,9 +211,10 @@ def candidate_keys(order: AssessmentOrder) -> set[str]:
     """What makes two orders one candidate's: the same SmartRecruiters candidate, or the
     same email and the same name (any case or accents, spaces trimmed: "José Núñez" is "Jose
     Nunez"). Not the email alone: two people may share one (a family's), and the second was
-    given the first one's assessment, its invitation and its result."""
+    given the first one's assessment, its invitation and its result. A blank id is no one's:
+    two people sent without one were taken for one."""
     candidate = order.candidate
-    keys = {f"id:{candidate.id}"}
+    keys = {f"id:{candidate.id}"} if candidate.id.strip() else set()
     if candidate.email:
         name = " ".join(f"{candidate.first_name or ''} {candidate.last_name or ''}".split())
         keys.add(f"email:{candidate.email.casefold()}|{fold(name)}")
@@ -429,13 +450,16 @@ async def run_batch(
     reuse: ReuseFinder | None = None,
     invitation: InvitationText | None = None,
     reuse_only: frozenset[str] = frozenset(),
+    skipped: Mapping[str, str] | None = None,
     guard: OrderGuard | None = None,
 ) -> list[Outcome]:
     """Every order in turn; after a cancel the rest are reported as skipped, none half-done.
 
-    ``reuse_only``: the orders the plan has reusing the candidate's assessment. ``guard``
-    claims an order's actions while it runs (a second click, or Invite on the same order,
-    is refused meanwhile)."""
+    ``reuse_only``: the orders the plan has reusing the candidate's assessment; ``skipped``:
+    those it skips, with why. They are reported so and not run, even if they could run by
+    now (data corrected meanwhile): the plan gave them no job, and promised nothing sent.
+    ``guard`` claims an order's actions while it runs (a second click, or Invite on the
+    same order, is refused meanwhile)."""
     # One text for every order: refused once, before anything is sent.
     check_message("The message to the candidates", message_to_candidate)
     outcomes: list[Outcome] = []
@@ -445,6 +469,10 @@ async def run_batch(
                 order.id, order.candidate.full_name, OutcomeKind.SKIPPED, "Cancelled.",
                 not_run=True,
             )  # fmt: skip
+        elif skipped and order.id in skipped:
+            outcome = Outcome(
+                order.id, order.candidate.full_name, OutcomeKind.SKIPPED, skipped[order.id]
+            )
         else:
             try:
                 with guard(order.id) if guard is not None else nullcontext():

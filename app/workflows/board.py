@@ -65,6 +65,7 @@ from app.workflows.batch import (
     PlanKind,
     PlannedOrder,
     ReuseFinder,
+    accepted_elsewhere_reason,
     default_request,
     plan_batch,
     request_for_job,
@@ -344,10 +345,14 @@ class OrderBoard:
         reason = why_not(
             OrderAction.CREATE_ACCEPT_INVITE, order, state.link, gone_since=state.gone_since
         )
-        accepted = reason is None and order.status is not OrderStatus.NEW
-        if accepted and self._invited_for_another_order(order.id):
-            return ALREADY_INVITED_WITH_THE_OTHER_ORDER  # (the batch's own rule too)
-        return reason
+        if reason is not None or state.link is None or order.status is OrderStatus.NEW:
+            return reason
+        # The batch's own rules (``batch.why_not_in_batch``) for an order in progress.
+        if not state.accepted_here:
+            return accepted_elsewhere_reason(state.link)
+        if self._invited_for_another_order(order.id):
+            return ALREADY_INVITED_WITH_THE_OTHER_ORDER
+        return None
 
     def _linked_with(self, order_id: str) -> set[str]:
         """The orders linked to this order's Berke assessment, itself included (none when it
@@ -922,6 +927,7 @@ class OrderBoard:
                 message_to_candidate=message_to_candidate,
                 reuse=await self._reuse_finder() if reuse else None,
                 reuse_only=frozenset(p.order_id for p in plan or () if p.kind is PlanKind.REUSE),
+                skipped={p.order_id: p.reason for p in plan or () if p.kind is PlanKind.SKIP},
                 guard=self._claimed_for_batch,
                 # The same message and sender for every invitation of the batch; None sends
                 # the profile's default.

@@ -114,6 +114,13 @@ def upload_turn_key(upload_id: int) -> str:
     return f"upload-turn:{upload_id}"
 
 
+def invitation_key(source_candidate_id: str) -> str:
+    """Held while an invitation of one Berke assessment is counted and sent (or reminded):
+    the orders of one candidate share it, and two sends that both read Berke's count before
+    either went out invited the candidate twice. Berke compares ids without case."""
+    return f"invitation:{source_candidate_id.casefold()}"
+
+
 def action_key(action: OrderAction, order_id: str) -> str:
     """The in-flight key of a coordinator's action on an order (``Desk.claim``)."""
     return f"action:{action.value}:{order_id}"

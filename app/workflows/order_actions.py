@@ -34,8 +34,8 @@ from app.domain.smartrecruiters import (
     RejectRequest,
 )
 from app.domain.sr_limits import message_too_long
-from app.workflows.desk import Desk
-from app.workflows.refusals import ActionNotAllowedError, AlreadyInvitedError
+from app.workflows.desk import Desk, invitation_key
+from app.workflows.refusals import ActionNotAllowedError, AlreadyInvitedError, StepDeferredError
 from app.workflows.steps import id_taken_error, run_step
 
 log = logging.getLogger(__name__)
@@ -251,17 +251,28 @@ async def send_invitation(
             **(text.to_params() if text is not None else {}),
         }
     )
-    # How many Berke had sent before: a retry counts this invitation as sent only if it grew.
-    # One created by the same call a moment ago (the batch) has sent none: no need to ask.
-    sent_before = 0
-    if not just_created:
-        status = await desk.session.berke.get_assessment_status(linked.source_candidate_id)
-        sent_before = (status.invitations_sent or 0) if status is not None else 0
-    if sent_before and not linked.invitation_sent and not resend:
-        shared = await asyncio.to_thread(invited_for_another_order, desk, linked)
-        raise AlreadyInvitedError(sent_before, sent_here_for_another_order=shared)
-    step = InviteStep(request=request, invitations_sent_before=sent_before)
-    await run_step(desk, order.id, step)
+    # Counted and sent as one move per assessment: the candidate's other order (its Invite,
+    # its batch, or the resumer retrying its invitation) may be sending the same one.
+    key = invitation_key(linked.source_candidate_id)
+    if not desk.claim(key):
+        raise StepDeferredError(
+            "The candidate's invitation to this Berke assessment is being sent right now, for "
+            "their other order: look again in a moment."
+        )
+    try:
+        # How many Berke had sent before: a retry counts this invitation as sent only if it
+        # grew. One created by the same call a moment ago (the batch) has sent none.
+        sent_before = 0
+        if not just_created:
+            status = await desk.session.berke.get_assessment_status(linked.source_candidate_id)
+            sent_before = (status.invitations_sent or 0) if status is not None else 0
+        if sent_before and not linked.invitation_sent and not resend:
+            shared = await asyncio.to_thread(invited_for_another_order, desk, linked)
+            raise AlreadyInvitedError(sent_before, sent_here_for_another_order=shared)
+        step = InviteStep(request=request, invitations_sent_before=sent_before)
+        await run_step(desk, order.id, step)
+    finally:
+        desk.release(key)
     refreshed = await linked_assessment(desk, order.id)
     assert refreshed is not None
     return refreshed

@@ -70,7 +70,7 @@ from app.domain.smartrecruiters import (
     OrderStatus,
 )
 from app.domain.uploads import Upload
-from app.workflows.desk import Desk
+from app.workflows.desk import Desk, invitation_key
 from app.workflows.file_identity import arrived_copy, changed_since_queued, file_fingerprint
 from app.workflows.refusals import (
     OrderGoneError,
@@ -267,6 +267,9 @@ async def _create_assessment(
         raise id_taken_error(
             candidate_id, existing, request, own_id=own_id, service_message=exc.service_message
         ) from None
+    # Berke's answer names this order's id; an invitation code another order here holds
+    # would have this order accepted with that order's URL.
+    await _refuse_if_linked_elsewhere(desk, order_id, response.invitation_code, "Berke gave")
     prefix = url_prefix(response.assessment_url, response.invitation_code)
     await asyncio.to_thread(desk.results.set_meta, BERKE_URL_PREFIX, prefix)
     link = LinkedAssessment(
@@ -326,6 +329,18 @@ def id_taken_error(
     )
 
 
+async def _refuse_if_linked_elsewhere(desk: Desk, order_id: str, code: str, how: str) -> None:
+    """Defence in depth: one order never takes an assessment linked to another order here.
+    The step stays pending: its retry looks its own id up in Berke again."""
+    linked_elsewhere = await asyncio.to_thread(desk.journal.orders_linked_to, code)
+    others = [other for other in linked_elsewhere if other != order_id]
+    if others:
+        raise StepDeferredError(
+            f"The assessment {how} ({code}) is already linked to another order here "
+            f"({others[0]}); it is not linked to this one."
+        )
+
+
 async def _link_from_status(
     desk: Desk, order_id: str, status: AssessmentStatus, request: CreateAssessmentRequest
 ) -> AssessmentLinked:
@@ -336,14 +351,7 @@ async def _link_from_status(
             "The assessment exists in Berke, but Berke did not say its invitation code yet; "
             "it is tried again later."
         )
-    linked_elsewhere = await asyncio.to_thread(desk.journal.orders_linked_to, code)
-    others = [other for other in linked_elsewhere if other != order_id]
-    if others:
-        # Defence in depth: one order's recovery must never take another order's assessment.
-        raise StepDeferredError(
-            f"The assessment found in Berke ({code}) is already linked to another order here "
-            f"({others[0]}); it is not linked to this one."
-        )
+    await _refuse_if_linked_elsewhere(desk, order_id, code, "found in Berke")
     url = status.assessment_url
     if url and assessment_url_problem(url, code) is not None:
         # Held to the create's own rule: one it would refuse is taken as no URL at all.
@@ -461,14 +469,30 @@ async def _reject(desk: Desk, order_id: str, step: RejectStep) -> OrderUpdated:
 
 async def _invite(desk: Desk, step: InviteStep, retry: bool) -> InvitationSent:
     request = step.request
-    sent_before = step.invitations_sent_before
-    if retry and sent_before is not None:
-        # Only a count that went up since the step was written proves this invitation left.
-        status = await desk.session.berke.get_assessment_status(request.source_candidate_id)
-        if status is not None and (status.invitations_sent or 0) > sent_before:
-            return InvitationSent(email=request.email_address, already_sent=True)
-    await desk.session.berke.send_invitation(request)
-    return InvitationSent(email=request.email_address)
+    if not retry:
+        # A first try: ``send_invitation`` holds the assessment's invitation key, and counted.
+        await desk.session.berke.send_invitation(request)
+        return InvitationSent(email=request.email_address)
+    key = invitation_key(request.source_candidate_id)
+    if not desk.claim(key):
+        # Another order of the candidate is sending this assessment's invitation now: once it
+        # went, Berke's count has grown and this step counts as sent.
+        raise StepDeferredError(
+            "The candidate's invitation is being sent right now for their other order; "
+            "it is looked at again later."
+        )
+    try:
+        sent_before = step.invitations_sent_before
+        if sent_before is not None:
+            # Only a count that went up since the step was written proves this invitation
+            # left (this step's lost answer, or the same assessment's for the other order).
+            status = await desk.session.berke.get_assessment_status(request.source_candidate_id)
+            if status is not None and (status.invitations_sent or 0) > sent_before:
+                return InvitationSent(email=request.email_address, already_sent=True)
+        await desk.session.berke.send_invitation(request)
+        return InvitationSent(email=request.email_address)
+    finally:
+        desk.release(key)
 
 
 def _same_result(listed: AssessmentResult, sent: AssessmentResult) -> bool:

@@ -9,16 +9,20 @@ ids and one email, an assessment reused earlier by hand.
 from __future__ import annotations
 
 import asyncio
+import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from app.domain.attention import Attention
+from app.domain.journal_terms import StepKind
 from app.domain.order_rules import OrderAction
-from app.domain.smartrecruiters import AssessmentOrder
+from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.sandbox import SandboxServer
-from app.workflows.batch import OutcomeKind, PlanKind, request_for_job
+from app.workflows.batch import OutcomeKind, PlanKind, accepted_elsewhere_reason, request_for_job
 from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
 from tests.integration.helpers import RealNetwork, new_order_body
@@ -352,4 +356,204 @@ def test_an_order_accepted_with_a_reused_assessment_already_sent_is_not_offered_
         assert again.kind is PlanKind.SKIP
 
     with_board(sandbox, tmp_path / "desk.sqlite3", body)
+    assert invitations_to(sandbox, email) == [1]
+
+
+def test_an_order_accepted_elsewhere_is_not_invited_to_this_desks_assessment(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Another desk accepted the order with its own assessment after the plan: this desk's
+    accept is refused and says so. Before, "Retry the failed" then took the order for one
+    whose invitation was left, and invited the candidate to this desk's assessment, which
+    SmartRecruiters' order does not point at (and the order was flagged "Not invited")."""
+    email = "eva-elsewhere@example.com"
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order = await order_for(desk, "Eva", email, "Registered Nurse")
+        await board.sync()
+        plan = await board.plan_batch([order.id])
+        await desk.session.sr.accept_order(order.id, "https://elsewhere.example/a/OTHER1")
+        (first,) = await board.create_accept_invite([order.id], plan=plan.orders)
+        assert first.kind is OutcomeKind.FAILED
+        assert "already accepted elsewhere" in first.detail
+        link = board.link(order.id)
+        assert link is not None
+        assert board.flags(order.id) == []  # not "Not invited: send it"
+        elsewhere = accepted_elsewhere_reason(link)
+        assert board.why_not(OrderAction.CREATE_ACCEPT_INVITE, [order.id]) == elsewhere
+        (replanned,) = (await board.plan_batch([order.id])).orders
+        assert (replanned.kind, replanned.reason) == (PlanKind.SKIP, elsewhere)
+        # The batch dialog's "Retry the failed" runs the first plan again.
+        (again,) = await board.create_accept_invite([order.id], plan=plan.orders)
+        assert (again.kind, again.detail) == (OutcomeKind.SKIPPED, elsewhere)
+        link = board.link(order.id)
+        assert link is not None
+        assert not link.invitation_sent
+        # The coordinator's own decision, once they checked, is still theirs to make.
+        assert board.why_not(OrderAction.INVITE, [order.id]) is None
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body)
+    assert invitations_to(sandbox, email) == [0]
+
+
+class SecondCreateAnsweredWithTheFirst(RealNetwork):
+    """Berke's transport: a second CreateAssessment is answered with the first one's
+    invitation code and URL (under the id it was sent), a duplicate no real answer should
+    hold."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.first: dict[str, Any] | None = None
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        if not request.url.path.endswith("/CreateAssessment"):
+            return response
+        body = json.loads(await response.aread())
+        made = body["assessment"]
+        if self.first is None:
+            self.first = dict(made)
+        else:
+            made["invitationCode"] = self.first["invitationCode"]
+            made["assessmentUrl"] = self.first["assessmentUrl"]
+        return httpx.Response(response.status_code, json=body, request=request)
+
+
+def test_a_created_assessment_another_order_holds_is_not_linked(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Before, Bob's order was linked to Ann's assessment and accepted with its URL: only a
+    recovery (``_link_from_status``) looked for another order holding the code."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        ann = await order_for(desk, "Ann", "ann.dup@example.com", "Registered Nurse")
+        bob = await order_for(desk, "Bob", "bob.dup@example.com", "Registered Nurse")
+        await board.sync()
+        plan = await board.plan_batch([ann.id, bob.id])
+        done, refused = await board.create_accept_invite([ann.id, bob.id], plan=plan.orders)
+        assert done.kind is OutcomeKind.DONE
+        anns = board.link(ann.id)
+        assert anns is not None
+        assert refused.kind is OutcomeKind.FAILED
+        assert f"({anns.invitation_code}) is already linked to another order" in refused.detail
+        assert board.link(bob.id) is None
+        assert desk.journal.orders_linked_to(anns.invitation_code) == [ann.id]
+        still = await desk.session.sr.get_order(bob.id)
+        assert still.status is OrderStatus.NEW  # not accepted with Ann's URL
+        # The create stays pending: its retry looks Bob's own id up, never Ann's code.
+        assert desk.journal.has_pending(bob.id, StepKind.CREATE_ASSESSMENT)
+
+    with_board(
+        sandbox, tmp_path / "desk.sqlite3", body, berke_transport=SecondCreateAnsweredWithTheFirst()
+    )
+
+
+@pytest.mark.parametrize("blank", ["", "  "])
+def test_two_people_sent_without_a_candidate_id_are_not_one_candidate(
+    sandbox: SandboxServer, tmp_path: Path, blank: str
+) -> None:
+    """Before, a blank SmartRecruiters id was a key of its own: Bob's order reused Ann's
+    assessment, and was accepted with it."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        ann = await order_for(desk, "Ann", "ann.blank@example.com", "Nurse", candidate_id=blank)
+        bob = await order_for(desk, "Bob", "bob.blank@example.com", "Nurse", candidate_id=blank)
+        await board.sync()
+        plan = await board.plan_batch([ann.id, bob.id])
+        assert [p.kind for p in plan.orders] == [PlanKind.CREATE, PlanKind.CREATE]
+        outcomes = await board.create_accept_invite([ann.id, bob.id], plan=plan.orders)
+        assert [o.kind for o in outcomes] == [OutcomeKind.DONE] * 2, outcomes
+        anns, bobs = board.link(ann.id), board.link(bob.id)
+        assert anns is not None
+        assert bobs is not None
+        assert anns.invitation_code != bobs.invitation_code
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_an_order_the_plan_skips_is_not_run_even_if_it_could_be_by_then(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """A skipped row has no job in the plan: run as it was, it was created on Berke's default
+    job (its data corrected in SmartRecruiters while the plan was open, say)."""
+    email = "sam-skipped@example.com"
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order = await order_for(desk, "Sam", email, "Registered Nurse")
+        await board.sync()
+        (planned,) = (await board.plan_batch([order.id])).orders
+        assert planned.kind is PlanKind.CREATE  # runnable now; skipped when it was planned:
+        skipped = replace(planned, kind=PlanKind.SKIP, job=None, reason="Berke would refuse…")
+        (outcome,) = await board.create_accept_invite([order.id], plan=[skipped])
+        assert (outcome.kind, outcome.detail) == (OutcomeKind.SKIPPED, "Berke would refuse…")
+        assert board.link(order.id) is None
+        assert desk.journal.entries(order.id) == []
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body)
+    assert invitations_to(sandbox, email) == []
+
+
+class HeldInvitations(RealNetwork):
+    """Berke's transport: the next ``fail_invites`` SendInvitation get a 503 (nothing sent);
+    once ``hold`` is set, the next GetAssessmentStatus waits for ``release``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fail_invites = 0
+        self.hold = False
+        self.held = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        call = request.url.path.rsplit("/", 1)[-1]
+        if self.fail_invites and call == "SendInvitation":
+            self.fail_invites -= 1
+            return httpx.Response(503, text="Busy", request=request)
+        if self.hold and call == "GetAssessmentStatus":
+            self.hold = False
+            self.held.set()
+            await self.release.wait()
+        return await self.inner.handle_async_request(request)
+
+
+def test_one_assessments_invitation_is_sent_once_when_both_orders_send_it_at_once(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The candidate's first order's invitation waits for the resumer (a 503); their second
+    order reuses the assessment and sends it itself. Before, the resumer retried the first
+    one's while the second counted Berke's invitations: both read 0, both sent."""
+    email = "xavi-race@example.com"
+    berke = HeldInvitations()
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        first = await order_for(desk, "Xavi", email, "Registered Nurse")
+        second = await order_for(desk, "Xavi", email, "Staff Accountant")
+        await board.sync()
+        berke.fail_invites = 1
+        (failed,) = await board.create_accept_invite([first.id])
+        assert failed.kind is OutcomeKind.FAILED
+        assert desk.journal.has_pending(first.id, StepKind.INVITE)
+        plan = await board.plan_batch([second.id])
+        assert plan.orders[0].kind is PlanKind.REUSE
+        berke.hold = True
+        batch = asyncio.create_task(board.create_accept_invite([second.id], plan=plan.orders))
+        try:
+            await berke.held.wait()  # the second order counts the assessment's invitations…
+            report = await board.resume()  # …while the resumer would retry the first order's
+        finally:
+            berke.release.set()
+            (sent,) = await batch
+        assert report.done == []
+        assert len(report.waiting) == 1, report
+        assert sent.kind is OutcomeKind.DONE, sent
+        assert "invited" in sent.detail
+        # Berke's count grew: the first order's invitation counts as the one sent.
+        assert (await board.resume()).settled
+        assert not desk.journal.has_pending(first.id, StepKind.INVITE)
+        for order_id in (first.id, second.id):
+            link = board.link(order_id)
+            assert link is not None
+            assert link.invitation_sent
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body, berke_transport=berke)
     assert invitations_to(sandbox, email) == [1]
