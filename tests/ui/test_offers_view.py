@@ -891,3 +891,29 @@ def test_every_column_of_the_list_is_seen_whole_at_1280(view: OffersView, qtbot:
     last = header.logicalIndex(header.count() - 1)
     assert header.sectionPosition(last) + header.sectionSize(last) <= table.viewport().width()
     assert not table.horizontalScrollBar().isVisible()
+
+
+def test_an_edit_keeps_a_companies_value_and_terms_the_form_has_no_entry_for(
+    view: OffersView, qtbot: QtBot, live_desk: Desk
+) -> None:
+    """Before: renaming an offer whose companies another client set to a value the form has
+    no entry for sent "ALL" (opening the offer to every company, without a word), and the
+    terms were rebuilt from type and price alone (a billing period went)."""
+    made = new_offer(
+        view, qtbot, availability={"companies": "INVITED_AND_MINE"},
+        price={"amount": "20.00", "currencyCode": "USD", "tier": "B"},
+        billingPeriod="PER_CANDIDATE",
+    )  # fmt: skip
+    assert made.id is not None
+    form = open_form(view, qtbot, view.edit_button)
+    assert form.companies.currentText() == "Unchanged: INVITED_AND_MINE"
+    form.name.setText("Renamed")
+    with qtbot.waitSignal(view.loaded):
+        qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    stored = run(qtbot, live_desk.session.sr.get_offer(made.id))
+    assert stored.name == "Renamed"
+    assert stored.availability is not None
+    assert stored.availability.companies == "INVITED_AND_MINE"
+    assert (stored.terms.model_extra or {}).get("billingPeriod") == "PER_CANDIDATE"
+    assert stored.terms.price is not None
+    assert (stored.terms.price.model_extra or {}).get("tier") == "B"

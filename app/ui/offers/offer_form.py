@@ -351,7 +351,14 @@ class OfferForm(ValidatedForm[OfferDraft]):
                 self.companies.setCurrentIndex(last)
             else:
                 index = self.companies.findData(companies or "ALL")
-                self.companies.setCurrentIndex(max(index, 0))
+                if index < 0 and companies:
+                    # A value set by another client that the form has no entry for: kept as
+                    # it is unless changed (it fell back to ALL, opening the offer to all).
+                    self.companies.addItem(
+                        f"Unchanged: {one_line(companies, SHOWN_SHORT)}", companies
+                    )
+                    index = self.companies.count() - 1
+                self.companies.setCurrentIndex(index)
             self.special_offer.setChecked(availability.is_special_offer)
         if isinstance(offer.target_market, str):
             self.target_market.setText(offer.target_market)
@@ -369,8 +376,8 @@ class OfferForm(ValidatedForm[OfferDraft]):
 
     def data(self) -> dict[str, Any]:
         """The form as an offer body (the service's spellings); blank optional text is absent.
-        What the offer's availability holds that the form has no field for is sent back as
-        it was (the update replaces the whole document)."""
+        What the offer's availability and terms hold that the form has no field for is sent
+        back as it was (the update replaces the whole document)."""
         original = self._original.availability if self._original is not None else None
         availability: dict[str, Any] = {
             **((original.model_extra or {}) if original is not None else {}),
@@ -383,10 +390,19 @@ class OfferForm(ValidatedForm[OfferDraft]):
             values = split_lines(edit.toPlainText())
             if values:
                 availability[key] = values
-        terms: dict[str, Any] = {"type": self.terms_type.currentData()}
+        kept = self._original.terms if self._original is not None else None
+        terms: dict[str, Any] = {
+            **((kept.model_extra or {}) if kept is not None else {}),  # as availability's
+            "type": self.terms_type.currentData(),
+        }
         amount, currency = self.amount.text().strip(), self.currency.text().strip()
         if amount or currency:
-            terms["price"] = {"amount": amount, "currencyCode": currency}
+            price = kept.price if kept is not None else None
+            terms["price"] = {
+                **((price.model_extra or {}) if price is not None else {}),
+                "amount": amount,
+                "currencyCode": currency,
+            }
         data: dict[str, Any] = {
             "catalogId": self.catalog_id.text(),
             "name": self.name.text(),
