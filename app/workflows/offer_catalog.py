@@ -122,7 +122,7 @@ def _cost_not_recorded(offer: Offer, exc: Exception) -> OfferError:
     log.warning("Recording the Cost of %s failed: %r", offer.catalog_id, exc)
     return OfferError(
         f"SmartRecruiters has the offer “{offer.catalog_id}”, but its cost could not be "
-        f"recorded here: {exc}",
+        f"recorded here ({str(exc).rstrip('.')}). Save again to record it.",
         COST_FIELD,
     )
 
@@ -197,7 +197,7 @@ class OfferCatalog:
             raise OfferError(str(exc), STATUS_FIELD) from exc
         except ApiError as exc:
             raise _refused("Creating an offer", exc) from exc
-        except (sqlite3.Error, OSError) as exc:
+        except (sqlite3.Error, OSError, offers.OfferIdMissingError) as exc:
             raise _cost_not_recorded(offer, exc) from exc
 
     async def read(self, offer_id: str) -> Offer:

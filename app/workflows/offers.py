@@ -121,8 +121,13 @@ async def create_offer(sources: OfferSources, offer: Offer, cost: OfferCost | No
         created = earlier
     except ApiError as exc:
         raise _explained(exc) from exc
+    if created.id is None:
+        # The answer left the new offer's id out: the offer is there, found by its catalogId.
+        created = await _saved_before(sources, offer) or created
     if created.id is not None:
         await set_cost(sources, created.id, cost)
+    elif cost is not None:
+        raise OfferIdMissingError(created)
     return created
 
 
@@ -140,6 +145,16 @@ async def _saved_before(sources: OfferSources, offer: Offer) -> Offer | None:
         if found.catalog_id == offer.catalog_id and all(held.get(k) == v for k, v in sent.items()):
             return found
     return None
+
+
+class OfferIdMissingError(Exception):
+    """SmartRecruiters created the offer but its answer gave no id, and no offer of its
+    catalogId could be found either: the Cost has no offer to be recorded against. Saving
+    again finds the offer by its catalogId (a create refused as taken) and records it."""
+
+    def __init__(self, created: Offer) -> None:
+        super().__init__("SmartRecruiters' answer did not say the new offer's id.")
+        self.created = created
 
 
 class OfferChangedError(Exception):

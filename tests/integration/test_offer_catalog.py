@@ -4,12 +4,14 @@ and an offer's recent orders from the local copy."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import uuid
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import httpx
 import pytest
 
 from app.domain.offer_cost import CostKind, OfferCost
@@ -18,6 +20,7 @@ from app.workflows import offers
 from app.workflows.desk import Desk
 from app.workflows.inbox import sync_all
 from app.workflows.offer_catalog import COST_FIELD, OfferCatalog, OfferError, named_field
+from tests.integration.helpers import RealNetwork
 from tests.integration.test_workflows import run_with_desk
 
 if TYPE_CHECKING:
@@ -190,3 +193,67 @@ def test_saving_again_after_a_save_whose_cost_failed_is_no_conflict(
         assert saved.name == "Edited by me"
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+class CreatedWithoutId(RealNetwork):
+    """SmartRecruiters creates the offer but its answer leaves the id out; ``hide_from_search``:
+    the catalogue's search does not find it yet either (an index that lags)."""
+
+    def __init__(self, *, hide_from_search: bool) -> None:
+        super().__init__()
+        self.hide_from_search = hide_from_search
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        created = request.method == "POST"
+        if not request.url.path.endswith("/offers") or not (created or self.hide_from_search):
+            return response
+        body = json.loads(await response.aread())
+        if created:
+            body.pop("id", None)
+        else:
+            body.update(content=[], totalFound=0)
+        return httpx.Response(response.status_code, json=body)
+
+
+def test_a_created_offer_answered_without_its_id_keeps_its_cost(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The Cost was recorded only under the answer's id: without one it went nowhere, and the
+    form closed as if it had been saved."""
+    cost = OfferCost(kind=CostKind.FLAT_RATE, value=Decimal("12.50"))
+
+    async def body(desk: Desk) -> None:
+        catalog = OfferCatalog(desk.session, desk.db)
+        created = await catalog.create(new_offer(), cost)
+        assert created.id is not None  # found by its catalogId
+        assert (await catalog.page(query=created.catalog_id)).costs == {created.id: cost}
+
+    run_with_desk(
+        sandbox, tmp_path / "d.sqlite3", body, transport=CreatedWithoutId(hide_from_search=False)
+    )
+
+
+def test_a_cost_with_no_offer_id_to_go_under_is_said_at_the_cost_and_saved_again(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    cost = OfferCost(kind=CostKind.FLAT_RATE, value=Decimal("12.50"))
+    lagging = CreatedWithoutId(hide_from_search=True)
+
+    async def body(desk: Desk) -> None:
+        catalog = OfferCatalog(desk.session, desk.db)
+        offer = new_offer()
+        with pytest.raises(OfferError) as failed:
+            await catalog.create(offer, cost)
+        assert failed.value.field == COST_FIELD
+        assert str(failed.value) == (
+            f"SmartRecruiters has the offer “{offer.catalog_id}”, but its cost could not be "
+            "recorded here (SmartRecruiters' answer did not say the new offer's id). "
+            "Save again to record it."
+        )
+        lagging.hide_from_search = False  # the search finds it now
+        saved = await catalog.create(offer, cost)  # Save again: taken, and it is this one
+        assert saved.id is not None
+        assert (await catalog.page(query=offer.catalog_id)).costs == {saved.id: cost}
+
+    run_with_desk(sandbox, tmp_path / "d.sqlite3", body, transport=lagging)
