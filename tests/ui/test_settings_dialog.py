@@ -1039,7 +1039,8 @@ def test_keys_of_a_profile_left_out_never_go_to_a_new_one_of_its_name(
     dialog.name_edit.textEdited.emit("Client B")
     _type_address(dialog, "sr_base_url", "https://sr.elsewhere.example/v1")
     assert dialog.save() is None
-    assert "A Partner API key is stored under “Client B”" in dialog.key_errors[SR_KEY].text()
+    stored = "A SmartRecruiters Partner API key is stored under “Client B”"
+    assert stored in dialog.key_errors[SR_KEY].text()
     dialog.key_fields[SR_KEY].setText("E" * 64)
     dialog.key_fields[SR_KEY].textEdited.emit("E" * 64)
     assert dialog.save() is not None, dialog.error_label.text()
@@ -1053,3 +1054,65 @@ def test_keys_of_a_profile_left_out_never_go_to_a_new_one_of_its_name(
     dialog.name_edit.textEdited.emit("Client B")
     assert dialog.save() is not None, dialog.error_label.text()
     assert _keys_of(keys, "Client B") == (None, None)
+
+
+def test_keys_of_a_profile_left_out_never_go_to_a_profile_renamed_to_its_name(
+    qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path
+) -> None:
+    """Before: only a *new* profile was asked. "Acme", with a SmartRecruiters key of its own
+    and no Berke token, renamed "Client B" (left out of the file), connected its address with
+    Client B's Berke token."""
+    from app.store.settings_file import read_settings
+
+    path = tmp_path / "settings.json"
+    acme = {"name": "Acme", "sr_base_url": "https://sr.acme.example/v1"}
+    newer = {"name": "Client B", "max_upload_mb": 250, "sr_base_url": "https://sr.b.example/v1"}
+    path.write_text(json.dumps({"profiles": [acme, newer], "active": "Acme"}), encoding="utf-8")
+    keys = KeyStore()
+    keys.set("Acme", SR_KEY, "A" * 64)
+    keys.set("Client B", SR_KEY, "B" * 64)
+    keys.set("Client B", BERKE_TOKEN, "b" * 40)
+    settings, problem = read_settings(path)
+    assert problem is not None
+    assert "Client B" not in [p.name for p in settings.profiles]
+    dialog = _dialog(qtbot, settings, keys, path)
+    _select(dialog, "Acme")
+    dialog.name_edit.setText("Client B")
+    dialog.name_edit.textEdited.emit("Client B")
+    assert dialog.save() is None
+    # Acme's own SmartRecruiters key moves over Client B's: only the token is asked for.
+    assert dialog.key_errors[SR_KEY].isHidden()
+    assert "A Berke API token is stored under “Client B”" in dialog.key_errors[BERKE_TOKEN].text()
+    assert _keys_of(keys, "Acme") == ("A" * 64, None)  # nothing moved yet
+    dialog.key_fields[BERKE_TOKEN].setText("t" * 40)
+    dialog.key_fields[BERKE_TOKEN].textEdited.emit("t" * 40)
+    assert dialog.save() is not None, dialog.error_label.text()
+    assert _keys_of(keys, "Client B") == ("A" * 64, "t" * 40)
+    assert _keys_of(keys, "Acme") == (None, None)
+
+
+def test_profile_names_differing_only_in_capitals_are_refused(
+    qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path
+) -> None:
+    """Windows' Credential Manager ignores case: "Acme" and "ACME" would share their keys, and
+    one account's key would connect the other's address."""
+    path = tmp_path / "settings.json"
+    keys = KeyStore()
+    acme = ConnectionProfile(name="Acme", sr_base_url="https://sr.acme.example/v1")
+    dialog = _dialog(qtbot, AppSettings(profiles=[acme], active="Acme"), keys, path)
+    dialog.add_profile()
+    dialog.name_edit.setText("ACME")
+    dialog.name_edit.textEdited.emit("ACME")
+    assert dialog.save() is None
+    assert dialog.error_label.text() == (
+        "Two profiles have the same name, “Acme” and “ACME”: names must differ by more than "
+        "their capitals (Windows keeps their keys under one name)."
+    )
+    assert not path.exists()  # nothing saved
+    dialog.name_edit.setText("Acme")
+    dialog.name_edit.textEdited.emit("Acme")
+    assert dialog.save() is None
+    assert dialog.error_label.text() == "Two profiles are named “Acme”: names must differ."
+    dialog.name_edit.setText("Acme Europe")
+    dialog.name_edit.textEdited.emit("Acme Europe")
+    assert dialog.save() is not None, dialog.error_label.text()

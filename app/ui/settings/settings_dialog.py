@@ -120,6 +120,18 @@ def _bound(info: FieldInfo, kind: type) -> Any:
     return None
 
 
+def _same_names(profiles: list[ConnectionProfile]) -> tuple[str, str] | None:
+    """The first two profiles whose names are one name to the keyring, or None. Windows'
+    Credential Manager ignores case: "Acme" and "ACME" would share their keys."""
+    seen: dict[str, str] = {}
+    for profile in profiles:
+        key = profile.name.casefold()
+        if key in seen:
+            return seen[key], profile.name
+        seen[key] = profile.name
+    return None
+
+
 class SettingsDialog(QDialog):
     saved = Signal(object)  # the AppSettings just written
 
@@ -369,9 +381,15 @@ class SettingsDialog(QDialog):
         left_behind = self._key_left_behind(profiles)
         if left_behind is not None:
             return self._fail(left_behind)
-        names = [p.name for p in profiles]
-        if len(set(names)) != len(names):
-            return self._fail("Two profiles have the same name; names must differ.")
+        same = _same_names(profiles)
+        if same is not None:
+            first, second = same
+            return self._fail(
+                f"Two profiles have the same name, “{first}” and “{second}”: names must differ "
+                "by more than their capitals (Windows keeps their keys under one name)."
+                if first != second
+                else f"Two profiles are named “{first}”: names must differ."
+            )
         shared = sharing_a_data_file(profiles)
         if shared is not None:
             first, second = shared
@@ -438,8 +456,9 @@ class SettingsDialog(QDialog):
         - A profile now pointing at another server: saved as it was, the key went there at the
           next connection (a typo'd or pasted address got the partner key), though Test
           connection had refused to send it.
-        - A new profile under the name of keys no saved profile holds (one left out of a
-          settings file that could not be read whole): it would connect with them.
+        - A new profile, or one renamed, under the name of keys no saved profile holds (one
+          left out of a settings file that could not be read whole): it would connect with
+          them, unless a key of its own moves over them.
         """
         saved_names = {p.name for p in self._settings.profiles}
         for index, (draft, profile) in enumerate(zip(self._drafts, profiles, strict=True)):
@@ -452,12 +471,10 @@ class SettingsDialog(QDialog):
             ):
                 if draft.keys.get(service):
                     continue
-                if saved is not None:
+                # A key of its own follows the profile (and moves over any under a new name).
+                if saved is not None and self._keys.where(saved.name, service) is not Storage.NONE:
                     before, now = getattr(saved, field_name), getattr(profile, field_name)
-                    if (
-                        same_origin(before, now)
-                        or self._keys.where(saved.name, service) is Storage.NONE
-                    ):
+                    if same_origin(before, now):
                         continue
                     sentence = (
                         f"The {title} address is now {urlsplit(now).netloc or now}, no longer "
@@ -466,14 +483,13 @@ class SettingsDialog(QDialog):
                         "for)."
                     )
                 elif (
-                    draft.stored_name is None
-                    and profile.name not in saved_names
+                    profile.name not in saved_names
                     and self._keys.where(profile.name, service) is not Storage.NONE
                 ):
                     sentence = (
-                        f"A {KEY_TITLES[service]} is stored under “{profile.name}” from a "
-                        f"profile no longer in the settings: type this profile's own (a stored "
-                        "key is only sent to the profile it was saved for)."
+                        f"A {title} {KEY_TITLES[service]} is stored under “{profile.name}” from "
+                        "a profile no longer in the settings: type this profile's own (a "
+                        "stored key is only sent to the profile it was saved for)."
                     )
                 else:
                     continue
