@@ -169,6 +169,9 @@ class BoardOptions:
     pass_level: FitLevel = FitLevel.MEDIUM
     attention: AttentionRules = field(default_factory=AttentionRules)
     invite_cooldown: timedelta = timedelta(hours=24)
+    #: The profile's default invitation message and sender (None: it keeps none, so Berke's
+    #: account default), as saved now: the session's profile is the one it opened with.
+    invitation: InvitationText | None = None
 
     @classmethod
     def of(cls, profile: ConnectionProfile) -> BoardOptions:
@@ -183,6 +186,7 @@ class BoardOptions:
                 remind_after=timedelta(days=profile.remind_after_days),
             ),
             invite_cooldown=timedelta(hours=profile.invite_cooldown_hours),
+            invitation=profile.default_invitation,
         )
 
 
@@ -208,7 +212,10 @@ class OrderBoard:
         listener: BoardListener | None = None,
     ) -> None:
         self._desk = desk
-        self.options = options or BoardOptions()
+        if options is None:  # the session's profile's (the window passes the saved ones)
+            profile = desk.session.profile
+            options = BoardOptions.of(profile) if profile is not None else BoardOptions()
+        self.options = options
         self.listener = listener or BoardListener()
         self._orders: dict[str, AssessmentOrder] = {}
         self._candidate_keys = CandidateKeys()
@@ -818,11 +825,12 @@ class OrderBoard:
     ) -> LinkedAssessment:
         """Send the invitation with ``invitation``'s message and sender (None: the profile's
         default)."""
+        text = self._invitation_or_default(invitation)
         return await self._act(
             OrderAction.INVITE,
             order_id,
             lambda order: actions.send_invitation(
-                self._desk, order, invitation=invitation, resend=resend
+                self._desk, order, invitation=text, resend=resend
             ),
         )
 
@@ -837,7 +845,14 @@ class OrderBoard:
     @property
     def default_invitation(self) -> InvitationText | None:
         """The profile's invitation message and sender, what the invite dialog starts from."""
-        return actions.default_invitation(self._desk)
+        return self.options.invitation
+
+    def _invitation_or_default(self, invitation: InvitationText | None) -> InvitationText:
+        """``invitation``, or the profile's default as saved now (an empty text: Berke's
+        account default). Never None: that would send the default the session opened with."""
+        if invitation is not None:
+            return invitation
+        return self.options.invitation or InvitationText()
 
     def default_request(self, order_id: str) -> CreateAssessmentRequest:
         """What the form and the batch start from: the candidate and the matching job."""
@@ -931,7 +946,7 @@ class OrderBoard:
                 guard=self._claimed_for_batch,
                 # The same message and sender for every invitation of the batch; None sends
                 # the profile's default.
-                invitation=invitation,
+                invitation=self._invitation_or_default(invitation),
             )
         finally:
             self._batches.discard(stop)
@@ -1086,7 +1101,9 @@ class OrderBoard:
         await self._act(
             OrderAction.REMIND,
             order_id,
-            lambda order: actions.send_invitation(self._desk, order, resend=True),
+            lambda order: actions.send_invitation(
+                self._desk, order, invitation=self._invitation_or_default(None), resend=True
+            ),
         )
 
     def _check_cooldown(self, order_id: str) -> None:

@@ -15,7 +15,7 @@ from app.domain.journal import InviteStep
 from app.domain.journal_terms import StepKind
 from app.domain.smartrecruiters import AssessmentOrder
 from app.workflows.batch import OutcomeKind, run_batch
-from app.workflows.board import OrderBoard
+from app.workflows.board import BoardOptions, OrderBoard
 from app.workflows.desk import Desk
 from app.workflows.order_actions import accept_order, create_assessment, send_invitation
 from tests.integration.helpers import new_order_body
@@ -135,3 +135,55 @@ def test_the_batch_refuses_a_sensitive_id_before_sending(
     assert "US social security number" in detail
     assert "Do not use Social Security Numbers, bank IDs" in detail
     assert journal == []  # nothing journaled, nothing sent
+
+
+def _sent_each(desk: Desk, order_id: str) -> list[dict[str, object]]:
+    """The SendInvitation parameters of each invitation and reminder sent for the order."""
+    steps = [e.step for e in desk.journal.entries(order_id)]
+    return [s.request.to_params() for s in steps if isinstance(s, InviteStep)]
+
+
+def test_a_default_changed_in_settings_is_sent_without_reconnecting(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Before: the invite, the reminder and the batch read the profile the session opened
+    with, so a message or sender changed in Settings went out only after a reconnect, and a
+    default cleared there was still sent."""
+    changed = PROFILE.model_copy(
+        update={"invitation_message": "New wording.", "invitation_sender_name": "Desk B"}
+    )
+    cleared = PROFILE.model_copy(
+        update={
+            "invitation_message": None,
+            "invitation_sender_name": None,
+            "invitation_sender_email": None,
+        }
+    )
+
+    async def body(desk: Desk) -> None:
+        desk.session.profile = PROFILE  # as the session opened
+        invited, batched = await _accepted(desk), await _order(desk)
+        after_clearing = await _accepted(desk)
+        board = OrderBoard(desk)
+        await board.load()  # the accepted ones, cached as accepted
+        await board.sync()
+        board.set_options(BoardOptions.of(changed))  # Settings saved, same connection
+        assert board.default_invitation == changed.default_invitation
+        await board.invite(invited.id)
+        await board.remind(invited.id, override_cooldown=True)
+        (outcome,) = await board.create_accept_invite([batched.id])
+        assert outcome.kind is OutcomeKind.DONE, outcome.detail
+        for params in [*_sent_each(desk, invited.id), _sent(desk, batched.id)]:
+            assert params[BerkeParam.INVITATION_MESSAGE] == "New wording."
+            assert params[BerkeParam.SENDER_NAME] == "Desk B"
+
+        board.set_options(BoardOptions.of(cleared))
+        assert board.default_invitation is None
+        await board.invite(after_clearing.id)
+        # Berke's own account default: no message or sender at all.
+        assert set(_sent(desk, after_clearing.id)) == {
+            BerkeParam.SOURCE_CANDIDATE_ID,
+            BerkeParam.EMAIL_ADDRESS,
+        }
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)

@@ -1116,3 +1116,42 @@ def test_profile_names_differing_only_in_capitals_are_refused(
     dialog.name_edit.setText("Acme Europe")
     dialog.name_edit.textEdited.emit("Acme Europe")
     assert dialog.save() is not None, dialog.error_label.text()
+
+
+@pytest.mark.usefixtures("ring")
+def test_a_default_invitation_changed_in_settings_applies_without_reconnecting(
+    qtbot: QtBot,
+    sandbox: SandboxServer,
+    qsettings: QSettings,
+    running_loop: asyncio.AbstractEventLoop,
+) -> None:
+    """Before: the Invite dialog and the batch started from the profile the session opened
+    with, until the next reconnect."""
+    window = MainWindow(qsettings)
+    qtbot.addWidget(window)
+    keys = KeyStore()
+    keys.set("Local", SR_KEY, DEMO_SR_KEY)
+    keys.set("Local", BERKE_TOKEN, DEMO_BERKE_TOKEN)
+    settings = AppSettings(profiles=[_custom(sandbox)], active="Local")
+    host = _host(window, settings, keys)
+    try:
+        _wait(qtbot, host.open())
+        opened, board = host.session, host.board
+        assert board is not None
+        assert board.default_invitation is None
+        saved = settings.profile("Local")
+        assert saved is not None
+        local = saved.model_copy(
+            update={
+                "invitation_message": "Please finish by Friday.",
+                "invitation_sender_name": "Ana",
+            }
+        )
+        _wait(qtbot, host.apply(AppSettings(profiles=[local], active="Local")))
+        assert host.session is opened  # not a connection change
+        assert board.default_invitation == InvitationText(
+            message="Please finish by Friday.", sender_name="Ana"
+        )
+    finally:
+        window.close()
+        _wait(qtbot, host.close())
