@@ -233,6 +233,7 @@ def test_an_address_no_request_can_go_to_is_refused_at_its_field(
     assert "where a port number" in dialog.verdict_labels[SR_KEY].text()
     assert dialog.save() is None
     assert "has “v1” where a port number (1 to 65535) goes" in dialog.error_label.text()
+    assert "where a port number" in dialog.field_errors["sr_base_url"].text()
     assert sr_url.hasFocus()
     assert not (tmp_path / "s.json").exists()
     assert ring.entries == {}  # no key stored for what was not saved
@@ -290,9 +291,17 @@ def test_the_profile_keeps_a_default_invitation(
     message.setText("Please take the assessment this week.")
     name.setText("Talent team")
     email.setText("talent at example")
+    dialog.resize(dialog.width(), 480)  # a short screen: the form scrolls
+    dialog.show()
     assert dialog.save() is None
     assert "Sender email" in dialog.error_label.text()
-    assert "well-formed" in dialog.error_label.text()
+    under = dialog.field_errors["invitation_sender_email"]
+    assert "well-formed" in under.text()
+    assert under.isVisible()  # next to its field, not only in the dialog's footer
+    assert not under.visibleRegion().isEmpty()  # scrolled to
+    assert not dialog.field_errors["invitation_sender_name"].isVisible()
+    qtbot.keyClicks(email, "x")
+    assert not under.isVisible()  # corrected: gone as it is typed
     email.setText("talent@example.com")
     saved = dialog.save()
     assert saved is not None
@@ -1104,15 +1113,19 @@ def test_profile_names_differing_only_in_capitals_are_refused(
     dialog.name_edit.setText("ACME")
     dialog.name_edit.textEdited.emit("ACME")
     assert dialog.save() is None
-    assert dialog.error_label.text() == (
+    said = (
         "Two profiles have the same name, “Acme” and “ACME”: names must differ by more than "
         "their capitals (Windows keeps their keys under one name)."
     )
+    assert dialog.error_label.text() == f"ACME: {said}"
+    assert dialog.field_errors["name"].text() == said  # under the name, the new one shown
+    assert dialog.profile_list.currentItem().text() == "ACME"
     assert not path.exists()  # nothing saved
     dialog.name_edit.setText("Acme")
     dialog.name_edit.textEdited.emit("Acme")
+    assert not dialog.field_errors["name"].text()  # changed: said again at the next save
     assert dialog.save() is None
-    assert dialog.error_label.text() == "Two profiles are named “Acme”: names must differ."
+    assert dialog.field_errors["name"].text() == "Two profiles are named “Acme”: names must differ."
     dialog.name_edit.setText("Acme Europe")
     dialog.name_edit.textEdited.emit("Acme Europe")
     assert dialog.save() is not None, dialog.error_label.text()

@@ -160,6 +160,9 @@ class SettingsDialog(QDialog):
         self.editors: dict[str, QWidget] = {}
         self.key_fields: dict[str, QLineEdit] = {}
         self.key_errors: dict[str, QLabel] = {}
+        #: Under each profile field (the name too): why the last save refused it.
+        self.field_errors: dict[str, QLabel] = {}
+        self._field_error_forms: dict[str, QFormLayout] = {}
         self.test_buttons: dict[str, QPushButton] = {}
         self.verdict_labels: dict[str, QLabel] = {}
         self.last_verdicts: dict[str, ConnectionVerdict] = {}
@@ -246,6 +249,7 @@ class SettingsDialog(QDialog):
         self.name_edit.setMaxLength(60)
         self.name_edit.textEdited.connect(self._rename_current)
         name_form.addRow(ConnectionProfile.model_fields["name"].title or "Name", self.name_edit)
+        self._add_field_error_row(name_form, "name", self.name_edit)
         form_side.addLayout(name_form)
         groups: dict[str, QFormLayout] = {}
         for group in (GROUP_SR, GROUP_BERKE, GROUP_INVITATION, GROUP_WORK):
@@ -259,6 +263,7 @@ class SettingsDialog(QDialog):
             editor = self._editor_for(name, info)
             self.editors[name] = editor
             groups[extra["group"]].addRow(info.title or name, editor)
+            self._add_field_error_row(groups[extra["group"]], name, editor)
             if extra.get("address"):  # the key right under the address it is for
                 self._add_key_row(groups[extra["group"]], key_after_address[extra["group"]])
         for service, group in ((SR_KEY, GROUP_SR), (BERKE_TOKEN, GROUP_BERKE)):
@@ -308,6 +313,54 @@ class SettingsDialog(QDialog):
         if info.description:
             editor.setToolTip(plain_tooltip(info.description))
         return editor
+
+    def _add_field_error_row(self, form: QFormLayout, name: str, editor: QWidget) -> None:
+        """A row under the field for why it was refused: hidden, and taking no room, until a
+        save refuses it; gone again as the field is changed."""
+        error = plain_label(name=f"{name}Error")
+        error.setStyleSheet("color: #b00020;")
+        form.addRow("", error)
+        form.setRowVisible(error, False)
+        self.field_errors[name] = error
+        self._field_error_forms[name] = form
+        changed = (
+            editor.textEdited
+            if isinstance(editor, QLineEdit)
+            else editor.valueChanged
+            if isinstance(editor, QSpinBox)
+            else editor.activated
+            if isinstance(editor, QComboBox)
+            else None
+        )
+        if changed is not None:
+            changed.connect(lambda *_: self._hide_field_error(name))
+
+    def _show_field_error(self, name: str, sentence: str) -> None:
+        error = self.field_errors.get(name)
+        if error is not None:
+            error.setText(sentence)
+            self._field_error_forms[name].setRowVisible(error, True)
+            self._scroll_to(error)
+
+    def _scroll_to(self, error: QWidget) -> None:
+        """The words just shown under a field, scrolled into view with it: the form is taller
+        than a laptop's screen."""
+        host = self.form_scroll.widget()
+        host_layout = host.layout() if host is not None else None
+        if host_layout is not None:
+            host_layout.activate()  # the row just shown has its place before it is scrolled to
+        self.form_scroll.ensureWidgetVisible(error)
+
+    def _hide_field_error(self, name: str) -> None:
+        error = self.field_errors[name]
+        if not error.text():
+            return
+        error.clear()
+        self._field_error_forms[name].setRowVisible(error, False)
+
+    def _hide_field_errors(self) -> None:
+        for name in self.field_errors:
+            self._hide_field_error(name)
 
     def _add_key_row(self, form: QFormLayout, service: str) -> None:
         field_ = QLineEdit()
@@ -365,6 +418,7 @@ class SettingsDialog(QDialog):
         """Validate every profile, store typed keys, write the file. None (and a message in the
         dialog) when something must be corrected first."""
         self._commit_current()
+        self._hide_field_errors()
         refused = self._refused_key()
         if refused is not None:
             return self._fail(refused)
@@ -384,11 +438,13 @@ class SettingsDialog(QDialog):
         same = _same_names(profiles)
         if same is not None:
             first, second = same
-            return self._fail(
+            return self._fail_on(
+                max(i for i, p in enumerate(profiles) if p.name == second),
+                "name",
                 f"Two profiles have the same name, “{first}” and “{second}”: names must differ "
                 "by more than their capitals (Windows keeps their keys under one name)."
                 if first != second
-                else f"Two profiles are named “{first}”: names must differ."
+                else f"Two profiles are named “{first}”: names must differ.",
             )
         shared = sharing_a_data_file(profiles)
         if shared is not None:
@@ -445,6 +501,7 @@ class SettingsDialog(QDialog):
                 if problem is not None:
                     self.profile_list.setCurrentRow(index)
                     self.key_fields[service].setFocus()
+                    self._scroll_to(self.key_errors[service])
                     name = draft.values.get("name") or "A profile"
                     return f"{name}: {KEY_TITLES[service]}: {problem}"
         return None
@@ -498,6 +555,7 @@ class SettingsDialog(QDialog):
                 error = self.key_errors[service]
                 error.setText(sentence)
                 error.show()
+                self._scroll_to(error)
                 return f"{profile.name}: {sentence}"
         return None
 
@@ -546,11 +604,13 @@ class SettingsDialog(QDialog):
         return self._settings
 
     def _fail_on(self, index: int, field_name: str, sentence: str) -> AppSettings | None:
-        """In words ("Give the profile a name"), the profile shown, its field focused."""
+        """In words ("Give the profile a name"), the profile shown, its field focused and the
+        words under it; the dialog's error line says which profile."""
         self.profile_list.setCurrentRow(index)
         editor = self.name_edit if field_name == "name" else self.editors.get(field_name)
         if editor is not None:
             editor.setFocus()
+        self._show_field_error(field_name, sentence)
         name = self._drafts[index].values.get("name")
         return self._fail(f"{name}: {sentence}" if name else sentence)
 
@@ -635,6 +695,7 @@ class SettingsDialog(QDialog):
 
     def _select(self, row: int) -> None:
         self._commit_current()
+        self._hide_field_errors()  # they were said of the profile shown until now
         self._current = row
         if row < 0 or row >= len(self._drafts):
             return
