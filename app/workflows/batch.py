@@ -101,9 +101,13 @@ class PlannedOrder:
     #: The order whose assessment is reused; "" when it is one made earlier in this batch.
     reuse_from: str | None = None
     reason: str = ""
-    #: Where the invitation goes when the assessment exists already (CARRY_ON): the address it
-    #: was created with (typed in the form), else SmartRecruiters'.
+    #: Where the invitation goes when the assessment exists already (CARRY_ON, or REUSE of one
+    #: whose invitation has not gone): the address it was created with (typed in the form),
+    #: else SmartRecruiters'.
     invite_to: str | None = None
+    #: REUSE: the reused assessment's invitation went for the other order, so none is sent;
+    #: False: it did not (that order stopped before it), and this order sends it.
+    source_invited: bool = True
 
     @property
     def order_id(self) -> str:
@@ -125,7 +129,12 @@ class PlannedOrder:
             case PlanKind.SKIP:
                 return f"Skipped: {self.reason}"
             case PlanKind.REUSE:
-                return "Reuse the candidate's Berke assessment, accept; no second invitation"
+                if self.source_invited:
+                    return "Reuse the candidate's Berke assessment, accept; no second invitation"
+                return (
+                    "Reuse the candidate's Berke assessment (its invitation has not gone yet), "
+                    f"accept, {invite}"
+                )
             case PlanKind.CARRY_ON:
                 if self.order.status is OrderStatus.IN_PROGRESS:
                     return f"Already created and accepted: {invite}"
@@ -298,7 +307,16 @@ async def plan_batch(
             continue
         existing = await reuse(order) if reuse is not None else None
         if existing is not None:
-            plan.append(PlannedOrder(order, PlanKind.REUSE, reuse_from=existing[0]))
+            from_order_id, source = existing
+            plan.append(
+                PlannedOrder(
+                    order,
+                    PlanKind.REUSE,
+                    reuse_from=from_order_id,
+                    invite_to=source.invitation_address(order.candidate.email),
+                    source_invited=source.invitation_sent,
+                )
+            )
             created_here |= keys  # as at run time: the reused link makes its keys assessed
             continue
         if reuse is not None and keys & created_here:

@@ -1146,6 +1146,9 @@ class OrderBoard:
                 )
             )
         }
+        # One per assessment, from the order that sent its invitation if one did (else the
+        # first linked): a link made by reusing it has sent none and carries the reuse's date,
+        # and a batch reusing it from there sent a second invitation (or said it would).
         found: dict[str, Reusable] = {}
         for other_id, state in states.items():
             if state.link is None or state.berke_progress is BerkeProgress.DELETED:
@@ -1154,7 +1157,7 @@ class OrderBoard:
             if key in going:
                 continue
             known = found.get(key)
-            if known is None or state.link.created_at > known.link.created_at:
+            if known is None or _reuse_rank(state.link) < _reuse_rank(known.link):
                 found[key] = Reusable(other_id, state.link, state.berke)
         return sorted(found.values(), key=lambda r: r.link.created_at, reverse=True)
 
@@ -1351,6 +1354,12 @@ class BatchPlan:
 
     orders: list[PlannedOrder]
     jobs: list[BerkeJob]
+
+
+def _reuse_rank(link: LinkedAssessment) -> tuple[bool, datetime]:
+    """Lower first: among one assessment's links, the one that sent its invitation, then the
+    earliest (the order it was created for)."""
+    return (not link.invitation_sent, link.created_at)
 
 
 @dataclass(frozen=True)

@@ -87,6 +87,24 @@ def test_the_plan_says_what_the_run_does(sandbox: SandboxServer, tmp_path: Path)
         assert accepted is not None
         assert accepted.status is OrderStatus.IN_PROGRESS
 
+        # Her next order, planned now: the assessment's invitation went, so none goes again.
+        third = await order_for(desk, "Ines", "ines@example.com", "Data Analyst")
+        await board.sync()
+        (again,) = (await board.plan_batch([third.id])).orders
+        assert again.kind is PlanKind.REUSE
+        assert again.what_happens() == (
+            "Reuse the candidate's Berke assessment, accept; no second invitation"
+        )
+        assert again.reuse_from == matched.id  # the order it was made and sent for
+        (ran,) = await board.create_accept_invite([third.id], plan=[again])
+        assert ran.kind is OutcomeKind.DONE
+        assert ran.detail.endswith(
+            f"accepted with it ({first_link.invitation_code}), no new invitation."
+        )
+        status = await desk.session.berke.get_assessment_status(first_link.source_candidate_id)
+        assert status is not None
+        assert status.invitations_sent == 1
+
     with_board(sandbox, tmp_path / "desk.sqlite3", body)
 
 

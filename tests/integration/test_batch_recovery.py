@@ -535,6 +535,11 @@ def test_one_assessments_invitation_is_sent_once_when_both_orders_send_it_at_onc
         assert desk.journal.has_pending(first.id, StepKind.INVITE)
         plan = await board.plan_batch([second.id])
         assert plan.orders[0].kind is PlanKind.REUSE
+        # Said as the run does it: the reused assessment's invitation has not gone, so it goes.
+        assert plan.orders[0].what_happens() == (
+            "Reuse the candidate's Berke assessment (its invitation has not gone yet), accept, "
+            f"invite {email}"
+        )
         berke.hold = True
         batch = asyncio.create_task(board.create_accept_invite([second.id], plan=plan.orders))
         try:
