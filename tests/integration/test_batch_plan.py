@@ -87,21 +87,40 @@ def test_the_plan_says_what_the_run_does(sandbox: SandboxServer, tmp_path: Path)
         assert accepted is not None
         assert accepted.status is OrderStatus.IN_PROGRESS
 
-        # Her next order, planned now: the assessment's invitation went, so none goes again.
+    with_board(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_a_reuse_is_of_the_order_that_sent_the_invitation(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The candidate's third order. Before, it reused the second order's link (the newest),
+    which had sent no invitation: the plan said it would invite her, and the run asked Berke,
+    found one sent, and said "no invitation sent"."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        first = await order_for(desk, "Ines", "ines@example.com", "Registered Nurse")
+        second = await order_for(desk, "Ines", "ines@example.com", "Staff Accountant")
+        await board.sync()
+        done = await board.create_accept_invite([first.id, second.id])
+        assert [o.kind for o in done] == [OutcomeKind.DONE, OutcomeKind.DONE]
+        made = board.link(first.id)
+        assert made is not None
+
         third = await order_for(desk, "Ines", "ines@example.com", "Data Analyst")
         await board.sync()
         (again,) = (await board.plan_batch([third.id])).orders
         assert again.kind is PlanKind.REUSE
+        assert again.reuse_from == first.id  # the order it was made and sent for
         assert again.what_happens() == (
             "Reuse the candidate's Berke assessment, accept; no second invitation"
         )
-        assert again.reuse_from == matched.id  # the order it was made and sent for
         (ran,) = await board.create_accept_invite([third.id], plan=[again])
         assert ran.kind is OutcomeKind.DONE
-        assert ran.detail.endswith(
-            f"accepted with it ({first_link.invitation_code}), no new invitation."
+        assert ran.detail == (
+            f"Reused the candidate's assessment of {made.created_at:%Y-%m-%d}; accepted with it "
+            f"({made.invitation_code}), no new invitation."
         )
-        status = await desk.session.berke.get_assessment_status(first_link.source_candidate_id)
+        status = await desk.session.berke.get_assessment_status(made.source_candidate_id)
         assert status is not None
         assert status.invitations_sent == 1
 
