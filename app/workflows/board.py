@@ -1148,7 +1148,8 @@ class OrderBoard:
         }
         # One per assessment, from the order that sent its invitation if one did (else the
         # first linked): a link made by reusing it has sent none and carries the reuse's date,
-        # and a batch reusing it from there sent a second invitation (or said it would).
+        # and a batch reusing it from there planned an invitation (Berke's count then kept it
+        # from going twice).
         found: dict[str, Reusable] = {}
         for other_id, state in states.items():
             if state.link is None or state.berke_progress is BerkeProgress.DELETED:
