@@ -105,9 +105,10 @@ class PlannedOrder:
     #: whose invitation has not gone): the address it was created with (typed in the form),
     #: else SmartRecruiters'.
     invite_to: str | None = None
-    #: REUSE: the reused assessment's invitation went for the other order, so none is sent;
-    #: False: it did not (that order stopped before it), and this order sends it.
-    source_invited: bool = True
+    #: The assessment's invitation went already, or an earlier row of this batch sends it
+    #: (the candidate's other order): none is sent for this order. For REUSE, False means the
+    #: other order stopped before its invitation (or had no address), so this one sends it.
+    invited_already: bool = False
 
     @property
     def order_id(self) -> str:
@@ -129,13 +130,15 @@ class PlannedOrder:
             case PlanKind.SKIP:
                 return f"Skipped: {self.reason}"
             case PlanKind.REUSE:
-                if self.source_invited:
+                if self.invited_already:
                     return "Reuse the candidate's Berke assessment, accept; no second invitation"
                 return (
                     "Reuse the candidate's Berke assessment (its invitation has not gone yet), "
                     f"accept, {invite}"
                 )
             case PlanKind.CARRY_ON:
+                if self.invited_already:  # invited before it was accepted (Invite, by hand)
+                    return "Already created and invited: accept"
                 if self.order.status is OrderStatus.IN_PROGRESS:
                     return f"Already created and accepted: {invite}"
                 return f"Already created: accept if needed, {invite}"
@@ -292,6 +295,9 @@ async def plan_batch(
     for the candidate's earlier order."""
     plan: list[PlannedOrder] = []
     created_here: set[str] = set()  # candidates this batch will have assessed by then
+    # Candidates an earlier row sends the invitation to: a later order of theirs reusing the
+    # assessment sends none (the run finds it sent), and its row must not promise one.
+    invited_here: set[str] = set()
     for listed in orders:
         order = await asyncio.to_thread(desk.orders.get, listed.id) or listed
         linked = await linked_assessment(desk, order.id)
@@ -302,26 +308,40 @@ async def plan_batch(
             continue
         if linked is not None:
             address = linked.invitation_address(order.candidate.email)
-            plan.append(PlannedOrder(order, PlanKind.CARRY_ON, invite_to=address))
+            invited = linked.invitation_sent
+            plan.append(
+                PlannedOrder(order, PlanKind.CARRY_ON, invite_to=address, invited_already=invited)
+            )
             created_here |= keys
+            if address and not invited:
+                invited_here |= keys
             continue
         existing = await reuse(order) if reuse is not None else None
         if existing is not None:
             from_order_id, source = existing
+            address = source.invitation_address(order.candidate.email)
+            invited = source.invitation_sent or bool(keys & invited_here)
             plan.append(
                 PlannedOrder(
                     order,
                     PlanKind.REUSE,
                     reuse_from=from_order_id,
-                    invite_to=source.invitation_address(order.candidate.email),
-                    source_invited=source.invitation_sent,
+                    invite_to=address,
+                    invited_already=invited,
                 )
             )
             created_here |= keys  # as at run time: the reused link makes its keys assessed
+            if address and not invited:
+                invited_here |= keys
             continue
         if reuse is not None and keys & created_here:
-            plan.append(PlannedOrder(order, PlanKind.REUSE, reuse_from=""))
+            # Made earlier in this batch, from an order that may have had no address: then
+            # this order's address gets the invitation.
+            invited = bool(keys & invited_here)
+            plan.append(PlannedOrder(order, PlanKind.REUSE, reuse_from="", invited_already=invited))
             created_here |= keys
+            if order.candidate.email and not invited:
+                invited_here |= keys
             continue
         job = match_job(order, jobs)
         try:
@@ -331,6 +351,8 @@ async def plan_batch(
             continue
         plan.append(PlannedOrder(order, PlanKind.CREATE, job=job, matched=job is not None))
         created_here |= keys
+        if order.candidate.email:
+            invited_here |= keys
     return plan
 
 

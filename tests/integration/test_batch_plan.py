@@ -12,6 +12,7 @@ import pytest
 from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
 from app.domain.journal import CreateAssessmentStep, InviteStep
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
+from app.domain.step_kinds import StepState
 from app.workflows.batch import OutcomeKind, PlanKind
 from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
@@ -123,6 +124,99 @@ def test_a_reuse_is_of_the_order_that_sent_the_invitation(
         status = await desk.session.berke.get_assessment_status(made.source_candidate_id)
         assert status is not None
         assert status.invitations_sent == 1
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def invitations_sent(desk: Desk, order_id: str) -> int:
+    """How many InviteSteps the journal holds done for an order."""
+    return sum(
+        1
+        for e in desk.journal.entries(order_id)
+        if isinstance(e.step, InviteStep) and e.state is StepState.DONE
+    )
+
+
+def test_a_reuse_of_an_assessment_invited_earlier_in_the_batch_promises_no_invitation(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The first order's assessment exists, not yet invited: its row invites her. The second
+    order's row said "(its invitation has not gone yet), accept, invite …": two invitations
+    promised, one sent (the run found the first row's and sent none)."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        first = await order_for(desk, "Ines", "ines@example.com", "Registered Nurse")
+        second = await order_for(desk, "Ines", "ines@example.com", "Staff Accountant")
+        await board.sync()
+        made = await board.create_assessment(first.id, board.default_request(first.id))
+        plan = (await board.plan_batch([first.id, second.id])).orders
+        assert [p.kind for p in plan] == [PlanKind.CARRY_ON, PlanKind.REUSE]
+        assert [p.what_happens() for p in plan] == [
+            "Already created: accept if needed, invite ines@example.com",
+            "Reuse the candidate's Berke assessment, accept; no second invitation",
+        ]
+        ran = await board.create_accept_invite([first.id, second.id], plan=plan)
+        assert [o.kind for o in ran] == [OutcomeKind.DONE, OutcomeKind.DONE]
+        assert ran[0].detail == f"Accepted and invited ({made.invitation_code})."
+        assert ran[1].detail.endswith(
+            f"accepted with it ({made.invitation_code}), no new invitation."
+        )
+        status = await desk.session.berke.get_assessment_status(made.source_candidate_id)
+        assert status is not None
+        assert status.invitations_sent == 1
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_a_reuse_in_the_batch_invites_when_the_first_order_had_no_email(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """One candidate, the first order without an email, the second with one: the assessment
+    made for the first is invited through the second. Its row said "no second invitation"."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        first = await order_for(desk, "Noa", None, "Registered Nurse")
+        second = await order_for(desk, "Noa", "noa@example.com", "Staff Accountant")
+        third = await order_for(desk, "Noa", "noa@example.com", "Data Analyst")
+        await board.sync()
+        plan = (await board.plan_batch([first.id, second.id, third.id])).orders
+        assert [p.kind for p in plan] == [PlanKind.CREATE, PlanKind.REUSE, PlanKind.REUSE]
+        assert [p.what_happens() for p in plan] == [
+            "Create, accept, no email: give the candidate the code",
+            "Reuse the candidate's Berke assessment (its invitation has not gone yet), accept, "
+            "invite noa@example.com",
+            "Reuse the candidate's Berke assessment, accept; no second invitation",
+        ]
+        ran = await board.create_accept_invite([first.id, second.id, third.id], plan=plan)
+        assert [o.kind for o in ran] == [OutcomeKind.DONE] * 3
+        made = board.link(first.id)
+        assert made is not None
+        assert "no invitation" in ran[0].detail
+        assert ran[1].detail.endswith(f"accepted and invited ({made.invitation_code}).")
+        assert ran[2].detail.endswith("no new invitation.")
+        assert [invitations_sent(desk, o.id) for o in (first, second, third)] == [0, 1, 0]
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_an_order_invited_before_its_accept_is_planned_as_accept_only(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Invite sent by hand on a new order: the batch accepts it and sends nothing. Its row
+    said "accept if needed, invite …"."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order = await order_for(desk, "Ines", "ines@example.com", "Registered Nurse")
+        await board.sync()
+        made = await board.create_assessment(order.id, board.default_request(order.id))
+        await board.invite(order.id)
+        (row,) = (await board.plan_batch([order.id])).orders
+        assert row.kind is PlanKind.CARRY_ON
+        assert row.what_happens() == "Already created and invited: accept"
+        (ran,) = await board.create_accept_invite([order.id], plan=[row])
+        assert ran.kind is OutcomeKind.DONE
+        assert ran.detail == f"Accepted ({made.invitation_code}); the invitation was already sent."
+        assert invitations_sent(desk, order.id) == 1
 
     with_board(sandbox, tmp_path / "desk.sqlite3", body)
 
