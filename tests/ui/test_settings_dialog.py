@@ -1168,3 +1168,77 @@ def test_a_default_invitation_changed_in_settings_applies_without_reconnecting(
     finally:
         window.close()
         _wait(qtbot, host.close())
+
+
+def test_a_key_error_goes_once_its_address_is_put_back(
+    qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path
+) -> None:
+    """Before: "the address is now …, no longer …" stayed under the key after the address was
+    put back, and after the next save refused something else (a sender's address)."""
+    keys = KeyStore()
+    keys.set("Acme", SR_KEY, "A" * 64)
+    dialog = _dialog(qtbot, AppSettings(profiles=[ACME], active="Acme"), keys, tmp_path / "s.json")
+    dialog.show()
+    sr = dialog.editors["sr_base_url"]
+    assert isinstance(sr, QLineEdit)
+    sr.setText("https://sr.elsewhere.example/v1")
+    sr.textEdited.emit(sr.text())
+    assert dialog.save() is None
+    assert dialog.key_errors[SR_KEY].isVisible()
+    sr.setText(ACME.sr_base_url)  # put back: the words go at once
+    sr.textEdited.emit(sr.text())
+    assert not dialog.key_errors[SR_KEY].isVisible()
+
+    sr.setText("https://sr.elsewhere.example/v1")  # moved again, then put back unseen
+    assert dialog.save() is None
+    assert dialog.key_errors[SR_KEY].isVisible()
+    _type_address(dialog, "sr_base_url", ACME.sr_base_url)
+    sender = dialog.editors["invitation_sender_email"]
+    assert isinstance(sender, QLineEdit)
+    sender.setText("not an address")
+    assert dialog.save() is None  # refused for the sender only: each save says it afresh
+    assert dialog.field_errors["invitation_sender_email"].text()
+    assert not dialog.key_errors[SR_KEY].isVisible()
+    assert "no longer" not in dialog.error_label.text()
+
+
+class CaseBlindKeyring(MemoryKeyring):
+    """Windows' Credential Manager: "Acme" and "ACME" are one name."""
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return super().get_password(service.casefold(), username.casefold())
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        super().set_password(service.casefold(), username.casefold(), password)
+
+    def delete_password(self, service: str, username: str) -> None:
+        super().delete_password(service.casefold(), username.casefold())
+
+
+def test_on_a_case_blind_keyring_a_name_in_other_capitals_is_refused_for_its_name(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Before: a new "ACME" beside a saved "Acme" found Acme's keys under its name and was
+    told they were left by a profile no longer in the settings (asking for a key of its own),
+    and only after that refused for its name."""
+    import keyring
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(CaseBlindKeyring())
+    try:
+        keys = KeyStore()
+        keys.set("Acme", SR_KEY, "A" * 64)
+        keys.set("Acme", BERKE_TOKEN, "acme-token")
+        settings = AppSettings(profiles=[ACME], active="Acme")
+        dialog = _dialog(qtbot, settings, keys, tmp_path / "s.json")
+        dialog.add_profile()
+        dialog.name_edit.setText("ACME")
+        dialog.name_edit.textEdited.emit("ACME")
+        assert dialog.save() is None
+        assert dialog.error_label.text() == (
+            "ACME: Two profiles have the same name, “Acme” and “ACME”: names must differ by "
+            "more than their capitals (Windows keeps their keys under one name)."
+        )
+        assert not any(error.isVisibleTo(dialog) for error in dialog.key_errors.values())
+    finally:
+        keyring.set_keyring(previous)

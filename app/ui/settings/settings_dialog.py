@@ -120,6 +120,10 @@ def _bound(info: FieldInfo, kind: type) -> Any:
     return None
 
 
+#: The key sent to each address: a changed address makes its key's "saved for" words stale.
+_KEY_OF_ADDRESS = {"sr_base_url": SR_KEY, "berke_base_url": BERKE_TOKEN}
+
+
 def _same_names(profiles: list[ConnectionProfile]) -> tuple[str, str] | None:
     """The first two profiles whose names are one name to the keyring, or None. Windows'
     Credential Manager ignores case: "Acme" and "ACME" would share their keys."""
@@ -333,7 +337,15 @@ class SettingsDialog(QDialog):
             else None
         )
         if changed is not None:
-            changed.connect(lambda *_: self._hide_field_error(name))
+            changed.connect(lambda *_: self._field_edited(name))
+
+    def _field_edited(self, name: str) -> None:
+        """Its words go as it is edited; an address's also the key's "no longer the address it
+        was saved for" (the address may be put back)."""
+        self._hide_field_error(name)
+        service = _KEY_OF_ADDRESS.get(name)
+        if service is not None:
+            self._show_key_error(service)
 
     def _show_field_error(self, name: str, sentence: str) -> None:
         error = self.field_errors.get(name)
@@ -359,8 +371,11 @@ class SettingsDialog(QDialog):
         self._field_error_forms[name].setRowVisible(error, False)
 
     def _hide_field_errors(self) -> None:
+        """Each save says again what is still wrong: words from the last one may be stale."""
         for name in self.field_errors:
             self._hide_field_error(name)
+        for service in self.key_errors:
+            self._show_key_error(service)  # only a typed key's own problem stays
 
     def _add_key_row(self, form: QFormLayout, service: str) -> None:
         field_ = QLineEdit()
@@ -432,9 +447,8 @@ class SettingsDialog(QDialog):
             except ValidationError as exc:
                 return self._fail_on(index, *profile_problem(exc))
             profiles.append(profile)
-        left_behind = self._key_left_behind(profiles)
-        if left_behind is not None:
-            return self._fail(left_behind)
+        # Names first: on a keyring blind to case, "ACME" beside "Acme" finds Acme's keys,
+        # and the left-behind check would call them a removed profile's.
         same = _same_names(profiles)
         if same is not None:
             first, second = same
@@ -446,6 +460,9 @@ class SettingsDialog(QDialog):
                 if first != second
                 else f"Two profiles are named “{first}”: names must differ.",
             )
+        left_behind = self._key_left_behind(profiles)
+        if left_behind is not None:
+            return self._fail(left_behind)
         shared = sharing_a_data_file(profiles)
         if shared is not None:
             first, second = shared
@@ -748,6 +765,8 @@ class SettingsDialog(QDialog):
             return
         old = draft.values.get("name")
         draft.values["name"] = text.strip()
+        for service in self.key_errors:  # "keys stored under this name" may be stale now
+            self._show_key_error(service)
         item = self.profile_list.item(self._current)
         if item is not None:
             item.setText(text.strip() or "(unnamed)")
