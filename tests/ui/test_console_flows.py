@@ -1583,10 +1583,24 @@ def test_create_for_a_candidates_second_order_offers_their_assessment_by_name(
     assert box is not None
     assert box.windowTitle() == "This candidate already has a Berke assessment"
     assert box.text().startswith("Berke has already assessed Maja Holm for another order: ")
+    # Made, never sent: reusing it sends no invitation by itself (it said "no second").
+    assert "(no second assessment; its invitation has not gone yet: Invite sends it)" in (
+        box.informativeText()
+    )
     box.reject()
     finish(qtbot, window.orders.controller.wait_idle())
     assert window.findChild(BerkeAssessmentForm) is None
     assert board.link(second.id) is None
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "choiceBox") is None)
+
+    finish(qtbot, board.invite(first.id))  # sent for the first order: none for the second
+    window.orders.controller.actions[OrderAction.CREATE_ASSESSMENT].trigger()
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "choiceBox") is not None)
+    box = window.findChild(QMessageBox, "choiceBox")
+    assert box is not None
+    assert "(no second assessment; no second invitation)" in box.informativeText()
+    box.reject()
+    finish(qtbot, window.orders.controller.wait_idle())
 
 
 def test_rejecting_two_orders_on_one_assessment_asks_about_it_once(

@@ -329,14 +329,19 @@ class OrderActionsController(QObject):
             return False
         existing = candidates[0]
         summary = await board.fit_summary(existing, order_id)
+        invitation = (
+            "no second invitation"
+            if existing.link.invitation_sent
+            else "its invitation has not gone yet: Invite sends it"
+        )
         # Asked after two calls: the coordinator may be looking at another order by now.
         choice = await choose(
             self._parent,
             "This candidate already has a Berke assessment",
             f"Berke has already assessed {self._name(order_id)} for another order: {summary}.",
             informative="Reuse it: this order is accepted with the same assessment, and its "
-            "result is delivered for this order's job (no second assessment, no second "
-            "invitation). Or create a new one under this order's own id.",
+            f"result is delivered for this order's job (no second assessment; {invitation}). "
+            "Or create a new one under this order's own id.",
             options=["Reuse it", "Create a new one"],
         )
         if choice is None:

@@ -124,12 +124,18 @@ def _bound(info: FieldInfo, kind: type) -> Any:
 _KEY_OF_ADDRESS = {"sr_base_url": SR_KEY, "berke_base_url": BERKE_TOKEN}
 
 
+def _keyring_name(name: str) -> str:
+    """A name as a case-blind keyring compares it: capitals only. Not ``casefold``: "Straße"
+    and "STRASSE" are two names to Windows, and were refused for differing "in capitals"."""
+    return name.lower()
+
+
 def _same_names(profiles: list[ConnectionProfile]) -> tuple[str, str] | None:
     """The first two profiles whose names are one name to the keyring, or None. Windows'
     Credential Manager ignores case: "Acme" and "ACME" would share their keys."""
     seen: dict[str, str] = {}
     for profile in profiles:
-        key = profile.name.casefold()
+        key = _keyring_name(profile.name)
         if key in seen:
             return seen[key], profile.name
         seen[key] = profile.name
@@ -667,11 +673,13 @@ class SettingsDialog(QDialog):
         self.active_combo.blockSignals(False)
 
     def _unique_name(self, base: str) -> str:
-        names = {d.values.get("name") for d in self._drafts}
-        if base not in names:
+        """``base``, numbered if a profile has it, in any capitals (a "custom" made "Custom"
+        the proposal, which saving then refused)."""
+        names = {_keyring_name(str(d.values.get("name") or "")) for d in self._drafts}
+        if _keyring_name(base) not in names:
             return base
         number = 2
-        while f"{base} {number}" in names:
+        while _keyring_name(f"{base} {number}") in names:
             number += 1
         return f"{base} {number}"
 
