@@ -1247,11 +1247,11 @@ def test_on_a_case_blind_keyring_a_name_in_other_capitals_is_refused_for_its_nam
 def test_names_differing_in_more_than_capitals_are_kept_and_proposed_names_never_clash(
     qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path
 ) -> None:
-    """ "Straße" and "STRASSE" are two names to Windows: they were refused as differing "only in
+    """Two names to Windows, "Straße" and "STRASSE", were refused as differing "only in
     capitals". And with a "custom" profile, Add proposed "Custom", which saving refused."""
-    straße = ConnectionProfile(name="Straße", sr_base_url="https://sr.acme.example/v1")
+    street = ConnectionProfile(name="Straße", sr_base_url="https://sr.acme.example/v1")
     lower = ConnectionProfile(name="custom", sr_base_url="https://sr.beta.example/v1")
-    settings = AppSettings(profiles=[straße, lower], active="Straße")
+    settings = AppSettings(profiles=[street, lower], active="Straße")
     dialog = _dialog(qtbot, settings, KeyStore(), tmp_path / "s.json")
     dialog.add_profile()
     assert dialog.name_edit.text() == "Custom 2"
