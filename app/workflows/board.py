@@ -1151,16 +1151,24 @@ class OrderBoard:
         # and a batch reusing it from there planned an invitation (Berke's count then kept it
         # from going twice).
         found: dict[str, Reusable] = {}
+        made: dict[str, datetime] = {}  # each assessment's date: its earliest link's
         for other_id, state in states.items():
             if state.link is None or state.berke_progress is BerkeProgress.DELETED:
                 continue
             key = state.link.source_candidate_id.casefold()
             if key in going:
                 continue
+            made[key] = min(made.get(key, state.link.created_at), state.link.created_at)
             known = found.get(key)
             if known is None or _reuse_rank(state.link) < _reuse_rank(known.link):
                 found[key] = Reusable(other_id, state.link, state.berke)
-        return sorted(found.values(), key=lambda r: r.link.created_at, reverse=True)
+        # The link that sent the invitation may be a reuse's, dated the day of the reuse: the
+        # question and the outcome say when the assessment was made.
+        dated = [
+            replace(r, link=r.link.model_copy(update={"created_at": made[key]}))
+            for key, r in found.items()
+        ]
+        return sorted(dated, key=lambda r: r.link.created_at, reverse=True)
 
     async def reuse(self, order_id: str, from_order_id: str) -> LinkedAssessment:
         """Link the candidate's existing assessment (of ``from_order_id``) to this order."""

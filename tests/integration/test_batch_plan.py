@@ -199,6 +199,42 @@ def test_a_reuse_in_the_batch_invites_when_the_first_order_had_no_email(
     with_board(sandbox, tmp_path / "desk.sqlite3", body)
 
 
+def test_a_reuse_says_when_the_assessment_was_made_not_when_it_was_reused(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Made for an order without email on one day, reused and invited through another order
+    on a later one: a third order reuses it from the order that sent the invitation, and was
+    told the assessment was "of" the day of that reuse."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        first = await order_for(desk, "Noa", None, "Registered Nurse")
+        await board.sync()
+        made = await board.create_assessment(first.id, board.default_request(first.id))
+        with desk.db.transaction() as conn:  # made a week ago
+            conn.execute(
+                "UPDATE assessments SET created_at = ? WHERE order_id = ?",
+                ("2026-11-28T09:00:00+00:00", first.id),
+            )
+        second = await order_for(desk, "Noa", "noa@example.com", "Staff Accountant")
+        await board.sync()
+        (ran,) = await board.create_accept_invite([second.id])
+        assert ran.detail.startswith("Reused the candidate's assessment of 2026-11-28; ")
+        assert ran.detail.endswith(f"accepted and invited ({made.invitation_code}).")
+
+        third = await order_for(desk, "Noa", "noa@example.com", "Data Analyst")
+        await board.sync()
+        (reusable,) = await board.reuse_candidates(third.id)
+        assert reusable.from_order_id == second.id  # the order that sent the invitation
+        assert f"{reusable.link.created_at:%Y-%m-%d}" == "2026-11-28"
+        (ran,) = await board.create_accept_invite([third.id])
+        assert ran.detail == (
+            "Reused the candidate's assessment of 2026-11-28; accepted with it "
+            f"({made.invitation_code}), no new invitation."
+        )
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body)
+
+
 def test_an_order_invited_before_its_accept_is_planned_as_accept_only(
     sandbox: SandboxServer, tmp_path: Path
 ) -> None:
