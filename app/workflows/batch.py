@@ -283,6 +283,36 @@ class OrdersByCandidate:
         return list(found)
 
 
+class _EarlierRows:
+    """What the rows above a row of the plan do to each candidate's assessments, by candidate
+    key. An assessment is named by its Berke candidate id (casefolded), or "new:<order id>"
+    for one a row creates: at run time, a candidate's later order reuses their newest, which
+    is one the batch made if any."""
+
+    def __init__(self) -> None:
+        self._made: dict[str, str] = {}  # candidate key -> the assessment a row creates
+        self._went_on: dict[str, str] = {}  # candidate key -> an existing one a row uses
+        #: Assessments whose invitation went, or that a row above sends: an order reusing one
+        #: sends none (the run finds it sent), and its row must not promise one.
+        self.invited: set[str] = set()
+
+    def made_for(self, keys: Iterable[str]) -> str | None:
+        return next((self._made[key] for key in keys if key in self._made), None)
+
+    def went_on_for(self, keys: Iterable[str]) -> str | None:
+        return next((self._went_on[key] for key in keys if key in self._went_on), None)
+
+    def made(self, keys: Iterable[str], assessment: str, *, invited: bool) -> None:
+        self._made.update(dict.fromkeys(keys, assessment))
+        if invited:
+            self.invited.add(assessment)
+
+    def went_on_with(self, keys: Iterable[str], assessment: str, *, invited: bool) -> None:
+        self._went_on.update(dict.fromkeys(keys, assessment))
+        if invited:
+            self.invited.add(assessment)
+
+
 async def plan_batch(
     desk: Desk,
     orders: list[AssessmentOrder],
@@ -294,10 +324,7 @@ async def plan_batch(
     Berke's default), and reuse of the candidate's assessment, including one this batch makes
     for the candidate's earlier order."""
     plan: list[PlannedOrder] = []
-    created_here: set[str] = set()  # candidates this batch will have assessed by then
-    # Candidates an earlier row sends the invitation to: a later order of theirs reusing the
-    # assessment sends none (the run finds it sent), and its row must not promise one.
-    invited_here: set[str] = set()
+    earlier = _EarlierRows()
     for listed in orders:
         order = await asyncio.to_thread(desk.orders.get, listed.id) or listed
         linked = await linked_assessment(desk, order.id)
@@ -307,20 +334,29 @@ async def plan_batch(
             plan.append(PlannedOrder(order, PlanKind.SKIP, reason=reason))
             continue
         if linked is not None:
+            assessment = linked.source_candidate_id.casefold()
             address = linked.invitation_address(order.candidate.email)
-            invited = linked.invitation_sent
+            # Reused by hand from the candidate's other order, which sent the invitation:
+            # the run finds it sent.
+            invited = (
+                linked.invitation_sent
+                or assessment in earlier.invited
+                or await asyncio.to_thread(invited_for_another_order, desk, linked)
+            )
             plan.append(
                 PlannedOrder(order, PlanKind.CARRY_ON, invite_to=address, invited_already=invited)
             )
-            created_here |= keys
-            if address and not invited:
-                invited_here |= keys
+            earlier.went_on_with(keys, assessment, invited=invited or bool(address))
             continue
-        existing = await reuse(order) if reuse is not None else None
+        # The newest the candidate has by then: one an earlier row makes, else the newest now,
+        # else one an earlier row links to an order of theirs (nothing of theirs is yet).
+        made = earlier.made_for(keys) if reuse is not None else None
+        existing = await reuse(order) if reuse is not None and made is None else None
         if existing is not None:
             from_order_id, source = existing
+            assessment = source.source_candidate_id.casefold()
             address = source.invitation_address(order.candidate.email)
-            invited = source.invitation_sent or bool(keys & invited_here)
+            invited = source.invitation_sent or assessment in earlier.invited
             plan.append(
                 PlannedOrder(
                     order,
@@ -330,18 +366,18 @@ async def plan_batch(
                     invited_already=invited,
                 )
             )
-            created_here |= keys  # as at run time: the reused link makes its keys assessed
-            if address and not invited:
-                invited_here |= keys
+            earlier.went_on_with(keys, assessment, invited=invited or bool(address))
             continue
-        if reuse is not None and keys & created_here:
-            # Made earlier in this batch, from an order that may have had no address: then
-            # this order's address gets the invitation.
-            invited = bool(keys & invited_here)
+        linked_by_then = made or (earlier.went_on_for(keys) if reuse is not None else None)
+        if linked_by_then is not None:
+            # Made from an order that may have had no address: then this one's gets it.
+            invited = linked_by_then in earlier.invited
             plan.append(PlannedOrder(order, PlanKind.REUSE, reuse_from="", invited_already=invited))
-            created_here |= keys
-            if order.candidate.email and not invited:
-                invited_here |= keys
+            invites = invited or bool(order.candidate.email)
+            if made is not None:
+                earlier.made(keys, made, invited=invites)
+            else:
+                earlier.went_on_with(keys, linked_by_then, invited=invites)
             continue
         job = match_job(order, jobs)
         try:
@@ -350,9 +386,7 @@ async def plan_batch(
             plan.append(PlannedOrder(order, PlanKind.SKIP, reason=not_valid_for_berke(exc)))
             continue
         plan.append(PlannedOrder(order, PlanKind.CREATE, job=job, matched=job is not None))
-        created_here |= keys
-        if order.candidate.email:
-            invited_here |= keys
+        earlier.made(keys, f"new:{order.id}", invited=bool(order.candidate.email))
     return plan
 
 

@@ -366,3 +366,95 @@ def test_a_pending_invitation_is_not_sent_a_second_time(
         assert not status.invitations_sent
 
     with_board(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_a_reuse_of_an_assessment_the_batch_does_not_invite_still_invites(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The candidate has two assessments, neither invited: an older one, made for the
+    batch's first order, and a newer one for an order outside it. The first row invites the
+    older; the second order reuses the newer (the newest), whose invitation has not gone.
+    Its row said "no second invitation" (its candidate was invited earlier in the batch)."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        first = await order_for(desk, "Ines", "ines@example.com", "Registered Nurse")
+        outside = await order_for(desk, "Ines", "ines@example.com", "Data Analyst")
+        second = await order_for(desk, "Ines", "ines@example.com", "Staff Accountant")
+        await board.sync()
+        await board.create_assessment(first.id, board.default_request(first.id))
+        newer = await board.create_assessment(outside.id, board.default_request(outside.id))
+        plan = (await board.plan_batch([first.id, second.id])).orders
+        assert [p.kind for p in plan] == [PlanKind.CARRY_ON, PlanKind.REUSE]
+        assert plan[1].reuse_from == outside.id
+        assert plan[1].what_happens() == (
+            "Reuse the candidate's Berke assessment (its invitation has not gone yet), accept, "
+            "invite ines@example.com"
+        )
+        ran = await board.create_accept_invite([first.id, second.id], plan=plan)
+        assert ran[1].detail.endswith(f"accepted and invited ({newer.invitation_code}).")
+        assert [invitations_sent(desk, o.id) for o in (first, second)] == [1, 1]
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_a_later_order_reuses_what_an_earlier_row_creates_not_an_older_assessment(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """One person, three orders: an old one, invited (their email, SmartRecruiters id p1);
+    the batch's first, with no email under a second id (p2), so nothing of theirs is known
+    and its row creates an assessment, uninvited; the second, under p2 with the email. At
+    run time the second reuses the newest assessment, the one just made, and sends its
+    invitation. Its row named the old, invited one: "no second invitation"."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        async def order(candidate_id: str, email: str | None, job: str) -> AssessmentOrder:
+            sent = new_order_body(first="Ines", last="Lindqvist", email=email)
+            sent["candidate"]["id"] = candidate_id
+            sent["job"] = {"name": job}
+            return await desk.session.sr.create_test_order(sent)
+
+        old = await order("p1", "ines@example.com", "Registered Nurse")
+        await board.sync()
+        await board.create_accept_invite([old.id])
+        first = await order("p2", None, "Data Analyst")
+        second = await order("p2", "ines@example.com", "Staff Accountant")
+        await board.sync()
+        plan = (await board.plan_batch([first.id, second.id])).orders
+        assert [p.kind for p in plan] == [PlanKind.CREATE, PlanKind.REUSE]
+        assert plan[1].reuse_from == ""  # the one made by the row above
+        assert plan[1].what_happens() == (
+            "Reuse the candidate's Berke assessment (its invitation has not gone yet), accept, "
+            "invite ines@example.com"
+        )
+        ran = await board.create_accept_invite([first.id, second.id], plan=plan)
+        made = board.link(first.id)
+        assert made is not None
+        assert ran[1].detail.endswith(f"accepted and invited ({made.invitation_code}).")
+        assert [invitations_sent(desk, o.id) for o in (first, second)] == [0, 1]
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_an_order_reusing_by_hand_an_invited_assessment_is_planned_as_accept_only(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """ "Reuse it" in the form, the accept then cancelled: the assessment's invitation went
+    for the candidate's other order. The row said "accept if needed, invite …"; the run
+    found it sent and sent nothing."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        other = await order_for(desk, "Ines", "ines@example.com", "Registered Nurse")
+        order = await order_for(desk, "Ines", "ines@example.com", "Staff Accountant")
+        await board.sync()
+        await board.create_assessment(other.id, board.default_request(other.id))
+        await board.invite(other.id)
+        await board.reuse(order.id, other.id)
+        (row,) = (await board.plan_batch([order.id])).orders
+        assert row.kind is PlanKind.CARRY_ON
+        assert row.what_happens() == "Already created and invited: accept"
+        (ran,) = await board.create_accept_invite([order.id], plan=[row])
+        assert ran.kind is OutcomeKind.DONE
+        assert "no invitation sent" in ran.detail
+        assert invitations_sent(desk, order.id) == 0
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body)
