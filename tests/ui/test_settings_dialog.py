@@ -1244,6 +1244,37 @@ def test_on_a_case_blind_keyring_a_name_in_other_capitals_is_refused_for_its_nam
         keyring.set_keyring(previous)
 
 
+def test_on_a_case_blind_keyring_a_renamed_profiles_name_is_free_in_other_capitals(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """ "Acme" renamed "Beta" and a new "ACME" added, in one save: Acme's keys move to Beta,
+    so nothing is left under "ACME". Refused: its keys were taken for a lost profile's."""
+    import keyring
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(CaseBlindKeyring())
+    try:
+        keys = KeyStore()
+        keys.set("Acme", SR_KEY, "A" * 64)
+        keys.set("Acme", BERKE_TOKEN, "acme-token")
+        settings = AppSettings(profiles=[ACME], active="Acme")
+        dialog = _dialog(qtbot, settings, keys, tmp_path / "s.json")
+        dialog.name_edit.setText("Beta")
+        dialog.name_edit.textEdited.emit("Beta")
+        dialog.add_profile()
+        dialog.name_edit.setText("ACME")
+        dialog.name_edit.textEdited.emit("ACME")
+        saved = dialog.save()
+        assert saved is not None, dialog.error_label.text()
+        assert [p.name for p in saved.profiles][-2:] == ["Beta", "ACME"]
+        beta_key = keys.get("Beta", SR_KEY)
+        assert beta_key is not None
+        assert beta_key.get_secret_value() == "A" * 64
+        assert keys.where("ACME", SR_KEY) is Storage.NONE
+    finally:
+        keyring.set_keyring(previous)
+
+
 def test_names_differing_in_more_than_capitals_are_kept_and_proposed_names_never_clash(
     qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path
 ) -> None:

@@ -540,7 +540,9 @@ class SettingsDialog(QDialog):
           left out of a settings file that could not be read whole): it would connect with
           them, unless a key of its own moves over them.
         """
-        saved_names = {p.name for p in self._settings.profiles}
+        # As the keyring compares them: keys under a saved profile's name in other capitals
+        # are that profile's (they move if it is renamed), not left behind.
+        saved_names = {_keyring_name(p.name) for p in self._settings.profiles}
         for index, (draft, profile) in enumerate(zip(self._drafts, profiles, strict=True)):
             if profile.is_sandbox:
                 continue
@@ -563,7 +565,7 @@ class SettingsDialog(QDialog):
                         "for)."
                     )
                 elif (
-                    profile.name not in saved_names
+                    _keyring_name(profile.name) not in saved_names
                     and self._keys.where(profile.name, service) is not Storage.NONE
                 ):
                     sentence = (
