@@ -98,8 +98,10 @@ class PlannedOrder:
     job: BerkeJob | None = None
     #: The job was found from the order's job title (False: the default, or chosen by hand).
     matched: bool = False
-    #: The order whose assessment is reused; "" when it is one made earlier in this batch.
+    #: The order whose assessment is reused: the run reuses that one (the rows above may have
+    #: made another the newest). With ``in_this_batch``, a row above makes or links it.
     reuse_from: str | None = None
+    in_this_batch: bool = False
     reason: str = ""
     #: Where the invitation goes when the assessment exists already (CARRY_ON, or REUSE of one
     #: whose invitation has not gone): the address it was created with (typed in the form),
@@ -283,34 +285,42 @@ class OrdersByCandidate:
         return list(found)
 
 
+@dataclass(frozen=True)
+class _Assessment:
+    """An assessment as the plan follows it through its rows."""
+
+    #: Its Berke candidate id (casefolded), or "new:<order id>" for one a row creates.
+    name: str
+    #: The order whose link names it when the run comes to a later row: the run reuses that.
+    order_id: str
+
+
 class _EarlierRows:
     """What the rows above a row of the plan do to each candidate's assessments, by candidate
-    key. An assessment is named by its Berke candidate id (casefolded), or "new:<order id>"
-    for one a row creates: at run time, a candidate's later order reuses their newest, which
-    is one the batch made if any."""
+    key."""
 
     def __init__(self) -> None:
-        self._made: dict[str, str] = {}  # candidate key -> the assessment a row creates
-        self._went_on: dict[str, str] = {}  # candidate key -> an existing one a row uses
+        self._made: dict[str, _Assessment] = {}  # candidate key -> the one a row creates
+        self._went_on: dict[str, _Assessment] = {}  # candidate key -> an existing one a row uses
         #: Assessments whose invitation went, or that a row above sends: an order reusing one
         #: sends none (the run finds it sent), and its row must not promise one.
         self.invited: set[str] = set()
 
-    def made_for(self, keys: Iterable[str]) -> str | None:
+    def made_for(self, keys: Iterable[str]) -> _Assessment | None:
         return next((self._made[key] for key in keys if key in self._made), None)
 
-    def went_on_for(self, keys: Iterable[str]) -> str | None:
+    def went_on_for(self, keys: Iterable[str]) -> _Assessment | None:
         return next((self._went_on[key] for key in keys if key in self._went_on), None)
 
-    def made(self, keys: Iterable[str], assessment: str, *, invited: bool) -> None:
+    def made(self, keys: Iterable[str], assessment: _Assessment, *, invited: bool) -> None:
         self._made.update(dict.fromkeys(keys, assessment))
         if invited:
-            self.invited.add(assessment)
+            self.invited.add(assessment.name)
 
-    def went_on_with(self, keys: Iterable[str], assessment: str, *, invited: bool) -> None:
+    def went_on_with(self, keys: Iterable[str], assessment: _Assessment, *, invited: bool) -> None:
         self._went_on.update(dict.fromkeys(keys, assessment))
         if invited:
-            self.invited.add(assessment)
+            self.invited.add(assessment.name)
 
 
 async def plan_batch(
@@ -322,7 +332,8 @@ async def plan_batch(
     """What ``run_batch`` would do to each order, from the store's latest state: skipped ones
     with the reason, the Berke job each new assessment gets (matched from the order's job, or
     Berke's default), and reuse of the candidate's assessment, including one this batch makes
-    for the candidate's earlier order."""
+    for the candidate's earlier order. Each reuse names the order whose assessment it takes,
+    and the run takes that one (``reuse_from``), whatever the rows above did to the dates."""
     plan: list[PlannedOrder] = []
     earlier = _EarlierRows()
     for listed in orders:
@@ -334,29 +345,24 @@ async def plan_batch(
             plan.append(PlannedOrder(order, PlanKind.SKIP, reason=reason))
             continue
         if linked is not None:
-            assessment = linked.source_candidate_id.casefold()
+            assessment = _Assessment(linked.source_candidate_id.casefold(), order.id)
             address = linked.invitation_address(order.candidate.email)
-            # Reused by hand from the candidate's other order, which sent the invitation:
-            # the run finds it sent.
-            invited = (
-                linked.invitation_sent
-                or assessment in earlier.invited
-                or await asyncio.to_thread(invited_for_another_order, desk, linked)
-            )
+            invited = linked.invitation_sent or await _invited_by_then(desk, linked, earlier)
             plan.append(
                 PlannedOrder(order, PlanKind.CARRY_ON, invite_to=address, invited_already=invited)
             )
             earlier.went_on_with(keys, assessment, invited=invited or bool(address))
             continue
-        # The newest the candidate has by then: one an earlier row makes, else the newest now,
-        # else one an earlier row links to an order of theirs (nothing of theirs is yet).
+        # One an earlier row makes (the freshest), else the newest now, else one an earlier
+        # row links to an order of theirs (through which this order knows it: nothing of
+        # theirs is linked yet).
         made = earlier.made_for(keys) if reuse is not None else None
         existing = await reuse(order) if reuse is not None and made is None else None
         if existing is not None:
             from_order_id, source = existing
-            assessment = source.source_candidate_id.casefold()
+            assessment = _Assessment(source.source_candidate_id.casefold(), from_order_id)
             address = source.invitation_address(order.candidate.email)
-            invited = source.invitation_sent or assessment in earlier.invited
+            invited = source.invitation_sent or await _invited_by_then(desk, source, earlier)
             plan.append(
                 PlannedOrder(
                     order,
@@ -371,8 +377,16 @@ async def plan_batch(
         linked_by_then = made or (earlier.went_on_for(keys) if reuse is not None else None)
         if linked_by_then is not None:
             # Made from an order that may have had no address: then this one's gets it.
-            invited = linked_by_then in earlier.invited
-            plan.append(PlannedOrder(order, PlanKind.REUSE, reuse_from="", invited_already=invited))
+            invited = linked_by_then.name in earlier.invited
+            plan.append(
+                PlannedOrder(
+                    order,
+                    PlanKind.REUSE,
+                    reuse_from=linked_by_then.order_id,
+                    in_this_batch=True,
+                    invited_already=invited,
+                )
+            )
             invites = invited or bool(order.candidate.email)
             if made is not None:
                 earlier.made(keys, made, invited=invites)
@@ -386,8 +400,18 @@ async def plan_batch(
             plan.append(PlannedOrder(order, PlanKind.SKIP, reason=not_valid_for_berke(exc)))
             continue
         plan.append(PlannedOrder(order, PlanKind.CREATE, job=job, matched=job is not None))
-        earlier.made(keys, f"new:{order.id}", invited=bool(order.candidate.email))
+        made = _Assessment(f"new:{order.id}", order.id)
+        earlier.made(keys, made, invited=bool(order.candidate.email))
     return plan
+
+
+async def _invited_by_then(desk: Desk, link: LinkedAssessment, earlier: _EarlierRows) -> bool:
+    """Whether the assessment's invitation went by the time the run reaches a row: a row
+    above sends it, or it was sent for another order linked to it (reused by hand, perhaps
+    one this order's candidate keys do not reach): the run finds it sent."""
+    if link.source_candidate_id.casefold() in earlier.invited:
+        return True
+    return await asyncio.to_thread(invited_for_another_order, desk, link)
 
 
 ProgressCallback = Callable[[int, int, Outcome], None]  # (done so far, total, latest outcome)
@@ -432,15 +456,18 @@ async def create_accept_invite(
                 from_order_id, source = existing
                 linked = await reuse_assessment(desk, order, source, from_order_id)
                 reused = f"Reused the candidate's assessment of {source.created_at:%Y-%m-%d}; "
-                # Its invitation went out for the other order, unless that order stopped
-                # before it (its accept failed, say): then this order sends it.
-                invited_with_source = source.invitation_sent
+                # Its invitation went out for the other order (or another linked to it),
+                # unless that order stopped before it (its accept failed, say): then this
+                # order sends it.
+                invited_with_source = source.invitation_sent or await asyncio.to_thread(
+                    invited_for_another_order, desk, source
+                )
             elif reuse_only:
                 return Outcome(
                     order.id, name, OutcomeKind.FAILED,
                     "The candidate's assessment it was to reuse was not made (their other "
-                    "order did not get one): run it again once that order has one, or create "
-                    "one for it on its own.",
+                    "order did not get one), or is being deleted: run it again to plan it "
+                    "afresh, or create one for it on its own.",
                 )  # fmt: skip
             else:
                 try:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -877,12 +877,21 @@ class OrderBoard:
 
         return await asyncio.to_thread(index)
 
-    async def _reuse_finder(self) -> ReuseFinder:
-        """The batch's reuse finder, over an index of the orders made once for the batch."""
+    async def _reuse_finder(self, planned: Mapping[str, str] | None = None) -> ReuseFinder:
+        """The batch's reuse finder, over an index of the orders made once for the batch: the
+        candidate's newest assessment, or the one the plan named (``planned``: order id ->
+        the order whose assessment it reuses), None if that one is not there to reuse."""
         index = await self._orders_by_candidate()
 
         async def reusable(order: AssessmentOrder) -> tuple[str, LinkedAssessment] | None:
             found = await self.reuse_candidates(order.id, index)
+            named = (planned or {}).get(order.id)
+            if named is not None:
+                # Not whatever is newest now: a row above may have made another the newest
+                # (a reuse's link carries its own date) after the plan promised this one.
+                link = await actions.linked_assessment(self._desk, named)
+                key = link.source_candidate_id.casefold() if link is not None else None
+                found = [r for r in found if r.link.source_candidate_id.casefold() == key]
             return (found[0].from_order_id, found[0].link) if found else None
 
         return reusable
@@ -913,6 +922,11 @@ class OrderBoard:
         With a ``plan`` (as shown to the coordinator), each new assessment gets the plan's job."""
         jobs = await self._jobs_or_none() if plan is None else []
         planned = {p.order_id: p for p in plan or ()}
+        reused = {
+            p.order_id: p.reuse_from
+            for p in plan or ()
+            if p.kind is PlanKind.REUSE and p.reuse_from is not None
+        }
         orders = [self._require(order_id) for order_id in order_ids]
 
         def request_for(order: AssessmentOrder) -> CreateAssessmentRequest:
@@ -940,8 +954,8 @@ class OrderBoard:
                 progress=each,
                 cancelled=stop,
                 message_to_candidate=message_to_candidate,
-                reuse=await self._reuse_finder() if reuse else None,
-                reuse_only=frozenset(p.order_id for p in plan or () if p.kind is PlanKind.REUSE),
+                reuse=await self._reuse_finder(reused) if reuse else None,
+                reuse_only=frozenset(reused),
                 skipped={p.order_id: p.reason for p in plan or () if p.kind is PlanKind.SKIP},
                 guard=self._claimed_for_batch,
                 # The same message and sender for every invitation of the batch; None sends

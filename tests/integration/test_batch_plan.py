@@ -31,6 +31,15 @@ async def order_for(desk: Desk, first: str, email: str | None, job: str) -> Asse
     return await desk.session.sr.create_test_order(body)
 
 
+async def ines(desk: Desk, candidate_id: str, email: str | None, job: str) -> AssessmentOrder:
+    """Ines Lindqvist's order under a SmartRecruiters candidate id of the test's choosing:
+    her orders are one candidate's through the id, or through the email and name."""
+    body = new_order_body(first="Ines", last="Lindqvist", email=email)
+    body["candidate"]["id"] = candidate_id
+    body["job"] = {"name": job}
+    return await desk.session.sr.create_test_order(body)
+
+
 def created_job(desk: Desk, order_id: str) -> str | None:
     step = next(
         e.step for e in desk.journal.entries(order_id) if isinstance(e.step, CreateAssessmentStep)
@@ -59,7 +68,8 @@ def test_the_plan_says_what_the_run_does(sandbox: SandboxServer, tmp_path: Path)
         assert by_id[unmatched.id].job is None
         assert "Data Analyst" in (by_id[unmatched.id].warning() or "")
         assert by_id[second.id].kind is PlanKind.REUSE
-        assert by_id[second.id].reuse_from == ""  # made earlier in this batch
+        assert by_id[second.id].reuse_from == matched.id  # made earlier in this batch
+        assert by_id[second.id].in_this_batch
         assert by_id[rejected.id].kind is PlanKind.SKIP
         assert "rejected" in by_id[rejected.id].reason.casefold()
         assert board.link(matched.id) is None  # planning sends nothing
@@ -407,21 +417,15 @@ def test_a_later_order_reuses_what_an_earlier_row_creates_not_an_older_assessmen
     invitation. Its row named the old, invited one: "no second invitation"."""
 
     async def body(board: OrderBoard, desk: Desk) -> None:
-        async def order(candidate_id: str, email: str | None, job: str) -> AssessmentOrder:
-            sent = new_order_body(first="Ines", last="Lindqvist", email=email)
-            sent["candidate"]["id"] = candidate_id
-            sent["job"] = {"name": job}
-            return await desk.session.sr.create_test_order(sent)
-
-        old = await order("p1", "ines@example.com", "Registered Nurse")
+        old = await ines(desk, "p1", "ines@example.com", "Registered Nurse")
         await board.sync()
         await board.create_accept_invite([old.id])
-        first = await order("p2", None, "Data Analyst")
-        second = await order("p2", "ines@example.com", "Staff Accountant")
+        first = await ines(desk, "p2", None, "Data Analyst")
+        second = await ines(desk, "p2", "ines@example.com", "Staff Accountant")
         await board.sync()
         plan = (await board.plan_batch([first.id, second.id])).orders
         assert [p.kind for p in plan] == [PlanKind.CREATE, PlanKind.REUSE]
-        assert plan[1].reuse_from == ""  # the one made by the row above
+        assert (plan[1].reuse_from, plan[1].in_this_batch) == (first.id, True)  # the row above
         assert plan[1].what_happens() == (
             "Reuse the candidate's Berke assessment (its invitation has not gone yet), accept, "
             "invite ines@example.com"
@@ -456,5 +460,120 @@ def test_an_order_reusing_by_hand_an_invited_assessment_is_planned_as_accept_onl
         assert ran.kind is OutcomeKind.DONE
         assert "no invitation sent" in ran.detail
         assert invitations_sent(desk, order.id) == 0
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_a_reuse_of_an_assessment_invited_through_an_order_it_does_not_know(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """A made X; B (another id, the same email) reused X by hand and Invite went on B. C
+    (A's id, no email) knows A only: its row promised "invite …", and the run found Berke's
+    count and sent none ("no invitation sent: Berke has already sent …")."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        a = await ines(desk, "a", "ines@example.com", "Registered Nurse")
+        b = await ines(desk, "b", "ines@example.com", "Staff Accountant")
+        c = await ines(desk, "a", None, "Data Analyst")
+        await board.sync()
+        made = await board.create_assessment(a.id, board.default_request(a.id))
+        await board.reuse(b.id, a.id)
+        await board.invite(b.id)
+        (row,) = (await board.plan_batch([c.id])).orders
+        assert row.kind is PlanKind.REUSE
+        assert row.what_happens() == (
+            "Reuse the candidate's Berke assessment, accept; no second invitation"
+        )
+        (ran,) = await board.create_accept_invite([c.id], plan=[row])
+        assert ran.detail.endswith(f"accepted with it ({made.invitation_code}), no new invitation.")
+        assert invitations_sent(desk, c.id) == 0
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_the_run_reuses_the_assessment_the_plan_named_not_the_newest_by_then(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """A has X, invited; D has Y, newer, not invited. Batch [B (A's email), C (D's email),
+    B and C one SmartRecruiters candidate]. B reuses X, its link dated now; C, which knows B
+    and D, was planned to reuse Y and invite, but at run time X was its newest: it reused X,
+    invited no one, and Y's invitation never went."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        a = await ines(desk, "a", "ines@example.com", "Registered Nurse")
+        d = await ines(desk, "d", "ines2@example.com", "Nurse Aide")
+        b = await ines(desk, "c", "ines@example.com", "Staff Accountant")
+        c = await ines(desk, "c", "ines2@example.com", "Data Analyst")
+        await board.sync()
+        await board.create_accept_invite([a.id])
+        y = await board.create_assessment(d.id, board.default_request(d.id))
+        plan = (await board.plan_batch([b.id, c.id])).orders
+        assert [(p.kind, p.reuse_from) for p in plan] == [
+            (PlanKind.REUSE, a.id),
+            (PlanKind.REUSE, d.id),
+        ]
+        assert plan[1].what_happens().endswith("accept, invite ines2@example.com")
+        ran = await board.create_accept_invite([b.id, c.id], plan=plan)
+        reused = board.link(c.id)
+        assert reused is not None
+        assert reused.source_candidate_id == y.source_candidate_id
+        assert ran[1].detail.endswith(f"accepted and invited ({y.invitation_code}).")
+        assert invitations_sent(desk, c.id) == 1
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_a_reuse_of_what_a_row_above_creates_is_not_outranked_by_a_reuse_in_between(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """A has X, invited. Batch [P (no email), B (A's id), C (P's id, B's email)]: P creates
+    M, uninvited; B reuses X, its link dated after M; C was planned to reuse M and invite, and
+    reused X, the newest by then: M's invitation never went."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        a = await ines(desk, "b", "ines@example.com", "Registered Nurse")
+        p = await ines(desk, "p", None, "Nurse Aide")
+        b = await ines(desk, "b", "ines2@example.com", "Staff Accountant")
+        c = await ines(desk, "p", "ines2@example.com", "Data Analyst")
+        await board.sync()
+        await board.create_accept_invite([a.id])
+        plan = (await board.plan_batch([p.id, b.id, c.id])).orders
+        assert [(r.kind, r.reuse_from) for r in plan] == [
+            (PlanKind.CREATE, None),
+            (PlanKind.REUSE, a.id),
+            (PlanKind.REUSE, p.id),
+        ]
+        ran = await board.create_accept_invite([p.id, b.id, c.id], plan=plan)
+        made, reused = board.link(p.id), board.link(c.id)
+        assert made is not None
+        assert reused is not None
+        assert reused.source_candidate_id == made.source_candidate_id
+        assert ran[2].detail.endswith(f"accepted and invited ({made.invitation_code}).")
+        assert invitations_sent(desk, c.id) == 1
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_a_reuse_of_what_a_row_above_was_to_create_fails_when_it_was_not_made(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The row above was withdrawn before the run: its assessment was not made. The reuse of
+    it took the candidate's older, invited one instead, and sent nothing, where its row had
+    promised an invitation."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        old = await ines(desk, "p1", "ines@example.com", "Registered Nurse")
+        await board.sync()
+        await board.create_accept_invite([old.id])
+        first = await ines(desk, "p2", None, "Data Analyst")
+        second = await ines(desk, "p2", "ines@example.com", "Staff Accountant")
+        await board.sync()
+        plan = (await board.plan_batch([first.id, second.id])).orders
+        await desk.session.sr.reject_order(first.id)
+        await board.sync()
+        ran = await board.create_accept_invite([first.id, second.id], plan=plan)
+        assert [o.kind for o in ran] == [OutcomeKind.SKIPPED, OutcomeKind.FAILED]
+        assert "was to reuse was not made" in ran[1].detail
+        assert board.link(second.id) is None
 
     with_board(sandbox, tmp_path / "desk.sqlite3", body)
