@@ -1203,16 +1203,17 @@ def test_a_key_error_goes_once_its_address_is_put_back(
 
 
 class CaseBlindKeyring(MemoryKeyring):
-    """Windows' Credential Manager: "Acme" and "ACME" are one name."""
+    """Windows' Credential Manager: "Acme" and "ACME" are one name; "Straße" and "STRASSE"
+    are two (it compares capitals, not ``casefold``'s folded letters)."""
 
     def get_password(self, service: str, username: str) -> str | None:
-        return super().get_password(service.casefold(), username.casefold())
+        return super().get_password(service.lower(), username.lower())
 
     def set_password(self, service: str, username: str, password: str) -> None:
-        super().set_password(service.casefold(), username.casefold(), password)
+        super().set_password(service.lower(), username.lower(), password)
 
     def delete_password(self, service: str, username: str) -> None:
-        super().delete_password(service.casefold(), username.casefold())
+        super().delete_password(service.lower(), username.lower())
 
 
 def test_on_a_case_blind_keyring_a_name_in_other_capitals_is_refused_for_its_name(
@@ -1273,6 +1274,27 @@ def test_on_a_case_blind_keyring_a_renamed_profiles_name_is_free_in_other_capita
         assert keys.where("ACME", SR_KEY) is Storage.NONE
     finally:
         keyring.set_keyring(previous)
+
+
+def test_keys_under_a_saved_name_in_other_capitals_are_a_lost_profiles_where_case_counts(
+    qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path
+) -> None:
+    """Where the keyring tells capitals apart (Linux, macOS), keys under "ACME" beside a
+    saved "Acme" are a lost profile's: a new "ACME", added as Acme is renamed, would connect
+    with them, and is refused for it."""
+    keys = KeyStore()
+    keys.set("Acme", SR_KEY, "A" * 64)
+    keys.set("ACME", SR_KEY, "L" * 64)  # left by a profile the settings file lost
+    dialog = _dialog(qtbot, AppSettings(profiles=[ACME], active="Acme"), keys, tmp_path / "s.json")
+    dialog.name_edit.setText("Beta")
+    dialog.name_edit.textEdited.emit("Beta")
+    dialog.add_profile()
+    dialog.name_edit.setText("ACME")
+    dialog.name_edit.textEdited.emit("ACME")
+    assert dialog.save() is None
+    assert "stored under “ACME” from a profile no longer in the settings" in (
+        dialog.error_label.text()
+    )
 
 
 def test_names_differing_in_more_than_capitals_are_kept_and_proposed_names_never_clash(

@@ -540,9 +540,7 @@ class SettingsDialog(QDialog):
           left out of a settings file that could not be read whole): it would connect with
           them, unless a key of its own moves over them.
         """
-        # As the keyring compares them: keys under a saved profile's name in other capitals
-        # are that profile's (they move if it is renamed), not left behind.
-        saved_names = {_keyring_name(p.name) for p in self._settings.profiles}
+        saved_names = {_keyring_name(p.name): p.name for p in self._settings.profiles}
         for index, (draft, profile) in enumerate(zip(self._drafts, profiles, strict=True)):
             if profile.is_sandbox:
                 continue
@@ -564,9 +562,10 @@ class SettingsDialog(QDialog):
                         "again for it (a saved key is only sent to the address it was saved "
                         "for)."
                     )
-                elif (
-                    _keyring_name(profile.name) not in saved_names
-                    and self._keys.where(profile.name, service) is not Storage.NONE
+                elif self._keys.where(
+                    profile.name, service
+                ) is not Storage.NONE and not self._saved_profiles_key(
+                    profile.name, saved_names.get(_keyring_name(profile.name)), service
                 ):
                     sentence = (
                         f"A {title} {KEY_TITLES[service]} is stored under “{profile.name}” from "
@@ -583,6 +582,22 @@ class SettingsDialog(QDialog):
                 self._scroll_to(error)
                 return f"{profile.name}: {sentence}"
         return None
+
+    def _saved_profiles_key(self, name: str, saved_name: str | None, service: str) -> bool:
+        """Whether the key under ``name`` is the saved profile ``saved_name``'s (it moves with
+        that profile if renamed): stored under its very name, or under it in other capitals
+        on a keyring blind to them (Windows), where both names read one entry. On any other
+        store, keys under "ACME" beside a saved "Acme" are a lost profile's."""
+        if saved_name is None:
+            return False
+        if saved_name == name:
+            return True
+        under_name, under_saved = self._keys.get(name, service), self._keys.get(saved_name, service)
+        return (
+            under_name is not None
+            and under_saved is not None
+            and under_name.get_secret_value() == under_saved.get_secret_value()
+        )
 
     def _show_key_error(self, service: str) -> None:
         error, draft = self.key_errors.get(service), self._shown_draft()
