@@ -540,7 +540,8 @@ class SettingsDialog(QDialog):
           left out of a settings file that could not be read whole): it would connect with
           them, unless a key of its own moves over them.
         """
-        saved_names = {_keyring_name(p.name): p.name for p in self._settings.profiles}
+        saved_names = {p.name for p in self._settings.profiles}
+        in_other_capitals = {_keyring_name(p.name): p.name for p in self._settings.profiles}
         for index, (draft, profile) in enumerate(zip(self._drafts, profiles, strict=True)):
             if profile.is_sandbox:
                 continue
@@ -562,15 +563,15 @@ class SettingsDialog(QDialog):
                         "again for it (a saved key is only sent to the address it was saved "
                         "for)."
                     )
-                elif self._keys.where(
-                    profile.name, service
-                ) is not Storage.NONE and not self._saved_profiles_key(
-                    profile.name, saved_names.get(_keyring_name(profile.name)), service
+                elif (
+                    profile.name not in saved_names
+                    and self._keys.where(profile.name, service) is not Storage.NONE
                 ):
-                    sentence = (
-                        f"A {title} {KEY_TITLES[service]} is stored under “{profile.name}” from "
-                        "a profile no longer in the settings: type this profile's own (a "
-                        "stored key is only sent to the profile it was saved for)."
+                    sentence = self._left_behind_sentence(
+                        profile.name,
+                        in_other_capitals.get(_keyring_name(profile.name)),
+                        service,
+                        title,
                     )
                 else:
                     continue
@@ -583,20 +584,24 @@ class SettingsDialog(QDialog):
                 return f"{profile.name}: {sentence}"
         return None
 
-    def _saved_profiles_key(self, name: str, saved_name: str | None, service: str) -> bool:
-        """Whether the key under ``name`` is the saved profile ``saved_name``'s (it moves with
-        that profile if renamed): stored under its very name, or under it in other capitals
-        on a keyring blind to them (Windows), where both names read one entry. On any other
-        store, keys under "ACME" beside a saved "Acme" are a lost profile's."""
+    @staticmethod
+    def _left_behind_sentence(name: str, saved_name: str | None, service: str, title: str) -> str:
+        """Why keys found under ``name`` are not this profile's. Under a saved profile's name
+        in other capitals (``saved_name``), they may be that profile's own, read through a
+        keyring blind to capitals (Windows), or a lost profile's on one that is not: which,
+        the store does not say, and either way this profile must not connect with them."""
+        key = KEY_TITLES[service]
         if saved_name is None:
-            return False
-        if saved_name == name:
-            return True
-        under_name, under_saved = self._keys.get(name, service), self._keys.get(saved_name, service)
+            return (
+                f"A {title} {key} is stored under “{name}” from a profile no longer in the "
+                "settings: type this profile's own (a stored key is only sent to the profile "
+                "it was saved for)."
+            )
         return (
-            under_name is not None
-            and under_saved is not None
-            and under_name.get_secret_value() == under_saved.get_secret_value()
+            f"A {title} {key} is stored under “{name}”, or under “{saved_name}”, which "
+            f"Windows takes for the same name: type this profile's own, or save the change "
+            f"to “{saved_name}” first and add “{name}” after it (a stored key is only sent to "
+            "the profile it was saved for)."
         )
 
     def _show_key_error(self, service: str) -> None:
