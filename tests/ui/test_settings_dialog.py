@@ -1216,12 +1216,9 @@ class CaseBlindKeyring(MemoryKeyring):
         super().delete_password(service.lower(), username.lower())
 
 
-def test_on_a_case_blind_keyring_a_name_in_other_capitals_is_refused_for_its_name(
-    qtbot: QtBot, tmp_path: Path
-) -> None:
-    """Before: a new "ACME" beside a saved "Acme" found Acme's keys under its name and was
-    told they were left by a profile no longer in the settings (asking for a key of its own),
-    and only after that refused for its name."""
+@pytest.fixture
+def acme_keys_on_windows() -> Iterator[KeyStore]:
+    """A case-blind keyring (Windows') holding the saved profile "Acme"'s two keys."""
     import keyring
 
     previous = keyring.get_keyring()
@@ -1230,19 +1227,29 @@ def test_on_a_case_blind_keyring_a_name_in_other_capitals_is_refused_for_its_nam
         keys = KeyStore()
         keys.set("Acme", SR_KEY, "A" * 64)
         keys.set("Acme", BERKE_TOKEN, "acme-token")
-        settings = AppSettings(profiles=[ACME], active="Acme")
-        dialog = _dialog(qtbot, settings, keys, tmp_path / "s.json")
-        dialog.add_profile()
-        dialog.name_edit.setText("ACME")
-        dialog.name_edit.textEdited.emit("ACME")
-        assert dialog.save() is None
-        assert dialog.error_label.text() == (
-            "ACME: Two profiles have the same name, “Acme” and “ACME”: names must differ by "
-            "more than their capitals (Windows keeps their keys under one name)."
-        )
-        assert not any(error.isVisibleTo(dialog) for error in dialog.key_errors.values())
+        yield keys
     finally:
         keyring.set_keyring(previous)
+
+
+def test_on_a_case_blind_keyring_a_name_in_other_capitals_is_refused_for_its_name(
+    qtbot: QtBot, acme_keys_on_windows: KeyStore, tmp_path: Path
+) -> None:
+    """Before: a new "ACME" beside a saved "Acme" found Acme's keys under its name and was
+    told they were left by a profile no longer in the settings (asking for a key of its own),
+    and only after that refused for its name."""
+    keys = acme_keys_on_windows
+    settings = AppSettings(profiles=[ACME], active="Acme")
+    dialog = _dialog(qtbot, settings, keys, tmp_path / "s.json")
+    dialog.add_profile()
+    dialog.name_edit.setText("ACME")
+    dialog.name_edit.textEdited.emit("ACME")
+    assert dialog.save() is None
+    assert dialog.error_label.text() == (
+        "ACME: Two profiles have the same name, “Acme” and “ACME”: names must differ by "
+        "more than their capitals (Windows keeps their keys under one name)."
+    )
+    assert not any(error.isVisibleTo(dialog) for error in dialog.key_errors.values())
 
 
 WINDOWS_SAME_NAME = (
@@ -1264,44 +1271,33 @@ def _rename_acme_and_add(qtbot: QtBot, keys: KeyStore, tmp_path: Path) -> Settin
 
 
 def test_on_a_case_blind_keyring_a_renamed_profiles_name_in_other_capitals_waits_a_save(
-    qtbot: QtBot, tmp_path: Path
+    qtbot: QtBot, acme_keys_on_windows: KeyStore, tmp_path: Path
 ) -> None:
     """ "Acme" renamed "Beta" and "ACME" added in one save: on Windows the keys under "ACME"
     are Acme's, moving to Beta; elsewhere they may be a lost profile's (next test), and the
     store cannot tell which. Refused, with words that say so, not "from a profile no longer
     in the settings"; saved in two steps, Beta keeps the keys and ACME has none."""
-    import keyring
+    keys = acme_keys_on_windows
+    dialog = _rename_acme_and_add(qtbot, keys, tmp_path)
+    assert dialog.save() is None
+    assert dialog.error_label.text() == WINDOWS_SAME_NAME
 
-    previous = keyring.get_keyring()
-    keyring.set_keyring(CaseBlindKeyring())
-    try:
-        keys = KeyStore()
-        keys.set("Acme", SR_KEY, "A" * 64)
-        keys.set("Acme", BERKE_TOKEN, "acme-token")
-        dialog = _rename_acme_and_add(qtbot, keys, tmp_path)
-        assert dialog.save() is None
-        assert dialog.error_label.text() == WINDOWS_SAME_NAME
-
-        renamed = _dialog(
-            qtbot, AppSettings(profiles=[ACME], active="Acme"), keys, tmp_path / "s.json"
-        )
-        renamed.name_edit.setText("Beta")
-        renamed.name_edit.textEdited.emit("Beta")
-        first = renamed.save()
-        assert first is not None, renamed.error_label.text()
-        added = _dialog(qtbot, first, keys, tmp_path / "s.json")
-        added.add_profile()
-        added.name_edit.setText("ACME")
-        added.name_edit.textEdited.emit("ACME")
-        second = added.save()
-        assert second is not None, added.error_label.text()
-        assert [p.name for p in second.profiles][-2:] == ["Beta", "ACME"]
-        beta_key = keys.get("Beta", SR_KEY)
-        assert beta_key is not None
-        assert beta_key.get_secret_value() == "A" * 64
-        assert keys.where("ACME", SR_KEY) is Storage.NONE
-    finally:
-        keyring.set_keyring(previous)
+    renamed = _dialog(qtbot, AppSettings(profiles=[ACME], active="Acme"), keys, tmp_path / "s.json")
+    renamed.name_edit.setText("Beta")
+    renamed.name_edit.textEdited.emit("Beta")
+    first = renamed.save()
+    assert first is not None, renamed.error_label.text()
+    added = _dialog(qtbot, first, keys, tmp_path / "s.json")
+    added.add_profile()
+    added.name_edit.setText("ACME")
+    added.name_edit.textEdited.emit("ACME")
+    second = added.save()
+    assert second is not None, added.error_label.text()
+    assert [p.name for p in second.profiles][-2:] == ["Beta", "ACME"]
+    beta_key = keys.get("Beta", SR_KEY)
+    assert beta_key is not None
+    assert beta_key.get_secret_value() == "A" * 64
+    assert keys.where("ACME", SR_KEY) is Storage.NONE
 
 
 @pytest.mark.parametrize("lost_key", ["L" * 64, "A" * 64], ids=["its-own", "the-same-as-acmes"])
