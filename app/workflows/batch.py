@@ -466,8 +466,9 @@ async def create_accept_invite(
                 return Outcome(
                     order.id, name, OutcomeKind.FAILED,
                     "The candidate's assessment it was to reuse was not made (their other "
-                    "order did not get one), or is being deleted: run it again to plan it "
-                    "afresh, or create one for it on its own.",
+                    "order did not get one), or is being deleted: start Create, accept and "
+                    "invite again to plan it afresh (Retry keeps this plan), or create one "
+                    "for it on its own.",
                 )  # fmt: skip
             else:
                 try:
