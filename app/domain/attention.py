@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from app.domain.berke_progress import BerkeProgress
 from app.domain.journal_terms import StepKind
-from app.domain.order_rules import OrderAction, gone_reason
+from app.domain.order_rules import OrderAction, deleted_in_berke_reason, gone_reason
 from app.domain.order_state import OrderState
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 
@@ -26,6 +26,7 @@ class Attention(StrEnum):
     NOT_STARTED = "not_started"  # invited long ago, never started
     NEW_COMMENT = "new_comment"  # a recruiter wrote a comment
     GONE = "gone"  # SmartRecruiters no longer has the order
+    DELETED_IN_BERKE = "deleted_in_berke"  # open, and Berke no longer has its assessment
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,22 @@ def flags_for(
                     "Deliver the result",
                 )
             )
+    deleted = (
+        order.status in (OrderStatus.NEW, OrderStatus.IN_PROGRESS)
+        and link is not None
+        and berke is BerkeProgress.DELETED
+    )
+    if deleted:
+        assert link is not None
+        # Nothing else can be done for it here (``order_rules``): SmartRecruiters ends it.
+        flags.append(
+            Flag(
+                Attention.DELETED_IN_BERKE,
+                deleted_in_berke_reason(order, link),
+                OrderAction.REJECT,
+                "Deleted in Berke",
+            )
+        )
     if (
         order.status in (OrderStatus.REJECTED, OrderStatus.COMPLETED)
         and link is not None
@@ -144,7 +161,8 @@ def flags_for(
                 "Not invited",
             )
         )
-    if order.status is OrderStatus.NEW and order.create_date is not None:
+    # Its fix, Create, accept and invite, is refused for a deleted assessment: the flag above.
+    if order.status is OrderStatus.NEW and order.create_date is not None and not deleted:
         age = now - order.create_date
         if age >= rules.stale_new_after:
             flags.append(

@@ -14,7 +14,7 @@ class BerkeProgress(StrEnum):
     NOT_STARTED = "not_started"
     STARTED = "started"
     COMPLETE = "complete"
-    DELETED = "deleted"  # deleted from Berke by this desk (the id no longer exists)
+    DELETED = "deleted"  # Berke no longer has it: deleted by this desk, by hand or elsewhere
 
     @property
     def label(self) -> str:

@@ -79,6 +79,8 @@ def why_not(
     final = _final_reason(order)
     if final:
         return final
+    if linked is not None and berke is BerkeProgress.DELETED and action in _NEED_THE_ASSESSMENT:
+        return deleted_in_berke_reason(order, linked)
     if action is OrderAction.CREATE_ASSESSMENT:
         if linked is not None:
             return f"A Berke assessment already exists for this order ({linked.invitation_code})."
@@ -126,6 +128,38 @@ def why_not(
             return "The candidate has already completed the assessment."
         return None
     return None
+
+
+#: What an open order cannot do once Berke no longer has its assessment: each would send its
+#: dead link to SmartRecruiters, or an invitation Berke cannot send.
+_NEED_THE_ASSESSMENT = frozenset(
+    {
+        OrderAction.CREATE_ASSESSMENT,  # refused anyway (it has one): the words say why
+        OrderAction.ACCEPT,
+        OrderAction.INVITE,
+        OrderAction.REMIND,
+        OrderAction.CREATE_ACCEPT_INVITE,
+    }
+)
+
+
+def deleted_in_berke_reason(order: AssessmentOrder, linked: LinkedAssessment) -> str:
+    """Why an open order whose Berke assessment is gone can go no further here. Its link
+    stays (the code, and the order it was made for, are what the coordinator asks about),
+    so no second assessment is made for the order: SmartRecruiters ends it."""
+    gone = (
+        f"Berke no longer has this order's assessment ({linked.invitation_code}): it was "
+        "deleted there, by hand or from another desk."
+    )
+    if order.status is OrderStatus.NEW:
+        return (
+            f"{gone} Accepting would give SmartRecruiters a link that no longer works. Reject "
+            "the order with a reason, so that the recruiter can order it again."
+        )
+    return (
+        f"{gone} The link SmartRecruiters has no longer works, and no invitation or reminder "
+        "can go. Reject the order with a reason, so that the recruiter can order it again."
+    )
 
 
 def _why_not_delete(

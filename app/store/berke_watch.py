@@ -101,6 +101,15 @@ class BerkeWatchStore:
                 (utc_now(), source_candidate_id),
             )
 
+    def progress(self, source_candidate_id: str) -> BerkeProgress | None:
+        """Where the assessment stood when Berke was last asked (None: never answered)."""
+        with self._db.reading() as conn:
+            row = conn.execute(
+                "SELECT progress FROM berke_status WHERE source_candidate_id = ? COLLATE NOCASE",
+                (source_candidate_id,),
+            ).fetchone()
+        return BerkeProgress(row["progress"]) if row is not None else None
+
     def completed(self, source_candidate_id: str) -> CompletedAssessment | None:
         with self._db.reading() as conn:
             row = conn.execute(

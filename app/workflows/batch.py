@@ -36,6 +36,7 @@ from app.workflows.order_actions import (
     ActionNotAllowedError,
     AlreadyInvitedError,
     accept_order,
+    berke_progress,
     check_message,
     create_assessment_outcome,
     invited_for_another_order,
@@ -167,11 +168,13 @@ class PlannedOrder:
 async def why_not_in_batch(
     desk: Desk, order: AssessmentOrder, linked: LinkedAssessment | None
 ) -> str | None:
-    """Why the batch leaves ``order`` alone: the rules; for an order in progress already, an
+    """Why the batch leaves ``order`` alone: the rules (an assessment Berke no longer has
+    among them); for an order in progress already, an
     accept that was not this desk's, and an invitation this desk already sent for the
     candidate's other order (a reused assessment)."""
     gone_since = await asyncio.to_thread(desk.orders.gone_since, order.id)
-    reason = why_not(OrderAction.CREATE_ACCEPT_INVITE, order, linked, gone_since=gone_since)
+    berke = await berke_progress(desk, linked)  # deleted in Berke: nothing to accept with
+    reason = why_not(OrderAction.CREATE_ACCEPT_INVITE, order, linked, berke, gone_since=gone_since)
     if reason is not None or linked is None or order.status is OrderStatus.NEW:
         return reason
     # What is left of an order in progress is the invitation, and only where this desk

@@ -350,7 +350,11 @@ class OrderBoard:
         if actions.STEPS_OF_ACTION[OrderAction.CREATE_ACCEPT_INVITE] & state.pending:
             return actions.RETRIED_AUTOMATICALLY
         reason = why_not(
-            OrderAction.CREATE_ACCEPT_INVITE, order, state.link, gone_since=state.gone_since
+            OrderAction.CREATE_ACCEPT_INVITE,
+            order,
+            state.link,
+            state.berke_progress,
+            gone_since=state.gone_since,
         )
         if reason is not None or state.link is None or order.status is OrderStatus.NEW:
             return reason

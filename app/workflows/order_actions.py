@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from app.domain.assessment_prefill import is_stable_candidate_id, stable_candidate_id
 from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
+from app.domain.berke_progress import BerkeProgress
 from app.domain.berke_text import BerkeParam
 from app.domain.invitation import InvitationText
 from app.domain.journal import (
@@ -125,13 +126,22 @@ async def _check(
     if linked is None:
         linked = await linked_assessment(desk, order.id)
     gone_since = await asyncio.to_thread(desk.orders.gone_since, order.id)
-    reason = why_not(action, order, linked, gone_since=gone_since)
+    berke = await berke_progress(desk, linked)
+    reason = why_not(action, order, linked, berke, gone_since=gone_since)
     if reason:
         raise ActionNotAllowedError(reason)
     steps = STEPS_OF_ACTION.get(action)
     if steps and await has_pending_step(desk, order.id, *steps):
         raise ActionNotAllowedError(RETRIED_AUTOMATICALLY)
     return linked
+
+
+async def berke_progress(desk: Desk, linked: LinkedAssessment | None) -> BerkeProgress | None:
+    """Where the linked assessment stood when Berke was last asked (None: no link, or not
+    asked yet)."""
+    if linked is None:
+        return None
+    return await asyncio.to_thread(desk.berke_watch.progress, linked.source_candidate_id)
 
 
 async def has_pending_step(desk: Desk, order_id: str, *actions: StepKind) -> bool:
@@ -303,6 +313,11 @@ async def reuse_assessment(
     """Link the candidate's existing assessment to ``order`` instead of creating one: accept
     then sends its URL, and its result (once complete) is delivered for this order's job."""
     await _check(desk, OrderAction.CREATE_ASSESSMENT, order)
+    if await berke_progress(desk, source) is BerkeProgress.DELETED:
+        raise ActionNotAllowedError(
+            f"Berke no longer has the candidate's assessment ({source.invitation_code}): it "
+            "was deleted there. Create a new one for this order instead."
+        )
     link = source.model_copy(
         update={
             "order_id": order.id,

@@ -9,8 +9,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from app.domain.attention import Attention
 from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
+from app.domain.berke_progress import BerkeProgress
 from app.domain.journal import CreateAssessmentStep, InviteStep
+from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.domain.step_kinds import StepState
 from app.workflows.batch import OutcomeKind, PlanKind
@@ -575,5 +578,53 @@ def test_a_reuse_of_what_a_row_above_was_to_create_fails_when_it_was_not_made(
         assert [o.kind for o in ran] == [OutcomeKind.SKIPPED, OutcomeKind.FAILED]
         assert "was to reuse was not made" in ran[1].detail
         assert board.link(second.id) is None
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_an_order_whose_assessment_berke_deleted_is_skipped_and_not_reused(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The assessment of Ines's new Nurse order was deleted in Berke by hand, and the watch
+    saw it. The batch must not accept that order with a link that no longer works, nor plan
+    her Analyst order to reuse it (the run then failed it as "not made"): the Nurse order is
+    skipped with the way out (Reject), and the Analyst order gets an assessment of its own."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        nurse = await ines(desk, "a", "ines@example.com", "Registered Nurse")
+        analyst = await ines(desk, "a", "ines@example.com", "Data Analyst")
+        await board.sync()
+        made = await board.create_assessment(nurse.id, board.default_request(nurse.id))
+        await desk.session.berke.delete_assessment(made.source_candidate_id)
+        await board.watch()
+        assert board.state(nurse.id).berke_progress is BerkeProgress.DELETED
+
+        plan = (await board.plan_batch([nurse.id, analyst.id])).orders
+        assert [p.kind for p in plan] == [PlanKind.SKIP, PlanKind.CREATE]
+        assert f"no longer has this order's assessment ({made.invitation_code})" in plan[0].reason
+        assert "Reject the order" in plan[0].reason
+        ran = await board.create_accept_invite([nurse.id, analyst.id], plan=plan)
+        assert [o.kind for o in ran] == [OutcomeKind.SKIPPED, OutcomeKind.DONE], ran
+        assert (await desk.session.sr.get_order(nurse.id)).status is OrderStatus.NEW
+        own = desk.journal.assessment_for(analyst.id)
+        assert own is not None
+        assert own.source_candidate_id != made.source_candidate_id
+
+        # Each way in below the window refuses it too: Accept, Invite, and a reuse by hand.
+        with pytest.raises(ActionNotAllowedError, match="link that no longer works"):
+            await board.accept(nurse.id)
+        with pytest.raises(ActionNotAllowedError, match="no longer has"):
+            await send_invitation(desk, nurse)
+        third = await ines(desk, "a", "ines@example.com", "Staff Accountant")
+        await board.sync()
+        assert [r.from_order_id for r in await board.reuse_candidates(third.id)] == [analyst.id]
+        with pytest.raises(ActionNotAllowedError, match="deleted there"):
+            await board.reuse(third.id, nurse.id)
+        assert desk.journal.assessment_for(third.id) is None
+        # What is left is Reject, and the inbox flags it with that fix.
+        flags = board.flags(nurse.id)
+        assert [(f.kind, f.fix) for f in flags] == [
+            (Attention.DELETED_IN_BERKE, OrderAction.REJECT)
+        ]
 
     with_board(sandbox, tmp_path / "desk.sqlite3", body)

@@ -19,6 +19,7 @@ from app.domain.smartrecruiters import OrderStatus
 from app.sandbox import SandboxConfig, SandboxServer
 from app.ui.main_window import MainWindow
 from app.ui.orders.delivery_preview import DeliveryPreviewDialog
+from app.ui.orders.order_dialogs import RejectDialog
 from app.views.inbox_columns import INBOX
 from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
@@ -105,6 +106,46 @@ def test_a_finished_candidate_is_flagged_previewed_and_delivered(
     preview.send_button.click()
     qtbot.waitUntil(lambda: (board.order(order.id) or order).status is OrderStatus.COMPLETED)
     finish(qtbot, board.wait_uploads())
+    qtbot.waitUntil(lambda: not detail.flags.isVisible())
+    assert model.text(row, INBOX.index("attention")) == ""
+
+
+def test_an_order_whose_assessment_was_deleted_in_berke_is_flagged_with_reject(
+    setup: tuple[MainWindow, OrderBoard, Desk], qtbot: QtBot
+) -> None:
+    """Deleted by hand in Berke: the row says so, Accept is off with the reason, and the
+    flag's fix opens Reject, which ends the order and clears the flag."""
+    window, board, desk = setup
+    order = finish(
+        qtbot,
+        desk.session.sr.create_test_order(
+            new_order_body(first="Nils", last="Ek", email="nils@example.com")
+        ),
+    )
+    finish(qtbot, board.sync())
+    made = finish(qtbot, board.create_assessment(order.id, board.default_request(order.id)))
+    finish(qtbot, desk.session.berke.delete_assessment(made.source_candidate_id))
+    finish(qtbot, board.watch())
+
+    model = window.orders.model
+    row = model.row_of(order.id)
+    assert row is not None
+    assert model.text(row, INBOX.index("attention")) == "Deleted in Berke"
+    dialogs = Dialogs(window)
+    window.orders.select_order(order.id)
+    accept = window.orders.controller.actions[OrderAction.ACCEPT]
+    qtbot.waitUntil(lambda: not accept.isEnabled())
+    assert "link that no longer works" in accept.toolTip()
+    detail = window.orders.detail
+    fix = detail.flags.findChild(QPushButton, "fix_deleted_in_berke")
+    assert fix is not None
+    assert fix.text() == "Reject…"
+    fix.click()
+    reject = dialogs.wait_for(qtbot, RejectDialog)
+    assert isinstance(reject, RejectDialog)
+    reject.reason.setPlainText("The assessment was withdrawn in Berke: please order it again.")
+    reject.ok.click()
+    qtbot.waitUntil(lambda: (board.order(order.id) or order).status is OrderStatus.REJECTED)
     qtbot.waitUntil(lambda: not detail.flags.isVisible())
     assert model.text(row, INBOX.index("attention")) == ""
 

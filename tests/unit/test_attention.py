@@ -88,6 +88,27 @@ def test_a_new_order_older_than_the_rule() -> None:
     assert "3 days" in flags[0].text
 
 
+@pytest.mark.parametrize("status", [OrderStatus.NEW, OrderStatus.IN_PROGRESS])
+def test_an_open_order_whose_assessment_berke_deleted_offers_to_reject_it(
+    status: OrderStatus,
+) -> None:
+    """Deleted by hand in Berke, or from another desk: nothing can go on here (no accept
+    with its dead link, no invitation), and the order would wait for ever. Not also "new for
+    3 days", whose fix (Create, accept and invite) is refused for it."""
+    deleted = OrderState(link=link(), berke=berke(BerkeProgress.DELETED))
+    flags = flags_for(order(status, timedelta(days=3)), deleted, NOW, RULES)
+    assert [(f.kind, f.fix) for f in flags] == [(Attention.DELETED_IN_BERKE, OrderAction.REJECT)]
+    assert "Berke no longer has this order's assessment (C0DE)" in flags[0].text
+    assert flags[0].short == "Deleted in Berke"
+    left_alone = OrderState(
+        link=link(), berke=berke(BerkeProgress.DELETED), dismissed=frozenset({"deleted_in_berke"})
+    )
+    assert kinds(left_alone, status) == []
+    # Ended, it is what "Delete in Berke" leaves: nothing to ask.
+    for ended in (OrderStatus.REJECTED, OrderStatus.COMPLETED):
+        assert kinds(deleted, ended) == []
+
+
 def test_invited_long_ago_and_never_started_offers_a_reminder() -> None:
     waiting = OrderState(
         link=link(invited=timedelta(days=4)), berke=berke(BerkeProgress.NOT_STARTED)

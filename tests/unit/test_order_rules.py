@@ -115,6 +115,18 @@ BERKE_TABLE: list[tuple[OrderAction, OrderStatus, bool, bool, BerkeProgress | No
     (A.SHOW_CODE, IN_PROGRESS, True, False, NS, OK),
     (A.SHOW_CODE, COMPLETED, True, True, CO, OK),
     (A.SHOW_CODE, NEW, False, True, None, "no Berke assessment"),
+    # Berke no longer has an open order's assessment (deleted by hand, or from another desk):
+    # nothing may send its dead link or an invitation to it; Reject is what is left.
+    (A.ACCEPT, NEW, True, True, DEL, "Accepting would give SmartRecruiters a link"),
+    (A.CREATE_ACCEPT_INVITE, NEW, True, True, DEL, "no longer has this order's assessment"),
+    (A.CREATE_ASSESSMENT, NEW, True, True, DEL, "no longer has this order's assessment"),
+    (A.INVITE, IN_PROGRESS, True, True, DEL, "no invitation or reminder can go"),
+    (A.REMIND, IN_PROGRESS, True, True, DEL, "no invitation or reminder can go"),
+    (A.CREATE_ACCEPT_INVITE, IN_PROGRESS, True, True, DEL, "no longer works"),
+    (A.REJECT, NEW, True, True, DEL, OK),
+    (A.REJECT, IN_PROGRESS, True, True, DEL, OK),
+    (A.SHOW_CODE, NEW, True, True, DEL, OK),
+    (A.ACCEPT, REJECTED, True, True, DEL, "rejected"),  # ended: the usual words
 ]
 
 

@@ -764,6 +764,9 @@ _FIX_TEXT = {
     "create_assessment": "Create…",
     "create_accept_invite": "Create, accept, invite…",
     "remind": "Send reminder…",
+    "reject": "Reject…",
 }
 # What can be left alone for good: the others clear themselves when the order moves on.
-_DISMISSIBLE = frozenset({"cancel_in_berke", "stale_new", "not_started", "no_assessment"})
+_DISMISSIBLE = frozenset(
+    {"cancel_in_berke", "stale_new", "not_started", "no_assessment", "deleted_in_berke"}
+)
