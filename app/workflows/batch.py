@@ -28,6 +28,7 @@ from app.domain.field_errors import FORM_LEVEL, field_errors
 from app.domain.invitation import InvitationText
 from app.domain.journal_terms import LinkedAssessment, StepKind, StepState
 from app.domain.order_rules import OrderAction, why_not
+from app.domain.service_time import local_time
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.domain.text_fold import fold
 from app.workflows.desk import Desk
@@ -103,6 +104,9 @@ class PlannedOrder:
     #: made another the newest). With ``in_this_batch``, a row above makes or links it.
     reuse_from: str | None = None
     in_this_batch: bool = False
+    #: That order in words, for the coordinator to know which assessment is meant: "their
+    #: Registered Nurse order of 2026-12-03" ("" when not known).
+    reuse_from_words: str = ""
     reason: str = ""
     #: Where the invitation goes when the assessment exists already (CARRY_ON, or REUSE of one
     #: whose invitation has not gone): the address it was created with (typed in the form),
@@ -133,12 +137,19 @@ class PlannedOrder:
             case PlanKind.SKIP:
                 return f"Skipped: {self.reason}"
             case PlanKind.REUSE:
-                if self.invited_already:
-                    return "Reuse the candidate's Berke assessment, accept; no second invitation"
-                return (
-                    "Reuse the candidate's Berke assessment (its invitation has not gone yet), "
-                    f"accept, {invite}"
+                # "Reuse the assessment of their Nurse order of 2026-12-03 (in this batch)":
+                # short enough for the plan's two lines (the tooltip has it whole).
+                which = (
+                    f"the assessment of {self.reuse_from_words}"
+                    if self.reuse_from_words
+                    else "the candidate's Berke assessment"
                 )
+                notes = ["in this batch"] if self.in_this_batch and self.reuse_from_words else []
+                if self.invited_already:
+                    said = f" ({notes[0]})" if notes else ""
+                    return f"Reuse {which}{said}, accept; no second invitation"
+                said = f" ({'; '.join([*notes, 'not invited yet'])})"
+                return f"Reuse {which}{said}, accept, {invite}"
             case PlanKind.CARRY_ON:
                 if self.invited_already:  # invited before it was accepted (Invite, by hand)
                     return "Already created and invited: accept"
@@ -339,8 +350,10 @@ async def plan_batch(
     and the run takes that one (``reuse_from``), whatever the rows above did to the dates."""
     plan: list[PlannedOrder] = []
     earlier = _EarlierRows()
+    rows_above: dict[str, AssessmentOrder] = {}
     for listed in orders:
         order = await asyncio.to_thread(desk.orders.get, listed.id) or listed
+        rows_above[order.id] = order
         linked = await linked_assessment(desk, order.id)
         reason = await why_not_in_batch(desk, order, linked)
         keys = candidate_keys(order)
@@ -371,6 +384,10 @@ async def plan_batch(
                     order,
                     PlanKind.REUSE,
                     reuse_from=from_order_id,
+                    reuse_from_words=order_in_words(
+                        rows_above.get(from_order_id)
+                        or await asyncio.to_thread(desk.orders.get, from_order_id)
+                    ),
                     invite_to=address,
                     invited_already=invited,
                 )
@@ -387,6 +404,7 @@ async def plan_batch(
                     PlanKind.REUSE,
                     reuse_from=linked_by_then.order_id,
                     in_this_batch=True,
+                    reuse_from_words=order_in_words(rows_above.get(linked_by_then.order_id)),
                     invited_already=invited,
                 )
             )
@@ -406,6 +424,16 @@ async def plan_batch(
         made = _Assessment(f"new:{order.id}", order.id)
         earlier.made(keys, made, invited=bool(order.candidate.email))
     return plan
+
+
+def order_in_words(order: AssessmentOrder | None) -> str:
+    """ "their Registered Nurse order of 2026-12-03": which of a candidate's orders is meant
+    ("" when the order is not known here)."""
+    if order is None:
+        return ""
+    job = f"{order.job.name} " if order.job and order.job.name else ""
+    day = f" of {local_time(order.create_date):%Y-%m-%d}" if order.create_date else ""
+    return f"their {job}order{day}"
 
 
 async def _invited_by_then(desk: Desk, link: LinkedAssessment, earlier: _EarlierRows) -> bool:

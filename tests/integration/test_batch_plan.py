@@ -14,6 +14,7 @@ from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
 from app.domain.berke_progress import BerkeProgress
 from app.domain.journal import CreateAssessmentStep, InviteStep
 from app.domain.order_rules import OrderAction
+from app.domain.service_time import local_time
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.domain.step_kinds import StepState
 from app.workflows.batch import OutcomeKind, PlanKind
@@ -41,6 +42,12 @@ async def ines(desk: Desk, candidate_id: str, email: str | None, job: str) -> As
     body["candidate"]["id"] = candidate_id
     body["job"] = {"name": job}
     return await desk.session.sr.create_test_order(body)
+
+
+def day(order: AssessmentOrder) -> str:
+    """The day the order was placed, as the plan names it (the local date)."""
+    assert order.create_date is not None
+    return f"{local_time(order.create_date):%Y-%m-%d}"
 
 
 def created_job(desk: Desk, order_id: str) -> str | None:
@@ -126,7 +133,8 @@ def test_a_reuse_is_of_the_order_that_sent_the_invitation(
         assert again.kind is PlanKind.REUSE
         assert again.reuse_from == first.id  # the order it was made and sent for
         assert again.what_happens() == (
-            "Reuse the candidate's Berke assessment, accept; no second invitation"
+            "Reuse the assessment of their Registered Nurse order of "
+            f"{day(first)}, accept; no second invitation"
         )
         (ran,) = await board.create_accept_invite([third.id], plan=[again])
         assert ran.kind is OutcomeKind.DONE
@@ -166,7 +174,8 @@ def test_a_reuse_of_an_assessment_invited_earlier_in_the_batch_promises_no_invit
         assert [p.kind for p in plan] == [PlanKind.CARRY_ON, PlanKind.REUSE]
         assert [p.what_happens() for p in plan] == [
             "Already created: accept if needed, invite ines@example.com",
-            "Reuse the candidate's Berke assessment, accept; no second invitation",
+            "Reuse the assessment of their Registered Nurse order of "
+            f"{day(first)}, accept; no second invitation",
         ]
         ran = await board.create_accept_invite([first.id, second.id], plan=plan)
         assert [o.kind for o in ran] == [OutcomeKind.DONE, OutcomeKind.DONE]
@@ -196,9 +205,11 @@ def test_a_reuse_in_the_batch_invites_when_the_first_order_had_no_email(
         assert [p.kind for p in plan] == [PlanKind.CREATE, PlanKind.REUSE, PlanKind.REUSE]
         assert [p.what_happens() for p in plan] == [
             "Create, accept, no email: give the candidate the code",
-            "Reuse the candidate's Berke assessment (its invitation has not gone yet), accept, "
+            "Reuse the assessment of their Registered Nurse order of "
+            f"{day(first)} (in this batch; not invited yet), accept, "
             "invite noa@example.com",
-            "Reuse the candidate's Berke assessment, accept; no second invitation",
+            "Reuse the assessment of their Registered Nurse order of "
+            f"{day(first)} (in this batch), accept; no second invitation",
         ]
         ran = await board.create_accept_invite([first.id, second.id, third.id], plan=plan)
         assert [o.kind for o in ran] == [OutcomeKind.DONE] * 3
@@ -400,8 +411,8 @@ def test_a_reuse_of_an_assessment_the_batch_does_not_invite_still_invites(
         assert [p.kind for p in plan] == [PlanKind.CARRY_ON, PlanKind.REUSE]
         assert plan[1].reuse_from == outside.id
         assert plan[1].what_happens() == (
-            "Reuse the candidate's Berke assessment (its invitation has not gone yet), accept, "
-            "invite ines@example.com"
+            "Reuse the assessment of their Data Analyst order of "
+            f"{day(outside)} (not invited yet), accept, invite ines@example.com"
         )
         ran = await board.create_accept_invite([first.id, second.id], plan=plan)
         assert ran[1].detail.endswith(f"accepted and invited ({newer.invitation_code}).")
@@ -430,8 +441,8 @@ def test_a_later_order_reuses_what_an_earlier_row_creates_not_an_older_assessmen
         assert [p.kind for p in plan] == [PlanKind.CREATE, PlanKind.REUSE]
         assert (plan[1].reuse_from, plan[1].in_this_batch) == (first.id, True)  # the row above
         assert plan[1].what_happens() == (
-            "Reuse the candidate's Berke assessment (its invitation has not gone yet), accept, "
-            "invite ines@example.com"
+            f"Reuse the assessment of their Data Analyst order of {day(first)} "
+            "(in this batch; not invited yet), accept, invite ines@example.com"
         )
         ran = await board.create_accept_invite([first.id, second.id], plan=plan)
         made = board.link(first.id)
@@ -485,7 +496,8 @@ def test_a_reuse_of_an_assessment_invited_through_an_order_it_does_not_know(
         (row,) = (await board.plan_batch([c.id])).orders
         assert row.kind is PlanKind.REUSE
         assert row.what_happens() == (
-            "Reuse the candidate's Berke assessment, accept; no second invitation"
+            "Reuse the assessment of their Registered Nurse order of "
+            f"{day(a)}, accept; no second invitation"
         )
         (ran,) = await board.create_accept_invite([c.id], plan=[row])
         assert ran.detail.endswith(f"accepted with it ({made.invitation_code}), no new invitation.")

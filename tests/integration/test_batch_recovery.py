@@ -26,6 +26,7 @@ from app.workflows.batch import OutcomeKind, PlanKind, accepted_elsewhere_reason
 from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
 from tests.integration.helpers import RealNetwork, new_order_body
+from tests.integration.test_batch_plan import day
 from tests.integration.test_candidate_with_two_orders import sandbox_assessments
 from tests.integration.test_close_the_loop import with_board
 
@@ -537,8 +538,8 @@ def test_one_assessments_invitation_is_sent_once_when_both_orders_send_it_at_onc
         assert plan.orders[0].kind is PlanKind.REUSE
         # Said as the run does it: the reused assessment's invitation has not gone, so it goes.
         assert plan.orders[0].what_happens() == (
-            "Reuse the candidate's Berke assessment (its invitation has not gone yet), accept, "
-            f"invite {email}"
+            "Reuse the assessment of their Registered Nurse order of "
+            f"{day(first)} (not invited yet), accept, invite {email}"
         )
         berke.hold = True
         batch = asyncio.create_task(board.create_accept_invite([second.id], plan=plan.orders))

@@ -211,7 +211,7 @@ class BatchPlanDialog(InvitationForm[BatchChoice]):
         table.setWordWrap(True)
         table.verticalHeader().setVisible(False)
         table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        for column, width in enumerate((160, 150, 150, 230)):
+        for column, width in enumerate((150, 120, 140, 210)):  # the rest: what will be done
             table.setColumnWidth(column, width)
         table.setMinimumHeight(160)
         return table

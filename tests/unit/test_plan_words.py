@@ -1,0 +1,55 @@
+"""The batch plan's words for a reuse: which of the candidate's orders the assessment comes
+from, so that a coordinator with a candidate's three orders knows which one is meant."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from app.domain.service_time import local_time
+from app.domain.smartrecruiters import AssessmentOrder
+from app.workflows.batch import PlanKind, PlannedOrder, order_in_words
+
+PLACED = datetime(2026, 12, 3, 9, 30, tzinfo=UTC)
+DAY = f"{local_time(PLACED):%Y-%m-%d}"
+
+
+def order(job: str | None = "Registered Nurse", *, email: str | None = "ines@example.com") -> Any:
+    body: dict[str, Any] = {
+        "id": "o2", "status": "NEW", "createDate": PLACED,
+        "candidate": {"id": "c1", "firstName": "Ines", "lastName": "Lindqvist", "email": email},
+    }  # fmt: skip
+    if job is not None:
+        body["job"] = {"name": job}
+    return AssessmentOrder.model_validate(body)
+
+
+def test_an_order_in_words_names_its_job_and_day() -> None:
+    assert order_in_words(order()) == f"their Registered Nurse order of {DAY}"
+    assert order_in_words(order(job=None)) == f"their order of {DAY}"
+    assert order_in_words(None) == ""  # not known here: the words stay general
+
+
+def test_a_reuse_row_says_which_order_its_assessment_comes_from() -> None:
+    source = order_in_words(order())
+    sent = PlannedOrder(
+        order(job="Data Analyst"), PlanKind.REUSE, reuse_from="o1", reuse_from_words=source,
+        invited_already=True,
+    )  # fmt: skip
+    assert sent.what_happens() == (
+        f"Reuse the assessment of their Registered Nurse order of {DAY}, accept; no second "
+        "invitation"
+    )
+    above = PlannedOrder(
+        order(job="Data Analyst"), PlanKind.REUSE, reuse_from="o1", in_this_batch=True,
+        reuse_from_words=source,
+    )  # fmt: skip
+    assert above.what_happens() == (
+        f"Reuse the assessment of their Registered Nurse order of {DAY} (in this batch; not "
+        "invited yet), accept, invite ines@example.com"
+    )
+    unknown = PlannedOrder(order(email=None), PlanKind.REUSE, reuse_from="o1", in_this_batch=True)
+    assert unknown.what_happens() == (
+        "Reuse the candidate's Berke assessment (not invited yet), accept, no email: give the "
+        "candidate the code"
+    )
