@@ -46,6 +46,15 @@ class _Recorder:
         self._now = now
 
     def link(self, link: LinkedAssessment) -> None:
+        # A new assessment under an id Berke knew before (typed in the form, free again once
+        # the old one was deleted): what was known of the old one is not this one's. A
+        # "deleted" kept for it refused its accept, for good (the watch skips deleted ids).
+        self._conn.execute(
+            "DELETE FROM berke_status WHERE source_candidate_id = ? COLLATE NOCASE"
+            " AND NOT EXISTS (SELECT 1 FROM assessments WHERE source_candidate_id = ?"
+            " COLLATE NOCASE AND invitation_code = ? COLLATE NOCASE)",
+            (link.source_candidate_id, link.source_candidate_id, link.invitation_code),
+        )
         self._conn.execute(
             "INSERT OR REPLACE INTO assessments (order_id, source_candidate_id,"
             " invitation_code, assessment_url, created_at, invited_email, invited_at,"

@@ -426,12 +426,19 @@ async def plan_batch(
     return plan
 
 
+#: The most of a job's name the plan's words take (a recruiter's title may run to hundreds).
+JOB_IN_WORDS = 40
+
+
 def order_in_words(order: AssessmentOrder | None) -> str:
     """ "their Registered Nurse order of 2026-12-03": which of a candidate's orders is meant
     ("" when the order is not known here)."""
     if order is None:
         return ""
-    job = f"{order.job.name} " if order.job and order.job.name else ""
+    name = " ".join((order.job.name or "").split()) if order.job else ""
+    if len(name) > JOB_IN_WORDS:  # the plan's row keeps room for what it will do
+        name = name[: JOB_IN_WORDS - 1].rstrip() + "…"
+    job = f"{name} " if name else ""
     day = f" of {local_time(order.create_date):%Y-%m-%d}" if order.create_date else ""
     return f"their {job}order{day}"
 
@@ -486,7 +493,7 @@ async def create_accept_invite(
             if existing is not None:
                 from_order_id, source = existing
                 linked = await reuse_assessment(desk, order, source, from_order_id)
-                reused = f"Reused the candidate's assessment of {source.created_at:%Y-%m-%d}; "
+                reused = await _reused_words(desk, from_order_id, source)
                 # Its invitation went out for the other order (or another linked to it),
                 # unless that order stopped before it (its accept failed, say): then this
                 # order sends it.
@@ -497,9 +504,9 @@ async def create_accept_invite(
                 return Outcome(
                     order.id, name, OutcomeKind.FAILED,
                     "The candidate's assessment it was to reuse was not made (their other "
-                    "order did not get one), or is being deleted: start Create, accept and "
-                    "invite again to plan it afresh (Retry keeps this plan), or create one "
-                    "for it on its own.",
+                    "order did not get one), was deleted in Berke, or is being deleted: start "
+                    "Create, accept and invite again to plan it afresh (Retry keeps this "
+                    "plan), or create one for it on its own.",
                 )  # fmt: skip
             else:
                 try:
@@ -554,6 +561,18 @@ async def create_accept_invite(
         log.exception("Unexpected failure in the batch on order %s", order.id)
         return Outcome(order.id, name, OutcomeKind.FAILED, unexpected_failure(exc))
     return Outcome(order.id, name, OutcomeKind.DONE, detail)
+
+
+async def _reused_words(desk: Desk, from_order_id: str, source: LinkedAssessment) -> str:
+    """ "Reused the assessment of their Nurse order of 2026-12-03 (made 2026-11-28); ": the
+    order as the plan named it, and the day the assessment was made when that differs."""
+    made = f"{local_time(source.created_at):%Y-%m-%d}"
+    words = order_in_words(await asyncio.to_thread(desk.orders.get, from_order_id))
+    if not words:
+        return f"Reused the candidate's assessment of {made}; "
+    if words.endswith(f" of {made}"):
+        return f"Reused the assessment of {words}; "
+    return f"Reused the assessment of {words} (made {made}); "
 
 
 async def _ended_meanwhile(desk: Desk, order_id: str, own: LinkedAssessment | None) -> str | None:

@@ -34,6 +34,7 @@ from app.domain.assessment_prefill import is_stable_candidate_id
 from app.domain.assessment_url import url_prefix
 from app.domain.attachments import CANCELLABLE, RETRIABLE, UploadState
 from app.domain.berke import AssessmentStatus, CreateAssessmentRequest, assessment_url_problem
+from app.domain.berke_progress import BerkeProgress
 from app.domain.berke_text import BerkeParam
 from app.domain.journal import (
     AcceptStep,
@@ -61,7 +62,12 @@ from app.domain.journal import (
     breaks_current_rules,
 )
 from app.domain.journal_terms import LinkedAssessment, ResultFlow, StepState
-from app.domain.order_rules import OPEN_STATUSES, gone_reason, still_in_use
+from app.domain.order_rules import (
+    OPEN_STATUSES,
+    deleted_in_berke_reason,
+    gone_reason,
+    still_in_use,
+)
 from app.domain.smartrecruiters import (
     AssessmentOrder,
     AssessmentResult,
@@ -171,6 +177,8 @@ async def _run(desk: Desk, entry: JournalEntry, retry: bool, context: StepContex
         raise StepRefusedError(message)
     if not isinstance(step, SENT_FOR_GONE_ORDERS):
         await _refuse_if_gone(desk, entry)
+    if isinstance(step, NEED_THE_ASSESSMENT):
+        await _refuse_if_deleted_in_berke(desk, entry)
     match step:
         case CreateAssessmentStep():
             return await _create_assessment(desk, order_id, step, retry)
@@ -207,6 +215,36 @@ async def _run(desk: Desk, entry: JournalEntry, retry: bool, context: StepContex
 #: Steps that still go for an order SmartRecruiters no longer has: deleting its Berke
 #: assessment, and what sends nothing (a reuse recorded, a step this version cannot read).
 SENT_FOR_GONE_ORDERS = (DeleteAssessmentStep, ReuseAssessmentStep, UnreadableStep)
+
+
+#: Steps that send an assessment on (its URL, its invitation, a reuse of it): none goes once
+#: Berke no longer has it, the resumer's and Retry's included, which no action rule sees.
+NEED_THE_ASSESSMENT = (AcceptStep, InviteStep, ReuseAssessmentStep)
+
+
+async def _refuse_if_deleted_in_berke(desk: Desk, entry: JournalEntry) -> None:
+    """A step recorded before the watch saw its assessment deleted in Berke (an accept left
+    pending by a 503, say) fails in words instead of giving SmartRecruiters a dead link."""
+    step = entry.step
+    if isinstance(step, ReuseAssessmentStep):
+        link: LinkedAssessment | None = step.link
+    else:
+        link = await asyncio.to_thread(desk.journal.assessment_for, entry.order_id)
+    if link is None:
+        return
+    progress = await asyncio.to_thread(desk.berke_watch.progress, link.source_candidate_id)
+    if progress is not BerkeProgress.DELETED:
+        return
+    order = await asyncio.to_thread(desk.orders.get, entry.order_id)
+    if isinstance(step, ReuseAssessmentStep) or order is None:
+        message = (
+            f"Not sent: Berke no longer has the assessment ({link.invitation_code}); it was "
+            "deleted there."
+        )
+    else:
+        message = f"Not sent: {deleted_in_berke_reason(order, link)}"
+    await asyncio.to_thread(desk.journal.fail, entry.id, message)
+    raise StepRefusedError(message)
 
 
 async def _refuse_if_gone(desk: Desk, entry: JournalEntry) -> None:

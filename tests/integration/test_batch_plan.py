@@ -138,9 +138,9 @@ def test_a_reuse_is_of_the_order_that_sent_the_invitation(
         )
         (ran,) = await board.create_accept_invite([third.id], plan=[again])
         assert ran.kind is OutcomeKind.DONE
-        assert ran.detail == (
-            f"Reused the candidate's assessment of {made.created_at:%Y-%m-%d}; accepted with it "
-            f"({made.invitation_code}), no new invitation."
+        assert ran.detail == (  # the order the plan named, made that day
+            f"Reused the assessment of their Registered Nurse order of {day(first)}; accepted "
+            f"with it ({made.invitation_code}), no new invitation."
         )
         status = await desk.session.berke.get_assessment_status(made.source_candidate_id)
         assert status is not None
@@ -242,7 +242,10 @@ def test_a_reuse_says_when_the_assessment_was_made_not_when_it_was_reused(
         second = await order_for(desk, "Noa", "noa@example.com", "Staff Accountant")
         await board.sync()
         (ran,) = await board.create_accept_invite([second.id])
-        assert ran.detail.startswith("Reused the candidate's assessment of 2026-11-28; ")
+        assert ran.detail.startswith(
+            f"Reused the assessment of their Registered Nurse order of {day(first)} "
+            "(made 2026-11-28); "
+        )
         assert ran.detail.endswith(f"accepted and invited ({made.invitation_code}).")
 
         third = await order_for(desk, "Noa", "noa@example.com", "Data Analyst")
@@ -251,9 +254,9 @@ def test_a_reuse_says_when_the_assessment_was_made_not_when_it_was_reused(
         assert reusable.from_order_id == second.id  # the order that sent the invitation
         assert f"{reusable.link.created_at:%Y-%m-%d}" == "2026-11-28"
         (ran,) = await board.create_accept_invite([third.id])
-        assert ran.detail == (
-            "Reused the candidate's assessment of 2026-11-28; accepted with it "
-            f"({made.invitation_code}), no new invitation."
+        assert ran.detail == (  # the order that sent the invitation; the day it was made
+            f"Reused the assessment of their Staff Accountant order of {day(second)} "
+            f"(made 2026-11-28); accepted with it ({made.invitation_code}), no new invitation."
         )
 
     with_board(sandbox, tmp_path / "desk.sqlite3", body)

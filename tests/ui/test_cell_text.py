@@ -116,3 +116,34 @@ def test_the_batch_outcomes_leave_their_tips_to_the_cut_cells(qtbot: object) -> 
     for column in range(model.columnCount()):
         assert model.index(0, column).data(Qt.ItemDataRole.ToolTipRole) is None
     assert model.index(0, 3).data() == "Accepted and invited."
+
+
+def test_the_batch_plan_draws_a_jobs_bidirectional_controls_as_nothing(qtbot: QtBot) -> None:
+    """The plan's words quote the order's job: an unclosed right-to-left override in it drew
+    the rest of the row backwards ("…fo redro NO SECOND INVITATION moc.elpmaxe@seni etivni"),
+    on a row that sends an invitation."""
+    from datetime import UTC, datetime
+
+    from PySide6.QtCore import Qt
+
+    from app.domain.smartrecruiters import AssessmentOrder
+    from app.ui.orders.batch_plan_dialog import PlanTableModel
+    from app.workflows.batch import PlanKind, PlannedOrder, order_in_words
+
+    hostile = "Nurse \u202eNOITATIVNI DNOCES ON"
+    order = AssessmentOrder.model_validate(
+        {"id": "o2", "status": "NEW", "createDate": datetime(2026, 12, 3, 12, tzinfo=UTC),
+         "job": {"name": hostile},
+         "candidate": {"id": "c1", "firstName": "Ines", "lastName": "L", "email": "i@e.com"}}
+    )  # fmt: skip
+    row = PlannedOrder(
+        order, PlanKind.REUSE, reuse_from="o1", reuse_from_words=order_in_words(order)
+    )
+    model = PlanTableModel([])
+    model.set_rows([row])
+    for column in range(model.columnCount()):
+        for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            text = model.index(0, column).data(role)
+            assert "\u202e" not in (text or ""), (column, role)
+    what = model.index(0, 4).data(Qt.ItemDataRole.DisplayRole)
+    assert what.endswith("accept, invite i@e.com")

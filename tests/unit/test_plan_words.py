@@ -53,3 +53,11 @@ def test_a_reuse_row_says_which_order_its_assessment_comes_from() -> None:
         "Reuse the candidate's Berke assessment (not invited yet), accept, no email: give the "
         "candidate the code"
     )
+
+
+def test_a_long_job_title_is_cut_so_the_row_still_says_what_it_will_do() -> None:
+    """A recruiter's 100-character title pushed "accept, invite …" out of the row's lines."""
+    title = "Senior Registered Nurse, Intensive Care Unit (Nights, Weekends and Public Holidays)"
+    words = order_in_words(order(job=f" {title} "))
+    assert words == f"their {title[:39].rstrip()}… order of {DAY}"
+    assert len(words) < 70

@@ -33,6 +33,7 @@ from app.ui.common.labels import plain_label
 from app.ui.common.screens import available_room
 from app.ui.common.table_model import RowsTableModel
 from app.ui.orders.invitation_form import InvitationForm
+from app.views.text import as_cell
 from app.workflows.batch import PlanKind, PlannedOrder
 from app.workflows.board import BatchPlan
 
@@ -70,19 +71,23 @@ class PlanTableModel(RowsTableModel[PlannedOrder]):
     def cell(self, row: PlannedOrder, column: int, role: int) -> Any:
         order = row.order
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            return (
-                order.candidate.display_name,
-                order.company.name if order.company else "",
-                order.job.name if order.job else "",
-                row.job_text + (" (chosen from the order's job)" if row.matched else ""),
-                row.what_happens(),
-            )[column]
+            # Names and jobs are the recruiter's, and the words quote them: one line each,
+            # no bidirectional control drawing "invite" backwards after a job's name.
+            return as_cell(
+                (
+                    order.candidate.display_name,
+                    order.company.name if order.company else "",
+                    order.job.name if order.job else "",
+                    row.job_text + (" (chosen from the order's job)" if row.matched else ""),
+                    row.what_happens(),
+                )[column]
+            )
         if role == Qt.ItemDataRole.ToolTipRole:
-            warning = row.warning()
+            warning = as_cell(row.warning() or "")  # quotes the order's job: one line
             if column == self.JOB_COLUMN and row.kind is PlanKind.CREATE:
                 tip = "Double-click (or F2) to choose another Berke job."
                 return f"{warning}\n\n{tip}" if warning else tip
-            return warning or row.what_happens()
+            return warning or as_cell(row.what_happens())
         if role == Qt.ItemDataRole.ForegroundRole:
             if row.kind is PlanKind.SKIP:
                 return self.muted_colour
