@@ -46,15 +46,6 @@ class _Recorder:
         self._now = now
 
     def link(self, link: LinkedAssessment) -> None:
-        # A new assessment under an id Berke knew before (typed in the form, free again once
-        # the old one was deleted): what was known of the old one is not this one's. A
-        # "deleted" kept for it refused its accept, for good (the watch skips deleted ids).
-        self._conn.execute(
-            "DELETE FROM berke_status WHERE source_candidate_id = ? COLLATE NOCASE"
-            " AND NOT EXISTS (SELECT 1 FROM assessments WHERE source_candidate_id = ?"
-            " COLLATE NOCASE AND invitation_code = ? COLLATE NOCASE)",
-            (link.source_candidate_id, link.source_candidate_id, link.invitation_code),
-        )
         self._conn.execute(
             "INSERT OR REPLACE INTO assessments (order_id, source_candidate_id,"
             " invitation_code, assessment_url, created_at, invited_email, invited_at,"
@@ -222,6 +213,15 @@ class Journal:
                 "SELECT * FROM assessments WHERE order_id = ?", (order_id,)
             ).fetchone()
         return LinkedAssessment.model_validate(dict(row)) if row else None
+
+    def orders_with_berke_id(self, source_candidate_id: str) -> list[str]:
+        """The orders linked to an assessment under this Berke id (any case)."""
+        with self._db.reading() as conn:
+            rows = conn.execute(
+                "SELECT order_id FROM assessments WHERE source_candidate_id = ? COLLATE NOCASE",
+                (source_candidate_id,),
+            ).fetchall()
+        return [row["order_id"] for row in rows]
 
     def orders_linked_to(self, invitation_code: str) -> list[str]:
         """The orders whose linked assessment has this invitation code."""

@@ -178,7 +178,7 @@ async def _run(desk: Desk, entry: JournalEntry, retry: bool, context: StepContex
     if not isinstance(step, SENT_FOR_GONE_ORDERS):
         await _refuse_if_gone(desk, entry)
     if isinstance(step, NEED_THE_ASSESSMENT):
-        await _refuse_if_deleted_in_berke(desk, entry)
+        await _refuse_if_deleted_in_berke(desk, entry, retry)
     match step:
         case CreateAssessmentStep():
             return await _create_assessment(desk, order_id, step, retry)
@@ -222,9 +222,11 @@ SENT_FOR_GONE_ORDERS = (DeleteAssessmentStep, ReuseAssessmentStep, UnreadableSte
 NEED_THE_ASSESSMENT = (AcceptStep, InviteStep, ReuseAssessmentStep)
 
 
-async def _refuse_if_deleted_in_berke(desk: Desk, entry: JournalEntry) -> None:
+async def _refuse_if_deleted_in_berke(desk: Desk, entry: JournalEntry, retry: bool) -> None:
     """A step recorded before the watch saw its assessment deleted in Berke (an accept left
-    pending by a 503, say) fails in words instead of giving SmartRecruiters a dead link."""
+    pending by a 503, say) fails in words instead of giving SmartRecruiters a dead link. An
+    accept that may have gone before (its answer lost) and did is recorded as done: the
+    order's flag then says what is left (Reject)."""
     step = entry.step
     if isinstance(step, ReuseAssessmentStep):
         link: LinkedAssessment | None = step.link
@@ -235,6 +237,10 @@ async def _refuse_if_deleted_in_berke(desk: Desk, entry: JournalEntry) -> None:
     progress = await asyncio.to_thread(desk.berke_watch.progress, link.source_candidate_id)
     if progress is not BerkeProgress.DELETED:
         return
+    if isinstance(step, AcceptStep) and retry:
+        current = await desk.session.sr.get_order(entry.order_id)
+        if current.status is OrderStatus.IN_PROGRESS:
+            return  # ``_accept`` asks again and tells applied from accepted elsewhere
     order = await asyncio.to_thread(desk.orders.get, entry.order_id)
     if isinstance(step, ReuseAssessmentStep) or order is None:
         message = (
@@ -364,6 +370,23 @@ def id_taken_error(
         parameter=BerkeParam.SOURCE_CANDIDATE_ID,
         summary=summary,
         service_message=service_message,
+    )
+
+
+def id_used_here_error(candidate_id: str, other: AssessmentOrder | None) -> ValidationApiError:
+    """A typed id an assessment of another order here had, which Berke has since deleted (it
+    would answer "taken" otherwise): refused at the id field. What this desk knows of Berke's
+    side (deleted, complete, the scores) is kept by id, so the old order would take the new
+    assessment's news, invitation and result for its own."""
+    whose = f" ({other.candidate.display_name})" if other is not None else ""
+    return ValidationApiError(
+        Service.BERKE,
+        parameter=BerkeParam.SOURCE_CANDIDATE_ID,
+        summary=(
+            f"The id {candidate_id} was another order's assessment here{whose}, since deleted "
+            "in Berke: a new one under it would be taken for that one. Type another id, or "
+            "clear it to use the order's own."
+        ),
     )
 
 

@@ -1,6 +1,6 @@
 """An assessment deleted in Berke by hand, or from another desk, while its order is open:
 nothing sends its dead link or an invitation to it, not the resumer nor Retry either; and an
-id freed by a deletion and typed again for a new assessment is that one's, not "deleted"."""
+id freed by a deletion is not typed again for another order's new assessment."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 
+from app.clients.errors import ValidationApiError
+from app.domain.attention import Attention
 from app.domain.berke_progress import BerkeProgress
+from app.domain.berke_text import BerkeParam
 from app.domain.journal import AcceptStep
 from app.domain.smartrecruiters import OrderStatus
 from app.domain.step_kinds import StepKind, StepState
@@ -74,12 +77,14 @@ def test_a_pending_accept_is_not_sent_once_its_assessment_is_deleted(
     with_board(sandbox, tmp_path / "desk.sqlite3", body, sr)
 
 
-def test_an_id_freed_by_a_deletion_and_typed_again_is_the_new_assessments(
+def test_an_id_freed_by_a_deletion_is_not_typed_again_for_another_order(
     sandbox: SandboxServer, tmp_path: Path
 ) -> None:
-    """EMP-77 was the rejected order's assessment, deleted by this desk; Berke takes the id
-    again for another order's new assessment. Before, the old one's "deleted" stayed on the
-    id: the new order was refused its accept and flagged to be rejected, for good."""
+    """EMP-77 was the rejected order's assessment, since deleted; Berke would take the id again
+    for another order's new assessment. What this desk knows of Berke's side is kept by id:
+    the old order, or one still open on it, would take the new one's news, invitation and
+    result (a first try dropped the old "deleted", and another candidate's report went to the
+    old order). So the id is refused at its field, before anything is sent."""
 
     async def body(board: OrderBoard, desk: Desk) -> None:
         first = await ines(desk, "a", "ines@example.com", "Registered Nurse")
@@ -94,14 +99,55 @@ def test_an_id_freed_by_a_deletion_and_typed_again_is_the_new_assessments(
         again = board.default_request(second.id).model_copy(
             update={"source_candidate_id": "emp-77"}
         )
-        await board.create_assessment(second.id, again)
-        await board.watch()
-        assert board.state(second.id).berke_progress is BerkeProgress.NOT_STARTED
-        assert board.flags(second.id) == []
-        await board.accept(second.id)
-        assert (await desk.session.sr.get_order(second.id)).status is OrderStatus.IN_PROGRESS
+        with pytest.raises(ValidationApiError) as refused:
+            await board.create_assessment(second.id, again)
+        assert refused.value.parameter == BerkeParam.SOURCE_CANDIDATE_ID
+        assert "emp-77 was another order's assessment here (Ines Lindqvist)" in str(refused.value)
+        assert desk.journal.assessment_for(second.id) is None
+        assert await desk.session.berke.get_assessment_status("EMP-77") is None  # none sent
+        # The order's own id (the form's empty field) still makes one.
+        await board.create_assessment(second.id, board.default_request(second.id))
+        assert board.state(first.id).berke_progress is BerkeProgress.DELETED
 
     with_board(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+class AcceptAnswerLost(AcceptsFail):
+    """SmartRecruiters applies the accept, and its answer is lost (a 503 instead)."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.failing and request.method == "POST" and request.url.path.endswith("/accept"):
+            await self.inner.handle_async_request(request)
+            return httpx.Response(503, json={"message": "Busy"}, request=request)
+        return await self.inner.handle_async_request(request)
+
+
+def test_an_accept_that_went_before_its_assessment_was_deleted_is_recorded_as_done(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The accept reached SmartRecruiters, its answer was lost, then the assessment was
+    deleted. The journal said "Not sent", against SmartRecruiters: now the step is done as
+    it is, and the order's flag says what is left (Reject)."""
+    sr = AcceptAnswerLost()
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(
+            new_order_body(first="Hana", last="Ek", email="hana@example.com")
+        )
+        await board.sync()
+        made = await board.create_assessment(order.id, board.default_request(order.id))
+        with pytest.raises(Exception, match="Busy"):
+            await board.accept(order.id)
+        await desk.session.berke.delete_assessment(made.source_candidate_id)
+        await board.watch()
+        sr.failing = False
+        await board.resume()
+        (accept,) = [e for e in desk.journal.entries(order.id) if isinstance(e.step, AcceptStep)]
+        assert accept.state is StepState.DONE
+        await board.sync()
+        assert [f.kind for f in board.flags(order.id)] == [Attention.DELETED_IN_BERKE]
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body, sr)
 
 
 def test_a_planned_reuse_of_an_assessment_deleted_before_the_run_says_so(
