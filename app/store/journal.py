@@ -215,13 +215,13 @@ class Journal:
         return LinkedAssessment.model_validate(dict(row)) if row else None
 
     def orders_with_berke_id(self, source_candidate_id: str) -> list[str]:
-        """The orders linked to an assessment under this Berke id (any case)."""
+        """The orders linked to an assessment under this Berke id, in any case as Berke
+        compares ids (``casefold``: SQLite's NOCASE folds ASCII letters only, and "ÉMP-7"
+        is "émp-7" to Berke)."""
+        wanted = source_candidate_id.casefold()
         with self._db.reading() as conn:
-            rows = conn.execute(
-                "SELECT order_id FROM assessments WHERE source_candidate_id = ? COLLATE NOCASE",
-                (source_candidate_id,),
-            ).fetchall()
-        return [row["order_id"] for row in rows]
+            rows = conn.execute("SELECT order_id, source_candidate_id FROM assessments")
+            return [r["order_id"] for r in rows if r["source_candidate_id"].casefold() == wanted]
 
     def orders_linked_to(self, invitation_code: str) -> list[str]:
         """The orders whose linked assessment has this invitation code."""

@@ -37,7 +37,7 @@ from app.domain.smartrecruiters import (
 from app.domain.sr_limits import message_too_long
 from app.workflows.desk import Desk, invitation_key
 from app.workflows.refusals import ActionNotAllowedError, AlreadyInvitedError, StepDeferredError
-from app.workflows.steps import id_taken_error, id_used_here_error, run_step
+from app.workflows.steps import id_taken_error, refuse_if_id_used_here, run_step
 
 log = logging.getLogger(__name__)
 
@@ -175,11 +175,8 @@ async def create_assessment_outcome(
         existing = await desk.session.berke.get_assessment_status(candidate_id)
         if existing is not None:
             raise id_taken_error(candidate_id, existing, request)
-        used = await asyncio.to_thread(desk.journal.orders_with_berke_id, candidate_id)
-        others = [other for other in used if other != order.id]
-        if others:
-            other = await asyncio.to_thread(desk.orders.get, others[0])
-            raise id_used_here_error(candidate_id, other)
+        # Asked before the step is journaled: a refused id leaves no failed step behind.
+        await refuse_if_id_used_here(desk, order.id, candidate_id)
     step = CreateAssessmentStep(request=request)
     outcome = await run_step(desk, order.id, step)
     assert isinstance(outcome, AssessmentLinked)

@@ -237,11 +237,24 @@ async def _refuse_if_deleted_in_berke(desk: Desk, entry: JournalEntry, retry: bo
     progress = await asyncio.to_thread(desk.berke_watch.progress, link.source_candidate_id)
     if progress is not BerkeProgress.DELETED:
         return
+    order = await asyncio.to_thread(desk.orders.get, entry.order_id)
     if isinstance(step, AcceptStep) and retry:
         current = await desk.session.sr.get_order(entry.order_id)
         if current.status is OrderStatus.IN_PROGRESS:
-            return  # ``_accept`` asks again and tells applied from accepted elsewhere
-    order = await asyncio.to_thread(desk.orders.get, entry.order_id)
+            if current.assessment_url is not None:
+                return  # ``_accept`` tells this step's accept from another's by the URL
+            # The reference's orders do not show it: an earlier try whose answer was lost,
+            # or someone else, accepted it. Said so, not claimed either way.
+            message = (
+                f"Not sent: Berke no longer has this order's assessment ({link.invitation_code}): "
+                "it was deleted there. SmartRecruiters shows the order in progress already, "
+                "without saying with which link (accepted by an earlier try whose answer was "
+                "lost, or elsewhere). Reject the order with a reason, so that the recruiter "
+                "can order it again."
+            )
+            await asyncio.to_thread(desk.journal.fail, entry.id, message)
+            raise StepRefusedError(message)
+        order = current
     if isinstance(step, ReuseAssessmentStep) or order is None:
         message = (
             f"Not sent: Berke no longer has the assessment ({link.invitation_code}); it was "
@@ -296,6 +309,8 @@ async def _create_assessment(
             if own_id and existing.is_for(request):
                 return await _link_from_status(desk, order_id, existing, request)
             raise id_taken_error(candidate_id, existing, request, own_id=own_id, maybe_ours=True)
+    if not own_id:  # the form asked before; the resumer's and Retry's tries ask here
+        await refuse_if_id_used_here(desk, order_id, candidate_id)
     try:
         response = await berke.create_assessment(request)
     except ValidationApiError as exc:
@@ -373,6 +388,16 @@ def id_taken_error(
     )
 
 
+async def refuse_if_id_used_here(desk: Desk, order_id: str, candidate_id: str) -> None:
+    """A typed id another order's assessment here had (Berke has none under it now, or it
+    would have said "taken"): refused, at the id field (``id_used_here_error``)."""
+    used = await asyncio.to_thread(desk.journal.orders_with_berke_id, candidate_id)
+    others = [other for other in used if other != order_id]
+    if others:
+        other = await asyncio.to_thread(desk.orders.get, others[0])
+        raise id_used_here_error(candidate_id, other)
+
+
 def id_used_here_error(candidate_id: str, other: AssessmentOrder | None) -> ValidationApiError:
     """A typed id an assessment of another order here had, which Berke has since deleted (it
     would answer "taken" otherwise): refused at the id field. What this desk knows of Berke's
@@ -383,9 +408,10 @@ def id_used_here_error(candidate_id: str, other: AssessmentOrder | None) -> Vali
         Service.BERKE,
         parameter=BerkeParam.SOURCE_CANDIDATE_ID,
         summary=(
-            f"The id {candidate_id} was another order's assessment here{whose}, since deleted "
-            "in Berke: a new one under it would be taken for that one. Type another id, or "
-            "clear it to use the order's own."
+            f"{candidate_id} was the id of another order's assessment here{whose}, "
+            "since deleted in Berke. This desk keeps what Berke says by id, so a new "
+            "assessment under it would be taken for that one: type another id, or clear it "
+            "to use the order's own."
         ),
     )
 

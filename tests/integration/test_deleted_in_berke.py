@@ -14,7 +14,7 @@ from app.clients.errors import ValidationApiError
 from app.domain.attention import Attention
 from app.domain.berke_progress import BerkeProgress
 from app.domain.berke_text import BerkeParam
-from app.domain.journal import AcceptStep
+from app.domain.journal import AcceptStep, CreateAssessmentStep
 from app.domain.smartrecruiters import OrderStatus
 from app.domain.step_kinds import StepKind, StepState
 from app.workflows.batch import OutcomeKind, PlanKind
@@ -77,14 +77,52 @@ def test_a_pending_accept_is_not_sent_once_its_assessment_is_deleted(
     with_board(sandbox, tmp_path / "desk.sqlite3", body, sr)
 
 
+@pytest.mark.parametrize(("first_id", "typed_again"), [("EMP-77", "emp-77"), ("ÉMP-77", "émp-77")])
 def test_an_id_freed_by_a_deletion_is_not_typed_again_for_another_order(
-    sandbox: SandboxServer, tmp_path: Path
+    sandbox: SandboxServer, tmp_path: Path, first_id: str, typed_again: str
 ) -> None:
     """EMP-77 was the rejected order's assessment, since deleted; Berke would take the id again
-    for another order's new assessment. What this desk knows of Berke's side is kept by id:
-    the old order, or one still open on it, would take the new one's news, invitation and
-    result (a first try dropped the old "deleted", and another candidate's report went to the
-    old order). So the id is refused at its field, before anything is sent."""
+        for another order's new assessment. What this desk knows of Berke's side is kept by id:
+        the old order, or one still open on it, would take the new one's news, invitation and
+        result (a first try dropped the old "deleted", and another candidate's report went to the
+        old order). So the id is refused at its field, before anything is sent: in any case, as
+    Berke compares ids (SQLite's NOCASE let "émp-77" past "ÉMP-77")."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        first = await ines(desk, "a", "ines@example.com", "Registered Nurse")
+        second = await ines(desk, "b", "ines2@example.com", "Data Analyst")
+        await board.sync()
+        typed = board.default_request(first.id).model_copy(update={"source_candidate_id": first_id})
+        await board.create_assessment(first.id, typed)
+        await board.reject([first.id], reason="Withdrawn")
+        await board.delete_in_berke(first.id)
+        assert board.state(first.id).berke_progress is BerkeProgress.DELETED
+
+        again = board.default_request(second.id).model_copy(
+            update={"source_candidate_id": typed_again}
+        )
+        with pytest.raises(ValidationApiError) as refused:
+            await board.create_assessment(second.id, again)
+        assert refused.value.parameter == BerkeParam.SOURCE_CANDIDATE_ID
+        said = f"{typed_again} was the id of another order's assessment here (Ines Lindqvist)"
+        assert said in str(refused.value)
+        assert desk.journal.assessment_for(second.id) is None
+        assert desk.journal.entries(second.id) == []  # refused before a step was recorded
+        assert await desk.session.berke.get_assessment_status(first_id) is None  # none sent
+        # The order's own id (the form's empty field) still makes one.
+        await board.create_assessment(second.id, board.default_request(second.id))
+        assert board.state(first.id).berke_progress is BerkeProgress.DELETED
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_a_create_recorded_before_an_id_was_freed_is_not_sent_under_it(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """A create under EMP-77 waits in the journal (recorded by an earlier version, or failed
+    as "taken" and Retried); the other order's assessment under that id is then deleted. The
+    resumer's try asks here too: before, it made a new assessment under the id, which read
+    "deleted" for good."""
 
     async def body(board: OrderBoard, desk: Desk) -> None:
         first = await ines(desk, "a", "ines@example.com", "Registered Nurse")
@@ -94,20 +132,17 @@ def test_an_id_freed_by_a_deletion_is_not_typed_again_for_another_order(
         await board.create_assessment(first.id, typed)
         await board.reject([first.id], reason="Withdrawn")
         await board.delete_in_berke(first.id)
-        assert board.state(first.id).berke_progress is BerkeProgress.DELETED
-
         again = board.default_request(second.id).model_copy(
-            update={"source_candidate_id": "emp-77"}
+            update={"source_candidate_id": "EMP-77"}
         )
-        with pytest.raises(ValidationApiError) as refused:
-            await board.create_assessment(second.id, again)
-        assert refused.value.parameter == BerkeParam.SOURCE_CANDIDATE_ID
-        assert "emp-77 was another order's assessment here (Ines Lindqvist)" in str(refused.value)
+        desk.journal.begin(second.id, CreateAssessmentStep(request=again))
+        await board.resume()
         assert desk.journal.assessment_for(second.id) is None
-        assert await desk.session.berke.get_assessment_status("EMP-77") is None  # none sent
-        # The order's own id (the form's empty field) still makes one.
-        await board.create_assessment(second.id, board.default_request(second.id))
-        assert board.state(first.id).berke_progress is BerkeProgress.DELETED
+        (create,) = desk.journal.entries(second.id)
+        assert create.state is StepState.FAILED
+        assert create.message is not None
+        assert "EMP-77 was the id of another order's assessment here" in create.message
+        assert await desk.session.berke.get_assessment_status("EMP-77") is None
 
     with_board(sandbox, tmp_path / "desk.sqlite3", body)
 
@@ -122,12 +157,13 @@ class AcceptAnswerLost(AcceptsFail):
         return await self.inner.handle_async_request(request)
 
 
-def test_an_accept_that_went_before_its_assessment_was_deleted_is_recorded_as_done(
+def test_an_accept_perhaps_gone_before_its_assessment_was_deleted_says_both(
     sandbox: SandboxServer, tmp_path: Path
 ) -> None:
     """The accept reached SmartRecruiters, its answer was lost, then the assessment was
-    deleted. The journal said "Not sent", against SmartRecruiters: now the step is done as
-    it is, and the order's flag says what is left (Reject)."""
+    deleted. The step said only "Not sent", while SmartRecruiters had the order in progress.
+    SmartRecruiters does not say with which link, so it may be this try's or someone else's:
+    the step says so, claims neither, and sends nothing; the flag says what is left."""
     sr = AcceptAnswerLost()
 
     async def body(board: OrderBoard, desk: Desk) -> None:
@@ -143,7 +179,10 @@ def test_an_accept_that_went_before_its_assessment_was_deleted_is_recorded_as_do
         sr.failing = False
         await board.resume()
         (accept,) = [e for e in desk.journal.entries(order.id) if isinstance(e.step, AcceptStep)]
-        assert accept.state is StepState.DONE
+        assert accept.state is StepState.FAILED
+        assert accept.message is not None
+        assert "shows the order in progress already" in accept.message
+        assert "answer was lost, or elsewhere" in accept.message
         await board.sync()
         assert [f.kind for f in board.flags(order.id)] == [Attention.DELETED_IN_BERKE]
 
