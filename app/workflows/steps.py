@@ -224,9 +224,11 @@ NEED_THE_ASSESSMENT = (AcceptStep, InviteStep, ReuseAssessmentStep)
 
 async def _refuse_if_deleted_in_berke(desk: Desk, entry: JournalEntry, retry: bool) -> None:
     """A step recorded before the watch saw its assessment deleted in Berke (an accept left
-    pending by a 503, say) fails in words instead of giving SmartRecruiters a dead link. An
-    accept that may have gone before (its answer lost) and did is recorded as done: the
-    order's flag then says what is left (Reject)."""
+    pending by a 503, say) fails in words instead of giving SmartRecruiters a dead link. A
+    retried accept SmartRecruiters shows in progress goes on to ``_accept`` when the order
+    shows its link (this step's: done; another: accepted elsewhere); without one it fails,
+    saying it may have gone before or been made elsewhere. The order's flag says what is
+    left (Reject)."""
     step = entry.step
     if isinstance(step, ReuseAssessmentStep):
         link: LinkedAssessment | None = step.link
