@@ -332,8 +332,10 @@ class OrderBoard:
             return "Already being sent…"
         state = self.state(order.id)
         if actions.STEPS_OF_ACTION.get(action, frozenset()) & state.pending:
-            # Offered, the form would be filled in for nothing: the action refuses then.
-            return actions.RETRIED_AUTOMATICALLY
+            # Offered, the form would be filled in for nothing: the action refuses then. A
+            # step of an assessment Berke deleted is not retried: its retry fails, so why.
+            deleted = _deleted_reason(action, order, state)
+            return deleted or actions.RETRIED_AUTOMATICALLY
         link = state.link
         invited_elsewhere = self._invited_elsewhere_at(order.id)
         if action is OrderAction.REMIND and link is not None and invited_elsewhere is not None:
@@ -348,7 +350,8 @@ class OrderBoard:
     def _batch_reason(self, order: AssessmentOrder) -> str | None:
         state = self.state(order.id)
         if actions.STEPS_OF_ACTION[OrderAction.CREATE_ACCEPT_INVITE] & state.pending:
-            return actions.RETRIED_AUTOMATICALLY
+            deleted = _deleted_reason(OrderAction.CREATE_ACCEPT_INVITE, order, state)
+            return deleted or actions.RETRIED_AUTOMATICALLY
         reason = why_not(
             OrderAction.CREATE_ACCEPT_INVITE,
             order,
@@ -1404,6 +1407,14 @@ _BATCH_ACTIONS = (
     OrderAction.ACCEPT,
     OrderAction.INVITE,
 )
+
+
+def _deleted_reason(action: OrderAction, order: AssessmentOrder, state: OrderState) -> str | None:
+    """Why not ``action``, when it is because Berke deleted the order's assessment (None
+    otherwise): said before "retried automatically", since that retry is refused for it."""
+    if state.link is None or state.berke_progress is not BerkeProgress.DELETED:
+        return None
+    return why_not(action, order, state.link, state.berke_progress)
 
 
 def _assessment_key(state: OrderState | None) -> str | None:

@@ -15,6 +15,7 @@ from app.domain.attention import Attention
 from app.domain.berke_progress import BerkeProgress
 from app.domain.berke_text import BerkeParam
 from app.domain.journal import AcceptStep, CreateAssessmentStep
+from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import OrderStatus
 from app.domain.step_kinds import StepKind, StepState
 from app.workflows.batch import OutcomeKind, PlanKind
@@ -62,6 +63,11 @@ def test_a_pending_accept_is_not_sent_once_its_assessment_is_deleted(
         assert desk.journal.has_pending(order.id, StepKind.ACCEPT)
         await desk.session.berke.delete_assessment(made.source_candidate_id)
         await board.watch()
+        # Not "retried automatically": that retry is refused, and the button says why.
+        for action in (OrderAction.ACCEPT, OrderAction.CREATE_ACCEPT_INVITE):
+            said = board.why_not(action, [order.id])
+            assert said is not None
+            assert "Accepting would give SmartRecruiters a link that no longer works" in said
         sr.failing = False
 
         await board.resume()
