@@ -257,7 +257,8 @@ async def _refuse_if_deleted_in_berke(desk: Desk, entry: JournalEntry, retry: bo
             await asyncio.to_thread(desk.journal.fail, entry.id, message)
             raise StepRefusedError(message)
         order = current
-    if isinstance(step, ReuseAssessmentStep) or order is None:
+    if isinstance(step, ReuseAssessmentStep) or order is None or order.status not in OPEN_STATUSES:
+        # Nothing more to ask of the order (a recruiter may have withdrawn it meanwhile).
         message = (
             f"Not sent: Berke no longer has the assessment ({link.invitation_code}); it was "
             "deleted there."

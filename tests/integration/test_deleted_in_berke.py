@@ -83,6 +83,36 @@ def test_a_pending_accept_is_not_sent_once_its_assessment_is_deleted(
     with_board(sandbox, tmp_path / "desk.sqlite3", body, sr)
 
 
+def test_a_pending_accept_of_a_deleted_assessment_on_an_order_withdrawn_meanwhile(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The recruiter withdrew the order while its accept waited: the step's words do not ask
+    to reject an order that is rejected already."""
+    sr = AcceptsFail()
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(
+            new_order_body(first="Nils", last="Ek", email="nils@example.com")
+        )
+        await board.sync()
+        made = await board.create_assessment(order.id, board.default_request(order.id))
+        with pytest.raises(Exception, match="Busy"):
+            await board.accept(order.id)
+        await desk.session.berke.delete_assessment(made.source_candidate_id)
+        await board.watch()
+        await desk.session.sr.reject_order(order.id)
+        sr.failing = False
+        await board.resume()
+        (accept,) = [e for e in desk.journal.entries(order.id) if isinstance(e.step, AcceptStep)]
+        assert accept.state is StepState.FAILED
+        assert accept.message == (
+            f"Not sent: Berke no longer has the assessment ({made.invitation_code}); it was "
+            "deleted there."
+        )
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body, sr)
+
+
 @pytest.mark.parametrize(("first_id", "typed_again"), [("EMP-77", "emp-77"), ("ÉMP-77", "émp-77")])
 def test_an_id_freed_by_a_deletion_is_not_typed_again_for_another_order(
     sandbox: SandboxServer, tmp_path: Path, first_id: str, typed_again: str
