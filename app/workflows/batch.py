@@ -37,7 +37,6 @@ from app.workflows.order_actions import (
     ActionNotAllowedError,
     AlreadyInvitedError,
     accept_order,
-    berke_progress,
     check_message,
     create_assessment_outcome,
     invited_for_another_order,
@@ -46,7 +45,7 @@ from app.workflows.order_actions import (
     send_invitation,
 )
 from app.workflows.refusals import StepDeferredError
-from app.workflows.steps import unexpected_failure
+from app.workflows.steps import berke_progress, unexpected_failure
 
 log = logging.getLogger(__name__)
 
@@ -180,9 +179,9 @@ async def why_not_in_batch(
     desk: Desk, order: AssessmentOrder, linked: LinkedAssessment | None
 ) -> str | None:
     """Why the batch leaves ``order`` alone: the rules (an assessment Berke no longer has
-    among them); for an order in progress already, an
-    accept that was not this desk's, and an invitation this desk already sent for the
-    candidate's other order (a reused assessment)."""
+    among them); for an order in progress already, an accept that was not this desk's, and
+    an invitation this desk already sent for the candidate's other order (a reused
+    assessment)."""
     gone_since = await asyncio.to_thread(desk.orders.gone_since, order.id)
     berke = await berke_progress(desk, linked)  # deleted in Berke: nothing to accept with
     reason = why_not(OrderAction.CREATE_ACCEPT_INVITE, order, linked, berke, gone_since=gone_since)

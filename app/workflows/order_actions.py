@@ -37,7 +37,12 @@ from app.domain.smartrecruiters import (
 from app.domain.sr_limits import message_too_long
 from app.workflows.desk import Desk, invitation_key
 from app.workflows.refusals import ActionNotAllowedError, AlreadyInvitedError, StepDeferredError
-from app.workflows.steps import id_taken_error, refuse_if_id_used_here, run_step
+from app.workflows.steps import (
+    berke_progress,
+    id_taken_error,
+    refuse_if_id_used_here,
+    run_step,
+)
 
 log = logging.getLogger(__name__)
 
@@ -134,14 +139,6 @@ async def _check(
     if steps and await has_pending_step(desk, order.id, *steps):
         raise ActionNotAllowedError(RETRIED_AUTOMATICALLY)
     return linked
-
-
-async def berke_progress(desk: Desk, linked: LinkedAssessment | None) -> BerkeProgress | None:
-    """Where the linked assessment stood when Berke was last asked (None: no link, or not
-    asked yet)."""
-    if linked is None:
-        return None
-    return await asyncio.to_thread(desk.berke_watch.progress, linked.source_candidate_id)
 
 
 async def has_pending_step(desk: Desk, order_id: str, *actions: StepKind) -> bool:

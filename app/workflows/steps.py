@@ -217,6 +217,14 @@ async def _run(desk: Desk, entry: JournalEntry, retry: bool, context: StepContex
 SENT_FOR_GONE_ORDERS = (DeleteAssessmentStep, ReuseAssessmentStep, UnreadableStep)
 
 
+async def berke_progress(desk: Desk, linked: LinkedAssessment | None) -> BerkeProgress | None:
+    """Where the linked assessment stood when Berke was last asked (None: no link, or not
+    asked yet)."""
+    if linked is None:
+        return None
+    return await asyncio.to_thread(desk.berke_watch.progress, linked.source_candidate_id)
+
+
 #: Steps that send an assessment on (its URL, its invitation, a reuse of it): none goes once
 #: Berke no longer has it, the resumer's and Retry's included, which no action rule sees.
 NEED_THE_ASSESSMENT = (AcceptStep, InviteStep, ReuseAssessmentStep)
@@ -236,8 +244,7 @@ async def _refuse_if_deleted_in_berke(desk: Desk, entry: JournalEntry, retry: bo
         link = await asyncio.to_thread(desk.journal.assessment_for, entry.order_id)
     if link is None:
         return
-    progress = await asyncio.to_thread(desk.berke_watch.progress, link.source_candidate_id)
-    if progress is not BerkeProgress.DELETED:
+    if await berke_progress(desk, link) is not BerkeProgress.DELETED:
         return
     order = await asyncio.to_thread(desk.orders.get, entry.order_id)
     if isinstance(step, AcceptStep) and retry:
@@ -312,7 +319,7 @@ async def _create_assessment(
             if own_id and existing.is_for(request):
                 return await _link_from_status(desk, order_id, existing, request)
             raise id_taken_error(candidate_id, existing, request, own_id=own_id, maybe_ours=True)
-    if not own_id:  # the form asked before; the resumer's and Retry's tries ask here
+    if retry and not own_id:  # a first try was asked before it was journaled (the form's)
         await refuse_if_id_used_here(desk, order_id, candidate_id)
     try:
         response = await berke.create_assessment(request)

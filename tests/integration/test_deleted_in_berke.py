@@ -15,8 +15,9 @@ from app.domain.attention import Attention
 from app.domain.berke_progress import BerkeProgress
 from app.domain.berke_text import BerkeParam
 from app.domain.journal import AcceptStep, CreateAssessmentStep
+from app.domain.journal_terms import LinkedAssessment
 from app.domain.order_rules import OrderAction
-from app.domain.smartrecruiters import OrderStatus
+from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.domain.step_kinds import StepKind, StepState
 from app.workflows.batch import OutcomeKind, PlanKind
 from app.workflows.board import OrderBoard
@@ -44,6 +45,24 @@ class AcceptsFail(RealNetwork):
         return await self.inner.handle_async_request(request)
 
 
+async def accept_waiting_then_deleted(
+    board: OrderBoard, desk: Desk, first: str
+) -> tuple[AssessmentOrder, LinkedAssessment]:
+    """A new order with its assessment, whose accept got a 503 (the transport's), then the
+    assessment deleted in Berke and seen by the watch."""
+    order = await desk.session.sr.create_test_order(
+        new_order_body(first=first, last="Ek", email=f"{first.lower()}@example.com")
+    )
+    await board.sync()
+    made = await board.create_assessment(order.id, board.default_request(order.id))
+    with pytest.raises(Exception, match="Busy"):
+        await board.accept(order.id)
+    assert desk.journal.has_pending(order.id, StepKind.ACCEPT)
+    await desk.session.berke.delete_assessment(made.source_candidate_id)
+    await board.watch()
+    return order, made
+
+
 def test_a_pending_accept_is_not_sent_once_its_assessment_is_deleted(
     sandbox: SandboxServer, tmp_path: Path
 ) -> None:
@@ -53,16 +72,7 @@ def test_a_pending_accept_is_not_sent_once_its_assessment_is_deleted(
     sr = AcceptsFail()
 
     async def body(board: OrderBoard, desk: Desk) -> None:
-        order = await desk.session.sr.create_test_order(
-            new_order_body(first="Nils", last="Ek", email="nils@example.com")
-        )
-        await board.sync()
-        made = await board.create_assessment(order.id, board.default_request(order.id))
-        with pytest.raises(Exception, match="Busy"):
-            await board.accept(order.id)
-        assert desk.journal.has_pending(order.id, StepKind.ACCEPT)
-        await desk.session.berke.delete_assessment(made.source_candidate_id)
-        await board.watch()
+        order, _made = await accept_waiting_then_deleted(board, desk, "Nils")
         # Not "retried automatically": that retry is refused, and the button says why.
         for action in (OrderAction.ACCEPT, OrderAction.CREATE_ACCEPT_INVITE):
             said = board.why_not(action, [order.id])
@@ -91,15 +101,7 @@ def test_a_pending_accept_of_a_deleted_assessment_on_an_order_withdrawn_meanwhil
     sr = AcceptsFail()
 
     async def body(board: OrderBoard, desk: Desk) -> None:
-        order = await desk.session.sr.create_test_order(
-            new_order_body(first="Nils", last="Ek", email="nils@example.com")
-        )
-        await board.sync()
-        made = await board.create_assessment(order.id, board.default_request(order.id))
-        with pytest.raises(Exception, match="Busy"):
-            await board.accept(order.id)
-        await desk.session.berke.delete_assessment(made.source_candidate_id)
-        await board.watch()
+        order, made = await accept_waiting_then_deleted(board, desk, "Nils")
         await desk.session.sr.reject_order(order.id)
         sr.failing = False
         await board.resume()
@@ -203,15 +205,7 @@ def test_an_accept_perhaps_gone_before_its_assessment_was_deleted_says_both(
     sr = AcceptAnswerLost()
 
     async def body(board: OrderBoard, desk: Desk) -> None:
-        order = await desk.session.sr.create_test_order(
-            new_order_body(first="Hana", last="Ek", email="hana@example.com")
-        )
-        await board.sync()
-        made = await board.create_assessment(order.id, board.default_request(order.id))
-        with pytest.raises(Exception, match="Busy"):
-            await board.accept(order.id)
-        await desk.session.berke.delete_assessment(made.source_candidate_id)
-        await board.watch()
+        order, _made = await accept_waiting_then_deleted(board, desk, "Hana")
         sr.failing = False
         await board.resume()
         (accept,) = [e for e in desk.journal.entries(order.id) if isinstance(e.step, AcceptStep)]
