@@ -104,7 +104,7 @@ class PlannedOrder:
     reuse_from: str | None = None
     in_this_batch: bool = False
     #: That order in words, for the coordinator to know which assessment is meant: "their
-    #: Registered Nurse order of 2026-12-03" ("" when not known).
+    #: Registered Nurse order of 2026-12-03 09:30" ("" when not known).
     reuse_from_words: str = ""
     reason: str = ""
     #: Where the invitation goes when the assessment exists already (CARRY_ON, or REUSE of one
@@ -136,7 +136,7 @@ class PlannedOrder:
             case PlanKind.SKIP:
                 return f"Skipped: {self.reason}"
             case PlanKind.REUSE:
-                # "Reuse the assessment of their Nurse order of 2026-12-03 (in this batch)":
+                # "Reuse the assessment of their Nurse order of 2026-12-03 09:30 (in this batch)":
                 # short enough for the plan's two lines (the tooltip has it whole).
                 which = (
                     f"the assessment of {self.reuse_from_words}"
@@ -426,19 +426,21 @@ async def plan_batch(
 
 
 #: The most of a job's name the plan's words take (a recruiter's title may run to hundreds).
-JOB_IN_WORDS = 40
+JOB_IN_WORDS = 36
 
 
 def order_in_words(order: AssessmentOrder | None) -> str:
-    """ "their Registered Nurse order of 2026-12-03": which of a candidate's orders is meant
-    ("" when the order is not known here)."""
+    """ "their Registered Nurse order of 2026-12-03 09:30": which of a candidate's orders is
+    meant ("" when the order is not known here). The time is there because a candidate's two
+    orders for one job are often placed the same day (a recruiter's second try), and then the
+    day alone named both."""
     if order is None:
         return ""
     name = " ".join((order.job.name or "").split()) if order.job else ""
     if len(name) > JOB_IN_WORDS:  # the plan's row keeps room for what it will do
         name = name[: JOB_IN_WORDS - 1].rstrip() + "…"
     job = f"{name} " if name else ""
-    day = f" of {local_time(order.create_date):%Y-%m-%d}" if order.create_date else ""
+    day = f" of {local_time(order.create_date):%Y-%m-%d %H:%M}" if order.create_date else ""
     return f"their {job}order{day}"
 
 
@@ -563,13 +565,14 @@ async def create_accept_invite(
 
 
 async def _reused_words(desk: Desk, from_order_id: str, source: LinkedAssessment) -> str:
-    """ "Reused the assessment of their Nurse order of 2026-12-03 (made 2026-11-28); ": the
+    """ "Reused the assessment of their Nurse order of 2026-12-03 09:30 (made 2026-11-28); ": the
     order as the plan named it, and the day the assessment was made when that differs."""
     made = f"{local_time(source.created_at):%Y-%m-%d}"
-    words = order_in_words(await asyncio.to_thread(desk.orders.get, from_order_id))
-    if not words:
+    order = await asyncio.to_thread(desk.orders.get, from_order_id)
+    words = order_in_words(order)
+    if order is None or not words:
         return f"Reused the candidate's assessment of {made}; "
-    if words.endswith(f" of {made}"):
+    if order.create_date and f"{local_time(order.create_date):%Y-%m-%d}" == made:
         return f"Reused the assessment of {words}; "
     return f"Reused the assessment of {words} (made {made}); "
 

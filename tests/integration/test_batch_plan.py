@@ -45,9 +45,9 @@ async def ines(desk: Desk, candidate_id: str, email: str | None, job: str) -> As
 
 
 def day(order: AssessmentOrder) -> str:
-    """The day the order was placed, as the plan names it (the local date)."""
+    """When the order was placed, as the plan names it (the local date and time)."""
     assert order.create_date is not None
-    return f"{local_time(order.create_date):%Y-%m-%d}"
+    return f"{local_time(order.create_date):%Y-%m-%d %H:%M}"
 
 
 def created_job(desk: Desk, order_id: str) -> str | None:

@@ -11,12 +11,17 @@ from app.domain.smartrecruiters import AssessmentOrder
 from app.workflows.batch import PlanKind, PlannedOrder, order_in_words
 
 PLACED = datetime(2026, 12, 3, 9, 30, tzinfo=UTC)
-DAY = f"{local_time(PLACED):%Y-%m-%d}"
+DAY = f"{local_time(PLACED):%Y-%m-%d %H:%M}"
 
 
-def order(job: str | None = "Registered Nurse", *, email: str | None = "ines@example.com") -> Any:
+def order(
+    job: str | None = "Registered Nurse",
+    *,
+    email: str | None = "ines@example.com",
+    placed: datetime = PLACED,
+) -> Any:
     body: dict[str, Any] = {
-        "id": "o2", "status": "NEW", "createDate": PLACED,
+        "id": "o2", "status": "NEW", "createDate": placed,
         "candidate": {"id": "c1", "firstName": "Ines", "lastName": "Lindqvist", "email": email},
     }  # fmt: skip
     if job is not None:
@@ -28,6 +33,14 @@ def test_an_order_in_words_names_its_job_and_day() -> None:
     assert order_in_words(order()) == f"their Registered Nurse order of {DAY}"
     assert order_in_words(order(job=None)) == f"their order of {DAY}"
     assert order_in_words(None) == ""  # not known here: the words stay general
+
+
+def test_a_candidates_two_orders_for_one_job_on_one_day_read_apart() -> None:
+    """A recruiter's second try the same afternoon: the day alone named both orders."""
+    morning = order_in_words(order())
+    afternoon = order_in_words(order(placed=PLACED.replace(hour=14, minute=10)))
+    assert morning != afternoon
+    assert afternoon.endswith(f"{local_time(PLACED.replace(hour=14, minute=10)):%H:%M}")
 
 
 def test_a_reuse_row_says_which_order_its_assessment_comes_from() -> None:
@@ -59,5 +72,5 @@ def test_a_long_job_title_is_cut_so_the_row_still_says_what_it_will_do() -> None
     """A recruiter's 100-character title pushed "accept, invite …" out of the row's lines."""
     title = "Senior Registered Nurse, Intensive Care Unit (Nights, Weekends and Public Holidays)"
     words = order_in_words(order(job=f" {title} "))
-    assert words == f"their {title[:39].rstrip()}… order of {DAY}"
+    assert words == f"their {title[:35].rstrip()}… order of {DAY}"
     assert len(words) < 70
