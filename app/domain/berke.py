@@ -33,12 +33,13 @@ from app.domain.berke_text import (
     is_as_recorded,
     one_line_name,
     spam_advice,
+    xml_safe,
 )
 from app.domain.email_rule import email_list_problem, well_formed_or_none
 from app.domain.job_names import job_key
 from app.domain.sensitive_ids import looks_like_sensitive_id, refusal
 from app.domain.service_time import within_range
-from app.domain.sr_limits import is_sendable_http_url
+from app.domain.sr_limits import http_url_problem, is_sendable_http_url
 
 
 # Berke's "well-formed" address is one rule for the form, the batch and the client, written and
@@ -62,8 +63,9 @@ def _email_list(value: object, info: ValidationInfo) -> object:
 
 
 def _redirect(value: str | None) -> str | None:
-    if value is not None and not is_sendable_http_url(value):
-        raise ValueError("must be an absolute URL starting with http:// or https://")
+    problem = http_url_problem(value) if value is not None else None
+    if problem is not None:
+        raise ValueError(problem)
     return value
 
 
@@ -127,6 +129,10 @@ BerkeTime = Annotated[datetime, AfterValidator(within_range)]
 
 class BerkeModel(BaseModel):
     model_config = ConfigDict(defer_build=True, populate_by_name=True, extra="forbid", frozen=True)
+
+    # Every text field, before its own rules (a decorator's "before" runs ahead of the
+    # annotation's): what Berke cannot carry is refused, not trimmed or joined away.
+    _xml_safe = field_validator("*", mode="before")(xml_safe)
 
     def to_params(self) -> dict[str, Any]:
         """The parameters Berke expects: its spellings, absent rather than empty."""

@@ -68,6 +68,28 @@ def is_as_recorded(info: ValidationInfo) -> bool:
     return bool(info.context and info.context.get("as_recorded"))
 
 
+#: Characters no XML 1.0 document can carry, even escaped (control characters other than tab
+#: and line breaks, lone surrogates, U+FFFE and U+FFFF). Berke answers in XML by default, and
+#: its answers hold the names and ids it was sent: one such character made the sandbox create
+#: the assessment and then answer about "another candidate" (it had dropped the character).
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(value: object, info: ValidationInfo) -> object:
+    """Refuses text Berke cannot carry in its XML, at the field, before anything is sent. Such
+    a character is invisible (pasted from another program with the text); the coordinator is
+    told which, so it can be found and deleted. A request read back as recorded is kept."""
+    if isinstance(value, str) and not is_as_recorded(info):
+        found = _NOT_IN_XML.search(value)
+        if found is not None:
+            raise ValueError(
+                f"holds an invisible character Berke cannot take (U+{ord(found.group()):04X}, "
+                f"at position {found.start() + 1}): delete it; it often comes with text "
+                "pasted from another program"
+            )
+    return value
+
+
 def one_line_name(value: object, info: ValidationInfo) -> object:
     """A name on one line: runs of spaces, tabs and line breaks become one space. A name is
     shown in Berke's emails and reports (a sender's, in the From line): a line break in it is

@@ -19,6 +19,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    field_validator,
 )
 
 from app.domain.berke_text import (
@@ -28,6 +29,7 @@ from app.domain.berke_text import (
     blank_to_none,
     one_line_name,
     spam_advice,
+    xml_safe,
 )
 from app.domain.email_rule import well_formed_or_none
 
@@ -61,6 +63,9 @@ class InvitationText(BaseModel):
     message: Message = Field(default=None, alias=BerkeParam.INVITATION_MESSAGE)
     sender_name: SenderName = Field(default=None, alias=BerkeParam.SENDER_NAME)
     sender_email: SenderEmail = Field(default=None, alias=BerkeParam.SENDER_EMAIL)
+
+    # Every field, before its own rules: what Berke's XML cannot carry is refused.
+    _xml_safe = field_validator("*", mode="before")(xml_safe)
 
     def to_params(self) -> dict[str, Any]:
         """SendInvitation's parameters for this text: Berke's spellings, absent not empty."""

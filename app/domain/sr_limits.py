@@ -42,16 +42,39 @@ def is_absolute_http_url(value: str) -> bool:
 
 
 def is_sendable_http_url(value: str) -> bool:
-    """An absolute http(s) address with a host, as typed to be sent (Berke's redirect URL): no
-    space of any kind and no control character anywhere (``urlsplit`` drops tabs and line
-    breaks before it parses, so it judged another string than the one sent; "http://:8080/"
-    has a network location but no host). Stricter than ``is_absolute_http_url``, which reads
-    what the services already hold: one odd stored result must not make a whole list unreadable."""
+    """An absolute http(s) address with a host, as typed to be sent (Berke's redirect URL): see
+    ``http_url_problem``. Stricter than ``is_absolute_http_url``, which reads what the services
+    already hold: one odd stored result must not make a whole list unreadable."""
+    return http_url_problem(value) is None
+
+
+def http_url_problem(value: str) -> str | None:
+    """Why ``value`` is no well-formed absolute http(s) address to send, in words that follow
+    a field's name ("must be …", "has …"); None when it is one. No space of any kind and no
+    control character anywhere (``urlsplit`` drops tabs and line breaks before it parses, so
+    it judged another string than the one sent; "http://:8080/" has a network location but no
+    host); a port, when given, a number from 1 to 65535; a host a connection can be opened to
+    (a browser reads "https://exa\\mple.com" as the host "exa", and "ex..ample.com" is none)."""
     if any(ch.isspace() or not ch.isprintable() for ch in value):
-        return False
+        return "must be an absolute URL starting with http:// or https://, without spaces"
+    absolute = "must be an absolute URL starting with http:// or https://"
     try:
         parts = urlsplit(value)
         host = parts.hostname
     except ValueError:  # an unclosed IPv6 bracket
-        return False
-    return parts.scheme in ("http", "https") and bool(host)
+        return absolute
+    if parts.scheme not in ("http", "https") or not host:
+        return absolute
+    try:
+        port = parts.port  # read here: a port that is no number in range raises
+    except ValueError:
+        port = 0
+    if port == 0:
+        given = parts.netloc.rsplit("]", 1)[-1].rpartition(":")[2][:20]
+        return f"has “{given}” where a port number (1 to 65535) goes, after the server name"
+    from app.domain.urls import is_valid_host  # ipaddress: not needed by the first frame
+
+    if not is_valid_host(host):
+        shown = host if len(host) <= 60 else host[:59] + "…"
+        return f"has no valid server name: “{shown}”"
+    return None

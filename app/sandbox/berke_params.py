@@ -5,6 +5,7 @@ Spellings live here only, so a correction is one edit away.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import math
 import re
@@ -120,6 +121,10 @@ def normalise(raw: dict[str, Any], method: str) -> Params:
     for name, value in raw.items():
         if name not in allowed:
             raise BerkeError(400, out.CODE_UNKNOWN_PARAMETER, "Unknown parameter", name, value)
+        if isinstance(value, str) and out.XML_ILLEGAL.search(value):
+            # Berke answers in XML, which holds what it was sent: refused, not dropped
+            # (dropping made the answer name another candidate than the one asked for).
+            raise BerkeError(400, out.CODE_TYPE, "Invalid character", name, value)
         if value is None:
             params[name] = None
         elif name in INTEGER_PARAMS:
@@ -215,15 +220,37 @@ def redirect_url(params: Params) -> str | None:
     try:
         parts = urlsplit(value)
         host = parts.hostname
-    except ValueError:  # "http://[::1": no address at all
-        host = None
+        port = parts.port  # "well-formed": a port is a number from 1 to 65535
+    except ValueError:  # "http://[::1": no address at all; ":abc", ":99999": no port
+        host, port = None, 0
     if (
         not host
+        or port == 0
+        or not _is_host(host)
         or parts.scheme.lower() not in ("http", "https")
         or any(ch.isspace() or not ch.isprintable() for ch in value)
     ):
         raise BerkeError(400, out.CODE_URL, "Invalid redirect URL", "redirectUrl", value)
     return value
+
+
+_HOST_LABEL = re.compile(r"[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?")
+
+
+def _is_host(host: str) -> bool:
+    """A host name a browser opens as typed: an IP address, or labels of letters, digits and
+    hyphens (an international name as IDNA spells it); "ex..ample.com" and "exa\\mple.com"
+    (which a browser reads as the host "exa") are none."""
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    try:
+        name = host.removesuffix(".").encode("idna").decode("ascii")
+    except UnicodeError:
+        return False
+    return all(_HOST_LABEL.fullmatch(label) for label in name.split("."))
 
 
 def complete_action(params: Params) -> int | None:

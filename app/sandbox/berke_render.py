@@ -17,8 +17,9 @@ XML_DECLARATION = '<?xml version="1.0" encoding="utf-16"?>\n'
 XML_MEDIA_TYPE = "application/xml; charset=utf-16"
 JSON_MEDIA_TYPE = "application/json; charset=utf-8"
 FORMATS = ("xml", "json")
-# Characters XML 1.0 cannot carry even escaped; echoed user input is cleaned of them.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Characters XML 1.0 cannot carry even escaped (lone surrogates too: no encoding carries
+# them); echoed user input is cleaned of them.
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 # Berke status codes (>= 1000 is an error). One code per kind of failure, stable across calls.
 CODE_OK = 0
@@ -64,12 +65,18 @@ class BerkeError(Exception):
         value: object = None,
     ) -> None:
         if parameter is not None:
-            shown = "" if value is None else str(value)
-            message = f"{message}, {parameter}=[{shown}]"
+            # What no answer can carry is shown as "?" (a lone surrogate failed the encoding).
+            shown = "" if value is None else echo_safe(str(value))
+            message = f"{message}, {echo_safe(parameter)}=[{shown}]"
         super().__init__(message)
         self.http_status = http_status
         self.code = code
         self.message = message
+
+
+def echo_safe(text: str) -> str:
+    """A parameter's value as an error may echo it: what no answer can carry becomes "?"."""
+    return XML_ILLEGAL.sub("?", text)
 
 
 def header_safe(text: str) -> str:
@@ -80,7 +87,7 @@ def header_safe(text: str) -> str:
 def _xml_value(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return _XML_ILLEGAL.sub("", str(value))
+    return XML_ILLEGAL.sub("", str(value))
 
 
 def _element(tag: str, attributes: dict[str, Any]) -> ET.Element:

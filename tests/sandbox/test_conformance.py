@@ -956,6 +956,16 @@ CREATE_CASES: list[tuple[dict[str, Any], int | None, str | None]] = [
     ({"invitationMessage": "m" * 1001}, 1031, None),
     ({"firstname": "lower-case spelling"}, 1052, None),
     ({"sourceCandidateId": "c" * 51}, 1031, None),
+    # What XML cannot carry is refused, not dropped (the answer named another candidate).
+    ({"sourceCandidateId": "HR-\x02-17"}, 1038, "Invalid character, sourceCandidateId=[HR-?-17]"),
+    ({"firstName": "Ana\x1b"}, 1038, None),
+    ({"invitationMessage": "Hello\ufffe"}, 1038, None),
+    ({"invitationMessage": "Dear Ana,\r\n\tplease start."}, None, None),
+    ({"redirectUrl": "https://example.com:abc/done"}, 1033, None),
+    ({"redirectUrl": "https://example.com:99999/done"}, 1033, None),
+    ({"redirectUrl": "https://ex..ample.com/done"}, 1033, None),
+    ({"redirectUrl": "https://exa\\mple.com/done"}, 1033, None),
+    ({"redirectUrl": "https://example.com:8443/done"}, None, None),
 ]
 
 
@@ -979,6 +989,26 @@ def test_create_assessment_rules(
     assert root.get("response") == response.json()["response"]
     assert root.get("responseCode") == "400"
     assert root.get("status") != "ok"
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_lone_surrogate_is_refused_in_words_not_a_crash(
+    berke_http: httpx.Client, fmt: str
+) -> None:
+    """JSON may escape half a surrogate pair ("\\ud83d"); no answer can carry it. The sandbox
+    took it, created the assessment, then failed to encode its answer: a 500."""
+    body = (
+        f'{{"apiToken": "{DEMO_BERKE_TOKEN}", "formatOutput": "{fmt}", "firstName": "Zo\\ud83d",'
+        ' "lastName": "Berg", "sourceCandidateId": "LONE-1"}'
+    )
+    response = berke_http.post(
+        "/CreateAssessment", content=body.encode(), headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 400, response.text
+    assert response.headers["x-response-code"] == "400.1038"
+    assert "firstName=[Zo?]" in response.headers["x-response-message"]
+    status = berke(berke_http, "GetAssessmentStatus", sourceCandidateId="LONE-1")
+    assert_berke_error(status, 400, 1041)  # nothing was made
 
 
 def test_disabled_department_uses_the_reference_text(berke_http: httpx.Client) -> None:

@@ -235,6 +235,27 @@ def test_relative_redirect_url_is_refused(open_form: Any, qtbot: QtBot) -> None:
     assert create_enabled(form)
 
 
+def test_a_redirect_url_with_no_port_number_says_so_at_its_field(
+    open_form: Any, qtbot: QtBot
+) -> None:
+    form = open_form()
+    qtbot.keyClicks(form.redirect_url, "https://example.com:8o8o/thanks")
+    assert "“8o8o” where a port number (1 to 65535) goes" in error(form, BerkeParam.REDIRECT_URL)
+    assert not create_enabled(form)
+
+
+def test_an_invisible_character_pasted_into_a_name_is_refused_at_it(open_form: Any) -> None:
+    """Berke answers in XML, which cannot carry it: the answer came back about "another
+    candidate" while the assessment was made."""
+    form = open_form()
+    form.last_name.setText("Lindqvist\x02")
+    assert "invisible character Berke cannot take (U+0002" in error(form, BerkeParam.LAST_NAME)
+    assert not create_enabled(form)
+    form.last_name.setText("Lindqvist")
+    assert error(form, BerkeParam.LAST_NAME) == ""
+    assert create_enabled(form)
+
+
 def test_html_in_the_message_is_refused_and_counted(open_form: Any, qtbot: QtBot) -> None:
     form = open_form()
     assert form.message_counter.text() == "0 / 1000"

@@ -206,6 +206,17 @@ def test_reminder_day_edges(days: object, ok: bool) -> None:
         ("https://@/done", False),
         ("http://[::1", False),
         ("HTTPS://Example.com/done", True),
+        # "Well-formed": a port is a number in range, a host one a browser opens as typed.
+        ("https://example.com:abc/done", False),
+        ("https://example.com:99999/done", False),
+        ("https://example.com:0/done", False),
+        ("https://ex..ample.com/done", False),
+        ("https://exa\\mple.com/done", False),  # a browser goes to the host "exa"
+        ("https://example.com:8443/done", True),
+        ("https://example.com:/done", True),  # an empty port is the scheme's own
+        ("https://bücher.example/done", True),
+        ("http://[::1]:8080/done", True),
+        ("http://127.0.0.1/done", True),
     ],
 )
 def test_redirect_url_must_be_absolute_http(url: str, ok: bool) -> None:
@@ -220,6 +231,18 @@ def test_redirect_url_must_be_absolute_http(url: str, ok: bool) -> None:
         assert BerkeParam.REDIRECT_URL in error_fields({**BASE, BerkeParam.REDIRECT_URL: url})
         with pytest.raises(BerkeError):
             redirect_url({"redirectUrl": url})
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("https://example.com:abc/done", "Has “abc” where a port number (1 to 65535) goes"),
+        ("https://ex..ample.com/done", "Has no valid server name: “ex..ample.com”"),
+        ("example.com/done", "Must be an absolute URL starting with http:// or https://"),
+    ],
+)
+def test_a_redirect_url_refused_says_what_is_wrong_with_it(url: str, words: str) -> None:
+    assert words in error_fields({**BASE, BerkeParam.REDIRECT_URL: url})[BerkeParam.REDIRECT_URL]
 
 
 def test_redirect_url_length_boundaries() -> None:
@@ -440,3 +463,40 @@ def test_an_assessment_made_before_names_went_on_one_line_is_still_the_orders_ow
         {**sent, BerkeParam.FIRST_NAME: "Ana\nMaria"}, context=AS_RECORDED
     )
     assert recorded.first_name == "Ana\nMaria"
+
+
+# Characters no XML 1.0 document carries: Berke answers in XML, and its answers hold the names
+# and ids it was sent (the sandbox dropped one and answered about "another candidate").
+NOT_IN_XML = ["\x01", "\x08", "\x0b", "\x1b", "\ud83d", "\ufffe", "\uffff"]
+TEXT_FIELDS = [name for name, _ in REQUIRED + OPTIONAL_TEXT] + [
+    BerkeParam.EMAIL_ADDRESS,
+    BerkeParam.REDIRECT_URL,
+]
+
+
+@pytest.mark.parametrize("name", TEXT_FIELDS)
+@pytest.mark.parametrize("character", NOT_IN_XML, ids=lambda c: f"U+{ord(c):04X}")
+def test_a_character_berke_cannot_carry_is_refused_at_its_field(name: str, character: str) -> None:
+    errors = error_fields({**BASE, name: f"Ana{character}B"})
+    assert list(errors) == [name]
+    assert f"(U+{ord(character):04X}, at position 4)" in errors[name]
+    assert errors[name].startswith("Holds an invisible character Berke cannot take")
+
+
+def test_tabs_and_line_breaks_are_what_xml_carries() -> None:
+    request = make(**{BerkeParam.INVITATION_MESSAGE: "Dear Ana,\r\n\tplease start."})
+    assert request.invitation_message == "Dear Ana,\r\n\tplease start."
+
+
+def test_the_invitation_refuses_what_berke_cannot_carry() -> None:
+    from app.domain.invitation import InvitationText
+
+    for name in (BerkeParam.INVITATION_MESSAGE, BerkeParam.SENDER_NAME, BerkeParam.SENDER_EMAIL):
+        with pytest.raises(ValidationError) as caught:
+            InvitationText.model_validate({name: "Ana\x07"})
+        assert list(field_errors(caught.value)) == [name]
+    with pytest.raises(ValidationError) as caught:
+        SendInvitationRequest.model_validate(
+            {BerkeParam.SOURCE_CANDIDATE_ID: "HR-\x02-17", BerkeParam.EMAIL_ADDRESS: "a@b.co"}
+        )
+    assert list(field_errors(caught.value)) == [BerkeParam.SOURCE_CANDIDATE_ID]
