@@ -31,6 +31,9 @@ import re
 from typing import Final
 
 MAX_ADDRESS: Final = 254
+#: The longest address Berke takes (CreateAssessment's and SendInvitation's emailAddress,
+#: "1–100"): a well-formed address may be longer.
+BERKE_ADDRESS_MAX: Final = 100
 MAX_LOCAL: Final = 64
 MAX_LABEL: Final = 63
 

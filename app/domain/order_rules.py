@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from app.domain.berke_progress import BerkeProgress
-from app.domain.email_rule import is_well_formed_email
+from app.domain.email_rule import BERKE_ADDRESS_MAX, is_well_formed_email
 from app.domain.journal_terms import LinkedAssessment
 from app.domain.order_action import OrderAction
 from app.domain.service_time import local_time
@@ -200,6 +200,14 @@ def _no_address(order: AssessmentOrder, linked: LinkedAssessment) -> str | None:
         return (
             "The candidate has no email address: give them the invitation code, "
             "or print an invitation slip."
+        )
+    if len(address) > BERKE_ADDRESS_MAX:
+        # Well-formed up to 254, but SendInvitation takes 100: the dialog had no field to
+        # say it at, and the refusal came from inside the workflow.
+        return (
+            f"The candidate's address is {len(address)} characters long, more than the "
+            f"{BERKE_ADDRESS_MAX} Berke accepts: give them the invitation code, or print an "
+            "invitation slip."
         )
     if not is_well_formed_email(address):
         return (

@@ -192,3 +192,21 @@ def test_a_gone_orders_code_is_shown_and_its_open_assessment_may_be_deleted() ->
     assert why_not(A.DELETE_IN_BERKE, gone, LINK, BerkeProgress.STARTED) is not OK
     complete = why_not(A.DELETE_IN_BERKE, gone, LINK, BerkeProgress.COMPLETE, gone_since=GONE_SINCE)
     assert complete is not OK
+
+
+def test_invite_and_remind_are_not_offered_for_an_address_longer_than_berke_takes() -> None:
+    """Well-formed up to 254 characters, but SendInvitation takes 100: an assessment made
+    without an address (the form refused SmartRecruiters' long one) fell back to it, Invite
+    was offered, and Berke's refusal came from inside the workflow, at no field."""
+    long = "a" * 64 + "@" + "b" * 50 + ".co"  # 118 characters, well-formed
+    candidate = {"id": "c1", "firstName": "Zoë", "lastName": "Müller", "email": long}
+    body: dict[str, Any] = {"id": "o1", "status": IN_PROGRESS, "candidate": candidate}
+    long_order = AssessmentOrder.model_validate(body)
+    reason = why_not(A.INVITE, long_order, LINK)
+    assert reason is not None
+    assert "118 characters long, more than the 100 Berke accepts" in reason
+    sent = LINK.model_copy(update={"invited_at": datetime(2026, 1, 2, tzinfo=UTC)})
+    assert why_not(A.REMIND, long_order, sent) == reason
+    at_most = "a" * 64 + "@" + "b" * 32 + ".co"  # 100: taken
+    candidate["email"] = at_most
+    assert why_not(A.INVITE, AssessmentOrder.model_validate(body), LINK) is None
