@@ -24,6 +24,7 @@ from pydantic import BaseModel, SecretStr, ValidationError
 from app.clients.answers import ACCEPT_ENCODING, AnswerLimits
 from app.clients.berke_payload import PayloadError, as_list, parse_payload
 from app.clients.errors import (
+    AnswerTooLargeError,
     ApiError,
     AuthError,
     NotADocumentError,
@@ -36,7 +37,7 @@ from app.clients.errors import (
 )
 from app.clients.http import RetryPolicy, ServiceHttp, answer_guard, parse_retry_after
 from app.clients.pacing import Pacer
-from app.domain.attachments import is_pdf
+from app.domain.attachments import describe_size, is_pdf
 from app.domain.berke import (
     AssessmentStatus,
     BerkeErrorBody,
@@ -243,13 +244,26 @@ class BerkeClient:
             params[BerkeParam.SOURCE_JOB_ID] = source_job_id
         if report_type_id:
             params["reportTypeId"] = report_type_id
-        response = await self._send(
-            "GetReportForJob",
-            params,
-            idempotent=True,
-            max_bytes=self._http.answer_limits.report_max_bytes,
-            accept_document=True,
-        )
+        limit = self._http.answer_limits.report_max_bytes
+        try:
+            response = await self._send(
+                "GetReportForJob", params, idempotent=True, max_bytes=limit, accept_document=True
+            )
+        except AnswerTooLargeError as exc:
+            if exc.http_status != httpx.codes.OK:
+                raise  # an error page (a proxy's?) that large: it may well go away
+            # The report itself: asked again, Berke sends the same one, as large. Not a wait
+            # (AnswerTooLargeError is transient), so automatic delivery holds the order and
+            # says why, as for a report over the profile's upload limit; before, it fetched
+            # the report again every round, and the flag said only "deliver the result".
+            raise NotADocumentError(
+                Service.BERKE,
+                http_status=exc.http_status,
+                summary=(
+                    f"Berke's report is larger than {describe_size(limit)}, more than this "
+                    "desk downloads, so it was not attached: complete the order by hand."
+                ),
+            ) from exc
         content = response.content
         # The rule a dropped file is held to: Berke's report is attached the same way.
         if not is_pdf(content):

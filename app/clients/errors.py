@@ -145,9 +145,9 @@ class UnexpectedResponseError(ServerError):
 
 
 class NotADocumentError(UnexpectedResponseError):
-    """A report that is not what it should be (not a PDF, empty): asking again brings the same
-    file, so not transient: automatic delivery holds the order rather than fetch it every
-    round."""
+    """A report that is not what it should be (not a PDF, empty, larger than the client reads):
+    asking again brings the same file, so not transient: automatic delivery holds the order
+    rather than fetch it every round."""
 
     @property
     def is_transient(self) -> bool:

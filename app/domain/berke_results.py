@@ -259,13 +259,28 @@ def result_for(
 
 
 _UNSAFE = frozenset('/\\:*?"<>|')
+#: The most characters of a report's name before its ".pdf" (Windows counts characters).
+REPORT_STEM_CHARACTERS = 120
+#: ... and the most UTF-8 bytes: Linux and macOS allow a name 255 bytes, and a kana or kanji
+#: takes 3, so a long Japanese job name made a report that could not be saved at all. The
+#: rest of the 255 is room for a copy's " (1)" and the like.
+REPORT_STEM_BYTES = 200
 
 
 def report_file_name(order: AssessmentOrder, fit: JobFit) -> str:
-    """A name the recruiter recognises, safe on every file system."""
+    """A name the recruiter recognises, safe on every file system. It is attached under this
+    very name (``attachment_name`` leaves it as it is): a report already queued is found by
+    it, and not queued twice."""
     person = order.candidate.display_name
     job = fit.job or (order.job.name if order.job else "")
     raw = f"Berke report - {person} - {job}".strip(" -")
     # Only what a file system refuses goes (path separators, reserved characters, controls).
     safe = "".join("_" if c in _UNSAFE or not c.isprintable() else c for c in raw)
-    return " ".join(safe.split())[:120] + ".pdf"
+    stem = " ".join(safe.split())[:REPORT_STEM_CHARACTERS]
+    return _cut_to_bytes(stem, REPORT_STEM_BYTES) + ".pdf"
+
+
+def _cut_to_bytes(text: str, limit: int) -> str:
+    """``text`` in at most ``limit`` bytes of UTF-8, cut between characters, never inside one
+    (the partial character the byte cut leaves at the end is dropped)."""
+    return text.encode()[:limit].decode(errors="ignore")

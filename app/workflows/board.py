@@ -98,6 +98,7 @@ from app.workflows.results import (
 )
 from app.workflows.snapshots import SavedSnapshot, SaveProgress, SaveRequest, save_snapshot
 from app.workflows.snapshots import live_records as gather_live_records
+from app.workflows.steps import unexpected_failure
 from app.workflows.watch import WatchReport, watch_berke, watch_comments
 
 log = logging.getLogger(__name__)
@@ -1091,6 +1092,10 @@ class OrderBoard:
                         self._changed([order_id])
                 else:  # the network or the service: the next round tries again
                     log.info("Automatic delivery of %s did not finish: %s", order_id, exc)
+            except Exception as exc:  # one order's surprise must not stop the others
+                # Before: it ended the whole round, and no order after it was delivered.
+                log.exception("Unexpected failure delivering order %s", order_id)
+                failures.append((order_id, unexpected_failure(exc)))
         return failures
 
     async def delete_in_berke(self, order_id: str) -> None:

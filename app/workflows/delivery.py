@@ -14,6 +14,8 @@ never given a second one.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,16 +92,36 @@ async def plan_delivery(
     own_job = judged_on_default_job or completed.own_fit(link.source_job_id, job_name) is fit
     name = report_file_name(order, fit)
     path = desk.reports.path_for(order.id, name)
-    if not await asyncio.to_thread(path.is_file):
+    with _report_kept(name):
+        kept = await asyncio.to_thread(path.is_file)
+    if not kept:
         data = await desk.session.berke.get_report_for_job(
             link.source_candidate_id, fit.source_job_id or None
         )
-        path = await asyncio.to_thread(desk.reports.save, order.id, name, data)
-    size = (await asyncio.to_thread(path.stat)).st_size
+        with _report_kept(name):
+            path = await asyncio.to_thread(desk.reports.save, order.id, name, data)
+    with _report_kept(name):
+        size = (await asyncio.to_thread(path.stat)).st_size
     result = result_for(
         order, completed, fit, report_name=name, threshold=threshold, own_job=own_job
     )
     return DeliveryPlan(order.id, completed, fit, result, path, name, size)
+
+
+@contextmanager
+def _report_kept(name: str) -> Iterator[None]:
+    """The report's file on this computer, with a failure of the disk (full, read-only, a
+    name it refuses) said in words: an OSError escaped an automatic round and stopped the
+    delivery of every order after it. Refused as a lasting problem: automatic delivery holds
+    the order (said once) rather than fetch the report from Berke again every round."""
+    try:
+        yield
+    except OSError as exc:
+        raise NothingToDeliverError(
+            f"Berke's report ({name}) could not be kept on this computer: "
+            f"{exc.strerror or exc}. Free some disk space, or make the desk's folder "
+            "writable, then deliver again."
+        ) from exc
 
 
 def _worth_asking_again(

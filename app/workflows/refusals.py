@@ -49,8 +49,9 @@ class CooldownError(ActionNotAllowedError):
 
 
 class NothingToDeliverError(ActionNotAllowedError):
-    """Berke's answer gives nothing to deliver (no fit, no score, no job id for the fit):
-    refused until Berke says more, so automatic delivery holds the order."""
+    """Berke's answer gives nothing to deliver (no fit, no score, no job id for the fit), or
+    its report cannot be attached (over the upload limit, not kept on this computer): refused
+    the same way until something changes, so automatic delivery holds the order."""
 
 
 class StepDeferredError(Exception):

@@ -10,9 +10,12 @@ from typing import TYPE_CHECKING, Literal
 import httpx
 import pytest
 
+from app.clients.answers import AnswerLimits
 from app.clients.berke import BerkeClient
 from app.clients.errors import (
+    AnswerTooLargeError,
     AuthError,
+    NotADocumentError,
     ServerError,
     ThrottledError,
     UnexpectedResponseError,
@@ -420,6 +423,33 @@ def test_a_report_is_a_pdf_by_the_rule_attachments_follow(
             else:
                 with pytest.raises(UnexpectedResponseError, match="not a PDF"):
                     await b.get_report_for_job("AD-1", "J-1")
+
+    run(body)
+
+
+@pytest.mark.parametrize(("status", "lasting"), [(200, True), (502, False)], ids=["report", "page"])
+def test_a_report_over_the_download_limit_is_refused_for_good(status: int, lasting: bool) -> None:
+    """Before: a report over the limit was a wait (transient), so automatic delivery fetched
+    it again every round. An error page that large (a proxy's) may go away: still a wait."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(status, content=b"%PDF-1.7\n" + b"0" * 2048)
+
+    async def body() -> None:
+        async with BerkeClient(
+            "https://berke.test/api",
+            "token-123",
+            transport=httpx.MockTransport(handler),
+            answer_limits=AnswerLimits(report_max_bytes=1024),
+        ) as b:
+            with pytest.raises(UnexpectedResponseError) as refused:
+                await b.get_report_for_job("AD-1", "J-1")
+        assert refused.value.is_transient is not lasting
+        if lasting:
+            assert isinstance(refused.value, NotADocumentError)
+            assert "Berke's report is larger than 1 KB" in str(refused.value)
+        else:
+            assert isinstance(refused.value, AnswerTooLargeError)
 
     run(body)
 

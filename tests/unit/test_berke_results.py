@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from app.domain.attachments import attachment_name
 from app.domain.berke import AssessmentStatus
 from app.domain.berke_progress import BerkeProgress, progress_of
 from app.domain.berke_results import (
@@ -184,6 +185,31 @@ def test_the_report_name_is_safe_and_recognisable() -> None:
     )
     assert "/" not in report_file_name(hostile, fit)
     assert report_file_name(hostile, fit).startswith("Berke report - .._.._x")
+
+
+@pytest.mark.parametrize(
+    "job",
+    [
+        "【東京本社・大阪支社】法人営業マネージャー候補（ITソリューション・クラウドサービス）"
+        "／未経験歓迎・研修制度充実・年間休日125日以上・リモートワーク可・賞与年2回",
+        "Медицинская сестра отделения реанимации и интенсивной терапии " * 3,
+        "😀" * 100,
+        "x" * 300,
+    ],
+    ids=["japanese", "russian", "emoji", "latin"],
+)
+def test_a_long_name_fits_the_file_systems_255_bytes(job: str) -> None:
+    """Before: cut at 120 characters, a Japanese job made 360 bytes (3 per kana), and the
+    report could not be saved (ENAMETOOLONG): the order could never be delivered."""
+    fit = JobFit.model_validate({"job": job, "sourceJobId": "J-1", "fitPct": 0.5})
+    name = report_file_name(ORDER, fit)
+    assert name.endswith(".pdf")
+    assert len(name.encode()) <= 204  # the stem's 200 bytes, and ".pdf"
+    assert len(name) <= 124
+    assert name.startswith("Berke report - Zoë Müller - " + job[:10])
+    assert "\ufffd" not in name  # cut between characters, never inside one
+    # Attached under the very same name: a report already queued is found by it.
+    assert attachment_name(name) == name
 
 
 def test_a_fit_without_a_score_is_no_score_never_a_made_up_zero() -> None:
