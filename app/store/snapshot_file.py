@@ -38,6 +38,7 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, BinaryIO, Generic, TypeVar, cast
 
@@ -504,6 +505,41 @@ def _limit_for(name: str) -> int:
     )
 
 
+def _check_entry(info: zipfile.ZipInfo) -> None:
+    """What one entry must be before it is read: not encrypted, compressed in a way read
+    here, within its size limit and no zip bomb."""
+    name = info.filename
+    if info.flag_bits & 0x1:
+        raise SnapshotError(f"The snapshot entry {name!r} is encrypted.")
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise SnapshotError(f"The snapshot entry {name!r} uses an unsupported compression.")
+    limit = _limit_for(name)
+    if info.file_size > limit:
+        raise SnapshotError(
+            f"The snapshot entry {name!r} declares {info.file_size:,} bytes, more than the "
+            f"{limit:,} allowed."
+        )
+    if _looks_like_a_bomb(info):
+        ratio = info.file_size // max(info.compress_size, 1)
+        raise SnapshotError(
+            f"The snapshot entry {name!r} would expand {ratio:,} times: it looks like a zip "
+            "bomb, not a snapshot."
+        )
+
+
+def _read_meta(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: str) -> SnapshotMeta:
+    """``snapshot.json``, checked and read before the other entries are looked at: a newer
+    format may hold entries this one does not know, or lack ones it needs, and was refused as
+    "unexpected entry" or "incomplete" instead of as made by a newer Assessment Desk."""
+    found = [info for info in infos if info.filename == META_MEMBER]
+    if not found:
+        raise SnapshotError(f"{name} is not an Assessment Desk snapshot (no {META_MEMBER}).")
+    if len(found) > 1:
+        raise SnapshotError(f"The snapshot holds the entry {META_MEMBER!r} twice.")
+    _check_entry(found[0])
+    return _check_meta(_load_json(_read_member(zf, found[0]), META_MEMBER))
+
+
 def _check_entries(infos: list[zipfile.ZipInfo]) -> dict[str, zipfile.ZipInfo]:
     if len(infos) > MAX_ENTRIES:
         raise SnapshotError(
@@ -521,22 +557,7 @@ def _check_entries(infos: list[zipfile.ZipInfo]) -> dict[str, zipfile.ZipInfo]:
         known = name in _KNOWN_MEMBERS or _CHUNK_NAME.match(name)
         if not known and not name.startswith(ATTACHMENTS_FOLDER):
             raise SnapshotError(f"The snapshot holds an unexpected entry ({name!r}).")
-        if info.flag_bits & 0x1:
-            raise SnapshotError(f"The snapshot entry {name!r} is encrypted.")
-        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise SnapshotError(f"The snapshot entry {name!r} uses an unsupported compression.")
-        limit = _limit_for(name)
-        if info.file_size > limit:
-            raise SnapshotError(
-                f"The snapshot entry {name!r} declares {info.file_size:,} bytes, more than the "
-                f"{limit:,} allowed."
-            )
-        if _looks_like_a_bomb(info):
-            ratio = info.file_size // max(info.compress_size, 1)
-            raise SnapshotError(
-                f"The snapshot entry {name!r} would expand {ratio:,} times: it looks like a zip "
-                "bomb, not a snapshot."
-            )
+        _check_entry(info)
         total += info.file_size
         if total > MAX_TOTAL_BYTES:
             raise SnapshotError("The snapshot declares more data in total than is allowed.")
@@ -632,6 +653,18 @@ def _index_problem(text: str) -> SnapshotError:
     return SnapshotError(f"The snapshot's index is invalid: {text}.")
 
 
+def _zoned_time(value: str) -> bool:
+    """``value`` is "" (no date) or ISO 8601 with its offset, as ``utc_text`` writes it. One
+    without ("2025-03-01") opened, and the Age column compared it with the time now at every
+    paint: TypeError, a crash."""
+    if not value:
+        return True
+    try:
+        return datetime.fromisoformat(value).tzinfo is not None
+    except ValueError:
+        return False
+
+
 def _parse_index(data: bytes | bytearray, order_count: int) -> SnapshotIndex:
     """``index.json``, checked column by column, stopping at the first problem.
 
@@ -669,6 +702,9 @@ def _parse_index(data: bytes | bytearray, order_count: int) -> SnapshotIndex:
     if None in statuses:
         value = raw["status"][statuses.index(None)]
         raise _index_problem(f"{value[:40]!r} is not an order status")
+    if not all(map(_zoned_time, raw["created"])):  # ~25 ms for 100,000 orders
+        value = next(v for v in raw["created"] if not _zoned_time(v))
+        raise _index_problem(f"{value[:40]!r} is not a time with its offset from UTC")
     raw["status"] = statuses
     # Every value checked above: nothing left for pydantic to do.
     return SnapshotIndex.model_construct(None, **raw)
@@ -870,14 +906,7 @@ class Snapshot:
         earlier = self._copies.get(member)
         if earlier is not None and earlier.is_file() and earlier.stat().st_size == info.file_size:
             return earlier  # opened before from this window: the same copy, still whole
-        if self._extract_dir is None:
-            root = self._temp_root if self._temp_root is not None else app_temp_root()
-            root.mkdir(mode=0o700, parents=True, exist_ok=True)
-            _remove_old_copies(root)
-            self._extract_dir = Path(tempfile.mkdtemp(prefix=EXTRACTED_PREFIX, dir=root))
-        # A folder of its own for each entry: two orders' "1_report.pdf" never meet (the
-        # second was taken for the first, another candidate's report).
-        target = Path(tempfile.mkdtemp(prefix="entry-", dir=self._extract_dir)) / name
+        target = self._entry_folder() / name
         if zf_path is None:
             opened = _archive(self.path, self._real, self._identity)
         else:
@@ -893,6 +922,32 @@ class Snapshot:
         target.chmod(stat.S_IRUSR)  # a copy to look at: changes would be lost anyway
         self._copies[member] = target
         return target
+
+    def _entry_folder(self) -> Path:
+        """A new folder for one entry's copy, in this window's folder of copies: two orders'
+        "1_report.pdf" never meet (the second was taken for the first, another candidate's
+        report). The window's folder is made again when another window removed it as a day
+        old (the window stayed open overnight): ``mkdtemp`` raised FileNotFoundError."""
+        try:
+            try:
+                return Path(tempfile.mkdtemp(prefix="entry-", dir=self._copies_folder()))
+            except FileNotFoundError:  # removed between the look and the copy: made again
+                self._extract_dir = None
+                return Path(tempfile.mkdtemp(prefix="entry-", dir=self._copies_folder()))
+        except OSError as exc:
+            raise SnapshotError(
+                f"The report cannot be copied to the temporary folder ({_reason(exc)})."
+            ) from exc
+
+    def _copies_folder(self) -> Path:
+        """This window's folder of copies, made when first needed or when it is gone."""
+        if self._extract_dir is not None and self._extract_dir.is_dir():
+            return self._extract_dir
+        root = self._temp_root if self._temp_root is not None else app_temp_root()
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _remove_old_copies(root)
+        self._extract_dir = Path(tempfile.mkdtemp(prefix=EXTRACTED_PREFIX, dir=root))
+        return self._extract_dir
 
 
 #: The folders of copies a snapshot window opened (in ``app_temp_root``); those older than
@@ -979,15 +1034,10 @@ def open_snapshot(path: Path | str, *, temp_root: Path | None = None) -> Snapsho
             infos = zf.infolist()
         except (ValueError, RuntimeError) as exc:
             raise SnapshotError(f"The snapshot {path.name} is damaged ({_reason(exc)}).") from exc
+        meta = _read_meta(zf, infos, path.name)  # the format and version first
         members = _check_entries(infos)
-        for required in (META_MEMBER, INDEX_MEMBER):
-            if required not in members:
-                if required == META_MEMBER:
-                    raise SnapshotError(
-                        f"{path.name} is not an Assessment Desk snapshot (no {META_MEMBER})."
-                    )
-                raise SnapshotError(f"The snapshot is incomplete: it has no {required}.")
-        meta = _check_meta(_load_json(_read_member(zf, members[META_MEMBER]), META_MEMBER))
+        if INDEX_MEMBER not in members:
+            raise SnapshotError(f"The snapshot is incomplete: it has no {INDEX_MEMBER}.")
         index_data = _read_member(zf, members[INDEX_MEMBER])
     index = _parse_index(index_data, meta.order_count)
     del index_data

@@ -11,6 +11,7 @@ from functools import lru_cache
 from app.domain.order_status import OrderStatus
 from app.domain.service_time import local_time, within_range
 from app.views.columns import Column, Columns
+from app.views.text import as_cell
 
 STATUS_LABELS = {
     OrderStatus.NEW: "New",
@@ -24,15 +25,20 @@ NO_EMAIL_TIP = "No email: Berke cannot send reminders; use the invitation code o
 
 @lru_cache(maxsize=8192)
 def parse_utc(created: str) -> datetime | None:
-    """The rows' UTC text back as a datetime; for painted cells only, hence the cache."""
+    """The rows' UTC text back as a datetime with its zone; for painted cells only, hence the
+    cache."""
     if not created:
         return None
     try:
-        return within_range(datetime.fromisoformat(created))
+        value = within_range(datetime.fromisoformat(created))
     except ValueError:
         # A damaged snapshot, or a time kept from before the models refused those out of range
         # (OverflowError in the local zone): show nothing rather than fail a paint.
         return None
+    # Text without an offset is UTC, as the rows write it. Handed on naive, the Age column's
+    # "now - created" raised TypeError at every paint of a snapshot whose index said
+    # "2025-03-01" (a crash), and in its CSV export.
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 #: ``parse_utc`` without its cache: a search reads every row once, and would only churn the
@@ -156,7 +162,10 @@ INBOX = Columns(
         ),
         Column(
             "email", "Candidate email", "email", 200,
-            display=lambda e: e or "—", tooltip=lambda e: None if e else NO_EMAIL_TIP,
+            # Cleaned as every text cell is: an override (U+202E) in a file's email drew it
+            # backwards, on screen and in the CSV export.
+            display=lambda e: as_cell(e) if e else "—",
+            tooltip=lambda e: None if e else NO_EMAIL_TIP,
         ),
         Column("requestor", "Requestor", "requestor", 130, names=True),
         Column("assessment", "Berke code", "assessment", 95),

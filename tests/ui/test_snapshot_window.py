@@ -641,3 +641,101 @@ def test_snapshot_mode_ends_with_its_last_window_not_its_first(
     assert other.isVisible()
     other.close()
     assert all_closed.is_set()
+
+
+# -- what a file says, as the tables show it --------------------------------------------------
+
+
+def test_the_comparison_shows_names_without_bidi_controls_or_line_breaks(qtbot: QtBot) -> None:
+    """Before: the names, ids and values were drawn as written; an override (U+202E) reversed
+    the rest of the row, and a line break hid it."""
+    from app.domain.snapshot_diff import diff_orders
+    from app.ui.snapshots.compare_dialog import CompareDialog
+
+    spoof = record(0, candidate={"id": "cand-0", "firstName": "Zoë\u202e", "lastName": "rellüM\nX",
+                                 "email": "zoe0@example.com"})  # fmt: skip
+    dialog = CompareDialog(diff_orders([record(0)], [spoof]), "a.adsnap", "b.adsnap")
+    qtbot.addWidget(dialog)
+    model = dialog.model
+    shown = [model.index(0, column).data() for column in range(model.columnCount())]
+    assert shown[2] == "Zoë rellüM X"
+    assert "Candidate: Zoë Müller0 → Zoë rellüM X" in shown[3]
+    exported = dialog.rows_in_view()[0]
+    for text in [*shown, *exported]:
+        assert "\u202e" not in text, text
+        assert "\n" not in text, text
+
+
+def test_a_snapshots_email_cell_and_csv_carry_no_bidi_controls(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Before: the email column skipped the cleaning of the other text columns: the address
+    was drawn backwards, and written so to the CSV export."""
+    from app.ui.snapshots.csv_export import orders_in_view
+
+    items = records(2)
+    items[0] = record(0, candidate={"id": "cand-0", "firstName": "Zoë", "lastName": "Müller0",
+                                    "email": "moc.evil@\u202eanna@example.com"})  # fmt: skip
+    path = write_sample(tmp_path / "s.adsnap", items)
+    room = snapshot_room(qtbot, path, tmp_path / "t")
+    row = room.model.row_of("order-000")
+    assert row is not None
+    email = room.model.index(row, INBOX.index("email")).data()
+    assert email == "moc.evil@anna@example.com"
+    _header, rows = orders_in_view(room.proxy)
+    assert not any("\u202e" in cell for row in rows for cell in row), rows
+
+
+def test_a_huge_name_is_cut_in_its_cell_and_found_whole(qtbot: QtBot, tmp_path: Path) -> None:
+    """A valid file's 3 MB first name was laid out whole at each paint: 1.4 s a repaint."""
+    from app.ui.snapshots.csv_export import orders_in_view
+    from app.views.text import CELL_SHOWN
+
+    items = records(3)
+    huge = "Ana " + "x" * 3_000_000
+    items[0] = record(0, candidate={"id": "cand-0", "firstName": huge, "lastName": "Smithson",
+                                    "email": "ana@example.com"})  # fmt: skip
+    path = write_sample(tmp_path / "s.adsnap", items)
+    room = snapshot_room(qtbot, path, tmp_path / "t")
+    row = room.model.row_of("order-000")
+    assert row is not None
+    cell = room.model.index(row, INBOX.index("candidate")).data()
+    assert len(cell) == CELL_SHOWN
+    assert cell.startswith("Ana xxx")
+    assert cell.endswith("…")
+    room.table.viewport().repaint()
+    room.search.setText("smithson")  # past the cut: searched in the whole name
+    assert room.proxy.order_ids() == ["order-000"]
+    _header, rows = orders_in_view(room.proxy)  # the CSV says what the cell shows
+    assert rows[0][INBOX.index("candidate") + 1] == cell
+
+
+def test_a_name_typed_without_the_extension_does_not_replace_a_snapshot_unasked(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file chooser confirms replacing the name typed, "orders", which does not exist;
+    ".adsnap" was then added and yesterday's orders.adsnap replaced with no question."""
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    existing = write_sample(tmp_path / "orders.adsnap", records(2))
+    typed = str(tmp_path / "orders")
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (typed, ""))
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+    asked: list[str] = []
+
+    def question(_parent: object, _title: str, text: str, *_args: object) -> object:
+        asked.append(text)
+        return answers.pop(0)
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    menu = window.snapshot_menu
+    assert menu._snapshot_path() is None  # "No": nothing is saved
+    assert asked
+    assert str(existing) in asked[0]
+    assert menu._snapshot_path() == existing  # "Yes"
+    # A new name, or one the chooser itself asked about, is not asked about again.
+    typed = str(tmp_path / "tuesday")
+    assert menu._snapshot_path() == tmp_path / "tuesday.adsnap"
+    typed = str(existing)
+    assert menu._snapshot_path() == existing
+    assert len(asked) == 2

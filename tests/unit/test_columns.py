@@ -1,8 +1,12 @@
-"""How a declared column sorts: text as its cell shows it."""
+"""How a declared column sorts and shows: text as its cell shows it, times with their zone."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from app.views.columns import Column
+from app.views.inbox_columns import INBOX, age_text, describe_age, parse_utc
+from app.views.text import CELL_SHOWN, as_cell
 
 
 def test_text_sorts_as_its_cell_shows_it() -> None:
@@ -20,3 +24,36 @@ def test_text_sorts_as_its_cell_shows_it() -> None:
         "Ana\n\n\n\nMaria Silva",
         "Anaïs Girard",
     ]
+
+
+def test_a_time_without_an_offset_is_read_as_utc() -> None:
+    """Handed on naive, "now - created" raised TypeError at every paint of the Age column (a
+    crash), and in the CSV export: a snapshot's index held "2025-03-01"."""
+    assert parse_utc("2025-03-01T10:00:00") == datetime(2025, 3, 1, 10, tzinfo=UTC)
+    assert parse_utc("2025-03-01") == datetime(2025, 3, 1, tzinfo=UTC)
+    assert age_text("2025-03-01T10:00:00").endswith(" d")
+    now = datetime(2025, 3, 2, 10, 30, tzinfo=UTC)
+    assert describe_age(parse_utc("2025-03-02T10:00:00"), now) == "30 min"
+
+
+def test_the_email_cell_is_cleaned_as_the_other_text_cells() -> None:
+    """Before: shown as written, an override (U+202E) drew the address backwards, on screen
+    and in the CSV export."""
+    email = INBOX[INBOX.index("email")]
+    assert email.display("moc.evil@\u202eanna@example.com") == "moc.evil@anna@example.com"
+    assert email.display("ana@example.com\n") == "ana@example.com"
+    assert email.display("") == "—"
+
+
+def test_a_huge_value_is_cut_in_its_cell() -> None:
+    """A valid file's 3 MB name was laid out whole at each paint: 1.4 s a repaint."""
+    huge = "Ana " + "x" * 3_000_000
+    shown = as_cell(huge)
+    assert len(shown) == CELL_SHOWN
+    assert shown.startswith("Ana xxx")
+    assert shown.endswith("…")
+    assert as_cell("\u202e" + "b" * 5000).startswith("bbb")  # cleaned as well as cut
+    assert len(as_cell("\u202e" + "b" * 5000)) == CELL_SHOWN
+    assert as_cell("a" * CELL_SHOWN) == "a" * CELL_SHOWN  # at the limit: whole
+    assert as_cell("Ana" + " " * 1500 + "Lima") == "Ana Lima"  # long only in white space
+    assert as_cell("Ana" + "\n" * 5000 + "Lima") == "Ana…"  # the rest is not looked at

@@ -225,6 +225,10 @@ def valid(tmp_path: Path) -> dict[str, bytes]:
         (lambda m: _index(m, status=["NEW", "BOGUS", "NEW"]), "index is invalid"),
         (lambda m: _index(m, id=["a", "a", "b"]), "order a more than once"),
         (lambda m: _index(m, job=["x"]), "index is invalid"),
+        # Opened, then the Age column's paint raised TypeError (naive - aware): a crash.
+        (lambda m: _first_created(m, "2025-03-01"), "'2025-03-01' is not a time with its offset"),
+        (lambda m: _first_created(m, "2025-03-01T10:00:00"), "not a time with its offset"),
+        (lambda m: _first_created(m, "yesterday"), "not a time with its offset"),
         (lambda m: m.pop(orders_member(0)), "lacks orders/00000.jsonl"),
         (lambda m: m.update({"../evil.txt": b"x"}), "climbs out of its folder"),
         (lambda m: m.update({"/etc/evil": b"x"}), "absolute path"),
@@ -252,6 +256,93 @@ def _index(contents: dict[str, bytes], **changes: Any) -> None:
     data = json.loads(contents[INDEX_MEMBER])
     data.update(changes)
     contents[INDEX_MEMBER] = json.dumps(data).encode()
+
+
+def _first_created(contents: dict[str, bytes], value: str) -> None:
+    created = json.loads(contents[INDEX_MEMBER])["created"]
+    _index(contents, created=[value, *created[1:]])
+
+
+def test_an_index_without_an_order_date_opens(tmp_path: Path) -> None:
+    # "" is what the writer keeps for an order without a create date.
+    contents = valid(tmp_path)
+    _first_created(contents, "")
+    snapshot = open_snapshot(rezip(tmp_path / "no-date.adsnap", contents))
+    assert snapshot.index.created[0] == ""
+
+
+@pytest.mark.parametrize(
+    ("add", "drop"),
+    [
+        ({"thumbnails/order-000.png": b"\x89PNG"}, None),  # a new kind of entry
+        ({"orders/00000.parquet": b"PAR1"}, None),  # the orders kept another way
+        ({}, INDEX_MEMBER),  # no index.json any more
+        ({"../elsewhere.txt": b"x"}, None),  # read, never extracted: still "newer"
+    ],
+)
+def test_a_newer_snapshot_is_said_to_be_newer_whatever_it_holds(
+    tmp_path: Path, add: dict[str, bytes], drop: str | None
+) -> None:
+    """Before: the entries and the index were checked before snapshot.json's version, and a
+    newer file was refused as "unexpected entry" or "incomplete"."""
+    contents = valid(tmp_path)
+    _meta(contents, version=2)
+    contents.update(add)
+    if drop is not None:
+        del contents[drop]
+    path = rezip(tmp_path / "newer.adsnap", contents)
+    with pytest.raises(SnapshotError, match=r"newer Assessment Desk \(format version 2\)"):
+        open_snapshot(path, temp_root=tmp_path / "tmp")
+
+
+def test_a_newer_snapshots_description_is_checked_before_it_is_read(tmp_path: Path) -> None:
+    contents = valid(tmp_path)
+    _meta(contents, version=2, padding=" " * 5_000_000)  # expands far over the ratio allowed
+    contents["surprise.bin"] = b"x"
+    path = rezip(tmp_path / "newer.adsnap", contents)
+    with pytest.raises(SnapshotError, match=r"declares .* bytes, more than"):
+        open_snapshot(path, temp_root=tmp_path / "tmp")
+
+
+def test_a_copies_folder_removed_by_another_window_is_made_again(tmp_path: Path) -> None:
+    """A window left open overnight: another window's first copy swept its day-old folder of
+    copies, and its next report raised FileNotFoundError instead of opening."""
+    root = tmp_path / "tmp"
+    items, files = [record(0), record(1)], {}
+    for i, item in enumerate(items):
+        member = snapshot_file.attachment_member(item.order.id, 1, "report.pdf")
+        source = tmp_path / f"r{i}.pdf"
+        source.write_bytes(b"%PDF " + bytes([48 + i]))
+        item.attachments.append(SnapshotAttachment(file_name="report.pdf", member=member, size=6))
+        files[member] = source
+    path = write_sample(tmp_path / "s.adsnap", items, files)
+    first = load_snapshot(path, temp_root=root)
+    first.extract_attachment(items[0].attachments[0].member)
+    folder = first._extract_dir
+    assert folder is not None
+    day_ago = time.time() - snapshot_file.OLD_COPIES_SECONDS - 60
+    os.utime(folder, (day_ago, day_ago))
+    load_snapshot(path, temp_root=root).extract_attachment(items[0].attachments[0].member)
+    assert not folder.exists()  # swept by the second window
+
+    copy = first.extract_attachment(items[1].attachments[0].member)
+    assert copy.read_bytes() == b"%PDF 1"
+    copy = first.extract_attachment(items[0].attachments[0].member)  # its old copy was swept
+    assert copy.read_bytes() == b"%PDF 0"
+
+
+def test_a_copies_folder_that_cannot_be_made_is_said_in_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, member = _with_attachment(tmp_path, "report.txt", "report.txt")
+    snapshot = load_snapshot(path, temp_root=tmp_path / "tmp")
+
+    def refused(*_args: object, **_kwargs: object) -> str:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(snapshot_file.tempfile, "mkdtemp", refused)
+    with pytest.raises(SnapshotError, match=r"cannot be copied to the temporary folder"):
+        snapshot.extract_attachment(member)
 
 
 def test_an_index_that_disagrees_with_its_orders_is_refused_when_read(tmp_path: Path) -> None:

@@ -316,15 +316,26 @@ def index_flood(rng: random.Random) -> dict[str, bytes]:
 
 def index_wide_strings(rng: random.Random) -> dict[str, bytes]:
     """The worst index that is valid — 150,000 orders, 40 MB of text in which every string
-    holds an emoji (so Python keeps it at 4 bytes a character) — with chunks as large as
-    allowed, each read."""
-    # Each value: up to 6 digits, the emoji (4 bytes in UTF-8), the tail, quotes and a comma.
-    room = MAX_INDEX_BYTES - len(b'"NEW",') * MAX_ORDERS - 1000
-    per_value = room // (MAX_ORDERS * (len(COLUMNS) - 1)) - (6 + 4 + 3)
+    but the times holds an emoji (so Python keeps it at 4 bytes a character) — with chunks as
+    large as allowed, each read."""
+    # The times: each its own, with its offset (the reader refuses any other).
+    times = [
+        f"2025-03-01T{row // 3600 % 24:02d}:{row // 60 % 60:02d}:{row % 60:02d}."
+        f"{row % 1_000_000:06d}+00:00"
+        for row in range(MAX_ORDERS)
+    ]
+    # Each other value: up to 6 digits, the emoji (4 bytes in UTF-8), the tail, quotes and a
+    # comma.
+    fixed = (len(b'"NEW",') + len(times[0]) + 3) * MAX_ORDERS
+    room = MAX_INDEX_BYTES - fixed - 1000
+    per_value = room // (MAX_ORDERS * (len(COLUMNS) - 2)) - (6 + 4 + 3)
     columns: dict[str, list[str]] = {}
     for name in COLUMNS:
         if name == "status":
             columns[name] = ["NEW"] * MAX_ORDERS
+            continue
+        if name == "created":
+            columns[name] = times
             continue
         tails = _noise(rng, per_value * MAX_ORDERS, b"abcdefghijklmnop").decode()
         columns[name] = [

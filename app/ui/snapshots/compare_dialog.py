@@ -34,7 +34,7 @@ from app.ui.common.table_header import header_apart_from_selection
 from app.ui.common.tooltips import plain_tooltip
 from app.ui.snapshots.csv_export import csv_failure, write_csv
 from app.views.snapshot_changes import describe_change
-from app.views.text import PART_SHOWN, one_line
+from app.views.text import PART_SHOWN, as_cell, one_line, whole_line
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 CHANGE_ROLE = Qt.ItemDataRole.UserRole
@@ -52,7 +52,13 @@ KIND_COLOURS = {
 
 
 def change_texts(change: OrderChange) -> tuple[str, str, str, str]:
-    return (KIND_LABELS[change.kind], change.order_id, change.candidate, describe_change(change))
+    """The row's texts, each on one line without bidirectional controls (the files' names,
+    ids and values are drawn otherwise as written: an override reversed the rest of the row),
+    and whole: the cell cuts a long one, its tooltip and the CSV export keep it."""
+    kind, order_id, candidate, changed = (
+        KIND_LABELS[change.kind], change.order_id, change.candidate, describe_change(change)
+    )  # fmt: skip
+    return kind, whole_line(order_id), whole_line(candidate), whole_line(changed)
 
 
 class DiffTableModel(QAbstractTableModel):
@@ -83,7 +89,7 @@ class DiffTableModel(QAbstractTableModel):
             text = self._texts[index.row()][index.column()]
             if role == Qt.ItemDataRole.ToolTipRole:
                 return plain_tooltip("\n".join(text.split("; "))) if index.column() == 3 else None
-            return text
+            return as_cell(text)  # cut as the tables' cells are
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 0:
             return KIND_COLOURS[change.kind]
         if role == CHANGE_ROLE:

@@ -1,6 +1,7 @@
 """The File menu's snapshot entries: save, open, compare, export CSV, recent snapshots.
 
-File choosers are attributes so tests can answer them without a dialog.
+File choosers, and the question before replacing a file they did not ask about, are attributes
+so tests can answer them without a dialog.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDialog, QFileDialog, QMainWindow, QMenu
+from PySide6.QtWidgets import QDialog, QFileDialog, QMainWindow, QMenu, QMessageBox
 from shiboken6 import isValid
 
 from app.domain.snapshot_format import EXTENSION
@@ -90,6 +91,7 @@ class SnapshotMenu(QObject):
         self.choose_open_path: PathChooser = self._ask_open_path
         self.choose_compare_paths: Callable[[], list[Path]] = self._ask_compare_paths
         self.choose_csv_path: PathChooser = self._ask_csv_path
+        self.confirm_replace: Callable[[Path], bool] = self._ask_replace
 
         self.save_action = QAction("&Save snapshot…", window)
         self.save_action.setObjectName("action_save_snapshot")
@@ -139,6 +141,18 @@ class SnapshotMenu(QObject):
         )
         return Path(name) if name else None
 
+    def _ask_replace(self, path: Path) -> bool:
+        """Whether to replace ``path``, which the file chooser did not ask about. The name on
+        a line of its own: Qt reads a first line with a tag in it as HTML."""
+        answer = QMessageBox.question(
+            self.window,
+            "Replace snapshot?",
+            f"A file of this name already exists. Replace it?\n\n{path}",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     def _ask_open_path(self) -> Path | None:
         name, _ = QFileDialog.getOpenFileName(self.window, "Open snapshot", "", FILE_FILTER)
         return Path(name) if name else None
@@ -158,11 +172,16 @@ class SnapshotMenu(QObject):
     # -- actions -----------------------------------------------------------------------------
 
     def _snapshot_path(self) -> Path | None:
-        """The file chosen to save to, with the snapshot's extension."""
+        """The file chosen to save to, with the snapshot's extension. The chooser confirmed
+        replacing the name typed ("orders"), not the one saved to: an existing
+        "orders.adsnap" is asked about here, or it was replaced unasked."""
         path = self.choose_save_path()
-        if path is None:
+        if path is None or path.suffix == EXTENSION:
+            return path
+        path = path.with_name(path.name + EXTENSION)
+        if path.exists() and not self.confirm_replace(path):
             return None
-        return path if path.suffix == EXTENSION else path.with_name(path.name + EXTENSION)
+        return path
 
     def save(self) -> SaveSnapshotDialog | None:
         from app.ui.snapshots.save_snapshot_dialog import SaveSnapshotDialog, view_filter
