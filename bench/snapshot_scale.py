@@ -9,7 +9,10 @@ of it on the GUI thread (File › Open reads the file in a worker thread); each 
 until the filtered view is painted (typing words, then deleting them), the resident memory, a
 sort by a column (each of three, both ways) until painted, selecting every row and clicking one
 row (the detail pane follows), scrolling a page at a time, the candidates tab's first showing
-(every order grouped), the same keystrokes in its search, and the memory with both tabs built.
+(every order grouped), the same keystrokes in its search, and the memory with both tabs built;
+then File › Export CSV… of every order (the GUI thread's part, and the whole), and a comparison
+in which every order changed (its rows worded in a worker thread, the dialog's opening on the
+GUI thread, a sort by candidate until painted).
 The baseline, in a process of its own: the same rows' texts in a
 QStandardItemModel behind a QSortFilterProxyModel in a QTableView, as Qt offers it: its sort,
 scroll and memory. Prints the median of the runs and a last line of ratios.
@@ -138,6 +141,8 @@ def measure(path: Path) -> dict[str, object]:
     scrolls = _scrolls(app, table)
 
     table.sortByColumn(INBOX.index("ordered"), Qt.SortOrder.DescendingOrder)
+    export = _csv_export(window)
+    comparison = _comparison(app, orders.model)
     quantiles = statistics.quantiles(keystrokes, n=20)
     if os.environ.get("BENCH_VERBOSE"):
         print([round(k * 1000, 1) for k in keystrokes], file=sys.stderr)
@@ -158,6 +163,56 @@ def measure(path: Path) -> dict[str, object]:
         "candidates_tab_s": candidates,
         "candidates_key_p95_ms": statistics.quantiles(candidate_keys, n=20)[18] * 1000,
         "rss_with_candidates_mb": rss_with_candidates,
+        **export,
+        **comparison,
+    }
+
+
+def _csv_export(window: Any) -> dict[str, float]:
+    """File › Export CSV… of every order: the GUI thread's part (the rows' values taken), and
+    the whole export (worded and written in a worker thread)."""
+    import asyncio
+
+    out = Path(tempfile.mkdtemp()) / "orders.csv"
+    began = time.perf_counter()
+    exporting = window.snapshot_menu.export_csv_to(out)
+    gui = time.perf_counter() - began
+    asyncio.run(exporting)
+    return {"csv_export_gui_ms": gui * 1000, "csv_export_s": time.perf_counter() - began}
+
+
+def _comparison(app: Any, model: Any) -> dict[str, float]:
+    """A comparison in which every order changed (two snapshots a day apart): its rows worded
+    (a worker thread), the dialog built and shown, a sort by the candidate until painted."""
+    from PySide6.QtCore import Qt
+
+    from app.domain.snapshot_diff import ChangeKind, FieldChange, OrderChange, SnapshotDiff
+    from app.ui.snapshots.compare_dialog import CompareDialog, diff_rows
+
+    rows = model.rows()
+    moved = (FieldChange("Status", "NEW", "IN_PROGRESS"),)
+    diff = SnapshotDiff(
+        tuple(
+            OrderChange(order_id, ChangeKind.CHANGED, name, moved)
+            for order_id, name in zip(rows.id, rows.column("candidate"), strict=True)
+        )
+    )
+    began = time.perf_counter()
+    worded = diff_rows(diff)
+    worker = time.perf_counter() - began
+    began = time.perf_counter()
+    dialog = CompareDialog(diff, "monday.adsnap", "tuesday.adsnap", rows=worded)
+    dialog.show()
+    app.processEvents()
+    gui = time.perf_counter() - began
+    sort = _until_painted(
+        app, dialog.table, lambda: dialog.table.sortByColumn(2, Qt.SortOrder.AscendingOrder)
+    )
+    dialog.close()
+    return {
+        "compare_rows_worker_s": worker,
+        "compare_open_gui_ms": gui * 1000,
+        "compare_sort_ms": sort * 1000,
     }
 
 

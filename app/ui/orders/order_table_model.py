@@ -11,7 +11,8 @@ scroll position and nothing unchanged is looked at again.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from PySide6.QtCore import (
@@ -76,6 +77,17 @@ class RowsUpdated(NamedTuple):
     positions: list[int]
     replaced: list[tuple[OrderRow, OrderRow]]
     added: int
+
+
+def _taker(rows: Sequence[int]) -> Callable[[Sequence[Any]], Sequence[Any]]:
+    """Picks ``rows`` out of a column, at C speed (``itemgetter``, which gives a lone item
+    bare, and takes no empty list)."""
+    if not rows:
+        return lambda _column: ()
+    if len(rows) == 1:
+        (only,) = rows
+        return lambda column: (column[only],)
+    return itemgetter(*rows)
 
 
 class OrderTableModel(QAbstractTableModel):
@@ -187,6 +199,26 @@ class OrderTableModel(QAbstractTableModel):
 
     def statuses(self) -> list[OrderStatus]:
         return self._rows.status
+
+    def texts_of(self, rows: Sequence[int]) -> Callable[[], list[list[str]]]:
+        """The texts of ``rows`` (of this model), column by column, as ``text`` gives them.
+        The values are taken now, on the GUI thread (C-speed copies, ~0.1 s at 100,000 rows);
+        they are worded by the function returned, which may run in a worker thread: worded
+        here, the export of a 100,000-order view froze the window 3 s. The order id first."""
+        take = _taker(rows)
+        taken: list[tuple[Callable[..., str], tuple[Sequence[Any], ...]]] = [
+            (str, (take(self._rows.id),))
+        ]
+        for spec in map(self.spec.__getitem__, range(len(self.spec))):
+            if spec.key == "status":
+                taken.append((shown_status, (take(self._rows.status), take(self._rows.gone))))
+            else:
+                taken.append((spec.display, (take(self._rows.column(spec.field)),)))
+
+        def worded() -> list[list[str]]:
+            return [list(map(word, *values)) for word, values in taken]
+
+        return worded
 
     def sort_keys(self, column: int) -> list[Any]:
         """One key per row for ``column``, built on the first sort by it."""

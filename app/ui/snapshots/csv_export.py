@@ -5,7 +5,7 @@ for a formula (=, +, -, @) defused with a leading apostrophe."""
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from app.store.paths import atomic_file
@@ -34,20 +34,25 @@ def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[str]]) 
 
 def orders_in_view(proxy: OrderFilterProxy) -> tuple[list[str], list[list[str]]]:
     """The header and the rows of the orders table as shown: filtered, sorted, plus the id."""
+    header, worded = orders_to_export(proxy)
+    return header, [list(row) for row in zip(*worded(), strict=True)]
+
+
+def orders_to_export(
+    proxy: OrderFilterProxy,
+) -> tuple[list[str], Callable[[], list[list[str]]]]:
+    """The header of the orders table as shown, and a function that words its rows column by
+    column (the id first): taken now, on the GUI thread; worded where it is called, which may
+    be a worker thread (``OrderTableModel.texts_of``)."""
     model = proxy.sourceModel()
     assert isinstance(model, OrderTableModel)
-    columns = range(model.columnCount())
-    header = ["Order id", *(model.spec[column].header for column in columns)]
-    rows = [
-        [model.order_id(row), *(model.text(row, column) for column in columns)]
-        for row in proxy.source_rows()
-    ]
-    return header, rows
+    header = ["Order id", *(model.spec[column].header for column in range(len(model.spec)))]
+    return header, model.texts_of(proxy.source_rows())
 
 
-def export_orders_in_view(proxy: OrderFilterProxy, path: Path) -> int:
-    header, rows = orders_in_view(proxy)
-    return write_csv(path, header, rows)
+def write_columns(path: Path, header: Sequence[str], worded: Callable[[], list[list[str]]]) -> int:
+    """Words the columns and writes them as rows: all of it off the GUI thread."""
+    return write_csv(path, header, zip(*worded(), strict=True))
 
 
 def csv_failure(path: Path, exc: OSError) -> str:

@@ -7,9 +7,9 @@ so tests can answer them without a dialog.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QAction
@@ -339,23 +339,41 @@ class SnapshotMenu(QObject):
         except SnapshotError as exc:
             self.messages.error("Compare snapshots", str(exc))
             return None
-        from app.ui.snapshots.compare_dialog import CompareDialog
+        from app.ui.snapshots.compare_dialog import CompareDialog, diff_rows
 
-        dialog = CompareDialog(diff, old_label, new_label, self.window)
+        rows = await asyncio.to_thread(diff_rows, diff)  # worded off the GUI thread
+        dialog = CompareDialog(diff, old_label, new_label, self.window, rows=rows)
         self._keep(dialog)
         dialog.show()
         return dialog
 
-    def export_csv(self) -> int:
+    def export_csv(self) -> None:
         path = self.choose_csv_path()
-        if path is None:
-            return 0
-        from app.ui.snapshots.csv_export import csv_failure, export_orders_in_view
+        if path is not None:
+            self.tasks.start(self.export_csv_to(path))
 
+    def export_csv_to(self, path: Path) -> Coroutine[Any, Any, int]:
+        """The orders in view, worded and written in a worker thread (the coroutine returned):
+        on the GUI thread, a 100,000-order view froze the window ~4 s. What is exported is the
+        view as it is now (its rows' values are taken here); the window can be used meanwhile."""
+        from app.ui.snapshots.csv_export import orders_to_export
+
+        header, worded = orders_to_export(self.orders.proxy)
+        return self._write_csv(path, header, worded)
+
+    async def _write_csv(
+        self, path: Path, header: list[str], worded: Callable[[], list[list[str]]]
+    ) -> int:
+        import asyncio
+
+        from app.ui.snapshots.csv_export import csv_failure, write_columns
+
+        self.messages.note(f"Exporting the orders in view to {path}…", 0)
         try:
-            count = export_orders_in_view(self.orders.proxy, path)
+            count = await asyncio.to_thread(write_columns, path, header, worded)
         except OSError as exc:
+            self.messages.note(f"Not exported: {path}", 10000)  # not "Exporting…" still
             self.messages.error("Export CSV", csv_failure(path, exc))
             return 0
-        self.messages.note(f"Exported {count} orders to {path}", 10000)
+        self.messages.note(f"Exported {count:,} orders to {path}", 10000)
         return count
