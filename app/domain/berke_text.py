@@ -90,6 +90,17 @@ def xml_safe(value: object, info: ValidationInfo) -> object:
     return value
 
 
+#: Of those, the ones Python counts as white space (vertical tab, form feed, separators).
+_BLANK_NOT_IN_XML = re.compile("[\x0b\x0c\x1c-\x1f]")
+
+
+def without_xml_unsafe(text: str) -> str:
+    """``text`` without what Berke's XML cannot carry: white space of that kind becomes a
+    space, the rest goes. For text kept before ``xml_safe`` refused it (a profile's default
+    invitation): invisible either way, and it could not have been sent with it."""
+    return _NOT_IN_XML.sub("", _BLANK_NOT_IN_XML.sub(" ", text))
+
+
 def one_line_name(value: object, info: ValidationInfo) -> object:
     """A name on one line: runs of spaces, tabs and line breaks become one space. A name is
     shown in Berke's emails and reports (a sender's, in the From line): a line break in it is

@@ -16,11 +16,12 @@ from pydantic import (
     Field,
     JsonValue,
     SecretStr,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
-from app.domain.berke_text import blank_to_none
+from app.domain.berke_text import blank_to_none, without_xml_unsafe, xml_safe
 from app.domain.data_files import (
     DATA_FILE_PATTERN,
     legacy_data_file,
@@ -77,6 +78,12 @@ def _new_data_file(data: dict[str, Any]) -> str:
         return ""  # the sandbox keeps its orders in memory, Production in the app's own file
     slug = name_slug(str(data.get("name") or ""))[:40].strip("-") or "profile"
     return f"{slug}-{secrets.token_hex(4)}"
+
+
+#: Validation context for a profile as typed in the Settings dialog: rules added since a
+#: profile may have been saved refuse there, and clean what a settings file holds.
+TYPED_KEY = "typed_in_settings"
+TYPED_IN_SETTINGS: dict[str, bool] = {TYPED_KEY: True}
 
 
 class ConnectionProfile(BaseModel):
@@ -253,6 +260,21 @@ class ConnectionProfile(BaseModel):
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return blank_to_none(value)  # Berke wants an absent username, not an empty one
+
+    @field_validator(
+        "invitation_message", "invitation_sender_name", "invitation_sender_email", mode="before"
+    )
+    @classmethod
+    def _what_berke_carries(cls, value: object, info: ValidationInfo) -> object:
+        """Typed in Settings (``TYPED_IN_SETTINGS``): a character Berke's XML cannot carry is
+        refused at its field, as in every Berke form. Read from a file saved before that rule:
+        cleaned, so that the profile still connects (its invitation failed to build, and with
+        it the order board: the desk could not connect at all)."""
+        if not isinstance(value, str):
+            return value
+        if info.context and info.context.get(TYPED_KEY):
+            return xml_safe(value, info)
+        return blank_to_none(without_xml_unsafe(value))
 
     @field_validator("invitation_sender_email")
     @classmethod

@@ -273,6 +273,23 @@ def test_a_berke_token_over_50_characters_is_refused_at_the_field_before_storing
     assert ring.entries[("assessment-desk", "Staging/berke")] == "berke-token-1"
 
 
+def test_a_default_invitation_refuses_what_berkes_xml_cannot_carry_at_its_field(
+    qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path
+) -> None:
+    """As every Berke form: a pasted invisible character is said under its field, not sent
+    (nor cleaned away unseen, as a file saved before the rule is)."""
+    dialog = _dialog(qtbot, AppSettings(), KeyStore(), tmp_path / "s.json")
+    _select(dialog, PRODUCTION_PROFILE)
+    dialog.show()
+    dialog.editors["invitation_message"].setText("Please take it\x0cthis week.")  # type: ignore[attr-defined]
+    assert dialog.save() is None
+    under = dialog.field_errors["invitation_message"]
+    assert "invisible character Berke cannot take (U+000C" in under.text()
+    assert under.isVisible()
+    dialog.editors["invitation_message"].setText("Please take it this week.")  # type: ignore[attr-defined]
+    assert dialog.save() is not None
+
+
 def test_the_profile_keeps_a_default_invitation(
     qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path
 ) -> None:

@@ -485,3 +485,28 @@ def test_its_own_writes_are_known_where_text_files_end_lines_with_crlf(
     assert b"\r\n" in (tmp_path / "settings.json").read_bytes()
     file.write(AppSettings(profiles=[ConnectionProfile(name="Acme")]))
     assert load_settings(tmp_path / "settings.json").profile("Acme") is not None
+
+
+def test_a_profile_saved_with_what_berkes_xml_cannot_carry_still_connects(
+    tmp_path: Path,
+) -> None:
+    """Saved before Berke's forms refused such characters: its default invitation failed to
+    build, and with it the order board, so the desk could not connect at all. Read from the
+    file, the invisible characters are cleaned (white space of that kind a space)."""
+    from app.domain.invitation import InvitationText
+    from app.workflows.board import BoardOptions
+
+    path = tmp_path / "settings.json"
+    saved = {
+        "name": "Staging",
+        "invitation_message": "Please take it\x0cthis week.\x01",
+        "invitation_sender_name": "Talent\x0bteam",
+        "invitation_sender_email": "\x02",
+    }
+    path.write_text(json.dumps({"profiles": [saved], "active": "Staging"}), encoding="utf-8")
+    staging = load_settings(path).profile("Staging")
+    assert staging is not None
+    assert staging.default_invitation == InvitationText(
+        message="Please take it this week.", sender_name="Talent team"
+    )
+    assert BoardOptions.of(staging).invitation == staging.default_invitation

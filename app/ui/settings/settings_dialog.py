@@ -45,6 +45,7 @@ from app.domain.connection import (
     GROUP_INVITATION,
     GROUP_SR,
     GROUP_WORK,
+    TYPED_IN_SETTINGS,
     AppSettings,
     ConnectionProfile,
     ProfileKind,
@@ -446,7 +447,7 @@ class SettingsDialog(QDialog):
         profiles: list[ConnectionProfile] = []
         for index, draft in enumerate(self._drafts):
             try:
-                profile = ConnectionProfile.model_validate(draft.values)
+                profile = ConnectionProfile.model_validate(draft.values, context=TYPED_IN_SETTINGS)
                 unusable = profile.address_problem()
                 if unusable is not None:
                     return self._fail_on(index, *unusable)
