@@ -244,8 +244,9 @@ def test_compare_two_snapshots(
     dialog.kind.setCurrentIndex(dialog.kind.findData(ChangeKind.ADDED))
     assert [r[1] for r in dialog.rows_in_view()] == ["order-009"]
     out = tmp_path / "diff.csv"
-    dialog.choose_csv_path = lambda: out
-    assert dialog.export_csv() == 1
+    assert qloop.run_until_complete(dialog.export_csv_to(out)) == 1
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        assert [row[1] for row in csv.reader(handle)] == ["Order id", "order-009"]
     dialog.close()
     # One file: compared with what this window shows (its own snapshot here).
     other = qloop.run_until_complete(window.snapshot_menu.compare_paths([old]))
@@ -635,6 +636,7 @@ def test_csv_exports_that_cannot_be_written_are_said_in_words(
     dialog.choose_csv_path = lambda: gone / "comparison.csv"
     with qtbot.capture_exceptions() as escaped:
         dialog.export_button.click()
+        qloop.run_until_complete(dialog.tasks.wait_idle())
     assert escaped == []
     box = dialog.findChild(QMessageBox)
     assert box is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ from app.ui.common.filter_compat import RowsFilterProxy
 from app.ui.common.labels import rich_label
 from app.ui.common.messages import plain_box
 from app.ui.common.table_header import header_apart_from_selection
+from app.ui.common.task_group import NamedTasks
 from app.ui.common.tooltips import plain_tooltip
 from app.ui.snapshots.csv_export import csv_failure, write_csv
 from app.views.snapshot_changes import describe_change
@@ -216,6 +218,7 @@ class CompareDialog(QDialog):
         self.proxy.setSourceModel(self.model)
         # Injectable: tests give a path instead of answering a file dialog.
         self.choose_csv_path = self._ask_csv_path
+        self.tasks = NamedTasks(self)  # the CSV export, cancelled if the dialog goes first
 
         # The labels hold the files' names: shown as written, inside our own <b> tags.
         # Cut: two file names of 200 characters made the dialog wider than a 1280 px screen.
@@ -292,18 +295,27 @@ class CompareDialog(QDialog):
         return Path(name) if name else None
 
     def rows_in_view(self) -> list[tuple[str, str, str, str]]:
-        """The rows shown, in the order shown, their texts whole."""
-        proxy, texts = self.proxy, self.model.texts
-        return [
-            texts(proxy.mapToSource(proxy.index(row, 0)).row()) for row in range(proxy.rowCount())
-        ]
+        """The rows shown, in the order shown, their texts whole. The proxy keeps the model's
+        order and only filters: its filter is asked here directly (a ``mapToSource`` per row
+        took 0.4 s at 100,000)."""
+        model, accepts, root = self.model, self.proxy.filterAcceptsRow, QModelIndex()
+        return [model.texts(row) for row in range(model.rowCount()) if accepts(row, root)]
 
-    def export_csv(self) -> int:
+    def export_csv(self) -> None:
         path = self.choose_csv_path()
-        if path is None:
-            return 0
+        if path is not None:
+            self.tasks.start(self.export_csv_to(path))
+
+    def export_csv_to(self, path: Path) -> Coroutine[Any, Any, int]:
+        """The rows in view as they are now, written in a worker thread (the coroutine
+        returned): the window stays usable while a large comparison is written."""
+        return self._write_csv(path, self.rows_in_view())
+
+    async def _write_csv(self, path: Path, rows: list[tuple[str, str, str, str]]) -> int:
+        import asyncio
+
         try:
-            return write_csv(path, HEADERS, self.rows_in_view())
+            return await asyncio.to_thread(write_csv, path, HEADERS, rows)
         except OSError as exc:  # a folder that cannot be written: said, not the crash dialog
             box = plain_box(QMessageBox.Icon.Warning, "Export CSV", csv_failure(path, exc), self)
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
