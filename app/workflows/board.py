@@ -1095,7 +1095,8 @@ class OrderBoard:
             except Exception as exc:  # one order's surprise must not stop the others
                 # Before: it ended the whole round, and no order after it was delivered.
                 log.exception("Unexpected failure delivering order %s", order_id)
-                failures.append((order_id, unexpected_failure(exc)))
+                then = "the next round tries again" if unattended else "deliver it again"
+                failures.append((order_id, unexpected_failure(exc, then)))
         return failures
 
     async def delete_in_berke(self, order_id: str) -> None:

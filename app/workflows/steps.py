@@ -97,11 +97,11 @@ class StepContext:
     progress: ProgressCallback | None = None
 
 
-def unexpected_failure(exc: BaseException) -> str:
-    """A sentence for a failure that is not a service's answer (the log has the traceback)."""
+def unexpected_failure(exc: BaseException, then: str = "it is tried again later") -> str:
+    """A sentence for a failure that is not a service's answer (the log has the traceback);
+    ``then``: what happens next, or what to do."""
     return (
-        f"Something unexpected went wrong ({type(exc).__name__}); it is tried again later. "
-        "The log has the details."
+        f"Something unexpected went wrong ({type(exc).__name__}); {then}. The log has the details."
     )
 
 

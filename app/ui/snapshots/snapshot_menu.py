@@ -375,5 +375,8 @@ class SnapshotMenu(QObject):
             self.messages.note(f"Not exported: {path}", 10000)  # not "Exporting…" still
             self.messages.error("Export CSV", csv_failure(path, exc))
             return 0
+        except Exception:  # a bug: the crash report says which
+            self.messages.note(f"Not exported: {path}", 10000)
+            raise
         self.messages.note(f"Exported {count:,} orders to {path}", 10000)
         return count
