@@ -167,6 +167,13 @@ class AnswerTooLargeError(UnexpectedResponseError):
 class NetworkError(ApiError):
     default_summary = "The service could not be reached (network, proxy or firewall problem)."
 
+    def __init__(self, service: Service, *, request_sent: bool = True, **kwargs: object) -> None:
+        #: False when it failed before the request left (no connection could be made): the
+        #: service cannot have acted on it. True when it may have: a change sent, its answer
+        #: lost, may have been made all the same.
+        self.request_sent = request_sent
+        super().__init__(service, **kwargs)  # type: ignore[arg-type]
+
     @property
     def is_transient(self) -> bool:
         return True

@@ -197,7 +197,9 @@ class ServiceHttp:
             except httpx.TransportError as exc:
                 kind = TlsError if is_tls_failure(exc) else NetworkError
                 error: ApiError = kind(
-                    self.service, service_message=self.redact(_describe_transport_error(exc))
+                    self.service,
+                    service_message=self.redact(_describe_transport_error(exc)),
+                    request_sent=not isinstance(exc, _BEFORE_SENDING),
                 )
                 # A certificate does not fix itself in a second: only plain faults are retried.
                 if idempotent and kind is NetworkError and faults < self.retry.read_retries:
@@ -371,6 +373,10 @@ def _no_proxy_on_loopback(base_url: str) -> dict[str, httpx.AsyncBaseTransport |
     if not is_loopback_host(host):
         return {}
     return {f"all://[{host}]" if ":" in host else f"all://{host}": None}
+
+
+#: Transport failures that happen before any byte of the request leaves: nothing was sent.
+_BEFORE_SENDING = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 def _describe_transport_error(exc: httpx.TransportError) -> str:

@@ -86,7 +86,7 @@ def cost_advice(offer: Offer, cost: OfferCost | None) -> str | None:
     wanted = expected_cost(offer)
     price = offer.terms.price
     kind = "free" if is_free(offer) else "paid"
-    priced = f"{kind} ({price.amount} {price.currency_code})" if price is not None else f"{kind}"
+    priced = f"{kind} ({price.text})" if price is not None else kind
     if cost is None:
         return (
             f"The Partner Portal Cost of this offer is not recorded here. This offer is "

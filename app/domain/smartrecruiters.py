@@ -349,6 +349,15 @@ class OfferType(StrEnum):
     BACKGROUND_CHECK = "BACKGROUND_CHECK"
 
 
+#: The most digits a price may have before its point. The reference sets no bound, but no
+#: price needs more (the table sorts prices as floats, exact to 15 digits); a
+#: 1,000,000-digit amount from the service held the window 4 s at each selection.
+PRICE_DIGITS = 15
+#: What a price reads as at most, in the table, the pane and the Cost warning: amount, point,
+#: cents, a space and the code, with room to spare for one built past the validators.
+PRICE_SHOWN_MAX = 40
+
+
 class Price(SRModel):
     amount: str
     currency_code: str
@@ -361,7 +370,26 @@ class Price(SRModel):
         if not re.fullmatch(r"[0-9]+(\.[0-9]{1,2})?", value):
             raise ValueError('the amount is a decimal number such as "20.00"')
         whole, dot, cents = value.partition(".")
+        if len(whole) > PRICE_DIGITS:
+            raise ValueError(f"the amount has at most {PRICE_DIGITS} digits before the point")
         return f"{whole}.{cents:0<2}" if dot else value
+
+    @field_validator("currency_code")
+    @classmethod
+    def _currency(cls, value: str) -> str:
+        """An ISO 4217 code is three letters ("USD"). Checked on reading too: any text came
+        through before. Either case is read (the form asks for capitals when typing)."""
+        if not re.fullmatch(r"[A-Za-z]{3}", value):
+            raise ValueError("the currency is a three-letter code such as USD")
+        return value
+
+    @property
+    def text(self) -> str:
+        """The price as shown ("20.00 USD"); cut, should one be built past the validators."""
+        shown = f"{self.amount} {self.currency_code}"
+        if len(shown) <= PRICE_SHOWN_MAX:
+            return shown
+        return f"{shown[:PRICE_SHOWN_MAX]}…"
 
 
 class Terms(SRModel):

@@ -14,7 +14,13 @@ import re
 import sqlite3
 from dataclasses import dataclass
 
-from app.clients.errors import ApiError, StateConflictError, ThrottledError
+from app.clients.errors import (
+    ApiError,
+    NetworkError,
+    ServerError,
+    StateConflictError,
+    ThrottledError,
+)
 from app.clients.smartrecruiters import ActiveOfferRefusedError
 from app.domain.offer_cost import OfferCost
 from app.domain.smartrecruiters import AssessmentOrder, Offer, OfferStatus
@@ -46,12 +52,20 @@ class OfferError(Exception):
     """
 
     def __init__(
-        self, message: str, field: str | None = None, *, wait_seconds: float | None = None
+        self,
+        message: str,
+        field: str | None = None,
+        *,
+        wait_seconds: float | None = None,
+        may_have_gone_through: bool = False,
     ) -> None:
         super().__init__(message)
         self.field = field
         #: SmartRecruiters asked to wait this long before calling again (a 429), or None.
         self.wait_seconds = wait_seconds
+        #: The call failed here, yet SmartRecruiters may have made the change (the request
+        #: left and its answer was lost or unreadable, or only the Cost failed after it).
+        self.may_have_gone_through = may_have_gone_through
 
 
 class OfferChangedMeanwhileError(OfferError):
@@ -124,6 +138,34 @@ def _cost_not_recorded(offer: Offer, exc: Exception) -> OfferError:
         f"SmartRecruiters has the offer “{offer.catalog_id}”, but its cost could not be "
         f"recorded here ({str(exc).rstrip('.')}). Save again to record it.",
         COST_FIELD,
+        may_have_gone_through=True,
+    )
+
+
+_MAYBE_CREATED = (
+    "SmartRecruiters may have created the offer all the same: Save again, unchanged, finds it "
+    "(or creates it)."
+)
+
+
+def _may_have_gone_through(exc: ApiError) -> bool:
+    """Whether a failed call may have been carried out all the same: sent, and its answer
+    lost (the connection broke, it timed out) or it came as a server fault or unreadable.
+    A refusal, a wait asked for (429) or no connection at all means it was not."""
+    if isinstance(exc, NetworkError):
+        return exc.request_sent
+    return isinstance(exc, ServerError)
+
+
+def _create_failed(exc: ApiError) -> OfferError:
+    error = _refused("Creating an offer", exc)
+    if not _may_have_gone_through(exc):
+        return error
+    return OfferError(
+        f"{error} {_MAYBE_CREATED}",
+        error.field,
+        wait_seconds=error.wait_seconds,
+        may_have_gone_through=True,
     )
 
 
@@ -189,14 +231,22 @@ class OfferCatalog:
 
     # -- changing -----------------------------------------------------------------------------
 
-    async def create(self, offer: Offer, cost: OfferCost | None) -> Offer:
-        """Create ``offer`` (SmartRecruiters makes it INACTIVE) and record its Cost."""
+    async def create(
+        self, offer: Offer, cost: OfferCost | None, *, after_unsure_create: bool = False
+    ) -> Offer:
+        """Create ``offer`` (SmartRecruiters makes it INACTIVE) and record its Cost.
+
+        ``after_unsure_create``: the same form's earlier create of this catalogId failed with
+        ``may_have_gone_through``; an offer it would have made is then taken as that create
+        (see ``offers.create_offer``), never otherwise."""
         try:
-            return await offers.create_offer(self._sources, offer, cost)
+            return await offers.create_offer(
+                self._sources, offer, cost, after_unsure_create=after_unsure_create
+            )
         except ActiveOfferRefusedError as exc:
             raise OfferError(str(exc), STATUS_FIELD) from exc
         except ApiError as exc:
-            raise _refused("Creating an offer", exc) from exc
+            raise _create_failed(exc) from exc
         except (sqlite3.Error, OSError, offers.OfferIdMissingError) as exc:
             raise _cost_not_recorded(offer, exc) from exc
 

@@ -104,25 +104,34 @@ async def get_offer(sources: OfferSources, offer_id: str) -> Offer:
     return await sources.session.sr.get_offer(offer_id)
 
 
-async def create_offer(sources: OfferSources, offer: Offer, cost: OfferCost | None = None) -> Offer:
+async def create_offer(
+    sources: OfferSources,
+    offer: Offer,
+    cost: OfferCost | None = None,
+    *,
+    after_unsure_create: bool = False,
+) -> Offer:
     """Create the offer (SmartRecruiters makes it INACTIVE), then record its Cost here.
 
-    A create refused because its catalogId is taken may be this very form's earlier save,
-    whose answer was lost (or whose Cost could not be recorded): the form could then never
-    be saved, and Cancel threw the Cost away. An offer of that catalogId holding exactly what
-    is sent (and what the service fills in) is taken as that save; any other keeps the
-    refusal."""
+    ``after_unsure_create``: this form already sent a create of this catalogId that may have
+    gone through (its answer was lost, or its Cost could not be recorded). A refusal as taken
+    may then be that very create: the form could otherwise never be saved, and Cancel threw
+    the Cost away. An offer of that catalogId holding exactly what is sent (and what the
+    service fills in) is taken as it. Without it, the refusal stands: an offer made elsewhere
+    (another form, a colleague, long ago) is never taken over, nor its recorded Cost
+    replaced, however alike it is."""
     try:
         created = await sources.session.sr.create_offer(offer)
     except (ValidationApiError, StateConflictError) as exc:
-        earlier = await _saved_before(sources, offer)
+        earlier = await _saved_before(sources, offer) if after_unsure_create else None
         if earlier is None:
             raise _explained(exc) from exc
         created = earlier
     except ApiError as exc:
         raise _explained(exc) from exc
     if created.id is None:
-        # The answer left the new offer's id out: the offer is there, found by its catalogId.
+        # The answer left the new offer's id out: the offer is there, found by its catalogId
+        # (this create was accepted, so the catalogId was free: what holds it now is ours).
         created = await _saved_before(sources, offer) or created
     if created.id is not None:
         await set_cost(sources, created.id, cost)
@@ -150,7 +159,7 @@ async def _saved_before(sources: OfferSources, offer: Offer) -> Offer | None:
 class OfferIdMissingError(Exception):
     """SmartRecruiters created the offer but its answer gave no id, and no offer of its
     catalogId could be found either: the Cost has no offer to be recorded against. Saving
-    again finds the offer by its catalogId (a create refused as taken) and records it."""
+    again (``after_unsure_create``) finds the offer by its catalogId and records it."""
 
     def __init__(self, created: Offer) -> None:
         super().__init__("SmartRecruiters' answer did not say the new offer's id.")

@@ -225,7 +225,7 @@ def test_why_not_rules() -> None:
 @pytest.mark.parametrize(
     ("typed", "sent"),
     [("20.00", "20.00"), ("20.5", "20.50"), ("20", "20"), ("٢٠.٠٠", None), ("２０.００", None),
-     ("20.", None), ("20.123", None)],
+     ("20.", None), ("20.123", None), ("9" * 15 + ".99", "9" * 15 + ".99"), ("1" * 16, None)],
 )  # fmt: skip
 def test_the_form_rule_for_a_price_is_the_services(
     sandbox: SandboxServer, tmp_path: Path, typed: str, sent: str | None
@@ -259,8 +259,12 @@ class OfferAnswers(RealNetwork):
         super().__init__()
         self.change: Callable[[dict[str, Any]], dict[str, Any]] | None = None
         self.lose = False
+        self.unreachable = False  # the next offer save: no connection, nothing sent
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.unreachable and "/offers" in request.url.path and request.method == "POST":
+            self.unreachable = False
+            raise httpx.ConnectError("[Errno 111] Connection refused")
         response = await self.inner.handle_async_request(request)
         if "/offers" not in request.url.path or request.method != "POST":
             return response
@@ -321,14 +325,73 @@ def test_saving_again_after_a_create_whose_answer_was_lost_takes_that_create(
         network.lose = True
         with pytest.raises(NetworkError):
             await offers.create_offer(desk, offer, PAID)
-        made = await offers.create_offer(desk, offer, PAID)  # Save again, the same form
+        # Save again, the same form: it knows its create may have gone through.
+        made = await offers.create_offer(desk, offer, PAID, after_unsure_create=True)
         assert made.id is not None
         assert made.catalog_id == offer.catalog_id
         assert await offers.get_cost(desk, made.id) == PAID
         # Another offer holding that catalogId is still refused, in words.
         other = offer.model_copy(update={"name": "Another offer"})
         with pytest.raises(ValidationApiError, match="already exists"):
-            await offers.create_offer(desk, other, FREE)
+            await offers.create_offer(desk, other, FREE, after_unsure_create=True)
+        assert await offers.get_cost(desk, made.id) == PAID
+
+    run_with_desk(sandbox, tmp_path / "d.sqlite3", body, transport=network)
+
+
+def test_a_create_refused_as_taken_never_takes_over_an_offer_made_elsewhere(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Before: any create refused as taken was taken for an earlier save of the same form
+    when the content matched, even a form's first: "saved", and the existing offer's
+    recorded Cost replaced by the form's (here: forgotten)."""
+
+    async def body(desk: Desk) -> None:
+        offer = new_offer()
+        existing = await offers.create_offer(desk, offer, PAID)  # long ago, its Cost recorded
+        assert existing.id is not None
+        # Another "New offer" form, the same content, the Cost left "Not recorded".
+        with pytest.raises(ValidationApiError, match="already exists"):
+            await offers.create_offer(desk, offer, None)
+        with pytest.raises(ValidationApiError, match="already exists"):
+            await offers.create_offer(desk, offer, FREE)
+        assert await offers.get_cost(desk, existing.id) == PAID
+
+    run_with_desk(sandbox, tmp_path / "d.sqlite3", body)
+
+
+def test_the_catalogue_says_which_failed_creates_may_have_gone_through(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """What the form keeps to allow a take-over on its next save: only a create that left
+    and whose answer was lost, never a refusal or one that could not connect."""
+    from app.workflows.offer_catalog import OfferCatalog, OfferError
+
+    network = OfferAnswers()
+
+    async def body(desk: Desk) -> None:
+        catalog = OfferCatalog(desk.session, desk.db)
+        offer = new_offer()
+        network.unreachable = True
+        with pytest.raises(OfferError) as unreachable:
+            await catalog.create(offer, PAID)
+        assert not unreachable.value.may_have_gone_through
+        assert "may have created" not in str(unreachable.value)
+        assert (await offers.list_offers(desk, q=offer.catalog_id)).content == []
+
+        network.lose = True
+        with pytest.raises(OfferError) as lost:
+            await catalog.create(offer, PAID)
+        assert lost.value.may_have_gone_through
+        assert "may have created the offer all the same" in str(lost.value)
+        made = await catalog.create(offer, PAID, after_unsure_create=True)
+        assert made.id is not None
+        assert await offers.get_cost(desk, made.id) == PAID
+
+        with pytest.raises(OfferError, match="already exists") as taken:
+            await catalog.create(offer, FREE)  # another form: refused, in words
+        assert not taken.value.may_have_gone_through
+        assert taken.value.field == "catalogId"
         assert await offers.get_cost(desk, made.id) == PAID
 
     run_with_desk(sandbox, tmp_path / "d.sqlite3", body, transport=network)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.offer_cost import CostKind, OfferCost
-from app.domain.smartrecruiters import Offer, OfferStatus
+from app.domain.smartrecruiters import Offer, OfferStatus, OfferType
 from app.ui.common.messages import Messages
 from app.ui.common.screens import available_room
 from app.ui.main_window import MainWindow
@@ -305,6 +305,30 @@ def test_an_offers_own_words_are_shown_as_written_and_a_long_text_cut(
     form.reject()
 
 
+def test_a_price_however_long_is_cut_in_the_table_and_the_pane(qtbot: QtBot) -> None:
+    """Before: the table cell, the Price field and the Cost warning held the whole amount (a
+    1,000,000-digit one from the service: 4 s of a frozen window at each selection). Read from
+    the service it is refused now (see test_hostile_answers); one built past the rules is cut."""
+    from app.domain.smartrecruiters import Price, Terms
+    from app.ui.offers.offer_detail import OfferDetail
+    from app.ui.offers.offer_table_model import Column, OfferTableModel
+
+    huge = Price.model_construct(amount="9" * 1_000_000, currency_code="USD")
+    offer = Offer.model_construct(
+        id="o-1", catalog_id="C", name="N", description="d", status=OfferStatus.ACTIVE,
+        terms=Terms.model_construct(type=OfferType.SKILLS_TEST, price=huge),
+        availability=None, target_market=None,
+    )  # fmt: skip
+    model = OfferTableModel()
+    model.set_offers([offer], {})
+    assert len(model.data(model.index(0, Column.PRICE))) < 100
+    detail = OfferDetail()
+    qtbot.addWidget(detail)
+    detail.show_offer(offer, None)
+    assert len(detail.fields["price"].text()) < 100
+    assert 0 < len(detail.cost_warning_text()) < 500
+
+
 def test_edit_submit_withdraw(view: OffersView, qtbot: QtBot) -> None:
     new_offer(view, qtbot)
     # Edit: the status is not the form's (no move around Submit's and Withdraw's rules).
@@ -461,6 +485,78 @@ def test_server_refusals_are_shown_in_words(view: OffersView, qtbot: QtBot) -> N
     qtbot.waitUntil(lambda: view.fields["status"].text() == "Under review (UNDER_REVIEW)")
     assert not view.submit_button.isEnabled()
     assert view.withdraw_button.isEnabled()
+
+
+def _fill_new_offer(view: OffersView, qtbot: QtBot, name: str) -> OfferForm:
+    form = open_form(view, qtbot, view.new_button)
+    form.catalog_id.setText(f"UI-{uuid.uuid4().hex[:8]}")
+    form.name.setText(name)
+    form.description.setPlainText("d")
+    return form
+
+
+def test_a_new_offer_like_one_made_before_is_refused_and_that_ones_cost_kept(
+    view: OffersView, qtbot: QtBot, live_desk: Desk
+) -> None:
+    """Before: a "New offer" form's first save, refused because an offer of the same content
+    held its catalogId, was taken for an earlier save of this form: "saved", and that
+    offer's recorded Cost replaced by the form's ("Not recorded": forgotten)."""
+    form = _fill_new_offer(view, qtbot, "Made before")
+    typed = form.offer()
+    assert typed is not None
+    assert view.catalog is not None
+    paid = OfferCost(kind=CostKind.PERCENTAGE, value=Decimal(70))
+    existing = run(qtbot, view.catalog.create(typed, paid))  # another form, long ago
+    assert existing.id is not None
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(error_of(form, "catalogId")))
+    assert "already exists" in error_of(form, "catalogId")
+    assert form.isVisible()
+    assert not form.is_busy()
+    assert run(qtbot, offers.get_cost(live_desk, existing.id)) == paid
+    form.reject()
+
+
+def test_saving_again_after_a_lost_answer_takes_the_offer_that_save_made(
+    view: OffersView, qtbot: QtBot, live_desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The create went through and its answer was lost: the form says it may have been
+    made, and Save again (unchanged) takes that offer and records the Cost on it."""
+    from app.clients.errors import NetworkError, Service
+
+    sr = live_desk.session.sr
+    real_create = sr.create_offer
+    calls: list[Offer] = []
+
+    async def answer_lost(offer: Offer) -> Offer:
+        calls.append(offer)
+        made = await real_create(offer)  # the second: refused as taken, by the sandbox
+        if len(calls) == 1:
+            raise NetworkError(
+                Service.SMARTRECRUITERS,
+                service_message="the connection broke while reading the answer",
+            )
+        return made
+
+    monkeypatch.setattr(sr, "create_offer", answer_lost)
+    form = _fill_new_offer(view, qtbot, "Answer lost")
+    form.cost_kind.setCurrentIndex(form.cost_kind.findText("Flat rate"))
+    form.cost_value.setText("0")
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(error_of(form, "form")))
+    assert "may have created the offer all the same" in error_of(form, "form")
+    assert form.isVisible()
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)  # refused as taken
+    qtbot.waitUntil(lambda: view.form is None)
+    qtbot.waitUntil(lambda: view.detail.title.text() == "Answer lost")  # the saved one, shown
+    saved = view.detail.offer()
+    assert saved is not None
+    assert saved.id is not None
+    assert len(calls) == 2
+    assert view.fields["cost"].text() == "Flat rate 0"
+    assert run(qtbot, offers.get_cost(live_desk, saved.id)) == OfferCost(
+        kind=CostKind.FLAT_RATE, value=Decimal(0)
+    )
 
 
 def test_a_fault_of_ours_never_leaves_the_offer_form_locked(
@@ -684,10 +780,10 @@ def test_a_save_that_ends_after_the_connection_changed_leaves_nothing_to_act_on(
     release = asyncio.Event()
     asked = asyncio.Event()
 
-    async def slow_create(offer: Offer, cost: object) -> Offer:
+    async def slow_create(offer: Offer, cost: object, **kwargs: bool) -> Offer:
         asked.set()
         await release.wait()
-        return await create(offer, cost)  # type: ignore[arg-type]
+        return await create(offer, cost, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(old, "create", slow_create)
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)

@@ -354,6 +354,39 @@ def test_one_odd_offer_is_left_out_and_said_the_others_are_listed() -> None:
     asyncio.run(body())
 
 
+def test_an_offer_with_a_price_past_any_need_is_left_out_and_said() -> None:
+    """Before: a 1,000,000-digit amount (or any text for a currency) was read and shown whole:
+    4 s of a frozen window at each selection of that offer."""
+
+    def offer(number: int, amount: str, currency: str = "USD") -> dict[str, Any]:
+        return {"id": f"id-{number}", "catalogId": f"CAT-{number}", "name": f"Offer {number}",
+                "description": "d", "status": "ACTIVE", "terms": {"type": "SKILLS_TEST",
+                "price": {"amount": amount, "currencyCode": currency}}}  # fmt: skip
+
+    content = [
+        offer(1, "9" * 15 + ".99"),
+        offer(2, "9" * 1_000_000),
+        offer(3, "9" * 16),
+        offer(4, "20.00", "X" * 10_000),
+        offer(5, "20.00", "us"),
+        offer(6, "1", "eur"),
+    ]
+    answer = {"limit": 25, "offset": 0, "totalFound": 6, "content": content}
+
+    async def body() -> None:
+        async with _sr_answering(json.dumps(answer).encode()) as sr:
+            page = await sr.list_offers()
+        assert [o.id for o in page.content] == ["id-1", "id-6"]
+        assert [line.split(":")[0] for line in page.unreadable] == [
+            "“id-2”", "“id-3”", "“id-4”", "“id-5”"
+        ]  # fmt: skip
+        assert "at most 15 digits" in page.unreadable[0]
+        assert "three-letter code" in page.unreadable[2]
+        assert max(len(line) for line in page.unreadable) < 200  # the value is not repeated
+
+    asyncio.run(body())
+
+
 @pytest.mark.parametrize("result_id", [{"id": "r-1"}, ["r-1"], "", "   ", True, None])
 def test_a_complete_answer_without_a_usable_result_id_is_an_error(result_id: object) -> None:
     from app.domain.smartrecruiters import AssessmentResult, ResultType

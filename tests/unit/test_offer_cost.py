@@ -17,7 +17,7 @@ from app.domain.offer_cost import (
     is_free,
     parse_cost,
 )
-from app.domain.smartrecruiters import Offer
+from app.domain.smartrecruiters import PRICE_SHOWN_MAX, Offer, Price
 
 
 def offer(amount: str | None) -> Offer:
@@ -114,3 +114,18 @@ def test_model_refuses_impossible_costs() -> None:
                                           ("US", False), ("", False), ("U$D", False)])  # fmt: skip
 def test_currency_is_an_iso_code(code: str, ok: bool) -> None:
     assert (currency_problem(code) is None) is ok
+
+
+def test_the_advice_cuts_a_price_however_long() -> None:
+    """Before: the warning held the whole amount (1,000,000 digits: a word-wrapped label that
+    took 4 s to lay out). Read from the service it is refused now; one built past the rules
+    (``model_construct``) is still cut."""
+    huge = Price.model_construct(amount="9" * 1_000_000, currency_code="USD")
+    paid = offer("20.00")
+    paid = paid.model_copy(update={"terms": paid.terms.model_copy(update={"price": huge})})
+    advice = cost_advice(paid, None)
+    assert advice is not None
+    assert "Percentage 70" in advice
+    assert len(advice) < 400
+    assert len(huge.text) == PRICE_SHOWN_MAX + 1  # its start, and "…"
+    assert Price(amount="20.5", currency_code="USD").text == "20.50 USD"

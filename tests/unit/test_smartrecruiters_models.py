@@ -15,6 +15,7 @@ from app.domain.smartrecruiters import (
     Offer,
     OrderStatus,
     Page,
+    Price,
     RejectRequest,
     ResultType,
     SRErrorBody,
@@ -212,6 +213,23 @@ def test_offer_rules() -> None:
                  "price": {"amount": "twenty", "currencyCode": "USD"}}}):  # fmt: skip
         with pytest.raises(ValidationError):
             Offer.model_validate({**offer.to_body(), **bad})
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "ok"),
+    [("9" * 15, "USD", True), ("9" * 15 + ".99", "usd", True), ("9" * 16, "USD", False),
+     ("9" * 1_000_000, "USD", False), ("20.00", "US", False), ("20.00", "USDX", False),
+     ("20.00", "€€€", False), ("20.00", "", False)],
+)  # fmt: skip
+def test_a_price_read_is_bounded(amount: str, currency: str, ok: bool) -> None:
+    """Before: any run of digits and any currency text were read (a 1,000,000-digit amount
+    froze the window wherever it was shown)."""
+    data = {"amount": amount, "currencyCode": currency}
+    if ok:
+        assert Price.model_validate(data).currency_code == currency
+    else:
+        with pytest.raises(ValidationError):
+            Price.model_validate(data)
 
 
 def test_page_attachment_and_error_body() -> None:

@@ -62,6 +62,10 @@ class OfferActions(QWidget):
         self.form: OfferForm | None = None
         # Per open form: the offer as last seen in SmartRecruiters (see ``_save``).
         self._baselines: dict[OfferForm, Offer] = {}
+        # Per open "New offer" form: the catalogIds whose create may have gone through though
+        # it failed here. Only a save again of one of them may take an existing offer as its
+        # own (an offer made elsewhere, and its recorded Cost, are never taken over).
+        self._unsure_creates: dict[OfferForm, set[str]] = {}
 
         self.new_button = QPushButton("&New…")
         self.new_button.setObjectName("newOffer")
@@ -167,6 +171,7 @@ class OfferActions(QWidget):
 
     def _forget_form(self, form: OfferForm) -> None:
         self._baselines.pop(form, None)
+        self._unsure_creates.pop(form, None)
         if self.form is form:
             self.form = None
 
@@ -197,7 +202,8 @@ class OfferActions(QWidget):
             try:
                 with form.answering():
                     if original is None or original.id is None:
-                        saved = await catalog.create(offer, cost)
+                        unsure = offer.catalog_id in self._unsure_creates.get(form, set())
+                        saved = await catalog.create(offer, cost, after_unsure_create=unsure)
                     else:
                         saved = await catalog.update(original.id, offer, cost, read=read)
                 break
@@ -216,6 +222,8 @@ class OfferActions(QWidget):
                 read = self._baselines[form] = exc.now  # theirs, seen and overruled
                 form.set_busy(True)
             except OfferError as exc:
+                if exc.may_have_gone_through and (original is None or original.id is None):
+                    self._unsure_creates.setdefault(form, set()).add(offer.catalog_id)
                 if exc.field == COST_FIELD and original is not None and original.id:
                     # The offer itself went through: what it holds now is this form's own.
                     with contextlib.suppress(OfferError):

@@ -88,6 +88,10 @@ def check_offer(data: dict[str, Any]) -> tuple[Offer | None, dict[str, str]]:
     errors: dict[str, str] = {}
     price = data["terms"].get("price")
     if price is not None:
+        # The form's own words for the currency first: the model's are for a service's answer.
+        problem = currency_problem(price["currencyCode"])
+        if problem:
+            errors[CURRENCY] = problem
         if not price["amount"]:
             errors[AMOUNT] = "Required with a currency; leave both empty for a free offer."
         else:
@@ -96,9 +100,6 @@ def check_offer(data: dict[str, Any]) -> tuple[Offer | None, dict[str, str]]:
             except ValidationError as exc:
                 for key, message in field_errors(exc).items():
                     errors.setdefault(f"terms.price.{key}", message)
-        problem = currency_problem(price["currencyCode"])
-        if problem:
-            errors.setdefault(CURRENCY, problem)
     if errors:
         data = {**data, "terms": {"type": data["terms"]["type"]}}
     try:

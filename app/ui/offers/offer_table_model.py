@@ -81,7 +81,7 @@ def status_label(status: OfferStatus | None) -> str:
 
 def price_text(offer: Offer, free: str = "Free") -> str:
     price = offer.terms.price
-    return f"{price.amount} {price.currency_code}" if price is not None else free
+    return price.text if price is not None else free  # cut: the service sets no bound
 
 
 def cost_text(cost: OfferCost | None) -> str:
