@@ -21,6 +21,7 @@ from app.domain.marketplace_config import (
     MarketplaceConfigUpdate,
     config_values,
 )
+from app.domain.redaction import redact
 
 log = logging.getLogger(__name__)
 
@@ -80,11 +81,18 @@ async def save_marketplace_config(
     if problem is not None:
         return ConfigSaving(config_id, field_error=problem)
     title = CONFIG_INFO[config_id].title
+    # A header value may hold a secret ("Authorization: Bearer …"): should the service's
+    # refusal quote it, neither the words shown nor the log repeat it.
+    secrets = [] if config_id.is_url else [text.strip(), text.partition(":")[2].strip()]
     try:
         stored = await client.set_config(config_id, text)
     except ApiError as exc:
-        log.warning("Saving the Marketplace setting %s failed: %r", config_id.value, exc)
-        return ConfigSaving(config_id, error=f"“{title}” was not saved. {exc}")
+        log.warning(
+            "Saving the Marketplace setting %s failed: %s",
+            config_id.value,
+            redact(repr(exc), secrets),
+        )
+        return ConfigSaving(config_id, error=redact(f"“{title}” was not saved. {exc}", secrets))
     return ConfigSaving(config_id, value=stored.value)
 
 

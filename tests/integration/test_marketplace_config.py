@@ -164,3 +164,30 @@ def test_workflow_reads_saves_and_words_every_outcome(fresh: SandboxServer) -> N
             assert "x" * 64 not in saving.error
 
     run(body)
+
+
+def test_a_refusal_quoting_a_header_value_does_not_repeat_it(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A header value may hold a secret ("Authorization: Bearer …"): a service's refusal
+    that quotes it is shown, and logged, without it."""
+    secret = "Authorization: Bearer s3cr3t-0123456789abcdef"
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        sent = json.loads(request.content)["value"]
+        return httpx.Response(400, json={"message": f"Invalid header value '{sent}'"})
+
+    async def body() -> None:
+        async with SmartRecruitersClient(
+            "https://sr.example/v1", "k" * 64, transport=httpx.MockTransport(handle)
+        ) as client:
+            saving = await save_marketplace_config(
+                client, MarketplaceConfigId.RESULT_HEADER, secret
+            )
+        assert saving.error is not None
+        assert saving.error.startswith("“Result header” was not saved.")
+        assert "Invalid header value" in saving.error
+        assert "s3cr3t" not in saving.error
+        assert "s3cr3t" not in caplog.text
+
+    run(body)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
 from app.clients.smartrecruiters import SmartRecruitersClient
@@ -23,7 +24,7 @@ from app.ui.main_window import MainWindow
 from app.ui.session_host import SessionHost
 from app.ui.settings.marketplace_config_page import NO_CONNECTION, MarketplaceConfigPage
 from app.ui.settings.settings_dialog import SettingsDialog
-from app.workflows.marketplace_config import MarketplaceConfigAccess
+from app.workflows.marketplace_config import ConfigReading, MarketplaceConfigAccess
 from tests.memory_keyring import MemoryKeyring, memory_keyring
 
 if TYPE_CHECKING:
@@ -345,3 +346,68 @@ def test_a_typed_setting_is_never_dropped_unasked(
         assert "resultHeader" not in _stored(fresh)
     finally:
         _wait(qtbot, client.aclose())
+
+
+SECRET = "Authorization: Bearer s3cr3t-0123456789abcdef"
+HEADERS = (RESULT_HEADER, MarketplaceConfigId.INLINE_ASSESSMENT_ORDER_HEADER)
+
+
+class _Access:
+    """A connection's configuration holding a secret header, read and never saved."""
+
+    where = "https://api.example/v1"
+
+    def same_connection(self, other: object) -> bool:
+        return other is self
+
+    async def read(self) -> ConfigReading:
+        values: dict[MarketplaceConfigId, str | None] = dict.fromkeys(MarketplaceConfigId)
+        values[RESULT_HEADER] = SECRET
+        return ConfigReading(values)
+
+
+def test_the_header_values_are_masked_with_a_show_toggle(
+    qtbot: QtBot, running_loop: asyncio.AbstractEventLoop
+) -> None:
+    """Before: a header value ("may hold a secret of yours") was shown in clear, on screen,
+    in a screenshot, in a screen share; the API keys' fields are masked."""
+    access = _Access()
+    page = MarketplaceConfigPage(lambda: access)  # type: ignore[arg-type,return-value]
+    qtbot.addWidget(page)
+    _wait(qtbot, page.refresh())
+    header = page.editors[RESULT_HEADER]
+    assert header.text() == SECRET  # still the value read, to edit and save
+    for config_id in HEADERS:
+        assert page.editors[config_id].echoMode() is QLineEdit.EchoMode.Password
+    for config_id in set(MarketplaceConfigId) - set(HEADERS):  # addresses: nothing to hide
+        assert page.editors[config_id].echoMode() is QLineEdit.EchoMode.Normal
+        assert config_id not in page.show_toggles
+    toggle = page.show_toggles[RESULT_HEADER]
+    assert toggle.text() == "Show"
+    toggle.setChecked(True)
+    assert header.echoMode() is QLineEdit.EchoMode.Normal
+    assert page.editors[HEADERS[1]].echoMode() is QLineEdit.EchoMode.Password  # its own toggle
+    toggle.setChecked(False)
+    assert header.echoMode() is QLineEdit.EchoMode.Password
+
+
+def test_a_header_value_is_not_repeated_in_the_error_line(
+    qtbot: QtBot, running_loop: asyncio.AbstractEventLoop
+) -> None:
+    """Before: "“Authorization: Bearer …” was not saved" after a connection change."""
+    in_use: list[_Access] = [_Access()]
+    page = MarketplaceConfigPage(lambda: in_use[0])  # type: ignore[arg-type,return-value]
+    qtbot.addWidget(page)
+    _wait(qtbot, page.refresh())
+    in_use[0] = _Access()  # a profile switch applied meanwhile
+    page.editors[RESULT_HEADER].setText(SECRET.replace("s3cr3t", "n3w-s3cr3t"))
+    _wait(qtbot, page.save(RESULT_HEADER))
+    error = page.error_label.text()
+    assert "connection changed" in error
+    assert "The value typed for “Result header” was not saved" in error
+    assert "s3cr3t" not in error
+    # An address holds no secret: it is still named, to say which value was dropped.
+    page.editors[RESULT_URL].setText("https://vendor.example/results")
+    in_use[0] = _Access()
+    _wait(qtbot, page.save(RESULT_URL))
+    assert "“https://vendor.example/results” was not saved" in page.error_label.text()

@@ -15,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -62,6 +63,8 @@ class MarketplaceConfigPage(QWidget):
         self._read_from: MarketplaceConfigAccess | None = None  # the values shown came from it
         self._tasks: set[asyncio.Task[Any]] = set()
         self.editors: dict[MarketplaceConfigId, QLineEdit] = {}
+        #: The header settings' "Show" toggles: their values may hold a secret of the vendor's.
+        self.show_toggles: dict[MarketplaceConfigId, QCheckBox] = {}
         self.save_buttons: dict[MarketplaceConfigId, QPushButton] = {}
         self.notes: dict[MarketplaceConfigId, QLabel] = {}
         self.last_reading: ConfigReading | None = None
@@ -105,6 +108,9 @@ class MarketplaceConfigPage(QWidget):
         editor.setPlaceholderText("https://…" if config_id.is_url else "")
         editor.textEdited.connect(lambda _text, c=config_id: self._edited(c))
         title.setBuddy(editor)
+        value_cell: QWidget = editor
+        if is_secret(config_id):
+            value_cell = self._masked(config_id, editor, info.title)
         button = QPushButton("Save")
         button.setObjectName(f"save_{config_id.value}")
         button.setAccessibleName(f"Save {info.title}")
@@ -116,13 +122,34 @@ class MarketplaceConfigPage(QWidget):
         help_line = plain_label(info.help)
         help_line.setEnabled(False)  # greyed: advice, not a value
         grid.addWidget(title, row, 0)
-        grid.addWidget(editor, row, 1)
+        grid.addWidget(value_cell, row, 1)
         grid.addWidget(button, row, 2)
         grid.addWidget(note, row + 1, 1, 1, 2)
         grid.addWidget(help_line, row + 2, 1, 1, 2)
         self.editors[config_id] = editor
         self.save_buttons[config_id] = button
         self.notes[config_id] = note
+
+    def _masked(self, config_id: MarketplaceConfigId, editor: QLineEdit, title: str) -> QWidget:
+        """A header value hidden as the API keys are (screenshots, a shared screen), with a
+        "Show" toggle: unlike a key, it is read back from SmartRecruiters to be edited."""
+        editor.setEchoMode(QLineEdit.EchoMode.Password)
+        toggle = QCheckBox("Show")
+        toggle.setObjectName(f"show_{config_id.value}")
+        toggle.setAccessibleName(f"Show {title}")
+        toggle.setToolTip("Show the value in clear (it may hold a password or token).")
+        toggle.toggled.connect(
+            lambda shown: editor.setEchoMode(
+                QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
+            )
+        )
+        self.show_toggles[config_id] = toggle
+        cell = QWidget()
+        row = QHBoxLayout(cell)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(editor, 1)
+        row.addWidget(toggle)
+        return cell
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -221,7 +248,12 @@ class MarketplaceConfigPage(QWidget):
             # A profile applied since the values were read: they are another account's, and
             # this value was typed against them. Nothing is sent; the page reads afresh.
             typed = editor.text().strip()
-            what = f"“{typed}”" if typed else "The emptied value"
+            if not typed:
+                what = "The emptied value"
+            elif is_secret(config_id):  # never repeated in clear, even in an error line
+                what = f"The value typed for “{CONFIG_INFO[config_id].title}”"
+            else:
+                what = f"“{typed}”"
             why = (
                 "These settings had not been read"
                 if self._read_from is None
@@ -292,6 +324,12 @@ class MarketplaceConfigPage(QWidget):
     def cancel_tasks(self) -> None:
         for task in list(self._tasks):
             task.cancel()
+
+
+def is_secret(config_id: MarketplaceConfigId) -> bool:
+    """The header settings: SmartRecruiters sends them as HTTP header values, which may hold
+    a secret of the vendor's ("Authorization: Bearer …"). Shown masked, never repeated."""
+    return not config_id.is_url
 
 
 def names_of_settings(titles: list[str]) -> str:
