@@ -253,7 +253,9 @@ def test_the_preview_and_slip_show_the_names_sent_to_berke(
     preview.reject()
 
 
-def test_a_profile_without_a_name_is_told_so_in_words(qtbot: QtBot, tmp_path: Path) -> None:
+def test_a_profile_without_a_name_is_told_so_in_words(
+    qtbot: QtBot, tmp_path: Path, qloop: asyncio.AbstractEventLoop
+) -> None:
     saved: list[AppSettings] = []
     with memory_keyring():
         dialog = SettingsDialog(AppSettings(), KeyStore(), write=saved.append)
@@ -261,7 +263,7 @@ def test_a_profile_without_a_name_is_told_so_in_words(qtbot: QtBot, tmp_path: Pa
         dialog.add_profile()
         dialog.name_edit.selectAll()
         qtbot.keyClick(dialog.name_edit, Qt.Key.Key_Backspace)
-        assert dialog.save() is None
+        assert qloop.run_until_complete(dialog.save_changes()) is None  # Apply
     assert dialog.error_label.text() == "Give the profile a name."
     assert "should" not in dialog.error_label.text()
     assert saved == []

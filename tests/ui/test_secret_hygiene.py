@@ -84,7 +84,7 @@ def _hits(home: Path) -> list[str]:
     return found
 
 
-def _enter_keys(qtbot: QtBot, sandbox: SandboxServer) -> KeyStore:
+def _enter_keys(qtbot: QtBot, sandbox: SandboxServer, loop: asyncio.AbstractEventLoop) -> KeyStore:
     """Keys typed into the settings dialog, as a coordinator would."""
     keys = KeyStore()
     dialog = SettingsDialog(load_settings(), keys)
@@ -100,7 +100,7 @@ def _enter_keys(qtbot: QtBot, sandbox: SandboxServer) -> KeyStore:
     qtbot.keyClicks(dialog.key_fields[SR_KEY], SR_KEY_VALUE)
     qtbot.keyClicks(dialog.key_fields[BERKE_TOKEN], BERKE_TOKEN_VALUE)
     dialog.active_combo.setCurrentText("Account")
-    assert dialog.save() is not None
+    assert loop.run_until_complete(dialog.save_changes()) is not None  # Apply
     return keys
 
 
@@ -164,7 +164,7 @@ def test_no_key_survives_anywhere(
     report = tmp_path / "report.pdf"  # outside the home: it is the user's file, not the app's
     report.write_bytes(b"%PDF-1.4 Berke report\n")
     with memory_keyring() as ring:
-        keys = _enter_keys(qtbot, strict_sandbox)
+        keys = _enter_keys(qtbot, strict_sandbox, qloop)
         assert len(ring.entries) == 2
 
         settings = load_settings()

@@ -3,14 +3,21 @@ the partner's Marketplace configuration on SmartRecruiters, on a page of its own
 
 The form is built from :class:`ConnectionProfile`'s field metadata (titles, ranges, units,
 groups, choices): a new option is a new field there, not new code here. ``load()`` fills the
-dialog from the settings and the key store; ``save()`` validates, stores the keys (keyring, or
-the session, or the opted-in file) and writes the profiles file.
+dialog from the settings, and reads where the keys are kept in a worker thread; ``save_changes()``
+validates, writes the profiles file and stores the keys (keyring, or the session, or the
+opted-in file).
+
+The keyring is never asked on the GUI thread: it may take seconds to answer (a Secret Service
+over D-Bus, KWallet waking up) or wait on its unlock prompt, and the whole window froze
+meanwhile. Its answers come back through ``asyncio.to_thread`` (``key_places``), as the session
+host's do; the file is written the same way.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine
+import contextlib
+from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -55,13 +62,22 @@ from app.domain.connection import (
 )
 from app.domain.profile_problems import profile_problem
 from app.domain.urls import same_origin
-from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyStore, Storage
+from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyringStatus, KeyStore, Storage
 from app.store.settings_file import SettingsChangedElsewhereError, save_settings
 from app.ui.common.async_dialogs import confirm
 from app.ui.common.labels import plain_label
 from app.ui.common.remembered_size import RememberedSize
 from app.ui.common.screens import available_room
 from app.ui.common.tooltips import plain_tooltip
+from app.ui.settings.key_places import (
+    Entry,
+    KeyChanges,
+    KeyPlaces,
+    SavedProfile,
+    entries_of,
+    read_places,
+    store_keys,
+)
 from app.ui.settings.marketplace_config_page import (
     ClientProvider,
     MarketplaceConfigPage,
@@ -90,6 +106,9 @@ STORAGE_PLACEHOLDERS = {
     Storage.FILE: "saved in the unencrypted key file — type to replace",
     Storage.NONE: "not set",
 }
+#: Until the keyring has said where a saved profile's keys are (it is read in a worker thread).
+CHECKING_PLACEHOLDER = "checking the keyring…"
+CHECKING_BANNER = "Checking where the keys are kept…"
 FILE_WARNING = (
     "The file is not encrypted: any program running under your account, and anyone with a copy "
     "of your disk or its backups, can read the keys. Use it only on a computer you alone use, "
@@ -168,6 +187,13 @@ class SettingsDialog(QDialog):
         self._current = -1
         self._tasks: set[asyncio.Task[Any]] = set()
         self._leaving_unsaved = False  # the coordinator chose to drop typed Marketplace values
+        # Where the saved profiles' keys are, by stored name: None until the worker thread
+        # has read it. Each save that stores keys replaces it (``_places_generation`` then
+        # tells a read started before that save not to paint its older answer).
+        self.key_places: KeyPlaces | None = None
+        self._places_generation = 0
+        self._saving = False  # a save is waiting on the file or the keyring
+        self._close_when_saved: int | None = None  # a close asked for meanwhile
         self.editors: dict[str, QWidget] = {}
         self.key_fields: dict[str, QLineEdit] = {}
         self.key_errors: dict[str, QLabel] = {}
@@ -188,7 +214,7 @@ class SettingsDialog(QDialog):
         outer = QVBoxLayout(self)
         self.pages = QTabWidget()
         self.pages.setObjectName("settingsPages")
-        connections = QWidget()
+        self.connections_page = connections = QWidget()
         layout = QVBoxLayout(connections)
         self.pages.addTab(connections, "Connection &profiles")
         self.marketplace_page = MarketplaceConfigPage(self._marketplace_client)
@@ -294,7 +320,7 @@ class SettingsDialog(QDialog):
         self.buttons.accepted.connect(self._ok)
         self.buttons.rejected.connect(self.reject)
         apply = self.buttons.button(QDialogButtonBox.StandardButton.Apply)
-        apply.clicked.connect(self.save)
+        apply.clicked.connect(lambda _checked=False: self._spawn(self.save_changes()))
         layout.addWidget(self.buttons)
 
     def _editor_for(self, name: str, info: FieldInfo) -> QWidget:
@@ -417,86 +443,116 @@ class SettingsDialog(QDialog):
     # -- load / save -------------------------------------------------------------------------
 
     def load(self) -> None:
-        """Fill the dialog from the settings it was given and the key store."""
+        """Fill the dialog from the settings it was given. Where their keys are kept is read
+        in a worker thread: the key fields say "checking…" until then."""
         self._drafts = [
             _Draft(values=p.model_dump(mode="json"), stored_name=p.name)
             for p in self._settings.profiles
         ]
         self._current = -1
-        status = self._keys.status
-        self.keyring_banner.setText(
-            f"Keys are kept in the system keyring ({status.backend.rsplit('.', 2)[-2]})."
-            if status.usable
-            else f"{status.reason} Keys you enter are kept for this session only and must be "
-            "entered again after a restart — unless you choose the file below."
-        )
-        self.file_opt_in.setVisible(not status.usable)
-        self.file_warning.setVisible(not status.usable)
+        self.key_places = None
+        self._places_generation += 1  # a read still out is of what was there before
+        self._show_status(None)
         self.file_opt_in.setChecked(self._settings.keys_file_opt_in)
         self._refresh_list(select=self._index_of(self._settings.active))
         self._refresh_active(self._settings.active)
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # built outside the app's loop (a bare test): nothing can run
+            return
+        self._spawn(self._read_key_places())
 
-    def save(self) -> AppSettings | None:
-        """Validate every profile, store typed keys, write the file. None (and a message in the
-        dialog) when something must be corrected first."""
-        self._commit_current()
-        self._hide_field_errors()
-        refused = self._refused_key()
-        if refused is not None:
-            return self._fail(refused)
-        profiles: list[ConnectionProfile] = []
-        for index, draft in enumerate(self._drafts):
-            try:
-                profile = ConnectionProfile.model_validate(draft.values, context=TYPED_IN_SETTINGS)
-                unusable = profile.address_problem()
-                if unusable is not None:
-                    return self._fail_on(index, *unusable)
-            except ValidationError as exc:
-                return self._fail_on(index, *profile_problem(exc))
-            profiles.append(profile)
-        # Names first: on a keyring blind to case, "ACME" beside "Acme" finds Acme's keys,
-        # and the left-behind check would call them a removed profile's.
-        same = _same_names(profiles)
-        if same is not None:
-            first, second = same
-            return self._fail_on(
-                max(i for i, p in enumerate(profiles) if p.name == second),
-                "name",
-                f"Two profiles have the same name, “{first}” and “{second}”: names must differ "
-                "by more than their capitals (Windows keeps their keys under one name)."
-                if first != second
-                else f"Two profiles are named “{first}”: names must differ.",
+    async def _read_key_places(self) -> None:
+        generation = self._places_generation
+        names = [p.name for p in self._settings.profiles if not p.is_sandbox]
+        places = await asyncio.to_thread(read_places, self._keys, entries_of(names))
+        if generation == self._places_generation:  # no save stored keys meanwhile
+            self._take_places(places)
+
+    def _take_places(self, places: KeyPlaces) -> None:
+        self.key_places = places
+        self._show_status(places.status)
+        self._update_key_placeholders()
+
+    def _show_status(self, status: KeyringStatus | None) -> None:
+        """The keyring's state in words (None: not known yet); the file is offered only when
+        there is no keyring to use."""
+        if status is None:
+            self.keyring_banner.setText(CHECKING_BANNER)
+        elif status.usable:
+            self.keyring_banner.setText(
+                f"Keys are kept in the system keyring ({status.backend.rsplit('.', 2)[-2]})."
             )
-        left_behind = self._key_left_behind(profiles)
+        else:
+            self.keyring_banner.setText(
+                f"{status.reason} Keys you enter are kept for this session only and must be "
+                "entered again after a restart — unless you choose the file below."
+            )
+        offered = status is not None and not status.usable
+        self.file_opt_in.setVisible(offered)
+        self.file_warning.setVisible(offered)
+
+    async def save_changes(self) -> AppSettings | None:
+        """Validate every profile, write the file, store typed keys. None (and a message in
+        the dialog) when something must be corrected first. The file and the keyring are
+        worked in a worker thread, the profiles and the dialog's buttons off meanwhile; a close
+        asked for then (Esc, the window's X) waits for the keys to be stored."""
+        if self._saving:
+            return None  # one at a time: the buttons are off while one runs
+        self._saving = True
+        try:
+            return await self._save()
+        finally:
+            self._saving = False
+            if self._close_when_saved is not None:
+                asyncio.get_running_loop().call_soon(self._close_as_asked)
+
+    async def _save(self) -> AppSettings | None:
+        profiles = self._validated()
+        if profiles is None:
+            return None
+        with self._busy():
+            found = await asyncio.to_thread(
+                read_places, self._keys, self._entries_to_check(profiles)
+            )
+        left_behind = self._key_left_behind(profiles, found)
         if left_behind is not None:
-            return self._fail(left_behind)
+            self._fail(left_behind)
+            return None
         shared = sharing_a_data_file(profiles)
         if shared is not None:
             first, second = shared
-            return self._fail(
+            self._fail(
                 f"“{first}” and “{second}” would keep their orders and pending steps in one "
                 "data file, mixing two accounts (two Production profiles: make one of them "
                 "Custom; the same data_file given to both in the settings file: remove one)."
             )
+            return None
+        opted_in = self.file_opt_in.isChecked() and not found.status.usable
         settings = AppSettings(
             active=self.active_combo.currentText() or self._settings.active,
             profiles=profiles,
-            keys_file_opt_in=self.file_opt_in.isChecked() and not self._keys.status.usable,
+            keys_file_opt_in=opted_in,
         )
-        # The file first: when it cannot be written (a read-only folder, a full disk) nothing
-        # has changed, keys included. Stored first, a renamed profile's keys had moved to a
-        # name the file on disk does not know, and the error escaped the OK button.
-        try:
-            self._write(settings)
-        except SettingsChangedElsewhereError as exc:
-            return self._fail(str(exc))
-        except OSError as exc:
-            where = f" to {exc.filename}" if exc.filename else ""
-            return self._fail(
-                f"The settings could not be saved{where}: “{exc.strerror or exc}”. Nothing was "
-                "changed; check that the folder can be written, then try again."
-            )
-        self._store_keys(profiles)
+        changes = self._key_changes(profiles, opted_in)
+        with self._busy():
+            # The file first: when it cannot be written (a read-only folder, a full disk)
+            # nothing has changed, keys included. Stored first, a renamed profile's keys had
+            # moved to a name the file on disk does not know.
+            try:
+                await asyncio.to_thread(self._write, settings)
+            except SettingsChangedElsewhereError as exc:
+                self._fail(str(exc))
+                return None
+            except OSError as exc:
+                where = f" to {exc.filename}" if exc.filename else ""
+                self._fail(
+                    f"The settings could not be saved{where}: “{exc.strerror or exc}”. Nothing "
+                    "was changed; check that the folder can be written, then try again."
+                )
+                return None
+            places = await asyncio.to_thread(store_keys, self._keys, changes)
+        self._places_generation += 1  # a read started before this save is out of date
         self._settings = settings
         for draft, profile in zip(self._drafts, profiles, strict=True):
             draft.stored_name = profile.name
@@ -508,10 +564,63 @@ class SettingsDialog(QDialog):
             field_.clear()
         for error in self.key_errors.values():
             error.hide()
-        self._update_key_placeholders()
+        self._take_places(places)
         self.error_label.hide()
         self.saved.emit(settings)
         return settings
+
+    def _validated(self) -> list[ConnectionProfile] | None:
+        """The profiles as typed, when every one is valid and no two share a name; else None,
+        and why shown at its field and on the dialog's error line. Asks no keyring."""
+        self._commit_current()
+        self._hide_field_errors()
+        refused = self._refused_key()
+        if refused is not None:
+            self._fail(refused)
+            return None
+        profiles: list[ConnectionProfile] = []
+        for index, draft in enumerate(self._drafts):
+            try:
+                profile = ConnectionProfile.model_validate(draft.values, context=TYPED_IN_SETTINGS)
+                unusable = profile.address_problem()
+                if unusable is not None:
+                    self._fail_on(index, *unusable)
+                    return None
+            except ValidationError as exc:
+                self._fail_on(index, *profile_problem(exc))
+                return None
+            profiles.append(profile)
+        # Names first: on a keyring blind to case, "ACME" beside "Acme" finds Acme's keys,
+        # and the left-behind check would call them a removed profile's.
+        same = _same_names(profiles)
+        if same is not None:
+            first, second = same
+            self._fail_on(
+                max(i for i, p in enumerate(profiles) if p.name == second),
+                "name",
+                f"Two profiles have the same name, “{first}” and “{second}”: names must differ "
+                "by more than their capitals (Windows keeps their keys under one name)."
+                if first != second
+                else f"Two profiles are named “{first}”: names must differ.",
+            )
+            return None
+        return profiles
+
+    @contextlib.contextmanager
+    def _busy(self) -> Iterator[None]:
+        """The profiles and the buttons off while a save waits on the file or the keyring (an
+        edit then would not be saved, a second click would save twice); the keyboard back
+        where it was after."""
+        focused = self.focusWidget()
+        self.connections_page.setEnabled(False)
+        self.buttons.setEnabled(False)
+        try:
+            yield
+        finally:
+            self.connections_page.setEnabled(True)
+            self.buttons.setEnabled(True)
+            if focused is not None and focused.isEnabled() and not focused.hasFocus():
+                focused.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _refused_key(self) -> str | None:
         """The first typed key that breaks its rule: its profile is shown, the field focused and
@@ -530,7 +639,24 @@ class SettingsDialog(QDialog):
                     return f"{name}: {KEY_TITLES[service]}: {problem}"
         return None
 
-    def _key_left_behind(self, profiles: list[ConnectionProfile]) -> str | None:
+    def _entries_to_check(self, profiles: list[ConnectionProfile]) -> set[Entry]:
+        """The keyring entries ``_key_left_behind`` looks at, read for it beforehand."""
+        saved_names = {p.name for p in self._settings.profiles}
+        entries: set[Entry] = set()
+        for draft, profile in zip(self._drafts, profiles, strict=True):
+            if profile.is_sandbox:
+                continue
+            saved = self._settings.profile(draft.stored_name) if draft.stored_name else None
+            for service in (SR_KEY, BERKE_TOKEN):
+                if draft.keys.get(service):
+                    continue
+                if saved is not None:
+                    entries.add((saved.name, service))
+                if profile.name not in saved_names:
+                    entries.add((profile.name, service))
+        return entries
+
+    def _key_left_behind(self, profiles: list[ConnectionProfile], found: KeyPlaces) -> str | None:
         """A saved key that would go where it was not saved for, with no key typed instead:
         shown at its field, and the sentence for the dialog's error line.
 
@@ -540,6 +666,8 @@ class SettingsDialog(QDialog):
         - A new profile, or one renamed, under the name of keys no saved profile holds (one
           left out of a settings file that could not be read whole): it would connect with
           them, unless a key of its own moves over them.
+
+        ``found``: where the entries ``_entries_to_check`` names are kept.
         """
         saved_names = {p.name for p in self._settings.profiles}
         in_other_capitals = {_keyring_name(p.name): p.name for p in self._settings.profiles}
@@ -554,7 +682,7 @@ class SettingsDialog(QDialog):
                 if draft.keys.get(service):
                     continue
                 # A key of its own follows the profile (and moves over any under a new name).
-                if saved is not None and self._keys.where(saved.name, service) is not Storage.NONE:
+                if saved is not None and found.of(saved.name, service) is not Storage.NONE:
                     before, now = getattr(saved, field_name), getattr(profile, field_name)
                     if same_origin(before, now):
                         continue
@@ -566,7 +694,7 @@ class SettingsDialog(QDialog):
                     )
                 elif (
                     profile.name not in saved_names
-                    and self._keys.where(profile.name, service) is not Storage.NONE
+                    and found.of(profile.name, service) is not Storage.NONE
                 ):
                     sentence = self._left_behind_sentence(
                         profile.name,
@@ -614,42 +742,36 @@ class SettingsDialog(QDialog):
         error.setText(problem or "")
         error.setVisible(problem is not None)
 
-    def _store_keys(self, profiles: list[ConnectionProfile]) -> None:
-        """Typed keys stored; a renamed profile's keys follow it. Every key that moves is read
-        before anything is deleted or written: names may trade places in one save (Acme ↔
-        Beta, or Beta → Delta and Acme → Beta), and a key must follow its profile, never its
-        old name to another account."""
-        opted_in = self.file_opt_in.isChecked() and not self._keys.status.usable
-        if not opted_in:
-            self._keys.leave_file()  # no plain copy stays behind once not wanted
-        self._keys.file_opt_in = opted_in
-        to_write: list[tuple[str, str, SecretStr | str]] = []  # (profile name, service, key)
-        for draft, profile in zip(self._drafts, profiles, strict=True):
-            if profile.is_sandbox:
-                continue
-            renamed = draft.stored_name is not None and draft.stored_name != profile.name
-            for service in (SR_KEY, BERKE_TOKEN):
-                key: SecretStr | str | None = draft.keys.get(service)
-                if not key and renamed:
-                    assert draft.stored_name is not None
-                    key = self._keys.get(draft.stored_name, service)
-                if key:
-                    to_write.append((profile.name, service, key))
-        kept = {d.stored_name for d in self._drafts}
-        for old in self._settings.profiles:
-            if old.name not in kept:
-                self._keys.delete_profile(old.name)  # a removed profile's keys go with it
-        for draft, profile in zip(self._drafts, profiles, strict=True):
-            if draft.stored_name is not None and draft.stored_name != profile.name:
-                self._keys.delete_profile(draft.stored_name)  # moved: its old name holds none
-        for name, service, key in to_write:
-            self._keys.set(name, service, key)
+    def _key_changes(self, profiles: list[ConnectionProfile], file_opt_in: bool) -> KeyChanges:
+        """What saving ``profiles`` does to the stored keys (``store_keys`` does it)."""
+        pairs = list(zip(self._drafts, profiles, strict=True))
+        kept = {draft.stored_name for draft, _profile in pairs}
+        # A removed profile's keys go with it; a renamed one's old name holds none.
+        gone = [old.name for old in self._settings.profiles if old.name not in kept]
+        gone += [
+            draft.stored_name
+            for draft, profile in pairs
+            if draft.stored_name is not None and draft.stored_name != profile.name
+        ]
+        return KeyChanges(
+            profiles=[
+                SavedProfile(
+                    draft.stored_name,
+                    profile.name,
+                    {service: SecretStr(key) for service, key in draft.keys.items() if key},
+                )
+                for draft, profile in pairs
+                if not profile.is_sandbox
+            ],
+            gone=list(dict.fromkeys(gone)),
+            file_opt_in=file_opt_in,
+        )
 
     @property
     def settings(self) -> AppSettings:
         return self._settings
 
-    def _fail_on(self, index: int, field_name: str, sentence: str) -> AppSettings | None:
+    def _fail_on(self, index: int, field_name: str, sentence: str) -> None:
         """In words ("Give the profile a name"), the profile shown, its field focused and the
         words under it; the dialog's error line says which profile."""
         self.profile_list.setCurrentRow(index)
@@ -658,15 +780,17 @@ class SettingsDialog(QDialog):
             editor.setFocus()
         self._show_field_error(field_name, sentence)
         name = self._drafts[index].values.get("name")
-        return self._fail(f"{name}: {sentence}" if name else sentence)
+        self._fail(f"{name}: {sentence}" if name else sentence)
 
-    def _fail(self, text: str) -> AppSettings | None:
+    def _fail(self, text: str) -> None:
         self.error_label.setText(text)
         self.error_label.show()
-        return None
 
     def _ok(self) -> None:
-        if self.save() is not None:
+        self._spawn(self._save_and_close())
+
+    async def _save_and_close(self) -> None:
+        if await self.save_changes() is not None:
             self.accept()
 
     # -- profiles ----------------------------------------------------------------------------
@@ -815,12 +939,14 @@ class SettingsDialog(QDialog):
         if draft is None:
             return
         for service, field_ in self.key_fields.items():
-            where = (
-                self._keys.where(draft.stored_name, service)
-                if draft.stored_name and draft.kind is not ProfileKind.SANDBOX
-                else Storage.NONE
-            )
-            field_.setPlaceholderText(STORAGE_PLACEHOLDERS[where])
+            # From what the worker thread read: a keyring asked here froze the window.
+            if not draft.stored_name or draft.kind is ProfileKind.SANDBOX:
+                text = STORAGE_PLACEHOLDERS[Storage.NONE]
+            elif self.key_places is None:
+                text = CHECKING_PLACEHOLDER
+            else:
+                text = STORAGE_PLACEHOLDERS[self.key_places.of(draft.stored_name, service)]
+            field_.setPlaceholderText(text)
 
     # -- test connection ---------------------------------------------------------------------
 
@@ -834,7 +960,10 @@ class SettingsDialog(QDialog):
         if draft is None:
             return None
         button, label = self.test_buttons[service], self.verdict_labels[service]
-        key = draft.keys.get(service) or self._stored_key_for(draft, service)
+        typed = draft.keys.get(service)
+        stored_under = None if typed else self._stored_key_name(draft, service)
+        address = str(draft.values["sr_base_url" if service == SR_KEY else "berke_base_url"])
+        username = draft.values.get("berke_username") or None
         # The keyboard waits on the verdict's line, and comes back to the button: disabled
         # with the focus, the button handed it to the next field, the Berke address, and what
         # was typed next went into it.
@@ -846,14 +975,13 @@ class SettingsDialog(QDialog):
         label.setText("Testing…")
         self._testing[service] = draft
         try:
+            key: SecretStr | str | None = typed
+            if stored_under is not None:  # the keyring, from a worker thread
+                key = await asyncio.to_thread(self._keys.get, stored_under, service)
             if service == SR_KEY:
-                verdict = await probe_smartrecruiters(str(draft.values["sr_base_url"]), key or "")
+                verdict = await probe_smartrecruiters(address, key or "")
             else:
-                verdict = await probe_berke(
-                    str(draft.values["berke_base_url"]),
-                    key or "",
-                    username=draft.values.get("berke_username") or None,
-                )
+                verdict = await probe_berke(address, key or "", username=username)
         finally:
             if self._testing.get(service) is draft:
                 del self._testing[service]
@@ -870,9 +998,10 @@ class SettingsDialog(QDialog):
             label.setStyleSheet("color: #1b7f3b;" if verdict.ok else "color: #b00020;")
         return verdict
 
-    def _stored_key_for(self, draft: _Draft, service: str) -> SecretStr | None:
-        """The profile's stored key, for the address it was saved for only: typed over with
-        another address, that address gets no key unless one is typed for it."""
+    def _stored_key_name(self, draft: _Draft, service: str) -> str | None:
+        """The name the profile's key is stored under, for the address it was saved for only:
+        typed over with another address, that address gets no key unless one is typed for
+        it."""
         saved = self._settings.profile(draft.stored_name) if draft.stored_name else None
         if saved is None:
             return None
@@ -881,8 +1010,7 @@ class SettingsDialog(QDialog):
             getattr(saved, field_name)
         ).rstrip("/"):
             return None
-        assert draft.stored_name is not None
-        return self._keys.get(draft.stored_name, service)
+        return draft.stored_name
 
     def _shown_draft(self) -> _Draft | None:
         return self._drafts[self._current] if 0 <= self._current < len(self._drafts) else None
@@ -895,6 +1023,12 @@ class SettingsDialog(QDialog):
     def done(self, result: int) -> None:
         """Closing (OK, Cancel, Esc, the window's X) never drops a Marketplace setting typed
         and not saved unasked: they are sent by their own Save buttons, not by OK."""
+        if self._saving:
+            # Closed (Esc, the window's X) while a save waits on the file or the keyring: it
+            # closes once the keys are stored, never with them half moved.
+            self._close_when_saved = result
+            return
+        self._close_when_saved = None
         unsaved = self.marketplace_page.unsaved()
         if unsaved and not self._leaving_unsaved:
             self._spawn(self._close_asked(result, unsaved))
@@ -903,6 +1037,11 @@ class SettingsDialog(QDialog):
             task.cancel()
         self.marketplace_page.cancel_tasks()
         super().done(result)
+
+    def _close_as_asked(self) -> None:
+        result, self._close_when_saved = self._close_when_saved, None
+        if result is not None:  # not closed otherwise since (OK's accept)
+            self.done(result)
 
     async def _close_asked(self, result: int, unsaved: list[str]) -> None:
         if await confirm(
