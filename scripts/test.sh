@@ -12,6 +12,10 @@ export PYTHONDONTWRITEBYTECODE=1
 # The keyring tests start their own D-Bus session and gnome-keyring (tests/secret_service/);
 # here, with the packages just installed, a missing tool is a failure, not a skip.
 export ASSESSMENT_DESK_REQUIRE_SECRET_SERVICE=1
+# Property tests replay the same examples (tests/conftest.py): the landing command must not
+# turn red on an example found by chance, whether or not the CI machine sets CI.
+# HYPOTHESIS_PROFILE=explore looks for new ones.
+export HYPOTHESIS_PROFILE="${HYPOTHESIS_PROFILE:-ci}"
 
 echo "== ruff"
 "$VENV/bin/ruff" check app tests bench scripts

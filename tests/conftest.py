@@ -41,9 +41,10 @@ from tests.waits import HANG_GUARD_MS
 for _private in ("ASSESSMENT_DESK_HOME", "XDG_CONFIG_HOME"):  # this run's, gone with it
     atexit.register(shutil.rmtree, os.environ[_private], ignore_errors=True)
 
-# Property tests explore new examples on a developer's run; on CI they replay the same ones,
-# so a landing is never failed by an example found by chance (one found locally is a bug to
-# fix and pin with @example). HYPOTHESIS_PROFILE=explore on CI explores as well.
+# Property tests explore new examples on a developer's bare pytest run; on CI, and through
+# scripts/test.sh (the landing command, which sets HYPOTHESIS_PROFILE=ci), they replay the
+# same ones, so a landing is never failed by an example found by chance (one found is a bug to
+# fix and pin with @example). HYPOTHESIS_PROFILE=explore explores in either.
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 settings.register_profile("explore", print_blob=True)
 settings.load_profile(

@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,11 +33,12 @@ ORDERS = 8
 LATENCY_MS = 25
 
 
-def make_orders(server: SandboxServer, *, with_email: bool = False) -> list[str]:
-    """New orders; every other candidate has an email (all of them with ``with_email``)."""
+def make_orders(server: SandboxServer, *, with_email: bool = False, start: int = 0) -> list[str]:
+    """New orders; every other candidate has an email (all of them with ``with_email``). Their
+    candidates are numbered from ``start`` (more work for a run that finished early)."""
     ids = []
     with httpx.Client(headers={"X-SmartToken": DEMO_SR_KEY}) as client:
-        for i in range(ORDERS):
+        for i in range(start, start + ORDERS):
             email = with_email or i % 2 == 0
             body = {
                 "candidate": {"id": f"fault-cand-{i}", "firstName": "Zoë", "lastName": f"Test{i}",
@@ -63,15 +65,28 @@ def runner(server: SandboxServer, db: Path, orders: list[str], files: list[Path]
     ]  # fmt: skip
 
 
-def run_with_kills(command: list[str], seed: int, kills: int) -> tuple[int, int]:
-    """Start; after a random number of steps (and a random few milliseconds, so that some kills
-    land while a call is in flight) SIGKILL it; restart… then let it finish.
+def run_with_kills(
+    command_for: Callable[[list[str]], list[str]],
+    orders: list[str],
+    seed: int,
+    kills: int,
+    more_orders: Callable[[], list[str]] | None = None,
+) -> tuple[int, int, list[str]]:
+    """Start the runner on ``orders``; after a random number of steps (and a random few
+    milliseconds, so that some kills land while a call is in flight) SIGKILL it; restart…
+    then let it finish.
 
-    Returns (kills done, exit code of the last run)."""
+    How far a run gets before its kill lands depends on the machine's load: on a loaded one
+    the work was done before the last kill point, and the count fell short. With
+    ``more_orders``, a run that finishes early is given more orders and the kills go on, so
+    every kill point is reached however fast the runner goes.
+
+    Returns (kills done, exit code of the last run, every order worked on)."""
     rng = random.Random(seed)
     env = {**os.environ, "AD_SR_KEY": DEMO_SR_KEY, "AD_BERKE_TOKEN": DEMO_BERKE_TOKEN}
     done_kills = 0
     while done_kills < kills:
+        command = command_for(orders)
         process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
         assert process.stdout is not None
         steps_before_kill = rng.randint(1, 2)
@@ -86,15 +101,33 @@ def run_with_kills(command: list[str], seed: int, kills: int) -> tuple[int, int]
                     process.send_signal(signal.SIGKILL)
                     break
         process.wait()
-        if process.returncode == 0:
-            return done_kills, 0  # finished before the kill point: the work is done
+        if process.returncode == 0:  # finished before the kill point: the work is done
+            if more_orders is None:
+                return done_kills, 0, orders
+            orders = [*orders, *more_orders()]
+            continue
         assert process.returncode == -signal.SIGKILL, f"runner failed: {process.returncode}"
         done_kills += 1
     final = subprocess.run(
-        command, env=env, capture_output=True, text=True, timeout=180, check=False
+        command_for(orders), env=env, capture_output=True, text=True, timeout=180, check=False
     )
     assert "ALL DONE" in final.stdout, final.stdout + final.stderr
-    return done_kills, final.returncode
+    return done_kills, final.returncode, orders
+
+
+def more_orders_of(
+    server: SandboxServer, orders: list[str], **options: Any
+) -> Callable[[], list[str]]:
+    """More work for ``run_with_kills``: orders numbered on from those made so far."""
+    made = len(orders)
+
+    def more() -> list[str]:
+        nonlocal made
+        added = make_orders(server, start=made, **options)
+        made += len(added)
+        return added
+
+    return more
 
 
 def get_json(client: httpx.Client, url: str) -> Any:
@@ -144,11 +177,17 @@ def test_sigkill_at_random_points_loses_and_doubles_nothing(tmp_path: Path) -> N
         orders=5, sr_rate_per_second=0, berke_burst=100_000, latency_ms=LATENCY_MS
     )
     with SandboxServer(config, port=0) as server:
-        orders = make_orders(server)
-        kills, code = run_with_kills(runner(server, tmp_path / "desk.sqlite3", orders, files),
-                                     seed=SEED, kills=KILLS)  # fmt: skip
+        db = tmp_path / "desk.sqlite3"
+        first = make_orders(server)
+        kills, code, orders = run_with_kills(
+            lambda ids: runner(server, db, ids, files),
+            first,
+            seed=SEED,
+            kills=KILLS,
+            more_orders=more_orders_of(server, first),
+        )
         assert code == 0
-        assert kills == KILLS, f"only {kills} kill points before the work finished"
+        assert kills == KILLS
         check_end_state(server, orders, files)
 
 
@@ -158,8 +197,9 @@ def test_fail_rate_and_kills_reach_the_same_end_state(tmp_path: Path) -> None:
     config = SandboxConfig(orders=5, sr_rate_per_second=0, berke_burst=100_000, fail_rate=0.15,
                            seed=7, latency_ms=LATENCY_MS)  # fmt: skip
     with SandboxServer(config, port=0) as server:
-        orders = make_orders(server)
-        _kills, code = run_with_kills(runner(server, tmp_path / "desk.sqlite3", orders, files),
-                                      seed=99, kills=8)  # fmt: skip
+        db = tmp_path / "desk.sqlite3"
+        _kills, code, orders = run_with_kills(
+            lambda ids: runner(server, db, ids, files), make_orders(server), seed=99, kills=8
+        )
         assert code == 0
         check_end_state(server, orders, files)

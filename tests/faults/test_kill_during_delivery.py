@@ -16,7 +16,13 @@ import httpx
 import pytest
 
 from app.sandbox import DEMO_SR_KEY, SandboxConfig, SandboxServer
-from tests.faults.test_kill_and_resume import LATENCY_MS, get_json, make_orders, run_with_kills
+from tests.faults.test_kill_and_resume import (
+    LATENCY_MS,
+    get_json,
+    make_orders,
+    more_orders_of,
+    run_with_kills,
+)
 
 SEED = int(os.environ.get("AD_FAULT_SEED", "20261201"))
 
@@ -53,12 +59,17 @@ def test_sigkill_during_watching_and_delivery_doubles_nothing(tmp_path: Path) ->
         auto_complete_after=0.0,
     )  # fmt: skip
     with SandboxServer(config, port=0) as server:
-        orders = make_orders(server, with_email=True)
-        kills, code = run_with_kills(
-            runner(server, tmp_path / "desk.sqlite3", orders), seed=SEED, kills=12
+        db = tmp_path / "desk.sqlite3"
+        first = make_orders(server, with_email=True)
+        kills, code, orders = run_with_kills(
+            lambda ids: runner(server, db, ids),
+            first,
+            seed=SEED,
+            kills=12,
+            more_orders=more_orders_of(server, first, with_email=True),
         )
         assert code == 0
-        assert kills == 12, f"only {kills} kill points before the work finished"
+        assert kills == 12
         for order_id in orders:
             results = delivered(server, order_id)
             assert len(results) == 1, f"{order_id}: {len(results)} results"

@@ -12,6 +12,7 @@ import pytest
 from app.clients.berke import BerkeClient
 from app.domain.berke import CreateAssessmentRequest
 from app.workflows.reachability import Reachability, check_reachability
+from tests.waits import HANG_GUARD_SECONDS
 
 if TYPE_CHECKING:
     from app.sandbox import SandboxServer
@@ -74,9 +75,13 @@ def _mock(handler: httpx.MockTransport) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=handler)
 
 
-async def _with(handler: httpx.MockTransport, url: str) -> Reachability:
+async def _with(
+    handler: httpx.MockTransport, url: str, deadline: float = HANG_GUARD_SECONDS
+) -> Reachability:
     async with _mock(handler) as client:
-        return await check_reachability(url, client=client, timeout=1)
+        # The check's own deadline is not what these tests look at: a stalled run must not
+        # turn "ok" into "timed out".
+        return await check_reachability(url, client=client, timeout=deadline)
 
 
 @pytest.mark.parametrize("refusal", [405, 501])
@@ -119,7 +124,7 @@ def test_a_timeout_is_a_verdict() -> None:
     def handle(request: httpx.Request) -> httpx.Response:
         raise httpx.ReadTimeout("slow", request=request)
 
-    result = asyncio.run(_with(httpx.MockTransport(handle), "https://site.test/start/ABC"))
+    result = asyncio.run(_with(httpx.MockTransport(handle), "https://site.test/start/ABC", 1))
     assert result == Reachability(False, None, "Timed out: no answer within 1 second.")
 
 

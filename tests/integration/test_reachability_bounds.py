@@ -60,7 +60,7 @@ async def _check(target: str) -> tuple[Reachability, list[str]]:
         result = await check_reachability(
             START,
             client=client,
-            timeout=5,
+            timeout=HANG_GUARD_SECONDS,  # the check's own deadline is not looked at here
             resolve=_names(NAMES),
         )
     return result, web.hosts

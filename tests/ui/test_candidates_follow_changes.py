@@ -26,6 +26,7 @@ from app.views.candidate_groups import CandidateGroups, Column, keeps_its_group
 from app.views.order_rows import OrderColumns, order_row
 from tests.snapshot_samples import order, records, write_sample
 from tests.ui.conftest import snapshot_room
+from tests.waits import HANG_GUARD_SECONDS
 
 #: The gap between groupings off the GUI thread, shortened for the tests (1 s in the app).
 GAP = 0.2
@@ -141,7 +142,10 @@ class Gate:
 
         def held(rows: OrderColumns) -> Any:
             self.started.set()
-            self._open.wait(10)
+            # Held until released: the guard is against a hang only (a timed hold let the
+            # grouping go by itself when the GUI thread was slow to get to ``release``).
+            if not self._open.wait(HANG_GUARD_SECONDS):
+                raise TimeoutError("the held grouping was never released")
             return grouped(rows)
 
         monkeypatch.setattr(orders_room, "grouped", held)
