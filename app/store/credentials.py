@@ -173,6 +173,13 @@ class KeyStore:
         self._session[name] = value
         return Storage.SESSION
 
+    def keep_for_session(self, profile: str, service: str, secret: SecretStr) -> None:
+        """Keep a key for this session only: one that could not be stored where it belongs
+        (the caller says so), rather than lost."""
+        value = secret.get_secret_value().strip()
+        if value:
+            self._session[entry_name(profile, service)] = value
+
     def leave_file(self) -> None:
         """The unencrypted file is no longer wanted (opted out, or a keyring works now): it
         goes, and its keys move to the keyring where one works, else they are kept for this

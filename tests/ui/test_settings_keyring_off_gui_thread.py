@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import keyring
@@ -262,6 +263,8 @@ def test_closing_while_the_keyring_works_waits_for_the_keys_to_be_stored(
         with qtbot.assertNotEmitted(dialog.finished):
             dialog.reject()  # Esc
         assert dialog.isVisible()
+        # Said: the keyring may be waiting on its unlock prompt, out of the dialog's sight.
+        assert "waiting for the keyring to answer" in dialog.error_label.text()
     finally:
         ring.gate.set()
     with qtbot.waitSignals([dialog.saved, dialog.rejected]):
@@ -269,3 +272,99 @@ def test_closing_while_the_keyring_works_waits_for_the_keys_to_be_stored(
     assert not dialog.isVisible()
     assert ring.entries == {(KEYRING_SERVICE, "Acme EU/smartrecruiters"): "A" * 64}
     assert ring.on_gui_thread() == []
+
+
+class PromptKeyring(MemoryKeyring):
+    """A keyring whose reads wait on its unlock prompt until ``gate`` is set."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = threading.Event()
+        self.asked = threading.Event()
+
+    def get_password(self, service: str, username: str) -> str | None:
+        self.asked.set()
+        self.gate.wait(HANG_GUARD_SECONDS)  # the unlock prompt, unanswered
+        return super().get_password(service, username)
+
+
+def test_a_keyring_that_does_not_answer_never_holds_the_apps_other_worker_threads(
+    qtbot: QtBot,
+) -> None:
+    """On the loop's shared executor (ten threads, the database's too), each opening of
+    Settings on an unanswered unlock prompt held a thread for good: after ten, every database
+    call of the desk waited. The dialog's keyring work has a thread of its own."""
+    import asyncio
+    import time
+
+    from app.ui.settings.key_places import KEYRING
+
+    previous = keyring.get_keyring()
+    ring = PromptKeyring()
+    keyring.set_keyring(ring)
+    keys = KeyStore()
+    try:
+        for _ in range(12):  # open Settings, see "checking the keyring…", Cancel; again
+            dialog = SettingsDialog(AppSettings(profiles=[ACME], active="Acme"), keys)
+            qtbot.addWidget(dialog)
+            qtbot.waitUntil(ring.asked.is_set)  # the first opening's read waits on the prompt
+            dialog.reject()
+        other = asyncio.ensure_future(asyncio.to_thread(time.time))  # the database, say
+        qtbot.waitUntil(other.done)  # before the prompt is answered
+        assert not ring.gate.is_set()
+    finally:
+        ring.gate.set()
+        drained = asyncio.ensure_future(KEYRING.run(lambda: None))  # the calls queued behind
+        qtbot.waitUntil(drained.done)
+        keyring.set_keyring(previous)
+
+
+def test_a_key_that_cannot_be_stored_is_said_kept_for_the_session_and_the_save_holds(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Acme renamed Acme EU, its key in the opted-in file, the disk full as the key is written
+    under its new name: the old name was deleted, the file was written, and the exception
+    escaped the save. The key was lost, the dialog still knew the profile as Acme and said
+    nothing, and the session never heard of the save."""
+    import asyncio
+    import errno
+    import json
+
+    from app.store.credentials import KeyringStatus
+    from app.store.settings_file import load_settings, save_settings
+
+    key_file = tmp_path / "keys.json"
+    key_file.write_text(json.dumps({"Acme/smartrecruiters": "A" * 64}))
+    no_keyring = KeyringStatus(False, "keyring.backends.fail.Keyring", "No usable keyring here.")
+    keys = KeyStore(status=no_keyring, file_path=key_file, file_opt_in=True)
+    path = tmp_path / "s.json"
+    settings = AppSettings(profiles=[ACME], active="Acme", keys_file_opt_in=True)
+    save_settings(settings, path)
+    dialog = SettingsDialog(settings, keys, write=lambda s: save_settings(s, path))
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.key_places is not None)
+    dialog.name_edit.setText("Acme EU")
+    dialog.name_edit.textEdited.emit("Acme EU")
+
+    def full_disk(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(key_file))
+
+    monkeypatch.setattr(credentials, "write_private_file", full_disk)
+    saved: list[AppSettings] = []
+    dialog.saved.connect(saved.append)
+    task = asyncio.ensure_future(dialog.save_changes())  # Apply
+    qtbot.waitUntil(task.done)
+    assert task.result() is not None  # the file was written: the settings are saved
+    on_disk = [p.name for p in load_settings(path).profiles]
+    assert "Acme EU" in on_disk
+    assert "Acme" not in on_disk
+    assert [p.name for p in dialog.settings.profiles] == on_disk
+    assert saved  # the session follows the file
+    key = keys.get("Acme EU", SR_KEY)
+    assert key is not None  # kept for the session, not lost
+    assert key.get_secret_value() == "A" * 64
+    assert dialog.error_label.text() == (
+        "The settings were saved, but the SmartRecruiters partner API key of “Acme EU” (No "
+        "space left on device) could not be stored: it is kept for this session only. Once "
+        "the keyring or the disk works again, type it again and Apply."
+    )

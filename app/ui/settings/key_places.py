@@ -5,12 +5,78 @@ the dialog runs them with ``asyncio.to_thread``, never on the GUI thread. No Qt 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import asyncio
+import logging
+import queue
+import threading
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from pydantic import SecretStr
 
-from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyringStatus, KeyStore, Storage
+from app.store.credentials import (
+    BERKE_TOKEN,
+    SR_KEY,
+    KeyringStatus,
+    KeyringUnavailableError,
+    KeyStore,
+    Storage,
+)
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class KeyringThread:
+    """One thread of its own for the dialog's keyring work, calls served in turn.
+
+    Not the loop's shared executor (``asyncio.to_thread``): a keyring that never answers (an
+    unlock prompt left open) held one of its ten threads at each opening of Settings, and with
+    all ten held every database call of the desk waited. Here a call that never returns holds
+    this thread only, and the next calls wait behind it. A daemon thread: an exit is not held
+    by a keyring that does not answer. Nothing is logged of a call (the executor logged its
+    arguments at DEBUG, keys typed included)."""
+
+    def __init__(self) -> None:
+        self._calls: queue.SimpleQueue[
+            tuple[Callable[[], Any], asyncio.AbstractEventLoop, asyncio.Future[Any]]
+        ] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    async def run(self, call: Callable[..., T], *args: Any) -> T:
+        loop = asyncio.get_running_loop()
+        answer: asyncio.Future[T] = loop.create_future()
+        self._calls.put((lambda: call(*args), loop, answer))
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._serve, name="keyring", daemon=True)
+                self._thread.start()
+        return await answer
+
+    def _serve(self) -> None:
+        while True:
+            call, loop, answer = self._calls.get()
+            try:
+                result = call()
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller, whatever it is
+                loop.call_soon_threadsafe(_settle, answer, None, exc)
+            else:
+                loop.call_soon_threadsafe(_settle, answer, result, None)
+
+
+def _settle(answer: asyncio.Future[Any], result: object, exc: BaseException | None) -> None:
+    if answer.done():  # the caller went (the dialog closed): nobody to tell
+        return
+    if exc is not None:
+        answer.set_exception(exc)
+    else:
+        answer.set_result(result)
+
+
+#: The dialog's keyring thread, one for the app (a second dialog's calls wait behind the first's).
+KEYRING = KeyringThread()
 
 SERVICES = (SR_KEY, BERKE_TOKEN)
 
@@ -62,13 +128,29 @@ class KeyChanges:
     file_opt_in: bool  # the unencrypted file stays (or becomes) where keys are kept
 
 
-def store_keys(keys: KeyStore, changes: KeyChanges) -> KeyPlaces:
+@dataclass(frozen=True)
+class StoredKeys:
+    """What a save did to the keys: where they are now, and the ones that could not be stored
+    where they belong ((profile, service), and why), kept for this session instead."""
+
+    places: KeyPlaces
+    not_stored: list[tuple[Entry, str]] = field(default_factory=list)
+
+
+def store_keys(keys: KeyStore, changes: KeyChanges) -> StoredKeys:
     """Blocking. Typed keys stored; a renamed profile's keys follow it. Every key that moves is
     read before anything is deleted or written: names may trade places in one save (Acme ↔
     Beta, or Beta → Delta and Acme → Beta), and a key must follow its profile, never its old
-    name to another account. Returns where the saved profiles' keys are now."""
+    name to another account.
+
+    A key that cannot be written (a full disk under the opted-in file, a keyring failing half
+    way) is kept for this session and said, never lost: it had been read, and its old name
+    deleted, and it existed only in this call."""
     if not changes.file_opt_in:
-        keys.leave_file()  # no plain copy stays behind once not wanted
+        try:
+            keys.leave_file()  # no plain copy stays behind once not wanted
+        except OSError as exc:  # its keys are in the keyring or the session already
+            log.warning("The key file could not be removed: %s", exc.strerror or exc)
     keys.file_opt_in = changes.file_opt_in
     to_write: list[tuple[str, str, SecretStr]] = []  # (profile name, service, key)
     for profile in changes.profiles:
@@ -81,7 +163,23 @@ def store_keys(keys: KeyStore, changes: KeyChanges) -> KeyPlaces:
             if key:
                 to_write.append((profile.name, service, key))
     for name in changes.gone:
-        keys.delete_profile(name)
+        try:
+            keys.delete_profile(name)
+        except (OSError, KeyringUnavailableError) as exc:  # left under the old name: the
+            # next save's check finds it
+            log.warning("The keys of a profile no longer kept could not be deleted: %r", exc)
+    not_stored: list[tuple[Entry, str]] = []
     for name, service, key in to_write:
-        keys.set(name, service, key)
-    return read_places(keys, entries_of(p.name for p in changes.profiles))
+        try:
+            keys.set(name, service, key)
+        except (OSError, KeyringUnavailableError) as exc:  # kept for the session, not lost
+            keys.keep_for_session(name, service, key)
+            not_stored.append(((name, service), _reason(exc)))
+    return StoredKeys(read_places(keys, entries_of(p.name for p in changes.profiles)), not_stored)
+
+
+def _reason(exc: OSError | KeyringUnavailableError) -> str:
+    """Why a key could not be stored, in a few words (never the key: none is in an error)."""
+    if isinstance(exc, OSError):
+        return str(exc.strerror or type(exc).__name__)
+    return str(exc) or type(exc).__name__

@@ -9,14 +9,15 @@ opted-in file).
 
 The keyring is never asked on the GUI thread: it may take seconds to answer (a Secret Service
 over D-Bus, KWallet waking up) or wait on its unlock prompt, and the whole window froze
-meanwhile. Its answers come back through ``asyncio.to_thread`` (``key_places``), as the session
-host's do; the file is written the same way.
+meanwhile. Its answers come back from a thread of its own (``key_places.KEYRING``); the file is
+written in a worker thread.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -70,10 +71,12 @@ from app.ui.common.remembered_size import RememberedSize
 from app.ui.common.screens import available_room
 from app.ui.common.tooltips import plain_tooltip
 from app.ui.settings.key_places import (
+    KEYRING,
     Entry,
     KeyChanges,
     KeyPlaces,
     SavedProfile,
+    StoredKeys,
     entries_of,
     read_places,
     store_keys,
@@ -91,6 +94,8 @@ FORM_FIELDS = [
     if isinstance(info.json_schema_extra, dict) and "group" in info.json_schema_extra
 ]
 KEY_TITLES = {SR_KEY: "Partner API key", BERKE_TOKEN: "API token"}
+#: The keys named outside their profile's form.
+KEY_NAMES = {SR_KEY: "SmartRecruiters partner API key", BERKE_TOKEN: "Berke API token"}
 KEY_HINTS = {
     SR_KEY: "The 64-character partner key from the SmartRecruiters Partner Portal",
     BERKE_TOKEN: "From Berke: Settings | API:Security",
@@ -106,6 +111,11 @@ STORAGE_PLACEHOLDERS = {
     Storage.FILE: "saved in the unencrypted key file — type to replace",
     Storage.NONE: "not set",
 }
+#: A close asked for while a save waits on the keyring.
+WAITING_FOR_THE_KEYRING = (
+    "Closing once the keys are stored: waiting for the keyring to answer (it may be asking to "
+    "be unlocked)."
+)
 #: Until the keyring has said where a saved profile's keys are (it is read in a worker thread).
 CHECKING_PLACEHOLDER = "checking the keyring…"
 CHECKING_BANNER = "Checking where the keys are kept…"
@@ -148,6 +158,21 @@ def _keyring_name(name: str) -> str:
     """A name as a case-blind keyring compares it: capitals only. Not ``casefold``: "Straße"
     and "STRASSE" are two names to Windows, and were refused for differing "in capitals"."""
     return name.lower()
+
+
+log = logging.getLogger(__name__)
+
+
+def _not_stored_sentence(not_stored: list[tuple[Entry, str]]) -> str:
+    """The settings were saved, but these keys are kept for this session only: which, and why."""
+    which = "; ".join(
+        f"the {KEY_NAMES[service]} of “{name}” ({why})" for (name, service), why in not_stored
+    )
+    kept = "it is" if len(not_stored) == 1 else "they are"
+    return (
+        f"The settings were saved, but {which} could not be stored: {kept} kept for this "
+        "session only. Once the keyring or the disk works again, type it again and Apply."
+    )
 
 
 def _same_names(profiles: list[ConnectionProfile]) -> tuple[str, str] | None:
@@ -465,7 +490,7 @@ class SettingsDialog(QDialog):
     async def _read_key_places(self) -> None:
         generation = self._places_generation
         names = [p.name for p in self._settings.profiles if not p.is_sandbox]
-        places = await asyncio.to_thread(read_places, self._keys, entries_of(names))
+        places = await KEYRING.run(read_places, self._keys, entries_of(names))
         if generation == self._places_generation:  # no save stored keys meanwhile
             self._take_places(places)
 
@@ -512,9 +537,7 @@ class SettingsDialog(QDialog):
         if profiles is None:
             return None
         with self._busy():
-            found = await asyncio.to_thread(
-                read_places, self._keys, self._entries_to_check(profiles)
-            )
+            found = await KEYRING.run(read_places, self._keys, self._entries_to_check(profiles))
         left_behind = self._key_left_behind(profiles, found)
         if left_behind is not None:
             self._fail(left_behind)
@@ -551,7 +574,11 @@ class SettingsDialog(QDialog):
                     "was changed; check that the folder can be written, then try again."
                 )
                 return None
-            places = await asyncio.to_thread(store_keys, self._keys, changes)
+            try:
+                stored: StoredKeys | None = await KEYRING.run(store_keys, self._keys, changes)
+            except Exception:  # the file is written: the settings are saved all the same
+                log.exception("Storing the keys of a save failed")
+                stored = None
         self._places_generation += 1  # a read started before this save is out of date
         self._settings = settings
         for draft, profile in zip(self._drafts, profiles, strict=True):
@@ -564,8 +591,19 @@ class SettingsDialog(QDialog):
             field_.clear()
         for error in self.key_errors.values():
             error.hide()
-        self._take_places(places)
         self.error_label.hide()
+        if stored is None:
+            self.key_places = None
+            self._update_key_placeholders()
+            self._spawn(self._read_key_places())
+            self._fail(
+                "The settings were saved, but the keys could not all be stored (the log says "
+                "why). Check where each profile's keys are, and type again any that is missing."
+            )
+        else:
+            self._take_places(stored.places)
+            if stored.not_stored:
+                self._fail(_not_stored_sentence(stored.not_stored))
         self.saved.emit(settings)
         return settings
 
@@ -977,7 +1015,7 @@ class SettingsDialog(QDialog):
         try:
             key: SecretStr | str | None = typed
             if stored_under is not None:  # the keyring, from a worker thread
-                key = await asyncio.to_thread(self._keys.get, stored_under, service)
+                key = await KEYRING.run(self._keys.get, stored_under, service)
             if service == SR_KEY:
                 verdict = await probe_smartrecruiters(address, key or "")
             else:
@@ -1025,8 +1063,10 @@ class SettingsDialog(QDialog):
         and not saved unasked: they are sent by their own Save buttons, not by OK."""
         if self._saving:
             # Closed (Esc, the window's X) while a save waits on the file or the keyring: it
-            # closes once the keys are stored, never with them half moved.
+            # closes once the keys are stored, never with them half moved. Said, in case the
+            # keyring is waiting on its unlock prompt.
             self._close_when_saved = result
+            self._fail(WAITING_FOR_THE_KEYRING)
             return
         self._close_when_saved = None
         unsaved = self.marketplace_page.unsaved()
