@@ -84,7 +84,7 @@ def run_with_kills(
     Returns (kills done, exit code of the last run, every order worked on)."""
     rng = random.Random(seed)
     env = {**os.environ, "AD_SR_KEY": DEMO_SR_KEY, "AD_BERKE_TOKEN": DEMO_BERKE_TOKEN}
-    done_kills = 0
+    done_kills = extra_rounds = 0
     while done_kills < kills:
         command = command_for(orders)
         process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
@@ -104,6 +104,11 @@ def run_with_kills(
         if process.returncode == 0:  # finished before the kill point: the work is done
             if more_orders is None:
                 return done_kills, 0, orders
+            # Bounded: a runner that says ALL DONE and does nothing must fail, not be given
+            # orders for ever.
+            assert seen > 0, "the runner finished a life without a single step"
+            extra_rounds += 1
+            assert extra_rounds <= kills, "the work keeps finishing before its kill points"
             orders = [*orders, *more_orders()]
             continue
         assert process.returncode == -signal.SIGKILL, f"runner failed: {process.returncode}"
@@ -203,3 +208,25 @@ def test_fail_rate_and_kills_reach_the_same_end_state(tmp_path: Path) -> None:
         )
         assert code == 0
         check_end_state(server, orders, files)
+
+
+def test_a_runner_that_does_no_step_fails_the_kills_rather_than_being_given_more_work() -> None:
+    """``more_orders`` keeps the kill count whatever the load, but a desk that says ALL DONE
+    without doing anything (the regression these tests exist for) must fail them, not be given
+    orders for ever."""
+    given: list[int] = []
+
+    def more() -> list[str]:
+        given.append(1)
+        assert len(given) <= 3, "still being given more orders"
+        return [f"order-{len(given)}"]
+
+    with pytest.raises(AssertionError, match="without a single step"):
+        run_with_kills(
+            lambda _ids: [sys.executable, "-c", "print('ALL DONE')"],
+            ["order-0"],
+            seed=1,
+            kills=3,
+            more_orders=more,
+        )
+    assert given == []
