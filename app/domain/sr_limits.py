@@ -65,15 +65,11 @@ def http_url_problem(value: str) -> str | None:
         return absolute
     if parts.scheme not in ("http", "https") or not host:
         return absolute
-    try:
-        port = parts.port  # read here: a port that is no number in range raises
-    except ValueError:
-        port = 0
-    if port == 0:
-        given = parts.netloc.rsplit("]", 1)[-1].rpartition(":")[2][:20]
-        return f"has “{given}” where a port number (1 to 65535) goes, after the server name"
-    from app.domain.urls import is_valid_host  # ipaddress: not needed by the first frame
+    from app.domain.urls import bad_port, is_valid_host  # ipaddress: not for the first frame
 
+    given = bad_port(parts)
+    if given is not None:
+        return f"has “{given}” where a port number (1 to 65535) goes, after the server name"
     if not is_valid_host(host):
         shown = host if len(host) <= 60 else host[:59] + "…"
         return f"has no valid server name: “{shown}”"

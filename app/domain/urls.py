@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 #: A label of an ASCII host name. Underscores pass, as httpx lets them (some internal names
 #: have them).
@@ -47,12 +47,8 @@ def require_secure_base_url(base_url: str, service: str) -> str:
         raise ValueError(f"The {service} address is not a valid web address.") from exc
     if parts.scheme not in ("http", "https") or not parts.netloc or not parts.hostname:
         raise ValueError(f"The {service} address must be a full http(s) URL.")
-    try:
-        port = parts.port  # read here: a port that is no number in range raises
-    except ValueError:
-        port = 0
-    if port == 0:
-        given = parts.netloc.rsplit("]", 1)[-1].rpartition(":")[2][:20]
+    given = bad_port(parts)
+    if given is not None:
         raise ValueError(
             f"The {service} address has “{given}” where a port number (1 to 65535) goes, "
             "after the “:” that follows the server name."
@@ -68,6 +64,18 @@ def require_secure_base_url(base_url: str, service: str) -> str:
     if parts.query or parts.fragment or parts.username or parts.password:
         raise ValueError(f"The {service} address must not carry a query or credentials.")
     return text.rstrip("/")
+
+
+def bad_port(parts: SplitResult) -> str | None:
+    """What stands where the port goes when it is no number from 1 to 65535 ("abc", "99999",
+    "0"), for the words that say so; None when there is no port, or a good one."""
+    try:
+        port = parts.port  # read here: a port that is no number in range raises
+    except ValueError:
+        port = 0
+    if port != 0:
+        return None
+    return parts.netloc.rsplit("]", 1)[-1].rpartition(":")[2][:20]
 
 
 def is_valid_host(host: str) -> bool:
