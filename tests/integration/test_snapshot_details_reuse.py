@@ -40,10 +40,17 @@ class CountingTransport(RecordingTransport):
     def __init__(self) -> None:
         super().__init__()
         self.on_detail: Callable[[int], None] | None = None
+        #: Detail requests after this many wait for ``released`` (unsent, unrecorded): what
+        #: a test does meanwhile cannot race the rest of the details.
+        self.hold_after: int | None = None
+        self.released = asyncio.Event()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if is_detail(request) and self.on_detail is not None:
-            self.on_detail(len(self.details()) + 1)
+        if is_detail(request):
+            if self.on_detail is not None:
+                self.on_detail(len(self.details()) + 1)
+            if self.hold_after is not None and len(self.details()) >= self.hold_after:
+                await self.released.wait()
         return await super().handle_async_request(request)
 
     def details(self) -> list[httpx.Request]:
