@@ -50,7 +50,7 @@ class KeyringThread:
         answer: asyncio.Future[T] = loop.create_future()
         self._calls.put((lambda: call(*args), loop, answer))
         with self._lock:
-            if self._thread is None:
+            if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._serve, name="keyring", daemon=True)
                 self._thread.start()
         return await answer
@@ -59,11 +59,13 @@ class KeyringThread:
         while True:
             call, loop, answer = self._calls.get()
             try:
-                result = call()
+                outcome: tuple[object, BaseException | None] = (call(), None)
             except BaseException as exc:  # noqa: BLE001 - handed to the caller, whatever it is
-                loop.call_soon_threadsafe(_settle, answer, None, exc)
-            else:
-                loop.call_soon_threadsafe(_settle, answer, result, None)
+                outcome = (None, exc)
+            try:
+                loop.call_soon_threadsafe(_settle, answer, *outcome)
+            except RuntimeError:  # its loop closed meanwhile (the app quitting): nobody to tell
+                continue
 
 
 def _settle(answer: asyncio.Future[Any], result: object, exc: BaseException | None) -> None:
