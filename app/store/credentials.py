@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 KEYRING_SERVICE = "assessment-desk"
 SR_KEY = "smartrecruiters"
 BERKE_TOKEN = "berke"
+#: Every key a profile keeps, one per service.
+KEY_SERVICES = (SR_KEY, BERKE_TOKEN)
 
 
 #: A key file holds a few profiles' keys: a few KB. More is not a key file.
@@ -216,7 +218,7 @@ class KeyStore:
         self._forget_in_file(name)
 
     def delete_profile(self, profile: str) -> None:
-        for service in (SR_KEY, BERKE_TOKEN):
+        for service in KEY_SERVICES:
             self.delete(profile, service)
 
     def credentials(self, profile: str) -> Credentials | None:

@@ -16,8 +16,7 @@ from typing import Any, TypeVar
 from pydantic import SecretStr
 
 from app.store.credentials import (
-    BERKE_TOKEN,
-    SR_KEY,
+    KEY_SERVICES,
     KeyringStatus,
     KeyringUnavailableError,
     KeyStore,
@@ -80,7 +79,6 @@ def _settle(answer: asyncio.Future[Any], result: object, exc: BaseException | No
 #: The dialog's keyring thread, one for the app (a second dialog's calls wait behind the first's).
 KEYRING = KeyringThread()
 
-SERVICES = (SR_KEY, BERKE_TOKEN)
 
 #: (profile name as stored, service)
 Entry = tuple[str, str]
@@ -99,7 +97,7 @@ class KeyPlaces:
 
 def entries_of(names: Iterable[str]) -> list[Entry]:
     """Both services' entries of each profile named."""
-    return [(name, service) for name in names for service in SERVICES]
+    return [(name, service) for name in names for service in KEY_SERVICES]
 
 
 def read_places(keys: KeyStore, entries: Iterable[Entry]) -> KeyPlaces:
@@ -157,7 +155,7 @@ def store_keys(keys: KeyStore, changes: KeyChanges) -> StoredKeys:
     to_write: list[tuple[str, str, SecretStr]] = []  # (profile name, service, key)
     for profile in changes.profiles:
         renamed = profile.stored_name is not None and profile.stored_name != profile.name
-        for service in SERVICES:
+        for service in KEY_SERVICES:
             key: SecretStr | None = profile.typed.get(service)
             if not key and renamed:
                 assert profile.stored_name is not None

@@ -63,7 +63,13 @@ from app.domain.connection import (
 )
 from app.domain.profile_problems import profile_problem
 from app.domain.urls import same_origin
-from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyringStatus, KeyStore, Storage
+from app.store.credentials import (
+    BERKE_TOKEN,
+    SR_KEY,
+    KeyringStatus,
+    KeyStore,
+    Storage,
+)
 from app.store.settings_file import SettingsChangedElsewhereError, save_settings
 from app.ui.common.async_dialogs import confirm
 from app.ui.common.labels import plain_label
@@ -677,22 +683,11 @@ class SettingsDialog(QDialog):
                     return f"{name}: {KEY_TITLES[service]}: {problem}"
         return None
 
-    def _entries_to_check(self, profiles: list[ConnectionProfile]) -> set[Entry]:
-        """The keyring entries ``_key_left_behind`` looks at, read for it beforehand."""
-        saved_names = {p.name for p in self._settings.profiles}
-        entries: set[Entry] = set()
-        for draft, profile in zip(self._drafts, profiles, strict=True):
-            if profile.is_sandbox:
-                continue
-            saved = self._settings.profile(draft.stored_name) if draft.stored_name else None
-            for service in (SR_KEY, BERKE_TOKEN):
-                if draft.keys.get(service):
-                    continue
-                if saved is not None:
-                    entries.add((saved.name, service))
-                if profile.name not in saved_names:
-                    entries.add((profile.name, service))
-        return entries
+    def _entries_to_check(self, profiles: list[ConnectionProfile]) -> list[Entry]:
+        """Where ``_key_left_behind`` may look, read for it beforehand: both keys of every
+        profile name saved or typed (a few keyring reads, in the keyring's thread)."""
+        names = {p.name for p in [*self._settings.profiles, *profiles] if not p.is_sandbox}
+        return entries_of(sorted(names))
 
     def _key_left_behind(self, profiles: list[ConnectionProfile], found: KeyPlaces) -> str | None:
         """A saved key that would go where it was not saved for, with no key typed instead:
