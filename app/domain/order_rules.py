@@ -201,17 +201,22 @@ def _no_address(order: AssessmentOrder, linked: LinkedAssessment) -> str | None:
             "The candidate has no email address: give them the invitation code, "
             "or print an invitation slip."
         )
+    problem = unsendable_address(address)
+    if problem is not None:
+        said = f"{problem[0].upper()}{problem[1:]}"
+        return f"{said}: give them the invitation code, or print an invitation slip."
+    return None
+
+
+def unsendable_address(address: str) -> str | None:
+    """Why Berke would refuse to send an invitation to ``address`` ("the candidate's address
+    is 118 characters long, …"), or None. The plan and the batch say it too: an address is
+    well-formed up to 254 characters, but SendInvitation takes 100."""
     if len(address) > BERKE_ADDRESS_MAX:
-        # Well-formed up to 254, but SendInvitation takes 100: the dialog had no field to
-        # say it at, and the refusal came from inside the workflow.
         return (
-            f"The candidate's address is {len(address)} characters long, more than the "
-            f"{BERKE_ADDRESS_MAX} Berke accepts: give them the invitation code, or print an "
-            "invitation slip."
+            f"the candidate's address is {len(address)} characters long, more than the "
+            f"{BERKE_ADDRESS_MAX} Berke accepts"
         )
     if not is_well_formed_email(address):
-        return (
-            f"The candidate's address “{address}” is not one Berke accepts: give them the "
-            "invitation code, or print an invitation slip."
-        )
+        return f"the candidate's address “{address}” is not one Berke accepts"
     return None

@@ -27,7 +27,7 @@ from app.domain.berke_text import BerkeParam
 from app.domain.field_errors import FORM_LEVEL, field_errors
 from app.domain.invitation import InvitationText
 from app.domain.journal_terms import LinkedAssessment, StepKind, StepState
-from app.domain.order_rules import OrderAction, why_not
+from app.domain.order_rules import OrderAction, unsendable_address, why_not
 from app.domain.service_time import local_time
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.domain.text_fold import fold
@@ -131,7 +131,7 @@ class PlannedOrder:
     def what_happens(self) -> str:
         """The steps, in words ("Create, accept, invite zoe@example.com")."""
         email = self.invite_to if self.invite_to is not None else self.order.candidate.email
-        invite = f"invite {email}" if email else "no email: give the candidate the code"
+        invite = _invite_in_words(email)
         match self.kind:
             case PlanKind.SKIP:
                 return f"Skipped: {self.reason}"
@@ -366,7 +366,7 @@ async def plan_batch(
             plan.append(
                 PlannedOrder(order, PlanKind.CARRY_ON, invite_to=address, invited_already=invited)
             )
-            earlier.went_on_with(keys, assessment, invited=invited or bool(address))
+            earlier.went_on_with(keys, assessment, invited=invited or _can_invite(address))
             continue
         # One an earlier row makes (the freshest), else the newest now, else one an earlier
         # row links to an order of theirs (through which this order knows it: nothing of
@@ -391,7 +391,7 @@ async def plan_batch(
                     invited_already=invited,
                 )
             )
-            earlier.went_on_with(keys, assessment, invited=invited or bool(address))
+            earlier.went_on_with(keys, assessment, invited=invited or _can_invite(address))
             continue
         linked_by_then = made or (earlier.went_on_for(keys) if reuse is not None else None)
         if linked_by_then is not None:
@@ -407,7 +407,7 @@ async def plan_batch(
                     invited_already=invited,
                 )
             )
-            invites = invited or bool(order.candidate.email)
+            invites = invited or _can_invite(order.candidate.email)
             if made is not None:
                 earlier.made(keys, made, invited=invites)
             else:
@@ -423,6 +423,21 @@ async def plan_batch(
         made = _Assessment(f"new:{order.id}", order.id)
         earlier.made(keys, made, invited=bool(order.candidate.email))
     return plan
+
+
+def _can_invite(address: str | None) -> bool:
+    """Whether Berke would send an invitation to ``address``: there is one, and it takes it."""
+    return bool(address) and unsendable_address(address or "") is None
+
+
+def _invite_in_words(address: str | None) -> str:
+    """The plan's last step: "invite zoe@example.com", or why none can go, and what instead."""
+    if not address:
+        return "no email: give the candidate the code"
+    problem = unsendable_address(address)
+    if problem is not None:  # 101 to 254 characters: well-formed, but Berke takes 100
+        return f"no invitation ({problem}): give the candidate the code"
+    return f"invite {address}"
 
 
 #: The most of a job's name the plan's words take (a recruiter's title may run to hundreds).
@@ -529,26 +544,9 @@ async def create_accept_invite(
         accepted = "Accepted" if was_new else "Accepted before"  # by an earlier run
         if reused:
             accepted = f"{reused}accepted"
-        address = linked.invitation_address(order.candidate.email)
-        if address and not linked.invitation_sent:
-            try:
-                await send_invitation(desk, order, invitation=invitation, just_created=created)
-            except AlreadyInvitedError as exc:
-                return Outcome(
-                    order.id, name, OutcomeKind.DONE,
-                    f"{accepted} ({linked.invitation_code}); no invitation sent: {exc}",
-                )  # fmt: skip
-            detail = (
-                f"{accepted} and invited ({linked.invitation_code})."
-                if was_new
-                else f"Invited ({linked.invitation_code}); the order was accepted before."
-            )
-        elif not address:
-            detail = (
-                f"{accepted}; no email, so no invitation: give the code {linked.invitation_code}."
-            )
-        else:
-            detail = f"{accepted} ({linked.invitation_code}); the invitation was already sent."
+        detail = await _invitation_step(
+            desk, order, linked, accepted, was_new=was_new, created=created, invitation=invitation
+        )
     except StateConflictError as exc:
         # The order's own assessment (made now or by an earlier run), not one it reuses.
         own = linked if linked is not None and not reused else None
@@ -562,6 +560,38 @@ async def create_accept_invite(
         log.exception("Unexpected failure in the batch on order %s", order.id)
         return Outcome(order.id, name, OutcomeKind.FAILED, unexpected_failure(exc))
     return Outcome(order.id, name, OutcomeKind.DONE, detail)
+
+
+async def _invitation_step(
+    desk: Desk,
+    order: AssessmentOrder,
+    linked: LinkedAssessment,
+    accepted: str,
+    *,
+    was_new: bool,
+    created: bool,
+    invitation: InvitationText | None,
+) -> str:
+    """The last of "create, accept, invite": the invitation sent unless it went already or
+    cannot go. The outcome's words, which start with ``accepted`` ("Accepted", …)."""
+    address = linked.invitation_address(order.candidate.email)
+    if linked.invitation_sent:
+        return f"{accepted} ({linked.invitation_code}); the invitation was already sent."
+    if not address:
+        return f"{accepted}; no email, so no invitation: give the code {linked.invitation_code}."
+    unsendable = unsendable_address(address)
+    if unsendable is not None:  # as with no address: the order goes on, the code is given
+        return (
+            f"{accepted}; no invitation, since {unsendable}: give the code "
+            f"{linked.invitation_code}."
+        )
+    try:
+        await send_invitation(desk, order, invitation=invitation, just_created=created)
+    except AlreadyInvitedError as exc:
+        return f"{accepted} ({linked.invitation_code}); no invitation sent: {exc}"
+    if was_new:
+        return f"{accepted} and invited ({linked.invitation_code})."
+    return f"Invited ({linked.invitation_code}); the order was accepted before."
 
 
 async def _reused_words(desk: Desk, from_order_id: str, source: LinkedAssessment) -> str:

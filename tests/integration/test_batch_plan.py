@@ -643,3 +643,47 @@ def test_an_order_whose_assessment_berke_deleted_is_skipped_and_not_reused(
         ]
 
     with_board(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_an_address_longer_than_berke_takes_is_planned_and_run_without_an_invitation(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """SmartRecruiters' address has 118 characters (well-formed: it takes 254), Berke's
+    invitation 100. The assessment was made without it, in the form. The plan said "invite"
+    that address for both of the candidate's orders, and the run accepted the first, then
+    failed it at the invitation, whose refusal came from inside the workflow."""
+    long = "ines." + "l" * 59 + "@" + "b" * 50 + ".co"
+    assert len(long) == 118
+    said = f"the candidate's address is {len(long)} characters long, more than the 100 Berke"
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        first = await order_for(desk, "Ines", long, "Registered Nurse")
+        second = await order_for(desk, "Ines", long, "Staff Accountant")
+        await board.sync()
+        typed = CreateAssessmentRequest(first_name="Ines", last_name="Lindqvist")
+        made = await board.create_assessment(first.id, typed)
+        plan = (await board.plan_batch([first.id, second.id])).orders
+        assert [p.kind for p in plan] == [PlanKind.CARRY_ON, PlanKind.REUSE]
+        instead = f"no invitation ({said} accepts): give the candidate the code"
+        assert [p.what_happens() for p in plan] == [
+            f"Already created: accept if needed, {instead}",
+            "Reuse the assessment of their Registered Nurse order of "
+            f"{day(first)} (not invited yet), accept, {instead}",
+        ]
+        ran = await board.create_accept_invite([first.id, second.id], plan=plan)
+        assert [o.kind for o in ran] == [OutcomeKind.DONE, OutcomeKind.DONE]
+        assert ran[0].detail == (
+            f"Accepted; no invitation, since {said} accepts: give the code {made.invitation_code}."
+        )
+        assert ran[1].detail.endswith(
+            f"accepted; no invitation, since {said} accepts: give the code {made.invitation_code}."
+        )
+        for order in (first, second):
+            cached = desk.orders.get(order.id)
+            assert cached is not None
+            assert cached.status is OrderStatus.IN_PROGRESS
+        status = await desk.session.berke.get_assessment_status(made.source_candidate_id)
+        assert status is not None
+        assert not status.invitations_sent
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body)
