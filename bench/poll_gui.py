@@ -18,18 +18,17 @@ import asyncio
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.common import load, ratios
+from bench.common import load, ratios, scratch_dir
 from bench.windowed import run_qt
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
-os.environ.setdefault("ASSESSMENT_DESK_HOME", tempfile.mkdtemp(prefix="poll-bench-"))
+os.environ.setdefault("ASSESSMENT_DESK_HOME", str(scratch_dir("poll-bench-")))
 
 
 async def measure(orders: int, polls: int) -> dict[str, list[float]]:

@@ -37,7 +37,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.common import child_env, load, ratios
+from app.domain.snapshot_format import FORMAT_VERSION
+from bench.common import child_env, load, ratios, scratch_dir
 
 FIRST = ["Ana", "Zoë", "Émile", "John", "Mary", "Li", "Omar", "Sven", "Inès", "Kai", "Łucja"]
 LAST = ["Müller", "Smith", "Núñez", "Dubois", "Kowalski", "Rossi", "Tanaka", "Okafor", "Berg"]
@@ -101,7 +102,9 @@ def measure(path: Path) -> dict[str, object]:
     from app.views.inbox_columns import INBOX
 
     app = QApplication([])
-    settings = QSettings(str(Path(tempfile.mkdtemp()) / "bench.ini"), QSettings.Format.IniFormat)
+    settings = QSettings(
+        str(scratch_dir("snapshot-bench-") / "bench.ini"), QSettings.Format.IniFormat
+    )
     # The window's modules are loaded when the app starts (bench/startup.py times that), and
     # compiling them here would time Python, not opening: load them before the clock starts.
     importlib.import_module("app.ui.main_window")
@@ -173,7 +176,7 @@ def _csv_export(window: Any) -> dict[str, float]:
     the whole export (worded and written in a worker thread)."""
     import asyncio
 
-    out = Path(tempfile.mkdtemp()) / "orders.csv"
+    out = scratch_dir("snapshot-bench-csv-") / "orders.csv"
     began = time.perf_counter()
     exporting = window.snapshot_menu.export_csv_to(out)
     gui = time.perf_counter() - began
@@ -361,8 +364,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.measure_bare:
         print(json.dumps(measure_bare(args.measure_bare)))
         return 0
-    # Named for the writer's layout (orders newest first): an older cached file is not reused.
-    path = Path(tempfile.gettempdir()) / f"assessment-desk-bench-{args.orders}-newest-first.adsnap"
+    # Named for the writer's layout (orders newest first) and the file format: an older
+    # cached file is not reused.
+    cached = f"assessment-desk-bench-{args.orders}-newest-first-v{FORMAT_VERSION}.adsnap"
+    path = Path(tempfile.gettempdir()) / cached
     if not path.exists():
         began = time.perf_counter()
         generate(path, args.orders)

@@ -7,13 +7,15 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from bench.common import scratch_dir
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
-os.environ.setdefault("ASSESSMENT_DESK_HOME", tempfile.mkdtemp(prefix="assessment-desk-bench-"))
+if "ASSESSMENT_DESK_HOME" not in os.environ:
+    os.environ["ASSESSMENT_DESK_HOME"] = str(scratch_dir("assessment-desk-bench-"))
 
 if TYPE_CHECKING:
     from app.domain.connection import AppSettings

@@ -8,7 +8,9 @@ be set before the QApplication exists.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import tempfile
 from pathlib import Path
 from typing import NamedTuple
@@ -48,7 +50,14 @@ def offscreen_platform(name: str = DEFAULT_SCREEN) -> str:
             }
         ]
     }
-    folder = Path(tempfile.mkdtemp(prefix="desk-screen-"))
-    path = folder / f"{name}.json"
-    path.write_text(json.dumps(config), encoding="utf-8")
+    # Named by its content, written once and shared by every run and worker: a folder of its
+    # own per process was left behind by each (hundreds after a day's runs).
+    text = json.dumps(config, sort_keys=True)
+    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    path = Path(tempfile.gettempdir()) / f"assessment-desk-screen-{name}-{digest}.json"
+    if not path.exists():
+        fd, partial = tempfile.mkstemp(dir=path.parent, prefix=f"{path.name}.")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(partial, path)  # whole or absent, whichever worker writes it
     return f"offscreen:configfile={path}"
