@@ -11,6 +11,8 @@ import logging
 import sqlite3
 from collections.abc import Iterable
 
+from pydantic import ValidationError
+
 from app.domain.journal import JournalEntry, StepOutcome, StepPayload
 from app.domain.journal_terms import LinkedAssessment, StepKind, StepState
 from app.domain.smartrecruiters import AssessmentOrder
@@ -34,6 +36,25 @@ def _entry(row: sqlite3.Row) -> JournalEntry:
         created_at=row["created_at"],
         updated_at=row["updated_at"],
     )
+
+
+def _entries(rows: Iterable[sqlite3.Row]) -> list[JournalEntry]:
+    """The rows as steps, leaving out (with a warning) one whose envelope cannot be read: an
+    action this version does not know (a newer desk's, or kept as it was by the first form's
+    upgrade), a date another program wrote as it liked. Its payload would be read as an
+    ``UnreadableStep``; without an action or a date there is no step to show or resume, and
+    one such row stopped the resumer for every order. The row itself is kept as it is."""
+    entries = []
+    for row in rows:
+        try:
+            entries.append(_entry(row))
+        except ValidationError as exc:  # where, not what: a value may be anything
+            problem = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+            log.warning("Journal row %s cannot be read, left out: %s", row["id"], problem)
+        except ValueError as exc:  # an action this version does not know
+            problem = str(exc).splitlines()[0]
+            log.warning("Journal row %s cannot be read, left out: %s", row["id"], problem)
+    return entries
 
 
 class _Recorder:
@@ -158,19 +179,20 @@ class Journal:
             rows = conn.execute(
                 "SELECT * FROM journal WHERE order_id = ? ORDER BY id", (order_id,)
             ).fetchall()
-        return [_entry(row) for row in rows]
+        return _entries(rows)
 
     def get(self, step_id: int) -> JournalEntry | None:
         with self._db.reading() as conn:
             row = conn.execute("SELECT * FROM journal WHERE id = ?", (step_id,)).fetchone()
-        return _entry(row) if row else None
+        found = _entries([row] if row else [])
+        return found[0] if found else None
 
     def pending(self) -> list[JournalEntry]:
         with self._db.reading() as conn:
             rows = conn.execute(
                 "SELECT * FROM journal WHERE state = 'pending' ORDER BY id"
             ).fetchall()
-        return [_entry(row) for row in rows]
+        return _entries(rows)
 
     def results_left_open(self) -> list[JournalEntry]:
         """Results made (the documented flow's first call) with no completion begun after
@@ -186,7 +208,7 @@ class Journal:
                 " AND orders.status IN ('COMPLETED', 'REJECTED')) ORDER BY made.id",
                 (StepKind.CREATE_RESULT.value, StepKind.COMPLETE.value),
             ).fetchall()
-        return [_entry(row) for row in rows]
+        return _entries(rows)
 
     def has_pending(self, order_id: str, *actions: StepKind) -> bool:
         """Whether a step of one of ``actions`` is pending for the order."""

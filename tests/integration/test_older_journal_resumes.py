@@ -4,9 +4,12 @@ file is upgraded on open, and each step checks first whether its call already we
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import pytest
 
 from app.domain.assessment_prefill import stable_candidate_id
 from app.domain.berke import CreateAssessmentRequest
@@ -113,3 +116,53 @@ def test_a_step_that_cannot_be_read_fails_in_words_and_is_not_sent(
         assert (await resume_pending(desk)).settled
 
     run_with_desk(sandbox, old, after)
+
+
+def test_a_row_whose_action_or_date_cannot_be_read_stops_no_other_order(
+    sandbox: SandboxServer, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A row of an action this version does not know (a newer desk's; the first form's upgrade
+    keeps one as it was), or with a date another program wrote as it liked, made every read
+    of the pending steps raise: nothing was resumed, for any order, round after round."""
+
+    async def make(desk: Desk) -> str:
+        order = await desk.session.sr.create_test_order(new_order_body(first="Ola", last="Berg"))
+        return order.id
+
+    ola = run_with_desk(sandbox, tmp_path / "made.sqlite3", make)
+    old = tmp_path / "older.sqlite3"
+    schema_2_file(
+        old,
+        [
+            ("o-dated", StepKind.COMMENT, {"message": "Dated as it liked"}),
+            (ola, StepKind.COMMENT, {"message": "Called the candidate"}),
+        ],
+    )
+    with sqlite3.connect(old) as raw:
+        raw.execute(
+            "INSERT INTO journal (order_id, action, state, request, created_at, updated_at)"
+            " VALUES ('o-newer', 'remind_by_sms', 'pending', '{}', '2025-03-01T09:00:00+00:00',"
+            " '2025-03-01T09:00:00+00:00')"
+        )
+        raw.execute("UPDATE journal SET created_at = 'yesterday' WHERE order_id = 'o-dated'")
+    raw.close()
+
+    async def after(desk: Desk) -> None:
+        report = await resume_pending(desk)
+        assert report.done == [e.id for e in desk.journal.entries(ola)]
+        comments = await desk.session.sr.list_comments(ola)
+        assert [c.message for c in comments] == ["Called the candidate"]
+        assert desk.journal.entries("o-newer") == []
+        assert desk.journal.entries("o-dated") == []
+
+    with caplog.at_level(logging.WARNING, logger="app.store.journal"):
+        run_with_desk(sandbox, old, after)
+    said = [r.getMessage() for r in caplog.records if r.name == "app.store.journal"]
+    assert any("'remind_by_sms' is not a valid StepKind" in line for line in said), said
+    assert any("created_at: Input should be a valid datetime" in line for line in said), said
+    assert not any("yesterday" in line for line in said), said  # where, not what
+    # Left as they were, for a desk that reads them.
+    with sqlite3.connect(old) as raw:
+        kept = raw.execute("SELECT action, state FROM journal WHERE order_id LIKE 'o-%'")
+        assert sorted(kept.fetchall()) == [("comment", "pending"), ("remind_by_sms", "pending")]
+    raw.close()
