@@ -214,6 +214,30 @@ class Journal:
         """Whether a step of one of ``actions`` is pending for the order."""
         return self.has_step(order_id, actions, StepState.PENDING)
 
+    def pending_kinds(self, order_id: str) -> set[StepKind]:
+        """The kinds of the order's steps waiting to be resumed (one indexed lookup); a kind
+        this version does not know is left out."""
+        with self._db.reading() as conn:
+            rows = conn.execute(
+                "SELECT DISTINCT action FROM journal WHERE order_id = ? AND state = 'pending'",
+                (order_id,),
+            ).fetchall()
+        known = {kind.value for kind in StepKind}
+        return {StepKind(row["action"]) for row in rows if row["action"] in known}
+
+    def done_after(self, order_id: str, step_id: int, actions: Iterable[StepKind]) -> bool:
+        """Whether a step of one of ``actions`` was begun for the order after ``step_id`` and
+        is done."""
+        kinds = [action.value for action in actions]
+        marks = ", ".join("?" * len(kinds))
+        with self._db.reading() as conn:
+            row = conn.execute(
+                f"SELECT 1 FROM journal WHERE order_id = ? AND id > ? AND action IN ({marks}) "
+                "AND state = 'done' LIMIT 1",
+                (order_id, step_id, *kinds),
+            ).fetchone()
+        return row is not None
+
     def has_step(self, order_id: str, actions: Iterable[StepKind], state: StepState) -> bool:
         """Whether a step of one of ``actions`` is in ``state`` for the order (one indexed
         lookup, not every step of every order read and parsed)."""

@@ -33,6 +33,7 @@ from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.domain.text_fold import fold
 from app.workflows.desk import Desk
 from app.workflows.order_actions import (
+    REJECT_WAITING,
     RETRIED_AUTOMATICALLY,
     ActionNotAllowedError,
     AlreadyInvitedError,
@@ -185,6 +186,10 @@ async def why_not_in_batch(
     gone_since = await asyncio.to_thread(desk.orders.gone_since, order.id)
     berke = await berke_progress(desk, linked)  # deleted in Berke: nothing to accept with
     reason = why_not(OrderAction.CREATE_ACCEPT_INVITE, order, linked, berke, gone_since=gone_since)
+    if reason is None and StepKind.REJECT in await asyncio.to_thread(
+        desk.journal.pending_kinds, order.id
+    ):
+        return REJECT_WAITING  # the resumer's reject would follow the batch's accept
     if reason is not None or linked is None or order.status is OrderStatus.NEW:
         return reason
     # What is left of an order in progress is the invitation, and only where this desk

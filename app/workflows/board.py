@@ -332,11 +332,12 @@ class OrderBoard:
         if self.is_busy(action, order.id):
             return "Already being sent…"
         state = self.state(order.id)
-        if actions.STEPS_OF_ACTION.get(action, frozenset()) & state.pending:
+        waiting = actions.refused_while_waiting(action, state.pending)
+        if waiting is not None:
             # Offered, the form would be filled in for nothing: the action refuses then. A
             # step of an assessment Berke deleted is not retried: its retry fails, so why.
-            deleted = _deleted_reason(action, order, state)
-            return deleted or actions.RETRIED_AUTOMATICALLY
+            own = actions.STEPS_OF_ACTION.get(action, frozenset()) & state.pending
+            return (_deleted_reason(action, order, state) if own else None) or waiting
         link = state.link
         invited_elsewhere = self._invited_elsewhere_at(order.id)
         if action is OrderAction.REMIND and link is not None and invited_elsewhere is not None:
@@ -350,9 +351,13 @@ class OrderBoard:
 
     def _batch_reason(self, order: AssessmentOrder) -> str | None:
         state = self.state(order.id)
-        if actions.STEPS_OF_ACTION[OrderAction.CREATE_ACCEPT_INVITE] & state.pending:
-            deleted = _deleted_reason(OrderAction.CREATE_ACCEPT_INVITE, order, state)
-            return deleted or actions.RETRIED_AUTOMATICALLY
+        waiting = actions.refused_while_waiting(OrderAction.CREATE_ACCEPT_INVITE, state.pending)
+        if waiting is not None:
+            own = actions.STEPS_OF_ACTION[OrderAction.CREATE_ACCEPT_INVITE] & state.pending
+            deleted = (
+                _deleted_reason(OrderAction.CREATE_ACCEPT_INVITE, order, state) if own else None
+            )
+            return deleted or waiting
         reason = why_not(
             OrderAction.CREATE_ACCEPT_INVITE,
             order,

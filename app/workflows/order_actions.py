@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Collection
 from datetime import UTC, datetime
 
 from pydantic import ValidationError
@@ -120,6 +121,48 @@ STEPS_OF_ACTION: dict[OrderAction, frozenset[StepKind]] = {
 }
 
 
+#: What a reject waiting to be resumed holds back: everything that takes the order on. Sent
+#: meanwhile, the resumer's reject would go after it (an order accepted and its candidate
+#: invited, then rejected).
+HELD_BY_A_WAITING_REJECT = frozenset(
+    {
+        OrderAction.CREATE_ASSESSMENT,
+        OrderAction.ACCEPT,
+        OrderAction.INVITE,
+        OrderAction.REMIND,
+        OrderAction.CREATE_ACCEPT_INVITE,
+        OrderAction.COMPLETE,
+        OrderAction.DELIVER,
+    }
+)
+
+#: Why one of those is refused.
+REJECT_WAITING = (
+    "This order's reject is waiting to be sent to SmartRecruiters; it is retried "
+    "automatically (see the order's activity). Nothing that takes the order on can go before it."
+)
+
+#: Why a reject is refused while the order's completion waits (it would go first, and a
+#: completed order cannot be rejected).
+COMPLETION_WAITING = (
+    "This order's completion is waiting to be sent to SmartRecruiters; it is retried "
+    "automatically (see the order's activity), and a completed order cannot be rejected."
+)
+
+
+def refused_while_waiting(action: OrderAction, pending: Collection[StepKind]) -> str | None:
+    """Why ``action`` is refused while the order's ``pending`` steps wait to be resumed: one
+    of its own kind (a second would be sent twice), or one it would cross in SmartRecruiters
+    (the resumer sends the older step after the newer action)."""
+    if STEPS_OF_ACTION.get(action, frozenset()) & set(pending):
+        return RETRIED_AUTOMATICALLY
+    if StepKind.REJECT in pending and action in HELD_BY_A_WAITING_REJECT:
+        return REJECT_WAITING
+    if action is OrderAction.REJECT and {StepKind.COMPLETE, StepKind.CREATE_RESULT} & set(pending):
+        return COMPLETION_WAITING
+    return None
+
+
 async def _check(
     desk: Desk,
     action: OrderAction,
@@ -135,9 +178,10 @@ async def _check(
     reason = why_not(action, order, linked, berke, gone_since=gone_since)
     if reason:
         raise ActionNotAllowedError(reason)
-    steps = STEPS_OF_ACTION.get(action)
-    if steps and await has_pending_step(desk, order.id, *steps):
-        raise ActionNotAllowedError(RETRIED_AUTOMATICALLY)
+    pending = await asyncio.to_thread(desk.journal.pending_kinds, order.id)
+    waiting = refused_while_waiting(action, pending)
+    if waiting is not None:
+        raise ActionNotAllowedError(waiting)
     return linked
 
 

@@ -41,7 +41,7 @@ from app.domain.uploads import Upload
 from app.store.paths import NotRegularFileError, open_regular_file, regular_file
 from app.workflows.desk import Desk
 from app.workflows.file_identity import arrived_copy
-from app.workflows.order_actions import STEPS_OF_ACTION, check_message, has_pending_step
+from app.workflows.order_actions import STEPS_OF_ACTION, check_message, refused_while_waiting
 from app.workflows.refusals import ActionNotAllowedError
 from app.workflows.steps import StepContext, execute, run_step
 
@@ -62,10 +62,14 @@ async def check_can_complete(
     if reason:
         raise ActionNotAllowedError(reason)
     check_message("The message", message)
-    if await has_pending_step(desk, order.id, *STEPS_OF_ACTION[OrderAction.COMPLETE]):
+    pending = await asyncio.to_thread(desk.journal.pending_kinds, order.id)
+    if STEPS_OF_ACTION[OrderAction.COMPLETE] & pending:
         raise ActionNotAllowedError(
             "Completing this order is already under way; it is retried automatically."
         )
+    waiting = refused_while_waiting(OrderAction.COMPLETE, pending)
+    if waiting is not None:
+        raise ActionNotAllowedError(waiting)
 
 
 async def complete_order(

@@ -20,7 +20,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import NamedTuple, assert_never
+from typing import NamedTuple, NoReturn, assert_never
 
 from app.clients.errors import (
     ApiError,
@@ -61,7 +61,7 @@ from app.domain.journal import (
     UploadStep,
     breaks_current_rules,
 )
-from app.domain.journal_terms import LinkedAssessment, ResultFlow, StepState
+from app.domain.journal_terms import LinkedAssessment, ResultFlow, StepKind, StepState
 from app.domain.order_rules import (
     OPEN_STATUSES,
     deleted_in_berke_reason,
@@ -181,12 +181,18 @@ async def _run(desk: Desk, entry: JournalEntry, retry: bool, context: StepContex
         await _refuse_if_deleted_in_berke(desk, entry, retry)
     match step:
         case CreateAssessmentStep():
+            if (ended := await _ended_order(desk, order_id)) is not None:
+                return await _create_for_an_ended_order(desk, entry, step, retry, ended)
             return await _create_assessment(desk, order_id, step, retry)
         case AcceptStep():
             return await _accept(desk, order_id, step, retry)
         case RejectStep():
+            if retry:
+                await _refuse_if_overtaken(desk, entry)
             return await _reject(desk, order_id, step)
         case InviteStep():
+            if (ended := await _ended_order(desk, order_id)) is not None:
+                return await _invite_for_an_ended_order(desk, entry, step, retry, ended)
             return await _invite(desk, step, retry)
         case CompleteStep():
             return await _complete(desk, order_id, step, retry)
@@ -295,6 +301,88 @@ async def _refuse_if_gone(desk: Desk, entry: JournalEntry) -> None:
     else:
         await asyncio.to_thread(desk.journal.fail, entry.id, message)
     raise OrderGoneError(message)
+
+
+async def _ended_order(desk: Desk, order_id: str) -> AssessmentOrder | None:
+    """The order as last seen, if it was rejected or completed: a create or an invitation
+    waiting to be resumed (a 503, a daily limit) must not go for it."""
+    order = await asyncio.to_thread(desk.orders.get, order_id)
+    return order if order is not None and order.status.is_final else None
+
+
+def _ended_words(order: AssessmentOrder) -> str:
+    return "rejected" if order.status is OrderStatus.REJECTED else "completed"
+
+
+async def _refuse(desk: Desk, entry: JournalEntry, message: str) -> NoReturn:
+    await asyncio.to_thread(desk.journal.fail, entry.id, message)
+    raise StepRefusedError(message)
+
+
+async def _create_for_an_ended_order(
+    desk: Desk,
+    entry: JournalEntry,
+    step: CreateAssessmentStep,
+    retry: bool,
+    order: AssessmentOrder,
+) -> AssessmentLinked:
+    """A create waiting for an order rejected or completed since: not sent. One an earlier
+    try made before its answer was lost is linked, not lost: the order then offers to delete
+    it in Berke."""
+    request = step.request
+    candidate_id = request.source_candidate_id
+    assert candidate_id, "create steps always carry a sourceCandidateId"
+    if retry and is_stable_candidate_id(entry.order_id, candidate_id):
+        existing = await desk.session.berke.get_assessment_status(candidate_id)
+        if existing is not None and existing.is_for(request):
+            return await _link_from_status(desk, entry.order_id, existing, request)
+    await _refuse(
+        desk,
+        entry,
+        f"Not sent: the order was {_ended_words(order)} in SmartRecruiters before its Berke "
+        "assessment was created, so none was created.",
+    )
+
+
+async def _invite_for_an_ended_order(
+    desk: Desk, entry: JournalEntry, step: InviteStep, retry: bool, order: AssessmentOrder
+) -> InvitationSent:
+    """An invitation waiting for an order rejected or completed since: not sent (a candidate
+    whose order was withdrawn is not emailed), unless Berke's count shows an earlier try sent
+    it before its answer was lost."""
+    request = step.request
+    if retry and step.invitations_sent_before is not None:
+        status = await desk.session.berke.get_assessment_status(request.source_candidate_id)
+        if status is not None and (status.invitations_sent or 0) > step.invitations_sent_before:
+            return InvitationSent(email=request.email_address, already_sent=True)
+    await _refuse(
+        desk,
+        entry,
+        f"Not sent: the order was {_ended_words(order)} in SmartRecruiters before the "
+        "invitation went, so the candidate was not invited.",
+    )
+
+
+#: Steps that take an order on: one done after a reject was asked means the coordinator went
+#: on with the order, and the reject, still waiting, would undo it.
+_TAKES_THE_ORDER_ON = (StepKind.ACCEPT, StepKind.INVITE, StepKind.COMPLETE, StepKind.CREATE_RESULT)
+
+
+async def _refuse_if_overtaken(desk: Desk, entry: JournalEntry) -> None:
+    """A reject waiting to be resumed (a 503) is not sent once the order was accepted,
+    invited or completed here after it was asked: the actions refuse that now, but a desk
+    of an older version, or a race, may have done it."""
+    later = await asyncio.to_thread(
+        desk.journal.done_after, entry.order_id, entry.id, _TAKES_THE_ORDER_ON
+    )
+    if later:
+        await _refuse(
+            desk,
+            entry,
+            "Not sent: the order was taken on here after this reject was asked (accepted, "
+            "invited or completed), and rejecting it now would undo that. Reject it again if "
+            "that is still meant.",
+        )
 
 
 # -- executors ---------------------------------------------------------------------------------

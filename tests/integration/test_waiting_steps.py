@@ -1,0 +1,210 @@
+"""Steps waiting to be resumed (a 503, a daily limit) and what the coordinator does meanwhile:
+nothing the resumer sends later may undo it, and nothing goes for an order that has ended."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import httpx
+import pytest
+
+from app.domain.assessment_prefill import stable_candidate_id
+from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
+from app.domain.journal import AcceptStep, CreateAssessmentStep, InviteStep, RejectStep
+from app.domain.journal_terms import StepKind, StepState
+from app.domain.order_rules import OrderAction
+from app.domain.smartrecruiters import AcceptRequest, OrderStatus, RejectRequest
+from app.workflows.batch import OutcomeKind, PlanKind
+from app.workflows.board import OrderBoard
+from app.workflows.desk import Desk
+from app.workflows.order_actions import (
+    REJECT_WAITING,
+    accept_order,
+    create_assessment,
+    reject_order,
+)
+from app.workflows.outbox import resume_pending
+from app.workflows.refusals import ActionNotAllowedError
+from app.workflows.steps import run_step
+from tests.integration.helpers import RealNetwork, new_order_body
+from tests.integration.test_close_the_loop import with_board
+from tests.integration.test_workflows import run_with_desk
+
+if TYPE_CHECKING:
+    from app.sandbox import SandboxServer
+
+
+class RejectUnavailableOnce(RealNetwork):
+    """SmartRecruiters answers the first reject with a 503: the step waits to be resumed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.armed = True
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.armed and request.method == "POST" and request.url.path.endswith("/reject"):
+            self.armed = False
+            body = {"httpCode": 503, "code": "UNAVAILABLE", "message": "Try again later."}
+            return httpx.Response(503, json=body)
+        return await self.inner.handle_async_request(request)
+
+
+def test_a_waiting_reject_holds_back_everything_that_takes_the_order_on(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The reject's 503 left it waiting, and only Reject was held back: the coordinator
+    created, accepted and invited, then the resumer rejected the order under the candidate."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(
+            new_order_body(first="Kai", last="Ito", email="kai@example.com")
+        )
+        await board.sync()
+        failures = await board.reject([order.id], reason="Duplicate order")
+        assert len(failures) == 1
+        assert board.state(order.id).pending == {StepKind.REJECT}
+        for action in (
+            OrderAction.CREATE_ASSESSMENT,
+            OrderAction.ACCEPT,
+            OrderAction.CREATE_ACCEPT_INVITE,
+        ):
+            assert board.why_not(action, [order.id]) == REJECT_WAITING, action
+        (row,) = (await board.plan_batch([order.id])).orders
+        assert (row.kind, row.reason) == (PlanKind.SKIP, REJECT_WAITING)
+        (ran,) = await board.create_accept_invite([order.id])
+        assert ran.kind is OutcomeKind.SKIPPED
+        request = CreateAssessmentRequest(first_name="Kai", last_name="Ito")
+        with pytest.raises(ActionNotAllowedError, match="reject is waiting"):
+            await create_assessment(desk, order, request)
+        await board.resume()
+        assert (await desk.session.sr.get_order(order.id)).status is OrderStatus.REJECTED
+        assert desk.journal.assessment_for(order.id) is None
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body, RejectUnavailableOnce())
+
+
+def test_a_waiting_reject_is_not_sent_once_the_order_was_taken_on_after_it(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """An older desk, or a race, accepted the order after its reject was asked: the resumer
+    does not reject it under the coordinator's later accept."""
+
+    async def body(desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(new_order_body(first="Ada", last="Oki"))
+        desk.orders.put(order)
+        reject = desk.journal.begin(
+            order.id, RejectStep(request=RejectRequest(message="Duplicate order"))
+        )
+        url = "https://assess.example.com/start/ADA1"
+        await run_step(desk, order.id, AcceptStep(request=AcceptRequest(assessment_url=url)))
+        await resume_pending(desk)
+        entry = desk.journal.get(reject)
+        assert entry is not None
+        assert entry.state is StepState.FAILED
+        assert "taken on here after this reject was asked" in (entry.message or "")
+        assert (await desk.session.sr.get_order(order.id)).status is OrderStatus.IN_PROGRESS
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def waiting_create(desk: Desk, order_id: str) -> tuple[int, CreateAssessmentRequest]:
+    """A create the journal holds as waiting (Berke answered 503), under the order's own id."""
+    request = CreateAssessmentRequest(
+        first_name="Rex", last_name="Roe", source_candidate_id=stable_candidate_id(order_id)
+    )
+    return desk.journal.begin(order_id, CreateAssessmentStep(request=request)), request
+
+
+def test_a_create_waiting_for_an_order_rejected_since_is_not_sent(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    async def body(desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(new_order_body(first="Rex", last="Roe"))
+        desk.orders.put(order)
+        step_id, request = waiting_create(desk, order.id)
+        await reject_order(desk, order, reason="Candidate withdrew")
+        await resume_pending(desk)
+        entry = desk.journal.get(step_id)
+        assert entry is not None
+        assert entry.state is StepState.FAILED
+        assert entry.message == (
+            "Not sent: the order was rejected in SmartRecruiters before its Berke assessment "
+            "was created, so none was created."
+        )
+        assert request.source_candidate_id is not None
+        assert await desk.session.berke.get_assessment_status(request.source_candidate_id) is None
+        assert desk.journal.assessment_for(order.id) is None
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_a_create_whose_answer_was_lost_is_linked_though_the_order_was_rejected_since(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Berke made it before its answer was lost: linked, not lost (and not made twice), so
+    that the order offers to delete it in Berke."""
+
+    async def body(desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(new_order_body(first="Rex", last="Roe"))
+        desk.orders.put(order)
+        step_id, request = waiting_create(desk, order.id)
+        made = await desk.session.berke.create_assessment(request)  # the answer lost
+        await reject_order(desk, order, reason="Candidate withdrew")
+        await resume_pending(desk)
+        entry = desk.journal.get(step_id)
+        assert entry is not None
+        assert entry.state is StepState.DONE
+        link = desk.journal.assessment_for(order.id)
+        assert link is not None
+        assert link.invitation_code == made.invitation_code
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+@pytest.mark.parametrize("sent_before_its_answer_was_lost", [False, True])
+def test_an_invitation_waiting_for_an_order_rejected_since_is_not_sent(
+    sandbox: SandboxServer, tmp_path: Path, sent_before_its_answer_was_lost: bool
+) -> None:
+    """A daily limit held the invitation until tomorrow; the candidate withdrew meanwhile and
+    was emailed all the same. One an earlier try sent (Berke's count grew) is recorded sent."""
+
+    async def body(desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(
+            new_order_body(first="Ivy", last="Ng", email="ivy@example.com")
+        )
+        desk.orders.put(order)
+        link = await create_assessment(
+            desk,
+            order,
+            CreateAssessmentRequest(
+                first_name="Ivy", last_name="Ng", email_address="ivy@example.com"
+            ),
+        )
+        order = await accept_order(desk, order)
+        request = SendInvitationRequest.model_validate(
+            {"sourceCandidateId": link.source_candidate_id, "emailAddress": "ivy@example.com"}
+        )
+        step_id = desk.journal.begin(
+            order.id, InviteStep(request=request, invitations_sent_before=0)
+        )
+        if sent_before_its_answer_was_lost:
+            await desk.session.berke.send_invitation(request)
+        await reject_order(desk, order, reason="Candidate withdrew")
+        await resume_pending(desk)
+        entry = desk.journal.get(step_id)
+        assert entry is not None
+        status = await desk.session.berke.get_assessment_status(link.source_candidate_id)
+        assert status is not None
+        if sent_before_its_answer_was_lost:
+            assert entry.state is StepState.DONE
+            assert status.invitations_sent == 1
+        else:
+            assert entry.state is StepState.FAILED
+            assert entry.message == (
+                "Not sent: the order was rejected in SmartRecruiters before the invitation "
+                "went, so the candidate was not invited."
+            )
+            assert not status.invitations_sent
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
