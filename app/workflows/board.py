@@ -108,6 +108,12 @@ CLOSING = (
     "what was under way finishes first."
 )
 
+#: After a reject SmartRecruiters could not take now (a 503, a 429): it waits, and goes.
+REJECT_SENT_AGAIN = (
+    "The reject is sent again automatically (see the order's activity); until it has gone, "
+    "nothing that takes the order on can be done."
+)
+
 DEFAULT_POLL_SECONDS = 60
 # Berke's side is watched this often; every order (not only NEW ones) is re-synced at RESYNC.
 WATCH_SECONDS = 120
@@ -821,7 +827,13 @@ class OrderBoard:
             if gone is not None:  # went while the dialog was open: said, never skipped unsaid
                 failures.append((order_id, gone_reason(gone)))
                 continue
-            if order is None or why_not(OrderAction.REJECT, order, None):
+            if order is None:
+                continue
+            # Changed while the dialog was open (completed elsewhere, say): said, and not
+            # taken for rejected (which would offer to delete its Berke assessment).
+            refused = why_not(OrderAction.REJECT, order, None)
+            if refused:
+                failures.append((order_id, refused))
                 continue
             try:
                 await self._act(
@@ -829,6 +841,11 @@ class OrderBoard:
                     order_id,
                     lambda o: actions.reject_order(self._desk, o, reason=reason),
                 )
+            except ApiError as exc:
+                if exc.is_transient:  # the step waits, and holds the order's other actions
+                    failures.append((order_id, f"{exc} {REJECT_SENT_AGAIN}"))
+                else:
+                    failures.append((order_id, str(exc)))
             except EXPECTED_ERRORS as exc:
                 failures.append((order_id, str(exc)))
         return failures

@@ -16,7 +16,7 @@ from app.domain.journal_terms import StepKind, StepState
 from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import AcceptRequest, OrderStatus, RejectRequest
 from app.workflows.batch import OutcomeKind, PlanKind
-from app.workflows.board import OrderBoard
+from app.workflows.board import REJECT_SENT_AGAIN, OrderBoard
 from app.workflows.desk import Desk
 from app.workflows.order_actions import (
     REJECT_WAITING,
@@ -63,6 +63,7 @@ def test_a_waiting_reject_holds_back_everything_that_takes_the_order_on(
         await board.sync()
         failures = await board.reject([order.id], reason="Duplicate order")
         assert len(failures) == 1
+        assert failures[0][1].endswith(REJECT_SENT_AGAIN)  # not "try again later" alone
         assert board.state(order.id).pending == {StepKind.REJECT}
         for action in (
             OrderAction.CREATE_ASSESSMENT,
@@ -208,3 +209,23 @@ def test_an_invitation_waiting_for_an_order_rejected_since_is_not_sent(
             assert not status.invitations_sent
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_a_reject_of_an_order_that_ended_while_the_dialog_was_open_says_so(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """It was skipped without a word, and the dialog then asked whether to delete the Berke
+    assessment of an order it took for rejected."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(new_order_body(first="Eli", last="Ng"))
+        await board.sync()
+        await desk.session.sr.reject_order(order.id, message="From another desk")
+        await board.sync()
+        failures = await board.reject([order.id], reason="Duplicate order")
+        assert failures == [
+            (order.id, "This order was rejected: SmartRecruiters allows no further change to it.")
+        ]
+        assert not desk.journal.entries(order.id)
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body)
