@@ -189,7 +189,7 @@ async def _run(desk: Desk, entry: JournalEntry, retry: bool, context: StepContex
         case RejectStep():
             if retry:
                 await _refuse_if_overtaken(desk, entry)
-            return await _reject(desk, order_id, step)
+            return await _reject(desk, order_id, step, retry)
         case InviteStep():
             if (ended := await _ended_order(desk, order_id)) is not None:
                 return await _invite_for_an_ended_order(desk, entry, step, retry, ended)
@@ -641,14 +641,30 @@ def accepted_elsewhere_error(order: AssessmentOrder, url: str) -> StateConflictE
     )
 
 
-async def _reject(desk: Desk, order_id: str, step: RejectStep) -> OrderUpdated:
+async def _reject(desk: Desk, order_id: str, step: RejectStep, retry: bool) -> OrderUpdated:
+    """Reject with the step's reason. Already rejected counts as done only when this step may
+    have been sent before (its answer lost): on a first try it was someone else's reject, and
+    this one's reason was never sent."""
+
+    def elsewhere(current: AssessmentOrder) -> ApiError | None:
+        if current.status is not OrderStatus.REJECTED:
+            return None
+        return StateConflictError(
+            Service.SMARTRECRUITERS,
+            summary=(
+                "This order was already rejected elsewhere (another desk or coordinator, or "
+                "in SmartRecruiters): this desk's reject, and its reason, were not sent."
+            ),
+        )
+
     return await _state_change(
         desk,
         order_id,
         lambda: desk.session.sr.reject_order(
             order_id, message=step.request.message, author=_author(desk)
         ),
-        lambda current: current.status is OrderStatus.REJECTED,
+        lambda current: retry and current.status is OrderStatus.REJECTED,
+        elsewhere,
     )
 
 

@@ -229,3 +229,23 @@ def test_a_reject_of_an_order_that_ended_while_the_dialog_was_open_says_so(
         assert not desk.journal.entries(order.id)
 
     with_board(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_a_reject_another_desk_made_first_is_not_recorded_as_this_ones(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Not synced yet: SmartRecruiters refuses this desk's reject, and the order shows
+    rejected. On a first try that was someone else's, and this one's reason never went: it was
+    recorded as done here, without a word."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(new_order_body(first="Tia", last="Ek"))
+        await board.sync()
+        await desk.session.sr.reject_order(order.id, message="From another desk")
+        failures = await board.reject([order.id], reason="Candidate withdrew")
+        assert len(failures) == 1
+        assert "already rejected elsewhere" in failures[0][1]
+        (entry,) = desk.journal.entries(order.id)
+        assert entry.state is StepState.FAILED
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body)
