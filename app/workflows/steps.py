@@ -181,6 +181,7 @@ async def _run(desk: Desk, entry: JournalEntry, retry: bool, context: StepContex
         await _refuse_if_deleted_in_berke(desk, entry, retry)
     match step:
         case CreateAssessmentStep():
+            await _refuse_if_linked(desk, entry)
             if (ended := await _ended_order(desk, order_id)) is not None:
                 return await _create_for_an_ended_order(desk, entry, step, retry, ended)
             return await _create_assessment(desk, order_id, step, retry)
@@ -308,6 +309,20 @@ async def _ended_order(desk: Desk, order_id: str) -> AssessmentOrder | None:
     waiting to be resumed (a 503, a daily limit) must not go for it."""
     order = await asyncio.to_thread(desk.orders.get, order_id)
     return order if order is not None and order.status.is_final else None
+
+
+async def _refuse_if_linked(desk: Desk, entry: JournalEntry) -> None:
+    """A create (an old failed one retried, say) for an order that got its assessment since,
+    another way (the candidate's other order's, reused): not sent. It made a second Berke
+    assessment for the candidate, and its link replaced the order's."""
+    linked = await asyncio.to_thread(desk.journal.assessment_for, entry.order_id)
+    if linked is not None:
+        await _refuse(
+            desk,
+            entry,
+            f"Not sent: the order has its Berke assessment already ({linked.invitation_code}), "
+            "so no second one was created.",
+        )
 
 
 def _ended_words(order: AssessmentOrder) -> str:

@@ -23,9 +23,10 @@ from app.workflows.order_actions import (
     accept_order,
     create_assessment,
     reject_order,
+    reuse_assessment,
 )
-from app.workflows.outbox import resume_pending
-from app.workflows.refusals import ActionNotAllowedError
+from app.workflows.outbox import resume_pending, retry_step
+from app.workflows.refusals import ActionNotAllowedError, StepRefusedError
 from app.workflows.steps import run_step
 from tests.integration.helpers import RealNetwork, new_order_body
 from tests.integration.test_close_the_loop import with_board
@@ -249,3 +250,46 @@ def test_a_reject_another_desk_made_first_is_not_recorded_as_this_ones(
         assert entry.state is StepState.FAILED
 
     with_board(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_a_retried_old_create_makes_no_second_assessment_once_the_order_has_one(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The order's first create failed; it then reused the candidate's assessment of their
+    other order. Retry on the old create made a second Berke assessment for the candidate, and
+    its link replaced the order's."""
+
+    async def body(desk: Desk) -> None:
+        first, second = [
+            await desk.session.sr.create_test_order(
+                new_order_body(first="Zoe", last="Muller", email="z@example.com")
+            )
+            for _ in range(2)
+        ]
+        for order in (first, second):
+            desk.orders.put(order)
+        made = await create_assessment(
+            desk,
+            first,
+            CreateAssessmentRequest(
+                first_name="Zoe", last_name="Muller", email_address="z@example.com"
+            ),
+        )
+        own_id = stable_candidate_id(second.id)
+        request = CreateAssessmentRequest(
+            first_name="Zoe",
+            last_name="Muller",
+            email_address="z@example.com",
+            source_candidate_id=own_id,
+        )
+        old = desk.journal.begin(second.id, CreateAssessmentStep(request=request))
+        desk.journal.fail(old, "Berke: API disabled (maintenance)")
+        await reuse_assessment(desk, second, made, first.id)
+        with pytest.raises(StepRefusedError, match="has its Berke assessment already"):
+            await retry_step(desk, old)
+        assert await desk.session.berke.get_assessment_status(own_id) is None
+        link = desk.journal.assessment_for(second.id)
+        assert link is not None
+        assert link.invitation_code == made.invitation_code
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
