@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Final, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -280,6 +281,10 @@ def assessment_url_problem(url: str, code: str) -> str | None:
         return f"the assessment URL is longer than {MAX_ASSESSMENT_URL} characters"
     if not is_sendable_http_url(url):
         return "the assessment URL is not an http(s) web address"
+    if "@" in urlsplit(url).netloc:
+        # "https://assess.berke.com@elsewhere.example/…" opens elsewhere.example: never
+        # accepted with (the Accept dialog refuses it too), whichever way it is sent.
+        return "the assessment URL names a site before an @, and a browser opens the one after it"
     if not url.rstrip("/").endswith(code):
         return "the assessment URL does not end with the invitation code"
     return None

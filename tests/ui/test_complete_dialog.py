@@ -133,6 +133,21 @@ def test_the_dialog_names_the_candidate_and_job_in_its_body(qtbot: QtBot) -> Non
     assert below(form.who, form.result_type)
 
 
+@pytest.mark.parametrize("with_message", [True, False], ids=["comment-flow", "result-flow"])
+def test_the_dialog_says_completing_cannot_be_undone(qtbot: QtBot, with_message: bool) -> None:
+    """Complete is final in SmartRecruiters (no later change of state) and goes on one click
+    or Ctrl+Enter, yet the dialog said nothing of it, where the Reject dialog says "Rejecting
+    cannot be undone." Said in the same words and style, above the fields."""
+    form = dialog(qtbot, with_message=with_message)
+    explanation = form.findChild(QLabel, "completeExplanation")
+    assert explanation is not None
+    assert explanation.isVisible()
+    assert explanation.text().startswith("<b>Completing cannot be undone.</b>")
+    assert "no further change of status" in explanation.text()
+    assert below(form.who, explanation)
+    assert below(explanation, form.result_type)
+
+
 def test_the_dialog_opens_without_a_gap_above_its_buttons(qtbot: QtBot) -> None:
     # Sized for a narrower width than it opens at, it wrapped the type's meaning into more
     # lines than shown, and opened with their height empty above the buttons.

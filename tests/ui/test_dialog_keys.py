@@ -118,6 +118,35 @@ def test_enter_in_the_accept_dialog_never_accepts_the_order(qtbot: QtBot) -> Non
     assert dialog.result() == QDialog.DialogCode.Accepted.value
 
 
+def test_enter_on_the_list_of_orders_never_rejects_them(qtbot: QtBot) -> None:
+    """OK was the default: Shift+Tab from the reason reached the scrolling list of orders,
+    and a plain Enter there rejected all three (it cannot be undone). Only the button, Enter
+    on it, or Ctrl+Enter rejects."""
+    orders = [order(n, f"P{n}") for n in range(3)]
+    dialog = shown(qtbot, RejectDialog(orders, left_out=[(order(9), "completed")]))
+    assert isinstance(dialog, RejectDialog)
+    dialog.reason.setFocus()
+    QTest.keyClicks(dialog.reason, "The candidate withdrew.")
+    QTest.keyClick(dialog.reason, Qt.Key.Key_Backtab)
+    listing = dialog.findChild(QWidget, "rejectWhoScroll")
+    assert dialog.focusWidget() is listing
+    for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        QTest.keyClick(listing, key)
+        assert dialog.isVisible()
+        assert dialog.result() != QDialog.DialogCode.Accepted.value
+    assert not dialog.ok.isDefault()  # nor does it look as if Enter would
+    dialog.ok.setFocus()  # Enter on the button itself does reject
+    QTest.keyClick(dialog.ok, Qt.Key.Key_Return)
+    assert dialog.result() == QDialog.DialogCode.Accepted.value
+
+    again = shown(qtbot, RejectDialog(orders))
+    assert isinstance(again, RejectDialog)
+    again.reason.setFocus()
+    QTest.keyClicks(again.reason, "The candidate withdrew.")
+    with qtbot.waitSignal(again.accepted):  # Ctrl+Enter, from the reason, still rejects
+        QTest.keyClick(again.reason, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+
 def test_enter_presses_the_focused_button(qtbot: QtBot) -> None:
     """The URL preview's default, Close, took Enter on "Accept order with this URL…" (and on
     "Copy code", where it opens); a form's Enter on its focused Send did nothing."""

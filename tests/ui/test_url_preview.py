@@ -322,3 +322,40 @@ def test_a_deceptive_url_is_never_called_right(
     """Each of these had "✓ URL looks right", the tick a coordinator trusts before sending."""
     dialog = make(qtbot, response(url, code), allow_http_loopback=False)
     assert any(said in problem for problem in dialog.problems), dialog.problems
+
+
+@pytest.mark.parametrize(
+    ("url", "code"),
+    [
+        (f"https://assess.berke.com@evil.example/start/{CODE}", CODE),
+        ("https://assess.berke.com/start/\u202e" + CODE, "\u202e" + CODE),
+    ],
+    ids=["a site before an @", "a right-to-left mark"],
+)
+def test_a_link_that_opens_elsewhere_is_not_offered_for_accept(
+    qtbot: QtBot, url: str, code: str
+) -> None:
+    """The preview flagged these, and offered "Accept order with this URL…" all the same."""
+    dialog = make(qtbot, response(url, code))
+    show_exposed(qtbot, dialog)
+    button = child(dialog, QPushButton, "acceptButton")
+    assert button.isVisible()
+    assert not button.isEnabled()
+    assert button.toolTip().startswith("Accept is refused")
+    assert "Accept is refused" in child(dialog, QLabel, "urlCheck").text()
+    asked: list[object] = []
+    dialog.accept_requested.connect(asked.append)
+    button.click()
+    dialog._request_accept()  # a path that reaches it all the same sends nothing
+    assert asked == []
+
+
+def test_plain_http_is_offered_for_accept_which_asks_again(qtbot: QtBot) -> None:
+    """Not refused: the Accept dialog asks for "Send this URL anyway" before it sends."""
+    dialog = make(qtbot, response(f"http://assess.berke.com/start/{CODE}"))
+    button = child(dialog, QPushButton, "acceptButton")
+    assert button.isEnabled()
+    assert "confirm" in button.toolTip()
+    assert "Accept is refused" not in child(dialog, QLabel, "urlCheck").text()
+    with qtbot.waitSignal(dialog.accept_requested):
+        button.click()

@@ -1,10 +1,11 @@
-"""check_assessment_url: the sentences a coordinator sees about Berke's assessment URL."""
+"""check_assessment_url and accept_check: the sentences a coordinator sees about Berke's
+assessment URL, and what each lets Accept do."""
 
 from __future__ import annotations
 
 import pytest
 
-from app.domain.assessment_url import check_assessment_url, url_prefix
+from app.domain.assessment_url import Weight, accept_check, check_assessment_url, url_prefix
 
 CODE = "K7QX2M9P"
 
@@ -106,3 +107,96 @@ def test_the_url_prefix_makes_another_codes_url(url: str, prefix: str) -> None:
     """Before: "…/start/ABC123/" gave "…/start/A", and an assessment recovered from Berke's
     status (which has no URL) was given "…/start/AXYZ789"."""
     assert url_prefix(url, "ABC123") == prefix
+
+
+# -- what a problem means for Accept ---------------------------------------------------------
+# The preview flagged these and Accept sent them all the same (and the Accept dialog, opened
+# without the preview, never checked): a deceptive or unencrypted link went to SmartRecruiters
+# and the candidate portal.
+
+
+@pytest.mark.parametrize(
+    ("url", "code"),
+    [
+        (f"https://assess.berke.com@evil.example/start/{CODE}", CODE),
+        (f"https://user:pw@site.berkeassessment.com/start/{CODE}", CODE),
+        ("https://site.berkeassessment.com/start/\u202e" + CODE, "\u202e" + CODE),
+        (f"https://site.berke\u200bassessment.com/start/{CODE}", CODE),
+        (f"https://site.berkeassessment.com/start here/{CODE}", CODE),
+        (f"ftp://x.test/{CODE}", CODE),
+        ("https://[oops/start/" + CODE, CODE),
+        ("  ", CODE),
+    ],
+    ids=[
+        "site-before-@",
+        "credentials",
+        "rtl-mark",
+        "zero-width",
+        "space",
+        "ftp",
+        "bracket",
+        "empty",
+    ],
+)
+def test_a_link_that_opens_elsewhere_or_hides_characters_is_refused(url: str, code: str) -> None:
+    check = accept_check(url, code, allow_http_loopback=True)
+    assert check.refused
+    assert check.refusal is not None
+    assert check.refusal.startswith("Accept is refused")
+    assert not check.needs_acknowledgement
+    assert not check.allows(acknowledged=False)
+    assert not check.allows(acknowledged=True)  # no box ticked sends it
+    assert check.texts == check_assessment_url(url, code, allow_http_loopback=True)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"http://site.berkeassessment.com/start/{CODE}",
+        f"http://127.0.0.1:8123/start/{CODE}",  # loopback, but not allowed here
+        f"https://site.b\u0435rkeassessment.com/start/{CODE}",
+        f"https://site.berkeassessment.com/start/X{CODE}",
+    ],
+    ids=["plain-http", "loopback-not-allowed", "lookalike-letter", "other-code"],
+)
+def test_a_lesser_problem_is_sent_only_once_acknowledged(url: str) -> None:
+    check = accept_check(url, CODE, allow_http_loopback=False)
+    assert check.problems
+    assert not check.refused
+    assert check.refusal is None
+    assert check.needs_acknowledgement
+    assert not check.allows(acknowledged=False)
+    assert check.allows(acknowledged=True)
+    assert all(problem.weight is Weight.CONFIRM for problem in check.problems)
+
+
+def test_one_refusing_problem_refuses_whatever_else_is_wrong() -> None:
+    check = accept_check(
+        f"http://assess.berke.com@evil.example/start/{CODE}", CODE, allow_http_loopback=False
+    )
+    assert {problem.weight for problem in check.problems} == {Weight.REFUSE, Weight.CONFIRM}
+    assert check.refused
+    assert not check.allows(acknowledged=True)
+
+
+@pytest.mark.parametrize(
+    ("url", "loopback"),
+    [(f"https://site.berkeassessment.com/start/{CODE}", False),
+     (f"http://127.0.0.1:8123/start/{CODE}", True)],
+)  # fmt: skip
+def test_a_url_that_is_fine_is_sent_without_a_question(url: str, loopback: bool) -> None:
+    check = accept_check(url, CODE, allow_http_loopback=loopback)
+    assert check.problems == ()
+    assert not check.needs_acknowledgement
+    assert check.allows(acknowledged=False)
+
+
+def test_a_long_site_after_the_at_is_cut_in_the_sentence() -> None:
+    """A sentence wraps only between words: the whole 1,900-character name made the Accept
+    dialog 14,000 px wide."""
+    host = "e" * 1900 + ".example"
+    (problem,) = check_assessment_url(
+        f"https://assess.berke.com@{host}/start/{CODE}", CODE, allow_http_loopback=False
+    )
+    assert problem.endswith("eee….")
+    assert len(problem) < 200

@@ -58,6 +58,21 @@ def test_response_url_must_end_with_the_code() -> None:
         )
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://assess.berke.com@elsewhere.example/start/ABC",
+        "https://user:pw@elsewhere.example/start/ABC",
+    ],
+)
+def test_a_response_url_naming_a_site_before_an_at_is_refused(url: str) -> None:
+    """A browser opens the site after the @: the batch accepted with it, unasked (the Accept
+    dialog refuses it)."""
+    body = {"sourceCandidateId": "s", "invitationCode": "ABC", "assessmentUrl": url}
+    with pytest.raises(ValidationError, match="names a site before an @"):
+        CreateAssessmentResponse.model_validate(body)
+
+
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-8"])
 def test_error_form_in_xml(encoding: str) -> None:
     xml = (

@@ -22,7 +22,7 @@ from app.domain.smartrecruiters import (
     ResultType,
 )
 from app.domain.sr_limits import MESSAGE_MAX, message_too_long
-from app.ui.common.labels import plain_label, without_mnemonic
+from app.ui.common.labels import plain_label, rich_label, without_mnemonic
 from app.ui.common.validated_form import ValidatedForm
 from app.ui.orders.order_dialogs import who_label
 
@@ -86,6 +86,14 @@ class CompleteDialog(ValidatedForm[AssessmentResult]):
         self._author = author
         self.ok = self.submit_button
         self.who = who_label(order, "completeWho")
+        # Complete is as final as Reject (SmartRecruiters refuses any later change of state),
+        # and goes on one click or Ctrl+Enter: say so as the Reject dialog does.
+        self.explanation = rich_label(
+            "<b>Completing cannot be undone.</b><br>SmartRecruiters allows the order no "
+            "further change of status, and the recruiter sees this result as sent. Report "
+            "files can still be attached to it afterwards.",
+            "completeExplanation",
+        )
         self._build_fields(author)
         self._build_rows()
         self.result_type.currentIndexChanged.connect(self._type_changed)
@@ -123,6 +131,7 @@ class CompleteDialog(ValidatedForm[AssessmentResult]):
 
     def _build_rows(self) -> None:
         self._grid.addWidget(self.who, 0, 0, 1, 2)
+        self._grid.addWidget(self.explanation, 1, 0, 1, 2)
         allowed = ", ".join(f"<{tag}>" for tag in sorted(ALLOWED_DESCRIPTION_TAGS))
         self._add(
             "resultType",

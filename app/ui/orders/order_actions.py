@@ -405,7 +405,9 @@ class OrderActionsController(QObject):
         if reason or order is None or link is None:
             self.messages.error("Accept order", reason or "No assessment to accept with.")
             return
-        dialog = AcceptDialog(order, link, self._parent)
+        dialog = AcceptDialog(
+            order, link, self._parent, allow_http_loopback=board.allows_http_assessment_urls
+        )
         if not await self._open(dialog, run_dialog(dialog)):
             return
         await self._run(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -18,12 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.assessment_url import accept_check
 from app.domain.journal_terms import LinkedAssessment
 from app.domain.smartrecruiters import AssessmentOrder
 from app.domain.sr_limits import MESSAGE_MAX, message_count, message_too_long
 from app.ui.common.discard_guard import DiscardGuard
 from app.ui.common.enter_key import EnterPressesFocusedButton
-from app.ui.common.labels import plain_label, rich_label
+from app.ui.common.labels import plain_label, rich_label, without_mnemonic
 from app.ui.common.remembered_size import RememberedSize
 from app.ui.common.screens import available_room
 from app.ui.common.tooltips import plain_tooltip
@@ -79,12 +81,28 @@ def _submit_shortcuts(dialog: QDialog, buttons: QDialogButtonBox) -> None:
         shortcut.activated.connect(buttons.button(QDialogButtonBox.StandardButton.Ok).click)
 
 
+#: The acknowledgement a coordinator gives before a URL with warnings is sent.
+SEND_ANYWAY = "&Send this URL anyway: I have checked the warnings above"
+
+
 class AcceptDialog(QDialog):
-    """Accept the SR order with the assessment URL and an editable message to the candidate."""
+    """Accept the SR order with the assessment URL and an editable message to the candidate.
+
+    The URL is checked as the preview checks it (it opens without the preview, Ctrl+Shift+A):
+    one that opens another place than it shows is refused, one with lesser problems (plain
+    http, say) is sent only once the coordinator ticks "Send this URL anyway"."""
 
     def __init__(
-        self, order: AssessmentOrder, linked: LinkedAssessment, parent: QWidget | None = None
+        self,
+        order: AssessmentOrder,
+        linked: LinkedAssessment,
+        parent: QWidget | None = None,
+        *,
+        allow_http_loopback: bool = True,
     ) -> None:
+        # ``allow_http_loopback`` (as the preview's: ``board.allows_http_assessment_urls``)
+        # defaults to True: http to this computer crosses no network, and the built-in
+        # sandbox's URLs are such; a caller that knows the connection passes its answer.
         super().__init__(parent)
         self.setObjectName("acceptDialog")
         self.setWindowTitle(f"Accept order — {order.candidate.full_name}")
@@ -92,6 +110,7 @@ class AcceptDialog(QDialog):
         self.url.setObjectName("acceptUrl")
         self.url.setReadOnly(True)
         self.url.setAccessibleName("Assessment URL sent to SmartRecruiters")
+        self._build_url_check(linked, allow_http_loopback=allow_http_loopback)
         self.message = QLineEdit("Berke assessment created.")
         self.message.setObjectName("acceptMessage")
         self.message.setAccessibleName("Message to the recruiter")
@@ -107,12 +126,7 @@ class AcceptDialog(QDialog):
         for edit in (self.message, self.to_candidate):
             edit.setToolTip(f"Up to {MESSAGE_MAX:,} characters")
 
-        form = QFormLayout()
-        form.addRow("Assessment URL:", self.url)
-        form.addRow("Message to the recruiter:", self.message)
-        form.addRow("", self.message_limit)
-        form.addRow("Message to the candidate:", self.to_candidate)
-        form.addRow("", self.to_candidate_limit)
+        form = self._form()
         note = plain_label(
             "SmartRecruiters moves the order to In progress and shows the URL to the recruiter "
             "and on the candidate portal."
@@ -135,14 +149,53 @@ class AcceptDialog(QDialog):
         _submit_shortcuts(self, buttons)
         self.message.textChanged.connect(self._follow)
         self.to_candidate.textChanged.connect(self._follow)
+        self.send_anyway.toggled.connect(self._follow)
         self._follow()
         layout = QVBoxLayout(self)
         layout.addWidget(who_label(order, "acceptWho"))
         layout.addLayout(form)
         layout.addWidget(note)
         layout.addWidget(buttons)
-        self.resize(560, self.sizeHint().height())
+        # Tall enough for the URL's warnings as wrapped at this width (the size hint wraps
+        # them at another, and cut the last line off).
+        self.resize(560, max(self.sizeHint().height(), layout.heightForWidth(560)))
         self.message.setFocus(Qt.FocusReason.OtherFocusReason)  # not the read-only URL
+        # "Send anyway" belongs to the URL: Tab reaches it there, not after Cancel.
+        QWidget.setTabOrder(self.url, self.send_anyway)
+        QWidget.setTabOrder(self.send_anyway, self.message)
+
+    def _form(self) -> QFormLayout:
+        form = QFormLayout()
+        form.addRow("Assessment URL:", self.url)
+        if self.url_check.problems:  # no empty row (and its spacing) for a URL that is fine
+            form.addRow("", self.url_warnings)
+        form.addRow("Message to the recruiter:", self.message)
+        form.addRow("", self.message_limit)
+        form.addRow("Message to the candidate:", self.to_candidate)
+        form.addRow("", self.to_candidate_limit)
+        return form
+
+    def _build_url_check(self, linked: LinkedAssessment, *, allow_http_loopback: bool) -> None:
+        """Under the URL: its problems (as the preview words them), then either why Accept is
+        refused or the box that sends it anyway."""
+        self.url_check = accept_check(
+            linked.assessment_url, linked.invitation_code, allow_http_loopback=allow_http_loopback
+        )
+        self.url_warnings = QWidget(self)
+        self.url_problems = plain_label(
+            "\n".join(f"⚠ {text}" for text in self.url_check.texts), "acceptUrlProblems"
+        )
+        self.url_problems.setStyleSheet("color: #b3261e")
+        self.url_refusal = plain_label(self.url_check.refusal or "", "acceptUrlRefusal", bold=True)
+        self.url_refusal.setVisible(self.url_check.refused)
+        self.send_anyway = QCheckBox(SEND_ANYWAY)
+        self.send_anyway.setObjectName("acceptUrlAnyway")
+        self.send_anyway.setVisible(self.url_check.needs_acknowledgement)
+        column = QVBoxLayout(self.url_warnings)
+        column.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.url_problems, self.url_refusal, self.send_anyway):
+            column.addWidget(widget)
+        self.url_warnings.setVisible(bool(self.url_check.problems))
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -152,10 +205,19 @@ class AcceptDialog(QDialog):
     def _follow(self, *_args: object) -> None:
         self.message_limit.follow(self.message.text())
         self.to_candidate_limit.follow(self.to_candidate.toPlainText())
-        self.ok.setEnabled(not (self.message_limit.too_long or self.to_candidate_limit.too_long))
+        url_ok = self.url_check.allows(acknowledged=self.send_anyway.isChecked())
+        fits = not (self.message_limit.too_long or self.to_candidate_limit.too_long)
+        self.ok.setEnabled(url_ok and fits)
+        if self.url_check.refused:
+            self.ok.setToolTip(self.url_check.refusal or "")
+        elif not url_ok:
+            self.ok.setToolTip(f"Tick “{without_mnemonic(SEND_ANYWAY)}” to accept with it.")
+        else:
+            self.ok.setToolTip("")
 
     def accept(self) -> None:
-        if self.ok.isEnabled():  # Ctrl+Enter too: never with a text that does not fit
+        # Ctrl+Enter too: never with a text that does not fit, nor a URL refused or unticked.
+        if self.ok.isEnabled():
             super().accept()
 
     def message_text(self) -> str:
@@ -207,7 +269,13 @@ class RejectDialog(QDialog):
         self.ok.setText("Reject order" if len(orders) == 1 else f"Reject {len(orders)} orders")
         self.reason.textChanged.connect(self._follow)
         self._follow()
-        EnterPressesFocusedButton(self)
+        # Rejecting cannot be undone: with OK the default, an Enter on the scrolling list of
+        # orders (in the Tab chain) rejected them all. As in AcceptDialog, only the button or
+        # Ctrl+Enter rejects; Enter on a focused button presses that button.
+        for button in self.buttons.buttons():
+            if isinstance(button, QPushButton):
+                button.setAutoDefault(False)
+        EnterPressesFocusedButton(self, no_default=True)
         RememberedSize(self, type(self).__name__)
         guard = DiscardGuard(self)
         self.buttons.accepted.connect(self.accept)
@@ -221,6 +289,11 @@ class RejectDialog(QDialog):
         layout.addWidget(self.reason_limit)
         layout.addWidget(self.buttons)
         self.resize(520, self.sizeHint().height())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # The button box made OK the default as it was shown: Enter anywhere would reject.
+        self.ok.setDefault(False)
 
     def _follow(self) -> None:
         text = self.reason.toPlainText()

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.assessment_url import check_assessment_url
+from app.domain.assessment_url import accept_check
 from app.domain.berke import CreateAssessmentResponse
 from app.domain.sr_limits import is_sendable_http_url
 from app.ui.common.enter_key import EnterPressesFocusedButton
@@ -72,11 +72,14 @@ class UrlPreviewDialog(QDialog):
         self._open_url = open_url
         self._ask_save_path = ask_save_path or self._ask_save_path_with_dialog
         self._reach_task: asyncio.Task[Reachability] | None = None
-        self.problems = check_assessment_url(
+        # What Accept may do with the URL: the Accept dialog asks the same again, and asks
+        # for the "send anyway" of a lesser problem (plain http); a refused one is not offered.
+        self.url_verdict = accept_check(
             response.assessment_url,
             response.invitation_code,
             allow_http_loopback=allow_http_loopback,
         )
+        self.problems = self.url_verdict.texts
 
         self.setWindowTitle(f"Assessment for {candidate_name}")
         self.setAccessibleName("Assessment URL preview")
@@ -157,7 +160,10 @@ class UrlPreviewDialog(QDialog):
         self.url_check = _label("urlCheck", "URL check")
         self.url_check.setWordWrap(True)
         if self.problems:
-            self.url_check.setText("\n".join(f"⚠ {p}" for p in self.problems))
+            lines = [f"⚠ {p}" for p in self.problems]
+            if self.url_verdict.refusal:
+                lines.append(self.url_verdict.refusal)
+            self.url_check.setText("\n".join(lines))
             _tint(self.url_check, good=False)
         else:
             self.url_check.setText("✓ URL looks right")
@@ -218,6 +224,14 @@ class UrlPreviewDialog(QDialog):
         )
         self.accept_button.clicked.connect(self._request_accept)
         self.accept_button.setVisible(self._can_accept)  # shown again later: accepted already
+        if self.url_verdict.refusal:
+            # Never offered for a link that opens another place than it shows.
+            self.accept_button.setEnabled(False)
+            self.accept_button.setToolTip(self.url_verdict.refusal)
+        elif self.url_verdict.needs_acknowledgement:
+            self.accept_button.setToolTip(
+                "The Accept dialog asks you to confirm this URL despite the warnings."
+            )
         self.close_button = _button("closeButton", "Close", "Close")
         self.close_button.clicked.connect(self.reject)
         # Enter must never accept an order by accident: Close is the default. Enter on a
@@ -256,6 +270,8 @@ class UrlPreviewDialog(QDialog):
             self.status_message.show()
 
     def _request_accept(self) -> None:
+        if self.url_verdict.refused:  # Enter or a click that reached it all the same
+            return
         self.accept_requested.emit(self.response.assessment_url)
 
     @property
