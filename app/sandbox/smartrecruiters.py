@@ -182,7 +182,7 @@ class SmartRecruitersApi:
         order = self._order(request)
         self._change(order, "complete", ("IN_PROGRESS",))
         body = await read_json_object(request, required=False)
-        if "resultType" in body or "result" in body:
+        if rules.is_result_body(body):
             result = self._add_result(order, rules.validate_result(body))
             order.status = "COMPLETED"
             return json_response(

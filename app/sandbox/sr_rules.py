@@ -52,6 +52,9 @@ CONFIG_IDS = (
     "inlineAssessmentOrderHeader",
 )
 NO_RESULT = "Request is incorrect. Please provide 'result' field."
+#: The fields only a result has (``author`` is in the comment too): a complete body with any
+#: of them is the FAQ's result form, whatever it lacks.
+RESULT_FIELDS = ("resultType", "result", "title", "description", "passed", "score")
 UNAUTHORIZED_STATUS = "unauthorized to access resource"
 MAX_COMMENTS = 100
 MAX_OFFER_TEXT = 255
@@ -60,7 +63,12 @@ MAX_OFFER_TEXT = 255
 def is_http_url(value: object) -> bool:
     if not isinstance(value, str) or not value.strip() or any(c.isspace() for c in value):
         return False
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        # "https://[oops/…": an unclosed IPv6 bracket. No address, so SR's 400, not a 500
+        # the client would take for a passing fault and retry for ever.
+        return False
     return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
@@ -150,6 +158,20 @@ def validate_comment(body: dict[str, Any]) -> dict[str, Any]:
     if author is not None:
         comment["author"] = author
     return comment
+
+
+def is_result_body(body: dict[str, Any]) -> bool:
+    """Whether a ``complete`` body is the FAQ's result form rather than the docs' comment.
+
+    Any field of a result decides it, not only ``result`` and ``resultType``: a client that
+    lost those two but sent a title and a score completed the order, for good, with no
+    result, where SmartRecruiters answers "Please provide 'result' field". ``result`` and
+    ``resultType`` count even when null (as before); the others when they hold a value (a
+    client may send its unset fields as null)."""
+    return any(
+        name in body if name in ("resultType", "result") else body.get(name) is not None
+        for name in RESULT_FIELDS
+    )
 
 
 def validate_complete_comment(body: dict[str, Any]) -> None:
