@@ -20,8 +20,8 @@ class Column:
     """One column: ``field`` names the list of rows it reads (``OrderColumns``).
 
     ``display`` turns a value into the cell's text; ``search`` into the text a search looks in
-    (None: not searched), searched without its accents when ``names`` ("zoe muller" finds Zoë
-    Müller; the other columns hold codes, ids, dates and the desk's own words); ``sort`` into
+    (None: not searched), case and accents aside (``order_search``); ``names`` when its values
+    repeat across orders (names, jobs, companies), folded once each; ``sort`` into
     the sort key (None: the value itself; text on one line as its cell shows it, folded).
     ``descending_first`` flips the sort (Age: the youngest is the newest).
     """

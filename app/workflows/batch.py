@@ -28,9 +28,9 @@ from app.domain.field_errors import FORM_LEVEL, field_errors
 from app.domain.invitation import InvitationText
 from app.domain.journal_terms import LinkedAssessment, StepKind, StepState
 from app.domain.order_rules import OrderAction, unsendable_address, why_not
+from app.domain.same_candidate import candidate_keys
 from app.domain.service_time import local_time
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
-from app.domain.text_fold import fold
 from app.workflows.desk import Desk
 from app.workflows.order_actions import (
     REJECT_WAITING,
@@ -237,20 +237,6 @@ def not_valid_for_berke(exc: ValueError) -> str:
 def _words(field: str) -> str:
     """A field's name as words: "firstName" and "first_name" are "first name"."""
     return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", field).replace("_", " ").lower()
-
-
-def candidate_keys(order: AssessmentOrder) -> set[str]:
-    """What makes two orders one candidate's: the same SmartRecruiters candidate, or the
-    same email and the same name (any case or accents, spaces trimmed: "José Núñez" is "Jose
-    Nunez"). Not the email alone: two people may share one (a family's), and the second was
-    given the first one's assessment, its invitation and its result. A blank id is no one's:
-    two people sent without one were taken for one."""
-    candidate = order.candidate
-    keys = {f"id:{candidate.id}"} if candidate.id.strip() else set()
-    if candidate.email:
-        name = " ".join(f"{candidate.first_name or ''} {candidate.last_name or ''}".split())
-        keys.add(f"email:{candidate.email.casefold()}|{fold(name)}")
-    return keys
 
 
 class CandidateKeys:

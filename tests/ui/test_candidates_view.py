@@ -395,3 +395,52 @@ def test_a_selected_candidate_row_stays_selected_through_a_sync(
     assert current.isValid()
     assert current.data(CANDIDATE_ROLE) == "c1"
     assert view.model.order_row(current.row()) is None
+
+
+def test_an_order_a_regroup_hides_is_no_longer_the_panes(
+    qtbot: Any, view: CandidatesView, orders: list[AssessmentOrder]
+) -> None:
+    """Ana's order chosen under a search for her; a sync corrects her name, so the search no
+    longer finds it. Before: the regroup emitted nothing, and the detail pane went on showing
+    an order the tab no longer did."""
+    view.search.setText("ana")
+    with qtbot.waitSignal(view.order_selected):
+        view.table.setCurrentIndex(order_index(view, "o2"))
+    renamed = make_order(
+        "o2", ("c2", "Beatriz", "Lima", None), "Backend Engineer", "Globex", "2025-04-20"
+    )
+    with qtbot.waitSignal(view.order_deselected, timeout=1000):
+        view.set_rows(rows_of([*orders[:1], renamed, *orders[2:]]))
+    assert view.current_order_id() is None
+    # One a regroup keeps in sight stays chosen, quietly.
+    view.search.clear()
+    view.table.setCurrentIndex(order_index(view, "o4"))
+    with (
+        qtbot.assertNotEmitted(view.order_deselected),
+        qtbot.assertNotEmitted(view.order_selected),
+    ):
+        view.set_rows(rows_of(orders))
+    assert view.current_order_id() == "o4"
+
+
+def test_a_selected_candidate_sent_without_an_id_stays_selected_through_a_sync(
+    qtbot: Any,
+) -> None:
+    """Two people sent without a SmartRecruiters id are two candidates; the second one's row,
+    selected, is still hers after a poll. Before: one candidate; and a candidate's row was
+    found again by its id, a blank one the first blank one's (Ana's)."""
+    ana = make_order("o1", ("", "Ana", "Silva", "ana@example.com"), "Nurse", "Acme", "2025-05-01")
+    bea = make_order("o2", ("", "Bea", "Stone", "bea@example.com"), "Nurse", "Acme", "2025-05-02")
+    view = CandidatesView()
+    qtbot.addWidget(view)
+    view.set_rows(rows_of([ana, bea]))
+    assert candidates(view.model) == ["Ana Silva", "Bea Stone"]
+    row = next(
+        r for r in range(view.model.rowCount()) if view.model.index(r, 0).data() == "Bea Stone"
+    )
+    view.table.setCurrentIndex(view.model.index(row, 0))
+    view.set_rows(rows_of([ana, bea]))
+    current = view.table.currentIndex()
+    assert view.model.order_row(current.row()) is None
+    assert current.data() == "Bea Stone"
+    assert current.data(Qt.ItemDataRole.ToolTipRole) is None  # not "Candidate " and nothing

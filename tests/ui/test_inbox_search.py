@@ -97,3 +97,20 @@ def test_a_time_kept_out_of_range_shows_nothing_rather_than_failing_the_paint(
     assert berke_cell(f"Complete · {kept}") == "Complete"
     proxy.set_search_text("0001")
     assert proxy.rowCount() == 0
+
+
+def test_an_email_id_or_code_is_found_as_shown_or_without_its_accents(
+    qapp: QApplication,
+) -> None:
+    """What is typed is folded (accents dropped), and only the names were in what it looks in:
+    an accented email, order id, Berke code or id, typed exactly as shown, found nothing."""
+    accented = row("ordre-été-7", "2026-03-14T10:00:00.000+00:00")._replace(
+        email="björn.ek@exämple.se", assessment="CÓD-1", berke_id="AD-Ñ9"
+    )
+    _model, proxy = inbox([accented, row("o-2", "2026-03-14T11:00:00.000+00:00")])
+    for typed in ("björn", "BJÖRN.EK@EXÄMPLE.SE", "bjorn", "ordre-été-7", "ordre-ete",
+                  "cód-1", "cod-1", "ad-ñ9", "ad-n9"):  # fmt: skip
+        proxy.set_search_text(typed)
+        assert proxy.rowCount() == 1, typed
+    proxy.set_search_text("björk")
+    assert proxy.rowCount() == 0

@@ -1,21 +1,25 @@
 """Candidates grouped from the orders' columns: the same groups, order and search text that
-grouping the orders one by one gives, under every sort."""
+grouping the orders one by one gives, under every sort; one candidate by the batch's rule."""
 
 from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.domain.smartrecruiters import OrderStatus
+from app.domain.same_candidate import identity_keys
+from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.domain.snapshot import OrderSummary, SnapshotIndex
 from app.views.candidate_groups import CandidateGroups, Column, fold, sort_text
-from app.views.order_rows import OrderColumns
+from app.views.order_rows import OrderColumns, order_row
+from app.workflows.batch import OrdersByCandidate
 
 NAMES = ["Zoë Müller", "zoe muller", "Émile Dubois", "Emile Dubois", "ana", ""]
 WORDS = ["Acme", "Globex", "Nurse", "Data Analyst", ""]
+#: Candidate ids; -1 and -2 are blank ones (sent without an id, or spaces the model trims).
+BLANK_IDS = {-1: "", -2: " "}
 
 order_strategy = st.tuples(
-    st.integers(0, 5),  # candidate id
+    st.integers(-2, 5),  # candidate id
     st.integers(0, len(NAMES) - 1),
     st.sampled_from(["", "a@example.com", "b@example.com"]),
     st.sampled_from(WORDS),
@@ -31,7 +35,7 @@ def _index(orders: list[tuple]) -> SnapshotIndex:
             OrderSummary(
                 id=f"o{n}",
                 status=status,
-                candidate_id=f"c{cid}",
+                candidate_id=BLANK_IDS.get(cid, f"c{cid}"),
                 candidate=NAMES[name],
                 email=email,
                 job=job,
@@ -45,18 +49,38 @@ def _index(orders: list[tuple]) -> SnapshotIndex:
 
 
 def _expected_groups(index: SnapshotIndex) -> list[list[int]]:
-    """Each candidate's rows newest first, candidates by name; the slow, obvious way."""
-    by_candidate: dict[str, list[int]] = {}
+    """Each candidate's rows newest first, candidates by name; the slow, obvious way. One
+    candidate: orders sharing a key of the batch's (``identity_keys``), directly or through
+    their other orders."""
+    keys = [
+        set(identity_keys(index.candidate_id[r], index.candidate[r], index.email[r]))
+        for r in range(len(index))
+    ]
+    merged: list[tuple[set[int], set[str]]] = []
     for row in range(len(index)):
-        by_candidate.setdefault(index.candidate_id[row], []).append(row)
+        rows, held = {row}, set(keys[row])
+        for group in [g for g in merged if g[1] & held]:
+            merged.remove(group)
+            rows |= group[0]
+            held |= group[1]
+        merged.append((rows, held))
     groups = [
-        sorted(rows, key=lambda r: index.created[r], reverse=True) for rows in by_candidate.values()
+        sorted(sorted(rows), key=lambda r: index.created[r], reverse=True) for rows, _ in merged
     ]
 
     def name(rows: list[int]) -> str:
-        return index.candidate[rows[0]] or f"(candidate {index.candidate_id[rows[0]]})"
+        cid = index.candidate_id[rows[0]]
+        return index.candidate[rows[0]] or (f"(candidate {cid})" if cid.strip() else "(no name)")
 
-    return sorted(groups, key=lambda rows: (sort_text(name(rows)), index.candidate_id[rows[0]]))
+    return sorted(
+        groups,
+        key=lambda rows: (
+            sort_text(name(rows)),
+            index.candidate_id[rows[0]],
+            index.email[rows[0]],
+            index.id[rows[0]],
+        ),
+    )
 
 
 @settings(max_examples=150, deadline=None)
@@ -119,3 +143,47 @@ def test_a_nameless_candidate_is_named_by_id() -> None:
     )
     assert groups.names == ["(candidate c3)"]
     assert groups.haystacks[0].startswith("(candidate c3)")
+
+
+def _order(order_id: str, candidate_id: str, name: str, email: str, day: int) -> AssessmentOrder:
+    first, _, last = name.partition(" ")
+    return AssessmentOrder.model_validate(
+        {"id": order_id, "status": "NEW", "createDate": f"2026-01-0{day}T10:00:00.000+0000",
+         "candidate": {"id": candidate_id, "firstName": first, "lastName": last, "email": email}}
+    )  # fmt: skip
+
+
+def _grouped(orders: list[AssessmentOrder]) -> dict[str, list[str]]:
+    """Each candidate's name and the ids of their orders, as the tab groups them."""
+    groups = CandidateGroups(OrderColumns.of_rows([order_row(o) for o in orders]))
+    return {
+        groups.names[g]: [groups.index.id[r] for r in groups.orders(g)] for g in range(len(groups))
+    }
+
+
+def test_people_sent_without_a_candidate_id_are_not_one_candidate() -> None:
+    """Before: grouped by the SmartRecruiters id alone, Ana's order was shown under Bob, with
+    his name and email: a blank id (or spaces, trimmed to one) is no one's."""
+    ana = _order("o-ana", "", "Ana Silva", "ana@example.com", 1)
+    bob = _order("o-bob", "   ", "Bob Stone", "bob@example.com", 2)
+    nameless = _order("o-x", "", "", "", 3)
+    assert _grouped([ana, bob, nameless]) == {
+        "Ana Silva": ["o-ana"], "Bob Stone": ["o-bob"], "(no name)": ["o-x"],
+    }  # fmt: skip
+
+
+def test_the_tab_and_the_batch_agree_on_who_is_one_candidate() -> None:
+    """One candidate is the same SmartRecruiters candidate, or the same email and name (case
+    and accents aside), as the batch reuses an assessment: the tab split Ana's two ids, and
+    would join two people of one family address only by id."""
+    orders = [
+        _order("o1", "c1", "Ana Silva", "ana@example.com", 1),
+        _order("o2", "c2", "ANA SÍLVA", "Ana@Example.com", 2),  # another id, the same Ana
+        _order("o3", "c2", "Ana Silva", "", 3),  # c2 again, no email: still Ana
+        _order("o4", "", "Rui Silva", "ana@example.com", 4),  # her address, another person
+        _order("o5", "", "Rui Silva", "ana@example.com", 5),  # him again, no id
+    ]
+    assert _grouped(orders) == {"Ana Silva": ["o3", "o2", "o1"], "Rui Silva": ["o5", "o4"]}
+    by_batch = OrdersByCandidate(orders)
+    assert by_batch.others(orders[0]) == ["o2"]
+    assert by_batch.others(orders[3]) == ["o5"]

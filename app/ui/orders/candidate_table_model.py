@@ -196,14 +196,14 @@ class CandidateTableModel(QAbstractTableModel):
         except ValueError:
             return None
 
-    def row_of_candidate(self, candidate_id: str) -> int | None:
-        """Where the candidate's own row (above their orders) is shown, or None."""
-        for row in range(len(self._rows)):
-            if self.order_row(row) is None and self.index(row, 0).data(CANDIDATE_ROLE) == (
-                candidate_id
-            ):
-                return row
-        return None
+    def candidate_row_of(self, order_id: str) -> int | None:
+        """Where the own row (above their orders) of the order's candidate is shown, or None."""
+        row = self.row_of_order(order_id)
+        if row is None:
+            return None
+        while self._rows[row] >= 0:  # a candidate's row is shown whenever one of its orders is
+            row -= 1
+        return row
 
     # -- Qt model interface ------------------------------------------------------------------
 
@@ -254,7 +254,12 @@ class CandidateTableModel(QAbstractTableModel):
             return QGuiApplication.palette().alternateBase()
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == Column.NAME:
-                return f"Candidate {groups.candidate_ids[group]}"
+                # None for one sent without an id ("Candidate " said nothing).
+                return (
+                    f"Candidate {groups.candidate_ids[group]}"
+                    if groups.candidate_ids[group].strip()
+                    else None
+                )
             if column == Column.EMAIL and not groups.emails[group]:
                 return NO_EMAIL_TIP
             if column == Column.STATUS:

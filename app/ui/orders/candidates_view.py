@@ -17,7 +17,7 @@ from app.ui.common.cut_text_tips import CutTextTips
 from app.ui.common.labels import plain_label
 from app.ui.common.search_keys import SearchKeys, give_list_the_keyboard
 from app.ui.common.table_header import header_apart_from_selection
-from app.ui.orders.candidate_table_model import CANDIDATE_ROLE, CandidateTableModel, grouped
+from app.ui.orders.candidate_table_model import CandidateTableModel, grouped
 from app.views.candidate_groups import CandidateGroups
 from app.views.order_rows import OrderColumns
 from app.views.row_search import RowSearch
@@ -108,13 +108,23 @@ class CandidatesView(QWidget):
         """Show groups made by ``grouped``, keeping the row selected and the scroll."""
         index = self.table.currentIndex()
         current = self._order_id(index)
-        candidate = index.data(CANDIDATE_ROLE) if index.isValid() and current is None else None
+        # A candidate's own row is found again by its first order, the row right below it: a
+        # candidate sent without a SmartRecruiters id has no id of their own to find it by.
+        first_order = (
+            self._order_id(self.model.index(index.row() + 1, 0))
+            if index.isValid() and current is None
+            else None
+        )
         scroll = self.table.verticalScrollBar().value()
         self.model.set_grouped(groups, search)
         if current is not None:
             self.select_order(current, scroll_to=False)
-        elif isinstance(candidate, str):
-            self._select_row(self.model.row_of_candidate(candidate))
+            if self.current_order_id() is None:
+                # The search hides it now (a corrected name, say), or it left: the pane must
+                # not go on showing an order the tab no longer does, as after a search.
+                self.order_deselected.emit()
+        elif first_order is not None:
+            self._select_row(self.model.candidate_row_of(first_order))
         self.table.verticalScrollBar().setValue(scroll)
 
     def _select_row(self, row: int | None) -> None:
