@@ -77,6 +77,15 @@ _STATE_WORDS = re.compile(
     r"\b(state|status)\b|\bcannot (change|move|accept|reject|complete)\b", re.I
 )
 
+# The field a refusal names, as SmartRecruiters words it: "Please provide 'result' field."
+# (the reference's example), "Field 'assessmentURL' must be …" (the sandbox, after it). A
+# name is a bounded run of word characters and dots ("terms.price.amount"), between quotes
+# that end it: no backtracking over the service's text.
+_FIELD_NAMED = (
+    re.compile(r"'([A-Za-z_][\w.]{0,99})' field\b"),
+    re.compile(r"\b[Ff]ield '([A-Za-z_][\w.]{0,99})'"),
+)
+
 M = TypeVar("M", bound=BaseModel)
 _attachments = TypeAdapter(list[Attachment], config=BUILD_WHEN_USED)
 _results = TypeAdapter(list[AssessmentResult], config=BUILD_WHEN_USED)
@@ -110,7 +119,10 @@ def read_order_page(body: bytes) -> OrderPage:
             Service.SMARTRECRUITERS, service_message="the answer was not a page of items"
         )
     items = data["content"]
-    if not all(isinstance(i, dict) and isinstance(i.get("id"), str) and i["id"] for i in items):
+    # Only what keys an item is checked here; an id that is blank, has white space around it
+    # or is over ``ORDER_ID_MAX`` characters is refused by ``AssessmentOrder`` when the item is
+    # parsed: that order is left out and said, and the rest of its page is read.
+    if not all(isinstance(i, dict) and isinstance(i.get("id"), str) for i in items):
         raise UnexpectedResponseError(
             Service.SMARTRECRUITERS, service_message="an order of the page had no id"
         )
@@ -335,7 +347,11 @@ class SmartRecruitersClient:
         if status in (400, 409, 422):
             if _STATE_WORDS.search(message):
                 return StateConflictError(Service.SMARTRECRUITERS, **common)
-            return ValidationApiError(Service.SMARTRECRUITERS, **common)
+            # The field named goes with the error, so that a form shows it under that field
+            # (as Berke's ``parameter`` does), not at the bottom of the form.
+            return ValidationApiError(
+                Service.SMARTRECRUITERS, parameter=_field_named(message), **common
+            )
         if status >= 500:
             return ServerError(Service.SMARTRECRUITERS, **common)
         return ApiError(Service.SMARTRECRUITERS, **common)
@@ -697,6 +713,15 @@ def _retry_after(response: httpx.Response, now: datetime) -> float:
     if seconds is None:
         seconds = DEFAULT_RETRY_AFTER_SECONDS
     return min(max(seconds, DEFAULT_RETRY_AFTER_SECONDS), MAX_SERVICE_WAIT_SECONDS)
+
+
+def _field_named(message: str) -> str | None:
+    """The field a refusal's ``message`` names (see ``_FIELD_NAMED``), or None."""
+    for pattern in _FIELD_NAMED:
+        found = pattern.search(message)
+        if found is not None:
+            return found.group(1)
+    return None
 
 
 def _first_problem(exc: ValidationError) -> str:

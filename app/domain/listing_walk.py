@@ -11,6 +11,14 @@ ended syncs early, said complete, with hundreds of orders never read. The end is
 - and, for a service that answers the same page whatever the offset, or lists for ever: a few
   pages in a row with nothing new, or more pages than any account has. The listing is then cut
   short, and ``cut_short`` says why in words.
+
+An end on the offset is a complete listing only if the pages held the orders counted. A
+service or proxy that answers page 1 whatever the offset reaches a ``totalFound`` of 300 or
+fewer in three pages, before the rule above: 100 orders of 250 read, and the sync said
+complete. So that end is also cut short when its last page held nothing new (it never does
+when orders merely arrive: those push the pages down, and the oldest come last). A listing
+that merely gives a few orders fewer than it counts is not cut short: the sync asks for each
+order it held and did not see (an order moving between pages while they are read).
 """
 
 from __future__ import annotations
@@ -35,6 +43,7 @@ class ListingWalk:
     offset: int = 0
     pages: int = 0
     cut_short: str | None = None  # why the listing was left before its end (None: it was not)
+    distinct: int = 0  # different items read so far (the ``fresh`` of every page)
     _stale_in_a_row: int = field(default=0, init=False, repr=False)
 
     def take(self, items: int, fresh: int, total_found: int | None) -> bool:
@@ -42,6 +51,7 @@ class ListingWalk:
         count. True while there is another page to read."""
         self.pages += 1
         self.offset += items
+        self.distinct += fresh
         self._stale_in_a_row = 0 if fresh else self._stale_in_a_row + 1
         if items == 0:
             return False
@@ -49,6 +59,7 @@ class ListingWalk:
             if items < self.page_size:
                 return False
         elif self.offset >= total_found:
+            self._check_counted(fresh, total_found)
             return False
         if self._stale_in_a_row >= STALE_PAGES_AT_MOST:
             of_total = "" if total_found is None else f" of {total_found:,}"
@@ -64,3 +75,14 @@ class ListingWalk:
             )
             return False
         return True
+
+    def _check_counted(self, fresh: int, total_found: int) -> None:
+        """The walk ends on the offset: cut short when its pages did not hold the orders
+        counted (see the module docstring)."""
+        if fresh:
+            return
+        self.cut_short = (
+            f"SmartRecruiters counted {total_found:,} orders but its pages held "
+            f"{self.distinct:,} different ones, the same orders again where others were "
+            "expected: the rest were not read"
+        )

@@ -5,10 +5,13 @@ accepted a moment ago may come back from a listing fetched before the accept, st
 copy must never replace the newer one the accept returned ("a poll never undoes newer local
 state").
 
-The order's own ``lastUpdateDate`` decides when both copies have one and they differ. Otherwise
-its status does: an order only moves forward (NEW → IN_PROGRESS → COMPLETED or REJECTED), so
-a copy whose status is further along is the newer one. Equal in both: neither is older, and
-the fetched copy (the service's word) is taken.
+Its status decides first: an order only moves forward (NEW → IN_PROGRESS → COMPLETED or
+REJECTED, and a final status never goes back), so a copy whose status is further along is the
+newer one, whatever the dates say. The order's own ``lastUpdateDate`` decides only between
+copies at the same stage, when both have one and they differ: the date alone let one copy
+dated ahead (a service node's clock, a bad copy dated 2099) keep an order in an older status
+through every sync. Equal in both: neither is older, and the fetched copy (the service's word)
+is taken.
 """
 
 from __future__ import annotations
@@ -29,10 +32,13 @@ STATUS_STAGE = {
 def is_older(candidate: AssessmentOrder, current: AssessmentOrder) -> bool:
     """Whether ``candidate`` is an older copy of the order than ``current`` (see the module
     docstring): then ``current`` is kept."""
+    stage, held_stage = STATUS_STAGE[candidate.status], STATUS_STAGE[current.status]
+    if stage != held_stage:
+        return stage < held_stage
     fetched, held = candidate.last_update_date, current.last_update_date
     if fetched is not None and held is not None and fetched != held:
         return _comparable(fetched) < _comparable(held)
-    return STATUS_STAGE[candidate.status] < STATUS_STAGE[current.status]
+    return False
 
 
 def _comparable(value: datetime) -> float:

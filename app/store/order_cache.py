@@ -292,8 +292,15 @@ def _newest_of_each(
     return chosen
 
 
+#: The most of an order id that the line of an unreadable order quotes (then "…"): enough to
+#: tell SmartRecruiters' ids apart (UUIDs, 36 characters). A 5,000-character id quoted whole
+#: made the sync bar, and the window with it, 36,842 px wide.
+ID_SHOWN = 40
+
+
 def _unreadable_line(order_id: str, problem: ValueError) -> str:
-    return f"“{order_id}”: {problem}"
+    shown = order_id if len(order_id) <= ID_SHOWN else f"{order_id[:ID_SHOWN]}…"
+    return f"“{shown}”: {problem}"
 
 
 _NEVER = datetime.min.replace(tzinfo=UTC)

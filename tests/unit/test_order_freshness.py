@@ -56,8 +56,35 @@ T2 = "2026-11-30T10:00:05.000+0000"
 def test_the_later_update_date_is_the_newer_copy() -> None:
     assert is_older(order("1", "NEW", T1), order("1", "IN_PROGRESS", T2))
     assert not is_older(order("1", "IN_PROGRESS", T2), order("1", "NEW", T1))
-    # The date decides when both have one, even against the status (the service's word).
-    assert not is_older(order("1", "NEW", T2), order("1", "IN_PROGRESS", T1))
+    # At the same stage the date decides.
+    assert is_older(order("1", "IN_PROGRESS", T1), order("1", "IN_PROGRESS", T2))
+    assert not is_older(order("1", "IN_PROGRESS", T2), order("1", "IN_PROGRESS", T1))
+    assert is_older(order("1", "REJECTED", T1), order("1", "COMPLETED", T2))
+
+
+def test_a_status_further_along_wins_whatever_the_dates_say() -> None:
+    """The date decided even against the status: SmartRecruiters' date going back a second
+    (another node's clock) kept an order IN_PROGRESS that was COMPLETED, and one copy dated
+    2099 kept an order NEW through every sync for good (the review)."""
+    assert is_older(order("1", "NEW", T2), order("1", "IN_PROGRESS", T1))
+    assert not is_older(order("1", "COMPLETED", T1), order("1", "IN_PROGRESS", T2))
+    future = "2099-01-01T00:00:00.000+0000"
+    assert not is_older(order("1", "REJECTED", T1), order("1", "NEW", future))
+    # A final status never goes back, whatever date the earlier stage's copy carries.
+    assert is_older(order("1", "IN_PROGRESS", future), order("1", "COMPLETED", T1))
+
+
+def test_a_copy_dated_ahead_does_not_freeze_the_order_in_the_cache(cache: OrderCache) -> None:
+    future = "2099-01-01T00:00:00.000+0000"
+    cache.merge_listing([raw("1", "NEW", updated=future)], Parser())
+    merged = cache.merge_listing([raw("1", "REJECTED", updated=T1)], Parser())
+    assert [o.id for o in merged.changed] == ["1"]
+    assert merged.kept_ids == []
+    assert {o.id: o.status.value for o in cache.all()} == {"1": "REJECTED"}
+    # And a copy one second behind the held one, yet further along, is taken.
+    cache.merge_listing([raw("2", "IN_PROGRESS", updated=T2)], Parser())
+    cache.merge_listing([raw("2", "COMPLETED", updated=T1)], Parser())
+    assert {o.id: o.status.value for o in cache.all()}["2"] == "COMPLETED"
 
 
 def test_without_dates_the_status_further_along_is_the_newer_copy() -> None:

@@ -335,3 +335,107 @@ def test_an_offers_recent_orders_skip_a_row_that_no_longer_parses_for_the_next(
         conn.execute("UPDATE orders SET data = ? WHERE id = ?", (json.dumps(broken), newest))
     recent = desk.orders.recent_for_offer("CAT-1", 5)
     assert [o.id for o in recent] == [o["id"] for o in listing.orders[-2:-7:-1]]
+
+
+def answering_one_order_as_unknown(
+    listing: Listing, asked: list[str]
+) -> Callable[[httpx.Request], httpx.Response]:
+    """The listing, and ``GET /assessments/{id}`` answered 404 (what SmartRecruiters says of
+    an id it does not have), each id asked recorded in ``asked``."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if "limit" not in request.url.params:
+            asked.append(request.url.path.rsplit("/", 1)[-1])
+            body = {"httpCode": 404, "code": "NOT_FOUND", "message": "Not found"}
+            return httpx.Response(404, content=json.dumps(body).encode())
+        return listing.handle(request)
+
+    return handle
+
+
+def test_an_order_id_with_white_space_around_it_is_left_out_not_new_nor_gone_each_sync(
+    desk: Desk, listing: Listing
+) -> None:
+    """The model stripped " o-1 " to "o-1", the listing kept " o-1 ": the order was new at
+    every poll, asked for as "o-1" (not found) and marked Gone after every full sync."""
+    spaced, blank, no_break = listing.orders[-1], listing.orders[-2], listing.orders[-3]
+    spaced["id"] = f" {spaced['id']} "
+    blank["id"] = "   "
+    no_break["id"] = f"\u00a0{no_break['id']}\u00a0"
+    asked: list[str] = []
+    serve(desk, answering_one_order_as_unknown(listing, asked))
+    for _ in range(2):
+        found = asyncio.run(fetch_changes(desk, poll=False))
+        assert (found.gone, asked, desk.orders.gone()) == ([], [], {})
+        assert len(found.unreadable) == 3
+        assert all(": id: " in line for line in found.unreadable)
+    assert desk.orders.count() == 247
+    assert {spaced["id"].strip(), "", no_break["id"].strip()} & {
+        o.id for o in desk.orders.all()
+    } == set()
+    polled = asyncio.run(fetch_changes(desk, poll=True))
+    assert polled.new == []
+    said = left_out_text(found)
+    assert said is not None
+    assert "white space around it" in said
+
+
+def test_a_service_repeating_page_one_within_its_count_is_said_cut_short_and_marks_none_gone(
+    desk: Desk, listing: Listing
+) -> None:
+    """A service (or a caching proxy) that answers page 1 whatever the offset, counting 250:
+    three pages reach the count before the stale-pages rule, and the sync ended complete, 150
+    orders never read, nothing said, and those held would have been asked for as gone."""
+    asyncio.run(fetch_changes(desk, poll=False))  # all 250 held
+    asked: list[str] = []
+    listed = answering_one_order_as_unknown(listing, asked)
+
+    def page_one(request: httpx.Request) -> httpx.Response:
+        if "offset" in request.url.params:
+            request = httpx.Request("GET", request.url.copy_set_param("offset", "0"))
+        return listed(request)
+
+    serve(desk, page_one)
+    found = asyncio.run(fetch_changes(desk, poll=False))
+    assert (found.listed, found.complete) == (100, False)
+    assert found.cut_short is not None
+    assert "counted 250 orders but its pages held 100 different ones" in found.cut_short
+    said = left_out_text(found)
+    assert said is not None
+    assert "the rest were not read." in said
+    assert (found.gone, asked, desk.orders.gone()) == ([], [], {})
+
+
+def test_orders_arriving_while_the_pages_are_read_do_not_cut_the_listing_short(
+    desk: Desk, listing: Listing
+) -> None:
+    """Fewer different orders than the last count is no cut when the count rose by those that
+    arrived (above the pages read, they are the next poll's)."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if listing.requests == 1:  # one order arrives between page 1 and page 2
+            listing.add(1000)
+        return listing.handle(request)
+
+    serve(desk, handle)
+    found = asyncio.run(fetch_changes(desk, poll=False))
+    assert (found.listed, found.complete, found.cut_short) == (250, True, None)
+
+
+def test_an_unreadable_order_with_a_long_id_is_said_with_its_id_cut(
+    desk: Desk, listing: Listing
+) -> None:
+    """An id of any length was read and quoted whole: 5,000 characters made the window
+    36,842 px wide. Now such an order is unreadable, and its line shows 40 characters."""
+    long_id = "a" * 5000
+    listing.orders[-1]["id"] = long_id
+    found = asyncio.run(fetch_changes(desk, poll=False))
+    assert desk.orders.count() == 249
+    assert found.unreadable == [
+        f"“{'a' * 40}…”: id: Value error, the order id is longer than 255 characters"
+    ]
+    # Cut also when the order is unreadable for another reason.
+    listing.orders[-1]["id"] = "b" * 200
+    listing.orders[-1]["candidate"] = None
+    again = asyncio.run(fetch_changes(desk, poll=False))
+    assert [line[:44] for line in again.unreadable] == [f"“{'b' * 40}…”:"]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from pydantic import ValidationError
 
 from app.domain.smartrecruiters import (
+    ORDER_ID_MAX,
     AcceptRequest,
     AssessmentOrder,
     AssessmentResult,
@@ -66,6 +68,32 @@ def test_order_statuses(status: str) -> None:
 def test_unknown_status_is_refused() -> None:
     with pytest.raises(ValidationError):
         AssessmentOrder.model_validate({**ORDER, "status": "ARCHIVED"})
+
+
+@pytest.mark.parametrize(
+    ("order_id", "problem"),
+    [
+        (" o-1 ", "white space around it"),
+        ("o-1\n", "white space around it"),
+        ("\u00a0x\u00a0", "white space around it"),  # a no-break space was stripped too
+        ("   ", "blank"),
+        ("", "blank"),
+        ("x" * (ORDER_ID_MAX + 1), f"longer than {ORDER_ID_MAX}"),
+    ],
+)
+def test_an_order_id_is_refused_not_re_keyed(order_id: str, problem: str) -> None:
+    """Stripped, " o-1 " was stored as "o-1" while the listing kept " o-1 ": new at every
+    poll, and gone after every sync (the review). Refused, the order is one the desk cannot
+    read: left out and said. An id of any length was read, and quoted whole in the window."""
+    with pytest.raises(ValidationError, match=problem):
+        AssessmentOrder.model_validate({**ORDER, "id": order_id})
+    with pytest.raises(ValidationError, match=problem):
+        AssessmentOrder.model_validate_json(json.dumps({**ORDER, "id": order_id}))
+
+
+def test_an_order_id_is_kept_as_given_up_to_its_bound() -> None:
+    for order_id in ("o 1", "x" * ORDER_ID_MAX):  # a space inside is the id's own
+        assert AssessmentOrder.model_validate({**ORDER, "id": order_id}).id == order_id
 
 
 def test_timestamp_format_round_trip() -> None:

@@ -14,6 +14,29 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSizePolicy, QWidget
 
 from app.ui.common.labels import plain_label
+from app.views.text import one_line
+
+#: The most of its text the bar shows (then "…"): a service's words are cut to 1,000
+#: characters (``app.clients.http.MAX_SERVICE_TEXT``), and this leaves room for the sentence
+#: around them. 200,000 characters took 12 s to lay out.
+TEXT_SHOWN = 1_500
+#: A word longer than this may wrap after every so many of its characters (a zero-width
+#: space, drawn as nothing, between them): a label wraps only between words, and one long
+#: word (an order's id, an address) set its width, and the window's: 36,842 px for an id.
+WORD_SHOWN = 40
+_WRAP_HERE = "\u200b"
+
+
+def wrappable(text: str) -> str:
+    """``text`` as the bar says it: on one line (it wraps at the bar's width), cut to
+    ``TEXT_SHOWN``, and free to wrap inside a word longer than ``WORD_SHOWN``."""
+    words = one_line(text, TEXT_SHOWN).split(" ")
+    return " ".join(
+        word
+        if len(word) <= WORD_SHOWN
+        else _WRAP_HERE.join(word[i : i + WORD_SHOWN] for i in range(0, len(word), WORD_SHOWN))
+        for word in words
+    )
 
 
 class SyncProblemBar(QWidget):
@@ -32,6 +55,8 @@ class SyncProblemBar(QWidget):
         )
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.text = plain_label(name="syncProblemText")
+        # Never wider than the window gives it, whatever it says (see ``wrappable``).
+        self.text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.retry_button = QPushButton("Try again")
         self.retry_button.setObjectName("syncRetryButton")
         self.retry_button.setToolTip("Sync with SmartRecruiters now (F5)")
@@ -73,7 +98,7 @@ class SyncProblemBar(QWidget):
         )
         at = datetime.now().strftime("%H:%M")
         self._left_out_shown = False
-        self.text.setText(self.FAILED.format(at=at, since=since, error=error))
+        self.text.setText(wrappable(self.FAILED.format(at=at, since=since, error=error)))
         self.show()
 
     # A full sync that worked but left something out ({left_out}: what, in words).
@@ -88,7 +113,7 @@ class SyncProblemBar(QWidget):
         self._last_good = datetime.now()
         self._left_out_shown = True
         at = self._last_good.strftime("%H:%M")
-        self.text.setText(self.LEFT_OUT.format(at=at, left_out=left_out))
+        self.text.setText(wrappable(self.LEFT_OUT.format(at=at, left_out=left_out)))
         self.show()
 
     def clear(self) -> None:

@@ -1,0 +1,69 @@
+"""The sync problem bar says what it must without widening the window: an order left out with a
+5,000-character id made the window 36,842 px wide, and one of 200,000 froze it for 12 s."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+import pytest
+from PySide6.QtWidgets import QMainWindow
+
+from app.ui.common.messages import Messages
+from app.ui.orders.orders_room import OrdersRoom
+from app.ui.orders.sync_problem import TEXT_SHOWN, WORD_SHOWN, SyncProblemBar, wrappable
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+WIDTH, HEIGHT = 1280, 800
+
+
+@pytest.fixture
+def room(qtbot: QtBot) -> tuple[QMainWindow, OrdersRoom]:
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    room = OrdersRoom(Messages(window), window)
+    window.setCentralWidget(room)
+    window.resize(WIDTH, HEIGHT)
+    window.show()
+    qtbot.waitExposed(window)
+    return window, room
+
+
+def _fits(window: QMainWindow, bar: SyncProblemBar) -> None:
+    window.resize(WIDTH, HEIGHT)
+    assert bar.isVisible()
+    assert window.width() == WIDTH
+    assert window.minimumSizeHint().width() < WIDTH
+    label = bar.text
+    assert label.width() < WIDTH
+    # Wrapped, not cut: the label is as tall as its text needs at its width.
+    assert label.height() >= label.heightForWidth(label.width())
+
+
+@pytest.mark.parametrize("length", [5_000, 200_000])
+def test_a_long_word_in_the_bar_never_widens_the_window(
+    room: tuple[QMainWindow, OrdersRoom], qtbot: QtBot, length: int
+) -> None:
+    window, orders = room
+    bar = orders.sync_problem
+    word = "a" * length
+    started = time.perf_counter()
+    orders.set_loading(False, left_out=f"1 order could not be read (“{word}”: id: too long).")
+    qtbot.wait(10)
+    _fits(window, bar)
+    assert time.perf_counter() - started < 2
+    assert len(bar.text.text()) < TEXT_SHOWN + TEXT_SHOWN // WORD_SHOWN + 1
+
+    bar.failed(f"SmartRecruiters: the service said “{word}”", orders_shown=True)
+    qtbot.wait(10)
+    _fits(window, bar)
+
+
+def test_wrappable_keeps_every_word_and_lets_a_long_one_wrap() -> None:
+    text = "The sync worked: see https://example.test/" + "p/" * 40 + " now"
+    shown = wrappable(text)
+    assert shown.replace("\u200b", "") == text
+    assert all(len(part) <= WORD_SHOWN for part in shown.replace("\u200b", " ").split(" "))
+    assert wrappable("short  words\nhere") == "short words here"
