@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
@@ -20,6 +21,7 @@ from app.clients.errors import (
     ValidationApiError,
 )
 from app.clients.http import RetryPolicy
+from app.clients.multipart import MultipartFile
 from app.clients.smartrecruiters import ActiveOfferRefusedError, SmartRecruitersClient
 from app.domain.smartrecruiters import (
     AssessmentResult,
@@ -237,6 +239,36 @@ def test_upload_streams_the_file_with_progress(sandbox: SandboxServer, tmp_path:
     assert seen[-1] == (len(payload), len(payload))
     assert len(seen) >= 4  # chunked, not read at once
     assert all(a[0] <= b[0] for a, b in itertools.pairwise(seen))
+
+
+def test_an_upload_measures_its_file_off_the_event_loop(
+    sandbox: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The event loop is the GUI thread's: a report on a network drive that hangs, measured
+    there, froze the window."""
+    report = tmp_path / "report.pdf"
+    report.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    measured_on: list[threading.Thread] = []
+    real = MultipartFile.from_path.__func__  # type: ignore[attr-defined]
+
+    def from_path(cls: type[MultipartFile], *args: Any, **kwargs: Any) -> MultipartFile:
+        measured_on.append(threading.current_thread())
+        return real(cls, *args, **kwargs)
+
+    monkeypatch.setattr(MultipartFile, "from_path", classmethod(from_path))
+
+    async def body() -> None:
+        async with client(sandbox) as sr:
+            order = await sr.create_test_order(new_order_body())
+            await sr.accept_order(order.id, "https://assess.test/start/X4")
+            done = await sr.complete_with_result(
+                order.id, AssessmentResult(result_type=ResultType.DOCUMENT, result="result.pdf")
+            )
+            await sr.upload_attachment(order.id, done.result_id, report)
+
+    run(body)
+    assert measured_on
+    assert threading.main_thread() not in measured_on
 
 
 # -- offers ---------------------------------------------------------------------------------
