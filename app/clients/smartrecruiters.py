@@ -346,13 +346,14 @@ class SmartRecruitersClient:
         if status == 404:
             return NotFoundError(Service.SMARTRECRUITERS, **common)
         if status in (400, 409, 422):
-            if _STATE_WORDS.search(message):
-                return StateConflictError(Service.SMARTRECRUITERS, **common)
             # The field named goes with the error, so that a form shows it under that field
-            # (as Berke's ``parameter`` does), not at the bottom of the form.
-            return ValidationApiError(
-                Service.SMARTRECRUITERS, parameter=_field_named(message), **common
-            )
+            # (as Berke's ``parameter`` does), not at the bottom of the form. A refusal that
+            # names one is about a value, whatever it says ("Field 'status' must be INACTIVE,
+            # …" refuses an offer's field; it was taken for an order's refused transition).
+            field = _field_named(message)
+            if field is None and _STATE_WORDS.search(message):
+                return StateConflictError(Service.SMARTRECRUITERS, **common)
+            return ValidationApiError(Service.SMARTRECRUITERS, parameter=field, **common)
         if status >= 500:
             return ServerError(Service.SMARTRECRUITERS, **common)
         return ApiError(Service.SMARTRECRUITERS, **common)

@@ -71,6 +71,15 @@ def test_a_refusal_of_the_orders_state_is_still_a_state_conflict() -> None:
     assert isinstance(error, StateConflictError)
 
 
+def test_a_refusal_naming_a_field_called_status_is_about_that_field() -> None:
+    """An offer's "status" field refused: taken for an order's refused transition, it was
+    said as "the order's status does not allow this change", at no field."""
+    error = refusal("Field 'status' must be INACTIVE, UNDER_REVIEW or REJECTED")
+    assert isinstance(error, ValidationApiError)
+    assert not isinstance(error, StateConflictError)
+    assert error.parameter == "status"
+
+
 def test_the_complete_form_shows_the_references_example_under_the_result_field(
     qtbot: QtBot,
 ) -> None:
