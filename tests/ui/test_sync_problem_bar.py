@@ -26,8 +26,8 @@ def room(qtbot: QtBot) -> tuple[QMainWindow, OrdersRoom]:
     room = OrdersRoom(Messages(window), window)
     window.setCentralWidget(room)
     window.resize(WIDTH, HEIGHT)
-    window.show()
-    qtbot.waitExposed(window)
+    with qtbot.waitExposed(window):
+        window.show()
     return window, room
 
 
