@@ -64,24 +64,45 @@ def open_for_upload(path: Path) -> BinaryIO:
         raise
 
 
+def _read_declared(handle: BinaryIO, size: int, last: bool, name: str) -> bytes:
+    """Up to ``size`` bytes of the file; with ``last`` (they end the length declared), an
+    ``OSError`` if the file holds more: it grew since it was measured, and a byte past the
+    declared ``Content-Length`` is refused by the connection itself (h11's own error, which
+    nothing handles, and the upload stayed "Uploading")."""
+    chunk = handle.read(size)
+    if last and len(chunk) == size and handle.read(1):
+        raise _changed_size(name)
+    return chunk
+
+
+def _changed_size(name: str) -> OSError:
+    # One argument: the message is the sentence the upload shows, without "[Errno …]".
+    return OSError(f"{name} changed size while it was being sent")
+
+
 @dataclass(frozen=True)
 class MultipartFile:
-    """One file part. ``content_type`` is guessed from the name when not given."""
+    """One file part. ``content_type`` is guessed from the name when not given. ``size`` is
+    the file's size when the part was made: the body declares it and carries that many bytes,
+    or fails."""
 
     path: Path
     field_name: str
     file_name: str
     content_type: str
     boundary: str
+    size: int
 
     @classmethod
     def from_path(
         cls, path: str | os.PathLike[str], field_name: str, *, file_name: str | None = None
     ) -> MultipartFile:
+        """The part for the file at ``path`` as it is now (measured here: blocking I/O)."""
         real = Path(path)
         name = file_name or real.name
         ctype = mimetypes.guess_type(name)[0] or "application/octet-stream"
-        return cls(real, field_name, name, ctype, f"assessment-desk-{secrets.token_hex(16)}")
+        boundary = f"assessment-desk-{secrets.token_hex(16)}"
+        return cls(real, field_name, name, ctype, boundary, real.stat().st_size)
 
     @property
     def content_type_header(self) -> str:
@@ -99,14 +120,16 @@ class MultipartFile:
         return f"\r\n--{self.boundary}--\r\n".encode()
 
     def file_size(self) -> int:
-        return self.path.stat().st_size
+        return self.size
 
     def content_length(self) -> int:
-        return len(self._head()) + self.file_size() + len(self._tail())
+        return len(self._head()) + self.size + len(self._tail())
 
     async def stream(self, progress: ProgressCallback | None = None) -> AsyncIterator[bytes]:
-        """The body, chunk by chunk; ``progress`` counts file bytes, not envelope bytes."""
-        total = self.file_size()
+        """The body, chunk by chunk; ``progress`` counts file bytes, not envelope bytes. The
+        file's bytes are the ``size`` declared, never more: a file that shrank or grew since
+        it was measured fails with an ``OSError`` that says so, before its last bytes go."""
+        total = self.size
         sent = 0
         if progress:
             progress(0, total)
@@ -114,17 +137,21 @@ class MultipartFile:
         handle = await asyncio.to_thread(open_for_upload, self.path)
         try:
             while True:
-                chunk = await asyncio.to_thread(handle.read, CHUNK_SIZE)
-                if not chunk:
+                want = min(CHUNK_SIZE, total - sent)
+                chunk = await asyncio.to_thread(
+                    _read_declared, handle, want, sent + want == total, self.path.name
+                )
+                if chunk:
+                    yield chunk
+                    sent += len(chunk)
+                    if progress:
+                        progress(sent, total)
+                if sent == total or len(chunk) < want:  # all declared, or the file ended
                     break
-                yield chunk
-                sent += len(chunk)
-                if progress:
-                    progress(sent, total)
         finally:
             # Not awaited: a cancelled upload closes this generator, and an await during
             # that close would be refused ("async generator ignored GeneratorExit").
             handle.close()
         if sent != total:
-            raise OSError(f"{self.path.name} changed size while it was being sent")
+            raise _changed_size(self.path.name)
         yield self._tail()

@@ -20,7 +20,7 @@ from pathlib import Path
 from app.store.paths import data_dir, make_private_dir, make_private_file, tighten_file
 from app.store.score_upgrade import forget_made_up_scores
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -163,6 +163,12 @@ _MIGRATIONS: dict[int, str] = {
     # it, and asking for it was answered 404 (NULL: it has it). Any copy it sends clears it.
     10: """
     ALTER TABLE orders ADD COLUMN gone_since TEXT
+    """,
+    # What a queued file was when it was checked (its content's SHA-256, where and when it was
+    # on disk): one saved over it while its order waits for a result is not sent in its stead.
+    # A row queued by an older version has none, and is checked by its size and kind, as then.
+    11: """
+    ALTER TABLE uploads ADD COLUMN queued_identity TEXT;  -- file_identity.FileIdentity (JSON)
     """,
 }
 

@@ -54,13 +54,21 @@ class ResultStore:
 
     # -- uploads -----------------------------------------------------------------------------
 
-    def enqueue(self, order_id: str, path: str, file_name: str, size: int) -> Upload:
+    def enqueue(
+        self, order_id: str, path: str, file_name: str, size: int, *, identity: str | None = None
+    ) -> Upload:
         with self._db.transaction() as conn:
-            return self._insert(conn, order_id, path, file_name, size)
+            return self._insert(conn, order_id, path, file_name, size, identity=identity)
 
     @staticmethod
     def _insert(
-        conn: sqlite3.Connection, order_id: str, path: str, file_name: str, size: int
+        conn: sqlite3.Connection,
+        order_id: str,
+        path: str,
+        file_name: str,
+        size: int,
+        *,
+        identity: str | None,
     ) -> Upload:
         now = utc_now()
         result_id = conn.execute(
@@ -69,26 +77,39 @@ class ResultStore:
         ).fetchone()
         cursor = conn.execute(
             "INSERT INTO uploads (order_id, result_id, path, file_name, size, state,"
-            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)",
-            (order_id, result_id[0] if result_id else None, path, file_name, size, now, now),
-        )
+            " created_at, updated_at, queued_identity)"
+            " VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?)",
+            (order_id, result_id[0] if result_id else None, path, file_name, size, now, now,
+             identity),
+        )  # fmt: skip
         row = conn.execute("SELECT * FROM uploads WHERE id = ?", (cursor.lastrowid,)).fetchone()
         return _upload(row)
 
     def enqueue_if_free(
-        self, order_id: str, path: str, file_name: str, size: int
+        self, order_id: str, path: str, file_name: str, size: int, *, identity: str | None = None
     ) -> Upload | UploadState:
         """Queue the file unless the order has one of that name on its way or attached: the
         new upload, or the state of the one holding the name. Checked and written in one
         transaction (two quick drops of one file both found the name free, and both went).
         Names identify attachments when an interrupted upload is looked for on the result.
         A failed or cancelled one does not hold its name (the same report, dropped again from
-        another folder, replaces it; its own Retry is then refused in words)."""
+        another folder, replaces it; its own Retry is then refused in words). ``identity``:
+        what the file was when it was checked (``file_identity.FileIdentity.to_text``), which
+        it must still be when it is sent."""
         with self._db.transaction() as conn:
             holder = _name_holder(conn, order_id, file_name)
             if holder is not None:
                 return holder
-            return self._insert(conn, order_id, path, file_name, size)
+            return self._insert(conn, order_id, path, file_name, size, identity=identity)
+
+    def queued_identity(self, upload_id: int) -> str | None:
+        """What the upload's file was when it was queued (``enqueue_if_free``'s ``identity``);
+        None when it is not known (queued by an older version, or without one)."""
+        with self._db.reading() as conn:
+            row = conn.execute(
+                "SELECT queued_identity FROM uploads WHERE id = ?", (upload_id,)
+            ).fetchone()
+        return row["queued_identity"] if row else None
 
     def requeue_if_free(self, upload_id: int, order_id: str) -> Upload | UploadState | None:
         """The order's failed or cancelled upload, queued again, unless another upload of its

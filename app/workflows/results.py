@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePath
@@ -40,7 +41,12 @@ from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult, OrderS
 from app.domain.uploads import Upload
 from app.store.paths import NotRegularFileError, open_regular_file, regular_file
 from app.workflows.desk import Desk
-from app.workflows.file_identity import arrived_copy
+from app.workflows.file_identity import (
+    ChangedWhileReadError,
+    FileIdentity,
+    arrived_copy,
+    identify,
+)
 from app.workflows.order_actions import STEPS_OF_ACTION, check_message, refused_while_waiting
 from app.workflows.refusals import ActionNotAllowedError
 from app.workflows.steps import StepContext, execute, run_step
@@ -221,20 +227,34 @@ class AttachmentRefusedError(ValueError):
 
 @dataclass(frozen=True)
 class CheckedFile:
-    """A file that may be attached: where it really is (links resolved) and its size."""
+    """A file that may be attached: where it really is (links resolved), its size, and what
+    it was when checked (the file sent must still be that one)."""
 
     path: Path
     size: int
+    identity: FileIdentity
+
+
+def _visible(name: str) -> str:
+    """``name`` as a sentence may carry it: without direction and width marks (a right-to-left
+    override in it turned the whole refusal round), line breaks and other controls as spaces.
+    For a file named but not attached: ``attachment_name`` would call ".bashrc" an attachment."""
+    kinds = ((c, unicodedata.category(c)) for c in name)
+    kept = "".join(" " if kind[0] in "CZ" else c for c, kind in kinds if kind != "Cf")
+    return " ".join(kept.split())
 
 
 def inspect_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> CheckedFile:
-    """Check ``path`` as ``check_file`` does; return the resolved file to queue and its size.
+    """Check ``path`` as ``check_file`` does; return the resolved file to queue, its size and
+    its identity (its content is read whole for it).
 
-    Blocking I/O (call it off the event loop). Only a regular file is read, and only through a
-    descriptor opened without blocking: a FIFO or a device (``/dev/zero``) could otherwise hang
-    the thread or never end.
+    Blocking I/O (call it off the event loop: a 200 MB report takes about a second). Only a
+    regular file is read, and only through a descriptor opened without blocking: a FIFO or a
+    device (``/dev/zero``) could otherwise hang the thread or never end. Every refusal names
+    the file as it would be attached: the name as dropped may hold a right-to-left override,
+    which turns the whole sentence round.
     """
-    name = path.name
+    name = attachment_name(path.name)
     try:
         real, info = regular_file(path)
     except NotRegularFileError as exc:
@@ -245,25 +265,28 @@ def inspect_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> CheckedFile:
         raise AttachmentRefusedError(f"{name} cannot be read: {exc.strerror or exc}") from exc
     problem = check_attachment(name, info.st_size, max_bytes)
     # A link gives the file a name; the file it points at must be of the same kind, or
-    # "report.txt" could send /etc/passwd (text, so its content alone would pass).
-    if problem is None and PurePath(real.name).suffix.lower() != PurePath(name).suffix.lower():
+    # "report.txt" could send /etc/passwd (text, so its content alone would pass). Both names
+    # as they are on disk: a file is not a link to itself.
+    if problem is None and PurePath(real.name).suffix.lower() != path.suffix.lower():
         problem = (
-            f"{name} cannot be attached: it is a link to {real.name}, a file of another kind. "
-            "Attach the file itself."
+            f"{name} cannot be attached: it is a link to {_visible(real.name)}, a file of "
+            "another kind. Attach the file itself."
         )
     if problem:
         raise AttachmentRefusedError(problem)
     try:
         with open_regular_file(real, expected=info) as handle:
-            head = handle.read(SNIFF_BYTES)
-    except NotRegularFileError as exc:
+            problem = check_content(name, handle.read(SNIFF_BYTES))
+            if problem:
+                raise AttachmentRefusedError(problem)
+            # From the descriptor whose start was just looked at: what is queued is what was
+            # checked, however its path changes later.
+            identity = identify(handle)
+    except (NotRegularFileError, ChangedWhileReadError) as exc:
         raise AttachmentRefusedError(f"{name} changed while it was being checked.") from exc
     except OSError as exc:
         raise AttachmentRefusedError(f"{name} cannot be read: {exc.strerror or exc}") from exc
-    problem = check_content(name, head)
-    if problem:
-        raise AttachmentRefusedError(problem)
-    return CheckedFile(real, info.st_size)
+    return CheckedFile(real, info.st_size, identity)
 
 
 def check_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> int:
@@ -286,10 +309,12 @@ async def queue_files(
             refused.append(str(exc))
             continue
         name = attachment_name(path.name)
-        # The file checked, not the link dropped: what is sent is what was looked at.
+        # The file checked, not the link dropped, and what it was: what is sent is what was
+        # looked at.
         queued = await asyncio.to_thread(
-            desk.results.enqueue_if_free, order.id, os.fspath(checked.path), name, checked.size
-        )
+            desk.results.enqueue_if_free, order.id, os.fspath(checked.path), name, checked.size,
+            identity=checked.identity.to_text(),
+        )  # fmt: skip
         if isinstance(queued, UploadState):
             refused.append(_name_taken(name, queued))
         else:

@@ -940,8 +940,9 @@ _ENDED_BY_COORDINATOR = frozenset({UploadState.CANCELLED, UploadState.DONE})
 
 async def _refuse_if_changed(desk: Desk, entry: JournalEntry, upload: Upload) -> None:
     """What is sent is what was checked when it was dropped (see changed_since_queued)."""
+    queued = await asyncio.to_thread(desk.results.queued_identity, upload.id)
     changed = await asyncio.to_thread(
-        changed_since_queued, upload.path, upload.file_name, upload.size
+        changed_since_queued, upload.path, upload.file_name, upload.size, queued
     )
     if changed is not None:
         await _file_failed(desk, entry, upload, changed)

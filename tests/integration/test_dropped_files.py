@@ -9,9 +9,12 @@ report that failed from a USB stick and was dropped again from the Desktop.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 
@@ -90,6 +93,118 @@ def test_a_file_the_same_as_when_dropped_is_sent(sandbox: SandboxServer, tmp_pat
             return order_id
 
     assert files_sent(sandbox, body) == ["report.pdf"]
+
+
+def _saved_over(path: Path) -> None:
+    """Another candidate's report, from the same template (the same size and first bytes),
+    downloaded under the name: another file in its place."""
+    download = path.with_name("download.pdf")
+    download.write_bytes(path.read_bytes().replace(b"x", b"y"))
+    download.replace(path)
+
+
+def _edited_with_its_date_put_back(path: Path) -> None:
+    before = path.stat()
+    path.write_bytes(path.read_bytes().replace(b"x", b"y"))  # the same file, written (cp -p)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+@pytest.mark.parametrize("overwrite", [_saved_over, _edited_with_its_date_put_back])
+def test_another_report_of_the_same_size_saved_over_a_queued_one_is_not_sent(
+    sandbox: SandboxServer, tmp_path: Path, overwrite: Callable[[Path], None]
+) -> None:
+    """Before: only its size and first bytes were compared when it was sent, and another
+    candidate's report saved under the name while the order waited went to this order."""
+    path = pdf(tmp_path)
+
+    async def body() -> str:
+        async with board_on(sandbox, tmp_path / "d.sqlite3") as board:
+            order_id = await accepted_order(board, f"Swa{len(overwrite.__name__)}")
+            (queued,), _ = await board.attach_files(order_id, [path])  # waits for the result
+            overwrite(path)
+            await board.complete(order_id, RESULT)
+            await board.wait_uploads()
+            failed = desk_of(board).results.get(queued.id)
+            assert failed is not None
+            assert failed.state is UploadState.FAILED
+            assert "report.pdf changed since it was dropped" in (failed.message or "")
+            assert "drop it on the order again" in (failed.message or "")
+            return order_id
+
+    assert files_sent(sandbox, body) == []
+
+
+def test_a_dropped_file_is_fingerprinted_whole_off_the_event_loop(
+    sandbox: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What identifies the file is recorded with it when it is queued (before: nothing, and
+    a file saved over it later was taken for it). A 200 MB report is read whole for it:
+    never on the GUI's thread."""
+    from app.workflows import results
+    from app.workflows.file_identity import FileIdentity, identify
+
+    path = pdf(tmp_path, size=3_000_000)
+    readers: list[threading.Thread] = []
+
+    def recorded(handle: BinaryIO) -> FileIdentity:
+        readers.append(threading.current_thread())
+        return identify(handle)
+
+    monkeypatch.setattr(results, "identify", recorded)
+
+    async def body() -> str | None:
+        async with board_on(sandbox, tmp_path / "d.sqlite3") as board:
+            order_id = await accepted_order(board, "Fia")
+            (queued,), _ = await board.attach_files(order_id, [path])  # waits for the result
+            return desk_of(board).results.queued_identity(queued.id)
+
+    kept = asyncio.run(body())
+    assert readers
+    assert threading.main_thread() not in readers
+    assert kept is not None
+    identity = FileIdentity.from_text(kept)
+    assert identity is not None
+    assert identity.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert (identity.size, identity.inode) == (3_000_000, path.stat().st_ino)
+
+
+def test_a_report_that_grows_while_it_is_sent_fails_in_words(
+    sandbox: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: its bytes went past the Content-Length declared, h11 refused them with an
+    error nothing handled, the upload stayed "Uploading", its step pending "Something
+    unexpected went wrong (LocalProtocolError)", and the task's error was never retrieved."""
+    from app.clients import multipart
+    from app.domain.journal import UploadStep
+    from app.domain.journal_terms import StepState
+
+    path = pdf(tmp_path, size=1_000_000)
+    really_open = multipart.open_for_upload
+
+    def open_while_it_is_saved(opened: Path) -> BinaryIO:
+        handle = really_open(opened)
+        with opened.open("ab") as more:  # still being written as its bytes begin to go
+            more.write(b"y" * 100_000)
+        return handle
+
+    monkeypatch.setattr(multipart, "open_for_upload", open_while_it_is_saved)
+
+    async def body() -> str:
+        async with board_on(sandbox, tmp_path / "d.sqlite3") as board:
+            order_id = await accepted_order(board, "Gro")
+            await board.complete(order_id, RESULT)
+            (queued,), _ = await board.attach_files(order_id, [path])
+            await board.wait_uploads()
+            desk = desk_of(board)
+            failed = desk.results.get(queued.id)
+            assert failed is not None
+            assert failed.state is UploadState.FAILED
+            assert "report.pdf changed size while it was being sent" in (failed.message or "")
+            steps = [e for e in desk.journal.entries(order_id) if isinstance(e.step, UploadStep)]
+            assert [e.state for e in steps] == [StepState.FAILED]
+            return order_id
+
+    assert files_sent(sandbox, body) == []
 
 
 @pytest.mark.parametrize(

@@ -145,6 +145,42 @@ def test_devices_fifos_and_folders_are_refused_without_reading(tmp_path: Path) -
             check_file(link)
 
 
+@pytest.mark.parametrize(
+    ("name", "content", "said"),
+    [
+        ("invoice\u202efdp.exe", EXECUTABLE, "invoicefdp.exe cannot be attached: results take"),
+        ("Zoe\u202efdp.exe.pdf", EXECUTABLE, "Zoefdp.exe.pdf cannot be attached: its content"),
+        ("a\u202exxx.pdf", b"", "axxx.pdf is empty."),
+        ("big\u202efdp.pdf", b"%PDF-1.4\n" + b"x" * 2048, "bigfdp.pdf is 2 KB; the limit is 1 KB"),
+    ],
+)
+def test_a_refusal_names_the_file_without_the_marks_that_turn_it_round(
+    tmp_path: Path, name: str, content: bytes, said: str
+) -> None:
+    """Before: the name as dropped, a right-to-left override in it, and the whole sentence
+    read backwards ("invoice.ylno selif GPJ … exe.pdf"), the name seeming to end in .pdf."""
+    path = write(tmp_path / name, content)
+    with pytest.raises(AttachmentRefusedError) as refused:
+        inspect_file(path, max_bytes=1024)
+    assert "\u202e" not in str(refused.value)
+    assert str(refused.value).startswith(said)
+
+
+@posix_only
+def test_a_refusal_of_a_link_or_a_folder_names_them_without_those_marks(tmp_path: Path) -> None:
+    folder = tmp_path / "cv\u202efdp.exe"
+    folder.mkdir()
+    with pytest.raises(AttachmentRefusedError, match=r"^cvfdp\.exe is not a regular file"):
+        check_file(folder)
+    target = write(tmp_path / "setup\u202efdp.exe", EXECUTABLE)
+    link = tmp_path / "report\u202e.pdf"
+    link.symlink_to(target)
+    with pytest.raises(AttachmentRefusedError) as refused:
+        check_file(link)
+    assert "\u202e" not in str(refused.value)
+    assert str(refused.value).startswith("report.pdf cannot be attached: it is a link to setupfdp")
+
+
 # -- the upload opens what it sends without blocking ------------------------------------------
 
 
@@ -173,6 +209,43 @@ def test_a_file_replaced_by_a_link_after_queueing_fails(tmp_path: Path) -> None:
     path.symlink_to(write(tmp_path / "shadow", SHADOW))
     with pytest.raises(OSError, match=r"report\.pdf was replaced by a link"):
         asyncio.run(_send_all(part))
+
+
+@pytest.mark.parametrize("change", ["grow", "shrink"])
+def test_a_file_that_changes_size_while_it_is_sent_fails_within_its_declared_length(
+    tmp_path: Path, change: str
+) -> None:
+    """Before: a file that grew was read to its end, past the Content-Length declared; the
+    connection refused the extra bytes with h11's own error, which nothing handled, and the
+    upload stayed "Uploading"."""
+    body = GENUINE[".pdf"] + b"x" * 600_000
+    path = write(tmp_path / "report.pdf", body)
+    part = MultipartFile.from_path(path, "attachment")
+    declared = part.content_length()
+    with path.open("ab" if change == "grow" else "r+b") as handle:
+        if change == "grow":
+            handle.write(b"y" * 100_000)  # still being saved
+        else:
+            handle.truncate(300_000)
+    went: list[bytes] = []
+
+    async def send() -> None:
+        async for piece in part.stream():
+            went.append(piece)
+
+    with pytest.raises(OSError, match=r"^report\.pdf changed size while it was being sent$"):
+        asyncio.run(send())
+    assert sum(map(len, went)) < declared  # never the whole declared body: nothing stored
+    assert part.content_length() == declared
+
+
+def test_a_file_sent_as_measured_fills_its_declared_length_exactly(tmp_path: Path) -> None:
+    body = GENUINE[".pdf"] + b"x" * 600_000  # a few chunks and a partial one
+    path = write(tmp_path / "report.pdf", body)
+    part = MultipartFile.from_path(path, "attachment")
+    sent = asyncio.run(_send_all(part))
+    assert len(sent) == part.content_length()
+    assert body in sent
 
 
 def test_a_size_is_said_in_the_unit_a_person_reads() -> None:

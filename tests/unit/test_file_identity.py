@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 
@@ -61,3 +62,119 @@ def test_only_an_attachment_dated_since_the_file_went_counts() -> None:
     naive = _attachment("report.pdf", "2026-12-01T09:01:00")  # no zone: the service's UTC
     assert arrived_copy([naive], "report.pdf", SENT) is naive
     assert arrived_copy([older], "report.pdf", None) is older  # an older version's: by name
+
+
+# -- the file queued is the file sent ------------------------------------------------------------
+
+
+def _queued(path: Path) -> str:
+    """The identity recorded when ``path`` is dropped (``inspect_file``, off the event loop)."""
+    from app.workflows.results import inspect_file
+
+    return inspect_file(path).identity.to_text()
+
+
+def _same_size_other(body: bytes) -> bytes:
+    """Another report from the same template: same size, same first bytes."""
+    other = body.replace(b"ZOE ", b"MAX ")
+    assert len(other) == len(body)
+    return other
+
+
+def test_a_report_saved_over_with_another_of_the_same_size_is_not_the_one_queued(
+    tmp_path: Path,
+) -> None:
+    """Before: only the size and the first bytes were checked when it was sent, so another
+    candidate's report saved under the name (a download, a rename) went in its stead."""
+    report = tmp_path / "report.pdf"
+    body = b"%PDF-1.4\n" + b"ZOE " * 5000
+    report.write_bytes(body)
+    queued = _queued(report)
+    replacement = tmp_path / "download.pdf"
+    replacement.write_bytes(_same_size_other(body))
+    replacement.replace(report)  # saved over it: another file under the name
+    said = file_identity.changed_since_queued(str(report), "report.pdf", len(body), queued)
+    assert said is not None
+    assert said.startswith("report.pdf changed since it was dropped")
+    assert "drop it on the order again" in said
+
+
+def test_a_report_edited_in_place_with_its_date_put_back_is_not_the_one_queued(
+    tmp_path: Path,
+) -> None:
+    report = tmp_path / "report.pdf"
+    body = b"%PDF-1.4\n" + b"ZOE " * 5000
+    report.write_bytes(body)
+    queued = _queued(report)
+    before = report.stat()
+    with report.open("r+b") as handle:  # the same file, its content changed (cp -p)
+        handle.write(_same_size_other(body))
+    os.utime(report, ns=(before.st_atime_ns, before.st_mtime_ns))
+    said = file_identity.changed_since_queued(str(report), "report.pdf", len(body), queued)
+    assert said is not None
+    assert "changed since it was dropped" in said
+
+
+def test_the_same_content_is_the_file_queued_whatever_its_date_or_inode(tmp_path: Path) -> None:
+    report = tmp_path / "report.pdf"
+    body = b"%PDF-1.4\n" + b"ZOE " * 5000
+    report.write_bytes(body)
+    queued = _queued(report)
+    assert file_identity.changed_since_queued(str(report), "report.pdf", len(body), queued) is None
+    again = tmp_path / "again.pdf"
+    again.write_bytes(body)
+    again.replace(report)  # downloaded again: a new file, the same report
+    assert file_identity.changed_since_queued(str(report), "report.pdf", len(body), queued) is None
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a change time no program sets: POSIX")
+def test_a_file_nothing_touched_is_not_read_again_when_sent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 200 MB report waits for its result: untouched on disk, it is not read whole again."""
+    report = tmp_path / "report.pdf"
+    body = b"%PDF-1.4\n" + b"ZOE " * 5000
+    report.write_bytes(body)
+    queued = _queued(report)
+
+    def never(handle: object) -> object:
+        raise AssertionError("read again")
+
+    monkeypatch.setattr(file_identity, "identify", never)
+    assert file_identity.changed_since_queued(str(report), "report.pdf", len(body), queued) is None
+
+
+def test_a_file_queued_by_an_older_version_is_checked_as_then(tmp_path: Path) -> None:
+    """No identity was recorded: its size and its kind, as before (it still sends)."""
+    report = tmp_path / "report.pdf"
+    body = b"%PDF-1.4\n" + b"ZOE " * 5000
+    report.write_bytes(_same_size_other(body))
+    assert file_identity.changed_since_queued(str(report), "report.pdf", len(body)) is None
+    assert file_identity.changed_since_queued(str(report), "report.pdf", len(body), "{") is None
+
+
+def test_a_file_written_while_it_is_fingerprinted_is_refused(tmp_path: Path) -> None:
+    report = tmp_path / "report.pdf"
+    report.write_bytes(b"%PDF-1.4\n" + b"ZOE " * 5000)
+
+    class Growing:
+        """A handle whose file is appended to once it has been read."""
+
+        def __init__(self, inner: BinaryIO) -> None:
+            self._inner = inner
+
+        def fileno(self) -> int:
+            return self._inner.fileno()
+
+        def seek(self, offset: int) -> int:
+            return self._inner.seek(offset)
+
+        def read(self, size: int) -> bytes:
+            chunk = self._inner.read(size)
+            if not chunk:
+                with report.open("ab") as writer:
+                    writer.write(b"x")
+            return chunk
+
+    with report.open("rb") as handle, pytest.raises(file_identity.ChangedWhileReadError):
+        file_identity.identify(Growing(handle))  # type: ignore[arg-type]

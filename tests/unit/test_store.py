@@ -245,6 +245,30 @@ def test_a_schema_7_file_gains_when_the_whole_file_went(tmp_path: Path) -> None:
     db.close()
 
 
+def test_a_queued_file_keeps_what_it_was_when_it_was_dropped(tmp_path: Path) -> None:
+    """Schema 11: the identity recorded at the drop stays with the upload (a Retry sends the
+    file dropped, not one saved over it since); a file queued by schema 10 has none, and is
+    sent as it was then (checked by its size and kind)."""
+    from app.domain.attachments import UploadState
+    from app.store.results import ResultStore
+
+    path = tmp_path / "ten.sqlite3"
+    _old_file(path, 10, [(1, "queued", None)])
+    db = Database(path)
+    results = ResultStore(db)
+    (older,) = results.for_order("o")
+    assert older.state is UploadState.QUEUED
+    assert results.queued_identity(older.id) is None
+    dropped = results.enqueue_if_free("o", "/desk/s.pdf", "s.pdf", 10, identity='{"sha256": 1}')
+    assert not isinstance(dropped, UploadState)
+    assert results.queued_identity(dropped.id) == '{"sha256": 1}'
+    results.set_state(dropped.id, UploadState.FAILED)
+    assert results.requeue_if_free(dropped.id, "o") is not None
+    assert results.queued_identity(dropped.id) == '{"sha256": 1}'
+    assert results.queued_identity(12345) is None
+    db.close()
+
+
 def test_a_schema_8_file_learns_the_address_each_assessment_was_created_with(
     tmp_path: Path,
 ) -> None:
