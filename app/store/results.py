@@ -222,14 +222,15 @@ class ResultStore:
             row = conn.execute("SELECT * FROM uploads WHERE id = ?", (upload_id,)).fetchone()
         return _upload(row) if moved else None
 
-    def mark_delivered(self, upload_id: int, *, unseen: bool = False) -> None:
-        """The whole file went out, and no answer came: the service may have it from now.
-        ``unseen``: a try whose end this process never saw (the app stopped while it sent):
-        it may have gone out any time since its first byte."""
-        first = "sending_since, " if unseen else ""
+    def mark_delivered(self, upload_id: int) -> None:
+        """The whole file went out, and no answer came: the service may have it since its
+        first byte went (``sending_since``), not only since now. A Cancel pressed six minutes
+        after "100 %" (its answer slow) dated it at the Cancel, and the copy the service had
+        kept, dated before, was not found: the file dropped again was attached twice."""
         with self._db.transaction() as conn:
             conn.execute(
-                f"UPDATE uploads SET delivered_at = COALESCE(delivered_at, {first}?) WHERE id = ?",
+                "UPDATE uploads SET delivered_at = COALESCE(delivered_at, sending_since, ?)"
+                " WHERE id = ?",
                 (utc_now(), upload_id),
             )
 

@@ -385,7 +385,7 @@ async def cancel_upload(desk: Desk, order_id: str, upload_id: int) -> Upload | N
     if not desk.stop_sending(upload_id) and before and before.state is UploadState.UPLOADING:
         # "Uploading" with no one sending it: left so by an app that stopped mid-send. Its
         # file may be on the result: a Retry looks there first.
-        await asyncio.to_thread(desk.results.mark_delivered, upload_id, unseen=True)
+        await asyncio.to_thread(desk.results.mark_delivered, upload_id)
     entry = await asyncio.to_thread(_open_upload_step, desk, upload_id)
     if entry is not None:
         await asyncio.to_thread(desk.journal.fail, entry.id, "Cancelled by the coordinator.")

@@ -1046,7 +1046,7 @@ async def _look_on_the_result(
     except ApiError as exc:
         if not exc.is_transient:
             if upload.state is UploadState.UPLOADING:  # a try cut off: it may be there
-                await asyncio.to_thread(desk.results.mark_delivered, upload.id, unseen=True)
+                await asyncio.to_thread(desk.results.mark_delivered, upload.id)
             await asyncio.to_thread(
                 desk.results.move, upload.id, upload.order_id, CANCELLABLE, UploadState.FAILED,
                 message=f"Could not check whether {upload.file_name} is already there: {exc}",

@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Coroutine
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -709,3 +710,44 @@ def test_a_typed_result_is_refused_when_the_order_already_has_one(
     order_id = asyncio.run(body())
     (result,) = results_of(sandbox, order_id)
     assert result["title"] == "First"
+
+
+def test_a_cancel_long_after_the_whole_file_went_still_finds_the_copy_kept(
+    sandbox: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The coordinator watched "100 %" for six minutes, then cancelled, and the attachments
+    could not be listed then. The file went out before the Cancel, but was dated at it: the
+    copy the service kept was older than that less five minutes, was not found, and the same
+    file dropped again was attached a second time."""
+    import app.store.results
+
+    async def body() -> str:
+        transport = LateAnswers()
+        transport.refuse_listing = True
+        real_now = app.store.results.utc_now
+
+        async def six_minutes_later() -> None:
+            await transport.stored.wait()
+            later = datetime.fromisoformat(real_now()) + timedelta(minutes=6)
+            monkeypatch.setattr(app.store.results, "utc_now", later.isoformat)
+
+        async with board_on(sandbox, tmp_path / "d.sqlite3", transport) as board:
+            report = _report(tmp_path)
+            waiting = asyncio.ensure_future(six_minutes_later())
+            order_id, upload_id = await _report_cancelled_after_it_arrived(
+                board, transport, report, "Liv"
+            )
+            await waiting
+            desk = desk_of(board)
+            cancelled = desk.results.get(upload_id)
+            assert cancelled is not None
+            assert cancelled.state is UploadState.CANCELLED
+            transport.refuse_listing = False
+            (again,), _ = await board.attach_files(order_id, [report])
+            await board.wait_uploads()
+            sent = desk.results.get(again.id)
+            assert sent is not None
+            assert sent.state is UploadState.DONE
+            return order_id
+
+    assert files_sent(sandbox, body) == ["report.pdf"]  # before: two
