@@ -388,7 +388,10 @@ async def cancel_upload(desk: Desk, order_id: str, upload_id: int) -> Upload | N
         await asyncio.to_thread(desk.results.mark_delivered, upload_id)
     entry = await asyncio.to_thread(_open_upload_step, desk, upload_id)
     if entry is not None:
-        await asyncio.to_thread(desk.journal.fail, entry.id, "Cancelled by the coordinator.")
+        # Only if still pending: the send may have ended, done, since the step was found.
+        await asyncio.to_thread(
+            desk.journal.fail, entry.id, "Cancelled by the coordinator.", only_pending=True
+        )
     return upload
 
 

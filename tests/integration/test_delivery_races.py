@@ -751,3 +751,40 @@ def test_a_cancel_long_after_the_whole_file_went_still_finds_the_copy_kept(
             return order_id
 
     assert files_sent(sandbox, body) == ["report.pdf"]  # before: two
+
+
+def test_a_cancel_never_fails_a_step_that_ended_done_meanwhile(
+    sandbox: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The send ended, done, between the Cancel finding the upload's step and failing it: the
+    activity then said "Cancelled by the coordinator" of a file its panel showed attached."""
+    from app.workflows import results
+
+    async def body() -> None:
+        transport = HeldUploads()
+        async with board_on(sandbox, tmp_path / "d.sqlite3", transport) as board:
+            desk = desk_of(board)
+            order_id = await invited_order(board, desk, "Ada", "ada-late@example.com")
+            await board.complete(
+                order_id, AssessmentResult(result_type=ResultType.DOCUMENT, result="r")
+            )
+            (queued,), _ = await board.attach_files(order_id, [_report(tmp_path)])
+            await asyncio.wait_for(transport.sending.wait(), 60)  # a hang guard only
+            found = results._open_upload_step
+
+            def found_then_ended(desk: Desk, upload_id: int) -> Any:
+                entry = found(desk, upload_id)
+                assert entry is not None
+                ended = AttachmentUploaded(
+                    upload_id=upload_id, attachment_id="a-1", file_name="report.pdf"
+                )
+                desk.journal.finish(entry.id, ended)  # what the send records as it ends
+                return entry
+
+            monkeypatch.setattr(results, "_open_upload_step", found_then_ended)
+            await cancel_upload(desk, order_id, queued.id)
+            transport.release.set()
+            (step,) = [e for e in desk.journal.entries(order_id) if e.action is StepKind.UPLOAD]
+            assert step.state is StepState.DONE
+
+    asyncio.run(body())
