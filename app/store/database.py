@@ -20,7 +20,7 @@ from pathlib import Path
 from app.store.paths import data_dir, make_private_dir, make_private_file, tighten_file
 from app.store.score_upgrade import forget_made_up_scores
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -169,6 +169,12 @@ _MIGRATIONS: dict[int, str] = {
     # A row queued by an older version has none, and is checked by its size and kind, as then.
     11: """
     ALTER TABLE uploads ADD COLUMN queued_identity TEXT;  -- file_identity.FileIdentity (JSON)
+    """,
+    # The resumer looks, every round, for results made and not yet followed by a completion
+    # (``Journal.results_left_open``): without this it read the whole journal, which is never
+    # pruned (15 ms at 100,000 steps, 69 ms at 400,000, the file locked meanwhile).
+    12: """
+    CREATE INDEX journal_by_action ON journal (action, state)
     """,
 }
 

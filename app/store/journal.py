@@ -23,6 +23,17 @@ from app.store.order_cache import upsert_order
 log = logging.getLogger(__name__)
 
 
+#: ``Journal.results_left_open``'s query (read by the index ``journal_by_action``: every
+#: resume round asks it, and the journal is never pruned).
+RESULTS_LEFT_OPEN = (
+    "SELECT * FROM journal AS made WHERE made.action = ? AND made.state = 'done'"
+    " AND NOT EXISTS (SELECT 1 FROM journal AS later WHERE later.order_id ="
+    " made.order_id AND later.action = ? AND later.id > made.id)"
+    " AND NOT EXISTS (SELECT 1 FROM orders WHERE orders.id = made.order_id"
+    " AND orders.status IN ('COMPLETED', 'REJECTED')) ORDER BY made.id"
+)
+
+
 def _entry(row: sqlite3.Row) -> JournalEntry:
     action = StepKind(row["action"])
     return JournalEntry(
@@ -201,12 +212,7 @@ class Journal:
         would be looked at again every round."""
         with self._db.reading() as conn:
             rows = conn.execute(
-                "SELECT * FROM journal AS made WHERE made.action = ? AND made.state = 'done'"
-                " AND NOT EXISTS (SELECT 1 FROM journal AS later WHERE later.order_id ="
-                " made.order_id AND later.action = ? AND later.id > made.id)"
-                " AND NOT EXISTS (SELECT 1 FROM orders WHERE orders.id = made.order_id"
-                " AND orders.status IN ('COMPLETED', 'REJECTED')) ORDER BY made.id",
-                (StepKind.CREATE_RESULT.value, StepKind.COMPLETE.value),
+                RESULTS_LEFT_OPEN, (StepKind.CREATE_RESULT.value, StepKind.COMPLETE.value)
             ).fetchall()
         return _entries(rows)
 

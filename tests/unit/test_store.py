@@ -14,7 +14,7 @@ from app.domain.journal import AssessmentLinked, CreateAssessmentStep, InviteSte
 from app.domain.journal_terms import LinkedAssessment, StepState
 from app.domain.smartrecruiters import AssessmentOrder
 from app.store.database import SCHEMA_VERSION, Database
-from app.store.journal import Journal
+from app.store.journal import RESULTS_LEFT_OPEN, Journal
 from app.store.order_cache import OrderCache
 
 
@@ -36,6 +36,19 @@ def test_database_is_wal_and_versioned(tmp_path: Path) -> None:
     raw.close()
     with pytest.raises(RuntimeError, match="newer"):
         Database(tmp_path / "a.sqlite3")
+
+
+def test_the_resumers_look_for_results_left_open_reads_no_whole_journal(tmp_path: Path) -> None:
+    """Every resume round asks for results made and not yet followed by a completion; the
+    journal is never pruned, and that read went through every step of every order."""
+    db = Database(tmp_path / "desk.sqlite3")
+    with db.reading() as conn:
+        plan = conn.execute(
+            f"EXPLAIN QUERY PLAN {RESULTS_LEFT_OPEN}", ("create_result", "complete")
+        ).fetchall()
+    steps = [row["detail"] for row in plan]
+    assert not any(step.startswith("SCAN made") for step in steps), steps
+    assert any("journal_by_action" in step for step in steps), steps
 
 
 def test_merge_deduplicates_and_reports_new_and_changed(tmp_path: Path) -> None:
