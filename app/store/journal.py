@@ -232,15 +232,17 @@ class Journal:
         return {StepKind(row["action"]) for row in rows if row["action"] in known}
 
     def done_after(self, order_id: str, step_id: int, actions: Iterable[StepKind]) -> bool:
-        """Whether a step of one of ``actions`` was begun for the order after ``step_id`` and
-        is done."""
+        """Whether a step of one of ``actions`` was done for the order after ``step_id`` was
+        begun: begun after it, or an older one done since (a Retry of a failed accept)."""
         kinds = [action.value for action in actions]
         marks = ", ".join("?" * len(kinds))
         with self._db.reading() as conn:
             row = conn.execute(
-                f"SELECT 1 FROM journal WHERE order_id = ? AND id > ? AND action IN ({marks}) "
-                "AND state = 'done' LIMIT 1",
-                (order_id, step_id, *kinds),
+                f"SELECT 1 FROM journal AS later, journal AS this WHERE this.id = ? AND "
+                f"later.order_id = ? AND later.id != this.id AND later.action IN ({marks}) "
+                "AND later.state = 'done' AND (later.id > this.id OR "
+                "later.updated_at > this.created_at) LIMIT 1",
+                (step_id, order_id, *kinds),
             ).fetchone()
         return row is not None
 

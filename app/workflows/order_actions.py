@@ -163,6 +163,29 @@ def refused_while_waiting(action: OrderAction, pending: Collection[StepKind]) ->
     return None
 
 
+#: The action whose rules a step's Retry passes (what it would send, as that action sends it).
+ACTION_OF_STEP: dict[StepKind, OrderAction] = {
+    StepKind.CREATE_ASSESSMENT: OrderAction.CREATE_ASSESSMENT,
+    StepKind.ACCEPT: OrderAction.ACCEPT,
+    StepKind.REJECT: OrderAction.REJECT,
+    StepKind.INVITE: OrderAction.INVITE,
+    StepKind.COMPLETE: OrderAction.COMPLETE,
+    StepKind.CREATE_RESULT: OrderAction.COMPLETE,
+}
+
+
+def retry_refused_while_waiting(step: StepKind, pending: Collection[StepKind]) -> str | None:
+    """Why a failed step's Retry is refused while the order's ``pending`` steps wait: what
+    holds its action back holds its Retry (an accept retried while the order's reject waited
+    went, and the reject after it). Its own kind waiting is not counted: that is itself, or
+    a copy the resumer sends."""
+    action = ACTION_OF_STEP.get(step)
+    if action is None:
+        return None
+    others = set(pending) - STEPS_OF_ACTION.get(action, frozenset())
+    return refused_while_waiting(action, others)
+
+
 async def _check(
     desk: Desk,
     action: OrderAction,

@@ -20,6 +20,7 @@ from app.domain.order_rules import OPEN_STATUSES
 from app.domain.smartrecruiters import OrderStatus
 from app.domain.uploads import Upload
 from app.workflows.desk import COMPLETING, Desk, action_key, upload_turn_key
+from app.workflows.order_actions import retry_refused_while_waiting
 from app.workflows.refusals import (
     ActionNotAllowedError,
     StepCancelledError,
@@ -254,6 +255,10 @@ async def retry_step(desk: Desk, entry_id: int) -> JournalOutcome | None:
     entry = await asyncio.to_thread(desk.journal.get, entry_id)
     if entry is None or entry.state is StepState.DONE:
         raise ValueError("This step is not waiting for a retry.")
+    pending = await asyncio.to_thread(desk.journal.pending_kinds, entry.order_id)
+    waiting = retry_refused_while_waiting(entry.action, pending)
+    if waiting is not None:
+        raise ActionNotAllowedError(waiting)
     if isinstance(entry.step, UploadStep):
         # As the file's own Retry: never a file already sent, nor beside a copy queued since.
         upload_id = entry.step.upload_id

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 
+from app.clients.errors import ApiError
 from app.domain.assessment_prefill import stable_candidate_id
 from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
 from app.domain.journal import AcceptStep, CreateAssessmentStep, InviteStep, RejectStep
@@ -27,7 +28,7 @@ from app.workflows.order_actions import (
 )
 from app.workflows.outbox import resume_pending, retry_step
 from app.workflows.refusals import ActionNotAllowedError, StepRefusedError
-from app.workflows.steps import run_step
+from app.workflows.steps import execute, run_step
 from tests.integration.helpers import RealNetwork, new_order_body
 from tests.integration.test_close_the_loop import with_board
 from tests.integration.test_workflows import run_with_desk
@@ -291,5 +292,83 @@ def test_a_retried_old_create_makes_no_second_assessment_once_the_order_has_one(
         link = desk.journal.assessment_for(second.id)
         assert link is not None
         assert link.invitation_code == made.invitation_code
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+class AcceptRefusedThenRejectUnavailable(RealNetwork):
+    """SmartRecruiters refuses the first accept (403), and answers the first reject 503."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refuse_accept = True
+        self.unavailable_reject = True
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if request.method == "POST" and path.endswith("/accept") and self.refuse_accept:
+            self.refuse_accept = False
+            body = {"httpCode": 403, "code": "FORBIDDEN", "message": "Not now."}
+            return httpx.Response(403, json=body)
+        if request.method == "POST" and path.endswith("/reject") and self.unavailable_reject:
+            self.unavailable_reject = False
+            body = {"httpCode": 503, "code": "UNAVAILABLE", "message": "Try again later."}
+            return httpx.Response(503, json=body)
+        return await self.inner.handle_async_request(request)
+
+
+def test_a_retry_is_held_back_by_a_waiting_reject_as_its_action_is(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Retry on the failed accept (the activity list's) went while the reject waited; the
+    resumer then rejected the order it had accepted."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(
+            new_order_body(first="Kai", last="Ito", email="kai@example.com")
+        )
+        await board.sync()
+        await board.create_assessment(
+            order.id, CreateAssessmentRequest(first_name="Kai", last_name="Ito")
+        )
+        with pytest.raises(ApiError):
+            await board.accept(order.id)
+        await board.reject([order.id], reason="Duplicate order")
+        (accept,) = [e for e in desk.journal.entries(order.id) if e.action is StepKind.ACCEPT]
+        with pytest.raises(ActionNotAllowedError, match="reject is waiting"):
+            await board.retry_step(accept.id)
+        await board.resume()
+        assert (await desk.session.sr.get_order(order.id)).status is OrderStatus.REJECTED
+        again = desk.journal.get(accept.id)
+        assert again is not None
+        assert again.state is StepState.FAILED
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body, AcceptRefusedThenRejectUnavailable())
+
+
+def test_a_waiting_reject_is_not_sent_after_an_older_step_done_since(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """An accept begun before the reject was asked, and done after it (an older desk's
+    Retry): the reject's id is the higher, and it went after the accept all the same."""
+
+    async def body(desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(new_order_body(first="Ode", last="Ek"))
+        desk.orders.put(order)
+        url = "https://assess.example.com/start/ODE1"
+        accept = desk.journal.begin(order.id, AcceptStep(request=AcceptRequest(assessment_url=url)))
+        desk.journal.fail(accept, "SmartRecruiters: Not now.")
+        reject = desk.journal.begin(
+            order.id, RejectStep(request=RejectRequest(message="Duplicate order"))
+        )
+        desk.journal.reopen(accept)
+        reopened = desk.journal.get(accept)
+        assert reopened is not None
+        await execute(desk, reopened, retry=True)  # as a desk without today's hold did
+        await resume_pending(desk)
+        entry = desk.journal.get(reject)
+        assert entry is not None
+        assert entry.state is StepState.FAILED
+        assert (await desk.session.sr.get_order(order.id)).status is OrderStatus.IN_PROGRESS
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
