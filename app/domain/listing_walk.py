@@ -15,8 +15,9 @@ ended syncs early, said complete, with hundreds of orders never read. The end is
 An end on the offset is a complete listing only if the pages held the orders counted. A
 service or proxy that answers page 1 whatever the offset reaches a ``totalFound`` of 300 or
 fewer in three pages, before the rule above: 100 orders of 250 read, and the sync said
-complete. So that end is also cut short when its last page held nothing new (it never does
-when orders merely arrive: those push the pages down, and the oldest come last). A listing
+complete. So that end is also cut short when its last page was a whole page of orders read
+before (it never is when orders merely arrive or leave: those move the pages by a few, and a
+short last page of one repeated order is the listing's end). A listing
 that merely gives a few orders fewer than it counts is not cut short: the sync asks for each
 order it held and did not see (an order moving between pages while they are read).
 """
@@ -59,7 +60,7 @@ class ListingWalk:
             if items < self.page_size:
                 return False
         elif self.offset >= total_found:
-            self._check_counted(fresh, total_found)
+            self._check_counted(items, fresh, total_found)
             return False
         if self._stale_in_a_row >= STALE_PAGES_AT_MOST:
             of_total = "" if total_found is None else f" of {total_found:,}"
@@ -76,10 +77,10 @@ class ListingWalk:
             return False
         return True
 
-    def _check_counted(self, fresh: int, total_found: int) -> None:
-        """The walk ends on the offset: cut short when its pages did not hold the orders
-        counted (see the module docstring)."""
-        if fresh:
+    def _check_counted(self, items: int, fresh: int, total_found: int) -> None:
+        """The walk ends on the offset: cut short when its last page was a whole page of
+        orders read before (see the module docstring)."""
+        if fresh or items < self.page_size:
             return
         self.cut_short = (
             f"SmartRecruiters counted {total_found:,} orders but its pages held "

@@ -422,6 +422,33 @@ def test_orders_arriving_while_the_pages_are_read_do_not_cut_the_listing_short(
     assert (found.listed, found.complete, found.cut_short) == (250, True, None)
 
 
+def test_an_order_arriving_and_one_erased_between_pages_do_not_cut_the_listing_short(
+    desk: Desk,
+) -> None:
+    """One order arrives at the top and one is erased below between page 2 and page 3 (201
+    orders): the last page holds one order read before, the count unchanged. The sync said
+    "the rest were not read", and did not ask for the erased order (it stayed held)."""
+    listing = Listing(201)
+    serve(desk, listing.handle)
+    asyncio.run(fetch_changes(desk, poll=False))
+    erased = min(listing.orders, key=lambda o: o["createDate"])
+    listing.requests = 0
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if "limit" not in request.url.params:  # GET /assessments/{id}: erased, not found
+            body = b'{"httpCode": 404, "code": "NOT_FOUND", "message": "Not found"}'
+            return httpx.Response(404, content=body)
+        if listing.requests == 2 and erased in listing.orders:  # between pages 2 and 3
+            listing.add(1000)
+            listing.orders.remove(erased)
+        return listing.handle(request)
+
+    serve(desk, handle)
+    found = asyncio.run(fetch_changes(desk, poll=False))
+    assert (found.cut_short, found.complete) == (None, True)
+    assert found.gone == [erased["id"]]
+
+
 def test_an_unreadable_order_with_a_long_id_is_said_with_its_id_cut(
     desk: Desk, listing: Listing
 ) -> None:
@@ -431,9 +458,7 @@ def test_an_unreadable_order_with_a_long_id_is_said_with_its_id_cut(
     listing.orders[-1]["id"] = long_id
     found = asyncio.run(fetch_changes(desk, poll=False))
     assert desk.orders.count() == 249
-    assert found.unreadable == [
-        f"“{'a' * 40}…”: id: Value error, the order id is longer than 255 characters"
-    ]
+    assert found.unreadable == [f"“{'a' * 40}…”: id: the order id is longer than 255 characters"]
     # Cut also when the order is unreadable for another reason.
     listing.orders[-1]["id"] = "b" * 200
     listing.orders[-1]["candidate"] = None
