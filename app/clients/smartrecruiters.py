@@ -64,6 +64,7 @@ from app.domain.smartrecruiters import (
     Page,
     RejectRequest,
     SRErrorBody,
+    listed_id_problem,
 )
 
 PRODUCTION_BASE_URL = "https://api.smartrecruiters.com/v1"
@@ -121,8 +122,8 @@ def read_order_page(body: bytes) -> OrderPage:
         )
     items = data["content"]
     # Only what keys an item is checked here; an id that is blank, has white space around it
-    # or is over ``ORDER_ID_MAX`` characters is refused by ``AssessmentOrder`` when the item is
-    # parsed: that order is left out and said, and the rest of its page is read.
+    # or is over ``ORDER_ID_MAX`` characters is refused when the item is parsed
+    # (``parse_listed_order``): that order is left out and said, and the rest of its page read.
     if not all(isinstance(i, dict) and isinstance(i.get("id"), str) for i in items):
         raise UnexpectedResponseError(
             Service.SMARTRECRUITERS, service_message="an order of the page had no id"
@@ -396,8 +397,14 @@ class SmartRecruitersClient:
 
     def parse_listed_order(self, item: dict[str, Any]) -> AssessmentOrder:
         """One item of an ``OrderPage`` as an order (any thread); an invalid one raises
-        ``UnexpectedResponseError``, as a parsed page would."""
-        return self._parse(AssessmentOrder, item)
+        ``UnexpectedResponseError``, as a parsed page would, and so does one whose id is not
+        one the desk can key it by (``listed_id_problem``)."""
+        order = self._parse(AssessmentOrder, item)
+        problem = listed_id_problem(str(item.get("id", "")), order.id)
+        if problem is not None:
+            said = self._http.service_text(f"unexpected answer: id: {problem}")
+            raise UnexpectedResponseError(Service.SMARTRECRUITERS, service_message=said)
+        return order
 
     async def iter_orders(
         self, *, status: OrderStatus | None = None, page_size: int = MAX_PAGE_SIZE

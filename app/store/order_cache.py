@@ -257,9 +257,16 @@ class OrderCache:
         return orders
 
     def get(self, order_id: str) -> AssessmentOrder | None:
+        """The cached order; None when there is none, or its row no longer parses (as
+        ``all`` leaves it out: an error here reached the board's refresh and the steps)."""
         with self._db.reading() as conn:
             row = conn.execute("SELECT data FROM orders WHERE id = ?", (order_id,)).fetchone()
-        return AssessmentOrder.model_validate_json(row["data"]) if row else None
+        if row is None:
+            return None
+        try:
+            return AssessmentOrder.model_validate_json(row["data"])
+        except ValidationError:
+            return None
 
     def count(self) -> int:
         with self._db.reading() as conn:

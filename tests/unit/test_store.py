@@ -371,3 +371,14 @@ def test_a_second_going_is_flagged_though_the_first_was_left_alone(tmp_path: Pat
     with db.reading() as conn:
         left_alone = conn.execute("SELECT dismissed FROM order_notes").fetchone()[0]
     assert json.loads(left_alone) == ["stale_new"]
+
+
+def test_a_cached_order_that_no_longer_parses_is_none_to_get_as_to_all(tmp_path: Path) -> None:
+    """``all`` left such a row out; ``get`` raised, into the board's refresh and the steps."""
+    db = Database(tmp_path / "desk.sqlite3")
+    cache = OrderCache(db)
+    cache.merge([order("o-1")])
+    with db.transaction() as conn:
+        conn.execute("UPDATE orders SET data = ? WHERE id = 'o-1'", ('{"id": "o-1"}',))
+    assert cache.all() == []
+    assert cache.get("o-1") is None
