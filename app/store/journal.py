@@ -10,10 +10,12 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
 
 from pydantic import ValidationError
 
-from app.domain.journal import JournalEntry, StepOutcome, StepPayload
+from app.domain.journal import JournalEntry, StepOutcome, StepPayload, UnreadableStep
 from app.domain.journal_terms import LinkedAssessment, StepKind, StepState
 from app.domain.smartrecruiters import AssessmentOrder
 from app.store.database import Database, utc_now
@@ -34,27 +36,51 @@ RESULTS_LEFT_OPEN = (
 )
 
 
+#: The date a step shows when neither of its own dates can be read.
+_NO_DATE = datetime(1970, 1, 1, tzinfo=UTC)
+_DATES = ("created_at", "updated_at")
+
+
 def _entry(row: sqlite3.Row) -> JournalEntry:
     action = StepKind(row["action"])
-    return JournalEntry(
-        id=row["id"],
-        order_id=row["order_id"],
-        action=action,
-        state=StepState(row["state"]),
-        step=read_step(action, row["request"]),
-        outcome=read_outcome(row["outcome"]),
-        message=row["message"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-    )
+    fields: dict[str, Any] = {
+        "id": row["id"],
+        "order_id": row["order_id"],
+        "action": action,
+        "state": StepState(row["state"]),
+        "step": read_step(action, row["request"]),
+        "outcome": read_outcome(row["outcome"]),
+        "message": row["message"],
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+    }
+    try:
+        return JournalEntry.model_validate(fields)
+    except ValidationError as exc:
+        bad = {str(error["loc"][0]) for error in exc.errors()}
+        if not bad <= set(_DATES):
+            raise
+        # A date another program wrote as it liked. Left out, a pending row was never
+        # resumed nor shown, and its order's actions waited on it for ever: it is shown, with
+        # the date it has, as a step this version cannot read, which the resumer fails in
+        # words (never sends).
+        good = [row[name] for name in _DATES if name not in bad]
+        fields |= {name: good[0] if good else _NO_DATE for name in bad}
+        said = " and ".join(sorted(name.replace("_", " ") for name in bad))
+        fields["step"] = UnreadableStep(
+            action=action,
+            data=fields["step"].model_dump(mode="json"),
+            problem=f"its {said} cannot be read",
+        )
+        log.warning("Journal row %s: its %s cannot be read", row["id"], said)
+        return JournalEntry.model_validate(fields)
 
 
 def _entries(rows: Iterable[sqlite3.Row]) -> list[JournalEntry]:
-    """The rows as steps, leaving out (with a warning) one whose envelope cannot be read: an
-    action this version does not know (a newer desk's, or kept as it was by the first form's
-    upgrade), a date another program wrote as it liked. Its payload would be read as an
-    ``UnreadableStep``; without an action or a date there is no step to show or resume, and
-    one such row stopped the resumer for every order. The row itself is kept as it is."""
+    """The rows as steps, leaving out (with a warning) one of an action this version does
+    not know (a newer desk's, or kept as it was by the first form's upgrade): one such row
+    stopped the resumer for every order. The row itself is kept as it is. A row whose date
+    cannot be read is read as a step this version cannot read (``_entry``)."""
     entries = []
     for row in rows:
         try:
@@ -62,7 +88,7 @@ def _entries(rows: Iterable[sqlite3.Row]) -> list[JournalEntry]:
         except ValidationError as exc:  # where, not what: a value may be anything
             problem = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
             log.warning("Journal row %s cannot be read, left out: %s", row["id"], problem)
-        except ValueError as exc:  # an action this version does not know
+        except ValueError as exc:  # an action or a state this version does not know
             problem = str(exc).splitlines()[0]
             log.warning("Journal row %s cannot be read, left out: %s", row["id"], problem)
     return entries

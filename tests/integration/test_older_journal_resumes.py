@@ -123,7 +123,9 @@ def test_a_row_whose_action_or_date_cannot_be_read_stops_no_other_order(
 ) -> None:
     """A row of an action this version does not know (a newer desk's; the first form's upgrade
     keeps one as it was), or with a date another program wrote as it liked, made every read
-    of the pending steps raise: nothing was resumed, for any order, round after round."""
+    of the pending steps raise: nothing was resumed, for any order, round after round. The
+    row of a known action is shown and failed in words (left out, it was never resumed nor
+    shown, and its order's actions waited on it for ever); the other is kept as it was."""
 
     async def make(desk: Desk) -> str:
         order = await desk.session.sr.create_test_order(new_order_body(first="Ola", last="Berg"))
@@ -153,16 +155,20 @@ def test_a_row_whose_action_or_date_cannot_be_read_stops_no_other_order(
         comments = await desk.session.sr.list_comments(ola)
         assert [c.message for c in comments] == ["Called the candidate"]
         assert desk.journal.entries("o-newer") == []
-        assert desk.journal.entries("o-dated") == []
+        (dated,) = desk.journal.entries("o-dated")
+        assert dated.state is StepState.FAILED
+        assert "its created at cannot be read" in (dated.message or "")
+        assert dated.created_at == dated.updated_at  # the date it has, shown
+        assert not desk.journal.pending_kinds("o-dated")  # nothing waits on it now
 
     with caplog.at_level(logging.WARNING, logger="app.store.journal"):
         run_with_desk(sandbox, old, after)
     said = [r.getMessage() for r in caplog.records if r.name == "app.store.journal"]
     assert any("'remind_by_sms' is not a valid StepKind" in line for line in said), said
-    assert any("created_at: Input should be a valid datetime" in line for line in said), said
+    assert any("its created at cannot be read" in line for line in said), said
     assert not any("yesterday" in line for line in said), said  # where, not what
-    # Left as they were, for a desk that reads them.
+    # The newer desk's row left as it was, for a desk that reads it.
     with sqlite3.connect(old) as raw:
         kept = raw.execute("SELECT action, state FROM journal WHERE order_id LIKE 'o-%'")
-        assert sorted(kept.fetchall()) == [("comment", "pending"), ("remind_by_sms", "pending")]
+        assert sorted(kept.fetchall()) == [("comment", "failed"), ("remind_by_sms", "pending")]
     raw.close()
