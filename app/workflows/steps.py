@@ -347,15 +347,21 @@ async def _create_for_an_ended_order(
     request = step.request
     candidate_id = request.source_candidate_id
     assert candidate_id, "create steps always carry a sourceCandidateId"
-    if retry and is_stable_candidate_id(entry.order_id, candidate_id):
-        existing = await desk.session.berke.get_assessment_status(candidate_id)
-        if existing is not None and existing.is_for(request):
-            return await _link_from_status(desk, entry.order_id, existing, request)
+    ended = f"Not sent: the order was {_ended_words(order)} in SmartRecruiters before its Berke"
+    existing = await desk.session.berke.get_assessment_status(candidate_id) if retry else None
+    if existing is None:
+        await _refuse(desk, entry, f"{ended} assessment was created, so none was created.")
+    if is_stable_candidate_id(entry.order_id, candidate_id) and existing.is_for(request):
+        return await _link_from_status(desk, entry.order_id, existing, request)
+    # A typed id: Berke's may be this step's (its answer lost) or anyone's, and is never
+    # linked on the id's authority. Said, so that it is not left there unknown.
     await _refuse(
         desk,
         entry,
-        f"Not sent: the order was {_ended_words(order)} in SmartRecruiters before its Berke "
-        "assessment was created, so none was created.",
+        f"{ended} assessment could be made for it here. Berke has an assessment under the "
+        f"id {candidate_id} ({existing.candidate_label}), perhaps made by an earlier try whose "
+        "answer was lost: it was not linked, since this desk cannot tell it is this order's. "
+        "Delete it in Berke if it is.",
     )
 
 

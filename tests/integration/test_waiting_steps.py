@@ -372,3 +372,30 @@ def test_a_waiting_reject_is_not_sent_after_an_older_step_done_since(
         assert (await desk.session.sr.get_order(order.id)).status is OrderStatus.IN_PROGRESS
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_a_create_under_a_typed_id_for_an_order_rejected_since_says_what_berke_has(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """An earlier try under the id the coordinator typed made the assessment, its answer
+    lost: the step said "so none was created", and Berke's was left there unknown."""
+
+    async def body(desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(new_order_body(first="Rex", last="Roe"))
+        desk.orders.put(order)
+        request = CreateAssessmentRequest(
+            first_name="Rex", last_name="Roe", source_candidate_id="HR-REX-7"
+        )
+        step_id = desk.journal.begin(order.id, CreateAssessmentStep(request=request))
+        await desk.session.berke.create_assessment(request)  # the answer lost
+        await reject_order(desk, order, reason="Candidate withdrew")
+        await resume_pending(desk)
+        entry = desk.journal.get(step_id)
+        assert entry is not None
+        assert entry.state is StepState.FAILED
+        message = entry.message or ""
+        assert "Berke has an assessment under the id HR-REX-7 (Rex Roe)" in message
+        assert "none was created" not in message
+        assert desk.journal.assessment_for(order.id) is None
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
