@@ -82,6 +82,14 @@ def accept_check(url: str, invitation_code: str, *, allow_http_loopback: bool) -
     )
 
 
+def accept_refusal(url: str, invitation_code: str) -> str | None:
+    """Why Accept may never send ``url``, whoever asks (the dialog, the batch, the resumer),
+    in the problems' words; None when it may (the dialog asks about lesser problems)."""
+    check = accept_check(url, invitation_code, allow_http_loopback=True)
+    refusing = [problem.text for problem in check.problems if problem.weight is Weight.REFUSE]
+    return " ".join(refusing) if refusing else None
+
+
 def check_assessment_url(url: str, invitation_code: str, *, allow_http_loopback: bool) -> list[str]:
     """The problems with ``url``, as sentences for a coordinator; an empty list means fine.
 

@@ -13,6 +13,7 @@ from typing import Annotated, Any, ClassVar, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from app.domain.assessment_url import accept_refusal
 from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
 from app.domain.journal_terms import LinkedAssessment, ResultFlow, StepKind, StepState
 from app.domain.smartrecruiters import (
@@ -155,6 +156,9 @@ def breaks_current_rules(step: JournalStep) -> str | None:
     """Why a step read back from the journal (leniently, see ``berke_text.AS_RECORDED``) may not be
     sent under today's rules, in words; None when it may."""
     request = getattr(step, "request", None)
+    if isinstance(request, AcceptRequest):
+        # A link that opens another site than it names, recorded before Accept refused it.
+        return accept_refusal(request.assessment_url, "")
     if not isinstance(request, CreateAssessmentRequest | SendInvitationRequest):
         return None
     try:

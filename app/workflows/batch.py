@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from app.clients.errors import ApiError, StateConflictError
 from app.domain.assessment_prefill import match_job, prefill_from_order
+from app.domain.assessment_url import accept_refusal
 from app.domain.berke import BerkeJob, CreateAssessmentRequest
 from app.domain.berke_jobs import no_match_warning
 from app.domain.berke_text import BerkeParam
@@ -35,6 +36,7 @@ from app.workflows.desk import Desk
 from app.workflows.order_actions import (
     REJECT_WAITING,
     RETRIED_AUTOMATICALLY,
+    URL_NOT_SENT,
     ActionNotAllowedError,
     AlreadyInvitedError,
     accept_order,
@@ -190,6 +192,11 @@ async def why_not_in_batch(
         desk.journal.pending_kinds, order.id
     ):
         return REJECT_WAITING  # the resumer's reject would follow the batch's accept
+    if reason is None and linked is not None and order.status is OrderStatus.NEW:
+        # A link stored before Accept refused it: the batch accepted with it, unasked.
+        refused = accept_refusal(linked.assessment_url, linked.invitation_code)
+        if refused is not None:
+            return f"{refused} {URL_NOT_SENT}"
     if reason is not None or linked is None or order.status is OrderStatus.NEW:
         return reason
     # What is left of an order in progress is the invitation, and only where this desk

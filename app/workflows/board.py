@@ -26,6 +26,7 @@ from typing import Any
 
 from app.clients.errors import ApiError
 from app.clients.pacing import Pacer
+from app.domain.assessment_url import accept_refusal
 from app.domain.attachments import DEFAULT_MAX_BYTES, UploadState
 from app.domain.attention import Attention, AttentionRules, Flag, flags_for
 from app.domain.berke import BerkeJob, CreateAssessmentRequest, CreateAssessmentResponse
@@ -371,6 +372,11 @@ class OrderBoard:
             state.berke_progress,
             gone_since=state.gone_since,
         )
+        if reason is None and state.link is not None and order.status is OrderStatus.NEW:
+            link = state.link  # as ``batch.why_not_in_batch``: a URL Accept refuses
+            refused = accept_refusal(link.assessment_url, link.invitation_code)
+            if refused is not None:
+                return f"{refused} {actions.URL_NOT_SENT}"
         if reason is not None or state.link is None or order.status is OrderStatus.NEW:
             return reason
         # The batch's own rules (``batch.why_not_in_batch``) for an order in progress.

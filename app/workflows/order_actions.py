@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pydantic import ValidationError
 
 from app.domain.assessment_prefill import is_stable_candidate_id, stable_candidate_id
+from app.domain.assessment_url import accept_refusal
 from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
 from app.domain.berke_progress import BerkeProgress
 from app.domain.berke_text import BerkeParam
@@ -163,6 +164,12 @@ def refused_while_waiting(action: OrderAction, pending: Collection[StepKind]) ->
     return None
 
 
+#: After why an assessment URL is refused: what happened, and what to do.
+URL_NOT_SENT = (
+    "The order was not accepted: check the assessment in Berke (delete it there and create "
+    "it again), or reject the order."
+)
+
 #: The action whose rules a step's Retry passes (what it would send, as that action sends it).
 ACTION_OF_STEP: dict[StepKind, OrderAction] = {
     StepKind.CREATE_ASSESSMENT: OrderAction.CREATE_ASSESSMENT,
@@ -259,6 +266,9 @@ async def accept_order(
     check_message("The message to the candidate", message_to_candidate)
     linked = await _check(desk, OrderAction.ACCEPT, order)
     assert linked is not None  # the rules require it
+    refused = accept_refusal(linked.assessment_url, linked.invitation_code)
+    if refused is not None:  # a link stored before Accept refused it (the batch's, say)
+        raise ActionNotAllowedError(f"{refused} {URL_NOT_SENT}")
     try:
         request = AcceptRequest(
             assessment_url=linked.assessment_url,

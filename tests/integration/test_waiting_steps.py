@@ -3,6 +3,8 @@ nothing the resumer sends later may undo it, and nothing goes for an order that 
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -399,3 +401,45 @@ def test_a_create_under_a_typed_id_for_an_order_rejected_since_says_what_berke_h
         assert desk.journal.assessment_for(order.id) is None
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_a_link_stored_before_accept_refused_its_url_is_not_accepted_with(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Berke's answer naming a site before an @, stored by an earlier version: the Accept
+    dialog refuses it, but the batch planned and ran "accept, invite" with it, and a waiting
+    accept step of it went too."""
+    path = tmp_path / "desk.sqlite3"
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(
+            new_order_body(first="Kai", last="Ito", email="kai@example.com")
+        )
+        await board.sync()
+        link = await board.create_assessment(
+            order.id, CreateAssessmentRequest(first_name="Kai", last_name="Ito")
+        )
+        bad = f"https://assess.berke.example@evil.example/start/{link.invitation_code}"
+        with contextlib.closing(sqlite3.connect(path)) as raw, raw:
+            raw.execute(
+                "UPDATE assessments SET assessment_url = ? WHERE order_id = ?", (bad, order.id)
+            )
+        await board.refresh([order.id])
+        (row,) = (await board.plan_batch([order.id])).orders
+        assert row.kind is PlanKind.SKIP
+        assert "names a site before an @" in row.reason
+        assert "names a site before an @" in (
+            board.why_not(OrderAction.CREATE_ACCEPT_INVITE, [order.id]) or ""
+        )
+        with pytest.raises(ActionNotAllowedError, match="names a site before an @"):
+            await accept_order(desk, order)
+        waiting = desk.journal.begin(
+            order.id, AcceptStep(request=AcceptRequest(assessment_url=bad))
+        )
+        await resume_pending(desk)
+        entry = desk.journal.get(waiting)
+        assert entry is not None
+        assert entry.state is StepState.FAILED
+        assert (await desk.session.sr.get_order(order.id)).status is OrderStatus.NEW
+
+    with_board(sandbox, path, body)
