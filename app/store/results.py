@@ -222,16 +222,18 @@ class ResultStore:
             row = conn.execute("SELECT * FROM uploads WHERE id = ?", (upload_id,)).fetchone()
         return _upload(row) if moved else None
 
-    def mark_delivered(self, upload_id: int) -> None:
-        """The whole file went out, and no answer came: the service may have it since its
-        first byte went (``sending_since``), not only since now. A Cancel pressed six minutes
-        after "100 %" (its answer slow) dated it at the Cancel, and the copy the service had
-        kept, dated before, was not found: the file dropped again was attached twice."""
+    def mark_delivered(self, upload_id: int, *, since: str | None = None) -> None:
+        """The whole file went out, and no answer came: the service may have it since the try
+        that sent it began (``since``, as ``utc_now`` writes it), not only since now: a Cancel
+        pressed six minutes after "100 %" (its answer slow) dated it at the Cancel, and the
+        copy the service had kept was not found, so the file dropped again was attached
+        twice. Without ``since`` (a try whose end this process never saw: the app stopped
+        while it sent), since its first byte ever went (``sending_since``)."""
         with self._db.transaction() as conn:
             conn.execute(
-                "UPDATE uploads SET delivered_at = COALESCE(delivered_at, sending_since, ?)"
+                "UPDATE uploads SET delivered_at = COALESCE(delivered_at, ?, sending_since, ?)"
                 " WHERE id = ?",
-                (utc_now(), upload_id),
+                (since, utc_now(), upload_id),
             )
 
     # -- small facts -------------------------------------------------------------------------

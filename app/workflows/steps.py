@@ -76,6 +76,7 @@ from app.domain.smartrecruiters import (
     OrderStatus,
 )
 from app.domain.uploads import Upload
+from app.store.database import utc_now
 from app.workflows.desk import Desk, invitation_key
 from app.workflows.file_identity import arrived_copy, changed_since_queued, file_fingerprint
 from app.workflows.refusals import (
@@ -885,6 +886,7 @@ async def _upload_claimed(
     if there is not None:
         return there
     await _refuse_if_changed(desk, entry, upload)
+    began = utc_now()  # this try's: a copy the service keeps from it is dated since
     sending = await asyncio.to_thread(
         desk.results.start_sending, upload_id, entry.order_id, fingerprint
     )
@@ -904,7 +906,7 @@ async def _upload_claimed(
         attachment = await sending_task
     except ApiError as exc:
         if progress.whole:  # the answer was lost, or refused after the service read the file
-            await asyncio.to_thread(desk.results.mark_delivered, upload_id)
+            await asyncio.to_thread(desk.results.mark_delivered, upload_id, since=began)
         state = UploadState.QUEUED if exc.is_transient else UploadState.FAILED
         await asyncio.to_thread(desk.results.set_state, upload_id, state, message=str(exc))
         raise
@@ -920,7 +922,7 @@ async def _upload_claimed(
         # Each write is conditional: a late cancel may meanwhile have found the file in
         # SmartRecruiters and marked the upload and its step done (``settle_late_cancel``).
         if progress.whole:
-            desk.results.mark_delivered(upload_id)
+            desk.results.mark_delivered(upload_id, since=began)
         current = desk.results.get(upload_id)
         by_coordinator = current is not None and current.state in _ENDED_BY_COORDINATOR
         if by_coordinator:

@@ -382,3 +382,26 @@ def test_a_cached_order_that_no_longer_parses_is_none_to_get_as_to_all(tmp_path:
         conn.execute("UPDATE orders SET data = ? WHERE id = 'o-1'", ('{"id": "o-1"}',))
     assert cache.all() == []
     assert cache.get("o-1") is None
+
+
+def test_a_file_sent_whole_may_be_there_since_its_own_try_began(tmp_path: Path) -> None:
+    """Not since the first try ever: a file that failed on Monday and went whole on Wednesday
+    was looked for since Monday, and a recruiter's file of its name attached on Tuesday was
+    taken for it (this one never sent). A try whose end was never seen: since its first byte."""
+    from app.store.results import ResultStore
+
+    db = Database(tmp_path / "desk.sqlite3")
+    results = ResultStore(db)
+    monday, wednesday = "2026-11-30T09:00:00.000+00:00", "2026-12-02T09:00:00.000+00:00"
+    seen, unseen = (results.enqueue("o-1", f"/r/{n}.pdf", f"{n}.pdf", 10) for n in "ab")
+    for upload in (seen, unseen):
+        results.start_sending(upload.id, "o-1", None)
+        with db.transaction() as conn:
+            conn.execute("UPDATE uploads SET sending_since = ? WHERE id = ?", (monday, upload.id))
+    results.mark_delivered(seen.id, since=wednesday)
+    results.mark_delivered(unseen.id)
+    delivered = {u.id: u.delivered_at for u in (results.get(seen.id), results.get(unseen.id)) if u}
+    assert delivered == {
+        seen.id: datetime.fromisoformat(wednesday),
+        unseen.id: datetime.fromisoformat(monday),
+    }
