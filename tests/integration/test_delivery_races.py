@@ -21,7 +21,7 @@ from app.clients.errors import StateConflictError
 from app.clients.smartrecruiters import SmartRecruitersClient
 from app.domain.attachments import DEFAULT_MAX_BYTES, UploadState
 from app.domain.berke import CreateAssessmentRequest
-from app.domain.journal import AttachmentUploaded, CompleteStep, CreateResultStep
+from app.domain.journal import AttachmentUploaded, CompleteStep, CreateResultStep, UploadStep
 from app.domain.journal_terms import ResultFlow, StepKind, StepState
 from app.domain.smartrecruiters import AssessmentResult, ContactPerson, OrderStatus, ResultType
 from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY, SandboxConfig, SandboxServer
@@ -40,12 +40,13 @@ from app.workflows.results import (
 )
 from app.workflows.session import Session
 from app.workflows.steps import run_step
-from tests.integration.helpers import RealNetwork, finish_in_sandbox, unpaced
+from tests.integration.helpers import RealNetwork, finish_in_sandbox, new_order_body, unpaced
 from tests.integration.test_close_the_loop import (
     finished_order,
     invited_order,
     results_of,
 )
+from tests.integration.test_workflows import run_with_desk
 
 
 @pytest.fixture(scope="module")
@@ -757,34 +758,30 @@ def test_a_cancel_never_fails_a_step_that_ended_done_meanwhile(
     sandbox: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The send ended, done, between the Cancel finding the upload's step and failing it: the
-    activity then said "Cancelled by the coordinator" of a file its panel showed attached."""
+    activity then said "Cancelled by the coordinator" of a file its panel showed attached.
+    The step waits for its turn (nothing sends it, so nothing but the Cancel acts on it), and
+    ends done exactly between the two."""
     from app.workflows import results
 
-    async def body() -> None:
-        transport = HeldUploads()
-        async with board_on(sandbox, tmp_path / "d.sqlite3", transport) as board:
-            desk = desk_of(board)
-            order_id = await invited_order(board, desk, "Ada", "ada-late@example.com")
-            await board.complete(
-                order_id, AssessmentResult(result_type=ResultType.DOCUMENT, result="r")
-            )
-            (queued,), _ = await board.attach_files(order_id, [_report(tmp_path)])
-            await asyncio.wait_for(transport.sending.wait(), 60)  # a hang guard only
-            found = results._open_upload_step
+    async def body(desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(new_order_body(first="Ada"))
+        report = _report(tmp_path)
+        queued = desk.results.enqueue(order.id, str(report), report.name, report.stat().st_size)
+        step_id = desk.journal.begin(order.id, UploadStep(upload_id=queued.id))
+        found = results._open_upload_step
 
-            def found_then_ended(desk: Desk, upload_id: int) -> Any:
-                entry = found(desk, upload_id)
-                assert entry is not None
-                ended = AttachmentUploaded(
-                    upload_id=upload_id, attachment_id="a-1", file_name="report.pdf"
-                )
-                desk.journal.finish(entry.id, ended)  # what the send records as it ends
-                return entry
+        def found_then_ended(desk: Desk, upload_id: int) -> Any:
+            entry = found(desk, upload_id)
+            assert entry is not None
+            assert entry.id == step_id
+            ended = AttachmentUploaded(upload_id=upload_id, attachment_id="a-1", file_name="r")
+            desk.journal.finish(entry.id, ended)  # what the send records as it ends
+            return entry
 
-            monkeypatch.setattr(results, "_open_upload_step", found_then_ended)
-            await cancel_upload(desk, order_id, queued.id)
-            transport.release.set()
-            (step,) = [e for e in desk.journal.entries(order_id) if e.action is StepKind.UPLOAD]
-            assert step.state is StepState.DONE
+        monkeypatch.setattr(results, "_open_upload_step", found_then_ended)
+        await cancel_upload(desk, order.id, queued.id)
+        step = desk.journal.get(step_id)
+        assert step is not None
+        assert step.state is StepState.DONE
 
-    asyncio.run(body())
+    run_with_desk(sandbox, tmp_path / "d.sqlite3", body)
