@@ -1,7 +1,10 @@
 """When two orders are one candidate's: the same SmartRecruiters candidate, or the same email
 and the same name. One rule for the batch (which gives a candidate's second order the first
-one's assessment) and the Candidates tab (which shows a candidate's orders together), so that
-the tab never shows as one person two people the batch keeps apart, nor the other way round.
+one's assessment) and the Candidates tab (which shows a candidate's orders together). The tab
+follows the rule from order to order (a group is a partition: Ana's orders under two ids, one
+without her email, are shown as hers); the batch reuses an assessment only between orders that
+share a key themselves: across a whole inbox, chains through third orders would give one
+person's assessment to another, and a second assessment costs less than that.
 
 Without pydantic (the order is only read): the tab's rows give the same fields as text.
 """
