@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import os
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -23,6 +22,7 @@ from app.domain.smartrecruiters import AssessmentResult, ResultType
 from app.sandbox import SandboxConfig, SandboxServer
 from app.workflows.board import OrderBoard
 from app.workflows.refusals import ActionNotAllowedError
+from tests.file_times import put_dates_back
 from tests.integration.test_close_the_loop import invited_order
 from tests.integration.test_delivery_races import LostAnswer, board_on, desk_of, files_sent
 from tests.waits import HANG_GUARD_SECONDS
@@ -106,7 +106,7 @@ def _saved_over(path: Path) -> None:
 def _edited_with_its_date_put_back(path: Path) -> None:
     before = path.stat()
     path.write_bytes(path.read_bytes().replace(b"x", b"y"))  # the same file, written (cp -p)
-    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    put_dates_back(path, before)
 
 
 @pytest.mark.parametrize("overwrite", [_saved_over, _edited_with_its_date_put_back])

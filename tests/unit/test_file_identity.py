@@ -13,6 +13,7 @@ import pytest
 from app.domain.smartrecruiters import Attachment
 from app.workflows import file_identity
 from app.workflows.file_identity import CLOCK_SKEW, arrived_copy, file_fingerprint
+from tests.file_times import put_dates_back
 
 SENT = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
@@ -109,7 +110,7 @@ def test_a_report_edited_in_place_with_its_date_put_back_is_not_the_one_queued(
     before = report.stat()
     with report.open("r+b") as handle:  # the same file, its content changed (cp -p)
         handle.write(_same_size_other(body))
-    os.utime(report, ns=(before.st_atime_ns, before.st_mtime_ns))
+    put_dates_back(report, before)
     said = file_identity.changed_since_queued(str(report), "report.pdf", len(body), queued)
     assert said is not None
     assert "changed since it was dropped" in said
