@@ -373,16 +373,21 @@ async def _invite_for_an_ended_order(
     whose order was withdrawn is not emailed), unless Berke's count shows an earlier try sent
     it before its answer was lost."""
     request = step.request
+    ended = f"Not sent: the order was {_ended_words(order)} in SmartRecruiters before the"
+    if retry and step.invitations_sent_before is None:
+        # An older desk's step, without Berke's count before it: whether an earlier try of
+        # it went cannot be told, and is not claimed either way.
+        await _refuse(
+            desk,
+            entry,
+            f"{ended} invitation was known to have gone: it is not sent again (whether an "
+            "earlier try sent it cannot be told here).",
+        )
     if retry and step.invitations_sent_before is not None:
         status = await desk.session.berke.get_assessment_status(request.source_candidate_id)
         if status is not None and (status.invitations_sent or 0) > step.invitations_sent_before:
             return InvitationSent(email=request.email_address, already_sent=True)
-    await _refuse(
-        desk,
-        entry,
-        f"Not sent: the order was {_ended_words(order)} in SmartRecruiters before the "
-        "invitation went, so the candidate was not invited.",
-    )
+    await _refuse(desk, entry, f"{ended} invitation went, so the candidate was not invited.")
 
 
 #: Steps that take an order on: one done after a reject was asked means the coordinator went

@@ -167,6 +167,40 @@ def test_a_create_whose_answer_was_lost_is_linked_though_the_order_was_rejected_
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
 
 
+def test_an_older_desks_invitation_waiting_for_an_order_rejected_since_claims_nothing(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Written without Berke's count before it, the step cannot tell whether an earlier try
+    went: it said "the candidate was not invited" all the same."""
+
+    async def body(desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(
+            new_order_body(first="Ivy", last="Ng", email="ivy@example.com")
+        )
+        desk.orders.put(order)
+        link = await create_assessment(
+            desk,
+            order,
+            CreateAssessmentRequest(
+                first_name="Ivy", last_name="Ng", email_address="ivy@example.com"
+            ),
+        )
+        order = await accept_order(desk, order)
+        request = SendInvitationRequest.model_validate(
+            {"sourceCandidateId": link.source_candidate_id, "emailAddress": "ivy@example.com"}
+        )
+        step_id = desk.journal.begin(order.id, InviteStep(request=request))
+        await reject_order(desk, order, reason="Candidate withdrew")
+        await resume_pending(desk)
+        entry = desk.journal.get(step_id)
+        assert entry is not None
+        assert entry.state is StepState.FAILED
+        assert "cannot be told" in (entry.message or "")
+        assert "was not invited" not in (entry.message or "")
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
 @pytest.mark.parametrize("sent_before_its_answer_was_lost", [False, True])
 def test_an_invitation_waiting_for_an_order_rejected_since_is_not_sent(
     sandbox: SandboxServer, tmp_path: Path, sent_before_its_answer_was_lost: bool
