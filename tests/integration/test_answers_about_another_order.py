@@ -201,7 +201,7 @@ def test_accept_with_a_stored_link_that_is_no_web_address_is_refused_in_words(
                 (order.id, "javascript:alert(document.cookie)//ZGRGMXS8L6",
                  datetime.now(UTC).isoformat()),
             )  # fmt: skip
-        with pytest.raises(ActionNotAllowedError, match="not a (full )?web address"):
+        with pytest.raises(ActionNotAllowedError, match=r"not a (full )?web address"):
             await accept_order(desk, order)
         assert (await desk.session.sr.get_order(order.id)).status is OrderStatus.NEW
 
