@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from app.clients.errors import ApiError
 from app.domain.attachments import UploadState
-from app.domain.journal import JournalEntry, JournalOutcome, RejectStep, UploadStep
+from app.domain.journal import JournalEntry, JournalOutcome, UploadStep
 from app.domain.journal_terms import StepState
 from app.domain.order_rules import OPEN_STATUSES
 from app.domain.smartrecruiters import OrderStatus
@@ -269,9 +269,6 @@ async def retry_step(desk: Desk, entry_id: int) -> JournalOutcome | None:
     await asyncio.to_thread(desk.journal.reopen, entry_id)
     reopened = await asyncio.to_thread(desk.journal.get, entry_id)
     assert reopened is not None
-    # A failed reject was answered (refused), never left without an answer: found rejected
-    # on its Retry, it was someone else's reject, and this one's reason never went.
-    answered = isinstance(entry.step, RejectStep) and entry.state is StepState.FAILED
-    outcome = await execute(desk, reopened, retry=not answered)
+    outcome = await execute(desk, reopened, retry=True)
     await complete_after_result(desk, reopened)
     return outcome

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 
-from app.clients.errors import ApiError, StateConflictError
+from app.clients.errors import ApiError
 from app.domain.assessment_prefill import stable_candidate_id
 from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
 from app.domain.journal import AcceptStep, CreateAssessmentStep, InviteStep, RejectStep
@@ -477,24 +477,3 @@ def test_a_link_stored_before_accept_refused_its_url_is_not_accepted_with(
         assert (await desk.session.sr.get_order(order.id)).status is OrderStatus.NEW
 
     with_board(sandbox, path, body)
-
-
-def test_a_retried_reject_that_finds_someone_elses_is_still_not_this_desks(
-    sandbox: SandboxServer, tmp_path: Path
-) -> None:
-    """Its Retry ran as a try whose answer may have been lost, and recorded the other desk's
-    reject as this one's, with a reason that never went."""
-
-    async def body(board: OrderBoard, desk: Desk) -> None:
-        order = await desk.session.sr.create_test_order(new_order_body(first="Tia", last="Ek"))
-        await board.sync()
-        await desk.session.sr.reject_order(order.id, message="From another desk")
-        await board.reject([order.id], reason="Candidate withdrew")
-        (entry,) = desk.journal.entries(order.id)
-        with pytest.raises(StateConflictError, match="already rejected elsewhere"):
-            await board.retry_step(entry.id)
-        again = desk.journal.get(entry.id)
-        assert again is not None
-        assert again.state is StepState.FAILED
-
-    with_board(sandbox, tmp_path / "desk.sqlite3", body)
