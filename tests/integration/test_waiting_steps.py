@@ -15,9 +15,9 @@ from app.clients.errors import ApiError
 from app.domain.assessment_prefill import stable_candidate_id
 from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
 from app.domain.journal import AcceptStep, CreateAssessmentStep, InviteStep, RejectStep
-from app.domain.journal_terms import StepKind, StepState
+from app.domain.journal_terms import LinkedAssessment, StepKind, StepState
 from app.domain.order_rules import OrderAction
-from app.domain.smartrecruiters import AcceptRequest, OrderStatus, RejectRequest
+from app.domain.smartrecruiters import AcceptRequest, AssessmentOrder, OrderStatus, RejectRequest
 from app.workflows.batch import OutcomeKind, PlanKind
 from app.workflows.board import REJECT_SENT_AGAIN, OrderBoard
 from app.workflows.desk import Desk
@@ -167,6 +167,27 @@ def test_a_create_whose_answer_was_lost_is_linked_though_the_order_was_rejected_
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
 
 
+async def accepted_with_its_invitation_to_send(
+    desk: Desk,
+) -> tuple[AssessmentOrder, LinkedAssessment, SendInvitationRequest]:
+    """Ivy's order, its assessment created and the order accepted, and the invitation it
+    would send."""
+    order = await desk.session.sr.create_test_order(
+        new_order_body(first="Ivy", last="Ng", email="ivy@example.com")
+    )
+    desk.orders.put(order)
+    link = await create_assessment(
+        desk,
+        order,
+        CreateAssessmentRequest(first_name="Ivy", last_name="Ng", email_address="ivy@example.com"),
+    )
+    order = await accept_order(desk, order)
+    request = SendInvitationRequest.model_validate(
+        {"sourceCandidateId": link.source_candidate_id, "emailAddress": "ivy@example.com"}
+    )
+    return order, link, request
+
+
 def test_an_older_desks_invitation_waiting_for_an_order_rejected_since_claims_nothing(
     sandbox: SandboxServer, tmp_path: Path
 ) -> None:
@@ -174,21 +195,7 @@ def test_an_older_desks_invitation_waiting_for_an_order_rejected_since_claims_no
     went: it said "the candidate was not invited" all the same."""
 
     async def body(desk: Desk) -> None:
-        order = await desk.session.sr.create_test_order(
-            new_order_body(first="Ivy", last="Ng", email="ivy@example.com")
-        )
-        desk.orders.put(order)
-        link = await create_assessment(
-            desk,
-            order,
-            CreateAssessmentRequest(
-                first_name="Ivy", last_name="Ng", email_address="ivy@example.com"
-            ),
-        )
-        order = await accept_order(desk, order)
-        request = SendInvitationRequest.model_validate(
-            {"sourceCandidateId": link.source_candidate_id, "emailAddress": "ivy@example.com"}
-        )
+        order, _link, request = await accepted_with_its_invitation_to_send(desk)
         step_id = desk.journal.begin(order.id, InviteStep(request=request))
         await reject_order(desk, order, reason="Candidate withdrew")
         await resume_pending(desk)
@@ -209,21 +216,7 @@ def test_an_invitation_waiting_for_an_order_rejected_since_is_not_sent(
     was emailed all the same. One an earlier try sent (Berke's count grew) is recorded sent."""
 
     async def body(desk: Desk) -> None:
-        order = await desk.session.sr.create_test_order(
-            new_order_body(first="Ivy", last="Ng", email="ivy@example.com")
-        )
-        desk.orders.put(order)
-        link = await create_assessment(
-            desk,
-            order,
-            CreateAssessmentRequest(
-                first_name="Ivy", last_name="Ng", email_address="ivy@example.com"
-            ),
-        )
-        order = await accept_order(desk, order)
-        request = SendInvitationRequest.model_validate(
-            {"sourceCandidateId": link.source_candidate_id, "emailAddress": "ivy@example.com"}
-        )
+        order, link, request = await accepted_with_its_invitation_to_send(desk)
         step_id = desk.journal.begin(
             order.id, InviteStep(request=request, invitations_sent_before=0)
         )
