@@ -314,6 +314,9 @@ class JournalEntry(BaseModel):
     step: JournalStep
     outcome: JournalOutcome | None = None
     message: str | None = None
+    #: Whether a try of it may have gone without its answer seen (so the service may have
+    #: done it); an older desk's step did not say, so it may have.
+    may_have_gone: bool = True
     created_at: datetime
     updated_at: datetime
 

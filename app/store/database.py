@@ -20,7 +20,7 @@ from pathlib import Path
 from app.store.paths import data_dir, make_private_dir, make_private_file, tighten_file
 from app.store.score_upgrade import forget_made_up_scores
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -175,6 +175,16 @@ _MIGRATIONS: dict[int, str] = {
     # pruned (15 ms at 100,000 steps, 69 ms at 400,000, the file locked meanwhile).
     12: """
     CREATE INDEX journal_by_action ON journal (action, state)
+    """,
+    # When a step was last asked for (its first try, or the coordinator's latest Retry; NULL:
+    # when it was begun), so that a step done before a Retry was pressed does not count as
+    # done after it; and whether a try of it may have gone without its answer seen (a 5xx,
+    # a time-out, the app stopped while it went), so that a Retry of a step refused on every
+    # try never takes someone else's change for its own. An older desk's step did not say,
+    # so it may have.
+    13: """
+    ALTER TABLE journal ADD COLUMN asked_at TEXT;
+    ALTER TABLE journal ADD COLUMN may_have_gone INTEGER NOT NULL DEFAULT 1
     """,
 }
 

@@ -51,6 +51,7 @@ def _entry(row: sqlite3.Row) -> JournalEntry:
         "step": read_step(action, row["request"]),
         "outcome": read_outcome(row["outcome"]),
         "message": row["message"],
+        "may_have_gone": bool(row["may_have_gone"]),
         "created_at": row["created_at"],
         "updated_at": row["updated_at"],
     }
@@ -164,9 +165,9 @@ class Journal:
         now = utc_now()
         with self._db.transaction() as conn:
             cursor = conn.execute(
-                "INSERT INTO journal (order_id, action, state, request, created_at, updated_at)"
-                " VALUES (?, ?, 'pending', ?, ?, ?)",
-                (order_id, step.action.value, dumps(step), now, now),
+                "INSERT INTO journal (order_id, action, state, request, created_at, updated_at,"
+                " asked_at, may_have_gone) VALUES (?, ?, 'pending', ?, ?, ?, ?, 0)",
+                (order_id, step.action.value, dumps(step), now, now, now),
             )
             return int(cursor.lastrowid or 0)
 
@@ -184,20 +185,30 @@ class Journal:
             )
             outcome.record(_Recorder(conn, row["order_id"], now))
 
-    def note(self, step_id: int, message: str) -> None:
-        """A transient failure: the step stays pending (to be retried), with the reason."""
+    def note(self, step_id: int, message: str, *, may_have_gone: bool) -> None:
+        """A transient failure: the step stays pending (to be retried), with the reason.
+        ``may_have_gone``: the try ended without its answer (a 5xx, a time-out), so the
+        service may have done it."""
         with self._db.transaction() as conn:
             conn.execute(
-                "UPDATE journal SET message = ?, updated_at = ? WHERE id = ? AND state = 'pending'",
-                (message, utc_now(), step_id),
+                "UPDATE journal SET message = ?, updated_at = ?, may_have_gone = may_have_gone"
+                " OR ? WHERE id = ? AND state = 'pending'",
+                (message, utc_now(), may_have_gone, step_id),
             )
 
+    def may_have_gone(self, step_id: int) -> None:
+        """A try of the step may have gone without its answer seen: resumed, it was left
+        pending by a try whose end was never recorded (the app stopped while it went)."""
+        with self._db.transaction() as conn:
+            conn.execute("UPDATE journal SET may_have_gone = 1 WHERE id = ?", (step_id,))
+
     def reopen(self, step_id: int) -> None:
-        """A failed step the coordinator retries: pending again."""
+        """A failed step the coordinator retries: pending again, and asked for now."""
+        now = utc_now()
         with self._db.transaction() as conn:
             conn.execute(
-                "UPDATE journal SET state = 'pending', updated_at = ? WHERE id = ?",
-                (utc_now(), step_id),
+                "UPDATE journal SET state = 'pending', updated_at = ?, asked_at = ? WHERE id = ?",
+                (now, now, step_id),
             )
 
     def fail(self, step_id: int, message: str, *, only_pending: bool = False) -> None:
@@ -259,15 +270,18 @@ class Journal:
 
     def done_after(self, order_id: str, step_id: int, actions: Iterable[StepKind]) -> bool:
         """Whether a step of one of ``actions`` was done for the order after ``step_id`` was
-        begun: begun after it, or an older one done since (a Retry of a failed accept)."""
+        last asked for (begun, or retried by the coordinator): an older step done since (a
+        Retry of a failed accept) counts, one done before the coordinator's Retry does not.
+        A step done in the same millisecond counts when begun after it."""
         kinds = [action.value for action in actions]
         marks = ", ".join("?" * len(kinds))
         with self._db.reading() as conn:
             row = conn.execute(
-                f"SELECT 1 FROM journal AS later, journal AS this WHERE this.id = ? AND "
+                "SELECT 1 FROM journal AS later, journal AS this WHERE this.id = ? AND "
                 f"later.order_id = ? AND later.id != this.id AND later.action IN ({marks}) "
-                "AND later.state = 'done' AND (later.id > this.id OR "
-                "later.updated_at > this.created_at) LIMIT 1",
+                "AND later.state = 'done' AND (later.updated_at > "
+                "COALESCE(this.asked_at, this.created_at) OR (later.updated_at = "
+                "COALESCE(this.asked_at, this.created_at) AND later.id > this.id)) LIMIT 1",
                 (step_id, order_id, *kinds),
             ).fetchone()
         return row is not None

@@ -140,23 +140,28 @@ async def execute(
         current = await asyncio.to_thread(desk.journal.get, entry.id)
         if current is None or current.state is not StepState.PENDING:
             return current.outcome if current is not None else None
+        if retry and not current.may_have_gone:
+            # Resumed with no answer noted: a try ended unseen (the app stopped while it went).
+            await asyncio.to_thread(desk.journal.may_have_gone, entry.id)
         outcome = await _run(desk, entry, retry, context or StepContext())
     except ApiError as exc:
         # A 429 is a wait, never a failure: even a daily limit leaves the step pending, to go
         # when the limit lifts (the client sends nothing before then).
         if exc.is_transient:
-            await asyncio.to_thread(desk.journal.note, entry.id, str(exc))
+            await asyncio.to_thread(desk.journal.note, entry.id, str(exc), may_have_gone=True)
         else:
             await asyncio.to_thread(desk.journal.fail, entry.id, str(exc))
         raise
     except StepDeferredError as exc:
-        await asyncio.to_thread(desk.journal.note, entry.id, str(exc))
+        await asyncio.to_thread(desk.journal.note, entry.id, str(exc), may_have_gone=False)
         raise
     except Exception as exc:
-        # Not a service's answer (those are ApiErrors): a fault of ours or of the machine.
-        # The step stays pending, to be tried again, and the order says why.
+        # Not a service's answer (those are ApiErrors): a fault of ours or of the machine,
+        # maybe after the call went. The step stays pending, to be tried again, and the
+        # order says why.
         log.exception("Step %s (%s) failed unexpectedly", entry.id, entry.action)
-        await asyncio.to_thread(desk.journal.note, entry.id, unexpected_failure(exc))
+        message = unexpected_failure(exc)
+        await asyncio.to_thread(desk.journal.note, entry.id, message, may_have_gone=True)
         raise
     else:
         await asyncio.to_thread(desk.journal.finish, entry.id, outcome)

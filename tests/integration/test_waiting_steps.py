@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 
-from app.clients.errors import ApiError
+from app.clients.errors import ApiError, StateConflictError
 from app.domain.assessment_prefill import stable_candidate_id
 from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
 from app.domain.journal import AcceptStep, CreateAssessmentStep, InviteStep, RejectStep
@@ -470,3 +470,172 @@ def test_a_link_stored_before_accept_refused_its_url_is_not_accepted_with(
         assert (await desk.session.sr.get_order(order.id)).status is OrderStatus.NEW
 
     with_board(sandbox, path, body)
+
+
+class ScriptedChanges(RealNetwork):
+    """SmartRecruiters' answers to the accepts and rejects, in turn: ``"pass"`` (the real
+    answer), ``"lost"`` (done, and answered 503 as if the answer was lost), or an HTTP
+    status given without doing it. Past the script, every call passes."""
+
+    def __init__(self, **script: list[str | int]) -> None:
+        super().__init__()
+        self.script = script
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        change = request.url.path.rsplit("/", 1)[-1]
+        turns = self.script.get(change) if request.method == "POST" else None
+        if not turns:
+            return await self.inner.handle_async_request(request)
+        turn = turns.pop(0)
+        if turn == "pass":
+            return await self.inner.handle_async_request(request)
+        if turn == "lost":
+            await self.inner.handle_async_request(request)
+            turn = 503
+        body = {"httpCode": turn, "code": "REFUSED", "message": "Not now."}
+        return httpx.Response(int(turn), json=body)
+
+
+def test_a_retried_reject_that_finds_someone_elses_is_still_not_this_desks(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Refused on its only try, it never went: its Retry ran as a try whose answer may have
+    been lost, and recorded the other desk's reject as this one's, with a reason that never
+    went."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(new_order_body(first="Tia", last="Ek"))
+        await board.sync()
+        await board.reject([order.id], reason="Candidate withdrew")  # refused: a 403
+        (entry,) = desk.journal.entries(order.id)
+        assert entry.state is StepState.FAILED
+        await desk.session.sr.reject_order(order.id, message="From another desk")
+        with pytest.raises(StateConflictError, match="already rejected elsewhere"):
+            await board.retry_step(entry.id)
+        again = desk.journal.get(entry.id)
+        assert again is not None
+        assert again.state is StepState.FAILED
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body, ScriptedChanges(reject=[403]))
+
+
+def test_a_retried_reject_whose_first_answer_was_lost_finds_its_own(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Its first try went (the 503 came after SmartRecruiters rejected), then the resumer's
+    try was refused (a 403): the order is rejected by this desk, and its Retry says so."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(new_order_body(first="Tia", last="Ek"))
+        await board.sync()
+        await board.reject([order.id], reason="Candidate withdrew")
+        (entry,) = desk.journal.entries(order.id)
+        assert entry.state is StepState.PENDING
+        await board.resume()
+        failed = desk.journal.get(entry.id)
+        assert failed is not None
+        assert failed.state is StepState.FAILED
+        await board.retry_step(entry.id)
+        done = desk.journal.get(entry.id)
+        assert done is not None
+        assert done.state is StepState.DONE
+
+    network = ScriptedChanges(reject=["lost", 403])
+    with_board(sandbox, tmp_path / "desk.sqlite3", body, network)
+
+
+def test_a_retried_reject_whose_try_ended_unseen_finds_its_own(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The app stopped while the reject went (no answer noted), then the resumer's try was
+    refused: the Retry still counts the rejected order as this step's."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(new_order_body(first="Tia", last="Ek"))
+        await board.sync()
+        reject = RejectRequest(message="Candidate withdrew")
+        step = desk.journal.begin(order.id, RejectStep(request=reject))
+        await desk.session.sr.reject_order(order.id, message=reject.message)  # then stopped
+        await board.resume()  # refused: a 403
+        failed = desk.journal.get(step)
+        assert failed is not None
+        assert failed.state is StepState.FAILED
+        await board.retry_step(step)
+        done = desk.journal.get(step)
+        assert done is not None
+        assert done.state is StepState.DONE
+
+    network = ScriptedChanges(reject=["pass", 403])
+    with_board(sandbox, tmp_path / "desk.sqlite3", body, network)
+
+
+def test_a_reject_retried_after_an_accept_is_sent_when_the_resumer_takes_it(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Accept and reject both refused; Retry on the accept went, then the coordinator
+    pressed Retry on the reject (a 503): the resumer refused it as taken on "after it was
+    asked", though it was asked again after the accept."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(
+            new_order_body(first="Kai", last="Ito", email="kai@example.com")
+        )
+        await board.sync()
+        await board.create_assessment(
+            order.id, CreateAssessmentRequest(first_name="Kai", last_name="Ito")
+        )
+        with pytest.raises(ApiError):
+            await board.accept(order.id)
+        await board.reject([order.id], reason="Duplicate order")
+        steps = {e.action: e for e in desk.journal.entries(order.id)}
+        await board.retry_step(steps[StepKind.ACCEPT].id)
+        with pytest.raises(ApiError):
+            await board.retry_step(steps[StepKind.REJECT].id)  # a 503: left waiting
+        await board.resume()
+        reject = desk.journal.get(steps[StepKind.REJECT].id)
+        assert reject is not None
+        assert reject.state is StepState.DONE, reject.message
+        assert (await desk.session.sr.get_order(order.id)).status is OrderStatus.REJECTED
+
+    network = ScriptedChanges(accept=[403], reject=[403, 503])
+    with_board(sandbox, tmp_path / "desk.sqlite3", body, network)
+
+
+class OrdersWithoutTheirUrl(ScriptedChanges):
+    """As ``ScriptedChanges``, and SmartRecruiters' orders never show their assessment URL
+    (the reference's example has none)."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await super().handle_async_request(request)
+        if request.method != "GET" or "/assessment-orders" not in request.url.path:
+            return response
+        await response.aread()
+        text = response.text.replace('"assessmentURL"', '"assessmentURLNotShown"')
+        return httpx.Response(response.status_code, headers=response.headers, text=text)
+
+
+def test_a_retried_accept_that_finds_someone_elses_is_still_not_this_desks(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Refused on its only try, and the order then accepted elsewhere with a URL the service
+    does not show: the Retry took that accept for this desk's."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(new_order_body(first="Ada", last="Oz"))
+        await board.sync()
+        await board.create_assessment(
+            order.id, CreateAssessmentRequest(first_name="Ada", last_name="Oz")
+        )
+        with pytest.raises(ApiError):
+            await board.accept(order.id)  # a 403
+        (entry,) = [e for e in desk.journal.entries(order.id) if e.action is StepKind.ACCEPT]
+        other = "https://assess.example.com/start/OTHER1"
+        await desk.session.sr.accept_order(order.id, other)
+        with pytest.raises(StateConflictError, match="already accepted elsewhere"):
+            await board.retry_step(entry.id)
+        again = desk.journal.get(entry.id)
+        assert again is not None
+        assert again.state is StepState.FAILED
+
+    network = OrdersWithoutTheirUrl(accept=[403])
+    with_board(sandbox, tmp_path / "desk.sqlite3", body, network)

@@ -405,3 +405,55 @@ def test_a_file_sent_whole_may_be_there_since_its_own_try_began(tmp_path: Path) 
         seen.id: datetime.fromisoformat(wednesday),
         unseen.id: datetime.fromisoformat(monday),
     }
+
+
+def test_a_schema_12_step_may_have_gone_and_was_asked_when_begun(tmp_path: Path) -> None:
+    """Schema 13: an older desk's step did not say whether a try of it went unanswered, so it
+    may have (its Retry finds its own change, as before); a step begun now has not, until a
+    try ends unseen. A Retry marks when the step was last asked for."""
+    from app.domain.journal import RejectStep
+    from app.domain.journal_terms import StepKind
+    from app.domain.smartrecruiters import RejectRequest
+    from app.store.database import _MIGRATIONS
+
+    path = tmp_path / "twelve.sqlite3"
+    raw = sqlite3.connect(path)
+    for step in range(1, 13):
+        raw.executescript(_MIGRATIONS[step])
+    then = "2026-01-01T00:00:00.000+00:00"
+    raw.execute(
+        "INSERT INTO journal (order_id, action, state, request, created_at, updated_at)"
+        " VALUES ('o', 'reject', 'failed', ?, ?, ?)",
+        (json.dumps({"kind": "reject", "request": {"message": "No"}}), then, then),
+    )
+    raw.execute("PRAGMA user_version = 12")
+    raw.commit()
+    raw.close()
+    db = Database(path)
+    journal = Journal(db)
+    (older,) = journal.entries("o")
+    assert older.may_have_gone
+    step = journal.begin("o", RejectStep(request=RejectRequest(message="Not now")))
+
+    def may_have_gone() -> bool:
+        entry = journal.get(step)
+        assert entry is not None
+        return entry.may_have_gone
+
+    assert not may_have_gone()
+    journal.note(step, "Waiting for the order's other step.", may_have_gone=False)
+    assert not may_have_gone()
+    journal.note(step, "SmartRecruiters did not answer.", may_have_gone=True)
+    journal.note(step, "Waiting for the order's other step.", may_have_gone=False)
+    assert may_have_gone()  # still: that try's end was never seen
+    request = CreateAssessmentRequest(first_name="Zoë", last_name="Müller")
+    made = journal.begin("o", CreateAssessmentStep(request=request))
+    link = LinkedAssessment(
+        order_id="o", source_candidate_id="s", invitation_code="C0DE",
+        assessment_url="https://a.test/C0DE", created_at=datetime.now(UTC),
+    )  # fmt: skip
+    journal.finish(made, AssessmentLinked(link=link))
+    assert journal.done_after("o", step, [StepKind.CREATE_ASSESSMENT])
+    journal.reopen(step)  # the coordinator's Retry, after the other step was done
+    assert not journal.done_after("o", step, [StepKind.CREATE_ASSESSMENT])
+    db.close()
