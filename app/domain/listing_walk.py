@@ -17,7 +17,9 @@ service or proxy that answers page 1 whatever the offset reaches a ``totalFound`
 fewer in three pages, before the rule above: 100 orders of 250 read, and the sync said
 complete. So that end is also cut short when its last page was a whole page of orders read
 before (it never is when orders merely arrive or leave: those move the pages by a few, and a
-short last page of one repeated order is the listing's end). A listing
+short last page of one repeated order is the listing's end). A whole page is the largest the
+service gave in this listing, not the size asked for: a proxy that also holds its pages to 50
+made every page "short", and 70 orders of 120 were never read. A listing
 that merely gives a few orders fewer than it counts is not cut short: the sync asks for each
 order it held and did not see (an order moving between pages while they are read).
 """
@@ -46,6 +48,7 @@ class ListingWalk:
     cut_short: str | None = None  # why the listing was left before its end (None: it was not)
     distinct: int = 0  # different items read so far (the ``fresh`` of every page)
     _stale_in_a_row: int = field(default=0, init=False, repr=False)
+    _largest_page: int = field(default=0, init=False, repr=False)  # the service's own size
 
     def take(self, items: int, fresh: int, total_found: int | None) -> bool:
         """One page read: ``items`` on it, ``fresh`` of them not seen before, the service's
@@ -54,6 +57,7 @@ class ListingWalk:
         self.offset += items
         self.distinct += fresh
         self._stale_in_a_row = 0 if fresh else self._stale_in_a_row + 1
+        self._largest_page = max(self._largest_page, items)
         if items == 0:
             return False
         if total_found is None:
@@ -78,9 +82,9 @@ class ListingWalk:
         return True
 
     def _check_counted(self, items: int, fresh: int, total_found: int) -> None:
-        """The walk ends on the offset: cut short when its last page was a whole page of
-        orders read before (see the module docstring)."""
-        if fresh or items < self.page_size:
+        """The walk ends on the offset: cut short when its last page was a whole page (as
+        large as any the service gave) of orders read before (see the module docstring)."""
+        if fresh or items < self._largest_page:
             return
         self.cut_short = (
             f"SmartRecruiters counted {total_found:,} orders but its pages held "

@@ -406,6 +406,27 @@ def test_a_service_repeating_page_one_within_its_count_is_said_cut_short_and_mar
     assert (found.gone, asked, desk.orders.gone()) == ([], [], {})
 
 
+def test_a_proxy_holding_pages_to_fewer_than_asked_and_repeating_page_one_is_cut_short(
+    desk: Desk,
+) -> None:
+    """A proxy that answers page 1 whatever the offset, 50 orders a page where the desk asks
+    for 100: every page was "short", so none counted as a whole page of orders read before,
+    and the sync said complete with 70 of 120 never read."""
+    listing = Listing(120)
+
+    def page_one_of_50(request: httpx.Request) -> httpx.Response:
+        url = request.url
+        if "offset" in url.params:
+            url = url.copy_set_param("offset", "0").copy_set_param("limit", "50")
+        return listing.handle(httpx.Request("GET", url))
+
+    serve(desk, page_one_of_50)
+    found = asyncio.run(fetch_changes(desk, poll=False))
+    assert (found.listed, found.complete) == (50, False)
+    assert found.cut_short is not None
+    assert "counted 120 orders but its pages held 50 different ones" in found.cut_short
+
+
 def test_orders_arriving_while_the_pages_are_read_do_not_cut_the_listing_short(
     desk: Desk, listing: Listing
 ) -> None:
