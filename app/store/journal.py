@@ -270,9 +270,9 @@ class Journal:
 
     def done_after(self, order_id: str, step_id: int, actions: Iterable[StepKind]) -> bool:
         """Whether a step of one of ``actions`` was done for the order after ``step_id`` was
-        last asked for (begun, or retried by the coordinator): an older step done since (a
-        Retry of a failed accept) counts, one done before the coordinator's Retry does not.
-        A step done in the same millisecond counts when begun after it."""
+        last asked for: begun after it, or an older one done since (a Retry of a failed
+        accept). Once the coordinator retried it, only a step done after that Retry counts:
+        one done before it, however begun, was there to see when Retry was pressed."""
         kinds = [action.value for action in actions]
         marks = ", ".join("?" * len(kinds))
         with self._db.reading() as conn:
@@ -280,8 +280,8 @@ class Journal:
                 "SELECT 1 FROM journal AS later, journal AS this WHERE this.id = ? AND "
                 f"later.order_id = ? AND later.id != this.id AND later.action IN ({marks}) "
                 "AND later.state = 'done' AND (later.updated_at > "
-                "COALESCE(this.asked_at, this.created_at) OR (later.updated_at = "
-                "COALESCE(this.asked_at, this.created_at) AND later.id > this.id)) LIMIT 1",
+                "COALESCE(this.asked_at, this.created_at) OR (later.id > this.id AND "
+                "COALESCE(this.asked_at, this.created_at) = this.created_at)) LIMIT 1",
                 (step_id, order_id, *kinds),
             ).fetchone()
         return row is not None

@@ -453,6 +453,12 @@ def test_a_schema_12_step_may_have_gone_and_was_asked_when_begun(tmp_path: Path)
         assessment_url="https://a.test/C0DE", created_at=datetime.now(UTC),
     )  # fmt: skip
     journal.finish(made, AssessmentLinked(link=link))
+    with db.transaction() as conn:  # days apart, as steps and a Retry pressed by hand are
+        conn.execute("UPDATE journal SET updated_at = ? WHERE id = ?", (then, made))
+        conn.execute(
+            "UPDATE journal SET created_at = ?, asked_at = ? WHERE id = ?",
+            ("2025-12-30T00:00:00.000+00:00", "2025-12-30T00:00:00.000+00:00", step),
+        )
     assert journal.done_after("o", step, [StepKind.CREATE_ASSESSMENT])
     journal.reopen(step)  # the coordinator's Retry, after the other step was done
     assert not journal.done_after("o", step, [StepKind.CREATE_ASSESSMENT])
