@@ -207,33 +207,38 @@ class ResultStore:
         self, upload_id: int, order_id: str, fingerprint: str | None
     ) -> Upload | None:
         """The order's upload, queued (or already sending), marked as sending with the file's
-        fingerprint; None, and nothing changed, when it was cancelled meanwhile. The time its
-        bytes first began to go is kept: a try whose end was never seen (the app stopped while
-        it sent) may have reached the service any time since."""
+        fingerprint; None, and nothing changed, when it was cancelled meanwhile.
+
+        ``sending_since`` is when this try's bytes began to go. A try resumed while still
+        "uploading" (the app stopped while it sent) keeps its start: it may have reached the
+        service any time since. A try from the queue starts its own: kept from Monday's failed
+        try, Wednesday's Retry, cut off, looked since Monday, and took the file a recruiter
+        attached under the same name on Tuesday for this one, never sent. A try that did send
+        the whole file is remembered apart (``delivered_at``)."""
         now = utc_now()
         with self._db.transaction() as conn:
             moved = conn.execute(
                 "UPDATE uploads SET state = 'uploading', message = NULL,"
-                " sending_since = COALESCE(sending_since, ?),"
+                " sending_since = CASE WHEN state = 'uploading'"
+                " THEN COALESCE(sending_since, ?) ELSE ? END,"
                 " fingerprint = ?, updated_at = ?"
                 " WHERE id = ? AND order_id = ? AND state IN ('queued', 'uploading')",
-                (now, fingerprint, now, upload_id, order_id),
+                (now, now, fingerprint, now, upload_id, order_id),
             ).rowcount
             row = conn.execute("SELECT * FROM uploads WHERE id = ?", (upload_id,)).fetchone()
         return _upload(row) if moved else None
 
-    def mark_delivered(self, upload_id: int, *, since: str | None = None) -> None:
-        """The whole file went out, and no answer came: the service may have it since the try
-        that sent it began (``since``, as ``utc_now`` writes it), not only since now: a Cancel
-        pressed six minutes after "100 %" (its answer slow) dated it at the Cancel, and the
-        copy the service had kept was not found, so the file dropped again was attached
-        twice. Without ``since`` (a try whose end this process never saw: the app stopped
-        while it sent), since its first byte ever went (``sending_since``)."""
+    def mark_delivered(self, upload_id: int) -> None:
+        """The whole file went out, and no answer came (or a Cancel came after "100 %"): the
+        service may have it since this try's bytes began to go (``sending_since``), not only
+        since now. Dated at the Cancel, six minutes after "100 %" (its answer slow), the copy
+        the service had kept was not found, and the file dropped again was attached twice.
+        An earlier try that went whole keeps its earlier date: both copies may be there."""
         with self._db.transaction() as conn:
             conn.execute(
-                "UPDATE uploads SET delivered_at = COALESCE(delivered_at, ?, sending_since, ?)"
+                "UPDATE uploads SET delivered_at = COALESCE(delivered_at, sending_since, ?)"
                 " WHERE id = ?",
-                (since, utc_now(), upload_id),
+                (utc_now(), upload_id),
             )
 
     # -- small facts -------------------------------------------------------------------------

@@ -76,7 +76,6 @@ from app.domain.smartrecruiters import (
     OrderStatus,
 )
 from app.domain.uploads import Upload
-from app.store.database import utc_now
 from app.workflows.desk import Desk, invitation_key
 from app.workflows.file_identity import arrived_copy, changed_since_queued, file_fingerprint
 from app.workflows.refusals import (
@@ -896,7 +895,6 @@ async def _upload_claimed(
     if there is not None:
         return there
     await _refuse_if_changed(desk, entry, upload)
-    began = utc_now()  # this try's: a copy the service keeps from it is dated since
     sending = await asyncio.to_thread(
         desk.results.start_sending, upload_id, entry.order_id, fingerprint
     )
@@ -916,7 +914,7 @@ async def _upload_claimed(
         attachment = await sending_task
     except ApiError as exc:
         if progress.whole:  # the answer was lost, or refused after the service read the file
-            await asyncio.to_thread(desk.results.mark_delivered, upload_id, since=began)
+            await asyncio.to_thread(desk.results.mark_delivered, upload_id)
         state = UploadState.QUEUED if exc.is_transient else UploadState.FAILED
         await asyncio.to_thread(desk.results.set_state, upload_id, state, message=str(exc))
         raise
@@ -932,7 +930,7 @@ async def _upload_claimed(
         # Each write is conditional: a late cancel may meanwhile have found the file in
         # SmartRecruiters and marked the upload and its step done (``settle_late_cancel``).
         if progress.whole:
-            desk.results.mark_delivered(upload_id, since=began)
+            desk.results.mark_delivered(upload_id)
         current = desk.results.get(upload_id)
         by_coordinator = current is not None and current.state in _ENDED_BY_COORDINATOR
         if by_coordinator:
@@ -1028,7 +1026,8 @@ def _where_to_look(
     """Whether the file may already be on the result, and since when; None when it cannot.
 
     - A retry after a try whose end was never seen (the app stopped while it sent: still
-      "uploading"): since its bytes first began to go (an older version's upload: by name).
+      "uploading"): since its bytes began to go, or since an earlier try that sent the whole
+      file, if one did (an older version's upload: by name).
     - A retry after a try that failed or was cancelled as this desk saw: only if the whole
       file had gone out (the answer may have been lost).
     - Any try: if this very file (same name and content) was cancelled for the order, or
@@ -1038,7 +1037,9 @@ def _where_to_look(
     desk's, a corrected file's first version), and this one must still be sent.
     """
     if retry and upload.state is UploadState.UPLOADING:
-        return _Lookup(upload.sending_since)
+        if upload.sending_since is None:
+            return _Lookup(None)
+        return _Lookup(min(filter(None, (upload.sending_since, upload.delivered_at))))
     times = [upload.delivered_at] if retry and upload.delivered_at is not None else []
     if fingerprint is not None:
         times += [

@@ -516,3 +516,64 @@ def test_a_result_left_open_on_an_order_completed_elsewhere_is_left_alone(
         assert [e.action for e in desk.journal.entries(order.id)].count(StepKind.COMPLETE) == 0
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+class AttachRefusedOnce(RealNetwork):
+    """SmartRecruiters refuses the first file sent (a 400), before any of it is kept."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.armed = True
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.armed and request.method == "POST" and request.url.path.endswith("/attachments"):
+            self.armed = False
+            body = {"httpCode": 400, "code": "BAD_REQUEST", "message": "Not now."}
+            return httpx.Response(400, json=body)
+        return await self.inner.handle_async_request(request)
+
+
+@pytest.mark.parametrize("stopped", [False, True], ids=["retried", "retried-then-stopped"])
+def test_a_retried_upload_never_takes_a_file_attached_between_its_tries_for_its_own(
+    sandbox: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stopped: bool
+) -> None:
+    """Monday's try was refused before the file went; on Tuesday a recruiter attached a file
+    of the same name; Wednesday's Retry was cut off (the app stopped while it sent), and the
+    resumer looked for a copy since Monday: the recruiter's file was taken for this one, which
+    was never sent."""
+    from datetime import UTC, datetime, timedelta
+
+    import app.store.results
+
+    path = report(tmp_path)
+    (tmp_path / "theirs").mkdir()
+    recruiters = report(tmp_path / "theirs", size=5_000)
+
+    async def body(desk: Desk) -> None:
+        order = await in_progress(desk)
+        result_id = await complete_order(desk, order, RESULT)
+        (upload,), _ = await queue_files(desk, order, [path])
+        with pytest.raises(ApiError):
+            await run_upload(desk, upload)  # Monday: refused
+        monday = (datetime.now(UTC) - timedelta(days=2)).isoformat(timespec="milliseconds")
+        with desk.db.transaction() as conn:
+            conn.execute("UPDATE uploads SET sending_since = ? WHERE id = ?", (monday, upload.id))
+        theirs = await desk.session.sr.upload_attachment(order.id, result_id, recruiters)
+        wednesday = (datetime.now(UTC) + timedelta(hours=1)).isoformat(timespec="milliseconds")
+        monkeypatch.setattr(app.store.results, "utc_now", lambda: wednesday)
+        (step,) = [e for e in desk.journal.entries(order.id) if e.action is StepKind.UPLOAD]
+        if stopped:  # Retry's try began, and the app stopped while it sent
+            assert desk.results.requeue_if_free(upload.id, order.id) is not None
+            desk.journal.reopen(step.id)
+            assert desk.results.start_sending(upload.id, order.id, None) is not None
+            await resume_pending(desk)
+        else:
+            await retry_step(desk, step.id)
+        attachments = await desk.session.sr.list_attachments(order.id, result_id)
+        assert [a.file_name for a in attachments] == ["report.pdf", "report.pdf"]
+        sent = desk.results.get(upload.id)
+        assert sent is not None
+        assert sent.state is UploadState.DONE
+        assert sent.attachment_id not in (None, theirs.id)
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body, AttachRefusedOnce())

@@ -153,9 +153,11 @@ def test_an_upload_moves_only_from_the_states_asked_and_only_for_its_order(
     db.close()
 
 
-def test_an_upload_keeps_when_its_bytes_first_began_to_go(tmp_path: Path) -> None:
-    """Any try since the first may have reached the service: a late cancel's check looks
-    for the file from the first try on. A cancelled upload is not marked sending."""
+def test_an_upload_keeps_when_this_trys_bytes_began_to_go(tmp_path: Path) -> None:
+    """A try resumed while still sending (the app stopped while it sent) keeps its start: it
+    may have reached the service any time since. A try from the queue (a transient failure,
+    a Retry) starts its own: kept from Monday, Wednesday's cut-off Retry took a file the
+    recruiter attached on Tuesday for this one. A cancelled upload is not marked sending."""
     from app.domain.attachments import CANCELLABLE, UploadState
     from app.store.results import ResultStore
 
@@ -163,13 +165,19 @@ def test_an_upload_keeps_when_its_bytes_first_began_to_go(tmp_path: Path) -> Non
     results = ResultStore(db)
     upload = results.enqueue("order-1", "/tmp/r.pdf", "r.pdf", 10)
     assert upload.sending_since is None
-    first = results.start_sending(upload.id, "order-1", "10:1:aa")
-    assert first is not None
-    assert first.sending_since is not None
+    assert results.start_sending(upload.id, "order-1", "10:1:aa") is not None
+    monday = "2026-11-30T09:00:00.000+00:00"
+    with db.transaction() as conn:
+        conn.execute("UPDATE uploads SET sending_since = ? WHERE id = ?", (monday, upload.id))
+    resumed = results.start_sending(upload.id, "order-1", "10:1:aa")  # still "uploading"
+    assert resumed is not None
+    assert resumed.sending_since == datetime.fromisoformat(monday)
     results.set_state(upload.id, UploadState.QUEUED)  # a transient failure: tried again
     second = results.start_sending(upload.id, "order-1", "10:2:bb")
     assert second is not None
-    assert (second.sending_since, second.fingerprint) == (first.sending_since, "10:2:bb")
+    assert second.sending_since is not None
+    assert second.sending_since > datetime.fromisoformat(monday)
+    assert second.fingerprint == "10:2:bb"
     results.move(upload.id, "order-1", CANCELLABLE, UploadState.CANCELLED)
     assert results.start_sending(upload.id, "order-1", "10:3:cc") is None
     db.close()
@@ -387,23 +395,31 @@ def test_a_cached_order_that_no_longer_parses_is_none_to_get_as_to_all(tmp_path:
 def test_a_file_sent_whole_may_be_there_since_its_own_try_began(tmp_path: Path) -> None:
     """Not since the first try ever: a file that failed on Monday and went whole on Wednesday
     was looked for since Monday, and a recruiter's file of its name attached on Tuesday was
-    taken for it (this one never sent). A try whose end was never seen: since its first byte."""
+    taken for it (this one never sent). A try that went whole before keeps its date."""
+    from app.domain.attachments import UploadState
     from app.store.results import ResultStore
 
     db = Database(tmp_path / "desk.sqlite3")
     results = ResultStore(db)
     monday, wednesday = "2026-11-30T09:00:00.000+00:00", "2026-12-02T09:00:00.000+00:00"
-    seen, unseen = (results.enqueue("o-1", f"/r/{n}.pdf", f"{n}.pdf", 10) for n in "ab")
-    for upload in (seen, unseen):
-        results.start_sending(upload.id, "o-1", None)
+    failed, whole = (results.enqueue("o-1", f"/r/{n}.pdf", f"{n}.pdf", 10) for n in "ab")
+
+    def one_try(upload_id: int, began: str, *, went_whole: bool) -> None:
+        results.start_sending(upload_id, "o-1", None)
         with db.transaction() as conn:
-            conn.execute("UPDATE uploads SET sending_since = ? WHERE id = ?", (monday, upload.id))
-    results.mark_delivered(seen.id, since=wednesday)
-    results.mark_delivered(unseen.id)
-    delivered = {u.id: u.delivered_at for u in (results.get(seen.id), results.get(unseen.id)) if u}
+            conn.execute("UPDATE uploads SET sending_since = ? WHERE id = ?", (began, upload_id))
+        if went_whole:
+            results.mark_delivered(upload_id)
+        results.set_state(upload_id, UploadState.QUEUED)  # failed; then its Retry
+
+    one_try(failed.id, monday, went_whole=False)
+    one_try(failed.id, wednesday, went_whole=True)
+    one_try(whole.id, monday, went_whole=True)
+    one_try(whole.id, wednesday, went_whole=True)
+    delivered = {u.id: u.delivered_at for u in (results.get(failed.id), results.get(whole.id)) if u}
     assert delivered == {
-        seen.id: datetime.fromisoformat(wednesday),
-        unseen.id: datetime.fromisoformat(monday),
+        failed.id: datetime.fromisoformat(wednesday),
+        whole.id: datetime.fromisoformat(monday),
     }
 
 
