@@ -19,7 +19,7 @@ from app.domain.journal import JournalEntry, StepOutcome, StepPayload, Unreadabl
 from app.domain.journal_terms import LinkedAssessment, StepKind, StepState
 from app.domain.smartrecruiters import AssessmentOrder
 from app.store.database import Database, utc_now
-from app.store.journal_rows import dumps, read_outcome, read_step
+from app.store.journal_rows import dumps, loose_json, read_outcome, read_step
 from app.store.order_cache import upsert_order
 
 log = logging.getLogger(__name__)
@@ -63,17 +63,23 @@ def _entry(row: sqlite3.Row) -> JournalEntry:
             raise
         # A date another program wrote as it liked. Left out, a pending row was never
         # resumed nor shown, and its order's actions waited on it for ever: it is shown, with
-        # the date it has, as a step this version cannot read, which the resumer fails in
-        # words (never sends).
-        good = [row[name] for name in _DATES if name not in bad]
-        fields |= {name: good[0] if good else _NO_DATE for name in bad}
+        # the date it has. Pending, it is a step this version cannot read, which the resumer
+        # fails in words (never sends); done or failed, it is the step it was, and says that
+        # only its date could not be read.
+        good = [name for name in _DATES if name not in bad]
+        fields |= {name: row[good[0]] if good else _NO_DATE for name in bad}
         said = " and ".join(sorted(name.replace("_", " ") for name in bad))
-        fields["step"] = UnreadableStep(
-            action=action,
-            data=fields["step"].model_dump(mode="json"),
-            problem=f"its {said} cannot be read",
-        )
         log.warning("Journal row %s: its %s cannot be read", row["id"], said)
+        if fields["state"] is StepState.PENDING:
+            fields["step"] = UnreadableStep(
+                action=action,
+                data=loose_json(row["request"]),  # the row as recorded
+                problem=f"its {said} cannot be read",
+            )
+        else:
+            shown = f"its {good[0].replace('_', ' ')} is shown" if good else "none is shown"
+            note = f"This step's {said} cannot be read: {shown}."
+            fields["message"] = f"{row['message']}\n{note}" if row["message"] else note
         return JournalEntry.model_validate(fields)
 
 

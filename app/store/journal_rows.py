@@ -35,7 +35,8 @@ def dumps(model: BaseModel) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False)
 
 
-def _loose(text: str) -> Any:
+def loose_json(text: str) -> Any:
+    """The text's JSON, or the text itself where it is none."""
     try:
         return json.loads(text)
     except ValueError:
@@ -55,11 +56,11 @@ def read_step(action: StepKind, text: str) -> JournalStep:
         step = _STEP.validate_json(text, context=AS_RECORDED)
     except ValidationError as exc:
         log.warning("A journal step (%s) cannot be read: %s", action.value, _problem(exc))
-        return UnreadableStep(action=action, data=_loose(text), problem=_problem(exc))
+        return UnreadableStep(action=action, data=loose_json(text), problem=_problem(exc))
     if step.action is not action:
         return UnreadableStep(
             action=action,
-            data=_loose(text),
+            data=loose_json(text),
             problem=f"a {step.kind} step recorded as {action.value}",
         )
     return step
@@ -72,7 +73,7 @@ def read_outcome(text: str | None) -> JournalOutcome | None:
         return _OUTCOME.validate_json(text)
     except ValidationError as exc:
         log.warning("A journal outcome cannot be read: %s", _problem(exc))
-        return UnreadableOutcome(data=_loose(text))
+        return UnreadableOutcome(data=loose_json(text))
 
 
 # -- the upgrade from the first form (schema 3) ------------------------------------------------
@@ -87,7 +88,7 @@ def upgrade_row(
     finished_at: datetime,
 ) -> tuple[JournalStep, JournalOutcome | None]:
     """A first-form row's step and outcome, typed; what cannot be typed is kept as it was."""
-    data = _loose(request)
+    data = loose_json(request)
     step: JournalStep
     try:
         if not isinstance(data, dict):
@@ -97,7 +98,7 @@ def upgrade_row(
         step = UnreadableStep(action=action, data=data, problem=_problem(exc))
     if not outcome:
         return step, None
-    result = _loose(outcome)
+    result = loose_json(outcome)
     typed: JournalOutcome
     try:
         if not isinstance(result, dict):

@@ -15,6 +15,7 @@ from app.domain.journal_terms import LinkedAssessment, StepState
 from app.domain.smartrecruiters import AssessmentOrder
 from app.store.database import SCHEMA_VERSION, Database
 from app.store.journal import RESULTS_LEFT_OPEN, Journal
+from app.store.journal_rows import dumps
 from app.store.order_cache import OrderCache
 
 
@@ -478,4 +479,37 @@ def test_a_schema_12_step_may_have_gone_and_was_asked_when_begun(tmp_path: Path)
     assert journal.done_after("o", step, [StepKind.CREATE_ASSESSMENT])
     journal.reopen(step)  # the coordinator's Retry, after the other step was done
     assert not journal.done_after("o", step, [StepKind.CREATE_ASSESSMENT])
+    db.close()
+
+
+def test_only_a_pending_step_with_a_date_that_cannot_be_read_is_unreadable(
+    tmp_path: Path,
+) -> None:
+    """A date another program wrote: pending, the step is one this version cannot read (the
+    resumer fails it, never sends it), kept as recorded; done or failed, it is still the step
+    it was, with its outcome, and says that only its date could not be read."""
+    from app.domain.journal import AcceptStep, OrderUpdated, UnreadableStep
+    from app.domain.smartrecruiters import AcceptRequest, OrderStatus
+    from app.views.activity import activity_line
+
+    db = Database(tmp_path / "desk.sqlite3")
+    journal = Journal(db)
+    accept = AcceptStep(request=AcceptRequest(assessment_url="https://a.example/s/ABC"))
+    done, failed, pending = (journal.begin("o", accept) for _ in range(3))
+    journal.finish(done, OrderUpdated(status=OrderStatus.IN_PROGRESS))
+    journal.fail(failed, "SmartRecruiters: Not now.")
+    with db.transaction() as conn:
+        conn.execute("UPDATE journal SET created_at = '30/11/2026 09:00'")
+    entries = {entry.id: entry for entry in journal.entries("o")}
+    for step_id in (done, failed):
+        entry = entries[step_id]
+        assert entry.step == accept
+        assert entry.created_at == entry.updated_at
+    assert activity_line(entries[done]) == "Accepted with https://a.example/s/ABC"
+    note = "This step's created at cannot be read: its updated at is shown."
+    assert entries[done].message == note
+    assert entries[failed].message == f"SmartRecruiters: Not now.\n{note}"
+    unreadable = entries[pending].step
+    assert isinstance(unreadable, UnreadableStep)
+    assert unreadable.data == json.loads(dumps(accept))  # as recorded: the services' names
     db.close()
