@@ -268,6 +268,12 @@ class OrderCache:
         except ValidationError:
             return None
 
+    def holds(self, order_id: str) -> bool:
+        """Whether a row is kept for the order, readable or not (``get``'s None is both)."""
+        with self._db.reading() as conn:
+            row = conn.execute("SELECT 1 FROM orders WHERE id = ?", (order_id,)).fetchone()
+        return row is not None
+
     def count(self) -> int:
         with self._db.reading() as conn:
             return int(conn.execute("SELECT COUNT(*) FROM orders").fetchone()[0])

@@ -311,8 +311,12 @@ async def _refuse_if_gone(desk: Desk, entry: JournalEntry) -> None:
 
 async def _ended_order(desk: Desk, order_id: str) -> AssessmentOrder | None:
     """The order as last seen, if it was rejected or completed: a create or an invitation
-    waiting to be resumed (a 503, a daily limit) must not go for it."""
+    waiting to be resumed (a 503, a daily limit) must not go for it. A copy kept that this
+    version cannot read (another version's) is asked for again: read as "not ended", the
+    step went for an order rejected since."""
     order = await asyncio.to_thread(desk.orders.get, order_id)
+    if order is None and await asyncio.to_thread(desk.orders.holds, order_id):
+        order = await _order_now(desk, order_id)
     return order if order is not None and order.status.is_final else None
 
 

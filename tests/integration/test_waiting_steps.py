@@ -144,6 +144,33 @@ def test_a_create_waiting_for_an_order_rejected_since_is_not_sent(
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
 
 
+def test_a_create_waiting_for_an_order_whose_copy_cannot_be_read_asks_for_it(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The order's copy, kept by another version, no longer read: taken for "not ended", the
+    create went for an order rejected since. It is asked for, and kept as it is now."""
+
+    async def body(desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(new_order_body(first="Rex", last="Roe"))
+        desk.orders.put(order)
+        step_id, request = waiting_create(desk, order.id)
+        await reject_order(desk, order, reason="Candidate withdrew")
+        with desk.db.transaction() as conn:
+            conn.execute("UPDATE orders SET data = '{\"id\": 7}' WHERE id = ?", (order.id,))
+        assert desk.orders.get(order.id) is None
+        await resume_pending(desk)
+        entry = desk.journal.get(step_id)
+        assert entry is not None
+        assert entry.state is StepState.FAILED
+        assert request.source_candidate_id is not None
+        assert await desk.session.berke.get_assessment_status(request.source_candidate_id) is None
+        kept = desk.orders.get(order.id)
+        assert kept is not None
+        assert kept.status is OrderStatus.REJECTED
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
 def test_a_create_whose_answer_was_lost_is_linked_though_the_order_was_rejected_since(
     sandbox: SandboxServer, tmp_path: Path
 ) -> None:
