@@ -360,8 +360,19 @@ async def _create_for_an_ended_order(
     existing = await desk.session.berke.get_assessment_status(candidate_id) if retry else None
     if existing is None:
         await _refuse(desk, entry, f"{ended} assessment was created, so none was created.")
-    if is_stable_candidate_id(entry.order_id, candidate_id) and existing.is_for(request):
-        return await _link_from_status(desk, entry.order_id, existing, request)
+    if is_stable_candidate_id(entry.order_id, candidate_id):
+        if existing.is_for(request):
+            return await _link_from_status(desk, entry.order_id, existing, request)
+        # The order's own id (nobody else sends it), with other names or email: made for
+        # this order, by another desk or coordinator.
+        await _refuse(
+            desk,
+            entry,
+            f"{ended} assessment could be made for it here. Berke has one under this order's "
+            f"own id {candidate_id} ({existing.candidate_label}), made with other names or "
+            "email than this desk's (at another desk or by another coordinator): it was not "
+            "linked here. Delete it in Berke if it is no longer needed.",
+        )
     # A typed id: Berke's may be this step's (its answer lost) or anyone's, and is never
     # linked on the id's authority. Said, so that it is not left there unknown.
     await _refuse(

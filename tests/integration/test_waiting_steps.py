@@ -457,6 +457,33 @@ def test_a_create_under_a_typed_id_for_an_order_rejected_since_says_what_berke_h
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
 
 
+def test_a_create_under_the_orders_own_id_made_elsewhere_for_an_order_rejected_since(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Berke has an assessment under the order's own id, made with other names (another
+    desk's): the step said "this desk cannot tell it is this order's", though the id is made
+    from this order's and nobody else sends it."""
+
+    async def body(desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(new_order_body(first="Rex", last="Roe"))
+        desk.orders.put(order)
+        step_id, request = waiting_create(desk, order.id)
+        other_desks = request.model_copy(update={"first_name": "Rexford"})
+        await desk.session.berke.create_assessment(other_desks)
+        await reject_order(desk, order, reason="Candidate withdrew")
+        await resume_pending(desk)
+        entry = desk.journal.get(step_id)
+        assert entry is not None
+        assert entry.state is StepState.FAILED
+        message = entry.message or ""
+        assert f"under this order's own id {request.source_candidate_id}" in message
+        assert "Rexford Roe" in message
+        assert "cannot tell" not in message
+        assert desk.journal.assessment_for(order.id) is None
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
 def test_a_link_stored_before_accept_refused_its_url_is_not_accepted_with(
     sandbox: SandboxServer, tmp_path: Path
 ) -> None:
