@@ -46,6 +46,7 @@ from app.workflows.order_actions import (
     linked_assessment,
     reuse_assessment,
     send_invitation,
+    url_needs_a_look,
 )
 from app.workflows.refusals import StepDeferredError
 from app.workflows.steps import berke_progress, unexpected_failure
@@ -197,6 +198,7 @@ async def why_not_in_batch(
         refused = accept_refusal(linked.assessment_url, linked.invitation_code)
         if refused is not None:
             return f"{refused} {URL_NOT_SENT}"
+        return url_needs_a_look(desk, linked)  # the batch sent it unasked
     if reason is not None or linked is None or order.status is OrderStatus.NEW:
         return reason
     # What is left of an order in progress is the invitation, and only where this desk
@@ -533,6 +535,11 @@ async def create_accept_invite(
                 linked, created = made.link, not made.recovered
         was_new = order.status is OrderStatus.NEW
         if was_new:  # in progress already: only the invitation is left
+            look = url_needs_a_look(desk, linked)
+            if look is not None:  # the Accept dialog asks first; a batch cannot
+                code = linked.invitation_code
+                so_far = f"Berke assessment created ({code}); " if created else f"Kept {code}; "
+                return Outcome(order.id, name, OutcomeKind.SKIPPED, f"{reused or so_far}{look}")
             order = await accept_order(desk, order, message_to_candidate=message_to_candidate)
         if invited_with_source:
             return Outcome(

@@ -55,7 +55,6 @@ from app.domain.smartrecruiters import (
 )
 from app.domain.snapshot import SnapshotOrder
 from app.domain.uploads import Upload
-from app.domain.urls import host_of, is_loopback_host
 from app.store.local_state import load_states
 from app.workflows import order_actions as actions
 from app.workflows.batch import (
@@ -273,8 +272,7 @@ class OrderBoard:
     @property
     def allows_http_assessment_urls(self) -> bool:
         """Assessment URLs on plain http are acceptable only from a Berke on this computer."""
-        session = self._desk.session
-        return session.demo or is_loopback_host(host_of(session.berke.base_url))
+        return actions.http_assessment_urls_allowed(self._desk)
 
     def pacing(self) -> list[tuple[str, Pacer]]:
         """(service, pacer) pairs, for a status line of calls left and waits."""

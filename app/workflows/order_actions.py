@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pydantic import ValidationError
 
 from app.domain.assessment_prefill import is_stable_candidate_id, stable_candidate_id
-from app.domain.assessment_url import accept_refusal
+from app.domain.assessment_url import accept_check, accept_refusal
 from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
 from app.domain.berke_progress import BerkeProgress
 from app.domain.berke_text import BerkeParam
@@ -37,6 +37,7 @@ from app.domain.smartrecruiters import (
     RejectRequest,
 )
 from app.domain.sr_limits import message_too_long
+from app.domain.urls import host_of, is_loopback_host
 from app.workflows.desk import Desk, invitation_key
 from app.workflows.refusals import ActionNotAllowedError, AlreadyInvitedError, StepDeferredError
 from app.workflows.steps import (
@@ -169,6 +170,35 @@ URL_NOT_SENT = (
     "The order was not accepted: check the assessment in Berke (delete it there and create "
     "it again), or reject the order."
 )
+
+#: Said where the batch leaves an accept to the coordinator: the URL has a problem the
+#: Accept dialog asks about (plain http, a code it does not end with, lookalike letters).
+URL_NEEDS_A_LOOK = (
+    "The batch did not accept the order: open it and Accept it (Ctrl+Shift+A) to send this "
+    "URL anyway, or reject the order."
+)
+
+
+def http_assessment_urls_allowed(desk: Desk) -> bool:
+    """Assessment URLs on plain http are acceptable only from a Berke on this computer (the
+    built-in sandbox, a test system)."""
+    session = desk.session
+    return session.demo or is_loopback_host(host_of(session.berke.base_url))
+
+
+def url_needs_a_look(desk: Desk, linked: LinkedAssessment) -> str | None:
+    """Why the batch does not accept with ``linked``'s URL although Accept may send it: a
+    problem the Accept dialog asks the coordinator about first, which a batch cannot ask.
+    None when the URL has none."""
+    check = accept_check(
+        linked.assessment_url,
+        linked.invitation_code,
+        allow_http_loopback=http_assessment_urls_allowed(desk),
+    )
+    if not check.needs_acknowledgement:
+        return None
+    return f"{' '.join(check.texts)} {URL_NEEDS_A_LOOK}"
+
 
 #: The action whose rules a step's Retry passes (what it would send, as that action sends it).
 ACTION_OF_STEP: dict[StepKind, OrderAction] = {

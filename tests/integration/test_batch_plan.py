@@ -4,9 +4,11 @@ run does what it said (the job chosen, one assessment for a candidate's two orde
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import httpx
 import pytest
 
 from app.domain.attention import Attention
@@ -22,7 +24,7 @@ from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
 from app.workflows.order_actions import send_invitation
 from app.workflows.refusals import ActionNotAllowedError
-from tests.integration.helpers import RecordingTransport, new_order_body, unpaced
+from tests.integration.helpers import RealNetwork, RecordingTransport, new_order_body, unpaced
 from tests.integration.test_close_the_loop import with_board
 
 if TYPE_CHECKING:
@@ -687,3 +689,46 @@ def test_an_address_longer_than_berke_takes_is_planned_and_run_without_an_invita
         assert not status.invitations_sent
 
     with_board(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+class BerkeOnPlainHttp(RealNetwork):
+    """Berke's answers give its assessment URLs on plain http, on a site of its own."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        await response.aread()
+        text = re.sub(r"http://127\.0\.0\.1:\d+/berke/start/", PLAIN_HTTP_START, response.text)
+        return httpx.Response(response.status_code, headers=response.headers, text=text)
+
+
+PLAIN_HTTP_START = "http://assess.berke.example/start/"
+
+
+def test_the_batch_leaves_an_accept_the_dialog_would_ask_about_to_the_coordinator(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """A URL on plain http (not on this computer): the Accept dialog asks "send it anyway?"
+    first, but the batch accepted with it, and invited, unasked."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order = await order_for(desk, "Ines", "ines@example.com", "Registered Nurse")
+        await board.sync()
+        (outcome,) = await board.create_accept_invite([order.id])
+        link = board.link(order.id)
+        assert link is not None
+        assert link.assessment_url.startswith(PLAIN_HTTP_START)
+        assert outcome.kind is OutcomeKind.SKIPPED
+        assert outcome.detail.startswith(f"Berke assessment created ({link.invitation_code}); ")
+        assert "starts with http://, not https://" in outcome.detail
+        assert "open it and Accept it (Ctrl+Shift+A)" in outcome.detail
+        assert (await desk.session.sr.get_order(order.id)).status is OrderStatus.NEW
+        status = await desk.session.berke.get_assessment_status(link.source_candidate_id)
+        assert status is not None
+        assert not status.invitations_sent
+        (row,) = (await board.plan_batch([order.id])).orders
+        assert row.kind is PlanKind.SKIP
+        assert "starts with http://" in row.reason
+        await board.accept(order.id)  # the coordinator, asked by the dialog, said yes
+        assert (await desk.session.sr.get_order(order.id)).status is OrderStatus.IN_PROGRESS
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body, berke_transport=BerkeOnPlainHttp())
