@@ -112,6 +112,16 @@ def _select(dialog: SettingsDialog, name: str) -> None:
     dialog.profile_list.setCurrentItem(items[0])
 
 
+def _remove(qtbot: QtBot, dialog: SettingsDialog) -> None:
+    """Remove the profile shown, as its button does, once its data file was read (off the
+    GUI thread: it may have steps to send)."""
+    item = dialog.profile_list.currentItem()
+    assert item is not None
+    name = item.text()
+    dialog.remove_profile()
+    qtbot.waitUntil(lambda: not dialog.profile_list.findItems(name, Qt.MatchFlag.MatchExactly))
+
+
 def test_form_is_built_from_the_field_metadata(
     qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path
 ) -> None:
@@ -173,7 +183,7 @@ def test_save_writes_profiles_and_keys_only_to_the_keyring(
     assert _save(qtbot, dialog) is not None
     assert keys.get("Staging 2", BERKE_TOKEN) is not None
     assert keys.get("Staging", BERKE_TOKEN) is None
-    dialog.remove_profile()
+    _remove(qtbot, dialog)
     assert _save(qtbot, dialog) is not None
     assert ring.entries == {}
     assert dialog.settings.active == SANDBOX_PROFILE
@@ -851,6 +861,51 @@ def test_a_profiles_orders_follow_it_when_names_trade_places(
     assert _cached_ids(on_beta_address) == {"beta-order"}
 
 
+def _answer(qtbot: QtBot, parent: SettingsDialog, button: str) -> str:
+    """Click ``button`` on the question ``parent`` shows; returns its text."""
+    from PySide6.QtWidgets import QMessageBox
+
+    qtbot.waitUntil(lambda: any(b.isVisible() for b in parent.findChildren(QMessageBox)))
+    box = next(b for b in parent.findChildren(QMessageBox) if b.isVisible())
+    text = box.text()
+    qtbot.mouseClick(
+        next(b for b in box.buttons() if b.text() == button), Qt.MouseButton.LeftButton
+    )
+    return text
+
+
+def test_a_profile_with_steps_and_files_to_send_is_removed_only_when_the_coordinator_says_so(
+    qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path, own_home: None
+) -> None:
+    """Before: removed and saved without a word, its keys forgotten; its created assessment's
+    accept and its queued report were never sent (a new profile starts a data file of its
+    own)."""
+    from app.domain.journal import CommentStep
+    from app.store.journal import Journal
+    from app.store.results import ResultStore
+    from app.ui.session_host import database_path_for
+
+    db = Database(database_path_for(ACME))
+    Journal(db).begin("acme-order", CommentStep(message="Called the candidate"))
+    ResultStore(db).enqueue("acme-order", "/r/report.pdf", "report.pdf", 10)
+    db.close()
+    dialog = _dialog(qtbot, AppSettings(profiles=[ACME]), KeyStore(), tmp_path / "s.json")
+    _select(dialog, "Acme")
+    dialog.remove_profile()
+    said = _answer(qtbot, dialog, "Keep the profile")
+    assert said == (
+        "“Acme” still has 1 step waiting to be sent and 1 file queued for SmartRecruiters."
+    )
+    qtbot.waitUntil(dialog.remove_button.isEnabled)
+    assert dialog.profile_list.findItems("Acme", Qt.MatchFlag.MatchExactly)
+    dialog.remove_profile()
+    _answer(qtbot, dialog, "Remove anyway")
+    qtbot.waitUntil(lambda: not dialog.profile_list.findItems("Acme", Qt.MatchFlag.MatchExactly))
+    saved = _save(qtbot, dialog)
+    assert saved is not None
+    assert [p.name for p in saved.profiles if p.name == "Acme"] == []
+
+
 def test_a_new_profile_never_opens_the_orders_of_one_removed_under_its_name(
     qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path, own_home: None
 ) -> None:
@@ -859,7 +914,7 @@ def test_a_new_profile_never_opens_the_orders_of_one_removed_under_its_name(
     _cache_one_order(ACME, "acme-order")
     dialog = _dialog(qtbot, AppSettings(profiles=[ACME]), KeyStore(), tmp_path / "s.json")
     _select(dialog, "Acme")
-    dialog.remove_profile()
+    _remove(qtbot, dialog)
     assert _save(qtbot, dialog) is not None
     dialog.add_profile()
     dialog.name_edit.setText("Acme")
@@ -1088,7 +1143,7 @@ def test_keys_of_a_profile_left_out_never_go_to_a_new_one_of_its_name(
 
     # Removed and made again in one session: the removed one's keys go with it, nothing asked.
     _select(dialog, "Client B")
-    dialog.remove_profile()
+    _remove(qtbot, dialog)
     dialog.add_profile()
     dialog.name_edit.setText("Client B")
     dialog.name_edit.textEdited.emit("Client B")

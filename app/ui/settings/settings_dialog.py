@@ -93,6 +93,7 @@ from app.ui.settings.marketplace_config_page import (
     names_of_settings,
 )
 from app.workflows.connection_test import ConnectionVerdict, probe_berke, probe_smartrecruiters
+from app.workflows.profile_data import waiting_for
 
 FORM_FIELDS = [
     name
@@ -888,9 +889,54 @@ class SettingsDialog(QDialog):
         self._refresh_active()
 
     def remove_profile(self) -> None:
-        if self._current < 0 or self._drafts[self._current].kind is not ProfileKind.CUSTOM:
+        """Remove the profile shown (Cancel undoes it until saved). A saved profile whose
+        data file still has steps or files to send goes only once the coordinator says so:
+        removed, its keys are forgotten, and they would never be sent."""
+        draft = self._shown_draft()
+        if draft is None or draft.kind is not ProfileKind.CUSTOM:
             return  # the built-in profiles stay
-        removed = self._drafts.pop(self._current)
+        saved = next((p for p in self._settings.profiles if p.name == draft.stored_name), None)
+        if saved is None:  # never saved: it has no data file
+            self._remove(draft)
+            return
+        self.remove_button.setEnabled(False)  # one question at a time
+        self._spawn(self._remove_asked(draft, saved))
+
+    async def _remove_asked(self, draft: _Draft, saved: ConnectionProfile) -> None:
+        try:
+            work = await asyncio.to_thread(waiting_for, saved)
+            if work is not None and work.nothing:
+                self._remove(draft)
+                return
+            name = saved.name
+            if work is None:
+                text = f"What “{name}” still has to send could not be read from its data file."
+            else:
+                text = f"“{name}” still has {work.in_words()}."
+            if await confirm(
+                self,
+                "Remove the profile?",
+                text,
+                informative=(
+                    "Removed, they are never sent: its keys are forgotten when you save, and a "
+                    "profile added later starts a data file of its own. Keep the profile, "
+                    "connected, until they are sent."
+                ),
+                ok_text="Remove anyway",
+                cancel_text="Keep the profile",
+            ):
+                self._remove(draft)
+        finally:
+            shown = self._shown_draft()
+            self.remove_button.setEnabled(shown is not None and shown.kind is ProfileKind.CUSTOM)
+
+    def _remove(self, draft: _Draft) -> None:
+        at = next((i for i, d in enumerate(self._drafts) if d is draft), None)
+        if at is None:
+            return  # gone meanwhile
+        if self._shown_draft() is not draft:
+            self._commit_current()  # another profile shown meanwhile: what was typed in it stays
+        removed = self._drafts.pop(at)
         self._current = -1
         active = self.active_combo.currentText()
         if active == removed.values.get("name"):
