@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # the board, the clients (httpx), the sandbox and the dialogs
     from app.domain.connection import AppSettings, ConnectionProfile, Credentials
     from app.store.credentials import KeyStore
     from app.store.database import Database
-    from app.store.settings_file import SettingsFile
+    from app.store.settings_file import SettingsFile, SettingsRead
     from app.ui.orders.sources import OrderSource
     from app.ui.settings.settings_dialog import SettingsDialog
     from app.workflows.board import OrderBoard
@@ -38,6 +38,12 @@ def _save_settings(settings: AppSettings) -> object:
     from app.store.settings_file import save_settings
 
     return save_settings(settings)
+
+
+def _read_if_changed_elsewhere(file: SettingsFile) -> SettingsRead | None:
+    """The settings file read again, when another program changed it since it was last read
+    or written here; None when it did not. Reads the disk: off the GUI thread."""
+    return file.read() if file.changed_elsewhere() else None
 
 
 # What a session depends on; other options (poll interval…) apply without reconnecting.
@@ -129,6 +135,8 @@ class SessionHost(QObject):
         self._switch_task: asyncio.Task[None] | None = None
         self._tasks = NamedTasks()
         self._lock = asyncio.Lock()
+        self._settings_opening = False  # Settings asked for, the file being looked at
+        self.dialog: SettingsDialog | None = None  # the Settings dialog last opened
         window.settings_requested.connect(self.open_settings)
 
     @staticmethod
@@ -386,12 +394,24 @@ class SessionHost(QObject):
         await self.window.sync()
 
     def open_settings(self) -> None:
-        """File > Settings: the dialog, window-modal; saving applies at once."""
+        """File > Settings: the dialog, window-modal, once the settings file was looked at
+        (off the GUI thread: a home folder on the network may be slow); saving applies at
+        once."""
+        if self._settings_opening:
+            return  # asked again while the file is looked at: one dialog
+        self._settings_opening = True
+        self._tasks.start(self._show_settings(), name="settings")
+
+    async def _show_settings(self) -> None:
         from app.ui.settings.settings_dialog import SettingsDialog
         from app.workflows.marketplace_config import MarketplaceConfigAccess
 
+        try:
+            settings = await self._settings_as_saved()
+        finally:
+            self._settings_opening = False
         dialog = SettingsDialog(
-            self._settings_as_saved(),
+            settings,
             self.keys,
             self.window,
             write=self._write_settings,
@@ -401,28 +421,24 @@ class SessionHost(QObject):
             ),
         )
         dialog.saved.connect(self._saved)
-        self._spawn_dialog(dialog)
+        self.dialog = dialog
+        try:
+            await run_dialog(dialog)
+        finally:
+            dialog.deleteLater()
 
-    def _settings_as_saved(self) -> AppSettings:
+    async def _settings_as_saved(self) -> AppSettings:
         """What the dialog starts from: the settings in use, or the file's when another program
         (``--configure``, an editor) changed it since: a change made there is shown, not
         undone by the dialog's OK."""
         file = self._settings_file
-        if file is not None and file.changed_elsewhere():
-            self._on_disk, problem = file.read()
-            if problem is not None:
-                self.window.messages.error("Settings not fully read", problem)
+        if file is not None:
+            read = await asyncio.to_thread(_read_if_changed_elsewhere, file)
+            if read is not None:
+                self._on_disk, problem = read
+                if problem is not None:
+                    self.window.messages.error("Settings not fully read", problem)
         return self._on_disk or self.settings
-
-    def _spawn_dialog(self, dialog: SettingsDialog) -> None:
-        async def show() -> None:
-            try:
-                await run_dialog(dialog)
-            finally:
-                dialog.deleteLater()
-
-        self._tasks.start(show(), name="settings")
-        self.dialog = dialog
 
     def _saved(self, settings: AppSettings) -> None:
         self._on_disk = None  # the file holds what is applied now

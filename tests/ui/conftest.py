@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
     from app.sandbox import SandboxServer
     from app.ui.orders.orders_room import OrdersRoom
+    from app.ui.session_host import SessionHost
+    from app.ui.settings.settings_dialog import SettingsDialog
 
 
 # Loops made by these fixtures are kept referenced until the session ends. A qasync loop owns
@@ -186,3 +188,15 @@ def snapshot_room(qtbot: QtBot, path: Path, temp_root: Path) -> OrdersRoom:
     room.resize(1280, 800)
     show_exposed(qtbot, host)
     return room
+
+
+def settings_opened(
+    qtbot: QtBot, host: SessionHost, before: SettingsDialog | None = None
+) -> SettingsDialog:
+    """The Settings dialog ``host`` opens (once it has looked at the settings file, off the
+    GUI thread), shown; ``before``: a dialog opened earlier, not this one."""
+    qtbot.waitUntil(
+        lambda: host.dialog is not None and host.dialog is not before and host.dialog.isVisible()
+    )
+    assert host.dialog is not None
+    return host.dialog

@@ -26,6 +26,7 @@ from app.ui.settings.marketplace_config_page import NO_CONNECTION, MarketplaceCo
 from app.ui.settings.settings_dialog import SettingsDialog
 from app.workflows.marketplace_config import ConfigReading, MarketplaceConfigAccess
 from tests.memory_keyring import MemoryKeyring, memory_keyring
+from tests.ui.conftest import settings_opened
 
 if TYPE_CHECKING:
     from app.workflows.session import Session
@@ -268,7 +269,7 @@ def test_opened_from_the_window_it_uses_the_live_session(
         session = host.session
         assert session is not None
         window.settings_action.trigger()
-        dialog = host.dialog
+        dialog = settings_opened(qtbot, host)
         page = dialog.marketplace_page
         qtbot.waitUntil(lambda: page.last_reading is not None)
         assert session.sr.base_url in page.status_label.text()

@@ -32,7 +32,7 @@ from app.ui.session_host import CLOSING_NOTE, SessionHost
 from app.ui.settings.settings_dialog import SettingsDialog
 from app.workflows.notifier import report_for
 from tests.memory_keyring import MemoryKeyring, memory_keyring
-from tests.ui.conftest import show_exposed
+from tests.ui.conftest import settings_opened, show_exposed
 
 if TYPE_CHECKING:
     from app.sandbox import SandboxServer
@@ -506,8 +506,7 @@ def test_settings_action_switching_profile_resyncs_and_shows_it(
         assert window.connection_label.text().startswith(SANDBOX_PROFILE)
         demo_desk = host.desk
         window.settings_action.trigger()
-        dialog = host.dialog
-        qtbot.waitUntil(dialog.isVisible)
+        dialog = settings_opened(qtbot, host)
         dialog.active_combo.setCurrentText("Local")
         with qtbot.waitSignal(dialog.accepted):  # saved (file and keyring off the GUI thread)
             dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
@@ -1085,7 +1084,7 @@ def test_settings_changed_by_another_program_are_shown_never_undone(
     save_settings(AppSettings(profiles=[moved]), path)  # --configure, while the desk runs
 
     host.open_settings()
-    dialog = host.dialog
+    dialog = settings_opened(qtbot, host)
     _select(dialog, "Acme")
     address = dialog.editors["sr_base_url"]
     assert isinstance(address, QLineEdit)
@@ -1102,7 +1101,7 @@ def test_settings_changed_by_another_program_are_shown_never_undone(
     qtbot.waitUntil(lambda: not dialog.isVisible())
 
     host.open_settings()  # opened again: the file's settings, and OK saves over them
-    dialog = host.dialog
+    dialog = settings_opened(qtbot, host, before=dialog)
     assert dialog.active_combo.currentText() == "Acme"
     saved = _save(qtbot, dialog)
     assert saved is not None, dialog.error_label.text()

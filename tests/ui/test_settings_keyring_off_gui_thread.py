@@ -26,6 +26,7 @@ from app.ui.session_host import SessionHost
 from app.ui.settings.settings_dialog import STORAGE_PLACEHOLDERS, SettingsDialog
 from app.workflows.connection_test import ConnectionVerdict, Verdict
 from tests.memory_keyring import MemoryKeyring
+from tests.ui.conftest import settings_opened
 from tests.waits import HANG_GUARD_SECONDS
 
 if TYPE_CHECKING:
@@ -235,12 +236,51 @@ def test_settings_opened_from_the_window_read_the_keyring_off_the_gui_thread(
     qtbot.addWidget(window)
     host = SessionHost(window, AppSettings(profiles=[ACME], active="Acme"), KeyStore())
     window.settings_action.trigger()
-    dialog = host.dialog
-    qtbot.waitUntil(dialog.isVisible)
+    dialog = settings_opened(qtbot, host)
     qtbot.waitUntil(lambda: _shows(dialog, IN_KEYRING))
     dialog.reject()
     qtbot.waitUntil(lambda: not dialog.isVisible())
     assert ring.on_gui_thread() == []
+    window.close()
+
+
+def test_settings_opened_from_the_window_look_at_the_settings_file_off_the_gui_thread(
+    qtbot: QtBot,
+    ring: ThreadRecordingKeyring,
+    qsettings: QSettings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Whether another program changed the settings file (and the file read again when it
+    did) was looked at on the GUI thread: a home folder on the network froze the window. Asked
+    twice meanwhile, it opens one dialog, with the file's change shown."""
+    from app.store.settings_file import SettingsFile, save_settings
+
+    path = tmp_path / "settings.json"
+    save_settings(AppSettings(profiles=[ACME]), path)
+    file = SettingsFile(path)
+    settings = file.read().settings
+    save_settings(AppSettings(profiles=[ACME, BETA]), path)  # --configure, meanwhile
+    threads: list[threading.Thread] = []
+    looked = SettingsFile.changed_elsewhere
+
+    def recording(self: SettingsFile) -> bool:
+        threads.append(threading.current_thread())
+        return looked(self)
+
+    monkeypatch.setattr(SettingsFile, "changed_elsewhere", recording)
+    window = MainWindow(qsettings)
+    qtbot.addWidget(window)
+    host = SessionHost(window, settings, KeyStore(), settings_file=file)
+    window.settings_action.trigger()
+    window.settings_action.trigger()
+    dialog = settings_opened(qtbot, host)
+    assert dialog.profile_list.findItems("Beta", Qt.MatchFlag.MatchExactly)
+    assert len(threads) == 1
+    assert threads[0] is not threading.main_thread()
+    assert len(window.findChildren(SettingsDialog)) == 1
+    dialog.reject()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
     window.close()
 
 
