@@ -106,7 +106,7 @@ def test_plain_http_is_sent_only_once_send_anyway_is_ticked(qtbot: QtBot) -> Non
     box.click()  # unticked again: refused again
     assert not form.ok.isEnabled()
     box.click()
-    with qtbot.waitSignal(form.accepted):
+    with qtbot.waitSignal(form.submitted):
         ctrl_enter(form)
 
 
@@ -131,7 +131,7 @@ def test_a_url_that_is_fine_shows_no_warning(qtbot: QtBot) -> None:
     assert not anyway(form).isVisible()
     assert form.ok.isEnabled()
     assert form.ok.toolTip() == ""
-    with qtbot.waitSignal(form.accepted):
+    with qtbot.waitSignal(form.submitted):
         ctrl_enter(form)
 
 

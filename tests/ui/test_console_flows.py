@@ -7,6 +7,7 @@ import functools
 from collections.abc import Coroutine, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import httpx
 import pytest
 from PySide6.QtCore import QRect, QSettings, Qt, QTimer
 from PySide6.QtGui import QTextDocument
@@ -1408,6 +1409,52 @@ def test_the_dialogs_say_whom_they_are_about(window: MainWindow, qtbot: QtBot) -
     assert who.text() == "Tomasz Wójcik · Data Analyst · Acme"
     assert isinstance(accept, AcceptDialog)
     accept.reject()
+    finish(qtbot, window.orders.controller.wait_idle())
+
+
+class AcceptForbiddenOnce(httpx.AsyncBaseTransport):
+    """SmartRecruiters' transport, whose first accept is refused (a 403)."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.armed = True
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.armed and request.method == "POST" and request.url.path.endswith("/accept"):
+            self.armed = False
+            body = {"httpCode": 403, "code": "FORBIDDEN", "message": "Not now."}
+            return httpx.Response(403, json=body)
+        return await self.inner.handle_async_request(request)
+
+
+def test_a_refused_accept_is_said_in_its_dialog_with_the_messages_kept(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """The dialog closed before SmartRecruiters answered: a refusal came as a box on the
+    window, and the messages typed to the recruiter and the candidate were lost."""
+    dialogs = Dialogs(window)
+    order = add_test_order(window, qtbot, first="Rui", last="Sá", email="rui@example.com")
+    request = CreateAssessmentRequest(first_name="Rui", last_name="Sá")
+    finish(qtbot, board_of(window).create_assessment(order.id, request))
+    http = desk_of(window).session.sr._http.http
+    http._transport = AcceptForbiddenOnce(http._transport)
+    window.orders.select_order(order.id)
+    window.orders.controller.actions[OrderAction.ACCEPT].trigger()
+    dialog = dialogs.wait_for(qtbot, AcceptDialog)
+    assert isinstance(dialog, AcceptDialog)
+    dialog.to_candidate.setPlainText("Please take it by Friday.")
+    dialog.accept()
+    assert dialog.is_busy()
+    assert dialog.ok.text() == "Accepting…"
+    qtbot.waitUntil(dialog.server_error.isVisible)
+    assert "Not now." in dialog.server_error.text()
+    assert dialog.isVisible()
+    assert not dialog.is_busy()
+    assert dialog.to_candidate.toPlainText() == "Please take it by Friday."
+    assert current(window, order.id).status is OrderStatus.NEW
+    dialog.accept()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert current(window, order.id).status is OrderStatus.IN_PROGRESS
     finish(qtbot, window.orders.controller.wait_idle())
 
 

@@ -408,18 +408,31 @@ class OrderActionsController(QObject):
         dialog = AcceptDialog(
             order, link, self._parent, allow_http_loopback=board.allows_http_assessment_urls
         )
-        if not await self._open(dialog, run_dialog(dialog)):
-            return
-        await self._run(
-            "Accept order",
-            board.accept(
-                order_id,
-                message=dialog.message_text(),
-                message_to_candidate=dialog.message_to_candidate(),
-            ),
-            done=f"Accepted: {order.candidate.display_name}.",
-            about=order_id,
-        )
+
+        async def send() -> None:
+            """Open, busy, until SmartRecruiters answers: a refusal shows in the dialog, the
+            messages typed kept."""
+            answered = False
+            try:
+                await board.accept(
+                    order_id,
+                    message=dialog.message_text(),
+                    message_to_candidate=dialog.message_to_candidate(),
+                )
+                answered = True
+            except EXPECTED_ERRORS as exc:
+                answered = True
+                dialog.show_server_error(str(exc))
+                return
+            finally:
+                if not answered:  # a fault of ours: said by the task's handler, never stuck
+                    dialog.set_busy(False)
+                self.update_state()
+            dialog.finish()
+            self.messages.note(f"Accepted: {order.candidate.display_name}.")
+
+        dialog.submitted.connect(lambda: self.spawn(send()))
+        await self._open(dialog, run_dialog(dialog))
 
     async def reject(self, order_ids: list[str]) -> None:
         from app.ui.orders.order_dialogs import RejectDialog

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -90,7 +90,14 @@ class AcceptDialog(QDialog):
 
     The URL is checked as the preview checks it (it opens without the preview, Ctrl+Shift+A):
     one that opens another place than it shows is refused, one with lesser problems (plain
-    http, say) is sent only once the coordinator ticks "Send this URL anyway"."""
+    http, say) is sent only once the coordinator ticks "Send this URL anyway".
+
+    It does not call SmartRecruiters: Accept emits ``submitted`` and the dialog stays open,
+    busy, until the controller says how the call went: ``finish`` closes it, and a refusal
+    (``show_server_error``) shows in it with the messages typed kept (closed at once, a
+    refused accept lost them)."""
+
+    submitted = Signal()
 
     def __init__(
         self,
@@ -125,6 +132,10 @@ class AcceptDialog(QDialog):
         )
         for edit in (self.message, self.to_candidate):
             edit.setToolTip(f"Up to {MESSAGE_MAX:,} characters")
+        self._busy = False
+        self.server_error = plain_label("", "acceptServerError")
+        self.server_error.setStyleSheet("color: #b3261e")
+        self.server_error.hide()
 
         form = self._form()
         note = plain_label(
@@ -155,6 +166,7 @@ class AcceptDialog(QDialog):
         layout.addWidget(who_label(order, "acceptWho"))
         layout.addLayout(form)
         layout.addWidget(note)
+        layout.addWidget(self.server_error)
         layout.addWidget(buttons)
         # Tall enough for the URL's warnings as wrapped at this width (the size hint wraps
         # them at another, and cut the last line off).
@@ -207,7 +219,7 @@ class AcceptDialog(QDialog):
         self.to_candidate_limit.follow(self.to_candidate.toPlainText())
         url_ok = self.url_check.allows(acknowledged=self.send_anyway.isChecked())
         fits = not (self.message_limit.too_long or self.to_candidate_limit.too_long)
-        self.ok.setEnabled(url_ok and fits)
+        self.ok.setEnabled(url_ok and fits and not self._busy)
         if self.url_check.refused:
             self.ok.setToolTip(self.url_check.refusal or "")
         elif not url_ok:
@@ -216,9 +228,41 @@ class AcceptDialog(QDialog):
             self.ok.setToolTip("")
 
     def accept(self) -> None:
-        # Ctrl+Enter too: never with a text that does not fit, nor a URL refused or unticked.
+        """Accept order, Ctrl+Enter, or a caller: handed on once (``submitted``), never with a
+        text that does not fit, nor a URL refused or unticked, nor while an answer is awaited."""
         if self.ok.isEnabled():
-            super().accept()
+            self.set_busy(True)
+            self.submitted.emit()
+
+    def set_busy(self, busy: bool) -> None:
+        """While SmartRecruiters is asked: the button says so, the inputs are locked, and the
+        dialog does not close (the call goes on whatever the dialog does)."""
+        self._busy = busy
+        self.ok.setText("Accepting…" if busy else "Accept order")
+        for widget in (self.message, self.to_candidate, self.send_anyway):
+            widget.setEnabled(not busy)
+        if busy:
+            self.server_error.hide()
+        self._follow()
+
+    def is_busy(self) -> bool:
+        return self._busy
+
+    def show_server_error(self, message: str) -> None:
+        """The accept was refused or failed: said here, what was typed kept, to try again or
+        cancel."""
+        self.server_error.setText(message)
+        self.server_error.show()
+        self.set_busy(False)
+
+    def finish(self) -> None:
+        """SmartRecruiters accepted the order: closed, accepted."""
+        self._busy = False
+        super().accept()
+
+    def reject(self) -> None:
+        if not self._busy:
+            super().reject()
 
     def message_text(self) -> str:
         return self.message.text().strip()
