@@ -377,7 +377,10 @@ class SmartRecruitersClient:
             "/assessments",
             params={"limit": limit, "offset": offset, "status": status.value if status else None},
         )
-        return self._parse_page(Page[AssessmentOrder], data)
+        page = self._parse_page(Page[AssessmentOrder], data)
+        for item, order in zip(data["content"], page.content, strict=True):
+            self._refuse_unkeyable_id(item, order)  # as the sync's own reading does
+        return page
 
     async def order_page(
         self, *, status: OrderStatus | None = None, limit: int = MAX_PAGE_SIZE, offset: int = 0
@@ -400,11 +403,16 @@ class SmartRecruitersClient:
         ``UnexpectedResponseError``, as a parsed page would, and so does one whose id is not
         one the desk can key it by (``listed_id_problem``)."""
         order = self._parse(AssessmentOrder, item)
+        self._refuse_unkeyable_id(item, order)
+        return order
+
+    def _refuse_unkeyable_id(self, item: dict[str, Any], order: AssessmentOrder) -> None:
+        """``UnexpectedResponseError`` for a listed order whose id is not one the desk can key
+        it by (``listed_id_problem``)."""
         problem = listed_id_problem(str(item.get("id", "")), order.id)
         if problem is not None:
             said = self._http.service_text(f"unexpected answer: id: {problem}")
             raise UnexpectedResponseError(Service.SMARTRECRUITERS, service_message=said)
-        return order
 
     async def iter_orders(
         self, *, status: OrderStatus | None = None, page_size: int = MAX_PAGE_SIZE

@@ -423,6 +423,26 @@ def test_smartrecruiters_reads_deep_or_huge_json_as_an_error(content: bytes) -> 
     asyncio.run(body())
 
 
+@pytest.mark.parametrize("order_id", [" o-1 ", "   ", "x" * 256])
+def test_a_listed_order_the_desk_cannot_key_is_refused_by_every_reading_of_the_list(
+    order_id: str,
+) -> None:
+    """The sync's reading refused it (``parse_listed_order``), but ``list_orders`` and
+    ``iter_orders`` read " o-1 " as "o-1": new at every poll, asked for as gone after every
+    sync."""
+    order = {"id": order_id, "status": "NEW", "candidate": {"id": "c-1"}}
+    page = {"totalFound": 1, "content": [order]}
+
+    async def body() -> None:
+        async with _sr_answering(json.dumps(page).encode()) as sr:
+            with pytest.raises(UnexpectedResponseError, match="id: the order id"):
+                await sr.list_orders()
+            with pytest.raises(UnexpectedResponseError, match="id: the order id"):
+                [order async for order in sr.iter_orders()]
+
+    asyncio.run(body())
+
+
 def test_iter_orders_ends_when_pages_bring_nothing_new() -> None:
     # A server that answers the same page for ever, claiming a huge total, is asked until a
     # few pages in a row brought nothing new (one such page is what a burst of new orders
