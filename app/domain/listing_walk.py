@@ -7,7 +7,9 @@ ended syncs early, said complete, with hundreds of orders never read. The end is
 
 - an empty page;
 - the offset reaching ``totalFound``, or, where a page gave no ``totalFound`` (a proxy, another
-  version of the API), a page shorter than asked for;
+  version of the API), a page shorter than asked for and than an earlier page (a proxy that
+  holds its pages to 50 made the first page "short", and the listing ended there: the first
+  page alone never ends it, the next one is asked for);
 - and, for a service that answers the same page whatever the offset, or lists for ever: a few
   pages in a row with nothing new, or more pages than any account has. The listing is then cut
   short, and ``cut_short`` says why in words.
@@ -57,11 +59,12 @@ class ListingWalk:
         self.offset += items
         self.distinct += fresh
         self._stale_in_a_row = 0 if fresh else self._stale_in_a_row + 1
+        larger_before = self._largest_page
         self._largest_page = max(self._largest_page, items)
         if items == 0:
             return False
         if total_found is None:
-            if items < self.page_size:
+            if items < self.page_size and items < larger_before:
                 return False
         elif self.offset >= total_found:
             self._check_counted(items, fresh, total_found)

@@ -234,6 +234,43 @@ def test_a_page_without_total_found_is_not_taken_as_the_whole_listing(
     assert (desk.orders.count(), found.pages, found.complete) == (250, 3, True)
 
 
+def test_a_proxy_holding_pages_to_fewer_than_asked_without_a_count_is_read_to_its_end(
+    desk: Desk,
+) -> None:
+    """Without ``totalFound``, 50 orders a page where the desk asks for 100: the first page
+    was "shorter than asked", and the sync ended there, complete, 70 of 120 never read."""
+    listing = Listing(120)
+
+    def pages_of_50(request: httpx.Request) -> httpx.Response:
+        url = request.url
+        if "limit" in url.params:
+            url = url.copy_set_param("limit", str(min(50, int(url.params["limit"]))))
+        body = json.loads(listing.handle(httpx.Request("GET", url)).content)
+        body.pop("totalFound", None)
+        return httpx.Response(200, content=json.dumps(body).encode())
+
+    serve(desk, pages_of_50)
+    found = asyncio.run(fetch_changes(desk, poll=False))
+    assert (desk.orders.count(), found.pages, found.complete) == (120, 3, True)
+
+
+def test_one_short_page_without_a_count_is_the_whole_listing_once_the_next_is_empty(
+    desk: Desk,
+) -> None:
+    """The first page alone cannot tell a short listing from a proxy's page size: one more
+    request, empty, ends it."""
+    small = Listing(30)
+
+    def one_short_page(request: httpx.Request) -> httpx.Response:
+        body = json.loads(small.handle(request).content)
+        del body["totalFound"]
+        return httpx.Response(200, content=json.dumps(body).encode())
+
+    serve(desk, one_short_page)
+    again = asyncio.run(fetch_changes(desk, poll=False))
+    assert (again.listed, again.pages, again.complete) == (30, 2, True)
+
+
 def test_one_order_listed_twice_on_a_page_keeps_the_newer_copy(
     desk: Desk, listing: Listing
 ) -> None:
