@@ -14,7 +14,8 @@ import os
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -73,6 +74,9 @@ MAX_PAGE_SIZE = 100
 # a second is the wait, and never less.
 DEFAULT_RETRY_AFTER_SECONDS = 1.0
 CUSTOMER_KEY_LENGTH = 32  # a customer API key; the partner key is 64 characters
+#: How far SmartRecruiters' clock (its answers' ``Date``) may be from this machine's and be
+#: believed: a day or more is a proxy's broken clock, not a machine set wrong.
+CLOCK_BELIEVED = timedelta(days=1)
 
 # SR answers a refused transition with a 400 whose message speaks of state or status.
 _STATE_WORDS = re.compile(
@@ -164,6 +168,8 @@ class SmartRecruitersClient:
     ) -> None:
         key = partner_key.get_secret_value() if isinstance(partner_key, SecretStr) else partner_key
         self._key_length = len(key)
+        self._clock = clock
+        self._clock_offset = timedelta(0)
         extra: dict[str, Any] = {"sleep": sleep} if sleep else {}
         self._http = ServiceHttp(
             Service.SMARTRECRUITERS,
@@ -179,7 +185,7 @@ class SmartRecruitersClient:
             transport=transport,
             answer_limits=answer_limits,
             utc_now=clock,
-            observe=self._note_rate_headers,
+            observe=self._observe,
             **extra,
         )
 
@@ -190,6 +196,33 @@ class SmartRecruitersClient:
     @property
     def pacer(self) -> Pacer | None:
         return self._http.pacer
+
+    @property
+    def clock_offset(self) -> timedelta:
+        """SmartRecruiters' clock minus this machine's, as its latest answer's ``Date`` said
+        (to the second; zero until one did): the dates it gives (an attachment's) are on its
+        clock, the desk's own on this machine's."""
+        return self._clock_offset
+
+    def _observe(self, response: httpx.Response) -> None:
+        self._note_rate_headers(response)
+        self._note_clock(response)
+
+    def _note_clock(self, response: httpx.Response) -> None:
+        """Keep how far SmartRecruiters' clock is from this machine's. A ``Date`` a day or
+        more away is not believed (a proxy's broken clock): the offset stays as it was."""
+        said = response.headers.get("Date")
+        if not said:
+            return
+        try:
+            theirs = parsedate_to_datetime(said)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return
+        if theirs.tzinfo is None:
+            theirs = theirs.replace(tzinfo=UTC)
+        offset = theirs - self._clock()
+        if abs(offset) < CLOCK_BELIEVED:
+            self._clock_offset = offset
 
     def _note_rate_headers(self, response: httpx.Response) -> None:
         """Keep SR's own count of calls left (``X-RateLimit-*``) beside the pacer's estimate."""

@@ -412,7 +412,8 @@ async def settle_late_cancel(desk: Desk, upload_id: int) -> bool:
     except ApiError as exc:
         log.info("Could not check whether cancelled %s had arrived: %s", current.id, exc)
         return False
-    there = arrived_copy(attachments, current.file_name, current.delivered_at)
+    offset = desk.session.sr.clock_offset
+    there = arrived_copy(attachments, current.file_name, current.delivered_at, offset)
     if there is None:
         return False
     return await asyncio.to_thread(_mark_arrived, desk, current, there.id)

@@ -1086,7 +1086,7 @@ async def _look_on_the_result(
                 message=f"Could not check whether {upload.file_name} is already there: {exc}",
             )  # fmt: skip
         raise
-    return arrived_copy(existing, upload.file_name, lookup.since)
+    return arrived_copy(existing, upload.file_name, lookup.since, desk.session.sr.clock_offset)
 
 
 async def _cancelled(desk: Desk, entry: JournalEntry, file_name: str) -> StepCancelledError:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +27,13 @@ from app.domain.journal import (
 )
 from app.domain.journal_terms import ResultFlow, StepKind, StepState
 from app.domain.order_action import OrderAction
-from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult, OrderStatus, ResultType
+from app.domain.smartrecruiters import (
+    AssessmentOrder,
+    AssessmentResult,
+    OrderStatus,
+    ResultType,
+    format_sr_timestamp,
+)
 from app.workflows.desk import Desk, action_key
 from app.workflows.order_actions import (
     ActionNotAllowedError,
@@ -541,7 +549,6 @@ def test_a_retried_upload_never_takes_a_file_attached_between_its_tries_for_its_
     of the same name; Wednesday's Retry was cut off (the app stopped while it sent), and the
     resumer looked for a copy since Monday: the recruiter's file was taken for this one, which
     was never sent."""
-    from datetime import UTC, datetime, timedelta
 
     import app.store.results
 
@@ -577,3 +584,49 @@ def test_a_retried_upload_never_takes_a_file_attached_between_its_tries_for_its_
         assert sent.attachment_id not in (None, theirs.id)
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body, AttachRefusedOnce())
+
+
+class ServiceClockBehind(RealNetwork):
+    """SmartRecruiters as if its clock were an hour behind this machine's (or this machine set
+    an hour fast): its answers' ``Date`` and its attachments' dates say so."""
+
+    BEHIND = timedelta(hours=1)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        from email.utils import format_datetime
+
+        response = await self.inner.handle_async_request(request)
+        await response.aread()
+        text = response.text
+        if request.method == "GET" and request.url.path.endswith("/attachments"):
+            text = re.sub(r'"createDate":\s*"([^"]+)"', self._earlier, text)
+        headers = dict(response.headers)
+        headers.pop("content-length", None)
+        headers["date"] = format_datetime(datetime.now(UTC) - self.BEHIND, usegmt=True)
+        return httpx.Response(response.status_code, headers=headers, text=text)
+
+    def _earlier(self, found: re.Match[str]) -> str:
+        when = datetime.strptime(found.group(1), "%Y-%m-%dT%H:%M:%S.%f%z") - self.BEHIND
+        return f'"createDate": "{format_sr_timestamp(when)}"'
+
+
+def test_a_file_that_reached_a_service_whose_clock_is_behind_is_found_there(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The service dates its copy on its clock, the desk looks since its own: a machine an hour
+    fast found no copy dated since the file went (less five minutes), and sent it again."""
+    path = report(tmp_path)
+
+    async def body(desk: Desk) -> None:
+        order = await in_progress(desk)
+        result_id = await complete_order(desk, order, RESULT)
+        (upload,), _ = await queue_files(desk, order, [path])
+        desk.journal.begin(order.id, UploadStep(upload_id=upload.id))
+        desk.results.start_sending(upload.id, order.id, None)
+        await desk.session.sr.upload_attachment(order.id, result_id, path)  # the answer lost
+        assert abs(desk.session.sr.clock_offset + ServiceClockBehind.BEHIND) < timedelta(seconds=5)
+        resumed = await resume_pending(desk)
+        assert resumed.done
+        assert len(await desk.session.sr.list_attachments(order.id, result_id)) == 1
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body, ServiceClockBehind())

@@ -538,3 +538,39 @@ def test_an_answer_that_is_not_json_is_said_without_the_parsers_words() -> None:
     assert "not valid JSON" in text
     assert "Expecting" not in text
     assert "line 1 column" not in text
+
+
+def test_smartrecruiters_clock_is_kept_from_its_answers_and_a_wild_one_is_not_believed() -> None:
+    """Its attachments' dates are on its clock: the lookups for a file's own copy move by
+    how far it is from this machine's. A ``Date`` a day or more away (a proxy's broken clock),
+    or one that is no date, leaves the offset as it was."""
+    from datetime import UTC, datetime, timedelta
+    from email.utils import format_datetime
+
+    now = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
+    dates = iter(
+        [
+            format_datetime(now + timedelta(minutes=42), usegmt=True),
+            format_datetime(now + timedelta(days=400), usegmt=True),
+            "Someday, Funday",
+            "",
+        ]
+    )
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"content": []}, headers={"Date": next(dates)})
+
+    async def body() -> None:
+        async with SmartRecruitersClient(
+            "https://sr.example/v1",
+            "k" * 64,
+            transport=httpx.MockTransport(handle),
+            retry=NO_RETRY,
+            clock=lambda: now,
+        ) as sr:
+            assert sr.clock_offset == timedelta(0)
+            for _ in range(4):
+                await sr.list_orders()
+                assert sr.clock_offset == timedelta(minutes=42)
+
+    asyncio.run(body())
