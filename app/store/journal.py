@@ -191,22 +191,20 @@ class Journal:
             )
             outcome.record(_Recorder(conn, row["order_id"], now))
 
-    def note(self, step_id: int, message: str, *, may_have_gone: bool) -> None:
-        """A transient failure: the step stays pending (to be retried), with the reason.
-        ``may_have_gone``: the try ended without its answer (a 5xx, a time-out), so the
-        service may have done it."""
+    def note(self, step_id: int, message: str) -> None:
+        """A transient failure: the step stays pending (to be retried), with the reason."""
         with self._db.transaction() as conn:
             conn.execute(
-                "UPDATE journal SET message = ?, updated_at = ?, may_have_gone = may_have_gone"
-                " OR ? WHERE id = ? AND state = 'pending'",
-                (message, utc_now(), may_have_gone, step_id),
+                "UPDATE journal SET message = ?, updated_at = ? WHERE id = ? AND state = 'pending'",
+                (message, utc_now(), step_id),
             )
 
-    def may_have_gone(self, step_id: int) -> None:
-        """A try of the step may have gone without its answer seen: resumed, it was left
-        pending by a try whose end was never recorded (the app stopped while it went)."""
+    def set_may_have_gone(self, step_id: int, gone: bool) -> None:
+        """Whether a try of the step may have been carried out without its answer seen: set
+        as a try begins (the app may stop while it goes), and cleared when its end shows it
+        was not (a 429, a refusal, a connection never made) and no earlier try may have."""
         with self._db.transaction() as conn:
-            conn.execute("UPDATE journal SET may_have_gone = 1 WHERE id = ?", (step_id,))
+            conn.execute("UPDATE journal SET may_have_gone = ? WHERE id = ?", (gone, step_id))
 
     def reopen(self, step_id: int) -> None:
         """A failed step the coordinator retries: pending again, and asked for now."""

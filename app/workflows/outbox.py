@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from app.clients.errors import ApiError
 from app.domain.attachments import UploadState
-from app.domain.journal import AcceptStep, JournalEntry, JournalOutcome, RejectStep, UploadStep
+from app.domain.journal import JournalEntry, JournalOutcome, UploadStep
 from app.domain.journal_terms import StepState
 from app.domain.order_rules import OPEN_STATUSES
 from app.domain.smartrecruiters import OrderStatus
@@ -269,16 +269,6 @@ async def retry_step(desk: Desk, entry_id: int) -> JournalOutcome | None:
     await asyncio.to_thread(desk.journal.reopen, entry_id)
     reopened = await asyncio.to_thread(desk.journal.get, entry_id)
     assert reopened is not None
-    outcome = await execute(desk, reopened, retry=_as_a_retry(reopened))
+    outcome = await execute(desk, reopened, retry=True)
     await complete_after_result(desk, reopened)
     return outcome
-
-
-def _as_a_retry(entry: JournalEntry) -> bool:
-    """Whether the coordinator's Retry runs as a try whose earlier answer may have been lost.
-    An accept or a reject that finds the order already accepted or rejected counts that as
-    its own only then: refused on every try (a 403, a 400), it never went, and the change
-    found is someone else's."""
-    if isinstance(entry.step, AcceptStep | RejectStep):
-        return entry.may_have_gone
-    return True

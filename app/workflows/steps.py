@@ -24,9 +24,11 @@ from typing import NamedTuple, NoReturn, assert_never
 
 from app.clients.errors import (
     ApiError,
+    NetworkError,
     NotFoundError,
     Service,
     StateConflictError,
+    ThrottledError,
     ValidationApiError,
 )
 from app.clients.multipart import ProgressCallback
@@ -133,34 +135,41 @@ async def execute(
     key = f"step:{entry.id}"
     if not desk.claim(key):
         raise StepDeferredError("This step is already being sent.")
+    earlier = True  # until read: nothing is cleared on a doubt
     try:
         # The caller's copy may be stale (the resumer reads its list before working through
         # it): a step finished meanwhile is not sent again.
         current = await asyncio.to_thread(desk.journal.get, entry.id)
         if current is None or current.state is not StepState.PENDING:
             return current.outcome if current is not None else None
-        if retry and not current.may_have_gone:
-            # Resumed with no answer noted: a try ended unseen (the app stopped while it went).
-            await asyncio.to_thread(desk.journal.may_have_gone, entry.id)
-        outcome = await _run(desk, entry, retry, context or StepContext())
+        # Whether an earlier try may have been carried out without its answer seen. This try
+        # counts as one until its end says otherwise: the app may stop while it goes.
+        earlier = current.may_have_gone
+        if not earlier:
+            await asyncio.to_thread(desk.journal.set_may_have_gone, entry.id, True)
+        outcome = await _run(desk, entry, retry, context or StepContext(), earlier)
     except ApiError as exc:
+        gone = earlier or _may_have_been_carried_out(exc)
         # A 429 is a wait, never a failure: even a daily limit leaves the step pending, to go
         # when the limit lifts (the client sends nothing before then).
         if exc.is_transient:
-            await asyncio.to_thread(desk.journal.note, entry.id, str(exc), may_have_gone=True)
+            await asyncio.to_thread(desk.journal.note, entry.id, str(exc))
         else:
             await asyncio.to_thread(desk.journal.fail, entry.id, str(exc))
+        if not gone:
+            await asyncio.to_thread(desk.journal.set_may_have_gone, entry.id, False)
         raise
-    except StepDeferredError as exc:
-        await asyncio.to_thread(desk.journal.note, entry.id, str(exc), may_have_gone=False)
+    except StepDeferredError as exc:  # not sent (now, or at all: a refusal)
+        await asyncio.to_thread(desk.journal.note, entry.id, str(exc))
+        if not earlier:
+            await asyncio.to_thread(desk.journal.set_may_have_gone, entry.id, False)
         raise
     except Exception as exc:
         # Not a service's answer (those are ApiErrors): a fault of ours or of the machine,
         # maybe after the call went. The step stays pending, to be tried again, and the
         # order says why.
         log.exception("Step %s (%s) failed unexpectedly", entry.id, entry.action)
-        message = unexpected_failure(exc)
-        await asyncio.to_thread(desk.journal.note, entry.id, message, may_have_gone=True)
+        await asyncio.to_thread(desk.journal.note, entry.id, unexpected_failure(exc))
         raise
     else:
         await asyncio.to_thread(desk.journal.finish, entry.id, outcome)
@@ -170,8 +179,24 @@ async def execute(
         desk.release(key)
 
 
-async def _run(desk: Desk, entry: JournalEntry, retry: bool, context: StepContext) -> StepOutcome:
-    """The executor of the entry's kind of step."""
+def _may_have_been_carried_out(exc: ApiError) -> bool:
+    """Whether the service may have carried out the call that ended with ``exc``: not after
+    a 429 (a denied call is not executed), a connection never made, or a refusal (a 4xx)."""
+    if isinstance(exc, ThrottledError):
+        return False
+    if isinstance(exc, NetworkError):
+        return exc.request_sent
+    return exc.is_transient
+
+
+async def _run(
+    desk: Desk, entry: JournalEntry, retry: bool, context: StepContext, earlier: bool
+) -> StepOutcome:
+    """The executor of the entry's kind of step. ``retry``: it was asked before (resumed, or
+    the coordinator's Retry), and its service is looked at first. ``earlier``: a try of it
+    may have been carried out without its answer seen; only then does an accept or a reject
+    that finds the order already accepted or rejected count that as its own (refused on
+    every try, it never went, and the change found is someone else's)."""
     step = entry.step
     order_id = entry.order_id
     problem = breaks_current_rules(step)
@@ -191,11 +216,11 @@ async def _run(desk: Desk, entry: JournalEntry, retry: bool, context: StepContex
                 return await _create_for_an_ended_order(desk, entry, step, retry, ended)
             return await _create_assessment(desk, order_id, step, retry)
         case AcceptStep():
-            return await _accept(desk, order_id, step, retry)
+            return await _accept(desk, order_id, step, retry and earlier)
         case RejectStep():
             if retry:
                 await _refuse_if_overtaken(desk, entry)
-            return await _reject(desk, order_id, step, retry)
+            return await _reject(desk, order_id, step, retry and earlier)
         case InviteStep():
             if (ended := await _ended_order(desk, order_id)) is not None:
                 return await _invite_for_an_ended_order(desk, entry, step, retry, ended)

@@ -3,6 +3,7 @@ nothing the resumer sends later may undo it, and nothing goes for an order that 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import sqlite3
 from pathlib import Path
@@ -528,8 +529,10 @@ def test_a_link_stored_before_accept_refused_its_url_is_not_accepted_with(
 
 class ScriptedChanges(RealNetwork):
     """SmartRecruiters' answers to the accepts and rejects, in turn: ``"pass"`` (the real
-    answer), ``"lost"`` (done, and answered 503 as if the answer was lost), or an HTTP
-    status given without doing it. Past the script, every call passes."""
+    answer), ``"lost"`` (done, and answered 503 as if the answer was lost), ``"stopped"``
+    (done, and the app stopped before the answer), ``"unreachable"`` (a connection never
+    made), ``"throttled"`` (a 429 asking for two hours), or an HTTP status given without
+    doing it. Past the script, every call passes."""
 
     def __init__(self, **script: list[str | int]) -> None:
         super().__init__()
@@ -546,6 +549,14 @@ class ScriptedChanges(RealNetwork):
         if turn == "lost":
             await self.inner.handle_async_request(request)
             turn = 503
+        if turn == "stopped":  # done, and the app stopped before the answer was read
+            await self.inner.handle_async_request(request)
+            raise asyncio.CancelledError
+        if turn == "unreachable":  # never sent
+            raise httpx.ConnectError("Connection refused", request=request)
+        if turn == "throttled":  # denied, not done: wait two hours
+            body = {"httpCode": 429, "code": "TOO_MANY_REQUESTS", "message": "Slow down."}
+            return httpx.Response(429, json=body, headers={"Retry-After": "7200"})
         body = {"httpCode": turn, "code": "REFUSED", "message": "Not now."}
         return httpx.Response(int(turn), json=body)
 
@@ -571,6 +582,30 @@ def test_a_retried_reject_that_finds_someone_elses_is_still_not_this_desks(
         assert again.state is StepState.FAILED
 
     with_board(sandbox, tmp_path / "desk.sqlite3", body, ScriptedChanges(reject=[403]))
+
+
+@pytest.mark.parametrize("first", ["throttled", "unreachable"])
+def test_a_waiting_reject_that_never_went_finds_someone_elses_not_its_own(
+    sandbox: SandboxServer, tmp_path: Path, first: str
+) -> None:
+    """Its only try was denied (a 429) or never reached SmartRecruiters: the resumer took the
+    reject another desk made meanwhile for this desk's, whose reason never went."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(new_order_body(first="Tia", last="Ek"))
+        await board.sync()
+        await board.reject([order.id], reason="Candidate withdrew")
+        (entry,) = desk.journal.entries(order.id)
+        assert entry.state is StepState.PENDING
+        assert not entry.may_have_gone
+        await desk.session.sr.reject_order(order.id, message="From another desk")
+        await board.resume()
+        after = desk.journal.get(entry.id)
+        assert after is not None
+        assert after.state is StepState.FAILED
+        assert "already rejected elsewhere" in (after.message or "")
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body, ScriptedChanges(reject=[first]))
 
 
 def test_a_retried_reject_whose_first_answer_was_lost_finds_its_own(
@@ -607,9 +642,9 @@ def test_a_retried_reject_whose_try_ended_unseen_finds_its_own(
     async def body(board: OrderBoard, desk: Desk) -> None:
         order = await desk.session.sr.create_test_order(new_order_body(first="Tia", last="Ek"))
         await board.sync()
-        reject = RejectRequest(message="Candidate withdrew")
-        step = desk.journal.begin(order.id, RejectStep(request=reject))
-        await desk.session.sr.reject_order(order.id, message=reject.message)  # then stopped
+        with pytest.raises(asyncio.CancelledError):
+            await board.reject([order.id], reason="Candidate withdrew")
+        (step,) = [e.id for e in desk.journal.entries(order.id)]
         await board.resume()  # refused: a 403
         failed = desk.journal.get(step)
         assert failed is not None
@@ -619,7 +654,7 @@ def test_a_retried_reject_whose_try_ended_unseen_finds_its_own(
         assert done is not None
         assert done.state is StepState.DONE
 
-    network = ScriptedChanges(reject=["pass", 403])
+    network = ScriptedChanges(reject=["stopped", 403])
     with_board(sandbox, tmp_path / "desk.sqlite3", body, network)
 
 
@@ -661,7 +696,7 @@ class OrdersWithoutTheirUrl(ScriptedChanges):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         response = await super().handle_async_request(request)
-        if request.method != "GET" or "/assessment-orders" not in request.url.path:
+        if request.method != "GET" or "/assessments" not in request.url.path:
             return response
         await response.aread()
         text = response.text.replace('"assessmentURL"', '"assessmentURLNotShown"')
@@ -685,6 +720,7 @@ def test_a_retried_accept_that_finds_someone_elses_is_still_not_this_desks(
         (entry,) = [e for e in desk.journal.entries(order.id) if e.action is StepKind.ACCEPT]
         other = "https://assess.example.com/start/OTHER1"
         await desk.session.sr.accept_order(order.id, other)
+        assert (await desk.session.sr.get_order(order.id)).assessment_url is None  # not shown
         with pytest.raises(StateConflictError, match="already accepted elsewhere"):
             await board.retry_step(entry.id)
         again = desk.journal.get(entry.id)

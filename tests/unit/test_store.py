@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -167,7 +167,7 @@ def test_an_upload_keeps_when_this_trys_bytes_began_to_go(tmp_path: Path) -> Non
     upload = results.enqueue("order-1", "/tmp/r.pdf", "r.pdf", 10)
     assert upload.sending_since is None
     assert results.start_sending(upload.id, "order-1", "10:1:aa") is not None
-    monday = "2026-11-30T09:00:00.000+00:00"
+    monday = (datetime.now(UTC) - timedelta(days=2)).isoformat(timespec="milliseconds")
     with db.transaction() as conn:
         conn.execute("UPDATE uploads SET sending_since = ? WHERE id = ?", (monday, upload.id))
     resumed = results.start_sending(upload.id, "order-1", "10:1:aa")  # still "uploading"
@@ -427,7 +427,7 @@ def test_a_file_sent_whole_may_be_there_since_its_own_try_began(tmp_path: Path) 
 def test_a_schema_12_step_may_have_gone_and_was_asked_when_begun(tmp_path: Path) -> None:
     """Schema 13: an older desk's step did not say whether a try of it went unanswered, so it
     may have (its Retry finds its own change, as before); a step begun now has not, until a
-    try ends unseen. A Retry marks when the step was last asked for."""
+    try of it begins. A Retry marks when the step was last asked for."""
     from app.domain.journal import RejectStep
     from app.domain.journal_terms import StepKind
     from app.domain.smartrecruiters import RejectRequest
@@ -437,7 +437,8 @@ def test_a_schema_12_step_may_have_gone_and_was_asked_when_begun(tmp_path: Path)
     raw = sqlite3.connect(path)
     for step in range(1, 13):
         raw.executescript(_MIGRATIONS[step])
-    then = "2026-01-01T00:00:00.000+00:00"
+    then = (datetime.now(UTC) - timedelta(days=30)).isoformat(timespec="milliseconds")
+    before_then = (datetime.now(UTC) - timedelta(days=31)).isoformat(timespec="milliseconds")
     raw.execute(
         "INSERT INTO journal (order_id, action, state, request, created_at, updated_at)"
         " VALUES ('o', 'reject', 'failed', ?, ?, ?)",
@@ -458,11 +459,10 @@ def test_a_schema_12_step_may_have_gone_and_was_asked_when_begun(tmp_path: Path)
         return entry.may_have_gone
 
     assert not may_have_gone()
-    journal.note(step, "Waiting for the order's other step.", may_have_gone=False)
+    journal.set_may_have_gone(step, True)  # a try begins
+    assert may_have_gone()
+    journal.set_may_have_gone(step, False)  # it ended refused
     assert not may_have_gone()
-    journal.note(step, "SmartRecruiters did not answer.", may_have_gone=True)
-    journal.note(step, "Waiting for the order's other step.", may_have_gone=False)
-    assert may_have_gone()  # still: that try's end was never seen
     request = CreateAssessmentRequest(first_name="Zoë", last_name="Müller")
     made = journal.begin("o", CreateAssessmentStep(request=request))
     link = LinkedAssessment(
@@ -474,7 +474,7 @@ def test_a_schema_12_step_may_have_gone_and_was_asked_when_begun(tmp_path: Path)
         conn.execute("UPDATE journal SET updated_at = ? WHERE id = ?", (then, made))
         conn.execute(
             "UPDATE journal SET created_at = ?, asked_at = ? WHERE id = ?",
-            ("2025-12-30T00:00:00.000+00:00", "2025-12-30T00:00:00.000+00:00", step),
+            (before_then, before_then, step),
         )
     assert journal.done_after("o", step, [StepKind.CREATE_ASSESSMENT])
     journal.reopen(step)  # the coordinator's Retry, after the other step was done
