@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from app.domain.journal import JournalEntry, StepOutcome, StepPayload, UnreadableStep
 from app.domain.journal_terms import LinkedAssessment, StepKind, StepState
@@ -39,6 +39,18 @@ RESULTS_LEFT_OPEN = (
 #: The date a step shows when neither of its own dates can be read.
 _NO_DATE = datetime(1970, 1, 1, tzinfo=UTC)
 _DATES = ("created_at", "updated_at")
+#: The dates in a coordinator's words.
+_DATE_WORDS = {"created_at": "was begun", "updated_at": "last changed"}
+_A_DATE: TypeAdapter[datetime] = TypeAdapter(datetime)
+
+
+def _readable_date(text: object) -> bool:
+    """Whether ``text`` is a date a step is read with (as ``JournalEntry`` reads one)."""
+    try:
+        _A_DATE.validate_python(text)
+    except ValidationError:
+        return False
+    return True
 
 
 def _entry(row: sqlite3.Row) -> JournalEntry:
@@ -68,17 +80,26 @@ def _entry(row: sqlite3.Row) -> JournalEntry:
         # only its date could not be read.
         good = [name for name in _DATES if name not in bad]
         fields |= {name: row[good[0]] if good else _NO_DATE for name in bad}
-        said = " and ".join(sorted(name.replace("_", " ") for name in bad))
-        log.warning("Journal row %s: its %s cannot be read", row["id"], said)
+        columns = " and ".join(sorted(name.replace("_", " ") for name in bad))
+        log.warning("Journal row %s: its %s cannot be read", row["id"], columns)
         if fields["state"] is StepState.PENDING:
+            times = " and ".join(
+                f"the time it {_DATE_WORDS[name]}" for name in _DATES if name in bad
+            )
             fields["step"] = UnreadableStep(
                 action=action,
                 data=loose_json(row["request"]),  # the row as recorded
-                problem=f"its {said} cannot be read",
+                problem=f"{times} cannot be read",
             )
         else:
-            shown = f"its {good[0].replace('_', ' ')} is shown" if good else "none is shown"
-            note = f"This step's {said} cannot be read: {shown}."
+            if good:
+                (unread,) = bad
+                note = (
+                    f"The time this step {_DATE_WORDS[unread]} cannot be read: the time shown "
+                    f"is when it {_DATE_WORDS[good[0]]}."
+                )
+            else:
+                note = "Neither of this step's times can be read."
             fields["message"] = f"{row['message']}\n{note}" if row["message"] else note
         return JournalEntry.model_validate(fields)
 
@@ -207,12 +228,19 @@ class Journal:
             conn.execute("UPDATE journal SET may_have_gone = ? WHERE id = ?", (gone, step_id))
 
     def reopen(self, step_id: int) -> None:
-        """A failed step the coordinator retries: pending again, and asked for now."""
+        """A failed step the coordinator retries: pending again, and asked for now. A date
+        another program wrote that cannot be read is replaced by now: kept, the step read as
+        one this version cannot read again, and its Retry failed at once."""
         now = utc_now()
         with self._db.transaction() as conn:
+            row = conn.execute("SELECT created_at FROM journal WHERE id = ?", (step_id,)).fetchone()
+            begun = (
+                row["created_at"] if row is not None and _readable_date(row["created_at"]) else now
+            )
             conn.execute(
-                "UPDATE journal SET state = 'pending', updated_at = ?, asked_at = ? WHERE id = ?",
-                (now, now, step_id),
+                "UPDATE journal SET state = 'pending', updated_at = ?, asked_at = ?,"
+                " created_at = ? WHERE id = ?",
+                (now, now, begun, step_id),
             )
 
     def fail(self, step_id: int, message: str, *, only_pending: bool = False) -> None:

@@ -157,7 +157,7 @@ def test_a_row_whose_action_or_date_cannot_be_read_stops_no_other_order(
         assert desk.journal.entries("o-newer") == []
         (dated,) = desk.journal.entries("o-dated")
         assert dated.state is StepState.FAILED
-        assert "its created at cannot be read" in (dated.message or "")
+        assert "the time it was begun cannot be read" in (dated.message or "")
         assert dated.created_at == dated.updated_at  # the date it has, shown
         assert not desk.journal.pending_kinds("o-dated")  # nothing waits on it now
 

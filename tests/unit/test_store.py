@@ -506,10 +506,17 @@ def test_only_a_pending_step_with_a_date_that_cannot_be_read_is_unreadable(
         assert entry.step == accept
         assert entry.created_at == entry.updated_at
     assert activity_line(entries[done]) == "Accepted with https://a.example/s/ABC"
-    note = "This step's created at cannot be read: its updated at is shown."
+    note = "The time this step was begun cannot be read: the time shown is when it last changed."
     assert entries[done].message == note
     assert entries[failed].message == f"SmartRecruiters: Not now.\n{note}"
     unreadable = entries[pending].step
     assert isinstance(unreadable, UnreadableStep)
     assert unreadable.data == json.loads(dumps(accept))  # as recorded: the services' names
+    # Retried, the failed one is the step it was again: its unreadable date is replaced.
+    journal.reopen(failed)
+    retried = journal.get(failed)
+    assert retried is not None
+    assert retried.state is StepState.PENDING
+    assert retried.step == accept
+    assert retried.message == "SmartRecruiters: Not now."
     db.close()
