@@ -73,5 +73,11 @@ class StepCancelledError(StepDeferredError):
     wait: nothing is wrong with the services, and the resumer does not back off for it."""
 
 
+#: After an accept SmartRecruiters could not take now (a 503, a time-out): it waits, and goes.
+ACCEPT_SENT_AGAIN = (
+    "The accept is sent again automatically, with the messages typed (see the order's activity)."
+)
+
+
 #: What a board call may fail with that the coordinator is told in words.
 EXPECTED_ERRORS = (ApiError, ActionNotAllowedError, StepDeferredError)

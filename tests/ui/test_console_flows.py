@@ -25,7 +25,7 @@ from shiboken6 import Shiboken
 from app.clients.errors import ApiError, Service, ValidationApiError
 from app.domain.assessment_prefill import stable_candidate_id
 from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
-from app.domain.journal import CreateAssessmentStep, InviteStep, RejectStep
+from app.domain.journal import AcceptStep, CreateAssessmentStep, InviteStep, RejectStep
 from app.domain.journal_terms import StepKind, StepState
 from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import (
@@ -1412,18 +1412,18 @@ def test_the_dialogs_say_whom_they_are_about(window: MainWindow, qtbot: QtBot) -
     finish(qtbot, window.orders.controller.wait_idle())
 
 
-class AcceptForbiddenOnce(httpx.AsyncBaseTransport):
-    """SmartRecruiters' transport, whose first accept is refused (a 403)."""
+class AcceptAnsweredOnce(httpx.AsyncBaseTransport):
+    """SmartRecruiters' transport, whose first accept is answered ``status`` (not done)."""
 
-    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+    def __init__(self, inner: httpx.AsyncBaseTransport, status: int) -> None:
         self.inner = inner
-        self.armed = True
+        self.status: int | None = status
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if self.armed and request.method == "POST" and request.url.path.endswith("/accept"):
-            self.armed = False
-            body = {"httpCode": 403, "code": "FORBIDDEN", "message": "Not now."}
-            return httpx.Response(403, json=body)
+        if self.status and request.method == "POST" and request.url.path.endswith("/accept"):
+            status, self.status = self.status, None
+            body = {"httpCode": status, "code": "REFUSED", "message": "Not now."}
+            return httpx.Response(status, json=body)
         return await self.inner.handle_async_request(request)
 
 
@@ -1437,7 +1437,7 @@ def test_a_refused_accept_is_said_in_its_dialog_with_the_messages_kept(
     request = CreateAssessmentRequest(first_name="Rui", last_name="Sá")
     finish(qtbot, board_of(window).create_assessment(order.id, request))
     http = desk_of(window).session.sr._http.http
-    http._transport = AcceptForbiddenOnce(http._transport)
+    http._transport = AcceptAnsweredOnce(http._transport, 403)
     window.orders.select_order(order.id)
     window.orders.controller.actions[OrderAction.ACCEPT].trigger()
     dialog = dialogs.wait_for(qtbot, AcceptDialog)
@@ -1453,9 +1453,44 @@ def test_a_refused_accept_is_said_in_its_dialog_with_the_messages_kept(
     assert dialog.to_candidate.toPlainText() == "Please take it by Friday."
     assert current(window, order.id).status is OrderStatus.NEW
     dialog.accept()
-    qtbot.waitUntil(lambda: not dialog.isVisible())
+    qtbot.waitUntil(lambda: closed(dialog))
     assert current(window, order.id).status is OrderStatus.IN_PROGRESS
     finish(qtbot, window.orders.controller.wait_idle())
+
+
+def test_an_accept_the_service_could_not_take_now_closes_its_dialog_saying_it_goes_later(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """A 503: the step waits, and the resumer sends it with the messages typed. The dialog
+    said "trying again later usually works" and offered Accept (refused: under way) and
+    Cancel (which cancelled nothing)."""
+    dialogs = Dialogs(window)
+    order = add_test_order(window, qtbot, first="Ivo", last="Lind", email="ivo@example.com")
+    request = CreateAssessmentRequest(first_name="Ivo", last_name="Lind")
+    finish(qtbot, board_of(window).create_assessment(order.id, request))
+    http = desk_of(window).session.sr._http.http
+    http._transport = AcceptAnsweredOnce(http._transport, 503)
+    window.orders.select_order(order.id)
+    window.orders.controller.actions[OrderAction.ACCEPT].trigger()
+    dialog = dialogs.wait_for(qtbot, AcceptDialog)
+    assert isinstance(dialog, AcceptDialog)
+    dialog.to_candidate.setPlainText("Please take it by Friday.")
+    shown = len(window.orders.controller.messages.shown)
+    dialog.accept()
+    qtbot.waitUntil(lambda: closed(dialog))
+    finish(qtbot, window.orders.controller.wait_idle())
+    ((title, said),) = window.orders.controller.messages.shown[shown:]
+    assert title == "Accept order"
+    assert said.startswith("Ivo Lind: ")
+    assert said.endswith("The accept is sent again automatically, with the messages typed "
+                          "(see the order's activity).")  # fmt: skip
+    finish(qtbot, board_of(window).resume())
+    assert current(window, order.id).status is OrderStatus.IN_PROGRESS
+    (accept,) = [
+        e for e in desk_of(window).journal.entries(order.id) if e.action is StepKind.ACCEPT
+    ]
+    assert isinstance(accept.step, AcceptStep)
+    assert accept.step.request.message_to_candidate == "Please take it by Friday."
 
 
 def test_the_batch_plan_writes_the_invitation(window: MainWindow, qtbot: QtBot) -> None:

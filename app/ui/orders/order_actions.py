@@ -27,6 +27,7 @@ from app.ui.common.remembered_size import settings_above
 from app.ui.common.task_group import NamedTasks
 from app.views.bulk_summary import bulk_line
 from app.workflows.refusals import (
+    ACCEPT_SENT_AGAIN,
     EXPECTED_ERRORS,
     ActionNotAllowedError,
     AlreadyInvitedError,
@@ -409,9 +410,12 @@ class OrderActionsController(QObject):
             order, link, self._parent, allow_http_loopback=board.allows_http_assessment_urls
         )
 
+        name = order.candidate.display_name
+
         async def send() -> None:
             """Open, busy, until SmartRecruiters answers: a refusal shows in the dialog, the
-            messages typed kept."""
+            messages typed kept. One it could not take now (a 503, a time-out) waits in the
+            journal and goes by itself: the dialog closes, saying so."""
             answered = False
             try:
                 await board.accept(
@@ -420,6 +424,14 @@ class OrderActionsController(QObject):
                     message_to_candidate=dialog.message_to_candidate(),
                 )
                 answered = True
+            except ApiError as exc:
+                answered = True
+                if exc.is_transient:
+                    dialog.finish()
+                    self.messages.error("Accept order", f"{name}: {exc} {ACCEPT_SENT_AGAIN}")
+                else:
+                    dialog.show_server_error(str(exc))
+                return
             except EXPECTED_ERRORS as exc:
                 answered = True
                 dialog.show_server_error(str(exc))
@@ -429,7 +441,7 @@ class OrderActionsController(QObject):
                     dialog.set_busy(False)
                 self.update_state()
             dialog.finish()
-            self.messages.note(f"Accepted: {order.candidate.display_name}.")
+            self.messages.note(f"Accepted: {name}.")
 
         dialog.submitted.connect(lambda: self.spawn(send()))
         await self._open(dialog, run_dialog(dialog))
