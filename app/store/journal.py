@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from app.domain.build_when_used import BUILD_WHEN_USED
 from app.domain.journal import JournalEntry, StepOutcome, StepPayload, UnreadableStep
 from app.domain.journal_terms import LinkedAssessment, StepKind, StepState
 from app.domain.smartrecruiters import AssessmentOrder
@@ -41,7 +42,7 @@ _NO_DATE = datetime(1970, 1, 1, tzinfo=UTC)
 _DATES = ("created_at", "updated_at")
 #: The dates in a coordinator's words.
 _DATE_WORDS = {"created_at": "was begun", "updated_at": "last changed"}
-_A_DATE: TypeAdapter[datetime] = TypeAdapter(datetime)
+_A_DATE: TypeAdapter[datetime] = TypeAdapter(datetime, config=BUILD_WHEN_USED)
 
 
 def _readable_date(text: object) -> bool:

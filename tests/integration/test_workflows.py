@@ -156,9 +156,10 @@ def test_an_already_applied_accept_is_recognised(sandbox: SandboxServer, tmp_pat
         stale = await new_order(desk)
         link = await create_assessment(desk, stale, req(stale))
         # The accept was journaled and reached SmartRecruiters, but its answer was lost:
-        desk.journal.begin(
+        step = desk.journal.begin(
             stale.id, AcceptStep(request=AcceptRequest(assessment_url=link.assessment_url))
         )
+        desk.journal.set_may_have_gone(step, True)  # its try began, as execute marks it
         await desk.session.sr.accept_order(stale.id, link.assessment_url)
         report = await resume_pending(desk)
         assert report.done
