@@ -35,10 +35,15 @@ from app.clients.errors import (
     redact,
 )
 from app.clients.pacing import Pacer
+from app.clients.sending import about_to_send, denied
 from app.clients.tls import tls_context
 from app.domain.urls import is_loopback_host, require_secure_base_url
 
 log = logging.getLogger(__name__)
+
+#: Methods that change nothing: a caller's sending hook (``app.clients.sending``) is about the
+#: requests that may.
+_READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=30.0, write=60.0, pool=30.0)
 DEFAULT_LIMITS = httpx.Limits(max_connections=8, max_keepalive_connections=8, keepalive_expiry=30)
@@ -216,6 +221,8 @@ class ServiceHttp:
             error = error_or_none
             if isinstance(error, ThrottledError):
                 # A denied call was not executed: waiting and repeating it is safe for any call.
+                if request.method not in _READS:
+                    await denied()  # whoever watches it knows, before any wait
                 if error.is_daily_limit:
                     self._remember_daily_limit(error)
                     raise error
@@ -247,6 +254,8 @@ class ServiceHttp:
 
         Streamed, so that an endless body is cut off at the limit instead of filling memory.
         """
+        if request.method not in _READS:
+            await about_to_send()  # the caller's hook: this change may reach the service now
         try:
             async with asyncio.timeout(deadline):
                 streamed = await self.http.send(request, stream=True)

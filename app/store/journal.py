@@ -213,45 +213,62 @@ class Journal:
             )
             outcome.record(_Recorder(conn, row["order_id"], now))
 
-    def note(self, step_id: int, message: str) -> None:
-        """A transient failure: the step stays pending (to be retried), with the reason."""
+    def note(self, step_id: int, message: str, *, may_have_gone: bool | None = None) -> None:
+        """A transient failure: the step stays pending (to be retried), with the reason; and
+        ``may_have_gone`` (``set_may_have_gone``) in the same write, unless None."""
         with self._db.transaction() as conn:
             conn.execute(
-                "UPDATE journal SET message = ?, updated_at = ? WHERE id = ? AND state = 'pending'",
-                (message, utc_now(), step_id),
+                "UPDATE journal SET message = ?, updated_at = ?,"
+                " may_have_gone = COALESCE(?, may_have_gone) WHERE id = ? AND state = 'pending'",
+                (message, utc_now(), may_have_gone, step_id),
             )
 
     def set_may_have_gone(self, step_id: int, gone: bool) -> None:
         """Whether a try of the step may have been carried out without its answer seen: set
-        as a try begins (the app may stop while it goes), and cleared when its end shows it
-        was not (a 429, a refusal, a connection never made) and no earlier try may have."""
+        just before its request leaves (the app may stop while it goes), and put back when
+        the answer shows it was not (a 429, a refusal, a connection never made)."""
         with self._db.transaction() as conn:
             conn.execute("UPDATE journal SET may_have_gone = ? WHERE id = ?", (gone, step_id))
 
     def reopen(self, step_id: int) -> None:
-        """A failed step the coordinator retries: pending again, and asked for now. A date
-        another program wrote that cannot be read is replaced by now: kept, the step read as
-        one this version cannot read again, and its Retry failed at once."""
+        """A failed step the coordinator retries: pending again, and asked for now. A time
+        another program wrote that cannot be read is replaced by the one the timeline showed
+        (when it last changed, or none): kept, the step read as one this version cannot read
+        again, and its Retry failed at once. Never by now: begun and asked at the same time
+        reads as never retried (``done_after``)."""
         now = utc_now()
         with self._db.transaction() as conn:
-            row = conn.execute("SELECT created_at FROM journal WHERE id = ?", (step_id,)).fetchone()
-            begun = (
-                row["created_at"] if row is not None and _readable_date(row["created_at"]) else now
-            )
+            row = conn.execute(
+                "SELECT created_at, updated_at FROM journal WHERE id = ?", (step_id,)
+            ).fetchone()
+            if row is None:
+                return
+            begun = row["created_at"]
+            if not _readable_date(begun):
+                shown = row["updated_at"]
+                begun = shown if _readable_date(shown) else _NO_DATE.isoformat()
             conn.execute(
                 "UPDATE journal SET state = 'pending', updated_at = ?, asked_at = ?,"
                 " created_at = ? WHERE id = ?",
                 (now, now, begun, step_id),
             )
 
-    def fail(self, step_id: int, message: str, *, only_pending: bool = False) -> None:
-        """The step failed; with ``only_pending``, only if nothing has ended it meanwhile."""
+    def fail(
+        self,
+        step_id: int,
+        message: str,
+        *,
+        only_pending: bool = False,
+        may_have_gone: bool | None = None,
+    ) -> None:
+        """The step failed; with ``only_pending``, only if nothing has ended it meanwhile; and
+        ``may_have_gone`` (``set_may_have_gone``) in the same write, unless None."""
         condition = " AND state = 'pending'" if only_pending else ""
         with self._db.transaction() as conn:
             conn.execute(
-                "UPDATE journal SET state = 'failed', message = ?, updated_at = ? WHERE id = ?"
-                + condition,
-                (message, utc_now(), step_id),
+                "UPDATE journal SET state = 'failed', message = ?, updated_at = ?,"
+                " may_have_gone = COALESCE(?, may_have_gone) WHERE id = ?" + condition,
+                (message, utc_now(), may_have_gone, step_id),
             )
 
     def entries(self, order_id: str) -> list[JournalEntry]:

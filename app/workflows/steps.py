@@ -16,6 +16,7 @@ a step first checks whether the service already applied it, so nothing is done t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from app.clients.errors import (
     ValidationApiError,
 )
 from app.clients.multipart import ProgressCallback
+from app.clients.sending import watching_sends
 from app.domain.assessment_prefill import is_stable_candidate_id
 from app.domain.assessment_url import url_prefix
 from app.domain.attachments import CANCELLABLE, RETRIABLE, UploadState
@@ -135,34 +137,31 @@ async def execute(
     key = f"step:{entry.id}"
     if not desk.claim(key):
         raise StepDeferredError("This step is already being sent.")
-    earlier = True  # until read: nothing is cleared on a doubt
+    attempt = _Try(desk, entry.id, earlier=True)  # until read: nothing is put back on a doubt
     try:
         # The caller's copy may be stale (the resumer reads its list before working through
         # it): a step finished meanwhile is not sent again.
         current = await asyncio.to_thread(desk.journal.get, entry.id)
         if current is None or current.state is not StepState.PENDING:
             return current.outcome if current is not None else None
-        # Whether an earlier try may have been carried out without its answer seen. This try
-        # counts as one until its end says otherwise: the app may stop while it goes.
-        earlier = current.may_have_gone
-        if not earlier:
-            await asyncio.to_thread(desk.journal.set_may_have_gone, entry.id, True)
-        outcome = await _run(desk, entry, retry, context or StepContext(), earlier)
+        attempt = _Try(desk, entry.id, earlier=current.may_have_gone)
+        watched = isinstance(current.step, JUDGED_BY_EARLIER_TRIES)
+        with watching_sends(attempt) if watched else contextlib.nullcontext():
+            outcome = await _run(desk, entry, retry, context or StepContext(), attempt)
     except ApiError as exc:
-        gone = earlier or _may_have_been_carried_out(exc)
+        gone = attempt.after(carried_out=_may_have_been_carried_out(exc))
         # A 429 is a wait, never a failure: even a daily limit leaves the step pending, to go
         # when the limit lifts (the client sends nothing before then).
         if exc.is_transient:
-            await asyncio.to_thread(desk.journal.note, entry.id, str(exc))
+            await asyncio.to_thread(desk.journal.note, entry.id, str(exc), may_have_gone=gone)
         else:
-            await asyncio.to_thread(desk.journal.fail, entry.id, str(exc))
-        if not gone:
-            await asyncio.to_thread(desk.journal.set_may_have_gone, entry.id, False)
+            await asyncio.to_thread(desk.journal.fail, entry.id, str(exc), may_have_gone=gone)
         raise
     except StepDeferredError as exc:  # not sent (now, or at all: a refusal)
-        await asyncio.to_thread(desk.journal.note, entry.id, str(exc))
-        if not earlier:
-            await asyncio.to_thread(desk.journal.set_may_have_gone, entry.id, False)
+        gone = attempt.after(carried_out=False)
+        await asyncio.to_thread(desk.journal.note, entry.id, str(exc), may_have_gone=gone)
+        if gone is not None:  # a refusal failed the step already: the note did not write
+            await asyncio.to_thread(desk.journal.set_may_have_gone, entry.id, gone)
         raise
     except Exception as exc:
         # Not a service's answer (those are ApiErrors): a fault of ours or of the machine,
@@ -179,6 +178,46 @@ async def execute(
         desk.release(key)
 
 
+#: Steps that judge a change found done by whether an earlier try of theirs may have been
+#: carried out (``_run``'s ``attempt.earlier``): the journal keeps that for them.
+JUDGED_BY_EARLIER_TRIES = (AcceptStep, RejectStep)
+
+
+class _Try:
+    """One try of a step, and the journal's "may have gone" for it: set just before its
+    request leaves (``sending``, told by the client after any pacing or 429 wait: a stop
+    before that sent nothing), put back as soon as an answer shows it was not carried out (a
+    429, before the client waits it out; a refusal, before it is looked into). Only ever
+    written where ``earlier`` (an earlier try may have been) is False. A ``SendWatcher``."""
+
+    def __init__(self, desk: Desk, step_id: int, *, earlier: bool) -> None:
+        self._desk = desk
+        self._step_id = step_id
+        self.earlier = earlier
+        self._marked = False
+
+    async def sending(self) -> None:
+        if self.earlier or self._marked:
+            return
+        self._marked = True
+        await asyncio.to_thread(self._desk.journal.set_may_have_gone, self._step_id, True)
+
+    def after(self, *, carried_out: bool) -> bool | None:
+        """What to write once the try ended: False where this try marked the step and its
+        end shows nothing was carried out; None (leave it) otherwise."""
+        if self._marked and not carried_out:
+            self._marked = False
+            return False
+        return None
+
+    async def not_carried_out(self) -> None:
+        """The request was denied or refused: not carried out, whatever comes next (the app
+        stopping while a 429 is waited out, a 503 on the GET that looks into a 409)."""
+        gone = self.after(carried_out=False)
+        if gone is not None:
+            await asyncio.to_thread(self._desk.journal.set_may_have_gone, self._step_id, gone)
+
+
 def _may_have_been_carried_out(exc: ApiError) -> bool:
     """Whether the service may have carried out the call that ended with ``exc``: not after
     a 429 (a denied call is not executed), a connection never made, or a refusal (a 4xx)."""
@@ -190,13 +229,13 @@ def _may_have_been_carried_out(exc: ApiError) -> bool:
 
 
 async def _run(
-    desk: Desk, entry: JournalEntry, retry: bool, context: StepContext, earlier: bool
+    desk: Desk, entry: JournalEntry, retry: bool, context: StepContext, attempt: _Try
 ) -> StepOutcome:
     """The executor of the entry's kind of step. ``retry``: it was asked before (resumed, or
-    the coordinator's Retry), and its service is looked at first. ``earlier``: a try of it
-    may have been carried out without its answer seen; only then does an accept or a reject
-    that finds the order already accepted or rejected count that as its own (refused on
-    every try, it never went, and the change found is someone else's)."""
+    the coordinator's Retry), and its service is looked at first. ``attempt.earlier``: a try
+    of it may have been carried out without its answer seen; only then does an accept or a
+    reject that finds the order already accepted or rejected count that as its own (refused
+    on every try, it never went, and the change found is someone else's)."""
     step = entry.step
     order_id = entry.order_id
     problem = breaks_current_rules(step)
@@ -216,11 +255,11 @@ async def _run(
                 return await _create_for_an_ended_order(desk, entry, step, retry, ended)
             return await _create_assessment(desk, order_id, step, retry)
         case AcceptStep():
-            return await _accept(desk, order_id, step, retry and earlier)
+            return await _accept(desk, order_id, step, attempt, retry=retry)
         case RejectStep():
             if retry:
                 await _refuse_if_overtaken(desk, entry)
-            return await _reject(desk, order_id, step, retry and earlier)
+            return await _reject(desk, order_id, step, attempt, retry=retry)
         case InviteStep():
             if (ended := await _ended_order(desk, order_id)) is not None:
                 return await _invite_for_an_ended_order(desk, entry, step, retry, ended)
@@ -640,6 +679,8 @@ async def _state_change(
     call: Callable[[], Awaitable[AssessmentOrder]],
     applied: Callable[[AssessmentOrder], bool],
     elsewhere: Callable[[AssessmentOrder], ApiError | None] = lambda _order: None,
+    *,
+    attempt: _Try | None = None,
 ) -> OrderUpdated:
     """Call. A refusal because the order's status does not allow it is looked into: if the
     order already shows this very change (``applied``: an earlier answer was lost) it counts
@@ -647,6 +688,8 @@ async def _state_change(
     try:
         order = await call()
     except StateConflictError:
+        if attempt is not None:
+            await attempt.not_carried_out()  # before the look, which may fail on its own
         current = await _order_now(desk, order_id)
         if applied(current):
             return OrderUpdated(status=current.status, already_applied=True, order=current)
@@ -661,10 +704,13 @@ def _author(desk: Desk) -> ContactPerson | None:
     return desk.author
 
 
-async def _accept(desk: Desk, order_id: str, step: AcceptStep, retry: bool) -> OrderUpdated:
+async def _accept(
+    desk: Desk, order_id: str, step: AcceptStep, attempt: _Try, *, retry: bool
+) -> OrderUpdated:
     """Accept with the step's URL. Already in progress counts as done only with this step's
     URL; where SmartRecruiters does not show the URL (the reference's order has none), only
-    when this step may have been sent before (its answer lost), never on a first try."""
+    when an earlier try of this step may have been carried out (its answer lost), never on a
+    first try nor after tries refused or never sent."""
     request = step.request
     url = request.assessment_url
 
@@ -673,7 +719,7 @@ async def _accept(desk: Desk, order_id: str, step: AcceptStep, retry: bool) -> O
             return False
         if current.assessment_url is not None:
             return current.assessment_url == url
-        return retry
+        return retry and attempt.earlier
 
     def elsewhere(current: AssessmentOrder) -> ApiError | None:
         if current.status is OrderStatus.IN_PROGRESS:
@@ -692,6 +738,7 @@ async def _accept(desk: Desk, order_id: str, step: AcceptStep, retry: bool) -> O
         ),
         applied,
         elsewhere,
+        attempt=attempt,
     )
 
 
@@ -712,10 +759,12 @@ def accepted_elsewhere_error(order: AssessmentOrder, url: str) -> StateConflictE
     )
 
 
-async def _reject(desk: Desk, order_id: str, step: RejectStep, retry: bool) -> OrderUpdated:
-    """Reject with the step's reason. Already rejected counts as done only when this step may
-    have been sent before (its answer lost): on a first try it was someone else's reject, and
-    this one's reason was never sent."""
+async def _reject(
+    desk: Desk, order_id: str, step: RejectStep, attempt: _Try, *, retry: bool
+) -> OrderUpdated:
+    """Reject with the step's reason. Already rejected counts as done only when an earlier
+    try of this step may have been carried out (its answer lost): otherwise it was someone
+    else's reject, and this one's reason was never sent."""
 
     def elsewhere(current: AssessmentOrder) -> ApiError | None:
         if current.status is not OrderStatus.REJECTED:
@@ -734,8 +783,9 @@ async def _reject(desk: Desk, order_id: str, step: RejectStep, retry: bool) -> O
         lambda: desk.session.sr.reject_order(
             order_id, message=step.request.message, author=_author(desk)
         ),
-        lambda current: retry and current.status is OrderStatus.REJECTED,
+        lambda current: retry and attempt.earlier and current.status is OrderStatus.REJECTED,
         elsewhere,
+        attempt=attempt,
     )
 
 

@@ -35,6 +35,7 @@ from app.workflows.steps import execute, run_step
 from tests.integration.helpers import RealNetwork, new_order_body
 from tests.integration.test_close_the_loop import with_board
 from tests.integration.test_workflows import run_with_desk
+from tests.waits import HANG_GUARD_SECONDS
 
 if TYPE_CHECKING:
     from app.sandbox import SandboxServer
@@ -729,3 +730,127 @@ def test_a_retried_accept_that_finds_someone_elses_is_still_not_this_desks(
 
     network = OrdersWithoutTheirUrl(accept=[403])
     with_board(sandbox, tmp_path / "desk.sqlite3", body, network)
+
+
+class LookFailsAfterARefusal(RealNetwork):
+    """After the first accept or reject SmartRecruiters refuses (a 400 or 409), its next three
+    answers about the order are 503s: the desk cannot look into the refusal now."""
+
+    def __init__(self, *, hide_url: bool = False) -> None:
+        super().__init__()
+        self.failing_reads = 0
+        self.armed = True
+        self.hide_url = hide_url
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if request.method == "GET" and self.failing_reads and "/assessments/" in path:
+            self.failing_reads -= 1
+            body = {"httpCode": 503, "code": "UNAVAILABLE", "message": "Try later."}
+            return httpx.Response(503, json=body)
+        response = await self.inner.handle_async_request(request)
+        change = path.rsplit("/", 1)[-1]
+        refused = response.status_code in (400, 409)
+        if self.armed and request.method == "POST" and change in ("accept", "reject") and refused:
+            self.armed = False
+            self.failing_reads = 3
+        if self.hide_url and request.method == "GET" and "/assessments" in path:
+            await response.aread()
+            text = response.text.replace('"assessmentURL"', '"assessmentURLNotShown"')
+            return httpx.Response(response.status_code, headers=response.headers, text=text)
+        return response
+
+
+@pytest.mark.parametrize("action", [StepKind.REJECT, StepKind.ACCEPT])
+def test_a_refused_change_whose_look_failed_finds_someone_elses_later_not_its_own(
+    sandbox: SandboxServer, tmp_path: Path, action: StepKind
+) -> None:
+    """Refused (another desk's change was there), then the GET that looks into it got a 503:
+    the try was taken for one that may have gone, and the resumer recorded the other desk's
+    reject (or URL-less accept) as this desk's."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(new_order_body(first="Tia", last="Ek"))
+        await board.sync()
+        if action is StepKind.REJECT:
+            await desk.session.sr.reject_order(order.id, message="From another desk")
+            await board.reject([order.id], reason="Candidate withdrew")
+        else:
+            request = CreateAssessmentRequest(first_name="Tia", last_name="Ek")
+            await board.create_assessment(order.id, request)
+            await desk.session.sr.accept_order(order.id, "https://assess.example.com/start/O1")
+            with pytest.raises(ApiError):
+                await board.accept(order.id)
+        (entry,) = [e for e in desk.journal.entries(order.id) if e.action is action]
+        assert entry.state is StepState.PENDING  # the look failed: looked into later
+        assert not entry.may_have_gone
+        await board.resume()
+        after = desk.journal.get(entry.id)
+        assert after is not None
+        assert after.state is StepState.FAILED
+        assert "elsewhere" in (after.message or "")
+
+    network = LookFailsAfterARefusal(hide_url=action is StepKind.ACCEPT)
+    with_board(sandbox, tmp_path / "desk.sqlite3", body, network)
+
+
+class ThrottledForAWhile(RealNetwork):
+    """The first reject is answered with a 429 asking to wait 20 s, which the client waits
+    out inside the call; ``denied`` is set once that answer left."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.denied = asyncio.Event()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if request.method == "POST" and path.endswith("/reject") and not self.denied.is_set():
+            self.denied.set()
+            body = {"httpCode": 429, "code": "TOO_MANY_REQUESTS", "message": "Slow down."}
+            return httpx.Response(429, json=body, headers={"Retry-After": "20"})
+        return await self.inner.handle_async_request(request)
+
+
+def test_a_reject_stopped_while_a_429_is_waited_out_never_went(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Marked "may have gone" as its try began, a reject the app stopped while the client
+    waited out a 429 was taken, after the restart, for one whose answer was lost: the
+    resumer recorded another desk's reject as this desk's."""
+    path = tmp_path / "desk.sqlite3"
+    network = ThrottledForAWhile()
+    made: list[str] = []
+
+    async def stopped(board: OrderBoard, desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(new_order_body(first="Tia", last="Ek"))
+        made.append(order.id)
+        await board.sync()
+        loop = asyncio.get_running_loop()
+        put_back = asyncio.Event()  # the denial is in the journal: the client waits now
+        recorded = desk.journal.set_may_have_gone
+
+        def recording(step_id: int, gone: bool) -> None:
+            recorded(step_id, gone)
+            if not gone:
+                loop.call_soon_threadsafe(put_back.set)
+
+        desk.journal.set_may_have_gone = recording  # type: ignore[method-assign]
+        task = asyncio.ensure_future(board.reject([order.id], reason="Candidate withdrew"))
+        await asyncio.wait_for(put_back.wait(), HANG_GUARD_SECONDS)
+        assert network.denied.is_set()
+        assert not task.done()  # waiting out the 429
+        task.cancel()  # the app stops
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    with_board(sandbox, path, stopped, network)
+
+    async def restarted(board: OrderBoard, desk: Desk) -> None:
+        (order_id,) = made
+        await desk.session.sr.reject_order(order_id, message="From another desk")
+        await board.resume()
+        (entry,) = desk.journal.entries(order_id)
+        assert entry.state is StepState.FAILED
+        assert "already rejected elsewhere" in (entry.message or "")
+
+    with_board(sandbox, path, restarted)

@@ -520,3 +520,39 @@ def test_only_a_pending_step_with_a_date_that_cannot_be_read_is_unreadable(
     assert retried.step == accept
     assert retried.message == "SmartRecruiters: Not now."
     db.close()
+
+
+def test_a_retried_step_whose_date_was_repaired_is_still_a_retried_one(tmp_path: Path) -> None:
+    """The repair wrote the Retry's own time as the step's begun time: begun and asked at
+    once read as never retried, and an accept done before the Retry counted as done after it
+    (the reject refused as "taken on after it was asked")."""
+    from app.domain.journal import AcceptStep, OrderUpdated, RejectStep
+    from app.domain.journal_terms import StepKind
+    from app.domain.smartrecruiters import AcceptRequest, OrderStatus, RejectRequest
+
+    db = Database(tmp_path / "desk.sqlite3")
+    journal = Journal(db)
+    reject = journal.begin("o", RejectStep(request=RejectRequest(message="No")))
+    journal.fail(reject, "SmartRecruiters: The API key was refused.")
+    accept = journal.begin(
+        "o", AcceptStep(request=AcceptRequest(assessment_url="https://a.test/s/A"))
+    )
+    journal.finish(accept, OrderUpdated(status=OrderStatus.IN_PROGRESS))
+    three, two = (
+        (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="milliseconds")
+        for days in (3, 2)
+    )
+    with db.transaction() as conn:  # the reject failed three days ago, the accept went two
+        conn.execute(
+            "UPDATE journal SET created_at = '30/11/2026 09:00', updated_at = ? WHERE id = ?",
+            (three, reject),
+        )
+        conn.execute(
+            "UPDATE journal SET created_at = ?, updated_at = ? WHERE id = ?", (two, two, accept)
+        )
+    journal.reopen(reject)  # the coordinator's Retry, now: the accept was there to see
+    retried = journal.get(reject)
+    assert retried is not None
+    assert retried.created_at == datetime.fromisoformat(three)  # the time the timeline showed
+    assert not journal.done_after("o", reject, [StepKind.ACCEPT])
+    db.close()
