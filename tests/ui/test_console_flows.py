@@ -1493,6 +1493,44 @@ def test_an_accept_the_service_could_not_take_now_closes_its_dialog_saying_it_go
     assert accept.step.request.message_to_candidate == "Please take it by Friday."
 
 
+class AcceptFaultOnce(httpx.AsyncBaseTransport):
+    """SmartRecruiters' transport, whose first accept meets a fault of ours (not the
+    service's answer): the step is left waiting, to be sent again."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.armed = True
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.armed and request.method == "POST" and request.url.path.endswith("/accept"):
+            self.armed = False
+            raise RuntimeError("a fault of ours")
+        return await self.inner.handle_async_request(request)
+
+
+def test_an_accept_left_waiting_by_a_fault_of_ours_closes_its_dialog(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """The step waits for the resumer, but the dialog offered Accept again (refused: under
+    way) and Cancel (the next resume accepted the order all the same)."""
+    dialogs = Dialogs(window)
+    order = add_test_order(window, qtbot, first="Ivo", last="Lind", email="ivo@example.com")
+    request = CreateAssessmentRequest(first_name="Ivo", last_name="Lind")
+    finish(qtbot, board_of(window).create_assessment(order.id, request))
+    http = desk_of(window).session.sr._http.http
+    http._transport = AcceptFaultOnce(http._transport)
+    window.orders.select_order(order.id)
+    window.orders.controller.actions[OrderAction.ACCEPT].trigger()
+    dialog = dialogs.wait_for(qtbot, AcceptDialog)
+    assert isinstance(dialog, AcceptDialog)
+    dialog.accept()
+    qtbot.waitUntil(lambda: closed(dialog))
+    finish(qtbot, window.orders.controller.wait_idle())
+    assert StepKind.ACCEPT in board_of(window).state(order.id).pending
+    finish(qtbot, board_of(window).resume())
+    assert current(window, order.id).status is OrderStatus.IN_PROGRESS
+
+
 def test_the_batch_plan_writes_the_invitation(window: MainWindow, qtbot: QtBot) -> None:
     """The invitation's message and sender in the plan: the same live rules and advice as the
     invite dialog, and what is written is what each invitation carries."""

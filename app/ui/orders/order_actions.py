@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QFileDialog, QTabBa
 from app.clients.errors import ApiError, ValidationApiError
 from app.domain.order_action import OrderAction
 from app.domain.order_status import OrderStatus
+from app.domain.step_kinds import StepKind
 from app.ui.common.async_dialogs import choose, confirm, run_dialog
 from app.ui.common.command_palette import add_keywords
 from app.ui.common.messages import Messages
@@ -45,6 +46,7 @@ if TYPE_CHECKING:  # each dialog is loaded when first opened; asyncio and the AP
     from app.ui.common.validated_form import ValidatedForm
     from app.ui.orders.batch_dialog import BatchDialog
     from app.ui.orders.batch_plan_dialog import BatchChoice
+    from app.ui.orders.order_dialogs import AcceptDialog
     from app.workflows.board import OrderBoard
 
 log = logging.getLogger(__name__)
@@ -414,37 +416,42 @@ class OrderActionsController(QObject):
 
         async def send() -> None:
             """Open, busy, until SmartRecruiters answers: a refusal shows in the dialog, the
-            messages typed kept. One it could not take now (a 503, a time-out) waits in the
-            journal and goes by itself: the dialog closes, saying so."""
-            answered = False
+            messages typed kept. An accept left waiting in the journal (a 503, a time-out,
+            a fault of ours) goes by itself: the dialog closes, saying so."""
             try:
                 await board.accept(
                     order_id,
                     message=dialog.message_text(),
                     message_to_candidate=dialog.message_to_candidate(),
                 )
-                answered = True
-            except ApiError as exc:
-                answered = True
-                if exc.is_transient:
-                    dialog.finish()
-                    self.messages.error("Accept order", f"{name}: {exc} {ACCEPT_SENT_AGAIN}")
-                else:
-                    dialog.show_server_error(str(exc))
-                return
             except EXPECTED_ERRORS as exc:
-                answered = True
-                dialog.show_server_error(str(exc))
+                self._accept_not_done(dialog, order_id, name, str(exc))
                 return
+            except Exception:
+                self._accept_not_done(dialog, order_id, name, None)  # the handler says it
+                raise
             finally:
-                if not answered:  # a fault of ours: said by the task's handler, never stuck
-                    dialog.set_busy(False)
                 self.update_state()
             dialog.finish()
             self.messages.note(f"Accepted: {name}.")
 
         dialog.submitted.connect(lambda: self.spawn(send()))
         await self._open(dialog, run_dialog(dialog))
+
+    def _accept_not_done(
+        self, dialog: AcceptDialog, order_id: str, name: str, error: str | None
+    ) -> None:
+        """An accept that did not go through: one waiting in the journal is sent again by
+        itself, so its dialog closes saying so (left open, its Accept was refused as under
+        way and its Cancel cancelled nothing); any other failure shows in the dialog."""
+        if StepKind.ACCEPT in self._board().state(order_id).pending:
+            dialog.finish()
+            if error is not None:
+                self.messages.error("Accept order", f"{name}: {error} {ACCEPT_SENT_AGAIN}")
+        elif error is not None:
+            dialog.show_server_error(error)
+        else:
+            dialog.set_busy(False)
 
     async def reject(self, order_ids: list[str]) -> None:
         from app.ui.orders.order_dialogs import RejectDialog
