@@ -1048,10 +1048,14 @@ class OrderBoard:
         if entry is None:
             await retry_step(self._desk, entry_id)  # says it is not waiting for a retry
             return
-        # A completion retried claims Complete and Deliver, as they claim each other.
+        # A completion retried claims Complete and Deliver, as they claim each other; any
+        # other step its own action (an Accept dialog submitted meanwhile was refused as
+        # under way, and closed as if its messages would go).
         completing = entry.action in (StepKind.COMPLETE, StepKind.CREATE_RESULT)
+        own = actions.ACTION_OF_STEP.get(entry.action)
+        claims = COMPLETING if completing else (own,) if own is not None else ()
         try:
-            with self._claimed(entry.order_id, *(COMPLETING if completing else ())):
+            with self._claimed(entry.order_id, *claims):
                 await retry_step(self._desk, entry_id)
         finally:
             await self.refresh([entry.order_id])

@@ -168,7 +168,9 @@ async def execute(
         # maybe after the call went. The step stays pending, to be tried again, and the
         # order says why.
         log.exception("Step %s (%s) failed unexpectedly", entry.id, entry.action)
-        await asyncio.to_thread(desk.journal.note, entry.id, unexpected_failure(exc))
+        gone = attempt.after(carried_out=True)  # put back only if refused
+        message = unexpected_failure(exc)
+        await asyncio.to_thread(desk.journal.note, entry.id, message, may_have_gone=gone)
         raise
     else:
         await asyncio.to_thread(desk.journal.finish, entry.id, outcome)
@@ -188,34 +190,52 @@ class _Try:
     request leaves (``sending``, told by the client after any pacing or 429 wait: a stop
     before that sent nothing), put back as soon as an answer shows it was not carried out (a
     429, before the client waits it out; a refusal, before it is looked into). Only ever
-    written where ``earlier`` (an earlier try may have been) is False. A ``SendWatcher``."""
+    written where ``earlier`` (an earlier try may have been) is False. A ``SendWatcher``;
+    it assumes one change request per try (an accept's or a reject's), and any POST made
+    within the watched call (a Berke call, a task it starts) would count as that request."""
 
     def __init__(self, desk: Desk, step_id: int, *, earlier: bool) -> None:
         self._desk = desk
         self._step_id = step_id
         self.earlier = earlier
-        self._marked = False
+        self._marked = False  # this try wrote "may have gone", not put back since
+        self.refused = False  # the latest request was answered as not carried out
+
+    def _write(self, gone: bool) -> None:
+        self._desk.journal.set_may_have_gone(self._step_id, gone)
 
     async def sending(self) -> None:
+        self.refused = False
         if self.earlier or self._marked:
             return
+        mark = asyncio.ensure_future(asyncio.to_thread(self._write, True))
+        try:
+            await asyncio.shield(mark)
+        except asyncio.CancelledError:
+            # Stopped before the request left (this runs before it): the write goes on in
+            # its thread, so it is put back once it has landed.
+            with contextlib.suppress(Exception):
+                await mark
+            await asyncio.to_thread(self._write, False)
+            raise
         self._marked = True
-        await asyncio.to_thread(self._desk.journal.set_may_have_gone, self._step_id, True)
 
     def after(self, *, carried_out: bool) -> bool | None:
         """What to write once the try ended: False where this try marked the step and its
         end shows nothing was carried out; None (leave it) otherwise."""
-        if self._marked and not carried_out:
+        if self._marked and not (carried_out and not self.refused):
             self._marked = False
             return False
         return None
 
     async def not_carried_out(self) -> None:
         """The request was denied or refused: not carried out, whatever comes next (the app
-        stopping while a 429 is waited out, a 503 on the GET that looks into a 409)."""
-        gone = self.after(carried_out=False)
-        if gone is not None:
-            await asyncio.to_thread(self._desk.journal.set_may_have_gone, self._step_id, gone)
+        stopping while a 429 is waited out, a 503 on the GET that looks into a 409). Should
+        this write fail, ``refused`` has it put back with the try's note."""
+        self.refused = True
+        if self._marked:
+            await asyncio.to_thread(self._write, False)
+            self._marked = False
 
 
 def _may_have_been_carried_out(exc: ApiError) -> bool:

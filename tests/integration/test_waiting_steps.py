@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -854,3 +855,132 @@ def test_a_reject_stopped_while_a_429_is_waited_out_never_went(
         assert "already rejected elsewhere" in (entry.message or "")
 
     with_board(sandbox, path, restarted)
+
+
+def test_a_reject_stopped_while_its_mark_is_written_never_went(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The mark is written just before the request leaves; the app stopped while that write
+    waited for the database, the write landed all the same, and nothing had been sent: after
+    the restart the resumer took another desk's reject for this desk's."""
+    path = tmp_path / "desk.sqlite3"
+    made: list[str] = []
+
+    async def stopped(board: OrderBoard, desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(new_order_body(first="Tia", last="Ek"))
+        made.append(order.id)
+        await board.sync()
+        loop = asyncio.get_running_loop()
+        writing = asyncio.Event()
+        database_free = threading.Event()  # the database busy (another thread's write)
+        recorded = desk.journal.set_may_have_gone
+
+        def busy(step_id: int, gone: bool) -> None:
+            if gone:
+                loop.call_soon_threadsafe(writing.set)
+                database_free.wait(HANG_GUARD_SECONDS)
+            recorded(step_id, gone)
+
+        desk.journal.set_may_have_gone = busy  # type: ignore[method-assign]
+        task = asyncio.ensure_future(board.reject([order.id], reason="Candidate withdrew"))
+        await asyncio.wait_for(writing.wait(), HANG_GUARD_SECONDS)
+        task.cancel()  # the app stops; its cancel is delivered before the write can end
+        database_free.set()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        (entry,) = desk.journal.entries(order.id)
+        assert not entry.may_have_gone
+
+    with_board(sandbox, path, stopped, ScriptedChanges())
+
+    async def restarted(board: OrderBoard, desk: Desk) -> None:
+        (order_id,) = made
+        await desk.session.sr.reject_order(order_id, message="From another desk")
+        await board.resume()
+        (entry,) = desk.journal.entries(order_id)
+        assert entry.state is StepState.FAILED
+
+    with_board(sandbox, path, restarted)
+
+
+def test_a_refused_reject_whose_put_back_failed_is_put_back_with_its_note(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The write that puts the mark back after a 409 failed (the database locked): the
+    error took the refusal's place, the step was noted without the mark put back, and the
+    resumer took another desk's reject for this desk's."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(new_order_body(first="Tia", last="Ek"))
+        await board.sync()
+        await desk.session.sr.reject_order(order.id, message="From another desk")
+        recorded = desk.journal.set_may_have_gone
+        failed: list[int] = []
+
+        def locked_once(step_id: int, gone: bool) -> None:
+            if not gone and not failed:
+                failed.append(step_id)
+                raise sqlite3.OperationalError("database is locked")
+            recorded(step_id, gone)
+
+        desk.journal.set_may_have_gone = locked_once  # type: ignore[method-assign]
+        with pytest.raises(sqlite3.OperationalError):
+            await board.reject([order.id], reason="Candidate withdrew")
+        desk.journal.set_may_have_gone = recorded  # type: ignore[method-assign]
+        (entry,) = desk.journal.entries(order.id)
+        assert failed == [entry.id]
+        assert entry.state is StepState.PENDING
+        assert not entry.may_have_gone
+        await board.resume()
+        after = desk.journal.get(entry.id)
+        assert after is not None
+        assert after.state is StepState.FAILED
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+class AcceptHeld(RealNetwork):
+    """SmartRecruiters is slow to answer the first accept: it waits until ``release``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.arrived = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if request.method == "POST" and path.endswith("/accept") and not self.arrived.is_set():
+            self.arrived.set()
+            await self.release.wait()
+        return await self.inner.handle_async_request(request)
+
+
+def test_a_retried_accept_holds_accept_back_while_it_goes(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """A Retry claimed nothing: the Accept dialog opened meanwhile was refused as under way,
+    and closed saying its messages would go (they never did)."""
+    network = AcceptHeld()
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(new_order_body(first="Ivo", last="Ek"))
+        await board.sync()
+        request = CreateAssessmentRequest(first_name="Ivo", last_name="Ek")
+        await board.create_assessment(order.id, request)
+        link = board.link(order.id)
+        assert link is not None
+        accept = AcceptStep(request=AcceptRequest(assessment_url=link.assessment_url))
+        step = desk.journal.begin(order.id, accept)
+        desk.journal.fail(step, "SmartRecruiters: Not now.")
+        await board.refresh([order.id])
+        assert board.why_not(OrderAction.ACCEPT, [order.id]) is None
+        retry = asyncio.ensure_future(board.retry_step(step))
+        await asyncio.wait_for(network.arrived.wait(), HANG_GUARD_SECONDS)
+        assert board.why_not(OrderAction.ACCEPT, [order.id]) is not None
+        with pytest.raises(ActionNotAllowedError):
+            await board.accept(order.id, message_to_candidate="New words")
+        network.release.set()
+        await asyncio.wait_for(retry, HANG_GUARD_SECONDS)
+        assert (await desk.session.sr.get_order(order.id)).status is OrderStatus.IN_PROGRESS
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body, network)

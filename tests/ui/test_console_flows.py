@@ -1523,10 +1523,16 @@ def test_an_accept_left_waiting_by_a_fault_of_ours_closes_its_dialog(
     window.orders.controller.actions[OrderAction.ACCEPT].trigger()
     dialog = dialogs.wait_for(qtbot, AcceptDialog)
     assert isinstance(dialog, AcceptDialog)
+    shown = len(window.orders.controller.messages.shown)
     dialog.accept()
     qtbot.waitUntil(lambda: closed(dialog))
     finish(qtbot, window.orders.controller.wait_idle())
     assert StepKind.ACCEPT in board_of(window).state(order.id).pending
+    said = [text for _title, text in window.orders.controller.messages.shown[shown:]]
+    assert said == [
+        "Ivo Lind: The accept is sent again automatically, with the messages typed (see the "
+        "order's activity)."
+    ]
     finish(qtbot, board_of(window).resume())
     assert current(window, order.id).status is OrderStatus.IN_PROGRESS
 

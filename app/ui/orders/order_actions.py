@@ -424,11 +424,14 @@ class OrderActionsController(QObject):
                     message=dialog.message_text(),
                     message_to_candidate=dialog.message_to_candidate(),
                 )
+            except ActionNotAllowedError as exc:  # refused before anything was recorded
+                dialog.show_server_error(str(exc))
+                return
             except EXPECTED_ERRORS as exc:
                 self._accept_not_done(dialog, order_id, name, str(exc))
                 return
             except Exception:
-                self._accept_not_done(dialog, order_id, name, None)  # the handler says it
+                self._accept_not_done(dialog, order_id, name, None)  # the handler says why
                 raise
             finally:
                 self.update_state()
@@ -446,8 +449,8 @@ class OrderActionsController(QObject):
         way and its Cancel cancelled nothing); any other failure shows in the dialog."""
         if StepKind.ACCEPT in self._board().state(order_id).pending:
             dialog.finish()
-            if error is not None:
-                self.messages.error("Accept order", f"{name}: {error} {ACCEPT_SENT_AGAIN}")
+            said = f"{error} {ACCEPT_SENT_AGAIN}" if error is not None else ACCEPT_SENT_AGAIN
+            self.messages.error("Accept order", f"{name}: {said}")
         elif error is not None:
             dialog.show_server_error(error)
         else:
