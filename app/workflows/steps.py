@@ -267,7 +267,7 @@ async def _run(
     if not isinstance(step, SENT_FOR_GONE_ORDERS):
         await _refuse_if_gone(desk, entry)
     if isinstance(step, NEED_THE_ASSESSMENT):
-        await _refuse_if_deleted_in_berke(desk, entry, retry)
+        await _refuse_if_deleted_in_berke(desk, entry, retry, earlier=attempt.earlier)
     match step:
         case CreateAssessmentStep():
             await _refuse_if_linked(desk, entry)
@@ -326,7 +326,9 @@ async def berke_progress(desk: Desk, linked: LinkedAssessment | None) -> BerkePr
 NEED_THE_ASSESSMENT = (AcceptStep, InviteStep, ReuseAssessmentStep)
 
 
-async def _refuse_if_deleted_in_berke(desk: Desk, entry: JournalEntry, retry: bool) -> None:
+async def _refuse_if_deleted_in_berke(
+    desk: Desk, entry: JournalEntry, retry: bool, *, earlier: bool
+) -> None:
     """A step recorded before the watch saw its assessment deleted in Berke (an accept left
     pending by a 503, say) fails in words instead of giving SmartRecruiters a dead link. A
     retried accept SmartRecruiters shows in progress goes on to ``_accept`` when the order
@@ -349,13 +351,18 @@ async def _refuse_if_deleted_in_berke(desk: Desk, entry: JournalEntry, retry: bo
             if current.assessment_url is not None:
                 return  # ``_accept`` tells this step's accept from another's by the URL
             # The reference's orders do not show it: an earlier try whose answer was lost,
-            # or someone else, accepted it. Said so, not claimed either way.
+            # or someone else, accepted it. Said so, not claimed either way; when no earlier
+            # try may have been carried out, it was someone else.
+            who = (
+                "accepted by an earlier try whose answer was lost, or elsewhere"
+                if earlier
+                else "accepted elsewhere: this desk's accept never went"
+            )
             message = (
                 f"Not sent: Berke no longer has this order's assessment ({link.invitation_code}): "
                 "it was deleted there. SmartRecruiters shows the order in progress already, "
-                "without saying with which link (accepted by an earlier try whose answer was "
-                "lost, or elsewhere). Reject the order with a reason, so that the recruiter "
-                "can order it again."
+                f"without saying with which link ({who}). Reject the order with a reason, so "
+                "that the recruiter can order it again."
             )
             await asyncio.to_thread(desk.journal.fail, entry.id, message)
             raise StepRefusedError(message)

@@ -219,6 +219,38 @@ def test_an_accept_perhaps_gone_before_its_assessment_was_deleted_says_both(
     with_board(sandbox, tmp_path / "desk.sqlite3", body, sr)
 
 
+class AcceptsDenied(AcceptsFail):
+    """SmartRecruiters denies every accept while ``failing``: a 429 asking for two hours (not
+    carried out, and not waited out within the call)."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.failing and request.method == "POST" and request.url.path.endswith("/accept"):
+            body = {"httpCode": 429, "code": "TOO_MANY_REQUESTS", "message": "Busy"}
+            return httpx.Response(429, json=body, headers={"Retry-After": "7200"})
+        return await self.inner.handle_async_request(request)
+
+
+def test_an_accept_that_never_went_before_its_assessment_was_deleted_says_elsewhere(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Its only try was denied (a 429), so the order in progress is someone else's doing:
+    the step said it may have been "an earlier try whose answer was lost"."""
+    sr = AcceptsDenied()
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order, _made = await accept_waiting_then_deleted(board, desk, "Hana")
+        sr.failing = False
+        await desk.session.sr.accept_order(order.id, "https://assess.example.com/start/ELSE1")
+        assert (await desk.session.sr.get_order(order.id)).assessment_url is None  # not shown
+        await board.resume()
+        (accept,) = [e for e in desk.journal.entries(order.id) if isinstance(e.step, AcceptStep)]
+        assert accept.state is StepState.FAILED
+        assert accept.message is not None
+        assert "(accepted elsewhere: this desk's accept never went)" in accept.message
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body, sr)
+
+
 def test_a_planned_reuse_of_an_assessment_deleted_before_the_run_says_so(
     sandbox: SandboxServer, tmp_path: Path
 ) -> None:
