@@ -376,6 +376,22 @@ class AcceptRefusedThenRejectUnavailable(RealNetwork):
         return await self.inner.handle_async_request(request)
 
 
+async def accept_refused_then_reject_asked(board: OrderBoard, desk: Desk) -> AssessmentOrder:
+    """Kai's order, its assessment made; its accept refused, then a reject asked (what the
+    transport answers each is the test's)."""
+    order = await desk.session.sr.create_test_order(
+        new_order_body(first="Kai", last="Ito", email="kai@example.com")
+    )
+    await board.sync()
+    await board.create_assessment(
+        order.id, CreateAssessmentRequest(first_name="Kai", last_name="Ito")
+    )
+    with pytest.raises(ApiError):
+        await board.accept(order.id)
+    await board.reject([order.id], reason="Duplicate order")
+    return order
+
+
 def test_a_retry_is_held_back_by_a_waiting_reject_as_its_action_is(
     sandbox: SandboxServer, tmp_path: Path
 ) -> None:
@@ -383,16 +399,7 @@ def test_a_retry_is_held_back_by_a_waiting_reject_as_its_action_is(
     resumer then rejected the order it had accepted."""
 
     async def body(board: OrderBoard, desk: Desk) -> None:
-        order = await desk.session.sr.create_test_order(
-            new_order_body(first="Kai", last="Ito", email="kai@example.com")
-        )
-        await board.sync()
-        await board.create_assessment(
-            order.id, CreateAssessmentRequest(first_name="Kai", last_name="Ito")
-        )
-        with pytest.raises(ApiError):
-            await board.accept(order.id)
-        await board.reject([order.id], reason="Duplicate order")
+        order = await accept_refused_then_reject_asked(board, desk)
         (accept,) = [e for e in desk.journal.entries(order.id) if e.action is StepKind.ACCEPT]
         with pytest.raises(ActionNotAllowedError, match="reject is waiting"):
             await board.retry_step(accept.id)
@@ -668,16 +675,7 @@ def test_a_reject_retried_after_an_accept_is_sent_when_the_resumer_takes_it(
     asked", though it was asked again after the accept."""
 
     async def body(board: OrderBoard, desk: Desk) -> None:
-        order = await desk.session.sr.create_test_order(
-            new_order_body(first="Kai", last="Ito", email="kai@example.com")
-        )
-        await board.sync()
-        await board.create_assessment(
-            order.id, CreateAssessmentRequest(first_name="Kai", last_name="Ito")
-        )
-        with pytest.raises(ApiError):
-            await board.accept(order.id)
-        await board.reject([order.id], reason="Duplicate order")
+        order = await accept_refused_then_reject_asked(board, desk)
         steps = {e.action: e for e in desk.journal.entries(order.id)}
         await board.retry_step(steps[StepKind.ACCEPT].id)
         with pytest.raises(ApiError):

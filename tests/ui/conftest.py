@@ -200,3 +200,18 @@ def settings_opened(
     )
     assert host.dialog is not None
     return host.dialog
+
+
+def answer(qtbot: QtBot, parent: QWidget, button: str) -> str:
+    """Click ``button`` on the question ``parent`` shows (a ``QMessageBox`` opened over it);
+    returns the question's text."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    qtbot.waitUntil(lambda: any(b.isVisible() for b in parent.findChildren(QMessageBox)))
+    box = next(b for b in parent.findChildren(QMessageBox) if b.isVisible())
+    text = box.text()
+    qtbot.mouseClick(
+        next(b for b in box.buttons() if b.text() == button), Qt.MouseButton.LeftButton
+    )
+    return text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
@@ -1427,21 +1427,36 @@ class AcceptAnsweredOnce(httpx.AsyncBaseTransport):
         return await self.inner.handle_async_request(request)
 
 
+def accept_dialog_over(
+    window: MainWindow,
+    qtbot: QtBot,
+    wrap: Callable[[httpx.AsyncBaseTransport], httpx.AsyncBaseTransport],
+    first: str,
+    last: str,
+) -> tuple[AssessmentOrder, AcceptDialog]:
+    """A new order of ``first`` ``last`` with its assessment made, SmartRecruiters' transport
+    wrapped by ``wrap``, and the Accept dialog opened on it."""
+    dialogs = Dialogs(window)
+    order = add_test_order(window, qtbot, first=first, last=last, email=f"{first.lower()}@ex.com")
+    request = CreateAssessmentRequest(first_name=first, last_name=last)
+    finish(qtbot, board_of(window).create_assessment(order.id, request))
+    http = desk_of(window).session.sr._http.http
+    http._transport = wrap(http._transport)
+    window.orders.select_order(order.id)
+    window.orders.controller.actions[OrderAction.ACCEPT].trigger()
+    dialog = dialogs.wait_for(qtbot, AcceptDialog)
+    assert isinstance(dialog, AcceptDialog)
+    return order, dialog
+
+
 def test_a_refused_accept_is_said_in_its_dialog_with_the_messages_kept(
     window: MainWindow, qtbot: QtBot
 ) -> None:
     """The dialog closed before SmartRecruiters answered: a refusal came as a box on the
     window, and the messages typed to the recruiter and the candidate were lost."""
-    dialogs = Dialogs(window)
-    order = add_test_order(window, qtbot, first="Rui", last="Sá", email="rui@example.com")
-    request = CreateAssessmentRequest(first_name="Rui", last_name="Sá")
-    finish(qtbot, board_of(window).create_assessment(order.id, request))
-    http = desk_of(window).session.sr._http.http
-    http._transport = AcceptAnsweredOnce(http._transport, 403)
-    window.orders.select_order(order.id)
-    window.orders.controller.actions[OrderAction.ACCEPT].trigger()
-    dialog = dialogs.wait_for(qtbot, AcceptDialog)
-    assert isinstance(dialog, AcceptDialog)
+    order, dialog = accept_dialog_over(
+        window, qtbot, lambda inner: AcceptAnsweredOnce(inner, 403), "Rui", "Sá"
+    )
     dialog.to_candidate.setPlainText("Please take it by Friday.")
     dialog.accept()
     assert dialog.is_busy()
@@ -1464,16 +1479,9 @@ def test_an_accept_the_service_could_not_take_now_closes_its_dialog_saying_it_go
     """A 503: the step waits, and the resumer sends it with the messages typed. The dialog
     said "trying again later usually works" and offered Accept (refused: under way) and
     Cancel (which cancelled nothing)."""
-    dialogs = Dialogs(window)
-    order = add_test_order(window, qtbot, first="Ivo", last="Lind", email="ivo@example.com")
-    request = CreateAssessmentRequest(first_name="Ivo", last_name="Lind")
-    finish(qtbot, board_of(window).create_assessment(order.id, request))
-    http = desk_of(window).session.sr._http.http
-    http._transport = AcceptAnsweredOnce(http._transport, 503)
-    window.orders.select_order(order.id)
-    window.orders.controller.actions[OrderAction.ACCEPT].trigger()
-    dialog = dialogs.wait_for(qtbot, AcceptDialog)
-    assert isinstance(dialog, AcceptDialog)
+    order, dialog = accept_dialog_over(
+        window, qtbot, lambda inner: AcceptAnsweredOnce(inner, 503), "Ivo", "Lind"
+    )
     dialog.to_candidate.setPlainText("Please take it by Friday.")
     shown = len(window.orders.controller.messages.shown)
     dialog.accept()
@@ -1513,16 +1521,7 @@ def test_an_accept_left_waiting_by_a_fault_of_ours_closes_its_dialog(
 ) -> None:
     """The step waits for the resumer, but the dialog offered Accept again (refused: under
     way) and Cancel (the next resume accepted the order all the same)."""
-    dialogs = Dialogs(window)
-    order = add_test_order(window, qtbot, first="Ivo", last="Lind", email="ivo@example.com")
-    request = CreateAssessmentRequest(first_name="Ivo", last_name="Lind")
-    finish(qtbot, board_of(window).create_assessment(order.id, request))
-    http = desk_of(window).session.sr._http.http
-    http._transport = AcceptFaultOnce(http._transport)
-    window.orders.select_order(order.id)
-    window.orders.controller.actions[OrderAction.ACCEPT].trigger()
-    dialog = dialogs.wait_for(qtbot, AcceptDialog)
-    assert isinstance(dialog, AcceptDialog)
+    order, dialog = accept_dialog_over(window, qtbot, AcceptFaultOnce, "Ivo", "Lind")
     shown = len(window.orders.controller.messages.shown)
     dialog.accept()
     qtbot.waitUntil(lambda: closed(dialog))

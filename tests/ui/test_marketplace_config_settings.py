@@ -26,7 +26,7 @@ from app.ui.settings.marketplace_config_page import NO_CONNECTION, MarketplaceCo
 from app.ui.settings.settings_dialog import SettingsDialog
 from app.workflows.marketplace_config import ConfigReading, MarketplaceConfigAccess
 from tests.memory_keyring import MemoryKeyring, memory_keyring
-from tests.ui.conftest import settings_opened
+from tests.ui.conftest import answer, settings_opened
 
 if TYPE_CHECKING:
     from app.workflows.session import Session
@@ -292,19 +292,6 @@ def test_opened_from_the_window_it_uses_the_live_session(
         _wait(qtbot, host.close())
 
 
-def _answer(qtbot: QtBot, parent: Any, button: str) -> str:
-    """Click ``button`` on the question ``parent`` shows; returns its text."""
-    from PySide6.QtWidgets import QMessageBox
-
-    qtbot.waitUntil(lambda: any(b.isVisible() for b in parent.findChildren(QMessageBox)))
-    box = next(b for b in parent.findChildren(QMessageBox) if b.isVisible())
-    text = box.text()
-    qtbot.mouseClick(
-        next(b for b in box.buttons() if b.text() == button), Qt.MouseButton.LeftButton
-    )
-    return text
-
-
 @pytest.mark.usefixtures("ring")
 def test_a_typed_setting_is_never_dropped_unasked(
     qtbot: QtBot, fresh: SandboxServer, running_loop: asyncio.AbstractEventLoop
@@ -318,14 +305,14 @@ def test_a_typed_setting_is_never_dropped_unasked(
         assert page.unsaved() == [CONFIG_INFO[RESULT_URL].title]
 
         qtbot.mouseClick(page.reload_button, Qt.MouseButton.LeftButton)
-        assert "Drop what you typed" in _answer(qtbot, page, "Keep what I typed")
+        assert "Drop what you typed" in answer(qtbot, page, "Keep what I typed")
         assert page.editors[RESULT_URL].text() == "https://vendor.example/results"
 
         dialog.pages.setCurrentIndex(0)
         qtbot.mouseClick(
             dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton
         )
-        assert "not saved" in _answer(qtbot, dialog, "Go back")
+        assert "not saved" in answer(qtbot, dialog, "Go back")
         qtbot.waitUntil(lambda: dialog.pages.currentWidget() is page)  # where the value waits
         assert dialog.isVisible()
         assert page.editors[RESULT_URL].text() == "https://vendor.example/results"
@@ -343,7 +330,7 @@ def test_a_typed_setting_is_never_dropped_unasked(
         _type(qtbot, dialog, RESULT_HEADER, "Authorization: Bearer t")
         dialog.reject()
         with qtbot.waitSignal(dialog.finished):
-            _answer(qtbot, dialog, "Close without saving")
+            answer(qtbot, dialog, "Close without saving")
         assert "resultHeader" not in _stored(fresh)
     finally:
         _wait(qtbot, client.aclose())

@@ -32,7 +32,7 @@ from app.ui.session_host import CLOSING_NOTE, SessionHost
 from app.ui.settings.settings_dialog import SettingsDialog
 from app.workflows.notifier import report_for
 from tests.memory_keyring import MemoryKeyring, memory_keyring
-from tests.ui.conftest import settings_opened, show_exposed
+from tests.ui.conftest import answer, settings_opened, show_exposed
 
 if TYPE_CHECKING:
     from app.sandbox import SandboxServer
@@ -860,19 +860,6 @@ def test_a_profiles_orders_follow_it_when_names_trade_places(
     assert _cached_ids(on_beta_address) == {"beta-order"}
 
 
-def _answer(qtbot: QtBot, parent: SettingsDialog, button: str) -> str:
-    """Click ``button`` on the question ``parent`` shows; returns its text."""
-    from PySide6.QtWidgets import QMessageBox
-
-    qtbot.waitUntil(lambda: any(b.isVisible() for b in parent.findChildren(QMessageBox)))
-    box = next(b for b in parent.findChildren(QMessageBox) if b.isVisible())
-    text = box.text()
-    qtbot.mouseClick(
-        next(b for b in box.buttons() if b.text() == button), Qt.MouseButton.LeftButton
-    )
-    return text
-
-
 def test_a_profile_with_steps_and_files_to_send_is_removed_only_when_the_coordinator_says_so(
     qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path, own_home: None
 ) -> None:
@@ -891,14 +878,14 @@ def test_a_profile_with_steps_and_files_to_send_is_removed_only_when_the_coordin
     dialog = _dialog(qtbot, AppSettings(profiles=[ACME]), KeyStore(), tmp_path / "s.json")
     _select(dialog, "Acme")
     dialog.remove_profile()
-    said = _answer(qtbot, dialog, "Keep the profile")
+    said = answer(qtbot, dialog, "Keep the profile")
     assert said == (
         "“Acme” still has 1 step waiting to be sent and 1 file queued for SmartRecruiters."
     )
     qtbot.waitUntil(dialog.remove_button.isEnabled)
     assert dialog.profile_list.findItems("Acme", Qt.MatchFlag.MatchExactly)
     dialog.remove_profile()
-    _answer(qtbot, dialog, "Remove anyway")
+    answer(qtbot, dialog, "Remove anyway")
     qtbot.waitUntil(lambda: not dialog.profile_list.findItems("Acme", Qt.MatchFlag.MatchExactly))
     saved = _save(qtbot, dialog)
     assert saved is not None
