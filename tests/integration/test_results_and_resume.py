@@ -254,22 +254,28 @@ def test_a_resumed_complete_never_takes_another_desks_verdict_as_its_own(
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
 
 
+async def reached_the_service_unanswered(desk: Desk, path: Path) -> tuple[str, str, int]:
+    """An order completed, ``path`` queued for its result, marked as sending (as the step
+    does before the first byte), and the file sent: the app stopped before the answer, so
+    the upload still says "uploading". The order's id, its result's, and the upload's."""
+    order = await in_progress(desk)
+    result_id = await complete_order(desk, order, RESULT)
+    (upload,), _ = await queue_files(desk, order, [path])
+    desk.journal.begin(order.id, UploadStep(upload_id=upload.id))
+    desk.results.start_sending(upload.id, order.id, None)
+    await desk.session.sr.upload_attachment(order.id, result_id, path)
+    return order.id, result_id, upload.id
+
+
 def test_resume_an_upload_that_reached_the_service(sandbox: SandboxServer, tmp_path: Path) -> None:
     path = report(tmp_path)
 
     async def body(desk: Desk) -> None:
-        order = await in_progress(desk)
-        result_id = await complete_order(desk, order, RESULT)
-        (upload,), _ = await queue_files(desk, order, [path])
-        desk.journal.begin(order.id, UploadStep(upload_id=upload.id))
-        # Marked as sending (as the step does before the first byte), the file reached the
-        # service, and the app stopped before the answer: the upload still says "uploading".
-        desk.results.start_sending(upload.id, order.id, None)
-        await desk.session.sr.upload_attachment(order.id, result_id, path)
+        order_id, result_id, upload_id = await reached_the_service_unanswered(desk, path)
         resumed = await resume_pending(desk)
         assert resumed.done
-        assert len(await desk.session.sr.list_attachments(order.id, result_id)) == 1
-        finished = desk.results.get(upload.id)
+        assert len(await desk.session.sr.list_attachments(order_id, result_id)) == 1
+        finished = desk.results.get(upload_id)
         assert finished is not None
         assert finished.state is UploadState.DONE
 
@@ -618,15 +624,10 @@ def test_a_file_that_reached_a_service_whose_clock_is_behind_is_found_there(
     path = report(tmp_path)
 
     async def body(desk: Desk) -> None:
-        order = await in_progress(desk)
-        result_id = await complete_order(desk, order, RESULT)
-        (upload,), _ = await queue_files(desk, order, [path])
-        desk.journal.begin(order.id, UploadStep(upload_id=upload.id))
-        desk.results.start_sending(upload.id, order.id, None)
-        await desk.session.sr.upload_attachment(order.id, result_id, path)  # the answer lost
+        order_id, result_id, _upload_id = await reached_the_service_unanswered(desk, path)
         assert abs(desk.session.sr.clock_offset + ServiceClockBehind.BEHIND) < timedelta(seconds=5)
         resumed = await resume_pending(desk)
         assert resumed.done
-        assert len(await desk.session.sr.list_attachments(order.id, result_id)) == 1
+        assert len(await desk.session.sr.list_attachments(order_id, result_id)) == 1
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body, ServiceClockBehind())
