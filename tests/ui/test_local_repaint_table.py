@@ -241,12 +241,16 @@ def test_outcomes_of_a_batch_arriving_below_those_in_view_repaint_none_of_them(
     def outcome(n: int) -> Outcome:
         return Outcome(f"o{n}", f"Candidate {n}", OutcomeKind.DONE, "Created, accepted, invited.")
 
+    def arrives(n: int) -> None:
+        dialog.add_outcome(n, outcome(n))
+        dialog.show_waiting()  # as the loop's next turn does
+
     n = 0
     while below_the_view(view) == 0 or below_the_view(view) >= dialog.model.rowCount():
         n += 1
-        dialog.add_outcome(n, outcome(n))
+        arrives(n)
     paints = Paints()
     view.viewport().installEventFilter(paints)
-    assert painted_by(view, paints, lambda: dialog.add_outcome(n + 1, outcome(n + 1))).isEmpty()
+    assert painted_by(view, paints, lambda: arrives(n + 1)).isEmpty()
     assert dialog.model.rowCount() == n + 1
     assert on_screen_as_drawn(view)

@@ -31,10 +31,13 @@ class RowsTableModel(QAbstractTableModel, Generic[RowT]):
         self.rows = list(rows)
         self.endResetModel()
 
-    def append_row(self, row: RowT) -> None:
+    def append_rows(self, rows: list[RowT]) -> None:
+        """``rows`` at the end, as one block: the views lay out and repaint once."""
+        if not rows:
+            return
         position = len(self.rows)
-        self.beginInsertRows(QModelIndex(), position, position)
-        self.rows.append(row)
+        self.beginInsertRows(QModelIndex(), position, position + len(rows) - 1)
+        self.rows.extend(rows)
         self.endInsertRows()
 
     def replace_row(self, position: int, row: RowT) -> None:

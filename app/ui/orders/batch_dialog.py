@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QDialog,
@@ -24,6 +24,7 @@ from app.ui.common.cut_text_tips import CutTextTips
 from app.ui.common.labels import plain_label
 from app.ui.common.local_repaint_table import LocalRepaintTableView
 from app.ui.common.remembered_size import RememberedSize
+from app.ui.common.rows_fitted_in_view import RowsFittedInView
 from app.ui.common.screens import available_room
 from app.ui.common.table_model import RowsTableModel
 from app.workflows.batch import Outcome, OutcomeKind
@@ -58,13 +59,18 @@ class OutcomeTableModel(RowsTableModel[Outcome]):
             return _KIND_COLOUR[outcome.kind]
         return None
 
-    def put(self, outcome: Outcome) -> None:
-        """Add the order's outcome, or replace its earlier one (a retry)."""
-        for position, known in enumerate(self.rows):
-            if known.order_id == outcome.order_id:
+    def put(self, outcomes: list[Outcome]) -> None:
+        """Add each order's outcome, or replace its earlier one (a retry); the new ones land
+        as one block of rows."""
+        positions = {known.order_id: position for position, known in enumerate(self.rows)}
+        new: dict[str, Outcome] = {}
+        for outcome in outcomes:
+            position = positions.get(outcome.order_id)
+            if position is None:
+                new[outcome.order_id] = outcome
+            else:
                 self.replace_row(position, outcome)
-                return
-        self.append_row(outcome)
+        self.append_rows(list(new.values()))
 
 
 class BatchDialog(QDialog):
@@ -90,29 +96,14 @@ class BatchDialog(QDialog):
         self.progress.setObjectName("batchProgress")
         self.progress.setRange(0, total)
         self.progress.setValue(0)
+        self._done = 0
+        self._waiting: list[Outcome] = []
+        self._show_waiting = QTimer(self)
+        self._show_waiting.setSingleShot(True)
+        self._show_waiting.setInterval(0)
+        self._show_waiting.timeout.connect(self.show_waiting)
         self.model = OutcomeTableModel(jobs or {}, self)
-        # Each outcome adds a row: a plain QTableView repainted every row shown (~8 ms each).
-        self.table = LocalRepaintTableView()
-        self.table.setObjectName("batchOutcomes")
-        CutTextTips(self.table)
-        self.table.setTabKeyNavigation(False)  # Tab goes on to Close and Retry, not cell to cell
-        self.table.setAccessibleName("Outcome per order")
-        self.table.setModel(self.model)
-        self.table.setWordWrap(True)
-        self.table.verticalHeader().setVisible(False)
-        # Rows grow to their wrapped text: a failure is read in full, not in a tooltip. Only
-        # the rows that change are measured (ResizeToContents measures every row on every
-        # change: ~40 ms per outcome late in a batch of 200, on the GUI thread; ui_lag.py);
-        # all of them when the columns change width.
-        self.model.rowsInserted.connect(lambda _parent, first, last: self._fit(first, last))
-        self.model.dataChanged.connect(lambda top, bottom, *_: self._fit(top.row(), bottom.row()))
-        self.table.horizontalHeader().sectionResized.connect(
-            lambda *_: self.table.resizeRowsToContents()
-        )
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.table.setColumnWidth(0, 170)
-        self.table.setColumnWidth(1, 170)
-        self.table.setColumnWidth(2, 80)
+        self.table = self._outcome_table()
         self.buttons = QDialogButtonBox()
         self.retry_button = QPushButton("Retry the failed")
         self.retry_button.setObjectName("batchRetry")
@@ -135,6 +126,31 @@ class BatchDialog(QDialog):
         layout.addWidget(self.buttons)
         screen = available_room(self)
         self.resize(min(960, screen.width() - 40), min(480, int(screen.height() * 0.8)))
+
+    def _outcome_table(self) -> LocalRepaintTableView:
+        # Each outcome adds a row: a plain QTableView repainted every row shown (~8 ms each).
+        table = LocalRepaintTableView()
+        table.setObjectName("batchOutcomes")
+        CutTextTips(table)
+        table.setTabKeyNavigation(False)  # Tab goes on to Close and Retry, not cell to cell
+        table.setAccessibleName("Outcome per order")
+        table.setModel(self.model)
+        table.setWordWrap(True)
+        table.verticalHeader().setVisible(False)
+        # Rows grow to their wrapped text: a failure is read in full, not in a tooltip. Only
+        # the rows in view are measured (ResizeToContents measured every row on every change,
+        # ~40 ms per outcome late in a batch of 200; then each row as it came: a Cancel's 170
+        # at once, ~55 ms).
+        RowsFittedInView(table)
+        # The bar always there: appearing as the rows filled the view, it narrowed the last
+        # column, which wrapped the rows anew, which could hide it again, and so on (a
+        # second batch's dialog spent seconds at a time in that loop; ui_lag.py).
+        table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        table.setColumnWidth(0, 170)
+        table.setColumnWidth(1, 170)
+        table.setColumnWidth(2, 80)
+        return table
 
     @property
     def running(self) -> bool:
@@ -164,6 +180,8 @@ class BatchDialog(QDialog):
         """A run (the first, or a retry) of ``total`` orders begins."""
         self.total = total
         self.cancel_requested = False
+        self.show_waiting()  # a run's last outcomes, before the next run's count
+        self._done = 0
         self.progress.setRange(0, total)
         self.progress.setValue(0)
         self.label.setText(f"Working on {total} orders…")
@@ -171,17 +189,25 @@ class BatchDialog(QDialog):
         self.close_button.setEnabled(False)
         self.retry_button.setEnabled(False)
 
-    def _fit(self, first: int, last: int) -> None:
-        for row in range(first, last + 1):
-            self.table.resizeRowToContents(row)
-
     def add_outcome(self, done: int, outcome: Outcome) -> None:
-        self.model.put(outcome)
-        self.progress.setValue(done)
+        # Shown once per turn of the loop: a Cancel reports every order not begun in one turn
+        # (170 rows inserted one by one, with the bar repainting itself at once for each new
+        # value, held the window for 0.4 s).
+        self._waiting.append(outcome)
+        self._done = done
+        self._show_waiting.start()
+
+    def show_waiting(self) -> None:
+        """The outcomes reported since the last turn of the loop, and the progress, shown."""
+        self._show_waiting.stop()
+        waiting, self._waiting = self._waiting, []
+        self.model.put(waiting)
+        self.progress.setValue(self._done)
         if not self.cancel_requested:
-            self.label.setText(f"{done} of {self.total} orders…")
+            self.label.setText(f"{self._done} of {self.total} orders…")
 
     def finished_all(self) -> None:
+        self.show_waiting()
         counts = {kind: sum(1 for o in self.model.rows if o.kind is kind) for kind in OutcomeKind}
         self.label.setText(
             f"Finished: {counts[OutcomeKind.DONE]} done, {counts[OutcomeKind.FAILED]} failed, "

@@ -1,0 +1,166 @@
+"""The batch's progress dialog keeps the window responsive however its outcomes come: a Cancel
+reports every order not begun in one turn of the loop, and a list that reaches the bottom of
+its view must not start a layout loop."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from app.ui.orders.batch_dialog import BatchDialog
+from app.workflows.batch import Outcome, OutcomeKind
+from tests.ui.conftest import show_exposed
+
+# Outcomes of a real run (bench/ui_lag.py's second batch): three long "reused" lines among
+# short ones. At 760×480, the size the dialog takes on an 800-pixel-wide screen, these rows
+# just fill the view, and the long lines wrap differently with and without a scroll bar.
+REUSED = (
+    "Reused the assessment of their Warehouse Team Lead order of 2026-12-02 13:11 (made "
+    "2026-12-06); accepted with it (U8Y7FYGZVE), no new invitation."
+)
+RUN = [
+    ("Oliver O'Brien", "Accepted and invited (F7ZPVA7LL4)."),
+    ("Beatriz Gonçalves", REUSED),
+    ("Astrid Ødegaard", "Accepted and invited (N6MFGUMACR)."),
+    ("Çağla Şahin", "Accepted and invited (3VAZ4ZZKXP)."),
+    ("José Núñez", "Accepted and invited (9RREHMDRF4)."),
+    ("Mehmet Şahin", REUSED.replace("13:11", "19:13")),
+    ("Emeka Adeyemi", "Accepted and invited (3F5KHXVGF5)."),
+    ("Inês Gonçalves", "Accepted and invited (HUF3VQVZEA)."),
+    ("Gonçalo Gonçalves", "Accepted and invited (MHGVNL2999)."),
+    ("Małgorzata Nowak", REUSED.replace("Warehouse Team Lead", "Junior QA Analyst")),
+    ("Oğuz Öztürk", "Accepted and invited (8NAQ3DDKL2)."),
+    ("Anaïs Lefèvre", "Accepted and invited (R534F7UCX6)."),
+    ("Minh Trần", "Accepted and invited (VUE2UAYQC7)."),
+    ("Anaïs Bérenger", "Accepted and invited (L62T3N5CF8)."),
+]
+LONG_FAILURE = "SmartRecruiters refused the accept: " + "the order is locked for now " * 12
+
+
+class Counter(QObject):
+    """How many events of one type a widget received."""
+
+    def __init__(self, kind: QEvent.Type) -> None:
+        super().__init__()
+        self.kind = kind
+        self.count = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == self.kind:
+            self.count += 1
+        return False
+
+
+def dialog_of(qtbot: QtBot, total: int = 200, width: int = 760, height: int = 480) -> BatchDialog:
+    dialog = BatchDialog(total)
+    qtbot.addWidget(dialog)
+    dialog.resize(width, height)
+    show_exposed(qtbot, dialog)
+    return dialog
+
+
+def done(n: int, detail: str = "Accepted and invited.") -> Outcome:
+    return Outcome(f"o{n}", f"Candidate {n}", OutcomeKind.DONE, detail)
+
+
+def not_run(n: int) -> Outcome:
+    return Outcome(f"o{n}", f"Candidate {n}", OutcomeKind.SKIPPED, "Cancelled.", not_run=True)
+
+
+def turns(count: int) -> None:
+    """``count`` turns of the event loop: each runs the layouts and paints pending."""
+    for _ in range(count):
+        QApplication.processEvents()
+
+
+def test_a_list_filling_its_view_does_not_loop_on_its_scroll_bar(qtbot: QtBot) -> None:
+    """The scroll bar appeared as the rows reached the bottom, narrowing the last column; the
+    long lines wrapped anew, the bar went, the column widened… each step measuring every row:
+    a second batch's dialog spent seconds at a time in that loop (thousands of resizes)."""
+    dialog = dialog_of(qtbot)
+    resizes: list[int] = []
+    dialog.table.horizontalHeader().sectionResized.connect(lambda *_: resizes.append(1))
+    width = dialog.table.viewport().width()
+    for n, (name, detail) in enumerate(RUN, start=1):
+        dialog.add_outcome(n, Outcome(f"o{n}", name, OutcomeKind.DONE, detail))
+        turns(2)
+    turns(50)
+    assert dialog.model.rowCount() == len(RUN)
+    assert len(resizes) == 0
+    assert dialog.table.viewport().width() == width  # the rows leave the columns alone
+
+
+def test_a_cancel_lands_every_order_not_begun_as_one_block(qtbot: QtBot) -> None:
+    """A Cancel after 30 of 200 reports the other 170 in one turn: each used to come as a row
+    of its own, measured, with the progress bar repainting itself at once for each (0.4 s
+    holding the window)."""
+    dialog = dialog_of(qtbot)
+    for n in range(1, 31):
+        dialog.add_outcome(n, done(n))
+    dialog.show_waiting()
+    inserted: list[tuple[int, int]] = []
+    dialog.model.rowsInserted.connect(lambda _parent, first, last: inserted.append((first, last)))
+    bar_paints = Counter(QEvent.Type.Paint)
+    dialog.progress.installEventFilter(bar_paints)
+
+    dialog.request_cancel()
+    for n in range(31, 201):
+        dialog.add_outcome(n, not_run(n))
+    assert bar_paints.count == 0  # not yet: once the loop turns
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 200)
+    assert inserted == [(30, 199)]
+    assert dialog.progress.value() == 200
+    turns(2)
+    assert bar_paints.count <= 1
+    dialog.finished_all()
+    assert dialog.not_run_ids() == [f"o{n}" for n in range(31, 201)]
+    assert "Run the cancelled (170)" in dialog.retry_button.text()
+
+
+def test_only_the_rows_in_view_are_measured(qtbot: QtBot) -> None:
+    """A long failure wraps in full once it is in view; below the view, a row waits at the
+    height of one line (measuring each row as it came cost ~0.3 ms a row, every row again at
+    each column resize)."""
+    dialog = dialog_of(qtbot)
+    table = dialog.table
+    for n in range(1, 81):
+        dialog.add_outcome(n, done(n))
+    dialog.add_outcome(81, Outcome("o81", "Dev Rao", OutcomeKind.FAILED, LONG_FAILURE))
+    dialog.show_waiting()
+    one_line = table.rowHeight(0)
+    assert table.rowViewportPosition(80) > table.viewport().height()  # below the view
+    assert table.rowHeight(80) == one_line
+
+    table.scrollToBottom()
+    qtbot.waitUntil(lambda: table.rowHeight(80) > 2 * table.fontMetrics().lineSpacing())
+    # The one-line rows kept their height when measured: nothing jumps as they come in view.
+    assert {table.rowHeight(row) for row in range(80)} == {one_line}
+
+
+def test_a_retried_order_replaces_its_row_and_is_measured_again(qtbot: QtBot) -> None:
+    dialog = dialog_of(qtbot, total=3)
+    failed = Outcome("o2", "Candidate 2", OutcomeKind.FAILED, LONG_FAILURE)
+    for n, outcome in enumerate([done(1), failed, done(3)], start=1):
+        dialog.add_outcome(n, outcome)
+    dialog.finished_all()
+    tall = dialog.table.rowHeight(1)
+    assert tall > 2 * dialog.table.fontMetrics().lineSpacing()
+    assert dialog.failed_ids() == ["o2"]
+
+    dialog.start_run(1)
+    dialog.add_outcome(1, done(2))
+    dialog.finished_all()
+    assert [o.order_id for o in dialog.model.rows] == ["o1", "o2", "o3"]
+    assert dialog.failed_ids() == []
+    assert dialog.table.rowHeight(1) < tall
+    assert dialog.progress.value() == 1
+
+
+def test_a_wider_column_measures_the_rows_in_view_again(qtbot: QtBot) -> None:
+    dialog = dialog_of(qtbot, total=1, width=560)
+    dialog.add_outcome(1, Outcome("o1", "Dev Rao", OutcomeKind.FAILED, LONG_FAILURE))
+    dialog.finished_all()
+    narrow = dialog.table.rowHeight(0)
+    dialog.resize(780, 480)
+    qtbot.waitUntil(lambda: dialog.table.rowHeight(0) < narrow, timeout=5000)
