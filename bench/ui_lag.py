@@ -2,14 +2,15 @@
 syncs a large inbox, uploads reports and runs its batch, with and without ``gc.freeze``.
 
     python bench/ui_lag.py [--inbox 5000] [--batch 200] [--uploads 5] [--upload-mb 200]
-                           [--tab inbox|candidates]
+                           [--cancel-after 20] [--tab inbox|candidates]
 
 The real main window, session host and order board on the qasync loop, talking to a sandbox
 process (SR's 10 requests/s, Berke's burst ``--berke-burst`` per ``--berke-window-ms``). In
 order: idle (the baseline), the first full sync of ``--inbox`` orders, the same sync again
 (nothing changed), ``--uploads`` reports of ``--upload-mb`` MiB each (on orders completed
-first), and the window's create-accept-invite batch of ``--batch`` new orders (its plan run
-as a coordinator runs it: a click on Run once the plan is shown). For each: the
+first), the window's create-accept-invite batch of ``--batch`` new orders (its plan run
+as a coordinator runs it: a click on Run once the plan is shown), and a second such batch
+cancelled once ``--cancel-after`` outcomes are listed (0: none). For each: the
 heartbeat's lateness p50 / p99 / max and the full garbage collections that ran (count and
 longest). ``--tab candidates`` keeps the Candidates tab shown throughout (each change of an
 order regrouped every order while it was shown).
@@ -146,6 +147,18 @@ async def measure(sandbox: Sandbox, args: argparse.Namespace) -> dict[str, Any]:
             window.orders.controller.create_accept_invite(new),
             sandbox,
         )
+        new = [o.id for o in board.orders() if o.status is OrderStatus.NEW][: args.batch]
+        if args.cancel_after <= 0 or len(new) <= args.cancel_after:
+            return results
+        # Cancel reports every order not begun at once, in one turn of the loop.
+        window.orders.reselect(new)
+        answer_forms(window, click_after_ms=COORDINATOR_CLICK_MS, cancel_after=args.cancel_after)
+        await watch(
+            f"cancelled batch of {len(new)}",
+            results,
+            window.orders.controller.create_accept_invite(new),
+            sandbox,
+        )
     finally:
         await close_window(window, host)
     return results
@@ -170,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--upload-mb", type=int, default=200)
     parser.add_argument("--berke-burst", type=int, default=120)
     parser.add_argument("--berke-window-ms", type=int, default=10_000)
+    parser.add_argument("--cancel-after", type=int, default=20)
     parser.add_argument("--idle-seconds", type=float, default=2.0)
     parser.add_argument("--tab", choices=("inbox", "candidates"), default="inbox")
     parser.add_argument("--freeze", type=int, default=1, help=argparse.SUPPRESS)

@@ -85,9 +85,12 @@ async def open_window(
     return window, host
 
 
-def answer_forms(window: MainWindow, *, click_after_ms: int = 0) -> None:
+def answer_forms(
+    window: MainWindow, *, click_after_ms: int = 0, cancel_after: int | None = None
+) -> None:
     """Submit every form the Orders room's actions open (the batch's plan, say) with its
-    defaults, ``click_after_ms`` after it opened.
+    defaults, ``click_after_ms`` after it opened; with ``cancel_after``, click the batch's
+    Cancel once that many outcomes are listed.
 
     0 (for throughput) submits at the next turn of the loop: before the form is even painted,
     so its opening, the run it starts and their paints all fall in one turn, which no
@@ -97,10 +100,20 @@ def answer_forms(window: MainWindow, *, click_after_ms: int = 0) -> None:
     from PySide6.QtWidgets import QWidget
 
     from app.ui.common.validated_form import ValidatedForm
+    from app.ui.orders.batch_dialog import BatchDialog
 
     def opened(dialog: QWidget) -> None:
         if isinstance(dialog, ValidatedForm):
             QTimer.singleShot(click_after_ms, dialog.submit)
+        elif isinstance(dialog, BatchDialog) and cancel_after is not None:
+            batch = dialog
+
+            def listed(*_args: object) -> None:
+                if batch.model.rowCount() >= cancel_after and not batch.cancel_requested:
+                    # A click: from the loop, while the next order is under way.
+                    QTimer.singleShot(0, batch.request_cancel)
+
+            batch.model.rowsInserted.connect(listed)
 
     window.orders.controller.dialog_opened = opened
 
