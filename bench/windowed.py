@@ -108,10 +108,14 @@ def answer_forms(
         elif isinstance(dialog, BatchDialog) and cancel_after is not None:
             batch = dialog
 
+            def cancel() -> None:
+                if batch.running:  # it may have ended meanwhile
+                    batch.request_cancel()
+
             def listed(*_args: object) -> None:
                 if batch.model.rowCount() >= cancel_after and not batch.cancel_requested:
                     # A click: from the loop, while the next order is under way.
-                    QTimer.singleShot(0, batch.request_cancel)
+                    QTimer.singleShot(0, cancel)
 
             batch.model.rowsInserted.connect(listed)
 

@@ -243,7 +243,7 @@ def test_outcomes_of_a_batch_arriving_below_those_in_view_repaint_none_of_them(
 
     def arrives(n: int) -> None:
         dialog.add_outcome(n, outcome(n))
-        dialog.show_waiting()  # as the loop's next turn does
+        dialog.show_reported()  # as the loop's next turn does
 
     n = 0
     while below_the_view(view) == 0 or below_the_view(view) >= dialog.model.rowCount():

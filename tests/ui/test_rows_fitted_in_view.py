@@ -15,17 +15,18 @@ LONG = "a line long enough to wrap several times in a narrow column " * 4
 
 def fitted_table(qtbot: QtBot, texts: list[str]) -> tuple[QTableView, QStandardItemModel]:
     model = QStandardItemModel(0, 1)
-    for text in texts:
-        model.appendRow([QStandardItem(text)])
     view = QTableView()
     view.setModel(model)
     model.setParent(view)
     view.setWordWrap(True)
+    view.verticalHeader().setVisible(False)
     view.horizontalHeader().setStretchLastSection(True)
     RowsFittedInView(view)
     qtbot.addWidget(view)
     view.resize(300, 400)
     show_exposed(qtbot, view)
+    for text in texts:  # as a batch's outcomes come: into a table shown
+        model.appendRow([QStandardItem(text)])
     return view, model
 
 
@@ -35,7 +36,7 @@ def heights(view: QTableView) -> list[int]:
 
 def test_rows_are_fitted_as_they_come_in_view(qtbot: QtBot) -> None:
     view, _model = fitted_table(qtbot, [LONG] * 40)
-    qtbot.waitUntil(lambda: view.rowHeight(0) > 2 * view.fontMetrics().lineSpacing())
+    qtbot.waitUntil(lambda: view.rowHeight(0) > 2 * view.fontMetrics().lineSpacing(), timeout=5000)
     one_line = view.verticalHeader().defaultSectionSize()
     assert heights(view)[-1] == one_line  # far below the view: not measured yet
     view.scrollToBottom()  # End
@@ -58,3 +59,13 @@ def test_a_row_inserted_above_shifts_the_fitted_ones_with_it(qtbot: QtBot) -> No
     assert heights(view) == [tall, short]
     model.item(0, 0).setText("short now")  # measured again: its data changed
     assert heights(view) == [short, short]
+
+
+def test_a_row_never_in_view_is_measured_once_removals_bring_it_up(qtbot: QtBot) -> None:
+    """Rows removed above: the ones below take their places, and their measures with them;
+    a row never measured is measured as it lands in view, not taken for the one it replaced."""
+    view, model = fitted_table(qtbot, ["short"] * 30 + [LONG])
+    one_line = view.verticalHeader().defaultSectionSize()
+    assert view.rowHeight(30) == one_line  # below the view: not measured
+    model.removeRows(0, 30)
+    qtbot.waitUntil(lambda: view.rowHeight(0) > 2 * view.fontMetrics().lineSpacing(), timeout=5000)

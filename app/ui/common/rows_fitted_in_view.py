@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QSize, QTimer
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+    QTimer,
+)
 from PySide6.QtWidgets import QStyle, QStyleOptionViewItem, QTableView
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -12,12 +20,15 @@ class RowsFittedInView(QObject):
     """Fits each row of ``table`` to its contents (``resizeRowToContents``) once it is in view,
     and again when its data or the columns' widths change.
 
-    Measuring a row asks the model for every cell's data and lays its text out: ~0.3 ms a row.
-    A batch cancelled after 30 of 200 orders reports the other 170 in one turn of the loop, and
-    measuring each as it came held the window for 55 ms; a column dragged wider measured all
-    200 at every step. Rows out of view keep the height of one line of text (the most common
-    height) until they are scrolled to, so the scroll bar's range is right for most lists and
-    close for the rest.
+    Measuring a row asks the model for every cell's data and lays its text out: ~0.3 ms a row,
+    and a list of outcomes can grow by 170 rows in one turn of the loop (a batch cancelled).
+    Rows never yet in view have the height of one line of text (the most common one), so the
+    scroll bar's range is right for most lists and close for the rest. For a table whose
+    vertical header is hidden: a shown one may make a measured row taller than that line.
+
+    It keeps the vertical scroll bar always shown. Shown only when needed, the bar appearing
+    narrowed the columns, the rows wrapped anew and grew shorter, the bar went, the columns
+    widened... a loop with no end (a batch's outcomes spent seconds at a time in it).
     """
 
     def __init__(self, table: QTableView) -> None:
@@ -26,13 +37,12 @@ class RowsFittedInView(QObject):
         #: Rows measured at the columns' current widths and with their current data.
         self._fitted: set[int] = set()
         self._fitting = False
-        # A column's new width is not yet the one the table reads while it says it resized
-        # (sectionResized): the rows are measured at the next turn of the loop, once for a
-        # whole drag's worth of steps.
-        self._after_resize = QTimer(self)
-        self._after_resize.setSingleShot(True)
-        self._after_resize.setInterval(0)
-        self._after_resize.timeout.connect(self.refit)
+        # While a column says it resized (sectionResized), and while the viewport gets its
+        # Resize event, the table still reads the old widths: the rows are measured at the
+        # next turn of the loop, once for all the columns that one change resized.
+        self._refit_soon = self._zero_timer(self.refit)
+        self._fit_soon = self._zero_timer(self.fit_in_view)
+        table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         table.verticalHeader().setDefaultSectionSize(one_line_height(table))
         model = table.model()
         model.rowsInserted.connect(self._rows_inserted)
@@ -41,14 +51,26 @@ class RowsFittedInView(QObject):
         model.modelReset.connect(self.refit)
         model.layoutChanged.connect(self.refit)
         model.rowsMoved.connect(self.refit)
-        table.horizontalHeader().sectionResized.connect(lambda *_: self._after_resize.start())
+        table.horizontalHeader().sectionResized.connect(self._columns_resized)
         table.verticalScrollBar().valueChanged.connect(self.fit_in_view)
         table.viewport().installEventFilter(self)
 
+    def _zero_timer(self, slot: object) -> QTimer:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(0)
+        timer.timeout.connect(slot)
+        return timer
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize:
-            self.fit_in_view()  # taller: more rows in view
+            self._fit_soon.start()  # taller: more rows in view
         return False
+
+    def _columns_resized(self, *_args: object) -> None:
+        # Not connected to QTimer.start itself: its start(int) would take the column's
+        # number, the signal's first argument, for an interval.
+        self._refit_soon.start()
 
     def refit(self, *_args: object) -> None:
         """Every row is measured again, when it is in view."""
@@ -57,11 +79,11 @@ class RowsFittedInView(QObject):
 
     def fit_in_view(self, *_args: object) -> None:
         if self._fitting:
-            return  # the scroll below, answered here
+            return  # the scroll to the end below moved the bar: its loop goes on measuring
         self._fitting = True
         try:
             bar = self._table.verticalScrollBar()
-            at_end = 0 < bar.maximum() == bar.value()
+            at_end = bar.maximum() > 0 and bar.value() == bar.maximum()
             while self._fit_rows_in_view() and at_end:
                 # Taller rows pushed the end out of view: scrolled to the end (End, or the
                 # bar dragged down), the list stays there.
@@ -74,7 +96,9 @@ class RowsFittedInView(QObject):
         """Measures the rows in view not measured yet; False when there were none."""
         table = self._table
         count = table.model().rowCount()
-        row = max(table.rowAt(0), 0)
+        row = table.rowAt(0)
+        if row < 0:
+            return False  # no rows, or none at the top of the view
         bottom = table.viewport().height()
         measured = False
         # A row fitted taller pushes the next ones down: each position is read after it.
@@ -89,16 +113,16 @@ class RowsFittedInView(QObject):
     def _rows_inserted(self, parent: AnyIndex, first: int, last: int) -> None:
         if parent.isValid():
             return
-        moved = last - first + 1
-        self._fitted = {r if r < first else r + moved for r in self._fitted}
+        count = last - first + 1
+        self._fitted = {r if r < first else r + count for r in self._fitted}
         self.fit_in_view()
 
     def _rows_removed(self, parent: AnyIndex, first: int, last: int) -> None:
         if parent.isValid():
             return
-        moved = last - first + 1
+        count = last - first + 1
         self._fitted = {
-            r if r < first else r - moved for r in self._fitted if not first <= r <= last
+            r if r < first else r - count for r in self._fitted if not first <= r <= last
         }
         self.fit_in_view()
 
@@ -108,7 +132,8 @@ class RowsFittedInView(QObject):
 
 
 def one_line_height(table: QTableView) -> int:
-    """The height ``resizeRowToContents`` gives a row of one line of text in ``table``."""
+    """The height ``resizeRowToContents`` gives a row of one line of text in ``table`` (its
+    vertical header hidden)."""
     option = QStyleOptionViewItem()
     option.initFrom(table)
     option.features = QStyleOptionViewItem.ViewItemFeature.HasDisplay

@@ -60,16 +60,23 @@ class OutcomeTableModel(RowsTableModel[Outcome]):
         return None
 
     def put(self, outcomes: list[Outcome]) -> None:
-        """Add each order's outcome, or replace its earlier one (a retry); the new ones land
-        as one block of rows."""
+        """Add each order's outcome, or replace its earlier one (a retry): the new ones land
+        as one block of rows, the replaced ones as one change."""
         positions = {known.order_id: position for position, known in enumerate(self.rows)}
         new: dict[str, Outcome] = {}
+        replaced: list[int] = []
         for outcome in outcomes:
             position = positions.get(outcome.order_id)
             if position is None:
                 new[outcome.order_id] = outcome
             else:
-                self.replace_row(position, outcome)
+                self.rows[position] = outcome
+                replaced.append(position)
+        if replaced:
+            last_column = len(self.HEADERS) - 1
+            self.dataChanged.emit(
+                self.index(min(replaced), 0), self.index(max(replaced), last_column)
+            )
         self.append_rows(list(new.values()))
 
 
@@ -97,11 +104,11 @@ class BatchDialog(QDialog):
         self.progress.setRange(0, total)
         self.progress.setValue(0)
         self._done = 0
-        self._waiting: list[Outcome] = []
-        self._show_waiting = QTimer(self)
-        self._show_waiting.setSingleShot(True)
-        self._show_waiting.setInterval(0)
-        self._show_waiting.timeout.connect(self.show_waiting)
+        self._reported: list[Outcome] = []  # reported, not shown yet
+        self._show_reported_soon = QTimer(self)
+        self._show_reported_soon.setSingleShot(True)
+        self._show_reported_soon.setInterval(0)
+        self._show_reported_soon.timeout.connect(self.show_reported)
         self.model = OutcomeTableModel(jobs or {}, self)
         self.table = self._outcome_table()
         self.buttons = QDialogButtonBox()
@@ -128,7 +135,8 @@ class BatchDialog(QDialog):
         self.resize(min(960, screen.width() - 40), min(480, int(screen.height() * 0.8)))
 
     def _outcome_table(self) -> LocalRepaintTableView:
-        # Each outcome adds a row: a plain QTableView repainted every row shown (~8 ms each).
+        # Rows added below those in view repaint nothing (a plain QTableView repainted every
+        # row shown for each, ~8 ms).
         table = LocalRepaintTableView()
         table.setObjectName("batchOutcomes")
         CutTextTips(table)
@@ -138,14 +146,9 @@ class BatchDialog(QDialog):
         table.setWordWrap(True)
         table.verticalHeader().setVisible(False)
         # Rows grow to their wrapped text: a failure is read in full, not in a tooltip. Only
-        # the rows in view are measured (ResizeToContents measured every row on every change,
-        # ~40 ms per outcome late in a batch of 200; then each row as it came: a Cancel's 170
-        # at once, ~55 ms).
+        # the rows in view are measured: measuring every row on every change cost ~40 ms per
+        # outcome late in a batch of 200.
         RowsFittedInView(table)
-        # The bar always there: appearing as the rows filled the view, it narrowed the last
-        # column, which wrapped the rows anew, which could hide it again, and so on (a
-        # second batch's dialog spent seconds at a time in that loop; ui_lag.py).
-        table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         table.setColumnWidth(0, 170)
         table.setColumnWidth(1, 170)
@@ -155,6 +158,8 @@ class BatchDialog(QDialog):
     @property
     def running(self) -> bool:
         return not self.close_button.isEnabled()
+
+    # The ids below are of the outcomes shown: finished_all shows every one reported.
 
     def failed_ids(self) -> list[str]:
         return [o.order_id for o in self.model.rows if o.kind is OutcomeKind.FAILED]
@@ -178,9 +183,9 @@ class BatchDialog(QDialog):
 
     def start_run(self, total: int) -> None:
         """A run (the first, or a retry) of ``total`` orders begins."""
+        self.show_reported()  # the last run's outcomes, counted against the last run's total
         self.total = total
         self.cancel_requested = False
-        self.show_waiting()  # a run's last outcomes, before the next run's count
         self._done = 0
         self.progress.setRange(0, total)
         self.progress.setValue(0)
@@ -193,21 +198,22 @@ class BatchDialog(QDialog):
         # Shown once per turn of the loop: a Cancel reports every order not begun in one turn
         # (170 rows inserted one by one, with the bar repainting itself at once for each new
         # value, held the window for 0.4 s).
-        self._waiting.append(outcome)
+        self._reported.append(outcome)
         self._done = done
-        self._show_waiting.start()
+        if not self._show_reported_soon.isActive():
+            self._show_reported_soon.start()
 
-    def show_waiting(self) -> None:
+    def show_reported(self) -> None:
         """The outcomes reported since the last turn of the loop, and the progress, shown."""
-        self._show_waiting.stop()
-        waiting, self._waiting = self._waiting, []
-        self.model.put(waiting)
+        self._show_reported_soon.stop()
+        reported, self._reported = self._reported, []
+        self.model.put(reported)
         self.progress.setValue(self._done)
         if not self.cancel_requested:
             self.label.setText(f"{self._done} of {self.total} orders…")
 
     def finished_all(self) -> None:
-        self.show_waiting()
+        self.show_reported()
         counts = {kind: sum(1 for o in self.model.rows if o.kind is kind) for kind in OutcomeKind}
         self.label.setText(
             f"Finished: {counts[OutcomeKind.DONE]} done, {counts[OutcomeKind.FAILED]} failed, "
