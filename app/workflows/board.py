@@ -80,6 +80,7 @@ from app.workflows.order_sync import fetch_changes, left_out_text
 from app.workflows.outbox import ResumeReport, is_permanent, resume_pending, retry_step
 from app.workflows.refusals import (
     EXPECTED_ERRORS,
+    REJECT_SENT_AGAIN,
     ActionNotAllowedError,
     CooldownError,
     NothingToDeliverError,
@@ -106,12 +107,6 @@ log = logging.getLogger(__name__)
 CLOSING = (
     "This connection is closing (the connection settings changed, or the app is quitting): "
     "what was under way finishes first."
-)
-
-#: After a reject SmartRecruiters could not take now (a 503, a 429): it waits, and goes.
-REJECT_SENT_AGAIN = (
-    "The reject is sent again automatically (see the order's activity); until it has gone, "
-    "nothing that takes the order on can be done."
 )
 
 DEFAULT_POLL_SECONDS = 60

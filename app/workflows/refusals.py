@@ -79,5 +79,12 @@ ACCEPT_SENT_AGAIN = (
 )
 
 
+#: After a reject SmartRecruiters could not take now (a 503, a 429): it waits, and goes.
+REJECT_SENT_AGAIN = (
+    "The reject is sent again automatically (see the order's activity); until it has gone, "
+    "nothing that takes the order on can be done."
+)
+
+
 #: What a board call may fail with that the coordinator is told in words.
 EXPECTED_ERRORS = (ApiError, ActionNotAllowedError, StepDeferredError)

@@ -21,7 +21,7 @@ from app.domain.journal_terms import LinkedAssessment, StepKind, StepState
 from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import AcceptRequest, AssessmentOrder, OrderStatus, RejectRequest
 from app.workflows.batch import OutcomeKind, PlanKind
-from app.workflows.board import REJECT_SENT_AGAIN, OrderBoard
+from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
 from app.workflows.order_actions import (
     REJECT_WAITING,
@@ -31,7 +31,7 @@ from app.workflows.order_actions import (
     reuse_assessment,
 )
 from app.workflows.outbox import resume_pending, retry_step
-from app.workflows.refusals import ActionNotAllowedError, StepRefusedError
+from app.workflows.refusals import REJECT_SENT_AGAIN, ActionNotAllowedError, StepRefusedError
 from app.workflows.steps import execute, run_step
 from tests.integration.helpers import RealNetwork, new_order_body
 from tests.integration.test_close_the_loop import with_board

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import Shiboken
 
-from app.clients.errors import ApiError, Service, ValidationApiError
+from app.clients.errors import ApiError, ServerError, Service, ValidationApiError
 from app.domain.assessment_prefill import stable_candidate_id
 from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
 from app.domain.journal import AcceptStep, CreateAssessmentStep, InviteStep, RejectStep
@@ -48,7 +48,7 @@ from app.views.inbox_columns import INBOX
 from app.workflows.batch import PlanKind
 from app.workflows.board import OrderBoard, SyncOutcome
 from app.workflows.desk import Desk
-from app.workflows.refusals import ActionNotAllowedError
+from app.workflows.refusals import REJECT_SENT_AGAIN, ActionNotAllowedError
 from tests.integration.helpers import new_order_body
 from tests.ui.conftest import connect, make_desk, show_exposed
 from tests.ui.paints import Paints, painted_by
@@ -1915,3 +1915,205 @@ def test_why_an_order_menu_entry_is_off_is_read_whole(window: MainWindow, qtbot:
     assert message == reject.statusTip()
     room = window.connection_label.geometry().left() - 8
     assert bar.fontMetrics().horizontalAdvance(message) <= room, message
+
+
+def refusing_reject(
+    window: MainWindow, refused: list[str], status: int, error: type[ApiError] = ApiError
+) -> list[str]:
+    """SmartRecruiters answers ``status`` (an ``error``) to the next reject of each order in
+    ``refused``; returns the orders whose reject reached it, in order."""
+    sr = desk_of(window).session.sr
+    real_reject = sr.reject_order
+    calls: list[str] = []
+
+    async def reject_once_refused(order_id: str, **kwargs: Any) -> AssessmentOrder:
+        calls.append(order_id)
+        if order_id in refused:
+            refused.remove(order_id)
+            raise error(
+                Service.SMARTRECRUITERS,
+                http_status=status,
+                service_message="The order is locked by another process.",
+            )
+        return await real_reject(order_id, **kwargs)
+
+    sr.reject_order = reject_once_refused  # type: ignore[method-assign]
+    return calls
+
+
+def test_a_refused_reject_stays_in_its_dialog_with_the_reason(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """The dialog closed as it sent: a refusal came after, in a box, and the reason typed was
+    gone. Now it stays, busy, until SmartRecruiters answers; a refusal shows in it."""
+    dialogs = Dialogs(window)
+    order = add_test_order(window, qtbot, first="Ines", last="Moreau")
+    calls = refusing_reject(window, [order.id], 400)
+    window.orders.controller.actions[OrderAction.REJECT].trigger()
+    dialog = dialogs.wait_for(qtbot, RejectDialog)
+    assert isinstance(dialog, RejectDialog)
+    dialog.reason.setPlainText("The candidate withdrew.")
+    dialog.ok.click()
+    assert dialog.is_busy()
+    assert dialog.ok.text() == "Rejecting…"
+    assert not dialog.reason.isEnabled()
+    dialog.reject()  # Esc, or the window's close button: ignored while it is asked
+    assert dialog.isVisible()
+    qtbot.waitUntil(dialog.server_error.isVisible)
+    said = dialog.server_error.text()
+    assert "Ines Moreau: " in said
+    assert "The order is locked by another process." in said
+    assert dialog.isVisible()
+    assert dialog.reason_text() == "The candidate withdrew."
+    assert dialog.ok.isEnabled()
+    assert dialog.ok.text() == "Reject order"
+    assert current(window, order.id).status is OrderStatus.NEW
+
+    dialog.ok.click()  # again: SmartRecruiters takes it this time
+    qtbot.waitUntil(lambda: closed(dialog))
+    assert calls == [order.id, order.id]
+    assert current(window, order.id).status is OrderStatus.REJECTED
+    finish(qtbot, window.orders.controller.wait_idle())
+
+
+def test_a_reject_of_several_keeps_only_the_refused_ones(window: MainWindow, qtbot: QtBot) -> None:
+    dialogs = Dialogs(window)
+    one = add_test_order(window, qtbot, first="Jon", last="Aas")
+    two = add_test_order(window, qtbot, first="Kim", last="Berg")
+    calls = refusing_reject(window, [two.id], 400)
+    select_orders(window, [one.id, two.id])
+    window.orders.controller.actions[OrderAction.REJECT].trigger()
+    dialog = dialogs.wait_for(qtbot, RejectDialog)
+    assert isinstance(dialog, RejectDialog)
+    assert dialog.ok.text() == "Reject 2 orders"
+    dialog.reason.setPlainText("Position filled.")
+    dialog.ok.click()
+    qtbot.waitUntil(dialog.server_error.isVisible)
+    assert dialog.server_error.text().startswith("Not rejected:")
+    assert "Kim Berg: " in dialog.server_error.text()
+    assert "Jon Aas" not in dialog.server_error.text()
+    assert dialog.ok.text() == "Reject order"  # the one refused, not both again
+    assert "Rejects 1 order:" in dialog.who.text()
+    assert "Jon Aas" not in dialog.who.text()
+    assert current(window, one.id).status is OrderStatus.REJECTED
+
+    dialog.ok.click()
+    qtbot.waitUntil(lambda: closed(dialog))
+    assert sorted(calls) == sorted([one.id, two.id, two.id])  # Jon's reject sent once
+    assert current(window, two.id).status is OrderStatus.REJECTED
+    finish(qtbot, window.orders.controller.wait_idle())
+
+
+def test_a_reject_left_waiting_closes_its_dialog_saying_it_goes_by_itself(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """A 503: the reject waits in the journal and is sent again by itself. Left open, the
+    dialog's Reject would be refused as under way: it closes, and says so."""
+    dialogs = Dialogs(window)
+    order = add_test_order(window, qtbot, first="Lea", last="Roth")
+    gate = asyncio.Event()
+    sr = desk_of(window).session.sr
+    refusing_reject(window, [order.id], 503, ServerError)
+    answer_503 = sr.reject_order
+
+    async def held(order_id: str, **kwargs: Any) -> AssessmentOrder:
+        await gate.wait()
+        return await answer_503(order_id, **kwargs)
+
+    sr.reject_order = held  # type: ignore[method-assign]
+    window.orders.controller.actions[OrderAction.REJECT].trigger()
+    dialog = dialogs.wait_for(qtbot, RejectDialog)
+    assert isinstance(dialog, RejectDialog)
+    dialog.reason.setPlainText("Duplicate order.")
+    shown = len(window.orders.controller.messages.shown)
+    dialog.ok.click()
+    qtbot.waitUntil(lambda: bool(desk_of(window).journal.entries(order.id)))  # on its way
+    assert dialog.isVisible()
+    assert dialog.is_busy()
+    gate.set()
+    qtbot.waitUntil(lambda: closed(dialog))
+    said = window.orders.controller.messages.shown[shown:]
+    assert [title for title, _text in said] == ["Reject order"]
+    assert said[0][1].startswith("Waiting, sent again by itself:\n\nLea Roth: ")
+    assert said[0][1].endswith(REJECT_SENT_AGAIN)
+    for box in window.findChildren(QMessageBox):
+        box.close()
+    finish(qtbot, window.orders.controller.wait_idle())
+
+
+def test_a_reject_refused_for_one_and_left_waiting_for_another_says_both(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """The one left waiting goes by itself: it is said apart, and not offered again."""
+    dialogs = Dialogs(window)
+    one = add_test_order(window, qtbot, first="Mia", last="Lund")
+    two = add_test_order(window, qtbot, first="Noa", last="Lund")
+    refusing_reject(window, [one.id], 400)
+    sr = desk_of(window).session.sr
+    refused_400 = sr.reject_order
+
+    async def two_unavailable(order_id: str, **kwargs: Any) -> AssessmentOrder:
+        if order_id == two.id:
+            raise ServerError(Service.SMARTRECRUITERS, http_status=503)
+        return await refused_400(order_id, **kwargs)
+
+    sr.reject_order = two_unavailable  # type: ignore[method-assign]
+    select_orders(window, [one.id, two.id])
+    window.orders.controller.actions[OrderAction.REJECT].trigger()
+    dialog = dialogs.wait_for(qtbot, RejectDialog)
+    assert isinstance(dialog, RejectDialog)
+    dialog.reason.setPlainText("Position filled.")
+    dialog.ok.click()
+    qtbot.waitUntil(dialog.server_error.isVisible)
+    text = dialog.server_error.text()
+    refused, waiting = text.split("Waiting, sent again by itself:")
+    assert refused.startswith("Not rejected:")
+    assert "Mia Lund: " in refused
+    assert "Noa Lund: " in waiting
+    assert "Mia" not in waiting
+    assert dialog.ok.text() == "Reject order"
+    assert "Rejects 1 order:" in dialog.who.text()
+    assert "Noa" not in dialog.who.text()
+    assert dialog.windowTitle() == "Reject — Mia Lund"
+    assert StepKind.REJECT in board_of(window).state(two.id).pending
+    assert dialog.focusWidget() is dialog.reason  # to edit the reason, or send it again
+
+
+def test_an_error_of_ours_midway_says_what_became_of_each_order(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """A fault of ours on the second of three stopped the rest: the first was rejected, the
+    third never sent (offered again), and the dialog is not left busy."""
+    dialogs = Dialogs(window)
+    ids = [add_test_order(window, qtbot, first=f"Ola{n}", last="Nes").id for n in range(3)]
+    sr = desk_of(window).session.sr
+    real_reject = sr.reject_order
+    calls: list[str] = []
+
+    async def broken_on_the_second(order_id: str, **kwargs: Any) -> AssessmentOrder:
+        calls.append(order_id)
+        if len(calls) == 2:
+            raise RuntimeError("a fault of ours")
+        return await real_reject(order_id, **kwargs)
+
+    sr.reject_order = broken_on_the_second  # type: ignore[method-assign]
+    select_orders(window, ids)
+    window.orders.controller.actions[OrderAction.REJECT].trigger()
+    dialog = dialogs.wait_for(qtbot, RejectDialog)
+    assert isinstance(dialog, RejectDialog)
+    dialog.reason.setPlainText("Duplicate orders.")
+    dialog.ok.click()
+    qtbot.waitUntil(lambda: not dialog.is_busy())
+    assert len(calls) == 2
+    rejected = calls[0]
+    never_sent = next(i for i in ids if i not in calls)
+    assert current(window, rejected).status is OrderStatus.REJECTED
+    assert dialog.isVisible()
+    said = dialog.server_error.text()
+    assert said.startswith("Not rejected:")
+    assert f"{current(window, never_sent).candidate.full_name}: Not sent" in said
+    assert dialog.ok.text() == "Reject order"  # the third; the second's step goes by itself
+    dialog.ok.click()
+    qtbot.waitUntil(lambda: closed(dialog))
+    assert current(window, never_sent).status is OrderStatus.REJECTED
+    finish(qtbot, window.orders.controller.wait_idle())

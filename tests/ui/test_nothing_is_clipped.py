@@ -268,6 +268,11 @@ def test_what_a_dialog_names_never_pushes_it_off_the_screen(qtbot: QtBot) -> Non
 
     many = [order(n, f"Candidate{n}") for n in range(40)]
     _on_screen(qtbot, RejectDialog(many))
+    refused = RejectDialog(many)  # and SmartRecruiters refused every one of them
+    why = "\n\n".join(f"Candidate{n}: refused, and why" for n in range(40))
+    refused.show_refusals(why, many)
+    _on_screen(qtbot, refused)
+    assert refused.ok.isVisible()
     for name in ("A" * 5000, ("Lorem ipsum " * 420)[:5000]):
         long_named = order(7, name)
         _on_screen(qtbot, AcceptDialog(long_named, link()))

@@ -30,6 +30,7 @@ from app.views.bulk_summary import bulk_line
 from app.workflows.refusals import (
     ACCEPT_SENT_AGAIN,
     EXPECTED_ERRORS,
+    REJECT_SENT_AGAIN,
     ActionNotAllowedError,
     AlreadyInvitedError,
     CooldownError,
@@ -457,6 +458,9 @@ class OrderActionsController(QObject):
             dialog.set_busy(False)
 
     async def reject(self, order_ids: list[str]) -> None:
+        """The reject dialog: open, busy, until SmartRecruiters answers. Orders refused stay
+        in it, said why, with the reason kept; once it closes, Berke's assessments of the
+        orders rejected are offered for deletion."""
         from app.ui.orders.order_dialogs import RejectDialog
 
         board = self._board()
@@ -466,20 +470,72 @@ class OrderActionsController(QObject):
         if not rejectable:
             return
         dialog = RejectDialog(rejectable, self._parent, left_out=line.unable)
-        if not await self._open(dialog, run_dialog(dialog)):
-            return
-        failures = await board.reject([o.id for o in rejectable], reason=dialog.reason_text())
-        self.update_state()
-        if failures:
-            names = {o.id: o.candidate.full_name for o in rejectable}
-            text = "\n\n".join(f"{names[order_id]}: {error}" for order_id, error in failures)
-            self.messages.error("Reject order", text)
-        failed = {order_id for order_id, _error in failures}
+        names = {o.id: o.candidate.full_name for o in rejectable}
+        left = [o.id for o in rejectable]  # still to reject: all, then those refused
+        rejected: set[str] = set()
+
+        def after_try(failures: dict[str, str]) -> None:
+            """What became of each order tried, as the board now knows it (after an error of
+            ours too, which stopped the rest): rejected; left waiting in the journal, sent
+            again by itself; refused but still rejectable, offered again; or not rejectable
+            any more (gone, completed elsewhere), said once."""
+            nonlocal left
+            tried = left
+            for order_id in tried:
+                order = board.order(order_id)
+                if order is not None and order.status is OrderStatus.REJECTED:
+                    rejected.add(order_id)
+            rest = [i for i in tried if i not in rejected]
+            waiting = [i for i in rest if StepKind.REJECT in board.state(i).pending]
+            left = [
+                i
+                for i in rest
+                if i not in waiting and board.why_not(OrderAction.REJECT, [i]) is None
+            ]
+            final = [i for i in rest if i not in waiting and i not in left]
+
+            def said(heading: str, ids: list[str], otherwise: Callable[[str], str]) -> str:
+                lines = [f"{names[i]}: {failures.get(i) or otherwise(i)}" for i in ids]
+                return "\n\n".join([heading, *lines]) if ids else ""
+
+            text = "\n\n".join(
+                part
+                for part in (
+                    said("Not rejected:", left, lambda _i: "Not sent: an error stopped it."),
+                    said("Waiting, sent again by itself:", waiting, lambda _i: REJECT_SENT_AGAIN),
+                    said(
+                        "Cannot be rejected now:",
+                        final,
+                        lambda i: board.why_not(OrderAction.REJECT, [i]) or "",
+                    ),
+                )
+                if part
+            )
+            if left:
+                dialog.show_refusals(text, [o for o in rejectable if o.id in left])
+                return
+            dialog.finish()
+            if text:
+                self.messages.error("Reject order", text)
+            elif rejected:
+                done = ", ".join(names[i] for i in tried if i in rejected)
+                self.messages.note(f"Rejected: {done}.")
+
+        async def send() -> None:
+            failures: dict[str, str] = {}
+            try:
+                failures = dict(await board.reject(left, reason=dialog.reason_text()))
+            finally:  # an error of ours too: the handler says it, the dialog what became
+                self.update_state()
+                after_try(failures)
+
+        dialog.submitted.connect(lambda: self.spawn(send()))
+        await self._open(dialog, run_dialog(dialog))
         asked: set[str] = set()  # an assessment two of them share is asked about once
         for order in rejectable:
             link = board.link(order.id)
             if (
-                order.id not in failed
+                order.id in rejected
                 and link is not None
                 and link.source_candidate_id.casefold() not in asked
                 and board.why_not(OrderAction.DELETE_IN_BERKE, [order.id]) is None

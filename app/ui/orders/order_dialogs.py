@@ -273,7 +273,14 @@ class AcceptDialog(QDialog):
 
 class RejectDialog(QDialog):
     """Reject with a reason. Says what a rejection means for the customer before it is sent,
-    which orders it rejects, and why not the others selected."""
+    which orders it rejects, and why not the others selected.
+
+    Like AcceptDialog it does not call SmartRecruiters: Reject emits ``submitted`` and the
+    dialog stays open, busy, until the controller says how it went: ``finish`` closes it, and
+    ``show_refusals`` says which orders were not rejected and why, with the reason kept, to
+    reject those again or cancel (closed at once, a refused reject lost the reason typed)."""
+
+    submitted = Signal()
 
     def __init__(
         self,
@@ -286,12 +293,13 @@ class RejectDialog(QDialog):
         self.setObjectName("rejectDialog")
         who = orders[0].candidate.full_name if len(orders) == 1 else f"{len(orders)} orders"
         self.setWindowTitle(f"Reject — {who}")
+        self._who_area: QScrollArea | None = None
         if len(orders) == 1 and not left_out:
             self.who = who_label(orders[0], "rejectWho")
             who_part: QWidget = self.who
         else:
             self.who = plain_label(_reject_list(orders, left_out or []), "rejectWho")
-            who_part = _scrolling(self.who, self)
+            who_part = self._who_area = _scrolling(self.who, self)
         explanation = rich_label(
             "<b>Rejecting cannot be undone.</b><br>The customer gets 1 credit back. An "
             "auto-triggered order is sent only once: after a rejection the recruiter must "
@@ -306,11 +314,18 @@ class RejectDialog(QDialog):
         self.reason.setFixedHeight(90)
         self.reason.setToolTip(f"Up to {MESSAGE_MAX:,} characters")
         self.reason_limit = LimitLine("rejectReasonLimit", "The reason")
+        self._busy = False
+        self.server_error = plain_label("", "rejectServerError")
+        self.server_error.setStyleSheet("color: #b3261e")
+        # Forty orders refused are forty lines: they scroll, the buttons stay on the screen.
+        self._server_error_area = _scrolling(self.server_error, self, "rejectServerErrorScroll")
+        self._server_error_area.hide()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText("Reject order" if len(orders) == 1 else f"Reject {len(orders)} orders")
+        self._ok_text = _reject_button_text(len(orders))
+        self.ok.setText(self._ok_text)
         self.reason.textChanged.connect(self._follow)
         self._follow()
         # Rejecting cannot be undone: with OK the default, an Enter on the scrolling list of
@@ -331,6 +346,7 @@ class RejectDialog(QDialog):
         layout.addWidget(plain_label("Reason:", wrap=False))
         layout.addWidget(self.reason)
         layout.addWidget(self.reason_limit)
+        layout.addWidget(self._server_error_area)
         layout.addWidget(self.buttons)
         self.resize(520, self.sizeHint().height())
 
@@ -343,28 +359,86 @@ class RejectDialog(QDialog):
         text = self.reason.toPlainText()
         self.reason_limit.follow(text)
         # A reason is required, and it must fit: a long one is refused here, never cut.
-        self.ok.setEnabled(bool(text.strip()) and not self.reason_limit.too_long)
+        fits = bool(text.strip()) and not self.reason_limit.too_long
+        self.ok.setEnabled(fits and not self._busy)
 
     def accept(self) -> None:
-        if self.ok.isEnabled():  # Ctrl+Enter too
-            super().accept()
+        """Reject, Ctrl+Enter, or a caller: handed on once (``submitted``), never with a
+        reason missing or too long, nor while an answer is awaited."""
+        if self.ok.isEnabled():
+            self.set_busy(True)
+            self.submitted.emit()
+
+    def set_busy(self, busy: bool) -> None:
+        """While SmartRecruiters is asked: the button says so, the reason is locked, and the
+        dialog does not close (the calls go on whatever the dialog does)."""
+        self._busy = busy
+        self.ok.setText("Rejecting…" if busy else self._ok_text)
+        self.reason.setEnabled(not busy)
+        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setEnabled(not busy)  # it could not stop what is on its way
+        if busy:
+            self._server_error_area.hide()
+        self._follow()
+
+    def is_busy(self) -> bool:
+        return self._busy
+
+    def show_refusals(self, text: str, left: list[AssessmentOrder]) -> None:
+        """Some orders were not rejected (``text`` says which, and why): said here, the reason
+        kept; Reject now rejects those ``left`` (the list says which)."""
+        self._ok_text = _reject_button_text(len(left))
+        if self._who_area is not None:
+            self.who.setText(_reject_list(left, []))
+            if len(left) > 1:
+                self.setWindowTitle(f"Reject — {len(left)} orders")
+            else:
+                self.setWindowTitle(f"Reject — {left[0].candidate.full_name}")
+        self.server_error.setText(text)
+        # Two lists now: each has a fifth of the screen, so that the buttons stay on it.
+        _fit_to_label(self._server_error_area, self, share=5)
+        if self._who_area is not None:
+            _fit_to_label(self._who_area, self, share=5)
+        self._server_error_area.show()
+        self.set_busy(False)
+        self.reason.setFocus(Qt.FocusReason.OtherFocusReason)  # to edit it, or Ctrl+Enter
+
+    def finish(self) -> None:
+        """Every order went (rejected, or left to be sent again by itself): closed, accepted."""
+        self._busy = False
+        super().accept()
+
+    def reject(self) -> None:
+        if not self._busy:
+            super().reject()
 
     def reason_text(self) -> str:
         return self.reason.toPlainText().strip()
 
 
-def _scrolling(label: QLabel, dialog: QDialog) -> QScrollArea:
+def _scrolling(label: QLabel, dialog: QDialog, name: str = "rejectWhoScroll") -> QScrollArea:
     """``label`` in a box that scrolls past a third of the screen: 40 orders rejected made
     the dialog 850 px tall, its buttons below an 800 px screen."""
     area = QScrollArea(dialog)
-    area.setObjectName("rejectWhoScroll")
+    area.setObjectName(name)
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setWidget(label)
-    room = available_room(dialog).height() // 3
-    area.setMaximumHeight(min(room, label.sizeHint().height() + 4))
-    area.setMinimumHeight(min(room, label.sizeHint().height() + 4))
+    _fit_to_label(area, dialog)
     return area
+
+
+def _fit_to_label(area: QScrollArea, dialog: QDialog, share: int = 3) -> None:
+    """As tall as its label's text, up to a ``share``-th of the screen."""
+    label = area.widget()
+    assert label is not None
+    height = min(available_room(dialog).height() // share, label.sizeHint().height() + 4)
+    area.setMaximumHeight(height)
+    area.setMinimumHeight(height)
+
+
+def _reject_button_text(count: int) -> str:
+    return "Reject order" if count == 1 else f"Reject {count} orders"
 
 
 def _reject_list(orders: list[AssessmentOrder], left_out: list[tuple[AssessmentOrder, str]]) -> str:
