@@ -85,7 +85,42 @@ def _submit_shortcuts(dialog: QDialog, buttons: QDialogButtonBox) -> None:
 SEND_ANYWAY = "&Send this URL anyway: I have checked the warnings above"
 
 
-class AcceptDialog(QDialog):
+class AnswerAwaitedDialog(QDialog):
+    """A dialog that calls nothing itself: its OK (or Ctrl+Enter) hands on what was typed
+    (``submitted``) once, and the dialog stays open, busy, until the controller says how the
+    call went: ``finish`` closes it, and a refusal shows in it with what was typed kept.
+    While busy it does not close: the call goes on whatever the dialog does."""
+
+    submitted = Signal()
+    ok: QPushButton  # enabled only when what was typed may be sent, and not while busy
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._busy = False
+
+    def accept(self) -> None:
+        if self.ok.isEnabled():
+            self.set_busy(True)
+            self.submitted.emit()
+
+    def set_busy(self, busy: bool) -> None:
+        """Says it on the button and locks the inputs (the subclass knows which)."""
+        raise NotImplementedError
+
+    def is_busy(self) -> bool:
+        return self._busy
+
+    def finish(self) -> None:
+        """The call went through: closed, accepted."""
+        self._busy = False
+        super().accept()
+
+    def reject(self) -> None:
+        if not self._busy:
+            super().reject()
+
+
+class AcceptDialog(AnswerAwaitedDialog):
     """Accept the SR order with the assessment URL and an editable message to the candidate.
 
     The URL is checked as the preview checks it (it opens without the preview, Ctrl+Shift+A):
@@ -96,8 +131,6 @@ class AcceptDialog(QDialog):
     busy, until the controller says how the call went: ``finish`` closes it, and a refusal
     (``show_server_error``) shows in it with the messages typed kept (closed at once, a
     refused accept lost them)."""
-
-    submitted = Signal()
 
     def __init__(
         self,
@@ -132,7 +165,6 @@ class AcceptDialog(QDialog):
         )
         for edit in (self.message, self.to_candidate):
             edit.setToolTip(f"Up to {MESSAGE_MAX:,} characters")
-        self._busy = False
         self.server_error = plain_label("", "acceptServerError")
         self.server_error.setStyleSheet("color: #b3261e")
         self.server_error.hide()
@@ -227,13 +259,6 @@ class AcceptDialog(QDialog):
         else:
             self.ok.setToolTip("")
 
-    def accept(self) -> None:
-        """Accept order, Ctrl+Enter, or a caller: handed on once (``submitted``), never with a
-        text that does not fit, nor a URL refused or unticked, nor while an answer is awaited."""
-        if self.ok.isEnabled():
-            self.set_busy(True)
-            self.submitted.emit()
-
     def set_busy(self, busy: bool) -> None:
         """While SmartRecruiters is asked: the button says so, the inputs are locked, and the
         dialog does not close (the call goes on whatever the dialog does)."""
@@ -245,24 +270,12 @@ class AcceptDialog(QDialog):
             self.server_error.hide()
         self._follow()
 
-    def is_busy(self) -> bool:
-        return self._busy
-
     def show_server_error(self, message: str) -> None:
         """The accept was refused or failed: said here, what was typed kept, to try again or
         cancel."""
         self.server_error.setText(message)
         self.server_error.show()
         self.set_busy(False)
-
-    def finish(self) -> None:
-        """SmartRecruiters accepted the order: closed, accepted."""
-        self._busy = False
-        super().accept()
-
-    def reject(self) -> None:
-        if not self._busy:
-            super().reject()
 
     def message_text(self) -> str:
         return self.message.text().strip()
@@ -271,7 +284,7 @@ class AcceptDialog(QDialog):
         return self.to_candidate.toPlainText().strip()
 
 
-class RejectDialog(QDialog):
+class RejectDialog(AnswerAwaitedDialog):
     """Reject with a reason. Says what a rejection means for the customer before it is sent,
     which orders it rejects, and why not the others selected.
 
@@ -279,8 +292,6 @@ class RejectDialog(QDialog):
     dialog stays open, busy, until the controller says how it went: ``finish`` closes it, and
     ``show_refusals`` says which orders were not rejected and why, with the reason kept, to
     reject those again or cancel (closed at once, a refused reject lost the reason typed)."""
-
-    submitted = Signal()
 
     def __init__(
         self,
@@ -314,7 +325,6 @@ class RejectDialog(QDialog):
         self.reason.setFixedHeight(90)
         self.reason.setToolTip(f"Up to {MESSAGE_MAX:,} characters")
         self.reason_limit = LimitLine("rejectReasonLimit", "The reason")
-        self._busy = False
         self.server_error = plain_label("", "rejectServerError")
         self.server_error.setStyleSheet("color: #b3261e")
         # Forty orders refused are forty lines: they scroll, the buttons stay on the screen.
@@ -362,13 +372,6 @@ class RejectDialog(QDialog):
         fits = bool(text.strip()) and not self.reason_limit.too_long
         self.ok.setEnabled(fits and not self._busy)
 
-    def accept(self) -> None:
-        """Reject, Ctrl+Enter, or a caller: handed on once (``submitted``), never with a
-        reason missing or too long, nor while an answer is awaited."""
-        if self.ok.isEnabled():
-            self.set_busy(True)
-            self.submitted.emit()
-
     def set_busy(self, busy: bool) -> None:
         """While SmartRecruiters is asked: the button says so, the reason is locked, and the
         dialog does not close (the calls go on whatever the dialog does)."""
@@ -380,9 +383,6 @@ class RejectDialog(QDialog):
         if busy:
             self._server_error_area.hide()
         self._follow()
-
-    def is_busy(self) -> bool:
-        return self._busy
 
     def show_refusals(self, text: str, left: list[AssessmentOrder]) -> None:
         """Some orders were not rejected (``text`` says which, and why): said here, the reason
@@ -402,15 +402,6 @@ class RejectDialog(QDialog):
         self._server_error_area.show()
         self.set_busy(False)
         self.reason.setFocus(Qt.FocusReason.OtherFocusReason)  # to edit it, or Ctrl+Enter
-
-    def finish(self) -> None:
-        """Every order went (rejected, or left to be sent again by itself): closed, accepted."""
-        self._busy = False
-        super().accept()
-
-    def reject(self) -> None:
-        if not self._busy:
-            super().reject()
 
     def reason_text(self) -> str:
         return self.reason.toPlainText().strip()
