@@ -39,7 +39,16 @@ from tests.integration.test_workflows import run_with_desk
 from tests.waits import HANG_GUARD_SECONDS
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
     from app.sandbox import SandboxServer
+
+
+async def new_order_synced(board: OrderBoard, desk: Desk) -> AssessmentOrder:
+    """A NEW order in the sandbox, synced into the board."""
+    order = await desk.session.sr.create_test_order(new_order_body(first="Tia", last="Ek"))
+    await board.sync()
+    return order
 
 
 class RejectUnavailableOnce(RealNetwork):
@@ -300,8 +309,7 @@ def test_a_reject_another_desk_made_first_is_not_recorded_as_this_ones(
     recorded as done here, without a word."""
 
     async def body(board: OrderBoard, desk: Desk) -> None:
-        order = await desk.session.sr.create_test_order(new_order_body(first="Tia", last="Ek"))
-        await board.sync()
+        order = await new_order_synced(board, desk)
         await desk.session.sr.reject_order(order.id, message="From another desk")
         failures = await board.reject([order.id], reason="Candidate withdrew")
         assert len(failures) == 1
@@ -578,8 +586,7 @@ def test_a_retried_reject_that_finds_someone_elses_is_still_not_this_desks(
     went."""
 
     async def body(board: OrderBoard, desk: Desk) -> None:
-        order = await desk.session.sr.create_test_order(new_order_body(first="Tia", last="Ek"))
-        await board.sync()
+        order = await new_order_synced(board, desk)
         await board.reject([order.id], reason="Candidate withdrew")  # refused: a 403
         (entry,) = desk.journal.entries(order.id)
         assert entry.state is StepState.FAILED
@@ -601,8 +608,7 @@ def test_a_waiting_reject_that_never_went_finds_someone_elses_not_its_own(
     reject another desk made meanwhile for this desk's, whose reason never went."""
 
     async def body(board: OrderBoard, desk: Desk) -> None:
-        order = await desk.session.sr.create_test_order(new_order_body(first="Tia", last="Ek"))
-        await board.sync()
+        order = await new_order_synced(board, desk)
         await board.reject([order.id], reason="Candidate withdrew")
         (entry,) = desk.journal.entries(order.id)
         assert entry.state is StepState.PENDING
@@ -626,8 +632,7 @@ def test_a_retried_reject_whose_first_try_went_finds_its_own(
     rejected by this desk, and its Retry says so."""
 
     async def body(board: OrderBoard, desk: Desk) -> None:
-        order = await desk.session.sr.create_test_order(new_order_body(first="Tia", last="Ek"))
-        await board.sync()
+        order = await new_order_synced(board, desk)
         with contextlib.suppress(asyncio.CancelledError):  # "stopped": the app stopped
             await board.reject([order.id], reason="Candidate withdrew")
         (entry,) = desk.journal.entries(order.id)
@@ -747,8 +752,7 @@ def test_a_refused_change_whose_look_failed_finds_someone_elses_later_not_its_ow
     reject (or URL-less accept) as this desk's."""
 
     async def body(board: OrderBoard, desk: Desk) -> None:
-        order = await desk.session.sr.create_test_order(new_order_body(first="Tia", last="Ek"))
-        await board.sync()
+        order = await new_order_synced(board, desk)
         if action is StepKind.REJECT:
             await desk.session.sr.reject_order(order.id, message="From another desk")
             await board.reject([order.id], reason="Candidate withdrew")
@@ -788,6 +792,23 @@ class ThrottledForAWhile(RealNetwork):
         return await self.inner.handle_async_request(request)
 
 
+def another_desk_rejects_then_resumes(
+    made: list[str],
+) -> Callable[[OrderBoard, Desk], Awaitable[None]]:
+    """After the restart: another desk rejects the one order ``made``, then the resumer runs.
+    This desk's reject never went, so its step fails: it is not counted as this desk's."""
+
+    async def restarted(board: OrderBoard, desk: Desk) -> None:
+        (order_id,) = made
+        await desk.session.sr.reject_order(order_id, message="From another desk")
+        await board.resume()
+        (entry,) = desk.journal.entries(order_id)
+        assert entry.state is StepState.FAILED
+        assert "already rejected elsewhere" in (entry.message or "")
+
+    return restarted
+
+
 def test_a_reject_stopped_while_a_429_is_waited_out_never_went(
     sandbox: SandboxServer, tmp_path: Path
 ) -> None:
@@ -799,9 +820,8 @@ def test_a_reject_stopped_while_a_429_is_waited_out_never_went(
     made: list[str] = []
 
     async def stopped(board: OrderBoard, desk: Desk) -> None:
-        order = await desk.session.sr.create_test_order(new_order_body(first="Tia", last="Ek"))
+        order = await new_order_synced(board, desk)
         made.append(order.id)
-        await board.sync()
         loop = asyncio.get_running_loop()
         put_back = asyncio.Event()  # the denial is in the journal: the client waits now
         recorded = desk.journal.set_may_have_gone
@@ -821,16 +841,7 @@ def test_a_reject_stopped_while_a_429_is_waited_out_never_went(
             await task
 
     with_board(sandbox, path, stopped, network)
-
-    async def restarted(board: OrderBoard, desk: Desk) -> None:
-        (order_id,) = made
-        await desk.session.sr.reject_order(order_id, message="From another desk")
-        await board.resume()
-        (entry,) = desk.journal.entries(order_id)
-        assert entry.state is StepState.FAILED
-        assert "already rejected elsewhere" in (entry.message or "")
-
-    with_board(sandbox, path, restarted)
+    with_board(sandbox, path, another_desk_rejects_then_resumes(made))
 
 
 def test_a_reject_stopped_while_its_mark_is_written_never_went(
@@ -843,9 +854,8 @@ def test_a_reject_stopped_while_its_mark_is_written_never_went(
     made: list[str] = []
 
     async def stopped(board: OrderBoard, desk: Desk) -> None:
-        order = await desk.session.sr.create_test_order(new_order_body(first="Tia", last="Ek"))
+        order = await new_order_synced(board, desk)
         made.append(order.id)
-        await board.sync()
         loop = asyncio.get_running_loop()
         writing = asyncio.Event()
         database_free = threading.Event()  # the database busy (another thread's write)
@@ -868,15 +878,7 @@ def test_a_reject_stopped_while_its_mark_is_written_never_went(
         assert not entry.may_have_gone
 
     with_board(sandbox, path, stopped, ScriptedChanges())
-
-    async def restarted(board: OrderBoard, desk: Desk) -> None:
-        (order_id,) = made
-        await desk.session.sr.reject_order(order_id, message="From another desk")
-        await board.resume()
-        (entry,) = desk.journal.entries(order_id)
-        assert entry.state is StepState.FAILED
-
-    with_board(sandbox, path, restarted)
+    with_board(sandbox, path, another_desk_rejects_then_resumes(made))
 
 
 def test_a_refused_reject_whose_put_back_failed_is_put_back_with_its_note(
@@ -887,8 +889,7 @@ def test_a_refused_reject_whose_put_back_failed_is_put_back_with_its_note(
     resumer took another desk's reject for this desk's."""
 
     async def body(board: OrderBoard, desk: Desk) -> None:
-        order = await desk.session.sr.create_test_order(new_order_body(first="Tia", last="Ek"))
-        await board.sync()
+        order = await new_order_synced(board, desk)
         await desk.session.sr.reject_order(order.id, message="From another desk")
         recorded = desk.journal.set_may_have_gone
         failed: list[int] = []

@@ -151,6 +151,14 @@ def current(window: MainWindow, order_id: str) -> AssessmentOrder:
     return order
 
 
+def open_reject(window: MainWindow, qtbot: QtBot, dialogs: Dialogs) -> RejectDialog:
+    """Order > Reject… on the orders selected: its dialog, open."""
+    window.orders.controller.actions[OrderAction.REJECT].trigger()
+    dialog = dialogs.wait_for(qtbot, RejectDialog)
+    assert isinstance(dialog, RejectDialog)
+    return dialog
+
+
 def select_completed(window: MainWindow) -> AssessmentOrder:
     order = next(o for o in board_of(window).orders() if o.status is OrderStatus.COMPLETED)
     window.orders.select_order(order.id)
@@ -305,9 +313,7 @@ def test_server_error_is_shown_under_its_field(window: MainWindow, qtbot: QtBot)
 def test_reject_explains_credit_and_resend(window: MainWindow, qtbot: QtBot) -> None:
     dialogs = Dialogs(window)
     order = add_test_order(window, qtbot, first="Łukasz", last="Nowak")
-    window.orders.controller.actions[OrderAction.REJECT].trigger()
-    dialog = dialogs.wait_for(qtbot, RejectDialog)
-    assert isinstance(dialog, RejectDialog)
+    dialog = open_reject(window, qtbot, dialogs)
     text = dialog.findChild(QWidget, "rejectExplanation").text()  # type: ignore[union-attr]
     assert "1 credit back" in text
     assert "re-send" in text
@@ -327,9 +333,7 @@ def test_a_dialog_goes_when_its_flow_ends(window: MainWindow, qtbot: QtBot) -> N
     add_test_order(window, qtbot, first="Ines", last="Lund")
     controller = window.orders.controller
     for _ in range(3):
-        controller.actions[OrderAction.REJECT].trigger()
-        dialog = dialogs.wait_for(qtbot, RejectDialog)
-        assert isinstance(dialog, RejectDialog)
+        dialog = open_reject(window, qtbot, dialogs)
         dialogs.opened.clear()
         dialog.reject()
         finish(qtbot, controller.wait_idle())
@@ -348,9 +352,7 @@ def test_a_dialog_opens_at_the_size_it_was_last_given(window: MainWindow, qtbot:
 
     def reject_dialog() -> RejectDialog:
         dialogs.opened.clear()
-        controller.actions[OrderAction.REJECT].trigger()
-        dialog = dialogs.wait_for(qtbot, RejectDialog)
-        assert isinstance(dialog, RejectDialog)
+        dialog = open_reject(window, qtbot, dialogs)
         show_exposed(qtbot, dialog)
         return dialog
 
@@ -1384,9 +1386,7 @@ def test_the_dialogs_say_whom_they_are_about(window: MainWindow, qtbot: QtBot) -
     two = add_test_order(window, qtbot, first="Uma", last="Rao", email="uma@example.com")
     done = select_completed(window)
     select_orders(window, [one.id, two.id, done.id])
-    window.orders.controller.actions[OrderAction.REJECT].trigger()
-    reject = dialogs.wait_for(qtbot, RejectDialog)
-    assert isinstance(reject, RejectDialog)
+    reject = open_reject(window, qtbot, dialogs)
     text = reject.who.text()
     assert "Rejects 2 orders:" in text
     assert "Tomasz Wójcik · Data Analyst · Acme" in text
@@ -1742,9 +1742,7 @@ def test_rejecting_two_orders_on_one_assessment_asks_about_it_once(
     )))  # fmt: skip
     finish(qtbot, board.reuse(second.id, first.id))
     select_orders(window, [first.id, second.id])
-    window.orders.controller.actions[OrderAction.REJECT].trigger()
-    reject = dialogs.wait_for(qtbot, RejectDialog)
-    assert isinstance(reject, RejectDialog)
+    reject = open_reject(window, qtbot, dialogs)
     reject.reason.setPlainText("The candidate withdrew.")
     reject.ok.click()
     asked = []
@@ -1949,9 +1947,7 @@ def test_a_refused_reject_stays_in_its_dialog_with_the_reason(
     dialogs = Dialogs(window)
     order = add_test_order(window, qtbot, first="Ines", last="Moreau")
     calls = refusing_reject(window, [order.id], 400)
-    window.orders.controller.actions[OrderAction.REJECT].trigger()
-    dialog = dialogs.wait_for(qtbot, RejectDialog)
-    assert isinstance(dialog, RejectDialog)
+    dialog = open_reject(window, qtbot, dialogs)
     dialog.reason.setPlainText("The candidate withdrew.")
     dialog.ok.click()
     assert dialog.is_busy()
@@ -1982,9 +1978,7 @@ def test_a_reject_of_several_keeps_only_the_refused_ones(window: MainWindow, qtb
     two = add_test_order(window, qtbot, first="Kim", last="Berg")
     calls = refusing_reject(window, [two.id], 400)
     select_orders(window, [one.id, two.id])
-    window.orders.controller.actions[OrderAction.REJECT].trigger()
-    dialog = dialogs.wait_for(qtbot, RejectDialog)
-    assert isinstance(dialog, RejectDialog)
+    dialog = open_reject(window, qtbot, dialogs)
     assert dialog.ok.text() == "Reject 2 orders"
     dialog.reason.setPlainText("Position filled.")
     dialog.ok.click()
@@ -2021,9 +2015,7 @@ def test_a_reject_left_waiting_closes_its_dialog_saying_it_goes_by_itself(
         return await answer_503(order_id, **kwargs)
 
     sr.reject_order = held  # type: ignore[method-assign]
-    window.orders.controller.actions[OrderAction.REJECT].trigger()
-    dialog = dialogs.wait_for(qtbot, RejectDialog)
-    assert isinstance(dialog, RejectDialog)
+    dialog = open_reject(window, qtbot, dialogs)
     dialog.reason.setPlainText("Duplicate order.")
     shown = len(window.orders.controller.messages.shown)
     dialog.ok.click()
@@ -2059,9 +2051,7 @@ def test_a_reject_refused_for_one_and_left_waiting_for_another_says_both(
 
     sr.reject_order = two_unavailable  # type: ignore[method-assign]
     select_orders(window, [one.id, two.id])
-    window.orders.controller.actions[OrderAction.REJECT].trigger()
-    dialog = dialogs.wait_for(qtbot, RejectDialog)
-    assert isinstance(dialog, RejectDialog)
+    dialog = open_reject(window, qtbot, dialogs)
     dialog.reason.setPlainText("Position filled.")
     dialog.ok.click()
     qtbot.waitUntil(dialog.server_error.isVisible)
@@ -2098,9 +2088,7 @@ def test_an_error_of_ours_midway_says_what_became_of_each_order(
 
     sr.reject_order = broken_on_the_second  # type: ignore[method-assign]
     select_orders(window, ids)
-    window.orders.controller.actions[OrderAction.REJECT].trigger()
-    dialog = dialogs.wait_for(qtbot, RejectDialog)
-    assert isinstance(dialog, RejectDialog)
+    dialog = open_reject(window, qtbot, dialogs)
     dialog.reason.setPlainText("Duplicate orders.")
     dialog.ok.click()
     qtbot.waitUntil(lambda: not dialog.is_busy())
