@@ -487,30 +487,22 @@ class OrderActionsController(QObject):
                     rejected.add(order_id)
             rest = [i for i in tried if i not in rejected]
             waiting = [i for i in rest if StepKind.REJECT in board.state(i).pending]
-            left = [
-                i
-                for i in rest
-                if i not in waiting and board.why_not(OrderAction.REJECT, [i]) is None
-            ]
-            final = [i for i in rest if i not in waiting and i not in left]
+            why_not = {i: board.why_not(OrderAction.REJECT, [i]) for i in rest if i not in waiting}
+            left = [i for i, why in why_not.items() if why is None]
+            final = [i for i, why in why_not.items() if why is not None]
 
-            def said(heading: str, ids: list[str], otherwise: Callable[[str], str]) -> str:
-                lines = [f"{names[i]}: {failures.get(i) or otherwise(i)}" for i in ids]
+            def said(heading: str, ids: list[str], otherwise: str) -> str:
+                lines = [
+                    f"{names[i]}: {failures.get(i) or why_not.get(i) or otherwise}" for i in ids
+                ]
                 return "\n\n".join([heading, *lines]) if ids else ""
 
-            text = "\n\n".join(
-                part
-                for part in (
-                    said("Not rejected:", left, lambda _i: "Not sent: an error stopped it."),
-                    said("Waiting, sent again by itself:", waiting, lambda _i: REJECT_SENT_AGAIN),
-                    said(
-                        "Cannot be rejected now:",
-                        final,
-                        lambda i: board.why_not(OrderAction.REJECT, [i]) or "",
-                    ),
-                )
-                if part
+            parts = (
+                said("Not rejected:", left, "Not sent: an error stopped it."),
+                said("Waiting, sent again by itself:", waiting, REJECT_SENT_AGAIN),
+                said("Cannot be rejected now:", final, ""),
             )
+            text = "\n\n".join(part for part in parts if part)
             if left:
                 dialog.show_refusals(text, [o for o in rejectable if o.id in left])
                 return
