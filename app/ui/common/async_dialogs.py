@@ -6,6 +6,7 @@ running: other tasks would then run re-entrantly. ``open()`` plus a future keeps
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
@@ -32,7 +33,10 @@ async def run_dialog(dialog: QDialog) -> bool:
     try:
         result = await done
     finally:
-        dialog.finished.disconnect(finished)
+        # The dialog may be gone with its window, closed while it was awaited: the wait ends
+        # as the window asked (cancelled), not with an error of its own.
+        with contextlib.suppress(RuntimeError):
+            dialog.finished.disconnect(finished)
     return result == QDialog.DialogCode.Accepted.value
 
 
@@ -67,7 +71,7 @@ async def confirm(
     try:
         return await done
     finally:
-        box.deleteLater()  # parented to the window: it stayed for the session
+        _delete_later(box)  # parented to the window: it stayed for the session
 
 
 async def choose(
@@ -95,4 +99,10 @@ async def choose(
     try:
         return await done
     finally:
+        _delete_later(box)
+
+
+def _delete_later(box: QMessageBox) -> None:
+    # Gone already with its window, closed while the box was awaited: nothing to delete.
+    with contextlib.suppress(RuntimeError):
         box.deleteLater()
