@@ -1501,6 +1501,53 @@ def test_an_accept_the_service_could_not_take_now_closes_its_dialog_saying_it_go
     assert accept.step.request.message_to_candidate == "Please take it by Friday."
 
 
+@pytest.mark.parametrize("elsewhere", ["accepted", "rejected"])
+def test_an_accept_no_retry_can_fix_closes_its_dialog_saying_why(
+    window: MainWindow, qtbot: QtBot, elsewhere: str
+) -> None:
+    """Another desk accepted (or rejected) the order while the dialog was open: the refusal
+    showed in the dialog, which offered Accept again, refused each time (a dead end). Now the
+    dialog closes, and a box says both what SmartRecruiters answered and why not again."""
+    order, dialog = accept_dialog_over(window, qtbot, lambda inner: inner, "Noor", "Haddad")
+    sr = desk_of(window).session.sr
+    if elsewhere == "accepted":
+        finish(qtbot, sr.accept_order(order.id, "https://elsewhere.example.com/a/7"))
+    else:
+        finish(qtbot, sr.reject_order(order.id, message="Withdrawn"))
+    shown = len(window.orders.controller.messages.shown)
+    dialog.accept()
+    qtbot.waitUntil(lambda: closed(dialog), timeout=5000)
+    finish(qtbot, window.orders.controller.wait_idle())
+    ((title, said),) = window.orders.controller.messages.shown[shown:]
+    assert title == "Accept order"
+    assert said.startswith("Noor Haddad: ")
+    why = board_of(window).why_not(OrderAction.ACCEPT, [order.id])
+    assert why is not None
+    assert said.endswith(why)
+    if elsewhere == "accepted":
+        assert "already accepted elsewhere" in said
+        assert current(window, order.id).status is OrderStatus.IN_PROGRESS
+    else:
+        assert "rejected" in why
+        assert current(window, order.id).status is OrderStatus.REJECTED
+
+
+def test_an_accept_another_action_is_sending_closes_its_dialog_in_our_words(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """Refused before it was sent because another action of this desk is accepting the order
+    (the batch, say): nothing is left to do in the dialog, which closes, saying so once."""
+    order, dialog = accept_dialog_over(window, qtbot, lambda inner: inner, "Lea", "Roth")
+    shown = len(window.orders.controller.messages.shown)
+    with board_of(window)._claimed(order.id, OrderAction.ACCEPT):
+        dialog.accept()
+        qtbot.waitUntil(lambda: closed(dialog), timeout=5000)
+    finish(qtbot, window.orders.controller.wait_idle())
+    said = window.orders.controller.messages.shown[shown:]
+    assert said == [("Accept order", "Lea Roth: This is already being sent for this order.")]
+    assert current(window, order.id).status is OrderStatus.NEW
+
+
 class AcceptFaultOnce(httpx.AsyncBaseTransport):
     """SmartRecruiters' transport, whose first accept meets a fault of ours (not the
     service's answer): the step is left waiting, to be sent again."""

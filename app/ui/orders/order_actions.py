@@ -426,7 +426,7 @@ class OrderActionsController(QObject):
                     message_to_candidate=dialog.message_to_candidate(),
                 )
             except ActionNotAllowedError as exc:  # refused before anything was recorded
-                dialog.show_server_error(str(exc))
+                self._accept_not_done(dialog, order_id, name, str(exc), ours=True)
                 return
             except EXPECTED_ERRORS as exc:
                 self._accept_not_done(dialog, order_id, name, str(exc))
@@ -443,14 +443,28 @@ class OrderActionsController(QObject):
         await self._open(dialog, run_dialog(dialog))
 
     def _accept_not_done(
-        self, dialog: AcceptDialog, order_id: str, name: str, error: str | None
+        self,
+        dialog: AcceptDialog,
+        order_id: str,
+        name: str,
+        error: str | None,
+        *,
+        ours: bool = False,
     ) -> None:
         """An accept that did not go through: one waiting in the journal is sent again by
         itself, so its dialog closes saying so (left open, its Accept was refused as under
-        way and its Cancel cancelled nothing); any other failure shows in the dialog."""
-        if StepKind.ACCEPT in self._board().state(order_id).pending:
+        way and its Cancel cancelled nothing); so does one that no retry can fix (accepted or
+        rejected elsewhere meanwhile: left open, it offered an Accept refused every time).
+        Any other failure shows in the dialog, to fix what was typed or try again. ``ours``:
+        refused by this desk's own rules, whose words already say why."""
+        board = self._board()
+        if StepKind.ACCEPT in board.state(order_id).pending:
             dialog.finish()
             said = f"{error} {ACCEPT_SENT_AGAIN}" if error is not None else ACCEPT_SENT_AGAIN
+            self.messages.error("Accept order", f"{name}: {said}")
+        elif (why_not := board.why_not(OrderAction.ACCEPT, [order_id])) is not None:
+            dialog.finish()
+            said = why_not if error is None else error if ours else f"{error}\n\n{why_not}"
             self.messages.error("Accept order", f"{name}: {said}")
         elif error is not None:
             dialog.show_server_error(error)

@@ -111,7 +111,8 @@ class AnswerAwaitedDialog(QDialog):
         return self._busy
 
     def finish(self) -> None:
-        """The call went through: closed, accepted."""
+        """Closed, accepted: the call went through, or nothing is left to try here (the
+        controller then says why)."""
         self._busy = False
         super().accept()
 
