@@ -93,6 +93,7 @@ from app.workflows.results import (
     existing_result_id,
     queue_files,
     requeue_upload,
+    result_made_reason,
     result_on_file,
     run_upload,
     settle_late_cancel,
@@ -347,7 +348,17 @@ class OrderBoard:
         reason = why_not(action, order, link, state.berke_progress, gone_since=state.gone_since)
         if reason is None and action is OrderAction.DELETE_IN_BERKE:
             reason = still_in_use(self._open_orders_sharing(order.id))
+        if reason is None and action is OrderAction.COMPLETE and state.result_id is not None:
+            # An earlier attempt made its result and did not complete it: a result typed now
+            # would be refused (a second verdict), so the dialog is not offered for it.
+            reason = result_made_reason(completion_failed=StepKind.COMPLETE in state.failed)
         return reason
+
+    def left_waiting(self, action: OrderAction, order_id: str) -> bool:
+        """Whether a step of ``action`` waits in the journal for the order (the service could
+        not take it now): it goes by itself, with what was typed."""
+        own = actions.STEPS_OF_ACTION.get(action, frozenset())
+        return bool(own & self.state(order_id).pending)
 
     def _batch_reason(self, order: AssessmentOrder) -> str | None:
         state = self.state(order.id)

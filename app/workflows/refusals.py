@@ -86,5 +86,20 @@ REJECT_SENT_AGAIN = (
 )
 
 
+#: After a create, an invitation or a completion the service could not take now (a 503, a
+#: time-out): each waits in the journal and goes by itself, with what was typed. Said as the
+#: dialog closes: left open, it offered a button refused as under way.
+CREATE_SENT_AGAIN = (
+    "The assessment is created automatically, with what was typed (see the order's activity); "
+    "then “Show code and slip…” shows its code and URL."
+)
+INVITE_SENT_AGAIN = (
+    "The invitation is sent again automatically, with the message typed (see the order's activity)."
+)
+COMPLETE_SENT_AGAIN = (
+    "The completion is sent again automatically, with the result typed (see the order's activity)."
+)
+
+
 #: What a board call may fail with that the coordinator is told in words.
 EXPECTED_ERRORS = (ApiError, ActionNotAllowedError, StepDeferredError)

@@ -130,10 +130,16 @@ async def _how_it_completes(desk: Desk, order_id: str) -> str:
     failed = await asyncio.to_thread(
         desk.journal.has_step, order_id, [StepKind.COMPLETE], StepState.FAILED
     )
+    return result_made_reason(completion_failed=failed)
+
+
+def result_made_reason(*, completion_failed: bool) -> str:
+    """Why an order in progress with a result made here is not completed with another one,
+    and how it gets completed with that one (``_how_it_completes``)."""
     how = (
         f"Retry its failed “{StepKind.COMPLETE.label}” step in the order's activity: that "
         "completes the order with the result it has."
-        if failed
+        if completion_failed
         else "The desk completes the order with that result by itself in a moment."
     )
     return (

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QMessageBox,
+    QPushButton,
     QWidget,
 )
 from shiboken6 import Shiboken
@@ -48,7 +49,12 @@ from app.views.inbox_columns import INBOX
 from app.workflows.batch import PlanKind
 from app.workflows.board import OrderBoard, SyncOutcome
 from app.workflows.desk import Desk
-from app.workflows.refusals import REJECT_SENT_AGAIN, ActionNotAllowedError
+from app.workflows.refusals import (
+    CREATE_SENT_AGAIN,
+    INVITE_SENT_AGAIN,
+    REJECT_SENT_AGAIN,
+    ActionNotAllowedError,
+)
 from tests.integration.helpers import new_order_body
 from tests.ui.conftest import connect, make_desk, show_exposed
 from tests.ui.paints import Paints, painted_by
@@ -955,6 +961,141 @@ def test_an_invitation_sent_elsewhere_is_resent_only_when_confirmed_over_the_dia
     assert entries[-1].step.request.message == "A second copy, as you asked."
 
 
+def accepted_not_invited(window: MainWindow, qtbot: QtBot, first: str) -> AssessmentOrder:
+    """A new order of ``first`` Lie, created and accepted, selected; its invitation not sent."""
+    email = f"{first.lower()}@example.com"
+    order = add_test_order(window, qtbot, first=first, last="Lie", email=email)
+    board = board_of(window)
+    request = CreateAssessmentRequest(first_name=first, last_name="Lie", email_address=email)
+    finish(qtbot, board.create_assessment(order.id, request))
+    finish(qtbot, board.accept(order.id))
+    window.orders.select_order(order.id)
+    return order
+
+
+def open_invite(window: MainWindow, qtbot: QtBot) -> InviteDialog:
+    dialogs = Dialogs(window)
+    window.orders.controller.actions[OrderAction.INVITE].trigger()
+    invite = dialogs.wait_for(qtbot, InviteDialog)
+    assert isinstance(invite, InviteDialog)
+    return invite
+
+
+def open_create(window: MainWindow, qtbot: QtBot) -> BerkeAssessmentForm:
+    dialogs = Dialogs(window)
+    window.orders.controller.actions[OrderAction.CREATE_ASSESSMENT].trigger()
+    form = dialogs.wait_for(qtbot, BerkeAssessmentForm)
+    assert isinstance(form, BerkeAssessmentForm)
+    qtbot.waitUntil(form.can_submit, timeout=5000)
+    return form
+
+
+def closed_saying(window: MainWindow, qtbot: QtBot, dialog: QWidget, click: QWidget) -> str:
+    """Clicks ``click``, waits for ``dialog`` to close, and returns the one box said."""
+    messages = window.orders.controller.messages
+    shown = len(messages.shown)
+    assert isinstance(click, QPushButton)
+    click.click()
+    qtbot.waitUntil(lambda: closed(dialog), timeout=5000)
+    finish(qtbot, window.orders.controller.wait_idle())
+    ((_title, said),) = messages.shown[shown:]
+    return said
+
+
+def test_an_invitation_left_waiting_closes_its_dialog_saying_it_goes_by_itself(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """A 503 from Berke: the invitation waits, and the resumer sends it with the message
+    typed. The dialog offered Send (refused: under way) and Cancel, which cancelled
+    nothing: the invitation went all the same."""
+    order = accepted_not_invited(window, qtbot, "Kari")
+    invite = open_invite(window, qtbot)
+    invite.message.setPlainText("See you Friday.")
+    answer_once(window, "berke", 503, "/SendInvitation")
+    said = closed_saying(window, qtbot, invite, invite.submit_button)
+    assert said.startswith("Kari Lie: ")
+    assert said.endswith(INVITE_SENT_AGAIN)
+    board = board_of(window)
+    finish(qtbot, board.resume())
+    link = board.link(order.id)
+    assert link is not None
+    assert link.invitation_sent
+    entries = desk_of(window).journal.entries(order.id)
+    (step,) = [e.step for e in entries if isinstance(e.step, InviteStep)]
+    assert step.request.message == "See you Friday."
+
+
+def test_an_invitation_for_an_order_rejected_meanwhile_closes_its_dialog_saying_why(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """Rejected elsewhere and synced while the dialog was open: Send was refused with the
+    rule's words, and offered again, for ever."""
+    order = accepted_not_invited(window, qtbot, "Maren")
+    invite = open_invite(window, qtbot)
+    finish(qtbot, desk_of(window).session.sr.reject_order(order.id, message="Withdrawn"))
+    with qtbot.waitSignal(window.sync_finished):
+        window.request_sync()
+    said = closed_saying(window, qtbot, invite, invite.submit_button)
+    why = board_of(window).why_not(OrderAction.INVITE, [order.id])
+    assert why is not None
+    assert "rejected" in why
+    assert said == f"Maren Lie: {why}"  # our own rule's words, once
+
+
+def test_an_invitation_berke_refuses_for_now_stays_in_its_dialog(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """A refusal the next try may pass (not waiting, still allowed): said in the dialog,
+    with the message typed kept and Send offered again."""
+    order = accepted_not_invited(window, qtbot, "Tuva")
+    invite = open_invite(window, qtbot)
+    invite.message.setPlainText("See you Friday.")
+    answer_once(window, "berke", 400, "/SendInvitation")
+    invite.submit_button.click()
+    qtbot.waitUntil(lambda: invite.form_error.isVisible() and not invite.is_busy(), timeout=5000)
+    assert invite.isVisible()
+    assert invite.submit_button.isEnabled()
+    assert invite.message.toPlainText() == "See you Friday."
+    invite.submit_button.click()
+    qtbot.waitUntil(lambda: closed(invite), timeout=5000)
+    link = board_of(window).link(order.id)
+    assert link is not None
+    assert link.invitation_sent
+
+
+def test_a_create_left_waiting_closes_its_form_saying_it_goes_by_itself(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """A 503 from Berke: the create waits, and the resumer makes the assessment. The form
+    offered Create (refused: under way) and Cancel, after which it was created anyway."""
+    order = add_test_order(window, qtbot, first="Pia", last="Berg", email="pia@example.com")
+    form = open_create(window, qtbot)
+    answer_once(window, "berke", 503, "/CreateAssessment")
+    said = closed_saying(window, qtbot, form, form.create_button)
+    assert said.startswith("Pia Berg: ")
+    assert said.endswith(CREATE_SENT_AGAIN)
+    previews = window.findChildren(UrlPreviewDialog)
+    assert not any(preview.isVisible() for preview in previews)
+    board = board_of(window)
+    finish(qtbot, board.resume())
+    assert board.link(order.id) is not None
+
+
+def test_a_create_for_an_order_rejected_meanwhile_closes_its_form_saying_why(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    order = add_test_order(window, qtbot, first="Rae", last="Dunn", email="rae@example.com")
+    form = open_create(window, qtbot)
+    finish(qtbot, desk_of(window).session.sr.reject_order(order.id, message="Withdrawn"))
+    with qtbot.waitSignal(window.sync_finished):
+        window.request_sync()
+    said = closed_saying(window, qtbot, form, form.create_button)
+    why = board_of(window).why_not(OrderAction.CREATE_ASSESSMENT, [order.id])
+    assert why is not None
+    assert said == f"Rae Dunn: {why}"
+    assert board_of(window).link(order.id) is None
+
+
 def test_the_inbox_finds_an_order_by_its_ids_and_code(window: MainWindow, qtbot: QtBot) -> None:
     """A candidate on the phone reads out the code; a recruiter quotes the order id."""
     order = add_test_order(window, qtbot, first="Odile", last="Faure", email="odile@example.com")
@@ -1412,19 +1553,29 @@ def test_the_dialogs_say_whom_they_are_about(window: MainWindow, qtbot: QtBot) -
     finish(qtbot, window.orders.controller.wait_idle())
 
 
-class AcceptAnsweredOnce(httpx.AsyncBaseTransport):
-    """SmartRecruiters' transport, whose first accept is answered ``status`` (not done)."""
+class AnsweredOnce(httpx.AsyncBaseTransport):
+    """A service's transport, whose first POST to a path ending ``suffix`` is answered
+    ``status`` (not done), with "Not now." as the service's words."""
 
-    def __init__(self, inner: httpx.AsyncBaseTransport, status: int) -> None:
+    def __init__(self, inner: httpx.AsyncBaseTransport, status: int, suffix: str) -> None:
         self.inner = inner
         self.status: int | None = status
+        self.suffix = suffix
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if self.status and request.method == "POST" and request.url.path.endswith("/accept"):
+        if self.status and request.method == "POST" and request.url.path.endswith(self.suffix):
             status, self.status = self.status, None
             body = {"httpCode": status, "code": "REFUSED", "message": "Not now."}
             return httpx.Response(status, json=body)
         return await self.inner.handle_async_request(request)
+
+
+def answer_once(window: MainWindow, service: str, status: int, suffix: str) -> None:
+    """The window's ``service`` ("sr" or "berke") answers its next POST to ``suffix`` with
+    ``status`` (not done)."""
+    client = getattr(desk_of(window).session, service)
+    http = client._http.http
+    http._transport = AnsweredOnce(http._transport, status, suffix)
 
 
 def accept_dialog_over(
@@ -1455,7 +1606,7 @@ def test_a_refused_accept_is_said_in_its_dialog_with_the_messages_kept(
     """The dialog closed before SmartRecruiters answered: a refusal came as a box on the
     window, and the messages typed to the recruiter and the candidate were lost."""
     order, dialog = accept_dialog_over(
-        window, qtbot, lambda inner: AcceptAnsweredOnce(inner, 403), "Rui", "Sá"
+        window, qtbot, lambda inner: AnsweredOnce(inner, 403, "/accept"), "Rui", "Sá"
     )
     dialog.to_candidate.setPlainText("Please take it by Friday.")
     dialog.accept()
@@ -1480,7 +1631,7 @@ def test_an_accept_the_service_could_not_take_now_closes_its_dialog_saying_it_go
     said "trying again later usually works" and offered Accept (refused: under way) and
     Cancel (which cancelled nothing)."""
     order, dialog = accept_dialog_over(
-        window, qtbot, lambda inner: AcceptAnsweredOnce(inner, 503), "Ivo", "Lind"
+        window, qtbot, lambda inner: AnsweredOnce(inner, 503, "/accept"), "Ivo", "Lind"
     )
     dialog.to_candidate.setPlainText("Please take it by Friday.")
     shown = len(window.orders.controller.messages.shown)

@@ -16,16 +16,26 @@ from app.domain.attachments import UploadState
 from app.domain.berke import CreateAssessmentRequest
 from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import AssessmentOrder, Attachment, OrderStatus
+from app.domain.step_kinds import StepState
 from app.ui.common.screens import available_room
 from app.ui.main_window import MainWindow
 from app.ui.orders.complete_dialog import CompleteDialog
 from app.ui.orders.order_table_model import ORDER_ID_ROLE
 from app.workflows.desk import Desk
-from app.workflows.refusals import ActionNotAllowedError
+from app.workflows.refusals import COMPLETE_SENT_AGAIN, ActionNotAllowedError
 from app.workflows.results import complete_order
 from tests.integration.helpers import new_order_body
 from tests.ui.conftest import connect, make_desk
-from tests.ui.test_console_flows import _DESKS, Dialogs, board_of, current, desk_of, finish
+from tests.ui.test_console_flows import (
+    _DESKS,
+    Dialogs,
+    answer_once,
+    board_of,
+    closed,
+    current,
+    desk_of,
+    finish,
+)
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
@@ -562,32 +572,135 @@ def test_a_file_the_service_holds_shows_beside_a_failed_one_of_its_name() -> Non
     assert [r.upload_id for r in shown] == [1, 2]
 
 
+def open_complete(window: MainWindow, qtbot: QtBot) -> CompleteDialog:
+    dialogs = Dialogs(window)
+    window.orders.controller.actions[OrderAction.COMPLETE].trigger()
+    form = dialogs.wait_for(qtbot, CompleteDialog)
+    assert isinstance(form, CompleteDialog)
+    return form
+
+
 def test_a_completion_smartrecruiters_refuses_keeps_the_dialog_and_what_was_typed(
     window: MainWindow, qtbot: QtBot
 ) -> None:
     """Before: Complete closed the dialog at once; SmartRecruiters' refusal came after, in a
-    box, and the score, title and notes typed were gone."""
-    from app.domain.smartrecruiters import AssessmentResult, ResultType
-
-    dialogs = Dialogs(window)
+    box, and the score, title and notes typed were gone. A refusal the next try may pass
+    stays in the dialog, all kept."""
     order = in_progress_order(window, qtbot)
-    window.orders.controller.actions[OrderAction.COMPLETE].trigger()
-    form = dialogs.wait_for(qtbot, CompleteDialog)
-    assert isinstance(form, CompleteDialog)
+    form = open_complete(window, qtbot)
     form.score.setText("87/100")
     form.description.setPlainText("<p>Long, careful notes typed by the coordinator</p>")
-    # Meanwhile another coordinator completes the order: SmartRecruiters refuses this one.
-    theirs = AssessmentResult(result_type=ResultType.DOCUMENT, result="theirs.pdf")
-    finish(qtbot, desk_of(window).session.sr.complete_with_result(order.id, theirs))
+    answer_once(window, "sr", 400, "/complete")
     form.ok.click()
-    qtbot.waitUntil(form.form_error.isVisible)
-    assert "already completed elsewhere" in form.form_error.text()
+    qtbot.waitUntil(form.form_error.isVisible, timeout=5000)
+    assert "Not now." in form.form_error.text()
     assert form.isVisible()
     assert not form.is_busy()
+    assert form.ok.isEnabled()
     assert form.score.text() == "87/100"
     assert "careful notes" in form.description.toPlainText()
     assert board_of(window).state(order.id).result_id is None
-    form.reject()
+    form.ok.click()
+    qtbot.waitUntil(lambda: closed(form), timeout=5000)
+    assert current(window, order.id).status is OrderStatus.COMPLETED
+
+
+@pytest.mark.parametrize("elsewhere", ["completed", "rejected"])
+def test_a_completion_no_retry_can_fix_closes_its_dialog_saying_why(
+    window: MainWindow, qtbot: QtBot, elsewhere: str
+) -> None:
+    """Another coordinator completed (or rejected) the order while the dialog was open: the
+    refusal showed in the dialog, which offered Complete again, refused every time."""
+    from app.domain.smartrecruiters import AssessmentResult, ResultType
+
+    order = in_progress_order(window, qtbot)
+    form = open_complete(window, qtbot)
+    form.score.setText("87/100")
+    sr = desk_of(window).session.sr
+    if elsewhere == "completed":
+        theirs = AssessmentResult(result_type=ResultType.DOCUMENT, result="theirs.pdf")
+        finish(qtbot, sr.complete_with_result(order.id, theirs))
+    else:
+        finish(qtbot, sr.reject_order(order.id, message="Withdrawn"))
+    messages = window.orders.controller.messages
+    shown = len(messages.shown)
+    form.ok.click()
+    qtbot.waitUntil(lambda: closed(form), timeout=5000)
+    finish(qtbot, window.orders.controller.wait_idle())
+    ((title, said),) = messages.shown[shown:]
+    assert title == "Complete order"
+    why = board_of(window).why_not(OrderAction.COMPLETE, [order.id])
+    assert why is not None
+    assert said.startswith("Ana Lima: ")
+    assert said.endswith(why)
+    if elsewhere == "completed":
+        assert "already completed elsewhere" in said
+    assert board_of(window).state(order.id).result_id is None
+
+
+def test_a_completion_left_waiting_closes_its_dialog_saying_it_goes_by_itself(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """A 503: the completion waits, and the resumer sends it with the result typed. The
+    dialog offered Complete (refused: under way) and Cancel, which cancelled nothing."""
+    board = board_of(window)
+    order = in_progress_order(window, qtbot)
+    form = open_complete(window, qtbot)
+    form.score.setText("55/100")
+    answer_once(window, "sr", 503, "/complete")
+    messages = window.orders.controller.messages
+    shown = len(messages.shown)
+    form.ok.click()
+    qtbot.waitUntil(lambda: closed(form), timeout=5000)
+    finish(qtbot, window.orders.controller.wait_idle())
+    ((title, said),) = messages.shown[shown:]
+    assert title == "Complete order"
+    assert said.startswith("Ana Lima: ")
+    assert said.endswith(COMPLETE_SENT_AGAIN)
+    finish(qtbot, board.resume())
+    assert current(window, order.id).status is OrderStatus.COMPLETED
+    result_id = board.state(order.id).result_id
+    assert result_id is not None
+    (result,) = finish(qtbot, desk_of(window).session.sr.list_results(order.id))
+    assert result.score == "55/100"
+
+
+def test_a_result_made_but_not_completed_closes_the_dialog_and_offers_complete_no_more(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """The documented flow: the result was made, its completion refused. Every later
+    Complete was refused as a second result, with the dialog still offering it."""
+    import dataclasses
+
+    from app.domain.journal_terms import ResultFlow
+
+    board = board_of(window)
+    board.set_options(dataclasses.replace(board.options, result_flow=ResultFlow.DOCUMENTED))
+    order = in_progress_order(window, qtbot)
+    form = open_complete(window, qtbot)
+    form.score.setText("70/100")
+    answer_once(window, "sr", 400, "/complete")  # after the result is made
+    messages = window.orders.controller.messages
+    shown = len(messages.shown)
+    form.ok.click()
+    qtbot.waitUntil(lambda: closed(form), timeout=5000)
+    finish(qtbot, window.orders.controller.wait_idle())
+    ((_title, said),) = messages.shown[shown:]
+    assert "Not now." in said
+    assert "already has a result in SmartRecruiters" in said
+    assert "Retry its failed “Complete order” step" in said
+    assert board.state(order.id).result_id is not None
+    why = board.why_not(OrderAction.COMPLETE, [order.id])
+    assert why is not None
+    assert "already has a result" in why
+    complete = window.orders.controller.actions[OrderAction.COMPLETE]
+    window.orders.controller.update_state()
+    assert not complete.isEnabled()
+    # The way it says: Retry the failed completion, which completes with that result.
+    entries = desk_of(window).journal.entries(order.id)
+    (failed,) = [e for e in entries if e.state is StepState.FAILED]
+    finish(qtbot, board.retry_step(failed.id))
+    assert current(window, order.id).status is OrderStatus.COMPLETED
 
 
 def test_a_completion_closes_its_dialog_once_smartrecruiters_has_it(

@@ -29,7 +29,10 @@ from app.ui.common.task_group import NamedTasks
 from app.views.bulk_summary import bulk_line
 from app.workflows.refusals import (
     ACCEPT_SENT_AGAIN,
+    COMPLETE_SENT_AGAIN,
+    CREATE_SENT_AGAIN,
     EXPECTED_ERRORS,
+    INVITE_SENT_AGAIN,
     REJECT_SENT_AGAIN,
     ActionNotAllowedError,
     AlreadyInvitedError,
@@ -51,6 +54,22 @@ if TYPE_CHECKING:  # each dialog is loaded when first opened; asyncio and the AP
     from app.workflows.board import OrderBoard
 
 log = logging.getLogger(__name__)
+
+#: What an action waiting in the journal does by itself, said as its dialog closes.
+SENT_AGAIN = {
+    OrderAction.CREATE_ASSESSMENT: CREATE_SENT_AGAIN,
+    OrderAction.ACCEPT: ACCEPT_SENT_AGAIN,
+    OrderAction.INVITE: INVITE_SENT_AGAIN,
+    OrderAction.COMPLETE: COMPLETE_SENT_AGAIN,
+}
+
+#: The title of the box that says why a dialog's call ended with the dialog closed.
+_ACTION_TITLES = {
+    OrderAction.CREATE_ASSESSMENT: "Create the Berke assessment",
+    OrderAction.ACCEPT: "Accept order",
+    OrderAction.INVITE: "Send the invitation",
+    OrderAction.COMPLETE: "Complete order",
+}
 
 #: Where the last batch's portal message is kept, per profile (the main window's settings).
 LAST_PORTAL_MESSAGE = "batch/lastPortalMessage"
@@ -240,19 +259,26 @@ class OrderActionsController(QObject):
         return await runner
 
     async def _form_call(
-        self, form: ValidatedForm[Any], call: Awaitable[T]
+        self, form: ValidatedForm[Any], call: Awaitable[T], action: OrderAction, order_id: str
     ) -> tuple[bool, T | None]:
-        """A form's call to the board: (True, its value), or (False, None) with the refusal
-        shown under its field or on the form."""
+        """A form's call to the board for ``action`` on the order: (True, its value), or
+        (False, None) with the refusal shown under its field or on the form; or, when nothing
+        is left to try in the form (``_nothing_left_to_try``), the form closed and why said."""
         try:
             with form.answering():
                 return True, await call
-        except ValidationApiError as exc:
-            form.show_server_error(str(exc), exc.parameter)
         except EXPECTED_ERRORS as exc:
-            form.show_server_error(str(exc), None)
+            error, ours = str(exc), isinstance(exc, ActionNotAllowedError)
+            field = exc.parameter if isinstance(exc, ValidationApiError) else None
         finally:
             self.update_state()
+        said = self._nothing_left_to_try(action, order_id, error, ours=ours)
+        if said is not None:
+            form.reject()  # closed by the program: not asked about what was typed
+            title = _ACTION_TITLES[action]
+            self.messages.error(title, f"{self._name(order_id)}: {said}")
+        else:
+            form.show_server_error(error, field)
         return False, None
 
     def _board_or_none(self) -> OrderBoard | None:
@@ -308,7 +334,8 @@ class OrderActionsController(QObject):
                 form.set_jobs_failed(str(exc))
 
         async def submit(request: CreateAssessmentRequest) -> None:
-            ok, link = await self._form_call(form, board.create_assessment(order_id, request))
+            call = board.create_assessment(order_id, request)
+            ok, link = await self._form_call(form, call, OrderAction.CREATE_ASSESSMENT, order_id)
             if not ok or link is None:
                 return
             if not created.done():
@@ -451,25 +478,39 @@ class OrderActionsController(QObject):
         *,
         ours: bool = False,
     ) -> None:
-        """An accept that did not go through: one waiting in the journal is sent again by
-        itself, so its dialog closes saying so (left open, its Accept was refused as under
-        way and its Cancel cancelled nothing); so does one that no retry can fix (accepted or
-        rejected elsewhere meanwhile: left open, it offered an Accept refused every time).
-        Any other failure shows in the dialog, to fix what was typed or try again. ``ours``:
-        refused by this desk's own rules, whose words already say why."""
-        board = self._board()
-        if StepKind.ACCEPT in board.state(order_id).pending:
+        """An accept that did not go through: closed, saying why, when nothing is left to try
+        in the dialog (``_nothing_left_to_try``); otherwise said in it, to try again."""
+        said = self._nothing_left_to_try(OrderAction.ACCEPT, order_id, error, ours=ours)
+        if said is not None:
             dialog.finish()
-            said = f"{error} {ACCEPT_SENT_AGAIN}" if error is not None else ACCEPT_SENT_AGAIN
-            self.messages.error("Accept order", f"{name}: {said}")
-        elif (why_not := board.why_not(OrderAction.ACCEPT, [order_id])) is not None:
-            dialog.finish()
-            said = why_not if error is None else error if ours else f"{error}\n\n{why_not}"
-            self.messages.error("Accept order", f"{name}: {said}")
+            self.messages.error(_ACTION_TITLES[OrderAction.ACCEPT], f"{name}: {said}")
         elif error is not None:
             dialog.show_server_error(error)
         else:
             dialog.set_busy(False)
+
+    def _nothing_left_to_try(
+        self, action: OrderAction, order_id: str, error: str | None, *, ours: bool = False
+    ) -> str | None:
+        """After a dialog's call failed with ``error`` (None: a fault of ours, which the
+        handler says): what to say as the dialog closes, when nothing is left to try in it;
+        None to say it in the dialog, to fix what was typed or try again.
+
+        Nothing is left when the step waits in the journal, to go by itself (left open, the
+        dialog offered a button refused as under way, and a Cancel that cancelled nothing),
+        or when the action is no longer allowed (done or ended elsewhere meanwhile: left
+        open, it offered a button refused every time). ``ours``: refused by this desk's own
+        rules, whose words already say why."""
+        board = self._board()
+        if board.left_waiting(action, order_id):
+            again = SENT_AGAIN[action]
+            return f"{error} {again}" if error is not None else again
+        why_not = board.why_not(action, [order_id])
+        if why_not is None:
+            return None
+        if error is None:
+            return why_not
+        return error if ours or why_not in error else f"{error}\n\n{why_not}"
 
     async def reject(self, order_ids: list[str]) -> None:
         """The reject dialog: open, busy, until SmartRecruiters answers. Orders refused stay
@@ -579,7 +620,8 @@ class OrderActionsController(QObject):
             return True
 
         async def send(invitation: InvitationText) -> None:
-            ok, sent = await self._form_call(dialog, invite_or_ask(invitation))
+            call = invite_or_ask(invitation)
+            ok, sent = await self._form_call(dialog, call, OrderAction.INVITE, order_id)
             if ok and sent:
                 dialog.accept()
                 self.messages.note(f"Invitation sent: {order.candidate.display_name}.")
@@ -702,7 +744,7 @@ class OrderActionsController(QObject):
             # it with all that was typed kept (before, it closed first, and took that along).
             nonlocal completed
             call = board.complete(order_id, result, message=dialog.message_text())
-            ok, _result_id = await self._form_call(dialog, call)
+            ok, _result_id = await self._form_call(dialog, call, OrderAction.COMPLETE, order_id)
             if ok:
                 completed = True
                 dialog.accept()
