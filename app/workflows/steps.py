@@ -283,7 +283,14 @@ async def _run(
         case InviteStep():
             if (ended := await _ended_order(desk, order_id)) is not None:
                 return await _invite_for_an_ended_order(desk, entry, step, retry, ended)
-            return await _invite(desk, step, retry)
+            try:
+                return await _invite(desk, step, retry)
+            except (ValidationApiError, NotFoundError):
+                # Deleted by hand in Berke before the watch saw it: said as the watch would
+                # have (and the order shows it), not as Berke's "not known" on every try.
+                if await _deleted_in_berke_now(desk, step.request.source_candidate_id):
+                    await _refuse_if_deleted_in_berke(desk, entry, retry, earlier=attempt.earlier)
+                raise
         case CompleteStep():
             return await _complete(desk, order_id, step, retry)
         case CreateResultStep():
@@ -324,6 +331,15 @@ async def berke_progress(desk: Desk, linked: LinkedAssessment | None) -> BerkePr
 #: Steps that send an assessment on (its URL, its invitation, a reuse of it): none goes once
 #: Berke no longer has it, the resumer's and Retry's included, which no action rule sees.
 NEED_THE_ASSESSMENT = (AcceptStep, InviteStep, ReuseAssessmentStep)
+
+
+async def _deleted_in_berke_now(desk: Desk, source_candidate_id: str) -> bool:
+    """After Berke answered a call about the assessment with "not known": whether it no
+    longer has it (asked), recorded for the watch so that the order shows it at once."""
+    if await desk.session.berke.get_assessment_status(source_candidate_id) is not None:
+        return False
+    await asyncio.to_thread(desk.berke_watch.record, source_candidate_id, BerkeProgress.DELETED)
+    return True
 
 
 async def _refuse_if_deleted_in_berke(
@@ -1212,7 +1228,15 @@ async def _delete_assessment(
     if retry and await berke.get_assessment_status(step.source_candidate_id) is None:
         # An earlier try's answer was lost, or someone deleted it by hand: it is gone.
         return AssessmentDeleted(source_candidate_id=step.source_candidate_id, already_gone=True)
-    await berke.delete_assessment(step.source_candidate_id)
+    try:
+        await berke.delete_assessment(step.source_candidate_id)
+    except (ValidationApiError, NotFoundError):
+        # Deleted by hand in Berke before even the first try (the watch had not seen it):
+        # the delete's aim is met, once Berke confirms it has no such assessment. Failed,
+        # the action stayed offered, and failed again, until the next watch round.
+        if not await _deleted_in_berke_now(desk, step.source_candidate_id):
+            raise
+        return AssessmentDeleted(source_candidate_id=step.source_candidate_id, already_gone=True)
     return AssessmentDeleted(source_candidate_id=step.source_candidate_id)
 
 

@@ -20,7 +20,7 @@ from app.domain.attention import Attention
 from app.domain.berke import CreateAssessmentRequest
 from app.domain.berke_progress import BerkeProgress
 from app.domain.berke_results import CompletedAssessment, JobFit
-from app.domain.journal import CompleteStep, CreateResultStep
+from app.domain.journal import AssessmentDeleted, CompleteStep, CreateResultStep
 from app.domain.journal_terms import ResultFlow, StepKind, StepState
 from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus, ResultType
@@ -438,6 +438,32 @@ def test_an_order_rejected_with_berke_open_can_have_it_deleted(
         assert await desk.session.berke.get_assessment_status(link.source_candidate_id) is None
         step = desk.journal.entries(order_id)[-1]
         assert (step.action, step.state) == (StepKind.DELETE_ASSESSMENT, StepState.DONE)
+
+    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_a_delete_of_an_assessment_someone_deleted_in_berke_already_is_done(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Deleted in Berke by hand before the watch saw it: the first try got Berke's "not
+    found", failed the step, and the action stayed offered (and failed again) until the next
+    watch round. Its aim is met: done, as already gone, once Berke confirms it."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order_id = await invited_order(board, desk, "Ilse", "ilse@example.com")
+        await board.watch()
+        await board.reject([order_id], reason="The candidate withdrew.")
+        link = board.link(order_id)
+        assert link is not None
+        await desk.session.berke.delete_assessment(link.source_candidate_id)  # by hand
+        await board.delete_in_berke(order_id)
+        step = desk.journal.entries(order_id)[-1]
+        assert (step.action, step.state) == (StepKind.DELETE_ASSESSMENT, StepState.DONE)
+        assert isinstance(step.outcome, AssessmentDeleted)
+        assert step.outcome.already_gone
+        assert board.state(order_id).berke_progress is BerkeProgress.DELETED
+        assert board.why_not(OrderAction.DELETE_IN_BERKE, [order_id]) is not None
+        assert board.flags(order_id) == []
 
     with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
 

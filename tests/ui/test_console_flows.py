@@ -26,6 +26,7 @@ from shiboken6 import Shiboken
 from app.clients.errors import ApiError, ServerError, Service, ValidationApiError
 from app.domain.assessment_prefill import stable_candidate_id
 from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
+from app.domain.berke_progress import BerkeProgress
 from app.domain.journal import AcceptStep, CreateAssessmentStep, InviteStep, RejectStep
 from app.domain.journal_terms import StepKind, StepState
 from app.domain.order_rules import OrderAction
@@ -1061,6 +1062,29 @@ def test_an_invitation_berke_refuses_for_now_stays_in_its_dialog(
     link = board_of(window).link(order.id)
     assert link is not None
     assert link.invitation_sent
+
+
+def test_an_invitation_of_an_assessment_deleted_in_berke_closes_its_dialog_saying_why(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """Deleted by hand in Berke before the watch saw it: each Send got Berke's "not known"
+    and was offered again, until the next watch round. Now the first answer is looked
+    into: Berke has no such assessment, so the order says so, and the dialog closes."""
+    order = accepted_not_invited(window, qtbot, "Olu")
+    invite = open_invite(window, qtbot)
+    link = board_of(window).link(order.id)
+    assert link is not None
+    finish(qtbot, desk_of(window).session.berke.delete_assessment(link.source_candidate_id))
+    said = closed_saying(window, qtbot, invite, invite.submit_button)
+    board = board_of(window)
+    assert board.state(order.id).berke_progress is BerkeProgress.DELETED
+    why = board.why_not(OrderAction.INVITE, [order.id])
+    assert why is not None
+    assert "deleted" in why
+    assert said.startswith("Olu Lie: Not sent: ")
+    assert said.count(link.invitation_code) == 1  # said once, not again as why not
+    (entry,) = [e for e in desk_of(window).journal.entries(order.id) if e.action is StepKind.INVITE]
+    assert entry.state is StepState.FAILED
 
 
 def test_a_create_left_waiting_closes_its_form_saying_it_goes_by_itself(
