@@ -100,6 +100,10 @@ COMPLETE_SENT_AGAIN = (
     "The completion is sent again automatically, with the result typed (see the order's activity)."
 )
 
+DELIVER_SENT_AGAIN = (
+    "The delivery goes again automatically: the order is completed with Berke's result, and "
+    "its report attached (see the order's activity)."
+)
 
 #: What a board call may fail with that the coordinator is told in words.
 EXPECTED_ERRORS = (ApiError, ActionNotAllowedError, StepDeferredError)

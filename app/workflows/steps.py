@@ -285,10 +285,10 @@ async def _run(
                 return await _invite_for_an_ended_order(desk, entry, step, retry, ended)
             try:
                 return await _invite(desk, step, retry)
-            except (ValidationApiError, NotFoundError):
+            except ValidationApiError as exc:
                 # Deleted by hand in Berke before the watch saw it: said as the watch would
                 # have (and the order shows it), not as Berke's "not known" on every try.
-                if await _deleted_in_berke_now(desk, step.request.source_candidate_id):
+                if await _deleted_in_berke_now(desk, step.request.source_candidate_id, exc):
                     await _refuse_if_deleted_in_berke(desk, entry, retry, earlier=attempt.earlier)
                 raise
         case CompleteStep():
@@ -333,10 +333,21 @@ async def berke_progress(desk: Desk, linked: LinkedAssessment | None) -> BerkePr
 NEED_THE_ASSESSMENT = (AcceptStep, InviteStep, ReuseAssessmentStep)
 
 
-async def _deleted_in_berke_now(desk: Desk, source_candidate_id: str) -> bool:
-    """After Berke answered a call about the assessment with "not known": whether it no
-    longer has it (asked), recorded for the watch so that the order shows it at once."""
-    if await desk.session.berke.get_assessment_status(source_candidate_id) is not None:
+async def _deleted_in_berke_now(
+    desk: Desk, source_candidate_id: str, refusal: ValidationApiError
+) -> bool:
+    """After Berke refused a call about the assessment: whether it refused the assessment's
+    id (not another value) because Berke no longer has it, as asked now; if so, recorded for
+    the watch so that the order shows it at once. Not known either way (the question failed
+    too): False, and the refusal is what is said, not the question's failure."""
+    if (refusal.parameter or "").casefold() != BerkeParam.SOURCE_CANDIDATE_ID.casefold():
+        return False
+    try:
+        status = await desk.session.berke.get_assessment_status(source_candidate_id)
+    except ApiError as exc:
+        log.info("Could not ask Berke whether %s still exists: %s", source_candidate_id, exc)
+        return False
+    if status is not None:
         return False
     await asyncio.to_thread(desk.berke_watch.record, source_candidate_id, BerkeProgress.DELETED)
     return True
@@ -1230,11 +1241,11 @@ async def _delete_assessment(
         return AssessmentDeleted(source_candidate_id=step.source_candidate_id, already_gone=True)
     try:
         await berke.delete_assessment(step.source_candidate_id)
-    except (ValidationApiError, NotFoundError):
+    except ValidationApiError as exc:
         # Deleted by hand in Berke before even the first try (the watch had not seen it):
         # the delete's aim is met, once Berke confirms it has no such assessment. Failed,
         # the action stayed offered, and failed again, until the next watch round.
-        if not await _deleted_in_berke_now(desk, step.source_candidate_id):
+        if not await _deleted_in_berke_now(desk, step.source_candidate_id, exc):
             raise
         return AssessmentDeleted(source_candidate_id=step.source_candidate_id, already_gone=True)
     return AssessmentDeleted(source_candidate_id=step.source_candidate_id)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QPushButton
 
 from app.domain.berke import CreateAssessmentRequest
 from app.domain.order_rules import OrderAction
-from app.domain.smartrecruiters import OrderStatus
+from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.sandbox import SandboxConfig, SandboxServer
 from app.ui.main_window import MainWindow
 from app.ui.orders.delivery_preview import DeliveryPreviewDialog
@@ -23,9 +23,10 @@ from app.ui.orders.order_dialogs import RejectDialog
 from app.views.inbox_columns import INBOX
 from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
+from app.workflows.refusals import DELIVER_SENT_AGAIN
 from tests.integration.helpers import new_order_body
 from tests.ui.conftest import board_window
-from tests.ui.test_console_flows import Dialogs, finish
+from tests.ui.test_console_flows import Dialogs, answer_once, finish
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
@@ -49,22 +50,20 @@ def setup(
         yield made
 
 
-def test_a_finished_candidate_is_flagged_previewed_and_delivered(
-    setup: tuple[MainWindow, OrderBoard, Desk], loop_sandbox: SandboxServer, qtbot: QtBot
-) -> None:
-    window, board, desk = setup
-    order = finish(
-        qtbot,
-        desk.session.sr.create_test_order(
-            new_order_body(first="Lina", last="Berg", email="lina@example.com")
-        ),
-    )
+def finished_candidate(
+    made: tuple[MainWindow, OrderBoard, Desk], sandbox: SandboxServer, qtbot: QtBot, name: str
+) -> AssessmentOrder:
+    """A new order of ``name`` (first and last), created, accepted and invited; the candidate then
+    completes the Berke assessment, and the watch has seen it."""
+    _window, board, desk = made
+    first, last = name.split()
+    email = f"{first.lower()}@example.com"
+    body = new_order_body(first=first, last=last, email=email)
+    order = finish(qtbot, desk.session.sr.create_test_order(body))
     finish(qtbot, board.sync())
 
     async def invite() -> None:
-        request = CreateAssessmentRequest(
-            first_name="Lina", last_name="Berg", email_address="lina@example.com"
-        )
+        request = CreateAssessmentRequest(first_name=first, last_name=last, email_address=email)
         await board.create_assessment(order.id, request)
         await board.accept(order.id)
         await board.invite(order.id)
@@ -72,8 +71,16 @@ def test_a_finished_candidate_is_flagged_previewed_and_delivered(
     finish(qtbot, invite())
     link = board.link(order.id)
     assert link is not None
-    httpx.post(f"{loop_sandbox.berke_base_url}/_test/complete/{link.invitation_code}")
+    httpx.post(f"{sandbox.berke_base_url}/_test/complete/{link.invitation_code}")
     finish(qtbot, board.watch())
+    return order
+
+
+def test_a_finished_candidate_is_flagged_previewed_and_delivered(
+    setup: tuple[MainWindow, OrderBoard, Desk], loop_sandbox: SandboxServer, qtbot: QtBot
+) -> None:
+    window, board, _desk = setup
+    order = finished_candidate(setup, loop_sandbox, qtbot, "Lina Berg")
 
     # Both statuses side by side on the row, and the flag.
     model = window.orders.model
@@ -108,6 +115,39 @@ def test_a_finished_candidate_is_flagged_previewed_and_delivered(
     finish(qtbot, board.wait_uploads())
     qtbot.waitUntil(lambda: not detail.flags.isVisible())
     assert model.text(row, INBOX.index("attention")) == ""
+
+
+def test_a_delivery_left_waiting_says_it_goes_by_itself(
+    setup: tuple[MainWindow, OrderBoard, Desk], loop_sandbox: SandboxServer, qtbot: QtBot
+) -> None:
+    """A 503 on the completion: the delivery waits in the journal and goes by itself, report
+    and all. The box said only "trying again later usually works", and Deliver was then
+    refused as under way."""
+    window, board, desk = setup
+    order = finished_candidate(setup, loop_sandbox, qtbot, "Siri Dahl")
+    dialogs = Dialogs(window)
+    window.orders.select_order(order.id)
+    answer_once(desk, "sr", 503, "/complete")
+    messages = window.orders.controller.messages
+    shown = len(messages.shown)
+    window.orders.controller.actions[OrderAction.DELIVER].trigger()
+    preview = dialogs.wait_for(qtbot, DeliveryPreviewDialog)
+    assert isinstance(preview, DeliveryPreviewDialog)
+    preview.send_button.click()
+    qtbot.waitUntil(lambda: len(messages.shown) > shown, timeout=5000)
+    finish(qtbot, window.orders.controller.wait_idle())
+    ((title, said),) = messages.shown[shown:]
+    assert title == "Deliver the result"
+    assert said.startswith("Siri Dahl: ")
+    assert said.endswith(DELIVER_SENT_AGAIN)
+    finish(qtbot, board.resume())
+    finish(qtbot, board.wait_uploads())
+    assert (board.order(order.id) or order).status is OrderStatus.COMPLETED
+    result_id = board.state(order.id).result_id
+    assert result_id is not None
+    attached = finish(qtbot, desk.session.sr.list_attachments(order.id, result_id))
+    (report,) = attached
+    assert report.file_name.startswith("Berke report - Siri Dahl")
 
 
 def test_an_order_whose_assessment_was_deleted_in_berke_is_flagged_with_reject(

@@ -517,6 +517,41 @@ def test_batch_create_accept_invite_with_outcomes(window: MainWindow, qtbot: QtB
     assert (batch.isVisible(), batch.isModal()) == (True, True)
 
 
+def test_the_last_batch_is_not_offered_away_from_its_orders(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """While a snapshot is shown, and for good once another connection's board replaced its
+    own, "Last batch…" is off: its Retry said "Not connected to these orders any more" in a
+    box on every click, with the button still offered (and, with another profile's board,
+    would have sent the failed orders to it)."""
+    dialogs = Dialogs(window)
+    one = add_test_order(window, qtbot, first="Cleo", last="Dubois", email="cleo@example.com")
+    select_orders(window, [one.id])
+    open_plan(window, qtbot, dialogs).submit_button.click()
+    batch = dialogs.wait_for(qtbot, BatchDialog)
+    assert isinstance(batch, BatchDialog)
+    qtbot.waitUntil(batch.close_button.isEnabled, timeout=5000)
+    batch.close_button.click()
+    controller = window.orders.controller
+    last = controller.last_batch_action
+    assert last.isEnabled()
+    controller.set_read_only("A snapshot is shown.")
+    assert not last.isEnabled()
+    controller.set_read_only(None)
+    assert last.isEnabled()  # the same orders again
+    board = controller.board
+    controller.set_board(None)  # a snapshot shown, as the room does it
+    assert not last.isEnabled()
+    controller.set_board(board)
+    assert last.isEnabled()
+    controller.set_board(OrderBoard(desk_of(window)))  # another session's orders
+    assert not last.isEnabled()
+    assert controller.last_batch is None
+    qtbot.waitUntil(lambda: not Shiboken.isValid(batch), timeout=5000)  # not kept either
+    controller.set_board(board)
+    assert not last.isEnabled()
+
+
 def test_the_next_batch_starts_from_the_last_portal_message(
     window: MainWindow, qtbot: QtBot
 ) -> None:
@@ -1012,7 +1047,7 @@ def test_an_invitation_left_waiting_closes_its_dialog_saying_it_goes_by_itself(
     order = accepted_not_invited(window, qtbot, "Kari")
     invite = open_invite(window, qtbot)
     invite.message.setPlainText("See you Friday.")
-    answer_once(window, "berke", 503, "/SendInvitation")
+    answer_once(desk_of(window), "berke", 503, "/SendInvitation")
     said = closed_saying(window, qtbot, invite, invite.submit_button)
     assert said.startswith("Kari Lie: ")
     assert said.endswith(INVITE_SENT_AGAIN)
@@ -1051,7 +1086,7 @@ def test_an_invitation_berke_refuses_for_now_stays_in_its_dialog(
     order = accepted_not_invited(window, qtbot, "Tuva")
     invite = open_invite(window, qtbot)
     invite.message.setPlainText("See you Friday.")
-    answer_once(window, "berke", 400, "/SendInvitation")
+    answer_once(desk_of(window), "berke", 400, "/SendInvitation")
     invite.submit_button.click()
     qtbot.waitUntil(lambda: invite.form_error.isVisible() and not invite.is_busy(), timeout=5000)
     assert invite.isVisible()
@@ -1087,6 +1122,115 @@ def test_an_invitation_of_an_assessment_deleted_in_berke_closes_its_dialog_sayin
     assert entry.state is StepState.FAILED
 
 
+class BerkeAnswers(httpx.AsyncBaseTransport):
+    """Berke's transport: once SendInvitation has been called, each call to a method in
+    ``answers`` gets its next answer there; every method called is listed in ``called``."""
+
+    def __init__(
+        self, inner: httpx.AsyncBaseTransport, answers: dict[str, list[httpx.Response]]
+    ) -> None:
+        self.inner = inner
+        self.answers = {method: list(them) for method, them in answers.items()}
+        self.called: list[str] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        method = request.url.path.rsplit("/", 1)[-1]
+        self.called.append(method)
+        if self.answers.get(method) and "SendInvitation" in self.called:
+            return self.answers[method].pop(0)
+        return await self.inner.handle_async_request(request)
+
+    def after_sending(self) -> list[str]:
+        """The methods called from the invitation on."""
+        return self.called[self.called.index("SendInvitation") :]
+
+
+def berke_answers(window: MainWindow, answers: dict[str, list[httpx.Response]]) -> BerkeAnswers:
+    http = desk_of(window).session.berke._http.http
+    http._transport = wrapped = BerkeAnswers(http._transport, answers)
+    return wrapped
+
+
+def berke_refusal(parameter: str, value: str) -> httpx.Response:
+    """Berke's refusal of one value, as its reference spells it."""
+    body = {
+        "status": "error",
+        "response": f"The value is not accepted, {parameter}=[{value}]",
+        "responseCode": "400",
+    }
+    return httpx.Response(400, json=body, headers={"X-Response-Code": "400.1020"})
+
+
+def test_an_invitation_refused_for_another_value_asks_berke_nothing_more(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """Only a refusal of the assessment's id is looked into as "deleted in Berke?": one of
+    another value stays in the dialog, in Berke's words, with no second call."""
+    accepted_not_invited(window, qtbot, "Tor")
+    invite = open_invite(window, qtbot)
+    berke = berke_answers(
+        window, {"SendInvitation": [berke_refusal("emailAddress", "tor@example.com")]}
+    )
+    invite.submit_button.click()
+    qtbot.waitUntil(lambda: invite.form_error.isVisible() and not invite.is_busy(), timeout=5000)
+    assert invite.isVisible()
+    assert berke.after_sending() == ["SendInvitation"]
+
+
+def test_a_deleted_assessment_berke_cannot_confirm_now_leaves_berkes_refusal_said(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """Berke refused the id; the look into "deleted?" met a 503. Its failure replaced the
+    refusal: the step was left waiting, and the dialog closed saying the invitation goes by
+    itself (to meet the same refusal). Now the refusal is what is said, in the dialog."""
+    order = accepted_not_invited(window, qtbot, "Una")
+    invite = open_invite(window, qtbot)
+    link = board_of(window).link(order.id)
+    assert link is not None
+    finish(qtbot, desk_of(window).session.berke.delete_assessment(link.source_candidate_id))
+    busy = httpx.Response(503, json={"status": "error", "response": "Down", "responseCode": "503"})
+    # However often the client asks again: Berke cannot say now.
+    berke = berke_answers(window, {"GetAssessmentStatus": [busy] * 10})
+    invite.submit_button.click()
+    qtbot.waitUntil(lambda: invite.form_error.isVisible() and not invite.is_busy(), timeout=5000)
+    assert "not known to Berke" in invite.form_error.text()
+    assert berke.after_sending()[:2] == ["SendInvitation", "GetAssessmentStatus"]
+    (entry,) = [e for e in desk_of(window).journal.entries(order.id) if e.action is StepKind.INVITE]
+    assert entry.state is StepState.FAILED
+
+
+def test_an_invitation_left_waiting_by_a_fault_of_ours_closes_its_dialog(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """The step waits for the resumer, but the dialog stayed open with Send offered (refused
+    as under way) and a Cancel that cancelled nothing, as Accept's did once."""
+
+    class FaultOnce(httpx.AsyncBaseTransport):
+        def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+            self.inner = inner
+            self.armed = True
+
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            if self.armed and request.url.path.endswith("/SendInvitation"):
+                self.armed = False
+                raise RuntimeError("a fault of ours")
+            return await self.inner.handle_async_request(request)
+
+    order = accepted_not_invited(window, qtbot, "Ugo")
+    invite = open_invite(window, qtbot)
+    invite.message.setPlainText("See you Friday.")
+    http = desk_of(window).session.berke._http.http
+    http._transport = FaultOnce(http._transport)
+    said = closed_saying(window, qtbot, invite, invite.submit_button)
+    assert said == f"Ugo Lie: {INVITE_SENT_AGAIN}"
+    board = board_of(window)
+    assert StepKind.INVITE in board.state(order.id).pending
+    finish(qtbot, board.resume())
+    link = board.link(order.id)
+    assert link is not None
+    assert link.invitation_sent
+
+
 def test_a_create_left_waiting_closes_its_form_saying_it_goes_by_itself(
     window: MainWindow, qtbot: QtBot
 ) -> None:
@@ -1094,7 +1238,7 @@ def test_a_create_left_waiting_closes_its_form_saying_it_goes_by_itself(
     offered Create (refused: under way) and Cancel, after which it was created anyway."""
     order = add_test_order(window, qtbot, first="Pia", last="Berg", email="pia@example.com")
     form = open_create(window, qtbot)
-    answer_once(window, "berke", 503, "/CreateAssessment")
+    answer_once(desk_of(window), "berke", 503, "/CreateAssessment")
     said = closed_saying(window, qtbot, form, form.create_button)
     assert said.startswith("Pia Berg: ")
     assert said.endswith(CREATE_SENT_AGAIN)
@@ -1594,10 +1738,10 @@ class AnsweredOnce(httpx.AsyncBaseTransport):
         return await self.inner.handle_async_request(request)
 
 
-def answer_once(window: MainWindow, service: str, status: int, suffix: str) -> None:
-    """The window's ``service`` ("sr" or "berke") answers its next POST to ``suffix`` with
+def answer_once(desk: Desk, service: str, status: int, suffix: str) -> None:
+    """The desk's ``service`` ("sr" or "berke") answers its next POST to ``suffix`` with
     ``status`` (not done)."""
-    client = getattr(desk_of(window).session, service)
+    client = getattr(desk.session, service)
     http = client._http.http
     http._transport = AnsweredOnce(http._transport, status, suffix)
 
@@ -1707,20 +1851,26 @@ def test_an_accept_no_retry_can_fix_closes_its_dialog_saying_why(
         assert current(window, order.id).status is OrderStatus.REJECTED
 
 
-def test_an_accept_another_action_is_sending_closes_its_dialog_in_our_words(
+def test_an_accept_another_action_holds_for_a_moment_stays_in_its_dialog(
     window: MainWindow, qtbot: QtBot
 ) -> None:
-    """Refused before it was sent because another action of this desk is accepting the order
-    (the batch, say): nothing is left to do in the dialog, which closes, saying so once."""
+    """Refused before it was sent because another action of this desk holds the order a
+    moment: that passes, so the dialog keeps what was typed and offers Accept again (closed,
+    a hold that came to nothing lost the messages)."""
     order, dialog = accept_dialog_over(window, qtbot, lambda inner: inner, "Lea", "Roth")
+    dialog.to_candidate.setPlainText("By Friday, please.")
     shown = len(window.orders.controller.messages.shown)
     with board_of(window)._claimed(order.id, OrderAction.ACCEPT):
         dialog.accept()
-        qtbot.waitUntil(lambda: closed(dialog), timeout=5000)
+        qtbot.waitUntil(lambda: not dialog.is_busy(), timeout=5000)
+    assert dialog.server_error.isVisible()
+    assert dialog.server_error.text() == "This is already being sent for this order."
+    assert dialog.to_candidate.toPlainText() == "By Friday, please."
+    assert window.orders.controller.messages.shown[shown:] == []
+    dialog.accept()  # the hold has passed
+    qtbot.waitUntil(lambda: closed(dialog), timeout=5000)
     finish(qtbot, window.orders.controller.wait_idle())
-    said = window.orders.controller.messages.shown[shown:]
-    assert said == [("Accept order", "Lea Roth: This is already being sent for this order.")]
-    assert current(window, order.id).status is OrderStatus.NEW
+    assert current(window, order.id).status is OrderStatus.IN_PROGRESS
 
 
 class AcceptFaultOnce(httpx.AsyncBaseTransport):

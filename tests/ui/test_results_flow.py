@@ -12,6 +12,7 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from app.clients.errors import ApiError
 from app.domain.attachments import UploadState
 from app.domain.berke import CreateAssessmentRequest
 from app.domain.order_rules import OrderAction
@@ -20,6 +21,7 @@ from app.domain.step_kinds import StepState
 from app.ui.common.screens import available_room
 from app.ui.main_window import MainWindow
 from app.ui.orders.complete_dialog import CompleteDialog
+from app.ui.orders.order_actions import TYPED_NOT_SENT
 from app.ui.orders.order_table_model import ORDER_ID_ROLE
 from app.workflows.desk import Desk
 from app.workflows.refusals import COMPLETE_SENT_AGAIN, ActionNotAllowedError
@@ -590,7 +592,7 @@ def test_a_completion_smartrecruiters_refuses_keeps_the_dialog_and_what_was_type
     form = open_complete(window, qtbot)
     form.score.setText("87/100")
     form.description.setPlainText("<p>Long, careful notes typed by the coordinator</p>")
-    answer_once(window, "sr", 400, "/complete")
+    answer_once(desk_of(window), "sr", 400, "/complete")
     form.ok.click()
     qtbot.waitUntil(form.form_error.isVisible, timeout=5000)
     assert "Not now." in form.form_error.text()
@@ -647,7 +649,7 @@ def test_a_completion_left_waiting_closes_its_dialog_saying_it_goes_by_itself(
     order = in_progress_order(window, qtbot)
     form = open_complete(window, qtbot)
     form.score.setText("55/100")
-    answer_once(window, "sr", 503, "/complete")
+    answer_once(desk_of(window), "sr", 503, "/complete")
     messages = window.orders.controller.messages
     shown = len(messages.shown)
     form.ok.click()
@@ -665,6 +667,54 @@ def test_a_completion_left_waiting_closes_its_dialog_saying_it_goes_by_itself(
     assert result.score == "55/100"
 
 
+def test_a_completion_while_a_delivery_holds_the_order_stays_in_its_dialog(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """An automatic delivery held the order a moment as Complete was pressed: the dialog
+    closed, and the result typed was lost, though Complete was offered again at once."""
+    order = in_progress_order(window, qtbot)
+    form = open_complete(window, qtbot)
+    form.score.setText("87/100")
+    board = board_of(window)
+    messages = window.orders.controller.messages
+    shown = len(messages.shown)
+    with board._claimed(order.id, OrderAction.DELIVER, OrderAction.COMPLETE):  # as deliver()
+        form.ok.click()
+        qtbot.waitUntil(lambda: form.form_error.isVisible() and not form.is_busy(), timeout=5000)
+    assert "already being sent" in form.form_error.text()
+    assert form.score.text() == "87/100"
+    assert messages.shown[shown:] == []
+    form.ok.click()
+    qtbot.waitUntil(lambda: closed(form), timeout=5000)
+    assert current(window, order.id).status is OrderStatus.COMPLETED
+
+
+def test_a_completion_refused_for_another_waiting_one_says_what_was_typed_did_not_go(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """Another flow's completion waits to go (SmartRecruiters could not take it): this one
+    is refused as under way, and the box said "sent again automatically, with the result
+    typed", though the result typed here was never recorded."""
+    from app.domain.smartrecruiters import AssessmentResult, ResultType
+
+    order = in_progress_order(window, qtbot)
+    form = open_complete(window, qtbot)
+    form.score.setText("87/100")
+    board = board_of(window)
+    answer_once(desk_of(window), "sr", 503, "/complete")
+    theirs = AssessmentResult(result_type=ResultType.DOCUMENT, result="berke.pdf", score="12/100")
+    with pytest.raises(ApiError):
+        finish(qtbot, board.complete(order.id, theirs))
+    messages = window.orders.controller.messages
+    shown = len(messages.shown)
+    form.ok.click()
+    qtbot.waitUntil(lambda: closed(form), timeout=5000)
+    finish(qtbot, window.orders.controller.wait_idle())
+    ((_title, said),) = messages.shown[shown:]
+    assert said.endswith(f"retried automatically. {TYPED_NOT_SENT}")
+    assert COMPLETE_SENT_AGAIN not in said
+
+
 def test_a_result_made_but_not_completed_closes_the_dialog_and_offers_complete_no_more(
     window: MainWindow, qtbot: QtBot
 ) -> None:
@@ -679,7 +729,7 @@ def test_a_result_made_but_not_completed_closes_the_dialog_and_offers_complete_n
     order = in_progress_order(window, qtbot)
     form = open_complete(window, qtbot)
     form.score.setText("70/100")
-    answer_once(window, "sr", 400, "/complete")  # after the result is made
+    answer_once(desk_of(window), "sr", 400, "/complete")  # after the result is made
     messages = window.orders.controller.messages
     shown = len(messages.shown)
     form.ok.click()

@@ -31,6 +31,7 @@ from app.workflows.refusals import (
     ACCEPT_SENT_AGAIN,
     COMPLETE_SENT_AGAIN,
     CREATE_SENT_AGAIN,
+    DELIVER_SENT_AGAIN,
     EXPECTED_ERRORS,
     INVITE_SENT_AGAIN,
     REJECT_SENT_AGAIN,
@@ -61,7 +62,11 @@ SENT_AGAIN = {
     OrderAction.ACCEPT: ACCEPT_SENT_AGAIN,
     OrderAction.INVITE: INVITE_SENT_AGAIN,
     OrderAction.COMPLETE: COMPLETE_SENT_AGAIN,
+    OrderAction.DELIVER: DELIVER_SENT_AGAIN,
 }
+
+#: Said when a dialog closes because another flow's step for the order waits to go.
+TYPED_NOT_SENT = "What was typed here was not sent."
 
 #: The title of the box that says why a dialog's call ended with the dialog closed.
 _ACTION_TITLES = {
@@ -143,6 +148,7 @@ class OrderActionsController(QObject):
         self.focus_home: Callable[[], None] = lambda: None
         self.ask_files: Callable[[], list[Path]] = self._ask_files
         self.last_batch: BatchDialog | None = None
+        self._last_batch_board: OrderBoard | None = None  # whose orders it ran on
         self.last_batch_action = QAction("Last &batch…", parent)
         self.last_batch_action.setObjectName("action_last_batch")
         self.last_batch_action.setToolTip("The outcomes of the last Create, accept and invite")
@@ -163,8 +169,19 @@ class OrderActionsController(QObject):
     # -- state -------------------------------------------------------------------------------
 
     def set_board(self, board: OrderBoard | None) -> None:
+        if board is not None and board is not self._last_batch_board:
+            self._forget_last_batch()  # another session's: its orders are not this board's
         self.board = board
         self.update_state()
+
+    def _forget_last_batch(self) -> None:
+        last, self.last_batch, self._last_batch_board = self.last_batch, None, None
+        if last is None:
+            return
+        if last.running:  # its run ends with its board's session; then it goes
+            last.finished.connect(last.deleteLater)
+        else:
+            last.deleteLater()
 
     def set_read_only(self, reason: str | None) -> None:
         self.read_only = reason
@@ -185,6 +202,12 @@ class OrderActionsController(QObject):
             tip = reason or _TIPS[kind]
             action.setToolTip(tip)
             action.setStatusTip(tip)
+        # Only with its own orders shown: its Retry sends to its board, none other.
+        self.last_batch_action.setEnabled(
+            self.last_batch is not None
+            and self.board is self._last_batch_board
+            and self.read_only is None
+        )
 
     def _reason(self, kind: OrderAction, order_ids: list[str]) -> str | None:
         if self.read_only is not None:
@@ -270,16 +293,33 @@ class OrderActionsController(QObject):
         except EXPECTED_ERRORS as exc:
             error, ours = str(exc), isinstance(exc, ActionNotAllowedError)
             field = exc.parameter if isinstance(exc, ValidationApiError) else None
+            if not self._closed_saying(form, action, order_id, error, ours=ours):
+                form.show_server_error(error, field)
+        except Exception:
+            # A fault of ours (the handler says it): a step left waiting goes by itself, so
+            # the form closes saying so, as Accept's does; else it stays, to try again.
+            self._closed_saying(form, action, order_id, None)
+            raise
         finally:
             self.update_state()
-        said = self._nothing_left_to_try(action, order_id, error, ours=ours)
-        if said is not None:
-            form.reject()  # closed by the program: not asked about what was typed
-            title = _ACTION_TITLES[action]
-            self.messages.error(title, f"{self._name(order_id)}: {said}")
-        else:
-            form.show_server_error(error, field)
         return False, None
+
+    def _closed_saying(
+        self,
+        form: ValidatedForm[Any],
+        action: OrderAction,
+        order_id: str,
+        error: str | None,
+        *,
+        ours: bool = False,
+    ) -> bool:
+        """Closes ``form`` saying why, when nothing is left to try in it (True)."""
+        said = self._nothing_left_to_try(action, order_id, error, ours=ours)
+        if said is None:
+            return False
+        form.reject()  # closed by the program: not asked about what was typed
+        self.messages.error(_ACTION_TITLES[action], f"{self._name(order_id)}: {said}")
+        return True
 
     def _board_or_none(self) -> OrderBoard | None:
         return None if self.read_only is not None else self.board
@@ -500,9 +540,15 @@ class OrderActionsController(QObject):
         dialog offered a button refused as under way, and a Cancel that cancelled nothing),
         or when the action is no longer allowed (done or ended elsewhere meanwhile: left
         open, it offered a button refused every time). ``ours``: refused by this desk's own
-        rules, whose words already say why."""
+        rules before anything was recorded, whose words already say why."""
         board = self._board()
+        if ours and board.is_busy(action, order_id):
+            # Another flow holds the order a moment (an automatic delivery, say): once it is
+            # done, the button is offered again, what was typed kept, or closes saying why.
+            return None
         if board.left_waiting(action, order_id):
+            if ours:  # refused as under way: the step waiting is another flow's, not this
+                return f"{error} {TYPED_NOT_SENT}"
             again = SENT_AGAIN[action]
             return f"{error} {again}" if error is not None else again
         why_not = board.why_not(action, [order_id])
@@ -660,9 +706,9 @@ class OrderActionsController(QObject):
             return
         if settings is not None:
             settings.setValue(key, chosen[0].message_to_candidate or "")
-        await self._run_batch(chosen[0])
+        await self._run_batch(chosen[0], board)
 
-    async def _run_batch(self, choice: BatchChoice) -> None:
+    async def _run_batch(self, choice: BatchChoice, board: OrderBoard) -> None:
         from app.ui.orders.batch_dialog import BatchDialog
 
         jobs = {p.order_id: p.job_text for p in choice.plan}
@@ -670,18 +716,20 @@ class OrderActionsController(QObject):
         if previous is not None and not previous.running:
             previous.deleteLater()  # a running one stays until it ends (its window is its own)
         dialog = self.last_batch = BatchDialog(len(choice.order_ids), jobs, self._parent)
-        self.last_batch_action.setEnabled(True)
+        self._last_batch_board = board
+        self.update_state()
         dialog.retry_requested.connect(
-            lambda ids: self.spawn(self._run_orders(dialog, choice, ids))
+            lambda ids: self.spawn(self._run_orders(dialog, choice, ids, board))
         )
         self.dialog_opened(dialog)
         dialog.open()
-        await self._run_orders(dialog, choice, choice.order_ids)
+        await self._run_orders(dialog, choice, choice.order_ids, board)
 
     async def _run_orders(
-        self, dialog: BatchDialog, choice: BatchChoice, order_ids: list[str]
+        self, dialog: BatchDialog, choice: BatchChoice, order_ids: list[str], own: OrderBoard
     ) -> None:
-        """One run of the batch (the first, or a retry of the failed) shown in ``dialog``."""
+        """One run of the batch (the first, or a retry of the failed) shown in ``dialog``, on
+        its ``own`` board's orders."""
         import asyncio
 
         dialog.start_run(len(order_ids))
@@ -692,7 +740,7 @@ class OrderActionsController(QObject):
         cancel = dialog.cancel_asked.connect(cancelled.set)
         try:
             board = self._board_or_none()
-            if board is None:
+            if board is not own:
                 raise ActionNotAllowedError(
                     "Not connected to these orders any more (a snapshot, or another profile)."
                 )
@@ -774,7 +822,8 @@ class OrderActionsController(QObject):
             self.update_state()
             if failures:
                 text = "\n\n".join(
-                    f"{self._name(order_id)}: {error}" for order_id, error in failures
+                    f"{self._name(order_id)}: {self._delivery_failed(order_id, error)}"
+                    for order_id, error in failures
                 )
                 self.messages.error("Deliver results", text)
             return
@@ -786,13 +835,24 @@ class OrderActionsController(QObject):
         if plan is None or order is None:
             return
         dialog = DeliveryPreviewDialog(order, plan, self._parent)
-        if await self._open(dialog, run_dialog(dialog)):
-            await self._run(
-                "Deliver the result",
-                board.deliver(order_id, plan),
-                done=f"Result delivered: {order.candidate.display_name}.",
-                about=order_id,
-            )
+        if not await self._open(dialog, run_dialog(dialog)):
+            return
+        try:
+            await board.deliver(order_id, plan)
+        except EXPECTED_ERRORS as exc:
+            said = self._delivery_failed(order_id, str(exc))
+            self.messages.error("Deliver the result", f"{self._name(order_id)}: {said}")
+            return
+        finally:
+            self.update_state()
+        self.messages.note(f"Result delivered: {order.candidate.display_name}.")
+
+    def _delivery_failed(self, order_id: str, error: str) -> str:
+        """A delivery's failure in words, saying when it goes by itself (waiting in the
+        journal: it said "trying again later usually works", and Deliver was refused)."""
+        if self._board().left_waiting(OrderAction.DELIVER, order_id):
+            return f"{error} {DELIVER_SENT_AGAIN}"
+        return error
 
     def _name(self, order_id: str) -> str:
         order = self._order(order_id)
