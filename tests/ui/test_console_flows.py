@@ -27,7 +27,13 @@ from app.clients.errors import ApiError, ServerError, Service, ValidationApiErro
 from app.domain.assessment_prefill import stable_candidate_id
 from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
 from app.domain.berke_progress import BerkeProgress
-from app.domain.journal import AcceptStep, CreateAssessmentStep, InviteStep, RejectStep
+from app.domain.journal import (
+    AcceptStep,
+    CreateAssessmentStep,
+    InviteStep,
+    OrderUpdated,
+    RejectStep,
+)
 from app.domain.journal_terms import StepKind, StepState
 from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import (
@@ -2403,6 +2409,60 @@ def test_a_reject_left_waiting_closes_its_dialog_saying_it_goes_by_itself(
     for box in window.findChildren(QMessageBox):
         box.close()
     finish(qtbot, window.orders.controller.wait_idle())
+
+
+class AnswerLostOnce(httpx.AsyncBaseTransport):
+    """SmartRecruiters' transport whose first POST to a path ending ``suffix`` reaches the
+    service and is carried out, but its answer never comes: the client's time-out."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, suffix: str) -> None:
+        self.inner = inner
+        self.suffix = suffix
+        self.armed = True
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        if self.armed and request.method == "POST" and request.url.path.endswith(self.suffix):
+            self.armed = False
+            await response.aread()
+            await response.aclose()
+            raise httpx.ReadTimeout("timed out waiting for the answer", request=request)
+        return response
+
+
+def test_a_reject_whose_answer_never_comes_closes_its_dialog_and_is_then_found_done(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """The reject went, but its answer was lost to the client's time-out: the dialog closes
+    saying it goes by itself, and the resumer finds the order rejected and counts that as
+    this reject (the earlier try may have gone): no "rejected elsewhere" for its own."""
+    dialogs = Dialogs(window)
+    order = add_test_order(window, qtbot, first="Pia", last="Holm")
+    http = desk_of(window).session.sr._http.http
+    http._transport = AnswerLostOnce(http._transport, "/reject")
+    dialog = open_reject(window, qtbot, dialogs)
+    dialog.reason.setPlainText("Position filled.")
+    shown = len(window.orders.controller.messages.shown)
+    dialog.ok.click()
+    qtbot.waitUntil(lambda: closed(dialog), timeout=5000)
+    finish(qtbot, window.orders.controller.wait_idle())
+    ((title, said),) = window.orders.controller.messages.shown[shown:]
+    assert title == "Reject order"
+    assert said.startswith("Waiting, sent again by itself:\n\nPia Holm: ")
+    assert said.endswith(REJECT_SENT_AGAIN)
+    board = board_of(window)
+    (entry,) = [e for e in desk_of(window).journal.entries(order.id) if e.action is StepKind.REJECT]
+    assert entry.state is StepState.PENDING
+    assert entry.may_have_gone
+    finish(qtbot, board.resume())
+    (entry,) = [e for e in desk_of(window).journal.entries(order.id) if e.action is StepKind.REJECT]
+    assert entry.state is StepState.DONE
+    assert isinstance(entry.outcome, OrderUpdated)
+    # Its next try is refused as already rejected, looked into, and found to be its own.
+    assert entry.outcome.already_applied
+    assert current(window, order.id).status is OrderStatus.REJECTED
+    for box in window.findChildren(QMessageBox):
+        box.close()
 
 
 def test_a_reject_refused_for_one_and_left_waiting_for_another_says_both(
