@@ -109,6 +109,7 @@ class KeyStore:
         self.file_opt_in = file_opt_in
         self._file_path = file_path
         self._status = status
+        self._found = status  # as first found: what ``look_again`` goes back to
         self._session: dict[str, str] = {}
 
     @property
@@ -118,8 +119,16 @@ class KeyStore:
     @property
     def status(self) -> KeyringStatus:
         if self._status is None:
-            self._status = keyring_status()
+            self._status = self._found = keyring_status()
         return self._status
+
+    def look_again(self) -> None:
+        """A keyring found usable, then locked or refusing, is asked again from now on: the
+        coordinator may have unlocked it, as the settings asked. Once locked, it was never
+        asked again in this run: a profile switch said "no keys" (demo mode), and new keys
+        stayed in the session. One that asks again and is still locked says so again."""
+        if self._found is not None and self._found.usable:
+            self._status = self._found
 
     def get(self, profile: str, service: str) -> SecretStr | None:
         name = entry_name(profile, service)
@@ -222,7 +231,9 @@ class KeyStore:
             self.delete(profile, service)
 
     def credentials(self, profile: str) -> Credentials | None:
-        """Both keys of ``profile``, or None when either is missing."""
+        """Both keys of ``profile``, or None when either is missing. Blocking; asks a keyring
+        locked earlier again (a session opening after it was unlocked)."""
+        self.look_again()
         sr_key = self.get(profile, SR_KEY)
         token = self.get(profile, BERKE_TOKEN)
         if sr_key is None or token is None:

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import keyring
 import pytest
+from keyring.errors import KeyringLocked, PasswordSetError
 from PySide6.QtCore import QSettings, Qt, QUrl
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QLineEdit, QMenu, QSpinBox
+from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QMenu, QSpinBox
 from pytestqt.qtbot import QtBot
 
 from app.domain.connection import (
@@ -22,7 +25,14 @@ from app.domain.connection import (
 )
 from app.domain.invitation import InvitationText
 from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY
-from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyringStatus, KeyStore, Storage
+from app.store.credentials import (
+    BERKE_TOKEN,
+    KEYRING_SERVICE,
+    SR_KEY,
+    KeyringStatus,
+    KeyStore,
+    Storage,
+)
 from app.store.database import Database
 from app.store.settings_file import load_settings
 from app.ui.common.error_dialog import DialogNotifier
@@ -33,6 +43,7 @@ from app.ui.settings.settings_dialog import SettingsDialog
 from app.workflows.notifier import report_for
 from tests.memory_keyring import MemoryKeyring, memory_keyring
 from tests.ui.conftest import answer, settings_opened, show_exposed
+from tests.waits import HANG_GUARD_SECONDS
 
 if TYPE_CHECKING:
     from app.sandbox import SandboxServer
@@ -220,6 +231,147 @@ def test_a_settings_file_that_cannot_be_written_changes_nothing_and_says_so(
     assert keys.get("Acme", SR_KEY) is not None  # still where the file on disk says
     assert keys.get("Acme 2", SR_KEY) is None
     assert keys.get("Acme 2", BERKE_TOKEN) is None
+
+
+class RefusingKeyring(MemoryKeyring):
+    """A keyring that refuses every write once ``refusing`` (locked since the dialog opened,
+    its unlock prompt dismissed), and every read while ``locked``."""
+
+    refusing = False
+    locked = False
+
+    def get_password(self, service: str, username: str) -> str | None:
+        if self.locked:
+            raise KeyringLocked("locked")
+        return super().get_password(service, username)
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        if self.refusing:
+            raise PasswordSetError("The unlock prompt was dismissed")
+        super().set_password(service, username, password)
+
+
+ACME_ONLY = AppSettings(
+    profiles=[ConnectionProfile(name="Acme", sr_base_url="https://sr.acme.example/v1",
+                                berke_base_url="https://berke.acme.example/api")],
+    active="Acme",
+)  # fmt: skip
+
+
+def test_ok_with_a_key_the_keyring_refuses_stays_open_saying_it_is_for_this_session(
+    qtbot: QtBot,
+) -> None:
+    """The keyring worked as the dialog opened, then refused the key: it was kept for this
+    session only, and OK closed as if it were stored. The next start had no key (demo)."""
+    previous = keyring.get_keyring()
+    ring = RefusingKeyring()
+    keyring.set_keyring(ring)
+    try:
+        keys = KeyStore()
+        dialog = SettingsDialog(ACME_ONLY, keys, write=lambda _s: None)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitUntil(lambda: dialog.key_places is not None, timeout=5000)
+        ring.refusing = True
+        qtbot.keyClicks(dialog.key_fields[SR_KEY], "N" * 64)
+        with qtbot.waitSignal(dialog.saved, timeout=5000):
+            dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+        qtbot.waitUntil(dialog.error_label.isVisible, timeout=5000)
+        said = dialog.error_label.text()
+        assert "SmartRecruiters partner API key of “Acme”" in said
+        assert "kept for this session only" in said
+        assert dialog.isVisible()  # open, for the words to be read
+        assert keys.where("Acme", SR_KEY) is Storage.SESSION
+        assert ring.entries == {}
+        # Read, OK again: nothing more to store, so it closes.
+        with qtbot.waitSignal(dialog.accepted, timeout=5000):
+            dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    finally:
+        keyring.set_keyring(previous)
+
+
+def test_the_dialog_opened_after_the_keyring_was_unlocked_finds_the_keys_there(
+    qtbot: QtBot,
+) -> None:
+    """Found locked earlier in the run, the keyring was never asked again: the dialog said
+    "locked" and showed no keys, though the coordinator had unlocked it as it asked."""
+    previous = keyring.get_keyring()
+    ring = RefusingKeyring()
+    keyring.set_keyring(ring)
+    try:
+        ring.entries[(KEYRING_SERVICE, "Acme/smartrecruiters")] = "a" * 64
+        keys = KeyStore()
+        ring.locked = True
+        assert keys.get("Acme", SR_KEY) is None  # locked: found so
+        ring.locked = False  # unlocked
+        dialog = SettingsDialog(ACME_ONLY, keys, write=lambda _s: None)
+        qtbot.addWidget(dialog)
+        qtbot.waitUntil(lambda: dialog.key_places is not None, timeout=5000)
+        assert dialog.key_places is not None
+        assert dialog.key_places.of("Acme", SR_KEY) is Storage.KEYRING
+        assert dialog.keyring_banner.text().startswith("Keys are kept in the system keyring")
+    finally:
+        keyring.set_keyring(previous)
+
+
+def test_test_connection_with_the_keyring_locked_since_says_it_could_not_be_read(
+    qtbot: QtBot,
+) -> None:
+    """Locked after the dialog opened: Test connection said "Enter the partner API key
+    first." while the field said the key is saved in the keyring."""
+    previous = keyring.get_keyring()
+    ring = RefusingKeyring()
+    keyring.set_keyring(ring)
+    try:
+        ring.entries[(KEYRING_SERVICE, "Acme/smartrecruiters")] = "a" * 64
+        dialog = SettingsDialog(ACME_ONLY, KeyStore(), write=lambda _s: None)
+        qtbot.addWidget(dialog)
+        qtbot.waitUntil(lambda: dialog.key_places is not None, timeout=5000)
+        ring.locked = True
+        task = asyncio.ensure_future(dialog.run_test(SR_KEY))
+        qtbot.waitUntil(task.done, timeout=5000)
+        verdict = task.result()
+        assert verdict is not None
+        assert not verdict.ok
+        assert verdict.message.startswith("The saved key could not be read from the system")
+        assert "locked" in verdict.message
+        assert "Enter the partner API key" not in dialog.verdict_labels[SR_KEY].text()
+    finally:
+        keyring.set_keyring(previous)
+
+
+def test_a_close_asked_while_saving_leaves_the_dialog_open_when_the_save_fails(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Esc during OK's save, then the folder turned out read-only: the dialog closed once the
+    save ended, its "could not be saved … Nothing was changed" never seen, the edits lost."""
+    gate, writing = threading.Event(), threading.Event()
+    settings_file = tmp_path / "settings.json"
+
+    def read_only(_settings: AppSettings) -> None:
+        writing.set()
+        gate.wait(HANG_GUARD_SECONDS)  # a hang guard: the test opens it at once
+        raise PermissionError(13, "Permission denied", str(settings_file))
+
+    dialog = SettingsDialog(ACME_ONLY, KeyStore(), write=read_only)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.key_places is not None, timeout=5000)
+    poll = dialog.editors["poll_interval_seconds"]
+    assert isinstance(poll, QSpinBox)
+    poll.setValue(poll.value() + 30)
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    try:
+        qtbot.waitUntil(writing.is_set, timeout=5000)
+        dialog.reject()  # Esc, while the file is written
+        assert dialog.isVisible()
+    finally:
+        gate.set()
+    qtbot.waitUntil(lambda: "could not be saved" in dialog.error_label.text(), timeout=5000)
+    with qtbot.assertNotEmitted(dialog.finished, wait=50):
+        pass  # the close asked for is dropped: the words are there to be read
+    assert dialog.isVisible()
+    assert poll.value() == ACME_ONLY.profiles[0].poll_interval_seconds + 30  # the edit kept
 
 
 def test_insecure_or_invalid_values_are_refused_in_words(

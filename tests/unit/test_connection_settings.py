@@ -239,6 +239,56 @@ def test_configure_never_says_saved_when_the_keyring_refused_the_keys(
     assert not settings_path().exists()
 
 
+class LockableKeyring(MemoryKeyring):
+    """A keyring the coordinator's session locks and unlocks (a screen lock, its timeout)."""
+
+    locked = False
+
+    def get_password(self, service: str, username: str) -> str | None:
+        if self.locked:
+            from keyring.errors import KeyringLocked
+
+            raise KeyringLocked("locked")
+        return super().get_password(service, username)
+
+
+def test_a_keyring_locked_once_is_asked_again_once_unlocked() -> None:
+    """Found locked once, it was never asked again in this run: after the coordinator
+    unlocked it (as the settings asked), a profile switch still said "no keys" (demo mode)
+    and new keys stayed in the session."""
+    import keyring
+
+    previous = keyring.get_keyring()
+    ring = LockableKeyring()
+    keyring.set_keyring(ring)
+    try:
+        ring.entries[(KEYRING_SERVICE, "Acme/smartrecruiters")] = "a" * 64
+        ring.entries[(KEYRING_SERVICE, "Acme/berke")] = "berke-token-1"
+        keys = KeyStore()
+        assert keys.status.usable
+        ring.locked = True
+        assert keys.credentials("Acme") is None
+        assert not keys.status.usable  # said: locked
+        ring.locked = False  # unlocked
+        found = keys.credentials("Acme")  # a session opening asks again
+        assert found is not None
+        assert found.sr_partner_key.get_secret_value() == "a" * 64
+        assert keys.status.usable
+        assert keys.set("Acme", BERKE_TOKEN, "berke-token-2") is Storage.KEYRING
+        ring.locked = True
+        assert keys.credentials("Acme") is None  # still locked: said so again
+        assert not keys.status.usable
+    finally:
+        keyring.set_keyring(previous)
+
+
+def test_a_store_found_without_a_keyring_is_not_made_to_look_for_one() -> None:
+    keys = KeyStore(status=KeyringStatus(False, "keyring.backends.fail.Keyring", "None here."))
+    keys.look_again()
+    assert not keys.status.usable
+    assert keys.status.reason == "None here."
+
+
 def test_configure_from_a_terminal_saves_a_profile_and_its_keys(
     ring: MemoryKeyring, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

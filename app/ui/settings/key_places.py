@@ -106,6 +106,13 @@ def read_places(keys: KeyStore, entries: Iterable[Entry]) -> KeyPlaces:
     return KeyPlaces(keys.status, places)
 
 
+def read_places_afresh(keys: KeyStore, entries: Iterable[Entry]) -> KeyPlaces:
+    """Blocking. ``read_places``, asking a keyring found locked earlier again (the dialog
+    opening after it was unlocked)."""
+    keys.look_again()
+    return read_places(keys, entries)
+
+
 @dataclass(frozen=True)
 class SavedProfile:
     """A profile with keys (not the sandbox) as it is saved: the name its keys were stored
@@ -169,12 +176,20 @@ def store_keys(keys: KeyStore, changes: KeyChanges) -> StoredKeys:
             # next save's check finds it
             log.warning("The keys of a profile no longer kept could not be deleted: %r", exc)
     not_stored: list[tuple[Entry, str]] = []
+    # Where the keyring was usable as the save began, a key that lands in the session instead
+    # was refused by it (locked since, its unlock prompt dismissed): said, as a disk's failure
+    # is. ``set`` keeps it for the session rather than lose it, and it was taken for stored:
+    # the dialog closed, and the next start had no keys.
+    durable = keys.status.usable
     for name, service, key in to_write:
         try:
-            keys.set(name, service, key)
+            where = keys.set(name, service, key)
         except (OSError, KeyringUnavailableError) as exc:  # kept for the session, not lost
             keys.keep_for_session(name, service, key)
             not_stored.append(((name, service), _reason(exc)))
+            continue
+        if where is Storage.SESSION and durable:
+            not_stored.append(((name, service), keys.status.reason or "the keyring refused it"))
     return StoredKeys(read_places(keys, entries_of(p.name for p in changes.profiles)), not_stored)
 
 

@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.clients.errors import Service
 from app.domain.connection import (
     GROUP_BERKE,
     GROUP_INVITATION,
@@ -85,6 +86,7 @@ from app.ui.settings.key_places import (
     StoredKeys,
     entries_of,
     read_places,
+    read_places_afresh,
     store_keys,
 )
 from app.ui.settings.marketplace_config_page import (
@@ -92,7 +94,12 @@ from app.ui.settings.marketplace_config_page import (
     MarketplaceConfigPage,
     names_of_settings,
 )
-from app.workflows.connection_test import ConnectionVerdict, probe_berke, probe_smartrecruiters
+from app.workflows.connection_test import (
+    ConnectionVerdict,
+    Verdict,
+    probe_berke,
+    probe_smartrecruiters,
+)
 from app.workflows.profile_data import waiting_for
 
 FORM_FIELDS = [
@@ -170,6 +177,11 @@ def _keyring_name(name: str) -> str:
 log = logging.getLogger(__name__)
 
 
+def _why_unreadable(keys: KeyStore) -> str | None:
+    """Blocking. Why the keyring cannot be read now (None: it can)."""
+    return None if keys.status.usable else keys.status.reason
+
+
 def _not_stored_sentence(not_stored: list[tuple[Entry, str]]) -> str:
     """The settings were saved, but these keys are kept for this session only: which, and why."""
     which = "; ".join(
@@ -226,6 +238,8 @@ class SettingsDialog(QDialog):
         self._places_generation = 0
         self._saving = False  # a save is waiting on the file or the keyring
         self._close_when_saved: int | None = None  # a close asked for meanwhile
+        #: The last save's warning, when it saved with one (a key kept for the session only).
+        self.save_warning: str | None = None
         self.editors: dict[str, QWidget] = {}
         self.key_fields: dict[str, QLineEdit] = {}
         self.key_errors: dict[str, QLabel] = {}
@@ -497,7 +511,7 @@ class SettingsDialog(QDialog):
     async def _read_key_places(self) -> None:
         generation = self._places_generation
         names = [p.name for p in self._settings.profiles if not p.is_sandbox]
-        places = await KEYRING.run(read_places, self._keys, entries_of(names))
+        places = await KEYRING.run(read_places_afresh, self._keys, entries_of(names))
         if generation == self._places_generation:  # no save stored keys meanwhile
             self._take_places(places)
 
@@ -532,12 +546,18 @@ class SettingsDialog(QDialog):
         if self._saving:
             return None  # one at a time: the buttons are off while one runs
         self._saving = True
+        self.save_warning = None
+        saved: AppSettings | None = None
         try:
-            return await self._save()
+            saved = await self._save()
+            return saved
         finally:
             self._saving = False
             if self._close_when_saved is not None:
-                asyncio.get_running_loop().call_soon(self._close_as_asked)
+                if saved is not None and self.save_warning is None:
+                    asyncio.get_running_loop().call_soon(self._close_as_asked)
+                else:  # it stays open, saying why: closed, the words were never seen
+                    self._close_when_saved = None
 
     async def _save(self) -> AppSettings | None:
         profiles = self._validated()
@@ -603,14 +623,16 @@ class SettingsDialog(QDialog):
             self.key_places = None
             self._update_key_placeholders()
             self._spawn(self._read_key_places())
-            self._fail(
+            self.save_warning = (
                 "The settings were saved, but the keys could not all be stored (the log says "
                 "why). Check where each profile's keys are, and type again any that is missing."
             )
         else:
             self._take_places(stored.places)
             if stored.not_stored:
-                self._fail(_not_stored_sentence(stored.not_stored))
+                self.save_warning = _not_stored_sentence(stored.not_stored)
+        if self.save_warning is not None:
+            self._fail(self.save_warning)
         self.saved.emit(settings)
         return settings
 
@@ -824,7 +846,8 @@ class SettingsDialog(QDialog):
         self._spawn(self._save_and_close())
 
     async def _save_and_close(self) -> None:
-        if await self.save_changes() is not None:
+        # Saved with a warning (a key kept for this session only): open, for it to be read.
+        if await self.save_changes() is not None and self.save_warning is None:
             self.accept()
 
     # -- profiles ----------------------------------------------------------------------------
@@ -1055,9 +1078,18 @@ class SettingsDialog(QDialog):
         self._testing[service] = draft
         try:
             key: SecretStr | str | None = typed
+            unread: str | None = None
             if stored_under is not None:  # the keyring, from a worker thread
                 key = await KEYRING.run(self._keys.get, stored_under, service)
-            if service == SR_KEY:
+                if key is None:
+                    unread = await KEYRING.run(_why_unreadable, self._keys)
+            if unread is not None:
+                # Locked since the dialog opened, say: "Enter the key first" was wrong (the
+                # field said it is saved in the keyring).
+                which = Service.SMARTRECRUITERS if service == SR_KEY else Service.BERKE
+                said = f"The saved key could not be read from the system keyring. {unread}"
+                verdict = ConnectionVerdict(which, Verdict.NO_KEY, said)
+            elif service == SR_KEY:
                 verdict = await probe_smartrecruiters(address, key or "")
             else:
                 verdict = await probe_berke(address, key or "", username=username)
