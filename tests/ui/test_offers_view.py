@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import sqlite3
 import uuid
 from collections.abc import Awaitable, Iterator
 from decimal import Decimal
@@ -554,6 +555,39 @@ def test_saving_again_after_a_lost_answer_takes_the_offer_that_save_made(
     assert saved.id is not None
     assert len(calls) == 2
     assert view.fields["cost"].text() == "Flat rate 0"
+    assert run(qtbot, offers.get_cost(live_desk, saved.id)) == OfferCost(
+        kind=CostKind.FLAT_RATE, value=Decimal(0)
+    )
+
+
+def test_a_cost_not_recorded_leaves_save_offered_to_record_it(
+    view: OffersView, qtbot: QtBot, live_desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The offer reached SmartRecruiters, only its Cost's write here failed: the form said
+    "Save again to record it" under the Cost, which turned Save off until the Cost's kind
+    changed. Cancelled then, the offer stayed with no Cost recorded."""
+    real = offers.set_cost
+    calls: list[int] = []
+
+    async def locked_once(*args: Any, **kwargs: Any) -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            raise sqlite3.OperationalError("database is locked")
+        await real(*args, **kwargs)
+
+    monkeypatch.setattr(offers, "set_cost", locked_once)
+    form = _fill_new_offer(view, qtbot, "Cost kept")
+    form.cost_kind.setCurrentIndex(form.cost_kind.findText("Flat rate"))
+    form.cost_value.setText("0")
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(error_of(form, "form")), timeout=5000)
+    assert "Save again to record it" in error_of(form, "form")
+    assert form.save_button.isEnabled()  # as the words ask, unchanged
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.form is None, timeout=5000)
+    saved = view.detail.offer()
+    assert saved is not None
+    assert saved.id is not None
     assert run(qtbot, offers.get_cost(live_desk, saved.id)) == OfferCost(
         kind=CostKind.FLAT_RATE, value=Decimal(0)
     )

@@ -228,7 +228,10 @@ class OfferActions(QWidget):
                     # The offer itself went through: what it holds now is this form's own.
                     with contextlib.suppress(OfferError):
                         self._baselines[form] = await catalog.read(original.id)
-                form.show_server_error(str(exc), exc.field)
+                # One that may have gone through asks for Save again, unchanged: on the form,
+                # not under a field, where it would turn Save off until that field changed.
+                field = None if exc.may_have_gone_through else exc.field
+                form.show_server_error(str(exc), field)
                 return
         form.accept()
         if self._catalog is catalog:  # saved in the account still shown
