@@ -23,6 +23,7 @@ orders are bounded in bytes, not in items.
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -468,18 +469,19 @@ def _archive(path: Path, real: Path, expected: os.stat_result) -> Iterator[zipfi
     """The zip at ``real``, opened without blocking, refused unless it is still the very file
     ``expected`` describes (same file, size and time: not a FIFO or a newer save put in its
     place); the file is closed with the archive."""
+    changed = f"The snapshot {path.name} changed on disk since it was opened: open it again."
     try:
         handle = open_regular_file(real, expected=expected)
     except OSError as exc:
+        if exc.errno == errno.ESTALE:  # another file in its place (a newer save of its name)
+            raise SnapshotError(changed) from exc
         raise SnapshotError(
             f"The snapshot file {path.name} can no longer be read ({_reason(exc)})."
         ) from exc
     with handle:
         found = os.fstat(handle.fileno())
         if (found.st_size, found.st_mtime_ns) != (expected.st_size, expected.st_mtime_ns):
-            raise SnapshotError(
-                f"The snapshot {path.name} changed on disk since it was opened: open it again."
-            )
+            raise SnapshotError(changed)
         with _open_zip(handle, path.name) as zf:
             yield zf
 

@@ -219,6 +219,47 @@ def test_an_unwritable_folder_is_said_at_once_and_another_can_be_chosen(
     assert loop_errors == []
 
 
+def test_the_folder_is_checked_for_the_orders_chosen(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Room for the orders in view but not for all: the check counted all orders, so Save
+    was off (and stayed off) for the orders in view, which the save itself lets through."""
+    from collections import namedtuple
+
+    from app.domain.smartrecruiters import OrderStatus
+    from app.store import snapshot_destination
+
+    room = window.orders
+    board = window.board
+    assert board is not None
+    room.status_filter.setCurrentIndex(room.status_filter.findData(OrderStatus.COMPLETED))
+    in_view = len(room.proxy.order_ids())
+    assert 0 < in_view < len(board.orders())
+    free = (
+        snapshot_destination.needed_bytes(in_view)
+        + snapshot_destination.needed_bytes(len(board.orders()))
+    ) // 2
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(
+        snapshot_destination.shutil, "disk_usage", lambda _path: usage(free * 4, free * 3, free)
+    )
+    dialog = open_save(window, tmp_path / "view.adsnap")
+    assert dialog.view_choice.isChecked()
+    check = dialog.tasks.latest("check")
+    assert check is not None
+    qtbot.waitUntil(check.done, timeout=5000)
+    assert save_button(dialog).isEnabled()
+    assert dialog.error is None
+    dialog.all_choice.setChecked(True)  # all: too many for the room left
+    qtbot.waitUntil(lambda: dialog.error is not None, timeout=5000)
+    assert "nearly full" in (dialog.error or "")
+    assert not save_button(dialog).isEnabled()
+    dialog.view_choice.setChecked(True)  # back: they fit again
+    qtbot.waitUntil(lambda: save_button(dialog).isEnabled(), timeout=5000)
+    assert dialog.error is None
+    dialog.reject()
+
+
 def test_the_orders_saved_are_the_ones_shown_when_save_is_pressed(
     window: MainWindow, desk: Desk, qtbot: QtBot, tmp_path: Path
 ) -> None:

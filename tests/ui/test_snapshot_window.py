@@ -159,6 +159,30 @@ def test_files_the_service_kept_are_named(window: MainWindow) -> None:
     assert files.list.isVisible()
 
 
+def test_an_order_of_a_snapshot_replaced_on_disk_says_it_could_not_be_read(
+    qtbot: QtBot, qsettings: QSettings, tmp_path: Path
+) -> None:
+    """Replaced on disk after it was opened (a newer snapshot saved under its name): an
+    order from a part not read yet showed no timeline and "No comments yet.", its record's
+    comments and files unsaid, and why never shown."""
+    path = write_sample(tmp_path / "sample.adsnap", records(8), orders_per_chunk=2)
+    window = open_snapshot_window(path, qsettings)
+    qtbot.addWidget(window)
+    window.show()
+    detail = window.orders.detail
+    window.orders.select_order("order-001")
+    assert detail.comments.rowCount() == 1
+    newer = write_sample(tmp_path / "newer.adsnap", records(8), orders_per_chunk=2)
+    os.replace(newer, path)
+    window.orders.select_order("order-006")  # another part: read from the file now
+    said = detail.comment_state.text()
+    assert said.startswith("Could not load the comments. ")
+    assert "open it again" in said
+    left_out = detail.snapshot_files.left_out
+    assert left_out.isVisibleTo(window)
+    assert left_out.text().startswith("The files could not be read: ")
+
+
 def test_candidates_are_built_when_their_tab_is_shown(window: MainWindow) -> None:
     assert window.orders.candidates.model.candidate_count() == 0
     window.orders.tabs.setCurrentWidget(window.orders.candidates)

@@ -97,6 +97,9 @@ class SaveSnapshotDialog(QDialog):
         self.all_choice = QRadioButton()
         self.count_orders()
         self.view_choice.setChecked(True)
+        # Another choice needs other room: checked again (a refusal for all may pass for the
+        # orders in view, and the other way round).
+        self.view_choice.toggled.connect(self._choice_changed)
         self.details = QCheckBox("Fetch comments and results from SmartRecruiters")
         self.details.setToolTip(
             "Orders unchanged since their details were last fetched are not asked again."
@@ -144,9 +147,14 @@ class SaveSnapshotDialog(QDialog):
         """Check the folder now (no network): a refusal is shown before Save is pressed."""
         return self.tasks.start(self._check(self.path), name="check")
 
+    def _chosen(self) -> Sequence[AssessmentOrder]:
+        return self._in_view() if self.view_choice.isChecked() else self._all()
+
     async def _check(self, path: Path) -> None:
+        # The room for the orders chosen, as the save itself checks: all orders counted,
+        # Save was off for the ten in view, on a disk with room for fifty.
         try:
-            await check_snapshot_destination(path, len(self._all()))
+            await check_snapshot_destination(path, len(self._chosen()))
         except SnapshotError as exc:
             if path == self.path and not self.is_saving:
                 self._writable = False
@@ -157,6 +165,11 @@ class SaveSnapshotDialog(QDialog):
             self._writable = True
             self._clear_failure()
             self.save_button.setEnabled(True)
+
+    def _choice_changed(self, _checked: bool) -> None:
+        if not self.is_saving:
+            self._clear_failure()
+            self.check_destination()
 
     def choose_another_path(self) -> None:
         if self._choose_path is None or self.is_saving:
@@ -186,7 +199,7 @@ class SaveSnapshotDialog(QDialog):
     def request(self) -> SaveRequest:
         in_view = self.view_choice.isChecked()
         return SaveRequest(
-            orders=list(self._in_view() if in_view else self._all()),
+            orders=list(self._chosen()),
             filter=self._filter if in_view else SnapshotFilter(scope="all"),
             fetch_details=self.details.isChecked(),
             include_attachments=self.files.isChecked(),

@@ -104,15 +104,20 @@ class SnapshotOrders(OrderSource):
         return self._prepared
 
     def record(self, order_id: str) -> SnapshotOrder | None:
+        return self._read(order_id)[0]
+
+    def _read(self, order_id: str) -> tuple[SnapshotOrder | None, str]:
+        """The order's record, or None and why it could not be read ("" when the file has
+        no such order)."""
         row = self.snapshot.row_of(order_id)
         if row is None:
-            return None
+            return None, ""
         try:
-            return self.snapshot.record(row)
+            return self.snapshot.record(row), ""
         except SnapshotError as exc:
             self.last_error = str(exc)
             log.info("Snapshot record %s unreadable: %s", order_id, exc)
-            return None
+            return None, str(exc)
 
     def order(self, order_id: str) -> AssessmentOrder | None:
         record = self.record(order_id)
@@ -142,16 +147,18 @@ class SnapshotOrders(OrderSource):
         return NO_STATE if link is None else OrderState(link=link)
 
     def records_at_hand(self, order_id: str) -> Records:
-        record = self.record(order_id)
+        record, unread = self._read(order_id)
         if record is None:
-            return Records([], Comments([]))
+            # Unreadable (the file replaced on disk since it was opened, say): said where the
+            # comments go, not "No comments yet." for an order whose record has some.
+            return Records([], Comments(None if unread else [], unread))
         error = "; ".join(n for n in record.notes if n.startswith("Comments"))
         return Records(list(record.timeline), Comments(record.comments, error))
 
     def snapshot_files(self, order_id: str) -> SnapshotFiles:
-        record = self.record(order_id)
+        record, unread = self._read(order_id)
         if record is None:
-            return SnapshotFiles()
+            return SnapshotFiles([], f"The files could not be read: {unread}" if unread else "")
         left_out = "; ".join(n for n in record.notes if is_file_note(n))
         return SnapshotFiles(list(record.attachments), left_out)
 
