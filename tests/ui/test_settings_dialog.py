@@ -246,8 +246,10 @@ class RefusingKeyring(MemoryKeyring):
         return super().get_password(service, username)
 
     def set_password(self, service: str, username: str, password: str) -> None:
+        if self.locked:
+            raise KeyringLocked("The unlock prompt was dismissed")
         if self.refusing:
-            raise PasswordSetError("The unlock prompt was dismissed")
+            raise PasswordSetError("Refused")
         super().set_password(service, username, password)
 
 
@@ -258,10 +260,12 @@ ACME_ONLY = AppSettings(
 )  # fmt: skip
 
 
+@pytest.mark.parametrize("how", ["refused", "locked"])
 def test_ok_with_a_key_the_keyring_refuses_stays_open_saying_it_is_for_this_session(
-    qtbot: QtBot,
+    qtbot: QtBot, how: str
 ) -> None:
-    """The keyring worked as the dialog opened, then refused the key: it was kept for this
+    """The keyring worked as the dialog opened, then refused the key (a write refused; or
+    locked since, reads refused too, its unlock prompt dismissed): it was kept for this
     session only, and OK closed as if it were stored. The next start had no key (demo)."""
     previous = keyring.get_keyring()
     ring = RefusingKeyring()
@@ -272,13 +276,15 @@ def test_ok_with_a_key_the_keyring_refuses_stays_open_saying_it_is_for_this_sess
         qtbot.addWidget(dialog)
         dialog.show()
         qtbot.waitUntil(lambda: dialog.key_places is not None, timeout=5000)
-        ring.refusing = True
+        ring.refusing = how == "refused"
+        ring.locked = how == "locked"
         qtbot.keyClicks(dialog.key_fields[SR_KEY], "N" * 64)
         with qtbot.waitSignal(dialog.saved, timeout=5000):
             dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
         qtbot.waitUntil(dialog.error_label.isVisible, timeout=5000)
         said = dialog.error_label.text()
-        assert "SmartRecruiters partner API key of “Acme”" in said
+        why = "the keyring is locked" if how == "locked" else "the keyring refused it"
+        assert f"SmartRecruiters partner API key of “Acme” ({why})" in said
         assert "kept for this session only" in said
         assert dialog.isVisible()  # open, for the words to be read
         assert keys.where("Acme", SR_KEY) is Storage.SESSION
@@ -288,6 +294,45 @@ def test_ok_with_a_key_the_keyring_refuses_stays_open_saying_it_is_for_this_sess
             dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     finally:
         keyring.set_keyring(previous)
+
+
+def test_a_profile_renamed_while_the_keyring_is_locked_says_its_keys_did_not_move(
+    qtbot: QtBot,
+) -> None:
+    """Renamed with the keyring locked since the dialog opened: its keys could not be read to
+    move them, and nothing said so; the renamed profile then had no keys."""
+    previous = keyring.get_keyring()
+    ring = RefusingKeyring()
+    keyring.set_keyring(ring)
+    try:
+        ring.entries[(KEYRING_SERVICE, "Acme/smartrecruiters")] = "a" * 64
+        dialog = SettingsDialog(ACME_ONLY, KeyStore(), write=lambda _s: None)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitUntil(lambda: dialog.key_places is not None, timeout=5000)
+        _select(dialog, "Acme")
+        dialog.name_edit.setText("Acme EU")
+        dialog.name_edit.textEdited.emit("Acme EU")
+        ring.locked = True
+        assert _save(qtbot, dialog) is not None  # the file is saved
+        said = dialog.error_label.text()
+        assert "The keys of “Acme EU” could not be moved from its old name “Acme”" in said
+        assert dialog.save_warning == said
+        assert (KEYRING_SERVICE, "Acme/smartrecruiters") in ring.entries  # not lost
+    finally:
+        keyring.set_keyring(previous)
+
+
+def test_test_connection_without_a_keyring_or_a_key_asks_for_the_key(qtbot: QtBot) -> None:
+    """Not "could not be read from the system keyring" for a key never saved anywhere."""
+    dialog = SettingsDialog(ACME_ONLY, KeyStore(status=NO_KEYRING), write=lambda _s: None)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.key_places is not None, timeout=5000)
+    task = asyncio.ensure_future(dialog.run_test(SR_KEY))
+    qtbot.waitUntil(task.done, timeout=5000)
+    verdict = task.result()
+    assert verdict is not None
+    assert verdict.message == "Enter the partner API key first."
 
 
 def test_the_dialog_opened_after_the_keyring_was_unlocked_finds_the_keys_there(

@@ -17,6 +17,7 @@ from pydantic import SecretStr
 
 from app.store.credentials import (
     KEY_SERVICES,
+    LOCKED_REASON,
     KeyringStatus,
     KeyringUnavailableError,
     KeyStore,
@@ -142,6 +143,9 @@ class StoredKeys:
 
     places: KeyPlaces
     not_stored: list[tuple[Entry, str]] = field(default_factory=list)
+    #: Renamed profiles whose stored keys could not be read to move them (a locked keyring):
+    #: (new name, old name); their keys stay under the old name.
+    not_moved: list[tuple[str, str]] = field(default_factory=list)
 
 
 def store_keys(keys: KeyStore, changes: KeyChanges) -> StoredKeys:
@@ -153,6 +157,10 @@ def store_keys(keys: KeyStore, changes: KeyChanges) -> StoredKeys:
     A key that cannot be written (a full disk under the opted-in file, a keyring failing half
     way) is kept for this session and said, never lost: it had been read, and its old name
     deleted, and it existed only in this call."""
+    # Asked afresh, first: the dialog's own reads may have found it locked a moment ago, and
+    # a key that then lands in the session must be said, not taken for stored.
+    keys.look_again()
+    durable = keys.status.usable
     if not changes.file_opt_in:
         try:
             keys.leave_file()  # no plain copy stays behind once not wanted
@@ -160,6 +168,7 @@ def store_keys(keys: KeyStore, changes: KeyChanges) -> StoredKeys:
             log.warning("The key file could not be removed: %s", exc.strerror or exc)
     keys.file_opt_in = changes.file_opt_in
     to_write: list[tuple[str, str, SecretStr]] = []  # (profile name, service, key)
+    not_moved: list[tuple[str, str]] = []
     for profile in changes.profiles:
         renamed = profile.stored_name is not None and profile.stored_name != profile.name
         for service in KEY_SERVICES:
@@ -167,6 +176,10 @@ def store_keys(keys: KeyStore, changes: KeyChanges) -> StoredKeys:
             if not key and renamed:
                 assert profile.stored_name is not None
                 key = keys.get(profile.stored_name, service)
+                if key is None and durable and not keys.status.usable:  # locked since
+                    moved = (profile.name, profile.stored_name)
+                    if moved not in not_moved:
+                        not_moved.append(moved)
             if key:
                 to_write.append((profile.name, service, key))
     for name in changes.gone:
@@ -180,7 +193,6 @@ def store_keys(keys: KeyStore, changes: KeyChanges) -> StoredKeys:
     # was refused by it (locked since, its unlock prompt dismissed): said, as a disk's failure
     # is. ``set`` keeps it for the session rather than lose it, and it was taken for stored:
     # the dialog closed, and the next start had no keys.
-    durable = keys.status.usable
     for name, service, key in to_write:
         try:
             where = keys.set(name, service, key)
@@ -189,8 +201,13 @@ def store_keys(keys: KeyStore, changes: KeyChanges) -> StoredKeys:
             not_stored.append(((name, service), _reason(exc)))
             continue
         if where is Storage.SESSION and durable:
-            not_stored.append(((name, service), keys.status.reason or "the keyring refused it"))
-    return StoredKeys(read_places(keys, entries_of(p.name for p in changes.profiles)), not_stored)
+            # A few words in the sentence: the keyring's own reason is in the banner above.
+            locked = keys.status.reason == LOCKED_REASON
+            not_stored.append(
+                ((name, service), f"the keyring {'is locked' if locked else 'refused it'}")
+            )
+    places = read_places(keys, entries_of(p.name for p in changes.profiles))
+    return StoredKeys(places, not_stored, not_moved)
 
 
 def _reason(exc: OSError | KeyringUnavailableError) -> str:

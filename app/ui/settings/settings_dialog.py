@@ -85,7 +85,6 @@ from app.ui.settings.key_places import (
     SavedProfile,
     StoredKeys,
     entries_of,
-    read_places,
     read_places_afresh,
     store_keys,
 )
@@ -182,15 +181,30 @@ def _why_unreadable(keys: KeyStore) -> str | None:
     return None if keys.status.usable else keys.status.reason
 
 
+def _get_afresh(keys: KeyStore, name: str, service: str) -> SecretStr | None:
+    """Blocking. The stored key, asking a keyring found locked earlier again (unlocked while
+    the dialog was open, as its banner asked)."""
+    keys.look_again()
+    return keys.get(name, service)
+
+
 def _not_stored_sentence(not_stored: list[tuple[Entry, str]]) -> str:
     """The settings were saved, but these keys are kept for this session only: which, and why."""
     which = "; ".join(
         f"the {KEY_NAMES[service]} of “{name}” ({why})" for (name, service), why in not_stored
     )
-    kept = "it is" if len(not_stored) == 1 else "they are"
+    kept, it = ("it is", "it") if len(not_stored) == 1 else ("they are", "them")
     return (
         f"The settings were saved, but {which} could not be stored: {kept} kept for this "
-        "session only. Once the keyring or the disk works again, type it again and Apply."
+        f"session only. Once the keyring or the disk works again, type {it} again and Apply."
+    )
+
+
+def _not_moved_sentence(new: str, old: str) -> str:
+    """A renamed profile whose keys the locked keyring would not give up to move them."""
+    return (
+        f"The keys of “{new}” could not be moved from its old name “{old}”: the keyring is "
+        "locked. Unlock it, then type them again and Apply."
     )
 
 
@@ -564,7 +578,9 @@ class SettingsDialog(QDialog):
         if profiles is None:
             return None
         with self._busy():
-            found = await KEYRING.run(read_places, self._keys, self._entries_to_check(profiles))
+            found = await KEYRING.run(
+                read_places_afresh, self._keys, self._entries_to_check(profiles)
+            )
         left_behind = self._key_left_behind(profiles, found)
         if left_behind is not None:
             self._fail(left_behind)
@@ -629,8 +645,9 @@ class SettingsDialog(QDialog):
             )
         else:
             self._take_places(stored.places)
-            if stored.not_stored:
-                self.save_warning = _not_stored_sentence(stored.not_stored)
+            said = [_not_stored_sentence(stored.not_stored)] if stored.not_stored else []
+            said += [_not_moved_sentence(new, old) for new, old in stored.not_moved]
+            self.save_warning = " ".join(said) or None
         if self.save_warning is not None:
             self._fail(self.save_warning)
         self.saved.emit(settings)
@@ -1080,8 +1097,9 @@ class SettingsDialog(QDialog):
             key: SecretStr | str | None = typed
             unread: str | None = None
             if stored_under is not None:  # the keyring, from a worker thread
-                key = await KEYRING.run(self._keys.get, stored_under, service)
-                if key is None:
+                key = await KEYRING.run(_get_afresh, self._keys, stored_under, service)
+                places = self.key_places
+                if key is None and places and places.of(stored_under, service) is Storage.KEYRING:
                     unread = await KEYRING.run(_why_unreadable, self._keys)
             if unread is not None:
                 # Locked since the dialog opened, say: "Enter the key first" was wrong (the
