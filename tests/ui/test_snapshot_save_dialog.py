@@ -257,6 +257,12 @@ def test_the_folder_is_checked_for_the_orders_chosen(
     dialog.view_choice.setChecked(True)  # back: they fit again
     qtbot.waitUntil(lambda: save_button(dialog).isEnabled(), timeout=5000)
     assert dialog.error is None
+    # A save's failure that is not the folder's keeps its words across a change of choice.
+    dialog._show_failure(OSError("SmartRecruiters did not answer"))
+    said, last_check = dialog.error, dialog.tasks.latest("check")
+    dialog.all_choice.setChecked(True)
+    assert dialog.tasks.latest("check") is last_check  # not checked again
+    assert dialog.error == said
     dialog.reject()
 
 

@@ -180,7 +180,8 @@ def test_an_order_of_a_snapshot_replaced_on_disk_says_it_could_not_be_read(
     assert "open it again" in said
     left_out = detail.snapshot_files.left_out
     assert left_out.isVisibleTo(window)
-    assert left_out.text().startswith("The files could not be read: ")
+    assert left_out.text().startswith("The files could not be read. The snapshot ")
+    assert "open it again" in window.statusBar().currentMessage()  # seen without scrolling
 
 
 def test_candidates_are_built_when_their_tab_is_shown(window: MainWindow) -> None:

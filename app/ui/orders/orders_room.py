@@ -771,6 +771,10 @@ class OrdersRoom(QWidget):
             self.tasks.cancel("detail")
             self.detail.show_timeline(at_hand.timeline)
             self.detail.show_comments(at_hand.comments.comments, at_hand.comments.error)
+            if at_hand.comments.comments is None and at_hand.comments.error:
+                # The record could not be read (a snapshot replaced on disk): said where it
+                # is seen, not only far down the pane, which shows what the index knows.
+                self.controller.messages.note(at_hand.comments.error, 15000)
             return
         # A stale selection's comments, timeline or files are never shown: one named task.
         self.tasks.start(self._load_detail(source, order.id), name="detail")

@@ -167,8 +167,9 @@ class SaveSnapshotDialog(QDialog):
             self.save_button.setEnabled(True)
 
     def _choice_changed(self, _checked: bool) -> None:
-        if not self.is_saving:
-            self._clear_failure()
+        # Checked again for the orders now chosen, unless a save's failure is shown that is
+        # not the folder's (a service's answer, which no choice here changes): its words stay.
+        if not self.is_saving and (self.error is None or not self._writable):
             self.check_destination()
 
     def choose_another_path(self) -> None:

@@ -158,7 +158,7 @@ class SnapshotOrders(OrderSource):
     def snapshot_files(self, order_id: str) -> SnapshotFiles:
         record, unread = self._read(order_id)
         if record is None:
-            return SnapshotFiles([], f"The files could not be read: {unread}" if unread else "")
+            return SnapshotFiles([], f"The files could not be read. {unread}" if unread else "")
         left_out = "; ".join(n for n in record.notes if is_file_note(n))
         return SnapshotFiles(list(record.attachments), left_out)
 
