@@ -593,6 +593,27 @@ def test_a_cost_not_recorded_leaves_save_offered_to_record_it(
     )
 
 
+def test_a_form_opened_before_a_change_of_connection_stops_offering_save(
+    view: OffersView, qtbot: QtBot, live_desk: Desk
+) -> None:
+    """Another profile applied while the form was open: Save stayed offered and was refused
+    the same way on every click. Now the form says so at once, Save off, what was typed
+    kept to be copied."""
+    form = open_form(view, qtbot, view.new_button)
+    form.catalog_id.setText(f"UI-{uuid.uuid4().hex[:8]}")
+    form.name.setText("Typed before the switch")
+    form.description.setPlainText("d")
+    assert form.save_button.isEnabled()
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        view.set_catalog(OfferCatalog(live_desk.session, live_desk.db))
+    assert "The connection changed since this form was opened" in error_of(form, "form")
+    assert not form.save_button.isEnabled()
+    assert form.name.text() == "Typed before the switch"
+    form.name.setText("Typed after")  # an edit does not turn it back on
+    assert not form.save_button.isEnabled()
+    form.reject()
+
+
 def test_a_fault_of_ours_never_leaves_the_offer_form_locked(
     view: OffersView, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:

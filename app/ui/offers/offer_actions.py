@@ -27,6 +27,12 @@ from app.workflows.offer_catalog import (
 
 NEW, EDIT, SUBMIT, WITHDRAW = "new", "edit", "submit", "withdraw"
 
+#: Why an offer form opened before a change of connection is not saved.
+CONNECTION_CHANGED = (
+    "The connection changed since this form was opened: the offer was not saved. Open the "
+    "form again to save it with the connection in use now."
+)
+
 _TIPS = {
     NEW: "Create an offer in your SmartRecruiters catalogue (it starts INACTIVE)",
     EDIT: "Change the selected offer (sent to SmartRecruiters as a POST)",
@@ -60,6 +66,7 @@ class OfferActions(QWidget):
         self._in_flight: set[str] = set()  # offer ids with a call under way
         self._tasks = tasks or NamedTasks()  # the room's, so that it can wait for all its work
         self.form: OfferForm | None = None
+        self._form_catalog: OfferCatalog | None = None  # the account the form was opened for
         # Per open form: the offer as last seen in SmartRecruiters (see ``_save``).
         self._baselines: dict[OfferForm, Offer] = {}
         # Per open "New offer" form: the catalogIds whose create may have gone through though
@@ -93,6 +100,11 @@ class OfferActions(QWidget):
 
     def set_catalog(self, catalog: OfferCatalog | None) -> None:
         self._catalog = catalog
+        form = self.form
+        if form is not None and catalog is not self._form_catalog:
+            # Saved now, the offer would go to another account: said at once, Save off,
+            # instead of offered and refused the same way on every click.
+            form.cannot_save(CONNECTION_CHANGED)
         self.update_state()
 
     def set_offer(self, offer: Offer | None, cost: OfferCost | None) -> None:
@@ -167,6 +179,7 @@ class OfferActions(QWidget):
         )
         form.destroyed.connect(lambda _o=None: self._forget_form(form))
         self.form = form
+        self._form_catalog = opened_with
         form.open()
 
     def _forget_form(self, form: OfferForm) -> None:
@@ -190,10 +203,7 @@ class OfferActions(QWidget):
         if catalog is not opened_with:
             # Another profile applied while the form was open (a switch waits for work under
             # way): saving now would put this offer in the other account.
-            form.show_server_error(
-                "The connection changed since this form was opened: the offer was not saved. "
-                "Open the form again to save it with the connection in use now."
-            )
+            form.cannot_save(CONNECTION_CHANGED)
             return
         # What the edit started from (or the last version seen since): a change made after it
         # is not undone unasked. Kept with the form across its saves.

@@ -141,6 +141,7 @@ class OfferForm(ValidatedForm[OfferDraft]):
         self._original = offer
         self._offer: Offer | None = None
         self._cost: OfferCost | None = None
+        self._elsewhere: str | None = None  # why it can no longer be saved (``cannot_save``)
         self.save_button = self.submit_button
 
         self.setObjectName("offerForm")
@@ -471,6 +472,16 @@ class OfferForm(ValidatedForm[OfferDraft]):
 
     def _send(self, value: OfferDraft) -> None:
         self.submitted.emit(*value)
+
+    def cannot_save(self, reason: str) -> None:
+        """It can no longer be saved (the connection changed since it was opened): said on
+        the form, and Save is off for good; what was typed stays, to be copied."""
+        self._elsewhere = reason
+        self.show_server_error(reason)
+        self.save_button.setToolTip(reason)
+
+    def _ready(self) -> bool:
+        return self._elsewhere is None
 
     def cost_warning_text(self) -> str:
         return self.cost_warning.text() if not self.cost_warning.isHidden() else ""
