@@ -1131,7 +1131,12 @@ class OrderBoard:
             except Exception as exc:  # one order's surprise must not stop the others
                 # Before: it ended the whole round, and no order after it was delivered.
                 log.exception("Unexpected failure delivering order %s", order_id)
-                then = "the next round tries again" if unattended else "deliver it again"
+                if self.left_waiting(OrderAction.DELIVER, order_id):
+                    then = "see the order's activity"  # it goes by itself: not "again"
+                elif unattended:
+                    then = "the next round tries again"
+                else:
+                    then = "deliver it again"
                 failures.append((order_id, unexpected_failure(exc, then)))
         return failures
 

@@ -25,8 +25,8 @@ from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
 from app.workflows.refusals import DELIVER_SENT_AGAIN
 from tests.integration.helpers import new_order_body
-from tests.ui.conftest import board_window
-from tests.ui.test_console_flows import Dialogs, answer_once, finish
+from tests.ui.conftest import answer, board_window
+from tests.ui.test_console_flows import Dialogs, answer_once, finish, select_orders
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
@@ -148,6 +148,52 @@ def test_a_delivery_left_waiting_says_it_goes_by_itself(
     attached = finish(qtbot, desk.session.sr.list_attachments(order.id, result_id))
     (report,) = attached
     assert report.file_name.startswith("Berke report - Siri Dahl")
+
+
+class CompleteFaultOnce(httpx.AsyncBaseTransport):
+    """SmartRecruiters' transport, whose first completion meets a fault of ours (not the
+    service's answer): the step is left waiting, to be sent again."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.armed = True
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.armed and request.method == "POST" and request.url.path.endswith("/complete"):
+            self.armed = False
+            raise RuntimeError("a fault of ours")
+        return await self.inner.handle_async_request(request)
+
+
+def test_delivering_several_says_which_went_and_which_goes_by_itself(
+    setup: tuple[MainWindow, OrderBoard, Desk], loop_sandbox: SandboxServer, qtbot: QtBot
+) -> None:
+    """One of two meets a fault of ours after its completion was begun: the other is
+    delivered, and the box said "deliver it again" for one whose delivery goes by itself
+    (and whose Deliver was then refused as under way)."""
+    window, board, desk = setup
+    first = finished_candidate(setup, loop_sandbox, qtbot, "Ola Berg")
+    second = finished_candidate(setup, loop_sandbox, qtbot, "Per Ek")
+    select_orders(window, [first.id, second.id])
+    http = desk.session.sr._http.http
+    http._transport = CompleteFaultOnce(http._transport)
+    messages = window.orders.controller.messages
+    shown = len(messages.shown)
+    window.orders.controller.actions[OrderAction.DELIVER].trigger()
+    assert "for 2 orders" in answer(qtbot, window, "Deliver all")
+    qtbot.waitUntil(lambda: len(messages.shown) > shown, timeout=10000)
+    finish(qtbot, window.orders.controller.wait_idle())
+    ((title, said),) = messages.shown[shown:]
+    assert title == "Deliver results"
+    faulted = next(o for o in (first, second) if board.left_waiting(OrderAction.DELIVER, o.id))
+    name = faulted.candidate.display_name
+    assert said.startswith(f"{name}: Something unexpected went wrong (RuntimeError); see the ")
+    assert said.endswith(DELIVER_SENT_AGAIN)
+    assert "deliver it again" not in said
+    finish(qtbot, board.resume())
+    finish(qtbot, board.wait_uploads())
+    for order in (first, second):
+        assert (board.order(order.id) or order).status is OrderStatus.COMPLETED
 
 
 def test_an_order_whose_assessment_was_deleted_in_berke_is_flagged_with_reject(
