@@ -100,6 +100,7 @@ COMPLETE_SENT_AGAIN = (
     "The completion is sent again automatically, with the result typed (see the order's activity)."
 )
 
+COMMENT_SENT_AGAIN = "The comment is sent again automatically (see the order's activity)."
 DELIVER_SENT_AGAIN = (
     "The delivery goes again automatically: the order is completed with Berke's result, and "
     "its report attached (see the order's activity)."

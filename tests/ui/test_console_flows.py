@@ -57,6 +57,7 @@ from app.workflows.batch import PlanKind
 from app.workflows.board import OrderBoard, SyncOutcome
 from app.workflows.desk import Desk
 from app.workflows.refusals import (
+    COMMENT_SENT_AGAIN,
     CREATE_SENT_AGAIN,
     INVITE_SENT_AGAIN,
     REJECT_SENT_AGAIN,
@@ -722,6 +723,31 @@ def test_add_a_comment_from_the_detail_pane(window: MainWindow, qtbot: QtBot) ->
     qtbot.waitUntil(lambda: detail.comments.rowCount() == 1)
     assert "Called the candidate about timing" in detail.comments.index(0).data()
     assert detail.comment_input.text() == ""
+
+
+def test_a_comment_the_service_could_not_take_now_goes_by_itself_and_only_once(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """A 503: the comment's step waits, and the resumer posts it. The pane said it failed,
+    with the text still in the box and Add on: a second Add posted it twice."""
+    order = add_test_order(window, qtbot, first="Rosa", last="Lind")
+    detail = window.orders.detail
+    qtbot.waitUntil(lambda: detail.comment_state.text() == "No comments yet.", timeout=5000)
+    answer_once(desk_of(window), "sr", 503, "/comments")
+    messages = window.orders.controller.messages
+    shown = len(messages.shown)
+    detail.comment_input.setText("Called the candidate about timing")
+    qtbot.keyClick(detail.comment_input, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(messages.shown) > shown, timeout=5000)
+    ((title, said),) = messages.shown[shown:]
+    assert title == ""  # said in passing, in the status bar
+    assert said.startswith("Comment on Rosa Lind’s order: ")
+    assert said.endswith(COMMENT_SENT_AGAIN)
+    assert detail.comment_input.text() == ""  # nothing left to add a second time
+    assert not detail.comment_button.isEnabled()
+    finish(qtbot, board_of(window).resume())
+    listed = finish(qtbot, desk_of(window).session.sr.list_comments(order.id))
+    assert [c.message for c in listed] == ["Called the candidate about timing"]
 
 
 def hold_back_comments(

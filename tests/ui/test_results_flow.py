@@ -233,6 +233,30 @@ def test_cancel_one_upload_then_retry_it(window: MainWindow, qtbot: QtBot, tmp_p
     assert [a.file_name for a in remote] == [big.name]  # attached exactly once
 
 
+def test_a_second_quick_click_on_cancel_is_not_refused_in_a_box(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The buttons stayed on until the rows were shown again: a second quick click on
+    Cancel, after the first had worked, said "nothing to cancel" in a box."""
+    order = in_progress_order(window, qtbot)
+    big = tmp_path / "large report.pdf"
+    big.write_bytes(b"%PDF-1.4\n" + b"z" * 2_000_000)
+    stuck_on_its_way(window, qtbot, order, big)
+    panel = window.orders.detail.attachments
+    panel.table.selectRow(0)
+    messages = window.orders.controller.messages
+    shown = len(messages.shown)
+    panel.cancel_button.click()
+    assert not panel.cancel_button.isEnabled()  # at once, until the call has ended
+    assert not panel.retry_button.isEnabled()
+    panel.cancel_button.click()  # the second click finds it off
+    qtbot.waitUntil(lambda: states(window).get(big.name) == "cancelled", timeout=5000)
+    finish(qtbot, window.orders.controller.wait_idle())
+    assert messages.shown[shown:] == []
+    panel.table.selectRow(0)
+    assert panel.retry_button.isEnabled()  # back with the file as it is now
+
+
 def test_a_stalled_file_stays_on_its_way_when_the_orders_files_are_shown_again(
     window: MainWindow, qtbot: QtBot, tmp_path: Path
 ) -> None:
@@ -430,6 +454,13 @@ def test_attach_is_disabled_on_new_orders(window: MainWindow) -> None:
     attach = window.orders.controller.actions[OrderAction.ATTACH]
     assert not attach.isEnabled()
     assert "accepted or completed" in attach.toolTip()
+    # The panel's "Add files…" too: it was on, and did nothing without a word.
+    add = window.orders.detail.attachments.add_button
+    assert not add.isEnabled()
+    assert add.toolTip() == attach.toolTip()
+    accepted = next(o for o in board_of(window).orders() if o.status is OrderStatus.IN_PROGRESS)
+    window.orders.select_order(accepted.id)
+    assert add.isEnabled()
 
 
 def test_a_long_failure_sentence_never_widens_the_detail_pane(

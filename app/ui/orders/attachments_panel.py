@@ -246,7 +246,15 @@ class AttachmentsPanel(QGroupBox):
     def _emit_for_selection(self, signal: Any) -> None:
         row = self.selected_row()
         if row is not None and row.upload_id is not None:
+            # Off until the call has ended (``settle``): a second quick click was refused
+            # in a box ("already on its way") after the first had worked.
+            self.cancel_button.setEnabled(False)
+            self.retry_button.setEnabled(False)
             signal.emit(row.upload_id)
+
+    def settle(self) -> None:
+        """A Cancel or Retry has ended: the buttons follow the selected file again."""
+        self._update_buttons()
 
     def _update_buttons(self, *_args: object) -> None:
         row = self.selected_row()

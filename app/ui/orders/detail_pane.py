@@ -556,6 +556,14 @@ class OrderDetailPane(QWidget):
         self.comment_state.setText(error)
         self.comment_button.setEnabled(self._comment_ready())
 
+    def comment_waiting(self, text: str, said: str) -> None:
+        """The comment ``text`` waits to go by itself: out of the box (Add again would post a
+        second copy), and said so."""
+        if self.comment_input.text() == text:
+            self.comment_input.clear()
+        self.comment_state.setText(said)
+        self.comment_button.setEnabled(self._comment_ready())
+
     def show_timeline(self, entries: list[TimelineEntry]) -> None:
         """The order's steps, the one chosen kept chosen (its Retry with it) when it is
         among them again."""

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.clients.errors import ApiError
 from app.domain.order_action import OrderAction
 from app.domain.order_state import OrderState
 from app.domain.order_status import OrderStatus
@@ -72,7 +73,7 @@ from app.views.candidate_groups import Column, keeps_its_group
 from app.views.inbox_columns import DEFAULT_SHOWN, INBOX, STATUS_LABELS
 from app.views.order_rows import OrderColumns, OrderRow
 from app.views.text import one_line
-from app.workflows.refusals import EXPECTED_ERRORS
+from app.workflows.refusals import COMMENT_SENT_AGAIN, EXPECTED_ERRORS
 
 if TYPE_CHECKING:  # the API's shapes (pydantic) load after the first frame
     from app.domain.attention import Flag
@@ -314,6 +315,16 @@ class OrdersRoom(QWidget):
         panel = detail.attachments
         panel.files_dropped.connect(self._files_dropped_on_detail)
         panel.add_files_requested.connect(lambda: self.controller.trigger(OrderAction.ATTACH))
+        attach = self.controller.actions[OrderAction.ATTACH]
+
+        def follow_attach() -> None:
+            # On, and its tooltip, as Order > Attach report: on a new order it did nothing,
+            # without a word, while the menu's item was off and said why.
+            panel.add_button.setEnabled(attach.isEnabled())
+            panel.add_button.setToolTip(attach.toolTip())
+
+        attach.changed.connect(follow_attach)
+        follow_attach()
         panel.cancel_requested.connect(lambda upload_id: self._upload_button(upload_id, False))
         panel.retry_requested.connect(lambda upload_id: self._upload_button(upload_id, True))
         detail.retry_step_requested.connect(
@@ -836,6 +847,16 @@ class OrdersRoom(QWidget):
             try:
                 comment = await source.board.add_comment(order.id, text)
             except EXPECTED_ERRORS as exc:
+                if isinstance(exc, ApiError) and exc.is_transient:
+                    # Its step waits and goes by itself: said so, the box emptied. Left as a
+                    # failure, with the text and Add on, a second Add posted it twice.
+                    name = order.candidate.display_name
+                    self.controller.messages.note(
+                        f"Comment on {name}’s order: {exc} {COMMENT_SENT_AGAIN}", 15000
+                    )
+                    if self.detail.showings == showing:
+                        self.detail.comment_waiting(text, COMMENT_SENT_AGAIN)
+                    return
                 if self.detail.showings == showing:
                     self.detail.comment_failed(str(exc))
                 else:  # the box it was typed in went with the order: the words come back here
@@ -861,7 +882,13 @@ class OrdersRoom(QWidget):
             return
         controller = self.controller
         call = controller.retry_upload if retry else controller.cancel_upload
-        controller.spawn(call(order.id, upload_id))
+        panel = self.detail.attachments
+
+        async def run() -> None:
+            await call(order.id, upload_id)  # a refusal is said by the controller
+            panel.settle()
+
+        controller.spawn(run())
 
     def _files_dropped_on_detail(self, paths: list[Path]) -> None:
         order = self.current_order()
