@@ -1404,8 +1404,16 @@ class OrderBoard:
             await self.refresh([order_id])
 
     async def retry_upload(self, order_id: str, upload_id: int) -> None:
-        """A failed or cancelled file, queued again (a sent one is never sent twice)."""
+        """A failed or cancelled file, queued again (a sent one is never sent twice), where
+        the order can still take it: one rejected or completed elsewhere without a result,
+        or gone, went back to Queued and failed again, its Retry offered for ever."""
         self._refuse_if_closing()
+        order = self._require(order_id)
+        reason = why_not(OrderAction.ATTACH, order, None, gone_since=self._gone_since(order_id))
+        if reason:
+            raise ActionNotAllowedError(f"Not sent again: {reason}")
+        if order.status is OrderStatus.COMPLETED and self.state(order_id).result_id is None:
+            await self._take_existing_result(order)  # none: refused in words, as a drop is
         upload = await requeue_upload(self._desk, order_id, upload_id)
         if upload is None:
             raise await self._refusal(order_id, upload_id, retry=True)

@@ -257,6 +257,36 @@ def test_a_second_quick_click_on_cancel_is_not_refused_in_a_box(
     assert panel.retry_button.isEnabled()  # back with the file as it is now
 
 
+def test_a_file_of_an_order_rejected_elsewhere_is_not_offered_again(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The order was rejected in SmartRecruiters with a file queued: the file failed, and
+    Retry put it back to Queued without a word, to fail again, with Retry offered for ever.
+    Now Retry is off and says why; asked all the same (the board), it is refused in words."""
+    from app.workflows.results import REJECTED_NO_RESULT
+
+    order = in_progress_order(window, qtbot)
+    desk, board = desk_of(window), board_of(window)
+    report = tmp_path / "report.pdf"
+    report.write_bytes(b"%PDF-1.4\n" + b"z" * 1_000)
+    queued, _ = finish(qtbot, board.attach_files(order.id, [report]))  # waits for a result
+    window.orders.select_order(order.id)
+    finish(qtbot, desk.session.sr.reject_order(order.id, message="Position filled"))
+    with qtbot.waitSignal(window.sync_finished):
+        window.request_sync()
+    finish(qtbot, board.resume())
+    qtbot.waitUntil(lambda: states(window) == {"report.pdf": "failed"}, timeout=5000)
+    panel = window.orders.detail.attachments
+    assert panel.model.rows[0].message == REJECTED_NO_RESULT
+    panel.table.selectRow(0)
+    assert not panel.retry_button.isEnabled()
+    assert "accepted or completed order" in panel.retry_button.toolTip()
+    (upload,) = queued
+    with pytest.raises(ActionNotAllowedError, match=r"^Not sent again: "):
+        finish(qtbot, board.retry_upload(order.id, upload.id))
+    assert states(window) == {"report.pdf": "failed"}
+
+
 def test_a_stalled_file_stays_on_its_way_when_the_orders_files_are_shown_again(
     window: MainWindow, qtbot: QtBot, tmp_path: Path
 ) -> None:

@@ -192,6 +192,7 @@ class AttachmentsPanel(QGroupBox):
         self.setObjectName("attachmentsPanel")
         self.setAcceptDrops(True)
         self.result_label = plain_label("No result yet.", "resultLabel")  # a title, as written
+        self._retry_refused: str | None = None  # ``refuse_retry``
         self.model = AttachmentTableModel(self)
         self.table = QTableView()
         self.table.setObjectName("attachmentsTable")
@@ -256,11 +257,19 @@ class AttachmentsPanel(QGroupBox):
         """A Cancel or Retry has ended: the buttons follow the selected file again."""
         self._update_buttons()
 
+    def refuse_retry(self, reason: str | None) -> None:
+        """Why no file of the order may be sent again now (None: they may): the order can
+        no longer take a report (rejected, gone). Retry is off, and says why."""
+        self._retry_refused = reason
+        self._update_buttons()
+
     def _update_buttons(self, *_args: object) -> None:
         row = self.selected_row()
         active = row is not None and row.upload_id is not None
         self.cancel_button.setEnabled(active and row.state in CANCELLABLE)  # type: ignore[union-attr]
-        self.retry_button.setEnabled(active and row.state in RETRIABLE)  # type: ignore[union-attr]
+        retriable = active and row.state in RETRIABLE  # type: ignore[union-attr]
+        self.retry_button.setEnabled(retriable and self._retry_refused is None)
+        self.retry_button.setToolTip((self._retry_refused or "") if retriable else "")
 
     # -- drag and drop -----------------------------------------------------------------------
 

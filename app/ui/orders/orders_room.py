@@ -322,6 +322,8 @@ class OrdersRoom(QWidget):
             # without a word, while the menu's item was off and said why.
             panel.add_button.setEnabled(attach.isEnabled())
             panel.add_button.setToolTip(attach.toolTip())
+            # A file of an order that can no longer take one is not offered again either.
+            panel.refuse_retry(None if attach.isEnabled() else attach.toolTip())
 
         attach.changed.connect(follow_attach)
         follow_attach()
