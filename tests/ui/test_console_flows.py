@@ -1058,16 +1058,24 @@ def open_create(window: MainWindow, qtbot: QtBot) -> BerkeAssessmentForm:
     return form
 
 
-def closed_saying(window: MainWindow, qtbot: QtBot, dialog: QWidget, click: QWidget) -> str:
-    """Clicks ``click``, waits for ``dialog`` to close, and returns the one box said."""
+def closed_box(
+    window: MainWindow, qtbot: QtBot, dialog: QWidget, click: QWidget
+) -> tuple[str, str]:
+    """Clicks ``click``, waits for ``dialog`` to close, and returns the one box shown then:
+    (title, text)."""
     messages = window.orders.controller.messages
     shown = len(messages.shown)
     assert isinstance(click, QPushButton)
     click.click()
     qtbot.waitUntil(lambda: closed(dialog), timeout=5000)
     finish(qtbot, window.orders.controller.wait_idle())
-    ((_title, said),) = messages.shown[shown:]
-    return said
+    ((title, said),) = messages.shown[shown:]
+    return title, said
+
+
+def closed_saying(window: MainWindow, qtbot: QtBot, dialog: QWidget, click: QWidget) -> str:
+    """``closed_box``'s text."""
+    return closed_box(window, qtbot, dialog, click)[1]
 
 
 def test_an_invitation_left_waiting_closes_its_dialog_saying_it_goes_by_itself(

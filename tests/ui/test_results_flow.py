@@ -34,6 +34,7 @@ from tests.ui.test_console_flows import (
     answer_once,
     board_of,
     closed,
+    closed_box,
     current,
     desk_of,
     finish,
@@ -685,12 +686,7 @@ def test_a_completion_no_retry_can_fix_closes_its_dialog_saying_why(
         finish(qtbot, sr.complete_with_result(order.id, theirs))
     else:
         finish(qtbot, sr.reject_order(order.id, message="Withdrawn"))
-    messages = window.orders.controller.messages
-    shown = len(messages.shown)
-    form.ok.click()
-    qtbot.waitUntil(lambda: closed(form), timeout=5000)
-    finish(qtbot, window.orders.controller.wait_idle())
-    ((title, said),) = messages.shown[shown:]
+    title, said = closed_box(window, qtbot, form, form.ok)
     assert title == "Complete order"
     why = board_of(window).why_not(OrderAction.COMPLETE, [order.id])
     assert why is not None
@@ -711,12 +707,7 @@ def test_a_completion_left_waiting_closes_its_dialog_saying_it_goes_by_itself(
     form = open_complete(window, qtbot)
     form.score.setText("55/100")
     answer_once(desk_of(window), "sr", 503, "/complete")
-    messages = window.orders.controller.messages
-    shown = len(messages.shown)
-    form.ok.click()
-    qtbot.waitUntil(lambda: closed(form), timeout=5000)
-    finish(qtbot, window.orders.controller.wait_idle())
-    ((title, said),) = messages.shown[shown:]
+    title, said = closed_box(window, qtbot, form, form.ok)
     assert title == "Complete order"
     assert said.startswith("Ana Lima: ")
     assert said.endswith(COMPLETE_SENT_AGAIN)
@@ -766,12 +757,7 @@ def test_a_completion_refused_for_another_waiting_one_says_what_was_typed_did_no
     theirs = AssessmentResult(result_type=ResultType.DOCUMENT, result="berke.pdf", score="12/100")
     with pytest.raises(ApiError):
         finish(qtbot, board.complete(order.id, theirs))
-    messages = window.orders.controller.messages
-    shown = len(messages.shown)
-    form.ok.click()
-    qtbot.waitUntil(lambda: closed(form), timeout=5000)
-    finish(qtbot, window.orders.controller.wait_idle())
-    ((_title, said),) = messages.shown[shown:]
+    _title, said = closed_box(window, qtbot, form, form.ok)
     assert said.endswith(f"retried automatically. {TYPED_NOT_SENT}")
     assert COMPLETE_SENT_AGAIN not in said
 
@@ -791,12 +777,7 @@ def test_a_result_made_but_not_completed_closes_the_dialog_and_offers_complete_n
     form = open_complete(window, qtbot)
     form.score.setText("70/100")
     answer_once(desk_of(window), "sr", 400, "/complete")  # after the result is made
-    messages = window.orders.controller.messages
-    shown = len(messages.shown)
-    form.ok.click()
-    qtbot.waitUntil(lambda: closed(form), timeout=5000)
-    finish(qtbot, window.orders.controller.wait_idle())
-    ((_title, said),) = messages.shown[shown:]
+    _title, said = closed_box(window, qtbot, form, form.ok)
     assert "Not now." in said
     assert "already has a result in SmartRecruiters" in said
     assert "Retry its failed “Complete order” step" in said
