@@ -836,6 +836,74 @@ def test_a_comment_answered_after_leaving_and_coming_back_is_listed_once(
     assert detail.comment_input.text() == "A second thought"
 
 
+def hold_back_comment_lists(board: OrderBoard, monkeypatch: pytest.MonkeyPatch) -> asyncio.Event:
+    """Comment lists read from now on are read at once and handed over once the returned
+    event is set: a slow answer, read before what is posted meanwhile."""
+    comments = board.comments
+    release = asyncio.Event()
+
+    async def held_back(order_id: str) -> Any:
+        listed = await comments(order_id)
+        await release.wait()
+        return listed
+
+    monkeypatch.setattr(board, "comments", held_back)
+    return release
+
+
+def test_a_comment_added_while_the_list_loads_stays_listed(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Added while "Loading comments…": the list, read before the comment went, came after it
+    and replaced it. The comment was gone from the pane, though SmartRecruiters had it."""
+    first = add_test_order(window, qtbot, first="Ines", last="Moreau")
+    second = add_test_order(window, qtbot, first="Elif", last="Demir")
+    detail = window.orders.detail
+    show_without_comments(window, qtbot, second.id)
+    release = hold_back_comment_lists(board_of(window), monkeypatch)
+    window.orders.select_order(first.id)
+    assert detail.comment_state.text() == "Loading comments…"
+    detail.comment_input.setText("Asked for the French version")
+    qtbot.keyClick(detail.comment_input, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: detail.comments.rowCount() == 1, timeout=5000)
+    release.set()
+    finish(qtbot, window.orders.wait_idle())
+    assert detail.comments.rowCount() == 1
+    assert detail.comments.index(0).data().endswith("Asked for the French version")
+    assert detail.comment_state.text() == ""
+
+
+def test_a_comment_listed_before_its_answer_is_shown_once(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other way round: the list, read after the comment went, came before the answer.
+    Both showed it: the comment was listed twice."""
+    order = add_test_order(window, qtbot, first="Aiko", last="Tanaka")
+    detail = window.orders.detail
+    show_without_comments(window, qtbot, order.id)
+    board = board_of(window)
+    add_comment = board.add_comment
+    posted, release = asyncio.Event(), asyncio.Event()
+
+    async def answered_late(order_id: str, text: str) -> Any:
+        added = await add_comment(order_id, text)
+        posted.set()
+        await release.wait()
+        return added
+
+    monkeypatch.setattr(board, "add_comment", answered_late)
+    detail.comment_input.setText("Sent the practice test")
+    qtbot.keyClick(detail.comment_input, Qt.Key.Key_Return)
+    qtbot.waitUntil(posted.is_set, timeout=5000)
+    window.orders._refresh_detail()  # the order read afresh, as any change of it does
+    qtbot.waitUntil(lambda: detail.comments.rowCount() == 1, timeout=5000)
+    release.set()
+    finish(qtbot, window.orders.controller.wait_idle())
+    finish(qtbot, window.orders.wait_idle())
+    assert detail.comments.rowCount() == 1
+    assert detail.comment_input.text() == ""
+
+
 def test_polling_announces_new_orders(window: MainWindow, qtbot: QtBot) -> None:
     before = window.orders.new_count()
     made = finish(qtbot, desk_of(window).session.sr.create_test_order(new_order_body(first="Mia")))
@@ -1387,6 +1455,20 @@ def test_a_comment_added_after_the_list_failed_to_load_keeps_saying_so(qtbot: Qt
     pane.comment_added(AssessmentComment(message="Called the candidate."))
     assert pane.comments.rowCount() == 1
     assert "other comments could not be loaded" in pane.comment_state.text()
+
+
+def test_the_same_words_added_twice_stay_twice_whatever_list_comes(qtbot: QtBot) -> None:
+    pane = OrderDetailPane([])
+    qtbot.addWidget(pane)
+    pane.show_order(AssessmentOrder.model_validate(
+        {"id": "o-2", "status": "IN_PROGRESS",
+         "candidate": {"id": "c", "firstName": "Ana", "lastName": "Silva"}}), None)  # fmt: skip
+    pane.comment_added(AssessmentComment(message="Reminded."))
+    pane.comment_added(AssessmentComment(message="Reminded."))
+    pane.show_comments([AssessmentComment(message="Reminded.")])  # read between the two
+    assert pane.comments.rowCount() == 2
+    pane.show_comments([AssessmentComment(message="Reminded.")] * 2)  # read after both
+    assert pane.comments.rowCount() == 2
 
 
 def test_a_retry_refused_again_shows_the_new_words_and_can_be_retried(

@@ -65,6 +65,22 @@ def _local(value: Any) -> str:
     return local_time(value).strftime("%Y-%m-%d %H:%M") if value is not None else NOTHING
 
 
+def _with_added_here(
+    listed: list[AssessmentComment], added: list[AssessmentComment]
+) -> list[AssessmentComment]:
+    """``listed``, and after it each comment ``added`` here that it does not hold: a list read
+    before the comment went. A comment is known by its words (the one the desk posted has no
+    date yet), so the same words added twice are matched twice."""
+    unmatched = [c.message for c in listed]
+    missing = []
+    for comment in added:
+        if comment.message in unmatched:
+            unmatched.remove(comment.message)
+        else:
+            missing.append(comment)
+    return [*listed, *missing]
+
+
 class CommentListModel(QAbstractListModel):
     """Comments of one order, oldest first, as "author · date" over the message."""
 
@@ -76,6 +92,9 @@ class CommentListModel(QAbstractListModel):
         self.beginResetModel()
         self._comments = list(comments)
         self.endResetModel()
+
+    def comments(self) -> list[AssessmentComment]:
+        return list(self._comments)
 
     def append(self, comment: AssessmentComment) -> None:
         row = len(self._comments)
@@ -326,6 +345,9 @@ class OrderDetailPane(QWidget):
         self.comment_count = plain_label(name="commentCount", wrap=False)
         self._comments_full = False
         self._comments_unread = False  # the order's comments could not be loaded
+        # Comments added here to the order shown: a list read before one of them went, and
+        # answered after it, must not take it off the pane (see ``_with_added_here``).
+        self._added_here: list[AssessmentComment] = []
         self.comment_button = QPushButton("Add comment")
         self.comment_button.setObjectName("commentButton")
         self.comment_button.setEnabled(False)
@@ -478,6 +500,7 @@ class OrderDetailPane(QWidget):
             self.comment_state.setText("Loading comments…")
             self._comments_full = False
             self._comments_unread = False
+            self._added_here = []
             self.comment_input.clear()
         self.title.setText(one_line(order.candidate.full_name, TITLE_SHOWN) or "(no name)")
         self._show_status(order, gone=False)
@@ -524,6 +547,7 @@ class OrderDetailPane(QWidget):
         if comments is None:
             self.comment_state.setText(f"Could not load the comments. {error}")
             return
+        comments = _with_added_here(comments, self._added_here)
         self.comments.set_comments(comments)
         self._set_comments_full(len(comments))
         if not self._comments_full:
@@ -540,7 +564,10 @@ class OrderDetailPane(QWidget):
         self.comment_button.setEnabled(self._comment_ready())
 
     def comment_added(self, comment: AssessmentComment) -> None:
-        self.comments.append(comment)
+        self._added_here.append(comment)
+        listed = self.comments.comments()
+        if len(_with_added_here(listed, self._added_here)) > len(listed):
+            self.comments.append(comment)  # not in a list read after it went
         self.comment_input.clear()
         if self._comments_unread:
             # The list shows this one alone: it must not read as the order's only comment.
