@@ -636,6 +636,40 @@ def test_a_file_the_service_holds_shows_beside_a_failed_one_of_its_name() -> Non
     assert [r.upload_id for r in shown] == [1, 2]
 
 
+def test_a_failed_file_whose_name_another_copy_holds_offers_no_retry(qtbot: QtBot) -> None:
+    """The same report dropped again after it failed, and sent: the failed one's Retry stayed
+    on, and each click was refused in a box ("Another copy … is already sent")."""
+    from datetime import UTC, datetime
+
+    from app.domain.uploads import Upload
+    from app.ui.orders.attachments_panel import AttachmentsPanel, rows_for
+
+    now = datetime.now(UTC)
+
+    def upload(upload_id: int, state: UploadState, name: str = "report.pdf") -> Upload:
+        return Upload(id=upload_id, order_id="o", result_id="r", path=f"/{name}",
+                      file_name=name, size=10, state=state, created_at=now,
+                      updated_at=now)  # fmt: skip
+
+    panel = AttachmentsPanel()
+    qtbot.addWidget(panel)
+    for holder, said in ((UploadState.DONE, "sent"), (UploadState.QUEUED, "on its way")):
+        uploads = [
+            upload(1, UploadState.FAILED),
+            upload(2, holder),
+            upload(3, UploadState.CANCELLED, "notes.pdf"),
+        ]
+        panel.show_rows(rows_for(uploads, None), "")
+        panel.table.selectRow(0)
+        assert not panel.retry_button.isEnabled()
+        assert panel.retry_button.toolTip() == (
+            f"Another copy of report.pdf is already {said} for this order."
+        )
+        panel.table.selectRow(2)  # a name no other copy holds
+        assert panel.retry_button.isEnabled()
+        assert panel.retry_button.toolTip() == ""
+
+
 def open_complete(window: MainWindow, qtbot: QtBot) -> CompleteDialog:
     dialogs = Dialogs(window)
     window.orders.controller.actions[OrderAction.COMPLETE].trigger()

@@ -62,10 +62,15 @@ class AttachmentRow:
     upload_id: int | None = None  # None for an attachment known only from the service
     message: str = ""
     percent: int | None = None
+    # Why this failed or cancelled file cannot be sent again ("" when it can): another copy
+    # of its name is on its way or attached, and the board refuses a second (both would go).
+    not_again: str = ""
 
 
 def rows_for(uploads: list[Upload], remote: list[Attachment] | None) -> list[AttachmentRow]:
     """The local queue first (it knows progress and failures), then what only SR knows."""
+    # A file that failed or was cancelled here is not the one of that name the service holds.
+    local = {u.file_name: u.state for u in uploads if u.state not in RETRIABLE}
     rows = [
         AttachmentRow(
             u.file_name,
@@ -74,15 +79,24 @@ def rows_for(uploads: list[Upload], remote: list[Attachment] | None) -> list[Att
             u.id,
             u.message or "",
             100 if u.state is UploadState.DONE else None,
+            _held_by_another(u, local),
         )
         for u in uploads
     ]
-    # A file that failed or was cancelled here is not the one of that name the service holds.
-    local = {u.file_name for u in uploads if u.state not in RETRIABLE}
     for attachment in remote or []:
         if attachment.file_name not in local:
             rows.append(AttachmentRow(attachment.file_name, None, UploadState.DONE, percent=100))
     return rows
+
+
+def _held_by_another(upload: Upload, held: dict[str, UploadState]) -> str:
+    """Why Retry cannot send ``upload`` again, as the board would say it (``requeue_upload``):
+    another copy of its name is on its way or attached. "" when it can, or it is not failed."""
+    holder = held.get(upload.file_name)
+    if upload.state not in RETRIABLE or holder is None:
+        return ""
+    where = "sent" if holder is UploadState.DONE else "on its way"
+    return f"Another copy of {upload.file_name} is already {where} for this order."
 
 
 class AttachmentTableModel(RowsTableModel[AttachmentRow]):
@@ -268,8 +282,9 @@ class AttachmentsPanel(QGroupBox):
         active = row is not None and row.upload_id is not None
         self.cancel_button.setEnabled(active and row.state in CANCELLABLE)  # type: ignore[union-attr]
         retriable = active and row.state in RETRIABLE  # type: ignore[union-attr]
-        self.retry_button.setEnabled(retriable and self._retry_refused is None)
-        self.retry_button.setToolTip((self._retry_refused or "") if retriable else "")
+        refused = self._retry_refused or (row.not_again if row is not None else "")
+        self.retry_button.setEnabled(retriable and not refused)
+        self.retry_button.setToolTip(refused if retriable else "")
 
     # -- drag and drop -----------------------------------------------------------------------
 
