@@ -277,6 +277,7 @@ class MainWindow(QMainWindow):
             ],
             self.orders.find_orders,
             self,
+            order_known=self.orders.has_order,
         )
         palette.order_chosen.connect(self._go_to_order)
         palette.finished.connect(palette.deleteLater)

@@ -1809,6 +1809,42 @@ def test_the_command_palette_finds_actions_and_orders(window: MainWindow, qtbot:
         qtbot.keyClick(palette.query, Qt.Key.Key_Return)
 
 
+def test_the_palette_says_when_what_it_listed_is_gone_and_stays_open(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """Listed, then changed before Enter (a sync, a step, another profile's orders): the
+    palette closed and nothing happened, without a word."""
+    order = add_test_order(window, qtbot, first="Dario", last="Conti")
+    palette = window.open_palette()
+    palette.query.setText("reject")
+    item = palette.current_item()
+    assert item is not None
+    assert item.action is not None
+    assert item.title == "Reject order"
+    assert item.enabled
+    finish(qtbot, desk_of(window).session.sr.reject_order(order.id, message="Filled"))
+    with qtbot.waitSignal(window.sync_finished):  # rejected elsewhere, seen by a sync
+        window.request_sync()
+    assert not item.action.isEnabled()
+    qtbot.keyClick(palette.query, Qt.Key.Key_Return)
+    assert palette.isVisible()
+    assert palette.hint.text() == (f"Reject order is not available now: {item.action.toolTip()}")
+    assert "rejected" in palette.hint.text()
+    (listed,) = [i for i in palette.model.items if i.title == "Reject order"]
+    assert not listed.enabled  # the list drawn again, as it is now
+
+    palette.query.setText("Dario Conti")
+    item = palette.current_item()
+    assert item is not None
+    assert item.order_id == order.id
+    window.connect_board(None, None)  # the orders shown are no longer these
+    qtbot.keyClick(palette.query, Qt.Key.Key_Return)
+    assert palette.isVisible()
+    assert palette.hint.text() == "Dario Conti’s order is no longer among the orders shown."
+    assert palette.current_item() is None
+    palette.reject()
+
+
 def test_the_dialogs_say_whom_they_are_about(window: MainWindow, qtbot: QtBot) -> None:
     """In the body, not only the title bar: name, job and company; and for a selection, which
     orders and why not the others."""

@@ -152,12 +152,15 @@ class CommandPalette(QDialog):
         actions: Callable[[], Sequence[QAction]],
         orders: Callable[[str, int], list[OrderHit]],
         parent: QWidget | None = None,
+        *,
+        order_known: Callable[[str], bool] = lambda _order_id: True,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("commandPalette")
         self.setWindowTitle("Go to an action or an order")
         self._actions = actions
         self._orders = orders
+        self._order_known = order_known
         self.query = QLineEdit()
         self.query.setObjectName("paletteQuery")
         self.query.setPlaceholderText("An action, or an order: name, email, code, order id…")
@@ -207,11 +210,27 @@ class CommandPalette(QDialog):
         item = self.current_item()
         if item is None or not item.enabled:
             return
+        # The list was drawn a while ago (a sync, a poll, a step since): an action turned off
+        # meanwhile, or an order no longer shown, closed the palette and did nothing.
+        stale = self._no_longer(item)
+        if stale:
+            self.refresh()
+            self.hint.setText(stale)
+            return
         self.accept()
         if item.action is not None:
             item.action.trigger()
         elif item.order_id is not None:
             self.order_chosen.emit(item.order_id)
+
+    def _no_longer(self, item: PaletteItem) -> str:
+        """Why ``item`` cannot be run now, though it could when listed ("" when it can)."""
+        if item.action is not None and not item.action.isEnabled():
+            why = item.action.toolTip()
+            return f"{item.title} is not available now{f': {why}' if why else '.'}"
+        if item.order_id is not None and not self._order_known(item.order_id):
+            return f"{item.title}’s order is no longer among the orders shown."
+        return ""
 
     def eventFilter(self, watched: Any, event: Any) -> bool:
         # Up and Down move in the list while typing goes on in the box.

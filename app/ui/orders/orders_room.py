@@ -603,6 +603,10 @@ class OrdersRoom(QWidget):
             )
         return hits
 
+    def has_order(self, order_id: str) -> bool:
+        """Whether ``order_id`` is among the orders shown (whatever search or filter)."""
+        return self.model.row_of(order_id) is not None
+
     def reveal(self, order_id: str) -> None:
         """Select the order in the inbox, clearing a search or filter that hides it."""
         row = self.model.row_of(order_id)
