@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import Callable, Coroutine, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 import pytest
 from PySide6.QtCore import QRect, QSettings, Qt, QTimer
-from PySide6.QtGui import QTextDocument
+from PySide6.QtGui import QAction, QTextDocument
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -1471,6 +1472,26 @@ def test_the_same_words_added_twice_stay_twice_whatever_list_comes(qtbot: QtBot)
     assert pane.comments.rowCount() == 2
 
 
+def test_a_comment_in_the_words_of_an_older_one_is_listed_beside_it(qtbot: QtBot) -> None:
+    """Coordinators repeat short comments. Matched by words alone, the new one was taken for
+    the older one already listed, and not shown: as if it had not gone."""
+    pane = OrderDetailPane([])
+    qtbot.addWidget(pane)
+    pane.show_order(AssessmentOrder.model_validate(
+        {"id": "o-3", "status": "IN_PROGRESS",
+         "candidate": {"id": "c", "firstName": "Ana", "lastName": "Silva"}}), None)  # fmt: skip
+    yesterday = datetime.now(UTC) - timedelta(days=1)
+    older = AssessmentComment(message="Called, no answer", create_date=yesterday)
+    pane.show_comments([older])
+    pane.comment_added(AssessmentComment(message="Called, no answer"))
+    assert pane.comments.rowCount() == 2
+    pane.show_comments([older])  # a list read before it went, answered after
+    assert pane.comments.rowCount() == 2
+    copy = AssessmentComment(message="Called, no answer", create_date=datetime.now(UTC))
+    pane.show_comments([older, copy])  # read after it went: listed once
+    assert pane.comments.rowCount() == 2
+
+
 def test_a_retry_refused_again_shows_the_new_words_and_can_be_retried(
     window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1832,6 +1853,13 @@ def test_the_palette_says_when_what_it_listed_is_gone_and_stays_open(
     assert "rejected" in palette.hint.text()
     (listed,) = [i for i in palette.model.items if i.title == "Reject order"]
     assert not listed.enabled  # the list drawn again, as it is now
+    assert palette.current_item() == listed  # still the one chosen: Enter again runs nothing
+    triggered: list[str] = []
+    for action in window.orders.controller.actions.values():
+        action.triggered.connect(lambda *_a, a=action: triggered.append(a.text()))
+    qtbot.keyClick(palette.query, Qt.Key.Key_Return)
+    assert palette.isVisible()
+    assert triggered == []
 
     palette.query.setText("Dario Conti")
     item = palette.current_item()
@@ -1843,6 +1871,19 @@ def test_the_palette_says_when_what_it_listed_is_gone_and_stays_open(
     assert palette.hint.text() == "Dario Conti’s order is no longer among the orders shown."
     assert palette.current_item() is None
     palette.reject()
+
+
+def test_an_action_turned_off_without_a_reason_is_not_given_its_name_for_one(
+    qtbot: QtBot,
+) -> None:
+    host = QWidget()
+    qtbot.addWidget(host)
+    action = QAction("&Export orders…", host)
+    palette = CommandPalette(lambda: [action], lambda _query, _limit: [], host)
+    palette.query.setText("export")
+    action.setEnabled(False)
+    palette.run_current()
+    assert palette.hint.text() == "Export orders is not available now."
 
 
 def test_the_dialogs_say_whom_they_are_about(window: MainWindow, qtbot: QtBot) -> None:

@@ -12,7 +12,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -216,6 +223,21 @@ class CommandPalette(QDialog):
         if stale:
             self.refresh()
             self.hint.setText(stale)
+            # The refused item stays the current one (greyed now), or none: refresh() chose the
+            # first that can run, and a second Enter ran an action never chosen.
+            row = next(
+                (
+                    i
+                    for i, listed in enumerate(self.model.items)
+                    if (listed.action, listed.order_id) == (item.action, item.order_id)
+                ),
+                None,
+            )
+            # Through the selection model: the view's own setCurrentIndex skips a greyed row.
+            self.list.selectionModel().setCurrentIndex(
+                self.model.index(row) if row is not None else QModelIndex(),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect,
+            )
             return
         self.accept()
         if item.action is not None:
@@ -227,6 +249,9 @@ class CommandPalette(QDialog):
         """Why ``item`` cannot be run now, though it could when listed ("" when it can)."""
         if item.action is not None and not item.action.isEnabled():
             why = item.action.toolTip()
+            # An action without a tooltip answers with its own name: that is no reason.
+            if without_mnemonic(why).rstrip("…") == item.title:
+                why = ""
             return f"{item.title} is not available now{f': {why}' if why else '.'}"
         if item.order_id is not None and not self._order_known(item.order_id):
             return f"{item.title}’s order is no longer among the orders shown."

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import html
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import (
@@ -65,19 +66,42 @@ def _local(value: Any) -> str:
     return local_time(value).strftime("%Y-%m-%d %H:%M") if value is not None else NOTHING
 
 
+#: How far SmartRecruiters' clock may be behind this computer's: a listed comment of the same
+#: words dated after the desk's was sent, less this, may be that one.
+CLOCK_SLACK = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class _AddedHere:
+    """A comment the desk posted to the order shown, and when it was sent (this computer's
+    clock, before the post)."""
+
+    comment: AssessmentComment
+    sent_at: datetime
+
+    def is_copy(self, listed: AssessmentComment) -> bool:
+        """Whether ``listed`` may be this comment as SmartRecruiters lists it: its words, and
+        no date before it was sent. An older comment of the same words ("Called, no answer")
+        is another one."""
+        return listed.message == self.comment.message and (
+            listed.create_date is None or listed.create_date >= self.sent_at - CLOCK_SLACK
+        )
+
+
 def _with_added_here(
-    listed: list[AssessmentComment], added: list[AssessmentComment]
+    listed: list[AssessmentComment], added: list[_AddedHere]
 ) -> list[AssessmentComment]:
     """``listed``, and after it each comment ``added`` here that it does not hold: a list read
-    before the comment went. A comment is known by its words (the one the desk posted has no
-    date yet), so the same words added twice are matched twice."""
-    unmatched = [c.message for c in listed]
+    before the comment went. Each listed comment stands for one added at most, so the same
+    words added twice are matched twice."""
+    free = list(listed)
     missing = []
-    for comment in added:
-        if comment.message in unmatched:
-            unmatched.remove(comment.message)
+    for one in added:
+        copy = next((i for i, c in enumerate(free) if one.is_copy(c)), None)
+        if copy is None:
+            missing.append(one.comment)
         else:
-            missing.append(comment)
+            del free[copy]
     return [*listed, *missing]
 
 
@@ -347,7 +371,7 @@ class OrderDetailPane(QWidget):
         self._comments_unread = False  # the order's comments could not be loaded
         # Comments added here to the order shown: a list read before one of them went, and
         # answered after it, must not take it off the pane (see ``_with_added_here``).
-        self._added_here: list[AssessmentComment] = []
+        self._added_here: list[_AddedHere] = []
         self.comment_button = QPushButton("Add comment")
         self.comment_button.setObjectName("commentButton")
         self.comment_button.setEnabled(False)
@@ -563,8 +587,9 @@ class OrderDetailPane(QWidget):
             )
         self.comment_button.setEnabled(self._comment_ready())
 
-    def comment_added(self, comment: AssessmentComment) -> None:
-        self._added_here.append(comment)
+    def comment_added(self, comment: AssessmentComment, sent_at: datetime | None = None) -> None:
+        """``comment`` was added to the order shown; ``sent_at``: when it was sent (None: now)."""
+        self._added_here.append(_AddedHere(comment, sent_at or datetime.now(UTC)))
         listed = self.comments.comments()
         if len(_with_added_here(listed, self._added_here)) > len(listed):
             self.comments.append(comment)  # not in a list read after it went

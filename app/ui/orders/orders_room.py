@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -850,6 +851,7 @@ class OrdersRoom(QWidget):
         showing = self.detail.showings
 
         async def add() -> None:
+            sent_at = datetime.now(UTC)
             try:
                 comment = await source.board.add_comment(order.id, text)
             except EXPECTED_ERRORS as exc:
@@ -873,7 +875,7 @@ class OrdersRoom(QWidget):
                     )
                 return
             if self.detail.showings == showing:
-                self.detail.comment_added(comment)
+                self.detail.comment_added(comment, sent_at)
             elif self._current_id == order.id:
                 # Left and shown again meanwhile: its comments were read afresh, perhaps before
                 # this one arrived. Read them again rather than add it (it may be there twice).
