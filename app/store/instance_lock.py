@@ -94,12 +94,27 @@ class InstanceLock:
             if exc.errno in _HELD:
                 raise AlreadyRunningError(self.folder, holder, role) from None
             raise LockUnavailableError(self.folder, exc) from exc
-        # Who holds it, for a second start's sentence: best effort (on a full disk it cannot
-        # be written, and the lock alone decides who runs).
-        with contextlib.suppress(OSError):
-            os.ftruncate(fd, 0)
-            os.write(fd, f"{os.getpid()}@{socket.gethostname()}\n{self.role[:100]}\n".encode())
         self._fd = fd
+        self._write_holder()
+
+    def hold_as(self, role: str) -> None:
+        """Go on holding the lock as ``role`` (see ``__init__``): a desk closing its window
+        while its work ends is no longer one to turn to."""
+        self.role = role
+        self._write_holder()
+
+    def _write_holder(self) -> None:
+        """Who holds it, for a second start's sentence: best effort (on a full disk it cannot
+        be written, and the lock alone decides who runs)."""
+        if self._fd is None:
+            return
+        holder = f"{os.getpid()}@{socket.gethostname()}\n{self.role[:100]}\n".encode()
+        with contextlib.suppress(OSError):
+            # From the start (the lock's call on Windows left the offset 1 GiB in), then cut
+            # to its length: emptied first, a start reading in between found no role.
+            os.lseek(self._fd, 0, os.SEEK_SET)
+            os.write(self._fd, holder)
+            os.ftruncate(self._fd, len(holder))
 
     def release(self) -> None:
         fd, self._fd = self._fd, None
@@ -127,8 +142,10 @@ def _read_holder(fd: int) -> tuple[str | None, str]:
     """Who holds the lock (its process, and the host when another) and its role ("": a
     desk), as it wrote them."""
     try:
-        text = os.pread(fd, 400, 0).decode("utf-8", "replace")
-    except (OSError, AttributeError):  # no pread on Windows: the sentence goes without it
+        # Not os.pread: Windows has none, and there every refusal said "use that window".
+        os.lseek(fd, 0, os.SEEK_SET)
+        text = os.read(fd, 400).decode("utf-8", "replace")
+    except OSError:  # the sentence goes without it
         return None, ""
     first, _, rest = text.partition("\n")
     role = " ".join(rest.split())[:100]

@@ -161,7 +161,8 @@ def _refuse_second_desk(exc: AlreadyRunningError, options: LaunchOptions) -> int
     """Another desk holds the data folder: bring its window to the front and say so."""
     from app.ui.single_instance import ask_running_desk_to_activate
 
-    told = ask_running_desk_to_activate(exc.folder)
+    # A holder that is not a desk with a window (--configure, a desk closing) has none to raise.
+    told = not exc.role and ask_running_desk_to_activate(exc.folder)
     log.warning("Refused a second start: %s", exc)
     print(f"assessment-desk: {exc}", file=sys.stderr)
     if not told and not options.self_test:
@@ -302,8 +303,7 @@ async def _run_desk(
         log.exception("Start-up failed")
         return _start_failed(exc, options, window)
     finally:
-        if activation is not None:
-            activation.close()
+        _stop_answering_second_starts(lock, activation)
         window.close()
         if host is not None:
             await host.close()
@@ -319,6 +319,18 @@ def _start_failed(exc: Exception, options: LaunchOptions, window: QWidget | None
         return 1
     _tell(QMessageBox.Icon.Critical, f"Assessment Desk could not start:\n\n{exc}", window)
     return 1
+
+
+#: How a desk whose window has closed, and whose work is ending, is named to a second start.
+CLOSING_DESK = "An Assessment Desk that is closing"
+
+
+def _stop_answering_second_starts(lock: InstanceLock, activation: ActivationServer | None) -> None:
+    """The window is closing, and the session's work may take a while to end (uploads
+    stopped, the journal written): a second start meanwhile was told to "use that window"."""
+    lock.hold_as(CLOSING_DESK)
+    if activation is not None:
+        activation.close()
 
 
 def _answer_second_starts(lock: InstanceLock, window: MainWindow) -> ActivationServer:

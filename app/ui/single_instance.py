@@ -56,6 +56,10 @@ class ActivationServer(QObject):
     def close(self) -> None:
         self._server.close()
 
+    @property
+    def listening(self) -> bool:
+        return self._server.isListening()
+
     def _on_connection(self) -> None:
         while self._server.hasPendingConnections():
             socket = self._server.nextPendingConnection()

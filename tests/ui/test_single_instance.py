@@ -42,6 +42,53 @@ def test_second_start_is_refused_and_raises_the_first(qtbot: QtBot, tmp_path: Pa
     assert str(data) in err
 
 
+@pytest.mark.slow
+def test_a_start_while_the_desk_closes_is_told_to_wait_not_to_use_its_window(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Its window closed, the desk holds the folder until its work has ended. A start then
+    was told "use that window, or close it first": there was none to use."""
+    from app.ui.application import CLOSING_DESK
+
+    data = tmp_path / "data"
+    with InstanceLock(data) as lock:
+        server = ActivationServer(data)
+        assert server.listen()  # still listening: the role alone must keep the start away
+        asked: list[bool] = []
+        server.activate_requested.connect(lambda: asked.append(True))
+        lock.hold_as(CLOSING_DESK)
+        second = subprocess.Popen(
+            [sys.executable, "-m", "app", "--self-test"],
+            env={**os.environ, "ASSESSMENT_DESK_HOME": str(tmp_path)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        # Qt's events run meanwhile: an "activate" the start sent would arrive.
+        qtbot.waitUntil(lambda: second.poll() is not None)
+        _out, err = second.communicate(timeout=HANG_GUARD_SECONDS)
+        server.close()
+    assert second.returncode == ALREADY_RUNNING_EXIT
+    assert (
+        f"An Assessment Desk that is closing is using this data folder (process {os.getpid()}):"
+        " let it finish, then try again." in err
+    )
+    assert "use that window" not in err
+    assert asked == []
+
+
+def test_a_closing_desk_names_itself_so_and_stops_answering(qtbot: QtBot, tmp_path: Path) -> None:
+    from app.ui.application import CLOSING_DESK, _stop_answering_second_starts
+
+    with InstanceLock(tmp_path) as lock:
+        server = ActivationServer(tmp_path)
+        assert server.listen()
+        _stop_answering_second_starts(lock, server)
+        assert not server.listening
+        role = (tmp_path / "assessment-desk.lock").read_text().splitlines()[1]
+        assert role == CLOSING_DESK
+
+
 def test_bring_to_front_restores_a_minimised_window(qtbot: QtBot) -> None:
     window = QMainWindow()
     qtbot.addWidget(window)

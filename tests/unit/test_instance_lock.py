@@ -119,3 +119,17 @@ def test_the_folder_it_makes_is_the_users_only(tmp_path: Path) -> None:
     folder = tmp_path / "data"
     with InstanceLock(folder):
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+
+def test_the_holder_named_follows_what_it_holds_the_lock_as(tmp_path: Path) -> None:
+    with InstanceLock(tmp_path) as lock:
+        lock.hold_as("An Assessment Desk that is closing")
+        written = (tmp_path / "assessment-desk.lock").read_text()
+        assert written.startswith(f"{os.getpid()}@")
+        assert written.splitlines()[1] == "An Assessment Desk that is closing"
+        with pytest.raises(AlreadyRunningError) as info:
+            InstanceLock(tmp_path).acquire()  # another open file: refused as another process
+        assert str(info.value).startswith(
+            f"An Assessment Desk that is closing is using this data folder (process "
+            f"{os.getpid()}): let it finish, then try again."
+        )
