@@ -71,9 +71,10 @@ class SettingsFile:
         except OSError:
             return self._seen != _UNREADABLE
 
-    def write(self, settings: AppSettings) -> Path:
-        """``SettingsChangedElsewhereError`` when the file is not as last read or written."""
-        if self.changed_elsewhere():
+    def write(self, settings: AppSettings, *, over_changes: bool = False) -> Path:
+        """``SettingsChangedElsewhereError`` when the file is not as last read or written,
+        unless ``over_changes``: the coordinator chose to save theirs over that change."""
+        if not over_changes and self.changed_elsewhere():
             raise SettingsChangedElsewhereError(self.path)
         write_private_file(self.path, _settings_text(settings), private=False)
         # What is on disk, not the text: Windows writes its line ends, and a digest of the

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable
@@ -415,6 +416,11 @@ class SessionHost(QObject):
             self.keys,
             self.window,
             write=self._write_settings,
+            write_over=(
+                functools.partial(self._settings_file.write, over_changes=True)
+                if self._settings_file is not None
+                else None
+            ),
             # Looked up at each call: the page follows a profile switched meanwhile.
             marketplace_client=lambda: (
                 MarketplaceConfigAccess(self.session.sr) if self.session is not None else None

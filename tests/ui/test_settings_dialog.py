@@ -1276,9 +1276,13 @@ def test_settings_changed_by_another_program_are_shown_never_undone(
     poll = dialog.editors["poll_interval_seconds"]
     assert isinstance(poll, QSpinBox)
     poll.setValue(120)
-    # ... and changed once more while the dialog is open.
+    # ... and changed once more while the dialog is open: asked, and kept to edit on.
     save_settings(AppSettings(profiles=[moved], active="Acme"), path)
-    assert _save(qtbot, dialog) is None
+    saving = asyncio.ensure_future(dialog.save_changes())
+    asked = answer(qtbot, dialog, "Keep editing")
+    assert asked.startswith("The settings file was changed by another program")
+    qtbot.waitUntil(saving.done)
+    assert saving.result() is None
     assert "changed by another program" in dialog.error_label.text()
     assert load_settings(path).active == "Acme"
     dialog.reject()
@@ -1294,6 +1298,51 @@ def test_settings_changed_by_another_program_are_shown_never_undone(
     assert acme.sr_base_url == "https://sr.moved.example/v1"
     dialog.reject()
     _wait(qtbot, host.wait_switched())  # to "Acme": no keys, so the demo
+    _wait(qtbot, host.close())
+
+
+@pytest.mark.usefixtures("ring", "running_loop")
+def test_settings_changed_elsewhere_can_be_saved_over_when_chosen(
+    qtbot: QtBot, qsettings: QSettings, tmp_path: Path
+) -> None:
+    """Refused without a choice, every OK and Apply was refused again: the only way on was
+    to close Settings, losing what was typed. Now the coordinator may save theirs over it."""
+    from app.store.settings_file import SettingsFile, save_settings
+
+    path = tmp_path / "settings.json"
+    save_settings(AppSettings(profiles=[ACME]), path)
+    file = SettingsFile(path)
+    window = MainWindow(qsettings)
+    qtbot.addWidget(window)
+    host = SessionHost(
+        window,
+        file.read().settings,
+        KeyStore(),
+        settings_file=file,
+        demo_opener=_tiny_demo,  # type: ignore[arg-type]
+        open_database=lambda _s: Database(":memory:"),
+    )
+    host.open_settings()
+    dialog = settings_opened(qtbot, host)
+    _select(dialog, "Acme")
+    poll = dialog.editors["poll_interval_seconds"]
+    assert isinstance(poll, QSpinBox)
+    poll.setValue(120)
+    moved = ACME.model_copy(update={"sr_base_url": "https://sr.moved.example/v1"})
+    save_settings(AppSettings(profiles=[moved]), path)  # an editor, while the dialog is open
+    saving = asyncio.ensure_future(dialog.save_changes())
+    answer(qtbot, dialog, "Save mine over it")
+    qtbot.waitUntil(saving.done)
+    assert saving.result() is not None, dialog.error_label.text()
+    acme = load_settings(path).profile("Acme")
+    assert acme is not None
+    assert acme.poll_interval_seconds == 120
+    assert acme.sr_base_url == ACME.sr_base_url  # the coordinator's, as chosen
+    assert not file.changed_elsewhere()  # the next save is not asked about again
+    poll.setValue(90)
+    assert _save(qtbot, dialog) is not None
+    dialog.reject()
+    _wait(qtbot, host.wait_switched())
     _wait(qtbot, host.close())
 
 

@@ -230,10 +230,14 @@ class SettingsDialog(QDialog):
         parent: QWidget | None = None,
         *,
         write: Callable[[AppSettings], object] = save_settings,
+        write_over: Callable[[AppSettings], object] | None = None,
         marketplace_client: ClientProvider | None = None,
     ) -> None:
-        """``marketplace_client`` gives the SmartRecruiters client of the connection in use, or
-        None when there is none (the Marketplace page then says so)."""
+        """``write`` refuses to save over a change another program made to the file since it
+        was read (``SettingsChangedElsewhereError``); ``write_over`` saves over it, when the
+        coordinator chooses to (None: not offered). ``marketplace_client`` gives the
+        SmartRecruiters client of the connection in use, or None when there is none (the
+        Marketplace page then says so)."""
         super().__init__(parent)
         self.setObjectName("settingsDialog")
         RememberedSize(self, "SettingsDialog")
@@ -241,6 +245,7 @@ class SettingsDialog(QDialog):
         self._settings = settings
         self._keys = keys
         self._write = write
+        self._write_over = write_over
         self._drafts: list[_Draft] = []
         self._current = -1
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -605,17 +610,7 @@ class SettingsDialog(QDialog):
             # The file first: when it cannot be written (a read-only folder, a full disk)
             # nothing has changed, keys included. Stored first, a renamed profile's keys had
             # moved to a name the file on disk does not know.
-            try:
-                await asyncio.to_thread(self._write, settings)
-            except SettingsChangedElsewhereError as exc:
-                self._fail(str(exc))
-                return None
-            except OSError as exc:
-                where = f" to {exc.filename}" if exc.filename else ""
-                self._fail(
-                    f"The settings could not be saved{where}: “{exc.strerror or exc}”. Nothing "
-                    "was changed; check that the folder can be written, then try again."
-                )
+            if not await self._write_file(settings):
                 return None
             try:
                 stored: StoredKeys | None = await KEYRING.run(store_keys, self._keys, changes)
@@ -652,6 +647,39 @@ class SettingsDialog(QDialog):
             self._fail(self.save_warning)
         self.saved.emit(settings)
         return settings
+
+    async def _write_file(self, settings: AppSettings) -> bool:
+        """The settings file written; False, and why said, when it was not. A change another
+        program made to it since it was read is saved over only when the coordinator says so:
+        refused without a choice, every OK and Apply was refused again."""
+        write = self._write
+        while True:
+            try:
+                await asyncio.to_thread(write, settings)
+                return True
+            except SettingsChangedElsewhereError as exc:
+                if self._write_over is None or not await confirm(
+                    self,
+                    "Settings changed elsewhere",
+                    "The settings file was changed by another program (assessment-desk "
+                    "--configure, or an editor) since this window read it.",
+                    informative=(
+                        "Save yours over it, and that change is lost. Or keep editing: to see "
+                        "that change, close Settings and open it again."
+                    ),
+                    ok_text="Save mine over it",
+                    cancel_text="Keep editing",
+                ):
+                    self._fail(str(exc))
+                    return False
+                write = self._write_over
+            except OSError as exc:
+                where = f" to {exc.filename}" if exc.filename else ""
+                self._fail(
+                    f"The settings could not be saved{where}: “{exc.strerror or exc}”. Nothing "
+                    "was changed; check that the folder can be written, then try again."
+                )
+                return False
 
     def _validated(self) -> list[ConnectionProfile] | None:
         """The profiles as typed, when every one is valid and no two share a name; else None,
