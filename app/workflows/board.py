@@ -858,6 +858,12 @@ class OrderBoard:
                     failures.append((order_id, str(exc)))
             except EXPECTED_ERRORS as exc:
                 failures.append((order_id, str(exc)))
+            except Exception as exc:  # one order's surprise must not stop the others
+                # Before: the orders after it were not rejected, and those before not said.
+                log.exception("Unexpected failure rejecting order %s", order_id)
+                waits = self.left_waiting(OrderAction.REJECT, order_id)
+                then = "see the order's activity" if waits else "reject it again"
+                failures.append((order_id, unexpected_failure(exc, then)))
         return failures
 
     async def invite(

@@ -901,8 +901,14 @@ def test_a_refused_reject_whose_put_back_failed_is_put_back_with_its_note(
             recorded(step_id, gone)
 
         desk.journal.set_may_have_gone = locked_once  # type: ignore[method-assign]
-        with pytest.raises(sqlite3.OperationalError):
-            await board.reject([order.id], reason="Candidate withdrew")
+        failures = await board.reject([order.id], reason="Candidate withdrew")
+        assert failures == [
+            (
+                order.id,
+                "Something unexpected went wrong (OperationalError); see the order's activity. "
+                "The log has the details.",
+            )
+        ]
         desk.journal.set_may_have_gone = recorded  # type: ignore[method-assign]
         (entry,) = desk.journal.entries(order.id)
         assert failed == [entry.id]
@@ -961,3 +967,43 @@ def test_a_retried_accept_holds_accept_back_while_it_goes(
         assert (await desk.session.sr.get_order(order.id)).status is OrderStatus.IN_PROGRESS
 
     with_board(sandbox, tmp_path / "desk.sqlite3", body, network)
+
+
+def test_a_surprise_rejecting_one_order_does_not_stop_the_others(
+    sandbox: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three orders rejected at once, the second meeting a fault of ours: the third was not
+    rejected, and what became of the first was not said."""
+    from app.workflows import order_actions
+
+    real_reject = order_actions.reject_order
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        made = [
+            await desk.session.sr.create_test_order(new_order_body(first=name, last="Moss"))
+            for name in ("Ada", "Ben", "Cy")
+        ]
+        await board.sync()
+        unlucky = made[1].id
+
+        async def surprising(
+            desk_: Desk, order: AssessmentOrder, *, reason: str
+        ) -> AssessmentOrder:
+            if order.id == unlucky:
+                raise KeyError("a bug of ours")
+            return await real_reject(desk_, order, reason=reason)
+
+        monkeypatch.setattr(order_actions, "reject_order", surprising)
+        failures = await board.reject([o.id for o in made], reason="Position filled")
+        assert failures == [
+            (
+                unlucky,
+                "Something unexpected went wrong (KeyError); reject it again. The log has the "
+                "details.",
+            )
+        ]
+        for order in made:
+            status = (await desk.session.sr.get_order(order.id)).status
+            assert status is (OrderStatus.NEW if order.id == unlucky else OrderStatus.REJECTED)
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body)

@@ -577,9 +577,10 @@ class OrderActionsController(QObject):
 
         def after_try(failures: dict[str, str]) -> None:
             """What became of each order tried, as the board now knows it (after an error of
-            ours too, which stopped the rest): rejected; left waiting in the journal, sent
-            again by itself; refused but still rejectable, offered again; or not rejectable
-            any more (gone, completed elsewhere), said once."""
+            ours too: one order's is among the failures, one before any was tried stopped
+            them all): rejected; left waiting in the journal, sent again by itself; refused
+            but still rejectable, offered again; or not rejectable any more (gone, completed
+            elsewhere), said once."""
             nonlocal left
             tried = left
             for order_id in tried:
