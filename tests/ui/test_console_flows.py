@@ -1884,6 +1884,17 @@ def test_an_action_turned_off_without_a_reason_is_not_given_its_name_for_one(
     action.setEnabled(False)
     palette.run_current()
     assert palette.hint.text() == "Export orders is not available now."
+    # A long reason wraps: unwrapped, one of 300 characters widened the palette off screen.
+    palette.show()
+    width = palette.width()
+    action.setEnabled(True)
+    palette.refresh()
+    action.setEnabled(False)
+    action.setToolTip("The export waits for the sync to end. " * 8)
+    palette.run_current()
+    QApplication.processEvents()
+    assert palette.hint.text().startswith("Export orders is not available now: The export")
+    assert palette.width() == width
 
 
 def test_the_dialogs_say_whom_they_are_about(window: MainWindow, qtbot: QtBot) -> None:

@@ -177,7 +177,9 @@ class CommandPalette(QDialog):
         self.list.setObjectName("paletteList")
         self.list.setModel(self.model)
         self.list.setUniformItemSizes(True)
-        self.hint = plain_label(HINT, "paletteHint", wrap=False)
+        # Wrapped: a refusal says its reason, and one of 300 characters widened the palette
+        # to 2,000 pixels, past the screen.
+        self.hint = plain_label(HINT, "paletteHint")
         layout = QVBoxLayout(self)
         layout.addWidget(self.query)
         layout.addWidget(self.list, 1)
