@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 import keyring
 from keyring.backend import KeyringBackend
@@ -28,10 +29,19 @@ class MemoryKeyring(KeyringBackend):
             raise PasswordDeleteError(username)
 
 
+K = TypeVar("K", bound=MemoryKeyring)
+
+
 @contextmanager
 def memory_keyring() -> Iterator[MemoryKeyring]:
+    with installed_keyring(MemoryKeyring()) as backend:
+        yield backend
+
+
+@contextmanager
+def installed_keyring(backend: K) -> Iterator[K]:
+    """``backend`` is the keyring for the block, the one before it put back after."""
     previous = keyring.get_keyring()
-    backend = MemoryKeyring()
     keyring.set_keyring(backend)
     try:
         yield backend

@@ -35,7 +35,7 @@ from app.workflows import offers
 from app.workflows.desk import Desk
 from app.workflows.inbox import sync_all
 from app.workflows.offer_catalog import OfferCatalog, OfferError, OfferPage
-from tests.ui.conftest import make_desk
+from tests.ui.conftest import answer, make_desk
 from tests.ui.test_dialog_keys import MNEMONIC
 
 if TYPE_CHECKING:
@@ -382,16 +382,6 @@ def test_an_edit_keeps_lists_whose_values_hold_commas_and_what_the_form_does_not
     assert (stored.availability.model_extra or {}).get("regions") == ["EU"]
 
 
-def answer_question(widget: QWidget, qtbot: QtBot, button: str) -> str:
-    """Click ``button`` on the question box ``widget`` shows; returns the box's text."""
-    qtbot.waitUntil(lambda: any(b.isVisible() for b in widget.findChildren(QMessageBox)))
-    box = next(b for b in widget.findChildren(QMessageBox) if b.isVisible())
-    text = box.text()
-    chosen = next(b for b in box.buttons() if b.text() == button)
-    qtbot.mouseClick(chosen, Qt.MouseButton.LeftButton)
-    return text
-
-
 def test_an_edit_never_silently_undoes_a_change_made_in_smartrecruiters_meanwhile(
     view: OffersView, qtbot: QtBot, live_desk: Desk
 ) -> None:
@@ -404,7 +394,7 @@ def test_an_edit_never_silently_undoes_a_change_made_in_smartrecruiters_meanwhil
     run(qtbot, live_desk.session.sr.update_offer(made.id, theirs))
     form.name.setText("My name")
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
-    asked = answer_question(form, qtbot, "Keep editing")
+    asked = answer(qtbot, form, "Keep editing")
     assert "changed in SmartRecruiters after you opened it" in asked
     qtbot.waitUntil(lambda: "Not saved" in error_of(form, "form"))
     stored = run(qtbot, live_desk.session.sr.get_offer(made.id))
@@ -414,7 +404,7 @@ def test_an_edit_never_silently_undoes_a_change_made_in_smartrecruiters_meanwhil
     # Saved anyway, knowingly: this version replaces theirs.
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(view.loaded):
-        answer_question(form, qtbot, "Save mine anyway")
+        answer(qtbot, form, "Save mine anyway")
     stored = run(qtbot, live_desk.session.sr.get_offer(made.id))
     assert (stored.name, stored.description) == ("My name", "d")
 

@@ -9,7 +9,6 @@ from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import keyring
 import pytest
 from keyring.errors import KeyringLocked, PasswordSetError
 from PySide6.QtCore import QSettings, Qt, QUrl
@@ -41,7 +40,7 @@ from app.ui.main_window import MainWindow
 from app.ui.session_host import CLOSING_NOTE, SessionHost
 from app.ui.settings.settings_dialog import SettingsDialog
 from app.workflows.notifier import report_for
-from tests.memory_keyring import MemoryKeyring, memory_keyring
+from tests.memory_keyring import MemoryKeyring, installed_keyring, memory_keyring
 from tests.ui.conftest import answer, settings_opened, show_exposed
 from tests.waits import HANG_GUARD_SECONDS
 
@@ -233,6 +232,12 @@ def test_a_settings_file_that_cannot_be_written_changes_nothing_and_says_so(
     assert keys.get("Acme 2", BERKE_TOKEN) is None
 
 
+@pytest.fixture
+def refusing_ring() -> Iterator[RefusingKeyring]:
+    with installed_keyring(RefusingKeyring()) as backend:
+        yield backend
+
+
 class RefusingKeyring(MemoryKeyring):
     """A keyring that refuses every write once ``refusing`` (locked since the dialog opened,
     its unlock prompt dismissed), and every read while ``locked``."""
@@ -262,65 +267,54 @@ ACME_ONLY = AppSettings(
 
 @pytest.mark.parametrize("how", ["refused", "locked"])
 def test_ok_with_a_key_the_keyring_refuses_stays_open_saying_it_is_for_this_session(
-    qtbot: QtBot, how: str
+    qtbot: QtBot, how: str, refusing_ring: RefusingKeyring
 ) -> None:
     """The keyring worked as the dialog opened, then refused the key (a write refused; or
     locked since, reads refused too, its unlock prompt dismissed): it was kept for this
     session only, and OK closed as if it were stored. The next start had no key (demo)."""
-    previous = keyring.get_keyring()
-    ring = RefusingKeyring()
-    keyring.set_keyring(ring)
-    try:
-        keys = KeyStore()
-        dialog = SettingsDialog(ACME_ONLY, keys, write=lambda _s: None)
-        qtbot.addWidget(dialog)
-        dialog.show()
-        qtbot.waitUntil(lambda: dialog.key_places is not None, timeout=5000)
-        ring.refusing = how == "refused"
-        ring.locked = how == "locked"
-        qtbot.keyClicks(dialog.key_fields[SR_KEY], "N" * 64)
-        with qtbot.waitSignal(dialog.saved, timeout=5000):
-            dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
-        qtbot.waitUntil(dialog.error_label.isVisible, timeout=5000)
-        said = dialog.error_label.text()
-        why = "the keyring is locked" if how == "locked" else "the keyring refused it"
-        assert f"SmartRecruiters partner API key of “Acme” ({why})" in said
-        assert "kept for this session only" in said
-        assert dialog.isVisible()  # open, for the words to be read
-        assert keys.where("Acme", SR_KEY) is Storage.SESSION
-        assert ring.entries == {}
-        # Read, OK again: nothing more to store, so it closes.
-        with qtbot.waitSignal(dialog.accepted, timeout=5000):
-            dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
-    finally:
-        keyring.set_keyring(previous)
+    keys = KeyStore()
+    dialog = SettingsDialog(ACME_ONLY, keys, write=lambda _s: None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.key_places is not None, timeout=5000)
+    refusing_ring.refusing = how == "refused"
+    refusing_ring.locked = how == "locked"
+    qtbot.keyClicks(dialog.key_fields[SR_KEY], "N" * 64)
+    with qtbot.waitSignal(dialog.saved, timeout=5000):
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(dialog.error_label.isVisible, timeout=5000)
+    said = dialog.error_label.text()
+    why = "the keyring is locked" if how == "locked" else "the keyring refused it"
+    assert f"SmartRecruiters partner API key of “Acme” ({why})" in said
+    assert "kept for this session only" in said
+    assert dialog.isVisible()  # open, for the words to be read
+    assert keys.where("Acme", SR_KEY) is Storage.SESSION
+    assert refusing_ring.entries == {}
+    # Read, OK again: nothing more to store, so it closes.
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
 
 
 def test_a_profile_renamed_while_the_keyring_is_locked_says_its_keys_did_not_move(
     qtbot: QtBot,
+    refusing_ring: RefusingKeyring,
 ) -> None:
     """Renamed with the keyring locked since the dialog opened: its keys could not be read to
     move them, and nothing said so; the renamed profile then had no keys."""
-    previous = keyring.get_keyring()
-    ring = RefusingKeyring()
-    keyring.set_keyring(ring)
-    try:
-        ring.entries[(KEYRING_SERVICE, "Acme/smartrecruiters")] = "a" * 64
-        dialog = SettingsDialog(ACME_ONLY, KeyStore(), write=lambda _s: None)
-        qtbot.addWidget(dialog)
-        dialog.show()
-        qtbot.waitUntil(lambda: dialog.key_places is not None, timeout=5000)
-        _select(dialog, "Acme")
-        dialog.name_edit.setText("Acme EU")
-        dialog.name_edit.textEdited.emit("Acme EU")
-        ring.locked = True
-        assert _save(qtbot, dialog) is not None  # the file is saved
-        said = dialog.error_label.text()
-        assert "The keys of “Acme EU” could not be moved from its old name “Acme”" in said
-        assert dialog.save_warning == said
-        assert (KEYRING_SERVICE, "Acme/smartrecruiters") in ring.entries  # not lost
-    finally:
-        keyring.set_keyring(previous)
+    refusing_ring.entries[(KEYRING_SERVICE, "Acme/smartrecruiters")] = "a" * 64
+    dialog = SettingsDialog(ACME_ONLY, KeyStore(), write=lambda _s: None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.key_places is not None, timeout=5000)
+    _select(dialog, "Acme")
+    dialog.name_edit.setText("Acme EU")
+    dialog.name_edit.textEdited.emit("Acme EU")
+    refusing_ring.locked = True
+    assert _save(qtbot, dialog) is not None  # the file is saved
+    said = dialog.error_label.text()
+    assert "The keys of “Acme EU” could not be moved from its old name “Acme”" in said
+    assert dialog.save_warning == said
+    assert (KEYRING_SERVICE, "Acme/smartrecruiters") in refusing_ring.entries  # not lost
 
 
 def test_test_connection_without_a_keyring_or_a_key_asks_for_the_key(qtbot: QtBot) -> None:
@@ -337,52 +331,42 @@ def test_test_connection_without_a_keyring_or_a_key_asks_for_the_key(qtbot: QtBo
 
 def test_the_dialog_opened_after_the_keyring_was_unlocked_finds_the_keys_there(
     qtbot: QtBot,
+    refusing_ring: RefusingKeyring,
 ) -> None:
     """Found locked earlier in the run, the keyring was never asked again: the dialog said
     "locked" and showed no keys, though the coordinator had unlocked it as it asked."""
-    previous = keyring.get_keyring()
-    ring = RefusingKeyring()
-    keyring.set_keyring(ring)
-    try:
-        ring.entries[(KEYRING_SERVICE, "Acme/smartrecruiters")] = "a" * 64
-        keys = KeyStore()
-        ring.locked = True
-        assert keys.get("Acme", SR_KEY) is None  # locked: found so
-        ring.locked = False  # unlocked
-        dialog = SettingsDialog(ACME_ONLY, keys, write=lambda _s: None)
-        qtbot.addWidget(dialog)
-        qtbot.waitUntil(lambda: dialog.key_places is not None, timeout=5000)
-        assert dialog.key_places is not None
-        assert dialog.key_places.of("Acme", SR_KEY) is Storage.KEYRING
-        assert dialog.keyring_banner.text().startswith("Keys are kept in the system keyring")
-    finally:
-        keyring.set_keyring(previous)
+    refusing_ring.entries[(KEYRING_SERVICE, "Acme/smartrecruiters")] = "a" * 64
+    keys = KeyStore()
+    refusing_ring.locked = True
+    assert keys.get("Acme", SR_KEY) is None  # locked: found so
+    refusing_ring.locked = False  # unlocked
+    dialog = SettingsDialog(ACME_ONLY, keys, write=lambda _s: None)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.key_places is not None, timeout=5000)
+    assert dialog.key_places is not None
+    assert dialog.key_places.of("Acme", SR_KEY) is Storage.KEYRING
+    assert dialog.keyring_banner.text().startswith("Keys are kept in the system keyring")
 
 
 def test_test_connection_with_the_keyring_locked_since_says_it_could_not_be_read(
     qtbot: QtBot,
+    refusing_ring: RefusingKeyring,
 ) -> None:
     """Locked after the dialog opened: Test connection said "Enter the partner API key
     first." while the field said the key is saved in the keyring."""
-    previous = keyring.get_keyring()
-    ring = RefusingKeyring()
-    keyring.set_keyring(ring)
-    try:
-        ring.entries[(KEYRING_SERVICE, "Acme/smartrecruiters")] = "a" * 64
-        dialog = SettingsDialog(ACME_ONLY, KeyStore(), write=lambda _s: None)
-        qtbot.addWidget(dialog)
-        qtbot.waitUntil(lambda: dialog.key_places is not None, timeout=5000)
-        ring.locked = True
-        task = asyncio.ensure_future(dialog.run_test(SR_KEY))
-        qtbot.waitUntil(task.done, timeout=5000)
-        verdict = task.result()
-        assert verdict is not None
-        assert not verdict.ok
-        assert verdict.message.startswith("The saved key could not be read from the system")
-        assert "locked" in verdict.message
-        assert "Enter the partner API key" not in dialog.verdict_labels[SR_KEY].text()
-    finally:
-        keyring.set_keyring(previous)
+    refusing_ring.entries[(KEYRING_SERVICE, "Acme/smartrecruiters")] = "a" * 64
+    dialog = SettingsDialog(ACME_ONLY, KeyStore(), write=lambda _s: None)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.key_places is not None, timeout=5000)
+    refusing_ring.locked = True
+    task = asyncio.ensure_future(dialog.run_test(SR_KEY))
+    qtbot.waitUntil(task.done, timeout=5000)
+    verdict = task.result()
+    assert verdict is not None
+    assert not verdict.ok
+    assert verdict.message.startswith("The saved key could not be read from the system")
+    assert "locked" in verdict.message
+    assert "Enter the partner API key" not in dialog.verdict_labels[SR_KEY].text()
 
 
 def test_a_close_asked_while_saving_leaves_the_dialog_open_when_the_save_fails(
