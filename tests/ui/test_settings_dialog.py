@@ -46,6 +46,7 @@ from tests.waits import HANG_GUARD_SECONDS
 
 if TYPE_CHECKING:
     from app.sandbox import SandboxServer
+    from app.store.settings_file import SettingsFile
 
 NO_KEYRING = KeyringStatus(False, "keyring.backends.fail.Keyring", "No usable keyring here.")
 
@@ -1227,15 +1228,12 @@ def test_the_same_server_under_another_path_keeps_its_saved_key(
     assert _keys_of(keys, "Acme")[0] == "A" * 64
 
 
-@pytest.mark.usefixtures("ring", "running_loop")
-def test_settings_changed_by_another_program_are_shown_never_undone(
-    qtbot: QtBot, qsettings: QSettings, tmp_path: Path
-) -> None:
-    """Before: the dialog started from the copy read at start and wrote it back whole: an
-    address changed by ``--configure`` (or an editor) meanwhile was put back by any OK."""
+def _host_on_file(
+    qtbot: QtBot, qsettings: QSettings, path: Path
+) -> tuple[SessionHost, SettingsFile]:
+    """A window's session host on the settings file ``path``, which holds Acme alone."""
     from app.store.settings_file import SettingsFile, save_settings
 
-    path = tmp_path / "settings.json"
     save_settings(AppSettings(profiles=[ACME]), path)
     file = SettingsFile(path)
     window = MainWindow(qsettings)
@@ -1248,6 +1246,19 @@ def test_settings_changed_by_another_program_are_shown_never_undone(
         demo_opener=_tiny_demo,  # type: ignore[arg-type]
         open_database=lambda _s: Database(":memory:"),
     )
+    return host, file
+
+
+@pytest.mark.usefixtures("ring", "running_loop")
+def test_settings_changed_by_another_program_are_shown_never_undone(
+    qtbot: QtBot, qsettings: QSettings, tmp_path: Path
+) -> None:
+    """Before: the dialog started from the copy read at start and wrote it back whole: an
+    address changed by ``--configure`` (or an editor) meanwhile was put back by any OK."""
+    from app.store.settings_file import save_settings
+
+    path = tmp_path / "settings.json"
+    host, _file = _host_on_file(qtbot, qsettings, path)
     moved = ACME.model_copy(update={"sr_base_url": "https://sr.moved.example/v1"})
     save_settings(AppSettings(profiles=[moved]), path)  # --configure, while the desk runs
 
@@ -1291,21 +1302,10 @@ def test_settings_changed_elsewhere_can_be_saved_over_when_chosen(
 ) -> None:
     """Refused without a choice, every OK and Apply was refused again: the only way on was
     to close Settings, losing what was typed. Now the coordinator may save theirs over it."""
-    from app.store.settings_file import SettingsFile, save_settings
+    from app.store.settings_file import save_settings
 
     path = tmp_path / "settings.json"
-    save_settings(AppSettings(profiles=[ACME]), path)
-    file = SettingsFile(path)
-    window = MainWindow(qsettings)
-    qtbot.addWidget(window)
-    host = SessionHost(
-        window,
-        file.read().settings,
-        KeyStore(),
-        settings_file=file,
-        demo_opener=_tiny_demo,  # type: ignore[arg-type]
-        open_database=lambda _s: Database(":memory:"),
-    )
+    host, file = _host_on_file(qtbot, qsettings, path)
     host.open_settings()
     dialog = settings_opened(qtbot, host)
     _select(dialog, "Acme")

@@ -17,6 +17,21 @@ from app.ui.single_instance import ActivationServer, bring_to_front
 from tests.waits import HANG_GUARD_SECONDS
 
 
+def start_a_second_desk(qtbot: QtBot, home: Path) -> tuple[str, int]:
+    """``python -m app --self-test`` on ``home``, to its end: what it wrote to stderr, and
+    its exit status. Qt's events run meanwhile: an "activate" it sends arrives."""
+    second = subprocess.Popen(
+        [sys.executable, "-m", "app", "--self-test"],
+        env={**os.environ, "ASSESSMENT_DESK_HOME": str(home)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    qtbot.waitUntil(lambda: second.poll() is not None)  # not communicate(): no events there
+    _out, err = second.communicate(timeout=HANG_GUARD_SECONDS)
+    return err, second.returncode
+
+
 @pytest.mark.slow
 def test_second_start_is_refused_and_raises_the_first(qtbot: QtBot, tmp_path: Path) -> None:
     data = tmp_path / "data"  # where the app keeps its database under ASSESSMENT_DESK_HOME
@@ -25,19 +40,10 @@ def test_second_start_is_refused_and_raises_the_first(qtbot: QtBot, tmp_path: Pa
         assert server.listen()
         try:
             with qtbot.waitSignal(server.activate_requested):
-                second = subprocess.Popen(
-                    [sys.executable, "-m", "app", "--self-test"],
-                    env={**os.environ, "ASSESSMENT_DESK_HOME": str(tmp_path)},
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.PIPE,
-                    text=True,
-                )
-                # The signal can only come while Qt processes events here, not in communicate().
-                qtbot.waitUntil(lambda: second.poll() is not None)
-            _out, err = second.communicate(timeout=HANG_GUARD_SECONDS)
+                err, returncode = start_a_second_desk(qtbot, tmp_path)
         finally:
             server.close()
-    assert second.returncode == ALREADY_RUNNING_EXIT
+    assert returncode == ALREADY_RUNNING_EXIT
     assert "already running with this data folder" in err
     assert str(data) in err
 
@@ -57,18 +63,9 @@ def test_a_start_while_the_desk_closes_is_told_to_wait_not_to_use_its_window(
         asked: list[bool] = []
         server.activate_requested.connect(lambda: asked.append(True))
         lock.hold_as(CLOSING_DESK)
-        second = subprocess.Popen(
-            [sys.executable, "-m", "app", "--self-test"],
-            env={**os.environ, "ASSESSMENT_DESK_HOME": str(tmp_path)},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        # Qt's events run meanwhile: an "activate" the start sent would arrive.
-        qtbot.waitUntil(lambda: second.poll() is not None)
-        _out, err = second.communicate(timeout=HANG_GUARD_SECONDS)
+        err, returncode = start_a_second_desk(qtbot, tmp_path)
         server.close()
-    assert second.returncode == ALREADY_RUNNING_EXIT
+    assert returncode == ALREADY_RUNNING_EXIT
     assert (
         f"An Assessment Desk that is closing is using this data folder (process {os.getpid()}):"
         " let it finish, then try again." in err
