@@ -236,6 +236,7 @@ class OrderBoard:
         self._sending = asyncio.Semaphore(UPLOADS_AT_ONCE)
         self._closing = False  # set when the session begins to close: nothing new starts
         self._batches: set[asyncio.Event] = set()  # each running batch's stop
+        self._one_batch = asyncio.Lock()  # batches run one after the other
         self._tasks: set[asyncio.Task[Any]] = set()
         self._watching = asyncio.Lock()
         self._wake_watch = asyncio.Event()
@@ -993,21 +994,24 @@ class OrderBoard:
             stop.set()
         self._batches.add(stop)
         try:
-            return await run_batch(
-                self._desk,
-                orders,
-                request_for,
-                progress=each,
-                cancelled=stop,
-                message_to_candidate=message_to_candidate,
-                reuse=await self._reuse_finder(reused) if reuse else None,
-                reuse_only=frozenset(reused),
-                skipped={p.order_id: p.reason for p in plan or () if p.kind is PlanKind.SKIP},
-                guard=self._claimed_for_batch,
-                # The same message and sender for every invitation of the batch; None sends
-                # the profile's default.
-                invitation=self._invitation_or_default(invitation),
-            )
+            # One at a time: two planned apart for one candidate's orders both made her an
+            # assessment. Run after the first, the second finds that one and reuses it.
+            async with self._one_batch:
+                return await run_batch(
+                    self._desk,
+                    orders,
+                    request_for,
+                    progress=each,
+                    cancelled=stop,
+                    message_to_candidate=message_to_candidate,
+                    reuse=await self._reuse_finder(reused) if reuse else None,
+                    reuse_only=frozenset(reused),
+                    skipped={p.order_id: p.reason for p in plan or () if p.kind is PlanKind.SKIP},
+                    guard=self._claimed_for_batch,
+                    # The same message and sender for every invitation of the batch; None
+                    # sends the profile's default.
+                    invitation=self._invitation_or_default(invitation),
+                )
         finally:
             self._batches.discard(stop)
             await self.refresh(order_ids)

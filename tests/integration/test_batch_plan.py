@@ -732,3 +732,28 @@ def test_the_batch_leaves_an_accept_the_dialog_would_ask_about_to_the_coordinato
         assert (await desk.session.sr.get_order(order.id)).status is OrderStatus.IN_PROGRESS
 
     with_board(sandbox, tmp_path / "desk.sqlite3", body, berke_transport=BerkeOnPlainHttp())
+
+
+def test_two_batches_at_once_for_one_candidates_orders_make_one_assessment(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Each planned alone ("Create" for both: neither order had an assessment yet), then run
+    at the same time: Berke made two assessments for one person, and she had two emails."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        first = await order_for(desk, "Ana", "ana@example.com", "Registered Nurse")
+        second = await order_for(desk, "Ana", "ana@example.com", "Staff Accountant")
+        await board.sync()
+        plans = [(await board.plan_batch([o.id])).orders for o in (first, second)]
+        assert [p.kind for (p,) in plans] == [PlanKind.CREATE, PlanKind.CREATE]
+        ran = await asyncio.gather(
+            *(board.create_accept_invite([p.order_id], plan=[p]) for (p,) in plans)
+        )
+        assert [o.kind for (o,) in ran] == [OutcomeKind.DONE, OutcomeKind.DONE]
+        links = [board.link(o.id) for o in (first, second)]
+        assert links[0] is not None
+        assert links[1] is not None
+        assert links[0].source_candidate_id == links[1].source_candidate_id
+        assert [invitations_sent(desk, o.id) for o in (first, second)] == [1, 0]
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body)

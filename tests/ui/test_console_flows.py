@@ -51,6 +51,7 @@ from app.ui.orders.batch_plan_dialog import BatchPlanDialog, PlanTableModel
 from app.ui.orders.berke_form import BerkeAssessmentForm
 from app.ui.orders.detail_pane import OrderDetailPane
 from app.ui.orders.invite_dialog import InviteDialog
+from app.ui.orders.order_actions import BATCH_UNDER_WAY
 from app.ui.orders.order_dialogs import AcceptDialog, RejectDialog
 from app.ui.orders.url_preview import UrlPreviewDialog
 from app.views.inbox_columns import INBOX
@@ -454,6 +455,46 @@ def open_plan(window: MainWindow, qtbot: QtBot, dialogs: Dialogs) -> BatchPlanDi
     plan = dialogs.wait_for(qtbot, BatchPlanDialog)
     assert isinstance(plan, BatchPlanDialog)
     return plan
+
+
+def test_no_second_batch_starts_while_one_is_planned(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Berke slow to give its jobs: nothing showed while the plan loaded, and the same
+    candidate's other order took a second Create, accept and invite. Both plans said
+    "Create"; run together, she had two assessments and two emails."""
+    dialogs = Dialogs(window)
+    first = add_test_order(window, qtbot, first="Ana", last="Vidal", email="ana.v@example.com")
+    second = add_test_order(window, qtbot, first="Ana", last="Vidal", email="ana.v@example.com")
+    board = board_of(window)
+    plan_batch = board.plan_batch
+    answered = asyncio.Event()
+
+    async def slow_plan(*args: Any, **kwargs: Any) -> Any:
+        await answered.wait()
+        return await plan_batch(*args, **kwargs)
+
+    monkeypatch.setattr(board, "plan_batch", slow_plan)
+    controller = window.orders.controller
+    batch = controller.actions[OrderAction.CREATE_ACCEPT_INVITE]
+    messages = controller.messages
+    shown = len(messages.shown)
+    window.orders.select_order(first.id)
+    batch.trigger()
+    qtbot.waitUntil(lambda: len(messages.shown) > shown, timeout=5000)
+    assert messages.shown[shown:] == [("", "Planning Create, accept and invite for 1 order…")]
+    window.orders.select_order(second.id)
+    assert not batch.isEnabled()
+    assert batch.toolTip() == BATCH_UNDER_WAY
+    batch.trigger()  # the shortcut, pressed anyway
+    answered.set()
+    plan = dialogs.wait_for(qtbot, BatchPlanDialog)
+    assert isinstance(plan, BatchPlanDialog)
+    assert [p.order_id for p in plan.model.rows] == [first.id]
+    plan.reject()
+    finish(qtbot, controller.wait_idle())
+    assert [type(d) for d in dialogs.opened] == [BatchPlanDialog]
+    assert batch.isEnabled()  # over: the other order may have its own now
 
 
 def test_batch_create_accept_invite_with_outcomes(window: MainWindow, qtbot: QtBot) -> None:
@@ -2411,6 +2452,41 @@ def test_the_keyboard_goes_back_to_the_orders_when_its_button_is_turned_off(
     qtbot.waitUntil(lambda: current(window, order.id).status is OrderStatus.IN_PROGRESS)
     finish(qtbot, window.orders.controller.wait_idle())  # the flow over, its focus settled
     assert window.focusWidget() is window.orders.table
+
+
+def test_the_keyboard_goes_back_to_the_orders_once_the_batchs_outcomes_are_closed(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """Space on the pane's "Create, accept and invite", the plan run, its outcomes closed:
+    the keyboard was on the pane's next button, Reject…, for the order just invited."""
+    dialogs = Dialogs(window)
+    add_test_order(window, qtbot, first="Kim", last="Batch", email="kim.batch@example.com")
+    window.activateWindow()
+    button = window.findChild(QWidget, f"button_action_{OrderAction.CREATE_ACCEPT_INVITE.value}")
+    assert button is not None
+    qtbot.waitUntil(button.isEnabled)
+    button.setFocus()
+    qtbot.keyClick(button, Qt.Key.Key_Space)
+    plan = dialogs.wait_for(qtbot, BatchPlanDialog)
+    assert isinstance(plan, BatchPlanDialog)
+    plan.submit_button.click()
+    batch = dialogs.wait_for(qtbot, BatchDialog)
+    assert isinstance(batch, BatchDialog)
+    qtbot.waitUntil(batch.close_button.isEnabled)
+    batch.close_button.click()
+    window.activateWindow()  # as the window manager does once the dialog is gone
+    finish(qtbot, window.orders.controller.wait_idle())
+    assert window.focusWidget() is window.orders.table
+
+
+def test_the_keyboard_goes_back_to_the_candidates_table_after_an_action(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """On the Candidates tab the focus went to the tab itself: the arrow keys moved nothing."""
+    room = window.orders
+    room.tabs.setCurrentWidget(room.candidates)
+    room.controller.focus_home()
+    assert window.focusWidget() is room.candidates.table
 
 
 def test_f5_reads_again_what_the_room_in_front_shows(

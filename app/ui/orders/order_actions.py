@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QAbstractButton, QApplication, QFileDialog, QTabBar, QWidget
 
@@ -75,6 +75,12 @@ _ACTION_TITLES = {
     OrderAction.INVITE: "Send the invitation",
     OrderAction.COMPLETE: "Complete order",
 }
+
+#: Why no second Create, accept and invite starts while one is planned or runs.
+BATCH_UNDER_WAY = (
+    "A Create, accept and invite is under way: wait for it to end (a second one could give "
+    "one candidate two assessments)."
+)
 
 #: Where the last batch's portal message is kept, per profile (the main window's settings).
 LAST_PORTAL_MESSAGE = "batch/lastPortalMessage"
@@ -143,6 +149,7 @@ class OrderActionsController(QObject):
         # The flows under way, by action and orders: a second trigger of one (a double click
         # before its dialog opened) is the same request, not a second dialog or batch.
         self._flows: dict[tuple[OrderAction, tuple[str, ...]], asyncio.Task[Any]] = {}
+        self._batch_started_from: QWidget | None = None  # where the last batch was asked
         self.dialog_opened: Callable[[QWidget], None] = lambda _d: None  # a hook for tests
         # Where the keyboard goes when the button it was on is turned off (the room's table).
         self.focus_home: Callable[[], None] = lambda: None
@@ -202,11 +209,13 @@ class OrderActionsController(QObject):
             tip = reason or _TIPS[kind]
             action.setToolTip(tip)
             action.setStatusTip(tip)
-        # Only with its own orders shown: its Retry sends to its board, none other.
+        # Only with its own orders shown: its Retry sends to its board, none other. Not while
+        # another is planned: its Retry would run first, and hold that one back.
         self.last_batch_action.setEnabled(
             self.last_batch is not None
             and self.board is self._last_batch_board
             and self.read_only is None
+            and not self._batch_under_way()
         )
 
     def _reason(self, kind: OrderAction, order_ids: list[str]) -> str | None:
@@ -218,7 +227,16 @@ class OrderActionsController(QObject):
             return "Not connected yet."
         if not order_ids:
             return "Select an order first."
+        if kind is OrderAction.CREATE_ACCEPT_INVITE and self._batch_under_way():
+            return BATCH_UNDER_WAY
         return self.board.why_not(kind, order_ids)
+
+    def _batch_under_way(self) -> bool:
+        """Whether a Create, accept and invite is being planned, or runs: a second one for
+        other orders of the same candidate planned a new assessment too, and sent two."""
+        return any(kind is OrderAction.CREATE_ACCEPT_INVITE for kind, _ids in self._flows) or (
+            self.last_batch is not None and self.last_batch.running
+        )
 
     # -- running flows -----------------------------------------------------------------------
 
@@ -247,10 +265,19 @@ class OrderActionsController(QObject):
         if key in self._flows:
             return  # under way: its dialog is opening, or open
         started_from = QApplication.focusWidget()
+        if kind is OrderAction.CREATE_ACCEPT_INVITE:
+            self._batch_started_from = started_from  # its outcomes outlive the flow
         task = self.spawn(flow[kind](order_ids))
         self._flows[key] = task
         task.add_done_callback(lambda _task: self._flows.pop(key, None))
         task.add_done_callback(lambda _task: self._focus_after(started_from))
+        if kind is OrderAction.CREATE_ACCEPT_INVITE:  # off for any selection until it ends
+            self.update_state()
+            task.add_done_callback(lambda _task: self._update_state_if_there())
+
+    def _update_state_if_there(self) -> None:
+        with contextlib.suppress(RuntimeError):  # the window closed as the flow ended
+            self.update_state()
 
     def _focus_after(self, started_from: QWidget | None) -> None:
         """A button pressed from the keyboard that its action then turned off or hid: Qt gave
@@ -686,6 +713,12 @@ class OrderActionsController(QObject):
         from app.ui.orders.batch_plan_dialog import BatchPlanDialog
 
         board = self._board()
+        # Berke's jobs and statuses are asked first (seconds, when Berke is slow): said, as
+        # nothing else shows until the plan opens.
+        count = len(order_ids)
+        self.messages.note(
+            f"Planning Create, accept and invite for {count:,} order{'s' if count != 1 else ''}…"
+        )
         plan = await self._run("Create, accept and invite", board.plan_batch(order_ids))
         if plan is None:
             return
@@ -714,13 +747,22 @@ class OrderActionsController(QObject):
 
         jobs = {p.order_id: p.job_text for p in choice.plan}
         previous = self.last_batch
-        if previous is not None and not previous.running:
-            previous.deleteLater()  # a running one stays until it ends (its window is its own)
+        if previous is not None and not previous.running and not previous.isVisible():
+            # A running one stays until it ends, a shown one while it is read: their windows
+            # are their own.
+            previous.deleteLater()
         dialog = self.last_batch = BatchDialog(len(choice.order_ids), jobs, self._parent)
         self._last_batch_board = board
         self.update_state()
         dialog.retry_requested.connect(
             lambda ids: self.spawn(self._run_orders(dialog, choice, ids, board))
+        )
+        # The keyboard back on the orders as the outcomes close (``_focus_after``): when the
+        # run ended they had it, and once closed the window's was on the pane's next button,
+        # Reject…, for the order just invited. Once the window has it back: the next turn.
+        started_from = self._batch_started_from
+        dialog.finished.connect(
+            lambda _result: QTimer.singleShot(0, lambda: self._focus_after(started_from))
         )
         self.dialog_opened(dialog)
         dialog.open()

@@ -1079,7 +1079,9 @@ class OrdersRoom(QWidget):
 
     def _focus_orders(self) -> None:
         """The keyboard back on the orders: the table, or the Candidates tab's."""
-        shown = self.candidates if self.tabs.currentWidget() is self.candidates else self.table
+        # The Candidates tab's table, not the tab: focused, the tab itself took no arrow key.
+        on_candidates = self.tabs.currentWidget() is self.candidates
+        shown = self.candidates.table if on_candidates else self.table
         shown.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def focus_search(self) -> None:
