@@ -29,6 +29,7 @@ from app.domain.berke_results import (
     report_file_name,
     result_for,
 )
+from app.domain.journal import CreateResultStep, ResultRecorded
 from app.domain.journal_terms import ResultFlow, StepKind, StepState
 from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult
 from app.domain.uploads import Upload
@@ -48,6 +49,10 @@ class DeliveryPlan:
     report: Path
     report_name: str
     report_size: int
+    #: The result was made in SmartRecruiters by an earlier delivery that did not complete
+    #: the order (the documented flow): the order is completed with that one, shown here,
+    #: whatever Berke or the pass level say now (a second result would be a second verdict).
+    made_earlier: bool = False
 
 
 async def plan_delivery(
@@ -105,7 +110,27 @@ async def plan_delivery(
     result = result_for(
         order, completed, fit, report_name=name, threshold=threshold, own_job=own_job
     )
+    # Before: the preview showed the result built now (a pass level changed since, say:
+    # "Not passed"), and the order was completed with the one made earlier ("Passed").
+    made = await asyncio.to_thread(_result_made_earlier, desk, order.id)
+    if made is not None:
+        return DeliveryPlan(order.id, completed, fit, made, path, name, size, made_earlier=True)
     return DeliveryPlan(order.id, completed, fit, result, path, name, size)
+
+
+def _result_made_earlier(desk: Desk, order_id: str) -> AssessmentResult | None:
+    """The result an earlier delivery made for the order in SmartRecruiters (the documented
+    flow's first step), when it is the order's result here; None when there is none."""
+    current = desk.results.result_id_for(order_id)
+    for entry in reversed(desk.journal.entries(order_id)):
+        if (
+            entry.state is StepState.DONE
+            and isinstance(entry.step, CreateResultStep)
+            and isinstance(entry.outcome, ResultRecorded)
+            and entry.outcome.result_id == current
+        ):
+            return entry.step.result
+    return None
 
 
 @contextmanager

@@ -19,7 +19,7 @@ from app.domain.attachments import DEFAULT_MAX_BYTES
 from app.domain.attention import Attention
 from app.domain.berke import CreateAssessmentRequest
 from app.domain.berke_progress import BerkeProgress
-from app.domain.berke_results import CompletedAssessment, JobFit
+from app.domain.berke_results import CompletedAssessment, FitLevel, JobFit
 from app.domain.journal import AssessmentDeleted, CompleteStep, CreateResultStep
 from app.domain.journal_terms import ResultFlow, StepKind, StepState
 from app.domain.order_rules import OrderAction
@@ -276,6 +276,35 @@ def test_deliver_completes_an_order_whose_result_was_made_but_not_completed(
     order_id = with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
     (result,) = results_of(loop_sandbox, order_id)
     assert len(result["files"]) == 1
+
+
+def test_the_preview_shows_the_result_made_earlier_that_completes_the_order(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The documented flow's result made, its completion not (refused): the pass level raised
+    since, the preview said "Not passed", and the order was completed with the result made
+    earlier, "Passed". The recruiter saw another verdict than the coordinator had."""
+
+    async def body(board: OrderBoard, desk: Desk) -> str:
+        board.set_options(BoardOptions(result_flow=ResultFlow.DOCUMENTED, pass_level=FitLevel.LOW))
+        order = await finished_order(board, desk, loop_sandbox, "Pia", "pia@example.com")
+        order_id = order.id
+        low = await board.preview_delivery(order_id)
+        board.set_options(BoardOptions(result_flow=ResultFlow.DOCUMENTED, pass_level=FitLevel.HIGH))
+        high = await board.preview_delivery(order_id)
+        assert (low.result.passed, high.result.passed) == (True, False)  # a verdict that moved
+        assert not high.made_earlier
+        await run_step(desk, order_id, CreateResultStep(result=low.result))
+        shown = await board.preview_delivery(order_id)
+        assert shown.made_earlier
+        assert shown.result == low.result
+        await board.deliver(order_id, shown)
+        await board.wait_uploads()
+        return order_id
+
+    order_id = with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+    (result,) = results_of(loop_sandbox, order_id)
+    assert result["passed"] is True
 
 
 def test_a_refused_delivery_queues_no_report(loop_sandbox: SandboxServer, tmp_path: Path) -> None:

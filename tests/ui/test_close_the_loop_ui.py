@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton
 
 from app.domain.berke import CreateAssessmentRequest
+from app.domain.journal import CreateResultStep
+from app.domain.journal_terms import ResultFlow
 from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.sandbox import SandboxConfig, SandboxServer
@@ -21,9 +23,10 @@ from app.ui.main_window import MainWindow
 from app.ui.orders.delivery_preview import DeliveryPreviewDialog
 from app.ui.orders.order_dialogs import RejectDialog
 from app.views.inbox_columns import INBOX
-from app.workflows.board import OrderBoard
+from app.workflows.board import BoardOptions, OrderBoard
 from app.workflows.desk import Desk
 from app.workflows.refusals import DELIVER_SENT_AGAIN
+from app.workflows.steps import run_step
 from tests.integration.helpers import new_order_body
 from tests.ui.conftest import answer, board_window
 from tests.ui.test_console_flows import Dialogs, answer_once, finish, select_orders
@@ -115,6 +118,26 @@ def test_a_finished_candidate_is_flagged_previewed_and_delivered(
     finish(qtbot, board.wait_uploads())
     qtbot.waitUntil(lambda: not detail.flags.isVisible())
     assert model.text(row, INBOX.index("attention")) == ""
+
+
+def test_the_preview_says_when_the_result_shown_was_made_earlier(
+    setup: tuple[MainWindow, OrderBoard, Desk], loop_sandbox: SandboxServer, qtbot: QtBot
+) -> None:
+    window, board, desk = setup
+    order = finished_candidate(setup, loop_sandbox, qtbot, "Pia Lund")
+    board.set_options(BoardOptions(result_flow=ResultFlow.DOCUMENTED))
+    plan = finish(qtbot, board.preview_delivery(order.id))
+    finish(qtbot, run_step(desk, order.id, CreateResultStep(result=plan.result)))
+    dialogs = Dialogs(window)
+    window.orders.select_order(order.id)
+    window.orders.controller.actions[OrderAction.DELIVER].trigger()
+    preview = dialogs.wait_for(qtbot, DeliveryPreviewDialog)
+    assert isinstance(preview, DeliveryPreviewDialog)
+    intro = preview.findChild(QLabel, "deliveryIntro")
+    assert intro is not None
+    assert "made in SmartRecruiters by an earlier delivery" in intro.text()
+    preview.reject()
+    finish(qtbot, window.orders.controller.wait_idle())
 
 
 def test_a_delivery_left_waiting_says_it_goes_by_itself(

@@ -109,7 +109,14 @@ class DeliveryPreviewDialog(QDialog):
         intro = rich_label(
             f"<b>{html.escape(who)}</b> · {html.escape(job)} · "
             f"{html.escape(order.company.name if order.company else '')}<br>"
-            "The recruiter will see this result in SmartRecruiters, with the report attached.",
+            + (
+                "This result was made in SmartRecruiters by an earlier delivery, which did "
+                "not complete the order: the order is completed with it, as shown, and the "
+                "report attached."
+                if plan.made_earlier
+                else "The recruiter will see this result in SmartRecruiters, with the report "
+                "attached."
+            ),
             "deliveryIntro",
         )
         self.card = QTextBrowser()
