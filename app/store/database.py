@@ -20,7 +20,7 @@ from pathlib import Path
 from app.store.paths import data_dir, make_private_dir, make_private_file, tighten_file
 from app.store.score_upgrade import forget_made_up_scores
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -185,6 +185,12 @@ _MIGRATIONS: dict[int, str] = {
     13: """
     ALTER TABLE journal ADD COLUMN asked_at TEXT;
     ALTER TABLE journal ADD COLUMN may_have_gone INTEGER NOT NULL DEFAULT 1
+    """,
+    # A completion now judges a result or a completed order found by whether a try of it may
+    # have gone unanswered, as an accept does. Version 13 did not mark its tries: one left
+    # waiting may have gone, so that its Retry still finds its own result.
+    14: """
+    UPDATE journal SET may_have_gone = 1 WHERE action = 'complete' AND state <> 'done'
     """,
 }
 

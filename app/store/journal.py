@@ -16,7 +16,13 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from app.domain.build_when_used import BUILD_WHEN_USED
-from app.domain.journal import JournalEntry, StepOutcome, StepPayload, UnreadableStep
+from app.domain.journal import (
+    JournalEntry,
+    ResultRecorded,
+    StepOutcome,
+    StepPayload,
+    UnreadableStep,
+)
 from app.domain.journal_terms import LinkedAssessment, StepKind, StepState
 from app.domain.smartrecruiters import AssessmentOrder
 from app.store.database import Database, utc_now
@@ -335,6 +341,15 @@ class Journal:
                 (step_id, order_id, *kinds),
             ).fetchone()
         return row is not None
+
+    def result_made(self, order_id: str) -> str | None:
+        """The result id this desk's latest done "create result" step (the documented flow's
+        first call) made for the order; None when it made none."""
+        for entry in reversed(self.entries(order_id)):
+            if entry.action is StepKind.CREATE_RESULT and entry.state is StepState.DONE:
+                made = entry.outcome
+                return made.result_id if isinstance(made, ResultRecorded) else None
+        return None
 
     def has_step(self, order_id: str, actions: Iterable[StepKind], state: StepState) -> bool:
         """Whether a step of one of ``actions`` is in ``state`` for the order (one indexed

@@ -39,6 +39,14 @@ class ResultStore:
             ).fetchone()
         return row["result_id"] if row else None
 
+    def forget_result(self, order_id: str, result_id: str) -> None:
+        """``result_id`` is not the order's result after all (this desk made it, and another
+        completed the order with its own): files dropped later go to that one."""
+        with self._db.transaction() as conn:
+            conn.execute(
+                "DELETE FROM results WHERE order_id = ? AND result_id = ?", (order_id, result_id)
+            )
+
     def adopt_result(self, order_id: str, result_id: str) -> None:
         """Record a result the order already has in SmartRecruiters (made outside this desk):
         reports dropped on the order go to it, and files queued for it know where to go."""
@@ -135,14 +143,17 @@ class ResultStore:
             row = conn.execute("SELECT * FROM uploads WHERE id = ?", (upload_id,)).fetchone()
         return _upload(row)
 
-    def fail_unsent(self, order_id: str, message: str) -> None:
+    def fail_unsent(self, order_id: str, message: str, *, result_id: str | None = None) -> None:
         """The order's files queued for a result it will not get from this desk (none, or
-        another's) fail, saying why, rather than wait for ever or go to another's result."""
+        another's) fail, saying why, rather than wait for ever or go to another's result.
+        ``result_id``: those queued for that result fail too (this desk's, made, and the
+        order completed by another with its own)."""
         with self._db.transaction() as conn:
             conn.execute(
                 "UPDATE uploads SET state = 'failed', message = ?, updated_at = ?"
-                " WHERE order_id = ? AND state = 'queued' AND result_id IS NULL",
-                (message, utc_now(), order_id),
+                " WHERE order_id = ? AND state = 'queued'"
+                " AND (result_id IS NULL OR result_id = ?)",
+                (message, utc_now(), order_id, result_id),
             )
 
     def get(self, upload_id: int) -> Upload | None:

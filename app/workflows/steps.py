@@ -182,7 +182,7 @@ async def execute(
 
 #: Steps that judge a change found done by whether an earlier try of theirs may have been
 #: carried out (``_run``'s ``attempt.earlier``): the journal keeps that for them.
-JUDGED_BY_EARLIER_TRIES = (AcceptStep, RejectStep)
+JUDGED_BY_EARLIER_TRIES = (AcceptStep, RejectStep, CompleteStep)
 
 
 class _Try:
@@ -292,7 +292,7 @@ async def _run(
                     await _refuse_if_deleted_in_berke(desk, entry, retry, earlier=attempt.earlier)
                 raise
         case CompleteStep():
-            return await _complete(desk, order_id, step, retry)
+            return await _complete(desk, order_id, step, attempt, retry=retry)
         case CreateResultStep():
             return await _create_result(desk, order_id, step, retry)
         case UploadStep():
@@ -898,19 +898,34 @@ async def _find_result(desk: Desk, order_id: str, sent: AssessmentResult) -> str
 
 
 async def _complete(
-    desk: Desk, order_id: str, step: CompleteStep, retry: bool
+    desk: Desk, order_id: str, step: CompleteStep, attempt: _Try, *, retry: bool
 ) -> OrderUpdated | ResultRecorded:
+    """Complete the order. An order found completed (documented flow), or a result found like
+    this step's (FAQ), counts as this step's only when an earlier try of it may have been
+    carried out: one that never reached SmartRecruiters (a refused connection) did not, and
+    what is found is another desk's; taken for this one's, its report went there too."""
     sr = desk.session.sr
     if step.flow is ResultFlow.DOCUMENTED:
-        return await _state_change(
-            desk,
-            order_id,
-            lambda: sr.complete_with_comment(order_id, message=step.message, author=_author(desk)),
-            lambda current: current.status is OrderStatus.COMPLETED,
-        )
+        try:
+            return await _state_change(
+                desk,
+                order_id,
+                lambda: sr.complete_with_comment(
+                    order_id, message=step.message, author=_author(desk)
+                ),
+                lambda current: (
+                    current.status is OrderStatus.COMPLETED and retry and attempt.earlier
+                ),
+                attempt=attempt,
+            )
+        except StateConflictError:
+            current = await asyncio.to_thread(desk.orders.get, order_id)  # as just read
+            if current is not None and current.status is OrderStatus.COMPLETED:
+                raise await _completed_elsewhere(desk, order_id) from None
+            raise
     result = step.result
     assert result is not None, "a FAQ complete carries its result"
-    if retry:
+    if retry and attempt.earlier:
         current = await sr.get_order(order_id)
         if current.status is OrderStatus.COMPLETED:
             # The FAQ says the resultId is only in the lost answer; GET .../results has it too.
@@ -986,7 +1001,13 @@ async def _completed_elsewhere(desk: Desk, order_id: str) -> StateConflictError:
     a file goes to that result, as the coordinator then chooses."""
     error = completed_elsewhere_error()
     message = f"Not sent: {error.summary} Drop it on the order again to attach it to that one."
-    await asyncio.to_thread(desk.results.fail_unsent, order_id, message)
+    # A result this desk made (the documented flow's, its completion refused) is not the
+    # order's: its files wait for a completion that will never come, and a file dropped
+    # again goes to the order's result, adopted then, not to this one.
+    own = await asyncio.to_thread(desk.journal.result_made, order_id)
+    await asyncio.to_thread(desk.results.fail_unsent, order_id, message, result_id=own)
+    if own is not None:
+        await asyncio.to_thread(desk.results.forget_result, order_id, own)
     return error
 
 

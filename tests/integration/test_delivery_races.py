@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from app.clients.berke import BerkeClient
-from app.clients.errors import StateConflictError
+from app.clients.errors import ApiError, StateConflictError
 from app.clients.smartrecruiters import SmartRecruitersClient
 from app.domain.attachments import DEFAULT_MAX_BYTES, UploadState
 from app.domain.berke import CreateAssessmentRequest
@@ -132,6 +132,82 @@ def test_a_second_desk_never_delivers_an_order_the_first_one_did(
     order_id = asyncio.run(body())
     (result,) = results_of(sandbox, order_id)
     assert len(result["files"]) == 1
+
+
+class CompleteNeverSentOnce(RealNetwork):
+    """SmartRecruiters' transport: the first completion never leaves (no route to host)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.armed = True
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.armed and request.method == "POST" and request.url.path.endswith("/complete"):
+            self.armed = False
+            raise httpx.ConnectError("no route to host", request=request)
+        return await self.inner.handle_async_request(request)
+
+
+@pytest.mark.parametrize("flow", [ResultFlow.FAQ, ResultFlow.DOCUMENTED])
+def test_a_delivery_that_never_went_does_not_take_another_desks_for_its_own(
+    sandbox: SandboxServer, tmp_path: Path, flow: ResultFlow
+) -> None:
+    """Desk B's completion never reached SmartRecruiters (the connection was refused); desk A
+    then delivered. B's resumed completion found the order completed (documented flow) or a
+    result like its own (FAQ) and took it for its own: its report went too, a second copy
+    (FAQ) or on a second result (documented)."""
+
+    async def body() -> str:
+        async with (
+            board_on(sandbox, tmp_path / "a.sqlite3") as a,
+            board_on(sandbox, tmp_path / "b.sqlite3", CompleteNeverSentOnce()) as b,
+        ):
+            for board in (a, b):
+                board.set_options(BoardOptions(result_flow=flow))
+            email = f"noor-{flow}@example.com"
+            order_id = await invited_order(a, desk_of(a), "Noor", email)
+            await b.sync()
+            request = CreateAssessmentRequest(
+                first_name="Noor", last_name="Sandoval", email_address=email
+            )
+            await b.create_assessment(order_id, request)  # B finds A's assessment, links it
+            link = a.link(order_id)
+            assert link is not None
+            finish_in_sandbox(sandbox, link.invitation_code)
+            await a.watch()
+            await b.watch()
+            with contextlib.suppress(ApiError):
+                await b.deliver(order_id)  # waits: the completion never went
+            await a.deliver(order_id)
+            await a.wait_uploads()
+            await b.resume()
+            await b.wait_uploads()
+            (complete,) = [
+                e for e in desk_of(b).journal.entries(order_id) if e.action is StepKind.COMPLETE
+            ]
+            assert complete.state is StepState.FAILED
+            assert "already completed elsewhere" in (complete.message or "")
+            (report,) = desk_of(b).results.for_order(order_id)
+            assert report.state is UploadState.FAILED
+            assert "already completed elsewhere" in (report.message or "")
+            # "Drop it on the order again to attach it to that one": A's, not the result B
+            # made (documented) and never completed the order with.
+            notes = tmp_path / "notes.pdf"
+            notes.write_bytes(b"%PDF-1.4\n" + b"n" * 1000)
+            (dropped,), refused = await b.attach_files(order_id, [notes])
+            assert refused == []
+            await b.wait_uploads()
+            sent = desk_of(b).results.get(dropped.id)
+            assert sent is not None
+            assert sent.state is UploadState.DONE
+            return order_id
+
+    order_id = asyncio.run(body())
+    results = results_of(sandbox, order_id)
+    # Documented: B's result was made before A completed the order; it gets no file.
+    files = sorted((r["files"] for r in results), key=len)
+    assert [len(f) for f in files] == ([2] if flow is ResultFlow.FAQ else [0, 2])
+    assert "notes.pdf" in files[-1]  # beside A's report, on A's result
 
 
 class HeldUploads(RealNetwork):

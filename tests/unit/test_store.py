@@ -556,3 +556,35 @@ def test_a_retried_step_whose_date_was_repaired_is_still_a_retried_one(tmp_path:
     assert retried.created_at == datetime.fromisoformat(three)  # the time the timeline showed
     assert not journal.done_after("o", reject, [StepKind.ACCEPT])
     db.close()
+
+
+def test_a_schema_13_completion_left_waiting_may_have_gone(tmp_path: Path) -> None:
+    """Schema 14: version 13 did not mark its completions' tries, and a completion now finds
+    its own lost answer only when a try may have gone. One left waiting may have."""
+    from app.store.database import _MIGRATIONS
+
+    path = tmp_path / "thirteen.sqlite3"
+    raw = sqlite3.connect(path)
+    for step in range(1, 14):
+        raw.executescript(_MIGRATIONS[step])
+    now = datetime.now(UTC).isoformat(timespec="milliseconds")
+    complete = json.dumps({"kind": "complete", "flow": "documented"})
+    reject = json.dumps({"kind": "reject", "request": {"message": "No"}})
+    for order_id, action, state, request in (
+        ("waiting", "complete", "pending", complete),
+        ("refused", "complete", "failed", complete),
+        ("done", "complete", "done", complete),
+        ("rejecting", "reject", "pending", reject),
+    ):
+        raw.execute(
+            "INSERT INTO journal (order_id, action, state, request, created_at, updated_at,"
+            " may_have_gone) VALUES (?, ?, ?, ?, ?, ?, 0)",
+            (order_id, action, state, request, now, now),
+        )
+    raw.execute("PRAGMA user_version = 13")
+    raw.commit()
+    raw.close()
+    journal = Journal(Database(path))
+    gone = {o: journal.entries(o)[0].may_have_gone for o in ("waiting", "refused", "done")}
+    assert gone == {"waiting": True, "refused": True, "done": False}
+    assert not journal.entries("rejecting")[0].may_have_gone  # marked by 13 already
