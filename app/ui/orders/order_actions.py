@@ -150,6 +150,9 @@ class OrderActionsController(QObject):
         # before its dialog opened) is the same request, not a second dialog or batch.
         self._flows: dict[tuple[OrderAction, tuple[str, ...]], asyncio.Task[Any]] = {}
         self._batch_started_from: QWidget | None = None  # where the last batch was asked
+        # A token per "Create, accept and invite" asked for, until its run begins (or it ends
+        # unrun): added as it is asked, so a second is refused before the first has begun.
+        self._batches_planned: set[object] = set()
         self.dialog_opened: Callable[[QWidget], None] = lambda _d: None  # a hook for tests
         # Where the keyboard goes when the button it was on is turned off (the room's table).
         self.focus_home: Callable[[], None] = lambda: None
@@ -234,7 +237,7 @@ class OrderActionsController(QObject):
     def _batch_under_way(self) -> bool:
         """Whether a Create, accept and invite is being planned, or runs: a second one for
         other orders of the same candidate planned a new assessment too, and sent two."""
-        return any(kind is OrderAction.CREATE_ACCEPT_INVITE for kind, _ids in self._flows) or (
+        return bool(self._batches_planned) or (
             self.last_batch is not None and self.last_batch.running
         )
 
@@ -254,7 +257,7 @@ class OrderActionsController(QObject):
             OrderAction.ACCEPT: lambda ids: self.accept(ids[0]),
             OrderAction.REJECT: self.reject,
             OrderAction.INVITE: lambda ids: self.invite(ids[0]),
-            OrderAction.CREATE_ACCEPT_INVITE: self.create_accept_invite,
+            OrderAction.CREATE_ACCEPT_INVITE: self._planned_batch,
             OrderAction.COMPLETE: lambda ids: self.complete(ids[0]),
             OrderAction.DELIVER: self.deliver,
             OrderAction.REMIND: lambda ids: self.remind(ids[0]),
@@ -271,9 +274,24 @@ class OrderActionsController(QObject):
         self._flows[key] = task
         task.add_done_callback(lambda _task: self._flows.pop(key, None))
         task.add_done_callback(lambda _task: self._focus_after(started_from))
-        if kind is OrderAction.CREATE_ACCEPT_INVITE:  # off for any selection until it ends
-            self.update_state()
-            task.add_done_callback(lambda _task: self._update_state_if_there())
+
+    def _planned_batch(self, order_ids: list[str]) -> Coroutine[Any, Any, None]:
+        """``create_accept_invite``, counted as planned from now (off for any selection)
+        until its run begins, or it ends unrun (its task ends: even cancelled unstarted)."""
+        token = object()
+        self._batches_planned.add(token)
+        self.update_state()
+        flow = self.create_accept_invite(order_ids, planned=token)
+
+        async def counted() -> None:
+            try:
+                await flow
+            finally:
+                if token in self._batches_planned:
+                    self._batches_planned.discard(token)
+                    self._update_state_if_there()
+
+        return counted()
 
     def _update_state_if_there(self) -> None:
         with contextlib.suppress(RuntimeError):  # the window closed as the flow ended
@@ -707,12 +725,23 @@ class OrderActionsController(QObject):
 
     # -- all three at once -------------------------------------------------------------------
 
-    async def create_accept_invite(self, order_ids: list[str]) -> None:
+    async def create_accept_invite(self, order_ids: list[str], *, planned: object = None) -> None:
         """The plan first (each order's Berke job, what will be sent, the messages), then the
-        run, with its outcomes."""
+        run, with its outcomes. ``planned``: the flow's token in ``_batches_planned``, let go
+        as the run begins."""
+        board = self._board()
+        choice = await self._batch_choice(order_ids, board)
+        if choice is None:
+            return
+        # Nothing awaited from here to the run's start (``start_run``): no second batch can
+        # be asked in between.
+        self._batches_planned.discard(planned)
+        await self._run_batch(choice, board)
+
+    async def _batch_choice(self, order_ids: list[str], board: OrderBoard) -> BatchChoice | None:
+        """The plan shown, and what the coordinator chose to run (None: nothing)."""
         from app.ui.orders.batch_plan_dialog import BatchPlanDialog
 
-        board = self._board()
         # Berke's jobs and statuses are asked first (seconds, when Berke is slow): said, as
         # nothing else shows until the plan opens.
         count = len(order_ids)
@@ -721,7 +750,7 @@ class OrderActionsController(QObject):
         )
         plan = await self._run("Create, accept and invite", board.plan_batch(order_ids))
         if plan is None:
-            return
+            return None
         form = BatchPlanDialog(plan, board.default_invitation, self._parent)
         # The portal message of the last batch run, to start from: batches repeat it.
         settings = settings_above(form)
@@ -737,10 +766,10 @@ class OrderActionsController(QObject):
 
         form.submitted.connect(go)
         if not await self._open(form, run_dialog(form)) or not chosen:
-            return
+            return None
         if settings is not None:
             settings.setValue(key, chosen[0].message_to_candidate or "")
-        await self._run_batch(chosen[0], board)
+        return chosen[0]
 
     async def _run_batch(self, choice: BatchChoice, board: OrderBoard) -> None:
         from app.ui.orders.batch_dialog import BatchDialog
@@ -776,6 +805,7 @@ class OrderActionsController(QObject):
         import asyncio
 
         dialog.start_run(len(order_ids))
+        self.update_state()  # running: no other batch now
         if not dialog.isVisible():
             dialog.open()
         cancelled = asyncio.Event()
