@@ -27,7 +27,7 @@ from typing import Any
 from app.clients.errors import ApiError
 from app.clients.pacing import Pacer
 from app.domain.assessment_url import accept_refusal
-from app.domain.attachments import DEFAULT_MAX_BYTES, UploadState
+from app.domain.attachments import DEFAULT_MAX_BYTES, UploadState, check_attachment
 from app.domain.attention import Attention, AttentionRules, Flag, flags_for
 from app.domain.berke import BerkeJob, CreateAssessmentRequest, CreateAssessmentResponse
 from app.domain.berke_progress import BerkeProgress
@@ -1085,6 +1085,13 @@ class OrderBoard:
         if reason:
             raise ActionNotAllowedError(reason)
         plan = await plan_delivery(self._desk, order, threshold=self.options.pass_level)
+        # Said now, as Send would say it: the preview offered Send for a report over the
+        # profile's upload limit, and Send was then refused.
+        too_large = check_attachment(
+            plan.report_name, plan.report_size, self.options.max_upload_bytes
+        )
+        if too_large is not None:
+            raise NothingToDeliverError(too_large)
         if self._held.release([order_id]):  # Berke's answer is deliverable now
             self._changed([order_id])
         return plan

@@ -334,6 +334,9 @@ def test_a_delivered_report_keeps_to_the_profiles_upload_limit(
         board.set_options(BoardOptions(max_upload_bytes=plan.report_size - 1))
         with pytest.raises(ActionNotAllowedError, match="change it in the settings"):
             await board.deliver(order_id, plan)
+        # Nor is it previewed with a Send that would be refused: said at once.
+        with pytest.raises(ActionNotAllowedError, match="change it in the settings"):
+            await board.preview_delivery(order_id)
         assert desk.results.for_order(order_id) == []
         now = board.order(order_id)
         assert now is not None
