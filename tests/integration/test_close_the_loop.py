@@ -19,7 +19,7 @@ from app.domain.attachments import DEFAULT_MAX_BYTES
 from app.domain.attention import Attention
 from app.domain.berke import CreateAssessmentRequest
 from app.domain.berke_progress import BerkeProgress
-from app.domain.berke_results import CompletedAssessment, FitLevel, JobFit
+from app.domain.berke_results import CompletedAssessment, JobFit
 from app.domain.journal import AssessmentDeleted, CompleteStep, CreateResultStep
 from app.domain.journal_terms import ResultFlow, StepKind, StepState
 from app.domain.order_rules import OrderAction
@@ -281,30 +281,32 @@ def test_deliver_completes_an_order_whose_result_was_made_but_not_completed(
 def test_the_preview_shows_the_result_made_earlier_that_completes_the_order(
     loop_sandbox: SandboxServer, tmp_path: Path
 ) -> None:
-    """The documented flow's result made, its completion not (refused): the pass level raised
-    since, the preview said "Not passed", and the order was completed with the result made
-    earlier, "Passed". The recruiter saw another verdict than the coordinator had."""
+    """The documented flow's result made, its completion not (refused): the pass level or
+    Berke's answer changed since, the preview showed the result built now ("Not passed"),
+    and the order was completed with the one made earlier ("Passed"). The recruiter saw
+    another verdict than the coordinator had."""
 
     async def body(board: OrderBoard, desk: Desk) -> str:
-        board.set_options(BoardOptions(result_flow=ResultFlow.DOCUMENTED, pass_level=FitLevel.LOW))
+        board.set_options(BoardOptions(result_flow=ResultFlow.DOCUMENTED))
         order = await finished_order(board, desk, loop_sandbox, "Pia", "pia@example.com")
         order_id = order.id
-        low = await board.preview_delivery(order_id)
-        board.set_options(BoardOptions(result_flow=ResultFlow.DOCUMENTED, pass_level=FitLevel.HIGH))
-        high = await board.preview_delivery(order_id)
-        assert (low.result.passed, high.result.passed) == (True, False)  # a verdict that moved
-        assert not high.made_earlier
-        await run_step(desk, order_id, CreateResultStep(result=low.result))
+        fresh = await board.preview_delivery(order_id)
+        assert not fresh.made_earlier
+        # Made earlier, on another day's terms: a verdict the plan built now would not give.
+        earlier = fresh.result.model_copy(
+            update={"title": "Made earlier", "passed": not fresh.result.passed}
+        )
+        await run_step(desk, order_id, CreateResultStep(result=earlier))
         shown = await board.preview_delivery(order_id)
         assert shown.made_earlier
-        assert shown.result == low.result
+        assert shown.result == earlier
         await board.deliver(order_id, shown)
         await board.wait_uploads()
         return order_id
 
     order_id = with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
     (result,) = results_of(loop_sandbox, order_id)
-    assert result["passed"] is True
+    assert result["title"] == "Made earlier"
 
 
 def test_a_refused_delivery_queues_no_report(loop_sandbox: SandboxServer, tmp_path: Path) -> None:
