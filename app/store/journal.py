@@ -17,6 +17,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from app.domain.build_when_used import BUILD_WHEN_USED
 from app.domain.journal import (
+    CreateResultStep,
     JournalEntry,
     ResultRecorded,
     StepOutcome,
@@ -24,7 +25,7 @@ from app.domain.journal import (
     UnreadableStep,
 )
 from app.domain.journal_terms import LinkedAssessment, StepKind, StepState
-from app.domain.smartrecruiters import AssessmentOrder
+from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult
 from app.store.database import Database, utc_now
 from app.store.journal_rows import dumps, loose_json, read_outcome, read_step
 from app.store.order_cache import upsert_order
@@ -342,13 +343,15 @@ class Journal:
             ).fetchone()
         return row is not None
 
-    def result_made(self, order_id: str) -> str | None:
-        """The result id this desk's latest done "create result" step (the documented flow's
-        first call) made for the order; None when it made none."""
+    def result_made(self, order_id: str) -> tuple[str, AssessmentResult] | None:
+        """The result id, and the result, this desk's latest done "create result" step (the
+        documented flow's first call) made for the order; None when it made none."""
         for entry in reversed(self.entries(order_id)):
             if entry.action is StepKind.CREATE_RESULT and entry.state is StepState.DONE:
-                made = entry.outcome
-                return made.result_id if isinstance(made, ResultRecorded) else None
+                made, step = entry.outcome, entry.step
+                if isinstance(made, ResultRecorded) and isinstance(step, CreateResultStep):
+                    return made.result_id, step.result
+                return None
         return None
 
     def has_step(self, order_id: str, actions: Iterable[StepKind], state: StepState) -> bool:

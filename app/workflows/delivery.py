@@ -29,7 +29,6 @@ from app.domain.berke_results import (
     report_file_name,
     result_for,
 )
-from app.domain.journal import CreateResultStep, ResultRecorded
 from app.domain.journal_terms import ResultFlow, StepKind, StepState
 from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult
 from app.domain.uploads import Upload
@@ -121,16 +120,10 @@ async def plan_delivery(
 def _result_made_earlier(desk: Desk, order_id: str) -> AssessmentResult | None:
     """The result an earlier delivery made for the order in SmartRecruiters (the documented
     flow's first step), when it is the order's result here; None when there is none."""
-    current = desk.results.result_id_for(order_id)
-    for entry in reversed(desk.journal.entries(order_id)):
-        if (
-            entry.state is StepState.DONE
-            and isinstance(entry.step, CreateResultStep)
-            and isinstance(entry.outcome, ResultRecorded)
-            and entry.outcome.result_id == current
-        ):
-            return entry.step.result
-    return None
+    made = desk.journal.result_made(order_id)
+    if made is None or made[0] != desk.results.result_id_for(order_id):
+        return None
+    return made[1]
 
 
 @contextmanager

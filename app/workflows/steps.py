@@ -1004,7 +1004,8 @@ async def _completed_elsewhere(desk: Desk, order_id: str) -> StateConflictError:
     # A result this desk made (the documented flow's, its completion refused) is not the
     # order's: its files wait for a completion that will never come, and a file dropped
     # again goes to the order's result, adopted then, not to this one.
-    own = await asyncio.to_thread(desk.journal.result_made, order_id)
+    made = await asyncio.to_thread(desk.journal.result_made, order_id)
+    own = made[0] if made is not None else None
     await asyncio.to_thread(desk.results.fail_unsent, order_id, message, result_id=own)
     if own is not None:
         await asyncio.to_thread(desk.results.forget_result, order_id, own)

@@ -80,6 +80,16 @@ def desk_of(board: OrderBoard) -> Desk:
     return board._desk
 
 
+async def attached_and_sent(board: OrderBoard, order_id: str, path: Path) -> None:
+    """``path`` dropped on the order, and sent: the board accepts it, and it arrives."""
+    (dropped,), refused = await board.attach_files(order_id, [path])
+    assert refused == []
+    await board.wait_uploads()
+    sent = desk_of(board).results.get(dropped.id)
+    assert sent is not None
+    assert sent.state is UploadState.DONE
+
+
 def files_sent(server: SandboxServer, body: Callable[[], Coroutine[Any, Any, str]]) -> list[str]:
     """Run the test's ``body`` (it returns its order's id): the files of the order's one
     result in SmartRecruiters then."""
@@ -194,12 +204,7 @@ def test_a_delivery_that_never_went_does_not_take_another_desks_for_its_own(
             # made (documented) and never completed the order with.
             notes = tmp_path / "notes.pdf"
             notes.write_bytes(b"%PDF-1.4\n" + b"n" * 1000)
-            (dropped,), refused = await b.attach_files(order_id, [notes])
-            assert refused == []
-            await b.wait_uploads()
-            sent = desk_of(b).results.get(dropped.id)
-            assert sent is not None
-            assert sent.state is UploadState.DONE
+            await attached_and_sent(b, order_id, notes)
             return order_id
 
     order_id = asyncio.run(body())
@@ -351,12 +356,7 @@ def test_a_corrected_file_of_the_same_name_is_sent_after_a_late_cancel(
             order_id, _ = await _report_cancelled_after_it_arrived(board, transport, report, "Mina")
             transport.refuse_listing = False
             _report(tmp_path, b"y")  # corrected: same name, same size, other content
-            (again,), refused = await board.attach_files(order_id, [report])
-            assert refused == []
-            await board.wait_uploads()
-            sent = desk_of(board).results.get(again.id)
-            assert sent is not None
-            assert sent.state is UploadState.DONE
+            await attached_and_sent(board, order_id, report)
             return order_id
 
     assert files_sent(sandbox, body) == ["report.pdf", "report.pdf"]  # the first; the correction

@@ -1485,14 +1485,20 @@ def test_a_remembered_layout_never_hides_the_columns_that_say_which_order_a_row_
     assert candidates.hiddenSectionCount() < candidates.count()
 
 
+def pane_showing_an_order(qtbot: QtBot) -> OrderDetailPane:
+    """A detail pane alone, showing an order in progress (Ana Silva's)."""
+    pane = OrderDetailPane([])
+    qtbot.addWidget(pane)
+    order = {"id": "o-1", "status": "IN_PROGRESS",
+             "candidate": {"id": "c", "firstName": "Ana", "lastName": "Silva"}}  # fmt: skip
+    pane.show_order(AssessmentOrder.model_validate(order), None)
+    return pane
+
+
 def test_a_comment_added_after_the_list_failed_to_load_keeps_saying_so(qtbot: QtBot) -> None:
     # The order's comments could not be read; a comment added then showed alone, as if it
     # were the order's only one.
-    pane = OrderDetailPane([])
-    qtbot.addWidget(pane)
-    pane.show_order(AssessmentOrder.model_validate(
-        {"id": "o-1", "status": "IN_PROGRESS",
-         "candidate": {"id": "c", "firstName": "Ana", "lastName": "Silva"}}), None)  # fmt: skip
+    pane = pane_showing_an_order(qtbot)
     pane.show_comments(None, "SmartRecruiters could not be reached.")
     pane.comment_added(AssessmentComment(message="Called the candidate."))
     assert pane.comments.rowCount() == 1
@@ -1500,11 +1506,7 @@ def test_a_comment_added_after_the_list_failed_to_load_keeps_saying_so(qtbot: Qt
 
 
 def test_the_same_words_added_twice_stay_twice_whatever_list_comes(qtbot: QtBot) -> None:
-    pane = OrderDetailPane([])
-    qtbot.addWidget(pane)
-    pane.show_order(AssessmentOrder.model_validate(
-        {"id": "o-2", "status": "IN_PROGRESS",
-         "candidate": {"id": "c", "firstName": "Ana", "lastName": "Silva"}}), None)  # fmt: skip
+    pane = pane_showing_an_order(qtbot)
     pane.comment_added(AssessmentComment(message="Reminded."))
     pane.comment_added(AssessmentComment(message="Reminded."))
     pane.show_comments([AssessmentComment(message="Reminded.")])  # read between the two
@@ -1516,11 +1518,7 @@ def test_the_same_words_added_twice_stay_twice_whatever_list_comes(qtbot: QtBot)
 def test_a_comment_in_the_words_of_an_older_one_is_listed_beside_it(qtbot: QtBot) -> None:
     """Coordinators repeat short comments. Matched by words alone, the new one was taken for
     the older one already listed, and not shown: as if it had not gone."""
-    pane = OrderDetailPane([])
-    qtbot.addWidget(pane)
-    pane.show_order(AssessmentOrder.model_validate(
-        {"id": "o-3", "status": "IN_PROGRESS",
-         "candidate": {"id": "c", "firstName": "Ana", "lastName": "Silva"}}), None)  # fmt: skip
+    pane = pane_showing_an_order(qtbot)
     yesterday = datetime.now(UTC) - timedelta(days=1)
     older = AssessmentComment(message="Called, no answer", create_date=yesterday)
     pane.show_comments([older])
