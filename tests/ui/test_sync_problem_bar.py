@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING
 
 import pytest
@@ -49,11 +48,11 @@ def test_a_long_word_in_the_bar_never_widens_the_window(
     window, orders = room
     bar = orders.sync_problem
     word = "a" * length
-    started = time.perf_counter()
     orders.set_loading(False, left_out=f"1 order could not be read (“{word}”: id: too long).")
     qtbot.wait(10)
     _fits(window, bar)
-    assert time.perf_counter() - started < 2
+    # What kept the window from freezing: the text laid out is bounded, whatever its length
+    # (a timed assert here would only flake on a loaded machine).
     assert len(bar.text.text()) < TEXT_SHOWN + TEXT_SHOWN // WORD_SHOWN + 1
 
     bar.failed(f"SmartRecruiters: the service said “{word}”", orders_shown=True)
