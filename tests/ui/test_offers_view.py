@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QDate, QSettings, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QLabel,
@@ -1058,3 +1058,82 @@ def test_an_edit_keeps_a_companies_value_and_terms_the_form_has_no_entry_for(
     assert (stored.terms.model_extra or {}).get("billingPeriod") == "PER_CANDIDATE"
     assert stored.terms.price is not None
     assert (stored.terms.price.model_extra or {}).get("tier") == "B"
+
+
+@pytest.mark.parametrize(
+    ("held", "shown"),
+    [
+        ("2027-06-30T23:59:59.000+0000", "2027-06-30"),
+        ("30/06/2027", "Unchanged: 30/06/2027"),
+    ],
+    ids=["timestamp", "other-text"],
+)
+def test_an_edit_keeps_the_expiry_and_flag_as_smartrecruiters_holds_them(
+    view: OffersView, qtbot: QtBot, live_desk: Desk, held: str, shown: str
+) -> None:
+    """Before: renaming an offer cut an expiry timestamp to its day (the offer left the
+    Marketplace up to a day early), dropped an expiry the form could not read (it never
+    expired), and turned another client's "yes" special-offer flag into false."""
+    made = new_offer(view, qtbot, availability={"expirationDate": held, "specialOffer": "yes"})
+    assert made.id is not None
+    form = open_form(view, qtbot, view.edit_button)
+    assert form.expires.isChecked()
+    assert form.expiration.text() == shown
+    form.name.setText("Renamed")
+    with qtbot.waitSignal(view.loaded):
+        qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    stored = run(qtbot, live_desk.session.sr.get_offer(made.id))
+    assert stored.name == "Renamed"
+    assert stored.availability is not None
+    assert stored.availability.expiration_date == held
+    assert stored.availability.special_offer == "yes"
+
+    # A date picked, or the box cleared, is what is sent. A step up from "Unchanged" is a
+    # day to come, not 1753.
+    form = open_form(view, qtbot, view.edit_button)
+    if shown.startswith("Unchanged"):
+        form.expiration.stepUp()
+        assert form.expiration.date() >= QDate.currentDate()
+    form.expiration.setDate(QDate(2028, 1, 31))
+    form.special_offer.setChecked(True)
+    with qtbot.waitSignal(view.loaded):
+        qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    stored = run(qtbot, live_desk.session.sr.get_offer(made.id))
+    assert stored.availability is not None
+    assert stored.availability.expiration_date == "2028-01-31"
+    assert stored.availability.special_offer is True
+    form = open_form(view, qtbot, view.edit_button)
+    form.expires.setChecked(False)
+    with qtbot.waitSignal(view.loaded):
+        qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    stored = run(qtbot, live_desk.session.sr.get_offer(made.id))
+    assert stored.availability is not None
+    assert stored.availability.expiration_date is None
+
+
+def test_an_offer_listed_without_an_id_offers_no_move_and_says_why(
+    view: OffersView, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: Edit and Submit were on for it, and a click did nothing, without a word."""
+    assert view.catalog is not None
+    real_page = view.catalog.page
+    nameless = Offer.model_validate(
+        {"catalogId": "NO-ID", "name": "Listed without an id", "description": "d",
+         "terms": {"type": "SKILLS_TEST"}, "status": "INACTIVE"}
+    )  # fmt: skip
+
+    async def with_one_without_an_id(**kwargs: Any) -> OfferPage:
+        page = await real_page(**kwargs)
+        return dataclasses.replace(page, offers=[nameless, *page.offers])
+
+    monkeypatch.setattr(view.catalog, "page", with_one_without_an_id)
+    with qtbot.waitSignal(view.loaded):
+        view.refresh()
+    view.offer_list.table.selectRow(0)
+    qtbot.waitUntil(lambda: view.title.text() == "Listed without an id", timeout=5000)
+    why = "SmartRecruiters listed this offer without an id: it cannot be changed here."
+    for button in (view.edit_button, view.submit_button, view.withdraw_button):
+        assert not button.isEnabled()
+    assert view.edit_button.toolTip() == why
+    assert view.submit_button.toolTip() == why
+    assert view.new_button.isEnabled()

@@ -124,6 +124,9 @@ class OfferActions(QWidget):
         offer = self._offer
         if offer is None:
             return "Select an offer first."
+        if not offer.id:
+            # Listed so by another client or a proxy: with no id, no call can name it.
+            return "SmartRecruiters listed this offer without an id: it cannot be changed here."
         if offer.id in self._in_flight:
             return "A call for this offer is under way."
         if action == SUBMIT:

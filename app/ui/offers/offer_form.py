@@ -35,6 +35,7 @@ from app.domain.offer_cost import (
     parse_cost,
 )
 from app.domain.smartrecruiters import (
+    Availability,
     Offer,
     OfferType,
     Price,
@@ -142,6 +143,10 @@ class OfferForm(ValidatedForm[OfferDraft]):
         self._offer: Offer | None = None
         self._cost: OfferCost | None = None
         self._elsewhere: str | None = None  # why it can no longer be saved (``cannot_save``)
+        # The expiry as SmartRecruiters holds it, and the date the form shows for it: sent
+        # back as it was while that date is left alone (a timestamp was cut to its day, and
+        # a text the form could not read was dropped, so the offer never expired).
+        self._kept_expiry: tuple[QDate, str] | None = None
         self.save_button = self.submit_button
 
         self.setObjectName("offerForm")
@@ -255,7 +260,12 @@ class OfferForm(ValidatedForm[OfferDraft]):
         self._section("Terms")
         self._add(TERMS_TYPE, "&Type", self.terms_type, "Required: one of the five offer types.")
         self._add(
-            AMOUNT, "&Price", self.amount, "A decimal such as 20.00; empty (or 0) for a free offer."
+            AMOUNT,
+            "&Price",
+            self.amount,
+            # "Empty (or 0)" read as if 0 alone were enough; the currency was then required.
+            "A decimal such as 20.00, with its currency; empty for a free offer (0 with a "
+            "currency is free too).",
         )
         self._add(
             CURRENCY,
@@ -332,11 +342,7 @@ class OfferForm(ValidatedForm[OfferDraft]):
         availability = offer.availability
         if availability is not None:
             if availability.expiration_date:
-                date = QDate.fromString(availability.expiration_date[:10], Qt.DateFormat.ISODate)
-                if date.isValid():
-                    self.expires.setChecked(True)
-                    self.expiration.setEnabled(True)
-                    self.expiration.setDate(date)
+                self._fill_expiry(availability.expiration_date)
             self.industries.setPlainText("\n".join(availability.industries or []))
             self.locations.setPlainText("\n".join(availability.locations or []))
             companies = availability.companies
@@ -374,6 +380,28 @@ class OfferForm(ValidatedForm[OfferDraft]):
         for edit in (self.catalog_id, self.name):
             edit.setCursorPosition(0)
 
+    def _fill_expiry(self, expiry: str) -> None:
+        date = QDate.fromString(expiry[:10], Qt.DateFormat.ISODate)
+        if not date.isValid():
+            # Not a date the form can show: the box shows SmartRecruiters' own text at its
+            # lowest date, yesterday (a day no offer is set to expire on), so that a step up
+            # or the calendar starts at today; any date picked replaces it.
+            date = QDate.currentDate().addDays(-1)
+            self.expiration.setMinimumDate(date)
+            self.expiration.setSpecialValueText(f"Unchanged: {one_line(expiry, SHOWN_SHORT)}")
+            self.expiration.setToolTip(plain_tooltip(f"As SmartRecruiters has it: {expiry}"))
+        self._kept_expiry = (date, expiry)
+        self.expires.setChecked(True)
+        self.expiration.setEnabled(True)
+        self.expiration.setDate(date)
+
+    def _expiry(self) -> str:
+        date = self.expiration.date()
+        kept = self._kept_expiry
+        if kept is not None and date == kept[0]:
+            return kept[1]
+        return date.toString(Qt.DateFormat.ISODate)
+
     # -- reading the form -------------------------------------------------------------------
 
     def data(self) -> dict[str, Any]:
@@ -384,10 +412,10 @@ class OfferForm(ValidatedForm[OfferDraft]):
         availability: dict[str, Any] = {
             **((original.model_extra or {}) if original is not None else {}),
             "companies": self.companies.currentData(),
-            "specialOffer": self.special_offer.isChecked(),
+            "specialOffer": self._special_offer(original),
         }
         if self.expires.isChecked():
-            availability["expirationDate"] = self.expiration.date().toString(Qt.DateFormat.ISODate)
+            availability["expirationDate"] = self._expiry()
         for key, edit in (("industries", self.industries), ("locations", self.locations)):
             values = split_lines(edit.toPlainText())
             if values:
@@ -415,6 +443,18 @@ class OfferForm(ValidatedForm[OfferDraft]):
         if self.target_market.text().strip():
             data["targetMarket"] = self.target_market.text().strip()
         return data
+
+    def _special_offer(self, original: Availability | None) -> bool | str | None:
+        """The flag as ticked; another client's spelling of it ("yes", "TRUE") sent back as
+        it was while the box is left as it showed it."""
+        ticked = self.special_offer.isChecked()
+        if (
+            original is not None
+            and original.special_offer is not None
+            and ticked == original.is_special_offer
+        ):
+            return original.special_offer
+        return ticked
 
     def _cost_kind(self) -> CostKind | None:
         # Qt hands a str-based enum back as a plain str: rebuild the enum.
