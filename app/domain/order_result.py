@@ -27,10 +27,26 @@ class ResultOnFile:
     found_elsewhere: bool = False
 
 
+#: The most of a result's title or score a line shows: a result made by another tool may
+#: hold a title of a megabyte, and laying it out held the window for a second and a half,
+#: again at each resize.
+RESULT_PART_SHOWN = 120
+
+
+def result_part(text: str) -> str:
+    """A result's title or score on one line, cut to ``RESULT_PART_SHOWN`` with "…"."""
+    text = " ".join(text[: RESULT_PART_SHOWN * 4].split())
+    if len(text) <= RESULT_PART_SHOWN:
+        return text
+    return text[: RESULT_PART_SHOWN - 1].rstrip() + "…"
+
+
 def describe_result(result: AssessmentResult) -> str:
     """ "“Berke Job Fit” — 73/100, passed (a document, created 2026-10-03)"."""
-    title = f"“{result.title}”" if result.title else f"A {result.result_type.label} result"
-    facts = [result.score or ""]
+    title = (
+        f"“{result_part(result.title)}”" if result.title else f"A {result.result_type.label} result"
+    )
+    facts = [result_part(result.score or "")]
     if result.passed is not None:
         facts.append("passed" if result.passed else "not passed")
     text = title + (f" — {', '.join(f for f in facts if f)}" if any(facts) else "")

@@ -33,6 +33,7 @@ from app.domain.journal import (
 )
 from app.domain.journal_terms import StepState
 from app.domain.journal_v1 import outcome_from_v1, step_from_v1
+from app.domain.order_result import result_part
 from app.domain.smartrecruiters import AssessmentResult
 from app.domain.snapshot import SnapshotStep
 from app.views.text import one_line
@@ -77,11 +78,13 @@ def activity_line(entry: JournalEntry | SnapshotStep, limit: int | None = SHORT)
 def _result_words(result: AssessmentResult | None) -> str:
     if result is None:
         return ""
-    facts = [result.score or ""]
+    facts = [result_part(result.score or "")]
     if result.passed is not None:
         facts.append("passed" if result.passed else "not passed")
     shown = ", ".join(f for f in facts if f)
-    title = f"“{result.title}”" if result.title else f"a {result.result_type.label} result"
+    title = (
+        f"“{result_part(result.title)}”" if result.title else f"a {result.result_type.label} result"
+    )
     return f"{title} ({shown})" if shown else title
 
 

@@ -30,6 +30,7 @@ from app.domain.journal import (
     UploadStep,
 )
 from app.domain.journal_terms import LinkedAssessment, StepState
+from app.domain.order_result import RESULT_PART_SHOWN, describe_result
 from app.domain.profile_problems import profile_problem
 from app.domain.smartrecruiters import AcceptRequest, AssessmentResult, RejectRequest, ResultType
 from app.domain.snapshot import SnapshotStep
@@ -253,3 +254,23 @@ def test_a_text_too_long_for_smartrecruiters_says_by_how_much() -> None:
         "At most 2,000 characters: this has 10,828 (8,828 too many). Shorten it; nothing is cut."
     )
     assert message_count("  hello  ") == "5 / 2,000"
+
+
+def test_a_result_title_of_a_megabyte_is_cut_wherever_it_is_said() -> None:
+    """Before: a result made by another tool with a title of a megabyte was laid out whole on
+    the order's result panel, holding the window for a second and a half at each resize."""
+    huge = AssessmentResult(
+        result_type=ResultType.DOCUMENT,
+        result="t.pdf",
+        title="lorem ipsum\n" * 80_000,
+        score="9" * 50_000,
+        passed=True,
+    )
+    panel = describe_result(huge)
+    assert panel.startswith("“lorem ipsum lorem ipsum")
+    assert "…” — 999" in panel
+    assert panel.endswith("…, passed (a document)")
+    assert len(panel) < 2 * RESULT_PART_SHOWN + 40
+    line = activity_line(entry(CompleteStep(result=huge)), None)
+    assert line.startswith("Completed with the result “lorem ipsum")
+    assert len(line) < 2 * RESULT_PART_SHOWN + 40
