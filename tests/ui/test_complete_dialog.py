@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
-from app.domain.smartrecruiters import AssessmentOrder, ResultType
+from app.domain.smartrecruiters import AssessmentOrder, ContactPerson, ResultType
 from app.domain.sr_limits import MESSAGE_MAX
 from app.ui.orders.complete_dialog import CompleteDialog
 from tests.ui.conftest import show_exposed
@@ -101,6 +101,28 @@ def test_result_types_say_url_and_video_url(qtbot: QtBot) -> None:
     assert form.submit_button.isEnabled()
 
 
+def test_the_documents_name_is_filled_in_for_it_and_only_for_it(qtbot: QtBot) -> None:
+    """Before: back on Document after clearing a URL, the field stayed empty ("Required."):
+    Qt hands the type back as text, and the check compared it with the enum by identity.
+    And "result.pdf" stayed in the field for a URL, to be deleted by hand."""
+    form = dialog(qtbot)
+    assert form.result_edit.text() == "result.pdf"
+    form.result_type.setCurrentIndex(form.result_type.findData(ResultType.URL))
+    assert form.result_edit.text() == ""
+    form.result_edit.setText("https://example.com/report")
+    form.result_type.setCurrentIndex(form.result_type.findData(ResultType.VIDEO_URL))
+    assert form.result_edit.text() == "https://example.com/report"  # typed: kept
+    form.result_edit.clear()
+    form.result_type.setCurrentIndex(form.result_type.findData(ResultType.DOCUMENT))
+    assert form.result_edit.text() == "result.pdf"
+    assert not line(form, "result").isVisible()
+    assert form.submit_button.isEnabled()
+    # SmartRecruiters ignores a generated URL's value, but needs one.
+    form.result_type.setCurrentIndex(form.result_type.findData(ResultType.GENERATED_URL))
+    assert form.result_edit.text() == "generated"
+    assert form.submit_button.isEnabled()
+
+
 def test_a_long_message_is_refused_at_its_field_and_a_valid_result_is_handed_on(
     qtbot: QtBot,
 ) -> None:
@@ -124,6 +146,30 @@ def test_a_long_message_is_refused_at_its_field_and_a_valid_result_is_handed_on(
         "87/100",
     )
     assert form.message_text() == "Done."
+
+
+def test_the_profiles_author_is_sent_whole_and_another_name_without_their_address(
+    qtbot: QtBot,
+) -> None:
+    """Before: a name typed over the profile's author kept the author's email and phone, so
+    the recruiter saw one person's name beside another's address; and the author's own name
+    was split again at its first space ("Mehmet" and "Ali Yılmaz")."""
+    author = ContactPerson(
+        first_name="Mehmet Ali", last_name="Yılmaz", email="mehmet@berke.example", phone="+90 1"
+    )
+    form = CompleteDialog(ORDER, author=author)
+    qtbot.addWidget(form)
+    show_exposed(qtbot, form)
+    assert form.author_name.text() == "Mehmet Ali Yılmaz"
+    with qtbot.waitSignal(form.submitted):
+        form.submit_button.click()
+    assert form.result_value().author == author
+    form.set_busy(False)
+
+    form.author_name.setText("Zeynep Kaya")
+    with qtbot.waitSignal(form.submitted):
+        form.submit_button.click()
+    assert form.result_value().author == ContactPerson(first_name="Zeynep", last_name="Kaya")
 
 
 def test_the_dialog_names_the_candidate_and_job_in_its_body(qtbot: QtBot) -> None:

@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 from app.domain.berke import CreateAssessmentResponse
 from app.domain.invitation import InvitationText
 from app.domain.journal_terms import LinkedAssessment
-from app.domain.smartrecruiters import AssessmentOrder
+from app.domain.smartrecruiters import AssessmentOrder, ResultType
 from app.ui.common.discard_guard import DiscardGuard
 from app.ui.offers.offer_form import OfferForm
 from app.ui.orders.batch_dialog import BatchDialog
@@ -259,13 +259,28 @@ MNEMONIC = re.compile(r"(?<!&)&([^&\s])")
 def test_no_alt_letter_is_used_twice_in_a_dialog(qtbot: QtBot, make: Callable[[], QDialog]) -> None:
     """ "Berke &user" and "Redirect &URL": the first Alt+U went to one, the second to the
     other."""
-    dialog = shown(qtbot, make())
+    assert not _clashes(shown(qtbot, make()))
+
+
+def _clashes(dialog: QDialog) -> dict[str, list[str]]:
     used: dict[str, list[str]] = {}
     for widget in dialog.findChildren(QWidget):
         if isinstance(widget, QLabel | QAbstractButton) and widget.isVisibleTo(dialog):
             for letter in MNEMONIC.findall(widget.text()):
                 used.setdefault(letter.casefold(), []).append(widget.text())
-    assert not {letter: texts for letter, texts in used.items() if len(texts) > 1}
+    return {letter: texts for letter, texts in used.items() if len(texts) > 1}
+
+
+@pytest.mark.parametrize("kind", list(ResultType), ids=lambda kind: kind.value)
+def test_no_alt_letter_is_used_twice_whatever_the_result_type(
+    qtbot: QtBot, kind: ResultType
+) -> None:
+    """The result's field is named by its type: "&Stream" (video stream) took the Alt+S of
+    "&Score"."""
+    dialog = shown(qtbot, CompleteDialog(order()))
+    assert isinstance(dialog, CompleteDialog)
+    dialog.result_type.setCurrentIndex(dialog.result_type.findData(kind))
+    assert not _clashes(dialog)
 
 
 def test_jobs_arriving_are_no_typing(qtbot: QtBot, running_loop: asyncio.AbstractEventLoop) -> None:

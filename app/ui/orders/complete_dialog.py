@@ -44,7 +44,7 @@ RESULT_MEANING = {
         "The address of the video; SmartRecruiters shows it in a 500-pixel-high frame.",
         "https://",
     ),
-    ResultType.VIDEO_STREAM: ("&Stream", "The id or address of the video stream.", ""),
+    ResultType.VIDEO_STREAM: ("St&ream", "The id or address of the video stream.", ""),
     ResultType.GENERATED_URL: (
         "&Value",
         "SmartRecruiters generates the link; this value is ignored but must not be empty.",
@@ -52,6 +52,8 @@ RESULT_MEANING = {
     ),
 }
 
+#: The value filled in for a type whose value SmartRecruiters ignores (but needs).
+FILLED_IN = {ResultType.DOCUMENT: "result.pdf", ResultType.GENERATED_URL: "generated"}
 PASSED_CHOICES = [("Not stated", None), ("Passed", True), ("Not passed", False)]
 MESSAGE = "message"  # the documented flow's comment: not a field of the result
 COMPLETE_TEXT = "Complete order"
@@ -107,7 +109,7 @@ class CompleteDialog(ValidatedForm[AssessmentResult]):
         for kind in ResultType:
             self.result_type.addItem(kind.label, kind)
         self.meaning = plain_label(name="resultMeaning")
-        self.result_edit = QLineEdit("result.pdf")
+        self.result_edit = QLineEdit(FILLED_IN[ResultType.DOCUMENT])
         self.result_edit.setObjectName("resultValue")
         self.title = QLineEdit("Berke assessment")
         self.title.setObjectName("resultTitle")
@@ -163,7 +165,8 @@ class CompleteDialog(ValidatedForm[AssessmentResult]):
             self.message.hide()
 
     def _type_changed(self) -> None:
-        kind: ResultType = self.result_type.currentData()
+        # Qt hands a str-based enum back as a plain str: rebuilt, or "is" below never held.
+        kind = ResultType(self.result_type.currentData())
         label, meaning, placeholder = RESULT_MEANING[kind]
         self.meaning.setText(meaning)
         self.result_edit.setPlaceholderText(placeholder)
@@ -172,8 +175,12 @@ class CompleteDialog(ValidatedForm[AssessmentResult]):
             # "URL", "Video URL", "File name": the field says what it holds for this type.
             row.label.setText(label)
             row.focus.setAccessibleName(without_mnemonic(label))
-        if kind is ResultType.DOCUMENT and not self.result_edit.text().strip():
-            self.result_edit.setText("result.pdf")
+        # A value SmartRecruiters ignores but needs (a document's name, a generated URL's
+        # placeholder) is filled in for its type, and taken away for the others (an address
+        # or a stream is not "result.pdf"): what was typed stays.
+        typed = self.result_edit.text().strip()
+        if not typed or typed in FILLED_IN.values():
+            self.result_edit.setText(FILLED_IN.get(kind, ""))
 
     # -- the value ---------------------------------------------------------------------------
 
@@ -181,9 +188,13 @@ class CompleteDialog(ValidatedForm[AssessmentResult]):
         name = self.author_name.text().strip()
         if not name:
             return None
+        base = self._author
+        if base is not None and " ".join(name.split()) == " ".join(base.full_name.split()):
+            return base
+        # Another person typed: the profile author's email and phone are not theirs (the
+        # recruiter saw one person's name beside another's address).
         first, _, last = name.partition(" ")
-        base = self._author or ContactPerson()
-        return base.model_copy(update={"first_name": first, "last_name": last or None})
+        return ContactPerson(first_name=first, last_name=last.strip() or None)
 
     def _check(self) -> tuple[AssessmentResult | None, dict[str, str]]:
         errors: dict[str, str] = {}
