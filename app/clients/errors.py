@@ -203,3 +203,12 @@ class TlsError(NetworkError):
         "The secure (TLS) connection failed: the certificate is not trusted or the address "
         "does not speak https."
     )
+
+
+def service_wide(exc: ApiError) -> bool:
+    """A failure of the whole service (unreachable, the key refused, a wait asked for, its
+    own trouble), not of one item's answer: a round of calls about many items ends on it,
+    and goes on past any other (the next item's answer may be fine)."""
+    if isinstance(exc, UnexpectedResponseError):
+        return False  # this answer could not be read: the next may be
+    return isinstance(exc, NetworkError | AuthError | ThrottledError | ServerError)

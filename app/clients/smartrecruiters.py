@@ -9,11 +9,12 @@ else (a proxy's HTML page, ``{"hello": "world"}``) is an :class:`UnexpectedRespo
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
@@ -109,7 +110,16 @@ class OrderPage:
     it where it chooses (``parse_listed_order``)."""
 
     total_found: int | None  # None: the page gave no count (see ``app.domain.listing_walk``)
-    items: list[dict[str, Any]]
+    items: list[dict[str, Any]]  # the page's objects with a string id, in its order
+    #: The page's other items (no id, an id that is not text, not an object), by their text:
+    #: a line each, left out and said as an order that does not parse is. Refusing the page
+    #: for one of them stopped every sync and poll for as long as SmartRecruiters listed it.
+    unkeyed: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        """Items on the page, read or not: what moves the listing's offset."""
+        return len(self.items) + len(self.unkeyed)
 
 
 def read_order_page(body: bytes) -> OrderPage:
@@ -124,20 +134,37 @@ def read_order_page(body: bytes) -> OrderPage:
         raise UnexpectedResponseError(
             Service.SMARTRECRUITERS, service_message="the answer was not a page of items"
         )
-    items = data["content"]
     # Only what keys an item is checked here; an id that is blank, has white space around it
     # or is over ``ORDER_ID_MAX`` characters is refused when the item is parsed
     # (``parse_listed_order``): that order is left out and said, and the rest of its page read.
-    if not all(isinstance(i, dict) and isinstance(i.get("id"), str) for i in items):
-        raise UnexpectedResponseError(
-            Service.SMARTRECRUITERS, service_message="an order of the page had no id"
-        )
+    items: list[dict[str, Any]] = []
+    unkeyed: dict[str, str] = {}
+    for item in data["content"]:
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            items.append(item)
+        else:
+            # Told apart by their text, as nothing else tells them apart (a repeat is one).
+            unkeyed[json.dumps(item, sort_keys=True, ensure_ascii=False)] = _unkeyed_line(item)
     total = data.get("totalFound")
     if total is not None and (not isinstance(total, int) or isinstance(total, bool) or total < 0):
         raise UnexpectedResponseError(
             Service.SMARTRECRUITERS, service_message="the page's totalFound was not a count"
         )
-    return OrderPage(total_found=total, items=items)
+    return OrderPage(total_found=total, items=items, unkeyed=unkeyed)
+
+
+#: The most of an unreadable id a line quotes (as ``app.store.order_cache.ID_SHOWN``).
+_ID_SHOWN = 40
+
+
+def _unkeyed_line(item: object) -> str:
+    if not isinstance(item, dict):
+        return "an item that is not an order"
+    if "id" not in item or item["id"] is None:
+        return "an order without an id"
+    shown = json.dumps(item["id"], ensure_ascii=False)
+    shown = shown if len(shown) <= _ID_SHOWN else f"{shown[:_ID_SHOWN]}…"
+    return f"an order whose id is not text ({shown})"
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,7 @@ class MainWindow(QMainWindow):
     """Menus, status bar and the rooms. ``orders`` is the Orders room, ``offers`` the Offers."""
 
     sync_finished = Signal(bool)  # True when the sync succeeded
-    new_orders_arrived = Signal(list)  # ids of orders seen for the first time by a poll
+    new_orders_arrived = Signal(list)  # ids of orders seen for the first time by a sync
     closed = Signal()
     settings_requested = Signal()  # File > Settings…; the session host opens the dialog
 
@@ -88,6 +88,7 @@ class MainWindow(QMainWindow):
         self.orders = OrdersRoom(self.messages)
         self._offers: OffersView | None = None
         self._syncing = False  # the orders' sync is under way
+        self._arrived_text = ""  # the new orders the sync under way said, for its end
         self._offer_catalog: OfferCatalog | None = None  # given to the room when it is built
         self._offers_page = QWidget()  # the Offers room's place until it is first needed
         self.rooms = QTabWidget()
@@ -397,10 +398,14 @@ class MainWindow(QMainWindow):
         self._syncing = False
         self._update_refresh()
         self.orders.set_loading(False, outcome.error, left_out=outcome.left_out, poll=outcome.poll)
+        # Said just before the sync ended: kept in what replaces it on the status bar.
+        arrived, self._arrived_text = self._arrived_text, ""
         if not outcome.ok:
-            self.statusBar().showMessage(f"Sync failed: {outcome.error}", 10000)
+            also = f" ({arrived} before it failed)" if arrived else ""
+            self.statusBar().showMessage(f"Sync failed: {outcome.error}{also}", 10000)
         elif not outcome.poll:
-            some = " (some left out: see above the orders)" if outcome.left_out else ""
+            some = f"; {arrived}" if arrived else ""
+            some += " (some left out: see above the orders)" if outcome.left_out else ""
             gone = len(outcome.gone_ids)
             if gone:  # the rows keep their flag; this says it happened
                 some += (
@@ -415,6 +420,7 @@ class MainWindow(QMainWindow):
     def _orders_arrived(self, order_ids: list[str]) -> None:
         count = len(order_ids)
         text = f"{count} new assessment order{'s' if count != 1 else ''} arrived"
+        self._arrived_text = text
         self.statusBar().showMessage(text, 15000)
         self._notify(text)
         self.new_orders_arrived.emit(order_ids)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
@@ -76,7 +77,7 @@ from app.workflows.delivery import DeliveryPlan, deliver, plan_delivery
 from app.workflows.desk import COMPLETING, Desk, action_key, upload_turn_key
 from app.workflows.heap import settle_heap
 from app.workflows.held_deliveries import HeldDeliveries
-from app.workflows.order_sync import fetch_changes, left_out_text
+from app.workflows.order_sync import PageTaken, fetch_changes, left_out_text
 from app.workflows.outbox import ResumeReport, is_permanent, resume_pending, retry_step
 from app.workflows.refusals import (
     EXPECTED_ERRORS,
@@ -129,7 +130,9 @@ class BoardListener:
         """These orders (or their local state) changed; new orders are among them."""
 
     def orders_arrived(self, order_ids: list[str]) -> None:
-        """A poll found orders never seen before (already reported by ``orders_changed``)."""
+        """A sync or poll found orders never seen before (already reported by
+        ``orders_changed``); not the first that worked (what arrived while the desk was
+        closed)."""
 
     def sync_started(self, *, poll: bool) -> None: ...
 
@@ -205,6 +208,16 @@ def _lasting(exc: Exception) -> bool:
     return isinstance(exc, NothingToDeliverError) or is_permanent(exc)
 
 
+def _not_kept(exc: sqlite3.Error | OSError) -> str:
+    """A sync's failure to keep what it read, in words (a full disk, a folder made
+    read-only, another program holding the data file)."""
+    why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return (
+        f"The orders read could not be kept on this computer (“{why}”). Free some space on "
+        "the disk, or check that the data folder may be written; the next sync tries again."
+    )
+
+
 class OrderBoard:
     """Orders, their local state, and the actions on them. See the module docstring."""
 
@@ -229,6 +242,7 @@ class OrderBoard:
         self._jobs: list[BerkeJob] | None = None
         self._held = HeldDeliveries()  # automatic deliveries refused until Berke says more
         self._sync_lock = asyncio.Lock()
+        self._synced_once = False  # a sync worked: the new orders of the next are said
         self._uploads: dict[int, asyncio.Task[None]] = {}
         # Files sent at once. Each holds one of SmartRecruiters' 8 concurrent calls for all of
         # its transfer: ten reports dropped together held them all, and sync, accept and
@@ -475,35 +489,58 @@ class OrderBoard:
         """
         async with self._sync_lock:
             self.listener.sync_started(poll=poll)
+            arrived: list[str] = []  # new orders, page by page: a sync failing later keeps them
+
+            def take_listed(new: list[AssessmentOrder], changed: list[AssessmentOrder]) -> None:
+                # New to the desk and waiting for it: a full sync's first sight of an order
+                # completed or rejected elsewhere is no order arriving.
+                arrived.extend(order.id for order in new if order.status is OrderStatus.NEW)
+                self._take_listed(new, changed)
+
             try:
-                self._refuse_if_closing()
-                # Compared with the cache (and parsed only where different) off this thread;
-                # each page's changes shown as it comes.
-                found = await fetch_changes(self._desk, poll=poll, on_page=self._take_listed)
+                outcome = await self._sync_once(poll, take_listed)
             except (ApiError, ActionNotAllowedError) as exc:
                 log.warning("Sync failed: %r", exc)
                 outcome = SyncOutcome(poll, ok=False, error=str(exc))
-            else:
-                new_ids = tuple(order.id for order in found.new)
-                outcome = SyncOutcome(
-                    poll,
-                    ok=True,
-                    fetched=found.listed,
-                    new_ids=new_ids,
-                    changed_ids=tuple(order.id for order in found.changed),
-                    left_out=left_out_text(found),
-                    gone_ids=tuple(found.gone),
-                )
-                # Their state moved: found gone, listed again, or sent again while held as gone.
-                sent_again = [i for i in (*new_ids, *outcome.changed_ids) if self._gone_since(i)]
-                await self.refresh([*found.gone, *found.back, *sent_again])
-                if new_ids and poll:
-                    self.listener.orders_arrived(list(new_ids))
-                if new_ids or found.changed:
-                    settle_heap()  # what was just read lives on: out of full collections
+            except (sqlite3.Error, OSError) as exc:
+                # Ended here, and said: raised on, the window stayed on "Syncing…" for good.
+                log.exception("The orders read could not be kept")
+                outcome = SyncOutcome(poll, ok=False, error=_not_kept(exc))
+            except Exception as exc:
+                log.exception("Sync failed")
+                failure = unexpected_failure(exc, "the next sync tries again")
+                outcome = SyncOutcome(poll, ok=False, error=failure)
+            # Any sync's new orders are said, but those before the first that worked (what
+            # arrived while the desk was closed). Said by polls alone, those a re-sync or F5
+            # found first, or a poll's first pages before it failed, never were.
+            if arrived and self._synced_once:
+                self.listener.orders_arrived(arrived)
+            self._synced_once = self._synced_once or outcome.ok
             self.last_sync = outcome
             self.listener.sync_finished(outcome)
             return outcome
+
+    async def _sync_once(self, poll: bool, take_listed: PageTaken) -> SyncOutcome:
+        self._refuse_if_closing()
+        # Compared with the cache (and parsed only where different) off this thread; each
+        # page's changes shown as it comes.
+        found = await fetch_changes(self._desk, poll=poll, on_page=take_listed)
+        new_ids = tuple(order.id for order in found.new)
+        outcome = SyncOutcome(
+            poll,
+            ok=True,
+            fetched=found.listed,
+            new_ids=new_ids,
+            changed_ids=tuple(order.id for order in found.changed),
+            left_out=left_out_text(found),
+            gone_ids=tuple(found.gone),
+        )
+        # Their state moved: found gone, listed again, or sent again while held as gone.
+        sent_again = [i for i in (*new_ids, *outcome.changed_ids) if self._gone_since(i)]
+        await self.refresh([*found.gone, *found.back, *sent_again])
+        if new_ids or found.changed:
+            settle_heap()  # what was just read lives on: out of full collections
+        return outcome
 
     def _take_listed(self, new: list[AssessmentOrder], changed: list[AssessmentOrder]) -> None:
         """One page's new and changed orders (already in the cache), and never over a newer

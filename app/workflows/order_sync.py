@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from app.clients.errors import ApiError, NotFoundError
+from app.clients.errors import ApiError, NotFoundError, service_wide
 from app.domain.listing_walk import ListingWalk
 from app.domain.order_freshness import listed_moment
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
@@ -101,8 +101,9 @@ async def fetch_changes(
         found.changed += merged.changed
         found.kept_ids += merged.kept_ids
         found.unchanged += merged.unchanged
-        found.unreadable += merged.unreadable
-        unreadable_unheld += merged.unreadable_unheld
+        found.unreadable += merged.unreadable + page.unkeyed
+        # Never held (no id to hold them by), and counted by the service.
+        unreadable_unheld += merged.unreadable_unheld + len(page.unkeyed)
         if not walk.take(page.items, page.fresh, page.total_found):
             found.complete = walk.cut_short is None
             break
@@ -147,9 +148,12 @@ async def _ask_about_unlisted(
             continue
         except ApiError as exc:
             log.info("Could not ask SmartRecruiters about unlisted order %s: %r", order_id, exc)
-            if exc.is_transient:
-                break
-            asked.append(order_id)  # to the back of the queue: one refusal stops no other
+            # To the back of the queue whatever the failure: asked first again, an answer
+            # that cannot be read (an erased candidate) kept every order behind it unasked,
+            # and an order erased there shown as NEW for ever.
+            asked.append(order_id)
+            if service_wide(exc):
+                break  # the next would fail the same way
             continue
         asked.append(order_id)
         merged = await asyncio.to_thread(desk.orders.merge, [order])
@@ -198,9 +202,11 @@ def _said(parse: ParseOrder) -> ParseOrder:
 @dataclass(frozen=True)
 class _PageTaken:
     total_found: int | None
-    items: int  # on the page
+    items: int  # on the page, read or not
     fresh: int  # not seen on an earlier page of this listing
     merged: ListingMerge
+    #: Items left out for want of an id and not met on an earlier page, a line each.
+    unkeyed: list[str]
 
 
 class _Listing:
@@ -220,6 +226,7 @@ class _Listing:
         self._parse = parse
         self._count_new = count_new
         self.seen: set[str] = set()
+        self._unkeyed: set[str] = set()  # the texts of the items without an id, read so far
         self._order = _NewestFirst()
 
     @property
@@ -234,7 +241,11 @@ class _Listing:
         self.seen.update(item["id"] for item in fresh)
         self._order.follow(fresh)
         merged = self._desk.orders.merge_listing(fresh, self._parse, count_new=self._count_new)
-        return _PageTaken(page.total_found, len(page.items), len(fresh), merged)
+        # Told apart by their text: counted as fresh, one on a page served again and again
+        # kept the walk from ever seeing the repeat (10,000 pages instead of 4).
+        unkeyed = [line for text, line in page.unkeyed.items() if text not in self._unkeyed]
+        self._unkeyed.update(page.unkeyed)
+        return _PageTaken(page.total_found, page.size, len(fresh), merged, unkeyed)
 
 
 class _NewestFirst:

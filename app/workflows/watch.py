@@ -18,14 +18,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from app.clients.errors import (
-    ApiError,
-    AuthError,
-    NetworkError,
-    ServerError,
-    ThrottledError,
-    UnexpectedResponseError,
-)
+from app.clients.errors import ApiError, service_wide
 from app.domain.berke_progress import BerkeProgress
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.store.berke_watch import WATERMARK_KEY, Watched
@@ -91,7 +84,7 @@ async def watch_berke(
         # The window stays for the next round; the statuses below still catch what they can
         # (unless the whole service failed: then each would fail too, and slowly).
         report.problem = exc
-        if _service_wide(exc):
+        if service_wide(exc):
             return report
     else:
         # Only once every page was read: a failure leaves the window to the next round.
@@ -114,7 +107,7 @@ async def watch_berke(
                 )
         except ApiError as exc:
             report.problem = report.problem or exc
-            if _service_wide(exc):
+            if service_wide(exc):
                 break  # the next would fail the same way
             # This one's answer: the others are still asked, and it goes to the back of the
             # queue (not asked first every round, taking the others' turns).
@@ -135,14 +128,6 @@ async def watch_berke(
             changed.append(watch.source_candidate_id)
     report.changed_orders = set(await asyncio.to_thread(store.orders_of, changed))
     return report
-
-
-def _service_wide(exc: ApiError) -> bool:
-    """A failure of the whole service (unreachable, the key refused, a wait asked for, its
-    own trouble), not of one assessment's answer."""
-    if isinstance(exc, UnexpectedResponseError):
-        return False  # this answer could not be read: the next may be
-    return isinstance(exc, NetworkError | AuthError | ThrottledError | ServerError)
 
 
 def _due(watch: Watched, now: datetime, recheck_after: timedelta) -> bool:
@@ -174,7 +159,7 @@ async def watch_comments(
         try:
             comments = await desk.session.sr.list_comments(order.id)
         except ApiError as exc:
-            if _service_wide(exc):  # the rest would fail too: what was found so far is kept
+            if service_wide(exc):  # the rest would fail too: what was found so far is kept
                 log.info("Reading new comments did not finish: %s", exc)
                 break
             # This order's answer only (gone, refused, unreadable): last in the queue, and

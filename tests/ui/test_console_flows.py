@@ -957,6 +957,19 @@ def test_polling_announces_new_orders(window: MainWindow, qtbot: QtBot) -> None:
     assert "arrived" in window.statusBar().currentMessage()
 
 
+def test_a_full_sync_announces_new_orders_and_keeps_saying_so_when_it_ends(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """Before: an order F5 (or the 15-minute re-sync) found first was never announced (the
+    next poll knew it); said now, and kept in the "Synced" line that ends the sync."""
+    made = finish(qtbot, desk_of(window).session.sr.create_test_order(new_order_body(first="Ida")))
+    with qtbot.waitSignal(window.new_orders_arrived) as blocker:
+        window.request_sync()
+    assert blocker.args == [[made.id]]
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Synced"), timeout=5000)
+    assert "; 1 new assessment order arrived" in window.statusBar().currentMessage()
+
+
 def test_new_orders_from_a_poll_do_not_move_the_rows_in_view(
     window: MainWindow, qtbot: QtBot
 ) -> None:

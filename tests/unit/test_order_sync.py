@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,10 +15,11 @@ import httpx
 import pytest
 
 from app.clients.berke import BerkeClient
-from app.clients.smartrecruiters import SmartRecruitersClient
+from app.clients.smartrecruiters import SmartRecruitersClient, read_order_page
 from app.domain.listing_walk import STALE_PAGES_AT_MOST
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.store.database import Database
+from app.workflows.board import BoardListener, OrderBoard, SyncOutcome
 from app.workflows.desk import Desk
 from app.workflows.order_sync import fetch_changes, left_out_text
 from app.workflows.session import Session
@@ -197,12 +199,16 @@ def test_a_burst_of_new_orders_during_a_sync_does_not_end_it_early(
     assert desk.orders.count() == 350
 
 
+@pytest.mark.parametrize("without_an_id", [False, True], ids=["ids", "one-without-an-id"])
 def test_a_service_repeating_one_page_is_left_after_a_few_and_said(
-    desk: Desk, listing: Listing
+    desk: Desk, listing: Listing, without_an_id: bool
 ) -> None:
     """A service that answers page 1 whatever the offset, counting far more orders, is not
-    asked for ever, and the sync says it did not read everything."""
+    asked for ever, and the sync says it did not read everything; an order without an id on
+    that page is said once (counted fresh on each page, it kept the walk going for 10,000)."""
     listing.hidden_total = 10**6
+    if without_an_id:
+        del listing.orders[-1]["id"]
 
     def handle(request: httpx.Request) -> httpx.Response:
         return listing.handle(httpx.Request("GET", request.url.copy_set_param("offset", "0")))
@@ -216,6 +222,7 @@ def test_a_service_repeating_one_page_is_left_after_a_few_and_said(
     said = left_out_text(found)
     assert said is not None
     assert "pages in a row with orders already read" in said
+    assert found.unreadable == (["an order without an id"] if without_an_id else [])
 
 
 def test_a_page_without_total_found_is_not_taken_as_the_whole_listing(
@@ -522,3 +529,162 @@ def test_an_unreadable_order_with_a_long_id_is_said_with_its_id_cut(
     listing.orders[-1]["candidate"] = None
     again = asyncio.run(fetch_changes(desk, poll=False))
     assert [line[:44] for line in again.unreadable] == [f"“{'b' * 40}…”:"]
+
+
+def test_orders_listed_without_a_text_id_are_left_out_and_said_not_the_page(
+    desk: Desk, listing: Listing
+) -> None:
+    """Before: one listed order whose id was a number, null or missing refused its whole page
+    ("an order of the page had no id"): every sync and every poll failed for as long as
+    SmartRecruiters listed it, and no new order reached the desk."""
+    asyncio.run(fetch_changes(desk, poll=False))
+    odd = [Listing.make(700), Listing.make(701), Listing.make(702)]
+    odd[0]["id"] = 700
+    odd[1]["id"] = None
+    del odd[2]["id"]
+    listing.orders += odd
+    fresh = listing.add(703)
+    for poll in (True, False):
+        found = asyncio.run(fetch_changes(desk, poll=poll))
+        assert found.complete or poll  # a poll stops once nothing new is left
+        assert found.unreadable == [
+            "an order without an id",
+            "an order without an id",
+            "an order whose id is not text (700)",
+        ]  # newest first: 702, 701, 700
+        said = left_out_text(found)
+        assert said is not None
+        assert said.startswith("3 orders SmartRecruiters listed could not be read")
+        assert desk.orders.get(fresh["id"]) is not None
+    assert desk.orders.count() == 251
+    # Counted by the service and never held: a poll with nothing new still asks one page.
+    listing.requests = 0
+    polled = asyncio.run(fetch_changes(desk, poll=True))
+    assert polled.new == []
+    assert listing.requests == 1
+
+
+def test_a_page_item_that_is_not_an_order_is_said_and_the_others_read() -> None:
+    body = {
+        "totalFound": 3,
+        "content": [{"id": "o1"}, "an order", {"id": {"nested": "x" * 100}}],
+    }
+    page = read_order_page(json.dumps(body).encode())
+    assert page.items == [{"id": "o1"}]
+    lines = list(page.unkeyed.values())
+    assert lines[0] == "an item that is not an order"
+    assert lines[1].startswith('an order whose id is not text ({"nested": "xxx')
+    assert lines[1].endswith("x…)")
+    assert len(lines[1]) < 80
+    assert page.size == 3
+
+
+@pytest.mark.parametrize(
+    "odd_answer",
+    [
+        httpx.Response(200, content=b'{"id": "o00000", "status": "NEW"}'),  # candidate erased
+        httpx.Response(503, content=b"<html>busy</html>"),
+    ],
+    ids=["unreadable", "server-error"],
+)
+def test_one_unlisted_order_whose_answer_fails_keeps_no_other_from_being_asked(
+    desk: Desk, listing: Listing, odd_answer: httpx.Response
+) -> None:
+    """Before: the answer about one unlisted order that could not be read (or a 5xx for it)
+    ended the round without moving that order back: the next sync asked it first again, the
+    orders behind it were never asked, and one erased in SmartRecruiters stayed NEW here."""
+    asyncio.run(fetch_changes(desk, poll=False))
+    listing.orders = [o for o in listing.orders if o["id"] not in ("o00000", "o00001")]
+    asked: list[str] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if "limit" in request.url.params:
+            return listing.handle(request)
+        order_id = request.url.path.rsplit("/", 1)[1]
+        asked.append(order_id)
+        if order_id == "o00000":
+            return odd_answer
+        return httpx.Response(404, content=b'{"message": "Not found"}')
+
+    serve(desk, handle)
+    for _ in range(2):
+        asyncio.run(fetch_changes(desk, poll=False))
+    assert asked[0] == "o00000"  # the order whose answer failed came first...
+    assert "o00001" in desk.orders.gone()  # ...and the one behind it was asked all the same
+    assert "o00000" not in desk.orders.gone()
+
+
+class _Heard(BoardListener):
+    def __init__(self) -> None:
+        self.arrived: list[list[str]] = []
+        self.started = 0
+        self.finished: list[SyncOutcome] = []
+
+    def orders_arrived(self, order_ids: list[str]) -> None:
+        self.arrived.append(order_ids)
+
+    def sync_started(self, *, poll: bool) -> None:
+        self.started += 1
+
+    def sync_finished(self, report: SyncOutcome) -> None:
+        self.finished.append(report)
+
+
+def test_new_orders_are_said_whichever_sync_finds_them_first(desk: Desk, listing: Listing) -> None:
+    """Before: only a poll that worked said its new orders. One the 15-minute re-sync (or
+    F5) found first was never said (the next poll knew it), nor those of a poll's first
+    page when a later page failed. The first sync's are not said: they arrived while the
+    desk was closed."""
+    heard = _Heard()
+
+    async def body() -> None:
+        board = OrderBoard(desk, listener=heard)
+        await board.sync()
+        assert heard.arrived == []
+        listing.add(900)
+        # New to the desk, but not waiting for it: no order arriving.
+        listing.orders += [Listing.make(898, "COMPLETED"), Listing.make(899, "REJECTED")]
+        await board.sync()  # the re-sync
+        await board.sync(poll=True)  # the next poll knows it
+        assert heard.arrived == [["o00900"]]
+
+        for i in range(901, 1002):  # more than a page (a Monday morning)
+            listing.add(i)
+
+        def later_pages_busy(request: httpx.Request) -> httpx.Response:
+            if int(request.url.params["offset"]) > 0:
+                return httpx.Response(503, content=b"<html>busy</html>")
+            return listing.handle(request)
+
+        serve(desk, later_pages_busy)
+        failed = await board.sync(poll=True)
+        assert not failed.ok
+        assert len(heard.arrived[-1]) == 100  # the first page's, said though the poll failed
+        serve(desk, listing.handle)
+        await board.sync(poll=True)
+        assert heard.arrived[-1] == ["o00901"]  # the oldest, on the second page
+        assert sum(len(ids) for ids in heard.arrived) == 102
+
+    asyncio.run(body())
+
+
+def test_a_sync_that_cannot_keep_what_it_read_ends_and_says_why(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: a store failure (a full disk) escaped the sync after it had started: the window
+    stayed on "Syncing…" with F5 off, and no word of why."""
+    heard = _Heard()
+
+    def disk_full(*args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(desk.orders, "merge_listing", disk_full)
+    outcome = asyncio.run(OrderBoard(desk, listener=heard).sync(poll=True))
+    assert heard.started == 1
+    assert heard.finished == [outcome]
+    assert not outcome.ok
+    assert outcome.error == (
+        "The orders read could not be kept on this computer (“database or disk is full”). "
+        "Free some space on the disk, or check that the data folder may be written; the next "
+        "sync tries again."
+    )
