@@ -285,7 +285,14 @@ class BerkeClient:
         jobs = payload.get("jobs", payload.get("job"))
         if isinstance(jobs, dict) and "job" in jobs:  # <jobs><job .../></jobs>
             jobs = jobs["job"]
-        return [self._parse(BerkeJob, job) for job in as_list(jobs)]
+        readable: list[BerkeJob] = []
+        for job in as_list(jobs):
+            try:
+                readable.append(self._parse(BerkeJob, job))
+            except UnexpectedResponseError as exc:
+                # That job cannot be chosen (no id to send): the others still can.
+                log.warning("A job Berke listed was left out: %s", exc.service_message)
+        return readable
 
     # -- transport ---------------------------------------------------------------------------
 

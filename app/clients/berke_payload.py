@@ -1,8 +1,10 @@
 """Berke answers in JSON or in XML (declared, and really encoded, as UTF-16): one dict either way.
 
 XML is parsed from bytes with defusedxml, so the declaration picks the encoding and entity
-tricks are refused. Attributes and simple child elements both become keys; repeated children
-become lists, so ``GetJobsResponse`` and ``berkeResponse`` read the same way as their JSON form.
+tricks are refused; but a declaration of UTF-16 over 8-bit bytes (what a .NET StringWriter's
+text sent as UTF-8 looks like) is dropped, and the bytes read as UTF-8. Attributes and simple
+child elements both become keys; repeated children become lists, so ``GetJobsResponse`` and
+``berkeResponse`` read the same way as their JSON form.
 Both forms are refused when they nest deeper than any Berke answer does: the conversion below
 recurses, and a deep document must be an error, not a ``RecursionError``.
 """
@@ -10,6 +12,7 @@ recurses, and a deep document must be an error, not a ``RecursionError``.
 from __future__ import annotations
 
 import codecs
+import re
 from typing import Any
 from xml.etree.ElementTree import Element, TreeBuilder
 
@@ -54,7 +57,22 @@ class _ShallowTreeBuilder(TreeBuilder):
         return super().end(tag)
 
 
+# The XML declaration of a document whose bytes read as ASCII (UTF-16's would not: every
+# other byte is a zero), when it says UTF-16. The whole declaration, to be dropped.
+_UTF16_DECLARED_OVER_BYTES = re.compile(
+    rb"\A(?:\xef\xbb\xbf)?[ \t\r\n]*<\?xml[^>]{0,200}?encoding[ \t\r\n]*=[ \t\r\n]*"
+    rb"[\"']utf-?16[^\"'>]{0,20}[\"'][^>]{0,200}?\?>",
+    re.IGNORECASE,
+)
+
+
 def _parse_xml(content: bytes) -> Element:
+    if not content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Trusted, the declaration had expat refuse the document ("encoding specified in XML
+        # declaration is incorrect"): a created assessment read as "not Berke's answer".
+        declared = _UTF16_DECLARED_OVER_BYTES.match(content)
+        if declared is not None:
+            content = content[declared.end() :]
     parser = DefusedXMLParser(target=_ShallowTreeBuilder(MAX_NESTING))
     parser.feed(content)
     root: Element = parser.close()

@@ -144,7 +144,7 @@ def assessment_url_problems(
         problems.append(
             UrlProblem("There is no invitation code to compare the URL with.", Weight.CONFIRM)
         )
-    elif not _ends_with_code(text, code):
+    elif not ends_with_code(text, code):
         problems.append(
             UrlProblem(
                 f"The assessment URL does not end with the invitation code {_shown(code)}: "
@@ -200,9 +200,17 @@ def _shown(name: str, limit: int = 60) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
-def _ends_with_code(url: str, code: str) -> bool:
-    # Berke's rule is literal ("ends with the invitationCode"); a trailing slash is harmless, but
-    # ".../XABC" must not pass for code "ABC", so the code has to start a path or query segment.
+#: What parts a URL, and so is never in an invitation code (typed by hand at Berke's site).
+_URL_DELIMITERS = ("/", "?", "#", "&", "=", "@")
+
+
+def ends_with_code(url: str, code: str) -> bool:
+    """Whether ``url`` ends with ``code``, whole. Berke's rule is literal ("ends with the
+    invitationCode"); a trailing slash is harmless, but ".../XABC" must not pass for code
+    "ABC", so the code has to start a path or query segment; and a code that holds a part of
+    a URL ("b.example/a/ABC") is not one."""
+    if not code or any(mark in code for mark in _URL_DELIMITERS):
+        return False
     body = url.rstrip("/")
     if not body.endswith(code):
         return False

@@ -25,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from app.domain.assessment_url import ends_with_code
 from app.domain.berke_progress import BerkeProgress, progress_of, unix_time
 from app.domain.berke_text import (
     HTML_MARKUP,
@@ -285,7 +286,7 @@ def assessment_url_problem(url: str, code: str) -> str | None:
         # "https://assess.berke.com@elsewhere.example/…" opens elsewhere.example: never
         # accepted with (the Accept dialog refuses it too), whichever way it is sent.
         return "the assessment URL names a site before an @, and a browser opens the one after it"
-    if not url.rstrip("/").endswith(code):
+    if not ends_with_code(url, code):
         return "the assessment URL does not end with the invitation code"
     return None
 
@@ -361,13 +362,26 @@ class AssessmentStatus(BerkeResponseModel):
 
 
 class BerkeJob(BerkeResponseModel):
-    source_job_id: str = Field(alias=BerkeParam.SOURCE_JOB_ID)
+    # Never blank: a blank id is sent as no job (the company default), not the job shown.
+    source_job_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)] = Field(
+        alias=BerkeParam.SOURCE_JOB_ID
+    )
     name: str = ""
     length: str | None = None
     length_seconds: int | None = Field(default=None, alias="lengthSeconds")
     match_enabled: bool | None = Field(default=None, alias="matchEnabled")
     created_on: str | None = Field(default=None, alias="createdOn")
     updated_on: str | None = Field(default=None, alias="updatedOn")
+
+    @field_validator("length_seconds", "match_enabled", mode="wrap")
+    @classmethod
+    def _unknown_when_odd(cls, value: Any, handler: Any) -> Any:
+        # Only shown: one Berke writes oddly ("n/a") is not known, rather than a reason to
+        # refuse every job of the list (the form then offered only the company default).
+        try:
+            return handler(value)
+        except ValueError:
+            return None
 
 
 # The start of the parameter part: ", name=[". Searched for once, left to right, with

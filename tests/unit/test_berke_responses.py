@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
+import httpx
 import pytest
 from pydantic import ValidationError
 
+from app.clients.berke import BerkeClient
 from app.clients.berke_payload import PayloadError, parse_payload
 from app.domain.berke import (
     BerkeErrorBody,
+    BerkeJob,
     BerkeThrottleBody,
     CreateAssessmentResponse,
     split_response_code,
@@ -148,3 +152,81 @@ def test_getjobs_xml_with_repeated_children() -> None:
     root, payload = parse_payload(xml.encode("utf-16"))
     assert root == "GetJobsResponse"
     assert [j["sourceJobId"] for j in payload["jobs"]["job"]] == ["J1", "J2"]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'<?xml version="1.0" encoding="utf-16"?>\n{body}',
+        b"\xef\xbb\xbf<?xml version='1.0' encoding='UTF-16'?>{body}",
+        b'\n<?xml version="1.0"  encoding = "utf-16LE" standalone="yes"?>{body}',
+    ],
+    ids=["utf-8", "utf-8-with-bom", "spaced"],
+)
+def test_xml_declared_utf16_but_sent_as_utf8_is_read(content: bytes) -> None:
+    """What a .NET StringWriter's text sent as UTF-8 looks like. Before: expat trusted the
+    declaration and refused the bytes, so a created assessment read as "not Berke's
+    answer" and a refusal lost the field it named."""
+    body = (
+        '<berkeResponse status="error" response="Unknown job, sourceJobId=[J-Ü9]" '
+        'responseCode="400" />'
+    )
+    _, payload = parse_payload(content.replace(b"{body}", body.encode()))
+    error = BerkeErrorBody.model_validate(payload)
+    assert (error.message, error.parameter, error.parameter_value) == (
+        "Unknown job",
+        "sourceJobId",
+        "J-Ü9",
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "code"),
+    [
+        ("https://b.example/a/ABC", "C"),
+        ("https://b.example/a/ABC", "b.example/a/ABC"),
+        ("https://b.example/a/XABC", "ABC"),
+    ],
+)
+def test_an_invitation_code_that_is_not_the_urls_whole_last_part_is_refused(
+    url: str, code: str
+) -> None:
+    """Before: a code that merely ended the URL ("C" of ".../ABC") was taken, stored, and shown
+    for typing by hand."""
+    body = {"sourceCandidateId": "s", "invitationCode": code, "assessmentUrl": url}
+    with pytest.raises(ValidationError, match="does not end with the invitation code"):
+        CreateAssessmentResponse.model_validate(body)
+    ok = {"sourceCandidateId": "s", "invitationCode": "ABC", "assessmentUrl": url[:-3] + "ABC"}
+    if not url.endswith("XABC"):
+        CreateAssessmentResponse.model_validate(ok)
+    CreateAssessmentResponse.model_validate(
+        {"sourceCandidateId": "s", "invitationCode": "ABC", "assessmentUrl": "https://b/s?c=ABC"}
+    )
+
+
+def test_an_odd_job_is_read_and_one_without_an_id_left_out() -> None:
+    """Before: one job whose length was "n/a" failed the whole list (the form offered only
+    the company default); one with a blank id was shown, and the default job sent."""
+    xml = (
+        '<GetJobsResponse status="ok" responseCode="200"><jobs>'
+        '<job sourceJobId="J1" name="Analyst" lengthSeconds="n/a" matchEnabled="maybe" />'
+        '<job sourceJobId="  " name="Blank" /><job name="No id" />'
+        '<job sourceJobId="J2" name="Driver" lengthSeconds="1200" matchEnabled="true" />'
+        "</jobs></GetJobsResponse>"
+    )
+    jobs = asyncio.run(_jobs_answered(xml.encode()))
+    assert [(j.source_job_id, j.length_seconds, j.match_enabled) for j in jobs] == [
+        ("J1", None, None),
+        ("J2", 1200, True),
+    ]
+
+
+async def _jobs_answered(content: bytes) -> list[BerkeJob]:
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=content, headers={"X-Response-Code": "200.0"})
+
+    client = BerkeClient("https://berke.test/api", "token", transport=httpx.MockTransport(answer))
+    try:
+        return await client.get_jobs()
+    finally:
+        await client.aclose()
