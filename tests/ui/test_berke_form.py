@@ -626,3 +626,59 @@ def test_an_address_berke_would_refuse_is_refused_in_the_form(open_form: Any) ->
     assert not create_enabled(form)
     form.email_address.setText("mette.kjaer22@mail.example.org")
     assert create_enabled(form)
+
+
+def test_a_complaint_about_a_row_hidden_since_is_dropped_and_create_offered(
+    open_form: Any,
+) -> None:
+    """Before: Berke refused the report list (action 5); the coordinator chose action 1, the
+    list's row and its complaint were hidden, and Create stayed off without a word."""
+    form = open_form()
+    form.action.setCurrentIndex(form.action.findData(5))
+    form.email_report_to_list.setText("hr@example.com")
+    form.submit()
+    form.show_server_error("The report's address list was not accepted.", "emailReportToList")
+    assert error(form, BerkeParam.EMAIL_REPORT_TO_LIST) != ""
+    assert not create_enabled(form)
+    form.action.setCurrentIndex(form.action.findData(1))
+    assert form.errors() == {}
+    assert not label(form, "error_form").isVisible()
+    assert create_enabled(form)
+
+
+def test_the_keyboard_is_back_where_it_was_after_an_answer_naming_no_field(
+    open_form: Any, qtbot: QtBot
+) -> None:
+    """Before: locked while sending, the field lost the keyboard, and an answer naming no
+    field (a throttle, the network) left it nowhere: Tab started again at First name."""
+    form = open_form()
+    form.activateWindow()
+    qtbot.waitUntil(form.isActiveWindow, timeout=5000)
+    form.invitation_message.setFocus()
+    qtbot.waitUntil(form.invitation_message.hasFocus, timeout=5000)
+    qtbot.keyClick(form.invitation_message, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert form.is_busy()
+    form.show_server_error("Berke: too many calls; try again in a minute.", None)
+    assert QApplication.focusWidget() is form.invitation_message
+
+
+def test_no_matching_job_is_said_only_while_no_job_is_chosen(open_form: Any) -> None:
+    """Before: "No Berke job matches" stayed beside the job the coordinator chose."""
+    form = open_form(make_order(job_name="Astronaut"), jobs=False)
+    form.set_jobs(JOBS)
+    assert form.job_status.isVisible()
+    form.job.setCurrentIndex(form.job.findData("J-ENG"))
+    assert not form.job_status.isVisible()
+    form.job.setCurrentIndex(0)  # the company default again
+    assert "Astronaut" in form.job_status.text()
+    assert form.job_status.isVisible()
+
+    matched = open_form()  # a job matched: no line, not even an empty one
+    assert matched.job.currentData() == "J-SALES"
+    assert not matched.job_status.isVisible()
+    none_listed = open_form(jobs=False)
+    none_listed.set_jobs([])
+    assert none_listed.job_status.isVisible()
+    assert none_listed.job_status.text() == (
+        "Berke lists no job for this connection: only the company default job can be chosen."
+    )

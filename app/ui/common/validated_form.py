@@ -21,6 +21,7 @@ from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QFont, QKeySequence, QPalette, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QApplication,
     QComboBox,
     QDateTimeEdit,
     QDialog,
@@ -111,6 +112,7 @@ class ValidatedForm(QDialog, Generic[T]):
         self._server_errors: dict[str, str] = {}
         self._server_form_error = ""
         self._busy = False
+        self._focus_before: QWidget | None = None  # where the keyboard was when sending began
         self._submit_text = submit_text
         self._busy_text = busy_text
         self.setSizeGripEnabled(True)
@@ -333,6 +335,13 @@ class ValidatedForm(QDialog, Generic[T]):
         self._revalidate()
 
     def _revalidate(self) -> None:
+        # A complaint about a row that no longer applies (hidden: its value is not sent) is
+        # over. Kept, it was shown nowhere and kept Create off without a word.
+        self._server_errors = {
+            key: message
+            for key, message in self._server_errors.items()
+            if key not in self._rows or self._row_shown(self._rows[key].host or key)
+        }
         self._value, errors = self._check()
         advice = self._advice(errors)
         shown = {**errors, **self._server_errors}
@@ -401,10 +410,19 @@ class ValidatedForm(QDialog, Generic[T]):
         self._send(value)
 
     def set_busy(self, busy: bool) -> None:
-        """While busy, the button says so, the inputs are locked and closing waits."""
+        """While busy, the button says so, the inputs are locked and closing waits; after,
+        the keyboard is back where it was (locked, the field lost it, and an answer naming
+        no field left it nowhere: Tab started again at the first field)."""
+        if busy and not self._busy:
+            self._focus_before = self.focusWidget()
         self._busy = busy
         self.submit_button.setText(self._busy_text if busy else self._submit_text)
         self._fields.setEnabled(not busy)
+        if not busy:
+            before, self._focus_before = self._focus_before, None
+            focused = QApplication.focusWidget()
+            if before is not None and (focused is None or not self.isAncestorOf(focused)):
+                before.setFocus(Qt.FocusReason.OtherFocusReason)
         self._revalidate()
 
     def is_busy(self) -> bool:

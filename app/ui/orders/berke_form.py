@@ -86,6 +86,7 @@ class BerkeAssessmentForm(ValidatedForm[CreateAssessmentRequest]):
         self._order = order
         self._jobs_ready = False
         self._jobs: dict[str, BerkeJob] = {}
+        self._no_match = ""  # no Berke job matches the order's: said while none is chosen
         self._default_username = (default_username or "").strip() or None
         self.create_button = self.submit_button
 
@@ -288,6 +289,7 @@ class BerkeAssessmentForm(ValidatedForm[CreateAssessmentRequest]):
         self.job.clear()
         self.job.addItem(COMPANY_DEFAULT_JOB, None)
         self._jobs = {job.source_job_id: job for job in jobs}
+        self._no_match = ""
         for job in sorted(jobs, key=lambda j: (j.name or j.source_job_id).casefold()):
             # Length and match score beside the name: a job without match cannot score a fit.
             self.job.addItem(job_label(job), job.source_job_id)
@@ -307,13 +309,18 @@ class BerkeAssessmentForm(ValidatedForm[CreateAssessmentRequest]):
             guard.rebase()
         self.job.setEnabled(True)
         self._jobs_ready = True
-        if matched is None and self._order.job and self._order.job.name:
-            self._set_job_status(
+        if not jobs:
+            # None listed (or none with an id to send): said, as a failure to list them is.
+            self._no_match = (
+                "Berke lists no job for this connection: only the company default job can be "
+                "chosen."
+            )
+        elif matched is None and self._order.job and self._order.job.name:
+            self._no_match = (
                 f"No Berke job matches “{self._order.job.name}”: choose one, "
                 "or keep the company default."
             )
-        else:
-            self._set_job_status("")
+        self._set_job_status("")
         self._edited(BerkeParam.SOURCE_JOB_ID)
 
     def set_jobs_failed(self, message: str) -> None:
@@ -328,10 +335,15 @@ class BerkeAssessmentForm(ValidatedForm[CreateAssessmentRequest]):
             guard.rebase()
         self.job.setEnabled(True)
         self._jobs_ready = True
+        self._no_match = ""
         self._set_job_status(f"{message} Only the company default job can be chosen.")
         self._edited(BerkeParam.SOURCE_JOB_ID)
 
     def _set_job_status(self, text: str) -> None:
+        # "No Berke job matches" only while the company default is chosen: a job chosen
+        # answers it (it stayed, saying no job was chosen beside the job chosen).
+        if not text and self._no_match and self.job.currentData() is None:
+            text = self._no_match
         self.job_status.setText(text)
         self.job_status.setVisible(bool(text))
 
@@ -391,6 +403,8 @@ class BerkeAssessmentForm(ValidatedForm[CreateAssessmentRequest]):
         self.submitted.emit(value)
 
     def _refreshed(self) -> None:
+        if self._no_match:
+            self._set_job_status("")
         self._update_counter()
         self._update_context()
 
