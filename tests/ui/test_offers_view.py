@@ -281,6 +281,16 @@ def new_offer(
     return made
 
 
+def saved_as_stored(
+    view: OffersView, qtbot: QtBot, form: OfferForm, desk: Desk, made: Offer
+) -> Offer:
+    """The form saved, and ``made`` as SmartRecruiters holds it then."""
+    with qtbot.waitSignal(view.loaded):
+        qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert made.id is not None
+    return run(qtbot, desk.session.sr.get_offer(made.id))
+
+
 def test_an_offers_own_words_are_shown_as_written_and_a_long_text_cut(
     view: OffersView, qtbot: QtBot
 ) -> None:
@@ -372,9 +382,7 @@ def test_an_edit_keeps_lists_whose_values_hold_commas_and_what_the_form_does_not
     form = open_form(view, qtbot, view.edit_button)
     assert form.locations.toPlainText() == "Paris, France\nBerlin, Germany"
     form.name.setText("Renamed")
-    with qtbot.waitSignal(view.loaded):
-        qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
-    stored = run(qtbot, live_desk.session.sr.get_offer(made.id))
+    stored = saved_as_stored(view, qtbot, form, live_desk, made)
     assert stored.name == "Renamed"
     assert stored.availability is not None
     assert stored.availability.locations == locations
@@ -1049,9 +1057,7 @@ def test_an_edit_keeps_a_companies_value_and_terms_the_form_has_no_entry_for(
     form = open_form(view, qtbot, view.edit_button)
     assert form.companies.currentText() == "Unchanged: INVITED_AND_MINE"
     form.name.setText("Renamed")
-    with qtbot.waitSignal(view.loaded):
-        qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
-    stored = run(qtbot, live_desk.session.sr.get_offer(made.id))
+    stored = saved_as_stored(view, qtbot, form, live_desk, made)
     assert stored.name == "Renamed"
     assert stored.availability is not None
     assert stored.availability.companies == "INVITED_AND_MINE"
@@ -1080,9 +1086,7 @@ def test_an_edit_keeps_the_expiry_and_flag_as_smartrecruiters_holds_them(
     assert form.expires.isChecked()
     assert form.expiration.text() == shown
     form.name.setText("Renamed")
-    with qtbot.waitSignal(view.loaded):
-        qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
-    stored = run(qtbot, live_desk.session.sr.get_offer(made.id))
+    stored = saved_as_stored(view, qtbot, form, live_desk, made)
     assert stored.name == "Renamed"
     assert stored.availability is not None
     assert stored.availability.expiration_date == held
@@ -1096,17 +1100,13 @@ def test_an_edit_keeps_the_expiry_and_flag_as_smartrecruiters_holds_them(
         assert form.expiration.date() >= QDate.currentDate()
     form.expiration.setDate(QDate(2028, 1, 31))
     form.special_offer.setChecked(True)
-    with qtbot.waitSignal(view.loaded):
-        qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
-    stored = run(qtbot, live_desk.session.sr.get_offer(made.id))
+    stored = saved_as_stored(view, qtbot, form, live_desk, made)
     assert stored.availability is not None
     assert stored.availability.expiration_date == "2028-01-31"
     assert stored.availability.special_offer is True
     form = open_form(view, qtbot, view.edit_button)
     form.expires.setChecked(False)
-    with qtbot.waitSignal(view.loaded):
-        qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
-    stored = run(qtbot, live_desk.session.sr.get_offer(made.id))
+    stored = saved_as_stored(view, qtbot, form, live_desk, made)
     assert stored.availability is not None
     assert stored.availability.expiration_date is None
 
