@@ -107,9 +107,17 @@ def _looks_like_text(head: bytes) -> bool:
     return not _BINARY_CONTROLS.intersection(text)
 
 
+#: What starts an archive or a program: a file that starts so is not a PDF, whatever it holds
+#: (a ZIP storing a PDF, an .exe carrying the words "%PDF-", each named report.pdf).
+_NOT_PDF_STARTS = (b"PK\x03\x04", b"PK\x05\x06", b"MZ", b"\x7fELF", b"\xd0\xcf\x11\xe0")
+
+
 def is_pdf(head: bytes) -> bool:
-    """Whether ``head`` (a file's first bytes) is a PDF's, as Acrobat reads it."""
-    return b"%PDF-" in head[: PDF_HEADER_WITHIN + len(b"%PDF-")]
+    """Whether ``head`` (a file's first bytes) is a PDF's, as Acrobat reads it: its header
+    within the first 1 KB, after any junk (a gateway's lines, a printer job's header) but an
+    archive's or a program's start."""
+    at = head.find(b"%PDF-", 0, PDF_HEADER_WITHIN + len(b"%PDF-"))
+    return at >= 0 and not head[:at].startswith(_NOT_PDF_STARTS)
 
 
 def check_content(file_name: str, head: bytes) -> str | None:

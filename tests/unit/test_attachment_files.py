@@ -66,6 +66,20 @@ def test_a_pdf_header_may_follow_some_junk_as_acrobat_allows() -> None:
 
 
 @pytest.mark.parametrize(
+    "start",
+    [b"PK\x03\x04\x14\x00\x00\x00\x00\x00report.pdf", b"MZ\x90\x00\x03", b"MZ text only "],
+    ids=["zip-storing-a-pdf", "program", "program-without-nul"],
+)
+def test_an_archive_or_a_program_holding_a_pdf_header_is_not_a_pdf(start: bytes) -> None:
+    """Before: "%PDF-" anywhere in the first 1 KB passed, so a ZIP storing a PDF as its first
+    entry, or an .exe carrying the words, named report.pdf, was sent to the recruiter."""
+    problem = check_content("report.pdf", start + b"%PDF-1.7\n" + b"x" * 100)
+    assert (
+        problem == "report.pdf cannot be attached: its content is not PDF, whatever its name says."
+    )
+
+
+@pytest.mark.parametrize(
     "content",
     [
         codecs.BOM_UTF16_LE + "Zoë, notes\r\n".encode("utf-16-le"),
