@@ -223,7 +223,8 @@ def test_cancel_one_upload_then_retry_it(window: MainWindow, qtbot: QtBot, tmp_p
     assert desk.results.unfinished() == []
     desk.session.sr.upload_attachment = real_upload  # type: ignore[method-assign]
     panel.table.selectRow(0)
-    assert panel.retry_button.isEnabled()
+    # On once the Cancel call has ended (``settle``), a moment after the row says so.
+    qtbot.waitUntil(panel.retry_button.isEnabled, timeout=5000)
     assert not panel.cancel_button.isEnabled()
     panel.retry_button.click()
     qtbot.waitUntil(lambda: states(window).get(big.name) == "done")
@@ -878,3 +879,39 @@ def test_a_remembered_percent_is_forgotten_with_its_connection(qtbot: QtBot) -> 
     model.forget_progress()
     model.set_rows([going])
     assert model.index(0, 2).data() == "Uploading"
+
+
+def test_cancel_stays_off_through_progress_until_the_cancel_has_ended(qtbot: QtBot) -> None:
+    """Before: the next chunk's progress, arriving while the Cancel was under way, turned
+    Cancel on again, and a second click was refused in a box ("nothing to cancel")."""
+    from app.ui.orders.attachments_panel import AttachmentRow, AttachmentsPanel
+
+    panel = AttachmentsPanel()
+    qtbot.addWidget(panel)
+    asked: list[int] = []
+    panel.cancel_requested.connect(asked.append)
+    row = AttachmentRow("report.pdf", 30_000_000, UploadState.UPLOADING, 7, percent=10)
+    panel.show_rows([row], "")
+    panel.table.selectRow(0)
+    panel.cancel_button.click()
+    panel.model.set_progress(7, 4_000_000, 30_000_000)  # the next chunk, meanwhile
+    assert not panel.cancel_button.isEnabled()
+    assert not panel.retry_button.isEnabled()
+    panel.cancel_button.click()
+    assert asked == [7]
+
+    # Another file's call under way meanwhile: each file is unlocked by its own call's end.
+    other = AttachmentRow("notes.pdf", 10, UploadState.FAILED, 8)
+    panel.show_rows([row, other], "")
+    retried: list[int] = []
+    panel.retry_requested.connect(retried.append)
+    panel.table.selectRow(1)
+    panel.retry_button.click()
+    panel.settle(7)
+    assert not panel.retry_button.isEnabled()  # 8's Retry still under way
+    panel.table.selectRow(0)
+    assert panel.cancel_button.isEnabled()
+    panel.settle(8)
+    panel.table.selectRow(1)
+    assert panel.retry_button.isEnabled()
+    assert retried == [8]

@@ -207,6 +207,7 @@ class AttachmentsPanel(QGroupBox):
         self.setAcceptDrops(True)
         self.result_label = plain_label("No result yet.", "resultLabel")  # a title, as written
         self._retry_refused: str | None = None  # ``refuse_retry``
+        self._asked: set[int] = set()  # the files a Cancel or Retry is under way for
         self.model = AttachmentTableModel(self)
         self.table = QTableView()
         self.table.setObjectName("attachmentsTable")
@@ -263,12 +264,13 @@ class AttachmentsPanel(QGroupBox):
         if row is not None and row.upload_id is not None:
             # Off until the call has ended (``settle``): a second quick click was refused
             # in a box ("already on its way") after the first had worked.
-            self.cancel_button.setEnabled(False)
-            self.retry_button.setEnabled(False)
+            self._asked.add(row.upload_id)
+            self._update_buttons()
             signal.emit(row.upload_id)
 
-    def settle(self) -> None:
-        """A Cancel or Retry has ended: the buttons follow the selected file again."""
+    def settle(self, upload_id: int) -> None:
+        """A Cancel or Retry of the file ``upload_id`` has ended: its buttons follow it again."""
+        self._asked.discard(upload_id)
         self._update_buttons()
 
     def refuse_retry(self, reason: str | None) -> None:
@@ -279,7 +281,9 @@ class AttachmentsPanel(QGroupBox):
 
     def _update_buttons(self, *_args: object) -> None:
         row = self.selected_row()
-        active = row is not None and row.upload_id is not None
+        # The file a Cancel or Retry is under way for stays without either until it ends: its
+        # next progress tick turned Cancel on again, and a second click was refused in a box.
+        active = row is not None and row.upload_id is not None and row.upload_id not in self._asked
         self.cancel_button.setEnabled(active and row.state in CANCELLABLE)  # type: ignore[union-attr]
         retriable = active and row.state in RETRIABLE  # type: ignore[union-attr]
         refused = self._retry_refused or (row.not_again if row is not None else "")

@@ -893,8 +893,10 @@ class OrdersRoom(QWidget):
         panel = self.detail.attachments
 
         async def run() -> None:
-            await call(order.id, upload_id)  # a refusal is said by the controller
-            panel.settle()
+            try:
+                await call(order.id, upload_id)  # a refusal is said by the controller
+            finally:
+                panel.settle(upload_id)  # whatever the end: its buttons are not left off
 
         controller.spawn(run())
 
