@@ -30,6 +30,7 @@ from app.clients.errors import (
     Service,
     StateConflictError,
     ThrottledError,
+    UnexpectedResponseError,
     ValidationApiError,
 )
 from app.clients.multipart import ProgressCallback
@@ -727,6 +728,10 @@ async def _link_from_status(
     return AssessmentLinked(link=link, recovered=True)
 
 
+def _said(status: OrderStatus) -> str:
+    return status.value.replace("_", " ").capitalize()  # "IN_PROGRESS": "In progress"
+
+
 async def _state_change(
     desk: Desk,
     order_id: str,
@@ -734,14 +739,30 @@ async def _state_change(
     applied: Callable[[AssessmentOrder], bool],
     elsewhere: Callable[[AssessmentOrder], ApiError | None] = lambda _order: None,
     *,
+    expected: OrderStatus,
     attempt: _Try | None = None,
 ) -> OrderUpdated:
     """Call. A refusal because the order's status does not allow it is looked into: if the
     order already shows this very change (``applied``: an earlier answer was lost) it counts
-    as done; ``elsewhere`` may name the failure better (someone else made the change)."""
+    as done; ``elsewhere`` may name the failure better (someone else made the change). An
+    answer showing the order in another status than ``expected`` is no answer to the call:
+    taken as done, an accept answered "NEW" was said "Accepted", and offered again."""
     try:
         order = await call()
-    except StateConflictError:
+        if order.status is not expected:
+            raise UnexpectedResponseError(
+                Service.SMARTRECRUITERS,
+                summary=(
+                    f"SmartRecruiters answered, but showed the order as {_said(order.status)}, "
+                    f"not {_said(expected)}: it is asked again later."
+                ),
+            )
+    except (StateConflictError, ValidationApiError) as exc:
+        # A 409 is a conflict with the order's status by its very code, whatever its words
+        # ("already in progress"): taken for a bad request, the order was never looked at
+        # again, and an accept whose answer was lost was failed.
+        if isinstance(exc, ValidationApiError) and (exc.http_status != 409 or exc.parameter):
+            raise
         if attempt is not None:
             await attempt.not_carried_out()  # before the look, which may fail on its own
         current = await _order_now(desk, order_id)
@@ -750,6 +771,13 @@ async def _state_change(
         better = elsewhere(current)
         if better is not None:
             raise better from None
+        if isinstance(exc, ValidationApiError):
+            raise StateConflictError(
+                exc.service,
+                http_status=exc.http_status,
+                service_code=exc.service_code,
+                service_message=exc.service_message,
+            ) from None
         raise
     return OrderUpdated(status=order.status, order=order)
 
@@ -792,6 +820,7 @@ async def _accept(
         ),
         applied,
         elsewhere,
+        expected=OrderStatus.IN_PROGRESS,
         attempt=attempt,
     )
 
@@ -839,6 +868,7 @@ async def _reject(
         ),
         lambda current: retry and attempt.earlier and current.status is OrderStatus.REJECTED,
         elsewhere,
+        expected=OrderStatus.REJECTED,
         attempt=attempt,
     )
 
@@ -916,6 +946,7 @@ async def _complete(
                 lambda current: (
                     current.status is OrderStatus.COMPLETED and retry and attempt.earlier
                 ),
+                expected=OrderStatus.COMPLETED,
                 attempt=attempt,
             )
         except StateConflictError:

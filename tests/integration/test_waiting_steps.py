@@ -23,6 +23,7 @@ from app.domain.smartrecruiters import AcceptRequest, AssessmentOrder, OrderStat
 from app.workflows.batch import OutcomeKind, PlanKind
 from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
+from app.workflows.inbox import sync_all
 from app.workflows.order_actions import (
     REJECT_WAITING,
     accept_order,
@@ -1007,3 +1008,72 @@ def test_a_surprise_rejecting_one_order_does_not_stop_the_others(
             assert status is (OrderStatus.NEW if order.id == unlucky else OrderStatus.REJECTED)
 
     with_board(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+class AcceptOddly(RealNetwork):
+    """SmartRecruiters' accept answered as a hostile or broken service might: 200 with the
+    order still NEW, or a 409 whose words name no state."""
+
+    def __init__(self, mode: str) -> None:
+        super().__init__()
+        self.mode = mode
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "POST" and request.url.path.endswith("/accept") and self.mode:
+            if self.mode == "409":
+                body = {"code": "CONFLICT", "message": "Assessment order already in progress"}
+                return httpx.Response(409, json=body)
+            answer = await self.inner.handle_async_request(request)
+            await answer.aread()
+            return httpx.Response(200, json={**answer.json(), "status": "NEW"})
+        return await self.inner.handle_async_request(request)
+
+
+def test_an_accept_answered_with_the_order_still_new_is_not_taken_as_done(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Before: a 200 showing the order NEW was recorded as accepted and said "Accepted", and
+    Accept was offered again. Now it is no answer to the accept: the step waits, in words,
+    and its next try finds the order accepted by the first (an earlier try may have gone)."""
+    network = AcceptOddly("new")
+
+    async def body(desk: Desk) -> None:
+        made = await desk.session.sr.create_test_order(new_order_body(first="Cai", last="Ro"))
+        await sync_all(desk)
+        order = desk.orders.get(made.id)
+        assert order is not None
+        await create_assessment(
+            desk, order, CreateAssessmentRequest(first_name="Cai", last_name="Ro")
+        )
+        with pytest.raises(ApiError, match="showed the order as New, not In progress"):
+            await accept_order(desk, order)
+        (step,) = [e for e in desk.journal.entries(order.id) if e.action is StepKind.ACCEPT]
+        assert step.state is StepState.PENDING
+        network.mode = ""
+        await resume_pending(desk)
+        again = desk.journal.get(step.id)
+        assert again is not None
+        assert again.state is StepState.DONE
+        assert (await desk.session.sr.get_order(order.id)).status is OrderStatus.IN_PROGRESS
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body, network)
+
+
+def test_a_409_is_a_conflict_with_the_orders_state_whatever_its_words(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Before: a 409 that named no state ("already in progress") was taken for a bad request:
+    the order was never looked at again."""
+
+    async def body(desk: Desk) -> None:
+        made = await desk.session.sr.create_test_order(new_order_body(first="Ben", last="Ro"))
+        await sync_all(desk)
+        order = desk.orders.get(made.id)
+        assert order is not None
+        await create_assessment(
+            desk, order, CreateAssessmentRequest(first_name="Ben", last_name="Ro")
+        )
+        with pytest.raises(StateConflictError):
+            await accept_order(desk, order)
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body, AcceptOddly("409"))
