@@ -1029,6 +1029,16 @@ class AcceptOddly(RealNetwork):
         return await self.inner.handle_async_request(request)
 
 
+async def with_an_assessment(desk: Desk, first: str) -> AssessmentOrder:
+    """A NEW order of the sandbox, synced, with its Berke assessment created."""
+    made = await desk.session.sr.create_test_order(new_order_body(first=first, last="Ro"))
+    await sync_all(desk)
+    order = desk.orders.get(made.id)
+    assert order is not None
+    await create_assessment(desk, order, CreateAssessmentRequest(first_name=first, last_name="Ro"))
+    return order
+
+
 def test_an_accept_answered_with_the_order_still_new_is_not_taken_as_done(
     sandbox: SandboxServer, tmp_path: Path
 ) -> None:
@@ -1038,13 +1048,7 @@ def test_an_accept_answered_with_the_order_still_new_is_not_taken_as_done(
     network = AcceptOddly("new")
 
     async def body(desk: Desk) -> None:
-        made = await desk.session.sr.create_test_order(new_order_body(first="Cai", last="Ro"))
-        await sync_all(desk)
-        order = desk.orders.get(made.id)
-        assert order is not None
-        await create_assessment(
-            desk, order, CreateAssessmentRequest(first_name="Cai", last_name="Ro")
-        )
+        order = await with_an_assessment(desk, "Cai")
         with pytest.raises(ApiError, match="showed the order as New, not In progress"):
             await accept_order(desk, order)
         (step,) = [e for e in desk.journal.entries(order.id) if e.action is StepKind.ACCEPT]
@@ -1066,13 +1070,7 @@ def test_a_409_is_a_conflict_with_the_orders_state_whatever_its_words(
     the order was never looked at again."""
 
     async def body(desk: Desk) -> None:
-        made = await desk.session.sr.create_test_order(new_order_body(first="Ben", last="Ro"))
-        await sync_all(desk)
-        order = desk.orders.get(made.id)
-        assert order is not None
-        await create_assessment(
-            desk, order, CreateAssessmentRequest(first_name="Ben", last_name="Ro")
-        )
+        order = await with_an_assessment(desk, "Ben")
         with pytest.raises(StateConflictError):
             await accept_order(desk, order)
 
