@@ -98,6 +98,23 @@ def files_sent(server: SandboxServer, body: Callable[[], Coroutine[Any, Any, str
     return list(result["files"])
 
 
+async def finished_on_both(
+    sandbox: SandboxServer, a: OrderBoard, b: OrderBoard, first: str, email: str
+) -> str:
+    """An order desk A invited, linked on desk B too (B finds A's assessment), finished in
+    Berke, and both desks' watch having seen it."""
+    order_id = await invited_order(a, desk_of(a), first, email)
+    await b.sync()
+    request = CreateAssessmentRequest(first_name=first, last_name="Sandoval", email_address=email)
+    await b.create_assessment(order_id, request)  # B finds A's assessment, links it
+    link = a.link(order_id)
+    assert link is not None
+    finish_in_sandbox(sandbox, link.invitation_code)
+    await a.watch()
+    await b.watch()
+    return order_id
+
+
 @pytest.mark.parametrize("flow", list(ResultFlow))
 def test_a_second_desk_never_delivers_an_order_the_first_one_did(
     sandbox: SandboxServer, tmp_path: Path, flow: ResultFlow
@@ -114,17 +131,7 @@ def test_a_second_desk_never_delivers_an_order_the_first_one_did(
         ):
             for board in (a, b):
                 board.set_options(BoardOptions(result_flow=flow))
-            order_id = await invited_order(a, desk_of(a), "Dana", f"dana-{flow}@example.com")
-            await b.sync()
-            request = CreateAssessmentRequest(
-                first_name="Dana", last_name="Sandoval", email_address=f"dana-{flow}@example.com"
-            )
-            await b.create_assessment(order_id, request)  # B finds A's assessment, links it
-            link = a.link(order_id)
-            assert link is not None
-            finish_in_sandbox(sandbox, link.invitation_code)
-            await a.watch()
-            await b.watch()
+            order_id = await finished_on_both(sandbox, a, b, "Dana", f"dana-{flow}@example.com")
             await a.deliver(order_id)
             await a.wait_uploads()
             with pytest.raises(StateConflictError, match="already completed elsewhere"):
@@ -174,18 +181,7 @@ def test_a_delivery_that_never_went_does_not_take_another_desks_for_its_own(
         ):
             for board in (a, b):
                 board.set_options(BoardOptions(result_flow=flow))
-            email = f"noor-{flow}@example.com"
-            order_id = await invited_order(a, desk_of(a), "Noor", email)
-            await b.sync()
-            request = CreateAssessmentRequest(
-                first_name="Noor", last_name="Sandoval", email_address=email
-            )
-            await b.create_assessment(order_id, request)  # B finds A's assessment, links it
-            link = a.link(order_id)
-            assert link is not None
-            finish_in_sandbox(sandbox, link.invitation_code)
-            await a.watch()
-            await b.watch()
+            order_id = await finished_on_both(sandbox, a, b, "Noor", f"noor-{flow}@example.com")
             with contextlib.suppress(ApiError):
                 await b.deliver(order_id)  # waits: the completion never went
             await a.deliver(order_id)
