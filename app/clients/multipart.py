@@ -8,13 +8,18 @@ after it is handed to the connection. The length is known up front, so the reque
 The file was checked when it was queued (a regular file, links resolved, content sniffed); by
 the time it is sent it may have been replaced. It is opened without blocking and without
 following a link, and refused unless it is still a regular file: a FIFO put in its place would
-otherwise hang the worker thread until someone wrote to it.
+otherwise hang the worker thread until someone wrote to it. Given the checked content's
+SHA-256, what is read is hashed as it goes, and the last bytes are held back unless it
+matches: a file saved over it after the check (during a 429's wait) or edited while it went
+would be attached as another report, or a mix of two. The body then never completes its
+declared length, so the service cannot store it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import errno
+import hashlib
 import mimetypes
 import os
 import secrets
@@ -22,7 +27,7 @@ import stat
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 ProgressCallback = Callable[[int, int], None]  # (bytes sent, total bytes)
 
@@ -64,15 +69,25 @@ def open_for_upload(path: Path) -> BinaryIO:
         raise
 
 
-def _read_declared(handle: BinaryIO, size: int, last: bool, name: str) -> bytes:
+def _read_declared(
+    handle: BinaryIO, size: int, last: bool, name: str, digest: _Hash | None = None
+) -> bytes:
     """Up to ``size`` bytes of the file; with ``last`` (they end the length declared), an
     ``OSError`` if the file holds more: it grew since it was measured, and a byte past the
     declared ``Content-Length`` is refused by the connection itself (h11's own error, which
-    nothing handles, and the upload stayed "Uploading")."""
+    nothing handles, and the upload stayed "Uploading"). ``digest`` is fed what is read, here
+    in the worker thread: hashing a large report on the event loop would stall the window."""
     chunk = handle.read(size)
     if last and len(chunk) == size and handle.read(1):
         raise _changed_size(name)
+    if digest is not None:
+        digest.update(chunk)
     return chunk
+
+
+class _Hash(Protocol):
+    def update(self, data: bytes, /) -> None: ...
+    def hexdigest(self) -> str: ...
 
 
 def _changed_size(name: str) -> OSError:
@@ -84,7 +99,7 @@ def _changed_size(name: str) -> OSError:
 class MultipartFile:
     """One file part. ``content_type`` is guessed from the name when not given. ``size`` is
     the file's size when the part was made: the body declares it and carries that many bytes,
-    or fails."""
+    or fails. ``sha256``: the content the file must still have (None: not checked)."""
 
     path: Path
     field_name: str
@@ -92,17 +107,23 @@ class MultipartFile:
     content_type: str
     boundary: str
     size: int
+    sha256: str | None = None
 
     @classmethod
     def from_path(
-        cls, path: str | os.PathLike[str], field_name: str, *, file_name: str | None = None
+        cls,
+        path: str | os.PathLike[str],
+        field_name: str,
+        *,
+        file_name: str | None = None,
+        sha256: str | None = None,
     ) -> MultipartFile:
         """The part for the file at ``path`` as it is now (measured here: blocking I/O)."""
         real = Path(path)
         name = file_name or real.name
         ctype = mimetypes.guess_type(name)[0] or "application/octet-stream"
         boundary = f"assessment-desk-{secrets.token_hex(16)}"
-        return cls(real, field_name, name, ctype, boundary, real.stat().st_size)
+        return cls(real, field_name, name, ctype, boundary, real.stat().st_size, sha256)
 
     @property
     def content_type_header(self) -> str:
@@ -128,9 +149,11 @@ class MultipartFile:
     async def stream(self, progress: ProgressCallback | None = None) -> AsyncIterator[bytes]:
         """The body, chunk by chunk; ``progress`` counts file bytes, not envelope bytes. The
         file's bytes are the ``size`` declared, never more: a file that shrank or grew since
-        it was measured fails with an ``OSError`` that says so, before its last bytes go."""
+        it was measured fails with an ``OSError`` that says so, before its last bytes go; so
+        does one whose content is not ``sha256``."""
         total = self.size
         sent = 0
+        digest = hashlib.sha256() if self.sha256 is not None else None
         if progress:
             progress(0, total)
         yield self._head()
@@ -139,8 +162,10 @@ class MultipartFile:
             while True:
                 want = min(CHUNK_SIZE, total - sent)
                 chunk = await asyncio.to_thread(
-                    _read_declared, handle, want, sent + want == total, self.path.name
+                    _read_declared, handle, want, sent + want == total, self.path.name, digest
                 )
+                if digest is not None and sent + len(chunk) == total:
+                    self._refuse_unless_checked(digest)
                 if chunk:
                     yield chunk
                     sent += len(chunk)
@@ -155,3 +180,8 @@ class MultipartFile:
         if sent != total:
             raise _changed_size(self.path.name)
         yield self._tail()
+
+    def _refuse_unless_checked(self, digest: _Hash) -> None:
+        if digest.hexdigest() != self.sha256:
+            # One argument: the message is the sentence the upload shows, without "[Errno …]".
+            raise OSError(f"{self.path.name} changed since it was checked (saved over or edited)")

@@ -616,14 +616,23 @@ class SmartRecruitersClient:
         *,
         file_name: str | None = None,
         progress: ProgressCallback | None = None,
+        sha256: str | None = None,
     ) -> Attachment:
         """Stream ``path`` as the multipart part ``attachment``; the file is never read whole.
         Measured off the event loop (the GUI thread's): a report on a network drive that
-        hangs would freeze the window."""
+        hangs would freeze the window. ``sha256``: the content checked, which the file must
+        still have (see MultipartFile). ``progress`` goes back to 0 on a 429: the service
+        did not take what went, and the file is sent again after the wait."""
         part = await asyncio.to_thread(
-            MultipartFile.from_path, path, "attachment", file_name=file_name
+            MultipartFile.from_path, path, "attachment", file_name=file_name, sha256=sha256
         )
         url = f"{_order(order_id)}/results/{_seg(result_id)}/attachments"
+
+        def check(response: httpx.Response) -> ApiError | None:
+            error = self._check(response)
+            if progress is not None and isinstance(error, ThrottledError):
+                progress(0, part.file_size())
+            return error
 
         def build() -> httpx.Request:
             return self._http.http.build_request(
@@ -639,7 +648,7 @@ class SmartRecruitersClient:
         # Not idempotent: a broken upload may still have been stored; the journal decides.
         # The deadline grows with the file: the request's own body is sent within it.
         deadline = self._http.answer_limits.upload_deadline(part.content_length())
-        response = await self._http.send(build, self._check, idempotent=False, deadline=deadline)
+        response = await self._http.send(build, check, idempotent=False, deadline=deadline)
         return self._parse(Attachment, self._json(response))
 
     async def list_attachments(self, order_id: str, result_id: str) -> list[Attachment]:

@@ -107,6 +107,11 @@ class Desk:
         self._stop_asked.discard(upload_id)
 
 
+def upload_step_key(upload_id: int) -> str:
+    """Held while a step of this file runs (looks on the result, checks the file, sends it)."""
+    return f"upload:{upload_id}"
+
+
 def upload_turn_key(upload_id: int) -> str:
     """Held by the board for a file it will send, while it waits for its turn and while it
     goes: the resumer leaves that file to the board (it sent it as a third, beside the two).

@@ -40,7 +40,7 @@ from app.domain.order_rules import OrderAction, why_not
 from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult, OrderStatus
 from app.domain.uploads import Upload
 from app.store.paths import NotRegularFileError, open_regular_file, regular_file
-from app.workflows.desk import Desk
+from app.workflows.desk import Desk, upload_step_key
 from app.workflows.file_identity import (
     ChangedWhileReadError,
     FileIdentity,
@@ -388,9 +388,12 @@ async def cancel_upload(desk: Desk, order_id: str, upload_id: int) -> Upload | N
     )  # fmt: skip
     if upload is None:
         return None
-    if not desk.stop_sending(upload_id) and before and before.state is UploadState.UPLOADING:
+    stopped = desk.stop_sending(upload_id)
+    left_mid_send = not desk.is_claimed(upload_step_key(upload_id))
+    if not stopped and left_mid_send and before and before.state is UploadState.UPLOADING:
         # "Uploading" with no one sending it: left so by an app that stopped mid-send. Its
-        # file may be on the result: a Retry looks there first.
+        # file may be on the result: a Retry looks there first. Not one whose step runs here
+        # but has not begun to send it (its sending not yet registered): nothing went.
         await asyncio.to_thread(desk.results.mark_delivered, upload_id)
     entry = await asyncio.to_thread(_open_upload_step, desk, upload_id)
     if entry is not None:

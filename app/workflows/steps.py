@@ -81,8 +81,13 @@ from app.domain.smartrecruiters import (
     OrderStatus,
 )
 from app.domain.uploads import Upload
-from app.workflows.desk import Desk, invitation_key
-from app.workflows.file_identity import arrived_copy, changed_since_queued, file_fingerprint
+from app.workflows.desk import Desk, invitation_key, upload_step_key
+from app.workflows.file_identity import (
+    FileIdentity,
+    arrived_copy,
+    changed_since_queued,
+    file_fingerprint,
+)
 from app.workflows.refusals import (
     OrderGoneError,
     StepCancelledError,
@@ -1065,7 +1070,7 @@ async def _create_result(
 async def _upload(
     desk: Desk, entry: JournalEntry, step: UploadStep, retry: bool, context: StepContext
 ) -> AttachmentUploaded:
-    key = f"upload:{step.upload_id}"
+    key = upload_step_key(step.upload_id)
     if not desk.claim(key):
         raise StepDeferredError("This file is already being uploaded.")
     try:
@@ -1091,7 +1096,7 @@ async def _upload_claimed(
     there = await _copy_already_there(desk, upload, result_id, fingerprint, retry)
     if there is not None:
         return there
-    await _refuse_if_changed(desk, entry, upload)
+    checked = await _refuse_if_changed(desk, entry, upload)
     sending = await asyncio.to_thread(
         desk.results.start_sending, upload_id, entry.order_id, fingerprint
     )
@@ -1103,7 +1108,7 @@ async def _upload_claimed(
     sending_task = asyncio.ensure_future(
         desk.session.sr.upload_attachment(
             entry.order_id, result_id, upload.path, file_name=upload.file_name,
-            progress=progress,
+            progress=progress, sha256=checked,
         )
     )  # fmt: skip
     desk.sending_started(sending, sending_task)
@@ -1151,8 +1156,11 @@ _SENDING = frozenset({UploadState.UPLOADING})
 _ENDED_BY_COORDINATOR = frozenset({UploadState.CANCELLED, UploadState.DONE})
 
 
-async def _refuse_if_changed(desk: Desk, entry: JournalEntry, upload: Upload) -> None:
-    """What is sent is what was checked when it was dropped (see changed_since_queued)."""
+async def _refuse_if_changed(desk: Desk, entry: JournalEntry, upload: Upload) -> str | None:
+    """What is sent is what was checked when it was dropped (see changed_since_queued). The
+    content's SHA-256 then, which the bytes sent must still have: the file is opened again to
+    be sent, and may be saved over meanwhile (a 429's wait is up to a minute). None for a file
+    queued by an older version, which kept no identity."""
     queued = await asyncio.to_thread(desk.results.queued_identity, upload.id)
     changed = await asyncio.to_thread(
         changed_since_queued, upload.path, upload.file_name, upload.size, queued
@@ -1160,6 +1168,8 @@ async def _refuse_if_changed(desk: Desk, entry: JournalEntry, upload: Upload) ->
     if changed is not None:
         await _file_failed(desk, entry, upload, changed)
         raise StepRefusedError(changed)
+    identity = FileIdentity.from_text(queued) if queued is not None else None
+    return identity.sha256 if identity is not None else None
 
 
 async def _file_failed(desk: Desk, entry: JournalEntry, upload: Upload, message: str) -> None:
@@ -1182,15 +1192,17 @@ def _fingerprint(path: str) -> str | None:
 
 
 class _WholeSent:
-    """An upload's progress, passed on; ``whole`` once the whole file went out (from then on
-    the service may have it, whatever happens to its answer)."""
+    """An upload's progress, passed on; ``whole`` once the whole file went out in the latest
+    try (from then on the service may have it, whatever happens to its answer)."""
 
     def __init__(self, report: ProgressCallback | None) -> None:
         self._report = report
         self.whole = False
 
     def __call__(self, sent: int, total: int) -> None:
-        self.whole = self.whole or sent >= total
+        # This try's: a try the service denied (a 429) starts again from 0, and what the one
+        # before sent whole is not there (a later find of that name would be someone else's).
+        self.whole = sent >= total
         if self._report is not None:
             self._report(sent, total)
 

@@ -176,6 +176,7 @@ def stall_uploads(desk: Desk) -> tuple[asyncio.Event, list[str]]:
         *,
         file_name: str | None = None,
         progress: object = None,
+        sha256: str | None = None,
     ) -> Attachment:
         reached.append(file_name or "")
         if callable(progress):
