@@ -153,7 +153,10 @@ class BerkeClient:
         await self._call("SendInvitation", request.to_params())
 
     async def get_assessment_status(self, source_candidate_id: str) -> AssessmentStatus | None:
-        """The assessment of ``source_candidate_id``, or None when Berke has none."""
+        """The assessment of ``source_candidate_id``, or None when Berke has none: only when
+        Berke's own answer says that id was not found. A proxy's or a portal's "404 Not Found"
+        names no parameter; taken for Berke's word, it marked the assessment deleted for good,
+        and it was never watched again, even once the candidate completed it."""
         try:
             payload = await self._call(
                 "GetAssessmentStatus",
@@ -161,10 +164,8 @@ class BerkeClient:
                 idempotent=True,
             )
         except (ValidationApiError, NotFoundError) as exc:
-            unknown = (
-                getattr(exc, "parameter", BerkeParam.SOURCE_CANDIDATE_ID)
-                == BerkeParam.SOURCE_CANDIDATE_ID
-            )
+            named = (exc.parameter or "").casefold()
+            unknown = named == BerkeParam.SOURCE_CANDIDATE_ID.casefold()
             if unknown and "not found" in exc.service_message.lower():
                 return None
             raise
@@ -422,13 +423,13 @@ class BerkeClient:
                 summary=_auth_summary(berke_code, message),
                 **common,
             ), payload
-        if http == 404:
-            return NotFoundError(Service.BERKE, **common), payload
-        if http >= 500:
-            return ServerError(Service.BERKE, **common), payload
         # The parameter's name is the service's text too (a hostile or broken one may name
         # the token itself): redacted as its value is.
         parameter = self._http.service_text(error.parameter) if error.parameter else None
+        if http == 404:
+            return NotFoundError(Service.BERKE, parameter=parameter, **common), payload
+        if http >= 500:
+            return ServerError(Service.BERKE, **common), payload
         value = self._http.service_text(error.parameter_value or "")
         return ValidationApiError(
             Service.BERKE,

@@ -95,7 +95,14 @@ class ValidationApiError(ApiError):
 
 
 class NotFoundError(ApiError):
+    """``parameter``: the item the service said it does not know, when it said (Berke names
+    it in its own answer; a proxy's "404 Not Found" page names nothing)."""
+
     default_summary = "The service does not know this item (it may have been deleted)."
+
+    def __init__(self, service: Service, *, parameter: str | None = None, **kwargs: object) -> None:
+        self.parameter = parameter
+        super().__init__(service, **kwargs)  # type: ignore[arg-type]
 
 
 class StateConflictError(ApiError):

@@ -34,15 +34,19 @@ class Watched:
     state: BerkeState | None
 
 
+_ENDED = (BerkeProgress.COMPLETE, BerkeProgress.DELETED)
+
+
 class BerkeWatchStore:
     def __init__(self, db: Database) -> None:
         self._db = db
 
     # -- Berke's side ---------------------------------------------------------------------------
 
-    def watched(self) -> list[Watched]:
+    def watched(self, *, with_deleted: bool = False) -> list[Watched]:
         """Every linked assessment (once, however many orders share it) that is neither
-        complete nor deleted: what watching still has to ask about."""
+        complete nor deleted: what watching still has to ask about. ``with_deleted``: the
+        deleted ones too (Berke's listing of completions may still name one: it was not)."""
         with self._db.reading() as conn:
             rows = conn.execute(
                 "SELECT a.source_candidate_id AS id, MIN(a.created_at) AS created_at,"
@@ -54,9 +58,8 @@ class BerkeWatchStore:
         found = []
         for row in rows:
             state = _state(row["progress"], row["checked_at"], row["completed_at"])
-            if state is not None and state.progress in (
-                BerkeProgress.COMPLETE, BerkeProgress.DELETED,
-            ):  # fmt: skip
+            ended = (BerkeProgress.COMPLETE,) if with_deleted else _ENDED
+            if state is not None and state.progress in ended:
                 continue
             found.append(
                 Watched(

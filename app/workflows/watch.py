@@ -56,19 +56,21 @@ async def watch_berke(
     """One round of watching; returns the orders whose Berke side changed."""
     report = WatchReport()
     store = desk.berke_watch
-    watched = await asyncio.to_thread(store.watched)
-    if not watched:
+    # Deleted ones too, for the listing only: one Berke lists as completed was not deleted
+    # (a "not found" taken for a deletion), and is complete.
+    everyone = await asyncio.to_thread(store.watched, with_deleted=True)
+    if not everyone:
         return report
     now = now or datetime.now(UTC)
-    open_by_id = {w.source_candidate_id.casefold(): w for w in watched}
+    listed = {w.source_candidate_id.casefold(): w for w in everyone}
     changed: list[str] = []
 
     # 1. Completions since the watermark (or since the oldest open assessment was made).
     mark = await asyncio.to_thread(desk.results.meta, WATERMARK_KEY)
-    since = datetime.fromisoformat(mark) if mark else min(w.created_at for w in watched)
+    since = datetime.fromisoformat(mark) if mark else min(w.created_at for w in everyone)
     try:
         async for done in desk.session.berke.iter_completed(since - CLOCK_MARGIN, now):
-            watch = open_by_id.pop(done.source_candidate_id.casefold(), None)
+            watch = listed.pop(done.source_candidate_id.casefold(), None)
             if watch is None:
                 continue  # someone else's, or one this desk already knows is complete
             await asyncio.to_thread(
@@ -92,7 +94,7 @@ async def watch_berke(
 
     # 2. A few statuses, to tell started from not started (and to catch what the window
     #    could not: a completion before this desk first watched, a deletion by hand).
-    due = [w for w in open_by_id.values() if _due(w, now, recheck_after)]
+    due = [w for w in listed.values() if not _deleted(w) and _due(w, now, recheck_after)]
     due.sort(key=lambda w: w.state.checked_at if w.state else datetime.min.replace(tzinfo=UTC))
     for watch in due[:status_budget]:
         report.status_calls += 1
@@ -128,6 +130,10 @@ async def watch_berke(
             changed.append(watch.source_candidate_id)
     report.changed_orders = set(await asyncio.to_thread(store.orders_of, changed))
     return report
+
+
+def _deleted(watch: Watched) -> bool:
+    return watch.state is not None and watch.state.progress is BerkeProgress.DELETED
 
 
 def _due(watch: Watched, now: datetime, recheck_after: timedelta) -> bool:

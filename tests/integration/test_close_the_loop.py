@@ -795,3 +795,53 @@ def test_a_delivery_held_for_the_upload_limit_goes_when_the_limit_is_raised(
         assert order.status is OrderStatus.COMPLETED
 
     with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+
+
+class StatusPageNotFound(RealNetwork):
+    """Berke's transport; while ``armed``, GetAssessmentStatus meets a proxy's 404 page."""
+
+    armed = False
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.armed and request.url.path.endswith("/GetAssessmentStatus"):
+            page = "<html><body><h1>404 Not Found</h1>nginx</body></html>"
+            return httpx.Response(404, html=page, request=request)
+        return await self.inner.handle_async_request(request)
+
+
+def test_a_proxys_404_does_not_bury_an_assessment_the_candidate_then_completes(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """One round of a proxy's "404 Not Found" marked the assessment deleted in Berke for good:
+    the order said to reject it, and once the candidate finished, nothing came of it."""
+    transport = StatusPageNotFound()
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order_id = await invited_order(board, desk, "Noor", "noor@example.com")
+        transport.armed = True
+        report = await board.watch()
+        transport.armed = False
+        assert report.problem is not None
+        assert board.state(order_id).berke_progress is not BerkeProgress.DELETED
+        await finished(board, loop_sandbox, order_id)
+        assert board.state(order_id).berke_progress is BerkeProgress.COMPLETE
+        assert board.why_not(OrderAction.DELIVER, [order_id]) is None
+
+    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body, berke_transport=transport)
+
+
+def test_an_assessment_taken_for_deleted_that_berke_lists_as_completed_is_complete(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Marked deleted (by an earlier version's reading of a proxy's 404, say), it was never
+    matched against Berke's listing of completions again: the result never went."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order_id = await invited_order(board, desk, "Ines", "ines@example.com")
+        link = board.link(order_id)
+        assert link is not None
+        desk.berke_watch.record(link.source_candidate_id, BerkeProgress.DELETED)
+        await finished(board, loop_sandbox, order_id)
+        assert board.state(order_id).berke_progress is BerkeProgress.COMPLETE
+
+    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from app.clients.berke import BerkeClient
 from app.clients.berke_payload import PayloadError, parse_payload
+from app.clients.errors import NotFoundError
 from app.domain.berke import (
     BerkeErrorBody,
     BerkeJob,
@@ -228,5 +229,47 @@ async def _jobs_answered(content: bytes) -> list[BerkeJob]:
     client = BerkeClient("https://berke.test/api", "token", transport=httpx.MockTransport(answer))
     try:
         return await client.get_jobs()
+    finally:
+        await client.aclose()
+
+
+PROXY_404 = httpx.Response(404, html="<html><body><h1>404 Not Found</h1>nginx</body></html>")
+BERKE_404 = httpx.Response(
+    404,
+    content=(
+        b'<berkeResponse status="[!=ok]" responseCode="404" response="sourceCandidateId was not'
+        b' found, sourceCandidateId=[AD-1]" />'
+    ),
+    headers={"X-Response-Code": "404.1041"},
+)
+BERKE_400 = httpx.Response(
+    400,
+    content=(
+        b'<berkeResponse status="[!=ok]" responseCode="400" response="sourceCandidateId was not'
+        b' found, sourceCandidateId=[AD-1]" />'
+    ),
+    headers={"X-Response-Code": "400.1041"},
+)
+
+
+@pytest.mark.parametrize("answer", [BERKE_404, BERKE_400], ids=["404", "400"])
+def test_berkes_own_not_found_means_it_has_no_such_assessment(answer: httpx.Response) -> None:
+    assert asyncio.run(_status_answered(answer)) is None
+
+
+def test_a_proxys_404_page_is_not_taken_for_berke_having_no_such_assessment() -> None:
+    """A proxy's or a portal's "404 Not Found" names no parameter: taken for Berke's word,
+    the assessment was marked deleted for good and never watched again."""
+    with pytest.raises(NotFoundError):
+        asyncio.run(_status_answered(PROXY_404))
+
+
+async def _status_answered(response: httpx.Response) -> object:
+    def answer(request: httpx.Request) -> httpx.Response:
+        return response
+
+    client = BerkeClient("https://berke.test/api", "token", transport=httpx.MockTransport(answer))
+    try:
+        return await client.get_assessment_status("AD-1")
     finally:
         await client.aclose()
