@@ -148,8 +148,10 @@ class ServiceHttp:
             follow_redirects=False,
             # No TLS on a plain-http loopback address (the sandbox): building a TLS context
             # there would only add ways to fail (e.g. a stale SSL_CERT_FILE) and start-up time.
-            # Over https, the desk's one context (built once: ``app.clients.tls``).
-            verify=tls_context() if self.base_url.startswith("https://") else False,
+            # Over https, the desk's one context (built once: ``app.clients.tls``). Decided from
+            # the parsed scheme, and verifying unless it is plain http: an address spelt
+            # "HTTPS://" once went out with no certificate check.
+            verify=False if httpx.URL(self.base_url).scheme == "http" else tls_context(),
             # Plain http is allowed on loopback only because it never leaves this computer: an
             # HTTP_PROXY from the environment must not carry it (and its key, in clear) away.
             # (A mount, not trust_env=False: SSL_CERT_FILE and the like still count.)

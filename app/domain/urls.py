@@ -29,7 +29,8 @@ def is_loopback_host(host: str | None) -> bool:
 
 
 def require_secure_base_url(base_url: str, service: str) -> str:
-    """The base URL without a trailing slash; https is required except on loopback.
+    """The base URL without a trailing slash and with its scheme in lower case; https is
+    required except on loopback.
 
     Both services take secrets in every call: they must never cross a network in clear text.
     ``service`` names it in the refusal ("SmartRecruiters", "Berke").
@@ -63,7 +64,9 @@ def require_secure_base_url(base_url: str, service: str) -> str:
         )
     if parts.query or parts.fragment or parts.username or parts.password:
         raise ValueError(f"The {service} address must not carry a query or credentials.")
-    return text.rstrip("/")
+    # The scheme in lower case ("HTTPS://" is https): code that reads the returned text, such
+    # as whether to check certificates, must never take a capitalised https for plain http.
+    return parts.scheme + text[len(parts.scheme) :].rstrip("/")
 
 
 def bad_port(parts: SplitResult) -> str | None:

@@ -194,6 +194,23 @@ def test_the_shared_context_still_refuses_a_certificate_no_one_trusts(
         asyncio.run(_orders_found(_profile(base)))
 
 
+def test_an_https_address_spelt_in_capitals_still_refuses_an_untrusted_certificate(
+    https_server: tuple[str, Path],
+    bundle_reads: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every address check passed "HTTPS://…" and the client then chose no certificate check
+    from the text as typed: the partner key went to a server nobody had verified."""
+    base, _ = https_server
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    capitalised = base.replace("https://", "HTTPS://", 1)
+    assert _profile(capitalised).address_problem() is None  # Settings and --configure take it
+
+    with pytest.raises(ApiError, match="certificate"):
+        asyncio.run(_orders_found(_profile(capitalised)))
+
+
 def test_address_checks_share_the_context(
     https_server: tuple[str, Path],
     bundle_reads: list[str],

@@ -168,6 +168,18 @@ def test_an_address_refusal_says_what_is_wrong_in_a_line() -> None:
     assert len(str(refused.value)) < 120
 
 
+def test_an_address_typed_with_its_scheme_in_capitals_is_taken_with_it_in_lower_case() -> None:
+    """What reads the accepted address ("is it https?") must not take "HTTPS://" for another
+    scheme: it once turned certificate checks off. The rest is kept as typed (paths may be
+    case-sensitive)."""
+    assert (
+        require_secure_base_url("HTTPS://Api.Example.com/V1/", Service.BERKE)
+        == "https://Api.Example.com/V1"
+    )
+    loopback = require_secure_base_url("Http://127.0.0.1:8080", Service.BERKE)
+    assert loopback == "http://127.0.0.1:8080"
+
+
 def test_loopback_detection() -> None:
     assert is_loopback_host("127.0.0.2")
     assert is_loopback_host("::1")
