@@ -13,6 +13,7 @@ from pydantic import SecretStr, ValidationError
 from app.clients.errors import Service
 from app.domain.connection import (
     PRODUCTION_PROFILE,
+    AppSettings,
     ConnectionProfile,
     ProfileKind,
     berke_token_problem,
@@ -22,12 +23,22 @@ from app.domain.urls import require_secure_base_url
 from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyStore, Storage
 from app.store.instance_lock import AlreadyRunningError, InstanceLock, LockUnavailableError
 from app.store.paths import data_dir
-from app.store.settings_file import read_settings, save_settings
+from app.store.settings_file import SettingsFile
 
 
 def _ask(prompt: str, default: str) -> str:
     answer = input(f"{prompt} [{default}]: ").strip()
     return answer or default
+
+
+def _profile_named(settings: AppSettings, name: str) -> ConnectionProfile | None:
+    """The profile ``name`` names: the one of that name, else one whose name differs from it
+    only in capitals. The settings dialog refuses two such names (a case-blind keyring keeps
+    their keys under one name), so a second profile of it could not be saved again, and
+    ``name`` can only mean that profile. Capitals only, not ``casefold``, as the dialog."""
+    return settings.profile(name) or next(
+        (p for p in settings.profiles if p.name.lower() == name.lower()), None
+    )
 
 
 def configure_interactively(keys: KeyStore | None = None) -> int:
@@ -54,11 +65,19 @@ def _configure(keys: KeyStore) -> int:
     if not keys.status.usable:
         print(f"{keys.status.reason} Use the settings dialog to keep keys for one session.")
         return 1
-    settings, problem = read_settings()
+    # Read and written through one SettingsFile: a file it could not read is then renamed,
+    # not written over with the built-in profiles and this one.
+    file = SettingsFile()
+    settings, problem = file.read()
     if problem is not None:  # saying so before the save below writes what was read
         print(problem)
     name = _ask("Profile name", PRODUCTION_PROFILE)
-    current = settings.profile(name)
+    current = _profile_named(settings, name)
+    if current is not None and current.name != name:
+        print(
+            f"“{name}” is the profile “{current.name}”: names that differ only in their "
+            "capitals are one name (Windows' keyring cannot tell them apart)."
+        )
     if current is not None and current.is_sandbox:
         print("The built-in sandbox needs no configuration.")
         return 2
@@ -119,8 +138,9 @@ def _configure(keys: KeyStore) -> int:
         )
         return 1
     others = [p for p in settings.profiles if p.name != profile.name]
-    path = save_settings(
-        settings.model_copy(update={"profiles": [*others, profile], "active": profile.name})
+    path = file.write(
+        settings.model_copy(update={"profiles": [*others, profile], "active": profile.name}),
+        over_changes=True,  # as before: no desk runs (the lock), and it was read just now
     )
     print(
         f"Saved profile “{profile.name}” to {path} and its keys to the system keyring; "

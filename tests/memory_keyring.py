@@ -29,6 +29,25 @@ class MemoryKeyring(KeyringBackend):
             raise PasswordDeleteError(username)
 
 
+class BackendGoneError(Exception):
+    """What a keyring backend raises of its own, unwrapped by keyring: secretstorage's
+    SecretServiceNotAvailableException, jeepney's DBusErrorResponse, pywin32-ctypes' error."""
+
+
+class UnreachableKeyring(MemoryKeyring):
+    """The Secret Service backend after the D-Bus session went away; its words may quote
+    what it was given."""
+
+    def get_password(self, service: str, username: str) -> str | None:
+        raise BackendGoneError("DBUS_SESSION_BUS_ADDRESS is unset")
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise BackendGoneError(f"could not store {password}")
+
+    def delete_password(self, service: str, username: str) -> None:
+        raise BackendGoneError("gone")
+
+
 K = TypeVar("K", bound=MemoryKeyring)
 
 

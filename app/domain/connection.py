@@ -424,10 +424,22 @@ def berke_token_problem(token: str) -> str | None:
     Checked before a token is stored, so a key pasted into the wrong field (SmartRecruiters'
     64-character partner key) is caught at once rather than by a refused call later. Surrounding
     whitespace is trimmed as the key store trims it; the case is kept (tokens are case-sensitive).
+
+    Inside, a line break, a tab, a no-break space or an invisible (format) character is
+    refused: pasted with the line after it or copied from a web page, it was stored, and every
+    call then failed as "invalid or inactive". An ordinary space is not: Berke's rule is only
+    "1-50 characters, case-sensitive", and the token travels in a JSON body, not a header.
     """
-    length = len(token.strip())
+    token = token.strip()
+    length = len(token)
     if length == 0:
         return "Required: Berke's API tokens are 1–50 characters."
+    if not token.isprintable():  # "Other" and "Separator" characters, all but the ASCII space
+        return (
+            "The token holds a line break, a tab or an invisible character (pasted with the "
+            "line after it, or copied from a web page, say): paste it again from Settings | "
+            "API:Security in Berke."
+        )
     if length > BERKE_TOKEN_MAX:
         return (
             f"Berke's API tokens are 1–{BERKE_TOKEN_MAX} characters; this one has {length}. "

@@ -13,7 +13,6 @@ keyring is imported lazily: it costs start-up time and the demo mode never needs
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
@@ -93,6 +92,18 @@ def keyring_status() -> KeyringStatus:
             "This computer has no usable keyring (no secret service is running).",
         )
     return KeyringStatus(True, name)
+
+
+def _unreachable(backend: str, exc: Exception) -> KeyringStatus:
+    """The keyring as unusable for this session after its backend raised what keyring does
+    not wrap: secretstorage's SecretServiceNotAvailableException once the D-Bus session is
+    gone, jeepney's DBusErrorResponse, pywin32-ctypes' error. Escaping, it ended the start and
+    left Settings "checking the keyring…"; taken as a locked keyring is, keys fall back to the
+    session. Only the type is named: a backend's message may quote what it was given."""
+    log.warning("The keyring could not be reached (%s)", type(exc).__name__)
+    return KeyringStatus(
+        False, backend, f"The keyring could not be reached ({type(exc).__name__})."
+    )
 
 
 class KeyStore:
@@ -261,6 +272,9 @@ class KeyStore:
         except (KeyringError, RuntimeError, OSError) as exc:
             log.info("The keyring could not be read (%s)", type(exc).__name__)
             return None
+        except Exception as exc:  # noqa: BLE001 - see _unreachable
+            self._status = _unreachable(self.status.backend, exc)
+            return None
         return value
 
     def _keyring_set(self, name: str, value: str) -> None:
@@ -279,14 +293,19 @@ class KeyStore:
             raise KeyringUnavailableError(
                 f"The keyring refused to store the key ({type(exc).__name__})."
             ) from None
+        except Exception as exc:  # noqa: BLE001 - see _unreachable
+            raise KeyringUnavailableError(_unreachable(self.status.backend, exc).reason) from None
 
     def _keyring_delete(self, name: str) -> None:
         import keyring
         from keyring.errors import KeyringError
 
-        # Nothing stored (PasswordDeleteError) or no keyring: nothing to forget.
-        with contextlib.suppress(KeyringError, RuntimeError, OSError):
+        try:
             keyring.delete_password(KEYRING_SERVICE, name)
+        except (KeyringError, RuntimeError, OSError):
+            pass  # nothing stored (PasswordDeleteError) or no keyring: nothing to forget
+        except Exception as exc:  # noqa: BLE001 - see _unreachable
+            self._status = _unreachable(self.status.backend, exc)
 
     # -- the opted-in file -------------------------------------------------------------------
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
+from itertools import count
 from pathlib import Path
 from typing import NamedTuple
 
@@ -54,6 +56,9 @@ class SettingsFile:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or settings_path()
         self._seen: str | None = None  # the digest of the file as last read or written
+        # Last read, the file could not be opened, or was too large to read: no copy of it was
+        # kept (none can be made of what cannot be read), so the next write moves it aside.
+        self._unread_whole = False
 
     def read(self) -> SettingsRead:
         try:
@@ -61,8 +66,10 @@ class SettingsFile:
         except OSError as exc:
             log.warning("Could not read %s (%s)", self.path, type(exc).__name__)
             self._seen = _UNREADABLE
+            self._unread_whole = True
             return _unreadable(self.path, None, "it could not be opened")
         self._seen = _digest(raw)
+        self._unread_whole = raw is not None and len(raw) > MAX_SETTINGS_BYTES
         return _settings_from(self.path, raw)
 
     def changed_elsewhere(self) -> bool:
@@ -76,6 +83,11 @@ class SettingsFile:
         unless ``over_changes``: the coordinator chose to save theirs over that change."""
         if not over_changes and self.changed_elsewhere():
             raise SettingsChangedElsewhereError(self.path)
+        if self._unread_whole:
+            # Written over, every profile it holds was lost: renamed, it is kept whole (a
+            # rename needs no permission to read it). When it cannot be, nothing is written.
+            _set_aside(self.path)
+            self._unread_whole = False
         write_private_file(self.path, _settings_text(settings), private=False)
         # What is on disk, not the text: Windows writes its line ends, and a digest of the
         # text made every next save look like another program's change.
@@ -148,10 +160,11 @@ def _unreadable(path: Path, raw: bytes | None, why: str) -> SettingsRead:
     copy = _keep_a_copy(path, raw) if raw is not None else None
     log.warning("Could not read %s (%s); using the built-in profiles", path, why)
     settings = _opt_in_from_key_file(AppSettings(), path)
+    # No copy of what could not be read: the next save renames the file (SettingsFile.write).
+    kept = _kept(copy) if raw is not None else _kept_on_save(path)
     return SettingsRead(
         settings,
-        f"The settings file could not be read ({why}): the built-in profiles are used."
-        + _kept(copy),
+        f"The settings file could not be read ({why}): the built-in profiles are used." + kept,
     )
 
 
@@ -177,6 +190,25 @@ def _keep_a_copy(path: Path, raw: bytes) -> Path | None:
 
 def _kept(copy: Path | None) -> str:
     return f" The file as it was is kept at {copy}." if copy is not None else ""
+
+
+def _kept_on_save(path: Path) -> str:
+    return (
+        f" Saving settings keeps it in its folder, renamed {path.stem}.unreadable{path.suffix} "
+        "(or a numbered name), rather than writing over it."
+    )
+
+
+def _set_aside(path: Path) -> None:
+    """``path`` renamed as the copies of unreadable files are named, under a name not taken
+    yet (a copy kept before may be the only one of its profiles). OSError when it cannot be."""
+    names = (f"{path.stem}.unreadable{f'-{n}' if n > 1 else ''}{path.suffix}" for n in count(1))
+    aside = next(p for p in map(path.with_name, names) if not p.exists())
+    try:
+        os.rename(path, aside)
+    except FileNotFoundError:
+        return  # gone meanwhile: nothing to keep
+    log.warning("The settings file could not be read: it was renamed %s", aside)
 
 
 def save_settings(settings: AppSettings, path: Path | None = None) -> Path:

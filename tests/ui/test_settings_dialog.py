@@ -40,7 +40,12 @@ from app.ui.main_window import MainWindow
 from app.ui.session_host import CLOSING_NOTE, SessionHost
 from app.ui.settings.settings_dialog import SettingsDialog
 from app.workflows.notifier import report_for
-from tests.memory_keyring import MemoryKeyring, installed_keyring, memory_keyring
+from tests.memory_keyring import (
+    MemoryKeyring,
+    UnreachableKeyring,
+    installed_keyring,
+    memory_keyring,
+)
 from tests.ui.conftest import answer, settings_opened, show_exposed
 from tests.waits import HANG_GUARD_SECONDS
 
@@ -368,6 +373,38 @@ def test_test_connection_with_the_keyring_locked_since_says_it_could_not_be_read
     assert verdict.message.startswith("The saved key could not be read from the system")
     assert "locked" in verdict.message
     assert "Enter the partner API key" not in dialog.verdict_labels[SR_KEY].text()
+
+
+def test_a_keyring_raising_what_keyring_does_not_wrap_leaves_the_dialog_usable(
+    qtbot: QtBot,
+) -> None:
+    """An exception of the backend's own (the D-Bus session gone) escaped the keyring read in
+    the worker: the dialog stayed "checking the keyring…" for good."""
+    with installed_keyring(UnreachableKeyring()):
+        dialog = SettingsDialog(ACME_ONLY, KeyStore(), write=lambda _s: None)
+        qtbot.addWidget(dialog)
+        qtbot.waitUntil(lambda: dialog.key_places is not None, timeout=5000)
+        assert dialog.key_places is not None
+        assert dialog.key_places.of("Acme", SR_KEY) is Storage.NONE
+
+
+def test_a_start_with_a_keyring_raising_what_keyring_does_not_wrap_opens_demo_mode(
+    qtbot: QtBot, qsettings: QSettings, sandbox: SandboxServer
+) -> None:
+    """The profile in use has keys to look for and the keyring's backend raises its own
+    exception: the start ended ("Assessment Desk could not start: …") where a locked keyring
+    falls back to demo mode, as having no keys does."""
+    window = MainWindow(qsettings)
+    qtbot.addWidget(window)
+    with installed_keyring(UnreachableKeyring()):
+        host = _host(window, AppSettings(profiles=[_custom(sandbox)], active="Local"), KeyStore())
+        try:
+            _wait(qtbot, host.open())
+            assert host.session is not None
+            assert host.session.demo
+        finally:
+            window.close()
+            _wait(qtbot, host.close())
 
 
 def test_a_close_asked_while_saving_leaves_the_dialog_open_when_the_save_fails(
@@ -787,6 +824,27 @@ ACME = ConnectionProfile(
 BETA = ConnectionProfile(
     name="Beta", sr_base_url="https://sr.beta.example/v1", berke_base_url="https://b.beta.example"
 )
+
+
+def test_the_profile_in_use_stays_in_use_while_its_name_is_typed_again(
+    qtbot: QtBot, ring: MemoryKeyring
+) -> None:
+    """Its name cleared, then a new one typed: "Connect with profile" followed the name's
+    text, found nothing for "" and fell back to the Sandbox, and OK reconnected in demo mode."""
+    dialog = SettingsDialog(ACME_ONLY, KeyStore(), write=lambda _s: None)
+    qtbot.addWidget(dialog)
+    show_exposed(qtbot, dialog)
+    qtbot.waitUntil(lambda: dialog.key_places is not None, timeout=5000)
+    _select(dialog, "Acme")
+    assert dialog.active_combo.currentText() == "Acme"
+    dialog.name_edit.setFocus()
+    qtbot.keyClick(dialog.name_edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(dialog.name_edit, Qt.Key.Key_Delete)
+    qtbot.keyClicks(dialog.name_edit, "Acme Corp")
+    assert dialog.active_combo.currentText() == "Acme Corp"
+    saved = _save(qtbot, dialog)
+    assert saved is not None
+    assert saved.active == "Acme Corp"
 
 
 def _keys_of(keys: KeyStore, name: str) -> tuple[str | None, str | None]:

@@ -7,6 +7,7 @@ import os
 import stat
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 from pydantic import SecretStr, ValidationError
@@ -35,7 +36,12 @@ from app.store.credentials import (
 )
 from app.store.settings_file import load_settings, read_settings, save_settings
 from app.workflows.session import author_of
-from tests.memory_keyring import MemoryKeyring, memory_keyring
+from tests.memory_keyring import (
+    MemoryKeyring,
+    UnreachableKeyring,
+    installed_keyring,
+    memory_keyring,
+)
 
 NO_KEYRING = KeyringStatus(False, "keyring.backends.fail.Keyring", "No keyring here.")
 
@@ -282,6 +288,24 @@ def test_a_keyring_locked_once_is_asked_again_once_unlocked() -> None:
         keyring.set_keyring(previous)
 
 
+def test_a_keyring_raising_what_keyring_does_not_wrap_is_unreachable_not_a_crash() -> None:
+    """Such an exception escaped the key store: the start ended ("could not start:
+    DBUS_SESSION_BUS_ADDRESS is unset") and Settings stayed "checking the keyring…", where a
+    locked keyring falls back to no keys and keys kept for the session."""
+    with installed_keyring(UnreachableKeyring()):
+        keys = KeyStore()
+        assert keys.status.usable  # the backend was chosen while the bus was there
+        assert keys.credentials(PRODUCTION_PROFILE) is None  # what the start awaits
+        assert not keys.status.usable
+        assert keys.status.reason == "The keyring could not be reached (BackendGoneError)."
+        keys.look_again()  # a later set asks it again, and falls back again
+        assert keys.set(PRODUCTION_PROFILE, SR_KEY, "k" * 64) is Storage.SESSION
+        assert "k" * 64 not in keys.status.reason  # only the type is named, never its words
+        keys.look_again()
+        keys.delete(PRODUCTION_PROFILE, SR_KEY)
+        assert not keys.status.usable
+
+
 def test_a_store_found_without_a_keyring_is_not_made_to_look_for_one() -> None:
     keys = KeyStore(status=KeyringStatus(False, "keyring.backends.fail.Keyring", "None here."))
     keys.look_again()
@@ -308,6 +332,34 @@ def test_configure_from_a_terminal_saves_a_profile_and_its_keys(
     assert "berke-token-3" not in (tmp_path / "config" / "settings.json").read_text()
 
 
+def test_configure_takes_a_name_in_other_capitals_for_the_profile_of_that_name(
+    ring: MemoryKeyring,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """ "staging" beside "Staging" was saved as a second profile: the settings dialog then
+    refused every OK (two names that differ only in capitals), and on a case-blind keyring
+    (Windows) the new keys were written over Staging's."""
+    from app import configure
+
+    monkeypatch.setenv("ASSESSMENT_DESK_HOME", str(tmp_path))
+    staging = ConnectionProfile(name="Staging", sr_base_url="https://sr.staging.example/v1")
+    save_settings(AppSettings(profiles=[staging]))
+    answers = iter(["staging", "https://sr.new.example/v1", "", ""])
+    secrets_typed = iter(["p" * 64, "berke-token-3"])
+    monkeypatch.setattr("builtins.input", lambda _prompt: next(answers))
+    monkeypatch.setattr(configure.getpass, "getpass", lambda _prompt: next(secrets_typed))
+    assert configure.configure_interactively(KeyStore()) == 0
+    assert "“staging” is the profile “Staging”" in capsys.readouterr().out
+    settings = load_settings()
+    assert [p.name for p in settings.profiles if p.name.lower() == "staging"] == ["Staging"]
+    assert settings.active == "Staging"
+    assert settings.active_profile.sr_base_url == "https://sr.new.example/v1"
+    assert settings.active_profile.data_file == staging.data_file  # its orders, kept
+    assert ring.entries[(KEYRING_SERVICE, "Staging/berke")] == "berke-token-3"
+
+
 @pytest.mark.parametrize(
     ("token", "problem"),
     [
@@ -327,6 +379,29 @@ def test_the_berke_token_is_1_to_50_characters(token: str, problem: str | None) 
         assert found is not None
         assert problem in found
         assert "1–50 characters" in found
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["abc123\nRegards", "abc\t123", "abc\r\n123", "abc\u00a0123", "abc\u202f123",
+     "abc\u200b123", "abc\ufeff123", "abc\u2028123", "abc\x00123"],
+    ids=["line-break", "tab", "crlf", "no-break-space", "narrow-no-break-space",
+         "zero-width-space", "byte-order-mark", "line-separator", "control"],
+)  # fmt: skip
+def test_a_berke_token_with_a_break_or_an_invisible_character_inside_is_refused_in_words(
+    token: str,
+) -> None:
+    """Pasted with the line after it, or copied from a web page: it was stored, and every
+    call then failed as "invalid or inactive" with nothing to say why."""
+    problem = berke_token_problem(token)
+    assert problem is not None
+    assert "paste it again" in problem
+
+
+def test_a_berke_token_may_hold_an_ordinary_space() -> None:
+    """Berke's rule is "1-50 characters, case-sensitive", nothing more; the token travels in
+    a JSON body, where a space is no trouble: refused, a real token could not be saved."""
+    assert berke_token_problem("abc 123") is None
 
 
 def test_configure_refuses_a_token_over_50_characters_before_storing_anything(
@@ -511,6 +586,96 @@ def test_a_settings_file_changed_by_another_program_is_not_written_over(tmp_path
     path.unlink()
     with pytest.raises(SettingsChangedElsewhereError):  # removed meanwhile
         file.write(AppSettings())
+
+
+def _too_large_to_read(path: Path) -> bytes:
+    """A settings file with a profile, padded past MAX_SETTINGS_BYTES (still valid JSON)."""
+    save_settings(AppSettings(profiles=[ConnectionProfile(**CLIENT_A)], active="Client A"), path)
+    saved = path.read_bytes()
+    big = saved[:-1] + b" " * (1024 * 1024 + 10) + saved[-1:]
+    path.write_bytes(big)
+    return big
+
+
+def test_a_settings_file_too_large_to_read_is_renamed_before_a_save_replaces_it(
+    tmp_path: Path,
+) -> None:
+    """No copy can be made of what is not read: the next OK in Settings wrote the built-in
+    profiles over it, and every profile it held was lost. A copy kept earlier stays too."""
+    from app.store.settings_file import SettingsFile
+
+    path = tmp_path / "settings.json"
+    big = _too_large_to_read(path)
+    (tmp_path / "settings.unreadable.json").write_text("an earlier copy")
+    file = SettingsFile(path)
+    read = file.read()
+    assert read.problem is not None
+    assert "rather than writing over it" in read.problem
+    file.write(read.settings)
+    assert (tmp_path / "settings.unreadable-2.json").read_bytes() == big
+    assert (tmp_path / "settings.unreadable.json").read_text() == "an earlier copy"
+    assert load_settings(path) == read.settings
+    file.write(read.settings)  # its own file now: written over, nothing more set aside
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "settings.json",
+        "settings.unreadable-2.json",
+        "settings.unreadable.json",
+    ]
+
+
+def test_a_settings_file_that_could_not_be_opened_is_renamed_before_a_save_replaces_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not opened (its permissions set by hand, an ACL, a sharing violation on Windows): the
+    built-in profiles were used, and the next OK in Settings wrote them over every saved one.
+    A rename needs no permission to read the file."""
+    import errno
+
+    from app.store import settings_file
+
+    path = tmp_path / "settings.json"
+    save_settings(AppSettings(profiles=[ConnectionProfile(**CLIENT_A)], active="Client A"), path)
+    original = path.read_bytes()
+    unopenable = path.stat().st_ino  # that file, not the one a save puts in its place
+    real_open = settings_file.open_regular_file
+
+    def refused(p: Path, expected: os.stat_result | None = None) -> BinaryIO:
+        if p == path and p.stat().st_ino == unopenable:
+            raise PermissionError(errno.EACCES, "Permission denied", str(p))
+        return real_open(p, expected)
+
+    monkeypatch.setattr(settings_file, "open_regular_file", refused)
+    file = settings_file.SettingsFile(path)
+    read = file.read()
+    assert read.problem is not None
+    assert "could not be opened" in read.problem
+    file.write(read.settings)
+    assert (tmp_path / "settings.unreadable.json").read_bytes() == original
+    assert load_settings(path) == read.settings
+
+
+def test_configure_over_a_settings_file_it_could_not_read_keeps_that_file(
+    ring: MemoryKeyring,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """--configure read the file, found it unreadable, and saved the built-in profiles and
+    the new one over it: every other saved profile was lost."""
+    from app import configure
+    from app.store.paths import settings_path
+
+    monkeypatch.setenv("ASSESSMENT_DESK_HOME", str(tmp_path))
+    settings_path().parent.mkdir(parents=True, exist_ok=True)
+    big = _too_large_to_read(settings_path())
+    answers = iter(["Staging", "https://sr.staging.example/v1", "", ""])
+    secrets_typed = iter(["p" * 64, "berke-token-3"])
+    monkeypatch.setattr("builtins.input", lambda _prompt: next(answers))
+    monkeypatch.setattr(configure.getpass, "getpass", lambda _prompt: next(secrets_typed))
+    assert configure.configure_interactively(KeyStore()) == 0
+    assert "rather than writing over it" in capsys.readouterr().out
+    assert settings_path().with_name("settings.unreadable.json").read_bytes() == big
+    assert load_settings().active == "Staging"
 
 
 def test_its_own_writes_are_known_where_text_files_end_lines_with_crlf(

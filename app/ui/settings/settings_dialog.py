@@ -520,7 +520,7 @@ class SettingsDialog(QDialog):
         self._show_status(None)
         self.file_opt_in.setChecked(self._settings.keys_file_opt_in)
         self._refresh_list(select=self._index_of(self._settings.active))
-        self._refresh_active(self._settings.active)
+        self._refresh_active(self._drafts[self._index_of(self._settings.active)])
         try:
             asyncio.get_running_loop()
         except RuntimeError:  # built outside the app's loop (a bare test): nothing can run
@@ -911,14 +911,24 @@ class SettingsDialog(QDialog):
         self.profile_list.blockSignals(False)
         self.profile_list.setCurrentRow(max(0, min(select, len(self._drafts) - 1)))
 
-    def _refresh_active(self, active: str | None = None) -> None:
-        active = active or self.active_combo.currentText()
+    def _active_draft(self) -> _Draft | None:
+        """The profile "Connect with profile" names, as the draft itself: followed by its
+        name's text, it was lost while that name was cleared to be typed again, and OK
+        reconnected to the Sandbox (the first profile) in demo mode."""
+        found = self.active_combo.currentData()
+        return found if isinstance(found, _Draft) else None
+
+    def _refresh_active(self, active: _Draft | None = None) -> None:
+        """The combo's names afresh, ``active`` (by default the one it shows) chosen; the
+        first profile when that one is gone."""
+        if active is None:
+            active = self._active_draft()
         self.active_combo.blockSignals(True)
         self.active_combo.clear()
         for draft in self._drafts:
-            self.active_combo.addItem(str(draft.values.get("name") or ""))
-        found = self.active_combo.findText(active)
-        self.active_combo.setCurrentIndex(max(found, 0))
+            self.active_combo.addItem(str(draft.values.get("name") or ""), draft)
+        found = next((i for i, d in enumerate(self._drafts) if d is active), 0)
+        self.active_combo.setCurrentIndex(found)
         self.active_combo.blockSignals(False)
 
     def _unique_name(self, base: str) -> str:
@@ -1004,13 +1014,10 @@ class SettingsDialog(QDialog):
             return  # gone meanwhile
         if self._shown_draft() is not draft:
             self._commit_current()  # another profile shown meanwhile: what was typed in it stays
-        removed = self._drafts.pop(at)
+        self._drafts.pop(at)
         self._current = -1
-        active = self.active_combo.currentText()
-        if active == removed.values.get("name"):
-            active = self._settings.profiles[0].name
         self._refresh_list(select=len(self._drafts) - 1)
-        self._refresh_active(active)
+        self._refresh_active()  # the removed one active: the first profile is
 
     def _select(self, row: int) -> None:
         self._commit_current()
@@ -1065,15 +1072,13 @@ class SettingsDialog(QDialog):
         draft = self._shown_draft()
         if draft is None:
             return
-        old = draft.values.get("name")
         draft.values["name"] = text.strip()
         for service in self.key_errors:  # "keys stored under this name" may be stale now
             self._show_key_error(service)
         item = self.profile_list.item(self._current)
         if item is not None:
             item.setText(text.strip() or "(unnamed)")
-        was_active = self.active_combo.currentText() == old
-        self._refresh_active(text.strip() if was_active else None)
+        self._refresh_active()  # under its new name, still the one chosen or not
 
     def _key_typed(self, service: str, text: str) -> None:
         draft = self._shown_draft()
