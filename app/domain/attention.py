@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from app.domain.berke_progress import BerkeProgress
 from app.domain.journal_terms import StepKind
-from app.domain.order_rules import OrderAction, deleted_in_berke_reason, gone_reason
+from app.domain.order_rules import OrderAction, deleted_in_berke_reason, gone_reason, why_not
 from app.domain.order_state import OrderState
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 
@@ -72,7 +72,13 @@ def flags_for(
     flags: list[Flag] = []
     berke = state.berke_progress
     link = state.link
-    if order.status is OrderStatus.IN_PROGRESS and berke is BerkeProgress.COMPLETE:
+    # Deliver's own rule (in progress, complete, and accepted here with this link): the flag
+    # offered a delivery that would complete another coordinator's order (accepted elsewhere).
+    deliverable = (
+        why_not(OrderAction.DELIVER, order, link, berke, accept_refused=state.accept_refused)
+        is None
+    )
+    if deliverable:
         # A result alone is not a delivery: in the documented flow it is made before the
         # order is completed, and a completion that never began leaves the order in progress.
         completing = bool({StepKind.COMPLETE, StepKind.CREATE_RESULT} & state.pending)

@@ -58,10 +58,12 @@ def why_not(
     berke: BerkeProgress | None = None,
     *,
     gone_since: datetime | None = None,
+    accept_refused: bool = False,
 ) -> str | None:
     """None when ``action`` is allowed on ``order`` now; otherwise the reason, for a tooltip.
     ``berke`` is where its Berke assessment stands, when known; ``gone_since``, since when
-    SmartRecruiters no longer has the order (``OrderState.gone_since``)."""
+    SmartRecruiters no longer has the order (``OrderState.gone_since``); ``accept_refused``,
+    this desk's accept failed and it never accepted it (``OrderState.accept_refused``)."""
     if gone_since is not None and action not in GONE_ORDER_ACTIONS:
         return gone_reason(gone_since)
     if action is OrderAction.COMMENT:
@@ -112,6 +114,13 @@ def why_not(
             return "Only an order in progress can be given its result: accept it first."
         if linked is None:
             return "The order has no Berke assessment to deliver."
+        if accept_refused:
+            # Accepted by someone else while this desk's link waited for its accept (a
+            # reuse links first): delivering would complete their order with this result.
+            return (
+                f"{accepted_elsewhere(linked)}: this desk's result is not delivered to it. "
+                "Check with whoever accepted it."
+            )
         if berke is not BerkeProgress.COMPLETE:
             return "The candidate has not completed the Berke assessment yet."
         return None
@@ -141,6 +150,15 @@ _NEED_THE_ASSESSMENT = frozenset(
         OrderAction.CREATE_ACCEPT_INVITE,
     }
 )
+
+
+def accepted_elsewhere(linked: LinkedAssessment) -> str:
+    """An order in progress that this desk did not accept with ``linked``, in words (its
+    accept was refused): what the batch and Deliver say before what they do not do."""
+    return (
+        "Accepted in SmartRecruiters elsewhere (another desk or coordinator), not with this "
+        f"desk's assessment ({linked.invitation_code})"
+    )
 
 
 def deleted_in_berke_reason(order: AssessmentOrder, linked: LinkedAssessment) -> str:

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 from app.domain.attachments import UploadState
 from app.domain.berke_progress import BerkeProgress
+from app.domain.step_kinds import StepKind  # plain enums, without pydantic
 
 if TYPE_CHECKING:  # types only: the inbox's first frame shows states without pydantic
     from app.domain.journal_terms import LinkedAssessment
-    from app.domain.step_kinds import StepKind
     from app.domain.uploads import Upload
 
 
@@ -53,6 +53,14 @@ class OrderState:
     @property
     def berke_progress(self) -> BerkeProgress | None:
         return self.berke.progress if self.berke is not None else None
+
+    @property
+    def accept_refused(self) -> bool:
+        """This desk's accept failed and it never accepted the order (SmartRecruiters said it
+        was accepted elsewhere, say): the order points at someone else's assessment, not at
+        this desk's link (a reuse links before it accepts), so its result is not this
+        order's."""
+        return not self.accepted_here and StepKind.ACCEPT in self.failed
 
     @property
     def uploading(self) -> bool:

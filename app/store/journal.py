@@ -314,6 +314,16 @@ class Journal:
         """Whether a step of one of ``actions`` is pending for the order."""
         return self.has_step(order_id, actions, StepState.PENDING)
 
+    def orders_with_pending(self, action: StepKind) -> list[str]:
+        """The orders with a step of ``action`` waiting to be resumed (an indexed lookup: a
+        batch asks for each of its orders)."""
+        with self._db.reading() as conn:
+            rows = conn.execute(
+                "SELECT DISTINCT order_id FROM journal WHERE state = 'pending' AND action = ?",
+                (action.value,),
+            ).fetchall()
+        return [row["order_id"] for row in rows]
+
     def pending_kinds(self, order_id: str) -> set[StepKind]:
         """The kinds of the order's steps waiting to be resumed (one indexed lookup); a kind
         this version does not know is left out."""

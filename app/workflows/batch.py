@@ -19,7 +19,7 @@ from enum import StrEnum
 
 from pydantic import ValidationError
 
-from app.clients.errors import ApiError, StateConflictError
+from app.clients.errors import ApiError, Service, StateConflictError, ThrottledError
 from app.domain.assessment_prefill import match_job, prefill_from_order
 from app.domain.assessment_url import accept_refusal
 from app.domain.berke import BerkeJob, CreateAssessmentRequest
@@ -28,13 +28,17 @@ from app.domain.berke_text import BerkeParam
 from app.domain.field_errors import FORM_LEVEL, field_errors
 from app.domain.invitation import InvitationText
 from app.domain.journal_terms import LinkedAssessment, StepKind, StepState
-from app.domain.order_rules import OrderAction, unsendable_address, why_not
+from app.domain.order_rules import (
+    OrderAction,
+    accepted_elsewhere,
+    unsendable_address,
+    why_not,
+)
 from app.domain.same_candidate import candidate_keys
 from app.domain.service_time import local_time
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.workflows.desk import Desk
 from app.workflows.order_actions import (
-    REJECT_WAITING,
     RETRIED_AUTOMATICALLY,
     URL_NOT_SENT,
     ActionNotAllowedError,
@@ -44,6 +48,8 @@ from app.workflows.order_actions import (
     create_assessment_outcome,
     invited_for_another_order,
     linked_assessment,
+    other_create_waiting,
+    refused_while_waiting,
     reuse_assessment,
     send_invitation,
     url_needs_a_look,
@@ -66,7 +72,21 @@ class Outcome:
     candidate: str
     kind: OutcomeKind
     detail: str
-    not_run: bool = False  # skipped because the batch was cancelled first: may be run later
+    #: Skipped before it began (the batch was cancelled, or a service's daily limit was
+    #: reached before it): may be run later.
+    not_run: bool = False
+    #: The service whose daily limit this order's call ran into: the rest are not run.
+    daily_limit: Service | None = None
+
+
+#: Why an order a Cancel stopped before it began was not run.
+CANCELLED = "Cancelled."
+
+
+def daily_limit_reached(service: Service) -> str:
+    """Why the batch did not run the orders after one that hit ``service``'s daily limit:
+    each would queue a call that goes unasked when the limit lifts, and show Failed."""
+    return f"Not run: the daily limit of {service} calls is reached. Run it once the limit lifts."
 
 
 RequestFactory = Callable[[AssessmentOrder], CreateAssessmentRequest]
@@ -189,10 +209,20 @@ async def why_not_in_batch(
     gone_since = await asyncio.to_thread(desk.orders.gone_since, order.id)
     berke = await berke_progress(desk, linked)  # deleted in Berke: nothing to accept with
     reason = why_not(OrderAction.CREATE_ACCEPT_INVITE, order, linked, berke, gone_since=gone_since)
-    if reason is None and StepKind.REJECT in await asyncio.to_thread(
-        desk.journal.pending_kinds, order.id
-    ):
-        return REJECT_WAITING  # the resumer's reject would follow the batch's accept
+    if reason is None:
+        # The board's rule (``_batch_reason``): a step of its own waiting (the plan promised
+        # "Create, accept, invite" and the run failed it as under way), or a waiting reject
+        # (the resumer's reject would follow the batch's accept).
+        pending = await asyncio.to_thread(desk.journal.pending_kinds, order.id)
+        reason = refused_while_waiting(OrderAction.CREATE_ACCEPT_INVITE, pending)
+        if reason is not None:
+            return reason
+    if reason is None and linked is None:
+        # Made now, a second assessment (and invitation) for the candidate: their other
+        # order's create, when retried, makes one too. Once it is made, this order reuses it.
+        waiting = await asyncio.to_thread(other_create_waiting, desk, order)
+        if waiting is not None:
+            return waiting
     if reason is None and linked is not None and order.status is OrderStatus.NEW:
         # A link stored before Accept refused it: the batch accepted with it, unasked.
         refused = accept_refusal(linked.assessment_url, linked.invitation_code)
@@ -217,9 +247,8 @@ async def why_not_in_batch(
 def accepted_elsewhere_reason(linked: LinkedAssessment) -> str:
     """Why the batch does not invite to ``linked`` for an order this desk did not accept."""
     return (
-        "Accepted in SmartRecruiters elsewhere (another desk or coordinator), not with this "
-        f"desk's assessment ({linked.invitation_code}): the candidate is not invited to it. "
-        "Check with whoever accepted it; Invite sends it if it is the one to use."
+        f"{accepted_elsewhere(linked)}: the candidate is not invited to it. Check with whoever "
+        "accepted it; Invite sends it if it is the one to use."
     )
 
 
@@ -559,6 +588,9 @@ async def create_accept_invite(
         if ended is not None:
             return Outcome(order.id, name, OutcomeKind.SKIPPED, ended)
         return Outcome(order.id, name, OutcomeKind.FAILED, str(exc))
+    except ThrottledError as exc:
+        limited = exc.service if exc.is_daily_limit else None
+        return Outcome(order.id, name, OutcomeKind.FAILED, str(exc), daily_limit=limited)
     except (ApiError, ActionNotAllowedError, StepDeferredError) as exc:
         return Outcome(order.id, name, OutcomeKind.FAILED, str(exc))
     except Exception as exc:  # one order's surprise must not stop the others
@@ -642,7 +674,8 @@ async def run_batch(
     skipped: Mapping[str, str] | None = None,
     guard: OrderGuard | None = None,
 ) -> list[Outcome]:
-    """Every order in turn; after a cancel the rest are reported as skipped, none half-done.
+    """Every order in turn; after a cancel, or once a service's daily limit is reached, the
+    rest are reported as not run, none half-done.
 
     ``reuse_only``: the orders the plan has reusing the candidate's assessment; ``skipped``:
     those it skips, with why. They are reported so and not run, even if they could run by
@@ -652,11 +685,17 @@ async def run_batch(
     # One text for every order: refused once, before anything is sent.
     check_message("The message to the candidates", message_to_candidate)
     outcomes: list[Outcome] = []
+    limited: Service | None = None  # a daily limit reached: the rest wait for it to lift
     for order in orders:
         if cancelled is not None and cancelled.is_set():
             outcome = Outcome(
-                order.id, order.candidate.full_name, OutcomeKind.SKIPPED, "Cancelled.",
+                order.id, order.candidate.full_name, OutcomeKind.SKIPPED, CANCELLED,
                 not_run=True,
+            )  # fmt: skip
+        elif limited is not None:
+            outcome = Outcome(
+                order.id, order.candidate.full_name, OutcomeKind.SKIPPED,
+                daily_limit_reached(limited), not_run=True,
             )  # fmt: skip
         elif skipped and order.id in skipped:
             outcome = Outcome(
@@ -678,6 +717,7 @@ async def run_batch(
                 outcome = Outcome(
                     order.id, order.candidate.full_name, OutcomeKind.SKIPPED, str(exc)
                 )
+        limited = limited or outcome.daily_limit
         outcomes.append(outcome)
         if progress is not None:
             progress(len(outcomes), len(orders), outcome)

@@ -360,7 +360,16 @@ class OrderBoard:
             # A reused assessment: its invitation went with the other order. The rules are
             # asked as if this one had sent it (a completed assessment is still refused).
             link = link.model_copy(update={"invited_at": link.invited_at or invited_elsewhere})
-        reason = why_not(action, order, link, state.berke_progress, gone_since=state.gone_since)
+        reason = why_not(
+            action,
+            order,
+            link,
+            state.berke_progress,
+            gone_since=state.gone_since,
+            accept_refused=state.accept_refused,
+        )
+        if reason is None and action is OrderAction.CREATE_ASSESSMENT:
+            reason = self._other_create_waiting(order)
         if reason is None and action is OrderAction.DELETE_IN_BERKE:
             reason = still_in_use(self._open_orders_sharing(order.id))
         if reason is None and action is OrderAction.COMPLETE and state.result_id is not None:
@@ -403,6 +412,23 @@ class OrderBoard:
             return accepted_elsewhere_reason(state.link)
         if self._invited_for_another_order(order.id):
             return ALREADY_INVITED_WITH_THE_OTHER_ORDER
+        return None
+
+    def _other_create_waiting(self, order: AssessmentOrder) -> str | None:
+        """``order_actions.other_create_waiting`` from the board's own state: the form is not
+        offered for an order whose candidate's other order waits for its create."""
+        waiting = [
+            other
+            for other, state in self._states.items()
+            if other != order.id and StepKind.CREATE_ASSESSMENT in state.pending
+        ]
+        if not waiting:
+            return None
+        mine = self._candidate_keys.of(order)
+        for other_id in waiting:
+            other = self._orders.get(other_id)
+            if other is not None and self._candidate_keys.of(other) & mine:
+                return actions.OTHER_CREATE_WAITING
         return None
 
     def _linked_with(self, order_id: str) -> set[str]:

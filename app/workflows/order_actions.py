@@ -30,6 +30,7 @@ from app.domain.journal import (
 )
 from app.domain.journal_terms import LinkedAssessment, StepKind, StepState
 from app.domain.order_rules import OrderAction, why_not
+from app.domain.same_candidate import candidate_keys
 from app.domain.smartrecruiters import (
     AcceptRequest,
     AssessmentComment,
@@ -245,6 +246,30 @@ async def _check(
     return linked
 
 
+#: Why an order waits while the candidate's other order's create waits in the journal: made
+#: now, theirs would be made too when it is retried (two assessments, two invitations).
+OTHER_CREATE_WAITING = (
+    "The candidate's other order's Berke assessment is still being created (it is retried "
+    "automatically): run this once it is, so that this order reuses it rather than make the "
+    "candidate a second assessment and a second invitation."
+)
+
+
+def other_create_waiting(desk: Desk, order: AssessmentOrder) -> str | None:
+    """``OTHER_CREATE_WAITING`` when a create waits in the journal for another order of the
+    candidate (``same_candidate``): the reuse, which sees linked assessments only, would not
+    find it. None otherwise. Blocking: run it in a thread."""
+    waiting = set(desk.journal.orders_with_pending(StepKind.CREATE_ASSESSMENT)) - {order.id}
+    if not waiting:
+        return None
+    mine = candidate_keys(order)
+    for other_id in waiting:
+        other = desk.orders.get(other_id)
+        if other is not None and candidate_keys(other) & mine:
+            return OTHER_CREATE_WAITING
+    return None
+
+
 async def has_pending_step(desk: Desk, order_id: str, *actions: StepKind) -> bool:
     """Whether a step of one of ``actions`` is pending for the order."""
     return await asyncio.to_thread(desk.journal.has_pending, order_id, *actions)
@@ -268,6 +293,9 @@ async def create_assessment_outcome(
     """``create_assessment``, with whether the link was made by this step or found in Berke
     after an answer was lost (``recovered``: another desk may have made, and invited, it)."""
     await _check(desk, OrderAction.CREATE_ASSESSMENT, order)
+    waiting = await asyncio.to_thread(other_create_waiting, desk, order)
+    if waiting is not None:
+        raise ActionNotAllowedError(waiting)
     candidate_id = request.source_candidate_id
     if candidate_id is None:
         # Always send an id: it is what makes an interrupted create detectable.
@@ -396,11 +424,15 @@ async def send_invitation(
 
 def invited_for_another_order(desk: Desk, linked: LinkedAssessment) -> bool:
     """Whether this desk sent the assessment's invitation for another order linked to it
-    (the candidate's other order, whose assessment this one reuses)."""
+    (the candidate's other order, whose assessment this one reuses), or its send waits there
+    to be checked and retried (its answer was lost): Berke's count of it is this desk's, not
+    "another desk's", and the resumer finishes it."""
     others = set(desk.journal.orders_linked_to(linked.invitation_code)) - {linked.order_id}
     for other in others:
         link = desk.journal.assessment_for(other)
         if link is not None and link.invitation_sent:
+            return True
+        if link is not None and desk.journal.has_pending(other, StepKind.INVITE):
             return True
     return False
 

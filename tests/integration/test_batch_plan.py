@@ -22,7 +22,7 @@ from app.domain.step_kinds import StepState
 from app.workflows.batch import OutcomeKind, PlanKind
 from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
-from app.workflows.order_actions import send_invitation
+from app.workflows.order_actions import RETRIED_AUTOMATICALLY, send_invitation
 from app.workflows.refusals import ActionNotAllowedError
 from tests.integration.helpers import RealNetwork, RecordingTransport, new_order_body, unpaced
 from tests.integration.test_close_the_loop import with_board
@@ -755,5 +755,30 @@ def test_two_batches_at_once_for_one_candidates_orders_make_one_assessment(
         assert links[1] is not None
         assert links[0].source_candidate_id == links[1].source_candidate_id
         assert [invitations_sent(desk, o.id) for o in (first, second)] == [1, 0]
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_an_order_whose_create_waits_is_planned_as_skipped_not_created(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The order's create waits in the journal for the resumer (a 503, say). Before: the plan
+    promised "Create, accept, invite" (it looked for a waiting reject only, where the board's
+    menu looks for any step of its own), and the run then failed it "already under way"."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order = await order_for(desk, "Gus", "gus-p@example.com", "Registered Nurse")
+        await board.sync()
+        request = CreateAssessmentRequest(
+            first_name="Gus", last_name="Lindqvist", email_address="gus-p@example.com"
+        )
+        desk.journal.begin(order.id, CreateAssessmentStep(request=request))
+        await board.refresh([order.id])
+        menu = board.why_not(OrderAction.CREATE_ACCEPT_INVITE, [order.id])
+        assert menu == RETRIED_AUTOMATICALLY
+        (planned,) = (await board.plan_batch([order.id])).orders
+        assert (planned.kind, planned.reason) == (PlanKind.SKIP, menu)
+        (ran,) = await board.create_accept_invite([order.id])
+        assert (ran.kind, ran.detail) == (OutcomeKind.SKIPPED, menu)
 
     with_board(sandbox, tmp_path / "desk.sqlite3", body)

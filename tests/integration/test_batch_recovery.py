@@ -17,15 +17,24 @@ from typing import Any
 import httpx
 import pytest
 
+from app.clients.errors import Service
 from app.domain.attention import Attention
 from app.domain.journal_terms import StepKind
 from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.sandbox import SandboxServer
-from app.workflows.batch import OutcomeKind, PlanKind, accepted_elsewhere_reason, request_for_job
+from app.workflows.batch import (
+    OutcomeKind,
+    PlanKind,
+    accepted_elsewhere_reason,
+    daily_limit_reached,
+    request_for_job,
+)
 from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
-from tests.integration.helpers import RealNetwork, new_order_body
+from app.workflows.order_actions import OTHER_CREATE_WAITING
+from app.workflows.refusals import ActionNotAllowedError
+from tests.integration.helpers import RealNetwork, finish_in_sandbox, new_order_body
 from tests.integration.test_batch_plan import day
 from tests.integration.test_candidate_with_two_orders import sandbox_assessments
 from tests.integration.test_close_the_loop import with_board
@@ -562,4 +571,193 @@ def test_one_assessments_invitation_is_sent_once_when_both_orders_send_it_at_onc
             assert link.invitation_sent
 
     with_board(sandbox, tmp_path / "desk.sqlite3", body, berke_transport=berke)
+    assert invitations_to(sandbox, email) == [1]
+
+
+def test_a_reused_assessment_of_an_order_accepted_elsewhere_is_not_delivered_to_it(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The batch links the candidate's assessment to her second order before accepting it;
+    another coordinator accepted that order meanwhile, so the accept is refused and the link
+    stays. Before: once she finished the assessment (for her first order), the second was
+    flagged "Deliver the result" and automatic delivery completed the other coordinator's
+    order with this desk's result."""
+    email = "quinn-else@example.com"
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        first = await order_for(desk, "Quinn", email, "Registered Nurse")
+        await board.sync()
+        (done,) = await board.create_accept_invite([first.id])
+        assert done.kind is OutcomeKind.DONE, done.detail
+        second = await order_for(desk, "Quinn", email, "Staff Accountant")
+        await board.sync()
+        plan = await board.plan_batch([second.id])
+        assert [p.kind for p in plan.orders] == [PlanKind.REUSE]
+        await desk.session.sr.accept_order(second.id, "https://other-desk.example/a/OTHER123")
+        (refused,) = await board.create_accept_invite([second.id], plan=plan.orders)
+        assert refused.kind is OutcomeKind.FAILED
+        assert "accepted elsewhere" in refused.detail
+        link = board.link(second.id)
+        assert link is not None
+        finish_in_sandbox(sandbox, link.invitation_code)
+        board.set_options(replace(board.options, auto_deliver=True))
+        await board.watch()  # sees it complete; delivers what is deliverable
+        assert [f.kind for f in board.flags(first.id)] == []  # delivered: hers, accepted here
+        assert (await desk.session.sr.get_order(first.id)).status is OrderStatus.COMPLETED
+        assert (await desk.session.sr.get_order(second.id)).status is OrderStatus.IN_PROGRESS
+        assert Attention.DELIVER not in [f.kind for f in board.flags(second.id)]
+        reason = board.why_not(OrderAction.DELIVER, [second.id])
+        assert reason is not None
+        assert reason.startswith("Accepted in SmartRecruiters elsewhere")
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+class Fail503Once(RealNetwork):
+    """Berke's transport; the first POST to a path ending with ``suffix`` is answered 503
+    (nothing done): the step waits in the journal for the resumer."""
+
+    def __init__(self, suffix: str) -> None:
+        super().__init__()
+        self.suffix, self.left = suffix, 1
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.left and request.method == "POST" and request.url.path.endswith(self.suffix):
+            self.left -= 1
+            body = {"status": "error", "responseCode": "503"}
+            return httpx.Response(503, json=body, request=request)
+        return await self.inner.handle_async_request(request)
+
+
+def test_an_order_waits_while_the_candidates_other_order_waits_for_its_create(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """A 503 leaves the create of the candidate's first order waiting in the journal. Before:
+    a batch on her second order saw nothing to reuse and made her a second assessment; the
+    resumer then made the first one too, and its batch invited her a second time. The
+    single-order Create is refused the same way."""
+    email = "ivy-two@example.com"
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        first = await order_for(desk, "Ivy", email, "Registered Nurse")
+        second = await order_for(desk, "Ivy", email, "Staff Accountant")
+        await board.sync()
+        (failed,) = await board.create_accept_invite([first.id])
+        assert failed.kind is OutcomeKind.FAILED
+        (planned,) = (await board.plan_batch([second.id])).orders
+        assert planned.kind is PlanKind.SKIP
+        assert planned.reason == OTHER_CREATE_WAITING
+        (skipped,) = await board.create_accept_invite([second.id])
+        assert (skipped.kind, skipped.detail) == (OutcomeKind.SKIPPED, OTHER_CREATE_WAITING)
+        assert board.why_not(OrderAction.CREATE_ASSESSMENT, [second.id]) == OTHER_CREATE_WAITING
+        with pytest.raises(ActionNotAllowedError, match="still being created"):
+            await board.create_assessment(second.id, board.default_request(second.id))
+        assert board.link(second.id) is None
+        assert (await board.resume()).settled  # the first order's create goes now
+        await board.create_accept_invite([first.id])
+        (planned,) = (await board.plan_batch([second.id])).orders
+        assert planned.kind is PlanKind.REUSE
+        (reused,) = await board.create_accept_invite([second.id], plan=[planned])
+        assert reused.kind is OutcomeKind.DONE, reused.detail
+
+    with_board(
+        sandbox, tmp_path / "desk.sqlite3", body, berke_transport=Fail503Once("/CreateAssessment")
+    )
+    assert invitations_to(sandbox, email) == [1]
+
+
+class DailyLimitAfter(RealNetwork):
+    """Berke's transport: after ``after`` POSTs to a path ending with ``suffix``, each is
+    answered with Berke's daily limit."""
+
+    def __init__(self, suffix: str, after: int) -> None:
+        super().__init__()
+        self.suffix, self.after = suffix, after
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "POST" and request.url.path.endswith(self.suffix):
+            if self.after <= 0:
+                body = {
+                    "status": "error",
+                    "responseCode": "429",
+                    "isDailyLimit": True,
+                    "estimatedMillisecondsToNextAllowedCall": 3_600_000,
+                }
+                return httpx.Response(429, json=body, request=request)
+            self.after -= 1
+        return await self.inner.handle_async_request(request)
+
+
+def test_the_rest_of_a_batch_is_not_run_once_berkes_daily_limit_is_reached(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Berke's daily limit on the second order's invitation. Before: each order after it was
+    tried, had its create queued and shown Failed, then failed "already under way" on Retry,
+    and was created unasked when the limit lifted. Now they are not run, as after a Cancel,
+    for the coordinator to run once the limit lifts."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        ids = [
+            (await order_for(desk, n, f"{n.lower()}-dl@example.com", "Nurse", f"c-dl-{n}")).id
+            for n in ("Ann", "Bob", "Cid", "Dee")
+        ]
+        await board.sync()
+        plan = await board.plan_batch(ids)
+        outcomes = await board.create_accept_invite(ids, plan=plan.orders)
+        assert [o.kind for o in outcomes] == [
+            OutcomeKind.DONE,
+            OutcomeKind.FAILED,
+            OutcomeKind.SKIPPED,
+            OutcomeKind.SKIPPED,
+        ]
+        assert [o.not_run for o in outcomes] == [False, False, True, True]
+        assert outcomes[2].detail == daily_limit_reached(Service.BERKE)
+        assert [board.state(i).pending for i in ids[2:]] == [frozenset(), frozenset()]
+        assert [board.link(i) for i in ids[2:]] == [None, None]
+
+    with_board(
+        sandbox,
+        tmp_path / "desk.sqlite3",
+        body,
+        berke_transport=DailyLimitAfter("/SendInvitation", after=1),
+    )
+
+
+class LoseInvitationAnswer(RealNetwork):
+    """Berke's transport: the first invitation is sent, and its answer lost (a 502)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.left = 1
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.left and request.method == "POST" and request.url.path.endswith("/SendInvitation"):
+            self.left -= 1
+            real = await self.inner.handle_async_request(request)
+            await real.aread()
+            return httpx.Response(502, json={"message": "gateway"}, request=request)
+        return await self.inner.handle_async_request(request)
+
+
+def test_an_invitation_waiting_to_be_checked_for_the_other_order_is_not_called_someone_elses(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The first order's invitation went but its answer was lost (its send waits to be
+    checked); the second order reuses the assessment. Before, it said Berke had sent the
+    invitation "though not from this desk": it was this desk, for her other order."""
+    email = "vera-lost@example.com"
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        a = await order_for(desk, "Vera", email, "Registered Nurse")
+        b = await order_for(desk, "Vera", email, "Staff Accountant")
+        await board.sync()
+        plan = await board.plan_batch([a.id, b.id])
+        first, second = await board.create_accept_invite([a.id, b.id], plan=plan.orders)
+        assert first.kind is OutcomeKind.FAILED
+        assert StepKind.INVITE in board.state(a.id).pending
+        assert second.kind is OutcomeKind.DONE, second.detail
+        assert "not from this desk" not in second.detail
+        assert "by this desk, for the candidate's other order" in second.detail
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body, berke_transport=LoseInvitationAnswer())
     assert invitations_to(sandbox, email) == [1]

@@ -8,8 +8,9 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from app.clients.errors import Service
 from app.ui.orders.batch_dialog import BatchDialog
-from app.workflows.batch import Outcome, OutcomeKind
+from app.workflows.batch import Outcome, OutcomeKind, daily_limit_reached
 from tests.ui.conftest import show_exposed
 
 # Outcomes of a real run (bench/ui_lag.py's second batch): three long "reused" lines among
@@ -167,3 +168,17 @@ def test_a_wider_column_measures_the_rows_in_view_again(qtbot: QtBot) -> None:
     narrow = dialog.table.rowHeight(0)
     dialog.resize(780, 480)
     qtbot.waitUntil(lambda: dialog.table.rowHeight(0) < narrow, timeout=5000)
+
+
+def test_orders_left_by_a_daily_limit_are_not_called_cancelled(qtbot: QtBot) -> None:
+    """After Berke's daily limit the batch leaves the rest not run, as a Cancel does; the
+    button offered them again as "the cancelled", though the coordinator cancelled nothing."""
+    dialog = dialog_of(qtbot, total=3)
+    dialog.add_outcome(1, done(1))
+    limit = daily_limit_reached(Service.BERKE)
+    for n in (2, 3):
+        left = Outcome(f"o{n}", f"Candidate {n}", OutcomeKind.SKIPPED, limit, not_run=True)
+        dialog.add_outcome(n, left)
+    dialog.finished_all()
+    assert dialog.not_run_ids() == ["o2", "o3"]
+    assert dialog.retry_button.text() == "Run the rest (2)"

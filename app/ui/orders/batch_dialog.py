@@ -27,7 +27,7 @@ from app.ui.common.remembered_size import RememberedSize
 from app.ui.common.rows_fitted_in_view import RowsFittedInView
 from app.ui.common.screens import available_room
 from app.ui.common.table_model import RowsTableModel
-from app.workflows.batch import Outcome, OutcomeKind
+from app.workflows.batch import CANCELLED, Outcome, OutcomeKind
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -165,7 +165,8 @@ class BatchDialog(QDialog):
         return [o.order_id for o in self.model.rows if o.kind is OutcomeKind.FAILED]
 
     def not_run_ids(self) -> list[str]:
-        """The orders a Cancel stopped before they began (they are run again with Retry)."""
+        """The orders a Cancel (or a daily limit) stopped before they began (they are run
+        again with Retry)."""
         return [o.order_id for o in self.model.rows if o.not_run]
 
     def request_cancel(self) -> None:
@@ -225,13 +226,18 @@ class BatchDialog(QDialog):
         self.close_button.setDefault(True)
         failed, not_run = len(self.failed_ids()), len(self.not_run_ids())
         self.retry_button.setEnabled(failed + not_run > 0)
+        # Not run after a daily limit is not "cancelled": the coordinator cancelled nothing.
+        stopped = "cancelled" if self._all_not_run_cancelled() else "rest"
         if failed and not_run:
-            text = f"Retry the failed and cancelled ({failed + not_run})"
+            text = f"Retry the failed and {stopped} ({failed + not_run})"
         elif not_run:
-            text = f"Run the cancelled ({not_run})"
+            text = f"Run the {stopped} ({not_run})"
         else:
             text = f"Retry the failed ({failed})" if failed else "Retry the failed"
         self.retry_button.setText(text)
+
+    def _all_not_run_cancelled(self) -> bool:
+        return all(o.detail == CANCELLED for o in self.model.rows if o.not_run)
 
     def _retry(self) -> None:
         again = self.failed_ids() + self.not_run_ids()
