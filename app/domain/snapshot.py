@@ -110,11 +110,14 @@ class SnapshotMeta(BaseModel):
 REMOTE_FILES_NOTE = "Files kept by SmartRecruiters, not in this snapshot"
 #: Starts the note saying a result's files could not even be listed.
 FILES_NOT_LISTED_NOTE = "The files of a result could not be listed"
+#: Starts the note naming reports sent from this desk whose file here is no longer the one
+#: sent (another saved under its name since): a snapshot is handed around, never with those.
+CHANGED_FILES_NOTE = "Changed since it was sent: not kept"
 
 
 def is_file_note(note: str) -> bool:
     """Whether an order's note is about its files (shown with them in the detail pane)."""
-    return note.startswith((REMOTE_FILES_NOTE, FILES_NOT_LISTED_NOTE))
+    return note.startswith((REMOTE_FILES_NOTE, FILES_NOT_LISTED_NOTE, CHANGED_FILES_NOTE))
 
 
 class SnapshotAttachment(BaseModel):

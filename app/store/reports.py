@@ -6,6 +6,7 @@ folder per order.
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from app.store.paths import atomic_file, make_private_dir
@@ -19,6 +20,11 @@ class ReportFiles:
         # The order id is the service's: hashed, it can never climb out of the folder.
         slot = hashlib.sha256(order_id.encode()).hexdigest()[:24]
         return self.folder / slot / Path(file_name).name
+
+    def holds(self, path: str | Path) -> bool:
+        """Whether ``path`` (as an upload keeps it: links resolved) is one of these reports:
+        a delivery's, meant for the result this desk makes, never another's."""
+        return Path(path).is_relative_to(os.path.realpath(self.folder))
 
     def save(self, order_id: str, file_name: str, data: bytes) -> Path:
         """Write atomically (a crash leaves the old file or none, never half of one), 0600."""

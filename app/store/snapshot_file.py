@@ -2,7 +2,8 @@
 ``docs/snapshot-format.md``.
 
 Writing is atomic: the archive is written to a temporary file in the same folder, flushed to
-disk, then renamed over the target, so a crash mid-save leaves the previous file intact.
+disk, then renamed over the target, so a crash mid-save leaves the previous file intact. The
+file is 0600 whatever the umask: it holds candidates' personal data and their reports.
 
 Reading treats the file as hostile: it may come from a colleague, a mail attachment or a full
 disk. Every problem — not a zip, truncated, a newer format, wrong types, entries with ``..`` or
@@ -24,6 +25,7 @@ orders are bounded in bytes, not in items.
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import logging
 import os
@@ -39,6 +41,7 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, BinaryIO, Generic, TypeVar, cast
@@ -125,8 +128,13 @@ class SnapshotError(Exception):
 
 
 def attachment_member(order_id: str, number: int, file_name: str) -> str:
-    """Where an attachment goes in the archive: plain characters only, never a path."""
-    folder = _UNSAFE_NAME_CHARS.sub("_", order_id)[:80] or "order"
+    """Where an attachment goes in the archive: plain characters only, never a path. The
+    folder is the order's own: its id cleaned and cut is not ("a/b" and "a_b", or two ids of
+    the same first 80 characters, shared one, and one order's record opened the other's
+    report), so a hash of the whole id follows it, as ``ReportFiles.path_for`` does. A reader
+    takes the names the records give, never recomputes them: older files open as they were."""
+    slot = hashlib.sha256(order_id.encode()).hexdigest()[:16]
+    folder = f"{_UNSAFE_NAME_CHARS.sub('_', order_id)[:80] or 'order'}-{slot}"
     name = _UNSAFE_NAME_CHARS.sub("_", PurePosixPath(file_name.replace("\\", "/")).name)
     name = name.lstrip(".") or "file"
     if len(name) > _MEMBER_NAME_CHARS:  # shortened, its type kept: a copy is opened by it
@@ -138,16 +146,28 @@ def attachment_member(order_id: str, number: int, file_name: str) -> str:
 _MEMBER_NAME_CHARS = 120
 
 
+@dataclass(frozen=True)
+class KeptFile:
+    """A report to keep in a snapshot, and the content it was checked to have (the file that
+    was sent): the bytes copied must be exactly those, or the save fails rather than keep
+    another file under its name (one saved over it between the check and the copy)."""
+
+    path: Path
+    sha256: str
+    size: int
+
+
 def write_snapshot(
     path: Path,
     meta: SnapshotMeta,
     records: Iterable[SnapshotOrder],
-    files: Mapping[str, Path] | None = None,
+    files: Mapping[str, Path | KeptFile] | None = None,
     *,
     progress: ProgressCallback | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> None:
-    """Write ``records`` (and ``files``: archive member → file on disk) to ``path`` atomically.
+    """Write ``records`` (and ``files``: archive member → file on disk, or a ``KeptFile`` whose
+    content is checked as it is copied) to ``path`` atomically.
 
     The orders are written newest first, the order the table shows them in unless asked
     otherwise, so that a reader of 100,000 orders shows them without reordering every search
@@ -218,7 +238,7 @@ def _write_archive(
     path: Path,
     meta: SnapshotMeta,
     records: list[SnapshotOrder],
-    files: dict[str, Path],
+    files: dict[str, Path | KeptFile],
     *,
     progress: ProgressCallback | None,
     cancelled: Callable[[], bool] | None,
@@ -230,7 +250,9 @@ def _write_archive(
         return zipfile.ZIP_STORED if name in stored else zipfile.ZIP_DEFLATED
 
     with (
-        atomic_file(path, "wb", private=False) as handle,
+        # 0600: names, emails, phones and reports of candidates (design: personal-data files
+        # are private). Handing the file on is its owner's choice, not every local user's.
+        atomic_file(path, "wb", private=True) as handle,
         zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf,
     ):
         zf.writestr(META_MEMBER, meta.model_dump_json(indent=2), compress_type=kind(META_MEMBER))
@@ -264,10 +286,14 @@ def _write_archive(
         zf.writestr(INDEX_MEMBER, index, compress_type=kind(INDEX_MEMBER))
         _stop_if_too_packed(zf, stored)
         written = 0
-        for done, (member, source) in enumerate(sorted(files.items()), len(records) + 1):
+        for done, member in enumerate(sorted(files), len(records) + 1):
             if cancelled is not None and cancelled():
                 raise SnapshotCancelledError("The snapshot was not saved (cancelled).")
-            written += _write_attachment(zf, member, Path(source), cancelled, kind(member))
+            source = files[member]
+            kept, where = (
+                (source, source.path) if isinstance(source, KeptFile) else (None, Path(source))
+            )
+            written += _write_attachment(zf, member, where, cancelled, kind(member), kept=kept)
             _stop_if_too_packed(zf, stored)
             if written > MAX_TOTAL_BYTES:
                 raise SnapshotError(
@@ -319,17 +345,26 @@ def _write_attachment(
     source: Path,
     cancelled: Callable[[], bool] | None = None,
     compress_type: int = zipfile.ZIP_DEFLATED,
+    *,
+    kept: KeptFile | None = None,
 ) -> int:
     """Copy ``source`` into the archive in pieces; its size. Only a regular file is read: a
     report replaced by a FIFO since it was uploaded would otherwise hang the save. A failure
     to read the report is said as such; one to write the archive (a full disk) is not the
-    report's and comes out as the ``OSError`` it is."""
+    report's and comes out as the ``OSError`` it is. With ``kept``, the bytes copied are
+    hashed: any other content than the one checked fails the save (the file written is then
+    removed), so that no other file is ever kept under the report's name."""
 
     def unreadable(exc: OSError) -> SnapshotError:
         return SnapshotError(f"The report {source.name} cannot be read ({_reason(exc)}).")
 
+    changed = SnapshotError(
+        f"The report {source.name} changed while the snapshot was saved: save it again."
+    )
     try:
         real, info = regular_file(source)
+        if kept is not None and info.st_size != kept.size:
+            raise changed
         if info.st_size > MAX_ATTACHMENT_BYTES:
             raise SnapshotError(
                 f"The report {source.name} is {info.st_size:,} bytes, more than the "
@@ -340,6 +375,7 @@ def _write_attachment(
         reader = open_regular_file(real, expected=info)
     except OSError as exc:
         raise unreadable(exc) from exc
+    digest = hashlib.sha256()
     with reader, zf.open(zinfo, "w") as writer:
         copied = 0
         while True:
@@ -354,7 +390,10 @@ def _write_attachment(
             copied += len(piece)
             if copied > MAX_ATTACHMENT_BYTES:
                 raise SnapshotError(f"The report {source.name} grew while it was saved.")
+            digest.update(piece)
             writer.write(piece)
+    if kept is not None and (copied, digest.hexdigest()) != (kept.size, kept.sha256):
+        raise changed
     return copied
 
 

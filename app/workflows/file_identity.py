@@ -44,17 +44,23 @@ def file_fingerprint(path: str | Path) -> str:
     """The file's size and the hash of its content (not its date: a file downloaded again is
     the same file). Blocking I/O."""
     real, info = regular_file(Path(path))
-    digest = hashlib.blake2b(digest_size=32)
     with open_regular_file(real, expected=info) as handle:
-        if info.st_size <= FULL_HASH_BYTES:
-            while chunk := handle.read(READ_BYTES):
-                digest.update(chunk)
-        else:
-            step = info.st_size // SAMPLES
-            for offset in [*range(0, step * SAMPLES, step), info.st_size - SAMPLE_BYTES]:
-                handle.seek(offset)
-                digest.update(handle.read(SAMPLE_BYTES))
-    return f"{info.st_size}:{digest.hexdigest()}"
+        return _fingerprint_of(handle, info.st_size)
+
+
+def _fingerprint_of(handle: BinaryIO, size: int) -> str:
+    """``file_fingerprint`` of the open file of ``size`` bytes, read from its start."""
+    digest = hashlib.blake2b(digest_size=32)
+    handle.seek(0)
+    if size <= FULL_HASH_BYTES:
+        while chunk := handle.read(READ_BYTES):
+            digest.update(chunk)
+    else:
+        step = size // SAMPLES
+        for offset in [*range(0, step * SAMPLES, step), size - SAMPLE_BYTES]:
+            handle.seek(offset)
+            digest.update(handle.read(SAMPLE_BYTES))
+    return f"{size}:{digest.hexdigest()}"
 
 
 def arrived_copy(
@@ -196,3 +202,25 @@ def changed_since_queued(
             f"under its name, or it was edited): {again}."
         )
     return None
+
+
+def identity_if_sent(path: str, queued: str | None, fingerprint: str | None) -> FileIdentity | None:
+    """The identity of the file at ``path`` now, when its content is still the one sent: the
+    SHA-256 it was queued with (which the bytes sent were checked against), or, for a file an
+    older version queued, its fingerprint as sent. None when it is another content (a report
+    of another candidate downloaded under its name since), or when nothing says what was sent.
+    ``OSError`` when it cannot be read (``ChangedWhileReadError``: written to meanwhile).
+    Blocking I/O: the file is read whole, unless nothing on disk says it was touched since it
+    was queued (a snapshot of many reports reads each once, as it copies it: the copy is
+    checked against this identity again)."""
+    sent = FileIdentity.from_text(queued) if queued is not None else None
+    real, info = regular_file(Path(path))
+    if sent is not None and sent.untouched(info):
+        return sent
+    with open_regular_file(real, expected=info) as handle:
+        now = identify(handle)
+        if sent is not None:
+            same = (now.sha256, now.size) == (sent.sha256, sent.size)
+        else:
+            same = fingerprint is not None and _fingerprint_of(handle, now.size) == fingerprint
+    return now if same else None

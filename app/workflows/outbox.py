@@ -32,6 +32,7 @@ from app.workflows.results import (
     REJECTED_NO_RESULT,
     complete_after_result,
     existing_result_id,
+    fail_delivery_reports,
     requeue_upload,
     run_upload,
     settle_late_cancel,
@@ -207,11 +208,12 @@ async def _resume_upload(
         # SmartRecruiters no longer has the order: nothing is asked about its result, and
         # the file's step fails in words (``steps``), once.
         if upload.result_id is None and gone is None:
-            found = await _found_result(desk, upload.order_id)
+            found = await _found_result(desk, upload)
             if found is None:
                 return False  # waits for the order's result
             if not found:
-                # Completed elsewhere without a result: failed, in words, not queued for ever.
+                # Completed elsewhere without a result (or not one for this file): failed,
+                # in words, not queued for ever.
                 blocked.add(upload.order_id)
                 report.failed.append(-upload.id)
                 return True
@@ -232,15 +234,21 @@ async def _resume_upload(
     return True
 
 
-async def _found_result(desk: Desk, order_id: str) -> bool | None:
+async def _found_result(desk: Desk, upload: Upload) -> bool | None:
     """A file queued for an order that was then completed outside this desk goes to the
     order's result in SmartRecruiters (True); the order having none, or having been rejected,
     its queued files fail in words rather than wait for ever (False). None while the order
-    may still get its result here (new or in progress)."""
+    may still get its result here (new or in progress). A Deliver's report fails too: it was
+    for this desk's result, never made (the desk stopped before the completion was journaled);
+    sent to the result found, it went out beside another tool's verdict."""
+    order_id = upload.order_id
     order = await asyncio.to_thread(desk.orders.get, order_id)
     if order is None or order.status in OPEN_STATUSES:
         return None
     if order.status is OrderStatus.COMPLETED:
+        if await asyncio.to_thread(desk.reports.holds, upload.path):
+            await asyncio.to_thread(fail_delivery_reports, desk, order_id)
+            return False
         if await existing_result_id(desk, order) is not None:
             return True
         why = NO_RESULT_TO_ATTACH_TO

@@ -49,7 +49,7 @@ from app.workflows.file_identity import (
 )
 from app.workflows.order_actions import STEPS_OF_ACTION, check_message, refused_while_waiting
 from app.workflows.refusals import ActionNotAllowedError
-from app.workflows.steps import StepContext, execute, run_step
+from app.workflows.steps import StepContext, completed_elsewhere_error, execute, run_step
 
 log = logging.getLogger(__name__)
 
@@ -223,8 +223,24 @@ async def existing_result_id(desk: Desk, order: AssessmentOrder) -> str | None:
     found = newest_result(await desk.session.sr.list_results(order.id))
     if found is None or found.id is None:
         return None
+    # Before the adoption hands it the order's files still waiting for a result: a Deliver's
+    # report waiting (the desk stopped before its completion was journaled) was for this
+    # desk's result, which was never made, and must not go to another tool's.
+    await asyncio.to_thread(fail_delivery_reports, desk, order.id)
     await asyncio.to_thread(desk.results.adopt_result, order.id, found.id)
     return found.id
+
+
+def fail_delivery_reports(desk: Desk, order_id: str) -> None:
+    """The order's Berke reports queued by a Deliver with no result to go to fail, in the
+    words a Deliver refused as completed elsewhere uses. Blocking (the store)."""
+    message = f"Not sent: {completed_elsewhere_error().summary}"
+    for upload in desk.results.for_order(order_id):
+        if upload.result_id is None and desk.reports.holds(upload.path):
+            desk.results.move(
+                upload.id, order_id, frozenset({UploadState.QUEUED}), UploadState.FAILED,
+                message=message,
+            )  # fmt: skip
 
 
 class AttachmentRefusedError(ValueError):

@@ -18,7 +18,8 @@ leaves no request running, no file and no partial file.
 
 Attachment files: SmartRecruiters' API lists a result's attachments but offers no download, so
 the files saved are the local copies of reports uploaded from this desk (the upload queue
-keeps their paths); the order's notes name the service's other files, left out.
+keeps their paths), each only while it is still the file sent (a report saved under its name
+since is another's); the order's notes name the files left out.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from app.domain.order_details import OrderDetails, listable_results
 from app.domain.service_time import local_time
 from app.domain.smartrecruiters import AssessmentOrder, Attachment, OrderStatus
 from app.domain.snapshot import (
+    CHANGED_FILES_NOTE,
     FILES_NOT_LISTED_NOTE,
     REMOTE_FILES_NOTE,
     SnapshotAttachment,
@@ -54,9 +56,11 @@ from app.domain.snapshot import (
 from app.domain.time_left import TimeLeft
 from app.store.logs import redact_known
 from app.store.order_details import OrderDetailStore
+from app.store.paths import NotRegularFileError
 from app.store.snapshot_destination import check_destination, needed_bytes, write_failure
-from app.store.snapshot_file import attachment_member, write_snapshot
+from app.store.snapshot_file import KeptFile, SnapshotError, attachment_member, write_snapshot
 from app.workflows.desk import Desk
+from app.workflows.file_identity import ChangedWhileReadError, identity_if_sent
 
 log = logging.getLogger(__name__)
 
@@ -232,42 +236,68 @@ async def _fetch_details(
     return fetched
 
 
-def _files_left_out(record: SnapshotOrder, remote: list[Attachment]) -> str | None:
-    """A note naming the service's files that the snapshot does not hold, if any."""
-    held = {a.attachment_id for a in record.attachments if a.attachment_id}
+def _files_left_out(record: SnapshotOrder, remote: list[Attachment], said: set[str]) -> str | None:
+    """A note naming the service's files that the snapshot does not hold, if any (but those
+    ``said`` already: changed since they were sent)."""
+    held = {a.attachment_id for a in record.attachments if a.attachment_id} | said
     missing = [a.file_name or a.id for a in remote if a.id not in held]
     if not missing:
         return None
     return f"{REMOTE_FILES_NOTE} (its API offers no download): {', '.join(missing)}"
 
 
-def _local_attachments(
-    desk: Desk, order_id: str, files: dict[str, Path]
-) -> list[SnapshotAttachment]:
-    """Reports uploaded from this desk whose local file is still there."""
-    attachments: list[SnapshotAttachment] = []
+@dataclass
+class _Local:
+    """An order's reports uploaded from this desk: those kept, and those left out because
+    the file here is no longer the one sent (their names, and their attachment ids)."""
+
+    kept: list[SnapshotAttachment] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    changed_ids: set[str] = field(default_factory=set)
+
+
+def _local_attachments(desk: Desk, order_id: str, files: dict[str, KeptFile]) -> _Local:
+    """Reports uploaded from this desk whose local file is still there and still the file
+    sent. A download saved since under the same name (another candidate's report) is not
+    what went to this order: kept, it went with the snapshot under this order's name. What
+    is copied is checked again against the content found here (``KeptFile``). Blocking."""
+    local = _Local()
     for number, upload in enumerate(desk.results.for_order(order_id), 1):
-        source = Path(upload.path)
-        if upload.state is not UploadState.DONE or not source.is_file():
+        if upload.state is not UploadState.DONE:
+            continue
+        queued = desk.results.queued_identity(upload.id)
+        try:
+            sent = identity_if_sent(upload.path, queued, upload.fingerprint)
+        except ChangedWhileReadError:
+            sent = None  # being written to: not the file sent, as far as can be told
+        except (FileNotFoundError, NotRegularFileError):
+            continue  # gone, or no longer a file: nothing here to keep, as before
+        except OSError as exc:  # said as the writer said it, before this check
+            why = f"The report {upload.file_name} cannot be read ({exc.strerror or exc})."
+            raise SnapshotError(why) from exc
+        if sent is None:
+            local.changed.append(upload.file_name)
+            if upload.attachment_id:
+                local.changed_ids.add(upload.attachment_id)
             continue
         member = attachment_member(order_id, number, upload.file_name)
-        files[member] = source
-        attachments.append(
+        files[member] = KeptFile(Path(upload.path), sent.sha256, sent.size)
+        local.kept.append(
             SnapshotAttachment(
                 file_name=upload.file_name,
                 member=member,
-                size=source.stat().st_size,
+                size=sent.size,
                 attachment_id=upload.attachment_id,
                 result_id=upload.result_id,
             )
         )
-    return attachments
+    return local
 
 
 @dataclass(frozen=True)
 class _Gathered:
     records: list[SnapshotOrder]
-    files: dict[str, Path]  # archive member → file on disk
+    files: dict[str, KeptFile]  # archive member → file on disk, as checked
     fetched: int
     reused: int
 
@@ -337,16 +367,23 @@ async def _gather(desk: Desk, request: SaveRequest, progress: SaveProgress | Non
         if order.id in gone:
             records[-1].notes.append(_gone_note(gone[order.id]))
         remote[order.id] = got.remote_files if got is not None else []
-    files: dict[str, Path] = {}
+    files: dict[str, KeptFile] = {}
     if files_too:
 
-        def attach() -> None:
+        def attach() -> dict[str, set[str]]:
+            said: dict[str, set[str]] = {}
             for record in records:
-                record.attachments.extend(_local_attachments(desk, record.order.id, files))
+                local = _local_attachments(desk, record.order.id, files)
+                record.attachments.extend(local.kept)
+                if local.changed:
+                    record.notes.append(f"{CHANGED_FILES_NOTE}: {', '.join(local.changed)}")
+                said[record.order.id] = local.changed_ids
+            return said
 
-        await asyncio.to_thread(attach)
+        said = await asyncio.to_thread(attach)
         for record in records:
-            note = _files_left_out(record, remote.get(record.order.id, []))
+            order_id = record.order.id
+            note = _files_left_out(record, remote.get(order_id, []), said.get(order_id, set()))
             if note:
                 record.notes.append(note)
     return _Gathered(records, files, len(to_fetch), reused)

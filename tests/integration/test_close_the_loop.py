@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from app.clients.errors import ApiError
-from app.domain.attachments import DEFAULT_MAX_BYTES
+from app.domain.attachments import DEFAULT_MAX_BYTES, UploadState
 from app.domain.attention import Attention
 from app.domain.berke import CreateAssessmentRequest
 from app.domain.berke_progress import BerkeProgress
@@ -27,7 +27,7 @@ from app.domain.smartrecruiters import AssessmentOrder, OrderStatus, ResultType
 from app.sandbox import DEMO_SR_KEY, SandboxConfig, SandboxServer
 from app.store.berke_watch import BerkeWatchStore
 from app.workflows.board import BoardOptions, OrderBoard
-from app.workflows.delivery import deliver, plan_delivery
+from app.workflows.delivery import DeliveryPlan, deliver, plan_delivery
 from app.workflows.desk import Desk
 from app.workflows.outbox import resume_pending
 from app.workflows.refusals import ActionNotAllowedError
@@ -212,6 +212,68 @@ def test_a_delivery_cut_short_resumes_without_a_second_result_or_file(
     results = results_of(loop_sandbox, order_id)
     assert len(results) == 1
     assert len(results[0]["files"]) == 1
+
+
+async def _stranded_report_and_another_tools_result(
+    desk: Desk, order: AssessmentOrder, plan: DeliveryPlan
+) -> None:
+    """Deliver's first half (its report queued), then a stop before its completion was
+    journaled; meanwhile another tool completes the order with a result of its own."""
+    from app.domain.smartrecruiters import AssessmentResult
+    from app.workflows.results import queue_files
+
+    await queue_files(desk, order, [plan.report])
+    other = AssessmentResult(result_type=ResultType.DOCUMENT, result="x.pdf", title="Other")
+    await desk.session.sr.complete_with_result(order.id, other)
+
+
+def test_a_report_queued_by_a_delivery_cut_short_never_goes_to_another_tools_result(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The report was this desk's verdict's, whose result was never made: the resumer took
+    the other tool's newest result for the order's and sent the Berke report there. It fails
+    in the words a Deliver refused as completed elsewhere uses."""
+
+    async def body(board: OrderBoard, desk: Desk) -> str:
+        order = await finished_order(board, desk, loop_sandbox, "Ines", "ines@example.com")
+        plan = await plan_delivery(desk, order)
+        await _stranded_report_and_another_tools_result(desk, order, plan)
+        await board.sync()
+        await resume_pending(desk)  # the next start
+        (upload,) = desk.results.for_order(order.id)
+        assert upload.state is UploadState.FAILED
+        assert "already completed elsewhere" in (upload.message or "")
+        assert (await resume_pending(desk)).waiting == []  # nothing left queued for ever
+        return order.id
+
+    order_id = with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+    (theirs,) = results_of(loop_sandbox, order_id)
+    assert theirs["files"] == []
+
+
+def test_a_drop_on_such_an_order_takes_its_result_without_the_stranded_report(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """A file the coordinator drops on the order goes to the other tool's result (the one
+    it has); adopting that result handed it the stranded Berke report too, which went with
+    the drop."""
+    notes = tmp_path / "notes.pdf"
+    notes.write_bytes(b"%PDF-1.4\n" + b"n" * 1000)
+
+    async def body(board: OrderBoard, desk: Desk) -> str:
+        order = await finished_order(board, desk, loop_sandbox, "Joao", "joao@example.com")
+        plan = await plan_delivery(desk, order)
+        await _stranded_report_and_another_tools_result(desk, order, plan)
+        await board.sync()
+        await board.attach_files(order.id, [notes])
+        await board.wait_uploads()
+        states = {u.file_name: u.state for u in desk.results.for_order(order.id)}
+        assert states == {plan.report_name: UploadState.FAILED, "notes.pdf": UploadState.DONE}
+        return order.id
+
+    order_id = with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+    (theirs,) = results_of(loop_sandbox, order_id)
+    assert theirs["files"] == ["notes.pdf"]
 
 
 @pytest.mark.parametrize("status", [503, 400], ids=["resumed", "retried"])

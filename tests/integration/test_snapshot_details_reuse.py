@@ -20,6 +20,7 @@ from app.store.database import Database
 from app.store.snapshot_destination import SnapshotWriteError
 from app.store.snapshot_file import load_snapshot
 from app.workflows.desk import Desk
+from app.workflows.file_identity import identify
 from app.workflows.inbox import sync_all
 from app.workflows.order_actions import add_comment
 from app.workflows.session import Session
@@ -234,7 +235,11 @@ def test_a_cancel_while_writing_waits_for_the_writer_and_leaves_nothing(
 
     async def body(desk: Desk, _transport: CountingTransport) -> None:
         orders = (await sync_all(desk)).orders[:5]
-        upload = desk.results.enqueue(orders[0].id, str(report), "report.pdf", 1)
+        with report.open("rb") as handle:  # kept only while it is the file sent
+            identity = identify(handle)
+        upload = desk.results.enqueue(
+            orders[0].id, str(report), "report.pdf", identity.size, identity=identity.to_text()
+        )
         desk.results.set_state(upload.id, UploadState.DONE, attachment_id="att-1")
         loop = asyncio.get_running_loop()
         saving: list[asyncio.Task[SavedSnapshot]] = []

@@ -15,6 +15,7 @@ from app.domain.snapshot_diff import ChangeKind, diff_orders
 from app.store import logs
 from app.store.snapshot_file import load_snapshot
 from app.workflows.desk import Desk
+from app.workflows.file_identity import identify
 from app.workflows.inbox import sync_all
 from app.workflows.order_actions import add_comment, create_assessment
 from app.workflows.snapshots import SaveRequest, live_records, make_meta, save_snapshot
@@ -23,6 +24,12 @@ from tests.integration.test_workflows import new_order, req, run_with_desk
 
 if TYPE_CHECKING:
     from app.sandbox import SandboxServer
+
+
+def identity_of(path: Path) -> str:
+    """What a file is as queued (``queue_files`` keeps it): the content it must still have."""
+    with path.open("rb") as handle:
+        return identify(handle).to_text()
 
 
 def test_save_from_the_sandbox_and_reopen(sandbox: SandboxServer, tmp_path: Path) -> None:
@@ -35,7 +42,10 @@ def test_save_from_the_sandbox_and_reopen(sandbox: SandboxServer, tmp_path: Path
         await add_comment(desk, order, "Called the candidate")
         await create_assessment(desk, order, req(order))
         synced = await sync_all(desk)
-        upload = desk.results.enqueue(order.id, str(report), "report.pdf", report.stat().st_size)
+        upload = desk.results.enqueue(
+            order.id, str(report), "report.pdf", report.stat().st_size,
+            identity=identity_of(report),
+        )  # fmt: skip
         from app.domain.attachments import UploadState
 
         desk.results.set_state(upload.id, UploadState.DONE, attachment_id="att-1")
@@ -153,7 +163,9 @@ def test_files_the_service_keeps_are_named_when_not_held(
         assert result.id
         uploaded = await sr.upload_attachment(order.id, result.id, ours)
         await sr.upload_attachment(order.id, result.id, theirs)  # not through this desk
-        upload = desk.results.enqueue(order.id, str(ours), "report.pdf", ours.stat().st_size)
+        upload = desk.results.enqueue(
+            order.id, str(ours), "report.pdf", ours.stat().st_size, identity=identity_of(ours)
+        )
         desk.results.set_state(upload.id, UploadState.DONE, attachment_id=uploaded.id)
         order = next(o for o in (await sync_all(desk)).orders if o.id == order.id)
         request = SaveRequest(orders=[order], include_attachments=True)
@@ -169,6 +181,50 @@ def test_files_the_service_keeps_are_named_when_not_held(
         await save_snapshot(desk, SaveRequest(orders=[order]), path)
         snapshot = await asyncio.to_thread(load_snapshot, path, temp_root=tmp_path / "tmp2")
         assert snapshot.record(0).notes == []
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_a_report_saved_over_since_it_was_sent_is_left_out_and_said(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """A snapshot is handed around: the report kept with an order must be the one sent to
+    it. Another candidate's report downloaded since under the same name went in its place;
+    it is left out, and the order's note says so (the save counts it among its notes)."""
+    from app.domain.smartrecruiters import AssessmentResult, ResultType
+    from app.domain.snapshot import CHANGED_FILES_NOTE, REMOTE_FILES_NOTE
+    from app.workflows.results import complete_order, queue_files, run_upload
+
+    path = tmp_path / "files.adsnap"
+    dropped = tmp_path / "report.pdf"
+    dropped.write_bytes(b"%PDF-1.4 report of Zoe, as sent")
+    kept = tmp_path / "scores.pdf"
+    kept.write_bytes(b"%PDF-1.4 scores of Zoe, as sent")
+
+    async def body(desk: Desk) -> None:
+        order = await new_order(desk)
+        await desk.session.sr.accept_order(order.id, "https://assess.test/start/Z1")
+        order = next(o for o in (await sync_all(desk)).orders if o.id == order.id)
+        result = AssessmentResult(result_type=ResultType.DOCUMENT, result="report.pdf", title="t")
+        await complete_order(desk, order, result)
+        accepted, refused = await queue_files(desk, order, [dropped, kept])
+        assert not refused
+        for upload in accepted:
+            assert (await run_upload(desk, upload)).attachment_id
+        dropped.write_bytes(b"%PDF-1.4 report of SOMEONE ELSE")  # a new download, same name
+        order = next(o for o in (await sync_all(desk)).orders if o.id == order.id)
+        request = SaveRequest(orders=[order], include_attachments=True)
+        saved = await save_snapshot(desk, request, path)
+        assert (saved.attachment_count, saved.notes) == (1, 1)
+        snapshot = await asyncio.to_thread(load_snapshot, path, temp_root=tmp_path / "tmp")
+        record = snapshot.record(0)
+        assert [(a.file_name, a.size) for a in record.attachments] == [
+            ("scores.pdf", kept.stat().st_size)
+        ]
+        copy = snapshot.extract_attachment(record.attachments[0].member)
+        assert copy.read_bytes() == kept.read_bytes()
+        assert record.notes == [f"{CHANGED_FILES_NOTE}: report.pdf"]
+        assert not any(n.startswith(REMOTE_FILES_NOTE) for n in record.notes)
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
 

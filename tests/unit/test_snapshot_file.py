@@ -3,10 +3,12 @@ with a sentence — never another exception, never a file written outside the te
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
 import re
+import stat
 import time
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -154,6 +156,91 @@ def test_two_orders_reports_of_one_name_open_as_their_own(tmp_path: Path) -> Non
     assert first.read_bytes() == b"%PDF of candidate 0"
     assert second.read_bytes() == b"%PDF of candidate 11"
     assert first.name == second.name == "1_report.pdf"
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("order/1", "order_1"), ("o" * 80 + "-a", "o" * 80 + "-b")],
+    ids=["cleaned-alike", "same-first-80"],
+)
+def test_orders_whose_ids_clean_or_cut_alike_keep_their_reports_apart(
+    tmp_path: Path, first: str, second: str
+) -> None:
+    """Cleaned of unsafe characters and cut to 80, two ids named one folder: the second
+    order's "1_report.pdf" was written over the first's, and the first order's record opened
+    the other candidate's report."""
+    items = [record(0, id=first), record(1, id=second)]
+    files = {}
+    for i, item in enumerate(items):
+        member = snapshot_file.attachment_member(item.order.id, 1, "report.pdf")
+        source = tmp_path / f"report-{i}.pdf"
+        source.write_bytes(b"%PDF of candidate " + str(i).encode())
+        item.attachments.append(SnapshotAttachment(file_name="report.pdf", member=member, size=19))
+        files[member] = source
+    assert len(files) == 2
+    path = write_sample(tmp_path / "s.adsnap", items, files)
+    snapshot = load_snapshot(path, temp_root=tmp_path / "tmp")
+    for i, item in enumerate(items):
+        row = snapshot.row_of(item.order.id)
+        assert row is not None
+        (kept,) = snapshot.record(row).attachments
+        assert snapshot.extract_attachment(kept.member).read_bytes().endswith(str(i).encode())
+
+
+def test_a_report_kept_under_an_older_files_name_still_opens(tmp_path: Path) -> None:
+    """Files written before the order's folder had its hash name their members as they
+    were: the reader takes the name the record gives, never works it out again."""
+    report = tmp_path / "report.pdf"
+    report.write_bytes(b"%PDF-1.4 report")
+    member = "attachments/order-000/1_report.pdf"  # as attachment_member named it then
+    item = record(0)
+    item.attachments.append(SnapshotAttachment(file_name="report.pdf", member=member, size=15))
+    path = write_sample(tmp_path / "s.adsnap", [item], {member: report})
+    snapshot = load_snapshot(path, temp_root=tmp_path / "tmp")
+    copy = snapshot.extract_attachment(snapshot.record(0).attachments[0].member)
+    assert copy.read_bytes() == b"%PDF-1.4 report"
+
+
+def test_a_report_changed_between_its_check_and_its_copy_fails_the_save(tmp_path: Path) -> None:
+    """The content kept must be the content checked (the file that was sent): a report
+    saved over in between went into the snapshot under this order's name. Nothing is left,
+    neither the file nor its temporary one."""
+    report = tmp_path / "report.pdf"
+    report.write_bytes(b"%PDF-1.4 report of Zoe, as sent")
+    checked = hashlib.sha256(report.read_bytes()).hexdigest()
+    report.write_bytes(b"%PDF-1.4 report of SOMEONE ELSE")  # the same size
+    member = snapshot_file.attachment_member("o-1", 1, "report.pdf")
+    item = record(0)
+    item.attachments.append(SnapshotAttachment(file_name="report.pdf", member=member, size=31))
+    out = tmp_path / "out"
+    out.mkdir()
+    kept = snapshot_file.KeptFile(report, checked, 31)
+    with pytest.raises(SnapshotError, match="changed while the snapshot was saved"):
+        write_snapshot(out / "s.adsnap", meta(1), [item], {member: kept})
+    assert list(out.iterdir()) == []
+    report.write_bytes(b"%PDF-1.4 report of Zoe, as sent")  # as checked: kept
+    write_snapshot(out / "s.adsnap", meta(1), [item], {member: kept})
+    snapshot = load_snapshot(out / "s.adsnap", temp_root=tmp_path / "tmp")
+    assert snapshot.extract_attachment(member).read_bytes() == report.read_bytes()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_a_snapshot_file_is_private_whatever_the_umask(tmp_path: Path) -> None:
+    """It holds candidates' names, emails, phones and reports: personal-data files are 0600
+    (design), not the umask's 0644 that let every local user read them, nor the mode of the
+    file it replaces."""
+    path = tmp_path / "s.adsnap"
+    path.write_bytes(b"older")
+    path.chmod(0o644)
+    was = os.umask(0o022)
+    try:
+        write_sample(path)
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        path.unlink()
+        write_sample(path)
+    finally:
+        os.umask(was)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
 def test_a_long_report_name_keeps_its_type_in_the_archive() -> None:
