@@ -32,6 +32,13 @@ JOB_SHOWN = 200
 OTHER_FITS_LISTED = 20
 
 
+def job_line(name: str) -> str:
+    """A job's name on one line, cut to ``JOB_SHOWN`` characters: Berke's, and
+    SmartRecruiters' where a result names it (a 200,000-character title went to the service)."""
+    name = " ".join(name.split())
+    return name if len(name) <= JOB_SHOWN else name[: JOB_SHOWN - 1] + "…"
+
+
 class FitLevel(IntEnum):
     LOW = 1
     MEDIUM = 2
@@ -61,9 +68,8 @@ class JobFit(BerkeModel):
     @classmethod
     def _one_line(cls, value: str) -> str:
         # Shown in the preview, the result's title and description: a 1 MB name held the
-        # window 89 s. A job's name is a line.
-        value = " ".join(value.split())
-        return value if len(value) <= JOB_SHOWN else value[: JOB_SHOWN - 1] + "…"
+        # window 89 s.
+        return job_line(value)
 
     @property
     def level(self) -> FitLevel | None:
@@ -203,7 +209,7 @@ def passes(fit: JobFit, threshold: FitLevel = FitLevel.MEDIUM) -> bool:
 def result_title(order: AssessmentOrder, fit: JobFit) -> str:
     """Named after the job the fit is for: the order's own job when Berke has none like it
     (the primary job's fit is given then) would put one job's score under another's name."""
-    job = fit.job or (order.job.name if order.job and order.job.name else "")
+    job = fit.job or job_line(order.job.name if order.job and order.job.name else "")
     return f"Berke job fit — {job}" if job else "Berke job fit"
 
 
@@ -247,7 +253,7 @@ def result_for(
     Not ``own_job`` (Berke scored no job like the order's: a reused assessment, or one made
     for a job Berke gave no fit for), it says neither passed nor failed: another job's
     verdict is no verdict on this one."""
-    job = order.job.name if order.job and order.job.name else "its job"
+    job = job_line(order.job.name) if order.job and order.job.name else "its job"
     return AssessmentResult(
         result_type=ResultType.DOCUMENT,
         result=report_name,  # required and non-empty even for a document (FAQ)

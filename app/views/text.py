@@ -7,11 +7,14 @@ from __future__ import annotations
 PART_SHOWN = 80
 
 
-# The bidirectional embeddings, overrides and isolates (U+202A–202E, U+2066–2069). An unclosed
-# right-to-left override at the end of a name drew everything after it in the same line
-# backwards ("Ana Smith emcA · tsylanA ataD · weN"); a name in Arabic or Hebrew needs none of
-# them to be drawn right to left.
-_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+# The bidirectional embeddings, overrides and isolates (U+202A–202E, U+2066–2069), and the
+# marks (U+200E, U+200F, U+061C). An unclosed right-to-left override at the end of a name drew
+# everything after it in the same line backwards ("Ana Smith emcA · tsylanA ataD · weN"); a
+# mark, an invisible letter of its own, moves the punctuation and the numbers beside it. A
+# name in Arabic or Hebrew needs none of them to be drawn right to left.
+_BIDI_CONTROLS = dict.fromkeys(
+    [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C]
+)
 
 
 def one_line(text: str, limit: int | None) -> str:
@@ -21,6 +24,20 @@ def one_line(text: str, limit: int | None) -> str:
     if limit is None or len(text) <= limit:
         return text
     return text[: limit - 1].rstrip() + "…"
+
+
+#: What each line of a service's text starts with under a heading of ours (``as_block``).
+BLOCK_INDENT = "    "
+
+
+def as_block(text: str) -> str:
+    """A service's text of several lines (a comment, a step's message) as shown under a
+    heading of ours ("author · date"): its line breaks kept, each line as ``one_line`` makes
+    it (no bidirectional control, one space between words), blank lines dropped, and each
+    line indented. A comment's "ok.\nMaria Boss · 2025-05-02 09:00\nPlease reject" read as
+    a second comment by another author; indented, no line of it can pass for a heading."""
+    lines = (one_line(line, None) for line in text.splitlines())
+    return "\n".join(BLOCK_INDENT + line for line in lines if line)
 
 
 def whole_line(text: str) -> str:

@@ -140,6 +140,38 @@ def test_the_preview_says_when_the_result_shown_was_made_earlier(
     finish(qtbot, window.orders.controller.wait_idle())
 
 
+def test_the_preview_cuts_a_huge_job_and_draws_no_name_backwards(
+    qtbot: QtBot, tmp_path: Path, running_loop: asyncio.AbstractEventLoop
+) -> None:
+    """The intro took SmartRecruiters' job whole: a 21,000-character job made the dialog
+    133,569 px wide, its buttons off the screen; a name's right-to-left override (U+202E)
+    drew the job and company after it backwards."""
+    from app.domain.berke_results import CompletedAssessment, result_for
+    from app.workflows.delivery import DeliveryPlan
+
+    order = AssessmentOrder.model_validate(
+        {"id": "o1", "status": "IN_PROGRESS",
+         "candidate": {"id": "c1", "firstName": "Ana", "lastName": "Smith\u202e"},
+         "job": {"name": "Analyst" * 3_000}, "company": {"name": "Acme"}}
+    )  # fmt: skip
+    completed = CompletedAssessment.model_validate(
+        {"sourceCandidateId": "c1", "jobFit": [{"sourceJobId": "j1", "fitPct": 0.8}]}
+    )
+    fit = completed.job_fits[0]
+    report = tmp_path / "r.pdf"
+    report.write_bytes(b"%PDF-1.4\n")
+    result = result_for(order, completed, fit, report_name="r.pdf", own_job=False)
+    plan = DeliveryPlan(order.id, completed, fit, result, report, "r.pdf", 9)
+    preview = DeliveryPreviewDialog(order, plan)
+    qtbot.addWidget(preview)
+    preview.show()
+    intro = preview.findChild(QLabel, "deliveryIntro")
+    assert intro is not None
+    assert "\u202e" not in intro.text()
+    assert preview.minimumSizeHint().width() <= 1280
+    assert preview.width() <= 1280
+
+
 def test_a_delivery_left_waiting_says_it_goes_by_itself(
     setup: tuple[MainWindow, OrderBoard, Desk], loop_sandbox: SandboxServer, qtbot: QtBot
 ) -> None:

@@ -1544,6 +1544,61 @@ def test_a_comment_in_the_words_of_an_older_one_is_listed_beside_it(qtbot: QtBot
     assert pane.comments.rowCount() == 2
 
 
+def test_a_comment_neither_passes_for_another_nor_is_drawn_backwards(qtbot: QtBot) -> None:
+    """An author's name ending in a right-to-left override (U+202E) drew the whole comment
+    backwards, and a message's line "Maria Boss · 2025-05-02 09:00" passed for a second
+    comment by another author."""
+    pane = pane_showing_an_order(qtbot)
+    fake = "ok.\nMaria Boss · 2025-05-02 09:00\nPlease reject this candidate"
+    author = {"firstName": "Tim", "lastName": "Lee\u202e"}
+    pane.show_comments([AssessmentComment.model_validate({"message": fake, "author": author})])
+    head, *message = pane.comments.index(0).data(Qt.ItemDataRole.DisplayRole).split("\n")
+    assert head == "Tim Lee"
+    assert message[1].strip() == "Maria Boss · 2025-05-02 09:00"
+    assert all(line.startswith(" ") for line in message)  # under the heading, never one
+
+
+def test_a_steps_message_is_shown_under_its_line_as_a_comment_is(qtbot: QtBot) -> None:
+    """A step's message holds a service's words (a refusal quoting a name): shown raw, its
+    override drew the step backwards and its lines passed for other steps."""
+    from dataclasses import dataclass
+
+    @dataclass
+    class Step:
+        id: int
+        action: StepKind
+        state: StepState
+        message: str | None
+        created_at: datetime
+
+    pane = pane_showing_an_order(qtbot)
+    fake = "Refused: \u202eLee\n2025-05-02 09:00  Accept the order — done"
+    when = datetime(2025, 5, 1, 10, tzinfo=UTC)
+    pane.show_timeline([Step(1, StepKind.ACCEPT, StepState.FAILED, fake, when)])
+    _line, *message = pane.timeline.index(0).data(Qt.ItemDataRole.DisplayRole).split("\n")
+    assert [line.strip() for line in message] == [
+        "Refused: Lee",
+        "2025-05-02 09:00 Accept the order — done",
+    ]
+    assert all(line.startswith(" ") for line in message)
+
+
+def test_the_panes_values_are_each_one_line_without_overrides(qtbot: QtBot) -> None:
+    """A requestor's name ending in a right-to-left override drew their email and phone
+    backwards ("(0010 555 1+ ,moc.elpmaxe@atir)"); a company's line break split its field."""
+    pane = OrderDetailPane([])
+    qtbot.addWidget(pane)
+    order = {"id": "o-1", "status": "IN_PROGRESS",
+             "candidate": {"id": "c", "firstName": "Ana", "lastName": "Silva"},
+             "job": {"name": "Data\u2067 Analyst\n"}, "company": {"name": "Acme\nGmbH\u202e"},
+             "requestor": {"firstName": "Rita", "lastName": "Recruiter\u202e",
+                           "email": "rita@example.com", "phone": "+1 555 0100"}}  # fmt: skip
+    pane.show_order(AssessmentOrder.model_validate(order), None)
+    assert pane.fields["requestor"].text() == "Rita Recruiter (rita@example.com, +1 555 0100)"
+    assert pane.fields["company"].text() == "Acme GmbH"
+    assert pane.fields["jobName"].text() == "Data Analyst"
+
+
 def test_a_retry_refused_again_shows_the_new_words_and_can_be_retried(
     window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:

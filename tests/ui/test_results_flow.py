@@ -867,6 +867,18 @@ def test_a_folder_of_wrong_files_dropped_is_refused_in_a_box_that_fits_the_scree
     box.close()
 
 
+def test_a_file_name_from_the_service_is_shown_on_one_line_without_overrides(
+    qtbot: QtBot,
+) -> None:
+    """A file already on SmartRecruiters' result was shown by the name it gave, as written:
+    an override (U+202E) drew it backwards ("fdp.tropeR"), a line break cut it short."""
+    from app.ui.orders.attachments_panel import AttachmentTableModel, rows_for
+
+    model = AttachmentTableModel()
+    model.set_rows(rows_for([], [Attachment(id="a1", file_name="\u202eReport\nfinal.pdf")]))
+    assert model.index(0, 0).data() == "Report final.pdf"
+
+
 def test_a_remembered_percent_is_forgotten_with_its_connection(qtbot: QtBot) -> None:
     """Upload ids are a database's: another profile's file 7 is not this one's file 7."""
     from app.ui.orders.attachments_panel import AttachmentRow, AttachmentTableModel

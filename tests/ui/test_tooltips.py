@@ -50,6 +50,37 @@ def test_a_company_and_a_cut_value_are_given_as_written(qtbot: Any) -> None:
     assert "<table>" not in label.toolTip()
 
 
+def test_the_assessment_links_tip_is_its_address_not_its_markup(qtbot: Any) -> None:
+    """The URL field is our link around the address: cut at the pane's edge, its tooltip
+    showed '<a href="…">' and the address twice."""
+    from app.ui.orders.detail_pane import OrderDetailPane, _link
+
+    pane = OrderDetailPane([])
+    qtbot.addWidget(pane)
+    pane.resize(420, 700)
+    pane.show()
+    url = "https://assess.example.com/start?code=" + "A" * 120
+    field = pane.fields["assessmentUrl"]
+    field.setText(_link(url))
+    assert shown(field.toolTip()) == url
+
+
+def test_a_huge_company_or_order_id_is_cut_in_its_tooltip(qapp: Any) -> None:
+    """The Candidates tab gave a company and "Order <id>" whole: a 200,000-character value
+    is not a tooltip. Cut as a cut cell's tip is (``TIP_SHOWN``)."""
+    from app.ui.common.cut_text_tips import TIP_SHOWN
+
+    huge = "Acme" + "x" * 200_000
+    model = CandidateTableModel()
+    model.set_rows(rows_of([make_order(huge, ZOE, "Data Analyst", huge, "2025-05-01")]))
+    company = model.index(0, Column.COMPANY).data(Qt.ItemDataRole.ToolTipRole)
+    order = model.index(1, Column.NAME).data(Qt.ItemDataRole.ToolTipRole)
+    assert company.startswith("Acme")
+    assert len(company) == TIP_SHOWN
+    assert order.startswith("Order Acme")
+    assert len(order) <= TIP_SHOWN + len("Order ")
+
+
 def test_an_actions_refusal_on_its_button_is_shown_as_written(qtbot: Any) -> None:
     # A refusal names another order's candidate and job (still_in_use): the pane's button
     # copied the action's tooltip, and Qt read it as HTML.

@@ -239,3 +239,17 @@ def test_the_description_lists_the_orders_fit_and_twenty_others() -> None:
     assert description.index("Job 7") < description.index("Job 0")
     assert f"and {25_000 - 1 - OTHER_FITS_LISTED} more jobs" in description
     assert len(description) < 10_000
+
+
+def test_the_orders_own_job_is_cut_in_the_title_and_the_note_as_berkes_is() -> None:
+    """Berke's job name was cut to ``JOB_SHOWN``, SmartRecruiters' was not: a 200,000-character
+    job made a 200,015-character title, sent to the service and shown in the preview."""
+    order = ORDER.model_copy(update={"job": Job(name="Analyst\n" * 25_000)})
+    done = completed()
+    unscored = JobFit.model_validate({"job": "", "sourceJobId": "J-X", "fitPct": 0.8})
+    result = result_for(order, done, unscored, report_name="r.pdf", own_job=False)
+    title = result.title or ""
+    assert len(title) <= len("Berke job fit — ") + JOB_SHOWN
+    assert title.startswith("Berke job fit — Analyst Analyst")
+    assert title.endswith("…")
+    assert len(result.description or "") < 2_000  # the "no fit for this order's job" note

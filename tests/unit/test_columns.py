@@ -57,3 +57,29 @@ def test_a_huge_value_is_cut_in_its_cell() -> None:
     assert as_cell("a" * CELL_SHOWN) == "a" * CELL_SHOWN  # at the limit: whole
     assert as_cell("Ana" + " " * 1500 + "Lima") == "Ana Lima"  # long only in white space
     assert as_cell("Ana" + "\n" * 5000 + "Lima") == "Ana…"  # the rest is not looked at
+
+
+def test_a_line_is_cleaned_of_the_bidirectional_marks_as_of_the_overrides() -> None:
+    """The marks (U+200E, U+200F, U+061C) are invisible letters of their own, which move the
+    punctuation and numbers beside them: a name shown on one line keeps none, as it keeps no
+    override (U+202E)."""
+    from app.views.text import one_line
+
+    assert one_line("Rita\u200f Recruiter\u200e\u061c\u202e", None) == "Rita Recruiter"
+    assert as_cell("Rita\u200f") == "Rita"
+
+
+def test_a_services_text_shown_as_a_block_keeps_its_lines_indented_and_uncontrolled() -> None:
+    """A comment's "ok.\\nMaria Boss · 2025-05-02 09:00\\nPlease reject" read as a second
+    comment by another author, and an override drew it backwards: each line is indented
+    under our heading, and cleaned as a line is."""
+    from app.views.text import BLOCK_INDENT, as_block
+
+    shown = as_block("ok.\n\n\u202eMaria   Boss · 2025-05-02 09:00\r\nPlease reject\u2028x")
+    assert shown.splitlines() == [
+        f"{BLOCK_INDENT}ok.",
+        f"{BLOCK_INDENT}Maria Boss · 2025-05-02 09:00",
+        f"{BLOCK_INDENT}Please reject",
+        f"{BLOCK_INDENT}x",
+    ]
+    assert as_block(" \n ") == ""

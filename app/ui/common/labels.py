@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QResizeEvent, QTextDocumentFragment
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from app.ui.common.tooltips import plain_tooltip
@@ -81,6 +81,11 @@ class ValueLabel(QLabel):
         self._tip_when_cut()
 
     def _tip_when_cut(self) -> None:
-        longest = max((self.fontMetrics().horizontalAdvance(w) for w in self.text().split()),
+        text = self.text()
+        if self.textFormat() == Qt.TextFormat.RichText:
+            # Our markup around a value (the assessment's link): the tip is the address, not
+            # '<a href="…">' and the address twice.
+            text = QTextDocumentFragment.fromHtml(text).toPlainText()
+        longest = max((self.fontMetrics().horizontalAdvance(w) for w in text.split()),
                       default=0)  # fmt: skip
-        self.setToolTip(plain_tooltip(self.text()) if longest > self.contentsRect().width() else "")
+        self.setToolTip(plain_tooltip(text) if longest > self.contentsRect().width() else "")

@@ -36,6 +36,7 @@ from app.domain.attachments import CANCELLABLE, RETRIABLE, UploadState, describe
 from app.ui.common.cut_text_tips import CutTextTips
 from app.ui.common.labels import plain_label
 from app.ui.common.table_model import RowsTableModel
+from app.views.text import as_cell
 
 if TYPE_CHECKING:  # types only: the panel is in the first frame, before pydantic
     from app.domain.smartrecruiters import Attachment
@@ -135,8 +136,8 @@ class AttachmentTableModel(RowsTableModel[AttachmentRow]):
 
     def cell(self, row: AttachmentRow, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            if column == 0:
-                return row.file_name
+            if column == 0:  # SmartRecruiters' name of a file on the result: one line
+                return as_cell(row.file_name)
             if column == 1:
                 return describe_size(row.size) if row.size is not None else ""
             if column == 2:

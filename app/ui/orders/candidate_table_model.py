@@ -22,6 +22,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont, QGuiApplication, QPixmap
 
+from app.ui.common.cut_text_tips import TIP_SHOWN
 from app.ui.common.tooltips import plain_tooltip
 from app.ui.orders.order_table_model import ORDER_ID_ROLE, status_colour
 from app.views.bulk_summary import counts_text
@@ -36,7 +37,7 @@ from app.views.inbox_columns import (
 )
 from app.views.order_rows import OrderColumns
 from app.views.row_search import RowSearch, locate, pick_in_order
-from app.views.text import as_cell
+from app.views.text import as_cell, one_line
 
 CANDIDATE_ROLE = Qt.ItemDataRole.UserRole + 2  # the SmartRecruiters candidate id of the row
 
@@ -265,7 +266,8 @@ class CandidateTableModel(QAbstractTableModel):
             if column == Column.STATUS:
                 return counts_text(groups.status_counts(group), groups.gone_count(group))
             if column == Column.COMPANY:
-                return groups.companies[group] or None  # a list of them is cut in the cell
+                # A list of them is cut in the cell; the tip is cut as a cut cell's is.
+                return one_line(groups.companies[group], TIP_SHOWN) or None
             return None
         if role == CANDIDATE_ROLE:
             return groups.candidate_ids[group]
@@ -300,7 +302,7 @@ class CandidateTableModel(QAbstractTableModel):
             return status_colour(index.status[row], index.gone[row])
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == Column.NAME:
-                return f"Order {index.id[row]}"
+                return f"Order {one_line(index.id[row], TIP_SHOWN)}"
             if column == Column.STATUS:
                 # Both sides in full (the cell may cut Berke's), in words, not the API's value.
                 berke = index.berke[row]

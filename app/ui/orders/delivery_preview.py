@@ -29,6 +29,7 @@ from app.domain.attachments import describe_size
 from app.domain.smartrecruiters import AssessmentOrder
 from app.ui.common.labels import plain_label, rich_label
 from app.ui.common.remembered_size import RememberedSize
+from app.views.text import PART_SHOWN, one_line
 from app.workflows.delivery import DeliveryPlan
 
 log = logging.getLogger(__name__)
@@ -103,12 +104,15 @@ class DeliveryPreviewDialog(QDialog):
         self.setObjectName("deliveryPreview")
         RememberedSize(self, "DeliveryPreviewDialog")
         self.plan = plan
-        who = order.candidate.display_name
-        job = order.job.name if order.job and order.job.name else "their job"
+        # Each cut to a line, as the other dialogs' (``order_line``): a 21,000-character job
+        # made the dialog 133,569 px wide; a name's right-to-left override drew the job
+        # backwards.
+        who = one_line(order.candidate.display_name, PART_SHOWN)
+        job = one_line(order.job.name if order.job and order.job.name else "their job", PART_SHOWN)
+        company = one_line(order.company.name if order.company else "", PART_SHOWN)
         self.setWindowTitle(f"Deliver the result — {who}")
         intro = rich_label(
-            f"<b>{html.escape(who)}</b> · {html.escape(job)} · "
-            f"{html.escape(order.company.name if order.company else '')}<br>"
+            f"<b>{html.escape(who)}</b> · {html.escape(job)} · {html.escape(company)}<br>"
             + (
                 "This result was made in SmartRecruiters by an earlier delivery, which did "
                 "not complete the order: the order is completed with it, as shown, and the "

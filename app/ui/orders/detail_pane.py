@@ -50,7 +50,7 @@ from app.ui.common.tooltips import plain_tooltip
 from app.ui.orders.attachments_panel import AttachmentsPanel, dropped_paths
 from app.ui.orders.order_table_model import STATUS_COLOURS, status_colour
 from app.views.inbox_columns import GONE_LABEL, STATUS_LABELS
-from app.views.text import one_line
+from app.views.text import PART_SHOWN, as_block, one_line
 
 if TYPE_CHECKING:  # the journal's and the API's shapes (pydantic) load after the first frame
     from app.domain.attention import Flag
@@ -134,10 +134,14 @@ class CommentListModel(QAbstractListModel):
             return None
         comment = self._comments[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            who = comment.author.full_name if comment.author else ""
+            # The author on one line, the message indented under it: a name ending in a
+            # right-to-left override drew the whole comment backwards, and a message's line
+            # "Maria Boss · 2025-05-02 09:00" passed for another author's comment.
+            who = one_line(comment.author.full_name, PART_SHOWN) if comment.author else ""
             when = _local(comment.create_date) if comment.create_date else ""
             head = " · ".join(p for p in (who, when) if p)
-            return f"{head}\n{comment.message}" if head else comment.message
+            message = as_block(comment.message)
+            return f"{head}\n{message}" if head else message
         if role == Qt.ItemDataRole.UserRole:
             return comment
         return None
@@ -192,8 +196,8 @@ class TimelineModel(QAbstractListModel):
             else:
                 line = entry.action.label
             text = f"{_local(entry.created_at)}  {line}"
-            if entry.message:
-                text += f"\n{entry.message}"
+            if entry.message:  # a service's words, as a comment's (``CommentListModel``)
+                text += f"\n{as_block(entry.message)}"
             return text if role == Qt.ItemDataRole.DisplayRole else plain_tooltip(text)
         if role == Qt.ItemDataRole.ForegroundRole and _failed(entry):
             return STATUS_COLOURS[OrderStatus.REJECTED]
@@ -668,6 +672,8 @@ _SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
 
 
 def _order_fields(order: AssessmentOrder) -> dict[str, str]:
+    """Each value on one line, without bidirectional controls: a requestor's name ending in a
+    right-to-left override drew the email and phone after it backwards."""
     candidate = order.candidate
     job = order.job
     requestor = order.requestor
@@ -676,7 +682,7 @@ def _order_fields(order: AssessmentOrder) -> dict[str, str]:
         contact = ", ".join(p for p in (requestor.email, requestor.phone) if p)
         requestor_text = f"{requestor.full_name} ({contact})" if contact else requestor.full_name
     offer = order.offer
-    return {
+    fields = {
         "candidateEmail": candidate.email
         or "No email: give the invitation code or print a slip (Order > Show code and slip…)",
         "candidatePhone": candidate.phone or "",
@@ -692,6 +698,7 @@ def _order_fields(order: AssessmentOrder) -> dict[str, str]:
         "offer": (offer.name or offer.catalog_id or "") if offer else "",
         "orderId": order.id,
     }
+    return {key: one_line(text, None) for key, text in fields.items()}
 
 
 class SnapshotFilesBox(QGroupBox):
