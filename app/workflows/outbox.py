@@ -247,8 +247,8 @@ async def _found_result(desk: Desk, upload: Upload) -> bool | None:
         return None
     if order.status is OrderStatus.COMPLETED:
         if await asyncio.to_thread(desk.reports.holds, upload.path):
-            await asyncio.to_thread(fail_delivery_reports, desk, order_id)
-            return False
+            failed = await asyncio.to_thread(fail_delivery_reports, desk, order_id)
+            return False if failed else None  # None: this desk's completion is looked into
         if await existing_result_id(desk, order) is not None:
             return True
         why = NO_RESULT_TO_ATTACH_TO

@@ -40,7 +40,7 @@ from app.domain.order_rules import OrderAction, why_not
 from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult, OrderStatus
 from app.domain.uploads import Upload
 from app.store.paths import NotRegularFileError, open_regular_file, regular_file
-from app.workflows.desk import Desk, upload_step_key
+from app.workflows.desk import Desk
 from app.workflows.file_identity import (
     ChangedWhileReadError,
     FileIdentity,
@@ -231,9 +231,14 @@ async def existing_result_id(desk: Desk, order: AssessmentOrder) -> str | None:
     return found.id
 
 
-def fail_delivery_reports(desk: Desk, order_id: str) -> None:
+def fail_delivery_reports(desk: Desk, order_id: str) -> bool:
     """The order's Berke reports queued by a Deliver with no result to go to fail, in the
-    words a Deliver refused as completed elsewhere uses. Blocking (the store)."""
+    words a Deliver refused as completed elsewhere uses; True then. Not while this desk's own
+    completion of the order waits to be checked (False): its answer lost, the order shows
+    completed by it, and the result found is this desk's own, for the report to go to.
+    Blocking (the store)."""
+    if desk.journal.has_pending(order_id, StepKind.COMPLETE, StepKind.CREATE_RESULT):
+        return False
     message = f"Not sent: {completed_elsewhere_error().summary}"
     for upload in desk.results.for_order(order_id):
         if upload.result_id is None and desk.reports.holds(upload.path):
@@ -241,6 +246,7 @@ def fail_delivery_reports(desk: Desk, order_id: str) -> None:
                 upload.id, order_id, frozenset({UploadState.QUEUED}), UploadState.FAILED,
                 message=message,
             )  # fmt: skip
+    return True
 
 
 class AttachmentRefusedError(ValueError):
@@ -404,12 +410,12 @@ async def cancel_upload(desk: Desk, order_id: str, upload_id: int) -> Upload | N
     )  # fmt: skip
     if upload is None:
         return None
+    left_mid_send = desk.left_mid_send(upload_id)
     stopped = desk.stop_sending(upload_id)
-    left_mid_send = not desk.is_claimed(upload_step_key(upload_id))
     if not stopped and left_mid_send and before and before.state is UploadState.UPLOADING:
         # "Uploading" with no one sending it: left so by an app that stopped mid-send. Its
-        # file may be on the result: a Retry looks there first. Not one whose step runs here
-        # but has not begun to send it (its sending not yet registered): nothing went.
+        # file may be on the result: a Retry looks there first. Not one this desk is storing
+        # as "uploading", its sending about to begin: nothing of it went.
         await asyncio.to_thread(desk.results.mark_delivered, upload_id)
     entry = await asyncio.to_thread(_open_upload_step, desk, upload_id)
     if entry is not None:

@@ -907,3 +907,45 @@ def test_an_assessment_taken_for_deleted_that_berke_lists_as_completed_is_comple
         assert board.state(order_id).berke_progress is BerkeProgress.COMPLETE
 
     with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+
+
+class LoseTheCompletesAnswer(RealNetwork):
+    """SmartRecruiters' transport: the first completion is carried out, its answer lost."""
+
+    left = 1
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.left and request.method == "POST" and request.url.path.endswith("/complete"):
+            self.left = 0
+            carried_out = await self.inner.handle_async_request(request)
+            await carried_out.aread()
+            return httpx.Response(502, json={"message": "gateway"}, request=request)
+        return await self.inner.handle_async_request(request)
+
+
+def test_a_deliverys_own_report_is_not_failed_while_its_completion_is_looked_into(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The Deliver's completion landed, its answer lost: the order shows completed, and a
+    file dropped on it then took the result found for its own. The Deliver's report was
+    failed as "completed elsewhere" on the way, though the completion was this desk's."""
+    notes = tmp_path / "notes.pdf"
+    notes.write_bytes(b"%PDF-1.4\n" + b"n" * 1000)
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order = await finished_order(board, desk, loop_sandbox, "Lia", "lia@example.com")
+        plan = await plan_delivery(desk, order)
+        with pytest.raises(ApiError):
+            await deliver(desk, order, plan, max_bytes=DEFAULT_MAX_BYTES)
+        await board.sync()
+        shown = board.order(order.id)
+        assert shown is not None
+        assert shown.status is OrderStatus.COMPLETED
+        await board.attach_files(order.id, [notes])
+        await board.wait_uploads()
+        await resume_pending(desk)
+        states = {u.file_name: u.state for u in desk.results.for_order(order.id)}
+        assert states == {plan.report_name: UploadState.DONE, "notes.pdf": UploadState.DONE}
+        assert len(results_of(loop_sandbox, order.id)) == 1
+
+    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body, LoseTheCompletesAnswer())
