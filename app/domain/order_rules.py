@@ -114,9 +114,11 @@ def why_not(
             return "Only an order in progress can be given its result: accept it first."
         if linked is None:
             return "The order has no Berke assessment to deliver."
-        if accept_refused:
+        if accept_refused and order.assessment_url != linked.assessment_url:
             # Accepted by someone else while this desk's link waited for its accept (a
             # reuse links first): delivering would complete their order with this result.
+            # Unless SmartRecruiters shows it accepted with this link (this desk's accept
+            # refused for another reason, then made by hand with it): that order is this one.
             return (
                 f"{accepted_elsewhere(linked)}: this desk's result is not delivered to it. "
                 "Check with whoever accepted it."

@@ -210,3 +210,19 @@ def test_invite_and_remind_are_not_offered_for_an_address_longer_than_berke_take
     at_most = "a" * 64 + "@" + "b" * 32 + ".co"  # 100: taken
     candidate["email"] = at_most
     assert why_not(A.INVITE, AssessmentOrder.model_validate(body), LINK) is None
+
+
+@pytest.mark.parametrize(
+    ("accepted_with", "allowed"),
+    [(LINK.assessment_url, True), ("https://other.test/a/X", False), (None, False)],
+    ids=["this-link", "another-link", "link-not-shown"],
+)
+def test_deliver_after_a_refused_accept_needs_the_order_accepted_with_this_link(
+    accepted_with: str | None, allowed: bool
+) -> None:
+    """This desk's accept was refused and someone accepted the order: with this desk's link
+    (made by hand after a 403, say) the result is this order's; with another, or where
+    SmartRecruiters does not say which, it may be someone else's, and is not delivered."""
+    shown = order(IN_PROGRESS).model_copy(update={"assessment_url": accepted_with})
+    reason = why_not(A.DELIVER, shown, LINK, BerkeProgress.COMPLETE, accept_refused=True)
+    assert (reason is None) is allowed
