@@ -90,6 +90,16 @@ class _Hash(Protocol):
     def hexdigest(self) -> str: ...
 
 
+class FileChangedError(OSError):
+    """The file's content is no longer the one checked when it was queued: another saved
+    over it, or it was edited while it was sent. Not a fault a try again mends."""
+
+    def __init__(self, name: str) -> None:
+        # One argument: the message is the sentence the upload shows, without "[Errno …]".
+        super().__init__(f"{name} changed since it was checked (saved over, or edited)")
+        self.name = name
+
+
 def _changed_size(name: str) -> OSError:
     # One argument: the message is the sentence the upload shows, without "[Errno …]".
     return OSError(f"{name} changed size while it was being sent")
@@ -183,5 +193,4 @@ class MultipartFile:
 
     def _refuse_unless_checked(self, digest: _Hash) -> None:
         if digest.hexdigest() != self.sha256:
-            # One argument: the message is the sentence the upload shows, without "[Errno …]".
-            raise OSError(f"{self.path.name} changed since it was checked (saved over or edited)")
+            raise FileChangedError(self.path.name)

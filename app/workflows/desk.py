@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,6 +45,8 @@ class Desk:
     _sending: dict[int, asyncio.Future[Any]] = field(init=False, default_factory=dict)
     # Stopped before its sending was registered (a Cancel that came between): stops at once.
     _stop_asked: set[int] = field(init=False, default_factory=set)
+    #: Uploads whose step is storing them as "uploading", their sending not yet registered.
+    _starting: set[int] = field(init=False, default_factory=set)
     #: Told each file whose bytes begin to go (as now stored: "uploading"), whoever sends it
     #: (the board's upload, the background resumer): the board then shows it on its way.
     on_sending: Callable[[Upload], None] | None = field(init=False, default=None, repr=False)
@@ -92,6 +95,21 @@ class Desk:
     def sending_ended(self, upload_id: int, sending: asyncio.Future[Any]) -> None:
         if self._sending.get(upload_id) is sending:
             del self._sending[upload_id]
+
+    @contextmanager
+    def starting_to_send(self, upload_id: int) -> Iterator[None]:
+        """Around storing the file as "uploading", just before its sending is registered."""
+        self._starting.add(upload_id)
+        try:
+            yield
+        finally:
+            self._starting.discard(upload_id)
+
+    def left_mid_send(self, upload_id: int) -> bool:
+        """Whether an upload stored as "uploading" is not being started here: left so by an
+        app that stopped while it sent (its file may be on the result), not one whose
+        sending is about to begin (nothing of it went yet)."""
+        return upload_id not in self._starting and upload_id not in self._sending
 
     def stop_sending(self, upload_id: int) -> bool:
         """Stop the file being sent; True when it was being sent. One about to be (its step

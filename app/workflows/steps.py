@@ -33,7 +33,7 @@ from app.clients.errors import (
     UnexpectedResponseError,
     ValidationApiError,
 )
-from app.clients.multipart import ProgressCallback
+from app.clients.multipart import FileChangedError, ProgressCallback
 from app.clients.sending import watching_sends
 from app.domain.assessment_prefill import is_stable_candidate_id
 from app.domain.assessment_url import url_prefix
@@ -1097,9 +1097,10 @@ async def _upload_claimed(
     if there is not None:
         return there
     checked = await _refuse_if_changed(desk, entry, upload)
-    sending = await asyncio.to_thread(
-        desk.results.start_sending, upload_id, entry.order_id, fingerprint
-    )
+    with desk.starting_to_send(upload_id):  # registered below, with no await between
+        sending = await asyncio.to_thread(
+            desk.results.start_sending, upload_id, entry.order_id, fingerprint
+        )
     if sending is None:  # cancelled while the attachments were looked at
         raise await _cancelled(desk, entry, upload.file_name)
     progress = _WholeSent(context.progress)
@@ -1121,11 +1122,7 @@ async def _upload_claimed(
         await asyncio.to_thread(desk.results.set_state, upload_id, state, message=str(exc))
         raise
     except OSError as exc:
-        # One argument: the sentence open_for_upload wrote; else the system's words for it.
-        said = exc.strerror or str(exc)
-        message = f"{upload.file_name} could not be read while it was sent ({said}): try again."
-        await _file_failed(desk, entry, upload, message)
-        raise StepDeferredError(message) from exc
+        raise await _unreadable_while_sent(desk, entry, upload, exc) from exc
     except asyncio.CancelledError:
         # Synchronous on purpose: a cancelled task should not await again. The coordinator's
         # cancel marks the upload first; any other cancel (closing the app) leaves it queued.
@@ -1149,6 +1146,26 @@ async def _upload_claimed(
     return AttachmentUploaded(
         upload_id=upload_id, attachment_id=attachment.id, file_name=attachment.file_name
     )
+
+
+async def _unreadable_while_sent(
+    desk: Desk, entry: JournalEntry, upload: Upload, exc: OSError
+) -> StepDeferredError | StepRefusedError:
+    """The file failed while it was sent, said on the upload; the error the step ends with."""
+    if isinstance(exc, FileChangedError):
+        # As a file found changed before it went (_refuse_if_changed): a try again would
+        # find it so and refuse it; the file as it is now is another drop.
+        message = (
+            f"{upload.file_name} changed while it was sent (saved over, or edited), and was "
+            "not attached: drop it on the order again to send it as it is now."
+        )
+        await _file_failed(desk, entry, upload, message)
+        return StepRefusedError(message)
+    # One argument: the sentence open_for_upload wrote; else the system's words for it.
+    said = exc.strerror or str(exc)
+    message = f"{upload.file_name} could not be read while it was sent ({said}): try again."
+    await _file_failed(desk, entry, upload, message)
+    return StepDeferredError(message)
 
 
 _SENDING = frozenset({UploadState.UPLOADING})

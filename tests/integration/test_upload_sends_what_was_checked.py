@@ -14,9 +14,10 @@ import pytest
 
 from app.clients.errors import ApiError
 from app.domain.attachments import UploadState
+from app.domain.journal import UploadStep
 from app.workflows.desk import Desk
 from app.workflows.outbox import resume_pending
-from app.workflows.refusals import StepCancelledError, StepDeferredError
+from app.workflows.refusals import StepCancelledError, StepRefusedError
 from app.workflows.results import cancel_upload, complete_order, queue_files, run_upload
 from tests.integration.helpers import RealNetwork
 from tests.integration.test_results_and_resume import RESULT, in_progress, report
@@ -77,7 +78,7 @@ def test_a_file_saved_over_during_a_429_wait_is_not_sent(
         order = await in_progress(desk)
         result_id = await complete_order(desk, order, RESULT)
         (upload,), _ = await queue_files(desk, order, [path])
-        with pytest.raises(StepDeferredError, match="changed since it was checked"):
+        with pytest.raises(StepRefusedError, match="drop it on the order again"):
             await run_upload(desk, upload)
         assert not any(OTHERS in sent for sent in transport.bodies[1:])
         assert await desk.session.sr.list_attachments(order.id, result_id) == []
@@ -85,7 +86,7 @@ def test_a_file_saved_over_during_a_429_wait_is_not_sent(
         assert failed is not None
         assert failed.state is UploadState.FAILED
         assert failed.message is not None
-        assert "changed since it was checked" in failed.message
+        assert "changed while it was sent" in failed.message
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body, transport)
 
@@ -122,7 +123,7 @@ def test_a_file_written_over_while_it_is_sent_is_not_attached_as_a_mix(
         order = await in_progress(desk)
         result_id = await complete_order(desk, order, RESULT)
         (upload,), _ = await queue_files(desk, order, [path])
-        with pytest.raises((StepDeferredError, ApiError)):
+        with pytest.raises(StepRefusedError, match="changed while it was sent"):
             await run_upload(desk, upload)
         assert await desk.session.sr.list_attachments(order.id, result_id) == []
         failed = desk.results.get(upload.id)
@@ -226,5 +227,44 @@ def test_a_cancel_before_any_byte_went_does_not_count_the_file_as_maybe_there(
         assert after is not None
         assert after.state is UploadState.CANCELLED
         assert after.delivered_at is None
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_a_cancel_while_a_file_left_mid_send_is_looked_for_keeps_it_as_maybe_there(
+    sandbox: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An app that stopped while it sent left the file "uploading"; its resumed step first
+    looks on the result for it. A Cancel then must still count the file as maybe there (the
+    same file dropped again is looked for, not sent a second time): only a step storing it as
+    "uploading" anew, with nothing of it gone yet, is not."""
+    path = report(tmp_path)
+    looking = asyncio.Event()
+    go_on = asyncio.Event()
+
+    async def body(desk: Desk) -> None:
+        order = await in_progress(desk)
+        await complete_order(desk, order, RESULT)
+        (upload,), _ = await queue_files(desk, order, [path])
+        desk.journal.begin(order.id, UploadStep(upload_id=upload.id))  # its step, and then
+        assert desk.results.start_sending(upload.id, order.id, None) is not None  # the stop
+        real_list = desk.session.sr.list_attachments
+
+        async def slow_look(order_id: str, result_id: str) -> object:
+            looking.set()
+            await go_on.wait()
+            return await real_list(order_id, result_id)
+
+        monkeypatch.setattr(desk.session.sr, "list_attachments", slow_look)
+        resumed = asyncio.ensure_future(run_upload(desk, upload))
+        await asyncio.wait_for(looking.wait(), 10)
+        assert await cancel_upload(desk, order.id, upload.id) is not None
+        go_on.set()
+        with pytest.raises(StepCancelledError):
+            await resumed
+        after = desk.results.get(upload.id)
+        assert after is not None
+        assert after.state is UploadState.CANCELLED
+        assert after.delivered_at is not None
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
