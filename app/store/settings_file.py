@@ -83,12 +83,17 @@ class SettingsFile:
         unless ``over_changes``: the coordinator chose to save theirs over that change."""
         if not over_changes and self.changed_elsewhere():
             raise SettingsChangedElsewhereError(self.path)
-        if self._unread_whole:
-            # Written over, every profile it holds was lost: renamed, it is kept whole (a
-            # rename needs no permission to read it). When it cannot be, nothing is written.
-            _set_aside(self.path)
-            self._unread_whole = False
-        write_private_file(self.path, _settings_text(settings), private=False)
+        # Written over, every profile it holds was lost: renamed, it is kept whole (a rename
+        # needs no permission to read it). When it cannot be, nothing is written; when the
+        # write then fails (a full disk), it is put back: else no settings file was left.
+        aside = _set_aside(self.path) if self._unread_whole else None
+        try:
+            write_private_file(self.path, _settings_text(settings), private=False)
+        except OSError:
+            if aside is not None:
+                os.rename(aside, self.path)
+            raise
+        self._unread_whole = False
         # What is on disk, not the text: Windows writes its line ends, and a digest of the
         # text made every next save look like another program's change.
         self._seen = _digest(_read_bytes(self.path))
@@ -199,16 +204,18 @@ def _kept_on_save(path: Path) -> str:
     )
 
 
-def _set_aside(path: Path) -> None:
+def _set_aside(path: Path) -> Path | None:
     """``path`` renamed as the copies of unreadable files are named, under a name not taken
-    yet (a copy kept before may be the only one of its profiles). OSError when it cannot be."""
+    yet (a copy kept before may be the only one of its profiles); that name, or None when
+    the file is gone. OSError when it cannot be renamed."""
     names = (f"{path.stem}.unreadable{f'-{n}' if n > 1 else ''}{path.suffix}" for n in count(1))
     aside = next(p for p in map(path.with_name, names) if not p.exists())
     try:
         os.rename(path, aside)
     except FileNotFoundError:
-        return  # gone meanwhile: nothing to keep
+        return None  # gone meanwhile: nothing to keep
     log.warning("The settings file could not be read: it was renamed %s", aside)
+    return aside
 
 
 def save_settings(settings: AppSettings, path: Path | None = None) -> Path:

@@ -597,6 +597,31 @@ def _too_large_to_read(path: Path) -> bytes:
     return big
 
 
+def test_a_settings_file_set_aside_is_put_back_when_the_save_then_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Renamed, then the new file could not be written (a full disk): no settings file was
+    left, and the next start showed the built-in profiles without a word."""
+    from app.store import settings_file
+
+    path = tmp_path / "settings.json"
+    big = _too_large_to_read(path)
+    file = settings_file.SettingsFile(path)
+    read = file.read()
+
+    def disk_full(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(settings_file, "write_private_file", disk_full)
+    with pytest.raises(OSError, match="No space"):
+        file.write(read.settings)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["settings.json"]
+    assert path.read_bytes() == big
+    monkeypatch.undo()
+    file.write(read.settings)  # still set aside when a save works
+    assert (tmp_path / "settings.unreadable.json").read_bytes() == big
+
+
 def test_a_settings_file_too_large_to_read_is_renamed_before_a_save_replaces_it(
     tmp_path: Path,
 ) -> None:
