@@ -30,7 +30,7 @@ from app.domain.data_files import (
 )
 from app.domain.email_rule import well_formed_or_none
 from app.domain.invitation import MESSAGE_MAX, SENDER_MAX, InvitationText
-from app.domain.urls import require_secure_base_url
+from app.domain.urls import require_secure_base_url, same_origin
 
 SR_PRODUCTION_URL = "https://api.smartrecruiters.com/v1"
 BERKE_PRODUCTION_URL = "https://site.berkeassessment.com/api"
@@ -71,12 +71,16 @@ class AddressProblem(NamedTuple):
 
 
 def _new_data_file(data: dict[str, Any]) -> str:
-    """A new profile's own data file: its name's letters (readable in a folder listing) and a
-    random part, so that no other profile — one of the same name added after this one is
-    removed, one named in another script — ever opens it."""
     if data.get("kind") in (ProfileKind.SANDBOX, ProfileKind.PRODUCTION):
         return ""  # the sandbox keeps its orders in memory, Production in the app's own file
-    slug = name_slug(str(data.get("name") or ""))[:40].strip("-") or "profile"
+    return new_data_file(str(data.get("name") or ""))
+
+
+def new_data_file(name: str) -> str:
+    """A data file of its own for the profile ``name``: its name's letters (readable in a
+    folder listing) and a random part, so that no other profile — one of the same name added
+    after this one is removed, one named in another script — ever opens it."""
+    slug = name_slug(name)[:40].strip("-") or "profile"
     return f"{slug}-{secrets.token_hex(4)}"
 
 
@@ -334,6 +338,19 @@ def data_file_name(profile: ConnectionProfile) -> str:
         production=profile.kind is ProfileKind.PRODUCTION,
         name=profile.name,
         data_file=profile.data_file,
+    )
+
+
+def points_elsewhere(saved: ConnectionProfile, now: ConnectionProfile) -> bool:
+    """Whether a Custom profile now reaches another server than it was saved for (either
+    service's address): its data file holds the orders and the pending steps of the account
+    it pointed at."""
+    kinds = (saved.kind, now.kind)
+    if kinds != (ProfileKind.CUSTOM, ProfileKind.CUSTOM):
+        return False
+    return not (
+        same_origin(saved.sr_base_url, now.sr_base_url)
+        and same_origin(saved.berke_base_url, now.berke_base_url)
     )
 
 

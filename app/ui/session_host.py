@@ -50,6 +50,7 @@ def _read_if_changed_elsewhere(file: SettingsFile) -> SettingsRead | None:
 # What a session depends on; other options (poll interval…) apply without reconnecting.
 _CONNECTION_FIELDS = (
     "kind",
+    "data_file",  # another file is other orders and another journal: opened afresh
     "sr_base_url",
     "berke_base_url",
     "berke_username",

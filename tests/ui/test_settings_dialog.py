@@ -1100,6 +1100,61 @@ def test_a_profiles_orders_follow_it_when_names_trade_places(
     assert _cached_ids(on_beta_address) == {"beta-order"}
 
 
+def _point_elsewhere(dialog: SettingsDialog, name: str, sr_address: str) -> None:
+    _select(dialog, name)
+    editor = dialog.editors["sr_base_url"]
+    assert isinstance(editor, QLineEdit)
+    editor.setText(sr_address)
+
+
+def test_a_profile_pointed_at_another_server_starts_a_data_file_of_its_own(
+    qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path, own_home: None
+) -> None:
+    """Before: its data file stayed, and the other account's cached orders were shown as this
+    one's, its pending steps resumed against the new server. A change of path on the same
+    server is the same account, and keeps the file."""
+    _cache_one_order(ACME, "acme-order")
+    dialog = _dialog(qtbot, AppSettings(profiles=[ACME]), KeyStore(), tmp_path / "s.json")
+    _point_elsewhere(dialog, "Acme", "https://sr.acme.example/v2")
+    same_server = _save(qtbot, dialog)
+    assert same_server is not None
+    assert same_server.profiles[-1].data_file == ACME.data_file
+    _point_elsewhere(dialog, "Acme", "https://sr.another-client.example/v1")
+    saved = _save(qtbot, dialog)
+    assert saved is not None, dialog.error_label.text()
+    moved = saved.profiles[-1]
+    assert moved.data_file not in ("", ACME.data_file)
+    assert _cached_ids(moved) == set()
+    assert _cached_ids(ACME) == {"acme-order"}  # the other account's, kept where it was
+    assert load_settings(tmp_path / "s.json").profiles[-1].data_file == moved.data_file
+
+
+def test_a_profile_with_steps_to_send_is_pointed_elsewhere_only_when_the_coordinator_says_so(
+    qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path, own_home: None
+) -> None:
+    from app.domain.journal import CommentStep
+    from app.store.journal import Journal
+    from app.ui.session_host import database_path_for
+
+    db = Database(database_path_for(ACME))
+    Journal(db).begin("acme-order", CommentStep(message="Called the candidate"))
+    db.close()
+    dialog = _dialog(qtbot, AppSettings(profiles=[ACME]), KeyStore(), tmp_path / "s.json")
+    _point_elsewhere(dialog, "Acme", "https://sr.another-client.example/v1")
+    task = asyncio.ensure_future(dialog.save_changes())
+    said = answer(qtbot, dialog, "Keep editing")
+    assert said == "“Acme” still has 1 step waiting to be sent, for sr.acme.example."
+    qtbot.waitUntil(task.done)
+    assert task.result() is None
+    assert not (tmp_path / "s.json").exists()
+    task = asyncio.ensure_future(dialog.save_changes())
+    answer(qtbot, dialog, "Change the address")
+    qtbot.waitUntil(task.done)
+    saved = task.result()
+    assert saved is not None
+    assert saved.profiles[-1].data_file != ACME.data_file
+
+
 def test_a_profile_with_steps_and_files_to_send_is_removed_only_when_the_coordinator_says_so(
     qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path, own_home: None
 ) -> None:

@@ -59,6 +59,8 @@ from app.domain.connection import (
     ConnectionProfile,
     ProfileKind,
     berke_token_problem,
+    new_data_file,
+    points_elsewhere,
     sharing_a_data_file,
     sr_key_problem,
 )
@@ -72,6 +74,7 @@ from app.store.credentials import (
     Storage,
 )
 from app.store.settings_file import SettingsChangedElsewhereError, save_settings
+from app.store.waiting_work import WaitingWork
 from app.ui.common.async_dialogs import confirm
 from app.ui.common.labels import plain_label
 from app.ui.common.remembered_size import RememberedSize
@@ -599,6 +602,10 @@ class SettingsDialog(QDialog):
                 "Custom; the same data_file given to both in the settings file: remove one)."
             )
             return None
+        moved = await self._own_data_files(profiles)
+        if moved is None:
+            return None
+        profiles = moved
         opted_in = self.file_opt_in.isChecked() and not found.status.usable
         settings = AppSettings(
             active=self.active_combo.currentText() or self._settings.active,
@@ -647,6 +654,50 @@ class SettingsDialog(QDialog):
             self._fail(self.save_warning)
         self.saved.emit(settings)
         return settings
+
+    async def _own_data_files(
+        self, profiles: list[ConnectionProfile]
+    ) -> list[ConnectionProfile] | None:
+        """``profiles``, each saved one now pointing at another server with a data file of
+        its own: the one it had holds the orders and pending steps of the account it pointed
+        at, which were shown as the new one's and resumed against it (a create made in
+        another company's Berke). A file with work still to send is left only when the
+        coordinator says so; None when they keep editing."""
+        given = list(profiles)
+        for index, (draft, profile) in enumerate(zip(self._drafts, profiles, strict=True)):
+            saved = self._settings.profile(draft.stored_name) if draft.stored_name else None
+            if saved is None or saved.data_file != profile.data_file:
+                continue
+            if not points_elsewhere(saved, profile):
+                continue
+            work = await asyncio.to_thread(waiting_for, saved)
+            if (work is None or not work.nothing) and not await self._leave_waiting_work(
+                saved, work
+            ):
+                self.profile_list.setCurrentRow(index)
+                return None
+            given[index] = profile.model_copy(update={"data_file": new_data_file(profile.name)})
+        return given
+
+    async def _leave_waiting_work(self, saved: ConnectionProfile, work: WaitingWork | None) -> bool:
+        name, where = saved.name, urlsplit(saved.sr_base_url).netloc or saved.sr_base_url
+        if work is None:
+            text = f"What “{name}” still has to send to {where} could not be read from its file."
+        else:
+            text = f"“{name}” still has {work.in_words()}, for {where}."
+        return await confirm(
+            self,
+            "Point the profile at another server?",
+            text,
+            informative=(
+                "With its new address it starts a data file of its own, so that one account's "
+                "orders and steps are never shown or sent as another's: these are then never "
+                "sent. To send them, keep the address until they are; for the new server, "
+                "Duplicate the profile and change the copy."
+            ),
+            ok_text="Change the address",
+            cancel_text="Keep editing",
+        )
 
     async def _write_file(self, settings: AppSettings) -> bool:
         """The settings file written; False, and why said, when it was not. A change another
