@@ -103,6 +103,10 @@ class CommentStep(_Step):
     kind: Literal["comment"] = "comment"
     action: ClassVar[StepKind] = StepKind.COMMENT
     message: str
+    #: How many of the order's comments carried these exact words before the step: a retry
+    #: counts this one as posted only if that number grew ("OK" is said more than once).
+    #: None: an older desk's step, which takes any comment in the same words for its own.
+    same_words_before: int | None = None
 
 
 class DeleteAssessmentStep(_Step):

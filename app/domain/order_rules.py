@@ -69,7 +69,16 @@ def why_not(
     if action is OrderAction.COMMENT:
         return None  # comments are welcome in every status
     if action is OrderAction.SHOW_CODE:  # nothing is sent: in every status
-        return None if linked is not None else "The order has no Berke assessment yet."
+        if linked is None:
+            return "The order has no Berke assessment yet."
+        if berke is BerkeProgress.DELETED:
+            # The dialog hands the code, URL and slip to the candidate, and none works now;
+            # the code stays in the order's row and details for the coordinator's questions.
+            return (
+                "The Berke assessment is already deleted: its code and link no longer work, "
+                "so they are not given to the candidate again."
+            )
+        return None
     if action is OrderAction.DELETE_IN_BERKE:
         return _why_not_delete(order, linked, berke, ended=gone_since is not None)
     if action is OrderAction.ATTACH:

@@ -370,6 +370,8 @@ class OrderBoard:
         )
         if reason is None and action is OrderAction.CREATE_ASSESSMENT:
             reason = self._other_create_waiting(order)
+        if reason is None and action is OrderAction.REMIND:  # as ``send_invitation``'s resend
+            reason = self._other_invite_waiting(order.id)
         if reason is None and action is OrderAction.DELETE_IN_BERKE:
             reason = still_in_use(self._open_orders_sharing(order.id))
         if reason is None and action is OrderAction.COMPLETE and state.result_id is not None:
@@ -429,6 +431,15 @@ class OrderBoard:
             other = self._orders.get(other_id)
             if other is not None and self._candidate_keys.of(other) & mine:
                 return actions.OTHER_CREATE_WAITING
+        return None
+
+    def _other_invite_waiting(self, order_id: str) -> str | None:
+        """``order_actions.OTHER_INVITE_WAITING`` when another order linked to this order's
+        assessment has its invitation (or reminder) waiting in the journal."""
+        for other in self._linked_with(order_id) - {order_id}:
+            state = self._states.get(other)
+            if state is not None and StepKind.INVITE in state.pending:
+                return actions.OTHER_INVITE_WAITING
         return None
 
     def _linked_with(self, order_id: str) -> set[str]:

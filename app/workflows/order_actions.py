@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from pydantic import ValidationError
 
+from app.clients.errors import ApiError
 from app.domain.assessment_prefill import is_stable_candidate_id, stable_candidate_id
 from app.domain.assessment_url import accept_check, accept_refusal
 from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
@@ -395,6 +396,12 @@ async def send_invitation(
             **(text.to_params() if text is not None else {}),
         }
     )
+    # A resend while their other order's send of this assessment's invitation waits (its
+    # answer lost, or Berke busy): it may have gone, and neither the cooldown (sends known to
+    # have gone) nor Berke's count (a reminder expects one already) can tell. A first send
+    # needs no such wait: the count below finds the other's, if it went.
+    if resend and await asyncio.to_thread(other_invite_waiting, desk, linked):
+        raise StepDeferredError(OTHER_INVITE_WAITING)
     # Counted and sent as one move per assessment: the candidate's other order (its Invite,
     # its batch, or the resumer retrying its invitation) may be sending the same one.
     key = invitation_key(linked.source_candidate_id)
@@ -420,6 +427,21 @@ async def send_invitation(
     refreshed = await linked_assessment(desk, order.id)
     assert refreshed is not None
     return refreshed
+
+
+#: Why an invitation or a reminder waits while the candidate's other order's send of the same
+#: assessment's invitation waits in the journal: sent now, the candidate may get it twice.
+OTHER_INVITE_WAITING = (
+    "The invitation or reminder sent for the candidate's other order is waiting to be "
+    "confirmed; it is retried automatically."
+)
+
+
+def other_invite_waiting(desk: Desk, linked: LinkedAssessment) -> bool:
+    """Whether an invite step waits in the journal for another order linked to the same
+    assessment. Blocking: run it in a thread."""
+    others = set(desk.journal.orders_linked_to(linked.invitation_code)) - {linked.order_id}
+    return any(desk.journal.has_pending(other, StepKind.INVITE) for other in others)
 
 
 def invited_for_another_order(desk: Desk, linked: LinkedAssessment) -> bool:
@@ -480,6 +502,17 @@ async def list_comments(desk: Desk, order: AssessmentOrder) -> list[AssessmentCo
 async def add_comment(desk: Desk, order: AssessmentOrder, message: str) -> AssessmentComment:
     check_message("The comment", message)
     await _check(desk, OrderAction.COMMENT, order)  # an order SR no longer has takes none
-    outcome = await run_step(desk, order.id, CommentStep(message=message))
+    # Counted before the first try: a retry takes a comment in the same words for its own
+    # only if there are more of them now (a recruiter's "OK", a reminder noted twice).
+    same_before: int | None = None
+    try:
+        existing = await desk.session.sr.list_comments(order.id)
+        same_before = sum(c.message == message for c in existing)
+    except ApiError as exc:
+        # Not counted, still sent: a busy listing must not lose the comment (the window says
+        # a transient failure "goes by itself"). A retry then takes any in its words.
+        log.info("The comments of order %s could not be counted: %s", order.id, exc)
+    step = CommentStep(message=message, same_words_before=same_before)
+    outcome = await run_step(desk, order.id, step)
     assert isinstance(outcome, CommentAdded)
     return AssessmentComment(message=outcome.message, author=desk.author)

@@ -10,7 +10,8 @@ a step first checks whether the service already applied it, so nothing is done t
 - accept / reject / complete: SmartRecruiters' order already has the target status;
 - result: the order already has a result with the same type, value and title;
 - invitation: Berke counts the invitations it sent;
-- upload: the result already has an attachment with the file's name.
+- upload: the result already has an attachment with the file's name;
+- delete: Berke no longer has the assessment (and one it shows complete is never deleted).
 """
 
 from __future__ import annotations
@@ -1318,9 +1319,27 @@ async def _delete_assessment(
         await asyncio.to_thread(desk.journal.fail, entry.id, message)
         raise StepRefusedError(message)
     berke = desk.session.berke
-    if retry and await berke.get_assessment_status(step.source_candidate_id) is None:
+    # Asked before every try, the first too (the watch may not have seen it yet): a delete
+    # left waiting (a 503, Berke's daily limit) went later, after the candidate completed
+    # the assessment, and took their results with it. One status call a try.
+    status = await berke.get_assessment_status(step.source_candidate_id)
+    if status is None:
         # An earlier try's answer was lost, or someone deleted it by hand: it is gone.
         return AssessmentDeleted(source_candidate_id=step.source_candidate_id, already_gone=True)
+    if status.progress is BerkeProgress.COMPLETE:
+        # Recorded as the watch would (its scores are read when delivered), so the order
+        # shows it complete and the button says why at once.
+        await asyncio.to_thread(
+            desk.berke_watch.record,
+            step.source_candidate_id,
+            BerkeProgress.COMPLETE,
+            completed_at=status.completed_on_utc,
+        )
+        await _refuse(
+            desk,
+            entry,
+            "Not deleted in Berke: the candidate completed it meanwhile; its results are kept.",
+        )
     try:
         await berke.delete_assessment(step.source_candidate_id)
     except ValidationApiError as exc:
@@ -1363,7 +1382,8 @@ async def _open_orders_on(desk: Desk, source_candidate_id: str, but: str) -> lis
 async def _comment(desk: Desk, order_id: str, step: CommentStep, retry: bool) -> CommentAdded:
     if retry:
         existing = await desk.session.sr.list_comments(order_id)
-        if any(c.message == step.message for c in existing):
+        same = sum(c.message == step.message for c in existing)
+        if same > (step.same_words_before or 0):
             await _written_here(desk, order_id, len(existing))
             return CommentAdded(message=step.message, already_there=True)
     comment = await desk.session.sr.add_comment(order_id, step.message, author=_author(desk))

@@ -29,8 +29,9 @@ from app.store.berke_watch import BerkeWatchStore
 from app.workflows.board import BoardOptions, OrderBoard
 from app.workflows.delivery import DeliveryPlan, deliver, plan_delivery
 from app.workflows.desk import Desk
+from app.workflows.order_actions import OTHER_INVITE_WAITING, send_invitation
 from app.workflows.outbox import resume_pending
-from app.workflows.refusals import ActionNotAllowedError
+from app.workflows.refusals import ActionNotAllowedError, StepDeferredError, StepRefusedError
 from app.workflows.steps import run_step
 from tests.integration.helpers import RealNetwork, finish_in_sandbox, new_order_body, unpaced
 from tests.integration.test_workflows import run_with_desk
@@ -564,6 +565,70 @@ def test_a_delete_of_an_assessment_someone_deleted_in_berke_already_is_done(
     with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
 
 
+class FailTheFirstDelete(RealNetwork):
+    """Berke's transport, whose first DeleteAssessment gets a 503 (nothing deleted)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.armed = True
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.armed and request.url.path.endswith("/DeleteAssessment"):
+            self.armed = False
+            return httpx.Response(503, text="Service Unavailable", request=request)
+        return await self.inner.handle_async_request(request)
+
+
+def test_a_waiting_delete_keeps_an_assessment_the_candidate_completed_meanwhile(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """A delete left waiting by a 503 went later, after the candidate (who still had the
+    link) completed the assessment: their scores were deleted for good. Only the button
+    held to "its results are kept"; the step now asks Berke before every try."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order_id = await invited_order(board, desk, "Dora", "dora@example.com")
+        await board.watch()
+        await board.reject([order_id], reason="The candidate withdrew.")
+        link = board.link(order_id)
+        assert link is not None
+        with pytest.raises(ApiError):
+            await board.delete_in_berke(order_id)  # 503: the step waits
+        assert StepKind.DELETE_ASSESSMENT in board.state(order_id).pending
+        finish_in_sandbox(loop_sandbox, link.invitation_code)
+        await board.resume()
+        assert await desk.session.berke.get_assessment_status(link.source_candidate_id)
+        step = desk.journal.entries(order_id)[-1]
+        assert (step.action, step.state) == (StepKind.DELETE_ASSESSMENT, StepState.FAILED)
+        assert step.message == (
+            "Not deleted in Berke: the candidate completed it meanwhile; its results are kept."
+        )
+        assert desk.berke_watch.progress(link.source_candidate_id) is BerkeProgress.COMPLETE
+
+    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body, berke_transport=FailTheFirstDelete())
+
+
+def test_a_delete_asked_before_the_watch_saw_the_completion_is_refused(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The watch may lag behind Berke: a first try, offered while the board still showed the
+    assessment open, is checked too and deletes nothing complete."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order_id = await invited_order(board, desk, "Edda", "edda@example.com")
+        await board.watch()
+        await board.reject([order_id], reason="The candidate withdrew.")
+        link = board.link(order_id)
+        assert link is not None
+        finish_in_sandbox(loop_sandbox, link.invitation_code)  # not watched yet
+        with pytest.raises(StepRefusedError, match="completed it meanwhile"):
+            await board.delete_in_berke(order_id)
+        assert await desk.session.berke.get_assessment_status(link.source_candidate_id)
+        assert board.state(order_id).berke_progress is BerkeProgress.COMPLETE
+
+    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+
+
 def test_an_assessment_another_open_order_uses_is_never_deleted(
     loop_sandbox: SandboxServer, tmp_path: Path
 ) -> None:
@@ -643,6 +708,57 @@ def test_a_reminder_inside_the_cooldown_asks_first(
         await board.remind(order_id)
 
     with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+
+
+class LoseTheSecondInvitationsAnswer(RealNetwork):
+    """Berke's transport: the second SendInvitation goes, and its answer is lost."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sent = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        if request.url.path.endswith("/SendInvitation"):
+            self.sent += 1
+            if self.sent == 2:
+                await response.aread()
+                raise httpx.ReadError("connection reset", request=request)
+        return response
+
+
+def test_a_reminder_waiting_for_one_order_holds_back_the_candidates_other_order(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Two orders share one assessment. The first's reminder went but its answer was lost (it
+    waits in the journal); the cooldown reads only sends known to have gone, and the claim
+    covers only a send running now, so Remind on the second emailed the candidate twice."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        board.set_options(BoardOptions(invite_cooldown=timedelta(0)))
+        first, second = await two_orders_on_one_assessment(board, desk, "Rhea")
+        link = board.link(first)
+        assert link is not None
+        with pytest.raises(ApiError):
+            await board.remind(first)  # went, answer lost: waits in the journal
+        assert StepKind.INVITE in board.state(first).pending
+        assert board.why_not(OrderAction.REMIND, [second]) == OTHER_INVITE_WAITING
+        with pytest.raises(ActionNotAllowedError, match="other order is waiting"):
+            await board.remind(second)
+        order = board.order(second)
+        assert order is not None
+        with pytest.raises(StepDeferredError, match="other order is waiting"):
+            await send_invitation(desk, order, resend=True)  # the workflow refuses it too
+        status = await desk.session.berke.get_assessment_status(link.source_candidate_id)
+        assert status is not None
+        assert status.invitations_sent == 2  # the invitation and the one reminder
+
+    with_board(
+        loop_sandbox,
+        tmp_path / "desk.sqlite3",
+        body,
+        berke_transport=LoseTheSecondInvitationsAnswer(),
+    )
 
 
 async def nurse_order(board: OrderBoard, desk: Desk, first: str, email: str) -> str:

@@ -38,6 +38,7 @@ from app.workflows.desk import Desk, action_key
 from app.workflows.order_actions import (
     ActionNotAllowedError,
     accept_order,
+    add_comment,
     create_assessment,
 )
 from app.workflows.outbox import resume_pending, retry_step
@@ -339,6 +340,75 @@ def test_a_comment_whose_answer_was_lost_is_not_posted_twice(
         assert [c.message for c in comments].count("Called the candidate") == 1
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+class RefuseTheSecondComment(RealNetwork):
+    """SmartRecruiters' transport, whose second POST .../comments gets a 503 (nothing kept)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.posts = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "POST" and request.url.path.endswith("/comments"):
+            self.posts += 1
+            if self.posts == 2:
+                return httpx.Response(503, json={"message": "Busy."}, request=request)
+        return await self.inner.handle_async_request(request)
+
+
+def test_a_comment_refused_before_it_went_is_posted_though_an_older_one_has_its_words(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Coordinators repeat short comments ("Reminder sent to the candidate."). A retry took
+    any comment in the same words for its own, so one refused by a 503 was never posted and
+    yet recorded as done; only more of them than before the step shows it went."""
+    words = "Reminder sent to the candidate."
+
+    async def body(desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(new_order_body())
+        await add_comment(desk, order, words)
+        with pytest.raises(ApiError):
+            await add_comment(desk, order, words)  # 503: the step waits
+        assert (await resume_pending(desk)).done
+        comments = await desk.session.sr.list_comments(order.id)
+        assert [c.message for c in comments].count(words) == 2
+        outcome = desk.journal.entries(order.id)[-1].outcome
+        assert outcome == CommentAdded(message=words)  # posted now, not "already there"
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body, RefuseTheSecondComment())
+
+
+class ListCommentsBusyUntilPosted(RealNetwork):
+    """SmartRecruiters' transport: GET .../comments gets a 503 (its retries too) until a
+    comment is posted."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.posted = False
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/comments"):
+            if request.method == "POST":
+                self.posted = True
+            elif not self.posted:
+                return httpx.Response(503, json={"message": "Busy."}, request=request)
+        return await self.inner.handle_async_request(request)
+
+
+def test_a_comment_whose_words_could_not_be_counted_first_is_still_posted(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The count before the first try is asked of SmartRecruiters: a busy listing must not
+    stop the comment (the window says a transient failure goes by itself)."""
+
+    async def body(desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(new_order_body())
+        await add_comment(desk, order, "Called the candidate")
+        comments = await desk.session.sr.list_comments(order.id)
+        assert [c.message for c in comments] == ["Called the candidate"]
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body, ListCommentsBusyUntilPosted())
 
 
 def test_a_cancelled_upload_is_not_sent_by_the_resumer(

@@ -1528,6 +1528,17 @@ def test_the_same_words_added_twice_stay_twice_whatever_list_comes(qtbot: QtBot)
     assert pane.comments.rowCount() == 2
 
 
+def test_a_waiting_comment_typed_with_a_trailing_space_leaves_the_box(qtbot: QtBot) -> None:
+    """The words sent are the box's stripped: compared with the raw box, a comment typed with
+    a trailing space stayed there with Add on after its step was left waiting, and a second
+    Add posted it twice."""
+    pane = pane_showing_an_order(qtbot)
+    pane.comment_input.setText("Called the candidate. ")
+    pane.comment_waiting("Called the candidate.", COMMENT_SENT_AGAIN)
+    assert pane.comment_input.text() == ""
+    assert not pane.comment_button.isEnabled()
+
+
 def test_a_comment_in_the_words_of_an_older_one_is_listed_beside_it(qtbot: QtBot) -> None:
     """Coordinators repeat short comments. Matched by words alone, the new one was taken for
     the older one already listed, and not shown: as if it had not gone."""

@@ -125,7 +125,7 @@ BERKE_TABLE: list[tuple[OrderAction, OrderStatus, bool, bool, BerkeProgress | No
     (A.CREATE_ACCEPT_INVITE, IN_PROGRESS, True, True, DEL, "no longer works"),
     (A.REJECT, NEW, True, True, DEL, OK),
     (A.REJECT, IN_PROGRESS, True, True, DEL, OK),
-    (A.SHOW_CODE, NEW, True, True, DEL, OK),
+    (A.SHOW_CODE, NEW, True, True, DEL, "already deleted"),  # its slip would not work
     (A.ACCEPT, REJECTED, True, True, DEL, "rejected"),  # ended: the usual words
 ]
 
@@ -192,6 +192,18 @@ def test_a_gone_orders_code_is_shown_and_its_open_assessment_may_be_deleted() ->
     assert why_not(A.DELETE_IN_BERKE, gone, LINK, BerkeProgress.STARTED) is not OK
     complete = why_not(A.DELETE_IN_BERKE, gone, LINK, BerkeProgress.COMPLETE, gone_since=GONE_SINCE)
     assert complete is not OK
+
+
+@pytest.mark.parametrize("gone_since", [None, GONE_SINCE])
+@pytest.mark.parametrize("status", [NEW, IN_PROGRESS, REJECTED])
+def test_no_code_or_slip_is_offered_once_the_assessment_is_deleted_in_berke(
+    status: OrderStatus, gone_since: datetime | None
+) -> None:
+    """Show code and slip hands the candidate a code, URL and printed slip that no longer
+    work once Berke has deleted the assessment (the code stays in the order's row)."""
+    said = why_not(A.SHOW_CODE, order(status), LINK, DEL, gone_since=gone_since)
+    assert said is not None
+    assert said.startswith("The Berke assessment is already deleted: its code and link")
 
 
 def test_invite_and_remind_are_not_offered_for_an_address_longer_than_berke_takes() -> None:

@@ -615,7 +615,8 @@ class OrderDetailPane(QWidget):
     def comment_waiting(self, text: str, said: str) -> None:
         """The comment ``text`` waits to go by itself: out of the box (Add again would post a
         second copy), and said so."""
-        if self.comment_input.text() == text:
+        # ``text`` is what was sent: the box's words stripped, as ``_submit_comment`` sends.
+        if self.comment_input.text().strip() == text:
             self.comment_input.clear()
         self.comment_state.setText(said)
         self.comment_button.setEnabled(self._comment_ready())
