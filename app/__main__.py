@@ -40,7 +40,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "the process started) instead of the verdict, which goes to stderr",
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    # Combinations that would do only part of what was asked, without a word: refused, exit 2.
+    if args.timings and not args.self_test:
+        parser.error("--timings goes with --self-test (without it the window stays open)")
+    if args.configure and (args.self_test or args.snapshot or args.demo):
+        parser.error("--configure runs on its own: start the desk after it")
+    if args.snapshot and args.demo:
+        parser.error("--snapshot opens a file, offline: --demo does not apply")
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -296,7 +296,9 @@ async def _run_desk(
         timings.synced()
         _started()
         if options.self_test:
-            return _self_test_verdict(window, synced, board.description, timings, options)
+            return _self_test_verdict(
+                window, synced, board.description, timings, options, fell_back=host.notice
+            )
         await closed.wait()
         return 0
     except Exception as exc:
@@ -349,11 +351,18 @@ def _self_test_verdict(
     description: str,
     timings: StartupTimings,
     options: LaunchOptions,
+    *,
+    fell_back: str | None = None,
 ) -> int:
-    """``--self-test``: the verdict printed, and the exit status (0: everything worked)."""
+    """``--self-test``: the verdict printed, and the exit status (0: everything worked).
+    ``fell_back``: why the session is not the one the active profile asks for (no keys, a
+    damaged data file: demo mode instead). The demo then worked, and a deployment check read
+    "ok" on a desk that could not reach its services."""
     shown = window.orders.model.rowCount()
-    ok = synced and shown > 0 and window.isVisible()
+    ok = synced and shown > 0 and window.isVisible() and fell_back is None
     verdict = f"self-test: {'ok' if ok else 'FAILED'}: {shown} orders ({description})"
+    if fell_back is not None:
+        verdict += f"; the profile asked for was not used: {fell_back}"
     if options.timings:
         print(verdict, file=sys.stderr)  # stdout: the two figures alone
         print("\n".join(timings.lines()))

@@ -343,3 +343,52 @@ def test_the_tab_order_is_set_without_a_complaint_from_qt(
     while after is not None and not after.focusPolicy() & Qt.FocusPolicy.TabFocus:
         after = after.nextInFocusChain()  # past its clear button, which takes no focus
     assert after is room.status_filter
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [["--timings"], ["--configure", "--self-test"], ["--configure", "--demo"],
+     ["--demo", "--snapshot", "x.adsnap"]],
+    ids=["timings-alone", "configure-self-test", "configure-demo", "demo-snapshot"],
+)  # fmt: skip
+def test_flags_that_would_do_only_part_of_what_was_asked_are_refused(
+    flags: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before: --timings alone opened the window and never exited; --configure with another
+    flag ran only the configuration; --demo beside --snapshot was ignored. All without a
+    word."""
+    from app.__main__ import parse_args
+
+    with pytest.raises(SystemExit) as refused:
+        parse_args(flags)
+    assert refused.value.code == 2
+    assert "error:" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_the_self_test_fails_when_the_profile_asked_for_falls_back_to_demo_mode(
+    tmp_path: Path,
+) -> None:
+    """A profile without keys (or with a damaged data file) opens demo mode, which then
+    worked: the self-test said "ok" and exited 0 on a desk that could not reach its
+    services."""
+    from app.domain.connection import AppSettings, ConnectionProfile
+    from app.store.settings_file import save_settings
+
+    env = _private_folders(tmp_path)
+    local = ConnectionProfile(
+        name="Local",
+        sr_base_url="https://sr.local.example/v1",
+        berke_base_url="https://b.local.example",
+    )
+    save_settings(
+        AppSettings(profiles=[local], active="Local"),
+        tmp_path / "home" / "config" / "settings.json",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "--self-test"],
+        capture_output=True, text=True, timeout=60, check=False, env=env,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "self-test: FAILED" in result.stdout
+    assert "the profile asked for was not used" in result.stdout
