@@ -2899,3 +2899,21 @@ def test_an_error_of_ours_midway_says_what_became_of_each_order(
     finish(qtbot, board_of(window).resume())  # the second's step goes by itself
     assert current(window, unlucky).status is OrderStatus.REJECTED
     finish(qtbot, window.orders.controller.wait_idle())
+
+
+def test_with_no_order_selected_the_first_down_selects_the_row_in_focus(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """At start the inbox has the keyboard and its first row the focus frame, unselected:
+    the first Down selected the second row, and the newest order was skipped."""
+    room = window.orders
+    window.activateWindow()
+    table = room.table
+    table.clearSelection()
+    table.setCurrentIndex(table.model().index(0, 0))
+    table.selectionModel().clearSelection()
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Down)
+    assert [i.row() for i in table.selectionModel().selectedRows()] == [0]
+    qtbot.keyClick(table, Qt.Key.Key_Down)  # from then on, as ever
+    assert [i.row() for i in table.selectionModel().selectedRows()] == [1]

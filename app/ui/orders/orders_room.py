@@ -17,6 +17,7 @@ from PySide6.QtCore import (
     QByteArray,
     QEvent,
     QItemSelection,
+    QItemSelectionModel,
     QObject,
     QPoint,
     QRect,
@@ -25,7 +26,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QDropEvent, QMouseEvent
+from PySide6.QtGui import QAction, QDropEvent, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -252,7 +253,24 @@ class OrdersRoom(QWidget):
         table.setAcceptDrops(True)
         table.viewport().setAcceptDrops(True)
         table.viewport().installEventFilter(self)
+        table.installEventFilter(self)  # the keys (``_select_current_first``)
         return table
+
+    def _select_current_first(self, event: QKeyEvent) -> bool:
+        """With nothing selected, the first Up or Down selects the row the focus frame is on
+        (the newest order, at start) rather than the one after it: the newest was skipped,
+        and the order shortcuts had done nothing, without a word, until then."""
+        plain = event.modifiers() in (
+            Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier,
+        )  # fmt: skip
+        if event.key() not in (Qt.Key.Key_Down, Qt.Key.Key_Up) or not plain:
+            return False
+        current, selection = self.table.currentIndex(), self.table.selectionModel()
+        if not current.isValid() or selection.hasSelection():
+            return False
+        flags = QItemSelectionModel.SelectionFlag
+        selection.select(current, flags.ClearAndSelect | flags.Rows)
+        return True
 
     def _build_state_message(self) -> QLabel:
         """Loading, empty and error states take the table's place, in words."""
@@ -907,6 +925,13 @@ class OrdersRoom(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         table = getattr(self, "table", None)  # events come while building, too
+        if (
+            table is not None
+            and watched is table
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+        ):
+            return self._select_current_first(event)
         if table is not None and watched is table.viewport():
             kind = event.type()
             if kind == QEvent.Type.MouseButtonPress and isinstance(event, QMouseEvent):
