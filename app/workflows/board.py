@@ -92,6 +92,7 @@ from app.workflows.results import (
     cancel_upload,
     complete_order,
     existing_result_id,
+    own_completion_waits,
     queue_files,
     requeue_upload,
     result_made_reason,
@@ -1403,7 +1404,11 @@ class OrderBoard:
 
     async def _take_existing_result(self, order: AssessmentOrder) -> None:
         """An order completed outside this desk: its reports go to the result it has in
-        SmartRecruiters (recorded now). With none, the drop is refused at once, in words."""
+        SmartRecruiters (recorded now). With none, the drop is refused at once, in words.
+        While this desk's own completion of it is being checked, the files wait for the
+        result that step records (the newest may be another tool's)."""
+        if await asyncio.to_thread(own_completion_waits, self._desk, order.id):
+            return
         try:
             result_id = await existing_result_id(self._desk, order)
         except ApiError as exc:

@@ -33,6 +33,7 @@ from app.workflows.results import (
     complete_after_result,
     existing_result_id,
     fail_delivery_reports,
+    own_completion_waits,
     requeue_upload,
     run_upload,
     settle_late_cancel,
@@ -246,9 +247,11 @@ async def _found_result(desk: Desk, upload: Upload) -> bool | None:
     if order is None or order.status in OPEN_STATUSES:
         return None
     if order.status is OrderStatus.COMPLETED:
+        if await asyncio.to_thread(own_completion_waits, desk, order_id):
+            return None  # its step finds which result is this desk's, and records it
         if await asyncio.to_thread(desk.reports.holds, upload.path):
-            failed = await asyncio.to_thread(fail_delivery_reports, desk, order_id)
-            return False if failed else None  # None: this desk's completion is looked into
+            await asyncio.to_thread(fail_delivery_reports, desk, order_id)
+            return False
         if await existing_result_id(desk, order) is not None:
             return True
         why = NO_RESULT_TO_ATTACH_TO

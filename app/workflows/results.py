@@ -220,6 +220,11 @@ async def existing_result_id(desk: Desk, order: AssessmentOrder) -> str | None:
     known = await asyncio.to_thread(desk.results.result_id_for, order.id)
     if known is not None or order.status is not OrderStatus.COMPLETED:
         return known
+    if await asyncio.to_thread(own_completion_waits, desk, order.id):
+        # Which result is this desk's, its own step finds (an earlier try may never have
+        # gone, and the newest is then another tool's): taken here, the Deliver's report
+        # went out beside another tool's verdict. The files wait for what the step records.
+        return None
     found = newest_result(await desk.session.sr.list_results(order.id))
     if found is None or found.id is None:
         return None
@@ -231,13 +236,18 @@ async def existing_result_id(desk: Desk, order: AssessmentOrder) -> str | None:
     return found.id
 
 
+def own_completion_waits(desk: Desk, order_id: str) -> bool:
+    """Whether this desk's completion of the order (its result, its complete) waits in the
+    journal: the order may show completed by it, its answer lost. Blocking (the store)."""
+    return desk.journal.has_pending(order_id, StepKind.COMPLETE, StepKind.CREATE_RESULT)
+
+
 def fail_delivery_reports(desk: Desk, order_id: str) -> bool:
     """The order's Berke reports queued by a Deliver with no result to go to fail, in the
     words a Deliver refused as completed elsewhere uses; True then. Not while this desk's own
-    completion of the order waits to be checked (False): its answer lost, the order shows
-    completed by it, and the result found is this desk's own, for the report to go to.
-    Blocking (the store)."""
-    if desk.journal.has_pending(order_id, StepKind.COMPLETE, StepKind.CREATE_RESULT):
+    completion of the order waits to be checked (False): the result may be its own, for the
+    report to go to. Blocking (the store)."""
+    if own_completion_waits(desk, order_id):
         return False
     message = f"Not sent: {completed_elsewhere_error().summary}"
     for upload in desk.results.for_order(order_id):

@@ -23,7 +23,7 @@ from app.domain.berke_results import CompletedAssessment, JobFit
 from app.domain.journal import AssessmentDeleted, CompleteStep, CreateResultStep
 from app.domain.journal_terms import ResultFlow, StepKind, StepState
 from app.domain.order_rules import OrderAction
-from app.domain.smartrecruiters import AssessmentOrder, OrderStatus, ResultType
+from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult, OrderStatus, ResultType
 from app.sandbox import DEMO_SR_KEY, SandboxConfig, SandboxServer
 from app.store.berke_watch import BerkeWatchStore
 from app.workflows.board import BoardOptions, OrderBoard
@@ -32,6 +32,7 @@ from app.workflows.desk import Desk
 from app.workflows.order_actions import OTHER_INVITE_WAITING, send_invitation
 from app.workflows.outbox import resume_pending
 from app.workflows.refusals import ActionNotAllowedError, StepDeferredError, StepRefusedError
+from app.workflows.results import queue_files
 from app.workflows.steps import run_step
 from tests.integration.helpers import RealNetwork, finish_in_sandbox, new_order_body, unpaced
 from tests.integration.test_workflows import run_with_desk
@@ -1065,3 +1066,34 @@ def test_a_deliverys_own_report_is_not_failed_while_its_completion_is_looked_int
         assert len(results_of(loop_sandbox, order.id)) == 1
 
     with_board(loop_sandbox, tmp_path / "desk.sqlite3", body, LoseTheCompletesAnswer())
+
+
+def test_a_report_waiting_on_its_own_completion_never_goes_to_another_tools_result(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The Deliver queued its report and journaled its completion, which never went (the
+    desk stopped); another tool completed the order. A file dropped on it then took the
+    newest result for the order's, and the Deliver's report went out beside the other
+    tool's verdict. Which result is this desk's, its own step finds."""
+    notes = tmp_path / "notes.pdf"
+    notes.write_bytes(b"%PDF-1.4\n" + b"n" * 1000)
+
+    async def body(board: OrderBoard, desk: Desk) -> str:
+        order = await finished_order(board, desk, loop_sandbox, "Kim", "kim@example.com")
+        plan = await plan_delivery(desk, order)
+        await queue_files(desk, order, [plan.report])
+        desk.journal.begin(order.id, CompleteStep(result=plan.result))  # never sent
+        other = AssessmentResult(result_type=ResultType.DOCUMENT, result="x.pdf", title="Other")
+        await desk.session.sr.complete_with_result(order.id, other)
+        await board.sync()
+        await board.attach_files(order.id, [notes])
+        await board.wait_uploads()
+        await resume_pending(desk)
+        await resume_pending(desk)  # once the completion is settled, the files' turn
+        states = {u.file_name: u.state for u in desk.results.for_order(order.id)}
+        assert states[plan.report_name] is UploadState.FAILED
+        return order.id
+
+    order_id = with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+    (theirs,) = results_of(loop_sandbox, order_id)
+    assert [f for f in theirs["files"] if "Berke report" in str(f)] == []
