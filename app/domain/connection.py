@@ -30,7 +30,7 @@ from app.domain.data_files import (
 )
 from app.domain.email_rule import well_formed_or_none
 from app.domain.invitation import MESSAGE_MAX, SENDER_MAX, InvitationText
-from app.domain.urls import require_secure_base_url, same_origin
+from app.domain.urls import require_secure_base_url, same_server
 
 SR_PRODUCTION_URL = "https://api.smartrecruiters.com/v1"
 BERKE_PRODUCTION_URL = "https://site.berkeassessment.com/api"
@@ -349,8 +349,8 @@ def points_elsewhere(saved: ConnectionProfile, now: ConnectionProfile) -> bool:
     if kinds != (ProfileKind.CUSTOM, ProfileKind.CUSTOM):
         return False
     return not (
-        same_origin(saved.sr_base_url, now.sr_base_url)
-        and same_origin(saved.berke_base_url, now.berke_base_url)
+        same_server(saved.sr_base_url, now.sr_base_url)
+        and same_server(saved.berke_base_url, now.berke_base_url)
     )
 
 

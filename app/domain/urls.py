@@ -153,3 +153,28 @@ def is_internal_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) 
             embedded.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
         return any(inner.is_multicast or not inner.is_global for inner in embedded)
     return False
+
+
+def same_server(first: str, second: str) -> bool:
+    """``same_origin``, with a host's spellings taken as one: a final dot, capitals, its
+    international form (bücher / xn--bcher-kva), and any name of this computer (localhost,
+    127.0.0.1). For whether an address still reaches the same account's server, not for
+    where a key may go (that stays ``same_origin``'s stricter rule)."""
+    try:
+        return _server(first) == _server(second)
+    except ValueError:  # a port out of range, a name IDNA refuses: compared as typed
+        return same_origin(first, second)
+
+
+def _server(address: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(address.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").rstrip(".")
+    if is_loopback_host(host):
+        host = "localhost"
+    else:
+        try:
+            host = host.encode("idna").decode("ascii").lower()
+        except UnicodeError as exc:
+            raise ValueError(host) from exc
+    return scheme, host, parts.port or _DEFAULT_PORTS.get(scheme)

@@ -89,9 +89,9 @@ class SettingsFile:
         aside = _set_aside(self.path) if self._unread_whole else None
         try:
             write_private_file(self.path, _settings_text(settings), private=False)
-        except OSError:
+        except BaseException:
             if aside is not None:
-                os.rename(aside, self.path)
+                _put_back(aside, self.path)
             raise
         self._unread_whole = False
         # What is on disk, not the text: Windows writes its line ends, and a digest of the
@@ -202,6 +202,14 @@ def _kept_on_save(path: Path) -> str:
         f" Saving settings keeps it in its folder, renamed {path.stem}.unreadable{path.suffix} "
         "(or a numbered name), rather than writing over it."
     )
+
+
+def _put_back(aside: Path, path: Path) -> None:
+    """The file set aside back in its place; a failure logged, not raised over the save's."""
+    try:
+        os.rename(aside, path)
+    except OSError:
+        log.exception("The settings file set aside could not be put back from %s", aside)
 
 
 def _set_aside(path: Path) -> Path | None:

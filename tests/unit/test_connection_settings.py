@@ -750,3 +750,31 @@ def test_a_profile_saved_with_what_berkes_xml_cannot_carry_still_connects(
         message="Please take it this week.", sender_name="Talent team"
     )
     assert BoardOptions.of(staging).invitation == staging.default_invitation
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "elsewhere"),
+    [
+        ("https://sr.acme.example/v1", "https://sr.acme.example/v2", False),
+        ("https://sr.acme.example/v1", "https://SR.acme.example./v1", False),
+        ("https://bücher.example/v1", "https://xn--bcher-kva.example/v1", False),
+        ("http://localhost:8080/v1", "http://127.0.0.1:8080/v1", False),
+        ("https://sr.acme.example/v1", "https://sr.other.example/v1", True),
+        ("https://sr.acme.example/v1", "https://sr.acme.example:8443/v1", True),
+    ],
+)
+def test_a_profile_points_elsewhere_only_when_a_service_is_on_another_server(
+    before: str, after: str, elsewhere: bool
+) -> None:
+    """Each time it does, the profile starts a data file of its own: a host re-spelt (a
+    final dot, capitals, its international form, another name of this computer) is the same
+    server, and its orders and steps are not put out of sight."""
+    from app.domain.connection import points_elsewhere
+
+    saved = ConnectionProfile(name="Acme", sr_base_url=before)
+    now = saved.model_copy(update={"sr_base_url": after})
+    assert points_elsewhere(saved, now) is elsewhere
+    production = saved.model_copy(update={"kind": ProfileKind.PRODUCTION})
+    assert (
+        points_elsewhere(production, production.model_copy(update={"sr_base_url": after})) is False
+    )

@@ -270,6 +270,7 @@ class OrdersRoom(QWidget):
             return False
         flags = QItemSelectionModel.SelectionFlag
         selection.select(current, flags.ClearAndSelect | flags.Rows)
+        self.table.scrollTo(current)  # the list may have been scrolled away from it
         return True
 
     def _build_state_message(self) -> QLabel:

@@ -602,7 +602,8 @@ class SettingsDialog(QDialog):
                 "Custom; the same data_file given to both in the settings file: remove one)."
             )
             return None
-        moved = await self._own_data_files(profiles)
+        with self._busy():  # an edit meanwhile would not be saved, nor a profile added
+            moved = await self._own_data_files(profiles)
         if moved is None:
             return None
         profiles = moved
