@@ -12,6 +12,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="assessment-desk",
         description="Console for Berke coordinators handling SmartRecruiters assessment orders.",
+        epilog="ASSESSMENT_DESK_HOME=FOLDER keeps the settings, data and logs in FOLDER.",
     )
     parser.add_argument(
         "--demo",

@@ -49,11 +49,26 @@ class LockUnavailableError(RuntimeError):
 
     def __init__(self, folder: Path, cause: OSError) -> None:
         self.folder = folder
-        super().__init__(
-            f"Assessment Desk cannot lock its data folder {folder} ({cause.strerror or cause}), "
-            "so it cannot make sure it runs only once there. Choose a local folder, or check "
-            "its permissions."
+        # A file where the folder should be said only "(File exists)": say what is wrong, and
+        # how another folder is chosen.
+        why = (
+            "a file is where that folder, or one above it, should be"
+            if _file_in_the_way(folder)
+            else cause.strerror or str(cause)
         )
+        super().__init__(
+            f"Assessment Desk cannot lock its data folder {folder} ({why}), so it cannot make "
+            "sure it runs only once there. Choose a local folder (the ASSESSMENT_DESK_HOME "
+            "environment variable sets another), or check its permissions."
+        )
+
+
+def _file_in_the_way(folder: Path) -> bool:
+    """Whether the nearest of ``folder`` and its parents that exists is not a folder."""
+    for place in (folder, *folder.parents):
+        if place.exists():
+            return not place.is_dir()
+    return False
 
 
 # What the lock calls answer when another process holds the lock (and only then).

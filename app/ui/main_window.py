@@ -476,21 +476,9 @@ class MainWindow(QMainWindow):
         return self.open_url(QUrl.fromLocalFile(str(folder)))
 
     def _about(self) -> None:
-        import platform
-
-        from PySide6 import __version__ as pyside_version
-        from PySide6.QtCore import qVersion
         from PySide6.QtWidgets import QMessageBox
 
-        from app import __version__
-
-        QMessageBox.about(
-            self,
-            "About Assessment Desk",
-            f"<b>Assessment Desk</b> {__version__}<br>For Berke coordinators handling "
-            f"SmartRecruiters assessment orders.<br><br>Qt {qVersion()} · PySide6 "
-            f"{pyside_version} · Python {platform.python_version()}",
-        )
+        QMessageBox.about(self, "About Assessment Desk", about_text())
 
     # -- remembered layout -------------------------------------------------------------------
 
@@ -536,3 +524,31 @@ def open_snapshot_window(
     window.show_snapshot(SnapshotOrders(read.snapshot, read.prepared))
     release_freed_memory()  # what reading the file needed and no longer does
     return window
+
+
+def about_text() -> str:
+    """Help > About: the version, and where the desk keeps its settings, data and logs (a
+    coordinator asked for the log, or moving to a new computer, had to be told)."""
+    import html
+    import platform
+
+    from PySide6 import __version__ as pyside_version
+    from PySide6.QtCore import qVersion
+
+    from app import __version__
+    from app.store.paths import data_dir, log_dir, settings_path
+
+    places = "<br>".join(
+        f"{what}: {html.escape(str(where))}"
+        for what, where in (
+            ("Settings", settings_path()),
+            ("Data", data_dir()),
+            ("Logs", log_dir()),
+        )
+    )
+    return (
+        f"<b>Assessment Desk</b> {__version__}<br>For Berke coordinators handling "
+        f"SmartRecruiters assessment orders.<br><br>{places}<br>(demo mode keeps its orders "
+        f"in memory only)<br><br>Qt {qVersion()} · PySide6 {pyside_version} · Python "
+        f"{platform.python_version()}"
+    )

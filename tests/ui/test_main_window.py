@@ -392,3 +392,16 @@ def test_the_self_test_fails_when_the_profile_asked_for_falls_back_to_demo_mode(
     assert result.returncode == 1, result.stdout + result.stderr
     assert "self-test: FAILED" in result.stdout
     assert "the profile asked for was not used" in result.stdout
+
+
+def test_about_says_where_the_settings_data_and_logs_are(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A coordinator asked for the log, or moving to another computer, had to be told."""
+    from app.store.paths import HOME_OVERRIDE
+    from app.ui.main_window import about_text
+
+    monkeypatch.setenv(HOME_OVERRIDE, str(tmp_path / "desk & co"))
+    text = about_text()
+    for kind in ("config", "data", "log"):
+        assert f"{tmp_path}/desk &amp; co/{kind}" in text

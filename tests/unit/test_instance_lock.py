@@ -133,3 +133,16 @@ def test_the_holder_named_follows_what_it_holds_the_lock_as(tmp_path: Path) -> N
             f"An Assessment Desk that is closing is using this data folder (process "
             f"{os.getpid()}): let it finish, then try again."
         )
+
+
+@pytest.mark.parametrize("below", ["", "data"], ids=["the-folder", "one-above"])
+def test_a_file_where_the_data_folder_should_be_is_said_so(tmp_path: Path, below: str) -> None:
+    """Before: "(File exists)", and nothing said how to choose another folder."""
+    from app.store.instance_lock import LockUnavailableError
+
+    in_the_way = tmp_path / "AssessmentDesk"
+    in_the_way.write_text("not a folder")
+    with pytest.raises(LockUnavailableError) as refused:
+        InstanceLock(in_the_way / below if below else in_the_way).acquire()
+    assert "a file is where that folder, or one above it, should be" in str(refused.value)
+    assert "ASSESSMENT_DESK_HOME" in str(refused.value)
