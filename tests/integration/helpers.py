@@ -52,6 +52,28 @@ class RealNetwork(httpx.AsyncBaseTransport):
         await self.inner.aclose()
 
 
+class FailsOnce(RealNetwork):
+    """The first POST to a path ending with ``suffix`` is answered ``status`` with ``body``:
+    with ``carried_out``, after the service did it (its answer lost); without, instead (not
+    done). Every other request passes."""
+
+    def __init__(
+        self, suffix: str, status: int, body: Any = None, *, carried_out: bool = False
+    ) -> None:
+        super().__init__()
+        self.suffix, self.status, self.body, self.carried_out = suffix, status, body, carried_out
+        self.left = 1
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.left and request.method == "POST" and request.url.path.endswith(self.suffix):
+            self.left = 0
+            if self.carried_out:
+                done = await self.inner.handle_async_request(request)
+                await done.aread()
+            return httpx.Response(self.status, json=self.body, request=request)
+        return await self.inner.handle_async_request(request)
+
+
 class RecordingTransport(RealNetwork):
     """The real network transport, keeping a copy of every request for the test to inspect."""
 

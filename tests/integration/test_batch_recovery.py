@@ -34,7 +34,7 @@ from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
 from app.workflows.order_actions import OTHER_CREATE_WAITING
 from app.workflows.refusals import ActionNotAllowedError
-from tests.integration.helpers import RealNetwork, finish_in_sandbox, new_order_body
+from tests.integration.helpers import FailsOnce, RealNetwork, finish_in_sandbox, new_order_body
 from tests.integration.test_batch_plan import day
 from tests.integration.test_candidate_with_two_orders import sandbox_assessments
 from tests.integration.test_close_the_loop import with_board
@@ -613,20 +613,9 @@ def test_a_reused_assessment_of_an_order_accepted_elsewhere_is_not_delivered_to_
     with_board(sandbox, tmp_path / "desk.sqlite3", body)
 
 
-class Fail503Once(RealNetwork):
-    """Berke's transport; the first POST to a path ending with ``suffix`` is answered 503
-    (nothing done): the step waits in the journal for the resumer."""
-
-    def __init__(self, suffix: str) -> None:
-        super().__init__()
-        self.suffix, self.left = suffix, 1
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if self.left and request.method == "POST" and request.url.path.endswith(self.suffix):
-            self.left -= 1
-            body = {"status": "error", "responseCode": "503"}
-            return httpx.Response(503, json=body, request=request)
-        return await self.inner.handle_async_request(request)
+#: Berke busy (nothing done), and a gateway that lost the answer: faults the sandbox never makes.
+BERKE_BUSY = {"status": "error", "responseCode": "503"}
+GATEWAY = {"message": "gateway"}
 
 
 def test_an_order_waits_while_the_candidates_other_order_waits_for_its_create(
@@ -661,7 +650,12 @@ def test_an_order_waits_while_the_candidates_other_order_waits_for_its_create(
         assert reused.kind is OutcomeKind.DONE, reused.detail
 
     with_board(
-        sandbox, tmp_path / "desk.sqlite3", body, berke_transport=Fail503Once("/CreateAssessment")
+        sandbox,
+        tmp_path / "desk.sqlite3",
+        body,
+        berke_transport=FailsOnce(
+            "/CreateAssessment", 503, {"status": "error", "responseCode": "503"}
+        ),
     )
     assert invitations_to(sandbox, email) == [1]
 
@@ -723,22 +717,6 @@ def test_the_rest_of_a_batch_is_not_run_once_berkes_daily_limit_is_reached(
     )
 
 
-class LoseInvitationAnswer(RealNetwork):
-    """Berke's transport: the first invitation is sent, and its answer lost (a 502)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.left = 1
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if self.left and request.method == "POST" and request.url.path.endswith("/SendInvitation"):
-            self.left -= 1
-            real = await self.inner.handle_async_request(request)
-            await real.aread()
-            return httpx.Response(502, json={"message": "gateway"}, request=request)
-        return await self.inner.handle_async_request(request)
-
-
 def test_an_invitation_waiting_to_be_checked_for_the_other_order_is_not_called_someone_elses(
     sandbox: SandboxServer, tmp_path: Path
 ) -> None:
@@ -759,5 +737,10 @@ def test_an_invitation_waiting_to_be_checked_for_the_other_order_is_not_called_s
         assert "not from this desk" not in second.detail
         assert "by this desk, for the candidate's other order" in second.detail
 
-    with_board(sandbox, tmp_path / "desk.sqlite3", body, berke_transport=LoseInvitationAnswer())
+    with_board(
+        sandbox,
+        tmp_path / "desk.sqlite3",
+        body,
+        berke_transport=FailsOnce("/SendInvitation", 502, {"message": "gateway"}, carried_out=True),
+    )
     assert invitations_to(sandbox, email) == [1]

@@ -21,7 +21,7 @@ from app.domain.berke import CreateAssessmentRequest
 from app.domain.berke_progress import BerkeProgress
 from app.domain.berke_results import CompletedAssessment, JobFit
 from app.domain.journal import AssessmentDeleted, CompleteStep, CreateResultStep
-from app.domain.journal_terms import ResultFlow, StepKind, StepState
+from app.domain.journal_terms import LinkedAssessment, ResultFlow, StepKind, StepState
 from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult, OrderStatus, ResultType
 from app.sandbox import DEMO_SR_KEY, SandboxConfig, SandboxServer
@@ -34,7 +34,13 @@ from app.workflows.outbox import resume_pending
 from app.workflows.refusals import ActionNotAllowedError, StepDeferredError, StepRefusedError
 from app.workflows.results import queue_files
 from app.workflows.steps import run_step
-from tests.integration.helpers import RealNetwork, finish_in_sandbox, new_order_body, unpaced
+from tests.integration.helpers import (
+    FailsOnce,
+    RealNetwork,
+    finish_in_sandbox,
+    new_order_body,
+    unpaced,
+)
 from tests.integration.test_workflows import run_with_desk
 
 T = TypeVar("T")
@@ -122,6 +128,19 @@ async def invited_order(board: OrderBoard, desk: Desk, first: str, email: str) -
     await board.accept(order.id)
     await board.invite(order.id)
     return order.id
+
+
+async def withdrawn_order(
+    board: OrderBoard, desk: Desk, first: str, email: str
+) -> tuple[str, LinkedAssessment]:
+    """An invited order, watched, then rejected ("The candidate withdrew."), and its link:
+    its Berke assessment is open, for Delete in Berke."""
+    order_id = await invited_order(board, desk, first, email)
+    await board.watch()
+    await board.reject([order_id], reason="The candidate withdrew.")
+    link = board.link(order_id)
+    assert link is not None
+    return order_id, link
 
 
 async def finished(board: OrderBoard, server: SandboxServer, order_id: str) -> None:
@@ -548,11 +567,7 @@ def test_a_delete_of_an_assessment_someone_deleted_in_berke_already_is_done(
     watch round. Its aim is met: done, as already gone, once Berke confirms it."""
 
     async def body(board: OrderBoard, desk: Desk) -> None:
-        order_id = await invited_order(board, desk, "Ilse", "ilse@example.com")
-        await board.watch()
-        await board.reject([order_id], reason="The candidate withdrew.")
-        link = board.link(order_id)
-        assert link is not None
+        order_id, link = await withdrawn_order(board, desk, "Ilse", "ilse@example.com")
         await desk.session.berke.delete_assessment(link.source_candidate_id)  # by hand
         await board.delete_in_berke(order_id)
         step = desk.journal.entries(order_id)[-1]
@@ -588,11 +603,7 @@ def test_a_waiting_delete_keeps_an_assessment_the_candidate_completed_meanwhile(
     held to "its results are kept"; the step now asks Berke before every try."""
 
     async def body(board: OrderBoard, desk: Desk) -> None:
-        order_id = await invited_order(board, desk, "Dora", "dora@example.com")
-        await board.watch()
-        await board.reject([order_id], reason="The candidate withdrew.")
-        link = board.link(order_id)
-        assert link is not None
+        order_id, link = await withdrawn_order(board, desk, "Dora", "dora@example.com")
         with pytest.raises(ApiError):
             await board.delete_in_berke(order_id)  # 503: the step waits
         assert StepKind.DELETE_ASSESSMENT in board.state(order_id).pending
@@ -616,11 +627,7 @@ def test_a_delete_asked_before_the_watch_saw_the_completion_is_refused(
     assessment open, is checked too and deletes nothing complete."""
 
     async def body(board: OrderBoard, desk: Desk) -> None:
-        order_id = await invited_order(board, desk, "Edda", "edda@example.com")
-        await board.watch()
-        await board.reject([order_id], reason="The candidate withdrew.")
-        link = board.link(order_id)
-        assert link is not None
+        order_id, link = await withdrawn_order(board, desk, "Edda", "edda@example.com")
         finish_in_sandbox(loop_sandbox, link.invitation_code)  # not watched yet
         with pytest.raises(StepRefusedError, match="completed it meanwhile"):
             await board.delete_in_berke(order_id)
@@ -1026,20 +1033,6 @@ def test_an_assessment_taken_for_deleted_that_berke_lists_as_completed_is_comple
     with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
 
 
-class LoseTheCompletesAnswer(RealNetwork):
-    """SmartRecruiters' transport: the first completion is carried out, its answer lost."""
-
-    left = 1
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if self.left and request.method == "POST" and request.url.path.endswith("/complete"):
-            self.left = 0
-            carried_out = await self.inner.handle_async_request(request)
-            await carried_out.aread()
-            return httpx.Response(502, json={"message": "gateway"}, request=request)
-        return await self.inner.handle_async_request(request)
-
-
 def test_a_deliverys_own_report_is_not_failed_while_its_completion_is_looked_into(
     loop_sandbox: SandboxServer, tmp_path: Path
 ) -> None:
@@ -1065,7 +1058,12 @@ def test_a_deliverys_own_report_is_not_failed_while_its_completion_is_looked_int
         assert states == {plan.report_name: UploadState.DONE, "notes.pdf": UploadState.DONE}
         assert len(results_of(loop_sandbox, order.id)) == 1
 
-    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body, LoseTheCompletesAnswer())
+    with_board(
+        loop_sandbox,
+        tmp_path / "desk.sqlite3",
+        body,
+        FailsOnce("/complete", 502, {"message": "gateway"}, carried_out=True),
+    )
 
 
 def test_a_report_waiting_on_its_own_completion_never_goes_to_another_tools_result(
