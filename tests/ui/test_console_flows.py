@@ -206,6 +206,33 @@ def test_final_orders_disable_every_state_change_with_a_reason(window: MainWindo
     assert "rejected" in actions[OrderAction.REJECT].toolTip()
 
 
+def test_a_shortcut_of_an_action_that_is_off_says_why(window: MainWindow, qtbot: QtBot) -> None:
+    """Qt drops a disabled action's shortcut silently: the status line says why it is off."""
+    window.orders.table.clearSelection()
+    window.orders.table.setFocus()
+    said = window.orders.controller.messages.shown
+    qtbot.keyClick(window.orders.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert said[-1] == ("", "Create Berke assessment: Select an order first.")
+    assert window.statusBar().currentMessage() == said[-1][1]
+    # From the search field too; and plain typing there says nothing.
+    shift_ctrl = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(window.orders.search, Qt.Key.Key_D, shift_ctrl)
+    assert said[-1] == ("", "Deliver Berke's result: Select an order first.")
+    before = len(said)
+    qtbot.keyClicks(window.orders.search, "an")
+    window.orders.search.clear()
+    assert len(said) == before
+
+    # An order that cannot be accepted yet: its own reason, not the selection's.
+    order = add_test_order(window, qtbot)
+    window.orders.table.setFocus()
+    qtbot.keyClick(window.orders.table, Qt.Key.Key_A, shift_ctrl)
+    reason = window.orders.controller.actions[OrderAction.ACCEPT].toolTip()
+    assert reason != "Select an order first."
+    assert said[-1] == ("", f"Accept order: {reason}")
+    assert window.orders.selected_ids() == [order.id]
+
+
 def test_create_preview_accept_and_invite(window: MainWindow, qtbot: QtBot) -> None:
     dialogs = Dialogs(window)
     order = add_test_order(window, qtbot, first="Aiko", last="Tanaka", email="aiko@example.com")

@@ -13,8 +13,8 @@ from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import QObject, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractButton, QApplication, QFileDialog, QTabBar, QWidget
 
 from app.clients.errors import ApiError, ValidationApiError
@@ -175,6 +175,28 @@ class OrderActionsController(QObject):
             action.triggered.connect(lambda _checked=False, k=kind: self.trigger(k))
             self.actions[kind] = action
         self.update_state()
+        # Qt drops a disabled action's shortcut without a word, and the key then reaches the
+        # room unused: it is caught there, and the reason the action is off said.
+        parent.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            self._say_why_off(event)
+        return False
+
+    def _say_why_off(self, event: QKeyEvent) -> None:
+        """Say in the status line why the action a pressed shortcut stands for is off."""
+        if not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            return  # every order shortcut holds Ctrl: typing costs nothing here
+        pressed = QKeySequence(event.keyCombination())
+        for action in self.actions.values():
+            shortcut = action.shortcut()
+            if action.isEnabled() or shortcut.isEmpty():
+                continue
+            if shortcut.matches(pressed) == QKeySequence.SequenceMatch.ExactMatch:
+                name = action.text().replace("&", "").rstrip("…")
+                self.messages.note(f"{name}: {action.toolTip()}")
+                return
 
     # -- state -------------------------------------------------------------------------------
 
