@@ -403,6 +403,8 @@ class OrderBoard:
             state.berke_progress,
             gone_since=state.gone_since,
         )
+        if reason is None and state.link is None:  # as ``batch.why_not_in_batch``
+            reason = self._other_create_waiting(order)
         if reason is None and state.link is not None and order.status is OrderStatus.NEW:
             link = state.link  # as ``batch.why_not_in_batch``: a URL Accept refuses
             refused = accept_refusal(link.assessment_url, link.invitation_code)

@@ -639,6 +639,8 @@ def test_an_order_waits_while_the_candidates_other_order_waits_for_its_create(
         (skipped,) = await board.create_accept_invite([second.id])
         assert (skipped.kind, skipped.detail) == (OutcomeKind.SKIPPED, OTHER_CREATE_WAITING)
         assert board.why_not(OrderAction.CREATE_ASSESSMENT, [second.id]) == OTHER_CREATE_WAITING
+        # Nor is the batch offered for it (its plan would only skip it).
+        assert board.why_not(OrderAction.CREATE_ACCEPT_INVITE, [second.id]) == OTHER_CREATE_WAITING
         with pytest.raises(ActionNotAllowedError, match="still being created"):
             await board.create_assessment(second.id, board.default_request(second.id))
         assert board.link(second.id) is None
