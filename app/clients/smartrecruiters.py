@@ -196,7 +196,7 @@ class SmartRecruitersClient:
         key = partner_key.get_secret_value() if isinstance(partner_key, SecretStr) else partner_key
         self._key_length = len(key)
         self._clock = clock
-        self._clock_offset = timedelta(0)
+        self._clock_offset: timedelta | None = None
         extra: dict[str, Any] = {"sleep": sleep} if sleep else {}
         self._http = ServiceHttp(
             Service.SMARTRECRUITERS,
@@ -229,6 +229,12 @@ class SmartRecruitersClient:
         """SmartRecruiters' clock minus this machine's, as its latest answer's ``Date`` said
         (to the second; zero until one did): the dates it gives (an attachment's) are on its
         clock, the desk's own on this machine's."""
+        return self._clock_offset if self._clock_offset is not None else timedelta(0)
+
+    @property
+    def measured_clock_offset(self) -> timedelta | None:
+        """``clock_offset``, or None while no answer has said it: a time the desk keeps is
+        then not known on SmartRecruiters' clock (zero would be a guess)."""
         return self._clock_offset
 
     def _observe(self, response: httpx.Response) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 from app.store.paths import data_dir, make_private_dir, make_private_file, tighten_file
 from app.store.score_upgrade import forget_made_up_scores
 
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -191,6 +191,14 @@ _MIGRATIONS: dict[int, str] = {
     # waiting may have gone, so that its Retry still finds its own result.
     14: """
     UPDATE journal SET may_have_gone = 1 WHERE action = 'complete' AND state <> 'done'
+    """,
+    # How far SmartRecruiters' clock was ahead of this machine's when an upload's times were
+    # written: its copy is looked for on the service's clock as it was then, not as it is at
+    # the resume (a clock put right meanwhile sent the file twice). NULL: not known then, or
+    # an older version wrote them: the offset at the resume is used, as before.
+    15: """
+    ALTER TABLE uploads ADD COLUMN sending_clock_offset REAL;    -- seconds (NULL: not known)
+    ALTER TABLE uploads ADD COLUMN delivered_clock_offset REAL;  -- seconds (NULL: not known)
     """,
 }
 

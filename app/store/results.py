@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import timedelta
 
 from app.domain.attachments import UploadState
 from app.domain.uploads import Upload
@@ -215,7 +216,12 @@ class ResultStore:
         return _upload(row) if moved else None
 
     def start_sending(
-        self, upload_id: int, order_id: str, fingerprint: str | None
+        self,
+        upload_id: int,
+        order_id: str,
+        fingerprint: str | None,
+        *,
+        service_ahead: timedelta | None = None,
     ) -> Upload | None:
         """The order's upload, queued (or already sending), marked as sending with the file's
         fingerprint; None, and nothing changed, when it was cancelled meanwhile.
@@ -225,16 +231,21 @@ class ResultStore:
         service any time since. A try from the queue starts its own: kept from Monday's failed
         try, Wednesday's Retry, cut off, looked since Monday, and took the file a recruiter
         attached under the same name on Tuesday for this one, never sent. A try that did send
-        the whole file is remembered apart (``delivered_at``)."""
+        the whole file is remembered apart (``delivered_at``). Each keeps how far
+        SmartRecruiters' clock was ahead when it was written (``service_ahead``: None when
+        not known yet): a clock put right before the resume does not move it."""
         now = utc_now()
+        ahead = service_ahead.total_seconds() if service_ahead is not None else None
         with self._db.transaction() as conn:
             moved = conn.execute(
                 "UPDATE uploads SET state = 'uploading', message = NULL,"
+                " sending_clock_offset = CASE WHEN state = 'uploading'"
+                " AND sending_since IS NOT NULL THEN sending_clock_offset ELSE ? END,"
                 " sending_since = CASE WHEN state = 'uploading'"
                 " THEN COALESCE(sending_since, ?) ELSE ? END,"
                 " fingerprint = ?, updated_at = ?"
                 " WHERE id = ? AND order_id = ? AND state IN ('queued', 'uploading')",
-                (now, now, fingerprint, now, upload_id, order_id),
+                (ahead, now, now, fingerprint, now, upload_id, order_id),
             ).rowcount
             row = conn.execute("SELECT * FROM uploads WHERE id = ?", (upload_id,)).fetchone()
         return _upload(row) if moved else None
@@ -244,10 +255,14 @@ class ResultStore:
         service may have it since this try's bytes began to go (``sending_since``), not only
         since now. Dated at the Cancel, six minutes after "100 %" (its answer slow), the copy
         the service had kept was not found, and the file dropped again was attached twice.
-        An earlier try that went whole keeps its earlier date: both copies may be there."""
+        An earlier try that went whole keeps its earlier date: both copies may be there. The
+        date keeps its clock offset; one dated now (an older version's try) has none known."""
         with self._db.transaction() as conn:
             conn.execute(
-                "UPDATE uploads SET delivered_at = COALESCE(delivered_at, sending_since, ?)"
+                "UPDATE uploads SET delivered_clock_offset = CASE"
+                " WHEN delivered_at IS NOT NULL THEN delivered_clock_offset"
+                " WHEN sending_since IS NOT NULL THEN sending_clock_offset END,"
+                " delivered_at = COALESCE(delivered_at, sending_since, ?)"
                 " WHERE id = ?",
                 (utc_now(), upload_id),
             )

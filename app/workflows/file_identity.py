@@ -64,18 +64,14 @@ def _fingerprint_of(handle: BinaryIO, size: int) -> str:
 
 
 def arrived_copy(
-    attachments: Iterable[Attachment],
-    file_name: str,
-    since: datetime | None,
-    service_ahead: timedelta = timedelta(0),
+    attachments: Iterable[Attachment], file_name: str, since: datetime | None
 ) -> Attachment | None:
     """The attachment of that name the service dated since the file went out (its date
     without a zone read as UTC, as the service means it; one without a date does not count).
-    Without ``since`` (an upload an older version began), the name alone. ``since`` is on this
-    machine's clock, the service's dates on its own: ``service_ahead`` is how far its clock is
-    ahead (``SmartRecruitersClient.clock_offset``); a machine set an hour fast found no copy
-    of its own, and sent the file again."""
-    earliest = since + service_ahead - CLOCK_SKEW if since is not None else None
+    Without ``since`` (an upload an older version began), the name alone. ``since`` is on the
+    service's clock (``MachineTime.on_service_clock``), as its dates are: a machine set an
+    hour fast found no copy of its own, and sent the file again."""
+    earliest = since - CLOCK_SKEW if since is not None else None
     for attachment in attachments:
         if attachment.file_name != file_name:
             continue

@@ -446,15 +446,16 @@ async def settle_late_cancel(desk: Desk, upload_id: int) -> bool:
     current = await asyncio.to_thread(desk.results.get, upload_id)
     if current is None or current.state is not UploadState.CANCELLED:
         return False
-    if current.delivered_at is None or current.result_id is None:
+    went_whole = current.went_whole
+    if went_whole is None or current.result_id is None:
         return False
     try:
         attachments = await desk.session.sr.list_attachments(current.order_id, current.result_id)
     except ApiError as exc:
         log.info("Could not check whether cancelled %s had arrived: %s", current.id, exc)
         return False
-    offset = desk.session.sr.clock_offset
-    there = arrived_copy(attachments, current.file_name, current.delivered_at, offset)
+    since = went_whole.on_service_clock(desk.session.sr.clock_offset)
+    there = arrived_copy(attachments, current.file_name, since)
     if there is None:
         return False
     return await asyncio.to_thread(_mark_arrived, desk, current, there.id)

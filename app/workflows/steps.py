@@ -21,7 +21,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple, NoReturn, assert_never
 
 from app.clients.errors import (
@@ -81,7 +81,7 @@ from app.domain.smartrecruiters import (
     ContactPerson,
     OrderStatus,
 )
-from app.domain.uploads import Upload
+from app.domain.uploads import MachineTime, Upload
 from app.workflows.desk import Desk, invitation_key, upload_step_key
 from app.workflows.file_identity import (
     FileIdentity,
@@ -1100,8 +1100,9 @@ async def _upload_claimed(
     checked = await _refuse_if_changed(desk, entry, upload)
     with desk.starting_to_send(upload_id):  # registered below, with no await between
         sending = await asyncio.to_thread(
-            desk.results.start_sending, upload_id, entry.order_id, fingerprint
-        )
+            desk.results.start_sending, upload_id, entry.order_id, fingerprint,
+            service_ahead=desk.session.sr.measured_clock_offset,
+        )  # fmt: skip
     if sending is None:  # cancelled while the attachments were looked at
         raise await _cancelled(desk, entry, upload.file_name)
     progress = _WholeSent(context.progress)
@@ -1242,9 +1243,15 @@ async def _copy_already_there(
 
 
 class _Lookup(NamedTuple):
-    """The result is looked at for a copy dated since ``since`` (None: the name alone)."""
+    """The result is looked at for a copy dated since the earliest of ``since`` (None: the
+    name alone)."""
 
-    since: datetime | None
+    since: tuple[MachineTime, ...] | None
+
+    def on_service_clock(self, service_ahead_now: timedelta) -> datetime | None:
+        if self.since is None:
+            return None
+        return min(time.on_service_clock(service_ahead_now) for time in self.since)
 
 
 def _where_to_look(
@@ -1264,21 +1271,21 @@ def _where_to_look(
     desk's, a corrected file's first version), and this one must still be sent.
     """
     if retry and upload.state is UploadState.UPLOADING:
-        if upload.sending_since is None:
+        if upload.sending_began is None:
             return _Lookup(None)
-        return _Lookup(min(filter(None, (upload.sending_since, upload.delivered_at))))
-    times = [upload.delivered_at] if retry and upload.delivered_at is not None else []
+        return _Lookup(tuple(filter(None, (upload.sending_began, upload.went_whole))))
+    times = [upload.went_whole] if retry and upload.went_whole is not None else []
     if fingerprint is not None:
         times += [
-            other.delivered_at
+            other.went_whole
             for other in desk.results.for_order(upload.order_id)
             if other.id != upload.id
             and other.state in RETRIABLE
             and other.file_name == upload.file_name
             and other.fingerprint == fingerprint
-            and other.delivered_at is not None
+            and other.went_whole is not None
         ]
-    return _Lookup(min(times)) if times else None
+    return _Lookup(tuple(times)) if times else None
 
 
 async def _look_on_the_result(
@@ -1298,7 +1305,9 @@ async def _look_on_the_result(
                 message=f"Could not check whether {upload.file_name} is already there: {exc}",
             )  # fmt: skip
         raise
-    return arrived_copy(existing, upload.file_name, lookup.since, desk.session.sr.clock_offset)
+    # The offset now (the listing's answer said it) only for a time written without one.
+    since = lookup.on_service_clock(desk.session.sr.clock_offset)
+    return arrived_copy(existing, upload.file_name, since)
 
 
 async def _cancelled(desk: Desk, entry: JournalEntry, file_name: str) -> StepCancelledError:

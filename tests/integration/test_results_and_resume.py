@@ -44,7 +44,7 @@ from app.workflows.order_actions import (
 from app.workflows.outbox import resume_pending, retry_step
 from app.workflows.results import complete_order, queue_files, run_upload
 from app.workflows.steps import run_step
-from tests.integration.helpers import RealNetwork, new_order_body
+from tests.integration.helpers import FailsOnce, RealNetwork, new_order_body
 from tests.integration.test_workflows import run_with_desk
 
 if TYPE_CHECKING:
@@ -702,3 +702,99 @@ def test_a_file_that_reached_a_service_whose_clock_is_behind_is_found_there(
         assert len(await desk.session.sr.list_attachments(order_id, result_id)) == 1
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body, ServiceClockBehind())
+
+
+class MachineClockOff(FailsOnce):
+    """This machine's clock ``off`` from SmartRecruiters' (ahead when positive; set to zero
+    when NTP puts it right), as the desk meets it: the service's answers are dated (``Date``)
+    that much behind it, and the desk's uploads on it. The next upload once ``left`` is 1
+    reaches the service, and its answer is lost (a 503). An attachment in ``dated_earlier``
+    the service dated that much before it came (a recruiter's, attached earlier)."""
+
+    def __init__(self, off: timedelta, monkeypatch: pytest.MonkeyPatch) -> None:
+        import app.store.results
+
+        super().__init__("/attachments", 503, carried_out=True)
+        self.left = 0
+        self.off = off
+        self.dated_earlier: dict[str, timedelta] = {}
+        monkeypatch.setattr(app.store.results, "utc_now", self.machine_now)
+
+    def machine_now(self) -> str:
+        return (datetime.now(UTC) + self.off).isoformat(timespec="milliseconds")
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        from email.utils import format_datetime
+
+        response = await super().handle_async_request(request)
+        await response.aread()
+        body = response.content
+        if request.method == "GET" and request.url.path.endswith("/attachments"):
+            listing = json.loads(body)
+            for attachment in listing["content"]:
+                if earlier := self.dated_earlier.get(attachment["id"]):
+                    when = datetime.strptime(attachment["createDate"], "%Y-%m-%dT%H:%M:%S.%f%z")
+                    attachment["createDate"] = format_sr_timestamp(when - earlier)
+            body = json.dumps(listing).encode()
+        headers = dict(response.headers)
+        headers.pop("content-length", None)
+        headers["date"] = format_datetime(datetime.now(UTC) - self.off, usegmt=True)
+        return httpx.Response(response.status_code, headers=headers, content=body)
+
+
+def test_a_file_sent_while_the_clock_was_fast_is_not_sent_again_once_it_is_right(
+    sandbox: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The try's start was kept on this machine's clock as it was (an hour fast), and the
+    resume shifted it by SmartRecruiters' clock offset as it is now (none: the clock was put
+    right meanwhile): the copy the service dated an hour "before" was not found, and the file
+    was attached twice."""
+    path = report(tmp_path)
+    clock = MachineClockOff(timedelta(hours=1), monkeypatch)
+
+    async def body(desk: Desk) -> None:
+        order = await in_progress(desk)
+        result_id = await complete_order(desk, order, RESULT)
+        (upload,), _ = await queue_files(desk, order, [path])
+        clock.left = 1
+        with pytest.raises(ApiError):
+            await run_upload(desk, upload)  # it reached the service; its answer was lost
+        clock.off = timedelta(0)  # NTP, after the laptop slept
+        assert (await resume_pending(desk)).done
+        attachments = await desk.session.sr.list_attachments(order.id, result_id)
+        assert [a.file_name for a in attachments] == ["report.pdf"], "attached twice"
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body, clock)
+
+
+def test_a_file_sent_while_the_clock_was_slow_is_found_and_an_older_one_is_not(
+    sandbox: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reverse: kept an hour slow and shifted by no offset, the try's start reached back
+    an hour before it went, and a recruiter's file of that name attached half an hour before
+    was taken for this one's copy."""
+    path = report(tmp_path)
+    (tmp_path / "theirs").mkdir()
+    recruiters = report(tmp_path / "theirs", size=5_000)
+    clock = MachineClockOff(-timedelta(hours=1), monkeypatch)
+
+    async def body(desk: Desk) -> None:
+        order = await in_progress(desk)
+        result_id = await complete_order(desk, order, RESULT)
+        theirs = await desk.session.sr.upload_attachment(order.id, result_id, recruiters)
+        assert theirs.id is not None
+        clock.dated_earlier[theirs.id] = timedelta(minutes=30)
+        (upload,), _ = await queue_files(desk, order, [path])
+        clock.left = 1
+        with pytest.raises(ApiError):
+            await run_upload(desk, upload)  # it reached the service; its answer was lost
+        clock.off = timedelta(0)
+        assert (await resume_pending(desk)).done
+        attachments = await desk.session.sr.list_attachments(order.id, result_id)
+        assert [a.file_name for a in attachments] == ["report.pdf", "report.pdf"]
+        sent = desk.results.get(upload.id)
+        assert sent is not None
+        assert sent.state is UploadState.DONE
+        assert sent.attachment_id not in (None, theirs.id), "a recruiter's file taken for ours"
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body, clock)

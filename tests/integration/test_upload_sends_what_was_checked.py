@@ -209,8 +209,8 @@ def test_a_cancel_before_any_byte_went_does_not_count_the_file_as_maybe_there(
         (upload,), _ = await queue_files(desk, order, [path])
         start_sending = desk.results.start_sending
 
-        def held_after_storing(*args: object) -> object:
-            started = start_sending(*args)  # type: ignore[arg-type]
+        def held_after_storing(*args: object, **kwargs: object) -> object:
+            started = start_sending(*args, **kwargs)  # type: ignore[arg-type]
             stored.set()
             go_on.wait(timeout=10)
             return started

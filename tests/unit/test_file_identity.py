@@ -65,6 +65,17 @@ def test_only_an_attachment_dated_since_the_file_went_counts() -> None:
     assert arrived_copy([older], "report.pdf", None) is older  # an older version's: by name
 
 
+def test_a_time_kept_is_on_the_service_clock_by_the_offset_it_was_written_with() -> None:
+    """Shifted by SmartRecruiters' offset at the resume, a try kept while the machine was an
+    hour fast (its clock put right since) was looked for an hour after its copy."""
+    from app.domain.uploads import MachineTime
+
+    kept_fast = MachineTime(SENT + timedelta(hours=1), service_ahead=-timedelta(hours=1))
+    assert kept_fast.on_service_clock(timedelta(0)) == SENT
+    unknown = MachineTime(SENT, service_ahead=None)  # nothing had answered, or an older version
+    assert unknown.on_service_clock(timedelta(minutes=3)) == SENT + timedelta(minutes=3)
+
+
 # -- the file queued is the file sent ------------------------------------------------------------
 
 

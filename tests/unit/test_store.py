@@ -184,6 +184,39 @@ def test_an_upload_keeps_when_this_trys_bytes_began_to_go(tmp_path: Path) -> Non
     db.close()
 
 
+def test_an_uploads_times_keep_the_service_clocks_offset_of_when_they_were_written(
+    tmp_path: Path,
+) -> None:
+    """A try made while the machine was an hour fast, resumed after NTP put the clock right,
+    was looked for by its start shifted by SmartRecruiters' offset as it was at the resume:
+    an hour after its copy, which was not found, and the file was sent twice. Each time keeps
+    the offset of when it was written: a try resumed while still sending keeps its start's, a
+    whole file its try's, and a try from the queue takes its own (None: none measured yet)."""
+    from app.domain.attachments import UploadState
+    from app.domain.uploads import MachineTime
+    from app.store.results import ResultStore
+
+    db = Database(tmp_path / "desk.sqlite3")
+    results = ResultStore(db)
+    upload = results.enqueue("o-1", "/tmp/r.pdf", "r.pdf", 10)
+    fast = -timedelta(hours=1)  # SmartRecruiters' clock an hour behind this machine's
+    first = results.start_sending(upload.id, "o-1", None, service_ahead=fast)
+    assert first is not None
+    assert first.sending_clock_offset == fast
+    resumed = results.start_sending(upload.id, "o-1", None, service_ahead=timedelta(0))
+    assert resumed is not None
+    assert resumed.sending_began == first.sending_began  # still "uploading": its start kept
+    results.mark_delivered(upload.id)
+    results.set_state(upload.id, UploadState.QUEUED)
+    again = results.start_sending(upload.id, "o-1", None)  # nothing has answered yet
+    assert again is not None
+    assert again.sending_began is not None
+    assert again.sending_began.service_ahead is None
+    assert first.sending_since is not None
+    assert again.went_whole == MachineTime(first.sending_since, fast)
+    db.close()
+
+
 def test_a_files_name_is_held_by_one_upload_on_its_way_or_sent(tmp_path: Path) -> None:
     """A drop and a Retry of one report each check the name and queue in one transaction
     (a drop between Retry's check and its move queued both, and both were attached)."""
@@ -264,6 +297,23 @@ def test_a_schema_7_file_gains_when_the_whole_file_went(tmp_path: Path) -> None:
     tried, never = ResultStore(db).for_order("o")
     assert tried.delivered_at == datetime.fromisoformat(began)
     assert never.delivered_at is None
+    db.close()
+
+
+def test_a_schema_14_files_upload_times_are_on_no_known_clock_offset(tmp_path: Path) -> None:
+    """Schema 15: an older version kept no offset with its times; its copy is looked for by
+    SmartRecruiters' offset at the resume, as it was then."""
+    from app.domain.uploads import MachineTime
+    from app.store.results import ResultStore
+
+    path = tmp_path / "fourteen.sqlite3"
+    began = "2026-01-02T10:00:00+00:00"
+    _old_file(path, 14, [(1, "failed", began), (2, "queued", None)])
+    db = Database(path)
+    tried, never = ResultStore(db).for_order("o")
+    assert tried.sending_began == MachineTime(datetime.fromisoformat(began), None)
+    assert never.sending_began is None
+    assert never.went_whole is None
     db.close()
 
 
