@@ -3,7 +3,8 @@
 Rows written before typed steps (database schema 1 and 2) hold it, and snapshot format 1 keeps
 it in each order's timeline, so a snapshot reads the same whichever journal made it. In this
 form the desk's own keys sat beside the service's spellings in the request: ``flow``,
-``invitationsSentBefore``, ``idCheckedFree``, ``uploadId`` and ``fileName``.
+``invitationsSentBefore``, ``idCheckedFree``, ``uploadId``, ``fileName`` and (a reuse's)
+``fromOrderId``.
 
 ``step_to_v1(step_from_v1(a, d)) == d`` for every dict that form ever held, and likewise for
 outcomes: the tests hold both directions to that.
@@ -59,11 +60,17 @@ RECOVERED = "recovered"
 ALREADY_APPLIED = "alreadyApplied"
 ALREADY_SENT = "alreadySent"
 ALREADY_THERE = "alreadyThere"
+ALREADY_GONE = "alreadyGone"
+FROM_ORDER_ID = "fromOrderId"
 
 
-def step_from_v1(action: StepKind, request: Mapping[str, Any]) -> StepPayload:
-    """The typed step of a first-form request. Raises ValueError (pydantic's ValidationError is
-    one), KeyError or TypeError when ``request`` is not a step of that action."""
+def step_from_v1(
+    action: StepKind, request: Mapping[str, Any], *, order_id: str, begun_at: datetime
+) -> StepPayload:
+    """The typed step of a first-form request; ``order_id`` and ``begun_at`` (the step's row
+    keeps them, the request does not) place the link a reuse makes. Raises ValueError
+    (pydantic's ValidationError is one), KeyError or TypeError when ``request`` is not a step
+    of that action."""
     params = dict(request)
     match action:
         case StepKind.CREATE_ASSESSMENT:
@@ -93,9 +100,19 @@ def step_from_v1(action: StepKind, request: Mapping[str, Any]) -> StepPayload:
             return UploadStep(upload_id=params[UPLOAD_ID], file_name=params.get(FILE_NAME))
         case StepKind.COMMENT:
             return CommentStep(message=params[MESSAGE])
-        case StepKind.DELETE_ASSESSMENT | StepKind.REUSE_ASSESSMENT:
-            # Kinds born after the first form: no row of that form holds them.
-            raise ValueError(f"{action.value} steps were never written in the first form")
+        # Kinds born after the journal's first form, which snapshot format 1 keeps all the
+        # same (``step_to_v1``): a snapshot's timeline holds them.
+        case StepKind.DELETE_ASSESSMENT:
+            return DeleteAssessmentStep(source_candidate_id=params[BerkeParam.SOURCE_CANDIDATE_ID])
+        case StepKind.REUSE_ASSESSMENT:
+            link = LinkedAssessment(
+                order_id=order_id,
+                source_candidate_id=params[BerkeParam.SOURCE_CANDIDATE_ID],
+                invitation_code=params[BerkeParam.INVITATION_CODE],
+                assessment_url=params[ASSESSMENT_URL],
+                created_at=begun_at,
+            )
+            return ReuseAssessmentStep(link=link, from_order_id=params.get(FROM_ORDER_ID))
 
 
 def step_to_v1(step: JournalStep) -> dict[str, Any]:
@@ -130,7 +147,7 @@ def step_to_v1(step: JournalStep) -> dict[str, Any]:
                 BerkeParam.SOURCE_CANDIDATE_ID: step.link.source_candidate_id,
                 BerkeParam.INVITATION_CODE: step.link.invitation_code,
                 ASSESSMENT_URL: step.link.assessment_url,
-                **({"fromOrderId": step.from_order_id} if step.from_order_id else {}),
+                **({FROM_ORDER_ID: step.from_order_id} if step.from_order_id else {}),
             }
         case UnreadableStep():
             return dict(step.data) if isinstance(step.data, dict) else {}
@@ -143,13 +160,16 @@ def outcome_from_v1(
     (the first form did not keep when it was made). Raises as ``step_from_v1``."""
     o = dict(outcome)
     match step.action:
-        case StepKind.CREATE_ASSESSMENT:
+        case StepKind.CREATE_ASSESSMENT | StepKind.REUSE_ASSESSMENT:
             link = LinkedAssessment(
                 order_id=order_id,
                 source_candidate_id=o[BerkeParam.SOURCE_CANDIDATE_ID],
                 invitation_code=o[BerkeParam.INVITATION_CODE],
                 assessment_url=o[ASSESSMENT_URL],
-                created_at=finished_at,
+                # A reuse links when it is decided (its step's link), a create once it is made.
+                created_at=(
+                    step.link.created_at if isinstance(step, ReuseAssessmentStep) else finished_at
+                ),
             )
             return AssessmentLinked(link=link, recovered=bool(o.get(RECOVERED)))
         case StepKind.ACCEPT | StepKind.REJECT:
@@ -173,6 +193,11 @@ def outcome_from_v1(
             )
         case StepKind.COMMENT:
             return CommentAdded(message=o[MESSAGE], already_there=bool(o.get(ALREADY_THERE)))
+        case StepKind.DELETE_ASSESSMENT:
+            return AssessmentDeleted(
+                source_candidate_id=o[BerkeParam.SOURCE_CANDIDATE_ID],
+                already_gone=bool(o.get(ALREADY_GONE)),
+            )
     raise ValueError(f"no first-form outcome of a {step.kind} step has these keys: {sorted(o)}")
 
 
@@ -216,7 +241,7 @@ def outcome_to_v1(outcome: JournalOutcome) -> dict[str, Any]:
         case AssessmentDeleted():
             return {
                 BerkeParam.SOURCE_CANDIDATE_ID: outcome.source_candidate_id,
-                **_flag("alreadyGone", outcome.already_gone),
+                **_flag(ALREADY_GONE, outcome.already_gone),
             }
         case UnreadableOutcome():
             return dict(outcome.data) if isinstance(outcome.data, dict) else {}

@@ -18,7 +18,9 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
@@ -47,21 +49,43 @@ def orders_member(chunk: int) -> str:
 ATTACHMENTS_FOLDER = "attachments/"
 
 
+#: Keys of the filter added to format 1 later, and what they are when they say nothing.
+_LATER_FILTER_KEYS = {"attention": False, "tab": "inbox"}
+
+
 class SnapshotFilter(BaseModel):
-    """Which orders went in: all of them, or those the table showed (with its search/filter)."""
+    """Which orders went in: all of them, or those a tab showed: the inbox's (its search and
+    status filter), or the Candidates tab's (every order of each candidate its search finds)."""
 
     model_config = ConfigDict(defer_build=True, extra="forbid")
 
     scope: Literal["all", "view"] = "all"
     search: str = ""
     statuses: list[OrderStatus] = Field(default_factory=list)
+    #: The inbox's status filter was "Needs attention" (flagged orders, of any status).
+    attention: bool = False
+    tab: Literal["inbox", "candidates"] = "inbox"
+
+    @model_serializer(mode="wrap")
+    def _later_keys_when_used(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Written only when they say something: an older reader of version 1 refuses unknown
+        # keys, and a file saved without them is still one it reads.
+        data: dict[str, Any] = handler(self)
+        for key, nothing in _LATER_FILTER_KEYS.items():
+            if data.get(key) == nothing:
+                del data[key]
+        return data
 
     def describe(self) -> str:
         if self.scope == "all":
             return "All orders"
         parts = ["Orders in view"]
+        if self.tab == "candidates":
+            parts.append("Candidates tab")
         if self.search:
             parts.append(f"search “{self.search}”")
+        if self.attention:
+            parts.append("needs attention")
         if self.statuses:
             parts.append("status " + ", ".join(s.value for s in self.statuses))
         return " · ".join(parts)

@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from app.domain.order_summary import utc_text
 from app.domain.snapshot import SnapshotOrder
+from app.domain.text_fold import fold
 
 
 class ChangeKind(StrEnum):
@@ -125,5 +126,9 @@ def diff_orders(
         if order_id not in after:
             changes.append(OrderChange(order_id, ChangeKind.REMOVED, name))
     rank = {ChangeKind.CHANGED: 0, ChangeKind.ADDED: 1, ChangeKind.REMOVED: 2}
-    changes.sort(key=lambda c: (rank[c.kind], c.candidate.casefold(), c.order_id))
+    # Accents aside, as every list of names of the desk (Émile among the Es, not after Zoë);
+    # the full form breaks ties the same way each time.
+    changes.sort(
+        key=lambda c: (rank[c.kind], fold(c.candidate), c.candidate.casefold(), c.order_id)
+    )
     return SnapshotDiff(tuple(changes))

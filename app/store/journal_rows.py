@@ -85,6 +85,7 @@ def upgrade_row(
     outcome: str | None,
     *,
     order_id: str,
+    begun_at: datetime,
     finished_at: datetime,
 ) -> tuple[JournalStep, JournalOutcome | None]:
     """A first-form row's step and outcome, typed; what cannot be typed is kept as it was."""
@@ -93,7 +94,7 @@ def upgrade_row(
     try:
         if not isinstance(data, dict):
             raise TypeError("the request is not a JSON object")
-        step = step_from_v1(action, data)
+        step = step_from_v1(action, data, order_id=order_id, begun_at=begun_at)
     except (ValueError, KeyError, TypeError) as exc:
         step = UnreadableStep(action=action, data=data, problem=_problem(exc))
     if not outcome:
@@ -121,7 +122,7 @@ def upgrade_first_form(conn: sqlite3.Connection) -> None:
     """Rewrite every journal row of the first form as typed JSON, in the migration's
     transaction. A row that cannot be typed keeps its content inside an ``Unreadable*``."""
     rows = conn.execute(
-        "SELECT id, order_id, action, request, outcome, updated_at FROM journal"
+        "SELECT id, order_id, action, request, outcome, created_at, updated_at FROM journal"
     ).fetchall()
     for row in rows:
         try:
@@ -135,6 +136,7 @@ def upgrade_first_form(conn: sqlite3.Connection) -> None:
             row["request"],
             row["outcome"],
             order_id=row["order_id"],
+            begun_at=_when(row["created_at"]),
             finished_at=_when(row["updated_at"]),
         )
         conn.execute(

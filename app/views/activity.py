@@ -47,7 +47,9 @@ def typed(entry: JournalEntry | SnapshotStep) -> tuple[JournalStep | None, Journ
     if isinstance(entry, JournalEntry):
         return entry.step, entry.outcome
     try:
-        step: JournalStep = step_from_v1(entry.action, entry.request)
+        step: JournalStep = step_from_v1(
+            entry.action, entry.request, order_id=entry.order_id, begun_at=entry.created_at
+        )
     except (ValueError, KeyError, TypeError):
         return None, None
     outcome: JournalOutcome | None = None

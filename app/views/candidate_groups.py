@@ -160,9 +160,14 @@ class CandidateGroups:
         return ", ".join(dict.fromkeys(company[row] for row in rows if company[row]))
 
     def _haystack(self, folded_name: str, rows: Sequence[int]) -> str:
-        """Folded name, email and every order's job and company: what the search looks in."""
+        """Folded name, email and every order's job and company: what the search looks in.
+        The older orders' names and emails too: the tab lists Ana's order sent under her old
+        address under her row, so that address finds her."""
         index = self.index
         parts = [folded_name, fold(index.email[rows[0]])]
+        for row in rows[1:]:
+            parts.append(fold(index.candidate[row]))
+            parts.append(fold(index.email[row]))
         for row in rows:
             parts.append(_fold_few(index.job[row]))
             parts.append(_fold_few(index.company[row]))

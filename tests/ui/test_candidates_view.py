@@ -268,6 +268,21 @@ def test_search_words_may_match_different_fields(view: CandidatesView) -> None:
     assert candidates(view.model) == ["Émile Dubois"]
 
 
+def test_an_older_orders_name_or_email_finds_the_candidate(view: CandidatesView) -> None:
+    """Before: only the newest order's name and email were searched. Ana's older order, sent
+    under her maiden name and old address, is listed under her row, yet neither found her
+    (the inbox's search did)."""
+    older = make_order("o8", ("c2", "Ana", "Souza", "ana.souza@oldmail.example"), "Nurse",
+                       "Globex", "2025-01-02")  # fmt: skip
+    newer = make_order("o9", ("c2", "Ana", "Lima", "ana.lima@example.com"), "Nurse", "Globex",
+                       "2025-02-03")  # fmt: skip
+    view.set_rows(rows_of([older, newer]))
+    for typed in ("ana.souza@oldmail", "souza", "SOUZA ana", "lima"):
+        view.search.setText(typed)
+        assert candidates(view.model) == ["Ana Lima"], typed
+        assert orders_of(view.model, "Ana Lima") == ["o9", "o8"]
+
+
 def test_no_match_shows_the_empty_state(view: CandidatesView) -> None:
     view.search.setText("nobody-here")
     assert view.model.rowCount() == 0

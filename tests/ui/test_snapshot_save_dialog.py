@@ -314,3 +314,47 @@ def test_a_closed_dialog_goes_and_stops_following_the_inbox(
     qtbot.waitUntil(lambda: not Shiboken.isValid(dialog))
     with qtbot.waitSignal(window.sync_finished):
         window.request_sync()  # nothing left to recount, nothing raised
+
+
+def test_needs_attention_is_a_view_the_file_names(window: MainWindow, tmp_path: Path) -> None:
+    """Before: with the status filter on "Needs attention", Save snapshot… raised ValueError
+    ('attention' is not a valid OrderStatus): the crash dialog, never the Save dialog."""
+    from app.ui.orders.orders_room import NEEDS_ATTENTION
+
+    room = window.orders
+    room.status_filter.setCurrentIndex(room.status_filter.findData(NEEDS_ATTENTION))
+    dialog = open_save(window, tmp_path / "attention.adsnap")
+    try:
+        assert dialog.view_choice.isChecked()
+        request = dialog.request()
+        assert [o.id for o in request.orders] == room.proxy.order_ids()
+        assert request.filter.attention
+        assert request.filter.statuses == []
+        assert request.filter.describe() == "Orders in view · needs attention"
+    finally:
+        dialog.reject()
+
+
+def test_orders_in_view_on_the_candidates_tab_are_the_candidates_shown(
+    window: MainWindow, tmp_path: Path
+) -> None:
+    """Before: "The orders in view" were the inbox's, hidden behind the Candidates tab: a
+    search there for one candidate saved every order of the inbox (or, with an inbox search
+    left behind, someone else's), in a file that said "Orders in view"."""
+    room = window.orders
+    room.search.setText("zzz-no-such-order")  # the inbox's search, left behind
+    room.tabs.setCurrentWidget(room.candidates)
+    model = room.candidates.model
+    name = model.index(0, 0).data()
+    room.candidates.search.setText(name)
+    shown = model.order_ids()
+    assert 0 < len(shown) < room.model.rowCount()
+    dialog = open_save(window, tmp_path / "one.adsnap")
+    try:
+        assert dialog.view_choice.text() == f"The orders in view ({len(shown)})"
+        request = dialog.request()
+        assert [o.id for o in request.orders] == shown
+        assert request.filter.tab == "candidates"
+        assert request.filter.describe() == f"Orders in view · Candidates tab · search “{name}”"
+    finally:
+        dialog.reject()

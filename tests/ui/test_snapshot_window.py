@@ -215,6 +215,24 @@ def test_csv_export_writes_what_is_in_view(
     assert window.messages.shown[-1] == ("", f"Exported {len(in_view)} orders to {out}")
 
 
+def test_csv_export_on_the_candidates_tab_writes_its_orders(
+    window: MainWindow, tmp_path: Path, qloop: asyncio.AbstractEventLoop
+) -> None:
+    """Before: the Candidates tab's export wrote the inbox's view, hidden behind it (here:
+    an inbox search left behind), not the orders of the candidate searched for."""
+    room = window.orders
+    room.search.setText("globex")  # the inbox's, hidden once the Candidates tab is shown
+    room.tabs.setCurrentWidget(room.candidates)
+    room.candidates.search.setText("smith7")
+    in_view = room.candidates.model.order_ids()
+    assert in_view == ["order-007", "order-002"]  # all of the candidate's orders
+    out = tmp_path / "candidate.csv"
+    assert qloop.run_until_complete(window.snapshot_menu.export_csv_to(out)) == 2
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert [r[0] for r in rows[1:]] == in_view
+
+
 def test_the_menus_csv_export_runs_beside_the_window(
     window: MainWindow, tmp_path: Path, qloop: asyncio.AbstractEventLoop
 ) -> None:

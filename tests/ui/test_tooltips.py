@@ -13,6 +13,7 @@ from app.ui.common.labels import ValueLabel
 from app.ui.common.tooltips import plain_tooltip
 from app.ui.orders.candidate_table_model import CandidateTableModel
 from app.views.candidate_groups import Column
+from app.views.text import CELL_SHOWN
 from tests.ui.test_candidates_view import ZOE, make_order, rows_of
 
 HOSTILE = "<table><tr><td>" * 16 + "x<b>LIVE — verified</b>"
@@ -67,18 +68,29 @@ def test_the_assessment_links_tip_is_its_address_not_its_markup(qtbot: Any) -> N
 
 def test_a_huge_company_or_order_id_is_cut_in_its_tooltip(qapp: Any) -> None:
     """The Candidates tab gave a company and "Order <id>" whole: a 200,000-character value
-    is not a tooltip. Cut as a cut cell's tip is (``TIP_SHOWN``)."""
+    is not a tooltip. Cut as a cut cell's tip is (``TIP_SHOWN``). An order row's company and
+    "Candidate <id>" were still given whole: Qt laid out a file's 3 MB of it at each hover,
+    the window frozen for seconds."""
     from app.ui.common.cut_text_tips import TIP_SHOWN
 
     huge = "Acme" + "x" * 200_000
     model = CandidateTableModel()
-    model.set_rows(rows_of([make_order(huge, ZOE, "Data Analyst", huge, "2025-05-01")]))
-    company = model.index(0, Column.COMPANY).data(Qt.ItemDataRole.ToolTipRole)
+    zoe = (huge, *ZOE[1:])
+    model.set_rows(rows_of([make_order(huge, zoe, "Data Analyst", huge, "2025-05-01")]))
+    for row in (0, 1):  # the candidate's row, then their order's
+        company = model.index(row, Column.COMPANY).data(Qt.ItemDataRole.ToolTipRole)
+        assert company.startswith("Acme")
+        assert len(company) == TIP_SHOWN
+    candidate = model.index(0, Column.NAME).data(Qt.ItemDataRole.ToolTipRole)
     order = model.index(1, Column.NAME).data(Qt.ItemDataRole.ToolTipRole)
-    assert company.startswith("Acme")
-    assert len(company) == TIP_SHOWN
+    assert candidate.startswith("Candidate Acme")
+    assert len(candidate) <= TIP_SHOWN + len("Candidate ")
     assert order.startswith("Order Acme")
     assert len(order) <= TIP_SHOWN + len("Order ")
+    # What a screen reader is told of a cell is cut as the cell is.
+    for row in (0, 1):
+        spoken = model.index(row, Column.COMPANY).data(Qt.ItemDataRole.AccessibleTextRole)
+        assert len(spoken) <= CELL_SHOWN
 
 
 def test_an_actions_refusal_on_its_button_is_shown_as_written(qtbot: Any) -> None:

@@ -16,17 +16,20 @@ from app.domain.connection import ConnectionProfile
 from app.domain.field_errors import field_errors
 from app.domain.journal import (
     AcceptStep,
+    AssessmentDeleted,
     AssessmentLinked,
     AttachmentUploaded,
     CommentStep,
     CompleteStep,
     CreateAssessmentStep,
+    DeleteAssessmentStep,
     InvitationSent,
     InviteStep,
     JournalEntry,
     JournalOutcome,
     JournalStep,
     RejectStep,
+    ReuseAssessmentStep,
     UploadStep,
 )
 from app.domain.journal_terms import LinkedAssessment, StepState
@@ -35,7 +38,7 @@ from app.domain.profile_problems import profile_problem
 from app.domain.smartrecruiters import AcceptRequest, AssessmentResult, RejectRequest, ResultType
 from app.domain.snapshot import SnapshotStep
 from app.domain.sr_limits import message_count, message_too_long
-from app.views.activity import activity_line
+from app.views.activity import activity_line, typed
 
 WHEN = datetime(2026, 11, 30, 9, 15, tzinfo=UTC)
 
@@ -130,6 +133,22 @@ LINK = LinkedAssessment(
             "Adding comment: “Called about timing”…",
             "Comment not added: “Called about timing”",
         ),
+        # The kinds born after the journal's first form: a snapshot keeps them in it, and its
+        # window said "Delete Berke assessment (this version cannot read the step)".
+        (
+            DeleteAssessmentStep(source_candidate_id="AD-1F3A"),
+            AssessmentDeleted(source_candidate_id="AD-1F3A", already_gone=True),
+            "Berke assessment AD-1F3A deleted (it was already gone)",
+            "Deleting Berke assessment AD-1F3A…",
+            "Berke assessment AD-1F3A not deleted",
+        ),
+        (
+            ReuseAssessmentStep(link=LINK, from_order_id="o-0"),
+            AssessmentLinked(link=LINK),
+            "Reused the candidate's Berke assessment K7Q2M of order o-0",
+            "Reusing the candidate's Berke assessment K7Q2M of order o-0…",
+            "Berke assessment K7Q2M not reused",
+        ),
     ],
 )
 def test_activity_lines_name_what_the_step_was_about(
@@ -138,9 +157,11 @@ def test_activity_lines_name_what_the_step_was_about(
     assert activity_line(entry(step, StepState.DONE, outcome)) == done
     assert activity_line(entry(step, StepState.PENDING)) == pending
     assert activity_line(entry(step, StepState.FAILED, message="SmartRecruiters: …")) == failed
-    # A snapshot keeps the journal's first form: it reads the same.
-    kept = SnapshotStep.of(entry(step, StepState.DONE, outcome))
+    # A snapshot keeps the journal's first form: it reads the same, and reads back whole.
+    live = entry(step, StepState.DONE, outcome)
+    kept = SnapshotStep.of(live)
     assert activity_line(kept) == done
+    assert typed(kept) == (step, outcome)
 
 
 def test_a_long_reason_is_cut_in_the_line_and_whole_in_the_tooltip() -> None:

@@ -32,6 +32,7 @@ from app.domain.journal import (
     ResultRecorded,
     ReuseAssessmentStep,
     StepOutcome,
+    StepPayload,
     UnreadableOutcome,
     UnreadableStep,
     UploadStep,
@@ -81,7 +82,14 @@ V1_REQUESTS: list[tuple[StepKind, dict[str, Any]]] = [
     (StepKind.UPLOAD, {"uploadId": 7, "fileName": "report.pdf"}),
     (StepKind.UPLOAD, {"uploadId": 7}),
     (StepKind.COMMENT, {"message": "Called the candidate"}),
-]
+    # Kinds born after the first form, which snapshot format 1 keeps in it all the same.
+    (StepKind.DELETE_ASSESSMENT, {"sourceCandidateId": "HR-1234"}),
+    (StepKind.REUSE_ASSESSMENT,
+     {"sourceCandidateId": "HR-1234", "invitationCode": "C0DE", "assessmentUrl": URL,
+      "fromOrderId": "o0"}),
+    (StepKind.REUSE_ASSESSMENT,
+     {"sourceCandidateId": "HR-1234", "invitationCode": "C0DE", "assessmentUrl": URL}),
+]  # fmt: skip
 
 #: (action, request, outcome) exactly as the code before typed steps recorded them.
 V1_OUTCOMES: list[tuple[StepKind, dict[str, Any], dict[str, Any]]] = [
@@ -108,14 +116,26 @@ V1_OUTCOMES: list[tuple[StepKind, dict[str, Any], dict[str, Any]]] = [
      {"attachmentId": "a1", "fileName": "report.pdf", "alreadyThere": True}),
     (StepKind.COMMENT, {"message": "Hi"}, {"message": "Hi"}),
     (StepKind.COMMENT, {"message": "Hi"}, {"message": "Hi", "alreadyThere": True}),
+    # As snapshot format 1 keeps the later kinds' outcomes.
+    (StepKind.DELETE_ASSESSMENT, {"sourceCandidateId": "HR-1234"},
+     {"sourceCandidateId": "HR-1234"}),
+    (StepKind.DELETE_ASSESSMENT, {"sourceCandidateId": "HR-1234"},
+     {"sourceCandidateId": "HR-1234", "alreadyGone": True}),
+    (StepKind.REUSE_ASSESSMENT,
+     {"sourceCandidateId": "HR-1234", "invitationCode": "C0DE", "assessmentUrl": URL},
+     {"sourceCandidateId": "HR-1234", "invitationCode": "C0DE", "assessmentUrl": URL}),
 ]  # fmt: skip
+
+
+def _v1_step(action: StepKind, request: dict[str, Any]) -> StepPayload:
+    return step_from_v1(action, request, order_id="o1", begun_at=AT)
 
 
 @pytest.mark.parametrize(("action", "request_"), V1_REQUESTS)
 def test_a_first_form_request_reads_typed_and_writes_back_the_same(
     action: StepKind, request_: dict[str, Any]
 ) -> None:
-    step = step_from_v1(action, request_)
+    step = _v1_step(action, request_)
     assert step.kind == action.value
     assert step.action is action
     assert step_to_v1(step) == request_
@@ -125,15 +145,15 @@ def test_a_first_form_request_reads_typed_and_writes_back_the_same(
 
 def test_the_first_forms_private_keys_leave_the_service_bodies() -> None:
     # "idCheckedFree" once let a resumed create link a typed id; no longer: it is dropped.
-    create = step_from_v1(StepKind.CREATE_ASSESSMENT, {**CREATE.to_params(), "idCheckedFree": True})
+    create = _v1_step(StepKind.CREATE_ASSESSMENT, {**CREATE.to_params(), "idCheckedFree": True})
     assert create == CreateAssessmentStep(request=CREATE)
-    invite = step_from_v1(StepKind.INVITE, {**INVITE.to_params(), "invitationsSentBefore": 3})
+    invite = _v1_step(StepKind.INVITE, {**INVITE.to_params(), "invitationsSentBefore": 3})
     assert invite == InviteStep(request=INVITE, invitations_sent_before=3)
-    complete = step_from_v1(StepKind.COMPLETE, {"flow": "faq", **RESULT.to_body()})
+    complete = _v1_step(StepKind.COMPLETE, {"flow": "faq", **RESULT.to_body()})
     assert complete == CompleteStep(flow=ResultFlow.FAQ, result=RESULT)
-    documented = step_from_v1(StepKind.COMPLETE, {"flow": "documented", "message": "Done"})
+    documented = _v1_step(StepKind.COMPLETE, {"flow": "documented", "message": "Done"})
     assert documented == CompleteStep(flow=ResultFlow.DOCUMENTED, message="Done")
-    old_upload = step_from_v1(StepKind.UPLOAD, {"uploadId": 7})
+    old_upload = _v1_step(StepKind.UPLOAD, {"uploadId": 7})
     assert old_upload == UploadStep(upload_id=7)
 
 
@@ -141,14 +161,14 @@ def test_the_first_forms_private_keys_leave_the_service_bodies() -> None:
 def test_a_first_form_outcome_reads_typed_and_writes_back_the_same(
     action: StepKind, request_: dict[str, Any], outcome: dict[str, Any]
 ) -> None:
-    step = step_from_v1(action, request_)
+    step = _v1_step(action, request_)
     typed = outcome_from_v1(step, outcome, order_id="o1", finished_at=AT)
     assert outcome_to_v1(typed) == outcome
     assert read_outcome(dumps(typed)) == typed
 
 
 def test_first_form_outcomes_keep_what_they_said() -> None:
-    create = step_from_v1(StepKind.CREATE_ASSESSMENT, CREATE.to_params())
+    create = _v1_step(StepKind.CREATE_ASSESSMENT, CREATE.to_params())
     linked = outcome_from_v1(
         create,
         {"sourceCandidateId": "HR-1234", "invitationCode": "C0DE", "assessmentUrl": URL,
@@ -168,7 +188,7 @@ def test_first_form_outcomes_keep_what_they_said() -> None:
         finished_at=AT,
     )  # fmt: skip
     assert upload == AttachmentUploaded(upload_id=7, attachment_id="a1", file_name="r.pdf")
-    faq = step_from_v1(StepKind.COMPLETE, {"flow": "faq", **RESULT.to_body()})
+    faq = _v1_step(StepKind.COMPLETE, {"flow": "faq", **RESULT.to_body()})
     done = outcome_from_v1(faq, {"resultId": "r1", "status": "COMPLETED"}, order_id="o1",
                            finished_at=AT)  # fmt: skip
     assert done == ResultRecorded(result_id="r1", status=OrderStatus.COMPLETED)
@@ -176,9 +196,9 @@ def test_first_form_outcomes_keep_what_they_said() -> None:
 
 def test_a_first_form_request_of_the_wrong_shape_is_refused() -> None:
     with pytest.raises(ValidationError):
-        step_from_v1(StepKind.CREATE_ASSESSMENT, {"firstName": "Zoë"})
+        _v1_step(StepKind.CREATE_ASSESSMENT, {"firstName": "Zoë"})
     with pytest.raises(KeyError):
-        step_from_v1(StepKind.UPLOAD, {"fileName": "report.pdf"})
+        _v1_step(StepKind.UPLOAD, {"fileName": "report.pdf"})
     with pytest.raises(KeyError):
         outcome_from_v1(UploadStep(upload_id=1), {"message": "?"}, order_id="o", finished_at=AT)
     # An upload's outcome names its upload through the step: an unreadable step has none.

@@ -40,6 +40,19 @@ def test_added_removed_and_changed_with_old_and_new_values() -> None:
     assert [c.kind for c in diff.changes][:2] == [ChangeKind.CHANGED, ChangeKind.CHANGED]
 
 
+def test_changes_are_listed_by_name_accents_aside() -> None:
+    """Before: by the name's code points (``str.casefold``), unlike every other list of names
+    of the desk: Émile came after Zoë, at the very end of hundreds of added orders."""
+    added = [
+        record(0, candidate={"id": "c0", "firstName": "Zoë", "lastName": "Adams"}),
+        record(1, candidate={"id": "c1", "firstName": "Émile", "lastName": "Dubois"}),
+        record(2, candidate={"id": "c2", "firstName": "Ana", "lastName": "Lima"}),
+        record(3, candidate={"id": "c3", "firstName": "Fatima", "lastName": "Bello"}),
+    ]
+    names = [c.candidate for c in diff_orders([], added).changes]
+    assert names == ["Ana Lima", "Émile Dubois", "Fatima Bello", "Zoë Adams"]
+
+
 def test_fields_one_side_cannot_know_are_ignored() -> None:
     old, new = records(2), records(2)
     for item in new:

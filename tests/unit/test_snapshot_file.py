@@ -21,6 +21,7 @@ from app.domain.snapshot import (
     INDEX_MEMBER,
     META_MEMBER,
     SnapshotAttachment,
+    SnapshotFilter,
     orders_member,
     redact_source,
 )
@@ -262,6 +263,24 @@ def test_what_the_app_saves_it_opens_however_well_it_compresses(tmp_path: Path) 
         kinds = {i.filename: i.compress_type for i in zf.infolist()}
     assert kinds[orders_member(0)] == zipfile.ZIP_STORED
     assert kinds[META_MEMBER] == zipfile.ZIP_DEFLATED  # the rest compressed as ever
+
+
+def test_the_view_saved_is_kept_and_only_what_it_uses_is_written(tmp_path: Path) -> None:
+    """Before: the inbox's "Needs attention" made the save raise (no status of that name),
+    and the Candidates tab's search was not the view saved. Their keys are written only when
+    used: a reader of format 1 refuses unknown keys, and an older one reads the rest."""
+    views = [
+        SnapshotFilter(scope="view", search="nurse", attention=True),
+        SnapshotFilter(scope="view", tab="candidates", search="ana"),
+    ]
+    for number, view in enumerate(views):
+        path = write_sample(tmp_path / f"{number}.adsnap", records(2), filter=view)
+        assert load_snapshot(path, temp_root=tmp_path / "tmp").meta.filter == view
+    assert views[0].describe() == "Orders in view · search “nurse” · needs attention"
+    assert views[1].describe() == "Orders in view · Candidates tab · search “ana”"
+    path = write_sample(tmp_path / "plain.adsnap", records(2), filter=SnapshotFilter(scope="view"))
+    written = json.loads(members(path)[META_MEMBER])["filter"]
+    assert written == {"scope": "view", "search": "", "statuses": []}  # as format 1 began
 
 
 def test_the_source_is_written_without_credentials() -> None:

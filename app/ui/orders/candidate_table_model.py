@@ -51,6 +51,7 @@ HEADERS = {
     Column.LATEST: "Latest order",
 }
 INDENT = 22  # pixels an order's job sits right of its candidate's name
+_CELL_ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole)
 
 
 def grouped(rows: OrderColumns) -> tuple[CandidateGroups, RowSearch]:
@@ -121,8 +122,9 @@ class CandidateTableModel(QAbstractTableModel):
     # -- search and sort ---------------------------------------------------------------------
 
     def set_search_text(self, text: str) -> None:
-        """Every word must be in the candidate's name or email, or in one of their orders' job
-        or company; accents and case do not matter. A match shows all the candidate's orders."""
+        """Every word must be in the candidate's name or email (as any of their orders gives
+        it), or in one of their orders' job or company; accents and case do not matter. A
+        match shows all the candidate's orders."""
         words = tuple(fold(text).split())
         if words != self._words:
             self._words = words
@@ -189,6 +191,12 @@ class CandidateTableModel(QAbstractTableModel):
     def order_id(self, index_row: int) -> str:
         return self._groups.index.id[index_row]
 
+    def order_ids(self) -> list[str]:
+        """The orders shown, in the order shown: every order of each candidate the search
+        finds (a candidate's orders are always listed under their row)."""
+        ids = self._groups.index.id
+        return [ids[entry] for entry in self._rows if entry >= 0]
+
     def row_of_order(self, order_id: str) -> int | None:
         """Where the order is shown, or None if it is not."""
         try:
@@ -230,8 +238,10 @@ class CandidateTableModel(QAbstractTableModel):
             value = self._candidate_data(-entry - 1, column, role)
         else:
             value = self._order_data(entry, column, role)
-        if role == Qt.ItemDataRole.DisplayRole and isinstance(value, str):
-            return as_cell(value)  # one line, no bidirectional controls, as in the inbox
+        if role in _CELL_ROLES and isinstance(value, str):
+            # One line, no bidirectional controls, cut, as in the inbox: a file's 3 MB company
+            # was handed whole to a screen reader.
+            return as_cell(value)
         return plain_tooltip(value) if role == Qt.ItemDataRole.ToolTipRole else value
 
     def _candidate_data(self, group: int, column: Column, role: int) -> Any:
@@ -256,9 +266,10 @@ class CandidateTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == Column.NAME:
                 # None for one sent without an id ("Candidate " said nothing).
+                candidate_id = groups.candidate_ids[group]
                 return (
-                    f"Candidate {groups.candidate_ids[group]}"
-                    if groups.candidate_ids[group].strip()
+                    f"Candidate {one_line(candidate_id, TIP_SHOWN)}"
+                    if candidate_id.strip()
                     else None
                 )
             if column == Column.EMAIL and not groups.emails[group]:
@@ -314,7 +325,9 @@ class CandidateTableModel(QAbstractTableModel):
                 )
                 return f"{tip}\nBerke: {berke_display(berke)}" if berke else tip
             if column == Column.COMPANY:
-                return index.company[row] or None
+                # Cut as the cell's own tip is: a file's 3 MB company froze the window at
+                # each hover, laid out whole.
+                return one_line(index.company[row], TIP_SHOWN) or None
             return None
         if role == ORDER_ID_ROLE:
             return index.id[row]

@@ -981,6 +981,18 @@ class OrdersRoom(QWidget):
         else:
             self._selection_changed()
 
+    def candidates_in_view(self) -> bool:
+        """Whether the Candidates tab is the one shown: "the orders in view" are its orders,
+        not those of the inbox (hidden, with its own search and status filter)."""
+        return self.tabs.currentWidget() is self.candidates
+
+    def rows_in_view(self) -> list[int]:
+        """The rows (of ``model``) of the orders the tab shown lists, in its order."""
+        if not self.candidates_in_view():
+            return self.proxy.source_rows()
+        row_of = self.model.row_of
+        return [r for i in self.candidates.model.order_ids() if (r := row_of(i)) is not None]
+
     def _candidate_deselected(self) -> None:
         """The Candidates tab chose no order (a candidate's own row, or a search hid it): the
         pane and the actions no longer show one, as in the inbox."""

@@ -41,13 +41,20 @@ def orders_in_view(proxy: OrderFilterProxy) -> tuple[list[str], list[list[str]]]
 def orders_to_export(
     proxy: OrderFilterProxy,
 ) -> tuple[list[str], Callable[[], list[list[str]]]]:
-    """The header of the orders table as shown, and a function that words its rows column by
-    column (the id first): taken now, on the GUI thread; worded where it is called, which may
-    be a worker thread (``OrderTableModel.texts_of``)."""
+    """``rows_to_export`` of the orders table as shown."""
     model = proxy.sourceModel()
     assert isinstance(model, OrderTableModel)
+    return rows_to_export(model, proxy.source_rows())
+
+
+def rows_to_export(
+    model: OrderTableModel, rows: Sequence[int]
+) -> tuple[list[str], Callable[[], list[list[str]]]]:
+    """The header of the orders table, and a function that words ``rows`` (of ``model``)
+    column by column (the id first): taken now, on the GUI thread; worded where it is called,
+    which may be a worker thread (``OrderTableModel.texts_of``)."""
     header = ["Order id", *(model.spec[column].header for column in range(len(model.spec)))]
-    return header, model.texts_of(proxy.source_rows())
+    return header, model.texts_of(rows)
 
 
 def write_columns(path: Path, header: Sequence[str], worded: Callable[[], list[list[str]]]) -> int:

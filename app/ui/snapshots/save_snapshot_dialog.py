@@ -37,6 +37,7 @@ from app.store.snapshot_file import SnapshotError
 from app.ui.common.colours import status_colours
 from app.ui.common.labels import plain_label
 from app.ui.common.task_group import NamedTasks
+from app.ui.orders.orders_room import NEEDS_ATTENTION
 from app.workflows.snapshots import SavedSnapshot, SaveRequest, check_snapshot_destination
 
 if TYPE_CHECKING:
@@ -293,5 +294,14 @@ class SaveSnapshotDialog(QDialog):
 
 
 def view_filter(search: str, status: object) -> SnapshotFilter:
+    """The inbox's view: its search, and its status filter's choice (a status, "Needs
+    attention", or none: ``None``)."""
+    if status == NEEDS_ATTENTION:
+        return SnapshotFilter(scope="view", search=search.strip(), attention=True)
     statuses = [OrderStatus(status)] if isinstance(status, str) and status else []
     return SnapshotFilter(scope="view", search=search.strip(), statuses=statuses)
+
+
+def candidates_filter(search: str) -> SnapshotFilter:
+    """The Candidates tab's view: the orders of the candidates its own search finds."""
+    return SnapshotFilter(scope="view", tab="candidates", search=search.strip())

@@ -27,6 +27,8 @@ if TYPE_CHECKING:  # the dialogs and the snapshot's shapes (pydantic) load when 
     # none is in the first frame
     from app.domain.smartrecruiters import AssessmentOrder
     from app.domain.snapshot import SnapshotOrder
+    from app.ui.orders.candidate_table_model import CandidateTableModel
+    from app.ui.orders.order_filter_proxy import OrderFilterProxy
     from app.ui.snapshots.compare_dialog import CompareDialog
     from app.ui.snapshots.save_snapshot_dialog import SaveSnapshotDialog
     from app.ui.snapshots.snapshot_source import ReadSnapshot
@@ -184,7 +186,11 @@ class SnapshotMenu(QObject):
         return path
 
     def save(self) -> SaveSnapshotDialog | None:
-        from app.ui.snapshots.save_snapshot_dialog import SaveSnapshotDialog, view_filter
+        from app.ui.snapshots.save_snapshot_dialog import (
+            SaveSnapshotDialog,
+            candidates_filter,
+            view_filter,
+        )
 
         source = self.orders.source
         if not isinstance(source, LiveOrders):
@@ -194,25 +200,28 @@ class SnapshotMenu(QObject):
             return None
         board = source.board
         orders = self.orders
+        # The tab shown is the view: the Candidates tab's search, not the inbox's hidden one.
+        shown: OrderFilterProxy | CandidateTableModel
+        if orders.candidates_in_view():
+            shown = orders.candidates.model
+            chosen = candidates_filter(orders.candidates.search.text())
+        else:
+            shown = orders.proxy
+            chosen = view_filter(orders.search.text(), orders.status_filter.currentData())
 
         def in_view() -> list[AssessmentOrder]:
-            return [o for i in orders.proxy.order_ids() if (o := board.order(i)) is not None]
+            return [o for i in shown.order_ids() if (o := board.order(i)) is not None]
 
         dialog = SaveSnapshotDialog(
             board,
             path,
             in_view,
             board.orders,
-            view_filter(orders.search.text(), orders.status_filter.currentData()),
+            chosen,
             choose_path=self._snapshot_path,
             parent=self.window,
         )
-        changes = (
-            orders.proxy.rowsInserted,
-            orders.proxy.rowsRemoved,
-            orders.proxy.modelReset,
-            orders.proxy.layoutChanged,
-        )
+        changes = (shown.rowsInserted, shown.rowsRemoved, shown.modelReset, shown.layoutChanged)
         for change in changes:  # undone with the dialog, once it is deleted (_forget)
             change.connect(dialog.orders_changed)
         dialog.saved.connect(self._saved)
@@ -353,12 +362,13 @@ class SnapshotMenu(QObject):
             self.tasks.start(self.export_csv_to(path))
 
     def export_csv_to(self, path: Path) -> Coroutine[Any, Any, int]:
-        """The orders in view, worded and written in a worker thread (the coroutine returned):
-        on the GUI thread, a 100,000-order view froze the window ~4 s. What is exported is the
-        view as it is now (its rows' values are taken here); the window can be used meanwhile."""
-        from app.ui.snapshots.csv_export import orders_to_export
+        """The orders in view (the inbox's, or the Candidates tab's when it is shown), worded
+        and written in a worker thread (the coroutine returned): on the GUI thread, a
+        100,000-order view froze the window ~4 s. What is exported is the view as it is now
+        (its rows' values are taken here); the window can be used meanwhile."""
+        from app.ui.snapshots.csv_export import rows_to_export
 
-        header, worded = orders_to_export(self.orders.proxy)
+        header, worded = rows_to_export(self.orders.model, self.orders.rows_in_view())
         return self._write_csv(path, header, worded)
 
     async def _write_csv(
