@@ -147,6 +147,11 @@ _MAYBE_CREATED = (
     "(or creates it)."
 )
 
+_MAYBE_SAVED = (
+    "SmartRecruiters may have saved the edit all the same: Save again, unchanged, makes sure "
+    "of it and records the cost."
+)
+
 
 def _may_have_gone_through(exc: ApiError) -> bool:
     """Whether a failed call may have been carried out all the same: sent, and its answer
@@ -157,12 +162,14 @@ def _may_have_gone_through(exc: ApiError) -> bool:
     return isinstance(exc, ServerError)
 
 
-def _create_failed(exc: ApiError) -> OfferError:
-    error = _refused("Creating an offer", exc)
+def _failed(what: str, exc: ApiError, maybe: str) -> OfferError:
+    """The refusal in words; for a call that may have been carried out all the same, with
+    ``maybe`` said after it."""
+    error = _refused(what, exc)
     if not _may_have_gone_through(exc):
         return error
     return OfferError(
-        f"{error} {_MAYBE_CREATED}",
+        f"{error} {maybe}",
         error.field,
         wait_seconds=error.wait_seconds,
         may_have_gone_through=True,
@@ -246,7 +253,7 @@ class OfferCatalog:
         except ActiveOfferRefusedError as exc:
             raise OfferError(str(exc), STATUS_FIELD) from exc
         except ApiError as exc:
-            raise _create_failed(exc) from exc
+            raise _failed("Creating an offer", exc, _MAYBE_CREATED) from exc
         except (sqlite3.Error, OSError, offers.OfferIdMissingError) as exc:
             raise _cost_not_recorded(offer, exc) from exc
 
@@ -267,10 +274,12 @@ class OfferCatalog:
             return await offers.update_offer(self._sources, offer_id, offer, cost, read=read)
         except offers.OfferChangedError as exc:
             raise OfferChangedMeanwhileError(exc.now) from exc
+        except offers.OfferNotCheckedError as exc:
+            raise _refused(f"Reading offer {offer_id} before saving it", exc.error) from exc
         except ActiveOfferRefusedError as exc:
             raise OfferError(str(exc), STATUS_FIELD) from exc
         except ApiError as exc:
-            raise _refused(f"Saving offer {offer_id}", exc) from exc
+            raise _failed(f"Saving offer {offer_id}", exc, _MAYBE_SAVED) from exc
         except (sqlite3.Error, OSError) as exc:
             raise _cost_not_recorded(offer, exc) from exc
 

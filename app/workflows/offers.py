@@ -176,6 +176,15 @@ class OfferChangedError(Exception):
         self.now = now
 
 
+class OfferNotCheckedError(Exception):
+    """The offer could not be read to check it before an update: nothing was sent.
+    ``error`` says why."""
+
+    def __init__(self, error: ApiError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 def _edited_content(offer: Offer) -> dict[str, Any]:
     """What an edit sends back: the offer without its id and status (an edit sends no
     status) and the service's own time stamps."""
@@ -198,11 +207,16 @@ async def update_offer(
     (``OfferChangedError``): the update replaces the whole offer, and would undo it. (The
     reference has no conditional update: the window left is the read and the POST.)"""
     if read is not None:
-        now = await sources.session.sr.get_offer(offer_id)
+        try:
+            now = await sources.session.sr.get_offer(offer_id)
+        except ApiError as exc:
+            raise OfferNotCheckedError(exc) from exc
         held = _edited_content(now)
+        sent = _edited_content(offer)
         # Changed since it was read, and not into what is sent now (an earlier save of this
-        # very edit whose answer or Cost failed holds it already): it would be undone.
-        if held != _edited_content(read) and held != _edited_content(offer):
+        # very edit whose answer or Cost failed holds it already; what the form left out,
+        # the service kept or filled in, as ``_saved_before``): it would be undone.
+        if held != _edited_content(read) and any(held.get(k) != v for k, v in sent.items()):
             raise OfferChangedError(now)
     try:
         updated = await sources.session.sr.update_offer(offer_id, offer)

@@ -397,6 +397,78 @@ def test_the_catalogue_says_which_failed_creates_may_have_gone_through(
     run_with_desk(sandbox, tmp_path / "d.sqlite3", body, transport=network)
 
 
+def test_an_edit_whose_answer_was_lost_says_it_may_have_been_saved_and_saves_again(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """SmartRecruiters applied the edit and its answer was lost. Before: "could not be
+    reached" alone; the coordinator read "not saved" and Cancelled, and the Cost typed with
+    the edit was never recorded."""
+    from app.workflows.offer_catalog import OfferCatalog, OfferError
+
+    network = OfferAnswers()
+
+    async def body(desk: Desk) -> None:
+        catalog = OfferCatalog(desk.session, desk.db)
+        made = await catalog.create(new_offer(), PAID)  # 20.00 USD, Percentage 70
+        assert made.id is not None
+        read = await catalog.read(made.id)
+        # The edit: made free, its Cost Flat rate 0.
+        edited = read.model_copy(
+            update={"terms": read.terms.model_copy(update={"price": None}), "status": None}
+        )
+        network.lose = True
+        with pytest.raises(OfferError) as lost:
+            await catalog.update(made.id, edited, FREE, read=read)
+        assert lost.value.may_have_gone_through
+        assert "may have saved the edit all the same: Save again, unchanged" in str(lost.value)
+        assert (await catalog.read(made.id)).terms.price is None  # SmartRecruiters made it
+        assert await offers.get_cost(desk, made.id) == PAID
+        # Save again, unchanged: it is the form's own earlier save, and the Cost is recorded.
+        await catalog.update(made.id, edited, FREE, read=read)
+        assert await offers.get_cost(desk, made.id) == FREE
+
+        network.unreachable = True  # nothing sent: said so, nothing more
+        with pytest.raises(OfferError) as unreachable:
+            await catalog.update(made.id, edited, PAID, read=read)
+        assert not unreachable.value.may_have_gone_through
+        assert "may have saved" not in str(unreachable.value)
+
+    run_with_desk(sandbox, tmp_path / "d.sqlite3", body, transport=network)
+
+
+def test_saving_again_an_edit_that_left_a_field_out_is_not_called_a_colleagues_change(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """An edit with the Target market emptied (the form sends none: SmartRecruiters keeps
+    "GLOBAL"), its answer lost. Before: Save again, unchanged, was refused as "changed by a
+    colleague": SmartRecruiters' copy held the kept Target market, the form's did not."""
+    from app.workflows.offer_catalog import OfferCatalog, OfferError
+
+    network = OfferAnswers()
+
+    async def body(desk: Desk) -> None:
+        catalog = OfferCatalog(desk.session, desk.db)
+        made = await catalog.create(new_offer(), PAID)
+        assert made.id is not None
+        read = await catalog.read(made.id)
+        assert read.target_market == "GLOBAL"  # filled in by SmartRecruiters
+        edited = read.model_copy(update={"name": "Renamed", "target_market": None, "status": None})
+        network.lose = True
+        with pytest.raises(OfferError):
+            await catalog.update(made.id, edited, FREE, read=read)
+        saved = await catalog.update(made.id, edited, FREE, read=read)
+        assert (saved.name, saved.target_market) == ("Renamed", "GLOBAL")
+        assert await offers.get_cost(desk, made.id) == FREE
+
+        # A colleague's change to a field the form sends is still not undone unasked.
+        theirs = saved.model_copy(update={"description": "Theirs", "status": None})
+        await desk.session.sr.update_offer(made.id, theirs)
+        with pytest.raises(offers.OfferChangedError):
+            await offers.update_offer(desk, made.id, edited, FREE, read=read)
+
+    run_with_desk(sandbox, tmp_path / "d.sqlite3", body, transport=network)
+
+
 @pytest.mark.parametrize("typed", ["1e1000000", "1e3", "1000000000", "12.34567", "٧٠"])
 def test_a_cost_is_digits_within_bounds(typed: str) -> None:
     """ "1e1000000" was a Decimal: showing it overflowed, and the form stayed busy for good."""

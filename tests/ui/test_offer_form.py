@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+import pytest
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from app.domain.offer_cost import CostKind
+from app.domain.smartrecruiters import Offer
 from app.ui.offers.offer_form import COST_KIND, COST_VALUE, TERMS_TYPE, OfferForm
 from tests.ui.conftest import show_exposed
 
@@ -104,3 +106,24 @@ def test_tab_follows_the_rows_and_the_cost_fix(qtbot: QtBot) -> None:
             break
         QTest.keyClick(focused, Qt.Key.Key_Tab)
     assert visited == expected
+
+
+@pytest.mark.parametrize("held", ["0001-01-01T00:00:00.000+0000", "1700-01-01"])
+def test_an_expiry_before_1752_is_sent_back_as_held_unless_a_date_is_picked(
+    qtbot: QtBot, held: str
+) -> None:
+    """Before: an expiry the form could read but its date box could not hold (before 14 Sep
+    1752, its lowest date: another client's "0001-01-01" sentinel) was moved by the box, and a
+    rename sent "1752-09-14" in its place."""
+    offer = Offer.model_validate(
+        {"id": "o-1", "catalogId": "X-1", "name": "Old name", "description": "d",
+         "terms": {"type": "SKILLS_TEST"},
+         "availability": {"expirationDate": held, "companies": "ALL", "specialOffer": False}}
+    )  # fmt: skip
+    form = OfferForm(offer)
+    qtbot.addWidget(form)
+    assert form.expiration.text() == f"Unchanged: {held}"
+    form.name.setText("Renamed")
+    assert form.data()["availability"]["expirationDate"] == held
+    form.expiration.setDate(QDate(2028, 1, 31))  # a date picked replaces it
+    assert form.data()["availability"]["expirationDate"] == "2028-01-31"

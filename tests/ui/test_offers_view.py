@@ -366,6 +366,65 @@ def test_edit_submit_withdraw(view: OffersView, qtbot: QtBot) -> None:
     assert moved.status is OfferStatus.INACTIVE
 
 
+def _listed_under_review(view: OffersView, qtbot: QtBot, live_desk: Desk) -> Offer:
+    """A new offer, submitted, shown as the list read it: under review."""
+    made = new_offer(view, qtbot)
+    assert made.id is not None
+    run(qtbot, live_desk.session.sr.submit_offer(made.id))
+    view.refresh()
+    qtbot.waitUntil(lambda: view.fields["status"].text() == "Under review (UNDER_REVIEW)")
+    return made
+
+
+def test_withdrawing_an_offer_activated_since_the_list_was_read_asks_first(
+    view: OffersView, qtbot: QtBot, live_desk: Desk, sandbox: SandboxServer
+) -> None:
+    """The list is not polled. Before: an offer it showed under review, activated since by the
+    partners team, was taken off the Marketplace at one click, unasked: whether to ask was
+    decided from the list's copy."""
+    made = _listed_under_review(view, qtbot, live_desk)
+    assert made.id is not None
+    sandbox.app.state.sr.offers[made.id]["status"] = "ACTIVE"  # only the partners team can
+
+    qtbot.mouseClick(view.withdraw_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(view.loaded):  # not withdrawn, and shown as it is now: live
+        asked = answer(qtbot, view, "Cancel")
+    assert asked == "Withdraw “UI test offer” from the Marketplace?"
+    assert view.fields["status"].text() == "Active (ACTIVE)"
+    assert sandbox.app.state.sr.offers[made.id]["status"] == "ACTIVE"
+
+    qtbot.mouseClick(view.withdraw_button, Qt.MouseButton.LeftButton)
+    answer(qtbot, view, "Withdraw")
+    qtbot.waitUntil(lambda: view.fields["status"].text() == "Inactive (INACTIVE)")
+    assert sandbox.app.state.sr.offers[made.id]["status"] == "INACTIVE"
+
+
+def test_withdrawing_an_offer_withdrawn_elsewhere_since_asks_nothing_and_shows_it(
+    view: OffersView, qtbot: QtBot, live_desk: Desk, sandbox: SandboxServer
+) -> None:
+    """A colleague withdrew the offer after the list showed it live. Before: "Withdraw it from
+    the Marketplace?" was asked of an offer already off it, and only then refused."""
+    made = _listed_under_review(view, qtbot, live_desk)
+    assert made.id is not None
+    sandbox.app.state.sr.offers[made.id]["status"] = "ACTIVE"
+    view.refresh()
+    qtbot.waitUntil(lambda: view.fields["status"].text() == "Active (ACTIVE)")
+    run(qtbot, live_desk.session.sr.withdraw_offer(made.id))
+
+    qtbot.mouseClick(view.withdraw_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.findChild(QMessageBox, "errorBox") is not None)
+    box = view.findChild(QMessageBox, "errorBox")
+    assert box is not None
+    assert box.text() == (
+        "“UI test offer” changed in SmartRecruiters since the list was read. "
+        "This offer is INACTIVE: there is nothing to withdraw."
+    )
+    box.close()
+    qtbot.waitUntil(lambda: view.fields["status"].text() == "Inactive (INACTIVE)")
+    assert not view.withdraw_button.isEnabled()
+    assert view.submit_button.isEnabled()
+
+
 def test_an_edit_keeps_lists_whose_values_hold_commas_and_what_the_form_does_not_know(
     view: OffersView, qtbot: QtBot, live_desk: Desk
 ) -> None:

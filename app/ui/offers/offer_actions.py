@@ -267,37 +267,69 @@ class OfferActions(QWidget):
         if catalog is None:
             return
         title = "Submit offer for review" if how == SUBMIT else "Withdraw offer"
-        if (
-            how == WITHDRAW
-            and offer.status is OfferStatus.ACTIVE
-            and not await confirm(
-                self,
-                title,
-                f"Withdraw “{offer.name}” from the Marketplace?",
-                informative="Customers can no longer order it. To list it again it has to be "
-                "submitted and reviewed by SmartRecruiters' partners team.",
-                ok_text="Withdraw",
-            )
-        ):
-            return
         self._in_flight.add(offer_id)
         self.update_state()
         try:
+            shown = await self._carry_out(catalog, offer, offer_id, how, title)
+        finally:
+            self._in_flight.discard(offer_id)
+            self.update_state()
+        if shown is not None and self._catalog is catalog:
+            self.moved.emit(shown)
+
+    async def _carry_out(
+        self, catalog: OfferCatalog, offer: Offer, offer_id: str, how: str, title: str
+    ) -> Offer | None:
+        """The move, if SmartRecruiters' copy still allows it (and the coordinator confirms a
+        withdrawal from the Marketplace). Returns the offer to show as it is now, or None when
+        there is nothing new to show."""
+        if how == WITHDRAW:
+            # The list is not polled: the partners team may have activated the offer since
+            # it was read. Whether to ask is decided from the offer as it is now, as an edit
+            # is filled from it, or a live offer is taken off the Marketplace unasked.
+            try:
+                now = await catalog.read(offer_id)
+            except OfferError as exc:
+                self._messages.error(title, f"Not withdrawn: {exc}")
+                return None
+            why = catalog.why_not_withdraw(now)
+            if why is not None:
+                self._messages.error(
+                    title, f"“{now.name}” changed in SmartRecruiters since the list was read. {why}"
+                )
+                return now
+            if now.status is OfferStatus.ACTIVE and not await self._confirm_withdraw(
+                title, offer, now
+            ):
+                # Not withdrawn; a list that said otherwise shows it as it is now.
+                return now if now.status is not offer.status else None
+        try:
             call = catalog.submit if how == SUBMIT else catalog.withdraw
-            moved = await call(offer_id)
+            return await call(offer_id)
         except OfferError as exc:
             self._messages.error(title, str(exc))
             # Refused most often because the offer moved elsewhere: show it as it is now, or
             # the buttons keep offering what was just refused.
             try:
-                moved = await catalog.read(offer_id)
+                return await catalog.read(offer_id)
             except OfferError:
-                return  # said already; the next page load shows it
-        finally:
-            self._in_flight.discard(offer_id)
-            self.update_state()
-        if self._catalog is catalog:
-            self.moved.emit(moved)
+                return None  # said already; the next page load shows it
+
+    async def _confirm_withdraw(self, title: str, listed: Offer, now: Offer) -> bool:
+        activated = (
+            ""
+            if listed.status is OfferStatus.ACTIVE
+            else "It is live now: SmartRecruiters' partners team activated it after the list "
+            "was read. "
+        )
+        return await confirm(
+            self,
+            title,
+            f"Withdraw “{now.name}” from the Marketplace?",
+            informative=f"{activated}Customers can no longer order it. To list it again it has "
+            "to be submitted and reviewed by SmartRecruiters' partners team.",
+            ok_text="Withdraw",
+        )
 
     # -- the Cost -------------------------------------------------------------------------------
 

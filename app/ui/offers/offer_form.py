@@ -382,10 +382,13 @@ class OfferForm(ValidatedForm[OfferDraft]):
 
     def _fill_expiry(self, expiry: str) -> None:
         date = QDate.fromString(expiry[:10], Qt.DateFormat.ISODate)
-        if not date.isValid():
-            # Not a date the form can show: the box shows SmartRecruiters' own text at its
-            # lowest date, yesterday (a day no offer is set to expire on), so that a step up
-            # or the calendar starts at today; any date picked replaces it.
+        box = self.expiration
+        if not (date.isValid() and box.minimumDate() <= date <= box.maximumDate()):
+            # Not a date the form can show (unreadable, or outside the box's range, as another
+            # client's "0001-01-01": the box would move it to 1752-09-14, sent as if picked):
+            # the box shows SmartRecruiters' own text at its lowest date, yesterday (a day no
+            # offer is set to expire on), so that a step up or the calendar starts at today;
+            # any date picked replaces it.
             date = QDate.currentDate().addDays(-1)
             self.expiration.setMinimumDate(date)
             self.expiration.setSpecialValueText(f"Unchanged: {one_line(expiry, SHOWN_SHORT)}")
