@@ -1031,11 +1031,31 @@ def completed_elsewhere_error() -> StateConflictError:
     )
 
 
+def _completed_here_error() -> StateConflictError:
+    """The order was completed from this desk already: the step found it so, and sent nothing
+    that changed it."""
+    return StateConflictError(
+        Service.SMARTRECRUITERS,
+        summary=(
+            "This order was already completed from this desk (see its activity), so this "
+            "step was not carried out; the order keeps its result."
+        ),
+    )
+
+
 async def _completed_elsewhere(desk: Desk, order_id: str) -> StateConflictError:
     """``completed_elsewhere_error``; the files queued for this desk's result, which was not
     made, fail with it: they were not for the result made there (the resumer sent them to it
     a round later, as if they were), and a Deliver's report already fails so. Dropped again,
-    a file goes to that result, as the coordinator then chooses."""
+    a file goes to that result, as the coordinator then chooses.
+
+    An order this desk's own complete step completed (an old failed step sent again after
+    it) keeps its result and its files: taken for another's, they were forgotten and failed."""
+    completed_here = await asyncio.to_thread(
+        desk.journal.has_step, order_id, [StepKind.COMPLETE], StepState.DONE
+    )
+    if completed_here:
+        return _completed_here_error()
     error = completed_elsewhere_error()
     message = f"Not sent: {error.summary} Drop it on the order again to attach it to that one."
     # A result this desk made (the documented flow's, its completion refused) is not the

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 
-from app.clients.errors import ApiError
+from app.clients.errors import ApiError, StateConflictError
 from app.domain.assessment_prefill import stable_candidate_id
 from app.domain.attachments import UploadState
 from app.domain.berke import CreateAssessmentRequest
@@ -43,7 +43,7 @@ from app.workflows.order_actions import (
 )
 from app.workflows.outbox import resume_pending, retry_step
 from app.workflows.results import complete_order, queue_files, run_upload
-from app.workflows.steps import run_step
+from app.workflows.steps import execute, run_step
 from tests.integration.helpers import FailsOnce, RealNetwork, new_order_body
 from tests.integration.test_workflows import run_with_desk
 
@@ -323,6 +323,89 @@ def test_a_permanent_failure_waits_for_retry(sandbox: SandboxServer, tmp_path: P
             await retry_step(desk, step)
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+#: SmartRecruiters' refusal after the partner key was regenerated (fixed before the next try).
+FORBIDDEN = {"httpCode": 403, "code": "FORBIDDEN", "message": "Access denied"}
+
+
+async def completed_after_a_refused_try(
+    desk: Desk, tmp_path: Path, flow: ResultFlow
+) -> tuple[AssessmentOrder, int, str, int]:
+    """The order's first completion was refused (its "create result" in the documented flow,
+    its complete in the FAQ's); corrected in the dialog, still open, and completed again; a
+    report dropped on it then waits for its turn. Returns the order, the old failed step, the
+    result and the queued upload."""
+    order = await in_progress(desk)
+    with pytest.raises(ApiError):
+        await complete_order(desk, order, RESULT, flow=flow)
+    kind = StepKind.CREATE_RESULT if flow is ResultFlow.DOCUMENTED else StepKind.COMPLETE
+    (failed,) = [e for e in desk.journal.entries(order.id) if e.state is StepState.FAILED]
+    assert failed.action is kind
+    corrected = RESULT.model_copy(update={"score": "83%"})
+    result_id = await complete_order(desk, order, corrected, flow=flow)
+    assert (await desk.session.sr.get_order(order.id)).status is OrderStatus.COMPLETED
+    queued, refused = await queue_files(desk, order, [report(tmp_path)])
+    assert refused == []
+    assert queued[0].result_id == result_id
+    return order, failed.id, result_id, queued[0].id
+
+
+@pytest.mark.parametrize("flow", list(ResultFlow))
+def test_retrying_a_failed_completion_after_completing_again_sends_nothing(
+    sandbox: SandboxServer, tmp_path: Path, flow: ResultFlow
+) -> None:
+    """Retry on the old failed "create result" (or FAQ complete) after the order was completed
+    from this desk: the step found the order completed, said "completed elsewhere", forgot the
+    order's result and failed the report queued for it. Now it is refused in words."""
+    path = "/results" if flow is ResultFlow.DOCUMENTED else "/complete"
+
+    async def body(desk: Desk) -> None:
+        order, failed, result_id, upload_id = await completed_after_a_refused_try(
+            desk, tmp_path, flow
+        )
+        with pytest.raises(ActionNotAllowedError) as refused:
+            await retry_step(desk, failed)
+        said = str(refused.value)
+        assert said.startswith("Not retried: this order was completed from this desk")
+        assert result_id in said
+        assert "elsewhere" not in said
+        old = desk.journal.get(failed)
+        assert old is not None
+        assert old.state is StepState.FAILED
+        assert desk.results.result_id_for(order.id) == result_id
+        upload = desk.results.get(upload_id)
+        assert upload is not None
+        assert upload.state is UploadState.QUEUED, upload.message
+        assert len(await desk.session.sr.list_results(order.id)) == 1
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body, FailsOnce(path, 403, FORBIDDEN))
+
+
+def test_an_old_completion_sent_again_never_forgets_this_desks_result(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The same old "create result" sent again past Retry's rule (an older desk's Retry):
+    finding the order completed, it took this desk's completion for another's, forgot the
+    order's result and failed its queued report. It fails, saying the order was completed
+    here, and keeps both."""
+
+    async def body(desk: Desk) -> None:
+        order, failed, result_id, upload_id = await completed_after_a_refused_try(
+            desk, tmp_path, ResultFlow.DOCUMENTED
+        )
+        desk.journal.reopen(failed)
+        entry = desk.journal.get(failed)
+        assert entry is not None
+        with pytest.raises(StateConflictError, match="completed from this desk"):
+            await execute(desk, entry, retry=True)
+        assert desk.results.result_id_for(order.id) == result_id
+        upload = desk.results.get(upload_id)
+        assert upload is not None
+        assert upload.state is UploadState.QUEUED, upload.message
+
+    path = "/results"
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body, FailsOnce(path, 403, FORBIDDEN))
 
 
 # -- regressions from review: nothing re-sent, nothing sent after a cancel -------------------

@@ -715,6 +715,38 @@ def test_a_retried_accept_that_finds_someone_elses_is_still_not_this_desks(
     with_board(sandbox, tmp_path / "desk.sqlite3", body, network)
 
 
+@pytest.mark.parametrize("action", [StepKind.REJECT, StepKind.ACCEPT])
+def test_retrying_a_refused_change_made_again_from_this_desk_sends_nothing(
+    sandbox: SandboxServer, tmp_path: Path, action: StepKind
+) -> None:
+    """Refused once (a 403), then made again from this desk: Retry on the old step said the
+    order was already rejected (or, its URL not shown, accepted) "elsewhere". Now it is
+    refused in words, and the old step stays failed."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order = await new_order_synced(board, desk)
+        if action is StepKind.REJECT:
+            await board.reject([order.id], reason="Candidate withdrew")  # a 403
+            await board.reject([order.id], reason="Candidate withdrew")
+        else:
+            request = CreateAssessmentRequest(first_name="Tia", last_name="Ek")
+            await board.create_assessment(order.id, request)
+            with pytest.raises(ApiError):
+                await board.accept(order.id)  # a 403
+            await board.accept(order.id)
+        failed, done = [e for e in desk.journal.entries(order.id) if e.action is action]
+        assert (failed.state, done.state) == (StepState.FAILED, StepState.DONE)
+        said = "rejected" if action is StepKind.REJECT else "accepted"
+        with pytest.raises(ActionNotAllowedError, match=f"was {said} from this desk"):
+            await board.retry_step(failed.id)
+        again = desk.journal.get(failed.id)
+        assert again is not None
+        assert again.state is StepState.FAILED
+
+    network = OrdersWithoutTheirUrl(accept=[403], reject=[403])
+    with_board(sandbox, tmp_path / "desk.sqlite3", body, network)
+
+
 class LookFailsAfterARefusal(RealNetwork):
     """After the first accept or reject SmartRecruiters refuses (a 400 or 409), its next three
     answers about the order are 503s: the desk cannot look into the refusal now."""

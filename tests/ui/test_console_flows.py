@@ -30,18 +30,24 @@ from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
 from app.domain.berke_progress import BerkeProgress
 from app.domain.journal import (
     AcceptStep,
+    CompleteStep,
     CreateAssessmentStep,
+    CreateResultStep,
     InviteStep,
+    JournalEntry,
     OrderUpdated,
     RejectStep,
+    ResultRecorded,
 )
-from app.domain.journal_terms import StepKind, StepState
+from app.domain.journal_terms import ResultFlow, StepKind, StepState
 from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import (
     AssessmentComment,
     AssessmentOrder,
+    AssessmentResult,
     OrderStatus,
     RejectRequest,
+    ResultType,
 )
 from app.ui.common.command_palette import CommandPalette
 from app.ui.common.screens import available_room
@@ -1619,6 +1625,44 @@ def test_a_steps_message_is_shown_under_its_line_as_a_comment_is(qtbot: QtBot) -
         "2025-05-02 09:00 Accept the order — done",
     ]
     assert all(line.startswith(" ") for line in message)
+
+
+def test_retry_is_off_for_a_failed_completion_the_desk_completed_since(qtbot: QtBot) -> None:
+    """The old failed "create result" of an order completed from this desk since offered
+    Retry, and its Retry took that completion for another desk's: the order's result was
+    forgotten and its queued report failed. Retry is off, and its tooltip says why."""
+    first = AssessmentResult(result_type=ResultType.DOCUMENT, result="result.pdf", score="81%")
+    when = datetime(2025, 5, 1, 10, tzinfo=UTC)
+
+    def step(
+        number: int, state: StepState, payload: Any, outcome: Any = None, message: str = ""
+    ) -> JournalEntry:
+        at = when + timedelta(minutes=number)
+        return JournalEntry(
+            id=number, order_id="o-1", action=payload.action, state=state, step=payload,
+            outcome=outcome, message=message or None, created_at=at, updated_at=at,
+        )  # fmt: skip
+
+    corrected = first.model_copy(update={"score": "83%"})
+    refused = step(1, StepState.FAILED, CreateResultStep(result=first), message="Access denied")
+    made = step(
+        2, StepState.DONE, CreateResultStep(result=corrected), ResultRecorded(result_id="r-2")
+    )
+    completed = step(
+        3,
+        StepState.DONE,
+        CompleteStep(flow=ResultFlow.DOCUMENTED),
+        OrderUpdated(status=OrderStatus.COMPLETED),
+    )
+    pane = pane_showing_an_order(qtbot)
+    pane.show_timeline([refused])
+    pane.timeline_list.setCurrentIndex(pane.timeline.index(0))
+    assert pane.retry_step_button.isEnabled()  # nothing has done its job yet
+    pane.show_timeline([refused, made, completed])
+    assert pane.selected_entry() == refused
+    assert not pane.retry_step_button.isEnabled()
+    tip = pane.retry_step_button.toolTip()
+    assert tip.startswith("Not retried: this order was completed from this desk (result r-2)")
 
 
 def test_the_panes_values_are_each_one_line_without_overrides(qtbot: QtBot) -> None:

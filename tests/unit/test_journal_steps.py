@@ -48,6 +48,7 @@ from app.domain.smartrecruiters import (
     RejectRequest,
     ResultType,
 )
+from app.domain.superseded_steps import superseded_reason
 from app.store.journal_rows import dumps, read_outcome, read_step
 
 AT = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
@@ -352,3 +353,47 @@ def test_a_step_recorded_before_a_newer_rule_is_read_but_never_sent() -> None:
     assert breaks_current_rules(InviteStep(request=INVITE)) is None
     with pytest.raises(ValidationError):  # and nothing new can be made that way
         CreateAssessmentRequest.model_validate(stored["request"])
+
+
+def _entry(
+    number: int, state: StepState, step: JournalStep, outcome: StepOutcome | None = None
+) -> JournalEntry:
+    return JournalEntry(
+        id=number, order_id="order-1", action=step.action, state=state, step=step,
+        outcome=outcome, created_at=AT, updated_at=AT,
+    )  # fmt: skip
+
+
+DOCUMENTED_COMPLETE = CompleteStep(flow=ResultFlow.DOCUMENTED)
+
+
+@pytest.mark.parametrize(
+    ("failed", "later", "said"),
+    [
+        # The documented flow's result made, its completion refused: Retry of that completion
+        # is how the order gets completed with it ("Retry its failed Complete order step").
+        (DOCUMENTED_COMPLETE, CreateResultStep(result=RESULT), None),
+        (CreateResultStep(result=RESULT), CreateResultStep(result=RESULT), "made the order's"),
+        (CompleteStep(result=RESULT), CreateResultStep(result=RESULT), "made the order's"),
+        (CreateResultStep(result=RESULT), DOCUMENTED_COMPLETE, "was completed from this desk"),
+        (DOCUMENTED_COMPLETE, CompleteStep(result=RESULT), "was completed from this desk"),
+        (AcceptStep(request=AcceptRequest(assessment_url=URL)), CommentStep(message="hi"), None),
+    ],
+)
+def test_a_failed_step_is_not_retried_once_a_later_one_did_its_job(
+    failed: JournalStep, later: JournalStep, said: str | None
+) -> None:
+    """Retried, an old failed completion took this desk's own later one for another desk's
+    ("completed elsewhere"), and forgot the order's result. Only a step whose job is done is
+    refused, not one that does what the later step left to do."""
+    outcome = ResultRecorded(result_id="r-2") if isinstance(later, CreateResultStep) else None
+    timeline = [_entry(1, StepState.FAILED, failed), _entry(2, StepState.DONE, later, outcome)]
+    reason = superseded_reason(timeline[0], timeline)
+    if said is None:
+        assert reason is None
+    else:
+        assert reason is not None
+        assert said in reason
+        assert reason.startswith("Not retried: ")
+        assert reason.endswith(" Nothing was sent.")
+    assert superseded_reason(timeline[0], timeline[:1]) is None  # nothing later: retried

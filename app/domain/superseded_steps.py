@@ -1,0 +1,109 @@
+"""A failed step whose job a later step of this desk has done: its Retry is refused.
+
+Sent again, such a step finds the job done and takes this desk's own later step for someone
+else's: an old failed "create result" or "complete" said the order was completed elsewhere,
+and the order's result was forgotten with the reports queued for it. One rule, read from the
+order's journal, for the workflow that refuses and for the activity list that turns Retry off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import Enum
+
+from app.domain.journal import CompleteStep, JournalEntry, ResultRecorded
+from app.domain.journal_terms import ResultFlow, StepKind, StepState
+
+
+class _Job(Enum):
+    """What a step does to the order in SmartRecruiters."""
+
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    RESULT_MADE = "result made"
+    COMPLETED = "completed"
+
+
+#: A job done by a later step, and the failed steps' jobs it leaves nothing to do for: a
+#: completed order takes neither a result nor a completion; a result made, no second one (a
+#: second verdict on the candidate). Strongest first: the first that applies is said.
+_LEAVES_NOTHING_FOR: dict[_Job, frozenset[_Job]] = {
+    _Job.COMPLETED: frozenset({_Job.COMPLETED, _Job.RESULT_MADE}),
+    _Job.RESULT_MADE: frozenset({_Job.RESULT_MADE}),
+    _Job.ACCEPTED: frozenset({_Job.ACCEPTED}),
+    _Job.REJECTED: frozenset({_Job.REJECTED}),
+}
+
+
+def _jobs(entry: JournalEntry) -> frozenset[_Job]:
+    step = entry.step
+    match entry.action:
+        case StepKind.ACCEPT:
+            return frozenset({_Job.ACCEPTED})
+        case StepKind.REJECT:
+            return frozenset({_Job.REJECTED})
+        case StepKind.CREATE_RESULT:
+            return frozenset({_Job.RESULT_MADE})
+        case StepKind.COMPLETE:
+            # The FAQ flow's complete makes the result too; the documented one only completes.
+            if isinstance(step, CompleteStep) and step.flow is ResultFlow.FAQ:
+                return frozenset({_Job.COMPLETED, _Job.RESULT_MADE})
+            return frozenset({_Job.COMPLETED})
+    return frozenset()
+
+
+def _later(other: JournalEntry, entry: JournalEntry) -> bool:
+    """Begun after ``entry``, or done after it last failed (an older step retried since)."""
+    return other.id > entry.id or _when(other) > _when(entry)
+
+
+def _when(entry: JournalEntry) -> float:
+    # As a timestamp: a date another program wrote without its zone compares too.
+    return entry.updated_at.timestamp()
+
+
+def superseded_reason(entry: JournalEntry, timeline: Sequence[JournalEntry]) -> str | None:
+    """Why the failed ``entry`` is not retried: a later step of this desk in the order's
+    ``timeline`` did its job (the order completed, its result made, accepted, rejected).
+    None: nothing did, and Retry may send it."""
+    if entry.state is not StepState.FAILED:
+        return None
+    wanted = _jobs(entry)
+    done_later = [
+        other
+        for other in timeline
+        if other.id != entry.id and other.state is StepState.DONE and _later(other, entry)
+    ]
+    done_jobs = {job for other in done_later for job in _jobs(other)}
+    for job, covers in _LEAVES_NOTHING_FOR.items():
+        if job in done_jobs and wanted & covers:
+            return _said(job, _result_id(timeline))
+    return None
+
+
+def _result_id(timeline: Sequence[JournalEntry]) -> str | None:
+    """The result this desk's latest done step recorded for the order (the timeline in
+    whichever order it is shown)."""
+    recorded = [
+        (_when(entry), entry.id, entry.outcome.result_id)
+        for entry in timeline
+        if entry.state is StepState.DONE and isinstance(entry.outcome, ResultRecorded)
+    ]
+    return max(recorded)[2] if recorded else None
+
+
+def _said(job: _Job, result_id: str | None) -> str:
+    result = f" (result {result_id})" if result_id else ""
+    match job:
+        case _Job.COMPLETED:
+            what = f"this order was completed from this desk{result} after this step failed"
+        case _Job.RESULT_MADE:
+            what = (
+                f"this desk made the order's result{result} after this step failed, and a "
+                "second result would be a second verdict on the candidate"
+            )
+        case _Job.ACCEPTED:
+            what = "this order was accepted from this desk after this step failed"
+        case _Job.REJECTED:
+            what = "this order was rejected from this desk after this step failed"
+    return f"Not retried: {what}. Nothing was sent."
