@@ -345,7 +345,11 @@ class BerkeClient:
                     accepted.append(payload)
             return error
 
-        return await self._http.send(build, check, idempotent=idempotent, max_bytes=max_bytes)
+        # Every method is a POST; the idempotent ones are reads, and change nothing: a watcher
+        # of a step's sends (``app.clients.sending``) took a status look for its change.
+        return await self._http.send(
+            build, check, idempotent=idempotent, max_bytes=max_bytes, may_change=not idempotent
+        )
 
     def _parse(self, model: type[R], data: Any) -> R:
         with answer_guard(Service.BERKE):

@@ -42,7 +42,7 @@ from app.domain.urls import is_loopback_host, require_secure_base_url
 log = logging.getLogger(__name__)
 
 #: Methods that change nothing: a caller's sending hook (``app.clients.sending``) is about the
-#: requests that may.
+#: requests that may (unless the client says otherwise: ``send``'s ``may_change``).
 _READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=30.0, write=60.0, pool=30.0)
@@ -185,12 +185,15 @@ class ServiceHttp:
         idempotent: bool,
         max_bytes: int | None = None,
         deadline: float | None = None,
+        may_change: bool | None = None,
     ) -> httpx.Response:
         """Send the request ``build`` makes (afresh each try), return the good response.
 
         ``check`` turns a response into the error it means, or None when it is a success.
         ``max_bytes`` and ``deadline`` override the client's :class:`AnswerLimits` for this call
-        (a report download reads more; an upload sends more).
+        (a report download reads more; an upload sends more). ``may_change``: whether the
+        request may change something, for the caller's sending hook; None: as its method says
+        (Berke's reads are POSTs too, and say so).
         """
         limit = max_bytes if max_bytes is not None else self.answer_limits.max_body_bytes
         seconds = deadline if deadline is not None else self.answer_limits.deadline_seconds
@@ -199,8 +202,9 @@ class ServiceHttp:
         while True:
             self._refuse_during_daily_limit()
             request = build()
+            changes = may_change if may_change is not None else request.method not in _READS
             try:
-                response, calls_ended = await self._exchange(request, limit, seconds)
+                response, calls_ended = await self._exchange(request, limit, seconds, changes)
             except httpx.TransportError as exc:
                 kind = TlsError if is_tls_failure(exc) else NetworkError
                 error: ApiError = kind(
@@ -223,7 +227,7 @@ class ServiceHttp:
             error = error_or_none
             if isinstance(error, ThrottledError):
                 # A denied call was not executed: waiting and repeating it is safe for any call.
-                if request.method not in _READS:
+                if changes:
                     await denied()  # whoever watches it knows, before any wait
                 if error.is_daily_limit:
                     self._remember_daily_limit(error)
@@ -240,23 +244,24 @@ class ServiceHttp:
             raise error
 
     async def _exchange(
-        self, request: httpx.Request, max_bytes: int, deadline: float
+        self, request: httpx.Request, max_bytes: int, deadline: float, changes: bool
     ) -> tuple[httpx.Response, int]:
         """The answer, and how many of the pacer's calls had ended when it came."""
         if self.pacer is None:
-            return await self._fetch(request, max_bytes, deadline), 0
+            return await self._fetch(request, max_bytes, deadline, changes), 0
         async with self.pacer.slot():
-            response = await self._fetch(request, max_bytes, deadline)
+            response = await self._fetch(request, max_bytes, deadline, changes)
         return response, self.pacer.calls_ended
 
     async def _fetch(
-        self, request: httpx.Request, max_bytes: int, deadline: float
+        self, request: httpx.Request, max_bytes: int, deadline: float, changes: bool
     ) -> httpx.Response:
         """Send and read the whole answer within ``deadline`` seconds and ``max_bytes`` bytes.
 
         Streamed, so that an endless body is cut off at the limit instead of filling memory.
+        ``changes``: the request may change something (the caller's hook is told first).
         """
-        if request.method not in _READS:
+        if changes:
             await about_to_send()  # the caller's hook: this change may reach the service now
         try:
             async with asyncio.timeout(deadline):

@@ -1,10 +1,10 @@
 """A watcher the caller of a call sets, told just before each of its requests that may change
-something (not a GET) leaves, after the pacer's and a 429's waits, and told again when the
-service's answer shows the request was not carried out (a 429: "a denied call is not
-executed"). Whoever must know whether a change may have reached the service (the journal, for
-one it cannot tell was carried out) learns it then, not when the call began or ended: the app
-may stop while the client waits out a 429. Set in a context, so it follows the call through
-the client and nothing else (another task's calls do not see it)."""
+something (not a GET, nor a Berke read, though a POST) leaves, after the pacer's and a 429's
+waits, and told again when the service's answer shows the request was not carried out (a 429:
+"a denied call is not executed"). Whoever must know whether a change may have reached the
+service (the journal, for one it cannot tell was carried out) learns it then, not when the call
+began or ended: the app may stop while the client waits out a 429. Set in a context, so it
+follows the call through the client and nothing else (another task's calls do not see it)."""
 
 from __future__ import annotations
 

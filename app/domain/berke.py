@@ -313,6 +313,7 @@ class AssessmentStatus(BerkeResponseModel):
     assessment_url: str | None = Field(default=None, alias="assessmentUrl")
     status_id: int | None = Field(default=None, alias="statusId")
     status_name: str | None = Field(default=None, alias="statusName")
+    # Not in the reference's answer (the sandbox gives it): None is "not said", never 0.
     invitations_sent: int | None = Field(default=None, alias="invitationsSent")
     # The assessment's identity ("the assessment's identity and status", the reference): what
     # proves that an assessment found by id is the one a step created, not someone else's.

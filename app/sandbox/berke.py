@@ -305,7 +305,10 @@ class BerkeApi:
                 "sourceCandidateId",
                 "",
             )
-        return out.ok(fmt, "assessment", assessment.status())
+        status = assessment.status()
+        if not self.config.status_counts_invitations:
+            del status["invitationsSent"]
+        return out.ok(fmt, "assessment", status)
 
     # -- watching and delivering -----------------------------------------------------------
     def _scores(self, assessment: Assessment, request: Request) -> dict[str, Any]:

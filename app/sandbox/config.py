@@ -35,6 +35,10 @@ class SandboxConfig:
     latency_ms: float = 0.0
     # Not in the reference's order shape: off, a client must cope without it (see sr_state).
     accept_url_on_order: bool = False
+    # Not in the reference's GetAssessmentStatus either ("the assessment's identity and
+    # status"): on, it counts the invitations sent (invitationsSent); off, as the reference
+    # has it, a client must cope without the count.
+    status_counts_invitations: bool = True
     # The candidate plays themself: invited assessments start halfway and complete this many
     # seconds after their first invitation (None = never; the demo mode sets a short delay),
     # for a seeded share of them, so a demo shows some finished and some still open.

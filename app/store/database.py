@@ -20,7 +20,7 @@ from pathlib import Path
 from app.store.paths import data_dir, make_private_dir, make_private_file, tighten_file
 from app.store.score_upgrade import forget_made_up_scores
 
-SCHEMA_VERSION = 15
+SCHEMA_VERSION = 16
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -199,6 +199,12 @@ _MIGRATIONS: dict[int, str] = {
     15: """
     ALTER TABLE uploads ADD COLUMN sending_clock_offset REAL;    -- seconds (NULL: not known)
     ALTER TABLE uploads ADD COLUMN delivered_clock_offset REAL;  -- seconds (NULL: not known)
+    """,
+    # An invitation, too, is judged by whether a try of it may have gone unanswered, where
+    # Berke does not count the invitations it sent: one that may have gone is not sent again.
+    # Versions 13 to 15 did not mark its tries: one left waiting may have gone.
+    16: """
+    UPDATE journal SET may_have_gone = 1 WHERE action = 'invite' AND state <> 'done'
     """,
 }
 

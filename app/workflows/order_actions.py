@@ -399,7 +399,7 @@ async def send_invitation(
     # A resend while their other order's send of this assessment's invitation waits (its
     # answer lost, or Berke busy): it may have gone, and neither the cooldown (sends known to
     # have gone) nor Berke's count (a reminder expects one already) can tell. A first send
-    # needs no such wait: the count below finds the other's, if it went.
+    # waits only where Berke gives no count: the count below finds the other's, if it went.
     if resend and await asyncio.to_thread(other_invite_waiting, desk, linked):
         raise StepDeferredError(OTHER_INVITE_WAITING)
     # Counted and sent as one move per assessment: the candidate's other order (its Invite,
@@ -412,14 +412,15 @@ async def send_invitation(
         )
     try:
         # How many Berke had sent before: a retry counts this invitation as sent only if it
-        # grew. One created by the same call a moment ago (the batch) has sent none.
-        sent_before = 0
+        # grew. One created by the same call a moment ago (the batch) has sent none. None:
+        # Berke does not say (its reference's status has no count; the sandbox gives one),
+        # and a retry goes by whether an earlier try of it may have gone.
+        sent_before: int | None = 0
         if not just_created:
             status = await desk.session.berke.get_assessment_status(linked.source_candidate_id)
-            sent_before = (status.invitations_sent or 0) if status is not None else 0
-        if sent_before and not linked.invitation_sent and not resend:
-            shared = await asyncio.to_thread(invited_for_another_order, desk, linked)
-            raise AlreadyInvitedError(sent_before, sent_here_for_another_order=shared)
+            sent_before = status.invitations_sent if status is not None else 0
+        if not linked.invitation_sent and not resend:
+            await _refuse_if_invited_before(desk, linked, sent_before)
         step = InviteStep(request=request, invitations_sent_before=sent_before)
         await run_step(desk, order.id, step)
     finally:
@@ -427,6 +428,24 @@ async def send_invitation(
     refreshed = await linked_assessment(desk, order.id)
     assert refreshed is not None
     return refreshed
+
+
+async def _refuse_if_invited_before(
+    desk: Desk, linked: LinkedAssessment, sent_before: int | None
+) -> None:
+    """A first invitation Berke sent already (``AlreadyInvitedError``). Where Berke gives no
+    count, only this desk's journal can tell: the other order's send of it that waits (it may
+    have gone; the count would have shown it) holds this one back, and one that went refuses
+    it."""
+    if sent_before:
+        shared = await asyncio.to_thread(invited_for_another_order, desk, linked)
+        raise AlreadyInvitedError(sent_before, sent_here_for_another_order=shared)
+    if sent_before is not None:
+        return
+    if await asyncio.to_thread(other_invite_waiting, desk, linked):
+        raise StepDeferredError(OTHER_INVITE_WAITING)
+    if await asyncio.to_thread(invited_for_another_order, desk, linked):
+        raise AlreadyInvitedError(None, sent_here_for_another_order=True)
 
 
 #: Why an invitation or a reminder waits while the candidate's other order's send of the same

@@ -18,18 +18,20 @@ class ActionNotAllowedError(Exception):
 
 class AlreadyInvitedError(ActionNotAllowedError):
     """Berke has sent this assessment's invitation before, but not from this desk's journal
-    (another desk, or a colleague in Berke): sending again is the coordinator's call."""
+    (another desk, or a colleague in Berke): sending again is the coordinator's call.
+    ``count``: Berke's count of it; None where Berke gives none, and only this desk's journal
+    knows it went (for the candidate's other order)."""
 
-    def __init__(self, count: int, *, sent_here_for_another_order: bool = False) -> None:
+    def __init__(self, count: int | None, *, sent_here_for_another_order: bool = False) -> None:
         self.count = count
-        times = "once" if count == 1 else f"{count} times"
+        times = "" if count is None else " once" if count == 1 else f" {count} times"
         where = (
             "by this desk, for the candidate's other order that shares this assessment"
             if sent_here_for_another_order
             else "though not from this desk (another desk, or someone in Berke)"
         )
         super().__init__(
-            f"Berke has already sent this invitation {times}, {where}. Send it again only if "
+            f"Berke has already sent this invitation{times}, {where}. Send it again only if "
             "the candidate asks."
         )
 

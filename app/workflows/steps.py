@@ -9,7 +9,8 @@ a step first checks whether the service already applied it, so nothing is done t
   an assessment found under it is linked only when it is provably this step's own;
 - accept / reject / complete: SmartRecruiters' order already has the target status;
 - result: the order already has a result with the same type, value and title;
-- invitation: Berke counts the invitations it sent;
+- invitation: Berke's count of the invitations it sent, where it gives one (the reference's
+  status has none); without it, one that may have gone is not sent again;
 - upload: the result already has an attachment with the file's name;
 - delete: Berke no longer has the assessment (and one it shows complete is never deleted).
 """
@@ -188,8 +189,9 @@ async def execute(
 
 
 #: Steps that judge a change found done by whether an earlier try of theirs may have been
-#: carried out (``_run``'s ``attempt.earlier``): the journal keeps that for them.
-JUDGED_BY_EARLIER_TRIES = (AcceptStep, RejectStep, CompleteStep)
+#: carried out (``_run``'s ``attempt.earlier``): the journal keeps that for them. An invitation
+#: needs it where Berke does not count the invitations it sent.
+JUDGED_BY_EARLIER_TRIES = (AcceptStep, RejectStep, CompleteStep, InviteStep)
 
 
 class _Try:
@@ -198,8 +200,9 @@ class _Try:
     before that sent nothing), put back as soon as an answer shows it was not carried out (a
     429, before the client waits it out; a refusal, before it is looked into). Only ever
     written where ``earlier`` (an earlier try may have been) is False. A ``SendWatcher``;
-    it assumes one change request per try (an accept's or a reject's), and any POST made
-    within the watched call (a Berke call, a task it starts) would count as that request."""
+    it assumes one change request per try (an accept's, a reject's, an invitation's), and any
+    other made within the watched call (in a task it starts, too) would count as that request;
+    reads do not (a GET, a Berke status look)."""
 
     def __init__(self, desk: Desk, step_id: int, *, earlier: bool) -> None:
         self._desk = desk
@@ -289,9 +292,11 @@ async def _run(
             return await _reject(desk, order_id, step, attempt, retry=retry)
         case InviteStep():
             if (ended := await _ended_order(desk, order_id)) is not None:
-                return await _invite_for_an_ended_order(desk, entry, step, retry, ended)
+                return await _invite_for_an_ended_order(
+                    desk, entry, step, ended, retry=retry, earlier=attempt.earlier
+                )
             try:
-                return await _invite(desk, step, retry)
+                return await _invite(desk, entry, step, attempt, retry=retry)
             except ValidationApiError as exc:
                 # Deleted by hand in Berke before the watch saw it: said as the watch would
                 # have (and the order shows it), not as Berke's "not known" on every try.
@@ -511,27 +516,50 @@ async def _create_for_an_ended_order(
 
 
 async def _invite_for_an_ended_order(
-    desk: Desk, entry: JournalEntry, step: InviteStep, retry: bool, order: AssessmentOrder
+    desk: Desk,
+    entry: JournalEntry,
+    step: InviteStep,
+    order: AssessmentOrder,
+    *,
+    retry: bool,
+    earlier: bool,
 ) -> InvitationSent:
     """An invitation waiting for an order rejected or completed since: not sent (a candidate
     whose order was withdrawn is not emailed), unless Berke's count shows an earlier try sent
     it before its answer was lost."""
     request = step.request
     ended = f"Not sent: the order was {_ended_words(order)} in SmartRecruiters before the"
-    if retry and step.invitations_sent_before is None:
-        # An older desk's step, without Berke's count before it: whether an earlier try of
-        # it went cannot be told, and is not claimed either way.
+    went = await _invitation_went(desk, step) if retry else False
+    if went:
+        return InvitationSent(email=request.email_address, already_sent=True)
+    if went is None and earlier:
+        # No count to go by (Berke gives none, or an older desk's step kept none), and a try
+        # may have gone: whether it did cannot be told, and is not claimed either way.
         await _refuse(
             desk,
             entry,
             f"{ended} invitation was known to have gone: it is not sent again (whether an "
             "earlier try sent it cannot be told here).",
         )
-    if retry and step.invitations_sent_before is not None:
-        status = await desk.session.berke.get_assessment_status(request.source_candidate_id)
-        if status is not None and (status.invitations_sent or 0) > step.invitations_sent_before:
-            return InvitationSent(email=request.email_address, already_sent=True)
     await _refuse(desk, entry, f"{ended} invitation went, so the candidate was not invited.")
+
+
+async def _invitation_went(desk: Desk, step: InviteStep) -> bool | None:
+    """Whether Berke's count of the assessment's invitations grew since the step was written:
+    only that proves this invitation left (this step's lost answer, or the same assessment's
+    for the other order). None when it cannot be told: the step kept no count (an older
+    desk's, or Berke gave none) or Berke's status gives none (its reference has no count;
+    the sandbox's has). False when Berke no longer has the assessment: an invitation sent
+    then is refused in words."""
+    before = step.invitations_sent_before
+    if before is None:
+        return None
+    status = await desk.session.berke.get_assessment_status(step.request.source_candidate_id)
+    if status is None:
+        return False
+    if status.invitations_sent is None:
+        return None
+    return status.invitations_sent > before
 
 
 #: Steps that take an order on: one done after a reject was asked means the coordinator went
@@ -879,7 +907,13 @@ async def _reject(
     )
 
 
-async def _invite(desk: Desk, step: InviteStep, retry: bool) -> InvitationSent:
+async def _invite(
+    desk: Desk, entry: JournalEntry, step: InviteStep, attempt: _Try, *, retry: bool
+) -> InvitationSent:
+    """Send the invitation. Retried, it counts as sent when Berke's count grew since the step
+    was written (``_invitation_went``). Where that cannot be told, it is sent again only when
+    no earlier try may have gone (a 429, a connection never made): the candidate gets no
+    second email."""
     request = step.request
     if not retry:
         # A first try: ``send_invitation`` holds the assessment's invitation key, and counted.
@@ -894,17 +928,27 @@ async def _invite(desk: Desk, step: InviteStep, retry: bool) -> InvitationSent:
             "it is looked at again later."
         )
     try:
-        sent_before = step.invitations_sent_before
-        if sent_before is not None:
-            # Only a count that went up since the step was written proves this invitation
-            # left (this step's lost answer, or the same assessment's for the other order).
-            status = await desk.session.berke.get_assessment_status(request.source_candidate_id)
-            if status is not None and (status.invitations_sent or 0) > sent_before:
-                return InvitationSent(email=request.email_address, already_sent=True)
+        went = await _invitation_went(desk, step)
+        if went:
+            return InvitationSent(email=request.email_address, already_sent=True)
+        if went is None and attempt.earlier:
+            await _refuse(desk, entry, await _may_have_gone_words(desk, entry.order_id))
         await desk.session.berke.send_invitation(request)
         return InvitationSent(email=request.email_address)
     finally:
         desk.release(key)
+
+
+async def _may_have_gone_words(desk: Desk, order_id: str) -> str:
+    """Why an invitation that may have gone is not sent again, and what the coordinator can do
+    (a reminder once the order's invitation is known sent, else Invite)."""
+    link = await asyncio.to_thread(desk.journal.assessment_for, order_id)
+    again = "send a reminder" if link is not None and link.invitation_sent else "invite them again"
+    return (
+        "The invitation may have gone before its answer was lost, and Berke does not say how "
+        "many it has sent: it is not sent again, so that the candidate does not get it twice. "
+        f"If they did not get it, {again}."
+    )
 
 
 def _same_result(listed: AssessmentResult, sent: AssessmentResult) -> bool:

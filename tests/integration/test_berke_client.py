@@ -22,6 +22,7 @@ from app.clients.errors import (
     ValidationApiError,
 )
 from app.clients.http import RetryPolicy
+from app.clients.sending import watching_sends
 from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
 from app.domain.berke_text import BerkeParam
 from tests.integration.helpers import (
@@ -259,6 +260,57 @@ def test_send_invitation(sandbox: SandboxServer) -> None:
                     SendInvitationRequest(source_candidate_id=unique_id(), email_address="z@x.com")
                 )
         assert info.value.parameter == BerkeParam.SOURCE_CANDIDATE_ID
+
+    run(body)
+
+
+class HeardSends:
+    """A step's send watcher (``app.clients.sending``): what it was told, in order."""
+
+    def __init__(self) -> None:
+        self.heard: list[str] = []
+
+    async def sending(self) -> None:
+        self.heard.append("sending")
+
+    async def not_carried_out(self) -> None:
+        self.heard.append("denied")
+
+
+def test_berke_reads_are_not_a_steps_sends(sandbox: SandboxServer) -> None:
+    """Every Berke call is a POST, and a status look was told to a step's watcher as its
+    change: an invitation whose try only looked would be taken for one that may have gone,
+    and a look's 429 for its send's denial. Only the calls that change something are told."""
+
+    class DenyTheFirstLook(RealNetwork):
+        def __init__(self) -> None:
+            super().__init__()
+            self.denied = False
+
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            if not self.denied and request.url.path.endswith("/GetAssessmentStatus"):
+                self.denied = True
+                body = {"status": "error", "response": "Too many calls.",
+                        "estimatedMillisecondsToNextAllowedCall": 1}  # fmt: skip
+                return httpx.Response(429, json=body, request=request)
+            return await self.inner.handle_async_request(request)
+
+    async def body() -> None:
+        watcher = HeardSends()
+        async with client(sandbox, transport=DenyTheFirstLook(), pacer=unpaced()) as berke:
+            created = await berke.create_assessment(request())
+            with watching_sends(watcher):
+                status = await berke.get_assessment_status(created.source_candidate_id)
+                assert status is not None
+                await berke.get_jobs()
+                assert watcher.heard == []
+                await berke.send_invitation(
+                    SendInvitationRequest(
+                        source_candidate_id=created.source_candidate_id,
+                        email_address="zoe@example.com",
+                    )
+                )
+        assert watcher.heard == ["sending"]
 
     run(body)
 

@@ -638,3 +638,31 @@ def test_a_schema_13_completion_left_waiting_may_have_gone(tmp_path: Path) -> No
     gone = {o: journal.entries(o)[0].may_have_gone for o in ("waiting", "refused", "done")}
     assert gone == {"waiting": True, "refused": True, "done": False}
     assert not journal.entries("rejecting")[0].may_have_gone  # marked by 13 already
+
+
+def test_a_schema_15_invitation_left_waiting_may_have_gone(tmp_path: Path) -> None:
+    """Schema 16: versions 13 to 15 did not mark an invitation's tries, and one is now sent
+    again, where Berke does not count its invitations, only when no try may have gone. One
+    left waiting may have: read as never sent, it emailed the candidate a second time."""
+    from app.store.database import _MIGRATIONS
+
+    path = tmp_path / "fifteen.sqlite3"
+    raw = sqlite3.connect(path)
+    for step in range(1, 16):
+        raw.executescript(_MIGRATIONS[step])
+    now = datetime.now(UTC).isoformat(timespec="milliseconds")
+    invite = json.dumps(
+        {"kind": "invite", "request": {"sourceCandidateId": "C-1", "emailAddress": "a@b.test"}}
+    )
+    for order_id, state in (("waiting", "pending"), ("failed", "failed"), ("done", "done")):
+        raw.execute(
+            "INSERT INTO journal (order_id, action, state, request, created_at, updated_at,"
+            " may_have_gone) VALUES (?, 'invite', ?, ?, ?, ?, 0)",
+            (order_id, state, invite, now, now),
+        )
+    raw.execute("PRAGMA user_version = 15")
+    raw.commit()
+    raw.close()
+    journal = Journal(Database(path))
+    gone = {o: journal.entries(o)[0].may_have_gone for o in ("waiting", "failed", "done")}
+    assert gone == {"waiting": True, "failed": True, "done": False}
