@@ -74,6 +74,24 @@ class FailsOnce(RealNetwork):
         return await self.inner.handle_async_request(request)
 
 
+class LosesAnAnswer(RealNetwork):
+    """The ``nth`` request to a path ending with ``suffix`` reaches the service, and its answer
+    is lost (the connection reset as it is read): carried out, its caller cannot tell."""
+
+    def __init__(self, suffix: str, nth: int = 1) -> None:
+        super().__init__()
+        self.suffix, self.nth, self.sent = suffix, nth, 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        if request.url.path.endswith(self.suffix):
+            self.sent += 1
+            if self.sent == self.nth:
+                await response.aread()
+                raise httpx.ReadError("connection reset", request=request)
+        return response
+
+
 class RecordingTransport(RealNetwork):
     """The real network transport, keeping a copy of every request for the test to inspect."""
 

@@ -36,6 +36,7 @@ from app.workflows.results import queue_files
 from app.workflows.steps import run_step
 from tests.integration.helpers import (
     FailsOnce,
+    LosesAnAnswer,
     RealNetwork,
     finish_in_sandbox,
     new_order_body,
@@ -718,23 +719,6 @@ def test_a_reminder_inside_the_cooldown_asks_first(
     with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
 
 
-class LoseTheSecondInvitationsAnswer(RealNetwork):
-    """Berke's transport: the second SendInvitation goes, and its answer is lost."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.sent = 0
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        response = await self.inner.handle_async_request(request)
-        if request.url.path.endswith("/SendInvitation"):
-            self.sent += 1
-            if self.sent == 2:
-                await response.aread()
-                raise httpx.ReadError("connection reset", request=request)
-        return response
-
-
 def test_a_reminder_waiting_for_one_order_holds_back_the_candidates_other_order(
     loop_sandbox: SandboxServer, tmp_path: Path
 ) -> None:
@@ -765,7 +749,7 @@ def test_a_reminder_waiting_for_one_order_holds_back_the_candidates_other_order(
         loop_sandbox,
         tmp_path / "desk.sqlite3",
         body,
-        berke_transport=LoseTheSecondInvitationsAnswer(),
+        berke_transport=LosesAnAnswer("/SendInvitation", nth=2),
     )
 
 

@@ -28,7 +28,7 @@ from app.workflows.order_actions import (
 )
 from app.workflows.outbox import resume_pending, retry_step
 from app.workflows.refusals import AlreadyInvitedError, StepDeferredError, StepRefusedError
-from tests.integration.helpers import FailsOnce, RealNetwork, new_order_body
+from tests.integration.helpers import FailsOnce, LosesAnAnswer, RealNetwork, new_order_body
 from tests.integration.test_candidate_with_two_orders import sandbox_assessments
 from tests.integration.test_workflows import run_with_desk
 
@@ -178,20 +178,6 @@ def test_a_reminder_whose_answer_was_lost_is_not_sent_twice_without_a_count(
     """The invitation went; the reminder went too, its answer lost: the resumer sent it a
     second time. Now it fails, pointing at a reminder, and the candidate has two emails."""
 
-    class LoseTheSecond(RealNetwork):
-        def __init__(self) -> None:
-            super().__init__()
-            self.sent = 0
-
-        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-            response = await self.inner.handle_async_request(request)
-            if request.url.path.endswith("/SendInvitation"):
-                self.sent += 1
-                if self.sent == 2:
-                    await response.aread()
-                    raise httpx.ReadError("connection reset", request=request)
-            return response
-
     async def body(desk: Desk) -> None:
         order, link = await accepted_order(desk, "Rhea")
         await send_invitation(desk, order)
@@ -204,7 +190,10 @@ def test_a_reminder_whose_answer_was_lost_is_not_sent_twice_without_a_count(
         assert invitations_sent(uncounted_sandbox, link) == 2
 
     run_with_desk(
-        uncounted_sandbox, tmp_path / "desk.sqlite3", body, berke_transport=LoseTheSecond()
+        uncounted_sandbox,
+        tmp_path / "desk.sqlite3",
+        body,
+        berke_transport=LosesAnAnswer("/SendInvitation", nth=2),
     )
 
 
