@@ -1252,21 +1252,35 @@ class OrderBoard:
         await self.refresh(sorted(self._linked_with(order_id)))
 
     async def remind(self, order_id: str, *, override_cooldown: bool = False) -> None:
-        """Send the invitation again (the candidate has not started). Refused inside the
-        profile's cooldown for this person unless overridden."""
+        """Send the invitation again (the candidate has not started), with the words of the
+        one the candidate got (``reminder_text``). Refused inside the profile's cooldown for
+        this person unless overridden."""
         # The board's rule, with Berke's side: no reminder for a completed assessment.
         reason = self._rule_reason(OrderAction.REMIND, [order_id])
         if reason:
             raise ActionNotAllowedError(reason)
         if not override_cooldown:
             self._check_cooldown(order_id)
+        invitation = await self.reminder_text(order_id)
         await self._act(
             OrderAction.REMIND,
             order_id,
             lambda order: actions.send_invitation(
-                self._desk, order, invitation=self._invitation_or_default(None), resend=True
+                self._desk, order, invitation=invitation, resend=True
             ),
         )
+
+    async def reminder_text(self, order_id: str) -> InvitationText:
+        """What a reminder sends: the message and sender of the latest invitation this desk
+        sent of the order's assessment; the profile's default when it sent none (the
+        invitation went from another desk, or an older version)."""
+        link = self.link(order_id)
+        sent = (
+            await asyncio.to_thread(actions.last_invitation_text, self._desk, link)
+            if link is not None
+            else None
+        )
+        return sent if sent is not None else self._invitation_or_default(None)
 
     def _check_cooldown(self, order_id: str) -> None:
         links = (self.link(other) for other in self._linked_with(order_id))

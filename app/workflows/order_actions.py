@@ -478,6 +478,35 @@ def invited_for_another_order(desk: Desk, linked: LinkedAssessment) -> bool:
     return False
 
 
+def last_invitation_text(desk: Desk, linked: LinkedAssessment) -> InvitationText | None:
+    """The message and sender of the latest invitation this desk sent of the assessment (for
+    any order linked to it), or None when it sent none: what a reminder sends again. The
+    profile's default, sent instead, was not what the candidate got when the coordinator had
+    typed their own words (or changed the default since)."""
+    orders = {linked.order_id, *desk.journal.orders_linked_to(linked.invitation_code)}
+    sent = [
+        entry
+        for order_id in orders
+        for entry in desk.journal.entries(order_id)
+        if entry.state is StepState.DONE
+        and isinstance(entry.step, InviteStep)
+        and entry.step.request.source_candidate_id.casefold()
+        == linked.source_candidate_id.casefold()
+    ]
+    if not sent:
+        return None
+    latest = max(sent, key=lambda entry: (entry.updated_at, entry.id)).step
+    assert isinstance(latest, InviteStep)
+    try:
+        return InvitationText(
+            message=latest.request.message,
+            sender_name=latest.request.sender_name,
+            sender_email=latest.request.sender_email,
+        )
+    except ValidationError:  # one an older version let through: the default goes instead
+        return None
+
+
 async def delete_in_berke(desk: Desk, order: AssessmentOrder, linked: LinkedAssessment) -> None:
     """DeleteAssessment for the order's assessment, journaled (the order ended elsewhere)."""
     if await has_pending_step(desk, order.id, StepKind.DELETE_ASSESSMENT):

@@ -187,3 +187,32 @@ def test_a_default_changed_in_settings_is_sent_without_reconnecting(
         }
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_a_reminder_sends_the_words_the_candidate_got(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Before: a reminder sent the profile's default, not the message the coordinator had
+    typed for the invitation (nor the default it went with, changed since). Where this desk
+    sent no invitation of the assessment, the profile's default goes, as before."""
+
+    async def body(desk: Desk) -> None:
+        desk.session.profile = PROFILE
+        typed, sent_elsewhere = await _accepted(desk), await _accepted(desk)
+        board = OrderBoard(desk)
+        await board.load()
+        await board.sync()
+        board.set_options(BoardOptions.of(PROFILE))
+        await board.invite(typed.id, invitation=WRITTEN)
+        changed = PROFILE.model_copy(update={"invitation_message": "New wording."})
+        board.set_options(BoardOptions.of(changed))  # Settings saved since
+        assert await board.reminder_text(typed.id) == WRITTEN
+        await board.remind(typed.id, override_cooldown=True)
+        first, reminder = _sent_each(desk, typed.id)
+        assert reminder == first
+        assert reminder[BerkeParam.INVITATION_MESSAGE] == WRITTEN.message
+
+        # Its invitation not sent from this desk (another desk's, say): the default, now.
+        assert await board.reminder_text(sent_elsewhere.id) == changed.default_invitation
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
