@@ -22,6 +22,7 @@ class _Job(Enum):
     REJECTED = "rejected"
     RESULT_MADE = "result made"
     COMPLETED = "completed"
+    INVITED = "invited"
 
 
 #: A job done by a later step, and the failed steps' jobs it leaves nothing to do for: a
@@ -32,6 +33,7 @@ _LEAVES_NOTHING_FOR: dict[_Job, frozenset[_Job]] = {
     _Job.RESULT_MADE: frozenset({_Job.RESULT_MADE}),
     _Job.ACCEPTED: frozenset({_Job.ACCEPTED}),
     _Job.REJECTED: frozenset({_Job.REJECTED}),
+    _Job.INVITED: frozenset({_Job.INVITED}),
 }
 
 
@@ -42,6 +44,8 @@ def _jobs(entry: JournalEntry) -> frozenset[_Job]:
             return frozenset({_Job.ACCEPTED})
         case StepKind.REJECT:
             return frozenset({_Job.REJECTED})
+        case StepKind.INVITE:  # an invitation or a reminder: the candidate has one since
+            return frozenset({_Job.INVITED})
         case StepKind.CREATE_RESULT:
             return frozenset({_Job.RESULT_MADE})
         case StepKind.COMPLETE:
@@ -106,4 +110,9 @@ def _said(job: _Job, result_id: str | None) -> str:
             what = "this order was accepted from this desk after this step failed"
         case _Job.REJECTED:
             what = "this order was rejected from this desk after this step failed"
+        case _Job.INVITED:
+            what = (
+                "the candidate's invitation went from this desk after this step failed (send "
+                "a reminder if they need it)"
+            )
     return f"Not retried: {what}. Nothing was sent."

@@ -475,7 +475,17 @@ def invited_for_another_order(desk: Desk, linked: LinkedAssessment) -> bool:
             return True
         if link is not None and desk.journal.has_pending(other, StepKind.INVITE):
             return True
+        if link is not None and _invitation_may_have_gone(desk, other):
+            return True
     return False
+
+
+def _invitation_may_have_gone(desk: Desk, order_id: str) -> bool:
+    """Whether the order's latest invitation failed after a try that may have gone (its
+    answer lost where Berke gives no count, so it was not sent again): the candidate may have
+    it, and their other order's Invite sent it a second time unasked."""
+    invites = [e for e in desk.journal.entries(order_id) if isinstance(e.step, InviteStep)]
+    return bool(invites) and invites[-1].state is StepState.FAILED and invites[-1].may_have_gone
 
 
 def last_invitation_text(desk: Desk, linked: LinkedAssessment) -> InvitationText | None:

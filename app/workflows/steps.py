@@ -933,10 +933,37 @@ async def _invite(
             return InvitationSent(email=request.email_address, already_sent=True)
         if went is None and attempt.earlier:
             await _refuse(desk, entry, await _may_have_gone_words(desk, entry.order_id))
+        if went is None and await asyncio.to_thread(_invited_since, desk, entry, step):
+            await _refuse(desk, entry, INVITED_SINCE)
         await desk.session.berke.send_invitation(request)
         return InvitationSent(email=request.email_address)
     finally:
         desk.release(key)
+
+
+#: Why an old invitation step is not sent again where Berke gives no count to go by.
+INVITED_SINCE = (
+    "Not sent again: the candidate's invitation to this assessment went from this desk after "
+    "this step was asked (for this order or their other one). Send a reminder if they need it."
+)
+
+
+def _invited_since(desk: Desk, entry: JournalEntry, step: InviteStep) -> bool:
+    """Whether this desk sent the assessment's invitation after ``entry`` was asked, for the
+    order or another linked to it: with no count to go by, a Retry of an old failed step (a
+    refusal, mended since, and invited again) emailed the candidate a second time."""
+    candidate_id = step.request.source_candidate_id.casefold()
+    for order_id in {entry.order_id, *desk.journal.orders_with_berke_id(candidate_id)}:
+        for other in desk.journal.entries(order_id):
+            if (
+                other.id != entry.id
+                and other.state is StepState.DONE
+                and isinstance(other.step, InviteStep)
+                and other.step.request.source_candidate_id.casefold() == candidate_id
+                and other.updated_at >= entry.created_at
+            ):
+                return True
+    return False
 
 
 async def _may_have_gone_words(desk: Desk, order_id: str) -> str:

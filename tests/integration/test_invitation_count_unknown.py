@@ -5,15 +5,16 @@ invitation that may have gone is not sent again, and one known never to have lef
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
 
-from app.clients.errors import NetworkError, ServerError, ThrottledError
+from app.clients.errors import AuthError, NetworkError, ServerError, ThrottledError
 from app.domain.berke import CreateAssessmentRequest
-from app.domain.journal import InvitationSent
+from app.domain.journal import InvitationSent, InviteStep
 from app.domain.journal_terms import LinkedAssessment, StepKind, StepState
 from app.domain.smartrecruiters import AssessmentOrder
 from app.sandbox import SandboxConfig, SandboxServer
@@ -27,7 +28,12 @@ from app.workflows.order_actions import (
     send_invitation,
 )
 from app.workflows.outbox import resume_pending, retry_step
-from app.workflows.refusals import AlreadyInvitedError, StepDeferredError, StepRefusedError
+from app.workflows.refusals import (
+    ActionNotAllowedError,
+    AlreadyInvitedError,
+    StepDeferredError,
+    StepRefusedError,
+)
 from tests.integration.helpers import FailsOnce, LosesAnAnswer, RealNetwork, new_order_body
 from tests.integration.test_candidate_with_two_orders import sandbox_assessments
 from tests.integration.test_workflows import run_with_desk
@@ -266,3 +272,64 @@ def test_a_first_invitation_waits_for_the_other_orders_send_without_a_count(
         assert invitations_sent(uncounted_sandbox, link) == 1
 
     run_with_desk(uncounted_sandbox, tmp_path / "desk.sqlite3", body, berke_transport=lost_answer())
+
+
+def test_the_other_orders_invite_does_not_resend_one_that_may_have_gone(
+    uncounted_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The first order's invitation may have gone (its answer lost), so it was not sent again.
+    Before: the second order's Invite, on the same assessment, sent it a second time unasked;
+    now it asks first, as when it is known sent (helper-166)."""
+
+    async def body(desk: Desk) -> None:
+        first, link = await accepted_order(desk, "Lea")
+        with pytest.raises(ServerError):
+            await send_invitation(desk, first)  # Berke sent it; its answer was lost
+        await resume_pending(desk)
+        assert invite_step(desk, first.id).state is StepState.FAILED
+        second = await second_order_reusing(desk, first, link)
+        with pytest.raises(AlreadyInvitedError, match="for the candidate's other order"):
+            await send_invitation(desk, second)
+        assert invitations_sent(uncounted_sandbox, link) == 1
+
+    run_with_desk(uncounted_sandbox, tmp_path / "desk.sqlite3", body, berke_transport=lost_answer())
+
+
+#: Berke's refusal of a SendInvitation: never sent.
+ACCESS_DENIED = {"status": "error", "response": "Access denied for this user."}
+
+
+def test_an_old_failed_invitation_is_not_retried_once_one_went_since(
+    uncounted_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """An invitation refused (never sent), the cause mended, invited again: it went. Before:
+    Retry on the old failed step, with no count to go by, emailed the candidate a second
+    time; for the order's own it is now refused, and for the other order's too (helper-166)."""
+
+    async def body(desk: Desk) -> None:
+        order, link = await accepted_order(desk, "Ines")
+        with pytest.raises(AuthError):
+            await send_invitation(desk, order)
+        old = invite_step(desk, order.id)
+        assert (old.state, old.may_have_gone) == (StepState.FAILED, False)
+        await send_invitation(desk, order)  # Invite again: it goes
+        with pytest.raises(ActionNotAllowedError, match="invitation went from this desk"):
+            await retry_step(desk, old.id)
+        assert invitations_sent(uncounted_sandbox, link) == 1
+
+        # The same for the candidate's other order's old failed step, sent for this one since.
+        other = await second_order_reusing(desk, order, link)
+        step = InviteStep(
+            request=old.step.request.model_copy(),  # type: ignore[union-attr]
+            invitations_sent_before=None,
+        )
+        entry_id = await asyncio.to_thread(desk.journal.begin, other.id, step)
+        await asyncio.to_thread(desk.journal.fail, entry_id, "Access denied for this user.")
+        await asyncio.to_thread(desk.journal.set_may_have_gone, entry_id, False)
+        await send_invitation(desk, order, resend=True)  # a reminder, after it was asked
+        with pytest.raises(StepRefusedError, match="went from this desk after this step"):
+            await retry_step(desk, entry_id)
+        assert invitations_sent(uncounted_sandbox, link) == 2  # the first, and the reminder
+
+    network = FailsOnce("/SendInvitation", 403, ACCESS_DENIED)
+    run_with_desk(uncounted_sandbox, tmp_path / "desk.sqlite3", body, berke_transport=network)
