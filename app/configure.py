@@ -7,6 +7,7 @@ window: the addresses go to the settings file, the two keys to the OS keyring an
 from __future__ import annotations
 
 import getpass
+from typing import NamedTuple
 
 from pydantic import SecretStr, ValidationError
 
@@ -61,16 +62,16 @@ def configure_interactively(keys: KeyStore | None = None) -> int:
         lock.release()
 
 
-def _configure(keys: KeyStore) -> int:
-    if not keys.status.usable:
-        print(f"{keys.status.reason} Use the settings dialog to keep keys for one session.")
-        return 1
-    # Read and written through one SettingsFile: a file it could not read is then renamed,
-    # not written over with the built-in profiles and this one.
-    file = SettingsFile()
-    settings, problem = file.read()
-    if problem is not None:  # saying so before the save below writes what was read
-        print(problem)
+class _Answers(NamedTuple):
+    profile: ConnectionProfile
+    sr_key: str
+    berke_token: str
+
+
+def _ask_answers(settings: AppSettings) -> _Answers | int:
+    """The profile and its two keys, as typed and checked; or the exit status when an answer
+    was refused (and why said). Nothing is stored here: an answer not given (Ctrl+D, Ctrl+C)
+    changes nothing."""
     name = _ask("Profile name", PRODUCTION_PROFILE)
     current = _profile_named(settings, name)
     if current is not None and current.name != name:
@@ -81,8 +82,8 @@ def _configure(keys: KeyStore) -> int:
     if current is not None and current.is_sandbox:
         print("The built-in sandbox needs no configuration.")
         return 2
-    current = current or ConnectionProfile(name=name)
     try:
+        current = current or ConnectionProfile(name=name)
         if current.kind is ProfileKind.PRODUCTION:
             sr_url, berke_url = current.sr_base_url, current.berke_base_url
         else:
@@ -116,6 +117,27 @@ def _configure(keys: KeyStore) -> int:
         if problem is not None:  # before anything is stored: a wrong key never reaches it
             print(f"{title}: {problem} Nothing was changed.")
             return 2
+    return _Answers(profile, sr_key, token)
+
+
+def _configure(keys: KeyStore) -> int:
+    if not keys.status.usable:
+        print(f"{keys.status.reason} Use the settings dialog to keep keys for one session.")
+        return 1
+    # Read and written through one SettingsFile: a file it could not read is then renamed,
+    # not written over with the built-in profiles and this one.
+    file = SettingsFile()
+    settings, problem = file.read()
+    if problem is not None:  # saying so before the save below writes what was read
+        print(problem)
+    try:
+        answers = _ask_answers(settings)
+    except (EOFError, KeyboardInterrupt):  # Ctrl+D or Ctrl+C at a prompt
+        print("\nNothing was changed.")
+        return 1
+    if isinstance(answers, int):  # an answer was refused, and the reason said
+        return answers
+    profile, sr_key, token = answers
     # Where each key went, as the store says it (the keyring may take one and refuse the next).
     stored = {
         SR_KEY: keys.set(profile.name, SR_KEY, SecretStr(sr_key)),

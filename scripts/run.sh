@@ -5,4 +5,6 @@ source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 # shellcheck disable=SC2086
 ensure_system_packages $QT_RUNTIME_PACKAGES $QT_DESKTOP_PACKAGES
 ensure_venv ""
-exec "$VENV/bin/python" -m app "$@"
+# -P: the desk's own app package, never an app.py or app/ of the folder this was started from
+# (-m puts that folder first on the module path); relative file arguments still mean it.
+exec "$VENV/bin/python" -P -m app "$@"

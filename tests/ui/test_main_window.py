@@ -394,6 +394,50 @@ def test_the_self_test_fails_when_the_profile_asked_for_falls_back_to_demo_mode(
     assert "the profile asked for was not used" in result.stdout
 
 
+#: A saved profile on the services at argv[1] and argv[2], its keys in the opt-in key file.
+SET_UP_LIVE_PROFILE = """
+import sys
+from app.domain.connection import AppSettings, ConnectionProfile
+from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY
+from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyStore
+from app.store.settings_file import save_settings
+
+profile = ConnectionProfile(name="Live", sr_base_url=sys.argv[1], berke_base_url=sys.argv[2])
+save_settings(AppSettings(profiles=[profile], active="Live", keys_file_opt_in=True))
+keys = KeyStore(file_opt_in=True)
+keys.set("Live", SR_KEY, DEMO_SR_KEY)
+keys.set("Live", BERKE_TOKEN, DEMO_BERKE_TOKEN)
+"""
+
+
+@pytest.mark.slow
+def test_the_self_test_passes_on_a_real_profile_whose_inbox_is_empty(tmp_path: Path) -> None:
+    """Before: a vendor new on the Marketplace (or after a quiet week's orders were archived)
+    has no order yet: the sync worked, yet the verdict was "self-test: FAILED: 0 orders" and
+    exit status 1, a deployment check failing a good install."""
+    from app.sandbox import SandboxConfig, SandboxServer
+
+    env = {
+        **_private_folders(tmp_path),
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",  # the keys from the file
+    }
+    services = SandboxServer(SandboxConfig(orders=0, sr_rate_per_second=0), port=0)
+    services.start()
+    try:
+        urls = [services.sr_base_url, services.berke_base_url]
+        subprocess.run(
+            [sys.executable, "-c", SET_UP_LIVE_PROFILE, *urls], env=env, check=True, timeout=60
+        )
+        result = subprocess.run(
+            [sys.executable, "-m", "app", "--self-test"],
+            capture_output=True, text=True, timeout=60, check=False, env=env,
+        )  # fmt: skip
+    finally:
+        services.stop()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "self-test: ok: 0 orders (Live:" in result.stdout  # the profile asked for, not demo
+
+
 def test_about_says_where_the_settings_data_and_logs_are(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -426,6 +426,58 @@ def test_configure_refuses_a_token_over_50_characters_before_storing_anything(
     assert load_settings().profile("Staging") is None
 
 
+def test_configure_refuses_a_profile_name_over_60_characters_without_a_traceback(
+    ring: MemoryKeyring,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Before: a new profile's name was checked (1-60 characters) outside the ``try`` that
+    says a refused answer in words: a long name ended --configure in pydantic's traceback."""
+    from app import configure
+
+    monkeypatch.setenv("ASSESSMENT_DESK_HOME", str(tmp_path))
+    name = "Berke staging for the Nordic coordinators (Oslo, Stockholm) 2027"  # 65 characters
+    answers = iter([name, "https://sr.staging.example/v1", "", ""])
+    monkeypatch.setattr("builtins.input", lambda _prompt: next(answers))
+    monkeypatch.setattr(configure.getpass, "getpass", lambda _prompt: "p" * 64)
+    assert configure.configure_interactively(KeyStore()) == 2
+    assert "at most 60 characters" in capsys.readouterr().out
+    assert ring.entries == {}
+    assert load_settings().profile(name) is None
+
+
+@pytest.mark.parametrize("stop", [EOFError, KeyboardInterrupt], ids=["ctrl-d", "ctrl-c"])
+@pytest.mark.parametrize("prompt", range(6))  # name, 2 addresses, user, 2 keys
+def test_configure_left_at_a_prompt_says_nothing_was_changed(
+    ring: MemoryKeyring,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    *,
+    stop: type[BaseException],
+    prompt: int,
+) -> None:
+    """Before: Ctrl+D or Ctrl+C at any prompt of --configure ended it in a Python traceback."""
+    from app import configure
+
+    monkeypatch.setenv("ASSESSMENT_DESK_HOME", str(tmp_path))
+    typed = iter(["Staging", "https://sr.staging.example/v1", "", "", "p" * 64, "token-3"])
+    asked = iter(range(6))
+
+    def answer(_prompt: str) -> str:
+        if next(asked) == prompt:
+            raise stop
+        return next(typed)
+
+    monkeypatch.setattr("builtins.input", answer)
+    monkeypatch.setattr(configure.getpass, "getpass", answer)
+    assert configure.configure_interactively(KeyStore()) == 1
+    assert capsys.readouterr().out.endswith("\nNothing was changed.\n")
+    assert ring.entries == {}
+    assert load_settings().profile("Staging") is None
+
+
 @pytest.mark.parametrize(
     ("key", "sendable"),
     [("p" * 64, True), ("  " + "p" * 64 + " ", True), ("p" * 30 + "\u00a0" + "p" * 33, False),
