@@ -61,7 +61,8 @@ PassLevel = Literal["low", "medium", "high"]
 
 
 def _ui(group: str, **extra: JsonValue) -> dict[str, JsonValue]:
-    """Metadata for the settings dialog (``json_schema_extra``): its group and hints."""
+    """Metadata for the settings dialog (``json_schema_extra``): its group and hints
+    (``counted``: a long text, its characters counted under it as typed)."""
     return {"group": group, **extra}
 
 
@@ -153,7 +154,7 @@ class ConnectionProfile(BaseModel):
         title="Message",
         description="Up to 1000 characters; empty for the account's default message in Berke, "
         "a single character for none",
-        json_schema_extra=_ui(GROUP_INVITATION),
+        json_schema_extra=_ui(GROUP_INVITATION, counted=True),
     )
     invitation_sender_name: str | None = Field(
         default=None,

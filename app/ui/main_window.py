@@ -33,6 +33,7 @@ from app.ui.common.command_palette import add_keywords
 from app.ui.common.labels import plain_label, rich_label
 from app.ui.common.messages import Messages
 from app.ui.common.screens import TITLE_BAR, available_room
+from app.ui.common.status_line import StatusLine
 from app.ui.common.tooltips import plain_tooltip
 from app.ui.orders.orders_room import OrdersRoom
 from app.ui.orders.sources import LiveOrders
@@ -63,6 +64,25 @@ WHERE_SHARE = 0.3
 MIN_WHERE_WIDTH = 240
 
 
+def _new_orders(count: int) -> str:
+    return f"{count} new assessment order{'s' if count != 1 else ''}"
+
+
+def synced_text(fetched: int, arrived: int, gone: int, *, left_out: bool) -> str:
+    """The status bar's line when a full sync ends: "Synced 203 orders · 3 new · 1 gone from
+    SmartRecruiters". Short: at 1280×800 the bar has about 550 px left of its labels, and the
+    sentences it had ("…; 1 is no longer in SmartRecruiters, marked “Gone from
+    SmartRecruiters”") were cut mid-word."""
+    parts = [f"Synced {fetched} orders"]
+    if arrived:
+        parts.append(f"{arrived} new")
+    if left_out:
+        parts.append("some left out (see above the orders)")
+    if gone:
+        parts.append(f"{gone} gone from SmartRecruiters")
+    return " · ".join(parts)
+
+
 class MainWindow(QMainWindow):
     """Menus, status bar and the rooms. ``orders`` is the Orders room, ``offers`` the Offers."""
 
@@ -84,11 +104,12 @@ class MainWindow(QMainWindow):
         self._sync_task: asyncio.Task[bool] | None = None
         self._tray: QSystemTrayIcon | None = None
 
-        self.messages = Messages(self, lambda text, ms: self.statusBar().showMessage(text, ms))
+        self.status_line = StatusLine(self.statusBar())
+        self.messages = Messages(self, self.status_line.say)
         self.orders = OrdersRoom(self.messages)
         self._offers: OffersView | None = None
         self._syncing = False  # the orders' sync is under way
-        self._arrived_text = ""  # the new orders the sync under way said, for its end
+        self._arrived = 0  # how many new orders the sync under way said, for its end
         self._offer_catalog: OfferCatalog | None = None  # given to the room when it is built
         self._offers_page = QWidget()  # the Offers room's place until it is first needed
         self.rooms = QTabWidget()
@@ -390,38 +411,31 @@ class MainWindow(QMainWindow):
         self._update_refresh()
         self.orders.set_loading(True)
         if poll:
-            self.statusBar().showMessage("Checking for new orders…", 3000)
+            self.status_line.say("Checking for new orders…", 3000)
         else:
-            self.statusBar().showMessage("Syncing…")
+            self.status_line.say("Syncing…")
 
     def _sync_done(self, outcome: SyncOutcome) -> None:
         self._syncing = False
         self._update_refresh()
         self.orders.set_loading(False, outcome.error, left_out=outcome.left_out, poll=outcome.poll)
         # Said just before the sync ended: kept in what replaces it on the status bar.
-        arrived, self._arrived_text = self._arrived_text, ""
+        arrived, self._arrived = self._arrived, 0
         if not outcome.ok:
-            also = f" ({arrived} before it failed)" if arrived else ""
-            self.statusBar().showMessage(f"Sync failed: {outcome.error}{also}", 10000)
+            also = f" ({_new_orders(arrived)} arrived before it failed)" if arrived else ""
+            self.status_line.say(f"Sync failed: {outcome.error}{also}", 10000)
         elif not outcome.poll:
-            some = f"; {arrived}" if arrived else ""
-            some += " (some left out: see above the orders)" if outcome.left_out else ""
-            gone = len(outcome.gone_ids)
-            if gone:  # the rows keep their flag; this says it happened
-                some += (
-                    f"; {gone} {'is' if gone == 1 else 'are'} no longer in SmartRecruiters, "
-                    "marked “Gone from SmartRecruiters”"
-                )
-            self.statusBar().showMessage(
-                f"Synced {outcome.fetched} orders{some}", 15000 if gone else 5000
+            gone = len(outcome.gone_ids)  # the rows keep their flag; this says it happened
+            self.status_line.say(
+                synced_text(outcome.fetched, arrived, gone, left_out=bool(outcome.left_out)),
+                15000 if gone else 5000,
             )
         self.sync_finished.emit(outcome.ok)
 
     def _orders_arrived(self, order_ids: list[str]) -> None:
-        count = len(order_ids)
-        text = f"{count} new assessment order{'s' if count != 1 else ''} arrived"
-        self._arrived_text = text
-        self.statusBar().showMessage(text, 15000)
+        self._arrived = len(order_ids)
+        text = f"{_new_orders(self._arrived)} arrived"
+        self.status_line.say(text, 15000)
         self._notify(text)
         self.new_orders_arrived.emit(order_ids)
 
@@ -437,6 +451,11 @@ class MainWindow(QMainWindow):
     # -- view state --------------------------------------------------------------------------
 
     def _focus_search(self) -> None:
+        """Ctrl+F: the search of the room in front, as F5 reads that room again. On the
+        Offers tab it jumped to the Orders tab's search, leaving the offers being read."""
+        if self._offers is not None and self.rooms.currentWidget() is self._offers:
+            self._offers.focus_search()
+            return
         self.rooms.setCurrentWidget(self.orders)
         self.orders.focus_search()
 

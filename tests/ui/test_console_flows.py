@@ -1000,7 +1000,7 @@ def test_a_full_sync_announces_new_orders_and_keeps_saying_so_when_it_ends(
         window.request_sync()
     assert blocker.args == [[made.id]]
     qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Synced"), timeout=5000)
-    assert "; 1 new assessment order arrived" in window.statusBar().currentMessage()
+    assert " · 1 new" in window.statusBar().currentMessage()
 
 
 def test_new_orders_from_a_poll_do_not_move_the_rows_in_view(
@@ -2719,6 +2719,52 @@ def test_why_an_order_menu_entry_is_off_is_read_whole(window: MainWindow, qtbot:
     assert message == reject.statusTip()
     room = window.connection_label.geometry().left() - 8
     assert bar.fontMetrics().horizontalAdvance(message) <= room, message
+
+
+def test_a_full_syncs_line_is_read_whole_at_1280(
+    window: MainWindow, qtbot: QtBot, sandbox: SandboxServer
+) -> None:
+    """Before: "Synced 203 orders; 3 new assessment orders arrived; 1 is no longer in
+    SmartRecruiters, marked “Gone from SmartRecruiters”" took 758 px of the 547 px left of the
+    status bar's labels, cut mid-word, and a status-bar message has no tooltip: its end could
+    not be read anywhere. Now it is short, and the bar's tooltip holds the whole of the last
+    thing said, after it has gone too."""
+    from tests.integration.test_gone_orders import erase_in_sr
+
+    sr = desk_of(window).session.sr
+    doomed = finish(qtbot, sr.create_test_order(new_order_body(first="Vanished", last="X")))
+    with qtbot.waitSignal(window.sync_finished):
+        window.request_sync()
+    for n in range(3):
+        finish(qtbot, sr.create_test_order(new_order_body(first=f"Fresh{n}", last="Y")))
+    finish(qtbot, erase_in_sr(sandbox, doomed.id))
+    with qtbot.waitSignal(window.sync_finished):
+        window.request_sync()  # F5: a full sync
+    bar = window.statusBar()
+    message = bar.currentMessage()
+    fetched = len(board_of(window).orders()) - 1  # all but the one gone
+    assert message == f"Synced {fetched} orders · 3 new · 1 gone from SmartRecruiters"
+    assert window.width() == 1280
+    room = window.connection_label.geometry().left() - 8
+    assert bar.fontMetrics().horizontalAdvance(message) <= room, message
+    assert message in bar.toolTip()
+    bar.clearMessage()  # its 15 seconds are over
+    assert message in bar.toolTip()
+
+
+def test_a_status_message_too_long_for_the_bar_is_read_whole_in_its_tooltip(
+    window: MainWindow,
+) -> None:
+    """A service's own words can be any length: cut at the bar's edge, and gone after ten
+    seconds, they are kept whole in the bar's tooltip."""
+    error = "SmartRecruiters could not be reached: " + "the proxy refused the connection " * 8
+    assert window.signals is not None
+    window.signals.sync_finished.emit(SyncOutcome(poll=True, ok=False, error=error.strip()))
+    bar = window.statusBar()
+    assert bar.currentMessage() == f"Sync failed: {error.strip()}"
+    assert bar.fontMetrics().horizontalAdvance(bar.currentMessage()) > bar.width()
+    assert f"Sync failed: {error.strip()}" in bar.toolTip()
+    assert bar.toolTip().startswith("Last message, at ")
 
 
 def refusing_reject(

@@ -121,6 +121,31 @@ def test_enter_in_the_accept_dialog_never_accepts_the_order(qtbot: QtBot) -> Non
         QTest.keyClick(dialog.ok, Qt.Key.Key_Return)
 
 
+def test_a_refused_accept_gives_the_keyboard_back_to_the_field_it_was_sent_from(
+    qtbot: QtBot,
+) -> None:
+    """Before: Ctrl+Enter in the message locked the inputs, Qt moved the keyboard on to
+    Cancel, and a refusal left it there: the coordinator fixing the message typed into Cancel
+    (Space pressed it). The Invite, Complete and Reject dialogs already gave it back."""
+    dialog = shown(qtbot, AcceptDialog(order(), link()))
+    assert isinstance(dialog, AcceptDialog)
+    for ended in (
+        lambda: dialog.show_server_error("The message is too long for SmartRecruiters."),
+        lambda: dialog.set_busy(False),  # a fault of ours: the handler says why
+    ):
+        dialog.to_candidate.setFocus()
+        QTest.keyClicks(dialog.to_candidate, " Thanks")
+        with qtbot.waitSignal(dialog.submitted):
+            QTest.keyClick(
+                dialog.to_candidate, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
+            )
+        assert dialog.is_busy()
+        assert dialog.focusWidget() is not dialog.to_candidate  # locked: handed on
+        ended()
+        assert not dialog.is_busy()
+        assert dialog.focusWidget() is dialog.to_candidate
+
+
 def test_enter_on_the_list_of_orders_never_rejects_them(qtbot: QtBot) -> None:
     """OK was the default: Shift+Tab from the reason reached the scrolling list of orders,
     and a plain Enter there rejected all three (it cannot be undone). Only the button, Enter

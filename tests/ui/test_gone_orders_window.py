@@ -46,7 +46,7 @@ def test_a_gone_order_is_flagged_and_not_counted_new(
     assert board.order(order.id).status is OrderStatus.NEW  # type: ignore[union-attr]
     assert window.orders.new_count() == new_before - 1
     assert f"· {new_before - 1} new" in window.count_label.text()
-    assert "1 is no longer in SmartRecruiters" in window.statusBar().currentMessage()
+    assert "1 gone from SmartRecruiters" in window.statusBar().currentMessage()
     row = window.orders.model.row_of(order.id)
     assert row is not None
     attention = window.orders.model.index(row, INBOX.index("attention")).data()

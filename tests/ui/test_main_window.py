@@ -226,6 +226,25 @@ def test_ctrl_q_quits(window: MainWindow, qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: not window.isVisible())
 
 
+def test_ctrl_f_finds_in_the_tab_shown(window: MainWindow, qtbot: QtBot) -> None:
+    """Before: Ctrl+F on the Offers tab switched to the Orders tab and its search, while F5
+    read again the tab shown: a coordinator looking for an offer lost the offers."""
+    show_exposed(qtbot, window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.rooms.setCurrentWidget(window.offers)
+    window.offers.search.setText("fit")
+    window.offers.offer_list.settle_search()  # not connected: nothing to fetch after the pause
+    window.offers.new_button.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.rooms.currentWidget() is window.offers
+    qtbot.waitUntil(window.offers.search.hasFocus)
+    assert window.offers.search.selectedText() == "fit"  # typed over at once
+    window.rooms.setCurrentWidget(window.orders)
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(window.orders.search.hasFocus)
+
+
 def _without_display(tmp_path: Path) -> dict[str, str]:
     env = _private_folders(tmp_path)
     for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):

@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 from PySide6.QtCore import QDate, QSettings, Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QApplication,
     QLabel,
     QMessageBox,
     QProxyStyle,
@@ -169,6 +171,55 @@ def test_search_narrows_and_the_status_filter_is_sent(
     assert shown
     assert {o.status for o in shown} == {OfferStatus.REJECTED}
     assert "BERKE-REF" in {o.catalog_id for o in shown}
+
+
+def test_no_offer_found_is_said_in_the_status_filters_words(view: OffersView, qtbot: QtBot) -> None:
+    """Before: "No offer matches “zzz” and is UNDER_REVIEW.", under a filter saying
+    "Under review"."""
+    search(view, qtbot, "zzz-no-such-offer")
+    with qtbot.waitSignal(view.loaded):
+        view.status_filter.setCurrentIndex(view.status_filter.findData(OfferStatus.UNDER_REVIEW))
+    assert view.status_filter.currentText() == "Under review"
+    assert view.stack.currentWidget() is view.state_label
+    assert view.state_label.text() == (
+        "No offer matches “zzz-no-such-offer” and has the status “Under review”."
+    )
+
+
+def test_tab_leaves_the_table_and_goes_round_the_tab(
+    qtbot: QtBot, live_desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: the table kept Tab, each press moving to the next cell and then the next
+    offer's row (changing the offer shown, and the one Edit, Submit and Withdraw act on); and
+    the detail pane's scroll area was a Tab stop that showed nothing. Now Tab goes as the tab
+    reads: the bar (search, status, the offer's buttons), the table, its pages, the pane."""
+    monkeypatch.setattr(offers, "PAGE_SIZE", 2)  # two pages at least: Previous and Next on
+    view = OffersView()
+    qtbot.addWidget(view)
+    view.resize(1200, 700)
+    view.show()
+    with qtbot.waitSignal(view.loaded):
+        view.set_catalog(OfferCatalog(live_desk.session, live_desk.db))
+    with qtbot.waitSignal(view.loaded):
+        view.next_button.click()
+    first = view.selected_offer()
+    assert first is not None
+    view.activateWindow()
+    view.search.setFocus()
+    qtbot.waitUntil(view.search.hasFocus)
+    stops: list[QWidget] = []
+    for _ in range(20):
+        focus = QApplication.focusWidget()
+        assert focus is not None
+        if focus is view.search and stops:
+            break  # round once
+        stops.append(focus)
+        QTest.keyClick(focus, Qt.Key.Key_Tab)
+        assert view.selected_offer() is first, f"Tab from {focus.objectName()} changed the offer"
+    expected = [view.search, view.status_filter, view.new_button, view.edit_button,
+                view.submit_button, view.withdraw_button, view.offer_list.table,
+                view.prev_button, view.next_button, view.cost_fix, view.recent_orders]  # fmt: skip
+    assert stops == [w for w in expected if w.isVisible() and w.isEnabled()]
 
 
 def test_a_stale_search_is_cancelled(

@@ -13,7 +13,8 @@ import pytest
 from keyring.errors import KeyringLocked, PasswordSetError
 from PySide6.QtCore import QSettings, Qt, QUrl
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QMenu, QSpinBox
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLineEdit, QMenu, QSpinBox
 from pytestqt.qtbot import QtBot
 
 from app.domain.connection import (
@@ -545,9 +546,8 @@ def test_the_profile_keeps_a_default_invitation(
     assert isinstance(name, QLineEdit)
     assert isinstance(email, QLineEdit)
     assert message.accessibleName() == "Invitation Message"
-    assert message.maxLength() == 1000
-    assert name.maxLength() == 100
     message.setText("Please take the assessment this week.")
+    assert dialog.counts["invitation_message"].text() == "37 / 1,000"
     name.setText("Talent team")
     email.setText("talent at example")
     dialog.resize(dialog.width(), 480)  # a short screen: the form scrolls
@@ -571,6 +571,77 @@ def test_the_profile_keeps_a_default_invitation(
         sender_name="Talent team",
         sender_email="talent@example.com",
     )
+
+
+SENTENCE = "Please complete the Berke assessment within five working days of this email. "
+
+
+@pytest.mark.parametrize(
+    ("field", "limit"), [("invitation_message", 1000), ("invitation_sender_name", 100)]
+)
+def test_a_long_pasted_text_is_refused_at_its_field_never_cut(
+    qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path, field: str, limit: int
+) -> None:
+    """Before: a default invitation message of 1,047 characters pasted in was cut at 1,000
+    without a word (``setMaxLength``) and saved so: every invitation then ended mid-word. The
+    invite dialog and the Berke form refuse such a text at its field, and so does this."""
+    path = tmp_path / "s.json"
+    dialog = _dialog(qtbot, AppSettings(), KeyStore(), path)
+    _select(dialog, PRODUCTION_PROFILE)
+    show_exposed(qtbot, dialog)
+    editor = dialog.editors[field]
+    assert isinstance(editor, QLineEdit)
+    pasted = ("Dear candidate, " + SENTENCE * 13)[: limit + 47]
+    QApplication.clipboard().setText(pasted)
+    editor.setFocus()
+    QTest.keyClick(editor, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert editor.text() == pasted  # all of it, to be seen and shortened
+    if field == "invitation_message":  # counted as typed, and said once over
+        assert dialog.counts[field].text() == (
+            f"At most 1,000 characters: this has {len(pasted.strip()):,} "
+            f"({len(pasted.strip()) - 1000} too many). Shorten it; nothing is cut."
+        )
+    assert _save(qtbot, dialog) is None
+    under = dialog.field_errors[field]
+    assert f"takes at most {limit:,} characters" in under.text()
+    assert under.isVisible()
+    assert dialog.focusWidget() is editor
+    assert editor.text() == pasted
+    assert not path.exists()  # nothing saved
+
+
+def test_remove_says_why_it_is_off_for_a_built_in_profile(
+    qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path
+) -> None:
+    """Before: Remove was greyed for Sandbox and Production without a word of why."""
+    dialog = _dialog(qtbot, AppSettings(profiles=[ACME]), KeyStore(), tmp_path / "s.json")
+    for name in (SANDBOX_PROFILE, PRODUCTION_PROFILE):
+        _select(dialog, name)
+        assert not dialog.remove_button.isEnabled()
+        assert dialog.remove_button.toolTip() == (
+            "The built-in profiles cannot be removed; Duplicate one to make your own."
+        )
+    _select(dialog, "Acme")
+    assert dialog.remove_button.isEnabled()
+    assert "built-in" not in dialog.remove_button.toolTip()
+
+
+def test_the_profile_forms_scroll_area_is_no_tab_stop(
+    qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path
+) -> None:
+    """Before: Tab stopped on the scroll area around the profile's form, which showed nothing."""
+    dialog = _dialog(qtbot, AppSettings(profiles=[ACME]), KeyStore(), tmp_path / "s.json")
+    show_exposed(qtbot, dialog)
+    _select(dialog, "Acme")
+    dialog.profile_list.setFocus()
+    reached = []
+    for _ in range(40):
+        focus = QApplication.focusWidget()
+        assert focus is not None
+        reached.append(focus)
+        QTest.keyClick(focus, Qt.Key.Key_Tab)
+    assert dialog.name_edit in reached
+    assert dialog.form_scroll not in reached
 
 
 def test_the_profile_form_scrolls_so_the_dialog_fits_an_800_pixel_screen(

@@ -142,6 +142,8 @@ class OfferDetail(QStackedWidget):
         self._scroll.setWidgetResizable(True)
         self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # Not a Tab stop of its own: focused, it showed nothing; Tab goes to what is in it.
+        self._scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._scroll.setWidget(body)
         self.placeholder = plain_label(
             "Select an offer to see its fields, its Cost check and its recent orders."

@@ -127,6 +127,9 @@ class OfferList(QWidget):
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setAlternatingRowColors(True)
+        # Tab leaves the table, as in every other table of the console: it walked the cells
+        # and then the rows, changing the offer shown (and the one the buttons act on).
+        table.setTabKeyNavigation(False)
         table.setWordWrap(False)
         table.verticalHeader().hide()
         table.setSortingEnabled(True)
@@ -318,7 +321,7 @@ class OfferList(QWidget):
             wanted = []
             if search:
                 wanted.append(f"matches “{search}”")
-            if status is not None:
-                wanted.append(f"is {status}")
+            if status is not None:  # in the filter's words, not the API's ("UNDER_REVIEW")
+                wanted.append(f"has the status “{status_label(status)}”")
             return f"No offer {' and '.join(wanted)}."
         return "No offers yet. Create the first one with New…"

@@ -227,6 +227,11 @@ class OffersView(QWidget):
             )
         )
 
+    def focus_search(self) -> None:
+        """Ctrl+F on this tab: its own search, what was typed selected to be typed over."""
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
     # -- selection and detail ---------------------------------------------------------------
 
     def selected_offer(self) -> Offer | None:

@@ -97,6 +97,8 @@ class AnswerAwaitedDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._busy = False
+        self._focus_before: QWidget | None = None  # where the keyboard was as a call began
+        self._focus_parked: QWidget | None = None  # where Qt moved it off the locked inputs
 
     def accept(self) -> None:
         if self.ok.isEnabled():
@@ -109,6 +111,26 @@ class AnswerAwaitedDialog(QDialog):
 
     def is_busy(self) -> bool:
         return self._busy
+
+    def _note_focus(self, busy: bool) -> None:
+        """Before the inputs are locked: where the keyboard is, to give it back after."""
+        if busy and not self._busy:
+            self._focus_before = self.focusWidget()
+
+    def _park_or_give_back_focus(self, busy: bool, fallback: QWidget) -> None:
+        """After the inputs are locked: where Qt moved the keyboard off them. After they are
+        unlocked: the keyboard back on the field it left (``fallback`` when that is gone), not
+        when the coordinator has moved it since."""
+        if busy:
+            self._focus_parked = self.focusWidget()
+            return
+        before, self._focus_before = self._focus_before, None
+        parked, self._focus_parked = self._focus_parked, None
+        focused = self.focusWidget()
+        if focused is not None and focused is not parked and focused.isEnabled():
+            return  # moved on purpose while the call ran
+        target = before if before is not None and before.isEnabled() else fallback
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def finish(self) -> None:
         """Closed, accepted: the call went through, or nothing is left to try here (the
@@ -262,14 +284,18 @@ class AcceptDialog(AnswerAwaitedDialog):
 
     def set_busy(self, busy: bool) -> None:
         """While SmartRecruiters is asked: the button says so, the inputs are locked, and the
-        dialog does not close (the call goes on whatever the dialog does)."""
+        dialog does not close (the call goes on whatever the dialog does). After, the keyboard
+        is back where it was: locked, the message handed it on to Cancel, and a refusal left
+        it there (Space then cancelled what was being fixed)."""
+        self._note_focus(busy)
         self._busy = busy
         self.ok.setText("Accepting…" if busy else "Accept order")
         for widget in (self.message, self.to_candidate, self.send_anyway):
             widget.setEnabled(not busy)
         if busy:
             self.server_error.hide()
-        self._follow()
+        self._follow()  # OK, locked too, may hand the keyboard on once more
+        self._park_or_give_back_focus(busy, self.message)
 
     def show_server_error(self, message: str) -> None:
         """The accept was refused or failed: said here, what was typed kept, to try again or

@@ -65,6 +65,7 @@ from app.domain.connection import (
     sr_key_problem,
 )
 from app.domain.profile_problems import profile_problem
+from app.domain.sr_limits import message_count, message_too_long
 from app.domain.urls import same_origin
 from app.store.credentials import (
     BERKE_TOKEN,
@@ -127,6 +128,8 @@ STORAGE_PLACEHOLDERS = {
     Storage.FILE: "saved in the unencrypted key file — type to replace",
     Storage.NONE: "not set",
 }
+REMOVE_TIP = "Remove this profile; its keys are forgotten when you save (Cancel keeps it)"
+BUILT_IN_STAYS = "The built-in profiles cannot be removed; Duplicate one to make your own."
 #: A close asked for while a save waits on the keyring.
 WAITING_FOR_THE_KEYRING = (
     "Closing once the keys are stored: waiting for the keyring to answer (it may be asking to "
@@ -267,6 +270,8 @@ class SettingsDialog(QDialog):
         self.key_errors: dict[str, QLabel] = {}
         #: Under each profile field (the name too): why the last save refused it.
         self.field_errors: dict[str, QLabel] = {}
+        #: Under a long text: how many characters it has, of how many it may.
+        self.counts: dict[str, QLabel] = {}
         self._field_error_forms: dict[str, QFormLayout] = {}
         self.test_buttons: dict[str, QPushButton] = {}
         self.verdict_labels: dict[str, QLabel] = {}
@@ -337,6 +342,8 @@ class SettingsDialog(QDialog):
         self.form_scroll.setObjectName("profileForm")
         self.form_scroll.setWidgetResizable(True)
         self.form_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # Not a Tab stop of its own: focused, it showed nothing; Tab goes field to field.
+        self.form_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.form_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.form_scroll.setWidget(form_host)
         # Only height scrolls: the rows keep the width they need, beside the scroll bar.
@@ -351,7 +358,6 @@ class SettingsDialog(QDialog):
         name_form = QFormLayout()
         self.name_edit = QLineEdit()
         self.name_edit.setObjectName("profileName")
-        self.name_edit.setMaxLength(60)
         self.name_edit.textEdited.connect(self._rename_current)
         name_form.addRow(ConnectionProfile.model_fields["name"].title or "Name", self.name_edit)
         self._add_field_error_row(name_form, "name", self.name_edit)
@@ -368,6 +374,8 @@ class SettingsDialog(QDialog):
             editor = self._editor_for(name, info)
             self.editors[name] = editor
             groups[extra["group"]].addRow(info.title or name, editor)
+            if extra.get("counted"):
+                self._add_count_row(groups[extra["group"]], name, editor, _bound(info, MaxLen))
             self._add_field_error_row(groups[extra["group"]], name, editor)
             if extra.get("address"):  # the key right under the address it is for
                 self._add_key_row(groups[extra["group"]], key_after_address[extra["group"]])
@@ -406,10 +414,9 @@ class SettingsDialog(QDialog):
                 combo.addItem(label, value)
             editor = combo
         else:
+            # Never setMaxLength: a longer paste was cut without a word, and saved so (every
+            # invitation then ended mid-word). Too long is refused on save, under the field.
             line = QLineEdit()
-            max_length = _bound(info, MaxLen)
-            if max_length:
-                line.setMaxLength(max_length)
             if extra.get("address"):
                 line.setPlaceholderText("https://…")
             editor = line
@@ -418,6 +425,22 @@ class SettingsDialog(QDialog):
         if info.description:
             editor.setToolTip(plain_tooltip(info.description))
         return editor
+
+    def _add_count_row(self, form: QFormLayout, name: str, editor: QWidget, limit: int) -> None:
+        """Under a long text: "47 / 1,000" as it is typed; once over, by how much. As in the
+        invite dialog: nothing is cut, the save refuses it."""
+        assert isinstance(editor, QLineEdit)
+        count = plain_label(name=f"{name}Count")
+        self.counts[name] = count
+
+        def follow(text: str) -> None:
+            problem = message_too_long(text, limit)
+            count.setText(problem or message_count(text, limit))
+            count.setStyleSheet("color: #b00020;" if problem else "")
+
+        editor.textChanged.connect(follow)
+        follow(editor.text())
+        form.addRow("", count)
 
     def _add_field_error_row(self, form: QFormLayout, name: str, editor: QWidget) -> None:
         """A row under the field for why it was refused: hidden, and taking no room, until a
@@ -1058,7 +1081,17 @@ class SettingsDialog(QDialog):
                 self._remove(draft)
         finally:
             shown = self._shown_draft()
-            self.remove_button.setEnabled(shown is not None and shown.kind is ProfileKind.CUSTOM)
+            if shown is not None:
+                self._offer_remove(shown.kind)
+            else:
+                self.remove_button.setEnabled(False)
+
+    def _offer_remove(self, kind: ProfileKind) -> None:
+        """Remove, on for a profile of the coordinator's own; off for a built-in one, saying
+        why (it was greyed without a word)."""
+        custom = kind is ProfileKind.CUSTOM
+        self.remove_button.setEnabled(custom)
+        self.remove_button.setToolTip(REMOVE_TIP if custom else BUILT_IN_STAYS)
 
     def _remove(self, draft: _Draft) -> None:
         at = next((i for i, d in enumerate(self._drafts) if d is draft), None)
@@ -1097,7 +1130,7 @@ class SettingsDialog(QDialog):
         builtin = kind is not ProfileKind.CUSTOM
         sandbox = kind is ProfileKind.SANDBOX
         self.name_edit.setReadOnly(builtin)
-        self.remove_button.setEnabled(not builtin)
+        self._offer_remove(kind)
         for name in ("sr_base_url", "berke_base_url"):
             editor = self.editors[name]
             assert isinstance(editor, QLineEdit)
