@@ -411,9 +411,9 @@ class MainWindow(QMainWindow):
         self._update_refresh()
         self.orders.set_loading(True)
         if poll:
-            self.status_line.say("Checking for new orders…", 3000)
+            self.status_line.say("Checking for new orders…", 3000, kept=False)
         else:
-            self.status_line.say("Syncing…")
+            self.status_line.say("Syncing…", kept=False)
 
     def _sync_done(self, outcome: SyncOutcome) -> None:
         self._syncing = False

@@ -2765,6 +2765,14 @@ def test_a_status_message_too_long_for_the_bar_is_read_whole_in_its_tooltip(
     assert bar.fontMetrics().horizontalAdvance(bar.currentMessage()) > bar.width()
     assert f"Sync failed: {error.strip()}" in bar.toolTip()
     assert bar.toolTip().startswith("Last message, at ")
+    # The next poll's "Checking for new orders…" is shown, and the message kept: it replaced
+    # the tooltip within a minute (helper-169).
+    window.signals.sync_started.emit(True)
+    assert bar.currentMessage() == "Checking for new orders…"
+    assert f"Sync failed: {error.strip()}" in bar.toolTip()
+    window.signals.sync_started.emit(False)
+    assert f"Sync failed: {error.strip()}" in bar.toolTip()
+    window.signals.sync_finished.emit(SyncOutcome(poll=False, ok=True))
 
 
 def refusing_reject(

@@ -29,6 +29,9 @@ class StatusLine:
         self._bar = bar
         self._clock = clock
 
-    def say(self, text: str, milliseconds: int = 0) -> None:
+    def say(self, text: str, milliseconds: int = 0, *, kept: bool = True) -> None:
+        """``kept``: the tooltip keeps it as the last thing said; not a routine progress line
+        ("Checking for new orders…" each poll), which wiped the message kept within a minute."""
         self._bar.showMessage(text, milliseconds)
-        self._bar.setToolTip(plain_tooltip(last_said_tip(text, self._clock())))
+        if kept:
+            self._bar.setToolTip(plain_tooltip(last_said_tip(text, self._clock())))
