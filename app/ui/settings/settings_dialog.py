@@ -65,7 +65,7 @@ from app.domain.connection import (
     sr_key_problem,
 )
 from app.domain.profile_problems import profile_problem
-from app.domain.sr_limits import message_count, message_too_long
+from app.domain.sr_limits import message_count
 from app.domain.urls import same_origin
 from app.store.credentials import (
     BERKE_TOKEN,
@@ -427,16 +427,18 @@ class SettingsDialog(QDialog):
         return editor
 
     def _add_count_row(self, form: QFormLayout, name: str, editor: QWidget, limit: int) -> None:
-        """Under a long text: "47 / 1,000" as it is typed; once over, by how much. As in the
-        invite dialog: nothing is cut, the save refuses it."""
+        """Under a long text: "47 / 1,000" as it is typed; once over, in red, by how much
+        ("1,047 / 1,000: 47 too many"). As in the invite dialog: nothing is cut, the save
+        refuses it (in a sentence under the field: this line does not say it a second time)."""
         assert isinstance(editor, QLineEdit)
         count = plain_label(name=f"{name}Count")
         self.counts[name] = count
 
         def follow(text: str) -> None:
-            problem = message_too_long(text, limit)
-            count.setText(problem or message_count(text, limit))
-            count.setStyleSheet("color: #b00020;" if problem else "")
+            over = len(text.strip()) - limit
+            shown = message_count(text, limit)
+            count.setText(f"{shown}: {over:,} too many" if over > 0 else shown)
+            count.setStyleSheet("color: #b00020;" if over > 0 else "")
 
         editor.textChanged.connect(follow)
         follow(editor.text())
