@@ -1,5 +1,6 @@
 """Saving a snapshot "with details" of 200 orders: the first time (nothing kept), the second
-time (nothing changed since), and after one order changed; beside the theoretical minimum of
+time (nothing changed since: the open orders alone are asked again), and after one order
+changed; beside the theoretical minimum of
 the first (its calls ÷ SmartRecruiters' rate).
 
     python bench/snapshot_save.py [--orders 200] [--runs 3] [--latency-ms 100] [--files]

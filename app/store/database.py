@@ -113,7 +113,8 @@ _MIGRATIONS: dict[int, str] = {
     );
     """,
     # An order's comments, results and result files as last fetched, with the lastUpdateDate
-    # they are true for: a snapshot saved again asks only for the orders that changed.
+    # they were fetched at and when: a snapshot saved again soon after need not ask for a
+    # completed or rejected order's (``app.domain.order_details``).
     5: """
     CREATE TABLE order_details (
         order_id    TEXT PRIMARY KEY,

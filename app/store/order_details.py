@@ -1,5 +1,6 @@
 """Orders' comments, results and result files as last fetched, with the ``lastUpdateDate`` they
-are true for (``app.domain.order_details``): what a snapshot saved again need not ask for."""
+were fetched at and when (``app.domain.order_details``): what a snapshot saved again soon after
+need not ask for."""
 
 from __future__ import annotations
 
@@ -31,30 +32,34 @@ class OrderDetailStore:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    def current(self, orders: Iterable[AssessmentOrder]) -> dict[str, OrderDetails]:
-        """The stored details of each order that are still its own (its lastUpdateDate has
-        not moved since they were fetched); orders with none, or stale ones, are left out."""
-        wanted = {o.id: o for o in orders if o.last_update_date is not None}
+    def current(
+        self, orders: Iterable[AssessmentOrder], now: datetime | None = None
+    ) -> dict[str, OrderDetails]:
+        """The stored details that may stand for each order's at ``now`` (by default, now):
+        a completed or rejected order, its lastUpdateDate unmoved, read less than
+        ``KEPT_FOR`` ago (``OrderDetails.is_current_for``); other orders are left out."""
+        at = now or datetime.now(UTC)
+        wanted = {o.id: o for o in orders if o.last_update_date is not None and o.status.is_final}
         ids = list(wanted)
         found: dict[str, OrderDetails] = {}
         with self._db.reading() as conn:
             rows = select_in(
                 conn,
-                "SELECT order_id, as_of, comments, results, files FROM order_details "
-                "WHERE order_id IN",
+                "SELECT order_id, as_of, comments, results, files, fetched_at"
+                " FROM order_details WHERE order_id IN",
                 ids,
             )
         for row in rows:
             details = _details(row)
-            if details is not None and details.is_current_for(wanted[row["order_id"]]):
+            if details is not None and details.is_current_for(wanted[row["order_id"]], at):
                 found[row["order_id"]] = details
         return found
 
     def keep(self, order_id: str, details: OrderDetails) -> bool:
         """Store what was fetched, over what was known at the same ``as_of`` (a stale row is
-        replaced). Nothing fetched, nothing stored. This is a cache: a database that cannot
-        take the row (a full disk) costs the calls again next time, and fails nothing now;
-        False then."""
+        replaced), with when it was read (``details.read_at``; None: now). Nothing fetched,
+        nothing stored. This is a cache: a database that cannot take the row (a full disk)
+        costs the calls again next time, and fails nothing now; False then."""
         if details.comments is None and details.results is None and details.files is None:
             return False
         try:
@@ -67,8 +72,8 @@ class OrderDetailStore:
     def _write(self, order_id: str, details: OrderDetails) -> None:
         with self._db.transaction() as conn:
             row = conn.execute(
-                "SELECT order_id, as_of, comments, results, files FROM order_details"
-                " WHERE order_id = ?",
+                "SELECT order_id, as_of, comments, results, files, fetched_at"
+                " FROM order_details WHERE order_id = ?",
                 (order_id,),
             ).fetchone()
             merged = details.merged_over(_details(row) if row is not None else None)
@@ -84,7 +89,7 @@ class OrderDetailStore:
                     _dump(_comments, merged.comments),
                     _dump(_results, merged.results),
                     _dump(_files, merged.files),
-                    utc_now(),
+                    _utc(merged.read_at) if merged.read_at is not None else utc_now(),
                 ),
             )
 
@@ -110,8 +115,11 @@ def _load(adapter: TypeAdapter[Any], text: str | None) -> Any:
 
 
 def _details(row: sqlite3.Row) -> OrderDetails | None:
+    """The row's details; None when its times do not read (then it is of no use: its parts
+    could be of any age)."""
     try:
         as_of = datetime.fromisoformat(row["as_of"])
+        read_at = datetime.fromisoformat(row["fetched_at"])
     except (TypeError, ValueError):
         return None
     return OrderDetails(
@@ -119,4 +127,5 @@ def _details(row: sqlite3.Row) -> OrderDetails | None:
         comments=_load(_comments, row["comments"]),
         results=_load(_results, row["results"]),
         files=_load(_files, row["files"]),
+        read_at=read_at,
     )

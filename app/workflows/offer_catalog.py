@@ -147,6 +147,28 @@ _MAYBE_CREATED = (
     "(or creates it)."
 )
 
+
+def _earlier_create_not_checked(exc: offers.EarlierCreateNotCheckedError) -> OfferError:
+    catalog_id = exc.offer.catalog_id
+    if exc.error is not None:
+        why = str(_refused(f"Looking for offer {catalog_id}", exc.error)).rstrip(".")
+        return OfferError(
+            f"Nothing was sent: it could not be checked whether SmartRecruiters already has "
+            f"the offer “{catalog_id}” from the earlier save ({why}). Save again to check "
+            "again.",
+            wait_seconds=exc.error.wait_seconds if isinstance(exc.error, ThrottledError) else None,
+            may_have_gone_through=True,
+        )
+    looked = offers.LOOKUP_PAGES * offers.LOOKUP_PAGE_SIZE
+    return OfferError(
+        f"Nothing was sent: it could not be checked whether SmartRecruiters already has the "
+        f"offer “{catalog_id}” from the earlier save (its catalogue holds more than "
+        f"{looked:,} offers). Search the catalogue for it: if it is not there, Cancel and "
+        "create it in a new form.",
+        may_have_gone_through=True,
+    )
+
+
 _MAYBE_SAVED = (
     "SmartRecruiters may have saved the edit all the same: Save again, unchanged, makes sure "
     "of it and records the cost."
@@ -250,6 +272,8 @@ class OfferCatalog:
             return await offers.create_offer(
                 self._sources, offer, cost, after_unsure_create=after_unsure_create
             )
+        except offers.EarlierCreateNotCheckedError as exc:
+            raise _earlier_create_not_checked(exc) from exc
         except ActiveOfferRefusedError as exc:
             raise OfferError(str(exc), STATUS_FIELD) from exc
         except ApiError as exc:

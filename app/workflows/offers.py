@@ -20,6 +20,10 @@ from app.workflows.session import Session
 
 PAGE_SIZE = 25
 RECENT_ORDERS = 20
+#: Looking for the offer an unsure create may have made: pages of the reference's largest
+#: size (100), so 2,000 offers at most, a few seconds at SmartRecruiters' 10 calls a second.
+LOOKUP_PAGE_SIZE = 100
+LOOKUP_PAGES = 20
 
 # What SmartRecruiters answers when a partner key sends ACTIVE (FAQ): the words alone do not
 # say what to do, so the error is given the FAQ's explanation.
@@ -114,25 +118,31 @@ async def create_offer(
     """Create the offer (SmartRecruiters makes it INACTIVE), then record its Cost here.
 
     ``after_unsure_create``: this form already sent a create of this catalogId that may have
-    gone through (its answer was lost, or its Cost could not be recorded). A refusal as taken
-    may then be that very create: the form could otherwise never be saved, and Cancel threw
-    the Cost away. An offer of that catalogId holding exactly what is sent (and what the
-    service fills in) is taken as it. Without it, the refusal stands: an offer made elsewhere
-    (another form, a colleague, long ago) is never taken over, nor its recorded Cost
-    replaced, however alike it is."""
-    try:
-        created = await sources.session.sr.create_offer(offer)
-    except (ValidationApiError, StateConflictError) as exc:
-        earlier = await _saved_before(sources, offer) if after_unsure_create else None
-        if earlier is None:
+    gone through (its answer was lost, or its Cost could not be recorded). The catalogue is
+    looked through first, and an offer of that catalogId holding exactly what is sent (and
+    what the service fills in) is taken as that create: nothing is sent. The reference never
+    says a catalogId is unique, so a second create could well be taken, and the catalogue
+    hold two offers alike. Only when none is found is the offer created; if it cannot be
+    looked through, nothing is sent (``EarlierCreateNotCheckedError``). A create refused as
+    taken is still checked the same way (the first may have been listed only since).
+    Without ``after_unsure_create``, a refusal stands: an offer made elsewhere (another
+    form, a colleague, long ago) is never taken over, nor its recorded Cost replaced,
+    however alike it is."""
+    created = await _earlier_create(sources, offer) if after_unsure_create else None
+    if created is None:
+        try:
+            created = await sources.session.sr.create_offer(offer)
+        except (ValidationApiError, StateConflictError) as exc:
+            earlier = await _saved_before_or_none(sources, offer) if after_unsure_create else None
+            if earlier is None:
+                raise _explained(exc) from exc
+            created = earlier
+        except ApiError as exc:
             raise _explained(exc) from exc
-        created = earlier
-    except ApiError as exc:
-        raise _explained(exc) from exc
     if created.id is None:
         # The answer left the new offer's id out: the offer is there, found by its catalogId
-        # (this create was accepted, so the catalogId was free: what holds it now is ours).
-        created = await _saved_before(sources, offer) or created
+        # and its content.
+        created = await _saved_before_or_none(sources, offer) or created
     if created.id is not None:
         await set_cost(sources, created.id, cost)
     elif cost is not None:
@@ -140,13 +150,55 @@ async def create_offer(
     return created
 
 
-async def _saved_before(sources: OfferSources, offer: Offer) -> Offer | None:
-    """The offer of ``offer``'s catalogId when it holds what ``offer`` would (None: none
-    does, or it could not be looked up: the refusal stands)."""
+async def _earlier_create(sources: OfferSources, offer: Offer) -> Offer | None:
+    """The offer an earlier, unsure create of ``offer`` made, or None when the catalogue has
+    none. ``EarlierCreateNotCheckedError`` when that could not be told."""
     try:
-        page = await sources.session.sr.list_offers(q=offer.catalog_id, limit=PAGE_SIZE)
-    except ApiError:
+        return await _saved_before(sources, offer)
+    except ApiError as exc:
+        raise EarlierCreateNotCheckedError(offer, exc) from exc
+    except _CatalogueTooLongError as exc:
+        raise EarlierCreateNotCheckedError(offer, None) from exc
+
+
+async def _saved_before_or_none(sources: OfferSources, offer: Offer) -> Offer | None:
+    """``_saved_before``, None when the catalogue could not be looked through."""
+    try:
+        return await _saved_before(sources, offer)
+    except (ApiError, _CatalogueTooLongError):
         return None
+
+
+async def _saved_before(sources: OfferSources, offer: Offer) -> Offer | None:
+    """The offer of ``offer``'s catalogId that holds what ``offer`` would, or None when the
+    catalogue has none.
+
+    The reference does not say what ``q`` searches (names only, perhaps): a search by the
+    catalogId and one by the name come first, as the cheap ways to find it, and then the
+    whole listing, page by page, up to ``LOOKUP_PAGES``. Raises ``ApiError`` when a page
+    could not be read, ``_CatalogueTooLongError`` when the listing goes on past that."""
+    sr = sources.session.sr
+    for words in dict.fromkeys((offer.catalog_id, offer.name)):
+        found = _holding(await sr.list_offers(q=words, limit=LOOKUP_PAGE_SIZE), offer)
+        if found is not None:
+            return found
+    offset = 0
+    for _ in range(LOOKUP_PAGES):
+        page = await sr.list_offers(limit=LOOKUP_PAGE_SIZE, offset=offset)
+        found = _holding(page, offer)
+        if found is not None:
+            return found
+        listed = len(page.content) + len(page.unreadable)
+        offset += listed
+        # The end: an empty page, or a short one past the total (an answer without its
+        # totalFound reads as 0: then only a short page ends it).
+        if not listed or (offset >= page.total_found and listed < page.limit):
+            return None
+    raise _CatalogueTooLongError
+
+
+def _holding(page: Page[Offer], offer: Offer) -> Offer | None:
+    """The offer of the page with ``offer``'s catalogId that holds what it would."""
     sent = _edited_content(offer)
     for found in page.content:
         held = _edited_content(found)
@@ -154,6 +206,26 @@ async def _saved_before(sources: OfferSources, offer: Offer) -> Offer | None:
         if found.catalog_id == offer.catalog_id and all(held.get(k) == v for k, v in sent.items()):
             return found
     return None
+
+
+class _CatalogueTooLongError(Exception):
+    """The catalogue holds more offers than ``LOOKUP_PAGES`` pages: looked through no
+    further."""
+
+
+class EarlierCreateNotCheckedError(Exception):
+    """Saving again after a create that may have gone through: the catalogue could not be
+    looked through for the offer that create may have made, so nothing was sent (a create
+    could make a second one alike). ``error`` says why; None: the catalogue holds more
+    offers than were looked through (``LOOKUP_PAGES`` pages)."""
+
+    def __init__(self, offer: Offer, error: ApiError | None) -> None:
+        super().__init__(
+            f"Could not look through the catalogue for the offer {offer.catalog_id}: "
+            f"{error if error is not None else 'it holds too many offers'}"
+        )
+        self.offer = offer
+        self.error = error
 
 
 class OfferIdMissingError(Exception):

@@ -5,8 +5,10 @@ file is said at once, in a sentence (``app.store.snapshot_destination``).
 
 Comments and results come from SmartRecruiters, paced at its 10 calls a second, so 200 orders
 cost over 40 s the first time. What was fetched is kept in the store with the order's
-``lastUpdateDate`` (``app.store.order_details``); a later save asks only for the orders whose
-``lastUpdateDate`` moved since, and an unchanged inbox is saved again without a call. The
+``lastUpdateDate`` and when it was read (``app.store.order_details``): a save soon after (one
+cancelled, one that failed, another choice of orders) asks again only for the open orders and
+those whose ``lastUpdateDate`` moved since; a completed or rejected order's details read in the
+last ``KEPT_FOR`` are kept, and the save says since when (``SavedSnapshot.kept_since``). The
 linked Berke assessment and the timeline come from the local store. What cannot be fetched is
 written down in the order's ``notes`` rather than failing the whole save. The archive is
 written off the event loop.
@@ -39,7 +41,7 @@ from app.clients.errors import ApiError
 from app.domain.attachments import UploadState
 from app.domain.journal import JournalEntry
 from app.domain.journal_terms import LinkedAssessment
-from app.domain.order_details import OrderDetails, listable_results
+from app.domain.order_details import KEPT_FOR, OrderDetails, listable_results
 from app.domain.service_time import local_time
 from app.domain.smartrecruiters import AssessmentOrder, Attachment, OrderStatus
 from app.domain.snapshot import (
@@ -76,6 +78,12 @@ SaveProgress = Callable[[int, int, str], None]
 #: An order's details: when known, asked for, and unknown (a result's files never listed).
 NO_DETAILS = datetime.min.replace(tzinfo=UTC)
 
+#: What the orders whose details are not asked again are, in words.
+_KEPT_WORDS = (
+    f"completed or rejected, with their details as read in the last "
+    f"{KEPT_FOR.total_seconds() / 60:.0f} minutes"
+)
+
 
 @dataclass
 class SaveRequest:
@@ -93,7 +101,10 @@ class SavedSnapshot:
     attachment_count: int
     notes: int  # orders with something that could not be gathered
     fetched: int = 0  # orders whose details were asked of SmartRecruiters
-    reused: int = 0  # orders whose details were kept from before, unchanged since
+    reused: int = 0  # completed or rejected orders whose details were kept from a recent read
+    #: When the oldest details kept from before (not asked by this save) were read; None: all
+    #: were asked now.
+    kept_since: datetime | None = None
 
 
 @dataclass
@@ -133,7 +144,7 @@ class _Calls:
             f"{self.orders:,} orders"
         )
         if self.reused:
-            text += f"; {self.reused:,} more unchanged since they were last fetched"
+            text += f"; {self.reused:,} more {_KEPT_WORDS}"
         left = self.time_left.describe(self.done, self.planned, time.monotonic())
         self._progress(
             self.reused + self.orders_done, self.reused + self.orders, f"{text} — {left}."
@@ -164,6 +175,8 @@ async def _fetch_one(
     a part that fails is noted and left unknown, so that it is asked again next time."""
     sr = desk.session.sr
     as_of = order.last_update_date or NO_DETAILS
+    # What is kept is as old as its read; what is asked now, as of now.
+    read_at = have.read_at if have is not None and have.read_at is not None else datetime.now(UTC)
     comments = have.comments if have is not None else None
     results = have.results if have is not None else None
     listed = have.files if have is not None else None
@@ -200,7 +213,9 @@ async def _fetch_one(
         listed = complete
     elif listed is not None:
         remote = [a for found in listed.values() for a in found]
-    details = OrderDetails(as_of=as_of, comments=comments, results=results, files=listed)
+    details = OrderDetails(
+        as_of=as_of, comments=comments, results=results, files=listed, read_at=read_at
+    )
     return _Fetched(details, notes, remote)
 
 
@@ -300,6 +315,30 @@ class _Gathered:
     files: dict[str, KeptFile]  # archive member → file on disk, as checked
     fetched: int
     reused: int
+    kept_since: datetime | None
+
+
+def _kept_whole(
+    orders: list[AssessmentOrder],
+    kept: dict[str, OrderDetails],
+    gone: dict[str, datetime],
+    *,
+    files: bool,
+) -> tuple[dict[str, _Fetched], list[AssessmentOrder]]:
+    """The orders whose details are kept whole from a recent read, and those to ask (gone
+    orders are neither: SmartRecruiters no longer has them)."""
+    whole: dict[str, _Fetched] = {}
+    to_fetch: list[AssessmentOrder] = []
+    for order in orders:
+        have = kept.get(order.id)
+        if order.id in gone:
+            continue
+        if have is not None and not any(have.lacks(files=files)):
+            remote = [a for f in (have.files or {}).values() for a in f]
+            whole[order.id] = _Fetched(have, remote_files=remote)
+        else:
+            to_fetch.append(order)
+    return whole, to_fetch
 
 
 async def _gather(desk: Desk, request: SaveRequest, progress: SaveProgress | None) -> _Gathered:
@@ -316,21 +355,12 @@ async def _gather(desk: Desk, request: SaveRequest, progress: SaveProgress | Non
     fetched: dict[str, _Fetched] = {}
     reused = 0
     to_fetch: list[AssessmentOrder] = []
+    began = datetime.now(UTC)
     if request.fetch_details:
         if progress is not None:
             progress(0, len(orders), "Looking for details kept from earlier saves…")
-        kept = await asyncio.to_thread(OrderDetailStore(desk.db).current, orders)
-        for order in orders:
-            have = kept.get(order.id)
-            if order.id in gone:  # nothing to ask SmartRecruiters: it no longer has the order
-                continue
-            if have is not None and not any(have.lacks(files=files_too)):
-                fetched[order.id] = _Fetched(
-                    have,
-                    remote_files=[a for f in (have.files or {}).values() for a in f],
-                )
-            else:
-                to_fetch.append(order)
+        kept = await asyncio.to_thread(OrderDetailStore(desk.db).current, orders, began)
+        fetched, to_fetch = _kept_whole(orders, kept, gone, files=files_too)
         reused = len(fetched)
         calls = _Calls(desk, len(to_fetch), reused, progress)
         if to_fetch:
@@ -341,11 +371,10 @@ async def _gather(desk: Desk, request: SaveRequest, progress: SaveProgress | Non
             progress(
                 reused,
                 reused,
-                f"All {reused:,} orders are unchanged since their details were last fetched: "
-                "nothing to ask SmartRecruiters.",
+                f"All {reused:,} orders are {_KEPT_WORDS}: nothing to ask SmartRecruiters.",
             )
         log.info(
-            "Snapshot details: %d orders fetched (%d calls), %d unchanged and kept",
+            "Snapshot details: %d orders fetched (%d calls), %d kept from a recent read",
             len(to_fetch), calls.done, reused,
         )  # fmt: skip
 
@@ -386,7 +415,17 @@ async def _gather(desk: Desk, request: SaveRequest, progress: SaveProgress | Non
             note = _files_left_out(record, remote.get(order_id, []), said.get(order_id, set()))
             if note:
                 record.notes.append(note)
-    return _Gathered(records, files, len(to_fetch), reused)
+    return _Gathered(records, files, len(to_fetch), reused, _kept_since(fetched, began))
+
+
+def _kept_since(fetched: dict[str, _Fetched], began: datetime) -> datetime | None:
+    """When the oldest details this save kept from before (all, or a part) were read."""
+    kept = [
+        got.details.read_at
+        for got in fetched.values()
+        if got.details.read_at is not None and got.details.read_at < began
+    ]
+    return min(kept, default=None)
 
 
 def _gone_note(since: datetime) -> str:
@@ -437,6 +476,7 @@ async def save_snapshot(
         notes=sum(1 for r in records if any(not n.startswith(REMOTE_FILES_NOTE) for n in r.notes)),
         fetched=gathered.fetched,
         reused=gathered.reused,
+        kept_since=gathered.kept_since,
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -337,6 +337,113 @@ def test_saving_again_after_a_create_whose_answer_was_lost_takes_that_create(
         assert await offers.get_cost(desk, made.id) == PAID
 
     run_with_desk(sandbox, tmp_path / "d.sqlite3", body, transport=network)
+
+
+class LenientCatalogue(OfferAnswers):
+    """``OfferAnswers`` on a SmartRecruiters as the reference describes it, where nothing says
+    a catalogId is unique (the sandbox's own check switched off by the fixture), and, with
+    ``search_blind``, its ``q`` finds none of the offers (it may search something else), or,
+    with ``listing_down``, its listing cannot be reached."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.search_blind = False
+        self.listing_down = False
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        listing = request.method == "GET" and request.url.path.endswith("/offers")
+        if listing and self.listing_down:
+            raise httpx.ConnectError("[Errno 111] Connection refused")
+        response = await super().handle_async_request(request)
+        if listing and self.search_blind and request.url.params.get("q"):
+            await response.aread()
+            return httpx.Response(200, json={"limit": 100, "offset": 0, "totalFound": 0,
+                                             "content": []})  # fmt: skip
+        return response
+
+
+@pytest.fixture
+def lenient_sandbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[SandboxServer]:
+    """A sandbox of the test's own that takes a second offer of a catalogId: the reference
+    says only that a catalogId has at most 255 characters."""
+    from app.sandbox import SandboxConfig, SandboxServer
+    from app.sandbox.smartrecruiters import SmartRecruitersApi
+
+    monkeypatch.setattr(SmartRecruitersApi, "_unique_catalog_id", lambda *_args: None)
+    with SandboxServer(SandboxConfig(sr_rate_per_second=0, berke_burst=100_000)) as server:
+        yield server
+
+
+def offers_of(sandbox: SandboxServer, catalog_id: str) -> list[dict[str, Any]]:
+    """The sandbox's offers of ``catalog_id``, as it holds them."""
+    held = sandbox.app.state.sr.offers.values()
+    return [o for o in held if o["catalogId"] == catalog_id]
+
+
+@pytest.mark.parametrize("search_blind", [False, True], ids=["searched", "listed"])
+def test_saving_again_after_a_lost_create_answer_makes_no_second_offer(
+    lenient_sandbox: SandboxServer, tmp_path: Path, search_blind: bool
+) -> None:
+    """Save again sent a second create first, and took the first offer only when
+    SmartRecruiters refused the second as "already exists": a refusal only the sandbox made.
+    Where a catalogId is not unique, the catalogue then held two identical offers. Now the
+    first is looked for before anything is sent, through the whole listing when the search
+    does not find it."""
+    network = LenientCatalogue()
+    network.search_blind = search_blind
+
+    async def body(desk: Desk) -> None:
+        offer = new_offer()
+        network.lose = True
+        with pytest.raises(NetworkError):
+            await offers.create_offer(desk, offer, PAID)  # made; its answer lost
+        (first,) = offers_of(lenient_sandbox, offer.catalog_id)
+        made = await offers.create_offer(desk, offer, PAID, after_unsure_create=True)
+        assert [o["id"] for o in offers_of(lenient_sandbox, offer.catalog_id)] == [first["id"]]
+        assert made.id == first["id"]
+        assert await offers.get_cost(desk, first["id"]) == PAID
+        # Nothing to find: created, once.
+        other = new_offer()
+        made = await offers.create_offer(desk, other, FREE, after_unsure_create=True)
+        assert [o["id"] for o in offers_of(lenient_sandbox, other.catalog_id)] == [made.id]
+
+    run_with_desk(lenient_sandbox, tmp_path / "d.sqlite3", body, transport=network)
+
+
+def test_saving_again_sends_nothing_while_the_catalogue_cannot_be_looked_through(
+    lenient_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """What Save again does when the earlier create cannot be looked for: nothing is sent
+    (a create could make a second offer), and the form says so; once the catalogue answers,
+    Save again takes the offer that create made."""
+    from app.workflows.offer_catalog import OfferCatalog, OfferError
+
+    network = LenientCatalogue()
+
+    async def body(desk: Desk) -> None:
+        catalog = OfferCatalog(desk.session, desk.db)
+        offer = new_offer()
+        network.lose = True
+        with pytest.raises(OfferError) as lost:
+            await catalog.create(offer, PAID)
+        assert lost.value.may_have_gone_through
+        network.listing_down = True
+        with pytest.raises(OfferError) as unchecked:
+            await catalog.create(offer, PAID, after_unsure_create=True)
+        assert str(unchecked.value).startswith(
+            "Nothing was sent: it could not be checked whether SmartRecruiters already has "
+            f"the offer “{offer.catalog_id}” from the earlier save ("
+        )
+        assert str(unchecked.value).endswith("Save again to check again.")
+        assert unchecked.value.may_have_gone_through  # the form stays unsure
+        assert len(offers_of(lenient_sandbox, offer.catalog_id)) == 1
+        network.listing_down = False
+        made = await catalog.create(offer, PAID, after_unsure_create=True)
+        assert [o["id"] for o in offers_of(lenient_sandbox, offer.catalog_id)] == [made.id]
+        assert made.id is not None
+        assert await offers.get_cost(desk, made.id) == PAID
+
+    run_with_desk(lenient_sandbox, tmp_path / "d.sqlite3", body, transport=network)
 
 
 def test_a_create_refused_as_taken_never_takes_over_an_offer_made_elsewhere(

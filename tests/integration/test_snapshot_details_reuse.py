@@ -1,11 +1,13 @@
-"""Saving "with details" on the real sandbox: details reused while an order is unchanged, the
-destination checked before any request, a cancel that really stops, progress with the time
-left. Requests are counted by a transport wrapped around the real one."""
+"""Saving "with details" on the real sandbox: a completed or rejected order's details reused for
+a while when it is unchanged, an open order's always asked, the destination checked before any
+request, a cancel that really stops, progress with the time left. Requests are counted by a
+transport wrapped around the real one."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -15,6 +17,7 @@ import pytest
 from app.clients.berke import BerkeClient
 from app.clients.smartrecruiters import SmartRecruitersClient
 from app.domain.attachments import UploadState
+from app.domain.order_details import KEPT_FOR
 from app.domain.smartrecruiters import AssessmentOrder, ContactPerson, OrderStatus
 from app.store.database import Database
 from app.store.snapshot_destination import SnapshotWriteError
@@ -109,24 +112,53 @@ def chosen(orders: list[AssessmentOrder], count: int) -> list[AssessmentOrder]:
     return done + rest
 
 
-def test_a_second_save_of_unchanged_orders_asks_nothing(
+def asked_of(requests: list[httpx.Request]) -> set[str]:
+    """The orders these detail requests are about."""
+    return {r.url.path.split("/assessments/")[1].split("/")[0] for r in requests}
+
+
+def recruiter_comments(sandbox: SandboxServer, order_id: str, message: str) -> None:
+    """A recruiter comments in SmartRecruiters, and the order's own lastUpdateDate stays: the
+    reference makes a comment a resource of its own (only the sandbox moves the order's)."""
+    from app.sandbox import DEMO_SR_KEY
+
+    order = sandbox.app.state.sr.orders[order_id]
+    updated = order.updated
+    with httpx.Client(headers={"X-SmartToken": DEMO_SR_KEY}) as client:
+        client.post(
+            f"{sandbox.sr_base_url}/assessments/{order_id}/comments",
+            json={"message": message, "author": {"firstName": "Rita"}},
+        ).raise_for_status()
+    order.updated = updated
+
+
+def test_a_save_soon_after_asks_again_only_for_open_orders(
     sandbox: SandboxServer, tmp_path: Path
 ) -> None:
+    """Before, a second save asked nothing of any order whose lastUpdateDate had not moved.
+    Now an open order is asked each time; a completed or rejected one, unchanged, keeps what
+    was read in the last ``KEPT_FOR``, and the save says when that was."""
+
     async def body(desk: Desk, transport: CountingTransport) -> None:
         orders = chosen((await sync_all(desk)).orders, 12)
+        open_ids = {o.id for o in orders if not o.status.is_final}
+        assert 0 < len(open_ids) < len(orders)
         request = SaveRequest(orders=orders, include_attachments=True)
         texts: list[str] = []
+        began = datetime.now(UTC)
         first = await save_snapshot(
             desk, request, tmp_path / "one.adsnap", lambda _d, _t, text: texts.append(text)
         )
+        ended = datetime.now(UTC)
         asked = len(transport.details())
         assert asked >= 2 * len(orders) + 4  # comments, results, files of each result
 
-        before = len(transport.requests)
         second = await save_snapshot(desk, request, tmp_path / "two.adsnap")
-        assert len(transport.requests) == before  # not one request
-        assert (first.fetched, first.reused) == (12, 0)
-        assert (second.fetched, second.reused) == (0, 12)
+        assert asked_of(transport.details()[asked:]) == open_ids
+        assert (first.fetched, first.reused, first.kept_since) == (12, 0, None)
+        assert (second.fetched, second.reused) == (len(open_ids), 12 - len(open_ids))
+        assert second.kept_since is not None
+        assert began - timedelta(milliseconds=1) <= second.kept_since <= ended
         # Progress said how far, and about how long was left.
         fetching = [t for t in texts if t.startswith("Fetching")]
         assert fetching
@@ -138,8 +170,8 @@ def test_a_second_save_of_unchanged_orders_asks_nothing(
             a, b = one.record(row), two.record(row)
             assert (a.comments, a.results, a.notes) == (b.comments, b.results, b.notes)
 
-        # A comment moves its order's lastUpdateDate: that order alone is asked again.
-        changed = orders[-1]
+        # A comment that moves a completed order's lastUpdateDate: that one is asked too.
+        changed = next(o for o in orders if o.status is OrderStatus.COMPLETED)
         await add_comment(desk, changed, "Called the candidate again")
         fresh = {o.id: o for o in (await sync_all(desk)).orders}
         orders = [fresh[o.id] for o in orders]
@@ -147,16 +179,85 @@ def test_a_second_save_of_unchanged_orders_asks_nothing(
         third = await save_snapshot(
             desk, SaveRequest(orders=orders, include_attachments=True), tmp_path / "three.adsnap"
         )
-        again = transport.details()[before:]
-        assert again
-        assert all(f"/assessments/{changed.id}/" in r.url.path for r in again)
-        assert (third.fetched, third.reused) == (1, 11)
+        assert asked_of(transport.details()[before:]) == open_ids | {changed.id}
+        assert (third.fetched, third.reused) == (len(open_ids) + 1, 11 - len(open_ids))
         three = await asyncio.to_thread(
             load_snapshot, tmp_path / "three.adsnap", temp_root=tmp_path
         )
         at = three.row_of(changed.id)
         assert at is not None
         assert three.record(at).comments[-1].message == "Called the candidate again"
+
+    run_counted(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_a_second_snapshot_shows_a_recruiters_new_comment(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """A snapshot reused an order's comments for as long as its lastUpdateDate stood, as if
+    each comment moved it ("the sandbox, written from the reference, does so": the reference
+    says no such thing). Where a recruiter's comment leaves it as it was, every later
+    snapshot showed the comments of the first."""
+
+    async def body(desk: Desk, _transport: CountingTransport) -> None:
+        orders = (await sync_all(desk)).orders
+        order = next(o for o in orders if o.status is OrderStatus.IN_PROGRESS)
+        await save_snapshot(desk, SaveRequest(orders=[order]), tmp_path / "monday.adsnap")
+        recruiter_comments(sandbox, order.id, "The candidate asked for more time.")
+        fresh = {o.id: o for o in (await sync_all(desk)).orders}[order.id]
+        assert fresh.last_update_date == order.last_update_date
+
+        await save_snapshot(desk, SaveRequest(orders=[fresh]), tmp_path / "tuesday.adsnap")
+        saved = await asyncio.to_thread(
+            load_snapshot, tmp_path / "tuesday.adsnap", temp_root=tmp_path
+        )
+        row = saved.row_of(order.id)
+        assert row is not None
+        messages = [c.message for c in saved.record(row).comments]
+        assert "The candidate asked for more time." in messages
+
+    run_counted(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_a_completed_orders_details_are_asked_again_once_kept_for_has_passed(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Comments are welcome in every status: a completed order's details read more than
+    ``KEPT_FOR`` ago no longer stand for it, its lastUpdateDate unmoved or not."""
+
+    async def body(desk: Desk, transport: CountingTransport) -> None:
+        orders = (await sync_all(desk)).orders
+        order = next(o for o in orders if o.status is OrderStatus.COMPLETED)
+        texts: list[str] = []
+        await save_snapshot(desk, SaveRequest(orders=[order]), tmp_path / "one.adsnap")
+        recruiter_comments(sandbox, order.id, "Thanks, received.")
+        before = len(transport.details())
+        soon = await save_snapshot(
+            desk,
+            SaveRequest(orders=[order]),
+            tmp_path / "two.adsnap",
+            lambda _d, _t, text: texts.append(text),
+        )
+        assert len(transport.details()) == before  # within KEPT_FOR: kept, and said so
+        assert (soon.fetched, soon.reused) == (0, 1)
+        assert soon.kept_since is not None
+        assert (
+            "All 1 orders are completed or rejected, with their details as read in the last "
+            f"{KEPT_FOR.total_seconds() / 60:.0f} minutes: nothing to ask SmartRecruiters."
+        ) in texts
+
+        then = (datetime.now(UTC) - KEPT_FOR).isoformat(timespec="milliseconds")
+        with desk.db.transaction() as conn:  # the time passes
+            conn.execute("UPDATE order_details SET fetched_at = ?", (then,))
+        later = await save_snapshot(desk, SaveRequest(orders=[order]), tmp_path / "three.adsnap")
+        assert asked_of(transport.details()[before:]) == {order.id}
+        assert (later.fetched, later.reused, later.kept_since) == (1, 0, None)
+        saved = await asyncio.to_thread(
+            load_snapshot, tmp_path / "three.adsnap", temp_root=tmp_path
+        )
+        row = saved.row_of(order.id)
+        assert row is not None
+        assert "Thanks, received." in [c.message for c in saved.record(row).comments]
 
     run_counted(sandbox, tmp_path / "desk.sqlite3", body)
 
@@ -191,7 +292,9 @@ def test_a_cancel_while_fetching_stops_every_request_and_writes_nothing(
     path = folder / "cancelled.adsnap"
 
     async def body(desk: Desk, transport: CountingTransport) -> None:
-        orders = (await sync_all(desk)).orders[:60]
+        # Completed and rejected first: theirs are kept for the next save (open ones never).
+        listed = (await sync_all(desk)).orders
+        orders = sorted(listed, key=lambda o: not o.status.is_final)[:60]
         task = asyncio.ensure_future(save_snapshot(desk, SaveRequest(orders=orders), path))
         loop = asyncio.get_running_loop()
 

@@ -639,7 +639,7 @@ def test_saving_again_after_a_lost_answer_takes_the_offer_that_save_made(
 
     async def answer_lost(offer: Offer) -> Offer:
         calls.append(offer)
-        made = await real_create(offer)  # the second: refused as taken, by the sandbox
+        made = await real_create(offer)
         if len(calls) == 1:
             raise NetworkError(
                 Service.SMARTRECRUITERS,
@@ -655,13 +655,13 @@ def test_saving_again_after_a_lost_answer_takes_the_offer_that_save_made(
     qtbot.waitUntil(lambda: bool(error_of(form, "form")))
     assert "may have created the offer all the same" in error_of(form, "form")
     assert form.isVisible()
-    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)  # refused as taken
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)  # found, not sent again
     qtbot.waitUntil(lambda: view.form is None)
     qtbot.waitUntil(lambda: view.detail.title.text() == "Answer lost")  # the saved one, shown
     saved = view.detail.offer()
     assert saved is not None
     assert saved.id is not None
-    assert len(calls) == 2
+    assert len(calls) == 1  # a second create could have made a second offer alike
     assert view.fields["cost"].text() == "Flat rate 0"
     assert run(qtbot, offers.get_cost(live_desk, saved.id)) == OfferCost(
         kind=CostKind.FLAT_RATE, value=Decimal(0)

@@ -358,3 +358,23 @@ def test_orders_in_view_on_the_candidates_tab_are_the_candidates_shown(
         assert request.filter.describe() == f"Orders in view · Candidates tab · search “{name}”"
     finally:
         dialog.reject()
+
+
+def test_the_message_after_a_save_says_when_the_details_kept_were_read(
+    window: MainWindow, tmp_path: Path
+) -> None:
+    """Details kept from an earlier save were said to be "unchanged", as if an unchanged
+    lastUpdateDate proved that no comment had come since: it does not. The message says they
+    were not asked again, and as read when."""
+    from datetime import UTC, datetime
+
+    from app.domain.service_time import local_time
+    from app.workflows.snapshots import SavedSnapshot
+
+    path = tmp_path / "again.adsnap"
+    read = datetime(2026, 3, 2, 9, 41, tzinfo=UTC)
+    window.snapshot_menu._saved(SavedSnapshot(path, 12, 0, 0, fetched=9, reused=3, kept_since=read))
+    assert window.messages.shown[-1][1] == (
+        f"Saved a snapshot of 12 orders: {path} (details of 3 completed or rejected orders "
+        f"kept as read at {local_time(read):%H:%M}, 9 fetched)"
+    )

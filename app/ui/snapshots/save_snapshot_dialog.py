@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.clients.errors import ApiError
+from app.domain.order_details import KEPT_FOR
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.domain.snapshot import SnapshotFilter
 from app.store.snapshot_destination import SnapshotWriteError
@@ -103,7 +104,9 @@ class SaveSnapshotDialog(QDialog):
         self.view_choice.toggled.connect(self._choice_changed)
         self.details = QCheckBox("Fetch comments and results from SmartRecruiters")
         self.details.setToolTip(
-            "Orders unchanged since their details were last fetched are not asked again."
+            "Open orders are always asked. A completed or rejected order whose details were "
+            f"fetched in the last {KEPT_FOR.total_seconds() / 60:.0f} minutes, and which has "
+            "not changed since, is not asked again."
         )
         self.details.setChecked(True)
         self.files = QCheckBox("Include report files uploaded from this desk")

@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QFileDialog, QMainWindow, QMenu, QMessageBox
 from shiboken6 import isValid
 
+from app.domain.service_time import local_time
 from app.domain.snapshot_format import EXTENSION
 from app.ui.common.messages import Messages
 from app.ui.common.task_group import NamedTasks
@@ -246,8 +247,14 @@ class SnapshotMenu(QObject):
         remember_snapshot(self.settings, saved.path)
         text = f"Saved a snapshot of {saved.order_count} orders: {saved.path}"
         if saved.reused:
+            # Not asked again: say how old they may be (a comment since is not in the file).
+            since = (
+                f" as read at {local_time(saved.kept_since):%H:%M}"
+                if saved.kept_since is not None
+                else ""
+            )
             text += (
-                f" (details of {saved.reused} unchanged orders kept from before,"
+                f" (details of {saved.reused} completed or rejected orders kept{since},"
                 f" {saved.fetched} fetched)"
             )
         self.messages.note(text, 10000)
