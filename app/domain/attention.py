@@ -160,11 +160,7 @@ def flags_for(
         # accept, say): the recruiter waits for a result that cannot come.
         flags.append(
             Flag(
-                Attention.NOT_INVITED,
-                "The order was accepted, but the candidate was never sent the Berke "
-                "invitation: send it.",
-                OrderAction.INVITE,
-                "Not invited",
+                Attention.NOT_INVITED, _not_invited_words(state), OrderAction.INVITE, "Not invited"
             )
         )
     # Its fix, Create, accept and invite, is refused for a deleted assessment: the flag above.
@@ -223,3 +219,20 @@ def _gone_flag(since: datetime, state: OrderState, in_use_elsewhere: bool) -> Fl
         text += " Its Berke assessment is still open: delete it in Berke, or leave it."
         return Flag(Attention.GONE, text, OrderAction.DELETE_IN_BERKE, "Gone from SmartRecruiters")
     return Flag(Attention.GONE, text, None, "Gone from SmartRecruiters")
+
+
+def _not_invited_words(state: OrderState) -> str:
+    """The "Not invited" flag's words: never sent from this desk, or (with no count from
+    Berke to tell) perhaps sent: a try whose answer was lost, or another desk's assessment or
+    accept (Invite then asks before it sends)."""
+    if state.invitation_doubt is not None:
+        return (
+            "The invitation may have been sent (its answer was lost), and Berke does not say "
+            "how many it has sent: if the candidate did not get it, invite them again."
+        )
+    if not state.accepted_here:
+        return (
+            "The order is in progress, but this desk never sent the candidate the Berke "
+            "invitation (it may have gone from another desk): send it if they did not get it."
+        )
+    return "The order was accepted, but the candidate was never sent the Berke invitation: send it."

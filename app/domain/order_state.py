@@ -28,6 +28,21 @@ class BerkeState:
 
 
 @dataclass(frozen=True)
+class InvitationDoubt:
+    """The order's latest invitation (or reminder) step may have gone, its answer lost: Berke
+    may have emailed the candidate though this desk never saw it do so."""
+
+    #: When it was last tried (what the reminder cooldown counts from).
+    at: datetime
+    #: Still waiting in the journal (the resumer looks at it again); False: it failed, and
+    #: was not sent again so that the candidate does not get it twice.
+    waiting: bool
+    #: The step kept Berke's invitation count from before it, so the resumer can tell whether
+    #: it went; False where Berke gives none: the resumer does not send it again.
+    counted: bool
+
+
+@dataclass(frozen=True)
 class OrderState:
     link: LinkedAssessment | None = None
     #: Steps written but not finished: being sent, or waiting to be resumed.
@@ -49,6 +64,9 @@ class OrderState:
     #: Since when SmartRecruiters no longer has the order (None: it has it): a complete sync
     #: did not list it, and asking for it was answered "not found". Nothing is sent for it.
     gone_since: datetime | None = None
+    #: The order's latest invitation step may have gone without its answer seen (None: not
+    #: so). Where Berke gives no count, only this tells the candidate may have it.
+    invitation_doubt: InvitationDoubt | None = None
 
     @property
     def berke_progress(self) -> BerkeProgress | None:

@@ -82,7 +82,30 @@ def superseded_reason(entry: JournalEntry, timeline: Sequence[JournalEntry]) -> 
     for job, covers in _LEAVES_NOTHING_FOR.items():
         if job in done_jobs and wanted & covers:
             return _said(job, _result_id(timeline))
+    if _Job.INVITED in wanted and any(_may_have_invited(other, entry) for other in timeline):
+        return MAY_HAVE_INVITED_SINCE
     return None
+
+
+#: Why an old failed invitation is not retried after a later one that may have gone.
+MAY_HAVE_INVITED_SINCE = (
+    "Not retried: the candidate's invitation may have gone from this desk after this step "
+    "failed (a later send whose answer was lost, or one still waiting). Invite them again if "
+    "they did not get it. Nothing was sent."
+)
+
+
+def _may_have_invited(other: JournalEntry, entry: JournalEntry) -> bool:
+    """Whether ``other``, an invitation begun after ``entry``, may have gone: waiting, or
+    failed after a try whose answer was lost (the resumer does not send it again)."""
+    return (
+        other.id > entry.id
+        and _Job.INVITED in _jobs(other)
+        and (
+            other.state is StepState.PENDING
+            or (other.state is StepState.FAILED and other.may_have_gone)
+        )
+    )
 
 
 def _result_id(timeline: Sequence[JournalEntry]) -> str | None:

@@ -14,15 +14,22 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 
+from app.domain.invitation_doubt import doubt_of
 from app.domain.journal_terms import LinkedAssessment, StepKind, StepState
 from app.domain.order_state import OrderState
 from app.domain.uploads import Upload
 from app.store.berke_watch import berke_state
 from app.store.database import Database, select_in
 from app.store.inbox_rows import BERKE_STATUS, in_state, latest_step_states
+from app.store.journal_rows import read_step
 
 # As a table with an order_id column, for ``_rows`` to add its "WHERE order_id IN".
 _GONE = "SELECT * FROM (SELECT id AS order_id, gone_since FROM orders WHERE gone_since IS NOT NULL)"
+# Each order's latest invite step (whether it may have gone), as such a table too.
+_LATEST_INVITE = (
+    "SELECT * FROM (SELECT * FROM journal WHERE id IN (SELECT MAX(id) FROM journal"
+    " WHERE action = 'invite' GROUP BY order_id))"
+)
 
 
 def load_states(db: Database, order_ids: Iterable[str] | None = None) -> dict[str, OrderState]:
@@ -36,6 +43,7 @@ def load_states(db: Database, order_ids: Iterable[str] | None = None) -> dict[st
         uploads = _rows(conn, "SELECT * FROM uploads", ids, order="id")
         notes = _rows(conn, "SELECT * FROM order_notes", ids)
         gone = _rows(conn, _GONE, ids)
+        invites = _rows(conn, _LATEST_INVITE, ids)
         # Berke's side of these links only, without the stored GetCompletedAssessment answer
         # (a refresh of one order must not read every completion kept).
         berke_ids = [row["source_candidate_id"] for row in links]
@@ -52,6 +60,17 @@ def load_states(db: Database, order_ids: Iterable[str] | None = None) -> dict[st
             by_order[row["order_id"]]["berke"] = watched
     for row in gone:
         by_order[row["order_id"]]["gone_since"] = datetime.fromisoformat(row["gone_since"])
+    for row in invites:
+        if row["state"] == StepState.DONE.value or not row["may_have_gone"]:
+            continue  # no doubt: its request is not read (one per order invited)
+        doubt = doubt_of(
+            StepState(row["state"]),
+            bool(row["may_have_gone"]),
+            datetime.fromisoformat(row["updated_at"]),
+            read_step(StepKind.INVITE, row["request"]),
+        )
+        if doubt is not None:
+            by_order[row["order_id"]]["invitation_doubt"] = doubt
     for row in notes:
         unseen = max(row["comments_count"] - row["comments_seen"], 0)
         if unseen:

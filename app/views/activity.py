@@ -74,6 +74,11 @@ def activity_line(entry: JournalEntry | SnapshotStep, limit: int | None = SHORT)
         return done
     if entry.state is StepState.PENDING:
         return doing
+    if isinstance(step, InviteStep) and isinstance(entry, JournalEntry) and entry.may_have_gone:
+        # Not sent again after a try whose answer was lost: the candidate may have it.
+        return (
+            f"Invitation to {step.request.email_address} may have been sent (its answer was lost)"
+        )
     return failed
 
 

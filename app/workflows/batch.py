@@ -27,6 +27,7 @@ from app.domain.berke_jobs import no_match_warning
 from app.domain.berke_text import BerkeParam
 from app.domain.field_errors import FORM_LEVEL, field_errors
 from app.domain.invitation import InvitationText
+from app.domain.invitation_doubt import MAY_HAVE_GONE
 from app.domain.journal_terms import LinkedAssessment, StepKind, StepState
 from app.domain.order_rules import (
     OrderAction,
@@ -46,9 +47,11 @@ from app.workflows.order_actions import (
     accept_order,
     check_message,
     create_assessment_outcome,
+    invitation_went_or_may_have,
     invited_for_another_order,
     linked_assessment,
     other_create_waiting,
+    own_invitation_doubt,
     refused_while_waiting,
     reuse_assessment,
     send_invitation,
@@ -241,6 +244,10 @@ async def why_not_in_batch(
         return accepted_elsewhere_reason(linked)
     if await asyncio.to_thread(invited_for_another_order, desk, linked):
         return ALREADY_INVITED_WITH_THE_OTHER_ORDER
+    doubt = await asyncio.to_thread(own_invitation_doubt, desk, order.id)
+    if not linked.invitation_sent and doubt is not None:
+        # The resumer did not send it again (the candidate may have it): nor does the batch.
+        return MAY_HAVE_GONE
     return None
 
 
@@ -494,7 +501,7 @@ async def _invited_by_then(desk: Desk, link: LinkedAssessment, earlier: _Earlier
     one this order's candidate keys do not reach): the run finds it sent."""
     if link.source_candidate_id.casefold() in earlier.invited:
         return True
-    return await asyncio.to_thread(invited_for_another_order, desk, link)
+    return await asyncio.to_thread(invitation_went_or_may_have, desk, link)
 
 
 ProgressCallback = Callable[[int, int, Outcome], None]  # (done so far, total, latest outcome)
@@ -542,8 +549,8 @@ async def create_accept_invite(
                 # Its invitation went out for the other order (or another linked to it),
                 # unless that order stopped before it (its accept failed, say): then this
                 # order sends it.
-                invited_with_source = source.invitation_sent or await asyncio.to_thread(
-                    invited_for_another_order, desk, source
+                invited_with_source = await asyncio.to_thread(
+                    invitation_went_or_may_have, desk, source
                 )
             elif reuse_only:
                 return Outcome(

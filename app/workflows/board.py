@@ -35,6 +35,7 @@ from app.domain.berke_progress import BerkeProgress
 from app.domain.berke_results import FitLevel
 from app.domain.connection import ConnectionProfile
 from app.domain.invitation import InvitationText
+from app.domain.invitation_doubt import MAY_HAVE_GONE
 from app.domain.journal import JournalEntry
 from app.domain.journal_terms import LinkedAssessment, ResultFlow, StepKind
 from app.domain.order_freshness import is_older
@@ -417,6 +418,8 @@ class OrderBoard:
             return accepted_elsewhere_reason(state.link)
         if self._invited_for_another_order(order.id):
             return ALREADY_INVITED_WITH_THE_OTHER_ORDER
+        if not state.link.invitation_sent and state.invitation_doubt is not None:
+            return MAY_HAVE_GONE  # as ``batch.why_not_in_batch``
         return None
 
     def _other_create_waiting(self, order: AssessmentOrder) -> str | None:
@@ -1283,8 +1286,11 @@ class OrderBoard:
         return sent if sent is not None else self._invitation_or_default(None)
 
     def _check_cooldown(self, order_id: str) -> None:
-        links = (self.link(other) for other in self._linked_with(order_id))
-        times = [link.invited_at for link in links if link and link.invited_at is not None]
+        states = [self.state(other) for other in self._linked_with(order_id)]
+        times = [s.link.invited_at for s in states if s.link and s.link.invited_at is not None]
+        # A send whose answer was lost (failed so, or waiting) may have reached the candidate:
+        # where Berke gives no count, nothing else holds the next one back.
+        times += [s.invitation_doubt.at for s in states if s.invitation_doubt is not None]
         if not times:
             return
         last = max(times)

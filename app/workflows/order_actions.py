@@ -17,6 +17,7 @@ from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
 from app.domain.berke_progress import BerkeProgress
 from app.domain.berke_text import BerkeParam
 from app.domain.invitation import InvitationText
+from app.domain.invitation_doubt import invitation_doubt
 from app.domain.journal import (
     AcceptStep,
     AssessmentLinked,
@@ -31,17 +32,26 @@ from app.domain.journal import (
 )
 from app.domain.journal_terms import LinkedAssessment, StepKind, StepState
 from app.domain.order_rules import OrderAction, why_not
+from app.domain.order_state import InvitationDoubt
 from app.domain.same_candidate import candidate_keys
 from app.domain.smartrecruiters import (
     AcceptRequest,
     AssessmentComment,
     AssessmentOrder,
+    OrderStatus,
     RejectRequest,
 )
 from app.domain.sr_limits import message_too_long
 from app.domain.urls import host_of, is_loopback_host
 from app.workflows.desk import Desk, invitation_key
-from app.workflows.refusals import ActionNotAllowedError, AlreadyInvitedError, StepDeferredError
+from app.workflows.refusals import (
+    MAY_HAVE_BEEN_ELSEWHERE,
+    MAY_HAVE_BEEN_FOR_ANOTHER_ORDER,
+    MAY_HAVE_BEEN_HERE,
+    ActionNotAllowedError,
+    AlreadyInvitedError,
+    StepDeferredError,
+)
 from app.workflows.steps import (
     berke_progress,
     id_taken_error,
@@ -436,7 +446,9 @@ async def _refuse_if_invited_before(
     """A first invitation Berke sent already (``AlreadyInvitedError``). Where Berke gives no
     count, only this desk's journal can tell: the other order's send of it that waits (it may
     have gone; the count would have shown it) holds this one back, and one that went refuses
-    it."""
+    it; so does one that may have gone (this order's, or the other's), or an assessment found
+    in Berke or an order accepted elsewhere (another desk may have sent it): the coordinator
+    is asked."""
     if sent_before:
         shared = await asyncio.to_thread(invited_for_another_order, desk, linked)
         raise AlreadyInvitedError(sent_before, sent_here_for_another_order=shared)
@@ -445,7 +457,43 @@ async def _refuse_if_invited_before(
     if await asyncio.to_thread(other_invite_waiting, desk, linked):
         raise StepDeferredError(OTHER_INVITE_WAITING)
     if await asyncio.to_thread(invited_for_another_order, desk, linked):
-        raise AlreadyInvitedError(None, sent_here_for_another_order=True)
+        sent = await asyncio.to_thread(_sent_for_another_order, desk, linked)
+        maybe = None if sent else MAY_HAVE_BEEN_FOR_ANOTHER_ORDER
+        raise AlreadyInvitedError(None, sent_here_for_another_order=True, may_have_been=maybe)
+    if await asyncio.to_thread(own_invitation_doubt, desk, linked.order_id) is not None:
+        raise AlreadyInvitedError(None, may_have_been=MAY_HAVE_BEEN_HERE)
+    if await asyncio.to_thread(_link_from_elsewhere, desk, linked.order_id):
+        raise AlreadyInvitedError(None, may_have_been=MAY_HAVE_BEEN_ELSEWHERE)
+
+
+def _link_from_elsewhere(desk: Desk, order_id: str) -> bool:
+    """Whether the order's assessment, or its accept, may be another desk's: the link was
+    found in Berke (its create's answer lost, or made elsewhere under the order's own id), or
+    the order is in progress without this desk's accept. That desk may have invited to it.
+    Blocking: run it in a thread."""
+    timeline = desk.journal.entries(order_id)
+    linked = [e.outcome for e in timeline if isinstance(e.outcome, AssessmentLinked)]
+    if linked and linked[-1].recovered:
+        return True
+    order = desk.orders.get(order_id)
+    accepted = any(e.action is StepKind.ACCEPT and e.state is StepState.DONE for e in timeline)
+    return order is not None and order.status is OrderStatus.IN_PROGRESS and not accepted
+
+
+def own_invitation_doubt(desk: Desk, order_id: str) -> InvitationDoubt | None:
+    """Whether the order's own invitation may have gone without this desk seeing it go
+    (``invitation_doubt``). Blocking: run it in a thread."""
+    return invitation_doubt(desk.journal.entries(order_id))
+
+
+def invitation_went_or_may_have(desk: Desk, linked: LinkedAssessment) -> bool:
+    """Whether the assessment's invitation went, or may have gone, from this desk for the
+    order of ``linked`` or another linked to it: a reuse of it sends none unasked. One still
+    waiting is not counted here: where Berke counts, the send finds it by the count (and
+    where it does not, it waits for it). Blocking: run it in a thread."""
+    if linked.invitation_sent or _invitation_may_have_gone(desk, linked.order_id):
+        return True
+    return invited_for_another_order(desk, linked)
 
 
 #: Why an invitation or a reminder waits while the candidate's other order's send of the same
@@ -484,8 +532,18 @@ def _invitation_may_have_gone(desk: Desk, order_id: str) -> bool:
     """Whether the order's latest invitation failed after a try that may have gone (its
     answer lost where Berke gives no count, so it was not sent again): the candidate may have
     it, and their other order's Invite sent it a second time unasked."""
-    invites = [e for e in desk.journal.entries(order_id) if isinstance(e.step, InviteStep)]
-    return bool(invites) and invites[-1].state is StepState.FAILED and invites[-1].may_have_gone
+    doubt = own_invitation_doubt(desk, order_id)
+    return doubt is not None and not doubt.waiting
+
+
+def _sent_for_another_order(desk: Desk, linked: LinkedAssessment) -> bool:
+    """Whether this desk is known to have sent the assessment's invitation for another order
+    linked to it (not only may have)."""
+    others = set(desk.journal.orders_linked_to(linked.invitation_code)) - {linked.order_id}
+    return any(
+        (link := desk.journal.assessment_for(other)) is not None and link.invitation_sent
+        for other in others
+    )
 
 
 def last_invitation_text(desk: Desk, linked: LinkedAssessment) -> InvitationText | None:

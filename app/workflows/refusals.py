@@ -20,10 +20,24 @@ class AlreadyInvitedError(ActionNotAllowedError):
     """Berke has sent this assessment's invitation before, but not from this desk's journal
     (another desk, or a colleague in Berke): sending again is the coordinator's call.
     ``count``: Berke's count of it; None where Berke gives none, and only this desk's journal
-    knows it went (for the candidate's other order)."""
+    knows it went (for the candidate's other order). ``may_have_been``: why it may have been
+    sent, where nothing shows that it was (one of the ``MAY_HAVE_BEEN_*`` below)."""
 
-    def __init__(self, count: int | None, *, sent_here_for_another_order: bool = False) -> None:
+    def __init__(
+        self,
+        count: int | None,
+        *,
+        sent_here_for_another_order: bool = False,
+        may_have_been: str | None = None,
+    ) -> None:
         self.count = count
+        if may_have_been is not None:
+            super().__init__(
+                f"This invitation may have been sent already, {may_have_been}, and Berke does "
+                "not say how many it has sent. Send it again only if the candidate did not "
+                "get it."
+            )
+            return
         times = "" if count is None else " once" if count == 1 else f" {count} times"
         where = (
             "by this desk, for the candidate's other order that shares this assessment"
@@ -34,6 +48,17 @@ class AlreadyInvitedError(ActionNotAllowedError):
             f"Berke has already sent this invitation{times}, {where}. Send it again only if "
             "the candidate asks."
         )
+
+
+#: Why an invitation may have been sent (``AlreadyInvitedError``): this order's own try went
+#: and its answer was lost; the candidate's other order's did; another desk made or accepted.
+MAY_HAVE_BEEN_HERE = "by an earlier try of it whose answer was lost"
+MAY_HAVE_BEEN_FOR_ANOTHER_ORDER = (
+    "by this desk for the candidate's other order that shares this assessment (its answer was lost)"
+)
+MAY_HAVE_BEEN_ELSEWHERE = (
+    "from another desk (the assessment was found in Berke, or the order accepted, elsewhere)"
+)
 
 
 class CooldownError(ActionNotAllowedError):
@@ -97,6 +122,13 @@ CREATE_SENT_AGAIN = (
 )
 INVITE_SENT_AGAIN = (
     "The invitation is sent again automatically, with the message typed (see the order's activity)."
+)
+#: After an invitation whose try may have gone where Berke gives no count: the resumer cannot
+#: tell whether it went, and does not send it again (the candidate would get two).
+INVITE_MAY_HAVE_GONE = (
+    "Berke may have sent the invitation before its answer was lost, and it does not say how "
+    "many it has sent: it is not sent again automatically, so that the candidate does not get "
+    "it twice (see the order's activity). If they did not get it, invite them again."
 )
 COMPLETE_SENT_AGAIN = (
     "The completion is sent again automatically, with the result typed (see the order's activity)."

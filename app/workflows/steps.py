@@ -933,8 +933,9 @@ async def _invite(
             return InvitationSent(email=request.email_address, already_sent=True)
         if went is None and attempt.earlier:
             await _refuse(desk, entry, await _may_have_gone_words(desk, entry.order_id))
-        if went is None and await asyncio.to_thread(_invited_since, desk, entry, step):
-            await _refuse(desk, entry, INVITED_SINCE)
+        since = await asyncio.to_thread(_invited_since, desk, entry, step) if went is None else None
+        if since is not None:
+            await _refuse(desk, entry, since)
         await desk.session.berke.send_invitation(request)
         return InvitationSent(email=request.email_address)
     finally:
@@ -948,22 +949,39 @@ INVITED_SINCE = (
 )
 
 
-def _invited_since(desk: Desk, entry: JournalEntry, step: InviteStep) -> bool:
-    """Whether this desk sent the assessment's invitation after ``entry`` was asked, for the
-    order or another linked to it: with no count to go by, a Retry of an old failed step (a
-    refusal, mended since, and invited again) emailed the candidate a second time."""
+#: Why, where a later one may have gone (its answer lost, or still waiting to be looked at).
+MAY_HAVE_GONE_SINCE = (
+    "Not sent again: the candidate's invitation to this assessment may have gone from this "
+    "desk after this step was asked (a later send whose answer was lost, or one still "
+    "waiting), and Berke does not say how many it has sent. Invite them again if they did "
+    "not get it."
+)
+
+
+def _invited_since(desk: Desk, entry: JournalEntry, step: InviteStep) -> str | None:
+    """Why the old ``entry`` is not sent again: this desk sent the assessment's invitation
+    after it was asked (``INVITED_SINCE``), for the order or another linked to it, or began
+    one since that may have gone (``MAY_HAVE_GONE_SINCE``: failed after a lost answer, or
+    waiting). With no count to go by, a Retry of an old failed step (a refusal, mended since,
+    and invited again) emailed the candidate a second time. None: nothing since."""
     candidate_id = step.request.source_candidate_id.casefold()
+    may_have_gone = False
     for order_id in {entry.order_id, *desk.journal.orders_with_berke_id(candidate_id)}:
         for other in desk.journal.entries(order_id):
             if (
-                other.id != entry.id
-                and other.state is StepState.DONE
-                and isinstance(other.step, InviteStep)
-                and other.step.request.source_candidate_id.casefold() == candidate_id
-                and other.updated_at >= entry.created_at
+                other.id == entry.id
+                or not isinstance(other.step, InviteStep)
+                or other.step.request.source_candidate_id.casefold() != candidate_id
             ):
-                return True
-    return False
+                continue
+            if other.state is StepState.DONE and other.updated_at >= entry.created_at:
+                return INVITED_SINCE
+            if other.id > entry.id and (
+                other.state is StepState.PENDING
+                or (other.state is StepState.FAILED and other.may_have_gone)
+            ):
+                may_have_gone = True
+    return MAY_HAVE_GONE_SINCE if may_have_gone else None
 
 
 async def _may_have_gone_words(desk: Desk, order_id: str) -> str:

@@ -6,6 +6,7 @@ invitation that may have gone is not sent again, and one known never to have lef
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,11 +14,18 @@ import httpx
 import pytest
 
 from app.clients.errors import AuthError, NetworkError, ServerError, ThrottledError
+from app.domain.assessment_prefill import stable_candidate_id
+from app.domain.attention import Attention
 from app.domain.berke import CreateAssessmentRequest
+from app.domain.invitation_doubt import MAY_HAVE_GONE
 from app.domain.journal import InvitationSent, InviteStep
 from app.domain.journal_terms import LinkedAssessment, StepKind, StepState
+from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import AssessmentOrder
+from app.domain.superseded_steps import MAY_HAVE_INVITED_SINCE, superseded_reason
 from app.sandbox import SandboxConfig, SandboxServer
+from app.workflows.batch import OutcomeKind, PlanKind, default_request, run_batch
+from app.workflows.board import BoardOptions, OrderBoard
 from app.workflows.desk import Desk
 from app.workflows.order_actions import (
     OTHER_INVITE_WAITING,
@@ -31,11 +39,13 @@ from app.workflows.outbox import resume_pending, retry_step
 from app.workflows.refusals import (
     ActionNotAllowedError,
     AlreadyInvitedError,
+    CooldownError,
     StepDeferredError,
     StepRefusedError,
 )
 from tests.integration.helpers import FailsOnce, LosesAnAnswer, RealNetwork, new_order_body
 from tests.integration.test_candidate_with_two_orders import sandbox_assessments
+from tests.integration.test_close_the_loop import with_board
 from tests.integration.test_workflows import run_with_desk
 
 if TYPE_CHECKING:
@@ -333,3 +343,223 @@ def test_an_old_failed_invitation_is_not_retried_once_one_went_since(
 
     network = FailsOnce("/SendInvitation", 403, ACCESS_DENIED)
     run_with_desk(uncounted_sandbox, tmp_path / "desk.sqlite3", body, berke_transport=network)
+
+
+def test_the_batch_does_not_resend_an_invitation_that_may_have_gone(
+    uncounted_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The batch's invitation went, its answer lost; the resumer failed it "may have gone,
+    not sent again". Before, the batch window's "Retry the failed" (the same run) sent it a
+    second time: only the candidate's other orders were looked at. Now the board and the
+    batch skip it, and Invite asks first."""
+    email = "bea.retry@example.com"
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(
+            new_order_body(first="Bea", last="Retry", email=email)
+        )
+        desk.orders.put(order)
+        await board.load()
+        (first,) = await board.create_accept_invite([order.id])
+        assert first.kind is OutcomeKind.FAILED
+        await resume_pending(desk)
+        assert invite_step(desk, order.id).state is StepState.FAILED
+        await board.refresh([order.id])
+        assert board.why_not(OrderAction.CREATE_ACCEPT_INVITE, [order.id]) == MAY_HAVE_GONE
+        (plan,) = (await board.plan_batch([order.id])).orders
+        assert plan.kind is PlanKind.SKIP
+        (again,) = await board.create_accept_invite([order.id])
+        assert (again.kind, again.detail) == (OutcomeKind.SKIPPED, MAY_HAVE_GONE)
+        with pytest.raises(AlreadyInvitedError, match="may have been sent already"):
+            await board.invite(order.id)
+        assert sent_to(uncounted_sandbox, email) == 1
+
+    with_board(uncounted_sandbox, tmp_path / "desk.sqlite3", body, berke_transport=lost_answer())
+
+
+def sent_to(server: SandboxServer, email: str) -> int:
+    """How many invitations Berke sent to ``email``, over all its assessments."""
+    return sum(
+        int(a.get("invitationsSent") or 0)
+        for a in sandbox_assessments(server)
+        if (a.get("emailAddress") or "").casefold() == email
+    )
+
+
+class RefusedThenLost(RealNetwork):
+    """1st SendInvitation: refused (403, not sent). 2nd: carried out, its answer lost (503)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sends = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/SendInvitation"):
+            self.sends += 1
+            if self.sends == 1:
+                return httpx.Response(403, json=ACCESS_DENIED, request=request)
+            if self.sends == 2:
+                done = await self.inner.handle_async_request(request)
+                await done.aread()
+                return httpx.Response(503, json={"message": "gateway"}, request=request)
+        return await self.inner.handle_async_request(request)
+
+
+@pytest.mark.parametrize("resumed", [True, False], ids=["failed-may-have-gone", "still-waiting"])
+def test_an_old_failed_invitation_is_not_retried_after_one_that_may_have_gone(
+    uncounted_sandbox: SandboxServer, tmp_path: Path, resumed: bool
+) -> None:
+    """An invitation refused (never sent), the cause mended, invited again: that one went,
+    its answer lost (failed "may have gone" by the resumer, or still waiting). Before, Retry
+    on the old failed step sent it: only later steps done counted."""
+
+    async def body(desk: Desk) -> None:
+        order, link = await accepted_order(desk, f"Oda{int(resumed)}")
+        with pytest.raises(AuthError):
+            await send_invitation(desk, order)
+        old = invite_step(desk, order.id)
+        with pytest.raises(ServerError):
+            await send_invitation(desk, order)
+        if resumed:
+            await resume_pending(desk)
+            later = invite_step(desk, order.id)
+            assert later.state is StepState.FAILED
+            assert later.may_have_gone
+        failed = desk.journal.get(old.id)
+        assert failed is not None
+        reason = superseded_reason(failed, desk.journal.entries(order.id))
+        assert reason == MAY_HAVE_INVITED_SINCE  # Retry is off in the activity list
+        with pytest.raises(ActionNotAllowedError, match="may have gone from this desk"):
+            await retry_step(desk, old.id)
+        assert invitations_sent(uncounted_sandbox, link) == 1
+
+    run_with_desk(
+        uncounted_sandbox, tmp_path / "desk.sqlite3", body, berke_transport=RefusedThenLost()
+    )
+
+
+def test_the_plan_does_not_promise_an_invitation_the_run_will_not_send(
+    uncounted_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The candidate's first order's invitation may have gone (failed so by the resumer).
+    Before, their second order's plan said "Reuse …, accept, invite …", and the run then said
+    "Berke has already sent this invitation": the source's own order was left out."""
+    email = "pia.plan@example.com"
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        first = await desk.session.sr.create_test_order(
+            new_order_body(first="Pia", last="Plan", email=email)
+        )
+        desk.orders.put(first)
+        await board.load()
+        await board.create_assessment(
+            first.id,
+            CreateAssessmentRequest(first_name="Pia", last_name="Plan", email_address=email),
+        )
+        await board.accept(first.id)
+        with pytest.raises(ServerError):
+            await board.invite(first.id)
+        await resume_pending(desk)
+        second = await desk.session.sr.create_test_order(
+            new_order_body(first="Pia", last="Plan", email=email)
+        )
+        desk.orders.put(second)
+        await board.load()
+        (row,) = (await board.plan_batch([second.id])).orders
+        assert row.kind is PlanKind.REUSE
+        assert row.what_happens().endswith("accept; no second invitation")
+        (out,) = await board.create_accept_invite([second.id], plan=[row])
+        assert out.kind is OutcomeKind.DONE
+        assert "no new invitation" in out.detail
+        assert sent_to(uncounted_sandbox, email) == 1
+
+    with_board(uncounted_sandbox, tmp_path / "desk.sqlite3", body, berke_transport=lost_answer())
+
+
+def test_a_reminder_that_may_have_gone_holds_the_next_one_in_the_cooldown(
+    uncounted_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """A reminder went, its answer lost; the resumer failed it "may have gone". Before, the
+    next Remind went at once: the cooldown counted only sends known to have gone."""
+
+    async def body(desk: Desk) -> None:
+        board = OrderBoard(desk, options=BoardOptions(invite_cooldown=timedelta(hours=24)))
+        try:
+            order, link = await accepted_order(desk, "Rona")
+            await board.load()
+            await board.invite(order.id)
+            with desk.db.transaction() as conn:  # invited four days ago: a reminder is due
+                old = (datetime.now(UTC) - timedelta(days=4)).isoformat()
+                conn.execute(
+                    "UPDATE assessments SET invited_at = ? WHERE order_id = ?", (old, order.id)
+                )
+            await board.refresh([order.id])
+            with pytest.raises(NetworkError):
+                await board.remind(order.id)  # Berke sent it; the answer was lost
+            await board.resume()
+            reminder = invite_step(desk, order.id)
+            assert reminder.state is StepState.FAILED
+            assert reminder.may_have_gone
+            await board.refresh([order.id])
+            with pytest.raises(CooldownError):
+                await board.remind(order.id)
+            assert invitations_sent(uncounted_sandbox, link) == 2
+            await board.remind(order.id, override_cooldown=True)  # the candidate asks
+            assert invitations_sent(uncounted_sandbox, link) == 3
+        finally:
+            await board.stop()
+
+    run_with_desk(
+        uncounted_sandbox,
+        tmp_path / "desk.sqlite3",
+        body,
+        berke_transport=LosesAnAnswer("/SendInvitation", nth=2),
+    )
+
+
+def test_another_desks_invitation_is_not_sent_again_unasked(
+    uncounted_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Desk A creates, accepts and invites. Desk B links A's assessment (found in Berke).
+    Before, B flagged "the candidate was never sent the Berke invitation: send it", and its
+    Invite emailed them again unasked; where Berke counts, Invite asked first."""
+    holder: dict[str, Any] = {}
+
+    async def desk_a(desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(
+            new_order_body(first="Tove", last="Ek", email="tove@example.com")
+        )
+        desk.orders.put(order)
+        (out,) = await run_batch(desk, [order], lambda o: default_request(o, []))
+        assert out.kind is OutcomeKind.DONE
+        holder["order_id"] = order.id
+
+    async def desk_b(desk: Desk) -> None:
+        order = await desk.session.sr.get_order(holder["order_id"])  # synced: in progress
+        desk.orders.put(order)
+        board = OrderBoard(desk)
+        await board.load()
+        try:
+            await board.create_assessment(
+                order.id,
+                CreateAssessmentRequest(
+                    first_name="Tove", last_name="Ek", email_address="tove@example.com"
+                ),
+            )
+            flags = {f.kind: f.text for f in board.flags(order.id)}
+            assert "never sent the Berke" not in flags[Attention.NOT_INVITED]
+            assert "may have gone from another desk" in flags[Attention.NOT_INVITED]
+            with pytest.raises(AlreadyInvitedError, match="may have been sent already, from"):
+                await board.invite(order.id)
+        finally:
+            await board.stop()
+
+    run_with_desk(uncounted_sandbox, tmp_path / "a.sqlite3", desk_a)
+    run_with_desk(uncounted_sandbox, tmp_path / "b.sqlite3", desk_b)
+    cid = stable_candidate_id(holder["order_id"])
+    (sent,) = [
+        int(a["invitationsSent"])
+        for a in sandbox_assessments(uncounted_sandbox)
+        if a["sourceCandidateId"] == cid
+    ]
+    assert sent == 1

@@ -48,10 +48,12 @@ def entry(
     state: StepState = StepState.DONE,
     outcome: JournalOutcome | None = None,
     message: str | None = None,
+    *,
+    may_have_gone: bool = False,
 ) -> JournalEntry:
     return JournalEntry(
         id=1, order_id="o-1", action=step.action, state=state, step=step, outcome=outcome,
-        message=message, created_at=WHEN, updated_at=WHEN,
+        message=message, may_have_gone=may_have_gone, created_at=WHEN, updated_at=WHEN,
     )  # fmt: skip
 
 
@@ -295,3 +297,17 @@ def test_a_result_title_of_a_megabyte_is_cut_wherever_it_is_said() -> None:
     line = activity_line(entry(CompleteStep(result=huge)), None)
     assert line.startswith("Completed with the result “lorem ipsum")
     assert len(line) < 2 * RESULT_PART_SHOWN + 40
+
+
+def test_an_invitation_that_may_have_gone_is_not_said_not_sent() -> None:
+    """An invitation failed after a try whose answer was lost (not sent again where Berke
+    gives no count): before, its line said "Invitation to … not sent"."""
+    step = InviteStep(
+        request=SendInvitationRequest.model_validate(
+            {BerkeParam.SOURCE_CANDIDATE_ID: "AD-1F3A", BerkeParam.EMAIL_ADDRESS: "zoe@example.com"}
+        )
+    )
+    failed = entry(step, StepState.FAILED, message="Not sent again", may_have_gone=True)
+    assert activity_line(failed) == (
+        "Invitation to zoe@example.com may have been sent (its answer was lost)"
+    )

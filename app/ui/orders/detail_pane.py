@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.attachments import describe_size
-from app.domain.order_state import BerkeState
+from app.domain.order_state import BerkeState, InvitationDoubt
 from app.domain.order_status import OrderStatus
 from app.domain.service_time import local_time
 from app.domain.sr_limits import (
@@ -571,11 +571,7 @@ class OrderDetailPane(QWidget):
                       "assessmentCreated": NOTHING, "invitation": NOTHING}  # fmt: skip
         else:
             url = linked.assessment_url
-            invited = (
-                f"Sent to {linked.invited_email} on {_local(linked.invited_at)}"
-                if linked.invitation_sent
-                else "Not sent"
-            )
+            invited = _invitation_words(linked, None)
             values = {
                 "invitationCode": linked.invitation_code,
                 "assessmentUrl": _link(url),
@@ -584,6 +580,14 @@ class OrderDetailPane(QWidget):
             }
         for key, text in values.items():
             self.fields[key].setText(text)
+
+    def show_invitation(
+        self, linked: LinkedAssessment | None, doubt: InvitationDoubt | None
+    ) -> None:
+        """The invitation's line with what the journal knows besides the link: a send whose
+        answer was lost is not "Not sent"."""
+        if linked is not None:
+            self.fields["invitation"].setText(_invitation_words(linked, doubt))
 
     def show_comments(self, comments: list[AssessmentComment] | None, error: str = "") -> None:
         self._comments_unread = comments is None
@@ -853,3 +857,11 @@ _FIX_TEXT = {
 _DISMISSIBLE = frozenset(
     {"cancel_in_berke", "stale_new", "not_started", "no_assessment", "deleted_in_berke"}
 )
+
+
+def _invitation_words(linked: LinkedAssessment, doubt: InvitationDoubt | None) -> str:
+    if linked.invitation_sent:
+        return f"Sent to {linked.invited_email} on {_local(linked.invited_at)}"
+    if doubt is not None and not doubt.waiting:
+        return f"May have been sent (its answer was lost) on {_local(doubt.at)}; not sent again"
+    return "Not sent"

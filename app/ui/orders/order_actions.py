@@ -33,6 +33,7 @@ from app.workflows.refusals import (
     CREATE_SENT_AGAIN,
     DELIVER_SENT_AGAIN,
     EXPECTED_ERRORS,
+    INVITE_MAY_HAVE_GONE,
     INVITE_SENT_AGAIN,
     REJECT_SENT_AGAIN,
     ActionNotAllowedError,
@@ -617,6 +618,10 @@ class OrderActionsController(QObject):
             if ours:  # refused as under way: the step waiting is another flow's, not this
                 return f"{error} {TYPED_NOT_SENT}"
             again = SENT_AGAIN[action]
+            doubt = board.state(order_id).invitation_doubt
+            if action is OrderAction.INVITE and doubt is not None and not doubt.counted:
+                # It may have gone, and with no count the resumer cannot tell: it fails it.
+                again = INVITE_MAY_HAVE_GONE
             return f"{error} {again}" if error is not None else again
         why_not = board.why_not(action, [order_id])
         if why_not is None:

@@ -798,6 +798,7 @@ class OrdersRoom(QWidget):
         state = source.state(order.id)
         self.detail.show_gone(state.gone_since is not None)
         self.detail.show_berke(state.berke, linked=state.link is not None)
+        self.detail.show_invitation(state.link, state.invitation_doubt)
         self.detail.show_flags(source.flags(order.id))
         files = source.snapshot_files(order.id)
         if files is not None:
