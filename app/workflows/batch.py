@@ -55,6 +55,7 @@ from app.workflows.order_actions import (
     refused_while_waiting,
     reuse_assessment,
     send_invitation,
+    sent_for_another_order,
     url_needs_a_look,
 )
 from app.workflows.refusals import StepDeferredError
@@ -243,7 +244,11 @@ async def why_not_in_batch(
             return RETRIED_AUTOMATICALLY
         return accepted_elsewhere_reason(linked)
     if await asyncio.to_thread(invited_for_another_order, desk, linked):
-        return ALREADY_INVITED_WITH_THE_OTHER_ORDER
+        # Known sent there, or only maybe (its answer lost, no count from Berke): a "was
+        # sent, nothing left to do" for that one left the candidate perhaps never invited.
+        if await asyncio.to_thread(sent_for_another_order, desk, linked):
+            return ALREADY_INVITED_WITH_THE_OTHER_ORDER
+        return OTHER_ORDERS_MAY_HAVE_GONE
     doubt = await asyncio.to_thread(own_invitation_doubt, desk, order.id)
     if not linked.invitation_sent and doubt is not None:
         # The resumer did not send it again (the candidate may have it): nor does the batch.
@@ -263,6 +268,12 @@ def accepted_elsewhere_reason(linked: LinkedAssessment) -> str:
 ALREADY_INVITED_WITH_THE_OTHER_ORDER = (
     "The candidate was sent this assessment's invitation for their other order: nothing is "
     "left to do here."
+)
+#: Why it is left alone when that invitation only may have gone (its answer was lost).
+OTHER_ORDERS_MAY_HAVE_GONE = (
+    "This assessment's invitation may have gone for the candidate's other order (its answer "
+    "was lost, and Berke does not say how many it has sent): ask the candidate; Invite sends "
+    "it again if they did not get it."
 )
 
 

@@ -457,7 +457,7 @@ async def _refuse_if_invited_before(
     if await asyncio.to_thread(other_invite_waiting, desk, linked):
         raise StepDeferredError(OTHER_INVITE_WAITING)
     if await asyncio.to_thread(invited_for_another_order, desk, linked):
-        sent = await asyncio.to_thread(_sent_for_another_order, desk, linked)
+        sent = await asyncio.to_thread(sent_for_another_order, desk, linked)
         maybe = None if sent else MAY_HAVE_BEEN_FOR_ANOTHER_ORDER
         raise AlreadyInvitedError(None, sent_here_for_another_order=True, may_have_been=maybe)
     if await asyncio.to_thread(own_invitation_doubt, desk, linked.order_id) is not None:
@@ -536,7 +536,7 @@ def _invitation_may_have_gone(desk: Desk, order_id: str) -> bool:
     return doubt is not None and not doubt.waiting
 
 
-def _sent_for_another_order(desk: Desk, linked: LinkedAssessment) -> bool:
+def sent_for_another_order(desk: Desk, linked: LinkedAssessment) -> bool:
     """Whether this desk is known to have sent the assessment's invitation for another order
     linked to it (not only may have)."""
     others = set(desk.journal.orders_linked_to(linked.invitation_code)) - {linked.order_id}

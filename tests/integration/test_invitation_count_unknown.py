@@ -24,7 +24,14 @@ from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import AssessmentOrder
 from app.domain.superseded_steps import MAY_HAVE_INVITED_SINCE, superseded_reason
 from app.sandbox import SandboxConfig, SandboxServer
-from app.workflows.batch import OutcomeKind, PlanKind, default_request, run_batch
+from app.workflows.batch import (
+    OTHER_ORDERS_MAY_HAVE_GONE,
+    OutcomeKind,
+    PlanKind,
+    default_request,
+    run_batch,
+    why_not_in_batch,
+)
 from app.workflows.board import BoardOptions, OrderBoard
 from app.workflows.desk import Desk
 from app.workflows.order_actions import (
@@ -563,3 +570,27 @@ def test_another_desks_invitation_is_not_sent_again_unasked(
         if a["sourceCandidateId"] == cid
     ]
     assert sent == 1
+
+
+def test_an_invitation_that_may_have_gone_is_not_called_sent_for_the_other_order(
+    uncounted_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The first order's invitation may have gone (its answer lost). Before: the batch left the
+    candidate's other order alone saying the invitation "was sent ...: nothing is left to do
+    here", and the candidate was perhaps never invited (helper-169)."""
+
+    async def body(desk: Desk) -> None:
+        first, link = await accepted_order(desk, "Noor")
+        with pytest.raises(ServerError):
+            await send_invitation(desk, first)
+        await resume_pending(desk)
+        second = await accept_order(desk, await second_order_reusing(desk, first, link))
+        linked = desk.journal.assessment_for(second.id)
+        assert linked is not None
+        assert await why_not_in_batch(desk, second, linked) == OTHER_ORDERS_MAY_HAVE_GONE
+        with pytest.raises(AlreadyInvitedError) as asked:
+            await send_invitation(desk, second)
+        assert "has already sent" not in str(asked.value)
+        assert invitations_sent(uncounted_sandbox, link) == 1
+
+    run_with_desk(uncounted_sandbox, tmp_path / "desk.sqlite3", body, berke_transport=lost_answer())
