@@ -505,11 +505,13 @@ def _lenient(model: type[R], payload: dict[str, Any]) -> R:
         try:
             return model.model_validate(data)
         except ValidationError as exc:
-            bad = {str(error["loc"][0]) for error in exc.errors() if error["loc"]}
-            if not bad & data.keys():
+            # Keys are read whatever their case (``BerkeResponseModel``): "IsDailyLimit" is
+            # the field "isDailyLimit" names.
+            bad = {str(error["loc"][0]).casefold() for error in exc.errors() if error["loc"]}
+            fitting = {k: v for k, v in data.items() if str(k).casefold() not in bad}
+            if len(fitting) == len(data):
                 break
-            for key in bad:
-                data.pop(key, None)
+            data = fitting
     return model.model_validate({})
 
 

@@ -121,6 +121,7 @@ def flags_for(
         order.status in (OrderStatus.REJECTED, OrderStatus.COMPLETED)
         and link is not None
         and not in_use_elsewhere
+        # Known open: one Berke did not say of may be complete (its delete is refused).
         and berke in (BerkeProgress.NOT_STARTED, BerkeProgress.STARTED)
     ):
         ended = "rejected" if order.status is OrderStatus.REJECTED else "completed"
@@ -154,7 +155,8 @@ def flags_for(
         # This desk's accept was refused because it was accepted elsewhere: the order points
         # at someone else's assessment (the failed accept says so), not at this one.
         and StepKind.ACCEPT not in state.failed
-        and berke in (None, BerkeProgress.NOT_STARTED)
+        # Not known to be started (not asked yet, or Berke's answer did not say).
+        and berke in (None, BerkeProgress.NOT_STARTED, BerkeProgress.UNKNOWN)
     ):
         # Accepted, and the candidate was never sent the way in (a batch stopped after the
         # accept, say): the recruiter waits for a result that cannot come.
@@ -181,7 +183,7 @@ def flags_for(
     invited_at = max(sent, default=None)
     if (
         invited_at is not None
-        and berke is BerkeProgress.NOT_STARTED
+        and berke is BerkeProgress.NOT_STARTED  # said so: an UNKNOWN one may be complete
         and order.status is OrderStatus.IN_PROGRESS
     ):
         waited = now - invited_at

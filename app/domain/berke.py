@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Annotated, Any, Final, Literal
 from urllib.parse import urlsplit
 
@@ -262,10 +263,35 @@ class SendInvitationRequest(BerkeModel):
     ] = Field(default=None, alias=BerkeParam.SENDER_EMAIL)
 
 
+@cache
+def _keys_by_case(model: type[BaseModel]) -> dict[str, str]:
+    """Each field's key as Berke spells it, by that key case-folded."""
+    keys = (field.alias or name for name, field in model.model_fields.items())
+    return {key.casefold(): key for key in keys}
+
+
 class BerkeResponseModel(BaseModel):
-    """Base for what Berke answers: its spellings, unknown attributes ignored."""
+    """Base for what Berke answers: its spellings, whatever their case, unknown attributes
+    ignored."""
 
     model_config = ConfigDict(defer_build=True, populate_by_name=True, extra="ignore", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _keys_in_any_case(cls, data: Any) -> Any:
+        # Berke's reference writes "StatusId = 2 means complete" where the sandbox answers
+        # "statusId" (a .NET service may write either): read as "statusId" only, a completed
+        # assessment read as not started, and was deleted with its scores. The key spelled
+        # exactly as the model's wins over another case of it.
+        if not isinstance(data, dict):
+            return data
+        keys = _keys_by_case(cls)
+        read = dict(data)
+        for key, value in data.items():
+            known = keys.get(key.casefold()) if isinstance(key, str) else None
+            if known is not None:
+                read.setdefault(known, value)
+        return read
 
 
 #: The longest assessment URL taken from Berke: browsers and servers stop near 2,048, and a
@@ -311,8 +337,9 @@ class AssessmentStatus(BerkeResponseModel):
     invitation_code: str | None = Field(default=None, alias=BerkeParam.INVITATION_CODE)
     # Not every Berke answer is documented to carry it; the console copes without it.
     assessment_url: str | None = Field(default=None, alias="assessmentUrl")
+    # The reference writes "StatusId" (read whatever its case); absent, progress is UNKNOWN.
     status_id: int | None = Field(default=None, alias="statusId")
-    status_name: str | None = Field(default=None, alias="statusName")
+    status_name: str | None = Field(default=None, alias="statusName")  # the sandbox's only
     # Not in the reference's answer (the sandbox gives it): None is "not said", never 0.
     invitations_sent: int | None = Field(default=None, alias="invitationsSent")
     # The assessment's identity ("the assessment's identity and status", the reference): what

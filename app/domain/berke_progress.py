@@ -15,6 +15,9 @@ class BerkeProgress(StrEnum):
     STARTED = "started"
     COMPLETE = "complete"
     DELETED = "deleted"  # Berke no longer has it: deleted by this desk, by hand or elsewhere
+    # Berke has it, and its answer did not say where it stands (no status flag): never taken
+    # for "not started", which let a completed assessment, scores and all, be deleted.
+    UNKNOWN = "unknown"
 
     @property
     def label(self) -> str:
@@ -26,6 +29,7 @@ _PROGRESS_LABELS = {
     BerkeProgress.STARTED: "Started",
     BerkeProgress.COMPLETE: "Complete",
     BerkeProgress.DELETED: "Deleted",
+    BerkeProgress.UNKNOWN: "Unknown",
 }
 
 COMPLETE_STATUS_ID = 2  # "StatusId = 2 means complete" (the reference)
@@ -34,15 +38,17 @@ STARTED_STATUS_ID = 1
 
 def progress_of(status_id: int | None, status_name: str | None) -> BerkeProgress:
     """The reference fixes only "2 means complete"; a started one is told by its id (1) or
-    its name ("Started", "In progress"), anything else is not started."""
+    its name ("Started", "In progress"), any other id is not started. Without an id, only a
+    name that says so is not started: an answer that says nothing is UNKNOWN."""
     if status_id == COMPLETE_STATUS_ID:
         return BerkeProgress.COMPLETE
     name = (status_name or "").strip().casefold()
-    if status_id == STARTED_STATUS_ID or (
-        name and "not" not in name and ("start" in name or "progress" in name)
-    ):
+    says_started = "start" in name or "progress" in name
+    if status_id == STARTED_STATUS_ID or (says_started and "not" not in name):
         return BerkeProgress.STARTED
-    return BerkeProgress.NOT_STARTED
+    if status_id is not None or says_started:  # "Not started"
+        return BerkeProgress.NOT_STARTED
+    return BerkeProgress.UNKNOWN
 
 
 def unix_time(value: Any) -> Any:

@@ -132,6 +132,8 @@ def why_not(
                 f"{accepted_elsewhere(linked)}: this desk's result is not delivered to it. "
                 "Check with whoever accepted it."
             )
+        if berke is BerkeProgress.UNKNOWN:
+            return "Berke's answer did not say whether the candidate completed the assessment."
         if berke is not BerkeProgress.COMPLETE:
             return "The candidate has not completed the Berke assessment yet."
         return None

@@ -308,6 +308,9 @@ class BerkeApi:
         status = assessment.status()
         if not self.config.status_counts_invitations:
             del status["invitationsSent"]
+        if self.config.status_as_the_reference_spells_it:
+            del status["statusName"]
+            status["StatusId"] = status.pop("statusId")
         return out.ok(fmt, "assessment", status)
 
     # -- watching and delivering -----------------------------------------------------------

@@ -39,6 +39,9 @@ class SandboxConfig:
     # status"): on, it counts the invitations sent (invitationsSent); off, as the reference
     # has it, a client must cope without the count.
     status_counts_invitations: bool = True
+    # The reference spells GetAssessmentStatus' flag "StatusId" and names no statusName: on,
+    # it answers so; off, as the sandbox always has (statusId, statusName).
+    status_as_the_reference_spells_it: bool = False
     # The candidate plays themself: invited assessments start halfway and complete this many
     # seconds after their first invitation (None = never; the demo mode sets a short delay),
     # for a seeded share of them, so a demo shows some finished and some still open.

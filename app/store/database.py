@@ -20,7 +20,7 @@ from pathlib import Path
 from app.store.paths import data_dir, make_private_dir, make_private_file, tighten_file
 from app.store.score_upgrade import forget_made_up_scores
 
-SCHEMA_VERSION = 16
+SCHEMA_VERSION = 17
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -206,6 +206,24 @@ _MIGRATIONS: dict[int, str] = {
     # Versions 13 to 15 did not mark its tries: one left waiting may have gone.
     16: """
     UPDATE journal SET may_have_gone = 1 WHERE action = 'invite' AND state <> 'done'
+    """,
+    # Berke's side may be 'unknown': its status answer had no status flag (never taken for
+    # 'not_started'). SQLite changes a CHECK only by building the table again.
+    17: """
+    CREATE TABLE berke_status_17 (
+        source_candidate_id TEXT PRIMARY KEY COLLATE NOCASE,
+        progress            TEXT NOT NULL CHECK (progress IN
+                              ('not_started', 'started', 'complete', 'deleted', 'unknown')),
+        completed_at        TEXT,
+        checked_at          TEXT NOT NULL,
+        completed           TEXT                 -- GetCompletedAssessment's answer (JSON), once
+    );
+    INSERT INTO berke_status_17 (source_candidate_id, progress, completed_at, checked_at,
+      completed)
+      SELECT source_candidate_id, progress, completed_at, checked_at, completed
+      FROM berke_status;
+    DROP TABLE berke_status;
+    ALTER TABLE berke_status_17 RENAME TO berke_status
     """,
 }
 

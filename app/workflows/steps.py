@@ -1014,12 +1014,23 @@ def _same_result(listed: AssessmentResult, sent: AssessmentResult) -> bool:
     return sent.score is None or (listed.score or "").strip() == sent.score.strip()
 
 
+def _results_like(
+    results: list[AssessmentResult], sent: AssessmentResult
+) -> list[AssessmentResult]:
+    """The results like the one this step sent, newest first (with or without an id)."""
+    matching = [r for r in results if _same_result(r, sent)]
+    matching.sort(key=lambda r: r.create_date or datetime.min.replace(tzinfo=UTC), reverse=True)
+    return matching
+
+
+def _id_of_one_like(results: list[AssessmentResult], sent: AssessmentResult) -> str | None:
+    """The id of the newest result like the one this step sent, among those with an id."""
+    return next((r.id for r in _results_like(results, sent) if r.id), None)
+
+
 async def _find_result(desk: Desk, order_id: str, sent: AssessmentResult) -> str | None:
     """The id of a result the order already has that matches what we sent (newest first)."""
-    results = await desk.session.sr.list_results(order_id)
-    matching = [r for r in results if r.id and _same_result(r, sent)]
-    matching.sort(key=lambda r: r.create_date or datetime.min.replace(tzinfo=UTC), reverse=True)
-    return matching[0].id if matching else None
+    return _id_of_one_like(await desk.session.sr.list_results(order_id), sent)
 
 
 async def _complete(
@@ -1054,12 +1065,19 @@ async def _complete(
     if retry and attempt.earlier:
         current = await sr.get_order(order_id)
         if current.status is OrderStatus.COMPLETED:
-            # The FAQ says the resultId is only in the lost answer; GET .../results has it too.
-            found = await _find_result(desk, order_id, result)
+            # The FAQ says the resultId is only in the lost answer; GET .../results may list
+            # it (the sandbox does).
+            results = await sr.list_results(order_id)
+            found = _id_of_one_like(results, result)
             if found:
                 return ResultRecorded(
                     result_id=found, status=current.status, recovered=True, order=current
                 )
+            if not results or _results_like(results, result):
+                # Listed without its id, as the FAQ has it (or not listed at all): most
+                # likely this step's own completion. Sent again, it was refused as completed
+                # and said to be someone else's, and so were its reports.
+                raise await _completed_by_a_lost_try(desk, current)
     try:
         completed = await sr.complete_with_result(order_id, result)
     except StateConflictError:
@@ -1156,6 +1174,31 @@ async def _completed_elsewhere(desk: Desk, order_id: str) -> StateConflictError:
     if own is not None:
         await asyncio.to_thread(desk.results.forget_result, order_id, own)
     return error
+
+
+#: A completion (FAQ flow) whose answer, the only place with its resultId, was lost: what the
+#: step and the files queued for its result say.
+LOST_RESULT_ID = (
+    "The order is already completed, most likely by this desk's earlier try whose answer was "
+    "lost. That result's id cannot be read back (SmartRecruiters gives it only in that "
+    "answer), so no file can be attached to it from this desk: attach the report in "
+    "SmartRecruiters by hand, or send it to the recruiter."
+)
+
+
+async def _completed_by_a_lost_try(desk: Desk, current: AssessmentOrder) -> StateConflictError:
+    """The step's own completion, most likely, its resultId lost with its answer: the step
+    fails saying so, and so do the files queued for its result (they cannot go to it), and
+    the window is shown the order completed. An order this desk's own done complete step
+    completed says that, as ``_completed_elsewhere`` does."""
+    order_id = current.id
+    if await asyncio.to_thread(
+        desk.journal.has_step, order_id, [StepKind.COMPLETE], StepState.DONE
+    ):
+        return _completed_here_error()
+    await asyncio.to_thread(desk.results.fail_unsent, order_id, f"Not sent: {LOST_RESULT_ID}")
+    await asyncio.to_thread(desk.orders.put, current)
+    return StateConflictError(Service.SMARTRECRUITERS, summary=LOST_RESULT_ID)
 
 
 async def _create_result(
@@ -1457,6 +1500,18 @@ async def _delete_assessment(
             desk,
             entry,
             "Not deleted in Berke: the candidate completed it meanwhile; its results are kept.",
+        )
+    if status.progress is BerkeProgress.UNKNOWN:
+        # No status flag in Berke's answer: it may be complete, and a delete is for good.
+        await asyncio.to_thread(
+            desk.berke_watch.record, step.source_candidate_id, BerkeProgress.UNKNOWN
+        )
+        await _refuse(
+            desk,
+            entry,
+            "Not deleted in Berke: Berke's answer did not say whether the candidate has "
+            "completed the assessment, and deleting a completed one would take their results "
+            "with it. Check it in Berke, and delete it there if it is not complete.",
         )
     try:
         await berke.delete_assessment(step.source_candidate_id)

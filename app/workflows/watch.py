@@ -100,7 +100,9 @@ async def watch_berke(
         report.status_calls += 1
         try:
             status = await desk.session.berke.get_assessment_status(watch.source_candidate_id)
-            # None: Berke no longer knows it (deleted by hand, or by another desk).
+            # None: Berke no longer knows it (deleted by hand, or by another desk). An answer
+            # without its status flag is UNKNOWN, never "not started": it is asked again in
+            # turn, and nothing is offered or flagged that only a not-complete one allows.
             progress = BerkeProgress.DELETED if status is None else status.progress
             completed = None
             if progress is BerkeProgress.COMPLETE:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
 
@@ -24,6 +25,7 @@ from app.clients.errors import (
 from app.clients.http import RetryPolicy
 from app.clients.sending import watching_sends
 from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
+from app.domain.berke_progress import BerkeProgress
 from app.domain.berke_text import BerkeParam
 from tests.integration.helpers import (
     PacedClock,
@@ -175,6 +177,45 @@ def test_an_answer_about_another_candidate_is_refused(sandbox: SandboxServer, fm
             status = await berke.get_assessment_status(candidate)
         assert status is not None
         assert completed.source_candidate_id == status.source_candidate_id == candidate.lower()
+
+    run(body)
+
+
+@pytest.fixture(scope="module")
+def reference_spelling() -> Iterator[SandboxServer]:
+    """A Berke whose status flag is spelled as its reference writes it ("StatusId", no
+    statusName)."""
+    from app.sandbox import SandboxConfig, SandboxServer
+
+    config = SandboxConfig(
+        sr_rate_per_second=0, berke_burst=100_000, status_as_the_reference_spells_it=True
+    )
+    with SandboxServer(config) as server:
+        yield server
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("spelled_as", ["the sandbox", "the reference"])
+def test_a_status_is_read_as_either_spells_it(
+    sandbox: SandboxServer, reference_spelling: SandboxServer, spelled_as: str, fmt: str
+) -> None:
+    """The reference writes "StatusId = 2 means complete"; only the sandbox's "statusId" was
+    read, and a completed assessment read as not started: Delete in Berke took its scores."""
+    server = reference_spelling if spelled_as == "the reference" else sandbox
+    candidate = unique_id()
+
+    async def body() -> None:
+        async with client(server, response_format=fmt) as berke:
+            created = await berke.create_assessment(
+                request(**{BerkeParam.SOURCE_CANDIDATE_ID: candidate})
+            )
+            status = await berke.get_assessment_status(candidate)
+            assert status is not None
+            assert status.progress is BerkeProgress.NOT_STARTED
+            finish_in_sandbox(server, created.invitation_code)
+            status = await berke.get_assessment_status(candidate)
+            assert status is not None
+            assert status.progress is BerkeProgress.COMPLETE
 
     run(body)
 

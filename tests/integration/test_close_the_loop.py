@@ -236,6 +236,63 @@ def test_a_delivery_cut_short_resumes_without_a_second_result_or_file(
     assert len(results[0]["files"]) == 1
 
 
+class ResultIdOnlyInTheAnswer(FailsOnce):
+    """SmartRecruiters' transport as its FAQ has it: the first complete is carried out and
+    its answer (the only place with the resultId) lost to a gateway's 502, and the order's
+    results are listed without their ids."""
+
+    def __init__(self) -> None:
+        super().__init__("/complete", 502, {"message": "gateway"}, carried_out=True)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await super().handle_async_request(request)
+        if request.method != "GET" or not request.url.path.endswith("/results"):
+            return response
+        await response.aread()
+        body = response.json()
+        for result in body.get("content", []):
+            result.pop("id", None)
+        return httpx.Response(response.status_code, json=body, request=request)
+
+
+def test_a_delivery_whose_result_id_was_lost_is_not_said_to_be_someone_elses(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The resumed complete found the order completed and no id in GET .../results (the FAQ:
+    the resultId is only in the lost answer); sent again, it was refused, and the step said
+    the order "was already completed elsewhere (another desk or coordinator)", and the
+    Deliver's report "Not sent ... drop it on the order again to attach it to that one",
+    though the completion, and its verdict, were this desk's own."""
+
+    async def body(board: OrderBoard, desk: Desk) -> str:
+        order = await finished_order(board, desk, loop_sandbox, "Maja", "maja@example.com")
+        plan = await plan_delivery(desk, order)
+        with pytest.raises(ApiError):
+            await deliver(desk, order, plan, max_bytes=DEFAULT_MAX_BYTES)  # went; answer lost
+        await resume_pending(desk)
+        (complete,) = [e for e in desk.journal.entries(order.id) if e.action is StepKind.COMPLETE]
+        said = (
+            "The order is already completed, most likely by this desk's earlier try whose "
+            "answer was lost. That result's id cannot be read back (SmartRecruiters gives it "
+            "only in that answer), so no file can be attached to it from this desk: attach the "
+            "report in SmartRecruiters by hand, or send it to the recruiter."
+        )
+        assert (complete.state, complete.message) == (
+            StepState.FAILED, f"SmartRecruiters: {said}",
+        )  # fmt: skip
+        (report,) = desk.results.for_order(order.id)
+        assert (report.state, report.message) == (UploadState.FAILED, f"Not sent: {said}")
+        shown = desk.orders.get(order.id)
+        assert shown is not None
+        assert shown.status is OrderStatus.COMPLETED  # Deliver is not offered again
+        await resume_pending(desk)  # and nothing is sent a round later either
+        return order.id
+
+    order_id = with_board(loop_sandbox, tmp_path / "desk.sqlite3", body, ResultIdOnlyInTheAnswer())
+    (result,) = results_of(loop_sandbox, order_id)
+    assert result["files"] == []
+
+
 async def _stranded_report_and_another_tools_result(
     desk: Desk, order: AssessmentOrder, plan: DeliveryPlan
 ) -> None:
@@ -621,21 +678,75 @@ def test_a_waiting_delete_keeps_an_assessment_the_candidate_completed_meanwhile(
     with_board(loop_sandbox, tmp_path / "desk.sqlite3", body, berke_transport=FailTheFirstDelete())
 
 
+@pytest.fixture(scope="module")
+def reference_spelling() -> Any:
+    """A Berke whose status flag is spelled as its reference writes it: "StatusId"."""
+    config = SandboxConfig(
+        sr_rate_per_second=0, berke_burst=100_000, status_as_the_reference_spells_it=True
+    )
+    with SandboxServer(config) as server:
+        yield server
+
+
+@pytest.mark.parametrize("spelled_as", ["loop_sandbox", "reference_spelling"])
 def test_a_delete_asked_before_the_watch_saw_the_completion_is_refused(
-    loop_sandbox: SandboxServer, tmp_path: Path
+    spelled_as: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
     """The watch may lag behind Berke: a first try, offered while the board still showed the
-    assessment open, is checked too and deletes nothing complete."""
+    assessment open, is checked too and deletes nothing complete. Against a Berke spelling
+    its flag "StatusId" (its reference's spelling), the check read "not started", and the
+    candidate's completed assessment and scores were deleted."""
+    server: SandboxServer = request.getfixturevalue(spelled_as)
 
     async def body(board: OrderBoard, desk: Desk) -> None:
         order_id, link = await withdrawn_order(board, desk, "Edda", "edda@example.com")
-        finish_in_sandbox(loop_sandbox, link.invitation_code)  # not watched yet
+        finish_in_sandbox(server, link.invitation_code)  # not watched yet
         with pytest.raises(StepRefusedError, match="completed it meanwhile"):
             await board.delete_in_berke(order_id)
         assert await desk.session.berke.get_assessment_status(link.source_candidate_id)
         assert board.state(order_id).berke_progress is BerkeProgress.COMPLETE
 
-    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+    with_board(server, tmp_path / "desk.sqlite3", body)
+
+
+class StatusWithoutItsFlag(RealNetwork):
+    """Berke's transport, whose GetAssessmentStatus answers say nothing of where the
+    assessment stands (no statusId, no statusName)."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        if not request.url.path.endswith("/GetAssessmentStatus"):
+            return response
+        await response.aread()
+        body = response.json()
+        if isinstance(body.get("assessment"), dict):
+            for key in ("statusId", "statusName"):
+                body["assessment"].pop(key, None)
+        return httpx.Response(response.status_code, json=body, request=request)
+
+
+def test_a_delete_is_refused_while_berke_does_not_say_the_assessment_is_not_complete(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """A status answer without its flag was read "not started": the delete went, complete as
+    the assessment was, and the candidate's scores with it."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order_id, link = await withdrawn_order(board, desk, "Ines", "ines@example.com")
+        finish_in_sandbox(loop_sandbox, link.invitation_code)  # not watched yet
+        with pytest.raises(StepRefusedError) as refused:
+            await board.delete_in_berke(order_id)
+        assert str(refused.value) == (
+            "Not deleted in Berke: Berke's answer did not say whether the candidate has "
+            "completed the assessment, and deleting a completed one would take their results "
+            "with it. Check it in Berke, and delete it there if it is not complete."
+        )
+        assert await desk.session.berke.get_completed_assessment(link.source_candidate_id)
+        assert board.state(order_id).berke_progress is BerkeProgress.UNKNOWN
+
+    with_board(
+        loop_sandbox, tmp_path / "desk.sqlite3", body, berke_transport=StatusWithoutItsFlag()
+    )
 
 
 def test_an_assessment_another_open_order_uses_is_never_deleted(

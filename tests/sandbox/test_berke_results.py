@@ -183,6 +183,22 @@ def test_status_tells_not_started_started_complete(shared: Sandbox) -> None:
     assert hooked["sourceJobId"] == "SW-ENG"
 
 
+def test_status_can_be_spelled_as_the_reference_spells_it() -> None:
+    """The reference writes "StatusId = 2 means complete" and names no statusName: a client
+    tested only against the sandbox's "statusId" read a real Berke's completion as not
+    started."""
+    for sandbox in _sandbox(status_as_the_reference_spells_it=True):
+        created = sandbox.create("REF-1")
+        assert sandbox.status("REF-1")["StatusId"] == 0
+        sandbox.finish(created["invitationCode"])
+        status = sandbox.status("REF-1")
+        assert status["StatusId"] == 2
+        assert not {"statusId", "statusName"} & status.keys()
+        xml = parse_xml(sandbox.call("GetAssessmentStatus", "xml", sourceCandidateId="REF-1"))
+        child = xml.find("assessment")
+        assert (child.get("StatusId"), child.get("statusId")) == ("2", None)
+
+
 def test_start_page_buttons_play_the_candidate(shared: Sandbox) -> None:
     created = shared.create("PAGE-1", firstName="Chloé")
     page = httpx.get(created["assessmentUrl"])

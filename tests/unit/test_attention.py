@@ -123,6 +123,21 @@ def test_invited_long_ago_and_never_started_offers_a_reminder() -> None:
     assert kinds(started, OrderStatus.IN_PROGRESS) == []
 
 
+def test_berke_not_saying_where_it_stands_flags_nothing_a_completion_would_forbid() -> None:
+    """Berke's status without its flag was read "not started": a reminder was suggested, and
+    "cancel it in Berke" offered for an assessment that may be complete. What does not need
+    it known (the invitation never sent) is still flagged."""
+    unknown = berke(BerkeProgress.UNKNOWN)
+    invited = OrderState(link=link(invited=timedelta(days=4)), berke=unknown)
+    assert kinds(invited, OrderStatus.IN_PROGRESS) == []
+    for ended in (OrderStatus.REJECTED, OrderStatus.COMPLETED):
+        assert kinds(OrderState(link=link(), berke=unknown), ended) == []
+    accepted = order(OrderStatus.IN_PROGRESS).model_copy(deep=True)
+    accepted.candidate.email = "zoe@example.com"
+    never_invited = flags_for(accepted, OrderState(link=link(), berke=unknown), NOW, RULES)
+    assert [f.kind for f in never_invited] == [Attention.NOT_INVITED]
+
+
 def test_a_recruiters_new_comment() -> None:
     flags = flags_for(order(OrderStatus.IN_PROGRESS), OrderState(link=link(), unseen_comments=2),
                       NOW, RULES)  # fmt: skip

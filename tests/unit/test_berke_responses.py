@@ -125,6 +125,19 @@ def test_simultaneous_limit_has_no_wait() -> None:
     assert throttle.wait_seconds(datetime.now(UTC)) == 0.0
 
 
+def test_a_figure_that_does_not_fit_in_another_case_leaves_the_others() -> None:
+    """Berke's keys are read whatever their case (its reference writes "StatusId"); a bad
+    value under another case of a key must be left out alone, not every figure with it."""
+    from app.clients.berke import _lenient
+
+    throttle = _lenient(
+        BerkeThrottleBody,
+        {"IsDailyLimit": {"odd": 1}, "EstimatedMillisecondsToNextAllowedCall": "423",
+         "status": "x"},
+    )  # fmt: skip
+    assert (throttle.estimated_ms_to_next_allowed_call, throttle.is_daily_limit) == (423, False)
+
+
 @pytest.mark.parametrize(
     ("header", "expected"),
     [("200.0", (200, 0)), ("403.1003", (403, 1003)), ("429.1009", (429, 1009)),

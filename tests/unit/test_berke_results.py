@@ -149,14 +149,31 @@ def test_xml_shapes_read_the_same() -> None:
     ("status_id", "name", "progress"),
     [(2, "Complete", BerkeProgress.COMPLETE), (1, "Started", BerkeProgress.STARTED),
      (0, "Not started", BerkeProgress.NOT_STARTED), (None, "In progress", BerkeProgress.STARTED),
-     (None, "Not started", BerkeProgress.NOT_STARTED), (None, None, BerkeProgress.NOT_STARTED)],
+     (None, "Not started", BerkeProgress.NOT_STARTED), (None, None, BerkeProgress.UNKNOWN),
+     (None, "Complete", BerkeProgress.UNKNOWN), (0, None, BerkeProgress.NOT_STARTED)],
 )  # fmt: skip
 def test_progress(status_id: int | None, name: str | None, progress: BerkeProgress) -> None:
+    """An answer that says nothing of where the assessment stands was "not started", and a
+    completed assessment, scores and all, could be deleted."""
     assert progress_of(status_id, name) is progress
     status = AssessmentStatus.model_validate(
         {"sourceCandidateId": "x", "statusId": status_id, "statusName": name}
     )
     assert status.progress is progress
+
+
+@pytest.mark.parametrize("key", ["StatusId", "statusId", "STATUSID", "statusid"])
+@pytest.mark.parametrize("value", [2, "2"])  # XML attributes come as text
+def test_the_status_flag_is_read_whatever_its_case(key: str, value: object) -> None:
+    """The reference writes "StatusId = 2 means complete"; only the sandbox's "statusId" was
+    read, so against Berke a completed assessment read as not started and was deleted."""
+    status = AssessmentStatus.model_validate({"sourceCandidateId": "x", key: value})
+    assert status.progress is BerkeProgress.COMPLETE
+    pascal = AssessmentStatus.model_validate({"SourceCandidateId": "x", "StatusId": value})
+    assert (pascal.source_candidate_id, pascal.progress) == ("x", BerkeProgress.COMPLETE)
+    # The key spelled exactly as the model's wins over another case of it.
+    both = AssessmentStatus.model_validate({"sourceCandidateId": "x", key: 1, "statusId": 2})
+    assert both.progress is BerkeProgress.COMPLETE
 
 
 def test_absurd_times_are_refused_not_crashed_on() -> None:

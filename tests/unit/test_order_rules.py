@@ -148,6 +148,16 @@ def test_why_not_with_berkes_side(  # noqa: PLR0917 - one parameter per column o
         assert said.endswith(".")
 
 
+def test_berke_not_saying_whether_it_is_complete_is_said_so() -> None:
+    """Berke's status without its flag: Deliver is not offered, and not said "not completed"
+    either; Delete in Berke is offered, and its step asks Berke first (and refuses while it
+    does not say)."""
+    unknown = BerkeProgress.UNKNOWN
+    said = why_not(A.DELIVER, order(IN_PROGRESS), LINK, unknown)
+    assert said == "Berke's answer did not say whether the candidate completed the assessment."
+    assert why_not(A.DELETE_IN_BERKE, order(REJECTED), LINK, unknown) is None
+
+
 def test_a_reminder_needs_a_first_invitation_and_no_completion() -> None:
     invited = LINK.model_copy(update={"invited_at": datetime(2026, 1, 2, tzinfo=UTC)})
     assert "send a reminder" in (why_not(A.INVITE, order(IN_PROGRESS), invited) or "")

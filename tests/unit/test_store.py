@@ -666,3 +666,36 @@ def test_a_schema_15_invitation_left_waiting_may_have_gone(tmp_path: Path) -> No
     journal = Journal(Database(path))
     gone = {o: journal.entries(o)[0].may_have_gone for o in ("waiting", "failed", "done")}
     assert gone == {"waiting": True, "failed": True, "done": False}
+
+
+def test_a_schema_16_file_keeps_berkes_side_and_can_say_it_is_not_known(tmp_path: Path) -> None:
+    """Schema 17: Berke's status answer may leave out where the assessment stands; recorded
+    "not started", a completed assessment could be deleted. What was recorded stays."""
+    from app.domain.berke_progress import BerkeProgress
+    from app.store.berke_watch import BerkeWatchStore
+    from app.store.database import _MIGRATIONS
+
+    path = tmp_path / "sixteen.sqlite3"
+    raw = sqlite3.connect(path)
+    for step in range(1, 17):
+        raw.executescript(_MIGRATIONS[step])
+    now = datetime.now(UTC).isoformat(timespec="milliseconds")
+    raw.execute(
+        "INSERT INTO berke_status (source_candidate_id, progress, completed_at, checked_at,"
+        " completed) VALUES ('AD-1', 'complete', ?, ?, '{}')",
+        (now, now),
+    )
+    raw.execute("PRAGMA user_version = 16")
+    raw.commit()
+    raw.close()
+    db = Database(path)
+    store = BerkeWatchStore(db)
+    assert store.progress("ad-1") is BerkeProgress.COMPLETE  # ids still compared without case
+    store.record("AD-1", BerkeProgress.UNKNOWN)
+    assert store.progress("AD-1") is BerkeProgress.COMPLETE  # never back from complete
+    store.record("AD-2", BerkeProgress.UNKNOWN)
+    assert store.progress("AD-2") is BerkeProgress.UNKNOWN
+    with db.reading() as conn:
+        assert conn.execute("SELECT completed FROM berke_status WHERE source_candidate_id"
+                            " = 'AD-1'").fetchone()[0] == "{}"  # fmt: skip
+    db.close()

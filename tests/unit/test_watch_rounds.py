@@ -1,6 +1,7 @@
 """A round of watching Berke: it reads every page of the completions listing past one it
 cannot read, stops asking statuses when Berke as a whole fails, does not let statuses that keep
-failing take every round's turns, and never goes back from a recorded completion."""
+failing take every round's turns, never goes back from a recorded completion, and reads a
+status as Berke's reference writes it (or as not known when it says nothing)."""
 
 from __future__ import annotations
 
@@ -157,3 +158,49 @@ def test_a_completion_page_made_in_code_keeps_its_assessments() -> None:
     assert page.assessments == (done,)
     read = CompletedPage.model_validate({"assessment": [{**FOREIGN, "sourceCandidateId": "X"}]})
     assert (read.assessments, read.unreadable) == ((), ("X",))
+
+
+def _status_round(tmp_path: Path, assessment: dict[str, Any]) -> tuple[BerkeWatchStore, Any]:
+    """One round for C-1 whose completion the listing does not give (it was missed, as one
+    completed before this desk first watched it is): only its status can tell. Berke's
+    status answer is ``assessment``."""
+    store = _store(tmp_path, "C-1")
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        method = request.url.path.rsplit("/", 1)[-1]
+        if method == "GetCompletedAssessments":
+            return httpx.Response(200, json={"status": "ok", "assessments": {"totalPages": 0}})
+        if method == "GetAssessmentStatus":
+            answer = {"sourceCandidateId": "C-1", **assessment}
+            return httpx.Response(200, json={"status": "ok", "assessment": answer})
+        assert method == "GetCompletedAssessment"
+        done = {"sourceCandidateId": "C-1", "completedOnUtc": 1.7e9, "jobFit": []}
+        return httpx.Response(200, json={"status": "ok", "assessment": done})
+
+    async def body() -> Any:
+        async with _client(handle) as berke:
+            return await watch_berke(_desk(store, berke, {}), now=T0 + timedelta(days=1))
+
+    return store, asyncio.run(body())
+
+
+def test_a_completion_the_listing_missed_is_seen_as_the_reference_spells_its_status(
+    tmp_path: Path,
+) -> None:
+    """The reference writes "StatusId = 2 means complete"; the watch read only the sandbox's
+    "statusId", so a completion the listing missed was "not started" for ever."""
+    store, report = _status_round(tmp_path, {"StatusId": 2, "completedOnUtc": 1.7e9})
+    assert report.completed == ["C-1"]
+    assert store.progress("C-1") is BerkeProgress.COMPLETE
+    assert store.completed("C-1") is not None  # its scores, read for the delivery
+
+
+def test_a_status_that_does_not_say_where_it_stands_is_unknown_and_still_watched(
+    tmp_path: Path,
+) -> None:
+    """Without its status flag, the answer was taken for "not started": a reminder was
+    suggested, and the assessment could be deleted, complete as it may have been."""
+    store, report = _status_round(tmp_path, {"invitationCode": "CODE0"})
+    assert report.completed == []
+    assert store.progress("C-1") is BerkeProgress.UNKNOWN
+    assert [w.source_candidate_id for w in store.watched()] == ["C-1"]  # asked again later
