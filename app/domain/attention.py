@@ -58,13 +58,15 @@ def flags_for(
     *,
     in_use_elsewhere: bool = False,
     invited_elsewhere_at: datetime | None = None,
+    invitation_unsure_elsewhere: bool = False,
     delivery_held: str | None = None,
 ) -> list[Flag]:
     """The order's flags, most pressing first; those the coordinator left alone are not.
     ``in_use_elsewhere``: another open order is linked to the same Berke assessment (no
     flag then asks to cancel it). ``invited_elsewhere_at``: this desk sent that assessment's
     invitation for another order linked to it (the candidate has it), when it last did
-    (the time a "not started" counts from). ``delivery_held``:
+    (the time a "not started" counts from). ``invitation_unsure_elsewhere``: its invitation
+    for such an order waits, or may have gone (the candidate may have it). ``delivery_held``:
     why automatic delivery did not send the result (it waits for Berke's answer to change)."""
     if state.gone_since is not None:  # what else the order lacks can no longer be done
         gone = _gone_flag(state.gone_since, state, in_use_elsewhere)
@@ -162,7 +164,10 @@ def flags_for(
         # accept, say): the recruiter waits for a result that cannot come.
         flags.append(
             Flag(
-                Attention.NOT_INVITED, _not_invited_words(state), OrderAction.INVITE, "Not invited"
+                Attention.NOT_INVITED,
+                _not_invited_words(state, unsure_elsewhere=invitation_unsure_elsewhere),
+                OrderAction.INVITE,
+                "Not invited",
             )
         )
     # Its fix, Create, accept and invite, is refused for a deleted assessment: the flag above.
@@ -223,14 +228,21 @@ def _gone_flag(since: datetime, state: OrderState, in_use_elsewhere: bool) -> Fl
     return Flag(Attention.GONE, text, None, "Gone from SmartRecruiters")
 
 
-def _not_invited_words(state: OrderState) -> str:
+def _not_invited_words(state: OrderState, *, unsure_elsewhere: bool = False) -> str:
     """The "Not invited" flag's words: never sent from this desk, or (with no count from
-    Berke to tell) perhaps sent: a try whose answer was lost, or another desk's assessment or
-    accept (Invite then asks before it sends)."""
+    Berke to tell) perhaps sent: a try whose answer was lost (this order's, or the one of the
+    candidate's other order on the same assessment), or another desk's assessment or accept
+    (Invite then asks before it sends)."""
     if state.invitation_doubt is not None:
         return (
             "The invitation may have been sent (its answer was lost), and Berke does not say "
             "how many it has sent: if the candidate did not get it, invite them again."
+        )
+    if unsure_elsewhere:
+        return (
+            "The invitation may have been sent for the candidate's other order on this "
+            "assessment (its answer was lost, or it waits to be sent again): if they did not "
+            "get it, invite them."
         )
     if not state.accepted_here:
         return (

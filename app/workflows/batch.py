@@ -40,6 +40,7 @@ from app.domain.service_time import local_time
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.workflows.desk import Desk
 from app.workflows.order_actions import (
+    OTHER_INVITE_WAITING,
     RETRIED_AUTOMATICALLY,
     URL_NOT_SENT,
     ActionNotAllowedError,
@@ -51,6 +52,7 @@ from app.workflows.order_actions import (
     invited_for_another_order,
     linked_assessment,
     other_create_waiting,
+    other_invite_waiting,
     own_invitation_doubt,
     refused_while_waiting,
     reuse_assessment,
@@ -248,6 +250,8 @@ async def why_not_in_batch(
         # sent, nothing left to do" for that one left the candidate perhaps never invited.
         if await asyncio.to_thread(sent_for_another_order, desk, linked):
             return ALREADY_INVITED_WITH_THE_OTHER_ORDER
+        if await asyncio.to_thread(other_invite_waiting, desk, linked):
+            return OTHER_INVITE_WAITING  # the resumer tells, and finishes it
         return OTHER_ORDERS_MAY_HAVE_GONE
     doubt = await asyncio.to_thread(own_invitation_doubt, desk, order.id)
     if not linked.invitation_sent and doubt is not None:

@@ -61,6 +61,7 @@ from app.store.local_state import load_states
 from app.workflows import order_actions as actions
 from app.workflows.batch import (
     ALREADY_INVITED_WITH_THE_OTHER_ORDER,
+    OTHER_ORDERS_MAY_HAVE_GONE,
     CandidateKeys,
     OrdersByCandidate,
     Outcome,
@@ -418,6 +419,9 @@ class OrderBoard:
             return accepted_elsewhere_reason(state.link)
         if self._invited_for_another_order(order.id):
             return ALREADY_INVITED_WITH_THE_OTHER_ORDER
+        unsure = self._invitation_unsure_elsewhere(order.id)
+        if unsure is not None:
+            return unsure
         if not state.link.invitation_sent and state.invitation_doubt is not None:
             return MAY_HAVE_GONE  # as ``batch.why_not_in_batch``
         return None
@@ -490,6 +494,7 @@ class OrderBoard:
             self.options.attention,
             in_use_elsewhere=bool(self._open_orders_sharing(order_id)),
             invited_elsewhere_at=self._invited_elsewhere_at(order_id),
+            invitation_unsure_elsewhere=self._invitation_unsure_elsewhere(order_id) is not None,
             delivery_held=self._held.reason(order_id),
         )
 
@@ -504,6 +509,18 @@ class OrderBoard:
             and state.link.invited_at is not None  # invitation_sent
         ]
         return max(times, default=None)
+
+    def _invitation_unsure_elsewhere(self, order_id: str) -> str | None:
+        """Why the candidate may have the invitation through another order linked to the
+        order's assessment: its send waits in the journal, or is in doubt (it may have gone,
+        its answer lost, with no count from Berke); None when neither (as
+        ``batch.why_not_in_batch``, which skips the order so)."""
+        others = [self._states.get(other) for other in self._linked_with(order_id) - {order_id}]
+        if any(s is not None and StepKind.INVITE in s.pending for s in others):
+            return actions.OTHER_INVITE_WAITING
+        if any(s is not None and s.invitation_doubt is not None for s in others):
+            return OTHER_ORDERS_MAY_HAVE_GONE
+        return None
 
     def _invited_for_another_order(self, order_id: str) -> bool:
         """Whether this desk sent the order's assessment's invitation for another order

@@ -230,6 +230,15 @@ class _Try:
             raise
         self._marked = True
 
+    async def none_went(self) -> None:
+        """An answer showed no earlier try was carried out (Berke's count did not grow): the
+        step may have gone no more, until this try's own request leaves. Left marked, a step
+        whose resend was then refused read as an invitation that may have gone, and the
+        order was never invited."""
+        if self.earlier:
+            self.earlier = False
+            await asyncio.to_thread(self._write, False)
+
     def after(self, *, carried_out: bool) -> bool | None:
         """What to write once the try ended: False where this try marked the step and its
         end shows nothing was carried out; None (leave it) otherwise."""
@@ -293,7 +302,7 @@ async def _run(
         case InviteStep():
             if (ended := await _ended_order(desk, order_id)) is not None:
                 return await _invite_for_an_ended_order(
-                    desk, entry, step, ended, retry=retry, earlier=attempt.earlier
+                    desk, entry, step, ended, retry=retry, attempt=attempt
                 )
             try:
                 return await _invite(desk, entry, step, attempt, retry=retry)
@@ -522,7 +531,7 @@ async def _invite_for_an_ended_order(
     order: AssessmentOrder,
     *,
     retry: bool,
-    earlier: bool,
+    attempt: _Try,
 ) -> InvitationSent:
     """An invitation waiting for an order rejected or completed since: not sent (a candidate
     whose order was withdrawn is not emailed), unless Berke's count shows an earlier try sent
@@ -532,7 +541,9 @@ async def _invite_for_an_ended_order(
     went = await _invitation_went(desk, step) if retry else False
     if went:
         return InvitationSent(email=request.email_address, already_sent=True)
-    if went is None and earlier:
+    if went is False and retry:
+        await attempt.none_went()
+    if went is None and attempt.earlier:
         # No count to go by (Berke gives none, or an older desk's step kept none), and a try
         # may have gone: whether it did cannot be told, and is not claimed either way.
         await _refuse(
@@ -931,6 +942,8 @@ async def _invite(
         went = await _invitation_went(desk, step)
         if went:
             return InvitationSent(email=request.email_address, already_sent=True)
+        if went is False:
+            await attempt.none_went()
         if went is None and attempt.earlier:
             await _refuse(desk, entry, await _may_have_gone_words(desk, entry.order_id))
         since = await asyncio.to_thread(_invited_since, desk, entry, step) if went is None else None

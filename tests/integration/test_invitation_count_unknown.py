@@ -594,3 +594,69 @@ def test_an_invitation_that_may_have_gone_is_not_called_sent_for_the_other_order
         assert invitations_sent(uncounted_sandbox, link) == 1
 
     run_with_desk(uncounted_sandbox, tmp_path / "desk.sqlite3", body, berke_transport=lost_answer())
+
+
+async def _second_order_reused(
+    board: OrderBoard, desk: Desk, server: SandboxServer, first_name: str
+) -> str:
+    """The candidate's second order, reusing the first's assessment, whose invitation may
+    have gone (its answer lost): the batch accepted it with no new invitation."""
+    email = f"{first_name.lower()}.flag@example.com"
+    first = await desk.session.sr.create_test_order(
+        new_order_body(first=first_name, last="Flag", email=email)
+    )
+    desk.orders.put(first)
+    await board.load()
+    await board.create_assessment(
+        first.id,
+        CreateAssessmentRequest(first_name=first_name, last_name="Flag", email_address=email),
+    )
+    await board.accept(first.id)
+    with pytest.raises(ServerError):
+        await board.invite(first.id)  # Berke sent it; its answer was lost
+    await resume_pending(desk)
+    second = await desk.session.sr.create_test_order(
+        new_order_body(first=first_name, last="Flag", email=email)
+    )
+    desk.orders.put(second)
+    await board.load()
+    (row,) = (await board.plan_batch([second.id])).orders
+    assert row.kind is PlanKind.REUSE
+    (out,) = await board.create_accept_invite([second.id], plan=[row])
+    assert out.kind is OutcomeKind.DONE
+    assert "no new invitation" in out.detail
+    with pytest.raises(AlreadyInvitedError, match="may have been sent already"):
+        await board.invite(second.id)
+    assert sent_to(server, email) == 1  # the candidate has it
+    await board.refresh([second.id])
+    return second.id
+
+
+def test_a_reused_orders_flag_does_not_say_never_sent(
+    uncounted_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Before: its "Not invited" flag said the candidate "was never sent the Berke invitation:
+    send it", the opposite of what the batch and Invite said (helper-173)."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        second = await _second_order_reused(board, desk, uncounted_sandbox, "Tia")
+        words = [f.text for f in board.flags(second) if f.kind is Attention.NOT_INVITED]
+        assert len(words) == 1
+        assert "may have been sent for the candidate's other order" in words[0]
+
+    with_board(uncounted_sandbox, tmp_path / "desk.sqlite3", body, berke_transport=lost_answer())
+
+
+def test_the_boards_batch_rule_mirrors_the_plan_for_the_reused_order(
+    uncounted_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Before: the board offered Create, accept and invite for it, and the plan skipped it."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        second = await _second_order_reused(board, desk, uncounted_sandbox, "Uma")
+        (row,) = (await board.plan_batch([second])).orders
+        assert row.kind is PlanKind.SKIP
+        assert row.reason == OTHER_ORDERS_MAY_HAVE_GONE
+        assert board.why_not(OrderAction.CREATE_ACCEPT_INVITE, [second]) == row.reason
+
+    with_board(uncounted_sandbox, tmp_path / "desk.sqlite3", body, berke_transport=lost_answer())
