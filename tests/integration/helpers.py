@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
@@ -36,6 +37,17 @@ def finish_in_sandbox(server: SandboxServer, code: str) -> None:
     """The candidate clicks "Finish this assessment" (the sandbox's test hook)."""
     with httpx.Client() as client:
         client.post(f"{server.berke_base_url}/_test/complete/{code}").raise_for_status()
+
+
+@contextmanager
+def sandbox_answering(**options: Any) -> Iterator[SandboxServer]:
+    """A sandbox of its own, unpaced, its answers changed by ``options`` (``SandboxConfig``'s:
+    a Berke answering as its reference does, without an invitation count, say)."""
+    from app.sandbox import SandboxConfig, SandboxServer
+
+    config = SandboxConfig(sr_rate_per_second=0, berke_burst=100_000, **options)
+    with SandboxServer(config) as server:
+        yield server
 
 
 class RealNetwork(httpx.AsyncBaseTransport):

@@ -33,6 +33,7 @@ from tests.integration.helpers import (
     RecordingTransport,
     finish_in_sandbox,
     run,
+    sandbox_answering,
     unpaced,
 )
 
@@ -185,12 +186,7 @@ def test_an_answer_about_another_candidate_is_refused(sandbox: SandboxServer, fm
 def reference_spelling() -> Iterator[SandboxServer]:
     """A Berke whose status flag is spelled as its reference writes it ("StatusId", no
     statusName)."""
-    from app.sandbox import SandboxConfig, SandboxServer
-
-    config = SandboxConfig(
-        sr_rate_per_second=0, berke_burst=100_000, status_as_the_reference_spells_it=True
-    )
-    with SandboxServer(config) as server:
+    with sandbox_answering(status_as_the_reference_spells_it=True) as server:
         yield server
 
 

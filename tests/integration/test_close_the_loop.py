@@ -40,6 +40,7 @@ from tests.integration.helpers import (
     RealNetwork,
     finish_in_sandbox,
     new_order_body,
+    sandbox_answering,
     unpaced,
 )
 from tests.integration.test_workflows import run_with_desk
@@ -681,10 +682,7 @@ def test_a_waiting_delete_keeps_an_assessment_the_candidate_completed_meanwhile(
 @pytest.fixture(scope="module")
 def reference_spelling() -> Any:
     """A Berke whose status flag is spelled as its reference writes it: "StatusId"."""
-    config = SandboxConfig(
-        sr_rate_per_second=0, berke_burst=100_000, status_as_the_reference_spells_it=True
-    )
-    with SandboxServer(config) as server:
+    with sandbox_answering(status_as_the_reference_spells_it=True) as server:
         yield server
 
 

@@ -23,7 +23,7 @@ from app.domain.journal_terms import LinkedAssessment, StepKind, StepState
 from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import AssessmentOrder
 from app.domain.superseded_steps import MAY_HAVE_INVITED_SINCE, superseded_reason
-from app.sandbox import SandboxConfig, SandboxServer
+from app.sandbox import SandboxServer
 from app.workflows.batch import (
     OTHER_ORDERS_MAY_HAVE_GONE,
     OutcomeKind,
@@ -50,7 +50,13 @@ from app.workflows.refusals import (
     StepDeferredError,
     StepRefusedError,
 )
-from tests.integration.helpers import FailsOnce, LosesAnAnswer, RealNetwork, new_order_body
+from tests.integration.helpers import (
+    FailsOnce,
+    LosesAnAnswer,
+    RealNetwork,
+    new_order_body,
+    sandbox_answering,
+)
 from tests.integration.test_candidate_with_two_orders import sandbox_assessments
 from tests.integration.test_close_the_loop import with_board
 from tests.integration.test_workflows import run_with_desk
@@ -62,10 +68,7 @@ if TYPE_CHECKING:
 @pytest.fixture(scope="module")
 def uncounted_sandbox() -> Any:
     """A Berke whose status answer has no invitation count, as its reference has it."""
-    config = SandboxConfig(
-        sr_rate_per_second=0, berke_burst=100_000, status_counts_invitations=False
-    )
-    with SandboxServer(config) as server:
+    with sandbox_answering(status_counts_invitations=False) as server:
         yield server
 
 
@@ -445,6 +448,25 @@ def test_an_old_failed_invitation_is_not_retried_after_one_that_may_have_gone(
     )
 
 
+async def invite_lost(board: OrderBoard, desk: Desk, first: str, last: str, email: str) -> str:
+    """A candidate's order, its assessment created and the order accepted through the board;
+    its invitation's answer is lost (the test's Berke transport), and the resumer has run.
+    Returns the order's id."""
+    order = await desk.session.sr.create_test_order(
+        new_order_body(first=first, last=last, email=email)
+    )
+    desk.orders.put(order)
+    await board.load()
+    await board.create_assessment(
+        order.id, CreateAssessmentRequest(first_name=first, last_name=last, email_address=email)
+    )
+    await board.accept(order.id)
+    with pytest.raises(ServerError):
+        await board.invite(order.id)
+    await resume_pending(desk)
+    return order.id
+
+
 def test_the_plan_does_not_promise_an_invitation_the_run_will_not_send(
     uncounted_sandbox: SandboxServer, tmp_path: Path
 ) -> None:
@@ -454,19 +476,7 @@ def test_the_plan_does_not_promise_an_invitation_the_run_will_not_send(
     email = "pia.plan@example.com"
 
     async def body(board: OrderBoard, desk: Desk) -> None:
-        first = await desk.session.sr.create_test_order(
-            new_order_body(first="Pia", last="Plan", email=email)
-        )
-        desk.orders.put(first)
-        await board.load()
-        await board.create_assessment(
-            first.id,
-            CreateAssessmentRequest(first_name="Pia", last_name="Plan", email_address=email),
-        )
-        await board.accept(first.id)
-        with pytest.raises(ServerError):
-            await board.invite(first.id)
-        await resume_pending(desk)
+        await invite_lost(board, desk, "Pia", "Plan", email)
         second = await desk.session.sr.create_test_order(
             new_order_body(first="Pia", last="Plan", email=email)
         )
@@ -602,19 +612,7 @@ async def _second_order_reused(
     """The candidate's second order, reusing the first's assessment, whose invitation may
     have gone (its answer lost): the batch accepted it with no new invitation."""
     email = f"{first_name.lower()}.flag@example.com"
-    first = await desk.session.sr.create_test_order(
-        new_order_body(first=first_name, last="Flag", email=email)
-    )
-    desk.orders.put(first)
-    await board.load()
-    await board.create_assessment(
-        first.id,
-        CreateAssessmentRequest(first_name=first_name, last_name="Flag", email_address=email),
-    )
-    await board.accept(first.id)
-    with pytest.raises(ServerError):
-        await board.invite(first.id)  # Berke sent it; its answer was lost
-    await resume_pending(desk)
+    await invite_lost(board, desk, first_name, "Flag", email)  # Berke sent it
     second = await desk.session.sr.create_test_order(
         new_order_body(first=first_name, last="Flag", email=email)
     )

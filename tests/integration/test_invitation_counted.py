@@ -82,27 +82,14 @@ def test_counted_reuse_invites_when_berke_count_says_none_went(
     """The candidate's second order reuses the first's assessment. The first's invitation
     never went (Berke's count: 0; its resend was refused): the batch invites the candidate
     with the second order (it planned "no second invitation", and nobody invited them)."""
-    from app.domain.berke import CreateAssessmentRequest
     from app.workflows.batch import OutcomeKind, PlanKind
     from tests.integration.helpers import new_order_body
-    from tests.integration.test_invitation_count_unknown import sent_to
+    from tests.integration.test_invitation_count_unknown import invite_lost, sent_to
 
     email = "rex.reuse@example.com"
 
     async def body(board: OrderBoard, desk: Desk) -> None:
-        first = await desk.session.sr.create_test_order(
-            new_order_body(first="Rex", last="Reuse", email=email)
-        )
-        desk.orders.put(first)
-        await board.load()
-        await board.create_assessment(
-            first.id,
-            CreateAssessmentRequest(first_name="Rex", last_name="Reuse", email_address=email),
-        )
-        await board.accept(first.id)
-        with pytest.raises(ServerError):
-            await board.invite(first.id)
-        await resume_pending(desk)  # count 0: sent again, refused (403)
+        await invite_lost(board, desk, "Rex", "Reuse", email)  # count 0: sent again, refused
         assert sent_to(sandbox, email) == 0
         second = await desk.session.sr.create_test_order(
             new_order_body(first="Rex", last="Reuse", email=email)
