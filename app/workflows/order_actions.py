@@ -504,10 +504,15 @@ OTHER_INVITE_WAITING = (
 )
 
 
+def _other_orders_on(desk: Desk, linked: LinkedAssessment) -> set[str]:
+    """The other orders linked to ``linked``'s assessment (the candidate's, reusing it)."""
+    return set(desk.journal.orders_linked_to(linked.invitation_code)) - {linked.order_id}
+
+
 def other_invite_waiting(desk: Desk, linked: LinkedAssessment) -> bool:
     """Whether an invite step waits in the journal for another order linked to the same
     assessment. Blocking: run it in a thread."""
-    others = set(desk.journal.orders_linked_to(linked.invitation_code)) - {linked.order_id}
+    others = _other_orders_on(desk, linked)
     return any(desk.journal.has_pending(other, StepKind.INVITE) for other in others)
 
 
@@ -516,7 +521,7 @@ def invited_for_another_order(desk: Desk, linked: LinkedAssessment) -> bool:
     (the candidate's other order, whose assessment this one reuses), or its send waits there
     to be checked and retried (its answer was lost): Berke's count of it is this desk's, not
     "another desk's", and the resumer finishes it."""
-    others = set(desk.journal.orders_linked_to(linked.invitation_code)) - {linked.order_id}
+    others = _other_orders_on(desk, linked)
     for other in others:
         link = desk.journal.assessment_for(other)
         if link is not None and link.invitation_sent:
@@ -539,7 +544,7 @@ def _invitation_may_have_gone(desk: Desk, order_id: str) -> bool:
 def sent_for_another_order(desk: Desk, linked: LinkedAssessment) -> bool:
     """Whether this desk is known to have sent the assessment's invitation for another order
     linked to it (not only may have)."""
-    others = set(desk.journal.orders_linked_to(linked.invitation_code)) - {linked.order_id}
+    others = _other_orders_on(desk, linked)
     return any(
         (link := desk.journal.assessment_for(other)) is not None and link.invitation_sent
         for other in others

@@ -104,6 +104,26 @@ class LosesAnAnswer(RealNetwork):
         return response
 
 
+class AnswersInTurn(RealNetwork):
+    """The requests to a path ending with ``suffix`` answered in turn by ``answers``: a
+    ``(status, body)`` answers instead of the service (nothing done), ``(status, body, True)``
+    after the service did it (its answer lost); past the list, the service answers."""
+
+    def __init__(self, suffix: str, *answers: tuple[Any, ...]) -> None:
+        super().__init__()
+        self.suffix, self.answers, self.sent = suffix, answers, 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if not request.url.path.endswith(self.suffix) or self.sent >= len(self.answers):
+            return await self.inner.handle_async_request(request)
+        status, body, *carried_out = self.answers[self.sent]
+        self.sent += 1
+        if carried_out and carried_out[0]:
+            done = await self.inner.handle_async_request(request)
+            await done.aread()
+        return httpx.Response(status, json=body, request=request)
+
+
 class RecordingTransport(RealNetwork):
     """The real network transport, keeping a copy of every request for the test to inspect."""
 

@@ -51,6 +51,7 @@ from app.workflows.refusals import (
     StepRefusedError,
 )
 from tests.integration.helpers import (
+    AnswersInTurn,
     FailsOnce,
     LosesAnAnswer,
     RealNetwork,
@@ -396,23 +397,11 @@ def sent_to(server: SandboxServer, email: str) -> int:
     )
 
 
-class RefusedThenLost(RealNetwork):
+def refused_then_lost() -> AnswersInTurn:
     """1st SendInvitation: refused (403, not sent). 2nd: carried out, its answer lost (503)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.sends = 0
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if request.url.path.endswith("/SendInvitation"):
-            self.sends += 1
-            if self.sends == 1:
-                return httpx.Response(403, json=ACCESS_DENIED, request=request)
-            if self.sends == 2:
-                done = await self.inner.handle_async_request(request)
-                await done.aread()
-                return httpx.Response(503, json={"message": "gateway"}, request=request)
-        return await self.inner.handle_async_request(request)
+    return AnswersInTurn(
+        "/SendInvitation", (403, ACCESS_DENIED), (503, {"message": "gateway"}, True)
+    )
 
 
 @pytest.mark.parametrize("resumed", [True, False], ids=["failed-may-have-gone", "still-waiting"])
@@ -444,7 +433,7 @@ def test_an_old_failed_invitation_is_not_retried_after_one_that_may_have_gone(
         assert invitations_sent(uncounted_sandbox, link) == 1
 
     run_with_desk(
-        uncounted_sandbox, tmp_path / "desk.sqlite3", body, berke_transport=RefusedThenLost()
+        uncounted_sandbox, tmp_path / "desk.sqlite3", body, berke_transport=refused_then_lost()
     )
 
 

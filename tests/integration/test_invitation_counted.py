@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import httpx
 import pytest
 
 from app.clients.errors import ServerError
@@ -19,7 +18,7 @@ from app.sandbox import SandboxServer
 from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
 from app.workflows.outbox import resume_pending
-from tests.integration.helpers import RealNetwork
+from tests.integration.helpers import AnswersInTurn
 from tests.integration.test_close_the_loop import with_board
 from tests.integration.test_invitation_count_unknown import (
     ACCESS_DENIED,
@@ -28,21 +27,9 @@ from tests.integration.test_invitation_count_unknown import (
 )
 
 
-class NotCarriedOutThenRefused(RealNetwork):
+def not_carried_out_then_refused() -> AnswersInTurn:
     """1st SendInvitation: a 503 before Berke did anything. 2nd: refused (403)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.sends = 0
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if request.url.path.endswith("/SendInvitation"):
-            self.sends += 1
-            if self.sends == 1:
-                return httpx.Response(503, json={"message": "gateway"}, request=request)
-            if self.sends == 2:
-                return httpx.Response(403, json=ACCESS_DENIED, request=request)
-        return await self.inner.handle_async_request(request)
+    return AnswersInTurn("/SendInvitation", (503, {"message": "gateway"}), (403, ACCESS_DENIED))
 
 
 def test_counted_invitation_that_never_went_is_not_said_to_have_maybe_gone(
@@ -73,7 +60,9 @@ def test_counted_invitation_that_never_went_is_not_said_to_have_maybe_gone(
             ],
         )
 
-    with_board(sandbox, tmp_path / "desk.sqlite3", body, berke_transport=NotCarriedOutThenRefused())
+    with_board(
+        sandbox, tmp_path / "desk.sqlite3", body, berke_transport=not_carried_out_then_refused()
+    )
 
 
 def test_counted_reuse_invites_when_berke_count_says_none_went(
@@ -102,4 +91,6 @@ def test_counted_reuse_invites_when_berke_count_says_none_went(
         assert out.kind is OutcomeKind.DONE
         assert sent_to(sandbox, email) == 1, (row.what_happens(), out.detail)
 
-    with_board(sandbox, tmp_path / "desk.sqlite3", body, berke_transport=NotCarriedOutThenRefused())
+    with_board(
+        sandbox, tmp_path / "desk.sqlite3", body, berke_transport=not_carried_out_then_refused()
+    )
