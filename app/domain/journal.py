@@ -204,8 +204,13 @@ class _Outcome(BaseModel):
 class AssessmentLinked(_Outcome):
     kind: Literal["assessment_linked"] = "assessment_linked"
     link: LinkedAssessment
-    #: Found in Berke after an earlier try's answer was lost, not created by this try.
+    #: Found in Berke under the order's own id, not created by this try.
     recovered: bool = False
+    #: Found where an earlier try of this very step may have created it (its answer lost):
+    #: this desk's own assessment, never invited. Otherwise (``recovered`` alone) this step
+    #: was refused as taken, so it was made by another desk or an earlier step, which may
+    #: have invited to it.
+    own_try: bool = False
 
     def record(self, recorder: OutcomeRecorder) -> None:
         recorder.link(self.link)

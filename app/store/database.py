@@ -20,7 +20,7 @@ from pathlib import Path
 from app.store.paths import data_dir, make_private_dir, make_private_file, tighten_file
 from app.store.score_upgrade import forget_made_up_scores
 
-SCHEMA_VERSION = 17
+SCHEMA_VERSION = 18
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -224,6 +224,12 @@ _MIGRATIONS: dict[int, str] = {
       FROM berke_status;
     DROP TABLE berke_status;
     ALTER TABLE berke_status_17 RENAME TO berke_status
+    """,
+    # A create, too, is judged by whether a try of it may have gone unanswered: an assessment
+    # its retry finds is then its own, never invited. Versions 13 to 17 did not mark its
+    # tries: one left waiting may have gone.
+    18: """
+    UPDATE journal SET may_have_gone = 1 WHERE action = 'create_assessment' AND state <> 'done'
     """,
 }
 

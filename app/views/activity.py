@@ -104,10 +104,11 @@ def _phrases(
             request = step.request
             name = " ".join(p for p in (request.first_name, request.last_name) if p)
             code = outcome.link.invitation_code if isinstance(outcome, AssessmentLinked) else ""
-            found = isinstance(outcome, AssessmentLinked) and outcome.recovered
             done = f"Berke assessment created for {name}" + (f": code {code}" if code else "")
-            if found:
+            if isinstance(outcome, AssessmentLinked) and outcome.own_try:
                 done += " (found in Berke after an answer was lost)"
+            elif isinstance(outcome, AssessmentLinked) and outcome.recovered:
+                done += " (found in Berke under the order's own id, made before this step)"
             return (
                 done,
                 f"Creating the Berke assessment for {name}…",

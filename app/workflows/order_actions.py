@@ -468,12 +468,13 @@ async def _refuse_if_invited_before(
 
 def _link_from_elsewhere(desk: Desk, order_id: str) -> bool:
     """Whether the order's assessment, or its accept, may be another desk's: the link was
-    found in Berke (its create's answer lost, or made elsewhere under the order's own id), or
-    the order is in progress without this desk's accept. That desk may have invited to it.
-    Blocking: run it in a thread."""
+    found in Berke where this desk's create was refused as taken (made before it, under the
+    order's own id: not one a lost answer of its own made), or the order is in progress
+    without this desk's accept. That desk may have invited to it. Blocking: run it in a
+    thread."""
     timeline = desk.journal.entries(order_id)
     linked = [e.outcome for e in timeline if isinstance(e.outcome, AssessmentLinked)]
-    if linked and linked[-1].recovered:
+    if linked and linked[-1].recovered and not linked[-1].own_try:
         return True
     order = desk.orders.get(order_id)
     accepted = any(e.action is StepKind.ACCEPT and e.state is StepState.DONE for e in timeline)

@@ -191,7 +191,9 @@ async def execute(
 #: Steps that judge a change found done by whether an earlier try of theirs may have been
 #: carried out (``_run``'s ``attempt.earlier``): the journal keeps that for them. An invitation
 #: needs it where Berke does not count the invitations it sent.
-JUDGED_BY_EARLIER_TRIES = (AcceptStep, RejectStep, CompleteStep, InviteStep)
+#: A create, by whether the assessment found under the order's own id is its own (never invited)
+#: or was there before it (another desk's, which may have invited to it).
+JUDGED_BY_EARLIER_TRIES = (CreateAssessmentStep, AcceptStep, RejectStep, CompleteStep, InviteStep)
 
 
 class _Try:
@@ -292,7 +294,7 @@ async def _run(
             await _refuse_if_linked(desk, entry)
             if (ended := await _ended_order(desk, order_id)) is not None:
                 return await _create_for_an_ended_order(desk, entry, step, retry, ended)
-            return await _create_assessment(desk, order_id, step, retry)
+            return await _create_assessment(desk, order_id, step, attempt, retry=retry)
         case AcceptStep():
             return await _accept(desk, order_id, step, attempt, retry=retry)
         case RejectStep():
@@ -599,12 +601,16 @@ async def _refuse_if_overtaken(desk: Desk, entry: JournalEntry) -> None:
 
 
 async def _create_assessment(
-    desk: Desk, order_id: str, step: CreateAssessmentStep, retry: bool
+    desk: Desk, order_id: str, step: CreateAssessmentStep, attempt: _Try, *, retry: bool
 ) -> AssessmentLinked:
     """Create the assessment; link one found under the id only when it is provably this
     order's: the order's own id (``stable_candidate_id``, made from the order id, which nobody
     else sends) with the names and email this step sends. A typed id is never linked on its
-    own authority: a candidate's other order, or another desk, may hold it."""
+    own authority: a candidate's other order, or another desk, may hold it.
+
+    One found where an earlier try of this step may have made it (``attempt.earlier``) is
+    taken for that try's (``own_try``): nobody has invited to it. One found after this try
+    was refused as taken was there before it: its invitation is asked about first."""
     request = step.request
     berke = desk.session.berke
     candidate_id = request.source_candidate_id
@@ -615,7 +621,9 @@ async def _create_assessment(
         existing = await berke.get_assessment_status(candidate_id)
         if existing is not None:
             if own_id and existing.is_for(request):
-                return await _link_from_status(desk, order_id, existing, request)
+                return await _link_from_status(
+                    desk, order_id, existing, request, own_try=attempt.earlier
+                )
             raise id_taken_error(candidate_id, existing, request, own_id=own_id, maybe_ours=True)
     if retry and not own_id:  # a first try was asked before it was journaled (the form's)
         await refuse_if_id_used_here(desk, order_id, candidate_id)
@@ -624,12 +632,13 @@ async def _create_assessment(
     except ValidationApiError as exc:
         if exc.parameter != BerkeParam.SOURCE_CANDIDATE_ID:
             raise
+        await attempt.not_carried_out()  # refused: whatever is under the id was there before
         existing = await berke.get_assessment_status(candidate_id)
         if existing is None:
             raise  # refused for its form, not because it is taken
         if own_id and existing.is_for(request):
             # The order's own id, made for this order's candidate: created for this order
-            # (at another desk, or by a try this desk lost).
+            # before this try (at another desk, or by an earlier step whose answer was lost).
             return await _link_from_status(desk, order_id, existing, request)
         raise id_taken_error(
             candidate_id, existing, request, own_id=own_id, service_message=exc.service_message
@@ -737,7 +746,12 @@ async def _refuse_if_linked_elsewhere(desk: Desk, order_id: str, code: str, how:
 
 
 async def _link_from_status(
-    desk: Desk, order_id: str, status: AssessmentStatus, request: CreateAssessmentRequest
+    desk: Desk,
+    order_id: str,
+    status: AssessmentStatus,
+    request: CreateAssessmentRequest,
+    *,
+    own_try: bool = False,
 ) -> AssessmentLinked:
     code = status.invitation_code
     if not code:
@@ -770,7 +784,7 @@ async def _link_from_status(
         source_job_id=request.source_job_id,
         created_email=request.email_address,
     )
-    return AssessmentLinked(link=link, recovered=True)
+    return AssessmentLinked(link=link, recovered=True, own_try=own_try)
 
 
 def _said(status: OrderStatus) -> str:

@@ -18,12 +18,13 @@ from app.domain.assessment_prefill import stable_candidate_id
 from app.domain.attention import Attention
 from app.domain.berke import CreateAssessmentRequest
 from app.domain.invitation_doubt import MAY_HAVE_GONE
-from app.domain.journal import InvitationSent, InviteStep
+from app.domain.journal import AssessmentLinked, InvitationSent, InviteStep
 from app.domain.journal_terms import LinkedAssessment, StepKind, StepState
 from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import AssessmentOrder
 from app.domain.superseded_steps import MAY_HAVE_INVITED_SINCE, superseded_reason
 from app.sandbox import SandboxServer
+from app.views.activity import activity_line
 from app.workflows.batch import (
     OTHER_ORDERS_MAY_HAVE_GONE,
     OutcomeKind,
@@ -38,6 +39,7 @@ from app.workflows.order_actions import (
     OTHER_INVITE_WAITING,
     accept_order,
     create_assessment,
+    create_assessment_outcome,
     reject_order,
     reuse_assessment,
     send_invitation,
@@ -647,3 +649,84 @@ def test_the_boards_batch_rule_mirrors_the_plan_for_the_reused_order(
         assert board.why_not(OrderAction.CREATE_ACCEPT_INVITE, [second]) == row.reason
 
     with_board(uncounted_sandbox, tmp_path / "desk.sqlite3", body, berke_transport=lost_answer())
+
+
+def test_an_assessment_this_desks_lost_create_made_is_invited_as_planned(
+    uncounted_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The batch's create went, its answer lost; its retry found the assessment in Berke.
+    Before, that link counted as "found in Berke: another desk may have invited", so the plan
+    said "invite" and the run ended "no invitation sent: it may have been sent already, from
+    another desk", where Berke gives no count: nobody had invited to it. The create's own
+    earlier try made it: it is invited once."""
+    email = "lia.lost@example.com"
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(
+            new_order_body(first="Lia", last="Lost", email=email)
+        )
+        desk.orders.put(order)
+        await board.load()
+        (first,) = await board.create_accept_invite([order.id])
+        assert first.kind is OutcomeKind.FAILED
+        await resume_pending(desk)  # its retry finds it in Berke
+        (create,) = [
+            e for e in desk.journal.entries(order.id) if e.action is StepKind.CREATE_ASSESSMENT
+        ]
+        assert create.state is StepState.DONE
+        assert isinstance(create.outcome, AssessmentLinked)
+        assert create.outcome.own_try
+        assert "after an answer was lost" in activity_line(create, None)
+        await board.refresh([order.id])
+        (plan,) = (await board.plan_batch([order.id])).orders
+        assert "invite" in plan.what_happens()
+        (again,) = await board.create_accept_invite([order.id], plan=[plan])
+        assert again.kind is OutcomeKind.DONE, again.detail
+        assert "invited" in again.detail
+        assert sent_to(uncounted_sandbox, email) == 1
+
+    lost = FailsOnce("/CreateAssessment", 503, {"message": "gateway"}, carried_out=True)
+    with_board(uncounted_sandbox, tmp_path / "desk.sqlite3", body, berke_transport=lost)
+
+
+def test_an_assessment_made_before_this_desks_create_still_asks_before_inviting(
+    uncounted_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The other side of the rule above: this desk's create was refused as taken, so the
+    assessment under the order's own id was there before it (another desk made it, and may
+    have invited to it): Invite asks first, and the activity says where it was found."""
+    email = "oda.other@example.com"
+    holder: dict[str, Any] = {}
+
+    async def desk_a(desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(
+            new_order_body(first="Oda", last="Other", email=email)
+        )
+        desk.orders.put(order)
+        await create_assessment(
+            desk,
+            order,
+            CreateAssessmentRequest(first_name="Oda", last_name="Other", email_address=email),
+        )
+        holder["order"] = order
+
+    async def desk_b(desk: Desk) -> None:
+        order = holder["order"]
+        desk.orders.put(order)  # still new: desk A made the assessment, no more
+        made = await create_assessment_outcome(
+            desk,
+            order,
+            CreateAssessmentRequest(first_name="Oda", last_name="Other", email_address=email),
+        )
+        assert (made.recovered, made.own_try) == (True, False)
+        await accept_order(desk, order)
+        with pytest.raises(AlreadyInvitedError, match="from another desk"):
+            await send_invitation(desk, await desk.session.sr.get_order(order.id))
+        (create,) = [
+            e for e in desk.journal.entries(order.id) if e.action is StepKind.CREATE_ASSESSMENT
+        ]
+        assert "made before this step" in activity_line(create, None)
+
+    run_with_desk(uncounted_sandbox, tmp_path / "a.sqlite3", desk_a)
+    run_with_desk(uncounted_sandbox, tmp_path / "b.sqlite3", desk_b)
+    assert sent_to(uncounted_sandbox, email) == 0

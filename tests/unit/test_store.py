@@ -668,6 +668,43 @@ def test_a_schema_15_invitation_left_waiting_may_have_gone(tmp_path: Path) -> No
     assert gone == {"waiting": True, "failed": True, "done": False}
 
 
+def test_a_schema_17_create_left_waiting_may_have_gone(tmp_path: Path) -> None:
+    """Schema 18: versions 13 to 17 did not mark a create's tries, and an assessment its retry
+    finds in Berke is now taken for its own (never invited) only when a try may have gone.
+    One left waiting may have: read as refused on every try, its invitation was asked about
+    as another desk's."""
+    from app.store.database import _MIGRATIONS
+
+    path = tmp_path / "seventeen.sqlite3"
+    raw = sqlite3.connect(path)
+    for step in range(1, 18):
+        raw.executescript(_MIGRATIONS[step])
+    now = datetime.now(UTC).isoformat(timespec="milliseconds")
+    create = json.dumps(
+        {
+            "kind": "create_assessment",
+            "request": {
+                "firstName": "Ada",
+                "lastName": "Ng",
+                "emailAddress": "a@b.test",
+                "sourceCandidateId": "C-1",
+            },
+        }
+    )
+    for order_id, state in (("waiting", "pending"), ("failed", "failed"), ("done", "done")):
+        raw.execute(
+            "INSERT INTO journal (order_id, action, state, request, created_at, updated_at,"
+            " may_have_gone) VALUES (?, 'create_assessment', ?, ?, ?, ?, 0)",
+            (order_id, state, create, now, now),
+        )
+    raw.execute("PRAGMA user_version = 17")
+    raw.commit()
+    raw.close()
+    journal = Journal(Database(path))
+    gone = {o: journal.entries(o)[0].may_have_gone for o in ("waiting", "failed", "done")}
+    assert gone == {"waiting": True, "failed": True, "done": False}
+
+
 def test_a_schema_16_file_keeps_berkes_side_and_can_say_it_is_not_known(tmp_path: Path) -> None:
     """Schema 17: Berke's status answer may leave out where the assessment stands; recorded
     "not started", a completed assessment could be deleted. What was recorded stays."""
