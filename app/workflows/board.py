@@ -1304,16 +1304,16 @@ class OrderBoard:
 
     def _check_cooldown(self, order_id: str) -> None:
         states = [self.state(other) for other in self._linked_with(order_id)]
-        times = [s.link.invited_at for s in states if s.link and s.link.invited_at is not None]
+        sent = [s.link.invited_at for s in states if s.link and s.link.invited_at is not None]
         # A send whose answer was lost (failed so, or waiting) may have reached the candidate:
         # where Berke gives no count, nothing else holds the next one back.
-        times += [s.invitation_doubt.at for s in states if s.invitation_doubt is not None]
-        if not times:
+        doubts = [s.invitation_doubt.at for s in states if s.invitation_doubt is not None]
+        if not sent and not doubts:
             return
-        last = max(times)
+        last = max(sent + doubts)
         ready_at = last + self.options.invite_cooldown
         if datetime.now(UTC) < ready_at:
-            raise CooldownError(last, ready_at)
+            raise CooldownError(last, ready_at, may_have_gone=last not in sent)
 
     async def reuse_candidates(
         self, order_id: str, index: OrdersByCandidate | None = None

@@ -62,16 +62,22 @@ MAY_HAVE_BEEN_ELSEWHERE = (
 
 
 class CooldownError(ActionNotAllowedError):
-    """An invitation went to this person a short while ago (the profile's cooldown)."""
+    """An invitation went to this person a short while ago (the profile's cooldown), or may
+    have (``may_have_gone``: its answer was lost)."""
 
-    def __init__(self, last: datetime, ready_at: datetime) -> None:
+    def __init__(self, last: datetime, ready_at: datetime, *, may_have_gone: bool = False) -> None:
         self.last = last
         self.ready_at = ready_at
         local = local_time(ready_at)
+        when = f"{local_time(last):%H:%M on %d %b}"
+        went = (
+            f"An invitation may have been sent to this person at {when} (its answer was lost)"
+            if may_have_gone
+            else f"This person was sent an invitation at {when}"
+        )
         super().__init__(
-            f"This person was sent an invitation at {local_time(last):%H:%M on %d %b}; "
-            f"another one is due from {local:%H:%M on %d %b}. Send it anyway only if the "
-            "candidate asks for it."
+            f"{went}; another one is due from {local:%H:%M on %d %b}. Send it anyway only if "
+            "the candidate asks for it."
         )
 
 

@@ -488,7 +488,8 @@ def test_a_reminder_that_may_have_gone_holds_the_next_one_in_the_cooldown(
     uncounted_sandbox: SandboxServer, tmp_path: Path
 ) -> None:
     """A reminder went, its answer lost; the resumer failed it "may have gone". Before, the
-    next Remind went at once: the cooldown counted only sends known to have gone."""
+    next Remind went at once: the cooldown counted only sends known to have gone; then it
+    said the reminder "was sent", where it may have gone."""
 
     async def body(desk: Desk) -> None:
         board = OrderBoard(desk, options=BoardOptions(invite_cooldown=timedelta(hours=24)))
@@ -509,7 +510,8 @@ def test_a_reminder_that_may_have_gone_holds_the_next_one_in_the_cooldown(
             assert reminder.state is StepState.FAILED
             assert reminder.may_have_gone
             await board.refresh([order.id])
-            with pytest.raises(CooldownError):
+            # In its words: one that may have gone (before: "was sent an invitation at").
+            with pytest.raises(CooldownError, match="may have been sent to this person at"):
                 await board.remind(order.id)
             assert invitations_sent(uncounted_sandbox, link) == 2
             await board.remind(order.id, override_cooldown=True)  # the candidate asks
