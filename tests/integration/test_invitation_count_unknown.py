@@ -358,6 +358,20 @@ def test_an_old_failed_invitation_is_not_retried_once_one_went_since(
     run_with_desk(uncounted_sandbox, tmp_path / "desk.sqlite3", body, berke_transport=network)
 
 
+async def batch_fails_first(
+    board: OrderBoard, desk: Desk, first: str, last: str, email: str
+) -> AssessmentOrder:
+    """A new order whose first "create, accept and invite" failed (an answer lost)."""
+    order = await desk.session.sr.create_test_order(
+        new_order_body(first=first, last=last, email=email)
+    )
+    desk.orders.put(order)
+    await board.load()
+    (outcome,) = await board.create_accept_invite([order.id])
+    assert outcome.kind is OutcomeKind.FAILED
+    return order
+
+
 def test_the_batch_does_not_resend_an_invitation_that_may_have_gone(
     uncounted_sandbox: SandboxServer, tmp_path: Path
 ) -> None:
@@ -368,13 +382,7 @@ def test_the_batch_does_not_resend_an_invitation_that_may_have_gone(
     email = "bea.retry@example.com"
 
     async def body(board: OrderBoard, desk: Desk) -> None:
-        order = await desk.session.sr.create_test_order(
-            new_order_body(first="Bea", last="Retry", email=email)
-        )
-        desk.orders.put(order)
-        await board.load()
-        (first,) = await board.create_accept_invite([order.id])
-        assert first.kind is OutcomeKind.FAILED
+        order = await batch_fails_first(board, desk, "Bea", "Retry", email)
         await resume_pending(desk)
         assert invite_step(desk, order.id).state is StepState.FAILED
         await board.refresh([order.id])
@@ -664,13 +672,7 @@ def test_an_assessment_this_desks_lost_create_made_is_invited_as_planned(
     email = "lia.lost@example.com"
 
     async def body(board: OrderBoard, desk: Desk) -> None:
-        order = await desk.session.sr.create_test_order(
-            new_order_body(first="Lia", last="Lost", email=email)
-        )
-        desk.orders.put(order)
-        await board.load()
-        (first,) = await board.create_accept_invite([order.id])
-        assert first.kind is OutcomeKind.FAILED
+        order = await batch_fails_first(board, desk, "Lia", "Lost", email)
         await resume_pending(desk)  # its retry finds it in Berke
         (create,) = [
             e for e in desk.journal.entries(order.id) if e.action is StepKind.CREATE_ASSESSMENT

@@ -640,64 +640,47 @@ def test_a_schema_13_completion_left_waiting_may_have_gone(tmp_path: Path) -> No
     assert not journal.entries("rejecting")[0].may_have_gone  # marked by 13 already
 
 
-def test_a_schema_15_invitation_left_waiting_may_have_gone(tmp_path: Path) -> None:
-    """Schema 16: versions 13 to 15 did not mark an invitation's tries, and one is now sent
-    again, where Berke does not count its invitations, only when no try may have gone. One
-    left waiting may have: read as never sent, it emailed the candidate a second time."""
-    from app.store.database import _MIGRATIONS
-
-    path = tmp_path / "fifteen.sqlite3"
-    raw = sqlite3.connect(path)
-    for step in range(1, 16):
-        raw.executescript(_MIGRATIONS[step])
-    now = datetime.now(UTC).isoformat(timespec="milliseconds")
-    invite = json.dumps(
-        {"kind": "invite", "request": {"sourceCandidateId": "C-1", "emailAddress": "a@b.test"}}
-    )
-    for order_id, state in (("waiting", "pending"), ("failed", "failed"), ("done", "done")):
-        raw.execute(
-            "INSERT INTO journal (order_id, action, state, request, created_at, updated_at,"
-            " may_have_gone) VALUES (?, 'invite', ?, ?, ?, ?, 0)",
-            (order_id, state, invite, now, now),
-        )
-    raw.execute("PRAGMA user_version = 15")
-    raw.commit()
-    raw.close()
-    journal = Journal(Database(path))
-    gone = {o: journal.entries(o)[0].may_have_gone for o in ("waiting", "failed", "done")}
-    assert gone == {"waiting": True, "failed": True, "done": False}
-
-
-def test_a_schema_17_create_left_waiting_may_have_gone(tmp_path: Path) -> None:
-    """Schema 18: versions 13 to 17 did not mark a create's tries, and an assessment its retry
-    finds in Berke is now taken for its own (never invited) only when a try may have gone.
-    One left waiting may have: read as refused on every try, its invitation was asked about
-    as another desk's."""
-    from app.store.database import _MIGRATIONS
-
-    path = tmp_path / "seventeen.sqlite3"
-    raw = sqlite3.connect(path)
-    for step in range(1, 18):
-        raw.executescript(_MIGRATIONS[step])
-    now = datetime.now(UTC).isoformat(timespec="milliseconds")
-    create = json.dumps(
+#: A step of each kind a version began marking the tries of, as an older version wrote it.
+_UNMARKED_UNTIL = {
+    # Schema 16: an invitation is sent again, where Berke does not count its invitations,
+    # only when no try may have gone. Read as never sent, one left waiting emailed the
+    # candidate a second time.
+    15: ("invite", {"sourceCandidateId": "C-1", "emailAddress": "a@b.test"}),
+    # Schema 18: an assessment a create's retry finds in Berke is taken for its own (never
+    # invited) only when a try may have gone. Read as refused on every try, its invitation
+    # was asked about as another desk's.
+    17: (
+        "create_assessment",
         {
-            "kind": "create_assessment",
-            "request": {
-                "firstName": "Ada",
-                "lastName": "Ng",
-                "emailAddress": "a@b.test",
-                "sourceCandidateId": "C-1",
-            },
-        }
-    )
+            "firstName": "Ada",
+            "lastName": "Ng",
+            "emailAddress": "a@b.test",
+            "sourceCandidateId": "C-1",
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("version", sorted(_UNMARKED_UNTIL))
+def test_a_step_an_older_version_left_waiting_may_have_gone(tmp_path: Path, version: int) -> None:
+    """Versions up to ``version`` did not mark the tries of this kind of step: one left
+    waiting, or failed, may have gone."""
+    from app.store.database import _MIGRATIONS
+
+    action, request = _UNMARKED_UNTIL[version]
+    path = tmp_path / "older.sqlite3"
+    raw = sqlite3.connect(path)
+    for step in range(1, version + 1):
+        raw.executescript(_MIGRATIONS[step])
+    now = datetime.now(UTC).isoformat(timespec="milliseconds")
+    written = json.dumps({"kind": action, "request": request})
     for order_id, state in (("waiting", "pending"), ("failed", "failed"), ("done", "done")):
         raw.execute(
             "INSERT INTO journal (order_id, action, state, request, created_at, updated_at,"
-            " may_have_gone) VALUES (?, 'create_assessment', ?, ?, ?, ?, 0)",
-            (order_id, state, create, now, now),
+            " may_have_gone) VALUES (?, ?, ?, ?, ?, ?, 0)",
+            (order_id, action, state, written, now, now),
         )
-    raw.execute("PRAGMA user_version = 17")
+    raw.execute(f"PRAGMA user_version = {version}")
     raw.commit()
     raw.close()
     journal = Journal(Database(path))
