@@ -13,6 +13,7 @@ keyring is imported lazily: it costs start-up time and the demo mode never needs
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -23,12 +24,14 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from app.domain.connection import Credentials
-from app.store.paths import KEY_FILE_NAME, config_dir, open_regular_file
+from app.store.paths import KEY_FILE_NAME, config_dir, default_config_dir, open_regular_file
 from app.store.settings_file import write_private_file
 
 log = logging.getLogger(__name__)
 
-KEYRING_SERVICE = "assessment-desk"
+#: The keyring service of the desk in the platform's own config folder: the name every key
+#: was stored under before desks in other folders had their own, so those keys are still found.
+DEFAULT_KEYRING_SERVICE = "assessment-desk"
 SR_KEY = "smartrecruiters"
 BERKE_TOKEN = "berke"
 #: Every key a profile keeps, one per service.
@@ -70,6 +73,31 @@ def entry_name(profile: str, service: str) -> str:
     return f"{profile}/{service}"
 
 
+def _same_folder_key(folder: Path) -> str:
+    """``folder`` as one spelling: links resolved, a trailing slash or ``..`` gone, and on
+    Windows one case (its file names are case-blind)."""
+    return os.path.normcase(os.path.realpath(folder))
+
+
+def keyring_service(folder: Path | None = None) -> str:
+    """The keyring service a desk keeps its keys under, from its config folder (``folder``,
+    by default this desk's: ``ASSESSMENT_DESK_HOME`` or the platform's).
+
+    The keyring is one per user account, not per folder: with one service for every desk, a
+    second desk (``ASSESSMENT_DESK_HOME``) wrote over the first desk's keys for a profile of
+    the same name, or deleted them with it. A desk in another folder gets a service of its
+    own, named by a hash of its folder's resolved path. Not a random id kept in the folder's
+    settings: a folder copied for a throwaway try would carry the id, and share the keys
+    again, and a settings file set aside as unreadable would lose them. The cost: a folder
+    moved or renamed finds no keys (its profiles ask for them again) rather than another
+    desk's."""
+    folder_key = _same_folder_key(config_dir() if folder is None else folder)
+    if folder_key == _same_folder_key(default_config_dir()):
+        return DEFAULT_KEYRING_SERVICE
+    digest = hashlib.blake2b(os.fsencode(folder_key), digest_size=8).hexdigest()
+    return f"{DEFAULT_KEYRING_SERVICE}:{digest}"
+
+
 def keyring_status() -> KeyringStatus:
     """Whether the OS keyring can keep keys. The "fail" and "null" backends cannot, nor can a
     chainer with nothing behind it; any import or backend error counts as "no keyring"."""
@@ -108,7 +136,8 @@ def _unreachable(backend: str, exc: Exception) -> KeyringStatus:
 
 class KeyStore:
     """Keys per (profile, service). One instance lives as long as the app, so that keys kept
-    for the session survive a profile switch."""
+    for the session survive a profile switch. ``service``: the keyring service its entries
+    go under, by default this desk's folder's (``keyring_service``)."""
 
     def __init__(
         self,
@@ -116,8 +145,10 @@ class KeyStore:
         file_opt_in: bool = False,
         file_path: Path | None = None,
         status: KeyringStatus | None = None,
+        service: str | None = None,
     ) -> None:
         self.file_opt_in = file_opt_in
+        self.service = service if service is not None else keyring_service()
         self._file_path = file_path
         self._status = status
         self._found = status  # as first found: what ``look_again`` goes back to
@@ -262,7 +293,7 @@ class KeyStore:
         from keyring.errors import KeyringError, KeyringLocked
 
         try:
-            value: str | None = keyring.get_password(KEYRING_SERVICE, name)
+            value: str | None = keyring.get_password(self.service, name)
         except KeyringLocked:
             # Say so (the settings dialog shows the reason) rather than "no keys", and keep
             # new keys for the session instead of asking the locked keyring again.
@@ -282,7 +313,7 @@ class KeyStore:
         from keyring.errors import KeyringError, KeyringLocked, NoKeyringError
 
         try:
-            keyring.set_password(KEYRING_SERVICE, name, value)
+            keyring.set_password(self.service, name, value)
         except KeyringLocked:
             raise KeyringUnavailableError(LOCKED_REASON) from None
         except NoKeyringError:
@@ -301,7 +332,7 @@ class KeyStore:
         from keyring.errors import KeyringError
 
         try:
-            keyring.delete_password(KEYRING_SERVICE, name)
+            keyring.delete_password(self.service, name)
         except (KeyringError, RuntimeError, OSError):
             pass  # nothing stored (PasswordDeleteError) or no keyring: nothing to forget
         except Exception as exc:  # noqa: BLE001 - see _unreachable

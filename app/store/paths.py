@@ -23,6 +23,11 @@ def _base(kind: str) -> Path:
     override = os.environ.get(HOME_OVERRIDE)
     if override:
         return Path(override) / kind
+    return _platform_dir(kind)
+
+
+def _platform_dir(kind: str) -> Path:
+    """The per-user folder the platform gives the app, whatever ``HOME_OVERRIDE`` says."""
     finders: dict[str, Callable[[str, str], str]] = {
         "config": platformdirs.user_config_dir,
         "data": platformdirs.user_data_dir,
@@ -38,6 +43,11 @@ KEY_FILE_NAME = "keys-unencrypted.json"
 
 def config_dir() -> Path:
     return _base("config")
+
+
+def default_config_dir() -> Path:
+    """The config folder of a desk started without ``HOME_OVERRIDE``."""
+    return _platform_dir("config")
 
 
 def settings_path() -> Path:

@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import SecretStr
 
 from app.domain.connection import Credentials
-from app.store.credentials import BERKE_TOKEN, KEYRING_SERVICE, SR_KEY, KeyStore
+from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyStore, keyring_service
 
 Operation = dict[str, Any]
 
@@ -45,7 +45,7 @@ def _items(profile: str) -> int:
     try:
         collection = secretstorage.get_default_collection(connection)
         found = collection.search_items(
-            {"service": KEYRING_SERVICE, "username": f"{profile}/{BERKE_TOKEN}"}
+            {"service": keyring_service(), "username": f"{profile}/{BERKE_TOKEN}"}
         )
         return len(list(found))
     finally:

@@ -27,11 +27,11 @@ from app.domain.invitation import InvitationText
 from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY
 from app.store.credentials import (
     BERKE_TOKEN,
-    KEYRING_SERVICE,
     SR_KEY,
     KeyringStatus,
     KeyStore,
     Storage,
+    keyring_service,
 )
 from app.store.database import Database
 from app.store.settings_file import load_settings
@@ -308,7 +308,7 @@ def test_a_profile_renamed_while_the_keyring_is_locked_says_its_keys_did_not_mov
 ) -> None:
     """Renamed with the keyring locked since the dialog opened: its keys could not be read to
     move them, and nothing said so; the renamed profile then had no keys."""
-    refusing_ring.entries[(KEYRING_SERVICE, "Acme/smartrecruiters")] = "a" * 64
+    refusing_ring.entries[(keyring_service(), "Acme/smartrecruiters")] = "a" * 64
     dialog = SettingsDialog(ACME_ONLY, KeyStore(), write=lambda _s: None)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -321,7 +321,7 @@ def test_a_profile_renamed_while_the_keyring_is_locked_says_its_keys_did_not_mov
     said = dialog.error_label.text()
     assert "The keys of “Acme EU” could not be moved from its old name “Acme”" in said
     assert dialog.save_warning == said
-    assert (KEYRING_SERVICE, "Acme/smartrecruiters") in refusing_ring.entries  # not lost
+    assert (keyring_service(), "Acme/smartrecruiters") in refusing_ring.entries  # not lost
 
 
 def test_test_connection_without_a_keyring_or_a_key_asks_for_the_key(qtbot: QtBot) -> None:
@@ -342,7 +342,7 @@ def test_the_dialog_opened_after_the_keyring_was_unlocked_finds_the_keys_there(
 ) -> None:
     """Found locked earlier in the run, the keyring was never asked again: the dialog said
     "locked" and showed no keys, though the coordinator had unlocked it as it asked."""
-    refusing_ring.entries[(KEYRING_SERVICE, "Acme/smartrecruiters")] = "a" * 64
+    refusing_ring.entries[(keyring_service(), "Acme/smartrecruiters")] = "a" * 64
     keys = KeyStore()
     refusing_ring.locked = True
     assert keys.get("Acme", SR_KEY) is None  # locked: found so
@@ -361,7 +361,7 @@ def test_test_connection_with_the_keyring_locked_since_says_it_could_not_be_read
 ) -> None:
     """Locked after the dialog opened: Test connection said "Enter the partner API key
     first." while the field said the key is saved in the keyring."""
-    refusing_ring.entries[(KEYRING_SERVICE, "Acme/smartrecruiters")] = "a" * 64
+    refusing_ring.entries[(keyring_service(), "Acme/smartrecruiters")] = "a" * 64
     dialog = SettingsDialog(ACME_ONLY, KeyStore(), write=lambda _s: None)
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.key_places is not None, timeout=5000)
@@ -513,7 +513,7 @@ def test_a_berke_token_over_50_characters_is_refused_at_the_field_before_storing
     qtbot.keyClicks(dialog.key_fields[BERKE_TOKEN], "berke-token-1")
     assert not error.isVisible()
     assert _save(qtbot, dialog) is not None
-    assert ring.entries[("assessment-desk", "Staging/berke")] == "berke-token-1"
+    assert ring.entries[(keyring_service(), "Staging/berke")] == "berke-token-1"
 
 
 def test_a_default_invitation_refuses_what_berkes_xml_cannot_carry_at_its_field(

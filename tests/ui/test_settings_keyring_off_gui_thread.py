@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
 from app.clients.errors import Service
 from app.domain.connection import AppSettings, ConnectionProfile
 from app.store import credentials
-from app.store.credentials import BERKE_TOKEN, KEYRING_SERVICE, SR_KEY, KeyStore
+from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyStore, keyring_service
 from app.ui.main_window import MainWindow
 from app.ui.session_host import SessionHost
 from app.ui.settings.settings_dialog import STORAGE_PLACEHOLDERS, SettingsDialog
@@ -101,7 +101,7 @@ def ring(monkeypatch: pytest.MonkeyPatch) -> Iterator[ThreadRecordingKeyring]:
 
 def _stored(ring: ThreadRecordingKeyring, name: str, service: str, key: str) -> None:
     """A key already in the keyring when the dialog opens (put there by no dialog)."""
-    ring.entries[(KEYRING_SERVICE, f"{name}/{service}")] = key
+    ring.entries[(keyring_service(), f"{name}/{service}")] = key
 
 
 def _open(qtbot: QtBot, settings: AppSettings, keys: KeyStore) -> SettingsDialog:
@@ -153,10 +153,10 @@ def test_apply_moves_and_stores_keys_off_the_gui_thread(
         qtbot.mouseClick(apply, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: _shows(dialog, IN_KEYRING))  # Gamma's, where Beta's were
     assert ring.entries == {
-        (KEYRING_SERVICE, "Acme/smartrecruiters"): "N" * 64,
-        (KEYRING_SERVICE, "Acme/berke"): "new-token",
-        (KEYRING_SERVICE, "Gamma/smartrecruiters"): "B" * 64,
-        (KEYRING_SERVICE, "Gamma/berke"): "beta-token",
+        (keyring_service(), "Acme/smartrecruiters"): "N" * 64,
+        (keyring_service(), "Acme/berke"): "new-token",
+        (keyring_service(), "Gamma/smartrecruiters"): "B" * 64,
+        (keyring_service(), "Gamma/berke"): "beta-token",
     }
     assert {what.split()[0] for what, _thread in ring.calls} >= {"get", "set", "delete"}
     assert ring.on_gui_thread() == []
@@ -182,7 +182,7 @@ def test_while_the_keyring_works_the_dialog_stays_live_with_its_buttons_off(
     with qtbot.waitSignal(dialog.accepted):
         pass
     assert ok.isEnabled()
-    assert ring.entries[(KEYRING_SERVICE, "Acme/smartrecruiters")] == "N" * 64
+    assert ring.entries[(keyring_service(), "Acme/smartrecruiters")] == "N" * 64
     assert ring.on_gui_thread() == []
 
 
@@ -203,7 +203,7 @@ def test_a_refused_save_reads_the_keyring_off_the_gui_thread_and_says_why(
         qtbot.waitUntil(lambda: "no longer sr.acme.example" in dialog.error_label.text())
     assert "type the Partner API key again" in dialog.key_errors[SR_KEY].text()
     assert dialog.key_fields[SR_KEY].hasFocus()  # where the key is to be typed again
-    assert ring.entries == {(KEYRING_SERVICE, "Acme/smartrecruiters"): "A" * 64}
+    assert ring.entries == {(keyring_service(), "Acme/smartrecruiters"): "A" * 64}
     assert ring.on_gui_thread() == []
 
 
@@ -310,7 +310,7 @@ def test_closing_while_the_keyring_works_waits_for_the_keys_to_be_stored(
     with qtbot.waitSignals([dialog.saved, dialog.rejected]):
         pass
     assert not dialog.isVisible()
-    assert ring.entries == {(KEYRING_SERVICE, "Acme EU/smartrecruiters"): "A" * 64}
+    assert ring.entries == {(keyring_service(), "Acme EU/smartrecruiters"): "A" * 64}
     assert ring.on_gui_thread() == []
 
 

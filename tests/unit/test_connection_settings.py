@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import stat
@@ -27,15 +28,17 @@ from app.domain.connection import (
 )
 from app.store.credentials import (
     BERKE_TOKEN,
-    KEYRING_SERVICE,
     SR_KEY,
     KeyringStatus,
     KeyStore,
     Storage,
+    keyring_service,
     keyring_status,
 )
+from app.store.paths import default_config_dir
 from app.store.settings_file import load_settings, read_settings, save_settings
 from app.workflows.session import author_of
+from tests.integration.helpers import sandbox_answering
 from tests.memory_keyring import (
     MemoryKeyring,
     UnreachableKeyring,
@@ -113,8 +116,8 @@ def test_keys_go_to_the_keyring_one_entry_per_profile_and_service(
     assert keys.set("Production", SR_KEY, SecretStr("s" * 64)) is Storage.KEYRING
     assert keys.set("Production", BERKE_TOKEN, "token-123456") is Storage.KEYRING
     assert ring.entries == {
-        (KEYRING_SERVICE, "Production/smartrecruiters"): "s" * 64,
-        (KEYRING_SERVICE, "Production/berke"): "token-123456",
+        (keyring_service(), "Production/smartrecruiters"): "s" * 64,
+        (keyring_service(), "Production/berke"): "token-123456",
     }
     creds = keys.credentials("Production")
     assert creds is not None
@@ -183,7 +186,7 @@ def test_no_plain_copy_of_a_key_stays_in_the_file_once_not_wanted(
     # Not wanted any more: the file goes, its keys move to the keyring.
     keys.leave_file()
     assert not path.exists()
-    assert ring.entries[(KEYRING_SERVICE, "Staging/berke")] == "t" * 20
+    assert ring.entries[(keyring_service(), "Staging/berke")] == "t" * 20
     # Without a keyring, they are kept for the session only.
     path.write_text(json.dumps({"Other/berke": "o" * 10}))
     without = KeyStore(status=NO_KEYRING, file_opt_in=True, file_path=path)
@@ -268,8 +271,8 @@ def test_a_keyring_locked_once_is_asked_again_once_unlocked() -> None:
     ring = LockableKeyring()
     keyring.set_keyring(ring)
     try:
-        ring.entries[(KEYRING_SERVICE, "Acme/smartrecruiters")] = "a" * 64
-        ring.entries[(KEYRING_SERVICE, "Acme/berke")] = "berke-token-1"
+        ring.entries[(keyring_service(), "Acme/smartrecruiters")] = "a" * 64
+        ring.entries[(keyring_service(), "Acme/berke")] = "berke-token-1"
         keys = KeyStore()
         assert keys.status.usable
         ring.locked = True
@@ -328,7 +331,7 @@ def test_configure_from_a_terminal_saves_a_profile_and_its_keys(
     assert settings.active == "Staging"
     assert settings.active_profile.berke_username == "coordinator"
     assert settings.active_profile.sr_base_url == "https://sr.staging.example/v1"
-    assert ring.entries[(KEYRING_SERVICE, "Staging/berke")] == "berke-token-3"
+    assert ring.entries[(keyring_service(), "Staging/berke")] == "berke-token-3"
     assert "berke-token-3" not in (tmp_path / "config" / "settings.json").read_text()
 
 
@@ -357,7 +360,121 @@ def test_configure_takes_a_name_in_other_capitals_for_the_profile_of_that_name(
     assert settings.active == "Staging"
     assert settings.active_profile.sr_base_url == "https://sr.new.example/v1"
     assert settings.active_profile.data_file == staging.data_file  # its orders, kept
-    assert ring.entries[(KEYRING_SERVICE, "Staging/berke")] == "berke-token-3"
+    assert ring.entries[(keyring_service(), "Staging/berke")] == "berke-token-3"
+
+
+KEY_A, TOKEN_A = "a" * 64, "token-of-account-a"
+KEY_B, TOKEN_B = "b" * 64, "token-of-account-b"
+
+
+def test_a_second_desk_home_never_replaces_the_first_desks_keys(
+    ring: MemoryKeyring, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two desks in folders of their own (ASSESSMENT_DESK_HOME) shared one keyring service,
+    "assessment-desk", entry "<profile>/<service>" whatever the folder: a "Staging" set up in
+    the second desk (``--configure`` refuses only a desk on its own folder) wrote over the
+    first desk's, which then sent account B's key to its own server, with its own data."""
+    from app import configure
+    from app.workflows.session import open_session
+
+    home_a, home_b = tmp_path / "desk-a", tmp_path / "desk-b"
+    with (
+        sandbox_answering(sr_key=KEY_A, berke_token=TOKEN_A, orders=3) as server_a,
+        sandbox_answering(sr_key=KEY_B, berke_token=TOKEN_B, orders=3) as server_b,
+    ):
+        # Desk A: "Staging" on server A, with A's keys.
+        monkeypatch.setenv("ASSESSMENT_DESK_HOME", str(home_a))
+        staging_a = ConnectionProfile(
+            name="Staging", sr_base_url=server_a.sr_base_url, berke_base_url=server_a.berke_base_url
+        )
+        save_settings(AppSettings(profiles=[staging_a], active="Staging"))
+        KeyStore().store_credentials(
+            "Staging", Credentials(sr_partner_key=KEY_A, berke_api_token=TOKEN_A)
+        )
+
+        # A second desk, in a folder of its own, sets up its own "Staging" on server B.
+        monkeypatch.setenv("ASSESSMENT_DESK_HOME", str(home_b))
+        answers = iter(["Staging", server_b.sr_base_url, server_b.berke_base_url, ""])
+        typed = iter([KEY_B, TOKEN_B])
+        monkeypatch.setattr("builtins.input", lambda _prompt: next(answers))
+        monkeypatch.setattr(configure.getpass, "getpass", lambda _prompt: next(typed))
+        assert configure.configure_interactively(KeyStore()) == 0
+
+        # Desk A starts again: its profile, its keys, its server.
+        monkeypatch.setenv("ASSESSMENT_DESK_HOME", str(home_a))
+        profile = load_settings().active_profile
+        assert profile.sr_base_url == server_a.sr_base_url
+        credentials = KeyStore().credentials("Staging")
+        assert credentials is not None
+        sent = credentials.sr_partner_key.get_secret_value()
+        assert sent == KEY_A, "desk A now sends desk B's partner key to server A"
+
+        async def listing() -> int:
+            session = open_session(profile, credentials)
+            try:
+                return len((await session.sr.list_orders()).content)
+            finally:
+                await session.aclose()
+
+        assert asyncio.run(listing()) == 3
+
+
+def test_a_throwaway_desk_forgets_only_its_own_keys(
+    ring: MemoryKeyring, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Removing a profile in a throwaway folder deleted the real desk's keys of that name, and
+    the built-in Production profile's keys were always one pair for every desk."""
+    monkeypatch.delenv("ASSESSMENT_DESK_HOME")
+    real = KeyStore()
+    real.store_credentials(
+        PRODUCTION_PROFILE, Credentials(sr_partner_key=KEY_A, berke_api_token=TOKEN_A)
+    )
+    monkeypatch.setenv("ASSESSMENT_DESK_HOME", str(tmp_path / "try"))
+    throwaway = KeyStore()
+    assert throwaway.credentials(PRODUCTION_PROFILE) is None  # not the real desk's
+    throwaway.store_credentials(
+        PRODUCTION_PROFILE, Credentials(sr_partner_key=KEY_B, berke_api_token=TOKEN_B)
+    )
+    throwaway.delete_profile(PRODUCTION_PROFILE)
+    kept = real.credentials(PRODUCTION_PROFILE)
+    assert kept is not None
+    assert kept.sr_partner_key.get_secret_value() == KEY_A
+
+
+def test_the_desk_in_the_default_folder_finds_the_keys_stored_before_desks_had_their_own(
+    ring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its keys stay under "assessment-desk", as every key was stored: none to move."""
+    monkeypatch.delenv("ASSESSMENT_DESK_HOME")
+    assert keyring_service() == "assessment-desk"
+    assert keyring_service(default_config_dir()) == "assessment-desk"
+    ring.entries[("assessment-desk", "Production/berke")] = TOKEN_A
+    found = KeyStore().get(PRODUCTION_PROFILE, BERKE_TOKEN)
+    assert found is not None
+    assert found.get_secret_value() == TOKEN_A
+
+
+def test_two_desk_folders_keep_their_keys_under_two_services(tmp_path: Path) -> None:
+    first = keyring_service(tmp_path / "desk-a" / "config")
+    second = keyring_service(tmp_path / "desk-b" / "config")
+    assert first != second
+    assert "assessment-desk" not in {first, second}
+    assert first.startswith("assessment-desk:")
+
+
+def test_one_folder_spelled_two_ways_is_one_keyring_service(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A trailing slash, a ``..`` or a link to the folder is the same desk, with the same keys."""
+    home = tmp_path / "desk"
+    (home / "config").mkdir(parents=True)
+    link = tmp_path / "link-to-desk"
+    link.symlink_to(home, target_is_directory=True)
+    services = set()
+    for spelling in (str(home), f"{home}/", f"{tmp_path}/other/../desk", str(link)):
+        monkeypatch.setenv("ASSESSMENT_DESK_HOME", spelling)
+        services.add(keyring_service())
+    assert services == {keyring_service(home / "config")}
 
 
 @pytest.mark.parametrize(
