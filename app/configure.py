@@ -25,6 +25,13 @@ from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyStore, Storage
 from app.store.instance_lock import AlreadyRunningError, InstanceLock, LockUnavailableError
 from app.store.paths import data_dir
 from app.store.settings_file import SettingsFile
+from app.workflows.profile_data import (
+    LEFT_UNSENT,
+    left_behind_in_words,
+    needs_own_data_file,
+    waiting_for,
+    with_own_data_file,
+)
 
 
 def _ask(prompt: str, default: str) -> str:
@@ -73,17 +80,17 @@ def _ask_answers(settings: AppSettings) -> _Answers | int:
     was refused (and why said). Nothing is stored here: an answer not given (Ctrl+D, Ctrl+C)
     changes nothing."""
     name = _ask("Profile name", PRODUCTION_PROFILE)
-    current = _profile_named(settings, name)
-    if current is not None and current.name != name:
+    saved = _profile_named(settings, name)
+    if saved is not None and saved.name != name:
         print(
-            f"“{name}” is the profile “{current.name}”: names that differ only in their "
+            f"“{name}” is the profile “{saved.name}”: names that differ only in their "
             "capitals are one name (Windows' keyring cannot tell them apart)."
         )
-    if current is not None and current.is_sandbox:
+    if saved is not None and saved.is_sandbox:
         print("The built-in sandbox needs no configuration.")
         return 2
     try:
-        current = current or ConnectionProfile(name=name)
+        current = saved or ConnectionProfile(name=name)
         if current.kind is ProfileKind.PRODUCTION:
             sr_url, berke_url = current.sr_base_url, current.berke_base_url
         else:
@@ -105,6 +112,11 @@ def _ask_answers(settings: AppSettings) -> _Answers | int:
     except (ValueError, ValidationError) as exc:
         print(exc)
         return 2
+    if saved is not None and needs_own_data_file(saved, profile):
+        if not _leave_waiting_work(saved):
+            print("Nothing was changed.")
+            return 1
+        profile = with_own_data_file(profile)
     sr_key = getpass.getpass("SmartRecruiters partner API key (64 characters, hidden): ").strip()
     token = getpass.getpass("Berke API token (1–50 characters, hidden): ").strip()
     if not sr_key or not token:
@@ -118,6 +130,19 @@ def _ask_answers(settings: AppSettings) -> _Answers | int:
             print(f"{title}: {problem} Nothing was changed.")
             return 2
     return _Answers(profile, sr_key, token)
+
+
+def _leave_waiting_work(saved: ConnectionProfile) -> bool:
+    """Whether ``saved``, moved to another server, may leave its data file: yes when nothing
+    waits there to be sent, else as the coordinator answers (as the settings dialog asks)."""
+    left_behind = left_behind_in_words(saved, waiting_for(saved))
+    if left_behind is None:
+        return True
+    print(
+        f"{left_behind} {LEFT_UNSENT} To send them, keep the address until they are; for the "
+        "new server, configure a profile of another name."
+    )
+    return input("Change the address anyway? [y/N]: ").strip().lower() in ("y", "yes")
 
 
 def _configure(keys: KeyStore) -> int:

@@ -12,14 +12,28 @@ from typing import TYPE_CHECKING
 
 import httpx
 import pytest
+from pydantic import SecretStr
 
 from app.clients.errors import ApiError, StateConflictError
+from app.clients.smartrecruiters import SmartRecruitersClient
 from app.domain.assessment_prefill import stable_candidate_id
 from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
-from app.domain.journal import AcceptStep, CreateAssessmentStep, InviteStep, RejectStep
+from app.domain.connection import AppSettings, ConnectionProfile, Credentials, data_file_name
+from app.domain.journal import (
+    AcceptStep,
+    CommentStep,
+    CreateAssessmentStep,
+    InviteStep,
+    RejectStep,
+)
 from app.domain.journal_terms import LinkedAssessment, StepKind, StepState
 from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import AcceptRequest, AssessmentOrder, OrderStatus, RejectRequest
+from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyStore
+from app.store.database import Database, data_file_path
+from app.store.journal import Journal
+from app.store.settings_file import load_settings, save_settings
+from app.store.waiting_work import WaitingWork, waiting_in
 from app.workflows.batch import OutcomeKind, PlanKind
 from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
@@ -33,10 +47,12 @@ from app.workflows.order_actions import (
 )
 from app.workflows.outbox import resume_pending, retry_step
 from app.workflows.refusals import REJECT_SENT_AGAIN, ActionNotAllowedError, StepRefusedError
+from app.workflows.session import open_session
 from app.workflows.steps import execute, run_step
-from tests.integration.helpers import RealNetwork, new_order_body
+from tests.integration.helpers import RealNetwork, new_order_body, sandbox_answering
 from tests.integration.test_close_the_loop import with_board
 from tests.integration.test_workflows import run_with_desk
+from tests.memory_keyring import memory_keyring
 from tests.waits import HANG_GUARD_SECONDS
 
 if TYPE_CHECKING:
@@ -1109,3 +1125,68 @@ def test_a_409_is_a_conflict_with_the_orders_state_whatever_its_words(
             await accept_order(desk, order)
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body, AcceptOddly("409"))
+
+
+def test_a_step_waiting_for_a_profile_moved_elsewhere_by_configure_is_never_sent_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--configure`` pointed the Custom profile "Acme" at another server and kept its data
+    file: at the next start the desk resumed account A's waiting comment against account B's
+    SmartRecruiters, with B's key (the settings dialog gives a moved profile a file of its
+    own)."""
+    from app import configure
+
+    key_a, token_a = "a" * 64, "token-of-account-a"
+    key_b, token_b = "b" * 64, "token-of-account-b"
+    words = "Internal note for account A's recruiter only"
+    monkeypatch.setenv("ASSESSMENT_DESK_HOME", str(tmp_path / "home"))
+    with (
+        memory_keyring(),
+        # Two accounts whose orders have the same ids (two sandboxes, seeded alike).
+        sandbox_answering(sr_key=key_a, berke_token=token_a, orders=5) as server_a,
+        sandbox_answering(sr_key=key_b, berke_token=token_b, orders=5) as server_b,
+    ):
+        acme = ConnectionProfile(
+            name="Acme", sr_base_url=server_a.sr_base_url, berke_base_url=server_a.berke_base_url
+        )
+        save_settings(AppSettings(profiles=[acme], active="Acme"))
+        KeyStore().set("Acme", SR_KEY, SecretStr(key_a))
+        KeyStore().set("Acme", BERKE_TOKEN, SecretStr(token_a))
+
+        async def an_order_of_a() -> str:
+            client = SmartRecruitersClient(server_a.sr_base_url, key_a)
+            try:
+                return (await client.list_orders()).content[0].id
+            finally:
+                await client.aclose()
+
+        order_id = asyncio.run(an_order_of_a())
+        old_file = data_file_path(data_file_name(acme))
+        db = Database(old_file)
+        Journal(db).begin(order_id, CommentStep(message=words, same_words_before=0))
+        db.close()
+
+        answers = iter(["Acme", server_b.sr_base_url, server_b.berke_base_url, "", "y"])
+        typed = iter([key_b, token_b])
+        monkeypatch.setattr("builtins.input", lambda _prompt: next(answers))
+        monkeypatch.setattr(configure.getpass, "getpass", lambda _prompt: next(typed))
+        assert configure.configure_interactively(KeyStore()) == 0
+
+        moved = load_settings().active_profile  # the next start: its session and resumer
+        assert moved.sr_base_url == server_b.sr_base_url
+        credentials = KeyStore().credentials("Acme")
+        assert isinstance(credentials, Credentials)
+
+        async def start_and_resume() -> list[str]:
+            session = open_session(moved, credentials)
+            desk = Desk(session, Database(data_file_path(data_file_name(moved))))
+            try:
+                await resume_pending(desk)
+                return [c.message for c in await session.sr.list_comments(order_id)]
+            finally:
+                await session.aclose()
+                desk.db.close()
+
+        assert words not in asyncio.run(start_and_resume()), "account A's step sent to B"
+        assert moved.data_file != acme.data_file
+        assert waiting_in(old_file) == WaitingWork(steps=1)  # left where it was, unsent

@@ -26,6 +26,7 @@ from app.domain.connection import (
     data_file_name,
     sr_key_problem,
 )
+from app.domain.journal import CommentStep
 from app.store.credentials import (
     BERKE_TOKEN,
     SR_KEY,
@@ -35,6 +36,8 @@ from app.store.credentials import (
     keyring_service,
     keyring_status,
 )
+from app.store.database import Database, data_file_path
+from app.store.journal import Journal
 from app.store.paths import default_config_dir
 from app.store.settings_file import load_settings, read_settings, save_settings
 from app.workflows.session import author_of
@@ -349,7 +352,7 @@ def test_configure_takes_a_name_in_other_capitals_for_the_profile_of_that_name(
     monkeypatch.setenv("ASSESSMENT_DESK_HOME", str(tmp_path))
     staging = ConnectionProfile(name="Staging", sr_base_url="https://sr.staging.example/v1")
     save_settings(AppSettings(profiles=[staging]))
-    answers = iter(["staging", "https://sr.new.example/v1", "", ""])
+    answers = iter(["staging", "", "", "coordinator"])  # its addresses kept, a user added
     secrets_typed = iter(["p" * 64, "berke-token-3"])
     monkeypatch.setattr("builtins.input", lambda _prompt: next(answers))
     monkeypatch.setattr(configure.getpass, "getpass", lambda _prompt: next(secrets_typed))
@@ -358,7 +361,7 @@ def test_configure_takes_a_name_in_other_capitals_for_the_profile_of_that_name(
     settings = load_settings()
     assert [p.name for p in settings.profiles if p.name.lower() == "staging"] == ["Staging"]
     assert settings.active == "Staging"
-    assert settings.active_profile.sr_base_url == "https://sr.new.example/v1"
+    assert settings.active_profile.berke_username == "coordinator"
     assert settings.active_profile.data_file == staging.data_file  # its orders, kept
     assert ring.entries[(keyring_service(), "Staging/berke")] == "berke-token-3"
 
@@ -475,6 +478,87 @@ def test_one_folder_spelled_two_ways_is_one_keyring_service(
         monkeypatch.setenv("ASSESSMENT_DESK_HOME", spelling)
         services.add(keyring_service())
     assert services == {keyring_service(home / "config")}
+
+
+def test_configure_gives_a_profile_moved_to_another_server_a_data_file_of_its_own(
+    ring: MemoryKeyring, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: the moved profile kept its data file, and the desk showed the first account's
+    orders as the new one's. With nothing waiting to be sent there, nothing is asked."""
+    from app import configure
+
+    monkeypatch.setenv("ASSESSMENT_DESK_HOME", str(tmp_path))
+    acme = ConnectionProfile(name="Acme", sr_base_url="https://sr.acme.example/v1")
+    save_settings(AppSettings(profiles=[acme]))
+    Database(data_file_path(data_file_name(acme))).close()  # its orders, nothing to send
+    answers = iter(["Acme", "https://sr.other.example/v1", "", ""])
+    secrets_typed = iter(["p" * 64, "berke-token-3"])
+    monkeypatch.setattr("builtins.input", lambda _prompt: next(answers))
+    monkeypatch.setattr(configure.getpass, "getpass", lambda _prompt: next(secrets_typed))
+    assert configure.configure_interactively(KeyStore()) == 0
+    moved = load_settings().active_profile
+    assert moved.sr_base_url == "https://sr.other.example/v1"
+    assert moved.data_file != acme.data_file
+    assert moved.data_file.startswith("acme-")
+
+
+@pytest.mark.parametrize("answer", ["n", "", EOFError], ids=["no", "enter", "ctrl-d"])
+def test_configure_moving_a_profile_with_a_step_waiting_changes_nothing_unless_told(
+    ring: MemoryKeyring,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    answer: str | type[EOFError],
+) -> None:
+    """Before: the profile was moved without a word, its data file with it, and the waiting
+    step was sent to the new server with the new account's key."""
+    from app import configure
+
+    monkeypatch.setenv("ASSESSMENT_DESK_HOME", str(tmp_path))
+    acme = ConnectionProfile(name="Acme", sr_base_url="https://sr.acme.example/v1")
+    save_settings(AppSettings(profiles=[acme]))
+    db = Database(data_file_path(data_file_name(acme)))
+    Journal(db).begin("o-1", CommentStep(message="Called the candidate"))
+    db.close()
+    answers = iter(["Acme", "https://sr.other.example/v1", "", "", answer])
+
+    def typed(_prompt: str) -> str:
+        given = next(answers)
+        if not isinstance(given, str):
+            raise given
+        return given
+
+    monkeypatch.setattr("builtins.input", typed)
+    monkeypatch.setattr(configure.getpass, "getpass", lambda _prompt: pytest.fail("asked"))
+    assert configure.configure_interactively(KeyStore()) == 1
+    said = capsys.readouterr().out
+    assert "“Acme” still has 1 step waiting to be sent, for sr.acme.example." in said
+    assert said.endswith("Nothing was changed.\n")
+    assert load_settings().profile("Acme") == acme
+    assert ring.entries == {}
+
+
+def test_configure_moving_a_profile_whose_data_file_cannot_be_read_asks_first(
+    ring: MemoryKeyring,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from app import configure
+
+    monkeypatch.setenv("ASSESSMENT_DESK_HOME", str(tmp_path))
+    acme = ConnectionProfile(name="Acme", sr_base_url="https://sr.acme.example/v1")
+    save_settings(AppSettings(profiles=[acme]))
+    not_a_data_file = data_file_path(data_file_name(acme))
+    not_a_data_file.parent.mkdir(parents=True)
+    not_a_data_file.write_bytes(b"%PDF-1.4 not a database")
+    answers = iter(["Acme", "https://sr.other.example/v1", "", "", "y"])
+    secrets_typed = iter(["p" * 64, "berke-token-3"])
+    monkeypatch.setattr("builtins.input", lambda _prompt: next(answers))
+    monkeypatch.setattr(configure.getpass, "getpass", lambda _prompt: next(secrets_typed))
+    assert configure.configure_interactively(KeyStore()) == 0
+    assert "could not be read from its file" in capsys.readouterr().out
+    assert load_settings().active_profile.data_file != acme.data_file
 
 
 @pytest.mark.parametrize(

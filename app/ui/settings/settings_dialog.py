@@ -59,8 +59,6 @@ from app.domain.connection import (
     ConnectionProfile,
     ProfileKind,
     berke_token_problem,
-    new_data_file,
-    points_elsewhere,
     sharing_a_data_file,
     sr_key_problem,
 )
@@ -75,7 +73,6 @@ from app.store.credentials import (
     Storage,
 )
 from app.store.settings_file import SettingsChangedElsewhereError, save_settings
-from app.store.waiting_work import WaitingWork
 from app.ui.common.async_dialogs import confirm
 from app.ui.common.labels import plain_label
 from app.ui.common.remembered_size import RememberedSize
@@ -103,7 +100,13 @@ from app.workflows.connection_test import (
     probe_berke,
     probe_smartrecruiters,
 )
-from app.workflows.profile_data import waiting_for
+from app.workflows.profile_data import (
+    LEFT_UNSENT,
+    left_behind_in_words,
+    needs_own_data_file,
+    waiting_for,
+    with_own_data_file,
+)
 
 FORM_FIELDS = [
     name
@@ -692,33 +695,23 @@ class SettingsDialog(QDialog):
         given = list(profiles)
         for index, (draft, profile) in enumerate(zip(self._drafts, profiles, strict=True)):
             saved = self._settings.profile(draft.stored_name) if draft.stored_name else None
-            if saved is None or saved.data_file != profile.data_file:
-                continue
-            if not points_elsewhere(saved, profile):
+            if saved is None or not needs_own_data_file(saved, profile):
                 continue
             work = await asyncio.to_thread(waiting_for, saved)
-            if (work is None or not work.nothing) and not await self._leave_waiting_work(
-                saved, work
-            ):
+            left_behind = left_behind_in_words(saved, work)
+            if left_behind is not None and not await self._leave_waiting_work(left_behind):
                 self.profile_list.setCurrentRow(index)
                 return None
-            given[index] = profile.model_copy(update={"data_file": new_data_file(profile.name)})
+            given[index] = with_own_data_file(profile)
         return given
 
-    async def _leave_waiting_work(self, saved: ConnectionProfile, work: WaitingWork | None) -> bool:
-        name, where = saved.name, urlsplit(saved.sr_base_url).netloc or saved.sr_base_url
-        if work is None:
-            text = f"What “{name}” still has to send to {where} could not be read from its file."
-        else:
-            text = f"“{name}” still has {work.in_words()}, for {where}."
+    async def _leave_waiting_work(self, text: str) -> bool:
         return await confirm(
             self,
             "Point the profile at another server?",
             text,
             informative=(
-                "With its new address it starts a data file of its own, so that one account's "
-                "orders and steps are never shown or sent as another's: these are then never "
-                "sent. To send them, keep the address until they are; for the new server, "
+                f"{LEFT_UNSENT} To send them, keep the address until they are; for the new server, "
                 "Duplicate the profile and change the copy."
             ),
             ok_text="Change the address",
