@@ -1,6 +1,6 @@
-"""Berke's reports, downloaded to be attached to SmartRecruiters results: kept until uploaded
-(an upload resumed after a crash needs its file), private (they describe a candidate), one
-folder per order.
+"""Berke's reports, downloaded to be attached to SmartRecruiters results: kept after the upload
+too (an upload resumed after a crash needs its file, and a snapshot of the order carries the
+report it sent), private (they describe a candidate), one folder per order.
 """
 
 from __future__ import annotations
