@@ -48,7 +48,7 @@ from app.domain.berke import (
     SendInvitationRequest,
     split_response_code,
 )
-from app.domain.berke_refusals import refusal_summary
+from app.domain.berke_refusals import refusal_summary, says_no_such_assessment
 from app.domain.berke_results import CompletedAssessment, CompletedPage
 from app.domain.berke_text import BerkeParam
 from app.domain.service_time import local_time
@@ -154,9 +154,10 @@ class BerkeClient:
 
     async def get_assessment_status(self, source_candidate_id: str) -> AssessmentStatus | None:
         """The assessment of ``source_candidate_id``, or None when Berke has none: only when
-        Berke's own answer says that id was not found. A proxy's or a portal's "404 Not Found"
-        names no parameter; taken for Berke's word, it marked the assessment deleted for good,
-        and it was never watched again, even once the candidate completed it."""
+        Berke's own answer refuses that id as not known (``says_no_such_assessment``), in
+        whatever words. A proxy's or a portal's "404 Not Found" names no parameter; taken for
+        Berke's word, it marked the assessment deleted for good, and it was never watched
+        again, even once the candidate completed it."""
         try:
             payload = await self._call(
                 "GetAssessmentStatus",
@@ -164,9 +165,7 @@ class BerkeClient:
                 idempotent=True,
             )
         except (ValidationApiError, NotFoundError) as exc:
-            named = (exc.parameter or "").casefold()
-            unknown = named == BerkeParam.SOURCE_CANDIDATE_ID.casefold()
-            if unknown and "not found" in exc.service_message.lower():
+            if says_no_such_assessment(exc.parameter, exc.service_message):
                 return None
             raise
         status = self._parse(AssessmentStatus, payload.get("assessment"))

@@ -146,10 +146,15 @@ class BerkeApi:
     def _find(self, source_candidate_id: str) -> Assessment:
         found = self.store.find(source_candidate_id)
         if found is None:
+            # Two wordings, as a client must read any: the reference's own sentence for a
+            # deleted id, and plain "not found" for one never used.
+            deleted = source_candidate_id.casefold() in self.store.deleted
             raise BerkeError(
                 400,
                 out.CODE_UNKNOWN_CANDIDATE,
-                "sourceCandidateId was not found",
+                "SourceCandidateId no longer exists in system"
+                if deleted
+                else "sourceCandidateId was not found",
                 "sourceCandidateId",
                 source_candidate_id,
             )

@@ -116,6 +116,9 @@ class BerkeStore:
         self.by_candidate: dict[str, Assessment] = {}
         self.by_code: dict[str, Assessment] = {}
         self.reports: dict[str, tuple[Assessment, str]] = {}
+        # Ids deleted and not used since (casefolded): a look-up of one is refused in the
+        # reference's own words for a removed id, so the desk meets more than one wording.
+        self.deleted: set[str] = set()
         self._waiting: list[Assessment] = []
         # Berke's wall time runs at the pace of the injectable clock from this anchor.
         self._mono_anchor = config.clock()
@@ -133,11 +136,13 @@ class BerkeStore:
     def add(self, assessment: Assessment) -> None:
         self.by_candidate[assessment.source_candidate_id.casefold()] = assessment
         self.by_code[assessment.invitation_code] = assessment
+        self.deleted.discard(assessment.source_candidate_id.casefold())
 
     def delete(self, assessment: Assessment) -> None:
         """Gone for good: the id and the code are free again and its report links dead."""
         del self.by_candidate[assessment.source_candidate_id.casefold()]
         del self.by_code[assessment.invitation_code]
+        self.deleted.add(assessment.source_candidate_id.casefold())
         for fit in assessment.fits:
             self.reports.pop(fit.report_id, None)
         if assessment in self._waiting:
@@ -147,6 +152,7 @@ class BerkeStore:
         del self.by_candidate[assessment.source_candidate_id.casefold()]
         assessment.source_candidate_id = new_id
         self.by_candidate[new_id.casefold()] = assessment
+        self.deleted.discard(new_id.casefold())
 
     # -- the candidate's progress ----------------------------------------------------------
     def start(self, assessment: Assessment, at: float | None = None) -> None:

@@ -124,6 +124,37 @@ class AnswersInTurn(RealNetwork):
         return httpx.Response(status, json=body, request=request)
 
 
+class UnknownIdInOtherWords(RealNetwork):
+    """Berke's transport: a GetAssessmentStatus refused because Berke has no assessment under
+    the id (the sandbox's response code 1041) is worded ``words``, in the same envelope, HTTP
+    status and response code: a real Berke fixes no wording for it. With
+    ``lose_delete_answer``, the first DeleteAssessment is carried out and its answer lost."""
+
+    def __init__(self, words: str, *, lose_delete_answer: bool = False) -> None:
+        super().__init__()
+        self.words, self.lose_delete_answer = words, lose_delete_answer
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        path = request.url.path
+        if self.lose_delete_answer and path.endswith("/DeleteAssessment"):
+            self.lose_delete_answer = False
+            await response.aread()
+            raise httpx.ReadError("connection reset", request=request)
+        code = response.headers.get("X-Response-Code", "")
+        if not path.endswith("/GetAssessmentStatus") or not code.endswith(".1041"):
+            return response
+        await response.aread()
+        asked = json.loads(request.content)["sourceCandidateId"]
+        said = f"{self.words}, sourceCandidateId=[{asked}]"
+        return httpx.Response(
+            response.status_code,
+            headers={"X-Response-Code": code, "X-Response-Message": said},
+            json={"status": "error", "response": said, "responseCode": str(response.status_code)},
+            request=request,
+        )
+
+
 class RecordingTransport(RealNetwork):
     """The real network transport, keeping a copy of every request for the test to inspect."""
 

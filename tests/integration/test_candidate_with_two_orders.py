@@ -31,7 +31,12 @@ from app.workflows.inbox import sync_all
 from app.workflows.order_actions import create_assessment
 from app.workflows.outbox import resume_pending, retry_step
 from app.workflows.refusals import StepDeferredError
-from tests.integration.helpers import RealNetwork, new_order_body, unpaced
+from tests.integration.helpers import (
+    RealNetwork,
+    UnknownIdInOtherWords,
+    new_order_body,
+    unpaced,
+)
 from tests.integration.test_workflows import run_with_desk
 
 
@@ -118,6 +123,40 @@ def test_a_typed_id_already_in_berke_is_refused_in_words(
         assert desk.journal.assessment_for(first.id) == mine
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "Unknown sourceCandidateId",  # as the reference words an unknown sourceJobId
+        "SourceCandidateId no longer exists in system",  # the reference's, for a removed id
+    ],
+)
+def test_a_typed_id_new_to_berke_is_created_whatever_words_berke_says_it_has_none_in(
+    sandbox: SandboxServer, tmp_path: Path, words: str
+) -> None:
+    """A typed id is looked up before the create; Berke, having none under it, says so in
+    other words than the sandbox's "was not found". Before, only those words meant "none":
+    every typed id was refused with "The candidate id ... is not known to Berke." (or, for
+    "no longer exists", "Another Berke assessment already has the candidate id"), for good."""
+
+    async def body(desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(new_order_body(first="Ines", last="Lo"))
+        typed = f"EMP-{order.id[:8]}"
+        request = CreateAssessmentRequest(
+            first_name="Ines", last_name="Lo", source_candidate_id=typed
+        )
+        made = await create_assessment(desk, order, request)
+        assert made.source_candidate_id.casefold() == typed.casefold()
+        assert desk.journal.assessment_for(order.id) == made
+
+    run_with_desk(
+        sandbox,
+        tmp_path / "desk.sqlite3",
+        body,
+        berke_pacer=unpaced(),
+        berke_transport=UnknownIdInOtherWords(words),
+    )
 
 
 def test_resume_does_not_link_an_assessment_of_someone_else(

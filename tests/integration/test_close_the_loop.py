@@ -38,6 +38,7 @@ from tests.integration.helpers import (
     FailsOnce,
     LosesAnAnswer,
     RealNetwork,
+    UnknownIdInOtherWords,
     finish_in_sandbox,
     new_order_body,
     sandbox_answering,
@@ -638,6 +639,33 @@ def test_a_delete_of_an_assessment_someone_deleted_in_berke_already_is_done(
         assert board.flags(order_id) == []
 
     with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_a_delete_whose_answer_was_lost_is_done_when_berke_says_unknown_id(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Berke deleted it and the answer was lost; the retry asks Berke first, and Berke says
+    it has none in the reference's kind of words ("Unknown sourceCandidateId"). Before, only
+    the sandbox's "was not found" meant none: the step failed with "The candidate id ... is
+    not known to Berke." on every Retry, and the order never showed it deleted."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order_id, _link = await withdrawn_order(board, desk, "Ines", "ines@example.com")
+        with pytest.raises(ApiError):
+            await board.delete_in_berke(order_id)  # carried out, its answer lost
+        await board.resume()
+        step = desk.journal.entries(order_id)[-1]
+        assert (step.action, step.state) == (StepKind.DELETE_ASSESSMENT, StepState.DONE)
+        assert isinstance(step.outcome, AssessmentDeleted)
+        assert step.outcome.already_gone
+        assert board.state(order_id).berke_progress is BerkeProgress.DELETED
+
+    with_board(
+        loop_sandbox,
+        tmp_path / "desk.sqlite3",
+        body,
+        berke_transport=UnknownIdInOtherWords("Unknown sourceCandidateId", lose_delete_answer=True),
+    )
 
 
 class FailTheFirstDelete(RealNetwork):

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from app.clients.berke import BerkeClient
 from app.clients.berke_payload import PayloadError, parse_payload
-from app.clients.errors import NotFoundError
+from app.clients.errors import NotFoundError, ValidationApiError
 from app.domain.berke import (
     BerkeErrorBody,
     BerkeJob,
@@ -268,6 +268,49 @@ BERKE_400 = httpx.Response(
 @pytest.mark.parametrize("answer", [BERKE_404, BERKE_400], ids=["404", "400"])
 def test_berkes_own_not_found_means_it_has_no_such_assessment(answer: httpx.Response) -> None:
     assert asyncio.run(_status_answered(answer)) is None
+
+
+@pytest.mark.parametrize(
+    "words", ["Unknown sourceCandidateId", "SourceCandidateId no longer exists in system"]
+)
+def test_berkes_no_such_assessment_in_the_references_words(words: str) -> None:
+    """Only the sandbox's "was not found" meant "none" before: this raised "The candidate
+    id ... is not known to Berke." (or "already has the candidate id")."""
+    answer = httpx.Response(
+        400,
+        json={
+            "status": "error",
+            "response": f"{words}, sourceCandidateId=[AD-1]",
+            "responseCode": "400",
+        },
+        headers={"X-Response-Code": "400.1041"},
+    )
+    assert asyncio.run(_status_answered(answer)) is None
+
+
+def test_another_value_refused_as_unknown_is_not_no_such_assessment() -> None:
+    answer = httpx.Response(
+        400,
+        json={"status": "error", "response": "Unknown username, username=[cora]"},
+        headers={"X-Response-Code": "400.1050"},
+    )
+    with pytest.raises(ValidationApiError):
+        asyncio.run(_status_answered(answer))
+
+
+def test_an_unknown_error_about_the_id_is_not_no_such_assessment() -> None:
+    """ "Unknown" alone is not Berke saying it has none: an "Unknown error" about the id,
+    read so, marked the assessment deleted for a passing fault."""
+    answer = httpx.Response(
+        400,
+        json={
+            "status": "error",
+            "response": "Unknown error while reading the assessment, sourceCandidateId=[AD-1]",
+        },
+        headers={"X-Response-Code": "400.1000"},
+    )
+    with pytest.raises(ValidationApiError):
+        asyncio.run(_status_answered(answer))
 
 
 def test_a_proxys_404_page_is_not_taken_for_berke_having_no_such_assessment() -> None:

@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
-from app.domain.berke_refusals import refusal_summary
+from app.domain.berke_refusals import refusal_summary, says_no_such_assessment
 from app.domain.berke_text import BerkeParam
 from app.domain.connection import ConnectionProfile
 from app.domain.field_errors import field_errors
@@ -269,6 +269,61 @@ def test_berke_refusals_are_sentences() -> None:
     )
     assert refusal_summary("somethingNew", "bad", None) == "SomethingNew was not accepted."
     assert refusal_summary(None) == "The request was not accepted."
+
+
+#: Berke's ways of saying it has no assessment under an id: the sandbox's, the reference's
+#: for an unknown id ("Unknown sourceJobId") and for a removed one, and the plain ones.
+NO_SUCH_ASSESSMENT_WORDS = [
+    "sourceCandidateId was not found",
+    "Unknown sourceCandidateId",
+    "SourceCandidateId no longer exists in system",
+    "sourceCandidateId no longer exist",
+    "sourceCandidateId does not exist",
+    "SOURCECANDIDATEID NOT FOUND",
+]
+
+
+@pytest.mark.parametrize("words", NO_SUCH_ASSESSMENT_WORDS)
+def test_berke_saying_it_has_no_such_assessment_is_read_in_any_of_its_words(words: str) -> None:
+    """Only the sandbox's "was not found" meant "none" before: against a Berke saying
+    "Unknown sourceCandidateId" no typed id could be created, a lost delete failed on every
+    retry, and an assessment deleted by hand was never noticed."""
+    said = f"{words}, sourceCandidateId=[EMP-4711]"
+    assert says_no_such_assessment(BerkeParam.SOURCE_CANDIDATE_ID, said)
+    assert says_no_such_assessment("SOURCECANDIDATEID", said)
+    assert refusal_summary(BerkeParam.SOURCE_CANDIDATE_ID, words, "EMP-4711") == (
+        "The candidate id “EMP-4711” is not known to Berke."
+    )
+
+
+def test_only_an_unknown_candidate_id_is_no_such_assessment() -> None:
+    """Another value refused, no value named (a proxy's "404 Not Found"), or the id refused
+    for another reason (its value only reading "unknown") is not "Berke has none"."""
+    assert not says_no_such_assessment(
+        BerkeParam.SOURCE_JOB_ID, "Unknown sourceJobId, sourceJobId=[J-1]"
+    )
+    assert not says_no_such_assessment(None, "404 Not Found")
+    assert not says_no_such_assessment(
+        BerkeParam.SOURCE_CANDIDATE_ID,
+        "sourceCandidateId is invalid, sourceCandidateId=[UNKNOWN-7]",
+    )
+    assert not says_no_such_assessment(
+        BerkeParam.SOURCE_CANDIDATE_ID, "sourceCandidateId already exists, sourceCandidateId=[A]"
+    )
+
+
+@pytest.mark.parametrize(
+    "words", ["sourceCandidateId must be unique", "sourceCandidateId already exists"]
+)
+def test_a_taken_candidate_id_is_still_read_as_taken(words: str) -> None:
+    """ "no longer exists" is read as not known before "exists" is read as taken; "already
+    exists" still says taken."""
+    assert refusal_summary(BerkeParam.SOURCE_CANDIDATE_ID, words, "HR-1").startswith(
+        "Another Berke assessment already has the candidate id “HR-1”"
+    )
+    assert refusal_summary(BerkeParam.EMAIL_ADDRESS, "emailAddress already exists", "a@b.c") == (
+        "The email address “a@b.c” is already taken: another value is needed."
+    )
 
 
 def test_a_text_too_long_for_smartrecruiters_says_by_how_much() -> None:
