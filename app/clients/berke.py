@@ -181,6 +181,7 @@ class BerkeClient:
             idempotent=True,
         )
         completed = self._parse(CompletedAssessment, payload.get("assessment"))
+        self._tell_unreadable_fits(completed)
         return self._own_candidate(source_candidate_id, completed)
 
     async def get_completed_assessments(
@@ -225,6 +226,7 @@ class BerkeClient:
             unread |= fresh_unread
             for assessment in fresh:
                 seen.add(assessment.source_candidate_id.casefold())
+                self._tell_unreadable_fits(assessment)
                 yield assessment
             if (not fresh and not fresh_unread) or page >= listing.total_pages:
                 return
@@ -265,8 +267,10 @@ class BerkeClient:
                 ),
             ) from exc
         content = response.content
-        # The rule a dropped file is held to: Berke's report is attached the same way.
-        if not is_pdf(content):
+        # The rule a dropped file is held to: Berke's report is attached the same way. And
+        # what Berke says it is counts: before, a page declared text/html that mentioned
+        # "%PDF-" in its first KB was attached as the PDF report.
+        if _content_type(response) not in REPORT_CONTENT_TYPES or not is_pdf(content):
             raise NotADocumentError(
                 Service.BERKE,
                 summary="Berke's report was not a PDF, so it was not attached.",
@@ -363,6 +367,21 @@ class BerkeClient:
                         f"unexpected answer: {where}: {error['msg']}"
                     ),
                 ) from None
+
+    def _tell_unreadable_fits(self, completed: CompletedAssessment) -> None:
+        """The job fits left out of ``completed`` (it is read without them), said once."""
+        if not completed.unreadable_fits:
+            return
+        key = f"{completed.source_candidate_id.casefold()} job fits"
+        if key not in self._told_unreadable:
+            self._told_unreadable.add(key)
+            unread = completed.unreadable_fits
+            log.warning(
+                "Berke's job fits for %s this version cannot read (%d left out): %s",
+                completed.source_candidate_id[:50],
+                len(unread),
+                ", ".join(unread[:5]),
+            )
 
     def _own_candidate(self, asked: str | None, answer: _AboutCandidate) -> _AboutCandidate:
         """``answer``, when it is about the candidate id asked about (Berke compares ids
@@ -485,9 +504,18 @@ def _unix_seconds(value: datetime) -> float:
     return round(value.timestamp(), 3)
 
 
+#: The types a report may be declared as (none declared: its content decides). The desk
+#: asks for the PDF; any other (Berke's HTML report, a proxy's page) is not attached.
+REPORT_CONTENT_TYPES = frozenset({"", "application/pdf", "application/octet-stream"})
+
+
+def _content_type(response: httpx.Response) -> str:
+    return response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+
+
 def _is_document(response: httpx.Response) -> bool:
-    """A report (PDF or HTML page asked for), not Berke's envelope."""
-    kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    """A file (a PDF, or an HTML page: refused as a report), not Berke's envelope."""
+    kind = _content_type(response)
     if kind == "application/pdf" or is_pdf(response.content):
         return True
     return kind == "text/html"

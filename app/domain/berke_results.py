@@ -64,6 +64,18 @@ class JobFit(BerkeModel):
 
     _unix = field_validator("fit_computed_on_utc", mode="before")(unix_time)
 
+    @field_validator("job", "source_job_id", mode="before")
+    @classmethod
+    def _no_text(cls, value: Any) -> Any:
+        # Berke fills what it has not with null ("sourceJobId": null, a job without an id):
+        # one such fit, for any job, made the whole completed assessment unreadable.
+        return "" if value is None else value
+
+    @field_validator("is_primary_job", mode="before")
+    @classmethod
+    def _no_flag(cls, value: Any) -> Any:
+        return False if value is None else value
+
     @field_validator("job", mode="after")
     @classmethod
     def _one_line(cls, value: str) -> str:
@@ -117,19 +129,38 @@ class CompletedAssessment(BerkeModel):
     phone_number: str | None = Field(default=None, alias=BerkeParam.PHONE_NUMBER)
     completed_on_utc: BerkeTime | None = Field(default=None, alias="completedOnUtc")
     job_fits: tuple[JobFit, ...] = Field(default=(), alias="jobFit")
+    #: Berke's job fits this version could not read (a percentage over 100 %, say), by job,
+    #: left out and kept with the stored answer: before, one of them made the whole
+    #: assessment unreadable. One may be the order's own, so ``exact_fit`` decides then.
+    unreadable_fits: tuple[str, ...] = ()
 
     _unix = field_validator("completed_on_utc", mode="before")(unix_time)
 
-    @field_validator("job_fits", mode="before")
+    @model_validator(mode="before")
     @classmethod
-    def _fits(cls, value: Any) -> Any:
+    def _readable_fits(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        # By Berke's name ("jobFit") or by the field's own (an answer made in code).
+        value = data.pop("jobFit", None)
+        by_name = data.pop("job_fits", None)
+        value = by_name if value is None else value
         # One jobFit comes as an object (XML: a single child), several as a list; Berke may
         # also wrap them: {"jobFit": [...]}.
         if isinstance(value, dict) and "jobFit" in value:
             value = value["jobFit"]
         if value is None or value == "":
-            return ()
-        return value if isinstance(value, list | tuple) else [value]
+            value = []
+        kept: list[JobFit] = []
+        earlier = data.get("unreadable_fits")
+        left_out = list(earlier) if isinstance(earlier, list | tuple) else []
+        for entry in value if isinstance(value, list | tuple) else [value]:
+            try:
+                kept.append(JobFit.model_validate(entry))
+            except ValidationError:
+                left_out.append(_fit_named(entry))
+        return {**data, "jobFit": kept, "unreadable_fits": tuple(left_out)}
 
     def fit_for(self, source_job_id: str | None, job_name: str | None = None) -> JobFit | None:
         """The fit for the order's job (``own_fit``), else the primary job's."""
@@ -158,6 +189,16 @@ class CompletedAssessment(BerkeModel):
                 if fit.source_job_id.casefold() == wanted:
                     return fit
         return same_job(job_name, self.job_fits, lambda fit: fit.job)
+
+
+def _fit_named(entry: Any) -> str:
+    """A job fit that could not be read, named as Berke names its job (cut to 50)."""
+    if isinstance(entry, dict):
+        for key in ("job", BerkeParam.SOURCE_JOB_ID):
+            name = entry.get(key)
+            if isinstance(name, str) and name.strip():
+                return job_line(name)[:50]
+    return "a job fit without a job"
 
 
 class CompletedPage(BerkeModel):
@@ -206,10 +247,20 @@ def passes(fit: JobFit, threshold: FitLevel = FitLevel.MEDIUM) -> bool:
     return level is not None and level >= threshold
 
 
-def result_title(order: AssessmentOrder, fit: JobFit) -> str:
-    """Named after the job the fit is for: the order's own job when Berke has none like it
-    (the primary job's fit is given then) would put one job's score under another's name."""
-    job = fit.job or job_line(order.job.name if order.job and order.job.name else "")
+def fit_job_name(order: AssessmentOrder, fit: JobFit, *, own_job: bool) -> str:
+    """The name of the job ``fit`` is for: Berke's; else the order's job's when the fit is
+    the order's own, else Berke's id for the job. Before, a fit for another job without a
+    name was titled and named after the order's job: one job's score under another's name."""
+    if fit.job:
+        return fit.job
+    if own_job:
+        return order.job.name if order.job and order.job.name else ""
+    return fit.source_job_id or "another job"
+
+
+def result_title(order: AssessmentOrder, fit: JobFit, *, own_job: bool = True) -> str:
+    """Named after the job the fit is for (``fit_job_name``)."""
+    job = job_line(fit_job_name(order, fit, own_job=own_job))
     return f"Berke job fit — {job}" if job else "Berke job fit"
 
 
@@ -257,7 +308,7 @@ def result_for(
     return AssessmentResult(
         result_type=ResultType.DOCUMENT,
         result=report_name,  # required and non-empty even for a document (FAQ)
-        title=result_title(order, fit),
+        title=result_title(order, fit, own_job=own_job),
         score=fit.describe(),
         passed=passes(fit, threshold) if own_job else None,
         description=result_description(completed, fit, not_for=None if own_job else job),
@@ -273,12 +324,12 @@ REPORT_STEM_CHARACTERS = 120
 REPORT_STEM_BYTES = 200
 
 
-def report_file_name(order: AssessmentOrder, fit: JobFit) -> str:
-    """A name the recruiter recognises, safe on every file system. It is attached under this
-    very name (``attachment_name`` leaves it as it is): a report already queued is found by
-    it, and not queued twice."""
+def report_file_name(order: AssessmentOrder, fit: JobFit, *, own_job: bool = True) -> str:
+    """A name the recruiter recognises, safe on every file system, after the job the fit is
+    for (``fit_job_name``). It is attached under this very name (``attachment_name`` leaves
+    it as it is): a report already queued is found by it, and not queued twice."""
     person = order.candidate.display_name
-    job = fit.job or (order.job.name if order.job else "")
+    job = fit_job_name(order, fit, own_job=own_job)
     raw = f"Berke report - {person} - {job}".strip(" -")
     # Only what a file system refuses goes (path separators, reserved characters, controls).
     safe = "".join("_" if c in _UNSAFE or not c.isprintable() else c for c in raw)

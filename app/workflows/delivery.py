@@ -26,6 +26,7 @@ from app.domain.berke_results import (
     CompletedAssessment,
     FitLevel,
     JobFit,
+    job_line,
     report_file_name,
     result_for,
 )
@@ -65,6 +66,16 @@ async def plan_delivery(
     completed = await asyncio.to_thread(desk.berke_watch.completed, link.source_candidate_id)
     if completed is None or _worth_asking_again(completed, link.source_job_id, job_name):
         completed = await _asked_again(desk, link.source_candidate_id, completed)
+    if completed.unreadable_fits and completed.exact_fit(link.source_job_id, job_name) is None:
+        # A fit left out may be the order's own: another fit in its place would be a wrong
+        # result, delivered unattended.
+        own = job_line(job_name) if job_name else "this order's job"
+        unread = ", ".join(completed.unreadable_fits[:3])
+        raise NothingToDeliverError(
+            f"Berke sent job fits this desk cannot read ({unread}), and one of them may be "
+            f"the fit for {own}, so there is no result to deliver. Ask Berke, or complete the "
+            "order by hand."
+        )
     fit = completed.fit_for(link.source_job_id, job_name)
     if fit is None:
         raise NothingToDeliverError(
@@ -88,13 +99,20 @@ async def plan_delivery(
     # another order's (made for that order's job), or the primary job's, given when Berke
     # scored no fit for the job chosen for this order (unassigned since, not computed yet).
     # An assessment made for this order with Berke's default job is judged on that job, as
-    # the coordinator chose.
+    # the coordinator chose: the fit Berke flags primary. Before, a fit taken only because
+    # Berke listed it first (none flagged) gave the verdict, on a job nobody chose.
     reused = await asyncio.to_thread(
         desk.journal.has_step, order.id, [StepKind.REUSE_ASSESSMENT], StepState.DONE
     )
     judged_on_default_job = not reused and not link.source_job_id
-    own_job = judged_on_default_job or completed.own_fit(link.source_job_id, job_name) is fit
-    name = report_file_name(order, fit)
+    # The only fit Berke scored is the default job's whether it is flagged or not.
+    default_fit = fit.is_primary_job or (
+        len(completed.job_fits) == 1 and not completed.unreadable_fits
+    )
+    own_job = completed.own_fit(link.source_job_id, job_name) is fit or (
+        judged_on_default_job and default_fit
+    )
+    name = report_file_name(order, fit, own_job=own_job)
     path = desk.reports.path_for(order.id, name)
     with _report_kept(name):
         kept = await asyncio.to_thread(path.is_file)

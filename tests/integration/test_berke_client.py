@@ -494,12 +494,24 @@ def test_a_proxy_page_instead_of_berke_is_explained() -> None:
         # a file dropped on an order is held to the same rule (before: refused here only).
         (b"scanned-by-gateway;" * 20 + b"%PDF-1.4\n...", "application/octet-stream", True),
         (b"<html><body>Your session expired</body></html>", "text/html", False),
+        # Declared a page, and saying "%PDF-" in its first KB: it was attached as the PDF.
+        (
+            b"<!DOCTYPE html><html><head><script>fetch('https://evil.example/')</script>"
+            b"</head><body><p>Download the %PDF-1.7 version below.</p></body></html>",
+            "text/html; charset=utf-8",
+            False,
+        ),
+        (b"%PDF-1.7\n...", "image/png", False),
+        (b"%PDF-1.7\n...", "", True),  # no type declared: the content decides
     ],
-    ids=["pdf", "pdf-after-junk", "html-page"],
+    ids=["pdf", "pdf-after-junk", "html-page", "html-page-saying-pdf", "other-type", "no-type"],
 )
 def test_a_report_is_a_pdf_by_the_rule_attachments_follow(
     body_bytes: bytes, content_type: str, is_report: bool
 ) -> None:
+    """And one declared as anything but a PDF (or bytes: ``REPORT_CONTENT_TYPES``) is not
+    attached, whatever it holds."""
+
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, content=body_bytes, headers={"Content-Type": content_type})
 
@@ -510,7 +522,7 @@ def test_a_report_is_a_pdf_by_the_rule_attachments_follow(
             if is_report:
                 assert await b.get_report_for_job("AD-1", "J-1") == body_bytes
             else:
-                with pytest.raises(UnexpectedResponseError, match="not a PDF"):
+                with pytest.raises(NotADocumentError, match="not a PDF"):
                     await b.get_report_for_job("AD-1", "J-1")
 
     run(body)

@@ -5,9 +5,10 @@ assessment; an order ended elsewhere can have its assessment deleted in Berke.""
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -34,6 +35,7 @@ from app.workflows.outbox import resume_pending
 from app.workflows.refusals import ActionNotAllowedError, StepDeferredError, StepRefusedError
 from app.workflows.results import queue_files
 from app.workflows.steps import run_step
+from app.workflows.watch import watch_berke
 from tests.integration.helpers import (
     FailsOnce,
     LosesAnAnswer,
@@ -1017,6 +1019,146 @@ def test_a_fit_without_a_score_or_a_job_id_is_refused_in_words(
         with pytest.raises(ActionNotAllowedError, match="Berke names no job id for "):
             await board.preview_delivery(order_id)
         assert results_of(loop_sandbox, order_id) == []  # nothing was sent
+
+    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+
+
+class FitsChanged(RealNetwork):
+    """Berke's transport, whose answers about completed assessments have their jobFit list
+    ``changed`` (as JSON: nulls and values out of range the models would not make)."""
+
+    def __init__(self, change: Callable[[list[Any]], list[Any]]) -> None:
+        super().__init__()
+        self.change = change
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        path = request.url.path
+        if not path.endswith(("/GetCompletedAssessments", "/GetCompletedAssessment")):
+            return response
+        body = json.loads(await response.aread())
+        if body.get("status") == "ok":
+            if path.endswith("/GetCompletedAssessment"):
+                listed = [body["assessment"]]
+            else:
+                listed = body["assessments"].get("assessment") or []
+            for entry in listed if isinstance(listed, list) else [listed]:
+                fits = entry.get("jobFit")
+                entry["jobFit"] = self.change(fits if isinstance(fits, list) else [fits])
+        headers = {
+            k: v
+            for k, v in response.headers.items()
+            if k.lower() not in ("content-length", "content-encoding")
+        }
+        return httpx.Response(
+            response.status_code,
+            headers=headers,
+            content=json.dumps(body).encode(),
+            request=request,
+        )
+
+
+def test_a_null_in_another_jobs_fit_does_not_hide_the_completion(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Berke fills what it has not with null: one fit, not the order's, with "sourceJobId":
+    null (a job without an id) made the whole completed assessment unreadable. The listing
+    left it out, GetCompletedAssessment was an error, and the order never showed the
+    completion, so its result was never delivered, by hand or automatically."""
+    retired = {
+        "job": None, "sourceJobId": None, "fitPct": None, "fitId": None, "fit": None,
+        "isPrimaryJob": None, "reportUrl": None, "fitComputedOnUtc": None,
+    }  # fmt: skip
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order_id = await nurse_order(board, desk, "Lior", "lior@example.com")
+        await finished(board, loop_sandbox, order_id)
+        # And a later round, when the status of an assessment not listed is asked again.
+        await watch_berke(desk, now=datetime.now(UTC) + timedelta(hours=2))
+        await board.refresh([order_id])
+        assert board.state(order_id).berke_progress is BerkeProgress.COMPLETE
+        plan = await board.preview_delivery(order_id)
+        assert plan.fit.source_job_id == "NURSE-RN"
+        assert plan.result.passed is not None
+
+    transport = FitsChanged(lambda fits: [*fits, retired])
+    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body, berke_transport=transport)
+
+
+def test_a_fit_that_cannot_be_read_is_left_out_and_never_replaced_by_another(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """One fit Berke scored out of range hid the whole completion. It is left out now; when
+    it is the order's own, no other job's fit is delivered in its place: refused in words."""
+
+    def nurse_out_of_range(fits: list[Any]) -> list[Any]:
+        return [
+            {**fit, "fitPct": 1.5} if fit.get("sourceJobId") == "NURSE-RN" else fit for fit in fits
+        ]
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order_id = await nurse_order(board, desk, "Maja", "maja@example.com")
+        await finished(board, loop_sandbox, order_id)
+        assert board.state(order_id).berke_progress is BerkeProgress.COMPLETE
+        with pytest.raises(
+            ActionNotAllowedError,
+            match=r"job fits this desk cannot read \(Registered Nurse\), and one of them may",
+        ):
+            await board.preview_delivery(order_id)
+        assert results_of(loop_sandbox, order_id) == []
+
+    transport = FitsChanged(nurse_out_of_range)
+    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body, berke_transport=transport)
+
+
+def test_no_fit_flagged_primary_gives_no_verdict_on_the_first_one_listed(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Made for this order with Berke's default job (Berke has no Data Analyst), answered
+    as Berke's reference allows: several fits, none flagged isPrimaryJob, none like the
+    order's job. The verdict was given on whichever fit Berke listed first, a job nobody
+    chose for this order, and that job's report attached."""
+
+    def none_primary_listed_backwards(done: CompletedAssessment) -> CompletedAssessment:
+        fits = tuple(
+            fit.model_copy(update={"is_primary_job": False}) for fit in reversed(done.job_fits)
+        )
+        return done.model_copy(update={"job_fits": fits})
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order = await finished_order(board, desk, loop_sandbox, "Noor", "noor@example.com")
+        link = board.link(order.id)
+        assert link is not None
+        assert link.source_job_id is None
+        _answers_changed(desk, none_primary_listed_backwards)
+        plan = await board.preview_delivery(order.id)
+        assert plan.fit is plan.completed.job_fits[0]  # taken for its place in the list
+        assert plan.result.passed is None
+        assert "Berke has no fit for this order's job (Data Analyst)" in (
+            plan.result.description or ""
+        )
+
+    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_the_one_fit_berke_scored_for_the_default_job_is_the_verdict_flagged_or_not(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The other side of the rule above: made with Berke's default job, the only fit Berke
+    sent is that job's, whether it flags it primary or leaves the flag out."""
+
+    def one_fit_unflagged(done: CompletedAssessment) -> CompletedAssessment:
+        (first, *_) = done.job_fits
+        return done.model_copy(
+            update={"job_fits": (first.model_copy(update={"is_primary_job": False}),)}
+        )
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order = await finished_order(board, desk, loop_sandbox, "Ines", "ines@example.com")
+        _answers_changed(desk, one_fit_unflagged)
+        plan = await board.preview_delivery(order.id)
+        assert plan.result.passed is not None
+        assert "no fit for this order's job" not in (plan.result.description or "")
 
     with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
 

@@ -39,20 +39,24 @@ ORDER = AssessmentOrder.model_validate(
 )  # fmt: skip
 
 
+def completed_fits() -> list[dict[str, Any]]:
+    return [
+        {"job": "Registered Nurse – ICU", "sourceJobId": "J-NURSE", "fitPct": 0.92,
+         "fitId": 3, "fit": "High", "isPrimaryJob": True},
+        {"job": "Sales <Manager>", "sourceJobId": "J-SALES", "fitPct": 0.41,
+         "fitId": 1, "fit": "Low", "isPrimaryJob": False},
+    ]  # fmt: skip
+
+
 def completed(**extra: Any) -> CompletedAssessment:
     return CompletedAssessment.model_validate(
         {
             "sourceCandidateId": "AD-1",
             "completedOnUtc": 1764591000.25,
-            "jobFit": [
-                {"job": "Registered Nurse – ICU", "sourceJobId": "J-NURSE", "fitPct": 0.92,
-                 "fitId": 3, "fit": "High", "isPrimaryJob": True},
-                {"job": "Sales <Manager>", "sourceJobId": "J-SALES", "fitPct": 0.41,
-                 "fitId": 1, "fit": "Low", "isPrimaryJob": False},
-            ],
+            "jobFit": completed_fits(),
             **extra,
         }
-    )  # fmt: skip
+    )
 
 
 def test_the_result_says_the_fit_for_the_orders_job() -> None:
@@ -183,12 +187,13 @@ def test_absurd_times_are_refused_not_crashed_on() -> None:
 
 @pytest.mark.parametrize("when", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"])
 def test_a_time_a_datetime_holds_but_cannot_move_to_utc_is_refused(when: str) -> None:
-    """Parsed, such a time would raise OverflowError in the inbox row that shows it."""
+    """Parsed, such a time would raise OverflowError in the inbox row that shows it. A fit so
+    dated is left out of its assessment, named (``unreadable_fits``)."""
     job_fit = {"jobId": 1, "job": "Nurse", "fitComputedOnUtc": when}
     with pytest.raises(ValueError, match="out of range"):
         CompletedAssessment.model_validate({"sourceCandidateId": "x", "completedOnUtc": when})
-    with pytest.raises(ValueError, match="out of range"):
-        CompletedAssessment.model_validate({"sourceCandidateId": "x", "jobFit": [job_fit]})
+    done = CompletedAssessment.model_validate({"sourceCandidateId": "x", "jobFit": [job_fit]})
+    assert (done.job_fits, done.unreadable_fits) == ((), ("Nurse",))
     with pytest.raises(ValueError, match="out of range"):
         AssessmentStatus.model_validate({"sourceCandidateId": "x", "completedOnUtc": when})
 
@@ -263,10 +268,59 @@ def test_the_orders_own_job_is_cut_in_the_title_and_the_note_as_berkes_is() -> N
     job made a 200,015-character title, sent to the service and shown in the preview."""
     order = ORDER.model_copy(update={"job": Job(name="Analyst\n" * 25_000)})
     done = completed()
-    unscored = JobFit.model_validate({"job": "", "sourceJobId": "J-X", "fitPct": 0.8})
-    result = result_for(order, done, unscored, report_name="r.pdf", own_job=False)
-    title = result.title or ""
+    unnamed = JobFit.model_validate({"job": "", "sourceJobId": "J-X", "fitPct": 0.8})
+    title = result_for(order, done, unnamed, report_name="r.pdf").title or ""
     assert len(title) <= len("Berke job fit — ") + JOB_SHOWN
     assert title.startswith("Berke job fit — Analyst Analyst")
     assert title.endswith("…")
+    result = result_for(order, done, unnamed, report_name="r.pdf", own_job=False)
     assert len(result.description or "") < 2_000  # the "no fit for this order's job" note
+
+
+def test_an_unnamed_fit_for_another_job_is_never_titled_with_the_orders_job() -> None:
+    """Berke's primary job's fit, given because Berke has no fit like the order's job, and
+    without its job's name: it was titled "Berke job fit — Analyst" and its report named
+    after Analyst, another job's score under the order's job, beside a note saying the fit
+    is for another job. Now it goes by Berke's id for its job, else "another job"."""
+    analyst = ORDER.model_copy(update={"job": Job(name="Analyst")})
+    done = CompletedAssessment.model_validate(
+        {"sourceCandidateId": "AD-1",
+         "jobFit": [{"sourceJobId": "SW-ENG", "fitPct": 0.91, "fitId": 3, "isPrimaryJob": True},
+                    {"job": "Nurse", "sourceJobId": "J-NURSE", "fitPct": 0.2}]}
+    )  # fmt: skip
+    fit = done.fit_for(None, "Analyst")
+    assert fit is done.job_fits[0]
+    assert done.own_fit(None, "Analyst") is None
+    result = result_for(analyst, done, fit, report_name="r.pdf", own_job=False)
+    assert result.title == "Berke job fit — SW-ENG"
+    assert report_file_name(analyst, fit, own_job=False) == "Berke report - Zoë Müller - SW-ENG.pdf"
+    no_id = fit.model_copy(update={"source_job_id": ""})
+    other = result_for(analyst, done, no_id, report_name="r.pdf", own_job=False)
+    assert other.title == "Berke job fit — another job"
+    # The order's own fit, unnamed, still goes by the order's job.
+    assert result_for(analyst, done, fit, report_name="r.pdf").title == "Berke job fit — Analyst"
+
+
+def test_a_null_in_a_fit_is_an_absent_value() -> None:
+    """Berke fills what it has not with null: a fit with "sourceJobId": null (a job without
+    an id), "job": null or "isPrimaryJob": null made the whole completed assessment
+    unreadable, so its completion never showed and its result was never delivered."""
+    nulls = {"job": None, "sourceJobId": None, "isPrimaryJob": None, "fitPct": None,
+             "fitId": None, "fit": None, "reportUrl": None, "fitComputedOnUtc": None}  # fmt: skip
+    done = completed(jobFit=[*completed_fits(), nulls])
+    assert done.unreadable_fits == ()
+    extra = done.job_fits[-1]
+    assert (extra.job, extra.source_job_id, extra.is_primary_job) == ("", "", False)
+    assert done.fit_for("J-NURSE") is done.job_fits[0]
+
+
+def test_a_fit_that_cannot_be_read_is_left_out_not_the_assessment() -> None:
+    """One fit Berke scored out of range (fitPct 1.5) made the whole completed assessment
+    unreadable, for good. Now that fit is left out and named; the stored answer keeps the
+    name, so delivery can tell the order's own fit may be the one missing."""
+    odd = {"job": "Clerk", "sourceJobId": "J-CLERK", "fitPct": 1.5}
+    done = completed(jobFit=[*completed_fits(), odd, "not a fit"])
+    assert [fit.source_job_id for fit in done.job_fits] == ["J-NURSE", "J-SALES"]
+    assert done.unreadable_fits == ("Clerk", "a job fit without a job")
+    stored = CompletedAssessment.model_validate_json(done.model_dump_json(by_alias=True))
+    assert stored == done
