@@ -242,6 +242,9 @@ class OrderBoard:
         #: Each Berke assessment (its id, casefolded) and the orders linked to it: a reused
         #: assessment has several, and what is done to it concerns them all.
         self._linked: dict[str, set[str]] = {}
+        #: How many times each order's local state was set in memory: a refresh whose read
+        #: began before another setting landed holds what may be older (``refresh``).
+        self._state_settings: dict[str, int] = {}
         self._jobs: list[BerkeJob] | None = None
         self._held = HeldDeliveries()  # automatic deliveries refused until Berke says more
         self._sync_lock = asyncio.Lock()
@@ -475,6 +478,7 @@ class OrderBoard:
     def _set_state(self, order_id: str, state: OrderState) -> None:
         before = self._states.get(order_id)
         self._states[order_id] = state
+        self._state_settings[order_id] = self._state_settings.get(order_id, 0) + 1
         old, new = _assessment_key(before), _assessment_key(state)
         if old != new:
             if old is not None:
@@ -801,21 +805,38 @@ class OrderBoard:
         return report
 
     async def refresh(self, order_ids: Iterable[str]) -> None:
-        """Re-read these orders and their local state from the store, and report them."""
+        """Re-read these orders and their local state from the store, and report them.
+
+        What was read lands only if nothing newer did meanwhile: read off this thread, it
+        put back the copy it held over the one a sync merged (an order withdrawn showed in
+        progress until restart), and over the state a later refresh had read."""
         ids = list(dict.fromkeys(order_ids))
-        if not ids:
-            return
+        while ids:
+            ids = await self._refresh_once(ids)
+
+    async def _refresh_once(self, ids: list[str]) -> list[str]:
+        """One reading of ``refresh``; the orders whose local state was set meanwhile (their
+        reading may be older than what is shown) are returned, to be read again."""
+        settings_before = {order_id: self._state_settings.get(order_id, 0) for order_id in ids}
 
         def read() -> tuple[dict[str, AssessmentOrder], dict[str, OrderState]]:
             found = {i: o for i in ids if (o := self._desk.orders.get(i)) is not None}
             return found, load_states(self._desk.db, ids)
 
         orders, states = await asyncio.to_thread(read)
-        self._orders.update(orders)
+        self._orders.update(
+            (order_id, order)
+            for order_id, order in orders.items()
+            if (held := self._orders.get(order_id)) is None or not is_older(order, held)
+        )
         before = {order_id: _assessment_key(self._states.get(order_id)) for order_id in ids}
+        # Read again rather than dropped: the setting that landed may be an older reading's.
+        read_again = [i for i in ids if self._state_settings.get(i, 0) != settings_before[i]]
         for order_id in ids:
-            self._set_state(order_id, states.get(order_id, NO_STATE))
+            if order_id not in read_again:
+                self._set_state(order_id, states.get(order_id, NO_STATE))
         self._changed(self._with_sharing(ids, before))
+        return read_again
 
     def _with_sharing(
         self, order_ids: list[str], links_before: dict[str, str | None] | None = None

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Callable, Coroutine, Iterator
+import threading
+from collections.abc import Callable, Coroutine, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import Shiboken
 
+import app.workflows.board as board_module
 from app.clients.errors import ApiError, ServerError, Service, ValidationApiError
 from app.domain.assessment_prefill import stable_candidate_id
 from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
@@ -41,6 +43,7 @@ from app.domain.journal import (
 )
 from app.domain.journal_terms import ResultFlow, StepKind, StepState
 from app.domain.order_rules import OrderAction
+from app.domain.order_state import OrderState
 from app.domain.smartrecruiters import (
     AssessmentComment,
     AssessmentOrder,
@@ -49,6 +52,8 @@ from app.domain.smartrecruiters import (
     RejectRequest,
     ResultType,
 )
+from app.store.database import Database
+from app.store.local_state import load_states
 from app.ui.common.command_palette import CommandPalette
 from app.ui.common.screens import available_room
 from app.ui.main_window import MainWindow
@@ -74,6 +79,7 @@ from app.workflows.refusals import (
 from tests.integration.helpers import new_order_body
 from tests.ui.conftest import connect, make_desk, show_exposed
 from tests.ui.paints import Paints, painted_by
+from tests.waits import HANG_GUARD_SECONDS
 
 T = TypeVar("T")
 
@@ -1272,6 +1278,42 @@ def test_an_invitation_for_an_order_rejected_meanwhile_closes_its_dialog_saying_
     assert why is not None
     assert "rejected" in why
     assert said == f"Maren Lie: {why}"  # our own rule's words, once
+
+
+def test_an_order_withdrawn_while_a_refresh_was_reading_stays_rejected_on_screen(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A refresh of the order (the end of any action) whose reading was slow to come back
+    (a busy disk) landed after a sync had merged the order rejected, and put the copy in
+    progress back: shown so, Reject and Complete on, until restart (no later sync found it
+    changed: the cache had it rejected)."""
+    order = accepted_not_invited(window, qtbot, "Rafa")
+    board = board_of(window)
+    finish(qtbot, desk_of(window).session.sr.reject_order(order.id, message="Withdrawn"))
+    taken, release = threading.Event(), threading.Event()
+
+    def slow_load(db: Database, order_ids: Iterable[str]) -> dict[str, OrderState]:
+        states = load_states(db, order_ids)
+        taken.set()
+        release.wait(HANG_GUARD_SECONDS)
+        return states
+
+    monkeypatch.setattr(board_module, "load_states", slow_load)
+    refreshing = asyncio.ensure_future(board.refresh([order.id]))
+    qtbot.waitUntil(taken.is_set)  # it holds the order in progress
+    monkeypatch.setattr(board_module, "load_states", load_states)
+    with qtbot.waitSignal(window.sync_finished):
+        window.request_sync()
+    assert current(window, order.id).status is OrderStatus.REJECTED
+    release.set()
+    qtbot.waitUntil(refreshing.done)
+    refreshing.result()
+    with qtbot.waitSignal(window.sync_finished):
+        window.request_sync()
+    assert current(window, order.id).status is OrderStatus.REJECTED
+    actions = window.orders.controller.actions
+    assert not actions[OrderAction.REJECT].isEnabled()
+    assert not actions[OrderAction.COMPLETE].isEnabled()
 
 
 def test_an_invitation_berke_refuses_for_now_stays_in_its_dialog(

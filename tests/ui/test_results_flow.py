@@ -420,6 +420,49 @@ def test_the_question_after_a_drop_names_the_order_it_is_about(
     assert [u.file_name for u in desk_of(window).results.for_order(order.id)] == [report.name]
 
 
+def test_complete_is_not_offered_after_the_drop_for_an_order_that_ended_meanwhile(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """While "Complete the order first?" was open the order was rejected (withdrawn in
+    SmartRecruiters, and synced): its "Complete order…" still opened the Complete dialog,
+    the verdict typed there refused. Now it says why not, as the action would."""
+    dialogs = Dialogs(window)
+    order = in_progress_order(window, qtbot)  # accepted, no result yet
+    board = board_of(window)
+    report = tmp_path / "report.pdf"
+    report.write_bytes(b"%PDF-1.4\n" + b"z" * 1_000)
+    flow = asyncio.ensure_future(window.orders.controller.attach_files(order.id, [report]))
+
+    def question() -> QMessageBox | None:
+        return next(
+            (b for b in window.findChildren(QMessageBox) if b.isVisible() and "result" in b.text()),
+            None,
+        )
+
+    qtbot.waitUntil(lambda: question() is not None)
+    finish(qtbot, desk_of(window).session.sr.reject_order(order.id, message="Withdrawn."))
+    with qtbot.waitSignal(window.sync_finished):
+        window.request_sync()
+    why = board.why_not(OrderAction.COMPLETE, [order.id])
+    assert why is not None
+    messages = window.orders.controller.messages
+    shown = len(messages.shown)
+    box = question()
+    assert box is not None
+    next(b for b in box.buttons() if b.text() == "Complete order…").click()
+
+    def completes() -> list[CompleteDialog]:
+        return [d for d in dialogs.opened if isinstance(d, CompleteDialog) and not closed(d)]
+
+    qtbot.waitUntil(lambda: flow.done() or bool(completes()))
+    opened = completes()
+    for dialog in opened:
+        dialog.reject()  # the flow ends either way
+    qtbot.waitUntil(flow.done)
+    assert len(opened) == 0, "the Complete dialog opened for an order rejected meanwhile"
+    assert messages.shown[shown:] == [("Complete order", why)]
+
+
 def test_a_closing_connection_offers_no_action_and_starts_no_upload(
     window: MainWindow, qtbot: QtBot, tmp_path: Path
 ) -> None:

@@ -1,12 +1,14 @@
 """Reading the order listing: a poll with nothing new asks for one page, never misses a new
-order, and an unchanged sync parses nothing (a listing served by a mock transport)."""
+order, and an unchanged sync parses nothing; a refresh read before never undoes what a sync
+(or another refresh) brought (a listing served by a mock transport)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import sqlite3
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,16 +16,21 @@ from typing import Any
 import httpx
 import pytest
 
+import app.workflows.board as board_module
 from app.clients.berke import BerkeClient
 from app.clients.smartrecruiters import SmartRecruitersClient, read_order_page
+from app.domain.attention import Attention
 from app.domain.listing_walk import STALE_PAGES_AT_MOST
+from app.domain.order_state import OrderState
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.store.database import Database
+from app.store.local_state import load_states
 from app.workflows.board import BoardListener, OrderBoard, SyncOutcome
 from app.workflows.desk import Desk
 from app.workflows.order_sync import fetch_changes, left_out_text
 from app.workflows.session import Session
 from tests.integration.helpers import unpaced
+from tests.waits import HANG_GUARD_SECONDS
 
 START = datetime(2026, 11, 1, tzinfo=UTC)
 
@@ -688,3 +695,73 @@ def test_a_sync_that_cannot_keep_what_it_read_ends_and_says_why(
         "Free some space on the disk, or check that the data folder may be written; the next "
         "sync tries again."
     )
+
+
+class HeldReading:
+    """The board's first reading of local state (a refresh's) is taken from the store at once
+    and handed back only after ``release``: what a busy disk or a starved thread does. Later
+    readings go through."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.taken = threading.Event()
+        self.release = threading.Event()
+        self._first = True
+        monkeypatch.setattr(board_module, "load_states", self._load)
+
+    def _load(self, db: Database, order_ids: Iterable[str]) -> dict[str, OrderState]:
+        first, self._first = self._first, False
+        states = load_states(db, order_ids)
+        if first:
+            self.taken.set()
+            self.release.wait(HANG_GUARD_SECONDS)
+        return states
+
+    async def wait_taken(self) -> None:
+        assert await asyncio.to_thread(self.taken.wait, HANG_GUARD_SECONDS)
+
+
+def test_a_refresh_read_before_a_sync_leaves_the_copy_the_sync_merged(
+    desk: Desk, listing: Listing, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: a refresh (the end of an action, a watch round) whose reading began before a
+    sync merged a newer copy of the order landed after it and put the older copy back: an
+    order withdrawn showed new again, and no later sync said it changed (the cache had the
+    newer copy), until restart."""
+
+    async def body() -> None:
+        board = OrderBoard(desk)
+        await board.sync()
+        held = HeldReading(monkeypatch)
+        refreshing = asyncio.ensure_future(board.refresh(["o00007"]))
+        await held.wait_taken()  # it holds the order as it was: new
+        listing.orders[7].update(status="REJECTED", lastUpdateDate=stamp(900))
+        await board.sync()
+        assert board.order("o00007").status is OrderStatus.REJECTED  # type: ignore[union-attr]
+        held.release.set()
+        await refreshing
+        await board.sync()
+        assert board.order("o00007").status is OrderStatus.REJECTED  # type: ignore[union-attr]
+
+    asyncio.run(body())
+
+
+def test_of_two_refreshes_of_one_order_the_later_reading_is_what_stays(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: a refresh whose reading began first and landed last put back the state it had
+    read over the newer one: a flag the coordinator had just left alone ("Leave it") came
+    back."""
+
+    async def body() -> None:
+        board = OrderBoard(desk)
+        await board.sync()
+        held = HeldReading(monkeypatch)
+        refreshing = asyncio.ensure_future(board.refresh(["o00003"]))
+        await held.wait_taken()  # it holds the order's state with no flag left alone
+        await board.dismiss("o00003", Attention.STALE_NEW.value)  # its own refresh lands
+        assert board.state("o00003").dismissed == {Attention.STALE_NEW.value}
+        held.release.set()
+        await refreshing
+        assert board.state("o00003").dismissed == {Attention.STALE_NEW.value}
+
+    asyncio.run(body())

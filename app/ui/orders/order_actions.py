@@ -879,6 +879,12 @@ class OrderActionsController(QObject):
         order = board.order(order_id)
         if order is None:
             return False
+        # Checked here, not only where the action was offered: a caller may come after an
+        # await ("Complete the order first?"), and the order may have ended meanwhile.
+        reason = board.why_not(OrderAction.COMPLETE, [order_id])
+        if reason is not None:
+            self.messages.error("Complete order", reason)
+            return False
         dialog = CompleteDialog(
             order,
             author=board.author,
