@@ -125,9 +125,15 @@ def _not_sensitive(value: str | None, info: ValidationInfo) -> str | None:
     return value
 
 
-#: A Berke time (Unix seconds or ISO text); one near the ends of what a datetime holds is
-#: refused (``app.domain.service_time``).
-BerkeTime = Annotated[datetime, AfterValidator(within_range)]
+def _as_utc(value: datetime) -> datetime:
+    """A time without a zone is read as UTC (Berke writes UTC): never compare naive to aware."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+#: A Berke time (Unix seconds or ISO text), in UTC: ISO text without an offset is UTC as the
+#: fields' names say ("completedOnUtc"), not a local time when shown; one near the ends of what
+#: a datetime holds is refused (``app.domain.service_time``).
+BerkeTime = Annotated[datetime, AfterValidator(_as_utc), AfterValidator(within_range)]
 
 
 class BerkeModel(BaseModel):
@@ -481,11 +487,6 @@ class BerkeErrorBody(BerkeResponseModel):
 #: day. A denial dated far from now, or an estimate of 10^30 ms, would otherwise overflow a
 #: datetime or hold calls for ever.
 MAX_THROTTLE_WAIT: Final = timedelta(days=1)
-
-
-def _as_utc(value: datetime) -> datetime:
-    """A time without a zone is read as UTC (Berke writes UTC): never compare naive to aware."""
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 class BerkeThrottleBody(BerkeErrorBody):

@@ -35,4 +35,27 @@ def _fold_run(run: str) -> str:
     # name 7 ms to build (scanning 64,768 code points), in a sync's first page on the GUI
     # thread, and saved only 0.6 µs a run (runs repeat, and are cached).
     decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", run).casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_DOTLESS_I)
+
+
+# Turkish "ı" has no decomposition to drop a mark from, and casefolding leaves it: "Işık" folded
+# to "isık", so neither "ışık" nor "IŞIK" nor an ASCII "isik" found it. Its capital "I" folds to
+# "i" and "İ" loses its dot to "i" already: every way of typing the letter meets at "i".
+_DOTLESS_I = str.maketrans({"ı": "i"})
+
+
+#: ``fold`` of a name, kept: names, jobs and companies repeat across orders, and the inbox folds
+#: each to search it (``order_search``) and again to sort by it.
+folded_name = lru_cache(maxsize=65536)(fold)
+
+
+def sort_text(text: str) -> str:
+    """A name's sort key: accent-free first so Émile sits among the Es and Şahin among the Ss;
+    the full form breaks ties deterministically."""
+    if text.isascii():
+        # Its fold and its full form are both its lower case, which alone sorts among the
+        # other keys as "fold\0full" would (a key that is the start of another sorts first,
+        # as "\0" sorts before any letter): the inbox's first sort by name, 100,000 orders
+        # half of them ASCII, took 30 ms more with the full key.
+        return text.lower()
+    return f"{folded_name(text)}\0{text.casefold()}"

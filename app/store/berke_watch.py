@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from app.domain.berke_progress import BerkeProgress
@@ -225,11 +225,12 @@ class BerkeWatchStore:
 def _state(progress: str | None, checked: str | None, completed: str | None) -> BerkeState | None:
     if progress is None or checked is None:
         return None
-    return BerkeState(
-        BerkeProgress(progress),
-        datetime.fromisoformat(checked),
-        datetime.fromisoformat(completed) if completed else None,
-    )
+    completed_at = datetime.fromisoformat(completed) if completed else None
+    if completed_at is not None and completed_at.tzinfo is None:
+        # Kept before Berke's zoneless times were read as UTC (``BerkeTime``): UTC too, or the
+        # detail pane reads it as local time while the inbox reads it as UTC.
+        completed_at = completed_at.replace(tzinfo=UTC)
+    return BerkeState(BerkeProgress(progress), datetime.fromisoformat(checked), completed_at)
 
 
 def berke_state(row: sqlite3.Row | None) -> BerkeState | None:

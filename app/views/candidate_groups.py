@@ -17,7 +17,7 @@ from typing import Any
 
 from app.domain.order_status import OrderStatus
 from app.domain.same_candidate import identity_keys
-from app.domain.text_fold import fold
+from app.domain.text_fold import fold, sort_text
 from app.views.inbox_columns import STATUS_RANK
 from app.views.order_rows import OrderColumns, OrderRow
 from app.views.text import as_cell
@@ -32,12 +32,6 @@ class Column(IntEnum):
 
 
 _fold_few = lru_cache(maxsize=4096)(fold)  # jobs and companies: few, repeated many times
-
-
-def sort_text(text: str) -> str:
-    """Accent-free first so Émile sits among the Es; the full form breaks ties
-    deterministically."""
-    return f"{fold(text)}\0{text.casefold()}"
 
 
 NO_JOB_NAME = "(no job name)"  # what an order without a job name shows, and sorts by

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from app.domain.text_fold import sort_text
 from app.views.text import as_cell
 
 
@@ -23,7 +24,8 @@ class Column:
     (None: not searched), case and accents aside (``order_search``); ``names`` when its values
     repeat across orders (names, jobs, companies), folded once each; ``sort`` into
     the sort key (None: the value itself; text on one line as its cell shows it, folded).
-    ``descending_first`` flips the sort (Age: the youngest is the newest).
+    ``descending_first`` flips the sort (Age: the youngest is the newest). Names sort accents
+    aside (``sort_text``), as the Candidates tab sorts them.
     """
 
     key: str
@@ -46,7 +48,8 @@ class Column:
             # On one line, as the cell shows it: a name with line breaks ("Ana\n\nMaria Silva",
             # shown "Ana Maria Silva") sorted by its raw text came before every other "Ana …".
             # Not by ``display``, whose placeholders ("—" for no email) would sort among text.
-            return [as_cell(value).casefold() for value in values]
+            key = sort_text if self.names else str.casefold
+            return [key(as_cell(value)) for value in values]
         return list(values)
 
 

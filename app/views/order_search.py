@@ -8,9 +8,8 @@ thread with the window frozen.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
-from app.domain.text_fold import fold
+from app.domain.text_fold import fold, folded_name
 from app.views.columns import Columns, as_text
 from app.views.order_rows import OrderColumns, OrderRow
 from app.views.row_search import RowSearch
@@ -42,10 +41,6 @@ def haystacks(spec: Columns, rows: OrderColumns) -> list[str]:
         searched = values if column.search is as_text else map(column.search, values)
         texts.append(map(folded_name, searched) if column.names else searched)
     return [fold("\n".join(parts)) for parts in zip(*texts, strict=True)]
-
-
-#: ``fold`` of a name, kept: names, jobs and companies repeat across orders.
-folded_name = lru_cache(maxsize=65536)(fold)
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,7 @@ from app.domain.order_rules import (
     why_not,
 )
 from app.domain.order_state import NO_STATE, BerkeState, OrderState
+from app.domain.service_time import local_time
 from app.domain.smartrecruiters import (
     AssessmentComment,
     AssessmentOrder,
@@ -1403,7 +1404,7 @@ class OrderBoard:
 
     async def fit_summary(self, reusable: Reusable, order_id: str) -> str:
         """ "assessed on 2026-11-30, fit for Nurse: High" (what the offer to reuse says)."""
-        when = reusable.link.created_at.strftime("%Y-%m-%d")
+        when = f"{local_time(reusable.link.created_at):%Y-%m-%d}"  # as the batch says it
         completed = await asyncio.to_thread(
             self._desk.berke_watch.completed, reusable.link.source_candidate_id
         )
@@ -1413,7 +1414,7 @@ class OrderBoard:
         order = self._orders.get(order_id)
         job = order.job.name if order is not None and order.job else None
         fit = completed.fit_for(None, job)
-        done = (completed.completed_on_utc or reusable.link.created_at).strftime("%Y-%m-%d")
+        done = f"{local_time(completed.completed_on_utc or reusable.link.created_at):%Y-%m-%d}"
         if fit is None:
             return f"assessed on {done}"
         level = fit.level.label if fit.level is not None else "no score given"

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Awaitable, Callable
+import time
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -27,7 +28,7 @@ from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult, OrderStatus, ResultType
 from app.sandbox import DEMO_SR_KEY, SandboxConfig, SandboxServer
 from app.store.berke_watch import BerkeWatchStore
-from app.workflows.board import BoardOptions, OrderBoard
+from app.workflows.board import BoardOptions, OrderBoard, Reusable
 from app.workflows.delivery import DeliveryPlan, deliver, plan_delivery
 from app.workflows.desk import Desk
 from app.workflows.order_actions import OTHER_INVITE_WAITING, send_invitation
@@ -561,6 +562,41 @@ def test_a_stored_fit_without_a_score_is_asked_of_berke_again(
         again = desk.berke_watch.completed(link.source_candidate_id)
         assert again is not None
         assert all(fit.has_score for fit in again.job_fits)
+
+    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+
+
+@pytest.fixture
+def in_kiritimati(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")  # UTC+14: a morning here is yesterday in UTC
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_the_offer_to_reuse_says_the_assessments_days_in_the_coordinators_zone(
+    loop_sandbox: SandboxServer, tmp_path: Path, in_kiritimati: None
+) -> None:
+    """The question "This candidate already has a Berke assessment" gave the days it was made
+    and completed in UTC, where the batch ("made ...") and the detail pane give them in the
+    coordinator's zone: east of UTC, a morning's assessment read as made the day before."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        first = await invited_order(board, desk, "Teiti", "teiti@example.com")
+        link = board.link(first)
+        assert link is not None
+        # 2026-11-30 10:00 and 11:00 on the coordinator's clock.
+        made = link.model_copy(update={"created_at": datetime(2026, 11, 29, 20, tzinfo=UTC)})
+        reusable = Reusable(first, made, None)
+        assert await board.fit_summary(reusable, first) == "assessment made on 2026-11-30 (open)"
+        completed = CompletedAssessment.model_validate(
+            {"sourceCandidateId": link.source_candidate_id, "completedOnUtc": "2026-11-29T21:00Z"}
+        )
+        desk.berke_watch.record(
+            link.source_candidate_id, BerkeProgress.COMPLETE, completed=completed
+        )
+        assert await board.fit_summary(reusable, first) == "assessed on 2026-11-30"
 
     with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
 

@@ -4,6 +4,7 @@ the delivery preview showing exactly what the recruiter will get."""
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,16 +14,20 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QLabel, QPushButton
 
-from app.domain.berke import CreateAssessmentRequest
+from app.domain.berke import AssessmentStatus, CreateAssessmentRequest
 from app.domain.journal import CreateResultStep
 from app.domain.journal_terms import ResultFlow
 from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.sandbox import SandboxConfig, SandboxServer
+from app.store.berke_watch import BerkeWatchStore, berke_state
+from app.store.database import Database
 from app.ui.main_window import MainWindow
 from app.ui.orders.delivery_preview import DeliveryPreviewDialog
+from app.ui.orders.detail_pane import OrderDetailPane
 from app.ui.orders.order_dialogs import RejectDialog
-from app.views.inbox_columns import INBOX
+from app.views.inbox_columns import INBOX, berke_display, local_text, parse_utc
+from app.views.order_rows import berke_words
 from app.workflows.board import BoardOptions, OrderBoard
 from app.workflows.desk import Desk
 from app.workflows.refusals import DELIVER_SENT_AGAIN
@@ -328,3 +333,35 @@ def test_deliver_all_under_way_when_the_connection_begins_to_close_finishes(
     assert delivering.result() == []
     for order_id in ids:
         assert (board.order(order_id) or orders[0]).status is OrderStatus.COMPLETED
+
+
+@pytest.fixture
+def in_kolkata(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("TZ", "Asia/Kolkata")  # UTC+5:30
+    time.tzset()
+    local_text.cache_clear()
+    parse_utc.cache_clear()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+    local_text.cache_clear()
+    parse_utc.cache_clear()
+
+
+def test_the_pane_and_the_inbox_say_the_same_completion_time(
+    qtbot: QtBot, in_kolkata: None
+) -> None:
+    """Berke's ``completedOnUtc`` as ISO text without an offset was kept naive: the inbox's
+    Berke column read it as UTC (15:30 in Kolkata), the detail pane as local time (10:00)."""
+    status = AssessmentStatus.model_validate(
+        {"sourceCandidateId": "AD-1", "statusId": 2, "completedOnUtc": "2026-03-29T10:00:00"}
+    )
+    db = Database(":memory:")
+    BerkeWatchStore(db).record("AD-1", status.progress, completed_at=status.completed_on_utc)
+    with db.reading() as conn:
+        state = berke_state(conn.execute("SELECT * FROM berke_status").fetchone())
+    assert berke_display(berke_words(state)) == "Complete · 2026-03-29 15:30"
+    pane = OrderDetailPane([])
+    qtbot.addWidget(pane)
+    pane.show_berke(state, linked=True)
+    assert pane.fields["berkeStatus"].text().startswith("Complete on 2026-03-29 15:30 ")

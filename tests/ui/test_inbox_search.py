@@ -73,6 +73,18 @@ def test_a_name_typed_without_its_accents_is_found_in_the_inbox_as_in_the_candid
         assert proxy.rowCount() == found, typed
 
 
+@pytest.mark.parametrize("typed", ["Işık", "ışık", "IŞIK", "isik", "ISIK"])
+def test_a_turkish_name_is_found_however_its_i_is_typed(qapp: QApplication, typed: str) -> None:
+    """The dotless "ı" has no accent to drop and casefolding keeps it: "Işık" folded to "isık",
+    so the name typed in lower case ("ışık"), upper case ("IŞIK") or ASCII ("isik") found
+    nothing."""
+    rows = [row("o-1", "2026-03-14T10:00:00.000+00:00", "Işık Yılmaz"),
+            row("o-2", "2026-03-14T11:00:00.000+00:00", "Ana Silva")]  # fmt: skip
+    _model, proxy = inbox(rows)
+    proxy.set_search_text(typed)
+    assert proxy.rowCount() == 1
+
+
 @pytest.fixture
 def in_honolulu(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("TZ", "Pacific/Honolulu")  # behind UTC: year 1's first hours are year 0

@@ -59,3 +59,21 @@ def test_no_email_sorts_first_in_both_tables(qapp: QApplication) -> None:
     emails = inbox_column("email")
     assert emails[0] == "—"
     assert candidates_column(CandidateColumn.EMAIL) == emails
+
+
+def test_accented_initials_sort_among_their_letters_in_both_tables(qapp: QApplication) -> None:
+    """The inbox sorted names by their code points: "Çelik", "Émile" and "Şahin" came after
+    "Zeynep", while the Candidates tab, accents aside, put them among the Cs, Es and Ss."""
+    names = ["Zeynep Kaya", "Çelik Ayşe", "Demir Ali", "Şahin Can", "Émile Zola", "Berk Tan"]
+    model, proxy = OrderTableModel(), OrderFilterProxy()
+    proxy.setSourceModel(model)
+    model.set_rows(OrderColumns.of_rows([row(n, name, "") for n, name in enumerate(names, 1)]))
+    column = INBOX.index("candidate")
+    proxy.sort(column, Qt.SortOrder.AscendingOrder)
+    shown = [proxy.index(r, column).data() for r in range(proxy.rowCount())]
+    expected = ["Berk Tan", "Çelik Ayşe", "Demir Ali", "Émile Zola", "Şahin Can", "Zeynep Kaya"]
+    assert shown == expected
+    candidates = CandidateTableModel()
+    candidates.set_rows(OrderColumns.of_rows([row(n, name, "") for n, name in enumerate(names, 1)]))
+    candidates.sort(CandidateColumn.NAME, Qt.SortOrder.AscendingOrder)
+    assert [candidates.index(r, 0).data() for r in range(0, candidates.rowCount(), 2)] == expected

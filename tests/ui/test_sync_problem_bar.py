@@ -3,14 +3,22 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtWidgets import QMainWindow
 
 from app.ui.common.messages import Messages
+from app.ui.orders import sync_problem
 from app.ui.orders.orders_room import OrdersRoom
-from app.ui.orders.sync_problem import TEXT_SHOWN, WORD_SHOWN, SyncProblemBar, wrappable
+from app.ui.orders.sync_problem import (
+    TEXT_SHOWN,
+    WORD_SHOWN,
+    BerkeWatchBar,
+    SyncProblemBar,
+    wrappable,
+)
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
@@ -66,3 +74,33 @@ def test_wrappable_keeps_every_word_and_lets_a_long_one_wrap() -> None:
     assert shown.replace("\u200b", "") == text
     assert all(len(part) <= WORD_SHOWN for part in shown.replace("\u200b", " ").split(" "))
     assert wrappable("short  words\nhere") == "short words here"
+
+
+class _Clock(datetime):
+    """The bar's clock, set by the test."""
+
+    at = datetime(2026, 3, 14, 17, 42)
+
+    @classmethod
+    def now(cls, tz: object = None) -> datetime:  # type: ignore[override]
+        return cls.at
+
+
+@pytest.mark.parametrize("bar_type", [SyncProblemBar, BerkeWatchBar])
+def test_a_last_good_sync_of_another_day_says_its_date(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, bar_type: type[SyncProblemBar]
+) -> None:
+    """The bar gave the last good sync by its time alone: a desk left open overnight (a
+    laptop woken with the network still down) said at 09:00 "as they were at 17:42", read as
+    this afternoon, not yesterday's."""
+    monkeypatch.setattr(sync_problem, "datetime", _Clock)
+    bar = bar_type()
+    qtbot.addWidget(bar)
+    _Clock.at = datetime(2026, 3, 14, 17, 42)
+    bar.synced()
+    _Clock.at = datetime(2026, 3, 14, 18, 5)  # the same evening: the time says it
+    bar.failed("SmartRecruiters could not be reached.", orders_shown=True)
+    assert " at 17:42" in bar.text.text()
+    _Clock.at = datetime(2026, 3, 15, 9, 0)  # the next morning
+    bar.failed("SmartRecruiters could not be reached.", orders_shown=True)
+    assert " at 2026-03-14 17:42" in bar.text.text()

@@ -198,6 +198,22 @@ def test_a_time_a_datetime_holds_but_cannot_move_to_utc_is_refused(when: str) ->
         AssessmentStatus.model_validate({"sourceCandidateId": "x", "completedOnUtc": when})
 
 
+def test_a_berke_time_without_an_offset_is_utc() -> None:
+    """ISO text without an offset stayed a naive datetime: the inbox read it as UTC, as the
+    fields' names say, and the detail pane as local time (Kolkata: 15:30 in one, 10:00 in
+    the other)."""
+    utc = datetime(2026, 3, 29, 10, tzinfo=UTC)
+    status = AssessmentStatus.model_validate(
+        {"sourceCandidateId": "x", "statusId": 2, "completedOnUtc": "2026-03-29T10:00:00"}
+    )
+    job_fit = {"jobId": 1, "job": "Nurse", "fitComputedOnUtc": "2026-03-29T10:00:00"}
+    done = CompletedAssessment.model_validate(
+        {"sourceCandidateId": "x", "completedOnUtc": "2026-03-29T10:00:00", "jobFit": [job_fit]}
+    )
+    assert status.completed_on_utc == done.completed_on_utc == utc
+    assert done.job_fits[0].fit_computed_on_utc == utc  # a naive time is never equal to it
+
+
 def test_the_report_name_is_safe_and_recognisable() -> None:
     fit = completed().job_fits[0]
     name = report_file_name(ORDER, fit)

@@ -719,3 +719,22 @@ def test_a_schema_16_file_keeps_berkes_side_and_can_say_it_is_not_known(tmp_path
         assert conn.execute("SELECT completed FROM berke_status WHERE source_candidate_id"
                             " = 'AD-1'").fetchone()[0] == "{}"  # fmt: skip
     db.close()
+
+
+def test_a_berke_completion_kept_without_a_zone_is_read_as_utc(tmp_path: Path) -> None:
+    """Kept so before Berke's zoneless times were read as UTC: the inbox read it as UTC, the
+    detail pane as local time."""
+    from app.store.berke_watch import berke_state
+
+    db = Database(tmp_path / "desk.sqlite3")
+    with db.transaction() as conn:
+        conn.execute(
+            "INSERT INTO berke_status (source_candidate_id, progress, completed_at, checked_at)"
+            " VALUES ('AD-1', 'complete', '2026-03-29T10:00:00', ?)",
+            (datetime.now(UTC).isoformat(),),
+        )
+    with db.reading() as conn:
+        state = berke_state(conn.execute("SELECT * FROM berke_status").fetchone())
+    assert state is not None
+    assert state.completed_at == datetime(2026, 3, 29, 10, tzinfo=UTC)  # naive: never equal
+    db.close()

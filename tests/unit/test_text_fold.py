@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.domain.text_fold import fold
+from app.domain.text_fold import fold, sort_text
 
 
 @pytest.mark.parametrize(
@@ -20,6 +20,10 @@ from app.domain.text_fold import fold
         ("STRAßE", "strasse"),  # casefold: ß is ss
         ("ᴬnna", "anna"),  # decomposed before and after casefolding
         ("Łukasz", "łukasz"),  # a letter of its own, not an L with a mark
+        ("Işık", "isik"),  # Turkish: the dotless ı is an i, however typed
+        ("ışık", "isik"),
+        ("IŞIK", "isik"),
+        ("İstanbul", "istanbul"),  # the dotted capital İ too
         ("李王", "李王"),
         ("a\U0001d167b", "ab"),  # a combining mark beyond the Basic Multilingual Plane
         ("plain ascii", "plain ascii"),
@@ -27,6 +31,14 @@ from app.domain.text_fold import fold
 )
 def test_case_and_accents_are_set_aside(text: str, folded: str) -> None:
     assert fold(text) == folded
+
+
+def test_an_ascii_names_short_sort_key_sorts_as_the_full_one() -> None:
+    """An ASCII name's key is its lower case alone (the inbox's first sort by name is 30 ms
+    quicker for 100,000 orders): among accented names it sorts as "fold\0full" would."""
+    names = ["Zoë", "zoe", "Ana", "ana", "Ána", "anab", "Anaïs", "ANA B", "Émile", "Emile",
+             "Emil", "Işık", "isik", "ısı", "Şahin", "Sahin", "Sahi", "ab", "a"]  # fmt: skip
+    assert sorted(names, key=sort_text) == sorted(names, key=lambda n: f"{fold(n)}\0{n.casefold()}")
 
 
 def test_the_first_name_with_an_accent_looks_at_its_own_letters_only() -> None:
@@ -38,7 +50,7 @@ import unicodedata
 looked_at = []
 combining = unicodedata.combining
 unicodedata.combining = lambda c: looked_at.append(c) or combining(c)
-from app.domain.text_fold import fold
+from app.domain.text_fold import fold, sort_text
 assert fold("Zoë Müller") == "zoe muller"
 print(len(looked_at))
 """

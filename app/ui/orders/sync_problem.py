@@ -39,6 +39,14 @@ def wrappable(text: str) -> str:
     )
 
 
+def clock_text(moment: datetime) -> str:
+    """``moment`` (local) as the bar says it: its time alone today, with its date another day.
+    A desk left open overnight said at 09:00 "as they were at 17:42", read as this afternoon."""
+    if moment.date() == datetime.now().date():
+        return f"{moment:%H:%M}"
+    return f"{moment:%Y-%m-%d %H:%M}"
+
+
 class SyncProblemBar(QWidget):
     """Hidden while syncs work; ``retry_requested`` when its button is pressed."""
 
@@ -92,7 +100,7 @@ class SyncProblemBar(QWidget):
             self.hide()
             return
         since = (
-            self.SINCE_LAST_GOOD.format(when=f"{self._last_good:%H:%M}")
+            self.SINCE_LAST_GOOD.format(when=clock_text(self._last_good))
             if self._last_good is not None
             else self.SINCE_SAVED
         )
