@@ -285,7 +285,7 @@ class BerkeResponseModel(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _keys_in_any_case(cls, data: Any) -> Any:
-        # Berke's reference writes "StatusId = 2 means complete" where the sandbox answers
+        # Berke's reference writes "StatusId = 2 means complete" where the sandbox answered
         # "statusId" (a .NET service may write either): read as "statusId" only, a completed
         # assessment read as not started, and was deleted with its scores. The key spelled
         # exactly as the model's wins over another case of it.
@@ -345,8 +345,8 @@ class AssessmentStatus(BerkeResponseModel):
     assessment_url: str | None = Field(default=None, alias="assessmentUrl")
     # The reference writes "StatusId" (read whatever its case); absent, progress is UNKNOWN.
     status_id: int | None = Field(default=None, alias="statusId")
-    status_name: str | None = Field(default=None, alias="statusName")  # the sandbox's only
-    # Not in the reference's answer (the sandbox gives it): None is "not said", never 0.
+    status_name: str | None = Field(default=None, alias="statusName")  # the sandbox's old way only
+    # Not in the reference's answer (a sandbox may give it): None is "not said", never 0.
     invitations_sent: int | None = Field(default=None, alias="invitationsSent")
     # The assessment's identity ("the assessment's identity and status", the reference): what
     # proves that an assessment found by id is the one a step created, not someone else's.

@@ -36,12 +36,12 @@ class SandboxConfig:
     # Not in the reference's order shape: off, a client must cope without it (see sr_state).
     accept_url_on_order: bool = False
     # Not in the reference's GetAssessmentStatus either ("the assessment's identity and
-    # status"): on, it counts the invitations sent (invitationsSent); off, as the reference
-    # has it, a client must cope without the count.
-    status_counts_invitations: bool = True
+    # status"): off, as the reference has it, a client must cope without the count; on (a
+    # test's opt-in), it counts the invitations sent (invitationsSent), as a Berke might.
+    status_counts_invitations: bool = False
     # The reference spells GetAssessmentStatus' flag "StatusId" and names no statusName: on,
-    # it answers so; off, as the sandbox always has (statusId, statusName).
-    status_as_the_reference_spells_it: bool = False
+    # it answers so; off (a test's opt-in), as the sandbox once did (statusId, statusName).
+    status_as_the_reference_spells_it: bool = True
     # The candidate plays themself: invited assessments start halfway and complete this many
     # seconds after their first invitation (None = never; the demo mode sets a short delay),
     # for a seeded share of them, so a demo shows some finished and some still open.

@@ -423,7 +423,7 @@ async def send_invitation(
     try:
         # How many Berke had sent before: a retry counts this invitation as sent only if it
         # grew. One created by the same call a moment ago (the batch) has sent none. None:
-        # Berke does not say (its reference's status has no count; the sandbox gives one),
+        # Berke does not say (its reference's status has no count, nor by default the sandbox's),
         # and a retry goes by whether an earlier try of it may have gone.
         sent_before: int | None = 0
         if not just_created:

@@ -562,8 +562,8 @@ async def _invitation_went(desk: Desk, step: InviteStep) -> bool | None:
     only that proves this invitation left (this step's lost answer, or the same assessment's
     for the other order). None when it cannot be told: the step kept no count (an older
     desk's, or Berke gave none) or Berke's status gives none (its reference has no count;
-    the sandbox's has). False when Berke no longer has the assessment: an invitation sent
-    then is refused in words."""
+    the sandbox gives one only when a test asks). False when Berke no longer has the
+    assessment: an invitation sent then is refused in words."""
     before = step.invitations_sent_before
     if before is None:
         return None

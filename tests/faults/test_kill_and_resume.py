@@ -178,8 +178,15 @@ def make_files(tmp_path: Path) -> list[Path]:
 @pytest.mark.slow
 def test_sigkill_at_random_points_loses_and_doubles_nothing(tmp_path: Path) -> None:
     files = make_files(tmp_path)
+    # Berke counts the invitations sent (not in its reference): by the count the resumer
+    # tells whether an invitation cut short went. Without it, one that may have gone is left
+    # to the coordinator (not sent again), whom the runner does not play: it would wait.
     config = SandboxConfig(
-        orders=5, sr_rate_per_second=0, berke_burst=100_000, latency_ms=LATENCY_MS
+        orders=5,
+        sr_rate_per_second=0,
+        berke_burst=100_000,
+        latency_ms=LATENCY_MS,
+        status_counts_invitations=True,
     )
     with SandboxServer(config, port=0) as server:
         db = tmp_path / "desk.sqlite3"
@@ -200,7 +207,8 @@ def test_sigkill_at_random_points_loses_and_doubles_nothing(tmp_path: Path) -> N
 def test_fail_rate_and_kills_reach_the_same_end_state(tmp_path: Path) -> None:
     files = make_files(tmp_path)
     config = SandboxConfig(orders=5, sr_rate_per_second=0, berke_burst=100_000, fail_rate=0.15,
-                           seed=7, latency_ms=LATENCY_MS)  # fmt: skip
+                           seed=7, latency_ms=LATENCY_MS,
+                           status_counts_invitations=True)  # as above  # fmt: skip
     with SandboxServer(config, port=0) as server:
         db = tmp_path / "desk.sqlite3"
         _kills, code, orders = run_with_kills(

@@ -57,6 +57,7 @@ def test_sigkill_during_watching_and_delivery_doubles_nothing(tmp_path: Path) ->
     config = SandboxConfig(
         orders=5, sr_rate_per_second=0, berke_burst=100_000, latency_ms=LATENCY_MS,
         auto_complete_after=0.0,
+        status_counts_invitations=True,  # as in test_kill_and_resume
     )  # fmt: skip
     with SandboxServer(config, port=0) as server:
         db = tmp_path / "desk.sqlite3"

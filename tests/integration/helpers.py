@@ -39,10 +39,25 @@ def finish_in_sandbox(server: SandboxServer, code: str) -> None:
         client.post(f"{server.berke_base_url}/_test/complete/{code}").raise_for_status()
 
 
+def invitations_berke_sent(server: SandboxServer, source_candidate_id: str) -> int:
+    """How many invitations Berke sent for the assessment, by the sandbox's own record (its
+    status answer, as Berke's reference has it, gives no count)."""
+    with httpx.Client() as client:
+        response = client.get(f"{server.berke_base_url}/_test/assessments")
+        response.raise_for_status()
+    wanted = source_candidate_id.casefold()
+    (sent,) = [
+        a["invitationsSent"]
+        for a in response.json()["assessments"]
+        if a["sourceCandidateId"].casefold() == wanted
+    ]
+    return int(sent)
+
+
 @contextmanager
 def sandbox_answering(**options: Any) -> Iterator[SandboxServer]:
     """A sandbox of its own, unpaced, its answers changed by ``options`` (``SandboxConfig``'s:
-    a Berke answering as its reference does, without an invitation count, say)."""
+    a Berke that counts the invitations it sent, which its reference does not, say)."""
     from app.sandbox import SandboxConfig, SandboxServer
 
     config = SandboxConfig(sr_rate_per_second=0, berke_burst=100_000, **options)

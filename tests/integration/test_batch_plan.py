@@ -24,7 +24,13 @@ from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
 from app.workflows.order_actions import RETRIED_AUTOMATICALLY, send_invitation
 from app.workflows.refusals import ActionNotAllowedError
-from tests.integration.helpers import RealNetwork, RecordingTransport, new_order_body, unpaced
+from tests.integration.helpers import (
+    RealNetwork,
+    RecordingTransport,
+    invitations_berke_sent,
+    new_order_body,
+    unpaced,
+)
 from tests.integration.test_close_the_loop import with_board
 
 if TYPE_CHECKING:
@@ -103,9 +109,8 @@ def test_the_plan_says_what_the_run_does(sandbox: SandboxServer, tmp_path: Path)
         assert first_link is not None
         assert second_link is not None
         assert second_link.source_candidate_id == first_link.source_candidate_id
-        status = await desk.session.berke.get_assessment_status(first_link.source_candidate_id)
-        assert status is not None
-        assert status.invitations_sent == 1  # no second invitation for the second order
+        # No second invitation for the second order:
+        assert invitations_berke_sent(sandbox, first_link.source_candidate_id) == 1
         accepted = board.order(second.id)
         assert accepted is not None
         assert accepted.status is OrderStatus.IN_PROGRESS
@@ -144,9 +149,7 @@ def test_a_reuse_is_of_the_order_that_sent_the_invitation(
             f"Reused the assessment of their Registered Nurse order of {day(first)}; accepted "
             f"with it ({made.invitation_code}), no new invitation."
         )
-        status = await desk.session.berke.get_assessment_status(made.source_candidate_id)
-        assert status is not None
-        assert status.invitations_sent == 1
+        assert invitations_berke_sent(sandbox, made.source_candidate_id) == 1
 
     with_board(sandbox, tmp_path / "desk.sqlite3", body)
 
@@ -185,9 +188,7 @@ def test_a_reuse_of_an_assessment_invited_earlier_in_the_batch_promises_no_invit
         assert ran[1].detail.endswith(
             f"accepted with it ({made.invitation_code}), no new invitation."
         )
-        status = await desk.session.berke.get_assessment_status(made.source_candidate_id)
-        assert status is not None
-        assert status.invitations_sent == 1
+        assert invitations_berke_sent(sandbox, made.source_candidate_id) == 1
 
     with_board(sandbox, tmp_path / "desk.sqlite3", body)
 
@@ -390,9 +391,7 @@ def test_a_pending_invitation_is_not_sent_a_second_time(
         desk.journal.begin(order.id, InviteStep(request=request, invitations_sent_before=0))
         with pytest.raises(ActionNotAllowedError, match="already under way"):
             await send_invitation(desk, order)
-        status = await desk.session.berke.get_assessment_status(link.source_candidate_id)
-        assert status is not None
-        assert not status.invitations_sent
+        assert invitations_berke_sent(sandbox, link.source_candidate_id) == 0
 
     with_board(sandbox, tmp_path / "desk.sqlite3", body)
 
@@ -684,9 +683,7 @@ def test_an_address_longer_than_berke_takes_is_planned_and_run_without_an_invita
             cached = desk.orders.get(order.id)
             assert cached is not None
             assert cached.status is OrderStatus.IN_PROGRESS
-        status = await desk.session.berke.get_assessment_status(made.source_candidate_id)
-        assert status is not None
-        assert not status.invitations_sent
+        assert invitations_berke_sent(sandbox, made.source_candidate_id) == 0
 
     with_board(sandbox, tmp_path / "desk.sqlite3", body)
 
@@ -722,9 +719,7 @@ def test_the_batch_leaves_an_accept_the_dialog_would_ask_about_to_the_coordinato
         assert "starts with http://, not https://" in outcome.detail
         assert "open it and Accept it (Ctrl+Shift+A)" in outcome.detail
         assert (await desk.session.sr.get_order(order.id)).status is OrderStatus.NEW
-        status = await desk.session.berke.get_assessment_status(link.source_candidate_id)
-        assert status is not None
-        assert not status.invitations_sent
+        assert invitations_berke_sent(sandbox, link.source_candidate_id) == 0
         (row,) = (await board.plan_batch([order.id])).orders
         assert row.kind is PlanKind.SKIP
         assert "starts with http://" in row.reason

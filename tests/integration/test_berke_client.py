@@ -183,21 +183,21 @@ def test_an_answer_about_another_candidate_is_refused(sandbox: SandboxServer, fm
 
 
 @pytest.fixture(scope="module")
-def reference_spelling() -> Iterator[SandboxServer]:
-    """A Berke whose status flag is spelled as its reference writes it ("StatusId", no
-    statusName)."""
-    with sandbox_answering(status_as_the_reference_spells_it=True) as server:
+def sandbox_spelling() -> Iterator[SandboxServer]:
+    """A Berke whose status flag is spelled as the sandbox once spelled it ("statusId", with
+    a statusName); the default spells it as the reference writes it ("StatusId")."""
+    with sandbox_answering(status_as_the_reference_spells_it=False) as server:
         yield server
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("spelled_as", ["the sandbox", "the reference"])
 def test_a_status_is_read_as_either_spells_it(
-    sandbox: SandboxServer, reference_spelling: SandboxServer, spelled_as: str, fmt: str
+    sandbox: SandboxServer, sandbox_spelling: SandboxServer, spelled_as: str, fmt: str
 ) -> None:
     """The reference writes "StatusId = 2 means complete"; only the sandbox's "statusId" was
     read, and a completed assessment read as not started: Delete in Berke took its scores."""
-    server = reference_spelling if spelled_as == "the reference" else sandbox
+    server = sandbox if spelled_as == "the reference" else sandbox_spelling
     candidate = unique_id()
 
     async def body() -> None:

@@ -43,6 +43,7 @@ from tests.integration.helpers import (
     RealNetwork,
     UnknownIdInOtherWords,
     finish_in_sandbox,
+    invitations_berke_sent,
     new_order_body,
     sandbox_answering,
     unpaced,
@@ -624,9 +625,8 @@ def test_a_second_order_of_the_candidate_reuses_the_assessment(
         reused = board.link(second.id)
         assert reused is not None
         assert reused.invitation_code == link.invitation_code  # no second assessment
-        status = await desk.session.berke.get_assessment_status(link.source_candidate_id)
-        assert status is not None
-        assert status.invitations_sent == 1  # no second invitation
+        # No second invitation:
+        assert invitations_berke_sent(loop_sandbox, link.source_candidate_id) == 1
         # Already complete: the new order's result is delivered at once (its own job's fit).
         assert board.why_not(OrderAction.DELIVER, [second.id]) is None
         await board.deliver(second.id)
@@ -746,13 +746,14 @@ def test_a_waiting_delete_keeps_an_assessment_the_candidate_completed_meanwhile(
 
 
 @pytest.fixture(scope="module")
-def reference_spelling() -> Any:
-    """A Berke whose status flag is spelled as its reference writes it: "StatusId"."""
-    with sandbox_answering(status_as_the_reference_spells_it=True) as server:
+def sandbox_spelling() -> Any:
+    """A Berke whose status flag is spelled as the sandbox once spelled it: "statusId", with
+    a "statusName" (the default spells it as its reference writes it: "StatusId")."""
+    with sandbox_answering(status_as_the_reference_spells_it=False) as server:
         yield server
 
 
-@pytest.mark.parametrize("spelled_as", ["loop_sandbox", "reference_spelling"])
+@pytest.mark.parametrize("spelled_as", ["sandbox_spelling", "loop_sandbox"])
 def test_a_delete_asked_before_the_watch_saw_the_completion_is_refused(
     spelled_as: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
@@ -775,7 +776,7 @@ def test_a_delete_asked_before_the_watch_saw_the_completion_is_refused(
 
 class StatusWithoutItsFlag(RealNetwork):
     """Berke's transport, whose GetAssessmentStatus answers say nothing of where the
-    assessment stands (no statusId, no statusName)."""
+    assessment stands (no StatusId in any case, no statusName)."""
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         response = await self.inner.handle_async_request(request)
@@ -784,8 +785,9 @@ class StatusWithoutItsFlag(RealNetwork):
         await response.aread()
         body = response.json()
         if isinstance(body.get("assessment"), dict):
-            for key in ("statusId", "statusName"):
-                body["assessment"].pop(key, None)
+            for key in list(body["assessment"]):
+                if key.casefold() in ("statusid", "statusname"):
+                    del body["assessment"][key]
         return httpx.Response(response.status_code, json=body, request=request)
 
 
@@ -882,13 +884,10 @@ def test_a_reminder_inside_the_cooldown_asks_first(
             CooldownError, match=r"was sent an invitation at .*another one is due from"
         ):
             await board.remind(order_id)
-        status = await desk.session.berke.get_assessment_status(link.source_candidate_id)
-        assert status is not None
-        assert status.invitations_sent == 1  # refused before anything was sent
+        # Refused before anything was sent:
+        assert invitations_berke_sent(loop_sandbox, link.source_candidate_id) == 1
         await board.remind(order_id, override_cooldown=True)  # the visible override
-        status = await desk.session.berke.get_assessment_status(link.source_candidate_id)
-        assert status is not None
-        assert status.invitations_sent == 2
+        assert invitations_berke_sent(loop_sandbox, link.source_candidate_id) == 2
         # No cooldown set: no question.
         board.set_options(BoardOptions(invite_cooldown=timedelta(0)))
         await board.remind(order_id)
@@ -918,9 +917,8 @@ def test_a_reminder_waiting_for_one_order_holds_back_the_candidates_other_order(
         assert order is not None
         with pytest.raises(StepDeferredError, match="other order is waiting"):
             await send_invitation(desk, order, resend=True)  # the workflow refuses it too
-        status = await desk.session.berke.get_assessment_status(link.source_candidate_id)
-        assert status is not None
-        assert status.invitations_sent == 2  # the invitation and the one reminder
+        # The invitation and the one reminder:
+        assert invitations_berke_sent(loop_sandbox, link.source_candidate_id) == 2
 
     with_board(
         loop_sandbox,

@@ -1,11 +1,12 @@
-"""Where Berke counts invitations (the default sandbox), an invitation is in doubt only until
-the count tells: one whose first try got a 503 and did not go (the count shows 0), its resend
-refused (403), was taken for one that "may have gone, and Berke does not say how many it has
-sent": the batch skipped it, its flag said so, and a reusing order was never invited
-(helper-173)."""
+"""Where Berke counts invitations (a sandbox opted in: its reference gives no count), an
+invitation is in doubt only until the count tells: one whose first try got a 503 and did not
+go (the count shows 0), its resend refused (403), was taken for one that "may have gone, and
+Berke does not say how many it has sent": the batch skipped it, its flag said so, and a
+reusing order was never invited (helper-173)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from app.sandbox import SandboxServer
 from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
 from app.workflows.outbox import resume_pending
-from tests.integration.helpers import AnswersInTurn
+from tests.integration.helpers import AnswersInTurn, sandbox_answering
 from tests.integration.test_close_the_loop import with_board
 from tests.integration.test_invitation_count_unknown import (
     ACCESS_DENIED,
@@ -27,13 +28,20 @@ from tests.integration.test_invitation_count_unknown import (
 )
 
 
+@pytest.fixture(scope="module")
+def counted_sandbox() -> Iterator[SandboxServer]:
+    """A Berke whose status counts the invitations it sent."""
+    with sandbox_answering(status_counts_invitations=True) as server:
+        yield server
+
+
 def not_carried_out_then_refused() -> AnswersInTurn:
     """1st SendInvitation: a 503 before Berke did anything. 2nd: refused (403)."""
     return AnswersInTurn("/SendInvitation", (503, {"message": "gateway"}), (403, ACCESS_DENIED))
 
 
 def test_counted_invitation_that_never_went_is_not_said_to_have_maybe_gone(
-    sandbox: SandboxServer, tmp_path: Path
+    counted_sandbox: SandboxServer, tmp_path: Path
 ) -> None:
     async def body(board: OrderBoard, desk: Desk) -> None:
         order, link = await accepted_order(desk, "Cato")
@@ -43,7 +51,7 @@ def test_counted_invitation_that_never_went_is_not_said_to_have_maybe_gone(
         await resume_pending(desk)
         step = [e for e in desk.journal.entries(order.id) if e.action is StepKind.INVITE][-1]
         assert step.state is StepState.FAILED
-        assert invitations_sent(sandbox, link) == 0  # Berke's count: none ever went
+        assert invitations_sent(counted_sandbox, link) == 0  # Berke's count: none ever went
         await board.refresh([order.id])
         state = board.state(order.id)
         assert state.invitation_doubt is None  # the count said none went
@@ -61,12 +69,15 @@ def test_counted_invitation_that_never_went_is_not_said_to_have_maybe_gone(
         )
 
     with_board(
-        sandbox, tmp_path / "desk.sqlite3", body, berke_transport=not_carried_out_then_refused()
+        counted_sandbox,
+        tmp_path / "desk.sqlite3",
+        body,
+        berke_transport=not_carried_out_then_refused(),
     )
 
 
 def test_counted_reuse_invites_when_berke_count_says_none_went(
-    sandbox: SandboxServer, tmp_path: Path
+    counted_sandbox: SandboxServer, tmp_path: Path
 ) -> None:
     """The candidate's second order reuses the first's assessment. The first's invitation
     never went (Berke's count: 0; its resend was refused): the batch invites the candidate
@@ -79,7 +90,7 @@ def test_counted_reuse_invites_when_berke_count_says_none_went(
 
     async def body(board: OrderBoard, desk: Desk) -> None:
         await invite_lost(board, desk, "Rex", "Reuse", email)  # count 0: sent again, refused
-        assert sent_to(sandbox, email) == 0
+        assert sent_to(counted_sandbox, email) == 0
         second = await desk.session.sr.create_test_order(
             new_order_body(first="Rex", last="Reuse", email=email)
         )
@@ -89,8 +100,11 @@ def test_counted_reuse_invites_when_berke_count_says_none_went(
         assert row.kind is PlanKind.REUSE
         (out,) = await board.create_accept_invite([second.id], plan=[row])
         assert out.kind is OutcomeKind.DONE
-        assert sent_to(sandbox, email) == 1, (row.what_happens(), out.detail)
+        assert sent_to(counted_sandbox, email) == 1, (row.what_happens(), out.detail)
 
     with_board(
-        sandbox, tmp_path / "desk.sqlite3", body, berke_transport=not_carried_out_then_refused()
+        counted_sandbox,
+        tmp_path / "desk.sqlite3",
+        body,
+        berke_transport=not_carried_out_then_refused(),
     )

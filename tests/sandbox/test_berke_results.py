@@ -153,27 +153,23 @@ def test_status_tells_not_started_started_complete(shared: Sandbox) -> None:
     created = shared.create("ST-1", emailAddress="zoe@example.com")
     identity = {"firstName": "Zoë", "lastName": "Müller", "emailAddress": "zoe@example.com"}
     status = shared.status("ST-1")
-    assert (status["statusId"], status["statusName"], status["completedOnUtc"]) == (
-        0,
-        "Not started",
-        None,
-    )
+    assert (status["StatusId"], status["completedOnUtc"]) == (0, None)
     assert identity.items() <= status.items()
     base = shared.server.berke_base_url
     assert httpx.post(f"{base}/start/{created['invitationCode']}/start").status_code == 303
     status = shared.status("st-1")
-    assert (status["statusId"], status["statusName"]) == (1, "Started")
+    assert status["StatusId"] == 1
     shared.clock.now += 90.5
     shared.finish(created["invitationCode"])
     status = shared.status("ST-1")
-    assert (status["statusId"], status["statusName"]) == (2, "Complete")
+    assert status["StatusId"] == 2
     assert isinstance(status["completedOnUtc"], float)
     assert identity.items() <= status.items()
     xml = parse_xml(
         shared.call("GetAssessmentStatus", "xml", invitationCode=created["invitationCode"])
     )
     child = xml.find("assessment")
-    assert (child.get("statusId"), child.get("statusName")) == ("2", "Complete")
+    assert child.get("StatusId") == "2"
     assert float(child.get("completedOnUtc")) == status["completedOnUtc"]
     assert child.get("firstName") == "Zoë"
     hooked = shared.hook()["ST-1"]
@@ -183,20 +179,49 @@ def test_status_tells_not_started_started_complete(shared: Sandbox) -> None:
     assert hooked["sourceJobId"] == "SW-ENG"
 
 
-def test_status_can_be_spelled_as_the_reference_spells_it() -> None:
-    """The reference writes "StatusId = 2 means complete" and names no statusName: a client
-    tested only against the sandbox's "statusId" read a real Berke's completion as not
-    started."""
-    for sandbox in _sandbox(status_as_the_reference_spells_it=True):
-        created = sandbox.create("REF-1")
-        assert sandbox.status("REF-1")["StatusId"] == 0
+def test_status_is_spelled_as_the_reference_spells_it(fresh: Sandbox) -> None:
+    """The reference writes "StatusId = 2 means complete", names no statusName and gives no
+    invitation count: a client tested only against the sandbox's old "statusId" read a real
+    Berke's completion as not started, and one that trusted its count emailed twice."""
+    created = fresh.create("REF-1")
+    fresh.ok("SendInvitation", sourceCandidateId="REF-1", emailAddress="a@example.com")
+    assert fresh.status("REF-1")["StatusId"] == 0
+    fresh.finish(created["invitationCode"])
+    status = fresh.status("REF-1")
+    assert status["StatusId"] == 2
+    assert not {"statusId", "statusName", "invitationsSent"} & status.keys()
+    xml = parse_xml(fresh.call("GetAssessmentStatus", "xml", sourceCandidateId="REF-1"))
+    child = xml.find("assessment")
+    assert (child.get("StatusId"), child.get("statusId")) == ("2", None)
+    assert child.get("invitationsSent") is None
+
+
+def test_status_answers_the_sandboxs_old_way_on_request() -> None:
+    """Opted in, the status answers as the sandbox once did: "statusId" with a "statusName",
+    and a count of the invitations sent (a Berke that counts them, for the tests of it)."""
+    old_way = {"status_as_the_reference_spells_it": False, "status_counts_invitations": True}
+    for sandbox in _sandbox(**old_way):
+        created = sandbox.create("OLD-1")
+        status = sandbox.status("OLD-1")
+        assert (status["statusId"], status["statusName"], status["invitationsSent"]) == (
+            0,
+            "Not started",
+            0,
+        )
+        assert "StatusId" not in status
+        sandbox.ok("SendInvitation", sourceCandidateId="OLD-1", emailAddress="a@example.com")
+        base = sandbox.server.berke_base_url
+        assert httpx.post(f"{base}/start/{created['invitationCode']}/start").status_code == 303
+        status = sandbox.status("OLD-1")
+        assert (status["statusId"], status["statusName"], status["invitationsSent"]) == (
+            1,
+            "Started",
+            1,
+        )
         sandbox.finish(created["invitationCode"])
-        status = sandbox.status("REF-1")
-        assert status["StatusId"] == 2
-        assert not {"statusId", "statusName"} & status.keys()
-        xml = parse_xml(sandbox.call("GetAssessmentStatus", "xml", sourceCandidateId="REF-1"))
+        xml = parse_xml(sandbox.call("GetAssessmentStatus", "xml", sourceCandidateId="OLD-1"))
         child = xml.find("assessment")
-        assert (child.get("StatusId"), child.get("statusId")) == ("2", None)
+        assert (child.get("statusId"), child.get("statusName")) == ("2", "Complete")
 
 
 def test_start_page_buttons_play_the_candidate(shared: Sandbox) -> None:
@@ -212,12 +237,12 @@ def test_start_page_buttons_play_the_candidate(shared: Sandbox) -> None:
     page = httpx.get(created["assessmentUrl"])
     forms = FORM.findall(page.text)
     assert [label for _, label in forms] == ["Finish this assessment"]
-    assert shared.status("PAGE-1")["statusId"] == 1
+    assert shared.status("PAGE-1")["StatusId"] == 1
     finished = httpx.post(forms[0][0], follow_redirects=True)
     assert finished.status_code == 200
     assert "Your assessment is complete" in finished.text
     assert FORM.findall(finished.text) == []
-    assert shared.status("PAGE-1")["statusId"] == 2
+    assert shared.status("PAGE-1")["StatusId"] == 2
     assert len(shared.completed("PAGE-1")["jobFit"]) == len(jobs(shared))
     # Pressing a button again (a second tab) changes nothing.
     first_completion = shared.status("PAGE-1")["completedOnUtc"]
@@ -690,7 +715,7 @@ def test_delete_assessment_json_and_xml(fresh: Sandbox) -> None:
 
     again = fresh.create("DEL-1", firstName="Mette")  # the id may be used again
     assert again["invitationCode"] != created["invitationCode"]
-    assert fresh.status("DEL-1")["statusId"] == 0
+    assert fresh.status("DEL-1")["StatusId"] == 0
     root = parse_xml(fresh.call("DeleteAssessment", "xml", sourceCandidateId="DEL-1"))
     assert (root.get("status"), root.get("responseCode")) == ("ok", "200")
     assert root.find("assessment").attrib == {
@@ -743,12 +768,9 @@ def test_invited_assessments_complete_on_their_own() -> None:
         # A second invitation does not put the candidate's progress off.
         sandbox.ok("SendInvitation", sourceCandidateId="AUTO-1", emailAddress="a@example.com")
         sandbox.clock.now += 199.9
-        assert sandbox.status("AUTO-1")["statusId"] == 0
+        assert sandbox.status("AUTO-1")["StatusId"] == 0
         sandbox.clock.now += 0.1  # halfway: started
-        assert (sandbox.status("AUTO-1")["statusId"], sandbox.status("AUTO-1")["statusName"]) == (
-            1,
-            "Started",
-        )
+        assert sandbox.status("AUTO-1")["StatusId"] == 1
         assert sandbox.hook()["AUTO-1"]["startedOnUtc"] == pytest.approx(invited_at + 300)
         assert_berke_error(
             sandbox.call("GetCompletedAssessment", sourceCandidateId="AUTO-1"), 400, 1046
