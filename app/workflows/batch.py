@@ -648,6 +648,13 @@ async def _invitation_step(
         await send_invitation(desk, order, invitation=invitation, just_created=created)
     except AlreadyInvitedError as exc:
         return f"{accepted} ({linked.invitation_code}); no invitation sent: {exc}"
+    except StepDeferredError as exc:
+        if str(exc) != OTHER_INVITE_WAITING:
+            raise
+        # Where Berke gives no count, the other order's send that waits holds this one back.
+        # The order's own work is done: failed, it read as if this order's send would be
+        # retried, which nothing does (the other order's is, or is failed "may have gone").
+        return f"{accepted} ({linked.invitation_code}); no invitation sent: {exc}"
     if was_new:
         return f"{accepted} and invited ({linked.invitation_code})."
     return f"Invited ({linked.invitation_code}); the order was accepted before."

@@ -501,7 +501,8 @@ def invitation_went_or_may_have(desk: Desk, linked: LinkedAssessment) -> bool:
 #: assessment's invitation waits in the journal: sent now, the candidate may get it twice.
 OTHER_INVITE_WAITING = (
     "The invitation or reminder sent for the candidate's other order is waiting to be "
-    "confirmed; it is retried automatically."
+    "confirmed (its answer was lost, or Berke was busy), so it is not sent a second time "
+    "meanwhile: that order's activity says what became of it."
 )
 
 

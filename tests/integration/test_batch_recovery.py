@@ -541,9 +541,9 @@ class HeldInvitations(RealNetwork):
 
 
 # TODO(reference): without Berke's count (its reference's status), the plan below says
-# "(not invited yet), accept, invite", and the run fails the second order instead, saying the
-# other order's invitation "is retried automatically", though the resumer then fails that one
-# "may have gone, not sent again": nobody invites the candidate unless the coordinator does.
+# "(not invited yet), accept, invite", and the run accepts the second order and sends no
+# invitation while the first order's waits (the resumer then fails that one "may have gone,
+# not sent again" after its 503): the plan cannot know that Berke will give no count.
 def test_one_assessments_invitation_is_sent_once_when_both_orders_send_it_at_once(
     counted_sandbox: SandboxServer, tmp_path: Path
 ) -> None:
@@ -738,10 +738,8 @@ def test_the_rest_of_a_batch_is_not_run_once_berkes_daily_limit_is_reached(
     )
 
 
-# TODO(reference): without Berke's count (its reference's status), the second order, planned
-# "accept; no second invitation" and accepted so, is reported Failed: the other order's
-# invitation "is retried automatically", though the resumer then fails that one "may have
-# gone, not sent again".
+# Without Berke's count: test_invitation_count_unknown's
+# test_the_batchs_second_order_is_done_while_the_first_orders_invitation_waits.
 def test_an_invitation_waiting_to_be_checked_for_the_other_order_is_not_called_someone_elses(
     counted_sandbox: SandboxServer, tmp_path: Path
 ) -> None:

@@ -742,3 +742,33 @@ def test_an_assessment_made_before_this_desks_create_still_asks_before_inviting(
     run_with_desk(uncounted_sandbox, tmp_path / "a.sqlite3", desk_a)
     run_with_desk(uncounted_sandbox, tmp_path / "b.sqlite3", desk_b)
     assert sent_to(uncounted_sandbox, email) == 0
+
+
+def test_the_batchs_second_order_is_done_while_the_first_orders_invitation_waits(
+    uncounted_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The candidate's two orders in one batch; the first order's invitation went, its answer
+    lost. Before, the second order (accepted with the same assessment) was reported Failed:
+    the other order's invitation "is retried automatically", which nothing does where Berke
+    gives no count (the resumer fails it "may have gone"). Its own work is done, said so."""
+    email = "vera.uncounted@example.com"
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        orders = [
+            await desk.session.sr.create_test_order(
+                new_order_body(first="Vera", last="Okafor", email=email)
+            )
+            for _ in range(2)
+        ]
+        for order in orders:
+            desk.orders.put(order)
+        await board.load()
+        plan = await board.plan_batch([o.id for o in orders])
+        first, second = await board.create_accept_invite([o.id for o in orders], plan=plan.orders)
+        assert first.kind is OutcomeKind.FAILED
+        assert second.kind is OutcomeKind.DONE, second.detail
+        assert "no invitation sent" in second.detail
+        assert "retried automatically" not in second.detail
+        assert sent_to(uncounted_sandbox, email) == 1
+
+    with_board(uncounted_sandbox, tmp_path / "desk.sqlite3", body, berke_transport=lost_answer())
