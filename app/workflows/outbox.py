@@ -30,7 +30,6 @@ from app.workflows.refusals import (
 )
 from app.workflows.results import (
     NO_RESULT_TO_ATTACH_TO,
-    REJECTED_NO_RESULT,
     complete_after_result,
     existing_result_id,
     fail_delivery_reports,
@@ -39,7 +38,7 @@ from app.workflows.results import (
     run_upload,
     settle_late_cancel,
 )
-from app.workflows.steps import StepContext, execute
+from app.workflows.steps import REJECTED_NO_RESULT, StepContext, execute
 
 log = logging.getLogger(__name__)
 
@@ -208,8 +207,10 @@ async def _resume_upload(
     try:
         gone = await asyncio.to_thread(desk.orders.gone_since, upload.order_id)
         # SmartRecruiters no longer has the order: nothing is asked about its result, and
-        # the file's step fails in words (``steps``), once.
-        if upload.result_id is None and gone is None:
+        # the file's step fails in words (``steps``), once. A file that knows its result
+        # goes to it, unless the order was rejected since (after the documented flow made
+        # that result): sent, it went to a rejected order's result.
+        if gone is None and (upload.result_id is None or await _rejected(desk, upload.order_id)):
             found = await _found_result(desk, upload)
             if found is None:
                 return False  # waits for the order's result
@@ -258,8 +259,14 @@ async def _found_result(desk: Desk, upload: Upload) -> bool | None:
         why = NO_RESULT_TO_ATTACH_TO
     else:
         why = REJECTED_NO_RESULT
-    await asyncio.to_thread(desk.results.fail_unsent, order_id, why)
+    await asyncio.to_thread(desk.results.fail_unsent, order_id, why, result_id=upload.result_id)
     return False
+
+
+async def _rejected(desk: Desk, order_id: str) -> bool:
+    """Whether the order is rejected, as last seen."""
+    order = await asyncio.to_thread(desk.orders.get, order_id)
+    return order is not None and order.status is OrderStatus.REJECTED
 
 
 async def retry_step(desk: Desk, entry_id: int) -> JournalOutcome | None:

@@ -181,12 +181,6 @@ NO_RESULT_TO_ATTACH_TO = (
     "was attached."
 )
 
-#: Why a report queued for an order that was then rejected is not sent.
-REJECTED_NO_RESULT = (
-    "This order was rejected before it was completed, so it has no result to attach a report "
-    "to. Nothing was attached."
-)
-
 
 def newest_result(results: list[AssessmentResult]) -> AssessmentResult | None:
     """The newest result that has an id (an order normally has one)."""
@@ -376,7 +370,7 @@ async def run_upload(
     that is no longer queued (cancelled while it waited its turn) gets no step at all: it got
     one, failed "Cancelled by the coordinator", for a Cancel already said.
     """
-    entry = await asyncio.to_thread(_open_upload_step, desk, upload.id)
+    entry = await asyncio.to_thread(_step_to_resume, desk, upload.id)
     if entry is not None:
         await execute(desk, entry, retry=True, context=StepContext(progress=progress))
     elif (now := await asyncio.to_thread(desk.results.get, upload.id)) is not None and (
@@ -399,6 +393,16 @@ def _reopen_last_upload_step(desk: Desk, upload: Upload) -> None:
     steps = [e for e in desk.journal.entries(upload.order_id) if _is_step_of(e, upload.id)]
     if steps and steps[-1].state is StepState.FAILED:
         desk.journal.reopen(steps[-1].id)
+
+
+def _step_to_resume(desk: Desk, upload_id: int) -> JournalEntry | None:
+    """The upload's open step; for a queued upload whose last step failed, that step
+    re-opened, as Retry does. A second step did not look for the copy the failed one's try
+    may have left (its whole file went, the answer lost) and sent the file again."""
+    upload = desk.results.get(upload_id)
+    if upload is not None and upload.state is UploadState.QUEUED:
+        _reopen_last_upload_step(desk, upload)
+    return _open_upload_step(desk, upload_id)
 
 
 def _open_upload_step(desk: Desk, upload_id: int) -> JournalEntry | None:

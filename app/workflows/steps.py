@@ -1086,6 +1086,8 @@ async def _complete(
             current = await asyncio.to_thread(desk.orders.get, order_id)  # as just read
             if current is not None and current.status is OrderStatus.COMPLETED:
                 raise await _completed_elsewhere(desk, order_id) from None
+            if current is not None and current.status is OrderStatus.REJECTED:
+                await _rejected_before_completed(desk, order_id)
             raise
     result = step.result
     assert result is not None, "a FAQ complete carries its result"
@@ -1203,6 +1205,25 @@ async def _completed_elsewhere(desk: Desk, order_id: str) -> StateConflictError:
     return error
 
 
+#: Why a report queued for an order that was then rejected is not sent.
+REJECTED_NO_RESULT = (
+    "This order was rejected before it was completed, so it has no result to attach a report "
+    "to. Nothing was attached."
+)
+
+
+async def _rejected_before_completed(desk: Desk, order_id: str) -> None:
+    """The order was rejected between the documented flow's two calls: the result this desk
+    made is not one it completes, so the files queued for it fail in words, and it is
+    forgotten (the order has no result to show, nor to attach to). Left queued, the resumer
+    sent them to a rejected order's result, and they showed Attached."""
+    made = await asyncio.to_thread(desk.journal.result_made, order_id)
+    own = made[0] if made is not None else None
+    await asyncio.to_thread(desk.results.fail_unsent, order_id, REJECTED_NO_RESULT, result_id=own)
+    if own is not None:
+        await asyncio.to_thread(desk.results.forget_result, order_id, own)
+
+
 #: A completion (FAQ flow) whose answer, the only place with its resultId, was lost: what the
 #: step and the files queued for its result say.
 LOST_RESULT_ID = (
@@ -1300,7 +1321,11 @@ async def _upload_claimed(
         if progress.whole:  # the answer was lost, or refused after the service read the file
             await asyncio.to_thread(desk.results.mark_delivered, upload_id)
         state = UploadState.QUEUED if exc.is_transient else UploadState.FAILED
-        await asyncio.to_thread(desk.results.set_state, upload_id, state, message=str(exc))
+        # Only from sending: a Cancel that came with the error stays (written over, the file
+        # went back to the queue and was sent again).
+        await asyncio.to_thread(
+            desk.results.move, upload_id, entry.order_id, _SENDING, state, message=str(exc)
+        )
         raise
     except OSError as exc:
         raise await _unreadable_while_sent(desk, entry, upload, exc) from exc

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
+import threading
 from collections.abc import AsyncIterator, Callable, Coroutine
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -32,14 +33,13 @@ from app.workflows.desk import Desk
 from app.workflows.outbox import resume_pending
 from app.workflows.refusals import ActionNotAllowedError
 from app.workflows.results import (
-    REJECTED_NO_RESULT,
     cancel_upload,
     queue_files,
     requeue_upload,
     run_upload,
 )
 from app.workflows.session import Session
-from app.workflows.steps import run_step
+from app.workflows.steps import REJECTED_NO_RESULT, run_step
 from tests.integration.helpers import RealNetwork, finish_in_sandbox, new_order_body, unpaced
 from tests.integration.test_close_the_loop import (
     finished_order,
@@ -47,6 +47,7 @@ from tests.integration.test_close_the_loop import (
     results_of,
 )
 from tests.integration.test_workflows import run_with_desk
+from tests.waits import HANG_GUARD_SECONDS
 
 
 @pytest.fixture(scope="module")
@@ -857,3 +858,161 @@ def test_a_cancel_never_fails_a_step_that_ended_done_meanwhile(
         assert step.state is StepState.DONE
 
     run_with_desk(sandbox, tmp_path / "d.sqlite3", body)
+
+
+@pytest.mark.parametrize("stored", [False, True], ids=["never-passed-on", "kept"])
+def test_a_cancel_landing_as_the_error_comes_back_stays_cancelled(
+    sandbox: SandboxServer, tmp_path: Path, stored: bool
+) -> None:
+    """The coordinator's Cancel was processed just as the upload's 503 came back. Before,
+    the error's write put the file back in the queue over the Cancel, and the resumer sent it
+    again (kept: a second copy beside the one the lost answer left)."""
+
+    async def body() -> tuple[UploadState, str]:
+        async with board_on(sandbox, tmp_path / "d.sqlite3", LostAnswer(stored=stored)) as board:
+            desk = desk_of(board)
+            order_id = await invited_order(board, desk, "Noor", f"noor-{stored}@example.com")
+            await board.complete(
+                order_id, AssessmentResult(result_type=ResultType.DOCUMENT, result="r")
+            )
+            # The step records the failure (first, that the whole file went) when the Cancel
+            # is processed: it lands between that and the upload's new state.
+            loop = asyncio.get_running_loop()
+            recording = asyncio.Event()
+            cancel_landed = threading.Event()
+            real_mark = desk.results.mark_delivered
+
+            def mark_delivered(upload_id: int) -> None:  # in the step's worker thread
+                loop.call_soon_threadsafe(recording.set)
+                assert cancel_landed.wait(HANG_GUARD_SECONDS)
+                real_mark(upload_id)
+
+            desk.results.mark_delivered = mark_delivered  # type: ignore[method-assign]
+            (queued,), _ = await board.attach_files(order_id, [_report(tmp_path)])
+            await asyncio.wait_for(recording.wait(), HANG_GUARD_SECONDS)
+            cancelled = await cancel_upload(desk, order_id, queued.id)  # what Cancel calls
+            assert cancelled is not None
+            cancel_landed.set()
+            await board.wait_uploads()
+            desk.results.mark_delivered = real_mark  # type: ignore[method-assign]
+            await resume_pending(desk)  # the background resumer's next round
+            after = desk.results.get(queued.id)
+            assert after is not None
+            return after.state, order_id
+
+    state, order_id = asyncio.run(body())
+    (result,) = results_of(sandbox, order_id)
+    assert (state, result["files"]) == (UploadState.CANCELLED, ["report.pdf"] if stored else [])
+
+
+def test_a_queued_file_whose_step_failed_looks_for_its_copy_before_it_goes_again(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """A queued file whose step had failed after its whole file went, its answer lost (as a
+    Cancel undone by the error's write left it). Before, the resumer gave it a second step,
+    which did not look for the copy the service had kept: the file was attached twice."""
+
+    async def body() -> str:
+        async with board_on(sandbox, tmp_path / "d.sqlite3", LostAnswer(stored=True)) as board:
+            desk = desk_of(board)
+            order_id = await invited_order(board, desk, "Ines", "ines-again@example.com")
+            await board.complete(
+                order_id, AssessmentResult(result_type=ResultType.DOCUMENT, result="r")
+            )
+            (queued,), _ = await board.attach_files(order_id, [_report(tmp_path)])
+            await board.wait_uploads()
+            (step,) = [e for e in desk.journal.entries(order_id) if e.action is StepKind.UPLOAD]
+            desk.journal.fail(step.id, "Cancelled by the coordinator.")
+            now = desk.results.get(queued.id)
+            assert now is not None
+            assert (now.state, now.went_whole is not None) == (UploadState.QUEUED, True)
+            await resume_pending(desk)
+            sent = desk.results.get(queued.id)
+            assert sent is not None
+            assert sent.state is UploadState.DONE
+            (after,) = [e for e in desk.journal.entries(order_id) if e.action is StepKind.UPLOAD]
+            assert (after.id, after.state) == (step.id, StepState.DONE)
+            return order_id
+
+    assert files_sent(sandbox, body) == ["report.pdf"]  # before: two
+
+
+class RejectedBetweenTheTwoCalls(RealNetwork):
+    """SmartRecruiters' transport: another coordinator rejects the order once this desk's
+    result is made, just before its completion goes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.done = False
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if request.method == "POST" and path.endswith("/complete") and not self.done:
+            self.done = True
+            reject = httpx.Request(
+                "POST",
+                request.url.copy_with(path=path.removesuffix("/complete") + "/reject"),
+                headers={"X-SmartToken": request.headers["X-SmartToken"],
+                         "Content-Type": "application/json"},
+                content=b'{"message": "Position closed"}',
+            )  # fmt: skip
+            answer = await self.inner.handle_async_request(reject)
+            await answer.aread()
+            assert answer.status_code == 200, answer.status_code
+        return await self.inner.handle_async_request(request)
+
+
+def test_a_report_for_a_result_made_before_the_order_was_rejected_is_not_sent(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Documented flow: the desk made the order's result, and its completion was refused,
+    the order rejected meanwhile. Before, the report dropped for that result stayed queued,
+    and the resumer sent it to the rejected order's result, showing it Attached."""
+
+    async def body() -> str:
+        transport = RejectedBetweenTheTwoCalls()
+        async with board_on(sandbox, tmp_path / "d.sqlite3", transport) as board:
+            board.set_options(BoardOptions(result_flow=ResultFlow.DOCUMENTED))
+            desk = desk_of(board)
+            order_id = await invited_order(board, desk, "Rui", "rui-rejected@example.com")
+            (queued,), _ = await board.attach_files(order_id, [_report(tmp_path)])
+            with pytest.raises(StateConflictError):
+                await board.complete(
+                    order_id, AssessmentResult(result_type=ResultType.DOCUMENT, result="r")
+                )
+            await board.resume()
+            await board.wait_uploads()
+            failed = desk.results.get(queued.id)
+            assert failed is not None
+            assert (failed.state, failed.message) == (UploadState.FAILED, REJECTED_NO_RESULT)
+            assert desk.results.result_id_for(order_id) is None  # not the order's to show
+            return order_id
+
+    (result,) = results_of(sandbox, asyncio.run(body()))
+    assert result["files"] == []
+
+
+def test_a_report_for_a_result_left_open_by_a_stop_is_not_sent_once_the_order_is_rejected(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Documented flow: the desk made the order's result and stopped before completing it;
+    the order was then rejected. Before, the resumer sent the report queued for that result
+    (it knew its result, so the order was not looked at) to the rejected order's result."""
+
+    async def body() -> str:
+        async with board_on(sandbox, tmp_path / "d.sqlite3") as board:
+            desk = desk_of(board)
+            order_id = await invited_order(board, desk, "Ebba", "ebba-rejected@example.com")
+            (queued,), _ = await board.attach_files(order_id, [_report(tmp_path)])
+            made = AssessmentResult(result_type=ResultType.DOCUMENT, result="r")
+            await run_step(desk, order_id, CreateResultStep(result=made))  # then it stopped
+            assert await board.reject([order_id], reason="The position was filled.") == []
+            await board.resume()
+            await board.wait_uploads()
+            failed = desk.results.get(queued.id)
+            assert failed is not None
+            assert (failed.state, failed.message) == (UploadState.FAILED, REJECTED_NO_RESULT)
+            return order_id
+
+    (result,) = results_of(sandbox, asyncio.run(body()))
+    assert result["files"] == []
