@@ -142,10 +142,7 @@ class CompletedAssessment(BerkeModel):
         if not isinstance(data, dict):
             return data
         data = dict(data)
-        # By Berke's name ("jobFit") or by the field's own (an answer made in code).
-        value = data.pop("jobFit", None)
-        by_name = data.pop("job_fits", None)
-        value = by_name if value is None else value
+        value = _taken_out(data, "jobFit", "job_fits")
         # One jobFit comes as an object (XML: a single child), several as a list; Berke may
         # also wrap them: {"jobFit": [...]}.
         if isinstance(value, dict) and "jobFit" in value:
@@ -191,6 +188,14 @@ class CompletedAssessment(BerkeModel):
         return same_job(job_name, self.job_fits, lambda fit: fit.job)
 
 
+def _taken_out(data: dict[str, Any], alias: str, name: str) -> Any:
+    """A list's value taken out of ``data`` by Berke's name for it (``alias``) or by the
+    field's own (``name``: an answer made in code), to be read item by item."""
+    value = data.pop(alias, None)
+    by_name = data.pop(name, None)
+    return by_name if value is None else value
+
+
 def _fit_named(entry: Any) -> str:
     """A job fit that could not be read, named as Berke names its job (cut to 50)."""
     if isinstance(entry, dict):
@@ -220,10 +225,7 @@ class CompletedPage(BerkeModel):
         if not isinstance(data, dict):
             return data
         data = dict(data)
-        # By Berke's name ("assessment") or by the field's own (a page made in code).
-        value = data.pop("assessment", None)
-        by_name = data.pop("assessments", None)
-        value = by_name if value is None else value
+        value = _taken_out(data, "assessment", "assessments")
         if value is None or value == "":
             value = []
         entries = value if isinstance(value, list | tuple) else [value]

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -49,6 +48,7 @@ from tests.integration.helpers import (
     unpaced,
 )
 from tests.integration.test_workflows import run_with_desk
+from tests.zones import living_in
 
 T = TypeVar("T")
 
@@ -569,11 +569,8 @@ def test_a_stored_fit_without_a_score_is_asked_of_berke_again(
 
 @pytest.fixture
 def in_kiritimati(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "Pacific/Kiritimati")  # UTC+14: a morning here is yesterday in UTC
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+    with living_in(monkeypatch, "Pacific/Kiritimati"):  # UTC+14: a morning here is yesterday in UTC
+        yield
 
 
 def test_the_offer_to_reuse_says_the_assessments_days_in_the_coordinators_zone(

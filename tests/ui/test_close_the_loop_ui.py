@@ -4,7 +4,6 @@ the delivery preview showing exactly what the recruiter will get."""
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,7 +25,7 @@ from app.ui.main_window import MainWindow
 from app.ui.orders.delivery_preview import DeliveryPreviewDialog
 from app.ui.orders.detail_pane import OrderDetailPane
 from app.ui.orders.order_dialogs import RejectDialog
-from app.views.inbox_columns import INBOX, berke_display, local_text, parse_utc
+from app.views.inbox_columns import INBOX, berke_display
 from app.views.order_rows import berke_words
 from app.workflows.board import BoardOptions, OrderBoard
 from app.workflows.desk import Desk
@@ -35,6 +34,7 @@ from app.workflows.steps import run_step
 from tests.integration.helpers import new_order_body
 from tests.ui.conftest import answer, board_window
 from tests.ui.test_console_flows import Dialogs, answer_once, finish, select_orders
+from tests.zones import living_in
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
@@ -337,15 +337,8 @@ def test_deliver_all_under_way_when_the_connection_begins_to_close_finishes(
 
 @pytest.fixture
 def in_kolkata(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "Asia/Kolkata")  # UTC+5:30
-    time.tzset()
-    local_text.cache_clear()
-    parse_utc.cache_clear()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-    local_text.cache_clear()
-    parse_utc.cache_clear()
+    with living_in(monkeypatch, "Asia/Kolkata"):  # UTC+5:30
+        yield
 
 
 def test_the_pane_and_the_inbox_say_the_same_completion_time(

@@ -4,7 +4,6 @@ column shows, in the coordinator's own time zone. Each test failed before its fi
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -14,8 +13,9 @@ from app.domain.smartrecruiters import OrderStatus
 from app.ui.orders.candidate_table_model import CandidateTableModel
 from app.ui.orders.order_filter_proxy import OrderFilterProxy
 from app.ui.orders.order_table_model import OrderTableModel
-from app.views.inbox_columns import INBOX, berke_cell, local_text, parse_utc
+from app.views.inbox_columns import INBOX, berke_cell
 from app.views.order_rows import OrderColumns, OrderRow
+from tests.zones import living_in
 
 
 def row(order_id: str, created: str, name: str = "Ana Silva") -> OrderRow:
@@ -36,15 +36,8 @@ def inbox(rows: list[OrderRow]) -> tuple[OrderTableModel, OrderFilterProxy]:
 
 @pytest.fixture
 def in_tokyo(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    # The app never changes its zone while it runs: the cells' local times are cached by the
-    # time alone, and are forgotten here on both sides of the change.
-    monkeypatch.setenv("TZ", "Asia/Tokyo")
-    time.tzset()
-    local_text.cache_clear()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-    local_text.cache_clear()
+    with living_in(monkeypatch, "Asia/Tokyo"):
+        yield
 
 
 def test_the_date_the_ordered_on_column_shows_is_what_a_search_finds(
@@ -87,15 +80,8 @@ def test_a_turkish_name_is_found_however_its_i_is_typed(qapp: QApplication, type
 
 @pytest.fixture
 def in_honolulu(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "Pacific/Honolulu")  # behind UTC: year 1's first hours are year 0
-    time.tzset()
-    local_text.cache_clear()
-    parse_utc.cache_clear()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-    local_text.cache_clear()
-    parse_utc.cache_clear()
+    with living_in(monkeypatch, "Pacific/Honolulu"):  # behind UTC: year 1's first hours are year 0
+        yield
 
 
 @pytest.mark.parametrize("kept", ["0001-01-01T05:00:00.000+00:00", "0001-01-01T00:00:00.000+01:00"])

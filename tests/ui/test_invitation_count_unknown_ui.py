@@ -12,9 +12,10 @@ import pytest
 from app.domain.attention import Attention
 from app.domain.journal import InviteStep
 from app.domain.journal_terms import StepState
-from app.sandbox import SandboxConfig, SandboxServer
+from app.sandbox import SandboxServer
 from app.views.activity import activity_line
 from app.workflows.refusals import INVITE_MAY_HAVE_GONE, INVITE_SENT_AGAIN
+from tests.integration.helpers import sandbox_answering
 from tests.ui.test_console_flows import (  # noqa: F401  (fixtures)
     accepted_not_invited,
     answer_once,
@@ -36,13 +37,8 @@ if TYPE_CHECKING:
 @pytest.fixture
 def sandbox() -> Iterator[SandboxServer]:
     """This module's Berke: its status gives no invitation count."""
-    config = SandboxConfig(
-        sr_rate_per_second=0, berke_burst=100_000, status_counts_invitations=False
-    )
-    server = SandboxServer(config, port=0)
-    server.start()
-    yield server
-    server.stop()
+    with sandbox_answering(status_counts_invitations=False) as server:
+        yield server
 
 
 def test_an_invitation_that_may_have_gone_is_not_said_to_go_by_itself(

@@ -15,9 +15,10 @@ from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
 from app.domain.journal import InviteStep
 from app.domain.journal_terms import StepKind
 from app.domain.order_rules import OrderAction
-from app.sandbox import SandboxConfig, SandboxServer
+from app.sandbox import SandboxServer
 from app.ui.orders.invite_dialog import InviteDialog
 from app.workflows.refusals import INVITE_SENT_AGAIN
+from tests.integration.helpers import sandbox_answering
 from tests.ui.test_console_flows import (  # noqa: F401  (fixtures)
     Dialogs,
     accepted_not_invited,
@@ -42,13 +43,8 @@ if TYPE_CHECKING:
 @pytest.fixture
 def sandbox() -> Iterator[SandboxServer]:
     """This module's Berke: its status counts the invitations it sent."""
-    config = SandboxConfig(
-        sr_rate_per_second=0, berke_burst=100_000, status_counts_invitations=True
-    )
-    server = SandboxServer(config, port=0)
-    server.start()
-    yield server
-    server.stop()
+    with sandbox_answering(status_counts_invitations=True) as server:
+        yield server
 
 
 def test_an_invitation_sent_elsewhere_is_resent_only_when_confirmed_over_the_dialog(
