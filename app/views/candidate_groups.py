@@ -57,14 +57,19 @@ def _no_name(candidate_id: str) -> str:
 def _by_candidate(index: OrderColumns) -> list[list[int]]:
     """The index's rows by candidate, each candidate's newest first, candidates in the order
     of their newest orders. One candidate is one by the batch's own rule (``identity_keys``),
-    followed from order to order: Ana's orders under two SmartRecruiters ids, one of them
-    with her email, are hers alike. Not the SmartRecruiters id alone: a blank one grouped
-    everyone sent without one under the newest one's name.
+    but across companies (which the batch keeps apart), followed from order to order: Ana's
+    orders under two SmartRecruiters ids, one of them with her email, are hers alike. Not the
+    SmartRecruiters id alone: a blank one grouped everyone sent without one under the newest
+    one's name.
 
     Joined with a disjoint-set forest (each row points to an earlier row of its candidate),
     nearly one pass: grouping a 100,000-order snapshot stays linear."""
     parent = list(range(len(index)))
-    first_with: dict[str, int] = {}  # key -> the first row holding it
+    # Own key -> rows filed under it, not yet joined by a row seeking it. Not only the first:
+    # rows filed under one key may be two people's (Hùng and Hưng, under their unaccented
+    # name), each joined by a row that seeks it (a "Hung" typed without accents). Once joined
+    # they are one group, and one row stands for them all.
+    filed: dict[str, list[int]] = {}
 
     def root(row: int) -> int:
         while parent[row] != row:
@@ -73,12 +78,17 @@ def _by_candidate(index: OrderColumns) -> list[list[int]]:
 
     keys = map(identity_keys, index.candidate_id, index.candidate, index.email)
     for row, row_keys in enumerate(keys):
-        for key in row_keys:
-            other = first_with.setdefault(key, row)
-            if other != row:
+        for key in row_keys.sought:
+            rows = filed.get(key)
+            if not rows:
+                continue
+            for other in rows:
                 mine, theirs = root(row), root(other)
                 if mine != theirs:
                     parent[max(mine, theirs)] = min(mine, theirs)  # always to an earlier row
+            del rows[1:]
+        for key in row_keys.own:
+            filed.setdefault(key, []).append(row)
     # A row's parent is earlier, so in row order its parent already points to its root.
     for row, up in enumerate(parent):
         parent[row] = parent[up]
@@ -93,7 +103,7 @@ class CandidateGroups:
     """The candidates of an index's orders. Group ``g``'s fields are ``names[g]``,
     ``emails[g]``, …; ``orders(g)`` are its order rows (rows of ``index``), newest first.
     Groups are in name order (accents ignored), ties by candidate id, email, then newest order.
-    One candidate is one by ``identity_keys``, as for the batch."""
+    One candidate is one by ``identity_keys``, as for the batch (of any company)."""
 
     def __init__(self, index: OrderColumns) -> None:
         self.index = index

@@ -35,7 +35,7 @@ from app.domain.order_rules import (
     unsendable_address,
     why_not,
 )
-from app.domain.same_candidate import candidate_keys
+from app.domain.same_candidate import IdentityKeys, candidate_keys
 from app.domain.service_time import local_time
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.workflows.desk import Desk
@@ -305,17 +305,17 @@ class CandidateKeys:
     planned and run and each form opened."""
 
     def __init__(self) -> None:
-        self._known: dict[str, tuple[AssessmentOrder, frozenset[str]]] = {}
+        self._known: dict[str, tuple[AssessmentOrder, IdentityKeys]] = {}
         # Indexes are built in worker threads, and two may overlap (a batch's plan, a form's
         # offer to reuse): forgetting walks the entries while the other one adds some.
         self._lock = threading.Lock()
 
-    def of(self, order: AssessmentOrder) -> frozenset[str]:
+    def of(self, order: AssessmentOrder) -> IdentityKeys:
         with self._lock:
             known = self._known.get(order.id)
         if known is not None and known[0] is order:
             return known[1]
-        keys = frozenset(candidate_keys(order))
+        keys = candidate_keys(order)
         with self._lock:
             self._known[order.id] = (order, keys)
         return keys
@@ -334,19 +334,22 @@ class OrdersByCandidate:
     def __init__(
         self,
         orders: Iterable[AssessmentOrder],
-        keys_of: Callable[[AssessmentOrder], Iterable[str]] = candidate_keys,
+        keys_of: Callable[[AssessmentOrder], IdentityKeys] = candidate_keys,
     ) -> None:
         self._keys_of = keys_of
-        self._ids: dict[str, list[str]] = {}
-        for order in orders:
-            for key in keys_of(order):
+        self._ids: dict[str, list[str]] = {}  # own key -> the orders filed under it
+        self._place: dict[str, int] = {}  # order id -> where it was given
+        for place, order in enumerate(orders):
+            self._place[order.id] = place
+            for key in keys_of(order).own:
                 self._ids.setdefault(key, []).append(order.id)
 
     def others(self, order: AssessmentOrder) -> list[str]:
         """The candidate's other orders, in the order they were given."""
-        found = dict.fromkeys(i for key in self._keys_of(order) for i in self._ids.get(key, ()))
-        found.pop(order.id, None)
-        return list(found)
+        sought = self._keys_of(order).sought
+        found = {i for key in sought for i in self._ids.get(key, ())} - {order.id}
+        # Found under several keys, in no particular order (a set's).
+        return sorted(found, key=self._place.__getitem__)
 
 
 @dataclass(frozen=True)
@@ -357,11 +360,14 @@ class _Assessment:
     name: str
     #: The order whose link names it when the run comes to a later row: the run reuses that.
     order_id: str
+    #: The address it was made with, or its invitation went to ("": none), as
+    #: ``address_changed`` compares it.
+    address: str
 
 
 class _EarlierRows:
     """What the rows above a row of the plan do to each candidate's assessments, by candidate
-    key."""
+    key: filed under a row's own keys, found by a later row's sought ones."""
 
     def __init__(self) -> None:
         self._made: dict[str, _Assessment] = {}  # candidate key -> the one a row creates
@@ -370,24 +376,24 @@ class _EarlierRows:
         #: sends none (the run finds it sent), and its row must not promise one.
         self.invited: set[str] = set()
 
-    def made_for(self, keys: Iterable[str]) -> _Assessment | None:
-        return next((self._made[key] for key in keys if key in self._made), None)
+    def made_for(self, keys: IdentityKeys) -> _Assessment | None:
+        return next((self._made[key] for key in keys.sought if key in self._made), None)
 
-    def went_on_for(self, keys: Iterable[str]) -> _Assessment | None:
-        return next((self._went_on[key] for key in keys if key in self._went_on), None)
+    def went_on_for(self, keys: IdentityKeys) -> _Assessment | None:
+        return next((self._went_on[key] for key in keys.sought if key in self._went_on), None)
 
-    def made(self, keys: Iterable[str], assessment: _Assessment, *, invited: bool) -> None:
-        self._made.update(dict.fromkeys(keys, assessment))
+    def made(self, keys: IdentityKeys, assessment: _Assessment, *, invited: bool) -> None:
+        self._made.update(dict.fromkeys(keys.own, assessment))
         if invited:
             self.invited.add(assessment.name)
 
-    def went_on_with(self, keys: Iterable[str], assessment: _Assessment, *, invited: bool) -> None:
-        self._went_on.update(dict.fromkeys(keys, assessment))
+    def went_on_with(self, keys: IdentityKeys, assessment: _Assessment, *, invited: bool) -> None:
+        self._went_on.update(dict.fromkeys(keys.own, assessment))
         if invited:
             self.invited.add(assessment.name)
 
 
-async def plan_batch(
+async def plan_batch(  # noqa: PLR0915 - one kind of row after the other
     desk: Desk,
     orders: list[AssessmentOrder],
     jobs: list[BerkeJob],
@@ -411,8 +417,10 @@ async def plan_batch(
             plan.append(PlannedOrder(order, PlanKind.SKIP, reason=reason))
             continue
         if linked is not None:
-            assessment = _Assessment(linked.source_candidate_id.casefold(), order.id)
             address = linked.invitation_address(order.candidate.email)
+            assessment = _Assessment(
+                linked.source_candidate_id.casefold(), order.id, linked.invited_email or address
+            )
             invited = linked.invitation_sent or await _invited_by_then(desk, linked, earlier)
             plan.append(
                 PlannedOrder(order, PlanKind.CARRY_ON, invite_to=address, invited_already=invited)
@@ -424,10 +432,24 @@ async def plan_batch(
         # theirs is linked yet).
         made = earlier.made_for(keys) if reuse is not None else None
         existing = await reuse(order) if reuse is not None and made is None else None
+        linked_by_then = made or (earlier.went_on_for(keys) if reuse is not None else None)
+        # Not one made for another address than the order's (a mistyped one, corrected since).
+        if existing is not None:
+            then = made_for_address(existing[1])
+        else:
+            then = linked_by_then.address if linked_by_then is not None else ""
+        changed = address_changed(then, order.candidate.email)
+        if changed is not None:
+            plan.append(PlannedOrder(order, PlanKind.SKIP, reason=changed))
+            continue
         if existing is not None:
             from_order_id, source = existing
-            assessment = _Assessment(source.source_candidate_id.casefold(), from_order_id)
             address = source.invitation_address(order.candidate.email)
+            assessment = _Assessment(
+                source.source_candidate_id.casefold(),
+                from_order_id,
+                source.invited_email or address,
+            )
             invited = source.invitation_sent or await _invited_by_then(desk, source, earlier)
             plan.append(
                 PlannedOrder(
@@ -444,9 +466,10 @@ async def plan_batch(
             )
             earlier.went_on_with(keys, assessment, invited=invited or _can_invite(address))
             continue
-        linked_by_then = made or (earlier.went_on_for(keys) if reuse is not None else None)
         if linked_by_then is not None:
             # Made from an order that may have had no address: then this one's gets it.
+            if not linked_by_then.address and order.candidate.email:
+                linked_by_then = replace(linked_by_then, address=order.candidate.email)
             invited = linked_by_then.name in earlier.invited
             plan.append(
                 PlannedOrder(
@@ -471,9 +494,32 @@ async def plan_batch(
             plan.append(PlannedOrder(order, PlanKind.SKIP, reason=not_valid_for_berke(exc)))
             continue
         plan.append(PlannedOrder(order, PlanKind.CREATE, job=job, matched=job is not None))
-        made = _Assessment(f"new:{order.id}", order.id)
+        made = _Assessment(f"new:{order.id}", order.id, order.candidate.email or "")
         earlier.made(keys, made, invited=bool(order.candidate.email))
     return plan
+
+
+def made_for_address(link: LinkedAssessment) -> str:
+    """The address an assessment's invitation went to, else the one it was made with (Berke
+    reminds there): "" for none."""
+    return link.invited_email or link.created_email or ""
+
+
+def address_changed(then: str, now: str | None) -> str | None:
+    """Why an order does not reuse, in a batch, the candidate's assessment made for another
+    address than the order's (``then``; ``now`` the order's): a recruiter corrected a mistyped
+    one, and its holder, someone else or no one, has the link or gets Berke's reminders and
+    report. Sent to the order's address, the same assessment could still be taken by them,
+    its result delivered as the candidate's; only the coordinator can tell a new mailbox from
+    a mistake. None when the two agree, or either is missing (the order's invitation then
+    goes to the one there is)."""
+    if not then or not now or then.casefold() == now.casefold():
+        return None
+    return (
+        f"The address changed since the assessment was made: check it. The candidate's "
+        f"assessment was made for {then}, this order says {now}: if both are theirs, reuse it "
+        "from the order's form; if not, create a new one there."
+    )
 
 
 def _can_invite(address: str | None) -> bool:
@@ -559,6 +605,9 @@ async def create_accept_invite(
             existing = await reuse(order) if reuse is not None else None
             if existing is not None:
                 from_order_id, source = existing
+                changed = address_changed(made_for_address(source), order.candidate.email)
+                if changed is not None:  # as the plan said
+                    return Outcome(order.id, name, OutcomeKind.SKIPPED, changed)
                 linked = await reuse_assessment(desk, order, source, from_order_id)
                 reused = await _reused_words(desk, from_order_id, source)
                 # Its invitation went out for the other order (or another linked to it),

@@ -443,7 +443,7 @@ class OrderBoard:
         mine = self._candidate_keys.of(order)
         for other_id in waiting:
             other = self._orders.get(other_id)
-            if other is not None and self._candidate_keys.of(other) & mine:
+            if other is not None and mine.matches(self._candidate_keys.of(other)):
                 return actions.OTHER_CREATE_WAITING
         return None
 

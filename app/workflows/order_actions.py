@@ -276,7 +276,7 @@ def other_create_waiting(desk: Desk, order: AssessmentOrder) -> str | None:
     mine = candidate_keys(order)
     for other_id in waiting:
         other = desk.orders.get(other_id)
-        if other is not None and candidate_keys(other) & mine:
+        if other is not None and mine.matches(candidate_keys(other)):
             return OTHER_CREATE_WAITING
     return None
 

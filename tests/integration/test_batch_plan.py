@@ -226,6 +226,83 @@ def test_a_reuse_in_the_batch_invites_when_the_first_order_had_no_email(
     with_board(sandbox, tmp_path / "desk.sqlite3", body)
 
 
+@pytest.mark.parametrize("invited", [True, False], ids=["invited", "never-invited"])
+def test_an_order_whose_address_was_corrected_is_not_given_the_old_addresss_assessment(
+    sandbox: SandboxServer, tmp_path: Path, invited: bool
+) -> None:
+    """A recruiter mistyped the candidate's address; the assessment was made for it (and its
+    invitation sent there). The address corrected on the same candidate, the next order was
+    planned and run as a reuse, "no second invitation": the corrected address never got one,
+    and whatever the holder of the mistyped one did with the link became the candidate's
+    result. Never invited, the reuse's invitation went to the mistyped address all the same.
+    The batch leaves it to the coordinator, plan and run alike, and sends nothing."""
+    typo, right = "ola.strmo@example.com", "ola.strom@example.com"
+    berke = RecordingTransport()
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        first = await order_for(desk, "Ola", typo, "Registered Nurse")
+        await board.sync()
+        request = CreateAssessmentRequest(
+            first_name="Ola", last_name="Lindqvist", email_address=typo
+        )
+        await board.create_assessment(first.id, request)
+        await board.accept(first.id)
+        if invited:
+            await board.invite(first.id)
+        second = await order_for(desk, "Ola", right, "Staff Accountant")  # the same candidate id
+        await board.sync()
+        sent_before = len(_invitations(berke))
+
+        plan = (await board.plan_batch([second.id])).orders
+        assert plan[0].kind is PlanKind.SKIP
+        assert (
+            plan[0]
+            .what_happens()
+            .startswith("Skipped: The address changed since the assessment was made: check it.")
+        )
+        assert typo in plan[0].reason
+        assert right in plan[0].reason
+        ran = await board.create_accept_invite([second.id], plan=plan)
+        unplanned = await board.create_accept_invite([second.id])  # its own plan, the same
+        for outcome in (*ran, *unplanned):
+            assert outcome.kind is OutcomeKind.SKIPPED
+            assert outcome.detail == plan[0].reason
+        assert board.link(second.id) is None
+        assert len(_invitations(berke)) == sent_before
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body, berke_transport=berke)
+
+
+def test_a_later_row_for_a_corrected_address_does_not_reuse_what_a_row_above_makes(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The candidate's order with the mistyped address and the one with the corrected address
+    in one batch: the second reused what the first row made and invited, the mistyped one."""
+    berke = RecordingTransport()
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        first = await order_for(desk, "Per", "per.lindqvst@example.com", "Registered Nurse")
+        second = await order_for(desk, "Per", "per.lindqvist@example.com", "Data Analyst")
+        await board.sync()
+        plan = (await board.plan_batch([first.id, second.id])).orders
+        assert [p.kind for p in plan] == [PlanKind.CREATE, PlanKind.SKIP]
+        assert plan[1].reason.startswith("The address changed")
+        ran = await board.create_accept_invite([first.id, second.id], plan=plan)
+        assert [o.kind for o in ran] == [OutcomeKind.DONE, OutcomeKind.SKIPPED]
+        assert _invitations(berke) == ["per.lindqvst@example.com"]
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body, berke_transport=berke)
+
+
+def _invitations(berke: RecordingTransport) -> list[str]:
+    """The addresses Berke was asked to send an invitation to, in turn."""
+    return [
+        body["emailAddress"]
+        for request, body in zip(berke.requests, berke.json_bodies(), strict=True)
+        if request.url.path.endswith("/SendInvitation")
+    ]
+
+
 def test_a_reuse_says_when_the_assessment_was_made_not_when_it_was_reused(
     sandbox: SandboxServer, tmp_path: Path
 ) -> None:
@@ -547,13 +624,14 @@ def test_a_reuse_of_what_a_row_above_creates_is_not_outranked_by_a_reuse_in_betw
 ) -> None:
     """A has X, invited. Batch [P (no email), B (A's id), C (P's id, B's email)]: P creates
     M, uninvited; B reuses X, its link dated after M; C was planned to reuse M and invite, and
-    reused X, the newest by then: M's invitation never went."""
+    reused X, the newest by then: M's invitation never went. (B with A's address: an
+    assessment made for another is not reused in a batch.)"""
 
     async def body(board: OrderBoard, desk: Desk) -> None:
         a = await ines(desk, "b", "ines@example.com", "Registered Nurse")
         p = await ines(desk, "p", None, "Nurse Aide")
-        b = await ines(desk, "b", "ines2@example.com", "Staff Accountant")
-        c = await ines(desk, "p", "ines2@example.com", "Data Analyst")
+        b = await ines(desk, "b", "ines@example.com", "Staff Accountant")
+        c = await ines(desk, "p", "ines@example.com", "Data Analyst")
         await board.sync()
         await board.create_accept_invite([a.id])
         plan = (await board.plan_batch([p.id, b.id, c.id])).orders

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from app.domain.same_candidate import IdentityKeys
 from app.domain.smartrecruiters import AssessmentOrder
 from app.workflows import batch
 from app.workflows import board as board_module
@@ -60,7 +61,7 @@ def test_an_unchanged_sync_keeps_the_keys_worked_out(
     worked_out: list[str] = []
     candidate_keys = batch.candidate_keys
 
-    def counted(order: AssessmentOrder) -> set[str]:
+    def counted(order: AssessmentOrder) -> IdentityKeys:
         worked_out.append(order.id)
         return candidate_keys(order)
 

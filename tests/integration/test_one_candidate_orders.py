@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from app.domain.attention import Attention
+from app.domain.berke import CreateAssessmentRequest
 from app.domain.berke_progress import BerkeProgress
 from app.domain.journal import DeleteAssessmentStep
 from app.domain.journal_terms import StepKind, StepState
@@ -19,7 +20,7 @@ from app.sandbox import SandboxConfig, SandboxServer
 from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
 from app.workflows.refusals import StepRefusedError
-from tests.integration.helpers import new_order_body
+from tests.integration.helpers import finish_in_sandbox, new_order_body
 from tests.integration.test_close_the_loop import finished, invited_order, with_board
 
 
@@ -142,6 +143,110 @@ def test_another_person_sharing_an_email_is_not_given_the_first_ones_assessment(
         assert plan.orders[0].kind is not PlanKind.REUSE, (
             f"Bob's order is planned to reuse Alice's assessment: {plan.orders[0].what_happens()}"
         )
+
+    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_two_people_sent_without_names_sharing_an_email_are_two_candidates(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Two SmartRecruiters candidates sharing a family address, sent without their names,
+    were matched on the address alone: Bob's order was planned to reuse Alice's assessment
+    (accepted with her URL, her result delivered for him)."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        from app.workflows.batch import PlanKind
+
+        ids = []
+        for first in ("Alice", "Bob"):
+            made = await desk.session.sr.create_test_order(
+                new_order_body(first=first, last="Okafor", email="okafor@example.com")
+            )
+            candidate = loop_sandbox.app.state.sr.orders[made.id].document["candidate"]
+            del candidate["firstName"], candidate["lastName"]  # sent without a name
+            ids.append(made.id)
+        alice, bob = ids
+        await board.sync()
+        assert current(board, bob).candidate.full_name == ""
+        request = CreateAssessmentRequest(
+            first_name="Alice", last_name="Okafor", email_address="okafor@example.com"
+        )
+        await board.create_assessment(alice, request)  # her name typed in the form
+        await board.accept(alice)
+
+        assert await board.reuse_candidates(bob) == []
+        plan = (await board.plan_batch([bob])).orders
+        assert plan[0].kind is not PlanKind.REUSE, plan[0].what_happens()
+
+    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_brothers_whose_names_differ_only_by_accents_are_two_candidates(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Nguyễn Văn Hùng and Nguyễn Văn Hưng share the family's address: compared with every
+    accent dropped ("hung" both), the second brother's order was planned and run as a reuse
+    of the first one's assessment, and his brother's result delivered for him."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        from app.workflows.batch import PlanKind
+
+        family = "nguyen.family@example.com"
+        hung = await desk.session.sr.create_test_order(
+            new_order_body(first="Văn Hùng", last="Nguyễn", email=family)
+        )
+        await board.sync()
+        await board.create_assessment(hung.id, board.default_request(hung.id))
+        await board.accept(hung.id)
+        await board.invite(hung.id)
+        hung_too = await desk.session.sr.create_test_order(
+            new_order_body(first="Văn Hưng", last="Nguyễn", email=family)
+        )
+        await board.sync()
+        assert current(board, hung_too.id).candidate.id != current(board, hung.id).candidate.id
+
+        assert await board.reuse_candidates(hung_too.id) == []
+        plan = (await board.plan_batch([hung_too.id])).orders
+        assert plan[0].kind is not PlanKind.REUSE, plan[0].what_happens()
+        await board.create_accept_invite([hung_too.id], plan=plan)
+        mine, his = board.link(hung_too.id), board.link(hung.id)
+        assert mine is not None
+        assert his is not None
+        assert mine.invitation_code != his.invitation_code
+
+    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_another_companys_order_is_not_given_the_first_companys_assessment(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """An order of another SmartRecruiters company (another customer), for a candidate
+    record of its own carrying the same name and email, was planned and run as a reuse of
+    the first company's assessment, and delivered at once: company B was sent the report
+    made for company A (its recruiter typed the name and email; no one checks them)."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        from app.workflows.batch import PlanKind
+
+        acme = await invited_order(board, desk, "Alicia", "alicia.sandoval@example.com")
+        link = board.link(acme)
+        assert link is not None
+        finish_in_sandbox(loop_sandbox, link.invitation_code)
+        await board.watch()
+        other = new_order_body(first="Alicia", last="Sandoval", email="alicia.sandoval@example.com")
+        other["candidate"]["id"] = "globex-candidate-0001"
+        other["company"] = {"id": "globex", "name": "Globex Corp"}
+        globex = (await desk.session.sr.create_test_order(other)).id
+        await board.sync()
+
+        assert await board.reuse_candidates(globex) == []
+        plan = (await board.plan_batch([globex])).orders
+        assert plan[0].kind is not PlanKind.REUSE, plan[0].what_happens()
+        await board.create_accept_invite([globex], plan=plan)
+        theirs = board.link(globex)
+        assert theirs is not None
+        assert theirs.invitation_code != link.invitation_code
+        assert current(board, globex).status is OrderStatus.IN_PROGRESS  # nothing delivered
 
     with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
 

@@ -13,7 +13,19 @@ from app.views.candidate_groups import CandidateGroups, Column, fold, sort_text
 from app.views.order_rows import OrderColumns, order_row
 from app.workflows.batch import OrdersByCandidate
 
-NAMES = ["Zoë Müller", "zoe muller", "Émile Dubois", "Emile Dubois", "ana", ""]
+# Hùng and Hưng are two people, each one with "Hung" typed without accents: a tab grouping by
+# the first row filed under "hung" alone kept Hưng apart, or not, by the rows' order.
+NAMES = [
+    "Zoë Müller",
+    "zoe muller",
+    "Émile Dubois",
+    "Emile Dubois",
+    "ana",
+    "",
+    "Hùng",
+    "Hưng",
+    "Hung",
+]
 WORDS = ["Acme", "Globex", "Nurse", "Data Analyst", ""]
 #: Candidate ids; -1 and -2 are blank ones (sent without an id, or spaces the model trims).
 BLANK_IDS = {-1: "", -2: " "}
@@ -50,23 +62,20 @@ def _index(orders: list[tuple]) -> SnapshotIndex:
 
 def _expected_groups(index: SnapshotIndex) -> list[list[int]]:
     """Each candidate's rows newest first, candidates by name; the slow, obvious way. One
-    candidate: orders sharing a key of the batch's (``identity_keys``), directly or through
-    their other orders."""
+    candidate: orders one by the batch's rule (``identity_keys``), directly or through their
+    other orders."""
     keys = [
-        set(identity_keys(index.candidate_id[r], index.candidate[r], index.email[r]))
+        identity_keys(index.candidate_id[r], index.candidate[r], index.email[r])
         for r in range(len(index))
     ]
-    merged: list[tuple[set[int], set[str]]] = []
+    merged: list[set[int]] = []
     for row in range(len(index)):
-        rows, held = {row}, set(keys[row])
-        for group in [g for g in merged if g[1] & held]:
+        rows = {row}
+        for group in [g for g in merged if any(keys[row].matches(keys[r]) for r in g)]:
             merged.remove(group)
-            rows |= group[0]
-            held |= group[1]
-        merged.append((rows, held))
-    groups = [
-        sorted(sorted(rows), key=lambda r: index.created[r], reverse=True) for rows, _ in merged
-    ]
+            rows |= group
+        merged.append(rows)
+    groups = [sorted(sorted(rows), key=lambda r: index.created[r], reverse=True) for rows in merged]
 
     def name(rows: list[int]) -> str:
         cid = index.candidate_id[rows[0]]
@@ -148,11 +157,14 @@ def test_a_nameless_candidate_is_named_by_id() -> None:
     assert groups.haystacks[0].startswith("(candidate c3)")
 
 
-def _order(order_id: str, candidate_id: str, name: str, email: str, day: int) -> AssessmentOrder:
+def _order(
+    order_id: str, candidate_id: str, name: str, email: str, day: int, *, company: str = "acme"
+) -> AssessmentOrder:
     first, _, last = name.partition(" ")
     return AssessmentOrder.model_validate(
         {"id": order_id, "status": "NEW", "createDate": f"2026-01-0{day}T10:00:00.000+0000",
-         "candidate": {"id": candidate_id, "firstName": first, "lastName": last, "email": email}}
+         "candidate": {"id": candidate_id, "firstName": first, "lastName": last, "email": email},
+         "company": {"id": company, "name": company.title()}}
     )  # fmt: skip
 
 
@@ -190,3 +202,13 @@ def test_the_tab_and_the_batch_agree_on_who_is_one_candidate() -> None:
     by_batch = OrdersByCandidate(orders)
     assert by_batch.others(orders[0]) == ["o2"]
     assert by_batch.others(orders[3]) == ["o5"]
+
+
+def test_the_tab_shows_a_persons_orders_of_two_companies_together_the_batch_apart() -> None:
+    """The batch gave another company's order, carrying the same name and email, the first
+    company's assessment (and sent its report): it reuses within one company only. The tab
+    still shows the person's orders together, whichever company sent them."""
+    acme = _order("o1", "c1", "Alice Sandoval", "alice@example.com", 1, company="acme")
+    globex = _order("o2", "g1", "Alice Sandoval", "alice@example.com", 2, company="globex")
+    assert _grouped([acme, globex]) == {"Alice Sandoval": ["o2", "o1"]}
+    assert OrdersByCandidate([acme, globex]).others(globex) == []

@@ -9,16 +9,30 @@ import threading
 import unicodedata
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from app.domain.same_candidate import IdentityKeys, identity_keys
 from app.domain.smartrecruiters import AssessmentOrder
+from app.domain.text_fold import fold
 from app.workflows import batch
 from app.workflows.batch import CandidateKeys, OrdersByCandidate, candidate_keys
 
+#: Spellings of a few names: with and without accents, in either Unicode form, in any case.
+SPELLINGS = [
+    "José Núñez", unicodedata.normalize("NFD", "José Núñez"), "Jose  Nunez", "JOSÉ NÚÑEZ",
+    "Nguyễn Văn Hùng", "Nguyễn Văn Hưng", "Nguyen Van Hung", "nguyễn văn hưng",
+    "Işık", "Isik", "Straße", "Strasse", "", " ",
+]  # fmt: skip
 
-def _order(order_id: str, candidate_id: str, first: str, last: str, email: str) -> AssessmentOrder:
+
+def _order(
+    order_id: str, candidate_id: str, first: str, last: str, email: str, *, company: str = "acme"
+) -> AssessmentOrder:
     return AssessmentOrder.model_validate(
         {"id": order_id, "status": "NEW",
-         "candidate": {"id": candidate_id, "firstName": first, "lastName": last, "email": email}}
+         "candidate": {"id": candidate_id, "firstName": first, "lastName": last, "email": email},
+         "company": {"id": company, "name": company.title()}}
     )  # fmt: skip
 
 
@@ -36,6 +50,64 @@ def test_another_name_on_the_same_email_is_another_person() -> None:
     assert OrdersByCandidate([alice, bob, same_id]).others(alice) == ["o3"]
 
 
+def test_names_apart_only_by_their_accents_are_two_people() -> None:
+    """Nguyễn Văn Hùng and Nguyễn Văn Hưng, brothers sharing the family's address, were one
+    candidate: the name was compared with every accent dropped ("hung" both), and the second
+    brother's order was given the first one's assessment and result. Accents are set aside
+    only against a name typed without any."""
+    hung = _order("o1", "c1", "Văn Hùng", "Nguyễn", "nguyen@x.org")
+    hung_too = _order("o2", "c2", "Văn Hưng", "Nguyễn", "nguyen@x.org")
+    assert OrdersByCandidate([hung, hung_too]).others(hung) == []
+    assert OrdersByCandidate([hung, hung_too]).others(hung_too) == []
+    typed_plain = _order("o3", "c3", "Van Hung", "Nguyen", "nguyen@x.org")
+    assert OrdersByCandidate([hung, typed_plain]).others(hung) == ["o3"]
+
+
+@given(
+    a=st.sampled_from(SPELLINGS),
+    b=st.sampled_from(SPELLINGS),
+    email_a=st.sampled_from(["", "family@x.org", "Family@X.org"]),
+    email_b=st.sampled_from(["", "family@x.org"]),
+)
+def test_one_candidate_is_a_symmetric_relation(a: str, b: str, email_a: str, email_b: str) -> None:
+    """A finds B exactly when B finds A, and a name and email match as the rule says: the
+    same name (case, spaces and Unicode form aside), or one of them typed without accents."""
+    keys_a, keys_b = identity_keys("", a, email_a), identity_keys("", b, email_b)
+    assert keys_a.matches(keys_b) == keys_b.matches(keys_a)
+
+    def exact(name: str) -> str:
+        return unicodedata.normalize("NFC", " ".join(name.split()).casefold())
+
+    same_name = exact(a) == exact(b) or (
+        (exact(a).isascii() or exact(b).isascii()) and fold(exact(a)) == fold(exact(b))
+    )
+    same_email = email_a.casefold() == email_b.casefold() != ""
+    assert keys_a.matches(keys_b) == (same_email and same_name and exact(a) != "")
+
+
+def test_people_without_a_name_sharing_an_email_are_two_candidates() -> None:
+    """Two SmartRecruiters candidates sent without their names, sharing a family address,
+    were matched on the address alone: the second person's order was given the first
+    person's assessment."""
+    alice = _order("o1", "c1", "", "", "okafor@x.org")
+    bob = _order("o2", "c2", "", "", "okafor@x.org")
+    assert OrdersByCandidate([alice, bob]).others(bob) == []
+    same_id = _order("o3", "c1", "", "", "alice@x.org")
+    assert OrdersByCandidate([alice, bob, same_id]).others(alice) == ["o3"]
+
+
+def test_another_companys_order_is_never_the_same_candidate() -> None:
+    """An order of another SmartRecruiters company carrying the same name and email (typed
+    by its recruiter) was one candidate with the first company's: it was given that
+    company's assessment and sent its report. Same name, email, even candidate id: still
+    another customer's candidate, for reuse."""
+    acme = _order("o1", "c1", "Alice", "Sandoval", "alice@x.org", company="acme")
+    globex = _order("o2", "c1", "Alice", "Sandoval", "alice@x.org", company="globex")
+    acme_again = _order("o3", "c9", "Alice", "Sandoval", "alice@x.org", company="acme")
+    assert OrdersByCandidate([acme, globex, acme_again]).others(acme) == ["o3"]
+    assert OrdersByCandidate([acme, globex, acme_again]).others(globex) == []
+
+
 def test_an_orders_keys_are_worked_out_once_per_copy_of_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -43,7 +115,7 @@ def test_an_orders_keys_are_worked_out_once_per_copy_of_it(
     of 5,000 orders were folded each time (40 ms)."""
     worked_out: list[str] = []
 
-    def counted(order: AssessmentOrder) -> set[str]:
+    def counted(order: AssessmentOrder) -> IdentityKeys:
         worked_out.append(order.id)
         return candidate_keys(order)
 
@@ -69,7 +141,7 @@ def test_the_keys_of_orders_gone_are_forgotten(monkeypatch: pytest.MonkeyPatch) 
     keys.forget_all_but(["o1"])
     worked_out: list[str] = []
 
-    def counted(order: AssessmentOrder) -> set[str]:
+    def counted(order: AssessmentOrder) -> IdentityKeys:
         worked_out.append(order.id)
         return candidate_keys(order)
 
