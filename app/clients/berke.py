@@ -270,7 +270,7 @@ class BerkeClient:
         # The rule a dropped file is held to: Berke's report is attached the same way. And
         # what Berke says it is counts: before, a page declared text/html that mentioned
         # "%PDF-" in its first KB was attached as the PDF report.
-        if _content_type(response) not in REPORT_CONTENT_TYPES or not is_pdf(content):
+        if _declared_not_a_pdf(_content_type(response)) or not is_pdf(content):
             raise NotADocumentError(
                 Service.BERKE,
                 summary="Berke's report was not a PDF, so it was not attached.",
@@ -504,9 +504,21 @@ def _unix_seconds(value: datetime) -> float:
     return round(value.timestamp(), 3)
 
 
-#: The types a report may be declared as (none declared: its content decides). The desk
-#: asks for the PDF; any other (Berke's HTML report, a proxy's page) is not attached.
-REPORT_CONTENT_TYPES = frozenset({"", "application/pdf", "application/octet-stream"})
+#: Families of types that say a file is something else than a PDF: a page (Berke's HTML
+#: report, a proxy's), a picture, data. Any other type (none, "application/pdf", the bytes a
+#: store serves as "binary/octet-stream", "application/x-pdf", "application/force-download")
+#: leaves it to the content: a short list of PDF types refused real reports.
+NOT_A_PDF_FAMILIES = ("text/", "image/", "audio/", "video/", "multipart/", "font/")
+NOT_A_PDF_TYPES = frozenset({"application/xhtml+xml", "application/xml", "application/json"})
+
+
+def _declared_not_a_pdf(kind: str) -> bool:
+    """Whether the declared type ``kind`` says the answer is something else than a PDF."""
+    return (
+        kind.startswith(NOT_A_PDF_FAMILIES)
+        or kind in NOT_A_PDF_TYPES
+        or kind.endswith(("+xml", "+json"))
+    )
 
 
 def _content_type(response: httpx.Response) -> str:

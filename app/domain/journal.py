@@ -207,10 +207,10 @@ class AssessmentLinked(_Outcome):
     #: Found in Berke under the order's own id, not created by this try.
     recovered: bool = False
     #: Found where an earlier try of this very step may have created it (its answer lost):
-    #: this desk's own assessment, never invited. Otherwise (``recovered`` alone) this step
-    #: was refused as taken, so it was made by another desk or an earlier step, which may
-    #: have invited to it.
-    own_try: bool = False
+    #: this desk's own assessment, never invited. False: this step was refused as taken, so
+    #: it was made by another desk or an earlier step, which may have invited to it. None:
+    #: not known (found before version 18 said), taken as the latter.
+    own_try: bool | None = None
 
     def record(self, recorder: OutcomeRecorder) -> None:
         recorder.link(self.link)

@@ -57,6 +57,7 @@ RESULT_ID = "resultId"
 ASSESSMENT_URL = "assessmentUrl"
 ATTACHMENT_ID = "attachmentId"
 RECOVERED = "recovered"
+OWN_TRY = "ownTry"  # added later: whether a link found in Berke was this step's own try's
 ALREADY_APPLIED = "alreadyApplied"
 ALREADY_SENT = "alreadySent"
 ALREADY_THERE = "alreadyThere"
@@ -171,7 +172,12 @@ def outcome_from_v1(
                     step.link.created_at if isinstance(step, ReuseAssessmentStep) else finished_at
                 ),
             )
-            return AssessmentLinked(link=link, recovered=bool(o.get(RECOVERED)))
+            own_try = o.get(OWN_TRY)
+            return AssessmentLinked(
+                link=link,
+                recovered=bool(o.get(RECOVERED)),
+                own_try=own_try if isinstance(own_try, bool) else None,
+            )
         case StepKind.ACCEPT | StepKind.REJECT:
             return OrderUpdated(status=o[STATUS], already_applied=bool(o.get(ALREADY_APPLIED)))
         case StepKind.COMPLETE | StepKind.CREATE_RESULT if RESULT_ID in o:
@@ -216,6 +222,7 @@ def outcome_to_v1(outcome: JournalOutcome) -> dict[str, Any]:
                 BerkeParam.INVITATION_CODE: link.invitation_code,
                 ASSESSMENT_URL: link.assessment_url,
                 **_flag(RECOVERED, outcome.recovered),
+                **({OWN_TRY: outcome.own_try} if outcome.own_try is not None else {}),
             }
         case OrderUpdated():
             return {

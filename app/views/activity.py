@@ -105,10 +105,12 @@ def _phrases(
             name = " ".join(p for p in (request.first_name, request.last_name) if p)
             code = outcome.link.invitation_code if isinstance(outcome, AssessmentLinked) else ""
             done = f"Berke assessment created for {name}" + (f": code {code}" if code else "")
-            if isinstance(outcome, AssessmentLinked) and outcome.own_try:
-                done += " (found in Berke after an answer was lost)"
-            elif isinstance(outcome, AssessmentLinked) and outcome.recovered:
-                done += " (found in Berke under the order's own id, made before this step)"
+            if isinstance(outcome, AssessmentLinked) and outcome.recovered:
+                done += {
+                    True: " (found in Berke after an answer was lost)",
+                    False: " (found in Berke under the order's own id, made before this step)",
+                    None: " (found in Berke under the order's own id)",  # an older desk's
+                }[outcome.own_try]
             return (
                 done,
                 f"Creating the Berke assessment for {name}…",

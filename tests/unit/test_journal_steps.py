@@ -48,8 +48,10 @@ from app.domain.smartrecruiters import (
     RejectRequest,
     ResultType,
 )
+from app.domain.snapshot import SnapshotStep
 from app.domain.superseded_steps import superseded_reason
 from app.store.journal_rows import dumps, read_outcome, read_step
+from app.views.activity import activity_line
 
 AT = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
 CREATE = CreateAssessmentRequest(
@@ -397,3 +399,51 @@ def test_a_failed_step_is_not_retried_once_a_later_one_did_its_job(
         assert reason.startswith("Not retried: ")
         assert reason.endswith(" Nothing was sent.")
     assert superseded_reason(timeline[0], timeline[:1]) is None  # nothing later: retried
+
+
+def _found_create(own_try: bool | None) -> JournalEntry:
+    """A create step done with an assessment found in Berke (``own_try`` as it says)."""
+    now = datetime(2026, 12, 6, 9, 30, tzinfo=UTC)
+    request = CreateAssessmentRequest(
+        first_name="Lia",
+        last_name="Lost",
+        email_address="lia.lost@example.com",
+        source_candidate_id="AD-order-1",
+    )
+    link = LinkedAssessment(
+        order_id="order-1",
+        source_candidate_id="AD-order-1",
+        invitation_code="CODE1234",
+        assessment_url="https://assess.example/CODE1234",
+        created_at=now,
+    )
+    return JournalEntry(
+        id=1,
+        order_id="order-1",
+        action=StepKind.CREATE_ASSESSMENT,
+        state=StepState.DONE,
+        step=CreateAssessmentStep(request=request),
+        outcome=AssessmentLinked(link=link, recovered=True, own_try=own_try),
+        created_at=now,
+        updated_at=now,
+    )
+
+
+@pytest.mark.parametrize(
+    ("own_try", "said"),
+    [
+        (True, "(found in Berke after an answer was lost)"),
+        (False, "(found in Berke under the order's own id, made before this step)"),
+        (None, "(found in Berke under the order's own id)"),  # found before version 18
+    ],
+)
+def test_a_snapshot_says_what_the_desk_says_of_a_create_found_in_berke(
+    own_try: bool | None, said: str
+) -> None:
+    """A snapshot keeps steps in the journal's first form, which dropped ``own_try``: a create
+    whose own lost answer made the assessment read, there, as another desk's. And one found
+    before the desk told the two apart is said as neither."""
+    entry = _found_create(own_try)
+    live = activity_line(entry, None)
+    assert live.endswith(said)
+    assert activity_line(SnapshotStep.of(entry), None) == live
