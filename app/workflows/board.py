@@ -32,7 +32,7 @@ from app.domain.attachments import DEFAULT_MAX_BYTES, UploadState, check_attachm
 from app.domain.attention import Attention, AttentionRules, Flag, flags_for
 from app.domain.berke import BerkeJob, CreateAssessmentRequest, CreateAssessmentResponse
 from app.domain.berke_progress import BerkeProgress
-from app.domain.berke_results import FitLevel
+from app.domain.berke_results import FitLevel, fit_job_name
 from app.domain.connection import ConnectionProfile
 from app.domain.invitation import InvitationText
 from app.domain.invitation_doubt import MAY_HAVE_GONE
@@ -1418,7 +1418,13 @@ class OrderBoard:
         if fit is None:
             return f"assessed on {done}"
         level = fit.level.label if fit.level is not None else "no score given"
-        return f"assessed on {done}, fit for {fit.job or job or 'the job'}: {level}"
+        # Named as delivery names it: a fit for another job never under this order's job.
+        named = (
+            fit_job_name(order, fit, own_job=completed.own_fit(None, job) is fit)
+            if order is not None
+            else fit.job or fit.source_job_id
+        )
+        return f"assessed on {done}, fit for {named or 'the job'}: {level}"
 
     async def mark_comments_seen(self, order_id: str, count: int) -> None:
         await asyncio.to_thread(self._desk.berke_watch.comments_seen, order_id, count)

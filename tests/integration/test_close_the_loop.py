@@ -595,6 +595,17 @@ def test_the_offer_to_reuse_says_the_assessments_days_in_the_coordinators_zone(
             link.source_candidate_id, BerkeProgress.COMPLETE, completed=completed
         )
         assert await board.fit_summary(reusable, first) == "assessed on 2026-11-30"
+        # A fit for another job, without a name: never named after this order's job.
+        unnamed = CompletedAssessment.model_validate(
+            {
+                "sourceCandidateId": link.source_candidate_id,
+                "completedOnUtc": "2026-11-29T21:00Z",
+                "jobFit": [{"sourceJobId": "HOTEL-FD", "fitId": 1, "fitPct": 0.3}],
+            }
+        )
+        desk.berke_watch.record(link.source_candidate_id, BerkeProgress.COMPLETE, completed=unnamed)
+        said = await board.fit_summary(reusable, first)
+        assert said == "assessed on 2026-11-30, fit for HOTEL-FD: Low", said
 
     with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
 
