@@ -60,7 +60,7 @@ from app.workflows.order_actions import (
     sent_for_another_order,
     url_needs_a_look,
 )
-from app.workflows.refusals import StepDeferredError
+from app.workflows.refusals import OtherInviteWaitingError, StepDeferredError
 from app.workflows.steps import berke_progress, unexpected_failure
 
 log = logging.getLogger(__name__)
@@ -697,9 +697,7 @@ async def _invitation_step(
         await send_invitation(desk, order, invitation=invitation, just_created=created)
     except AlreadyInvitedError as exc:
         return f"{accepted} ({linked.invitation_code}); no invitation sent: {exc}"
-    except StepDeferredError as exc:
-        if str(exc) != OTHER_INVITE_WAITING:
-            raise
+    except OtherInviteWaitingError as exc:
         # Where Berke gives no count, the other order's send that waits holds this one back.
         # The order's own work is done: failed, it read as if this order's send would be
         # retried, which nothing does (the other order's is, or is failed "may have gone").

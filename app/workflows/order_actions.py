@@ -50,6 +50,7 @@ from app.workflows.refusals import (
     MAY_HAVE_BEEN_HERE,
     ActionNotAllowedError,
     AlreadyInvitedError,
+    OtherInviteWaitingError,
     StepDeferredError,
 )
 from app.workflows.steps import (
@@ -411,7 +412,7 @@ async def send_invitation(
     # have gone) nor Berke's count (a reminder expects one already) can tell. A first send
     # waits only where Berke gives no count: the count below finds the other's, if it went.
     if resend and await asyncio.to_thread(other_invite_waiting, desk, linked):
-        raise StepDeferredError(OTHER_INVITE_WAITING)
+        raise OtherInviteWaitingError(OTHER_INVITE_WAITING)
     # Counted and sent as one move per assessment: the candidate's other order (its Invite,
     # its batch, or the resumer retrying its invitation) may be sending the same one.
     key = invitation_key(linked.source_candidate_id)
@@ -455,7 +456,7 @@ async def _refuse_if_invited_before(
     if sent_before is not None:
         return
     if await asyncio.to_thread(other_invite_waiting, desk, linked):
-        raise StepDeferredError(OTHER_INVITE_WAITING)
+        raise OtherInviteWaitingError(OTHER_INVITE_WAITING)
     if await asyncio.to_thread(invited_for_another_order, desk, linked):
         sent = await asyncio.to_thread(sent_for_another_order, desk, linked)
         maybe = None if sent else MAY_HAVE_BEEN_FOR_ANOTHER_ORDER

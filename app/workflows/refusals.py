@@ -91,6 +91,11 @@ class StepDeferredError(Exception):
     """The step cannot run yet (e.g. something it needs is not known); it stays pending."""
 
 
+class OtherInviteWaitingError(StepDeferredError):
+    """The invitation waits for the candidate's other order's send of the same assessment's
+    invitation, itself waiting to be confirmed: sent now, the candidate may get it twice."""
+
+
 class StepRefusedError(StepDeferredError):
     """The step was failed, in words, without being sent: sending it now would do harm (a
     delete of an assessment an open order uses). Not a wait: Retry, later, is the way."""
