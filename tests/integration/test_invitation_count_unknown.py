@@ -30,6 +30,7 @@ from app.workflows.batch import (
     OTHER_ORDERS_MAY_HAVE_GONE,
     OutcomeKind,
     PlanKind,
+    PlannedOrder,
     default_request,
     run_batch,
     why_not_in_batch,
@@ -474,6 +475,21 @@ async def invite_lost(board: OrderBoard, desk: Desk, first: str, last: str, emai
     return order.id
 
 
+async def second_order_planned(
+    board: OrderBoard, desk: Desk, first: str, last: str, email: str
+) -> tuple[AssessmentOrder, PlannedOrder]:
+    """The candidate's second order, synced, and its row of a batch plan: a reuse of the
+    first order's assessment."""
+    second = await desk.session.sr.create_test_order(
+        new_order_body(first=first, last=last, email=email)
+    )
+    desk.orders.put(second)
+    await board.load()
+    (row,) = (await board.plan_batch([second.id])).orders
+    assert row.kind is PlanKind.REUSE
+    return second, row
+
+
 def test_the_plan_does_not_promise_an_invitation_the_run_will_not_send(
     uncounted_sandbox: SandboxServer, tmp_path: Path
 ) -> None:
@@ -484,13 +500,7 @@ def test_the_plan_does_not_promise_an_invitation_the_run_will_not_send(
 
     async def body(board: OrderBoard, desk: Desk) -> None:
         await invite_lost(board, desk, "Pia", "Plan", email)
-        second = await desk.session.sr.create_test_order(
-            new_order_body(first="Pia", last="Plan", email=email)
-        )
-        desk.orders.put(second)
-        await board.load()
-        (row,) = (await board.plan_batch([second.id])).orders
-        assert row.kind is PlanKind.REUSE
+        second, row = await second_order_planned(board, desk, "Pia", "Plan", email)
         assert row.what_happens().endswith("accept; no second invitation")
         (out,) = await board.create_accept_invite([second.id], plan=[row])
         assert out.kind is OutcomeKind.DONE

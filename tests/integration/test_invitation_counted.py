@@ -82,22 +82,19 @@ def test_counted_reuse_invites_when_berke_count_says_none_went(
     """The candidate's second order reuses the first's assessment. The first's invitation
     never went (Berke's count: 0; its resend was refused): the batch invites the candidate
     with the second order (it planned "no second invitation", and nobody invited them)."""
-    from app.workflows.batch import OutcomeKind, PlanKind
-    from tests.integration.helpers import new_order_body
-    from tests.integration.test_invitation_count_unknown import invite_lost, sent_to
+    from app.workflows.batch import OutcomeKind
+    from tests.integration.test_invitation_count_unknown import (
+        invite_lost,
+        second_order_planned,
+        sent_to,
+    )
 
     email = "rex.reuse@example.com"
 
     async def body(board: OrderBoard, desk: Desk) -> None:
         await invite_lost(board, desk, "Rex", "Reuse", email)  # count 0: sent again, refused
         assert sent_to(counted_sandbox, email) == 0
-        second = await desk.session.sr.create_test_order(
-            new_order_body(first="Rex", last="Reuse", email=email)
-        )
-        desk.orders.put(second)
-        await board.load()
-        (row,) = (await board.plan_batch([second.id])).orders
-        assert row.kind is PlanKind.REUSE
+        second, row = await second_order_planned(board, desk, "Rex", "Reuse", email)
         (out,) = await board.create_accept_invite([second.id], plan=[row])
         assert out.kind is OutcomeKind.DONE
         assert sent_to(counted_sandbox, email) == 1, (row.what_happens(), out.detail)
