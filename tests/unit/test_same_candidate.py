@@ -22,7 +22,8 @@ from app.workflows.batch import CandidateKeys, OrdersByCandidate, candidate_keys
 SPELLINGS = [
     "José Núñez", unicodedata.normalize("NFD", "José Núñez"), "Jose  Nunez", "JOSÉ NÚÑEZ",
     "Nguyễn Văn Hùng", "Nguyễn Văn Hưng", "Nguyen Van Hung", "nguyễn văn hưng",
-    "Işık", "Isik", "Straße", "Strasse", "", " ",
+    "Işık", "Isik", "Straße", "Strasse", "Łucja Wałęsa", "Lucja Walesa", "Søren", "Soren",
+    "", " ",
 ]  # fmt: skip
 
 

@@ -19,7 +19,12 @@ from app.domain.text_fold import fold, sort_text
         ("José Núñez", "jose nunez"),
         ("STRAßE", "strasse"),  # casefold: ß is ss
         ("ᴬnna", "anna"),  # decomposed before and after casefolding
-        ("Łukasz", "łukasz"),  # a letter of its own, not an L with a mark
+        ("Łukasz", "lukasz"),  # no mark to drop (a letter of its own): typed as an L
+        ("ŁUCJA Wałęsa", "lucja walesa"),
+        ("Søren Ærø", "soren aero"),  # Danish and Norwegian
+        ("Đorđe", "dorde"),  # Serbian, Croatian
+        ("Guðrún Þórsdóttir", "gudrun thorsdottir"),  # Icelandic
+        ("Œuvre", "oeuvre"),
         ("Işık", "isik"),  # Turkish: the dotless ı is an i, however typed
         ("ışık", "isik"),
         ("IŞIK", "isik"),
