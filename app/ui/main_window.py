@@ -421,7 +421,9 @@ class MainWindow(QMainWindow):
         self.orders.set_loading(False, outcome.error, left_out=outcome.left_out, poll=outcome.poll)
         # Said just before the sync ended: kept in what replaces it on the status bar.
         arrived, self._arrived = self._arrived, 0
-        if not outcome.ok:
+        if outcome.stopped:
+            pass  # the connection closing said so already ("Closing …")
+        elif not outcome.ok:
             also = f" ({_new_orders(arrived)} arrived before it failed)" if arrived else ""
             self.status_line.say(f"Sync failed: {outcome.error}{also}", 10000)
         elif not outcome.poll:

@@ -160,6 +160,8 @@ class SyncOutcome:
     #: or the listing's pages it did not reach.
     left_out: str | None = None
     gone_ids: tuple[str, ...] = ()  # held orders this sync found SmartRecruiters no longer has
+    #: Ended by this connection closing (``OrderBoard.stop``): nothing failed, nothing to say.
+    stopped: bool = False
 
 
 #: Files the board sends at once (the rest wait, queued): SmartRecruiters' other calls keep
@@ -249,6 +251,7 @@ class OrderBoard:
         self._jobs: list[BerkeJob] | None = None
         self._held = HeldDeliveries()  # automatic deliveries refused until Berke says more
         self._sync_lock = asyncio.Lock()
+        self._sync_walk: asyncio.Task[SyncOutcome] | None = None  # the sync's reading, if any
         self._synced_once = False  # a sync worked: the new orders of the next are said
         self._uploads: dict[int, asyncio.Task[None]] = {}
         # Files sent at once. Each holds one of SmartRecruiters' 8 concurrent calls for all of
@@ -562,8 +565,16 @@ class OrderBoard:
                 arrived.extend(order.id for order in new if order.status is OrderStatus.NEW)
                 self._take_listed(new, changed)
 
+            self._sync_walk = asyncio.ensure_future(self._sync_once(poll, take_listed))
             try:
-                outcome = await self._sync_once(poll, take_listed)
+                outcome = await self._sync_walk
+            except asyncio.CancelledError:
+                caller = asyncio.current_task()
+                if not self._closing or caller is None or caller.cancelling():
+                    raise
+                # Stopped by the close: run on, it read into a closed data file, and the
+                # window said the orders read "could not be kept".
+                outcome = SyncOutcome(poll, ok=False, stopped=True)
             except (ApiError, ActionNotAllowedError) as exc:
                 log.warning("Sync failed: %r", exc)
                 outcome = SyncOutcome(poll, ok=False, error=str(exc))
@@ -575,6 +586,8 @@ class OrderBoard:
                 log.exception("Sync failed")
                 failure = unexpected_failure(exc, "the next sync tries again")
                 outcome = SyncOutcome(poll, ok=False, error=failure)
+            finally:
+                self._sync_walk = None
             # Any sync's new orders are said, but those before the first that worked (what
             # arrived while the desk was closed). Said by polls alone, those a re-sync or F5
             # found first, or a poll's first pages before it failed, never were.
@@ -659,10 +672,16 @@ class OrderBoard:
     async def stop(self) -> None:
         """Stop the loops and wait for actions under way (a tidy close)."""
         self.begin_closing()
+        if self._sync_walk is not None:
+            # Not waited for: its answers may be minutes away (a busy service's 429s), and
+            # what it read so far is kept already, page by page.
+            self._sync_walk.cancel()
         loops, self._loops = self._loops, []
         for task in loops:
             task.cancel()
         await asyncio.gather(*loops, return_exceptions=True)
+        async with self._sync_lock:
+            pass  # the stopped sync has said how it ended, before the data file closes
         await self.wait_idle()
         uploads = [task for task in self._uploads.values() if not task.done()]
         for task in uploads:

@@ -79,6 +79,26 @@ class RealNetwork(httpx.AsyncBaseTransport):
         await self.inner.aclose()
 
 
+class HeldListing(RealNetwork):
+    """The network, except that while ``hold`` is set an order listing's answer is read from
+    the service at once but handed over only after ``release``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hold = False
+        self.read = asyncio.Event()  # a held listing has been answered by the service
+        self.release = asyncio.Event()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        if self.hold and request.method == "GET" and request.url.path.endswith("/assessments"):
+            body = await response.aread()
+            self.read.set()
+            await self.release.wait()
+            return httpx.Response(response.status_code, headers=response.headers, content=body)
+        return response
+
+
 class FailsOnce(RealNetwork):
     """The first POST to a path ending with ``suffix`` is answered ``status`` with ``body``:
     with ``carried_out``, after the service did it (its answer lost); without, instead (not

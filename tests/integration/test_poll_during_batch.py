@@ -11,7 +11,6 @@ import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from app.clients.berke import BerkeClient
@@ -23,29 +22,9 @@ from app.workflows.batch import OutcomeKind
 from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
 from app.workflows.session import Session
-from tests.integration.helpers import RealNetwork, new_order_body, unpaced
+from tests.integration.helpers import HeldListing, new_order_body, unpaced
 
 ORDERS = 30
-
-
-class HeldListing(RealNetwork):
-    """The network, except that while ``hold`` is set an order listing's answer is read from
-    the service at once but handed over only after ``release``."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.hold = False
-        self.read = asyncio.Event()  # a held listing has been answered by the service
-        self.release = asyncio.Event()
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        response = await self.inner.handle_async_request(request)
-        if self.hold and request.method == "GET" and request.url.path.endswith("/assessments"):
-            body = await response.aread()
-            self.read.set()
-            await self.release.wait()
-            return httpx.Response(response.status_code, headers=response.headers, content=body)
-        return response
 
 
 @pytest.fixture(scope="module")

@@ -2740,6 +2740,19 @@ def test_a_full_syncs_line_is_read_whole_at_1280(
     assert message in bar.toolTip()
 
 
+def test_a_sync_stopped_by_the_close_says_nothing_of_failing(window: MainWindow) -> None:
+    """An F5 under way when the profile switched ran on against the closed data file, and the
+    window said "Sync failed: … could not be kept". Stopped by the close now, it says nothing:
+    the bar keeps what the close said, and the room shows no error."""
+    assert window.signals is not None
+    window.signals.sync_started.emit(False)
+    window.status_line.say("Closing the connection…", 0)
+    window.signals.sync_finished.emit(SyncOutcome(poll=False, ok=False, stopped=True))
+    assert window.statusBar().currentMessage() == "Closing the connection…"
+    assert "failed" not in window.statusBar().toolTip()
+    assert window.refresh_action.isEnabled()
+
+
 def test_a_status_message_too_long_for_the_bar_is_read_whole_in_its_tooltip(
     window: MainWindow,
 ) -> None:
