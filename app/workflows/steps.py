@@ -321,7 +321,7 @@ async def _run(
         case UploadStep():
             return await _upload(desk, entry, step, retry, context)
         case CommentStep():
-            return await _comment(desk, order_id, step, retry)
+            return await _comment(desk, entry, step, retry)
         case DeleteAssessmentStep():
             return await _delete_assessment(desk, entry, step, retry)
         case ReuseAssessmentStep():
@@ -1604,16 +1604,34 @@ async def _open_orders_on(desk: Desk, source_candidate_id: str, but: str) -> lis
     return still_open
 
 
-async def _comment(desk: Desk, order_id: str, step: CommentStep, retry: bool) -> CommentAdded:
+async def _comment(desk: Desk, entry: JournalEntry, step: CommentStep, retry: bool) -> CommentAdded:
+    order_id = entry.order_id
     if retry:
         existing = await desk.session.sr.list_comments(order_id)
         same = sum(c.message == step.message for c in existing)
-        if same > (step.same_words_before or 0):
+        posted_since = await asyncio.to_thread(_same_words_posted_since, desk, entry, step)
+        if same > (step.same_words_before or 0) + posted_since:
             await _written_here(desk, order_id, len(existing))
             return CommentAdded(message=step.message, already_there=True)
     comment = await desk.session.sr.add_comment(order_id, step.message, author=_author(desk))
     await _written_here(desk, order_id)
     return CommentAdded(message=comment.message)
+
+
+def _same_words_posted_since(desk: Desk, entry: JournalEntry, step: CommentStep) -> int:
+    """This desk's other comments in the step's words posted since the step counted them:
+    the coordinator added the same words again while this one waited, and the one that went
+    was taken for this one's, which was never posted."""
+    return sum(
+        1
+        for other in desk.journal.entries(entry.order_id)
+        if other.id != entry.id
+        and other.updated_at >= entry.created_at
+        and isinstance(other.step, CommentStep)
+        and other.step.message == step.message
+        and isinstance(other.outcome, CommentAdded)
+        and not other.outcome.already_there
+    )
 
 
 async def _written_here(desk: Desk, order_id: str, comments_now: int | None = None) -> None:

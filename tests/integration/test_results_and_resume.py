@@ -462,6 +462,65 @@ def test_a_comment_refused_before_it_went_is_posted_though_an_older_one_has_its_
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body, RefuseTheSecondComment())
 
 
+class RefuseTheFirstComment(RealNetwork):
+    """SmartRecruiters' transport, whose first POST .../comments gets a 503 (nothing kept)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.posts = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "POST" and request.url.path.endswith("/comments"):
+            self.posts += 1
+            if self.posts == 1:
+                return httpx.Response(503, json={"message": "Busy."}, request=request)
+        return await self.inner.handle_async_request(request)
+
+
+def test_a_waiting_comment_is_posted_though_the_same_words_were_added_meanwhile(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """A comment refused by a 503 waits for the resumer; the coordinator added the same words
+    again meanwhile (a second call noted), and that one went. The waiting one then took the
+    second for its own (more comments in its words than before it) and was never posted:
+    one comment where two were added. What this desk itself posted since does not count."""
+    words = "Called the candidate, no answer."
+
+    async def body(desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(new_order_body())
+        with pytest.raises(ApiError):
+            await add_comment(desk, order, words)  # 503: the step waits
+        await add_comment(desk, order, words)  # posted at once
+        assert (await resume_pending(desk)).done
+        comments = await desk.session.sr.list_comments(order.id)
+        assert [c.message for c in comments].count(words) == 2
+        first = desk.journal.entries(order.id)[0].outcome
+        assert first == CommentAdded(message=words)  # posted now, not "already there"
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body, RefuseTheFirstComment())
+
+
+def test_a_waiting_comment_that_went_is_not_posted_again_after_the_same_words(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The other way round: the waiting comment did go (its answer lost), then the same words
+    were added again. Its retry finds both, one more than this desk's second: its own."""
+    words = "Called the candidate, no answer."
+
+    async def body(desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(new_order_body())
+        desk.journal.begin(order.id, CommentStep(message=words, same_words_before=0))
+        await desk.session.sr.add_comment(order.id, words)  # answer lost
+        await add_comment(desk, order, words)
+        assert (await resume_pending(desk)).done
+        comments = await desk.session.sr.list_comments(order.id)
+        assert [c.message for c in comments].count(words) == 2
+        first = desk.journal.entries(order.id)[0].outcome
+        assert first == CommentAdded(message=words, already_there=True)
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
 class ListCommentsBusyUntilPosted(RealNetwork):
     """SmartRecruiters' transport: GET .../comments gets a 503 (its retries too) until a
     comment is posted."""
