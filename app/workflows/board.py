@@ -33,7 +33,7 @@ from app.domain.attention import Attention, AttentionRules, Flag, flags_for
 from app.domain.berke import BerkeJob, CreateAssessmentRequest, CreateAssessmentResponse
 from app.domain.berke_progress import BerkeProgress
 from app.domain.berke_results import FitLevel, fit_job_name
-from app.domain.connection import ConnectionProfile
+from app.domain.connection import ConnectionProfile, data_file_name
 from app.domain.invitation import InvitationText
 from app.domain.invitation_doubt import MAY_HAVE_GONE
 from app.domain.journal import JournalEntry
@@ -1022,10 +1022,12 @@ class OrderBoard:
     @property
     def profile_key(self) -> str:
         """The connection profile this board works for, as a settings key ("demo" without
-        one): what is remembered for one profile is not offered under another."""
+        one): what is remembered for one profile is not offered under another. Its data file
+        names it, not its name: a profile removed and another added under its name (another
+        customer's account), or one moved to another server, offered the first one's words."""
         profile = self._desk.session.profile
-        name = profile.name if profile is not None else "demo"
-        return name.replace("/", "_").replace("\\", "_") or "demo"
+        key = (data_file_name(profile) or profile.name) if profile is not None else "demo"
+        return key.replace("/", "_").replace("\\", "_") or "demo"
 
     @property
     def default_invitation(self) -> InvitationText | None:
