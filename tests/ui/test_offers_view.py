@@ -836,6 +836,41 @@ def test_a_list_that_could_not_be_read_says_why_and_is_read_again(
     assert len(reads) == 3
 
 
+def test_offers_read_long_ago_are_read_again_on_coming_back_to_the_tab(
+    view: OffersView, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing polls the offers: a desk open all day showed an offer a colleague withdrew in
+    the morning as published, until a search. Coming back to the tab reads them again once
+    they are five minutes old; sooner, nothing is read."""
+    from app.ui.offers import offers_view
+
+    assert view.catalog is not None
+    run(qtbot, view.wait_idle())
+    real_page = view.catalog.page
+    reads: list[int] = []
+
+    async def counted(**kwargs: Any) -> OfferPage:
+        reads.append(1)
+        return await real_page(**kwargs)
+
+    monkeypatch.setattr(view.catalog, "page", counted)
+    view.hide()
+    view.show()
+    run(qtbot, view.wait_idle())
+    assert reads == []  # read a moment ago
+    later = offers_view.monotonic() + offers_view.STALE_AFTER_S + 1
+    monkeypatch.setattr(offers_view, "monotonic", lambda: later)
+    view.hide()
+    with qtbot.waitSignal(view.loaded) as blocker:
+        view.show()
+    assert blocker.args == [True]
+    assert reads == [1]
+    view.hide()
+    view.show()
+    run(qtbot, view.wait_idle())
+    assert reads == [1]  # read again just now
+
+
 def test_while_smartrecruiters_asks_to_wait_nothing_is_sent_then_the_list_is_read(
     view: OffersView, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:

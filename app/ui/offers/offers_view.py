@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta
+from time import monotonic
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -28,6 +29,9 @@ from app.workflows.offer_catalog import OfferCatalog, OfferError
 PAGE = "page"  # the name of the page fetch: a newer one cancels the one still running
 #: The longest wait for SmartRecruiters' limit the room keeps a timer for (a daily limit).
 MAX_THROTTLE_WAIT_S = 24 * 3600
+#: The offers shown are read again on coming back to the tab once they are this old: a
+#: colleague's desk, or SmartRecruiters' review, may have moved them (nothing polls them).
+STALE_AFTER_S = 5 * 60
 
 
 class OffersView(QWidget):
@@ -50,6 +54,7 @@ class OffersView(QWidget):
         self._total = 0
         self._loading = False
         self._load_error: str | None = None
+        self._read_at: float | None = None  # when the page shown was read (monotonic)
         # SmartRecruiters asked to wait (a 429 the client does not wait out): no read before
         # this timer ends, and one read when it does.
         self._throttle = QTimer(self)
@@ -136,6 +141,7 @@ class OffersView(QWidget):
             self._show(None)  # another account's offer is never the one the buttons act on
         self._offset = self._total = 0
         self._load_error = None
+        self._read_at = None
         self._unreadable = ()
         self._loading = False
         if catalog is None:
@@ -189,6 +195,7 @@ class OffersView(QWidget):
             self._offset, self._total, self._page_size = page.offset, page.total, page.page_size
             keep = self._shown.id if self._shown is not None else None
             self.offer_list.show_offers(page.offers, page.costs, keep)
+            self._read_at = monotonic()
             ok = True
         finally:
             # A superseded fetch leaves the state to its successor.
@@ -258,8 +265,11 @@ class OffersView(QWidget):
         super().showEvent(event)
         # Orders may have synced while another tab was shown: re-read this offer's list.
         self.detail.reload_recent()
-        # A read that failed while the room was out of sight is tried again on coming back.
-        if self._load_error is not None and not self._loading and self.catalog is not None:
+        # A read that failed while the room was out of sight is tried again on coming back,
+        # and offers read long ago are read again.
+        stale = self._read_at is None or monotonic() - self._read_at > STALE_AFTER_S
+        reading = self._list_task is not None and not self._list_task.done()
+        if (self._load_error is not None or stale) and not reading and self.catalog is not None:
             self.refresh()  # unless SmartRecruiters asked to wait: then when the wait ends
 
     # -- after a move ---------------------------------------------------------------------------
