@@ -20,7 +20,7 @@ from pathlib import Path
 from app.store.paths import data_dir, make_private_dir, make_private_file, tighten_file
 from app.store.score_upgrade import forget_made_up_scores
 
-SCHEMA_VERSION = 18
+SCHEMA_VERSION = 19
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -230,6 +230,22 @@ _MIGRATIONS: dict[int, str] = {
     # tries: one left waiting may have gone.
     18: """
     UPDATE journal SET may_have_gone = 1 WHERE action = 'create_assessment' AND state <> 'done'
+    """,
+    # The Berke job each assessment was made for, read back from the create step that linked
+    # it (version 4 added the column and left it empty: delivery then judged the order on
+    # Berke's default job, not the one chosen). Only that step's own link (same invitation
+    # code): a later reuse of another order's assessment stays without a job, as a reuse
+    # is made, so that it is judged on this order's job.
+    19: """
+    UPDATE assessments SET source_job_id = (
+      SELECT json_extract(j.request, '$.request.sourceJobId') FROM journal j
+      WHERE j.order_id = assessments.order_id AND j.action = 'create_assessment'
+        AND j.state = 'done' AND json_valid(j.request)
+        AND CASE WHEN json_valid(j.outcome)
+          THEN json_extract(j.outcome, '$.link.invitation_code') END
+          = assessments.invitation_code
+      ORDER BY j.id DESC LIMIT 1)
+    WHERE source_job_id IS NULL
     """,
 }
 

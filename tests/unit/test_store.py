@@ -10,7 +10,12 @@ from pathlib import Path
 import pytest
 
 from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
-from app.domain.journal import AssessmentLinked, CreateAssessmentStep, InviteStep
+from app.domain.journal import (
+    AssessmentLinked,
+    CreateAssessmentStep,
+    InviteStep,
+    ReuseAssessmentStep,
+)
 from app.domain.journal_terms import LinkedAssessment, StepState
 from app.domain.smartrecruiters import AssessmentOrder
 from app.store.database import SCHEMA_VERSION, Database
@@ -388,6 +393,85 @@ def test_a_schema_8_file_learns_the_address_each_assessment_was_created_with(
     made = Journal(db).assessment_for("made")
     assert made is not None
     assert made.created_email == "zoe@example.com"
+    db.close()
+
+
+def test_a_schema_3_file_keeps_the_berke_job_each_assessment_was_made_for(
+    tmp_path: Path,
+) -> None:
+    """Schema 19: version 4 added the job column and left it empty, so an assessment made
+    before it for a chosen job read as made for Berke's default job, and delivery judged the
+    order on that one. Read back from the create step that linked it (the latest, if created
+    again); a reused assessment stays without one (it is judged on its order's job), and a
+    step whose request is not JSON, or that linked another assessment, gives none."""
+    from app.store.database import _MIGRATIONS
+    from app.store.journal import Journal
+
+    path = tmp_path / "three.sqlite3"
+    raw = sqlite3.connect(path)
+    for step in range(1, 4):
+        raw.executescript(_MIGRATIONS[step])
+    then = "2025-03-01T09:00:00.000+00:00"
+
+    def linked(order_id: str, code: str) -> LinkedAssessment:
+        return LinkedAssessment(
+            order_id=order_id, source_candidate_id=f"AD-{code}", invitation_code=code,
+            assessment_url=f"https://berke.test/a/{code}", created_at=datetime.fromisoformat(then),
+        )  # fmt: skip
+
+    def created(order_id: str, code: str, job: str | None, links: str | None = None) -> None:
+        request = CreateAssessmentRequest(
+            first_name="Zoë", last_name="Müller", email_address="zoe@example.com",
+            source_candidate_id=f"AD-{code}", source_job_id=job,
+        )  # fmt: skip
+        raw.execute(
+            "INSERT INTO journal (order_id, action, state, request, outcome, created_at,"
+            " updated_at) VALUES (?, 'create_assessment', 'done', ?, ?, ?, ?)",
+            (order_id, dumps(CreateAssessmentStep(request=request)),
+             dumps(AssessmentLinked(link=linked(order_id, links or code))), then, then),
+        )  # fmt: skip
+
+    created("for-a-job", "JOB1", "SALES-REP")
+    created("default-job", "DEF1", None)
+    created("made-twice", "OLD1", "FIRST-JOB")
+    created("made-twice", "NEW1", "SECOND-JOB")
+    created("reused", "OWN1", "ITS-OWN-JOB")  # Berke deleted it; the order then reused JOB1
+    created("other-link", "ELSE", "NOT-ITS-JOB", links="OTHR")
+    reuse = ReuseAssessmentStep(link=linked("reused", "JOB1"), from_order_id="for-a-job")
+    raw.execute(
+        "INSERT INTO journal (order_id, action, state, request, outcome, created_at,"
+        " updated_at) VALUES ('reused', 'reuse_assessment', 'done', ?, ?, ?, ?)",
+        (dumps(reuse), dumps(AssessmentLinked(link=reuse.link)), then, then),
+    )
+    raw.execute(
+        "INSERT INTO journal (order_id, action, state, request, created_at, updated_at)"
+        " VALUES ('not-json', 'create_assessment', 'done', '{sourceJobId: X', ?, ?)",
+        (then, then),
+    )
+    for order_id, code in (
+        ("for-a-job", "JOB1"), ("default-job", "DEF1"), ("made-twice", "NEW1"),
+        ("reused", "JOB1"), ("other-link", "ELSE"), ("not-json", "NJS1"),
+    ):  # fmt: skip
+        raw.execute(
+            "INSERT INTO assessments (order_id, source_candidate_id, invitation_code,"
+            " assessment_url, created_at) VALUES (?, ?, ?, ?, ?)",
+            (order_id, f"AD-{code}", code, f"https://berke.test/a/{code}", then),
+        )
+    raw.execute("PRAGMA user_version = 3")
+    raw.commit()
+    raw.close()
+
+    db = Database(path)
+    journal = Journal(db)
+    jobs = {order_id: link.source_job_id for order_id, link in journal.all_assessments().items()}
+    assert jobs == {
+        "for-a-job": "SALES-REP",
+        "default-job": None,
+        "made-twice": "SECOND-JOB",
+        "reused": None,
+        "other-link": None,
+        "not-json": None,
+    }
     db.close()
 
 
