@@ -92,9 +92,13 @@ TYPED_IN_SETTINGS: dict[str, bool] = {TYPED_KEY: True}
 
 
 class ConnectionProfile(BaseModel):
-    """One place to work against, with the options that go with it. Never holds a key."""
+    """One place to work against, with the options that go with it. Never holds a key.
 
-    model_config = ConfigDict(defer_build=True, extra="ignore", validate_assignment=True)
+    An option this version does not know (a newer desk's) is kept as read and written back
+    (``model_extra``): dropped, the next OK in Settings here undid it without a word.
+    """
+
+    model_config = ConfigDict(defer_build=True, extra="allow", validate_assignment=True)
 
     name: str = Field(min_length=1, max_length=60, title="Profile name")
     kind: ProfileKind = ProfileKind.CUSTOM
@@ -387,9 +391,10 @@ def builtin_profiles() -> list[ConnectionProfile]:
 
 
 class AppSettings(BaseModel):
-    """Every profile and which one is in use. The built-in two are always there."""
+    """Every profile and which one is in use. The built-in two are always there. A setting
+    this version does not know (a newer desk's) is kept and written back, as a profile's."""
 
-    model_config = ConfigDict(defer_build=True, extra="ignore")
+    model_config = ConfigDict(defer_build=True, extra="allow")
 
     @model_validator(mode="before")
     @classmethod

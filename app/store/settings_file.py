@@ -183,14 +183,40 @@ def _opt_in_from_key_file(settings: AppSettings, path: Path) -> AppSettings:
 
 
 def _keep_a_copy(path: Path, raw: bytes) -> Path | None:
-    copy = path.with_name(f"{path.stem}.unreadable{path.suffix}")
+    """A copy of ``raw`` beside ``path``, never over another: the one kept earlier may be the
+    only one of a profile left out then, or a whole file a save set aside. One that holds
+    these bytes already is used as it is (every start reads the file again)."""
     try:
-        with atomic_file(copy, "wb", private=True) as handle:
-            handle.write(raw)
+        copy = _copy_name(path, holding=raw)
+        if not copy.exists():
+            with atomic_file(copy, "wb", private=True) as handle:
+                handle.write(raw)
     except OSError as exc:
         log.warning("Could not keep a copy of %s (%s)", path, type(exc).__name__)
         return None
     return copy
+
+
+def _copy_name(path: Path, holding: bytes | None = None) -> Path:
+    """Where a copy of the settings file at ``path`` goes: ``settings.unreadable.json``, then
+    ``settings.unreadable-2.json`` and on, the first name not taken yet; or a copy that holds
+    ``holding`` already (no second copy of the same file)."""
+    names = (f"{path.stem}.unreadable{f'-{n}' if n > 1 else ''}{path.suffix}" for n in count(1))
+    return next(
+        copy
+        for copy in map(path.with_name, names)
+        if not copy.exists() or (holding is not None and _holds(copy, holding))
+    )
+
+
+def _holds(copy: Path, raw: bytes) -> bool:
+    try:
+        if copy.stat().st_size != len(raw):
+            return False  # a file set aside whole may be large: not read to find it differs
+        with open_regular_file(copy) as handle:
+            return handle.read(len(raw) + 1) == raw
+    except OSError:
+        return False  # there, but not readable: taken all the same
 
 
 def _kept(copy: Path | None) -> str:
@@ -216,8 +242,7 @@ def _set_aside(path: Path) -> Path | None:
     """``path`` renamed as the copies of unreadable files are named, under a name not taken
     yet (a copy kept before may be the only one of its profiles); that name, or None when
     the file is gone. OSError when it cannot be renamed."""
-    names = (f"{path.stem}.unreadable{f'-{n}' if n > 1 else ''}{path.suffix}" for n in count(1))
-    aside = next(p for p in map(path.with_name, names) if not p.exists())
+    aside = _copy_name(path)
     try:
         os.rename(path, aside)
     except FileNotFoundError:

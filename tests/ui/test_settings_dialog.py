@@ -1584,6 +1584,45 @@ def test_keys_of_a_profile_left_out_never_go_to_a_profile_renamed_to_its_name(
     assert _keys_of(keys, "Acme") == (None, None)
 
 
+def test_ok_keeps_a_newer_desks_options_and_a_duplicate_does_not_take_them(
+    qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path
+) -> None:
+    """Before: the options a newer desk saved, with a profile and beside the profiles, were
+    dropped as the file was read, and the next OK here saved it without them, without a word.
+    A duplicate takes the options shown only: the others may be that account's own."""
+    from app.store.settings_file import read_settings
+
+    path = tmp_path / "settings.json"
+    newer = {"name": "Client A", "sr_base_url": "https://sr.a.example/v1",
+             "auto_reject_after_days": 14}  # fmt: skip
+    path.write_text(
+        json.dumps({"profiles": [newer], "active": "Client A", "ui_theme": "dark"}),
+        encoding="utf-8",
+    )
+    settings, problem = read_settings(path)
+    assert problem is None
+    keys = KeyStore()
+    dialog = _dialog(qtbot, settings, keys, path)
+    _select(dialog, "Client A")
+    poll = dialog.editors["poll_interval_seconds"]
+    assert isinstance(poll, QSpinBox)
+    poll.setValue(120)
+    dialog.key_fields[SR_KEY].setText("A" * 64)
+    dialog.key_fields[SR_KEY].textEdited.emit("A" * 64)
+    dialog.duplicate_profile()
+    assert _save(qtbot, dialog) is not None, dialog.error_label.text()
+    text = path.read_text(encoding="utf-8")
+    saved = json.loads(text)
+    assert saved["ui_theme"] == "dark"
+    by_name = {p["name"]: p for p in saved["profiles"]}
+    assert by_name["Client A"]["auto_reject_after_days"] == 14
+    assert by_name["Client A"]["poll_interval_seconds"] == 120
+    assert by_name["Client A copy"]["poll_interval_seconds"] == 120
+    assert "auto_reject_after_days" not in by_name["Client A copy"]
+    assert "A" * 64 not in text  # the key went to the keyring, as ever
+    assert _keys_of(keys, "Client A")[0] == "A" * 64
+
+
 def test_profile_names_differing_only_in_capitals_are_refused(
     qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path
 ) -> None:

@@ -932,6 +932,124 @@ def test_a_settings_file_that_could_not_be_opened_is_renamed_before_a_save_repla
     assert load_settings(path) == read.settings
 
 
+def _other_copies(folder: Path) -> str:
+    """Every copy kept beside the settings file, as one text."""
+    copies = [p for p in folder.iterdir() if p.name != "settings.json"]
+    return "".join(p.read_text("utf-8", errors="replace") for p in copies)
+
+
+def test_a_left_out_profiles_only_copy_is_never_written_over(tmp_path: Path) -> None:
+    """Before: every file read partly was copied to settings.unreadable.json, over the copy
+    kept before — after an OK in Settings the only place "Client B" (a newer desk's) was left."""
+    from app.store.settings_file import SettingsFile
+
+    path = tmp_path / "settings.json"
+    newer_b = {**CLIENT_A, "name": "Client B", "max_upload_mb": 250}  # a newer version's range
+    _saved_file(path, CLIENT_A, newer_b, active="Client A")
+    file = SettingsFile(path)
+    first = file.read()
+    assert first.problem is not None
+    assert f"kept at {tmp_path / 'settings.unreadable.json'}." in first.problem
+    file.write(first.settings)  # the next OK in Settings: "Client B" is in the copy only
+    assert "Client B" not in path.read_text("utf-8")
+
+    newer_c = {**newer_b, "name": "Client C"}  # the newer desk adds another
+    _saved_file(path, CLIENT_A, newer_c, active="Client A")
+    second = read_settings(path)
+    assert second.problem is not None
+    assert f"kept at {tmp_path / 'settings.unreadable-2.json'}." in second.problem
+    assert "Client B" in (tmp_path / "settings.unreadable.json").read_text("utf-8")
+    assert (tmp_path / "settings.unreadable-2.json").read_bytes() == path.read_bytes()
+    # Read again (the next start): the copy it has already, not a third.
+    again = read_settings(path)
+    assert again.problem == second.problem
+    assert len(list(tmp_path.iterdir())) == 3
+
+
+def test_a_settings_file_set_aside_whole_is_never_written_over_by_a_later_copy(
+    tmp_path: Path,
+) -> None:
+    """Before: a file too large to read, renamed settings.unreadable.json by a save, was
+    replaced by the copy of the next file read partly, and every profile it held was lost."""
+    from app.store.settings_file import SettingsFile
+
+    path = tmp_path / "settings.json"
+    big = _too_large_to_read(path)
+    file = SettingsFile(path)
+    file.write(file.read().settings)
+    assert (tmp_path / "settings.unreadable.json").read_bytes() == big
+    newer = {**CLIENT_A, "name": "Client B", "max_upload_mb": 250}  # a newer version's range
+    _saved_file(path, newer)
+    read = read_settings(path)
+    assert read.problem is not None
+    assert f"kept at {tmp_path / 'settings.unreadable-2.json'}." in read.problem
+    assert (tmp_path / "settings.unreadable.json").read_bytes() == big
+    assert "Client B" in _other_copies(tmp_path)
+
+
+@pytest.mark.parametrize("partly", [False, True], ids=["read-whole", "read-partly"])
+def test_a_newer_desks_options_are_kept_and_written_back(tmp_path: Path, partly: bool) -> None:
+    """Before: an option this version does not know, with a profile or beside the profiles,
+    was dropped as the file was read, and the next OK in Settings saved the file without it:
+    the newer desk's choice went back to its default, without a word."""
+    from app.store.settings_file import SettingsFile
+
+    path = tmp_path / "settings.json"
+    newer = {**CLIENT_A, "auto_reject_after_days": 14, "delivery_cc": {"to": ["hr@a.example"]}}
+    refused = [{**CLIENT_A, "name": "Client B", "max_upload_mb": 250}] if partly else []
+    _saved_file(path, newer, *refused, active="Client A", ui_theme="dark")
+    file = SettingsFile(path)
+    read = file.read()
+    assert (read.problem is not None) is partly  # nothing to say of what is kept
+    profile = read.settings.active_profile
+    edited = profile.model_copy(update={"poll_interval_seconds": 120})
+    file.write(read.settings.model_copy(update={"profiles": [edited]}))
+    saved = json.loads(path.read_text("utf-8"))
+    assert saved["ui_theme"] == "dark"
+    (client_a,) = [p for p in saved["profiles"] if p["name"] == "Client A"]
+    assert client_a["poll_interval_seconds"] == 120
+    assert client_a["auto_reject_after_days"] == 14
+    assert client_a["delivery_cc"] == {"to": ["hr@a.example"]}
+    assert load_settings(path).active_profile.model_extra == profile.model_extra
+
+
+def _nested(depth: int) -> object:
+    value: object = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def test_a_newer_desks_option_a_save_could_not_write_is_left_out_and_said(
+    tmp_path: Path,
+) -> None:
+    """Kept as read, a value a save cannot write (nested past what it writes, half of a
+    surrogate pair: Python's reader takes both) made every save of the settings fail."""
+    from app.store.settings_file import SettingsFile
+
+    path = tmp_path / "settings.json"
+    deep = _nested(300)
+    fine = _nested(250)  # deeper than the fast reader takes, not than a save writes
+    newer = {**CLIENT_A, "lone": "\ud800", "deep": deep, "fine": fine, "kept": 1}
+    _saved_file(path, newer, active="Client A", ui_theme="dark", deep_here=deep)
+    file = SettingsFile(path)
+    read = file.read()
+    assert read.problem is not None
+    for option in ("“lone” of the profile “Client A”", "“deep” of the profile “Client A”",
+                   "the option “deep_here” ("):  # fmt: skip
+        assert option in read.problem
+    assert "“fine”" not in read.problem
+    file.write(read.settings)
+    saved = json.loads(path.read_text("utf-8"))
+    assert saved["ui_theme"] == "dark"
+    assert "deep_here" not in saved
+    assert sorted(saved["profiles"][-1].keys() - ConnectionProfile.model_fields) == [
+        "fine",
+        "kept",
+    ]
+    assert "\\ud800" in (tmp_path / "settings.unreadable.json").read_text("utf-8")
+
+
 def test_configure_over_a_settings_file_it_could_not_read_keeps_that_file(
     ring: MemoryKeyring,
     tmp_path: Path,

@@ -637,6 +637,7 @@ class SettingsDialog(QDialog):
         profiles = moved
         opted_in = self.file_opt_in.isChecked() and not found.status.usable
         settings = AppSettings(
+            **(self._settings.model_extra or {}),  # a newer desk's settings, written back
             active=self.active_combo.currentText() or self._settings.active,
             profiles=profiles,
             keys_file_opt_in=opted_in,
@@ -1028,8 +1029,10 @@ class SettingsDialog(QDialog):
         if self._current < 0:
             return
         source = self._drafts[self._current]
-        values = dict(source.values)
-        values.pop("data_file", None)  # a copy of the options, never of the orders
+        # A copy of the options, never of the orders (data_file); nor of a newer desk's options
+        # kept with the source: not shown here, they may be that account's own.
+        known = ConnectionProfile.model_fields.keys() - {"data_file"}
+        values = {k: v for k, v in source.values.items() if k in known}
         values["kind"] = ProfileKind.CUSTOM.value
         values["name"] = self._unique_name(f"{source.values.get('name')} copy")
         self._drafts.append(_Draft(values=values, stored_name=None))
