@@ -78,6 +78,38 @@ _LOCATIONS = [
     {"country": "Sweden", "region": "Skåne", "city": "Malmö"},
 ]
 
+
+def _places(country: str, *cities: tuple[str, str]) -> list[dict[str, str]]:
+    return [{"country": country, "region": region, "city": city} for city, region in cities]
+
+
+#: Where people live and companies hire, by country (the phone prefix): a candidate lives in
+#: the country of their name and phone, a job is in its company's. Drawn at random from all
+#: of them, a +49 candidate lived in København and applied for a German firm's job in Tokyo.
+_PLACES: dict[str, list[dict[str, str]]] = {
+    "+49": _places("Germany", ("München", "Bavaria"), ("Berlin", "Berlin"), ("Hamburg", "Hamburg")),
+    "+34": _places("Spain", ("Madrid", "Community of Madrid"), ("Barcelona", "Catalonia")),
+    "+48": _places("Poland", ("Kraków", "Lesser Poland"), ("Warszawa", "Masovia")),
+    "+45": _places("Denmark", ("København", "Capital Region"), ("Aarhus", "Central Denmark")),
+    "+81": _places("Japan", ("Tokyo", "Tokyo"), ("Osaka", "Osaka")),
+    "+33": _places("France", ("Paris", "Île-de-France"), ("Lyon", "Auvergne-Rhône-Alpes")),
+    "+84": _places("Vietnam", ("Hà Nội", "Hà Nội"), ("Hồ Chí Minh City", "Hồ Chí Minh City")),
+    "+44": _places("United Kingdom", ("Manchester", "England"), ("London", "England")),
+    "+91": _places("India", ("Bengaluru", "Karnataka"), ("Mumbai", "Maharashtra")),
+    "+234": _places("Nigeria", ("Lagos", "Lagos"), ("Abuja", "Federal Capital Territory")),
+    "+351": _places("Portugal", ("Lisboa", "Lisboa"), ("Porto", "Porto")),
+    "+90": _places("Türkiye", ("İstanbul", "İstanbul"), ("Ankara", "Ankara")),
+}
+
+
+def _place(prefix: str, drawn: dict[str, str]) -> dict[str, str]:
+    """A place in the country of ``prefix``, chosen by the place ``drawn`` from
+    ``_LOCATIONS``: drawn as before this table, so that every later draw, and so every seeded
+    order, stays as it was."""
+    places = _PLACES[prefix]
+    return dict(places[_LOCATIONS.index(drawn) % len(places)])
+
+
 _INDUSTRIES = {
     "it": "Information Technology and Services",
     "retail": "Retail",
@@ -137,6 +169,16 @@ _REQUESTORS = [
     ("Élodie", "Marchand"),
     ("Sam", "Turner"),
 ]
+#: Each company's country (its phone prefix) and its recruiters (of ``_REQUESTORS``): a
+#: recruiter works for one company, and calls from its country.
+_COMPANY_HOMES: dict[str, tuple[str, list[tuple[str, str]]]] = {
+    "NordwindLogistik": ("+49", [("Hanna", "Becker"), ("Sam", "Turner")]),
+    "IberiaRetail": ("+34", [("Diego", "Moreno")]),
+    "VistulaBank": ("+48", [("Katarzyna", "Zielińska")]),
+    "FjordHealth": ("+45", [("Frederik", "Holm")]),
+    "SakuraTelecom": ("+81", [("Yuki", "Kobayashi")]),
+    "MaisonHotels": ("+33", [("Élodie", "Marchand")]),
+}
 
 
 @dataclass(frozen=True)
@@ -282,7 +324,7 @@ def _candidates(rng: random.Random, count: int) -> list[dict[str, Any]]:
         else:
             first, last = rng.choice(pool_first), rng.choice(pool_last)
         candidate_id = seeded_uuid(rng)
-        location = rng.choice(_LOCATIONS)
+        location = _place(prefix, rng.choice(_LOCATIONS))
         person: dict[str, Any] = {
             "id": candidate_id,
             "uuid": candidate_id,
@@ -300,16 +342,18 @@ def _candidates(rng: random.Random, count: int) -> list[dict[str, Any]]:
 
 
 def _requestor(rng: random.Random, company_id: str) -> dict[str, Any]:
-    first, last = rng.choice(_REQUESTORS)
+    prefix, recruiters = _COMPANY_HOMES[company_id]
+    drawn = rng.choice(_REQUESTORS)  # drawn as before (see ``_place``)
+    first, last = recruiters[_REQUESTORS.index(drawn) % len(recruiters)]
     return {
         "firstName": first,
         "lastName": last,
         "email": f"{ascii_fold(first)}.{ascii_fold(last)}@{company_id.lower()}.example.com",
-        "phone": f"+1 555 {rng.randint(1000000, 9999999)}",
+        "phone": f"{prefix} {rng.randint(1000000, 9999999)}",
     }
 
 
-def _job(rng: random.Random) -> dict[str, Any]:
+def _job(rng: random.Random, company_id: str) -> dict[str, Any]:
     title, industry, function, level = rng.choice(_JOBS)
     return {
         "id": str(rng.randint(10**9, 10**10 - 1)),
@@ -317,7 +361,7 @@ def _job(rng: random.Random) -> dict[str, Any]:
         "industry": {"id": industry, "label": _INDUSTRIES[industry]},
         "function": {"id": function, "label": _FUNCTIONS[function]},
         "experienceLevel": {"id": level, "label": _LEVELS[level]},
-        "location": dict(rng.choice(_LOCATIONS)),
+        "location": _place(_COMPANY_HOMES[company_id][0], rng.choice(_LOCATIONS)),
     }
 
 
@@ -354,7 +398,7 @@ def seed_orders(seed: int, count: int, offers: list[dict[str, Any]]) -> list[See
             "id": seeded_uuid(rng),
             "requestor": _requestor(rng, company_id),
             "candidate": dict(rng.choice(people)),
-            "job": _job(rng),
+            "job": _job(rng, company_id),
             "company": {"id": company_id, "name": company_name},
             "offer": {"catalogId": offer["catalogId"], "name": offer["name"]},
         }
