@@ -26,6 +26,23 @@ def one_line(text: str, limit: int | None) -> str:
     return text[: limit - 1].rstrip() + "…"
 
 
+#: A word longer than this may wrap after every so many of its characters (``breakable``).
+WORD_SHOWN = 40
+_WRAP_HERE = "\u200b"  # a zero-width space: a place to wrap, drawn as nothing
+
+
+def breakable(text: str) -> str:
+    """``text`` free to wrap inside a word longer than ``WORD_SHOWN``: a label wraps only
+    between words, and one long word (an order's id, an address, a name without a space) set
+    its width, and its window's: 36,842 px for an id."""
+    return " ".join(
+        word
+        if len(word) <= WORD_SHOWN
+        else _WRAP_HERE.join(word[i : i + WORD_SHOWN] for i in range(0, len(word), WORD_SHOWN))
+        for word in text.split(" ")
+    )
+
+
 #: What each line of a service's text starts with under a heading of ours (``as_block``).
 BLOCK_INDENT = "    "
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import qasync
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.clients.berke import BerkeClient
@@ -85,6 +86,20 @@ def running_loop(
         qapp.processEvents()
     asyncio.events._set_running_loop(None)
     asyncio.set_event_loop(None)
+
+
+@pytest.fixture
+def text_scale(qapp: QApplication, request: pytest.FixtureRequest) -> Iterator[float]:
+    """The app's text at 150 % of its size, as a desktop set to large text gives it (the
+    screen unchanged); another scale with ``parametrize("text_scale", [...], indirect=True)``.
+    Put back after."""
+    scale: float = getattr(request, "param", 1.5)
+    before = qapp.font()
+    font = QFont(before)
+    font.setPointSizeF(before.pointSizeF() * scale)
+    qapp.setFont(font)
+    yield scale
+    qapp.setFont(before)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QLabel
 from app.domain.journal_terms import LinkedAssessment
 from app.domain.smartrecruiters import AssessmentOrder
 from app.ui.orders.order_dialogs import AcceptDialog
+from tests.ui.clipping import clipped, settle
 from tests.ui.conftest import show_exposed
 
 if TYPE_CHECKING:
@@ -147,3 +148,20 @@ def test_every_warning_shows_whole_on_the_screen(qtbot: QtBot) -> None:
         assert label.isVisible()
         assert label.height() >= label.heightForWidth(label.width())
         assert label.mapTo(form, label.rect().bottomLeft()).y() <= form.height()
+
+
+def test_the_warnings_stay_whole_when_a_refusal_is_said_under_them(qtbot: QtBot) -> None:
+    """SmartRecruiters' refusal, said in the dialog once it was open, took its lines from the
+    rest: the URL's warning lost its last line."""
+    form = dialog(qtbot, f"http://assess.berke.com/start/{CODE}", allow_http_loopback=False)
+    anyway(form).setChecked(True)
+    with qtbot.waitSignal(form.submitted):
+        ctrl_enter(form)
+    form.show_server_error(
+        "SmartRecruiters: the service refused the request as incorrect. The service said: "
+        "“Request is incorrect. The assessment order cannot be accepted with this URL for the "
+        "partner configuration of this company; please check the configuration and try again.”"
+    )
+    settle()
+    assert form.server_error.isVisible()
+    assert clipped(form) == []

@@ -77,6 +77,7 @@ from app.workflows.refusals import (
     ActionNotAllowedError,
 )
 from tests.integration.helpers import new_order_body
+from tests.ui.clipping import clipped, settle
 from tests.ui.conftest import connect, make_desk, show_exposed
 from tests.ui.paints import Paints, painted_by
 from tests.waits import HANG_GUARD_SECONDS
@@ -2110,17 +2111,20 @@ def test_the_dialogs_say_whom_they_are_about(window: MainWindow, qtbot: QtBot) -
 
 class AnsweredOnce(httpx.AsyncBaseTransport):
     """A service's transport, whose first POST to a path ending ``suffix`` is answered
-    ``status`` (not done), with "Not now." as the service's words."""
+    ``status`` (not done), with ``message`` as the service's words."""
 
-    def __init__(self, inner: httpx.AsyncBaseTransport, status: int, suffix: str) -> None:
+    def __init__(
+        self, inner: httpx.AsyncBaseTransport, status: int, suffix: str, message: str = "Not now."
+    ) -> None:
         self.inner = inner
         self.status: int | None = status
         self.suffix = suffix
+        self.message = message
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if self.status and request.method == "POST" and request.url.path.endswith(self.suffix):
             status, self.status = self.status, None
-            body = {"httpCode": status, "code": "REFUSED", "message": "Not now."}
+            body = {"httpCode": status, "code": "REFUSED", "message": self.message}
             return httpx.Response(status, json=body)
         return await self.inner.handle_async_request(request)
 
@@ -2176,6 +2180,32 @@ def test_a_refused_accept_is_said_in_its_dialog_with_the_messages_kept(
     dialog.accept()
     qtbot.waitUntil(lambda: closed(dialog))
     assert current(window, order.id).status is OrderStatus.IN_PROGRESS
+    finish(qtbot, window.orders.controller.wait_idle())
+
+
+def test_a_refusal_in_the_accept_dialog_grows_it_to_show_everything_whole(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """The dialog kept the height it opened with: SmartRecruiters' refusal, three lines, was
+    squeezed into it, cut off, and the candidate message's counter was drawn inside the
+    message box, the note about what accepting does over the box's bottom."""
+    refusal = (  # the shape of SmartRecruiters' own example (shared/api/smartrecruiters.md)
+        "Request is incorrect. The assessment order cannot be accepted with this URL for the "
+        "partner configuration of this company; please check the configuration and try again."
+    )
+    _order, dialog = accept_dialog_over(
+        window, qtbot, lambda inner: AnsweredOnce(inner, 400, "/accept", refusal), "Rui", "Sá"
+    )
+    settle()
+    assert clipped(dialog) == []
+    dialog.accept()
+    qtbot.waitUntil(dialog.server_error.isVisible)
+    settle()
+    assert refusal in dialog.server_error.text()
+    box, counter = dialog.to_candidate.geometry(), dialog.to_candidate_limit.geometry()
+    assert not box.intersects(counter), f"counter {counter.getRect()} over box {box.getRect()}"
+    assert clipped(dialog) == []
+    dialog.reject()
     finish(qtbot, window.orders.controller.wait_idle())
 
 

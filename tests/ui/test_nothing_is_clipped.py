@@ -260,9 +260,14 @@ def test_the_first_window_fits_the_screen(qtbot: QtBot, qsettings: QSettings) ->
     assert window.height() + 40 <= room.height()  # and its title bar
 
 
-def test_what_a_dialog_names_never_pushes_it_off_the_screen(qtbot: QtBot) -> None:
+@pytest.mark.parametrize("text_scale", [1.0, 1.5], ids=["text-100", "text-150"], indirect=True)
+def test_what_a_dialog_names_never_pushes_it_off_the_screen(
+    qtbot: QtBot, text_scale: float
+) -> None:
     """Rejecting 40 orders made the dialog 850 px tall; a 5,000-character name made Accept
-    46,429 px wide and the URL preview 54,163 px; a long palette query 42,000 px."""
+    46,429 px wide and the URL preview 54,163 px; a long palette query 42,000 px. At 150 %
+    text, the preview of a name without a space, cut at 80 characters whatever they
+    measure, was 1,393 px wide: its Accept and Close buttons were off the screen."""
     from app.ui.common.command_palette import CommandPalette
     from tests.ui.test_dialog_keys import link, order
 
@@ -288,3 +293,37 @@ def test_what_a_dialog_names_never_pushes_it_off_the_screen(qtbot: QtBot) -> Non
     palette = CommandPalette(lambda: [], lambda _query, _limit: [])
     palette.query.setText("no such candidate " * 300)
     _on_screen(qtbot, palette)
+
+
+def test_a_limit_said_once_the_accept_dialog_is_open_shows_whole(qtbot: QtBot) -> None:
+    """The dialog kept the height it opened with: a message over SmartRecruiters' limit says
+    so in a sentence that wraps, and its last line was cut off."""
+    from tests.ui.test_dialog_keys import link, order
+
+    dialog = AcceptDialog(order(), link())
+    _on_screen(qtbot, dialog)
+    dialog.message.setText("m" * 2_001)
+    dialog.to_candidate.setPlainText("m" * 2_001)
+    assert dialog.to_candidate_limit.too_long
+    no_clipping(dialog)
+
+
+@pytest.mark.parametrize("text_scale", [1.5], ids=["text-150"], indirect=True)
+def test_refusals_said_once_the_reject_dialog_is_open_show_whole(
+    qtbot: QtBot, text_scale: float
+) -> None:
+    """At 150 % text the dialog kept the height it opened with: SmartRecruiters' refusal,
+    said under the reason, went past its bottom edge, and what a rejection means was cut."""
+    from tests.ui.test_dialog_keys import order
+
+    dialog = RejectDialog([order()])
+    _on_screen(qtbot, dialog)
+    dialog.reason.setPlainText("Withdrawn")
+    dialog.accept()
+    dialog.show_refusals(
+        "Zoë Müller: SmartRecruiters refused the request as incorrect. The service said: "
+        "“Request is incorrect. The assessment order cannot be rejected for the partner "
+        "configuration of this company; please check the configuration and try again.”",
+        [order()],
+    )
+    no_clipping(dialog)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from app.domain.offer_cost import CostKind
 from app.domain.smartrecruiters import Offer
 from app.ui.offers.offer_form import COST_KIND, COST_VALUE, TERMS_TYPE, OfferForm
+from tests.ui.clipping import clipped, settle
 from tests.ui.conftest import show_exposed
 
 if TYPE_CHECKING:
@@ -127,3 +128,16 @@ def test_an_expiry_before_1752_is_sent_back_as_held_unless_a_date_is_picked(
     assert form.data()["availability"]["expirationDate"] == held
     form.expiration.setDate(QDate(2028, 1, 31))  # a date picked replaces it
     assert form.data()["availability"]["expirationDate"] == "2028-01-31"
+
+
+def test_the_fields_show_whole_at_150_percent_text(qtbot: QtBot, text_scale: float) -> None:
+    """The form opened 640 px wide whatever its fields needed: at 150 % text on 1280×800 they
+    were 638 px wide in a 604 px scroll area that does not scroll sideways, their right ends
+    (the Type's text, the boxes' edges) cut off under the scroll bar."""
+    form = OfferForm()
+    qtbot.addWidget(form)
+    show_exposed(qtbot, form)
+    settle()
+    fields, room = form._fields.width(), form._scroll.viewport().width()
+    assert fields <= room, f"{fields} px of fields in {room} px ({form.width()} px form)"
+    assert clipped(form) == []

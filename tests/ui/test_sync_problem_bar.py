@@ -12,13 +12,8 @@ from PySide6.QtWidgets import QMainWindow
 from app.ui.common.messages import Messages
 from app.ui.orders import sync_problem
 from app.ui.orders.orders_room import OrdersRoom
-from app.ui.orders.sync_problem import (
-    TEXT_SHOWN,
-    WORD_SHOWN,
-    BerkeWatchBar,
-    SyncProblemBar,
-    wrappable,
-)
+from app.ui.orders.sync_problem import TEXT_SHOWN, BerkeWatchBar, SyncProblemBar, wrappable
+from app.views.text import WORD_SHOWN
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot

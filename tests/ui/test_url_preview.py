@@ -18,6 +18,7 @@ from app.domain.berke import CreateAssessmentRequest, CreateAssessmentResponse
 from app.ui.orders import url_preview
 from app.ui.orders.qr import qr_image
 from app.ui.orders.url_preview import UrlPreviewDialog
+from tests.ui.clipping import clipped, settle
 from tests.ui.conftest import show_exposed
 
 if TYPE_CHECKING:
@@ -359,3 +360,25 @@ def test_plain_http_is_offered_for_accept_which_asks_again(qtbot: QtBot) -> None
     assert "Accept is refused" not in child(dialog, QLabel, "urlCheck").text()
     with qtbot.waitSignal(dialog.accept_requested):
         button.click()
+
+
+def test_what_the_preview_says_once_open_shows_whole(
+    qtbot: QtBot, qloop: asyncio.AbstractEventLoop, tmp_path: Path, sandbox: SandboxServer
+) -> None:
+    """The preview kept the height it opened with: the slip's outcome (three lines for a name
+    no font can draw) and the reachability verdict, said once it was open, were squeezed
+    into it: the lines under the URL (its check, the verdict) were cut off."""
+    url = f"{sandbox.berke_base_url}/start/NOSUCHCODE"
+    dialog = UrlPreviewDialog(
+        candidate_name="Ana \ue000",
+        response=response(url, "NOSUCHCODE"),
+        allow_http_loopback=True,
+        ask_save_path=lambda: str(tmp_path / "slip.pdf"),
+    )
+    qtbot.addWidget(dialog)
+    show_exposed(qtbot, dialog)
+    qtbot.mouseClick(child(dialog, QPushButton, "printSlipButton"), Qt.MouseButton.LeftButton)
+    qloop.run_until_complete(dialog.check_reachability())
+    settle()
+    assert "fonts-noto-cjk" in dialog.status_message.text()
+    assert clipped(dialog) == []

@@ -41,6 +41,7 @@ from app.domain.field_errors import FORM_LEVEL
 from app.ui.common.colours import status_colours
 from app.ui.common.discard_guard import DiscardGuard
 from app.ui.common.enter_key import EnterPressesFocusedButton
+from app.ui.common.grow_to_fit import grow_to_fit
 from app.ui.common.labels import plain_label, without_mnemonic
 from app.ui.common.remembered_size import RememberedSize
 from app.ui.common.screens import available_room
@@ -380,12 +381,9 @@ class ValidatedForm(QDialog, Generic[T]):
 
     def _grow_to_fit(self) -> None:
         # New message lines push the window taller (within the screen), rather than squeeze
-        # the rows or hide them behind a scroll bar; it never shrinks, so the window does not
-        # jump about while typing.
+        # the rows or hide them behind a scroll bar.
         if self.isVisible():
-            wanted = self._preferred_size(min_width=self.width()).height()
-            if wanted > self.height():
-                self.resize(self.width(), wanted)
+            grow_to_fit(self, self._preferred_size(min_width=self.width()).height())
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

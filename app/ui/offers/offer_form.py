@@ -40,7 +40,6 @@ from app.domain.smartrecruiters import (
     OfferType,
     Price,
 )
-from app.ui.common.screens import available_room
 from app.ui.common.tooltips import plain_tooltip
 from app.ui.common.validated_form import ValidatedForm
 from app.ui.offers.offer_table_model import TYPE_LABELS
@@ -159,7 +158,10 @@ class OfferForm(ValidatedForm[OfferDraft]):
         self.expires.toggled.connect(self.expiration.setEnabled)
         self.cost_fix.clicked.connect(self.apply_cost_fix)
         self._finish()
-        self.resize(640, min(860, int(available_room(self).height() * 0.9)))
+        # As wide as the fields need (they widen with the desktop's text size), within the
+        # screen: at 640 px, at 150 % text, 638 px of fields had a 604 px scroll area that
+        # does not scroll sideways, and were cut off on the right.
+        self.resize(self._preferred_size(min_width=640))
 
     # -- building ---------------------------------------------------------------------------
 

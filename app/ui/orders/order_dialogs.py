@@ -25,11 +25,12 @@ from app.domain.smartrecruiters import AssessmentOrder
 from app.domain.sr_limits import MESSAGE_MAX, message_count, message_too_long
 from app.ui.common.discard_guard import DiscardGuard
 from app.ui.common.enter_key import EnterPressesFocusedButton
+from app.ui.common.grow_to_fit import GrowsToFit
 from app.ui.common.labels import plain_label, rich_label, without_mnemonic
 from app.ui.common.remembered_size import RememberedSize
 from app.ui.common.screens import available_room
 from app.ui.common.tooltips import plain_tooltip
-from app.views.text import PART_SHOWN, one_line
+from app.views.text import PART_SHOWN, breakable, one_line
 
 DEFAULT_MESSAGE_TO_CANDIDATE = (
     "Thank you for your application. Please complete the Berke assessment using the link "
@@ -69,7 +70,9 @@ def order_line(order: AssessmentOrder, limit: int | None = PART_SHOWN) -> str:
 
 def who_label(order: AssessmentOrder, name: str) -> QLabel:
     """The order's candidate, job and company, at the top of a dialog about it."""
-    label = plain_label(order_line(order), name, bold=True)
+    # Free to wrap inside a long word: 80 letters without a space, at large text, were wider
+    # than a small screen, and took the dialog's buttons off it.
+    label = plain_label(breakable(order_line(order)), name, bold=True)
     label.setToolTip(plain_tooltip(order_line(order, None)))
     return label
 
@@ -209,6 +212,7 @@ class AcceptDialog(AnswerAwaitedDialog):
                 button.setAutoDefault(False)
         EnterPressesFocusedButton(self, no_default=True)
         RememberedSize(self, type(self).__name__)
+        GrowsToFit(self)  # a refusal, or a limit's line that wraps, shown whole
         guard = DiscardGuard(self)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(guard.request_close)
@@ -373,6 +377,7 @@ class RejectDialog(AnswerAwaitedDialog):
                 button.setAutoDefault(False)
         EnterPressesFocusedButton(self, no_default=True)
         RememberedSize(self, type(self).__name__)
+        GrowsToFit(self)  # a refusal, or a limit's line that wraps, shown whole
         guard = DiscardGuard(self)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(guard.request_close)

@@ -14,29 +14,18 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSizePolicy, QWidget
 
 from app.ui.common.labels import plain_label
-from app.views.text import one_line
+from app.views.text import breakable, one_line
 
 #: The most of its text the bar shows (then "…"): a service's words are cut to 1,000
 #: characters (``app.clients.http.MAX_SERVICE_TEXT``), and this leaves room for the sentence
 #: around them. 200,000 characters took 12 s to lay out.
 TEXT_SHOWN = 1_500
-#: A word longer than this may wrap after every so many of its characters (a zero-width
-#: space, drawn as nothing, between them): a label wraps only between words, and one long
-#: word (an order's id, an address) set its width, and the window's: 36,842 px for an id.
-WORD_SHOWN = 40
-_WRAP_HERE = "\u200b"
 
 
 def wrappable(text: str) -> str:
     """``text`` as the bar says it: on one line (it wraps at the bar's width), cut to
-    ``TEXT_SHOWN``, and free to wrap inside a word longer than ``WORD_SHOWN``."""
-    words = one_line(text, TEXT_SHOWN).split(" ")
-    return " ".join(
-        word
-        if len(word) <= WORD_SHOWN
-        else _WRAP_HERE.join(word[i : i + WORD_SHOWN] for i in range(0, len(word), WORD_SHOWN))
-        for word in words
-    )
+    ``TEXT_SHOWN``, and free to wrap inside a long word (``breakable``)."""
+    return breakable(one_line(text, TEXT_SHOWN))
 
 
 def clock_text(moment: datetime) -> str:

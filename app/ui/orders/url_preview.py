@@ -33,10 +33,11 @@ from app.domain.assessment_url import accept_check
 from app.domain.berke import CreateAssessmentResponse
 from app.domain.sr_limits import is_sendable_http_url
 from app.ui.common.enter_key import EnterPressesFocusedButton
+from app.ui.common.grow_to_fit import GrowsToFit
 from app.ui.common.labels import plain_label, rich_label
 from app.ui.common.remembered_size import RememberedSize
 from app.ui.common.tooltips import plain_tooltip
-from app.views.text import PART_SHOWN, one_line
+from app.views.text import PART_SHOWN, breakable, one_line
 
 if TYPE_CHECKING:  # httpx and the QR/PDF code load with the dialog, not with the first window
     from app.workflows.reachability import Reachability
@@ -106,10 +107,14 @@ class UrlPreviewDialog(QDialog):
     def _build_heading(self) -> QLabel:
         # Each cut to a line's worth (a 5,000-character name made the preview 54,163 px wide),
         # the whole in the tooltip.
-        text = f"<b>{escape(one_line(self.candidate_name, PART_SHOWN))}</b>"
+        text = f"<b>{escape(_heading_part(self.candidate_name))}</b>"
         if self.job_name:
-            text += f" — {escape(one_line(self.job_name, PART_SHOWN))}"
+            text += f" — {escape(_heading_part(self.job_name))}"
         heading = rich_label(text, "candidateHeading")  # the names escaped above
+        # As wide as the rest of the dialog, whatever the names measure: 80 letters without
+        # a space, enlarged, at 150 % text made the preview 1,393 px wide on a 1,280 px
+        # screen, its Accept and Close buttons off it.
+        heading.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         heading.setAccessibleName("Candidate")
         whole = " — ".join(part for part in (self.candidate_name, self.job_name) if part)
         heading.setToolTip(plain_tooltip(whole))
@@ -239,6 +244,7 @@ class UrlPreviewDialog(QDialog):
         self.close_button.setDefault(True)
         EnterPressesFocusedButton(self)
         RememberedSize(self, type(self).__name__)
+        GrowsToFit(self)  # a check's verdict, the slip's outcome, shown whole
         row = QHBoxLayout()
         row.addWidget(self.print_slip_button)
         row.addStretch(1)
@@ -360,6 +366,12 @@ class UrlPreviewDialog(QDialog):
 
 
 # -- small helpers ------------------------------------------------------------------------
+
+
+def _heading_part(name: str) -> str:
+    """A name as the heading shows it: cut to a line's worth, and free to wrap inside a long
+    word (a label wraps only at spaces)."""
+    return breakable(one_line(name, PART_SHOWN))
 
 
 def _label(name: str, accessible: str) -> QLabel:
