@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # the board, the clients (httpx), the sandbox and the dialogs
     from app.store.credentials import KeyStore
     from app.store.database import Database
     from app.store.settings_file import SettingsFile, SettingsRead
+    from app.ui.orders.board_signals import BoardSignals
     from app.ui.orders.sources import OrderSource
     from app.ui.settings.settings_dialog import SettingsDialog
     from app.workflows.board import OrderBoard
@@ -131,6 +132,7 @@ class SessionHost(QObject):
         self.session: Session | None = None
         self.desk: Desk | None = None
         self.board: OrderBoard | None = None
+        self._signals: BoardSignals | None = None  # the board's, as the window follows them
         self.notice: str | None = None  # why the session is not what the profile asked for
         self._settings_problem = settings_problem
         self._opened_keys: str | None = None  # which keys the session opened with (a digest)
@@ -276,6 +278,7 @@ class SessionHost(QObject):
                 signals.listener(),
             )
             self.session, self.desk, self.board = session, desk, board
+            self._signals = signals
             # Loaded before the window follows it: the rows are shown once, all of them.
             await board.load(inbox)
             self.window.connect_board(board, signals)
@@ -352,6 +355,7 @@ class SessionHost(QObject):
             await board.stop()
         await self.window.orders.wait_idle()
         await self.window.wait_offers_idle()
+        self._let_go_of_board()
         session, desk = self.session, self.desk
         self.session = self.desk = self.board = None
         if self._cached is not None:  # shown, never opened (start-up failed)
@@ -364,6 +368,20 @@ class SessionHost(QObject):
         unused, self._demo_services = self._demo_services, None
         if unused is not None:  # started with the desk, never used (taken first: an open
             await asyncio.to_thread(unused.stop)  # meanwhile must not find them stopping)
+
+    def _let_go_of_board(self) -> None:
+        """The window stops following the stopped board, and its signals go: children of this
+        host, they kept it (through the window's source, their child) and every order of it
+        alive for the rest of the day, one board per profile switch or reconnection. The
+        board says nothing more (stopped, nothing of its own under way), and none of the
+        window's work for it is left (waited for), so nothing can reach them after."""
+        signals, self._signals = self._signals, None
+        if signals is None:
+            return
+        if self.window.signals is signals:
+            self.window.connect_board(None, None)
+        signals.setParent(None)
+        signals.deleteLater()
 
     async def apply(self, settings: AppSettings) -> None:
         """Take saved settings: reconnect and re-sync when the connection changed."""

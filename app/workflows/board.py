@@ -266,6 +266,7 @@ class OrderBoard:
         self._wake_watch = asyncio.Event()
         self._loops: list[asyncio.Task[None]] = []
         self._wake_resumer = asyncio.Event()
+        self._wake_poll = asyncio.Event()  # the poll interval changed: its wait is measured again
         self.last_sync: SyncOutcome | None = None
         desk.on_sending = self._file_going
 
@@ -651,6 +652,8 @@ class OrderBoard:
     def set_options(self, options: BoardOptions) -> None:
         """The profile's options changed (no reconnection needed): they apply from now."""
         before, self.options = self.options, options
+        if options.poll_seconds != before.poll_seconds:
+            self._wake_poll.set()  # else the old interval ran out first (an hour, say)
         # Nothing delivered unattended, or a setting a refusal may have been about (a report
         # over the upload limit, the flow SmartRecruiters refused): nothing is held any more.
         if not options.auto_deliver or _delivery_settings(before) != _delivery_settings(options):
@@ -716,11 +719,27 @@ class OrderBoard:
 
     async def _poll_forever(self) -> None:
         while True:
-            await asyncio.sleep(self.options.poll_seconds)
+            await self._wait_poll_interval()
             try:
                 await self.sync(poll=True)
             except Exception:
                 log.exception("Polling for new orders failed")
+
+    async def _wait_poll_interval(self) -> None:
+        """Until the poll interval in force has passed since the last poll ended (the start,
+        before the first). One changed meanwhile counts from there too: a shorter one already
+        past polls at once."""
+        loop = asyncio.get_running_loop()
+        since = loop.time()
+        while True:
+            self._wake_poll.clear()
+            left = since + self.options.poll_seconds - loop.time()
+            if left <= 0:
+                return
+            try:
+                await asyncio.wait_for(self._wake_poll.wait(), timeout=left)
+            except TimeoutError:
+                return
 
     async def _resume_forever(self) -> None:
         """Resume what an earlier run left pending, then keep retrying, backing off while the

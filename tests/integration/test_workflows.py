@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -35,6 +36,7 @@ from app.domain.smartrecruiters import (
 )
 from app.store.database import Database
 from app.workflows.batch import OutcomeKind, run_batch
+from app.workflows.board import BoardListener, BoardOptions, OrderBoard
 from app.workflows.desk import Desk
 from app.workflows.inbox import poll_new, sync_all
 from app.workflows.order_actions import (
@@ -49,6 +51,7 @@ from app.workflows.order_actions import (
 from app.workflows.outbox import resume_pending
 from app.workflows.session import Session
 from tests.integration.helpers import new_order_body
+from tests.waits import HANG_GUARD_SECONDS
 
 if TYPE_CHECKING:
     from app.sandbox import SandboxServer
@@ -290,6 +293,45 @@ def test_sync_and_poll_report_new_orders_once(sandbox: SandboxServer, tmp_path: 
         polled = await poll_new(desk)
         assert polled.new_ids == [arrived.id]
         assert len({o.id for o in polled.orders}) == len(polled.orders)
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+class _Polled(BoardListener):
+    def __init__(self) -> None:
+        self.polled = asyncio.Event()
+        self.watched = asyncio.Event()
+
+    def sync_started(self, *, poll: bool) -> None:
+        if poll:
+            self.polled.set()
+
+    def berke_watched(self, problem: str | None) -> None:
+        self.watched.set()
+
+
+def test_a_shorter_poll_interval_applies_without_waiting_out_the_old_one(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Before: "Check for new orders every", lowered in File > Settings (an hour to a
+    minute), applied "from now" without reconnecting, but the poll loop slept the old hour
+    out first: the next check for new orders came up to an hour later."""
+
+    async def body(desk: Desk) -> None:
+        polls = _Polled()
+        board = OrderBoard(desk, BoardOptions(poll_seconds=3600), polls)
+        board.start()
+        try:
+            # The watch's first round is over, so the poll loop (started before it) is in
+            # its hour's wait.
+            await asyncio.wait_for(polls.watched.wait(), HANG_GUARD_SECONDS)
+            assert not polls.polled.is_set()
+            # 1 s (the Settings' floor is 15 s) keeps the test short; the hour is far longer
+            # than the hang guard: a poll seen at all came without waiting for it.
+            board.set_options(dataclasses.replace(board.options, poll_seconds=1))
+            await asyncio.wait_for(polls.polled.wait(), HANG_GUARD_SECONDS)
+        finally:
+            await board.stop()
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
 

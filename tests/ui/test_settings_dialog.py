@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+import weakref
 from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from keyring.errors import KeyringLocked, PasswordSetError
-from PySide6.QtCore import QSettings, Qt, QUrl
+from PySide6.QtCore import QEvent, QSettings, Qt, QUrl
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLineEdit, QMenu, QSpinBox
@@ -38,8 +39,10 @@ from app.store.settings_file import load_settings
 from app.ui.common.error_dialog import DialogNotifier
 from app.ui.common.screens import available_room
 from app.ui.main_window import MainWindow
+from app.ui.orders.board_signals import BoardSignals
 from app.ui.session_host import CLOSING_NOTE, SessionHost
 from app.ui.settings.settings_dialog import SettingsDialog
+from app.workflows.board import OrderBoard
 from app.workflows.notifier import report_for
 from tests.memory_keyring import (
     MemoryKeyring,
@@ -809,6 +812,39 @@ def test_settings_action_switching_profile_resyncs_and_shows_it(
     finally:
         window.close()
         wait(host.close())
+
+
+@pytest.mark.usefixtures("ring")
+def test_switching_profiles_lets_each_closed_board_and_its_orders_go(
+    qtbot: QtBot, sandbox: SandboxServer, qsettings: QSettings
+) -> None:
+    """Before: each closed board's signals stayed, children of the session host, and with
+    them the window's source on it (their child) holding the board, every order of it and
+    its desk: a desk open all day kept one whole board per profile switch or reconnection.
+    Counted with no collection: the app freezes what it reads (``app.workflows.heap``), so
+    only reference counting ever frees a closed board."""
+    window = MainWindow(qsettings)
+    qtbot.addWidget(window)
+    keys = KeyStore()
+    profiles = [_custom(sandbox, name) for name in ("A", "B")]
+    for profile in profiles:
+        keys.set(profile.name, SR_KEY, DEMO_SR_KEY)
+        keys.set(profile.name, BERKE_TOKEN, DEMO_BERKE_TOKEN)
+    host = _host(window, AppSettings(profiles=profiles, active="A"), keys)
+    boards: list[weakref.ref[OrderBoard]] = []
+    try:
+        _wait(qtbot, host.open())
+        for name in ("B", "A", "B", "A"):
+            assert host.board is not None
+            boards.append(weakref.ref(host.board))
+            _wait(qtbot, host.apply(AppSettings(profiles=profiles, active=name)))
+        assert window.orders.model.rowCount() > 0  # each board synced its orders
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        assert [ref() for ref in boards] == [None] * len(boards)
+        assert len(host.findChildren(BoardSignals)) == 1  # the board in use's
+    finally:
+        window.close()
+        _wait(qtbot, host.close())
 
 
 @pytest.mark.usefixtures("ring")
