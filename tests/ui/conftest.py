@@ -25,6 +25,7 @@ from app.ui.orders.board_signals import BoardSignals
 from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
 from app.workflows.session import Session
+from tests.ui.contrast import app_palette, dark_palette
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
@@ -100,6 +101,13 @@ def text_scale(qapp: QApplication, request: pytest.FixtureRequest) -> Iterator[f
     qapp.setFont(font)
     yield scale
     qapp.setFont(before)
+
+
+@pytest.fixture
+def dark_desktop(qapp: QApplication, qtbot: QtBot) -> Iterator[None]:
+    """The app on Qt's dark Fusion palette, as a dark desktop gives it; its own one after."""
+    with app_palette(qtbot, dark_palette()):
+        yield
 
 
 @pytest.fixture

@@ -15,9 +15,11 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QLabel
 
 from app.domain.journal_terms import LinkedAssessment
 from app.domain.smartrecruiters import AssessmentOrder
+from app.domain.sr_limits import MESSAGE_MAX
 from app.ui.orders.order_dialogs import AcceptDialog
 from tests.ui.clipping import clipped, settle
 from tests.ui.conftest import show_exposed
+from tests.ui.contrast import WCAG_MIN, app_palette, dark_palette, painted_contrast, text_colour
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
@@ -165,3 +167,19 @@ def test_the_warnings_stay_whole_when_a_refusal_is_said_under_them(qtbot: QtBot)
     settle()
     assert form.server_error.isVisible()
     assert clipped(form) == []
+
+
+def test_the_warnings_and_the_refusal_read_on_a_dark_palette(qtbot: QtBot) -> None:
+    """On a dark desktop palette the URL's warnings, SmartRecruiters' refusal and a message
+    too long were drawn in a fixed dark red (#b3261e) on the dark window: about 2:1, under
+    WCAG's 3:1. They keep that red on a light palette, and follow a switch while open."""
+    form = dialog(qtbot, f"http://assess.berke.com/start/{CODE}", allow_http_loopback=False)
+    form.message.setText("x" * (MESSAGE_MAX + 1))
+    form.show_server_error("SmartRecruiters: the order is no longer new (409).")
+    said = [form.url_problems, form.server_error, form.message_limit]
+    assert [text_colour(label) for label in said] == ["#b3261e"] * 3
+    with app_palette(qtbot, dark_palette(), form):
+        for label in said:
+            ratio = painted_contrast(label)
+            assert ratio >= WCAG_MIN, f"{label.objectName()}: {ratio:.2f}:1"
+    assert [text_colour(label) for label in said] == ["#b3261e"] * 3

@@ -1,10 +1,11 @@
 """The batch's progress dialog keeps the window responsive however its outcomes come: a Cancel
 reports every order not begun in one turn of the loop, and a list that reaches the bottom of
-its view must not start a layout loop."""
+its view must not start a layout loop. Its outcomes read on a dark palette too."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -12,6 +13,7 @@ from app.clients.errors import Service
 from app.ui.orders.batch_dialog import BatchDialog
 from app.workflows.batch import Outcome, OutcomeKind, daily_limit_reached
 from tests.ui.conftest import show_exposed
+from tests.ui.contrast import WCAG_MIN, app_palette, cell_contrast, dark_palette
 
 # Outcomes of a real run (bench/ui_lag.py's second batch): three long "reused" lines among
 # short ones. At 760×480, the size the dialog takes on an 800-pixel-wide screen, these rows
@@ -182,3 +184,26 @@ def test_orders_left_by_a_daily_limit_are_not_called_cancelled(qtbot: QtBot) -> 
     dialog.finished_all()
     assert dialog.not_run_ids() == ["o2", "o3"]
     assert dialog.retry_button.text() == "Run the rest (2)"
+
+
+def test_the_outcomes_read_on_a_dark_palette(qtbot: QtBot) -> None:
+    """On a dark desktop palette "Done", "Failed" and "Skipped" were drawn in fixed shades
+    picked for a light one: "Failed", dark red (#b3261e) on the list's dark base, read at
+    about 2.4:1, under WCAG's 3:1. They keep those shades on a light palette, and follow a
+    switch while open."""
+    dialog = BatchDialog(3)
+    qtbot.addWidget(dialog)
+    show_exposed(qtbot, dialog)
+    dialog.add_outcome(1, Outcome("o1", "Ana Silva", OutcomeKind.DONE, "Accepted and invited."))
+    dialog.add_outcome(2, Outcome("o2", "Bo Lund", OutcomeKind.FAILED, "Berke: 503."))
+    dialog.add_outcome(3, Outcome("o3", "Cy Moe", OutcomeKind.SKIPPED, "Accepted already."))
+    dialog.finished_all()
+    cells = [dialog.model.index(row, 2) for row in range(3)]
+    assert [cell.data() for cell in cells] == ["Done", "Failed", "Skipped"]
+    assert [QColor(cell.data(Qt.ItemDataRole.ForegroundRole)).name() for cell in cells] == [
+        "#2e7d32", "#b3261e", "#8a6d1f"
+    ]  # fmt: skip
+    with app_palette(qtbot, dark_palette(), dialog.table):
+        for cell in cells:
+            ratio = cell_contrast(dialog.table, cell)
+            assert ratio >= WCAG_MIN, f"{cell.data()}: {ratio:.2f}:1"

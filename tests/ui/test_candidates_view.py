@@ -6,15 +6,17 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.ui.orders.candidate_table_model import CANDIDATE_ROLE, CandidateTableModel
 from app.ui.orders.candidates_view import CandidatesView
-from app.ui.orders.order_table_model import ORDER_ID_ROLE, STATUS_COLOURS
+from app.ui.orders.order_table_model import ORDER_ID_ROLE, STATUS_SHADES
 from app.views.candidate_groups import Column, fold
 from app.views.order_rows import OrderColumns, order_row
 from tests.ui.conftest import show_exposed
+from tests.ui.contrast import WCAG_MIN, app_palette, cell_contrast, dark_palette
 
 
 def rows_of(orders: list[AssessmentOrder]) -> OrderColumns:
@@ -145,7 +147,7 @@ def test_roles(model: CandidateTableModel) -> None:
     assert order_index.data(CANDIDATE_ROLE) == "c2"
     assert order_index.data() == "In progress"
     colour = order_index.data(Qt.ItemDataRole.ForegroundRole)
-    assert colour == STATUS_COLOURS[OrderStatus.IN_PROGRESS]
+    assert colour == QColor(STATUS_SHADES[OrderStatus.IN_PROGRESS].light)
     # An order's job sits indented under its candidate's name.
     assert model.index(1, 0).data(Qt.ItemDataRole.DecorationRole) is not None
     assert ana.data(Qt.ItemDataRole.DecorationRole) is None
@@ -459,3 +461,37 @@ def test_a_selected_candidate_sent_without_an_id_stays_selected_through_a_sync(
     assert view.model.order_row(current.row()) is None
     assert current.data() == "Bea Stone"
     assert current.data(Qt.ItemDataRole.ToolTipRole) is None  # not "Candidate " and nothing
+
+
+def test_the_statuses_read_on_a_dark_palette(qtbot: Any, orders: list[AssessmentOrder]) -> None:
+    """On a dark desktop palette the orders' statuses were drawn in their badges' fixed fills:
+    Rejected (#b3261e) and an order SmartRecruiters no longer has (#6b6b6b) read at about
+    2.4:1 and 2.9:1 on the list's dark base, under WCAG's 3:1. They keep those shades on a
+    light palette, and follow a switch while shown."""
+    gone = make_order("o6", EMILE, "Courier", "Globex", "2025-03-01", status="NEW")
+    rows = [order_row(o) for o in orders] + [order_row(gone)._replace(gone=True)]
+    view = CandidatesView()
+    qtbot.addWidget(view)
+    view.set_rows(OrderColumns.of_rows(rows))
+    show_exposed(qtbot, view)
+    model = view.table.model()
+    statuses = {
+        model.index(row, Column.STATUS).data(): model.index(row, Column.STATUS)
+        for row in range(model.rowCount())
+        if model.index(row, 0).data(ORDER_ID_ROLE) is not None
+    }
+    light = {
+        "New": "#1f77d0",
+        "In progress": "#c27c0e",
+        "Completed": "#2e7d32",
+        "Rejected": "#b3261e",
+        "Gone": "#6b6b6b",
+    }
+    assert {
+        said: QColor(cell.data(Qt.ItemDataRole.ForegroundRole)).name()
+        for said, cell in statuses.items()
+    } == light
+    with app_palette(qtbot, dark_palette(), view.table):
+        for said, cell in statuses.items():
+            ratio = cell_contrast(view.table, cell)
+            assert ratio >= WCAG_MIN, f"{said}: {ratio:.2f}:1"

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QColor, QPalette, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QLabel, QPushButton
 
 from app.domain.berke import AssessmentStatus, CreateAssessmentRequest
@@ -32,7 +33,8 @@ from app.workflows.desk import Desk
 from app.workflows.refusals import DELIVER_SENT_AGAIN
 from app.workflows.steps import run_step
 from tests.integration.helpers import new_order_body
-from tests.ui.conftest import answer, board_window
+from tests.ui.conftest import answer, board_window, show_exposed
+from tests.ui.contrast import WCAG_MIN, app_palette, contrast, dark_palette
 from tests.ui.test_console_flows import Dialogs, answer_once, finish, select_orders
 from tests.zones import living_in
 
@@ -358,3 +360,51 @@ def test_the_pane_and_the_inbox_say_the_same_completion_time(
     qtbot.addWidget(pane)
     pane.show_berke(state, linked=True)
     assert pane.fields["berkeStatus"].text().startswith("Complete on 2026-03-29 15:30 ")
+
+
+def test_the_verdict_on_the_card_reads_on_a_dark_palette(
+    qtbot: QtBot, tmp_path: Path, running_loop: asyncio.AbstractEventLoop
+) -> None:
+    """On a dark desktop palette the card's verdict was drawn in fixed shades picked for a
+    light one: "Not passed", dark red (#b3261e), and "Neither passed nor failed", grey
+    (#5f6368), read at about 2.4:1 and 2.6:1 on the card's dark base, under WCAG's 3:1. Each
+    keeps its shade on a light palette, and follows a switch while open."""
+    from app.domain.berke_results import CompletedAssessment, result_for
+    from app.workflows.delivery import DeliveryPlan
+
+    order = AssessmentOrder.model_validate(
+        {"id": "o1", "status": "IN_PROGRESS", "candidate": {"id": "c1", "firstName": "Ana"},
+         "job": {"name": "Analyst"}, "company": {"name": "Acme"}}
+    )  # fmt: skip
+    report = tmp_path / "r.pdf"
+    report.write_bytes(b"%PDF-1.4\n")
+    for fit, own_job, verdict, light in [
+        (0.2, True, "Not passed", "#b3261e"),
+        (0.8, True, "Passed", "#2e7d32"),
+        (0.8, False, "Neither passed nor failed", "#5f6368"),  # a fit for another job
+    ]:
+        completed = CompletedAssessment.model_validate(
+            {"sourceCandidateId": "c1", "jobFit": [{"sourceJobId": "j1", "fitPct": fit}]}
+        )
+        fitted = completed.job_fits[0]
+        result = result_for(order, completed, fitted, report_name="r.pdf", own_job=own_job)
+        plan = DeliveryPlan(order.id, completed, fitted, result, report, "r.pdf", 9)
+        preview = DeliveryPreviewDialog(order, plan)
+        qtbot.addWidget(preview)
+        show_exposed(qtbot, preview)
+        assert _verdict_colour(preview, verdict).name() == light
+        with app_palette(qtbot, dark_palette(), preview.card):
+            base = preview.card.palette().color(QPalette.ColorRole.Base)
+            ratio = contrast(_verdict_colour(preview, verdict), base)
+            assert ratio >= WCAG_MIN, f"{verdict}: {ratio:.2f}:1"
+        assert _verdict_colour(preview, verdict).name() == light
+        preview.close()
+
+
+def _verdict_colour(preview: DeliveryPreviewDialog, verdict: str) -> QColor:
+    """The colour the card draws ``verdict`` in."""
+    found = preview.card.document().find(verdict, 0, QTextDocument.FindFlag.FindCaseSensitively)
+    assert not found.isNull()
+    cursor = QTextCursor(found)
+    cursor.setPosition(found.selectionStart() + 1)
+    return cursor.charFormat().foreground().color()

@@ -6,18 +6,22 @@ the slip, and profile problems in words."""
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.domain.attachments import UploadState
 from app.domain.berke import CreateAssessmentRequest
 from app.domain.connection import AppSettings
-from app.domain.journal import CreateAssessmentStep
+from app.domain.journal import CommentStep, CreateAssessmentStep, JournalEntry
+from app.domain.journal_terms import StepKind, StepState
 from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import (
     AssessmentComment,
@@ -36,7 +40,16 @@ from app.ui.orders.url_preview import UrlPreviewDialog
 from app.ui.settings.settings_dialog import SettingsDialog
 from tests.integration.helpers import new_order_body
 from tests.memory_keyring import memory_keyring
-from tests.ui.conftest import connect, make_desk
+from tests.ui.conftest import connect, make_desk, show_exposed
+from tests.ui.contrast import (
+    WCAG_MIN,
+    app_palette,
+    cell_contrast,
+    contrast,
+    dark_palette,
+    painted_contrast,
+    text_colour,
+)
 from tests.ui.test_console_flows import (
     _DESKS,
     Dialogs,
@@ -286,3 +299,82 @@ def test_the_hundredth_comment_is_the_last_and_the_pane_says_so(qtbot: QtBot) ->
     )
     pane.comment_input.setText("And another")
     assert not pane.comment_button.isEnabled()
+
+
+def _two_orders() -> list[AssessmentOrder]:
+    return [
+        AssessmentOrder.model_validate(
+            {"id": f"o-{n}", "status": "NEW", "candidate": {"id": f"c-{n}", "firstName": first}}
+        )
+        for n, first in ((1, "Ana"), (2, "Bo"))
+    ]
+
+
+def test_the_reject_dialogs_refusals_and_limit_read_on_a_dark_palette(qtbot: QtBot) -> None:
+    """On a dark desktop palette the orders SmartRecruiters refused to reject, and a reason too
+    long, were drawn in a fixed dark red (#b3261e) on the dark window: about 2:1, under WCAG's
+    3:1. They keep that red on a light palette."""
+    orders = _two_orders()
+    dialog = RejectDialog(orders)
+    qtbot.addWidget(dialog)
+    show_exposed(qtbot, dialog)
+    dialog.reason.setPlainText("x" * (MESSAGE_MAX + 1))
+    dialog.show_refusals("Ana: SmartRecruiters refused the reject (409).", orders[:1])
+    said = [dialog.server_error, dialog.reason_limit]
+    assert [text_colour(label) for label in said] == ["#b3261e"] * 2
+    with app_palette(qtbot, dark_palette(), dialog):
+        for label in said:
+            ratio = painted_contrast(label)
+            assert ratio >= WCAG_MIN, f"{label.objectName()}: {ratio:.2f}:1"
+
+
+def test_the_detail_panes_colours_read_on_a_dark_palette(qtbot: QtBot) -> None:
+    """On a dark desktop palette the order's status, a comment too long and a failed step were
+    drawn in fixed shades picked for a light one: the red and the grey of an order
+    SmartRecruiters no longer has read at about 2:1 on the dark pane, under WCAG's 3:1. They
+    keep their shades on a light palette, and follow a switch while shown."""
+    pane = OrderDetailPane([])
+    qtbot.addWidget(pane)
+    show_exposed(qtbot, pane)
+    order = AssessmentOrder.model_validate(
+        {"id": "o-9", "status": "REJECTED", "candidate": {"id": "c", "firstName": "Ana"}}
+    )
+    pane.show_order(order, None)
+    pane.comment_input.setText("c" * (MESSAGE_MAX + 1))
+    when = datetime(2025, 5, 1, 10, tzinfo=UTC)
+    pane.show_timeline(
+        [
+            JournalEntry(
+                id=1,
+                order_id="o-9",
+                action=StepKind.COMMENT,
+                state=StepState.FAILED,
+                step=CommentStep(message="Thanks"),
+                message="Access denied",
+                created_at=when,
+                updated_at=when,
+            )
+        ]
+    )
+
+    def status() -> QColor:
+        found = re.search(r"color:(#[0-9a-f]{6})", pane.status.text())
+        assert found is not None
+        return QColor(found[1])
+
+    def status_contrast() -> float:
+        return contrast(status(), pane.status.palette().color(QPalette.ColorRole.Window))
+
+    failed = pane.timeline.index(0)
+    assert status().name() == text_colour(pane.comment_limit) == "#b3261e"
+    assert QColor(failed.data(Qt.ItemDataRole.ForegroundRole)).name() == "#b3261e"
+    pane.show_gone(True)
+    assert status().name() == "#6b6b6b"
+    with app_palette(qtbot, dark_palette(), pane, pane.timeline_list):
+        assert status_contrast() >= WCAG_MIN  # the grey of a gone order, redrawn
+        pane.show_order(order, None)
+        assert status_contrast() >= WCAG_MIN  # rejected
+        pane.scroll_area.ensureWidgetVisible(pane.comment_limit)
+        assert painted_contrast(pane.comment_limit) >= WCAG_MIN
+        assert cell_contrast(pane.timeline_list, failed) >= WCAG_MIN
+    assert status().name() == "#b3261e"

@@ -24,9 +24,10 @@ from app.ui.main_window import MainWindow
 from app.ui.session_host import SessionHost
 from app.ui.settings.marketplace_config_page import NO_CONNECTION, MarketplaceConfigPage
 from app.ui.settings.settings_dialog import SettingsDialog
-from app.workflows.marketplace_config import ConfigReading, MarketplaceConfigAccess
+from app.workflows.marketplace_config import ConfigReading, ConfigSaving, MarketplaceConfigAccess
 from tests.memory_keyring import MemoryKeyring, memory_keyring
-from tests.ui.conftest import answer, settings_opened
+from tests.ui.conftest import answer, settings_opened, show_exposed
+from tests.ui.contrast import WCAG_MIN, app_palette, dark_palette, painted_contrast, text_colour
 
 if TYPE_CHECKING:
     from app.workflows.session import Session
@@ -399,3 +400,37 @@ def test_a_header_value_is_not_repeated_in_the_error_line(
     in_use[0] = _Access()
     _wait(qtbot, page.save(RESULT_URL))
     assert "“https://vendor.example/results” was not saved" in page.error_label.text()
+
+
+class _Refusing(_Access):
+    """Saves the result address; SmartRecruiters refuses the notification address."""
+
+    async def save(self, config_id: MarketplaceConfigId, text: str) -> ConfigSaving:
+        if config_id is NOTIFY:
+            return ConfigSaving(config_id, error="SmartRecruiters: the service failed (500).")
+        return ConfigSaving(config_id, value=text)
+
+
+def test_saved_and_refused_read_on_a_dark_palette(
+    qtbot: QtBot, running_loop: asyncio.AbstractEventLoop
+) -> None:
+    """On a dark desktop palette "Saved." and a refusal were drawn in a fixed dark green
+    (#1b7f3b) and red (#b00020) on the dark window: about 2.5:1 and 1.75:1, under WCAG's 3:1.
+    They keep those shades on a light palette, and follow a switch while open."""
+    access = _Refusing()
+    page = MarketplaceConfigPage(lambda: access)  # type: ignore[arg-type,return-value]
+    qtbot.addWidget(page)
+    show_exposed(qtbot, page)
+    _wait(qtbot, page.refresh())
+    page.editors[RESULT_URL].setText("https://vendor.example/results")
+    _wait(qtbot, page.save(RESULT_URL))
+    page.editors[NOTIFY].setText("https://vendor.example/hook")
+    _wait(qtbot, page.save(NOTIFY))
+    saved, refused = page.notes[RESULT_URL], [page.notes[NOTIFY], page.error_label]
+    assert saved.text() == "Saved."
+    assert text_colour(saved) == "#1b7f3b"
+    assert [text_colour(label) for label in refused] == ["#b00020"] * 2
+    with app_palette(qtbot, dark_palette(), page):
+        for label in (saved, *refused):
+            ratio = painted_contrast(label)
+            assert ratio >= WCAG_MIN, f"{label.objectName()}: {ratio:.2f}:1"

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 from PySide6.QtCore import QDate, QSettings, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProxyStyle,
     QStyle,
+    QTableView,
     QWidget,
 )
 
@@ -37,7 +39,15 @@ from app.workflows import offers
 from app.workflows.desk import Desk
 from app.workflows.inbox import sync_all
 from app.workflows.offer_catalog import OfferCatalog, OfferError, OfferPage
-from tests.ui.conftest import answer, make_desk
+from tests.ui.conftest import answer, make_desk, show_exposed
+from tests.ui.contrast import (
+    WCAG_MIN,
+    app_palette,
+    cell_contrast,
+    dark_palette,
+    painted_contrast,
+    text_colour,
+)
 from tests.ui.test_dialog_keys import MNEMONIC
 
 if TYPE_CHECKING:
@@ -1282,3 +1292,56 @@ def test_an_offer_listed_without_an_id_offers_no_move_and_says_why(
     assert view.edit_button.toolTip() == why
     assert view.submit_button.toolTip() == why
     assert view.new_button.isEnabled()
+
+
+def test_the_statuses_and_cost_warnings_read_on_a_dark_palette(qtbot: QtBot) -> None:
+    """On a dark desktop palette the offers' statuses and Cost warnings were drawn in fixed
+    shades picked for a light one: Rejected, dark red (#b3261e), read at about 2.4:1 on the
+    list's dark base and 2:1 on the pane's window, under WCAG's 3:1. They keep those shades on
+    a light palette, and follow a switch while shown."""
+    from app.domain.smartrecruiters import Price, Terms
+    from app.ui.offers.offer_detail import OfferDetail
+    from app.ui.offers.offer_table_model import Column, OfferTableModel
+
+    light = {
+        OfferStatus.INACTIVE: "#6b7280",
+        OfferStatus.UNDER_REVIEW: "#c27c0e",
+        OfferStatus.ACTIVE: "#2e7d32",
+        OfferStatus.REJECTED: "#b3261e",
+    }
+    offers = [
+        Offer.model_construct(
+            id=f"o-{status.value}",
+            catalog_id="C",
+            name="N",
+            description="d",
+            status=status,
+            terms=Terms.model_construct(
+                type=OfferType.SKILLS_TEST, price=Price(amount="10", currency_code="USD")
+            ),
+            availability=None,
+            target_market=None,
+        )
+        for status in light
+    ]
+    model = OfferTableModel()
+    model.set_offers(offers, {})  # no Cost recorded: each is warned about
+    table = QTableView()
+    table.setModel(model)
+    qtbot.addWidget(table)
+    show_exposed(qtbot, table)
+    detail = OfferDetail()
+    qtbot.addWidget(detail)
+    show_exposed(qtbot, detail)
+    detail.show_offer(offers[-1], None)  # rejected
+    cells = [model.index(row, col) for row in range(4) for col in (Column.STATUS, Column.COST)]
+    assert [QColor(cell.data(Qt.ItemDataRole.ForegroundRole)).name() for cell in cells] == [
+        shade for status in light for shade in (light[status], "#c27c0e")
+    ]
+    assert text_colour(detail.fields["status"]) == "#b3261e"
+    with app_palette(qtbot, dark_palette(), table, detail):
+        for cell in cells:
+            ratio = cell_contrast(table, cell)
+            assert ratio >= WCAG_MIN, f"{cell.data()}: {ratio:.2f}:1"
+        assert painted_contrast(detail.fields["status"]) >= WCAG_MIN
+    assert text_colour(detail.fields["status"]) == "#b3261e"

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.clients.errors import ApiError
@@ -27,7 +27,8 @@ from app.workflows.desk import Desk
 from app.workflows.refusals import COMPLETE_SENT_AGAIN, ActionNotAllowedError
 from app.workflows.results import complete_order
 from tests.integration.helpers import new_order_body
-from tests.ui.conftest import connect, make_desk
+from tests.ui.conftest import connect, make_desk, show_exposed
+from tests.ui.contrast import WCAG_MIN, app_palette, cell_contrast, dark_palette
 from tests.ui.test_console_flows import (
     _DESKS,
     Dialogs,
@@ -971,3 +972,24 @@ def test_cancel_stays_off_through_progress_until_the_cancel_has_ended(qtbot: QtB
     panel.table.selectRow(1)
     assert panel.retry_button.isEnabled()
     assert retried == [8]
+
+
+def test_a_failed_upload_reads_on_a_dark_palette(qtbot: QtBot) -> None:
+    """On a dark desktop palette a failed upload was drawn in a fixed dark red (#b3261e) on
+    the list's dark base: about 2.4:1, under WCAG's 3:1. It keeps that red on a light
+    palette, and follows a switch while shown."""
+    from app.ui.orders.attachments_panel import AttachmentRow, AttachmentsPanel
+
+    panel = AttachmentsPanel()
+    qtbot.addWidget(panel)
+    show_exposed(qtbot, panel)
+    panel.show_rows([AttachmentRow("report.pdf", 10, UploadState.FAILED, 8, "Access denied")], "")
+    failed = panel.model.index(0, 3)
+
+    def ink() -> str:
+        return QColor(failed.data(Qt.ItemDataRole.ForegroundRole)).name()
+
+    assert ink() == "#b3261e"
+    with app_palette(qtbot, dark_palette(), panel.table):
+        assert cell_contrast(panel.table, failed) >= WCAG_MIN
+    assert ink() == "#b3261e"

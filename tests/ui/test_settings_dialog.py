@@ -25,6 +25,7 @@ from app.domain.connection import (
     ConnectionProfile,
 )
 from app.domain.invitation import InvitationText
+from app.domain.sr_limits import MESSAGE_MAX
 from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY
 from app.store.credentials import (
     BERKE_TOKEN,
@@ -51,6 +52,7 @@ from tests.memory_keyring import (
     memory_keyring,
 )
 from tests.ui.conftest import answer, settings_opened, show_exposed
+from tests.ui.contrast import WCAG_MIN, app_palette, dark_palette, painted_contrast, text_colour
 from tests.waits import HANG_GUARD_SECONDS
 
 if TYPE_CHECKING:
@@ -1890,3 +1892,61 @@ def test_names_differing_in_more_than_capitals_are_kept_and_proposed_names_never
     saved = _save(qtbot, dialog)
     assert saved is not None, dialog.error_label.text()
     assert [p.name for p in saved.profiles][-3:] == ["Straße", "custom", "STRASSE"]
+
+
+def test_a_refused_save_reads_on_a_dark_palette(qtbot: QtBot) -> None:
+    """On a dark desktop palette why Apply was refused, under the field and at the dialog's
+    foot, was drawn in a fixed dark red (#b00020) on the dark window: about 1.75:1, under
+    WCAG's 3:1. It keeps that red on a light palette, and follows a switch while open."""
+    dialog = SettingsDialog(ACME_ONLY, KeyStore(), write=lambda _s: None)
+    qtbot.addWidget(dialog)
+    show_exposed(qtbot, dialog)
+    qtbot.waitUntil(lambda: dialog.key_places is not None)
+    # A second profile named as the first: Apply refuses it, under the name and at the foot.
+    dialog.add_profile()
+    dialog.name_edit.setText("Acme")
+    dialog.name_edit.textEdited.emit("Acme")
+    assert _save(qtbot, dialog) is None
+    said = [dialog.field_errors["name"], dialog.error_label]
+    assert [text_colour(label) for label in said] == ["#b00020"] * 2
+    with app_palette(qtbot, dark_palette(), dialog):
+        for label in said:
+            ratio = painted_contrast(label)
+            assert ratio >= WCAG_MIN, f"{label.objectName()}: {ratio:.2f}:1"
+
+
+def test_the_key_and_message_refusals_and_the_verdicts_read_on_a_dark_palette(
+    qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path, sandbox: SandboxServer
+) -> None:
+    """On a dark desktop palette a key mistyped, a message too long and Test connection's
+    verdicts were drawn in a fixed dark red (#b00020) and green (#1b7f3b) on the dark window:
+    about 1.75:1 and 2.5:1, under WCAG's 3:1. They keep those shades on a light palette, and
+    follow a switch while open."""
+    settings = AppSettings(profiles=[_custom(sandbox, "Acme")], active="Acme")
+    keys = KeyStore()
+    keys.set("Acme", BERKE_TOKEN, DEMO_BERKE_TOKEN)
+    dialog = _dialog(qtbot, settings, keys, tmp_path / "s.json")
+    show_exposed(qtbot, dialog)
+    _select(dialog, "Acme")
+    qtbot.keyClicks(dialog.key_fields[SR_KEY], "copied key")  # a space: refused
+    message = dialog.editors["invitation_message"]
+    assert isinstance(message, QLineEdit)
+    message.setText("m" * (MESSAGE_MAX + 1))
+    qtbot.mouseClick(dialog.test_buttons[SR_KEY], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.test_buttons[BERKE_TOKEN], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(dialog.last_verdicts) == 2)
+    assert not dialog.last_verdicts[SR_KEY].ok
+    assert dialog.last_verdicts[BERKE_TOKEN].ok
+    refused = [
+        dialog.key_errors[SR_KEY],
+        dialog.counts["invitation_message"],
+        dialog.verdict_labels[SR_KEY],
+    ]
+    works = dialog.verdict_labels[BERKE_TOKEN]
+    assert [text_colour(label) for label in refused] == ["#b00020"] * 3
+    assert text_colour(works) == "#1b7f3b"
+    with app_palette(qtbot, dark_palette(), dialog):
+        for label in [*refused, works]:
+            ratio = painted_contrast(label)
+            assert ratio >= WCAG_MIN, f"{label.objectName()}: {ratio:.2f}:1"
+    assert text_colour(works) == "#1b7f3b"

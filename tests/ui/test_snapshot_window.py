@@ -15,6 +15,7 @@ from unittest import mock
 
 import pytest
 from PySide6.QtCore import QSettings, Qt, QUrl
+from PySide6.QtGui import QColor
 from PySide6.QtGui import Qt as GuiQt  # the namespace that has mightBeRichText
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
@@ -35,6 +36,7 @@ from app.ui.snapshots.snapshot_source import READ_ONLY_TIP, SnapshotOrders
 from app.views.inbox_columns import INBOX
 from tests.snapshot_samples import record, records, write_sample
 from tests.ui.conftest import show_exposed, snapshot_room
+from tests.ui.contrast import WCAG_MIN, app_palette, cell_contrast, dark_palette
 from tests.waits import HANG_GUARD_SECONDS
 
 if TYPE_CHECKING:
@@ -853,3 +855,24 @@ def test_a_name_typed_without_the_extension_does_not_replace_a_snapshot_unasked(
     typed = str(existing)
     assert menu._snapshot_path() == existing
     assert len(asked) == 2
+
+
+def test_the_kinds_of_change_read_on_a_dark_palette(qtbot: QtBot) -> None:
+    """On a dark desktop palette "Added", "Removed" and "Changed" were drawn in fixed shades
+    picked for a light one: "Removed", dark red (#b3261e) on the table's dark base, read at
+    about 2.4:1, under WCAG's 3:1. They keep those shades on a light palette, and follow a
+    switch while open."""
+    from app.domain.snapshot_diff import diff_orders
+    from app.ui.snapshots.compare_dialog import CompareDialog
+
+    before, after = [record(0), record(1)], [record(0, status="COMPLETED"), record(2)]
+    dialog = CompareDialog(diff_orders(before, after), "a.adsnap", "b.adsnap")
+    qtbot.addWidget(dialog)
+    show_exposed(qtbot, dialog)
+    kinds = [dialog.model.index(row, 0) for row in range(dialog.model.rowCount())]
+    light = {"Added": "#2e7d32", "Removed": "#b3261e", "Changed": "#c27c0e"}
+    assert {k.data(): QColor(k.data(Qt.ItemDataRole.ForegroundRole)).name() for k in kinds} == light
+    with app_palette(qtbot, dark_palette(), dialog.table):
+        for kind in kinds:
+            ratio = cell_contrast(dialog.table, kind)
+            assert ratio >= WCAG_MIN, f"{kind.data()}: {ratio:.2f}:1"

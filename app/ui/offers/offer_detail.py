@@ -26,9 +26,10 @@ from app.domain.smartrecruiters import AssessmentOrder, Offer, OrderStatus
 from app.ui.common.colours import status_colours
 from app.ui.common.labels import NOTHING, ValueLabel, plain_label
 from app.ui.common.task_group import NamedTasks
+from app.ui.common.tint import tint
 from app.ui.common.tooltips import plain_tooltip
 from app.ui.offers.offer_table_model import (
-    STATUS_COLOURS,
+    STATUS_SHADES,
     TYPE_LABELS,
     cost_text,
     price_text,
@@ -214,15 +215,14 @@ class OfferDetail(QStackedWidget):
             self.title.setText("")
             for label in self.fields.values():
                 label.setText(NOTHING)
-                label.setStyleSheet("")
+            tint(self.fields["status"], None)
             self._show_cost_warning(None, None)
             self.recent_state.setText("")
             return
         self.title.setText(shown(offer.name))
         for key, text in _values(offer, cost).items():
             self.fields[key].setText(text)
-        colour = STATUS_COLOURS.get(offer.status) if offer.status else None
-        self.fields["status"].setStyleSheet(f"color: {colour.name()};" if colour else "")
+        tint(self.fields["status"], STATUS_SHADES.get(offer.status) if offer.status else None)
         self._show_cost_warning(offer, cost)
         self.recent_state.setText("Loading orders…")
         self.reload_recent()

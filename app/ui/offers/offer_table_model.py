@@ -12,10 +12,11 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QGuiApplication
 
 from app.domain.offer_cost import OfferCost, cost_advice
 from app.domain.smartrecruiters import Offer, OfferStatus, OfferType
+from app.ui.common.colours import AMBER, GREEN, GREY_ON_DARK, RED, Shade
 from app.ui.common.filter_compat import RowsFilterProxy
 from app.ui.common.tooltips import plain_tooltip
 
@@ -57,14 +58,14 @@ STATUS_TIPS = {
     OfferStatus.REJECTED: "The partners team rejected it. Withdraw it, fix it and submit again.",
 }
 
-# Chosen to read on both light and dark palettes (as the order statuses).
-STATUS_COLOURS = {
-    OfferStatus.INACTIVE: QColor("#6b7280"),
-    OfferStatus.UNDER_REVIEW: QColor("#c27c0e"),
-    OfferStatus.ACTIVE: QColor("#2e7d32"),
-    OfferStatus.REJECTED: QColor("#b3261e"),
+STATUS_SHADES = {
+    OfferStatus.INACTIVE: Shade("#6b7280", GREY_ON_DARK),
+    OfferStatus.UNDER_REVIEW: AMBER,
+    OfferStatus.ACTIVE: GREEN,
+    OfferStatus.REJECTED: RED,
 }
-WARNING_COLOUR = QColor("#c27c0e")
+#: A cost the Cost check advises to look at again.
+COST_WARNING = AMBER
 
 TYPE_LABELS = {
     OfferType.BEHAVIORAL_ASSESSMENT: "Behavioral assessment",
@@ -189,12 +190,12 @@ class OfferTableModel(QAbstractTableModel):
         status = row.offer.status
         if column == Column.STATUS and status is not None:
             if role == Qt.ItemDataRole.ForegroundRole:
-                return STATUS_COLOURS[status]
+                return STATUS_SHADES[status].on(QGuiApplication.palette())
             if role == Qt.ItemDataRole.ToolTipRole:
                 return STATUS_TIPS[status]
         if column == Column.COST and row.advice:
             if role == Qt.ItemDataRole.ForegroundRole:
-                return WARNING_COLOUR
+                return COST_WARNING.on(QGuiApplication.palette())
             if role == Qt.ItemDataRole.ToolTipRole:
                 return plain_tooltip(row.advice)
         return None

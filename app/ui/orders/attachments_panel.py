@@ -15,7 +15,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QPainter
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.attachments import CANCELLABLE, RETRIABLE, UploadState, describe_size
+from app.ui.common.colours import RED
 from app.ui.common.cut_text_tips import CutTextTips
 from app.ui.common.labels import plain_label
 from app.ui.common.table_model import RowsTableModel
@@ -149,7 +150,7 @@ class AttachmentTableModel(RowsTableModel[AttachmentRow]):
         if role == Qt.ItemDataRole.ToolTipRole and row.message:
             return row.message
         if role == Qt.ItemDataRole.ForegroundRole and row.state is UploadState.FAILED:
-            return QColor("#b3261e")
+            return RED.on(QGuiApplication.palette())
         if role == UPLOAD_ID_ROLE:
             return row.upload_id
         if role == PROGRESS_ROLE:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.common.colours import AMBER, GREEN, RED, Shade
 from app.ui.common.cut_text_tips import CutTextTips
 from app.ui.common.labels import plain_label
 from app.ui.common.local_repaint_table import LocalRepaintTableView
@@ -36,10 +37,10 @@ _KIND_TEXT = {
     OutcomeKind.FAILED: "Failed",
     OutcomeKind.SKIPPED: "Skipped",
 }
-_KIND_COLOUR = {
-    OutcomeKind.DONE: QColor("#2e7d32"),
-    OutcomeKind.FAILED: QColor("#b3261e"),
-    OutcomeKind.SKIPPED: QColor("#8a6d1f"),
+_KIND_SHADE = {
+    OutcomeKind.DONE: GREEN,
+    OutcomeKind.FAILED: RED,
+    OutcomeKind.SKIPPED: Shade("#8a6d1f", AMBER.dark),
 }
 
 
@@ -56,7 +57,7 @@ class OutcomeTableModel(RowsTableModel[Outcome]):
             job = self.jobs.get(outcome.order_id, "—")
             return (outcome.candidate, job, _KIND_TEXT[outcome.kind], outcome.detail)[column]
         if role == Qt.ItemDataRole.ForegroundRole and column == 2:
-            return _KIND_COLOUR[outcome.kind]
+            return _KIND_SHADE[outcome.kind].on(QGuiApplication.palette())
         return None
 
     def put(self, outcomes: list[Outcome]) -> None:

@@ -24,7 +24,7 @@ from PySide6.QtGui import QFont, QGuiApplication, QPixmap
 
 from app.ui.common.cut_text_tips import TIP_SHOWN
 from app.ui.common.tooltips import plain_tooltip
-from app.ui.orders.order_table_model import ORDER_ID_ROLE, status_colour
+from app.ui.orders.order_table_model import ORDER_ID_ROLE, status_text_colour
 from app.views.bulk_summary import counts_text
 from app.views.candidate_groups import NO_JOB_NAME, CandidateGroups, Column, fold
 from app.views.inbox_columns import (
@@ -310,7 +310,8 @@ class CandidateTableModel(QAbstractTableModel):
                 self._indent.fill(Qt.GlobalColor.transparent)
             return self._indent
         if role == Qt.ItemDataRole.ForegroundRole and column == Column.STATUS:
-            return status_colour(index.status[row], index.gone[row])
+            palette = QGuiApplication.palette()
+            return status_text_colour(index.status[row], index.gone[row], palette)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == Column.NAME:
                 return f"Order {one_line(index.id[row], TIP_SHOWN)}"

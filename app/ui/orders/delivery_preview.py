@@ -11,8 +11,8 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QImage, QPixmap, QShowEvent
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QImage, QPalette, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.attachments import describe_size
 from app.domain.smartrecruiters import AssessmentOrder
+from app.ui.common.colours import GREEN, GREY_ON_DARK, RED, Shade
 from app.ui.common.labels import plain_label, rich_label
 from app.ui.common.remembered_size import RememberedSize
 from app.views.text import PART_SHOWN, one_line
@@ -35,6 +36,7 @@ from app.workflows.delivery import DeliveryPlan
 log = logging.getLogger(__name__)
 
 PAGE_WIDTH = 300  # pixels of the first page's picture
+NO_VERDICT = Shade("#5f6368", GREY_ON_DARK)  # a fit for another job
 
 
 @dataclass(frozen=True)
@@ -72,16 +74,17 @@ def render_first_page(path: Path, width: int = PAGE_WIDTH) -> PageImage | None:
         return None
 
 
-def card_html(plan: DeliveryPlan) -> str:
-    """The result card as SmartRecruiters lays it out, in HTML for a text browser. The
-    description is shown as is: it holds only the tags SmartRecruiters allows (the result
-    model refuses any other)."""
+def card_html(plan: DeliveryPlan, palette: QPalette) -> str:
+    """The result card as SmartRecruiters lays it out, in HTML for a text browser showing it
+    with ``palette``. The description is shown as is: it holds only the tags SmartRecruiters
+    allows (the result model refuses any other)."""
     result = plan.result
     if result.passed is None:  # a fit for another job: no verdict on this one
-        passed, colour = "Neither passed nor failed", "#5f6368"
+        passed, shade = "Neither passed nor failed", NO_VERDICT
     else:
         passed = "Passed" if result.passed else "Not passed"
-        colour = "#2e7d32" if result.passed else "#b3261e"
+        shade = GREEN if result.passed else RED
+    colour = shade.on(palette).name()
     return (
         f"<h3>{html.escape(result.title or '')}</h3>"
         f"<p><b>Score:</b> {html.escape(result.score or '')} &nbsp; "
@@ -126,7 +129,7 @@ class DeliveryPreviewDialog(QDialog):
         self.card = QTextBrowser()
         self.card.setObjectName("resultCard")
         self.card.setOpenExternalLinks(False)
-        self.card.setHtml(card_html(plan))
+        self.card.setHtml(card_html(plan, self.palette()))
         self.card.setMinimumWidth(360)
         self.page = plain_label("Rendering the report's first page…", "reportPage", wrap=False)
         # The page's top: its header says whose report, for which job (a long page showed
@@ -152,6 +155,12 @@ class DeliveryPreviewDialog(QDialog):
         layout.addWidget(self.buttons)
         self.resize(860, 560)
         self._render_task: asyncio.Task[None] | None = None
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        # The verdict's colour was chosen for the palette the card was first shown with.
+        if event.type() == QEvent.Type.PaletteChange:
+            self.card.setHtml(card_html(self.plan, self.palette()))
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

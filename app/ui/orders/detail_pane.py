@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
@@ -35,7 +36,6 @@ from PySide6.QtWidgets import (
 
 from app.domain.attachments import describe_size
 from app.domain.order_state import BerkeState, InvitationDoubt
-from app.domain.order_status import OrderStatus
 from app.domain.service_time import local_time
 from app.domain.sr_limits import (
     MAX_COMMENTS,
@@ -45,10 +45,12 @@ from app.domain.sr_limits import (
     message_too_long,
 )
 from app.ui.common.action_button import ActionButton
+from app.ui.common.colours import RED
 from app.ui.common.labels import NOTHING, ValueLabel, plain_label, rich_label
+from app.ui.common.tint import tint
 from app.ui.common.tooltips import plain_tooltip
 from app.ui.orders.attachments_panel import AttachmentsPanel, dropped_paths
-from app.ui.orders.order_table_model import STATUS_COLOURS, status_colour
+from app.ui.orders.order_table_model import status_text_colour
 from app.views.inbox_columns import GONE_LABEL, STATUS_LABELS
 from app.views.text import PART_SHOWN, as_block, one_line
 
@@ -212,7 +214,7 @@ class TimelineModel(QAbstractListModel):
                 text += f"\n{as_block(entry.message)}"
             return text if role == Qt.ItemDataRole.DisplayRole else plain_tooltip(text)
         if role == Qt.ItemDataRole.ForegroundRole and _failed(entry):
-            return STATUS_COLOURS[OrderStatus.REJECTED]
+            return RED.on(QGuiApplication.palette())
         if role == Qt.ItemDataRole.UserRole:
             return entry
         return None
@@ -271,6 +273,7 @@ class OrderDetailPane(QWidget):
         self.title.setFont(font)
         # Our own markup (the status in its colour) around dates and counts: nothing from outside.
         self.status = rich_label(name="detailStatus")
+        self._status_gone = False  # whether the status shown is of an order SR no longer has
 
         self.fields: dict[str, QLabel] = {}
         body = QWidget()
@@ -380,7 +383,7 @@ class OrderDetailPane(QWidget):
         # as it is typed, and Add stays off until the comment fits.
         self.comment_input.setToolTip(f"Up to {MESSAGE_MAX:,} characters")
         self.comment_limit = plain_label(name="commentLimit")
-        self.comment_limit.setStyleSheet("color: #b3261e")
+        tint(self.comment_limit, RED)
         self.comment_limit.hide()
         self.comment_count = plain_label(name="commentCount", wrap=False)
         self._comments_full = False
@@ -424,12 +427,19 @@ class OrderDetailPane(QWidget):
 
     def _show_status(self, order: AssessmentOrder, *, gone: bool) -> None:
         label = STATUS_LABELS[order.status]
-        colour = status_colour(order.status, gone).name()
+        self._status_gone = gone
+        colour = status_text_colour(order.status, gone, self.palette()).name()
         said = f"{GONE_LABEL} from SmartRecruiters (last: {label})" if gone else label
         self.status.setText(
             f'<span style="color:{colour}; font-weight:600">{said}</span>'
             f" · ordered {_local(order.create_date)} · updated {_local(order.last_update_date)}"
         )
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        # The status's colour was chosen for the palette it was first written on.
+        if event.type() == QEvent.Type.PaletteChange and self.order is not None:
+            self._show_status(self.order, gone=self._status_gone)
 
     def show_gone(self, gone: bool) -> None:
         """Whether SmartRecruiters no longer has the order shown (asked after ``show_order``)."""

@@ -23,12 +23,14 @@ from app.domain.assessment_url import accept_check
 from app.domain.journal_terms import LinkedAssessment
 from app.domain.smartrecruiters import AssessmentOrder
 from app.domain.sr_limits import MESSAGE_MAX, message_count, message_too_long
+from app.ui.common.colours import RED
 from app.ui.common.discard_guard import DiscardGuard
 from app.ui.common.enter_key import EnterPressesFocusedButton
 from app.ui.common.grow_to_fit import GrowsToFit
 from app.ui.common.labels import plain_label, rich_label, without_mnemonic
 from app.ui.common.remembered_size import RememberedSize
 from app.ui.common.screens import available_room
+from app.ui.common.tint import tint
 from app.ui.common.tooltips import plain_tooltip
 from app.views.text import PART_SHOWN, breakable, one_line
 
@@ -54,7 +56,7 @@ class LimitLine(QLabel):
         problem = message_too_long(text)
         self.too_long = problem is not None
         self.setText(f"{self._what} is too long. {problem}" if problem else message_count(text))
-        self.setStyleSheet("color: #b3261e" if problem else "")
+        tint(self, RED if problem else None)
 
 
 def order_line(order: AssessmentOrder, limit: int | None = PART_SHOWN) -> str:
@@ -192,7 +194,7 @@ class AcceptDialog(AnswerAwaitedDialog):
         for edit in (self.message, self.to_candidate):
             edit.setToolTip(f"Up to {MESSAGE_MAX:,} characters")
         self.server_error = plain_label("", "acceptServerError")
-        self.server_error.setStyleSheet("color: #b3261e")
+        tint(self.server_error, RED)
         self.server_error.hide()
 
         form = self._form()
@@ -256,7 +258,7 @@ class AcceptDialog(AnswerAwaitedDialog):
         self.url_problems = plain_label(
             "\n".join(f"⚠ {text}" for text in self.url_check.texts), "acceptUrlProblems"
         )
-        self.url_problems.setStyleSheet("color: #b3261e")
+        tint(self.url_problems, RED)
         self.url_refusal = plain_label(self.url_check.refusal or "", "acceptUrlRefusal", bold=True)
         self.url_refusal.setVisible(self.url_check.refused)
         self.send_anyway = QCheckBox(SEND_ANYWAY)
@@ -357,7 +359,7 @@ class RejectDialog(AnswerAwaitedDialog):
         self.reason.setToolTip(f"Up to {MESSAGE_MAX:,} characters")
         self.reason_limit = LimitLine("rejectReasonLimit", "The reason")
         self.server_error = plain_label("", "rejectServerError")
-        self.server_error.setStyleSheet("color: #b3261e")
+        tint(self.server_error, RED)
         # Forty orders refused are forty lines: they scroll, the buttons stay on the screen.
         self._server_error_area = _scrolling(self.server_error, self, "rejectServerErrorScroll")
         self._server_error_area.hide()

@@ -23,9 +23,10 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 from app.domain.order_status import OrderStatus
+from app.ui.common.colours import AMBER, GREEN, GREY_ON_DARK, RED, Shade
 from app.ui.common.tooltips import plain_tooltip
 from app.views.columns import Column, Columns
 from app.views.inbox_columns import GONE_RANK, INBOX, gone_tip, shown_status
@@ -37,23 +38,29 @@ ORDER_ID_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 3  # the OrderStatus of the row
 GONE_ROLE = Qt.ItemDataRole.UserRole + 4  # whether SmartRecruiters no longer has the order
-#: The colour of an order SmartRecruiters no longer has (grey: nothing to do).
-GONE_COLOUR = QColor("#6b6b6b")
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
-# Badge colours chosen to read on both light and dark palettes.
-STATUS_COLOURS = {
-    OrderStatus.NEW: QColor("#1f77d0"),
-    OrderStatus.IN_PROGRESS: QColor("#c27c0e"),
-    OrderStatus.REJECTED: QColor("#b3261e"),
-    OrderStatus.COMPLETED: QColor("#2e7d32"),
+# Each status's light shade fills its badge (the white words on it read on any palette) and
+# colours the status written on a light palette; on a dark one, the words take the dark tint.
+STATUS_SHADES = {
+    OrderStatus.NEW: Shade("#1f77d0", "#58a6ff"),
+    OrderStatus.IN_PROGRESS: AMBER,
+    OrderStatus.REJECTED: RED,
+    OrderStatus.COMPLETED: GREEN,
 }
+#: An order SmartRecruiters no longer has (grey: nothing to do).
+GONE_SHADE = Shade("#6b6b6b", GREY_ON_DARK)
 
 
 def status_colour(status: OrderStatus, gone: bool) -> QColor:
-    """The colour an order's status is shown in: grey once SmartRecruiters no longer has it."""
-    return GONE_COLOUR if gone else STATUS_COLOURS[status]
+    """The fill of an order's status badge: grey once SmartRecruiters no longer has it."""
+    return QColor((GONE_SHADE if gone else STATUS_SHADES[status]).light)
+
+
+def status_text_colour(status: OrderStatus, gone: bool, palette: QPalette) -> QColor:
+    """An order's status as words on ``palette``: grey once SmartRecruiters no longer has it."""
+    return (GONE_SHADE if gone else STATUS_SHADES[status]).on(palette)
 
 
 ANSWERED_ROLES = frozenset(
@@ -271,7 +278,7 @@ class OrderTableModel(QAbstractTableModel):
             return self.sort_keys(column)[row]
         gone = self._rows.gone[row]
         if role == Qt.ItemDataRole.ForegroundRole and spec.key == "status":
-            return status_colour(self._rows.status[row], gone)
+            return status_text_colour(self._rows.status[row], gone, QGuiApplication.palette())
         if role == Qt.ItemDataRole.ToolTipRole and spec.key == "status" and gone:
             return gone_tip(self._rows.status[row])
         if role == Qt.ItemDataRole.ToolTipRole and spec.tooltip is not None:

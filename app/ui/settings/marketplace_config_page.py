@@ -27,7 +27,9 @@ from PySide6.QtWidgets import (
 
 from app.domain.marketplace_config import CONFIG_INFO, MarketplaceConfigId
 from app.ui.common.async_dialogs import confirm
+from app.ui.common.colours import SETTINGS_ERROR, SETTINGS_OK
 from app.ui.common.labels import plain_label
+from app.ui.common.tint import tint
 from app.workflows.marketplace_config import (
     ConfigReading,
     ConfigSaving,
@@ -36,8 +38,6 @@ from app.workflows.marketplace_config import (
 
 ClientProvider = Callable[[], MarketplaceConfigAccess | None]
 
-ERROR_STYLE = "color: #b00020;"
-OK_STYLE = "color: #1b7f3b;"
 INTRO = (
     "Your partner settings on SmartRecruiters. Each one is sent as soon as you press its Save "
     "button; OK, Apply and Cancel below do not send, change or undo them."
@@ -84,7 +84,7 @@ class MarketplaceConfigPage(QWidget):
             self._add_row(grid, config_id)
         layout.addLayout(grid)
         self.error_label = plain_label(name="marketplaceConfigError")
-        self.error_label.setStyleSheet(ERROR_STYLE)
+        tint(self.error_label, SETTINGS_ERROR)
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error_label.hide()
         layout.addWidget(self.error_label)
@@ -309,7 +309,7 @@ class MarketplaceConfigPage(QWidget):
     def _show_note(self, config_id: MarketplaceConfigId, text: str, *, ok: bool) -> None:
         note = self.notes[config_id]
         note.setText(text)
-        note.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
+        tint(note, SETTINGS_OK if ok else SETTINGS_ERROR)
         note.setVisible(bool(text))
 
     def _show_error(self, text: str) -> None:

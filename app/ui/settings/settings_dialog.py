@@ -74,9 +74,11 @@ from app.store.credentials import (
 )
 from app.store.settings_file import SettingsChangedElsewhereError, save_settings
 from app.ui.common.async_dialogs import confirm
+from app.ui.common.colours import SETTINGS_ERROR, SETTINGS_OK
 from app.ui.common.labels import plain_label
 from app.ui.common.remembered_size import RememberedSize
 from app.ui.common.screens import available_room
+from app.ui.common.tint import tint
 from app.ui.common.tooltips import plain_tooltip
 from app.ui.settings.key_places import (
     KEYRING,
@@ -388,7 +390,7 @@ class SettingsDialog(QDialog):
 
     def _build_footer(self, layout: QVBoxLayout) -> None:
         self.error_label = plain_label(name="settingsError")  # profile names, as written
-        self.error_label.setStyleSheet("color: #b00020;")
+        tint(self.error_label, SETTINGS_ERROR)
         self.error_label.hide()
         layout.addWidget(self.error_label)
         self.buttons = QDialogButtonBox(
@@ -441,7 +443,7 @@ class SettingsDialog(QDialog):
             over = len(text.strip()) - limit
             shown = message_count(text, limit)
             count.setText(f"{shown}: {over:,} too many" if over > 0 else shown)
-            count.setStyleSheet("color: #b00020;" if over > 0 else "")
+            tint(count, SETTINGS_ERROR if over > 0 else None)
 
         editor.textChanged.connect(follow)
         follow(editor.text())
@@ -451,7 +453,7 @@ class SettingsDialog(QDialog):
         """A row under the field for why it was refused: hidden, and taking no room, until a
         save refuses it; gone again as the field is changed."""
         error = plain_label(name=f"{name}Error")
-        error.setStyleSheet("color: #b00020;")
+        tint(error, SETTINGS_ERROR)
         form.addRow("", error)
         form.setRowVisible(error, False)
         self.field_errors[name] = error
@@ -518,7 +520,7 @@ class SettingsDialog(QDialog):
         form.addRow(KEY_TITLES[service], field_)
         if service in KEY_RULES:
             error = plain_label(name=f"{service}KeyError")
-            error.setStyleSheet("color: #b00020;")
+            tint(error, SETTINGS_ERROR)
             error.hide()
             self.key_errors[service] = error
             form.addRow("", error)
@@ -1206,7 +1208,7 @@ class SettingsDialog(QDialog):
         if parked:
             label.setFocus(Qt.FocusReason.OtherFocusReason)
         button.setEnabled(False)
-        label.setStyleSheet("")
+        tint(label, None)
         label.setText("Testing…")
         self._testing[service] = draft
         try:
@@ -1240,7 +1242,7 @@ class SettingsDialog(QDialog):
         self.last_verdicts[service] = verdict
         if shown:
             label.setText(("✔ " if verdict.ok else "✘ ") + verdict.message)
-            label.setStyleSheet("color: #1b7f3b;" if verdict.ok else "color: #b00020;")
+            tint(label, SETTINGS_OK if verdict.ok else SETTINGS_ERROR)
         return verdict
 
     def _stored_key_name(self, draft: _Draft, service: str) -> str | None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.snapshot_diff import ChangeKind, OrderChange, SnapshotDiff
 from app.domain.text_fold import fold
+from app.ui.common.colours import AMBER, GREEN, RED
 from app.ui.common.cut_text_tips import CutTextTips
 from app.ui.common.enter_key import EnterPressesFocusedButton
 from app.ui.common.filter_compat import RowsFilterProxy
@@ -47,11 +48,7 @@ KIND_LABELS = {
     ChangeKind.REMOVED: "Removed",
     ChangeKind.CHANGED: "Changed",
 }
-KIND_COLOURS = {
-    ChangeKind.ADDED: QColor("#2e7d32"),
-    ChangeKind.REMOVED: QColor("#b3261e"),
-    ChangeKind.CHANGED: QColor("#c27c0e"),
-}
+KIND_SHADES = {ChangeKind.ADDED: GREEN, ChangeKind.REMOVED: RED, ChangeKind.CHANGED: AMBER}
 
 
 def change_texts(change: OrderChange) -> tuple[str, str, str, str]:
@@ -148,7 +145,7 @@ class DiffTableModel(QAbstractTableModel):
                 return plain_tooltip("\n".join(text.split("; "))) if index.column() == 3 else None
             return as_cell(text)  # cut as the tables' cells are
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 0:
-            return KIND_COLOURS[change.kind]
+            return KIND_SHADES[change.kind].on(QGuiApplication.palette())
         if role == CHANGE_ROLE:
             return change
         return None
