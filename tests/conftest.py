@@ -23,6 +23,7 @@ os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="assessment-desk-tests-c
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 
 import atexit
+import contextlib
 import functools
 import gc
 import logging
@@ -143,6 +144,27 @@ def refused_port() -> Iterator[int]:
             held.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
         held.bind(("127.0.0.1", 0))
         yield held.getsockname()[1]
+
+
+@pytest.fixture
+def hanging_port() -> Iterator[int]:
+    """A loopback port where a connect neither succeeds nor fails, as on a network gone away:
+    its one-place queue is full and it never accepts, so a SYN is dropped. Cancelling a connect
+    under way there takes httpx (anyio) some turns of the loop, as in real life."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(0)
+        port = server.getsockname()[1]
+        fillers = [socket.socket(socket.AF_INET, socket.SOCK_STREAM) for _ in range(3)]
+        try:
+            for filler in fillers:
+                filler.setblocking(False)
+                with contextlib.suppress(BlockingIOError):
+                    filler.connect(("127.0.0.1", port))
+            yield port
+        finally:
+            for filler in fillers:
+                filler.close()
 
 
 @pytest.fixture(scope="session")

@@ -449,6 +449,9 @@ class SessionHost(QObject):
         self.dialog = dialog
         try:
             await run_dialog(dialog)
+            # Closing cancelled its reads and tests, but one cancelled while it connects stops
+            # some turns of the loop later, re-enabling its buttons: deleted only after that.
+            await dialog.wait_idle()
         finally:
             dialog.deleteLater()
 

@@ -76,6 +76,7 @@ from app.workflows.refusals import (
     REJECT_SENT_AGAIN,
     ActionNotAllowedError,
 )
+from tests.await_chain import STILL_CONNECTING, tasks_in
 from tests.integration.helpers import new_order_body
 from tests.ui.clipping import clipped, settle
 from tests.ui.conftest import connect, make_desk, show_exposed
@@ -334,6 +335,41 @@ def test_the_code_and_slip_come_back_once_the_preview_has_gone(
     assert preview.print_slip_button.isEnabled()
     assert not preview.accept_button.isVisibleTo(preview)
     preview.reject()
+
+
+def test_a_reachability_check_closed_while_connecting_ends_cancelled(
+    window: MainWindow, qtbot: QtBot, hanging_port: int
+) -> None:
+    """The preview goes with its flow as it closes; its check, cancelled then, stops only some
+    turns of the loop later when it was connecting (the candidate's page on a network gone
+    away). Before, the check then re-enabled its button on the deleted preview and ended
+    with "Internal C++ object already deleted" instead of cancelled."""
+    order = add_test_order(window, qtbot, first="Noor", last="Haddad")
+    board = board_of(window)
+    request = CreateAssessmentRequest(first_name="Noor", last_name="Haddad")
+    finish(qtbot, board.create_assessment(order.id, request))
+    created = board.created(order.id)
+    assert created is not None
+    unreachable = created.model_copy(
+        update={"assessment_url": f"http://127.0.0.1:{hanging_port}/start/NOWHERE"}
+    )
+    board.created = lambda order_id: unreachable  # type: ignore[method-assign]
+    window.orders.select_order(order.id)
+    action = window.orders.controller.actions[OrderAction.SHOW_CODE]
+    qtbot.waitUntil(action.isEnabled)
+    dialogs = Dialogs(window)
+    action.trigger()
+    preview = dialogs.wait_for(qtbot, UrlPreviewDialog)
+    assert isinstance(preview, UrlPreviewDialog)
+    preview.reachability_button.click()
+    loop = asyncio.get_event_loop()
+    qtbot.waitUntil(lambda: bool(tasks_in(loop, "check_reachability", STILL_CONNECTING)))
+    (check,) = tasks_in(loop, "check_reachability", STILL_CONNECTING)
+    preview.reject()
+    qtbot.waitUntil(check.done)
+    qtbot.waitUntil(lambda: not Shiboken.isValid(preview))  # gone with its flow, as before
+    assert check.cancelled(), check.exception()
+    finish(qtbot, window.orders.controller.wait_idle())
 
 
 def QApplication_active_box(window: MainWindow) -> QMessageBox | None:

@@ -5,6 +5,7 @@ a form when there is no connection."""
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Coroutine, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -13,18 +14,21 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
+from shiboken6 import Shiboken
 
 from app.clients.smartrecruiters import SmartRecruitersClient
-from app.domain.connection import AppSettings
+from app.domain.connection import AppSettings, ConnectionProfile
 from app.domain.marketplace_config import CONFIG_INFO, MarketplaceConfigId
-from app.sandbox import DEMO_SR_KEY, SandboxConfig, SandboxServer
-from app.store.credentials import KeyStore
+from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY, SandboxConfig, SandboxServer
+from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyStore
 from app.store.database import Database
 from app.ui.main_window import MainWindow
 from app.ui.session_host import SessionHost
 from app.ui.settings.marketplace_config_page import NO_CONNECTION, MarketplaceConfigPage
 from app.ui.settings.settings_dialog import SettingsDialog
 from app.workflows.marketplace_config import ConfigReading, ConfigSaving, MarketplaceConfigAccess
+from app.workflows.notifier import RecordingNotifier, install_error_hooks
+from tests.await_chain import STILL_CONNECTING, tasks_in
 from tests.memory_keyring import MemoryKeyring, memory_keyring
 from tests.ui.conftest import answer, settings_opened, show_exposed
 from tests.ui.contrast import WCAG_MIN, app_palette, dark_palette, painted_contrast, text_colour
@@ -289,6 +293,62 @@ def test_opened_from_the_window_it_uses_the_live_session(
         _wait(qtbot, read_back())
         dialog.reject()
     finally:
+        window.close()
+        _wait(qtbot, host.close())
+
+
+@pytest.mark.usefixtures("ring")
+@pytest.mark.parametrize("work", ["refresh", "run_test"], ids=["page_read", "test_button"])
+def test_closing_while_the_dialog_connects_reports_no_error(
+    qtbot: QtBot,
+    qsettings: QSettings,
+    sandbox: SandboxServer,
+    hanging_port: int,
+    running_loop: asyncio.AbstractEventLoop,
+    *,
+    work: str,
+) -> None:
+    """Before: Cancel while the dialog was still connecting to SmartRecruiters (a VPN down: the
+    connect waits up to its time-out), for this page's read (started as the dialog opens) or
+    the profile's Test button, deleted the dialog before the cancelled work had stopped; it
+    then re-enabled its button on the deleted dialog, and the coordinator got the "an error"
+    box for merely opening and closing Settings."""
+    window = MainWindow(qsettings)
+    qtbot.addWidget(window)
+    profile = ConnectionProfile(
+        name="A",
+        sr_base_url=f"http://127.0.0.1:{hanging_port}/v1",
+        berke_base_url=sandbox.berke_base_url,
+    )
+    keys = KeyStore()
+    keys.set("A", SR_KEY, DEMO_SR_KEY)
+    keys.set("A", BERKE_TOKEN, DEMO_BERKE_TOKEN)
+    host = SessionHost(
+        window,
+        AppSettings(profiles=[profile], active="A"),
+        keys,
+        write_settings=lambda _s: None,
+        open_database=lambda _s: Database(":memory:"),
+    )
+    notifier = RecordingNotifier()
+    hooks = install_error_hooks(notifier, running_loop)
+    try:
+        _wait(qtbot, host.open())
+        window.settings_action.trigger()
+        dialog = settings_opened(qtbot, host)
+        if work == "run_test":
+            dialog.test_buttons[SR_KEY].click()
+        qtbot.waitUntil(lambda: bool(tasks_in(running_loop, work, STILL_CONNECTING)))
+        (connecting,) = tasks_in(running_loop, work, STILL_CONNECTING)
+        dialog.reject()  # Cancel, while it still connects
+        qtbot.waitUntil(connecting.done)
+        assert connecting.cancelled(), connecting.exception()
+        qtbot.waitUntil(lambda: not Shiboken.isValid(dialog))  # not kept for the session
+        del connecting
+        gc.collect()  # a task's failure nobody retrieved is reported as it is collected
+        assert [report.summary for report in notifier.reports] == []
+    finally:
+        hooks.uninstall()
         window.close()
         _wait(qtbot, host.close())
 

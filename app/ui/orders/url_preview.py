@@ -300,20 +300,19 @@ class UrlPreviewDialog(QDialog):
         self.reachability_button.setEnabled(False)
         self.reachability_verdict.setText("Checking…")
         _tint(self.reachability_verdict, good=None)
+        # Cancelled, it paints nothing: only closing cancels it (``done``), and a check cancelled
+        # while it connects stops some turns of the loop later, the preview deleted by then.
         try:
             result = await check_reachability(self.response.assessment_url)
-        except asyncio.CancelledError:
-            self.reachability_verdict.setText("")
-            raise
         except Exception:
             # The workflow turns network trouble into verdicts; anything else is a bug, but the
             # label must not stay on "Checking…".
             log.exception("The reachability check failed")
+            self.reachability_button.setEnabled(True)
             self.reachability_verdict.setText("⚠ The check failed unexpectedly; see the log.")
             _tint(self.reachability_verdict, good=False)
             raise
-        finally:
-            self.reachability_button.setEnabled(True)
+        self.reachability_button.setEnabled(True)
         self.reachability_verdict.setText(("✓ " if result.ok else "⚠ ") + result.verdict)
         _tint(self.reachability_verdict, good=result.ok)
         return result

@@ -325,6 +325,15 @@ class MarketplaceConfigPage(QWidget):
         for task in list(self._tasks):
             task.cancel()
 
+    async def wait_idle(self) -> None:
+        """Wait until the page's reads and saves have ended, cancelled ones included: a read
+        cancelled while it connects stops some turns of the loop later, and then re-enables
+        the page's buttons."""
+        while self._tasks:
+            # asyncio.wait, not gather: a task's unexpected failure stays unretrieved, and is
+            # still reported the one way every error goes.
+            await asyncio.wait(list(self._tasks))
+
 
 def is_secret(config_id: MarketplaceConfigId) -> bool:
     """The header settings: SmartRecruiters sends them as HTTP header values, which may hold

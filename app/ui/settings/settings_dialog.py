@@ -1313,6 +1313,13 @@ class SettingsDialog(QDialog):
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    async def wait_idle(self) -> None:
+        """Wait until the work started in the dialog has ended (closing cancels it): the
+        dialog is deleted only then, its tasks' last steps still use its widgets."""
+        while self._tasks:
+            await asyncio.wait(list(self._tasks))  # failures left for the error hooks
+        await self.marketplace_page.wait_idle()
+
 
 def _value(editor: QWidget) -> Any:
     if isinstance(editor, QSpinBox):
