@@ -23,9 +23,9 @@ def test_the_answer_comes_back(qtbot: QtBot, running_loop: asyncio.AbstractEvent
     dialog = QDialog()
     qtbot.addWidget(dialog)
     waited = asyncio.ensure_future(run_dialog(dialog))
-    qtbot.waitUntil(dialog.isVisible, timeout=5000)
+    qtbot.waitUntil(dialog.isVisible)
     dialog.accept()
-    qtbot.waitUntil(waited.done, timeout=5000)
+    qtbot.waitUntil(waited.done)
     assert waited.result() is True
 
 
@@ -46,12 +46,12 @@ def test_a_dialog_gone_with_its_window_ends_the_wait_as_cancelled(
     running_loop.set_exception_handler(lambda _loop, context: reported.append(context))
     try:
         waited = asyncio.ensure_future(waits[kind]())
-        qtbot.waitUntil(lambda: bool(shown_dialogs(window)), timeout=5000)
+        qtbot.waitUntil(lambda: bool(shown_dialogs(window)))
         (dialog,) = shown_dialogs(window)
         Shiboken.delete(window)
         assert not Shiboken.isValid(dialog)
         waited.cancel()
-        qtbot.waitUntil(waited.done, timeout=5000)
+        qtbot.waitUntil(waited.done)
         assert waited.cancelled()
     finally:
         running_loop.set_exception_handler(None)

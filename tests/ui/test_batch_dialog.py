@@ -169,7 +169,7 @@ def test_a_wider_column_measures_the_rows_in_view_again(qtbot: QtBot) -> None:
     dialog.finished_all()
     narrow = dialog.table.rowHeight(0)
     dialog.resize(780, 480)
-    qtbot.waitUntil(lambda: dialog.table.rowHeight(0) < narrow, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.table.rowHeight(0) < narrow)
 
 
 def test_orders_left_by_a_daily_limit_are_not_called_cancelled(qtbot: QtBot) -> None:

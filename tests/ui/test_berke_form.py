@@ -653,9 +653,9 @@ def test_the_keyboard_is_back_where_it_was_after_an_answer_naming_no_field(
     field (a throttle, the network) left it nowhere: Tab started again at First name."""
     form = open_form()
     form.activateWindow()
-    qtbot.waitUntil(form.isActiveWindow, timeout=5000)
+    qtbot.waitUntil(form.isActiveWindow)
     form.invitation_message.setFocus()
-    qtbot.waitUntil(form.invitation_message.hasFocus, timeout=5000)
+    qtbot.waitUntil(form.invitation_message.hasFocus)
     qtbot.keyClick(form.invitation_message, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert form.is_busy()
     form.show_server_error("Berke: too many calls; try again in a minute.", None)

@@ -196,7 +196,7 @@ def test_a_delivery_left_waiting_says_it_goes_by_itself(
     preview = dialogs.wait_for(qtbot, DeliveryPreviewDialog)
     assert isinstance(preview, DeliveryPreviewDialog)
     preview.send_button.click()
-    qtbot.waitUntil(lambda: len(messages.shown) > shown, timeout=5000)
+    qtbot.waitUntil(lambda: len(messages.shown) > shown)
     finish(qtbot, window.orders.controller.wait_idle())
     ((title, said),) = messages.shown[shown:]
     assert title == "Deliver the result"
@@ -243,7 +243,7 @@ def test_delivering_several_says_which_went_and_which_goes_by_itself(
     shown = len(messages.shown)
     window.orders.controller.actions[OrderAction.DELIVER].trigger()
     assert "for 2 orders" in answer(qtbot, window, "Deliver all")
-    qtbot.waitUntil(lambda: len(messages.shown) > shown, timeout=10000)
+    qtbot.waitUntil(lambda: len(messages.shown) > shown)
     finish(qtbot, window.orders.controller.wait_idle())
     ((title, said),) = messages.shown[shown:]
     assert title == "Deliver results"

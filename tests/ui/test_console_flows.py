@@ -557,7 +557,7 @@ def test_no_second_batch_starts_while_one_is_planned(
     shown = len(messages.shown)
     window.orders.select_order(first.id)
     batch.trigger()
-    qtbot.waitUntil(lambda: len(messages.shown) > shown, timeout=5000)
+    qtbot.waitUntil(lambda: len(messages.shown) > shown)
     assert messages.shown[shown:] == [("", "Planning Create, accept and invite for 1 order…")]
     window.orders.select_order(second.id)
     assert not batch.isEnabled()
@@ -655,7 +655,7 @@ def test_the_last_batch_is_not_offered_away_from_its_orders(
     open_plan(window, qtbot, dialogs).submit_button.click()
     batch = dialogs.wait_for(qtbot, BatchDialog)
     assert isinstance(batch, BatchDialog)
-    qtbot.waitUntil(batch.close_button.isEnabled, timeout=5000)
+    qtbot.waitUntil(batch.close_button.isEnabled)
     batch.close_button.click()
     controller = window.orders.controller
     last = controller.last_batch_action
@@ -672,7 +672,7 @@ def test_the_last_batch_is_not_offered_away_from_its_orders(
     controller.set_board(OrderBoard(desk_of(window)))  # another session's orders
     assert not last.isEnabled()
     assert controller.last_batch is None
-    qtbot.waitUntil(lambda: not Shiboken.isValid(batch), timeout=5000)  # not kept either
+    qtbot.waitUntil(lambda: not Shiboken.isValid(batch))  # not kept either
     controller.set_board(board)
     assert not last.isEnabled()
 
@@ -850,13 +850,13 @@ def test_a_comment_the_service_could_not_take_now_goes_by_itself_and_only_once(
     with the text still in the box and Add on: a second Add posted it twice."""
     order = add_test_order(window, qtbot, first="Rosa", last="Lind")
     detail = window.orders.detail
-    qtbot.waitUntil(lambda: detail.comment_state.text() == "No comments yet.", timeout=5000)
+    qtbot.waitUntil(lambda: detail.comment_state.text() == "No comments yet.")
     answer_once(desk_of(window), "sr", 503, "/comments")
     messages = window.orders.controller.messages
     shown = len(messages.shown)
     detail.comment_input.setText("Called the candidate about timing")
     qtbot.keyClick(detail.comment_input, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: len(messages.shown) > shown, timeout=5000)
+    qtbot.waitUntil(lambda: len(messages.shown) > shown)
     ((title, said),) = messages.shown[shown:]
     assert title == ""  # said in passing, in the status bar
     assert said.startswith("Comment on Rosa Lind’s order: ")
@@ -983,7 +983,7 @@ def test_a_comment_added_while_the_list_loads_stays_listed(
     assert detail.comment_state.text() == "Loading comments…"
     detail.comment_input.setText("Asked for the French version")
     qtbot.keyClick(detail.comment_input, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: detail.comments.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: detail.comments.rowCount() == 1)
     release.set()
     finish(qtbot, window.orders.wait_idle())
     assert detail.comments.rowCount() == 1
@@ -1012,9 +1012,9 @@ def test_a_comment_listed_before_its_answer_is_shown_once(
     monkeypatch.setattr(board, "add_comment", answered_late)
     detail.comment_input.setText("Sent the practice test")
     qtbot.keyClick(detail.comment_input, Qt.Key.Key_Return)
-    qtbot.waitUntil(posted.is_set, timeout=5000)
+    qtbot.waitUntil(posted.is_set)
     window.orders._refresh_detail()  # the order read afresh, as any change of it does
-    qtbot.waitUntil(lambda: detail.comments.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: detail.comments.rowCount() == 1)
     release.set()
     finish(qtbot, window.orders.controller.wait_idle())
     finish(qtbot, window.orders.wait_idle())
@@ -1042,7 +1042,7 @@ def test_a_full_sync_announces_new_orders_and_keeps_saying_so_when_it_ends(
     with qtbot.waitSignal(window.new_orders_arrived) as blocker:
         window.request_sync()
     assert blocker.args == [[made.id]]
-    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Synced"), timeout=5000)
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Synced"))
     assert " · 1 new" in window.statusBar().currentMessage()
 
 
@@ -1221,7 +1221,7 @@ def open_create(window: MainWindow, qtbot: QtBot) -> BerkeAssessmentForm:
     window.orders.controller.actions[OrderAction.CREATE_ASSESSMENT].trigger()
     form = dialogs.wait_for(qtbot, BerkeAssessmentForm)
     assert isinstance(form, BerkeAssessmentForm)
-    qtbot.waitUntil(form.can_submit, timeout=5000)
+    qtbot.waitUntil(form.can_submit)
     return form
 
 
@@ -1234,7 +1234,7 @@ def closed_box(
     shown = len(messages.shown)
     assert isinstance(click, QPushButton)
     click.click()
-    qtbot.waitUntil(lambda: closed(dialog), timeout=5000)
+    qtbot.waitUntil(lambda: closed(dialog))
     finish(qtbot, window.orders.controller.wait_idle())
     ((title, said),) = messages.shown[shown:]
     return title, said
@@ -1308,12 +1308,12 @@ def test_an_invitation_berke_refuses_for_now_stays_in_its_dialog(
     invite.message.setPlainText("See you Friday.")
     answer_once(desk_of(window), "berke", 400, "/SendInvitation")
     invite.submit_button.click()
-    qtbot.waitUntil(lambda: invite.form_error.isVisible() and not invite.is_busy(), timeout=5000)
+    qtbot.waitUntil(lambda: invite.form_error.isVisible() and not invite.is_busy())
     assert invite.isVisible()
     assert invite.submit_button.isEnabled()
     assert invite.message.toPlainText() == "See you Friday."
     invite.submit_button.click()
-    qtbot.waitUntil(lambda: closed(invite), timeout=5000)
+    qtbot.waitUntil(lambda: closed(invite))
     link = board_of(window).link(order.id)
     assert link is not None
     assert link.invitation_sent
@@ -1392,7 +1392,7 @@ def test_an_invitation_refused_for_another_value_asks_berke_nothing_more(
         window, {"SendInvitation": [berke_refusal("emailAddress", "tor@example.com")]}
     )
     invite.submit_button.click()
-    qtbot.waitUntil(lambda: invite.form_error.isVisible() and not invite.is_busy(), timeout=5000)
+    qtbot.waitUntil(lambda: invite.form_error.isVisible() and not invite.is_busy())
     assert invite.isVisible()
     assert berke.after_sending() == ["SendInvitation"]
 
@@ -1412,7 +1412,7 @@ def test_a_deleted_assessment_berke_cannot_confirm_now_leaves_berkes_refusal_sai
     # However often the client asks again: Berke cannot say now.
     berke = berke_answers(window, {"GetAssessmentStatus": [busy] * 10})
     invite.submit_button.click()
-    qtbot.waitUntil(lambda: invite.form_error.isVisible() and not invite.is_busy(), timeout=5000)
+    qtbot.waitUntil(lambda: invite.form_error.isVisible() and not invite.is_busy())
     assert "not known to Berke" in invite.form_error.text()
     assert berke.after_sending()[:2] == ["SendInvitation", "GetAssessmentStatus"]
     (entry,) = [e for e in desk_of(window).journal.entries(order.id) if e.action is StepKind.INVITE]
@@ -2288,7 +2288,7 @@ def test_an_accept_no_retry_can_fix_closes_its_dialog_saying_why(
         finish(qtbot, sr.reject_order(order.id, message="Withdrawn"))
     shown = len(window.orders.controller.messages.shown)
     dialog.accept()
-    qtbot.waitUntil(lambda: closed(dialog), timeout=5000)
+    qtbot.waitUntil(lambda: closed(dialog))
     finish(qtbot, window.orders.controller.wait_idle())
     ((title, said),) = window.orders.controller.messages.shown[shown:]
     assert title == "Accept order"
@@ -2315,13 +2315,13 @@ def test_an_accept_another_action_holds_for_a_moment_stays_in_its_dialog(
     shown = len(window.orders.controller.messages.shown)
     with board_of(window)._claimed(order.id, OrderAction.ACCEPT):
         dialog.accept()
-        qtbot.waitUntil(lambda: not dialog.is_busy(), timeout=5000)
+        qtbot.waitUntil(lambda: not dialog.is_busy())
     assert dialog.server_error.isVisible()
     assert dialog.server_error.text() == "This is already being sent for this order."
     assert dialog.to_candidate.toPlainText() == "By Friday, please."
     assert window.orders.controller.messages.shown[shown:] == []
     dialog.accept()  # the hold has passed
-    qtbot.waitUntil(lambda: closed(dialog), timeout=5000)
+    qtbot.waitUntil(lambda: closed(dialog))
     finish(qtbot, window.orders.controller.wait_idle())
     assert current(window, order.id).status is OrderStatus.IN_PROGRESS
 
@@ -2993,7 +2993,7 @@ def test_a_reject_whose_answer_never_comes_closes_its_dialog_and_is_then_found_d
     dialog.reason.setPlainText("Position filled.")
     shown = len(window.orders.controller.messages.shown)
     dialog.ok.click()
-    qtbot.waitUntil(lambda: closed(dialog), timeout=5000)
+    qtbot.waitUntil(lambda: closed(dialog))
     finish(qtbot, window.orders.controller.wait_idle())
     ((title, said),) = window.orders.controller.messages.shown[shown:]
     assert title == "Reject order"
@@ -3074,7 +3074,7 @@ def test_an_error_of_ours_midway_says_what_became_of_each_order(
     dialog = open_reject(window, qtbot, dialogs)
     dialog.reason.setPlainText("Duplicate orders.")
     dialog.ok.click()
-    qtbot.waitUntil(lambda: closed(dialog), timeout=5000)
+    qtbot.waitUntil(lambda: closed(dialog))
     assert len(calls) == 3
     unlucky = calls[1]
     for order_id in ids:

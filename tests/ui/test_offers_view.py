@@ -698,11 +698,11 @@ def test_a_cost_not_recorded_leaves_save_offered_to_record_it(
     form.cost_kind.setCurrentIndex(form.cost_kind.findText("Flat rate"))
     form.cost_value.setText("0")
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: bool(error_of(form, "form")), timeout=5000)
+    qtbot.waitUntil(lambda: bool(error_of(form, "form")))
     assert "Save again to record it" in error_of(form, "form")
     assert form.save_button.isEnabled()  # as the words ask, unchanged
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: view.form is None, timeout=5000)
+    qtbot.waitUntil(lambda: view.form is None)
     saved = view.detail.offer()
     assert saved is not None
     assert saved.id is not None
@@ -722,7 +722,7 @@ def test_a_form_opened_before_a_change_of_connection_stops_offering_save(
     form.name.setText("Typed before the switch")
     form.description.setPlainText("d")
     assert form.save_button.isEnabled()
-    with qtbot.waitSignal(view.loaded, timeout=5000):
+    with qtbot.waitSignal(view.loaded):
         view.set_catalog(OfferCatalog(live_desk.session, live_desk.db))
     assert "The connection changed since this form was opened" in error_of(form, "form")
     assert not form.save_button.isEnabled()
@@ -1285,7 +1285,7 @@ def test_an_offer_listed_without_an_id_offers_no_move_and_says_why(
     with qtbot.waitSignal(view.loaded):
         view.refresh()
     view.offer_list.table.selectRow(0)
-    qtbot.waitUntil(lambda: view.title.text() == "Listed without an id", timeout=5000)
+    qtbot.waitUntil(lambda: view.title.text() == "Listed without an id")
     why = "SmartRecruiters listed this offer without an id: it cannot be changed here."
     for button in (view.edit_button, view.submit_button, view.withdraw_button):
         assert not button.isEnabled()

@@ -36,7 +36,7 @@ def heights(view: QTableView) -> list[int]:
 
 def test_rows_are_fitted_as_they_come_in_view(qtbot: QtBot) -> None:
     view, _model = fitted_table(qtbot, [LONG] * 40)
-    qtbot.waitUntil(lambda: view.rowHeight(0) > 2 * view.fontMetrics().lineSpacing(), timeout=5000)
+    qtbot.waitUntil(lambda: view.rowHeight(0) > 2 * view.fontMetrics().lineSpacing())
     one_line = view.verticalHeader().defaultSectionSize()
     assert heights(view)[-1] == one_line  # far below the view: not measured yet
     view.scrollToBottom()  # End
@@ -68,4 +68,4 @@ def test_a_row_never_in_view_is_measured_once_removals_bring_it_up(qtbot: QtBot)
     one_line = view.verticalHeader().defaultSectionSize()
     assert view.rowHeight(30) == one_line  # below the view: not measured
     model.removeRows(0, 30)
-    qtbot.waitUntil(lambda: view.rowHeight(0) > 2 * view.fontMetrics().lineSpacing(), timeout=5000)
+    qtbot.waitUntil(lambda: view.rowHeight(0) > 2 * view.fontMetrics().lineSpacing())

@@ -288,13 +288,13 @@ def test_ok_with_a_key_the_keyring_refuses_stays_open_saying_it_is_for_this_sess
     dialog = SettingsDialog(ACME_ONLY, keys, write=lambda _s: None)
     qtbot.addWidget(dialog)
     dialog.show()
-    qtbot.waitUntil(lambda: dialog.key_places is not None, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.key_places is not None)
     refusing_ring.refusing = how == "refused"
     refusing_ring.locked = how == "locked"
     qtbot.keyClicks(dialog.key_fields[SR_KEY], "N" * 64)
-    with qtbot.waitSignal(dialog.saved, timeout=5000):
+    with qtbot.waitSignal(dialog.saved):
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
-    qtbot.waitUntil(dialog.error_label.isVisible, timeout=5000)
+    qtbot.waitUntil(dialog.error_label.isVisible)
     said = dialog.error_label.text()
     why = "the keyring is locked" if how == "locked" else "the keyring refused it"
     assert f"SmartRecruiters partner API key of “Acme” ({why})" in said
@@ -303,7 +303,7 @@ def test_ok_with_a_key_the_keyring_refuses_stays_open_saying_it_is_for_this_sess
     assert keys.where("Acme", SR_KEY) is Storage.SESSION
     assert refusing_ring.entries == {}
     # Read, OK again: nothing more to store, so it closes.
-    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+    with qtbot.waitSignal(dialog.accepted):
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
 
 
@@ -317,7 +317,7 @@ def test_a_profile_renamed_while_the_keyring_is_locked_says_its_keys_did_not_mov
     dialog = SettingsDialog(ACME_ONLY, KeyStore(), write=lambda _s: None)
     qtbot.addWidget(dialog)
     dialog.show()
-    qtbot.waitUntil(lambda: dialog.key_places is not None, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.key_places is not None)
     _select(dialog, "Acme")
     dialog.name_edit.setText("Acme EU")
     dialog.name_edit.textEdited.emit("Acme EU")
@@ -333,9 +333,9 @@ def test_test_connection_without_a_keyring_or_a_key_asks_for_the_key(qtbot: QtBo
     """Not "could not be read from the system keyring" for a key never saved anywhere."""
     dialog = SettingsDialog(ACME_ONLY, KeyStore(status=NO_KEYRING), write=lambda _s: None)
     qtbot.addWidget(dialog)
-    qtbot.waitUntil(lambda: dialog.key_places is not None, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.key_places is not None)
     task = asyncio.ensure_future(dialog.run_test(SR_KEY))
-    qtbot.waitUntil(task.done, timeout=5000)
+    qtbot.waitUntil(task.done)
     verdict = task.result()
     assert verdict is not None
     assert verdict.message == "Enter the partner API key first."
@@ -354,7 +354,7 @@ def test_the_dialog_opened_after_the_keyring_was_unlocked_finds_the_keys_there(
     refusing_ring.locked = False  # unlocked
     dialog = SettingsDialog(ACME_ONLY, keys, write=lambda _s: None)
     qtbot.addWidget(dialog)
-    qtbot.waitUntil(lambda: dialog.key_places is not None, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.key_places is not None)
     assert dialog.key_places is not None
     assert dialog.key_places.of("Acme", SR_KEY) is Storage.KEYRING
     assert dialog.keyring_banner.text().startswith("Keys are kept in the system keyring")
@@ -369,10 +369,10 @@ def test_test_connection_with_the_keyring_locked_since_says_it_could_not_be_read
     refusing_ring.entries[(keyring_service(), "Acme/smartrecruiters")] = "a" * 64
     dialog = SettingsDialog(ACME_ONLY, KeyStore(), write=lambda _s: None)
     qtbot.addWidget(dialog)
-    qtbot.waitUntil(lambda: dialog.key_places is not None, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.key_places is not None)
     refusing_ring.locked = True
     task = asyncio.ensure_future(dialog.run_test(SR_KEY))
-    qtbot.waitUntil(task.done, timeout=5000)
+    qtbot.waitUntil(task.done)
     verdict = task.result()
     assert verdict is not None
     assert not verdict.ok
@@ -389,7 +389,7 @@ def test_a_keyring_raising_what_keyring_does_not_wrap_leaves_the_dialog_usable(
     with installed_keyring(UnreachableKeyring()):
         dialog = SettingsDialog(ACME_ONLY, KeyStore(), write=lambda _s: None)
         qtbot.addWidget(dialog)
-        qtbot.waitUntil(lambda: dialog.key_places is not None, timeout=5000)
+        qtbot.waitUntil(lambda: dialog.key_places is not None)
         assert dialog.key_places is not None
         assert dialog.key_places.of("Acme", SR_KEY) is Storage.NONE
 
@@ -429,18 +429,18 @@ def test_a_close_asked_while_saving_leaves_the_dialog_open_when_the_save_fails(
     dialog = SettingsDialog(ACME_ONLY, KeyStore(), write=read_only)
     qtbot.addWidget(dialog)
     dialog.show()
-    qtbot.waitUntil(lambda: dialog.key_places is not None, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.key_places is not None)
     poll = dialog.editors["poll_interval_seconds"]
     assert isinstance(poll, QSpinBox)
     poll.setValue(poll.value() + 30)
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     try:
-        qtbot.waitUntil(writing.is_set, timeout=5000)
+        qtbot.waitUntil(writing.is_set)
         dialog.reject()  # Esc, while the file is written
         assert dialog.isVisible()
     finally:
         gate.set()
-    qtbot.waitUntil(lambda: "could not be saved" in dialog.error_label.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "could not be saved" in dialog.error_label.text())
     with qtbot.assertNotEmitted(dialog.finished, wait=50):
         pass  # the close asked for is dropped: the words are there to be read
     assert dialog.isVisible()
@@ -941,7 +941,7 @@ def test_the_profile_in_use_stays_in_use_while_its_name_is_typed_again(
     dialog = SettingsDialog(ACME_ONLY, KeyStore(), write=lambda _s: None)
     qtbot.addWidget(dialog)
     show_exposed(qtbot, dialog)
-    qtbot.waitUntil(lambda: dialog.key_places is not None, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.key_places is not None)
     _select(dialog, "Acme")
     assert dialog.active_combo.currentText() == "Acme"
     dialog.name_edit.setFocus()

@@ -247,15 +247,15 @@ def test_the_folder_is_checked_for_the_orders_chosen(
     assert dialog.view_choice.isChecked()
     check = dialog.tasks.latest("check")
     assert check is not None
-    qtbot.waitUntil(check.done, timeout=5000)
+    qtbot.waitUntil(check.done)
     assert save_button(dialog).isEnabled()
     assert dialog.error is None
     dialog.all_choice.setChecked(True)  # all: too many for the room left
-    qtbot.waitUntil(lambda: dialog.error is not None, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.error is not None)
     assert "nearly full" in (dialog.error or "")
     assert not save_button(dialog).isEnabled()
     dialog.view_choice.setChecked(True)  # back: they fit again
-    qtbot.waitUntil(lambda: save_button(dialog).isEnabled(), timeout=5000)
+    qtbot.waitUntil(lambda: save_button(dialog).isEnabled())
     assert dialog.error is None
     # A save's failure that is not the folder's keeps its words across a change of choice.
     dialog._show_failure(OSError("SmartRecruiters did not answer"))

@@ -6,6 +6,8 @@ headers and bounds checks live here once.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
+from difflib import SequenceMatcher
 from typing import Any, ClassVar, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
@@ -30,6 +32,29 @@ class RowsTableModel(QAbstractTableModel, Generic[RowT]):
         self.beginResetModel()
         self.rows = list(rows)
         self.endResetModel()
+
+    def update_rows(self, rows: list[RowT], key: Callable[[RowT], Hashable]) -> None:
+        """Hold ``rows`` instead, matched to the held ones by ``key``: a row still there is
+        updated where it is, the others are removed or inserted. Unlike ``set_rows`` (a
+        reset) the views keep their selection: a redraw unselected the row a coordinator
+        had just chosen, and its buttons went grey under the pointer."""
+        held = [key(row) for row in self.rows]
+        wanted = [key(row) for row in rows]
+        steps = SequenceMatcher(None, held, wanted, autojunk=False).get_opcodes()
+        for step, start, end, new_start, new_end in reversed(steps):  # earlier rows stay put
+            if step == "equal":
+                for offset in range(end - start):
+                    if self.rows[start + offset] != rows[new_start + offset]:
+                        self.replace_row(start + offset, rows[new_start + offset])
+                continue
+            if end > start:
+                self.beginRemoveRows(QModelIndex(), start, end - 1)
+                del self.rows[start:end]
+                self.endRemoveRows()
+            if new_end > new_start:
+                self.beginInsertRows(QModelIndex(), start, start + new_end - new_start - 1)
+                self.rows[start:start] = rows[new_start:new_end]
+                self.endInsertRows()
 
     def append_rows(self, rows: list[RowT]) -> None:
         """``rows`` at the end, as one block: the views lay out and repaint once."""

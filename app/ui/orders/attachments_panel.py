@@ -101,6 +101,11 @@ def _held_by_another(upload: Upload, held: dict[str, UploadState]) -> str:
     return f"Another copy of {upload.file_name} is already {where} for this order."
 
 
+def _same_file(row: AttachmentRow) -> tuple[int | None, str]:
+    """One file across redraws: its upload, or the service's file of that name."""
+    return row.upload_id, row.file_name
+
+
 class AttachmentTableModel(RowsTableModel[AttachmentRow]):
     HEADERS = ("File", "Size", "Progress", "Details")
 
@@ -112,10 +117,12 @@ class AttachmentTableModel(RowsTableModel[AttachmentRow]):
         self._percent: dict[int, int] = {}
 
     def set_rows(self, rows: list[AttachmentRow]) -> None:
+        """The files as they are now, updated in place: the file a coordinator chose stays
+        chosen when the order's files are shown again (a poll, another file ending)."""
         for row in rows:  # ended, or queued again: its percent is old
             if row.upload_id in self._percent and row.state is not UploadState.UPLOADING:
                 del self._percent[row.upload_id]
-        super().set_rows([self._with_percent(row) for row in rows])
+        self.update_rows([self._with_percent(row) for row in rows], key=_same_file)
 
     def _with_percent(self, row: AttachmentRow) -> AttachmentRow:
         if row.state is not UploadState.UPLOADING or row.percent is not None:
@@ -126,6 +133,7 @@ class AttachmentTableModel(RowsTableModel[AttachmentRow]):
     def forget_progress(self) -> None:
         """Another connection's orders are shown: its upload ids are another database's."""
         self._percent.clear()
+        super().set_rows([])  # nor is a file chosen among them one of this database's
 
     def set_progress(self, upload_id: int, sent: int, total: int) -> None:
         percent = int(sent * 100 / total) if total else 100
@@ -254,7 +262,13 @@ class AttachmentsPanel(QGroupBox):
     def show_rows(self, rows: list[AttachmentRow], result_text: str) -> None:
         """The files, and ``result_text``: the order's result, or why it has none
         (``order_result.result_panel_text``)."""
-        self.model.set_rows(rows)
+        chosen = self.selected_row()
+        self.model.set_rows(rows)  # in place: the chosen file stays chosen
+        now = self.selected_row()
+        if chosen is not None and now is not None and _same_file(now) != _same_file(chosen):
+            # The chosen file left the list and the table moved the choice to a neighbour
+            # (Qt's single selection does): Retry would act on a file nobody picked.
+            self.table.clearSelection()
         self.result_label.setText(result_text)
 
     def selected_row(self) -> AttachmentRow | None:
