@@ -207,3 +207,32 @@ def test_the_outcomes_read_on_a_dark_palette(qtbot: QtBot) -> None:
         for cell in cells:
             ratio = cell_contrast(dialog.table, cell)
             assert ratio >= WCAG_MIN, f"{cell.data()}: {ratio:.2f}:1"
+
+
+def test_the_plans_skipped_rows_and_jobs_to_check_read_on_a_dark_palette(qtbot: QtBot) -> None:
+    """The plan's grey for a row left alone and its amber for a Berke job to look at read at
+    about 3.1:1 on a dark list, under the 4.5:1 that words of a line ask (WCAG 1.4.3). They
+    keep their shades on a light palette."""
+    from PySide6.QtWidgets import QTableView
+
+    from app.domain.smartrecruiters import AssessmentOrder
+    from app.ui.orders.batch_plan_dialog import PlanTableModel
+    from app.workflows.batch import PlanKind, PlannedOrder
+
+    order = AssessmentOrder.model_validate(
+        {"id": "o1", "status": "NEW", "job": {"name": "Underwater Welder"},
+         "candidate": {"id": "c1", "firstName": "Ines", "lastName": "L", "email": "i@e.com"}}
+    )  # fmt: skip
+    model = PlanTableModel([])
+    model.set_rows([PlannedOrder(order, PlanKind.SKIP, reason="Accepted already."),
+                    PlannedOrder(order, PlanKind.CREATE)])  # fmt: skip
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    show_exposed(qtbot, view)
+    cells = [model.index(0, 0), model.index(1, PlanTableModel.JOB_COLUMN)]
+    colours = [QColor(cell.data(Qt.ItemDataRole.ForegroundRole)).name() for cell in cells]
+    assert colours == ["#707070", "#8a6d1f"]
+    with app_palette(qtbot, dark_palette(), view):
+        for cell in cells:
+            assert cell_contrast(view, cell) >= 4.5, cell.data()
