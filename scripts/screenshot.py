@@ -5,7 +5,8 @@
 writes inbox.png (both statuses side by side and the detail pane, after a batch whose
 candidates have finished), form.png (the CreateAssessment form), batch-plan.png (the plan of
 "Create, accept and invite"), delivery.png (the delivery preview), candidates.png and
-offers.png. Used to refresh the README pictures and to look at the window after a change.
+offers.png. Used to refresh the README pictures and to look at the window after a change
+(``--dark``: on a dark desktop's palette).
 Headless, it runs on Qt's offscreen platform told a 1280×800 screen (tests/screens.py).
 """
 
@@ -145,9 +146,18 @@ def main() -> None:
         description="Screenshots of the console in demo mode at 1280×800 (headless)."
     )
     parser.add_argument("out_dir", type=Path, nargs="?", default=Path("."), help="where to write")
-    out = parser.parse_args().out_dir
+    parser.add_argument(
+        "--dark", action="store_true", help="on Qt's dark Fusion palette, as a dark desktop"
+    )
+    args = parser.parse_args()
+    out = args.out_dir
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
+    if args.dark:
+        from tests.ui.contrast import dark_palette
+
+        app.setStyle("Fusion")
+        app.setPalette(dark_palette())
     app.setQuitOnLastWindowClosed(False)
     # As the desk: garbage collected on the GUI thread only (its sandbox runs in a thread here).
     with (
