@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -22,6 +23,10 @@ WATERMARK_KEY = "berke_completed_until"  # meta: GetCompletedAssessments was rea
 #: ``order_notes.comments_count`` of an order whose comments were asked for and never
 #: answered: its first answer still counts what is there as seen (no flood of old news).
 NEVER_POLLED = -1
+#: ``order_notes.comments_checked_at`` of an order whose every comment is news to its first
+#: poll (``comments_baseline``): as if polled long ago and found none, so that it is also
+#: polled before the orders polled since.
+BASELINE_CHECKED_AT = datetime.min.replace(tzinfo=UTC).isoformat()
 
 
 @dataclass(frozen=True)
@@ -158,6 +163,23 @@ class BerkeWatchStore:
             ).fetchone()
         return bool(row["comments_count"] > row["comments_seen"])
 
+    def comments_baseline(self, order_ids: Iterable[str]) -> None:
+        """These orders came to this desk while it watched (arrived, or accepted here): their
+        first poll counts every comment as news, but those the coordinator was shown or
+        wrote here. The no-flood rule is for the orders already there when the desk first
+        looked; a comment written while the order was new ("the candidate withdrew") or
+        before the watch's first look at it was otherwise marked seen unflagged. An order
+        polled already keeps what it had."""
+        with self._db.transaction() as conn:
+            conn.executemany(
+                "INSERT INTO order_notes (order_id, comments_count, comments_seen,"
+                " comments_checked_at) VALUES (?, 0, 0, ?)"
+                " ON CONFLICT (order_id) DO UPDATE SET"
+                " comments_checked_at = excluded.comments_checked_at"
+                " WHERE order_notes.comments_checked_at IS NULL",
+                [(order_id, BASELINE_CHECKED_AT) for order_id in order_ids],
+            )
+
     def comments_seen(self, order_id: str, count: int) -> None:
         with self._db.transaction() as conn:
             conn.execute(
@@ -203,7 +225,8 @@ class BerkeWatchStore:
             )
 
     def comments_checked(self) -> dict[str, str | None]:
-        """When each order's comments were last polled (ISO text; None: never)."""
+        """When each order's comments were last polled (ISO text; None: never, and
+        ``BASELINE_CHECKED_AT``: never, and every comment its first poll finds is news)."""
         with self._db.reading() as conn:
             rows = conn.execute("SELECT order_id, comments_checked_at FROM order_notes")
             return {r["order_id"]: r["comments_checked_at"] for r in rows}

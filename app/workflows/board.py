@@ -566,7 +566,9 @@ class OrderBoard:
                 arrived.extend(order.id for order in new if order.status is OrderStatus.NEW)
                 self._take_listed(new, changed)
 
-            self._sync_walk = asyncio.ensure_future(self._sync_once(poll, take_listed))
+            self._sync_walk = asyncio.ensure_future(
+                self._sync_once(poll, take_listed, watching=self._synced_once)
+            )
             try:
                 outcome = await self._sync_walk
             except asyncio.CancelledError:
@@ -599,11 +601,14 @@ class OrderBoard:
             self.listener.sync_finished(outcome)
             return outcome
 
-    async def _sync_once(self, poll: bool, take_listed: PageTaken) -> SyncOutcome:
+    async def _sync_once(
+        self, poll: bool, take_listed: PageTaken, *, watching: bool
+    ) -> SyncOutcome:
         self._refuse_if_closing()
         # Compared with the cache (and parsed only where different) off this thread; each
-        # page's changes shown as it comes.
-        found = await fetch_changes(self._desk, poll=poll, on_page=take_listed)
+        # page's changes shown as it comes. Once a sync worked, an order new to the desk
+        # arrived since: its comments are news (not those of the orders found at the first).
+        found = await fetch_changes(self._desk, poll=poll, on_page=take_listed, watching=watching)
         new_ids = tuple(order.id for order in found.new)
         outcome = SyncOutcome(
             poll,

@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 from app.clients.errors import ApiError, NotFoundError, service_wide
 from app.domain.listing_walk import ListingWalk
 from app.domain.order_freshness import listed_moment
+from app.domain.order_rules import OPEN_STATUSES
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.store.order_cache import ListingMerge, ParseOrder
 from app.workflows.desk import Desk
@@ -80,15 +81,28 @@ PageTaken = Callable[[list[AssessmentOrder], list[AssessmentOrder]], None]
 
 
 async def fetch_changes(
-    desk: Desk, *, poll: bool, page_size: int = PAGE_SIZE, on_page: PageTaken | None = None
+    desk: Desk,
+    *,
+    poll: bool,
+    page_size: int = PAGE_SIZE,
+    on_page: PageTaken | None = None,
+    watching: bool = False,
 ) -> FetchedOrders:
     """Read the listing (every order, or the NEW ones when ``poll``) into the cache and say
     what changed (see the module docstring); ``on_page`` hears it page by page. Raises
-    ``ApiError`` when the service fails; the pages merged before stay merged (they are true)."""
+    ``ApiError`` when the service fails; the pages merged before stay merged (they are true).
+    ``watching``: a sync of this run worked before, so an open order new to the cache
+    arrived while the desk watched, and every comment its first poll finds is news."""
     sr = desk.session.sr
     status = OrderStatus.NEW if poll else None
     found = FetchedOrders(poll=poll)
-    listing = _Listing(desk, sr.read_order_page, _said(sr.parse_listed_order), count_new=poll)
+    listing = _Listing(
+        desk,
+        sr.read_order_page,
+        _said(sr.parse_listed_order),
+        count_new=poll,
+        note_arrivals=watching,
+    )
     walk = ListingWalk(page_size)
     unreadable_unheld = 0
     while True:
@@ -220,11 +234,13 @@ class _Listing:
         parse: ParseOrder,
         *,
         count_new: bool = False,
+        note_arrivals: bool = False,
     ) -> None:
         self._desk = desk
         self._read = read
         self._parse = parse
         self._count_new = count_new
+        self._note_arrivals = note_arrivals
         self.seen: set[str] = set()
         self._unkeyed: set[str] = set()  # the texts of the items without an id, read so far
         self._order = _NewestFirst()
@@ -241,6 +257,14 @@ class _Listing:
         self.seen.update(item["id"] for item in fresh)
         self._order.follow(fresh)
         merged = self._desk.orders.merge_listing(fresh, self._parse, count_new=self._count_new)
+        if self._note_arrivals:
+            # Here, before the board holds them: a watch round between this page and the
+            # sync's end polled one first, and took its comments for old news. One first
+            # seen in progress was accepted elsewhere since this desk last looked: its
+            # comments too came while the desk watched, and were never shown here.
+            arrived = [order.id for order in merged.new if order.status in OPEN_STATUSES]
+            if arrived:
+                self._desk.berke_watch.comments_baseline(arrived)
         # Told apart by their text: counted as fresh, one on a page served again and again
         # kept the walk from ever seeing the repeat (10,000 pages instead of 4).
         unkeyed = [line for text, line in page.unkeyed.items() if text not in self._unkeyed]

@@ -854,6 +854,10 @@ async def _accept(
     first try nor after tries refused or never sent."""
     request = step.request
     url = request.assessment_url
+    # Before it goes: the watch polls an order only once in progress, and its first poll
+    # took every comment there for old news (one written while the order was new, or in
+    # the minutes before the watch's turn came to it).
+    await asyncio.to_thread(desk.berke_watch.comments_baseline, [order_id])
 
     def applied(current: AssessmentOrder) -> bool:
         if current.status is not OrderStatus.IN_PROGRESS:

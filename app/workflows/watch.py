@@ -8,7 +8,9 @@ through the Berke client's pacer, inside the account's limits; the state is stor
 survives a restart.
 
 Comments of orders in progress are polled the same way: a few orders a round, within
-SmartRecruiters' rate limit, to flag a recruiter's new comment.
+SmartRecruiters' rate limit, to flag a recruiter's new comment. An order's first poll takes
+what is there for old news, unless the order came while the desk watched (arrived after its
+first sync, or accepted here: ``BerkeWatchStore.comments_baseline``).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The board's attention flags and the recruiter's comments, against the sandbox: the
-coordinator's own comment is not news, a flag dismissed first floods no old comments, one
-order whose comments cannot be read stops no other order's, and a time without an offset
-breaks no row. Each test failed before its fix (an audit of the pane and its flags)."""
+coordinator's own comment is not news, a flag dismissed first floods no old comments, a
+comment written before the first poll of an order that came while the desk watched is news,
+one order whose comments cannot be read stops no other order's, and a time without an offset
+breaks no row. Each test failed before its fix (an audit of the pane and its flags, a review)."""
 
 from __future__ import annotations
 
@@ -95,6 +96,97 @@ def test_dismissing_a_flag_before_the_first_poll_does_not_flood_old_comments(
 
     flags, texts = with_board(sandbox, tmp_path / "desk.sqlite3", body)
     assert Attention.NEW_COMMENT not in flags, texts
+
+
+def test_a_comment_written_right_after_the_accept_is_flagged(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The first comments poll of an order counted every comment there as seen ("no flood
+    of old news", meant for the orders there when the desk first looked). The watch reaches
+    an order minutes after this desk accepts it (ten orders a round): the recruiter's
+    comment written meanwhile was marked seen, never flagged."""
+
+    async def body(board: OrderBoard, desk: Desk) -> list[Attention]:
+        order_id = await accepted_order(board, desk, "Cleo")
+        await desk.session.sr.add_comment(
+            order_id, "The candidate withdrew, please do not invite her.", author=RITA
+        )
+        await poll_comments(board, desk, datetime.now(UTC), [order_id])  # the watch's round
+        return kinds(board, order_id)
+
+    flags = with_board(sandbox, tmp_path / "desk.sqlite3", body)
+    assert Attention.NEW_COMMENT in flags, flags
+
+
+def test_a_comment_written_while_the_order_was_new_is_flagged(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Comments are polled only once an order is in progress: one the recruiter wrote while
+    it was new was there at the first poll, and taken for old news."""
+
+    async def body(board: OrderBoard, desk: Desk) -> list[Attention]:
+        order = await desk.session.sr.create_test_order(
+            new_order_body(first="Dora", last="Probe", email="dora@example.com")
+        )
+        await board.sync()
+        await desk.session.sr.add_comment(order.id, "Use the senior test, please.", author=RITA)
+        request = CreateAssessmentRequest(
+            first_name="Dora", last_name="Probe", email_address="dora@example.com"
+        )
+        await board.create_assessment(order.id, request)
+        await board.accept(order.id)
+        await poll_comments(board, desk, datetime.now(UTC), [order.id])
+        return kinds(board, order.id)
+
+    flags = with_board(sandbox, tmp_path / "desk.sqlite3", body)
+    assert Attention.NEW_COMMENT in flags, flags
+
+
+def test_own_comment_before_the_first_poll_is_not_counted_with_the_recruiters(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The recruiter's comment and then the coordinator's, both before the watch's first
+    look at the order: one new comment, the recruiter's (before: none, both taken for old
+    news)."""
+
+    async def body(board: OrderBoard, desk: Desk) -> int:
+        order_id = await accepted_order(board, desk, "Ines")
+        await desk.session.sr.add_comment(order_id, "Any news?", author=RITA)
+        await board.add_comment(order_id, "Invitation sent this morning.")
+        await poll_comments(board, desk, datetime.now(UTC), [order_id])
+        return board.state(order_id).unseen_comments
+
+    assert with_board(sandbox, tmp_path / "desk.sqlite3", body) == 1
+
+
+def test_comments_of_orders_accepted_elsewhere_while_the_desk_watched_are_flagged(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Orders that came after the desk's first sync and were accepted by another desk: one
+    seen new first, one seen first in progress. Their comments came while this desk watched,
+    and its coordinator had not seen them: news, not the old news of the orders found at
+    the first sync (before: both taken for old news at their first poll)."""
+
+    async def body(board: OrderBoard, desk: Desk) -> dict[str, list[Attention]]:
+        sr = desk.session.sr
+        await board.sync()  # the desk's first look: what is there is old news
+        seen_new = await sr.create_test_order(
+            new_order_body(first="Nell", last="Probe", email="nell@example.com")
+        )
+        await board.sync(poll=True)  # arrives, new
+        unseen = await sr.create_test_order(
+            new_order_body(first="Otto", last="Probe", email="otto@example.com")
+        )
+        for order in (seen_new, unseen):
+            await sr.add_comment(order.id, "Please use the short test.", author=RITA)
+            await sr.accept_order(order.id, "https://assess.example.com/elsewhere")
+        await board.sync()
+        ids = [seen_new.id, unseen.id]
+        await poll_comments(board, desk, datetime.now(UTC), ids)
+        return {order_id: kinds(board, order_id) for order_id in ids}
+
+    flags = with_board(sandbox, tmp_path / "desk.sqlite3", body)
+    assert all(Attention.NEW_COMMENT in kinds_ for kinds_ in flags.values()), flags
 
 
 class CommentsRefusedFor(RealNetwork):

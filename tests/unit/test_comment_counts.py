@@ -64,6 +64,38 @@ def test_a_recruiters_comment_after_a_retried_own_comment_is_news(tmp_path: Path
     assert store.comments_polled("O-1", 5), "the recruiter's new comment is never flagged"
 
 
+def test_a_baseline_makes_every_comment_news_but_those_seen_and_leaves_a_polled_order(
+    tmp_path: Path,
+) -> None:
+    """An order that came while the desk watched: its first poll counts every comment as
+    news (before: all taken for old news), but those the pane showed and the coordinator's
+    own; an order polled already keeps what it counted."""
+    store = BerkeWatchStore(Database(tmp_path / "d.sqlite3"))
+    assert not store.comments_polled("O-old", 3)  # polled before: 3 seen
+    store.comments_seen("O-shown", 1)  # the pane showed its one comment
+    store.comments_baseline(["O-new", "O-shown", "O-old"])
+    store.comment_written_here("O-own")
+    store.comments_baseline(["O-own"])
+    assert store.comments_polled("O-new", 2), "comments written before the first poll lost"
+    assert not store.comments_polled("O-shown", 1)
+    assert store.comments_polled("O-shown", 2)
+    assert not store.comments_polled("O-own", 1)  # the coordinator's own comment
+    assert not store.comments_polled("O-old", 3)
+    store.comments_baseline(["O-late"])  # after the others' polls, yet first in the queue
+    asked: list[str] = []
+
+    async def list_comments(order_id: str) -> list[AssessmentComment]:
+        asked.append(order_id)
+        return []
+
+    desk: Any = SimpleNamespace(
+        berke_watch=store, session=SimpleNamespace(sr=SimpleNamespace(list_comments=list_comments))
+    )
+    orders = [_order(i) for i in ("O-old", "O-new", "O-late")]
+    asyncio.run(watch_comments(desk, orders, now=datetime.now(UTC) + timedelta(hours=1), budget=1))
+    assert asked == ["O-late"]
+
+
 @pytest.mark.parametrize(
     "url", ["javascript:alert(1)//ABC", "https://a.example/" + "x" * 3000 + "/ABC"]
 )
