@@ -61,7 +61,8 @@ def flags_for(
     invitation_unsure_elsewhere: bool = False,
     delivery_held: str | None = None,
 ) -> list[Flag]:
-    """The order's flags, most pressing first; those the coordinator left alone are not.
+    """The order's flags, most pressing first; those the coordinator left alone are not, nor
+    those whose fix a step of theirs waiting to be sent again does or holds back.
     ``in_use_elsewhere``: another open order is linked to the same Berke assessment (no
     flag then asks to cancel it). ``invited_elsewhere_at``: this desk sent that assessment's
     invitation for another order linked to it (the candidate has it), when it last did
@@ -74,13 +75,17 @@ def flags_for(
     flags: list[Flag] = []
     berke = state.berke_progress
     link = state.link
+    # The coordinator's reject waits to be sent again (a 503, a limit): the board holds back
+    # all that takes the order on until it has gone (``HELD_BY_A_WAITING_REJECT``), so no
+    # flag asks for that meanwhile (its fix would be refused).
+    rejecting = StepKind.REJECT in state.pending
     # Deliver's own rule (in progress, complete, and accepted here with this link): the flag
     # offered a delivery that would complete another coordinator's order (accepted elsewhere).
     deliverable = (
         why_not(OrderAction.DELIVER, order, link, berke, accept_refused=state.accept_refused)
         is None
     )
-    if deliverable:
+    if deliverable and not rejecting:
         # A result alone is not a delivery: in the documented flow it is made before the
         # order is completed, and a completion that never began leaves the order in progress.
         completing = bool({StepKind.COMPLETE, StepKind.CREATE_RESULT} & state.pending)
@@ -136,7 +141,7 @@ def flags_for(
                 "Cancel it in Berke",
             )
         )
-    if order.status is OrderStatus.IN_PROGRESS and link is None:
+    if order.status is OrderStatus.IN_PROGRESS and link is None and not rejecting:
         flags.append(
             Flag(
                 Attention.NO_ASSESSMENT,
@@ -148,12 +153,13 @@ def flags_for(
     if (
         order.status is OrderStatus.IN_PROGRESS
         and link is not None
-        and not link.invitation_sent
-        # Where Invite would send it: the address typed in the form counts (the flag was
-        # silent for a candidate SmartRecruiters gave none, whom Invite would reach).
-        and link.invitation_address(order.candidate.email)
+        # Invite's own rule: never sent, and an address Berke takes where Invite would send
+        # it (the one typed in the form counts: the flag was silent for a candidate
+        # SmartRecruiters gave none, whom Invite would reach). One Berke refuses was told to
+        # give the code instead: the flag stayed for good, its Invite refused.
+        and why_not(OrderAction.INVITE, order, link, berke) is None
         and invited_elsewhere_at is None
-        and StepKind.INVITE not in state.pending
+        and not {StepKind.INVITE, StepKind.REJECT} & state.pending
         # This desk's accept was refused because it was accepted elsewhere: the order points
         # at someone else's assessment (the failed accept says so), not at this one.
         and StepKind.ACCEPT not in state.failed
@@ -171,7 +177,12 @@ def flags_for(
             )
         )
     # Its fix, Create, accept and invite, is refused for a deleted assessment: the flag above.
-    if order.status is OrderStatus.NEW and order.create_date is not None and not deleted:
+    if (
+        order.status is OrderStatus.NEW
+        and order.create_date is not None
+        and not deleted
+        and not rejecting
+    ):
         age = now - order.create_date
         if age >= rules.stale_new_after:
             flags.append(
@@ -190,6 +201,8 @@ def flags_for(
         invited_at is not None
         and berke is BerkeProgress.NOT_STARTED  # said so: an UNKNOWN one may be complete
         and order.status is OrderStatus.IN_PROGRESS
+        # A reminder (or the invitation) waiting to be sent again is one already sent.
+        and not {StepKind.INVITE, StepKind.REJECT} & state.pending
     ):
         waited = now - invited_at
         if waited >= rules.remind_after:

@@ -2,7 +2,9 @@
 coordinator's own comment is not news, a flag dismissed first floods no old comments, a
 comment written before the first poll of an order that came while the desk watched is news,
 one order whose comments cannot be read stops no other order's, and a time without an offset
-breaks no row. Each test failed before its fix (an audit of the pane and its flags, a review)."""
+breaks no row; no flag asks for what the board refuses (while the coordinator's own step
+waits to be sent again, or for an address Berke will not take). Each test failed before its
+fix (an audit of the pane and its flags, a review)."""
 
 from __future__ import annotations
 
@@ -11,16 +13,21 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+import pytest
 
+from app.clients.errors import ServerError
 from app.domain.attention import Attention
 from app.domain.berke import CreateAssessmentRequest
+from app.domain.berke_text import BerkeParam
+from app.domain.journal_terms import StepKind
 from app.domain.smartrecruiters import ContactPerson
 from app.sandbox import SandboxServer
 from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
 from app.workflows.watch import watch_comments
 from tests.integration.helpers import RealNetwork, new_order_body
-from tests.integration.test_close_the_loop import with_board
+from tests.integration.test_close_the_loop import finished, invited_order, with_board
+from tests.integration.test_waiting_steps import RejectUnavailableOnce
 
 RITA = ContactPerson(first_name="Rita", last_name="Recruiter")
 LATER = timedelta(hours=1)
@@ -277,3 +284,107 @@ def test_an_order_with_a_create_date_without_offset_does_not_break_the_board(
 
     flags = with_board(sandbox, tmp_path / "desk.sqlite3", body, transport=transport)
     assert Attention.STALE_NEW in flags
+
+
+def refused_fixes(board: OrderBoard, order_id: str, now: datetime) -> list[tuple[str, str]]:
+    """(flag, why the board refuses its fix) for each flag whose one-click fix it refuses."""
+    return [
+        (flag.kind.value, why)
+        for flag in board.flags(order_id, now)
+        if flag.fix is not None and (why := board.why_not(flag.fix, [order_id])) is not None
+    ]
+
+
+def test_a_new_order_whose_reject_waits_is_not_flagged_as_new_for_days(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The reject's 503 left it waiting in the journal, and the order still said "New for 3
+    days", its fix (Create, accept and invite) refused by the board: the reject waits."""
+
+    async def body(board: OrderBoard, desk: Desk) -> list[tuple[str, str]]:
+        order = await desk.session.sr.create_test_order(
+            new_order_body(first="Rhea", last="Waits", email="rhea@example.com")
+        )
+        await board.sync()
+        assert len(await board.reject([order.id], reason="Duplicate order")) == 1  # the 503
+        assert board.state(order.id).pending == {StepKind.REJECT}
+        return refused_fixes(board, order.id, datetime.now(UTC) + timedelta(days=3))
+
+    refused = with_board(sandbox, tmp_path / "desk.sqlite3", body, RejectUnavailableOnce())
+    assert refused == [], refused
+
+
+def test_a_completed_assessment_whose_orders_reject_waits_is_not_offered_for_delivery(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The candidate completed the assessment, the coordinator rejected the order (a 503: the
+    reject waits), and the flag still said "Deliver the result", Deliver refused."""
+    transport = RejectUnavailableOnce()
+    transport.armed = False
+
+    async def body(board: OrderBoard, desk: Desk) -> list[tuple[str, str]]:
+        order_id = await invited_order(board, desk, "Cid", "cid@example.com")
+        await finished(board, sandbox, order_id)
+        transport.armed = True
+        assert len(await board.reject([order_id], reason="The candidate withdrew.")) == 1
+        return refused_fixes(board, order_id, datetime.now(UTC))
+
+    refused = with_board(sandbox, tmp_path / "desk.sqlite3", body, transport)
+    assert refused == [], refused
+
+
+class SendInvitationDown(RealNetwork):
+    """Berke answers SendInvitation with a 503 once armed: a reminder waits to be resumed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.armed = False
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.armed and request.url.path.endswith("/SendInvitation"):
+            return httpx.Response(503, json={"message": "Maintenance"}, request=request)
+        return await self.inner.handle_async_request(request)
+
+
+def test_a_reminder_waiting_to_be_sent_again_is_not_asked_for_again(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The reminder's 503 left it waiting, and the order still said "Not started: send a
+    reminder", Remind refused: already under way."""
+    berke = SendInvitationDown()
+
+    async def body(board: OrderBoard, desk: Desk) -> list[tuple[str, str]]:
+        order_id = await invited_order(board, desk, "Ines", "ines@example.com")
+        await board.watch()  # Berke: not started
+        berke.armed = True
+        with pytest.raises(ServerError):
+            await board.remind(order_id, override_cooldown=True)
+        assert StepKind.INVITE in board.state(order_id).pending
+        return refused_fixes(board, order_id, datetime.now(UTC) + timedelta(days=4))
+
+    refused = with_board(sandbox, tmp_path / "desk.sqlite3", body, berke_transport=berke)
+    assert refused == [], refused
+
+
+def test_an_address_berke_refuses_is_not_flagged_not_invited_for_good(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """SmartRecruiters' "una@example": created and accepted (the batch does so too, and says
+    to give the code), then "Not invited" for good, its fix (Invite) refused by the rules."""
+
+    async def body(board: OrderBoard, desk: Desk) -> list[tuple[str, str]]:
+        order = await desk.session.sr.create_test_order(
+            new_order_body(first="Una", last="Sendable", email="una@example")
+        )
+        await board.sync()
+        request = CreateAssessmentRequest.model_validate(
+            {BerkeParam.FIRST_NAME: "Una", BerkeParam.LAST_NAME: "Sendable",
+             BerkeParam.EMAIL_ADDRESS: None}
+        )  # fmt: skip
+        await board.create_assessment(order.id, request)
+        await board.accept(order.id)
+        assert Attention.NOT_INVITED not in kinds(board, order.id)
+        return refused_fixes(board, order.id, datetime.now(UTC))
+
+    refused = with_board(sandbox, tmp_path / "desk.sqlite3", body)
+    assert refused == [], refused

@@ -15,10 +15,10 @@ from PySide6.QtGui import QColor, QPalette, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QLabel, QPushButton
 
 from app.domain.berke import AssessmentStatus, CreateAssessmentRequest
-from app.domain.journal import CreateResultStep
+from app.domain.journal import CreateResultStep, RejectStep
 from app.domain.journal_terms import ResultFlow
 from app.domain.order_rules import OrderAction
-from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
+from app.domain.smartrecruiters import AssessmentOrder, OrderStatus, RejectRequest
 from app.sandbox import SandboxConfig, SandboxServer
 from app.store.berke_watch import BerkeWatchStore, berke_state
 from app.store.database import Database
@@ -30,6 +30,7 @@ from app.views.inbox_columns import INBOX, berke_display
 from app.views.order_rows import berke_words
 from app.workflows.board import BoardOptions, OrderBoard
 from app.workflows.desk import Desk
+from app.workflows.order_actions import RETRIED_AUTOMATICALLY
 from app.workflows.refusals import DELIVER_SENT_AGAIN
 from app.workflows.steps import run_step
 from tests.integration.helpers import new_order_body
@@ -296,6 +297,45 @@ def test_an_order_whose_assessment_was_deleted_in_berke_is_flagged_with_reject(
     qtbot.waitUntil(lambda: (board.order(order.id) or order).status is OrderStatus.REJECTED)
     qtbot.waitUntil(lambda: not detail.flags.isVisible())
     assert model.text(row, INBOX.index("attention")) == ""
+
+
+def test_a_fix_the_board_refuses_now_is_off_and_says_why(
+    setup: tuple[MainWindow, OrderBoard, Desk], qtbot: QtBot
+) -> None:
+    """A flag's fix button was always on, and a click the board refused did nothing and said
+    nothing: here "Deleted in Berke"'s Reject, while the coordinator's reject waits to be
+    sent again. The button follows its action (off, the board's reason as its tooltip), and
+    the action, triggered anyway, says why in the status line."""
+    window, board, desk = setup
+    order = finish(
+        qtbot,
+        desk.session.sr.create_test_order(
+            new_order_body(first="Vera", last="Ek", email="vera@example.com")
+        ),
+    )
+    finish(qtbot, board.sync())
+    made = finish(qtbot, board.create_assessment(order.id, board.default_request(order.id)))
+    finish(qtbot, desk.session.berke.delete_assessment(made.source_candidate_id))
+    finish(qtbot, board.watch())
+    window.orders.select_order(order.id)
+    detail = window.orders.detail
+    fix = detail.flags.findChild(QPushButton, "fix_deleted_in_berke")
+    assert fix is not None
+    assert fix.isEnabled()
+    # The reject's 503: it waits in the journal, to be resumed (this board is not started).
+    desk.journal.begin(order.id, RejectStep(request=RejectRequest(message="Withdrawn.")))
+    finish(qtbot, board.refresh([order.id]))
+
+    def fix_off() -> bool:
+        shown = detail.flags.findChild(QPushButton, "fix_deleted_in_berke")
+        return shown is not None and not shown.isEnabled()
+
+    qtbot.waitUntil(fix_off)
+    fix = detail.flags.findChild(QPushButton, "fix_deleted_in_berke")
+    assert fix is not None
+    assert fix.toolTip() == RETRIED_AUTOMATICALLY
+    window.orders.controller.trigger(OrderAction.REJECT)
+    assert window.statusBar().currentMessage() == f"Reject order: {RETRIED_AUTOMATICALLY}"
 
 
 def test_deliver_all_under_way_when_the_connection_begins_to_close_finishes(

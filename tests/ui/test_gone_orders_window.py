@@ -8,7 +8,7 @@ import asyncio
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from app.domain.order_state import OrderState
 from app.domain.smartrecruiters import OrderStatus
@@ -72,6 +72,28 @@ def gone_order(
     qloop.run_until_complete(erase_in_sr(sandbox, order.id))
     assert qloop.run_until_complete(window.sync()) is True
     return order.id
+
+
+def test_a_gone_order_with_nothing_to_do_can_be_left_alone(
+    window: MainWindow, desk: Desk, sandbox: SandboxServer, qloop: asyncio.AbstractEventLoop
+) -> None:
+    """Its one flag, "Gone from SmartRecruiters", had no fix and no "Leave it": such an order
+    never changes again, so it stayed under "Needs attention" for ever, nothing to press."""
+    order_id = gone_order(window, desk, sandbox, qloop)  # NEW when erased: no assessment
+    room = window.orders
+    row = room.model.row_of(order_id)
+    assert row is not None
+    attention = room.model.index(row, INBOX.index("attention"))
+    assert attention.data() == "Gone from SmartRecruiters"
+    room.select_order(order_id)
+    qloop.run_until_complete(room.wait_idle())
+    leave = room.detail.flags.findChild(QPushButton, "dismiss_gone")
+    assert leave is not None
+    assert leave.text() == "Leave it"
+    leave.click()
+    qloop.run_until_complete(room.wait_idle())
+    assert attention.data() == ""
+    assert not room.detail.flags.isVisibleTo(room.detail)
 
 
 def only_new(room: OrdersRoom) -> None:

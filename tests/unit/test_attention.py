@@ -203,6 +203,58 @@ def test_not_invited_is_flagged_when_the_address_was_given_in_the_form() -> None
     ]
 
 
+def test_not_invited_is_not_flagged_for_an_address_berke_refuses() -> None:
+    """ "zoe@example", or 101+ characters: accepted without an invitation (the batch says to give
+    the code), then flagged "Not invited" for good, its fix (Invite) refused by the rules."""
+    for address in ("zoe@example", f"{'z' * 95}@example.com"):
+        accepted = order(OrderStatus.IN_PROGRESS).model_copy(deep=True)
+        accepted.candidate.email = address
+        assert kinds_of(accepted, OrderState(link=link())) == []
+        typed = link().model_copy(update={"created_email": address})
+        assert kinds_of(order(OrderStatus.IN_PROGRESS), OrderState(link=typed)) == []
+
+
+def kinds_of(an_order: AssessmentOrder, state: OrderState) -> list[Attention]:
+    return [f.kind for f in flags_for(an_order, state, NOW, RULES)]
+
+
+REJECTING = frozenset({StepKind.REJECT})
+
+
+def test_a_waiting_reject_asks_for_nothing_that_takes_the_order_on() -> None:
+    """The reject's 503 (or a limit) left it waiting, and the flags still asked to create,
+    accept and invite, to deliver, to invite or to remind: each refused by the board while
+    the reject waits, so their fix did nothing."""
+    old = timedelta(days=3)
+    assert kinds(OrderState(pending=REJECTING), OrderStatus.NEW, old) == []
+    assert kinds(OrderState(pending=REJECTING), OrderStatus.IN_PROGRESS) == []  # no assessment
+    complete = OrderState(link=link(), berke=berke(BerkeProgress.COMPLETE), pending=REJECTING)
+    assert kinds(complete, OrderStatus.IN_PROGRESS) == []
+    accepted = order(OrderStatus.IN_PROGRESS).model_copy(deep=True)
+    accepted.candidate.email = "zoe@example.com"
+    assert kinds_of(accepted, OrderState(link=link(), pending=REJECTING)) == []
+    not_started = OrderState(
+        link=link(invited=timedelta(days=4)),
+        berke=berke(BerkeProgress.NOT_STARTED),
+        pending=REJECTING,
+    )
+    assert kinds(not_started, OrderStatus.IN_PROGRESS) == []
+    # Still true, its fix (Reject) under way: the pane shows that fix off, saying why.
+    deleted = OrderState(link=link(), berke=berke(BerkeProgress.DELETED), pending=REJECTING)
+    assert kinds(deleted, OrderStatus.NEW, old) == [Attention.DELETED_IN_BERKE]
+
+
+def test_a_reminder_waiting_to_be_sent_again_is_not_asked_for_again() -> None:
+    """Its 503 left the reminder waiting in the journal, and "Not started: send a reminder"
+    stayed, its fix refused ("already under way")."""
+    reminding = OrderState(
+        link=link(invited=timedelta(days=4)),
+        berke=berke(BerkeProgress.NOT_STARTED),
+        pending=frozenset({StepKind.INVITE}),
+    )
+    assert kinds(reminding, OrderStatus.IN_PROGRESS) == []
+
+
 GONE = NOW - timedelta(days=1)
 
 

@@ -280,7 +280,7 @@ class OrderDetailPane(QWidget):
         body_layout = QVBoxLayout(body)
         body_layout.addWidget(self.title)
         body_layout.addWidget(self.status)
-        self.flags = FlagsBox()
+        self.flags = FlagsBox(actions)
         body_layout.addWidget(self.flags)
         body_layout.addLayout(self._action_row(actions))
         self.selection_box = SelectionBox()
@@ -801,16 +801,18 @@ class SelectionBox(QGroupBox):
 
 
 class FlagsBox(QGroupBox):
-    """What needs attention on the order, each with its fix one click away, and "Leave it"."""
+    """What needs attention on the order, each with its fix one click away, and "Leave it".
+    A fix is its order action's button: off, and saying why, when the action is (a step of
+    the order waits to be sent again, say); a fix that was always on did nothing then."""
 
-    fix_requested = Signal(str)  # an OrderAction value
     dismiss_requested = Signal(str)  # an Attention value
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, actions: list[QAction], parent: QWidget | None = None) -> None:
         super().__init__("Needs attention", parent)
         self.setObjectName("attentionBox")
         self._layout = QVBoxLayout(self)
         self.rows: list[QWidget] = []
+        self._fixes = {action.objectName().removeprefix("action_"): action for action in actions}
         self.setVisible(False)
 
     def show_flags(self, flags: list[Flag]) -> None:
@@ -824,14 +826,16 @@ class FlagsBox(QGroupBox):
             line.setContentsMargins(0, 0, 0, 0)
             text = plain_label(flag.text)
             line.addWidget(text, 1)
-            if flag.fix is not None:
-                fix = QPushButton(_FIX_TEXT.get(flag.fix.value, "Fix…"))
+            fix_kind = flag.fix.value if flag.fix is not None else ""
+            if fix_kind in self._fixes:
+                fix = ActionButton(self._fixes[fix_kind], _FIX_TEXT.get(fix_kind, "Fix…"))
                 fix.setObjectName(f"fix_{flag.kind.value}")
-                fix.clicked.connect(lambda _c=False, a=flag.fix.value: self.fix_requested.emit(a))
+                fix.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
                 line.addWidget(fix)
             if flag.kind.value in _DISMISSIBLE:
                 leave = QPushButton("Leave it")
                 leave.setObjectName(f"dismiss_{flag.kind.value}")
+                leave.setToolTip("Leave this alone: the order is no longer flagged for it.")
                 leave.clicked.connect(
                     lambda _c=False, k=flag.kind.value: self.dismiss_requested.emit(k)
                 )
@@ -862,10 +866,12 @@ _FIX_TEXT = {
     "create_accept_invite": "Create, accept, invite…",
     "remind": "Send reminder…",
     "reject": "Reject…",
+    "invite": "Invite…",
 }
-# What can be left alone for good: the others clear themselves when the order moves on.
+# What can be left alone for good: the others clear themselves when the order moves on. A
+# gone order never moves on (its "Leave it" is forgotten if it comes back and goes again).
 _DISMISSIBLE = frozenset(
-    {"cancel_in_berke", "stale_new", "not_started", "no_assessment", "deleted_in_berke"}
+    {"cancel_in_berke", "stale_new", "not_started", "no_assessment", "deleted_in_berke", "gone"}
 )
 
 

@@ -195,9 +195,12 @@ class OrderActionsController(QObject):
             if action.isEnabled() or shortcut.isEmpty():
                 continue
             if shortcut.matches(pressed) == QKeySequence.SequenceMatch.ExactMatch:
-                name = action.text().replace("&", "").rstrip("…")
-                self.messages.note(f"{name}: {action.toolTip()}")
+                self._say_refused(action, action.toolTip())
                 return
+
+    def _say_refused(self, action: QAction, reason: str) -> None:
+        name = action.text().replace("&", "").rstrip("…")
+        self.messages.note(f"{name}: {reason}")
 
     # -- state -------------------------------------------------------------------------------
 
@@ -268,7 +271,10 @@ class OrderActionsController(QObject):
 
     def trigger(self, kind: OrderAction) -> None:
         order_ids = self._selection()
-        if self._reason(kind, order_ids) is not None:
+        reason = self._reason(kind, order_ids)
+        if reason is not None:
+            # Said, never dropped: a click that did nothing without a word looked broken.
+            self._say_refused(self.actions[kind], reason)
             return
         if kind is OrderAction.ATTACH:
             paths = self.ask_files()

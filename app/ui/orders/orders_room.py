@@ -352,9 +352,6 @@ class OrdersRoom(QWidget):
         detail.retry_step_requested.connect(
             lambda entry_id: self.controller.spawn(self._retry_step(entry_id))
         )
-        detail.flags.fix_requested.connect(
-            lambda action: self.controller.trigger(OrderAction(action))
-        )
         detail.flags.dismiss_requested.connect(self._dismiss)
 
     def order_actions(self) -> list[QAction]:
