@@ -253,6 +253,12 @@ class OrderBoard:
         self._sync_lock = asyncio.Lock()
         self._sync_walk: asyncio.Task[SyncOutcome] | None = None  # the sync's reading, if any
         self._synced_once = False  # a sync worked: the new orders of the next are said
+        # A full sync read the whole listing: an order new to the desk after it arrived while
+        # the desk watched (its comments are news). Not any sync that worked: after a failed
+        # start-up sync, a poll of the NEW orders worked, and the next full sync took every
+        # order in progress it read for the first time for one arrived, all its old comments
+        # flagged.
+        self._listed_whole = False
         self._uploads: dict[int, asyncio.Task[None]] = {}
         # Files sent at once. Each holds one of SmartRecruiters' 8 concurrent calls for all of
         # its transfer: ten reports dropped together held them all, and sync, accept and
@@ -567,7 +573,7 @@ class OrderBoard:
                 self._take_listed(new, changed)
 
             self._sync_walk = asyncio.ensure_future(
-                self._sync_once(poll, take_listed, watching=self._synced_once)
+                self._sync_once(poll, take_listed, watching=self._listed_whole)
             )
             try:
                 outcome = await self._sync_walk
@@ -606,9 +612,11 @@ class OrderBoard:
     ) -> SyncOutcome:
         self._refuse_if_closing()
         # Compared with the cache (and parsed only where different) off this thread; each
-        # page's changes shown as it comes. Once a sync worked, an order new to the desk
-        # arrived since: its comments are news (not those of the orders found at the first).
+        # page's changes shown as it comes. Once the whole listing was read, an order new to
+        # the desk arrived since: its comments are news (not those of the orders found then).
         found = await fetch_changes(self._desk, poll=poll, on_page=take_listed, watching=watching)
+        if not poll and found.complete:
+            self._listed_whole = True
         new_ids = tuple(order.id for order in found.new)
         outcome = SyncOutcome(
             poll,

@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
-from app.clients.errors import ServerError
+from app.clients.errors import ServerError, Service
 from app.domain.attention import Attention
 from app.domain.berke import CreateAssessmentRequest
 from app.domain.berke_text import BerkeParam
@@ -388,3 +389,41 @@ def test_an_address_berke_refuses_is_not_flagged_not_invited_for_good(
 
     refused = with_board(sandbox, tmp_path / "desk.sqlite3", body)
     assert refused == [], refused
+
+
+@pytest.mark.parametrize("first_full_sync", ["works", "fails"])
+def test_old_comments_of_an_order_found_in_progress_are_not_news(
+    sandbox: SandboxServer, tmp_path: Path, first_full_sync: str
+) -> None:
+    """The comments of an order accepted elsewhere before this desk first read the whole
+    listing are old news. Before: when the start-up full sync failed (SmartRecruiters busy)
+    and a poll of the NEW orders then worked, the next full sync took every order in progress
+    it read for the first time for one arrived while the desk watched: all its old comments
+    were flagged."""
+
+    async def body(board: OrderBoard, desk: Desk) -> tuple[list[Attention], str]:
+        sr = desk.session.sr
+        order = await sr.create_test_order(
+            new_order_body(first="Olga", last="Flood", email="olga.flood@example.com")
+        )
+        for n in range(3):
+            await sr.add_comment(order.id, f"old note {n}", author=RITA)
+        await sr.accept_order(order.id, "https://assess.example.com/elsewhere")
+        real = sr.order_page
+        failures = [first_full_sync == "fails"]
+
+        async def busy_once(**kwargs: Any) -> Any:  # the start-up full sync meets a busy service
+            if kwargs.get("status") is None and failures and failures.pop():
+                raise ServerError(Service.SMARTRECRUITERS, http_status=503)
+            return await real(**kwargs)
+
+        sr.order_page = busy_once  # type: ignore[method-assign]
+        assert (await board.sync()).ok is (first_full_sync == "works")  # the start-up sync
+        assert (await board.sync(poll=True)).ok  # the poll loop's
+        if first_full_sync == "fails":
+            assert (await board.sync()).ok  # the re-sync (or F5) that works
+        await poll_comments(board, desk, datetime.now(UTC), [order.id])  # its first poll
+        return kinds(board, order.id), " | ".join(f.text for f in board.flags(order.id))
+
+    flags, texts = with_board(sandbox, tmp_path / "desk.sqlite3", body)
+    assert Attention.NEW_COMMENT not in flags, texts

@@ -930,6 +930,37 @@ def test_a_comment_answered_after_moving_on_stays_with_its_order(
     assert detail.comment_state.text() == "No comments yet."
 
 
+def test_a_comment_read_before_accepting_is_not_news_after(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """The coordinator opens a new order, reads the recruiter's note in the pane, then creates
+    and accepts as it asked. An order accepted here has its comments watched from zero, and
+    a note read while the order was new was never recorded as seen (only news was): the first
+    poll after flagged "1 new comment from the recruiter" on the note just read."""
+    from app.domain.attention import Attention
+    from app.domain.smartrecruiters import ContactPerson
+    from app.workflows.watch import watch_comments
+
+    order = add_test_order(window, qtbot, first="Vera", last="Read", email="vera.read@ex.com")
+    desk, board = desk_of(window), board_of(window)
+    rita = ContactPerson(first_name="Rita", last_name="Recruiter")
+    finish(qtbot, desk.session.sr.add_comment(order.id, "Use the senior test.", author=rita))
+    detail = window.orders.detail
+    with qtbot.waitSignal(window.sync_finished):
+        window.request_sync()
+    window.orders.select_order(order.id)
+    qtbot.waitUntil(lambda: detail.comments.rowCount() == 1)
+    finish(qtbot, window.orders.wait_idle())  # its comments shown, and marked seen
+    request = CreateAssessmentRequest(first_name="Vera", last_name="Read")
+    finish(qtbot, board.create_assessment(order.id, request))
+    finish(qtbot, board.accept(order.id))
+    live = board.order(order.id)
+    assert live is not None
+    finish(qtbot, watch_comments(desk, [live], now=datetime.now(UTC)))  # its first poll
+    finish(qtbot, board.refresh([order.id]))
+    assert Attention.NEW_COMMENT not in {flag.kind for flag in board.flags(order.id)}
+
+
 def test_a_comment_answered_after_leaving_and_coming_back_is_listed_once(
     window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:

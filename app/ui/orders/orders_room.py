@@ -128,6 +128,9 @@ class OrdersRoom(QWidget):
         # again without asking SmartRecruiters again.
         self._found: tuple[str, ResultOnFile] | None = None
         self._current_id: str | None = None
+        # How many comments each order showed when last marked seen: marked again only when
+        # that changes (each selection would write and refresh the order).
+        self._comments_shown: dict[str, int] = {}
         self._loading = False
         self._load_error: str | None = None
         self._connected = False
@@ -402,6 +405,7 @@ class OrdersRoom(QWidget):
                 )
                 previous.signals.berke_watched.disconnect(self._berke_watched)
         self.source = source
+        self._comments_shown.clear()  # another connection's orders
         self._found = None
         self.detail.attachments.model.forget_progress()
         self.sync_problem.clear()
@@ -824,12 +828,18 @@ class OrdersRoom(QWidget):
             return
         self.detail.show_comments(comments.comments, comments.error)
         shown = comments.comments
-        # Shown to the coordinator: a recruiter's new comment is no longer news.
+        # Shown to the coordinator: a recruiter's new comment is no longer news. Whatever the
+        # order's flags: a note read on a new order, then accepted, was flagged "1 new comment"
+        # by the first poll after (an order accepted here has its comments watched from zero).
         if (
             isinstance(source, LiveOrders)
             and shown is not None
-            and source.state(order_id).unseen_comments
+            and (
+                source.state(order_id).unseen_comments
+                or self._comments_shown.get(order_id) != len(shown)
+            )
         ):
+            self._comments_shown[order_id] = len(shown)
             await source.board.mark_comments_seen(order_id, len(shown))
         try:
             found = await source.result_on_file(order_id)
