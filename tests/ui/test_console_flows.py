@@ -1842,6 +1842,41 @@ def test_the_order_found_stays_in_sight_when_the_search_is_cleared_or_the_filter
     assert board.order(far) is not None
 
 
+def test_the_order_chosen_in_the_palette_is_in_sight_when_orders_kept_above_it_leave(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """The morning's rejects, kept listed under "New" while selected, leave as the order chosen
+    in the palette (Ctrl+K, Enter) is selected: it was selected, but the list was scrolled to
+    its row from before they left, where other orders are now, and it was out of sight."""
+    room = window.orders
+    board = board_of(window)
+    room.status_filter.setCurrentIndex(room.status_filter.findData(OrderStatus.NEW))
+    ids = room.proxy.order_ids()
+    worked_on = ids[:30]
+    room.reselect(worked_on)
+    assert finish(qtbot, board.reject(worked_on, reason="Position filled")) == []
+    qtbot.waitUntil(
+        lambda: all(current(window, i).status is OrderStatus.REJECTED for i in worked_on)
+    )
+    assert room.proxy.order_ids() == ids  # still listed, while selected
+
+    target = ids[35]  # the next one to work on, found by its id
+    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    palette = window.findChild(CommandPalette, "commandPalette")
+    assert palette is not None
+    qtbot.waitUntil(palette.isVisible)
+    palette.query.setText(target)
+    item = palette.current_item()
+    assert item is not None
+    assert item.order_id == target
+    qtbot.keyClick(palette.query, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: closed(palette))
+
+    assert room.selected_ids() == [target]
+    assert not set(worked_on) & set(room.proxy.order_ids())  # they left
+    assert _in_sight(window)
+
+
 def test_tab_leaves_the_list_for_the_pane_and_never_moves_to_another_order(
     window: MainWindow, qtbot: QtBot
 ) -> None:
@@ -2619,6 +2654,71 @@ def test_rejecting_two_orders_on_one_assessment_asks_about_it_once(
     assert asked == ["Delete it in Berke?"]
     assert current(window, second.id).status is OrderStatus.REJECTED
     assert board.flags(first.id) == board.flags(second.id) == []  # left alone on both
+
+
+def test_each_delete_question_after_rejecting_several_names_its_assessment(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """Several orders rejected, each with an assessment of its own: "Delete it in Berke?" came
+    once per order with the same words ("The order is rejected, but its Berke assessment is
+    still open."), and the coordinator could not tell which assessment each one deleted."""
+    dialogs = Dialogs(window)
+    board = board_of(window)
+    named: dict[str, str] = {}  # candidate -> the code of the assessment
+    orders = []
+    for first, last in (("Ana", "Silva"), ("Bruno", "Costa")):
+        email = f"{first.lower()}@example.com"
+        order = add_test_order(window, qtbot, first=first, last=last, email=email)
+        request = CreateAssessmentRequest(first_name=first, last_name=last, email_address=email)
+        finish(qtbot, board.create_assessment(order.id, request))
+        link = board.link(order.id)
+        assert link is not None
+        named[order.candidate.full_name] = link.invitation_code
+        orders.append(order.id)
+    select_orders(window, orders)
+    reject = open_reject(window, qtbot, dialogs)
+    reject.reason.setPlainText("The candidate withdrew.")
+    reject.ok.click()
+
+    asked: list[str] = []
+    for _ in named:
+        qtbot.waitUntil(lambda: QApplication_active_box(window) is not None)
+        box = QApplication_active_box(window)
+        assert box is not None
+        asked.append(box.text())
+        box.reject()  # Leave it
+        qtbot.waitUntil(functools.partial(closed, box))
+    finish(qtbot, window.orders.controller.wait_idle())
+
+    said = {
+        name: [text for text in asked if name in text and code in text]
+        for name, code in named.items()
+    }
+    assert all(len(texts) == 1 for texts in said.values()), asked
+
+
+def test_reject_after_ctrl_a_and_a_wider_filter_takes_only_the_orders_selected(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """Ctrl+A under "New" (a day's orders: over the 1,000 cells from which Qt keeps the whole
+    table selected as a range of its own), then "All statuses" to look around: Reject offered
+    to reject the orders in progress too, never selected (every row between the first and the
+    last new order was)."""
+    room = window.orders
+    dialogs = Dialogs(window)
+    room.status_filter.setCurrentIndex(room.status_filter.findData(OrderStatus.NEW))
+    new = room.proxy.order_ids()
+    assert len(new) * room.proxy.columnCount() > 1000
+    room.table.setFocus()
+    qtbot.keyClick(room.table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    room.status_filter.setCurrentIndex(0)  # All statuses
+    assert len(room.proxy.order_ids()) > len(new)
+
+    dialog = open_reject(window, qtbot, dialogs)
+    title = dialog.windowTitle()
+    dialog.reject()
+    assert title == f"Reject — {len(new)} orders"
+    assert room.selected_ids() == new
 
 
 def test_a_fault_of_ours_never_leaves_the_invite_dialog_locked(

@@ -1002,8 +1002,10 @@ class OrderActionsController(QObject):
         link = board.link(order_id)
         if link is None:
             return
+        # After a reject of several, one question per order: each names its own assessment.
         text = (
-            "The order is rejected, but its Berke assessment is still open."
+            f"The order of {self._name(order_id)} is rejected, but its Berke assessment "
+            f"{link.invitation_code} is still open."
             if after_reject
             else f"Delete the Berke assessment {link.invitation_code} of "
             f"{self._name(order_id)} for good?"

@@ -29,6 +29,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QItemSelection,
     QMetaObject,
     QModelIndex,
     QObject,
@@ -398,6 +399,16 @@ class OrderFilterProxy(QAbstractTableModel):
         model = self._source
         shown = self._rows
         return [] if model is None else [model.order_id(shown[row]) for row in rows]
+
+    def whole_rows(self, blocks: Iterable[tuple[int, int]]) -> QItemSelection:
+        """These blocks of rows (each first, last), every column: the corners made here, as
+        ``index`` asks Python for the counts of rows and columns for each (a quarter of a
+        second for the 19,000 blocks of the new orders among 100,000)."""
+        last = self.columnCount() - 1
+        selection = QItemSelection()
+        for first, end in blocks:
+            selection.select(self.createIndex(first, 0), self.createIndex(end, last))
+        return selection
 
     def order_ids(self) -> list[str]:
         """The orders shown, in the order shown."""

@@ -67,6 +67,7 @@ from app.ui.orders.detail_pane import OrderDetailPane
 from app.ui.orders.order_actions import OrderActionsController
 from app.ui.orders.order_filter_proxy import OrderFilterProxy
 from app.ui.orders.order_table_model import ORDER_ID_ROLE, OrderTableModel, RowsUpdated
+from app.ui.orders.selection_keeper import SelectionKeeper
 from app.ui.orders.sources import LiveOrders, OrderSource
 from app.ui.orders.status_badge import StatusBadgeDelegate
 from app.ui.orders.sync_problem import BerkeWatchBar, SyncProblemBar
@@ -219,6 +220,8 @@ class OrdersRoom(QWidget):
         table.setObjectName("ordersTable")
         CutTextTips(table)
         table.setAccessibleName("Assessment orders")
+        # Before the view has the proxy: its slots then run before the selection model's.
+        self._selection_keeper = SelectionKeeper(table, self.proxy)
         table.setModel(self.proxy)
         table.setSortingEnabled(True)
         table.sortByColumn(INBOX.index("ordered"), Qt.SortOrder.DescendingOrder)
@@ -599,7 +602,9 @@ class OrdersRoom(QWidget):
                 self.table.selectionModel().setCurrentIndex(
                     index, flags.ClearAndSelect | flags.Rows
                 )
-                self.table.scrollTo(index)
+                # Where it is now: orders kept shown above it may have left as it was selected,
+                # and ``index`` still says its row before that.
+                self.table.scrollTo(self.table.currentIndex())
         self._refresh_detail()
 
     def find_orders(self, query: str, limit: int) -> list[OrderHit]:
