@@ -317,3 +317,25 @@ def test_jobs_arriving_are_no_typing(qtbot: QtBot, running_loop: asyncio.Abstrac
     with qtbot.waitSignal(form.rejected):
         QTest.keyClick(form.focusWidget() or form, Qt.Key.Key_Escape)
     assert not form.findChildren(QMessageBox)
+
+
+def test_typing_a_reason_keeps_the_height_the_coordinator_gave(qtbot: QtBot) -> None:
+    """The Reject dialog grows to show a line that appears once it is open; made shorter by
+    the coordinator, it jumped back taller at the first key typed in the reason (its counter
+    line changed its words: a layout request, though nothing needed more room)."""
+    from app.ui.orders.order_dialogs import RejectDialog
+    from tests.ui.clipping import settle
+
+    dialog = RejectDialog([order()])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    settle()
+    shorter = dialog.minimumSizeHint().height() + 10
+    assert shorter < dialog.height()
+    dialog.resize(dialog.width(), shorter)  # its bottom edge dragged up
+    settle()
+    assert dialog.height() == shorter
+    dialog.reason.insertPlainText("W")
+    settle()
+    assert dialog.height() == shorter, f"jumped from {shorter} to {dialog.height()} px"

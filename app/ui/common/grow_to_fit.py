@@ -39,11 +39,14 @@ def height_needed(window: QWidget) -> int:
 
 
 class GrowsToFit(QObject):
-    """Installed on a dialog: each time what it shows changes size (a line shown, a text set
-    that wraps to more lines), the dialog grows to show all of it."""
+    """Installed on a dialog: each time what it shows needs more height than it did (a line
+    shown, a text set that wraps to more lines), the dialog grows to show all of it. Only
+    then: a dialog the coordinator made shorter jumped back taller at each key typed (its
+    counter line changed its words, asking for a layout again)."""
 
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
+        self._needed = -1  # the height its layout needed when last looked at
         window.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -54,6 +57,10 @@ class GrowsToFit(QObject):
             event.type() == QEvent.Type.LayoutRequest
             and watched is self.parent()
             and isinstance(watched, QWidget)
+            and watched.isVisible()
         ):
-            grow_to_fit(watched, height_needed(watched))
+            needed = height_needed(watched)
+            if needed > self._needed:
+                grow_to_fit(watched, needed)
+            self._needed = needed
         return False
