@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta
-from time import monotonic
+from time import time as wall_clock
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -54,7 +54,7 @@ class OffersView(QWidget):
         self._total = 0
         self._loading = False
         self._load_error: str | None = None
-        self._read_at: float | None = None  # when the page shown was read (monotonic)
+        self._read_at: float | None = None  # when the page shown was read (wall_clock)
         # SmartRecruiters asked to wait (a 429 the client does not wait out): no read before
         # this timer ends, and one read when it does.
         self._throttle = QTimer(self)
@@ -195,7 +195,7 @@ class OffersView(QWidget):
             self._offset, self._total, self._page_size = page.offset, page.total, page.page_size
             keep = self._shown.id if self._shown is not None else None
             self.offer_list.show_offers(page.offers, page.costs, keep)
-            self._read_at = monotonic()
+            self._read_at = wall_clock()
             ok = True
         finally:
             # A superseded fetch leaves the state to its successor.
@@ -267,7 +267,10 @@ class OffersView(QWidget):
         self.detail.reload_recent()
         # A read that failed while the room was out of sight is tried again on coming back,
         # and offers read long ago are read again.
-        stale = self._read_at is None or monotonic() - self._read_at > STALE_AFTER_S
+        # The wall clock, not a monotonic one: that stops while the laptop sleeps, and a desk
+        # woken in the morning showed the evening's offers for five minutes more. Either way
+        # round: a clock set back is no reason to trust what was read.
+        stale = self._read_at is None or abs(wall_clock() - self._read_at) > STALE_AFTER_S
         reading = self._list_task is not None and not self._list_task.done()
         if (self._load_error is not None or stale) and not reading and self.catalog is not None:
             self.refresh()  # unless SmartRecruiters asked to wait: then when the wait ends
