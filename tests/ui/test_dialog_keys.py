@@ -328,8 +328,7 @@ def test_typing_a_reason_keeps_the_height_the_coordinator_gave(qtbot: QtBot) -> 
 
     dialog = RejectDialog([order()])
     qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
+    show_exposed(qtbot, dialog)
     settle()
     shorter = dialog.minimumSizeHint().height() + 10
     assert shorter < dialog.height()
