@@ -196,3 +196,66 @@ def test_a_search_over_many_orders_selected_moves_no_index_per_cell(
     assert max(kept) < 100, kept  # the current order's, the headers' hidden columns: a dozen
     found = set(room.proxy.order_ids())
     assert room.selected_ids() == [order_id for order_id in selected if order_id in found]
+
+
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+
+
+def _shift_range(qtbot: QtBot, tmp_path: Path) -> tuple[OrdersRoom, list[str]]:
+    """40 orders, the third to the sixth selected with Shift+Down from the third."""
+    room = snapshot_room(qtbot, write_sample(tmp_path / "few.adsnap", records(40)), tmp_path / "t")
+    room.table.setFocus()
+    room.select_order(room.proxy.order_ids()[2])
+    for _ in range(3):
+        qtbot.keyClick(room.table, Qt.Key.Key_Down, SHIFT)
+    ids = room.proxy.order_ids()
+    assert room.selected_ids() == ids[2:6]
+    return room, ids
+
+
+@pytest.mark.parametrize("change", ["none", "sort", "search", "moved"])
+def test_a_shift_range_can_be_shrunk_after_the_rows_change(
+    qtbot: QtBot, tmp_path: Path, change: str
+) -> None:
+    """The selection kept across a change of layout was settled whole: a Shift range grown
+    before it could no longer be shrunk (Shift+Up kept the order meant to be dropped, and a
+    Reject of several took it). A sort clicked and back, a search typed and cleared, a poll
+    that moved another order."""
+    room, ids = _shift_range(qtbot, tmp_path)
+    kept = ids[2:5]
+    if change == "sort":
+        column, order = room.proxy.sortColumn(), room.proxy.sortOrder()
+        other = (
+            Qt.SortOrder.AscendingOrder
+            if order == Qt.SortOrder.DescendingOrder
+            else Qt.SortOrder.DescendingOrder
+        )
+        room.table.sortByColumn(column, other)
+        room.table.sortByColumn(column, order)
+    elif change == "search":
+        room.search.setText("order-03")
+        room.search.clear()
+        room.table.setFocus()
+    elif change == "moved":
+        position = room.model.row_of(ids[-1])
+        assert position is not None
+        last = room.model.row(position)
+        room.model.update_rows([last._replace(created=last.created.replace("2025", "2026"))])
+        ids = room.proxy.order_ids()
+        assert ids[0] == last.id  # moved to the top
+        kept = ids[3:6]
+    assert room.selected_ids() == [*kept, ids[ids.index(kept[-1]) + 1]]
+    qtbot.keyClick(room.table, Qt.Key.Key_Up, SHIFT)
+    assert room.selected_ids() == kept
+
+
+def test_the_pane_forgets_several_orders_a_search_hid(qtbot: QtBot, tmp_path: Path) -> None:
+    """Three orders selected, then a search that shows none of them: nothing was selected,
+    yet the pane still said "3 orders selected", with their summary."""
+    room = snapshot_room(qtbot, write_sample(tmp_path / "few.adsnap", records(40)), tmp_path / "t")
+    ids = room.proxy.order_ids()
+    room.reselect([i for i in ids if i.startswith("order-03")][:3])
+    qtbot.waitUntil(lambda: "3 orders selected" in room.detail.title.text())
+    room.search.setText("order-01")
+    assert room.selected_ids() == []
+    assert "orders selected" not in room.detail.title.text(), room.detail.title.text()

@@ -700,7 +700,10 @@ class OrdersRoom(QWidget):
             self._summary_timer.start()
             return
         shown = self._order_id_at(current[0]) if current else None
-        if shown != self._current_id:
+        # None selected now, the summary of several still shown: a search that hid them all
+        # left "3 orders selected" in the pane, the actions off.
+        summary_left = not current and self.detail.selection_box.isVisibleTo(self.detail)
+        if shown != self._current_id or summary_left:
             self._selection_changed()
         else:
             self.controller.update_state()
@@ -844,8 +847,8 @@ class OrdersRoom(QWidget):
                 or self._comments_shown.get(order_id) != len(shown)
             )
         ):
-            self._comments_shown[order_id] = len(shown)
             await source.board.mark_comments_seen(order_id, len(shown))
+            self._comments_shown[order_id] = len(shown)  # once written: a cancel marks again
         try:
             found = await source.result_on_file(order_id)
         except Exception as exc:  # noqa: BLE001 - a listing is a nicety: say so and go on

@@ -67,6 +67,10 @@ class SelectionKeeper(QObject):
             # runs of the new orders among 100,000).
             model.clearSelection()
             model.select(selection, QItemSelectionModel.SelectionFlag.Select)
-            # Settled, as Qt settles a selection when rows come or go: a Shift+click then
-            # adds its rows to it, as to orders picked one by one, rather than replacing it.
-            model.select(QItemSelection(), QItemSelectionModel.SelectionFlag.Select)
+            if len(runs) > 1:
+                # Orders picked one by one: settled, as Qt settles a selection when rows come
+                # or go, so that a Shift+click adds its rows to them rather than replacing
+                # them. One block (a click, a Shift range) is left as Qt left it: settled, a
+                # Shift range grown before the change could no longer be shrunk (Shift+Up
+                # kept the order it meant to drop, and a Reject of several took it).
+                model.select(QItemSelection(), QItemSelectionModel.SelectionFlag.Select)
