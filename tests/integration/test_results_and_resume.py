@@ -425,17 +425,18 @@ def test_a_comment_whose_answer_was_lost_is_not_posted_twice(
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
 
 
-class RefuseTheSecondComment(RealNetwork):
-    """SmartRecruiters' transport, whose second POST .../comments gets a 503 (nothing kept)."""
+class RefuseOneComment(RealNetwork):
+    """SmartRecruiters' transport, whose ``nth`` POST .../comments gets a 503 (nothing kept)."""
 
-    def __init__(self) -> None:
+    def __init__(self, nth: int) -> None:
         super().__init__()
+        self.nth = nth
         self.posts = 0
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if request.method == "POST" and request.url.path.endswith("/comments"):
             self.posts += 1
-            if self.posts == 2:
+            if self.posts == self.nth:
                 return httpx.Response(503, json={"message": "Busy."}, request=request)
         return await self.inner.handle_async_request(request)
 
@@ -459,22 +460,7 @@ def test_a_comment_refused_before_it_went_is_posted_though_an_older_one_has_its_
         outcome = desk.journal.entries(order.id)[-1].outcome
         assert outcome == CommentAdded(message=words)  # posted now, not "already there"
 
-    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body, RefuseTheSecondComment())
-
-
-class RefuseTheFirstComment(RealNetwork):
-    """SmartRecruiters' transport, whose first POST .../comments gets a 503 (nothing kept)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.posts = 0
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if request.method == "POST" and request.url.path.endswith("/comments"):
-            self.posts += 1
-            if self.posts == 1:
-                return httpx.Response(503, json={"message": "Busy."}, request=request)
-        return await self.inner.handle_async_request(request)
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body, RefuseOneComment(2))
 
 
 def test_a_waiting_comment_is_posted_though_the_same_words_were_added_meanwhile(
@@ -497,7 +483,7 @@ def test_a_waiting_comment_is_posted_though_the_same_words_were_added_meanwhile(
         first = desk.journal.entries(order.id)[0].outcome
         assert first == CommentAdded(message=words)  # posted now, not "already there"
 
-    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body, RefuseTheFirstComment())
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body, RefuseOneComment(1))
 
 
 def test_a_waiting_comment_that_went_is_not_posted_again_after_the_same_words(

@@ -310,6 +310,18 @@ def test_create_preview_accept_and_invite(window: MainWindow, qtbot: QtBot) -> N
     ]  # fmt: skip
 
 
+def show_code(window: MainWindow, qtbot: QtBot, order_id: str) -> UrlPreviewDialog:
+    """The order selected, and its URL preview opened with Show code."""
+    window.orders.select_order(order_id)
+    action = window.orders.controller.actions[OrderAction.SHOW_CODE]
+    qtbot.waitUntil(action.isEnabled)
+    dialogs = Dialogs(window)
+    action.trigger()
+    preview = dialogs.wait_for(qtbot, UrlPreviewDialog)
+    assert isinstance(preview, UrlPreviewDialog)
+    return preview
+
+
 def test_the_code_and_slip_come_back_once_the_preview_has_gone(
     window: MainWindow, qtbot: QtBot
 ) -> None:
@@ -322,13 +334,7 @@ def test_the_code_and_slip_come_back_once_the_preview_has_gone(
     )
     finish(qtbot, board.create_assessment(order.id, request))
     finish(qtbot, board.accept(order.id))
-    window.orders.select_order(order.id)
-    action = window.orders.controller.actions[OrderAction.SHOW_CODE]
-    qtbot.waitUntil(action.isEnabled)
-    dialogs = Dialogs(window)
-    action.trigger()
-    preview = dialogs.wait_for(qtbot, UrlPreviewDialog)
-    assert isinstance(preview, UrlPreviewDialog)
+    preview = show_code(window, qtbot, order.id)
     link = board.link(order.id)
     assert link is not None
     assert preview.findChild(QWidget, "invitationCode").text() == link.invitation_code  # type: ignore[union-attr]
@@ -354,13 +360,7 @@ def test_a_reachability_check_closed_while_connecting_ends_cancelled(
         update={"assessment_url": f"http://127.0.0.1:{hanging_port}/start/NOWHERE"}
     )
     board.created = lambda order_id: unreachable  # type: ignore[method-assign]
-    window.orders.select_order(order.id)
-    action = window.orders.controller.actions[OrderAction.SHOW_CODE]
-    qtbot.waitUntil(action.isEnabled)
-    dialogs = Dialogs(window)
-    action.trigger()
-    preview = dialogs.wait_for(qtbot, UrlPreviewDialog)
-    assert isinstance(preview, UrlPreviewDialog)
+    preview = show_code(window, qtbot, order.id)
     preview.reachability_button.click()
     loop = asyncio.get_event_loop()
     qtbot.waitUntil(lambda: bool(tasks_in(loop, "check_reachability", STILL_CONNECTING)))

@@ -190,6 +190,13 @@ def stall_uploads(desk: Desk) -> tuple[asyncio.Event, list[str]]:
     return stalled, reached
 
 
+def large_report(tmp_path: Path) -> Path:
+    """A 2 MB report: on its way long enough for a Cancel to find it there."""
+    big = tmp_path / "large report.pdf"
+    big.write_bytes(b"%PDF-1.4\n" + b"z" * 2_000_000)
+    return big
+
+
 def stuck_on_its_way(
     window: MainWindow, qtbot: QtBot, order: AssessmentOrder, report: Path
 ) -> tuple[Any, list[str]]:
@@ -212,8 +219,7 @@ def stuck_on_its_way(
 def test_cancel_one_upload_then_retry_it(window: MainWindow, qtbot: QtBot, tmp_path: Path) -> None:
     order = in_progress_order(window, qtbot)
     desk = desk_of(window)
-    big = tmp_path / "large report.pdf"
-    big.write_bytes(b"%PDF-1.4\n" + b"z" * 2_000_000)
+    big = large_report(tmp_path)
     real_upload, reached = stuck_on_its_way(window, qtbot, order, big)
     panel = window.orders.detail.attachments
     panel.table.selectRow(0)
@@ -254,8 +260,7 @@ def test_the_cancelled_file_stays_chosen_until_its_cancel_has_ended(
 
     monkeypatch.setattr(board_module, "settle_late_cancel", settle_late)
     order = in_progress_order(window, qtbot)
-    big = tmp_path / "large report.pdf"
-    big.write_bytes(b"%PDF-1.4\n" + b"z" * 2_000_000)
+    big = large_report(tmp_path)
     stuck_on_its_way(window, qtbot, order, big)
     panel = window.orders.detail.attachments
     panel.table.selectRow(0)
@@ -277,8 +282,7 @@ def test_the_chosen_file_stays_chosen_when_its_order_is_shown_again(
     ended and the order's files were shown again, as a reset: the file was unselected and
     Retry went grey under the pointer."""
     order = in_progress_order(window, qtbot)
-    big = tmp_path / "large report.pdf"
-    big.write_bytes(b"%PDF-1.4\n" + b"z" * 2_000_000)
+    big = large_report(tmp_path)
     real_upload, _ = stuck_on_its_way(window, qtbot, order, big)
     panel = window.orders.detail.attachments
     panel.table.selectRow(0)
@@ -323,8 +327,7 @@ def test_a_second_quick_click_on_cancel_is_not_refused_in_a_box(
     """The buttons stayed on until the rows were shown again: a second quick click on
     Cancel, after the first had worked, said "nothing to cancel" in a box."""
     order = in_progress_order(window, qtbot)
-    big = tmp_path / "large report.pdf"
-    big.write_bytes(b"%PDF-1.4\n" + b"z" * 2_000_000)
+    big = large_report(tmp_path)
     stuck_on_its_way(window, qtbot, order, big)
     panel = window.orders.detail.attachments
     panel.table.selectRow(0)
