@@ -107,3 +107,40 @@ def test_everything_on_the_slip_lies_on_its_one_page(qapp: QApplication, tmp_pat
     assert slip.y <= writer.height(), (
         f"the slip ends {slip.y:.0f} px down a {writer.height()} px page: the rest is cut"
     )
+
+
+SLIP_CODE = "K7QX2M9P"
+SLIP_URL = f"https://site.berkeassessment.com/start/{SLIP_CODE}"
+
+
+def test_a_job_title_with_line_breaks_keeps_the_code_on_the_page(
+    qapp: QApplication, tmp_path: Path
+) -> None:
+    """SmartRecruiters' job title was printed raw: 120 line breaks in it (a title of 128
+    characters) pushed the code, the address and the QR code off the slip's one page."""
+    rec, _slip, writer = draw(
+        tmp_path, candidate_name="Ana Smith", invitation_code=SLIP_CODE,
+        assessment_url=SLIP_URL, job_name="Analyst" + "\n" * 120 + ".",
+    )  # fmt: skip
+    ((rect, _text, _need),) = [(r, t, n) for r, t, n in rec.texts if t == SLIP_CODE]
+    assert rect.bottom() <= writer.height(), f"the code at y={rect.top():.0f}"
+
+
+def test_the_slip_prints_names_as_the_preview_shows_them(
+    qapp: QApplication, tmp_path: Path
+) -> None:
+    """A job title's line breaks printed a fake "INVITATION CODE" section above the real one,
+    and a right-to-left override reversed the name on paper only ("Ana Jane" for the
+    preview's "Ana enaJ")."""
+    from app.views.text import one_line
+
+    job = "Data Analyst\n\nINVITATION CODE\nFAKE-0000"
+    name = "Ana \u202eenaJ"
+    rec, _slip, _writer = draw(
+        tmp_path, candidate_name=name, invitation_code=SLIP_CODE, assessment_url=SLIP_URL,
+        job_name=job,
+    )  # fmt: skip
+    drawn = [text for _rect, text, _need in rec.texts]
+    assert one_line(job, None) in drawn, drawn
+    assert one_line(name, None) in drawn, drawn
+    assert not any("\u202e" in text or "\n" in text for text in drawn), drawn

@@ -382,3 +382,38 @@ def test_what_the_preview_says_once_open_shows_whole(
     settle()
     assert "fonts-noto-cjk" in dialog.status_message.text()
     assert clipped(dialog) == []
+
+
+@pytest.mark.parametrize("answer", ["No", "Yes"])
+def test_a_slip_name_typed_without_pdf_does_not_replace_a_file_unasked(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, answer: str
+) -> None:
+    """The file chooser asked about replacing "slip" (no such file), then ".pdf" was added and
+    another candidate's "slip.pdf" was replaced unasked (as snapshots once were)."""
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    existing = tmp_path / "slip.pdf"
+    existing.write_bytes(b"%PDF yesterday's slip for another candidate")
+    typed = str(tmp_path / "slip")
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (typed, ""))
+    asked: list[str] = []
+
+    def question(_parent: object, _title: str, text: str, *_a: object) -> object:
+        asked.append(text)
+        return getattr(QMessageBox.StandardButton, answer)
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    response = CreateAssessmentResponse.model_construct(
+        source_candidate_id="c-1",
+        invitation_code="K7QX2M9P",
+        assessment_url="https://site.berkeassessment.com/start/K7QX2M9P",
+    )
+    dialog = UrlPreviewDialog(
+        candidate_name="Zoë Müller", response=response, allow_http_loopback=True
+    )
+    qtbot.addWidget(dialog)
+    dialog.print_slip_button.click()
+    (question_asked,) = asked
+    assert str(existing) in question_asked
+    replaced = existing.read_bytes() != b"%PDF yesterday's slip for another candidate"
+    assert replaced is (answer == "Yes")

@@ -23,6 +23,7 @@ from PySide6.QtGui import (
 )
 
 from app.ui.orders.qr import qr_image
+from app.views.text import one_line
 
 TITLE = "Your assessment invitation"
 INSTRUCTION = (
@@ -64,6 +65,19 @@ def missing_glyphs(text: str, font: QFont | None = None) -> str:
     return "".join(missing)
 
 
+#: The most of a name or a job title the slip prints (a few lines each, then "…"): the code,
+#: the address and the QR code below them must stay on its one page.
+SHOWN_ON_PAPER = 200
+
+
+def on_paper(text: str) -> str:
+    """A name or job title as the slip prints it: on one line, as the preview and the lists
+    show it. SmartRecruiters' words drawn raw printed a job title's line breaks as a fake
+    "INVITATION CODE" section, or pushed the real code off the page, and a right-to-left
+    override reversed a name on paper only."""
+    return one_line(text, SHOWN_ON_PAPER)
+
+
 def render_invitation_slip(
     path: str | Path,
     *,
@@ -98,7 +112,7 @@ def render_invitation_slip(
         )
     finally:
         painter.end()
-    return missing_glyphs(f"{candidate_name} {job_name or ''}")
+    return missing_glyphs(f"{on_paper(candidate_name)} {on_paper(job_name or '')}")
 
 
 def _mm(value: float) -> float:
@@ -140,11 +154,11 @@ class _Slip:
         self.rule()
         self.y += _mm(6)
         self.label("For")
-        self.text(candidate_name, _font(_SANS, 18, bold=True))
+        self.text(on_paper(candidate_name), _font(_SANS, 18, bold=True))
         if job_name:
             self.y += _mm(3)
             self.label("Assessment")
-            self.text(job_name, _font(_SANS, 14))
+            self.text(on_paper(job_name), _font(_SANS, 14))
         self.y += _mm(10)
         self.label("Invitation code")
         self.code(invitation_code)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -355,7 +356,26 @@ class UrlPreviewDialog(QDialog):
         )
         if not path:
             return None
-        return path if path.lower().endswith(".pdf") else path + ".pdf"
+        if path.lower().endswith(".pdf"):
+            return path
+        # The chooser asked about replacing the name typed ("slip"), not the one written:
+        # another candidate's "slip.pdf" was replaced unasked.
+        path += ".pdf"
+        if Path(path).exists() and not self._replace(path):
+            return None
+        return path
+
+    def _replace(self, path: str) -> bool:
+        """Whether to replace ``path``; its name on a line of its own (a first line with a
+        tag in it is read as HTML)."""
+        answer = QMessageBox.question(
+            self,
+            "Replace invitation slip?",
+            f"A file of this name already exists. Replace it?\n\n{path}",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def done(self, result: int) -> None:
         # A check still running has nobody left to tell.
