@@ -31,6 +31,8 @@ class Shade:
 RED = Shade("#b3261e", "#ff7b72")
 GREEN = Shade("#2e7d32", "#3fb950")
 AMBER = Shade("#c27c0e", "#e3b341")
+#: A darker amber for words to look at in a list (a batch's skipped order, a job to check).
+OCHRE = Shade("#8a6d1f", AMBER.dark)
 GREY_ON_DARK = "#8b949e"
 
 #: The forms' errors and advice under their fields.

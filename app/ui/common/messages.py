@@ -31,6 +31,20 @@ def plain_box(
     return box
 
 
+def ask_replace(parent: QWidget | None, title: str, path: object) -> bool:
+    """Whether to replace the file at ``path``, which the file chooser did not ask about (it
+    asked about the name typed, before its extension was added). The name on a line of its
+    own: Qt reads a first line with a tag in it as HTML."""
+    answer = QMessageBox.question(
+        parent,
+        title,
+        f"A file of this name already exists. Replace it?\n\n{path}",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
 #: The most lines an error box shows in its text: 60 files refused at once made a box taller
 #: than a 1280×800 screen, its OK button off the bottom edge.
 MAX_LINES = 12

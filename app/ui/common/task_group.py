@@ -13,6 +13,16 @@ if TYPE_CHECKING:  # loaded by the app's loop, after the first frame (app.ui.app
     import asyncio
 
 
+async def until_ended(tasks: set[asyncio.Task[Any]]) -> None:
+    """Until every task of ``tasks`` (a set its tasks leave as they end) has ended, cancelled
+    ones included. ``asyncio.wait``, not ``gather``: a task's unexpected failure stays
+    unretrieved, and is still reported the one way every error goes."""
+    import asyncio
+
+    while tasks:
+        await asyncio.wait(list(tasks))
+
+
 class NamedTasks:
     """The tasks one widget started; ``start(coro, name=...)`` cancels the previous ``name``.
     With an ``owner``, what is still running is cancelled when the owner is destroyed (its

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.common.colours import AMBER, GREEN, RED, Shade
+from app.ui.common.colours import GREEN, OCHRE, RED
 from app.ui.common.cut_text_tips import CutTextTips
 from app.ui.common.labels import plain_label
 from app.ui.common.local_repaint_table import LocalRepaintTableView
@@ -40,7 +40,7 @@ _KIND_TEXT = {
 _KIND_SHADE = {
     OutcomeKind.DONE: GREEN,
     OutcomeKind.FAILED: RED,
-    OutcomeKind.SKIPPED: Shade("#8a6d1f", AMBER.dark),
+    OutcomeKind.SKIPPED: OCHRE,
 }
 
 

@@ -28,7 +28,7 @@ from app.domain.berke import BerkeJob
 from app.domain.berke_jobs import job_label
 from app.domain.invitation import InvitationText
 from app.domain.sr_limits import MESSAGE_MAX, message_too_long
-from app.ui.common.colours import AMBER, GREY_ON_DARK, Shade
+from app.ui.common.colours import GREY_ON_DARK, OCHRE, Shade
 from app.ui.common.cut_text_tips import CutTextTips
 from app.ui.common.labels import plain_label
 from app.ui.common.screens import available_room
@@ -62,7 +62,7 @@ class BatchChoice:
 #: A row the run leaves alone, and a Berke job to look at before running: on a dark palette
 #: their light shades read at about 3:1 on the list, under the 4.5:1 words of a line ask.
 SKIPPED = Shade("#707070", GREY_ON_DARK)
-JOB_TO_CHECK = Shade("#8a6d1f", AMBER.dark)
+JOB_TO_CHECK = OCHRE
 
 
 class PlanTableModel(RowsTableModel[PlannedOrder]):

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -36,6 +35,7 @@ from app.domain.sr_limits import is_sendable_http_url
 from app.ui.common.enter_key import EnterPressesFocusedButton
 from app.ui.common.grow_to_fit import GrowsToFit
 from app.ui.common.labels import plain_label, rich_label
+from app.ui.common.messages import ask_replace
 from app.ui.common.remembered_size import RememberedSize
 from app.ui.common.tooltips import plain_tooltip
 from app.views.text import PART_SHOWN, breakable, one_line
@@ -361,21 +361,9 @@ class UrlPreviewDialog(QDialog):
         # The chooser asked about replacing the name typed ("slip"), not the one written:
         # another candidate's "slip.pdf" was replaced unasked.
         path += ".pdf"
-        if Path(path).exists() and not self._replace(path):
+        if Path(path).exists() and not ask_replace(self, "Replace invitation slip?", path):
             return None
         return path
-
-    def _replace(self, path: str) -> bool:
-        """Whether to replace ``path``; its name on a line of its own (a first line with a
-        tag in it is read as HTML)."""
-        answer = QMessageBox.question(
-            self,
-            "Replace invitation slip?",
-            f"A file of this name already exists. Replace it?\n\n{path}",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
 
     def done(self, result: int) -> None:
         # A check still running has nobody left to tell.

@@ -29,6 +29,7 @@ from app.domain.marketplace_config import CONFIG_INFO, MarketplaceConfigId
 from app.ui.common.async_dialogs import confirm
 from app.ui.common.colours import SETTINGS_ERROR, SETTINGS_OK
 from app.ui.common.labels import plain_label
+from app.ui.common.task_group import until_ended
 from app.ui.common.tint import tint
 from app.workflows.marketplace_config import (
     ConfigReading,
@@ -329,10 +330,7 @@ class MarketplaceConfigPage(QWidget):
         """Wait until the page's reads and saves have ended, cancelled ones included: a read
         cancelled while it connects stops some turns of the loop later, and then re-enables
         the page's buttons."""
-        while self._tasks:
-            # asyncio.wait, not gather: a task's unexpected failure stays unretrieved, and is
-            # still reported the one way every error goes.
-            await asyncio.wait(list(self._tasks))
+        await until_ended(self._tasks)
 
 
 def is_secret(config_id: MarketplaceConfigId) -> bool:

@@ -78,6 +78,7 @@ from app.ui.common.colours import SETTINGS_ERROR, SETTINGS_OK
 from app.ui.common.labels import plain_label
 from app.ui.common.remembered_size import RememberedSize
 from app.ui.common.screens import available_room
+from app.ui.common.task_group import until_ended
 from app.ui.common.tint import tint
 from app.ui.common.tooltips import plain_tooltip
 from app.ui.settings.key_places import (
@@ -1316,8 +1317,7 @@ class SettingsDialog(QDialog):
     async def wait_idle(self) -> None:
         """Wait until the work started in the dialog has ended (closing cancels it): the
         dialog is deleted only then, its tasks' last steps still use its widgets."""
-        while self._tasks:
-            await asyncio.wait(list(self._tasks))  # failures left for the error hooks
+        await until_ended(self._tasks)
         await self.marketplace_page.wait_idle()
 
 

@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDialog, QFileDialog, QMainWindow, QMenu, QMessageBox
+from PySide6.QtWidgets import QDialog, QFileDialog, QMainWindow, QMenu
 from shiboken6 import isValid
 
 from app.domain.service_time import local_time
 from app.domain.snapshot_format import EXTENSION
-from app.ui.common.messages import Messages
+from app.ui.common.messages import Messages, ask_replace
 from app.ui.common.task_group import NamedTasks
 from app.ui.common.tooltips import plain_tooltip
 from app.ui.orders.orders_room import OrdersRoom
@@ -145,16 +145,7 @@ class SnapshotMenu(QObject):
         return Path(name) if name else None
 
     def _ask_replace(self, path: Path) -> bool:
-        """Whether to replace ``path``, which the file chooser did not ask about. The name on
-        a line of its own: Qt reads a first line with a tag in it as HTML."""
-        answer = QMessageBox.question(
-            self.window,
-            "Replace snapshot?",
-            f"A file of this name already exists. Replace it?\n\n{path}",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
+        return ask_replace(self.window, "Replace snapshot?", path)
 
     def _ask_open_path(self) -> Path | None:
         name, _ = QFileDialog.getOpenFileName(self.window, "Open snapshot", "", FILE_FILTER)
