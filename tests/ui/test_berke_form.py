@@ -22,6 +22,7 @@ from app.ui.orders.berke_form import (
     BerkeAssessmentForm,
 )
 from tests.ui.conftest import show_exposed
+from tests.ui.contrast import text_colour
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
@@ -296,9 +297,8 @@ def test_warnings_show_in_their_own_lines_and_never_block_create(open_form: Any)
     assert "TODAY" in message_advice
     assert create_enabled(form)
     # Advice and error lines look different (amber against red).
-    assert (
-        label(form, f"advice_{BerkeParam.EMAIL_ADDRESS}").styleSheet()
-        != label(form, f"error_{BerkeParam.EMAIL_ADDRESS}").styleSheet()
+    assert text_colour(label(form, f"advice_{BerkeParam.EMAIL_ADDRESS}")) != text_colour(
+        label(form, f"error_{BerkeParam.EMAIL_ADDRESS}")
     )
 
     # A mistake elsewhere does not make the warnings disappear.

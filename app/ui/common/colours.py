@@ -41,8 +41,3 @@ ADVICE = Shade("#8a5300", AMBER.dark)
 #: The Settings dialog's refusals, and its tests' successes.
 SETTINGS_ERROR = Shade("#b00020", RED.dark)
 SETTINGS_OK = Shade("#1b7f3b", GREEN.dark)
-
-
-def status_colours(palette: QPalette) -> tuple[str, str]:
-    """(error, advice) text colours that read on this palette's window background."""
-    return ERROR.on(palette).name(), ADVICE.on(palette).name()

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont, QKeySequence, QPalette, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.field_errors import FORM_LEVEL
-from app.ui.common.colours import status_colours
+from app.ui.common.colours import ADVICE, ERROR
 from app.ui.common.discard_guard import DiscardGuard
 from app.ui.common.enter_key import EnterPressesFocusedButton
 from app.ui.common.grow_to_fit import grow_to_fit
@@ -46,6 +46,7 @@ from app.ui.common.labels import plain_label, without_mnemonic
 from app.ui.common.remembered_size import RememberedSize
 from app.ui.common.screens import available_room
 from app.ui.common.tab_order import chain_tab_order
+from app.ui.common.tint import tint
 
 T = TypeVar("T")
 #: The narrowest screen (logical pixels) on which a form may lay its rows out in two columns.
@@ -94,8 +95,6 @@ class FormRow:
 
 class ValidatedForm(QDialog, Generic[T]):
     """A dialog that collects a valid ``T`` and hands it on once, without calling anything."""
-
-    _finished = False  # a class default: Qt may report a palette change before __init__ ends
 
     def __init__(
         self,
@@ -281,7 +280,6 @@ class ValidatedForm(QDialog, Generic[T]):
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.activated.connect(self.submit)
-        self._finished = True
         self._apply_colours()
         self._revalidate()
 
@@ -468,18 +466,13 @@ class ValidatedForm(QDialog, Generic[T]):
 
     # -- look ---------------------------------------------------------------------------------
 
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange and self._finished:
-            self._apply_colours()
-
     def _apply_colours(self) -> None:
-        error, advice = status_colours(self.palette())
+        # Tinted, not styled: the shades follow the desktop's palette when it changes.
         for row in self._rows.values():
-            row.error.setStyleSheet(f"color: {error};")
-            row.advice.setStyleSheet(f"color: {advice};")
-        self.form_error.setStyleSheet(f"color: {error};")
-        self._colours_changed(error, advice)
+            tint(row.error, ERROR)
+            tint(row.advice, ADVICE)
+        tint(self.form_error, ERROR)
+        self._colours_changed()
 
-    def _colours_changed(self, error: str, advice: str) -> None:
+    def _colours_changed(self) -> None:
         """Colour what else the form shows (status lines of its own)."""

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from app.domain.offer_cost import OfferCost, cost_advice, expected_cost
 from app.domain.service_time import local_time
 from app.domain.smartrecruiters import AssessmentOrder, Offer, OrderStatus
-from app.ui.common.colours import status_colours
+from app.ui.common.colours import ADVICE
 from app.ui.common.labels import NOTHING, ValueLabel, plain_label
 from app.ui.common.task_group import NamedTasks
 from app.ui.common.tint import tint
@@ -154,8 +154,7 @@ class OfferDetail(QStackedWidget):
         self.addWidget(self.placeholder)
         self.addWidget(self._scroll)
         self.setMinimumWidth(320)
-        _error, advice = status_colours(self.palette())
-        self.cost_warning.setStyleSheet(f"color: {advice};")
+        tint(self.cost_warning, ADVICE)
 
     def _build_fields(self) -> QFormLayout:
         self.fields: dict[str, QLabel] = {}

@@ -25,9 +25,10 @@ from PySide6.QtWidgets import (
 
 from app.domain.offer_cost import OfferCost
 from app.domain.smartrecruiters import Offer, OfferStatus
-from app.ui.common.colours import status_colours
+from app.ui.common.colours import ERROR
 from app.ui.common.cut_text_tips import CutTextTips
 from app.ui.common.labels import plain_label
+from app.ui.common.tint import tint
 from app.ui.offers.offer_table_model import (
     OFFER_ROLE,
     Column,
@@ -93,8 +94,7 @@ class OfferList(QWidget):
         self._build_table()
         self._build_pages()
         self._build_layout()
-        error, _advice = status_colours(self.palette())
-        self.error_label.setStyleSheet(f"color: {error};")
+        tint(self.error_label, ERROR)
         self.show_state(self._state)
 
     # -- building ---------------------------------------------------------------------------

@@ -32,8 +32,9 @@ from app.domain.berke_text import Advice, BerkeParam
 from app.domain.berke_user import UserContext
 from app.domain.field_errors import field_errors
 from app.domain.smartrecruiters import AssessmentOrder
-from app.ui.common.colours import status_colours
+from app.ui.common.colours import ADVICE, ERROR
 from app.ui.common.labels import plain_label
+from app.ui.common.tint import tint
 from app.ui.common.tooltips import plain_tooltip
 from app.ui.common.validated_form import ValidatedForm
 
@@ -451,10 +452,9 @@ class BerkeAssessmentForm(ValidatedForm[CreateAssessmentRequest]):
     def _update_counter(self) -> None:
         count = len(self.invitation_message.toPlainText().strip())
         self.message_counter.setText(f"{count} / {MESSAGE_MAX}")
-        error, _ = status_colours(self.palette())
-        self.message_counter.setStyleSheet(f"color: {error};" if count > MESSAGE_MAX else "")
+        tint(self.message_counter, ERROR if count > MESSAGE_MAX else None)
 
     # -- look -------------------------------------------------------------------------------
 
-    def _colours_changed(self, error: str, advice: str) -> None:
-        self.job_status.setStyleSheet(f"color: {advice};")
+    def _colours_changed(self) -> None:
+        tint(self.job_status, ADVICE)

@@ -12,8 +12,9 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit
 from app.domain.berke_text import BerkeParam
 from app.domain.field_errors import field_errors
 from app.domain.invitation import MESSAGE_MAX, SENDER_MAX, InvitationText, advice_by_field
-from app.ui.common.colours import status_colours
+from app.ui.common.colours import ERROR
 from app.ui.common.labels import plain_label
+from app.ui.common.tint import tint
 from app.ui.common.validated_form import ValidatedForm
 
 T = TypeVar("T")
@@ -91,5 +92,4 @@ class InvitationForm(ValidatedForm[T]):
     def _refreshed(self) -> None:
         count = len(self.message.toPlainText().strip())
         self.message_counter.setText(f"{count} / {MESSAGE_MAX}")
-        error, _ = status_colours(self.palette())
-        self.message_counter.setStyleSheet(f"color: {error};" if count > MESSAGE_MAX else "")
+        tint(self.message_counter, ERROR if count > MESSAGE_MAX else None)

@@ -32,11 +32,13 @@ from PySide6.QtWidgets import (
 from app.domain.assessment_url import accept_check
 from app.domain.berke import CreateAssessmentResponse
 from app.domain.sr_limits import is_sendable_http_url
+from app.ui.common.colours import GREEN, RED
 from app.ui.common.enter_key import EnterPressesFocusedButton
 from app.ui.common.grow_to_fit import GrowsToFit
 from app.ui.common.labels import plain_label, rich_label
 from app.ui.common.messages import ask_replace
 from app.ui.common.remembered_size import RememberedSize
+from app.ui.common.tint import tint
 from app.ui.common.tooltips import plain_tooltip
 from app.views.text import PART_SHOWN, breakable, one_line
 
@@ -412,18 +414,10 @@ def _code_font(base: QFont) -> QFont:
 
 
 def _tint(label: QLabel, *, good: bool | None) -> None:
-    """Green for fine, red for a problem, the palette's own colour otherwise.
-
-    The shades are picked for the palette's brightness so they stay readable in dark themes;
-    the ✓/⚠ prefix carries the meaning for those who cannot tell the colours apart.
-    """
-    if good is None:
-        label.setStyleSheet("")
-        return
-    dark = label.palette().color(label.backgroundRole()).lightness() < 128
-    shades = {True: ("#1a7f37", "#3fb950"), False: ("#b42318", "#ff7b72")}
-    colour = shades[good][dark]
-    label.setStyleSheet(f"color: {colour};")
+    """Green for fine, red for a problem, the palette's own colour otherwise, readable on a
+    light or a dark palette and after the desktop switches; the ✓/⚠ prefix carries the
+    meaning for those who cannot tell the colours apart."""
+    tint(label, None if good is None else GREEN if good else RED)
 
 
 def _flash(button: QPushButton, text: str) -> None:

@@ -35,9 +35,10 @@ from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.domain.snapshot import SnapshotFilter
 from app.store.snapshot_destination import SnapshotWriteError
 from app.store.snapshot_file import SnapshotError
-from app.ui.common.colours import status_colours
+from app.ui.common.colours import ERROR
 from app.ui.common.labels import plain_label
 from app.ui.common.task_group import NamedTasks
+from app.ui.common.tint import tint
 from app.ui.orders.orders_room import NEEDS_ATTENTION
 from app.workflows.snapshots import SavedSnapshot, SaveRequest, check_snapshot_destination
 
@@ -262,14 +263,14 @@ class SaveSnapshotDialog(QDialog):
         sentence, detail = failure_texts(exc)
         self.error = sentence
         self.state.setText(sentence)
-        self.state.setStyleSheet(f"color: {status_colours(self.palette())[0]};")
+        tint(self.state, ERROR)
         self.detail.setText(detail)
         self.detail.setVisible(bool(detail))
 
     def _clear_failure(self) -> None:
         self.error = None
         self.state.setText("")
-        self.state.setStyleSheet("")
+        tint(self.state, None)
         self.detail.clear()
         self.detail.setVisible(False)
 
