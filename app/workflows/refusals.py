@@ -6,6 +6,8 @@ window can catch them without loading the board before its first frame.
 
 from __future__ import annotations
 
+import errno
+import sqlite3
 from datetime import datetime
 
 from app.clients.errors import ApiError
@@ -153,3 +155,28 @@ DELIVER_SENT_AGAIN = (
 
 #: What a board call may fail with that the coordinator is told in words.
 EXPECTED_ERRORS = (ApiError, ActionNotAllowedError, StepDeferredError)
+
+
+#: An OSError that says this computer's disk or folder refused a write, not a bug.
+_DISK_ERRNOS = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO}
+)
+
+
+def not_written(exc: BaseException) -> str | None:
+    """The sentence for a failure of this computer to keep what the desk writes (a full disk,
+    a folder made read-only, another program holding the data file); None for anything else.
+
+    SQLite's operational errors are of that kind here: the desk's statements are its own,
+    and what fails as they run is the file under them."""
+    if isinstance(exc, sqlite3.OperationalError):
+        why = str(exc)
+    elif isinstance(exc, OSError) and exc.errno in _DISK_ERRNOS:
+        why = exc.strerror or str(exc)
+    else:
+        return None
+    return (
+        f"This computer could not keep what the desk writes (“{why}”). Free some space on the "
+        "disk, or check that the data folder may be written, then try again; what was written "
+        "before is kept."
+    )

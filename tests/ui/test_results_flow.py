@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import resource
+import signal
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -1076,3 +1079,41 @@ def test_a_failed_upload_reads_on_a_dark_palette(qtbot: QtBot) -> None:
     with app_palette(qtbot, dark_palette(), panel.table):
         assert cell_contrast(panel.table, failed) >= WCAG_MIN
     assert ink() == "#b3261e"
+
+
+@contextmanager
+def disk_full() -> Iterator[None]:
+    """No byte more may be written to any file by this process (its file size limit at 0,
+    SIGXFSZ ignored): SQLite's own write fails with "database or disk is full"."""
+    old = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (0, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, old)
+
+
+def test_a_drop_on_a_full_disk_is_said_in_words(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """A report dropped while the data folder's disk was full ended in the crash box
+    ("Something unexpected went wrong", a traceback), nothing saying the file was not queued
+    nor what to do; a sync says the same disk problem in words."""
+    order = in_progress_order(window, qtbot)
+    report = tmp_path / "Berke report.pdf"
+    report.write_bytes(b"%PDF-1.4\n" + b"r" * 5000)
+    controller = window.orders.controller
+    shown_before = len(controller.messages.shown)
+    with desk_of(window).db.reading() as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the next write must reach the file
+    with disk_full():
+        task = asyncio.ensure_future(controller.attach_files(order.id, [report]))
+        qtbot.waitUntil(task.done)
+    assert task.exception() is None
+    ((title, said),) = controller.messages.shown[shown_before:]
+    assert title == "Attach report"
+    assert said.startswith(f"{order.candidate.display_name}: This computer could not keep")
+    assert "Free some space on the disk" in said
+    assert board_of(window).state(order.id).uploads == ()

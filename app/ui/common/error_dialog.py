@@ -10,16 +10,21 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.store.logs import redact_known
 from app.workflows.notifier import ErrorReport, LoggingNotifier
+from app.workflows.refusals import not_written
 
 
 def error_text(report: ErrorReport, log_path: Path | None) -> tuple[str, str]:
     """The box's text and informative text, with every registered secret redacted (a report
-    built anywhere may quote a key; the log's filter is the rule)."""
+    built anywhere may quote a key; the log's filter is the rule). A failure of the disk under
+    the desk's files (full, read-only) is no bug: it is said as what to do about it."""
+    where = f"The details are in the log: {log_path}" if log_path else "No log file is written."
+    disk = not_written(report.exception) if report.exception is not None else None
+    if disk is not None:
+        return redact_known(disk), where
     text = (
         "Something unexpected went wrong, and Assessment Desk carried on.\n\n"
         f"What happened: {redact_known(report.summary)}"
     )
-    where = f"The details are in the log: {log_path}" if log_path else "No log file is written."
     informative = (
         "Nothing was lost: every change to an order is written to the journal before it is "
         "sent, and unfinished steps are resumed. If something looks wrong, refresh (F5) or "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sqlite3
 from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -39,6 +40,7 @@ from app.workflows.refusals import (
     ActionNotAllowedError,
     AlreadyInvitedError,
     CooldownError,
+    not_written,
 )
 
 if TYPE_CHECKING:  # each dialog is loaded when first opened; asyncio and the API's shapes
@@ -417,6 +419,14 @@ class OrderActionsController(QObject):
         except EXPECTED_ERRORS as exc:
             said = f"{self._name(about)}: {exc}" if about is not None else str(exc)
             self.messages.error(title, said)
+            return None
+        except (sqlite3.OperationalError, OSError) as exc:
+            words = not_written(exc)
+            if words is None:
+                raise
+            self.messages.error(
+                title, f"{self._name(about)}: {words}" if about is not None else words
+            )
             return None
         finally:
             self.update_state()
