@@ -16,8 +16,9 @@ if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
     )
 os.environ.setdefault("QT_API", "pyside6")
 # Nothing a test does may touch the real user's settings, data or keyring: the data folder
-# and Qt's settings (window layout, recent snapshots: QSettings writes under XDG_CONFIG_HOME)
-# are this run's own, for the app started in-process and in subprocesses alike, and go with it.
+# and Qt's settings (window layout, recent snapshots: in the desk folder's config, and under
+# XDG_CONFIG_HOME for a desk started without one) are this run's own, for the app started
+# in-process and in subprocesses alike, and go with it.
 os.environ["ASSESSMENT_DESK_HOME"] = tempfile.mkdtemp(prefix="assessment-desk-tests-")
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="assessment-desk-tests-config-")
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")

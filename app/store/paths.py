@@ -55,6 +55,17 @@ def settings_path() -> Path:
     return config_dir() / "settings.json"
 
 
+def qt_settings_path() -> Path | None:
+    """The file Qt's settings (window layout, recent snapshots, the batch's last portal message)
+    go to: a desk in its own folder (``HOME_OVERRIDE``) keeps them in its config folder; None for
+    the default desk, whose settings stay in Qt's own per-user place, where a layout remembered
+    before this file existed is still found. Qt's place is one per user account, not per folder:
+    a second desk was offered the first desk's portal message for its own Production account."""
+    if os.environ.get(HOME_OVERRIDE):
+        return config_dir() / "ui.ini"
+    return None
+
+
 def data_dir() -> Path:
     return _base("data")
 

@@ -70,10 +70,9 @@ async def _run_snapshot(app: QApplication, path: Path, options: LaunchOptions) -
     stderr and exit status 2."""
     import asyncio
 
-    from PySide6.QtCore import QSettings
-
     from app.store.snapshot_file import SnapshotError
     from app.ui.common.error_dialog import DialogNotifier
+    from app.ui.desk_settings import desk_settings
     from app.ui.main_window import open_snapshot_window
     from app.ui.snapshots.snapshot_menu import remember_snapshot
     from app.ui.snapshots.snapshot_source import read_snapshot
@@ -91,7 +90,7 @@ async def _run_snapshot(app: QApplication, path: Path, options: LaunchOptions) -
         if not options.self_test:
             _tell(QMessageBox.Icon.Critical, str(exc))
         return 2
-    settings = QSettings()
+    settings = desk_settings()
     window = open_snapshot_window(path, settings, read)
     remember_snapshot(settings, path)
     window.show()

@@ -35,6 +35,7 @@ from app.ui.common.messages import Messages
 from app.ui.common.screens import TITLE_BAR, available_room
 from app.ui.common.status_line import StatusLine
 from app.ui.common.tooltips import plain_tooltip
+from app.ui.desk_settings import desk_settings
 from app.ui.orders.orders_room import OrdersRoom
 from app.ui.orders.sources import LiveOrders
 from app.ui.pacing_status import PacingStatus
@@ -93,7 +94,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, settings: QSettings | None = None) -> None:
         super().__init__()
-        self._settings = settings or QSettings()
+        self._settings = settings or desk_settings()
         #: Where the dialogs opened over this window keep their sizes (RememberedSize).
         self.dialog_settings = self._settings
         # Injectable so tests can see what would be opened (Help > Open log folder).

@@ -18,11 +18,15 @@ from PySide6.QtWidgets import QStyle, QWidget
 from app.clients.berke import BerkeClient
 from app.clients.http import RetryPolicy
 from app.clients.smartrecruiters import SmartRecruitersClient
+from app.domain.connection import ConnectionProfile, data_file_name
 from app.domain.smartrecruiters import OrderStatus
 from app.domain.text_fold import sort_text
 from app.store.database import Database
+from app.store.paths import HOME_OVERRIDE
 from app.ui.main_window import MainWindow
+from app.ui.orders.order_actions import LAST_PORTAL_MESSAGE
 from app.ui.orders.order_table_model import ORDER_ID_ROLE
+from app.ui.snapshots.snapshot_menu import recent_snapshots, remember_snapshot
 from app.views.candidate_groups import Column
 from app.views.inbox_columns import INBOX
 from app.workflows.desk import Desk
@@ -185,6 +189,53 @@ def test_layout_is_remembered(qtbot: QtBot, qsettings: QSettings) -> None:
         Qt.SortOrder.DescendingOrder,
     )
     assert again.model.sort_column() is Column.LATEST  # the rows follow the indicator
+
+
+def test_two_desk_folders_keep_their_own_portal_message_and_recent_snapshots(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second desk (``ASSESSMENT_DESK_HOME``) shared Qt's one settings file with the first:
+    its batch for another customer's Production account started from the message the first
+    desk had sent its own customer's candidates, and its Open Recent listed the first desk's
+    snapshots."""
+    production = ConnectionProfile(name="Production")  # each desk's, for its own customer
+    message_key = f"{LAST_PORTAL_MESSAGE}/{data_file_name(production) or production.name}"
+    acme, beta = tmp_path / "acme-desk", tmp_path / "beta-desk"
+
+    monkeypatch.setenv(HOME_OVERRIDE, str(acme))
+    first = MainWindow()  # as the desk builds it: with this desk's own settings
+    qtbot.addWidget(first)
+    first.dialog_settings.setValue(message_key, "Acme Corp invites you: please finish by Friday.")
+    remember_snapshot(first.dialog_settings, tmp_path / "acme.adsnap")
+    first.close()
+    first.dialog_settings.sync()
+
+    monkeypatch.setenv(HOME_OVERRIDE, str(beta))
+    second = MainWindow()
+    qtbot.addWidget(second)
+    assert second.dialog_settings.value(message_key) is None
+    assert recent_snapshots(second.dialog_settings) == []
+
+    monkeypatch.setenv(HOME_OVERRIDE, str(acme))  # the first desk, started again, has its own
+    again = MainWindow()
+    qtbot.addWidget(again)
+    assert again.dialog_settings.value(message_key) == (
+        "Acme Corp invites you: please finish by Friday."
+    )
+    assert recent_snapshots(again.dialog_settings) == [str((tmp_path / "acme.adsnap").resolve())]
+    written = Path(again.dialog_settings.fileName())
+    assert written.is_relative_to(acme / "config")
+    if os.name == "posix":  # recent snapshots name customers' files: private, as the rest
+        assert written.stat().st_mode & 0o777 == 0o600
+
+
+def test_the_default_desk_keeps_qts_own_settings_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without ``ASSESSMENT_DESK_HOME`` the layout and recent snapshots stay where Qt kept them
+    before a desk folder had a settings file of its own: an upgrade loses none of them."""
+    from app.ui.desk_settings import desk_settings
+
+    monkeypatch.delenv(HOME_OVERRIDE)
+    assert desk_settings().fileName() == QSettings().fileName()
 
 
 def _private_folders(tmp_path: Path) -> dict[str, str]:

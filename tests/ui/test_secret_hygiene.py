@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
 from app.clients.berke import BerkeClient
@@ -24,7 +23,7 @@ from app.sandbox import SandboxConfig, SandboxServer
 from app.store import logs
 from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyStore
 from app.store.database import Database
-from app.store.paths import HOME_OVERRIDE, config_dir, log_dir
+from app.store.paths import HOME_OVERRIDE, log_dir
 from app.store.settings_file import load_settings
 from app.ui.common.error_dialog import DialogNotifier
 from app.ui.main_window import MainWindow
@@ -173,7 +172,7 @@ def test_no_key_survives_anywhere(
         assert credentials is not None
         session = open_session(profile, credentials)
         desk = Desk(session, Database(database_path_for(profile)))
-        window = MainWindow(QSettings(str(config_dir() / "ui.ini"), QSettings.Format.IniFormat))
+        window = MainWindow()  # its Qt settings in the home too (config/ui.ini)
         qtbot.addWidget(window)
         connect(window, desk, start=False)
 
