@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from enum import StrEnum
+from html import escape
 from html.parser import HTMLParser
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -28,8 +29,10 @@ from pydantic.alias_generators import to_camel
 from app.domain.order_status import OrderStatus
 from app.domain.service_time import within_range
 from app.domain.sr_limits import (
+    URL_HAS_SPACE,
+    URL_NOT_ABSOLUTE,
+    http_url_problem,
     is_absolute_http_url,
-    is_sendable_http_url,
 )
 
 
@@ -238,12 +241,41 @@ class _TagCollector(HTMLParser):
         self.tags.add(tag)
 
 
-def disallowed_description_tags(html: str) -> list[str]:
-    """The tags of ``html`` that SmartRecruiters does not allow in a description, sorted."""
+#: Tags a coordinator types meaning HTML that SmartRecruiters does not allow (refused, not sent
+#: as words); any other "<word>" is plain text's ("<name>", "<john@example.com>").
+_OTHER_HTML_TAGS = frozenset(
+    {"br", "div", "span", "font", "hr", "h6", "table", "tr", "td", "th", "s", "sub", "sup",
+     "small", "center", "script", "style", "iframe", "section", "article", "dl", "dt", "dd"}
+)  # fmt: skip
+
+
+def _tags(html: str) -> set[str]:
     collector = _TagCollector()
     collector.feed(html)
     collector.close()
-    return sorted(collector.tags - ALLOWED_DESCRIPTION_TAGS)
+    return collector.tags
+
+
+def disallowed_description_tags(html: str) -> list[str]:
+    """The tags of ``html`` that SmartRecruiters does not allow in a description, sorted."""
+    return sorted(_tags(html) - ALLOWED_DESCRIPTION_TAGS)
+
+
+def description_as_sent(typed: str) -> str | None:
+    """The description SmartRecruiters is sent for what a coordinator typed; None when blank.
+
+    Text holding an HTML tag is HTML, sent as typed (and judged by ``sending_problems``: a
+    ``<br>`` is refused, not shown as words). Any other text is plain text, sent as it reads
+    ("<name>" included): escaped, each line a paragraph. SmartRecruiters lays a
+    description out as HTML, where a line break is a mere space: sent as typed, plain text's
+    lines ran into one paragraph, and a "<" or "&" in it was read as markup."""
+    text = typed.strip()
+    if not text:
+        return None
+    if _tags(text) & (ALLOWED_DESCRIPTION_TAGS | _OTHER_HTML_TAGS):
+        return text
+    lines = (line.strip() for line in text.splitlines())
+    return "".join(f"<p>{escape(line, quote=False)}</p>" for line in lines if line)
 
 
 class AssessmentResult(SRModel):
@@ -281,19 +313,12 @@ class AssessmentResult(SRModel):
         """Why SmartRecruiters would refuse this result if it were sent: a sentence per field
         (by its name in the API, as ``field_errors`` gives a form's). ``result`` is required
         and non-empty even where it is ignored; for a URL type it is an address SmartRecruiters
-        takes (a host, no space of any kind); the description holds only the tags it allows."""
+        takes (``http_url_problem``); the description holds only the tags it allows."""
         problems: dict[str, str] = {}
         if not self.result:
             problems["result"] = "Required."
-        elif self.result_type.needs_url and not is_sendable_http_url(self.result):
-            said = _needs_url(self.result_type)
-            problems["result"] = (
-                f"{said}."
-                if not is_absolute_http_url(self.result)
-                # What looks right and is not: say what to look for.
-                else f"{said}, with a host name and no spaces (a pasted address may hold an "
-                "invisible one)."
-            )
+        elif self.result_type.needs_url and (wrong := http_url_problem(self.result)):
+            problems["result"] = _url_problem(self.result_type, wrong)
         if self.description and (bad := disallowed_description_tags(self.description)):
             listed = ", ".join(f"<{t}>" for t in bad)
             problems["description"] = f"SmartRecruiters does not allow {listed} in a description."
@@ -304,11 +329,20 @@ class AssessmentResult(SRModel):
         return format_sr_timestamp(value) if value is not None else None
 
 
-def _needs_url(kind: ResultType) -> str:
-    return (
+def _url_problem(kind: ResultType, wrong: str) -> str:
+    """Why a URL result cannot be sent, after what it must be: ``wrong`` is what
+    ``http_url_problem`` found. Before, an address whose only fault was its port or its
+    server name was blamed on spaces and invisible characters it did not hold."""
+    said = (
         f"A {kind.label} result is the address the recruiter opens: an absolute http:// or "
         "https:// address"
     )
+    if wrong == URL_NOT_ABSOLUTE:
+        return f"{said}."
+    if wrong == URL_HAS_SPACE:
+        # What looks right and is not: say what to look for.
+        return f"{said}, with no spaces (a pasted address may hold an invisible one)."
+    return f"{said}; this one {wrong}."
 
 
 class Attachment(SRModel):

@@ -48,6 +48,13 @@ def is_sendable_http_url(value: str) -> bool:
     return http_url_problem(value) is None
 
 
+#: ``http_url_problem``'s words for an address with a space, a tab or an invisible character
+#: in it, and for one that is no absolute http(s) address at all: a field that says more of
+#: its own tells these apart from a precise reason (a port, a server name).
+URL_HAS_SPACE = "must be an absolute URL starting with http:// or https://, without spaces"
+URL_NOT_ABSOLUTE = "must be an absolute URL starting with http:// or https://"
+
+
 def http_url_problem(value: str) -> str | None:
     """Why ``value`` is no well-formed absolute http(s) address to send, in words that follow
     a field's name ("must be …", "has …"); None when it is one. No space of any kind and no
@@ -56,15 +63,16 @@ def http_url_problem(value: str) -> str | None:
     host); a port, when given, a number from 1 to 65535; a host a connection can be opened to
     (a browser reads "https://exa\\mple.com" as the host "exa", and "ex..ample.com" is none)."""
     if any(ch.isspace() or not ch.isprintable() for ch in value):
-        return "must be an absolute URL starting with http:// or https://, without spaces"
-    absolute = "must be an absolute URL starting with http:// or https://"
+        return URL_HAS_SPACE
     try:
         parts = urlsplit(value)
         host = parts.hostname
     except ValueError:  # an unclosed IPv6 bracket
-        return absolute
-    if parts.scheme not in ("http", "https") or not host:
-        return absolute
+        return URL_NOT_ABSOLUTE
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return URL_NOT_ABSOLUTE
+    if not host:
+        return "has no server name"
     from app.domain.urls import bad_port, is_valid_host  # ipaddress: not for the first frame
 
     given = bad_port(parts)

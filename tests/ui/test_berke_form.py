@@ -307,6 +307,26 @@ def test_warnings_show_in_their_own_lines_and_never_block_create(open_form: Any)
     assert "no reminder emails" in advice(form, BerkeParam.EMAIL_ADDRESS)
 
 
+def test_choosing_action_5_keeps_the_other_fields_warnings(open_form: Any) -> None:
+    """Before: action 5 with its report list still empty (or wrong) wiped every other
+    warning — no email address, the message's spam advice — though those fields had not
+    changed: the stand-in request kept action 5 without its list, and was refused too."""
+    form = open_form(make_order(email=None))
+    form.invitation_message.setPlainText("Please complete this TODAY!")
+    assert "no reminder emails" in advice(form, BerkeParam.EMAIL_ADDRESS)
+    assert "Exclamation marks" in advice(form, BerkeParam.INVITATION_MESSAGE)
+
+    form.action.setCurrentIndex(form.action.findData(5))
+    assert error(form, BerkeParam.EMAIL_REPORT_TO_LIST)  # empty: required for action 5
+    assert "no reminder emails" in advice(form, BerkeParam.EMAIL_ADDRESS)
+    assert "Exclamation marks" in advice(form, BerkeParam.INVITATION_MESSAGE)
+
+    form.email_report_to_list.setText("a@example.com, not-an-address")
+    assert "not-an-address" in error(form, BerkeParam.EMAIL_REPORT_TO_LIST)
+    assert "no reminder emails" in advice(form, BerkeParam.EMAIL_ADDRESS)
+    assert "Exclamation marks" in advice(form, BerkeParam.INVITATION_MESSAGE)
+
+
 def test_fields_carry_accessible_names_and_rules(open_form: Any) -> None:
     form = open_form()
     assert form.first_name.accessibleName() == "First name"

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QLabel, QWidget
 
 from app.domain.smartrecruiters import AssessmentOrder, ContactPerson, ResultType
@@ -64,6 +65,59 @@ def test_a_script_in_the_description_is_quoted_under_the_field(qtbot: QtBot) -> 
     form.description.setPlainText("<p><strong>High</strong> fit</p>")
     assert not error.isVisible()
     assert form.submit_button.isEnabled()
+
+
+def rendered(html: str) -> str:
+    """What a recruiter reads: the description laid out as HTML (SmartRecruiters' "limited
+    HTML", as the desk's own result card, ``delivery_preview.card_html``, lays it out)."""
+    document = QTextDocument()
+    document.setHtml(html)
+    return document.toPlainText()
+
+
+def test_a_plain_text_description_keeps_its_lines(qtbot: QtBot) -> None:
+    """Before: typed over several lines as plain text (which the field's rule invites), the
+    description went as it was, and SmartRecruiters, laying it out as HTML, showed the
+    recruiter one run-on paragraph; a "<" in it was read as the start of a tag."""
+    form = dialog(qtbot, with_message=False)
+    typed = "Strong analytical skills.\n\nNeeds coaching on negotiation <& closing>."
+    form.description.setPlainText(typed)
+    result = form.value()
+    assert result is not None  # accepted as typed, nothing said under the field
+    assert not line(form, "description").isVisible()
+    assert result.description == (
+        "<p>Strong analytical skills.</p><p>Needs coaching on negotiation &lt;&amp; "
+        "closing&gt;.</p>"
+    )
+    assert rendered(result.description).splitlines() == [
+        "Strong analytical skills.",
+        "Needs coaching on negotiation <& closing>.",
+    ]
+    # HTML goes as typed, and is judged as it goes.
+    form.description.setPlainText("<p><strong>High</strong> fit</p>\n<p>Calm</p>")
+    result = form.value()
+    assert result is not None
+    assert result.description == "<p><strong>High</strong> fit</p>\n<p>Calm</p>"
+
+
+def test_an_address_with_a_bad_port_says_so_not_spaces(qtbot: QtBot) -> None:
+    """Before: a URL result whose only fault was its port was blamed on spaces and invisible
+    characters it did not hold; the exact reason was known, and dropped."""
+    form = dialog(qtbot, with_message=False)
+    form.result_type.setCurrentIndex(form.result_type.findData(ResultType.URL))
+    error = line(form, "result")
+    for typed, given in (
+        ("https://reports.example.com:84430/r/1", "84430"),  # one digit too many
+        ("https://reports.example.com:8O8O/r/1", "8O8O"),  # letters O for zeros
+    ):
+        form.result_edit.setText(typed)
+        qtbot.waitUntil(error.isVisible)
+        assert error.text() == (
+            "A URL result is the address the recruiter opens: an absolute http:// or "
+            f"https:// address; this one has “{given}” where a port number (1 to 65535) "
+            "goes, after the server name."
+        )
+        assert not form.submit_button.isEnabled()
 
 
 def test_an_empty_result_says_required_under_its_field_without_a_raw_key(qtbot: QtBot) -> None:
@@ -214,12 +268,16 @@ def test_the_message_row_is_there_only_where_the_message_is_sent(qtbot: QtBot) -
 
 
 @pytest.mark.parametrize(
-    "pasted",
-    ["https://reports.example.com/r/81\u00a0?lang=en", "http://:8080/report", "https://a.test/\tx"],
+    ("pasted", "said"),
+    [
+        ("https://reports.example.com/r/81\u00a0?lang=en", "no spaces"),
+        ("http://:8080/report", "has no server name"),
+        ("https://a.test/\tx", "no spaces"),
+    ],
     ids=["no-break-space", "no-host", "tab"],
 )
 def test_a_result_address_smartrecruiters_refuses_is_refused_under_its_field(
-    qtbot: QtBot, pasted: str
+    qtbot: QtBot, pasted: str, said: str
 ) -> None:
     """Before: Complete was enabled, SmartRecruiters refused the address, and the box that
     said so came after the dialog (and all that was typed in it) had gone."""
@@ -228,7 +286,7 @@ def test_a_result_address_smartrecruiters_refuses_is_refused_under_its_field(
     form.result_edit.setText(pasted)
     error = line(form, "result")
     qtbot.waitUntil(error.isVisible)
-    assert "no spaces" in error.text()
+    assert said in error.text()
     assert not form.submit_button.isEnabled()
     form.result_edit.setText("https://reports.example.com/r/81?lang=en")
     assert not error.isVisible()

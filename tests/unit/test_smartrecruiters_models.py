@@ -20,6 +20,7 @@ from app.domain.smartrecruiters import (
     RejectRequest,
     ResultType,
     SRErrorBody,
+    description_as_sent,
     format_sr_timestamp,
     listed_id_problem,
 )
@@ -178,6 +179,52 @@ def test_url_types_need_a_url_to_be_sent(result_type: str, value: str, ok: bool)
     else:
         assert list(problems) == ["result"]
         assert "result is the address the recruiter opens" in problems["result"]
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("https://reports.example.com:84430/r/1",
+         "; this one has “84430” where a port number (1 to 65535) goes, after the server name."),
+        ("https://reports.example.com:8O8O/r/1",
+         "; this one has “8O8O” where a port number (1 to 65535) goes, after the server name."),
+        ("https://exa..mple.com/r/1", "; this one has no valid server name: “exa..mple.com”."),
+        ("http://:8080/r/1", "; this one has no server name."),
+        ("https://reports.example.com/r/\u00a01",
+         ", with no spaces (a pasted address may hold an invisible one)."),
+        ("http://[::1/r/1", "."),  # an unclosed bracket: raised ValueError before
+        ("reports.example.com/r/1", "."),
+    ],
+)  # fmt: skip
+def test_a_url_result_says_exactly_what_is_wrong(value: str, words: str) -> None:
+    """Before: an address whose only fault was its port or its server name was blamed on
+    "no spaces (a pasted address may hold an invisible one)", which it did not hold."""
+    problems = AssessmentResult.model_validate(
+        {"resultType": "URL", "result": value}
+    ).sending_problems()
+    assert problems == {
+        "result": "A URL result is the address the recruiter opens: an absolute http:// or "
+        "https:// address" + words
+    }
+
+
+def test_a_plain_text_description_is_sent_as_it_reads() -> None:
+    """Before: plain text went as typed, and SmartRecruiters, reading a description as HTML,
+    ran its lines into one paragraph (``<br>`` is not an allowed tag) and took its "<" for
+    markup. Text holding an allowed tag is HTML, and goes as typed."""
+    assert description_as_sent("  \n ") is None
+    assert description_as_sent(" One line ") == "<p>One line</p>"
+    assert description_as_sent("Fit: high\r\n\n  Pace <slow> & steady\n") == (
+        "<p>Fit: high</p><p>Pace &lt;slow&gt; &amp; steady</p>"
+    )
+    html = "<p><strong>High</strong> fit</p>\n<p>Calm</p>"
+    assert description_as_sent(html) == html
+    for with_a_bad_tag in ("<p>Fit</p><script>x</script>", "Line one<br>Line two"):
+        assert description_as_sent(with_a_bad_tag) == with_a_bad_tag  # refused, not shown
+    for typed in ("Line one\nLine two", "A <name> & more"):
+        sent = description_as_sent(typed)
+        result = AssessmentResult(result_type=ResultType.DOCUMENT, result="r.pdf", description=sent)
+        assert result.sending_problems() == {}
 
 
 def test_result_description_allows_only_the_listed_tags_to_be_sent() -> None:

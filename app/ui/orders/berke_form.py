@@ -441,6 +441,10 @@ class BerkeAssessmentForm(ValidatedForm[CreateAssessmentRequest]):
         if request is not None:
             return request.advice()
         rest = {alias: value for alias, value in self.params().items() if alias not in errors}
+        if BerkeParam.EMAIL_REPORT_TO_LIST in errors:
+            # The list is required with action 5: kept, the action refused the request without
+            # the list too, and every other field's warning went until the list was right.
+            rest.pop(BerkeParam.ON_COMPLETE_ACTION, None)
         for required in (BerkeParam.FIRST_NAME, BerkeParam.LAST_NAME):
             rest.setdefault(required, "-")  # a stand-in: names play no part in any advice
         try:

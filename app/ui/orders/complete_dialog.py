@@ -20,6 +20,7 @@ from app.domain.smartrecruiters import (
     AssessmentResult,
     ContactPerson,
     ResultType,
+    description_as_sent,
 )
 from app.domain.sr_limits import MESSAGE_MAX, message_too_long
 from app.ui.common.labels import plain_label, rich_label, without_mnemonic
@@ -148,7 +149,7 @@ class CompleteDialog(ValidatedForm[AssessmentResult]):
             "description",
             "&Description",
             self.description,
-            f"Plain text, or HTML with these tags only: {allowed}.",
+            f"Plain text (each line a paragraph), or HTML with these tags only: {allowed}.",
         )
         self._add("passed", "&Passed", self.passed, "Whether the candidate passed, if stated.")
         self._add("score", "&Score", self.score, "Free text, e.g. 87/100 or High fit.")
@@ -205,7 +206,7 @@ class CompleteDialog(ValidatedForm[AssessmentResult]):
                     "resultType": self.result_type.currentData(),
                     "result": self.result_edit.text(),
                     "title": self.title.text().strip() or None,
-                    "description": self.description.toPlainText().strip() or None,
+                    "description": description_as_sent(self.description.toPlainText()),
                     "passed": self.passed.currentData(),
                     "score": self.score.text().strip() or None,
                     "author": self._author_value(),
