@@ -1290,17 +1290,26 @@ class OrderBoard:
         return result_id
 
     async def deliver_ready(
-        self, order_ids: Sequence[str], *, unattended: bool = False
+        self,
+        order_ids: Sequence[str],
+        *,
+        unattended: bool = False,
+        passed_over: list[tuple[str, str]] | None = None,
     ) -> list[tuple[str, str]]:
         """Deliver each order that is ready; (order id, why not) for those that failed. One
         failure never stops the others; it stays on its order (activity, Retry). Unattended,
         a refusal (no score, no job id) holds the order: said once, on its flag and in the
-        log, and tried again when Berke's side changes (``HeldDeliveries``)."""
+        log, and tried again when Berke's side changes (``HeldDeliveries``). ``passed_over``
+        gets (order id, why not) for each order not ready at its turn (delivered meanwhile by
+        automatic delivery, say), which is not tried."""
         failures: list[tuple[str, str]] = []
         for order_id in order_ids:
             if unattended and (not self.options.auto_deliver or self._closing):
                 break  # switched off (or closing) while the round ran: nothing more unasked
-            if self._rule_reason(OrderAction.DELIVER, [order_id]) is not None:
+            not_ready = self._rule_reason(OrderAction.DELIVER, [order_id])
+            if not_ready is not None:
+                if passed_over is not None:
+                    passed_over.append((order_id, not_ready))
                 continue
             try:
                 await self.deliver(order_id)

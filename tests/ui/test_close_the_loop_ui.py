@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 
 import httpx
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QColor, QPalette, QTextCursor, QTextDocument
-from PySide6.QtWidgets import QLabel, QPushButton
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QPushButton
 
 from app.domain.berke import AssessmentStatus, CreateAssessmentRequest
 from app.domain.journal import CreateResultStep, RejectStep
@@ -25,7 +25,7 @@ from app.store.database import Database
 from app.ui.main_window import MainWindow
 from app.ui.orders.delivery_preview import DeliveryPreviewDialog
 from app.ui.orders.detail_pane import OrderDetailPane
-from app.ui.orders.order_dialogs import RejectDialog
+from app.ui.orders.order_dialogs import RejectDialog, order_line
 from app.views.inbox_columns import INBOX, berke_display
 from app.views.order_rows import berke_words
 from app.workflows.board import BoardOptions, OrderBoard
@@ -126,6 +126,42 @@ def test_a_finished_candidate_is_flagged_previewed_and_delivered(
     finish(qtbot, board.wait_uploads())
     qtbot.waitUntil(lambda: not detail.flags.isVisible())
     assert model.text(row, INBOX.index("attention")) == ""
+
+
+def test_enter_in_the_delivery_preview_never_completes_the_order(
+    setup: tuple[MainWindow, OrderBoard, Desk], loop_sandbox: SandboxServer, qtbot: QtBot
+) -> None:
+    """Send was the default: the preview opens seconds after it is asked for (or unasked,
+    after an Accept reusing a complete assessment) with the keyboard on the result card, and
+    one Enter there completed the order, which cannot be undone. Only the button, Enter on
+    it, or Ctrl+Enter sends; the dialog says that delivering cannot be undone."""
+    window, board, _desk = setup
+    order = finished_candidate(setup, loop_sandbox, qtbot, "Enno Vik")
+    dialogs = Dialogs(window)
+    window.orders.select_order(order.id)
+    window.orders.controller.actions[OrderAction.DELIVER].trigger()
+    preview = dialogs.wait_for(qtbot, DeliveryPreviewDialog)
+    assert isinstance(preview, DeliveryPreviewDialog)
+    qtbot.waitUntil(preview.isVisible)
+    preview.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is preview)
+    assert preview.focusWidget() is preview.card  # as it opens
+    sent: list[bool] = []
+    preview.send_requested.connect(lambda: sent.append(True))
+    for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        qtbot.keyClick(preview.card, key)
+        assert preview.isVisible()
+        assert sent == []
+    assert not preview.send_button.isDefault()  # nor does it look as if Enter would
+    explanation = preview.findChild(QLabel, "deliveryExplanation")
+    assert explanation is not None
+    assert "cannot be undone" in explanation.text()
+    assert (board.order(order.id) or order).status is OrderStatus.IN_PROGRESS
+    with qtbot.waitSignal(preview.send_requested):  # Ctrl+Enter, from the card, sends
+        qtbot.keyClick(preview.card, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    finish(qtbot, window.orders.controller.wait_idle())
+    finish(qtbot, board.wait_uploads())
+    assert (board.order(order.id) or order).status is OrderStatus.COMPLETED
 
 
 def test_the_preview_says_when_the_result_shown_was_made_earlier(
@@ -246,15 +282,47 @@ def test_delivering_several_says_which_went_and_which_goes_by_itself(
     assert "for 2 orders" in answer(qtbot, window, "Deliver all")
     qtbot.waitUntil(lambda: len(messages.shown) > shown)
     finish(qtbot, window.orders.controller.wait_idle())
-    ((title, said),) = messages.shown[shown:]
+    (went, (title, said)) = messages.shown[shown:]
     assert title == "Deliver results"
     faulted = next(o for o in (first, second) if board.left_waiting(OrderAction.DELIVER, o.id))
+    other = first if faulted is second else second
+    assert went == ("", f"Results delivered: {other.candidate.display_name}.")
     name = faulted.candidate.display_name
     assert said.startswith(f"{name}: Something unexpected went wrong (RuntimeError); see the ")
     assert said.endswith(DELIVER_SENT_AGAIN)
     assert "deliver it again" not in said
     finish(qtbot, board.resume())
     finish(qtbot, board.wait_uploads())
+    for order in (first, second):
+        assert (board.order(order.id) or order).status is OrderStatus.COMPLETED
+
+
+def test_deliver_several_names_the_orders_it_completes_and_says_what_became_of_each(
+    setup: tuple[MainWindow, OrderBoard, Desk], loop_sandbox: SandboxServer, qtbot: QtBot
+) -> None:
+    """The question said "for 2 orders" and named none, nor that completing cannot be undone
+    (the selection may be wider than what is shown); after "Deliver all" nothing was said,
+    and an order delivered meanwhile (automatic delivery, while the question was open) was
+    passed over without a word."""
+    window, board, _desk = setup
+    first = finished_candidate(setup, loop_sandbox, qtbot, "Aino Lahti")
+    second = finished_candidate(setup, loop_sandbox, qtbot, "Bror Ek")
+    select_orders(window, [first.id, second.id])
+    messages = window.orders.controller.messages
+    shown = len(messages.shown)
+    window.orders.controller.actions[OrderAction.DELIVER].trigger()
+    qtbot.waitUntil(lambda: any(b.isVisible() for b in window.findChildren(QMessageBox)))
+    box = next(b for b in window.findChildren(QMessageBox) if b.isVisible())
+    asked = box.informativeText()
+    for order in (first, second):
+        assert f"  • {order_line(order)}" in asked, asked
+    assert "cannot be undone" in asked
+    finish(qtbot, board.deliver(first.id))  # as automatic delivery would, meanwhile
+    answer(qtbot, window, "Deliver all")
+    finish(qtbot, window.orders.controller.wait_idle())
+    ((title, said),) = messages.shown[shown:]
+    assert title == ""
+    assert said.startswith("Results delivered: Bror Ek. Not delivered here: Aino Lahti (")
     for order in (first, second):
         assert (board.order(order.id) or order).status is OrderStatus.COMPLETED
 

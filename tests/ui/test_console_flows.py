@@ -3181,6 +3181,42 @@ def test_a_reject_refused_for_one_and_left_waiting_for_another_says_both(
     assert dialog.focusWidget() is dialog.reason  # to edit the reason, or send it again
 
 
+def test_a_reject_that_sent_nothing_is_not_said_done(window: MainWindow, qtbot: QtBot) -> None:
+    """Rejected elsewhere while the dialog was open (a poll brought it in): the board sent
+    nothing and said why, yet the dialog closed saying "Rejected: Oda Nes." and asked to
+    delete the Berke assessment of an order "rejected" as if by this desk. Now it says the
+    board's words under "Cannot be rejected now", and asks nothing more."""
+    dialogs = Dialogs(window)
+    order = add_test_order(window, qtbot, first="Oda", last="Nes", email="oda@example.com")
+    board = board_of(window)
+    finish(qtbot, board.create_assessment(order.id, board.default_request(order.id)))
+    dialog = open_reject(window, qtbot, dialogs)
+    dialog.reason.setPlainText("Position filled internally.")
+    finish(qtbot, desk_of(window).session.sr.reject_order(order.id, message="Duplicate"))
+    with qtbot.waitSignal(window.sync_finished):
+        window.request_sync()
+    messages = window.orders.controller.messages
+    shown = len(messages.shown)
+    dialog.ok.click()
+    qtbot.waitUntil(lambda: closed(dialog))
+    idle = asyncio.ensure_future(window.orders.controller.wait_idle())
+
+    def asks_to_delete() -> bool:
+        boxes = window.findChildren(QMessageBox)
+        return any(b.isVisible() and b.windowTitle() == "Delete it in Berke?" for b in boxes)
+
+    qtbot.waitUntil(lambda: idle.done() or asks_to_delete())
+    assert not asks_to_delete()
+    ((title, said),) = messages.shown[shown:]
+    assert title == "Reject order"
+    assert said == (
+        "Cannot be rejected now:\n\nOda Nes: This order was rejected: SmartRecruiters allows "
+        "no further change to it."
+    )
+    for box in window.findChildren(QMessageBox):
+        box.close()
+
+
 def test_an_error_of_ours_midway_says_what_became_of_each_order(
     window: MainWindow, qtbot: QtBot
 ) -> None:

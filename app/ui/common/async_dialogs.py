@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
-from app.ui.common.messages import plain_box
+from app.ui.common.messages import first_lines, plain_box
 
 if TYPE_CHECKING:  # loaded by the app's loop, after the first frame (app.ui.application)
     import asyncio
@@ -52,7 +52,11 @@ async def confirm(
     import asyncio
 
     box = plain_box(QMessageBox.Icon.Question, title, text, parent)
-    box.setInformativeText(informative)
+    # A list of orders (Deliver of forty) cut as an error box's is: the buttons stay on the
+    # screen, and Show Details… lists them all.
+    box.setInformativeText(first_lines(informative))
+    if box.informativeText() != informative:
+        box.setDetailedText(informative)
     ok = box.addButton(ok_text, QMessageBox.ButtonRole.AcceptRole)
     if cancel_text is None:
         box.addButton(QMessageBox.StandardButton.Cancel)

@@ -50,7 +50,8 @@ def ask_replace(parent: QWidget | None, title: str, path: object) -> bool:
 MAX_LINES = 12
 
 
-def _first_lines(text: str) -> str:
+def first_lines(text: str) -> str:
+    """``text``, or its first lines and how many more there are (``MAX_LINES`` in all)."""
     lines = text.splitlines()
     if len(lines) <= MAX_LINES:
         return text
@@ -72,7 +73,7 @@ class Messages:
         text = redact_known(text)
         log.info("%s: %s", title, text)
         self.shown.append((title, text))
-        box = plain_box(QMessageBox.Icon.Warning, title, _first_lines(text), self._parent)
+        box = plain_box(QMessageBox.Icon.Warning, title, first_lines(text), self._parent)
         if box.text() != text:  # the whole in the box's details, which scroll
             box.setDetailedText(text)
         box.setObjectName("errorBox")

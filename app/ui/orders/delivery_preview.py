@@ -1,6 +1,7 @@
 """Before a result goes: exactly what the recruiter will see in SmartRecruiters — the result
 card (title, score, passed, the description rendered with the tags SmartRecruiters allows, the
-attachment's name and size) and the report's first page as a picture. One click sends it.
+attachment's name and size) and the report's first page as a picture. A click on Send (or
+Ctrl+Enter) sends it; Enter alone does not, as delivering completes the order for good.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QImage, QPalette, QPixmap, QShowEvent
+from PySide6.QtGui import QImage, QKeySequence, QPalette, QPixmap, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 from app.domain.attachments import describe_size
 from app.domain.smartrecruiters import AssessmentOrder
 from app.ui.common.colours import GREEN, GREY_ON_DARK, RED, Shade
+from app.ui.common.enter_key import EnterPressesFocusedButton
 from app.ui.common.labels import plain_label, rich_label
 from app.ui.common.remembered_size import RememberedSize
 from app.views.text import PART_SHOWN, one_line
@@ -96,7 +98,8 @@ def card_html(plan: DeliveryPlan, palette: QPalette) -> str:
 
 
 class DeliveryPreviewDialog(QDialog):
-    """The card and the page; ``send_requested`` when the coordinator clicks Send."""
+    """The card and the page; ``send_requested`` when the coordinator clicks Send (or presses
+    Ctrl+Enter)."""
 
     send_requested = Signal()
 
@@ -126,6 +129,13 @@ class DeliveryPreviewDialog(QDialog):
             ),
             "deliveryIntro",
         )
+        # As final as Complete, and it may open unasked (after an Accept that reuses a
+        # complete assessment): said before it goes, as the Complete dialog says it.
+        explanation = rich_label(
+            "<b>Delivering completes the order: it cannot be undone.</b><br>SmartRecruiters "
+            "allows the order no further change of status.",
+            "deliveryExplanation",
+        )
         self.card = QTextBrowser()
         self.card.setObjectName("resultCard")
         self.card.setOpenExternalLinks(False)
@@ -144,13 +154,24 @@ class DeliveryPreviewDialog(QDialog):
         self.buttons = QDialogButtonBox()
         self.send_button = QPushButton("&Send to SmartRecruiters")
         self.send_button.setObjectName("sendResult")
-        self.send_button.setDefault(True)
+        self.send_button.setToolTip("Complete the order with this result (Ctrl+Enter)")
         self.buttons.addButton(self.send_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        # Delivering cannot be undone: with Send the default, an Enter on the result card
+        # (which has the keyboard as the preview opens, seconds after it was asked for)
+        # completed the order. As in AcceptDialog, only the button or Ctrl+Enter sends; Enter
+        # on a focused button presses that button.
+        for button in self.buttons.buttons():
+            if isinstance(button, QPushButton):
+                button.setAutoDefault(False)
+        EnterPressesFocusedButton(self, no_default=True)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self).activated.connect(self.send_button.click)
         self.buttons.accepted.connect(self._send)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
+        layout.addWidget(explanation)
         layout.addLayout(body, 1)
         layout.addWidget(self.buttons)
         self.resize(860, 560)
@@ -164,6 +185,8 @@ class DeliveryPreviewDialog(QDialog):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        # The button box made Send the default as it was shown: it would look as if Enter sent.
+        self.send_button.setDefault(False)
         if self._render_task is None:
             self._render_task = asyncio.ensure_future(self._render())
 

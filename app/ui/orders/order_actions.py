@@ -668,13 +668,10 @@ class OrderActionsController(QObject):
             ours too: one order's is among the failures, one before any was tried stopped
             them all): rejected; left waiting in the journal, sent again by itself; refused
             but still rejectable, offered again; or not rejectable any more (gone, completed
-            elsewhere), said once."""
+            elsewhere, rejected elsewhere), said once."""
             nonlocal left
             tried = left
-            for order_id in tried:
-                order = board.order(order_id)
-                if order is not None and order.status is OrderStatus.REJECTED:
-                    rejected.add(order_id)
+            rejected.update(i for i in tried if _rejected_by_this_call(board, i, failures))
             rest = [i for i in tried if i not in rejected]
             waiting = [i for i in rest if StepKind.REJECT in board.state(i).pending]
             why_not = {i: board.why_not(OrderAction.REJECT, [i]) for i in rest if i not in waiting}
@@ -930,24 +927,7 @@ class OrderActionsController(QObject):
 
         board = self._board()
         if len(order_ids) > 1:
-            ready = [i for i in order_ids if board.why_not(OrderAction.DELIVER, [i]) is None]
-            ok = await confirm(
-                self._parent,
-                "Deliver the results",
-                f"Deliver Berke's result to SmartRecruiters for {len(ready)} order"
-                f"{'s' if len(ready) != 1 else ''}, each with its report attached?",
-                ok_text="Deliver all",
-            )
-            if not ok:
-                return
-            failures = await board.deliver_ready(ready)
-            self.update_state()
-            if failures:
-                text = "\n\n".join(
-                    f"{self._name(order_id)}: {self._delivery_failed(order_id, error)}"
-                    for order_id, error in failures
-                )
-                self.messages.error("Deliver results", text)
+            await self._deliver_several(order_ids)
             return
         order_id = order_ids[0]
         order = self._order(order_id)
@@ -968,6 +948,51 @@ class OrderActionsController(QObject):
         finally:
             self.update_state()
         self.messages.note(f"Result delivered: {order.candidate.display_name}.")
+
+    async def _deliver_several(self, order_ids: list[str]) -> None:
+        """Asks first, naming each order it completes (and those selected it leaves out, with
+        why); then delivers those ready, and says which were delivered, which were passed
+        over (done meanwhile by automatic delivery, say) and which failed."""
+        from app.ui.orders.order_dialogs import orders_list
+
+        board = self._board()
+        selected = [o for o in map(board.order, order_ids) if o is not None]
+        line = bulk_line(
+            OrderAction.DELIVER,
+            "Deliver Berke's result",
+            selected,
+            lambda a, i: board.why_not(a, [i]),
+        )
+        count = len(line.able)
+        ok = await confirm(
+            self._parent,
+            "Deliver the results",
+            f"Deliver Berke's result to SmartRecruiters for {count} order"
+            f"{'s' if count != 1 else ''}, each with its report attached?",
+            informative=f"{orders_list('Delivers', line.able, line.unable)}\n\n"
+            "Delivering completes each order: it cannot be undone.",
+            ok_text="Deliver all",
+        )
+        if not ok:
+            return
+        ready = [o.id for o in line.able]
+        passed_over: list[tuple[str, str]] = []
+        failures = await board.deliver_ready(ready, passed_over=passed_over)
+        self.update_state()
+        not_delivered = {order_id for order_id, _why in [*failures, *passed_over]}
+        delivered = [self._name(i) for i in ready if i not in not_delivered]
+        said = [f"Results delivered: {', '.join(delivered)}."] if delivered else []
+        if passed_over:
+            left = [f"{self._name(i)} ({why.rstrip('.')})" for i, why in passed_over]
+            said.append(f"Not delivered here: {', '.join(left)}.")
+        if said:
+            self.messages.note(" ".join(said))
+        if failures:
+            text = "\n\n".join(
+                f"{self._name(order_id)}: {self._delivery_failed(order_id, error)}"
+                for order_id, error in failures
+            )
+            self.messages.error("Deliver results", text)
 
     def _delivery_failed(self, order_id: str, error: str) -> str:
         """A delivery's failure in words, saying when it goes by itself (waiting in the
@@ -1095,6 +1120,18 @@ class OrderActionsController(QObject):
             self.messages.error("Retry", str(exc))
         finally:
             self.update_state()
+
+
+def _rejected_by_this_call(board: OrderBoard, order_id: str, failures: dict[str, str]) -> bool:
+    """Whether a reject just tried rejected the order: it is rejected now, and the reject was
+    sent, or its step waits in the journal (it may have gone). One the board refused (rejected
+    elsewhere while the dialog was open, which a poll brought in or SmartRecruiters said) sent
+    nothing: taken for this desk's, it was said "Rejected" and its assessment offered for
+    deletion."""
+    order = board.order(order_id)
+    if order is None or order.status is not OrderStatus.REJECTED:
+        return False
+    return order_id not in failures or StepKind.REJECT in board.state(order_id).pending
 
 
 def _dispose_with_flow(dialog: QWidget) -> None:

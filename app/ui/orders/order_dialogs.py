@@ -342,7 +342,7 @@ class RejectDialog(AnswerAwaitedDialog):
             self.who = who_label(orders[0], "rejectWho")
             who_part: QWidget = self.who
         else:
-            self.who = plain_label(_reject_list(orders, left_out or []), "rejectWho")
+            self.who = plain_label(orders_list("Rejects", orders, left_out or []), "rejectWho")
             who_part = self._who_area = _scrolling(self.who, self)
         explanation = rich_label(
             "<b>Rejecting cannot be undone.</b><br>The customer gets 1 credit back. An "
@@ -423,7 +423,7 @@ class RejectDialog(AnswerAwaitedDialog):
         kept; Reject now rejects those ``left`` (the list says which)."""
         self._ok_text = _reject_button_text(len(left))
         if self._who_area is not None:
-            self.who.setText(_reject_list(left, []))
+            self.who.setText(orders_list("Rejects", left, []))
             if len(left) > 1:
                 self.setWindowTitle(f"Reject — {len(left)} orders")
             else:
@@ -466,9 +466,12 @@ def _reject_button_text(count: int) -> str:
     return "Reject order" if count == 1 else f"Reject {count} orders"
 
 
-def _reject_list(orders: list[AssessmentOrder], left_out: list[tuple[AssessmentOrder, str]]) -> str:
-    """Which orders are rejected, and which selected ones are not, with why."""
-    lines = [f"Rejects {len(orders)} order{'s' if len(orders) != 1 else ''}:"]
+def orders_list(
+    verb: str, orders: list[AssessmentOrder], left_out: list[tuple[AssessmentOrder, str]]
+) -> str:
+    """Which orders an action of several takes (``verb``: "Rejects"), and which selected ones
+    it does not, with why."""
+    lines = [f"{verb} {len(orders)} order{'s' if len(orders) != 1 else ''}:"]
     lines += [f"  • {order_line(order)}" for order in orders]
     if left_out:
         lines.append(f"Not these {len(left_out)}:")
