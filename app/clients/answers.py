@@ -121,6 +121,12 @@ class _Inflater:
     def finish(self, room: int) -> bytes:
         return self._zlib.flush(room + 1) if room >= 0 else b""
 
+    @property
+    def cut_short(self) -> bool:
+        """Data came but the stream's end did not (gzip's CRC and length trailer never
+        checked): the answer is only the first part of one, whatever those bytes look like."""
+        return self._started and not self._zlib.eof
+
 
 async def read_body(response: httpx.Response, max_bytes: int, service: Service) -> bytes:
     """The whole (decoded) body of a streamed ``response``, refusing more than ``max_bytes``."""
@@ -163,6 +169,15 @@ async def read_body(response: httpx.Response, max_bytes: int, service: Service) 
             size += len(tail)
             if size > max_bytes:
                 raise _too_large(response, max_bytes, service)
+            if inflater.cut_short:
+                # The stream stopped before its end (a connection that closed early, a
+                # middlebox that cut it): taken, a third of a report was kept and delivered
+                # as the report. Transient: asked again, the whole answer may come.
+                raise UnexpectedResponseError(
+                    service,
+                    http_status=response.status_code,
+                    service_message="the compressed answer was cut short",
+                )
             parts.append(tail)
     except zlib.error as exc:
         raise UnexpectedResponseError(

@@ -333,6 +333,9 @@ class BerkeClient:
             return self._http.http.build_request("POST", f"/{method}", json=body)
 
         def check(response: httpx.Response) -> ApiError | None:
+            redirected = self._http.redirect_error(response)
+            if redirected is not None:
+                return redirected
             if accept_document and response.status_code == 200 and _is_document(response):
                 return None
             error, payload = self._examine(response)

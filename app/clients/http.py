@@ -174,6 +174,25 @@ class ServiceHttp:
     def utc_now(self) -> datetime:
         return self._utc_now()
 
+    def redirect_error(self, response: httpx.Response) -> UnexpectedResponseError | None:
+        """The error a redirect (3xx) is, None for any other answer. Redirects are never
+        followed (the key would go with the call to wherever they point), so the 3xx itself
+        comes back: taken for success, a comment was said added, a setting saved, that the
+        service never received. Transient: a change sent keeps the journal's doubt."""
+        status = response.status_code
+        if not 300 <= status < 400:
+            return None
+        host = _redirect_host(response)
+        where = f" to {self.service_text(host)}" if host else ""
+        return UnexpectedResponseError(
+            self.service,
+            http_status=status,
+            summary=(
+                f"The service redirected the call (HTTP {status}){where}. Redirects are not "
+                "followed, so the call was not carried out: check the API address in Settings."
+            ),
+        )
+
     async def aclose(self) -> None:
         await self.http.aclose()
 
@@ -361,6 +380,18 @@ def answer_guard(service: Service, http_status: int | None = None) -> Iterator[N
         raise UnexpectedResponseError(
             service, http_status=http_status, service_message="the answer could not be read"
         ) from None
+
+
+def _redirect_host(response: httpx.Response) -> str:
+    """The host a redirect's ``Location`` points to (a relative one: the request's own), or
+    empty when it names none that can be read."""
+    location = response.headers.get("Location", "").strip()
+    if not location:
+        return ""
+    try:
+        return response.request.url.join(location).host
+    except (httpx.InvalidURL, ValueError, RuntimeError):  # RuntimeError: no request
+        return ""
 
 
 _TLS_WORDS = ("ssl", "certificate", "tls", "handshake")

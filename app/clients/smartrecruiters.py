@@ -44,6 +44,7 @@ from app.clients.http import (
 )
 from app.clients.multipart import MultipartFile, ProgressCallback
 from app.clients.pacing import Pacer
+from app.clients.page_words import answer_words
 from app.domain.build_when_used import BUILD_WHEN_USED
 from app.domain.listing_walk import ListingWalk
 from app.domain.marketplace_config import (
@@ -381,8 +382,9 @@ class SmartRecruitersClient:
 
     def _check(self, response: httpx.Response) -> ApiError | None:
         status = response.status_code
-        if status < 400:
-            return None
+        redirected = self._http.redirect_error(response)
+        if redirected is not None or status < 400:
+            return redirected
         body = self._error_body(response)
         message = self._http.service_text(body.message or response.reason_phrase)
         common: dict[str, Any] = {
@@ -429,9 +431,8 @@ class SmartRecruitersClient:
         try:
             return SRErrorBody.model_validate(parse_json(response.content))
         except (PayloadError, ValidationError):
-            # Not SR's error JSON (a proxy's page, say): its first words are the message.
-            head = response.content[:1200].decode("utf-8", errors="replace")
-            return SRErrorBody(message=head.strip()[:300])
+            # Not SR's error JSON (a gateway's page, say): its words, never its markup.
+            return SRErrorBody(message=answer_words(response))
 
     # -- orders ------------------------------------------------------------------------------
 

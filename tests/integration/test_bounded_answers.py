@@ -1,6 +1,7 @@
 """Issue 12 §4: an answer is read within a byte limit and a per-call deadline, whatever the
 server does. Each client meets real misbehaving servers on 127.0.0.1 (endless bodies, bodies
-and headers trickling a byte at a time, absurd lengths) and a compression bomb.
+and headers trickling a byte at a time, absurd lengths, a compressed answer cut short) and a
+compression bomb.
 
 Before the change the endless body was read whole (2 GB in 5 s) and a trickle never failed:
 here such a call would end in another error, or only at the safety limit of ``HANG_GUARD_SECONDS``.
@@ -20,7 +21,7 @@ import pytest
 
 from app.clients.answers import AnswerLimits
 from app.clients.berke import BerkeClient
-from app.clients.errors import AnswerTooLargeError, AnswerTooSlowError
+from app.clients.errors import AnswerTooLargeError, AnswerTooSlowError, UnexpectedResponseError
 from app.clients.http import RetryPolicy
 from app.clients.smartrecruiters import SmartRecruitersClient
 from tests.integration.hostile import (
@@ -28,6 +29,7 @@ from tests.integration.hostile import (
     Script,
     declared_length,
     endless_body,
+    head,
     trickling_body,
     trickling_head,
 )
@@ -174,6 +176,66 @@ def test_a_compressed_answer_is_still_read() -> None:
             "https://sr.example/v1", "k" * 64, transport=_gzip_transport(page)
         ) as sr:
             assert (await sr.list_orders()).total_found == 0
+
+    asyncio.run(body())
+
+
+REPORT = b"%PDF-1.7\n" + bytes(range(256)) * 800 + b"\n%%EOF\n"
+PACKED_REPORT = gzip.compress(REPORT)
+
+
+def _cut_report(*headers: str) -> Script:
+    """A third of a gzip-compressed report, then the connection closes."""
+
+    async def script(server: HostileServer, writer: asyncio.StreamWriter) -> None:
+        answer = head("200 OK", "Content-Type: application/pdf", "Content-Encoding: gzip", *headers)
+        await server.write(writer, answer, body=False)
+        await server.write(writer, PACKED_REPORT[: len(PACKED_REPORT) // 3])
+
+    return script
+
+
+@pytest.mark.parametrize(
+    "length",
+    [
+        pytest.param("Connection: close", id="till-the-connection-ends"),
+        pytest.param(f"Content-Length: {len(PACKED_REPORT) // 3}", id="a-length-that-matches"),
+    ],
+)
+def test_a_compressed_report_cut_short_is_refused_not_kept(length: str) -> None:
+    """Before: the stream's end (gzip's CRC and length) was never checked, so a third of the
+    report came back as the report, was kept in the report folder (never fetched again) and
+    attached to the SmartRecruiters order."""
+
+    async def body() -> None:
+        async with (
+            HostileServer(_cut_report(length)) as server,
+            BerkeClient(f"{server.url}/berke", "t" * 20, retry=NO_RETRY) as berke,
+        ):
+            with pytest.raises(UnexpectedResponseError) as caught:
+                await berke.get_report_for_job("cand-1")
+        assert "the compressed answer was cut short" in str(caught.value)
+        assert caught.value.is_transient  # fetched again, not held as "not a PDF"
+
+    asyncio.run(body())
+
+
+def test_a_whole_compressed_report_is_read() -> None:
+    async def whole(server: HostileServer, writer: asyncio.StreamWriter) -> None:
+        answer = head(
+            "200 OK",
+            "Content-Type: application/pdf",
+            "Content-Encoding: gzip",
+            f"Content-Length: {len(PACKED_REPORT)}",
+        )
+        await server.write(writer, answer + PACKED_REPORT)
+
+    async def body() -> None:
+        async with (
+            HostileServer(whole) as server,
+            BerkeClient(f"{server.url}/berke", "t" * 20, retry=NO_RETRY) as berke,
+        ):
+            assert await berke.get_report_for_job("cand-1") == REPORT
 
     asyncio.run(body())
 

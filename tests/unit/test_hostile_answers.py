@@ -574,3 +574,147 @@ def test_smartrecruiters_clock_is_kept_from_its_answers_and_a_wild_one_is_not_be
                 assert sr.clock_offset == timedelta(minutes=42)
 
     asyncio.run(body())
+
+
+# -- redirects: never followed, never a success -----------------------------------------------
+
+
+def _redirecting(status: int, location: str) -> tuple[httpx.MockTransport, list[httpx.Request]]:
+    seen: list[httpx.Request] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(status, headers={"Location": location} if location else {})
+
+    return httpx.MockTransport(handle), seen
+
+
+def _sr_through(transport: httpx.MockTransport) -> SmartRecruitersClient:
+    return SmartRecruitersClient(
+        "https://api.smartrecruiters.com/v1", "k" * 64, transport=transport, retry=NO_RETRY
+    )
+
+
+SR_CHANGES: list[tuple[str, Callable[[SmartRecruitersClient], Awaitable[Any]]]] = [
+    ("add_comment", lambda sr: sr.add_comment("o-1", "Candidate invited on Monday")),
+    ("set_config", lambda sr: sr.set_config("resultURL", "https://results.example/cb")),
+    ("get_order", lambda sr: sr.get_order("o-1")),
+]
+
+
+@pytest.mark.parametrize(("name", "call"), SR_CHANGES, ids=[name for name, _ in SR_CHANGES])
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+def test_a_smartrecruiters_redirect_is_an_error_that_names_it(
+    name: str, call: Callable[[SmartRecruitersClient], Awaitable[Any]], status: int
+) -> None:
+    """Before: a 3xx counted as success. Its empty body made a comment "added" and a setting
+    "stored" (what was sent), although SmartRecruiters never had them; any other call failed
+    with "unexpected answer: : Input should be a valid dictionary", nothing about where to."""
+    transport, seen = _redirecting(status, "http://portal.example/login?next=/v1")
+
+    async def body() -> UnexpectedResponseError:
+        async with _sr_through(transport) as sr:
+            with pytest.raises(UnexpectedResponseError) as caught:
+                await call(sr)
+        return caught.value
+
+    error = asyncio.run(body())
+    assert f"redirected the call (HTTP {status}) to portal.example" in str(error)
+    assert "not followed" in str(error)
+    assert error.http_status == status
+    assert error.is_transient  # a change sent keeps the journal's doubt
+    # Not followed: the key never went to the other host.
+    assert [request.url.host for request in seen] == ["api.smartrecruiters.com"]
+
+
+@pytest.mark.parametrize(
+    ("location", "named"),
+    [("/v2/assessments", " to api.smartrecruiters.com."), ("", " (HTTP 302).")],
+    ids=["relative", "none"],
+)
+def test_a_redirect_without_another_host_still_says_it_was_redirected(
+    location: str, named: str
+) -> None:
+    transport, _seen = _redirecting(302, location)
+
+    async def body() -> UnexpectedResponseError:
+        async with _sr_through(transport) as sr:
+            with pytest.raises(UnexpectedResponseError) as caught:
+                await sr.add_comment("o-1", "Candidate invited on Monday")
+        return caught.value
+
+    assert named in str(asyncio.run(body()))
+
+
+def test_a_berke_redirect_is_named_in_the_error() -> None:
+    """Before: "The answer was not Berke's (a proxy or portal page?)", the redirect unsaid."""
+    transport, seen = _redirecting(307, "https://login.portal.example/")
+
+    async def body() -> UnexpectedResponseError:
+        async with BerkeClient(
+            "https://berke.test/api", "token-123", transport=transport, retry=NO_RETRY
+        ) as berke:
+            with pytest.raises(UnexpectedResponseError) as caught:
+                await berke.send_invitation(INVITATION)
+        return caught.value
+
+    error = asyncio.run(body())
+    assert "redirected the call (HTTP 307) to login.portal.example" in str(error)
+    assert [request.url.host for request in seen] == ["berke.test"]
+
+
+# -- a gateway's page in front of SmartRecruiters, said in words ------------------------------
+
+NGINX_502 = (
+    b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+    b"<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n"
+    b"</body>\r\n</html>\r\n"
+)
+STYLED_504 = b"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<TITLE>
+  504 Gateway Time-out &#8211; Acme&nbsp;Proxy
+</TITLE>
+<style>
+  body { font-family: -apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, sans-serif; }
+</style>
+</head>
+<body><h1>Gateway Time-out</h1><p>The upstream server did not answer in time.</p></body>
+</html>"""
+
+
+@pytest.mark.parametrize(
+    ("status", "page", "ctype", "said"),
+    [
+        (502, NGINX_502, "text/html", "“502 Bad Gateway”"),
+        (504, STYLED_504, "text/html; charset=utf-8", "“504 Gateway Time-out \u2013 Acme Proxy”"),
+        (503, b"<html><body><h1>Down</h1></body></html>", "", "“Service Unavailable”"),
+        (502, b"<?xml version='1.0'?><error>x</error>", "application/xml", "“Bad Gateway”"),
+        (503, b"  upstream connect error  ", "text/plain", "“upstream connect error”"),
+    ],
+    ids=["nginx", "styled", "no-title-no-type", "xml", "plain-text"],
+)
+def test_a_gateway_page_is_said_by_its_title_never_its_markup(
+    status: int, page: bytes, ctype: str, said: str
+) -> None:
+    """Before: 'The service said: "<!DOCTYPE html> <html lang="en"> <head> <meta charset=…
+    <style> body { font-family: …' — the page's first 300 characters, markup and all."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        headers = {"Content-Type": ctype} if ctype else {}
+        return httpx.Response(status, content=page, headers=headers)
+
+    async def body() -> ServerError:
+        async with SmartRecruitersClient(
+            "https://sr.example/v1", "k" * 64, transport=httpx.MockTransport(handle), retry=NO_RETRY
+        ) as sr:
+            with pytest.raises(ServerError) as caught:
+                await sr.list_orders(limit=1)
+        return caught.value
+
+    shown = str(asyncio.run(body()))
+    assert f"The service said: {said}" in shown
+    assert "<" not in shown
