@@ -27,6 +27,7 @@ __all__ = [
     "ThrottledError",
     "TlsError",
     "UnexpectedResponseError",
+    "UnusableProxyError",
     "ValidationApiError",
     "redact",
 ]
@@ -200,6 +201,14 @@ class AnswerTooSlowError(NetworkError):
     server). Transient, but not repeated within the same call: it would only double the wait."""
 
     default_summary = "The service did not finish answering in time; the call was given up."
+
+
+class UnusableProxyError(NetworkError):
+    """A proxy the environment names cannot be used (a malformed address, a kind not
+    supported): no call leaves until it is corrected. ``summary`` names it and says what to do
+    (``app.clients.proxies``)."""
+
+    default_summary = "The proxy settings cannot be used."
 
 
 class TlsError(NetworkError):

@@ -32,9 +32,11 @@ from app.clients.errors import (
     ThrottledError,
     TlsError,
     UnexpectedResponseError,
+    UnusableProxyError,
     redact,
 )
 from app.clients.pacing import Pacer
+from app.clients.proxies import EnvironmentProxyError, client_with_environment_proxies
 from app.clients.sending import about_to_send, denied
 from app.clients.tls import tls_context
 from app.domain.urls import is_loopback_host, require_secure_base_url
@@ -138,25 +140,46 @@ class ServiceHttp:
         self._utc_now = utc_now
         # A daily limit reached: no call leaves before it lifts (the error says when).
         self._daily_limit: ThrottledError | None = None
-        self.http = httpx.AsyncClient(
-            base_url=self.base_url,
-            headers=headers,
-            timeout=timeout,
-            limits=limits,
-            transport=transport,
-            # Never follow a redirect with a secret to somewhere we did not choose.
-            follow_redirects=False,
-            # No TLS on a plain-http loopback address (the sandbox): building a TLS context
-            # there would only add ways to fail (e.g. a stale SSL_CERT_FILE) and start-up time.
-            # Over https, the desk's one context (built once: ``app.clients.tls``). Decided from
-            # the parsed scheme, and verifying unless it is plain http: an address spelt
-            # "HTTPS://" once went out with no certificate check.
-            verify=False if httpx.URL(self.base_url).scheme == "http" else tls_context(),
+        # Why no call may leave (said by each one): a proxy the environment names that
+        # cannot be used (``app.clients.proxies``). None: calls go.
+        self._unusable_proxy: str | None = None
+        url = httpx.URL(self.base_url)
+
+        def client(*, trust_env: bool) -> httpx.AsyncClient:
+            return httpx.AsyncClient(
+                base_url=self.base_url,
+                headers=headers,
+                timeout=timeout,
+                limits=limits,
+                transport=transport,
+                # Never follow a redirect with a secret to somewhere we did not choose.
+                follow_redirects=False,
+                # No TLS on a plain-http loopback address (the sandbox): building a TLS context
+                # there would only add ways to fail (e.g. a stale SSL_CERT_FILE) and start-up
+                # time. Over https, the desk's one context (built once: ``app.clients.tls``,
+                # which reads SSL_CERT_FILE and the like itself). Decided from the parsed
+                # scheme, and verifying unless it is plain http: an address spelt "HTTPS://"
+                # once went out with no certificate check.
+                verify=False if url.scheme == "http" else tls_context(),
+                trust_env=trust_env,
+            )
+
+        if is_loopback_host(url.host):
             # Plain http is allowed on loopback only because it never leaves this computer: an
             # HTTP_PROXY from the environment must not carry it (and its key, in clear) away.
-            # (A mount, not trust_env=False: SSL_CERT_FILE and the like still count.)
-            mounts=_no_proxy_on_loopback(self.base_url),
-        )
+            # The proxies are not read at all: httpx makes a connection for each one named,
+            # used or not, and one it could not make (ALL_PROXY=socks5://…, a typo) stopped
+            # even demo mode from starting.
+            self.http = client(trust_env=False)
+        else:
+            try:
+                self.http = client_with_environment_proxies(lambda: client(trust_env=True))
+            except EnvironmentProxyError as exc:
+                # The start, Settings and Test connection go on; each call says what to
+                # correct, where a failed connection is said. Never sent around the proxy:
+                # the network may require it, and the coordinator chose it.
+                self._unusable_proxy = str(exc)
+                self.http = client(trust_env=False)
 
     def redact(self, text: str) -> str:
         return redact(text, self._secrets)
@@ -216,6 +239,8 @@ class ServiceHttp:
         """
         limit = max_bytes if max_bytes is not None else self.answer_limits.max_body_bytes
         seconds = deadline if deadline is not None else self.answer_limits.deadline_seconds
+        if self._unusable_proxy is not None:
+            raise UnusableProxyError(self.service, summary=self._unusable_proxy, request_sent=False)
         throttled = 0
         faults = 0
         while True:
@@ -411,15 +436,6 @@ def is_tls_failure(exc: httpx.TransportError) -> bool:
         cause = cause.__cause__ or cause.__context__
     text = str(exc).lower()
     return any(word in text for word in _TLS_WORDS)
-
-
-def _no_proxy_on_loopback(base_url: str) -> dict[str, httpx.AsyncBaseTransport | None]:
-    """For a loopback address, a mount that sends its calls straight there (None: the
-    client's own transport), whatever proxy the environment names."""
-    host = httpx.URL(base_url).host
-    if not is_loopback_host(host):
-        return {}
-    return {f"all://[{host}]" if ":" in host else f"all://{host}": None}
 
 
 #: Transport failures that happen before any byte of the request leaves: nothing was sent.

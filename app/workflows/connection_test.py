@@ -23,6 +23,7 @@ from app.clients.errors import (
     ThrottledError,
     TlsError,
     UnexpectedResponseError,
+    UnusableProxyError,
 )
 from app.clients.http import RetryPolicy
 from app.clients.smartrecruiters import CUSTOMER_KEY_LENGTH, SmartRecruitersClient
@@ -185,6 +186,8 @@ def _common(service: Service, exc: ApiError) -> ConnectionVerdict:
             "The secure connection failed: the server's certificate is not trusted (a company "
             "proxy? the computer's clock?) or the address does not speak https.",
         )
+    if isinstance(exc, UnusableProxyError):
+        return ConnectionVerdict(service, Verdict.NO_NETWORK, exc.summary)
     if isinstance(exc, NetworkError):
         return ConnectionVerdict(
             service,

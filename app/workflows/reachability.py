@@ -25,6 +25,7 @@ from http import HTTPStatus
 
 import httpx
 
+from app.clients.proxies import EnvironmentProxyError, client_with_environment_proxies
 from app.clients.tls import tls_context_ready
 from app.domain.urls import ip_address_of, is_internal_address
 
@@ -61,8 +62,17 @@ async def check_reachability(
 ) -> Reachability:
     """HEAD ``url``, falling back to GET when HEAD is refused; follows up to 5 redirects."""
     own = client is None
-    # The desk's one TLS context (``app.clients.tls``): not a bundle read on the loop per check.
-    http = client or httpx.AsyncClient(timeout=timeout, verify=await tls_context_ready())
+    http = client
+    if http is None:
+        # The desk's one TLS context (``app.clients.tls``): not a bundle read on the loop per
+        # check.
+        context = await tls_context_ready()
+        try:
+            http = client_with_environment_proxies(
+                lambda: httpx.AsyncClient(timeout=timeout, verify=context)
+            )
+        except EnvironmentProxyError as exc:  # a verdict too: this check never raises
+            return Reachability(False, None, str(exc))
     unit = "second" if timeout == 1 else "seconds"
     timed_out = Reachability(False, None, f"Timed out: no answer within {timeout:g} {unit}.")
     try:

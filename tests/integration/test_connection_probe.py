@@ -13,6 +13,7 @@ import pytest
 
 from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY
 from app.workflows.connection_test import Verdict, probe_berke, probe_smartrecruiters
+from tests.environment_proxies import UNUSABLE_PROXIES, unusable_proxies
 from tests.integration.helpers import run
 
 if TYPE_CHECKING:
@@ -108,3 +109,20 @@ def test_a_key_that_cannot_be_sent_gets_a_verdict_not_a_crash(sandbox: SandboxSe
     )
     assert verdict.verdict is Verdict.INVALID_KEY
     assert "paste it again" in verdict.message
+
+
+@pytest.mark.parametrize("proxies", UNUSABLE_PROXIES)
+def test_a_proxy_setting_that_cannot_be_used_gets_a_verdict_naming_it(
+    sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch, proxies: dict[str, str]
+) -> None:
+    """Before: the probe raised (an ImportError for ALL_PROXY=socks5://…, "Invalid port") and
+    Test connection gave no verdict. The sandbox, on loopback, reads no proxy setting: it
+    works as ever."""
+    unusable_proxies(monkeypatch, proxies)
+    ((variable, value),) = proxies.items()
+    for probe, key in ((probe_smartrecruiters, "k" * 64), (probe_berke, "t" * 32)):
+        verdict = run(partial(probe, "https://api.example.com/v1", key))
+        assert verdict.verdict is Verdict.NO_NETWORK
+        assert verdict.message.startswith(f"The proxy set in {variable} ({value}) cannot be used")
+    assert run(partial(probe_smartrecruiters, sandbox.sr_base_url, DEMO_SR_KEY)).ok
+    assert run(partial(probe_berke, sandbox.berke_base_url, DEMO_BERKE_TOKEN)).ok

@@ -12,6 +12,7 @@ import pytest
 from app.clients.berke import BerkeClient
 from app.domain.berke import CreateAssessmentRequest
 from app.workflows.reachability import Reachability, check_reachability
+from tests.environment_proxies import UNUSABLE_PROXIES, unusable_proxies
 from tests.waits import HANG_GUARD_SECONDS
 
 if TYPE_CHECKING:
@@ -141,3 +142,15 @@ def test_a_non_web_address_is_a_verdict() -> None:
     result = asyncio.run(check_reachability("ftp://site.test/start/ABC"))
     assert not result.ok
     assert result.status is None
+
+
+@pytest.mark.parametrize("proxies", UNUSABLE_PROXIES)
+def test_a_proxy_setting_that_cannot_be_used_is_a_verdict_naming_it(
+    monkeypatch: pytest.MonkeyPatch, proxies: dict[str, str]
+) -> None:
+    """Before: the check, which never raises, let the ImportError (or "Invalid port") out."""
+    unusable_proxies(monkeypatch, proxies)
+    result = asyncio.run(check_reachability("https://assess.example/start/ABC", timeout=5))
+    ((variable, value),) = proxies.items()
+    assert (result.ok, result.status) == (False, None)
+    assert result.verdict.startswith(f"The proxy set in {variable} ({value}) cannot be used: ")

@@ -45,6 +45,7 @@ from app.ui.session_host import CLOSING_NOTE, SessionHost
 from app.ui.settings.settings_dialog import SettingsDialog
 from app.workflows.board import OrderBoard
 from app.workflows.notifier import report_for
+from tests.environment_proxies import UNUSABLE_PROXIES, only_proxies, unusable_proxies
 from tests.memory_keyring import (
     MemoryKeyring,
     UnreachableKeyring,
@@ -1950,3 +1951,68 @@ def test_the_key_and_message_refusals_and_the_verdicts_read_on_a_dark_palette(
             ratio = painted_contrast(label)
             assert ratio >= WCAG_MIN, f"{label.objectName()}: {ratio:.2f}:1"
     assert text_colour(works) == "#1b7f3b"
+
+
+def _synced(qtbot: QtBot, window: MainWindow) -> bool:
+    """A sync, as F5 asks for it, waited for: whether it worked."""
+    task = asyncio.ensure_future(window.sync())
+    qtbot.waitUntil(task.done)
+    return task.result()
+
+
+@pytest.mark.usefixtures("ring")
+@pytest.mark.parametrize("proxies", UNUSABLE_PROXIES)
+def test_a_proxy_setting_that_cannot_be_used_never_stops_demo_mode(
+    qtbot: QtBot, qsettings: QSettings, monkeypatch: pytest.MonkeyPatch, proxies: dict[str, str]
+) -> None:
+    """Before: "Assessment Desk could not start: Using SOCKS proxy, but the 'socksio' package
+    is not installed…" (or "Invalid port"), even in demo mode on 127.0.0.1, which no proxy
+    ever carries."""
+    unusable_proxies(monkeypatch, proxies)
+    window = MainWindow(qsettings)
+    qtbot.addWidget(window)
+    host = _host(window, AppSettings(), KeyStore())
+    try:
+        _wait(qtbot, host.open())
+        assert host.session is not None
+        assert host.session.demo
+        assert _synced(qtbot, window)
+        assert window.orders.model.rowCount() == 3
+    finally:
+        window.close()
+        _wait(qtbot, host.close())
+
+
+@pytest.mark.usefixtures("ring")
+def test_a_proxy_setting_that_cannot_be_used_is_said_where_a_failed_connection_is(
+    qtbot: QtBot, qsettings: QSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: a profile with its keys stored could not start ("Invalid port: '80a'"), and
+    Test connection raised instead of giving a verdict. The desk opens; the sync and Test
+    connection say which setting to correct."""
+    only_proxies(monkeypatch, {"HTTPS_PROXY": "http://proxy.corp:80a"})
+    said = "The proxy set in HTTPS_PROXY (http://proxy.corp:80a) cannot be used"
+    keys = KeyStore()
+    keys.set("Acme", SR_KEY, "k" * 64)
+    keys.set("Acme", BERKE_TOKEN, "t" * 32)
+    window = MainWindow(qsettings)
+    qtbot.addWidget(window)
+    host = _host(window, ACME_ONLY, keys)
+    try:
+        _wait(qtbot, host.open())
+        assert host.session is not None
+        assert not host.session.demo
+        assert not _synced(qtbot, window)
+        assert said in window.orders.message.text()
+        window.settings_action.trigger()
+        dialog = settings_opened(qtbot, host)
+        _select(dialog, "Acme")
+        for service in (SR_KEY, BERKE_TOKEN):
+            qtbot.mouseClick(dialog.test_buttons[service], Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: len(dialog.last_verdicts) == 2)
+        for service in (SR_KEY, BERKE_TOKEN):
+            assert said in dialog.verdict_labels[service].text()
+        dialog.reject()
+    finally:
+        window.close()
+        _wait(qtbot, host.close())

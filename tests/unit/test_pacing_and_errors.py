@@ -1,4 +1,5 @@
-"""The pacer keeps under a ceiling without dropping calls; errors never carry a secret."""
+"""The pacer keeps under a ceiling without dropping calls; errors never carry a secret; the
+clients' addresses and the proxies they go through."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import asyncio
 
 import pytest
 
+from app.clients.berke import BerkeClient
 from app.clients.errors import (
     ApiError,
     AuthError,
@@ -13,11 +15,14 @@ from app.clients.errors import (
     ServerError,
     Service,
     ThrottledError,
+    UnusableProxyError,
     redact,
 )
-from app.clients.http import require_secure_base_url
+from app.clients.http import RetryPolicy, require_secure_base_url
 from app.clients.pacing import Pacer
+from app.clients.smartrecruiters import SmartRecruitersClient
 from app.domain.urls import is_loopback_host
+from tests.environment_proxies import UNUSABLE_PROXIES, only_proxies, unusable_proxies
 
 
 class FakeClock:
@@ -185,3 +190,94 @@ def test_loopback_detection() -> None:
     assert is_loopback_host("::1")
     assert not is_loopback_host("example.com")
     assert not is_loopback_host(None)
+
+
+async def _list_one_order(client: SmartRecruitersClient) -> None:
+    async with client:
+        await client.list_orders(limit=1)
+
+
+@pytest.mark.parametrize("proxies", UNUSABLE_PROXIES)
+def test_a_client_of_a_loopback_address_reads_no_proxy_setting(
+    monkeypatch: pytest.MonkeyPatch, proxies: dict[str, str]
+) -> None:
+    """The sandbox's address is never proxied; before, httpx made a connection for each proxy
+    the environment named all the same, and one it could not make (ALL_PROXY=socks5://…, a
+    typo) ended even demo mode's start: "Assessment Desk could not start"."""
+    unusable_proxies(monkeypatch, proxies)
+
+    async def made() -> None:
+        clients = (
+            SmartRecruitersClient("http://127.0.0.1:8765/sr/v1", "k" * 64),
+            BerkeClient("http://127.0.0.1:8765/berke/api", "t" * 32),
+            BerkeClient("http://[::1]:8765/berke/api", "t" * 32),
+            SmartRecruitersClient("https://localhost:8443/sr/v1", "k" * 64),  # TLS as it was
+        )
+        for client in clients:
+            await client.aclose()
+
+    asyncio.run(made())
+
+
+@pytest.mark.parametrize("proxies", UNUSABLE_PROXIES)
+def test_a_proxy_setting_that_cannot_be_used_is_said_by_each_call_naming_it(
+    monkeypatch: pytest.MonkeyPatch, proxies: dict[str, str]
+) -> None:
+    """Before: the client could not be made (an ImportError, "Invalid port: '80a'"), and with
+    it the session, Settings' Test connection. Now each call is a network error that names
+    the setting and what to do, and leaves nothing: not around the proxy either."""
+    unusable_proxies(monkeypatch, proxies)
+    client = SmartRecruitersClient("https://api.smartrecruiters.example/v1", "k" * 64)
+    for _ in range(2):
+        with pytest.raises(UnusableProxyError) as said:
+            asyncio.run(_list_one_order(client))
+        assert isinstance(said.value, NetworkError)
+        assert not said.value.request_sent
+    ((variable, value),) = proxies.items()
+    assert f"The proxy set in {variable} ({value}) cannot be used: " in str(said.value)
+    assert str(said.value).endswith("Correct or remove it, then try again.")
+
+
+def test_a_proxy_settings_user_name_and_password_are_never_said(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    only_proxies(monkeypatch, {"https_proxy": "http://cora.k:Hunter2-secret@proxy.corp:80a"})
+    client = SmartRecruitersClient("https://api.smartrecruiters.example/v1", "k" * 64)
+    with pytest.raises(UnusableProxyError) as said:
+        asyncio.run(_list_one_order(client))
+    assert str(said.value) == (
+        "SmartRecruiters: The proxy set in https_proxy (http://«redacted»@proxy.corp:80a) "
+        "cannot be used: it is not a valid address (Invalid port: '80a'). Correct or remove "
+        "it, then try again."
+    )
+
+
+def test_a_socks_proxy_carries_the_calls_to_a_real_endpoint(
+    monkeypatch: pytest.MonkeyPatch, refused_port: int
+) -> None:
+    """ALL_PROXY=socks5://… is what VPN and proxy tools set: the desk installs httpx's SOCKS
+    support (socksio), and the call goes to the proxy (here one that refuses it)."""
+    only_proxies(monkeypatch, {"ALL_PROXY": f"socks5://127.0.0.1:{refused_port}"})
+    client = SmartRecruitersClient(
+        "https://api.smartrecruiters.example/v1", "k" * 64, retry=RetryPolicy(read_retries=0)
+    )
+    with pytest.raises(NetworkError, match="nothing answered at that address") as said:
+        asyncio.run(_list_one_order(client))
+    assert not isinstance(said.value, UnusableProxyError)
+
+
+def test_an_address_not_to_proxy_that_cannot_be_read_is_said_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """httpx reads NO_PROXY as it makes a client: a typo there stopped it as well."""
+    only_proxies(
+        monkeypatch,
+        {"HTTPS_PROXY": "http://proxy.corp:3128", "NO_PROXY": "localhost,.corp.example:80a"},
+    )
+    client = SmartRecruitersClient("https://api.smartrecruiters.example/v1", "k" * 64)
+    with pytest.raises(UnusableProxyError) as said:
+        asyncio.run(_list_one_order(client))
+    assert (
+        "The addresses not to proxy set in NO_PROXY (localhost,.corp.example:80a) cannot be "
+        "used: “.corp.example:80a” is not a valid address (Invalid port: '80a')."
+    ) in str(said.value)
