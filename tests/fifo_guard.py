@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import errno
 import os
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -89,4 +91,33 @@ def fifo_watchdog(fifo: Path) -> Iterator[None]:
         finished.set()
         thread.join()
     if fired:
+        pytest.fail(f"the code blocked on the FIFO {fifo.name}")
+
+
+# After the guard's time, say so (it fired), then read the FIFO to its end.
+_LATE_READER = """
+import os, sys, time
+time.sleep(float(sys.argv[2]))
+print("fired", flush=True)
+fd = os.open(sys.argv[1], os.O_RDONLY)
+while os.read(fd, 65536):
+    pass
+"""
+
+
+@contextmanager
+def fifo_reader_process(fifo: Path) -> Iterator[None]:
+    """``fifo_watchdog`` for code that waits on the FIFO holding the GIL (Qt opening a file to
+    write it): no thread of this process runs then, so another *process* becomes the FIFO's
+    reader if the block has not finished within ``HANG_GUARD_SECONDS``."""
+    reader = subprocess.Popen(
+        [sys.executable, "-c", _LATE_READER, str(fifo), str(HANG_GUARD_SECONDS)],
+        stdout=subprocess.PIPE,
+    )
+    try:
+        yield
+    finally:
+        reader.kill()
+        said, _ = reader.communicate()
+    if said:
         pytest.fail(f"the code blocked on the FIFO {fifo.name}")

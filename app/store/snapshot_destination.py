@@ -42,6 +42,10 @@ class SnapshotWriteError(SnapshotError):
         self.sentence = sentence
         self.detail = detail
 
+    def in_words(self) -> str:
+        """The sentence, with what the system said after it in brackets."""
+        return f"{self.sentence} ({self.detail})" if self.detail else self.sentence
+
 
 def write_failure(path: Path, exc: OSError, what: str = "snapshot") -> SnapshotWriteError:
     """``exc`` (raised while checking or writing ``path``) as a sentence naming the folder;

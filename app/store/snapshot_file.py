@@ -57,6 +57,7 @@ from app.domain.snapshot import (
     META_MEMBER,
     ORDERS_FOLDER,
     OrderSummary,
+    SnapshotAttachment,
     SnapshotIndex,
     SnapshotMeta,
     SnapshotOrder,
@@ -134,12 +135,17 @@ def attachment_member(order_id: str, number: int, file_name: str) -> str:
     takes the names the records give, never recomputes them: older files open as they were."""
     slot = hashlib.sha256(order_id.encode()).hexdigest()[:16]
     folder = f"{_UNSAFE_NAME_CHARS.sub('_', order_id)[:80] or 'order'}-{slot}"
+    return f"{ATTACHMENTS_FOLDER}{folder}/{number}_{_plain_name(file_name)}"
+
+
+def _plain_name(file_name: str) -> str:
+    """``file_name`` as a file of ours is named: plain characters only, never a path."""
     name = _UNSAFE_NAME_CHARS.sub("_", PurePosixPath(file_name.replace("\\", "/")).name)
     name = name.lstrip(".") or "file"
     if len(name) > _MEMBER_NAME_CHARS:  # shortened, its type kept: a copy is opened by it
         suffix = PurePosixPath(name).suffix[:10]
         name = name[: _MEMBER_NAME_CHARS - len(suffix)] + suffix
-    return f"{ATTACHMENTS_FOLDER}{folder}/{number}_{name}"
+    return name
 
 
 _MEMBER_NAME_CHARS = 120
@@ -603,6 +609,15 @@ def _check_entries(infos: list[zipfile.ZipInfo]) -> dict[str, zipfile.ZipInfo]:
     return by_name
 
 
+def _holds_as_listed(info: zipfile.ZipInfo, attachment: SnapshotAttachment) -> bool:
+    """Whether the entry ``info`` is the file ``attachment`` lists: of its size, and of its
+    type (the copy, named as listed, is opened by it), as the writer names entries."""
+    listed = PurePosixPath(_plain_name(attachment.file_name)).suffix.lower()
+    return (
+        PurePosixPath(info.filename).suffix.lower() == listed and info.file_size == attachment.size
+    )
+
+
 def _damaged(info: zipfile.ZipInfo, exc: BaseException | None = None) -> SnapshotError:
     why = f" ({_reason(exc)})" if exc is not None else ""
     return SnapshotError(f"The snapshot entry {info.filename!r} is damaged or truncated{why}.")
@@ -820,7 +835,7 @@ class Snapshot:
         self._identity = identity  # the file as opened: reading another is refused
         self._row_of = {order_id: row for row, order_id in enumerate(index.id)}
         self._extract_dir: Path | None = None
-        self._copies: dict[str, Path] = {}  # entry → the copy made of it
+        self._copies: dict[tuple[str, str], Path] = {}  # (entry, name) → the copy made
         self._lock = threading.Lock()
         self._chunk_cache: _ByteBoundedCache[int, _Chunk] = _ByteBoundedCache(
             CHUNK_CACHE_BYTES, CHUNK_CACHE_ITEMS
@@ -908,10 +923,19 @@ class Snapshot:
                 f"The snapshot's index and its orders disagree at order {order_id}."
             )
         for attachment in record.attachments:
-            if attachment.member not in self._attachments:
+            info = self._attachments.get(attachment.member)
+            if info is None:
                 raise SnapshotError(
                     f"Order {order_id} names an attachment the snapshot does not hold "
                     f"({attachment.member!r})."
+                )
+            # The list shows the record's name and size, Open copies the entry: a file
+            # listed as "Assessment report.pdf (8 bytes)" opened a 40 KB web page.
+            if not _holds_as_listed(info, attachment):
+                raise SnapshotError(
+                    f"Order {order_id} in the snapshot is damaged: its file "
+                    f"{attachment.file_name!r} ({attachment.size:,} bytes) is kept as "
+                    f"{PurePosixPath(info.filename).name!r} ({info.file_size:,} bytes)."
                 )
         return record, len(line)
 
@@ -927,21 +951,26 @@ class Snapshot:
             if progress is not None and row % 1000 == 0:
                 progress(row, total)
 
-    def extract_attachment(self, member: str, zf_path: Path | None = None) -> Path:
-        """A temporary copy of an attachment, in the app's temporary folder only; copied in
+    def extract_attachment(
+        self, attachment: SnapshotAttachment, zf_path: Path | None = None
+    ) -> Path:
+        """A temporary copy of a record's attachment, in the app's temporary folder only,
+        named as the list shows it (the record's ``file_name``, made plain); copied in
         pieces, never held whole in memory."""
+        member = attachment.member
         info = self._attachments.get(member)
         if info is None:
             raise SnapshotError(f"The snapshot holds no attachment {member!r}.")
-        name = _UNSAFE_NAME_CHARS.sub("_", PurePosixPath(member).name).lstrip(".") or "file"
-        # The system opens the copy by its name's type, whatever the list shows: a file's
-        # entry named "report.pdf.desktop" (or .exe, .lnk) would be run, not read.
+        name = _plain_name(attachment.file_name)
+        # The system opens the copy by its name's type, whatever the list shows: a file
+        # named "report.pdf.desktop" (or .exe, .lnk) would be run, not read.
         if PurePosixPath(name).suffix.lower() not in ALLOWED_EXTENSIONS:
             raise SnapshotError(
-                f"{PurePosixPath(member).name} is not a report file (PDF, DOC, DOCX, RTF, TXT, "
-                "HTML, PNG or JPG): it is not opened."
+                f"{name} is not a report file (PDF, DOC, DOCX, RTF, TXT, HTML, PNG or JPG): "
+                "it is not opened."
             )
-        earlier = self._copies.get(member)
+        key = (member, name)
+        earlier = self._copies.get(key)
         if earlier is not None and earlier.is_file() and earlier.stat().st_size == info.file_size:
             return earlier  # opened before from this window: the same copy, still whole
         target = self._entry_folder() / name
@@ -958,7 +987,7 @@ class Snapshot:
                 target.parent.rmdir()  # the entry's own folder, empty again
             raise
         target.chmod(stat.S_IRUSR)  # a copy to look at: changes would be lost anyway
-        self._copies[member] = target
+        self._copies[key] = target
         return target
 
     def _entry_folder(self) -> Path:

@@ -44,6 +44,7 @@ from app.ui.snapshots.snapshot_menu import SnapshotMenu
 if TYPE_CHECKING:  # loaded when first needed: not part of the first frame
     import asyncio  # loads after the first frame (app.ui.application)
 
+    from app.domain.snapshot import SnapshotAttachment
     from app.ui.common.command_palette import CommandPalette
     from app.ui.offers import OffersView
     from app.ui.orders.board_signals import BoardSignals
@@ -356,16 +357,18 @@ class MainWindow(QMainWindow):
         self.rooms.setTabToolTip(offers, "Offers are not part of a snapshot.")
         self._show_where(source.description)
         self.orders.detail.snapshot_files.open_requested.connect(
-            lambda member: self.orders.tasks.start(self._open_snapshot_file(source, member))
+            lambda attachment: self.orders.tasks.start(self._open_snapshot_file(source, attachment))
         )
         self._update_title()
 
-    async def _open_snapshot_file(self, source: SnapshotOrders, member: str) -> Path | None:
+    async def _open_snapshot_file(
+        self, source: SnapshotOrders, attachment: SnapshotAttachment
+    ) -> Path | None:
         """A temporary copy of a file the snapshot keeps, opened with the system viewer."""
         from app.store.snapshot_file import SnapshotError
 
         try:
-            copy = await source.extract(member)
+            copy = await source.extract(attachment)
         except SnapshotError as exc:
             self.messages.note(str(exc), 15000)
             return None

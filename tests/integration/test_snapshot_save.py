@@ -84,7 +84,7 @@ def test_save_from_the_sandbox_and_reopen(sandbox: SandboxServer, tmp_path: Path
         assert created.outcome is not None
         assert created.outcome["invitationCode"] == mine.linked_assessment.invitation_code
         assert mine.attachments[0].file_name == "report.pdf"
-        copy = snapshot.extract_attachment(mine.attachments[0].member)
+        copy = snapshot.extract_attachment(mine.attachments[0])
         assert copy.read_bytes() == report.read_bytes()
 
         # Compared with the live inbox: the same orders, nothing changed.
@@ -221,7 +221,7 @@ def test_a_report_saved_over_since_it_was_sent_is_left_out_and_said(
         assert [(a.file_name, a.size) for a in record.attachments] == [
             ("scores.pdf", kept.stat().st_size)
         ]
-        copy = snapshot.extract_attachment(record.attachments[0].member)
+        copy = snapshot.extract_attachment(record.attachments[0])
         assert copy.read_bytes() == kept.read_bytes()
         assert record.notes == [f"{CHANGED_FILES_NOTE}: report.pdf"]
         assert not any(n.startswith(REMOTE_FILES_NOTE) for n in record.notes)

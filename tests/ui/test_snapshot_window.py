@@ -143,9 +143,37 @@ def test_attachments_open_from_a_temporary_copy(
     qtbot.waitUntil(lambda: bool(opened))
     copy = Path(opened[0].toLocalFile())
     assert copy.read_bytes() == b"%PDF-1.4"
+    assert copy.name == "report.pdf"  # as the list names it, not as the archive ("1_report.pdf")
     assert app_temp in copy.parents  # in the app's temporary folder, nowhere else
     window.orders.select_order("order-000")
     assert files.isHidden()
+
+
+def test_a_file_kept_as_another_is_not_listed_to_be_opened(
+    qtbot: QtBot, qsettings: QSettings, tmp_path: Path
+) -> None:
+    """A snapshot handed over by someone else listed "Assessment report.pdf (8 bytes)", and
+    Open copied and launched the archive entry its record points at, a 40 KB web page, in the
+    browser (which may load anything from anywhere), from the window that says "Offline"."""
+    page = tmp_path / "page.html"
+    page.write_text('<html><img src="https://tracker.example/p.gif">' + "x" * 40_000)
+    items = records(4)
+    member = "attachments/order-001/1_page.html"
+    items[1].attachments.append(
+        SnapshotAttachment(file_name="Assessment report.pdf", member=member, size=8)
+    )
+    window = open_snapshot_window(
+        write_sample(tmp_path / "colleague.adsnap", items, {member: page}), qsettings
+    )
+    qtbot.addWidget(window)
+    window.show()
+    window.orders.select_order("order-001")
+    files = window.orders.detail.snapshot_files
+    assert files.list.count() == 0, files.list.item(0).text()
+    assert files.open_button.isHidden()
+    said = files.left_out.text()
+    assert said.startswith("The files could not be read. Order order-001 in the snapshot is")
+    assert "'Assessment report.pdf' (8 bytes) is kept as '1_page.html' (40," in said
 
 
 def test_files_the_service_kept_are_named(window: MainWindow) -> None:

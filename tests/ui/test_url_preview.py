@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
+import signal
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -18,6 +20,7 @@ from app.domain.berke import CreateAssessmentRequest, CreateAssessmentResponse
 from app.ui.orders import url_preview
 from app.ui.orders.qr import qr_image
 from app.ui.orders.url_preview import UrlPreviewDialog
+from tests.fifo_guard import fifo_reader_process
 from tests.ui.clipping import clipped, settle
 from tests.ui.conftest import show_exposed
 
@@ -72,6 +75,15 @@ def child(dialog: UrlPreviewDialog, kind: type[W], name: str) -> W:
     widget = dialog.findChild(kind, name)
     assert widget is not None, name
     return widget
+
+
+def print_slip(qtbot: QtBot, dialog: UrlPreviewDialog) -> None:
+    """Click "Print invitation slip…" and wait until the slip is written, or said not to be
+    (the button is off meanwhile). Needs ``running_loop``: the file is written off the GUI
+    thread."""
+    button = child(dialog, QPushButton, "printSlipButton")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(button.isEnabled)
 
 
 def test_code_and_url_are_shown_and_copied(
@@ -195,7 +207,10 @@ def test_qr_images_differ_for_different_texts(qtbot: QtBot) -> None:
 
 
 def test_print_slip_writes_a_one_page_pdf(
-    qtbot: QtBot, tmp_path: Path, created: CreateAssessmentResponse
+    qtbot: QtBot,
+    tmp_path: Path,
+    created: CreateAssessmentResponse,
+    running_loop: asyncio.AbstractEventLoop,
 ) -> None:
     target = tmp_path / "slip.pdf"
     dialog = make(
@@ -206,12 +221,60 @@ def test_print_slip_writes_a_one_page_pdf(
         ask_save_path=lambda: str(target),
     )
     assert "no email address" in child(dialog, QLabel, "noEmailNote").text()
-    qtbot.mouseClick(child(dialog, QPushButton, "printSlipButton"), Qt.MouseButton.LeftButton)
+    print_slip(qtbot, dialog)
     data = target.read_bytes()
     assert data.startswith(b"%PDF")
     assert len(re.findall(rb"/Type\s*/Page(?!s)", data)) == 1
     assert len(data) > 1024
     assert str(target) in child(dialog, QLabel, "statusMessage").text()
+
+
+SLIP_RESPONSE = response("https://site.berkeassessment.com/start/K7QX2M9P")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file size limits")
+def test_a_slip_cut_short_by_a_full_disk_is_not_said_saved(
+    qtbot: QtBot, tmp_path: Path, running_loop: asyncio.AbstractEventLoop
+) -> None:
+    """Painted straight onto the file chosen, a slip cut short by a full disk (4,096 of its
+    99,228 bytes) was said "✓ Invitation slip saved", over yesterday's slip, lost: Qt does not
+    report a failed write. The disk fills here after 4 KB (``RLIMIT_FSIZE``: writes past it
+    fail as on a full disk, ``SIGXFSZ`` ignored so that they fail rather than end the run)."""
+    import resource
+
+    target = tmp_path / "slip.pdf"
+    target.write_bytes(b"%PDF yesterday's slip")
+    dialog = make(qtbot, SLIP_RESPONSE, ask_save_path=lambda: str(target))
+    old_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (4096, hard))
+    try:
+        print_slip(qtbot, dialog)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, old_handler)
+    status = child(dialog, QLabel, "statusMessage").text()
+    assert status.startswith(
+        f"⚠ The invitation slip cannot be saved in the folder {tmp_path}: the system refused"
+    ), status
+    assert target.read_bytes() == b"%PDF yesterday's slip"
+    assert [p.name for p in tmp_path.iterdir()] == ["slip.pdf"]  # no temporary file left
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX FIFOs")
+def test_a_fifo_chosen_for_the_slip_does_not_freeze_the_desk(
+    qtbot: QtBot, tmp_path: Path, running_loop: asyncio.AbstractEventLoop
+) -> None:
+    """Saved over a FIFO, the slip froze the whole desk (the GUI thread, the event loop,
+    every worker thread): Qt opened it to write and waited for a reader, holding the GIL."""
+    fifo = tmp_path / "slip.pdf"
+    os.mkfifo(fifo)
+    dialog = make(qtbot, SLIP_RESPONSE, ask_save_path=lambda: str(fifo))
+    with fifo_reader_process(fifo):
+        print_slip(qtbot, dialog)
+    assert fifo.is_file()  # a file now, in the FIFO's place (reading a FIFO would wait)
+    assert fifo.read_bytes().startswith(b"%PDF")
+    assert child(dialog, QLabel, "statusMessage").text() == f"✓ Invitation slip saved to {fifo}"
 
 
 def test_cancelled_save_writes_nothing(qtbot: QtBot, created: CreateAssessmentResponse) -> None:
@@ -251,7 +314,10 @@ def test_controls_have_accessible_names(qtbot: QtBot, created: CreateAssessmentR
 
 
 def test_a_name_no_font_can_draw_is_said_after_printing(
-    qtbot: QtBot, tmp_path: Path, created: CreateAssessmentResponse
+    qtbot: QtBot,
+    tmp_path: Path,
+    created: CreateAssessmentResponse,
+    running_loop: asyncio.AbstractEventLoop,
 ) -> None:
     target = tmp_path / "slip.pdf"
     dialog = UrlPreviewDialog(
@@ -261,7 +327,7 @@ def test_a_name_no_font_can_draw_is_said_after_printing(
         ask_save_path=lambda: str(target),
     )
     qtbot.addWidget(dialog)
-    qtbot.mouseClick(child(dialog, QPushButton, "printSlipButton"), Qt.MouseButton.LeftButton)
+    print_slip(qtbot, dialog)
     assert target.read_bytes().startswith(b"%PDF")
     status = child(dialog, QLabel, "statusMessage").text()
     assert "no font for “\ue000”" in status
@@ -377,8 +443,13 @@ def test_what_the_preview_says_once_open_shows_whole(
     )
     qtbot.addWidget(dialog)
     show_exposed(qtbot, dialog)
-    qtbot.mouseClick(child(dialog, QPushButton, "printSlipButton"), Qt.MouseButton.LeftButton)
-    qloop.run_until_complete(dialog.check_reachability())
+
+    async def print_then_check() -> None:
+        qtbot.mouseClick(child(dialog, QPushButton, "printSlipButton"), Qt.MouseButton.LeftButton)
+        await dialog.tasks.wait_idle()  # the slip written
+        await dialog.check_reachability()
+
+    qloop.run_until_complete(print_then_check())
     settle()
     assert "fonts-noto-cjk" in dialog.status_message.text()
     assert clipped(dialog) == []
@@ -386,7 +457,11 @@ def test_what_the_preview_says_once_open_shows_whole(
 
 @pytest.mark.parametrize("answer", ["No", "Yes"])
 def test_a_slip_name_typed_without_pdf_does_not_replace_a_file_unasked(
-    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, answer: str
+    qtbot: QtBot,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    running_loop: asyncio.AbstractEventLoop,
+    answer: str,
 ) -> None:
     """The file chooser asked about replacing "slip" (no such file), then ".pdf" was added and
     another candidate's "slip.pdf" was replaced unasked (as snapshots once were)."""
@@ -412,7 +487,7 @@ def test_a_slip_name_typed_without_pdf_does_not_replace_a_file_unasked(
         candidate_name="Zoë Müller", response=response, allow_http_loopback=True
     )
     qtbot.addWidget(dialog)
-    dialog.print_slip_button.click()
+    print_slip(qtbot, dialog)
     (question_asked,) = asked
     assert str(existing) in question_asked
     replaced = existing.read_bytes() != b"%PDF yesterday's slip for another candidate"

@@ -104,37 +104,65 @@ def test_attachments_are_extracted_into_the_temp_area_only(tmp_path: Path) -> No
     item.attachments.append(SnapshotAttachment(file_name="report.pdf", member=member, size=15))
     path = write_sample(tmp_path / "s.adsnap", [item], {member: report})
     snapshot = load_snapshot(path, temp_root=tmp_path / "tmp")
-    copy = snapshot.extract_attachment(member)
+    copy = snapshot.extract_attachment(item.attachments[0])
     assert copy.read_bytes() == b"%PDF-1.4 report"
     assert (tmp_path / "tmp") in copy.parents
 
 
-def _with_attachment(tmp_path: Path, file_name: str, listed_as: str) -> tuple[Path, str]:
+def _with_attachment(
+    tmp_path: Path, file_name: str, listed_as: str, size: int = 40
+) -> tuple[Path, SnapshotAttachment]:
     report = tmp_path / "payload"
     report.write_bytes(b"[Desktop Entry]\nExec=sh -c 'echo owned'\n")
     member = snapshot_file.attachment_member("o-1", 1, file_name)
     item = record(0)
-    item.attachments.append(SnapshotAttachment(file_name=listed_as, member=member, size=40))
-    return write_sample(tmp_path / "s.adsnap", [item], {member: report}), member
+    attachment = SnapshotAttachment(file_name=listed_as, member=member, size=size)
+    item.attachments.append(attachment)
+    return write_sample(tmp_path / "s.adsnap", [item], {member: report}), attachment
 
 
 def test_an_attachment_that_is_not_a_report_is_never_extracted(tmp_path: Path) -> None:
-    # Listed as "report.pdf", its copy was named after the entry, "…report.pdf.desktop", and
-    # handed to the system to open: run, not read.
-    path, member = _with_attachment(tmp_path, "report.pdf.desktop", "report.pdf")
+    # Its copy, handed to the system to open, would be run, not read.
+    path, attachment = _with_attachment(tmp_path, "report.pdf.desktop", "report.pdf.desktop")
     snapshot = load_snapshot(path, temp_root=tmp_path / "tmp")
     with pytest.raises(SnapshotError, match=r"report\.pdf\.desktop is not a report file"):
-        snapshot.extract_attachment(member)
+        snapshot.extract_attachment(attachment)
     assert not list((tmp_path / "tmp").glob("*/*"))
+
+
+@pytest.mark.parametrize(
+    ("kept_as", "listed_as", "size"),
+    [("report.pdf.desktop", "report.pdf", 40), ("page.html", "report.pdf", 40),
+     ("report.pdf", "report.pdf", 8)],
+    ids=["another-type", "a-web-page", "another-size"],
+)  # fmt: skip
+def test_an_order_whose_file_is_not_the_file_it_lists_is_damaged(
+    tmp_path: Path, kept_as: str, listed_as: str, size: int
+) -> None:
+    """The list showed the record's name and size, Open copied the entry it points at,
+    named and typed as the entry: "report.pdf (8 bytes)" opened a 40-byte launcher, or a web
+    page in the browser."""
+    path, _attachment = _with_attachment(tmp_path, kept_as, listed_as, size)
+    snapshot = open_snapshot(path, temp_root=tmp_path / "tmp")  # the list still opens
+    with pytest.raises(SnapshotError, match="Order order-000 in the snapshot is damaged"):
+        snapshot.record(0)
+
+
+def test_a_copy_is_named_as_the_list_shows_it(tmp_path: Path) -> None:
+    """The copy was named after the archive entry ("1_report.txt"), not the name listed."""
+    path, _attachment = _with_attachment(tmp_path, "report.txt", "Assessment report.TXT")
+    snapshot = load_snapshot(path, temp_root=tmp_path / "tmp")
+    (kept,) = snapshot.record(0).attachments
+    assert snapshot.extract_attachment(kept).name == "Assessment_report.TXT"
 
 
 def test_an_attachment_opened_twice_is_the_same_copy(tmp_path: Path) -> None:
     # The second Open failed ("damaged or truncated") and removed the first copy, which the
     # viewer still had open.
-    path, member = _with_attachment(tmp_path, "report.txt", "report.txt")
+    path, attachment = _with_attachment(tmp_path, "report.txt", "report.txt")
     snapshot = load_snapshot(path, temp_root=tmp_path / "tmp")
-    first = snapshot.extract_attachment(member)
-    assert snapshot.extract_attachment(member) == first
+    first = snapshot.extract_attachment(attachment)
+    assert snapshot.extract_attachment(attachment) == first
     assert first.read_bytes().startswith(b"[Desktop Entry]")
 
 
@@ -152,10 +180,10 @@ def test_two_orders_reports_of_one_name_open_as_their_own(tmp_path: Path) -> Non
         files[member] = source
     path = write_sample(tmp_path / "s.adsnap", items, files)
     snapshot = load_snapshot(path, temp_root=tmp_path / "tmp")
-    first, second = (snapshot.extract_attachment(a.attachments[0].member) for a in items)
+    first, second = (snapshot.extract_attachment(a.attachments[0]) for a in items)
     assert first.read_bytes() == b"%PDF of candidate 0"
     assert second.read_bytes() == b"%PDF of candidate 11"
-    assert first.name == second.name == "1_report.pdf"
+    assert first.name == second.name == "report.pdf"
 
 
 @pytest.mark.parametrize(
@@ -184,7 +212,7 @@ def test_orders_whose_ids_clean_or_cut_alike_keep_their_reports_apart(
         row = snapshot.row_of(item.order.id)
         assert row is not None
         (kept,) = snapshot.record(row).attachments
-        assert snapshot.extract_attachment(kept.member).read_bytes().endswith(str(i).encode())
+        assert snapshot.extract_attachment(kept).read_bytes().endswith(str(i).encode())
 
 
 def test_a_report_kept_under_an_older_files_name_still_opens(tmp_path: Path) -> None:
@@ -197,7 +225,7 @@ def test_a_report_kept_under_an_older_files_name_still_opens(tmp_path: Path) -> 
     item.attachments.append(SnapshotAttachment(file_name="report.pdf", member=member, size=15))
     path = write_sample(tmp_path / "s.adsnap", [item], {member: report})
     snapshot = load_snapshot(path, temp_root=tmp_path / "tmp")
-    copy = snapshot.extract_attachment(snapshot.record(0).attachments[0].member)
+    copy = snapshot.extract_attachment(snapshot.record(0).attachments[0])
     assert copy.read_bytes() == b"%PDF-1.4 report"
 
 
@@ -221,7 +249,7 @@ def test_a_report_changed_between_its_check_and_its_copy_fails_the_save(tmp_path
     report.write_bytes(b"%PDF-1.4 report of Zoe, as sent")  # as checked: kept
     write_snapshot(out / "s.adsnap", meta(1), [item], {member: kept})
     snapshot = load_snapshot(out / "s.adsnap", temp_root=tmp_path / "tmp")
-    assert snapshot.extract_attachment(member).read_bytes() == report.read_bytes()
+    assert snapshot.extract_attachment(item.attachments[0]).read_bytes() == report.read_bytes()
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
@@ -240,8 +268,8 @@ def test_copies_left_by_earlier_windows_are_removed_a_day_on(tmp_path: Path) -> 
         (folder / "1_report.pdf").chmod(0o400)
     day = snapshot_file.OLD_COPIES_SECONDS
     os.utime(old, (time.time() - day - 60, time.time() - day - 60))
-    path, member = _with_attachment(tmp_path, "report.txt", "report.txt")
-    load_snapshot(path, temp_root=root).extract_attachment(member)
+    path, attachment = _with_attachment(tmp_path, "report.txt", "report.txt")
+    load_snapshot(path, temp_root=root).extract_attachment(attachment)
     assert not old.exists()  # a candidate's report, kept no longer than needed
     assert (recent / "1_report.pdf").exists()  # a viewer may still have it open
 
@@ -404,24 +432,24 @@ def test_a_copies_folder_removed_by_another_window_is_made_again(tmp_path: Path)
         files[member] = source
     path = write_sample(tmp_path / "s.adsnap", items, files)
     first = load_snapshot(path, temp_root=root)
-    first.extract_attachment(items[0].attachments[0].member)
+    first.extract_attachment(items[0].attachments[0])
     folder = first._extract_dir
     assert folder is not None
     day_ago = time.time() - snapshot_file.OLD_COPIES_SECONDS - 60
     os.utime(folder, (day_ago, day_ago))
-    load_snapshot(path, temp_root=root).extract_attachment(items[0].attachments[0].member)
+    load_snapshot(path, temp_root=root).extract_attachment(items[0].attachments[0])
     assert not folder.exists()  # swept by the second window
 
-    copy = first.extract_attachment(items[1].attachments[0].member)
+    copy = first.extract_attachment(items[1].attachments[0])
     assert copy.read_bytes() == b"%PDF 1"
-    copy = first.extract_attachment(items[0].attachments[0].member)  # its old copy was swept
+    copy = first.extract_attachment(items[0].attachments[0])  # its old copy was swept
     assert copy.read_bytes() == b"%PDF 0"
 
 
 def test_a_copies_folder_that_cannot_be_made_is_said_in_words(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path, member = _with_attachment(tmp_path, "report.txt", "report.txt")
+    path, attachment = _with_attachment(tmp_path, "report.txt", "report.txt")
     snapshot = load_snapshot(path, temp_root=tmp_path / "tmp")
 
     def refused(*_args: object, **_kwargs: object) -> str:
@@ -429,7 +457,7 @@ def test_a_copies_folder_that_cannot_be_made_is_said_in_words(
 
     monkeypatch.setattr(snapshot_file.tempfile, "mkdtemp", refused)
     with pytest.raises(SnapshotError, match=r"cannot be copied to the temporary folder"):
-        snapshot.extract_attachment(member)
+        snapshot.extract_attachment(attachment)
 
 
 def test_an_index_that_disagrees_with_its_orders_is_refused_when_read(tmp_path: Path) -> None:
@@ -484,8 +512,15 @@ def _only_snapshot_errors(path: Path, temp_root: Path) -> None:
     """Open, read every order and every attachment: SnapshotError is the only way to fail."""
     try:
         snapshot = load_snapshot(path, temp_root=temp_root)
-        for member in list(snapshot._attachments):
-            snapshot.extract_attachment(member)
+        for member, info in list(snapshot._attachments.items()):
+            # Any entry, as a record listing it would: model_construct, as a name of any
+            # length is fuzzed.
+            listed = PurePosixPath(member).name or "file"
+            snapshot.extract_attachment(
+                SnapshotAttachment.model_construct(
+                    file_name=listed, member=member, size=info.file_size
+                )
+            )
     except SnapshotError as exc:
         message = str(exc).strip()
         if not message:

@@ -22,7 +22,13 @@ from typing import Any
 
 import pytest
 
-from app.domain.snapshot import INDEX_MEMBER, META_MEMBER, OrderSummary, orders_member
+from app.domain.snapshot import (
+    INDEX_MEMBER,
+    META_MEMBER,
+    OrderSummary,
+    SnapshotAttachment,
+    orders_member,
+)
 from app.store import snapshot_file
 from app.store.snapshot_file import (
     CHUNK_CACHE_BYTES,
@@ -214,7 +220,9 @@ def test_an_entry_that_lies_about_its_size_is_read_no_further(tmp_path: Path) ->
     path.write_bytes(bytes(data))
     snapshot = open_snapshot(path, temp_root=tmp_path / "tmp")
     with pytest.raises(SnapshotError, match="damaged or truncated"):
-        snapshot.extract_attachment("attachments/o/1_bomb.txt")
+        snapshot.extract_attachment(
+            SnapshotAttachment(file_name="1_bomb.txt", member="attachments/o/1_bomb.txt", size=200)
+        )
     assert list((tmp_path / "tmp").rglob("1_bomb.txt")) == []  # the partial copy is removed
 
 

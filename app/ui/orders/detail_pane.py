@@ -733,9 +733,9 @@ def _order_fields(order: AssessmentOrder) -> dict[str, str]:
 
 class SnapshotFilesBox(QGroupBox):
     """The files a snapshot keeps with the order; "Open" asks for a temporary copy to be
-    opened with the system viewer (``open_requested`` with the archive member)."""
+    opened with the system viewer (``open_requested`` with the attachment listed)."""
 
-    open_requested = Signal(str)
+    open_requested = Signal(object)  # the SnapshotAttachment
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Files in the snapshot", parent)
@@ -763,7 +763,7 @@ class SnapshotFilesBox(QGroupBox):
         self.list.clear()
         for attachment in attachments:
             item = QListWidgetItem(f"{attachment.file_name}  ({describe_size(attachment.size)})")
-            item.setData(Qt.ItemDataRole.UserRole, attachment.member)
+            item.setData(Qt.ItemDataRole.UserRole, attachment)
             self.list.addItem(item)
         self.list.setVisible(bool(attachments))
         self.open_button.setVisible(bool(attachments))
@@ -773,14 +773,17 @@ class SnapshotFilesBox(QGroupBox):
         if attachments:
             self.list.setCurrentRow(0)
 
-    def current_member(self) -> str | None:
+    def current_attachment(self) -> SnapshotAttachment | None:
         item = self.list.currentItem()
-        return None if item is None else str(item.data(Qt.ItemDataRole.UserRole))
+        if item is None:
+            return None
+        attachment: SnapshotAttachment = item.data(Qt.ItemDataRole.UserRole)
+        return attachment
 
     def _open(self) -> None:
-        member = self.current_member()
-        if member is not None:
-            self.open_requested.emit(member)
+        attachment = self.current_attachment()
+        if attachment is not None:
+            self.open_requested.emit(attachment)
 
 
 class SelectionBox(QGroupBox):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QTextOption,
 )
 
+from app.store.paths import atomic_file
 from app.ui.orders.qr import qr_image
 from app.views.text import one_line
 
@@ -78,17 +79,29 @@ def on_paper(text: str) -> str:
     return one_line(text, SHOWN_ON_PAPER)
 
 
-def render_invitation_slip(
-    path: str | Path,
+class SlipNotDrawnError(Exception):
+    """Qt could not draw the slip's PDF (in memory: no file is involved); ``str()`` says which
+    part failed, to follow "The invitation slip could not be made: "."""
+
+
+def invitation_slip_pdf(
     *,
     candidate_name: str,
     invitation_code: str,
     assessment_url: str,
     job_name: str | None = None,
-) -> str:
-    """Write a one-page A4 PDF invitation to ``path`` (overwriting it). Returns the characters
-    of the name and job that no installed font could draw ("" when all could)."""
-    writer = QPdfWriter(str(path))
+) -> tuple[bytes, str]:
+    """A one-page A4 PDF invitation, and the characters of the name and job that no installed
+    font could draw ("" when all could).
+
+    Drawn in memory, for ``save_invitation_slip`` to write: painted straight onto a file, a
+    full disk left a slip cut short (Qt says nothing of a failed write) over the file that was
+    there, and a FIFO at the path froze the whole desk."""
+    buffer = QBuffer()
+    # A buffer left closed takes nothing, and the painter still says all went well.
+    if not buffer.open(QIODevice.OpenModeFlag.WriteOnly):
+        raise SlipNotDrawnError("its PDF could not be started in memory")
+    writer = QPdfWriter(buffer)
     writer.setResolution(_DPI)
     writer.setTitle(TITLE)
     writer.setCreator("Assessment Desk")
@@ -102,7 +115,7 @@ def render_invitation_slip(
     )
     painter = QPainter()
     if not painter.begin(writer):
-        raise OSError(f"Could not write the invitation slip to {path}.")
+        raise SlipNotDrawnError("its PDF could not be started")
     try:
         _Slip(painter, writer.width()).draw(
             candidate_name=candidate_name,
@@ -111,8 +124,18 @@ def render_invitation_slip(
             job_name=job_name,
         )
     finally:
-        painter.end()
-    return missing_glyphs(f"{on_paper(candidate_name)} {on_paper(job_name or '')}")
+        finished = painter.end()
+    data = bytes(buffer.data().data())
+    if not finished or not data.startswith(b"%PDF"):
+        raise SlipNotDrawnError("its PDF could not be finished")
+    return data, missing_glyphs(f"{on_paper(candidate_name)} {on_paper(job_name or '')}")
+
+
+def save_invitation_slip(path: str | Path, pdf: bytes) -> None:
+    """Write the slip to ``path`` whole or not at all (``atomic_file``): a failed write raises
+    ``OSError`` and leaves a file already there as it was. Blocking: for a worker thread."""
+    with atomic_file(Path(path), "wb", private=False) as handle:
+        handle.write(pdf)
 
 
 def _mm(value: float) -> float:

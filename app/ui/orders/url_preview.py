@@ -38,6 +38,7 @@ from app.ui.common.grow_to_fit import GrowsToFit
 from app.ui.common.labels import plain_label, rich_label
 from app.ui.common.messages import ask_replace
 from app.ui.common.remembered_size import RememberedSize
+from app.ui.common.task_group import NamedTasks
 from app.ui.common.tint import tint
 from app.ui.common.tooltips import plain_tooltip
 from app.views.text import PART_SHOWN, breakable, one_line
@@ -76,6 +77,8 @@ class UrlPreviewDialog(QDialog):
         self._open_url = open_url
         self._ask_save_path = ask_save_path or self._ask_save_path_with_dialog
         self._reach_task: asyncio.Task[Reachability] | None = None
+        # The slip's write: cancelled if the dialog is deleted under it (nothing left to tell).
+        self.tasks = NamedTasks(self)
         # What Accept may do with the URL: the Accept dialog asks the same again, and asks
         # for the "send anyway" of a lesser problem (plain http); a refused one is not offered.
         self.url_verdict = accept_check(
@@ -324,31 +327,53 @@ class UrlPreviewDialog(QDialog):
         path = self._ask_save_path()
         if not path:
             return
-        from app.ui.orders.invitation_slip import render_invitation_slip
+        from app.ui.orders.invitation_slip import SlipNotDrawnError, invitation_slip_pdf
 
         try:
-            missing = render_invitation_slip(
-                path,
+            pdf, missing = invitation_slip_pdf(
                 candidate_name=self.candidate_name,
                 invitation_code=self.response.invitation_code,
                 assessment_url=self.response.assessment_url,
                 job_name=self.job_name,
             )
+        except SlipNotDrawnError as exc:
+            log.warning("Could not draw the invitation slip: %s", exc)
+            self._say_slip(
+                f"⚠ The invitation slip could not be made: {exc}. Nothing was saved.", good=False
+            )
+            return
+        # Disabled until the file is written: a second click must find it off.
+        self.print_slip_button.setEnabled(False)
+        self.tasks.start(self._save_slip(Path(path), pdf, missing), name="slip")
+
+    async def _save_slip(self, path: Path, pdf: bytes, missing: str) -> None:
+        """Write the drawn slip in a worker thread, as snapshots and CSV files are written:
+        whole or not at all, and a failure said in words, never "saved"."""
+        from app.store.snapshot_destination import write_failure
+        from app.ui.orders.invitation_slip import save_invitation_slip
+
+        try:
+            await asyncio.to_thread(save_invitation_slip, path, pdf)
         except OSError as exc:
             log.warning("Could not write the invitation slip: %s", exc)
-            self.status_message.setText(f"⚠ The slip could not be saved: {exc}")
-            _tint(self.status_message, good=False)
+            failure = write_failure(path, exc, "invitation slip")
+            self._say_slip(f"⚠ {failure.in_words()}", good=False)
         else:
             if missing:
                 # Boxes instead of the candidate's name: say so, and how to fix it.
-                self.status_message.setText(
+                self._say_slip(
                     f"⚠ Saved to {path}, but this computer has no font for “{missing}”: the "
                     "slip shows boxes there. Install a font that covers it (on Debian or "
-                    "Ubuntu, fonts-noto-cjk) and print it again."
+                    "Ubuntu, fonts-noto-cjk) and print it again.",
+                    good=False,
                 )
             else:
-                self.status_message.setText(f"✓ Invitation slip saved to {path}")
-            _tint(self.status_message, good=not missing)
+                self._say_slip(f"✓ Invitation slip saved to {path}", good=True)
+        self.print_slip_button.setEnabled(True)
+
+    def _say_slip(self, text: str, *, good: bool) -> None:
+        self.status_message.setText(text)
+        _tint(self.status_message, good=good)
         self.status_message.show()
 
     def _ask_save_path_with_dialog(self) -> str | None:

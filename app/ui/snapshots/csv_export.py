@@ -67,5 +67,4 @@ def csv_failure(path: Path, exc: OSError) -> str:
     the hidden temporary file's name); the system's own words after it."""
     from app.store.snapshot_destination import write_failure
 
-    failure = write_failure(path, exc, "CSV file")
-    return f"{failure.sentence} ({failure.detail})" if failure.detail else failure.sentence
+    return write_failure(path, exc, "CSV file").in_words()

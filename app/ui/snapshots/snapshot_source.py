@@ -16,7 +16,7 @@ from app.domain.journal_terms import LinkedAssessment
 from app.domain.order_state import NO_STATE, OrderState
 from app.domain.service_time import local_time
 from app.domain.smartrecruiters import AssessmentOrder, Candidate
-from app.domain.snapshot import SnapshotOrder, is_file_note
+from app.domain.snapshot import SnapshotAttachment, SnapshotOrder, is_file_note
 from app.store.snapshot_file import Snapshot, SnapshotError, open_snapshot
 from app.ui.orders.sources import Comments, OrderSource, Records, SnapshotFiles
 from app.views.inbox_columns import INBOX
@@ -162,6 +162,6 @@ class SnapshotOrders(OrderSource):
         left_out = "; ".join(n for n in record.notes if is_file_note(n))
         return SnapshotFiles(list(record.attachments), left_out)
 
-    async def extract(self, member: str) -> Path:
+    async def extract(self, attachment: SnapshotAttachment) -> Path:
         """A temporary copy of a file the snapshot keeps (off the GUI thread)."""
-        return await asyncio.to_thread(self.snapshot.extract_attachment, member)
+        return await asyncio.to_thread(self.snapshot.extract_attachment, attachment)
