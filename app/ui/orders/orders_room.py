@@ -56,6 +56,7 @@ from app.ui.common.cut_text_tips import CutTextTips
 from app.ui.common.labels import plain_label
 from app.ui.common.local_repaint_table import LocalRepaintTableView
 from app.ui.common.messages import Messages
+from app.ui.common.remembered_header import restore_header, save_header
 from app.ui.common.search_keys import SearchKeys, give_list_the_keyboard
 from app.ui.common.tab_order import chain_tab_order
 from app.ui.common.table_header import header_apart_from_selection
@@ -97,9 +98,14 @@ class _Shown(NamedTuple):
 # The keys wave 1 used: a user's layout survives the upgrade.
 SETTINGS_PREFIX = "mainWindow"
 #: The inbox header's state (widths, order, hidden columns, sort). The columns were reordered
-#: in wave 2: an older state would put widths on the wrong columns, so it has a new key.
+#: in wave 2: an older state would put widths on the wrong columns, so it has a new key. Since
+#: then the columns it is for are kept beside it (``remembered_header``): a column added or
+#: moved needs no new key.
 HEADER_KEY = f"{SETTINGS_PREFIX}/inboxColumns2"
 CANDIDATES_HEADER_KEY = f"{SETTINGS_PREFIX}/candidateColumns"
+#: The columns' keys, in the models' order: what a remembered layout names them by.
+INBOX_KEYS = tuple(column.key for column in INBOX.all)
+CANDIDATE_KEYS = tuple(column.name.lower() for column in Column)
 ALWAYS_SHOWN = frozenset({"status", "candidate"})
 SUMMARY_DELAY_MS = 200
 # The status filter's entry for flagged orders.
@@ -1188,14 +1194,13 @@ class OrdersRoom(QWidget):
 
     def restore_layout(self, settings: QSettings) -> None:
         candidates = self.candidates.table
-        for key, restore in (
-            (HEADER_KEY, self.table.horizontalHeader().restoreState),
-            (CANDIDATES_HEADER_KEY, candidates.horizontalHeader().restoreState),
-            (f"{SETTINGS_PREFIX}/splitter", self.splitter.restoreState),
-        ):
-            value = settings.value(key)
-            if isinstance(value, QByteArray):
-                restore(value)
+        restore_header(settings, HEADER_KEY, self.table.horizontalHeader(), INBOX_KEYS)
+        restore_header(
+            settings, CANDIDATES_HEADER_KEY, candidates.horizontalHeader(), CANDIDATE_KEYS
+        )
+        splitter = settings.value(f"{SETTINGS_PREFIX}/splitter")
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
         self._mend_columns()
         # A header remembers its sort indicator; the model must be told to sort by it.
         for table in (self.table, candidates):
@@ -1219,10 +1224,9 @@ class OrdersRoom(QWidget):
                 candidates.setSectionHidden(position, False)
 
     def save_layout(self, settings: QSettings) -> None:
-        settings.setValue(HEADER_KEY, self.table.horizontalHeader().saveState())
-        settings.setValue(
-            CANDIDATES_HEADER_KEY, self.candidates.table.horizontalHeader().saveState()
-        )
+        save_header(settings, HEADER_KEY, self.table.horizontalHeader(), INBOX_KEYS)
+        candidates = self.candidates.table.horizontalHeader()
+        save_header(settings, CANDIDATES_HEADER_KEY, candidates, CANDIDATE_KEYS)
         settings.setValue(f"{SETTINGS_PREFIX}/splitter", self.splitter.saveState())
 
     async def wait_idle(self) -> None:
