@@ -279,6 +279,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.refresh_action)
         view_menu.addAction(self.find_action)
         view_menu.addAction(self.palette_action)
+        self.orders.column_actions.add_submenus(view_menu)
         order_menu = self.menuBar().addMenu("&Order")
         # A greyed entry's reason, where the coordinator is looking (the status bar cut it).
         order_menu.setToolTipsVisible(True)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 import pytest
-from PySide6.QtCore import QRect, QSettings, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, QRect, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QTextDocument
 from PySide6.QtWidgets import (
     QApplication,
@@ -81,6 +81,7 @@ from tests.integration.helpers import new_order_body
 from tests.ui.clipping import clipped, settle
 from tests.ui.conftest import connect, make_desk, show_exposed
 from tests.ui.paints import Paints, painted_by
+from tests.ui.screen_reader import heard
 from tests.waits import HANG_GUARD_SECONDS
 
 T = TypeVar("T")
@@ -1560,9 +1561,14 @@ def test_columns_are_chosen_from_the_header_and_remembered(
     again_header = again.orders.table.horizontalHeader()
     assert not again_header.isSectionHidden(requestor)
     assert again_header.isSectionHidden(company)
+    toggles = again.orders.column_actions.toggles  # View › Inbox columns says it too
+    assert toggles[requestor].isChecked()
+    assert not toggles[company].isChecked()
     again.orders.reset_columns()
     assert again_header.isSectionHidden(requestor)
     assert not again_header.isSectionHidden(company)
+    assert not toggles[requestor].isChecked()
+    assert toggles[company].isChecked()
 
 
 def test_a_remembered_layout_never_hides_the_columns_that_say_which_order_a_row_is(
@@ -2110,6 +2116,40 @@ def test_the_command_palette_finds_actions_and_orders(window: MainWindow, qtbot:
         qtbot.keyClick(palette.query, Qt.Key.Key_Return)
 
 
+def test_the_entry_enter_would_run_is_heard_in_the_palette(qtbot: QtBot) -> None:
+    """Before: the keyboard stays in the palette's box while Up and Down move the list's
+    current row, and Qt tells a screen reader of that row only while the list has the focus:
+    the coordinator typed "re", pressed Down, heard nothing, and Enter ran "Reject order"."""
+    host = QWidget()
+    qtbot.addWidget(host)
+    refresh, reject = QAction("&Refresh", host), QAction("&Reject order…", host)
+    reject.setEnabled(False)
+    reject.setToolTip("Select an order first.")
+    palette = CommandPalette(lambda: [refresh, reject], lambda _query, _limit: [], host)
+    show_exposed(qtbot, palette)
+    palette.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is palette)
+    palette.query.setFocus()
+    qtbot.keyClicks(palette.query, "re")
+    assert "Refresh" in heard(palette.query)  # made current as the list was drawn
+    reject.setEnabled(True)
+    palette.refresh()
+    qtbot.keyClick(palette.query, Qt.Key.Key_Down)
+    item = palette.current_item()
+    assert item is not None
+    assert item.title == "Reject order"  # what Enter runs now
+    assert QApplication.focusWidget() is palette.query
+    assert "Reject order" in heard(palette.query)
+    reject.setEnabled(False)
+    palette.refresh()
+    palette.list.selectionModel().setCurrentIndex(
+        palette.model.index(1), QItemSelectionModel.SelectionFlag.ClearAndSelect
+    )
+    assert "Reject order, unavailable, Select an order first." in heard(palette.query)
+    qtbot.keyClicks(palette.query, "zzq")
+    assert "No action or order matches" in heard(palette.query)
+
+
 def test_the_palette_says_when_what_it_listed_is_gone_and_stays_open(
     window: MainWindow, qtbot: QtBot
 ) -> None:
@@ -2523,16 +2563,21 @@ def test_esc_cancels_a_running_batch_and_its_orders_are_claimed(
 
 
 def test_the_palette_offers_what_the_menus_offer(window: MainWindow, qtbot: QtBot) -> None:
-    """Not every QAction some widget owns: a header menu's column toggles are not commands."""
+    """Not every QAction some widget owns: the header menu's column toggles are the View
+    menu's (View › Inbox columns), listed once, not copies of their own."""
     header = window.orders.table.horizontalHeader()
     window.orders._header_menu(header.rect().center())
     menu = window.orders.findChild(QMenu, "columnsMenu")
     assert menu is not None
+    assert set(window.orders.column_actions.toggles) <= set(menu.actions())
     menu.close()
     qtbot.waitUntil(lambda: window.orders.findChild(QMenu, "columnsMenu") is None)
     palette = window.open_palette()
     palette.query.setText("job")
-    assert [i.title for i in palette.model.items if i.action is not None] == []
+    assert [i.title for i in palette.model.items if i.action is not None] == [
+        "Hide the Job column",
+        "Sort the inbox by Job",
+    ]
     palette.reject()
 
 

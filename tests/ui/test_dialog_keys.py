@@ -31,6 +31,7 @@ from app.ui.orders.url_preview import UrlPreviewDialog
 from app.workflows.batch import Outcome, OutcomeKind, PlanKind, PlannedOrder
 from app.workflows.board import BatchPlan
 from tests.ui.conftest import show_exposed
+from tests.ui.screen_reader import heard
 
 
 def order(number: int = 7, first: str = "Zoë") -> AssessmentOrder:
@@ -144,6 +145,57 @@ def test_a_refused_accept_gives_the_keyboard_back_to_the_field_it_was_sent_from(
         ended()
         assert not dialog.is_busy()
         assert dialog.focusWidget() is dialog.to_candidate
+
+
+REFUSAL = "Berke refused: the account has no assessment credits left."
+
+
+def test_a_refusal_naming_no_field_is_heard_where_the_keyboard_is(qtbot: QtBot) -> None:
+    """Before: a refusal naming no field (Berke's "no credits left") was only painted at the
+    foot of the form, in a label that takes no focus: a screen reader heard the button go
+    "Creating…" and back, and nothing else. A refusal naming a field was already read there."""
+    form = shown(qtbot, BerkeAssessmentForm(order()))
+    assert isinstance(form, BerkeAssessmentForm)
+    form.phone_number.setFocus()
+    QTest.keyClicks(form.phone_number, "+49 30 1234567")
+    own = form.phone_number.accessibleDescription()
+    form.set_busy(True)  # Ctrl+Enter: sending
+    form.show_server_error(REFUSAL)
+    assert form.form_error.text() == REFUSAL
+    assert QApplication.focusWidget() is form.phone_number
+    assert REFUSAL in heard(form.phone_number)
+    QTest.keyClicks(form.phone_number, "8")  # the next edit: the field's own words again
+    assert form.phone_number.accessibleDescription() == own
+
+
+def test_a_refused_accept_or_reject_is_heard_where_the_keyboard_is(qtbot: QtBot) -> None:
+    """Before: SmartRecruiters' refusal of an accept or a reject was only painted under the
+    fields; the keyboard went back to the message (the reason), which said nothing of it."""
+    accept = shown(qtbot, AcceptDialog(order(), link()))
+    assert isinstance(accept, AcceptDialog)
+    accept.message.setFocus()
+    with qtbot.waitSignal(accept.submitted):
+        QTest.keyClick(accept.message, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    said = "SmartRecruiters refused the accept: the order was updated by someone else."
+    accept.show_server_error(said)
+    assert QApplication.focusWidget() is accept.message
+    assert said in heard(accept.message)
+    QTest.keyClicks(accept.message, " Thanks")
+    assert said not in heard(accept.message)
+
+    reject = shown(qtbot, RejectDialog([order()]))
+    assert isinstance(reject, RejectDialog)
+    reject.reason.setFocus()
+    QTest.keyClicks(reject.reason, "The candidate withdrew.")
+    with qtbot.waitSignal(reject.submitted):
+        QTest.keyClick(reject.reason, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    reject.show_refusals(
+        "Not rejected:\n\nZoë Müller: SmartRecruiters is not answering.", [order()]
+    )
+    assert QApplication.focusWidget() is reject.reason
+    assert "SmartRecruiters is not answering" in heard(reject.reason)
+    QTest.keyClicks(reject.reason, " Again.")
+    assert "not answering" not in heard(reject.reason)
 
 
 def test_enter_on_the_list_of_orders_never_rejects_them(qtbot: QtBot) -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QStyle, QWidget
+from PySide6.QtWidgets import QMenu, QStyle, QWidget
 
 from app.clients.berke import BerkeClient
 from app.clients.http import RetryPolicy
@@ -124,6 +124,82 @@ def test_sort_by_any_column(
     window.orders.table.sortByColumn(INBOX.index("ordered"), Qt.SortOrder.DescendingOrder)
     dates = [board.order(order_id).create_date for order_id in shown_ids(window)]  # type: ignore[union-attr]
     assert dates == sorted(dates, reverse=True)  # type: ignore[type-var]
+
+
+def _view_submenu(window: MainWindow, title: str) -> QMenu:
+    (view,) = [a.menu() for a in window.menuBar().actions() if a.text() == "&View"]
+    assert isinstance(view, QMenu)
+    (submenu,) = [a.menu() for a in view.actions() if a.text() == title]
+    assert isinstance(submenu, QMenu)
+    return submenu
+
+
+def _run_from_palette(window: MainWindow, qtbot: QtBot, title: str) -> None:
+    """Ctrl+K, the entry's name typed, Down until it is the current entry, Enter."""
+    palette = window.open_palette()
+    palette.query.setText(title)
+    item = palette.current_item()
+    for _ in palette.model.items:
+        if item is not None and item.title == title:
+            break
+        qtbot.keyClick(palette.query, Qt.Key.Key_Down)
+        item = palette.current_item()
+    assert item is not None
+    assert item.title == title
+    qtbot.keyClick(palette.query, Qt.Key.Key_Return)
+    assert not palette.isVisible()
+
+
+def test_the_inbox_columns_are_chosen_from_the_keyboard(window: MainWindow, qtbot: QtBot) -> None:
+    """Before: only the header's right-click menu, a mouse's, showed or hid a column (the
+    header takes no focus): a keyboard-only coordinator could not show the Order id or the
+    Berke code column. Now View › Inbox columns and the palette hold the same toggles."""
+    header = window.orders.table.horizontalHeader()
+    order_id, code = INBOX.index("order_id"), INBOX.index("assessment")
+    assert header.isSectionHidden(order_id)
+    columns = _view_submenu(window, "Inbox &columns")
+    toggles = [a for a in columns.actions() if not a.isSeparator()]
+    assert [a.text() for a in toggles] == [c.header for c in INBOX.all] + ["&Default columns"]
+    assert not toggles[INBOX.index("status")].isEnabled()  # which order a row is: always shown
+    _run_from_palette(window, qtbot, "Show the Order id column")
+    assert not header.isSectionHidden(order_id)
+    assert toggles[order_id].isChecked()
+    _run_from_palette(window, qtbot, "Hide the Order id column")
+    assert header.isSectionHidden(order_id)
+    toggles[code].trigger()  # from the menu
+    assert not header.isSectionHidden(code)
+    _run_from_palette(window, qtbot, "Show the default inbox columns")
+    assert header.isSectionHidden(code)
+    assert not toggles[code].isChecked()
+
+
+def test_the_inbox_is_sorted_from_the_keyboard(window: MainWindow, qtbot: QtBot) -> None:
+    """Before: only a click on a column's header sorted the inbox. Now View › Sort the inbox
+    by (and the palette) does, its checks following the header's sort indicator."""
+    header, proxy = window.orders.table.horizontalHeader(), window.orders.proxy
+    company, age, job = INBOX.index("company"), INBOX.index("age"), INBOX.index("job")
+    sort_by = _view_submenu(window, "&Sort the inbox by")
+    actions = [a for a in sort_by.actions() if not a.isSeparator()]
+    assert [a.text() for a in actions] == [c.header for c in INBOX.all] + [
+        "&Ascending",
+        "&Descending",
+    ]
+    by_column, ascending, descending = actions[:-2], actions[-2], actions[-1]
+    assert by_column[INBOX.index("ordered")].isChecked()  # the newest first, at start
+    assert descending.isChecked()
+    by_column[company].trigger()
+    assert (proxy.sortColumn(), proxy.sortOrder()) == (company, Qt.SortOrder.DescendingOrder)
+    ascending.trigger()
+    assert (proxy.sortColumn(), proxy.sortOrder()) == (company, Qt.SortOrder.AscendingOrder)
+    assert header.sortIndicatorSection() == company  # the header shows it
+    _run_from_palette(window, qtbot, "Sort the inbox by Age")
+    assert proxy.sortColumn() == age
+    assert by_column[age].isChecked()
+    _run_from_palette(window, qtbot, "Sort the inbox descending")
+    assert proxy.sortOrder() == Qt.SortOrder.DescendingOrder
+    window.orders.table.sortByColumn(job, Qt.SortOrder.AscendingOrder)  # a header's click
+    assert by_column[job].isChecked()
+    assert ascending.isChecked()
 
 
 def test_a_failed_sync_is_explained_and_retried_with_f5(

@@ -1117,3 +1117,34 @@ def test_a_drop_on_a_full_disk_is_said_in_words(
     assert said.startswith(f"{order.candidate.display_name}: This computer could not keep")
     assert "Free some space on the disk" in said
     assert board_of(window).state(order.id).uploads == ()
+
+
+def test_tab_leaves_the_attachments_table_without_choosing_another_file(qtbot: QtBot) -> None:
+    """Before: each Tab in the "Result and attachments" table moved to the next cell, and so
+    selected the next file (the one Cancel upload and Retry act on), before the keyboard
+    reached what follows in the pane."""
+    from PySide6.QtWidgets import QDialog, QLineEdit, QVBoxLayout
+
+    from app.ui.orders.attachments_panel import AttachmentRow, AttachmentsPanel
+
+    host = QDialog()
+    qtbot.addWidget(host)
+    panel = AttachmentsPanel(host)
+    after = QLineEdit(host)  # what comes next in the pane (the comment box)
+    layout = QVBoxLayout(host)
+    layout.addWidget(panel)
+    layout.addWidget(after)
+    panel.show_rows(
+        [AttachmentRow(name, 10, UploadState.FAILED, upload_id=n) for n, name in enumerate("abc")],
+        "",
+    )
+    show_exposed(qtbot, host)
+    host.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is host)
+    panel.table.setFocus()
+    panel.table.selectRow(0)  # the coordinator chose "a", to Retry it
+    qtbot.keyClick(panel.table, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not panel.table
+    chosen = panel.selected_row()
+    assert chosen is not None
+    assert chosen.file_name == "a"

@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 import pytest
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
 from app.ui.common.messages import Messages
 from app.ui.orders import sync_problem
@@ -99,3 +100,32 @@ def test_a_last_good_sync_of_another_day_says_its_date(
     _Clock.at = datetime(2026, 3, 15, 9, 0)  # the next morning
     bar.failed("SmartRecruiters could not be reached.", orders_shown=True)
     assert " at 2026-03-14 17:42" in bar.text.text()
+
+
+def test_tab_reaches_the_bars_buttons_where_they_are_seen(
+    room: tuple[QMainWindow, OrdersRoom], qtbot: QtBot
+) -> None:
+    """Before: the bars sit between the filters and the orders, but Tab went filters, tabs,
+    orders, and only then to the two "Try again" buttons: from the filters a keyboard user
+    could not reach the button of the bar just read, and from the orders Tab to the order
+    pane stopped on a "Try again" first."""
+    window, orders = room
+    orders.stack.setCurrentWidget(orders.table)  # orders listed
+    orders.sync_problem.failed("SmartRecruiters answered 503.", orders_shown=True)
+    orders.berke_problem.failed("Berke answered 503.", orders_shown=True)
+    sync_retry, berke_retry = orders.sync_problem.retry_button, orders.berke_problem.retry_button
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    orders.status_filter.setFocus()
+    stops: list[QWidget | None] = []
+    for _ in range(4):
+        focus = QApplication.focusWidget()
+        assert focus is not None
+        qtbot.keyClick(focus, Qt.Key.Key_Tab)
+        stops.append(QApplication.focusWidget())
+    assert stops[:2] == [sync_retry, berke_retry]
+    assert stops[3] is orders.table  # after the Inbox/Candidates tabs
+    # Both say "Try again": heard apart from their bars, each says what it does.
+    assert sync_retry.accessibleName() != berke_retry.accessibleName()
+    assert "SmartRecruiters" in sync_retry.accessibleName()
+    assert "Berke" in berke_retry.accessibleName()

@@ -87,7 +87,19 @@ def add_keywords(action: QAction, words: str) -> None:
     action.setProperty(KEYWORDS, words)
 
 
+#: An action's property holding its name in the palette, when its menu item's name says what
+#: it does only under its menu's ("Job" under View › Inbox columns).
+PALETTE_TITLE = "paletteTitle"
+
+
+def set_palette_title(action: QAction, title: str) -> None:
+    action.setProperty(PALETTE_TITLE, title)
+
+
 def action_title(action: QAction) -> str:
+    title = action.property(PALETTE_TITLE)
+    if isinstance(title, str) and title:
+        return title
     return without_mnemonic(action.text()).rstrip("…")
 
 
@@ -187,6 +199,7 @@ class CommandPalette(QDialog):
         self.query.textChanged.connect(self.refresh)
         self.query.returnPressed.connect(self.run_current)
         self.list.activated.connect(lambda _index: self.run_current())
+        self.list.selectionModel().currentChanged.connect(lambda *_a: self._say_current())
         self.query.installEventFilter(self)
         screen = available_room(self)
         self.resize(min(640, screen.width() - 40), min(420, int(screen.height() * 0.7)))
@@ -210,6 +223,20 @@ class CommandPalette(QDialog):
         first = next((row for row, item in enumerate(items) if item.enabled), None)
         if first is not None:
             self.list.setCurrentIndex(self.model.index(first))
+        self._say_current()  # the reset made none current, silently
+
+    def _say_current(self) -> None:
+        """The entry Enter runs, in the box's accessible description: the keyboard stays in
+        the box, and Qt tells a screen reader of a list's current row only while the list
+        itself has the focus (Up and Down moved it, and nothing was heard)."""
+        item = self.current_item()
+        if item is None:
+            # Nothing Enter would run: why, when the hint says it ("No action or order…").
+            said = self.hint.text() if self.hint.text() != HINT else ""
+        else:
+            parts = (item.title, "" if item.enabled else "unavailable", one_line(item.detail, None))
+            said = ", ".join(part for part in parts if part)
+        self.query.setAccessibleDescription(said)
 
     def current_item(self) -> PaletteItem | None:
         index = self.list.currentIndex()
@@ -240,6 +267,7 @@ class CommandPalette(QDialog):
                 self.model.index(row) if row is not None else QModelIndex(),
                 QItemSelectionModel.SelectionFlag.ClearAndSelect,
             )
+            self._say_current()  # no row left current sends no change
             return
         self.accept()
         if item.action is not None:

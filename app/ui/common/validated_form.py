@@ -43,6 +43,7 @@ from app.ui.common.discard_guard import DiscardGuard
 from app.ui.common.enter_key import EnterPressesFocusedButton
 from app.ui.common.grow_to_fit import grow_to_fit
 from app.ui.common.labels import plain_label, without_mnemonic
+from app.ui.common.refusal_at_focus import RefusalAtFocus
 from app.ui.common.remembered_size import RememberedSize
 from app.ui.common.screens import available_room
 from app.ui.common.tab_order import chain_tab_order
@@ -126,6 +127,7 @@ class ValidatedForm(QDialog, Generic[T]):
 
         self.form_error = plain_label(name="error_form")  # a service's words, as written
         self.form_error.hide()
+        self._form_refusal = RefusalAtFocus(self)  # the form error, for a screen reader
         self.cancel_button = QPushButton("Cancel")
         self.submit_button = QPushButton(submit_text)
         self.submit_button.setObjectName(submit_name)
@@ -331,6 +333,7 @@ class ValidatedForm(QDialog, Generic[T]):
     def _edited(self, key: str) -> None:
         # A service's complaint about a value holds until that value changes.
         self._server_errors.pop(key, None)
+        self._form_refusal.clear()
         self._revalidate()
 
     def _revalidate(self) -> None:
@@ -401,6 +404,7 @@ class ValidatedForm(QDialog, Generic[T]):
         if not self.can_submit() or value is None:
             return
         self._server_form_error = ""
+        self._form_refusal.clear()
         # Busy before handing on: a click queued behind this one must find the door shut.
         self.set_busy(True)
         self._send(value)
@@ -447,6 +451,8 @@ class ValidatedForm(QDialog, Generic[T]):
         self.set_busy(False)
         if key is not None:
             self._rows[key].focus.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self._form_refusal.say(message)  # the field's own description says it otherwise
 
     def _key_for(self, field: str | None) -> str | None:
         """The row a service's field name means (any case), if that row is on screen."""

@@ -223,6 +223,9 @@ class AttachmentsPanel(QGroupBox):
         self.table.setObjectName("attachmentsTable")
         CutTextTips(self.table)
         self.table.setAccessibleName("Attachments of the result")
+        # Tab leaves the table: cell by cell, it selected the next file (the one Cancel upload
+        # and Retry act on).
+        self.table.setTabKeyNavigation(False)
         self.table.setModel(self.model)
         self.table.setItemDelegateForColumn(2, ProgressDelegate(self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

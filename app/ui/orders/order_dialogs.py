@@ -28,6 +28,7 @@ from app.ui.common.discard_guard import DiscardGuard
 from app.ui.common.enter_key import EnterPressesFocusedButton
 from app.ui.common.grow_to_fit import GrowsToFit
 from app.ui.common.labels import plain_label, rich_label, without_mnemonic
+from app.ui.common.refusal_at_focus import RefusalAtFocus
 from app.ui.common.remembered_size import RememberedSize
 from app.ui.common.screens import available_room
 from app.ui.common.tint import tint
@@ -104,6 +105,8 @@ class AnswerAwaitedDialog(QDialog):
         self._busy = False
         self._focus_before: QWidget | None = None  # where the keyboard was as a call began
         self._focus_parked: QWidget | None = None  # where Qt moved it off the locked inputs
+        # A refusal shown at the foot, said where the keyboard is too, until the next edit.
+        self._refusal = RefusalAtFocus(self)
 
     def accept(self) -> None:
         if self.ok.isEnabled():
@@ -219,9 +222,10 @@ class AcceptDialog(AnswerAwaitedDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(guard.request_close)
         _submit_shortcuts(self, buttons)
-        self.message.textChanged.connect(self._follow)
-        self.to_candidate.textChanged.connect(self._follow)
-        self.send_anyway.toggled.connect(self._follow)
+        edits = (self.message.textChanged, self.to_candidate.textChanged, self.send_anyway.toggled)
+        for edited in edits:
+            edited.connect(self._follow)
+            edited.connect(self._refusal.clear)  # a refusal said at the focus: over
         self._follow()
         layout = QVBoxLayout(self)
         layout.addWidget(who_label(order, "acceptWho"))
@@ -300,6 +304,7 @@ class AcceptDialog(AnswerAwaitedDialog):
             widget.setEnabled(not busy)
         if busy:
             self.server_error.hide()
+            self._refusal.clear()
         self._follow()  # OK, locked too, may hand the keyboard on once more
         self._park_or_give_back_focus(busy, self.message)
 
@@ -309,6 +314,7 @@ class AcceptDialog(AnswerAwaitedDialog):
         self.server_error.setText(message)
         self.server_error.show()
         self.set_busy(False)
+        self._refusal.say(message)
 
     def message_text(self) -> str:
         return self.message.text().strip()
@@ -370,6 +376,7 @@ class RejectDialog(AnswerAwaitedDialog):
         self._ok_text = _reject_button_text(len(orders))
         self.ok.setText(self._ok_text)
         self.reason.textChanged.connect(self._follow)
+        self.reason.textChanged.connect(self._refusal.clear)  # a refusal said at the focus: over
         self._follow()
         # Rejecting cannot be undone: with OK the default, an Enter on the scrolling list of
         # orders (in the Tab chain) rejected them all. As in AcceptDialog, only the button or
@@ -416,6 +423,7 @@ class RejectDialog(AnswerAwaitedDialog):
         cancel.setEnabled(not busy)  # it could not stop what is on its way
         if busy:
             self._server_error_area.hide()
+            self._refusal.clear()
         self._follow()
 
     def show_refusals(self, text: str, left: list[AssessmentOrder]) -> None:
@@ -436,6 +444,7 @@ class RejectDialog(AnswerAwaitedDialog):
         self._server_error_area.show()
         self.set_busy(False)
         self.reason.setFocus(Qt.FocusReason.OtherFocusReason)  # to edit it, or Ctrl+Enter
+        self._refusal.say(text)
 
     def reason_text(self) -> str:
         return self.reason.toPlainText().strip()

@@ -64,6 +64,7 @@ from app.ui.common.task_group import NamedTasks
 from app.ui.orders.attachments_panel import dropped_paths, rows_for
 from app.ui.orders.candidate_table_model import grouped
 from app.ui.orders.candidates_view import CandidatesView
+from app.ui.orders.column_actions import ColumnActions
 from app.ui.orders.detail_pane import OrderDetailPane
 from app.ui.orders.order_actions import OrderActionsController
 from app.ui.orders.order_filter_proxy import OrderFilterProxy
@@ -175,9 +176,20 @@ class OrdersRoom(QWidget):
         self.berke_problem = BerkeWatchBar()
         self.berke_problem.retry_requested.connect(self._watch_berke_now)
         self.splitter = self._lay_out()
-        # As seen: the filters, the tabs, the list, then the pane of the order (once laid out
-        # in one window: Qt refuses to chain widgets of different windows).
-        chain_tab_order([self.search, self.status_filter, self.tabs, self.table, self.detail])
+        # As seen: the filters, the sync problems' buttons (when shown), the tabs, the list,
+        # then the pane of the order (once laid out in one window: Qt refuses to chain widgets
+        # of different windows). Left out, the buttons came after the orders.
+        chain_tab_order(
+            [
+                self.search,
+                self.status_filter,
+                self.sync_problem.retry_button,
+                self.berke_problem.retry_button,
+                self.tabs,
+                self.table,
+                self.detail,
+            ]
+        )
 
         self._start_timers()
         for signal in (
@@ -253,9 +265,11 @@ class OrdersRoom(QWidget):
         for position, column in enumerate(INBOX.all):
             table.setColumnWidth(position, column.width)
             header.setSectionHidden(position, column.key not in DEFAULT_SHOWN)
+        # Shown, hidden and sorted from the View menu too (a keyboard's way), or a right-click.
+        self.column_actions = ColumnActions(table, INBOX, ALWAYS_SHOWN, self.reset_columns, self)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
-        header.setToolTip("Right-click to choose the columns")
+        header.setToolTip("Right-click to choose the columns (or View › Inbox columns)")
         self._selected_rows_known: list[int] | None = None
         self._forget_selected_rows_on_changes(table)  # before the slots that read them
         table.selectionModel().selectionChanged.connect(self._selection_changed)
@@ -376,15 +390,7 @@ class OrdersRoom(QWidget):
         menu = QMenu(self)
         menu.setObjectName("columnsMenu")
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one per right-click, not kept
-        for index, column in enumerate(INBOX.all):
-            action = menu.addAction(column.header)
-            action.setCheckable(True)
-            action.setChecked(not header.isSectionHidden(index))
-            # The status and the candidate say which order a row is: never hidden.
-            action.setEnabled(column.key not in ALWAYS_SHOWN)
-            action.toggled.connect(lambda shown, i=index: header.setSectionHidden(i, not shown))
-        menu.addSeparator()
-        menu.addAction("Default columns", self.reset_columns)
+        self.column_actions.fill_columns_menu(menu)  # the View menu's actions, not copies
         menu.popup(header.viewport().mapToGlobal(position))
 
     def reset_columns(self) -> None:
@@ -393,6 +399,7 @@ class OrdersRoom(QWidget):
             header.setSectionHidden(position, column.key not in DEFAULT_SHOWN)
             header.moveSection(header.visualIndex(position), position)
             self.table.setColumnWidth(position, column.width)
+        self.column_actions.follow_header()
 
     def _context_menu(self, position: QPoint) -> None:
         menu = QMenu(self)
@@ -1206,6 +1213,7 @@ class OrdersRoom(QWidget):
         for table in (self.table, candidates):
             header = table.horizontalHeader()
             table.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        self.column_actions.follow_header()
 
     def _mend_columns(self) -> None:
         """A remembered layout that Qt takes (hand-edited, or another table's) may hide the

@@ -57,6 +57,8 @@ class SyncProblemBar(QWidget):
         self.retry_button = QPushButton("Try again")
         self.retry_button.setObjectName("syncRetryButton")
         self.retry_button.setToolTip("Sync with SmartRecruiters now (F5)")
+        # Both bars' buttons say "Try again": heard apart from the bar, each says what.
+        self.retry_button.setAccessibleName("Sync with SmartRecruiters again")
         self.retry_button.clicked.connect(self.retry_requested)
         row = QHBoxLayout(self)
         row.setContentsMargins(8, 4, 8, 4)
@@ -143,3 +145,4 @@ class BerkeWatchBar(SyncProblemBar):
         self.text.setObjectName("berkeProblemText")
         self.retry_button.setObjectName("berkeRetryButton")
         self.retry_button.setToolTip("Ask Berke now")
+        self.retry_button.setAccessibleName("Ask Berke again")

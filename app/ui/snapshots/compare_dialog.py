@@ -234,6 +234,7 @@ class CompareDialog(QDialog):
         self.search.setObjectName("compareSearch")
         self.search.setPlaceholderText("Filter by candidate, order id or field…")
         self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Filter the changes")
         self.search.textChanged.connect(self.proxy.set_search_text)
         self.kind = QComboBox()
         self.kind.setObjectName("compareKind")
@@ -244,6 +245,9 @@ class CompareDialog(QDialog):
         self.table = QTableView()
         self.table.setObjectName("compareTable")
         CutTextTips(self.table)
+        # Tab goes on to Export and Close: cell by cell, it never got there on a long comparison.
+        self.table.setTabKeyNavigation(False)
+        self.table.setAccessibleName("Changes between the snapshots")
         self.table.setModel(self.proxy)
         header_apart_from_selection(self.table)
         # The diff's own order (changed, added, removed; by name) until a header is clicked.
