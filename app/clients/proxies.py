@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 import httpx
 
-from app.domain.redaction import REDACTED, redact
+from app.domain.redaction import REDACTED
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +28,13 @@ _SCHEMES = ("http", "https", "all")
 #: ``socksio`` package (ImportError), a kind it does not know (ValueError), an address that
 #: does not parse (InvalidURL).
 _UNUSABLE = (ImportError, ValueError, httpx.InvalidURL)
+
+
+#: Why a proxy address with a user name and password does not parse, without quoting it.
+_WITH_CREDENTIALS = (
+    "it is not a valid address (a “/”, “?”, “#”, “@” or “:” in its user name or password "
+    "must be written percent-encoded, e.g. %2F for “/”)"
+)
 
 
 class EnvironmentProxyError(Exception):
@@ -58,13 +65,11 @@ def _unusable_proxy_server(settings: dict[str, str]) -> str | None:
         value = settings.get(scheme)
         if not value:
             continue
-        reason = _why_unusable(value if "://" in value else f"http://{value}")
+        url = value if "://" in value else f"http://{value}"
+        reason = _why_unusable(url, with_credentials=bool(_userinfo(value)))
         if reason is None:
             continue
         shown = _without_credentials(value)
-        # httpx's words name a host or a port; should they ever quote the address whole,
-        # its user name and password still go no further.
-        reason = redact(reason, _userinfo(value).split(":"))
         setting = _named("proxy", scheme, value, shown)
         return f"{setting} cannot be used: {reason}. Correct or remove it, then try again."
     return None
@@ -102,7 +107,7 @@ def _is_ipv6(text: str) -> bool:
     return True
 
 
-def _why_unusable(url: str) -> str | None:
+def _why_unusable(url: str, *, with_credentials: bool) -> str | None:
     try:
         # What httpx makes of a proxy setting (no connection is opened, no certificate read).
         httpx.AsyncHTTPTransport(proxy=url, verify=False)
@@ -111,6 +116,11 @@ def _why_unusable(url: str) -> str | None:
     except ValueError:
         return "a proxy address starts with http://, https://, socks5:// or socks5h://"
     except httpx.InvalidURL as exc:
+        if with_credentials:
+            # httpx's words quote a piece of the address (a password's "/" ends the host for
+            # it, what follows a ":" is its "port"): with a user name and password in it, the
+            # usual cause is said instead.
+            return _WITH_CREDENTIALS
         return f"it is not a valid address ({str(exc).rstrip('.')})"
     return None
 
@@ -134,12 +144,11 @@ def _variable_of(scheme: str, value: str) -> str | None:
 
 
 def _userinfo(value: str) -> str:
-    """The ``user:password`` part of a proxy address, or ""."""
+    """The ``user:password`` part of a proxy address, or "": all before its last "@". Not cut
+    at a "/", "?" or "#" first, as a URL's would be: typed raw, a password holds them, and
+    cut there it was not found, and said in clear."""
     _scheme, separator, rest = value.partition("://")
-    authority = rest if separator else value
-    for end in "/?#":
-        authority = authority.partition(end)[0]
-    return authority.rpartition("@")[0]
+    return (rest if separator else value).rpartition("@")[0]
 
 
 def _without_credentials(value: str) -> str:

@@ -4,6 +4,7 @@ clients' addresses and the proxies they go through."""
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import pytest
 
@@ -247,9 +248,38 @@ def test_a_proxy_settings_user_name_and_password_are_never_said(
         asyncio.run(_list_one_order(client))
     assert str(said.value) == (
         "SmartRecruiters: The proxy set in https_proxy (http://«redacted»@proxy.corp:80a) "
-        "cannot be used: it is not a valid address (Invalid port: '80a'). Correct or remove "
-        "it, then try again."
+        "cannot be used: it is not a valid address (a “/”, “?”, “#”, “@” or “:” in its user "
+        "name or password must be written percent-encoded, e.g. %2F for “/”). Correct or "
+        "remove it, then try again."
     )
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "http://cora.k:Hunter2/secret@proxy.corp:3128",
+        "http://cora.k:Summer#2024x@proxy.corp:3128",
+        "http://cora.k:Pass?word99@proxy.corp:3128",
+        "cora.k:Hunter2/secret@proxy.corp:3128",  # no scheme
+    ],
+)
+def test_a_proxy_password_holding_a_slash_hash_or_question_mark_is_never_said(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, value: str
+) -> None:
+    """Typed raw, the most common reason a proxy address does not parse: the user name and
+    password were looked for before the first "/", "?" or "#", not found, and the address was
+    said whole, in every call's error, Test connection's verdict and the log; httpx's reason
+    quoted the password's start as the "port"."""
+    only_proxies(monkeypatch, {"HTTPS_PROXY": value})
+    with caplog.at_level(logging.WARNING):
+        client = SmartRecruitersClient("https://api.smartrecruiters.example/v1", "k" * 64)
+    with pytest.raises(UnusableProxyError) as said:
+        asyncio.run(_list_one_order(client))
+    secret = value.rpartition("@")[0].partition("://")[2] or value.rpartition("@")[0]
+    for piece in (secret, "Hunter2", "Summer", "Pass", "word99", "secret"):
+        assert piece not in str(said.value)
+        assert piece not in caplog.text
+    assert "«redacted»@proxy.corp:3128" in str(said.value)
 
 
 def test_a_socks_proxy_carries_the_calls_to_a_real_endpoint(
