@@ -316,7 +316,7 @@ def test_deliver_several_names_the_orders_it_completes_and_says_what_became_of_e
     asked = box.informativeText()
     for order in (first, second):
         assert f"  • {order_line(order)}" in asked, asked
-    assert "cannot be undone" in asked
+    assert "Delivering completes each order: it cannot be undone." in box.text()
     finish(qtbot, board.deliver(first.id))  # as automatic delivery would, meanwhile
     answer(qtbot, window, "Deliver all")
     finish(qtbot, window.orders.controller.wait_idle())
@@ -516,3 +516,45 @@ def _verdict_colour(preview: DeliveryPreviewDialog, verdict: str) -> QColor:
     cursor = QTextCursor(found)
     cursor.setPosition(found.selectionStart() + 1)
     return cursor.charFormat().foreground().color()
+
+
+class _AllReady:
+    """What delivering several asks of the board before the coordinator answers."""
+
+    def __init__(self, orders: list[AssessmentOrder]) -> None:
+        self._orders = {o.id: o for o in orders}
+
+    def order(self, order_id: str) -> AssessmentOrder | None:
+        return self._orders.get(order_id)
+
+    def why_not(self, _action: object, _ids: list[str]) -> str | None:
+        return None
+
+
+def test_the_warning_that_delivering_is_final_stays_on_the_box_for_many_orders(
+    window: MainWindow, qtbot: QtBot, running_loop: asyncio.AbstractEventLoop
+) -> None:
+    """It came after the list of orders, which the box cuts to its first lines: from ten
+    orders on, the one line saying that delivering is final was left to Show Details…"""
+    orders = [
+        AssessmentOrder.model_validate(
+            {
+                "id": f"o{i}",
+                "status": "IN_PROGRESS",
+                "candidate": {"id": f"c{i}", "firstName": "Ana", "lastName": f"Smith {i}"},
+                "job": {"name": "Analyst"},
+                "company": {"name": "Acme"},
+            }
+        )
+        for i in range(12)
+    ]
+    controller = window.orders.controller
+    controller.board = _AllReady(orders)  # type: ignore[assignment]
+    task = asyncio.ensure_future(controller._deliver_several([o.id for o in orders]))
+    qtbot.waitUntil(lambda: any(b.isVisible() for b in window.findChildren(QMessageBox)))
+    box = next(b for b in window.findChildren(QMessageBox) if b.isVisible())
+    shown = f"{box.text()}\n{box.informativeText()}"
+    box.reject()  # Cancel: nothing is delivered
+    qtbot.waitUntil(task.done)
+    assert "Show Details" in shown  # the list was cut…
+    assert "it cannot be undone" in shown  # …and the warning is still there

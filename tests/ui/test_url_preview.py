@@ -6,13 +6,14 @@ import asyncio
 import os
 import re
 import signal
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.clients.berke import BerkeClient
@@ -78,12 +79,39 @@ def child(dialog: UrlPreviewDialog, kind: type[W], name: str) -> W:
 
 
 def print_slip(qtbot: QtBot, dialog: UrlPreviewDialog) -> None:
-    """Click "Print invitation slip…" and wait until the slip is written, or said not to be
-    (the button is off meanwhile). Needs ``running_loop``: the file is written off the GUI
-    thread."""
+    """Click "Print invitation slip…" and wait until the slip is written, or said not to be.
+    Needs ``running_loop``: the file is written off the GUI thread."""
     button = child(dialog, QPushButton, "printSlipButton")
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(button.isEnabled)
+    qtbot.waitUntil(partial(slip_written, dialog))
+
+
+def slip_written(dialog: UrlPreviewDialog) -> bool:
+    writing = dialog.tasks.latest("slip")
+    return writing is None or writing.done()
+
+
+def test_the_keyboard_stays_on_print_slip_after_printing(
+    qtbot: QtBot, tmp_path: Path, running_loop: asyncio.AbstractEventLoop
+) -> None:
+    """The button was off while the slip was written: Qt handed the keyboard to the next
+    button, "Accept order with this URL…", and the coordinator's next Enter, meant for Print,
+    asked to accept the order."""
+    target = tmp_path / "slip.pdf"
+    dialog = make(qtbot, SLIP_RESPONSE, ask_save_path=lambda: str(target))
+    show_exposed(qtbot, dialog)
+    dialog.activateWindow()
+    button = child(dialog, QPushButton, "printSlipButton")
+    button.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(button.hasFocus)
+    qtbot.keyClick(button, Qt.Key.Key_Space)
+    qtbot.waitUntil(partial(slip_written, dialog))
+    assert target.read_bytes().startswith(b"%PDF")
+    assert QApplication.focusWidget() is button
+    asked: list[object] = []
+    dialog.accept_requested.connect(asked.append)
+    qtbot.keyClick(button, Qt.Key.Key_Return)
+    assert asked == []
 
 
 def test_code_and_url_are_shown_and_copied(

@@ -967,10 +967,11 @@ class OrderActionsController(QObject):
         ok = await confirm(
             self._parent,
             "Deliver the results",
+            # Said above the list, which a long selection cuts (its whole under Show Details…).
             f"Deliver Berke's result to SmartRecruiters for {count} order"
-            f"{'s' if count != 1 else ''}, each with its report attached?",
-            informative=f"{orders_list('Delivers', line.able, line.unable)}\n\n"
-            "Delivering completes each order: it cannot be undone.",
+            f"{'s' if count != 1 else ''}, each with its report attached? Delivering completes "
+            f"{'each order' if count != 1 else 'the order'}: it cannot be undone.",
+            informative=orders_list("Delivers", line.able, line.unable),
             ok_text="Deliver all",
         )
         if not ok:

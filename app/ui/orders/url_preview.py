@@ -324,6 +324,9 @@ class UrlPreviewDialog(QDialog):
         return result
 
     def _print_slip(self) -> None:
+        writing = self.tasks.latest("slip")
+        if writing is not None and not writing.done():
+            return  # the one asked for is being written (a matter of milliseconds)
         path = self._ask_save_path()
         if not path:
             return
@@ -342,8 +345,8 @@ class UrlPreviewDialog(QDialog):
                 f"⚠ The invitation slip could not be made: {exc}. Nothing was saved.", good=False
             )
             return
-        # Disabled until the file is written: a second click must find it off.
-        self.print_slip_button.setEnabled(False)
+        # Not disabled while it is written: Qt would hand the keyboard to the next button
+        # (Accept), where the coordinator's next Enter, meant for this one, accepted the order.
         self.tasks.start(self._save_slip(Path(path), pdf, missing), name="slip")
 
     async def _save_slip(self, path: Path, pdf: bytes, missing: str) -> None:
@@ -369,7 +372,6 @@ class UrlPreviewDialog(QDialog):
                 )
             else:
                 self._say_slip(f"✓ Invitation slip saved to {path}", good=True)
-        self.print_slip_button.setEnabled(True)
 
     def _say_slip(self, text: str, *, good: bool) -> None:
         self.status_message.setText(text)
