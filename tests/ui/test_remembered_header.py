@@ -129,6 +129,25 @@ def test_a_damaged_state_falls_back_to_what_was_said_by_key(qtbot: QtBot, tmp_pa
     assert not third.horizontalHeader().isSectionHidden(1)
 
 
+def test_columns_chosen_in_an_older_desk_since_are_kept(qtbot: QtBot, tmp_path: Path) -> None:
+    """An older desk (the default desk shares Qt's settings place with it) writes Qt's state
+    alone, over the one the description was kept with: the description, older, won, and what
+    the coordinator chose in the older desk meanwhile was lost."""
+    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+    columns = ("a", "b", "c")
+    first = table_of(qtbot, columns)
+    first.setColumnWidth(0, 140)
+    save_header(settings, KEY, first.horizontalHeader(), columns)
+    older = table_of(qtbot, columns)  # as the older desk saves: Qt's state only
+    older.setColumnWidth(0, 190)
+    older.horizontalHeader().setSectionHidden(1, True)
+    settings.setValue(KEY, older.horizontalHeader().saveState())
+    again = table_of(qtbot, columns)
+    restore_header(settings, KEY, again.horizontalHeader(), columns)
+    assert widths_of(again, columns)["a"] == 190
+    assert again.horizontalHeader().isSectionHidden(1)
+
+
 def saved_by_the_version_before(
     qtbot: QtBot, settings: QSettings, columns: list[str], shown: Set[str], width: int
 ) -> None:

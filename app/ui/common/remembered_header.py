@@ -45,17 +45,15 @@ def restore_header(
     value = settings.value(key)
     state = bytes(value.data()) if isinstance(value, QByteArray) else None
     layout = layout_from_text(settings.value(key + BY_COLUMN))
-    if (
-        state is not None
-        and layout is not None
-        and layout.columns == columns
-        and layout.state_crc32 == state_checksum(state)
-    ):
+    same_save = layout is not None and layout.state_crc32 == state_checksum(state or b"")
+    if state is not None and same_save and layout is not None and layout.columns == columns:
         header.restoreState(value)  # Qt's own, intact, for these very columns
         return
-    if layout is None and state is not None:
-        # Kept before the description was (or with it damaged): read here, never by Qt.
-        layout = read_qt_header_state(state, columns)
+    if state is not None and not same_save:
+        # Qt's state alone, or not the one the description was kept with: kept before there
+        # was one, or by an older desk since (which writes Qt's alone: its layout is the
+        # newer), or damaged. Read here, never by Qt; the description when it does not read.
+        layout = read_qt_header_state(state, columns) or layout
     if layout is not None:
         _apply(header, layout, columns)
 
