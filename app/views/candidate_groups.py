@@ -18,7 +18,7 @@ from typing import Any
 from app.domain.order_status import OrderStatus
 from app.domain.same_candidate import identity_keys
 from app.domain.text_fold import fold, sort_text
-from app.views.inbox_columns import STATUS_RANK
+from app.views.inbox_columns import GONE_RANK, STATUS_RANK
 from app.views.order_rows import OrderColumns, OrderRow
 from app.views.text import as_cell
 
@@ -212,7 +212,12 @@ class CandidateGroups:
         if column == Column.EMAIL:
             return [0] * len(index)  # an order leaves the email to its candidate
         if column == Column.STATUS:
-            return [STATUS_RANK[status] for status in index.status]
+            # "Gone" after every status SmartRecruiters gives, as the inbox sorts it: by its
+            # last status, an order no longer there sorted above the orders in progress.
+            return [
+                GONE_RANK if gone else STATUS_RANK[status]
+                for status, gone in zip(index.status, index.gone, strict=True)
+            ]
         if column == Column.COMPANY:
             return [_sort_text_of_few(company) for company in index.company]
         return index.created

@@ -288,6 +288,12 @@ class OrderBoard:
         return self._desk.session.demo
 
     @property
+    def data_file(self) -> Path | None:
+        """The data file its orders are kept in (None: in memory, as the demo's are)."""
+        path = self._desk.db.path
+        return None if path == ":memory:" else Path(path)
+
+    @property
     def author(self) -> ContactPerson | None:
         return self._desk.author
 

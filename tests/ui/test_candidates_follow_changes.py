@@ -98,6 +98,22 @@ def test_a_changed_status_is_shown_without_regrouping(
     assert tip == "2 in progress"  # order-009 was already
 
 
+def test_sorted_by_status_an_order_gone_moves_after_its_candidates_others(
+    room: OrdersRoom, groupings: list[int]
+) -> None:
+    """ "Gone" sorts after every status, as in the inbox: the tab sorted such an order by its
+    last status, and a change of the flag alone did not put the orders in order again."""
+    model = room.candidates.model
+    room.candidates.table.sortByColumn(Column.STATUS, Qt.SortOrder.AscendingOrder)
+    assert shown_row(model, "order-004") < shown_row(model, "order-009")  # New, In progress
+
+    changed(room, "order-004", gone=True)  # a sync finds it gone
+
+    assert groupings == []
+    assert shown_row(model, "order-009") < shown_row(model, "order-004")
+    assert model.index(shown_row(model, "order-004"), Column.STATUS).data() == "Gone"
+
+
 def test_a_corrected_name_or_a_new_order_regroups_off_the_gui_thread(
     room: OrdersRoom, groupings: list[int], qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -192,3 +192,39 @@ def test_the_csv_export_and_a_sort_by_status_say_gone(qapp: QApplication) -> Non
     assert {row[0]: row[status] for row in rows} == {"o1": "New", "o2": "Gone"}
     proxy.sort(INBOX.index("status"), Qt.SortOrder.AscendingOrder)
     assert proxy.order_ids() == ["o1", "o2"]  # after every status SmartRecruiters gives
+
+
+def test_an_order_shown_gone_is_found_by_gone_not_by_its_last_status(qapp: QApplication) -> None:
+    """The search looked in its last status: "gone" found nothing once its flag was left
+    alone (the flag's words had found it), and "new" found it, which the "New" filter and the
+    "N new" count leave out."""
+    model = OrderTableModel()
+    model.set_rows(two_orders_of_zoe_one_gone())  # no flag: its status alone says it
+    proxy = OrderFilterProxy()
+    proxy.setSourceModel(model)
+    assert model.text(1, INBOX.index("status")) == "Gone"
+    assert model.count_status(OrderStatus.NEW) == 1
+    for typed, found in (("new", ["o1"]), ("gone", ["o2"])):
+        proxy.set_search_text(typed)
+        assert proxy.order_ids() == found, typed
+    model.update_rows([model.row(0)._replace(gone=True)])  # a sync finds it gone too
+    assert sorted(proxy.order_ids()) == ["o1", "o2"]
+
+
+def test_sorted_by_status_the_candidates_tab_puts_gone_last(qapp: QApplication) -> None:
+    """As the inbox does (``GONE_RANK``): by its last status, a gone order sorted among the
+    new ones, above the orders in progress."""
+    live = make_order("o1", ZOE, "Data Analyst", "Acme GmbH", "2025-05-01")
+    erased = make_order("o2", ZOE, "Product Owner", "Initech", "2025-04-01")
+    started = make_order("o3", ZOE, "Designer", "Initech", "2025-03-01")
+    gone = OrderState(gone_since=datetime(2025, 6, 1, tzinfo=UTC))
+    rows = [
+        order_row(live),
+        order_row(erased, gone),
+        order_row(started)._replace(status=OrderStatus.IN_PROGRESS),
+    ]
+    model = CandidateTableModel()
+    model.set_rows(OrderColumns.of_rows(rows))
+    model.sort(CandidateColumn.STATUS, Qt.SortOrder.AscendingOrder)
+    shown = [model.index(row, CandidateColumn.STATUS).data() for row in range(1, 4)]
+    assert shown == ["New", "In progress", "Gone"]

@@ -112,3 +112,20 @@ def test_an_email_id_or_code_is_found_as_shown_or_without_its_accents(
         assert proxy.rowCount() == 1, typed
     proxy.set_search_text("björk")
     assert proxy.rowCount() == 0
+
+
+def test_a_berke_completion_is_found_by_the_date_shown_not_its_utc_date(
+    qapp: QApplication, in_tokyo: None
+) -> None:
+    """The Berke column was searched by the text the row keeps, "Complete · <UTC time>": a
+    completion of 05:30 in Tokyo (its cell "Complete 15 Mar", its tip "2026-03-15 05:30") was
+    found under the day before, a date its row shows nowhere, as "Ordered on" was before."""
+    done = "Complete · 2026-03-14T20:30:00.000+00:00"
+    completed = row("o-1", "2026-03-10T10:00:00.000+00:00")._replace(
+        status=OrderStatus.IN_PROGRESS, berke=done
+    )
+    model, proxy = inbox([completed])
+    assert model.text(0, INBOX.index("berke")) == "Complete 15 Mar"
+    for typed, found in (("2026-03-14", 0), ("2026-03-15", 1), ("complete 2026-03-15", 1)):
+        proxy.set_search_text(typed)
+        assert proxy.rowCount() == found, typed

@@ -263,6 +263,22 @@ def test_csv_export_on_the_candidates_tab_writes_its_orders(
     assert [r[0] for r in rows[1:]] == in_view
 
 
+def test_the_status_bar_counts_what_the_candidates_tab_lists(window: MainWindow) -> None:
+    """The Candidates tab hides the inbox's search (it filters nothing there), yet the status
+    bar went on counting it ("1 of 8 orders" while the tab listed 8), and the tab's own search
+    changed nothing in it."""
+    room = window.orders
+    room.search.setText("order-003")
+    assert window.count_label.text().startswith("1 of 8 orders")
+    room.tabs.setCurrentWidget(room.candidates)
+    assert window.count_label.text().startswith("8 orders")
+    room.candidates.search.setText("smith7")
+    listed = len(room.candidates.model.order_ids())
+    assert window.count_label.text().startswith(f"{listed} of 8 orders")
+    room.tabs.setCurrentWidget(room.stack)
+    assert window.count_label.text().startswith("1 of 8 orders")
+
+
 def test_the_menus_csv_export_runs_beside_the_window(
     window: MainWindow, tmp_path: Path, qloop: asyncio.AbstractEventLoop
 ) -> None:

@@ -13,19 +13,21 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, QSettings
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QSettings
 from pytestqt.qtbot import QtBot
 
 from app.clients.berke import BerkeClient
 from app.clients.smartrecruiters import SmartRecruitersClient
 from app.domain.connection import AppSettings, ConnectionProfile
-from app.domain.smartrecruiters import AssessmentOrder
+from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY, SandboxServer
 from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyStore
 from app.store.database import Database
 from app.store.order_cache import OrderCache
 from app.ui.main_window import OFFERS_TAB, MainWindow
+from app.ui.orders.order_table_model import ORDER_ID_ROLE
 from app.ui.session_host import SessionHost, database_path_for
+from app.views.order_rows import OrderColumns, OrderRow
 from app.workflows.demo_services import DemoServices
 from app.workflows.session import Session
 
@@ -498,6 +500,89 @@ def test_the_models_read_after_the_first_frame_complete_the_rows_it_showed(
     finally:
         window.close()
         wait(host.close())
+
+
+def test_the_order_selected_while_connecting_stays_selected_once_connected(
+    qtbot: QtBot,
+    qsettings: QSettings,
+    running_loop: asyncio.AbstractEventLoop,
+    working_day: WorkingDay,
+) -> None:
+    """The order a coordinator clicked in the cached inbox ("Connecting…") was dropped, pane
+    and all, the moment the session opened: the live rows reset the list, and nothing
+    selected the order again."""
+    from app.ui.application import LaunchOptions, _settings_and_keys
+
+    _profile, keys = working_day(7)
+    window = _peeked_window(qtbot, qsettings)
+    window.show()
+    saved = _settings_and_keys(LaunchOptions(read_saved_settings=True, keys=keys))
+    host = SessionHost(window, saved.settings, keys, settings_file=saved.file)
+    try:
+        assert finished(qtbot, host.show_cached()) is True
+        window.orders.select_order("cached-3")
+        assert window.orders.detail.order is not None
+        finished(qtbot, host.open())
+        assert window.orders.source is not None
+        assert window.orders.source.read_only_reason is None  # the live inbox
+        assert window.orders.selected_ids() == ["cached-3"]
+        shown = window.orders.detail.order
+        assert shown is not None
+        assert shown.id == "cached-3"
+    finally:
+        window.close()
+        finished(qtbot, host.close())
+
+
+def _row(i: int) -> OrderRow:
+    return OrderRow(
+        id=f"o-{i:03}", status=OrderStatus.NEW, candidate_id=f"c{i}", candidate=f"Ana N{i}",
+        email="", job="Nurse", company="Acme", requestor="",
+        created=f"2026-03-10T10:{i // 60:02}:{i % 60:02}.000+00:00", assessment="",
+        activity="", berke="", attention="", berke_id="",
+    )  # fmt: skip
+
+
+def test_the_same_data_files_orders_keep_the_selection_and_scroll_and_anothers_do_not(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The rows of one data file shown again (the cached inbox, then the live one) dropped
+    the orders selected. They stay selected now, the keyboard on the same one, the list where
+    it was scrolled, wherever the new rows hold them; another data file's rows (another
+    profile's) start afresh, whatever ids they share."""
+    from PySide6.QtWidgets import QAbstractItemView, QWidget
+
+    from app.ui.common.messages import Messages
+    from app.ui.orders.cached_orders import CachedOrders
+    from app.ui.orders.orders_room import OrdersRoom
+    from tests.ui.conftest import show_exposed
+
+    rows = OrderColumns.of_rows([_row(i) for i in range(300)])
+    host = QWidget()
+    qtbot.addWidget(host)
+    room = OrdersRoom(Messages(host), host)
+    room.set_source(CachedOrders(tmp_path / "day.sqlite", rows))
+    host.resize(1280, 800)
+    room.resize(1280, 800)
+    show_exposed(qtbot, host)
+    picked = room.proxy.order_ids()[150:153]
+    room.reselect(picked)
+    middle = room.proxy.index(151, 0)
+    room.table.selectionModel().setCurrentIndex(middle, QItemSelectionModel.SelectionFlag.NoUpdate)
+    room.table.scrollTo(middle, QAbstractItemView.ScrollHint.PositionAtCenter)
+    scrolled = room.table.verticalScrollBar().value()
+    assert scrolled > 0
+    assert room.selected_ids() == picked
+
+    live = OrderColumns.of_rows([rows.row(i) for i in reversed(range(len(rows)))])
+    room.set_source(CachedOrders(tmp_path / "day.sqlite", live))
+    assert room.model.row_of(picked[0]) != rows.id.index(picked[0])  # held elsewhere now
+    assert room.selected_ids() == picked
+    assert room.table.currentIndex().data(ORDER_ID_ROLE) == picked[1]
+    assert room.table.verticalScrollBar().value() == scrolled
+
+    room.set_source(CachedOrders(tmp_path / "other.sqlite", rows.copy()))
+    assert room.selected_ids() == []
 
 
 def test_rows_the_models_read_otherwise_are_shown_as_they_read_them(

@@ -70,6 +70,10 @@ class CachedOrders(OrderSource):
         self._orders = {order.id: order for order in inbox.orders}
         self._states = inbox.states
 
+    @property
+    def data_file(self) -> Path | None:
+        return self.path
+
     def all_rows(self) -> tuple[OrderColumns, dict[str, int] | None]:
         return self._rows.copy(), None  # the room's copy changes; this one stays as read
 

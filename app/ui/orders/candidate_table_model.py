@@ -197,6 +197,11 @@ class CandidateTableModel(QAbstractTableModel):
         ids = self._groups.index.id
         return [ids[entry] for entry in self._rows if entry >= 0]
 
+    def order_count(self) -> int:
+        """How many orders are listed: every row but the candidates' own, one per candidate
+        the search finds (counted from its mask, not row by row: asked at each keystroke)."""
+        return len(self._rows) - self._mask.bit_count()
+
     def row_of_order(self, order_id: str) -> int | None:
         """Where the order is shown, or None if it is not."""
         try:

@@ -88,6 +88,23 @@ if TYPE_CHECKING:  # the API's shapes (pydantic) load after the first frame
 log = logging.getLogger(__name__)
 
 
+class _Place(NamedTuple):
+    """Where the coordinator is in the inbox: the orders selected, the one the keyboard is on,
+    and the first order in view and where it is drawn (``_top_row_in_view``)."""
+
+    selected: list[str]
+    current: str | None
+    top: tuple[str, int] | None
+
+
+def _same_orders(previous: OrderSource | None, source: OrderSource | None) -> bool:
+    """Whether ``source`` shows the orders ``previous`` did: those of one data file (the
+    cached inbox shown while connecting, then the live one)."""
+    if previous is None or source is None:
+        return False
+    return previous.data_file is not None and previous.data_file == source.data_file
+
+
 class _Shown(NamedTuple):
     """What the order pane shows of the current order (compared to see what changed)."""
 
@@ -144,6 +161,9 @@ class OrdersRoom(QWidget):
         self._connected = False
         self._list_focused = False  # the keyboard was given to the list once (at start)
         self._pressed_on_list = False  # a mouse button is down on the list (keep_shown waits)
+        # The rows are replaced by the same orders' (``set_source``): the selection they reset
+        # is put back, not followed away.
+        self._returning = False
 
         self.model = OrderTableModel(self)
         self.proxy = OrderFilterProxy(self)
@@ -198,6 +218,9 @@ class OrdersRoom(QWidget):
             self.proxy.modelReset,
             self.proxy.layoutChanged,
         ):
+            signal.connect(self._update_counts)
+        # The Candidates tab's own search and groupings change what it lists.
+        for signal in (self.candidates.model.modelReset, self.candidates.model.layoutChanged):
             signal.connect(self._update_counts)
         for signal in (self.proxy.rowsRemoved, self.proxy.modelReset, self.proxy.layoutChanged):
             signal.connect(self._selection_follows_rows)
@@ -411,8 +434,12 @@ class OrdersRoom(QWidget):
     # -- the source --------------------------------------------------------------------------
 
     def set_source(self, source: OrderSource | None) -> None:
-        """Show ``source``'s orders (None: nothing yet). A snapshot makes the room read-only."""
+        """Show ``source``'s orders (None: nothing yet). A snapshot makes the room read-only.
+        The same orders from another source (the cached inbox, then the live one) keep their
+        selection, pane and scroll: the order read while connecting was dropped, pane and all,
+        as the session opened. Another profile's or a snapshot's start afresh."""
         previous = self.source
+        place = self._place() if _same_orders(previous, source) else None
         if previous is not None:
             previous.rows_changed.disconnect(self._rows_changed)
             if isinstance(previous, LiveOrders):
@@ -435,7 +462,13 @@ class OrdersRoom(QWidget):
             self.model.set_rows(OrderColumns.of_rows([]))
         else:
             rows, row_of = source.all_rows()
-            self.model.set_rows(rows, row_of=row_of, prepared=source.prepared_search())
+            self._returning = place is not None
+            try:
+                self.model.set_rows(rows, row_of=row_of, prepared=source.prepared_search())
+            finally:
+                self._returning = False
+            if place is not None:
+                self._return_to(place)
             source.rows_changed.connect(self._rows_changed)
             if isinstance(source, LiveOrders):
                 source.signals.upload_progress.connect(self.detail.attachments.model.set_progress)
@@ -445,7 +478,34 @@ class OrdersRoom(QWidget):
             self._refresh_candidates()
         self._connected = source is not None
         self._update_counts()
-        self._refresh_detail()
+        if place is not None and not self.candidates_in_view():
+            self._selection_changed()  # the orders selected again, shown as they are now
+        else:
+            self._refresh_detail()
+
+    def _place(self) -> _Place:
+        current = self.table.currentIndex()
+        return _Place(
+            self.proxy.order_ids_at(self._selected_rows()),
+            current.data(ORDER_ID_ROLE) if current.isValid() else None,
+            self._top_row_in_view(set()),
+        )
+
+    def _return_to(self, place: _Place) -> None:
+        """The orders of ``place`` selected again among the rows just set, the keyboard on
+        the same one, the list scrolled as it was (quietly: ``set_source`` follows them)."""
+        row_of = self.model.row_of
+        selected = {row for row in map(row_of, place.selected) if row is not None}
+        self._selection_keeper.select_source_rows(selected)
+        self._forget_selected_rows()
+        current = row_of(place.current) if place.current is not None else None
+        if current is not None:
+            index = self.proxy.mapFromSource(self.model.index(current, 0))
+            if index.isValid():
+                flags = QItemSelectionModel.SelectionFlag.NoUpdate
+                self.table.selectionModel().setCurrentIndex(index, flags)
+        if place.top is not None:
+            self._put_back(*place.top)
 
     def _rows_changed(self, rows: list[OrderRow]) -> None:
         """Only these rows changed (or are new): update them, not the rest."""
@@ -703,7 +763,7 @@ class OrdersRoom(QWidget):
     def _selection_follows_rows(self, *_args: object) -> None:
         """A search or filter that hides the selected order takes its selection with it: the
         pane and the actions must not go on showing it."""
-        if self.tabs.currentWidget() is self.candidates:
+        if self.tabs.currentWidget() is self.candidates or self._returning:
             return
         current = self._selected_rows()
         if len(current) > 1:
@@ -1009,6 +1069,7 @@ class OrdersRoom(QWidget):
             self._refresh_detail()
         else:
             self._selection_changed()
+        self._update_counts()  # the status bar counts what the tab shown lists
 
     def candidates_in_view(self) -> bool:
         """Whether the Candidates tab is the one shown: "the orders in view" are its orders,
@@ -1048,7 +1109,7 @@ class OrdersRoom(QWidget):
                 self._regroup_in_background()
             return
         resort = self.candidates.model.sort_column() == Column.STATUS and any(
-            old.status != new.status for old, new in updated.replaced
+            (old.status, old.gone) != (new.status, new.gone) for old, new in updated.replaced
         )
         if shown:
             self.candidates.model.orders_changed(updated.positions, resort=resort)
@@ -1166,10 +1227,13 @@ class OrdersRoom(QWidget):
     def _update_counts(self) -> None:
         total = self.model.rowCount()
         shown = self.proxy.rowCount()
+        # What the tab shown lists: on the Candidates tab, the inbox's search and filter are
+        # out of sight and filter nothing, and "1 of 10 orders" counted them.
+        listed = self.candidates.model.order_count() if self.candidates_in_view() else shown
         new = self.new_count()
         self.counts_changed.emit(
-            f"{shown} of {total} orders · {new} new"
-            if shown != total
+            f"{listed} of {total} orders · {new} new"
+            if listed != total
             else f"{total} orders · {new} new"
         )
         if shown:

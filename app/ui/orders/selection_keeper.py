@@ -50,6 +50,12 @@ class SelectionKeeper(QObject):
 
     def _select_again(self, *_args: object) -> None:
         selected, self._selected = self._selected, set()
+        self.select_source_rows(selected)
+
+    def select_source_rows(self, selected: set[int]) -> None:
+        """Select these rows of the source model (those shown), in runs of neighbours, and
+        quietly: whoever follows the selection hears of it otherwise (``layoutChanged``, or
+        from the caller)."""
         model = self._view.selectionModel()
         if model is None or not selected:
             return

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
@@ -56,6 +57,13 @@ class OrderSource(QObject):
 
     #: Why nothing may be changed (a snapshot), or None.
     read_only_reason: str | None = None
+
+    @property
+    def data_file(self) -> Path | None:
+        """The data file whose orders these are (None: none, as a snapshot's or the demo's):
+        two sources of one data file show the same orders (the cached inbox, then the live
+        one), and the coordinator's place among them carries over."""
+        return None
 
     @abstractmethod
     def all_rows(self) -> tuple[OrderColumns, dict[str, int] | None]:
@@ -123,6 +131,10 @@ class LiveOrders(OrderSource):
     def all_rows(self) -> tuple[OrderColumns, dict[str, int] | None]:
         rows = [row for order_id in self.board.order_ids() if (row := self.row(order_id))]
         return OrderColumns.of_rows(rows), None
+
+    @property
+    def data_file(self) -> Path | None:
+        return self.board.data_file
 
     def recheck(self) -> None:
         """Time passes: an order becomes "new for 3 days", an invitation old enough for a
