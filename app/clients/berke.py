@@ -469,9 +469,9 @@ class BerkeClient:
     ) -> ThrottledError:
         throttle = _lenient(BerkeThrottleBody, payload)
         now = self._clock()
-        # Clocks differ: never retry at once on a time-window denial, even if the wait looks
-        # over. Berke's figures are clamped by the model (at most a day, never in the past).
-        wait = max(throttle.wait_seconds(now), MIN_THROTTLE_WAIT_SECONDS)
+        # Counted from now, when the answer arrived, not on Berke's clock; clamped by the model
+        # (at most a day). Never retry at once on a time-window denial, even on "wait 0".
+        wait = max(throttle.wait_seconds(), MIN_THROTTLE_WAIT_SECONDS)
         retry_at = throttle.next_allowed_at(now)
         estimated = "estimated_ms_to_next_allowed_call" in throttle.model_fields_set
         header_wait = parse_retry_after(response.headers.get("Retry-After"), now)

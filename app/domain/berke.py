@@ -484,8 +484,7 @@ class BerkeErrorBody(BerkeResponseModel):
 
 
 #: The longest wait a 429 may announce that is taken literally: a daily limit lifts within a
-#: day. A denial dated far from now, or an estimate of 10^30 ms, would otherwise overflow a
-#: datetime or hold calls for ever.
+#: day. An estimate of 10^30 ms would otherwise overflow a datetime or hold calls for ever.
 MAX_THROTTLE_WAIT: Final = timedelta(days=1)
 
 
@@ -513,31 +512,30 @@ class BerkeThrottleBody(BerkeErrorBody):
             return re.sub(r"(\.\d{6})\d+", r"\1", value)
         return value
 
-    def next_allowed_at(self, now: datetime | None = None) -> datetime:
-        """When the same call (or, for a daily limit, any call) may be made again.
+    def next_allowed_at(self, now: datetime) -> datetime:
+        """When the same call (or, for a daily limit, any call) may be made again: Berke's
+        estimate counted from ``now``, when its answer arrived here.
 
-        The estimate counts from ``callDeniedDateTime``; without it, from ``now``. The answer
-        lies between ``now`` and ``now + MAX_THROTTLE_WAIT``, whatever the figures say.
+        Not from ``callDeniedDateTime``: that is Berke's clock, and this machine's may be hours
+        off it, which would turn a 2 s wait into hours or a daily limit into none. Counting
+        from the arrival waits a little longer than Berke asks (the answer's travel time).
         """
-        now = _as_utc(now or datetime.now(UTC))
-        start = _as_utc(self.call_denied_date_time or now)
-        ceiling = now + MAX_THROTTLE_WAIT
+        return _as_utc(now) + self._estimate()
+
+    def wait_seconds(self) -> float:
+        """Seconds to wait from the answer's arrival; 0 for a simultaneous-call limit (retry
+        when one ends)."""
+        if self.call_expires_on_completion:
+            return 0.0
+        return self._estimate().total_seconds()
+
+    def _estimate(self) -> timedelta:
+        """Berke's estimate, between none and ``MAX_THROTTLE_WAIT`` whatever the figure."""
         estimate_ms = min(
             max(self.estimated_ms_to_next_allowed_call, 0),
             int(MAX_THROTTLE_WAIT.total_seconds() * 1000),
         )
-        try:
-            allowed = start + timedelta(milliseconds=estimate_ms)
-        except OverflowError:  # a denial dated near the end of time
-            allowed = ceiling
-        return min(max(allowed, now), ceiling)
-
-    def wait_seconds(self, now: datetime) -> float:
-        """Seconds to wait from ``now``; 0 for a simultaneous-call limit (retry when one ends)."""
-        if self.call_expires_on_completion:
-            return 0.0
-        now = _as_utc(now)
-        return max((self.next_allowed_at(now) - now).total_seconds(), 0.0)
+        return timedelta(milliseconds=estimate_ms)
 
 
 def split_response_code(header: str | None) -> tuple[int | None, int | None]:

@@ -308,6 +308,11 @@ class OrderBoard:
         """Assessment URLs on plain http are acceptable only from a Berke on this computer."""
         return actions.http_assessment_urls_allowed(self._desk)
 
+    def on_sr_clock(self, moment: datetime) -> datetime:
+        """``moment`` of this machine's clock on SmartRecruiters' clock, as its latest answer's
+        ``Date`` measured it (unchanged until one did)."""
+        return moment + self._desk.session.sr.clock_offset
+
     def pacing(self) -> list[tuple[str, Pacer]]:
         """(service, pacer) pairs, for a status line of calls left and waits."""
         session = self._desk.session

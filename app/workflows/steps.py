@@ -1005,7 +1005,7 @@ def _invited_since(desk: Desk, entry: JournalEntry, step: InviteStep) -> str | N
                 or other.step.request.source_candidate_id.casefold() != candidate_id
             ):
                 continue
-            if other.state is StepState.DONE and other.updated_at >= entry.created_at:
+            if other.state is StepState.DONE and _since(other, entry):
                 return INVITED_SINCE
             if other.id > entry.id and (
                 other.state is StepState.PENDING
@@ -1013,6 +1013,12 @@ def _invited_since(desk: Desk, entry: JournalEntry, step: InviteStep) -> str | N
             ):
                 may_have_gone = True
     return MAY_HAVE_GONE_SINCE if may_have_gone else None
+
+
+def _since(other: JournalEntry, entry: JournalEntry) -> bool:
+    """Whether ``other`` was begun, or done, after ``entry`` was asked. The id decides first:
+    the clock may have been set back in between (a time written while it ran ahead)."""
+    return other.id > entry.id or other.updated_at >= entry.created_at
 
 
 async def _may_have_gone_words(desk: Desk, order_id: str) -> str:
@@ -1630,7 +1636,7 @@ def _same_words_posted_since(desk: Desk, entry: JournalEntry, step: CommentStep)
         1
         for other in desk.journal.entries(entry.order_id)
         if other.id != entry.id
-        and other.updated_at >= entry.created_at
+        and _since(other, entry)
         and isinstance(other.step, CommentStep)
         and other.step.message == step.message
         and isinstance(other.outcome, CommentAdded)

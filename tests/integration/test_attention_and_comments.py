@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
+import app.store.berke_watch as berke_watch_store
 from app.clients.errors import ServerError, Service
 from app.domain.attention import Attention
 from app.domain.berke import CreateAssessmentRequest
@@ -427,3 +428,25 @@ def test_old_comments_of_an_order_found_in_progress_are_not_news(
 
     flags, texts = with_board(sandbox, tmp_path / "desk.sqlite3", body)
     assert Attention.NEW_COMMENT not in flags, texts
+
+
+def test_a_new_comment_is_flagged_soon_after_the_clock_was_set_back(
+    sandbox: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An order's comments polled while the machine's clock ran two hours ahead (NTP then set
+    it back, or a dual-boot PC's hardware clock) were stored as checked two hours in the
+    future: "now - checked" stayed negative, and no comment was flagged for 2 h 15 min."""
+
+    async def body(board: OrderBoard, desk: Desk) -> list[Attention]:
+        order_id = await accepted_order(board, desk, "Jonas")
+        ahead = datetime.now(UTC) + timedelta(hours=2)
+        monkeypatch.setattr(berke_watch_store, "utc_now", ahead.isoformat)
+        await poll_comments(board, desk, ahead, [order_id])  # the first look, clock ahead
+        monkeypatch.undo()  # the clock put right
+        await desk.session.sr.add_comment(order_id, "Please call the candidate first.", author=RITA)
+        later = datetime.now(UTC) + timedelta(minutes=20)
+        assert await poll_comments(board, desk, later, [order_id]) == {order_id}
+        return kinds(board, order_id)
+
+    flags = with_board(sandbox, tmp_path / "desk.sqlite3", body)
+    assert Attention.NEW_COMMENT in flags, flags

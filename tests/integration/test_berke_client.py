@@ -441,7 +441,8 @@ def test_daily_limit_is_not_retried_and_says_when_it_lifts() -> None:
         assert calls == 1
         assert info.value.is_daily_limit
         assert info.value.is_transient  # a wait, not a refusal
-        assert info.value.retry_at == datetime(2025, 1, 20, 19, 47, 44, 479264, tzinfo=UTC)
+        # An hour from when the answer arrived here (18:47:45), not from Berke's own clock.
+        assert info.value.retry_at == datetime(2025, 1, 20, 19, 47, 45, tzinfo=UTC)
         assert "daily limit" in str(info.value)
 
     run(body)

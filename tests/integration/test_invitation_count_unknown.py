@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 
+import app.store.journal as journal_store
 from app.clients.errors import AuthError, NetworkError, ServerError, ThrottledError
 from app.domain.assessment_prefill import stable_candidate_id
 from app.domain.attention import Attention
@@ -358,6 +359,39 @@ def test_an_old_failed_invitation_is_not_retried_once_one_went_since(
         entry_id = await asyncio.to_thread(desk.journal.begin, other.id, step)
         await asyncio.to_thread(desk.journal.fail, entry_id, "Access denied for this user.")
         await asyncio.to_thread(desk.journal.set_may_have_gone, entry_id, False)
+        await send_invitation(desk, order, resend=True)  # a reminder, after it was asked
+        with pytest.raises(StepRefusedError, match="went from this desk after this step"):
+            await retry_step(desk, entry_id)
+        assert invitations_sent(uncounted_sandbox, link) == 2  # the first, and the reminder
+
+    network = FailsOnce("/SendInvitation", 403, ACCESS_DENIED)
+    run_with_desk(uncounted_sandbox, tmp_path / "desk.sqlite3", body, berke_transport=network)
+
+
+def test_an_old_failed_invitation_is_not_retried_after_one_went_since_a_clock_set_back(
+    uncounted_sandbox: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other order's old failed step, asked while the clock ran two hours ahead (NTP then
+    set it back), and a reminder sent after it: "went since" compared only the times, the
+    reminder's read as before the step, and Retry emailed the candidate a third time."""
+
+    async def body(desk: Desk) -> None:
+        order, link = await accepted_order(desk, "Ivo")
+        with pytest.raises(AuthError):
+            await send_invitation(desk, order)
+        await send_invitation(desk, order)  # invited again: it goes
+        old = invite_step(desk, order.id)
+        other = await second_order_reusing(desk, order, link)
+        ahead = (datetime.now(UTC) + timedelta(hours=2)).isoformat(timespec="milliseconds")
+        monkeypatch.setattr(journal_store, "utc_now", lambda: ahead)
+        step = InviteStep(
+            request=old.step.request.model_copy(),  # type: ignore[union-attr]
+            invitations_sent_before=None,
+        )
+        entry_id = await asyncio.to_thread(desk.journal.begin, other.id, step)
+        await asyncio.to_thread(desk.journal.fail, entry_id, "Access denied for this user.")
+        await asyncio.to_thread(desk.journal.set_may_have_gone, entry_id, False)
+        monkeypatch.undo()  # the clock put right
         await send_invitation(desk, order, resend=True)  # a reminder, after it was asked
         with pytest.raises(StepRefusedError, match="went from this desk after this step"):
             await retry_step(desk, entry_id)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 
+import app.store.journal as journal_store
 from app.clients.errors import ApiError, StateConflictError
 from app.domain.assessment_prefill import stable_candidate_id
 from app.domain.attachments import UploadState
@@ -482,6 +483,29 @@ def test_a_waiting_comment_is_posted_though_the_same_words_were_added_meanwhile(
         assert [c.message for c in comments].count(words) == 2
         first = desk.journal.entries(order.id)[0].outcome
         assert first == CommentAdded(message=words)  # posted now, not "already there"
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body, RefuseOneComment(1))
+
+
+def test_a_waiting_comment_is_posted_though_the_same_words_went_after_a_clock_set_back(
+    sandbox: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As above, the waiting comment asked while the clock ran two hours ahead (NTP then set
+    it back): the same words posted after it were dated before it, taken for someone else's,
+    and the waiting one for already there. One comment where two were added."""
+    words = "Called the candidate, no answer."
+
+    async def body(desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(new_order_body())
+        ahead = (datetime.now(UTC) + timedelta(hours=2)).isoformat(timespec="milliseconds")
+        monkeypatch.setattr(journal_store, "utc_now", lambda: ahead)
+        with pytest.raises(ApiError):
+            await add_comment(desk, order, words)  # 503: the step waits
+        monkeypatch.undo()  # the clock put right
+        await add_comment(desk, order, words)  # posted at once
+        assert (await resume_pending(desk)).done
+        comments = await desk.session.sr.list_comments(order.id)
+        assert [c.message for c in comments].count(words) == 2
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body, RefuseOneComment(1))
 

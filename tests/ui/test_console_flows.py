@@ -57,6 +57,7 @@ from app.store.local_state import load_states
 from app.ui.common.command_palette import CommandPalette
 from app.ui.common.screens import available_room
 from app.ui.main_window import MainWindow
+from app.ui.orders import orders_room
 from app.ui.orders.batch_dialog import BatchDialog
 from app.ui.orders.batch_plan_dialog import BatchPlanDialog, PlanTableModel
 from app.ui.orders.berke_form import BerkeAssessmentForm
@@ -1054,6 +1055,34 @@ def test_a_comment_listed_before_its_answer_is_shown_once(
     assert detail.comment_input.text() == ""
 
 
+def test_a_comment_is_shown_once_on_a_machine_clock_ahead_of_smartrecruiters(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The comment added here was matched in the order's list read afresh only if
+    SmartRecruiters dated it no earlier than this machine's send time less two minutes: with
+    this machine ten minutes ahead, its own copy was "older", and the comment showed twice."""
+    ahead = timedelta(minutes=10)
+
+    class MachineClock(datetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> Any:
+            return datetime.now(tz) + ahead
+
+    order = add_test_order(window, qtbot, first="Ines", last="Vaz")
+    detail = window.orders.detail
+    show_without_comments(window, qtbot, order.id)
+    monkeypatch.setattr(orders_room, "datetime", MachineClock)
+    sr = desk_of(window).session.sr
+    monkeypatch.setattr(sr, "_clock", lambda: datetime.now(UTC) + ahead)
+    detail.comment_input.setText("Sent the practice test")
+    qtbot.keyClick(detail.comment_input, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: detail.comments.rowCount() == 1)
+    finish(qtbot, window.orders.controller.wait_idle())
+    window.orders._refresh_detail()  # the order read afresh, as any change of it does
+    finish(qtbot, window.orders.wait_idle())
+    assert detail.comments.rowCount() == 1
+
+
 def test_polling_announces_new_orders(window: MainWindow, qtbot: QtBot) -> None:
     before = window.orders.new_count()
     made = finish(qtbot, desk_of(window).session.sr.create_test_order(new_order_body(first="Mia")))
@@ -1648,6 +1677,20 @@ def test_a_comment_in_the_words_of_an_older_one_is_listed_beside_it(qtbot: QtBot
     copy = AssessmentComment(message="Called, no answer", create_date=datetime.now(UTC))
     pane.show_comments([older, copy])  # read after it went: listed once
     assert pane.comments.rowCount() == 2
+
+
+def test_smartrecruiters_date_of_a_comment_added_here_finds_its_copy(qtbot: QtBot) -> None:
+    """The comment's own date, when SmartRecruiters' answer gave one, decides: compared with
+    this machine's send time, ten minutes ahead, its copy was "older" and listed twice."""
+    pane = pane_showing_an_order(qtbot)
+    pane.show_comments([])
+    machine_now = datetime.now(UTC)
+    posted = AssessmentComment(
+        message="Sent the practice test", create_date=machine_now - timedelta(minutes=10)
+    )
+    pane.comment_added(posted, machine_now)
+    pane.show_comments([posted])  # read again: the same one
+    assert pane.comments.rowCount() == 1
 
 
 def test_a_comment_neither_passes_for_another_nor_is_drawn_backwards(qtbot: QtBot) -> None:

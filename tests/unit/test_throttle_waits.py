@@ -21,6 +21,7 @@ from app.clients.http import MAX_SERVICE_WAIT_SECONDS, RetryPolicy, parse_retry_
 from app.clients.pacing import Pacer
 from app.clients.smartrecruiters import SmartRecruitersClient
 from app.domain.berke import BerkeThrottleBody, CreateAssessmentRequest
+from app.domain.service_time import local_time
 
 NOW = datetime(2025, 1, 20, 18, 47, 45, tzinfo=UTC)
 EMPTY_PAGE = {"limit": 1, "offset": 0, "totalFound": 0, "content": []}
@@ -215,8 +216,8 @@ def test_throttle_body_reads_a_naive_time_as_utc() -> None:
             "estimatedMillisecondsToNextAllowedCall": 2000,
         }
     )
-    assert body.wait_seconds(NOW) == pytest.approx(1.0)
-    assert body.wait_seconds(NOW.replace(tzinfo=None)) == pytest.approx(1.0)
+    assert body.wait_seconds() == pytest.approx(2.0)
+    assert body.next_allowed_at(NOW.replace(tzinfo=None)) == NOW + timedelta(seconds=2)
 
 
 def test_berke_burst_429s_wait_at_least_a_doubling_floor() -> None:
@@ -284,6 +285,102 @@ def test_after_a_daily_limit_no_call_leaves_before_the_announced_time() -> None:
             assert len(paths) == 2
 
     asyncio.run(body())
+
+
+# -- Berke's clock is not this machine's ---------------------------------------------------
+
+SKEW = timedelta(hours=2)
+
+
+def _denied_at(when: datetime, **fields: Any) -> dict[str, Any]:
+    """A 429 denied at ``when`` on Berke's clock."""
+    return _throttle(callDeniedDateTime=when.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), **fields)
+
+
+def test_a_burst_wait_stays_berkes_on_a_machine_clock_behind_berke() -> None:
+    """Before, the wait counted from callDeniedDateTime (Berke's clock) to this machine's now:
+    two hours behind Berke, a 2 s wait became 7202 s and the call failed ("waiting 7202.0 s
+    before retrying") instead of going out 2 s later."""
+    time = FakeTime()
+    sent: list[float] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        sent.append(time.seconds)
+        if len(sent) == 1:
+            denial = _denied_at(time.utc() + SKEW, estimatedMillisecondsToNextAllowedCall=2000)
+            return httpx.Response(429, json=denial, headers={"X-Response-Code": "429.1010"})
+        return httpx.Response(200, json=JOBS_OK, headers={"X-Response-Code": "200.0"})
+
+    async def body() -> list[Any]:
+        async with BerkeClient(
+            "https://berke.test/api", "token-123", transport=httpx.MockTransport(handle),
+            pacer=time.pacer(), sleep=time.sleep, clock=time.utc,
+        ) as berke:  # fmt: skip
+            return await berke.get_jobs()
+
+    assert asyncio.run(body()) == []
+    assert sent == [0.0, 2.0]
+
+
+def test_a_daily_limit_lifts_when_berke_says_on_a_machine_clock_behind_berke() -> None:
+    """Before, two hours behind Berke, a daily limit lifting in 10 minutes was held (and
+    announced) until 2 h 10 min from now."""
+    time = FakeTime()
+    sent: list[float] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        sent.append(time.seconds)
+        if len(sent) == 1:
+            denial = _denied_at(
+                time.utc() + SKEW, estimatedMillisecondsToNextAllowedCall=600_000, isDailyLimit=True
+            )
+            return httpx.Response(429, json=denial, headers={"X-Response-Code": "429.1010"})
+        return httpx.Response(200, json=JOBS_OK, headers={"X-Response-Code": "200.0"})
+
+    async def body() -> None:
+        async with BerkeClient(
+            "https://berke.test/api", "token-123", transport=httpx.MockTransport(handle),
+            pacer=time.pacer(), sleep=time.sleep, clock=time.utc,
+        ) as berke:  # fmt: skip
+            with pytest.raises(ThrottledError) as denied:
+                await berke.get_jobs()
+            lifts = NOW + timedelta(minutes=10)
+            assert denied.value.retry_at == lifts
+            assert local_time(lifts).strftime("%H:%M on %d %b") in str(denied.value)
+            time.seconds = 11 * 60
+            assert await berke.get_jobs() == []
+
+    asyncio.run(body())
+    assert sent == [0.0, 660.0]
+
+
+def test_a_daily_limit_is_kept_on_a_machine_clock_ahead_of_berke() -> None:
+    """Before, two hours ahead of Berke, "lifts in an hour" counted from callDeniedDateTime
+    lay in the past here: the limit became a 1 s hold and every later call went out into the
+    daily limit again, which Berke asks to be waited out before any call."""
+    time = FakeTime()
+    sent: list[float] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        sent.append(time.seconds)
+        denial = _denied_at(
+            time.utc() - SKEW, estimatedMillisecondsToNextAllowedCall=3_600_000, isDailyLimit=True
+        )
+        return httpx.Response(429, json=denial, headers={"X-Response-Code": "429.1010"})
+
+    async def body() -> None:
+        async with BerkeClient(
+            "https://berke.test/api", "token-123", transport=httpx.MockTransport(handle),
+            pacer=time.pacer(), sleep=time.sleep, clock=time.utc,
+        ) as berke:  # fmt: skip
+            for _ in range(3):  # the resumer, or the next batch row, a minute later each
+                with pytest.raises(ThrottledError) as denied:
+                    await berke.get_jobs()
+                assert denied.value.retry_at == NOW + timedelta(hours=1)
+                time.seconds += 60
+
+    asyncio.run(body())
+    assert sent == [0.0]
 
 
 # -- a simultaneous-calls limit waits for a call of ours to end ------------------------------

@@ -13,7 +13,9 @@ from types import SimpleNamespace
 from typing import Any
 
 import httpx
+import pytest
 
+import app.store.berke_watch as berke_watch_store
 from app.clients.berke import BerkeClient
 from app.clients.errors import Service, UnexpectedResponseError
 from app.clients.http import RetryPolicy
@@ -135,6 +137,34 @@ def test_statuses_that_keep_failing_do_not_take_every_rounds_turn(tmp_path: Path
             )
         )
     assert "GOOD" in asked
+
+
+def test_a_status_checked_while_the_clock_ran_ahead_is_asked_again_once_it_is_put_right(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: a status checked while the clock ran two hours ahead (then set back by NTP, or a
+    dual-boot PC's hardware clock) was stored two hours in the future, "now - checked" stayed
+    negative, and it was not asked again for 2 h 30 min: a start or completion went unseen."""
+    store = _store(tmp_path, "C-1")
+    ahead = datetime.now(UTC) + timedelta(hours=2)
+    monkeypatch.setattr(berke_watch_store, "utc_now", ahead.isoformat)
+    store.record("C-1", BerkeProgress.NOT_STARTED)
+    monkeypatch.undo()
+    asked: list[str] = []
+
+    class Berke:
+        async def iter_completed(self, *_args: Any) -> Any:
+            return
+            yield
+
+        async def get_assessment_status(self, source_id: str) -> Any:
+            asked.append(source_id)
+            return SimpleNamespace(progress=BerkeProgress.STARTED, completed_on_utc=None)
+
+    later = datetime.now(UTC) + timedelta(hours=1)  # the clock right again, an hour later
+    asyncio.run(watch_berke(_desk(store, Berke(), {}), now=later))
+    assert asked == ["C-1"]
+    assert store.progress("C-1") is BerkeProgress.STARTED
 
 
 def test_a_late_status_never_undoes_a_recorded_completion(tmp_path: Path) -> None:

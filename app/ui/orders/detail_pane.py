@@ -68,15 +68,16 @@ def _local(value: Any) -> str:
     return local_time(value).strftime("%Y-%m-%d %H:%M") if value is not None else NOTHING
 
 
-#: How far SmartRecruiters' clock may be behind this computer's: a listed comment of the same
-#: words dated after the desk's was sent, less this, may be that one.
+#: How far the time a comment went, on SmartRecruiters' clock as the desk knows it (an
+#: answer's ``Date``, to the second), may be after SmartRecruiters' own date of it: a listed
+#: comment of the same words dated after the desk's was sent, less this, may be that one.
 CLOCK_SLACK = timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
 class _AddedHere:
-    """A comment the desk posted to the order shown, and when it was sent (this computer's
-    clock, before the post)."""
+    """A comment the desk posted to the order shown, and when it was sent (before the post,
+    on SmartRecruiters' clock as far as it is known)."""
 
     comment: AssessmentComment
     sent_at: datetime
@@ -84,9 +85,11 @@ class _AddedHere:
     def is_copy(self, listed: AssessmentComment) -> bool:
         """Whether ``listed`` may be this comment as SmartRecruiters lists it: its words, and
         no date before it was sent. An older comment of the same words ("Called, no answer")
-        is another one."""
+        is another one. SmartRecruiters' own date of it, when its answer gave one, decides:
+        this machine's clock may be minutes off SmartRecruiters'."""
+        sent = self.comment.create_date or self.sent_at
         return listed.message == self.comment.message and (
-            listed.create_date is None or listed.create_date >= self.sent_at - CLOCK_SLACK
+            listed.create_date is None or listed.create_date >= sent - CLOCK_SLACK
         )
 
 
@@ -621,7 +624,8 @@ class OrderDetailPane(QWidget):
         self.comment_button.setEnabled(self._comment_ready())
 
     def comment_added(self, comment: AssessmentComment, sent_at: datetime | None = None) -> None:
-        """``comment`` was added to the order shown; ``sent_at``: when it was sent (None: now)."""
+        """``comment`` was added to the order shown; ``sent_at``: when it was sent, on
+        SmartRecruiters' clock as far as it is known (None: now)."""
         self._added_here.append(_AddedHere(comment, sent_at or datetime.now(UTC)))
         listed = self.comments.comments()
         if len(_with_added_here(listed, self._added_here)) > len(listed):

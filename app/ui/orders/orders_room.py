@@ -983,7 +983,8 @@ class OrdersRoom(QWidget):
                     )
                 return
             if self.detail.showings == showing:
-                self.detail.comment_added(comment, sent_at)
+                # On SmartRecruiters' clock, as its dates are: this one may be minutes off it.
+                self.detail.comment_added(comment, source.board.on_sr_clock(sent_at))
             elif self._current_id == order.id:
                 # Left and shown again meanwhile: its comments were read afresh, perhaps before
                 # this one arrived. Read them again rather than add it (it may be there twice).
