@@ -9,6 +9,7 @@ for a report to go: said so, at once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from app.domain.service_time import local_time
 from app.domain.smartrecruiters import AssessmentResult, Attachment, OrderStatus
@@ -54,6 +55,14 @@ def describe_result(result: AssessmentResult) -> str:
     kind = label if label.isupper() else label[0].lower() + label[1:]  # "URL", "video URL"
     made = f", created {local_time(result.create_date):%Y-%m-%d}" if result.create_date else ""
     return f"{text} (a {kind}{made})"
+
+
+def saved_result_text(results: list[AssessmentResult]) -> str:
+    """What a snapshot's result panel says of the results it kept: the newest, in the live
+    panel's words ("": none)."""
+    oldest = datetime.min.replace(tzinfo=UTC)
+    newest = max(results, key=lambda r: r.create_date or oldest, default=None)
+    return f"Result: {describe_result(newest)}." if newest is not None else ""
 
 
 def result_panel_text(

@@ -144,6 +144,33 @@ def is_file_note(note: str) -> bool:
     return note.startswith((REMOTE_FILES_NOTE, FILES_NOT_LISTED_NOTE, CHANGED_FILES_NOTE))
 
 
+#: Start the notes saying SmartRecruiters refused an order's comments, or its results.
+COMMENTS_REFUSED_NOTE = "Comments could not be fetched"
+RESULTS_REFUSED_NOTE = "Results could not be fetched"
+#: The note of each order of a snapshot saved without "Fetch comments and results".
+DETAILS_NOT_ASKED_NOTE = (
+    "Comments and results were not fetched: the snapshot was saved without them."
+)
+#: Starts the note of an order SmartRecruiters no longer had: kept without comments and results.
+GONE_NOTE = "SmartRecruiters no longer had this order"
+
+
+def comments_not_kept(record: SnapshotOrder) -> str:
+    """Why the record holds none of the order's comments, in its notes' words; "": it holds
+    them as they were (an empty list is then "no comments")."""
+    return _notes_starting(record, (COMMENTS_REFUSED_NOTE, DETAILS_NOT_ASKED_NOTE, GONE_NOTE))
+
+
+def results_not_kept(record: SnapshotOrder) -> str:
+    """Why the record holds none of the order's results, in its notes' words; "": it holds
+    them as they were."""
+    return _notes_starting(record, (RESULTS_REFUSED_NOTE, DETAILS_NOT_ASKED_NOTE, GONE_NOTE))
+
+
+def _notes_starting(record: SnapshotOrder, starts: tuple[str, ...]) -> str:
+    return " ".join(note for note in record.notes if note.startswith(starts))
+
+
 class SnapshotAttachment(BaseModel):
     """A file kept with an order: where it sits in the archive (``member``), what it is."""
 
@@ -220,10 +247,16 @@ class SnapshotIndex(BaseModel):
     company: list[str]
     requestor: list[str]
     created: list[str]
+    #: Since when SmartRecruiters no longer had each order (UTC text, as ``created``; "": it
+    #: had it). Not of the order lines: what the desk knew when saving. Written only when an
+    #: order is gone (an older reader refuses an unknown column); None in a file without it.
+    gone: list[str] | None = None
 
     @model_validator(mode="after")
     def _same_length(self) -> SnapshotIndex:
         lengths = {len(getattr(self, name)) for name in OrderSummary._fields}
+        if self.gone is not None:
+            lengths.add(len(self.gone))
         if len(lengths) > 1:
             raise ValueError("the index columns have different lengths")
         return self
@@ -232,10 +265,17 @@ class SnapshotIndex(BaseModel):
         return len(self.id)
 
     @classmethod
-    def of(cls, summaries: list[OrderSummary]) -> SnapshotIndex:
+    def of(cls, summaries: list[OrderSummary], gone: list[str] | None = None) -> SnapshotIndex:
+        """The index of ``summaries``; ``gone``: each one's gone time, "" for most."""
         columns = {name: [getattr(s, name) for s in summaries] for name in OrderSummary._fields}
         # Built from validated orders: nothing left to check, and 100,000 rows is not free.
-        return cls.model_construct(None, **columns)
+        return cls.model_construct(None, **columns, gone=gone if gone and any(gone) else None)
+
+    def gone_since(self, row: int) -> datetime | None:
+        """Since when SmartRecruiters no longer had the order of ``row`` when the snapshot was
+        saved; None: it had it (or the file, older than the column, does not say)."""
+        when = self.gone[row] if self.gone is not None else ""
+        return datetime.fromisoformat(when) if when else None
 
     def summary(self, row: int) -> OrderSummary:
         return OrderSummary(*(getattr(self, name)[row] for name in OrderSummary._fields))

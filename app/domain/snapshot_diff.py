@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from app.domain.order_summary import utc_text
-from app.domain.snapshot import SnapshotOrder
+from app.domain.snapshot import SnapshotOrder, comments_not_kept, results_not_kept
 from app.domain.text_fold import fold
 
 
@@ -51,8 +51,9 @@ class SnapshotDiff:
         return not self.changes
 
 
-def flatten(record: SnapshotOrder) -> dict[str, str]:
-    """The fields compared, by the label a coordinator knows them by."""
+def flatten(record: SnapshotOrder) -> dict[str, str | None]:
+    """The fields compared, by the label a coordinator knows them by; None: the record does
+    not know it (its comments or results were not fetched when it was saved)."""
     order = record.order
     linked = record.linked_assessment
     last_step = record.timeline[-1] if record.timeline else None
@@ -69,8 +70,8 @@ def flatten(record: SnapshotOrder) -> dict[str, str]:
         "Invitation code": linked.invitation_code if linked else "",
         "Assessment URL": linked.assessment_url if linked else "",
         "Invitation sent to": (linked.invited_email or "") if linked else "",
-        "Comments": str(len(record.comments)),
-        "Results": str(len(record.results)),
+        "Comments": None if comments_not_kept(record) else str(len(record.comments)),
+        "Results": None if results_not_kept(record) else str(len(record.results)),
         "Timeline steps": str(len(record.timeline)),
         "Last step": f"{last_step.action.label} ({last_step.state.value})" if last_step else "",
         "Attachments": str(len(record.attachments)),
@@ -86,9 +87,11 @@ COMPARED: tuple[str, ...] = (
 )  # fmt: skip
 
 
-def _compared(records: Iterable[SnapshotOrder]) -> dict[str, tuple[str, tuple[str, ...]]]:
+def _compared(
+    records: Iterable[SnapshotOrder],
+) -> dict[str, tuple[str, tuple[str | None, ...]]]:
     """Each order's name and compared values (in ``COMPARED``'s order), by id."""
-    kept: dict[str, tuple[str, tuple[str, ...]]] = {}
+    kept: dict[str, tuple[str, tuple[str | None, ...]]] = {}
     for record in records:
         fields = flatten(record)
         kept[record.order.id] = (record.order.candidate.full_name, tuple(fields.values()))
@@ -103,7 +106,8 @@ def diff_orders(
 ) -> SnapshotDiff:
     """Orders added, removed and changed from ``old`` to ``new``; sorted by kind, then name.
 
-    ``ignore`` names fields one side cannot know (the live inbox has no comments fetched).
+    ``ignore`` names fields one side cannot know (the live inbox has no comments fetched);
+    a field one order's record does not know (``flatten``'s None) is left out for that order.
 
     Each side is read once, one record at a time, and only its compared values are kept: two
     100,000-order snapshots held whole took 1.7 GB (their comments, results and timelines)."""
@@ -118,7 +122,7 @@ def diff_orders(
         fields = tuple(
             FieldChange(label, was, value)
             for label, was, value in zip(COMPARED, previous[1], values, strict=True)
-            if label not in ignore and was != value
+            if label not in ignore and was is not None and value is not None and was != value
         )
         if fields:
             changes.append(OrderChange(order_id, ChangeKind.CHANGED, name, fields))

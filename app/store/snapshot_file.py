@@ -170,9 +170,11 @@ def write_snapshot(
     *,
     progress: ProgressCallback | None = None,
     cancelled: Callable[[], bool] | None = None,
+    gone: Mapping[str, datetime] | None = None,
 ) -> None:
     """Write ``records`` (and ``files``: archive member → file on disk, or a ``KeptFile`` whose
-    content is checked as it is copied) to ``path`` atomically.
+    content is checked as it is copied) to ``path`` atomically. ``gone``: since when
+    SmartRecruiters no longer has each order of these it no longer has (the index says so).
 
     The orders are written newest first, the order the table shows them in unless asked
     otherwise, so that a reader of 100,000 orders shows them without reordering every search
@@ -196,7 +198,7 @@ def write_snapshot(
         try:
             _write_archive(
                 Path(path), meta, records, files, progress=forward, cancelled=cancelled,
-                stored=stored,
+                stored=stored, gone=gone or {},
             )  # fmt: skip
             return
         except _StoreAsIs as again:
@@ -248,6 +250,7 @@ def _write_archive(
     progress: ProgressCallback | None,
     cancelled: Callable[[], bool] | None,
     stored: frozenset[str] = frozenset(),
+    gone: Mapping[str, datetime],
 ) -> None:
     """``write_snapshot``'s archive, the entries named in ``stored`` not compressed."""
 
@@ -280,7 +283,9 @@ def _write_archive(
             summaries.extend(summarize(record.order) for record in part)
             if progress is not None:
                 progress(start + len(part), total)
-        index = SnapshotIndex.of(summaries).model_dump_json().encode()
+        gone_since = [utc_text(gone.get(s.id)) for s in summaries]
+        # Without the columns that say nothing (``gone``, when no order is gone).
+        index = SnapshotIndex.of(summaries, gone_since).model_dump_json(exclude_none=True).encode()
         if len(index) > MAX_INDEX_BYTES:
             raise SnapshotError(
                 f"The list of these orders takes {len(index):,} bytes, more than the "
@@ -700,6 +705,9 @@ def _check_meta(raw: Any) -> SnapshotMeta:
 
 
 _STATUSES = {status.value: status for status in OrderStatus}
+#: Index columns added to format 1 later, written only when they say something: a file
+#: without them (an older one) is read as if they said nothing.
+LATER_INDEX_COLUMNS = ("gone",)
 
 
 def _index_problem(text: str) -> SnapshotError:
@@ -723,12 +731,13 @@ def _parse_index(data: bytes | bytearray, order_count: int) -> SnapshotIndex:
 
     Not ``SnapshotIndex.model_validate_json``: pydantic parses the whole document into its own
     tree first and then reports every invalid value (8 MB of ``[],`` cost 4 GB). Here the count
-    of JSON values is bounded before parsing (nine per order, plus commas inside names), the
-    parser makes plain Python objects (sharing equal short strings), and the first wrong value
-    ends it.
+    of JSON values is bounded before parsing (two per column and order, for the commas inside
+    names), the parser makes plain Python objects (sharing equal short strings), and the first
+    wrong value ends it. The columns added to format 1 later (``LATER_INDEX_COLUMNS``) may be
+    missing.
     """
-    columns = OrderSummary._fields
-    allowed = 2 * len(columns) * order_count + 64
+    required = OrderSummary._fields
+    allowed = 2 * (len(required) + len(LATER_INDEX_COLUMNS)) * order_count + 64
     if _json_values(data) > allowed:
         raise _index_problem(f"it holds more values than its {order_count:,} orders need")
     try:
@@ -737,9 +746,10 @@ def _parse_index(data: bytes | bytearray, order_count: int) -> SnapshotIndex:
         raise SnapshotError("The snapshot's index is not valid JSON.") from exc
     if not isinstance(raw, dict):
         raise _index_problem("it is not an object of columns")
-    missing = [name for name in columns if name not in raw]
+    missing = [name for name in required if name not in raw]
     if missing:
         raise _index_problem(f"it has no column {missing[0]!r}")
+    columns = required + tuple(name for name in LATER_INDEX_COLUMNS if name in raw)
     unknown = sorted(str(name) for name in raw if name not in columns)
     if unknown:
         raise _index_problem(f"it has an unknown column {unknown[0]!r}")
@@ -755,9 +765,11 @@ def _parse_index(data: bytes | bytearray, order_count: int) -> SnapshotIndex:
     if None in statuses:
         value = raw["status"][statuses.index(None)]
         raise _index_problem(f"{value[:40]!r} is not an order status")
-    if not all(map(_zoned_time, raw["created"])):  # ~25 ms for 100,000 orders
-        value = next(v for v in raw["created"] if not _zoned_time(v))
-        raise _index_problem(f"{value[:40]!r} is not a time with its offset from UTC")
+    for name in ("created", "gone"):
+        times = raw.get(name, ())
+        if not all(map(_zoned_time, times)):  # ~25 ms for 100,000 orders
+            value = next(v for v in times if not _zoned_time(v))
+            raise _index_problem(f"{value[:40]!r} is not a time with its offset from UTC")
     raw["status"] = statuses
     # Every value checked above: nothing left for pydantic to do.
     return SnapshotIndex.model_construct(None, **raw)

@@ -166,14 +166,15 @@ class OrderColumns:
     @classmethod
     def of_index(cls, index: SnapshotIndex) -> OrderColumns:
         """A snapshot's index as rows, sharing its lists (no copy of 100,000 strings). A
-        snapshot keeps no local state per row: those columns are empty."""
+        snapshot keeps no local state per row but whether SmartRecruiters still had the order:
+        those columns are empty."""
         size = len(index)
         columns: dict[str, list[object]] = {
-            name: getattr(index, name) for name in FIELDS if hasattr(index, name)
+            name: getattr(index, name) for name in OrderSummary._fields
         }
         for local in ("assessment", "activity", "berke", "attention", "berke_id"):
-            columns.setdefault(local, [""] * size)
-        columns.setdefault("gone", [False] * size)
+            columns[local] = [""] * size
+        columns["gone"] = [False] * size if index.gone is None else list(map(bool, index.gone))
         return cls(columns)
 
     def __len__(self) -> int:

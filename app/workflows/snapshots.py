@@ -46,8 +46,12 @@ from app.domain.service_time import local_time
 from app.domain.smartrecruiters import AssessmentOrder, Attachment, OrderStatus
 from app.domain.snapshot import (
     CHANGED_FILES_NOTE,
+    COMMENTS_REFUSED_NOTE,
+    DETAILS_NOT_ASKED_NOTE,
     FILES_NOT_LISTED_NOTE,
+    GONE_NOTE,
     REMOTE_FILES_NOTE,
+    RESULTS_REFUSED_NOTE,
     SnapshotAttachment,
     SnapshotFilter,
     SnapshotMeta,
@@ -77,6 +81,9 @@ SaveProgress = Callable[[int, int, str], None]
 
 #: An order's details: when known, asked for, and unknown (a result's files never listed).
 NO_DETAILS = datetime.min.replace(tzinfo=UTC)
+
+#: The notes that say what is not in the file though nothing failed.
+_NOT_FAILED = (REMOTE_FILES_NOTE, DETAILS_NOT_ASKED_NOTE)
 
 #: What the orders whose details are not asked again are, in words.
 _KEPT_WORDS = (
@@ -186,13 +193,13 @@ async def _fetch_one(
         try:
             comments = await sr.list_comments(order.id)
         except ApiError as exc:
-            notes.append(f"Comments could not be fetched: {exc}")
+            notes.append(f"{COMMENTS_REFUSED_NOTE}: {exc}")
         calls.done += 1
     if results is None:
         try:
             results = await sr.list_results(order.id)
         except ApiError as exc:
-            notes.append(f"Results could not be fetched: {exc}")
+            notes.append(f"{RESULTS_REFUSED_NOTE}: {exc}")
         calls.done += 1
     remote: list[Attachment] = []
     result_ids = listable_results(results) if files and listed is None and results else []
@@ -316,6 +323,7 @@ class _Gathered:
     fetched: int
     reused: int
     kept_since: datetime | None
+    gone: dict[str, datetime]  # since when SmartRecruiters no longer has each order saved
 
 
 def _kept_whole(
@@ -383,6 +391,11 @@ async def _gather(desk: Desk, request: SaveRequest, progress: SaveProgress | Non
     for order in orders:
         got = fetched.get(order.id)
         details = got.details if got is not None else None
+        notes = list(got.notes) if got is not None else []
+        if order.id in gone:
+            notes.append(_gone_note(gone[order.id]))
+        elif not request.fetch_details:  # said, or a reader takes the empty lists for "none"
+            notes.append(DETAILS_NOT_ASKED_NOTE)
         records.append(
             SnapshotOrder(
                 order=order,
@@ -390,11 +403,9 @@ async def _gather(desk: Desk, request: SaveRequest, progress: SaveProgress | Non
                 results=(details.results or []) if details is not None else [],
                 linked_assessment=links.get(order.id),
                 timeline=[SnapshotStep.of(entry) for entry in timelines.get(order.id, [])],
-                notes=list(got.notes) if got is not None else [],
+                notes=notes,
             )
         )
-        if order.id in gone:
-            records[-1].notes.append(_gone_note(gone[order.id]))
         remote[order.id] = got.remote_files if got is not None else []
     files: dict[str, KeptFile] = {}
     if files_too:
@@ -415,7 +426,8 @@ async def _gather(desk: Desk, request: SaveRequest, progress: SaveProgress | Non
             note = _files_left_out(record, remote.get(order_id, []), said.get(order_id, set()))
             if note:
                 record.notes.append(note)
-    return _Gathered(records, files, len(to_fetch), reused, _kept_since(fetched, began))
+    saved_gone = {o.id: gone[o.id] for o in orders if o.id in gone}
+    return _Gathered(records, files, len(to_fetch), reused, _kept_since(fetched, began), saved_gone)
 
 
 def _kept_since(fetched: dict[str, _Fetched], began: datetime) -> datetime | None:
@@ -430,7 +442,7 @@ def _kept_since(fetched: dict[str, _Fetched], began: datetime) -> datetime | Non
 
 def _gone_note(since: datetime) -> str:
     return (
-        "SmartRecruiters no longer had this order when the snapshot was saved (gone since "
+        f"{GONE_NOTE} when the snapshot was saved (gone since "
         f"{local_time(since):%Y-%m-%d}): its last copy is kept, without its comments and results."
     )
 
@@ -472,8 +484,9 @@ async def save_snapshot(
         path=path,
         order_count=len(records),
         attachment_count=len(files),
-        # Files the service keeps are said in a note too, but nothing failed there.
-        notes=sum(1 for r in records if any(not n.startswith(REMOTE_FILES_NOTE) for n in r.notes)),
+        # Files the service keeps, and details not asked, are said in a note too, but
+        # nothing failed there.
+        notes=sum(1 for r in records if any(not n.startswith(_NOT_FAILED) for n in r.notes)),
         fetched=gathered.fetched,
         reused=gathered.reused,
         kept_since=gathered.kept_since,
@@ -506,7 +519,14 @@ async def _write(
     report(0)
     work = asyncio.ensure_future(
         asyncio.to_thread(
-            write_snapshot, path, meta, records, files, progress=written, cancelled=stop.is_set
+            write_snapshot,
+            path,
+            meta,
+            records,
+            files,
+            progress=written,
+            cancelled=stop.is_set,
+            gone=gathered.gone,
         )
     )
     try:

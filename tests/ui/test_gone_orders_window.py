@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPushButton
 
 from app.domain.order_state import OrderState
 from app.domain.smartrecruiters import OrderStatus
+from app.domain.snapshot_diff import diff_orders
 from app.sandbox import SandboxServer
+from app.store.snapshot_file import load_snapshot
 from app.ui.main_window import MainWindow
 from app.ui.orders.candidate_table_model import CandidateTableModel
 from app.ui.orders.order_filter_proxy import OrderFilterProxy
@@ -20,13 +24,19 @@ from app.ui.orders.order_table_model import GONE_ROLE, OrderTableModel
 from app.ui.orders.orders_room import OrdersRoom
 from app.ui.snapshots.csv_export import orders_in_view
 from app.views.candidate_groups import Column as CandidateColumn
-from app.views.inbox_columns import INBOX
+from app.views.inbox_columns import GONE_LABEL, INBOX
 from app.views.order_rows import OrderColumns, order_row
+from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
+from app.workflows.snapshots import SaveRequest
 from tests.integration.helpers import new_order_body
-from tests.integration.test_gone_orders import erase_in_sr
-from tests.ui.conftest import connect
+from tests.integration.test_close_the_loop import with_board
+from tests.integration.test_gone_orders import erase_in_sr, new_order
+from tests.ui.conftest import connect, snapshot_room
 from tests.ui.test_candidates_view import ZOE, make_order
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
 
 
 def test_a_gone_order_is_flagged_and_not_counted_new(
@@ -112,6 +122,46 @@ def test_the_pane_offers_no_comment_for_a_gone_order(
     assert not pane.comment_input.isEnabled()
     assert "Gone from SmartRecruiters (last: New)" in pane.status.text()
     assert "no longer has this order" in pane.comment_input.toolTip()
+
+
+def test_a_snapshot_shows_an_order_gone_when_saved_gone_and_why_it_has_no_comments(
+    sandbox: SandboxServer, tmp_path: Path, qtbot: QtBot
+) -> None:
+    """Before: saved while the inbox showed it "Gone", it opened under its last status ("New",
+    and under the New filter) with "No comments yet.", the note saying why shown nowhere; and
+    compared with a snapshot saved before it went, it read "Comments: 1 → 0"."""
+    before, after = tmp_path / "before.adsnap", tmp_path / "after.adsnap"
+
+    async def body(board: OrderBoard, desk: Desk) -> str:
+        kept = await new_order(desk, "Stays")
+        order_id = await new_order(desk, "Snapshotted")
+        await board.sync()
+        await board.add_comment(order_id, "Called her, she will take it Monday")
+        await board.sync()
+        orders = [o for o in board.orders() if o.id in (kept, order_id)]
+        await board.save_snapshot(SaveRequest(orders=orders), before)
+        await erase_in_sr(sandbox, order_id)
+        assert (await board.sync()).gone_ids == (order_id,)
+        orders = [o for o in board.orders() if o.id in (kept, order_id)]
+        await board.save_snapshot(SaveRequest(orders=orders), after)
+        return order_id
+
+    order_id = with_board(sandbox, tmp_path / "desk.sqlite3", body)
+    room = snapshot_room(qtbot, after, tmp_path / "tmp")
+    row = room.model.row_of(order_id)
+    assert row is not None
+    assert room.model.index(row, INBOX.index("status")).data() == GONE_LABEL
+    only_new(room)
+    assert order_id not in room.proxy.order_ids()
+    room.status_filter.setCurrentIndex(0)
+    room.select_order(order_id)
+    pane = room.detail
+    assert "Gone from SmartRecruiters (last: New)" in pane.status.text()
+    why = "SmartRecruiters no longer had this order when the snapshot was saved (gone since "
+    assert pane.comment_state.text().startswith(why)
+    assert pane.attachments.result_label.text().startswith(why)
+    changes = diff_orders(load_snapshot(before).records(), load_snapshot(after).records())
+    assert [c.describe() for c in changes.changes if c.order_id == order_id] == []
 
 
 def test_the_new_filter_lists_what_the_count_calls_new(

@@ -13,19 +13,26 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from unittest import mock
 
+import httpx
 import pytest
 from PySide6.QtCore import QSettings, Qt, QUrl
 from PySide6.QtGui import QColor
 from PySide6.QtGui import Qt as GuiQt  # the namespace that has mightBeRichText
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
-from app.domain.smartrecruiters import OrderStatus
-from app.domain.snapshot import REMOTE_FILES_NOTE, SnapshotAttachment, SnapshotFilter
-from app.domain.snapshot_diff import ChangeKind
+from app.domain.smartrecruiters import AssessmentResult, OrderStatus
+from app.domain.snapshot import (
+    DETAILS_NOT_ASKED_NOTE,
+    REMOTE_FILES_NOTE,
+    SnapshotAttachment,
+    SnapshotFilter,
+)
+from app.domain.snapshot_diff import ChangeKind, diff_orders
 from app.domain.text_fold import fold
+from app.sandbox import SandboxServer
 from app.store import snapshot_file
 from app.store.paths import make_private_dir
-from app.store.snapshot_file import Snapshot, attachment_member, open_snapshot
+from app.store.snapshot_file import Snapshot, attachment_member, load_snapshot, open_snapshot
 from app.ui.common.messages import Messages
 from app.ui.common.screens import available_room
 from app.ui.main_window import MainWindow, open_snapshot_window
@@ -34,6 +41,12 @@ from app.ui.snapshots import csv_export, snapshot_source
 from app.ui.snapshots.snapshot_menu import recent_snapshots
 from app.ui.snapshots.snapshot_source import READ_ONLY_TIP, SnapshotOrders
 from app.views.inbox_columns import INBOX
+from app.workflows.board import OrderBoard
+from app.workflows.desk import Desk
+from app.workflows.snapshots import SaveRequest
+from tests.integration.helpers import RealNetwork
+from tests.integration.test_close_the_loop import with_board
+from tests.integration.test_gone_orders import new_order
 from tests.snapshot_samples import record, records, write_sample
 from tests.ui.conftest import show_exposed, snapshot_room
 from tests.ui.contrast import WCAG_MIN, app_palette, cell_contrast, dark_palette
@@ -189,6 +202,98 @@ def test_files_the_service_kept_are_named(window: MainWindow) -> None:
     assert files.list.isVisible()
 
 
+class CommentsRefused(RealNetwork):
+    """SmartRecruiters' transport, refusing every order's comments once ``refuse`` is set."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refuse = False
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.refuse and request.method == "GET" and request.url.path.endswith("/comments"):
+            body = {"code": "FORBIDDEN", "message": "Access denied"}
+            return httpx.Response(403, json=body, request=request)
+        return await super().handle_async_request(request)
+
+
+def test_comments_refused_when_saved_are_said_not_fetched_not_none(
+    sandbox: SandboxServer, tmp_path: Path, qtbot: QtBot
+) -> None:
+    """Before: the file noted "Comments could not be fetched: …" beside an empty list, and
+    the pane, which says a failure only for no list at all, read "No comments yet."."""
+    path = tmp_path / "saved.adsnap"
+    network = CommentsRefused()
+
+    async def body(board: OrderBoard, desk: Desk) -> str:
+        order_id = await new_order(desk, "Commented")
+        await board.sync()
+        await board.add_comment(order_id, "Called her, she will take it Monday")
+        await board.sync()
+        network.refuse = True
+        orders = [o for o in board.orders() if o.id == order_id]
+        await board.save_snapshot(SaveRequest(orders=orders), path)
+        return order_id
+
+    order_id = with_board(sandbox, tmp_path / "desk.sqlite3", body, transport=network)
+    room = snapshot_room(qtbot, path, tmp_path / "tmp")
+    room.select_order(order_id)
+    said = room.detail.comment_state.text()
+    assert said.startswith("Comments could not be fetched: "), said
+    assert "Access denied" in said
+    assert room.detail.comments.rowCount() == 0
+
+
+def test_a_snapshot_saved_without_details_says_so_and_compares_without_them(
+    sandbox: SandboxServer, tmp_path: Path, qtbot: QtBot
+) -> None:
+    """Before: saved with "Fetch comments and results" unticked, nothing in the file said so:
+    an order with a comment read "No comments yet.", and compared with a snapshot saved with
+    them, seconds apart, every order read "Comments: 1 → 0"."""
+    full, quick = tmp_path / "full.adsnap", tmp_path / "quick.adsnap"
+
+    async def body(board: OrderBoard, desk: Desk) -> str:
+        order_id = await new_order(desk, "Commented")
+        await board.sync()
+        await board.add_comment(order_id, "Called her, she will take it Monday")
+        await board.sync()
+        orders = [o for o in board.orders() if o.id == order_id]
+        await board.save_snapshot(SaveRequest(orders=orders), full)
+        saved = await board.save_snapshot(SaveRequest(orders=orders, fetch_details=False), quick)
+        assert saved.notes == 0  # nothing failed: they were not asked
+        return order_id
+
+    order_id = with_board(sandbox, tmp_path / "desk.sqlite3", body)
+    room = snapshot_room(qtbot, quick, tmp_path / "tmp")
+    room.select_order(order_id)
+    pane = room.detail
+    assert pane.comment_state.text() == DETAILS_NOT_ASKED_NOTE
+    assert pane.attachments.result_label.text() == f"{DETAILS_NOT_ASKED_NOTE} {READ_ONLY_TIP}"
+    with_them, without = load_snapshot(full), load_snapshot(quick)
+    assert diff_orders(with_them.records(), without.records()).is_empty
+    assert diff_orders(without.records(), with_them.records()).is_empty
+
+
+def test_the_result_saved_is_shown_before_the_read_only_sentence(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Before: the result panel of a snapshot said only the read-only sentence: the result
+    kept with the order, its score and whether the candidate passed, was shown nowhere."""
+    done = record(2)  # completed
+    done.results[:] = [
+        AssessmentResult.model_validate(
+            {"id": "res-1", "resultType": "DOCUMENT", "result": "report",
+             "title": "Berke Job Fit", "score": "73/100", "passed": True}
+        )
+    ]  # fmt: skip
+    path = write_sample(tmp_path / "s.adsnap", [record(0), record(1), done])
+    room = snapshot_room(qtbot, path, tmp_path / "tmp")
+    room.select_order(done.order.id)
+    said = room.detail.attachments.result_label.text()
+    assert said == f"Result: “Berke Job Fit” — 73/100, passed (a document). {READ_ONLY_TIP}"
+    room.select_order("order-000")  # new: no result
+    assert room.detail.attachments.result_label.text() == READ_ONLY_TIP
+
+
 def test_an_order_of_a_snapshot_replaced_on_disk_says_it_could_not_be_read(
     qtbot: QtBot, qsettings: QSettings, tmp_path: Path
 ) -> None:
@@ -342,6 +447,34 @@ def test_compare_two_snapshots(
     assert other is not None
     assert other.diff.count(ChangeKind.ADDED) == 4
     other.close()
+
+
+def test_one_file_compared_with_a_snapshot_window_runs_older_to_newer(
+    qtbot: QtBot, qsettings: QSettings, tmp_path: Path, qloop: asyncio.AbstractEventLoop
+) -> None:
+    """Before: one file chosen beside a snapshot window was always the older side, whatever
+    the dates: Monday's window compared with Friday's file read an order completed between
+    the two "Completed → In progress", and one new on Friday "Removed"."""
+    monday = write_sample(
+        tmp_path / "monday.adsnap", records(3), created_at=datetime(2025, 3, 3, tzinfo=UTC)
+    )
+    friday_orders = [record(0), record(1, status="COMPLETED"), record(2), record(5)]
+    friday = write_sample(
+        tmp_path / "friday.adsnap", friday_orders, created_at=datetime(2025, 3, 7, tzinfo=UTC)
+    )
+    for shown_file, chosen in ((monday, friday), (friday, monday)):
+        window = open_snapshot_window(shown_file, qsettings)
+        qtbot.addWidget(window)
+        dialog = qloop.run_until_complete(window.snapshot_menu.compare_paths([chosen]))
+        assert dialog is not None
+        kinds = {c.order_id: c.kind for c in dialog.diff.changes}
+        assert kinds == {"order-001": ChangeKind.CHANGED, "order-005": ChangeKind.ADDED}
+        words = {row[1]: row[3] for row in dialog.rows_in_view()}
+        assert "Status: In progress → Completed" in words["order-001"]
+        summary = dialog.findChild(QLabel, "compareSummary")
+        assert summary is not None
+        assert summary.text().startswith("From <b>monday.adsnap</b> to <b>friday.adsnap</b>")
+        dialog.close()
 
 
 def test_a_comparison_sorts_by_a_header_and_back_to_its_own_order(

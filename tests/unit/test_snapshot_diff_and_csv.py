@@ -8,7 +8,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from app.domain.smartrecruiters import AssessmentComment
-from app.domain.snapshot import SnapshotOrder
+from app.domain.snapshot import (
+    COMMENTS_REFUSED_NOTE,
+    DETAILS_NOT_ASKED_NOTE,
+    GONE_NOTE,
+    RESULTS_REFUSED_NOTE,
+    SnapshotOrder,
+)
 from app.domain.snapshot_diff import COMPARED, ChangeKind, diff_orders, flatten
 from app.ui.snapshots.csv_export import safe_cell, write_csv
 from tests.snapshot_samples import record, records
@@ -60,6 +66,38 @@ def test_fields_one_side_cannot_know_are_ignored() -> None:
     assert not diff_orders(old, new, ignore=frozenset({"Comments"})).changes
     assert diff_orders(old, new).count(ChangeKind.CHANGED) == 2
     assert diff_orders(old, old).is_empty
+
+
+def test_comments_and_results_a_side_did_not_fetch_are_not_compared() -> None:
+    """Before: a snapshot saved without them (or refused them, or whose order was gone) held
+    empty lists, and a comparison with one that had them read "Comments: 1 → 0" and
+    "Results: 1 → 0" on every such order, either way round."""
+    old = records(4)  # order 2 is completed: one result
+    new = records(4)
+    notes = [
+        DETAILS_NOT_ASKED_NOTE,
+        f"{COMMENTS_REFUSED_NOTE}: SmartRecruiters: Access denied",
+        f"{GONE_NOTE} when the snapshot was saved (gone since 2025-03-05): its last copy is "
+        "kept, without its comments and results.",
+    ]
+    for item, note in zip(new, notes, strict=False):
+        item.comments.clear()
+        item.results.clear()
+        item.notes.append(note)
+    assert diff_orders(old, new).is_empty
+    assert diff_orders(new, old).is_empty
+    # The rest is compared as ever, and what one note leaves unsaid is not left out.
+    new[3].results.clear()
+    new[3].notes.append(f"{RESULTS_REFUSED_NOTE}: SmartRecruiters: Access denied")
+    new[3].comments.clear()
+    new[1] = record(1, status="COMPLETED")
+    new[1].comments.clear()
+    new[1].notes.append(f"{COMMENTS_REFUSED_NOTE}: SmartRecruiters: Access denied")
+    said = {c.order_id: c.describe() for c in diff_orders(old, new).changes}
+    assert said == {
+        "order-001": "Status: IN_PROGRESS → COMPLETED; Results: 0 → 1",
+        "order-003": "Comments: 1 → 0",
+    }
 
 
 def test_csv_is_utf8_with_bom_quoted_and_formula_safe(tmp_path: Path) -> None:

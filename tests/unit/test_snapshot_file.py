@@ -10,6 +10,7 @@ import os
 import re
 import time
 import zipfile
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -311,6 +312,24 @@ def test_the_view_saved_is_kept_and_only_what_it_uses_is_written(tmp_path: Path)
     assert written == {"scope": "view", "search": "", "statuses": []}  # as format 1 began
 
 
+def test_orders_gone_when_saved_are_listed_gone_and_only_then_is_the_column_written(
+    tmp_path: Path,
+) -> None:
+    """Before: that SmartRecruiters no longer had an order was in its note alone, which the
+    list (read from the index) never reads: it was listed under its last status. The column
+    is written only when an order is gone: a reader of format 1 refuses unknown columns, and
+    an older one reads the rest; a file without it (an older one) lists none gone."""
+    since = datetime(2025, 3, 5, 8, 30, tzinfo=UTC)
+    path = tmp_path / "gone.adsnap"
+    write_snapshot(path, meta(3), records(3), gone={"order-001": since})
+    index = load_snapshot(path, temp_root=tmp_path / "tmp").index
+    assert [index.gone_since(row) for row in range(3)] == [None, since, None]  # newest first
+    plain = write_sample(tmp_path / "plain.adsnap", records(3))
+    assert "gone" not in json.loads(members(plain)[INDEX_MEMBER])  # as format 1 began
+    index = load_snapshot(plain, temp_root=tmp_path / "tmp").index
+    assert [index.gone_since(row) for row in range(3)] == [None, None, None]
+
+
 def test_the_source_is_written_without_credentials() -> None:
     text = redact_source("SmartRecruiters https://user:secret@api.example.com/v1?key=abcdef")
     assert "secret" not in text
@@ -344,6 +363,9 @@ def valid(tmp_path: Path) -> dict[str, bytes]:
         (lambda m: _first_created(m, "2025-03-01"), "'2025-03-01' is not a time with its offset"),
         (lambda m: _first_created(m, "2025-03-01T10:00:00"), "not a time with its offset"),
         (lambda m: _first_created(m, "yesterday"), "not a time with its offset"),
+        (lambda m: _index(m, gone=["", "2025-03-05", ""]), "'2025-03-05' is not a time with"),
+        (lambda m: _index(m, gone=[""]), "the index columns have different lengths"),
+        (lambda m: _index(m, gone=None), "the column 'gone' is not a list"),
         (lambda m: m.pop(orders_member(0)), "lacks orders/00000.jsonl"),
         (lambda m: m.update({"../evil.txt": b"x"}), "climbs out of its folder"),
         (lambda m: m.update({"/etc/evil": b"x"}), "absolute path"),

@@ -613,6 +613,13 @@ class OrderDetailPane(QWidget):
         if not self._comments_full:
             self.comment_state.setText("" if comments else "No comments yet.")
 
+    def show_comments_not_kept(self, why: str) -> None:
+        """A snapshot holds none of the order's comments: why, in its words (not "No
+        comments yet.", which an order saved without them may well have)."""
+        self._comments_unread = True
+        self.comments.set_comments([])
+        self.comment_state.setText(why)
+
     def _set_comments_full(self, count: int) -> None:
         """SmartRecruiters takes at most ``MAX_COMMENTS`` per order: said, and Add turned off."""
         self._comments_full = count >= MAX_COMMENTS

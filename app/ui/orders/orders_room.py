@@ -890,7 +890,10 @@ class OrdersRoom(QWidget):
         if at_hand is not None:
             self.tasks.cancel("detail")
             self.detail.show_timeline(at_hand.timeline)
-            self.detail.show_comments(at_hand.comments.comments, at_hand.comments.error)
+            if at_hand.comments.not_kept:
+                self.detail.show_comments_not_kept(at_hand.comments.not_kept)
+            else:
+                self.detail.show_comments(at_hand.comments.comments, at_hand.comments.error)
             if at_hand.comments.comments is None and at_hand.comments.error:
                 # The record could not be read (a snapshot replaced on disk): said where it
                 # is seen, not only far down the pane, which shows what the index knows.
@@ -939,10 +942,14 @@ class OrdersRoom(QWidget):
             self._found = (order_id, found)
         state = source.state(order_id)
         remote = found.attachments if found is not None else None
-        # A snapshot cannot look anything up: its files are listed apart, as saved.
         from app.domain.order_result import result_panel_text
 
-        text = source.read_only_reason or result_panel_text(order.status, state.result_id, found)
+        if source.read_only_reason is not None:
+            # A snapshot cannot look anything up: its result as saved, its files listed apart.
+            saved = source.result_as_saved(order_id)
+            text = f"{saved} {source.read_only_reason}" if saved else source.read_only_reason
+        else:
+            text = result_panel_text(order.status, state.result_id, found)
         self.detail.attachments.show_rows(rows_for(list(state.uploads), remote), text)
 
     def _dismiss(self, kind: str) -> None:

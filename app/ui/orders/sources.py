@@ -32,8 +32,11 @@ if TYPE_CHECKING:  # the board opens after the window's first frame, pydantic's 
 
 @dataclass(frozen=True)
 class Comments:
-    comments: list[AssessmentComment] | None  # None: they could not be read
+    comments: list[AssessmentComment] | None  # None: they could not be read, or are not kept
     error: str = ""
+    #: Why a snapshot holds none of them, in its own words (saved without them, refused
+    #: then, the order gone): said as it is, neither "No comments yet." nor a failure now.
+    not_kept: str = ""
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,11 @@ class OrderSource(QObject):
     async def result_on_file(self, order_id: str) -> ResultOnFile | None:
         """The order's result as the service holds it, with its files (None: unknown here)."""
         return None
+
+    def result_as_saved(self, order_id: str) -> str:
+        """A snapshot's words for the order's result as it was saved, or for why it was not
+        ("": no result, or not a snapshot)."""
+        return ""
 
     def snapshot_files(self, order_id: str) -> SnapshotFiles | None:
         """The files a snapshot keeps for the order (None: not a snapshot)."""

@@ -313,7 +313,8 @@ class SnapshotMenu(QObject):
             self.tasks.start(self.compare_paths(paths))
 
     async def compare_paths(self, paths: list[Path]) -> CompareDialog | None:
-        """Two files: older to newer. One file: that snapshot to what this window shows."""
+        """Two files, or one and this window's snapshot: older to newer. One file and the
+        live inbox: that snapshot to the inbox."""
         import asyncio
 
         from app.store.snapshot_file import SnapshotError, open_snapshot
@@ -323,6 +324,8 @@ class SnapshotMenu(QObject):
         ignore: frozenset[str] = frozenset()
         try:
             opened = [await asyncio.to_thread(open_snapshot, p) for p in paths[:2]]
+            if len(opened) == 1 and isinstance(source, SnapshotOrders):
+                opened.append(source.snapshot)  # which is newer, their dates say
             opened.sort(key=lambda s: s.meta.created_at)
             # Read record by record in the comparison itself (a worker thread), never whole.
             old: Iterable[SnapshotOrder] = opened[0].records()
@@ -331,9 +334,6 @@ class SnapshotMenu(QObject):
             if len(opened) == 2:
                 new = opened[1].records()
                 new_label = opened[1].path.name
-            elif isinstance(source, SnapshotOrders):
-                new = source.snapshot.records()
-                new_label = source.snapshot.path.name
             elif isinstance(source, LiveOrders):
                 new = await source.board.live_records()
                 new_label = "the live inbox"

@@ -13,10 +13,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.domain.journal_terms import LinkedAssessment
+from app.domain.order_result import saved_result_text
 from app.domain.order_state import NO_STATE, OrderState
 from app.domain.service_time import local_time
 from app.domain.smartrecruiters import AssessmentOrder, Candidate
-from app.domain.snapshot import SnapshotAttachment, SnapshotOrder, is_file_note
+from app.domain.snapshot import (
+    SnapshotAttachment,
+    SnapshotOrder,
+    comments_not_kept,
+    is_file_note,
+    results_not_kept,
+)
 from app.store.snapshot_file import Snapshot, SnapshotError, open_snapshot
 from app.ui.orders.sources import Comments, OrderSource, Records, SnapshotFiles
 from app.views.inbox_columns import INBOX
@@ -144,7 +151,11 @@ class SnapshotOrders(OrderSource):
 
     def state(self, order_id: str) -> OrderState:
         link = self.link(order_id)
-        return NO_STATE if link is None else OrderState(link=link)
+        row = self.snapshot.row_of(order_id)
+        gone_since = self.snapshot.index.gone_since(row) if row is not None else None
+        if link is None and gone_since is None:
+            return NO_STATE
+        return OrderState(link=link, gone_since=gone_since)
 
     def records_at_hand(self, order_id: str) -> Records:
         record, unread = self._read(order_id)
@@ -152,8 +163,17 @@ class SnapshotOrders(OrderSource):
             # Unreadable (the file replaced on disk since it was opened, say): said where the
             # comments go, not "No comments yet." for an order whose record has some.
             return Records([], Comments(None if unread else [], unread))
-        error = "; ".join(n for n in record.notes if n.startswith("Comments"))
-        return Records(list(record.timeline), Comments(record.comments, error))
+        # Not fetched when saved (refused, not asked, the order gone): said so, in the file's
+        # words, rather than "No comments yet." for the empty list the file holds then.
+        not_kept = comments_not_kept(record)
+        comments = Comments(None, not_kept=not_kept) if not_kept else Comments(record.comments)
+        return Records(list(record.timeline), comments)
+
+    def result_as_saved(self, order_id: str) -> str:
+        record = self.record(order_id)
+        if record is None:
+            return ""
+        return results_not_kept(record) or saved_result_text(record.results)
 
     def snapshot_files(self, order_id: str) -> SnapshotFiles:
         record, unread = self._read(order_id)
