@@ -96,7 +96,12 @@ ensure_venv() {
     # it: the packages sit in another lib/pythonX.Y, unseen).
     if [ -z "$version" ] || { [ -n "$made_by" ] && [ "$version" != "$made_by" ]; }; then
         if ! "$PYTHON_BIN" -P -m venv --clear "$VENV" 2>/dev/null; then
-            ensure_system_packages python3-venv
+            # This Python's own venv package: python3-venv is the default python3's, and with
+            # PYTHON=python3.12 where python3 is older it gave 3.12 nothing (Debian and Ubuntu
+            # name one for each version; python3-venv depends on the default's).
+            local minor
+            minor="$("$PYTHON_BIN" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+            ensure_system_packages "python${minor}-venv"
             "$PYTHON_BIN" -P -m venv --clear "$VENV"
         fi
         version="$(_venv_python_version)" || true

@@ -156,6 +156,10 @@ def _desk_python(venv: Path) -> Path:
     return python
 
 
+#: The venv package of the Python running the tests, as Debian and Ubuntu name it.
+VENV_PACKAGE = f"python{sys.version_info.major}.{sys.version_info.minor}-venv"
+
+
 def test_a_venv_left_without_pip_by_a_failed_first_run_is_repaired_by_the_next(
     tmp_path: Path,
 ) -> None:
@@ -166,7 +170,7 @@ def test_a_venv_left_without_pip_by_a_failed_first_run_is_repaired_by_the_next(
     env = _fake_tools(tmp_path)
     venv = tmp_path / "venv with space é"
     env["ASSESSMENT_DESK_VENV"] = str(venv)
-    (tmp_path / "fake" / "missing").write_text("python3-venv\n")
+    (tmp_path / "fake" / "missing").write_text(f"{VENV_PACKAGE}\n")
     (tmp_path / "fake" / "apt-locked").write_text("")
     without_venv = _system_python(tmp_path / "python3", sys.executable, ensurepip=False)
 
@@ -333,3 +337,15 @@ def test_a_venv_whose_python3_was_upgraded_underneath_is_made_again(tmp_path: Pa
     new_version = new.name.removeprefix("python")
     assert (venv / ".installed-app").read_text() == f"root={ROOT}\npython={new_version}\n"
     assert not (venv / "lib" / f"python{old_version}").exists()  # made again, from scratch
+
+
+def test_the_python_named_by_PYTHON_gets_its_own_venv_package(tmp_path: Path) -> None:
+    """python3-venv is the default python3's: where python3 is older than the one PYTHON names
+    (Ubuntu 22.04's 3.10 and an installed python3.11, as the README suggests), it was asked
+    for (or found installed), and the venv failed again on ensurepip."""
+    env = _fake_tools(tmp_path)
+    env["ASSESSMENT_DESK_VENV"] = str(tmp_path / "venv")
+    (tmp_path / "fake" / "missing").write_text(f"{VENV_PACKAGE}\n")  # python3-venv is there
+    named = _system_python(tmp_path / "python3.x", sys.executable, ensurepip=False)
+    run = _bash(f'source "{BOOTSTRAP}"; ensure_venv ""', {**env, "PYTHON": str(named)})
+    assert VENV_PACKAGE in _logged(tmp_path, "apt.log"), run.stdout + run.stderr

@@ -37,6 +37,7 @@ from app.store.snapshot_destination import SnapshotWriteError
 from app.store.snapshot_file import SnapshotError
 from app.ui.common.colours import ERROR
 from app.ui.common.labels import plain_label
+from app.ui.common.remembered_size import RememberedSize
 from app.ui.common.task_group import NamedTasks
 from app.ui.common.tint import tint
 from app.ui.orders.orders_room import NEEDS_ATTENTION
@@ -78,6 +79,7 @@ class SaveSnapshotDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("saveSnapshotDialog")
         self.setWindowTitle("Save snapshot")
+        RememberedSize(self, "SaveSnapshotDialog")
         self.setMinimumWidth(480)  # the progress line and a refusal read in two or three lines
         self.board = board
         self.path = path
