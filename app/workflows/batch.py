@@ -60,7 +60,7 @@ from app.workflows.order_actions import (
     sent_for_another_order,
     url_needs_a_look,
 )
-from app.workflows.refusals import OtherInviteWaitingError, StepDeferredError
+from app.workflows.refusals import OtherInviteWaitingError, StepDeferredError, StepRefusedError
 from app.workflows.steps import berke_progress, unexpected_failure
 
 log = logging.getLogger(__name__)
@@ -662,12 +662,23 @@ async def create_accept_invite(
     except ThrottledError as exc:
         limited = exc.service if exc.is_daily_limit else None
         return Outcome(order.id, name, OutcomeKind.FAILED, str(exc), daily_limit=limited)
+    except StepRefusedError as exc:
+        return await _refused(desk, order.id, name, exc)
     except (ApiError, ActionNotAllowedError, StepDeferredError) as exc:
         return Outcome(order.id, name, OutcomeKind.FAILED, str(exc))
     except Exception as exc:  # one order's surprise must not stop the others
         log.exception("Unexpected failure in the batch on order %s", order.id)
         return Outcome(order.id, name, OutcomeKind.FAILED, unexpected_failure(exc))
     return Outcome(order.id, name, OutcomeKind.DONE, detail)
+
+
+async def _refused(desk: Desk, order_id: str, name: str, exc: StepRefusedError) -> Outcome:
+    """A step failed unsent, in words. For an order SmartRecruiters showed rejected or
+    completed when asked just before the invitation (a colleague's reject): skipped, as an
+    accept refused for that is, since a Retry cannot mend it. Otherwise a failure."""
+    now = await asyncio.to_thread(desk.orders.get, order_id)
+    ended = now is not None and now.status.is_final
+    return Outcome(order_id, name, OutcomeKind.SKIPPED if ended else OutcomeKind.FAILED, str(exc))
 
 
 async def _invitation_step(
@@ -694,7 +705,11 @@ async def _invitation_step(
             f"{linked.invitation_code}."
         )
     try:
-        await send_invitation(desk, order, invitation=invitation, just_created=created)
+        # An order accepted by this run a moment ago is in progress by that accept: its
+        # status is not asked again (any other is, before Berke emails the candidate).
+        await send_invitation(
+            desk, order, invitation=invitation, just_created=created, just_accepted=was_new
+        )
     except AlreadyInvitedError as exc:
         return f"{accepted} ({linked.invitation_code}); no invitation sent: {exc}"
     except OtherInviteWaitingError as exc:

@@ -54,6 +54,7 @@ from app.workflows.refusals import (
     StepDeferredError,
 )
 from app.workflows.steps import (
+    StepContext,
     berke_progress,
     id_taken_error,
     refuse_if_id_used_here,
@@ -382,13 +383,19 @@ async def send_invitation(
     invitation: InvitationText | None = None,
     resend: bool = False,
     just_created: bool = False,
+    just_accepted: bool = False,
 ) -> LinkedAssessment:
     """Berke emails the candidate the invitation; recorded on the link. An invitation Berke
-    counts but this desk never sent is not repeated unless ``resend``.
+    counts but this desk never sent is not repeated unless ``resend``. Nothing goes for an
+    order SmartRecruiters shows rejected or completed: it is asked first (a colleague's reject
+    reaches the cached copy only with the full sync), unless ``just_accepted``.
 
     ``invitation`` is the message and sender to send; None means the profile's default (an
     empty ``InvitationText`` means Berke's own account default). ``just_created``: the caller
-    created the assessment itself a moment ago (the batch), so Berke has sent nothing yet."""
+    created the assessment itself a moment ago (the batch), so Berke has sent nothing yet.
+    ``just_accepted``: the caller accepted the order itself a moment ago (the batch, in the
+    same run), so SmartRecruiters' answer to that accept is the status to go by: asked again,
+    a batch of 200 orders would make 200 more calls for statuses a moment old."""
     linked = await linked_assessment(desk, order.id)
     # Once this desk has sent it, sending again is a reminder (its own rules); before that a
     # resend is the coordinator overriding Berke's count of an invitation sent elsewhere.
@@ -433,7 +440,7 @@ async def send_invitation(
         if not linked.invitation_sent and not resend:
             await _refuse_if_invited_before(desk, linked, sent_before)
         step = InviteStep(request=request, invitations_sent_before=sent_before)
-        await run_step(desk, order.id, step)
+        await run_step(desk, order.id, step, StepContext(status_just_read=just_accepted))
     finally:
         desk.release(key)
     refreshed = await linked_assessment(desk, order.id)
@@ -469,17 +476,41 @@ async def _refuse_if_invited_before(
 
 def _link_from_elsewhere(desk: Desk, order_id: str) -> bool:
     """Whether the order's assessment, or its accept, may be another desk's: the link was
-    found in Berke where this desk's create was refused as taken (made before it, under the
-    order's own id: not one a lost answer of its own made), or the order is in progress
-    without this desk's accept. That desk may have invited to it. Blocking: run it in a
-    thread."""
-    timeline = desk.journal.entries(order_id)
-    linked = [e.outcome for e in timeline if isinstance(e.outcome, AssessmentLinked)]
-    if linked and linked[-1].recovered and not linked[-1].own_try:
+    found in Berke (``_found_in_berke``), or the order is in progress without this desk's
+    accept. That desk may have invited to it. Blocking: run it in a thread."""
+    if _found_in_berke(desk, order_id):
         return True
+    timeline = desk.journal.entries(order_id)
     order = desk.orders.get(order_id)
     accepted = any(e.action is StepKind.ACCEPT and e.state is StepState.DONE for e in timeline)
     return order is not None and order.status is OrderStatus.IN_PROGRESS and not accepted
+
+
+def _found_in_berke(desk: Desk, order_id: str) -> bool:
+    """Whether the order's assessment was found in Berke where this desk's create was refused
+    as taken (made before it, under the order's own id: not one a lost answer of its own
+    made), for this order or, followed back through its reuses (``from_order_id``, as
+    ``assessment_request`` follows them), the order it was found for: the invitation is the
+    same one. Looking at the order's own link only, a reuse of a colleague's assessment was
+    taken for this desk's own, and its Invite (and the batch) emailed the candidate the same
+    invitation again, unasked. Blocking: run it in a thread."""
+    seen: set[str] = set()
+    while order_id not in seen:
+        seen.add(order_id)
+        linked = [
+            (entry.step, entry.outcome)
+            for entry in desk.journal.entries(order_id)
+            if isinstance(entry.outcome, AssessmentLinked)
+        ]
+        if not linked:
+            return False
+        step, outcome = linked[-1]
+        if outcome.recovered and not outcome.own_try:
+            return True
+        if not isinstance(step, ReuseAssessmentStep) or step.from_order_id is None:
+            return False
+        order_id = step.from_order_id
+    return False
 
 
 def own_invitation_doubt(desk: Desk, order_id: str) -> InvitationDoubt | None:

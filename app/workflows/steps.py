@@ -104,9 +104,13 @@ BERKE_URL_PREFIX = "berke_url_prefix"  # meta key: assessment URLs are this pref
 
 @dataclass
 class StepContext:
-    """What an executor gets besides the entry: where an upload reports its progress."""
+    """What an executor gets besides the entry: where an upload reports its progress; whether
+    the caller holds the order's status as SmartRecruiters answered it a moment ago."""
 
     progress: ProgressCallback | None = None
+    #: The order's status is SmartRecruiters' answer to the caller's own accept, a moment ago
+    #: (the batch's, in the same run): an invitation sent right after it does not ask again.
+    status_just_read: bool = False
 
 
 def unexpected_failure(exc: BaseException, then: str = "it is tried again later") -> str:
@@ -292,7 +296,10 @@ async def _run(
     match step:
         case CreateAssessmentStep():
             await _refuse_if_linked(desk, entry)
-            if (ended := await _ended_order(desk, order_id)) is not None:
+            # The resumer's (and Retry's) create asks SmartRecruiters first (the order may
+            # have been rejected elsewhere since); a first try goes by the cache: Berke emails
+            # no one for a create, and the accept that follows is SmartRecruiters' to refuse.
+            if (ended := await _ended_order(desk, order_id, ask=retry)) is not None:
                 return await _create_for_an_ended_order(desk, entry, step, retry, ended)
             return await _create_assessment(desk, order_id, step, attempt, retry=retry)
         case AcceptStep():
@@ -302,7 +309,8 @@ async def _run(
                 await _refuse_if_overtaken(desk, entry)
             return await _reject(desk, order_id, step, attempt, retry=retry)
         case InviteStep():
-            if (ended := await _ended_order(desk, order_id)) is not None:
+            ask = not context.status_just_read
+            if (ended := await _ended_order(desk, order_id, ask=ask)) is not None:
                 return await _invite_for_an_ended_order(
                     desk, entry, step, ended, retry=retry, attempt=attempt
                 )
@@ -450,14 +458,22 @@ async def _refuse_if_gone(desk: Desk, entry: JournalEntry) -> None:
     raise OrderGoneError(message)
 
 
-async def _ended_order(desk: Desk, order_id: str) -> AssessmentOrder | None:
-    """The order as last seen, if it was rejected or completed: a create or an invitation
-    waiting to be resumed (a 503, a daily limit) must not go for it. A copy kept that this
-    version cannot read (another version's) is asked for again: read as "not ended", the
-    step went for an order rejected since."""
-    order = await asyncio.to_thread(desk.orders.get, order_id)
-    if order is None and await asyncio.to_thread(desk.orders.holds, order_id):
-        order = await _order_now(desk, order_id)
+async def _ended_order(desk: Desk, order_id: str, *, ask: bool) -> AssessmentOrder | None:
+    """The order, if it was rejected or completed: a create or an invitation (a reminder, one
+    waiting to be resumed) must not go for it. ``ask``: SmartRecruiters is asked now (one GET,
+    which updates the cache): a colleague's reject at another desk reaches the cache only with
+    the full re-sync (``RESYNC_SECONDS``, 15 min; the poll reads NEW orders only), and the
+    candidate of the withdrawn order was emailed meanwhile. Not answered, the step does not go
+    blind: the error is the step's, and a transient one leaves it waiting, as any other.
+    Otherwise the order as last seen; a copy kept that this version cannot read (another
+    version's) is asked for again: read as "not ended", the step went for an order rejected
+    since."""
+    if ask:
+        order: AssessmentOrder | None = await _order_now(desk, order_id)
+    else:
+        order = await asyncio.to_thread(desk.orders.get, order_id)
+        if order is None and await asyncio.to_thread(desk.orders.holds, order_id):
+            order = await _order_now(desk, order_id)
     return order if order is not None and order.status.is_final else None
 
 

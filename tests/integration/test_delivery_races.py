@@ -58,12 +58,19 @@ def sandbox() -> Any:
 
 @contextlib.asynccontextmanager
 async def board_on(
-    server: SandboxServer, path: Path, transport: httpx.AsyncBaseTransport | None = None
+    server: SandboxServer,
+    path: Path,
+    transport: httpx.AsyncBaseTransport | None = None,
+    *,
+    berke_transport: httpx.AsyncBaseTransport | None = None,
 ) -> AsyncIterator[OrderBoard]:
-    """A desk with its own data folder (a coordinator's machine) on the shared account."""
+    """A desk with its own data folder (a coordinator's machine) on the shared account;
+    ``transport`` is SmartRecruiters', ``berke_transport`` Berke's."""
     session = Session(
         sr=SmartRecruitersClient(server.sr_base_url, DEMO_SR_KEY, transport=transport),
-        berke=BerkeClient(server.berke_base_url, DEMO_BERKE_TOKEN, pacer=unpaced()),
+        berke=BerkeClient(
+            server.berke_base_url, DEMO_BERKE_TOKEN, pacer=unpaced(), transport=berke_transport
+        ),
         demo=True,
     )
     desk = Desk(session, Database(path), author=ContactPerson(first_name="Cora"))

@@ -29,6 +29,7 @@ from app.sandbox import SandboxServer
 from app.views.activity import activity_line
 from app.workflows.batch import (
     OTHER_ORDERS_MAY_HAVE_GONE,
+    Outcome,
     OutcomeKind,
     PlanKind,
     PlannedOrder,
@@ -49,6 +50,7 @@ from app.workflows.order_actions import (
 )
 from app.workflows.outbox import resume_pending, retry_step
 from app.workflows.refusals import (
+    MAY_HAVE_BEEN_ELSEWHERE,
     ActionNotAllowedError,
     AlreadyInvitedError,
     CooldownError,
@@ -65,6 +67,7 @@ from tests.integration.helpers import (
 )
 from tests.integration.test_candidate_with_two_orders import sandbox_assessments
 from tests.integration.test_close_the_loop import with_board
+from tests.integration.test_delivery_races import board_on, desk_of
 from tests.integration.test_workflows import run_with_desk
 
 if TYPE_CHECKING:
@@ -816,3 +819,81 @@ def test_the_batchs_second_order_is_done_while_the_first_orders_invitation_waits
         assert sent_to(uncounted_sandbox, email) == 1
 
     with_board(uncounted_sandbox, tmp_path / "desk.sqlite3", body, berke_transport=lost_answer())
+
+
+async def colleagues_assessment_linked(a: OrderBoard, b: OrderBoard, first: str) -> list[str]:
+    """Desk A creates, accepts and invites the candidate's first order; desk B's create for it
+    finds A's assessment in Berke (the order's own id) and links it, and B's Invite on it asks
+    first. Then the candidate's second order comes in. The two orders' ids."""
+    email = f"{first.lower()}.colleague@example.com"
+    body = new_order_body(first=first, last="Sandoval", email=email)
+    sr = desk_of(a).session.sr
+    first_order = await sr.create_test_order(body)
+    request = CreateAssessmentRequest(first_name=first, last_name="Sandoval", email_address=email)
+    await a.sync()
+    await a.create_assessment(first_order.id, request)
+    await a.accept(first_order.id)
+    await a.invite(first_order.id)
+    await b.sync()
+    await b.create_assessment(first_order.id, request)
+    with pytest.raises(AlreadyInvitedError, match="from another desk"):
+        await b.invite(first_order.id)
+    second_order = await sr.create_test_order(body)
+    await b.sync()
+    return [first_order.id, second_order.id]
+
+
+def test_invite_on_a_reused_colleagues_assessment_asks_first(
+    uncounted_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Desk B reuses, for the candidate's second order (and a third, reusing the second's),
+    the assessment it found in Berke for their first: another desk's, which may have invited
+    to it. Before, only each order's own link was looked at: Invite on the first asked, but on
+    the second, the very same assessment, it emailed the candidate the same invitation again,
+    unasked."""
+    email = "tess.colleague@example.com"
+
+    async def body() -> None:
+        async with (
+            board_on(uncounted_sandbox, tmp_path / "a.sqlite3") as a,
+            board_on(uncounted_sandbox, tmp_path / "b.sqlite3") as b,
+        ):
+            first, second = await colleagues_assessment_linked(a, b, "Tess")
+            third = await desk_of(b).session.sr.create_test_order(
+                new_order_body(first="Tess", last="Sandoval", email=email)
+            )
+            await b.sync()
+            for reusing, source in ((second, first), (third.id, second)):
+                await b.reuse(reusing, source)
+                await b.accept(reusing)
+                with pytest.raises(AlreadyInvitedError, match="from another desk"):
+                    await b.invite(reusing)
+
+    asyncio.run(body())
+    assert sent_to(uncounted_sandbox, email) == 1, "the candidate got the same invitation again"
+
+
+def test_the_batch_does_not_invite_again_on_a_reused_colleagues_assessment(
+    uncounted_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The same, by the batch's plan ("Reuse the assessment of their … order"): before, it
+    accepted the second order and invited the candidate again. Now it accepts it and says
+    why no invitation went, in Invite's words."""
+    email = "una.colleague@example.com"
+
+    async def body() -> Outcome:
+        async with (
+            board_on(uncounted_sandbox, tmp_path / "a.sqlite3") as a,
+            board_on(uncounted_sandbox, tmp_path / "b.sqlite3") as b,
+        ):
+            _first, second = await colleagues_assessment_linked(a, b, "Una")
+            (row,) = (await b.plan_batch([second])).orders
+            assert row.kind is PlanKind.REUSE
+            (outcome,) = await b.create_accept_invite([second], plan=[row])
+            return outcome
+
+    outcome = asyncio.run(body())
+    assert outcome.kind is OutcomeKind.DONE, outcome.detail
+    assert "no invitation sent" in outcome.detail
+    assert MAY_HAVE_BEEN_ELSEWHERE in outcome.detail
+    assert sent_to(uncounted_sandbox, email) == 1, "the batch invited the candidate again"
