@@ -9,7 +9,9 @@ sync of thousands of orders otherwise ran two or three full collections over the
 before (80–230 ms each); a settle costs ~1 ms. The young generations are collected first, so
 that little garbage is frozen with them (none was, over a 5,000-order sync settled page by
 page); an object frozen and later dropped is still freed (reference counting), only a cycle of
-such objects would stay.
+such objects would stay. A window or dialog may be open at a settle: the dialogs keep no
+bound method of their own and their helpers hold them weakly, so a closed one is freed; a
+snapshot window, still a cycle, lets go of its snapshot as it closes (``MainWindow.closeEvent``).
 
 Start-up makes some 100,000 tracked objects (modules, classes, the window, the first orders)
 and nearly all live on: collecting while they load walked them again and again, ~60 ms of

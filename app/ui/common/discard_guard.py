@@ -8,8 +8,9 @@ A dialog closed by the program (``reject()``: the connection changed, a test) is
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QCloseEvent, QKeyEvent
@@ -46,8 +47,13 @@ def typed_state(dialog: QDialog) -> list[Any]:
 
 
 class DiscardGuard(QObject):
-    """Guards ``dialog``: its state when first shown is the baseline; ``extra`` adds what the
-    widgets do not hold (a table's choices). ``cancel``, when given, asks too."""
+    """Guards ``dialog``: its state when first shown is the baseline; ``extra``, a method of
+    the dialog, adds what the widgets do not hold (a table's choices). ``cancel``, when given,
+    asks too.
+
+    The dialog holds the guard (its child), so the guard holds the dialog only weakly: as its
+    parent, and ``extra`` as a weak method (a reference cycle that a poll's ``settle_heap``
+    froze is never collected: app.workflows.heap)."""
 
     def __init__(
         self,
@@ -57,8 +63,7 @@ class DiscardGuard(QObject):
         extra: Callable[[], Any] | None = None,
     ) -> None:
         super().__init__(dialog)
-        self._dialog = dialog
-        self._extra = extra
+        self._extra = weakref.WeakMethod(extra) if extra is not None else None
         self._baseline: list[Any] | None = None
         self._tasks = NamedTasks(self)
         self.asking = False
@@ -66,8 +71,13 @@ class DiscardGuard(QObject):
         if cancel is not None:
             cancel.clicked.connect(self.request_close)
 
+    @property
+    def _dialog(self) -> QDialog:
+        return cast(QDialog, self.parent())
+
     def _state(self) -> list[Any]:
-        return [*typed_state(self._dialog), self._extra() if self._extra else None]
+        extra = self._extra() if self._extra is not None else None
+        return [*typed_state(self._dialog), extra() if extra is not None else None]
 
     def changed(self) -> bool:
         return self._baseline is not None and self._state() != self._baseline

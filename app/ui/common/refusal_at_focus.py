@@ -8,6 +8,8 @@ keyboard is back on (a change there is read out), until the next edit, as a fiel
 
 from __future__ import annotations
 
+import weakref
+
 from PySide6.QtWidgets import QWidget
 
 
@@ -16,14 +18,17 @@ class RefusalAtFocus:
     ``clear`` gives that widget its own description back."""
 
     def __init__(self, dialog: QWidget) -> None:
-        self._dialog = dialog
+        # Weakly: the dialog holds this, and a reference cycle frozen by a poll's
+        # ``settle_heap`` (app.workflows.heap) is never collected.
+        self._dialog = weakref.ref(dialog)
         # The widget told, its own description, and the refusal put in its place.
         self._said: tuple[QWidget, str, str] | None = None
 
     def say(self, text: str) -> None:
         """Call once the keyboard is back where it goes after the refusal."""
         self.clear()
-        widget = self._dialog.focusWidget()
+        dialog = self._dialog()
+        widget = dialog.focusWidget() if dialog is not None else None
         if widget is None or not text:
             return
         self._said = (widget, widget.accessibleDescription(), text)

@@ -75,7 +75,9 @@ class UrlPreviewDialog(QDialog):
         self.job_name = job_name
         self._can_accept = can_accept
         self._open_url = open_url
-        self._ask_save_path = ask_save_path or self._ask_save_path_with_dialog
+        # None: the file dialog, looked up when asked (its bound method kept here made the
+        # dialog a reference cycle: never collected once a poll's ``settle_heap`` froze it).
+        self._ask_save_path = ask_save_path
         self._reach_task: asyncio.Task[Reachability] | None = None
         # The slip's write: cancelled if the dialog is deleted under it (nothing left to tell).
         self.tasks = NamedTasks(self)
@@ -327,7 +329,7 @@ class UrlPreviewDialog(QDialog):
         writing = self.tasks.latest("slip")
         if writing is not None and not writing.done():
             return  # the one asked for is being written (a matter of milliseconds)
-        path = self._ask_save_path()
+        path = (self._ask_save_path or self._ask_save_path_with_dialog)()
         if not path:
             return
         from app.ui.orders.invitation_slip import SlipNotDrawnError, invitation_slip_pdf

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -150,6 +150,13 @@ class DiffTableModel(QAbstractTableModel):
             return change
         return None
 
+    def clear(self) -> None:
+        """No rows: the comparison is let go of (``CompareDialog.done``)."""
+        self.beginResetModel()
+        self._changes, self._all_texts, self._all_hay = [], [], []
+        self._order, self._sort_keys = [], {}
+        self.endResetModel()
+
     def haystack(self, row: int) -> str:
         return self._all_hay[self._order[row]]
 
@@ -213,8 +220,10 @@ class CompareDialog(QDialog):
         self.model = DiffTableModel(diff, self, rows)
         self.proxy = DiffFilterProxy(self)
         self.proxy.setSourceModel(self.model)
-        # Injectable: tests give a path instead of answering a file dialog.
-        self.choose_csv_path = self._ask_csv_path
+        # Injectable: tests give a path instead of answering a file dialog. None: the file
+        # dialog, looked up when asked (a bound method kept here made the dialog a reference
+        # cycle, which a poll's ``settle_heap`` froze with its whole diff for good).
+        self.choose_csv_path: Callable[[], Path | None] | None = None
         self.tasks = NamedTasks(self)  # the CSV export, cancelled if the dialog goes first
 
         # The labels hold the files' names: shown as written, inside our own <b> tags.
@@ -285,6 +294,14 @@ class CompareDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
 
+    def done(self, result: int) -> None:
+        """Closed, and deleted by the menu (``SnapshotMenu._forget``): the comparison is let
+        go of now, whatever may still hold the dialog (a reference cycle that a poll's
+        ``settle_heap`` froze is never collected, app.workflows.heap)."""
+        super().done(result)
+        self.model.clear()
+        self.diff = SnapshotDiff(())
+
     def _kind_changed(self, _index: int) -> None:
         data = self.kind.currentData()  # Qt hands the StrEnum back as a plain str
         self.proxy.set_kind(ChangeKind(data) if data else None)
@@ -303,7 +320,7 @@ class CompareDialog(QDialog):
         return [model.texts(row) for row in range(model.rowCount()) if accepts(row, root)]
 
     def export_csv(self) -> None:
-        path = self.choose_csv_path()
+        path = (self.choose_csv_path or self._ask_csv_path)()
         if path is not None:
             self.tasks.start(self.export_csv_to(path))
 

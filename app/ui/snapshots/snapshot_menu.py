@@ -234,6 +234,12 @@ class SnapshotMenu(QObject):
             self.dialogs.remove(dialog)
             dialog.deleteLater()
 
+    def close_dialogs(self) -> None:
+        """Its window closes for good: so do the dialogs opened over it. Deleted with the
+        window, unfinished, they stayed in ``dialogs``, each Compare with its diff."""
+        for dialog in list(self.dialogs):
+            dialog.reject()
+
     def _saved(self, saved: SavedSnapshot) -> None:
         remember_snapshot(self.settings, saved.path)
         text = f"Saved a snapshot of {saved.order_count} orders: {saved.path}"
