@@ -13,7 +13,7 @@ import weakref
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from unittest import mock
 
 import httpx
@@ -21,7 +21,7 @@ import pytest
 from PySide6.QtCore import QEvent, QSettings, Qt, QUrl
 from PySide6.QtGui import QColor
 from PySide6.QtGui import Qt as GuiQt  # the namespace that has mightBeRichText
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 from shiboken6 import Shiboken
 
 from app.domain.smartrecruiters import AssessmentResult, OrderStatus
@@ -42,6 +42,8 @@ from app.ui.common.screens import available_room
 from app.ui.main_window import MainWindow, open_snapshot_window
 from app.ui.orders.sources import LiveOrders
 from app.ui.snapshots import csv_export, snapshot_source
+from app.ui.snapshots.compare_dialog import CompareDialog
+from app.ui.snapshots.save_snapshot_dialog import SaveSnapshotDialog
 from app.ui.snapshots.snapshot_menu import recent_snapshots
 from app.ui.snapshots.snapshot_source import READ_ONLY_TIP, SnapshotOrders
 from app.views.inbox_columns import INBOX
@@ -1148,3 +1150,37 @@ def test_the_kinds_of_change_read_on_a_dark_palette(qtbot: QtBot) -> None:
         for kind in kinds:
             ratio = cell_contrast(dialog.table, kind)
             assert ratio >= WCAG_MIN, f"{kind.data()}: {ratio:.2f}:1"
+
+
+def test_the_comparison_and_save_dialogs_open_at_the_size_last_given(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The README says every dialog opens at the size it was last given: these two always
+    opened at their first size."""
+    window = MainWindow(settings=QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    show_exposed(qtbot, window)
+
+    def compare() -> QDialog:
+        return CompareDialog(diff_orders([record(0)], [record(1)]), "a", "b", window)
+
+    def save() -> QDialog:
+        return SaveSnapshotDialog(
+            cast("OrderBoard", None),
+            tmp_path / "s.adsnap",
+            list,
+            list,
+            SnapshotFilter(),
+            parent=window,
+        )
+
+    for make in (compare, save):
+        first = make()
+        show_exposed(qtbot, first)
+        first.resize(760, 430)
+        qtbot.waitUntil(lambda d=first: (d.width(), d.height()) == (760, 430))
+        first.close()
+        again = make()
+        show_exposed(qtbot, again)
+        assert (again.width(), again.height()) == (760, 430), make.__name__
+        again.close()

@@ -33,6 +33,7 @@ from app.ui.common.enter_key import EnterPressesFocusedButton
 from app.ui.common.filter_compat import RowsFilterProxy
 from app.ui.common.labels import rich_label
 from app.ui.common.messages import plain_box
+from app.ui.common.remembered_size import RememberedSize
 from app.ui.common.table_header import header_apart_from_selection
 from app.ui.common.task_group import NamedTasks
 from app.ui.common.tooltips import plain_tooltip
@@ -215,7 +216,8 @@ class CompareDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("compareDialog")
         self.setWindowTitle("Compare snapshots")
-        self.resize(1000, 560)
+        self.resize(1000, 560)  # the first time; then as the coordinator left it
+        RememberedSize(self, "CompareDialog")
         self.diff = diff
         self.model = DiffTableModel(diff, self, rows)
         self.proxy = DiffFilterProxy(self)
