@@ -355,6 +355,7 @@ class SmartRecruitersClient:
         if unreadable:
             log.warning("%d items of a page could not be read: %s", len(unreadable), unreadable)
         page: Page[M] = Page[model].model_construct(  # type: ignore[valid-type]
+            _fields_set=envelope.model_fields_set,  # a count the answer lacked stays unknown
             limit=envelope.limit,
             offset=envelope.offset,
             total_found=envelope.total_found,
@@ -499,8 +500,7 @@ class SmartRecruitersClient:
                     seen.add(order.id)
                     fresh += 1
                     yield order
-            counted = page.total_found if "total_found" in page.model_fields_set else None
-            if not walk.take(len(page.content), fresh, counted):
+            if not walk.take(len(page.content), fresh, page.counted):
                 return
 
     async def get_order(self, order_id: str) -> AssessmentOrder:

@@ -487,6 +487,9 @@ class Offer(SRModel):
     target_market: Any = None
 
 
+#: An offer's time stamps, SmartRecruiters' own: an edit never sends them back.
+OFFER_STAMPS = ("createdOn", "updatedOn")
+
 T = TypeVar("T")
 
 
@@ -499,6 +502,12 @@ class Page(SRModel, Generic[T]):
     content: list[T] = Field(default_factory=list)
     # Private: a field would be read from the service's own answer too.
     _unreadable: list[str] = PrivateAttr(default_factory=list)
+
+    @property
+    def counted(self) -> int | None:
+        """The service's count of the whole listing; None when the page gave none (the
+        reference documents GET /offers as a bare "list"), where ``total_found`` reads 0."""
+        return self.total_found if "total_found" in self.model_fields_set else None
 
     @property
     def unreadable(self) -> list[str]:

@@ -85,14 +85,17 @@ class OfferPage:
     """One page of the catalogue with the Costs recorded here, by offer id.
 
     ``offset`` is where the page really starts: when the asked-for page emptied (offers moved
-    away), the catalogue answers with the new last page instead.
+    away, or, without a count, the listing ended with the page before), the catalogue answers
+    with the new last page instead.
     """
 
     offers: list[Offer]
     costs: dict[str, OfferCost]
-    total: int
+    total: int | None  # None: SmartRecruiters gave no count
     offset: int
     page_size: int
+    #: No page comes after this one.
+    last: bool
     #: The page's offers that could not be read (left out), one line each.
     unreadable: tuple[str, ...] = ()
 
@@ -233,9 +236,17 @@ class OfferCatalog:
             found = await offers.list_offers(
                 self._sources, q=query, status=status, limit=size, offset=offset
             )
+            ended_before = False
             if not found.content and found.total_found and offset:
                 # The last page emptied (offers moved away): the new last page instead.
                 offset = (found.total_found - 1) // size * size
+                found = await offers.list_offers(
+                    self._sources, q=query, status=status, limit=size, offset=offset
+                )
+            elif found.counted is None and offset and not (found.content or found.unreadable):
+                # Without a count, only an empty page shows that the full one before it was
+                # the last: that one instead.
+                offset, ended_before = max(0, offset - size), True
                 found = await offers.list_offers(
                     self._sources, q=query, status=status, limit=size, offset=offset
                 )
@@ -246,9 +257,11 @@ class OfferCatalog:
         except (sqlite3.Error, OSError) as exc:
             log.warning("Reading the recorded Costs failed: %r", exc)
             raise OfferError(f"Could not read the recorded costs: {exc}") from exc
-        return OfferPage(
-            found.content, costs, found.total_found, offset, size, tuple(found.unreadable)
-        )
+        listed = len(found.content) + len(found.unreadable)
+        total = found.counted
+        # Without a count, a short page is the last.
+        last = ended_before or (listed < size if total is None else offset + listed >= total)
+        return OfferPage(found.content, costs, total, offset, size, last, tuple(found.unreadable))
 
     async def recent_orders(self, offer: Offer) -> list[AssessmentOrder]:
         """The offer's most recent orders in the local copy, newest first (no call out)."""

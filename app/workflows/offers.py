@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from app.clients.errors import ApiError, Service, StateConflictError, ValidationApiError
 from app.domain.offer_cost import OfferCost
-from app.domain.smartrecruiters import AssessmentOrder, Offer, OfferStatus, Page
+from app.domain.smartrecruiters import OFFER_STAMPS, AssessmentOrder, Offer, OfferStatus, Page
 from app.store.database import Database
 from app.store.offer_costs import OfferCostStore
 from app.store.order_cache import OrderCache
@@ -261,7 +261,7 @@ def _edited_content(offer: Offer) -> dict[str, Any]:
     """What an edit sends back: the offer without its id and status (an edit sends no
     status) and the service's own time stamps."""
     body = offer.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"id", "status"})
-    for stamp in ("createdOn", "updatedOn"):
+    for stamp in OFFER_STAMPS:
         body.pop(stamp, None)
     return body
 

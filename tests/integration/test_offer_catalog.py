@@ -68,12 +68,16 @@ def test_a_page_past_the_end_becomes_the_last_page(
     async def body(desk: Desk) -> None:
         catalog = OfferCatalog(desk.session, desk.db)
         everything = await catalog.page()
-        assert everything.total >= 5
-        last = (everything.total - 1) // 2 * 2
-        page = await catalog.page(offset=everything.total + 10)  # offers moved away meanwhile
+        total = everything.total
+        assert total is not None
+        assert total >= 5
+        assert not everything.last
+        last = (total - 1) // 2 * 2
+        page = await catalog.page(offset=total + 10)  # offers moved away meanwhile
         assert page.offset == last
         assert 1 <= len(page.offers) <= 2
         assert page.page_size == 2
+        assert page.last
 
     run_with_desk(sandbox, tmp_path / "d.sqlite3", body)
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.clients.smartrecruiters import SmartRecruitersClient
 from app.domain.offer_cost import CostKind, OfferCost
 from app.domain.smartrecruiters import Offer, OfferStatus, OfferType
 from app.ui.common.messages import Messages
@@ -265,6 +266,7 @@ def test_pages(qtbot: QtBot, live_desk: Desk, monkeypatch: pytest.MonkeyPatch) -
     with qtbot.waitSignal(view.loaded):
         view.set_catalog(OfferCatalog(live_desk.session, live_desk.db))
     total = view._total
+    assert total is not None
     assert total >= 5
     assert view.page_label.text() == f"1–2 of {total}"
     first = [o.id for o in shown_offers(view)]
@@ -276,6 +278,88 @@ def test_pages(qtbot: QtBot, live_desk: Desk, monkeypatch: pytest.MonkeyPatch) -
     with qtbot.waitSignal(view.loaded):
         qtbot.mouseClick(view.prev_button, Qt.MouseButton.LeftButton)
     assert [o.id for o in shown_offers(view)] == first
+
+
+@pytest.mark.parametrize("then", ["try-again", "next"])
+def test_a_failed_page_turn_leaves_the_page_shown_and_its_next_page_still_to_come(
+    qtbot: QtBot, live_desk: Desk, monkeypatch: pytest.MonkeyPatch, then: str
+) -> None:
+    """Before: a page turn whose read failed moved the list all the same. It said "3–4 of N"
+    over offers 1–2, and the Next that followed read offers 5–6: 3–4 were never shown."""
+    monkeypatch.setattr(offers, "PAGE_SIZE", 2)
+    view = OffersView()
+    qtbot.addWidget(view)
+    view.show()
+    catalog = OfferCatalog(live_desk.session, live_desk.db)
+    with qtbot.waitSignal(view.loaded):
+        view.set_catalog(catalog)
+    total = view._total
+    first = [o.id for o in shown_offers(view)]
+    real_page = catalog.page
+    asked: list[int] = []
+
+    async def fails_once(**kwargs: Any) -> OfferPage:
+        asked.append(kwargs["offset"])
+        if len(asked) == 1:
+            raise OfferError("SmartRecruiters could not be reached.")
+        return await real_page(**kwargs)
+
+    monkeypatch.setattr(catalog, "page", fails_once)
+    with qtbot.waitSignal(view.loaded) as blocker:
+        qtbot.mouseClick(view.next_button, Qt.MouseButton.LeftButton)
+    assert blocker.args == [False]
+    assert [o.id for o in shown_offers(view)] == first
+    assert view.page_label.text() == f"1–2 of {total}"
+    again = view.offer_list.retry_button if then == "try-again" else view.next_button
+    with qtbot.waitSignal(view.loaded) as blocker:
+        qtbot.mouseClick(again, Qt.MouseButton.LeftButton)
+    assert blocker.args == [True]
+    assert asked == [2, 2]
+    assert view.page_label.text() == f"3–4 of {total}"
+    assert set(first).isdisjoint(o.id for o in shown_offers(view))
+
+
+@pytest.mark.parametrize("count", [3, 4], ids=["short-last-page", "full-last-page"])
+def test_pages_turn_and_end_when_smartrecruiters_gives_no_count(
+    view: OffersView, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, count: int
+) -> None:
+    """The reference documents GET /offers as a bare list. Before: an answer without
+    ``totalFound`` read as a count of 0, and the list said "No offers" above a full page,
+    with Next off for good (every offer past the first page out of reach). Now the page line
+    gives no count, Next stays on after a full page, and a short or an empty page ends it."""
+    tag = f"uncounted{uuid.uuid4().hex[:8]}"
+    assert view.catalog is not None
+    for n in range(count):
+        body = {"catalogId": f"UI-{tag}-{n}", "name": "Uncounted", "description": "d",
+                "terms": {"type": "REFERENCE_CHECK"}}  # fmt: skip
+        run(qtbot, view.catalog.create(Offer.model_validate(body), None))
+    real_call = SmartRecruitersClient._call
+
+    async def without_count(self: SmartRecruitersClient, method: str, path: str, **kw: Any) -> Any:
+        answer = await real_call(self, method, path, **kw)
+        if method == "GET" and path == "/offers" and isinstance(answer, dict):
+            answer.pop("totalFound", None)
+        return answer
+
+    monkeypatch.setattr(SmartRecruitersClient, "_call", without_count)
+    monkeypatch.setattr(offers, "PAGE_SIZE", 2)
+    search(view, qtbot, tag)
+    assert view.page_label.text() == "1–2"
+    assert view.next_button.isEnabled()
+    seen = {o.id for o in shown_offers(view)}
+    with qtbot.waitSignal(view.loaded):
+        qtbot.mouseClick(view.next_button, Qt.MouseButton.LeftButton)
+    assert view.page_label.text() == f"3–{count}"
+    seen |= {o.id for o in shown_offers(view)}
+    assert len(seen) == count
+    if count == 4:  # a full page: only the empty page after it ends the list
+        assert view.next_button.isEnabled()
+        with qtbot.waitSignal(view.loaded) as blocker:
+            qtbot.mouseClick(view.next_button, Qt.MouseButton.LeftButton)
+        assert blocker.args == [True]
+        assert view.page_label.text() == "3–4"  # the last page, not an empty one
+    assert not view.next_button.isEnabled()
+    assert view.next_button.toolTip() == "This is the last page."
 
 
 def test_create_with_a_field_error_first(view: OffersView, qtbot: QtBot) -> None:
@@ -1219,6 +1303,40 @@ def test_an_edit_keeps_a_companies_value_and_terms_the_form_has_no_entry_for(
     assert (stored.terms.model_extra or {}).get("billingPeriod") == "PER_CANDIDATE"
     assert stored.terms.price is not None
     assert (stored.terms.price.model_extra or {}).get("tier") == "B"
+
+
+def test_an_edit_sends_back_the_top_level_fields_the_form_has_no_input_for(
+    view: OffersView, qtbot: QtBot, sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An update replaces the whole offer. Before: an edit sent back what the availability
+    and terms held beyond the form's fields, but nothing of the offer's own (a logo set in
+    the Partner Portal, a field SmartRecruiters added since), nor a target market that is
+    not text, which the form showed as an empty field: saving a new name dropped them."""
+    made = new_offer(view, qtbot)
+    assert made.id is not None
+    held = sandbox.app.state.sr.offers[made.id]
+    held["logoUrl"] = "https://cdn.example/berke.png"
+    held["targetMarket"] = {"countries": ["US", "CA"]}
+    real_call = SmartRecruitersClient._call
+    sent: list[dict[str, Any]] = []
+
+    async def recording(self: SmartRecruitersClient, method: str, path: str, **kw: Any) -> Any:
+        if method == "POST" and path == f"/offers/{made.id}":
+            sent.append(kw["body"])
+        return await real_call(self, method, path, **kw)
+
+    monkeypatch.setattr(SmartRecruitersClient, "_call", recording)
+    form = open_form(view, qtbot, view.edit_button)
+    assert form.target_market.isReadOnly()
+    assert form.target_market.placeholderText() == 'Unchanged: {"countries": ["US", "CA"]}'
+    form.name.setText("Renamed")
+    with qtbot.waitSignal(view.loaded):
+        qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    (body,) = sent
+    assert body["name"] == "Renamed"
+    assert body["logoUrl"] == "https://cdn.example/berke.png"
+    assert body["targetMarket"] == {"countries": ["US", "CA"]}
+    assert not {"createdOn", "updatedOn"} & body.keys()  # the service's own stamps
 
 
 @pytest.mark.parametrize(

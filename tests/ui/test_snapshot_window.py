@@ -12,6 +12,7 @@ import threading
 import weakref
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 from unittest import mock
@@ -1178,9 +1179,13 @@ def test_the_comparison_and_save_dialogs_open_at_the_size_last_given(
         first = make()
         show_exposed(qtbot, first)
         first.resize(760, 430)
-        qtbot.waitUntil(lambda d=first: (d.width(), d.height()) == (760, 430))
+        qtbot.waitUntil(partial(_sized, first, 760, 430))
         first.close()
         again = make()
         show_exposed(qtbot, again)
         assert (again.width(), again.height()) == (760, 430), make.__name__
         again.close()
+
+
+def _sized(dialog: QDialog, width: int, height: int) -> bool:
+    return (dialog.width(), dialog.height()) == (width, height)

@@ -10,6 +10,7 @@ call the service: it emits ``submitted`` and the offer actions run the call.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from pydantic import ValidationError
@@ -35,6 +36,7 @@ from app.domain.offer_cost import (
     parse_cost,
 )
 from app.domain.smartrecruiters import (
+    OFFER_STAMPS,
     Availability,
     Offer,
     OfferType,
@@ -376,11 +378,24 @@ class OfferForm(ValidatedForm[OfferDraft]):
             self.target_market.setPlaceholderText(
                 f"Empty keeps “{one_line(offer.target_market, SHOWN_SHORT)}”"
             )
+        elif offer.target_market is not None:
+            self._show_kept_market(json.dumps(offer.target_market, ensure_ascii=False))
         if cost is not None:
             self.cost_kind.setCurrentIndex(max(self.cost_kind.findData(cost.kind), 0))
             self.cost_value.setText(f"{cost.value.normalize():f}")
         for edit in (self.catalog_id, self.name):
             edit.setCursorPosition(0)
+
+    def _show_kept_market(self, held: str) -> None:
+        """Another client's target market that is not text (``{"countries": [...]}``): the
+        form cannot edit it and sends it back as it is. The field says so, and takes no
+        typing: left empty, it looked cleared."""
+        self.target_market.setReadOnly(True)
+        self.target_market.setClearButtonEnabled(False)
+        self.target_market.setPlaceholderText(f"Unchanged: {one_line(held, SHOWN_SHORT)}")
+        self.target_market.setToolTip(
+            plain_tooltip(f"Kept as SmartRecruiters has it (this form cannot change it): {held}")
+        )
 
     def _fill_expiry(self, expiry: str) -> None:
         date = QDate.fromString(expiry[:10], Qt.DateFormat.ISODate)
@@ -411,8 +426,8 @@ class OfferForm(ValidatedForm[OfferDraft]):
 
     def data(self) -> dict[str, Any]:
         """The form as an offer body (the service's spellings); blank optional text is absent.
-        What the offer's availability and terms hold that the form has no field for is sent
-        back as it was (the update replaces the whole document)."""
+        What the offer holds that the form has no field for (at the top, in its availability
+        and terms) is sent back as it was (the update replaces the whole document)."""
         original = self._original.availability if self._original is not None else None
         availability: dict[str, Any] = {
             **((original.model_extra or {}) if original is not None else {}),
@@ -439,6 +454,7 @@ class OfferForm(ValidatedForm[OfferDraft]):
                 "currencyCode": currency,
             }
         data: dict[str, Any] = {
+            **self._kept_fields(),
             "catalogId": self.catalog_id.text(),
             "name": self.name.text(),
             "description": self.description.toPlainText(),
@@ -448,6 +464,19 @@ class OfferForm(ValidatedForm[OfferDraft]):
         if self.target_market.text().strip():
             data["targetMarket"] = self.target_market.text().strip()
         return data
+
+    def _kept_fields(self) -> dict[str, Any]:
+        """The offer's top-level fields the form has no input for, as SmartRecruiters holds
+        them (one added after this desk was written, a target market that is not text); not
+        the service's own time stamps."""
+        original = self._original
+        if original is None:
+            return {}
+        extra = original.model_extra or {}
+        kept = {key: value for key, value in extra.items() if key not in OFFER_STAMPS}
+        if not isinstance(original.target_market, str | None):
+            kept[TARGET_MARKET] = original.target_market
+        return kept
 
     def _special_offer(self, original: Availability | None) -> bool | str | None:
         """The flag as ticked; another client's spelling of it ("yes", "TRUE") sent back as

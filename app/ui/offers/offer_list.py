@@ -48,8 +48,9 @@ class ListState:
     connected: bool = False
     loading: bool = False
     error: str | None = None
-    offset: int = 0
-    total: int = 0
+    offset: int = 0  # where the page shown starts
+    total: int | None = 0  # None: SmartRecruiters gave no count
+    last_page: bool = True  # no page comes after the one shown
     unreadable: tuple[str, ...] = ()  # offers of the page left out, one line each
     wait_until: str | None = None  # SmartRecruiters asked to wait until then (HH:MM)
 
@@ -274,10 +275,11 @@ class OfferList(QWidget):
 
     def page_text(self) -> str:
         shown = self.model.rowCount()
-        if self._state.total == 0 or shown == 0:
+        if shown == 0:
             return "No offers"
-        first = self._state.offset + 1
-        return f"{first}–{self._state.offset + shown} of {self._state.total}"
+        offset, total = self._state.offset, self._state.total
+        span = f"{offset + 1}–{offset + shown}"
+        return span if total is None else f"{span} of {total}"
 
     def show_state(self, state: ListState) -> None:
         """The page line, the paging buttons, and what takes the table's place when empty."""
@@ -285,7 +287,7 @@ class OfferList(QWidget):
         loading, error = state.loading, state.error
         self.page_label.setText("Loading…" if loading else self.page_text())
         on_first = state.offset == 0
-        on_last = state.offset + self.model.rowCount() >= state.total
+        on_last = state.last_page
         self.prev_button.setEnabled(not loading and not on_first)
         self.next_button.setEnabled(not loading and not on_last)
         self.prev_button.setToolTip("This is the first page." if on_first else "Previous page")

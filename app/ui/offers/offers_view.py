@@ -49,9 +49,13 @@ class OffersView(QWidget):
         super().__init__(parent)
         self.setObjectName("offersView")
         self.catalog: OfferCatalog | None = None
-        self._offset = 0
+        self._offset = 0  # where the page shown starts
+        # Where the page to read starts: the one asked for last, shown once it is read (a
+        # failed read leaves the page shown, and Try again asks for this one again).
+        self._wanted = 0
         self._page_size = 0
-        self._total = 0
+        self._total: int | None = 0  # None: SmartRecruiters gave no count
+        self._last_page = True
         self._loading = False
         self._load_error: str | None = None
         self._read_at: float | None = None  # when the page shown was read (wall_clock)
@@ -139,7 +143,8 @@ class OffersView(QWidget):
         self.moves.set_catalog(catalog)
         if self._shown is not None:
             self._show(None)  # another account's offer is never the one the buttons act on
-        self._offset = self._total = 0
+        self._offset = self._wanted = self._total = 0
+        self._last_page = True
         self._load_error = None
         self._read_at = None
         self._unreadable = ()
@@ -178,7 +183,7 @@ class OffersView(QWidget):
             page = await catalog.page(
                 query=self.offer_list.search_text(),
                 status=self.offer_list.status_choice(),
-                offset=self._offset,
+                offset=self._wanted,
             )
         except OfferError as exc:
             self._load_error = str(exc)
@@ -192,7 +197,8 @@ class OffersView(QWidget):
         else:
             self._load_error = None
             self._unreadable = page.unreadable
-            self._offset, self._total, self._page_size = page.offset, page.total, page.page_size
+            self._offset = self._wanted = page.offset
+            self._total, self._page_size, self._last_page = page.total, page.page_size, page.last
             keep = self._shown.id if self._shown is not None else None
             self.offer_list.show_offers(page.offers, page.costs, keep)
             self._read_at = wall_clock()
@@ -212,13 +218,13 @@ class OffersView(QWidget):
 
     def _search_now(self) -> None:
         self.offer_list.settle_search()
-        self._offset = 0
+        self._wanted = 0
         self.refresh()
 
     def _turn_page(self, step: int) -> None:
         wanted = max(0, self._offset + step * self._page_size)
-        if self._page_size and wanted != self._offset and wanted < self._total:
-            self._offset = wanted
+        if self._page_size and wanted != self._offset and (step < 0 or not self._last_page):
+            self._wanted = wanted
             self.refresh()
 
     def _show_state(self) -> None:
@@ -229,6 +235,7 @@ class OffersView(QWidget):
                 error=self._load_error,
                 offset=self._offset,
                 total=self._total,
+                last_page=self._last_page,
                 unreadable=self._unreadable,
                 wait_until=self._wait_until if self._throttle.isActive() else None,
             )
