@@ -299,7 +299,7 @@ async def _run(
             # The resumer's (and Retry's) create asks SmartRecruiters first (the order may
             # have been rejected elsewhere since); a first try goes by the cache: Berke emails
             # no one for a create, and the accept that follows is SmartRecruiters' to refuse.
-            if (ended := await _ended_order(desk, order_id, ask=retry)) is not None:
+            if (ended := await _ended_order(desk, entry, ask=retry)) is not None:
                 return await _create_for_an_ended_order(desk, entry, step, retry, ended)
             return await _create_assessment(desk, order_id, step, attempt, retry=retry)
         case AcceptStep():
@@ -310,7 +310,7 @@ async def _run(
             return await _reject(desk, order_id, step, attempt, retry=retry)
         case InviteStep():
             ask = not context.status_just_read
-            if (ended := await _ended_order(desk, order_id, ask=ask)) is not None:
+            if (ended := await _ended_order(desk, entry, ask=ask)) is not None:
                 return await _invite_for_an_ended_order(
                     desk, entry, step, ended, retry=retry, attempt=attempt
                 )
@@ -442,8 +442,13 @@ async def _refuse_if_gone(desk: Desk, entry: JournalEntry) -> None:
     file's, the actions'): nothing is sent for an order SmartRecruiters no longer has. The
     step fails in words, and a file with it."""
     gone_since = await asyncio.to_thread(desk.orders.gone_since, entry.order_id)
-    if gone_since is None:
-        return
+    if gone_since is not None:
+        await _fail_as_gone(desk, entry, gone_since)
+
+
+async def _fail_as_gone(desk: Desk, entry: JournalEntry, gone_since: datetime) -> NoReturn:
+    """The step fails unsent, said as for an order SmartRecruiters no longer has (and its file
+    with it, for an upload)."""
     message = gone_reason(gone_since)
     step = entry.step
     upload = (
@@ -458,7 +463,7 @@ async def _refuse_if_gone(desk: Desk, entry: JournalEntry) -> None:
     raise OrderGoneError(message)
 
 
-async def _ended_order(desk: Desk, order_id: str, *, ask: bool) -> AssessmentOrder | None:
+async def _ended_order(desk: Desk, entry: JournalEntry, *, ask: bool) -> AssessmentOrder | None:
     """The order, if it was rejected or completed: a create or an invitation (a reminder, one
     waiting to be resumed) must not go for it. ``ask``: SmartRecruiters is asked now (one GET,
     which updates the cache): a colleague's reject at another desk reaches the cache only with
@@ -467,9 +472,17 @@ async def _ended_order(desk: Desk, order_id: str, *, ask: bool) -> AssessmentOrd
     blind: the error is the step's, and a transient one leaves it waiting, as any other.
     Otherwise the order as last seen; a copy kept that this version cannot read (another
     version's) is asked for again: read as "not ended", the step went for an order rejected
-    since."""
+    since. Not found there (removed or erased since the last full sync), the order is held
+    gone, as the sync holds one, and the step fails as for a gone order, not with the
+    service's "does not know this item" on every Retry."""
+    order_id = entry.order_id
     if ask:
-        order: AssessmentOrder | None = await _order_now(desk, order_id)
+        try:
+            order: AssessmentOrder | None = await _order_now(desk, order_id)
+        except NotFoundError:
+            now = datetime.now(UTC)
+            await asyncio.to_thread(desk.orders.mark_gone, [order_id], now)
+            await _fail_as_gone(desk, entry, now)
     else:
         order = await asyncio.to_thread(desk.orders.get, order_id)
         if order is None and await asyncio.to_thread(desk.orders.holds, order_id):
@@ -555,6 +568,10 @@ async def _invite_for_an_ended_order(
     whose order was withdrawn is not emailed), unless Berke's count shows an earlier try sent
     it before its answer was lost."""
     request = step.request
+    # A reminder when the invitation went earlier (as the activity shows just above it):
+    # "the candidate was not invited" said of it was false.
+    linked = await asyncio.to_thread(desk.journal.assessment_for, entry.order_id)
+    what = "reminder" if linked is not None and linked.invitation_sent else "invitation"
     ended = f"Not sent: the order was {_ended_words(order)} in SmartRecruiters before the"
     went = await _invitation_went(desk, step) if retry else False
     if went:
@@ -567,9 +584,11 @@ async def _invite_for_an_ended_order(
         await _refuse(
             desk,
             entry,
-            f"{ended} invitation was known to have gone: it is not sent again (whether an "
+            f"{ended} {what} was known to have gone: it is not sent again (whether an "
             "earlier try sent it cannot be told here).",
         )
+    if what == "reminder":
+        await _refuse(desk, entry, f"{ended} reminder went: it was not sent.")
     await _refuse(desk, entry, f"{ended} invitation went, so the candidate was not invited.")
 
 

@@ -22,7 +22,7 @@ from app.workflows.board import BoardOptions, OrderBoard
 from app.workflows.desk import Desk
 from app.workflows.order_actions import accept_order, create_assessment
 from app.workflows.outbox import resume_pending
-from app.workflows.refusals import StepRefusedError
+from app.workflows.refusals import OrderGoneError, StepRefusedError
 from tests.integration.helpers import (
     FailsOnce,
     RealNetwork,
@@ -30,6 +30,7 @@ from tests.integration.helpers import (
     new_order_body,
 )
 from tests.integration.test_delivery_races import board_on, desk_of
+from tests.integration.test_gone_orders import erase_in_sr
 from tests.integration.test_workflows import run_with_desk
 
 
@@ -388,3 +389,52 @@ def test_the_resumer_creates_no_waiting_assessment_for_an_order_a_colleague_reje
     assert (create.action, create.state) == (StepKind.CREATE_ASSESSMENT, StepState.FAILED)
     assert "rejected in SmartRecruiters" in (create.message or "")
     assert shown is OrderStatus.REJECTED
+
+
+def test_a_reminder_refused_for_an_order_a_colleague_rejected_says_only_the_reminder_was_not_sent(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The invitation went (the activity shows it just above); the reminder's refusal said "before
+    the invitation went, so the candidate was not invited"."""
+
+    async def body() -> tuple[str, list[tuple[StepKind, StepState]]]:
+        async with (
+            board_on(sandbox, tmp_path / "a.sqlite3") as a,
+            board_on(sandbox, tmp_path / "b.sqlite3") as b,
+        ):
+            b.set_options(BoardOptions(invite_cooldown=timedelta(0)))
+            order_id = await accepted_at(b, "Remy", invited=True)
+            await b.watch()  # Berke: not started, so Remind is offered
+            await rejected_at(a, b, order_id)
+            with pytest.raises(StepRefusedError) as refused:
+                await b.remind(order_id)
+            timeline = await b.timeline(order_id)
+            invites = [(e.action, e.state) for e in timeline if e.action is StepKind.INVITE]
+            return str(refused.value), invites
+
+    message, invites = asyncio.run(body())
+    assert invites[0] == (StepKind.INVITE, StepState.DONE)
+    assert message == (
+        "Not sent: the order was rejected in SmartRecruiters before the reminder went: it was "
+        "not sent."
+    )
+
+
+def test_an_invitation_for_an_order_removed_in_smartrecruiters_holds_it_gone(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Asked before the invitation, SmartRecruiters answered 404: the step failed with its
+    "does not know this item", Retry stayed offered and failed alike, and the order was shown
+    live until the next full sync, where every other read of a 404 holds the order gone."""
+
+    async def body() -> tuple[BaseException, object]:
+        async with board_on(sandbox, tmp_path / "b.sqlite3") as b:
+            order_id = await accepted_at(b, "Erin")
+            await erase_in_sr(sandbox, order_id)
+            with pytest.raises(OrderGoneError) as failed:
+                await b.invite(order_id)
+            return failed.value, b.state(order_id).gone_since
+
+    error, gone_since = asyncio.run(body())
+    assert str(error).startswith("SmartRecruiters no longer has this order")
+    assert gone_since is not None
