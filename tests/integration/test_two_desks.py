@@ -409,7 +409,9 @@ def test_a_reminder_refused_for_an_order_a_colleague_rejected_says_only_the_remi
             with pytest.raises(StepRefusedError) as refused:
                 await b.remind(order_id)
             timeline = await b.timeline(order_id)
-            invites = [(e.action, e.state) for e in timeline if e.action is StepKind.INVITE]
+            invites: list[tuple[StepKind, StepState]] = [
+                (e.action, e.state) for e in timeline if e.action is StepKind.INVITE
+            ]
             return str(refused.value), invites
 
     message, invites = asyncio.run(body())

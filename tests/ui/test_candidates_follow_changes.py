@@ -15,17 +15,20 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from app.domain.smartrecruiters import OrderStatus
+from app.ui.common.messages import Messages
 from app.ui.orders import candidate_table_model, orders_room
+from app.ui.orders.cached_orders import CachedOrders
 from app.ui.orders.candidate_table_model import CandidateTableModel
 from app.ui.orders.order_table_model import ORDER_ID_ROLE
 from app.ui.orders.orders_room import OrdersRoom
 from app.views.candidate_groups import CandidateGroups, Column, keeps_its_group
-from app.views.order_rows import OrderColumns, order_row
+from app.views.order_rows import OrderColumns, OrderRow, order_row
 from tests.snapshot_samples import order, records, write_sample
-from tests.ui.conftest import snapshot_room
+from tests.ui.conftest import show_exposed, snapshot_room
 from tests.waits import HANG_GUARD_SECONDS
 
 #: The gap between groupings off the GUI thread, shortened for the tests (1 s in the app).
@@ -297,3 +300,45 @@ def test_keeps_its_group_reads_who_and_what_not_how_far() -> None:
     for field in ("candidate_id", "candidate", "email", "created", "job", "company"):
         other: dict[str, Any] = {field: "other"}
         assert not keeps_its_group(row, row._replace(**other)), field
+
+
+def test_new_orders_on_the_candidates_tab_never_read_as_hidden(
+    qtbot: QtBot, tmp_path: Path, running_loop: asyncio.AbstractEventLoop
+) -> None:
+    """The status bar counts what the tab lists, and its groups are made again a moment after
+    the rows change: meanwhile it read "10 of 11 orders", as if a search hid one, at each poll."""
+    host = QWidget()
+    qtbot.addWidget(host)
+    room = OrdersRoom(Messages(host), host)
+    said: list[str] = []
+    room.counts_changed.connect(said.append)
+    rows = OrderColumns.of_rows([_row(i) for i in range(10)])
+    source = CachedOrders(tmp_path / "day.sqlite", rows)
+    room.set_source(source)
+    host.resize(1280, 800)
+    show_exposed(qtbot, host)
+    room.tabs.setCurrentWidget(room.candidates)
+    qtbot.waitUntil(lambda: said[-1] == "10 orders · 10 new")
+    said.clear()
+    source.rows_changed.emit([_row(10)])  # a poll brings one order; nothing is searched
+    qtbot.waitUntil(lambda: bool(said) and said[-1] == "11 orders · 11 new")
+    assert [text for text in said if " of " in text] == []
+
+
+def _row(i: int) -> OrderRow:
+    return OrderRow(
+        id=f"o-{i:03}",
+        status=OrderStatus.NEW,
+        candidate_id=f"c{i}",
+        candidate=f"Ana N{i}",
+        email="",
+        job="Nurse",
+        company="Acme",
+        requestor="",
+        created=f"2026-03-10T10:{i // 60:02}:{i % 60:02}.000+00:00",
+        assessment="",
+        activity="",
+        berke="",
+        attention="",
+        berke_id="",
+    )

@@ -1463,3 +1463,56 @@ def test_the_statuses_and_cost_warnings_read_on_a_dark_palette(qtbot: QtBot) -> 
             assert ratio >= WCAG_MIN, f"{cell.data()}: {ratio:.2f}:1"
         assert painted_contrast(detail.fields["status"]) >= WCAG_MIN
     assert text_colour(detail.fields["status"]) == "#b3261e"
+
+
+def test_saving_an_offer_after_a_failed_next_keeps_its_page_and_selection(
+    qtbot: QtBot, live_desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a Next whose read failed, page 1 stays shown; saving an offer of it read the page
+    the failed turn asked for: the offer just saved left the list and another was selected."""
+    monkeypatch.setattr(offers, "PAGE_SIZE", 2)
+    view = OffersView()
+    qtbot.addWidget(view)
+    view.resize(1200, 700)
+    view.show()
+    catalog = OfferCatalog(live_desk.session, live_desk.db)
+    with qtbot.waitSignal(view.loaded):
+        view.set_catalog(catalog)
+    total = view._total
+    page_one = [o.id for o in shown_offers(view) if o.id is not None]
+    # An offer of page 1 that may be edited.
+    editable = None
+    for offer_id in page_one:
+        assert view.select_offer(offer_id)
+        if view.edit_button.isEnabled():
+            editable = offer_id
+            break
+    assert editable is not None, "no editable offer on page 1"
+    real_page = catalog.page
+    calls: list[int] = []
+
+    async def next_fails(**kwargs: Any) -> OfferPage:
+        calls.append(kwargs["offset"])
+        if len(calls) == 1:
+            raise OfferError("SmartRecruiters could not be reached.")
+        return await real_page(**kwargs)
+
+    monkeypatch.setattr(catalog, "page", next_fails)
+    with qtbot.waitSignal(view.loaded) as blocker:
+        qtbot.mouseClick(view.next_button, Qt.MouseButton.LeftButton)
+    assert blocker.args == [False]
+    assert view.page_label.text() == f"1–2 of {total}"  # page 1 still shown, as designed
+    assert view.select_offer(editable)
+
+    # The coordinator edits the offer selected on the page shown, and saves.
+    form = open_form(view, qtbot, view.edit_button)
+    form.name.setText("Renamed after a failed page turn")
+    with qtbot.waitSignal(view.loaded):
+        qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+
+    # The offer just saved stays shown and selected, on the page the list showed.
+    shown = view.selected_offer()
+    assert shown is not None
+    assert (shown.id, view.page_label.text()) == (editable, f"1–2 of {total}"), (
+        f"after saving {editable} the list read offset {calls[-1]} and now selects {shown.id}"
+    )

@@ -298,7 +298,7 @@ class OffersView(QWidget):
             self.offer_list.replace(saved, cost)
             self._show(saved, cost)
             self.offer_changed.emit(saved.id)
-        self.refresh()
+        self._refresh_page_shown()
 
     def _moved(self, moved: Offer) -> None:
         if moved.id is None:
@@ -307,6 +307,12 @@ class OffersView(QWidget):
         if self._shown is not None and self._shown.id == moved.id:
             self._show(moved)
         self.offer_changed.emit(moved.id)
+        self._refresh_page_shown()
+
+    def _refresh_page_shown(self) -> None:
+        """Read again the page shown, not one a failed turn asked for: after a save, that
+        page's read took the offer just saved off the list, and selected another."""
+        self._wanted = self._offset
         self.refresh()
 
     def _cost_recorded(self, offer: Offer, cost: OfferCost | None) -> None:

@@ -141,6 +141,10 @@ class OrdersRoom(QWidget):
     """See the module docstring. ``counts_changed`` carries the status-bar text."""
 
     counts_changed = Signal(str)
+    #: The Candidates tab's groups being made in a worker thread; the rows being changed
+    #: (counted once after, the tab told first). Class defaults: set in passing, never kept.
+    _grouping = False
+    _changing_rows = False
 
     def __init__(self, messages: Messages, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -513,13 +517,18 @@ class OrdersRoom(QWidget):
         """Only these rows changed (or are new): update them, not the rest."""
         current = self._current_id
         anchor = self._top_row_in_view({row.id for row in rows})
-        updated = self.model.update_rows(rows)
+        self._changing_rows = True  # counted once below, the Candidates tab told first
+        try:
+            updated = self.model.update_rows(rows)
+        finally:
+            self._changing_rows = False
         if anchor is not None:
             self._put_back(*anchor)
+        # The Candidates tab first: counted on it, its groups may be going out of date.
+        self._candidates_follow(updated)
         # A status change the view only repaints (no row leaves or moves) still changes the
         # counts: the "N new" of the status bar and the window title.
         self._update_counts()
-        self._candidates_follow(updated)
         if any(row.id == current for row in rows) and self._shown_changed():
             if self._only_files_changed():
                 self._show_files_again()
@@ -1157,11 +1166,14 @@ class OrdersRoom(QWidget):
             self._candidates_stale = False
             live = self.model.rows()
             # A copy: the model changes its rows in place while the grouping runs.
+            self._grouping = True
             try:
                 groups, search = await asyncio.to_thread(grouped, live.copy())
             except Exception:
                 self._candidates_stale = True  # grouped again next time, not left behind
                 raise
+            finally:
+                self._grouping = False
             if self._candidates_stale:
                 continue  # another change came meanwhile: the newer rows are grouped next
             # The rows are as they were copied but for what the groups do not read (a status):
@@ -1235,17 +1247,22 @@ class OrdersRoom(QWidget):
         return self.model.count_status(OrderStatus.NEW)
 
     def _update_counts(self) -> None:
+        if self._changing_rows:
+            return
         total = self.model.rowCount()
         shown = self.proxy.rowCount()
         # What the tab shown lists: on the Candidates tab, the inbox's search and filter are
         # out of sight and filter nothing, and "1 of 10 orders" counted them.
         listed = self.candidates.model.order_count() if self.candidates_in_view() else shown
         new = self.new_count()
-        self.counts_changed.emit(
-            f"{listed} of {total} orders · {new} new"
-            if listed != total
-            else f"{total} orders · {new} new"
-        )
+        # While the tab's groups are being made again, they lag the rows: "10 of 11 orders"
+        # flickered at each poll. Its settled count follows as the groups land (modelReset).
+        if not (self.candidates_in_view() and self._regrouping()):
+            self.counts_changed.emit(
+                f"{listed} of {total} orders · {new} new"
+                if listed != total
+                else f"{total} orders · {new} new"
+            )
         if shown:
             if self.stack.currentWidget() is not self.table:
                 self.stack.setCurrentWidget(self.table)
@@ -1257,6 +1274,10 @@ class OrdersRoom(QWidget):
         # The Candidates tab says the same when there are no orders (not "No orders yet."
         # while they load, or after they failed to).
         self.candidates.set_no_orders_text(self._no_orders_text())
+
+    def _regrouping(self) -> bool:
+        """Whether the Candidates tab's groups are out of date, or being made again."""
+        return self._candidates_stale or self._grouping
 
     def _no_orders_text(self) -> str:
         if self._loading:
