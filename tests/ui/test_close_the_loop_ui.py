@@ -332,17 +332,8 @@ def test_an_order_whose_assessment_was_deleted_in_berke_is_flagged_with_reject(
 ) -> None:
     """Deleted by hand in Berke: the row says so, Accept is off with the reason, and the
     flag's fix opens Reject, which ends the order and clears the flag."""
-    window, board, desk = setup
-    order = finish(
-        qtbot,
-        desk.session.sr.create_test_order(
-            new_order_body(first="Nils", last="Ek", email="nils@example.com")
-        ),
-    )
-    finish(qtbot, board.sync())
-    made = finish(qtbot, board.create_assessment(order.id, board.default_request(order.id)))
-    finish(qtbot, desk.session.berke.delete_assessment(made.source_candidate_id))
-    finish(qtbot, board.watch())
+    window, board, _desk = setup
+    order = deleted_in_berke(setup, qtbot, "Nils")
 
     model = window.orders.model
     row = model.row_of(order.id)
@@ -375,16 +366,7 @@ def test_a_fix_the_board_refuses_now_is_off_and_says_why(
     sent again. The button follows its action (off, the board's reason as its tooltip), and
     the action, triggered anyway, says why in the status line."""
     window, board, desk = setup
-    order = finish(
-        qtbot,
-        desk.session.sr.create_test_order(
-            new_order_body(first="Vera", last="Ek", email="vera@example.com")
-        ),
-    )
-    finish(qtbot, board.sync())
-    made = finish(qtbot, board.create_assessment(order.id, board.default_request(order.id)))
-    finish(qtbot, desk.session.berke.delete_assessment(made.source_candidate_id))
-    finish(qtbot, board.watch())
+    order = deleted_in_berke(setup, qtbot, "Vera")
     window.orders.select_order(order.id)
     detail = window.orders.detail
     fix = detail.flags.findChild(QPushButton, "fix_deleted_in_berke")
@@ -558,3 +540,19 @@ def test_the_warning_that_delivering_is_final_stays_on_the_box_for_many_orders(
     qtbot.waitUntil(task.done)
     assert "Show Details" in shown  # the list was cut…
     assert "it cannot be undone" in shown  # …and the warning is still there
+
+
+def deleted_in_berke(
+    setup: tuple[MainWindow, OrderBoard, Desk], qtbot: QtBot, first: str
+) -> AssessmentOrder:
+    """A new order of ``first`` Ek, synced, its assessment created here, then deleted by hand
+    in Berke, and the watch has seen it."""
+    _window, board, desk = setup
+    email = f"{first.lower()}@example.com"
+    body = new_order_body(first=first, last="Ek", email=email)
+    order = finish(qtbot, desk.session.sr.create_test_order(body))
+    finish(qtbot, board.sync())
+    made = finish(qtbot, board.create_assessment(order.id, board.default_request(order.id)))
+    finish(qtbot, desk.session.berke.delete_assessment(made.source_candidate_id))
+    finish(qtbot, board.watch())
+    return order

@@ -295,16 +295,7 @@ def test_a_failed_page_turn_leaves_the_page_shown_and_its_next_page_still_to_com
         view.set_catalog(catalog)
     total = view._total
     first = [o.id for o in shown_offers(view)]
-    real_page = catalog.page
-    asked: list[int] = []
-
-    async def fails_once(**kwargs: Any) -> OfferPage:
-        asked.append(kwargs["offset"])
-        if len(asked) == 1:
-            raise OfferError("SmartRecruiters could not be reached.")
-        return await real_page(**kwargs)
-
-    monkeypatch.setattr(catalog, "page", fails_once)
+    asked = first_read_fails(monkeypatch, catalog)
     with qtbot.waitSignal(view.loaded) as blocker:
         qtbot.mouseClick(view.next_button, Qt.MouseButton.LeftButton)
     assert blocker.args == [False]
@@ -1488,16 +1479,7 @@ def test_saving_an_offer_after_a_failed_next_keeps_its_page_and_selection(
             editable = offer_id
             break
     assert editable is not None, "no editable offer on page 1"
-    real_page = catalog.page
-    calls: list[int] = []
-
-    async def next_fails(**kwargs: Any) -> OfferPage:
-        calls.append(kwargs["offset"])
-        if len(calls) == 1:
-            raise OfferError("SmartRecruiters could not be reached.")
-        return await real_page(**kwargs)
-
-    monkeypatch.setattr(catalog, "page", next_fails)
+    calls = first_read_fails(monkeypatch, catalog)
     with qtbot.waitSignal(view.loaded) as blocker:
         qtbot.mouseClick(view.next_button, Qt.MouseButton.LeftButton)
     assert blocker.args == [False]
@@ -1516,3 +1498,19 @@ def test_saving_an_offer_after_a_failed_next_keeps_its_page_and_selection(
     assert (shown.id, view.page_label.text()) == (editable, f"1–2 of {total}"), (
         f"after saving {editable} the list read offset {calls[-1]} and now selects {shown.id}"
     )
+
+
+def first_read_fails(monkeypatch: pytest.MonkeyPatch, catalog: OfferCatalog) -> list[int]:
+    """The catalogue's next page read fails (SmartRecruiters not reached), later ones go;
+    returned: the offsets asked, in order."""
+    real_page = catalog.page
+    asked: list[int] = []
+
+    async def fails_once(**kwargs: Any) -> OfferPage:
+        asked.append(kwargs["offset"])
+        if len(asked) == 1:
+            raise OfferError("SmartRecruiters could not be reached.")
+        return await real_page(**kwargs)
+
+    monkeypatch.setattr(catalog, "page", fails_once)
+    return asked

@@ -8,9 +8,11 @@ it did nothing, and in the URL preview the dialog's default (Close) took it, so 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QDialog, QPushButton
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QWidget
 
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
@@ -39,3 +41,22 @@ class EnterPressesFocusedButton(QObject):
                 return True
             return self._no_default
         return False
+
+
+def submit_on_ctrl_enter(dialog: QWidget, submit: Callable[[], object]) -> None:
+    """Ctrl+Enter (either Enter key) submits ``dialog``'s form, as everywhere in the console."""
+    for keys in ("Ctrl+Return", "Ctrl+Enter"):
+        QShortcut(QKeySequence(keys), dialog).activated.connect(submit)
+
+
+def only_click_or_ctrl_enter_sends(
+    dialog: QDialog, buttons: QDialogButtonBox, send: QPushButton
+) -> None:
+    """For a dialog whose action cannot be undone (accept, reject, deliver): no button of
+    ``buttons`` is the default, so an Enter in a field or on a text sends nothing; Enter on a
+    focused button presses that button; ``send`` goes by a click or Ctrl+Enter."""
+    for button in buttons.buttons():
+        if isinstance(button, QPushButton):
+            button.setAutoDefault(False)
+    EnterPressesFocusedButton(dialog, no_default=True)
+    submit_on_ctrl_enter(dialog, send.click)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QFont, QKeySequence, QPalette, QShortcut, QShowEvent
+from PySide6.QtGui import QFont, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 from app.domain.field_errors import FORM_LEVEL
 from app.ui.common.colours import ADVICE, ERROR
 from app.ui.common.discard_guard import DiscardGuard
-from app.ui.common.enter_key import EnterPressesFocusedButton
+from app.ui.common.enter_key import EnterPressesFocusedButton, submit_on_ctrl_enter
 from app.ui.common.grow_to_fit import grow_to_fit
 from app.ui.common.labels import plain_label, without_mnemonic
 from app.ui.common.refusal_at_focus import RefusalAtFocus
@@ -279,9 +279,7 @@ class ValidatedForm(QDialog, Generic[T]):
         EnterPressesFocusedButton(self)
         RememberedSize(self, type(self).__name__)
         self.submit_button.clicked.connect(self.submit)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.activated.connect(self.submit)
+        submit_on_ctrl_enter(self, self.submit)
         self._apply_colours()
         self._revalidate()
 

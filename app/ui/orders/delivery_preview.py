@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QImage, QKeySequence, QPalette, QPixmap, QShortcut, QShowEvent
+from PySide6.QtGui import QImage, QPalette, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from app.domain.attachments import describe_size
 from app.domain.smartrecruiters import AssessmentOrder
 from app.ui.common.colours import GREEN, GREY_ON_DARK, RED, Shade
-from app.ui.common.enter_key import EnterPressesFocusedButton
+from app.ui.common.enter_key import only_click_or_ctrl_enter_sends
 from app.ui.common.labels import plain_label, rich_label
 from app.ui.common.remembered_size import RememberedSize
 from app.views.text import PART_SHOWN, one_line
@@ -161,12 +161,7 @@ class DeliveryPreviewDialog(QDialog):
         # (which has the keyboard as the preview opens, seconds after it was asked for)
         # completed the order. As in AcceptDialog, only the button or Ctrl+Enter sends; Enter
         # on a focused button presses that button.
-        for button in self.buttons.buttons():
-            if isinstance(button, QPushButton):
-                button.setAutoDefault(False)
-        EnterPressesFocusedButton(self, no_default=True)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self).activated.connect(self.send_button.click)
+        only_click_or_ctrl_enter_sends(self, self.buttons, self.send_button)
         self.buttons.accepted.connect(self._send)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

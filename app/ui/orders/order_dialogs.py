@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -25,7 +25,7 @@ from app.domain.smartrecruiters import AssessmentOrder
 from app.domain.sr_limits import MESSAGE_MAX, message_count, message_too_long
 from app.ui.common.colours import RED
 from app.ui.common.discard_guard import DiscardGuard
-from app.ui.common.enter_key import EnterPressesFocusedButton
+from app.ui.common.enter_key import only_click_or_ctrl_enter_sends
 from app.ui.common.grow_to_fit import GrowsToFit
 from app.ui.common.labels import plain_label, rich_label, without_mnemonic
 from app.ui.common.refusal_at_focus import RefusalAtFocus
@@ -78,13 +78,6 @@ def who_label(order: AssessmentOrder, name: str) -> QLabel:
     label = plain_label(breakable(order_line(order)), name, bold=True)
     label.setToolTip(plain_tooltip(order_line(order, None)))
     return label
-
-
-def _submit_shortcuts(dialog: QDialog, buttons: QDialogButtonBox) -> None:
-    # Ctrl+Enter submits a form, as everywhere in the console.
-    for keys in ("Ctrl+Return", "Ctrl+Enter"):
-        shortcut = QShortcut(QKeySequence(keys), dialog)
-        shortcut.activated.connect(buttons.button(QDialogButtonBox.StandardButton.Ok).click)
 
 
 #: The acknowledgement a coordinator gives before a URL with warnings is sent.
@@ -210,18 +203,13 @@ class AcceptDialog(AnswerAwaitedDialog):
         )
         self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok.setText("Accept order")
-        # Accepting cannot be undone: Enter in the message sent it (OK was the default). Only
-        # the button, or Ctrl+Enter, accepts; Enter on a focused button presses that button.
-        for button in buttons.buttons():
-            if isinstance(button, QPushButton):
-                button.setAutoDefault(False)
-        EnterPressesFocusedButton(self, no_default=True)
+        # Accepting cannot be undone: Enter in the message sent it (OK was the default).
+        only_click_or_ctrl_enter_sends(self, buttons, self.ok)
         RememberedSize(self, type(self).__name__)
         GrowsToFit(self)  # a refusal, or a limit's line that wraps, shown whole
         guard = DiscardGuard(self)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(guard.request_close)
-        _submit_shortcuts(self, buttons)
         edits = (self.message.textChanged, self.to_candidate.textChanged, self.send_anyway.toggled)
         for edited in edits:
             edited.connect(self._follow)
@@ -379,18 +367,13 @@ class RejectDialog(AnswerAwaitedDialog):
         self.reason.textChanged.connect(self._refusal.clear)  # a refusal said at the focus: over
         self._follow()
         # Rejecting cannot be undone: with OK the default, an Enter on the scrolling list of
-        # orders (in the Tab chain) rejected them all. As in AcceptDialog, only the button or
-        # Ctrl+Enter rejects; Enter on a focused button presses that button.
-        for button in self.buttons.buttons():
-            if isinstance(button, QPushButton):
-                button.setAutoDefault(False)
-        EnterPressesFocusedButton(self, no_default=True)
+        # orders (in the Tab chain) rejected them all.
+        only_click_or_ctrl_enter_sends(self, self.buttons, self.ok)
         RememberedSize(self, type(self).__name__)
         GrowsToFit(self)  # a refusal, or a limit's line that wraps, shown whole
         guard = DiscardGuard(self)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(guard.request_close)
-        _submit_shortcuts(self, self.buttons)
         layout = QVBoxLayout(self)
         layout.addWidget(who_part)
         layout.addWidget(explanation)
