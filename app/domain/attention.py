@@ -219,7 +219,10 @@ def flags_for(
         flags.append(
             Flag(
                 Attention.NEW_COMMENT,
-                f"{count} new comment{'s' if count != 1 else ''} from the recruiter.",
+                # Not "from the recruiter": a colleague's desk writes comments too, and a
+                # comment's author (optional, free to set) does not tell the two apart.
+                f"{count} new comment{'s' if count != 1 else ''} on the order, not written at "
+                "this desk.",
                 None,
                 "New comment",
             )

@@ -57,7 +57,8 @@ class OrderState:
     uploads: tuple[Upload, ...] = field(default=())
     #: Berke's side, once the assessment has been watched (None: not yet, or no assessment).
     berke: BerkeState | None = None
-    #: Recruiter comments on the order not yet seen here.
+    #: Comments on the order not yet seen here, nor written here (the recruiter's, or a
+    #: colleague's at another desk: a comment's author does not tell which).
     unseen_comments: int = 0
     #: Attention flags the coordinator chose to leave alone ("Leave it").
     dismissed: frozenset[str] = frozenset()

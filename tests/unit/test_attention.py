@@ -142,7 +142,7 @@ def test_a_recruiters_new_comment() -> None:
     flags = flags_for(order(OrderStatus.IN_PROGRESS), OrderState(link=link(), unseen_comments=2),
                       NOW, RULES)  # fmt: skip
     assert [f.kind for f in flags] == [Attention.NEW_COMMENT]
-    assert flags[0].text == "2 new comments from the recruiter."
+    assert flags[0].text == "2 new comments on the order, not written at this desk."
     assert flags[0].fix is None
 
 
