@@ -37,6 +37,7 @@ from app.clients.errors import (
 )
 from app.clients.http import RetryPolicy, ServiceHttp, answer_guard, parse_retry_after
 from app.clients.pacing import Pacer
+from app.clients.page_words import answer_words
 from app.domain.attachments import describe_size, is_pdf
 from app.domain.berke import (
     AssessmentStatus,
@@ -51,6 +52,7 @@ from app.domain.berke import (
 from app.domain.berke_refusals import refusal_summary, says_no_such_assessment
 from app.domain.berke_results import CompletedAssessment, CompletedPage
 from app.domain.berke_text import BerkeParam
+from app.domain.lenient_read import read_leniently
 from app.domain.service_time import local_time
 
 log = logging.getLogger(__name__)
@@ -341,11 +343,16 @@ class BerkeClient:
             error, payload = self._examine(response)
             if error is None:
                 if accept_document:
+                    # Only text is Berke's words: the success envelope's ``null`` (or an
+                    # object) read "None" (or a Python dict) as what Berke said.
+                    said = payload.get("response")
                     return UnexpectedResponseError(
                         Service.BERKE,
                         http_status=response.status_code,
                         summary="Berke answered without the report.",
-                        service_message=self._http.service_text(str(payload.get("response"))),
+                        service_message=self._http.service_text(said)
+                        if isinstance(said, str)
+                        else "",
                     )
                 if accepted is not None:
                     accepted.append(payload)
@@ -428,12 +435,19 @@ class BerkeClient:
                         problem or "the answer had no Berke status"
                     ),
                 ), payload
-        error = _lenient(BerkeErrorBody, payload)
+        error = read_leniently(BerkeErrorBody, payload)
         http = header_http or status
+        # Not Berke's envelope and not a JSON object (a maintenance text, a gateway's page):
+        # its words, as SmartRecruiters' client keeps them.
+        page = not is_envelope and (root is not None or bool(problem))
+        words = answer_words(response) if page else ""
+        # The reason phrase only names an error status: on a 200 it is "OK", said of a
+        # refusal (and a page without a title is said by it).
+        reason = response.reason_phrase if status >= 400 else ""
+        if words == response.reason_phrase:
+            words = reason
         message = self._http.service_text(
-            error.response
-            or response.headers.get("X-Response-Message", "")
-            or response.reason_phrase
+            error.response or response.headers.get("X-Response-Message", "") or words or reason
         )
         common: dict[str, Any] = {
             "http_status": http,
@@ -467,7 +481,7 @@ class BerkeClient:
     def _throttled(
         self, payload: dict[str, Any], response: httpx.Response, common: dict[str, Any]
     ) -> ThrottledError:
-        throttle = _lenient(BerkeThrottleBody, payload)
+        throttle = read_leniently(BerkeThrottleBody, payload)
         now = self._clock()
         # Counted from now, when the answer arrived, not on Berke's clock; clamped by the model
         # (at most a day). Never retry at once on a time-window denial, even on "wait 0".
@@ -534,27 +548,6 @@ def _is_document(response: httpx.Response) -> bool:
     if kind == "application/pdf" or is_pdf(response.content):
         return True
     return kind == "text/html"
-
-
-def _lenient(model: type[R], payload: dict[str, Any]) -> R:
-    """``model`` read from ``payload``, leaving out the fields whose values do not fit.
-
-    An error answer is read for whatever it can tell (``"response": {}`` must not hide the
-    429's wait figures); a field that does not fit is absent, never a reason to fail.
-    """
-    data = dict(payload)
-    for _attempt in range(len(model.model_fields) + 1):
-        try:
-            return model.model_validate(data)
-        except ValidationError as exc:
-            # Keys are read whatever their case (``BerkeResponseModel``): "IsDailyLimit" is
-            # the field "isDailyLimit" names.
-            bad = {str(error["loc"][0]).casefold() for error in exc.errors() if error["loc"]}
-            fitting = {k: v for k, v in data.items() if str(k).casefold() not in bad}
-            if len(fitting) == len(data):
-                break
-            data = fitting
-    return model.model_validate({})
 
 
 def _auth_summary(berke_code: int | None, message: str) -> str:

@@ -46,6 +46,7 @@ from app.clients.multipart import MultipartFile, ProgressCallback
 from app.clients.pacing import Pacer
 from app.clients.page_words import answer_words
 from app.domain.build_when_used import BUILD_WHEN_USED
+from app.domain.lenient_read import read_leniently
 from app.domain.listing_walk import ListingWalk
 from app.domain.marketplace_config import (
     MarketplaceConfig,
@@ -387,7 +388,7 @@ class SmartRecruitersClient:
         if redirected is not None or status < 400:
             return redirected
         body = self._error_body(response)
-        message = self._http.service_text(body.message or response.reason_phrase)
+        message = self._http.service_text(body.said() or response.reason_phrase)
         common: dict[str, Any] = {
             "http_status": status,
             "service_code": body.code,
@@ -420,7 +421,10 @@ class SmartRecruitersClient:
             # (as Berke's ``parameter`` does), not at the bottom of the form. A refusal that
             # names one is about a value, whatever it says ("Field 'status' must be INACTIVE,
             # …" refuses an offer's field; it was taken for an order's refused transition).
-            field = _field_named(message)
+            # The field a listed error names is the service's text too: redacted as its
+            # message is.
+            listed = body.listed_field
+            field = self._http.service_text(listed) if listed else _field_named(message)
             if field is None and _STATE_WORDS.search(message):
                 return StateConflictError(Service.SMARTRECRUITERS, **common)
             return ValidationApiError(Service.SMARTRECRUITERS, parameter=field, **common)
@@ -430,10 +434,15 @@ class SmartRecruitersClient:
 
     def _error_body(self, response: httpx.Response) -> SRErrorBody:
         try:
-            return SRErrorBody.model_validate(parse_json(response.content))
-        except (PayloadError, ValidationError):
-            # Not SR's error JSON (a gateway's page, say): its words, never its markup.
-            return SRErrorBody(message=answer_words(response))
+            data = parse_json(response.content)
+        except PayloadError:
+            data = None
+        if isinstance(data, dict):
+            # Field by field: one of an unexpected type (a numeric code, a null message)
+            # refused the whole body, and its JSON text was shown as the message.
+            return read_leniently(SRErrorBody, data)
+        # Not SR's error JSON (a gateway's page, say): its words, never its markup.
+        return SRErrorBody(message=answer_words(response))
 
     # -- orders ------------------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
+from app.domain.lenient_read import read_leniently
 from app.domain.order_status import OrderStatus
 from app.domain.service_time import within_range
 from app.domain.sr_limits import (
@@ -516,8 +517,24 @@ class Page(SRModel, Generic[T]):
         return self._unreadable
 
 
+#: The most entries of an error's ``errors`` list read: what is said of them is cut to a
+#: thousand characters (``app.clients.http.MAX_SERVICE_TEXT``) anyway.
+LISTED_ERRORS_READ = 50
+
+
+class SRListedError(SRModel):
+    """One entry of the ``errors`` list SmartRecruiters' APIs answer a refusal with (not in
+    the reference's error JSON): ``{"code": "INVALID_VALUE", "message": "Field 'name' must
+    not be blank"}``, with the ``field`` at fault in some of them."""
+
+    code: str | None = None
+    message: str = ""
+    field: str | None = None
+
+
 class SRErrorBody(SRModel):
-    """SmartRecruiters' error JSON. The FAQ shows ``createdAt``; the docs do not."""
+    """SmartRecruiters' error JSON. The FAQ shows ``createdAt``; the docs do not. Read with
+    ``read_leniently``: a field of an unexpected type must not hide the message."""
 
     id: str | None = None
     created_at: int | str | None = None
@@ -525,3 +542,30 @@ class SRErrorBody(SRModel):
     code: str | None = None
     message: str = ""
     help_url: str | None = None
+    errors: list[SRListedError] = Field(default_factory=list)
+
+    @field_validator("errors", mode="before")
+    @classmethod
+    def _each_entry_leniently(cls, value: Any) -> Any:
+        # One odd entry (a numeric code, a string for an object) must not hide the others.
+        if not isinstance(value, list):
+            return value
+        return [
+            read_leniently(SRListedError, entry)
+            for entry in value[:LISTED_ERRORS_READ]
+            if isinstance(entry, dict)
+        ]
+
+    def said(self) -> str:
+        """What the error says, for people: the general message, then each listed one (each
+        once), joined by "; ". Empty when it says nothing."""
+        said: list[str] = []
+        for message in (self.message, *(entry.message for entry in self.errors)):
+            if message and message not in said:
+                said.append(message)
+        return "; ".join(said)
+
+    @property
+    def listed_field(self) -> str | None:
+        """The field the first listed error that names one names, or None."""
+        return next((entry.field for entry in self.errors if entry.field), None)

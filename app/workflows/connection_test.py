@@ -91,11 +91,14 @@ async def probe_smartrecruiters(
                 "64-character partner key from the Partner Portal.",
             )
         if exc.http_status == 401:
-            return ConnectionVerdict(service, Verdict.INVALID_KEY, "No API key was accepted.")
+            said = _with_their_words("No API key was accepted.", exc)
+            return ConnectionVerdict(service, Verdict.INVALID_KEY, said)
         return ConnectionVerdict(
             service,
             Verdict.INVALID_KEY,
-            "The partner key was refused: it is wrong, regenerated or inactive.",
+            _with_their_words(
+                "The partner key was refused: it is wrong, regenerated or inactive.", exc
+            ),
         )
     except ApiError as exc:
         return _common(service, exc)
@@ -157,24 +160,48 @@ def _unusable_address(service: Service) -> ConnectionVerdict:
     )
 
 
+#: Berke's words for a refusal that lifts by itself (the reference's "too many failed calls",
+#: "per-minute or per-day limit reached"): the way out is to wait, not to retype the token
+#: (each call with it is one more failed call).
+_BLOCK_WORDS = ("too many", "blocked", "limit")
+_BLOCKED_FOR_A_WHILE = (
+    "Berke is refusing this company's calls for a while: wait, then test again (each try "
+    "with the token, retyped or not, may count as one more failed call)."
+)
+_TOKEN_REFUSED = (
+    "The API token is invalid or inactive: check it under Settings | API:Security in Berke."
+)
+
+
 def _berke_auth(exc: AuthError) -> ConnectionVerdict:
-    service = Service.BERKE
+    """The verdict on Berke's refusal, its own words kept. INVALID_KEY only when Berke says
+    the token is wrong (its code 1003, the reference's one for an invalid or inactive key, or
+    its words), never for any other refusal of the account."""
     code = exc.service_code or ""
     lowered = exc.service_message.lower()
-    if code.endswith(f".{INVALID_KEY_CODE}") or "api key" in lowered:
-        return ConnectionVerdict(
-            service,
-            Verdict.INVALID_KEY,
-            "The API token is invalid or inactive: check it under Settings | API:Security in "
-            "Berke.",
-        )
-    if "not enabled" in lowered or "disabled" in lowered or "maintenance" in lowered:
-        return ConnectionVerdict(
-            service,
-            Verdict.API_DISABLED,
-            "The Berke API is not enabled for this company, or is down for maintenance.",
-        )
-    return ConnectionVerdict(service, Verdict.INVALID_KEY, exc.summary)
+    if code.endswith(f".{INVALID_KEY_CODE}"):
+        verdict, sentence = Verdict.INVALID_KEY, _TOKEN_REFUSED
+    elif any(words in lowered for words in _BLOCK_WORDS):
+        verdict, sentence = Verdict.THROTTLED, _BLOCKED_FOR_A_WHILE
+    elif "not enabled" in lowered or "disabled" in lowered or "maintenance" in lowered:
+        verdict = Verdict.API_DISABLED
+        sentence = "The Berke API is not enabled for this company, or is down for maintenance."
+    elif "api key" in lowered or exc.http_status == 401:
+        verdict, sentence = Verdict.INVALID_KEY, _TOKEN_REFUSED
+    else:  # the company or user inactive, an insecure connection: the summary says which
+        verdict, sentence = Verdict.SERVICE_ERROR, exc.summary
+    return ConnectionVerdict(Service.BERKE, verdict, _with_their_words(sentence, exc))
+
+
+def _with_their_words(sentence: str, exc: ApiError) -> str:
+    """``sentence``, then the service's own words (redacted by the client), as ``str(exc)``
+    says them: the reason of a refusal is the service's (a block, a suspended account), not
+    ours to replace. Not when they are only the HTTP status's name."""
+    said = exc.service_message
+    bare = exc.http_status is not None and said == httpx.codes.get_reason_phrase(exc.http_status)
+    if not said or bare or said in sentence:
+        return sentence
+    return f"{sentence} The service said: “{said}”"
 
 
 def _common(service: Service, exc: ApiError) -> ConnectionVerdict:

@@ -548,6 +548,43 @@ def test_a_report_is_a_pdf_by_the_rule_attachments_follow(
     run(body)
 
 
+UTF16_XML = '<?xml version="1.0" encoding="utf-16"?>\n'
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type"),
+    [
+        (b'{"status": "ok", "response": null, "responseCode": "200"}', "application/json"),
+        (
+            b'{"status": "ok", "response": {"reportUrl": "https://x.invalid/r/1"}}',
+            "application/json",
+        ),
+        ((UTF16_XML + '<berkeResponse status="ok"/>').encode("utf-16"), "application/xml"),
+    ],
+    ids=["null", "object", "xml"],
+)
+def test_a_success_envelope_instead_of_the_report_quotes_no_python(
+    content: bytes, content_type: str
+) -> None:
+    """Berke's plain success envelope where the PDF should be. Before: "The service said:
+    “None”" (Python's None for the documented ``"response": null``), or a dict's repr."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        headers = {"Content-Type": content_type, "X-Response-Code": "200.0"}
+        return httpx.Response(200, content=content, headers=headers)
+
+    async def body() -> UnexpectedResponseError:
+        async with BerkeClient(
+            "https://berke.test/api", "token-123", transport=httpx.MockTransport(handler)
+        ) as b:
+            with pytest.raises(UnexpectedResponseError) as refused:
+                await b.get_report_for_job("AD-1", "J-1")
+        return refused.value
+
+    error = run(body)
+    assert str(error) == "Berke: Berke answered without the report."
+
+
 @pytest.mark.parametrize(("status", "lasting"), [(200, True), (502, False)], ids=["report", "page"])
 def test_a_report_over_the_download_limit_is_refused_for_good(status: int, lasting: bool) -> None:
     """Before: a report over the limit was a wait (transient), so automatic delivery fetched

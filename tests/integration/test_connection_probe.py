@@ -92,6 +92,67 @@ def test_berke_api_disabled_is_named() -> None:
     assert verdict.verdict is Verdict.API_DISABLED
 
 
+BLOCKED = "Too many failed calls from this company: API calls are blocked for 15 minutes"
+
+
+@pytest.mark.parametrize(
+    ("code", "said", "expected"),
+    [
+        ("403.1004", BLOCKED, Verdict.THROTTLED),
+        ("403.1003", "API key 'tt..' is invalid or inactive", Verdict.INVALID_KEY),
+        ("403.1006", "Company is inactive or expired", Verdict.SERVICE_ERROR),
+        ("403.1005", "API disabled for maintenance until 14:00 UTC", Verdict.API_DISABLED),
+    ],
+    ids=["blocked", "invalid-key", "company-inactive", "maintenance"],
+)
+def test_berkes_refusal_is_said_in_its_words_and_only_a_wrong_key_is_called_one(
+    code: str, said: str, expected: Verdict
+) -> None:
+    """Before: any refusal but a disabled API read "Berke refused the call for this account."
+    with the verdict INVALID_KEY: a coordinator blocked for too many failed calls retyped the
+    token, and made more of them, instead of waiting the 15 minutes Berke named."""
+    token = "t" * 20
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        body = {"status": "error", "response": f"{said} ({token})", "responseCode": code[4:]}
+        return httpx.Response(
+            403, json=body, headers={"X-Response-Code": code, "X-Response-Message": said}
+        )
+
+    transport = httpx.MockTransport(handler)
+    verdict = run(lambda: probe_berke("https://berke.example/api", token, transport=transport))
+    assert verdict.verdict is expected
+    assert f"The service said: “{said} («redacted»)”" in verdict.message
+    # Ours, beside Berke's words: a block lifts by itself; waiting is the way out.
+    assert ("wait, then test again" in verdict.message) is (expected is Verdict.THROTTLED)
+    assert token not in verdict.message
+
+
+@pytest.mark.parametrize(
+    ("status", "said", "shown"),
+    [
+        (403, "Partner account suspended: contact marketplace support", True),
+        (401, "Unauthorized", False),  # the status's name is no word of the service's
+    ],
+)
+def test_smartrecruiters_refusal_of_the_key_keeps_its_words(
+    status: int, said: str, shown: bool
+) -> None:
+    """Before: "The partner key was refused: it is wrong, regenerated or inactive.", whatever
+    SmartRecruiters said of the refusal (a suspended partner account)."""
+    key = "k" * 64
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        body = {"httpCode": status, "code": "FORBIDDEN", "message": f"{said}"}
+        return httpx.Response(status, json=body)
+
+    transport = httpx.MockTransport(handler)
+    verdict = run(lambda: probe_smartrecruiters("https://sr.example/v1", key, transport=transport))
+    assert verdict.verdict is Verdict.INVALID_KEY
+    assert (f"The service said: “{said}”" in verdict.message) is shown
+    assert key[:12] not in verdict.message
+
+
 def test_a_page_that_is_not_the_api_is_a_wrong_url() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, text="<html>Welcome</html>")

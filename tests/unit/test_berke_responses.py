@@ -128,9 +128,9 @@ def test_simultaneous_limit_has_no_wait() -> None:
 def test_a_figure_that_does_not_fit_in_another_case_leaves_the_others() -> None:
     """Berke's keys are read whatever their case (its reference writes "StatusId"); a bad
     value under another case of a key must be left out alone, not every figure with it."""
-    from app.clients.berke import _lenient
+    from app.domain.lenient_read import read_leniently
 
-    throttle = _lenient(
+    throttle = read_leniently(
         BerkeThrottleBody,
         {"IsDailyLimit": {"odd": 1}, "EstimatedMillisecondsToNextAllowedCall": "423",
          "status": "x"},

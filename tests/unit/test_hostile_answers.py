@@ -32,6 +32,7 @@ from app.clients.pacing import Pacer
 from app.clients.smartrecruiters import SmartRecruitersClient
 from app.domain.berke import BerkeErrorBody, SendInvitationRequest, split_error_response
 from app.domain.listing_walk import STALE_PAGES_AT_MOST
+from app.domain.smartrecruiters import Offer
 
 NO_RETRY = RetryPolicy(read_retries=0, throttle_retries=0)
 INVITATION = SendInvitationRequest(source_candidate_id="HRIS-1", email_address="zoe@example.com")
@@ -718,3 +719,140 @@ def test_a_gateway_page_is_said_by_its_title_never_its_markup(
     shown = str(asyncio.run(body()))
     assert f"The service said: {said}" in shown
     assert "<" not in shown
+
+
+# -- a page in front of Berke, said in words ---------------------------------------------------
+
+BERKE_DOWN = b"Berke is down for maintenance until 14:00 UTC"
+BERKE_DOWN_PAGE = (
+    b"<html><head><title>Berke API disabled for maintenance</title></head>"
+    b"<body><h1>Back soon</h1></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    ("page", "ctype", "said"),
+    [
+        (BERKE_DOWN, "text/plain", "“Berke is down for maintenance until 14:00 UTC”"),
+        (BERKE_DOWN_PAGE, "text/html", "“Berke API disabled for maintenance”"),
+        (b"Down for maintenance, token-123 refused", "text/plain", "“Down for maintenance,"),
+    ],
+    ids=["plain-text", "html-page", "echoing-the-token"],
+)
+def test_a_page_in_front_of_berke_is_said_by_its_words(page: bytes, ctype: str, said: str) -> None:
+    """Before: "Berke: The service had a problem of its own… The service said: “Service
+    Unavailable”": the reason phrase, where SmartRecruiters' client kept the page's words."""
+
+    async def body() -> ApiError:
+        async with _berke_answering(page, 503, **{"Content-Type": ctype}) as berke:
+            with pytest.raises(ApiError) as caught:
+                await berke.delete_assessment("C-1")
+        return caught.value
+
+    shown = str(asyncio.run(body()))
+    assert f"The service said: {said}" in shown
+    assert "<" not in shown
+    assert "token-123" not in shown  # the token the client sends is redacted from a page too
+
+
+@pytest.mark.parametrize(
+    ("content", "headers"),
+    [
+        (b'{"status": "error", "response": "", "responseCode": "1099"}', {}),
+        (b"<html><body>Refused</body></html>", {"X-Response-Code": "403.1099"}),
+    ],
+    ids=["empty-envelope", "page-without-a-title"],
+)
+def test_a_refusal_on_a_200_is_never_quoted_as_ok(content: bytes, headers: dict[str, str]) -> None:
+    """Before: "Berke: The request was not accepted. The service said: “OK”": the reason
+    phrase of the 200 the refusal came on, as Berke's words."""
+
+    async def body() -> ApiError:
+        async with _berke_answering(content, 200, **headers) as berke:
+            with pytest.raises(ApiError) as caught:
+                await berke.delete_assessment("C-1")
+        return caught.value
+
+    error = asyncio.run(body())
+    assert error.service_message == ""
+    assert "The service said" not in str(error)
+
+
+# -- SmartRecruiters' error JSON, read for all it says -----------------------------------------
+
+SR_EXAMPLE = "Request is incorrect. Please provide 'result' field."
+FIELD_ERRORS = [
+    {"code": "INVALID_VALUE", "message": "Field 'name' must not be blank"},
+    {"code": "INVALID_VALUE", "message": "Field 'description' is too long"},
+]
+
+
+def _sr_refusal(answer: dict[str, Any]) -> ApiError:
+    """What creating an offer raises when SmartRecruiters answers a 400 with ``answer``."""
+    offer = Offer.model_validate(
+        {"catalogId": "C-1", "name": "x", "description": "d", "terms": {"type": "SKILLS_TEST"}}
+    )
+
+    async def body() -> ApiError:
+        async with _sr_answering(json.dumps(answer).encode(), 400) as sr:
+            with pytest.raises(ApiError) as caught:
+                await sr.create_offer(offer)
+        return caught.value
+
+    return asyncio.run(body())
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [{"errors": FIELD_ERRORS}, {"code": "BAD_REQUEST", "message": "Request is incorrect."}],
+    ids=["list-only", "beside-a-message"],
+)
+def test_every_field_error_of_a_list_is_said_and_its_field_pointed_at(
+    answer: dict[str, Any],
+) -> None:
+    """A list of field errors (the shape SmartRecruiters' APIs use beside the reference's
+    one). Before: the list was thrown away: "… said: “Bad Request”", or only the general
+    message, and no field for the form to point at."""
+    error = _sr_refusal({**answer, "errors": FIELD_ERRORS})
+    assert isinstance(error, ValidationApiError)
+    said = error.service_message
+    assert said.endswith("Field 'name' must not be blank; Field 'description' is too long")
+    assert said.startswith(answer.get("message", "Field 'name'"))
+    assert error.parameter == "name"
+
+
+def test_a_listed_field_is_pointed_at_and_a_key_echoed_in_the_list_never_shown() -> None:
+    key = "k" * 64
+    error = _sr_refusal(
+        {
+            "message": SR_EXAMPLE,
+            "errors": [
+                "not an object",
+                {"code": 7, "message": None, "field": "catalogId"},  # odd, but it names a field
+                {"code": "INVALID_VALUE", "message": f"Key {key} may not create offers"},
+                {"message": SR_EXAMPLE},  # said once
+            ],
+        }
+    )
+    assert isinstance(error, ValidationApiError)
+    assert error.parameter == "catalogId"  # the listed field, before the one a message names
+    assert error.service_message == f"{SR_EXAMPLE}; Key «redacted» may not create offers"
+    assert key[:12] not in str(error)
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [{"code": 400}, {"createdAt": 1586191133227.5}, {"helpUrl": None, "id": 7}],
+    ids=["numeric-code", "fractional-time", "numeric-id"],
+)
+def test_an_error_json_with_an_odd_field_is_said_by_its_message(odd: dict[str, Any]) -> None:
+    """Before: the strict reading refused the whole body, and its JSON text was shown as the
+    message: "The service said: “{"httpCode": 400, "code": 400, …}”"."""
+    error = _sr_refusal({"httpCode": 400, "code": "BAD_REQUEST", "message": SR_EXAMPLE, **odd})
+    assert error.service_message == SR_EXAMPLE
+    assert "{" not in str(error)
+
+
+def test_an_error_json_with_a_null_message_is_said_by_its_list() -> None:
+    error = _sr_refusal({"httpCode": 400, "message": None, "errors": FIELD_ERRORS[:1]})
+    assert error.service_message == "Field 'name' must not be blank"
