@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.store.instance_lock import AlreadyRunningError, InstanceLock, LockUnavailableError
 from app.store.paths import data_dir, settings_path
+from app.ui.file_open_events import HANDED_OVER_IN_EVENTS, listen_for_files, open_files_with
 from app.ui.garbage_collection import collected_on_this_thread
 from app.ui.resources import app_icon_path
 from app.ui.startup_timings import StartupTimings
@@ -62,6 +63,8 @@ def _make_application() -> QApplication:
     icon = app_icon_path()
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
+    if HANDED_OVER_IN_EVENTS:  # from the start: at a cold start the file comes before a window
+        listen_for_files(app)
     return app
 
 
@@ -99,6 +102,7 @@ async def _run_snapshot(app: QApplication, path: Path, options: LaunchOptions) -
     app.aboutToQuit.connect(closed.set)
     open_windows = _SnapshotWindows(closed)
     open_windows.track(window)
+    open_files_with(app, open_windows.open_snapshot)  # a snapshot double-clicked meanwhile
     hooks = install_error_hooks(
         DialogNotifier(window, options.log_path), asyncio.get_running_loop()
     )
@@ -114,6 +118,7 @@ async def _run_snapshot(app: QApplication, path: Path, options: LaunchOptions) -
         await closed.wait()
         return 0
     finally:
+        open_files_with(app, None)
         open_windows.close_all()
         hooks.uninstall()
 
@@ -134,6 +139,14 @@ class _SnapshotWindows:
         self._open.append(window)
         window.closed.connect(lambda: self._closed(window))
         window.snapshot_menu.window_opened.connect(self.track)
+
+    def open_snapshot(self, path: Path) -> None:
+        """``path`` opened from the window in front, as File > Open snapshot would."""
+        if not self._open:
+            return
+        active = QApplication.activeWindow()
+        window = next((w for w in self._open if w is active), self._open[-1])
+        window.snapshot_menu.start_opening(path)
 
     def _closed(self, window: MainWindow) -> None:
         if window in self._open:
@@ -279,6 +292,8 @@ async def _run_desk(
     hooks = None
     activation = None
     try:
+        # A snapshot double-clicked in the Finder opens as File > Open snapshot would open it.
+        open_files_with(app, window.snapshot_menu.start_opening)
         # The collector's start-up pause ends with start-up (app.workflows.heap), at the latest:
         asyncio.get_running_loop().call_later(START_UP_SECONDS, settle_start_up)
         host = _session_host(window, options, demo_services)
@@ -305,6 +320,7 @@ async def _run_desk(
         log.exception("Start-up failed")
         return _start_failed(exc, options, window)
     finally:
+        open_files_with(app, None)
         _stop_answering_second_starts(lock, activation)
         window.close()
         if host is not None:

@@ -611,6 +611,90 @@ def test_drop_on_a_table_row_and_refusals(window: MainWindow, qtbot: QtBot, tmp_
     assert board_of(window).state(order.id).uploads == ()
 
 
+def drag_enter(widget: QWidget, paths: list[Path]) -> bool:
+    """Whether ``widget`` takes a drag of ``paths`` from the file manager (the cursor says
+    "copy")."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    enter = QDragEnterEvent(widget.rect().center(), Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)  # fmt: skip
+    QApplication.sendEvent(widget, enter)
+    return enter.isAccepted()
+
+
+def test_a_drag_on_the_pane_with_no_order_shown_is_refused(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Before: with no order shown (the selection cleared), the "Result and attachments" panel
+    took the drag and the drop under its "Drop report files here", and the files went nowhere,
+    without a word."""
+    order = in_progress_order(window, qtbot)
+    report = tmp_path / "report.pdf"
+    report.write_bytes(b"%PDF-1.4\n" + b"r" * 1_000)
+    panel = window.orders.detail.attachments
+    window.orders.table.clearSelection()
+    qtbot.waitUntil(lambda: window.orders.detail.order is None)
+    assert not drag_enter(panel.table.viewport(), [report])
+    assert not drag_enter(panel, [report])
+    window.orders.select_order(order.id)
+    qtbot.waitUntil(lambda: window.orders.detail.order is not None)
+    assert drag_enter(panel.table.viewport(), [report])
+
+
+def test_a_drop_after_the_order_left_the_pane_is_said_in_words(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Before: a drop that arrived once the pane showed no order (a search or a sync took it
+    away during the drag) was taken, and nothing was queued or said."""
+    order = in_progress_order(window, qtbot)
+    report = tmp_path / "report.pdf"
+    report.write_bytes(b"%PDF-1.4\n" + b"r" * 1_000)
+    viewport = window.orders.detail.attachments.table.viewport()
+    assert drag_enter(viewport, [report])
+    window.orders.table.clearSelection()
+    qtbot.waitUntil(lambda: window.orders.detail.order is None)
+    messages = window.orders.controller.messages
+    shown = len(messages.shown)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(report))])
+    dropped = QDropEvent(QPointF(viewport.rect().center()), Qt.DropAction.CopyAction, mime,
+                         Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)  # fmt: skip
+    QApplication.sendEvent(viewport, dropped)
+    assert messages.shown[shown:] == [
+        (
+            "Attach report",
+            "No order was shown, so report.pdf was not attached. "
+            "Select the order the report is for, then drop it again.",
+        )
+    ]
+    assert desk_of(window).results.for_order(order.id) == []
+
+
+def test_a_drop_before_the_desk_connects_is_said_in_words(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: a report dropped on an order of the saved inbox, shown before the session
+    opens (no board yet), was taken, and nothing was queued or said."""
+    order = in_progress_order(window, qtbot)
+    report = tmp_path / "report.pdf"
+    report.write_bytes(b"%PDF-1.4\n" + b"r" * 1_000)
+    controller = window.orders.controller
+    board = controller.board
+    monkeypatch.setattr(controller, "board", None)  # as before the session opens
+    messages = controller.messages
+    shown = len(messages.shown)
+    window.orders.detail.attachments.files_dropped.emit([report])
+    assert messages.shown[shown:] == [
+        (
+            "Attach report",
+            "The desk is not connected to the services yet, so report.pdf was not attached. "
+            "Drop it again once the orders are synced.",
+        )
+    ]
+    assert board is not None
+    assert board.state(order.id).uploads == ()
+
+
 def test_attach_is_disabled_on_new_orders(window: MainWindow) -> None:
     new = next(o for o in board_of(window).orders() if o.status is OrderStatus.NEW)
     window.orders.select_order(new.id)

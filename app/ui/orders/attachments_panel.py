@@ -217,6 +217,7 @@ class AttachmentsPanel(QGroupBox):
         self.setAcceptDrops(True)
         self.result_label = plain_label("No result yet.", "resultLabel")  # a title, as written
         self._retry_refused: str | None = None  # ``refuse_retry``
+        self._order_shown = False  # ``set_order_shown``: with none, a drop has nowhere to go
         self._asked: set[int] = set()  # the files a Cancel or Retry is under way for
         self.model = AttachmentTableModel(self)
         self.table = QTableView()
@@ -311,12 +312,24 @@ class AttachmentsPanel(QGroupBox):
 
     # -- drag and drop -----------------------------------------------------------------------
 
+    def set_order_shown(self, shown: bool) -> None:
+        """Whether the pane shows an order, the one dropped files would be for. With none, a
+        drag is refused: taken, the files went nowhere."""
+        self._order_shown = shown
+
+    def _takes(self, event: QDropEvent | QDragEnterEvent) -> bool:
+        return self._order_shown and self.isEnabled() and bool(dropped_paths(event))
+
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if dropped_paths(event) and self.isEnabled():
+        if self._takes(event):
             event.acceptProposedAction()
 
     def dragMoveEvent(self, event: Any) -> None:
-        event.acceptProposedAction()
+        # Asked again while the drag lasts: the order may have left the pane meanwhile.
+        if self._takes(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
 
     def dropEvent(self, event: QDropEvent) -> None:
         paths = dropped_paths(event)
@@ -332,7 +345,7 @@ class AttachmentsPanel(QGroupBox):
                 self.dragEnterEvent(event)
                 return True
             if kind == QEvent.Type.DragMove and isinstance(event, QDropEvent):
-                event.acceptProposedAction()
+                self.dragMoveEvent(event)
                 return True
             if kind == QEvent.Type.Drop and isinstance(event, QDropEvent):
                 self.dropEvent(event)

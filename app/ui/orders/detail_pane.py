@@ -532,6 +532,7 @@ class OrderDetailPane(QWidget):
         if (order.id if order else None) != previous:
             self.showings += 1
         self.order = order
+        self.attachments.set_order_shown(order is not None)
         self.selection_box.setVisible(False)
         self.order_part.setVisible(True)
         if order is None:

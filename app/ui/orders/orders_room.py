@@ -105,6 +105,28 @@ def _same_orders(previous: OrderSource | None, source: OrderSource | None) -> bo
     return previous.data_file is not None and previous.data_file == source.data_file
 
 
+def not_attached_without_order(paths: list[Path]) -> str:
+    """Why files dropped on the pane were not attached: it showed no order to attach them to."""
+    return (
+        f"No order was shown, so {_named(paths)} not attached. "
+        "Select the order the report is for, then drop it again."
+    )
+
+
+def not_attached_before_connecting(paths: list[Path]) -> str:
+    """Why files dropped on an order of the saved inbox were not attached: the desk has not
+    connected yet (or could not), and nothing can be queued without it."""
+    return (
+        f"The desk is not connected to the services yet, so {_named(paths)} not attached. "
+        "Drop it again once the orders are synced."
+    )
+
+
+def _named(paths: list[Path]) -> str:
+    names = ", ".join(path.name for path in paths)
+    return f"{names} {'was' if len(paths) == 1 else 'were'}"
+
+
 class _Shown(NamedTuple):
     """What the order pane shows of the current order (compared to see what changed)."""
 
@@ -1029,8 +1051,17 @@ class OrdersRoom(QWidget):
 
     def _files_dropped_on_detail(self, paths: list[Path]) -> None:
         order = self.current_order()
-        if order is not None and self.controller.board is not None:
-            self.controller.spawn(self.controller.attach_files(order.id, paths))
+        if order is None:
+            # The order left the pane during the drag (a search, a sync): the coordinator let
+            # go believing the report attached.
+            self.controller.messages.error("Attach report", not_attached_without_order(paths))
+            return
+        if self.controller.board is None:
+            # The saved inbox, shown before the session opens: taken in silence, the drop was
+            # lost.
+            self.controller.messages.error("Attach report", not_attached_before_connecting(paths))
+            return
+        self.controller.spawn(self.controller.attach_files(order.id, paths))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         table = getattr(self, "table", None)  # events come while building, too
