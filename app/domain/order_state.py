@@ -101,6 +101,9 @@ class StateSummary:
     uploading: bool = False
     berke: BerkeState | None = None
     gone: bool = False
+    #: The latest invitation failed after a try that may have gone (``OrderState``'s
+    #: ``invitation_doubt``, not waiting): the candidate may have it.
+    invitation_in_doubt: bool = False
 
 
 NO_STATE_SUMMARY = StateSummary()

@@ -2,8 +2,10 @@
 
 Sent again, such a step finds the job done and takes this desk's own later step for someone
 else's: an old failed "create result" or "complete" said the order was completed elsewhere,
-and the order's result was forgotten with the reports queued for it. One rule, read from the
-order's journal, for the workflow that refuses and for the activity list that turns Retry off.
+and the order's result was forgotten with the reports queued for it. So is an invitation that
+may have gone where Berke gives no count: sent again, it is refused every time. One rule, read
+from the order's journal, for the workflow that refuses and for the activity list that turns
+Retry off (``retry_refused_reason``).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import Enum
 
-from app.domain.journal import CompleteStep, JournalEntry, ResultRecorded
+from app.domain.journal import CompleteStep, InviteStep, JournalEntry, ResultRecorded
 from app.domain.journal_terms import ResultFlow, StepKind, StepState
 
 
@@ -64,6 +66,13 @@ def _later(other: JournalEntry, entry: JournalEntry) -> bool:
 def _when(entry: JournalEntry) -> float:
     # As a timestamp: a date another program wrote without its zone compares too.
     return entry.updated_at.timestamp()
+
+
+def retry_refused_reason(entry: JournalEntry, timeline: Sequence[JournalEntry]) -> str | None:
+    """Why the failed ``entry`` is not retried: a later step did its job
+    (``superseded_reason``), or it is an invitation that may have gone with no count to tell
+    (``in_doubt_reason``). None: Retry may send it."""
+    return superseded_reason(entry, timeline) or in_doubt_reason(entry, timeline)
 
 
 def superseded_reason(entry: JournalEntry, timeline: Sequence[JournalEntry]) -> str | None:
@@ -139,3 +148,33 @@ def _said(job: _Job, result_id: str | None) -> str:
                 "a reminder if they need it)"
             )
     return f"Not retried: {what}. Nothing was sent."
+
+
+def in_doubt_reason(entry: JournalEntry, timeline: Sequence[JournalEntry]) -> str | None:
+    """Why the failed invitation ``entry`` is not retried: a try of it may have gone, and it
+    kept no count of Berke's to tell whether it did (Berke gives none). Sent again, it is
+    refused every time (``steps._invite``), so that the candidate does not get it twice. None
+    when it may be sent: nothing may have gone, or Berke's count will tell."""
+    step = entry.step
+    if (
+        entry.state is not StepState.FAILED
+        or not isinstance(step, InviteStep)
+        or not entry.may_have_gone
+        or step.invitations_sent_before is not None
+    ):
+        return None
+    invited_before = any(
+        other.id != entry.id and other.action is StepKind.INVITE and other.state is StepState.DONE
+        for other in timeline
+    )
+    return MAY_HAVE_GONE_UNCOUNTED.format(
+        again="send a reminder" if invited_before else "use Invite (it asks first)"
+    )
+
+
+#: Why an invitation that may have gone, with no count from Berke, is not retried.
+MAY_HAVE_GONE_UNCOUNTED = (
+    "Not retried: this invitation may have gone before its answer was lost, and Berke does "
+    "not say how many it has sent: it is not sent again, so that the candidate does not get "
+    "it twice. If they did not get it, {again}. Nothing was sent."
+)

@@ -34,6 +34,15 @@ BERKE_STATUS = (
     "SELECT source_candidate_id, progress, checked_at, completed_at FROM berke_status "
     "WHERE source_candidate_id IN"
 )
+#: The orders whose latest invite step failed after a try that may have gone (its answer lost,
+#: so not sent again): ``OrderState.invitation_doubt``, not waiting, without reading the step.
+#: Failed invitations are few: found by the (action, state) index, each one's order's latest
+#: invite by the (order_id, id) one, not by a second walk of the whole journal.
+INVITATIONS_IN_DOUBT = (
+    "SELECT order_id FROM journal AS failed WHERE action = 'invite' AND state = 'failed'"
+    " AND may_have_gone AND id = (SELECT MAX(id) FROM journal"
+    " WHERE order_id = failed.order_id AND action = 'invite')"
+)
 _UPLOADING = frozenset({UploadState.QUEUED.value, UploadState.UPLOADING.value})
 
 
@@ -102,6 +111,8 @@ def _read(path: Path, conn: sqlite3.Connection) -> InboxRows:
     for order_id, (pending, failed) in pending_and_failed(steps).items():
         marks[order_id]["pending"] = pending
         marks[order_id]["failed"] = failed
+    for row in conn.execute(INVITATIONS_IN_DOUBT):
+        marks[row["order_id"]]["invitation_in_doubt"] = True
     for row in conn.execute("SELECT order_id, state FROM uploads"):
         if row["state"] in _UPLOADING:
             marks[row["order_id"]]["uploading"] = True

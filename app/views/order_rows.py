@@ -46,17 +46,38 @@ class OrderRow(NamedTuple):
 FIELDS: tuple[str, ...] = OrderRow._fields
 
 
+#: As the pane's invitation line and the step's activity line say it.
+INVITATION_IN_DOUBT = "Invitation may have been sent"
+
+
 def activity_text(state: OrderState) -> str:
     """What is going on with the order at this desk, shortest first."""
-    return activity_words(state.failed, state.pending, uploading=state.uploading)
+    doubt = state.invitation_doubt
+    return activity_words(
+        state.failed,
+        state.pending,
+        uploading=state.uploading,
+        invitation_in_doubt=doubt is not None and not doubt.waiting,
+    )
 
 
 def activity_words(
-    failed: Collection[StepKind], pending: Collection[StepKind], *, uploading: bool
+    failed: Collection[StepKind],
+    pending: Collection[StepKind],
+    *,
+    uploading: bool,
+    invitation_in_doubt: bool,
 ) -> str:
-    """``activity_text`` from the state's parts (a cached row is read without the state)."""
+    """``activity_text`` from the state's parts (a cached row is read without the state).
+    ``invitation_in_doubt``: the invitation failed after a try whose answer was lost, and is
+    not sent again: the candidate may have it, so it is not said to have failed."""
+    if invitation_in_doubt:
+        failed = [kind for kind in failed if kind is not StepKind.INVITE]
     if failed:
-        return "Failed: " + ", ".join(_labels(failed))
+        said = "Failed: " + ", ".join(_labels(failed))
+        return f"{said}; invitation may have been sent" if invitation_in_doubt else said
+    if invitation_in_doubt:
+        return INVITATION_IN_DOUBT
     if pending:
         return "Under way: " + ", ".join(_labels(pending))
     if uploading:
@@ -115,7 +136,12 @@ def summary_row(order: OrderSummary, state: StateSummary) -> OrderRow:
     return OrderRow(
         *order,
         assessment=state.invitation_code,
-        activity=activity_words(state.failed, state.pending, uploading=state.uploading),
+        activity=activity_words(
+            state.failed,
+            state.pending,
+            uploading=state.uploading,
+            invitation_in_doubt=state.invitation_in_doubt,
+        ),
         berke=berke_words(state.berke),
         attention="",
         berke_id=state.source_candidate_id,

@@ -784,6 +784,25 @@ class OrderBoard:
         """Execute pending steps and queued uploads again (see ``outbox.resume_pending``)."""
         touched: set[str] = set()
         started: set[int] = set()
+        # Each order is shown as soon as its step ends, not when the whole pass does: behind a
+        # slow answer or a file on a slow line, a reject already sent showed "under way" (and
+        # refused every action) for minutes. The orders ended meanwhile are read together,
+        # one reading at a time, rather than one task each piling up.
+        to_show: set[str] = set()
+        showing: asyncio.Task[None] | None = None
+
+        async def show_ended() -> None:
+            while to_show:
+                ids = list(to_show)
+                to_show.clear()
+                await self.refresh(ids)
+
+        def step_ended(order_id: str) -> None:
+            nonlocal showing
+            touched.add(order_id)
+            to_show.add(order_id)
+            if showing is None or showing.done():
+                showing = self.spawn(show_ended())
 
         def progress(order_id: str, upload_id: int, sent: int, total: int) -> None:
             if upload_id not in started:  # the order shows the file on its way, not queued
@@ -792,9 +811,9 @@ class OrderBoard:
             self.listener.upload_progress(upload_id, sent, total)
 
         try:
-            return await resume_pending(self._desk, on_change=touched.add, progress=progress)
+            return await resume_pending(self._desk, on_change=step_ended, progress=progress)
         finally:
-            if touched:
+            if touched:  # all of them once more, as the pass left them
                 await self.refresh(touched)
 
     async def _watch_forever(self) -> None:

@@ -18,7 +18,7 @@ from app.domain.journal import JournalEntry, JournalOutcome, UploadStep
 from app.domain.journal_terms import StepState
 from app.domain.order_rules import OPEN_STATUSES
 from app.domain.smartrecruiters import OrderStatus
-from app.domain.superseded_steps import superseded_reason
+from app.domain.superseded_steps import retry_refused_reason
 from app.domain.uploads import Upload
 from app.workflows.desk import COMPLETING, Desk, action_key, upload_turn_key
 from app.workflows.order_actions import retry_refused_while_waiting
@@ -278,11 +278,12 @@ async def retry_step(desk: Desk, entry_id: int) -> JournalOutcome | None:
     waiting = retry_refused_while_waiting(entry.action, pending)
     if waiting is not None:
         raise ActionNotAllowedError(waiting)
-    # Sent again, a step whose job this desk did since reads that as someone else's doing.
+    # Sent again, a step whose job this desk did since reads that as someone else's doing;
+    # an invitation that may have gone, with no count to tell, is refused again.
     timeline = await asyncio.to_thread(desk.journal.entries, entry.order_id)
-    superseded = superseded_reason(entry, timeline)
-    if superseded is not None:
-        raise ActionNotAllowedError(superseded)
+    refused = retry_refused_reason(entry, timeline)
+    if refused is not None:
+        raise ActionNotAllowedError(refused)
     if isinstance(entry.step, UploadStep):
         # As the file's own Retry: never a file already sent, nor beside a copy queued since.
         upload_id = entry.step.upload_id

@@ -24,7 +24,12 @@ from app.domain.journal import AssessmentLinked, InvitationSent, InviteStep
 from app.domain.journal_terms import LinkedAssessment, StepKind, StepState
 from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import AssessmentOrder
-from app.domain.superseded_steps import MAY_HAVE_INVITED_SINCE, superseded_reason
+from app.domain.superseded_steps import (
+    MAY_HAVE_GONE_UNCOUNTED,
+    MAY_HAVE_INVITED_SINCE,
+    retry_refused_reason,
+    superseded_reason,
+)
 from app.sandbox import SandboxServer
 from app.views.activity import activity_line
 from app.workflows.batch import (
@@ -184,8 +189,12 @@ def test_an_invitation_whose_answer_was_lost_is_not_sent_twice(
         else:
             assert entry.state is StepState.FAILED
             assert entry.message == NOT_SENT_AGAIN.format(what="invite them again")
-            with pytest.raises(StepRefusedError, match="not sent again"):
-                await retry_step(desk, entry.id)  # the coordinator's Retry: the same
+            # The coordinator's Retry (off in the activity list): refused before anything.
+            refused = retry_refused_reason(entry, desk.journal.entries(order.id))
+            assert refused == MAY_HAVE_GONE_UNCOUNTED.format(again="use Invite (it asks first)")
+            with pytest.raises(ActionNotAllowedError) as raised:
+                await retry_step(desk, entry.id)
+            assert str(raised.value) == refused
             assert invite_step(desk, order.id).state is StepState.FAILED
         assert invitations_sent(server, link) == 1
 
@@ -229,6 +238,8 @@ def test_a_reminder_whose_answer_was_lost_is_not_sent_twice_without_a_count(
         entry = invite_step(desk, order.id)
         assert entry.state is StepState.FAILED
         assert entry.message == NOT_SENT_AGAIN.format(what="send a reminder")
+        refused = retry_refused_reason(entry, desk.journal.entries(order.id))
+        assert refused == MAY_HAVE_GONE_UNCOUNTED.format(again="send a reminder")
         assert invitations_sent(uncounted_sandbox, link) == 2
 
     run_with_desk(

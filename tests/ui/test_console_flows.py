@@ -1257,6 +1257,62 @@ def test_the_window_shows_a_link_made_by_the_resumer_and_by_retry(
     assert row.assessment == link.invitation_code  # the inbox row too
 
 
+class HeldAnswer(httpx.AsyncBaseTransport):
+    """A service's transport that holds a POST to a path ending ``suffix`` until ``release``
+    is set: a slow answer (to the resumer, a large report on a slow line is the same)."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, suffix: str) -> None:
+        self.inner = inner
+        self.suffix = suffix
+        self.held = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "POST" and request.url.path.endswith(self.suffix):
+            self.held.set()
+            await self.release.wait()
+        return await self.inner.handle_async_request(request)
+
+
+def test_a_step_the_resumer_finished_is_shown_before_its_pass_ends(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """Two rejects left pending by a crash; the resumer sends the first at once, the second's
+    answer is slow. Before, the first order went on showing "Under way: Reject order" (and
+    "Rejecting: …", every action refused as under way) until the whole pass ended: minutes,
+    behind a slow answer or files queued on a slow line."""
+    desk, board = desk_of(window), board_of(window)
+    rejected = add_test_order(window, qtbot, first="Ana", last="Reject")
+    slow = add_test_order(window, qtbot, first="Bo", last="Slow")
+    for order in (rejected, slow):  # oldest first: the resumer sends Ana's first
+        desk.journal.begin(order.id, RejectStep(request=RejectRequest(message="Withdrew")))
+    finish(qtbot, board.refresh([rejected.id, slow.id]))
+    model, detail = window.orders.model, window.orders.detail
+    window.orders.select_order(rejected.id)
+    qtbot.waitUntil(lambda: detail.timeline.rowCount() == 1)
+    assert "Rejecting: Withdrew" in detail.timeline.data(detail.timeline.index(0))
+    assert model.row(model.row_of(rejected.id) or 0).activity == "Under way: Reject order"
+    http = desk.session.sr._http.http
+    http._transport = held = HeldAnswer(http._transport, f"{slow.id}/reject")
+    resuming = asyncio.ensure_future(board.resume())
+    try:
+        qtbot.waitUntil(held.held.is_set)  # Ana's reject went; Bo's answer is held
+        (entry,) = desk.journal.entries(rejected.id)
+        assert entry.state is StepState.DONE
+        # Shown while the pass still waits for Bo's answer: the pane and the inbox row.
+        qtbot.waitUntil(
+            lambda: "Rejected: Withdrew" in detail.timeline.data(detail.timeline.index(0))
+        )
+        qtbot.waitUntil(lambda: model.row(model.row_of(rejected.id) or 0).activity == "")
+        row = model.row(model.row_of(rejected.id) or 0)
+        assert row.status is OrderStatus.REJECTED
+        assert not resuming.done()
+    finally:
+        held.release.set()
+        qtbot.waitUntil(resuming.done)
+    assert model.row(model.row_of(slow.id) or 0).status is OrderStatus.REJECTED
+
+
 def accepted_not_invited(window: MainWindow, qtbot: QtBot, first: str) -> AssessmentOrder:
     """A new order of ``first`` Lie, created and accepted, selected; its invitation not sent."""
     email = f"{first.lower()}@example.com"

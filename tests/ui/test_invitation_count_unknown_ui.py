@@ -3,19 +3,26 @@ invitation whose answer was lost, which the resumer does not send again."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import httpx
 import pytest
+from PySide6.QtCore import QSettings
 
 from app.domain.attention import Attention
+from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
 from app.domain.journal import InviteStep
 from app.domain.journal_terms import StepState
+from app.domain.superseded_steps import MAY_HAVE_GONE_UNCOUNTED
 from app.sandbox import SandboxServer
+from app.ui.main_window import MainWindow
 from app.views.activity import activity_line
+from app.workflows.order_actions import accept_order, create_assessment
 from app.workflows.refusals import INVITE_MAY_HAVE_GONE, INVITE_SENT_AGAIN
-from tests.integration.helpers import sandbox_answering
+from tests.integration.helpers import new_order_body, sandbox_answering
+from tests.ui.conftest import connect, make_desk
 from tests.ui.test_console_flows import (  # noqa: F401  (fixtures)
     accepted_not_invited,
     answer_once,
@@ -29,9 +36,11 @@ from tests.ui.test_console_flows import (  # noqa: F401  (fixtures)
 )
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from pytestqt.qtbot import QtBot
 
-    from app.ui.main_window import MainWindow
+    from app.domain.smartrecruiters import AssessmentOrder
 
 
 @pytest.fixture
@@ -105,3 +114,88 @@ def test_an_invitation_that_may_have_gone_is_not_shown_as_never_sent(
     assert "never sent" not in flag
     assert "may have been sent" in flag
     assert "may have been sent" in activity_line(step)
+
+
+@pytest.fixture
+def restarted(
+    sandbox: SandboxServer,
+    tmp_path: Path,
+    qtbot: QtBot,
+    running_loop: asyncio.AbstractEventLoop,
+    qsettings: QSettings,
+) -> Iterator[tuple[MainWindow, AssessmentOrder]]:
+    """The window started again on the data file of a desk killed while its invitation went
+    (journaled, "may have gone", no count from this module's Berke), which Berke did send.
+    The resumer's first pass has run: it did not send it again."""
+    path = tmp_path / "desk.sqlite3"
+    first = make_desk(sandbox, path)
+    sr, berke = first.session.sr, first.session.berke
+    body = new_order_body(first="Maja", last="Lie", email="maja@example.com")
+    order = finish(qtbot, sr.create_test_order(body))
+    first.orders.put(order)
+    request = CreateAssessmentRequest(
+        first_name="Maja", last_name="Lie", email_address="maja@example.com"
+    )
+    finish(qtbot, create_assessment(first, order, request))
+    order = finish(qtbot, accept_order(first, order))
+    link = first.journal.assessment_for(order.id)
+    assert link is not None
+    invitation = SendInvitationRequest(
+        source_candidate_id=link.source_candidate_id, email_address="maja@example.com"
+    )
+    # As ``send_invitation`` leaves it when killed once its request left.
+    step_id = first.journal.begin(order.id, InviteStep(request=invitation))
+    first.journal.set_may_have_gone(step_id, True)
+    finish(qtbot, berke.send_invitation(invitation))
+    finish(qtbot, first.session.aclose())
+    first.db.close()
+
+    desk = make_desk(sandbox, path)
+    shown = MainWindow(settings=qsettings)
+    qtbot.addWidget(shown)
+    shown.resize(1280, 800)
+    shown.show()
+    board = connect(shown, desk, start=False)
+    finish(qtbot, board.load())
+    finish(qtbot, board.resume())
+    (step,) = [e for e in desk.journal.entries(order.id) if isinstance(e.step, InviteStep)]
+    assert step.state is StepState.FAILED
+    assert step.may_have_gone
+    model = shown.orders.model
+    qtbot.waitUntil(lambda: model.row_of(order.id) is not None)
+    yield shown, order
+    finish(qtbot, board.stop())
+    finish(qtbot, desk.session.aclose())
+    desk.db.close()
+
+
+def test_an_invitation_that_may_have_gone_is_not_said_failed_in_its_row(
+    restarted: tuple[MainWindow, AssessmentOrder], qtbot: QtBot
+) -> None:
+    """Before, the inbox row said "Failed: Send Berke invitation" (in red) where the pane said
+    "May have been sent"."""
+    shown, order = restarted
+    model = shown.orders.model
+
+    def activity() -> str:
+        return model.row(model.row_of(order.id) or 0).activity
+
+    qtbot.waitUntil(lambda: activity() not in ("", "Under way: Send Berke invitation"))
+    assert activity() == "Invitation may have been sent"
+
+
+def test_retry_is_not_offered_for_an_invitation_it_will_never_send(
+    restarted: tuple[MainWindow, AssessmentOrder], qtbot: QtBot
+) -> None:
+    """Before, its "Retry this step" was on ("Send a failed step again") and each press only
+    repeated that it is not sent again. It is off, and says what to do instead."""
+    shown, order = restarted
+    shown.orders.select_order(order.id)
+    detail = shown.orders.detail
+    qtbot.waitUntil(lambda: detail.timeline.rowCount() == 3)
+    invitation = detail.timeline.index(2)
+    assert "may have been sent" in detail.timeline.data(invitation)
+    detail.timeline_list.setCurrentIndex(invitation)
+    assert not detail.retry_step_button.isEnabled()
+    tip = MAY_HAVE_GONE_UNCOUNTED.format(again="use Invite (it asks first)")
+    assert detail.retry_step_button.toolTip() == tip

@@ -32,13 +32,15 @@ from app.domain.journal import (
     ReuseAssessmentStep,
     UploadStep,
 )
-from app.domain.journal_terms import LinkedAssessment, StepState
+from app.domain.journal_terms import LinkedAssessment, StepKind, StepState
 from app.domain.order_result import RESULT_PART_SHOWN, describe_result
+from app.domain.order_state import InvitationDoubt, OrderState
 from app.domain.profile_problems import profile_problem
 from app.domain.smartrecruiters import AcceptRequest, AssessmentResult, RejectRequest, ResultType
 from app.domain.snapshot import SnapshotStep
 from app.domain.sr_limits import message_count, message_too_long
 from app.views.activity import activity_line, typed
+from app.views.order_rows import activity_text
 
 WHEN = datetime(2026, 11, 30, 9, 15, tzinfo=UTC)
 
@@ -366,3 +368,18 @@ def test_an_invitation_that_may_have_gone_is_not_said_not_sent() -> None:
     assert activity_line(failed) == (
         "Invitation to zoe@example.com may have been sent (its answer was lost)"
     )
+
+
+def test_an_invitation_that_may_have_gone_is_not_said_failed_in_its_row() -> None:
+    """Its inbox row said "Failed: Send Berke invitation" where the pane and its activity
+    line say it may have been sent. A failure beside it is still said; one still waiting is
+    under way."""
+    failed = frozenset({StepKind.ACCEPT, StepKind.INVITE})
+    doubt = InvitationDoubt(at=WHEN, waiting=False, counted=False)
+    in_doubt = OrderState(failed=frozenset({StepKind.INVITE}), invitation_doubt=doubt)
+    assert activity_text(in_doubt) == "Invitation may have been sent"
+    both = OrderState(failed=failed, invitation_doubt=doubt)
+    assert activity_text(both) == "Failed: Accept order; invitation may have been sent"
+    waiting = InvitationDoubt(at=WHEN, waiting=True, counted=False)
+    pending = OrderState(pending=frozenset({StepKind.INVITE}), invitation_doubt=waiting)
+    assert activity_text(pending) == "Under way: Send Berke invitation"

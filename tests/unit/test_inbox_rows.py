@@ -13,7 +13,9 @@ from typing import Any
 
 import pytest
 
+from app.domain.berke import SendInvitationRequest
 from app.domain.berke_progress import BerkeProgress
+from app.domain.journal import InviteStep
 from app.domain.order_state import NO_STATE, NO_STATE_SUMMARY
 from app.domain.order_summary import NotAsExpectedError, summarize, summarize_stored
 from app.domain.smartrecruiters import AssessmentOrder
@@ -22,6 +24,7 @@ from app.domain.uploads import UploadState
 from app.store.berke_watch import BerkeWatchStore
 from app.store.database import Database, utc_now
 from app.store.inbox_rows import InboxRows, read_inbox_rows
+from app.store.journal import Journal
 from app.store.order_cache import OrderCache, listing_json, upsert_order
 from app.store.results import ResultStore
 from app.views.order_rows import OrderRow, order_row, summary_row
@@ -159,6 +162,30 @@ def test_the_first_frame_reads_the_rows_the_models_read(data_file: Path) -> None
     assert rows["empty job"].activity == ""
     assert rows["null date"].gone
     assert rows["spaces"].candidate == "Bea Sá"
+
+
+def test_an_invitation_that_may_have_gone_is_not_said_failed_in_the_first_frame(
+    data_file: Path,
+) -> None:
+    """Killed while its invitation went, with no count from Berke, the step failed "may have
+    gone" (not sent again). Before, its row said "Failed: Send Berke invitation", in the first
+    frame and after, where the pane says it may have been sent."""
+    invitation = SendInvitationRequest(source_candidate_id="B-1", email_address="ana@x.org")
+    db = Database(data_file)
+    try:
+        _orders_table(db, [LISTED[0], LISTED[2]])
+        journal = Journal(db)
+        for order_id, gone in (("full", True), ("zulu", False)):
+            step_id = journal.begin(order_id, InviteStep(request=invitation))
+            journal.fail(step_id, "Not sent again.", may_have_gone=gone)
+        by_models = _rows_by_models(db)
+    finally:
+        db.close()
+    peeked = read_inbox_rows(data_file)
+    assert peeked is not None
+    assert _rows_peeked(peeked) == by_models
+    assert by_models["full"].activity == "Invitation may have been sent"
+    assert by_models["zulu"].activity == "Failed: Send Berke invitation"  # it never left
 
 
 def test_the_orders_the_desk_writes_itself_read_the_same(data_file: Path) -> None:

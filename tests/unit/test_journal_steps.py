@@ -49,7 +49,11 @@ from app.domain.smartrecruiters import (
     ResultType,
 )
 from app.domain.snapshot import SnapshotStep
-from app.domain.superseded_steps import superseded_reason
+from app.domain.superseded_steps import (
+    MAY_HAVE_GONE_UNCOUNTED,
+    retry_refused_reason,
+    superseded_reason,
+)
 from app.store.journal_rows import dumps, read_outcome, read_step
 from app.views.activity import activity_line
 
@@ -399,6 +403,31 @@ def test_a_failed_step_is_not_retried_once_a_later_one_did_its_job(
         assert reason.startswith("Not retried: ")
         assert reason.endswith(" Nothing was sent.")
     assert superseded_reason(timeline[0], timeline[:1]) is None  # nothing later: retried
+
+
+@pytest.mark.parametrize(
+    ("count", "may_have_gone", "refused"),
+    [(None, True, True), (3, True, False), (None, False, False)],
+    ids=["may-have-gone-uncounted", "may-have-gone-counted", "never-left"],
+)
+def test_an_invitation_that_may_have_gone_is_retried_only_where_berke_counts(
+    count: int | None, may_have_gone: bool, refused: bool
+) -> None:
+    """A failed invitation whose answer was lost, where Berke gives no count: Retry was on
+    ("Send a failed step again") and every press was refused again ("it is not sent again").
+    It is off, saying what to do. With Berke's count kept, or no try that may have gone, the
+    Retry can send it: it stays on."""
+    step = InviteStep(request=INVITE, invitations_sent_before=count)
+    failed = _entry(2, StepState.FAILED, step).model_copy(update={"may_have_gone": may_have_gone})
+    reason = retry_refused_reason(failed, [failed])
+    if not refused:
+        assert reason is None
+        return
+    assert reason == MAY_HAVE_GONE_UNCOUNTED.format(again="use Invite (it asks first)")
+    # A reminder, after the invitation went: a reminder is what to send.
+    sent = _entry(1, StepState.DONE, InviteStep(request=INVITE))
+    reason = retry_refused_reason(failed, [sent, failed])
+    assert reason == MAY_HAVE_GONE_UNCOUNTED.format(again="send a reminder")
 
 
 def _found_create(own_try: bool | None) -> JournalEntry:

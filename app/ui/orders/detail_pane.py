@@ -183,17 +183,18 @@ class TimelineModel(QAbstractListModel):
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._entries)
 
-    def superseded(self, entry: TimelineEntry) -> str | None:
-        """Why a failed step is not retried: a later step shown did its job (the rule's
-        words); None for a snapshot's copies, which are never retried."""
+    def retry_refused(self, entry: TimelineEntry) -> str | None:
+        """Why a failed step is not retried: a later step shown did its job, or it is an
+        invitation that may have gone with no count to tell (the rule's words); None for a
+        snapshot's copies, which are never retried."""
         # Loaded already: the entries are the journal's, or a snapshot's.
         from app.domain.journal import JournalEntry
-        from app.domain.superseded_steps import superseded_reason
+        from app.domain.superseded_steps import retry_refused_reason
 
         if not isinstance(entry, JournalEntry):
             return None
         steps = [e for e in self._entries if isinstance(e, JournalEntry)]
-        return superseded_reason(entry, steps)
+        return retry_refused_reason(entry, steps)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._entries):
@@ -490,10 +491,10 @@ class OrderDetailPane(QWidget):
     def _timeline_selection(self, *_args: object) -> None:
         entry = self.selected_entry()
         failed = entry is not None and _failed(entry)
-        superseded = self.timeline.superseded(entry) if failed and entry is not None else None
-        self.retry_step_button.setEnabled(failed and not self.read_only and superseded is None)
+        refused = self.timeline.retry_refused(entry) if failed and entry is not None else None
+        self.retry_step_button.setEnabled(failed and not self.read_only and refused is None)
         if not self.read_only:  # read-only, it says why nothing can be changed
-            self.retry_step_button.setToolTip(superseded or RETRY_TIP)
+            self.retry_step_button.setToolTip(refused or RETRY_TIP)
 
     def _retry_selected_step(self) -> None:
         entry = self.selected_entry()
