@@ -112,6 +112,7 @@ class MainWindow(QMainWindow):
         self._offers: OffersView | None = None
         self._syncing = False  # the orders' sync is under way
         self._arrived = 0  # how many new orders the sync under way said, for its end
+        self._failure_said: str | None = None  # the status bar's last "Sync failed: …"
         self._offer_catalog: OfferCatalog | None = None  # given to the room when it is built
         self._offers_page = QWidget()  # the Offers room's place until it is first needed
         self.rooms = QTabWidget()
@@ -416,7 +417,10 @@ class MainWindow(QMainWindow):
         self._update_refresh()
         self.orders.set_loading(True)
         if poll:
-            self.status_line.say("Checking for new orders…", 3000, kept=False)
+            # Not over a failure still said: a poll queued behind a failing sync starts the
+            # moment it ends, and its routine line replaced "Sync failed: …" at once.
+            if self.statusBar().currentMessage() != self._failure_said:
+                self.status_line.say("Checking for new orders…", 3000, kept=False)
         else:
             self.status_line.say("Syncing…", kept=False)
 
@@ -430,7 +434,8 @@ class MainWindow(QMainWindow):
             pass  # the connection closing said so already ("Closing …")
         elif not outcome.ok:
             also = f" ({_new_orders(arrived)} arrived before it failed)" if arrived else ""
-            self.status_line.say(f"Sync failed: {outcome.error}{also}", 10000)
+            self._failure_said = f"Sync failed: {outcome.error}{also}"
+            self.status_line.say(self._failure_said, 10000)
         elif not outcome.poll:
             gone = len(outcome.gone_ids)  # the rows keep their flag; this says it happened
             self.status_line.say(

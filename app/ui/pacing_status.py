@@ -1,7 +1,7 @@
 """The status bar's view of pacing: calls left in each service's window and any wait.
 
 Polled once a second from what the pacers already know (no I/O, no allocation beyond a small
-snapshot), and the label is only touched when its text changes.
+snapshot), and the label is only touched when its text or its tooltip changes.
 """
 
 from __future__ import annotations
@@ -79,4 +79,8 @@ class PacingStatus(QLabel):
         text = " · ".join(describe(name, state) for name, state in states)
         if text != self.text():
             self.setText(text)
-            self.setToolTip("\n".join(_tooltip(name, state) for name, state in states))
+        # Apart from the text: a call that ended, or the service's own count arriving, leaves
+        # "Berke 119/120" as it was, and the tooltip said "1 under way" for the window's 60 s.
+        tooltip = "\n".join(_tooltip(name, state) for name, state in states)
+        if tooltip != self.toolTip():
+            self.setToolTip(tooltip)

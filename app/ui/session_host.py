@@ -85,6 +85,15 @@ def keys_fingerprint(credentials: Credentials | None) -> str | None:
     return digest.hexdigest()
 
 
+def account_fingerprint(sr_base_url: str, credentials: Credentials) -> str:
+    """A digest of the SmartRecruiters account a session reads its orders from (its address
+    and partner key): whether a reconnection reads the same orders, without keeping the key."""
+    digest = hashlib.sha256()
+    digest.update(sr_base_url.encode("utf-8", "surrogatepass") + b"\0")
+    digest.update(credentials.sr_partner_key.get_secret_value().encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
 class SessionHost(QObject):
     """Owns the session, its desk and the order board; the window only ever sees the board
     (through its signals), never the desk, a client or the database."""
@@ -136,6 +145,8 @@ class SessionHost(QObject):
         self.notice: str | None = None  # why the session is not what the profile asked for
         self._settings_problem = settings_problem
         self._opened_keys: str | None = None  # which keys the session opened with (a digest)
+        # Which SmartRecruiters account it reads (``account_fingerprint``; None: the demo's).
+        self._opened_account: str | None = None
         self._switch_task: asyncio.Task[None] | None = None
         self._tasks = NamedTasks()
         self._lock = asyncio.Lock()
@@ -212,7 +223,7 @@ class SessionHost(QObject):
     async def _open_session(self) -> Session:
         profile = self.settings.active_profile
         self.notice = None
-        self._opened_keys = None
+        self._opened_keys = self._opened_account = None
         if self.force_demo or profile.is_sandbox:
             return await self._demo_opener(profile=profile if profile.is_sandbox else None)
         from app.workflows.session import prepare_session
@@ -251,6 +262,7 @@ class SessionHost(QObject):
             return await self._demo_opener()
         from app.workflows.session import open_session
 
+        self._opened_account = account_fingerprint(profile.sr_base_url, credentials)
         return open_session(profile, credentials)
 
     async def open(self) -> OrderBoard:
@@ -319,7 +331,7 @@ class SessionHost(QObject):
                 db.close()
             await session.aclose()
             log.error("%s", exc)
-            self._opened_keys = None  # any Save tries the profile again
+            self._opened_keys = self._opened_account = None  # any Save tries the profile again
             demo = await self._demo_opener()
             try:
                 demo_db = self._open_database(demo)
@@ -408,10 +420,26 @@ class SessionHost(QObject):
 
                 self.board.set_options(BoardOptions.of(after))
             return
+        await self._reconnect()
+        await self.window.sync()
+
+    async def _reconnect(self) -> None:
+        """Close the session and open the active profile's. On the same data file and
+        SmartRecruiters account the new board goes on watching (``carry_on_from``): the orders
+        its first sync finds arrived while the desk was open, and are said. Another account's
+        are its backlog, not news."""
+        earlier, account = self.board, self._opened_account
         await self.close()
         self.window.connect_board(None, None)
-        await self.open()
-        await self.window.sync()
+        board = await self.open()
+        if (
+            earlier is not None
+            and account is not None
+            and account == self._opened_account
+            and board.data_file is not None
+            and board.data_file == earlier.data_file
+        ):
+            board.carry_on_from(earlier)
 
     def open_settings(self) -> None:
         """File > Settings: the dialog, window-modal, once the settings file was looked at

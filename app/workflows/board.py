@@ -78,6 +78,7 @@ from app.workflows.batch import (
 from app.workflows.cached_inbox import CachedInbox, read_cached_inbox
 from app.workflows.delivery import DeliveryPlan, deliver, plan_delivery
 from app.workflows.desk import COMPLETING, Desk, action_key, upload_turn_key
+from app.workflows.failure_streaks import FailureStreaks
 from app.workflows.heap import settle_heap
 from app.workflows.held_deliveries import HeldDeliveries
 from app.workflows.order_sync import PageTaken, fetch_changes, left_out_text
@@ -144,8 +145,10 @@ class BoardListener:
 
     def upload_progress(self, upload_id: int, sent: int, total: int) -> None: ...
 
-    def berke_watched(self, problem: str | None) -> None:
-        """A round of watching Berke ended: None when Berke answered, else why not."""
+    def berke_watched(self, problem: str | None, *, local: bool = False) -> None:
+        """A round of watching Berke ended: None when Berke answered, else why not;
+        ``local``: the round failed on this computer (what Berke answered could not be kept,
+        or a bug), not for Berke's doing."""
 
 
 @dataclass(frozen=True)
@@ -214,13 +217,17 @@ def _lasting(exc: Exception) -> bool:
     return isinstance(exc, NothingToDeliverError) or is_permanent(exc)
 
 
-def _not_kept(exc: sqlite3.Error | OSError) -> str:
-    """A sync's failure to keep what it read, in words (a full disk, a folder made
-    read-only, another program holding the data file)."""
+def _not_kept(
+    exc: sqlite3.Error | OSError,
+    what: str = "The orders read",
+    then: str = "the next sync tries again",
+) -> str:
+    """A failure to keep ``what`` was read (a sync's, by default), in words (a full disk, a
+    folder made read-only, another program holding the data file); ``then``: what next."""
     why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
     return (
-        f"The orders read could not be kept on this computer (“{why}”). Free some space on "
-        "the disk, or check that the data folder may be written; the next sync tries again."
+        f"{what} could not be kept on this computer (“{why}”). Free some space on the disk, "
+        f"or check that the data folder may be written; {then}."
     )
 
 
@@ -273,6 +280,7 @@ class OrderBoard:
         self._loops: list[asyncio.Task[None]] = []
         self._wake_resumer = asyncio.Event()
         self._wake_poll = asyncio.Event()  # the poll interval changed: its wait is measured again
+        self._failures = FailureStreaks()  # the loops' unexpected failures, said once a streak
         self.last_sync: SyncOutcome | None = None
         desk.on_sending = self._file_going
 
@@ -673,6 +681,14 @@ class OrderBoard:
             asyncio.ensure_future(self._resync_forever()),
         ]
 
+    def carry_on_from(self, earlier: OrderBoard) -> None:
+        """This board reopens ``earlier``'s data file on the same SmartRecruiters account (a
+        setting saved that reconnects): the desk watched all along, so what its first sync
+        finds arrived meanwhile and is said, as a poll's is. Not taken for a start's backlog
+        (what arrived while the desk was closed): a reconnection's arrivals went unsaid."""
+        self._synced_once = self._synced_once or earlier._synced_once
+        self._listed_whole = self._listed_whole or earlier._listed_whole
+
     def set_options(self, options: BoardOptions) -> None:
         """The profile's options changed (no reconnection needed): they apply from now."""
         before, self.options = self.options, options
@@ -745,9 +761,12 @@ class OrderBoard:
         while True:
             await self._wait_poll_interval()
             try:
-                await self.sync(poll=True)
-            except Exception:
+                await self.sync(poll=True)  # its failures are said by the sync bar
+            except Exception as exc:
                 log.exception("Polling for new orders failed")
+                self._failures.failed("Polling for new orders failed", exc)
+            else:
+                self._failures.worked("Polling for new orders failed")
 
     async def _wait_poll_interval(self) -> None:
         """Until the poll interval in force has passed since the last poll ended (the start,
@@ -772,9 +791,14 @@ class OrderBoard:
         while True:
             try:
                 report = await self.resume()
-            except Exception:
+            except Exception as exc:
+                # This computer's failure (the journal could not be read or written) or a
+                # bug: logged alone, the steps waited with nothing said; said once a streak.
                 log.exception("Resuming pending work failed")
+                self._failures.failed("Resuming pending work failed", exc)
                 report = ResumeReport(waiting=[0])
+            else:
+                self._failures.worked("Resuming pending work failed")
             delay = RESUME_SECONDS if report.settled else min(delay * 2, MAX_RESUME_BACKOFF)
             self._wake_resumer.clear()
             with contextlib.suppress(TimeoutError):
@@ -826,12 +850,25 @@ class OrderBoard:
                 )
 
     async def _watch_round(self) -> None:
+        """A round of ``watch``, its failures said: Berke's by ``_watch_once``, this
+        computer's (a full disk: Berke's answers not kept) on the same bar, until a round
+        works. Logged alone, the desk looked healthy while nothing finished showed complete
+        and nothing was delivered."""
         try:
             await self.watch()
         except ApiError as exc:  # Berke's own failures are said by _watch_once, on its bar
             log.info("A watch round did not finish: %s", exc)
-        except Exception:
+        except (sqlite3.Error, OSError) as exc:
+            log.exception("Watching Berke failed: what it read could not be kept")
+            words = _not_kept(exc, "What Berke answered", "the next round tries again")
+            self.listener.berke_watched(words, local=True)
+        except Exception as exc:
             log.exception("Watching Berke failed")
+            self._failures.failed("Watching Berke failed", exc)
+            words = unexpected_failure(exc, "the next round tries again")
+            self.listener.berke_watched(words, local=True)
+        else:
+            self._failures.worked("Watching Berke failed")
 
     def watch_now(self) -> None:
         """A round soon (the Berke bar's Try again): the running loop's next one, at once; a
@@ -847,9 +884,12 @@ class OrderBoard:
         while True:
             await asyncio.sleep(RESYNC_SECONDS)
             try:
-                await self.sync()
-            except Exception:
+                await self.sync()  # its failures are said by the sync bar
+            except Exception as exc:
                 log.exception("Re-syncing the orders failed")
+                self._failures.failed("Re-syncing the orders failed", exc)
+            else:
+                self._failures.worked("Re-syncing the orders failed")
 
     async def watch(self) -> WatchReport:
         """One round: Berke's side of every open assessment, recruiters' new comments, and

@@ -306,7 +306,7 @@ class _Polled(BoardListener):
         if poll:
             self.polled.set()
 
-    def berke_watched(self, problem: str | None) -> None:
+    def berke_watched(self, problem: str | None, *, local: bool = False) -> None:
         self.watched.set()
 
 

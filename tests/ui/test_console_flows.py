@@ -2046,6 +2046,77 @@ def test_a_failed_sync_leaves_a_bar_over_the_orders_until_one_works(
     assert not bar.isVisible()
 
 
+def test_a_poll_that_works_leaves_a_failed_full_sync_said_until_one_works(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: the next minute's poll, which reads the NEW orders only, took the failed full
+    sync's bar down, though every other order was as old as before (a colleague's reject
+    reaches this desk only with a full sync), and moved its "as they were at" to the poll."""
+    sr = desk_of(window).session.sr
+    order = next(o for o in board_of(window).orders() if o.status is OrderStatus.IN_PROGRESS)
+    finish(qtbot, sr.reject_order(order.id, message="Rejected at another desk"))
+    real_page = sr.order_page
+
+    async def page(*, status: OrderStatus | None, limit: int, offset: int) -> Any:
+        if status is None:  # the full listing fails; the NEW orders' works
+            raise ServerError(Service.SMARTRECRUITERS, http_status=503)
+        return await real_page(status=status, limit=limit, offset=offset)
+
+    monkeypatch.setattr(sr, "order_page", page)
+    bar = window.orders.sync_problem
+    with qtbot.waitSignal(window.sync_finished) as full:
+        window.request_sync()
+    assert full.args == [False]
+    assert bar.isVisible()
+    said = bar.text.text()
+    assert "may have changed in SmartRecruiters" in said
+
+    with qtbot.waitSignal(window.sync_finished) as polled:
+        window.request_poll()
+    assert polled.args == [True]
+    assert current(window, order.id).status is OrderStatus.IN_PROGRESS  # not read
+    assert bar.isVisible()
+    assert bar.text.text() == said  # "as they were at" the last full sync, not the poll
+
+    monkeypatch.setattr(sr, "order_page", real_page)
+    with qtbot.waitSignal(window.sync_finished) as full:
+        window.request_sync()
+    assert full.args == [True]
+    assert not bar.isVisible()
+    assert current(window, order.id).status is OrderStatus.REJECTED
+
+
+def test_a_poll_queued_behind_a_failed_full_sync_leaves_its_failure_said(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: a poll that fell due during a full sync starts the moment it ends; its
+    "Checking for new orders…" replaced "Sync failed: …" at once, and its success took the
+    bar over the orders down: the failure was said for no time at all."""
+    sr = desk_of(window).session.sr
+    board = board_of(window)
+    real_page = sr.order_page
+    reached, release = asyncio.Event(), asyncio.Event()
+
+    async def page(*, status: OrderStatus | None, limit: int, offset: int) -> Any:
+        if status is None:
+            reached.set()
+            await release.wait()  # a long listing: the poll falls due meanwhile
+            raise ServerError(Service.SMARTRECRUITERS, http_status=503)
+        return await real_page(status=status, limit=limit, offset=offset)
+
+    monkeypatch.setattr(sr, "order_page", page)
+    ended: list[bool] = []
+    window.sync_finished.connect(ended.append)
+    window.request_sync()
+    qtbot.waitUntil(reached.is_set)
+    polling = asyncio.ensure_future(board.sync(poll=True))  # the poll schedule's, queued
+    release.set()
+    qtbot.waitUntil(polling.done)
+    assert ended == [False, True]
+    assert window.statusBar().currentMessage().startswith("Sync failed: ")
+    assert window.orders.sync_problem.isVisible()
+
+
 def test_orders_a_sync_left_out_are_said_over_the_orders_until_a_full_sync_reads_them(
     window: MainWindow, qtbot: QtBot
 ) -> None:
@@ -3107,6 +3178,9 @@ def test_a_status_message_too_long_for_the_bar_is_read_whole_in_its_tooltip(
     assert bar.fontMetrics().horizontalAdvance(bar.currentMessage()) > bar.width()
     assert f"Sync failed: {error.strip()}" in bar.toolTip()
     assert bar.toolTip().startswith("Last message, at ")
+    window.signals.sync_started.emit(True)  # a poll while it is said: it stays said
+    assert bar.currentMessage() == f"Sync failed: {error.strip()}"
+    bar.clearMessage()  # its ten seconds are up
     # The next poll's "Checking for new orders…" is shown, and the message kept: it replaced
     # the tooltip within a minute (helper-169).
     window.signals.sync_started.emit(True)

@@ -679,3 +679,35 @@ def test_about_says_where_the_settings_data_and_logs_are(
     text = about_text()
     for kind in ("config", "data", "log"):
         assert f"{tmp_path}/desk &amp; co/{kind}" in text
+
+
+def test_the_pacing_tooltip_follows_a_call_that_ended(
+    qtbot: QtBot, qloop: asyncio.AbstractEventLoop
+) -> None:
+    """Before: the tooltip was set only when the short text changed. A call that ended, or
+    the service's own count arriving with its answer, leaves "Berke 119/120" as it was: the
+    tooltip said "1 under way" for Berke's whole 60 s window, and the service's count of
+    before."""
+    from app.clients.pacing import Pacer
+    from app.ui.pacing_status import PacingStatus
+
+    now = [1000.0]
+    pacer = Pacer(120, 60.0, 4, clock=lambda: now[0])
+    label = PacingStatus()
+    qtbot.addWidget(label)
+    label.set_pacers([("Berke", pacer)])
+    label.timer.stop()  # refreshed by hand below, as its once-a-second timer would
+
+    async def one_call() -> None:
+        async with pacer.slot():
+            label.refresh()  # while the call runs
+            assert "1 under way" in label.toolTip()
+            pacer.note_service_counts(120, 119)  # the answer's own count
+
+    qloop.run_until_complete(one_call())
+    now[0] += 1.0
+    label.refresh()
+    assert label.text() == "Berke 119/120"  # as during the call
+    tip = label.toolTip()
+    assert "0 under way" in tip, tip
+    assert "Berke itself reports 119 calls left." in tip, tip

@@ -1732,6 +1732,64 @@ def test_a_default_invitation_changed_in_settings_applies_without_reconnecting(
         _wait(qtbot, host.close())
 
 
+@pytest.mark.usefixtures("ring")
+def test_orders_found_by_the_sync_after_a_reconnect_are_announced(
+    qtbot: QtBot, sandbox: SandboxServer, qsettings: QSettings, tmp_path: Path
+) -> None:
+    """Before: a setting saved that reconnects the same profile (its result author, its Berke
+    user…) opened a new board, and the orders its first sync found were taken for what
+    arrived while the desk was closed: no notification, no "1 new assessment order arrived",
+    though the desk was open and watching. Another data file's orders are its backlog."""
+    from app.workflows.session import Session
+    from tests.integration.helpers import new_order_body
+
+    window = MainWindow(qsettings)
+    qtbot.addWidget(window)
+    arrived: list[list[str]] = []
+    window.new_orders_arrived.connect(arrived.append)
+    profile = _custom(sandbox).model_copy(update={"data_file": "local"})
+    keys = KeyStore()
+    keys.set("Local", SR_KEY, DEMO_SR_KEY)
+    keys.set("Local", BERKE_TOKEN, DEMO_BERKE_TOKEN)
+
+    def database(session: Session) -> Database:
+        assert session.profile is not None
+        return Database(tmp_path / f"{session.profile.data_file}.sqlite3")
+
+    host = SessionHost(
+        window, AppSettings(profiles=[profile], active="Local"), keys, open_database=database
+    )
+
+    def new_order(first: str) -> str:
+        assert host.session is not None
+        assert not host.session.demo
+        task = asyncio.ensure_future(host.session.sr.create_test_order(new_order_body(first)))
+        qtbot.waitUntil(task.done)
+        return task.result().id
+
+    def saved(changes: dict[str, str]) -> None:
+        changed = profile.model_copy(update=changes)
+        _wait(qtbot, host.apply(AppSettings(profiles=[changed], active="Local")))
+
+    try:
+        _wait(qtbot, host.open())
+        _wait(qtbot, window.sync())  # the start's sync: what arrived before it is not said
+        made = new_order("Ola")
+        saved({"result_author": "Cora Coordinator"})  # reconnects: same file, same account
+        assert host.board is not None
+        assert host.board.order(made) is not None
+        assert arrived == [[made]]
+
+        other = new_order("Una")
+        saved({"data_file": "elsewhere"})  # another data file: every order is new to it
+        assert host.board is not None
+        assert host.board.order(other) is not None
+        assert arrived == [[made]]  # its backlog is not news
+    finally:
+        window.close()
+        _wait(qtbot, host.close())
+
+
 def test_a_key_error_goes_once_its_address_is_put_back(
     qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path
 ) -> None:

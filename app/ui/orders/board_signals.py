@@ -14,7 +14,8 @@ class BoardSignals(QObject):
     sync_started = Signal(bool)  # poll?
     sync_finished = Signal(object)  # SyncOutcome
     upload_progress = Signal(int, int, int)  # upload id, bytes sent, total
-    berke_watched = Signal(object)  # None, or why Berke could not be asked (str)
+    # None, or why watching Berke failed (str); whether it failed on this computer
+    berke_watched = Signal(object, bool)
 
     def listener(self) -> BoardListener:
         """A listener for ``OrderBoard`` that emits these signals."""
@@ -40,5 +41,5 @@ class _Forward(BoardListener):
     def upload_progress(self, upload_id: int, sent: int, total: int) -> None:
         self._signals.upload_progress.emit(upload_id, sent, total)
 
-    def berke_watched(self, problem: str | None) -> None:
-        self._signals.berke_watched.emit(problem)
+    def berke_watched(self, problem: str | None, *, local: bool = False) -> None:
+        self._signals.berke_watched.emit(problem, local)

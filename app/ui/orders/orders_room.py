@@ -600,9 +600,11 @@ class OrdersRoom(QWidget):
             moved = round(moved / max(1, self.table.rowHeight(row)))
         bar.setValue(bar.value() + moved)
 
-    def _berke_watched(self, problem: str | None) -> None:
+    def _berke_watched(self, problem: str | None, local: bool) -> None:
         if problem is None:
             self.berke_problem.synced()
+        elif local:
+            self.berke_problem.failed_here(problem)
         else:
             self.berke_problem.failed(problem, orders_shown=True)
 
@@ -631,7 +633,7 @@ class OrdersRoom(QWidget):
         self._update_counts()
         if not loading:
             if error is not None:
-                self.sync_problem.failed(error, orders_shown=self.model.rowCount() > 0)
+                self.sync_problem.failed(error, orders_shown=self.model.rowCount() > 0, poll=poll)
             elif left_out is not None and not poll:
                 self.sync_problem.left_out(left_out)
             else:

@@ -3,7 +3,8 @@
 A failed sync used to be said for ten seconds in the status bar (cut off there by the
 connection's name), and then nothing showed that the orders listed were older than the
 service's: a coordinator could act on an order changed in SmartRecruiters meanwhile. The bar
-stays until a sync works again, says since when the list is unchanged, and retries (F5).
+stays until a sync works again (after a full sync failed, a full one: a poll reads the NEW
+orders only), says since when the list is unchanged, and retries (F5).
 """
 
 from __future__ import annotations
@@ -66,14 +67,23 @@ class SyncProblemBar(QWidget):
         row.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignVCenter)
         self._last_good: datetime | None = None
         self._left_out_shown = False  # the text is ``LEFT_OUT``'s
+        # The last full sync failed: the orders a poll does not read (every one but the NEW)
+        # are as old as the failure says until a full sync works.
+        self._full_sync_failed = False
         self.hide()
 
     def synced(self, *, poll: bool = False) -> None:
-        """A sync worked: the list is as the service has it (a poll: its NEW orders are)."""
+        """A sync worked: the list is as the service has it (a poll: its NEW orders are).
+        What a full sync left to say (it failed, or left orders out) stays until the next
+        full sync works: a poll reads the NEW orders only."""
+        if poll and self._full_sync_failed:
+            # Nor is "as they were at" moved to the poll: the other orders were not read.
+            return
         self._last_good = datetime.now()
         if poll and self._left_out_shown:
             return
         self._left_out_shown = False
+        self._full_sync_failed = False
         self.hide()
 
     # What the bar says: when it failed ({at}), since when what is shown is as it is ({since},
@@ -85,11 +95,17 @@ class SyncProblemBar(QWidget):
     SINCE_LAST_GOOD = "The orders shown are as they were at {when}"
     SINCE_SAVED = "The orders shown are those saved on this computer"
 
-    def failed(self, error: str, *, orders_shown: bool) -> None:
-        """A sync failed. With no orders shown the list's own message says so instead."""
+    def failed(self, error: str, *, orders_shown: bool, poll: bool = False) -> None:
+        """A sync failed (``poll``: one of the NEW orders only). With no orders shown the
+        list's own message says so instead."""
+        if not poll:
+            self._full_sync_failed = True
         if not orders_shown:
             self.hide()
             return
+        self._say_failed(self.FAILED, error)
+
+    def _say_failed(self, template: str, error: str) -> None:
         since = (
             self.SINCE_LAST_GOOD.format(when=clock_text(self._last_good))
             if self._last_good is not None
@@ -97,7 +113,7 @@ class SyncProblemBar(QWidget):
         )
         at = datetime.now().strftime("%H:%M")
         self._left_out_shown = False
-        self.text.setText(wrappable(self.FAILED.format(at=at, since=since, error=error)))
+        self.text.setText(wrappable(template.format(at=at, since=since, error=error)))
         self.show()
 
     # A full sync that worked but left something out ({left_out}: what, in words).
@@ -111,6 +127,7 @@ class SyncProblemBar(QWidget):
         until the next full sync, which a poll (of the NEW orders only) is not."""
         self._last_good = datetime.now()
         self._left_out_shown = True
+        self._full_sync_failed = False
         at = self._last_good.strftime("%H:%M")
         self.text.setText(wrappable(self.LEFT_OUT.format(at=at, left_out=left_out)))
         self.show()
@@ -119,6 +136,7 @@ class SyncProblemBar(QWidget):
         """Another source (a profile, a snapshot): nothing is known of its syncs yet."""
         self._last_good = None
         self._left_out_shown = False
+        self._full_sync_failed = False
         self.hide()
 
 
@@ -133,6 +151,12 @@ class BerkeWatchBar(SyncProblemBar):
     )
     SINCE_LAST_GOOD = "Berke's side of the orders is as it was at {when}"
     SINCE_SAVED = "Berke's side of the orders is as saved on this computer"
+    # A round that failed on this computer ({error}: why, and what to do): Berke may well
+    # have answered, so the bar does not say it could not be asked.
+    FAILED_HERE = (
+        "Watching Berke failed at {at}. {since}: an assessment finished since is not flagged "
+        "until a round works. {error}"
+    )
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -146,3 +170,7 @@ class BerkeWatchBar(SyncProblemBar):
         self.retry_button.setObjectName("berkeRetryButton")
         self.retry_button.setToolTip("Ask Berke now")
         self.retry_button.setAccessibleName("Ask Berke again")
+
+    def failed_here(self, error: str) -> None:
+        """A round failed on this computer (a full disk, a bug), said until a round works."""
+        self._say_failed(self.FAILED_HERE, error)
