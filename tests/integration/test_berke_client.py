@@ -16,6 +16,7 @@ from app.clients.berke import BerkeClient
 from app.clients.errors import (
     AnswerTooLargeError,
     AuthError,
+    NetworkError,
     NotADocumentError,
     ServerError,
     ThrottledError,
@@ -28,6 +29,7 @@ from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
 from app.domain.berke_progress import BerkeProgress
 from app.domain.berke_text import BerkeParam
 from tests.integration.helpers import (
+    LosesAnAnswer,
     PacedClock,
     RealNetwork,
     RecordingTransport,
@@ -297,6 +299,24 @@ def test_send_invitation(sandbox: SandboxServer) -> None:
                     SendInvitationRequest(source_candidate_id=unique_id(), email_address="z@x.com")
                 )
         assert info.value.parameter == BerkeParam.SOURCE_CANDIDATE_ID
+
+    run(body)
+
+
+def test_a_create_whose_answer_was_lost_is_not_sent_again_by_the_client(
+    sandbox: SandboxServer,
+) -> None:
+    """As any change, a create whose answer was lost is handed back, never sent again by the
+    client: resent, Berke made a second assessment for the candidate (or refused the id as
+    taken, by the first one nobody knew of)."""
+    transport = LosesAnAnswer("/CreateAssessment")
+
+    async def body() -> None:
+        async with client(sandbox, transport=transport) as berke:
+            with pytest.raises(NetworkError) as info:
+                await berke.create_assessment(request())
+        assert info.value.request_sent
+        assert transport.sent == 1
 
     run(body)
 

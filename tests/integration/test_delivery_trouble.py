@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
+from app.clients.errors import ServerError, Service
 from app.domain.attention import Attention
 from app.domain.berke import CreateAssessmentRequest
 from app.domain.smartrecruiters import OrderStatus
@@ -128,6 +129,31 @@ def test_a_report_the_disk_will_not_keep_is_said_in_words_and_held(
         assert said in delivery_flag(board, full)
         assert "automatic delivery did not send the result" in delivery_flag(board, full)
         assert results_of(sandbox, full) == []
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_an_automatic_delivery_that_met_a_wait_is_not_held(
+    sandbox: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a lasting refusal holds an order: one whose automatic delivery met a 503 (or a
+    429) is tried again next round, and its flag says nothing of a hold. Held, the order was
+    left alone for an hour, its flag saying "automatic delivery did not send the result", for
+    what was only a wait."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        busy = await nurse_order(board, desk, "Ema", "ema@example.com")
+        await finished(board, sandbox, busy)
+        board.set_options(BoardOptions(auto_deliver=True))
+        with monkeypatch.context() as patched:
+            refuse_saving(patched, desk, busy, ServerError(Service.BERKE, http_status=503))
+            failures = await board.deliver_ready([busy], unattended=True)
+        assert [order_id for order_id, _ in failures] == [busy]
+        assert "automatic delivery did not send the result" not in delivery_flag(board, busy)
+        # The next round, the service back, delivers it.
+        await board.watch()
+        await board.wait_uploads()
+        assert status_of(board, busy) is OrderStatus.COMPLETED
 
     with_board(sandbox, tmp_path / "desk.sqlite3", body)
 

@@ -45,7 +45,12 @@ from app.workflows.order_actions import (
 from app.workflows.outbox import resume_pending, retry_step
 from app.workflows.results import complete_order, queue_files, run_upload
 from app.workflows.steps import execute, run_step
-from tests.integration.helpers import FailsOnce, RealNetwork, new_order_body
+from tests.integration.helpers import (
+    FailsOnce,
+    RealNetwork,
+    RecordingTransport,
+    new_order_body,
+)
 from tests.integration.test_workflows import run_with_desk
 
 if TYPE_CHECKING:
@@ -198,6 +203,38 @@ def test_resume_a_create_whose_answer_was_lost(sandbox: SandboxServer, tmp_path:
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
 
 
+def test_a_resumed_create_whose_answer_was_lost_is_its_own_try(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """A create whose try went, its answer lost with the desk, is looked for in Berke before
+    anything is sent, and what is found under the order's own id is that try's own: nobody
+    has invited to it. Sent again instead, Berke refused the id as taken, the assessment was
+    taken for one made before this step (someone may have invited to it), and the
+    candidate's invitation waited on a question nobody needed to ask."""
+    transport = RecordingTransport()
+
+    def creates() -> int:
+        return sum(r.url.path.endswith("/CreateAssessment") for r in transport.requests)
+
+    async def body(desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(new_order_body(first="Aiko"))
+        request = CreateAssessmentRequest(
+            first_name="Aiko", last_name="Tanaka", source_candidate_id=stable_candidate_id(order.id)
+        )
+        step = desk.journal.begin(order.id, CreateAssessmentStep(request=request))
+        desk.journal.set_may_have_gone(step, True)  # its try began, as execute marks it
+        await desk.session.berke.create_assessment(request)  # ... and then the crash
+        assert creates() == 1
+        assert (await resume_pending(desk)).settled
+        assert creates() == 1  # looked for, never sent again
+        outcome = desk.journal.entries(order.id)[-1].outcome
+        assert isinstance(outcome, AssessmentLinked)
+        assert outcome.recovered
+        assert outcome.own_try is True
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body, berke_transport=transport)
+
+
 def test_resume_a_create_that_never_left(sandbox: SandboxServer, tmp_path: Path) -> None:
     async def body(desk: Desk) -> None:
         order = await desk.session.sr.create_test_order(new_order_body(first="Mia"))
@@ -324,6 +361,66 @@ def test_a_permanent_failure_waits_for_retry(sandbox: SandboxServer, tmp_path: P
             await retry_step(desk, step)
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+#: SmartRecruiters' answer while it is down for a moment.
+BUSY = {"code": "SERVICE_UNAVAILABLE", "message": "Try again."}
+
+
+def test_a_later_step_waits_while_an_earlier_one_of_its_order_cannot_go(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """An order's steps go in the order they were asked: one that met a 503 holds back the
+    order's later ones until it went. Let through, the coordinator's second comment reached
+    the recruiter before the first (and an invitation could go before the accept it
+    depends on)."""
+    first_words, second_words = "First: called the candidate", "Second: they will reply"
+
+    async def body(desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(new_order_body())
+        first = desk.journal.begin(order.id, CommentStep(message=first_words))
+        second = desk.journal.begin(order.id, CommentStep(message=second_words))
+        resumed = await resume_pending(desk)
+        assert (resumed.waiting, resumed.done) == ([first, second], [])
+        assert await desk.session.sr.list_comments(order.id) == []  # neither went
+        assert [e.state for e in desk.journal.entries(order.id)] == [StepState.PENDING] * 2
+        # The next round sends both, in their order.
+        assert (await resume_pending(desk)).done == [first, second]
+        comments = await desk.session.sr.list_comments(order.id)
+        assert [c.message for c in comments] == [first_words, second_words]
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body, FailsOnce("/comments", 503, BUSY))
+
+
+def test_a_file_waits_while_its_orders_completion_waits(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The documented flow made the order's result and its completion met a 503: the report
+    queued for that result waits with it. Sent at once, it went to a result whose order may
+    yet be completed elsewhere (the file then on a result nobody sees), and the service that
+    just answered 503 was sent a 300 kB upload."""
+    path = report(tmp_path)
+
+    async def body(desk: Desk) -> None:
+        order = await in_progress(desk)
+        await run_step(desk, order.id, CreateResultStep(result=RESULT))
+        (upload,), _ = await queue_files(desk, order, [path])
+        assert upload.result_id is not None  # it knows where it would go
+        step = desk.journal.begin(order.id, CompleteStep(flow=ResultFlow.DOCUMENTED))
+        resumed = await resume_pending(desk)
+        assert step in resumed.waiting
+        waiting = desk.results.get(upload.id)
+        assert waiting is not None
+        assert waiting.state is UploadState.QUEUED
+        assert await desk.session.sr.list_attachments(order.id, upload.result_id) == []
+        # The next round completes the order, then sends the file.
+        assert (await resume_pending(desk)).settled
+        assert (await desk.session.sr.get_order(order.id)).status is OrderStatus.COMPLETED
+        sent = desk.results.get(upload.id)
+        assert sent is not None
+        assert sent.state is UploadState.DONE
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body, FailsOnce("/complete", 503, BUSY))
 
 
 #: SmartRecruiters' refusal after the partner key was regenerated (fixed before the next try).
@@ -719,6 +816,29 @@ def test_a_result_made_before_a_stop_completes_its_order_on_resume(
         assert (await resume_pending(desk)).done == []
         kinds = [e.action for e in desk.journal.entries(order.id)]
         assert kinds.count(StepKind.COMPLETE) == 1
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_a_result_made_after_a_failed_complete_still_completes_its_order_on_resume(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """A result is left open when no completion was begun *after* it: an earlier Complete
+    that failed does not count. Counted, the order whose first Complete was refused, then
+    completed by the documented flow with the desk stopping between its two calls, was hidden
+    from the resumer: in progress, with a result in SmartRecruiters, for good."""
+
+    async def body(desk: Desk) -> None:
+        order = await in_progress(desk)
+        refused = desk.journal.begin(order.id, CompleteStep(flow=ResultFlow.FAQ, result=RESULT))
+        desk.journal.fail(refused, "SmartRecruiters: refused.")
+        await run_step(desk, order.id, CreateResultStep(result=RESULT, message="Done"))
+        # ... and the desk stopped here.
+        resumed = await resume_pending(desk)
+        assert len(resumed.done) == 1
+        assert (await desk.session.sr.get_order(order.id)).status is OrderStatus.COMPLETED
+        (made,) = await desk.session.sr.list_results(order.id)
+        assert made.id == desk.results.result_id_for(order.id)
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
 

@@ -34,6 +34,7 @@ from app.domain.smartrecruiters import (
     Terms,
 )
 from tests.integration.helpers import (
+    LosesAnAnswer,
     PacedClock,
     RecordingTransport,
     new_order_body,
@@ -419,6 +420,28 @@ def test_reads_are_retried_through_transient_faults() -> None:
             assert len(orders) == 30
 
         run(body)
+
+
+def test_a_comment_whose_answer_was_lost_is_not_sent_again_by_the_client(
+    sandbox: SandboxServer,
+) -> None:
+    """Only reads are retried after a network fault. A change whose request went and whose
+    answer was lost may have been carried out: it comes back as a ``NetworkError`` (the
+    journal's step looks before sending again), never sent again by the client. Resent, the
+    recruiter saw the comment twice."""
+    transport = LosesAnAnswer("/comments")
+
+    async def body() -> None:
+        async with client(sandbox, transport=transport) as sr:
+            order = await sr.create_test_order(new_order_body())
+            with pytest.raises(NetworkError) as info:
+                await sr.add_comment(order.id, "Called the candidate")
+            assert info.value.request_sent
+            assert transport.sent == 1
+            comments = await sr.list_comments(order.id)
+        assert [c.message for c in comments] == ["Called the candidate"]
+
+    run(body)
 
 
 def test_a_loopback_address_never_goes_through_an_environment_proxy(

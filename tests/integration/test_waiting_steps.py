@@ -15,6 +15,7 @@ import pytest
 from pydantic import SecretStr
 
 from app.clients.errors import ApiError, StateConflictError
+from app.clients.pacing import Pacer
 from app.clients.smartrecruiters import SmartRecruitersClient
 from app.domain.assessment_prefill import stable_candidate_id
 from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
@@ -44,12 +45,18 @@ from app.workflows.order_actions import (
     create_assessment,
     reject_order,
     reuse_assessment,
+    send_invitation,
 )
 from app.workflows.outbox import resume_pending, retry_step
 from app.workflows.refusals import REJECT_SENT_AGAIN, ActionNotAllowedError, StepRefusedError
 from app.workflows.session import open_session
 from app.workflows.steps import execute, run_step
-from tests.integration.helpers import RealNetwork, new_order_body, sandbox_answering
+from tests.integration.helpers import (
+    RealNetwork,
+    invitations_berke_sent,
+    new_order_body,
+    sandbox_answering,
+)
 from tests.integration.test_close_the_loop import with_board
 from tests.integration.test_workflows import run_with_desk
 from tests.memory_keyring import memory_keyring
@@ -835,16 +842,18 @@ def test_a_refused_change_whose_look_failed_finds_someone_elses_later_not_its_ow
 
 
 class ThrottledForAWhile(RealNetwork):
-    """The first reject is answered with a 429 asking to wait 20 s, which the client waits
-    out inside the call; ``denied`` is set once that answer left."""
+    """The first POST to a path ending with ``suffix`` is answered with a 429 asking to wait
+    20 s, which the client waits out inside the call; ``denied`` is set once that answer
+    left."""
 
-    def __init__(self) -> None:
+    def __init__(self, suffix: str) -> None:
         super().__init__()
+        self.suffix = suffix
         self.denied = asyncio.Event()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
-        if request.method == "POST" and path.endswith("/reject") and not self.denied.is_set():
+        if request.method == "POST" and path.endswith(self.suffix) and not self.denied.is_set():
             self.denied.set()
             body = {"httpCode": 429, "code": "TOO_MANY_REQUESTS", "message": "Slow down."}
             return httpx.Response(429, json=body, headers={"Retry-After": "20"})
@@ -875,7 +884,7 @@ def test_a_reject_stopped_while_a_429_is_waited_out_never_went(
     waited out a 429 was taken, after the restart, for one whose answer was lost: the
     resumer recorded another desk's reject as this desk's."""
     path = tmp_path / "desk.sqlite3"
-    network = ThrottledForAWhile()
+    network = ThrottledForAWhile("/reject")
     made: list[str] = []
 
     async def stopped(board: OrderBoard, desk: Desk) -> None:
@@ -901,6 +910,46 @@ def test_a_reject_stopped_while_a_429_is_waited_out_never_went(
 
     with_board(sandbox, path, stopped, network)
     with_board(sandbox, path, another_desk_rejects_then_resumes(made))
+
+
+def test_an_invitation_stopped_while_a_429_is_waited_out_never_went(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Berke denied the invitation with a 429, and the app stopped while the client waited it
+    out: a denied call is not carried out, so the step is not one that "may have gone", and
+    the resumer sends it. Left so, the invitation was held for the coordinator as one that
+    may have been emailed (Berke's count cannot tell), and the candidate was never invited."""
+    path = tmp_path / "desk.sqlite3"
+    network = ThrottledForAWhile("/SendInvitation")
+    made: list[tuple[str, str]] = []  # the order, its Berke id
+    waiting = asyncio.Event()  # the client waits out the 429 (its pacer holds every call)
+
+    async def wait_out(seconds: float) -> None:  # the pacer's wait: only the stop ends it
+        waiting.set()
+        await asyncio.Event().wait()
+
+    async def stopped(desk: Desk) -> None:
+        order, link, _request = await accepted_with_its_invitation_to_send(desk)
+        made.append((order.id, link.source_candidate_id))
+        task = asyncio.ensure_future(send_invitation(desk, order))
+        await asyncio.wait_for(waiting.wait(), HANG_GUARD_SECONDS)
+        assert network.denied.is_set()
+        task.cancel()  # the app stops
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        invite = desk.journal.entries(order.id)[-1]
+        assert (invite.action, invite.state) == (StepKind.INVITE, StepState.PENDING)
+        assert not invite.may_have_gone
+
+    async def restarted(desk: Desk) -> None:
+        ((order_id, source_id),) = made
+        assert (await resume_pending(desk)).settled
+        assert desk.journal.entries(order_id)[-1].state is StepState.DONE
+        assert invitations_berke_sent(sandbox, source_id) == 1
+
+    pacer = Pacer(max_calls=10_000, window_seconds=1.0, max_concurrent=64, sleep=wait_out)
+    run_with_desk(sandbox, path, stopped, berke_pacer=pacer, berke_transport=network)
+    run_with_desk(sandbox, path, restarted)
 
 
 def test_a_reject_stopped_while_its_mark_is_written_never_went(

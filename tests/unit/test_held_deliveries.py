@@ -1,11 +1,17 @@
-"""Automatic delivery holds an order refused for Berke's answer: said once per reason, tried
-again after a while or when Berke's side changes."""
+"""Automatic delivery holds an order refused for Berke's answer, never for a wait (a 429, a
+5xx, the network): said once per reason, tried again after a while or when Berke's side
+changes."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
+from app.clients.errors import ApiError, NetworkError, ServerError, Service, ThrottledError
+from app.workflows.board import _lasting
 from app.workflows.held_deliveries import HeldDeliveries
+from app.workflows.outbox import is_permanent
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
@@ -45,3 +51,22 @@ def test_all_are_released_when_nothing_is_delivered_unattended() -> None:
     assert sorted(held.release_all()) == ["o1", "o2"]
     assert held.reason("o1") is None
     assert held.release_all() == []
+
+
+#: Answers that only ask to wait: a 429 (even a daily limit), a 5xx, a network failure.
+WAITS: list[ApiError] = [
+    ThrottledError(Service.SMARTRECRUITERS, wait_seconds=2.0),
+    ThrottledError(Service.BERKE, wait_seconds=3600.0, is_daily_limit=True),
+    ServerError(Service.SMARTRECRUITERS, http_status=503),
+    NetworkError(Service.BERKE, request_sent=False),
+]
+
+
+@pytest.mark.parametrize("exc", WAITS, ids=lambda e: type(e).__name__)
+def test_a_wait_is_neither_a_lasting_refusal_nor_holds_an_order(exc: ApiError) -> None:
+    """A wait is never a refusal: counted as one, the resumer failed the step (the
+    coordinator had to retry it by hand), and automatic delivery held the order for an hour
+    after a mere 429, its flag saying the result could not be sent."""
+    assert exc.is_transient
+    assert not is_permanent(exc)
+    assert not _lasting(exc)  # automatic delivery tries again next round, holds nothing

@@ -149,6 +149,57 @@ def test_a_listing_never_undoes_an_accept_made_after_it_was_read(cache: OrderCac
     assert {o.id: o.status.value for o in cache.all()}["1"] == "IN_PROGRESS"
 
 
+@pytest.mark.parametrize("final", ["REJECTED", "COMPLETED"])
+def test_a_final_status_is_newer_than_in_progress_without_dates(final: str) -> None:
+    """A final status is further along than IN_PROGRESS, a reject as much as a completion:
+    counted as the same stage, a copy read before the reject could replace it."""
+    assert is_older(order("1", "IN_PROGRESS"), order("1", final))
+    assert not is_older(order("1", final), order("1", "IN_PROGRESS"))
+
+
+def test_a_listing_never_undoes_a_reject_made_after_it_was_read(cache: OrderCache) -> None:
+    """An order rejected a moment ago comes back from a listing read before the reject, still
+    IN_PROGRESS and with no dates to tell them apart: the rejected copy is kept. Replaced, the
+    rejected order showed in progress again, its Complete and Deliver offered."""
+    cache.merge_listing([raw("1", "IN_PROGRESS")], Parser())
+    cache.put(order("1", "REJECTED"))  # the reject's answer
+    stale = cache.merge_listing([raw("1", "IN_PROGRESS")], Parser())
+    assert stale.kept_ids == ["1"]
+    assert {o.id: o.status.value for o in cache.all()} == {"1": "REJECTED"}
+
+
+def _damage(cache: OrderCache, order_id: str) -> None:
+    """The order's row holds a copy that no longer parses (another version wrote it, or it
+    was damaged): left out of the board."""
+    with cache._db.transaction() as conn:
+        unreadable = json.dumps({"id": order_id, "status": 7})
+        conn.execute("UPDATE orders SET data = ? WHERE id = ?", (unreadable, order_id))
+    assert cache.holds(order_id)
+    assert cache.get(order_id) is None
+
+
+def test_a_listing_replaces_a_held_copy_that_no_longer_parses(cache: OrderCache) -> None:
+    """A held copy that no longer parses is never preferred to one SmartRecruiters sends.
+    Preferred, the order stayed hidden for good: every later sync kept it out as "older than
+    the one held"."""
+    cache.merge_listing([raw("1")], Parser())
+    _damage(cache, "1")
+    merged = cache.merge_listing([raw("1", "IN_PROGRESS")], Parser())
+    assert merged.kept_ids == []
+    assert [o.id for o in merged.changed] == ["1"]
+    assert {o.id: o.status.value for o in cache.all()} == {"1": "IN_PROGRESS"}
+
+
+def test_a_steps_answer_replaces_a_held_copy_that_no_longer_parses(cache: OrderCache) -> None:
+    """As for a listing, the copy a step's answer brings (an accept's) replaces an unreadable
+    one: kept out, the order stayed hidden after the coordinator acted on it."""
+    cache.merge_listing([raw("1")], Parser())
+    _damage(cache, "1")
+    result = cache.merge([order("1", "IN_PROGRESS")])
+    assert (result.kept_ids, result.changed_ids) == ([], ["1"])
+    assert {o.id: o.status.value for o in cache.all()} == {"1": "IN_PROGRESS"}
+
+
 def test_an_invalid_order_is_left_out_and_said_and_the_rest_of_its_page_written(
     cache: OrderCache,
 ) -> None:

@@ -1,7 +1,8 @@
 """A round of watching Berke: it reads every page of the completions listing past one it
-cannot read, stops asking statuses when Berke as a whole fails, does not let statuses that keep
-failing take every round's turns, never goes back from a recorded completion, and reads a
-status as Berke's reference writes it (or as not known when it says nothing)."""
+cannot read, moves its window on only once every page was read, stops asking statuses when
+Berke as a whole fails, does not let statuses that keep failing take every round's turns,
+never goes back from a recorded completion, and reads a status as Berke's reference writes it
+(or as not known when it says nothing)."""
 
 from __future__ import annotations
 
@@ -21,9 +22,9 @@ from app.clients.errors import Service, UnexpectedResponseError
 from app.clients.http import RetryPolicy
 from app.domain.berke_progress import BerkeProgress
 from app.domain.berke_results import CompletedAssessment, CompletedPage
-from app.store.berke_watch import BerkeWatchStore
+from app.store.berke_watch import WATERMARK_KEY, BerkeWatchStore
 from app.store.database import Database
-from app.workflows.watch import watch_berke
+from app.workflows.watch import CLOCK_MARGIN, watch_berke
 
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
 # Another integration's completion this version cannot read (dated year 1). A fit so dated
@@ -106,6 +107,39 @@ def test_an_unreachable_berke_is_not_asked_once_per_status(tmp_path: Path) -> No
     report = asyncio.run(body())
     assert report.problem is not None
     assert len(sent) <= 3  # the listing's tries only
+
+
+def test_a_listing_cut_short_by_an_unreadable_page_keeps_its_window(tmp_path: Path) -> None:
+    """The completions watermark moves only once every page was read: a page whose answer
+    cannot be read (the round goes on with statuses) leaves the window, and the next round
+    reads it again. Moved past it, its completions were never listed again: each waited for
+    its status to come round (20 a round, every 30 minutes), and its delivery with it."""
+    asked: list[tuple[float, int]] = []  # (the window's start, the page)
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        sent = json.loads(request.content)
+        asked.append((sent["dateFromUtc"], sent["page"]))
+        if sent["page"] == 2:  # an answer of no shape a listing has
+            return httpx.Response(200, json={"status": "ok", "assessments": [1, 2]})
+        entry = {"sourceCandidateId": "HRIS-9", "completedOnUtc": 1.7e9, "jobFit": []}
+        listing = {"totalPages": 2, "currentPage": 1, "assessment": [entry]}
+        return httpx.Response(200, json={"status": "ok", "assessments": listing})
+
+    store = _store(tmp_path, "DESK-1")
+    before = (T0 + timedelta(hours=1)).isoformat()
+    meta = {WATERMARK_KEY: before}
+    now = T0 + timedelta(hours=2)
+
+    async def two_rounds() -> None:
+        async with _client(handle, retry=RetryPolicy(read_retries=0)) as berke:
+            for _ in range(2):
+                report = await watch_berke(_desk(store, berke, meta), now=now, status_budget=0)
+                assert isinstance(report.problem, UnexpectedResponseError)
+                assert meta[WATERMARK_KEY] == before  # not moved past the page never read
+
+    asyncio.run(two_rounds())
+    since = (T0 + timedelta(hours=1) - CLOCK_MARGIN).timestamp()
+    assert asked == [(since, 1), (since, 2)] * 2
 
 
 def test_statuses_that_keep_failing_do_not_take_every_rounds_turn(tmp_path: Path) -> None:
