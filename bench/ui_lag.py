@@ -10,10 +10,14 @@ order: idle (the baseline), the first full sync of ``--inbox`` orders, the same 
 (nothing changed), ``--uploads`` reports of ``--upload-mb`` MiB each (on orders completed
 first), the window's create-accept-invite batch of ``--batch`` new orders (its plan run
 as a coordinator runs it: a click on Run once the plan is shown), and a second such batch
-cancelled once ``--cancel-after`` outcomes are listed (0: none). For each: the
-heartbeat's lateness p50 / p99 / max and the full garbage collections that ran (count and
-longest). ``--tab candidates`` keeps the Candidates tab shown throughout (each change of an
-order regrouped every order while it was shown).
+cancelled once ``--cancel-after`` outcomes are listed (0: none). Then the Candidates tab
+shown again after a poll brought an order (it grouped every order on the GUI thread), and,
+on a desk that has worked its inbox (every order not new linked to its Berke assessment),
+Ctrl+A over the orders under "New" and a poll while they stay selected (each took seconds:
+every order's rules looked through every order's state). For each: the heartbeat's
+lateness p50 / p99 / max and the full garbage collections that ran (count and longest).
+``--tab candidates`` keeps the Candidates tab shown throughout (each change of an order
+regrouped every order while it was shown), but for those last two.
 
 Everything runs twice, each in a fresh process: as the app runs (long-lived objects frozen after
 start-up and after each page of orders a sync brought, ``app.workflows.heap``) and without freezing,
@@ -30,8 +34,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import (
@@ -51,6 +57,13 @@ from bench.windowed import (
     open_window,
     run_qt,
 )
+
+if TYPE_CHECKING:
+    from app.domain.smartrecruiters import AssessmentOrder
+    from app.ui.main_window import MainWindow
+    from app.ui.session_host import SessionHost
+    from app.workflows.board import OrderBoard
+    from app.workflows.desk import Desk
 
 P99_TARGET_MS = 16.0
 MAX_TARGET_MS = 50.0
@@ -81,6 +94,86 @@ async def watch(name: str, results: dict[str, Any], work: Any, sandbox: Sandbox)
         "berke_calls": sandbox.berke_calls.requests - calls[1],
     }
     return value
+
+
+async def settled(action: Callable[[], object], seconds: float) -> None:
+    """``action`` (a click, say), then ``seconds`` for what it leaves to later turns. Not at
+    once: the heartbeat's first beat starts at the loop's next turn, and a click that held the
+    loop before it would never be seen late."""
+    await asyncio.sleep(0.05)
+    action()
+    await asyncio.sleep(seconds)
+
+
+def link_orders_worked(desk: Desk, orders: list[AssessmentOrder]) -> None:
+    """Each of ``orders`` without one given a Berke assessment linked here, invited, as a
+    desk that has worked its inbox has them (written as a step's outcome writes a link)."""
+    now = datetime.now(UTC).isoformat()
+    with desk.db.transaction() as conn:
+        conn.executemany(
+            "INSERT OR IGNORE INTO assessments (order_id, source_candidate_id, invitation_code,"
+            " assessment_url, created_at, invited_email, invited_at) VALUES (?,?,?,?,?,?,?)",
+            [
+                (o.id, f"bench-{o.id}", f"B{i:06d}", f"https://berke.test/a/{i}", now,
+                 "bench@example.com", now)
+                for i, o in enumerate(orders)
+            ],
+        )  # fmt: skip
+
+
+async def selection_and_tabs(
+    window: MainWindow, host: SessionHost, results: dict[str, Any], sandbox: Sandbox
+) -> None:
+    """The Candidates tab shown again after a poll; Ctrl+A over a worked desk's new orders,
+    and a poll while they stay selected."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from app.domain.smartrecruiters import OrderStatus
+    from app.workflows import heap
+
+    board, desk, room = host.board, host.desk, window.orders
+    assert board is not None
+    assert desk is not None
+    arrivals = iter(range(1_000_000))
+
+    async def poll_brings_an_order() -> None:
+        body = {"candidate": {"id": f"poll-{next(arrivals)}", "firstName": "Poll",
+                              "lastName": "Arrival"}, "job": {"name": "Nurse"}}  # fmt: skip
+        await desk.session.sr.create_test_order(body)
+        await board.sync(poll=True)
+
+    def show_candidates() -> None:
+        room.tabs.setCurrentWidget(room.candidates)
+
+    show_candidates()  # grouped once, if never shown before
+    room.tabs.setCurrentWidget(room.stack)
+    await poll_brings_an_order()
+    await asyncio.sleep(0.5)
+    # 1 s after: its groups made again off the GUI thread meanwhile.
+    shown = settled(show_candidates, 1.0)
+    await watch("Candidates tab after a poll", results, shown, sandbox)
+    room.tabs.setCurrentWidget(room.stack)
+
+    link_orders_worked(desk, [o for o in board.orders() if o.status is not OrderStatus.NEW])
+    await board.load()
+    heap.settle_heap()  # as after a sync
+    room.status_filter.setCurrentIndex(room.status_filter.findText("New"))
+    new = room.proxy.order_ids()
+    room.select_order(new[0])
+    room.table.setFocus()
+    await asyncio.sleep(0.5)
+
+    def select_all() -> None:
+        QTest.keyClick(room.table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+
+    await watch(f"select all of {len(new)} new", results, settled(select_all, 0.5), sandbox)
+
+    async def poll_then_summary() -> None:
+        await poll_brings_an_order()
+        await asyncio.sleep(1.0)  # the pane's summary follows the poll's changes
+
+    await watch(f"poll with selection of {len(new)}", results, poll_then_summary(), sandbox)
 
 
 def report_files(folder: Path, count: int, megabytes: int) -> list[Path]:
@@ -136,32 +229,46 @@ async def measure(sandbox: Sandbox, args: argparse.Namespace) -> dict[str, Any]:
             name = f"{len(targets)} uploads of {args.upload_mb} MiB"
             await watch(name, results, upload_all(), sandbox)
 
-        new = [o.id for o in board.orders() if o.status is OrderStatus.NEW][: args.batch]
-        if not new:  # --batch 0: nothing to plan (the plan dialog would wait for a choice)
-            return results
-        window.orders.reselect(new)
-        answer_forms(window, click_after_ms=COORDINATOR_CLICK_MS)  # the plan read, then Run
-        await watch(
-            f"window batch of {len(new)}",
-            results,
-            window.orders.controller.create_accept_invite(new),
-            sandbox,
-        )
-        new = [o.id for o in board.orders() if o.status is OrderStatus.NEW][: args.batch]
-        if args.cancel_after <= 0 or len(new) <= args.cancel_after:
-            return results
-        # Cancel reports every order not begun at once, in one turn of the loop.
-        window.orders.reselect(new)
-        answer_forms(window, click_after_ms=COORDINATOR_CLICK_MS, cancel_after=args.cancel_after)
-        await watch(
-            f"cancelled batch of {len(new)}",
-            results,
-            window.orders.controller.create_accept_invite(new),
-            sandbox,
-        )
+        await batches(window, board, args, results, sandbox)
+        await selection_and_tabs(window, host, results, sandbox)
     finally:
         await close_window(window, host)
     return results
+
+
+async def batches(
+    window: MainWindow,
+    board: OrderBoard,
+    args: argparse.Namespace,
+    results: dict[str, Any],
+    sandbox: Sandbox,
+) -> None:
+    """The window's batch, then a second one cancelled (``--cancel-after``)."""
+    from app.domain.smartrecruiters import OrderStatus
+
+    new = [o.id for o in board.orders() if o.status is OrderStatus.NEW][: args.batch]
+    if not new:  # --batch 0: nothing to plan (the plan dialog would wait for a choice)
+        return
+    window.orders.reselect(new)
+    answer_forms(window, click_after_ms=COORDINATOR_CLICK_MS)  # the plan read, then Run
+    await watch(
+        f"window batch of {len(new)}",
+        results,
+        window.orders.controller.create_accept_invite(new),
+        sandbox,
+    )
+    new = [o.id for o in board.orders() if o.status is OrderStatus.NEW][: args.batch]
+    if args.cancel_after <= 0 or len(new) <= args.cancel_after:
+        return
+    # Cancel reports every order not begun at once, in one turn of the loop.
+    window.orders.reselect(new)
+    answer_forms(window, click_after_ms=COORDINATOR_CLICK_MS, cancel_after=args.cancel_after)
+    await watch(
+        f"cancelled batch of {len(new)}",
+        results,
+        window.orders.controller.create_accept_invite(new),
+        sandbox,
+    )
 
 
 def child(args: argparse.Namespace) -> int:

@@ -1,7 +1,8 @@
 """What the actions that take several orders would do to a selection, in words: shown in the
 detail pane instead of one order's details, and said again by the dialogs.
 
-``reason(action, order_id)`` is the board's own rule for one order (None: it may be done).
+``reasons(action, order_ids)`` is the board's own rule for each order (None: it may be done),
+asked once per action for the whole selection.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ BULK_ACTIONS: tuple[tuple[OrderAction, str], ...] = (
     (OrderAction.REJECT, "Reject"),
 )
 
-Reason = Callable[[OrderAction, str], "str | None"]
+Reasons = Callable[[OrderAction, Sequence[str]], Sequence["str | None"]]
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,12 @@ class BulkLine:
     label: str
     able: list[AssessmentOrder]
     unable: list[tuple[AssessmentOrder, str]]  # each with why not
+
+    def joined(self, more: BulkLine) -> BulkLine:
+        """This line with ``more``'s orders after its own (the same action's, for more orders)."""
+        return BulkLine(
+            self.action, self.label, [*self.able, *more.able], [*self.unable, *more.unable]
+        )
 
     def text(self, *, names: int = 3) -> str:
         """ "Reject: 2 of 4. Not Ana Silva (…), Ben Okafor (…)." """
@@ -72,12 +79,12 @@ def counts_text(counts: Mapping[OrderStatus, int], gone: int = 0) -> str:
 
 
 def bulk_line(
-    action: OrderAction, label: str, orders: Sequence[AssessmentOrder], reason: Reason
+    action: OrderAction, label: str, orders: Sequence[AssessmentOrder], reasons: Reasons
 ) -> BulkLine:
     able: list[AssessmentOrder] = []
     unable: list[tuple[AssessmentOrder, str]] = []
-    for order in orders:
-        why = reason(action, order.id)
+    whys = reasons(action, [order.id for order in orders])
+    for order, why in zip(orders, whys, strict=True):
         if why is None:
             able.append(order)
         else:
@@ -85,5 +92,5 @@ def bulk_line(
     return BulkLine(action, label, able, unable)
 
 
-def bulk_summary(orders: Sequence[AssessmentOrder], reason: Reason) -> list[BulkLine]:
-    return [bulk_line(action, label, orders, reason) for action, label in BULK_ACTIONS]
+def bulk_summary(orders: Sequence[AssessmentOrder], reasons: Reasons) -> list[BulkLine]:
+    return [bulk_line(action, label, orders, reasons) for action, label in BULK_ACTIONS]

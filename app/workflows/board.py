@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -249,6 +250,10 @@ class OrderBoard:
         self._orders: dict[str, AssessmentOrder] = {}
         self._candidate_keys = CandidateKeys()
         self._states: dict[str, OrderState] = {}
+        #: The orders whose Berke create waits in the journal: each order offered the form or
+        #: the batch asks whether one of its candidate's is among them (a selection of 2,750
+        #: asking every order's state froze the window for seconds).
+        self._creates_waiting: set[str] = set()
         #: Each Berke assessment (its id, casefolded) and the orders linked to it: a reused
         #: assessment has several, and what is done to it concerns them all.
         self._linked: dict[str, set[str]] = {}
@@ -354,6 +359,20 @@ class OrderBoard:
             return CLOSING
         return self._rule_reason(action, order_ids)
 
+    def why_not_each(self, action: OrderAction, order_ids: Sequence[str]) -> list[str | None]:
+        """``why_not(action, [order_id])`` for each of these orders, in one pass: the summary
+        of a selection asks it of every order selected (thousands after Ctrl+A)."""
+        reasons: list[str | None] = []
+        for order_id in order_ids:
+            order = self._orders.get(order_id)
+            if order is None:
+                reasons.append("Select an order first.")
+            elif self._closing:
+                reasons.append(CLOSING)
+            else:
+                reasons.append(self._order_reason(action, order))
+        return reasons
+
     def _rule_reason(self, action: OrderAction, order_ids: Sequence[str]) -> str | None:
         """Why not, by the rules of ``order_rules`` plus what only the board knows: a step of
         that kind under way (in this process or pending in the journal). What is under way
@@ -361,13 +380,14 @@ class OrderBoard:
         orders = [o for o in map(self._orders.get, order_ids) if o is not None]
         if not orders:
             return "Select an order first."
-        if action is OrderAction.CREATE_ACCEPT_INVITE:
+        if action is OrderAction.CREATE_ACCEPT_INVITE and len(orders) > 1:
             # The batch takes the ones it can (new ones, and accepted ones never invited).
-            reasons = [self._batch_reason(o) for o in orders]
-            if any(reason is None for reason in reasons):
+            # Whether any: the new ones asked first, thousands selected stop at the first.
+            new = OrderStatus.NEW
+            fresh = (o for o in orders if o.status is new)
+            first_new = chain(fresh, (o for o in orders if o.status is not new))
+            if any(self._batch_reason(o) is None for o in first_new):
                 return None
-            if len(orders) == 1:
-                return reasons[0]
             return "Only new orders can be created, accepted and invited in one go."
         if action is OrderAction.REJECT and len(orders) > 1:
             if any(
@@ -376,11 +396,21 @@ class OrderBoard:
                 return None
             return "None of the selected orders can be rejected."
         if action is OrderAction.DELIVER and len(orders) > 1:
-            ready = [o for o in orders if self._rule_reason(action, [o.id]) is None]
-            return None if ready else "None of the selected orders is ready to deliver."
+            # Only an order whose candidate completed the assessment may be (``why_not``
+            # refuses the others): thousands selected, at every poll, are not each asked all.
+            complete = BerkeProgress.COMPLETE
+            done = (o for o in orders if self.state(o.id).berke_progress is complete)
+            if any(self._order_reason(action, o) is None for o in done):
+                return None
+            return "None of the selected orders is ready to deliver."
         if len(orders) > 1:
             return "Select a single order for this action."
-        order = orders[0]
+        return self._order_reason(action, orders[0])
+
+    def _order_reason(self, action: OrderAction, order: AssessmentOrder) -> str | None:
+        """``_rule_reason`` for the one order."""
+        if action is OrderAction.CREATE_ACCEPT_INVITE:
+            return self._batch_reason(order)
         if self.is_busy(action, order.id):
             return "Already being sent…"
         state = self.state(order.id)
@@ -391,11 +421,12 @@ class OrderBoard:
             own = actions.STEPS_OF_ACTION.get(action, frozenset()) & state.pending
             return (_deleted_reason(action, order, state) if own else None) or waiting
         link = state.link
-        invited_elsewhere = self._invited_elsewhere_at(order.id)
-        if action is OrderAction.REMIND and link is not None and invited_elsewhere is not None:
-            # A reused assessment: its invitation went with the other order. The rules are
-            # asked as if this one had sent it (a completed assessment is still refused).
-            link = link.model_copy(update={"invited_at": link.invited_at or invited_elsewhere})
+        if action is OrderAction.REMIND and link is not None:
+            invited_elsewhere = self._invited_elsewhere_at(order.id)
+            if invited_elsewhere is not None:
+                # A reused assessment: its invitation went with the other order. The rules are
+                # asked as if this one had sent it (a completed assessment is still refused).
+                link = link.model_copy(update={"invited_at": link.invited_at or invited_elsewhere})
         reason = why_not(
             action,
             order,
@@ -462,11 +493,7 @@ class OrderBoard:
     def _other_create_waiting(self, order: AssessmentOrder) -> str | None:
         """``order_actions.other_create_waiting`` from the board's own state: the form is not
         offered for an order whose candidate's other order waits for its create."""
-        waiting = [
-            other
-            for other, state in self._states.items()
-            if other != order.id and StepKind.CREATE_ASSESSMENT in state.pending
-        ]
+        waiting = self._creates_waiting - {order.id}
         if not waiting:
             return None
         mine = self._candidate_keys.of(order)
@@ -509,6 +536,10 @@ class OrderBoard:
         before = self._states.get(order_id)
         self._states[order_id] = state
         self._state_settings[order_id] = self._state_settings.get(order_id, 0) + 1
+        if StepKind.CREATE_ASSESSMENT in state.pending:
+            self._creates_waiting.add(order_id)
+        else:
+            self._creates_waiting.discard(order_id)
         old, new = _assessment_key(before), _assessment_key(state)
         if old != new:
             if old is not None:
@@ -570,6 +601,7 @@ class OrderBoard:
             cached = await asyncio.to_thread(read_cached_inbox, self._desk.db)
         self._orders = {order.id: order for order in cached.orders}
         self._states = {}
+        self._creates_waiting = set()
         self._linked = {}
         for order_id, state in cached.states.items():
             self._set_state(order_id, state)

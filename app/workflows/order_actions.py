@@ -170,6 +170,8 @@ def refused_while_waiting(action: OrderAction, pending: Collection[StepKind]) ->
     """Why ``action`` is refused while the order's ``pending`` steps wait to be resumed: one
     of its own kind (a second would be sent twice), or one it would cross in SmartRecruiters
     (the resumer sends the older step after the newer action)."""
+    if not pending:
+        return None  # most orders: asked of each of thousands selected
     if STEPS_OF_ACTION.get(action, frozenset()) & set(pending):
         return RETRIED_AUTOMATICALLY
     if StepKind.REJECT in pending and action in HELD_BY_A_WAITING_REJECT:

@@ -20,7 +20,7 @@ from pytestqt.qtbot import QtBot
 
 from app.domain.smartrecruiters import OrderStatus
 from app.ui.common.messages import Messages
-from app.ui.orders import candidate_table_model, orders_room
+from app.ui.orders import candidate_table_model, candidates_view, orders_room
 from app.ui.orders.cached_orders import CachedOrders
 from app.ui.orders.candidate_table_model import CandidateTableModel
 from app.ui.orders.order_table_model import ORDER_ID_ROLE
@@ -206,26 +206,64 @@ def test_a_grouping_older_than_the_tab_shown_again_is_dropped(
 ) -> None:
     room.tabs.setCurrentWidget(room.stack)
     added(room, 11)
-    room.tabs.setCurrentWidget(room.candidates)  # grouped at once, both orders in
+    room.tabs.setCurrentWidget(room.candidates)  # the groups it has, until grouped again
     model = room.candidates.model
-    assert model.row_of_order("order-011") is not None
+    landed: list[bool] = []
+    model.modelReset.connect(lambda: landed.append(model.row_of_order("order-011") is not None))
     held.release()
     qtbot.waitUntil(lambda: not room.tasks.has_running())
-    assert model.row_of_order("order-011") is not None  # not replaced by the older grouping
+    assert landed == [True]  # the older grouping (without order-011) was never shown
+    assert len(groupings) == 2
+
+
+def test_the_tab_shown_again_after_a_new_order_groups_off_the_gui_thread(
+    room: OrdersRoom, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Shown again after a poll brought an order, the tab grouped every order on the GUI
+    thread before it was painted (110–275 ms at 5,000). It shows the groups it has, its
+    selection kept, and groups the rows again in a worker thread, as for a change while it is
+    shown; the status bar counts what it lists once they are in, never "10 of 11"."""
+    on_gui_thread: list[bool] = []
+    grouped = candidate_table_model.grouped
+
+    def where(rows: OrderColumns) -> Any:
+        on_gui_thread.append(threading.current_thread() is threading.main_thread())
+        return grouped(rows)
+
+    monkeypatch.setattr(orders_room, "grouped", where)  # off the GUI thread
+    monkeypatch.setattr(candidates_view, "grouped", where)  # at once
+    model = room.candidates.model
+    room.candidates.select_order("order-004")
+    room.tabs.setCurrentWidget(room.stack)
+    added(room, 10)  # a poll's new order, the Inbox shown
+    said: list[str] = []
+    room.counts_changed.connect(said.append)
+
+    room.tabs.setCurrentWidget(room.candidates)
+
+    assert model.row_of_order("order-009") is not None  # the groups it had, meanwhile
+    assert room.candidates.current_order_id() == "order-004"
+    qtbot.waitUntil(lambda: model.row_of_order("order-010") is not None)
+    assert on_gui_thread == [False]
+    assert room.candidates.current_order_id() == "order-004"
+    qtbot.waitUntil(lambda: bool(said))
+    assert [text for text in said if " of " in text] == []
+    assert said[-1].startswith("11 orders")
 
 
 def test_a_change_just_after_the_tab_is_shown_again_is_grouped(
     room: OrdersRoom, held: Gate, qtbot: QtBot
 ) -> None:
-    """The tab shown again cancels the grouping under way; a change that came before that
-    grouping had ended started none, and was never grouped."""
+    """Before: the tab shown again cancelled the grouping under way, and a change that came
+    before that grouping had ended started none, and was never grouped. The grouping under
+    way now goes on, and groups the changes that came meanwhile after it."""
     room.tabs.setCurrentWidget(room.stack)
     added(room, 11)  # to group when shown
-    room.tabs.setCurrentWidget(room.candidates)  # grouped at once; the one under way cancelled
-    added(room, 12)  # before the cancelled one ended
+    room.tabs.setCurrentWidget(room.candidates)  # the groups it has, until grouped again
+    added(room, 12)  # while the grouping under way is held
     held.release()
     model = room.candidates.model
-    assert model.row_of_order("order-011") is not None
+    qtbot.waitUntil(lambda: model.row_of_order("order-011") is not None)
     qtbot.waitUntil(lambda: model.row_of_order("order-012") is not None)
 
 

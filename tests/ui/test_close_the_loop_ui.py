@@ -512,6 +512,9 @@ class _AllReady:
     def why_not(self, _action: object, _ids: list[str]) -> str | None:
         return None
 
+    def why_not_each(self, _action: object, ids: list[str]) -> list[str | None]:
+        return [None for _ in ids]
+
 
 def test_the_warning_that_delivering_is_final_stays_on_the_box_for_many_orders(
     window: MainWindow, qtbot: QtBot, running_loop: asyncio.AbstractEventLoop

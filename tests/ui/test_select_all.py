@@ -11,17 +11,28 @@ changes the rows shown: Qt's selection model did not keep it so for a whole tabl
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from pytestqt.qtbot import QtBot
 
-from app.domain.smartrecruiters import OrderStatus
+from app.domain.journal_terms import LinkedAssessment
+from app.domain.order_state import OrderState
+from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
+from app.ui.main_window import MainWindow
+from app.ui.orders import orders_room
 from app.ui.orders.order_filter_proxy import OrderFilterProxy
 from app.ui.orders.orders_room import OrdersRoom
-from tests.snapshot_samples import records, write_sample
-from tests.ui.conftest import show_exposed, snapshot_room
+from app.workflows.board import OrderBoard
+from app.workflows.cached_inbox import CachedInbox
+from app.workflows.desk import Desk
+from tests.snapshot_samples import order, records, write_sample
+from tests.ui.conftest import _wait, connect, show_exposed, snapshot_room
 
 ORDERS = 3000
 
@@ -259,3 +270,113 @@ def test_the_pane_forgets_several_orders_a_search_hid(qtbot: QtBot, tmp_path: Pa
     room.search.setText("order-01")
     assert room.selected_ids() == []
     assert "orders selected" not in room.detail.title.text(), room.detail.title.text()
+
+
+def _worked_inbox(new: int, worked: int) -> CachedInbox:
+    """``new`` new orders, then ``worked`` orders in progress, each with its Berke assessment
+    linked here: a desk that has worked its inbox."""
+    at = datetime(2025, 3, 1, tzinfo=UTC)
+    orders: list[AssessmentOrder] = []
+    states: dict[str, OrderState] = {}
+    for i in range(new + worked):
+        made = order(
+            i,
+            id=f"order-{i:05d}",
+            status="NEW" if i < new else "IN_PROGRESS",
+            candidate={"id": f"cand-{i}", "firstName": "Ana", "lastName": f"Lund{i}",
+                       "email": f"ana{i}@example.com"},
+        )  # fmt: skip
+        orders.append(made)
+        if made.status is OrderStatus.IN_PROGRESS:
+            link = LinkedAssessment(
+                order_id=made.id, source_candidate_id=f"sc-{i}", invitation_code=f"C{i:05d}",
+                assessment_url=f"https://berke.example/{i}", created_at=at, invited_at=at,
+            )  # fmt: skip
+            states[made.id] = OrderState(link=link, accepted_here=True)
+    return CachedInbox(orders, states)
+
+
+def _new_orders_shown(qtbot: QtBot, window: MainWindow, desk: Desk, new: int) -> OrderBoard:
+    board = connect(window, desk, start=False)
+    _wait(qtbot, board.load(_worked_inbox(new, worked=400)))
+    room = window.orders
+    room.status_filter.setCurrentIndex(room.status_filter.findText("New"))
+    assert room.proxy.rowCount() == new
+    room.table.setFocus()
+    return board
+
+
+class _CountedStates(dict[str, OrderState]):
+    """The board's order states, counting each one walked."""
+
+    walked = 0
+
+    def __iter__(self) -> Iterator[str]:
+        for key in super().__iter__():
+            _CountedStates.walked += 1
+            yield key
+
+    def items(self) -> Any:
+        _CountedStates.walked += len(self)
+        return super().items()
+
+    def values(self) -> Any:
+        _CountedStates.walked += len(self)
+        return super().values()
+
+
+def test_ctrl_a_over_new_orders_walks_the_order_states_not_once_per_order(
+    qtbot: QtBot, window: MainWindow, desk: Desk, qloop: asyncio.AbstractEventLoop
+) -> None:
+    """Ctrl+A over the 2,750 new orders of a desk that had worked its inbox froze the window
+    for 3.5–8.7 s, and again at every poll while they stayed selected: each order's "Create,
+    accept and invite" looked through every order's state for another order of its candidate
+    waiting for its create, twice per change of the selection (the actions, the pane's
+    summary). Counted here, not timed: the states walked."""
+    board = _new_orders_shown(qtbot, window, desk, new=400)
+    room = window.orders
+    board._states = _CountedStates(board._states)  # counts the walks
+    _CountedStates.walked = 0
+
+    qtbot.keyClick(room.table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+
+    assert len(room.selected_ids()) == 400
+    assert "Create, accept and invite: 400 of 400." in room.detail.selection_box.text.text()
+    # A walk of all 800 states per order asked: 320,000 here before.
+    assert _CountedStates.walked <= 800, _CountedStates.walked
+
+
+def test_the_summary_of_many_orders_comes_a_slice_at_a_time(
+    qtbot: QtBot,
+    window: MainWindow,
+    desk: Desk,
+    qloop: asyncio.AbstractEventLoop,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The pane's summary asks the board about each order selected for each action: for
+    thousands (Ctrl+A) it is worked out a slice at a time between turns of the loop, the pane
+    saying so meanwhile. A change while they stay selected (a poll) keeps the lines shown
+    until the new ones are in: "Working out…" at every poll would blink."""
+    monkeypatch.setattr(orders_room, "SUMMARY_SLICE", 40)
+    board = _new_orders_shown(qtbot, window, desk, new=100)
+    room = window.orders
+    lines = room.detail.selection_box.text
+
+    qtbot.keyClick(room.table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+
+    assert room.detail.title.text() == "100 orders selected"
+    assert lines.text() == orders_room.WORKING_OUT
+    qtbot.waitUntil(lambda: "Create, accept and invite: 100 of 100." in lines.text())
+    said: list[list[str]] = []
+    show = room.detail.show_selection
+
+    def shown(title: str, counts: str, lines_shown: list[str]) -> None:
+        said.append(lines_shown)
+        show(title, counts, lines_shown)
+
+    monkeypatch.setattr(room.detail, "show_selection", shown)
+    qloop.run_until_complete(board.refresh(room.selected_ids()[:1]))  # as a poll
+    qtbot.waitUntil(lambda: bool(said) and not room.tasks.has_running())
+    assert len(said) == 2  # the lines kept at once, then those worked out again
+    assert said[0] == said[1]
+    assert "Create, accept and invite: 100 of 100." in said[1]

@@ -654,7 +654,7 @@ class OrderActionsController(QObject):
 
         board = self._board()
         selected = [o for o in map(board.order, order_ids) if o is not None]
-        line = bulk_line(OrderAction.REJECT, "Reject", selected, lambda a, i: board.why_not(a, [i]))
+        line = bulk_line(OrderAction.REJECT, "Reject", selected, board.why_not_each)
         rejectable = line.able
         if not rejectable:
             return
@@ -957,12 +957,8 @@ class OrderActionsController(QObject):
 
         board = self._board()
         selected = [o for o in map(board.order, order_ids) if o is not None]
-        line = bulk_line(
-            OrderAction.DELIVER,
-            "Deliver Berke's result",
-            selected,
-            lambda a, i: board.why_not(a, [i]),
-        )
+        label = "Deliver Berke's result"
+        line = bulk_line(OrderAction.DELIVER, label, selected, board.why_not_each)
         count = len(line.able)
         ok = await confirm(
             self._parent,
