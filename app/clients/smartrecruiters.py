@@ -522,7 +522,9 @@ class SmartRecruitersClient:
         if order.id != order_id:
             raise UnexpectedResponseError(
                 Service.SMARTRECRUITERS,
-                service_message=f"the answer was about another order ({order.id})",
+                service_message=self._http.service_text(
+                    f"the answer was about another order ({order.id})"
+                ),
             )
         return order
 
@@ -731,10 +733,12 @@ class SmartRecruitersClient:
             raise self._about_another(offer.id)
         return offer
 
-    @staticmethod
-    def _about_another(which: str) -> UnexpectedResponseError:
+    def _about_another(self, which: str) -> UnexpectedResponseError:
         return UnexpectedResponseError(
-            Service.SMARTRECRUITERS, service_message=f"the answer was about another offer ({which})"
+            Service.SMARTRECRUITERS,
+            service_message=self._http.service_text(
+                f"the answer was about another offer ({which})"
+            ),
         )
 
     # -- the partner's Marketplace configuration (/configs) ----------------------------------

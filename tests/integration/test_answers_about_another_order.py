@@ -18,6 +18,7 @@ import httpx
 import pytest
 
 from app.clients.errors import UnexpectedResponseError
+from app.clients.smartrecruiters import SmartRecruitersClient
 from app.domain.journal_terms import StepKind, StepState
 from app.domain.smartrecruiters import OrderStatus
 from app.sandbox import SandboxServer
@@ -26,7 +27,7 @@ from app.workflows.inbox import sync_all
 from app.workflows.order_actions import accept_order
 from app.workflows.refusals import ActionNotAllowedError
 from app.workflows.results import complete_order
-from tests.integration.helpers import RealNetwork, new_order_body
+from tests.integration.helpers import RealNetwork, new_order_body, unpaced
 from tests.integration.test_results_and_resume import RESULT, in_progress
 from tests.integration.test_workflows import run_with_desk
 from tests.waits import HANG_GUARD_SECONDS
@@ -206,3 +207,49 @@ def test_accept_with_a_stored_link_that_is_no_web_address_is_refused_in_words(
         assert (await desk.session.sr.get_order(order.id)).status is OrderStatus.NEW
 
     run_with_desk(sandbox, tmp_path / "d.sqlite3", body)
+
+
+# The partner key's own form: what a proxy echoing request headers into its answer would name.
+PARTNER_KEY = "k3y" + "0123456789abcdef" * 3 + "0123456789abc"
+
+
+def _naming_the_key_as_its_id(request: httpx.Request) -> httpx.Response:
+    echoed = request.headers["X-SmartToken"]
+    if "/offers/" in request.url.path:
+        terms = {"type": "SKILLS_TEST"}
+        offer = {"catalogId": "C-1", "name": "Fit", "description": "Fit", "terms": terms}
+        return httpx.Response(200, json={**offer, "id": echoed}, request=request)
+    order = {"id": echoed, "status": "IN_PROGRESS", "candidate": {"id": "c-1"}}
+    return httpx.Response(200, json=order, request=request)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda sr: sr.get_order("o-1"),
+        lambda sr: sr.accept_order("o-1", "https://assess.test/start/K7"),
+        lambda sr: sr.reject_order("o-1"),
+        lambda sr: sr.get_offer("f-1"),
+        lambda sr: sr.submit_offer("f-1"),
+    ],
+    ids=["get-order", "accept", "reject", "get-offer", "submit-offer"],
+)
+def test_an_answer_about_another_item_never_quotes_the_key(call: Any) -> None:
+    """The id such an answer names is the service's word, redacted as every other. Before, it
+    went into the error as it came: a server (or a proxy echoing headers) naming the partner
+    key as the id had the key shown to the coordinator and written to the log. A mock
+    transport plays that server: the sandbox never answers about another item."""
+
+    async def body() -> UnexpectedResponseError:
+        async with SmartRecruitersClient(
+            "https://sr.example/v1", PARTNER_KEY, pacer=unpaced(),
+            transport=httpx.MockTransport(_naming_the_key_as_its_id),
+        ) as sr:  # fmt: skip
+            with pytest.raises(UnexpectedResponseError) as caught:
+                await call(sr)
+            return caught.value
+
+    error = asyncio.run(body())
+    assert "about another" in str(error)
+    assert PARTNER_KEY not in str(error)
+    assert PARTNER_KEY not in repr(error)

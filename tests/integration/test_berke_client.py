@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Literal
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Literal
 
 import httpx
 import pytest
@@ -372,6 +373,74 @@ def test_berke_reads_are_not_a_steps_sends(sandbox: SandboxServer) -> None:
     run(body)
 
 
+def test_the_requests_own_user_wins_over_the_clients_default(sandbox: SandboxServer) -> None:
+    """The Berke form lets a coordinator pick the user an assessment is made for (with
+    completion action 2 Berke emails them the report). Before (the client's default user
+    written over the request's), it was made under the default user, who got the report.
+    The sandbox's Berke knows "manager" (active) and "former.coordinator" (refused)."""
+    asked = request(**{BerkeParam.SOURCE_CANDIDATE_ID: unique_id(), BerkeParam.USERNAME: "manager"})
+    recording = RecordingTransport()
+
+    async def body() -> None:
+        async with client(
+            sandbox, username="former.coordinator", pacer=unpaced(), transport=recording
+        ) as berke:
+            created = await berke.create_assessment(asked)
+        assert created.source_candidate_id == asked.source_candidate_id
+
+    run(body)
+    (sent,) = recording.json_bodies()
+    assert sent[BerkeParam.USERNAME] == "manager"
+
+
+def test_the_clients_default_user_fills_in_when_the_request_names_none(
+    sandbox: SandboxServer,
+) -> None:
+    recording = RecordingTransport()
+
+    async def body() -> None:
+        async with client(
+            sandbox, username="manager", pacer=unpaced(), transport=recording
+        ) as berke:
+            await berke.get_jobs()
+
+    run(body)
+    (sent,) = recording.json_bodies()
+    assert sent[BerkeParam.USERNAME] == "manager"
+
+
+FAR_PAST = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def _far_future() -> datetime:
+    return datetime.now(UTC) + timedelta(days=1)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_one_page_window_of_completions_is_read_with_one_call(fmt: str) -> None:
+    """Before (one more page asked for after the last), every watch round doubled its
+    Berke calls for a one-page window. A sandbox of its own: its one completion is the
+    window's only one."""
+    candidate = unique_id()
+    recording = RecordingTransport()
+    with sandbox_answering() as server:
+
+        async def body() -> list[str]:
+            async with client(server, pacer=unpaced(), response_format=fmt) as berke:
+                created = await berke.create_assessment(
+                    request(**{BerkeParam.SOURCE_CANDIDATE_ID: candidate})
+                )
+            finish_in_sandbox(server, created.invitation_code)
+            async with client(
+                server, pacer=unpaced(), response_format=fmt, transport=recording
+            ) as berke:
+                window = berke.iter_completed(FAR_PAST, _far_future())
+                return [a.source_candidate_id async for a in window]
+
+        assert run(body) == [candidate]
+    assert [r.url.path.rsplit("/", 1)[1] for r in recording.requests] == ["GetCompletedAssessments"]
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_burst_limit_429_is_parsed_and_waited_out(fmt: str) -> None:
     from app.sandbox import SandboxConfig, SandboxServer
@@ -505,6 +574,83 @@ def test_a_proxy_page_instead_of_berke_is_explained() -> None:
                 await b.create_assessment(request())
 
     run(body)
+
+
+def _walk(pages: dict[int, Any], asked: list[int]) -> list[str]:
+    """The candidates ``iter_completed`` gives from Berke's ``pages`` (page 0: any other);
+    ``asked``: the pages asked for."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        page = int(json.loads(request.content)["page"])
+        asked.append(page)
+        envelope = {"status": "ok", "response": None, "responseCode": "200",
+                    "assessments": pages.get(page, pages.get(0))}  # fmt: skip
+        return httpx.Response(200, json=envelope, headers={"X-Response-Code": "200.0"})
+
+    async def body() -> list[str]:
+        async with BerkeClient(
+            "https://berke.test/api", "token-123", pacer=unpaced(),
+            transport=httpx.MockTransport(handle),
+        ) as berke:  # fmt: skip
+            window = berke.iter_completed(FAR_PAST, _far_future())
+            return [a.source_candidate_id async for a in window]
+
+    return run(body)
+
+
+def _completion(candidate: str, **fields: Any) -> dict[str, Any]:
+    return {"sourceCandidateId": candidate, "completedOnUtc": 1737398865.25, **fields}
+
+
+def test_a_page_of_only_unreadable_completions_does_not_end_the_walk() -> None:
+    """Before, it did: the completions on the pages after it were never seen."""
+    asked: list[int] = []
+    unreadable = _completion("OTHER-1", completedOnUtc="not a time")
+    pages = {
+        1: {"totalPages": 2, "currentPage": 1, "assessment": [unreadable]},
+        2: {"totalPages": 2, "currentPage": 2, "assessment": [_completion("HRIS-2")]},
+    }
+    assert _walk(pages, asked) == ["HRIS-2"]
+    assert asked == [1, 2]
+
+
+def test_a_berke_answering_the_same_page_for_ever_is_read_once() -> None:
+    """Before, the walk went on to its page limit: 200 calls a round, each completion
+    given 200 times."""
+    asked: list[int] = []
+    same = {"totalPages": 500, "currentPage": 1, "assessment": [_completion("HRIS-1")]}
+    assert _walk({0: same}, asked) == ["HRIS-1"]
+    assert asked == [1, 2]
+
+
+@pytest.mark.parametrize("listing", [None, ""])
+def test_berkes_empty_listing_is_no_completion_not_an_error(listing: Any) -> None:
+    """Berke's "nothing completed" (``null``, or ``<assessments/>`` in XML). Before, it was
+    an unreadable answer: every watch round failed while nothing had completed."""
+    asked: list[int] = []
+    assert _walk({0: listing}, asked) == []
+    assert asked == [1]
+
+
+def test_berkes_empty_listing_in_xml_is_no_completion_not_an_error() -> None:
+    xml = (
+        '<?xml version="1.0" encoding="utf-16"?>\n'
+        '<berkeResponse status="ok" responseCode="200"><assessments/></berkeResponse>'
+    ).encode("utf-16")
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=xml, headers={"X-Response-Code": "200.0"})
+
+    async def body() -> list[str]:
+        async with BerkeClient(
+            "https://berke.test/api", "token-123", pacer=unpaced(),
+            transport=httpx.MockTransport(handle),
+        ) as berke:  # fmt: skip
+            return [
+                a.source_candidate_id async for a in berke.iter_completed(FAR_PAST, _far_future())
+            ]
+
+    assert run(body) == []
 
 
 @pytest.mark.parametrize(

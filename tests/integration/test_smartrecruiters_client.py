@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +13,7 @@ import httpx
 import pytest
 
 from app.clients.errors import (
+    ApiError,
     AuthError,
     NetworkError,
     NotFoundError,
@@ -20,7 +22,7 @@ from app.clients.errors import (
     ThrottledError,
     ValidationApiError,
 )
-from app.clients.http import RetryPolicy
+from app.clients.http import MAX_SERVICE_TEXT, RetryPolicy
 from app.clients.multipart import MultipartFile
 from app.clients.smartrecruiters import ActiveOfferRefusedError, SmartRecruitersClient
 from app.domain.smartrecruiters import (
@@ -34,8 +36,10 @@ from app.domain.smartrecruiters import (
     Terms,
 )
 from tests.integration.helpers import (
+    FailsOnce,
     LosesAnAnswer,
     PacedClock,
+    RealNetwork,
     RecordingTransport,
     new_order_body,
     run,
@@ -95,6 +99,22 @@ def test_get_order_and_unknown_order(sandbox: SandboxServer) -> None:
                 await sr.get_order("no-such-order")
             assert info.value.http_status == 404
             assert "SmartRecruiters" in str(info.value)
+
+    run(body)
+
+
+def test_an_id_holding_dot_segments_never_reaches_another_order(sandbox: SandboxServer) -> None:
+    """An id is one path segment: ids come from the service's listing, not ours to trust.
+    Before ("/" left unencoded), ``<A>/../<B>`` addressed order B once the URL's dot segments
+    were resolved, and accepting "A" accepted B (only its answer then refused)."""
+
+    async def body() -> None:
+        async with client(sandbox, pacer=unpaced()) as sr:
+            a = await sr.create_test_order(new_order_body("Ana", "A"))
+            b = await sr.create_test_order(new_order_body("Ben", "B"))
+            with pytest.raises(ApiError):
+                await sr.accept_order(f"{a.id}/../{b.id}", "https://assess.test/start/K7")
+            assert (await sr.get_order(b.id)).status is OrderStatus.NEW
 
     run(body)
 
@@ -242,6 +262,87 @@ def test_upload_streams_the_file_with_progress(sandbox: SandboxServer, tmp_path:
     assert all(a[0] <= b[0] for a, b in itertools.pairwise(seen))
 
 
+def test_an_uploads_progress_is_back_at_zero_while_a_429_is_waited_out(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The service did not take what went, and the file is sent again after the wait. Before
+    (no reset), the upload showed as fully sent through the whole wait. The test's transport
+    reads the first try's whole body and answers it 429 (the sandbox's own limit cannot be
+    made to deny exactly the upload); the pacer's wait notes what the progress said."""
+    report = tmp_path / "report.pdf"
+    payload = b"%PDF-1.4\n" + b"x" * 600_000 + b"\n%%EOF\n"
+    report.write_bytes(payload)
+    seen: list[tuple[int, int]] = []
+    shown_while_waiting: list[tuple[int, int]] = []
+
+    class NotingProgressAtEachWait(PacedClock):
+        async def sleep(self, seconds: float) -> None:
+            shown_while_waiting.append(seen[-1])
+            await super().sleep(seconds)
+
+    class DeniesTheFirstUploadAfterReadingIt(RealNetwork):
+        denied = False
+
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            if not self.denied and request.url.path.endswith("/attachments"):
+                self.denied = True
+                await request.aread()  # the whole file went
+                return httpx.Response(429, json={"message": "Too many requests"},
+                                      headers={"Retry-After": "1"})  # fmt: skip
+            return await self.inner.handle_async_request(request)
+
+    async def body() -> None:
+        async with client(sandbox, pacer=unpaced()) as sr:
+            order = await sr.create_test_order(new_order_body())
+            await sr.accept_order(order.id, "https://assess.test/start/X3")
+            done = await sr.complete_with_result(
+                order.id, AssessmentResult(result_type=ResultType.DOCUMENT, result="r.pdf")
+            )
+        pacer = NotingProgressAtEachWait().pacer_like(unpaced())
+        async with client(
+            sandbox, pacer=pacer, transport=DeniesTheFirstUploadAfterReadingIt()
+        ) as sr:
+            await sr.upload_attachment(
+                order.id, done.result_id, report, progress=lambda s, t: seen.append((s, t))
+            )
+
+    run(body)
+    total = len(payload)
+    assert (total, total) in seen[: seen.index((total, total)) + 1]  # the first try went whole
+    assert shown_while_waiting[0] == (0, total)
+    assert seen[-1] == (total, total)
+
+
+@pytest.mark.parametrize(
+    "name", ['Zoë "Ace" Müller.pdf', 'x"; name="other.pdf', "two\r\nlines.pdf"]
+)
+def test_a_file_name_with_quotes_or_line_breaks_stays_one_name(
+    sandbox: SandboxServer, tmp_path: Path, name: str
+) -> None:
+    """A dropped file's name may hold a double quote or a line break (legal on Linux and
+    macOS); RFC 7578 has them percent-encoded. Before (left as they were), ``x"; name=…``
+    rewrote the part's own field name and the upload was refused; a line break split the
+    part's header. The sandbox parses the body as a server does (python-multipart)."""
+    report = tmp_path / "report.pdf"
+    report.write_bytes(b"%PDF-1.4\n%%EOF\n")
+
+    async def body() -> str:
+        async with client(sandbox, pacer=unpaced()) as sr:
+            order = await sr.create_test_order(new_order_body())
+            await sr.accept_order(order.id, "https://assess.test/start/X3")
+            done = await sr.complete_with_result(
+                order.id, AssessmentResult(result_type=ResultType.DOCUMENT, result="r.pdf")
+            )
+            attachment = await sr.upload_attachment(
+                order.id, done.result_id, report, file_name=name
+            )
+            return attachment.file_name
+
+    stored = run(body)
+    decoded = stored.replace("%22", '"').replace("%0D", "\r").replace("%0A", "\n")
+    assert decoded == name, stored
+
+
 def test_an_upload_measures_its_file_off_the_event_loop(
     sandbox: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -312,8 +413,12 @@ def test_offer_lifecycle(sandbox: SandboxServer) -> None:
 
 
 def test_wrong_key_and_customer_key(sandbox: SandboxServer) -> None:
+    """Only a refused 32-character key is explained as a customer key (the sandbox says so
+    too: the client's own summary is what is checked). Before (the length test turned
+    round), every refused partner key was called "a customer API key"."""
     wrong = "w" * 64
     customer = "c" * 32
+    customer_words = "customer API key (32 characters)"
 
     async def body() -> None:
         async with client(sandbox, key=wrong) as sr:
@@ -322,10 +427,11 @@ def test_wrong_key_and_customer_key(sandbox: SandboxServer) -> None:
             assert info.value.http_status == 403
             assert wrong not in str(info.value)
             assert wrong not in repr(info.value)
+            assert customer_words not in info.value.summary
         async with client(sandbox, key=customer) as sr:
             with pytest.raises(AuthError) as info:
                 await sr.list_orders()
-            assert "customer API key" in str(info.value)
+            assert customer_words in info.value.summary
             assert customer not in str(info.value)
 
     run(body)
@@ -391,6 +497,59 @@ def test_network_failure_is_a_network_error_without_secret(refused_port: int) ->
     run(body)
 
 
+# The partner key's own form, for a service (or a proxy) that quotes it back.
+PARTNER_KEY = "k3y" + "0123456789abcdef" * 3 + "0123456789abc"
+
+
+async def _listing_refused_by(handle: Callable[[httpx.Request], httpx.Response]) -> ApiError:
+    async with SmartRecruitersClient(
+        "https://sr.example/v1", PARTNER_KEY, pacer=unpaced(),
+        transport=httpx.MockTransport(handle), retry=RetryPolicy(read_backoff_seconds=0),
+    ) as sr:  # fmt: skip
+        with pytest.raises(ApiError) as caught:
+            await sr.list_orders(limit=1)
+        return caught.value
+
+
+@pytest.mark.parametrize(("status", "kind"), [(403, AuthError), (400, ValidationApiError)])
+def test_a_refusal_quoting_the_key_never_shows_it(status: int, kind: type[ApiError]) -> None:
+    """SmartRecruiters' own message goes through ``service_text``. Before (quoted as it
+    came), a refusal naming the partner key showed it in the error, the dialog and the log."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        message = f"Access denied: the X-SmartToken {PARTNER_KEY} was regenerated"
+        return httpx.Response(status, json={"httpCode": status, "code": "X", "message": message})
+
+    error = asyncio.run(_listing_refused_by(handle))
+    assert isinstance(error, kind)
+    assert PARTNER_KEY[:12] not in str(error)
+    assert PARTNER_KEY not in repr(error)
+    assert "«redacted»" in str(error)
+
+
+def test_a_megabyte_message_is_cut_short() -> None:
+    """Before, a megabyte "message" went whole into the error, the dialog and the log."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(400, json={"httpCode": 400, "code": "X", "message": "x" * 1_000_000})
+
+    error = asyncio.run(_listing_refused_by(handle))
+    assert len(error.service_message) <= MAX_SERVICE_TEXT + 1
+    assert len(str(error)) < 2 * MAX_SERVICE_TEXT
+
+
+def test_a_transport_error_quoting_the_key_never_shows_it() -> None:
+    """A transport failure's words are redacted too: h11, for one, quotes an illegal header
+    value whole. Before (its words said as they came), the key was in the error."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        raise httpx.LocalProtocolError(f"Illegal header value b'{PARTNER_KEY}\\n'")
+
+    error = asyncio.run(_listing_refused_by(handle))
+    assert PARTNER_KEY[:12] not in str(error)
+    assert PARTNER_KEY not in repr(error)
+
+
 def test_fail_rate_reaches_the_client_as_server_or_network_errors() -> None:
     from app.sandbox import SandboxConfig, SandboxServer
 
@@ -440,6 +599,23 @@ def test_a_comment_whose_answer_was_lost_is_not_sent_again_by_the_client(
             assert transport.sent == 1
             comments = await sr.list_comments(order.id)
         assert [c.message for c in comments] == ["Called the candidate"]
+
+    run(body)
+
+
+def test_a_comment_the_service_carried_out_before_a_503_is_not_sent_again(
+    sandbox: SandboxServer,
+) -> None:
+    """Only reads are repeated after a 5xx too: a gateway's 503 after the comment was posted
+    is handed back (the journal decides). Resent, the recruiter read it twice."""
+    transport = FailsOnce("/comments", 503, {"message": "gateway"}, carried_out=True)
+
+    async def body() -> None:
+        async with client(sandbox, transport=transport, pacer=unpaced()) as sr:
+            order = await sr.create_test_order(new_order_body())
+            with pytest.raises(ServerError):
+                await sr.add_comment(order.id, "Invitation sent")
+            assert len(await sr.list_comments(order.id)) == 1
 
     run(body)
 

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import codecs
+import json
+import logging
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -11,7 +15,14 @@ from pydantic import ValidationError
 
 from app.clients.berke import BerkeClient
 from app.clients.berke_payload import PayloadError, parse_payload
-from app.clients.errors import NotFoundError, ValidationApiError
+from app.clients.errors import (
+    ApiError,
+    AuthError,
+    NotFoundError,
+    UnexpectedResponseError,
+    ValidationApiError,
+)
+from app.clients.http import RetryPolicy
 from app.domain.berke import (
     BerkeErrorBody,
     BerkeJob,
@@ -235,11 +246,72 @@ def test_an_odd_job_is_read_and_one_without_an_id_left_out() -> None:
     ]
 
 
-async def _jobs_answered(content: bytes) -> list[BerkeJob]:
-    def answer(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, content=content, headers={"X-Response-Code": "200.0"})
+def _jobs_envelope(**fields: Any) -> bytes:
+    jobs = [{"sourceJobId": "J-1", "name": "Analyst"}]
+    return json.dumps({"jobs": jobs, "response": None, **fields}).encode()
 
-    client = BerkeClient("https://berke.test/api", "token", transport=httpx.MockTransport(answer))
+
+@pytest.mark.parametrize("word", ["failed", "denied", "", "OK-ish"])
+def test_an_envelope_whose_status_is_not_ok_is_never_a_success(word: str) -> None:
+    """A failure is ``status != "ok"``. Before (only "error" failing), any other word was
+    read as a success."""
+    with pytest.raises(ApiError):
+        asyncio.run(_jobs_answered(_jobs_envelope(status=word, responseCode="400")))
+
+
+def test_a_berke_error_code_in_the_header_fails_an_ok_envelope() -> None:
+    """A Berke code of 1000 or more in X-Response-Code is an error, whatever the envelope
+    says. Before, a 200 whose header carried one was read as a success."""
+    headers = {"X-Response-Code": "400.1030", "X-Response-Message": "Invalid job"}
+    with pytest.raises(ValidationApiError) as caught:
+        asyncio.run(_jobs_answered(_jobs_envelope(status="ok", responseCode="200"), 200, headers))
+    assert caught.value.service_code == "400.1030"
+
+
+@pytest.mark.parametrize("header", ["400.1003", "200.1003"])
+def test_code_1003_is_the_key_refused_whatever_the_http_part(header: str) -> None:
+    """Berke's "invalid or inactive API key" sends the coordinator to the key, and stops a
+    round of calls (``service_wide``). Before, under another HTTP part than 403 it was read
+    as a refused value, and every item of a round failed on its own."""
+    content = _jobs_envelope(
+        status="error", response="API key is invalid or inactive", responseCode="400"
+    )
+    with pytest.raises(AuthError):
+        asyncio.run(_jobs_answered(content, 200, {"X-Response-Code": header}))
+
+
+@pytest.mark.parametrize("depth", [100, 10_000])
+def test_xml_nested_deeper_than_berke_writes_is_said_not_a_traceback(
+    depth: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Berke nests a few levels. Before (no depth limit), 10,000 levels ended in a
+    RecursionError: a traceback in the log instead of the sentence."""
+    xml = b'<berkeResponse status="ok">' + b"<a>" * depth + b"</a>" * depth + b"</berkeResponse>"
+    with caplog.at_level(logging.ERROR), pytest.raises(UnexpectedResponseError) as caught:
+        asyncio.run(_jobs_answered(xml))
+    assert "nested deeper than" in str(caught.value)
+    assert not [r for r in caplog.records if r.exc_info]
+
+
+def test_json_with_a_utf8_byte_order_mark_is_berkes_answer() -> None:
+    """What a .NET server may write first. Before, such an answer was "not Berke's"."""
+    content = codecs.BOM_UTF8 + _jobs_envelope(status="ok", responseCode="200")
+    jobs = asyncio.run(_jobs_answered(content))
+    assert [job.source_job_id for job in jobs] == ["J-1"]
+
+
+async def _jobs_answered(
+    content: bytes, status: int = 200, headers: dict[str, str] | None = None
+) -> list[BerkeJob]:
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            status, content=content, headers=headers or {"X-Response-Code": "200.0"}
+        )
+
+    client = BerkeClient(
+        "https://berke.test/api", "token", transport=httpx.MockTransport(answer),
+        retry=RetryPolicy(read_retries=0),  # an answer read again would be the same
+    )  # fmt: skip
     try:
         return await client.get_jobs()
     finally:

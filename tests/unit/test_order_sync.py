@@ -18,6 +18,7 @@ import pytest
 
 import app.workflows.board as board_module
 from app.clients.berke import BerkeClient
+from app.clients.errors import UnexpectedResponseError
 from app.clients.smartrecruiters import SmartRecruitersClient, read_order_page
 from app.domain.attention import Attention
 from app.domain.listing_walk import STALE_PAGES_AT_MOST
@@ -569,6 +570,15 @@ def test_orders_listed_without_a_text_id_are_left_out_and_said_not_the_page(
     polled = asyncio.run(fetch_changes(desk, poll=True))
     assert polled.new == []
     assert listing.requests == 1
+
+
+@pytest.mark.parametrize("total", [-1, -100, True, "300", 1.5])
+def test_a_page_whose_total_is_not_a_count_is_refused(total: object) -> None:
+    """Before (a negative totalFound taken), the walk ended at the first page, its offset
+    already past the "total", and said the listing complete with every later page unread."""
+    page = {"totalFound": total, "limit": 100, "offset": 0, "content": [{"id": "o-1"}]}
+    with pytest.raises(UnexpectedResponseError, match="totalFound"):
+        read_order_page(json.dumps(page).encode())
 
 
 def test_a_page_item_that_is_not_an_order_is_said_and_the_others_read() -> None:

@@ -93,6 +93,27 @@ def test_pacer_block_holds_every_call() -> None:
     assert pacer.calls_left() == 9
 
 
+def test_a_shorter_wait_asked_later_does_not_cut_a_longer_one_short() -> None:
+    """With eight calls in flight, one 429 may say "Retry-After: 30" and the next "1". Before
+    (the newest wait kept, not the longest), the second cut the hold to a second: every queued
+    call went out 29 s early into more 429s, each counted toward the five a call may take."""
+    clock = FakeClock()
+    pacer = Pacer(10, 1.0, 8, clock=clock, sleep=clock.sleep)
+    pacer.block_for(30.0)
+    pacer.block_for(1.0)
+    assert pacer.state().wait_seconds == pytest.approx(30.0)
+
+    async def main() -> None:
+        async with pacer.slot():
+            pass
+
+    asyncio.run(main())
+    assert clock.now == pytest.approx(30.0)
+    pacer.block_for(1.0)
+    pacer.block_for(30.0)  # and a longer one asked later extends a shorter one
+    assert pacer.state().wait_seconds == pytest.approx(30.0)
+
+
 def test_redact_removes_secret_and_its_head() -> None:
     key = "K" * 10 + "abcdefghijklmnopqrstuvwxyz0123456789"
     text = f"API key '{key}' is invalid; also '{key[:8]}…'"
@@ -280,6 +301,23 @@ def test_a_proxy_password_holding_a_slash_hash_or_question_mark_is_never_said(
         assert piece not in str(said.value)
         assert piece not in caplog.text
     assert "«redacted»@proxy.corp:3128" in str(said.value)
+
+
+def test_a_proxy_password_holding_an_at_sign_is_never_said(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The password is everything before the address's last "@". Before (cut at the first),
+    a password holding "@", typed raw, was said from that "@" on in every call's error and
+    the log (here with a port that is no number, so that the address cannot be used)."""
+    only_proxies(monkeypatch, {"HTTPS_PROXY": "http://cora.k:Hunter2@Summer@proxy.corp:80a"})
+    with caplog.at_level(logging.WARNING):
+        client = SmartRecruitersClient("https://api.smartrecruiters.example/v1", "k" * 64)
+    with pytest.raises(UnusableProxyError) as said:
+        asyncio.run(_list_one_order(client))
+    for piece in ("Hunter2", "Summer"):
+        assert piece not in str(said.value)
+        assert piece not in caplog.text
+    assert "«redacted»@proxy.corp:80a" in str(said.value)
 
 
 def test_a_socks_proxy_carries_the_calls_to_a_real_endpoint(

@@ -238,6 +238,59 @@ def test_berke_burst_429s_wait_at_least_a_doubling_floor() -> None:
     assert gaps == [0.5, 1.0, 2.0, 4.0, 8.0]
 
 
+def _berke_jobs_after(answer: httpx.Response, sent: list[float], **options: Any) -> None:
+    """get_jobs, answered ``answer`` first, then jobs; ``sent``: when each try went (fake s)."""
+    time = FakeTime()
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        sent.append(time.seconds)
+        if len(sent) == 1:
+            return answer
+        return httpx.Response(200, json=JOBS_OK, headers={"X-Response-Code": "200.0"})
+
+    async def body() -> None:
+        async with BerkeClient(
+            "https://berke.test/api", "token-123", transport=httpx.MockTransport(handle),
+            pacer=time.pacer(), clock=time.utc, sleep=time.sleep, **options,
+        ) as berke:  # fmt: skip
+            assert await berke.get_jobs() == []
+
+    asyncio.run(body())
+
+
+def test_a_gateways_429_in_front_of_berke_is_waited_out_as_its_retry_after_says() -> None:
+    """No Berke envelope, no Berke figure: only the gateway's Retry-After says how long.
+    Before (the header ignored), it was retried within a second, five times, then handed up."""
+    gateway = httpx.Response(
+        429, text="Too Many Requests", headers={"Retry-After": "20", "Content-Type": "text/plain"}
+    )
+    sent: list[float] = []
+    _berke_jobs_after(gateway, sent, retry=RetryPolicy(throttle_retries=1))
+    assert sent == [0.0, 20.0]
+
+
+def test_berkes_own_estimate_wins_over_a_proxys_retry_after() -> None:
+    """Before (the proxy's header first), Berke's 2 s wait was stretched to the header's 50."""
+    berke_says_two_seconds = httpx.Response(
+        429,
+        json=_throttle(estimatedMillisecondsToNextAllowedCall=2000),
+        headers={"X-Response-Code": "429.1010", "Retry-After": "50"},
+    )
+    sent: list[float] = []
+    _berke_jobs_after(berke_says_two_seconds, sent, retry=RetryPolicy(throttle_retries=1))
+    assert sent == [0.0, 2.0]
+
+
+def test_a_gateways_retry_after_longer_than_the_clients_patience_is_handed_to_the_caller() -> None:
+    """Over 60 s the caller schedules it, and nothing else is sent meanwhile."""
+    gateway = httpx.Response(429, text="Too Many Requests", headers={"Retry-After": "600"})
+    sent: list[float] = []
+    with pytest.raises(ThrottledError) as caught:
+        _berke_jobs_after(gateway, sent)
+    assert caught.value.wait_seconds == 600.0
+    assert sent == [0.0]
+
+
 # -- a daily limit holds every call until it lifts ------------------------------------------
 
 
