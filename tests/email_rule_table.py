@@ -19,6 +19,9 @@ EMAIL_TABLE: list[tuple[str, bool]] = [
     ("!#$%&'*+/=?^_`{|}~-@example.com", True),
     ("mette.kjaer22@mail.example.org", True),  # the demo data's spelling
     ("ivan@xn--80ak6aa92e.xn--p1ai", True),  # an internationalised domain, in ASCII form
+    ("ivan@example.XN--P1AI", True),  # domains ignore case, an xn-- prefix too
+    ("zoe@" + "a" * 63 + ".com", True),  # the longest DNS label
+    ("zoe@example." + "c" * 63, True),  # the longest top-level domain
     ("1234@123.example.com", True),
     (LONGEST, True),
     ("l" * 65 + "@example.com", False),  # local part over 64
@@ -32,6 +35,9 @@ EMAIL_TABLE: list[tuple[str, bool]] = [
     ("zoe@example.c", False),  # a one-letter top-level domain
     ("zoe@example.123", False),  # a numeric top-level domain
     ("zoe@example.xn--", False),
+    ("zoe@example.xn--p1ai-", False),  # no label ends with a hyphen, the last one either
+    ("zoe@" + "a" * 64 + ".com", False),  # a label over 63: no mailer delivers to it
+    ("zoe@example." + "c" * 64, False),  # a top-level domain over 63
     ("zoe..x@example.com", False),
     (".zoe@example.com", False),
     ("zoe.@example.com", False),

@@ -41,7 +41,8 @@ _ATEXT: Final = frozenset(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+/=?^_`{|}~-"
 )
 _LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
-_TOP_LEVEL = re.compile(r"[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59}")
+# Domains ignore case, and so does the prefix of an internationalised one ("XN--P1AI").
+_TOP_LEVEL = re.compile(r"[A-Za-z]{2,63}|(?i:xn)--[A-Za-z0-9-]{1,59}")
 
 
 def is_well_formed_email(value: str) -> bool:

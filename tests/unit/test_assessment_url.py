@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from app.domain.assessment_url import Weight, accept_check, check_assessment_url, url_prefix
+from app.domain.assessment_url import (
+    Weight,
+    accept_check,
+    check_assessment_url,
+    ends_with_code,
+    url_prefix,
+)
 
 CODE = "K7QX2M9P"
 
@@ -16,10 +22,13 @@ def test_https_url_ending_with_the_code_is_fine() -> None:
 
 
 @pytest.mark.parametrize(
-    "url", [f"https://site.example/start/{CODE}/", f"https://x.test/?c={CODE}"]
+    "url",
+    [f"https://site.example/start/{CODE}/", f"https://x.test/?c={CODE}", f"https://x.test/#{CODE}"],
 )
-def test_trailing_slash_or_query_value_still_ends_with_the_code(url: str) -> None:
+def test_trailing_slash_query_value_or_fragment_still_ends_with_the_code(url: str) -> None:
     assert check_assessment_url(url, CODE, allow_http_loopback=False) == []
+    assert ends_with_code(url, CODE)
+    assert not ends_with_code(url.replace(CODE, "X" + CODE), CODE)
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1:8123", "localhost:8123", "[::1]:8123", "127.5.6.7"])
@@ -122,6 +131,8 @@ def test_the_url_prefix_makes_another_codes_url(url: str, prefix: str) -> None:
         (f"https://user:pw@site.berkeassessment.com/start/{CODE}", CODE),
         ("https://site.berkeassessment.com/start/\u202e" + CODE, "\u202e" + CODE),
         (f"https://site.berke\u200bassessment.com/start/{CODE}", CODE),
+        (f"https://site.berkeassessment.com/start/{CODE}", "K7QX\u200b2M9P"),  # in the code alone
+        (f"https://site.berkeassessment.com/start\u00a0here/{CODE}", CODE),  # a no-break space
         (f"https://site.berkeassessment.com/start here/{CODE}", CODE),
         (f"ftp://x.test/{CODE}", CODE),
         ("https://[oops/start/" + CODE, CODE),
@@ -132,6 +143,8 @@ def test_the_url_prefix_makes_another_codes_url(url: str, prefix: str) -> None:
         "credentials",
         "rtl-mark",
         "zero-width",
+        "zero-width-in-code",
+        "no-break-space",
         "space",
         "ftp",
         "bracket",

@@ -276,3 +276,50 @@ def test_a_gone_orders_open_berke_assessment_may_be_deleted_unless_another_order
     assert shared[0].fix is None
     left_alone = OrderState(link=link(), gone_since=GONE, dismissed=frozenset({"gone"}))
     assert flags_for(order(OrderStatus.NEW), left_alone, NOW, RULES) == []
+
+
+@pytest.mark.parametrize("kind", [StepKind.COMPLETE, StepKind.CREATE_RESULT])
+def test_a_delivery_under_way_is_not_offered_again(kind: StepKind) -> None:
+    """Its result being created (or waiting to be sent again) counts as under way as much as
+    the completion: "Deliver" offered then would make a second result on the order, and a
+    held delivery's "not delivered automatically" would say it was not under way."""
+    state = OrderState(link=link(), berke=berke(BerkeProgress.COMPLETE), pending=frozenset({kind}))
+    assert kinds(state, OrderStatus.IN_PROGRESS) == []
+    held = flags_for(order(OrderStatus.IN_PROGRESS), state, NOW, RULES, delivery_held="over")
+    assert held == []
+
+
+def test_a_held_delivery_not_under_way_is_said_with_its_reason() -> None:
+    """What automatic delivery held it for is what the coordinator needs to deliver it."""
+    state = OrderState(link=link(), berke=berke(BerkeProgress.COMPLETE))
+    flags = flags_for(
+        order(OrderStatus.IN_PROGRESS), state, NOW, RULES, delivery_held="over the limit"
+    )
+    assert [f.kind for f in flags] == [Attention.DELIVER]
+    assert "over the limit" in flags[0].text
+
+
+def test_stale_new_and_not_started_show_at_exactly_their_limits() -> None:
+    """The profile says "Flag new orders older than N days" and "Offer a reminder after N
+    days": an order new for exactly 2 days, or invited exactly 3 days ago, waited a round
+    longer unflagged."""
+    at_limit = flags_for(order(OrderStatus.NEW, timedelta(days=2)), OrderState(), NOW, RULES)
+    assert [f.kind for f in at_limit] == [Attention.STALE_NEW]
+    assert at_limit[0].short == "New for 2 days"
+    invited = OrderState(
+        link=link(invited=timedelta(days=3)),
+        berke=berke(BerkeProgress.NOT_STARTED),
+        accepted_here=True,
+    )
+    flags = flags_for(order(OrderStatus.IN_PROGRESS), invited, NOW, RULES)
+    assert [f.kind for f in flags] == [Attention.NOT_STARTED]
+    assert flags[0].text == "Invited 3 days ago and not started: send a reminder."
+
+
+def test_one_day_is_said_as_one_day_not_today() -> None:
+    """With the profile's smallest setting (1 day), a day-old order is "New for 1 day", not
+    "New today" (which reads as if the flag were wrong)."""
+    rules = AttentionRules(stale_new_after=timedelta(days=1), remind_after=timedelta(days=1))
+    flags = flags_for(order(OrderStatus.NEW, timedelta(days=1, hours=3)), OrderState(), NOW, rules)
+    assert [f.short for f in flags] == ["New for 1 day"]
+    assert flags[0].text == "The order has been new for 1 day."

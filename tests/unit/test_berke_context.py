@@ -14,7 +14,7 @@ from app.domain.berke_text import BerkeParam
 from app.domain.berke_user import UserContext
 from app.domain.connection import ConnectionProfile
 from app.domain.field_errors import field_errors
-from app.domain.invitation import InvitationText
+from app.domain.invitation import InvitationText, advice_by_field
 from app.domain.smartrecruiters import AssessmentOrder
 
 
@@ -136,3 +136,24 @@ def test_the_profile_keeps_a_valid_default_invitation() -> None:
         ConnectionProfile(name="P", invitation_sender_email="mette.kjær@example.com")
     with pytest.raises(ValidationError):
         ConnectionProfile(name="P", invitation_message="m" * 1001)
+
+
+def test_a_message_alone_is_not_warned_about_a_sender_email() -> None:
+    """The sender left to Berke (no name, no email) is what the coordinator chose: only a
+    sender name without its email is worth a word."""
+    assert InvitationText(message="Welcome to the assessment.").advice() == []
+    advice = InvitationText(message="Welcome.", sender_name="Ana Ruiz").advice()
+    assert [a.field for a in advice] == [BerkeParam.SENDER_EMAIL]
+
+
+def test_no_advice_under_a_field_that_shows_an_error() -> None:
+    """A sender email the form refuses ("is not a well-formed email address") would also get
+    "Without a sender email, Berke sends it from the hiring manager's address" under it, as
+    if it were empty."""
+    params: dict[str, object] = {
+        BerkeParam.INVITATION_MESSAGE: "Welcome.",
+        BerkeParam.SENDER_NAME: "Ana Ruiz",
+        BerkeParam.SENDER_EMAIL: "ana@",
+    }
+    errors = {BerkeParam.SENDER_EMAIL: "is not a well-formed email address"}
+    assert advice_by_field(params, errors) == {}

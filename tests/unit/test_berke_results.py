@@ -80,7 +80,11 @@ def test_the_result_says_the_fit_for_the_orders_job() -> None:
     ("pct", "fit_id", "word", "level"),
     [(0.92, 3, "High", FitLevel.HIGH), (0.6, None, "Medium", FitLevel.MEDIUM),
      (0.6, None, None, FitLevel.MEDIUM), (0.3, None, None, FitLevel.LOW),
-     (0.8, 9, None, FitLevel.HIGH)],  # an out-of-range fitId falls back to the percentage
+     (0.8, 9, None, FitLevel.HIGH),  # an out-of-range fitId falls back to the percentage
+     (0.3, None, " High ", FitLevel.HIGH),  # an XML attribute with spaces around the word
+     # A percentage alone, at its edges: below 50 % low, below 75 % medium.
+     (0.49, None, None, FitLevel.LOW), (0.5, None, None, FitLevel.MEDIUM),
+     (0.74, None, None, FitLevel.MEDIUM), (0.75, None, None, FitLevel.HIGH)],
 )  # fmt: skip
 def test_fit_levels(pct: float, fit_id: int | None, word: str | None, level: FitLevel) -> None:
     fit = JobFit.model_validate({"job": "J", "fitPct": pct, "fitId": fit_id, "fit": word})
@@ -94,11 +98,37 @@ def test_passing_follows_the_threshold() -> None:
     assert passes(JobFit.model_validate({"fitPct": 0.2}), FitLevel.LOW)
 
 
+def test_exactly_fifty_percent_passes_the_default_threshold() -> None:
+    """A 50 % fit is Medium, the default threshold: read as Low, the verdict sent to
+    SmartRecruiters would say the candidate did not pass."""
+    assert passes(JobFit.model_validate({"job": "Nurse", "fitPct": 0.5}))
+    assert not passes(JobFit.model_validate({"job": "Nurse", "fitPct": 0.49}))
+
+
+@pytest.mark.parametrize(("pct", "shown"), [(0.29, "29 %"), (0.57, "57 %"), (0.58, "58 %")])
+def test_the_percentage_is_rounded_not_cut(pct: float, shown: str) -> None:
+    """0.29 * 100 is 28.999…: cut, the recruiter's score would read "28 %" for Berke's 29 %."""
+    fit = JobFit.model_validate({"job": "Nurse", "fitPct": pct, "fitId": 1})
+    assert fit.describe() == f"Low fit ({shown})"
+
+
 def test_the_fit_falls_back_to_the_job_name_then_the_primary_job() -> None:
     done = completed()
     assert done.fit_for(None, "registered  nurse – icu") is done.job_fits[0]
     assert done.fit_for("UNKNOWN", None) is done.job_fits[0]  # the primary job
     assert CompletedAssessment.model_validate({"sourceCandidateId": "x"}).fit_for("J") is None
+
+
+def test_without_the_orders_job_the_primary_jobs_fit_is_used_not_the_first_listed() -> None:
+    """The first listed fit (here a Low for Cashier) would be delivered as the result of an
+    order whose job Berke does not know, instead of Berke's primary job's."""
+    done = CompletedAssessment.model_validate(
+        {"sourceCandidateId": "AD-1", "jobFit": [
+            {"job": "Cashier", "sourceJobId": "J-CASH", "fitId": 1, "isPrimaryJob": False},
+            {"job": "Welder", "sourceJobId": "J-WELD", "fitId": 3, "isPrimaryJob": True},
+        ]}
+    )  # fmt: skip
+    assert done.fit_for("J-UNKNOWN", "Astronaut") is done.job_fits[1]
 
 
 def test_the_fit_by_name_matches_as_the_assessment_form_does() -> None:
@@ -340,3 +370,15 @@ def test_a_fit_that_cannot_be_read_is_left_out_not_the_assessment() -> None:
     assert done.unreadable_fits == ("Clerk", "a job fit without a job")
     stored = CompletedAssessment.model_validate_json(done.model_dump_json(by_alias=True))
     assert stored == done
+
+
+def test_exactly_the_listed_number_of_other_fits_says_no_more() -> None:
+    """The description would end "and 0 more jobs"."""
+    fits = [
+        {"job": f"Job {n}", "sourceJobId": f"J{n}", "fitId": 2}
+        for n in range(1 + OTHER_FITS_LISTED)
+    ]
+    done = CompletedAssessment.model_validate({"sourceCandidateId": "AD-1", "jobFit": fits})
+    description = result_description(done, done.job_fits[0])
+    assert "more jobs" not in description
+    assert description.count("<li>") == 1 + OTHER_FITS_LISTED

@@ -1,6 +1,6 @@
 """Every message a sentence a coordinator understands: activity lines that name the file, the
 recipient and the reason; an address list that says what is wrong with it; a profile problem in
-words; Berke's refusals; a text too long for SmartRecruiters."""
+words; Berke's refusals; a text too long for SmartRecruiters; what the result panel says."""
 
 from __future__ import annotations
 
@@ -33,10 +33,22 @@ from app.domain.journal import (
     UploadStep,
 )
 from app.domain.journal_terms import LinkedAssessment, StepKind, StepState
-from app.domain.order_result import RESULT_PART_SHOWN, describe_result
+from app.domain.order_result import (
+    RESULT_PART_SHOWN,
+    ResultOnFile,
+    describe_result,
+    result_panel_text,
+    saved_result_text,
+)
 from app.domain.order_state import InvitationDoubt, OrderState
 from app.domain.profile_problems import profile_problem
-from app.domain.smartrecruiters import AcceptRequest, AssessmentResult, RejectRequest, ResultType
+from app.domain.smartrecruiters import (
+    AcceptRequest,
+    AssessmentResult,
+    OrderStatus,
+    RejectRequest,
+    ResultType,
+)
 from app.domain.snapshot import SnapshotStep
 from app.domain.sr_limits import message_count, message_too_long
 from app.views.activity import activity_line, typed
@@ -234,6 +246,13 @@ def test_one_bad_address_is_named() -> None:
     assert list_error("a@x.com,nobody") == "Has an address that is not well-formed: “nobody”."
 
 
+@pytest.mark.parametrize("value", ["a@x.com,,b@y.org", "a@x.com,", ",a@x.com", "a@x.com, ,b@y.org"])
+def test_a_list_with_an_empty_entry_says_what_to_fix(value: str) -> None:
+    """A doubled or trailing comma would be an empty address “” that "is not well-formed",
+    which does not tell the coordinator what to fix."""
+    assert list_error(value) == "Has an empty entry: separate the addresses with single commas."
+
+
 def profile_error(**values: object) -> str:
     with pytest.raises(ValidationError) as refused:
         ConnectionProfile.model_validate(values)
@@ -354,6 +373,48 @@ def test_a_result_title_of_a_megabyte_is_cut_wherever_it_is_said() -> None:
     line = activity_line(entry(CompleteStep(result=huge)), None)
     assert line.startswith("Completed with the result “lorem ipsum")
     assert len(line) < 2 * RESULT_PART_SHOWN + 40
+
+
+def result(**fields: object) -> AssessmentResult:
+    return AssessmentResult.model_validate({"resultType": "DOCUMENT", "result": "r.pdf", **fields})
+
+
+def test_the_result_panel_says_passed_or_not_passed() -> None:
+    """A candidate who did not pass must never be said to have passed."""
+    assert describe_result(result(title="Fit", score="Low fit", passed=False)) == (
+        "“Fit” — Low fit, not passed (a document)"
+    )
+    assert describe_result(result(title="Fit", score="High fit", passed=True)) == (
+        "“Fit” — High fit, passed (a document)"
+    )
+
+
+def test_a_title_of_exactly_the_shown_length_is_not_cut() -> None:
+    title = "t" * RESULT_PART_SHOWN
+    assert describe_result(result(title=title)) == f"“{title}” (a document)"
+
+
+def test_a_snapshot_shows_the_newest_result() -> None:
+    """The panel of a snapshot would show the order's oldest result, not the one the recruiter
+    sees now."""
+    old = result(title="First try", createDate="2026-01-02T10:00:00.000+0000")
+    new = result(title="Second try", createDate="2026-03-04T10:00:00.000+0000")
+    assert "Second try" in saved_result_text([old, new])
+    assert "Second try" in saved_result_text([new, old])
+
+
+def test_the_panel_names_the_result_smartrecruiters_has() -> None:
+    """A result SmartRecruiters has (made elsewhere, not listed in full) would go unsaid, and
+    the panel would say the order was completed without this desk's result instead."""
+    text = result_panel_text(OrderStatus.COMPLETED, None, ResultOnFile(result_id="R-7"))
+    assert text == "The order has its result (id R-7); reports dropped here go to it."
+
+
+def test_a_completed_order_not_yet_asked_about_says_it_was_completed_elsewhere() -> None:
+    """Not "Reports are attached to the result of an accepted or completed order", as if the
+    order were neither."""
+    text = result_panel_text(OrderStatus.COMPLETED, None, None)
+    assert text.startswith("This order was completed outside this desk")
 
 
 def test_an_invitation_that_may_have_gone_is_not_said_not_sent() -> None:

@@ -10,8 +10,8 @@ import pytest
 
 from app.domain.berke_progress import BerkeProgress
 from app.domain.journal_terms import LinkedAssessment
-from app.domain.order_rules import OrderAction, why_not
-from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
+from app.domain.order_rules import OrderAction, still_in_use, why_not
+from app.domain.smartrecruiters import AssessmentOrder, Job, OrderStatus
 
 NEW, IN_PROGRESS, REJECTED, COMPLETED = (
     OrderStatus.NEW, OrderStatus.IN_PROGRESS, OrderStatus.REJECTED, OrderStatus.COMPLETED,
@@ -248,3 +248,19 @@ def test_deliver_after_a_refused_accept_needs_the_order_accepted_with_this_link(
     shown = order(IN_PROGRESS).model_copy(update={"assessment_url": accepted_with})
     reason = why_not(A.DELIVER, shown, LINK, BerkeProgress.COMPLETE, accept_refused=True)
     assert (reason is None) is allowed
+
+
+def test_a_refused_delete_names_an_order_still_on_the_assessment_and_counts_the_rest() -> None:
+    """With two other open orders on the assessment, naming one and saying nothing of the
+    other would let the coordinator think the one named was all there was to sort out."""
+
+    def sharing(order_id: str, job: str) -> AssessmentOrder:
+        return order(IN_PROGRESS).model_copy(update={"id": order_id, "job": Job(name=job)})
+
+    assert still_in_use([]) is OK
+    one = still_in_use([sharing("o2", "Nurse")])
+    assert one is not None
+    assert "(Zoë Müller for Nurse)" in one
+    two = still_in_use([sharing("o2", "Nurse"), sharing("o3", "Welder")])
+    assert two is not None
+    assert "(Zoë Müller for Nurse and 1 more)" in two

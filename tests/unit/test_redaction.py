@@ -63,6 +63,47 @@ def test_the_head_of_a_long_key_is_redacted_as_before() -> None:
     assert redact(f"key '{KEY[:8]}…'", SECRETS) == f"key '{REDACTED}…'"
 
 
+# The sizes the module documents, written out: tests that use ``WINDOW`` itself still pass
+# whatever it is changed to.
+
+
+@pytest.mark.parametrize("shown", [KEY[-12:], KEY[7:19]], ids=["tail", "middle"])
+def test_any_twelve_characters_of_a_key_are_redacted(shown: str) -> None:
+    """An error that shows only a key's last 12 characters would show them."""
+    assert redact(f"key …{shown} refused", SECRETS) == f"key …{REDACTED} refused"
+
+
+def test_the_head_of_a_sixteen_character_key_is_redacted() -> None:
+    """A 16-character key echoed shortened ("Tt5GfXq0…") would keep its first 8 characters."""
+    assert redact("key Tt5GfXq0… is invalid", ["Tt5GfXq0LmN8rSv2"]) == f"key {REDACTED}… is invalid"
+
+
+def test_a_six_character_secret_is_redacted_and_a_five_character_one_is_not() -> None:
+    """Berke takes API tokens of 1–50 characters: a 6-character one would be written to the
+    log as it is. Five or fewer are documented as left alone (no real key is that short)."""
+    assert redact("token=Ab3dE9;", ["Ab3dE9"]) == f"token={REDACTED};"
+    assert redact("token=Ab3dE;", ["Ab3dE"]) == "token=Ab3dE;"
+
+
+def test_the_hex_of_a_six_character_secret_is_redacted() -> None:
+    """Its hex is exactly 12 characters, and was still to be looked for."""
+    assert redact(f"dump {b'Ab3dE9'.hex()} end", ["Ab3dE9"]) == f"dump {REDACTED} end"
+
+
+def test_an_entity_with_a_capital_x_is_decoded() -> None:
+    """HTML's ``&#X2B;`` is as valid as ``&#x2b;``: it would hide the key's "+" from the
+    matcher, and the key would go out whole around it."""
+    shown = KEY.replace("+", "&#X2B;")
+    assert redact(f"<token>{shown}</token>", SECRETS) == f"<token>{REDACTED}</token>"
+
+
+def test_a_secret_inside_another_never_shortens_what_is_redacted() -> None:
+    """A short secret found inside a longer one would cut the redacted span short, and show
+    the longer one's tail."""
+    long_key, short_key = "Zq7Lp2Vx9KdR", "7Lp2Vx"
+    assert redact(f"key {long_key} end", [long_key, short_key]) == f"key {REDACTED} end"
+
+
 def test_ordinary_text_is_untouched() -> None:
     text = (
         "2025-05-02 09:30:12 INFO app.workflows.inbox: Synced 240 orders (3 pages) for "

@@ -29,6 +29,7 @@ TABLE: list[tuple[str, str | None]] = [
     ("NO9386011117947", "IBAN"),
     ("fr1420041010050500013m02606", "IBAN"),
     ("DE00370400440532013000", None),  # wrong checksum
+    ("GB81WEST12345698765432", None),  # remainder 0, not 1: an ordinary id of that shape
     ("DE8937040044053201300", None),  # a German IBAN one character short
     # Payment cards: a network's prefix and length, and Luhn.
     ("4111111111111111", "payment card"),
@@ -37,20 +38,28 @@ TABLE: list[tuple[str, str | None]] = [
     ("378282246310005", "payment card"),
     ("6011111111111117", "payment card"),
     ("3530111333300000", "payment card"),
+    ("2221000000000009", "payment card"),  # Mastercard's 2-series (2221–2720)
     ("4111111111111112", None),  # fails Luhn
     ("9999999999999995", None),  # passes Luhn, but no card network starts with 99
     ("1234567812345670", None),  # likewise: an HRIS-style 16-digit number
     # Nordic identity numbers.
     ("15078512323", "Norwegian"),  # fødselsnummer: a date and two check digits
     ("45078512346", "Norwegian"),  # D-number: the day plus 40
+    ("41019010110", "Norwegian"),  # a D-number for the 1st (day 41)
     ("15078512324", None),  # a check digit off
     ("811228-9874", "Swedish"),  # personnummer: a date and Luhn
     ("19811228-9874", "Swedish"),
     ("198112289874", "Swedish"),
+    ("900161-1004", "Swedish"),  # a coordination number: the day plus 60
+    ("121212+1006", "Swedish"),  # "+": a Swede over 100
+    ("171201011002", None),  # twelve digits, but born in 1712: no personnummer
     ("811228-9875", None),  # fails Luhn
     ("131052-308T", "Finnish"),  # henkilötunnus: the official example
+    ("010594Y9032", "Finnish"),  # the century signs added in 2023 (Y, E, …)
+    ("020502E902X", "Finnish"),
     ("131052-308U", None),  # wrong check character
     ("070761-4286", "Danish"),  # a CPR number as Danes write it
+    ("290200-1234", "Danish"),  # born on 29 February
     ("073161-4286", None),  # no month 31
     # Badge and HRIS numbers, never flagged, whatever their length.
     ("123456789", None),  # nine bare digits: an employee number as often as an SSN
