@@ -20,6 +20,7 @@ from app.clients.errors import (
     ServerError,
     StateConflictError,
     ThrottledError,
+    ValidationApiError,
 )
 from app.clients.smartrecruiters import ActiveOfferRefusedError
 from app.domain.offer_cost import OfferCost
@@ -131,7 +132,10 @@ def _refused(what: str, exc: ApiError) -> OfferError:
     if isinstance(exc, StateConflictError):
         words = words.replace(exc.summary, _OFFER_STATUS_REFUSED, 1)
     wait = exc.wait_seconds if isinstance(exc, ThrottledError) else None
-    return OfferError(words, named_field(exc.service_message), wait_seconds=wait)
+    # The field the service listed first, else the one its words name: its words join every
+    # listed message, and a later one may quote another field than the one at fault.
+    listed = exc.parameter if isinstance(exc, ValidationApiError) else None
+    return OfferError(words, listed or named_field(exc.service_message), wait_seconds=wait)
 
 
 def _cost_not_recorded(offer: Offer, exc: Exception) -> OfferError:

@@ -82,6 +82,7 @@ def _explained(exc: ApiError) -> ApiError:
             service_code=exc.service_code,
             service_message=exc.service_message,
             summary=_UNAUTHORIZED_SUMMARY,
+            parameter=exc.parameter if isinstance(exc, ValidationApiError) else None,
         )
     return exc
 

@@ -4,16 +4,20 @@ and an offer's recent orders from the local copy."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 import uuid
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
 
+from app.clients.http import RetryPolicy
+from app.clients.smartrecruiters import SmartRecruitersClient
 from app.domain.offer_cost import CostKind, OfferCost
 from app.domain.smartrecruiters import Offer, OfferStatus
 from app.workflows import offers
@@ -111,6 +115,46 @@ def test_refusals_are_offer_errors_naming_their_field(
         assert withdrawn.status is OfferStatus.INACTIVE
 
     run_with_desk(sandbox, tmp_path / "d.sqlite3", body)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {
+            "message": "Request is incorrect.",
+            "errors": [{"message": "is already used by another offer", "field": "name"}],
+        },
+        {  # a later listed message quoting another field than the one at fault
+            "errors": [
+                {"message": "is already used by another offer", "field": "name"},
+                {"message": "Field 'description' is too long"},
+            ]
+        },
+    ],
+    ids=["listed-field", "another-quoted-later"],
+)
+def test_a_refusal_points_the_offer_form_at_the_field_listed(answer: dict[str, Any]) -> None:
+    """SmartRecruiters' list of errors names the field at fault. Before, the Offers form
+    searched the words alone: the listed field was lost (the refusal at the foot of the
+    form), and a later listed message quoting another field pointed the form there."""
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(400, content=json.dumps(answer).encode())
+
+    async def create() -> OfferError:
+        no_retry = RetryPolicy(throttle_retries=0, max_wait_seconds=0, read_retries=0)
+        transport = httpx.MockTransport(refuse)
+        async with SmartRecruitersClient(
+            "https://sr.example/v1", "k" * 64, transport=transport, retry=no_retry
+        ) as sr:
+            catalog = OfferCatalog(SimpleNamespace(sr=sr), None)  # type: ignore[arg-type]
+            with pytest.raises(OfferError) as refused:
+                await catalog.create(new_offer(), None)
+        return refused.value
+
+    refused = asyncio.run(create())
+    assert refused.field == "name"
+    assert "is already used by another offer" in str(refused)
 
 
 def test_a_cost_not_recorded_says_the_offer_went_through(
