@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -587,6 +587,12 @@ def _walk(pages: dict[int, Any], asked: list[int]) -> list[str]:
                     "assessments": pages.get(page, pages.get(0))}  # fmt: skip
         return httpx.Response(200, json=envelope, headers={"X-Response-Code": "200.0"})
 
+    return _completed_as_answered(handle)
+
+
+def _completed_as_answered(handle: Callable[[httpx.Request], httpx.Response]) -> list[str]:
+    """The candidates ``iter_completed`` gives from a Berke answering as ``handle`` does."""
+
     async def body() -> list[str]:
         async with BerkeClient(
             "https://berke.test/api", "token-123", pacer=unpaced(),
@@ -641,16 +647,7 @@ def test_berkes_empty_listing_in_xml_is_no_completion_not_an_error() -> None:
     def handle(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, content=xml, headers={"X-Response-Code": "200.0"})
 
-    async def body() -> list[str]:
-        async with BerkeClient(
-            "https://berke.test/api", "token-123", pacer=unpaced(),
-            transport=httpx.MockTransport(handle),
-        ) as berke:  # fmt: skip
-            return [
-                a.source_candidate_id async for a in berke.iter_completed(FAR_PAST, _far_future())
-            ]
-
-    assert run(body) == []
+    assert _completed_as_answered(handle) == []
 
 
 @pytest.mark.parametrize(

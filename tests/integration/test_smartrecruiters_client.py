@@ -24,8 +24,13 @@ from app.clients.errors import (
 )
 from app.clients.http import MAX_SERVICE_TEXT, RetryPolicy
 from app.clients.multipart import MultipartFile
-from app.clients.smartrecruiters import ActiveOfferRefusedError, SmartRecruitersClient
+from app.clients.smartrecruiters import (
+    ActiveOfferRefusedError,
+    CompletedWithResult,
+    SmartRecruitersClient,
+)
 from app.domain.smartrecruiters import (
+    AssessmentOrder,
     AssessmentResult,
     ContactPerson,
     Offer,
@@ -234,11 +239,7 @@ def test_upload_streams_the_file_with_progress(sandbox: SandboxServer, tmp_path:
 
     async def body() -> None:
         async with client(sandbox) as sr:
-            order = await sr.create_test_order(new_order_body())
-            await sr.accept_order(order.id, "https://assess.test/start/X3")
-            done = await sr.complete_with_result(
-                order.id, AssessmentResult(result_type=ResultType.DOCUMENT, result="result.pdf")
-            )
+            order, done = await _completed_with_a_document(sr)
             attachment = await sr.upload_attachment(
                 order.id, done.result_id, report, progress=lambda s, t: seen.append((s, t))
             )
@@ -293,11 +294,7 @@ def test_an_uploads_progress_is_back_at_zero_while_a_429_is_waited_out(
 
     async def body() -> None:
         async with client(sandbox, pacer=unpaced()) as sr:
-            order = await sr.create_test_order(new_order_body())
-            await sr.accept_order(order.id, "https://assess.test/start/X3")
-            done = await sr.complete_with_result(
-                order.id, AssessmentResult(result_type=ResultType.DOCUMENT, result="r.pdf")
-            )
+            order, done = await _completed_with_a_document(sr)
         pacer = NotingProgressAtEachWait().pacer_like(unpaced())
         async with client(
             sandbox, pacer=pacer, transport=DeniesTheFirstUploadAfterReadingIt()
@@ -328,11 +325,7 @@ def test_a_file_name_with_quotes_or_line_breaks_stays_one_name(
 
     async def body() -> str:
         async with client(sandbox, pacer=unpaced()) as sr:
-            order = await sr.create_test_order(new_order_body())
-            await sr.accept_order(order.id, "https://assess.test/start/X3")
-            done = await sr.complete_with_result(
-                order.id, AssessmentResult(result_type=ResultType.DOCUMENT, result="r.pdf")
-            )
+            order, done = await _completed_with_a_document(sr)
             attachment = await sr.upload_attachment(
                 order.id, done.result_id, report, file_name=name
             )
@@ -361,11 +354,7 @@ def test_an_upload_measures_its_file_off_the_event_loop(
 
     async def body() -> None:
         async with client(sandbox) as sr:
-            order = await sr.create_test_order(new_order_body())
-            await sr.accept_order(order.id, "https://assess.test/start/X4")
-            done = await sr.complete_with_result(
-                order.id, AssessmentResult(result_type=ResultType.DOCUMENT, result="result.pdf")
-            )
+            order, done = await _completed_with_a_document(sr, "https://assess.test/start/X4")
             await sr.upload_attachment(order.id, done.result_id, report)
 
     run(body)
@@ -499,6 +488,17 @@ def test_network_failure_is_a_network_error_without_secret(refused_port: int) ->
 
 # The partner key's own form, for a service (or a proxy) that quotes it back.
 PARTNER_KEY = "k3y" + "0123456789abcdef" * 3 + "0123456789abc"
+
+
+async def _completed_with_a_document(
+    sr: SmartRecruitersClient, url: str = "https://assess.test/start/X3"
+) -> tuple[AssessmentOrder, CompletedWithResult]:
+    """A new order, accepted with ``url`` and completed with a document result: its report
+    goes under ``done.result_id``."""
+    order = await sr.create_test_order(new_order_body())
+    await sr.accept_order(order.id, url)
+    result = AssessmentResult(result_type=ResultType.DOCUMENT, result="result.pdf")
+    return order, await sr.complete_with_result(order.id, result)
 
 
 async def _listing_refused_by(handle: Callable[[httpx.Request], httpx.Response]) -> ApiError:
