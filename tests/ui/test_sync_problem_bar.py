@@ -129,3 +129,21 @@ def test_tab_reaches_the_bars_buttons_where_they_are_seen(
     assert sync_retry.accessibleName() != berke_retry.accessibleName()
     assert "SmartRecruiters" in sync_retry.accessibleName()
     assert "Berke" in berke_retry.accessibleName()
+
+
+def test_what_a_full_sync_left_out_is_said_again_after_a_failed_poll(qtbot: QtBot) -> None:
+    """A failed poll says its failure over the bar's "not for everything" words. Before, the
+    next poll that worked hid the bar: what the full sync left out was said no more, though
+    only the next full sync reads those orders again."""
+    bar = SyncProblemBar()
+    qtbot.addWidget(bar)
+    bar.synced()
+    bar.left_out("2 orders could not be read.")
+    assert "2 orders could not be read." in bar.text.text()
+    bar.failed("SmartRecruiters: the service is busy.", orders_shown=True, poll=True)
+    assert "could not be synced" in bar.text.text()
+    bar.synced(poll=True)
+    assert not bar.isHidden()
+    assert "2 orders could not be read." in bar.text.text()
+    bar.synced()  # a full sync that read everything
+    assert bar.isHidden()

@@ -66,7 +66,9 @@ class SyncProblemBar(QWidget):
         row.addWidget(self.text, 1)
         row.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignVCenter)
         self._last_good: datetime | None = None
-        self._left_out_shown = False  # the text is ``LEFT_OUT``'s
+        # ``LEFT_OUT``'s text of the last full sync, said until the next full sync works: a
+        # failed poll says its failure over it, and the next poll that works says it again.
+        self._left_out: str | None = None
         # The last full sync failed: the orders a poll does not read (every one but the NEW)
         # are as old as the failure says until a full sync works.
         self._full_sync_failed = False
@@ -80,9 +82,11 @@ class SyncProblemBar(QWidget):
             # Nor is "as they were at" moved to the poll: the other orders were not read.
             return
         self._last_good = datetime.now()
-        if poll and self._left_out_shown:
+        if poll and self._left_out is not None:
+            self.text.setText(self._left_out)  # a failed poll's words may be over it
+            self.show()
             return
-        self._left_out_shown = False
+        self._left_out = None
         self._full_sync_failed = False
         self.hide()
 
@@ -100,6 +104,7 @@ class SyncProblemBar(QWidget):
         list's own message says so instead."""
         if not poll:
             self._full_sync_failed = True
+            self._left_out = None  # what the next full sync leaves out is said then
         if not orders_shown:
             self.hide()
             return
@@ -112,7 +117,6 @@ class SyncProblemBar(QWidget):
             else self.SINCE_SAVED
         )
         at = datetime.now().strftime("%H:%M")
-        self._left_out_shown = False
         self.text.setText(wrappable(template.format(at=at, since=since, error=error)))
         self.show()
 
@@ -126,16 +130,16 @@ class SyncProblemBar(QWidget):
         """A full sync worked but left orders out (unreadable ones, pages not reached): said
         until the next full sync, which a poll (of the NEW orders only) is not."""
         self._last_good = datetime.now()
-        self._left_out_shown = True
         self._full_sync_failed = False
         at = self._last_good.strftime("%H:%M")
-        self.text.setText(wrappable(self.LEFT_OUT.format(at=at, left_out=left_out)))
+        self._left_out = wrappable(self.LEFT_OUT.format(at=at, left_out=left_out))
+        self.text.setText(self._left_out)
         self.show()
 
     def clear(self) -> None:
         """Another source (a profile, a snapshot): nothing is known of its syncs yet."""
         self._last_good = None
-        self._left_out_shown = False
+        self._left_out = None
         self._full_sync_failed = False
         self.hide()
 
