@@ -61,10 +61,13 @@ class ApiError(Exception):
 
     @property
     def user_message(self) -> str:
-        text = f"{self.service.value}: {self.summary}"
-        if self.service_message and self.service_message not in self.summary:
-            text += f" The service said: “{self.service_message}”"
-        return text
+        return f"{self.service.value}: {self.with_service_words(self.summary)}"
+
+    def with_service_words(self, sentence: str) -> str:
+        """``sentence``, then the service's own words, unless it has them already."""
+        if self.service_message and self.service_message not in sentence:
+            return f"{sentence} The service said: “{self.service_message}”"
+        return sentence
 
     @property
     def is_transient(self) -> bool:

@@ -199,9 +199,7 @@ def _with_their_words(sentence: str, exc: ApiError) -> str:
     ours to replace. Not when they are only the HTTP status's name."""
     said = exc.service_message
     bare = exc.http_status is not None and said == httpx.codes.get_reason_phrase(exc.http_status)
-    if not said or bare or said in sentence:
-        return sentence
-    return f"{sentence} The service said: “{said}”"
+    return sentence if bare else exc.with_service_words(sentence)
 
 
 def _common(service: Service, exc: ApiError) -> ConnectionVerdict:
