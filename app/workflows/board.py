@@ -286,6 +286,9 @@ class OrderBoard:
         self._wake_resumer = asyncio.Event()
         self._wake_poll = asyncio.Event()  # the poll interval changed: its wait is measured again
         self._failures = FailureStreaks()  # the loops' unexpected failures, said once a streak
+        #: The last watch round failed on this computer: its words stay on the Berke bar until
+        #: a whole round works (cleared when Berke answered, they blinked every round).
+        self._watch_failed_here = False
         self.last_sync: SyncOutcome | None = None
         desk.on_sending = self._file_going
 
@@ -893,11 +896,13 @@ class OrderBoard:
         except (sqlite3.Error, OSError) as exc:
             log.exception("Watching Berke failed: what it read could not be kept")
             words = _not_kept(exc, "What Berke answered", "the next round tries again")
+            self._watch_failed_here = True
             self.listener.berke_watched(words, local=True)
         except Exception as exc:
             log.exception("Watching Berke failed")
             self._failures.failed("Watching Berke failed", exc)
             words = unexpected_failure(exc, "the next round tries again")
+            self._watch_failed_here = True
             self.listener.berke_watched(words, local=True)
         else:
             self._failures.worked("Watching Berke failed")
@@ -936,8 +941,10 @@ class OrderBoard:
         if report.problem is not None:
             log.info("Watching Berke did not finish: %s", report.problem)
         # Said at once, not after the comments and deliveries below: a revoked token showed
-        # nowhere, and finished candidates looked idle for days.
-        self.listener.berke_watched(str(report.problem) if report.problem else None)
+        # nowhere, and finished candidates looked idle for days. Berke answering does not
+        # clear a failure here, which the rest of the round may meet again: at its end.
+        if report.problem is not None or not self._watch_failed_here:
+            self.listener.berke_watched(str(report.problem) if report.problem else None)
         # An order SmartRecruiters no longer has has no comments to read (a 404 each round).
         listed = [o for o in self._orders.values() if self._gone_since(o.id) is None]
         flagged = await watch_comments(self._desk, listed)
@@ -956,6 +963,9 @@ class OrderBoard:
                 ],
                 unattended=True,
             )
+        if self._watch_failed_here and report.problem is None:
+            self._watch_failed_here = False
+            self.listener.berke_watched(None)
         return report
 
     async def refresh(self, order_ids: Iterable[str]) -> None:

@@ -5,6 +5,7 @@ looked idle for days while the SmartRecruiters side kept syncing."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -14,6 +15,7 @@ import app.workflows.board as board_module
 from app.clients.errors import AuthError, Service
 from app.domain.berke import CreateAssessmentRequest
 from app.domain.berke_progress import BerkeProgress
+from app.ui.orders.sources import LiveOrders
 from app.workflows.notifier import RecordingNotifier, install_error_hooks
 from tests.integration.helpers import finish_in_sandbox
 from tests.ui.test_console_flows import (  # noqa: F401  (fixtures)
@@ -149,3 +151,37 @@ def test_a_watch_round_that_fails_unexpectedly_is_reported_once_a_streak(
         assert len(notifier.reports) == 2
     finally:
         hooks.uninstall()
+
+
+def test_a_failure_here_after_berke_answered_does_not_blink_the_bar_each_round(
+    window: MainWindow,  # noqa: F811
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Before: each round Berke answered hid the bar ("Berke answered: nothing to say"), and
+    the comments' failure to be kept, a moment later, showed it again: a bar that blinked
+    every two minutes, its time of failure new each round, while nothing had worked."""
+    bar = window.orders.berke_problem
+    said: list[tuple[str | None, bool]] = []
+    source = window.orders.source
+    assert isinstance(source, LiveOrders)
+    source.signals.berke_watched.connect(lambda problem, local: said.append((problem, local)))
+
+    async def not_kept(*_args: Any, **_kwargs: Any) -> set[str]:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    real_comments = board_module.watch_comments
+    monkeypatch.setattr(board_module, "watch_comments", not_kept)
+    _watch_round(window, qtbot)
+    assert bar.isVisible()
+    assert said[-1][1] is True  # said as this computer's failure
+    said.clear()
+    _watch_round(window, qtbot)  # Berke answers again; the comments still cannot be kept
+    assert [local for _problem, local in said] == [True]  # never cleared in between
+    assert bar.isVisible()
+
+    monkeypatch.setattr(board_module, "watch_comments", real_comments)
+    said.clear()
+    _watch_round(window, qtbot)  # the whole round works: cleared once, at its end
+    assert said == [(None, False)]
+    assert not bar.isVisible()
