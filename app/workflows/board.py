@@ -850,11 +850,20 @@ class OrderBoard:
         to_show: set[str] = set()
         showing: asyncio.Task[None] | None = None
 
+        async def show_early(ids: Iterable[str]) -> None:
+            # A reading that fails here (a full disk) is left to the pass's last one, below:
+            # it shows them all again, and its failure is said once a streak. A task's own
+            # failure went to the error box, once per order the pass ended.
+            try:
+                await self.refresh(ids)
+            except (sqlite3.Error, OSError) as exc:
+                log.info("An order the resumer ended could not be shown yet: %s", exc)
+
         async def show_ended() -> None:
             while to_show:
                 ids = list(to_show)
                 to_show.clear()
-                await self.refresh(ids)
+                await show_early(ids)
 
         def step_ended(order_id: str) -> None:
             nonlocal showing
@@ -866,7 +875,7 @@ class OrderBoard:
         def progress(order_id: str, upload_id: int, sent: int, total: int) -> None:
             if upload_id not in started:  # the order shows the file on its way, not queued
                 started.add(upload_id)
-                self.spawn(self.refresh([order_id]))
+                self.spawn(show_early([order_id]))
             self.listener.upload_progress(upload_id, sent, total)
 
         try:

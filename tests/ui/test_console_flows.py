@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import gc
+import sqlite3
 import threading
 from collections.abc import Callable, Coroutine, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -70,6 +72,7 @@ from app.views.inbox_columns import INBOX
 from app.workflows.batch import PlanKind
 from app.workflows.board import OrderBoard, SyncOutcome
 from app.workflows.desk import Desk
+from app.workflows.notifier import RecordingNotifier, install_error_hooks
 from app.workflows.refusals import (
     COMMENT_SENT_AGAIN,
     CREATE_SENT_AGAIN,
@@ -1311,6 +1314,43 @@ def test_a_step_the_resumer_finished_is_shown_before_its_pass_ends(
         held.release.set()
         qtbot.waitUntil(resuming.done)
     assert model.row(model.row_of(slow.id) or 0).status is OrderStatus.REJECTED
+
+
+def test_an_order_the_resumer_ended_that_cannot_be_read_yet_is_no_crash_report(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The early showing of an order whose step the resumer ended failed (its data file could
+    not be read: a full disk, a locked file) in a task of its own: each such order went to the
+    error box as "Something unexpected went wrong", though the pass's last reading shows them
+    all again and says its failure."""
+    desk, board = desk_of(window), board_of(window)
+    order = add_test_order(window, qtbot, first="Cem", last="Unread")
+    desk.journal.begin(order.id, RejectStep(request=RejectRequest(message="Withdrew")))
+    finish(qtbot, board.refresh([order.id]))
+    real_refresh = board.refresh
+    failed: list[list[str]] = []
+
+    async def first_fails(order_ids: Iterable[str]) -> None:
+        # The early showing runs in a task the board keeps (the window's own readings, of
+        # the order shown, do not); the pass's last reading works.
+        if not failed and asyncio.current_task() in board._tasks:
+            failed.append(list(order_ids))
+            raise sqlite3.OperationalError("disk I/O error")
+        await real_refresh(order_ids)
+
+    monkeypatch.setattr(board, "refresh", first_fails)
+    notifier = RecordingNotifier()
+    hooks = install_error_hooks(notifier, asyncio.get_running_loop())
+    try:
+        finish(qtbot, board.resume())
+        finish(qtbot, board.wait_idle())
+        gc.collect()  # a task's unretrieved failure is reported when it is collected
+    finally:
+        hooks.uninstall()
+    assert failed == [[order.id]]
+    assert notifier.reports == []
+    model = window.orders.model
+    assert model.row(model.row_of(order.id) or 0).status is OrderStatus.REJECTED
 
 
 def accepted_not_invited(window: MainWindow, qtbot: QtBot, first: str) -> AssessmentOrder:
