@@ -248,7 +248,7 @@ def _not_invited_words(state: OrderState, *, unsure_elsewhere: bool = False) -> 
     """The "Not invited" flag's words: never sent from this desk, or (with no count from
     Berke to tell) perhaps sent: a try whose answer was lost (this order's, or the one of the
     candidate's other order on the same assessment), or another desk's assessment or accept
-    (Invite then asks before it sends)."""
+    (Invite then asks before it sends, unless Berke shows none went)."""
     if state.invitation_doubt is not None:
         return (
             "The invitation may have been sent (its answer was lost), and Berke does not say "
@@ -260,9 +260,22 @@ def _not_invited_words(state: OrderState, *, unsure_elsewhere: bool = False) -> 
             "assessment (its answer was lost, or it waits to be sent again): if they did not "
             "get it, invite them."
         )
+    if state.found_in_berke:
+        return (
+            "This desk never sent the candidate the Berke invitation, but the assessment was "
+            f"found in Berke, made by another desk: {_ELSEWHERE_INVITE}"
+        )
     if not state.accepted_here:
         return (
             "The order is in progress, but this desk never sent the candidate the Berke "
-            "invitation (it may have gone from another desk): send it if they did not get it."
+            f"invitation, and it was accepted elsewhere: {_ELSEWHERE_INVITE}"
         )
     return "The order was accepted, but the candidate was never sent the Berke invitation: send it."
+
+
+#: What Invite does where another desk may have sent the invitation (``order_actions``'s
+#: ``_refuse_if_invited_before``): Berke does not say when, or by whom, it was sent.
+_ELSEWHERE_INVITE = (
+    "the invitation may have gone from another desk. Unless Berke shows none went, Invite "
+    "asks before it sends one: send it if the candidate did not get it."
+)

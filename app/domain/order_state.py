@@ -68,6 +68,10 @@ class OrderState:
     #: The order's latest invitation step may have gone without its answer seen (None: not
     #: so). Where Berke gives no count, only this tells the candidate may have it.
     invitation_doubt: InvitationDoubt | None = None
+    #: The order's assessment was found in Berke where this desk's create was refused as
+    #: taken (``link_origin``): another desk made it, and may have invited to it, which Berke
+    #: does not say. Invite asks first; the flag and the batch's plan say so.
+    found_in_berke: bool = False
 
     @property
     def berke_progress(self) -> BerkeProgress | None:

@@ -12,7 +12,7 @@ import asyncio
 import logging
 import re
 import threading
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -46,6 +46,7 @@ from app.workflows.order_actions import (
     ActionNotAllowedError,
     AlreadyInvitedError,
     accept_order,
+    assessment_found_in_berke,
     check_message,
     create_assessment_outcome,
     invitation_went_or_may_have,
@@ -145,6 +146,10 @@ class PlannedOrder:
     #: (the candidate's other order): none is sent for this order. For REUSE, False means the
     #: other order stopped before its invitation (or had no address), so this one sends it.
     invited_already: bool = False
+    #: Not invited from this desk, but the assessment was found in Berke, made by another desk
+    #: (``assessment_found_in_berke``), which may have invited to it: the run sends no
+    #: invitation unless Berke shows none went, as Invite asks first.
+    invited_elsewhere_maybe: bool = False
 
     @property
     def order_id(self) -> str:
@@ -162,6 +167,8 @@ class PlannedOrder:
         """The steps, in words ("Create, accept, invite zoe@example.com")."""
         email = self.invite_to if self.invite_to is not None else self.order.candidate.email
         invite = _invite_in_words(email)
+        if self.invited_elsewhere_maybe and _can_invite(email):
+            invite = MAY_HAVE_GONE_ELSEWHERE_STEP
         match self.kind:
             case PlanKind.SKIP:
                 return f"Skipped: {self.reason}"
@@ -177,7 +184,8 @@ class PlannedOrder:
                 if self.invited_already:
                     said = f" ({notes[0]})" if notes else ""
                     return f"Reuse {which}{said}, accept; no second invitation"
-                said = f" ({'; '.join([*notes, 'not invited yet'])})"
+                yet = "found in Berke" if self.invited_elsewhere_maybe else "not invited yet"
+                said = f" ({'; '.join([*notes, yet])})"
                 return f"Reuse {which}{said}, accept, {invite}"
             case PlanKind.CARRY_ON:
                 if self.invited_already:  # invited before it was accepted (Invite, by hand)
@@ -203,6 +211,41 @@ class PlannedOrder:
 
     def with_job(self, job: BerkeJob | None) -> PlannedOrder:
         return replace(self, job=job, matched=False)
+
+
+#: The plan's last step for an order whose assessment another desk made (found in Berke): the
+#: run's invitation step sends none where Berke does not say how many went (its reference
+#: gives no count), and one where it shows none.
+MAY_HAVE_GONE_ELSEWHERE_STEP = (
+    "no invitation unless Berke shows none went (another desk made the assessment, and may "
+    "have sent it)"
+)
+
+
+def plan_summary(plan: Sequence[PlannedOrder]) -> str:
+    """The plan in one sentence: how many run, how many are skipped, how many another desk
+    may have invited (counted apart: they are accepted, not invited), how many jobs to check."""
+    runnable = sum(1 for p in plan if p.kind is not PlanKind.SKIP)
+    text = f"{runnable} of {len(plan)} selected orders will be run"
+    skipped = len(plan) - runnable
+    if skipped:
+        text += f"; {skipped} skipped (the list says why)"
+    elsewhere = sum(
+        1
+        for p in plan
+        if p.kind is not PlanKind.SKIP and p.invited_elsewhere_maybe and not p.invited_already
+    )
+    if elsewhere:
+        text += (
+            f". {elsewhere} {'has an assessment' if elsewhere == 1 else 'have assessments'} "
+            "another desk made, and may have invited to: no invitation goes for "
+            f"{'it' if elsewhere == 1 else 'them'} unless Berke shows none went (Invite asks "
+            "first)"
+        )
+    warned = sum(1 for p in plan if p.warning())
+    if warned:
+        text += f". Check the Berke job of {warned} (in colour; double-click to change it)"
+    return text + ". Nothing is sent until you run it."
 
 
 async def why_not_in_batch(
@@ -422,8 +465,17 @@ async def plan_batch(  # noqa: PLR0915 - one kind of row after the other
                 linked.source_candidate_id.casefold(), order.id, linked.invited_email or address
             )
             invited = linked.invitation_sent or await _invited_by_then(desk, linked, earlier)
+            elsewhere = not invited and await asyncio.to_thread(
+                assessment_found_in_berke, desk, order.id
+            )
             plan.append(
-                PlannedOrder(order, PlanKind.CARRY_ON, invite_to=address, invited_already=invited)
+                PlannedOrder(
+                    order,
+                    PlanKind.CARRY_ON,
+                    invite_to=address,
+                    invited_already=invited,
+                    invited_elsewhere_maybe=elsewhere,
+                )
             )
             earlier.went_on_with(keys, assessment, invited=invited or _can_invite(address))
             continue
@@ -451,6 +503,10 @@ async def plan_batch(  # noqa: PLR0915 - one kind of row after the other
                 source.invited_email or address,
             )
             invited = source.invitation_sent or await _invited_by_then(desk, source, earlier)
+            # The reuse follows the source's link back (``assessment_found_in_berke``).
+            elsewhere = not invited and await asyncio.to_thread(
+                assessment_found_in_berke, desk, from_order_id
+            )
             plan.append(
                 PlannedOrder(
                     order,
@@ -462,6 +518,7 @@ async def plan_batch(  # noqa: PLR0915 - one kind of row after the other
                     ),
                     invite_to=address,
                     invited_already=invited,
+                    invited_elsewhere_maybe=elsewhere,
                 )
             )
             earlier.went_on_with(keys, assessment, invited=invited or _can_invite(address))

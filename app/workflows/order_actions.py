@@ -31,6 +31,7 @@ from app.domain.journal import (
     ReuseAssessmentStep,
 )
 from app.domain.journal_terms import LinkedAssessment, StepKind, StepState
+from app.domain.link_origin import LinkOrigin, found_in_berke, link_origin
 from app.domain.order_rules import OrderAction, why_not
 from app.domain.order_state import InvitationDoubt
 from app.domain.same_candidate import candidate_keys
@@ -478,9 +479,9 @@ async def _refuse_if_invited_before(
 
 def _link_from_elsewhere(desk: Desk, order_id: str) -> bool:
     """Whether the order's assessment, or its accept, may be another desk's: the link was
-    found in Berke (``_found_in_berke``), or the order is in progress without this desk's
-    accept. That desk may have invited to it. Blocking: run it in a thread."""
-    if _found_in_berke(desk, order_id):
+    found in Berke (``assessment_found_in_berke``), or the order is in progress without this
+    desk's accept. That desk may have invited to it. Blocking: run it in a thread."""
+    if assessment_found_in_berke(desk, order_id):
         return True
     timeline = desk.journal.entries(order_id)
     order = desk.orders.get(order_id)
@@ -488,31 +489,28 @@ def _link_from_elsewhere(desk: Desk, order_id: str) -> bool:
     return order is not None and order.status is OrderStatus.IN_PROGRESS and not accepted
 
 
-def _found_in_berke(desk: Desk, order_id: str) -> bool:
+def assessment_found_in_berke(desk: Desk, order_id: str) -> bool:
     """Whether the order's assessment was found in Berke where this desk's create was refused
     as taken (made before it, under the order's own id: not one a lost answer of its own
     made), for this order or, followed back through its reuses (``from_order_id``, as
     ``assessment_request`` follows them), the order it was found for: the invitation is the
-    same one. Looking at the order's own link only, a reuse of a colleague's assessment was
-    taken for this desk's own, and its Invite (and the batch) emailed the candidate the same
-    invitation again, unasked. Blocking: run it in a thread."""
-    seen: set[str] = set()
-    while order_id not in seen:
-        seen.add(order_id)
+    same one (``link_origin.found_in_berke``). Looking at the order's own link only, a reuse
+    of a colleague's assessment was taken for this desk's own, and its Invite (and the batch)
+    emailed the candidate the same invitation again, unasked. Blocking: run it in a thread."""
+
+    def origin_of(other: str) -> LinkOrigin | None:
         linked = [
             (entry.step, entry.outcome)
-            for entry in desk.journal.entries(order_id)
+            for entry in desk.journal.entries(other)
             if isinstance(entry.outcome, AssessmentLinked)
         ]
         if not linked:
-            return False
+            return None
         step, outcome = linked[-1]
-        if outcome.recovered and not outcome.own_try:
-            return True
-        if not isinstance(step, ReuseAssessmentStep) or step.from_order_id is None:
-            return False
-        order_id = step.from_order_id
-    return False
+        reused_from = step.from_order_id if isinstance(step, ReuseAssessmentStep) else None
+        return link_origin(outcome.recovered, outcome.own_try, reused_from)
+
+    return found_in_berke(order_id, origin_of)
 
 
 def own_invitation_doubt(desk: Desk, order_id: str) -> InvitationDoubt | None:

@@ -63,6 +63,17 @@ MAY_HAVE_BEEN_ELSEWHERE = (
 )
 
 
+#: What the Remind confirmation says under its question. Berke's reference gives no time of
+#: the last invitation or reminder (GetAssessmentStatus answers "the assessment's identity and
+#: status", GetCompletedAssessment completion and fit times only), so the wait between two
+#: invitations (``CooldownError``) counts this desk's sends alone: another desk's are not known.
+REMINDER_INFORMATIVE = (
+    "Berke sends its invitation email once more; the assessment and its code stay the same. "
+    "Reminders sent from another desk are not known here (Berke does not say when it last "
+    "emailed the candidate): the wait between two invitations counts this desk's only."
+)
+
+
 class CooldownError(ActionNotAllowedError):
     """An invitation went to this person a short while ago (the profile's cooldown), or may
     have (``may_have_gone``: its answer was lost)."""

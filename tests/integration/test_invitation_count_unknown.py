@@ -33,12 +33,14 @@ from app.domain.superseded_steps import (
 from app.sandbox import SandboxServer
 from app.views.activity import activity_line
 from app.workflows.batch import (
+    MAY_HAVE_GONE_ELSEWHERE_STEP,
     OTHER_ORDERS_MAY_HAVE_GONE,
     Outcome,
     OutcomeKind,
     PlanKind,
     PlannedOrder,
     default_request,
+    plan_summary,
     run_batch,
     why_not_in_batch,
 )
@@ -900,6 +902,9 @@ def test_the_batch_does_not_invite_again_on_a_reused_colleagues_assessment(
             _first, second = await colleagues_assessment_linked(a, b, "Una")
             (row,) = (await b.plan_batch([second])).orders
             assert row.kind is PlanKind.REUSE
+            # The plan says what the run does (before: "…, accept, invite una.colleague@…").
+            assert row.invited_elsewhere_maybe
+            assert row.what_happens().endswith(f"accept, {MAY_HAVE_GONE_ELSEWHERE_STEP}")
             (outcome,) = await b.create_accept_invite([second], plan=[row])
             return outcome
 
@@ -908,3 +913,48 @@ def test_the_batch_does_not_invite_again_on_a_reused_colleagues_assessment(
     assert "no invitation sent" in outcome.detail
     assert MAY_HAVE_BEEN_ELSEWHERE in outcome.detail
     assert sent_to(uncounted_sandbox, email) == 1, "the batch invited the candidate again"
+
+
+def test_an_accepted_order_on_another_desks_assessment_is_flagged_and_planned_as_invite_does(
+    uncounted_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Desk A made the assessment; desk B's create found it in Berke, and B accepted the order.
+    Before, B's "Not invited" flag said "the candidate was never sent the Berke invitation:
+    send it" and its batch plan "Already created and accepted: invite …", while Invite asks
+    first (desk A may have sent it) and the run sent none. Both now say what Invite does."""
+    email = "ove.found@example.com"
+    request = CreateAssessmentRequest(first_name="Ove", last_name="Found", email_address=email)
+    holder: dict[str, Any] = {}
+
+    async def desk_a(desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(
+            new_order_body(first="Ove", last="Found", email=email)
+        )
+        desk.orders.put(order)
+        await create_assessment(desk, order, request)
+        holder["order_id"] = order.id
+
+    async def desk_b(board: OrderBoard, desk: Desk) -> None:
+        order_id = holder["order_id"]
+        desk.orders.put(await desk.session.sr.get_order(order_id))
+        await board.load()
+        await board.create_assessment(order_id, request)
+        await board.accept(order_id)
+        assert board.state(order_id).found_in_berke
+        (flag,) = [f.text for f in board.flags(order_id) if f.kind is Attention.NOT_INVITED]
+        assert "never sent the Berke invitation: send it" not in flag
+        assert "Invite asks before it sends one" in flag
+        plan = (await board.plan_batch([order_id])).orders
+        (row,) = plan
+        assert row.kind is PlanKind.CARRY_ON
+        assert row.what_happens() == f"Already created and accepted: {MAY_HAVE_GONE_ELSEWHERE_STEP}"
+        assert "1 has an assessment another desk made" in plan_summary(plan)
+        (outcome,) = await board.create_accept_invite([order_id], plan=plan)
+        assert outcome.kind is OutcomeKind.DONE, outcome.detail
+        assert "no invitation sent" in outcome.detail
+        with pytest.raises(AlreadyInvitedError, match="from another desk"):
+            await board.invite(order_id)
+
+    run_with_desk(uncounted_sandbox, tmp_path / "a.sqlite3", desk_a)
+    with_board(uncounted_sandbox, tmp_path / "b.sqlite3", desk_b)
+    assert sent_to(uncounted_sandbox, email) == 0

@@ -10,21 +10,27 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
+from app.domain.assessment_prefill import stable_candidate_id
 from app.domain.attention import Attention
 from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
 from app.domain.journal import InviteStep
 from app.domain.journal_terms import StepState
+from app.domain.order_rules import OrderAction
 from app.domain.superseded_steps import MAY_HAVE_GONE_UNCOUNTED
 from app.sandbox import SandboxServer
 from app.ui.main_window import MainWindow
 from app.views.activity import activity_line
+from app.workflows.batch import MAY_HAVE_GONE_ELSEWHERE_STEP
 from app.workflows.order_actions import accept_order, create_assessment
 from app.workflows.refusals import INVITE_MAY_HAVE_GONE, INVITE_SENT_AGAIN
 from tests.integration.helpers import new_order_body, sandbox_answering
 from tests.ui.conftest import connect, make_desk
 from tests.ui.test_console_flows import (  # noqa: F401  (fixtures)
+    Dialogs,
     accepted_not_invited,
+    add_test_order,
     answer_once,
     board_of,
     closed_saying,
@@ -32,6 +38,7 @@ from tests.ui.test_console_flows import (  # noqa: F401  (fixtures)
     finish,
     live_desk,
     open_invite,
+    open_plan,
     window,
 )
 
@@ -199,3 +206,61 @@ def test_retry_is_not_offered_for_an_invitation_it_will_never_send(
     assert not detail.retry_step_button.isEnabled()
     tip = MAY_HAVE_GONE_UNCOUNTED.format(again="use Invite (it asks first)")
     assert detail.retry_step_button.toolTip() == tip
+
+
+def test_an_order_on_another_desks_assessment_says_invite_asks_and_plans_no_invitation(
+    window: MainWindow,  # noqa: F811
+    qtbot: QtBot,
+) -> None:
+    """Another desk made the order's assessment (under the order's own id); this desk's create
+    found it in Berke, and this desk accepted the order. Before, the pane's "Not invited" flag
+    said "the candidate was never sent the Berke invitation: send it", and the batch's plan
+    "Already created and accepted: invite …", while Invite asks first and the run sends none."""
+    email = "ines.found@example.com"
+    order = add_test_order(window, qtbot, first="Ines", last="Found", email=email)
+    request = CreateAssessmentRequest(first_name="Ines", last_name="Found", email_address=email)
+    elsewhere = request.model_copy(update={"source_candidate_id": stable_candidate_id(order.id)})
+    finish(qtbot, desk_of(window).session.berke.create_assessment(elsewhere))  # the other desk
+    board = board_of(window)
+    finish(qtbot, board.create_assessment(order.id, request))
+    finish(qtbot, board.accept(order.id))
+    window.orders.select_order(order.id)
+    row = window.orders.detail.flags.findChild(QWidget, f"flag_{Attention.NOT_INVITED.value}")
+    assert row is not None
+    shown = " ".join(label.text() for label in row.findChildren(QLabel))
+    assert "never sent the Berke invitation: send it" not in shown
+    assert "found in Berke, made by another desk" in shown
+    assert "Invite asks before it sends one" in shown
+
+    plan = open_plan(window, qtbot, Dialogs(window))
+    (planned,) = plan.model.rows
+    what = plan.model.index(0, plan.model.columnCount() - 1).data()
+    assert what == f"Already created and accepted: {MAY_HAVE_GONE_ELSEWHERE_STEP}"
+    assert "invite ines.found@example.com" not in what
+    assert planned.what_happens() == what
+    assert "1 has an assessment another desk made" in plan.summary.text()
+    plan.reject()
+
+
+def test_the_reminders_question_says_another_desks_reminders_are_not_known(
+    window: MainWindow,  # noqa: F811
+    qtbot: QtBot,
+) -> None:
+    """Berke does not say when it last emailed the candidate (its reference's status has the
+    assessment's identity and status only): the wait between two invitations counts this
+    desk's sends, and another desk may have reminded them a moment ago. Before, the question
+    said nothing of it."""
+    order = accepted_not_invited(window, qtbot, "Rut")
+    board = board_of(window)
+    finish(qtbot, board.invite(order.id))
+    window.orders.select_order(order.id)
+    remind = window.orders.controller.actions[OrderAction.REMIND]
+    qtbot.waitUntil(remind.isEnabled)
+    remind.trigger()
+    qtbot.waitUntil(lambda: any(b.isVisible() for b in window.findChildren(QMessageBox)))
+    box = next(b for b in window.findChildren(QMessageBox) if b.isVisible())
+    assert box.text().startswith("Send Rut Lie the invitation again")
+    assert "Reminders sent from another desk are not known here" in box.informativeText()
+    assert "Berke does not say when it last emailed the candidate" in box.informativeText()
+    box.reject()
+    qtbot.waitUntil(lambda: not box.isVisible())

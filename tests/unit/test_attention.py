@@ -323,3 +323,21 @@ def test_one_day_is_said_as_one_day_not_today() -> None:
     flags = flags_for(order(OrderStatus.NEW, timedelta(days=1, hours=3)), OrderState(), NOW, rules)
     assert [f.short for f in flags] == ["New for 1 day"]
     assert flags[0].text == "The order has been new for 1 day."
+
+
+def test_not_invited_for_an_assessment_found_in_berke_says_invite_asks_first() -> None:
+    """Accepted here, its assessment found in Berke (another desk made it): the flag said "the
+    candidate was never sent the Berke invitation: send it", while Invite asks first, because
+    the other desk may have sent it (Berke does not say)."""
+    accepted = order(OrderStatus.IN_PROGRESS).model_copy(deep=True)
+    accepted.candidate.email = "zoe@example.com"
+    found = OrderState(link=link(), accepted_here=True, found_in_berke=True)
+    (flag,) = flags_for(accepted, found, NOW, RULES)
+    assert (flag.kind, flag.fix) == (Attention.NOT_INVITED, OrderAction.INVITE)
+    assert "never sent the Berke invitation: send it" not in flag.text
+    assert "found in Berke, made by another desk" in flag.text
+    assert "may have gone from another desk" in flag.text
+    assert "Invite asks before it sends one" in flag.text
+    # This desk's own assessment, accepted here: nobody else can have sent it.
+    (own,) = flags_for(accepted, OrderState(link=link(), accepted_here=True), NOW, RULES)
+    assert own.text.endswith("never sent the Berke invitation: send it.")

@@ -7,8 +7,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.domain.service_time import local_time
-from app.domain.smartrecruiters import AssessmentOrder
-from app.workflows.batch import PlanKind, PlannedOrder, order_in_words
+from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
+from app.workflows.batch import (
+    MAY_HAVE_GONE_ELSEWHERE_STEP,
+    PlanKind,
+    PlannedOrder,
+    order_in_words,
+    plan_summary,
+)
 
 PLACED = datetime(2026, 12, 3, 9, 30, tzinfo=UTC)
 DAY = f"{local_time(PLACED):%Y-%m-%d %H:%M}"
@@ -74,3 +80,35 @@ def test_a_long_job_title_is_cut_so_the_row_still_says_what_it_will_do() -> None
     words = order_in_words(order(job=f" {title} "))
     assert words == f"their {title[:35].rstrip()}… order of {DAY}"
     assert len(words) < 70
+
+
+def test_an_assessment_another_desk_made_is_planned_as_the_run_does_it() -> None:
+    """Its assessment found in Berke (another desk made it, and may have invited): the plan
+    said "invite …" where the run's invitation step sends none unless Berke shows none went
+    (Invite asks first). Said so per row, and counted apart in the summary."""
+    in_progress = order().model_copy(update={"status": OrderStatus.IN_PROGRESS})
+    carry_on = PlannedOrder(
+        in_progress, PlanKind.CARRY_ON, invite_to="ines@example.com", invited_elsewhere_maybe=True
+    )
+    assert carry_on.what_happens() == (
+        f"Already created and accepted: {MAY_HAVE_GONE_ELSEWHERE_STEP}"
+    )
+    assert "invite ines@example.com" not in carry_on.what_happens()
+    reuse = PlannedOrder(
+        order(job="Data Analyst"), PlanKind.REUSE, reuse_from="o1",
+        reuse_from_words=order_in_words(order()), invite_to="ines@example.com",
+        invited_elsewhere_maybe=True,
+    )  # fmt: skip
+    assert reuse.what_happens() == (
+        f"Reuse the assessment of their Registered Nurse order of {DAY} (found in Berke), "
+        f"accept, {MAY_HAVE_GONE_ELSEWHERE_STEP}"
+    )
+    # No address: no invitation either way, said as before.
+    no_email = PlannedOrder(order(email=None), PlanKind.CARRY_ON, invited_elsewhere_maybe=True)
+    assert no_email.what_happens().endswith("no email: give the candidate the code")
+    plain = PlannedOrder(order(), PlanKind.CARRY_ON, invite_to="ines@example.com")
+    summary = plan_summary([carry_on, reuse, plain])
+    assert summary.startswith("3 of 3 selected orders will be run. 2 have assessments another")
+    assert "no invitation goes for them unless Berke shows none went (Invite asks first)" in summary
+    assert "another desk" not in plan_summary([plain])
+    assert ". 1 has an assessment another desk made" in plan_summary([carry_on, plain])

@@ -35,7 +35,7 @@ from app.ui.common.screens import available_room
 from app.ui.common.table_model import RowsTableModel
 from app.ui.orders.invitation_form import InvitationForm
 from app.views.text import as_cell
-from app.workflows.batch import PlanKind, PlannedOrder
+from app.workflows.batch import PlanKind, PlannedOrder, plan_summary
 from app.workflows.board import BatchPlan
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -166,7 +166,7 @@ class BatchPlanDialog(InvitationForm[BatchChoice]):
         self.setObjectName("batchPlanDialog")
         self.setWindowTitle("Create, accept and invite — the plan")
         self._runnable = runnable
-        self.summary = plain_label(_summary(plan.orders), "planSummary")
+        self.summary = plain_label(plan_summary(plan.orders), "planSummary")
         self.model = PlanTableModel(plan.jobs, self)
         self.model.set_rows(plan.orders)
         self.table = self._plan_table()
@@ -244,15 +244,3 @@ class BatchPlanDialog(InvitationForm[BatchChoice]):
 
     def _send(self, value: BatchChoice) -> None:
         self.submitted.emit(value)
-
-
-def _summary(plan: list[PlannedOrder]) -> str:
-    runnable = sum(1 for p in plan if p.kind is not PlanKind.SKIP)
-    text = f"{runnable} of {len(plan)} selected orders will be run"
-    skipped = len(plan) - runnable
-    if skipped:
-        text += f"; {skipped} skipped (the list says why)"
-    warned = sum(1 for p in plan if p.warning())
-    if warned:
-        text += f". Check the Berke job of {warned} (in colour; double-click to change it)"
-    return text + ". Nothing is sent until you run it."

@@ -37,6 +37,7 @@ from app.workflows.refusals import (
     INVITE_MAY_HAVE_GONE,
     INVITE_SENT_AGAIN,
     REJECT_SENT_AGAIN,
+    REMINDER_INFORMATIVE,
     ActionNotAllowedError,
     AlreadyInvitedError,
     CooldownError,
@@ -1012,8 +1013,7 @@ class OrderActionsController(QObject):
             "Send a reminder",
             f"Send {order.candidate.full_name} the invitation again "
             f"({await self._board().invitation_email(order.id)})?",
-            informative="Berke sends its invitation email once more; the assessment and its "
-            "code stay the same.",
+            informative=REMINDER_INFORMATIVE,
             ok_text="Send reminder",
         )
         if not ok:
