@@ -6,12 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
+from app.domain.text_fold import fold_case
+
 T = TypeVar("T")
 
 
 def job_key(name: str | None) -> str:
-    """A job name as compared: spaces collapsed, any case."""
-    return " ".join((name or "").split()).casefold()
+    """A job name as compared: spaces collapsed, any case (``fold_case``: "MUHASEBE UZMANI" is
+    "Muhasebe Uzmanı")."""
+    return fold_case(" ".join((name or "").split()))
 
 
 def same_job(wanted: str | None, jobs: Iterable[T], name_of: Callable[[T], str]) -> T | None:

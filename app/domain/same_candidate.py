@@ -13,11 +13,10 @@ Without pydantic (the order is only read): the tab's rows give the same fields a
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from app.domain.text_fold import fold
+from app.domain.text_fold import fold, fold_case
 
 if TYPE_CHECKING:
     from app.domain.smartrecruiters import AssessmentOrder
@@ -43,15 +42,15 @@ def identity_keys(candidate_id: str, name: str, email: str) -> IdentityKeys:
     """What makes two orders one candidate's, from the candidate's id, full name and email.
     Not the email alone: two people may share one (a family's), and the second was given the
     first one's assessment, its invitation and its result; so an order without a name is
-    known by its id only. The name in any case, spaces trimmed, in either Unicode form; its
-    accents aside only against a name typed without any ("José Núñez" is "Jose Nunez", on an
-    ASCII keyboard), not between two names that have them: Nguyễn Văn Hùng and Nguyễn Văn
-    Hưng are brothers. A blank id is no one's: two people sent without one were taken for
-    one.
+    known by its id only. The name in any case ("KILIÇ" is "Kılıç": ``fold_case``), spaces
+    trimmed, in either Unicode form; its accents aside only against a name typed without any
+    ("José Núñez" is "Jose Nunez", on an ASCII keyboard), not between two names that have
+    them: Nguyễn Văn Hùng and Nguyễn Văn Hưng are brothers. A blank id is no one's: two people
+    sent without one were taken for one.
     """
     own = {f"id:{candidate_id}"} if candidate_id.strip() else set()
     sought = set(own)
-    exact = unicodedata.normalize("NFC", " ".join(name.split()).casefold())
+    exact = fold_case(" ".join(name.split()))
     if email and exact:
         at = f"email:{email.casefold()}|"
         own.add(f"{at}exact:{exact}")

@@ -21,6 +21,11 @@ What is recognised, and why these:
   (``DDMMYY-NNNC`` with its century sign and mod-31 check character), Denmark's CPR number
   written ``DDMMYY-SSSS`` (a date; Denmark dropped its checksum in 2007, so only the written form
   with its dash is taken as one).
+- **Turkish national identity numbers** (T.C. Kimlik No), for the Turkish candidates Berke's
+  customers hire and whose HR systems often key people by them: 11 digits, the first not 0,
+  and two check digits (the 10th from the odd and even places, the 11th from the ten before).
+  The weakest check here: about one eleven-digit number in a hundred passes it by chance, so
+  only the bare 11 digits are taken, never a number written in groups or with a prefix.
 
 Not recognised, deliberately: identity numbers with neither a checksum nor a distinctive written
 form (they would refuse ordinary HRIS numbers), and passport numbers (no common shape).
@@ -97,6 +102,7 @@ def looks_like_sensitive_id(value: str) -> str | None:
         (_is_swedish_id, "a Swedish personal identity number"),
         (_is_finnish_id, "a Finnish personal identity code"),
         (_is_danish_cpr, "a Danish CPR number"),
+        (_is_turkish_id, "a Turkish national identity number (T.C. Kimlik No)"),
     )
     for check, kind in checks:
         if check(upper):
@@ -217,3 +223,11 @@ def _is_finnish_id(text: str) -> bool:
 def _is_danish_cpr(text: str) -> bool:
     found = _DANISH.fullmatch(text)
     return found is not None and _date_ok(int(found.group(1)[:2]), int(found.group(1)[2:4]))
+
+
+def _is_turkish_id(text: str) -> bool:
+    if len(text) != 11 or not text.isdigit() or not text.isascii() or text[0] == "0":
+        return False
+    d = [int(ch) for ch in text]
+    odd, even = sum(d[0:9:2]), sum(d[1:8:2])
+    return d[9] == (7 * odd - even) % 10 and d[10] == sum(d[:10]) % 10

@@ -1,12 +1,29 @@
 """Text folded for comparing and searching names: case- and accent-insensitive, so that
 "muller" finds "Müller", "Zoë" sorts by Zoe, and two orders' "José Núñez" and "Jose Nunez"
-are one name."""
+are one name; or case-insensitive only (``fold_case``), so that "AYŞE KILIÇ" is "Ayşe Kılıç"
+and "Hưng" is still not "Hùng"."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from functools import lru_cache
+
+
+def fold_case(text: str) -> str:
+    """Case-insensitive form with the accents kept, in either Unicode form: what two names or
+    job names are compared by "case aside".
+
+    ``str.casefold`` is not Turkish-aware: "KILIÇ" folds to "kiliç" (I to i) but "Kılıç" to
+    "kılıç", and "İ" to "i" plus a combining dot above. The desk cannot tell a Turkish "I"
+    (the capital of "ı") from any other, so "ı" is taken as "i", as ``fold`` takes it, and the
+    dot "İ" leaves is dropped: every way of writing the letter meets at "i".
+    """
+    if text.isascii():
+        return text.lower()
+    folded = unicodedata.normalize("NFD", text).casefold()
+    folded = folded.replace("ı", "i").replace("i\u0307", "i")
+    return unicodedata.normalize("NFC", folded)
 
 
 def fold(text: str) -> str:

@@ -476,6 +476,38 @@ def test_a_price_however_long_is_cut_in_the_table_and_the_pane(qtbot: QtBot) -> 
     assert 0 < len(detail.cost_warning_text()) < 500
 
 
+def test_offer_names_sort_as_the_inbox_sorts_names(qapp: Any) -> None:
+    """Accents aside first, as the inbox and the Candidates tab sort names (``sort_text``):
+    sorted by ``str.casefold`` alone, "Çalışan Anketi", "Özel Yetenek Testi" and "Şirket Uyum
+    Testi" came after "Zeka Testi", and "İngilizce" (an "i" with a dot above) after "Ingilizce"."""
+    from app.ui.offers.offer_table_model import Column, OfferFilterProxy, OfferTableModel
+
+    names = ["Zeka Testi", "Özel Yetenek Testi", "Bilişsel Test", "Çalışan Anketi",
+             "Şirket Uyum Testi", "İngilizce Testi", "Satış Yeteneği",
+             "Ingilizce Yazma"]  # fmt: skip
+    common = {"description": "d", "terms": {"type": "SKILLS_TEST"}, "status": "INACTIVE"}
+    offers = [
+        Offer.model_validate({"id": f"of{n}", "catalogId": f"cat-{n}", "name": name, **common})
+        for n, name in enumerate(names)
+    ]
+    model = OfferTableModel()
+    model.set_offers(offers, {})
+    proxy = OfferFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.sort(int(Column.NAME), Qt.SortOrder.AscendingOrder)
+    shown = [proxy.index(r, int(Column.NAME)).data() for r in range(proxy.rowCount())]
+    assert shown == [
+        "Bilişsel Test",
+        "Çalışan Anketi",
+        "İngilizce Testi",
+        "Ingilizce Yazma",
+        "Özel Yetenek Testi",
+        "Satış Yeteneği",
+        "Şirket Uyum Testi",
+        "Zeka Testi",
+    ]
+
+
 def test_edit_submit_withdraw(view: OffersView, qtbot: QtBot) -> None:
     new_offer(view, qtbot)
     # Edit: the status is not the form's (no move around Submit's and Withdraw's rules).

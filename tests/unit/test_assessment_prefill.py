@@ -95,6 +95,26 @@ def test_match_job(order_job: str, berke_jobs: tuple[str, ...], expected: str | 
     assert (found.source_job_id if found else None) == expected
 
 
+@pytest.mark.parametrize(
+    ("typed", "berke"),
+    [
+        ("MUHASEBE UZMANI", "Muhasebe Uzmanı"),
+        ("SATIŞ MÜDÜRÜ", "Satış Müdürü"),
+        ("İNSAN KAYNAKLARI UZMANI", "İnsan Kaynakları Uzmanı"),
+        ("YAZILIM GELİŞTİRİCİ", "Yazılım Geliştirici"),
+        ("yazılım geliştirici", "Yazılım Geliştirici"),
+    ],
+)
+def test_a_job_in_turkish_capitals_is_its_berke_job(typed: str, berke: str) -> None:
+    """The order's "UZMANI" is "Uzmanı" in capitals, but ``str.casefold`` made it "uzmani"
+    and "Uzmanı" "uzmanı" (and "İ" an "i" with a dot above): no job matched, and every such
+    order was preselected the company's default job, or another whose name shares a word."""
+    names = ("Satış Müdürü", "Muhasebe Uzmanı", "İnsan Kaynakları Uzmanı", "Yazılım Geliştirici")
+    found = match_job(order(typed), jobs(*names))
+    assert found is not None, f"{typed!r} matched no job"
+    assert found.name == berke, f"{typed!r} matched {found.name!r}"
+
+
 def test_no_match_without_a_job_name_or_for_unnamed_jobs() -> None:
     assert match_job(order(None), jobs("Sales")) is None
     assert match_job(order(""), jobs("Sales")) is None

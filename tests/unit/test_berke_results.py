@@ -140,6 +140,21 @@ def test_the_fit_by_name_matches_as_the_assessment_form_does() -> None:
     assert done.fit_for(None, "Senior Registered Nurse – ICU") is done.job_fits[0]
 
 
+def test_a_job_in_turkish_capitals_gets_its_own_fit() -> None:
+    """A reused assessment's fit for an order's job typed in Turkish capitals: "UZMANI" did
+    not meet "Uzmanı" (``str.casefold``), and the primary job's fit was given instead."""
+    done = CompletedAssessment.model_validate(
+        {"sourceCandidateId": "AD-1", "jobFit": [
+            {"job": "Satış Müdürü", "sourceJobId": "J1", "fitPct": 0.9, "fitId": 3,
+             "fit": "High", "isPrimaryJob": True},
+            {"job": "Muhasebe Uzmanı", "sourceJobId": "J2", "fitPct": 0.2, "fitId": 1,
+             "fit": "Low", "isPrimaryJob": False},
+        ]}
+    )  # fmt: skip
+    assert done.fit_for(None, "MUHASEBE UZMANI") is done.job_fits[1]
+    assert done.exact_fit(None, "MUHASEBE UZMANI") is done.job_fits[1]
+
+
 def test_a_name_matches_on_whole_words_and_only_the_same_name_is_exact() -> None:
     done = completed()
     # "Salesforce" is not "Sales": the primary job's fit, not a 41 % for another trade.

@@ -204,6 +204,16 @@ def test_the_tab_and_the_batch_agree_on_who_is_one_candidate() -> None:
     assert by_batch.others(orders[3]) == ["o5"]
 
 
+def test_a_turkish_name_in_capitals_is_one_candidate_in_the_tab() -> None:
+    """Ayşe Kılıç's second order, typed "AYŞE KILIÇ" (same email), was listed as another
+    candidate: ``str.casefold`` lowers "I" to "i" and leaves "ı"."""
+    orders = [
+        _order("o1", "c1", "Ayşe Kılıç", "ayse@example.com", 1),
+        _order("o2", "c2", "AYŞE KILIÇ", "ayse@example.com", 2),
+    ]
+    assert list(_grouped(orders).values()) == [["o2", "o1"]]
+
+
 def test_the_tab_shows_a_persons_orders_of_two_companies_together_the_batch_apart() -> None:
     """The batch gave another company's order, carrying the same name and email, the first
     company's assessment (and sent its report): it reuses within one company only. The tab

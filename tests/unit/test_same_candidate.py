@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from app.domain.same_candidate import IdentityKeys, identity_keys
 from app.domain.smartrecruiters import AssessmentOrder
-from app.domain.text_fold import fold
+from app.domain.text_fold import fold, fold_case
 from app.workflows import batch
 from app.workflows.batch import CandidateKeys, OrdersByCandidate, candidate_keys
 
@@ -22,7 +22,8 @@ from app.workflows.batch import CandidateKeys, OrdersByCandidate, candidate_keys
 SPELLINGS = [
     "José Núñez", unicodedata.normalize("NFD", "José Núñez"), "Jose  Nunez", "JOSÉ NÚÑEZ",
     "Nguyễn Văn Hùng", "Nguyễn Văn Hưng", "Nguyen Van Hung", "nguyễn văn hưng",
-    "Işık", "Isik", "Straße", "Strasse", "Łucja Wałęsa", "Lucja Walesa", "Søren", "Soren",
+    "Işık", "Isik", "IŞIK", "Ayşe Kılıç", "AYŞE KILIÇ", "İsmail", "ISMAIL",
+    "Straße", "Strasse", "Łucja Wałęsa", "Lucja Walesa", "Søren", "Soren",
     "", " ",
 ]  # fmt: skip
 
@@ -51,6 +52,28 @@ def test_another_name_on_the_same_email_is_another_person() -> None:
     assert OrdersByCandidate([alice, bob, same_id]).others(alice) == ["o3"]
 
 
+@pytest.mark.parametrize(
+    ("mixed", "capitals"),
+    [
+        ("Ayşe Kılıç", "AYŞE KILIÇ"),
+        ("İsmail Yılmaz", "İSMAİL YILMAZ"),
+        ("Işık Demir", "IŞIK DEMİR"),
+        ("Şule Çakır", "ŞULE ÇAKIR"),
+        ("Şule Çakır", unicodedata.normalize("NFD", "ŞULE ÇAKIR")),
+        ("İsmail Yılmaz", "i\u0307smail yılmaz"),  # "İ" lower-cased by Python: a dot above left
+    ],
+)
+def test_a_turkish_name_in_capitals_is_the_same_name(mixed: str, capitals: str) -> None:
+    """Case aside, "KILIÇ" is "Kılıç"; ``str.casefold`` is not Turkish-aware ("I" to "i",
+    "ı" left, "İ" to "i" with a dot above), and her second order (same email, same company)
+    was given a second assessment and a second invitation."""
+    (first_name, last_name), (first_caps, last_caps) = mixed.split(), capitals.split()
+    first = _order("o1", "c1", first_name, last_name, "ayse.kilic@example.com")
+    second = _order("o2", "c2", first_caps, last_caps, "ayse.kilic@example.com")
+    assert identity_keys("", mixed, "a@x.org").matches(identity_keys("", capitals, "a@x.org"))
+    assert OrdersByCandidate([first, second]).others(second) == ["o1"]
+
+
 def test_names_apart_only_by_their_accents_are_two_people() -> None:
     """Nguyễn Văn Hùng and Nguyễn Văn Hưng, brothers sharing the family's address, were one
     candidate: the name was compared with every accent dropped ("hung" both), and the second
@@ -77,7 +100,7 @@ def test_one_candidate_is_a_symmetric_relation(a: str, b: str, email_a: str, ema
     assert keys_a.matches(keys_b) == keys_b.matches(keys_a)
 
     def exact(name: str) -> str:
-        return unicodedata.normalize("NFC", " ".join(name.split()).casefold())
+        return fold_case(" ".join(name.split()))
 
     same_name = exact(a) == exact(b) or (
         (exact(a).isascii() or exact(b).isascii()) and fold(exact(a)) == fold(exact(b))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
+from app.domain.assessment_prefill import stable_candidate_id
 from app.domain.berke import CreateAssessmentRequest
 from app.domain.berke_text import BerkeParam
 from app.domain.field_errors import field_errors
@@ -46,7 +47,7 @@ TABLE: list[tuple[str, str | None]] = [
     ("15078512323", "Norwegian"),  # fødselsnummer: a date and two check digits
     ("45078512346", "Norwegian"),  # D-number: the day plus 40
     ("41019010110", "Norwegian"),  # a D-number for the 1st (day 41)
-    ("15078512324", None),  # a check digit off
+    ("15078512325", None),  # a check digit off
     ("811228-9874", "Swedish"),  # personnummer: a date and Luhn
     ("19811228-9874", "Swedish"),
     ("198112289874", "Swedish"),
@@ -61,6 +62,18 @@ TABLE: list[tuple[str, str | None]] = [
     ("070761-4286", "Danish"),  # a CPR number as Danes write it
     ("290200-1234", "Danish"),  # born on 29 February
     ("073161-4286", None),  # no month 31
+    # Turkish identity numbers (T.C. Kimlik No): 11 digits, the first not 0, two check digits.
+    ("10000000146", "Turkish"),
+    ("38472910510", "Turkish"),
+    ("52738194650", "Turkish"),
+    ("11111111110", "Turkish"),
+    ("38472910511", None),  # the 11th digit off
+    ("38472910521", None),  # the 10th digit off (the 11th right for it)
+    ("03847291082", None),  # both right, but a leading 0: no T.C. Kimlik No starts so
+    ("384 729 105 10", None),  # in groups: how an HRIS number may be written, not this one
+    ("TC38472910510", None),
+    # Norway's check digits off by one, Turkey's right: one such number in a hundred.
+    ("15078512324", "Turkish"),
     # Badge and HRIS numbers, never flagged, whatever their length.
     ("123456789", None),  # nine bare digits: an employee number as often as an SSN
     ("8112289874", None),  # ten bare digits
@@ -105,6 +118,19 @@ def test_a_match_is_refused_with_the_seeds_reason(value: str, kind: str | None) 
     assert kind in message
     assert "Do not use Social Security Numbers, bank IDs or other highly sensitive" in message
     assert "badge or HRIS id" in message
+
+
+def test_the_desks_own_ids_are_never_refused() -> None:
+    """An id the desk makes (an order's own, sent when the coordinator types none) is sent
+    without asking: one refused would leave the order no way to an assessment."""
+    for n in range(5000):
+        for order_id in (f"{n}", f"{n:011d}", f"order-{n}", f"{10**10 + n}"):
+            own = stable_candidate_id(order_id)
+            assert looks_like_sensitive_id(own) is None, f"{own} (order {order_id}) refused"
+    params = {BerkeParam.FIRST_NAME: "Ayşe", BerkeParam.LAST_NAME: "Kılıç"}
+    own = stable_candidate_id("10000000146")
+    request = CreateAssessmentRequest.model_validate(params | {BerkeParam.SOURCE_CANDIDATE_ID: own})
+    assert request.source_candidate_id == own
 
 
 def test_no_pattern_backtracks_over_a_long_value() -> None:

@@ -16,6 +16,7 @@ from PySide6.QtGui import QGuiApplication
 
 from app.domain.offer_cost import OfferCost, cost_advice
 from app.domain.smartrecruiters import Offer, OfferStatus, OfferType
+from app.domain.text_fold import sort_text
 from app.ui.common.colours import AMBER, GREEN, GREY_ON_DARK, RED, Shade
 from app.ui.common.filter_compat import RowsFilterProxy
 from app.ui.common.tooltips import plain_tooltip
@@ -115,7 +116,7 @@ class OfferRow:
         price = offer.terms.price
         sort_keys = (
             list(OfferStatus).index(offer.status) if offer.status else -1,
-            offer.name.casefold(),
+            sort_text(offer.name),  # as the inbox sorts names: Şirket among the Ss, not after Z
             offer.catalog_id.casefold(),
             texts[3],
             float(price.amount) if price else 0.0,
