@@ -20,6 +20,7 @@ from app.domain.smartrecruiters import (
     AcceptRequest,
     AssessmentOrder,
     AssessmentResult,
+    ContactPerson,
     OrderStatus,
     RejectRequest,
 )
@@ -31,22 +32,44 @@ class _Step(BaseModel):
     model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
 
+class SentAs(BaseModel):
+    """Who a SmartRecruiters step goes as (its ``author``), as the profile had it when the
+    coordinator asked for the step; ``person`` None: it had none."""
+
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
+    person: ContactPerson | None = None
+
+
+class AuthoredStep(_Step):
+    """A step SmartRecruiters shows with an author. Sent after a restart with the author in
+    force then, a step asked under one result author went out under the next one's name."""
+
+    #: Recorded when it is journaled (``authored``); None: a step an older desk journaled,
+    #: sent as the desk's author now, as it always was.
+    author: SentAs | None = None
+
+    def author_or(self, current: ContactPerson | None) -> ContactPerson | None:
+        """The author to send it as: the one recorded with it, else ``current``."""
+        return self.author.person if self.author is not None else current
+
+
 class CreateAssessmentStep(_Step):
     kind: Literal["create_assessment"] = "create_assessment"
     action: ClassVar[StepKind] = StepKind.CREATE_ASSESSMENT
     request: CreateAssessmentRequest
 
 
-class AcceptStep(_Step):
-    """The request's ``author`` stays empty: the desk's author is added when it is sent."""
+class AcceptStep(AuthoredStep):
+    """The request's ``author`` stays empty: the step's own (``author_or``) is added when it
+    is sent."""
 
     kind: Literal["accept"] = "accept"
     action: ClassVar[StepKind] = StepKind.ACCEPT
     request: AcceptRequest
 
 
-class RejectStep(_Step):
-    """As for accept, the author is the desk's when it is sent."""
+class RejectStep(AuthoredStep):
+    """As for accept, the step's author is added when it is sent."""
 
     kind: Literal["reject"] = "reject"
     action: ClassVar[StepKind] = StepKind.REJECT
@@ -62,9 +85,10 @@ class InviteStep(_Step):
     invitations_sent_before: int | None = None
 
 
-class CompleteStep(_Step):
-    """FAQ flow: complete with ``result``. Documented flow: the result was created by its own
-    step, and completing carries only a comment (``message``)."""
+class CompleteStep(AuthoredStep):
+    """FAQ flow: complete with ``result`` (its author is the result's own). Documented flow:
+    the result was created by its own step, and completing carries only a comment
+    (``message``), sent as the step's author."""
 
     kind: Literal["complete"] = "complete"
     action: ClassVar[StepKind] = StepKind.COMPLETE
@@ -79,9 +103,10 @@ class CompleteStep(_Step):
         return self
 
 
-class CreateResultStep(_Step):
+class CreateResultStep(AuthoredStep):
     """Documented flow, first half: the result. The completion that follows carries
-    ``message``; kept here so that a create resumed or retried later is followed by it."""
+    ``message`` as ``author``; kept here so that a create resumed or retried later is
+    followed by it."""
 
     kind: Literal["create_result"] = "create_result"
     action: ClassVar[StepKind] = StepKind.CREATE_RESULT
@@ -99,7 +124,7 @@ class UploadStep(_Step):
     file_name: str | None = None
 
 
-class CommentStep(_Step):
+class CommentStep(AuthoredStep):
     kind: Literal["comment"] = "comment"
     action: ClassVar[StepKind] = StepKind.COMMENT
     message: str
@@ -154,6 +179,15 @@ StepPayload = Annotated[_Steps, Field(discriminator="kind")]
 
 #: What a journal entry can hold: a step, or one that could not be read.
 JournalStep = Annotated[_Steps | UnreadableStep, Field(discriminator="kind")]
+
+
+def authored(step: StepPayload, author: ContactPerson | None) -> StepPayload:
+    """``step`` as journaled: with ``author`` (the desk's now) recorded, where SmartRecruiters
+    shows one and none is recorded yet (a completion that follows its result's step carries
+    that step's)."""
+    if isinstance(step, AuthoredStep) and step.author is None:
+        return step.model_copy(update={"author": SentAs(person=author)})
+    return step
 
 
 def breaks_current_rules(step: JournalStep) -> str | None:

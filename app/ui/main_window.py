@@ -51,6 +51,7 @@ if TYPE_CHECKING:  # loaded when first needed: not part of the first frame
     from app.ui.snapshots.snapshot_source import ReadSnapshot, SnapshotOrders
     from app.workflows.board import OrderBoard, SyncOutcome
     from app.workflows.offer_catalog import OfferCatalog
+    from app.workflows.resume_news import ResumeNews
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
         self._syncing = False  # the orders' sync is under way
         self._arrived = 0  # how many new orders the sync under way said, for its end
         self._failure_said: str | None = None  # the status bar's last "Sync failed: …"
+        self._resume_said: str | None = None  # its last line of what the resumer did
         self._offer_catalog: OfferCatalog | None = None  # given to the room when it is built
         self._offers_page = QWidget()  # the Offers room's place until it is first needed
         self.rooms = QTabWidget()
@@ -332,6 +334,7 @@ class MainWindow(QMainWindow):
         signals.sync_started.connect(self._sync_started)
         signals.sync_finished.connect(self._sync_done)
         signals.orders_arrived.connect(self._orders_arrived)
+        signals.resume_ended.connect(self._resume_ended)
         self.orders.set_source(LiveOrders(board, signals))
         self._show_where(board.description)
         self.pacing_status.set_pacers(board.pacing())
@@ -419,10 +422,17 @@ class MainWindow(QMainWindow):
         if poll:
             # Not over a failure still said: a poll queued behind a failing sync starts the
             # moment it ends, and its routine line replaced "Sync failed: …" at once.
-            if self.statusBar().currentMessage() != self._failure_said:
+            # Nor over what the resumer did, said a moment before.
+            if not self.status_line.weighty_showing():
                 self.status_line.say("Checking for new orders…", 3000, kept=False)
-        else:
+        elif not self._resume_showing():
+            # A failure still said goes: this sync is what comes of it. What the resumer did
+            # stays (the orders say they are loading): it was not said again.
             self.status_line.say("Syncing…", kept=False)
+
+    def _resume_showing(self) -> bool:
+        said = self._resume_said
+        return said is not None and self.statusBar().currentMessage() == said
 
     def _sync_done(self, outcome: SyncOutcome) -> None:
         self._syncing = False
@@ -435,14 +445,20 @@ class MainWindow(QMainWindow):
         elif not outcome.ok:
             also = f" ({_new_orders(arrived)} arrived before it failed)" if arrived else ""
             self._failure_said = f"Sync failed: {outcome.error}{also}"
-            self.status_line.say(self._failure_said, 10000)
+            self.status_line.say(self._failure_said, 10000, weighty=True)
         elif not outcome.poll:
             gone = len(outcome.gone_ids)  # the rows keep their flag; this says it happened
-            self.status_line.say(
+            self.status_line.say_after(
                 synced_text(outcome.fetched, arrived, gone, left_out=bool(outcome.left_out)),
                 15000 if gone else 5000,
             )
         self.sync_finished.emit(outcome.ok)
+
+    def _resume_ended(self, news: ResumeNews) -> None:
+        """What the resumer sent: at start, the first sync's "Synced 203 orders" ends a moment
+        later and waits for it; it waits itself while a sync's failure is said."""
+        self._resume_said = news.text
+        self.status_line.say_after(news.text, 15000 if news.failed else 8000, weighty=True)
 
     def _orders_arrived(self, order_ids: list[str]) -> None:
         self._arrived = len(order_ids)

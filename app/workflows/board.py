@@ -105,6 +105,7 @@ from app.workflows.results import (
     run_upload,
     settle_late_cancel,
 )
+from app.workflows.resume_news import ResumeNews, resume_news
 from app.workflows.snapshots import SavedSnapshot, SaveProgress, SaveRequest, save_snapshot
 from app.workflows.snapshots import live_records as gather_live_records
 from app.workflows.steps import unexpected_failure
@@ -145,6 +146,10 @@ class BoardListener:
     def sync_finished(self, report: SyncOutcome) -> None: ...
 
     def upload_progress(self, upload_id: int, sent: int, total: int) -> None: ...
+
+    def resume_ended(self, news: ResumeNews) -> None:
+        """A pass of the resumer sent (or failed to send) steps that were waiting: in words
+        (a pass with nothing to say says nothing)."""
 
     def berke_watched(self, problem: str | None, *, local: bool = False) -> None:
         """A round of watching Berke ended: None when Berke answered, else why not;
@@ -284,6 +289,7 @@ class OrderBoard:
         self._wake_watch = asyncio.Event()
         self._loops: list[asyncio.Task[None]] = []
         self._wake_resumer = asyncio.Event()
+        self._resumed_once = False  # the first pass's steps were left waiting from before
         self._wake_poll = asyncio.Event()  # the poll interval changed: its wait is measured again
         self._failures = FailureStreaks()  # the loops' unexpected failures, said once a streak
         #: The last watch round failed on this computer: its words stay on the Berke bar until
@@ -879,10 +885,19 @@ class OrderBoard:
             self.listener.upload_progress(upload_id, sent, total)
 
         try:
-            return await resume_pending(self._desk, on_change=step_ended, progress=progress)
+            report = await resume_pending(self._desk, on_change=step_ended, progress=progress)
         finally:
             if touched:  # all of them once more, as the pass left them
                 await self.refresh(touched)
+        at_start, self._resumed_once = not self._resumed_once, True
+        news = resume_news(report, at_start=at_start, name_of=self._candidate_name)
+        if news is not None:
+            self.listener.resume_ended(news)
+        return report
+
+    def _candidate_name(self, order_id: str) -> str | None:
+        order = self._orders.get(order_id)
+        return order.candidate.display_name if order is not None else None
 
     async def _watch_forever(self) -> None:
         while True:

@@ -43,15 +43,30 @@ from app.workflows.steps import REJECTED_NO_RESULT, StepContext, execute
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class ResumedItem:
+    """What one id of a ``ResumeReport`` was: its order, and whether it was a file."""
+
+    order_id: str
+    file: bool = False  # an upload's step or a queued upload, not another kind of step
+
+
 @dataclass
 class ResumeReport:
-    done: list[int] = field(default_factory=list)  # journal entry ids (or upload ids)
+    done: list[int] = field(default_factory=list)  # journal entry ids (or -upload ids)
     failed: list[int] = field(default_factory=list)
     waiting: list[int] = field(default_factory=list)  # transient trouble: try again later
+    #: Each id above, what it was (the pass's words are made of it: ``resume_news``).
+    items: dict[int, ResumedItem] = field(default_factory=dict)
 
     @property
     def settled(self) -> bool:
         return not self.waiting
+
+    def note(self, ended: list[int], item_id: int, order_id: str, *, file: bool) -> None:
+        """``item_id`` (of ``order_id``) ended this pass in ``ended`` (done, failed, waiting)."""
+        ended.append(item_id)
+        self.items[item_id] = ResumedItem(order_id, file)
 
 
 OrderChanged = Callable[[str], None]
@@ -95,8 +110,9 @@ async def resume_pending(
     pending = await asyncio.to_thread(desk.journal.pending)
     uploads_in_journal = {e.step.upload_id for e in pending if isinstance(e.step, UploadStep)}
     for entry in pending:
+        is_file = isinstance(entry.step, UploadStep)
         if entry.order_id in blocked:
-            report.waiting.append(entry.id)
+            report.note(report.waiting, entry.id, entry.order_id, file=is_file)
             continue
         if isinstance(entry.step, UploadStep) and _the_boards(desk, entry.step.upload_id):
             blocked.add(entry.order_id)  # its later steps wait for it, as for any other
@@ -106,17 +122,18 @@ async def resume_pending(
             await complete_after_result(desk, entry)
         except (StepDeferredError, ApiError) as exc:
             permanent = is_permanent(exc)
-            (report.failed if permanent else report.waiting).append(entry.id)
+            ended = report.failed if permanent else report.waiting
+            report.note(ended, entry.id, entry.order_id, file=is_file)
             blocked.add(entry.order_id)
             log.info("Resuming step %s (%s) did not finish: %s", entry.id, entry.action, exc)
             if isinstance(exc, StepCancelledError) and isinstance(entry.step, UploadStep):
                 await settle_late_cancel(desk, entry.step.upload_id)
         except Exception:  # noqa: BLE001 - one step's surprise must not stop the others
             # Logged and noted on the step by ``execute``; it waits, the next orders go on.
-            report.waiting.append(entry.id)
+            report.note(report.waiting, entry.id, entry.order_id, file=is_file)
             blocked.add(entry.order_id)
         else:
-            report.done.append(entry.id)
+            report.note(report.done, entry.id, entry.order_id, file=is_file)
         if on_change:
             on_change(entry.order_id)
     await _complete_results_left_open(desk, report, blocked, on_change)
@@ -147,16 +164,17 @@ async def _complete_results_left_open(
         tried = True  # the order then shows how it went, whatever happened
         try:
             if await complete_after_result(desk, entry):
-                report.done.append(entry.id)
+                report.note(report.done, entry.id, entry.order_id, file=False)
             else:
                 tried = False  # completed or rejected meanwhile: nothing to do
         except (StepDeferredError, ApiError) as exc:
-            (report.failed if is_permanent(exc) else report.waiting).append(entry.id)
+            ended = report.failed if is_permanent(exc) else report.waiting
+            report.note(ended, entry.id, entry.order_id, file=False)
             blocked.add(entry.order_id)
             log.info("Completing order %s with its result did not finish: %s", entry.order_id, exc)
         except Exception:  # as in resume_pending: the other orders go on
             log.exception("Completing order %s with its result failed", entry.order_id)
-            report.waiting.append(entry.id)
+            report.note(report.waiting, entry.id, entry.order_id, file=False)
             blocked.add(entry.order_id)
         finally:
             for key in keys:
@@ -218,22 +236,23 @@ async def _resume_upload(
                 # Completed elsewhere without a result (or not one for this file): failed,
                 # in words, not queued for ever.
                 blocked.add(upload.order_id)
-                report.failed.append(-upload.id)
+                report.note(report.failed, -upload.id, upload.order_id, file=True)
                 return True
         sent = _progress_of(upload.order_id, upload.id, progress) if progress else None
         await run_upload(desk, upload, progress=sent)
     except (StepDeferredError, ApiError) as exc:
         permanent = is_permanent(exc)
-        (report.failed if permanent else report.waiting).append(-upload.id)
+        ended = report.failed if permanent else report.waiting
+        report.note(ended, -upload.id, upload.order_id, file=True)
         blocked.add(upload.order_id)
         if isinstance(exc, StepCancelledError):
             await settle_late_cancel(desk, upload.id)
     except Exception:  # as above: the other uploads go on
         log.exception("Resuming upload %s failed unexpectedly", upload.id)
-        report.waiting.append(-upload.id)
+        report.note(report.waiting, -upload.id, upload.order_id, file=True)
         blocked.add(upload.order_id)
     else:
-        report.done.append(-upload.id)
+        report.note(report.done, -upload.id, upload.order_id, file=True)
     return True
 
 

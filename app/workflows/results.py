@@ -167,7 +167,8 @@ async def complete_after_result(desk: Desk, entry: JournalEntry) -> bool:
     order = await asyncio.to_thread(desk.orders.get, entry.order_id)
     if order is None or why_not_complete(order) is not None:
         return False  # rejected or completed meanwhile: nothing to complete
-    completing = CompleteStep(flow=ResultFlow.DOCUMENTED, message=step.message)
+    # As the coordinator asked, under the author in force then (None: an older desk's step).
+    completing = CompleteStep(flow=ResultFlow.DOCUMENTED, message=step.message, author=step.author)
     await run_step(desk, entry.order_id, completing)
     return True
 

@@ -48,6 +48,7 @@ from app.domain.journal import (
     AssessmentDeleted,
     AssessmentLinked,
     AttachmentUploaded,
+    AuthoredStep,
     CommentAdded,
     CommentStep,
     CompleteStep,
@@ -66,6 +67,7 @@ from app.domain.journal import (
     StepPayload,
     UnreadableStep,
     UploadStep,
+    authored,
     breaks_current_rules,
 )
 from app.domain.journal_terms import LinkedAssessment, ResultFlow, StepKind, StepState
@@ -130,7 +132,8 @@ async def run_step(
     step: StepPayload,
     context: StepContext | None = None,
 ) -> JournalOutcome | None:
-    """Journal the intent, then execute it."""
+    """Journal the intent (with the author it goes as), then execute it."""
+    step = authored(step, desk.author)
     step_id = await asyncio.to_thread(desk.journal.begin, order_id, step)
     entry = await asyncio.to_thread(desk.journal.get, step_id)
     assert entry is not None
@@ -876,8 +879,10 @@ async def _state_change(
     return OrderUpdated(status=order.status, order=order)
 
 
-def _author(desk: Desk) -> ContactPerson | None:
-    return desk.author
+def _author(desk: Desk, step: AuthoredStep) -> ContactPerson | None:
+    """Who ``step`` goes as: the result author in force when the coordinator asked for it,
+    not the one in force when it is resumed (a restart after the setting changed)."""
+    return step.author_or(desk.author)
 
 
 async def _accept(
@@ -914,7 +919,7 @@ async def _accept(
             url,
             message=request.message,
             message_to_candidate=request.message_to_candidate,
-            author=_author(desk),
+            author=_author(desk, step),
         ),
         applied,
         elsewhere,
@@ -962,7 +967,7 @@ async def _reject(
         desk,
         order_id,
         lambda: desk.session.sr.reject_order(
-            order_id, message=step.request.message, author=_author(desk)
+            order_id, message=step.request.message, author=_author(desk, step)
         ),
         lambda current: retry and attempt.earlier and current.status is OrderStatus.REJECTED,
         elsewhere,
@@ -1119,7 +1124,7 @@ async def _complete(
                 desk,
                 order_id,
                 lambda: sr.complete_with_comment(
-                    order_id, message=step.message, author=_author(desk)
+                    order_id, message=step.message, author=_author(desk, step)
                 ),
                 lambda current: (
                     current.status is OrderStatus.COMPLETED and retry and attempt.earlier
@@ -1658,7 +1663,8 @@ async def _comment(desk: Desk, entry: JournalEntry, step: CommentStep, retry: bo
         if same > (step.same_words_before or 0) + posted_since:
             await _written_here(desk, order_id, len(existing))
             return CommentAdded(message=step.message, already_there=True)
-    comment = await desk.session.sr.add_comment(order_id, step.message, author=_author(desk))
+    author = _author(desk, step)
+    comment = await desk.session.sr.add_comment(order_id, step.message, author=author)
     await _written_here(desk, order_id)
     return CommentAdded(message=comment.message)
 

@@ -31,6 +31,7 @@ from app.domain.order_action import OrderAction
 from app.domain.smartrecruiters import (
     AssessmentOrder,
     AssessmentResult,
+    ContactPerson,
     OrderStatus,
     ResultType,
     format_sr_timestamp,
@@ -41,9 +42,11 @@ from app.workflows.order_actions import (
     accept_order,
     add_comment,
     create_assessment,
+    reject_order,
 )
 from app.workflows.outbox import resume_pending, retry_step
 from app.workflows.results import complete_order, queue_files, run_upload
+from app.workflows.resume_news import ResumeNews, resume_news
 from app.workflows.steps import execute, run_step
 from tests.integration.helpers import (
     FailsOnce,
@@ -1070,3 +1073,136 @@ def test_a_file_sent_while_the_clock_was_slow_is_found_and_an_older_one_is_not(
         assert sent.attachment_id not in (None, theirs.id), "a recruiter's file taken for ours"
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body, clock)
+
+
+# -- after a restart: what the resumer sends, under whose name, and what it says ---------------
+
+
+class Unavailable(RealNetwork):
+    """SmartRecruiters answers every POST to a path ending with one of ``suffixes`` with a
+    503 (nothing done): those steps wait for the resumer."""
+
+    def __init__(self, *suffixes: str) -> None:
+        super().__init__()
+        self.suffixes = suffixes
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "POST" and request.url.path.endswith(self.suffixes):
+            return httpx.Response(503, json={"message": "Busy."}, request=request)
+        return await self.inner.handle_async_request(request)
+
+
+def authors_sent(transport: RecordingTransport, suffix: str) -> list[Any]:
+    """The ``author`` of each POST SmartRecruiters got on a path ending with ``suffix``."""
+    return [
+        json.loads(body).get("author")
+        for request, body in zip(transport.requests, transport.bodies, strict=True)
+        if request.method == "POST" and request.url.path.endswith(suffix)
+    ]
+
+
+ADA = ContactPerson(first_name="Ada", last_name="Early")
+BEN = ContactPerson(first_name="Ben", last_name="Later")
+
+
+def test_a_resumed_step_goes_under_the_author_it_was_asked_under(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """A reject, a comment and a documented completion waited (a 503), and a result was made
+    with the desk stopped before its completion began; the desk then started again under
+    another result author (the setting changed). Before: each went out under the new name,
+    and the recruiter saw Ben reject and complete what Ada did."""
+    path = tmp_path / "desk.sqlite3"
+
+    async def asked(desk: Desk) -> list[str]:
+        sr = desk.session.sr
+        rejected = await sr.create_test_order(new_order_body(first="Rea"))
+        commented = await sr.create_test_order(new_order_body(first="Cai"))
+        with pytest.raises(ApiError):
+            await reject_order(desk, rejected, reason="Withdrew")
+        with pytest.raises(ApiError):
+            await add_comment(desk, commented, "Called the candidate")
+        completed = await in_progress(desk)
+        with pytest.raises(ApiError):
+            await complete_order(desk, completed, RESULT, flow=ResultFlow.DOCUMENTED)
+        left_open = await in_progress(desk)
+        await run_step(desk, left_open.id, CreateResultStep(result=RESULT))
+        return [rejected.id, commented.id, completed.id, left_open.id]
+
+    rejecting = Unavailable("/reject", "/comments", "/complete")
+    orders = run_with_desk(sandbox, path, asked, rejecting, author=ADA)
+    sent = RecordingTransport()
+
+    async def restarted(desk: Desk) -> None:
+        report = await resume_pending(desk)
+        assert len(report.done) == 4
+        assert report.settled
+        assert not report.failed
+        news = resume_news(report, at_start=True)
+        assert news == ResumeNews("Sent 4 steps left waiting from before")
+        for order_id in orders:
+            assert desk.journal.entries(order_id)[-1].state is StepState.DONE
+
+    run_with_desk(sandbox, path, restarted, sent, author=BEN)
+    ada = ADA.to_body()
+    assert authors_sent(sent, "/reject") == [ada]
+    assert authors_sent(sent, "/comments") == [ada]
+    assert authors_sent(sent, "/complete") == [ada, ada]  # the waiting one, the one left open
+
+
+def test_a_step_an_older_desk_left_waiting_goes_under_the_author_now(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """A step journaled before the author was recorded with it: sent as the desk's author
+    (as it always was), not without one."""
+    path = tmp_path / "desk.sqlite3"
+
+    async def asked(desk: Desk) -> str:
+        order = await desk.session.sr.create_test_order(new_order_body())
+        desk.journal.begin(order.id, CommentStep(message="Called the candidate"))
+        return order.id
+
+    order_id = run_with_desk(sandbox, path, asked, author=ADA)
+    sent = RecordingTransport()
+
+    async def restarted(desk: Desk) -> None:
+        (entry,) = desk.journal.entries(order_id)
+        assert isinstance(entry.step, CommentStep)
+        assert entry.step.author is None
+        assert (await resume_pending(desk)).done == [entry.id]
+
+    run_with_desk(sandbox, path, restarted, sent, author=BEN)
+    assert authors_sent(sent, "/comments") == [BEN.to_body()]
+
+
+def test_what_a_restarted_desk_sent_and_could_not_send_is_said(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Two rejects waited when the desk stopped; after the restart SmartRecruiters refuses one
+    for good (403). The pass's words say what went and what did not, and where to look."""
+    path = tmp_path / "desk.sqlite3"
+
+    async def asked(desk: Desk) -> tuple[str, str]:
+        sr = desk.session.sr
+        goes = await sr.create_test_order(new_order_body(first="Una", last="Goes"))
+        taken = await sr.create_test_order(new_order_body(first="Ivo", last="Refused"))
+        for order in (goes, taken):
+            with pytest.raises(ApiError):
+                await reject_order(desk, order, reason="Withdrew")
+        return goes.id, taken.id
+
+    goes, taken = run_with_desk(sandbox, path, asked, Unavailable("/reject"))
+
+    async def restarted(desk: Desk) -> None:
+        report = await resume_pending(desk)
+        names = {goes: "Una Goes", taken: "Ivo Refused"}
+        news = resume_news(report, at_start=True, name_of=names.get)
+        assert news == ResumeNews(
+            "Sent 1 step left waiting from before; 1 could not be sent — see its order "
+            "(Ivo Refused)",
+            failed=1,
+        )
+        # The next pass finds nothing waiting: it says nothing.
+        assert resume_news(await resume_pending(desk), at_start=False) is None
+
+    run_with_desk(sandbox, path, restarted, FailsOnce(f"{taken}/reject", 403, FORBIDDEN))

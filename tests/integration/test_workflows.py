@@ -25,6 +25,7 @@ from app.domain.journal import (
     InviteStep,
     OrderUpdated,
     RejectStep,
+    SentAs,
 )
 from app.domain.journal_terms import StepKind, StepState
 from app.domain.smartrecruiters import (
@@ -67,9 +68,11 @@ def run_with_desk(
     *,
     berke_pacer: Pacer | None = None,
     berke_transport: httpx.AsyncBaseTransport | None = None,
+    author: ContactPerson | None = None,
 ) -> T:
     """Run ``body`` with a desk on the sandbox and a real SQLite file, on a fresh loop
-    (``transport``: SmartRecruiters')."""
+    (``transport``: SmartRecruiters'; ``author``: the profile's result author, Cora's by
+    default)."""
     from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY
 
     async def main() -> T:
@@ -83,7 +86,8 @@ def run_with_desk(
             ),
             demo=True,
         )
-        desk = Desk(session, Database(path), author=ContactPerson(first_name="Cora"))
+        who = author or ContactPerson(first_name="Cora")
+        desk = Desk(session, Database(path), author=who)
         try:
             return await body(desk)
         finally:
@@ -205,7 +209,10 @@ def test_reject_and_the_rules_after_it(sandbox: SandboxServer, tmp_path: Path) -
         rejected = await reject_order(desk, order, reason="Candidate withdrew")
         assert rejected.status is OrderStatus.REJECTED
         step = desk.journal.entries(order.id)[-1].step
-        assert step == RejectStep(request=RejectRequest(message="Candidate withdrew"))
+        assert step == RejectStep(
+            request=RejectRequest(message="Candidate withdrew"),
+            author=SentAs(person=ContactPerson(first_name="Cora")),  # the desk's, recorded
+        )
         with pytest.raises(ActionNotAllowedError, match="rejected"):
             await create_assessment(desk, rejected, req(rejected))
         with pytest.raises(ActionNotAllowedError, match="rejected"):

@@ -42,6 +42,7 @@ from app.domain.journal import (
     OrderUpdated,
     RejectStep,
     ResultRecorded,
+    SentAs,
 )
 from app.domain.journal_terms import ResultFlow, StepKind, StepState
 from app.domain.order_rules import OrderAction
@@ -419,7 +420,8 @@ def test_reject_explains_credit_and_resend(window: MainWindow, qtbot: QtBot) -> 
     dialog.ok.click()
     qtbot.waitUntil(lambda: current(window, order.id).status is OrderStatus.REJECTED)
     assert desk_of(window).journal.entries(order.id)[-1].step == RejectStep(
-        request=RejectRequest(message="The candidate withdrew.")
+        request=RejectRequest(message="The candidate withdrew."),
+        author=SentAs(person=desk_of(window).author),
     )
 
 

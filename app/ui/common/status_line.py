@@ -5,6 +5,10 @@ A message wider than the room left of the bar's permanent labels is cut at its e
 status-bar message no tooltip of its own), and it goes after a few seconds: the bar's tooltip
 holds the last one whole, with when it was said. A menu entry's hint shown while the pointer is
 on it is not said here, and does not replace it.
+
+A *weighty* line (a sync that failed, what the resumer could not send) is not replaced by news
+that can wait (``say_after``): that is said once the weighty line goes. Said at once, a
+routine line ("Synced 203 orders") landing a second later wiped it unread.
 """
 
 from __future__ import annotations
@@ -28,10 +32,34 @@ class StatusLine:
     def __init__(self, bar: QStatusBar, clock: Callable[[], datetime] = datetime.now) -> None:
         self._bar = bar
         self._clock = clock
+        self._weighty: str | None = None  # the last line said as weighty
+        self._after: list[tuple[str, int, bool]] = []  # lines to say once it goes
+        bar.messageChanged.connect(self._changed)
 
-    def say(self, text: str, milliseconds: int = 0, *, kept: bool = True) -> None:
+    def say(
+        self, text: str, milliseconds: int = 0, *, kept: bool = True, weighty: bool = False
+    ) -> None:
         """``kept``: the tooltip keeps it as the last thing said; not a routine progress line
-        ("Checking for new orders…" each poll), which wiped the message kept within a minute."""
+        ("Checking for new orders…" each poll), which wiped the message kept within a minute.
+        ``weighty``: lines said with ``say_after`` wait while it shows."""
+        self._weighty = text if weighty else None
         self._bar.showMessage(text, milliseconds)
         if kept:
             self._bar.setToolTip(plain_tooltip(last_said_tip(text, self._clock())))
+
+    def weighty_showing(self) -> bool:
+        """Whether a weighty line is on the bar now (its time not yet run out)."""
+        return self._weighty is not None and self._bar.currentMessage() == self._weighty
+
+    def say_after(self, text: str, milliseconds: int, *, weighty: bool = False) -> None:
+        """``say``, now, or once the weighty line showing goes (its time ran out, or it was
+        replaced and what replaced it went)."""
+        if self.weighty_showing():
+            self._after.append((text, milliseconds, weighty))
+        else:
+            self.say(text, milliseconds, weighty=weighty)
+
+    def _changed(self, text: str) -> None:
+        if not text and self._after:
+            said, milliseconds, weighty = self._after.pop(0)
+            self.say(said, milliseconds, weighty=weighty)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from app.workflows.board import BoardListener, SyncOutcome
+from app.workflows.resume_news import ResumeNews
 
 
 class BoardSignals(QObject):
@@ -16,6 +17,7 @@ class BoardSignals(QObject):
     upload_progress = Signal(int, int, int)  # upload id, bytes sent, total
     # None, or why watching Berke failed (str); whether it failed on this computer
     berke_watched = Signal(object, bool)
+    resume_ended = Signal(object)  # ResumeNews: what a pass of the resumer did, in words
 
     def listener(self) -> BoardListener:
         """A listener for ``OrderBoard`` that emits these signals."""
@@ -43,3 +45,6 @@ class _Forward(BoardListener):
 
     def berke_watched(self, problem: str | None, *, local: bool = False) -> None:
         self._signals.berke_watched.emit(problem, local)
+
+    def resume_ended(self, news: ResumeNews) -> None:
+        self._signals.resume_ended.emit(news)
