@@ -19,6 +19,7 @@ from pydantic import (
     ConfigDict,
     Field,
     SerializerFunctionWrapHandler,
+    field_serializer,
     field_validator,
     model_serializer,
     model_validator,
@@ -198,6 +199,22 @@ class SnapshotStep(BaseModel):
     message: str | None = None
     created_at: datetime
     updated_at: datetime
+    #: Cancelled by the coordinator while it waited: written as "failed" in ``state`` too, a
+    #: state every desk reading format 1 knows (an older one said the whole order "damaged"
+    #: at "cancelled"), and read back as cancelled here.
+    cancelled: bool = Field(default=False, exclude_if=lambda cancelled: not cancelled)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _cancelled_as_written(cls, data: Any) -> Any:
+        marked = isinstance(data, dict) and data.get("cancelled") is True
+        if marked and data.get("state") == StepState.FAILED.value:
+            return {**data, "state": StepState.CANCELLED.value}
+        return data
+
+    @field_serializer("state")
+    def _state_as_written(self, state: StepState) -> str:
+        return (StepState.FAILED if state is StepState.CANCELLED else state).value
 
     @classmethod
     def of(cls, entry: JournalEntry) -> SnapshotStep:
@@ -206,6 +223,7 @@ class SnapshotStep(BaseModel):
             order_id=entry.order_id,
             action=entry.action,
             state=entry.state,
+            cancelled=entry.state is StepState.CANCELLED,
             request=step_to_v1(entry.step),
             outcome=outcome_to_v1(entry.outcome) if entry.outcome is not None else None,
             message=entry.message,

@@ -49,3 +49,11 @@ class StepState(StrEnum):
     PENDING = "pending"  # written before the call; still pending after a crash means "resume"
     DONE = "done"
     FAILED = "failed"
+    #: Waiting to be sent, and cancelled by the coordinator before it went: never sent (the
+    #: resumer, a restart and Retry leave it alone).
+    CANCELLED = "cancelled"
+
+
+#: How a step ends without being done: failed, or cancelled waiting. Either may have gone on an
+#: earlier try whose answer was lost (the journal's ``may_have_gone``).
+ENDED_UNSENT = frozenset({StepState.FAILED, StepState.CANCELLED})

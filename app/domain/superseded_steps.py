@@ -15,6 +15,7 @@ from enum import Enum
 
 from app.domain.journal import CompleteStep, InviteStep, JournalEntry, ResultRecorded
 from app.domain.journal_terms import ResultFlow, StepKind, StepState
+from app.domain.step_kinds import ENDED_UNSENT as _ENDED_UNSENT
 
 
 class _Job(Enum):
@@ -106,13 +107,14 @@ MAY_HAVE_INVITED_SINCE = (
 
 def _may_have_invited(other: JournalEntry, entry: JournalEntry) -> bool:
     """Whether ``other``, an invitation begun after ``entry``, may have gone: waiting, or
-    failed after a try whose answer was lost (the resumer does not send it again)."""
+    failed or cancelled after a try whose answer was lost (the resumer does not send it
+    again)."""
     return (
         other.id > entry.id
         and _Job.INVITED in _jobs(other)
         and (
             other.state is StepState.PENDING
-            or (other.state is StepState.FAILED and other.may_have_gone)
+            or (other.state in _ENDED_UNSENT and other.may_have_gone)
         )
     )
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from app.store.paths import data_dir, make_private_dir, make_private_file, tighten_file
 from app.store.score_upgrade import forget_made_up_scores
 
-SCHEMA_VERSION = 19
+SCHEMA_VERSION = 20
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -246,6 +246,36 @@ _MIGRATIONS: dict[int, str] = {
           = assessments.invitation_code
       ORDER BY j.id DESC LIMIT 1)
     WHERE source_job_id IS NULL
+    """,
+    # A step waiting to be sent may be cancelled by the coordinator: 'cancelled', which the
+    # resumer never sends (a failed step is offered for Retry, and says it failed). SQLite
+    # changes a CHECK only by building the table again, its ids (and their sequence) kept.
+    20: """
+    CREATE TABLE journal_20 (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        order_id      TEXT NOT NULL,
+        action        TEXT NOT NULL,
+        state         TEXT NOT NULL CHECK (state IN ('pending', 'done', 'failed', 'cancelled')),
+        request       TEXT NOT NULL,
+        outcome       TEXT,
+        message       TEXT,
+        created_at    TEXT NOT NULL,
+        updated_at    TEXT NOT NULL,
+        asked_at      TEXT,
+        may_have_gone INTEGER NOT NULL DEFAULT 1
+    );
+    INSERT INTO journal_20 (id, order_id, action, state, request, outcome, message, created_at,
+      updated_at, asked_at, may_have_gone)
+      SELECT id, order_id, action, state, request, outcome, message, created_at, updated_at,
+        asked_at, may_have_gone
+      FROM journal;
+    UPDATE sqlite_sequence SET seq = MAX(seq, COALESCE(
+      (SELECT seq FROM sqlite_sequence WHERE name = 'journal'), 0)) WHERE name = 'journal_20';
+    DROP TABLE journal;
+    ALTER TABLE journal_20 RENAME TO journal;
+    CREATE INDEX journal_by_order ON journal (order_id, id);
+    CREATE INDEX journal_pending ON journal (state) WHERE state = 'pending';
+    CREATE INDEX journal_by_action ON journal (action, state)
     """,
 }
 

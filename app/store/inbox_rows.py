@@ -34,12 +34,13 @@ BERKE_STATUS = (
     "SELECT source_candidate_id, progress, checked_at, completed_at FROM berke_status "
     "WHERE source_candidate_id IN"
 )
-#: The orders whose latest invite step failed after a try that may have gone (its answer lost,
-#: so not sent again): ``OrderState.invitation_doubt``, not waiting, without reading the step.
-#: Failed invitations are few: found by the (action, state) index, each one's order's latest
-#: invite by the (order_id, id) one, not by a second walk of the whole journal.
+#: The orders whose latest invite step failed, or was cancelled, after a try that may have gone
+#: (its answer lost, so not sent again): ``OrderState.invitation_doubt``, not waiting, without
+#: reading the step. They are few: found by the (action, state) index, each one's order's
+#: latest invite by the (order_id, id) one, not by a second walk of the whole journal.
 INVITATIONS_IN_DOUBT = (
-    "SELECT order_id FROM journal AS failed WHERE action = 'invite' AND state = 'failed'"
+    "SELECT order_id FROM journal AS failed WHERE action = 'invite'"
+    " AND state IN ('failed', 'cancelled')"
     " AND may_have_gone AND id = (SELECT MAX(id) FROM journal"
     " WHERE order_id = failed.order_id AND action = 'invite')"
 )

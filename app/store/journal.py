@@ -278,6 +278,18 @@ class Journal:
                 (message, utc_now(), may_have_gone, step_id),
             )
 
+    def cancel(self, step_id: int, message: str) -> bool:
+        """The coordinator's cancel of a step waiting to be sent: cancelled, with ``message``,
+        only if it is still pending (one conditional write, so that a step the resumer finished
+        or failed meanwhile is never marked cancelled). True when this cancelled it."""
+        with self._db.transaction() as conn:
+            cursor = conn.execute(
+                "UPDATE journal SET state = 'cancelled', message = ?, updated_at = ?"
+                " WHERE id = ? AND state = 'pending'",
+                (message, utc_now(), step_id),
+            )
+            return cursor.rowcount == 1
+
     def entries(self, order_id: str) -> list[JournalEntry]:
         """The order's timeline, oldest first."""
         with self._db.reading() as conn:

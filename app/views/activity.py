@@ -64,8 +64,9 @@ def typed(entry: JournalEntry | SnapshotStep) -> tuple[JournalStep | None, Journ
 
 
 def activity_line(entry: JournalEntry | SnapshotStep, limit: int | None = SHORT) -> str:
-    """What the step did (done), is doing (pending) or failed to do, in one sentence; texts
-    the coordinator typed are cut to ``limit`` characters (None: whole)."""
+    """What the step did (done), is doing (pending), failed to do or was cancelled before doing,
+    in one sentence; texts the coordinator typed are cut to ``limit`` characters (None:
+    whole)."""
     step, outcome = typed(entry)
     if step is None:
         return f"{entry.action.label} (this version cannot read the step)"
@@ -74,6 +75,11 @@ def activity_line(entry: JournalEntry | SnapshotStep, limit: int | None = SHORT)
         return done
     if entry.state is StepState.PENDING:
         return doing
+    if entry.state is StepState.CANCELLED:
+        if isinstance(entry, JournalEntry) and entry.may_have_gone:
+            # Cancelled after a try whose answer was lost: that try may have been carried out.
+            return f"{failed} (cancelled; an earlier try may have gone, its answer lost)"
+        return f"{failed} (cancelled before it was sent)"
     if isinstance(step, InviteStep) and isinstance(entry, JournalEntry) and entry.may_have_gone:
         # Not sent again after a try whose answer was lost: the candidate may have it.
         return (

@@ -58,6 +58,7 @@ from app.domain.smartrecruiters import (
     OrderStatus,
 )
 from app.domain.snapshot import SnapshotOrder
+from app.domain.step_cancel import BEING_SENT
 from app.domain.uploads import Upload
 from app.store.local_state import load_states
 from app.workflows import order_actions as actions
@@ -109,6 +110,7 @@ from app.workflows.resume_news import ResumeNews, resume_news
 from app.workflows.snapshots import SavedSnapshot, SaveProgress, SaveRequest, save_snapshot
 from app.workflows.snapshots import live_records as gather_live_records
 from app.workflows.steps import unexpected_failure
+from app.workflows.waiting_steps import cancel_waiting_step
 from app.workflows.watch import WatchReport, watch_berke, watch_comments
 
 log = logging.getLogger(__name__)
@@ -1383,6 +1385,22 @@ class OrderBoard:
                 await retry_step(self._desk, entry_id)
         finally:
             await self.refresh([entry.order_id])
+
+    async def cancel_waiting_step(self, order_id: str, step_id: int) -> None:
+        """The coordinator's cancel of the order's step that waits to be sent (not a file's),
+        refused in words while it is being sent. Every action that could be sending it right
+        now is claimed meanwhile (the coordinator's own, a batch's): a step just begun by one
+        is not yet held by its sending (``waiting_steps``)."""
+        entry = await asyncio.to_thread(self._desk.journal.get, step_id)
+        kind = entry.action if entry is not None else None
+        claims = [action for action, kinds in actions.STEPS_OF_ACTION.items() if kind in kinds]
+        if any(self._desk.is_claimed(action_key(action, order_id)) for action in claims):
+            raise ActionNotAllowedError(BEING_SENT)  # the claim below would say less
+        try:
+            with self._claimed(order_id, *claims):
+                await cancel_waiting_step(self._desk, order_id, step_id)
+        finally:
+            await self.refresh([order_id])
 
     # -- closing the loop: Berke's result back to SmartRecruiters --------------------------------
 

@@ -125,6 +125,12 @@ class Desk:
         self._stop_asked.discard(upload_id)
 
 
+def step_key(step_id: int) -> str:
+    """Held while a journal step is being sent (``steps.execute``), and while the coordinator's
+    cancel of it is written: the one waits for nothing, the other is refused."""
+    return f"step:{step_id}"
+
+
 def upload_step_key(upload_id: int) -> str:
     """Held while a step of this file runs (looks on the result, checks the file, sends it)."""
     return f"upload:{upload_id}"

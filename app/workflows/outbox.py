@@ -42,6 +42,11 @@ from app.workflows.steps import REJECTED_NO_RESULT, StepContext, execute
 
 log = logging.getLogger(__name__)
 
+#: Why a step the coordinator cancelled is not sent again by Retry.
+CANCELLED_NOT_RETRIED = (
+    "This step was cancelled, so it is not sent again. Use the order's action to do it anew."
+)
+
 
 @dataclass(frozen=True)
 class ResumedItem:
@@ -293,6 +298,10 @@ async def retry_step(desk: Desk, entry_id: int) -> JournalOutcome | None:
     entry = await asyncio.to_thread(desk.journal.get, entry_id)
     if entry is None or entry.state is StepState.DONE:
         raise ValueError("This step is not waiting for a retry.")
+    if entry.state is StepState.CANCELLED:
+        # The coordinator cancelled it: sent again, it went against that word. The order's
+        # own action sends it anew, checked as any other.
+        raise ActionNotAllowedError(CANCELLED_NOT_RETRIED)
     pending = await asyncio.to_thread(desk.journal.pending_kinds, entry.order_id)
     waiting = retry_refused_while_waiting(entry.action, pending)
     if waiting is not None:

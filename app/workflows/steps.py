@@ -84,8 +84,9 @@ from app.domain.smartrecruiters import (
     ContactPerson,
     OrderStatus,
 )
+from app.domain.step_kinds import ENDED_UNSENT
 from app.domain.uploads import MachineTime, Upload
-from app.workflows.desk import Desk, invitation_key, upload_step_key
+from app.workflows.desk import Desk, invitation_key, step_key, upload_step_key
 from app.workflows.file_identity import (
     FileIdentity,
     arrived_copy,
@@ -149,7 +150,7 @@ async def execute(
     Returns the outcome recorded. A step finished meanwhile is not sent again: its recorded
     outcome is returned (None when it failed meanwhile, e.g. a cancelled upload).
     """
-    key = f"step:{entry.id}"
+    key = step_key(entry.id)
     if not desk.claim(key):
         raise StepDeferredError("This step is already being sent.")
     attempt = _Try(desk, entry.id, earlier=True)  # until read: nothing is put back on a doubt
@@ -1049,7 +1050,7 @@ def _invited_since(desk: Desk, entry: JournalEntry, step: InviteStep) -> str | N
                 return INVITED_SINCE
             if other.id > entry.id and (
                 other.state is StepState.PENDING
-                or (other.state is StepState.FAILED and other.may_have_gone)
+                or (other.state in ENDED_UNSENT and other.may_have_gone)
             ):
                 may_have_gone = True
     return MAY_HAVE_GONE_SINCE if may_have_gone else None

@@ -188,6 +188,31 @@ def test_an_invitation_that_may_have_gone_is_not_said_failed_in_the_first_frame(
     assert by_models["zulu"].activity == "Failed: Send Berke invitation"  # it never left
 
 
+def test_an_invitation_cancelled_after_a_try_that_may_have_gone_reads_the_same(
+    data_file: Path,
+) -> None:
+    """A waiting invitation the coordinator cancelled after a try whose answer was lost may
+    have gone as much as a failed one: the first frame found failed ones only, and said
+    nothing where the models, a moment later, said it may have been sent."""
+    invitation = SendInvitationRequest(source_candidate_id="B-1", email_address="ana@x.org")
+    db = Database(data_file)
+    try:
+        _orders_table(db, [LISTED[0], LISTED[2]])
+        journal = Journal(db)
+        for order_id, gone in (("full", True), ("zulu", False)):
+            step_id = journal.begin(order_id, InviteStep(request=invitation))
+            journal.note(step_id, "Berke is down: sent later.", may_have_gone=gone)
+            assert journal.cancel(step_id, "Cancelled by the coordinator.")
+        by_models = _rows_by_models(db)
+    finally:
+        db.close()
+    peeked = read_inbox_rows(data_file)
+    assert peeked is not None
+    assert _rows_peeked(peeked) == by_models
+    assert by_models["full"].activity == "Invitation may have been sent"
+    assert by_models["zulu"].activity == ""  # it never left: as before it was asked
+
+
 def test_the_orders_the_desk_writes_itself_read_the_same(data_file: Path) -> None:
     """A state-changing call's answer is stored as the model writes it (``order_json``)."""
     db = Database(data_file)

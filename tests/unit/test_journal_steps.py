@@ -476,3 +476,29 @@ def test_a_snapshot_says_what_the_desk_says_of_a_create_found_in_berke(
     live = activity_line(entry, None)
     assert live.endswith(said)
     assert activity_line(SnapshotStep.of(entry), None) == live
+
+
+def test_a_cancelled_step_is_kept_in_a_snapshot_as_every_desk_reads_it() -> None:
+    """A step the coordinator cancelled while it waited is kept as "failed" with a mark: a
+    desk before the cancel knew no state "cancelled", and said the whole order "damaged" at
+    it. This desk reads it back as cancelled, and says it as the journal does."""
+    now = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    entry = JournalEntry(
+        id=7,
+        order_id="o-1",
+        action=StepKind.REJECT,
+        state=StepState.CANCELLED,
+        step=RejectStep(request=RejectRequest(message="Duplicate order")),
+        message="Cancelled by the coordinator: it will not be sent.",
+        created_at=now,
+        updated_at=now,
+        may_have_gone=False,  # a snapshot does not keep it (as for a failed invitation)
+    )
+    written = json.loads(SnapshotStep.of(entry).model_dump_json(by_alias=True))
+    assert (written["state"], written["cancelled"]) == ("failed", True)
+    read = SnapshotStep.model_validate(written)
+    assert read.state is StepState.CANCELLED
+    assert activity_line(read, None) == activity_line(entry, None)
+    assert "cancelled" not in json.loads(  # a step not cancelled is written as before
+        SnapshotStep.of(entry.model_copy(update={"state": StepState.FAILED})).model_dump_json()
+    )

@@ -14,10 +14,12 @@ from app.domain.journal import (
     AssessmentLinked,
     CreateAssessmentStep,
     InviteStep,
+    OrderUpdated,
+    RejectStep,
     ReuseAssessmentStep,
 )
 from app.domain.journal_terms import LinkedAssessment, StepState
-from app.domain.smartrecruiters import AssessmentOrder
+from app.domain.smartrecruiters import AssessmentOrder, OrderStatus, RejectRequest
 from app.store.database import SCHEMA_VERSION, Database
 from app.store.journal import RESULTS_LEFT_OPEN, Journal
 from app.store.journal_rows import dumps
@@ -821,4 +823,69 @@ def test_a_berke_completion_kept_without_a_zone_is_read_as_utc(tmp_path: Path) -
         state = berke_state(conn.execute("SELECT * FROM berke_status").fetchone())
     assert state is not None
     assert state.completed_at == datetime(2026, 3, 29, 10, tzinfo=UTC)  # naive: never equal
+    db.close()
+
+
+def _reject_step() -> RejectStep:
+    return RejectStep(request=RejectRequest(message="Duplicate order"))
+
+
+def test_a_waiting_step_is_cancelled_once_and_only_while_it_waits(tmp_path: Path) -> None:
+    """The coordinator's cancel is one conditional write: it wins only over a step still
+    pending, so a step the resumer finished (or failed) meanwhile is never marked cancelled,
+    and a second cancel says it changed nothing. The restart reads it cancelled: never
+    pending again, so never resumed."""
+    path = tmp_path / "desk.sqlite3"
+    db = Database(path)
+    journal = Journal(db)
+    waiting = journal.begin("o", _reject_step())
+    sent = journal.begin("p", _reject_step())
+    journal.finish(sent, OrderUpdated(status=OrderStatus.REJECTED))
+    assert journal.cancel(waiting, "Cancelled by the coordinator.")
+    assert not journal.cancel(waiting, "again")
+    assert not journal.cancel(sent, "too late")
+    journal.note(waiting, "Try again later.")  # a late note of the resumer's changes nothing
+    db.close()
+
+    journal = Journal(Database(path))  # a restart
+    (cancelled,) = journal.entries("o")
+    assert cancelled.state is StepState.CANCELLED
+    assert cancelled.message == "Cancelled by the coordinator."
+    assert journal.pending() == []
+    assert journal.pending_kinds("o") == set()
+    assert journal.entries("p")[0].state is StepState.DONE
+
+
+def test_a_schema_19_journal_keeps_its_steps_and_their_ids_and_can_hold_a_cancel(
+    tmp_path: Path,
+) -> None:
+    """Schema 20: a step may be 'cancelled' (SQLite changes a CHECK only by building the table
+    again). Every step is kept as it was, and a new one never takes an old one's id."""
+    from app.store.database import _MIGRATIONS
+
+    path = tmp_path / "nineteen.sqlite3"
+    raw = sqlite3.connect(path)
+    for step in range(1, 20):
+        raw.executescript(_MIGRATIONS[step])
+    now = datetime.now(UTC).isoformat(timespec="milliseconds")
+    written = dumps(_reject_step())
+    for step_id, state, gone in ((3, "pending", 1), (7, "done", 0), (9, "failed", 1)):
+        raw.execute(
+            "INSERT INTO journal (id, order_id, action, state, request, created_at, updated_at,"
+            " asked_at, may_have_gone) VALUES (?, 'o', 'reject', ?, ?, ?, ?, ?, ?)",
+            (step_id, state, written, now, now, now, gone),
+        )
+    raw.execute("DELETE FROM journal WHERE id = 9")  # the sequence stays at 9
+    raw.execute("PRAGMA user_version = 19")
+    raw.commit()
+    raw.close()
+    db = Database(path)
+    journal = Journal(db)
+    kept = {(e.id, e.state, e.may_have_gone) for e in journal.entries("o")}
+    assert kept == {(3, StepState.PENDING, True), (7, StepState.DONE, False)}
+    assert journal.cancel(3, "Cancelled by the coordinator.")
+    assert journal.begin("o", _reject_step()) > 9
+    with db.reading() as conn:
+        indexes = {row[1] for row in conn.execute("PRAGMA index_list(journal)")}
+    assert {"journal_by_order", "journal_pending", "journal_by_action"} <= indexes
     db.close()

@@ -62,6 +62,7 @@ if TYPE_CHECKING:  # the journal's and the API's shapes (pydantic) load after th
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 RETRY_TIP = "Send a failed step again (it is checked first)"
+CANCEL_STEP_TIP = "Cancel a step that waits to be sent, so that it is never sent (it asks first)"
 
 
 def _local(value: Any) -> str:
@@ -196,6 +197,15 @@ class TimelineModel(QAbstractListModel):
         steps = [e for e in self._entries if isinstance(e, JournalEntry)]
         return retry_refused_reason(entry, steps)
 
+    @staticmethod
+    def cancellable(entry: TimelineEntry) -> bool:
+        """Whether the step waits to be sent and is not a file's (a file has its own Cancel):
+        the journal's only, never a snapshot's copy."""
+        from app.domain.journal import JournalEntry
+        from app.domain.step_cancel import cancel_refused
+
+        return isinstance(entry, JournalEntry) and cancel_refused(entry) is None
+
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._entries):
             return None
@@ -253,6 +263,7 @@ class OrderDetailPane(QWidget):
 
     comment_submitted = Signal(str)
     retry_step_requested = Signal(int)
+    cancel_step_requested = Signal(object)  # the JournalEntry waiting to be sent
 
     def __init__(self, actions: list[QAction], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -477,9 +488,17 @@ class OrderDetailPane(QWidget):
         self.timeline_list.selectionModel().selectionChanged.connect(self._timeline_selection)
         self.timeline.modelReset.connect(self._timeline_selection)
         self.retry_step_button.clicked.connect(self._retry_selected_step)
+        # Beside Retry, as a file's Cancel is beside its Retry: for a step left waiting (a
+        # 503, a daily limit) that the coordinator no longer wants sent.
+        self.cancel_step_button = QPushButton("Cancel this step…")
+        self.cancel_step_button.setObjectName("cancelStepButton")
+        self.cancel_step_button.setToolTip(CANCEL_STEP_TIP)
+        self.cancel_step_button.setEnabled(False)
+        self.cancel_step_button.clicked.connect(self._cancel_selected_step)
         layout.addWidget(self.timeline_list)
         row = QHBoxLayout()
         row.addStretch(1)
+        row.addWidget(self.cancel_step_button)
         row.addWidget(self.retry_step_button)
         layout.addLayout(row)
         return box
@@ -493,6 +512,8 @@ class OrderDetailPane(QWidget):
         failed = entry is not None and _failed(entry)
         refused = self.timeline.retry_refused(entry) if failed and entry is not None else None
         self.retry_step_button.setEnabled(failed and not self.read_only and refused is None)
+        waiting = entry is not None and self.timeline.cancellable(entry)
+        self.cancel_step_button.setEnabled(waiting and not self.read_only)
         if not self.read_only:  # read-only, it says why nothing can be changed
             self.retry_step_button.setToolTip(refused or RETRY_TIP)
 
@@ -501,6 +522,12 @@ class OrderDetailPane(QWidget):
         if entry is not None and _failed(entry):
             self.retry_step_button.setEnabled(False)
             self.retry_step_requested.emit(entry.id)
+
+    def _cancel_selected_step(self) -> None:
+        entry = self.selected_entry()
+        if entry is not None and self.timeline.cancellable(entry) and not self.read_only:
+            self.cancel_step_button.setEnabled(False)  # until the answer shows the timeline
+            self.cancel_step_requested.emit(entry)
 
     def _submit_comment(self) -> None:
         text = self.comment_input.text().strip()
@@ -687,11 +714,17 @@ class OrderDetailPane(QWidget):
         self.retry_step_button.setToolTip(
             reason or "Send a failed step again (it is checked first)"
         )
+        self.cancel_step_button.setToolTip(reason or CANCEL_STEP_TIP)
         self._keep_read_only()
 
     def _keep_read_only(self, *_args: object) -> None:
         if self.read_only:
-            for widget in (self.comment_input, self.comment_button, self.retry_step_button):
+            for widget in (
+                self.comment_input,
+                self.comment_button,
+                self.retry_step_button,
+                self.cancel_step_button,
+            ):
                 widget.setEnabled(False)
 
     # -- files kept in a snapshot --------------------------------------------------------------

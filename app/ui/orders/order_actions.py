@@ -50,6 +50,7 @@ if TYPE_CHECKING:  # each dialog is loaded when first opened; asyncio and the AP
 
     from app.domain.berke import CreateAssessmentRequest
     from app.domain.invitation import InvitationText
+    from app.domain.journal import JournalEntry
     from app.domain.journal_terms import LinkedAssessment
     from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult
     from app.ui.common.validated_form import ValidatedForm
@@ -1110,6 +1111,35 @@ class OrderActionsController(QObject):
     async def retry_upload(self, order_id: str, upload_id: int) -> None:
         await self._run("Retry upload", self._board().retry_upload(order_id, upload_id))
 
+    async def cancel_waiting_step(self, order_id: str, entry: JournalEntry) -> bool:
+        """Cancel the order's step that waits to be sent, once the coordinator confirmed what
+        will then not be sent (Keep is the default: Enter and Esc cancel nothing). True when
+        it was cancelled; a refusal (being sent this moment, sent meanwhile) is said."""
+        from app.domain.step_cancel import (
+            after_cancel,
+            cancel_button_text,
+            what_will_not_be_sent,
+        )
+
+        board = self._board()
+        linked = board.state(order_id).link is not None
+        go = await confirm(
+            self._parent,
+            "Cancel the waiting step?",
+            f"{self._name(order_id)}: {what_will_not_be_sent(entry)}",
+            informative=after_cancel(entry, assessment_linked=linked),
+            ok_text=cancel_button_text(entry),
+            cancel_text="Keep it waiting",
+        )
+        if not go:
+            return False
+
+        async def cancel() -> bool:
+            await board.cancel_waiting_step(order_id, entry.id)
+            return True
+
+        return bool(await self._run("Cancel step", cancel(), about=order_id, done=_CANCELLED))
+
     async def retry_failed_step(self, entry_id: int) -> None:
         try:
             await self._board().retry_step(entry_id)
@@ -1117,6 +1147,10 @@ class OrderActionsController(QObject):
             self.messages.error("Retry", str(exc))
         finally:
             self.update_state()
+
+
+#: The status bar's note once a waiting step is cancelled.
+_CANCELLED = "Cancelled: the step will not be sent."
 
 
 def _rejected_by_this_call(board: OrderBoard, order_id: str, failures: dict[str, str]) -> bool:

@@ -82,6 +82,7 @@ from app.workflows.refusals import COMMENT_SENT_AGAIN, EXPECTED_ERRORS
 
 if TYPE_CHECKING:  # the API's shapes (pydantic) load after the first frame
     from app.domain.attention import Flag
+    from app.domain.journal import JournalEntry
     from app.domain.order_result import ResultOnFile
     from app.domain.smartrecruiters import AssessmentOrder
     from app.workflows.board import OrderBoard
@@ -440,6 +441,9 @@ class OrdersRoom(QWidget):
         panel.retry_requested.connect(lambda upload_id: self._upload_button(upload_id, True))
         detail.retry_step_requested.connect(
             lambda entry_id: self.controller.spawn(self._retry_step(entry_id))
+        )
+        detail.cancel_step_requested.connect(
+            lambda entry: self.controller.spawn(self._cancel_step(entry))
         )
         detail.flags.dismiss_requested.connect(self._dismiss)
 
@@ -900,6 +904,16 @@ class OrdersRoom(QWidget):
         await self.controller.retry_failed_step(entry_id)
         # Refused again, the order's state is as it was, and nothing else reloads the pane:
         # it kept the last refusal's words, and Retry stayed off.
+        self._refresh_detail()
+
+    async def _cancel_step(self, entry: JournalEntry) -> None:
+        """Cancel on a step of the shown order waiting to be sent (the board checks it is
+        that order's, and that it still waits)."""
+        order = self.detail.order
+        if order is not None and entry.order_id == order.id:
+            await self.controller.cancel_waiting_step(order.id, entry)
+        # Cancelled, kept or refused: the pane shows the step as it is now, and its Cancel
+        # follows (it was turned off when pressed).
         self._refresh_detail()
 
     def _shown_now(self) -> _Shown | None:

@@ -1,0 +1,136 @@
+"""Cancelling a step that waits to be sent (left waiting by a 503, a daily limit…): which
+steps may be, and what the coordinator is told will then not be sent.
+
+A file's upload is not among them: it has its own Cancel, on the order's files, which also
+stops it while it goes. Every other waiting step is cancelled in the journal alone (it is not
+under way: the resumer sends it later), so the words say what will not reach which service.
+"""
+
+from __future__ import annotations
+
+from app.domain.journal import (
+    CompleteStep,
+    CreateAssessmentStep,
+    InviteStep,
+    JournalEntry,
+    UploadStep,
+)
+from app.domain.journal_terms import ResultFlow, StepKind, StepState
+
+#: The journal's message on a step the coordinator cancelled (the activity list's second line).
+CANCELLED_BY_COORDINATOR = "Cancelled by the coordinator: it will not be sent."
+
+#: Refused: the resumer (or a Retry) is sending it this moment.
+BEING_SENT = (
+    "This step is being sent right now, so it cannot be cancelled. Look at the order again "
+    "once it has gone through."
+)
+
+FILE_HAS_ITS_OWN_CANCEL = "A file is cancelled from the order's files, with its own Cancel."
+
+#: The documented flow's second half: the order's result is already in SmartRecruiters. Not
+#: sent, the order stayed in progress with it for good: Complete refuses a second result, and
+#: the desk completes only a result with no completion begun after it.
+RESULT_ALREADY_SENT = (
+    "The order's result is already in SmartRecruiters: this step only completes the order "
+    "with it, so it cannot be cancelled (the order would stay in progress, and a second "
+    "result cannot be sent)."
+)
+
+_NOT_WAITING = {
+    StepState.DONE: "This step was already sent: there is nothing to cancel.",
+    StepState.FAILED: "This step failed and is not sent again unless you retry it: "
+    "there is nothing to cancel.",
+    StepState.CANCELLED: "This step was already cancelled.",
+}
+
+_BERKE_STEPS = frozenset({StepKind.CREATE_ASSESSMENT, StepKind.INVITE, StepKind.DELETE_ASSESSMENT})
+
+
+def cancel_refused(entry: JournalEntry) -> str | None:
+    """Why ``entry`` cannot be cancelled from the order's activity, in words; None when it can
+    (it waits to be sent, and is not a file's upload). Whether it is being sent this moment
+    is the workflow's to say (``BEING_SENT``)."""
+    if isinstance(entry.step, UploadStep):
+        return FILE_HAS_ITS_OWN_CANCEL
+    if entry.state is not StepState.PENDING:
+        return _NOT_WAITING[entry.state]
+    if isinstance(entry.step, CompleteStep) and entry.step.flow is ResultFlow.DOCUMENTED:
+        return RESULT_ALREADY_SENT
+    return None
+
+
+def service_of(entry: JournalEntry) -> str:
+    """The service the step would be sent to."""
+    return "Berke" if entry.action in _BERKE_STEPS else "SmartRecruiters"
+
+
+def what_will_not_be_sent(entry: JournalEntry) -> str:
+    """The confirmation's sentence: what will not be sent, and to which service."""
+    step = entry.step
+    match entry.action:
+        case StepKind.CREATE_ASSESSMENT:
+            name = ""
+            if isinstance(step, CreateAssessmentStep):
+                request = step.request
+                name = " ".join(p for p in (request.first_name, request.last_name) if p)
+            whose = f" for {name}" if name else " for this order"
+            return f"The Berke assessment{whose} will not be created."
+        case StepKind.ACCEPT:
+            return "The accept of this order will not be sent to SmartRecruiters."
+        case StepKind.REJECT:
+            return "The reject of this order will not be sent to SmartRecruiters."
+        case StepKind.INVITE:
+            to = f" to {step.request.email_address}" if isinstance(step, InviteStep) else ""
+            return f"The invitation{to} will not be sent by Berke."
+        case StepKind.COMPLETE:
+            return "The completion of this order will not be sent to SmartRecruiters."
+        case StepKind.CREATE_RESULT:
+            return (
+                "The result of this order will not be sent to SmartRecruiters, nor the "
+                "completion that was to follow it."
+            )
+        case StepKind.COMMENT:
+            return "The comment will not be added to this order in SmartRecruiters."
+        case StepKind.DELETE_ASSESSMENT:
+            return "The order's Berke assessment will not be deleted."
+        case StepKind.REUSE_ASSESSMENT:
+            return "The candidate's other Berke assessment will not be linked to this order."
+        case StepKind.UPLOAD:
+            return "The file will not be sent to SmartRecruiters."
+    return f"“{entry.action.label}” will not be sent."
+
+
+def after_cancel(entry: JournalEntry, *, assessment_linked: bool) -> str:
+    """What stays as it is, and what to do instead; said under the confirmation's question.
+    ``assessment_linked``: the order has its Berke assessment (kept: it is never lost)."""
+    lines = []
+    if entry.may_have_gone:
+        lines.append(
+            f"An earlier try may have reached {service_of(entry)} before its answer was lost: "
+            "look at the order there."
+        )
+    if entry.action is StepKind.ACCEPT and assessment_linked:
+        lines.append("The order keeps its Berke assessment: Accept sends the accept again with it.")
+    elif entry.action in (StepKind.COMPLETE, StepKind.CREATE_RESULT):
+        lines.append("Reports queued for its result wait until the order is completed.")
+    else:
+        lines.append("The order's own action can do it again later.")
+    return "\n\n".join(lines)
+
+
+def cancel_button_text(entry: JournalEntry) -> str:
+    """The confirmation's button: what it cancels, named."""
+    return _BUTTONS.get(entry.action, "Cancel the step")
+
+
+_BUTTONS = {
+    StepKind.CREATE_ASSESSMENT: "Cancel the create",
+    StepKind.ACCEPT: "Cancel the accept",
+    StepKind.REJECT: "Cancel the reject",
+    StepKind.INVITE: "Cancel the invitation",
+    StepKind.COMPLETE: "Cancel the completion",
+    StepKind.CREATE_RESULT: "Cancel the result",
+    StepKind.COMMENT: "Cancel the comment",
+    StepKind.DELETE_ASSESSMENT: "Cancel the delete",
+}

@@ -1,0 +1,213 @@
+"""A step left waiting to be sent (a 503, a daily limit) that the coordinator cancels: it is
+never sent, by the resumer, after a restart or by Retry; one being sent that moment is not
+cancelled, in words; and nothing the order had (its Berke assessment) is lost with it."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+import pytest
+
+from app.clients.errors import ApiError
+from app.domain.berke import CreateAssessmentRequest
+from app.domain.journal import CompleteStep
+from app.domain.journal_terms import ResultFlow, StepKind, StepState
+from app.domain.order_rules import OrderAction
+from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
+from app.domain.step_cancel import (
+    BEING_SENT,
+    CANCELLED_BY_COORDINATOR,
+    FILE_HAS_ITS_OWN_CANCEL,
+    RESULT_ALREADY_SENT,
+)
+from app.views.activity import activity_line
+from app.workflows.order_actions import REJECT_WAITING
+from app.workflows.outbox import CANCELLED_NOT_RETRIED
+from app.workflows.refusals import ActionNotAllowedError
+from tests.integration.helpers import new_order_body
+from tests.integration.test_close_the_loop import with_board
+from tests.integration.test_waiting_steps import RejectUnavailableOnce, ScriptedChanges
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from app.sandbox import SandboxServer
+    from app.workflows.board import OrderBoard
+    from app.workflows.desk import Desk
+
+
+async def order_with_a_waiting_reject(board: OrderBoard, desk: Desk, first: str) -> str:
+    """A NEW order whose reject got a 503: its step waits in the journal for the resumer."""
+    order = await desk.session.sr.create_test_order(new_order_body(first=first, last="Ode"))
+    await board.sync()
+    assert len(await board.reject([order.id], reason="Duplicate order")) == 1  # the 503
+    assert board.state(order.id).pending == {StepKind.REJECT}
+    return order.id
+
+
+def the_reject(desk: Desk, order_id: str) -> int:
+    (step,) = [e for e in desk.journal.entries(order_id) if e.action is StepKind.REJECT]
+    return step.id
+
+
+def test_a_cancelled_waiting_reject_is_never_sent_and_the_actions_come_back(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Before, only a file's upload could be cancelled: a reject left waiting by a 503 was sent
+    once the service was back, though the coordinator had changed their mind."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order_id = await order_with_a_waiting_reject(board, desk, "Ada")
+        take_on = OrderAction.CREATE_ACCEPT_INVITE
+        assert board.why_not(take_on, [order_id]) == REJECT_WAITING
+        step_id = the_reject(desk, order_id)
+        await board.cancel_waiting_step(order_id, step_id)
+        cancelled = desk.journal.get(step_id)
+        assert cancelled is not None
+        assert cancelled.state is StepState.CANCELLED
+        assert cancelled.message == CANCELLED_BY_COORDINATOR
+        # A 503 may have come after SmartRecruiters did it: the line does not say it did not.
+        assert activity_line(cancelled) == (
+            "Not rejected: Duplicate order (cancelled; an earlier try may have gone, its "
+            "answer lost)"
+        )
+        assert board.state(order_id).pending == frozenset()
+        assert board.state(order_id).failed == frozenset()  # not said to have failed
+        assert board.why_not(take_on, [order_id]) is None
+        assert board.why_not(OrderAction.REJECT, [order_id]) is None
+        report = await board.resume()
+        assert step_id not in report.done + report.waiting + report.failed
+        assert (await desk.session.sr.get_order(order_id)).status is OrderStatus.NEW
+        with pytest.raises(ActionNotAllowedError, match="already cancelled"):
+            await board.cancel_waiting_step(order_id, step_id)
+        with pytest.raises(ActionNotAllowedError) as retried:
+            await board.retry_step(step_id)
+        assert str(retried.value) == CANCELLED_NOT_RETRIED
+        assert (await desk.session.sr.get_order(order_id)).status is OrderStatus.NEW
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body, RejectUnavailableOnce())
+
+
+def test_a_cancelled_waiting_reject_stays_unsent_after_a_restart(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    path = tmp_path / "desk.sqlite3"
+
+    async def cancel(board: OrderBoard, desk: Desk) -> str:
+        order_id = await order_with_a_waiting_reject(board, desk, "Bo")
+        await board.cancel_waiting_step(order_id, the_reject(desk, order_id))
+        return order_id
+
+    order_id = with_board(sandbox, path, cancel, RejectUnavailableOnce())
+
+    async def restart(board: OrderBoard, desk: Desk) -> None:
+        assert board.state(order_id).pending == frozenset()
+        await board.resume()
+        assert (await desk.session.sr.get_order(order_id)).status is OrderStatus.NEW
+        assert desk.journal.entries(order_id)[-1].state is StepState.CANCELLED
+
+    with_board(sandbox, path, restart)
+
+
+def test_a_step_being_sent_is_not_cancelled(sandbox: SandboxServer, tmp_path: Path) -> None:
+    """The resumer picks the reject up as the coordinator clicks Cancel: the cancel is refused
+    in words, and the reject goes as the resumer sends it (never half cancelled)."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order_id = await order_with_a_waiting_reject(board, desk, "Cy")
+        step_id = the_reject(desk, order_id)
+        sr = desk.session.sr
+        real_reject = sr.reject_order
+        sending, gate = asyncio.Event(), asyncio.Event()
+
+        async def held(order_id: str, **kwargs: object) -> AssessmentOrder:
+            sending.set()
+            await gate.wait()
+            return await real_reject(order_id, **kwargs)  # type: ignore[arg-type]
+
+        sr.reject_order = held  # type: ignore[method-assign]
+        resuming = asyncio.ensure_future(board.resume())
+        await sending.wait()
+        with pytest.raises(ActionNotAllowedError) as refused:
+            await board.cancel_waiting_step(order_id, step_id)
+        assert str(refused.value) == BEING_SENT
+        assert desk.journal.get(step_id).state is StepState.PENDING  # type: ignore[union-attr]
+        gate.set()
+        await resuming
+        assert desk.journal.get(step_id).state is StepState.DONE  # type: ignore[union-attr]
+        assert (await sr.get_order(order_id)).status is OrderStatus.REJECTED
+        with pytest.raises(ActionNotAllowedError, match="already sent"):
+            await board.cancel_waiting_step(order_id, step_id)
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body, RejectUnavailableOnce())
+
+
+def test_a_cancelled_waiting_accept_keeps_its_assessment_and_accept_works_again(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The assessment was created in Berke and the accept got a 503. Cancelled, the accept
+    is not sent, the order keeps its Berke assessment, and Accept sends it with that link."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(new_order_body(first="Di", last="Ek"))
+        await board.sync()
+        link = await board.create_assessment(
+            order.id, CreateAssessmentRequest(first_name="Di", last_name="Ek")
+        )
+        with pytest.raises(ApiError):  # the 503: the accept waits
+            await board.accept(order.id)
+        assert board.state(order.id).pending == {StepKind.ACCEPT}
+        (step,) = [e for e in desk.journal.entries(order.id) if e.action is StepKind.ACCEPT]
+        await board.cancel_waiting_step(order.id, step.id)
+        assert desk.journal.assessment_for(order.id) == link
+        assert board.state(order.id).link == link
+        assert board.why_not(OrderAction.ACCEPT, [order.id]) is None
+        await board.resume()
+        assert (await desk.session.sr.get_order(order.id)).status is OrderStatus.NEW
+        accepted = await board.accept(order.id)
+        assert accepted.status is OrderStatus.IN_PROGRESS
+        assert desk.journal.assessment_for(order.id) == link
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body, ScriptedChanges(accept=[503]))
+
+
+def test_a_file_and_another_orders_step_are_not_cancelled_from_here(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order_id = await order_with_a_waiting_reject(board, desk, "Eli")
+        other = await desk.session.sr.create_test_order(new_order_body(first="Fay", last="Ode"))
+        await board.sync()
+        with pytest.raises(ActionNotAllowedError, match="not one of this order's"):
+            await board.cancel_waiting_step(other.id, the_reject(desk, order_id))
+        from app.domain.journal import UploadStep
+
+        upload = desk.journal.begin(order_id, UploadStep(upload_id=1, file_name="r.pdf"))
+        with pytest.raises(ActionNotAllowedError) as refused:
+            await board.cancel_waiting_step(order_id, upload)
+        assert str(refused.value) == FILE_HAS_ITS_OWN_CANCEL
+        assert desk.journal.get(the_reject(desk, order_id)).state is StepState.PENDING  # type: ignore[union-attr]
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body, RejectUnavailableOnce())
+
+
+def test_the_completion_of_a_result_already_sent_is_not_cancelled(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The documented flow's completion follows a result already in SmartRecruiters. Cancelled,
+    the order stayed in progress for good: Complete refused a second result ("the desk
+    completes the order with that result by itself"), and the desk did not, its completion
+    begun; Retry refused a cancelled step."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order_id = await order_with_a_waiting_reject(board, desk, "Gus")
+        completing = desk.journal.begin(
+            order_id, CompleteStep(flow=ResultFlow.DOCUMENTED, message="Report attached")
+        )
+        with pytest.raises(ActionNotAllowedError) as refused:
+            await board.cancel_waiting_step(order_id, completing)
+        assert str(refused.value) == RESULT_ALREADY_SENT
+        assert desk.journal.get(completing).state is StepState.PENDING  # type: ignore[union-attr]
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body, RejectUnavailableOnce())

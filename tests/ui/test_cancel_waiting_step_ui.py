@@ -1,0 +1,99 @@
+"""Cancelling, from the order's Activity, a step left waiting to be sent (a 503): asked first
+in plain words, Keep by default, and then never sent; the order's row and actions come back."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from app.clients.errors import ServerError
+from app.domain.journal_terms import StepKind, StepState
+from app.domain.order_rules import OrderAction
+from app.domain.smartrecruiters import OrderStatus
+from app.ui.main_window import MainWindow
+from tests.ui.test_console_flows import (  # noqa: F401  (fixtures)
+    add_test_order,
+    board_of,
+    desk_of,
+    finish,
+    live_desk,
+    refusing_reject,
+    window,
+)
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+
+def the_box(shown: MainWindow) -> QMessageBox | None:
+    boxes = [b for b in shown.findChildren(QMessageBox) if b.isVisible()]
+    return boxes[-1] if boxes else None
+
+
+def step_state(shown: MainWindow, order_id: str) -> StepState:
+    (step,) = desk_of(shown).journal.entries(order_id)
+    return step.state
+
+
+def test_a_waiting_reject_is_cancelled_from_the_activity_and_never_sent(
+    window: MainWindow,  # noqa: F811
+    qtbot: QtBot,
+) -> None:
+    """Before, only a file could be cancelled: a reject left waiting by a 503 went once
+    SmartRecruiters was back, whatever the coordinator had decided since."""
+    order = add_test_order(window, qtbot, first="Mia", last="Lund")
+    refusing_reject(window, [order.id], 503, ServerError)
+    assert len(finish(qtbot, board_of(window).reject([order.id], reason="Duplicate."))) == 1
+    assert board_of(window).state(order.id).pending == {StepKind.REJECT}
+    room = window.orders
+    room.select_order(order.id)
+    detail = room.detail
+    reject = room.controller.actions[OrderAction.REJECT]
+    qtbot.waitUntil(lambda: detail.timeline.rowCount() == 1)
+    assert not detail.cancel_step_button.isEnabled()  # nothing chosen yet
+    # By keyboard: the step chosen in the list, then the button reached and pressed.
+    detail.timeline_list.setFocus()
+    detail.timeline_list.setCurrentIndex(detail.timeline.index(0))
+    assert detail.cancel_step_button.isEnabled()
+    assert not detail.retry_step_button.isEnabled()
+    assert detail.cancel_step_button.focusPolicy() & Qt.FocusPolicy.TabFocus
+    assert not reject.isEnabled()  # the reject waits: not offered again
+
+    qtbot.keyClick(detail.cancel_step_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: the_box(window) is not None)
+    box = the_box(window)
+    assert box is not None
+    assert "Mia Lund: The reject of this order will not be sent to SmartRecruiters." in box.text()
+    assert box.defaultButton().text() == "Keep it waiting"
+    qtbot.keyClick(box, Qt.Key.Key_Return)  # the default: nothing is cancelled
+    qtbot.waitUntil(lambda: the_box(window) is None)
+    qtbot.waitUntil(detail.cancel_step_button.isEnabled)
+    assert step_state(window, order.id) is StepState.PENDING
+
+    detail.cancel_step_button.click()
+    qtbot.waitUntil(lambda: the_box(window) is not None)
+    box = the_box(window)
+    assert box is not None
+    (cancel,) = [b for b in box.buttons() if b.text() == "Cancel the reject"]
+    cancel.click()
+    qtbot.waitUntil(lambda: step_state(window, order.id) is StepState.CANCELLED)
+
+    def shown_cancelled() -> bool:
+        entry = detail.timeline.index(0).data(Qt.ItemDataRole.UserRole)
+        return entry is not None and entry.state is StepState.CANCELLED
+
+    qtbot.waitUntil(shown_cancelled)
+    assert "(cancelled" in detail.timeline.data(detail.timeline.index(0))
+    assert not detail.cancel_step_button.isEnabled()
+    assert not detail.retry_step_button.isEnabled()  # a cancel is not undone by Retry
+    model = room.model
+    assert model.row(model.row_of(order.id) or 0).activity == ""  # neither under way nor failed
+    qtbot.waitUntil(reject.isEnabled)  # the order's own actions are back
+
+    finish(qtbot, board_of(window).resume())
+    order_now = finish(qtbot, desk_of(window).session.sr.get_order(order.id))
+    assert order_now.status is OrderStatus.NEW
+    assert step_state(window, order.id) is StepState.CANCELLED
+    finish(qtbot, room.controller.wait_idle())
