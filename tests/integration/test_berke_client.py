@@ -775,6 +775,93 @@ def test_a_report_over_the_download_limit_is_refused_for_good(status: int, lasti
     run(body)
 
 
+class PartialReports(RealNetwork):
+    """Berke's report, as the sandbox made it, answered as a 206 Partial Content carrying its
+    first ``share`` (a cache or proxy that served a range): what the sandbox never does."""
+
+    def __init__(self, share: float) -> None:
+        super().__init__()
+        self.share = share
+        self.whole: bytes = b""
+        self.asked = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        if not request.url.path.endswith("/GetReportForJob"):
+            return response
+        self.asked += 1
+        self.whole = await response.aread()
+        assert response.status_code == 200, self.whole[:200]
+        part = self.whole[: int(len(self.whole) * self.share)]
+        return httpx.Response(
+            206,
+            headers={
+                "Content-Type": response.headers["Content-Type"],
+                "Content-Range": f"bytes 0-{len(part) - 1}/{len(self.whole)}",
+            },
+            content=part,
+            request=request,
+        )
+
+
+async def _completed_candidate(berke: BerkeClient, sandbox: SandboxServer) -> str:
+    """A new assessment the candidate finished: Berke has its report."""
+    created = await berke.create_assessment(request())
+    finish_in_sandbox(sandbox, created.invitation_code)
+    return created.source_candidate_id
+
+
+@pytest.mark.parametrize("share", [0.5, 1.0], ids=["half", "all-of-it"])
+def test_a_partial_content_answer_is_never_taken_for_the_report(
+    sandbox: SandboxServer, share: float
+) -> None:
+    """A 206 is a part of the report, whatever it holds (its first half begins "%PDF-" as the
+    whole does): taken, it would be kept as the report and attached to the order. Berke's
+    answer is a 200 or an error; a read, so it is asked again, then refused in words."""
+    transport = PartialReports(share)
+
+    async def body() -> None:
+        async with client(
+            sandbox, transport=transport, retry=RetryPolicy(read_backoff_seconds=0)
+        ) as berke:
+            candidate = await _completed_candidate(berke, sandbox)
+            with pytest.raises(UnexpectedResponseError) as refused:
+                await berke.get_report_for_job(candidate)
+        assert transport.whole.startswith(b"%PDF-")  # the sandbox's report, a real PDF
+        assert refused.value.http_status == 206
+        assert refused.value.is_transient  # asked again later: a 200 may come
+        assert not isinstance(refused.value, NotADocumentError)
+        assert "The answer was not Berke's" in str(refused.value)
+        assert transport.asked == 3  # a read: asked again, as after any odd answer
+
+    run(body)
+
+
+def test_a_partial_content_answer_over_the_download_limit_is_not_the_report_being_too_large(
+    sandbox: SandboxServer,
+) -> None:
+    """Only a 200 that large is the report itself, refused for good (``NotADocumentError``):
+    a 206 that large is not the report, and may go away."""
+    transport = PartialReports(1.0)
+
+    async def body() -> None:
+        async with client(
+            sandbox,
+            transport=transport,
+            retry=RetryPolicy(read_retries=0),
+            answer_limits=AnswerLimits(report_max_bytes=256),
+        ) as berke:
+            candidate = await _completed_candidate(berke, sandbox)
+            with pytest.raises(AnswerTooLargeError) as refused:
+                await berke.get_report_for_job(candidate)
+        assert len(transport.whole) > 256
+        assert refused.value.http_status == 206
+        assert refused.value.is_transient
+        assert not isinstance(refused.value, NotADocumentError)
+
+    run(body)
+
+
 def test_insecure_non_loopback_address_is_refused() -> None:
     with pytest.raises(ValueError, match="https"):
         BerkeClient("http://site.berkeassessment.com/api", "t")

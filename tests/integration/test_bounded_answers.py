@@ -130,6 +130,61 @@ def test_the_deadline_leaves_a_normal_answer_alone() -> None:
     asyncio.run(body())
 
 
+#: A good answer of each client's call, as it would come uncompressed.
+GOOD_ANSWERS = [
+    pytest.param(berke_call, b'{"status": "ok", "responseCode": "200", "jobs": []}', id="berke"),
+    pytest.param(
+        sr_call,
+        b'{"limit": 100, "offset": 0, "totalFound": 0, "content": []}',
+        id="smartrecruiters",
+    ),
+]
+
+
+def _labelled(encoding: str, body: bytes) -> Script:
+    async def script(server: HostileServer, writer: asyncio.StreamWriter) -> None:
+        answer = head(
+            "200 OK",
+            "Content-Type: application/json",
+            f"Content-Encoding: {encoding}",
+            f"Content-Length: {len(body)}",
+        )
+        await server.write(writer, answer + body)
+
+    return script
+
+
+@pytest.mark.parametrize(("call", "good"), GOOD_ANSWERS)
+@pytest.mark.parametrize("encoding", ["br", "zstd", "gzip, br"])
+def test_an_answer_in_an_encoding_not_asked_for_is_refused_not_read_as_it_came(
+    call: Call, good: bytes, encoding: str
+) -> None:
+    """The clients ask for gzip or deflate (``ACCEPT_ENCODING``). An answer encoded otherwise
+    cannot be decoded here, and its bytes are not the answer: refused, naming the encoding,
+    even when (as here) those bytes would read as a good answer."""
+
+    async def body() -> None:
+        error, server = await _against(_labelled(encoding, good), call, SIZE_ONLY)
+        assert type(error) is UnexpectedResponseError, repr(error)
+        assert error.http_status == 200
+        assert error.service_message == (
+            f"the answer was compressed as “{encoding}”, which this console does not read"
+        )
+        assert len(server.requests) == 1
+
+    asyncio.run(body())
+
+
+@pytest.mark.parametrize(("call", "good"), GOOD_ANSWERS)
+@pytest.mark.parametrize("encoding", ["identity", "IDENTITY", ""])
+def test_an_answer_said_to_be_unencoded_is_read(call: Call, good: bytes, encoding: str) -> None:
+    async def body() -> None:
+        async with HostileServer(_labelled(encoding, good)) as server:
+            await asyncio.wait_for(call(server.url, SIZE_ONLY), HANG_GUARD_SECONDS)
+
+    asyncio.run(body())
+
+
 def _gzip_transport(payload: bytes) -> httpx.MockTransport:
     packed = gzip.compress(payload, compresslevel=9)
 
@@ -244,3 +299,6 @@ def test_an_upload_deadline_grows_with_the_file() -> None:
     limits = AnswerLimits(deadline_seconds=60, upload_bytes_per_second=32 * 1024)
     assert limits.upload_deadline(0) == 60
     assert limits.upload_deadline(32 * 1024 * 100) == 160
+    # And by default: a minute, plus a second for every 32 KB the upload sends.
+    assert AnswerLimits().upload_deadline(3 * 1024 * 1024) == 60 + 96
+    assert AnswerLimits().upload_deadline(-1) == 60

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import threading
+import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,7 +15,9 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 
+from app.clients.answers import AnswerLimits
 from app.clients.errors import (
+    AnswerTooSlowError,
     ApiError,
     AuthError,
     NetworkError,
@@ -20,6 +25,7 @@ from app.clients.errors import (
     ServerError,
     StateConflictError,
     ThrottledError,
+    UnexpectedResponseError,
     ValidationApiError,
 )
 from app.clients.http import MAX_SERVICE_TEXT, RetryPolicy
@@ -50,6 +56,8 @@ from tests.integration.helpers import (
     run,
     unpaced,
 )
+from tests.integration.hostile import HostileServer
+from tests.waits import HANG_GUARD_SECONDS
 
 if TYPE_CHECKING:
     from app.sandbox import SandboxServer
@@ -336,6 +344,73 @@ def test_a_file_name_with_quotes_or_line_breaks_stays_one_name(
     assert decoded == name, stored
 
 
+def test_an_upload_is_given_up_at_its_own_deadline_which_grows_with_what_it_sends(
+    tmp_path: Path,
+) -> None:
+    """An upload's answer is waited for the client's deadline plus the time the whole request
+    body takes at the slowest believed speed (``AnswerLimits.upload_deadline``), counted in
+    seconds from the bytes sent, multipart envelope included. A server on 127.0.0.1 reads the
+    upload and never answers: the call ends at that deadline, said in seconds, and is not sent
+    again (it may have been stored)."""
+    report = tmp_path / "report.pdf"
+    report.write_bytes(b"%PDF-1.4\n" + b"x" * 20_000 + b"\n%%EOF\n")
+    sent = MultipartFile.from_path(report, "attachment").content_length()
+    assert sent > report.stat().st_size  # the envelope counts: 0.1 s + 0.2 s, not ~0.298 s
+    limits = AnswerLimits(deadline_seconds=0.1, upload_bytes_per_second=sent / 0.2)
+    expected = limits.upload_deadline(sent)
+    assert f"{expected:g}" == "0.3"
+
+    async def never_answers(server: HostileServer, writer: asyncio.StreamWriter) -> None:
+        await asyncio.Event().wait()  # the upload read whole (by the server), then silence
+
+    async def body() -> float:
+        async with (
+            HostileServer(never_answers) as server,
+            SmartRecruitersClient(
+                f"{server.url}/sr/v1", PARTNER_KEY, pacer=unpaced(), answer_limits=limits
+            ) as sr,
+        ):
+            started = time.monotonic()
+            with pytest.raises(AnswerTooSlowError) as slow:
+                await asyncio.wait_for(
+                    sr.upload_attachment("order-1", "result-1", report), HANG_GUARD_SECONDS
+                )
+            elapsed = time.monotonic() - started
+            assert len(server.requests) == 1
+        assert "did not finish answering within 0.3 seconds" in str(slow.value)
+        return elapsed
+
+    assert run(body) >= expected * 0.95  # (the loop may fire a timer a clock tick early)
+
+
+def test_an_upload_whose_answer_was_lost_is_not_sent_again_by_the_client(
+    tmp_path: Path,
+) -> None:
+    """The server read the whole file and hung up without an answer: it may have stored it.
+    Handed back as a ``NetworkError`` with the request sent (the journal decides), never
+    sent again by the client: resent, the order showed the report twice."""
+    report = tmp_path / "report.pdf"
+    report.write_bytes(b"%PDF-1.4\n" + b"x" * 20_000 + b"\n%%EOF\n")
+
+    async def hangs_up(server: HostileServer, writer: asyncio.StreamWriter) -> None:
+        return  # the upload read whole (by the server); the connection closes unanswered
+
+    async def body() -> None:
+        async with (
+            HostileServer(hangs_up) as server,
+            SmartRecruitersClient(
+                f"{server.url}/sr/v1", PARTNER_KEY, pacer=unpaced(),
+                retry=RetryPolicy(read_backoff_seconds=0),
+            ) as sr,
+        ):  # fmt: skip
+            with pytest.raises(NetworkError) as lost:
+                await sr.upload_attachment("order-1", "result-1", report)
+            assert len(server.requests) == 1
+        assert lost.value.request_sent
+
+    run(body)
+
+
 def test_an_upload_measures_its_file_off_the_event_loop(
     sandbox: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -398,7 +473,93 @@ def test_offer_lifecycle(sandbox: SandboxServer) -> None:
     run(body)
 
 
+class CreatedOfferSaysOtherCatalogId(RealNetwork):
+    """The sandbox creates the offer; its answer names ``catalog_id`` (another offer's), with
+    the new offer's own id: what the sandbox never does."""
+
+    def __init__(self, catalog_id: str) -> None:
+        super().__init__()
+        self.catalog_id = catalog_id
+        self.created: dict[str, Any] = {}
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        if request.method != "POST" or request.url.path.rstrip("/").rsplit("/", 1)[-1] != "offers":
+            return response
+        self.created = json.loads(await response.aread())
+        changed = {**self.created, "catalogId": self.catalog_id}
+        return httpx.Response(response.status_code, json=changed, request=request)
+
+
+def test_a_created_offer_answered_under_another_catalog_id_is_refused_in_words(
+    sandbox: SandboxServer,
+) -> None:
+    """A create answers with the offer made; one naming another catalogId is about another
+    offer (the form's Cost would be recorded on it), however new its id: refused, saying
+    which catalogId the answer named."""
+    transport = CreatedOfferSaysOtherCatalogId("BERKE-LEAD")
+    asked = f"BERKE-{uuid.uuid4().hex[:10]}"
+
+    async def body() -> None:
+        async with client(sandbox, transport=transport, pacer=unpaced()) as sr:
+            with pytest.raises(UnexpectedResponseError) as refused:
+                await sr.create_offer(
+                    Offer(catalog_id=asked, name="Berke Fit (catalog test)",
+                          description="Job fit", terms=Terms(type=OfferType.SKILLS_TEST))
+                )  # fmt: skip
+        assert transport.created["catalogId"] == asked  # the sandbox made the one asked for
+        assert refused.value.service_message == (
+            "the answer was about another offer (catalogId BERKE-LEAD)"
+        )
+        assert str(refused.value).startswith("SmartRecruiters: The service answered with")
+
+    run(body)
+
+
 # -- authentication, limits and faults ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "message", "kind", "field"),
+    [
+        (409, "Assessment order status does not allow accept", StateConflictError, None),
+        # No state named: a refusal still, with its own 409 (the journal's step reads a 409
+        # as a conflict with the order's status by its code: ``app.workflows.steps``).
+        (409, "Already in progress", ValidationApiError, None),
+        (422, "Field 'assessmentURL' must be an http(s) URL", ValidationApiError,
+         "assessmentURL"),
+        (422, "Order cannot accept in its current state", StateConflictError, None),
+        # A field named wins over words of state: the value is what was refused.
+        (422, "Field 'assessmentURL' is not allowed in status NEW", ValidationApiError,
+         "assessmentURL"),
+    ],
+    ids=["409-state", "409-other", "422-field", "422-state", "422-field-and-state"],
+)  # fmt: skip
+def test_a_409_or_422_refusal_is_said_as_a_conflict_or_a_refused_value(
+    sandbox: SandboxServer, status: int, message: str, kind: type[ApiError], field: str | None
+) -> None:
+    """SmartRecruiters refuses a change with a 400, 409 or 422: a conflict with the order's
+    status when its words speak of one and name no field ("The order's status does not allow
+    this change any more."), else a refused value ("The service refused the request as
+    incorrect.", the field it names shown under that field). Taken for any other answer, it
+    was "The call failed.", which says nothing."""
+    transport = FailsOnce("/accept", status, {"httpCode": status, "code": "X", "message": message})
+
+    async def body() -> None:
+        async with client(sandbox, transport=transport, pacer=unpaced()) as sr:
+            order = await sr.create_test_order(new_order_body())
+            with pytest.raises(ApiError) as refused:
+                await sr.accept_order(order.id, "https://assess.test/start/R1")
+            assert (await sr.get_order(order.id)).status is OrderStatus.NEW  # not carried out
+        error = refused.value
+        assert type(error) is kind
+        assert error.http_status == status
+        summary = kind.default_summary
+        assert str(error) == f"SmartRecruiters: {summary} The service said: “{message}”"
+        assert getattr(error, "parameter", None) == field
+        assert not error.is_transient
+
+    run(body)
 
 
 def test_wrong_key_and_customer_key(sandbox: SandboxServer) -> None:

@@ -6,12 +6,14 @@ import asyncio
 import logging
 import sys
 import threading
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 
+from app.clients.berke import BerkeClient
 from app.clients.errors import NetworkError, TlsError
 from app.clients.http import RetryPolicy
 from app.clients.pacing import Pacer
@@ -145,6 +147,86 @@ def test_tls_failures_are_told_apart_from_network_ones() -> None:
             await client.aclose()
 
     asyncio.run(main())
+
+
+class ConnectionFaults:
+    """A server on 127.0.0.1 that fails every call, counting its connections. ``tls``: its
+    address is https, and it answers the TLS greeting in plain HTTP (a real TLS failure:
+    "wrong version number"). Otherwise its address is plain http, and it hangs up without an
+    answer (a plain network fault, the request sent)."""
+
+    def __init__(self, *, tls: bool) -> None:
+        self.tls = tls
+        self.connections = 0
+        self._server: asyncio.Server | None = None
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
+        if self.tls:
+            writer.write(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+        writer.close()
+
+    async def __aenter__(self) -> str:
+        self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://127.0.0.1:{self._server.sockets[0].getsockname()[1]}"
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self._server is not None
+        self._server.close()
+        await self._server.wait_closed()
+
+
+_TWO_RETRIES = RetryPolicy(read_retries=2, read_backoff_seconds=0)
+
+
+async def _sr_get(base: str) -> object:
+    async with SmartRecruitersClient(f"{base}/sr/v1", "k" * 64, retry=_TWO_RETRIES) as sr:
+        return await sr.list_orders(limit=1)
+
+
+async def _sr_post(base: str) -> object:
+    async with SmartRecruitersClient(f"{base}/sr/v1", "k" * 64, retry=_TWO_RETRIES) as sr:
+        return await sr.add_comment("order-1", "Called the candidate")
+
+
+async def _berke_read(base: str) -> object:  # a POST, and a read
+    async with BerkeClient(f"{base}/berke", "t" * 20, retry=_TWO_RETRIES) as berke:
+        return await berke.get_jobs()
+
+
+async def _berke_change(base: str) -> None:
+    async with BerkeClient(f"{base}/berke", "t" * 20, retry=_TWO_RETRIES) as berke:
+        await berke.delete_assessment("HRIS-1")
+
+
+@pytest.mark.parametrize(
+    ("call", "read"),
+    [(_sr_get, True), (_berke_read, True), (_sr_post, False), (_berke_change, False)],
+    ids=["sr-get", "berke-read-post", "sr-change-post", "berke-change-post"],
+)
+@pytest.mark.parametrize("tls", [True, False], ids=["tls-failure", "network-fault"])
+def test_a_tls_failure_is_never_tried_again_where_a_network_fault_on_a_read_is(
+    call: Callable[[str], Awaitable[object]], read: bool, tls: bool
+) -> None:
+    """A certificate (or a port that does not speak TLS) does not fix itself in a second:
+    a TLS failure ends the call at once, a read (a GET, or a Berke read, though a POST) as a
+    change, and the request never left. A plain network fault is tried again on a read
+    only."""
+    faults = ConnectionFaults(tls=tls)
+
+    async def main() -> NetworkError:
+        async with faults as base:
+            with pytest.raises(NetworkError) as caught:
+                await call(base)
+        return caught.value
+
+    error = asyncio.run(main())
+    assert type(error) is (TlsError if tls else NetworkError), repr(error)
+    assert faults.connections == (3 if read and not tls else 1)
+    assert error.request_sent is not tls
+    if tls:
+        assert "The secure (TLS) connection failed" in str(error)
 
 
 def test_smartrecruiters_rate_headers_are_kept_beside_the_pacer() -> None:

@@ -114,6 +114,45 @@ def test_a_shorter_wait_asked_later_does_not_cut_a_longer_one_short() -> None:
     assert pacer.state().wait_seconds == pytest.approx(30.0)
 
 
+class StrictClock(FakeClock):
+    """A fake clock on which a wait of nothing or less fails the test: the pacer would loop
+    on it for ever (a start that never leaves the window), never reaching an assertion."""
+
+    async def sleep(self, seconds: float) -> None:
+        assert seconds > 0, f"a wait of {seconds} s"
+        assert len(self.slept) < 10, f"still waiting after {self.slept}"
+        await super().sleep(seconds)
+
+
+def test_a_full_window_waits_exactly_until_its_oldest_start_leaves_it() -> None:
+    """The wait is the oldest start's age short of the window, to the second, and a start
+    exactly one window old has left it."""
+    clock = StrictClock()
+    pacer = Pacer(2, 10.0, 8, clock=clock, sleep=clock.sleep)
+
+    async def starts_at(now: float) -> tuple[float, list[float]]:
+        """A call arriving at ``now``: when it started, and the waits it took."""
+        clock.now, clock.slept = now, []
+        async with pacer.slot():
+            pass
+        return clock.now, clock.slept
+
+    async def main() -> None:
+        assert await starts_at(0.0) == (0.0, [])
+        assert await starts_at(4.0) == (4.0, [])  # two in the window [0, 10): full
+        assert pacer.calls_left() == 0
+        assert await starts_at(4.0) == (10.0, [6.0])  # till the start at 0 is 10 s old
+        assert await starts_at(10.0) == (14.0, [4.0])  # then till the one at 4 is
+        clock.now = 19.5
+        assert pacer.calls_left() == 0  # the starts at 10 and 14 are in it
+        clock.now = 20.0
+        assert pacer.calls_left() == 1  # the one at 10 is 10 s old: out of the window
+        assert await starts_at(20.0) == (20.0, [])
+        assert await starts_at(20.0) == (24.0, [4.0])  # 20 - 14 short of 10 s
+
+    asyncio.run(main())
+
+
 def test_redact_removes_secret_and_its_head() -> None:
     key = "K" * 10 + "abcdefghijklmnopqrstuvwxyz0123456789"
     text = f"API key '{key}' is invalid; also '{key[:8]}…'"
