@@ -1809,7 +1809,7 @@ class OrderBoard:
 
     async def live_records(self) -> list[SnapshotOrder]:
         """Every order in the snapshot's shape (no details fetched), to compare with one."""
-        return await gather_live_records(self._desk)
+        return await gather_live_records(self._desk, self.orders())
 
 
 @dataclass(frozen=True)
