@@ -741,6 +741,10 @@ class OrderBoard:
         # over the upload limit, the flow SmartRecruiters refused): nothing is held any more.
         if not options.auto_deliver or _delivery_settings(before) != _delivery_settings(options):
             self._changed(self._held.release_all())
+        if options.attention != before.attention:
+            # Every order's flags follow the rules now (a NEW order stale after 3 days, not
+            # 7), not at the next change of each order.
+            self._changed(list(self._orders))
 
     def begin_closing(self) -> None:
         """From now on no action is offered, the coordinator's own calls (a comment, a file, a

@@ -15,7 +15,7 @@ from app.domain.journal import InviteStep
 from app.domain.journal_terms import StepKind
 from app.domain.smartrecruiters import AssessmentOrder
 from app.workflows.batch import OutcomeKind, run_batch
-from app.workflows.board import BoardOptions, OrderBoard
+from app.workflows.board import BoardListener, BoardOptions, OrderBoard
 from app.workflows.desk import Desk
 from app.workflows.order_actions import accept_order, create_assessment, send_invitation
 from tests.integration.helpers import new_order_body
@@ -214,5 +214,36 @@ def test_a_reminder_sends_the_words_the_candidate_got(
 
         # Its invitation not sent from this desk (another desk's, say): the default, now.
         assert await board.reminder_text(sent_elsewhere.id) == changed.default_invitation
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_rules_of_attention_changed_in_settings_apply_to_every_order_at_once(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Before: with "a NEW order needs attention after N days" changed in Settings, the board
+    said no order changed, so the inbox's Needs attention column and filter went on with the
+    old rule until each order changed for another reason."""
+    changed_ids: list[list[str]] = []
+
+    class Recorder(BoardListener):
+        def orders_changed(self, order_ids: list[str]) -> None:
+            if order_ids:
+                changed_ids.append(list(order_ids))
+
+    async def body(desk: Desk) -> None:
+        waiting = await _order(desk)
+        board = OrderBoard(desk, listener=Recorder())
+        await board.load()
+        await board.sync()
+        assert board.flags(waiting.id) == []  # new, and not stale after two days
+        changed_ids.clear()
+        board.set_options(BoardOptions.of(PROFILE))  # saved again, nothing changed
+        assert changed_ids == []
+        stricter = PROFILE.model_copy(update={"stale_new_days": 0})
+        board.set_options(BoardOptions.of(stricter))
+        assert [waiting.id in ids for ids in changed_ids] == [True]
+        assert set(changed_ids[0]) == set(board.order_ids())
+        assert board.flags(waiting.id) != []  # what the rows now read
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
