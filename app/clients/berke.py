@@ -52,6 +52,7 @@ from app.domain.berke import (
 from app.domain.berke_refusals import refusal_summary, says_no_such_assessment
 from app.domain.berke_results import CompletedAssessment, CompletedPage
 from app.domain.berke_text import BerkeParam
+from app.domain.date_words import time_on_day
 from app.domain.lenient_read import read_leniently
 from app.domain.service_time import local_time
 
@@ -498,7 +499,7 @@ class BerkeClient:
         if throttle.is_daily_limit:
             summary = (
                 "The daily limit of Berke calls is reached. Calls can resume at "
-                f"{local_time(retry_at).strftime('%H:%M on %d %b')}."
+                f"{time_on_day(local_time(retry_at))}."
             )
         elif throttle.call_expires_on_completion:
             summary = "Too many Berke calls at once; the call is retried when one finishes."

@@ -24,6 +24,7 @@ from app.store.berke_watch import berke_state
 from app.store.database import Database, select_in
 from app.store.inbox_rows import BERKE_STATUS, in_state, latest_step_states
 from app.store.journal_rows import read_step
+from app.store.results import upload_of_row
 
 # As a table with an order_id column, for ``_rows`` to add its "WHERE order_id IN".
 _GONE = "SELECT * FROM (SELECT id AS order_id, gone_since FROM orders WHERE gone_since IS NOT NULL)"
@@ -105,7 +106,7 @@ def load_states(db: Database, order_ids: Iterable[str] | None = None) -> dict[st
         by_order[row["order_id"]]["result_id"] = row["result_id"]  # the latest wins
     queued: dict[str, list[Upload]] = defaultdict(list)
     for row in uploads:
-        queued[row["order_id"]].append(Upload.model_validate(dict(row)))
+        queued[row["order_id"]].append(upload_of_row(row))
     for order_id, files in queued.items():
         by_order[order_id]["uploads"] = tuple(files)
     return {order_id: OrderState(**parts) for order_id, parts in by_order.items()}  # type: ignore[arg-type]

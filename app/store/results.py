@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import timedelta
 
@@ -10,8 +11,25 @@ from app.domain.uploads import Upload
 from app.store.database import Database, utc_now
 
 
-def _upload(row: sqlite3.Row) -> Upload:
-    return Upload.model_validate(dict(row))
+def upload_of_row(row: sqlite3.Row) -> Upload:
+    """An upload as its row in the uploads table holds it (``SELECT *``)."""
+    fields = dict(row)
+    if isinstance(fields["path"], bytes):  # see _stored_path
+        fields["path"] = os.fsdecode(fields["path"])
+    return Upload.model_validate(fields)
+
+
+def _stored_path(path: str) -> str | bytes:
+    """``path`` as the uploads table keeps it: as text, or, for a name that is not UTF-8
+    (a report unzipped from a legacy code page's archive: its bytes kept as surrogate
+    escapes), as its bytes. sqlite3 cannot write such a str as text (UnicodeEncodeError: the
+    drop failed), and a name written any other way would name another file after a restart.
+    The column's TEXT affinity keeps a BLOB as it is; rows of text read as before."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(path)
+    return path
 
 
 def _name_holder(conn: sqlite3.Connection, order_id: str, file_name: str) -> UploadState | None:
@@ -88,11 +106,11 @@ class ResultStore:
             "INSERT INTO uploads (order_id, result_id, path, file_name, size, state,"
             " created_at, updated_at, queued_identity)"
             " VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?)",
-            (order_id, result_id[0] if result_id else None, path, file_name, size, now, now,
-             identity),
+            (order_id, result_id[0] if result_id else None, _stored_path(path), file_name, size,
+             now, now, identity),
         )  # fmt: skip
         row = conn.execute("SELECT * FROM uploads WHERE id = ?", (cursor.lastrowid,)).fetchone()
-        return _upload(row)
+        return upload_of_row(row)
 
     def enqueue_if_free(
         self, order_id: str, path: str, file_name: str, size: int, *, identity: str | None = None
@@ -142,7 +160,7 @@ class ResultStore:
                 (utc_now(), upload_id),
             )
             row = conn.execute("SELECT * FROM uploads WHERE id = ?", (upload_id,)).fetchone()
-        return _upload(row)
+        return upload_of_row(row)
 
     def fail_unsent(self, order_id: str, message: str, *, result_id: str | None = None) -> None:
         """The order's files queued for a result it will not get from this desk (none, or
@@ -160,14 +178,14 @@ class ResultStore:
     def get(self, upload_id: int) -> Upload | None:
         with self._db.reading() as conn:
             row = conn.execute("SELECT * FROM uploads WHERE id = ?", (upload_id,)).fetchone()
-        return _upload(row) if row else None
+        return upload_of_row(row) if row else None
 
     def for_order(self, order_id: str) -> list[Upload]:
         with self._db.reading() as conn:
             rows = conn.execute(
                 "SELECT * FROM uploads WHERE order_id = ? ORDER BY id", (order_id,)
             ).fetchall()
-        return [_upload(row) for row in rows]
+        return [upload_of_row(row) for row in rows]
 
     def unfinished(self) -> list[Upload]:
         """Queued or interrupted uploads: to resume on start."""
@@ -175,7 +193,7 @@ class ResultStore:
             rows = conn.execute(
                 "SELECT * FROM uploads WHERE state IN ('queued', 'uploading') ORDER BY id"
             ).fetchall()
-        return [_upload(row) for row in rows]
+        return [upload_of_row(row) for row in rows]
 
     def set_state(
         self,
@@ -213,7 +231,7 @@ class ResultStore:
                  *(state.value for state in from_states)),
             ).rowcount  # fmt: skip
             row = conn.execute("SELECT * FROM uploads WHERE id = ?", (upload_id,)).fetchone()
-        return _upload(row) if moved else None
+        return upload_of_row(row) if moved else None
 
     def start_sending(
         self,
@@ -248,7 +266,7 @@ class ResultStore:
                 (ahead, now, now, fingerprint, now, upload_id, order_id),
             ).rowcount
             row = conn.execute("SELECT * FROM uploads WHERE id = ?", (upload_id,)).fetchone()
-        return _upload(row) if moved else None
+        return upload_of_row(row) if moved else None
 
     def mark_delivered(self, upload_id: int) -> None:
         """The whole file went out, and no answer came (or a Cancel came after "100 %"): the

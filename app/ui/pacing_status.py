@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QWidget
 
+from app.domain.date_words import time_on_day
 from app.domain.service_time import local_time
 
 if TYPE_CHECKING:  # the pacers come with the session, after the first frame (and asyncio)
@@ -42,7 +43,7 @@ def _tooltip(name: str, state: PacerState) -> str:
     if state.service_remaining is not None:
         lines.append(f"{name} itself reports {state.service_remaining} calls left.")
     if state.daily_limit_until is not None:
-        when = local_time(state.daily_limit_until).strftime("%H:%M on %d %b")
+        when = time_on_day(local_time(state.daily_limit_until))
         lines.append(f"{name}'s daily limit is reached; calls resume at {when}.")
     return "\n".join(lines)
 

@@ -8,6 +8,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
+from app.domain.date_words import day_and_month
 from app.domain.order_status import OrderStatus
 from app.domain.service_time import local_time, within_range
 from app.views.columns import Column, Columns
@@ -131,7 +132,7 @@ def berke_cell(berke: str) -> str:
     if value is None:
         return label
     local = local_time(value)
-    return f"{label} {local.day} {local:%b}"
+    return f"{label} {day_and_month(local)}"
 
 
 #: Shown at first; the rest are a right-click on the header away (and searched all the same).

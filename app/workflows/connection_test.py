@@ -29,6 +29,7 @@ from app.clients.http import RetryPolicy
 from app.clients.smartrecruiters import CUSTOMER_KEY_LENGTH, SmartRecruitersClient
 from app.clients.tls import tls_ready_for
 from app.domain.connection import sr_key_problem
+from app.domain.date_words import time_on_day
 from app.domain.service_time import local_time
 from app.domain.urls import require_secure_base_url
 
@@ -230,7 +231,7 @@ def _common(service: Service, exc: ApiError) -> ConnectionVerdict:
         )
     if isinstance(exc, ThrottledError):
         if exc.is_daily_limit and exc.retry_at is not None:
-            when = local_time(exc.retry_at).strftime("%H:%M on %d %b")
+            when = time_on_day(local_time(exc.retry_at))
             text = f"The key works, but the daily limit is reached: calls resume at {when}."
         else:
             text = "The service is reachable but asks to wait (too many calls); try again soon."

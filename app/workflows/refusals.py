@@ -11,6 +11,7 @@ import sqlite3
 from datetime import datetime
 
 from app.clients.errors import ApiError
+from app.domain.date_words import time_on_day
 from app.domain.service_time import local_time
 
 
@@ -82,14 +83,14 @@ class CooldownError(ActionNotAllowedError):
         self.last = last
         self.ready_at = ready_at
         local = local_time(ready_at)
-        when = f"{local_time(last):%H:%M on %d %b}"
+        when = time_on_day(local_time(last))
         went = (
             f"An invitation may have been sent to this person at {when} (its answer was lost)"
             if may_have_gone
             else f"This person was sent an invitation at {when}"
         )
         super().__init__(
-            f"{went}; another one is due from {local:%H:%M on %d %b}. Send it anyway only if "
+            f"{went}; another one is due from {time_on_day(local)}. Send it anyway only if "
             "the candidate asks for it."
         )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -323,6 +324,44 @@ def test_resume_an_upload_that_reached_the_service(sandbox: SandboxServer, tmp_p
         assert finished.state is UploadState.DONE
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="byte file names are a POSIX matter")
+def test_a_report_named_in_a_legacy_code_page_is_sent_after_a_restart(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """ "Rapor_Işık.pdf" from a Turkish Windows zip (CP857 bytes, not UTF-8), queued, then the
+    desk closed before it went. Before, the queue could not even hold its path (sqlite3
+    writes no surrogate escape as text); now the file queued is the file sent after a restart,
+    under a name of words SmartRecruiters can keep."""
+    raw = os.fsencode(tmp_path) + b"/Rapor_I\x9f\x8dk.pdf"
+    try:
+        with open(raw, "wb") as handle:
+            handle.write(b"%PDF-1.4\n" + b"x" * 5_000)
+    except OSError:
+        pytest.skip("this file system takes only UTF-8 names")
+    data_file = tmp_path / "desk.sqlite3"
+
+    async def before_the_restart(desk: Desk) -> tuple[str, str, int]:
+        order = await in_progress(desk)
+        result_id = await complete_order(desk, order, RESULT)
+        queued, refused = await queue_files(desk, order, [Path(os.fsdecode(raw))])
+        assert refused == []
+        assert [u.file_name for u in queued] == ["Rapor_I k.pdf"]
+        return order.id, result_id, queued[0].id
+
+    order_id, result_id, upload_id = run_with_desk(sandbox, data_file, before_the_restart)
+
+    async def after_the_restart(desk: Desk) -> None:
+        assert [u.path for u in desk.results.unfinished()] == [os.fsdecode(raw)]
+        await resume_pending(desk)
+        sent = desk.results.get(upload_id)
+        assert sent is not None
+        assert sent.state is UploadState.DONE, sent.message
+        attachments = await desk.session.sr.list_attachments(order_id, result_id)
+        assert [a.file_name for a in attachments] == ["Rapor_I k.pdf"]
+
+    run_with_desk(sandbox, data_file, after_the_restart)
 
 
 def test_resume_an_upload_interrupted_midway(sandbox: SandboxServer, tmp_path: Path) -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import resource
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote_from_bytes
 
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QUrl
@@ -23,12 +25,14 @@ from app.domain.smartrecruiters import AssessmentOrder, Attachment, OrderStatus
 from app.domain.step_kinds import StepState
 from app.ui.common.screens import available_room
 from app.ui.main_window import MainWindow
+from app.ui.orders.attachments_panel import dropped_paths
 from app.ui.orders.complete_dialog import CompleteDialog
 from app.ui.orders.order_actions import TYPED_NOT_SENT
 from app.ui.orders.order_table_model import ORDER_ID_ROLE
+from app.ui.orders.orders_room import not_attached_without_order
 from app.workflows.desk import Desk
 from app.workflows.refusals import COMPLETE_SENT_AGAIN, ActionNotAllowedError
-from app.workflows.results import complete_order
+from app.workflows.results import check_file, complete_order
 from tests.integration.helpers import new_order_body
 from tests.ui.conftest import connect, make_desk, show_exposed
 from tests.ui.contrast import WCAG_MIN, app_palette, cell_contrast, dark_palette
@@ -48,6 +52,9 @@ if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
 
     from app.sandbox import SandboxServer
+
+
+posix_only = pytest.mark.skipif(os.name != "posix", reason="byte file names are POSIX")
 
 
 @pytest.fixture
@@ -101,6 +108,11 @@ def drop(widget: QWidget, paths: list[Path], at: QPoint | None = None) -> None:
     """What a drag from the file manager delivers: enter, then drop, on ``widget``."""
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    drop_mime(widget, mime, at)
+
+
+def drop_mime(widget: QWidget, mime: QMimeData, at: QPoint | None = None) -> None:
+    """A drag of ``mime`` entering ``widget``, taken, then dropped there."""
     point = QPointF(at if at is not None else widget.rect().center())
     enter = QDragEnterEvent(point.toPoint(), Qt.DropAction.CopyAction, mime,
                             Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)  # fmt: skip
@@ -693,6 +705,74 @@ def test_a_drop_before_the_desk_connects_is_said_in_words(
     ]
     assert board is not None
     assert board.state(order.id).uploads == ()
+
+
+#: "Rapor_Işık.pdf" as Turkish Windows' "Send to > Compressed folder" names it (CP857, no
+#: UTF-8 flag in the zip), unzipped on Linux: bytes that are not UTF-8.
+LEGACY_NAME = b"Rapor_I\x9f\x8dk.pdf"
+
+
+def legacy_report(folder: Path) -> bytes:
+    """A report of that name in ``folder``: its path, as bytes (skips where names are UTF-8)."""
+    raw = os.fsencode(folder) + b"/" + LEGACY_NAME
+    try:
+        with open(raw, "wb") as handle:
+            handle.write(b"%PDF-1.4\n" + b"r" * 1_000)
+    except OSError:
+        pytest.skip("this file system takes only UTF-8 names")
+    return raw
+
+
+def mime_of_bytes(raw_path: bytes) -> QMimeData:
+    """What a file manager puts on the clipboard for that file: its bytes, percent-encoded."""
+    mime = QMimeData()
+    mime.setData("text/uri-list", b"file://" + quote_from_bytes(raw_path).encode() + b"\r\n")
+    return mime
+
+
+@posix_only
+def test_a_drop_names_the_file_dropped_though_its_name_is_not_utf8(
+    qapp: QApplication, tmp_path: Path
+) -> None:
+    """Before: ``toLocalFile`` read the name's bytes as UTF-8, with U+FFFD for the rest, and the
+    report sitting in the folder was refused "cannot be read: No such file or directory"."""
+    raw = legacy_report(tmp_path)
+    mime = mime_of_bytes(raw)
+    event = QDropEvent(QPointF(5, 5), Qt.DropAction.CopyAction, mime,
+                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)  # fmt: skip
+    paths = dropped_paths(event)
+    assert paths == [Path(os.fsdecode(raw))]
+    assert check_file(paths[0]) == 1_009
+
+
+@posix_only
+def test_a_report_named_in_a_legacy_code_page_is_queued_as_dropped(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The file queued is the one dropped (its path kept in the data file as its bytes: SQLite
+    takes no undecodable name as text), sent under a name of words the service can keep."""
+    order = in_progress_order(window, qtbot)
+    raw = legacy_report(tmp_path)
+    viewport = window.orders.detail.attachments.table.viewport()
+    messages = window.orders.controller.messages
+    shown = len(messages.shown)
+    drop_mime(viewport, mime_of_bytes(raw))
+    desk = desk_of(window)
+    qtbot.waitUntil(lambda: len(desk.results.for_order(order.id)) == 1)
+    (upload,) = desk.results.for_order(order.id)
+    assert upload.path == os.fsdecode(raw)
+    assert upload.file_name == "Rapor_I k.pdf"
+    qtbot.waitUntil(lambda: states(window) == {"Rapor_I k.pdf": "queued"})
+    assert messages.shown[shown:] == []
+
+
+def test_a_name_that_is_not_utf8_is_said_with_the_mark_file_managers_show() -> None:
+    """Before: Qt dropped the name's undecodable bytes without a trace, and the words named
+    "Rapor_Ik.pdf", a file nowhere."""
+    dropped = Path(os.fsdecode(b"/home/ana/" + LEGACY_NAME))
+    assert not_attached_without_order([dropped]).startswith(
+        "No order was shown, so Rapor_I\ufffd\ufffdk.pdf was not attached."
+    )
 
 
 def test_attach_is_disabled_on_new_orders(window: MainWindow) -> None:

@@ -18,6 +18,7 @@ from app.domain.attachments import (
     check_content,
     describe_size,
 )
+from app.domain.file_names import path_from_file_url, shown_file_name
 from app.workflows.results import AttachmentRefusedError, check_file, inspect_file
 from tests.fifo_guard import call_near_fifo
 
@@ -270,3 +271,19 @@ def test_a_size_is_said_in_the_unit_a_person_reads() -> None:
     said = check_attachment("huge report.pdf", 3 * 1024**3, 20 * 1024 * 1024)
     assert said is not None
     assert "is 3.0 GB; the limit is 20.0 MB" in said
+
+
+def test_a_file_urls_bytes_name_the_file_as_python_opens_it() -> None:
+    """UTF-8 names decode as ever; the bytes of a legacy code page's name (not UTF-8) stay
+    surrogate escapes, which open the file, where Qt's toLocalFile put U+FFFD."""
+    assert path_from_file_url("/home/ana/Rapor_I%C5%9F%C4%B1k%20v2.pdf") == (
+        "/home/ana/Rapor_Işık v2.pdf"
+    )
+    legacy = path_from_file_url("/home/ana/Rapor_I%9F%8Dk.pdf")
+    assert os.fsencode(legacy) == b"/home/ana/Rapor_I\x9f\x8dk.pdf"
+
+
+def test_a_name_on_screen_shows_each_byte_it_cannot_read_as_a_replacement_mark() -> None:
+    assert shown_file_name(os.fsdecode(b"Rapor_I\x9f\x8dk.pdf")) == "Rapor_I\ufffd\ufffdk.pdf"
+    assert shown_file_name("half\ud83d.pdf") == "half\ufffd.pdf"  # a Windows name's broken pair
+    assert shown_file_name("Rapor_Işık.pdf") == "Rapor_Işık.pdf"

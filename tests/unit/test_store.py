@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -345,6 +346,37 @@ def test_a_queued_file_keeps_what_it_was_when_it_was_dropped(tmp_path: Path) -> 
     assert results.requeue_if_free(dropped.id, "o") is not None
     assert results.queued_identity(dropped.id) == '{"sha256": 1}'
     assert results.queued_identity(12345) is None
+    db.close()
+
+
+def test_a_queued_file_whose_name_is_not_utf8_is_kept_as_named_across_a_restart(
+    tmp_path: Path,
+) -> None:
+    """A report unzipped from a legacy code page's archive is named by bytes that are not
+    UTF-8 ("Rapor_I\\x9f\\x8dk.pdf"), which Python carries as surrogate escapes. Before, sqlite3
+    refused the path (UnicodeEncodeError: it cannot write such a str as text) and the drop
+    failed; now its bytes are kept, and a restart reads back the very path queued. A path of
+    text is kept as text, as an older version wrote it."""
+    from app.domain.attachments import UploadState
+    from app.store.local_state import load_states
+    from app.store.results import ResultStore
+
+    legacy = os.fsdecode(b"/desk/Rapor_I\x9f\x8dk.pdf")
+    path = tmp_path / "ten.sqlite3"
+    _old_file(path, 10, [(1, "queued", None)])
+    db = Database(path)
+    dropped = ResultStore(db).enqueue_if_free("o", legacy, "Rapor_I k.pdf", 10)
+    assert not isinstance(dropped, UploadState)
+    assert dropped.path == legacy
+    db.close()
+
+    db = Database(path)  # the desk started again
+    results = ResultStore(db)
+    assert [u.path for u in results.unfinished()] == ["/tmp/r.pdf", legacy]
+    assert [u.path for u in load_states(db)["o"].uploads] == ["/tmp/r.pdf", legacy]
+    with db.reading() as conn:
+        kinds = conn.execute("SELECT typeof(path) FROM uploads ORDER BY id").fetchall()
+    assert [kind[0] for kind in kinds] == ["text", "blob"]
     db.close()
 
 

@@ -3,6 +3,7 @@ already holds. Files dropped on the panel (or picked with "Add files…") are of
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,6 +14,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QUrl,
     Signal,
 )
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QPainter
@@ -33,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.attachments import CANCELLABLE, RETRIABLE, UploadState, describe_size
+from app.domain.file_names import path_from_file_url
 from app.ui.common.colours import RED
 from app.ui.common.cut_text_tips import CutTextTips
 from app.ui.common.labels import plain_label
@@ -197,12 +200,23 @@ def _fit_columns(table: QTableView) -> None:
     table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
 
+def local_path(url: QUrl) -> Path:
+    """The file a local ``file:`` URL names. On POSIX a name is bytes, which ``toLocalFile``
+    reads as UTF-8, putting U+FFFD for the rest: a report named in a legacy code page
+    ("Rapor_I%9F%8Dk.pdf", unzipped from a Turkish Windows archive) became a name nothing has,
+    and was refused "No such file or directory". Its bytes are taken as they are instead."""
+    if os.name == "posix" and not url.host():
+        encoded = url.path(QUrl.ComponentFormattingOption.FullyEncoded)
+        return Path(path_from_file_url(encoded))
+    return Path(url.toLocalFile())  # Windows names are UTF-16, a host a share: Qt's own way
+
+
 def dropped_paths(event: QDropEvent | QDragEnterEvent) -> list[Path]:
     """Local files carried by a drag (folders and remote URLs are not files to attach)."""
     mime = event.mimeData()
     if not mime.hasUrls():
         return []
-    return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+    return [local_path(url) for url in mime.urls() if url.isLocalFile()]
 
 
 class AttachmentsPanel(QGroupBox):

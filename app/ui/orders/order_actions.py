@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractButton, QApplication, QFileDialog, QTabBar, QWidget
 
@@ -27,6 +27,7 @@ from app.ui.common.command_palette import add_keywords
 from app.ui.common.messages import Messages
 from app.ui.common.remembered_size import settings_above
 from app.ui.common.task_group import NamedTasks
+from app.ui.orders.attachments_panel import local_path
 from app.views.bulk_summary import bulk_line
 from app.workflows.refusals import (
     ACCEPT_SENT_AGAIN,
@@ -1062,13 +1063,16 @@ class OrderActionsController(QObject):
             await self._run("Leave it", board.dismiss(order_id, Attention.CANCEL_IN_BERKE.value))
 
     def _ask_files(self) -> list[Path]:
-        names, _ = QFileDialog.getOpenFileNames(
+        # URLs, read as a drop's are (getOpenFileNames is these, through toLocalFile): a name
+        # that is not UTF-8 keeps its bytes where the dialog gives them (the desktop portal's).
+        # Qt's own dialog lists no such file at all.
+        urls, _ = QFileDialog.getOpenFileUrls(
             self._parent,
             "Attach report files",
-            "",
+            QUrl(),
             "Reports (*.pdf *.doc *.docx *.rtf *.txt *.html *.htm *.png *.jpg *.jpeg)",
         )
-        return [Path(name) for name in names]
+        return [local_path(url) for url in urls if url.isLocalFile()]
 
     async def attach_files(self, order_id: str, paths: list[Path]) -> None:
         """Queue the files (refusing bad ones with a reason); they go once there is a result."""
