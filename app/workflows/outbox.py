@@ -126,6 +126,8 @@ async def resume_pending(
             await execute(desk, entry, retry=True, context=_context(entry, progress))
             await complete_after_result(desk, entry)
         except (StepDeferredError, ApiError) as exc:
+            if await _cancelled(desk, entry.id):  # its cancel held it: not this pass's
+                continue
             permanent = is_permanent(exc)
             ended = report.failed if permanent else report.waiting
             report.note(ended, entry.id, entry.order_id, file=is_file)
@@ -138,6 +140,8 @@ async def resume_pending(
             report.note(report.waiting, entry.id, entry.order_id, file=is_file)
             blocked.add(entry.order_id)
         else:
+            if not await _sent_by(desk, entry.id):  # cancelled (or failed) before its turn
+                continue
             report.note(report.done, entry.id, entry.order_id, file=is_file)
         if on_change:
             on_change(entry.order_id)
@@ -146,6 +150,21 @@ async def resume_pending(
         desk, report, blocked, uploads_in_journal, on_change=on_change, progress=progress
     )
     return report
+
+
+async def _sent_by(desk: Desk, entry_id: int) -> bool:
+    """Whether the step ``execute`` returned from is done. The pass reads its list before it
+    works through it: a step the coordinator cancelled meanwhile (or a file cancelled) is
+    returned from unsent, and was counted, and said, as sent."""
+    now = await asyncio.to_thread(desk.journal.get, entry_id)
+    return now is not None and now.state is StepState.DONE
+
+
+async def _cancelled(desk: Desk, entry_id: int) -> bool:
+    """Whether the step is cancelled: one whose cancel held it as the pass came to it was
+    counted as waiting, "the desk tries again by itself"."""
+    now = await asyncio.to_thread(desk.journal.get, entry_id)
+    return now is not None and now.state is StepState.CANCELLED
 
 
 def _the_boards(desk: Desk, upload_id: int) -> bool:

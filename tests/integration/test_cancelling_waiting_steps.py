@@ -22,9 +22,12 @@ from app.domain.step_cancel import (
     RESULT_ALREADY_SENT,
 )
 from app.views.activity import activity_line
+from app.workflows.board import BoardListener
+from app.workflows.desk import step_key
 from app.workflows.order_actions import REJECT_WAITING
 from app.workflows.outbox import CANCELLED_NOT_RETRIED
 from app.workflows.refusals import ActionNotAllowedError
+from app.workflows.resume_news import ResumeNews
 from tests.integration.helpers import new_order_body
 from tests.integration.test_close_the_loop import with_board
 from tests.integration.test_waiting_steps import RejectUnavailableOnce, ScriptedChanges
@@ -209,5 +212,84 @@ def test_the_completion_of_a_result_already_sent_is_not_cancelled(
             await board.cancel_waiting_step(order_id, completing)
         assert str(refused.value) == RESULT_ALREADY_SENT
         assert desk.journal.get(completing).state is StepState.PENDING  # type: ignore[union-attr]
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body, RejectUnavailableOnce())
+
+
+class Heard(BoardListener):
+    def __init__(self) -> None:
+        self.news: list[ResumeNews] = []
+
+    def resume_ended(self, news: ResumeNews) -> None:
+        self.news.append(news)
+
+
+def test_a_step_cancelled_during_a_resume_pass_is_not_counted_as_sent(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The pass read its list of waiting steps before the cancel, and was sending another
+    order's: it found the cancelled one no longer pending, returned, and counted it sent
+    ("Sent 2 steps left waiting from before", where one went)."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        heard = Heard()
+        board.listener = heard
+        sr = desk.session.sr
+        ids = []
+        for first in ("Ana", "Bea"):
+            order = await sr.create_test_order(new_order_body(first=first, last="Race"))
+            await board.sync()
+            assert len(await board.reject([order.id], reason="Duplicate order")) == 1  # 503
+            ids.append(order.id)
+        first_id, second_id = ids
+        (second_step,) = [
+            e.id for e in desk.journal.entries(second_id) if e.action is StepKind.REJECT
+        ]
+        real_reject = sr.reject_order
+        sending, gate = asyncio.Event(), asyncio.Event()
+
+        async def held(order_id: str, **kwargs: object) -> AssessmentOrder:
+            if order_id == first_id:
+                sending.set()
+                await gate.wait()
+            return await real_reject(order_id, **kwargs)  # type: ignore[arg-type]
+
+        sr.reject_order = held  # type: ignore[method-assign]
+        resuming = asyncio.ensure_future(board.resume())
+        await sending.wait()  # the pass is sending the first order's reject
+        await board.cancel_waiting_step(second_id, second_step)  # allowed: not being sent
+        gate.set()
+        report = await resuming
+        assert desk.journal.get(second_step).state is StepState.CANCELLED  # type: ignore[union-attr]
+        assert (await sr.get_order(second_id)).status is OrderStatus.NEW  # never sent
+        # The pass did not send it: it must not be counted as sent.
+        assert second_step not in report.done
+        assert [n.text for n in heard.news] == ["Sent 1 step left waiting from before"]
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body, ScriptedChanges(reject=[503, 503]))
+
+
+def test_a_step_whose_cancel_holds_it_as_the_pass_comes_is_not_said_to_be_tried_again(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The cancel holds the step (``step_key``) while it writes: the pass coming to it then
+    was refused "already being sent", and said it "could not be sent yet (the desk tries
+    again by itself)", of a step cancelled a moment later."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        heard = Heard()
+        board.listener = heard
+        order_id = await order_with_a_waiting_reject(board, desk, "Cai")
+        step_id = the_reject(desk, order_id)
+        listed = desk.journal.pending()  # the pass's list, read before the cancel
+        desk.journal.pending = lambda: listed  # type: ignore[method-assign]
+        assert desk.claim(step_key(step_id))  # the cancel, as it writes
+        try:
+            assert desk.journal.cancel(step_id, CANCELLED_BY_COORDINATOR)
+            report = await board.resume()
+        finally:
+            desk.release(step_key(step_id))
+        assert step_id not in report.waiting + report.done + report.failed
+        assert heard.news == []  # nothing left waiting: nothing to say
 
     with_board(sandbox, tmp_path / "desk.sqlite3", body, RejectUnavailableOnce())

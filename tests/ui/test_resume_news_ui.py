@@ -98,3 +98,31 @@ def test_what_the_resumer_did_waits_while_a_sync_failure_is_said(
         # Nor does a poll's routine line replace it.
         window.signals.sync_started.emit(True)
         assert bar_text(window) == "Sent 2 steps left waiting from before"
+
+
+def test_a_sync_failure_does_not_lose_what_the_resumer_could_not_send(
+    qtbot: QtBot,
+    qsettings: QSettings,
+    sandbox: SandboxServer,
+    tmp_path: Path,
+    running_loop: asyncio.AbstractEventLoop,
+) -> None:
+    """What the resumer could not send was wiped unread by a sync's failure said a moment
+    later (weighty too), and never said again: at a start with the service unwell, the first
+    resume pass and the first sync end seconds apart, in either order."""
+    with board_window(qtbot, qsettings, sandbox, tmp_path / "desk.sqlite3") as made:
+        window = made[0]
+        assert window.signals is not None
+        news = ResumeNews(
+            "Sent 1 step left waiting from before; 1 could not be sent — see its order (Ivo Gone)",
+            failed=1,
+        )
+        window.signals.resume_ended.emit(news)
+        bar = window.statusBar()
+        assert bar.currentMessage() == news.text
+        failed = SyncOutcome(poll=False, ok=False, error="SmartRecruiters did not answer.")
+        window.signals.sync_finished.emit(failed)
+        assert bar.currentMessage().startswith("Sync failed: ")
+        bar.clearMessage()  # the failure's time is up
+        # The resumer's line, shown for an instant, comes back once the failure goes.
+        assert bar.currentMessage() == news.text

@@ -8,7 +8,8 @@ on it is not said here, and does not replace it.
 
 A *weighty* line (a sync that failed, what the resumer could not send) is not replaced by news
 that can wait (``say_after``): that is said once the weighty line goes. Said at once, a
-routine line ("Synced 203 orders") landing a second later wiped it unread.
+routine line ("Synced 203 orders") landing a second later wiped it unread. A weighty line that
+waited its turn, replaced before its time by one said at once, comes back after it.
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ class StatusLine:
         self._clock = clock
         self._weighty: str | None = None  # the last line said as weighty
         self._after: list[tuple[str, int, bool]] = []  # lines to say once it goes
+        #: The weighty line that waited its turn (``say_after``), while it shows: replaced
+        #: before its time (a sync's failure a second later), it comes back once that goes.
+        self._returns: tuple[str, int] | None = None
         bar.messageChanged.connect(self._changed)
 
     def say(
@@ -42,6 +46,10 @@ class StatusLine:
         """``kept``: the tooltip keeps it as the last thing said; not a routine progress line
         ("Checking for new orders…" each poll), which wiped the message kept within a minute.
         ``weighty``: lines said with ``say_after`` wait while it shows."""
+        returning = self._returns
+        if returning is not None and self._bar.currentMessage() == returning[0]:
+            self._after.insert(0, (*returning, True))  # unread yet: after this one
+        self._returns = None
         self._weighty = text if weighty else None
         self._bar.showMessage(text, milliseconds)
         if kept:
@@ -57,9 +65,14 @@ class StatusLine:
         if self.weighty_showing():
             self._after.append((text, milliseconds, weighty))
         else:
-            self.say(text, milliseconds, weighty=weighty)
+            self._say_waited(text, milliseconds, weighty)
+
+    def _say_waited(self, text: str, milliseconds: int, weighty: bool) -> None:
+        self.say(text, milliseconds, weighty=weighty)
+        if weighty:
+            self._returns = (text, milliseconds)
 
     def _changed(self, text: str) -> None:
         if not text and self._after:
             said, milliseconds, weighty = self._after.pop(0)
-            self.say(said, milliseconds, weighty=weighty)
+            self._say_waited(said, milliseconds, weighty)
