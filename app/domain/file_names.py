@@ -28,4 +28,13 @@ def shown_file_name(name: str) -> str:
     encoding cannot read, or half of a Windows name's broken pair) as U+FFFD, the mark file
     managers show for it ("Rapor_I\ufffd\ufffdk.pdf"). Qt drops a lone surrogate without a
     trace: "Rapor_Ik.pdf" named a file that is not there."""
-    return "".join(_REPLACEMENT if "\ud800" <= c <= "\udfff" else c for c in name)
+    return storable_text(name)
+
+
+def storable_text(text: str) -> str:
+    """``text`` (words that may name a file or a folder) as SQLite can keep it, each lone
+    surrogate as U+FFFD: written as it was, it raised UnicodeEncodeError, and a refusal that
+    named such a folder was never recorded (the file stayed queued, each pass failing)."""
+    if text.isascii():
+        return text
+    return "".join(_REPLACEMENT if "\ud800" <= c <= "\udfff" else c for c in text)

@@ -50,12 +50,15 @@ def identity_keys(candidate_id: str, name: str, email: str) -> IdentityKeys:
     """
     own = {f"id:{candidate_id}"} if candidate_id.strip() else set()
     sought = set(own)
-    exact = fold_case(" ".join(name.split()))
+    typed = " ".join(name.split())
+    exact = fold_case(typed)
     if email and exact:
         at = f"email:{email.casefold()}|"
         own.add(f"{at}exact:{exact}")
         sought.add(f"{at}exact:{exact}")
-        if exact.isascii():
+        # Typed without accents as typed, not as folded: "Aydın Sen" folds to ASCII ("ı" is
+        # "i" in any case), and was taken for Aydın Şen typed on an ASCII keyboard.
+        if typed.isascii():
             own.add(f"{at}ascii:{exact}")
             sought.add(f"{at}folded:{exact}")  # a name with accents that fold to this one
         else:

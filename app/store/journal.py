@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from app.domain.build_when_used import BUILD_WHEN_USED
+from app.domain.file_names import storable_text
 from app.domain.journal import (
     CreateResultStep,
     JournalEntry,
@@ -227,7 +228,7 @@ class Journal:
             conn.execute(
                 "UPDATE journal SET message = ?, updated_at = ?,"
                 " may_have_gone = COALESCE(?, may_have_gone) WHERE id = ? AND state = 'pending'",
-                (message, utc_now(), may_have_gone, step_id),
+                (storable_text(message), utc_now(), may_have_gone, step_id),
             )
 
     def set_may_have_gone(self, step_id: int, gone: bool) -> None:
@@ -275,7 +276,7 @@ class Journal:
             conn.execute(
                 "UPDATE journal SET state = 'failed', message = ?, updated_at = ?,"
                 " may_have_gone = COALESCE(?, may_have_gone) WHERE id = ?" + condition,
-                (message, utc_now(), may_have_gone, step_id),
+                (storable_text(message), utc_now(), may_have_gone, step_id),
             )
 
     def cancel(self, step_id: int, message: str) -> bool:

@@ -7,6 +7,7 @@ import sqlite3
 from datetime import timedelta
 
 from app.domain.attachments import UploadState
+from app.domain.file_names import storable_text
 from app.domain.uploads import Upload
 from app.store.database import Database, utc_now
 
@@ -17,6 +18,10 @@ def upload_of_row(row: sqlite3.Row) -> Upload:
     if isinstance(fields["path"], bytes):  # see _stored_path
         fields["path"] = os.fsdecode(fields["path"])
     return Upload.model_validate(fields)
+
+
+def _kept(message: str | None) -> str | None:
+    return storable_text(message) if message is not None else None
 
 
 def _stored_path(path: str) -> str | bytes:
@@ -172,7 +177,7 @@ class ResultStore:
                 "UPDATE uploads SET state = 'failed', message = ?, updated_at = ?"
                 " WHERE order_id = ? AND state = 'queued'"
                 " AND (result_id IS NULL OR result_id = ?)",
-                (message, utc_now(), order_id, result_id),
+                (storable_text(message), utc_now(), order_id, result_id),
             )
 
     def get(self, upload_id: int) -> Upload | None:
@@ -207,7 +212,7 @@ class ResultStore:
             conn.execute(
                 "UPDATE uploads SET state = ?, message = ?,"
                 " attachment_id = COALESCE(?, attachment_id), updated_at = ? WHERE id = ?",
-                (state.value, message, attachment_id, utc_now(), upload_id),
+                (state.value, _kept(message), attachment_id, utc_now(), upload_id),
             )
 
     def move(
@@ -227,7 +232,7 @@ class ResultStore:
             moved = conn.execute(
                 "UPDATE uploads SET state = ?, message = ?, updated_at = ?"
                 f" WHERE id = ? AND order_id = ? AND state IN ({marks})",
-                (to.value, message, utc_now(), upload_id, order_id,
+                (to.value, _kept(message), utc_now(), upload_id, order_id,
                  *(state.value for state in from_states)),
             ).rowcount  # fmt: skip
             row = conn.execute("SELECT * FROM uploads WHERE id = ?", (upload_id,)).fetchone()

@@ -163,11 +163,18 @@ class PlannedOrder:
             return "Berke's default job"
         return self.job.name or self.job.source_job_id
 
+    @property
+    def invites_unless_sent_elsewhere(self) -> bool:
+        """Whether the run's invitation goes only if Berke shows none went (another desk made
+        the assessment): not an order with no address to invite, which gets none anyway."""
+        email = self.invite_to if self.invite_to is not None else self.order.candidate.email
+        return self.invited_elsewhere_maybe and not self.invited_already and _can_invite(email)
+
     def what_happens(self) -> str:
         """The steps, in words ("Create, accept, invite zoe@example.com")."""
         email = self.invite_to if self.invite_to is not None else self.order.candidate.email
         invite = _invite_in_words(email)
-        if self.invited_elsewhere_maybe and _can_invite(email):
+        if self.invites_unless_sent_elsewhere:
             invite = MAY_HAVE_GONE_ELSEWHERE_STEP
         match self.kind:
             case PlanKind.SKIP:
@@ -231,9 +238,7 @@ def plan_summary(plan: Sequence[PlannedOrder]) -> str:
     if skipped:
         text += f"; {skipped} skipped (the list says why)"
     elsewhere = sum(
-        1
-        for p in plan
-        if p.kind is not PlanKind.SKIP and p.invited_elsewhere_maybe and not p.invited_already
+        1 for p in plan if p.kind is not PlanKind.SKIP and p.invites_unless_sent_elsewhere
     )
     if elsewhere:
         text += (

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from app.domain.attachments import SNIFF_BYTES, check_content, describe_size
+from app.domain.file_names import shown_file_name
 from app.domain.smartrecruiters import Attachment
 from app.store.paths import NotRegularFileError, open_regular_file, regular_file
 
@@ -179,7 +180,7 @@ def changed_since_queued(
             if identity is not None and info.st_size == size and not identity.untouched(info):
                 content = identify(handle).sha256
     except FileNotFoundError:
-        folder = Path(path).parent
+        folder = shown_file_name(str(Path(path).parent))  # its name may not be UTF-8
         return f"{file_name} is no longer in {folder} (moved or deleted): drop it again."
     except NotRegularFileError:
         return f"{file_name} was replaced by something that is not a file: drop it again."

@@ -1245,3 +1245,41 @@ def test_what_a_restarted_desk_sent_and_could_not_send_is_said(
         assert resume_news(await resume_pending(desk), at_start=False) is None
 
     run_with_desk(sandbox, path, restarted, FailsOnce(f"{taken}/reject", 403, FORBIDDEN))
+
+
+@pytest.mark.skipif(os.name != "posix", reason="byte file names are a POSIX matter")
+def test_a_moved_report_in_a_legacy_named_folder_fails_with_its_reason(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """A report in a folder named in a legacy code page, queued, then moved before it went:
+    the refusal's words named the folder, undecodable bytes and all, which SQLite could not
+    write (UnicodeEncodeError). The file stayed queued, each resumer pass and Retry meeting
+    the same crash, and its reason was never said."""
+    folder = os.fsencode(tmp_path) + b"/Raporlar_I\x9f\x8dk"
+    try:
+        os.mkdir(folder)
+    except OSError:
+        pytest.skip("this file system takes only UTF-8 names")
+    raw = folder + b"/rapor.pdf"
+    with open(raw, "wb") as handle:
+        handle.write(b"%PDF-1.4\n" + b"x" * 5_000)
+
+    async def body(desk: Desk) -> None:
+        order = await in_progress(desk)
+        await complete_order(desk, order, RESULT)
+        (queued,), refused = await queue_files(desk, order, [Path(os.fsdecode(raw))])
+        assert refused == []
+        os.remove(raw)  # moved away by the coordinator before it went
+        try:
+            await run_upload(desk, queued)
+        except UnicodeEncodeError as exc:  # what happens now
+            pytest.fail(f"the refusal could not be written: {exc}")
+        except Exception:  # noqa: BLE001 - a refusal raised is fine, its record is checked
+            pass
+        upload = desk.results.get(queued.id)
+        assert upload is not None
+        assert upload.state is UploadState.FAILED
+        assert "rapor.pdf is no longer in" in (upload.message or "")
+        assert "Raporlar_I\ufffd\ufffdk" in (upload.message or "")  # as file managers show it
+
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)

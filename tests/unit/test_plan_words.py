@@ -112,3 +112,14 @@ def test_an_assessment_another_desk_made_is_planned_as_the_run_does_it() -> None
     assert "no invitation goes for them unless Berke shows none went (Invite asks first)" in summary
     assert "another desk" not in plan_summary([plain])
     assert ". 1 has an assessment another desk made" in plan_summary([carry_on, plain])
+
+
+def test_an_order_without_an_address_is_not_counted_as_one_whose_invitation_may_go() -> None:
+    """Its row says "no email: give the candidate the code"; the summary counted it among
+    those "another desk may have invited to: no invitation goes for them unless Berke shows
+    none went", as if one might."""
+    row = PlannedOrder(order(email=None), PlanKind.CARRY_ON, invited_elsewhere_maybe=True)
+    assert "no email" in row.what_happens()
+    assert "another desk made" not in plan_summary([row])
+    with_address = PlannedOrder(order(), PlanKind.CARRY_ON, invited_elsewhere_maybe=True)
+    assert "1 has an assessment another desk made" in plan_summary([row, with_address])

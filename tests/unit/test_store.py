@@ -24,6 +24,7 @@ from app.domain.smartrecruiters import AssessmentOrder, OrderStatus, RejectReque
 from app.store.database import SCHEMA_VERSION, Database
 from app.store.journal import RESULTS_LEFT_OPEN, Journal
 from app.store.journal_rows import dumps
+from app.store.local_state import load_states
 from app.store.order_cache import OrderCache
 
 
@@ -921,3 +922,53 @@ def test_a_schema_19_journal_keeps_its_steps_and_their_ids_and_can_hold_a_cancel
         indexes = {row[1] for row in conn.execute("PRAGMA index_list(journal)")}
     assert {"journal_by_order", "journal_pending", "journal_by_action"} <= indexes
     db.close()
+
+
+_DAMAGED_THEN = "2026-03-01T09:00:00.000+00:00"
+
+
+def _linked_order_with(db: Database, order_id: str, code: str, outcome: str) -> None:
+    step = CreateAssessmentStep(
+        request=CreateAssessmentRequest(
+            first_name="Zoë", last_name="Müller", source_candidate_id=f"AD-{code}"
+        )
+    )
+    with db.transaction() as conn:
+        conn.execute(
+            "INSERT INTO journal (order_id, action, state, request, outcome, created_at,"
+            " updated_at) VALUES (?, 'create_assessment', 'done', ?, ?, ?, ?)",
+            (order_id, dumps(step), outcome, _DAMAGED_THEN, _DAMAGED_THEN),
+        )
+        conn.execute(
+            "INSERT INTO assessments (order_id, source_candidate_id, invitation_code,"
+            " assessment_url, created_at) VALUES (?, ?, ?, ?, ?)",
+            (order_id, f"AD-{code}", code, f"https://berke.test/a/{code}", _DAMAGED_THEN),
+        )
+
+
+def test_one_create_step_with_an_outcome_that_is_not_json_does_not_hide_every_order(
+    tmp_path: Path,
+) -> None:
+    """Whether an order's assessment was found in Berke is read by SQLite's json_extract,
+    which raised "malformed JSON" on one damaged row: no order's state could be read, and the
+    cached inbox did not load. The journal's own reading keeps such a row as unreadable."""
+    db = Database(tmp_path / "desk.sqlite3")
+    try:
+        good = (
+            '{"kind": "assessment_linked", "link": {"order_id": "fine", "source_candidate_id":'
+            ' "AD-FINE", "invitation_code": "FINE", "assessment_url":'
+            ' "https://berke.test/a/FINE", "created_at": "'
+            + _DAMAGED_THEN
+            + '"}, "recovered": false}'
+        )
+        _linked_order_with(db, "fine", "FINE", good)
+        _linked_order_with(db, "odd", "ODD1", "{not json")  # a damaged row
+        # The journal itself reads the odd row, as unreadable, and goes on.
+        assert len(Journal(db).entries("odd")) == 1
+        states = load_states(db)  # every order's state: the cached inbox at start
+        assert states["fine"].link is not None
+        assert states["odd"].link is not None
+        assert not states["odd"].found_in_berke
+        assert load_states(db, ["fine"])["fine"].link is not None
+    finally:
+        db.close()
