@@ -115,7 +115,7 @@ def after_cancel(entry: JournalEntry, *, assessment_linked: bool) -> str:
     elif entry.action in (StepKind.COMPLETE, StepKind.CREATE_RESULT):
         lines.append("Reports queued for its result wait until the order is completed.")
     else:
-        lines.append("The order's own action can do it again later.")
+        lines.append(f"“{entry.action.label}” can be asked again later, from the order's actions.")
     return "\n\n".join(lines)
 
 

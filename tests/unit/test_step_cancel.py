@@ -1,0 +1,87 @@
+"""What the coordinator is told when cancelling a step that waits to be sent, and which steps
+may be: words that name what will not be sent, to which service, and what stays."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from app.domain.berke import SendInvitationRequest
+from app.domain.journal import (
+    AcceptStep,
+    CompleteStep,
+    InviteStep,
+    JournalEntry,
+    JournalStep,
+    RejectStep,
+    UploadStep,
+)
+from app.domain.journal_terms import ResultFlow, StepState
+from app.domain.smartrecruiters import AcceptRequest, RejectRequest
+from app.domain.step_cancel import (
+    FILE_HAS_ITS_OWN_CANCEL,
+    RESULT_ALREADY_SENT,
+    after_cancel,
+    cancel_button_text,
+    cancel_refused,
+    what_will_not_be_sent,
+)
+
+NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+REJECT = RejectStep(request=RejectRequest(message="Duplicate order"))
+
+
+def waiting(
+    step: JournalStep, *, state: StepState = StepState.PENDING, gone: bool = False
+) -> JournalEntry:
+    return JournalEntry(
+        id=1, order_id="o-1", action=step.action, state=state, step=step,
+        may_have_gone=gone, created_at=NOW, updated_at=NOW,
+    )  # fmt: skip
+
+
+def test_a_waiting_reject_says_what_will_not_be_sent_and_how_to_ask_again() -> None:
+    entry = waiting(REJECT)
+    assert cancel_refused(entry) is None
+    assert what_will_not_be_sent(entry) == (
+        "The reject of this order will not be sent to SmartRecruiters."
+    )
+    assert after_cancel(entry, assessment_linked=False) == (
+        "“Reject order” can be asked again later, from the order's actions."
+    )
+    assert cancel_button_text(entry) == "Cancel the reject"
+
+
+def test_an_invitation_names_its_address_and_berke() -> None:
+    step = InviteStep(
+        request=SendInvitationRequest(source_candidate_id="AD-1", email_address="mia@x.org")
+    )
+    assert what_will_not_be_sent(waiting(step)) == (
+        "The invitation to mia@x.org will not be sent by Berke."
+    )
+    said = after_cancel(waiting(step, gone=True), assessment_linked=True)
+    assert said.startswith("An earlier try may have reached Berke before its answer was lost")
+
+
+def test_an_accept_keeps_its_assessment() -> None:
+    step = AcceptStep(request=AcceptRequest(assessment_url="https://berke.test/a/1"))
+    assert "keeps its Berke assessment" in after_cancel(waiting(step), assessment_linked=True)
+
+
+@pytest.mark.parametrize(
+    ("entry", "why"),
+    [
+        (waiting(UploadStep(upload_id=3, file_name="r.pdf")), FILE_HAS_ITS_OWN_CANCEL),
+        (waiting(REJECT, state=StepState.DONE), "This step was already sent"),
+        (waiting(REJECT, state=StepState.CANCELLED), "This step was already cancelled."),
+        (
+            waiting(CompleteStep(flow=ResultFlow.DOCUMENTED, message="Report attached")),
+            RESULT_ALREADY_SENT,
+        ),
+    ],
+)
+def test_what_is_not_cancelled_says_why(entry: JournalEntry, why: str) -> None:
+    refused = cancel_refused(entry)
+    assert refused is not None
+    assert refused.startswith(why)
