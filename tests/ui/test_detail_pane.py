@@ -1,0 +1,102 @@
+"""The detail pane's Activity: Retry and Cancel this step offered only where they can work
+(never read-only, never on a snapshot's copy), failed steps in red."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+
+from app.domain.journal import CommentStep, JournalEntry
+from app.domain.journal_terms import StepState
+from app.domain.smartrecruiters import AssessmentOrder
+from app.ui.orders.detail_pane import OrderDetailPane
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+WHEN = datetime(2025, 5, 1, 10, tzinfo=UTC)
+
+
+def step(number: int, state: StepState, payload: Any = None, message: str = "") -> JournalEntry:
+    payload = payload or CommentStep(message=f"Note {number}")
+    at = WHEN + timedelta(minutes=number)
+    return JournalEntry(
+        id=number, order_id="o-1", action=payload.action, state=state, step=payload,
+        message=message or None, created_at=at, updated_at=at,
+    )  # fmt: skip
+
+
+class Copy:
+    """A step as a snapshot holds it: not the journal's own (duck-typed TimelineEntry)."""
+
+    def __init__(self, entry: JournalEntry) -> None:
+        self.id, self.action, self.state = entry.id, entry.action, entry.state
+        self.message, self.created_at = entry.message, entry.created_at
+
+
+def pane_showing_an_order(qtbot: QtBot) -> OrderDetailPane:
+    pane = OrderDetailPane([])
+    qtbot.addWidget(pane)
+    order = {"id": "o-1", "status": "IN_PROGRESS",
+             "candidate": {"id": "c", "firstName": "Ana", "lastName": "Silva"}}  # fmt: skip
+    pane.show_order(AssessmentOrder.model_validate(order), None)
+    return pane
+
+
+def choose(pane: OrderDetailPane, row: int) -> None:
+    pane.timeline_list.setCurrentIndex(pane.timeline.index(row))
+
+
+def test_read_only_pane_never_offers_cancel_of_a_waiting_step(qtbot: QtBot) -> None:
+    pane = pane_showing_an_order(qtbot)
+    pane.set_read_only("A snapshot cannot be changed.")
+    pane.show_timeline([step(1, StepState.PENDING)])
+    choose(pane, 0)
+    assert not pane.cancel_step_button.isEnabled()
+    assert pane.cancel_step_button.toolTip() == "A snapshot cannot be changed."
+
+
+def test_read_only_pane_never_offers_retry_of_a_failed_step(qtbot: QtBot) -> None:
+    pane = pane_showing_an_order(qtbot)
+    pane.show_timeline([step(1, StepState.FAILED, message="503")])
+    choose(pane, 0)
+    assert pane.retry_step_button.isEnabled()
+    pane.set_read_only("A snapshot cannot be changed.")
+    assert not pane.retry_step_button.isEnabled()
+    assert pane.retry_step_button.toolTip() == "A snapshot cannot be changed."
+    pane.show_timeline([step(1, StepState.FAILED, message="503")])  # shown again
+    assert not pane.retry_step_button.isEnabled()
+
+
+def test_a_snapshots_copy_of_a_waiting_step_is_not_cancellable(qtbot: QtBot) -> None:
+    pane = pane_showing_an_order(qtbot)
+    pane.show_timeline([Copy(step(1, StepState.PENDING))])
+    choose(pane, 0)
+    assert not pane.cancel_step_button.isEnabled()
+
+
+def test_a_snapshots_copy_of_a_failed_step_has_no_retry_refusal(qtbot: QtBot) -> None:
+    pane = pane_showing_an_order(qtbot)
+    copy = Copy(step(1, StepState.FAILED))
+    pane.timeline.set_entries([copy])
+    assert pane.timeline.retry_refused(copy) is None
+
+
+def test_the_chosen_step_stays_chosen_when_the_timeline_comes_again(qtbot: QtBot) -> None:
+    pane = pane_showing_an_order(qtbot)
+    failed = step(2, StepState.FAILED, message="503")
+    pane.show_timeline([step(1, StepState.DONE), failed])
+    choose(pane, 1)
+    pane.show_timeline([step(1, StepState.DONE), failed, step(3, StepState.DONE)])
+    assert pane.selected_entry() == failed
+    assert pane.retry_step_button.isEnabled()
+
+
+def test_only_a_failed_step_is_painted_red(qtbot: QtBot) -> None:
+    pane = pane_showing_an_order(qtbot)
+    pane.show_timeline([step(1, StepState.DONE), step(2, StepState.FAILED)])
+    model = pane.timeline
+    assert model.index(0).data(Qt.ItemDataRole.ForegroundRole) is None
+    assert model.index(1).data(Qt.ItemDataRole.ForegroundRole) is not None

@@ -1,0 +1,57 @@
+"""Keys in the search box: Esc clears it before leaving it, Down and Enter (the keypad's too)
+go to the list, Shift+Enter does not, and the list keeps its current row."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QStandardItemModel
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLineEdit, QTableView
+
+from app.ui.common.search_keys import SearchKeys, give_list_the_keyboard
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+
+def field_with_keys(qtbot: QtBot) -> tuple[QLineEdit, list[str]]:
+    field = QLineEdit()
+    qtbot.addWidget(field)
+    went: list[str] = []
+    field.keys = SearchKeys(field, lambda: went.append("list"))  # type: ignore[attr-defined]
+    return field, went
+
+
+def test_escape_clears_the_search_first_then_goes_to_the_list(qtbot: QtBot) -> None:
+    field, went = field_with_keys(qtbot)
+    field.setText("ana")
+    QTest.keyClick(field, Qt.Key.Key_Escape)
+    assert field.text() == ""
+    assert went == []
+    QTest.keyClick(field, Qt.Key.Key_Escape)
+    assert went == ["list"]
+
+
+def test_down_and_keypad_enter_go_to_the_list_shift_enter_does_not(qtbot: QtBot) -> None:
+    field, went = field_with_keys(qtbot)
+    QTest.keyClick(field, Qt.Key.Key_Down)
+    QTest.keyClick(field, Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier)
+    assert went == ["list", "list"]
+    QTest.keyClick(field, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    assert went == ["list", "list"]
+
+
+def test_the_list_keeps_its_current_row(qtbot: QtBot) -> None:
+    table = QTableView()
+    qtbot.addWidget(table)
+    table.setModel(QStandardItemModel(5, 2, table))
+    table.setCurrentIndex(table.model().index(3, 0))
+    give_list_the_keyboard(table)
+    assert table.currentIndex().row() == 3
+    other = QTableView()
+    qtbot.addWidget(other)
+    other.setModel(QStandardItemModel(5, 2, other))
+    give_list_the_keyboard(other)
+    assert other.currentIndex().row() == 0

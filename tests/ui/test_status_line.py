@@ -1,0 +1,70 @@
+"""The status line: weighty lines, lines that wait their turn, the tooltip's last line."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QStatusBar
+
+from app.ui.common.status_line import StatusLine
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+AT = datetime(2026, 3, 4, 9, 5)
+
+
+def _line(qtbot: QtBot) -> tuple[QStatusBar, StatusLine]:
+    bar = QStatusBar()
+    qtbot.addWidget(bar)
+    return bar, StatusLine(bar, clock=lambda: AT)
+
+
+def test_routine_line_waits_while_a_weighty_one_shows(qtbot: QtBot) -> None:
+    bar, line = _line(qtbot)
+    line.say("Sync failed: 503", weighty=True)
+    line.say_after("Synced 203 orders", 5000)
+    assert bar.currentMessage() == "Sync failed: 503"
+    bar.clearMessage()  # its time ran out
+    assert bar.currentMessage() == "Synced 203 orders"
+
+
+def test_a_plain_line_is_not_weighty(qtbot: QtBot) -> None:
+    bar, line = _line(qtbot)
+    line.say("Checking for new orders…")
+    assert not line.weighty_showing()
+    line.say_after("Synced 203 orders", 5000)
+    assert bar.currentMessage() == "Synced 203 orders"
+
+
+def test_waiting_lines_come_in_the_order_said_and_keep_their_weight(qtbot: QtBot) -> None:
+    bar, line = _line(qtbot)
+    line.say("Sync failed", weighty=True)
+    line.say_after("first", 0, weighty=True)
+    line.say_after("second", 0)
+    bar.clearMessage()
+    assert bar.currentMessage() == "first"
+    assert line.weighty_showing()  # first was said as weighty: second still waits
+    line.say_after("third", 0)
+    bar.clearMessage()
+    assert bar.currentMessage() == "second"
+
+
+def test_a_waiting_line_is_said_only_once_the_bar_is_empty(qtbot: QtBot) -> None:
+    bar, line = _line(qtbot)
+    line.say("Sync failed", weighty=True)
+    line.say_after("Synced", 0)
+    line.say("Resumer could not send step 4")  # replaces the weighty line: news still waits
+    assert bar.currentMessage() == "Resumer could not send step 4"
+    bar.clearMessage()
+    assert bar.currentMessage() == "Synced"
+
+
+def test_tooltip_keeps_the_last_kept_line(qtbot: QtBot) -> None:
+    bar, line = _line(qtbot)
+    line.say("Sent the invitation")
+    line.say("Checking for new orders…", kept=False)
+    assert "Sent the invitation" in bar.toolTip()
+    assert "Checking" not in bar.toolTip()
+    assert "09:05" in bar.toolTip()
