@@ -1,24 +1,15 @@
-"""Pins for mutants of app/ui/orders/candidate_table_model.py that the suite let live."""
+"""The Candidates tab's model: a later order's candidate row is its candidate's own, an order's
+status cell says Berke's side too, and a candidate with a blank id has no tip."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from app.domain.smartrecruiters import OrderStatus
 from app.ui.orders.candidate_table_model import CandidateTableModel
 from app.views.candidate_groups import Column
-from app.views.order_rows import OrderColumns, OrderRow
-
-
-def row(n: int, cand: str, **fields: object) -> OrderRow:
-    base: dict[str, object] = dict(
-        id=f"o{n}", status=OrderStatus.NEW, candidate_id=f"c-{cand}", candidate=cand,
-        email=f"{cand}@example.com", job=f"Job {n}", company="Acme", requestor="Rita",
-        created=f"2025-01-1{n}T10:00:00+00:00", assessment="", activity="", berke="",
-        attention="", berke_id="",
-    )  # fmt: skip
-    base.update(fields)
-    return OrderRow(**base)  # type: ignore[arg-type]
+from app.views.order_rows import OrderColumns
+from tests.order_row_samples import candidate_order_row as row
 
 
 def test_the_candidate_row_of_a_later_order_is_its_candidates_own(qapp: QApplication) -> None:
@@ -33,3 +24,68 @@ def test_the_candidate_row_of_a_later_order_is_its_candidates_own(qapp: QApplica
         assert at is not None
         assert model.order_row(at) is None  # a candidate's row
         assert model.index(at, Column.NAME).data() == "Ana"
+
+
+def test_an_orders_status_cell_says_berkes_side_too(qapp: QApplication) -> None:
+    model = CandidateTableModel()
+    model.set_rows(
+        OrderColumns.of_rows(
+            [row(1, "Ana", berke="Complete · 2026-11-30 14:05"), row(2, "Ana", berke="")]
+        )
+    )
+    first = model.row_of_order("o1")
+    second = model.row_of_order("o2")
+    assert first is not None
+    assert second is not None
+    text = model.index(first, Column.STATUS).data()
+    assert text.endswith(" · Berke: complete"), text
+    assert "Berke" not in model.index(second, Column.STATUS).data()
+    spoken = model.index(first, Column.STATUS).data(Qt.ItemDataRole.AccessibleTextRole)
+    assert "Berke: complete" in spoken
+
+
+def test_an_order_changed_in_place_repaints_its_candidates_row_too(qapp: QApplication) -> None:
+    model = CandidateTableModel()
+    model.set_rows(OrderColumns.of_rows([row(1, "Ana"), row(2, "Ana"), row(3, "Bo")]))
+    painted: list[int] = []
+    model.dataChanged.connect(lambda top, _bottom, _roles=(): painted.append(top.row()))
+    at = model.row_of_order("o2")
+    candidate = model.candidate_row_of("o2")
+    assert at is not None
+    assert candidate is not None
+    model.orders_changed([model._groups.index.id.index("o2")])
+    assert painted == [at, candidate]  # its status count lives on the candidate's row
+
+
+def test_the_status_tip_says_both_sides_in_full(qapp: QApplication) -> None:
+    model = CandidateTableModel()
+    model.set_rows(OrderColumns.of_rows([row(1, "Ana", berke="Started")]))
+    at = model.row_of_order("o1")
+    assert at is not None
+    tip = model.index(at, Column.STATUS).data(Qt.ItemDataRole.ToolTipRole)
+    assert "SmartRecruiters: " in tip
+    assert "\nBerke: " in tip
+
+
+def test_a_candidate_with_a_blank_id_has_no_tip(qapp: QApplication) -> None:
+    model = CandidateTableModel()
+    model.set_rows(OrderColumns.of_rows([row(1, "Ana", candidate_id="  ")]))
+    at = model.candidate_row_of("o1")
+    assert at is not None
+    assert model.index(at, Column.NAME).data(Qt.ItemDataRole.ToolTipRole) is None
+
+
+def test_sorting_by_the_first_column_is_by_it(qapp: QApplication) -> None:
+    model = CandidateTableModel()
+    model.sort(0, Qt.SortOrder.DescendingOrder)
+    assert model.sort_column() == Column(0)
+    model.sort(-1)
+    assert model.sort_column() is None
+
+
+def test_a_search_that_finds_nothing_shows_nothing(qapp: QApplication) -> None:
+    model = CandidateTableModel()
+    model.set_rows(OrderColumns.of_rows([row(1, "Ana"), row(2, "Bo")]))
+    model.set_search_text("zzzz")
+    assert model.rowCount() == 0
+    assert model.order_ids() == []

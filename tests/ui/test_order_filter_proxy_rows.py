@@ -1,4 +1,6 @@
-"""Pins for mutants of app/ui/orders/order_filter_proxy.py that the suite let live."""
+"""The inbox's filter: "Needs attention only" with a search shows only flagged orders that
+match, the last column sorts too, a row changed in place is repainted, and an order filtered
+out maps to no row."""
 
 from __future__ import annotations
 
@@ -6,22 +8,11 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtTest import QSignalSpy
 from PySide6.QtWidgets import QApplication
 
-from app.domain.smartrecruiters import OrderStatus
 from app.ui.orders.order_filter_proxy import OrderFilterProxy
 from app.ui.orders.order_table_model import ORDER_ID_ROLE, OrderTableModel
 from app.views.inbox_columns import INBOX
 from app.views.order_rows import OrderColumns, OrderRow
-
-
-def row(n: int, **fields: object) -> OrderRow:
-    base: dict[str, object] = dict(
-        id=f"o{n}", status=OrderStatus.NEW, candidate_id=f"c{n}", candidate=f"Cand {n}",
-        email=f"c{n}@example.com", job="Nurse", company="Acme", requestor="Rita",
-        created=f"2025-01-1{n}T10:00:00+00:00", assessment="", activity="", berke="",
-        attention="", berke_id="",
-    )  # fmt: skip
-    base.update(fields)
-    return OrderRow(**base)  # type: ignore[arg-type]
+from tests.order_row_samples import order_row as row
 
 
 def setup(rows: list[OrderRow]) -> tuple[OrderTableModel, OrderFilterProxy]:

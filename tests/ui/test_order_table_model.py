@@ -1,4 +1,5 @@
-"""Pins for mutants of app/ui/orders/order_table_model.py that the suite let live."""
+"""The inbox's table model: counts follow a status change, rows added together are updated in
+their own rows later, the export of one row is that row, gone orders sort last and say so."""
 
 from __future__ import annotations
 
@@ -9,17 +10,7 @@ from app.domain.smartrecruiters import OrderStatus
 from app.ui.orders.order_table_model import ORDER_ID_ROLE, OrderTableModel
 from app.views.inbox_columns import INBOX
 from app.views.order_rows import OrderColumns, OrderRow
-
-
-def row(n: int, **fields: object) -> OrderRow:
-    base: dict[str, object] = dict(
-        id=f"o{n}", status=OrderStatus.NEW, candidate_id=f"c{n}", candidate=f"Cand {n}",
-        email=f"c{n}@example.com", job="Nurse", company="Acme", requestor="Rita",
-        created=f"2025-01-1{n}T10:00:00+00:00", assessment="", activity="", berke="",
-        attention="", berke_id="",
-    )  # fmt: skip
-    base.update(fields)
-    return OrderRow(**base)  # type: ignore[arg-type]
+from tests.order_row_samples import order_row as row
 
 
 def model_of(rows: list[OrderRow]) -> OrderTableModel:

@@ -1,4 +1,5 @@
-"""Pins for mutants of app/ui/common/table_model.py (RowsTableModel.update_rows)."""
+"""A rows table model updated with new rows ends with exactly those rows, each changed one
+repainted in place (the files list, the batch's outcome list)."""
 
 from __future__ import annotations
 

@@ -7,25 +7,14 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtWidgets import QAbstractItemView, QTableView
 
-from app.domain.smartrecruiters import OrderStatus
 from app.ui.orders.order_filter_proxy import OrderFilterProxy
 from app.ui.orders.order_table_model import ORDER_ID_ROLE, OrderTableModel
 from app.ui.orders.selection_keeper import SelectionKeeper
 from app.views.order_rows import OrderColumns, OrderRow
+from tests.order_row_samples import order_row as row
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
-
-
-def row(n: int, **fields: object) -> OrderRow:
-    base: dict[str, object] = dict(
-        id=f"o{n}", status=OrderStatus.NEW, candidate_id=f"c{n}", candidate=f"Cand {n}",
-        email=f"c{n}@example.com", job="Nurse", company="Acme", requestor="Rita",
-        created=f"2025-01-1{n}T10:00:00+00:00", assessment="", activity="", berke="",
-        attention="", berke_id="",
-    )  # fmt: skip
-    base.update(fields)
-    return OrderRow(**base)  # type: ignore[arg-type]
 
 
 def table_of(qtbot: QtBot, rows: list[OrderRow]) -> tuple[QTableView, OrderFilterProxy]:
