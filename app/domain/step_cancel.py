@@ -37,6 +37,15 @@ RESULT_ALREADY_SENT = (
     "result cannot be sent)."
 )
 
+#: A result whose answer was lost may be in SmartRecruiters already: cancelled, it stayed there
+#: unknown to the desk, and completing the order again made a second one. Sent again, the step
+#: looks for it first and takes it as the order's.
+RESULT_MAY_BE_MADE = (
+    "An earlier try may have made this result in SmartRecruiters (its answer was lost), so it "
+    "is not cancelled: sent again, it looks for that result first and takes it, rather than "
+    "leave it unknown here and make a second one."
+)
+
 _NOT_WAITING = {
     StepState.DONE: "This step was already sent: there is nothing to cancel.",
     StepState.FAILED: "This step failed and is not sent again unless you retry it: "
@@ -57,6 +66,8 @@ def cancel_refused(entry: JournalEntry) -> str | None:
         return _NOT_WAITING[entry.state]
     if isinstance(entry.step, CompleteStep) and entry.step.flow is ResultFlow.DOCUMENTED:
         return RESULT_ALREADY_SENT
+    if entry.action is StepKind.CREATE_RESULT and entry.may_have_gone:
+        return RESULT_MAY_BE_MADE
     return None
 
 

@@ -161,7 +161,12 @@ async def execute(
         if current is None or current.state is not StepState.PENDING:
             return current.outcome if current is not None else None
         attempt = _Try(desk, entry.id, earlier=current.may_have_gone)
-        watched = isinstance(current.step, JUDGED_BY_EARLIER_TRIES)
+        # The journal keeps whether a try may have gone for every step but a file's (whose
+        # sending is the upload's own). Accepts, rejects, completions, invitations and creates
+        # judge a change found done by it (``_run``'s ``attempt.earlier``; an invitation where
+        # Berke does not count what it sent); for a comment or a result it warns a Cancel, which
+        # took one whose answer was lost for one never sent.
+        watched = not isinstance(current.step, UploadStep)
         with watching_sends(attempt) if watched else contextlib.nullcontext():
             outcome = await _run(desk, entry, retry, context or StepContext(), attempt)
     except ApiError as exc:
@@ -194,14 +199,6 @@ async def execute(
         return outcome
     finally:
         desk.release(key)
-
-
-#: Steps that judge a change found done by whether an earlier try of theirs may have been
-#: carried out (``_run``'s ``attempt.earlier``): the journal keeps that for them. An invitation
-#: needs it where Berke does not count the invitations it sent.
-#: A create, by whether the assessment found under the order's own id is its own (never invited)
-#: or was there before it (another desk's, which may have invited to it).
-JUDGED_BY_EARLIER_TRIES = (CreateAssessmentStep, AcceptStep, RejectStep, CompleteStep, InviteStep)
 
 
 class _Try:

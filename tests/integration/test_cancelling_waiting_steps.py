@@ -5,21 +5,25 @@ cancelled, in words; and nothing the order had (its Berke assessment) is lost wi
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
+import httpx
 import pytest
 
 from app.clients.errors import ApiError
 from app.domain.berke import CreateAssessmentRequest
-from app.domain.journal import CompleteStep
+from app.domain.journal import CompleteStep, JournalEntry
 from app.domain.journal_terms import ResultFlow, StepKind, StepState
 from app.domain.order_rules import OrderAction
-from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
+from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult, OrderStatus, ResultType
 from app.domain.step_cancel import (
     BEING_SENT,
     CANCELLED_BY_COORDINATOR,
     FILE_HAS_ITS_OWN_CANCEL,
     RESULT_ALREADY_SENT,
+    RESULT_MAY_BE_MADE,
+    after_cancel,
 )
 from app.views.activity import activity_line
 from app.workflows.board import BoardListener
@@ -28,8 +32,8 @@ from app.workflows.order_actions import REJECT_WAITING
 from app.workflows.outbox import CANCELLED_NOT_RETRIED
 from app.workflows.refusals import ActionNotAllowedError
 from app.workflows.resume_news import ResumeNews
-from tests.integration.helpers import new_order_body
-from tests.integration.test_close_the_loop import with_board
+from tests.integration.helpers import RealNetwork, new_order_body
+from tests.integration.test_close_the_loop import invited_order, with_board
 from tests.integration.test_waiting_steps import RejectUnavailableOnce, ScriptedChanges
 
 if TYPE_CHECKING:
@@ -293,3 +297,77 @@ def test_a_step_whose_cancel_holds_it_as_the_pass_comes_is_not_said_to_be_tried_
         assert heard.news == []  # nothing left waiting: nothing to say
 
     with_board(sandbox, tmp_path / "desk.sqlite3", body, RejectUnavailableOnce())
+
+
+class LosesFirstPost(RealNetwork):
+    """The first POST to a path ending ``suffix`` reaches the service (carried out) and its
+    answer is lost: the sandbox's fail-rate "dropped after" fault, made certain."""
+
+    def __init__(self, suffix: str) -> None:
+        super().__init__()
+        self.suffix, self.left = suffix, 1
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        if self.left and request.method == "POST" and request.url.path.endswith(self.suffix):
+            self.left = 0
+            await response.aread()
+            raise httpx.ReadError("connection reset", request=request)
+        return response
+
+
+def waiting_step(desk: Desk, order_id: str, kind: StepKind) -> JournalEntry:
+    (entry,) = [
+        e
+        for e in desk.journal.entries(order_id)
+        if e.action is kind and e.state is StepState.PENDING
+    ]
+    return entry
+
+
+def test_a_comment_whose_answer_was_lost_is_cancelled_saying_it_may_be_there(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Found by a seeded day against failing services: a comment whose answer was lost was
+    kept "never went" (only accepts, rejects, completions, invitations and creates were
+    watched), and its Cancel said "The comment will not be added", though it was there."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order_id = await invited_order(board, desk, "Nadia", "nadia@example.com")
+        with pytest.raises(ApiError):
+            await board.add_comment(order_id, "Called the candidate: starts Monday.")
+        said = [c.message for c in await desk.session.sr.list_comments(order_id)]
+        assert said == ["Called the candidate: starts Monday."]  # it reached SmartRecruiters
+        entry = waiting_step(desk, order_id, StepKind.COMMENT)
+        assert entry.may_have_gone
+        assert after_cancel(entry, assessment_linked=True).startswith(
+            "An earlier try may have reached SmartRecruiters before its answer was lost"
+        )
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body, LosesFirstPost("/comments"))
+
+
+def test_a_result_whose_answer_was_lost_is_not_cancelled_and_no_second_one_is_made(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Cancelled, a result whose answer was lost stayed in SmartRecruiters unknown to the
+    desk, and completing the order again made a second one. Not cancelled, the resumer finds
+    it and takes it as the order's."""
+    result = AssessmentResult(
+        result_type=ResultType.DOCUMENT, result="own.pdf", title="Interview", score="70%"
+    )
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        board.options = replace(board.options, result_flow=ResultFlow.DOCUMENTED)
+        order_id = await invited_order(board, desk, "Omar", "omar@example.com")
+        with pytest.raises(ApiError):
+            await board.complete(order_id, result)
+        entry = waiting_step(desk, order_id, StepKind.CREATE_RESULT)
+        with pytest.raises(ActionNotAllowedError) as refused:
+            await board.cancel_waiting_step(order_id, entry.id)
+        assert str(refused.value) == RESULT_MAY_BE_MADE
+        await board.resume()
+        assert len(await desk.session.sr.list_results(order_id)) == 1
+        assert (await desk.session.sr.get_order(order_id)).status is OrderStatus.COMPLETED
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body, LosesFirstPost("/results"))
