@@ -9,6 +9,7 @@ under way: the resumer sends it later), so the words say what will not reach whi
 from __future__ import annotations
 
 from app.domain.journal import (
+    CommentStep,
     CompleteStep,
     CreateAssessmentStep,
     InviteStep,
@@ -16,6 +17,7 @@ from app.domain.journal import (
     UploadStep,
 )
 from app.domain.journal_terms import ResultFlow, StepKind, StepState
+from app.domain.line_text import SHORT, one_line
 
 #: The journal's message on a step the coordinator cancelled (the activity list's second line).
 CANCELLED_BY_COORDINATOR = "Cancelled by the coordinator: it will not be sent."
@@ -102,7 +104,10 @@ def what_will_not_be_sent(entry: JournalEntry) -> str:
                 "completion that was to follow it."
             )
         case StepKind.COMMENT:
-            return "The comment will not be added to this order in SmartRecruiters."
+            # Its words are gone from the Comments box (cleared when it was left waiting):
+            # quoted, the coordinator knows which comment it is, and can type it again.
+            words = f" “{one_line(step.message, SHORT)}”" if isinstance(step, CommentStep) else ""
+            return f"The comment{words} will not be added to this order in SmartRecruiters."
         case StepKind.DELETE_ASSESSMENT:
             return "The order's Berke assessment will not be deleted."
         case StepKind.REUSE_ASSESSMENT:
@@ -125,6 +130,8 @@ def after_cancel(entry: JournalEntry, *, assessment_linked: bool) -> str:
         lines.append("The order keeps its Berke assessment: Accept sends the accept again with it.")
     elif entry.action in (StepKind.COMPLETE, StepKind.CREATE_RESULT):
         lines.append("Reports queued for its result wait until the order is completed.")
+    elif entry.action is StepKind.COMMENT:  # no action adds one: the pane's Comments box does
+        lines.append("Type it again in the order's Comments box to add it later.")
     else:
         lines.append(f"“{entry.action.label}” can be asked again later, from the order's actions.")
     return "\n\n".join(lines)

@@ -33,13 +33,11 @@ from app.domain.journal import (
 )
 from app.domain.journal_terms import StepState
 from app.domain.journal_v1 import outcome_from_v1, step_from_v1
+from app.domain.line_text import SHORT  # the cancel's words cut a comment alike
 from app.domain.order_result import result_part
 from app.domain.smartrecruiters import AssessmentResult
 from app.domain.snapshot import SnapshotStep
 from app.views.text import one_line
-
-#: A reason or a comment longer than this is cut in the line (the tooltip has it whole).
-SHORT = 120
 
 
 def typed(entry: JournalEntry | SnapshotStep) -> tuple[JournalStep | None, JournalOutcome | None]:

@@ -17,8 +17,9 @@ from app.workflows.outbox import ResumedItem, ResumeReport
 #: What becomes of a step that could not be sent yet (a 503, no connection).
 AGAIN = "the desk tries again by itself"
 
-#: Where a step that failed for good is shown: its order's row says "Failed: …" there.
-FAILED_WHERE = "“Failed” in the Activity column"
+#: How many failed orders are named by their candidate before the rest are counted: the line
+#: must fit the status bar beside its permanent widgets (the tooltip keeps it whole).
+NAMED = 3
 
 
 @dataclass(frozen=True)
@@ -42,19 +43,20 @@ def resume_news(
     done, failed, waiting = report.done, report.failed, report.waiting
     if not (done or failed or (waiting and at_start)):
         return None
-    later = f"could not be sent yet ({AGAIN})"
+    # Short, as the bar is narrow: "From before: 3 steps sent; 2 could not be (Ana Lind, …)".
+    origin = "From before" if at_start else "After a wait"
     if done:
-        parts = [f"Sent {_things(report, done)} {_origin(done, at_start)}"]
+        parts = [f"{_things(report, done)} sent"]
         if failed:
-            parts.append(f"{len(failed)} could not be sent — {_see(report, failed, name_of)}")
+            parts.append(f"{len(failed)} could not be ({_who(report, failed, name_of)})")
     elif failed:
-        see = _see(report, failed, name_of)
-        parts = [f"{_things(report, failed)} {_origin(failed, at_start)} could not be sent — {see}"]
+        who = _who(report, failed, name_of)
+        parts = [f"{_things(report, failed)} could not be sent ({who})"]
     else:
-        return ResumeNews(f"{_things(report, waiting)} {_origin(waiting, at_start)} {later}")
+        return ResumeNews(f"{origin}: {_things(report, waiting)} could not be sent yet ({AGAIN})")
     if waiting:
-        parts.append(f"{len(waiting)} {later}")
-    return ResumeNews("; ".join(parts), failed=len(failed))
+        parts.append(f"{len(waiting)} will be tried again")
+    return ResumeNews(f"{origin}: " + "; ".join(parts), failed=len(failed))
 
 
 def _things(report: ResumeReport, ids: Collection[int]) -> str:
@@ -69,21 +71,20 @@ def _things(report: ResumeReport, ids: Collection[int]) -> str:
     return " and ".join(parts)
 
 
-def _origin(ids: Collection[int], at_start: bool) -> str:
-    if at_start:
-        return "left waiting from before"
-    return "that was waiting" if len(ids) == 1 else "that were waiting"
-
-
-def _see(
+def _who(
     report: ResumeReport, failed: Collection[int], name_of: Callable[[str], str | None]
 ) -> str:
-    """Where the coordinator finds what failed: its order, by its candidate where known."""
-    orders = {_item(report, i).order_id for i in failed}
-    if len(orders) == 1:
-        name = name_of(next(iter(orders)))
-        return f"see its order ({name})" if name else f"see its order ({FAILED_WHERE})"
-    return f"see their orders ({FAILED_WHERE})"
+    """Whose orders failed, by their candidates: the orders' rows are found by the name (their
+    Activity column, which says "Failed", is hidden by default)."""
+    orders = list(dict.fromkeys(_item(report, i).order_id for i in sorted(failed)))
+    names = [name for name in map(name_of, orders) if name]
+    if not names:  # orders not on the board: their own Activity lists say it
+        return "see its order's Activity" if len(orders) == 1 else "see their orders' Activity"
+    if len(names) == len(orders) <= NAMED:
+        return ", ".join(names)
+    shown = names[: NAMED - 1]
+    others = len(orders) - len(shown)
+    return f"{', '.join(shown)} and {others} other{'s' if others != 1 else ''}"
 
 
 def _item(report: ResumeReport, item_id: int) -> ResumedItem:

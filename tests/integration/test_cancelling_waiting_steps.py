@@ -233,7 +233,7 @@ def test_a_step_cancelled_during_a_resume_pass_is_not_counted_as_sent(
 ) -> None:
     """The pass read its list of waiting steps before the cancel, and was sending another
     order's: it found the cancelled one no longer pending, returned, and counted it sent
-    ("Sent 2 steps left waiting from before", where one went)."""
+    ("From before: 2 steps sent", where one went)."""
 
     async def body(board: OrderBoard, desk: Desk) -> None:
         heard = Heard()
@@ -268,7 +268,7 @@ def test_a_step_cancelled_during_a_resume_pass_is_not_counted_as_sent(
         assert (await sr.get_order(second_id)).status is OrderStatus.NEW  # never sent
         # The pass did not send it: it must not be counted as sent.
         assert second_step not in report.done
-        assert [n.text for n in heard.news] == ["Sent 1 step left waiting from before"]
+        assert [n.text for n in heard.news] == ["From before: 1 step sent"]
 
     with_board(sandbox, tmp_path / "desk.sqlite3", body, ScriptedChanges(reject=[503, 503]))
 
@@ -277,8 +277,8 @@ def test_a_step_whose_cancel_holds_it_as_the_pass_comes_is_not_said_to_be_tried_
     sandbox: SandboxServer, tmp_path: Path
 ) -> None:
     """The cancel holds the step (``step_key``) while it writes: the pass coming to it then
-    was refused "already being sent", and said it "could not be sent yet (the desk tries
-    again by itself)", of a step cancelled a moment later."""
+    was refused "already being sent", and said it "will be tried again", of a step cancelled
+    a moment later."""
 
     async def body(board: OrderBoard, desk: Desk) -> None:
         heard = Heard()

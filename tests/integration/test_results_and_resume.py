@@ -1178,7 +1178,7 @@ def test_a_resumed_step_goes_under_the_author_it_was_asked_under(
         assert report.settled
         assert not report.failed
         news = resume_news(report, at_start=True)
-        assert news == ResumeNews("Sent 4 steps left waiting from before")
+        assert news == ResumeNews("From before: 4 steps sent")
         for order_id in orders:
             assert desk.journal.entries(order_id)[-1].state is StepState.DONE
 
@@ -1236,11 +1236,8 @@ def test_what_a_restarted_desk_sent_and_could_not_send_is_said(
         report = await resume_pending(desk)
         names = {goes: "Una Goes", taken: "Ivo Refused"}
         news = resume_news(report, at_start=True, name_of=names.get)
-        assert news == ResumeNews(
-            "Sent 1 step left waiting from before; 1 could not be sent — see its order "
-            "(Ivo Refused)",
-            failed=1,
-        )
+        said = "From before: 1 step sent; 1 could not be (Ivo Refused)"
+        assert news == ResumeNews(said, failed=1)
         # The next pass finds nothing waiting: it says nothing.
         assert resume_news(await resume_pending(desk), at_start=False) is None
 

@@ -145,3 +145,15 @@ def test_a_remote_url_is_no_file_to_attach(qtbot: QtBot) -> None:
             QDropEvent(QPointF(5, 5), Qt.DropAction.CopyAction, mime,
                        Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier),
         )  # fmt: skip
+
+
+def test_a_file_dropped_as_a_link_is_listed_by_the_links_name(qapp: QApplication) -> None:
+    """A link dropped is queued as the file it points to (what is sent is what was looked
+    at), under the link's name: the row showed the target's name ("a1b2c3.pdf"), a name the
+    coordinator never dropped and the file is not sent under."""
+    linked = upload(1, "report.pdf", UploadState.QUEUED).model_copy(
+        update={"path": "/store/blobs/a1b2c3.pdf"}
+    )
+    model = AttachmentTableModel()
+    model.set_rows(rows_for([linked], None))
+    assert model.index(0, 0).data(Qt.ItemDataRole.DisplayRole) == "report.pdf"

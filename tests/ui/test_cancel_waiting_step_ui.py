@@ -13,8 +13,10 @@ from app.domain.journal_terms import StepKind, StepState
 from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import OrderStatus
 from app.ui.main_window import MainWindow
+from app.workflows.refusals import COMMENT_SENT_AGAIN
 from tests.ui.test_console_flows import (  # noqa: F401  (fixtures)
     add_test_order,
+    answer_once,
     board_of,
     desk_of,
     finish,
@@ -97,3 +99,37 @@ def test_a_waiting_reject_is_cancelled_from_the_activity_and_never_sent(
     assert order_now.status is OrderStatus.NEW
     assert step_state(window, order.id) is StepState.CANCELLED
     finish(qtbot, room.controller.wait_idle())
+
+
+def test_the_cancel_of_a_waiting_comment_quotes_it_and_says_where_to_type_it_again(
+    window: MainWindow,  # noqa: F811
+    qtbot: QtBot,
+) -> None:
+    """It said "“Add comment” can be asked again later, from the order's actions": no order
+    action adds a comment (the Order menu, the pane's buttons and Ctrl+K have none), and the
+    words are gone from the Comments box, cleared when the comment was left waiting."""
+    window.resize(1280, 800)
+    add_test_order(window, qtbot, first="Rosa", last="Lind")
+    room = window.orders
+    detail = room.detail
+    qtbot.waitUntil(lambda: detail.comment_state.text() == "No comments yet.")
+    answer_once(desk_of(window), "sr", 503, "/comments")
+    detail.comment_input.setText("Called the candidate about timing")
+    qtbot.keyClick(detail.comment_input, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: detail.comment_state.text() == COMMENT_SENT_AGAIN)
+    assert detail.comment_input.text() == ""
+    qtbot.waitUntil(lambda: detail.timeline.rowCount() == 1)
+    detail.timeline_list.setCurrentIndex(detail.timeline.index(0))
+    detail.cancel_step_button.click()
+    qtbot.waitUntil(lambda: the_box(window) is not None)
+    box = the_box(window)
+    assert box is not None
+    assert "The comment “Called the candidate about timing” will not be added" in box.text()
+    said = box.informativeText()
+    assert said.endswith("Type it again in the order's Comments box to add it later.")
+    keep = next(b for b in box.buttons() if b.text() == "Keep it waiting")
+    keep.click()
+    qtbot.waitUntil(lambda: the_box(window) is None)
+    finish(qtbot, room.controller.wait_idle())
+    actions = [a.text().replace("&", "") for a in room.controller.actions.values()]
+    assert not any("comment" in text.lower() for text in actions)  # as the words say

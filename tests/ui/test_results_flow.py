@@ -607,6 +607,36 @@ def test_a_closing_connection_offers_no_action_and_starts_no_upload(
     assert desk.results.get(queued[0].id).state is UploadState.QUEUED  # type: ignore[union-attr]
 
 
+def test_the_size_of_a_dropped_file_is_not_cut(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """At 1280×800 the Size column stayed as wide as its title, and each size read "1… b…" /
+    "2.…": it fits its contents, but was measured again only when the columns changed, not
+    when rows came or were updated in place."""
+    window.resize(1280, 800)
+    in_progress_order(window, qtbot)
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Calm, structured, on time.\n" * 40, encoding="utf-8")
+    report = tmp_path / "Berke report.pdf"
+    report.write_bytes(b"%PDF-1.4\n" + b"r" * 3_000_000)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(notes)), QUrl.fromLocalFile(str(report))])
+    detail = window.orders.detail
+    table = detail.attachments.table
+    drop_mime(table.viewport(), mime)
+    qtbot.waitUntil(lambda: table.model().rowCount() == 2)
+    detail.scroll_area.ensureWidgetVisible(detail.attachments)
+    show_exposed(qtbot, window)
+    metrics = table.fontMetrics()
+    margin = 2 * table.style().pixelMetric(table.style().PixelMetric.PM_FocusFrameHMargin)
+    for row in range(2):
+        text = table.model().index(row, 1).data()
+        needed = metrics.horizontalAdvance(text) + margin
+        assert table.columnWidth(1) >= needed, (
+            f"{text!r} needs {needed} px; the Size column is {table.columnWidth(1)} px"
+        )
+
+
 def test_drop_on_a_table_row_and_refusals(window: MainWindow, qtbot: QtBot, tmp_path: Path) -> None:
     order = in_progress_order(window, qtbot)
     exe = tmp_path / "setup.exe"
@@ -764,6 +794,27 @@ def test_a_report_named_in_a_legacy_code_page_is_queued_as_dropped(
     assert upload.file_name == "Rapor_I k.pdf"
     qtbot.waitUntil(lambda: states(window) == {"Rapor_I k.pdf": "queued"})
     assert messages.shown[shown:] == []
+
+
+@posix_only
+def test_a_report_named_in_a_legacy_code_page_is_listed_as_file_managers_name_it(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The README: it is "named on screen as file managers name it (� for each byte that
+    cannot be read)". Its row read "Rapor_I k.pdf" (the name it is sent under), shown nowhere
+    else, while the desk's messages for the same file name it "Rapor_I��k.pdf"."""
+    window.resize(1280, 800)
+    order = in_progress_order(window, qtbot)
+    table = window.orders.detail.attachments.table
+    drop_mime(table.viewport(), mime_of_bytes(legacy_report(tmp_path)))
+    desk = desk_of(window)
+    qtbot.waitUntil(lambda: len(desk.results.for_order(order.id)) == 1)
+    model = table.model()
+    qtbot.waitUntil(lambda: model.rowCount() == 1)
+    shown = model.index(0, 0).data(Qt.ItemDataRole.DisplayRole)
+    assert shown == "Rapor_I\ufffd\ufffdk.pdf"
+    # Still sent under words the service can keep.
+    assert window.orders.detail.attachments.model.row(0).file_name == "Rapor_I k.pdf"
 
 
 def test_a_name_that_is_not_utf8_is_said_with_the_mark_file_managers_show() -> None:

@@ -1,17 +1,18 @@
 """The status bar says what the resumer did when a desk starts with steps left waiting: how
-many went, how many could not, and where to look; never over a sync's failure, and not wiped
+many went, and whose orders could not go; never over a sync's failure, and not wiped
 by the first sync's routine line a moment later."""
 
 from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings
 
+from app.clients.errors import ApiError, Service
 from app.domain.journal import RejectStep
-from app.domain.smartrecruiters import RejectRequest
+from app.domain.smartrecruiters import AssessmentOrder, RejectRequest
 from app.workflows.board import SyncOutcome
 from app.workflows.resume_news import ResumeNews
 from tests.integration.helpers import new_order_body
@@ -28,17 +29,27 @@ if TYPE_CHECKING:
 
 def left_waiting(qtbot: QtBot, sandbox: SandboxServer, path: Path) -> tuple[str, str]:
     """A desk that stopped with two rejects waiting (its first order's, then its second's)."""
+    goes, gone = rejects_left_waiting(qtbot, sandbox, path, ["Una Goes", "Ivo Gone"])
+    return goes, gone
+
+
+def rejects_left_waiting(
+    qtbot: QtBot, sandbox: SandboxServer, path: Path, names: list[str]
+) -> list[str]:
+    """A desk that stopped with a reject waiting for each of ``names``' new orders: their ids."""
     desk = make_desk(sandbox, path)
+    ids = []
     try:
         sr = desk.session.sr
-        goes = finish(qtbot, sr.create_test_order(new_order_body(first="Una", last="Goes")))
-        gone = finish(qtbot, sr.create_test_order(new_order_body(first="Ivo", last="Gone")))
-        for order in (goes, gone):
+        for name in names:
+            first, last = name.split()
+            order = finish(qtbot, sr.create_test_order(new_order_body(first=first, last=last)))
             desk.journal.begin(order.id, RejectStep(request=RejectRequest(message="Withdrew")))
+            ids.append(order.id)
     finally:
         finish(qtbot, desk.session.aclose())
         desk.db.close()
-    return goes.id, gone.id
+    return ids
 
 
 def bar_text(window: MainWindow) -> str:
@@ -61,9 +72,7 @@ def test_a_restarted_desk_says_what_the_resumer_sent_and_what_it_could_not(
         finish(qtbot, erase_in_sr(sandbox, gone))
         assert finish(qtbot, board.sync()).gone_ids == (gone,)
         finish(qtbot, board.resume())
-        said = (
-            "Sent 1 step left waiting from before; 1 could not be sent — see its order (Ivo Gone)"
-        )
+        said = "From before: 1 step sent; 1 could not be (Ivo Gone)"
         assert bar_text(window) == said
         assert said in window.statusBar().toolTip()
         # The first sync's routine line, a moment later, waits for it to go.
@@ -91,13 +100,13 @@ def test_what_the_resumer_did_waits_while_a_sync_failure_is_said(
         window.signals.sync_finished.emit(failed)
         failure = bar_text(window)
         assert failure.startswith("Sync failed: ")
-        window.signals.resume_ended.emit(ResumeNews("Sent 2 steps left waiting from before"))
+        window.signals.resume_ended.emit(ResumeNews("From before: 2 steps sent"))
         assert bar_text(window) == failure
         window.statusBar().clearMessage()  # the failure's time is up
-        assert bar_text(window) == "Sent 2 steps left waiting from before"
+        assert bar_text(window) == "From before: 2 steps sent"
         # Nor does a poll's routine line replace it.
         window.signals.sync_started.emit(True)
-        assert bar_text(window) == "Sent 2 steps left waiting from before"
+        assert bar_text(window) == "From before: 2 steps sent"
 
 
 def test_a_sync_failure_does_not_lose_what_the_resumer_could_not_send(
@@ -113,10 +122,7 @@ def test_a_sync_failure_does_not_lose_what_the_resumer_could_not_send(
     with board_window(qtbot, qsettings, sandbox, tmp_path / "desk.sqlite3") as made:
         window = made[0]
         assert window.signals is not None
-        news = ResumeNews(
-            "Sent 1 step left waiting from before; 1 could not be sent — see its order (Ivo Gone)",
-            failed=1,
-        )
+        news = ResumeNews("From before: 1 step sent; 1 could not be (Ivo Gone)", failed=1)
         window.signals.resume_ended.emit(news)
         bar = window.statusBar()
         assert bar.currentMessage() == news.text
@@ -126,3 +132,59 @@ def test_a_sync_failure_does_not_lose_what_the_resumer_could_not_send(
         bar.clearMessage()  # the failure's time is up
         # The resumer's line, shown for an instant, comes back once the failure goes.
         assert bar.currentMessage() == news.text
+
+
+def refuse_rejects_of(sr: Any, refused: set[str]) -> None:
+    """SmartRecruiters refuses for good (a 422) the rejects of the ``refused`` orders."""
+    real = sr.reject_order
+
+    async def reject(order_id: str, **kwargs: Any) -> AssessmentOrder:
+        if order_id in refused:
+            raise ApiError(
+                Service.SMARTRECRUITERS, http_status=422, service_message="Order is locked."
+            )
+        return await real(order_id, **kwargs)
+
+    sr.reject_order = reject
+
+
+def message_room(window: MainWindow) -> int:
+    """The width the status bar's message has: up to its first permanent widget."""
+    permanent = [
+        w
+        for w in (window.connection_label, window.pacing_status, window.count_label)
+        if w.isVisible()
+    ]
+    return min(w.geometry().x() for w in permanent) - 8  # QStatusBar's own message margins
+
+
+def test_the_resumers_line_names_whose_orders_failed_and_fits_the_bar_at_1280(
+    qtbot: QtBot,
+    qsettings: QSettings,
+    sandbox: SandboxServer,
+    tmp_path: Path,
+    running_loop: asyncio.AbstractEventLoop,
+) -> None:
+    """Two waiting rejects refused for good: the line sent the coordinator to "“Failed” in the
+    Activity column", hidden by default (and a refused reject raises no "Needs attention"),
+    and was cut at 1280 px right there. It names the two candidates instead, and fits."""
+    path = tmp_path / "desk.sqlite3"
+    ids = rejects_left_waiting(qtbot, sandbox, path, ["Ana Lind", "Bo Ek", "Cy Ng", "Di Oh"])
+    with board_window(qtbot, qsettings, sandbox, path) as (window, board, desk):
+        assert window.width() == 1280
+        refuse_rejects_of(desk.session.sr, set(ids[2:]))
+        finish(qtbot, board.sync())
+        finish(qtbot, board.resume())
+        qtbot.waitUntil(window.connection_label.isVisible)
+        said = bar_text(window)
+        assert said == "From before: 2 steps sent; 2 could not be (Cy Ng, Di Oh)"
+        room = window.orders
+        for order_id in ids[2:]:
+            row = room.model.row(room.model.row_of(order_id) or 0)
+            assert row.activity.startswith("Failed: ")
+            assert row.attention == ""  # nothing in the default columns says it: the name does
+        assert "Activity column" not in said
+        needed = window.statusBar().fontMetrics().horizontalAdvance(said)
+        assert needed <= message_room(window), (
+            f"{said!r} needs {needed} px; the bar leaves it {message_room(window)} px"
+        )

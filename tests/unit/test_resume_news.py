@@ -23,7 +23,7 @@ def report(
 
 
 def named(order_id: str) -> str | None:
-    return {"f0": "Ana Lind"}.get(order_id)
+    return {"f0": "Ana Lind", "f1": "Bo Berg", "f2": "Cy Ng", "f3": "Di Oh"}.get(order_id)
 
 
 def test_nothing_waiting_says_nothing() -> None:
@@ -31,40 +31,58 @@ def test_nothing_waiting_says_nothing() -> None:
     assert resume_news(ResumeReport(), at_start=False) is None
 
 
-def test_what_went_at_start_is_said_with_what_could_not_and_where_to_look() -> None:
-    assert resume_news(report(3), at_start=True) == ResumeNews(
-        "Sent 3 steps left waiting from before"
-    )
+def test_what_went_at_start_is_said_with_whose_orders_could_not_go() -> None:
+    assert resume_news(report(3), at_start=True) == ResumeNews("From before: 3 steps sent")
     assert resume_news(report(3, 1), at_start=True, name_of=named) == ResumeNews(
-        "Sent 3 steps left waiting from before; 1 could not be sent — see its order (Ana Lind)",
-        failed=1,
+        "From before: 3 steps sent; 1 could not be (Ana Lind)", failed=1
     )
     assert resume_news(report(1, 2), at_start=True, name_of=named) == ResumeNews(
-        "Sent 1 step left waiting from before; 2 could not be sent — see their orders "
-        "(“Failed” in the Activity column)",
-        failed=2,
+        "From before: 1 step sent; 2 could not be (Ana Lind, Bo Berg)", failed=2
+    )
+
+
+def test_the_failed_orders_are_named_up_to_three_then_counted() -> None:
+    """The line must fit the status bar at 1280 px; the Activity column saying "Failed" is
+    hidden by default, so the candidates' names are what finds the orders."""
+    assert resume_news(report(2, 3), at_start=True, name_of=named) == ResumeNews(
+        "From before: 2 steps sent; 3 could not be (Ana Lind, Bo Berg, Cy Ng)", failed=3
+    )
+    assert resume_news(report(2, 5), at_start=True, name_of=named) == ResumeNews(
+        "From before: 2 steps sent; 5 could not be (Ana Lind, Bo Berg and 3 others)", failed=5
+    )
+    # Two steps of one order: the order is named once.
+    assert resume_news(report(0, 2, orders=1), at_start=True, name_of=named) == ResumeNews(
+        "From before: 2 steps could not be sent (Ana Lind)", failed=2
+    )
+    # An order not known here is counted, not named.
+    some = {"f0": "Ana Lind"}.get
+    assert resume_news(report(1, 2), at_start=True, name_of=some) == ResumeNews(
+        "From before: 1 step sent; 2 could not be (Ana Lind and 1 other)", failed=2
     )
 
 
 def test_files_are_counted_apart_from_the_other_steps() -> None:
     said = resume_news(report(3, files=2), at_start=True)
-    assert said == ResumeNews("Sent 1 step and 2 files left waiting from before")
+    assert said == ResumeNews("From before: 1 step and 2 files sent")
     said = resume_news(report(1, files=1), at_start=False)
-    assert said == ResumeNews("Sent 1 file that was waiting")
+    assert said == ResumeNews("After a wait: 1 file sent")
 
 
 def test_nothing_sent_says_what_failed_and_what_still_waits() -> None:
     assert resume_news(report(0, 1), at_start=True) == ResumeNews(
-        "1 step left waiting from before could not be sent — see its order "
-        "(“Failed” in the Activity column)",
-        failed=1,
+        "From before: 1 step could not be sent (see its order's Activity)", failed=1
+    )
+    assert resume_news(report(0, 2), at_start=True) == ResumeNews(
+        "From before: 2 steps could not be sent (see their orders' Activity)", failed=2
     )
     assert resume_news(report(0, 0, 2), at_start=True) == ResumeNews(
-        "2 steps left waiting from before could not be sent yet (the desk tries again by itself)"
+        "From before: 2 steps could not be sent yet (the desk tries again by itself)"
     )
     assert resume_news(report(2, 0, 1), at_start=True) == ResumeNews(
-        "Sent 2 steps left waiting from before; 1 could not be sent yet (the desk tries again "
-        "by itself)"
+        "From before: 2 steps sent; 1 will be tried again"
+    )
+    assert resume_news(report(0, 1, 1), at_start=True, name_of=named) == ResumeNews(
+        "From before: 1 step could not be sent (Ana Lind); 1 will be tried again", failed=1
     )
 
 
@@ -72,8 +90,8 @@ def test_a_later_pass_says_only_what_changed() -> None:
     """Each half minute a pass finds the same steps still waiting: said once, at start."""
     assert resume_news(report(0, 0, 2), at_start=False) is None
     assert resume_news(report(2, 0, 1), at_start=False) == ResumeNews(
-        "Sent 2 steps that were waiting; 1 could not be sent yet (the desk tries again by itself)"
+        "After a wait: 2 steps sent; 1 will be tried again"
     )
     assert resume_news(report(0, 2, orders=1), at_start=False, name_of=named) == ResumeNews(
-        "2 steps that were waiting could not be sent — see its order (Ana Lind)", failed=2
+        "After a wait: 2 steps could not be sent (Ana Lind)", failed=2
     )

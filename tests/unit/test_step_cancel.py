@@ -10,6 +10,7 @@ import pytest
 from app.domain.berke import SendInvitationRequest
 from app.domain.journal import (
     AcceptStep,
+    CommentStep,
     CompleteStep,
     InviteStep,
     JournalEntry,
@@ -51,6 +52,21 @@ def test_a_waiting_reject_says_what_will_not_be_sent_and_how_to_ask_again() -> N
         "“Reject order” can be asked again later, from the order's actions."
     )
     assert cancel_button_text(entry) == "Cancel the reject"
+
+
+def test_a_waiting_comment_is_quoted_and_sent_back_to_the_comments_box() -> None:
+    """No order action adds a comment: "can be asked again later, from the order's actions"
+    sent the coordinator to look for one. Its words, cleared from the box, are quoted."""
+    entry = waiting(CommentStep(message="Called the candidate\nabout timing"))
+    assert what_will_not_be_sent(entry) == (
+        "The comment “Called the candidate about timing” will not be added to this order in "
+        "SmartRecruiters."
+    )
+    assert after_cancel(entry, assessment_linked=False) == (
+        "Type it again in the order's Comments box to add it later."
+    )
+    long = what_will_not_be_sent(waiting(CommentStep(message="word " * 100)))
+    assert f"“{('word ' * 24)[:119].rstrip()}…”" in long  # cut as the activity line cuts it
 
 
 def test_an_invitation_names_its_address_and_berke() -> None:

@@ -34,8 +34,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.attachments import CANCELLABLE, RETRIABLE, UploadState, describe_size
-from app.domain.file_names import path_from_file_url
+from app.domain.attachments import (
+    CANCELLABLE,
+    RETRIABLE,
+    UploadState,
+    attachment_name,
+    describe_size,
+)
+from app.domain.file_names import path_from_file_url, shown_file_name
 from app.ui.common.colours import RED
 from app.ui.common.cut_text_tips import CutTextTips
 from app.ui.common.labels import plain_label
@@ -70,6 +76,17 @@ class AttachmentRow:
     # Why this failed or cancelled file cannot be sent again ("" when it can): another copy
     # of its name is on its way or attached, and the board refuses a second (both would go).
     not_again: str = ""
+    # The name on screen when it is not ``file_name``: a file queued here is named as its file
+    # manager names it (``shown_file_name``), as the desk's messages name it, not by the name
+    # it is sent under ("Rapor_I k.pdf" for a name that is not UTF-8: a name shown nowhere).
+    shown_name: str = ""
+
+
+def _own_name(upload: Upload) -> str:
+    """The queued file's own name as file managers show it, where it is the one the file is
+    sent under (``attachment_name`` of it): not a link's target, named by the link dropped."""
+    own = Path(upload.path).name
+    return shown_file_name(own) if attachment_name(own) == upload.file_name else ""
 
 
 def rows_for(uploads: list[Upload], remote: list[Attachment] | None) -> list[AttachmentRow]:
@@ -85,6 +102,7 @@ def rows_for(uploads: list[Upload], remote: list[Attachment] | None) -> list[Att
             u.message or "",
             100 if u.state is UploadState.DONE else None,
             _held_by_another(u, local),
+            _own_name(u),
         )
         for u in uploads
     ]
@@ -148,8 +166,8 @@ class AttachmentTableModel(RowsTableModel[AttachmentRow]):
 
     def cell(self, row: AttachmentRow, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            if column == 0:  # SmartRecruiters' name of a file on the result: one line
-                return as_cell(row.file_name)
+            if column == 0:  # the file's own name, or SmartRecruiters' for its file: one line
+                return as_cell(row.shown_name or row.file_name)
             if column == 1:
                 return describe_size(row.size) if row.size is not None else ""
             if column == 2:
@@ -282,6 +300,9 @@ class AttachmentsPanel(QGroupBox):
         (``order_result.result_panel_text``)."""
         chosen = self.selected_row()
         self.model.set_rows(rows)  # in place: the chosen file stays chosen
+        # The Size column fits its contents, but Qt measures it again only when the columns
+        # change: rows inserted or updated in place left it as wide as "Size" ("1… b…").
+        self.table.horizontalHeader().resizeSections()
         now = self.selected_row()
         if chosen is not None and now is not None and _same_file(now) != _same_file(chosen):
             # The chosen file left the list and the table moved the choice to a neighbour
