@@ -132,9 +132,22 @@ def after_cancel(entry: JournalEntry, *, assessment_linked: bool) -> str:
         lines.append("Reports queued for its result wait until the order is completed.")
     elif entry.action is StepKind.COMMENT:  # no action adds one: the pane's Comments box does
         lines.append("Type it again in the order's Comments box to add it later.")
-    else:
-        lines.append(f"“{entry.action.label}” can be asked again later, from the order's actions.")
+    elif (action := ASKED_AGAIN_BY.get(entry.action)) is not None:
+        lines.append(f"“{action}” can be asked again later, from the order's actions.")
+    else:  # a reuse: Create offers the candidate's assessment again
+        lines.append("Create offers the candidate's other assessment again, later.")
     return "\n\n".join(lines)
+
+
+#: The order's action (as its menu names it) that asks a step of each kind again: the step's
+#: own label ("Send Berke invitation") named no menu entry or button the coordinator could find.
+ASKED_AGAIN_BY = {
+    StepKind.CREATE_ASSESSMENT: "Create Berke assessment",
+    StepKind.ACCEPT: "Accept order",
+    StepKind.REJECT: "Reject order",
+    StepKind.INVITE: "Send invitation",
+    StepKind.DELETE_ASSESSMENT: "Delete in Berke",
+}
 
 
 def cancel_button_text(entry: JournalEntry) -> str:

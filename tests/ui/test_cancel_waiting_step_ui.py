@@ -12,7 +12,9 @@ from app.clients.errors import ServerError
 from app.domain.journal_terms import StepKind, StepState
 from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import OrderStatus
+from app.domain.step_cancel import ASKED_AGAIN_BY
 from app.ui.main_window import MainWindow
+from app.ui.orders.order_actions import _SPECS
 from app.workflows.refusals import COMMENT_SENT_AGAIN
 from tests.ui.test_console_flows import (  # noqa: F401  (fixtures)
     add_test_order,
@@ -133,3 +135,11 @@ def test_the_cancel_of_a_waiting_comment_quotes_it_and_says_where_to_type_it_aga
     finish(qtbot, room.controller.wait_idle())
     actions = [a.text().replace("&", "") for a in room.controller.actions.values()]
     assert not any("comment" in text.lower() for text in actions)  # as the words say
+
+
+def test_the_action_a_cancel_points_to_is_one_the_order_menu_has() -> None:
+    """The cancel's words quoted the step's own label as the action to use again ("“Send
+    Berke invitation” can be asked again…"): the menu says "Send invitation", and "Delete
+    Berke assessment" is "Delete in Berke…"."""
+    menu = {text.replace("&", "").rstrip("…") for _action, text, _keys in _SPECS}
+    assert set(ASKED_AGAIN_BY.values()) <= menu

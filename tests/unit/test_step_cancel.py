@@ -16,9 +16,10 @@ from app.domain.journal import (
     JournalEntry,
     JournalStep,
     RejectStep,
+    ReuseAssessmentStep,
     UploadStep,
 )
-from app.domain.journal_terms import ResultFlow, StepState
+from app.domain.journal_terms import LinkedAssessment, ResultFlow, StepState
 from app.domain.smartrecruiters import AcceptRequest, RejectRequest
 from app.domain.step_cancel import (
     FILE_HAS_ITS_OWN_CANCEL,
@@ -101,3 +102,20 @@ def test_what_is_not_cancelled_says_why(entry: JournalEntry, why: str) -> None:
     refused = cancel_refused(entry)
     assert refused is not None
     assert refused.startswith(why)
+
+
+def test_an_invitation_points_to_send_invitation_and_a_reuse_to_create() -> None:
+    step = InviteStep(
+        request=SendInvitationRequest(source_candidate_id="AD-1", email_address="mia@x.org")
+    )
+    assert after_cancel(waiting(step), assessment_linked=True).endswith(
+        "“Send invitation” can be asked again later, from the order's actions."
+    )
+    link = LinkedAssessment(
+        order_id="o-0", source_candidate_id="AD-0", invitation_code="C0",
+        assessment_url="https://berke.test/a/C0", created_at=NOW,
+    )  # fmt: skip
+    reuse = ReuseAssessmentStep(from_order_id="o-0", link=link)
+    assert after_cancel(waiting(reuse), assessment_linked=False) == (
+        "Create offers the candidate's other assessment again, later."
+    )
