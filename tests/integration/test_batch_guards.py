@@ -8,7 +8,6 @@ import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import httpx
 import pytest
 
 from app.domain.journal import AcceptStep
@@ -17,28 +16,13 @@ from app.workflows.batch import CANCELLED, OutcomeKind
 from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
 from app.workflows.refusals import ActionNotAllowedError
-from tests.integration.helpers import RealNetwork, new_order_body
+from tests.integration.helpers import new_order_body
+from tests.integration.test_batch_recovery import HeldFirstAccept
 from tests.integration.test_close_the_loop import with_board
 
 if TYPE_CHECKING:
     from app.domain.smartrecruiters import AssessmentOrder
     from app.sandbox import SandboxServer
-
-
-class HeldFirstAccept(RealNetwork):
-    """As ``test_batch_recovery``'s: the first accept waits until ``release`` is set."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.arrived = asyncio.Event()
-        self.release = asyncio.Event()
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        accepting = request.method == "POST" and request.url.path.endswith("/accept")
-        if accepting and not self.arrived.is_set():
-            self.arrived.set()
-            await self.release.wait()
-        return await self.inner.handle_async_request(request)
 
 
 async def _order(

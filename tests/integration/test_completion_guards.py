@@ -27,7 +27,7 @@ def sr_sandbox() -> Any:
 
 
 @pytest.mark.parametrize("flow", [ResultFlow.FAQ, ResultFlow.DOCUMENTED])
-def test_mut_r01_complete_is_refused_while_a_completion_is_under_way(
+def test_complete_is_refused_while_a_completion_is_under_way(
     sr_sandbox: SandboxServer, tmp_path: Path, flow: ResultFlow
 ) -> None:
     """R01 (results.py `check_can_complete`, pending complete/create-result steps): the
@@ -49,7 +49,7 @@ def test_mut_r01_complete_is_refused_while_a_completion_is_under_way(
     run_with_desk(sr_sandbox, tmp_path / "desk.sqlite3", body, transport=lost)
 
 
-def test_mut_r03_a_faq_completion_with_the_result_made_sends_no_second_result(
+def test_a_faq_completion_with_the_result_made_sends_no_second_result(
     sr_sandbox: SandboxServer, tmp_path: Path
 ) -> None:
     """R03 (results.py `complete_order`, ``flow is FAQ and result_id is None``): the
@@ -76,7 +76,7 @@ def test_mut_r03_a_faq_completion_with_the_result_made_sends_no_second_result(
     run_with_desk(sr_sandbox, tmp_path / "desk.sqlite3", body, transport=denied)
 
 
-def test_mut_r07_a_result_made_elsewhere_is_not_adopted_while_this_desks_completion_waits(
+def test_a_result_made_elsewhere_is_not_adopted_while_this_desks_completion_waits(
     sr_sandbox: SandboxServer, tmp_path: Path
 ) -> None:
     """R07 (results.py `existing_result_id`, ``own_completion_waits``): this desk's FAQ
@@ -102,7 +102,7 @@ def test_mut_r07_a_result_made_elsewhere_is_not_adopted_while_this_desks_complet
     run_with_desk(sr_sandbox, tmp_path / "desk.sqlite3", body, transport=CompleteNeverSentOnce())
 
 
-def test_mut_r08_a_deliver_report_never_goes_to_a_result_another_tool_made(
+def test_a_deliver_report_never_goes_to_a_result_another_tool_made(
     tmp_path: Path,
 ) -> None:
     """R08 (results.py `existing_result_id`, ``fail_delivery_reports`` before adopting): a
@@ -135,7 +135,7 @@ def test_mut_r08_a_deliver_report_never_goes_to_a_result_another_tool_made(
         with_board(server, tmp_path / "desk.sqlite3", body)
 
 
-def test_mut_r10_a_file_cancelled_while_it_waited_its_turn_gets_no_step(
+def test_a_file_cancelled_while_it_waited_its_turn_gets_no_step(
     sr_sandbox: SandboxServer, tmp_path: Path
 ) -> None:
     """R10 (results.py `run_upload`, ``now.state is not UploadState.QUEUED``): a file

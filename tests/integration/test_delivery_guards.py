@@ -19,7 +19,7 @@ from tests.integration.helpers import FailsOnce
 from tests.integration.test_close_the_loop import finished_order, with_board
 
 
-def test_mut_d03_d08_deliver_again_completes_an_order_whose_result_was_made_but_not_completed(
+def test_deliver_again_completes_an_order_whose_result_was_made_but_not_completed(
     tmp_path: Path,
 ) -> None:
     """D03 (delivery.py `deliver`, ``existing ... and a done complete step``): documented

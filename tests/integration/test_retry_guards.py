@@ -25,7 +25,7 @@ def sr_sandbox() -> Any:
         yield server
 
 
-def test_mut_o13_retry_of_a_failed_upload_step_whose_file_went_sends_nothing(
+def test_retry_of_a_failed_upload_step_whose_file_went_sends_nothing(
     sr_sandbox: SandboxServer, tmp_path: Path
 ) -> None:
     """O13 (outbox.py `retry_step`, ``upload.state is UploadState.DONE``): the file was sent
@@ -49,7 +49,7 @@ def test_mut_o13_retry_of_a_failed_upload_step_whose_file_went_sends_nothing(
     run_with_desk(sr_sandbox, tmp_path / "desk.sqlite3", body)
 
 
-def test_mut_o14_retry_of_a_failed_create_result_completes_the_order_with_it(
+def test_retry_of_a_failed_create_result_completes_the_order_with_it(
     sr_sandbox: SandboxServer, tmp_path: Path
 ) -> None:
     """O14 (outbox.py `retry_step`, ``complete_after_result``): documented flow, the result's

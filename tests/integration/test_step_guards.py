@@ -34,7 +34,7 @@ def uncounted_sandbox() -> Any:
         yield server
 
 
-def test_mut_s28_an_earlier_invite_still_sending_when_this_one_was_asked_counts_as_since(
+def test_an_earlier_invite_still_sending_when_this_one_was_asked_counts_as_since(
     uncounted_sandbox: SandboxServer, tmp_path: Path
 ) -> None:
     """S28 (steps.py `_since`): order A's invite step began first and was still being sent
@@ -102,14 +102,8 @@ OURS = AssessmentResult(
 )
 
 
-@pytest.fixture(scope="module")
-def sr_sandbox() -> Any:
-    with SandboxServer(SandboxConfig(sr_rate_per_second=0, berke_burst=100_000)) as server:
-        yield server
-
-
-def test_mut_s29_a_result_with_the_other_verdict_is_not_taken_for_this_steps(
-    sr_sandbox: SandboxServer, tmp_path: Path
+def test_a_result_with_the_other_verdict_is_not_taken_for_this_steps(
+    sandbox: SandboxServer, tmp_path: Path
 ) -> None:
     """S29 (steps.py `_same_result`, the ``passed`` check): the documented flow's create step
     was journaled and the desk stopped before it was sent; meanwhile another coordinator made
@@ -132,7 +126,7 @@ def test_mut_s29_a_result_with_the_other_verdict_is_not_taken_for_this_steps(
         assert set(listed) == {own, theirs.id}
         assert listed[own].passed is True
 
-    run_with_desk(sr_sandbox, tmp_path / "desk.sqlite3", body)
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
 
 
 class CountsCompletions(ResultIdOnlyInTheAnswer):
@@ -149,7 +143,7 @@ class CountsCompletions(ResultIdOnlyInTheAnswer):
         return await super().handle_async_request(request)
 
 
-def test_mut_s34_a_faq_completion_whose_result_is_listed_without_id_is_not_sent_again(
+def test_a_faq_completion_whose_result_is_listed_without_id_is_not_sent_again(
     tmp_path: Path,
 ) -> None:
     """S34 (steps.py `_complete`, ``if not results or _results_like(...)``): the FAQ
@@ -183,8 +177,8 @@ def test_mut_s34_a_faq_completion_whose_result_is_listed_without_id_is_not_sent_
         assert result["files"] == []
 
 
-def test_mut_s31_of_two_like_results_the_newest_is_this_steps(
-    sr_sandbox: SandboxServer, tmp_path: Path
+def test_of_two_like_results_the_newest_is_this_steps(
+    sandbox: SandboxServer, tmp_path: Path
 ) -> None:
     """S31 (steps.py `_results_like`, newest first): another coordinator made a result like
     this step's (same verdict); then this desk's create went and its answer was lost (the
@@ -202,11 +196,11 @@ def test_mut_s31_of_two_like_results_the_newest_is_this_steps(
         assert desk.results.result_id_for(order.id) == lost.id
         assert len(await desk.session.sr.list_results(order.id)) == 2  # not a third
 
-    run_with_desk(sr_sandbox, tmp_path / "desk.sqlite3", body)
+    run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
 
 
-def test_mut_s37_a_report_for_a_rejected_orders_result_fails_when_the_completion_does(
-    sr_sandbox: SandboxServer, tmp_path: Path
+def test_a_report_for_a_rejected_orders_result_fails_when_the_completion_does(
+    sandbox: SandboxServer, tmp_path: Path
 ) -> None:
     """S37 (steps.py `_rejected_before_completed`, its ``fail_unsent``): documented flow, the
     result made, the order rejected just before the completion went. The report queued for
@@ -225,9 +219,7 @@ def test_mut_s37_a_report_for_a_rejected_orders_result_fails_when_the_completion
     )
 
     async def body() -> None:
-        async with board_on(
-            sr_sandbox, tmp_path / "d.sqlite3", RejectedBetweenTheTwoCalls()
-        ) as board:
+        async with board_on(sandbox, tmp_path / "d.sqlite3", RejectedBetweenTheTwoCalls()) as board:
             board.set_options(BoardOptions(result_flow=ResultFlow.DOCUMENTED))
             desk = desk_of(board)
             order_id = await invited_order(board, desk, "Rui", "rui-s37@example.com")
@@ -260,7 +252,7 @@ class OrderUnreachable(RealNetwork):
         return await self.inner.handle_async_request(request)
 
 
-def test_mut_s49_a_delete_keeps_an_assessment_an_order_that_cannot_be_read_may_need(
+def test_a_delete_keeps_an_assessment_an_order_that_cannot_be_read_may_need(
     tmp_path: Path,
 ) -> None:
     """S49 (steps.py `_open_orders_on`, ``except ApiError: pass``): the candidate's second
@@ -295,7 +287,7 @@ def test_mut_s49_a_delete_keeps_an_assessment_an_order_that_cannot_be_read_may_n
         with_board(server, tmp_path / "desk.sqlite3", body, transport)
 
 
-def test_mut_s55_a_resumed_invitation_waits_while_the_candidates_other_send_is_going(
+def test_a_resumed_invitation_waits_while_the_candidates_other_send_is_going(
     uncounted_sandbox: SandboxServer, tmp_path: Path
 ) -> None:
     """S55 (steps.py `_invite`, ``if not desk.claim(key)``): the step's only try never reached

@@ -10,21 +10,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "m"))
 
 from app.domain.berke_progress import BerkeProgress
 from app.store.berke_watch import BASELINE_CHECKED_AT, NEVER_POLLED, BerkeWatchStore
-from app.store.database import Database
+from tests.unit.test_watch_rounds import _store
 
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
-
-
-def _store(tmp_path: Path, *ids: str) -> BerkeWatchStore:
-    db = Database(tmp_path / "d.sqlite3")
-    with db.transaction() as conn:
-        for number, source_id in enumerate(ids):
-            conn.execute(
-                "INSERT INTO assessments (order_id, source_candidate_id, invitation_code,"
-                " assessment_url, created_at) VALUES (?, ?, ?, 'u', ?)",
-                (f"O-{number}", source_id, f"CODE{number}", T0.isoformat()),
-            )
-    return BerkeWatchStore(db)
 
 
 def _notes(store: BerkeWatchStore, order_id: str) -> tuple[int, int, str | None]:
