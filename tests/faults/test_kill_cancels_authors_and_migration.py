@@ -27,6 +27,8 @@ import pytest
 from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY, SandboxConfig, SandboxServer
 from tests.faults.test_kill_and_resume import get_json, make_orders
 
+pytestmark = pytest.mark.slow  # seconds each: first on a worker
+
 CHILD = str(Path(__file__).with_name("cancel_and_author_child.py"))
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -50,6 +50,8 @@ from app.workflows.refusals import EXPECTED_ERRORS
 from app.workflows.session import Session
 from tests.integration.helpers import finish_in_sandbox, new_order_body, unpaced
 
+pytestmark = pytest.mark.slow  # seconds each: first on a worker
+
 log = logging.getLogger("chaos")
 
 SEEDS = [int(s) for s in os.environ.get("ASSESSMENT_DESK_CHAOS_SEEDS", "5").split(",")]

@@ -51,6 +51,8 @@ from tests.integration.test_chaos_day import (
     set_fail_rate,
 )
 
+pytestmark = pytest.mark.slow  # seconds each: first on a worker
+
 log = logging.getLogger("chaos")
 
 SEEDS = [int(s) for s in os.environ.get("ASSESSMENT_DESK_CHAOS2_SEEDS", "2").split(",")]
