@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from app.domain.berke_progress import BerkeProgress
+from app.domain.failed_steps import failed_to_say, labels
 from app.domain.journal_terms import StepKind
 from app.domain.order_rules import OrderAction, deleted_in_berke_reason, gone_reason, why_not
 from app.domain.order_state import OrderState
@@ -27,6 +28,7 @@ class Attention(StrEnum):
     NEW_COMMENT = "new_comment"  # a recruiter wrote a comment
     GONE = "gone"  # SmartRecruiters no longer has the order
     DELETED_IN_BERKE = "deleted_in_berke"  # open, and Berke no longer has its assessment
+    STEP_FAILED = "step_failed"  # a step failed for good: its Activity cell says "Failed: …"
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,12 @@ def flags_for(
         gone = _gone_flag(state.gone_since, state, in_use_elsewhere)
         return [] if gone.kind.value in state.dismissed else [gone]
     flags: list[Flag] = []
+    # First: what the coordinator asked for did not happen, and only the Activity column
+    # (hidden by default) said so. Not once the order ended: nothing is left to send for it
+    # (its cell still says what failed).
+    failed = None if order.status.is_final else _failed_flag(state)
+    if failed is not None:
+        flags.append(failed)
     berke = state.berke_progress
     link = state.link
     # The coordinator's reject waits to be sent again (a 503, a limit): the board holds back
@@ -228,6 +236,25 @@ def flags_for(
             )
         )
     return [flag for flag in flags if flag.kind.value not in state.dismissed]
+
+
+def _failed_flag(state: OrderState) -> Flag | None:
+    """Steps that failed for good, as the order's Activity cell says them ("Failed: …", by
+    the same rule): an invitation that may have gone is not one of them (the candidate may
+    have it; the "Not invited" flag says so). Retry is in the order's activity list, not an
+    order action: no fix."""
+    failed = failed_to_say(state.failed, invitation_in_doubt=state.invitation_in_doubt)
+    if not failed:
+        return None
+    said = labels(failed)
+    steps = "A step" if len(failed) == 1 else "Steps"
+    return Flag(
+        Attention.STEP_FAILED,
+        f"{steps} failed for good ({said}): select the order; its Activity has Retry, or ask "
+        "for it again from the order's actions.",
+        None,
+        f"Failed: {said}",
+    )
 
 
 def _gone_flag(since: datetime, state: OrderState, in_use_elsewhere: bool) -> Flag:

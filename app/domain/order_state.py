@@ -89,6 +89,13 @@ class OrderState:
     def uploading(self) -> bool:
         return any(u.state in (UploadState.QUEUED, UploadState.UPLOADING) for u in self.uploads)
 
+    @property
+    def invitation_in_doubt(self) -> bool:
+        """The latest invitation failed after a try that may have gone, and is not sent again:
+        the candidate may have it (``StateSummary.invitation_in_doubt``)."""
+        doubt = self.invitation_doubt
+        return doubt is not None and not doubt.waiting
+
 
 NO_STATE = OrderState()
 

@@ -7,10 +7,11 @@ column at a time, in C, over up to 100,000 rows of a snapshot; a row is built on
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from app.domain.berke_progress import BerkeProgress
+from app.domain.failed_steps import failed_to_say, labels
 from app.domain.order_state import NO_STATE, OrderState
 from app.domain.order_summary import OrderSummary, summarize, utc_text
 from app.domain.step_kinds import StepKind
@@ -52,12 +53,11 @@ INVITATION_IN_DOUBT = "Invitation may have been sent"
 
 def activity_text(state: OrderState) -> str:
     """What is going on with the order at this desk, shortest first."""
-    doubt = state.invitation_doubt
     return activity_words(
         state.failed,
         state.pending,
         uploading=state.uploading,
-        invitation_in_doubt=doubt is not None and not doubt.waiting,
+        invitation_in_doubt=state.invitation_in_doubt,
     )
 
 
@@ -70,26 +70,19 @@ def activity_words(
 ) -> str:
     """``activity_text`` from the state's parts (a cached row is read without the state).
     ``invitation_in_doubt``: the invitation failed after a try whose answer was lost, and is
-    not sent again: the candidate may have it, so it is not said to have failed."""
-    if invitation_in_doubt:
-        failed = [kind for kind in failed if kind is not StepKind.INVITE]
-    if failed:
-        said = "Failed: " + ", ".join(_labels(failed))
+    not sent again: the candidate may have it, so it is not said to have failed
+    (``failed_to_say``, which the "Needs attention" flag reads too)."""
+    said_failed = failed_to_say(failed, invitation_in_doubt=invitation_in_doubt)
+    if said_failed:
+        said = "Failed: " + labels(said_failed)
         return f"{said}; invitation may have been sent" if invitation_in_doubt else said
     if invitation_in_doubt:
         return INVITATION_IN_DOUBT
     if pending:
-        return "Under way: " + ", ".join(_labels(pending))
+        return "Under way: " + labels(pending)
     if uploading:
         return "Uploading files"
     return ""
-
-
-_STEP_ORDER = list(StepKind)
-
-
-def _labels(actions: Iterable[StepKind]) -> list[str]:
-    return [a.label for a in sorted(actions, key=_STEP_ORDER.index)]
 
 
 def berke_text(state: OrderState) -> str:

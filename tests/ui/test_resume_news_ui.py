@@ -11,8 +11,11 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QSettings
 
 from app.clients.errors import ApiError, Service
+from app.domain.attention import Attention
 from app.domain.journal import RejectStep
 from app.domain.smartrecruiters import AssessmentOrder, RejectRequest
+from app.ui.orders.orders_room import NEEDS_ATTENTION
+from app.views.inbox_columns import DEFAULT_SHOWN
 from app.workflows.board import SyncOutcome
 from app.workflows.resume_news import ResumeNews
 from tests.integration.helpers import new_order_body
@@ -166,8 +169,8 @@ def test_the_resumers_line_names_whose_orders_failed_and_fits_the_bar_at_1280(
     running_loop: asyncio.AbstractEventLoop,
 ) -> None:
     """Two waiting rejects refused for good: the line sent the coordinator to "“Failed” in the
-    Activity column", hidden by default (and a refused reject raises no "Needs attention"),
-    and was cut at 1280 px right there. It names the two candidates instead, and fits."""
+    Activity column", hidden by default, and was cut at 1280 px right there. It names the two
+    candidates instead, and fits (their rows' "Needs attention" says it too)."""
     path = tmp_path / "desk.sqlite3"
     ids = rejects_left_waiting(qtbot, sandbox, path, ["Ana Lind", "Bo Ek", "Cy Ng", "Di Oh"])
     with board_window(qtbot, qsettings, sandbox, path) as (window, board, desk):
@@ -182,9 +185,45 @@ def test_the_resumers_line_names_whose_orders_failed_and_fits_the_bar_at_1280(
         for order_id in ids[2:]:
             row = room.model.row(room.model.row_of(order_id) or 0)
             assert row.activity.startswith("Failed: ")
-            assert row.attention == ""  # nothing in the default columns says it: the name does
+            assert row.attention == "Failed: Reject order"
         assert "Activity column" not in said
         needed = window.statusBar().fontMetrics().horizontalAdvance(said)
         assert needed <= message_room(window), (
             f"{said!r} needs {needed} px; the bar leaves it {message_room(window)} px"
         )
+
+
+def test_a_reject_refused_for_good_is_flagged_and_found_by_needs_attention(
+    qtbot: QtBot,
+    qsettings: QSettings,
+    sandbox: SandboxServer,
+    tmp_path: Path,
+    running_loop: asyncio.AbstractEventLoop,
+) -> None:
+    """Its "Failed: Reject order" was only in the Activity column, hidden by default: no
+    default column said it, and the "Needs attention" filter did not find the order."""
+    path = tmp_path / "desk.sqlite3"
+    refused, sent = rejects_left_waiting(qtbot, sandbox, path, ["Ana Lind", "Bo Ek"])
+    with board_window(qtbot, qsettings, sandbox, path) as (window, board, desk):
+        refuse_rejects_of(desk.session.sr, {refused})
+        finish(qtbot, board.sync())
+        finish(qtbot, board.resume())
+        room = window.orders
+        qtbot.waitUntil(
+            lambda: (
+                room.model.row(room.model.row_of(refused) or 0).activity == "Failed: Reject order"
+            )
+        )
+        assert "attention" in DEFAULT_SHOWN
+        assert room.model.row(room.model.row_of(refused) or 0).attention == "Failed: Reject order"
+        assert [f.kind for f in board.flags(refused)] == [Attention.STEP_FAILED]
+        assert board.flags(sent) == []
+        filters = room.status_filter
+        filters.setCurrentIndex(filters.findData(NEEDS_ATTENTION))
+        found = room.proxy.order_ids()
+        assert refused in found
+        assert sent not in found  # rejected: nothing to do
+        # Left alone: no longer flagged, nor found.
+        finish(qtbot, board.dismiss(refused, Attention.STEP_FAILED.value))
+        qtbot.waitUntil(lambda: room.model.row(room.model.row_of(refused) or 0).attention == "")
+        assert refused not in room.proxy.order_ids()

@@ -11,8 +11,9 @@ from app.domain.attention import Attention, AttentionRules, flags_for
 from app.domain.berke_progress import BerkeProgress
 from app.domain.journal_terms import LinkedAssessment, StepKind
 from app.domain.order_rules import OrderAction
-from app.domain.order_state import BerkeState, OrderState
+from app.domain.order_state import BerkeState, InvitationDoubt, OrderState
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
+from app.views.order_rows import activity_text
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 RULES = AttentionRules(stale_new_after=timedelta(days=2), remind_after=timedelta(days=3))
@@ -341,3 +342,68 @@ def test_not_invited_for_an_assessment_found_in_berke_says_invite_asks_first() -
     # This desk's own assessment, accepted here: nobody else can have sent it.
     (own,) = flags_for(accepted, OrderState(link=link(), accepted_here=True), NOW, RULES)
     assert own.text.endswith("never sent the Berke invitation: send it.")
+
+
+def test_a_step_failed_for_good_is_flagged_as_its_activity_cell_says_it() -> None:
+    """A reject refused with a 422 (an accept refused, an invitation Berke refused) was said
+    only in the Activity column, hidden by default: no flag, and the "Needs attention" filter
+    did not find the order."""
+    refused = OrderState(failed=frozenset({StepKind.REJECT}))
+    flags = flags_for(order(OrderStatus.NEW), refused, NOW, RULES)
+    assert [f.kind for f in flags] == [Attention.STEP_FAILED]
+    assert flags[0].short == "Failed: Reject order" == activity_text(refused)
+    assert "select the order; its Activity has Retry" in flags[0].text
+    assert flags[0].fix is None  # Retry is the activity list's, not an order action
+    # Several: said in the steps' order, as the cell says them; first, before the rest.
+    both = OrderState(failed=frozenset({StepKind.REJECT, StepKind.ACCEPT}))
+    flags = flags_for(order(OrderStatus.NEW, timedelta(days=3)), both, NOW, RULES)
+    assert [f.kind for f in flags] == [Attention.STEP_FAILED, Attention.STALE_NEW]
+    assert flags[0].short == "Failed: Accept order, Reject order" == activity_text(both)
+
+
+def test_an_invitation_that_may_have_gone_is_no_failed_step() -> None:
+    """Its cell says "Invitation may have been sent": the candidate may have it (the "Not
+    invited" flag says so), and Retry is refused. One still waiting to be looked at again
+    failed for good when an older try did."""
+    doubt = InvitationDoubt(at=NOW, waiting=False, counted=False)
+    in_doubt = OrderState(link=link(), failed=frozenset({StepKind.INVITE}), invitation_doubt=doubt)
+    assert Attention.STEP_FAILED not in kinds(in_doubt, OrderStatus.IN_PROGRESS)
+    assert activity_text(in_doubt) == "Invitation may have been sent"
+    # Another step failed beside it: that one is said, not the invitation.
+    both = OrderState(
+        link=link(), failed=frozenset({StepKind.INVITE, StepKind.ACCEPT}), invitation_doubt=doubt
+    )
+    flags = flags_for(order(OrderStatus.IN_PROGRESS), both, NOW, RULES)
+    assert flags[0].short == "Failed: Accept order"
+    refused = OrderState(link=link(), failed=frozenset({StepKind.INVITE}))
+    flags = flags_for(order(OrderStatus.IN_PROGRESS), refused, NOW, RULES)
+    assert flags[0].short == "Failed: Send Berke invitation" == activity_text(refused)
+
+
+def test_a_failed_step_flag_can_be_left_alone_and_a_gone_order_has_the_gone_flag_only() -> None:
+    left_alone = OrderState(
+        failed=frozenset({StepKind.REJECT}), dismissed=frozenset({"step_failed"})
+    )
+    assert kinds(left_alone, OrderStatus.NEW) == []
+    gone = OrderState(failed=frozenset({StepKind.REJECT}), gone_since=GONE)
+    assert kinds(gone, OrderStatus.NEW) == [Attention.GONE]
+    # A step retried since and done, or waiting to be sent again, is not failed.
+    assert kinds(OrderState(pending=frozenset({StepKind.ACCEPT})), OrderStatus.NEW) == []
+
+
+@pytest.mark.parametrize("status", list(OrderStatus))
+@pytest.mark.parametrize(
+    "failed",
+    [frozenset(), frozenset({StepKind.REJECT}), frozenset({StepKind.UPLOAD, StepKind.COMPLETE})],
+)
+def test_the_flag_is_raised_exactly_where_the_activity_cell_says_failed(
+    status: OrderStatus, failed: frozenset[StepKind]
+) -> None:
+    """One rule for both (``failed_steps``), on an open order; an ended one's cell still
+    says what failed, but nothing is left to send for it: no flag asks for attention."""
+    state = OrderState(link=link(), failed=failed)
+    flags = flags_for(order(status), state, NOW, RULES)
+    said = [f.short for f in flags if f.kind is Attention.STEP_FAILED]
+    cell = activity_text(state)
+    open_order = not status.is_final
+    assert said == ([cell] if cell.startswith("Failed: ") and open_order else [])

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from app.domain.attention import Attention, AttentionRules, flags_for
 from app.domain.berke import SendInvitationRequest
 from app.domain.berke_progress import BerkeProgress
 from app.domain.journal import InviteStep
@@ -131,6 +132,26 @@ def _rows_peeked(inbox: InboxRows) -> dict[str, OrderRow]:
     return {o.id: summary_row(o, inbox.states.get(o.id, NO_STATE_SUMMARY)) for o in inbox.orders}
 
 
+def _failed_flags_by_models(db: Database) -> dict[str, str]:
+    """Each order's "Failed: …" flag (its short words), as the order board raises it once the
+    models are read; "" without one. The first frame shows no flags (nor does its models'
+    reading, ``CachedOrders``): the cell it shows must say what the flag will."""
+    inbox = read_cached_inbox(db)
+    said = {}
+    for o in inbox.orders:
+        state = inbox.states.get(o.id, NO_STATE)
+        flags = flags_for(o, state, datetime.now(UTC), AttentionRules())
+        said[o.id] = next((f.short for f in flags if f.kind is Attention.STEP_FAILED), "")
+    return said
+
+
+def _assert_the_cells_say_the_flags(rows: dict[str, OrderRow], flags: dict[str, str]) -> None:
+    for order_id, row in rows.items():
+        assert row.attention == ""  # the first frame shows no flags
+        failed = row.activity.split("; ")[0] if row.activity.startswith("Failed: ") else ""
+        assert flags[order_id] == failed, order_id
+
+
 @pytest.fixture
 def data_file(tmp_path: Path) -> Path:
     return tmp_path / "assessment-desk-day.sqlite3"
@@ -142,12 +163,15 @@ def test_the_first_frame_reads_the_rows_the_models_read(data_file: Path) -> None
         _orders_table(db, LISTED)
         _local_state(db)
         by_models = _rows_by_models(db)
+        flags = _failed_flags_by_models(db)
     finally:
         db.close()
     peeked = read_inbox_rows(data_file)
     assert peeked is not None
     assert peeked.path == data_file
     assert _rows_peeked(peeked) == by_models
+    _assert_the_cells_say_the_flags(_rows_peeked(peeked), flags)
+    assert flags["no offset"] == "Failed: Complete order, Create result"
     # The state's every part was read, not only left empty on both sides.
     rows = _rows_peeked(peeked)
     assert rows["full"].activity == "Failed: Accept order"
@@ -179,11 +203,15 @@ def test_an_invitation_that_may_have_gone_is_not_said_failed_in_the_first_frame(
             step_id = journal.begin(order_id, InviteStep(request=invitation))
             journal.fail(step_id, "Not sent again.", may_have_gone=gone)
         by_models = _rows_by_models(db)
+        flags = _failed_flags_by_models(db)
     finally:
         db.close()
     peeked = read_inbox_rows(data_file)
     assert peeked is not None
     assert _rows_peeked(peeked) == by_models
+    # No "Failed" flag where it may have gone; one where it never left.
+    _assert_the_cells_say_the_flags(_rows_peeked(peeked), flags)
+    assert flags == {"full": "", "zulu": "Failed: Send Berke invitation"}
     assert by_models["full"].activity == "Invitation may have been sent"
     assert by_models["zulu"].activity == "Failed: Send Berke invitation"  # it never left
 

@@ -920,7 +920,15 @@ _FIX_TEXT = {
 # What can be left alone for good: the others clear themselves when the order moves on. A
 # gone order never moves on (its "Leave it" is forgotten if it comes back and goes again).
 _DISMISSIBLE = frozenset(
-    {"cancel_in_berke", "stale_new", "not_started", "no_assessment", "deleted_in_berke", "gone"}
+    {
+        "cancel_in_berke",
+        "stale_new",
+        "not_started",
+        "no_assessment",
+        "deleted_in_berke",
+        "gone",
+        "step_failed",
+    }
 )
 
 
