@@ -250,8 +250,8 @@ def _failed_flag(state: OrderState) -> Flag | None:
     steps = "A step" if len(failed) == 1 else "Steps"
     return Flag(
         Attention.STEP_FAILED,
-        f"{steps} failed for good ({said}): select the order; its Activity has Retry, or ask "
-        "for it again from the order's actions.",
+        f"{steps} failed for good ({said}): Retry in the order's Activity, or ask for it "
+        "again from the order's actions.",
         None,
         f"Failed: {said}",
     )

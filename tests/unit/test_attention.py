@@ -352,7 +352,7 @@ def test_a_step_failed_for_good_is_flagged_as_its_activity_cell_says_it() -> Non
     flags = flags_for(order(OrderStatus.NEW), refused, NOW, RULES)
     assert [f.kind for f in flags] == [Attention.STEP_FAILED]
     assert flags[0].short == "Failed: Reject order" == activity_text(refused)
-    assert "select the order; its Activity has Retry" in flags[0].text
+    assert "Retry in the order's Activity, or ask for it again" in flags[0].text
     assert flags[0].fix is None  # Retry is the activity list's, not an order action
     # Several: said in the steps' order, as the cell says them; first, before the rest.
     both = OrderState(failed=frozenset({StepKind.REJECT, StepKind.ACCEPT}))
