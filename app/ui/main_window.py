@@ -113,8 +113,6 @@ class MainWindow(QMainWindow):
         self._offers: OffersView | None = None
         self._syncing = False  # the orders' sync is under way
         self._arrived = 0  # how many new orders the sync under way said, for its end
-        self._failure_said: str | None = None  # the status bar's last "Sync failed: …"
-        self._resume_said: str | None = None  # its last line of what the resumer did
         self._offer_catalog: OfferCatalog | None = None  # given to the room when it is built
         self._offers_page = QWidget()  # the Offers room's place until it is first needed
         self.rooms = QTabWidget()
@@ -425,14 +423,10 @@ class MainWindow(QMainWindow):
             # Nor over what the resumer did, said a moment before.
             if not self.status_line.weighty_showing():
                 self.status_line.say("Checking for new orders…", 3000, kept=False)
-        elif not self._resume_showing():
+        elif not self.status_line.waited_line_showing():
             # A failure still said goes: this sync is what comes of it. What the resumer did
             # stays (the orders say they are loading): it was not said again.
             self.status_line.say("Syncing…", kept=False)
-
-    def _resume_showing(self) -> bool:
-        said = self._resume_said
-        return said is not None and self.statusBar().currentMessage() == said
 
     def _sync_done(self, outcome: SyncOutcome) -> None:
         self._syncing = False
@@ -444,8 +438,7 @@ class MainWindow(QMainWindow):
             pass  # the connection closing said so already ("Closing …")
         elif not outcome.ok:
             also = f" ({_new_orders(arrived)} arrived before it failed)" if arrived else ""
-            self._failure_said = f"Sync failed: {outcome.error}{also}"
-            self.status_line.say(self._failure_said, 10000, weighty=True)
+            self.status_line.say(f"Sync failed: {outcome.error}{also}", 10000, weighty=True)
         elif not outcome.poll:
             gone = len(outcome.gone_ids)  # the rows keep their flag; this says it happened
             self.status_line.say_after(
@@ -457,7 +450,6 @@ class MainWindow(QMainWindow):
     def _resume_ended(self, news: ResumeNews) -> None:
         """What the resumer sent: at start, the first sync's "Synced 203 orders" ends a moment
         later and waits for it; it waits itself while a sync's failure is said."""
-        self._resume_said = news.text
         self.status_line.say_after(news.text, 15000 if news.failed else 8000, weighty=True)
 
     def _orders_arrived(self, order_ids: list[str]) -> None:

@@ -126,7 +126,7 @@ async def resume_pending(
             await execute(desk, entry, retry=True, context=_context(entry, progress))
             await complete_after_result(desk, entry)
         except (StepDeferredError, ApiError) as exc:
-            if await _cancelled(desk, entry.id):  # its cancel held it: not this pass's
+            if await _state_now(desk, entry.id) is StepState.CANCELLED:  # not this pass's
                 continue
             permanent = is_permanent(exc)
             ended = report.failed if permanent else report.waiting
@@ -140,7 +140,7 @@ async def resume_pending(
             report.note(report.waiting, entry.id, entry.order_id, file=is_file)
             blocked.add(entry.order_id)
         else:
-            if not await _sent_by(desk, entry.id):  # cancelled (or failed) before its turn
+            if await _state_now(desk, entry.id) is not StepState.DONE:  # ended before its turn
                 continue
             report.note(report.done, entry.id, entry.order_id, file=is_file)
         if on_change:
@@ -152,19 +152,13 @@ async def resume_pending(
     return report
 
 
-async def _sent_by(desk: Desk, entry_id: int) -> bool:
-    """Whether the step ``execute`` returned from is done. The pass reads its list before it
-    works through it: a step the coordinator cancelled meanwhile (or a file cancelled) is
-    returned from unsent, and was counted, and said, as sent."""
+async def _state_now(desk: Desk, entry_id: int) -> StepState | None:
+    """The step's state as the journal holds it now. The pass reads its list before it works
+    through it: a step the coordinator cancelled meanwhile was returned from unsent (counted,
+    and said, as sent), or, its cancel holding it as the pass came, counted as waiting ("the
+    desk tries again by itself")."""
     now = await asyncio.to_thread(desk.journal.get, entry_id)
-    return now is not None and now.state is StepState.DONE
-
-
-async def _cancelled(desk: Desk, entry_id: int) -> bool:
-    """Whether the step is cancelled: one whose cancel held it as the pass came to it was
-    counted as waiting, "the desk tries again by itself"."""
-    now = await asyncio.to_thread(desk.journal.get, entry_id)
-    return now is not None and now.state is StepState.CANCELLED
+    return now.state if now is not None else None
 
 
 def _the_boards(desk: Desk, upload_id: int) -> bool:

@@ -47,7 +47,7 @@ class StatusLine:
         ("Checking for new orders…" each poll), which wiped the message kept within a minute.
         ``weighty``: lines said with ``say_after`` wait while it shows."""
         returning = self._returns
-        if returning is not None and self._bar.currentMessage() == returning[0]:
+        if returning is not None and self.waited_line_showing():
             self._after.insert(0, (*returning, True))  # unread yet: after this one
         self._returns = None
         self._weighty = text if weighty else None
@@ -58,6 +58,11 @@ class StatusLine:
     def weighty_showing(self) -> bool:
         """Whether a weighty line is on the bar now (its time not yet run out)."""
         return self._weighty is not None and self._bar.currentMessage() == self._weighty
+
+    def waited_line_showing(self) -> bool:
+        """Whether a weighty line that waited its turn (``say_after``) is on the bar now."""
+        returning = self._returns
+        return returning is not None and self._bar.currentMessage() == returning[0]
 
     def say_after(self, text: str, milliseconds: int, *, weighty: bool = False) -> None:
         """``say``, now, or once the weighty line showing goes (its time ran out, or it was
