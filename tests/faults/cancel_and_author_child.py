@@ -53,21 +53,14 @@ def install_kill(spec: str | None) -> None:
 
         @contextlib.contextmanager
         def transaction(self):  # type: ignore[no-untyped-def]
-            with self._lock:
-                self._conn.execute("BEGIN IMMEDIATE")
-                try:
-                    yield self._conn
-                except BaseException:
-                    self._conn.execute("ROLLBACK")
-                    raise
+            with original(self) as conn:  # the desk's own transaction, around the kill
+                yield conn
                 if kind == "precommit" and tick():
-                    die()
-                self._conn.execute("COMMIT")
-                if kind == "commit" and tick():
-                    die()
+                    die()  # its work done, its COMMIT not yet
+            if kind == "commit" and tick():
+                die()
 
         database.Database.transaction = transaction  # type: ignore[method-assign]
-        del original
     elif kind == "sent":
         original_send = httpx.AsyncHTTPTransport.handle_async_request
 
