@@ -203,6 +203,10 @@ class SnapshotStep(BaseModel):
     #: state every desk reading format 1 knows (an older one said the whole order "damaged"
     #: at "cancelled"), and read back as cancelled here.
     cancelled: bool = Field(default=False, exclude_if=lambda cancelled: not cancelled)
+    #: A try of the step whose answer was lost may have been carried out (an invitation the
+    #: candidate may have): said so, as the desk says it, not "failed". Written only when
+    #: set; a desk before it ignores it and says the step failed, as it always did.
+    may_have_gone: bool = Field(default=False, exclude_if=lambda gone: not gone)
 
     @model_validator(mode="before")
     @classmethod
@@ -224,6 +228,8 @@ class SnapshotStep(BaseModel):
             action=entry.action,
             state=entry.state,
             cancelled=entry.state is StepState.CANCELLED,
+            # Only where the desk says it: a step done was carried out, whatever came before.
+            may_have_gone=entry.may_have_gone and entry.state is not StepState.DONE,
             request=step_to_v1(entry.step),
             outcome=outcome_to_v1(entry.outcome) if entry.outcome is not None else None,
             message=entry.message,

@@ -74,11 +74,11 @@ def activity_line(entry: JournalEntry | SnapshotStep, limit: int | None = SHORT)
     if entry.state is StepState.PENDING:
         return doing
     if entry.state is StepState.CANCELLED:
-        if isinstance(entry, JournalEntry) and entry.may_have_gone:
+        if entry.may_have_gone:
             # Cancelled after a try whose answer was lost: that try may have been carried out.
             return f"{failed} (cancelled; an earlier try may have gone, its answer lost)"
         return f"{failed} (cancelled before it was sent)"
-    if isinstance(step, InviteStep) and isinstance(entry, JournalEntry) and entry.may_have_gone:
+    if isinstance(step, InviteStep) and entry.may_have_gone:
         # Not sent again after a try whose answer was lost: the candidate may have it.
         return (
             f"Invitation to {step.request.email_address} may have been sent (its answer was lost)"

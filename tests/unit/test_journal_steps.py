@@ -492,7 +492,7 @@ def test_a_cancelled_step_is_kept_in_a_snapshot_as_every_desk_reads_it() -> None
         message="Cancelled by the coordinator: it will not be sent.",
         created_at=now,
         updated_at=now,
-        may_have_gone=False,  # a snapshot does not keep it (as for a failed invitation)
+        may_have_gone=False,
     )
     written = json.loads(SnapshotStep.of(entry).model_dump_json(by_alias=True))
     assert (written["state"], written["cancelled"]) == ("failed", True)
@@ -502,3 +502,50 @@ def test_a_cancelled_step_is_kept_in_a_snapshot_as_every_desk_reads_it() -> None
     assert "cancelled" not in json.loads(  # a step not cancelled is written as before
         SnapshotStep.of(entry.model_copy(update={"state": StepState.FAILED})).model_dump_json()
     )
+
+
+@pytest.mark.parametrize("state", [StepState.FAILED, StepState.CANCELLED])
+def test_a_snapshot_says_an_invitation_may_have_gone_as_the_desk_says_it(
+    state: StepState,
+) -> None:
+    """An invitation not sent again after a try whose answer was lost may be in the
+    candidate's mailbox: the desk says "may have been sent". A snapshot read offline says the
+    same, not "failed" (which a reader would take as a reason to invite them again)."""
+    now = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    entry = JournalEntry(
+        id=3,
+        order_id="o-1",
+        action=StepKind.INVITE,
+        state=state,
+        step=InviteStep(request=INVITE),
+        message="The answer was lost.",
+        created_at=now,
+        updated_at=now,
+        may_have_gone=True,
+    )
+    written = json.loads(SnapshotStep.of(entry).model_dump_json(by_alias=True))
+    assert written["may_have_gone"] is True
+    read = SnapshotStep.model_validate(written)
+    live = activity_line(entry, None)
+    assert "may have" in live
+    assert activity_line(read, None) == live
+
+
+def test_a_snapshot_writes_no_doubt_for_a_step_done_or_never_in_doubt() -> None:
+    """A step done was carried out, whatever a try before it did; a step whose every answer
+    came is in no doubt: neither is written with the mark (a file as an older desk wrote)."""
+    now = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    entry = JournalEntry(
+        id=3,
+        order_id="o-1",
+        action=StepKind.INVITE,
+        state=StepState.DONE,
+        step=InviteStep(request=INVITE),
+        created_at=now,
+        updated_at=now,
+        may_have_gone=True,
+    )
+    assert "may_have_gone" not in json.loads(SnapshotStep.of(entry).model_dump_json())
+    failed = entry.model_copy(update={"state": StepState.FAILED, "may_have_gone": False})
+    assert "may_have_gone" not in json.loads(SnapshotStep.of(failed).model_dump_json())
+    assert "may have" not in activity_line(SnapshotStep.of(failed), None)
