@@ -10,6 +10,15 @@ from app.domain.line_text import one_line  # the journal's words cut a comment a
 PART_SHOWN = 80
 
 
+def title_name(name: str) -> str:
+    """A name from outside (a candidate's, an offer's, a file's) as a window's title carries
+    it: on one line, without bidirectional controls, cut to ``PART_SHOWN``. Every title that
+    names one makes it here (tests/unit/test_titles_name_through_title_name.py): the Reject
+    dialog's title bar took a 5,000-character name with its line breaks, and an unclosed
+    right-to-left override drew the rest of the title backwards."""
+    return one_line(name, PART_SHOWN)
+
+
 #: A word longer than this may wrap after every so many of its characters (``breakable``).
 WORD_SHOWN = 40
 _WRAP_HERE = "\u200b"  # a zero-width space: a place to wrap, drawn as nothing

@@ -20,6 +20,7 @@ from app.ui.orders.attachments_panel import (
     AttachmentTableModel,
     rows_for,
 )
+from tests.ui.test_tooltips import shown
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
@@ -90,6 +91,20 @@ def test_retry_is_off_for_a_copy_held_by_another_and_says_why(qtbot: QtBot) -> N
     choose(panel, 0)
     assert not panel.retry_button.isEnabled()
     assert panel.retry_button.toolTip() == why
+
+
+def test_why_retry_is_off_names_the_file_as_written(qtbot: QtBot) -> None:
+    # A dropped "<b>x</b>.pdf": the tooltip said "Another copy of x.pdf", the x in bold.
+    rows = rows_for(
+        [upload(1, "<b>x</b>.pdf", UploadState.FAILED),
+         upload(2, "<b>x</b>.pdf", UploadState.UPLOADING)],
+        None,
+    )  # fmt: skip
+    panel = panel_with(qtbot, rows)
+    choose(panel, 0)
+    assert not panel.retry_button.isEnabled()
+    said = "Another copy of <b>x</b>.pdf is already on its way for this order."
+    assert shown(panel.retry_button.toolTip()) == said
 
 
 def test_retry_and_cancel_are_off_while_the_ask_is_under_way(qtbot: QtBot) -> None:

@@ -132,3 +132,49 @@ def test_every_row_fits_a_small_screen(qtbot: QtBot) -> None:
     assert dialog.height() <= available_room(dialog).height()
     for button in (dialog.submit_button, dialog.cancel_button):
         assert button.fontMetrics().horizontalAdvance(button.text()) < button.width()
+
+
+def _for(first: str, last: str = "Silva", email: str = "ana@example.com") -> AssessmentOrder:
+    return AssessmentOrder.model_validate(
+        {
+            "id": "order-9",
+            "status": "IN_PROGRESS",
+            "candidate": {"id": "c-9", "firstName": first, "lastName": last, "email": email},
+        }
+    )
+
+
+def _recipient(qtbot: QtBot, order: AssessmentOrder) -> QLabel:
+    dialog = InviteDialog(order, DEFAULT)
+    qtbot.addWidget(dialog)
+    show_exposed(qtbot, dialog)
+    found = dialog.findChild(QLabel, "inviteRecipient")
+    assert found is not None
+    return found
+
+
+def test_a_right_to_left_override_in_the_name_does_not_reverse_the_address(qtbot: QtBot) -> None:
+    # An unclosed U+202E at the end of the name drew everything after it backwards: the
+    # address the invitation goes to read "<moc.elpmaxe@ana>".
+    recipient = _recipient(qtbot, _for("Ana", "Silva\u202e"))
+    assert recipient.text() == (
+        "Berke emails the assessment invitation to Ana Silva <ana@example.com>."
+    )
+
+
+def test_a_name_with_line_breaks_cannot_pass_for_the_address(qtbot: QtBot) -> None:
+    # "Silva <boss@company.example>.\n\n\n…" put an address of the sender's choosing where
+    # the real one is read, and pushed the real one out of sight.
+    name = "Silva <boss@company.example>.\n\n\n\n\n\n\n\nx"
+    recipient = _recipient(qtbot, _for("Ana", name))
+    assert "\n" not in recipient.text()
+    assert recipient.text().endswith("<boss@company.example>. x <ana@example.com>.")
+    assert recipient.toolTip() == f"Ana {name}"  # the name whole, as sent
+
+
+def test_a_5000_character_name_is_cut_as_in_the_other_dialogs(qtbot: QtBot) -> None:
+    recipient = _recipient(qtbot, _for("Ana " * 1250))
+    dialog = recipient.window()
+    assert dialog.height() <= available_room(dialog).height()
+    assert len(recipient.text()) < 200
+    assert recipient.text().endswith("… <ana@example.com>.")

@@ -58,6 +58,7 @@ from tests.integration.test_gone_orders import new_order
 from tests.snapshot_samples import record, records, write_sample
 from tests.ui.conftest import show_exposed, snapshot_room
 from tests.ui.contrast import WCAG_MIN, app_palette, cell_contrast, dark_palette
+from tests.ui.test_tooltips import shown as shown_tip
 from tests.waits import HANG_GUARD_SECONDS
 
 if TYPE_CHECKING:
@@ -208,6 +209,51 @@ def test_files_the_service_kept_are_named(window: MainWindow) -> None:
     window.orders.select_order("order-001")
     assert files.left_out.isHidden()
     assert files.list.isVisible()
+
+
+def _listed_file(
+    qtbot: QtBot, qsettings: QSettings, tmp_path: Path, file_name: str
+) -> tuple[str, str]:
+    """How the order's one file named ``file_name`` in a snapshot is listed: its line, its tip."""
+    report = tmp_path / "report.pdf"
+    report.write_bytes(b"%PDF-1.4")
+    items = records(3)
+    member = attachment_member(items[1].order.id, 1, "report.pdf")
+    items[1].attachments.append(SnapshotAttachment(file_name=file_name, member=member, size=8))
+    window = open_snapshot_window(
+        write_sample(tmp_path / "handed-over.adsnap", items, {member: report}), qsettings
+    )
+    qtbot.addWidget(window)
+    window.show()
+    window.orders.select_order(items[1].order.id)
+    files = window.orders.detail.snapshot_files
+    assert files.list.count() == 1
+    item = files.list.item(0)
+    return item.text(), item.toolTip()
+
+
+def test_a_line_break_in_a_files_name_does_not_list_a_second_file(
+    qtbot: QtBot, qsettings: QSettings, tmp_path: Path
+) -> None:
+    # One file, read as two: "Signed contract (12 KB)" over "Berke report - Ana.pdf  (8 bytes)".
+    name = "Signed contract (12 KB)\nBerke report - Ana.pdf"
+    line, tip = _listed_file(qtbot, qsettings, tmp_path, name)
+    assert line == "Signed contract (12 KB) Berke report - Ana.pdf  (8 bytes)"
+    assert tip == name  # whole, as the file writes it
+
+
+def test_a_right_to_left_override_in_a_files_name_does_not_reverse_its_size(
+    qtbot: QtBot, qsettings: QSettings, tmp_path: Path
+) -> None:
+    line, _tip = _listed_file(qtbot, qsettings, tmp_path, "Berke report\u202e.pdf")
+    assert line == "Berke report.pdf  (8 bytes)"
+
+
+def test_a_files_name_holding_tags_is_its_tip_as_written(
+    qtbot: QtBot, qsettings: QSettings, tmp_path: Path
+) -> None:
+    _line, tip = _listed_file(qtbot, qsettings, tmp_path, "<b>LIVE</b>.pdf")
+    assert shown_tip(tip) == "<b>LIVE</b>.pdf"  # not a bold "LIVE.pdf"
 
 
 class CommentsRefused(RealNetwork):

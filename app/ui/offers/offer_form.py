@@ -45,7 +45,7 @@ from app.domain.smartrecruiters import (
 from app.ui.common.tooltips import plain_tooltip
 from app.ui.common.validated_form import ValidatedForm
 from app.ui.offers.offer_table_model import TYPE_LABELS
-from app.views.text import one_line
+from app.views.text import one_line, title_name
 
 MAX_TEXT = 255
 SENDING_TEXT = "Sending…"
@@ -151,7 +151,7 @@ class OfferForm(ValidatedForm[OfferDraft]):
         self.save_button = self.submit_button
 
         self.setObjectName("offerForm")
-        self.setWindowTitle(f"Edit offer — {offer.name}" if offer else "New offer")
+        self.setWindowTitle(f"Edit offer — {title_name(offer.name)}" if offer else "New offer")
         self._build_widgets()
         self._build_rows()
         self.cost_warning = self._rows[COST_KIND].advice

@@ -46,6 +46,7 @@ from app.ui.common.colours import RED
 from app.ui.common.cut_text_tips import CutTextTips
 from app.ui.common.labels import plain_label
 from app.ui.common.table_model import RowsTableModel
+from app.ui.common.tooltips import plain_tooltip
 from app.views.text import as_cell
 
 if TYPE_CHECKING:  # types only: the panel is in the first frame, before pydantic
@@ -343,7 +344,8 @@ class AttachmentsPanel(QGroupBox):
         retriable = active and row.state in RETRIABLE  # type: ignore[union-attr]
         refused = self._retry_refused or (row.not_again if row is not None else "")
         self.retry_button.setEnabled(retriable and not refused)
-        self.retry_button.setToolTip(refused if retriable else "")
+        # It names the file: a dropped "<b>x</b>.pdf" was shown bold.
+        self.retry_button.setToolTip(plain_tooltip(refused) if retriable else "")
 
     # -- drag and drop -----------------------------------------------------------------------
 

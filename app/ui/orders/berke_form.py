@@ -37,6 +37,7 @@ from app.ui.common.labels import plain_label
 from app.ui.common.tint import tint
 from app.ui.common.tooltips import plain_tooltip
 from app.ui.common.validated_form import ValidatedForm
+from app.views.text import title_name
 
 MESSAGE_MAX = 1000
 COMPANY_DEFAULT_JOB = "Company default job"
@@ -92,7 +93,7 @@ class BerkeAssessmentForm(ValidatedForm[CreateAssessmentRequest]):
         self.create_button = self.submit_button
 
         name = order.candidate.display_name
-        self.setWindowTitle(f"Create Berke assessment — {name}")
+        self.setWindowTitle(f"Create Berke assessment — {title_name(name)}")
 
         self._build_widgets()
         self._build_rows()

@@ -26,6 +26,7 @@ from app.domain.sr_limits import MESSAGE_MAX, message_too_long
 from app.ui.common.labels import plain_label, rich_label, without_mnemonic
 from app.ui.common.validated_form import ValidatedForm
 from app.ui.orders.order_dialogs import who_label
+from app.views.text import title_name
 
 #: For each type: the result field's label, what the value means, and its placeholder.
 RESULT_MEANING = {
@@ -85,7 +86,7 @@ class CompleteDialog(ValidatedForm[AssessmentResult]):
             parent=parent,
         )
         self.setObjectName("completeDialog")
-        self.setWindowTitle(f"Complete order — {order.candidate.full_name}")
+        self.setWindowTitle(f"Complete order — {title_name(order.candidate.display_name)}")
         self._author = author
         self.ok = self.submit_button
         self.who = who_label(order, "completeWho")

@@ -32,7 +32,7 @@ from app.ui.common.colours import GREEN, GREY_ON_DARK, RED, Shade
 from app.ui.common.enter_key import only_click_or_ctrl_enter_sends
 from app.ui.common.labels import plain_label, rich_label
 from app.ui.common.remembered_size import RememberedSize
-from app.views.text import PART_SHOWN, one_line
+from app.views.text import PART_SHOWN, one_line, title_name
 from app.workflows.delivery import DeliveryPlan
 
 log = logging.getLogger(__name__)
@@ -116,7 +116,7 @@ class DeliveryPreviewDialog(QDialog):
         who = one_line(order.candidate.display_name, PART_SHOWN)
         job = one_line(order.job.name if order.job and order.job.name else "their job", PART_SHOWN)
         company = one_line(order.company.name if order.company else "", PART_SHOWN)
-        self.setWindowTitle(f"Deliver the result — {who}")
+        self.setWindowTitle(f"Deliver the result — {title_name(who)}")
         intro = rich_label(
             f"<b>{html.escape(who)}</b> · {html.escape(job)} · {html.escape(company)}<br>"
             + (

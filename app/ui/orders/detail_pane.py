@@ -52,7 +52,7 @@ from app.ui.common.tooltips import plain_tooltip
 from app.ui.orders.attachments_panel import AttachmentsPanel, dropped_paths
 from app.ui.orders.order_table_model import status_text_colour
 from app.views.inbox_columns import GONE_LABEL, STATUS_LABELS
-from app.views.text import PART_SHOWN, as_block, one_line
+from app.views.text import PART_SHOWN, as_block, as_cell, one_line
 
 if TYPE_CHECKING:  # the journal's and the API's shapes (pydantic) load after the first frame
     from app.domain.attention import Flag
@@ -808,7 +808,12 @@ class SnapshotFilesBox(QGroupBox):
     def show_attachments(self, attachments: list[SnapshotAttachment], left_out: str = "") -> None:
         self.list.clear()
         for attachment in attachments:
-            item = QListWidgetItem(f"{attachment.file_name}  ({describe_size(attachment.size)})")
+            # The name as the file writes it, on one line as a cell's: a line break in it
+            # listed a second file, and a right-to-left override drew the size backwards.
+            # The tooltip has it whole.
+            shown = as_cell(attachment.file_name)
+            item = QListWidgetItem(f"{shown}  ({describe_size(attachment.size)})")
+            item.setToolTip(plain_tooltip(attachment.file_name))
             item.setData(Qt.ItemDataRole.UserRole, attachment)
             self.list.addItem(item)
         self.list.setVisible(bool(attachments))

@@ -14,7 +14,9 @@ from PySide6.QtWidgets import QWidget
 from app.domain.invitation import InvitationText
 from app.domain.smartrecruiters import AssessmentOrder
 from app.ui.common.labels import plain_label
+from app.ui.common.tooltips import plain_tooltip
 from app.ui.orders.invitation_form import InvitationForm
+from app.views.text import PART_SHOWN, one_line, title_name
 
 SEND_TEXT = "Send invitation"
 BUSY_TEXT = "Sending…"
@@ -44,12 +46,17 @@ class InviteDialog(InvitationForm[InvitationText]):
         )
         self.setObjectName("inviteDialog")
         name = order.candidate.display_name
-        self.setWindowTitle(f"Send invitation — {name}")
+        self.setWindowTitle(f"Send invitation — {title_name(name)}")
+        # The name on one line, cut, as in every dialog's "who" line (``order_line``): its
+        # right-to-left override drew the address after it backwards, and its line breaks
+        # put an address of the sender's choosing where the real one is read. The address is
+        # shown whole (it is where the invitation goes), on one line too.
+        address = one_line(email or order.candidate.email or "", None)
         self.recipient = plain_label(
-            f"Berke emails the assessment invitation to {name} "
-            f"<{email or order.candidate.email or ''}>.",
+            f"Berke emails the assessment invitation to {one_line(name, PART_SHOWN)} <{address}>.",
             "inviteRecipient",
         )
+        self.recipient.setToolTip(plain_tooltip(name))
         self._grid.addWidget(self.recipient, 0, 0, 1, 2)
         self._section("The email")
         self._add_invitation_rows(default)

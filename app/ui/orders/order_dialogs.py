@@ -33,7 +33,7 @@ from app.ui.common.remembered_size import RememberedSize
 from app.ui.common.screens import available_room
 from app.ui.common.tint import tint
 from app.ui.common.tooltips import plain_tooltip
-from app.views.text import PART_SHOWN, breakable, one_line
+from app.views.text import PART_SHOWN, breakable, one_line, title_name
 
 DEFAULT_MESSAGE_TO_CANDIDATE = (
     "Thank you for your application. Please complete the Berke assessment using the link "
@@ -169,7 +169,7 @@ class AcceptDialog(AnswerAwaitedDialog):
         # sandbox's URLs are such; a caller that knows the connection passes its answer.
         super().__init__(parent)
         self.setObjectName("acceptDialog")
-        self.setWindowTitle(f"Accept order — {order.candidate.full_name}")
+        self.setWindowTitle(f"Accept order — {title_name(order.candidate.display_name)}")
         self.url = QLineEdit(linked.assessment_url)
         self.url.setObjectName("acceptUrl")
         self.url.setReadOnly(True)
@@ -329,8 +329,7 @@ class RejectDialog(AnswerAwaitedDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("rejectDialog")
-        who = orders[0].candidate.full_name if len(orders) == 1 else f"{len(orders)} orders"
-        self.setWindowTitle(f"Reject — {who}")
+        self.setWindowTitle(_reject_title(orders))
         self._who_area: QScrollArea | None = None
         if len(orders) == 1 and not left_out:
             self.who = who_label(orders[0], "rejectWho")
@@ -415,10 +414,7 @@ class RejectDialog(AnswerAwaitedDialog):
         self._ok_text = _reject_button_text(len(left))
         if self._who_area is not None:
             self.who.setText(orders_list("Rejects", left, []))
-            if len(left) > 1:
-                self.setWindowTitle(f"Reject — {len(left)} orders")
-            else:
-                self.setWindowTitle(f"Reject — {left[0].candidate.full_name}")
+            self.setWindowTitle(_reject_title(left))
         self.server_error.setText(text)
         # Two lists now: each has a fifth of the screen, so that the buttons stay on it.
         _fit_to_label(self._server_error_area, self, share=5)
@@ -452,6 +448,12 @@ def _fit_to_label(area: QScrollArea, dialog: QDialog, share: int = 3) -> None:
     height = min(available_room(dialog).height() // share, label.sizeHint().height() + 4)
     area.setMaximumHeight(height)
     area.setMinimumHeight(height)
+
+
+def _reject_title(orders: list[AssessmentOrder]) -> str:
+    if len(orders) == 1:
+        return f"Reject — {title_name(orders[0].candidate.display_name)}"
+    return f"Reject — {len(orders)} orders"
 
 
 def _reject_button_text(count: int) -> str:

@@ -41,7 +41,7 @@ from app.ui.common.remembered_size import RememberedSize
 from app.ui.common.task_group import NamedTasks
 from app.ui.common.tint import tint
 from app.ui.common.tooltips import plain_tooltip
-from app.views.text import PART_SHOWN, breakable, one_line
+from app.views.text import PART_SHOWN, breakable, one_line, title_name
 
 if TYPE_CHECKING:  # httpx and the QR/PDF code load with the dialog, not with the first window
     from app.workflows.reachability import Reachability
@@ -90,7 +90,7 @@ class UrlPreviewDialog(QDialog):
         )
         self.problems = self.url_verdict.texts
 
-        self.setWindowTitle(f"Assessment for {candidate_name}")
+        self.setWindowTitle(f"Assessment for {title_name(candidate_name)}")
         self.setAccessibleName("Assessment URL preview")
         layout = QVBoxLayout(self)
         layout.addWidget(self._build_heading())

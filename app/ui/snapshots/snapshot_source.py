@@ -29,7 +29,7 @@ from app.ui.orders.sources import Comments, OrderSource, Records, SnapshotFiles
 from app.views.inbox_columns import INBOX
 from app.views.order_rows import OrderColumns
 from app.views.order_search import PreparedSearch
-from app.views.text import one_line
+from app.views.text import one_line, title_name
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ READ_ONLY_TIP = "This is a read-only snapshot: nothing can be changed or sent fr
 
 
 def snapshot_title(snapshot: Snapshot) -> str:
-    return f"Snapshot (read-only) — {snapshot.path.name}"
+    return f"Snapshot (read-only) — {title_name(snapshot.path.name)}"
 
 
 #: What a file says of itself (where it was saved from, the search then) is shown at most this
