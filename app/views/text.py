@@ -36,6 +36,22 @@ def breakable(text: str) -> str:
     )
 
 
+#: The most lines of a service's refusal a dialog shows, under the field or the form it names.
+REFUSAL_LINES = 8
+
+
+def as_refusal(text: str) -> str:
+    """A service's refusal as a dialog shows it: each line as ``one_line`` makes it and free
+    to wrap inside a long word (``breakable``), blank lines dropped, at most ``REFUSAL_LINES``
+    of them. A refusal echoing one 1,000-character value made the Accept dialog ~7,000 px
+    wide; one of 90 short lines (a stack trace) ~1,500 px tall: its buttons off the screen."""
+    lines = [breakable(shown) for line in text.splitlines() if (shown := one_line(line, None))]
+    if len(lines) <= REFUSAL_LINES:
+        return "\n".join(lines)
+    more = len(lines) - (REFUSAL_LINES - 1)
+    return "\n".join([*lines[: REFUSAL_LINES - 1], f"… and {more} more lines of the answer."])
+
+
 #: What each line of a service's text starts with under a heading of ours (``as_block``).
 BLOCK_INDENT = "    "
 

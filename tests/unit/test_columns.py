@@ -83,3 +83,19 @@ def test_a_services_text_shown_as_a_block_keeps_its_lines_indented_and_uncontrol
         f"{BLOCK_INDENT}x",
     ]
     assert as_block(" \n ") == ""
+
+
+def test_a_refusal_is_shown_in_few_lines_that_wrap() -> None:
+    """A service's refusal in a dialog: blank lines dropped, each line cleaned as a cell's,
+    a long word free to wrap, and past ``REFUSAL_LINES`` lines how many more there were."""
+    from app.views.text import REFUSAL_LINES, WORD_SHOWN, as_refusal
+
+    assert as_refusal("Invalid value\n\n  for\u202e email  ") == "Invalid value\nfor email"
+    word = "x" * (3 * WORD_SHOWN)
+    assert as_refusal(word).split("\u200b") == ["x" * WORD_SHOWN] * 3
+    lines = as_refusal("\n".join(f"at line {n}" for n in range(90))).split("\n")
+    assert len(lines) == REFUSAL_LINES
+    assert lines[: REFUSAL_LINES - 1] == [f"at line {n}" for n in range(REFUSAL_LINES - 1)]
+    assert lines[-1] == f"… and {90 - REFUSAL_LINES + 1} more lines of the answer."
+    exactly = "\n".join(str(n) for n in range(REFUSAL_LINES))
+    assert as_refusal(exactly) == exactly  # as many as fit: all of them, none said "more"

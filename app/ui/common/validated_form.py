@@ -48,6 +48,7 @@ from app.ui.common.remembered_size import RememberedSize
 from app.ui.common.screens import available_room
 from app.ui.common.tab_order import chain_tab_order
 from app.ui.common.tint import tint
+from app.views.text import as_refusal
 
 T = TypeVar("T")
 #: The narrowest screen (logical pixels) on which a form may lay its rows out in two columns.
@@ -441,6 +442,7 @@ class ValidatedForm(QDialog, Generic[T]):
 
         An answer means the call is over, so this also ends the busy state; the input is kept.
         """
+        message = as_refusal(message)  # on the screen, however long or however many lines
         key = self._key_for(field)
         if key is None:
             self._server_form_error = message

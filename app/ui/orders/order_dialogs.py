@@ -33,7 +33,7 @@ from app.ui.common.remembered_size import RememberedSize
 from app.ui.common.screens import available_room
 from app.ui.common.tint import tint
 from app.ui.common.tooltips import plain_tooltip
-from app.views.text import PART_SHOWN, breakable, one_line, title_name
+from app.views.text import PART_SHOWN, as_refusal, breakable, one_line, title_name
 
 DEFAULT_MESSAGE_TO_CANDIDATE = (
     "Thank you for your application. Please complete the Berke assessment using the link "
@@ -299,6 +299,7 @@ class AcceptDialog(AnswerAwaitedDialog):
     def show_server_error(self, message: str) -> None:
         """The accept was refused or failed: said here, what was typed kept, to try again or
         cancel."""
+        message = as_refusal(message)  # on the screen, however long or however many lines
         self.server_error.setText(message)
         self.server_error.show()
         self.set_busy(False)
