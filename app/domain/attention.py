@@ -37,6 +37,16 @@ class Flag:
     text: str  # a sentence for the row's tooltip and the detail pane
     fix: OrderAction | None  # what one click does about it (None: just look)
     short: str  # for the inbox column
+    #: The events the flag is about, each of which is news (a step's failure): "Leave it"
+    #: leaves those alone, and a later one raises the flag again. Empty: the flag is about
+    #: how the order stands, left alone for good by its kind.
+    about: frozenset[str] = frozenset()
+
+    @property
+    def left_alone_as(self) -> frozenset[str]:
+        """What "Leave it" keeps (``OrderState.dismissed``); the flag stays down while all of
+        it is kept."""
+        return self.about or frozenset({self.kind.value})
 
 
 @dataclass(frozen=True)
@@ -73,12 +83,12 @@ def flags_for(
     why automatic delivery did not send the result (it waits for Berke's answer to change)."""
     if state.gone_since is not None:  # what else the order lacks can no longer be done
         gone = _gone_flag(state.gone_since, state, in_use_elsewhere)
-        return [] if gone.kind.value in state.dismissed else [gone]
+        return [] if gone.left_alone_as <= state.dismissed else [gone]
     flags: list[Flag] = []
     # First: what the coordinator asked for did not happen, and only the Activity column
-    # (hidden by default) said so. Not once the order ended: nothing is left to send for it
-    # (its cell still says what failed).
-    failed = None if order.status.is_final else _failed_flag(state)
+    # (hidden by default) said so. On an ended order too, where its job can still be done (a
+    # report for a completed order's result): the cell says the same (``failed_steps``).
+    failed = _failed_flag(state, order.status)
     if failed is not None:
         flags.append(failed)
     berke = state.berke_progress
@@ -235,17 +245,21 @@ def flags_for(
                 "New comment",
             )
         )
-    return [flag for flag in flags if flag.kind.value not in state.dismissed]
+    return [flag for flag in flags if not flag.left_alone_as <= state.dismissed]
 
 
-def _failed_flag(state: OrderState) -> Flag | None:
+def _failed_flag(state: OrderState, status: OrderStatus) -> Flag | None:
     """Steps that failed for good, as the order's Activity cell says them ("Failed: …", by
     the same rule): an invitation that may have gone is not one of them (the candidate may
     have it; the "Not invited" flag says so). Retry is in the order's activity list, not an
-    order action: no fix."""
-    failed = failed_to_say(state.failed, invitation_in_doubt=state.invitation_in_doubt)
+    order action: no fix. About each failure said: "Leave it" leaves these alone, not the
+    next (the same step retried and failing again, another step failing)."""
+    failed = failed_to_say(
+        state.failed, status=status, invitation_in_doubt=state.invitation_in_doubt
+    )
     if not failed:
         return None
+    marks = dict(state.failure_marks)
     said = labels(failed)
     steps = "A step" if len(failed) == 1 else "Steps"
     return Flag(
@@ -254,6 +268,10 @@ def _failed_flag(state: OrderState) -> Flag | None:
         "again from the order's actions.",
         None,
         f"Failed: {said}",
+        # A state not read from the journal (no mark): the kind of step stands for it.
+        frozenset(
+            marks.get(kind, f"{Attention.STEP_FAILED.value}:{kind.value}") for kind in failed
+        ),
     )
 
 

@@ -49,6 +49,9 @@ class OrderState:
     pending: frozenset[StepKind] = frozenset()
     #: Steps whose latest attempt failed (shown with Retry).
     failed: frozenset[StepKind] = frozenset()
+    #: Each of those failures (kind, ``failed_steps.failure_mark``): what "Leave it" on the
+    #: failed-step flag remembers, so that a later failure is flagged again.
+    failure_marks: frozenset[tuple[StepKind, str]] = frozenset()
     #: This desk accepted the order: its latest accept step is done. An order in progress
     #: without it was accepted by someone else (another desk or coordinator), whose
     #: assessment SmartRecruiters' order points at, not necessarily this order's link.
@@ -60,7 +63,8 @@ class OrderState:
     #: Comments on the order not yet seen here, nor written here (the recruiter's, or a
     #: colleague's at another desk: a comment's author does not tell which).
     unseen_comments: int = 0
-    #: Attention flags the coordinator chose to leave alone ("Leave it").
+    #: Attention flags the coordinator chose to leave alone ("Leave it"): a flag's kind, or
+    #: for the failed-step flag the failures left alone (``Flag.left_alone_as``).
     dismissed: frozenset[str] = frozenset()
     #: Since when SmartRecruiters no longer has the order (None: it has it): a complete sync
     #: did not list it, and asking for it was answered "not found". Nothing is sent for it.

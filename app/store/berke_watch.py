@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -231,13 +231,21 @@ class BerkeWatchStore:
             rows = conn.execute("SELECT order_id, comments_checked_at FROM order_notes")
             return {r["order_id"]: r["comments_checked_at"] for r in rows}
 
-    def dismiss(self, order_id: str, flag: str) -> None:
+    def dismiss(self, order_id: str, flag: str, *, marks: Collection[str] | None = None) -> None:
+        """Leave the ``flag`` kind alone on the order for good; or, given its ``marks`` (the
+        events a flag is about, ``Flag.left_alone_as``), those. They replace the ones kept for
+        it before (``flag:…``): the flag names every event it is about, so that one it no
+        longer names has ended (a failed step retried and done), and is not kept for ever."""
         with self._db.transaction() as conn:
             row = conn.execute(
                 "SELECT dismissed FROM order_notes WHERE order_id = ?", (order_id,)
             ).fetchone()
             flags = set(json.loads(row["dismissed"])) if row else set()
-            flags.add(flag)
+            if marks is None:
+                flags.add(flag)
+            else:
+                flags = {f for f in flags if f != flag and not f.startswith(f"{flag}:")}
+                flags.update(marks)
             conn.execute(
                 "INSERT INTO order_notes (order_id, dismissed) VALUES (?, ?)"
                 " ON CONFLICT (order_id) DO UPDATE SET dismissed = excluded.dismissed",

@@ -20,7 +20,7 @@ from pathlib import Path
 from app.store.paths import data_dir, make_private_dir, make_private_file, tighten_file
 from app.store.score_upgrade import forget_made_up_scores
 
-SCHEMA_VERSION = 20
+SCHEMA_VERSION = 21
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -276,6 +276,25 @@ _MIGRATIONS: dict[int, str] = {
     CREATE INDEX journal_by_order ON journal (order_id, id);
     CREATE INDEX journal_pending ON journal (state) WHERE state = 'pending';
     CREATE INDEX journal_by_action ON journal (action, state)
+    """,
+    # "Leave it" on the failed-step flag leaves alone the failures it said (each failed step
+    # and when it failed: ``failed_steps.failure_mark``), no longer the flag's kind, which hid
+    # every later failure of the order. The kind kept before is read as the failures present
+    # now, at the upgrade: the coordinator saw those (or older ones, retried since) and left
+    # them alone, and what fails after is flagged again. Of each kind of step, its latest
+    # attempt, where it failed (``local_state._failure_marks``). A note that is not JSON is
+    # left as it was, as every writer of the notes does.
+    21: """
+    UPDATE order_notes SET dismissed = (
+      SELECT json_group_array(value) FROM (
+        SELECT value FROM json_each(order_notes.dismissed) WHERE value <> 'step_failed'
+        UNION
+        SELECT 'step_failed:' || j.id || '@' || j.updated_at FROM journal AS j
+        WHERE j.order_id = order_notes.order_id AND j.state = 'failed'
+          AND j.id = (SELECT MAX(id) FROM journal
+                      WHERE order_id = j.order_id AND action = j.action)))
+    WHERE json_valid(dismissed)
+      AND EXISTS (SELECT 1 FROM json_each(dismissed) WHERE value = 'step_failed')
     """,
 }
 

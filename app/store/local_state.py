@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
+from app.domain.failed_steps import failure_mark
 from app.domain.invitation_doubt import doubt_of
 from app.domain.journal import ReuseAssessmentStep
 from app.domain.journal_terms import LinkedAssessment, StepKind, StepState
@@ -54,7 +55,9 @@ def load_states(db: Database, order_ids: Iterable[str] | None = None) -> dict[st
     ids = None if order_ids is None else list(dict.fromkeys(order_ids))
     with db.reading() as conn:
         links = _rows(conn, "SELECT * FROM assessments", ids)
-        steps = _rows(conn, "SELECT order_id, action, state FROM journal", ids, order="id")
+        steps = _rows(
+            conn, "SELECT id, order_id, action, state, updated_at FROM journal", ids, order="id"
+        )
         results = _rows(conn, "SELECT order_id, result_id FROM results", ids, order="created_at")
         uploads = _rows(conn, "SELECT * FROM uploads", ids, order="id")
         notes = _rows(conn, "SELECT * FROM order_notes", ids)
@@ -103,6 +106,8 @@ def load_states(db: Database, order_ids: Iterable[str] | None = None) -> dict[st
         by_order[order_id]["failed"] = in_state(states, StepState.FAILED)
         if states.get(StepKind.ACCEPT) == StepState.DONE:
             by_order[order_id]["accepted_here"] = True
+    for order_id, marks in _failure_marks(steps).items():
+        by_order[order_id]["failure_marks"] = marks
     for row in results:
         by_order[row["order_id"]]["result_id"] = row["result_id"]  # the latest wins
     queued: dict[str, list[Upload]] = defaultdict(list)
@@ -111,6 +116,28 @@ def load_states(db: Database, order_ids: Iterable[str] | None = None) -> dict[st
     for order_id, files in queued.items():
         by_order[order_id]["uploads"] = tuple(files)
     return {order_id: OrderState(**parts) for order_id, parts in by_order.items()}  # type: ignore[arg-type]
+
+
+def _failure_marks(steps: Iterable[sqlite3.Row]) -> dict[str, frozenset[tuple[StepKind, str]]]:
+    """Each order's failed steps' failures (``failure_mark``): of each kind, its latest
+    attempt's, where that failed (``latest_step_states``'s rule)."""
+    latest: dict[str, dict[StepKind, sqlite3.Row]] = defaultdict(dict)
+    for row in steps:
+        try:
+            latest[row["order_id"]][StepKind(row["action"])] = row
+        except ValueError:
+            continue  # a step kind a newer version wrote
+    return {
+        order_id: marks
+        for order_id, rows in latest.items()
+        if (
+            marks := frozenset(
+                (kind, failure_mark(row["id"], row["updated_at"]))
+                for kind, row in rows.items()
+                if row["state"] == StepState.FAILED
+            )
+        )
+    }
 
 
 def _found_in_berke(conn: sqlite3.Connection, order_ids: list[str] | None) -> set[str]:

@@ -51,11 +51,12 @@ FIELDS: tuple[str, ...] = OrderRow._fields
 INVITATION_IN_DOUBT = "Invitation may have been sent"
 
 
-def activity_text(state: OrderState) -> str:
-    """What is going on with the order at this desk, shortest first."""
+def activity_text(state: OrderState, status: OrderStatus) -> str:
+    """What is going on with the order (in ``status``) at this desk, shortest first."""
     return activity_words(
         state.failed,
         state.pending,
+        status=status,
         uploading=state.uploading,
         invitation_in_doubt=state.invitation_in_doubt,
     )
@@ -65,14 +66,16 @@ def activity_words(
     failed: Collection[StepKind],
     pending: Collection[StepKind],
     *,
+    status: OrderStatus,
     uploading: bool,
     invitation_in_doubt: bool,
 ) -> str:
     """``activity_text`` from the state's parts (a cached row is read without the state).
     ``invitation_in_doubt``: the invitation failed after a try whose answer was lost, and is
-    not sent again: the candidate may have it, so it is not said to have failed
-    (``failed_to_say``, which the "Needs attention" flag reads too)."""
-    said_failed = failed_to_say(failed, invitation_in_doubt=invitation_in_doubt)
+    not sent again: the candidate may have it, so it is not said to have failed. Nor is a
+    step the order's end left nothing to send for (``failed_to_say``, which the "Needs
+    attention" flag reads too)."""
+    said_failed = failed_to_say(failed, status=status, invitation_in_doubt=invitation_in_doubt)
     if said_failed:
         said = "Failed: " + labels(said_failed)
         return f"{said}; invitation may have been sent" if invitation_in_doubt else said
@@ -115,7 +118,7 @@ def order_row(
     return OrderRow(
         *summarize(order),  # the snapshot index's fields, first and in the same order
         assessment=link.invitation_code if link is not None else "",
-        activity=activity_text(state),
+        activity=activity_text(state, order.status),
         berke=berke_text(state),
         attention=attention_text(flags or []),
         berke_id=link.source_candidate_id if link is not None else "",
@@ -132,6 +135,7 @@ def summary_row(order: OrderSummary, state: StateSummary) -> OrderRow:
         activity=activity_words(
             state.failed,
             state.pending,
+            status=order.status,
             uploading=state.uploading,
             invitation_in_doubt=state.invitation_in_doubt,
         ),

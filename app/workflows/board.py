@@ -1653,15 +1653,22 @@ class OrderBoard:
     async def dismiss(self, order_id: str, flag: str) -> None:
         """The coordinator leaves this flag alone ("Leave it"). A flag about the Berke
         assessment itself (cancel it in Berke) is left alone on every order that shares it:
-        the same question came back on the other one."""
+        the same question came back on the other one. A flag about events (the failed steps)
+        leaves alone the ones it says now, not the next (``Flag.left_alone_as``)."""
         self._refuse_if_closing()
         order_ids = [order_id]
         if flag == Attention.CANCEL_IN_BERKE.value:
             order_ids = sorted(self._linked_with(order_id) | {order_id})
+        shown = next((f for f in self.flags(order_id) if f.kind.value == flag), None)
+        # The flag as the pane shows it, read before any await: a failure that comes while
+        # this is stored is not left alone unseen.
+        marks = shown.about if shown is not None and shown.about else None
+        if marks is None and flag == Attention.STEP_FAILED.value:
+            order_ids = []  # no failure said now (none, or all left alone): nothing to add
 
         def leave() -> None:
             for each in order_ids:
-                self._desk.berke_watch.dismiss(each, flag)
+                self._desk.berke_watch.dismiss(each, flag, marks=marks)
 
         await asyncio.to_thread(leave)
         await self.refresh(order_ids)

@@ -17,13 +17,14 @@ import httpx
 import pytest
 
 import app.store.berke_watch as berke_watch_store
-from app.clients.errors import ServerError, Service
+from app.clients.errors import ApiError, ServerError, Service
 from app.domain.attention import Attention
 from app.domain.berke import CreateAssessmentRequest
 from app.domain.berke_text import BerkeParam
 from app.domain.journal_terms import StepKind
-from app.domain.smartrecruiters import ContactPerson
+from app.domain.smartrecruiters import ContactPerson, OrderStatus
 from app.sandbox import SandboxServer
+from app.views.order_rows import order_row
 from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
 from app.workflows.watch import watch_comments
@@ -450,3 +451,78 @@ def test_a_new_comment_is_flagged_soon_after_the_clock_was_set_back(
 
     flags = with_board(sandbox, tmp_path / "desk.sqlite3", body)
     assert Attention.NEW_COMMENT in flags, flags
+
+
+def refuse_for_good(sr: Any, method: str, order_id: str) -> None:
+    """SmartRecruiters refuses for good (a 422) ``method``'s calls for ``order_id``."""
+    real = getattr(sr, method)
+
+    async def refused(about: str, *args: Any, **kwargs: Any) -> Any:
+        if about == order_id:
+            raise ApiError(
+                Service.SMARTRECRUITERS, http_status=422, service_message="Order is locked."
+            )
+        return await real(about, *args, **kwargs)
+
+    setattr(sr, method, refused)
+
+
+def test_leave_it_on_a_failed_step_leaves_that_failure_alone_not_the_next_one(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """ "Leave it" on "Failed: Reject order" was kept as the flag's kind: the same reject
+    retried and failing again (or any later failure of the order) was never flagged. The
+    failure left alone stays quiet after a restart; the next one is flagged."""
+    path = tmp_path / "desk.sqlite3"
+
+    async def fail_and_leave_it(board: OrderBoard, desk: Desk) -> tuple[str, int]:
+        order = await desk.session.sr.create_test_order(
+            new_order_body(first="Faye", last="Probe", email="faye@example.com")
+        )
+        await board.sync()
+        refuse_for_good(desk.session.sr, "reject_order", order.id)
+        await board.reject([order.id], reason="Withdrew")
+        assert kinds(board, order.id) == [Attention.STEP_FAILED]
+        await board.dismiss(order.id, Attention.STEP_FAILED.value)  # "Leave it"
+        assert kinds(board, order.id) == []
+        (step,) = [e for e in await board.timeline(order.id) if e.action is StepKind.REJECT]
+        return order.id, step.id
+
+    order_id, step_id = with_board(sandbox, path, fail_and_leave_it)
+
+    async def restart_and_retry(board: OrderBoard, desk: Desk) -> tuple[list[Attention], str]:
+        left_alone = kinds(board, order_id)
+        refuse_for_good(desk.session.sr, "reject_order", order_id)
+        with pytest.raises(ApiError):
+            await board.retry_step(step_id)  # the coordinator's Retry, refused again
+        assert kinds(board, order_id) == [Attention.STEP_FAILED]
+        return left_alone, board.flags(order_id)[0].short
+
+    left_alone, said = with_board(sandbox, path, restart_and_retry)
+    assert left_alone == []  # the failure left alone, after the restart
+    assert said == "Failed: Reject order"
+
+
+def test_a_comment_that_failed_on_a_rejected_order_is_flagged_as_its_cell_says(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """An ended order's cell said "Failed: Add comment", and no flag did: the "Needs
+    attention" filter did not find the order, though Retry may still send the comment."""
+
+    async def body(board: OrderBoard, desk: Desk) -> tuple[list[str], str]:
+        order = await desk.session.sr.create_test_order(
+            new_order_body(first="Rhea", last="Probe", email="rhea@example.com")
+        )
+        await desk.session.sr.reject_order(order.id, message="Withdrew")  # elsewhere
+        await board.sync()
+        refuse_for_good(desk.session.sr, "add_comment", order.id)
+        with pytest.raises(ApiError):
+            await board.add_comment(order.id, "The candidate asked for her data.")
+        rejected = board.order(order.id)
+        assert rejected is not None
+        assert rejected.status is OrderStatus.REJECTED
+        said = [f.short for f in board.flags(order.id) if f.kind is Attention.STEP_FAILED]
+        return said, order_row(rejected, board.state(order.id)).activity
+
+    said, cell = with_board(sandbox, tmp_path / "desk.sqlite3", body)
+    assert said == [cell] == ["Failed: Add comment"]

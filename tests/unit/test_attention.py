@@ -3,6 +3,7 @@ Berke's side, and each order left waiting too long, with its fix."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -351,14 +352,18 @@ def test_a_step_failed_for_good_is_flagged_as_its_activity_cell_says_it() -> Non
     refused = OrderState(failed=frozenset({StepKind.REJECT}))
     flags = flags_for(order(OrderStatus.NEW), refused, NOW, RULES)
     assert [f.kind for f in flags] == [Attention.STEP_FAILED]
-    assert flags[0].short == "Failed: Reject order" == activity_text(refused)
+    assert flags[0].short == "Failed: Reject order" == activity_text(refused, OrderStatus.NEW)
     assert "Retry in the order's Activity, or ask for it again" in flags[0].text
     assert flags[0].fix is None  # Retry is the activity list's, not an order action
     # Several: said in the steps' order, as the cell says them; first, before the rest.
     both = OrderState(failed=frozenset({StepKind.REJECT, StepKind.ACCEPT}))
     flags = flags_for(order(OrderStatus.NEW, timedelta(days=3)), both, NOW, RULES)
     assert [f.kind for f in flags] == [Attention.STEP_FAILED, Attention.STALE_NEW]
-    assert flags[0].short == "Failed: Accept order, Reject order" == activity_text(both)
+    assert (
+        flags[0].short
+        == "Failed: Accept order, Reject order"
+        == activity_text(both, OrderStatus.NEW)
+    )
 
 
 def test_an_invitation_that_may_have_gone_is_no_failed_step() -> None:
@@ -368,7 +373,7 @@ def test_an_invitation_that_may_have_gone_is_no_failed_step() -> None:
     doubt = InvitationDoubt(at=NOW, waiting=False, counted=False)
     in_doubt = OrderState(link=link(), failed=frozenset({StepKind.INVITE}), invitation_doubt=doubt)
     assert Attention.STEP_FAILED not in kinds(in_doubt, OrderStatus.IN_PROGRESS)
-    assert activity_text(in_doubt) == "Invitation may have been sent"
+    assert activity_text(in_doubt, OrderStatus.IN_PROGRESS) == "Invitation may have been sent"
     # Another step failed beside it: that one is said, not the invitation.
     both = OrderState(
         link=link(), failed=frozenset({StepKind.INVITE, StepKind.ACCEPT}), invitation_doubt=doubt
@@ -377,33 +382,112 @@ def test_an_invitation_that_may_have_gone_is_no_failed_step() -> None:
     assert flags[0].short == "Failed: Accept order"
     refused = OrderState(link=link(), failed=frozenset({StepKind.INVITE}))
     flags = flags_for(order(OrderStatus.IN_PROGRESS), refused, NOW, RULES)
-    assert flags[0].short == "Failed: Send Berke invitation" == activity_text(refused)
+    assert (
+        flags[0].short
+        == "Failed: Send Berke invitation"
+        == activity_text(refused, OrderStatus.IN_PROGRESS)
+    )
 
 
 def test_a_failed_step_flag_can_be_left_alone_and_a_gone_order_has_the_gone_flag_only() -> None:
-    left_alone = OrderState(
-        failed=frozenset({StepKind.REJECT}), dismissed=frozenset({"step_failed"})
-    )
-    assert kinds(left_alone, OrderStatus.NEW) == []
+    failed = OrderState(failed=frozenset({StepKind.REJECT}))
+    (flag,) = flags_for(order(OrderStatus.NEW), failed, NOW, RULES)
+    assert kinds(replace(failed, dismissed=flag.left_alone_as), OrderStatus.NEW) == []
     gone = OrderState(failed=frozenset({StepKind.REJECT}), gone_since=GONE)
     assert kinds(gone, OrderStatus.NEW) == [Attention.GONE]
     # A step retried since and done, or waiting to be sent again, is not failed.
     assert kinds(OrderState(pending=frozenset({StepKind.ACCEPT})), OrderStatus.NEW) == []
 
 
+def _failures(**marks: str) -> frozenset[tuple[StepKind, str]]:
+    """Failed steps' marks (``OrderState.failure_marks``), by the steps' names."""
+    return frozenset((StepKind[name.upper()], mark) for name, mark in marks.items())
+
+
+def test_leaving_a_failed_step_alone_leaves_that_failure_alone_not_the_next_ones() -> None:
+    """ "Leave it" was kept as the flag's kind: once one failure was left alone, every later
+    one on the order was hidden too (the same step failing again after a Retry, another step
+    failing for good next week). The coordinator left *this* failure alone."""
+    first = _failures(reject="step_failed:7@2026-12-01T09:00:00.000+00:00")
+    failed = OrderState(failed=frozenset({StepKind.REJECT}), failure_marks=first)
+    (flag,) = flags_for(order(OrderStatus.NEW), failed, NOW, RULES)
+    assert flag.left_alone_as == {"step_failed:7@2026-12-01T09:00:00.000+00:00"}
+    left_alone = replace(failed, dismissed=flag.left_alone_as | {"stale_new"})
+    assert kinds(left_alone, OrderStatus.NEW) == []
+    # Retried, and failed again: a new failure.
+    again = _failures(reject="step_failed:7@2026-12-01T11:00:00.000+00:00")
+    assert kinds(replace(left_alone, failure_marks=again), OrderStatus.NEW) == [
+        Attention.STEP_FAILED
+    ]
+    # Another step failed beside the one left alone: flagged, both said (as the cell says).
+    more = replace(
+        left_alone,
+        failed=frozenset({StepKind.REJECT, StepKind.ACCEPT}),
+        failure_marks=first | _failures(accept="step_failed:9@2026-12-01T10:00:00.000+00:00"),
+    )
+    (flag,) = flags_for(order(OrderStatus.NEW), more, NOW, RULES)
+    assert flag.short == "Failed: Accept order, Reject order"
+    # Left alone in turn: both failures, and nothing else.
+    assert flag.left_alone_as == {mark for _, mark in more.failure_marks}
+    assert kinds(replace(more, dismissed=flag.left_alone_as), OrderStatus.NEW) == []
+    # The kind alone (as stored before: the data file's upgrade turned it into the failures
+    # then present) leaves no failure alone.
+    assert kinds(replace(failed, dismissed=frozenset({"step_failed"})), OrderStatus.NEW) == [
+        Attention.STEP_FAILED
+    ]
+
+
+def test_a_flag_left_alone_for_good_is_left_alone_by_its_kind() -> None:
+    """The other flags are about the order's standing, not about events: their kind."""
+    stale = OrderState()
+    (flag,) = flags_for(order(OrderStatus.NEW, timedelta(days=3)), stale, NOW, RULES)
+    assert flag.left_alone_as == {"stale_new"}
+
+
 @pytest.mark.parametrize("status", list(OrderStatus))
 @pytest.mark.parametrize(
     "failed",
-    [frozenset(), frozenset({StepKind.REJECT}), frozenset({StepKind.UPLOAD, StepKind.COMPLETE})],
+    [
+        frozenset(),
+        frozenset({StepKind.REJECT}),
+        frozenset({StepKind.UPLOAD, StepKind.COMPLETE}),
+        frozenset({StepKind.COMMENT}),
+        frozenset({StepKind.ACCEPT, StepKind.DELETE_ASSESSMENT}),
+        frozenset(StepKind),
+    ],
 )
 def test_the_flag_is_raised_exactly_where_the_activity_cell_says_failed(
     status: OrderStatus, failed: frozenset[StepKind]
 ) -> None:
-    """One rule for both (``failed_steps``), on an open order; an ended one's cell still
-    says what failed, but nothing is left to send for it: no flag asks for attention."""
+    """One rule for both (``failed_steps``), on an open order and on an ended one: an ended
+    order's cell said "Failed: …" with no flag, a report's upload that failed on a completed
+    order among them."""
     state = OrderState(link=link(), failed=failed)
     flags = flags_for(order(status), state, NOW, RULES)
     said = [f.short for f in flags if f.kind is Attention.STEP_FAILED]
-    cell = activity_text(state)
-    open_order = not status.is_final
-    assert said == ([cell] if cell.startswith("Failed: ") and open_order else [])
+    cell = activity_text(state, status)
+    assert said == ([cell] if cell.startswith("Failed: ") else [])
+
+
+def test_an_ended_orders_failed_step_is_flagged_where_its_job_can_still_be_done() -> None:
+    """A report's upload on a completed order, a comment, a delete in Berke: still to do, and
+    Retry may do it. An accept, a reject, an invitation, a completion: the order's end left
+    nothing for them, and its cell no longer says "Failed: …" of them (its Activity list
+    still shows them, and why)."""
+    upload = OrderState(failed=frozenset({StepKind.UPLOAD, StepKind.COMPLETE}))
+    (flag,) = flags_for(order(OrderStatus.COMPLETED), upload, NOW, RULES)
+    assert flag.kind is Attention.STEP_FAILED
+    assert flag.short == "Failed: Upload attachment" == activity_text(upload, OrderStatus.COMPLETED)
+    comment = OrderState(failed=frozenset({StepKind.COMMENT, StepKind.REJECT}))
+    (flag,) = flags_for(order(OrderStatus.REJECTED), comment, NOW, RULES)
+    assert flag.short == "Failed: Add comment" == activity_text(comment, OrderStatus.REJECTED)
+    delete = OrderState(failed=frozenset({StepKind.DELETE_ASSESSMENT}))
+    assert kinds(delete, OrderStatus.REJECTED) == [Attention.STEP_FAILED]
+    # Nothing left to do for them: neither the flag nor the cell.
+    moot = OrderState(
+        failed=frozenset({StepKind.ACCEPT, StepKind.INVITE, StepKind.COMPLETE, StepKind.UPLOAD})
+    )
+    assert kinds(moot, OrderStatus.REJECTED) == []
+    assert activity_text(moot, OrderStatus.REJECTED) == ""
+    # Open, every one of them is said, as before.
+    assert activity_text(moot, OrderStatus.IN_PROGRESS).startswith("Failed: Accept order, ")

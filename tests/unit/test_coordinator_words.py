@@ -438,9 +438,12 @@ def test_an_invitation_that_may_have_gone_is_not_said_failed_in_its_row() -> Non
     failed = frozenset({StepKind.ACCEPT, StepKind.INVITE})
     doubt = InvitationDoubt(at=WHEN, waiting=False, counted=False)
     in_doubt = OrderState(failed=frozenset({StepKind.INVITE}), invitation_doubt=doubt)
-    assert activity_text(in_doubt) == "Invitation may have been sent"
+    assert activity_text(in_doubt, OrderStatus.IN_PROGRESS) == "Invitation may have been sent"
     both = OrderState(failed=failed, invitation_doubt=doubt)
-    assert activity_text(both) == "Failed: Accept order; invitation may have been sent"
+    assert (
+        activity_text(both, OrderStatus.IN_PROGRESS)
+        == "Failed: Accept order; invitation may have been sent"
+    )
     waiting = InvitationDoubt(at=WHEN, waiting=True, counted=False)
     pending = OrderState(pending=frozenset({StepKind.INVITE}), invitation_doubt=waiting)
-    assert activity_text(pending) == "Under way: Send Berke invitation"
+    assert activity_text(pending, OrderStatus.IN_PROGRESS) == "Under way: Send Berke invitation"

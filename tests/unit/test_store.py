@@ -19,7 +19,7 @@ from app.domain.journal import (
     RejectStep,
     ReuseAssessmentStep,
 )
-from app.domain.journal_terms import LinkedAssessment, StepState
+from app.domain.journal_terms import LinkedAssessment, StepKind, StepState
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus, RejectRequest
 from app.store.database import SCHEMA_VERSION, Database
 from app.store.journal import RESULTS_LEFT_OPEN, Journal
@@ -549,6 +549,76 @@ def test_a_second_going_is_flagged_though_the_first_was_left_alone(tmp_path: Pat
     with db.reading() as conn:
         left_alone = conn.execute("SELECT dismissed FROM order_notes").fetchone()[0]
     assert json.loads(left_alone) == ["stale_new"]
+
+
+def test_each_failed_steps_failure_is_marked_anew_when_a_retry_fails_again(
+    tmp_path: Path,
+) -> None:
+    """What "Leave it" on a failed step remembers (``OrderState.failure_marks``): the step and
+    when it failed, so that the same step failing again after a Retry is a new failure."""
+    db = Database(tmp_path / "desk.sqlite3")
+    journal = Journal(db)
+    step = journal.begin("o", _reject_step())
+    journal.fail(step, "Order is locked.")
+    (first,) = load_states(db, ["o"])["o"].failure_marks
+    assert first[0] is StepKind.REJECT
+    assert first[1].startswith(f"step_failed:{step}@")
+    assert load_states(db, ["o"])["o"].failure_marks == {first}  # read again: the same
+    journal.reopen(step)  # the coordinator's Retry
+    assert load_states(db, ["o"])["o"].failure_marks == frozenset()
+    with db.transaction() as conn:  # failed again, a moment later
+        conn.execute("UPDATE journal SET state = 'failed', updated_at = ? WHERE id = ?",
+                     ("2099-01-01T00:00:00.000+00:00", step))  # fmt: skip
+    assert load_states(db, ["o"])["o"].failure_marks == {
+        (StepKind.REJECT, f"step_failed:{step}@2099-01-01T00:00:00.000+00:00")
+    }
+    db.close()
+
+
+def test_a_failed_step_left_alone_before_the_upgrade_is_the_failures_then_present(
+    tmp_path: Path,
+) -> None:
+    """Schema 21: "Leave it" on a failed step was kept as the flag's kind ("step_failed"),
+    which hid every later failure of the order. Read as the failures present at the upgrade
+    (what the coordinator saw then, or older), so that a later one is flagged again; the
+    other flags left alone are kept as they were."""
+    from app.store.berke_watch import BerkeWatchStore
+    from app.store.database import _MIGRATIONS
+
+    path = tmp_path / "twenty.sqlite3"
+    raw = sqlite3.connect(path)
+    for step in range(1, 21):
+        raw.executescript(_MIGRATIONS[step])
+    then = "2026-11-30T09:00:00.000+00:00"
+    written = dumps(_reject_step())
+    rows = ((3, "o", "failed"), (4, "o", "done"), (5, "o", "failed"), (6, "p", "failed"))
+    for step_id, order_id, state in rows:
+        action = "reject" if step_id != 4 else "accept"
+        raw.execute(
+            "INSERT INTO journal (id, order_id, action, state, request, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (step_id, order_id, action, state, written, then, then),
+        )
+    raw.execute("INSERT INTO order_notes (order_id, dismissed) VALUES ('o', ?)",
+                ('["stale_new", "step_failed"]',))  # fmt: skip
+    raw.execute("INSERT INTO order_notes (order_id, dismissed) VALUES ('p', '[\"gone\"]')")
+    raw.execute("INSERT INTO order_notes (order_id, dismissed) VALUES ('q', 'not JSON')")
+    raw.execute("PRAGMA user_version = 20")
+    raw.commit()
+    raw.close()
+    db = Database(path)
+    states = load_states(db, ["o", "p"])
+    # The reject's latest attempt (5) is the failure present; 3 was retried as 5.
+    assert states["o"].dismissed == {"stale_new", f"step_failed:5@{then}"}
+    assert states["o"].failure_marks == {(StepKind.REJECT, f"step_failed:5@{then}")}
+    assert states["p"].dismissed == {"gone"}  # no failure left alone: none taken for one
+    with db.reading() as conn:
+        damaged = conn.execute("SELECT dismissed FROM order_notes WHERE order_id = 'q'")
+        assert damaged.fetchone()[0] == "not JSON"  # left as it was
+    # Another failure left alone since: the older one's mark is replaced by the flag's.
+    BerkeWatchStore(db).dismiss("o", "step_failed", marks=[f"step_failed:8@{then}"])
+    assert load_states(db, ["o"])["o"].dismissed == {"stale_new", f"step_failed:8@{then}"}
+    db.close()
 
 
 def test_a_cached_order_that_no_longer_parses_is_none_to_get_as_to_all(tmp_path: Path) -> None:

@@ -31,7 +31,13 @@ def test_the_attention_cell_says_the_first_flag_and_how_many_more() -> None:
 
 def test_steps_under_way_are_said_even_while_files_upload() -> None:
     # R4 (pending and not uploading): an invitation being sent is not hidden by an upload
-    said = activity_words([], [StepKind.INVITE], uploading=True, invitation_in_doubt=False)
+    said = activity_words(
+        [],
+        [StepKind.INVITE],
+        uploading=True,
+        invitation_in_doubt=False,
+        status=OrderStatus.IN_PROGRESS,
+    )
     assert said == "Under way: Send Berke invitation"
 
 
@@ -39,12 +45,12 @@ def test_steps_are_named_in_the_order_they_happen_whatever_order_they_come_in() 
     # R7 (sorted by step order -> as given)
     kinds = [StepKind.UPLOAD, StepKind.INVITE, StepKind.ACCEPT, StepKind.CREATE_ASSESSMENT]
     labels = ", ".join(k.label for k in reversed(kinds))
-    assert activity_words(kinds, [], uploading=False, invitation_in_doubt=False) == (
-        "Failed: " + labels
-    )
-    assert activity_words([], kinds, uploading=False, invitation_in_doubt=False) == (
-        "Under way: " + labels
-    )
+    assert activity_words(
+        kinds, [], uploading=False, invitation_in_doubt=False, status=OrderStatus.NEW
+    ) == ("Failed: " + labels)
+    assert activity_words(
+        [], kinds, uploading=False, invitation_in_doubt=False, status=OrderStatus.NEW
+    ) == ("Under way: " + labels)
 
 
 def test_only_a_complete_assessment_shows_a_completion_time() -> None:

@@ -889,7 +889,7 @@ class FlagsBox(QGroupBox):
             if flag.kind.value in _DISMISSIBLE:
                 leave = QPushButton("Leave it")
                 leave.setObjectName(f"dismiss_{flag.kind.value}")
-                leave.setToolTip("Leave this alone: the order is no longer flagged for it.")
+                leave.setToolTip(_LEAVE_IT_TIP.get(flag.kind.value, _LEAVE_IT))
                 leave.clicked.connect(
                     lambda _c=False, k=flag.kind.value: self.dismiss_requested.emit(k)
                 )
@@ -922,8 +922,9 @@ _FIX_TEXT = {
     "reject": "Reject…",
     "invite": "Invite…",
 }
-# What can be left alone for good: the others clear themselves when the order moves on. A
-# gone order never moves on (its "Leave it" is forgotten if it comes back and goes again).
+# What can be left alone: the others clear themselves when the order moves on. A gone order
+# never moves on (its "Leave it" is forgotten if it comes back and goes again); a failed
+# step's is that failure's, not the next one's (``Flag.left_alone_as``).
 _DISMISSIBLE = frozenset(
     {
         "cancel_in_berke",
@@ -935,6 +936,13 @@ _DISMISSIBLE = frozenset(
         "step_failed",
     }
 )
+
+
+_LEAVE_IT = "Leave this alone: the order is no longer flagged for it."
+_LEAVE_IT_TIP = {
+    "step_failed": "Leave these failures alone: the order is flagged again only if a step "
+    "fails again.",
+}
 
 
 def _invitation_words(linked: LinkedAssessment, doubt: InvitationDoubt | None) -> str:
