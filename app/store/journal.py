@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -190,9 +191,35 @@ class _Recorder:
         )
 
 
+def _order_written(conn: sqlite3.Connection, cursor: sqlite3.Cursor, step_id: int) -> list[str]:
+    """The order of step ``step_id`` if ``cursor``'s write changed it (none: its condition
+    held it back), for ``Journal.writes``. Asked after the write, in its transaction: not
+    with ``RETURNING``, which an SQLite older than 3.35 (some systems' own) refuses."""
+    if cursor.rowcount != 1:
+        return []
+    row = conn.execute("SELECT order_id FROM journal WHERE id = ?", (step_id,)).fetchone()
+    return [] if row is None else [row["order_id"]]
+
+
 class Journal:
     def __init__(self, db: Database) -> None:
         self._db = db
+        # How many times each order's steps were written here (by any workflow, from any
+        # thread): the board tells whose steps moved by it, without reading journals again.
+        self._writes: dict[str, int] = {}
+        self._writes_lock = threading.Lock()
+
+    def _written(self, order_ids: Iterable[str]) -> None:
+        with self._writes_lock:
+            for order_id in order_ids:
+                self._writes[order_id] = self._writes.get(order_id, 0) + 1
+
+    def writes(self, order_ids: Iterable[str]) -> dict[str, int]:
+        """How many times each order's steps were written (begun, noted, ended, cancelled,
+        reopened) since this journal was opened; 0 for none. Two counts that differ: its
+        steps changed in between."""
+        with self._writes_lock:
+            return {order_id: self._writes.get(order_id, 0) for order_id in order_ids}
 
     # -- steps -------------------------------------------------------------------------------
 
@@ -205,7 +232,9 @@ class Journal:
                 " asked_at, may_have_gone) VALUES (?, ?, 'pending', ?, ?, ?, ?, 0)",
                 (order_id, step.action.value, dumps(step), now, now, now),
             )
-            return int(cursor.lastrowid or 0)
+            step_id = int(cursor.lastrowid or 0)
+        self._written([order_id])
+        return step_id
 
     def finish(self, step_id: int, outcome: StepOutcome) -> None:
         """Mark the step done with its outcome, and store what it produced, atomically."""
@@ -220,23 +249,30 @@ class Journal:
                 (dumps(outcome), now, step_id),
             )
             outcome.record(_Recorder(conn, row["order_id"], now))
+        self._written([row["order_id"]])
 
     def note(self, step_id: int, message: str, *, may_have_gone: bool | None = None) -> None:
         """A transient failure: the step stays pending (to be retried), with the reason; and
         ``may_have_gone`` (``set_may_have_gone``) in the same write, unless None."""
         with self._db.transaction() as conn:
-            conn.execute(
+            cursor = conn.execute(
                 "UPDATE journal SET message = ?, updated_at = ?,"
                 " may_have_gone = COALESCE(?, may_have_gone) WHERE id = ? AND state = 'pending'",
                 (storable_text(message), utc_now(), may_have_gone, step_id),
             )
+            changed = _order_written(conn, cursor, step_id)
+        self._written(changed)
 
     def set_may_have_gone(self, step_id: int, gone: bool) -> None:
         """Whether a try of the step may have been carried out without its answer seen: set
         just before its request leaves (the app may stop while it goes), and put back when
         the answer shows it was not (a 429, a refusal, a connection never made)."""
         with self._db.transaction() as conn:
-            conn.execute("UPDATE journal SET may_have_gone = ? WHERE id = ?", (gone, step_id))
+            cursor = conn.execute(
+                "UPDATE journal SET may_have_gone = ? WHERE id = ?", (gone, step_id)
+            )
+            changed = _order_written(conn, cursor, step_id)
+        self._written(changed)
 
     def reopen(self, step_id: int) -> None:
         """A failed step the coordinator retries: pending again, and asked for now. A time
@@ -255,11 +291,13 @@ class Journal:
             if not _readable_date(begun):
                 shown = row["updated_at"]
                 begun = shown if _readable_date(shown) else _NO_DATE.isoformat()
-            conn.execute(
+            cursor = conn.execute(
                 "UPDATE journal SET state = 'pending', updated_at = ?, asked_at = ?,"
                 " created_at = ? WHERE id = ?",
                 (now, now, begun, step_id),
             )
+            changed = _order_written(conn, cursor, step_id)
+        self._written(changed)
 
     def fail(
         self,
@@ -273,11 +311,13 @@ class Journal:
         ``may_have_gone`` (``set_may_have_gone``) in the same write, unless None."""
         condition = " AND state = 'pending'" if only_pending else ""
         with self._db.transaction() as conn:
-            conn.execute(
+            cursor = conn.execute(
                 "UPDATE journal SET state = 'failed', message = ?, updated_at = ?,"
                 " may_have_gone = COALESCE(?, may_have_gone) WHERE id = ?" + condition,
                 (storable_text(message), utc_now(), may_have_gone, step_id),
             )
+            changed = _order_written(conn, cursor, step_id)
+        self._written(changed)
 
     def cancel(self, step_id: int, message: str) -> bool:
         """The coordinator's cancel of a step waiting to be sent: cancelled, with ``message``,
@@ -289,7 +329,9 @@ class Journal:
                 " WHERE id = ? AND state = 'pending'",
                 (message, utc_now(), step_id),
             )
-            return cursor.rowcount == 1
+            changed = _order_written(conn, cursor, step_id)
+        self._written(changed)
+        return len(changed) == 1
 
     def entries(self, order_id: str) -> list[JournalEntry]:
         """The order's timeline, oldest first."""

@@ -138,6 +138,12 @@ class BoardListener:
     def orders_changed(self, order_ids: list[str]) -> None:
         """These orders (or their local state) changed; new orders are among them."""
 
+    def steps_changed(self, order_ids: list[str]) -> None:
+        """These orders' steps (their journal: a step begun, sent, waiting again with new
+        words, failed, cancelled) changed, whoever moved them: the resumer, a batch, a
+        delivery, a file, the coordinator. Told before ``orders_changed`` of the same reading;
+        an order whose journal did not move is not among them."""
+
     def orders_arrived(self, order_ids: list[str]) -> None:
         """A sync or poll found orders never seen before (already reported by
         ``orders_changed``); not the first that worked (what arrived while the desk was
@@ -267,6 +273,9 @@ class OrderBoard:
         #: How many times each order's local state was set in memory: a refresh whose read
         #: began before another setting landed holds what may be older (``refresh``).
         self._state_settings: dict[str, int] = {}
+        #: Each order's journal writes (``Journal.writes``) as of its last reading: a reading
+        #: that finds more tells ``steps_changed``.
+        self._steps_seen: dict[str, int] = {}
         self._jobs: list[BerkeJob] | None = None
         self._held = HeldDeliveries()  # automatic deliveries refused until Berke says more
         self._sync_lock = asyncio.Lock()
@@ -1013,11 +1022,16 @@ class OrderBoard:
         reading may be older than what is shown) are returned, to be read again."""
         settings_before = {order_id: self._state_settings.get(order_id, 0) for order_id in ids}
 
-        def read() -> tuple[dict[str, AssessmentOrder], dict[str, OrderState]]:
+        def read() -> tuple[dict[str, AssessmentOrder], dict[str, OrderState], dict[str, int]]:
+            # Counted first: a write landing during the reading is told by the next one
+            # (every path that writes steps reads its order after), never lost.
+            writes = self._desk.journal.writes(ids)
             found = {i: o for i in ids if (o := self._desk.orders.get(i)) is not None}
-            return found, load_states(self._desk.db, ids)
+            return found, load_states(self._desk.db, ids), writes
 
-        orders, states = await asyncio.to_thread(read)
+        orders, states, writes = await asyncio.to_thread(read)
+        moved = [i for i in ids if writes[i] > self._steps_seen.get(i, 0)]
+        self._steps_seen.update((i, writes[i]) for i in moved)
         self._orders.update(
             (order_id, order)
             for order_id, order in orders.items()
@@ -1029,6 +1043,8 @@ class OrderBoard:
         for order_id in ids:
             if order_id not in read_again:
                 self._set_state(order_id, states.get(order_id, NO_STATE))
+        if moved:
+            self.listener.steps_changed(moved)
         self._changed(self._with_sharing(ids, before))
         return read_again
 

@@ -36,7 +36,7 @@ from app.store.journal import Journal
 from app.store.settings_file import load_settings, save_settings
 from app.store.waiting_work import WaitingWork, waiting_in
 from app.workflows.batch import OutcomeKind, PlanKind
-from app.workflows.board import OrderBoard
+from app.workflows.board import BoardListener, OrderBoard
 from app.workflows.desk import Desk
 from app.workflows.inbox import sync_all
 from app.workflows.order_actions import (
@@ -1247,3 +1247,63 @@ def test_a_step_waiting_for_a_profile_moved_elsewhere_by_configure_is_never_sent
         assert words not in asyncio.run(start_and_resume()), "account A's step sent to B"
         assert moved.data_file != acme.data_file
         assert waiting_in(old_file) == WaitingWork(steps=1)  # left where it was, unsent
+
+
+class StepsHeard(BoardListener):
+    """The orders the board said had their steps moved, each time it said so."""
+
+    def __init__(self) -> None:
+        self.moved: list[list[str]] = []
+
+    def steps_changed(self, order_ids: list[str]) -> None:
+        self.moved.append(list(order_ids))
+
+
+class CommentUnavailable(RealNetwork):
+    """SmartRecruiters answers 503 to comments while ``down``, with ``words``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.down = True
+        self.words = "Back soon."
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.down and request.method == "POST" and request.url.path.endswith("/comments"):
+            body = {"httpCode": 503, "code": "UNAVAILABLE", "message": self.words}
+            return httpx.Response(503, json=body)
+        return await self.inner.handle_async_request(request)
+
+
+def test_the_board_says_whose_steps_moved_whoever_moved_them(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The window reloaded an order's Activity only when its state read differently: the
+    resumer's try that left a step waiting again, with the service's new words, changed the
+    journal and not the state, and the Activity kept the old words."""
+    network = CommentUnavailable()
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        heard = StepsHeard()
+        board.listener = heard
+        order = await new_order_synced(board, desk)
+        other = await desk.session.sr.create_test_order(new_order_body(first="Al", last="Bo"))
+        await board.sync()
+        assert heard.moved == []  # synced: no step of any order moved
+        with pytest.raises(ApiError):
+            await board.add_comment(order.id, "Called her")
+        assert heard.moved == [[order.id]]
+        network.words = "Down for maintenance."
+        await board.resume()  # waits again: the same state, new words
+        assert board.state(order.id).pending == {StepKind.COMMENT}
+        assert heard.moved[1:] == [[order.id]]
+        heard.moved.clear()
+        await board.mark_comments_seen(order.id, 0)  # its state read again, no step moved
+        await board.refresh([order.id, other.id])
+        assert heard.moved == []
+        network.down = False
+        await board.resume()  # the board's own pass sends it
+        assert heard.moved == [[order.id]]
+        (entry,) = desk.journal.entries(order.id)
+        assert entry.state is StepState.DONE
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body, network)

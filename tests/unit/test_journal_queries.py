@@ -210,3 +210,27 @@ def test_an_uploaded_files_outcome_marks_its_upload_done(tmp_path: Path) -> None
     assert done.attachment_id == "att"
     assert results.unfinished() == []
     db.close()
+
+
+def test_each_write_of_an_orders_steps_is_counted_for_that_order_alone(tmp_path: Path) -> None:
+    """What the board tells the window by (``steps_changed``): a step waiting again with new
+    words, or cancelled, moved the order's Activity without changing its state."""
+    db = Database(tmp_path / "desk.sqlite3")
+    journal = Journal(db)
+    step = journal.begin("o1", RejectStep(request=RejectRequest(message="Duplicate.")))
+    assert journal.writes(["o1", "o2"]) == {"o1": 1, "o2": 0}
+    journal.note(step, "503: back soon")
+    journal.set_may_have_gone(step, True)
+    assert journal.writes(["o1"]) == {"o1": 3}
+    assert journal.cancel(step, "Cancelled by the coordinator.")
+    assert journal.writes(["o1"]) == {"o1": 4}
+    # Nothing written: a note or a cancel of a step no longer waiting changes nothing.
+    journal.note(step, "too late")
+    assert not journal.cancel(step, "again")
+    journal.fail(step, "late failure", only_pending=True)
+    assert journal.writes(["o1"]) == {"o1": 4}
+    journal.fail(step, "failed")
+    journal.reopen(step)
+    journal.finish(step, ResultRecorded(result_id="r1"))
+    assert journal.writes(["o1", "o2"]) == {"o1": 7, "o2": 0}
+    db.close()

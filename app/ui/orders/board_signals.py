@@ -11,6 +11,7 @@ from app.workflows.resume_news import ResumeNews
 
 class BoardSignals(QObject):
     orders_changed = Signal(list)  # order ids
+    steps_changed = Signal(list)  # order ids whose journal moved
     orders_arrived = Signal(list)  # order ids a poll saw for the first time
     sync_started = Signal(bool)  # poll?
     sync_finished = Signal(object)  # SyncOutcome
@@ -30,6 +31,9 @@ class _Forward(BoardListener):
 
     def orders_changed(self, order_ids: list[str]) -> None:
         self._signals.orders_changed.emit(order_ids)
+
+    def steps_changed(self, order_ids: list[str]) -> None:
+        self._signals.steps_changed.emit(order_ids)
 
     def orders_arrived(self, order_ids: list[str]) -> None:
         self._signals.orders_arrived.emit(order_ids)

@@ -164,6 +164,8 @@ NEEDS_ATTENTION = "attention"
 RECHECK_MS = 5 * 60 * 1000
 AGE_REPAINT_MS = 60 * 1000  # ages are shown to the minute
 REGROUP_TASK = "candidates"  # the Candidates tab's grouping, off the GUI thread
+#: The shown order's Activity read again, its steps moved (``_reload_activity``).
+ACTIVITY_TASK = "activity"
 #: At most one grouping a second while changes keep coming (a sync's pages, 10 a second): the
 #: first at once, the rest gathered.
 REGROUP_GAP_SECONDS = 1.0
@@ -183,6 +185,10 @@ class OrdersRoom(QWidget):
     #: The orders whose summary the pane shows, and its lines: kept while a poll's changes are
     #: summarised again, rather than "Working out…" at every poll.
     _summary_shown: tuple[frozenset[str], list[str]] | None = None
+    #: The order whose Activity ``ACTIVITY_TASK`` reads (with its source), and whether its
+    #: steps moved since that task's last reading began: it reads once more.
+    _activity_of: tuple[OrderSource, str] | None = None
+    _activity_stale = False
 
     def __init__(self, messages: Messages, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -492,6 +498,7 @@ class OrdersRoom(QWidget):
                     self.detail.attachments.model.set_progress
                 )
                 previous.signals.berke_watched.disconnect(self._berke_watched)
+                previous.signals.steps_changed.disconnect(self._steps_changed)
         self.source = source
         self._comments_shown.clear()  # another connection's orders
         self._found = None
@@ -499,6 +506,7 @@ class OrdersRoom(QWidget):
         self.sync_problem.clear()
         self.berke_problem.clear()
         self.tasks.cancel("detail")
+        self.tasks.cancel(ACTIVITY_TASK)
         reason = source.read_only_reason if source is not None else None
         self.controller.set_board(source.board if isinstance(source, LiveOrders) else None)
         self.controller.set_read_only(reason)
@@ -518,6 +526,7 @@ class OrdersRoom(QWidget):
             if isinstance(source, LiveOrders):
                 source.signals.upload_progress.connect(self.detail.attachments.model.set_progress)
                 source.signals.berke_watched.connect(self._berke_watched)
+                source.signals.steps_changed.connect(self._steps_changed)
         self._candidates_stale = True
         self._candidates_of_rows = False
         # No source: emptied now, not when next shown; the tab's groups held every order of
@@ -953,16 +962,50 @@ class OrdersRoom(QWidget):
         found = self._found[1] if self._found is not None and self._found[0] == order_id else None
         self._show_attachments(order_id, found)
         if source.records_at_hand(order_id) is None:
-            self.tasks.start(self._load_timeline(source, order_id), name="timeline")
+            self._reload_activity(source, order_id)
 
-    async def _load_timeline(self, source: OrderSource, order_id: str) -> None:
-        timeline = await source.timeline(order_id)
-        if self._current_id == order_id:
+    def _steps_changed(self, order_ids: list[str]) -> None:
+        """The board says these orders' steps moved (the resumer sent one, a batch or a
+        delivery went on, a step failed for good): the shown order's Activity is read again,
+        and its Retry / Cancel this step follow. Before, it was read again only when the
+        order's row changed, or when this window asked for something: a step the resumer
+        sent beside another still waiting said "Waiting…" for good, its Cancel on."""
+        order_id, source = self._current_id, self.source
+        shown = self.detail.order
+        if (
+            order_id is None
+            or source is None
+            or order_id not in order_ids
+            or shown is None
+            or shown.id != order_id
+        ):
+            return  # not shown: read when it is
+        self._reload_activity(source, order_id)
+
+    def _reload_activity(self, source: OrderSource, order_id: str) -> None:
+        """Read the order's Activity again, off the GUI thread: one reading at a time, and one
+        more after it for whatever moved meanwhile, however many changes came (a batch's
+        burst queued one reading each)."""
+        self._activity_stale = True
+        reading = self.tasks.latest(ACTIVITY_TASK)
+        if reading is not None and not reading.done() and self._activity_of == (source, order_id):
+            return  # it reads (again) once its reading under way ends
+        self._activity_of = (source, order_id)
+        self.tasks.start(self._read_activity(source, order_id), name=ACTIVITY_TASK)
+
+    async def _read_activity(self, source: OrderSource, order_id: str) -> None:
+        while self._activity_stale:
+            self._activity_stale = False
+            timeline = await source.timeline(order_id)
+            if self._current_id != order_id or self.source is not source:
+                return
             self.detail.show_timeline(timeline)
 
     def _refresh_detail(self) -> None:
         """Show the current order: what the source knows at once, the rest when it comes."""
         self.tasks.cancel(SUMMARY_TASK)  # a summary being worked out is not what is shown now
+        # Its Activity is read below (or shown at hand): a reading begun before is older.
+        self.tasks.cancel(ACTIVITY_TASK)
         self._detail_shown = self._shown_now()
         self.controller.update_state()
         order = self.current_order()
@@ -1446,5 +1489,6 @@ class OrdersRoom(QWidget):
 
     def cancel_tasks(self) -> None:
         self.tasks.cancel("detail")
+        self.tasks.cancel(ACTIVITY_TASK)
         self.recheck_timer.stop()
         self.age_timer.stop()

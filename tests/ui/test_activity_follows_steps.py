@@ -1,0 +1,214 @@
+"""The shown order's Activity follows its steps whoever moves them (the resumer, a batch, a
+delivery), not only the coordinator's own clicks in this window: a step sent, failed or left
+waiting again shows so, and its Retry / Cancel this step follow."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import TYPE_CHECKING
+
+import httpx
+import pytest
+from PySide6.QtCore import Qt
+
+from app.clients.errors import ApiError, ServerError
+from app.domain.berke import CreateAssessmentRequest
+from app.domain.journal import JournalEntry
+from app.domain.journal_terms import StepKind, StepState
+from app.ui.main_window import MainWindow
+from tests.ui.test_console_flows import (  # noqa: F401  (fixtures)
+    add_test_order,
+    answer_once,
+    board_of,
+    desk_of,
+    finish,
+    live_desk,
+    window,
+)
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+    from app.ui.orders.detail_pane import OrderDetailPane
+
+
+class CommentsRefused(httpx.AsyncBaseTransport):
+    """SmartRecruiters answers 503 to each comment whose text holds one of ``refused`` (the
+    others go through): a step left waiting, lifted when its words are taken out."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, refused: set[str]) -> None:
+        self.inner = inner
+        self.refused = refused
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "POST" and request.url.path.endswith("/comments"):
+            await request.aread()
+            text = json.loads(request.content).get("message", "")
+            if any(words in text for words in self.refused):
+                body = {"httpCode": 503, "code": "UNAVAILABLE", "message": "Back soon."}
+                return httpx.Response(503, json=body)
+        return await self.inner.handle_async_request(request)
+
+
+def refusing_comments(shown: MainWindow, refused: set[str]) -> CommentsRefused:
+    http = desk_of(shown).session.sr._http.http
+    transport = CommentsRefused(http._transport, refused)
+    http._transport = transport
+    return transport
+
+
+def shown_entries(detail: OrderDetailPane) -> list[JournalEntry]:
+    model = detail.timeline
+    found = [model.index(row).data(Qt.ItemDataRole.UserRole) for row in range(model.rowCount())]
+    return [entry for entry in found if isinstance(entry, JournalEntry)]
+
+
+def shown_state(detail: OrderDetailPane, entry_id: int) -> StepState | None:
+    return next((e.state for e in shown_entries(detail) if e.id == entry_id), None)
+
+
+def choose(detail: OrderDetailPane, entry_id: int) -> None:
+    row = next(i for i, e in enumerate(shown_entries(detail)) if e.id == entry_id)
+    detail.timeline_list.setCurrentIndex(detail.timeline.index(row))
+
+
+def test_a_waiting_comment_sent_by_the_resumer_shows_sent_while_another_still_waits(
+    window: MainWindow,  # noqa: F811
+    qtbot: QtBot,
+) -> None:
+    """Two comments left waiting by a 503; the resumer sends the first, the second waits
+    again. The order's steps "under way" read the same before and after, and the pane was
+    reloaded only when they differed: the first still said "Waiting…", its Cancel on."""
+    order = add_test_order(window, qtbot, first="Ines", last="Moreau")
+    board, room = board_of(window), window.orders
+    detail = room.detail
+    fault = refusing_comments(window, {"first note", "second note"})
+    for text in ("first note", "second note"):
+        with pytest.raises(ServerError):
+            finish(qtbot, board.add_comment(order.id, text))
+    first, second = desk_of(window).journal.entries(order.id)
+    assert board.state(order.id).pending == {StepKind.COMMENT}
+    room.select_order(order.id)
+    qtbot.waitUntil(lambda: len(shown_entries(detail)) == 2)
+    choose(detail, first.id)
+    assert detail.cancel_step_button.isEnabled()
+
+    fault.refused = {"second note"}  # SmartRecruiters takes the first now, not the second
+    finish(qtbot, board.resume())  # the board's own pass, as its timer runs it
+    assert board.state(order.id).pending == {StepKind.COMMENT}  # the second still waits
+
+    qtbot.waitUntil(lambda: shown_state(detail, first.id) is StepState.DONE)
+    assert shown_state(detail, second.id) is StepState.PENDING
+    chosen = detail.selected_entry()
+    assert chosen is not None
+    assert chosen.id == first.id  # the same step still chosen
+    assert not detail.cancel_step_button.isEnabled()
+    assert not detail.retry_step_button.isEnabled()
+    finish(qtbot, room.controller.wait_idle())
+
+
+def test_a_waiting_step_that_waits_again_shows_the_services_new_words(
+    window: MainWindow,  # noqa: F811
+    qtbot: QtBot,
+) -> None:
+    order = add_test_order(window, qtbot, first="Olle", last="Sand")
+    board, room = board_of(window), window.orders
+    detail = room.detail
+    fault = refusing_comments(window, {"call back"})
+    with pytest.raises(ServerError):
+        finish(qtbot, board.add_comment(order.id, "call back on Monday"))
+    room.select_order(order.id)
+    qtbot.waitUntil(lambda: len(shown_entries(detail)) == 1)
+    assert "Back soon." in (shown_entries(detail)[0].message or "")
+
+    inner = fault.inner
+
+    class Limited(httpx.AsyncBaseTransport):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            if request.method == "POST" and request.url.path.endswith("/comments"):
+                body = {"httpCode": 503, "code": "UNAVAILABLE", "message": "Maintenance."}
+                return httpx.Response(503, json=body)
+            return await inner.handle_async_request(request)
+
+    desk_of(window).session.sr._http.http._transport = Limited()
+    finish(qtbot, board.resume())
+    (entry,) = desk_of(window).journal.entries(order.id)
+    assert "Maintenance." in (entry.message or "")
+    qtbot.waitUntil(lambda: "Maintenance." in (shown_entries(detail)[0].message or ""))
+    finish(qtbot, room.controller.wait_idle())
+
+
+def test_an_accept_left_waiting_shows_sent_once_the_board_sends_it(
+    window: MainWindow,  # noqa: F811
+    qtbot: QtBot,
+) -> None:
+    """The accept waited on a 503; lifted, the board's own pass sends it: the Activity says
+    it went, the same step stays chosen, and neither Retry nor Cancel this step is offered."""
+    order = add_test_order(window, qtbot, first="Yara", last="Haddad", email="yara@example.com")
+    board, room = board_of(window), window.orders
+    detail = room.detail
+    request = CreateAssessmentRequest(first_name="Yara", last_name="Haddad")
+    finish(qtbot, board.create_assessment(order.id, request))
+    answer_once(desk_of(window), "sr", 503, "/accept")
+    with pytest.raises(ApiError):
+        finish(qtbot, board.accept(order.id))
+    assert board.state(order.id).pending == {StepKind.ACCEPT}
+    accept = next(
+        e for e in desk_of(window).journal.entries(order.id) if e.action is StepKind.ACCEPT
+    )
+    room.select_order(order.id)
+    qtbot.waitUntil(lambda: shown_state(detail, accept.id) is StepState.PENDING)
+    choose(detail, accept.id)
+    assert detail.cancel_step_button.isEnabled()
+
+    finish(qtbot, board.resume())  # the fault lifted (answered once): the pass sends it
+    qtbot.waitUntil(lambda: shown_state(detail, accept.id) is StepState.DONE)
+    chosen = detail.selected_entry()
+    assert chosen is not None
+    assert chosen.id == accept.id
+    assert not detail.cancel_step_button.isEnabled()
+    assert not detail.retry_step_button.isEnabled()
+    finish(qtbot, room.controller.wait_idle())
+
+
+def test_a_burst_of_step_changes_reads_the_shown_activity_once_and_others_never(
+    window: MainWindow,  # noqa: F811
+    qtbot: QtBot,
+) -> None:
+    """A batch or the resumer moves many steps in a row: each reading of the journal goes off
+    the GUI thread, and 50 changes must not queue 50 of them; another order's, none."""
+    order = add_test_order(window, qtbot, first="Noor", last="Aziz")
+    other = add_test_order(window, qtbot, first="Pim", last="Jansen")
+    board, room = board_of(window), window.orders
+    room.select_order(order.id)
+    finish(qtbot, room.wait_idle())
+    reads: list[str] = []
+    held = asyncio.Event()
+    held.set()
+    real_timeline = board.timeline
+
+    async def counted(order_id: str) -> list[JournalEntry]:
+        reads.append(order_id)
+        await held.wait()
+        return await real_timeline(order_id)
+
+    board.timeline = counted  # type: ignore[method-assign]
+    for _ in range(50):
+        board.listener.steps_changed([other.id])
+    finish(qtbot, room.wait_idle())
+    assert reads == []  # not shown: read when it is
+
+    for _ in range(50):
+        board.listener.steps_changed([other.id, order.id])
+    finish(qtbot, room.wait_idle())
+    assert reads == [order.id]
+
+    held.clear()  # a reading under way: what moves meanwhile is read once after it
+    board.listener.steps_changed([order.id])
+    qtbot.waitUntil(lambda: len(reads) == 2)
+    for _ in range(50):
+        board.listener.steps_changed([order.id])
+    held.set()
+    finish(qtbot, room.wait_idle())
+    assert reads == [order.id] * 3
