@@ -3,8 +3,10 @@
 Sent again, such a step finds the job done and takes this desk's own later step for someone
 else's: an old failed "create result" or "complete" said the order was completed elsewhere,
 and the order's result was forgotten with the reports queued for it. So is an invitation that
-may have gone where Berke gives no count: sent again, it is refused every time. One rule, read
-from the order's journal, for the workflow that refuses and for the activity list that turns
+may have gone where Berke gives no count: sent again, it is refused every time. So is one whose
+job a step of this desk still waits to do: sent first, an old result completed the order with
+its old verdict, and the coordinator's corrected one then failed. One rule, read from the
+order's journal, for the workflow that refuses and for the activity list that turns
 Retry off (``retry_refused_reason``).
 """
 
@@ -71,9 +73,13 @@ def _when(entry: JournalEntry) -> float:
 
 def retry_refused_reason(entry: JournalEntry, timeline: Sequence[JournalEntry]) -> str | None:
     """Why the failed ``entry`` is not retried: a later step did its job
-    (``superseded_reason``), or it is an invitation that may have gone with no count to tell
-    (``in_doubt_reason``). None: Retry may send it."""
-    return superseded_reason(entry, timeline) or in_doubt_reason(entry, timeline)
+    (``superseded_reason``) or waits to do it (``waiting_reason``), or it is an invitation
+    that may have gone with no count to tell (``in_doubt_reason``). None: Retry may send it."""
+    return (
+        superseded_reason(entry, timeline)
+        or waiting_reason(entry, timeline)
+        or in_doubt_reason(entry, timeline)
+    )
 
 
 def superseded_reason(entry: JournalEntry, timeline: Sequence[JournalEntry]) -> str | None:
@@ -95,6 +101,59 @@ def superseded_reason(entry: JournalEntry, timeline: Sequence[JournalEntry]) -> 
     if _Job.INVITED in wanted and any(_may_have_invited(other, entry) for other in timeline):
         return MAY_HAVE_INVITED_SINCE
     return None
+
+
+#: The step kinds that do the same job in SmartRecruiters or Berke, by kind: one of them
+#: waiting, a failed one is not retried. A result and a completion are one Complete (its two
+#: steps). A comment has none: two comments are two comments, neither replaces the other;
+#: a file has its own Retry (``requeue_upload``).
+_SAME_JOB: dict[StepKind, frozenset[StepKind]] = {
+    StepKind.CREATE_ASSESSMENT: frozenset({StepKind.CREATE_ASSESSMENT, StepKind.REUSE_ASSESSMENT}),
+    StepKind.REUSE_ASSESSMENT: frozenset({StepKind.CREATE_ASSESSMENT, StepKind.REUSE_ASSESSMENT}),
+    StepKind.ACCEPT: frozenset({StepKind.ACCEPT}),
+    StepKind.REJECT: frozenset({StepKind.REJECT}),
+    StepKind.INVITE: frozenset({StepKind.INVITE}),
+    StepKind.COMPLETE: frozenset({StepKind.COMPLETE, StepKind.CREATE_RESULT}),
+    StepKind.CREATE_RESULT: frozenset({StepKind.COMPLETE, StepKind.CREATE_RESULT}),
+}
+
+
+def waiting_reason(entry: JournalEntry, timeline: Sequence[JournalEntry]) -> str | None:
+    """Why the failed ``entry`` is not retried: another step of this desk doing its job waits
+    to be sent (a 503, a 429), the coordinator's newer one as a rule. Sent now, the old one
+    went first with its old words (a verdict, a URL, a reason), and the waiting one then found
+    the job done "elsewhere". Any waiting one counts, however begun: it is sent after the
+    Retry. None: none waits."""
+    if entry.state is not StepState.FAILED:
+        return None
+    same = _SAME_JOB.get(entry.action, frozenset())
+    for other in timeline:
+        if other.id != entry.id and other.state is StepState.PENDING and other.action in same:
+            return _waiting_said(other.action, entry.action)
+    return None
+
+
+#: Why a failed step is not retried while another doing its job waits: what waits, and what
+#: this one would send first.
+_WAITING_STEP: dict[StepKind, tuple[str, str]] = {
+    StepKind.CREATE_ASSESSMENT: ("Berke assessment", "names and email"),
+    StepKind.REUSE_ASSESSMENT: ("Berke assessment", "names and email"),
+    StepKind.ACCEPT: ("accept", "assessment URL and messages"),
+    StepKind.REJECT: ("reject", "reason"),
+    StepKind.INVITE: ("invitation", "message"),
+    StepKind.COMPLETE: ("completion", "result"),
+    StepKind.CREATE_RESULT: ("result", "score and verdict"),
+}
+
+
+def _waiting_said(waiting: StepKind, failed: StepKind) -> str:
+    what = _WAITING_STEP[waiting][0]
+    own = _WAITING_STEP[failed][1]
+    return (
+        f"Not retried: another {what} for this order is waiting to be sent from this desk (it "
+        f"is retried automatically; see the order's activity). Sent now, this step would go "
+        f"before it, with its own {own}. Nothing was sent."
+    )
 
 
 #: Why an old failed invitation is not retried after a later one that may have gone.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 
 from pydantic import ValidationError
@@ -26,6 +26,7 @@ from app.domain.journal import (
     CreateAssessmentStep,
     DeleteAssessmentStep,
     InviteStep,
+    JournalEntry,
     OrderUpdated,
     RejectStep,
     ReuseAssessmentStep,
@@ -43,6 +44,7 @@ from app.domain.smartrecruiters import (
     RejectRequest,
 )
 from app.domain.sr_limits import message_too_long
+from app.domain.superseded_steps import retry_refused_reason
 from app.domain.urls import host_of, is_loopback_host
 from app.workflows.desk import Desk, invitation_key
 from app.workflows.refusals import (
@@ -231,13 +233,25 @@ ACTION_OF_STEP: dict[StepKind, OrderAction] = {
 def retry_refused_while_waiting(step: StepKind, pending: Collection[StepKind]) -> str | None:
     """Why a failed step's Retry is refused while the order's ``pending`` steps wait: what
     holds its action back holds its Retry (an accept retried while the order's reject waited
-    went, and the reject after it). Its own kind waiting is not counted: that is itself, or
-    a copy the resumer sends."""
+    went, and the reject after it). Its own kinds waiting are left to ``retry_refused_reason``,
+    which says which step waits to do its job rather than call it this one."""
     action = ACTION_OF_STEP.get(step)
     if action is None:
         return None
     others = set(pending) - STEPS_OF_ACTION.get(action, frozenset())
     return refused_while_waiting(action, others)
+
+
+def retry_refusal(entry: JournalEntry, timeline: Sequence[JournalEntry]) -> str | None:
+    """Why the failed ``entry``'s Retry is refused, read from the order's ``timeline`` (its
+    journal): a step waiting holds it back (``retry_refused_while_waiting``), or a later step
+    did or waits to do its job (``retry_refused_reason``). The board's Retry and the
+    Activity's button both ask this, so that the button is never on for a Retry the board
+    refuses. None: Retry may send it."""
+    pending = {e.action for e in timeline if e.state is StepState.PENDING and e.id != entry.id}
+    return retry_refused_while_waiting(entry.action, pending) or retry_refused_reason(
+        entry, timeline
+    )
 
 
 async def _check(

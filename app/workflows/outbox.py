@@ -18,10 +18,9 @@ from app.domain.journal import JournalEntry, JournalOutcome, UploadStep
 from app.domain.journal_terms import StepState
 from app.domain.order_rules import OPEN_STATUSES
 from app.domain.smartrecruiters import OrderStatus
-from app.domain.superseded_steps import retry_refused_reason
 from app.domain.uploads import Upload
 from app.workflows.desk import COMPLETING, Desk, action_key, upload_turn_key
-from app.workflows.order_actions import retry_refused_while_waiting
+from app.workflows.order_actions import retry_refusal
 from app.workflows.refusals import (
     ActionNotAllowedError,
     StepCancelledError,
@@ -315,14 +314,11 @@ async def retry_step(desk: Desk, entry_id: int) -> JournalOutcome | None:
         # The coordinator cancelled it: sent again, it went against that word. The order's
         # own action sends it anew, checked as any other.
         raise ActionNotAllowedError(CANCELLED_NOT_RETRIED)
-    pending = await asyncio.to_thread(desk.journal.pending_kinds, entry.order_id)
-    waiting = retry_refused_while_waiting(entry.action, pending)
-    if waiting is not None:
-        raise ActionNotAllowedError(waiting)
-    # Sent again, a step whose job this desk did since reads that as someone else's doing;
-    # an invitation that may have gone, with no count to tell, is refused again.
+    # Held back by a step waiting, or sent again a step whose job this desk did since (or
+    # waits to do) reads that as someone else's doing; an invitation that may have gone, with
+    # no count to tell, is refused again. The Activity's Retry asks the same.
     timeline = await asyncio.to_thread(desk.journal.entries, entry.order_id)
-    refused = retry_refused_reason(entry, timeline)
+    refused = retry_refusal(entry, timeline)
     if refused is not None:
         raise ActionNotAllowedError(refused)
     if isinstance(entry.step, UploadStep):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.clients.errors import ServerError
 from app.domain.journal_terms import StepKind, StepState
@@ -143,3 +143,34 @@ def test_the_action_a_cancel_points_to_is_one_the_order_menu_has() -> None:
     Berke assessment" is "Delete in Berke…"."""
     menu = {text.replace("&", "").rstrip("…") for _action, text, _keys in _SPECS}
     assert set(ASKED_AGAIN_BY.values()) <= menu
+
+
+def test_space_on_cancel_this_step_leaves_the_keyboard_in_the_activity(
+    window: MainWindow,  # noqa: F811
+    qtbot: QtBot,
+) -> None:
+    """Space on "Cancel this step…" turns it off: Qt handed the focus on to a tab bar, where
+    it stayed after "Keep it waiting", and the arrow keys then switched tabs instead of moving
+    in the order's Activity."""
+    window.activateWindow()
+    order = add_test_order(window, qtbot, first="Mia", last="Lund")
+    refusing_reject(window, [order.id], 503, ServerError)
+    finish(qtbot, board_of(window).reject([order.id], reason="Duplicate."))
+    room = window.orders
+    detail = room.detail
+    room.select_order(order.id)
+    qtbot.waitUntil(lambda: detail.timeline.rowCount() == 1)
+    detail.timeline_list.setFocus()
+    detail.timeline_list.setCurrentIndex(detail.timeline.index(0))
+    qtbot.keyClick(detail.timeline_list, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is detail.cancel_step_button
+    qtbot.keyClick(detail.cancel_step_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: the_box(window) is not None)
+    box = the_box(window)
+    assert box is not None
+    qtbot.keyClick(box, Qt.Key.Key_Return)  # "Keep it waiting", the default
+    qtbot.waitUntil(lambda: the_box(window) is None)
+    finish(qtbot, room.controller.wait_idle())
+    qtbot.waitUntil(detail.cancel_step_button.isEnabled)
+    assert step_state(window, order.id) is StepState.PENDING
+    assert window.focusWidget() is detail.timeline_list

@@ -30,6 +30,7 @@ from shiboken6 import Shiboken
 import app.workflows.board as board_module
 from app.clients.errors import ApiError, ServerError, Service, ValidationApiError
 from app.domain.assessment_prefill import stable_candidate_id
+from app.domain.attention import Attention
 from app.domain.berke import CreateAssessmentRequest
 from app.domain.berke_progress import BerkeProgress
 from app.domain.journal import (
@@ -74,6 +75,7 @@ from app.workflows.batch import PlanKind
 from app.workflows.board import OrderBoard, SyncOutcome
 from app.workflows.desk import Desk
 from app.workflows.notifier import RecordingNotifier, install_error_hooks
+from app.workflows.order_actions import REJECT_WAITING
 from app.workflows.refusals import (
     COMMENT_SENT_AGAIN,
     CREATE_SENT_AGAIN,
@@ -1905,6 +1907,64 @@ def test_a_retry_refused_again_shows_the_new_words_and_can_be_retried(
 
 def _latest_entry(detail: OrderDetailPane) -> Any:
     return detail.timeline.index(0).data(Qt.ItemDataRole.UserRole)
+
+
+def test_space_on_retry_keeps_the_keyboard_in_the_activity(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """Retry turns itself off when pressed: from the keyboard, Qt handed the focus on to the
+    next widget, the failed-step flag's "Leave it", and a second Space dismissed the flag
+    unasked (the retry then failed again, and the order was never flagged for it). Once the
+    list reloaded, the keyboard was nowhere (the flag's buttons are rebuilt)."""
+    window.activateWindow()
+    order = order_with_a_failed_create(window, qtbot, "Ines", "Moreau", "Berke: refused.")
+    detail = window.orders.detail
+    assert Attention.STEP_FAILED in [f.kind for f in board_of(window).flags(order.id)]
+    answer_once(desk_of(window), "berke", 400, "/CreateAssessment")  # it fails again
+
+    detail.retry_step_button.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is detail.retry_step_button)
+    qtbot.keyClick(detail.retry_step_button, Qt.Key.Key_Space)
+    after_retry = QApplication.focusWidget()
+    assert after_retry is detail.timeline_list
+    qtbot.keyClick(after_retry, Qt.Key.Key_Space)  # pressed twice: nothing else is pressed
+    finish(qtbot, window.orders.controller.wait_idle())
+    qtbot.waitUntil(lambda: desk_of(window).journal.entries(order.id)[0].state is StepState.FAILED)
+    finish(qtbot, board_of(window).refresh([order.id]))
+    assert Attention.STEP_FAILED in [f.kind for f in board_of(window).flags(order.id)]
+    qtbot.waitUntil(detail.retry_step_button.isEnabled)  # the list reloaded
+    # The retry's failure is said in a box; the window's keyboard, for when it closes, is
+    # on the list still.
+    box = QApplication.focusWidget()
+    assert isinstance(box, QPushButton)
+    assert box.window().objectName() == "errorBox"
+    assert window.focusWidget() is detail.timeline_list
+
+
+def test_retry_is_off_saying_why_while_the_orders_reject_waits(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """The board refuses a Retry while the order's reject waits to be sent (REJECT_WAITING):
+    the Activity's button was on, with the plain "Send a failed step again" tooltip, and
+    pressing it only brought an error box. Both now ask ``retry_refusal``."""
+    order = order_with_a_failed_create(window, qtbot, "Lina", "Holm", "Berke: refused.")
+    refusing_reject(window, [order.id], 503, ServerError)
+    finish(qtbot, board_of(window).reject([order.id], reason="Duplicate order."))
+    assert board_of(window).state(order.id).pending == {StepKind.REJECT}
+    detail = window.orders.detail
+    window.orders.select_order(order.id)
+    qtbot.waitUntil(lambda: detail.timeline.rowCount() == 2)
+    detail.timeline_list.setCurrentIndex(detail.timeline.index(0))
+    entry = detail.selected_entry()
+    assert entry is not None
+    assert entry.action is StepKind.CREATE_ASSESSMENT
+    assert entry.state is StepState.FAILED
+
+    with pytest.raises(ActionNotAllowedError) as refused:
+        finish(qtbot, board_of(window).retry_step(entry.id))
+    assert str(refused.value) == REJECT_WAITING
+    assert not detail.retry_step_button.isEnabled()
+    assert detail.retry_step_button.toolTip() == REJECT_WAITING
 
 
 def test_a_filtered_out_order_takes_its_selection_with_it(window: MainWindow, qtbot: QtBot) -> None:

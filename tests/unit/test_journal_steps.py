@@ -405,6 +405,45 @@ def test_a_failed_step_is_not_retried_once_a_later_one_did_its_job(
     assert superseded_reason(timeline[0], timeline[:1]) is None  # nothing later: retried
 
 
+ACCEPT = AcceptStep(request=AcceptRequest(assessment_url=URL))
+REJECT = RejectStep(request=RejectRequest(message="Duplicate."))
+
+
+@pytest.mark.parametrize(
+    ("failed", "waiting", "said"),
+    [
+        (CreateResultStep(result=RESULT), CreateResultStep(result=RESULT), "another result"),
+        (DOCUMENTED_COMPLETE, CreateResultStep(result=RESULT), "another result"),
+        (CreateResultStep(result=RESULT), DOCUMENTED_COMPLETE, "another completion"),
+        (CompleteStep(result=RESULT), CompleteStep(result=RESULT), "another completion"),
+        (ACCEPT, ACCEPT, "assessment URL and messages"),
+        (REJECT, REJECT, "another reject"),
+        (CreateAssessmentStep(request=CREATE), CreateAssessmentStep(request=CREATE), "Berke"),
+        # Two comments are two comments: one waiting replaces no other.
+        (CommentStep(message="hi"), CommentStep(message="hi again"), None),
+        (ACCEPT, CommentStep(message="hi"), None),
+    ],
+)
+def test_a_failed_step_is_not_retried_while_another_doing_its_job_waits(
+    failed: JournalStep, waiting: JournalStep, said: str | None
+) -> None:
+    """Retried while the coordinator's newer step of its job waited (a 503), an old failed
+    result went first and completed the order with its old verdict; the newer one then
+    failed. A comment waiting holds back no other step."""
+    timeline = [_entry(1, StepState.FAILED, failed), _entry(2, StepState.PENDING, waiting)]
+    reason = retry_refused_reason(timeline[0], timeline)
+    if said is None:
+        assert reason is None
+        return
+    assert reason is not None
+    assert said in reason
+    assert reason.startswith("Not retried: ")
+    assert reason.endswith(" Nothing was sent.")
+    # Failed too, or done by nothing in SmartRecruiters: not waiting, so not this reason.
+    ended = [timeline[0], _entry(2, StepState.FAILED, waiting)]
+    assert retry_refused_reason(ended[0], ended) is None
+
+
 @pytest.mark.parametrize(
     ("count", "may_have_gone", "refused"),
     [(None, True, True), (3, True, False), (None, False, False)],

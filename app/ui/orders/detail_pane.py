@@ -185,17 +185,18 @@ class TimelineModel(QAbstractListModel):
         return 0 if parent.isValid() else len(self._entries)
 
     def retry_refused(self, entry: TimelineEntry) -> str | None:
-        """Why a failed step is not retried: a later step shown did its job, or it is an
-        invitation that may have gone with no count to tell (the rule's words); None for a
-        snapshot's copies, which are never retried."""
+        """Why a failed step is not retried, as the board's Retry refuses it
+        (``retry_refusal``: a step waiting holds it back, a later step did or waits to do its
+        job, an invitation that may have gone); None for a snapshot's copies, which are never
+        retried."""
         # Loaded already: the entries are the journal's, or a snapshot's.
         from app.domain.journal import JournalEntry
-        from app.domain.superseded_steps import retry_refused_reason
+        from app.workflows.order_actions import retry_refusal
 
         if not isinstance(entry, JournalEntry):
             return None
         steps = [e for e in self._entries if isinstance(e, JournalEntry)]
-        return retry_refused_reason(entry, steps)
+        return retry_refusal(entry, steps)
 
     @staticmethod
     def cancellable(entry: TimelineEntry) -> bool:
@@ -520,14 +521,25 @@ class OrderDetailPane(QWidget):
     def _retry_selected_step(self) -> None:
         entry = self.selected_entry()
         if entry is not None and _failed(entry):
+            self._keyboard_to_activity(self.retry_step_button)
             self.retry_step_button.setEnabled(False)
             self.retry_step_requested.emit(entry.id)
 
     def _cancel_selected_step(self) -> None:
         entry = self.selected_entry()
         if entry is not None and self.timeline.cancellable(entry) and not self.read_only:
+            self._keyboard_to_activity(self.cancel_step_button)
             self.cancel_step_button.setEnabled(False)  # until the answer shows the timeline
             self.cancel_step_requested.emit(entry)
+
+    def _keyboard_to_activity(self, button: QPushButton) -> None:
+        """The keyboard on ``button``, about to be turned off, goes to the Activity list, where
+        the step pressed is (as the order actions' ``_focus_after`` sends it to the orders).
+        Left to Qt, it went on to the next widget: the failed-step flag's "Leave it", which a
+        second Space pressed unasked, or a tab bar. The list stays through the reload and
+        the confirmation, which gives the keyboard back to it."""
+        if button.hasFocus():
+            self.timeline_list.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _submit_comment(self) -> None:
         text = self.comment_input.text().strip()
