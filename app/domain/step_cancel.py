@@ -14,7 +14,6 @@ from app.domain.journal import (
     CreateAssessmentStep,
     InviteStep,
     JournalEntry,
-    UploadStep,
 )
 from app.domain.journal_terms import ResultFlow, StepKind, StepState
 from app.domain.line_text import SHORT, one_line
@@ -62,7 +61,9 @@ def cancel_refused(entry: JournalEntry) -> str | None:
     """Why ``entry`` cannot be cancelled from the order's activity, in words; None when it can
     (it waits to be sent, and is not a file's upload). Whether it is being sent this moment
     is the workflow's to say (``BEING_SENT``)."""
-    if isinstance(entry.step, UploadStep):
+    # By its kind, not its type: an upload step this version cannot read (a newer desk's)
+    # still has its file queued, which its own Cancel takes out, and the resumer sends.
+    if entry.action is StepKind.UPLOAD:
         return FILE_HAS_ITS_OWN_CANCEL
     if entry.state is not StepState.PENDING:
         return _NOT_WAITING[entry.state]

@@ -4,6 +4,7 @@ may be: words that name what will not be sent, to which service, and what stays.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +18,7 @@ from app.domain.journal import (
     JournalStep,
     RejectStep,
     ReuseAssessmentStep,
+    UnreadableStep,
     UploadStep,
 )
 from app.domain.journal_terms import LinkedAssessment, ResultFlow, StepState
@@ -29,6 +31,10 @@ from app.domain.step_cancel import (
     cancel_refused,
     what_will_not_be_sent,
 )
+from app.domain.step_kinds import StepKind
+from app.store.database import Database, utc_now
+from app.store.journal import Journal
+from app.store.results import ResultStore
 
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 REJECT = RejectStep(request=RejectRequest(message="Duplicate order"))
@@ -119,3 +125,27 @@ def test_an_invitation_points_to_send_invitation_and_a_reuse_to_create() -> None
     assert after_cancel(waiting(reuse), assessment_linked=False) == (
         "Create offers the candidate's other assessment again, later."
     )
+
+
+def test_a_waiting_upload_step_this_version_cannot_read_keeps_its_files_own_cancel(
+    tmp_path: Path,
+) -> None:
+    """An upload step a newer desk wrote (read here as a step this version cannot read) still
+    has its file queued, which the resumer sends: the Activity offers no Cancel that would say
+    "the file will not be sent" and leave it queued. The file's own Cancel takes it out."""
+    db = Database(tmp_path / "desk.sqlite3")
+    journal, results = Journal(db), ResultStore(db)
+    upload = results.enqueue("o-1", str(tmp_path / "r.pdf"), "r.pdf", 10)
+    now = utc_now()
+    with db.transaction() as conn:  # as a newer version wrote it: not readable here
+        step_id = conn.execute(
+            "INSERT INTO journal (order_id, action, state, request, created_at, updated_at,"
+            " asked_at, may_have_gone) VALUES ('o-1', 'upload', 'pending', ?, ?, ?, ?, 0)",
+            (f'{{"kind": "upload", "upload_id": "u{upload.id}", "file_name": "r.pdf"}}',
+             now, now, now),
+        ).lastrowid  # fmt: skip
+    entry = journal.get(int(step_id or 0))
+    assert entry is not None
+    assert (entry.action, type(entry.step)) == (StepKind.UPLOAD, UnreadableStep)
+    assert cancel_refused(entry) == FILE_HAS_ITS_OWN_CANCEL
+    db.close()
