@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from app.domain.text_fold import fold, fold_case
+from app.domain.text_fold import fold, fold_case, visible
 
 if TYPE_CHECKING:
     from app.domain.smartrecruiters import AssessmentOrder
@@ -43,14 +43,16 @@ def identity_keys(candidate_id: str, name: str, email: str) -> IdentityKeys:
     Not the email alone: two people may share one (a family's), and the second was given the
     first one's assessment, its invitation and its result; so an order without a name is
     known by its id only. The name in any case ("KILIÇ" is "Kılıç": ``fold_case``), spaces
-    trimmed, in either Unicode form; its accents aside only against a name typed without any
-    ("José Núñez" is "Jose Nunez", on an ASCII keyboard), not between two names that have
-    them: Nguyễn Văn Hùng and Nguyễn Văn Hưng are brothers. A blank id is no one's: two people
-    sent without one were taken for one.
+    trimmed, characters that are not drawn left out (``visible``), in either Unicode form; its
+    accents aside only against a name typed without any ("José Núñez" is "Jose Nunez", on an
+    ASCII keyboard), not between two names that have them: Nguyễn Văn Hùng and Nguyễn Văn Hưng
+    are brothers. A blank id is no one's: two people sent without one were taken for one.
     """
     own = {f"id:{candidate_id}"} if candidate_id.strip() else set()
     sought = set(own)
-    typed = " ".join(name.split())
+    # As drawn, before "typed" is asked whether it is ASCII: a zero-width space in "Jose Nunez"
+    # made it another name than José Núñez typed without the accents.
+    typed = " ".join(visible(name).split())
     exact = fold_case(typed)
     if email and exact:
         at = f"email:{email.casefold()}|"

@@ -9,12 +9,17 @@ modules) skip the root logger's own filters. The same rule
 
 The log names orders and candidates, so it is 0600 in a 0700 folder, whatever the umask, and
 so is every file it rotates into.
+
+Each record is one line (``OneLineFormatter``): what a stranger wrote reaches the log (a
+candidate's name, a service's error message), and its line breaks made whole records, time
+and level and all, that support read as the desk's own.
 """
 
 from __future__ import annotations
 
 import logging
 import logging.handlers
+import re
 import sys
 import threading
 from collections.abc import Iterable
@@ -78,6 +83,61 @@ class SecretFilter(logging.Filter):
         return True
 
 
+def _escape(code: int) -> str:
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}"
+
+
+#: What ends a line for a reader of the log (``str.splitlines`` takes C0 separators, NEL, U+2028
+#: and U+2029 for breaks; an editor may too), what moves the cursor or colours a terminal (the
+#: other C0 and C1 controls, DEL), and the bidirectional controls, which show a line's words in
+#: another order than they are written. Written as escapes, so the text is still all there.
+_ESCAPED = (
+    *range(0x20), *range(0x7F, 0xA0), 0x061C, 0x200E, 0x200F, 0x2028, 0x2029,
+    *range(0x202A, 0x202F), *range(0x2066, 0x206A),
+)  # fmt: skip
+_ONE_LINE = str.maketrans(
+    {code: _escape(code) for code in _ESCAPED}
+    | {ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"}
+)
+#: Looked for before translating: most records hold none, and a translation table's every miss
+#: raises a KeyError (a record took 12 µs to format instead of 2).
+_ANY_ESCAPED = re.compile("[" + "".join(re.escape(chr(code)) for code in _ESCAPED) + "]")
+#: What each line of a traceback starts with: never with a time, as a record does.
+CONTINUED = "  | "
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: line breaks and other controls as escapes ("\\n", "\\x1b")."""
+    return text.translate(_ONE_LINE) if _ANY_ESCAPED.search(text) else text
+
+
+class OneLineFormatter(logging.Formatter):
+    """Each record on one line, its message's breaks and controls escaped (``one_line``), after
+    its arguments are put in: a break is as often in an argument (an error's text) as in the
+    message. A traceback (or a stack) still follows on lines of its own, for reading, each
+    one escaped and starting with ``CONTINUED``: an exception's message is a stranger's words
+    too, and one of its lines, starting with a time, read as a record.
+
+    A formatter, not a filter: the record is left as it is for any other handler, and the secret
+    filter, which runs before, has already replaced the secrets in what is formatted here.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        # As logging.Formatter.format, but for the escapes.
+        record.message = record.getMessage()
+        if self.usesTime():
+            record.asctime = self.formatTime(record, self.datefmt)
+        text = one_line(self.formatMessage(record))
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        for more in (record.exc_text, record.stack_info and self.formatStack(record.stack_info)):
+            if more:
+                text += "".join(f"\n{CONTINUED}{one_line(line)}" for line in more.split("\n"))
+        return text
+
+
 class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
     """Opens (and, after each rollover, re-creates) the log file 0600."""
 
@@ -113,7 +173,7 @@ def setup_logging(
         if getattr(handler, "_assessment_desk", False):
             root.removeHandler(handler)
             handler.close()
-    formatter = logging.Formatter(FORMAT)
+    formatter = OneLineFormatter(FORMAT)
     secret_filter = SecretFilter()
     console = logging.StreamHandler(sys.stderr)
     console.setLevel(console_level if console_level is not None else logging.WARNING)

@@ -61,7 +61,11 @@ class LoggingNotifier:
         self.log_path = log_path
 
     def notify(self, report: ErrorReport) -> None:
-        log.error("Unexpected error in %s: %s\n%s", report.where, report.summary, report.detail)
+        # The traceback as the record's own (the log writes it on lines of its own, redacted as
+        # ``detail`` is); in the message it would be one line of escaped breaks.
+        log.error(
+            "Unexpected error in %s: %s", report.where, report.summary, exc_info=report.exception
+        )
 
 
 class RecordingNotifier(LoggingNotifier):

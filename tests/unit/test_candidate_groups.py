@@ -222,3 +222,16 @@ def test_the_tab_shows_a_persons_orders_of_two_companies_together_the_batch_apar
     globex = _order("o2", "g1", "Alice Sandoval", "alice@example.com", 2, company="globex")
     assert _grouped([acme, globex]) == {"Alice Sandoval": ["o2", "o1"]}
     assert OrdersByCandidate([acme, globex]).others(globex) == []
+
+
+def test_a_candidate_is_found_and_grouped_by_the_name_as_it_reads() -> None:
+    """Stefan Weber's second order (another SmartRecruiters id, the same email) carried a soft
+    hyphen in his name, drawn as nothing: "stefan" did not find that order's name, and the
+    tab showed him as two candidates."""
+    plain = _order("o1", "c1", "Stefan Weber", "stefan@example.com", 1)
+    marked = _order("o2", "c2", "Ste\u00adfan Weber", "stefan@example.com", 2)
+    groups = CandidateGroups(OrderColumns.of_rows([order_row(o) for o in (plain, marked)]))
+    assert len(groups) == 1
+    assert groups.haystacks[0].split("\n")[0] == "stefan weber"
+    alone = CandidateGroups(OrderColumns.of_rows([order_row(marked)]))
+    assert "stefan" in alone.haystacks[0]

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from app.clients.berke import BerkeClient
-from app.clients.errors import NetworkError, TlsError
+from app.clients.errors import NetworkError, Service, TlsError, ValidationApiError
 from app.clients.http import RetryPolicy
 from app.clients.pacing import Pacer
 from app.clients.smartrecruiters import SmartRecruitersClient
@@ -22,6 +22,8 @@ from app.store import logs
 from app.workflows.notifier import RecordingNotifier, install_error_hooks
 
 SECRET = "S3cr3t-" + "x" * 57
+#: How a record starts in the log file: a line forged to start so reads as the desk's own.
+FORGED = "2026-12-07 09:00:00,000 INFO app.workflows.board [MainThread]: "
 
 
 @pytest.fixture
@@ -52,6 +54,74 @@ def test_log_file_rotates_and_never_shows_a_registered_secret(log_file: Path) ->
     assert "boom" in text
     assert SECRET not in text
     assert SECRET[:8] not in text
+
+
+def _lines(path: Path) -> list[str]:
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def test_a_services_message_cannot_forge_a_log_record(log_file: Path) -> None:
+    """An ``ApiError`` logged with %s (``watch.py``, ``board.py``, ``outbox.py``) carries the
+    service's own words: with a line break and a time in them, they were a record of their own
+    (here a Berke token "logged" by the desk). Each record is one line, its breaks escaped."""
+    exc = ValidationApiError(
+        Service.BERKE, service_message=f"Invalid value\r\n{FORGED}Berke token is 1234-abcd"
+    )
+    logging.getLogger("app.workflows.watch").info(
+        "The comments of order %s could not be read: %s", "order-1", exc
+    )
+    (line,) = _lines(log_file)
+    assert line.endswith(f"“Invalid value\\r\\n{FORGED}Berke token is 1234-abcd”")
+
+
+def test_every_control_and_line_separator_is_escaped(log_file: Path) -> None:
+    logging.getLogger("app.test").warning(
+        "%s", "a\nb\rc\td\x1b[31me\x85f\u2028g\u2029h\x0bi\x0cj\x1ck\u202el\x00m"
+    )
+    (line,) = _lines(log_file)
+    assert line.endswith(
+        "a\\nb\\rc\\td\\x1b[31me\\x85f\\u2028g\\u2029h\\x0bi\\x0cj\\x1ck\\u202el\\x00m"
+    )
+
+
+def test_a_secret_is_redacted_and_its_record_kept_on_one_line(log_file: Path) -> None:
+    """The secret filter puts the arguments in before the formatter escapes: a secret split
+    by nothing, and a break in an argument, are both dealt with."""
+    logs.register_secrets([SECRET])
+    logging.getLogger("app.test").warning("key %s\nthen %s", SECRET, f"x\n{FORGED}y")
+    (line,) = _lines(log_file)
+    assert SECRET not in line
+    assert line.endswith(f"key «redacted»\\nthen x\\n{FORGED}y")
+
+
+def test_a_traceback_stays_on_lines_none_of_which_can_pass_for_a_record(log_file: Path) -> None:
+    """A traceback is read line by line, so it keeps them; but an exception's message is the
+    service's words too, and its lines started as records do. Every line of the traceback
+    starts with ``CONTINUED``; its own controls are escaped."""
+    logs.register_secrets([SECRET])
+    try:
+        raise ValueError(f"boom {SECRET}\n{FORGED}forged\rtoo")
+    except ValueError:
+        logging.getLogger("app.test").exception("failed for %s", "Ana\nSilva")
+    first, *traceback = _lines(log_file)
+    assert first.endswith("ERROR app.test [MainThread]: failed for Ana\\nSilva")
+    assert traceback[0] == f"{logs.CONTINUED}Traceback (most recent call last):"
+    assert all(line.startswith(logs.CONTINUED) for line in traceback)
+    assert traceback[-2:] == [
+        f"{logs.CONTINUED}ValueError: boom «redacted»",
+        f"{logs.CONTINUED}{FORGED}forged\\rtoo",
+    ]
+
+
+def test_the_console_writes_each_record_on_one_line_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    logs.setup_logging(logging.INFO, directory=tmp_path, console_level=logging.WARNING)
+    logging.getLogger("app.test").warning("name %s", f"Silva\n{FORGED}Delivered")
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.endswith(f"name Silva\\n{FORGED}Delivered")
 
 
 def test_hooks_route_every_uncaught_error_to_one_notifier(log_file: Path) -> None:
@@ -91,6 +161,7 @@ def test_hooks_route_every_uncaught_error_to_one_notifier(log_file: Path) -> Non
     assert sys.excepthook is hooks.excepthook
     text = log_file.read_text(encoding="utf-8")
     assert "Traceback" in text
+    assert f"\n{logs.CONTINUED}Traceback (most recent call last):\n" in text  # on its lines
     assert "slot failed" in text
     assert SECRET not in text
 

@@ -28,3 +28,13 @@ def test_every_column_is_searched_with_or_without_its_accents() -> None:
 
 def test_a_changed_row_reads_as_it_would_in_a_new_search() -> None:
     assert haystack(INBOX, ROW) == PreparedSearch.of(INBOX, OrderColumns.of_rows([ROW])).texts[0]
+
+
+def test_a_name_is_found_as_it_reads_whatever_is_hidden_in_it() -> None:
+    """ "Ste\u00adfan Weber" is drawn "Stefan Weber"; the soft hyphen (or a zero-width space,
+    joiner, word joiner, combining grapheme joiner) kept "stefan weber" from finding it."""
+    for mark in ("\u00ad", "\u200b", "\u200d", "\u2060", "\u034f"):
+        row = ROW._replace(candidate=f"Ste{mark}fan Weber")
+        prepared = PreparedSearch.of(INBOX, OrderColumns.of_rows([row]))
+        assert prepared.search.find(fold("stefan weber").split()) == 1, f"U+{ord(mark):04X}"
+        assert haystack(INBOX, row) == prepared.texts[0]
