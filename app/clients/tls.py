@@ -12,6 +12,7 @@ the window.
 from __future__ import annotations
 
 import asyncio
+import os
 import ssl
 import threading
 
@@ -42,3 +43,24 @@ async def tls_ready_for(*urls: str) -> None:
     that making them reads no bundle on the loop."""
     if any(url.strip().lower().startswith("https://") for url in urls):
         await tls_context_ready()
+
+
+def context_problem(exc: OSError | ValueError) -> str:
+    """Why the shared context could not be built (``exc``, as building it raised), in a
+    sentence naming the certificates it read: ``SSL_CERT_FILE``'s or ``SSL_CERT_DIR``'s when
+    set (as httpx reads them), else the bundle the desk comes with."""
+    if bundle := os.environ.get("SSL_CERT_FILE"):
+        what = f"the certificate bundle that SSL_CERT_FILE names ({bundle})"
+    elif folder := os.environ.get("SSL_CERT_DIR"):
+        what = f"the certificate folder that SSL_CERT_DIR names ({folder})"
+    else:
+        what = "the certificate bundle the desk comes with"
+    if isinstance(exc, FileNotFoundError):
+        why = "is not there"
+    elif isinstance(exc, PermissionError):
+        why = "may not be read"
+    elif isinstance(exc, ssl.SSLError):
+        why = "holds no certificate that can be used"
+    else:
+        why = f"could not be read ({(exc.strerror if isinstance(exc, OSError) else None) or exc})"
+    return f"secure (https) connections cannot be made: {what} {why}."

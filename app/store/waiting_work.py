@@ -63,3 +63,16 @@ def waiting_in(path: Path) -> WaitingWork | None:
     except sqlite3.Error as exc:
         log.warning("Could not read what %s has waiting: %s", path.name, exc)
         return None
+
+
+def orders_in(path: Path) -> int | None:
+    """How many orders the data file at ``path`` keeps cached, read without changing it; 0
+    for a file that does not exist, None for one that cannot be read."""
+    if not path.exists():
+        return 0
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+            return int(conn.execute("SELECT COUNT(*) FROM orders").fetchone()[0])
+    except sqlite3.Error as exc:
+        log.warning("Could not read how many orders %s keeps: %s", path.name, exc)
+        return None

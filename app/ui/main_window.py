@@ -322,6 +322,13 @@ class MainWindow(QMainWindow):
             self.signals.sync_started.disconnect(self._sync_started)
             self.signals.sync_finished.disconnect(self._sync_done)
             self.signals.orders_arrived.disconnect(self._orders_arrived)
+            self.signals.resume_ended.disconnect(self._resume_ended)
+        if board is not self.board:
+            # What the board before said, waiting its turn behind a weighty line (its
+            # resumer's news), is not said under this one; nor does its sync, stopped with it,
+            # hold back this one's first.
+            self.status_line.forget_waiting()
+            self._sync_task = None
         self.board, self.signals = board, signals
         if board is None or signals is None:
             self.orders.set_source(None)
@@ -406,6 +413,14 @@ class MainWindow(QMainWindow):
             import asyncio
 
             self._sync_task = asyncio.ensure_future(self.sync(poll=True))
+
+    async def wait_sync_idle(self) -> None:
+        """Until the sync ``request_sync`` or ``request_poll`` started (if any) has ended."""
+        import asyncio
+
+        task = self._sync_task
+        if task is not None:
+            await asyncio.gather(task, return_exceptions=True)
 
     async def sync(self, *, poll: bool = False) -> bool:
         """Fetch (every order, or the NEW ones when polling) and merge; True when it worked."""

@@ -220,10 +220,15 @@ class SessionHost(QObject):
             return None
         return db, inbox
 
-    async def _open_session(self) -> Session:
+    async def _open_session(self, demo_because: str | None = None) -> Session:
+        """The active profile's session; demo mode, and why in ``notice``, when it cannot be
+        opened. ``demo_because``: demo mode for that reason, the profile not tried."""
         profile = self.settings.active_profile
         self.notice = None
         self._opened_keys = self._opened_account = None
+        if demo_because is not None:
+            self.notice = demo_because
+            return await self._demo_opener()
         if self.force_demo or profile.is_sandbox:
             return await self._demo_opener(profile=profile if profile.is_sandbox else None)
         from app.workflows.session import prepare_session
@@ -235,10 +240,7 @@ class SessionHost(QObject):
         )
         self._opened_keys = keys_fingerprint(credentials)
         if credentials is None:
-            self.notice = (
-                f"No keys for the profile “{profile.name}”: working in demo mode. Enter them in "
-                "File > Settings."
-            )
+            self.notice = await asyncio.to_thread(self._why_no_keys, profile.name)
             return await self._demo_opener()
         from app.domain.connection import sr_key_problem
 
@@ -260,14 +262,46 @@ class SessionHost(QObject):
                 "mode until it is corrected (File > Settings)."
             )
             return await self._demo_opener()
+        from app.clients.tls import context_problem
         from app.workflows.session import open_session
 
+        try:
+            session = open_session(profile, credentials)
+        except (OSError, ValueError) as exc:  # ssl.SSLError is an OSError
+            # The https clients' TLS context (``prepare_session`` met it first, and only
+            # logged it): a certificate bundle that is gone or unreadable. Demo mode, and the
+            # way out in words; any Save tries the profile again.
+            log.error("The TLS context could not be built: %r", exc)
+            self._opened_keys = None
+            self.notice = (
+                f"The profile “{profile.name}” cannot be opened: {context_problem(exc)} Working "
+                "in demo mode until that is put right (then File > Settings, Save)."
+            )
+            return await self._demo_opener()
         self._opened_account = account_fingerprint(profile.sr_base_url, credentials)
-        return open_session(profile, credentials)
+        return session
 
-    async def open(self) -> OrderBoard:
+    def _why_no_keys(self, name: str) -> str:
+        """Blocking (the keyring's state). Why the profile ``name`` has no keys to open with:
+        none stored, or a keyring that is locked (stored there, but not given)."""
+        from app.store.credentials import LOCKED_REASON
+
+        status = self.keys.status
+        if not status.usable and status.reason == LOCKED_REASON:
+            return (
+                f"The keys of the profile “{name}” could not be read: the system keyring is "
+                "locked. Working in demo mode: unlock the keyring, then open File > Settings "
+                "and Save."
+            )
+        return (
+            f"No keys for the profile “{name}”: working in demo mode. Enter them in "
+            "File > Settings."
+        )
+
+    async def open(self, *, demo_because: str | None = None) -> OrderBoard:
         """Open the active profile's session and show it in the window (cached orders first),
-        then start the board's poll schedule and background resumer."""
+        then start the board's poll schedule and background resumer. ``demo_because``: a
+        demo session instead, that said."""
         async with self._lock:
             from app.ui.orders.board_signals import BoardSignals
             from app.workflows.board import BoardOptions, OrderBoard
@@ -275,24 +309,28 @@ class SessionHost(QObject):
             from app.workflows.offer_catalog import OfferCatalog
             from app.workflows.session import author_of
 
-            session = await self._open_session()
+            session = await self._open_session(demo_because)
             session, db, inbox, problem = await self._session_data(session)
+            signals = BoardSignals(self)
             try:
                 desk = Desk(session, db, author=author_of(session.profile))
+                profile = self.settings.active_profile
+                board = OrderBoard(
+                    desk,
+                    BoardOptions.of(profile),
+                    signals.listener(),
+                )
+                # Loaded before the window follows it: the rows are shown once, all of them.
+                await board.load(inbox)
             except BaseException:
+                # Nothing of it is kept: the host holds no session rather than half of one.
+                signals.setParent(None)
+                signals.deleteLater()
+                db.close()
                 await session.aclose()
                 raise
-            profile = self.settings.active_profile
-            signals = BoardSignals(self)
-            board = OrderBoard(
-                desk,
-                BoardOptions.of(profile),
-                signals.listener(),
-            )
             self.session, self.desk, self.board = session, desk, board
             self._signals = signals
-            # Loaded before the window follows it: the rows are shown once, all of them.
-            await board.load(inbox)
             self.window.connect_board(board, signals)
             self.window.set_offer_catalog(OfferCatalog(session, desk.db))
             if self._settings_problem:  # profiles left out must be read, not glimpsed: a box
@@ -421,17 +459,36 @@ class SessionHost(QObject):
                 self.board.set_options(BoardOptions.of(after))
             return
         await self._reconnect()
-        await self.window.sync()
+        # Its own task, as F5's: a switch is done once the new session is open. Awaited here,
+        # a switch back waited for this sync whole (a silent server: half a minute of connect
+        # timeouts), though closing its board cancels it at once.
+        self.window.request_sync()
 
     async def _reconnect(self) -> None:
-        """Close the session and open the active profile's. On the same data file and
-        SmartRecruiters account the new board goes on watching (``carry_on_from``): the orders
-        its first sync finds arrived while the desk was open, and are said. Another account's
-        are its backlog, not news."""
+        """Close the session and open the active profile's: demo mode, and why, when it cannot
+        be opened. On the same data file and SmartRecruiters account the new board goes on
+        watching (``carry_on_from``): the orders its first sync finds arrived while the desk
+        was open, and are said. Another account's are its backlog, not news."""
         earlier, account = self.board, self._opened_account
         await self.close()
         self.window.connect_board(None, None)
-        board = await self.open()
+        name = self.settings.active_profile.name
+        try:
+            board = await self.open()
+        except Exception as exc:  # whatever it was: the desk goes on, and says it
+            # The ones foreseen are said by ``open`` itself; this is one that was not. Left
+            # with no session, the desk showed no orders and no action, and said nothing.
+            log.exception("The profile “%s” could not be opened", name)
+            from app.store.logs import redact_known
+
+            said = redact_known(str(exc)) or type(exc).__name__  # shown: no key in it
+            board = await self.open(
+                demo_because=(
+                    f"The profile “{name}” could not be opened ({said})."
+                    " Working in demo mode (File > Settings, Save tries it again; the log has "
+                    "the details)."
+                )
+            )
         if (
             earlier is not None
             and account is not None
@@ -499,7 +556,9 @@ class SessionHost(QObject):
     def _saved(self, settings: AppSettings) -> None:
         self._on_disk = None  # the file holds what is applied now
         previous = self._switch_task
-        self._switch_task = asyncio.ensure_future(self._apply_after(previous, settings))
+        # Started as the host's task: a failure goes the one way every error goes (it sat on
+        # the task, never said).
+        self._switch_task = self._tasks.start(self._apply_after(previous, settings))
 
     async def _apply_after(
         self, previous: asyncio.Task[None] | None, settings: AppSettings
@@ -509,5 +568,7 @@ class SessionHost(QObject):
         await self.apply(settings)
 
     async def wait_switched(self) -> None:
+        """Until the last switch is done, and the sync it started."""
         if self._switch_task is not None:
             await self._switch_task
+        await self.window.wait_sync_idle()

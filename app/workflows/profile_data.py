@@ -4,6 +4,7 @@ settings dialog and ``--configure`` share."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from app.domain.connection import (
@@ -13,19 +14,51 @@ from app.domain.connection import (
     points_elsewhere,
 )
 from app.store.database import data_file_path
-from app.store.waiting_work import WaitingWork, waiting_in
+from app.store.waiting_work import WaitingWork, orders_in, waiting_in
 
+#: Why a profile that reaches another account starts a data file of its own.
+_ACCOUNTS_APART = "so that one account's orders and steps are never shown or sent as another's"
 #: Why what waits is left unsent, said after ``left_behind_in_words``.
 LEFT_UNSENT = (
-    "With its new address it starts a data file of its own, so that one account's orders and "
-    "steps are never shown or sent as another's: these are then never sent."
+    f"With its new address it starts a data file of its own, {_ACCOUNTS_APART}: these are "
+    "then never sent."
 )
+#: The same, for another account's keys typed for the profile.
+LEFT_UNSENT_FOR_KEYS = (
+    f"With another account's keys it starts a data file of its own, {_ACCOUNTS_APART}: these "
+    "are then never sent."
+)
+#: Another account's keys for a profile whose data file holds orders only.
+KEPT_APART_FOR_KEYS = (
+    f"With another account's keys it starts a data file of its own, {_ACCOUNTS_APART}: the "
+    "orders stay in the old one."
+)
+
+
+@dataclass(frozen=True)
+class AccountData:
+    """What a profile's data file keeps of the account it used: its cached orders and what
+    it still has to send (None: that could not be read)."""
+
+    orders: int | None
+    work: WaitingWork | None
+
+    @property
+    def nothing(self) -> bool:
+        return self.orders == 0 and self.work is not None and self.work.nothing
 
 
 def waiting_for(profile: ConnectionProfile) -> WaitingWork | None:
     """What ``profile``'s data file still has to send; None when it cannot be read. Reads
     the disk: call it off the GUI thread."""
     return waiting_in(data_file_path(data_file_name(profile)))
+
+
+def account_data_for(profile: ConnectionProfile) -> AccountData:
+    """What ``profile``'s data file keeps of its account. Reads the disk: call it off the GUI
+    thread."""
+    path = data_file_path(data_file_name(profile))
+    return AccountData(orders_in(path), waiting_in(path))
 
 
 def needs_own_data_file(saved: ConnectionProfile, now: ConnectionProfile) -> bool:
@@ -49,3 +82,17 @@ def left_behind_in_words(saved: ConnectionProfile, work: WaitingWork | None) -> 
     if work.nothing:
         return None
     return f"“{name}” still has {work.in_words()}, for {where}."
+
+
+def account_data_in_words(saved: ConnectionProfile, data: AccountData) -> str:
+    """What ``saved``'s data file keeps of the account it used, in a sentence."""
+    name, where = saved.name, urlsplit(saved.sr_base_url).netloc or saved.sr_base_url
+    if data.orders is None or data.work is None:
+        return (
+            f"What “{name}” keeps of the account it used at {where} (its orders, steps to "
+            "send) could not be read from its file."
+        )
+    parts = [f"{data.orders:,} order{'s' if data.orders != 1 else ''}"] if data.orders else []
+    if not data.work.nothing:
+        parts.append(data.work.in_words())
+    return f"“{name}” keeps {' and '.join(parts)} of the account it used at {where}."

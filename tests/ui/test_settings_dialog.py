@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from keyring.errors import KeyringLocked, PasswordSetError
+from pydantic import SecretStr
 from PySide6.QtCore import QEvent, QSettings, Qt, QUrl
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
@@ -841,7 +842,8 @@ def test_switching_profiles_lets_each_closed_board_and_its_orders_go(
             assert host.board is not None
             boards.append(weakref.ref(host.board))
             _wait(qtbot, host.apply(AppSettings(profiles=profiles, active=name)))
-        assert window.orders.model.rowCount() > 0  # each board synced its orders
+        _wait(qtbot, window.wait_sync_idle())  # the last switch's sync, its own task
+        assert window.orders.model.rowCount() > 0  # the board in use synced its orders
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         assert [ref() for ref in boards] == [None] * len(boards)
         assert len(host.findChildren(BoardSignals)) == 1  # the board in use's
@@ -1261,6 +1263,173 @@ def test_a_profile_with_steps_to_send_is_pointed_elsewhere_only_when_the_coordin
     saved = task.result()
     assert saved is not None
     assert saved.profiles[-1].data_file != ACME.data_file
+
+
+ACCOUNT_ONE = ("1" * 64, "token-of-account-one")
+ACCOUNT_TWO = ("2" * 64, "token-of-account-two")
+
+
+@pytest.fixture
+def account_two() -> Iterator[SandboxServer]:
+    """The services at the profile's address, as they answer account two's keys."""
+    from app.sandbox import SandboxConfig, SandboxServer
+
+    server = SandboxServer(
+        SandboxConfig(sr_key=ACCOUNT_TWO[0], berke_token=ACCOUNT_TWO[1], orders=3,
+                      sr_rate_per_second=0, berke_burst=100_000),
+        port=0,
+    )  # fmt: skip
+    server.start()
+    yield server
+    server.stop()
+
+
+def _type_keys(qtbot: QtBot, dialog: SettingsDialog, name: str, keys: tuple[str, str]) -> None:
+    _select(dialog, name)
+    qtbot.keyClicks(dialog.key_fields[SR_KEY], keys[0])
+    qtbot.keyClicks(dialog.key_fields[BERKE_TOKEN], keys[1])
+
+
+def _left_by_account_one(profile: ConnectionProfile) -> int:
+    """``profile``'s data file as account one left it: its order, and a create waiting (a
+    503); the waiting step's id."""
+    from app.domain.berke import CreateAssessmentRequest
+    from app.domain.journal import CreateAssessmentStep
+    from app.domain.smartrecruiters import AssessmentOrder
+    from app.store.journal import Journal
+    from app.store.order_cache import OrderCache
+    from app.ui.session_host import database_path_for
+
+    db = Database(database_path_for(profile))
+    try:
+        order = {"id": "order-of-account-one", "status": "NEW",
+                 "candidate": {"id": "c1", "firstName": "Ana", "lastName": "Lind",
+                               "email": "ana.lind@example.com"}}  # fmt: skip
+        OrderCache(db).merge([AssessmentOrder.model_validate(order)])
+        return Journal(db).begin(
+            "order-of-account-one",
+            CreateAssessmentStep(request=CreateAssessmentRequest(
+                first_name="Ana", last_name="Lind", email_address="ana.lind@example.com",
+            )),
+        )  # fmt: skip
+    finally:
+        db.close()
+
+
+@pytest.mark.usefixtures("own_home")
+def test_another_accounts_keys_for_a_profile_start_a_data_file_of_its_own(
+    qtbot: QtBot, ring: MemoryKeyring, account_two: SandboxServer, qsettings: QSettings
+) -> None:
+    """Another account's keys typed for a profile (same addresses) reconnected on its data
+    file: the first account's cached orders were shown as the second's (then flagged gone),
+    and its waiting create ran under the second account, failed for good ("SmartRecruiters no
+    longer has this order"). Now the coordinator is asked, and another account's keys start a
+    data file of their own; the first account's work waits in the old one."""
+    from app.domain.journal_terms import StepState
+    from app.store.journal import Journal
+    from app.ui.session_host import database_path_for
+
+    local, other = _on_address(account_two, "Local"), _on_address(account_two, "Other")
+    step_id = _left_by_account_one(local)
+    window = MainWindow(qsettings)
+    qtbot.addWidget(window)
+    keys = KeyStore()
+    keys.set("Local", SR_KEY, ACCOUNT_ONE[0])
+    keys.set("Local", BERKE_TOKEN, ACCOUNT_ONE[1])
+    keys.set("Other", SR_KEY, ACCOUNT_TWO[0])
+    keys.set("Other", BERKE_TOKEN, ACCOUNT_TWO[1])
+    host = SessionHost(
+        window, AppSettings(profiles=[local, other], active="Other"), keys,
+        write_settings=lambda _s: None,
+    )  # fmt: skip
+    try:
+        _wait(qtbot, host.open())
+        window.settings_action.trigger()  # account two's keys typed for "Local", then used
+        dialog = settings_opened(qtbot, host)
+        _type_keys(qtbot, dialog, "Local", ACCOUNT_TWO)
+        dialog.active_combo.setCurrentText("Local")
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+        said = answer(qtbot, dialog, "Another account")
+        assert said.startswith(
+            "“Local” keeps 1 order and 1 step waiting to be sent of the account it used at "
+        ), said
+        qtbot.waitUntil(lambda: host._switch_task is not None)
+        _wait(qtbot, host.wait_switched())
+        assert host.board is not None
+        assert host.session is not None
+        assert not host.session.demo
+        assert host.session.profile is not None
+        assert host.session.profile.data_file != local.data_file
+        _wait(qtbot, host.board.resume())  # what the resumer does at once
+        assert "order-of-account-one" not in {o.id for o in host.board.orders()}
+        db = Database(database_path_for(local))
+        try:
+            entry = Journal(db).get(step_id)
+        finally:
+            db.close()
+        assert entry is not None
+        assert entry.state is StepState.PENDING
+    finally:
+        window.close()
+        _wait(qtbot, host.close())
+
+
+def _on_address(sandbox: SandboxServer, name: str) -> ConnectionProfile:
+    return ConnectionProfile(
+        name=name, sr_base_url=sandbox.sr_base_url, berke_base_url=sandbox.berke_base_url
+    )
+
+
+@pytest.mark.usefixtures("own_home")
+def test_a_renewed_key_keeps_the_profiles_data_file_in_one_click(
+    qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path
+) -> None:
+    """The common case: the key expired and a new one of the same account is typed. The
+    question's first answer, the one Enter gives, keeps the orders; a profile whose data file
+    holds nothing is not asked about."""
+    keys = KeyStore()
+    keys.set("Acme", SR_KEY, ACCOUNT_ONE[0])
+    keys.set("Acme", BERKE_TOKEN, ACCOUNT_ONE[1])
+    dialog = _dialog(qtbot, AppSettings(profiles=[ACME]), keys, tmp_path / "s.json")
+    _type_keys(qtbot, dialog, "Acme", ("3" * 64, "renewed-token"))
+    saved = _save(qtbot, dialog)  # nothing cached yet: no question
+    assert saved is not None
+    assert saved.profiles[-1].data_file == ACME.data_file
+    _cache_one_order(ACME, "acme-order")
+    _type_keys(qtbot, dialog, "Acme", ("4" * 64, "renewed-again"))
+    task = asyncio.ensure_future(dialog.save_changes())
+    said = answer(qtbot, dialog, "Same account, renewed keys")
+    assert said.startswith("“Acme” keeps 1 order of the account it used at sr.acme.example.")
+    qtbot.waitUntil(task.done)
+    saved = task.result()
+    assert saved is not None
+    assert saved.profiles[-1].data_file == ACME.data_file
+    assert _cached_ids(ACME) == {"acme-order"}
+    assert keys.get("Acme", SR_KEY) == SecretStr("4" * 64)
+
+
+@pytest.mark.usefixtures("own_home")
+def test_another_accounts_keys_for_production_are_refused_with_the_way_out(
+    qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path
+) -> None:
+    """Production keeps the desk's own data file, whatever its settings say: another account
+    there would share it. Its keys go to a copy of the profile instead."""
+    keys = KeyStore()
+    keys.set(PRODUCTION_PROFILE, SR_KEY, ACCOUNT_ONE[0])
+    keys.set(PRODUCTION_PROFILE, BERKE_TOKEN, ACCOUNT_ONE[1])
+    settings = AppSettings(active=PRODUCTION_PROFILE)
+    production = settings.profile(PRODUCTION_PROFILE)
+    assert production is not None
+    _cache_one_order(production, "production-order")
+    dialog = _dialog(qtbot, settings, keys, tmp_path / "s.json")
+    _type_keys(qtbot, dialog, PRODUCTION_PROFILE, ACCOUNT_TWO)
+    task = asyncio.ensure_future(dialog.save_changes())
+    answer(qtbot, dialog, "Another account")
+    qtbot.waitUntil(task.done)
+    assert task.result() is None
+    assert "Duplicate it" in dialog.error_label.text()
+    assert not (tmp_path / "s.json").exists()
+    assert keys.get(PRODUCTION_PROFILE, SR_KEY) == SecretStr(ACCOUNT_ONE[0])
 
 
 def test_a_profile_with_steps_and_files_to_send_is_removed_only_when_the_coordinator_says_so(
@@ -1770,6 +1939,7 @@ def test_orders_found_by_the_sync_after_a_reconnect_are_announced(
     def saved(changes: dict[str, str]) -> None:
         changed = profile.model_copy(update=changes)
         _wait(qtbot, host.apply(AppSettings(profiles=[changed], active="Local")))
+        _wait(qtbot, window.wait_sync_idle())  # the sync the reconnection started
 
     try:
         _wait(qtbot, host.open())

@@ -68,3 +68,14 @@ def test_tooltip_keeps_the_last_kept_line(qtbot: QtBot) -> None:
     assert "Sent the invitation" in bar.toolTip()
     assert "Checking" not in bar.toolTip()
     assert "09:05" in bar.toolTip()
+
+
+def test_lines_waiting_their_turn_are_forgotten_with_what_they_were_about(qtbot: QtBot) -> None:
+    """Another profile's board shown: what its resumer had waiting to say is not said."""
+    bar, line = _line(qtbot)
+    line.say("Sync failed: 503", 10000, weighty=True)
+    line.say_after("After a wait: 1 step could not be sent (Ana Lind)", 15000, weighty=True)
+    line.forget_waiting()
+    assert bar.currentMessage() == "Sync failed: 503"  # what shows stays its time
+    bar.clearMessage()
+    assert bar.currentMessage() == ""

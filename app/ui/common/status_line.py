@@ -72,6 +72,12 @@ class StatusLine:
         else:
             self._say_waited(text, milliseconds, weighty)
 
+    def forget_waiting(self) -> None:
+        """Nothing waiting to be said is said: it was about what the window no longer shows
+        (another profile's board). What shows now stays until its time runs out."""
+        self._after.clear()
+        self._returns = None
+
     def _say_waited(self, text: str, milliseconds: int, weighty: bool) -> None:
         self.say(text, milliseconds, weighty=weighty)
         if weighty:

@@ -59,6 +59,7 @@ from app.domain.connection import (
     ConnectionProfile,
     ProfileKind,
     berke_token_problem,
+    data_file_name,
     sharing_a_data_file,
     sr_key_problem,
 )
@@ -73,7 +74,7 @@ from app.store.credentials import (
     Storage,
 )
 from app.store.settings_file import SettingsChangedElsewhereError, save_settings
-from app.ui.common.async_dialogs import confirm
+from app.ui.common.async_dialogs import choose, confirm
 from app.ui.common.colours import SETTINGS_ERROR, SETTINGS_OK
 from app.ui.common.labels import plain_label
 from app.ui.common.remembered_size import RememberedSize
@@ -104,7 +105,12 @@ from app.workflows.connection_test import (
     probe_smartrecruiters,
 )
 from app.workflows.profile_data import (
+    KEPT_APART_FOR_KEYS,
     LEFT_UNSENT,
+    LEFT_UNSENT_FOR_KEYS,
+    AccountData,
+    account_data_for,
+    account_data_in_words,
     left_behind_in_words,
     needs_own_data_file,
     waiting_for,
@@ -637,7 +643,11 @@ class SettingsDialog(QDialog):
             moved = await self._own_data_files(profiles)
         if moved is None:
             return None
-        profiles = moved
+        with self._busy():
+            profiles_now = await self._own_data_files_for_keys(moved, found)
+        if profiles_now is None:
+            return None
+        profiles = profiles_now
         opted_in = self.file_opt_in.isChecked() and not found.status.usable
         settings = AppSettings(
             **(self._settings.model_extra or {}),  # a newer desk's settings, written back
@@ -708,6 +718,71 @@ class SettingsDialog(QDialog):
                 return None
             given[index] = with_own_data_file(profile)
         return given
+
+    async def _own_data_files_for_keys(
+        self, profiles: list[ConnectionProfile], found: KeyPlaces
+    ) -> list[ConnectionProfile] | None:
+        """``profiles``, each saved one whose stored keys were replaced by another account's
+        (as the coordinator answers) with a data file of its own: on the same addresses, the
+        one it had holds the first account's orders and pending steps, which were shown as
+        the new account's and resumed against it (a waiting create failed for good there).
+        Asked only where that file holds something: a key renewed on a new profile asks
+        nothing. None when they keep editing. ``found``: where the saved keys are kept."""
+        given = list(profiles)
+        for index, (draft, profile) in enumerate(zip(self._drafts, profiles, strict=True)):
+            saved = self._settings.profile(draft.stored_name) if draft.stored_name else None
+            if (
+                saved is None
+                or profile.is_sandbox
+                or data_file_name(profile) != data_file_name(saved)  # moved already
+                or not any(
+                    draft.keys.get(service) and found.of(saved.name, service) is not Storage.NONE
+                    for service in KEY_TITLES
+                )
+            ):
+                continue
+            data = await asyncio.to_thread(account_data_for, saved)
+            if data.nothing:
+                continue
+            another = await self._another_account(saved, data)
+            if another is None:
+                self.profile_list.setCurrentRow(index)
+                return None
+            if not another:
+                continue
+            if profile.kind is not ProfileKind.CUSTOM:
+                self.profile_list.setCurrentRow(index)
+                self._fail(
+                    f"“{profile.name}” keeps the desk's own data file, with the orders and steps "
+                    "of the account it used: for another account, Duplicate it and type that "
+                    "account's keys in the copy (it starts a data file of its own)."
+                )
+                return None
+            given[index] = with_own_data_file(profile)
+        return given
+
+    async def _another_account(self, saved: ConnectionProfile, data: AccountData) -> bool | None:
+        """Whether the keys typed for ``saved`` are another account's (not the same account's,
+        renewed: the common case, the answer Enter gives); None: keep editing."""
+        waits = data.work is None or not data.work.nothing
+        chosen = await choose(
+            self,
+            "New keys: the same account?",
+            f"{account_data_in_words(saved, data)} Are the keys typed for it that account's, "
+            "renewed, or another account's?",
+            options=["Same account, renewed keys", "Another account"],
+            informative=(
+                "Renewed keys of the same account go on with its orders and steps. "
+                + (LEFT_UNSENT_FOR_KEYS if waits else KEPT_APART_FOR_KEYS)
+                + (
+                    " To send them, keep the old keys until they are; for the other account, "
+                    "Duplicate the profile and type its keys in the copy."
+                    if waits
+                    else ""
+                )
+            ),
+        )
+        return None if chosen is None else chosen == 1
 
     async def _leave_waiting_work(self, text: str) -> bool:
         return await confirm(

@@ -1,0 +1,262 @@
+"""The session host switching profiles: a profile it cannot open, a switch back while the
+first one's sync is still under way, what the closed profile left to say, and why a profile
+fell back to demo mode."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from keyring.errors import KeyringLocked
+from PySide6.QtCore import QSettings
+from pytestqt.qtbot import QtBot
+
+import app.clients.tls
+from app.domain.connection import SANDBOX_PROFILE, AppSettings, ConnectionProfile
+from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY
+from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyStore
+from app.store.database import Database
+from app.ui.main_window import MainWindow
+from app.ui.session_host import SessionHost
+from app.workflows.board import SyncOutcome
+from app.workflows.resume_news import ResumeNews
+from app.workflows.session import Session
+from tests.memory_keyring import MemoryKeyring, installed_keyring
+
+if TYPE_CHECKING:
+    from app.sandbox import SandboxServer
+
+pytestmark = pytest.mark.usefixtures("running_loop")
+
+
+def _wait(qtbot: QtBot, coro: Coroutine[Any, Any, object]) -> None:
+    task = asyncio.ensure_future(coro)
+    qtbot.waitUntil(task.done)
+    task.result()
+
+
+async def _tiny_demo(**kwargs: object) -> object:
+    """The demo session with 3 orders: enough for a switch, quick to start."""
+    from app.workflows.session import open_demo_session
+
+    return await open_demo_session(orders=3, **kwargs)  # type: ignore[arg-type]
+
+
+def _on(sandbox: SandboxServer, name: str) -> ConnectionProfile:
+    return ConnectionProfile(
+        name=name, sr_base_url=sandbox.sr_base_url, berke_base_url=sandbox.berke_base_url
+    )
+
+
+def _with_demo_keys(*names: str) -> KeyStore:
+    keys = KeyStore()
+    for name in names:
+        keys.set(name, SR_KEY, DEMO_SR_KEY)
+        keys.set(name, BERKE_TOKEN, DEMO_BERKE_TOKEN)
+    return keys
+
+
+def _profile_name(host: SessionHost) -> str | None:
+    session = host.session
+    return None if session is None or session.profile is None else session.profile.name
+
+
+@pytest.fixture
+def window(qtbot: QtBot, qsettings: QSettings) -> Iterator[MainWindow]:
+    window = MainWindow(qsettings)
+    qtbot.addWidget(window)
+    yield window
+    window.close()
+
+
+def test_a_switch_whose_tls_context_cannot_be_built_opens_demo_mode_saying_why(
+    qtbot: QtBot,
+    window: MainWindow,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """SSL_CERT_FILE naming a bundle that is gone: the switch closed the sandbox's session,
+    then failed opening the https profile's clients. Before: no session at all (no orders,
+    every action off, "Closing the connection…" for good) and nothing said; the error sat on
+    the switch's task."""
+    gone = tmp_path / "gone-ca-bundle.pem"
+    monkeypatch.setenv("SSL_CERT_FILE", str(gone))
+    monkeypatch.setattr(app.clients.tls, "_context", None)  # not built yet this run
+    acme = ConnectionProfile(
+        name="Acme", sr_base_url="https://sr.acme.example/v1",
+        berke_base_url="https://berke.acme.example/api",
+    )  # fmt: skip
+    keys = KeyStore()
+    keys.set("Acme", SR_KEY, "A" * 64)
+    keys.set("Acme", BERKE_TOKEN, "berke-token")
+    host = SessionHost(
+        window,
+        AppSettings(profiles=[acme], active=SANDBOX_PROFILE),
+        keys,
+        write_settings=lambda _s: None,
+        demo_opener=_tiny_demo,  # type: ignore[arg-type]
+        open_database=lambda _s: Database(":memory:"),
+    )
+    try:
+        _wait(qtbot, host.open())
+        host._saved(AppSettings(profiles=[acme], active="Acme"))  # Settings: OK on "Acme"
+        _wait(qtbot, host.wait_switched())
+        assert host.session is not None
+        assert host.session.demo
+        assert host.board is not None
+        assert window.board is host.board
+        notice = host.notice or ""
+        assert "“Acme” cannot be opened" in notice, notice
+        assert f"SSL_CERT_FILE names ({gone}) is not there" in notice, notice
+        assert ("", notice) in window.messages.shown  # said on the status bar
+    finally:
+        _wait(qtbot, host.close())
+
+
+def test_a_switch_that_fails_unforeseen_opens_demo_mode_saying_why(
+    qtbot: QtBot, window: MainWindow, sandbox: SandboxServer
+) -> None:
+    """Whatever opening the new profile raised, the desk is never left with no session."""
+
+    def database(session: Session) -> Database:
+        if not session.demo:
+            raise RuntimeError("the disk went away")
+        return Database(":memory:")
+
+    local = _on(sandbox, "Local")
+    host = SessionHost(
+        window,
+        AppSettings(profiles=[local], active=SANDBOX_PROFILE),
+        _with_demo_keys("Local"),
+        write_settings=lambda _s: None,
+        demo_opener=_tiny_demo,  # type: ignore[arg-type]
+        open_database=database,
+    )
+    try:
+        _wait(qtbot, host.open())
+        _wait(qtbot, host.apply(AppSettings(profiles=[local], active="Local")))
+        assert host.session is not None
+        assert host.session.demo
+        assert host.board is not None
+        assert window.board is host.board
+        assert host.notice is not None
+        assert "“Local” could not be opened (the disk went away)" in host.notice
+    finally:
+        _wait(qtbot, host.close())
+
+
+def test_switching_back_does_not_wait_for_the_abandoned_profiles_first_sync(
+    qtbot: QtBot, window: MainWindow, sandbox: SandboxServer, hanging_port: int
+) -> None:
+    """B's server is silent: its first sync waits on connect timeouts and retries (~30 s;
+    a busy service's Retry-After, minutes). The switch back to A waited for all of it, though
+    closing B's board cancels that sync at once."""
+    a = _on(sandbox, "A")
+    silent = f"http://127.0.0.1:{hanging_port}"
+    b = ConnectionProfile(name="B", sr_base_url=silent + "/v1", berke_base_url=silent + "/api")
+    host = SessionHost(
+        window,
+        AppSettings(profiles=[a, b], active="A"),
+        _with_demo_keys("A", "B"),
+        write_settings=lambda _s: None,
+        open_database=lambda _s: Database(":memory:"),
+    )
+    try:
+        _wait(qtbot, host.open())
+        host._saved(AppSettings(profiles=[a, b], active="B"))  # Settings: OK on "B"
+        qtbot.waitUntil(lambda: _profile_name(host) == "B")
+        qtbot.waitUntil(lambda: window._syncing)  # B's first sync, waiting on the silence
+        host._saved(AppSettings(profiles=[a, b], active="A"))  # straight back to A
+        qtbot.waitUntil(
+            lambda: _profile_name(host) == "A",
+            timeout=8000,  # part of the check: B's retries take ~30 s
+        )
+        _wait(qtbot, host.wait_switched())  # A's own first sync runs
+        assert host.board is not None
+        assert host.board.orders()
+    finally:
+        _wait(qtbot, host.wait_switched())
+        _wait(qtbot, host.close())
+
+
+A_NEWS = "After a wait: 1 step could not be sent (Ana Lind): see the order's Activity"
+
+
+def test_what_profile_a_had_waiting_to_say_is_not_said_under_profile_b(
+    qtbot: QtBot, window: MainWindow, sandbox: SandboxServer
+) -> None:
+    """A's resumer news, queued behind A's "Sync failed" line, was said once B's own line
+    ran out: A's candidate named, for 15 s, as B's news."""
+    profiles = [_on(sandbox, "A"), _on(sandbox, "B")]
+    host = SessionHost(
+        window,
+        AppSettings(profiles=profiles, active="A"),
+        _with_demo_keys("A", "B"),
+        write_settings=lambda _s: None,
+        open_database=lambda _s: Database(":memory:"),
+    )
+    bar = window.statusBar()
+    try:
+        _wait(qtbot, host.open())
+        _wait(qtbot, window.sync())
+        board_a = host.board
+        assert board_a is not None
+        board_a.listener.sync_started(poll=True)
+        board_a.listener.sync_finished(SyncOutcome(poll=True, ok=False, error="Timed out."))
+        board_a.listener.resume_ended(ResumeNews(A_NEWS, failed=1))  # waits its turn
+        assert bar.currentMessage().startswith("Sync failed")
+        host._saved(AppSettings(profiles=profiles, active="B"))
+        _wait(qtbot, host.wait_switched())
+        assert host.board is not None
+        assert host.board is not board_a
+        b_line = bar.currentMessage()
+        assert A_NEWS not in b_line
+        qtbot.waitUntil(lambda: bar.currentMessage() != b_line)  # B's line runs out
+        assert A_NEWS not in bar.currentMessage(), "A's resumer news said under profile B"
+    finally:
+        _wait(qtbot, host.close())
+
+
+class LockableKeyring(MemoryKeyring):
+    locked = False
+
+    def get_password(self, service: str, username: str) -> str | None:
+        if self.locked:
+            raise KeyringLocked("locked")
+        return super().get_password(service, username)
+
+
+def test_a_profile_whose_keys_are_in_a_locked_keyring_says_to_unlock_it(
+    qtbot: QtBot, window: MainWindow, sandbox: SandboxServer
+) -> None:
+    """Its keys stored, the keyring locked since: demo mode said "No keys for the profile …
+    Enter them in File > Settings", and keys typed again were kept for this session only."""
+    local = _on(sandbox, "Local")
+    with installed_keyring(LockableKeyring()) as ring:
+        keys = _with_demo_keys("Local")  # in the keyring, as Settings stores them
+        host = SessionHost(
+            window,
+            AppSettings(profiles=[local], active=SANDBOX_PROFILE),
+            keys,
+            write_settings=lambda _s: None,
+            demo_opener=_tiny_demo,  # type: ignore[arg-type]
+            open_database=lambda _s: Database(":memory:"),
+        )
+        try:
+            _wait(qtbot, host.open())
+            ring.locked = True  # the desktop's keyring locked meanwhile
+            _wait(qtbot, host.apply(AppSettings(profiles=[local], active="Local")))
+            assert host.session is not None
+            assert host.session.demo
+            notice = host.notice or ""
+            assert "No keys" not in notice, notice
+            assert "the system keyring is locked" in notice, notice
+            assert "unlock the keyring" in notice, notice
+            ring.locked = False  # unlocked, then Settings, Save: the profile opens
+            _wait(qtbot, host.apply(AppSettings(profiles=[local], active="Local")))
+            assert not host.session.demo
+        finally:
+            _wait(qtbot, host.close())
