@@ -4,8 +4,6 @@ sent and to which service, what it says to do instead, and each button's name.""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
 from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
@@ -17,7 +15,6 @@ from app.domain.journal import (
     CreateResultStep,
     DeleteAssessmentStep,
     InviteStep,
-    JournalEntry,
     JournalStep,
     RejectStep,
 )
@@ -30,8 +27,8 @@ from app.domain.step_cancel import (
     service_of,
     what_will_not_be_sent,
 )
+from tests.unit.test_step_cancel import NOW, waiting
 
-NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 RESULT = AssessmentResult(result_type=ResultType.DOCUMENT, result="report")
 FAQ_COMPLETE = CompleteStep(flow=ResultFlow.FAQ, result=RESULT)
 CREATE_RESULT = CreateResultStep(result=RESULT, message="Report attached")
@@ -40,15 +37,6 @@ ACCEPT = AcceptStep(request=AcceptRequest(assessment_url="https://berke.test/a/1
 INVITE = InviteStep(
     request=SendInvitationRequest(source_candidate_id="AD-1", email_address="mia@x.org")
 )
-
-
-def waiting(
-    step: JournalStep, *, state: StepState = StepState.PENDING, gone: bool = False
-) -> JournalEntry:
-    return JournalEntry(
-        id=1, order_id="o-1", action=step.action, state=state, step=step,
-        may_have_gone=gone, created_at=NOW, updated_at=NOW,
-    )  # fmt: skip
 
 
 def create(first: str | None, last: str | None) -> CreateAssessmentStep:
