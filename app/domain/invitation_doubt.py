@@ -35,10 +35,15 @@ def doubt_of(
     )
 
 
+def latest_invite(timeline: Sequence[JournalEntry]) -> JournalEntry | None:
+    """The order's latest invite step (``timeline``: its journal entries), if any."""
+    invites = [entry for entry in timeline if isinstance(entry.step, InviteStep)]
+    return max(invites, key=lambda entry: entry.id) if invites else None
+
+
 def invitation_doubt(timeline: Sequence[JournalEntry]) -> InvitationDoubt | None:
     """The doubt over the order's invitation (``timeline``: its journal entries)."""
-    invites = [entry for entry in timeline if isinstance(entry.step, InviteStep)]
-    if not invites:
+    latest = latest_invite(timeline)
+    if latest is None:
         return None
-    latest = max(invites, key=lambda entry: entry.id)
     return doubt_of(latest.state, latest.may_have_gone, latest.updated_at, latest.step)

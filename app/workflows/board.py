@@ -1699,6 +1699,9 @@ class OrderBoard:
         self._refuse_if_closing()
         order = self._require(order_id)
         reason = why_not(OrderAction.ATTACH, order, None, gone_since=self._gone_since(order_id))
+        if not reason:  # queued behind a reject that waits, they failed once it went
+            pending = self.state(order_id).pending
+            reason = actions.refused_while_waiting(OrderAction.ATTACH, pending)
         if reason:
             raise ActionNotAllowedError(reason)
         if order.status is OrderStatus.COMPLETED and self.state(order_id).result_id is None:

@@ -62,6 +62,7 @@ from app.workflows.steps import (
     id_taken_error,
     refuse_if_id_used_here,
     run_step,
+    settle_lost_invitation,
 )
 
 log = logging.getLogger(__name__)
@@ -152,6 +153,7 @@ HELD_BY_A_WAITING_REJECT = frozenset(
         OrderAction.CREATE_ACCEPT_INVITE,
         OrderAction.COMPLETE,
         OrderAction.DELIVER,
+        OrderAction.ATTACH,  # its files wait for a result the reject leaves none for
     }
 )
 
@@ -445,6 +447,7 @@ async def send_invitation(
             "The candidate's invitation to this Berke assessment is being sent right now, for "
             "their other order: look again in a moment."
         )
+    lost: Exception | None = None
     try:
         # How many Berke had sent before: a retry counts this invitation as sent only if it
         # grew. One created by the same call a moment ago (the batch) has sent none. None:
@@ -457,9 +460,14 @@ async def send_invitation(
         if not linked.invitation_sent and not resend:
             await _refuse_if_invited_before(desk, linked, sent_before)
         step = InviteStep(request=request, invitations_sent_before=sent_before)
-        await run_step(desk, order.id, step, StepContext(status_just_read=just_accepted))
+        try:
+            await run_step(desk, order.id, step, StepContext(status_just_read=just_accepted))
+        except Exception as exc:  # noqa: BLE001 - raised again, below
+            lost = exc  # looked into once the key is let go: the resumer's pass claims it
     finally:
         desk.release(key)
+    if lost is not None:
+        await settle_lost_invitation(desk, order.id, lost)
     refreshed = await linked_assessment(desk, order.id)
     assert refreshed is not None
     return refreshed

@@ -120,6 +120,13 @@ class OrderGoneError(StepRefusedError, ActionNotAllowedError):
     being sent (``OrderState.gone_since``). Refused as an action is, and final as a refusal."""
 
 
+class InvitationNotSentAgainError(StepRefusedError):
+    """An invitation's try may have gone, its answer lost, where Berke gives no count: its step
+    failed at once as the resumer's pass would have failed it (it is not sent again, so that
+    the candidate does not get it twice). Nothing is left to try in the Invite dialog; the
+    message says what the coordinator can do (``steps.settle_lost_invitation``)."""
+
+
 class StepCancelledError(StepDeferredError):
     """The coordinator cancelled the step's file: the step failed (Retry re-opens it). Not a
     wait: nothing is wrong with the services, and the resumer does not back off for it."""

@@ -43,6 +43,7 @@ from app.domain.attachments import CANCELLABLE, RETRIABLE, UploadState
 from app.domain.berke import AssessmentStatus, CreateAssessmentRequest, assessment_url_problem
 from app.domain.berke_progress import BerkeProgress
 from app.domain.berke_text import BerkeParam
+from app.domain.invitation_doubt import invitation_doubt, latest_invite
 from app.domain.journal import (
     AcceptStep,
     AssessmentDeleted,
@@ -94,6 +95,7 @@ from app.workflows.file_identity import (
     file_fingerprint,
 )
 from app.workflows.refusals import (
+    InvitationNotSentAgainError,
     OrderGoneError,
     StepCancelledError,
     StepDeferredError,
@@ -1069,6 +1071,46 @@ async def _may_have_gone_words(desk: Desk, order_id: str) -> str:
         "many it has sent: it is not sent again, so that the candidate does not get it twice. "
         f"If they did not get it, {again}."
     )
+
+
+async def settle_lost_invitation(desk: Desk, order_id: str, exc: Exception) -> NoReturn:
+    """The order's invitation was just tried and ended with ``exc``, its step left waiting.
+    Where that try may have gone (its answer lost, ``invitation_doubt``) and Berke gives no
+    count to tell (``_invitation_went``: the step kept none, or Berke's status has none, as
+    its reference's; the batch's step for an assessment it just made keeps 0 unasked), the
+    resumer's pass can only fail it, not sent again (``_invite``): that pass is run on it now.
+    Left waiting for the resumer (30 s, up to 5 min while it backs off after failures), its
+    Invite was refused as "retried automatically", though the coordinator had just been told
+    to invite them again if they did not get it, and nothing was going to send it.
+
+    Raises ``InvitationNotSentAgainError`` with the try's words and the pass's; ``exc``
+    itself where there is no such doubt, or the pass did not end the step (SmartRecruiters
+    not reachable either, say: the resumer ends it later, as it would have)."""
+    entries = await asyncio.to_thread(desk.journal.entries, order_id)
+    doubt = invitation_doubt(entries)
+    latest = latest_invite(entries)
+    if latest is None or doubt is None or not doubt.waiting:
+        raise exc
+    assert isinstance(latest.step, InviteStep)
+    try:
+        # A count tells the pass whether it went (and it sends it again if not): its turn.
+        counted = doubt.counted and await _invitation_went(desk, latest.step) is not None
+    except ApiError:
+        counted = True  # Berke not asked now: left to the resumer's pass
+    if counted:
+        raise exc
+    try:
+        await execute(desk, latest, retry=True)
+    except StepRefusedError as refused:
+        lead = (
+            str(exc)
+            if isinstance(exc, ApiError)
+            else unexpected_failure(exc, "whether Berke got the invitation is not known")
+        )
+        raise InvitationNotSentAgainError(f"{lead} {refused}") from exc
+    except Exception as still:  # noqa: BLE001 - the try's own failure is what is said
+        log.info("The invitation of order %s is left to the resumer: %s", order_id, still)
+    raise exc
 
 
 def _same_result(listed: AssessmentResult, sent: AssessmentResult) -> bool:

@@ -7,6 +7,7 @@ left is."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,7 +19,7 @@ import app.store.journal as journal_store
 from app.clients.errors import AuthError, NetworkError, ServerError, ThrottledError
 from app.domain.assessment_prefill import stable_candidate_id
 from app.domain.attention import Attention
-from app.domain.berke import CreateAssessmentRequest
+from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
 from app.domain.invitation_doubt import MAY_HAVE_GONE
 from app.domain.journal import AssessmentLinked, InvitationSent, InviteStep
 from app.domain.journal_terms import LinkedAssessment, StepKind, StepState
@@ -61,6 +62,7 @@ from app.workflows.refusals import (
     ActionNotAllowedError,
     AlreadyInvitedError,
     CooldownError,
+    InvitationNotSentAgainError,
     StepDeferredError,
     StepRefusedError,
 )
@@ -157,6 +159,22 @@ def invite_step(desk: Desk, order_id: str) -> JournalEntry:
     return [e for e in desk.journal.entries(order_id) if e.action is StepKind.INVITE][-1]
 
 
+async def killed_while_inviting(desk: Desk, order: AssessmentOrder) -> None:
+    """The order's invitation as a desk killed once its request left (Berke sent it) leaves
+    it: waiting, "may have gone", no count kept. A desk that sees its try end fails it at once
+    (``settle_lost_invitation``); this one is left to the resumer's pass after a restart."""
+    link = await asyncio.to_thread(desk.journal.assessment_for, order.id)
+    assert link is not None
+    request = SendInvitationRequest(
+        source_candidate_id=link.source_candidate_id,
+        email_address=link.invitation_address(order.candidate.email),
+    )
+    step_id = await asyncio.to_thread(desk.journal.begin, order.id, InviteStep(request=request))
+    await asyncio.to_thread(desk.journal.set_may_have_gone, step_id, True)
+    with contextlib.suppress(ServerError):  # the test's Berke may lose its answer: it went
+        await desk.session.berke.send_invitation(request)
+
+
 NOT_SENT_AGAIN = (
     "The invitation may have gone before its answer was lost, and Berke does not say how many "
     "it has sent: it is not sent again, so that the candidate does not get it twice. If they "
@@ -174,14 +192,19 @@ def test_an_invitation_whose_answer_was_lost_is_not_sent_twice(
     """Berke sent it and its answer was lost (a 503). Where Berke counts invitations, the
     resumer finds it sent, as before. Where it does not, the missing count was read as 0,
     and the resumer emailed the candidate a second time: now the step fails saying why, and
-    a Retry does not send it either."""
+    a Retry does not send it either. It fails as the try ends, as the resumer's pass would
+    fail it: left waiting for that pass, its Invite was refused as "retried automatically"."""
     server = counted_sandbox if counted else uncounted_sandbox
 
     async def body(desk: Desk) -> None:
         order, link = await accepted_order(desk, "Ivy")
-        with pytest.raises(ServerError):
+        with pytest.raises(ServerError if counted else InvitationNotSentAgainError) as raised:
             await send_invitation(desk, order)
-        assert invite_step(desk, order.id).state is StepState.PENDING
+        if counted:  # the count tells the resumer
+            assert invite_step(desk, order.id).state is StepState.PENDING
+        else:
+            assert str(raised.value).endswith(NOT_SENT_AGAIN.format(what="invite them again"))
+            assert invite_step(desk, order.id).state is StepState.FAILED
         await resume_pending(desk)
         entry = invite_step(desk, order.id)
         if counted:
@@ -234,7 +257,7 @@ def test_a_reminder_whose_answer_was_lost_is_not_sent_twice_without_a_count(
     async def body(desk: Desk) -> None:
         order, link = await accepted_order(desk, "Rhea")
         await send_invitation(desk, order)
-        with pytest.raises(NetworkError):
+        with pytest.raises(InvitationNotSentAgainError, match="send a reminder"):
             await send_invitation(desk, order, resend=True)
         await resume_pending(desk)
         entry = invite_step(desk, order.id)
@@ -260,8 +283,7 @@ def test_an_invitation_waiting_for_an_order_rejected_since_claims_nothing_withou
 
     async def body(desk: Desk) -> None:
         order, link = await accepted_order(desk, "Ada")
-        with pytest.raises(ServerError):
-            await send_invitation(desk, order)
+        await killed_while_inviting(desk, order)
         await reject_order(desk, order, reason="Candidate withdrew")
         await resume_pending(desk)
         entry = invite_step(desk, order.id)
@@ -312,8 +334,7 @@ def test_a_first_invitation_waits_for_the_other_orders_send_without_a_count(
 
     async def body(desk: Desk) -> None:
         first, link = await accepted_order(desk, "Noa")
-        with pytest.raises(ServerError):
-            await send_invitation(desk, first)
+        await killed_while_inviting(desk, first)
         second = await second_order_reusing(desk, first, link)
         with pytest.raises(StepDeferredError) as info:
             await send_invitation(desk, second)
@@ -332,7 +353,7 @@ def test_the_other_orders_invite_does_not_resend_one_that_may_have_gone(
 
     async def body(desk: Desk) -> None:
         first, link = await accepted_order(desk, "Lea")
-        with pytest.raises(ServerError):
+        with pytest.raises(InvitationNotSentAgainError):
             await send_invitation(desk, first)  # Berke sent it; its answer was lost
         await resume_pending(desk)
         assert invite_step(desk, first.id).state is StepState.FAILED
@@ -457,6 +478,55 @@ def test_the_batch_does_not_resend_an_invitation_that_may_have_gone(
     with_board(uncounted_sandbox, tmp_path / "desk.sqlite3", body, berke_transport=lost_answer())
 
 
+def test_the_batchs_invitation_that_may_have_gone_is_failed_as_the_run_ends(
+    uncounted_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The batch's invitation went, its answer lost (its step keeps 0 sent before, the
+    assessment made a moment ago, though Berke counts none). Before, it waited for the
+    resumer's pass, which could only fail it, and meanwhile the order's Invite was refused as
+    "retried automatically". Now it fails as the run ends, in the pass's words, and Invite is
+    offered at once, asking first."""
+    email = "bea.atonce@example.com"
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(
+            new_order_body(first="Bea", last="Atonce", email=email)
+        )
+        desk.orders.put(order)
+        await board.load()
+        (outcome,) = await board.create_accept_invite([order.id])
+        assert outcome.kind is OutcomeKind.FAILED
+        assert outcome.detail.endswith(NOT_SENT_AGAIN.format(what="invite them again"))
+        entry = invite_step(desk, order.id)
+        assert (entry.state, entry.may_have_gone) == (StepState.FAILED, True)
+        assert board.why_not(OrderAction.INVITE, [order.id]) is None
+        assert board.why_not(OrderAction.CREATE_ACCEPT_INVITE, [order.id]) == MAY_HAVE_GONE
+        with pytest.raises(AlreadyInvitedError, match="may have been sent already"):
+            await board.invite(order.id)
+        assert sent_to(uncounted_sandbox, email) == 1
+
+    with_board(uncounted_sandbox, tmp_path / "desk.sqlite3", body, berke_transport=lost_answer())
+
+
+def test_an_invitation_left_waiting_by_a_desk_killed_is_failed_on_restart_in_the_same_words(
+    uncounted_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Killed once its request left, the desk never saw the try end: the resumer's pass after
+    the restart fails it as a desk that saw it end does at once (its words, not sent again)."""
+
+    async def body(desk: Desk) -> None:
+        order, link = await accepted_order(desk, "Kit")
+        await killed_while_inviting(desk, order)
+        assert invite_step(desk, order.id).state is StepState.PENDING
+        await resume_pending(desk)
+        entry = invite_step(desk, order.id)
+        assert (entry.state, entry.may_have_gone) == (StepState.FAILED, True)
+        assert entry.message == NOT_SENT_AGAIN.format(what="invite them again")
+        assert invitations_sent(uncounted_sandbox, link) == 1
+
+    run_with_desk(uncounted_sandbox, tmp_path / "desk.sqlite3", body)
+
+
 def sent_to(server: SandboxServer, email: str) -> int:
     """How many invitations Berke sent to ``email``, over all its assessments."""
     return sum(
@@ -486,13 +556,14 @@ def test_an_old_failed_invitation_is_not_retried_after_one_that_may_have_gone(
         with pytest.raises(AuthError):
             await send_invitation(desk, order)
         old = invite_step(desk, order.id)
-        with pytest.raises(ServerError):
-            await send_invitation(desk, order)
         if resumed:
-            await resume_pending(desk)
+            with pytest.raises(InvitationNotSentAgainError):
+                await send_invitation(desk, order)
             later = invite_step(desk, order.id)
             assert later.state is StepState.FAILED
             assert later.may_have_gone
+        else:
+            await killed_while_inviting(desk, order)
         failed = desk.journal.get(old.id)
         assert failed is not None
         reason = superseded_reason(failed, desk.journal.entries(order.id))
@@ -519,7 +590,8 @@ async def invite_lost(board: OrderBoard, desk: Desk, first: str, last: str, emai
         order.id, CreateAssessmentRequest(first_name=first, last_name=last, email_address=email)
     )
     await board.accept(order.id)
-    with pytest.raises(ServerError):
+    # Failed at once where Berke gives no count; where it counts, the resumer goes by it.
+    with pytest.raises((InvitationNotSentAgainError, ServerError)):
         await board.invite(order.id)
     await resume_pending(desk)
     return order.id
@@ -579,7 +651,7 @@ def test_a_reminder_that_may_have_gone_holds_the_next_one_in_the_cooldown(
                     "UPDATE assessments SET invited_at = ? WHERE order_id = ?", (old, order.id)
                 )
             await board.refresh([order.id])
-            with pytest.raises(NetworkError):
+            with pytest.raises(InvitationNotSentAgainError):
                 await board.remind(order.id)  # Berke sent it; the answer was lost
             await board.resume()
             reminder = invite_step(desk, order.id)
@@ -660,7 +732,7 @@ def test_an_invitation_that_may_have_gone_is_not_called_sent_for_the_other_order
 
     async def body(desk: Desk) -> None:
         first, link = await accepted_order(desk, "Noor")
-        with pytest.raises(ServerError):
+        with pytest.raises(InvitationNotSentAgainError):
             await send_invitation(desk, first)
         await resume_pending(desk)
         second = await accept_order(desk, await second_order_reusing(desk, first, link))
@@ -826,8 +898,11 @@ def test_the_batchs_second_order_is_done_while_the_first_orders_invitation_waits
         plan = await board.plan_batch([o.id for o in orders])
         first, second = await board.create_accept_invite([o.id for o in orders], plan=plan.orders)
         assert first.kind is OutcomeKind.FAILED
+        # Failed as the try ended, as the resumer's pass would: no longer waiting.
+        assert first.detail.endswith(NOT_SENT_AGAIN.format(what="invite them again"))
+        assert invite_step(desk, first.order_id).state is StepState.FAILED
         assert second.kind is OutcomeKind.DONE, second.detail
-        assert "no invitation sent" in second.detail
+        assert "no new invitation" in second.detail
         assert "retried automatically" not in second.detail
         assert sent_to(uncounted_sandbox, email) == 1
 

@@ -125,6 +125,33 @@ def test_a_waiting_reject_holds_back_everything_that_takes_the_order_on(
     with_board(sandbox, tmp_path / "desk.sqlite3", body, RejectUnavailableOnce())
 
 
+def test_a_waiting_reject_holds_back_reports_for_an_accepted_order(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """An accepted order's reject waits (a 503): a report dropped meanwhile was queued for a
+    result the reject leaves none for, and failed once it went. Attaching is held back with
+    the reject's words, and nothing is queued."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(
+            new_order_body(first="Lea", last="Berg", email="lea@example.com")
+        )
+        await board.sync()
+        (ran,) = await board.create_accept_invite([order.id])
+        assert ran.kind is OutcomeKind.DONE
+        failures = await board.reject([order.id], reason="Position filled")
+        assert len(failures) == 1
+        assert board.state(order.id).pending == {StepKind.REJECT}
+        assert board.why_not(OrderAction.ATTACH, [order.id]) == REJECT_WAITING
+        report = tmp_path / "report.pdf"
+        report.write_bytes(b"%PDF-1.4\n%%EOF\n")
+        with pytest.raises(ActionNotAllowedError, match="reject is waiting"):
+            await board.attach_files(order.id, [report])
+        assert desk.results.unfinished() == []
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body, RejectUnavailableOnce())
+
+
 def test_a_waiting_reject_is_not_sent_once_the_order_was_taken_on_after_it(
     sandbox: SandboxServer, tmp_path: Path
 ) -> None:

@@ -24,7 +24,7 @@ from app.ui.main_window import MainWindow
 from app.views.activity import activity_line
 from app.workflows.batch import MAY_HAVE_GONE_ELSEWHERE_STEP
 from app.workflows.order_actions import accept_order, create_assessment
-from app.workflows.refusals import INVITE_MAY_HAVE_GONE, INVITE_SENT_AGAIN
+from app.workflows.refusals import INVITE_SENT_AGAIN, AlreadyInvitedError
 from tests.integration.helpers import new_order_body, sandbox_answering
 from tests.ui.conftest import connect, make_desk
 from tests.ui.test_console_flows import (  # noqa: F401  (fixtures)
@@ -68,11 +68,68 @@ def test_an_invitation_that_may_have_gone_is_not_said_to_go_by_itself(
     invite = open_invite(window, qtbot)
     answer_once(desk_of(window), "berke", 503, "/SendInvitation")
     said = closed_saying(window, qtbot, invite, invite.submit_button)
-    assert said.endswith(INVITE_MAY_HAVE_GONE)
-    assert INVITE_SENT_AGAIN not in said
-    finish(qtbot, board_of(window).resume())
     (step,) = [e for e in desk_of(window).journal.entries(order.id) if e.action.value == "invite"]
     assert step.state is StepState.FAILED
+    assert step.message is not None
+    assert said.endswith(step.message)
+    assert "it is not sent again" in said
+    assert INVITE_SENT_AGAIN not in said
+
+
+class DroppedAfterSending(httpx.AsyncBaseTransport):
+    """Berke's transport: the next SendInvitation is carried out, then the connection drops
+    before its answer is read (as the sandbox's fault injector's "dropped after" does)."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.left = 1
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        if self.left and request.url.path.endswith("/SendInvitation"):
+            self.left = 0
+            await response.aread()
+            raise httpx.ReadError("connection dropped")
+        return response
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+def test_invite_is_offered_at_once_after_an_invitation_that_may_have_gone(
+    window: MainWindow,  # noqa: F811
+    qtbot: QtBot,
+) -> None:
+    """The connection dropped after Berke sent the invitation. The dialog closed saying it is
+    not sent again automatically and to invite them again if they did not get it; yet the
+    step stayed waiting until the resumer's next pass (30 s, up to 5 min while it backed
+    off), and Invite was off meanwhile, "retried automatically": false, that pass fails it
+    and never sends it. Now it is failed at once, as that pass would, and Invite is offered,
+    asking first (it may have been sent)."""
+    order = accepted_not_invited(window, qtbot, "Kaja")
+    http = desk_of(window).session.berke._http.http
+    http._transport = DroppedAfterSending(http._transport)
+    invite = open_invite(window, qtbot)
+    said = closed_saying(window, qtbot, invite, invite.submit_button)
+    # No resumer pass has run: the step ended as it would have.
+    (step,) = [e for e in desk_of(window).journal.entries(order.id) if e.action.value == "invite"]
+    assert (step.state, step.may_have_gone) == (StepState.FAILED, True)
+    assert step.message is not None
+    assert said.endswith(step.message)
+    assert "not sent again" in said
+    assert "invite them again" in said
+    action = window.orders.controller.actions[OrderAction.INVITE]
+    assert action.isEnabled(), action.toolTip()
+    assert "retried automatically" not in action.toolTip()
+    board = board_of(window)
+    assert board.state(order.id).invitation_in_doubt
+    flag = {f.kind: f.text for f in board.flags(order.id)}[Attention.NOT_INVITED]
+    assert "may have been sent" in flag
+    with pytest.raises(AlreadyInvitedError, match="may have been sent already"):
+        finish(qtbot, board.invite(order.id))  # what the dialog's confirmation asks
+    finish(qtbot, board.resume())  # which has nothing left to do with it
+    (again,) = [e for e in desk_of(window).journal.entries(order.id) if e.action.value == "invite"]
+    assert (again.state, again.message) == (StepState.FAILED, step.message)
 
 
 class CarriedOutOnce(httpx.AsyncBaseTransport):

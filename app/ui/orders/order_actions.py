@@ -42,6 +42,7 @@ from app.workflows.refusals import (
     ActionNotAllowedError,
     AlreadyInvitedError,
     CooldownError,
+    InvitationNotSentAgainError,
     not_written,
 )
 
@@ -372,7 +373,8 @@ class OrderActionsController(QObject):
         except EXPECTED_ERRORS as exc:
             error, ours = str(exc), isinstance(exc, ActionNotAllowedError)
             field = exc.parameter if isinstance(exc, ValidationApiError) else None
-            if not self._closed_saying(form, action, order_id, error, ours=ours):
+            ended = isinstance(exc, InvitationNotSentAgainError)
+            if not self._closed_saying(form, action, order_id, error, ours=ours, ended=ended):
                 form.show_server_error(error, field)
         except Exception:
             # A fault of ours (the handler says it): a step left waiting goes by itself, so
@@ -391,9 +393,10 @@ class OrderActionsController(QObject):
         error: str | None,
         *,
         ours: bool = False,
+        ended: bool = False,
     ) -> bool:
         """Closes ``form`` saying why, when nothing is left to try in it (True)."""
-        said = self._nothing_left_to_try(action, order_id, error, ours=ours)
+        said = self._nothing_left_to_try(action, order_id, error, ours=ours, ended=ended)
         if said is None:
             return False
         form.reject()  # closed by the program: not asked about what was typed
@@ -617,7 +620,13 @@ class OrderActionsController(QObject):
             dialog.set_busy(False)
 
     def _nothing_left_to_try(
-        self, action: OrderAction, order_id: str, error: str | None, *, ours: bool = False
+        self,
+        action: OrderAction,
+        order_id: str,
+        error: str | None,
+        *,
+        ours: bool = False,
+        ended: bool = False,
     ) -> str | None:
         """After a dialog's call failed with ``error`` (None: a fault of ours, which the
         handler says): what to say as the dialog closes, when nothing is left to try in it;
@@ -627,7 +636,11 @@ class OrderActionsController(QObject):
         dialog offered a button refused as under way, and a Cancel that cancelled nothing),
         or when the action is no longer allowed (done or ended elsewhere meanwhile: left
         open, it offered a button refused every time). ``ours``: refused by this desk's own
-        rules before anything was recorded, whose words already say why."""
+        rules before anything was recorded, whose words already say why. ``ended``: the
+        call's step failed for good as it ran (an invitation that may have gone, not sent
+        again), and ``error`` says what is left to do, outside the dialog."""
+        if ended:
+            return error
         board = self._board()
         if ours and board.is_busy(action, order_id):
             # Another flow holds the order a moment (an automatic delivery, say): once it is
