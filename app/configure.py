@@ -18,6 +18,7 @@ from app.domain.connection import (
     ConnectionProfile,
     ProfileKind,
     berke_token_problem,
+    data_file_name,
     sr_key_problem,
 )
 from app.domain.urls import require_secure_base_url
@@ -27,8 +28,14 @@ from app.store.paths import data_dir
 from app.store.settings_file import SettingsFile
 from app.workflows.profile_data import (
     LEFT_UNSENT,
+    SAME_ACCOUNT_ASKED,
+    AccountData,
+    account_data_for,
+    account_data_in_words,
+    another_account_in_words,
     left_behind_in_words,
     needs_own_data_file,
+    refused_for_another_account,
     waiting_for,
     with_own_data_file,
 )
@@ -75,7 +82,7 @@ class _Answers(NamedTuple):
     berke_token: str
 
 
-def _ask_answers(settings: AppSettings) -> _Answers | int:
+def _ask_answers(settings: AppSettings, keys: KeyStore) -> _Answers | int:
     """The profile and its two keys, as typed and checked; or the exit status when an answer
     was refused (and why said). Nothing is stored here: an answer not given (Ctrl+D, Ctrl+C)
     changes nothing."""
@@ -129,6 +136,12 @@ def _ask_answers(settings: AppSettings) -> _Answers | int:
         if problem is not None:  # before anything is stored: a wrong key never reaches it
             print(f"{title}: {problem} Nothing was changed.")
             return 2
+    if saved is not None:
+        for_keys = _data_file_for_keys(saved, profile, keys, {SR_KEY: sr_key, BERKE_TOKEN: token})
+        if for_keys is None:
+            print("Nothing was changed.")
+            return 1
+        profile = for_keys
     return _Answers(profile, sr_key, token)
 
 
@@ -145,6 +158,51 @@ def _leave_waiting_work(saved: ConnectionProfile) -> bool:
     return input("Change the address anyway? [y/N]: ").strip().lower() in ("y", "yes")
 
 
+def _data_file_for_keys(
+    saved: ConnectionProfile, profile: ConnectionProfile, keys: KeyStore, typed: dict[str, str]
+) -> ConnectionProfile | None:
+    """``profile`` (saved as ``saved``) with the data file the keys ``typed`` for it need:
+    ``saved``'s holds the orders and waiting steps of the account its stored keys reach,
+    which another account's keys would be shown and resumed against (a waiting create failed
+    for good there). Another account's, as the coordinator answers, start a file of their
+    own; None when that is refused (Production), and why said. As the settings dialog."""
+    if data_file_name(profile) != data_file_name(saved):  # a file of its own already (moved)
+        return profile
+    stored = {service: keys.get(saved.name, service) for service in typed}
+    if all(secret is None for secret in stored.values()) or all(
+        secret is not None and secret.get_secret_value() == typed[service]
+        for service, secret in stored.items()
+    ):
+        return profile  # a first configuration, or the same keys typed again
+    data = account_data_for(saved)
+    if data.nothing or not _another_account(saved, data):
+        return profile
+    if profile.kind is not ProfileKind.CUSTOM:
+        print(
+            refused_for_another_account(
+                profile.name, "configure a profile of another name with that account's keys"
+            )
+        )
+        return None
+    return with_own_data_file(profile)
+
+
+def _another_account(saved: ConnectionProfile, data: AccountData) -> bool:
+    """Whether the keys typed for ``saved`` are another account's, as the coordinator
+    answers; Enter: the same account's, renewed (the common case)."""
+    print(
+        f"{account_data_in_words(saved, data)} {SAME_ACCOUNT_ASKED} "
+        + another_account_in_words(data, "configure a profile of another name with its keys")
+    )
+    while True:
+        answer = input("Same account, renewed keys, or another account? [S/a]: ").strip().lower()
+        if answer in ("", "s", "same"):
+            return False
+        if answer in ("a", "another"):
+            return True
+        print("Answer s for the same account, a for another account.")
+
+
 def _configure(keys: KeyStore) -> int:
     if not keys.status.usable:
         print(f"{keys.status.reason} Use the settings dialog to keep keys for one session.")
@@ -156,7 +214,7 @@ def _configure(keys: KeyStore) -> int:
     if problem is not None:  # saying so before the save below writes what was read
         print(problem)
     try:
-        answers = _ask_answers(settings)
+        answers = _ask_answers(settings, keys)
     except (EOFError, KeyboardInterrupt):  # Ctrl+D or Ctrl+C at a prompt
         print("\nNothing was changed.")
         return 1

@@ -33,6 +33,8 @@ KEPT_APART_FOR_KEYS = (
     f"With another account's keys it starts a data file of its own, {_ACCOUNTS_APART}: the "
     "orders stay in the old one."
 )
+#: Asked after ``account_data_in_words`` when new keys are typed for the profile.
+SAME_ACCOUNT_ASKED = "Are the keys typed for it that account's, renewed, or another account's?"
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,11 @@ class AccountData:
     @property
     def nothing(self) -> bool:
         return self.orders == 0 and self.work is not None and self.work.nothing
+
+    @property
+    def waits(self) -> bool:
+        """Whether something may still wait there to be sent (unreadable: it may)."""
+        return self.work is None or not self.work.nothing
 
 
 def waiting_for(profile: ConnectionProfile) -> WaitingWork | None:
@@ -96,3 +103,25 @@ def account_data_in_words(saved: ConnectionProfile, data: AccountData) -> str:
     if not data.work.nothing:
         parts.append(data.work.in_words())
     return f"“{name}” keeps {' and '.join(parts)} of the account it used at {where}."
+
+
+def another_account_in_words(data: AccountData, way_out: str) -> str:
+    """What each answer to ``SAME_ACCOUNT_ASKED`` does with the data file ``data`` describes;
+    ``way_out``: how to reach the other account and keep the waiting work sendable (Duplicate
+    in the settings dialog, another name in ``--configure``)."""
+    said = "Renewed keys of the same account go on with its orders and steps. "
+    if not data.waits:
+        return said + KEPT_APART_FOR_KEYS
+    return (
+        f"{said}{LEFT_UNSENT_FOR_KEYS} To send them, keep the old keys until they are; for the "
+        f"other account, {way_out}."
+    )
+
+
+def refused_for_another_account(name: str, way_out: str) -> str:
+    """Why ``name``, a Production profile, takes no other account's keys: it keeps the desk's
+    own data file whatever its settings say, which the other account would share."""
+    return (
+        f"“{name}” keeps the desk's own data file, with the orders and steps of the account it "
+        f"used: for another account, {way_out} (it starts a data file of its own)."
+    )

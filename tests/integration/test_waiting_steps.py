@@ -1334,3 +1334,66 @@ def test_the_board_says_whose_steps_moved_whoever_moved_them(
         assert entry.state is StepState.DONE
 
     with_board(sandbox, tmp_path / "desk.sqlite3", body, network)
+
+
+def test_a_create_waiting_for_a_profile_given_another_accounts_keys_by_configure_stays_unsent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--configure`` put account B's keys on "Acme" (same addresses), whose data file kept
+    account A's cached order and waiting create: the next start showed A's order on B's board
+    and resumed the create against B, where it failed for good ("SmartRecruiters no longer
+    has this order"). Answered "another account", the profile starts a file of its own."""
+    from app import configure
+    from app.store.order_cache import OrderCache
+
+    key_b, token_b = "b" * 64, "token-of-account-b"
+    monkeypatch.setenv("ASSESSMENT_DESK_HOME", str(tmp_path / "home"))
+    with memory_keyring(), sandbox_answering(sr_key=key_b, berke_token=token_b) as server:
+        acme = ConnectionProfile(
+            name="Acme", sr_base_url=server.sr_base_url, berke_base_url=server.berke_base_url
+        )
+        save_settings(AppSettings(profiles=[acme], active="Acme"))
+        KeyStore().set("Acme", SR_KEY, SecretStr("a" * 64))
+        KeyStore().set("Acme", BERKE_TOKEN, SecretStr("token-of-account-a"))
+        old_file = data_file_path(data_file_name(acme))
+        db = Database(old_file)
+        order = {"id": "order-of-account-a", "status": "NEW",
+                 "candidate": {"id": "c1", "firstName": "Ana", "lastName": "Lind",
+                               "email": "ana.lind@example.com"}}  # fmt: skip
+        OrderCache(db).merge([AssessmentOrder.model_validate(order)])
+        step_id = Journal(db).begin(
+            "order-of-account-a",
+            CreateAssessmentStep(request=CreateAssessmentRequest(
+                first_name="Ana", last_name="Lind", email_address="ana.lind@example.com",
+            )),
+        )  # fmt: skip
+        db.close()
+
+        answers = iter(["Acme", "", "", "", "another"])
+        typed = iter([key_b, token_b])
+        monkeypatch.setattr("builtins.input", lambda _prompt: next(answers))
+        monkeypatch.setattr(configure.getpass, "getpass", lambda _prompt: next(typed))
+        assert configure.configure_interactively(KeyStore()) == 0
+
+        now = load_settings().active_profile  # the next start: its session and resumer
+        credentials = KeyStore().credentials("Acme")
+        assert isinstance(credentials, Credentials)
+
+        async def start_and_resume() -> set[str]:
+            session = open_session(now, credentials)
+            desk = Desk(session, Database(data_file_path(data_file_name(now))))
+            try:
+                await resume_pending(desk)
+                return {o.id for o in OrderCache(desk.db).all()}
+            finally:
+                await session.aclose()
+                desk.db.close()
+
+        assert "order-of-account-a" not in asyncio.run(start_and_resume())
+        db = Database(old_file)
+        try:
+            entry = Journal(db).get(step_id)
+        finally:
+            db.close()
+        assert entry is not None
+        assert entry.state is StepState.PENDING  # account A's, waiting in A's file

@@ -40,6 +40,7 @@ from app.store.database import Database, data_file_path
 from app.store.journal import Journal
 from app.store.paths import default_config_dir
 from app.store.settings_file import load_settings, read_settings, save_settings
+from app.workflows.profile_data import KEPT_APART_FOR_KEYS, LEFT_UNSENT_FOR_KEYS
 from app.workflows.session import author_of
 from tests.integration.helpers import sandbox_answering
 from tests.memory_keyring import (
@@ -559,6 +560,121 @@ def test_configure_moving_a_profile_whose_data_file_cannot_be_read_asks_first(
     assert configure.configure_interactively(KeyStore()) == 0
     assert "could not be read from its file" in capsys.readouterr().out
     assert load_settings().active_profile.data_file != acme.data_file
+
+
+def _used_by_account_a(profile: ConnectionProfile, *, waiting: bool) -> Path:
+    """``profile``'s data file as account A left it: one cached order, and a step waiting to
+    be sent when ``waiting``. Its keys, A's, in the keyring."""
+    from app.domain.smartrecruiters import AssessmentOrder
+    from app.store.order_cache import OrderCache
+
+    KeyStore().set(profile.name, SR_KEY, SecretStr(KEY_A))
+    KeyStore().set(profile.name, BERKE_TOKEN, SecretStr(TOKEN_A))
+    path = data_file_path(data_file_name(profile))
+    db = Database(path)
+    order = {"id": "order-of-a", "status": "NEW", "candidate": {"id": "c1", "firstName": "Ana"}}
+    OrderCache(db).merge([AssessmentOrder.model_validate(order)])
+    if waiting:
+        Journal(db).begin("order-of-a", CommentStep(message="Called the candidate"))
+    db.close()
+    return path
+
+
+def _configure_with(
+    monkeypatch: pytest.MonkeyPatch, answers: list[str], secrets: tuple[str, str]
+) -> int:
+    from app import configure
+
+    given, typed = iter(answers), iter(secrets)
+    monkeypatch.setattr("builtins.input", lambda _prompt: next(given))
+    monkeypatch.setattr(configure.getpass, "getpass", lambda _prompt: next(typed))
+    status = configure.configure_interactively(KeyStore())
+    assert next(given, None) is None, "an answer was never asked for"
+    return status
+
+
+def test_configure_with_another_accounts_keys_gives_the_profile_a_data_file_of_its_own(
+    ring: MemoryKeyring,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Before: account B's keys were stored on "Acme" without a word, its data file kept: the
+    next start showed account A's orders on B's board (flagged gone) and resumed A's waiting
+    steps against B (a waiting create failed for good). Now the coordinator is asked, and
+    another account's keys start a data file of their own; A's step waits in the old one."""
+    from app.store.waiting_work import WaitingWork, waiting_in
+
+    monkeypatch.setenv("ASSESSMENT_DESK_HOME", str(tmp_path))
+    acme = ConnectionProfile(name="Acme", sr_base_url="https://sr.acme.example/v1")
+    save_settings(AppSettings(profiles=[acme]))
+    old_file = _used_by_account_a(acme, waiting=True)
+    assert _configure_with(monkeypatch, ["Acme", "", "", "", "a"], (KEY_B, TOKEN_B)) == 0
+    said = capsys.readouterr().out
+    assert (
+        "“Acme” keeps 1 order and 1 step waiting to be sent of the account it used at "
+        "sr.acme.example."
+    ) in said
+    assert LEFT_UNSENT_FOR_KEYS in said
+    saved = load_settings().active_profile
+    assert saved.sr_base_url == acme.sr_base_url
+    assert saved.data_file != acme.data_file
+    assert saved.data_file.startswith("acme-")
+    assert KeyStore().get("Acme", SR_KEY) == SecretStr(KEY_B)
+    assert waiting_in(old_file) == WaitingWork(steps=1)  # left where it was, unsent
+
+
+@pytest.mark.parametrize("answer", ["", "s", "Same"], ids=["enter", "s", "same"])
+def test_configure_with_renewed_keys_keeps_the_profiles_orders(
+    ring: MemoryKeyring,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    answer: str,
+) -> None:
+    """The common case: the keys expired and the same account's new ones are typed. Enter
+    keeps the data file, orders and steps; a file that keeps nothing is not asked about."""
+    monkeypatch.setenv("ASSESSMENT_DESK_HOME", str(tmp_path))
+    acme = ConnectionProfile(name="Acme", sr_base_url="https://sr.acme.example/v1")
+    empty = ConnectionProfile(name="Empty", sr_base_url="https://sr.empty.example/v1")
+    save_settings(AppSettings(profiles=[acme, empty]))
+    KeyStore().set("Empty", SR_KEY, SecretStr(KEY_A))
+    KeyStore().set("Empty", BERKE_TOKEN, SecretStr(TOKEN_A))
+    Database(data_file_path(data_file_name(empty))).close()  # nothing cached, nothing waits
+    assert _configure_with(monkeypatch, ["Empty", "", "", ""], (KEY_B, TOKEN_B)) == 0
+    assert "same account" not in capsys.readouterr().out.lower()
+    _used_by_account_a(acme, waiting=False)
+    assert _configure_with(monkeypatch, ["Acme", "", "", "", answer], ("3" * 64, "new")) == 0
+    said = capsys.readouterr().out
+    assert "“Acme” keeps 1 order of the account it used at sr.acme.example." in said
+    assert KEPT_APART_FOR_KEYS in said
+    settings = load_settings()
+    assert settings.profile("Acme") == acme  # its data file, kept
+    assert settings.profile("Empty") == empty
+    assert KeyStore().get("Acme", SR_KEY) == SecretStr("3" * 64)
+
+
+def test_configure_refuses_another_accounts_keys_for_production_with_the_way_out(
+    ring: MemoryKeyring,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Production keeps the desk's own data file whatever its settings say: another account
+    there would share it. Nothing is changed; another profile's name is the way out."""
+    monkeypatch.setenv("ASSESSMENT_DESK_HOME", str(tmp_path))
+    settings = AppSettings(active=PRODUCTION_PROFILE)
+    save_settings(settings)
+    production = settings.profile(PRODUCTION_PROFILE)
+    assert production is not None
+    _used_by_account_a(production, waiting=False)
+    assert _configure_with(monkeypatch, [PRODUCTION_PROFILE, "", "a"], (KEY_B, TOKEN_B)) == 1
+    said = capsys.readouterr().out
+    assert "keeps the desk's own data file" in said
+    assert "configure a profile of another name" in said
+    assert said.endswith("Nothing was changed.\n")
+    assert load_settings() == settings
+    assert KeyStore().get(PRODUCTION_PROFILE, SR_KEY) == SecretStr(KEY_A)
 
 
 @pytest.mark.parametrize(

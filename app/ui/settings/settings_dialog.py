@@ -105,14 +105,15 @@ from app.workflows.connection_test import (
     probe_smartrecruiters,
 )
 from app.workflows.profile_data import (
-    KEPT_APART_FOR_KEYS,
     LEFT_UNSENT,
-    LEFT_UNSENT_FOR_KEYS,
+    SAME_ACCOUNT_ASKED,
     AccountData,
     account_data_for,
     account_data_in_words,
+    another_account_in_words,
     left_behind_in_words,
     needs_own_data_file,
+    refused_for_another_account,
     waiting_for,
     with_own_data_file,
 )
@@ -753,9 +754,9 @@ class SettingsDialog(QDialog):
             if profile.kind is not ProfileKind.CUSTOM:
                 self.profile_list.setCurrentRow(index)
                 self._fail(
-                    f"“{profile.name}” keeps the desk's own data file, with the orders and steps "
-                    "of the account it used: for another account, Duplicate it and type that "
-                    "account's keys in the copy (it starts a data file of its own)."
+                    refused_for_another_account(
+                        profile.name, "Duplicate it and type that account's keys in the copy"
+                    )
                 )
                 return None
             given[index] = with_own_data_file(profile)
@@ -764,22 +765,13 @@ class SettingsDialog(QDialog):
     async def _another_account(self, saved: ConnectionProfile, data: AccountData) -> bool | None:
         """Whether the keys typed for ``saved`` are another account's (not the same account's,
         renewed: the common case, the answer Enter gives); None: keep editing."""
-        waits = data.work is None or not data.work.nothing
         chosen = await choose(
             self,
             "New keys: the same account?",
-            f"{account_data_in_words(saved, data)} Are the keys typed for it that account's, "
-            "renewed, or another account's?",
+            f"{account_data_in_words(saved, data)} {SAME_ACCOUNT_ASKED}",
             options=["Same account, renewed keys", "Another account"],
-            informative=(
-                "Renewed keys of the same account go on with its orders and steps. "
-                + (LEFT_UNSENT_FOR_KEYS if waits else KEPT_APART_FOR_KEYS)
-                + (
-                    " To send them, keep the old keys until they are; for the other account, "
-                    "Duplicate the profile and type its keys in the copy."
-                    if waits
-                    else ""
-                )
+            informative=another_account_in_words(
+                data, "Duplicate the profile and type its keys in the copy"
             ),
         )
         return None if chosen is None else chosen == 1
