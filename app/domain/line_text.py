@@ -5,6 +5,9 @@ from __future__ import annotations
 
 #: A reason or a comment longer than this is cut in a line (the tooltip has it whole).
 SHORT = 120
+#: The most of a name, a job or a company a dialog's line shows (the whole in its tooltip): a
+#: 5,000-character name made the Accept dialog 46,429 px wide, or 1,256 px tall.
+PART_SHOWN = 80
 
 
 # The bidirectional embeddings, overrides and isolates (U+202A–202E, U+2066–2069), and the

@@ -168,6 +168,10 @@ class MainWindow(QMainWindow):
             self.rooms.blockSignals(blocked)
             self._offers_page.deleteLater()
             self._offers = view
+            # Sorted from the Ctrl+K palette too (a keyboard's way), on the Offers tab.
+            for action in view.offer_list.sorting.actions():
+                action.triggered.connect(lambda _c=False, v=view: self.rooms.setCurrentWidget(v))
+                self.addAction(action)
             if self._offer_catalog is not None:
                 view.set_catalog(self._offer_catalog)
         return self._offers

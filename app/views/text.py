@@ -3,11 +3,8 @@ that the first frame's modules may use it."""
 
 from __future__ import annotations
 
-from app.domain.line_text import one_line  # the journal's words cut a comment alike
-
-#: The most of a name, a job or a company a dialog's line shows (the whole in its tooltip): a
-#: 5,000-character name made the Accept dialog 46,429 px wide, or 1,256 px tall.
-PART_SHOWN = 80
+# The journal's words cut a comment alike; the workflows' words name an offer alike.
+from app.domain.line_text import PART_SHOWN, one_line
 
 
 def title_name(name: str) -> str:

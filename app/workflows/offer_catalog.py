@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from app.clients.errors import (
@@ -23,6 +24,7 @@ from app.clients.errors import (
     ValidationApiError,
 )
 from app.clients.smartrecruiters import ActiveOfferRefusedError
+from app.domain.line_text import PART_SHOWN, one_line
 from app.domain.offer_cost import OfferCost
 from app.domain.smartrecruiters import AssessmentOrder, Offer, OfferStatus
 from app.store.database import Database
@@ -75,7 +77,8 @@ class OfferChangedMeanwhileError(OfferError):
 
     def __init__(self, now: Offer) -> None:
         super().__init__(
-            f"“{now.name}” was changed in SmartRecruiters after you opened it here (by a "
+            f"“{one_line(now.name, PART_SHOWN)}” was changed in SmartRecruiters after you "
+            "opened it here (by a "
             "colleague, or in the Partner Portal). Saving your version would undo that change."
         )
         self.now = now
@@ -278,17 +281,15 @@ class OfferCatalog:
     # -- changing -----------------------------------------------------------------------------
 
     async def create(
-        self, offer: Offer, cost: OfferCost | None, *, after_unsure_create: bool = False
+        self, offer: Offer, cost: OfferCost | None, *, sent_before: Sequence[Offer] = ()
     ) -> Offer:
         """Create ``offer`` (SmartRecruiters makes it INACTIVE) and record its Cost.
 
-        ``after_unsure_create``: the same form's earlier create of this catalogId failed with
-        ``may_have_gone_through``; an offer it would have made is then taken as that create
-        (see ``offers.create_offer``), never otherwise."""
+        ``sent_before``: what the same form sent in earlier creates that failed with
+        ``may_have_gone_through``; an offer one of them made is then taken as that create,
+        and brought up to date with ``offer`` (see ``offers.create_offer``), never otherwise."""
         try:
-            return await offers.create_offer(
-                self._sources, offer, cost, after_unsure_create=after_unsure_create
-            )
+            return await offers.create_offer(self._sources, offer, cost, sent_before=sent_before)
         except offers.EarlierCreateNotCheckedError as exc:
             raise _earlier_create_not_checked(exc) from exc
         except ActiveOfferRefusedError as exc:
@@ -306,13 +307,22 @@ class OfferCatalog:
             raise _refused(f"Reading offer {offer_id}", exc) from exc
 
     async def update(
-        self, offer_id: str, offer: Offer, cost: OfferCost | None, *, read: Offer | None = None
+        self,
+        offer_id: str,
+        offer: Offer,
+        cost: OfferCost | None,
+        *,
+        read: Offer | None = None,
+        sent_before: Sequence[Offer] = (),
     ) -> Offer:
         """Send ``offer`` as the new content of ``offer_id`` and record its Cost. ``read``:
         the offer the edit started from; changed since in SmartRecruiters, nothing is sent
-        (``OfferChangedMeanwhileError``)."""
+        (``OfferChangedMeanwhileError``), unless into what this edit sent before in a save
+        that failed with ``may_have_gone_through`` (``sent_before``): that is its own."""
         try:
-            return await offers.update_offer(self._sources, offer_id, offer, cost, read=read)
+            return await offers.update_offer(
+                self._sources, offer_id, offer, cost, read=read, sent_before=sent_before
+            )
         except offers.OfferChangedError as exc:
             raise OfferChangedMeanwhileError(exc.now) from exc
         except offers.OfferNotCheckedError as exc:

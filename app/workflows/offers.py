@@ -8,6 +8,7 @@ offer call leaves nothing half-done to resume, and the coordinator sees the answ
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 from app.clients.errors import ApiError, Service, StateConflictError, ValidationApiError
@@ -114,36 +115,38 @@ async def create_offer(
     offer: Offer,
     cost: OfferCost | None = None,
     *,
-    after_unsure_create: bool = False,
+    sent_before: Sequence[Offer] = (),
 ) -> Offer:
     """Create the offer (SmartRecruiters makes it INACTIVE), then record its Cost here.
 
-    ``after_unsure_create``: this form already sent a create of this catalogId that may have
-    gone through (its answer was lost, or its Cost could not be recorded). The catalogue is
-    looked through first, and an offer of that catalogId holding exactly what is sent (and
-    what the service fills in) is taken as that create: nothing is sent. The reference never
-    says a catalogId is unique, so a second create could well be taken, and the catalogue
-    hold two offers alike. Only when none is found is the offer created; if it cannot be
-    looked through, nothing is sent (``EarlierCreateNotCheckedError``). A create refused as
-    taken is still checked the same way (the first may have been listed only since).
-    Without ``after_unsure_create``, a refusal stands: an offer made elsewhere (another
-    form, a colleague, long ago) is never taken over, nor its recorded Cost replaced,
-    however alike it is."""
-    created = await _earlier_create(sources, offer) if after_unsure_create else None
-    if created is None:
+    ``sent_before``: what this form already sent in creates that may have gone through (their
+    answer was lost, or their Cost could not be recorded), the coordinator's corrections
+    since left out of them. The catalogue is looked through first, and an offer holding
+    exactly what one of them sent (and what the service fills in) is taken as that create:
+    no create is sent, and if the form was corrected since, that offer is updated to hold
+    ``offer``. The reference never says a catalogId is unique, so a second create could well
+    be taken, and the catalogue hold two offers alike. Only when none is found is the offer
+    created; if it cannot be looked through, nothing is sent
+    (``EarlierCreateNotCheckedError``). A create refused as taken is still checked the same
+    way (the first may have been listed only since). Without ``sent_before``, a refusal
+    stands: an offer made elsewhere (another form, a colleague, long ago) is never taken
+    over, nor its recorded Cost replaced, however alike it is."""
+    found = await _earlier_create(sources, sent_before) if sent_before else None
+    if found is None:
         try:
             created = await sources.session.sr.create_offer(offer)
         except (ValidationApiError, StateConflictError) as exc:
-            earlier = await _saved_before_or_none(sources, offer) if after_unsure_create else None
-            if earlier is None:
+            found = await _saved_before_or_none(sources, sent_before) if sent_before else None
+            if found is None:
                 raise _explained(exc) from exc
-            created = earlier
         except ApiError as exc:
             raise _explained(exc) from exc
+    if found is not None:
+        created = await _corrected(sources, found, offer)
     if created.id is None:
         # The answer left the new offer's id out: the offer is there, found by its catalogId
         # and its content.
-        created = await _saved_before_or_none(sources, offer) or created
+        created = await _saved_before_or_none(sources, [offer]) or created
     if created.id is not None:
         await set_cost(sources, created.id, cost)
     elif cost is not None:
@@ -151,42 +154,54 @@ async def create_offer(
     return created
 
 
-async def _earlier_create(sources: OfferSources, offer: Offer) -> Offer | None:
-    """The offer an earlier, unsure create of ``offer`` made, or None when the catalogue has
-    none. ``EarlierCreateNotCheckedError`` when that could not be told."""
+async def _corrected(sources: OfferSources, found: Offer, offer: Offer) -> Offer:
+    """``found``, the offer an earlier create of this form made, brought to hold ``offer``:
+    the form was corrected since that create was sent (a typo, before Save again)."""
+    if found.id is None or _holds(found, offer):
+        return found  # unchanged since (or no id to name it by: the caller looks it up)
     try:
-        return await _saved_before(sources, offer)
+        return await sources.session.sr.update_offer(found.id, offer)
     except ApiError as exc:
-        raise EarlierCreateNotCheckedError(offer, exc) from exc
+        raise _explained(exc) from exc
+
+
+async def _earlier_create(sources: OfferSources, sent: Sequence[Offer]) -> Offer | None:
+    """The offer an earlier, unsure create of one of ``sent`` made, or None when the
+    catalogue has none. ``EarlierCreateNotCheckedError`` when that could not be told."""
+    try:
+        return await _saved_before(sources, sent)
+    except ApiError as exc:
+        raise EarlierCreateNotCheckedError(sent[-1], exc) from exc
     except _CatalogueTooLongError as exc:
-        raise EarlierCreateNotCheckedError(offer, None) from exc
+        raise EarlierCreateNotCheckedError(sent[-1], None) from exc
 
 
-async def _saved_before_or_none(sources: OfferSources, offer: Offer) -> Offer | None:
+async def _saved_before_or_none(sources: OfferSources, sent: Sequence[Offer]) -> Offer | None:
     """``_saved_before``, None when the catalogue could not be looked through."""
     try:
-        return await _saved_before(sources, offer)
+        return await _saved_before(sources, sent)
     except (ApiError, _CatalogueTooLongError):
         return None
 
 
-async def _saved_before(sources: OfferSources, offer: Offer) -> Offer | None:
-    """The offer of ``offer``'s catalogId that holds what ``offer`` would, or None when the
-    catalogue has none.
+async def _saved_before(sources: OfferSources, sent: Sequence[Offer]) -> Offer | None:
+    """The offer that holds what one of ``sent`` would (its catalogId and its content), or
+    None when the catalogue has none.
 
-    The reference does not say what ``q`` searches (names only, perhaps): a search by the
-    catalogId and one by the name come first, as the cheap ways to find it, and then the
+    The reference does not say what ``q`` searches (names only, perhaps): searches by the
+    catalogIds and by the names come first, as the cheap ways to find it, and then the
     whole listing, page by page, up to ``LOOKUP_PAGES``. Raises ``ApiError`` when a page
     could not be read, ``_CatalogueTooLongError`` when the listing goes on past that."""
     sr = sources.session.sr
-    for words in dict.fromkeys((offer.catalog_id, offer.name)):
-        found = _holding(await sr.list_offers(q=words, limit=LOOKUP_PAGE_SIZE), offer)
+    words = [o.catalog_id for o in sent] + [o.name for o in sent]
+    for word in dict.fromkeys(words):
+        found = _holding(await sr.list_offers(q=word, limit=LOOKUP_PAGE_SIZE), sent)
         if found is not None:
             return found
     offset = 0
     for _ in range(LOOKUP_PAGES):
         page = await sr.list_offers(limit=LOOKUP_PAGE_SIZE, offset=offset)
-        found = _holding(page, offer)
+        found = _holding(page, sent)
         if found is not None:
             return found
         listed = len(page.content) + len(page.unreadable)
@@ -198,15 +213,18 @@ async def _saved_before(sources: OfferSources, offer: Offer) -> Offer | None:
     raise _CatalogueTooLongError
 
 
-def _holding(page: Page[Offer], offer: Offer) -> Offer | None:
-    """The offer of the page with ``offer``'s catalogId that holds what it would."""
-    sent = _edited_content(offer)
-    for found in page.content:
-        held = _edited_content(found)
-        # What the form left out, the service filled in (availability, target market).
-        if found.catalog_id == offer.catalog_id and all(held.get(k) == v for k, v in sent.items()):
-            return found
-    return None
+def _holding(page: Page[Offer], sent: Sequence[Offer]) -> Offer | None:
+    """The offer of the page that holds what one of ``sent`` would."""
+    return next((found for found in page.content if any(_holds(found, o) for o in sent)), None)
+
+
+def _holds(found: Offer, sent: Offer) -> bool:
+    """Whether ``found`` is of ``sent``'s catalogId and holds what it sent. What the form
+    left out, the service filled in (availability, target market): not compared."""
+    if found.catalog_id != sent.catalog_id:
+        return False
+    held = _edited_content(found)
+    return all(held.get(k) == v for k, v in _edited_content(sent).items())
 
 
 class _CatalogueTooLongError(Exception):
@@ -232,7 +250,7 @@ class EarlierCreateNotCheckedError(Exception):
 class OfferIdMissingError(Exception):
     """SmartRecruiters created the offer but its answer gave no id, and no offer of its
     catalogId could be found either: the Cost has no offer to be recorded against. Saving
-    again (``after_unsure_create``) finds the offer by its catalogId and records it."""
+    again (``sent_before``) finds the offer by its catalogId and records it."""
 
     def __init__(self, created: Offer) -> None:
         super().__init__("SmartRecruiters' answer did not say the new offer's id.")
@@ -274,22 +292,28 @@ async def update_offer(
     cost: OfferCost | None = None,
     *,
     read: Offer | None = None,
+    sent_before: Sequence[Offer] = (),
 ) -> Offer:
     """Update the offer (a POST, not a PUT), then record its Cost here. ``read``: the offer as
     read when the edit began; if SmartRecruiters holds something else now, nothing is sent
     (``OfferChangedError``): the update replaces the whole offer, and would undo it. (The
-    reference has no conditional update: the window left is the read and the POST.)"""
+    reference has no conditional update: the window left is the read and the POST.)
+
+    ``sent_before``: what this edit already sent in updates that may have gone through
+    (their answer was lost, or the Cost failed after them). SmartRecruiters holding one of
+    them is this edit's own change, not someone else's: it is taken as the starting point."""
     if read is not None:
         try:
             now = await sources.session.sr.get_offer(offer_id)
         except ApiError as exc:
             raise OfferNotCheckedError(exc) from exc
         held = _edited_content(now)
-        sent = _edited_content(offer)
-        # Changed since it was read, and not into what is sent now (an earlier save of this
-        # very edit whose answer or Cost failed holds it already; what the form left out,
-        # the service kept or filled in, as ``_saved_before``): it would be undone.
-        if held != _edited_content(read) and any(held.get(k) != v for k, v in sent.items()):
+        # Changed since it was read, and neither into what is sent now nor into what an
+        # earlier save of this very edit sent (its answer or its Cost failed, and it went
+        # through): it would be undone.
+        if held != _edited_content(read) and not any(
+            _holds(now, mine) for mine in (*sent_before, offer)
+        ):
             raise OfferChangedError(now)
     try:
         updated = await sources.session.sr.update_offer(offer_id, offer)

@@ -326,14 +326,14 @@ def test_saving_again_after_a_create_whose_answer_was_lost_takes_that_create(
         with pytest.raises(NetworkError):
             await offers.create_offer(desk, offer, PAID)
         # Save again, the same form: it knows its create may have gone through.
-        made = await offers.create_offer(desk, offer, PAID, after_unsure_create=True)
+        made = await offers.create_offer(desk, offer, PAID, sent_before=[offer])
         assert made.id is not None
         assert made.catalog_id == offer.catalog_id
         assert await offers.get_cost(desk, made.id) == PAID
         # Another offer holding that catalogId is still refused, in words.
         other = offer.model_copy(update={"name": "Another offer"})
         with pytest.raises(ValidationApiError, match="already exists"):
-            await offers.create_offer(desk, other, FREE, after_unsure_create=True)
+            await offers.create_offer(desk, other, FREE, sent_before=[other])
         assert await offers.get_cost(desk, made.id) == PAID
 
     run_with_desk(sandbox, tmp_path / "d.sqlite3", body, transport=network)
@@ -398,16 +398,71 @@ def test_saving_again_after_a_lost_create_answer_makes_no_second_offer(
         with pytest.raises(NetworkError):
             await offers.create_offer(desk, offer, PAID)  # made; its answer lost
         (first,) = offers_of(lenient_sandbox, offer.catalog_id)
-        made = await offers.create_offer(desk, offer, PAID, after_unsure_create=True)
+        made = await offers.create_offer(desk, offer, PAID, sent_before=[offer])
         assert [o["id"] for o in offers_of(lenient_sandbox, offer.catalog_id)] == [first["id"]]
         assert made.id == first["id"]
         assert await offers.get_cost(desk, first["id"]) == PAID
         # Nothing to find: created, once.
         other = new_offer()
-        made = await offers.create_offer(desk, other, FREE, after_unsure_create=True)
+        made = await offers.create_offer(desk, other, FREE, sent_before=[other])
         assert [o["id"] for o in offers_of(lenient_sandbox, other.catalog_id)] == [made.id]
 
     run_with_desk(lenient_sandbox, tmp_path / "d.sqlite3", body, transport=network)
+
+
+def test_saving_again_corrected_after_a_lost_create_updates_the_offer_that_create_made(
+    lenient_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The form corrected (a typo, the catalogId itself) before Save again: the look-up took
+    only an offer holding the corrected content, and sent a second create (two offers where
+    a catalogId is not unique). Now the offer is found by what the first send held, and
+    updated to the corrected form."""
+    network = LenientCatalogue()
+
+    async def body(desk: Desk) -> None:
+        first_sent = new_offer(description="Teh test")
+        network.lose = True
+        with pytest.raises(NetworkError):
+            await offers.create_offer(desk, first_sent, PAID)  # made; its answer lost
+        (first,) = offers_of(lenient_sandbox, first_sent.catalog_id)
+        corrected = first_sent.model_copy(
+            update={"description": "The test", "catalog_id": f"{first_sent.catalog_id}-B"}
+        )
+        made = await offers.create_offer(desk, corrected, PAID, sent_before=[first_sent])
+        assert made.id == first["id"]
+        assert offers_of(lenient_sandbox, first_sent.catalog_id) == []
+        (held,) = offers_of(lenient_sandbox, corrected.catalog_id)
+        assert (held["id"], held["description"]) == (first["id"], "The test")
+        assert await offers.get_cost(desk, first["id"]) == PAID
+
+    run_with_desk(lenient_sandbox, tmp_path / "d.sqlite3", body, transport=network)
+
+
+def test_an_edit_whose_answer_was_lost_is_its_own_starting_point_on_save_again(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """SmartRecruiters holding what this edit sent before (its answer lost) is not a
+    colleague's change; holding anything else still is."""
+    network = OfferAnswers()
+
+    async def body(desk: Desk) -> None:
+        read = await offers.create_offer(desk, new_offer())
+        assert read.id is not None
+        first = read.model_copy(update={"name": "Renamed"})
+        network.lose = True
+        with pytest.raises(NetworkError):
+            await offers.update_offer(desk, read.id, first, read=read)
+        second = first.model_copy(update={"description": "corrected"})
+        with pytest.raises(offers.OfferChangedError):  # as if another's: not told it was ours
+            await offers.update_offer(desk, read.id, second, read=read)
+        saved = await offers.update_offer(desk, read.id, second, read=read, sent_before=[first])
+        assert (saved.name, saved.description) == ("Renamed", "corrected")
+        theirs = saved.model_copy(update={"name": "A colleague's"})
+        await offers.update_offer(desk, read.id, theirs)
+        with pytest.raises(offers.OfferChangedError):
+            await offers.update_offer(desk, read.id, second, read=read, sent_before=[first, second])
+
+    run_with_desk(sandbox, tmp_path / "d.sqlite3", body, transport=network)
 
 
 def test_saving_again_sends_nothing_while_the_catalogue_cannot_be_looked_through(
@@ -429,7 +484,7 @@ def test_saving_again_sends_nothing_while_the_catalogue_cannot_be_looked_through
         assert lost.value.may_have_gone_through
         network.listing_down = True
         with pytest.raises(OfferError) as unchecked:
-            await catalog.create(offer, PAID, after_unsure_create=True)
+            await catalog.create(offer, PAID, sent_before=[offer])
         assert str(unchecked.value).startswith(
             "Nothing was sent: it could not be checked whether SmartRecruiters already has "
             f"the offer “{offer.catalog_id}” from the earlier save ("
@@ -438,7 +493,7 @@ def test_saving_again_sends_nothing_while_the_catalogue_cannot_be_looked_through
         assert unchecked.value.may_have_gone_through  # the form stays unsure
         assert len(offers_of(lenient_sandbox, offer.catalog_id)) == 1
         network.listing_down = False
-        made = await catalog.create(offer, PAID, after_unsure_create=True)
+        made = await catalog.create(offer, PAID, sent_before=[offer])
         assert [o["id"] for o in offers_of(lenient_sandbox, offer.catalog_id)] == [made.id]
         assert made.id is not None
         assert await offers.get_cost(desk, made.id) == PAID
@@ -491,7 +546,7 @@ def test_the_catalogue_says_which_failed_creates_may_have_gone_through(
             await catalog.create(offer, PAID)
         assert lost.value.may_have_gone_through
         assert "may have created the offer all the same" in str(lost.value)
-        made = await catalog.create(offer, PAID, after_unsure_create=True)
+        made = await catalog.create(offer, PAID, sent_before=[offer])
         assert made.id is not None
         assert await offers.get_cost(desk, made.id) == PAID
 

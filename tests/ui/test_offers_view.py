@@ -203,7 +203,8 @@ def test_tab_leaves_the_table_and_goes_round_the_tab(
     """Before: the table kept Tab, each press moving to the next cell and then the next
     offer's row (changing the offer shown, and the one Edit, Submit and Withdraw act on); and
     the detail pane's scroll area was a Tab stop that showed nothing. Now Tab goes as the tab
-    reads: the bar (search, status, the offer's buttons), the table, its pages, the pane."""
+    reads: the bar (search, status, the offer's buttons), the table, its pages and its sort,
+    the pane."""
     monkeypatch.setattr(offers, "PAGE_SIZE", 2)  # two pages at least: Previous and Next on
     view = OffersView()
     qtbot.addWidget(view)
@@ -229,7 +230,8 @@ def test_tab_leaves_the_table_and_goes_round_the_tab(
         assert view.selected_offer() is first, f"Tab from {focus.objectName()} changed the offer"
     expected = [view.search, view.status_filter, view.new_button, view.edit_button,
                 view.submit_button, view.withdraw_button, view.offer_list.table,
-                view.prev_button, view.next_button, view.cost_fix, view.recent_orders]  # fmt: skip
+                view.prev_button, view.next_button, view.offer_list.sorting.button,
+                view.cost_fix, view.recent_orders]  # fmt: skip
     assert stops == [w for w in expected if w.isVisible() and w.isEnabled()]
 
 

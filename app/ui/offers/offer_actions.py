@@ -7,8 +7,6 @@ once for one offer, and its failure is told in the service's words.
 
 from __future__ import annotations
 
-import contextlib
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
@@ -18,8 +16,8 @@ from app.ui.common.async_dialogs import confirm
 from app.ui.common.messages import Messages
 from app.ui.common.task_group import NamedTasks
 from app.ui.offers.offer_form import OfferForm
+from app.views.text import PART_SHOWN, as_refusal, one_line
 from app.workflows.offer_catalog import (
-    COST_FIELD,
     OfferCatalog,
     OfferChangedMeanwhileError,
     OfferError,
@@ -69,10 +67,12 @@ class OfferActions(QWidget):
         self._form_catalog: OfferCatalog | None = None  # the account the form was opened for
         # Per open form: the offer as last seen in SmartRecruiters (see ``_save``).
         self._baselines: dict[OfferForm, Offer] = {}
-        # Per open "New offer" form: the catalogIds whose create may have gone through though
-        # it failed here. Only a save again of one of them may take an existing offer as its
-        # own (an offer made elsewhere, and its recorded Cost, are never taken over).
-        self._unsure_creates: dict[OfferForm, set[str]] = {}
+        # Per open form: what its saves sent that may have gone through though they failed
+        # here (the answer lost, or the Cost not recorded after). A "New offer" form takes
+        # only an offer holding one of them as its own (an offer made elsewhere, and its
+        # recorded Cost, are never taken over), and updates it to the corrected form; an
+        # edit takes SmartRecruiters holding one of them as its own change, not a colleague's.
+        self._unsure_sends: dict[OfferForm, list[Offer]] = {}
 
         self.new_button = QPushButton("&New…")
         self.new_button.setObjectName("newOffer")
@@ -112,6 +112,11 @@ class OfferActions(QWidget):
         self._offer = offer
         self._cost = cost
         self.update_state()
+
+    def _say(self, title: str, text: str) -> None:
+        """An error box of the room: its text holds the service's words (a refusal, an
+        offer's name), on the screen however long, and without bidirectional controls."""
+        self._messages.error(title, as_refusal(text))
 
     # -- what is allowed ------------------------------------------------------------------------
 
@@ -163,7 +168,7 @@ class OfferActions(QWidget):
         try:
             offer = await catalog.read(offer_id)
         except OfferError as exc:
-            self._messages.error("Edit offer", str(exc))
+            self._say("Edit offer", str(exc))
             return
         finally:
             self._in_flight.discard(offer_id)
@@ -187,7 +192,7 @@ class OfferActions(QWidget):
 
     def _forget_form(self, form: OfferForm) -> None:
         self._baselines.pop(form, None)
-        self._unsure_creates.pop(form, None)
+        self._unsure_sends.pop(form, None)
         if self.form is form:
             self.form = None
 
@@ -211,14 +216,16 @@ class OfferActions(QWidget):
         # What the edit started from (or the last version seen since): a change made after it
         # is not undone unasked. Kept with the form across its saves.
         read = self._baselines.get(form, original)
+        unsure = self._unsure_sends.setdefault(form, [])
         while True:
             try:
                 with form.answering():
                     if original is None or original.id is None:
-                        unsure = offer.catalog_id in self._unsure_creates.get(form, set())
-                        saved = await catalog.create(offer, cost, after_unsure_create=unsure)
+                        saved = await catalog.create(offer, cost, sent_before=tuple(unsure))
                     else:
-                        saved = await catalog.update(original.id, offer, cost, read=read)
+                        saved = await catalog.update(
+                            original.id, offer, cost, read=read, sent_before=tuple(unsure)
+                        )
                 break
             except OfferChangedMeanwhileError as exc:
                 if not await confirm(
@@ -235,12 +242,8 @@ class OfferActions(QWidget):
                 read = self._baselines[form] = exc.now  # theirs, seen and overruled
                 form.set_busy(True)
             except OfferError as exc:
-                if exc.may_have_gone_through and (original is None or original.id is None):
-                    self._unsure_creates.setdefault(form, set()).add(offer.catalog_id)
-                if exc.field == COST_FIELD and original is not None and original.id:
-                    # The offer itself went through: what it holds now is this form's own.
-                    with contextlib.suppress(OfferError):
-                        self._baselines[form] = await catalog.read(original.id)
+                if exc.may_have_gone_through:
+                    unsure.append(offer)
                 # One that may have gone through asks for Save again, unchanged: on the form,
                 # not under a field, where it would turn Save off until that field changed.
                 field = None if exc.may_have_gone_through else exc.field
@@ -290,12 +293,14 @@ class OfferActions(QWidget):
             try:
                 now = await catalog.read(offer_id)
             except OfferError as exc:
-                self._messages.error(title, f"Not withdrawn: {exc}")
+                self._say(title, f"Not withdrawn: {exc}")
                 return None
             why = catalog.why_not_withdraw(now)
             if why is not None:
-                self._messages.error(
-                    title, f"“{now.name}” changed in SmartRecruiters since the list was read. {why}"
+                self._say(
+                    title,
+                    f"“{one_line(now.name, PART_SHOWN)}” changed in SmartRecruiters since the "
+                    f"list was read. {why}",
                 )
                 return now
             if now.status is OfferStatus.ACTIVE and not await self._confirm_withdraw(
@@ -307,7 +312,7 @@ class OfferActions(QWidget):
             call = catalog.submit if how == SUBMIT else catalog.withdraw
             return await call(offer_id)
         except OfferError as exc:
-            self._messages.error(title, str(exc))
+            self._say(title, str(exc))
             # Refused most often because the offer moved elsewhere: show it as it is now, or
             # the buttons keep offering what was just refused.
             try:
@@ -325,7 +330,7 @@ class OfferActions(QWidget):
         return await confirm(
             self,
             title,
-            f"Withdraw “{now.name}” from the Marketplace?",
+            f"Withdraw “{one_line(now.name, PART_SHOWN)}” from the Marketplace?",
             informative=f"{activated}Customers can no longer order it. To list it again it has "
             "to be submitted and reviewed by SmartRecruiters' partners team.",
             ok_text="Withdraw",
@@ -344,6 +349,6 @@ class OfferActions(QWidget):
         try:
             await catalog.record_cost(offer_id, cost)
         except OfferError as exc:
-            self._messages.error("Record the cost", str(exc))
+            self._say("Record the cost", str(exc))
             return
         self.cost_recorded.emit(offer, cost)

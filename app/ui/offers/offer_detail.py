@@ -47,6 +47,13 @@ _FIELDS = (
 )  # fmt: skip
 
 
+#: What the pane says of an offer it keeps showing that the page shown does not hold.
+OFF_PAGE = (
+    "Not in the list shown: SmartRecruiters lists it on another page, or outside the search "
+    "or the status filter. It stays shown here until you choose another offer."
+)
+
+
 def order_line(order: AssessmentOrder) -> str:
     """One order on one line: date, status, candidate, job, company."""
     date = local_time(order.create_date).strftime("%Y-%m-%d") if order.create_date else NOTHING
@@ -122,12 +129,17 @@ class OfferDetail(QStackedWidget):
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.2)
         self.title.setFont(font)
+        # An offer kept shown after a save that the page read since does not hold (created
+        # on another page, or moved out of the status filter): said, not left to puzzle over.
+        self.off_page = plain_label(OFF_PAGE, name="offerOffPage")
+        self.off_page.hide()
         form = self._build_fields()
         self._build_cost_line()
         self._build_recent()
 
         body = QWidget()
         layout = QVBoxLayout(body)
+        layout.addWidget(self.off_page)
         layout.addWidget(self.title)
         layout.addLayout(form)
         layout.addWidget(self.cost_warning)
@@ -238,6 +250,10 @@ class OfferDetail(QStackedWidget):
                 f"Once the Partner Portal shows {wanted}, record it here. This changes "
                 "nothing on SmartRecruiters."
             )
+
+    def set_off_page(self, off_page: bool) -> None:
+        """Say (or stop saying) that the offer shown is on no row of the page shown."""
+        self.off_page.setVisible(off_page)
 
     def cost_warning_text(self) -> str:
         return self.cost_warning.text() if not self.cost_warning.isHidden() else ""

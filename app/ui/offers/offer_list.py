@@ -6,6 +6,8 @@ It only shows and asks: the room fetches the pages and tells it what to show.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
@@ -29,6 +31,7 @@ from app.ui.common.colours import ERROR
 from app.ui.common.cut_text_tips import CutTextTips
 from app.ui.common.labels import plain_label
 from app.ui.common.tint import tint
+from app.ui.offers.offer_sort import OfferSort
 from app.ui.offers.offer_table_model import (
     OFFER_ROLE,
     Column,
@@ -83,6 +86,7 @@ class OfferList(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._state = ListState()
+        self._hushed = False  # the current row changes under the model: not told (``_quiet``)
         self.model = OfferTableModel(self)
         self.proxy = OfferFilterProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -133,6 +137,7 @@ class OfferList(QWidget):
         table.setTabKeyNavigation(False)
         table.setWordWrap(False)
         table.verticalHeader().hide()
+        # Sorted here, within the page: SmartRecruiters takes no sort (``OfferSort`` says so).
         table.setSortingEnabled(True)
         table.horizontalHeader().setSortIndicatorClearable(True)
         table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
@@ -152,6 +157,9 @@ class OfferList(QWidget):
         # offer would open its form.
         table.doubleClicked.connect(lambda _i: self.activated.emit())
         table.installEventFilter(self)
+
+        self.sort_note = plain_label(name="offersSortNote")
+        self.sorting = OfferSort(table, self.sort_note, self)
 
         self.state_label = plain_label(name="offersState")
         self.state_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -191,9 +199,11 @@ class OfferList(QWidget):
         pages.addWidget(self.prev_button)
         pages.addWidget(self.page_label, 1)
         pages.addWidget(self.next_button)
+        pages.addWidget(self.sorting.button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.problem)
+        layout.addWidget(self.sort_note)
         layout.addWidget(self.stack, 1)
         layout.addLayout(pages)
 
@@ -235,19 +245,59 @@ class OfferList(QWidget):
     # -- showing --------------------------------------------------------------------------------
 
     def show_offers(
-        self, offers: list[Offer], costs: dict[str, OfferCost], keep: str | None
-    ) -> None:
-        """Show one page; select offer ``keep`` if it is on it, else the first row."""
-        self.model.set_offers(offers, costs)
-        if self.proxy.rowCount() == 0:
+        self,
+        offers: list[Offer],
+        costs: dict[str, OfferCost],
+        keep: str | None,
+        *,
+        hold: bool = False,
+    ) -> bool:
+        """Show one page; select offer ``keep`` if it is on it, else the first row, or with
+        ``hold`` no row: ``keep`` stays the offer shown though the page does not hold it
+        (the room says so). Returns whether ``keep`` is on the page."""
+        with self._quiet():
+            self.model.set_offers(offers, costs)
+        if keep is not None and self.select_offer(keep):
+            return True
+        if hold and keep is not None:
+            self.select_none()
+        elif self.proxy.rowCount() == 0:
             self.current_changed.emit(None)
-            return
-        if keep is None or not self.select_offer(keep):
+        else:
             self._select(self.proxy.index(0, 0))
+        return False
 
     def replace(self, offer: Offer, cost: OfferCost | None) -> None:
-        """Show a changed offer in its row, without a fetch."""
-        self.model.replace(offer, cost)
+        """Show a changed offer in its row, without a fetch. One that leaves the status
+        filter leaves no row selected, rather than the next one: it stays the offer shown."""
+        before = self._current_id()
+        with self._quiet():
+            self.model.replace(offer, cost)
+            if before is not None and self._current_id() != before:
+                self.table.selectionModel().clear()
+
+    @contextmanager
+    def _quiet(self) -> Iterator[None]:
+        """The current row changed by the model, not by the coordinator, is not told: the
+        room keeps showing the offer it showed."""
+        hushed, self._hushed = self._hushed, True
+        try:
+            yield
+        finally:
+            self._hushed = hushed
+
+    def select_none(self) -> None:
+        """No row selected, and nothing told: the offer shown is on none of them."""
+        with self._quiet():
+            self.table.selectionModel().clear()
+
+    def _current_id(self) -> str | None:
+        current = self.table.currentIndex().data(OFFER_ROLE)
+        return current.id if isinstance(current, Offer) else None
+
+    def holds(self, offer_id: str) -> bool:
+        """Whether the page shown has a row of the offer."""
+        return self.model.row_of(offer_id) is not None
 
     def cost_of(self, offer_id: str) -> OfferCost | None:
         return self.model.cost_of(offer_id)
@@ -270,6 +320,8 @@ class OfferList(QWidget):
         )
 
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._hushed:
+            return
         offer = current.data(OFFER_ROLE)
         self.current_changed.emit(offer if isinstance(offer, Offer) else None)
 

@@ -67,6 +67,11 @@ class OffersView(QWidget):
         self._wait_until = ""  # when the timer ends, as the list says it (HH:MM)
         self._unreadable: tuple[str, ...] = ()  # offers of the page that could not be read
         self._shown: Offer | None = None
+        self._shown_cost: OfferCost | None = None
+        # The offer shown was just saved or moved: it stays shown across the reads of the page
+        # shown that follow, even when that page does not hold it, until the coordinator
+        # chooses another offer, page or search.
+        self._hold = False
         self._tasks = NamedTasks(self)
 
         self.offer_list = OfferList()
@@ -103,7 +108,7 @@ class OffersView(QWidget):
     def _connect_parts(self) -> None:
         self.offer_list.query_changed.connect(self._search_now)
         self.offer_list.page_turned.connect(self._turn_page)
-        self.offer_list.current_changed.connect(self._show)
+        self.offer_list.current_changed.connect(self._chosen)
         self.offer_list.activated.connect(self.moves.edit_offer)
         self.offer_list.retry_requested.connect(self.refresh)
         self.detail.recent_loaded.connect(self.detail_loaded)
@@ -141,6 +146,8 @@ class OffersView(QWidget):
         self.catalog = catalog
         self.detail.set_catalog(catalog)
         self.moves.set_catalog(catalog)
+        self._hold = False
+        self.detail.set_off_page(False)
         if self._shown is not None:
             self._show(None)  # another account's offer is never the one the buttons act on
         self._offset = self._wanted = self._total = 0
@@ -200,7 +207,9 @@ class OffersView(QWidget):
             self._offset = self._wanted = page.offset
             self._total, self._page_size, self._last_page = page.total, page.page_size, page.last
             keep = self._shown.id if self._shown is not None else None
-            self.offer_list.show_offers(page.offers, page.costs, keep)
+            hold = self._hold and keep is not None
+            on_page = self.offer_list.show_offers(page.offers, page.costs, keep, hold=hold)
+            self.detail.set_off_page(hold and not on_page)
             self._read_at = wall_clock()
             ok = True
         finally:
@@ -217,6 +226,7 @@ class OffersView(QWidget):
     # -- search, filter, pages --------------------------------------------------------------
 
     def _search_now(self) -> None:
+        self._hold = False  # another search: its first offer is shown
         self.offer_list.settle_search()
         self._wanted = 0
         self.refresh()
@@ -224,6 +234,7 @@ class OffersView(QWidget):
     def _turn_page(self, step: int) -> None:
         wanted = max(0, self._offset + step * self._page_size)
         if self._page_size and wanted != self._offset and (step < 0 or not self._last_page):
+            self._hold = False  # another page: its first offer is shown
             self._wanted = wanted
             self.refresh()
 
@@ -254,11 +265,21 @@ class OffersView(QWidget):
     def select_offer(self, offer_id: str) -> bool:
         return self.offer_list.select_offer(offer_id)
 
+    def _chosen(self, offer: Offer | None) -> None:
+        """The list's current offer changed (the coordinator chose it, or a page read did)."""
+        self._hold = False
+        self.detail.set_off_page(False)
+        self._show(offer)
+
     def _show(self, offer: Offer | None, cost: OfferCost | None = None) -> None:
-        """Show ``offer`` in the pane, with ``cost`` (None: the Cost its row holds)."""
-        self._shown = offer
+        """Show ``offer`` in the pane, with ``cost`` (None: the Cost its row holds, or with
+        no row of it on the page, the Cost shown with it already)."""
         if offer is not None and cost is None:
-            cost = self.offer_list.cost_of(offer.id or "")
+            if self.offer_list.holds(offer.id or ""):
+                cost = self.offer_list.cost_of(offer.id or "")
+            elif self._shown is not None and self._shown.id == offer.id:
+                cost = self._shown_cost
+        self._shown, self._shown_cost = offer, cost
         self.moves.set_offer(offer, cost)
         self.detail.show_offer(offer, cost)
 
@@ -294,15 +315,21 @@ class OffersView(QWidget):
             # Shown at once, with the Cost just recorded (the fetch that follows may fail: the
             # pane said "Not recorded", and the next edit erased the Cost), and kept selected
             # across that fetch: the pane and its moves never follow a different offer from
-            # the one the view says is shown.
+            # the one the view says is shown, even when the page shown does not hold it (a
+            # new offer listed on another page, or outside the status filter).
             self.offer_list.replace(saved, cost)
+            if not self.offer_list.select_offer(saved.id):
+                self.offer_list.select_none()  # not the row of the offer shown before
             self._show(saved, cost)
+            self._hold = True
             self.offer_changed.emit(saved.id)
         self._refresh_page_shown()
 
     def _moved(self, moved: Offer) -> None:
         if moved.id is None:
             return
+        if self._shown is not None and self._shown.id == moved.id:
+            self._hold = True  # out of the status filter now, perhaps: still the one shown
         self.offer_list.replace(moved, self.offer_list.cost_of(moved.id))
         if self._shown is not None and self._shown.id == moved.id:
             self._show(moved)
@@ -318,4 +345,4 @@ class OffersView(QWidget):
     def _cost_recorded(self, offer: Offer, cost: OfferCost | None) -> None:
         self.offer_list.replace(offer, cost)
         if self._shown is not None and self._shown.id == offer.id:
-            self._show(offer)
+            self._show(offer, cost)
