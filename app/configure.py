@@ -7,6 +7,7 @@ window: the addresses go to the settings file, the two keys to the OS keyring an
 from __future__ import annotations
 
 import getpass
+from pathlib import Path
 from typing import NamedTuple
 
 from pydantic import SecretStr, ValidationError
@@ -221,6 +222,13 @@ def _configure(keys: KeyStore) -> int:
     if isinstance(answers, int):  # an answer was refused, and the reason said
         return answers
     profile, sr_key, token = answers
+    others = [p for p in settings.profiles if p.name != profile.name]
+    new_settings = settings.model_copy(
+        update={"profiles": [*others, profile], "active": profile.name}
+    )
+    # The keys the profile had, put back when its new ones cannot all be saved: half a save
+    # left account B's key beside the data file (and token) of account A, its key gone.
+    before = {service: keys.get(profile.name, service) for service in (SR_KEY, BERKE_TOKEN)}
     # Where each key went, as the store says it (the keyring may take one and refuse the next).
     stored = {
         SR_KEY: keys.set(profile.name, SR_KEY, SecretStr(sr_key)),
@@ -228,27 +236,78 @@ def _configure(keys: KeyStore) -> int:
     }
     # The keyring may refuse at the last moment (locked, say): the keys would then be kept by
     # this process only, which ends now, and saying "saved" would be untrue.
-    kept = {service: where is Storage.KEYRING for service, where in stored.items()}
-    if not all(kept.values()):
+    taken = [service for service, where in stored.items() if where is Storage.KEYRING]
+    if len(taken) < len(stored):
         why = keys.status.reason or "The keyring refused them."
-        # Said as it is: the keyring may have taken the first key before refusing the second.
-        partly = (
-            " It did keep the new SmartRecruiters key (the Berke token was refused)."
-            if kept[SR_KEY]
-            else ""
-        )
+        if _put_back(keys, profile.name, before, taken):
+            partly = (
+                " (It took the new SmartRecruiters key, then refused the Berke token: that "
+                "key was taken back, the profile's keys are as they were.)"
+                if taken
+                else ""
+            )
+            print(
+                f"The keyring did not keep the keys: {why}{partly} The profile was not saved. "
+                "Unlock or install a keyring, or use the settings dialog, then try again."
+            )
+            return 1
+        # The keyring holds the new SmartRecruiters key and will not give the old one back:
+        # the settings follow the key, so that it never meets the old account's data file.
+        path = _write(file, new_settings)
+        if path is None:
+            print(
+                "The keyring kept the new SmartRecruiters key but refused the Berke token "
+                "and the old key, and the settings file could not be written either: do not "
+                "start the desk on this profile before configuring it again."
+            )
+            return 1
         print(
-            f"The keyring did not keep the keys: {why}{partly} The profile was not saved. "
-            "Unlock or install a keyring, or use the settings dialog, then try again."
+            f"The keyring kept the new SmartRecruiters key but refused the Berke token: {why} "
+            f"It would not take the old key back either, so profile “{profile.name}” was "
+            f"saved to {path} with the new key. Unlock the keyring, then configure it again "
+            "to store the token."
         )
         return 1
-    others = [p for p in settings.profiles if p.name != profile.name]
-    path = file.write(
-        settings.model_copy(update={"profiles": [*others, profile], "active": profile.name}),
-        over_changes=True,  # as before: no desk runs (the lock), and it was read just now
-    )
+    path = _write(file, new_settings)
+    if path is None:
+        if not _put_back(keys, profile.name, before, taken):
+            print(
+                "The keyring would not take the profile's old keys back: it keeps the new "
+                "ones. Configure the profile again before starting the desk on it."
+            )
+        return 1
     print(
         f"Saved profile “{profile.name}” to {path} and its keys to the system keyring; "
         "it is the active profile now."
     )
     return 0
+
+
+def _write(file: SettingsFile, settings: AppSettings) -> Path | None:
+    """The settings file written, and where; None, and why said, when it could not be."""
+    try:
+        return file.write(settings, over_changes=True)  # no desk runs (the lock); read just now
+    except OSError as exc:
+        where = f" to {exc.filename}" if exc.filename else ""
+        print(
+            f"The settings could not be saved{where}: “{exc.strerror or exc}”. The profile "
+            "was not saved; check that the folder can be written, then try again."
+        )
+        return None
+
+
+def _put_back(
+    keys: KeyStore, name: str, before: dict[str, SecretStr | None], taken: list[str]
+) -> bool:
+    """Whether the keys of ``taken`` are as ``before`` again in the keyring (a key there was
+    not, forgotten). A keyring that refused one key is asked again: it may take these."""
+    keys.look_again()
+    for service in taken:
+        old = before[service]
+        if old is None:
+            keys.delete(name, service)
+            if not keys.status.usable or keys.get(name, service) is not None:
+                return False
+        elif keys.set(name, service, old) is not Storage.KEYRING:
+            return False
+    return True

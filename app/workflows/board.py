@@ -1698,10 +1698,7 @@ class OrderBoard:
         They start uploading once the order has a result (``complete`` starts them)."""
         self._refuse_if_closing()
         order = self._require(order_id)
-        reason = why_not(OrderAction.ATTACH, order, None, gone_since=self._gone_since(order_id))
-        if not reason:  # queued behind a reject that waits, they failed once it went
-            pending = self.state(order_id).pending
-            reason = actions.refused_while_waiting(OrderAction.ATTACH, pending)
+        reason = self._why_not_attach(order)
         if reason:
             raise ActionNotAllowedError(reason)
         if order.status is OrderStatus.COMPLETED and self.state(order_id).result_id is None:
@@ -1714,6 +1711,14 @@ class OrderBoard:
             await self.refresh([order_id])
         self.start_queued(order_id)
         return queued, refused
+
+    def _why_not_attach(self, order: AssessmentOrder) -> str | None:
+        """Why files cannot go to ``order`` now, for a drop and a Retry alike: its rules, or a
+        reject that waits (files queued behind it failed once it went)."""
+        reason = why_not(OrderAction.ATTACH, order, None, gone_since=self._gone_since(order.id))
+        if reason:
+            return reason
+        return actions.refused_while_waiting(OrderAction.ATTACH, self.state(order.id).pending)
 
     async def _take_existing_result(self, order: AssessmentOrder) -> None:
         """An order completed outside this desk: its reports go to the result it has in
@@ -1818,7 +1823,7 @@ class OrderBoard:
         or gone, went back to Queued and failed again, its Retry offered for ever."""
         self._refuse_if_closing()
         order = self._require(order_id)
-        reason = why_not(OrderAction.ATTACH, order, None, gone_since=self._gone_since(order_id))
+        reason = self._why_not_attach(order)
         if reason:
             raise ActionNotAllowedError(f"Not sent again: {reason}")
         if order.status is OrderStatus.COMPLETED and self.state(order_id).result_id is None:

@@ -23,6 +23,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from http import HTTPStatus
 from typing import NamedTuple, NoReturn, assert_never
 
 from app.clients.errors import (
@@ -1102,15 +1103,25 @@ async def settle_lost_invitation(desk: Desk, order_id: str, exc: Exception) -> N
     try:
         await execute(desk, latest, retry=True)
     except StepRefusedError as refused:
-        lead = (
-            str(exc)
-            if isinstance(exc, ApiError)
-            else unexpected_failure(exc, "whether Berke got the invitation is not known")
-        )
-        raise InvitationNotSentAgainError(f"{lead} {refused}") from exc
+        raise InvitationNotSentAgainError(f"{_lost_invitation_lead(exc)} {refused}") from exc
     except Exception as still:  # noqa: BLE001 - the try's own failure is what is said
         log.info("The invitation of order %s is left to the resumer: %s", order_id, still)
     raise exc
+
+
+def _lost_invitation_lead(exc: Exception) -> str:
+    """What ended the invitation's try, leading the words that it is not sent again. A
+    server's error is said by its status and its own message, without its summary's "trying
+    again later usually works": read first, that invited a second email to the candidate."""
+    if not isinstance(exc, ApiError):
+        return unexpected_failure(exc, "whether Berke got the invitation is not known")
+    if exc.http_status is None or exc.http_status < 500:
+        return str(exc)  # no answer came (the network's words), or the answer's own words
+    try:
+        status = f"{exc.http_status}: {HTTPStatus(exc.http_status).phrase}"
+    except ValueError:
+        status = str(exc.http_status)
+    return exc.with_service_words(f"{exc.service.value} did not answer the invitation ({status}).")
 
 
 def _same_result(listed: AssessmentResult, sent: AssessmentResult) -> bool:

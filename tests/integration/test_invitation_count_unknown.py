@@ -226,6 +226,27 @@ def test_an_invitation_whose_answer_was_lost_is_not_sent_twice(
     run_with_desk(server, tmp_path / "desk.sqlite3", body, berke_transport=lost_answer())
 
 
+LOST_TO_A_503 = "Berke did not answer the invitation (503: Service Unavailable). "
+
+
+def test_the_words_of_an_invitation_not_sent_again_do_not_say_try_again(
+    uncounted_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The Invite dialog closed on the 503's own summary, "trying again later usually
+    works", then "it is not sent again ... invite them again": read first, the lead asked
+    for a blind retry, a second email to a candidate who may have the first. The lead now
+    says what failed, and only the words after it what to do."""
+
+    async def body(desk: Desk) -> None:
+        order, _link = await accepted_order(desk, "Ivy")
+        with pytest.raises(InvitationNotSentAgainError) as raised:
+            await send_invitation(desk, order)
+        said = str(raised.value)
+        assert said == LOST_TO_A_503 + NOT_SENT_AGAIN.format(what="invite them again")
+
+    run_with_desk(uncounted_sandbox, tmp_path / "desk.sqlite3", body, berke_transport=lost_answer())
+
+
 @pytest.mark.parametrize("how", ["throttled", "unreachable"])
 def test_an_invitation_that_never_left_is_sent_once_without_a_count(
     uncounted_sandbox: SandboxServer, tmp_path: Path, how: str
@@ -496,7 +517,7 @@ def test_the_batchs_invitation_that_may_have_gone_is_failed_as_the_run_ends(
         await board.load()
         (outcome,) = await board.create_accept_invite([order.id])
         assert outcome.kind is OutcomeKind.FAILED
-        assert outcome.detail.endswith(NOT_SENT_AGAIN.format(what="invite them again"))
+        assert outcome.detail == LOST_TO_A_503 + NOT_SENT_AGAIN.format(what="invite them again")
         entry = invite_step(desk, order.id)
         assert (entry.state, entry.may_have_gone) == (StepState.FAILED, True)
         assert board.why_not(OrderAction.INVITE, [order.id]) is None

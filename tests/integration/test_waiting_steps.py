@@ -18,6 +18,7 @@ from app.clients.errors import ApiError, StateConflictError
 from app.clients.pacing import Pacer
 from app.clients.smartrecruiters import SmartRecruitersClient
 from app.domain.assessment_prefill import stable_candidate_id
+from app.domain.attachments import UploadState
 from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
 from app.domain.connection import AppSettings, ConnectionProfile, Credentials, data_file_name
 from app.domain.journal import (
@@ -148,6 +149,38 @@ def test_a_waiting_reject_holds_back_reports_for_an_accepted_order(
         with pytest.raises(ActionNotAllowedError, match="reject is waiting"):
             await board.attach_files(order.id, [report])
         assert desk.results.unfinished() == []
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body, RejectUnavailableOnce())
+
+
+def test_a_waiting_reject_holds_back_a_retried_report_as_a_dropped_one(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """A report cancelled before the accepted order's reject waited (a 503): its Retry
+    queued it again behind the reject, for a result the reject leaves none for (only a drop
+    was held back). A Retry is held back with the reject's words too, the file left as it
+    was."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order = await desk.session.sr.create_test_order(
+            new_order_body(first="Mia", last="Holm", email="mia@example.com")
+        )
+        await board.sync()
+        (ran,) = await board.create_accept_invite([order.id])
+        assert ran.kind is OutcomeKind.DONE
+        report = tmp_path / "report.pdf"
+        report.write_bytes(b"%PDF-1.4\n%%EOF\n")
+        (queued,), refused = await board.attach_files(order.id, [report])
+        assert refused == []
+        await board.cancel_upload(order.id, queued.id)
+        failures = await board.reject([order.id], reason="Position filled")
+        assert len(failures) == 1
+        assert board.state(order.id).pending == {StepKind.REJECT}
+        with pytest.raises(ActionNotAllowedError) as held:
+            await board.retry_upload(order.id, queued.id)
+        assert str(held.value) == f"Not sent again: {REJECT_WAITING}"
+        (upload,) = board.state(order.id).uploads
+        assert upload.state is UploadState.CANCELLED
 
     with_board(sandbox, tmp_path / "desk.sqlite3", body, RejectUnavailableOnce())
 

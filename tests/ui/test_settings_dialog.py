@@ -16,7 +16,14 @@ from pydantic import SecretStr
 from PySide6.QtCore import QEvent, QSettings, Qt, QUrl
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLineEdit, QMenu, QSpinBox
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialogButtonBox,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QSpinBox,
+)
 from pytestqt.qtbot import QtBot
 
 from app.domain.connection import (
@@ -1406,6 +1413,43 @@ def test_a_renewed_key_keeps_the_profiles_data_file_in_one_click(
     assert saved.profiles[-1].data_file == ACME.data_file
     assert _cached_ids(ACME) == {"acme-order"}
     assert keys.get("Acme", SR_KEY) == SecretStr("4" * 64)
+
+
+def _asked(dialog: SettingsDialog) -> QMessageBox | None:
+    """The question the dialog shows now, if any."""
+    return next((b for b in dialog.findChildren(QMessageBox) if b.isVisible()), None)
+
+
+@pytest.mark.usefixtures("own_home")
+def test_the_same_keys_typed_again_are_not_asked_about(
+    qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path
+) -> None:
+    """Before: the very keys stored for the profile, pasted again, were asked about as maybe
+    another account's ("New keys: the same account?"), one click from leaving the profile's
+    orders and waiting steps behind; ``--configure`` asks nothing then. A key that does
+    differ from the stored one is still asked about."""
+    keys = KeyStore()
+    keys.set("Acme", SR_KEY, ACCOUNT_ONE[0])
+    keys.set("Acme", BERKE_TOKEN, ACCOUNT_ONE[1])
+    _cache_one_order(ACME, "acme-order")
+    dialog = _dialog(qtbot, AppSettings(profiles=[ACME]), keys, tmp_path / "s.json")
+    _type_keys(qtbot, dialog, "Acme", ACCOUNT_ONE)  # the stored keys, exactly
+    task = asyncio.ensure_future(dialog.save_changes())
+    qtbot.waitUntil(lambda: task.done() or _asked(dialog) is not None)
+    question = _asked(dialog)
+    if question is not None:  # Keep editing: the save ends, and the test says why
+        question.reject()
+        qtbot.waitUntil(task.done)
+    assert question is None, f"asked about the profile's own keys: {question.text()}"
+    saved = task.result()
+    assert saved is not None
+    assert saved.profiles[-1].data_file == ACME.data_file
+    _type_keys(qtbot, dialog, "Acme", (ACCOUNT_ONE[0], "another-token"))
+    task = asyncio.ensure_future(dialog.save_changes())
+    said = answer(qtbot, dialog, "Same account, renewed keys")
+    assert said.startswith("“Acme” keeps 1 order of the account it used at sr.acme.example.")
+    qtbot.waitUntil(task.done)
+    assert keys.get("Acme", BERKE_TOKEN) == SecretStr("another-token")
 
 
 @pytest.mark.usefixtures("own_home")

@@ -246,7 +246,7 @@ def test_configure_never_says_saved_when_the_keyring_refused_the_keys(
     said = capsys.readouterr().out
     assert "did not keep the keys" in said
     assert "Saved" not in said
-    assert ("It did keep the new SmartRecruiters key" in said) is (refused == "token")
+    assert ("It took the new SmartRecruiters key" in said) is (refused == "token")
     from app.store.paths import settings_path
 
     assert not settings_path().exists()
@@ -675,6 +675,97 @@ def test_configure_refuses_another_accounts_keys_for_production_with_the_way_out
     assert said.endswith("Nothing was changed.\n")
     assert load_settings() == settings
     assert KeyStore().get(PRODUCTION_PROFILE, SR_KEY) == SecretStr(KEY_A)
+
+
+class RefusesTheToken(MemoryKeyring):
+    """Once ``armed``, refuses the next Berke token (locked between the two writes); and
+    with ``for_good``, every write after it too (still locked)."""
+
+    armed = False
+    for_good = False
+    refusing = False
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        from keyring.errors import PasswordSetError
+
+        if self.armed and username.endswith("/berke"):
+            self.armed, self.refusing = False, self.for_good
+            raise PasswordSetError("locked")
+        if self.refusing:
+            raise PasswordSetError("locked")
+        super().set_password(service, username, password)
+
+
+def test_configure_puts_the_old_key_back_when_another_accounts_token_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before: the keyring took account B's SmartRecruiters key, refused its token, and
+    configure said "The profile was not saved" -- with B's key (A's gone) beside A's token
+    and A's data file: the next start showed A's orders under B and resumed A's steps
+    against B. Not saved now means not saved: A's key is put back."""
+    with installed_keyring(RefusesTheToken()) as ring:
+        monkeypatch.setenv("ASSESSMENT_DESK_HOME", str(tmp_path))
+        acme = ConnectionProfile(name="Acme", sr_base_url="https://sr.acme.example/v1")
+        save_settings(AppSettings(profiles=[acme]))
+        _used_by_account_a(acme, waiting=True)
+        ring.armed = True
+        assert _configure_with(monkeypatch, ["Acme", "", "", "", "a"], (KEY_B, TOKEN_B)) == 1
+        said = capsys.readouterr().out
+        assert "The profile was not saved" in said
+        assert "the profile's keys are as they were" in said
+        assert load_settings().profile("Acme") == acme
+        assert KeyStore().get("Acme", SR_KEY) == SecretStr(KEY_A)
+        assert KeyStore().get("Acme", BERKE_TOKEN) == SecretStr(TOKEN_A)
+
+
+def test_configure_saves_a_key_the_keyring_will_not_give_back_with_its_own_data_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A keyring locked for good after it took B's key will not take A's back: the profile
+    is saved with its data file of its own, so that B's key never meets A's orders."""
+    with installed_keyring(RefusesTheToken()) as ring:
+        monkeypatch.setenv("ASSESSMENT_DESK_HOME", str(tmp_path))
+        acme = ConnectionProfile(name="Acme", sr_base_url="https://sr.acme.example/v1")
+        save_settings(AppSettings(profiles=[acme]))
+        _used_by_account_a(acme, waiting=True)
+        ring.armed = ring.for_good = True
+        assert _configure_with(monkeypatch, ["Acme", "", "", "", "a"], (KEY_B, TOKEN_B)) == 1
+        said = capsys.readouterr().out
+        assert "refused the Berke token" in said
+        assert "configure it again" in said
+        assert "Saved profile" not in said
+        saved = load_settings().profile("Acme")
+        assert saved is not None
+        assert saved.data_file != acme.data_file
+        assert KeyStore().get("Acme", SR_KEY) == SecretStr(KEY_B)
+
+
+def test_configure_that_cannot_write_the_settings_file_says_so_and_puts_the_keys_back(
+    ring: MemoryKeyring,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Before: a read-only config folder ended in a traceback, account B's keys stored on
+    the profile that still pointed at account A's data file."""
+    from app.store import settings_file
+
+    monkeypatch.setenv("ASSESSMENT_DESK_HOME", str(tmp_path))
+    acme = ConnectionProfile(name="Acme", sr_base_url="https://sr.acme.example/v1")
+    path = save_settings(AppSettings(profiles=[acme]))
+    _used_by_account_a(acme, waiting=True)
+
+    def read_only(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(settings_file, "write_private_file", read_only)
+    assert _configure_with(monkeypatch, ["Acme", "", "", "", "a"], (KEY_B, TOKEN_B)) == 1
+    said = capsys.readouterr().out
+    assert f"The settings could not be saved to {path}: “Permission denied”." in said
+    assert "Saved profile" not in said
+    assert load_settings().profile("Acme") == acme
+    assert KeyStore().get("Acme", SR_KEY) == SecretStr(KEY_A)
+    assert KeyStore().get("Acme", BERKE_TOKEN) == SecretStr(TOKEN_A)
 
 
 @pytest.mark.parametrize(

@@ -91,6 +91,9 @@ class KeyPlaces:
 
     status: KeyringStatus
     places: Mapping[Entry, Storage] = field(default_factory=dict)
+    #: The entries whose stored key is the very one typed for it (the keys themselves are
+    #: compared in the keyring's thread, never kept here).
+    typed_again: frozenset[Entry] = frozenset()
 
     def of(self, name: str, service: str) -> Storage:
         return self.places.get((name, service), Storage.NONE)
@@ -107,11 +110,22 @@ def read_places(keys: KeyStore, entries: Iterable[Entry]) -> KeyPlaces:
     return KeyPlaces(keys.status, places)
 
 
-def read_places_afresh(keys: KeyStore, entries: Iterable[Entry]) -> KeyPlaces:
+def read_places_afresh(
+    keys: KeyStore, entries: Iterable[Entry], typed: Mapping[Entry, SecretStr] | None = None
+) -> KeyPlaces:
     """Blocking. ``read_places``, asking a keyring found locked earlier again (the dialog
-    opening after it was unlocked)."""
+    opening after it was unlocked); with which of the keys ``typed`` are those stored."""
     keys.look_again()
-    return read_places(keys, entries)
+    places = read_places(keys, entries)
+    if not typed:
+        return places
+    again = frozenset(
+        entry
+        for entry, secret in typed.items()
+        if (stored := keys.get(*entry)) is not None
+        and stored.get_secret_value() == secret.get_secret_value().strip()
+    )
+    return KeyPlaces(places.status, places.places, again)
 
 
 @dataclass(frozen=True)

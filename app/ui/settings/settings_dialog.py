@@ -625,7 +625,10 @@ class SettingsDialog(QDialog):
             return None
         with self._busy():
             found = await KEYRING.run(
-                read_places_afresh, self._keys, self._entries_to_check(profiles)
+                read_places_afresh,
+                self._keys,
+                self._entries_to_check(profiles),
+                self._keys_typed_for_saved(),
             )
         left_behind = self._key_left_behind(profiles, found)
         if left_behind is not None:
@@ -736,8 +739,10 @@ class SettingsDialog(QDialog):
                 saved is None
                 or profile.is_sandbox
                 or data_file_name(profile) != data_file_name(saved)  # moved already
-                or not any(
-                    draft.keys.get(service) and found.of(saved.name, service) is not Storage.NONE
+                or not any(  # a stored key replaced by another (the same typed again: not)
+                    draft.keys.get(service)
+                    and found.of(saved.name, service) is not Storage.NONE
+                    and (saved.name, service) not in found.typed_again
                     for service in KEY_TITLES
                 )
             ):
@@ -891,6 +896,18 @@ class SettingsDialog(QDialog):
                     name = draft.values.get("name") or "A profile"
                     return f"{name}: {KEY_TITLES[service]}: {problem}"
         return None
+
+    def _keys_typed_for_saved(self) -> dict[Entry, SecretStr]:
+        """The keys typed for saved profiles, under the names they are stored under: compared
+        with the stored ones in the keyring's thread (the same keys typed again are no other
+        account's, as ``--configure`` has it)."""
+        return {
+            (draft.stored_name, service): SecretStr(key)
+            for draft in self._drafts
+            if draft.stored_name is not None
+            for service, key in draft.keys.items()
+            if key
+        }
 
     def _entries_to_check(self, profiles: list[ConnectionProfile]) -> list[Entry]:
         """Where ``_key_left_behind`` may look, read for it beforehand: both keys of every
