@@ -291,6 +291,8 @@ class MainWindow(QMainWindow):
         for action in self.orders.order_actions():
             order_menu.addAction(action)
             self.addAction(action)  # shortcuts work wherever the focus is
+        # ... and one that is off says why wherever the focus is (not only in the Orders room).
+        self.orders.controller.watch_keys(self)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.log_folder_action)
         help_menu.addAction(about_action)

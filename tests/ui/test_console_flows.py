@@ -60,7 +60,7 @@ from app.store.database import Database
 from app.store.local_state import load_states
 from app.ui.common.command_palette import CommandPalette
 from app.ui.common.screens import available_room
-from app.ui.main_window import MainWindow
+from app.ui.main_window import ORDERS_OUT_OF_SIGHT, MainWindow
 from app.ui.orders import orders_room
 from app.ui.orders.batch_dialog import BatchDialog
 from app.ui.orders.batch_plan_dialog import BatchPlanDialog, PlanTableModel
@@ -252,6 +252,36 @@ def test_a_shortcut_of_an_action_that_is_off_says_why(window: MainWindow, qtbot:
     assert reason != "Select an order first."
     assert said[-1] == ("", f"Accept order: {reason}")
     assert window.orders.selected_ids() == [order.id]
+
+
+def test_an_order_shortcut_on_the_offers_tab_says_why_it_does_nothing(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """On the Offers tab the order actions are off (ORDERS_OUT_OF_SIGHT): a press of one's
+    shortcut was dropped without a word, the reason only a menu's tooltip, because the key
+    was caught in the Orders room alone. Said once, on either tab."""
+    new = next(o for o in board_of(window).orders() if o.status is OrderStatus.NEW)
+    window.orders.select_order(new.id)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    said = window.orders.controller.messages.shown
+    shift_ctrl = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    window.rooms.setCurrentIndex(window.rooms.indexOf(window.offers))
+    assert not window.orders.controller.actions[OrderAction.REJECT].isEnabled()
+    window.offers.focus_search()  # where Ctrl+F puts the keyboard on this tab
+    before = len(said)
+    qtbot.keyClick(window.offers.search, Qt.Key.Key_R, shift_ctrl)
+    assert said[before:] == [("", f"Reject order: {ORDERS_OUT_OF_SIGHT}")]
+    qtbot.keyClick(window.offers.search, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert said[-1] == ("", f"Create Berke assessment: {ORDERS_OUT_OF_SIGHT}")
+
+    window.rooms.setCurrentWidget(window.orders)  # back: the room's reason, once
+    window.orders.table.setFocus()
+    deliver = window.orders.controller.actions[OrderAction.DELIVER]
+    assert not deliver.isEnabled()  # a new order has no result
+    before = len(said)
+    qtbot.keyClick(window.orders.table, Qt.Key.Key_D, shift_ctrl)
+    assert said[before:] == [("", f"Deliver Berke's result: {deliver.toolTip()}")]
 
 
 def test_create_preview_accept_and_invite(window: MainWindow, qtbot: QtBot) -> None:
@@ -1913,9 +1943,11 @@ def test_space_on_retry_keeps_the_keyboard_in_the_activity(
     window: MainWindow, qtbot: QtBot
 ) -> None:
     """Retry turns itself off when pressed: from the keyboard, Qt handed the focus on to the
-    next widget, the failed-step flag's "Leave it", and a second Space dismissed the flag
-    unasked (the retry then failed again, and the order was never flagged for it). Once the
-    list reloaded, the keyboard was nowhere (the flag's buttons are rebuilt)."""
+    next widget (then the failed-step flag's "Leave it", since chained at the top of the
+    pane; now a tab bar), and a second Space dismissed the flag unasked (the retry then
+    failed again, and the order was never flagged for it). Once the list reloaded, the
+    keyboard was nowhere (the flag's buttons are rebuilt). The second Space stays in the
+    Activity, whatever Qt's next widget: nothing is left alone, nothing else pressed."""
     window.activateWindow()
     order = order_with_a_failed_create(window, qtbot, "Ines", "Moreau", "Berke: refused.")
     detail = window.orders.detail
@@ -1932,6 +1964,7 @@ def test_space_on_retry_keeps_the_keyboard_in_the_activity(
     qtbot.waitUntil(lambda: desk_of(window).journal.entries(order.id)[0].state is StepState.FAILED)
     finish(qtbot, board_of(window).refresh([order.id]))
     assert Attention.STEP_FAILED in [f.kind for f in board_of(window).flags(order.id)]
+    assert board_of(window).state(order.id).dismissed == frozenset()
     qtbot.waitUntil(detail.retry_step_button.isEnabled)  # the list reloaded
     # The retry's failure is said in a box; the window's keyboard, for when it closes, is
     # on the list still.
@@ -2420,6 +2453,7 @@ def test_the_entry_enter_would_run_is_heard_in_the_palette(qtbot: QtBot) -> None
     assert "Reject order, unavailable, Select an order first." in heard(palette.query)
     qtbot.keyClicks(palette.query, "zzq")
     assert "No action or order matches" in heard(palette.query)
+    assert heard(palette.list).startswith("Matching actions and orders")
 
 
 def test_the_palette_says_when_what_it_listed_is_gone_and_stays_open(

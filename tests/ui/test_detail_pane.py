@@ -12,6 +12,7 @@ from app.domain.journal import CommentStep, JournalEntry
 from app.domain.journal_terms import StepState
 from app.domain.smartrecruiters import AssessmentOrder
 from app.ui.orders.detail_pane import OrderDetailPane
+from tests.ui.screen_reader import heard
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
@@ -100,3 +101,9 @@ def test_only_a_failed_step_is_painted_red(qtbot: QtBot) -> None:
     model = pane.timeline
     assert model.index(0).data(Qt.ItemDataRole.ForegroundRole) is None
     assert model.index(1).data(Qt.ItemDataRole.ForegroundRole) is not None
+
+
+def test_the_pane_tab_reaches_is_heard_by_its_name(qtbot: QtBot) -> None:
+    """Tab reaches the pane's scroll area, which a screen reader read out as nothing."""
+    pane = pane_showing_an_order(qtbot)
+    assert heard(pane.scroll_area).startswith("Order details")

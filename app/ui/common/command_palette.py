@@ -187,6 +187,7 @@ class CommandPalette(QDialog):
         self.model = PaletteModel(self)
         self.list = QListView()
         self.list.setObjectName("paletteList")
+        self.list.setAccessibleName("Matching actions and orders")
         self.list.setModel(self.model)
         self.list.setUniformItemSizes(True)
         # Wrapped: a refusal says its reason, and one of 300 characters widened the palette

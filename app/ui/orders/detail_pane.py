@@ -306,6 +306,7 @@ class OrderDetailPane(QWidget):
 
         scroll = self.scroll_area = QScrollArea()
         scroll.setObjectName("detailScroll")
+        scroll.setAccessibleName("Order details")  # what Tab reaches of the pane: it is heard
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(body)
@@ -872,6 +873,9 @@ class FlagsBox(QGroupBox):
     the order waits to be sent again, say); a fix that was always on did nothing then."""
 
     dismiss_requested = Signal(str)  # an Attention value
+    # The keyboard was on a button that went with its flag, and no flag is left to take it:
+    # the room gives it to the orders (as the order actions' ``focus_home``).
+    keyboard_left = Signal()
 
     def __init__(self, actions: list[QAction], parent: QWidget | None = None) -> None:
         super().__init__("Needs attention", parent)
@@ -882,33 +886,84 @@ class FlagsBox(QGroupBox):
         self.setVisible(False)
 
     def show_flags(self, flags: list[Flag]) -> None:
+        # The window's keyboard, even while a dialog has it (a fix's: it comes back on close).
+        # Left on a deleted button, it was nowhere; on a hidden one, Qt gave it to a tab bar.
+        focused = self.window().focusWidget()
+        held = focused if focused is not None and self.isAncestorOf(focused) else None
+        held_at = next((i for i, row in enumerate(self.rows) if held and row.isAncestorOf(held)), 0)
+        gone, self.rows = self.rows, [self._row(flag) for flag in flags]
         for row in self.rows:
-            row.deleteLater()
-        self.rows = []
-        for flag in flags:
-            row = QWidget()
-            row.setObjectName(f"flag_{flag.kind.value}")
-            line = QHBoxLayout(row)
-            line.setContentsMargins(0, 0, 0, 0)
-            text = plain_label(flag.text)
-            line.addWidget(text, 1)
-            fix_kind = flag.fix.value if flag.fix is not None else ""
-            if fix_kind in self._fixes:
-                fix = ActionButton(self._fixes[fix_kind], _FIX_TEXT.get(fix_kind, "Fix…"))
-                fix.setObjectName(f"fix_{flag.kind.value}")
-                fix.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
-                line.addWidget(fix)
-            if flag.kind.value in _DISMISSIBLE:
-                leave = QPushButton("Leave it")
-                leave.setObjectName(f"dismiss_{flag.kind.value}")
-                leave.setToolTip(_LEAVE_IT_TIP.get(flag.kind.value, _LEAVE_IT))
-                leave.clicked.connect(
-                    lambda _c=False, k=flag.kind.value: self.dismiss_requested.emit(k)
-                )
-                line.addWidget(leave)
             self._layout.addWidget(row)
-            self.rows.append(row)
+        self._chain_buttons()
+        if held is not None:
+            self._keyboard_back(held.objectName(), held_at)
+        for row in gone:
+            row.hide()  # now: no longer drawn, nor in the Tab order, until it is deleted
+            row.deleteLater()  # not at once: a click of one of its buttons may be under way
         self.setVisible(bool(flags))
+
+    def _row(self, flag: Flag) -> QWidget:
+        row = QWidget()
+        row.setObjectName(f"flag_{flag.kind.value}")
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        text = plain_label(flag.text)
+        line.addWidget(text, 1)
+        fix_kind = flag.fix.value if flag.fix is not None else ""
+        if fix_kind in self._fixes:
+            fix = ActionButton(self._fixes[fix_kind], _FIX_TEXT.get(fix_kind, "Fix…"))
+            fix.setObjectName(f"fix_{flag.kind.value}")
+            fix.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+            line.addWidget(fix)
+        if flag.kind.value in _DISMISSIBLE:
+            leave = QPushButton("Leave it")
+            leave.setObjectName(f"dismiss_{flag.kind.value}")
+            # Several in one box read alike: each says which flag it leaves.
+            leave.setAccessibleName(f"Leave it: {flag.short}")
+            leave.setToolTip(_LEAVE_IT_TIP.get(flag.kind.value, _LEAVE_IT))
+            leave.clicked.connect(
+                lambda _c=False, k=flag.kind.value: self.dismiss_requested.emit(k)
+            )
+            line.addWidget(leave)
+        return row
+
+    def _buttons(self, rows: list[QWidget]) -> list[QPushButton]:
+        return [b for row in rows for b in row.findChildren(QPushButton)]
+
+    def _chain_buttons(self) -> None:
+        """Tab reaches the buttons where the box is drawn (after the order's title, before its
+        actions): made afresh per order, Qt put them last, after the Activity."""
+        # The box holds their place in the pane's chain; Qt chains only widgets that take the
+        # focus, so they follow the last such before it (the order's title), never the
+        # buttons of rows going away.
+        before = self.previousInFocusChain()
+        while (
+            before is not None
+            and before is not self
+            and (before.focusPolicy() == Qt.FocusPolicy.NoFocus or self.isAncestorOf(before))
+        ):
+            before = before.previousInFocusChain()
+        if before is None:
+            return
+        for button in self._buttons(self.rows):
+            QWidget.setTabOrder(before, button)
+            before = button
+
+    def _keyboard_back(self, name: str, row: int) -> None:
+        """The keyboard, on a button of the rows just replaced: to the same button if its flag
+        is still there (the box is rebuilt for any change of the order), else to the next
+        flag's, else to the orders."""
+        if not self.rows:
+            self.keyboard_left.emit()
+            return
+        row = min(row, len(self.rows) - 1)
+        buttons = self._buttons(self.rows[row:] + self.rows[:row])
+        same = [b for b in buttons if b.objectName() == name and b.isEnabled()]
+        usable = same or [b for b in buttons if b.isEnabled()]
+        if usable:
+            usable[0].setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.keyboard_left.emit()
 
 
 #: The pane's buttons: the menu's words, shortened to fit three abreast.

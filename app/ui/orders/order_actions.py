@@ -183,8 +183,19 @@ class OrderActionsController(QObject):
             self.actions[kind] = action
         self.update_state()
         # Qt drops a disabled action's shortcut without a word, and the key then reaches the
-        # room unused: it is caught there, and the reason the action is off said.
+        # room unused: it is caught there, and the reason the action is off said. The window
+        # moves the catch to itself (``watch_keys``): the shortcuts work on every tab.
+        self._keys_from: QWidget = parent
         parent.installEventFilter(self)
+
+    def watch_keys(self, widget: QWidget) -> None:
+        """Say why an order shortcut does nothing for the keys ``widget`` gets, instead of the
+        room's alone: from the Offers tab a press of one was dropped without a word (its
+        reason, "switch to the Orders tab", only a menu's tooltip). Moved, not added: a key
+        unused in the room goes on up to the window, and would be said twice."""
+        self._keys_from.removeEventFilter(self)
+        self._keys_from = widget
+        widget.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):

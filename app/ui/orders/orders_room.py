@@ -453,6 +453,7 @@ class OrdersRoom(QWidget):
             lambda entry: self.controller.spawn(self._cancel_step(entry))
         )
         detail.flags.dismiss_requested.connect(self._dismiss)
+        detail.flags.keyboard_left.connect(self._focus_orders)
 
     def order_actions(self) -> list[QAction]:
         """The order actions, for the window's menu and shortcuts."""
