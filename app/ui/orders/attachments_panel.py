@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     QUrl,
     Signal,
 )
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QPainter
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFocusEvent, QGuiApplication, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -269,6 +269,7 @@ class AttachmentsPanel(QGroupBox):
         self.table.setMinimumHeight(90)
         self.table.viewport().setAcceptDrops(True)
         self.table.viewport().installEventFilter(self)  # a drop lands on the viewport
+        self.table.installEventFilter(self)  # the keyboard coming in (``_chosen_by_tab``)
         self.hint = plain_label(
             "Drop report files here (PDF, DOC, DOCX, RTF, TXT, HTML, PNG, JPG).", "dropHint"
         )
@@ -310,6 +311,20 @@ class AttachmentsPanel(QGroupBox):
             # (Qt's single selection does): Retry would act on a file nobody picked.
             self.table.clearSelection()
         self.result_label.setText(result_text)
+
+    def _chosen_by_tab(self, event: QEvent) -> None:
+        """Tab into the table with no file chosen chooses the one it lands on (Qt makes it
+        current, framed, without choosing it): Cancel upload and Retry follow the chosen file
+        alone, so they stayed off, and Tab went past them. Only Space chose it."""
+        if not isinstance(event, QFocusEvent) or event.reason() not in (
+            Qt.FocusReason.TabFocusReason,
+            Qt.FocusReason.BacktabFocusReason,
+        ):
+            return
+        if self.model.rowCount() == 0 or self.table.selectionModel().hasSelection():
+            return
+        current = self.table.currentIndex()
+        self.table.selectRow(current.row() if current.isValid() else 0)
 
     def selected_row(self) -> AttachmentRow | None:
         rows = self.table.selectionModel().selectedRows()
@@ -375,6 +390,8 @@ class AttachmentsPanel(QGroupBox):
             self.files_dropped.emit(paths)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table and event.type() == QEvent.Type.FocusIn:
+            self._chosen_by_tab(event)
         # By type, not isinstance: a QDragMoveEvent is a QDropEvent too.
         if watched is self.table.viewport():
             kind = event.type()

@@ -816,6 +816,7 @@ class SnapshotFilesBox(QGroupBox):
             lambda current, _prev: self.open_button.setEnabled(current is not None)
         )
         self.open_button.clicked.connect(self._open)
+        self.list.itemActivated.connect(lambda _item: self._open())  # Enter, as elsewhere
         self.setVisible(False)
 
     def show_attachments(self, attachments: list[SnapshotAttachment], left_out: str = "") -> None:
