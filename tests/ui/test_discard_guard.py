@@ -103,3 +103,42 @@ def test_esc_twice_asks_once(qtbot: QtBot, running_loop: asyncio.AbstractEventLo
     next(b for b in questions(form)[0].buttons() if b.text() == "Keep editing").click()
     qtbot.waitUntil(lambda: not form.guard.asking)
     assert form.isVisible()
+
+
+class Drafts(QDialog):
+    """A form whose widgets show one draft of several: the drafts say what was typed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.field = QLineEdit()
+        QVBoxLayout(self).addWidget(self.field)
+        self.drafts = ["first"]
+        self.saving = False
+        self.guard = DiscardGuard(self, extra=self.typed, fields=False, saving=self.is_saving)
+
+    def typed(self) -> list[str]:
+        return list(self.drafts)
+
+    def is_saving(self) -> bool:
+        return self.saving
+
+
+def test_without_fields_only_the_drafts_are_a_change(qtbot: QtBot) -> None:
+    form = Drafts()
+    qtbot.addWidget(form)
+    show_exposed(qtbot, form)
+    form.field.setText("another draft shown")  # the program shows another draft: no typing
+    assert not form.guard.changed()
+    form.drafts.append("second")
+    assert form.guard.changed()
+
+
+def test_while_saving_a_close_loses_nothing_and_asks_nothing(qtbot: QtBot) -> None:
+    form = Drafts()
+    qtbot.addWidget(form)
+    show_exposed(qtbot, form)
+    form.drafts.append("second")
+    form.saving = True
+    with qtbot.waitSignal(form.rejected, timeout=1000):  # the dialog's done() waits for the save
+        QTest.keyClick(form.field, Qt.Key.Key_Escape)
+    assert not questions(form)  # type: ignore[arg-type]

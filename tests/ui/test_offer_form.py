@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QPoint, QRect, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
@@ -141,3 +141,21 @@ def test_the_fields_show_whole_at_150_percent_text(qtbot: QtBot, text_scale: flo
     fields, room = form._fields.width(), form._scroll.viewport().width()
     assert fields <= room, f"{fields} px of fields in {room} px ({form.width()} px form)"
     assert clipped(form) == []
+
+
+def test_shift_tab_from_cancel_shows_the_field_it_lands_on(qtbot: QtBot) -> None:
+    """At 1280×800 the form scrolls: Shift+Tab from Cancel put the keyboard on the Cost fix
+    below the fold, the form left at its top (the scroll area follows Tab only within it)."""
+    form = valid_form(qtbot)
+    scroll = form._scroll
+    assert scroll.verticalScrollBar().maximum() > 0, "the form no longer scrolls here"
+    form.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is form)
+    scroll.verticalScrollBar().setValue(0)
+    form.cancel_button.setFocus()
+    QTest.keyClick(form.cancel_button, Qt.Key.Key_Backtab)
+    focus = QApplication.focusWidget()
+    assert focus is not None
+    assert scroll.isAncestorOf(focus)
+    viewport = scroll.viewport()
+    assert viewport.rect().contains(QRect(focus.mapTo(viewport, QPoint(0, 0)), focus.size()))

@@ -49,7 +49,10 @@ def typed_state(dialog: QDialog) -> list[Any]:
 class DiscardGuard(QObject):
     """Guards ``dialog``: its state when first shown is the baseline; ``extra``, a method of
     the dialog, adds what the widgets do not hold (a table's choices). ``cancel``, when given,
-    asks too.
+    asks too. ``fields=False``: ``extra`` alone says what was typed (a form whose widgets show
+    one of several drafts, or a page the program fills). ``saving``, a method of the dialog:
+    while it returns True a close waits for a save under way, which keeps what was typed, so
+    nothing is asked.
 
     The dialog holds the guard (its child), so the guard holds the dialog only weakly: as its
     parent, and ``extra`` as a weak method (a reference cycle that a poll's ``settle_heap``
@@ -61,9 +64,13 @@ class DiscardGuard(QObject):
         cancel: QAbstractButton | None = None,
         *,
         extra: Callable[[], Any] | None = None,
+        fields: bool = True,
+        saving: Callable[[], bool] | None = None,
     ) -> None:
         super().__init__(dialog)
         self._extra = weakref.WeakMethod(extra) if extra is not None else None
+        self._fields = fields
+        self._saving = weakref.WeakMethod(saving) if saving is not None else None
         self._baseline: list[Any] | None = None
         self._tasks = NamedTasks(self)
         self.asking = False
@@ -77,9 +84,14 @@ class DiscardGuard(QObject):
 
     def _state(self) -> list[Any]:
         extra = self._extra() if self._extra is not None else None
-        return [*typed_state(self._dialog), extra() if extra is not None else None]
+        fields = typed_state(self._dialog) if self._fields else []
+        return [*fields, extra() if extra is not None else None]
 
     def changed(self) -> bool:
+        """Whether closing now would lose what was typed."""
+        saving = self._saving() if self._saving is not None else None
+        if saving is not None and saving():
+            return False
         return self._baseline is not None and self._state() != self._baseline
 
     def rebase(self) -> None:

@@ -41,6 +41,7 @@ from app.domain.field_errors import FORM_LEVEL
 from app.ui.common.colours import ADVICE, ERROR
 from app.ui.common.discard_guard import DiscardGuard
 from app.ui.common.enter_key import EnterPressesFocusedButton, submit_on_ctrl_enter
+from app.ui.common.focus_in_view import FocusKeptInView
 from app.ui.common.grow_to_fit import grow_to_fit
 from app.ui.common.labels import plain_label, without_mnemonic
 from app.ui.common.refusal_at_focus import RefusalAtFocus
@@ -262,6 +263,7 @@ class ValidatedForm(QDialog, Generic[T]):
         self._scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes field to field
         self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._scroll.setWidget(self._fields)
+        FocusKeptInView(self._scroll)  # focus from the buttons too: the field is shown
         self._scroll.viewport().setBackgroundRole(QPalette.ColorRole.Window)
         self._fields.setBackgroundRole(QPalette.ColorRole.Window)
 

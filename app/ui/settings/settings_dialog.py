@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import logging
 from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass, field
@@ -76,6 +77,8 @@ from app.store.credentials import (
 from app.store.settings_file import SettingsChangedElsewhereError, save_settings
 from app.ui.common.async_dialogs import choose, confirm
 from app.ui.common.colours import SETTINGS_ERROR, SETTINGS_OK
+from app.ui.common.discard_guard import DiscardGuard
+from app.ui.common.focus_in_view import FocusKeptInView
 from app.ui.common.labels import plain_label
 from app.ui.common.remembered_size import RememberedSize
 from app.ui.common.screens import available_room
@@ -293,6 +296,12 @@ class SettingsDialog(QDialog):
         self._marketplace_client: ClientProvider = marketplace_client or (lambda: None)
         self._build()
         self.load()
+        # Esc, Cancel and the window's X ask before a profile or a key typed is thrown away.
+        # The widgets show one profile of several: the drafts say what was typed.
+        self.discard_guard = DiscardGuard(
+            self, extra=self._typed, fields=False, saving=self._is_saving
+        )
+        self.buttons.rejected.connect(self.discard_guard.request_close)
 
     # -- construction ------------------------------------------------------------------------
 
@@ -359,6 +368,7 @@ class SettingsDialog(QDialog):
         self.form_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.form_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.form_scroll.setWidget(form_host)
+        FocusKeptInView(self.form_scroll)
         # Only height scrolls: the rows keep the width they need, beside the scroll bar.
         bar = self.form_scroll.verticalScrollBar().sizeHint().width()
         self.form_scroll.setMinimumWidth(form_host.minimumSizeHint().width() + bar)
@@ -407,7 +417,6 @@ class SettingsDialog(QDialog):
             | QDialogButtonBox.StandardButton.Apply
         )
         self.buttons.accepted.connect(self._ok)
-        self.buttons.rejected.connect(self.reject)
         apply = self.buttons.button(QDialogButtonBox.StandardButton.Apply)
         apply.clicked.connect(lambda _checked=False: self._spawn(self.save_changes()))
         layout.addWidget(self.buttons)
@@ -699,6 +708,7 @@ class SettingsDialog(QDialog):
             self.save_warning = " ".join(said) or None
         if self.save_warning is not None:
             self._fail(self.save_warning)
+        self.discard_guard.rebase()  # saved: nothing typed is left to lose
         self.saved.emit(settings)
         return settings
 
@@ -1346,6 +1356,24 @@ class SettingsDialog(QDialog):
 
     def _shown_draft(self) -> _Draft | None:
         return self._drafts[self._current] if 0 <= self._current < len(self._drafts) else None
+
+    def _typed(self) -> list[Any]:
+        """What the coordinator may have changed, for the discard guard to compare with what
+        ``load()`` read: copies (the drafts change in place), kept in memory only, typed keys
+        among them. A key typed and then cleared is no change."""
+        self._commit_current()
+        return [
+            self.active_combo.currentIndex(),
+            self.file_opt_in.isChecked(),
+            [
+                (copy.deepcopy(draft.values), {s: key for s, key in draft.keys.items() if key})
+                for draft in self._drafts
+            ],
+        ]
+
+    def _is_saving(self) -> bool:
+        """A save is under way: a close then waits for it (``done``), and loses nothing."""
+        return self._saving
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
