@@ -1,0 +1,96 @@
+"""Pins for session_host ``_why_no_keys`` and ``_reconnect``'s fallback (mutation audit)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from app.domain.connection import AppSettings
+from app.sandbox import DEMO_SR_KEY
+from app.store.credentials import KeyStore
+from app.store.database import Database
+from app.ui.main_window import MainWindow
+from app.ui.session_host import SessionHost
+from tests.ui import test_profile_switch
+from tests.ui.test_profile_switch import _on, _tiny_demo, _wait, _with_demo_keys
+
+window = test_profile_switch.window  # its fixture: a window with the desk's session host
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+    from app.sandbox import SandboxServer
+    from app.workflows.session import Session
+
+pytestmark = pytest.mark.usefixtures("running_loop")
+
+
+def test_a_profile_without_keys_says_to_enter_them_not_to_unlock_a_keyring(
+    qtbot: QtBot, window: MainWindow, sandbox: SandboxServer
+) -> None:
+    """No keys stored (the keyring not locked, here none at all): demo mode says to enter
+    them in the settings; "the keyring is locked" would send the coordinator to unlock one."""
+    local = _on(sandbox, "Local")
+    host = SessionHost(
+        window,
+        AppSettings(profiles=[local], active=local.name),
+        KeyStore(),
+        write_settings=lambda _s: None,
+        demo_opener=_tiny_demo,  # type: ignore[arg-type]
+        open_database=lambda _s: Database(":memory:"),
+    )
+    try:
+        _wait(qtbot, host.open())
+        assert host.session is not None
+        assert host.session.demo
+        assert host.notice == (
+            "No keys for the profile “Local”: working in demo mode. Enter them in File > Settings."
+        )
+    finally:
+        _wait(qtbot, host.close())
+
+
+def _failing_switch(
+    qtbot: QtBot, window: MainWindow, sandbox: SandboxServer, exc: Exception
+) -> str:
+    def database(session: Session) -> Database:
+        if not session.demo:
+            raise exc
+        return Database(":memory:")
+
+    local = _on(sandbox, "Local")
+    host = SessionHost(
+        window,
+        AppSettings(profiles=[local], active="Sandbox"),
+        _with_demo_keys("Local"),
+        write_settings=lambda _s: None,
+        demo_opener=_tiny_demo,  # type: ignore[arg-type]
+        open_database=database,
+    )
+    try:
+        _wait(qtbot, host.open())
+        _wait(qtbot, host.apply(AppSettings(profiles=[local], active="Local")))
+        assert host.session is not None
+        assert host.session.demo
+        return host.notice or ""
+    finally:
+        _wait(qtbot, host.close())
+
+
+def test_an_unforeseen_failure_naming_the_key_does_not_show_it(
+    qtbot: QtBot, window: MainWindow, sandbox: SandboxServer
+) -> None:
+    """The words of whatever broke are shown on the status bar: a key in them is not."""
+    notice = _failing_switch(
+        qtbot, window, sandbox, RuntimeError(f"no account for key {DEMO_SR_KEY}")
+    )
+    assert "“Local” could not be opened (no account for key " in notice, notice
+    assert DEMO_SR_KEY not in notice
+
+
+def test_an_unforeseen_failure_without_words_is_named_by_its_kind(
+    qtbot: QtBot, window: MainWindow, sandbox: SandboxServer
+) -> None:
+    notice = _failing_switch(qtbot, window, sandbox, RuntimeError())
+    assert "“Local” could not be opened (RuntimeError)." in notice, notice
