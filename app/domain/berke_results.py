@@ -339,6 +339,19 @@ def report_file_name(order: AssessmentOrder, fit: JobFit, *, own_job: bool = Tru
     return _cut_to_bytes(stem, REPORT_STEM_BYTES) + ".pdf"
 
 
+def fit_reported_in(
+    order: AssessmentOrder, completed: CompletedAssessment, report_name: str
+) -> JobFit | None:
+    """The fit a result was made for, found by the report it names (``result_for`` names its
+    report in ``result``); None when Berke's answer has no such fit now. A result made
+    earlier is only ever sent with its own report: the report for the fit chosen now was
+    attached beside it, a second report, for a job the result is not about."""
+    for fit in completed.job_fits:
+        if any(report_file_name(order, fit, own_job=own) == report_name for own in (True, False)):
+            return fit
+    return None
+
+
 def _cut_to_bytes(text: str, limit: int) -> str:
     """``text`` in at most ``limit`` bytes of UTF-8, cut between characters, never inside one
     (the partial character the byte cut leaves at the end is dropped)."""

@@ -26,12 +26,13 @@ from app.domain.berke_results import (
     CompletedAssessment,
     FitLevel,
     JobFit,
+    fit_reported_in,
     job_line,
     report_file_name,
     result_for,
 )
 from app.domain.journal_terms import ResultFlow, StepKind, StepState
-from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult
+from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult, ResultType
 from app.domain.uploads import Upload
 from app.workflows.desk import Desk
 from app.workflows.refusals import ActionNotAllowedError, NothingToDeliverError
@@ -95,6 +96,18 @@ async def plan_delivery(
             f"Berke names no job id for {job}, so its report cannot be asked for (Berke would "
             "send the primary job's). Attach the report by hand, or ask Berke."
         )
+    # Before: the preview showed the result built now (a pass level changed since, say:
+    # "Not passed"), and the order was completed with the one made earlier ("Passed").
+    made = await asyncio.to_thread(_result_made_earlier, desk, order.id)
+    if made is not None and made.result_type is ResultType.DOCUMENT:  # it names its report
+        return await _plan_for_result_made_earlier(
+            desk,
+            order,
+            made,
+            source_candidate_id=link.source_candidate_id,
+            completed=completed,
+            chosen_now=fit,
+        )
     # A fit for another job is no verdict on this order: one of an assessment reused from
     # another order's (made for that order's job), or the primary job's, given when Berke
     # scored no fit for the job chosen for this order (unassigned since, not computed yet).
@@ -113,26 +126,73 @@ async def plan_delivery(
         judged_on_default_job and default_fit
     )
     name = report_file_name(order, fit, own_job=own_job)
+    path, size = await _report_for(desk, order.id, link.source_candidate_id, fit, name)
+    if made is not None:  # a link, made by hand: it names no report, the one chosen now goes
+        return DeliveryPlan(order.id, completed, fit, made, path, name, size, made_earlier=True)
+    result = result_for(
+        order, completed, fit, report_name=name, threshold=threshold, own_job=own_job
+    )
+    return DeliveryPlan(order.id, completed, fit, result, path, name, size)
+
+
+async def _plan_for_result_made_earlier(
+    desk: Desk,
+    order: AssessmentOrder,
+    made: AssessmentResult,
+    *,
+    source_candidate_id: str,
+    completed: CompletedAssessment,
+    chosen_now: JobFit,
+) -> DeliveryPlan:
+    """The plan that completes the order with ``made``, and attaches the one report it
+    names (its ``result``): the copy kept here, or the one already queued or sent (nothing
+    more is attached), else the report Berke gives for the fit it was made for. Before, the
+    report for the fit chosen now (a job Berke scored since) went beside it: one result, two
+    reports, one for a job the result is not about."""
+    name = made.result
+    fit = fit_reported_in(order, completed, name)
     path = desk.reports.path_for(order.id, name)
+    with _report_kept(name):
+        kept = await asyncio.to_thread(path.is_file)
+    uploads = [] if kept else await asyncio.to_thread(desk.results.for_order, order.id)
+    sent = next((u for u in uploads if u.file_name == name and u.state not in RETRIABLE), None)
+    if kept:
+        with _report_kept(name):
+            size = (await asyncio.to_thread(path.stat)).st_size
+    elif sent is not None:  # on its way or there: nothing to fetch, nothing more to attach
+        path, size = Path(sent.path), sent.size
+    elif fit is not None:
+        path, size = await _report_for(desk, order.id, source_candidate_id, fit, name)
+    else:
+        raise NothingToDeliverError(
+            f"The result made earlier ({made.title or name}) is sent with the report {name}, "
+            "and Berke no longer gives a fit for its job, so that report cannot be fetched. "
+            "Attach the report by hand, or ask Berke."
+        )
+    # The fit the result is about when Berke still gives it; else the one chosen now, only
+    # to fill the plan (the result and its report are the earlier ones).
+    return DeliveryPlan(
+        order.id, completed, fit or chosen_now, made, path, name, size, made_earlier=True
+    )
+
+
+async def _report_for(
+    desk: Desk, order_id: str, source_candidate_id: str, fit: JobFit, name: str
+) -> tuple[Path, int]:
+    """``fit``'s report kept here as ``name`` (fetched from Berke unless it already is), and
+    its size."""
+    path = desk.reports.path_for(order_id, name)
     with _report_kept(name):
         kept = await asyncio.to_thread(path.is_file)
     if not kept:
         data = await desk.session.berke.get_report_for_job(
-            link.source_candidate_id, fit.source_job_id or None
+            source_candidate_id, fit.source_job_id or None
         )
         with _report_kept(name):
-            path = await asyncio.to_thread(desk.reports.save, order.id, name, data)
+            path = await asyncio.to_thread(desk.reports.save, order_id, name, data)
     with _report_kept(name):
         size = (await asyncio.to_thread(path.stat)).st_size
-    result = result_for(
-        order, completed, fit, report_name=name, threshold=threshold, own_job=own_job
-    )
-    # Before: the preview showed the result built now (a pass level changed since, say:
-    # "Not passed"), and the order was completed with the one made earlier ("Passed").
-    made = await asyncio.to_thread(_result_made_earlier, desk, order.id)
-    if made is not None:
-        return DeliveryPlan(order.id, completed, fit, made, path, name, size, made_earlier=True)
-    return DeliveryPlan(order.id, completed, fit, result, path, name, size)
+    return path, size
 
 
 def _result_made_earlier(desk: Desk, order_id: str) -> AssessmentResult | None:

@@ -1,22 +1,33 @@
-"""Deliver again completes an order whose result was made but not completed, and says the
-result was made earlier (each rule here once had a mutant no test saw)."""
+"""Deliver again completes an order whose result was made but not completed, says the result
+was made earlier, and attaches only the report that result names (each rule here once had a
+mutant or a bug no test saw)."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from app.clients.errors import ApiError
-from app.domain.attachments import DEFAULT_MAX_BYTES
+from app.domain.attachments import DEFAULT_MAX_BYTES, UploadState
+from app.domain.berke_results import CompletedAssessment, JobFit
 from app.domain.journal_terms import ResultFlow
 from app.domain.smartrecruiters import OrderStatus
 from app.sandbox import SandboxConfig, SandboxServer
+from app.workflows.board import BoardOptions, OrderBoard
 from app.workflows.delivery import deliver, plan_delivery
 from app.workflows.desk import Desk
 from tests.integration.helpers import FailsOnce
-from tests.integration.test_close_the_loop import finished_order, with_board
+from tests.integration.test_close_the_loop import (
+    _answers_changed,
+    finished,
+    finished_order,
+    results_of,
+    two_orders_on_one_assessment,
+    with_board,
+)
 
 
 def test_deliver_again_completes_an_order_whose_result_was_made_but_not_completed(
@@ -52,3 +63,105 @@ def test_deliver_again_completes_an_order_whose_result_was_made_but_not_complete
             assert len(await desk.session.sr.list_results(order.id)) == 1
 
         with_board(server, tmp_path / "desk.sqlite3", body, denied)
+
+
+def _refused_once() -> FailsOnce:
+    """SmartRecruiters refuses the first completion (a 400: the result made stays)."""
+    return FailsOnce("/complete", 400, {"code": "REFUSED", "message": "Not now."})
+
+
+def _with_own_job(done: CompletedAssessment) -> CompletedAssessment:
+    """Berke's answer once it scores the second order's job too (a job added since)."""
+    own = JobFit.model_validate(
+        {"job": "Data Analyst", "sourceJobId": "NURSE-RN", "fitPct": 0.9, "fitId": 3}
+    )
+    return done.model_copy(update={"job_fits": (*done.job_fits, own)})
+
+
+async def _result_made_then_berke_scores_the_own_job(
+    board: OrderBoard, desk: Desk, server: SandboxServer, first_name: str
+) -> str:
+    """A reused assessment's order, delivered in the documented flow: the result is made
+    (for the other order's job, the only fit Berke gives), the completion refused; then
+    Berke scores the order's own job. The order's id."""
+    board.set_options(BoardOptions(result_flow=ResultFlow.DOCUMENTED))
+    first, second = await two_orders_on_one_assessment(board, desk, first_name)
+    await finished(board, server, first)
+    plan = await board.preview_delivery(second)
+    assert plan.result.passed is None  # another job's fit
+    with pytest.raises(ApiError):
+        await board.deliver(second, plan)
+    await board.wait_uploads()
+    _answers_changed(desk, _with_own_job)
+    return second
+
+
+def test_a_result_made_earlier_is_sent_with_its_own_report_only(tmp_path: Path) -> None:
+    """Deliver again after Berke scored the order's job since: the preview showed the
+    result made earlier ("Berke job fit — Software Engineer") with the report for the fit
+    chosen now ("... Data Analyst.pdf"), and Send completed the order with that result and
+    attached the Data Analyst report beside the Software Engineer one already sent."""
+    with SandboxServer(SandboxConfig(sr_rate_per_second=0, berke_burst=100_000)) as server:
+        shown: list[tuple[str, str]] = []
+
+        async def body(board: OrderBoard, desk: Desk) -> str:
+            order_id = await _result_made_then_berke_scores_the_own_job(board, desk, server, "Vera")
+            again = await board.preview_delivery(order_id)
+            assert again.made_earlier
+            shown.append((again.result.result, again.report_name))
+            await board.deliver(order_id, again)
+            await board.wait_uploads()
+            done = board.order(order_id)
+            assert done is not None
+            assert done.status is OrderStatus.COMPLETED
+            return order_id
+
+        order_id = with_board(server, tmp_path / "d.sqlite3", body, _refused_once())
+        (result,) = results_of(server, order_id)
+    ((named, attached),) = shown
+    assert named == attached == "Berke report - Vera Sandoval - Software Engineer.pdf"
+    assert result["files"] == [result["result"]], (result["title"], result["files"])
+
+
+def test_a_result_made_earlier_fetches_the_report_for_its_own_fit(tmp_path: Path) -> None:
+    """Its report neither kept nor on its way (the upload cancelled, the file gone): the
+    report fetched is the one for the fit the result was made for, not the fit chosen now."""
+    with SandboxServer(SandboxConfig(sr_rate_per_second=0, berke_burst=100_000)) as server:
+        asked: list[str | None] = []
+
+        async def body(board: OrderBoard, desk: Desk) -> str:
+            order_id = await _result_made_then_berke_scores_the_own_job(board, desk, server, "Wren")
+            (queued,) = desk.results.for_order(order_id)
+            await board.cancel_upload(order_id, queued.id)
+            (cancelled,) = desk.results.for_order(order_id)
+            assert cancelled.state is UploadState.CANCELLED
+            await asyncio.to_thread(Path(cancelled.path).unlink)
+            client = desk.session.berke
+            fetch = type(client).get_report_for_job.__get__(client)
+
+            async def recorded(
+                source_candidate_id: str,
+                source_job_id: str | None = None,
+                *,
+                report_type_id: int | None = None,
+            ) -> bytes:
+                asked.append(source_job_id)
+                return await fetch(
+                    source_candidate_id, source_job_id, report_type_id=report_type_id
+                )
+
+            client.get_report_for_job = recorded  # type: ignore[method-assign]
+            again = await board.preview_delivery(order_id)
+            assert again.made_earlier
+            assert again.report_name == again.result.result
+            assert again.fit.source_job_id != "NURSE-RN"
+            assert await asyncio.to_thread(again.report.is_file)
+            await board.deliver(order_id, again)
+            await board.wait_uploads()
+            return order_id
+
+        order_id = with_board(server, tmp_path / "d.sqlite3", body, _refused_once())
+        (result,) = results_of(server, order_id)
+    assert asked, "the report was not fetched"
+    assert "NURSE-RN" not in asked, asked
+    assert result["files"] == [result["result"]], (result["title"], result["files"])
