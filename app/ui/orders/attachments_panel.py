@@ -355,10 +355,18 @@ class AttachmentsPanel(QGroupBox):
         # The file a Cancel or Retry is under way for stays without either until it ends: its
         # next progress tick turned Cancel on again, and a second click was refused in a box.
         active = row is not None and row.upload_id is not None and row.upload_id not in self._asked
-        self.cancel_button.setEnabled(active and row.state in CANCELLABLE)  # type: ignore[union-attr]
+        cancellable = active and row.state in CANCELLABLE  # type: ignore[union-attr]
         retriable = active and row.state in RETRIABLE  # type: ignore[union-attr]
         refused = self._retry_refused or (row.not_again if row is not None else "")
-        self.retry_button.setEnabled(retriable and not refused)
+        for button, on in (
+            (self.cancel_button, cancellable),
+            (self.retry_button, retriable and not refused),
+        ):
+            if not on and button.hasFocus():
+                # Turned off under the keyboard (the file went, or failed): it stays with the
+                # files, not handed on by Qt to the comments below.
+                self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            button.setEnabled(on)
         # It names the file: a dropped "<b>x</b>.pdf" was shown bold.
         self.retry_button.setToolTip(plain_tooltip(refused) if retriable else "")
 

@@ -513,9 +513,15 @@ class OrderDetailPane(QWidget):
         entry = self.selected_entry()
         failed = entry is not None and _failed(entry)
         refused = self.timeline.retry_refused(entry) if failed and entry is not None else None
-        self.retry_step_button.setEnabled(failed and not self.read_only and refused is None)
+        retry = failed and not self.read_only and refused is None
         waiting = entry is not None and self.timeline.cancellable(entry)
-        self.cancel_step_button.setEnabled(waiting and not self.read_only)
+        cancel = waiting and not self.read_only
+        # Turned off under the keyboard (the resumer sent the step meanwhile): it stays in the
+        # Activity, not handed on by Qt to the tab bar, where an arrow changed rooms.
+        for button, on in ((self.retry_step_button, retry), (self.cancel_step_button, cancel)):
+            if not on:
+                self._keyboard_to_activity(button)
+            button.setEnabled(on)
         if not self.read_only:  # read-only, it says why nothing can be changed
             self.retry_step_button.setToolTip(refused or RETRY_TIP)
 
