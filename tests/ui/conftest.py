@@ -137,6 +137,17 @@ def desk(
 
 
 @pytest.fixture
+def live_desk(
+    sandbox: SandboxServer, tmp_path: Path, running_loop: asyncio.AbstractEventLoop
+) -> Iterator[Desk]:
+    """A desk on the session's sandbox, for a test that runs on the live qasync loop (a
+    window's own tasks: the Offers room's); a module may bring its own."""
+    made = make_desk(sandbox, tmp_path / "desk.sqlite3")
+    yield made
+    made.db.close()
+
+
+@pytest.fixture
 def window(qtbot: QtBot, qsettings: QSettings) -> MainWindow:
     """The main window, shown (a module may have its own)."""
     made = MainWindow(settings=qsettings)

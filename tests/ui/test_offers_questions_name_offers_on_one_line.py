@@ -8,9 +8,7 @@ other dialog of the console names things through ``one_line``/``title_name`` (RE
 
 from __future__ import annotations
 
-import asyncio
 import uuid
-from collections.abc import Awaitable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
@@ -21,11 +19,9 @@ from app.domain.smartrecruiters import Offer
 from app.ui.offers import OffersView
 from app.workflows.desk import Desk
 from app.workflows.offer_catalog import OfferCatalog
-from tests.ui.conftest import make_desk
+from tests.ui.test_offers_view import run
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from pytestqt.qtbot import QtBot
 
     from app.sandbox import SandboxServer
@@ -33,15 +29,6 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 RLO = "\u202e"
 BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
-
-
-@pytest.fixture
-def live_desk(
-    sandbox: SandboxServer, tmp_path: Path, running_loop: asyncio.AbstractEventLoop
-) -> Iterator[Desk]:
-    made = make_desk(sandbox, tmp_path / "desk.sqlite3")
-    yield made
-    made.db.close()
 
 
 @pytest.fixture
@@ -53,12 +40,6 @@ def view(qtbot: QtBot, live_desk: Desk) -> OffersView:
     with qtbot.waitSignal(made.loaded):
         made.set_catalog(OfferCatalog(live_desk.session, live_desk.db))
     return made
-
-
-def run(qtbot: QtBot, coro: Awaitable[T]) -> T:
-    task = asyncio.ensure_future(coro)
-    qtbot.waitUntil(task.done)
-    return task.result()
 
 
 def listed(view: OffersView, qtbot: QtBot, name: str) -> Offer:

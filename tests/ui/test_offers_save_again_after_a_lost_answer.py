@@ -11,9 +11,7 @@ a colleague…)" and offered to undo "their" change, the coordinator's own first
 
 from __future__ import annotations
 
-import asyncio
 import uuid
-from collections.abc import Awaitable, Iterator
 from typing import TYPE_CHECKING, TypeVar
 
 import pytest
@@ -25,31 +23,14 @@ from app.domain.smartrecruiters import Offer
 from app.ui.offers import OffersView
 from app.workflows.desk import Desk
 from app.workflows.offer_catalog import OfferCatalog
-from tests.ui.conftest import make_desk
+from tests.ui.test_offers_view import run
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from pytestqt.qtbot import QtBot
 
     from app.sandbox import SandboxServer
 
 T = TypeVar("T")
-
-
-@pytest.fixture
-def live_desk(
-    sandbox: SandboxServer, tmp_path: Path, running_loop: asyncio.AbstractEventLoop
-) -> Iterator[Desk]:
-    made = make_desk(sandbox, tmp_path / "desk.sqlite3")
-    yield made
-    made.db.close()
-
-
-def run(qtbot: QtBot, coro: Awaitable[T]) -> T:
-    task = asyncio.ensure_future(coro)
-    qtbot.waitUntil(task.done)
-    return task.result()
 
 
 def test_a_corrected_save_after_an_unsure_create_sends_no_second_create(

@@ -6,9 +6,7 @@ Now the pane keeps it, says it is not in the list shown, and no row is selected.
 
 from __future__ import annotations
 
-import asyncio
 import uuid
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
@@ -20,23 +18,11 @@ from app.ui.offers import OffersView
 from app.workflows import offers
 from app.workflows.desk import Desk
 from app.workflows.offer_catalog import OfferCatalog
-from tests.ui.conftest import make_desk
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from pytestqt.qtbot import QtBot
 
     from app.sandbox import SandboxServer
-
-
-@pytest.fixture
-def live_desk(
-    sandbox: SandboxServer, tmp_path: Path, running_loop: asyncio.AbstractEventLoop
-) -> Iterator[Desk]:
-    made = make_desk(sandbox, tmp_path / "desk.sqlite3")
-    yield made
-    made.db.close()
 
 
 def test_a_created_offer_stays_shown_when_its_page_is_another(

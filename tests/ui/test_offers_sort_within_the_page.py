@@ -7,8 +7,6 @@ reached from the keyboard too (the room's Sort button, the window's Ctrl+K palet
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
@@ -20,7 +18,6 @@ from app.ui.offers.offer_table_model import Column
 from app.workflows import offers
 from app.workflows.desk import Desk
 from app.workflows.offer_catalog import OfferCatalog
-from tests.ui.conftest import make_desk
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -28,15 +25,6 @@ if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
 
     from app.sandbox import SandboxServer
-
-
-@pytest.fixture
-def live_desk(
-    sandbox: SandboxServer, tmp_path: Path, running_loop: asyncio.AbstractEventLoop
-) -> Iterator[Desk]:
-    made = make_desk(sandbox, tmp_path / "desk.sqlite3")
-    yield made
-    made.db.close()
 
 
 def test_a_sort_says_it_orders_this_page_only(

@@ -8,7 +8,7 @@ import asyncio
 import dataclasses
 import sqlite3
 import uuid
-from collections.abc import Awaitable, Iterator
+from collections.abc import Awaitable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -40,7 +40,7 @@ from app.workflows import offers
 from app.workflows.desk import Desk
 from app.workflows.inbox import sync_all
 from app.workflows.offer_catalog import OfferCatalog, OfferError, OfferPage
-from tests.ui.conftest import answer, make_desk, show_exposed
+from tests.ui.conftest import answer, show_exposed
 from tests.ui.contrast import (
     WCAG_MIN,
     app_palette,
@@ -52,8 +52,6 @@ from tests.ui.contrast import (
 from tests.ui.test_dialog_keys import MNEMONIC
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from pytestqt.qtbot import QtBot
 
     from app.sandbox import SandboxServer
@@ -62,15 +60,6 @@ T = TypeVar("T")
 FIT = "6f1c2b9e-3d4a-4c1e-9a7b-0d2e4f6a8b01"  # BERKE-FIT, ACTIVE, free
 TALENT = "6f1c2b9e-3d4a-4c1e-9a7b-0d2e4f6a8b02"  # BERKE-TALENT, ACTIVE, 20.00 USD
 LEAD = "6f1c2b9e-3d4a-4c1e-9a7b-0d2e4f6a8b04"  # BERKE-LEAD, INACTIVE
-
-
-@pytest.fixture
-def live_desk(
-    sandbox: SandboxServer, tmp_path: Path, running_loop: asyncio.AbstractEventLoop
-) -> Iterator[Desk]:
-    made = make_desk(sandbox, tmp_path / "desk.sqlite3")
-    yield made
-    made.db.close()
 
 
 @pytest.fixture
