@@ -180,6 +180,12 @@ class CreateAssessmentRequest(BerkeModel):
         Text1000 | None, BeforeValidator(blank_to_none), AfterValidator(_no_markup)
     ] = Field(default=None, alias=BerkeParam.INVITATION_MESSAGE)
 
+    @property
+    def full_name(self) -> str:
+        """The candidate's names, as the activity and a cancel's question say them ("" for
+        none: an older journal's request built without them)."""
+        return " ".join(p for p in (self.first_name, self.last_name) if p)
+
     @field_validator("on_assessment_complete_action", mode="wrap")
     @classmethod
     def _explain_action(cls, value: Any, handler: Any) -> Any:

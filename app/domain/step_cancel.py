@@ -84,10 +84,7 @@ def what_will_not_be_sent(entry: JournalEntry) -> str:
     step = entry.step
     match entry.action:
         case StepKind.CREATE_ASSESSMENT:
-            name = ""
-            if isinstance(step, CreateAssessmentStep):
-                request = step.request
-                name = " ".join(p for p in (request.first_name, request.last_name) if p)
+            name = step.request.full_name if isinstance(step, CreateAssessmentStep) else ""
             whose = f" for {name}" if name else " for this order"
             return f"The Berke assessment{whose} will not be created."
         case StepKind.ACCEPT:

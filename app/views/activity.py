@@ -105,8 +105,7 @@ def _phrases(
     """(done, under way, failed) for ``step``."""
     match step:
         case CreateAssessmentStep():
-            request = step.request
-            name = " ".join(p for p in (request.first_name, request.last_name) if p)
+            name = step.request.full_name
             code = outcome.link.invitation_code if isinstance(outcome, AssessmentLinked) else ""
             done = f"Berke assessment created for {name}" + (f": code {code}" if code else "")
             if isinstance(outcome, AssessmentLinked) and outcome.recovered:

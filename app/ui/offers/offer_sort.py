@@ -13,6 +13,7 @@ from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QLabel, QMenu, QTableView, QToolButton
 
 from app.ui.common.command_palette import add_keywords, set_palette_title
+from app.ui.common.sort_directions import direction_actions
 from app.ui.offers.offer_table_model import HEADERS, Column
 
 
@@ -50,21 +51,14 @@ class OfferSort(QObject):
                 lambda _checked=False, c=column: table.sortByColumn(c, header.sortIndicatorOrder())
             )
             self.by_column.append(action)
-        directions = QActionGroup(self)
-        self.ascending = QAction("&Ascending", directions)
-        self.descending = QAction("&Descending", directions)
-        for action, order in (
-            (self.ascending, Qt.SortOrder.AscendingOrder),
-            (self.descending, Qt.SortOrder.DescendingOrder),
-        ):
-            set_palette_title(
-                action, f"Sort the offers on this page {action.text().lstrip('&').lower()}"
-            )
-            action.triggered.connect(
-                lambda _checked=False, o=order: table.sortByColumn(
-                    max(header.sortIndicatorSection(), Column.NAME), o
-                )
-            )
+        self.ascending, self.descending = direction_actions(
+            self,
+            "the offers on this page",
+            # Unsorted, a direction sorts by Name: the column a coordinator looks for first.
+            lambda order: table.sortByColumn(
+                max(header.sortIndicatorSection(), Column.NAME), order
+            ),
+        )
         for action in self.actions():
             action.setCheckable(True)
             add_keywords(action, "sort order offers")

@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu, QTableView
 
 from app.ui.common.command_palette import add_keywords, set_palette_title
+from app.ui.common.sort_directions import direction_actions
 from app.views.columns import Columns
 
 #: Why the columns that say which order a row is cannot be hidden.
@@ -59,18 +60,11 @@ class ColumnActions(QObject):
         set_palette_title(self.default_columns, "Show the default inbox columns")
         add_keywords(self.default_columns, "reset column")
         self.default_columns.triggered.connect(reset)
-        directions = QActionGroup(self)
-        self.ascending = QAction("&Ascending", directions)
-        self.descending = QAction("&Descending", directions)
-        for action, order in (
-            (self.ascending, Qt.SortOrder.AscendingOrder),
-            (self.descending, Qt.SortOrder.DescendingOrder),
-        ):
-            action.setCheckable(True)
-            set_palette_title(action, f"Sort the inbox {action.text().lstrip('&').lower()}")
-            action.triggered.connect(
-                lambda _checked, o=order: table.sortByColumn(header.sortIndicatorSection(), o)
-            )
+        self.ascending, self.descending = direction_actions(
+            self,
+            "the inbox",
+            lambda order: table.sortByColumn(header.sortIndicatorSection(), order),
+        )
         header.sortIndicatorChanged.connect(lambda *_a: self.follow_header())
         self.follow_header()
 
