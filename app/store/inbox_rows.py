@@ -121,19 +121,27 @@ def _read(path: Path, conn: sqlite3.Connection) -> InboxRows:
     return InboxRows(path, orders, states)
 
 
-def latest_step_states(steps: Iterable[sqlite3.Row]) -> dict[str, dict[StepKind, str]]:
-    """Each order's steps by kind, the state of the latest attempt of each, for every order
-    with a step of a kind this version knows (``steps``: the journal's order_id, action and
+def latest_steps(steps: Iterable[sqlite3.Row]) -> dict[str, dict[StepKind, sqlite3.Row]]:
+    """Each order's steps by kind, the latest attempt of each, for every order with a step of
+    a kind this version knows (``steps``: journal rows with at least order_id, action and
     state, in the order they were written). A failed accept that a Retry then finished is
     not failed any more."""
-    latest: dict[str, dict[StepKind, str]] = defaultdict(dict)
+    latest: dict[str, dict[StepKind, sqlite3.Row]] = defaultdict(dict)
     for row in steps:
         try:
             action = StepKind(row["action"])
         except ValueError:
             continue  # a step kind a newer version wrote: not this version's to show
-        latest[row["order_id"]][action] = row["state"]
+        latest[row["order_id"]][action] = row
     return latest
+
+
+def latest_step_states(steps: Iterable[sqlite3.Row]) -> dict[str, dict[StepKind, str]]:
+    """``latest_steps``, each attempt by its state only."""
+    return {
+        order_id: {kind: row["state"] for kind, row in rows.items()}
+        for order_id, rows in latest_steps(steps).items()
+    }
 
 
 def in_state(states: dict[StepKind, str], state: StepState) -> frozenset[StepKind]:

@@ -2,7 +2,7 @@
 at start, and re-reads for the orders a step or a sync changed.
 
 Reads only; the journal, the result store and the upload queue write. A step's *latest* state
-per (order, action) decides whether it counts as failed (``inbox_rows.latest_step_states``,
+per (order, action) decides whether it counts as failed (``inbox_rows.latest_steps``,
 which a working day's first frame reads the same way, without the models).
 """
 
@@ -23,7 +23,7 @@ from app.domain.order_state import OrderState
 from app.domain.uploads import Upload
 from app.store.berke_watch import berke_state
 from app.store.database import Database, select_in
-from app.store.inbox_rows import BERKE_STATUS, in_state, latest_step_states
+from app.store.inbox_rows import BERKE_STATUS, in_state, latest_steps
 from app.store.journal_rows import read_step
 from app.store.results import upload_of_row
 
@@ -101,13 +101,20 @@ def load_states(db: Database, order_ids: Iterable[str] | None = None) -> dict[st
         dismissed = frozenset(json.loads(row["dismissed"] or "[]"))
         if dismissed:
             by_order[row["order_id"]]["dismissed"] = dismissed
-    for order_id, states in latest_step_states(steps).items():
+    for order_id, rows in latest_steps(steps).items():
+        states = {kind: row["state"] for kind, row in rows.items()}
         by_order[order_id]["pending"] = in_state(states, StepState.PENDING)
         by_order[order_id]["failed"] = in_state(states, StepState.FAILED)
         if states.get(StepKind.ACCEPT) == StepState.DONE:
             by_order[order_id]["accepted_here"] = True
-    for order_id, marks in _failure_marks(steps).items():
-        by_order[order_id]["failure_marks"] = marks
+        # Each failure, by the same latest attempt: what "Leave it" remembers.
+        marks = frozenset(
+            (kind, failure_mark(row["id"], row["updated_at"]))
+            for kind, row in rows.items()
+            if row["state"] == StepState.FAILED
+        )
+        if marks:
+            by_order[order_id]["failure_marks"] = marks
     for row in results:
         by_order[row["order_id"]]["result_id"] = row["result_id"]  # the latest wins
     queued: dict[str, list[Upload]] = defaultdict(list)
@@ -116,28 +123,6 @@ def load_states(db: Database, order_ids: Iterable[str] | None = None) -> dict[st
     for order_id, files in queued.items():
         by_order[order_id]["uploads"] = tuple(files)
     return {order_id: OrderState(**parts) for order_id, parts in by_order.items()}  # type: ignore[arg-type]
-
-
-def _failure_marks(steps: Iterable[sqlite3.Row]) -> dict[str, frozenset[tuple[StepKind, str]]]:
-    """Each order's failed steps' failures (``failure_mark``): of each kind, its latest
-    attempt's, where that failed (``latest_step_states``'s rule)."""
-    latest: dict[str, dict[StepKind, sqlite3.Row]] = defaultdict(dict)
-    for row in steps:
-        try:
-            latest[row["order_id"]][StepKind(row["action"])] = row
-        except ValueError:
-            continue  # a step kind a newer version wrote
-    return {
-        order_id: marks
-        for order_id, rows in latest.items()
-        if (
-            marks := frozenset(
-                (kind, failure_mark(row["id"], row["updated_at"]))
-                for kind, row in rows.items()
-                if row["state"] == StepState.FAILED
-            )
-        )
-    }
 
 
 def _found_in_berke(conn: sqlite3.Connection, order_ids: list[str] | None) -> set[str]:
