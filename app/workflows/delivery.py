@@ -45,7 +45,9 @@ class DeliveryPlan:
 
     order_id: str
     completed: CompletedAssessment
-    fit: JobFit
+    #: The fit the result is about; for a result made earlier, the one chosen now when Berke
+    #: no longer gives that one (only to fill the plan), and None when Berke gives none.
+    fit: JobFit | None
     result: AssessmentResult
     report: Path
     report_name: str
@@ -67,47 +69,21 @@ async def plan_delivery(
     completed = await asyncio.to_thread(desk.berke_watch.completed, link.source_candidate_id)
     if completed is None or _worth_asking_again(completed, link.source_job_id, job_name):
         completed = await _asked_again(desk, link.source_candidate_id, completed)
-    if completed.unreadable_fits and completed.exact_fit(link.source_job_id, job_name) is None:
-        # A fit left out may be the order's own: another fit in its place would be a wrong
-        # result, delivered unattended.
-        own = job_line(job_name) if job_name else "this order's job"
-        unread = ", ".join(completed.unreadable_fits[:3])
-        raise NothingToDeliverError(
-            f"Berke sent job fits this desk cannot read ({unread}), and one of them may be "
-            f"the fit for {own}, so there is no result to deliver. Ask Berke, or complete the "
-            "order by hand."
-        )
-    fit = completed.fit_for(link.source_job_id, job_name)
-    if fit is None:
-        raise NothingToDeliverError(
-            "Berke gave no job fit for this assessment, so there is no result to deliver."
-        )
-    job = fit.job or job_name or "the job"
-    if not fit.has_score:
-        # Before: a fit without a score was delivered as "Low fit (0 %)", not passed.
-        raise NothingToDeliverError(
-            f"Berke gave no score for {job}, so there is no result to deliver. Ask Berke, or "
-            "complete the order by hand."
-        )
-    if not fit.source_job_id and not fit.is_primary_job:
-        # Asked for without a job, Berke sends the primary job's report: it went out under
-        # this job's name.
-        raise NothingToDeliverError(
-            f"Berke names no job id for {job}, so its report cannot be asked for (Berke would "
-            "send the primary job's). Attach the report by hand, or ask Berke."
-        )
     # Before: the preview showed the result built now (a pass level changed since, say:
     # "Not passed"), and the order was completed with the one made earlier ("Passed").
     made = await asyncio.to_thread(_result_made_earlier, desk, order.id)
     if made is not None and made.result_type is ResultType.DOCUMENT:  # it names its report
+        # Before the fit chosen now is judged: it is not sent. A fit Berke left unscored,
+        # unreadable or without a job id since refused the result made earlier for good.
         return await _plan_for_result_made_earlier(
             desk,
             order,
             made,
             source_candidate_id=link.source_candidate_id,
             completed=completed,
-            chosen_now=fit,
+            chosen_now=completed.fit_for(link.source_job_id, job_name),
         )
+    fit = _fit_to_deliver(completed, link.source_job_id, job_name)
     # A fit for another job is no verdict on this order: one of an assessment reused from
     # another order's (made for that order's job), or the primary job's, given when Berke
     # scored no fit for the job chosen for this order (unassigned since, not computed yet).
@@ -135,6 +111,48 @@ async def plan_delivery(
     return DeliveryPlan(order.id, completed, fit, result, path, name, size)
 
 
+def _fit_to_deliver(
+    completed: CompletedAssessment, source_job_id: str | None, job_name: str | None
+) -> JobFit:
+    """The fit a result is built from (or whose report goes with a link made by hand): the
+    order's job's (``fit_for``), refused in words when Berke's answer cannot give it."""
+    if completed.unreadable_fits and completed.exact_fit(source_job_id, job_name) is None:
+        # A fit left out may be the order's own: another fit in its place would be a wrong
+        # result, delivered unattended.
+        own = job_line(job_name) if job_name else "this order's job"
+        unread = ", ".join(completed.unreadable_fits[:3])
+        raise NothingToDeliverError(
+            f"Berke sent job fits this desk cannot read ({unread}), and one of them may be "
+            f"the fit for {own}, so there is no result to deliver. Ask Berke, or complete the "
+            "order by hand."
+        )
+    fit = completed.fit_for(source_job_id, job_name)
+    if fit is None:
+        raise NothingToDeliverError(
+            "Berke gave no job fit for this assessment, so there is no result to deliver."
+        )
+    job = fit.job or job_name or "the job"
+    if not fit.has_score:
+        # Before: a fit without a score was delivered as "Low fit (0 %)", not passed.
+        raise NothingToDeliverError(
+            f"Berke gave no score for {job}, so there is no result to deliver. Ask Berke, or "
+            "complete the order by hand."
+        )
+    _check_job_id(fit, job)
+    return fit
+
+
+def _check_job_id(fit: JobFit, job: str) -> None:
+    """Refused unless Berke can be asked for ``fit``'s own report."""
+    if not fit.source_job_id and not fit.is_primary_job:
+        # Asked for without a job, Berke sends the primary job's report: it went out under
+        # this job's name.
+        raise NothingToDeliverError(
+            f"Berke names no job id for {job}, so its report cannot be asked for (Berke would "
+            "send the primary job's). Attach the report by hand, or ask Berke."
+        )
+
+
 async def _plan_for_result_made_earlier(
     desk: Desk,
     order: AssessmentOrder,
@@ -142,7 +160,7 @@ async def _plan_for_result_made_earlier(
     *,
     source_candidate_id: str,
     completed: CompletedAssessment,
-    chosen_now: JobFit,
+    chosen_now: JobFit | None,
 ) -> DeliveryPlan:
     """The plan that completes the order with ``made``, and attaches the one report it
     names (its ``result``): the copy kept here, or the one already queued or sent (nothing
@@ -162,6 +180,7 @@ async def _plan_for_result_made_earlier(
     elif sent is not None:  # on its way or there: nothing to fetch, nothing more to attach
         path, size = Path(sent.path), sent.size
     elif fit is not None:
+        _check_job_id(fit, fit.job or "the job the result is about")
         path, size = await _report_for(desk, order.id, source_candidate_id, fit, name)
     else:
         raise NothingToDeliverError(

@@ -525,6 +525,7 @@ def test_a_fit_missing_from_the_stored_answer_is_asked_of_berke_again(
             link.source_candidate_id, BerkeProgress.COMPLETE, completed=before_the_job
         )
         plan = await board.preview_delivery(order.id)
+        assert plan.fit is not None
         assert plan.fit.job == "Registered Nurse"  # before: the primary job's fit
         again = desk.berke_watch.completed(link.source_candidate_id)
         assert again is not None
@@ -557,6 +558,7 @@ def test_a_stored_fit_without_a_score_is_asked_of_berke_again(
             completed=stored.model_copy(update={"job_fits": scoreless}),
         )
         plan = await board.preview_delivery(order_id)  # before: "Berke gave no score"
+        assert plan.fit is not None
         assert plan.fit.job == "Registered Nurse"
         assert plan.fit.has_score
         assert plan.result.score == plan.fit.describe() != "no score given"
@@ -1004,6 +1006,7 @@ def test_a_fit_for_another_job_than_the_one_chosen_gives_no_verdict(
         await finished(board, loop_sandbox, nurse)
         _answers_changed(desk, without_the_nurse)
         plan = await board.preview_delivery(nurse)
+        assert plan.fit is not None
         assert plan.fit.source_job_id != "NURSE-RN"
         assert plan.result.passed is None
         assert "Berke has no fit for this order's job" in (plan.result.description or "")
@@ -1123,6 +1126,7 @@ def test_a_null_in_another_jobs_fit_does_not_hide_the_completion(
         await board.refresh([order_id])
         assert board.state(order_id).berke_progress is BerkeProgress.COMPLETE
         plan = await board.preview_delivery(order_id)
+        assert plan.fit is not None
         assert plan.fit.source_job_id == "NURSE-RN"
         assert plan.result.passed is not None
 
