@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from collections.abc import Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 from shiboken6 import Shiboken
 
@@ -494,3 +496,124 @@ def test_saved_and_refused_read_on_a_dark_palette(
         for label in (saved, *refused):
             ratio = painted_contrast(label)
             assert ratio >= WCAG_MIN, f"{label.objectName()}: {ratio:.2f}:1"
+
+
+class _Questions(QObject):
+    """The questions shown, as the coordinator sees them: one each time a box appears."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: list[str] = []
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and isinstance(watched, QMessageBox):
+            self.asked.append(watched.windowTitle())
+        return False
+
+
+@pytest.fixture
+def questions(qapp: QApplication) -> Iterator[_Questions]:
+    recorder = _Questions()
+    qapp.installEventFilter(recorder)
+    yield recorder
+    qapp.removeEventFilter(recorder)
+
+
+def _typed_dialog(qtbot: QtBot, *, profile: bool, marketplace: bool) -> SettingsDialog:
+    """Settings shown, with a profile added (a change to the drafts) and/or a Marketplace value
+    typed and not saved."""
+    access = _Access()
+    dialog = SettingsDialog(
+        AppSettings(),
+        KeyStore(),
+        write=lambda _s: None,
+        marketplace_client=lambda: access,  # type: ignore[arg-type,return-value]
+    )
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.marketplace_page.loaded):
+        show_exposed(qtbot, dialog)
+    if profile:
+        dialog.add_profile()
+        dialog.name_edit.clear()
+        QTest.keyClicks(dialog.name_edit, ADDED)
+    if marketplace:
+        dialog.pages.setCurrentWidget(dialog.marketplace_page)
+        _type(qtbot, dialog, RESULT_URL, "https://vendor.example/results")
+    return dialog
+
+
+def _escape(dialog: SettingsDialog) -> None:
+    QTest.keyClick(QApplication.focusWidget() or dialog, Qt.Key.Key_Escape)
+
+
+def _cancel(dialog: SettingsDialog) -> None:
+    QTest.mouseClick(
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel), Qt.MouseButton.LeftButton
+    )
+
+
+def _close_button(dialog: SettingsDialog) -> None:
+    # As the window manager's X delivers it: spontaneous, to the guard's filter, then the dialog.
+    event = QCloseEvent()
+    event.spontaneous = lambda: True  # type: ignore[method-assign]
+    if not dialog.discard_guard.eventFilter(dialog, event):
+        dialog.event(event)
+
+
+def _quitting(dialog: SettingsDialog) -> None:
+    # As QApplication quits (Cmd+Q, the Dock, a logout): QWindow.close() on the modal dialog
+    # first, the quit stopped when it refuses.
+    window = dialog.windowHandle()
+    assert window is not None
+    assert not window.close()
+
+
+ADDED = "Staging"
+LEAVING = [_escape, _cancel, _close_button, _quitting]
+
+
+@pytest.mark.usefixtures("ring")
+@pytest.mark.parametrize("leave", LEAVING, ids=lambda way: way.__name__.strip("_"))
+def test_leaving_with_profiles_and_marketplace_values_typed_asks_once(
+    qtbot: QtBot,
+    running_loop: asyncio.AbstractEventLoop,
+    questions: _Questions,
+    leave: Callable[[SettingsDialog], None],
+) -> None:
+    """Before: a profile added and a Marketplace value typed, Esc asked "Discard what you
+    typed?", and Discard was followed by "Marketplace settings not saved" (Cancel and the X
+    the same); quitting asked only about the Marketplace value. One question now, naming the
+    Marketplace value: Keep editing keeps both, Discard closes."""
+    dialog = _typed_dialog(qtbot, profile=True, marketplace=True)
+    page = dialog.marketplace_page
+    leave(dialog)
+    qtbot.waitUntil(lambda: bool(questions.asked))
+    box = next(b for b in dialog.findChildren(QMessageBox) if b.isVisible())
+    said = box.informativeText()
+    answer(qtbot, dialog, "Keep editing")
+    qtbot.waitUntil(lambda: not dialog.discard_guard.asking)
+    assert dialog.isVisible()
+    assert page.editors[RESULT_URL].text() == "https://vendor.example/results"
+    assert dialog.profile_list.item(dialog.profile_list.count() - 1).text() == ADDED
+
+    leave(dialog)
+    answer(qtbot, dialog, "Discard")
+    qtbot.waitUntil(lambda: not dialog.isVisible() or len(questions.asked) > 2)
+    assert questions.asked == ["Discard what you typed?"] * 2
+    assert not dialog.isVisible()
+    assert CONFIG_INFO[RESULT_URL].title in said  # the one question says what else goes
+
+
+@pytest.mark.usefixtures("ring")
+def test_quitting_with_a_profile_typed_asks_first(
+    qtbot: QtBot, running_loop: asyncio.AbstractEventLoop, questions: _Questions
+) -> None:
+    """Before: the app quitting closed Settings, and the profile added in it, without a word
+    (QDialog's close went straight to reject(); only the window's X was asked about)."""
+    dialog = _typed_dialog(qtbot, profile=True, marketplace=False)
+    _quitting(dialog)
+    answer(qtbot, dialog, "Keep editing")
+    qtbot.waitUntil(lambda: not dialog.discard_guard.asking)
+    assert dialog.isVisible()
+    assert dialog.profile_list.item(dialog.profile_list.count() - 1).text() == ADDED
+    assert questions.asked == ["Discard what you typed?"]

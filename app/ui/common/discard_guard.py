@@ -52,7 +52,11 @@ class DiscardGuard(QObject):
     asks too. ``fields=False``: ``extra`` alone says what was typed (a form whose widgets show
     one of several drafts, or a page the program fills). ``saving``, a method of the dialog:
     while it returns True a close waits for a save under way, which keeps what was typed, so
-    nothing is asked.
+    nothing is asked. ``unsent``, a method of the dialog: words naming what was typed and is
+    kept outside the baseline, unsent ("" when nothing is): it is a change too, said under the
+    question, which then asks for all of it at once (Settings' Marketplace values, each sent by
+    its own Save button, not by Apply). After Discard, ``discarded`` is True: a dialog that asks
+    in its ``done()`` (OK, the program's ``reject()``) does not ask a second time.
 
     The dialog holds the guard (its child), so the guard holds the dialog only weakly: as its
     parent, and ``extra`` as a weak method (a reference cycle that a poll's ``settle_heap``
@@ -66,14 +70,17 @@ class DiscardGuard(QObject):
         extra: Callable[[], Any] | None = None,
         fields: bool = True,
         saving: Callable[[], bool] | None = None,
+        unsent: Callable[[], str] | None = None,
     ) -> None:
         super().__init__(dialog)
         self._extra = weakref.WeakMethod(extra) if extra is not None else None
         self._fields = fields
         self._saving = weakref.WeakMethod(saving) if saving is not None else None
+        self._unsent = weakref.WeakMethod(unsent) if unsent is not None else None
         self._baseline: list[Any] | None = None
         self._tasks = NamedTasks(self)
         self.asking = False
+        self.discarded = False
         dialog.installEventFilter(self)
         if cancel is not None:
             cancel.clicked.connect(self.request_close)
@@ -92,7 +99,13 @@ class DiscardGuard(QObject):
         saving = self._saving() if self._saving is not None else None
         if saving is not None and saving():
             return False
+        if self._unsent_words():
+            return True
         return self._baseline is not None and self._state() != self._baseline
+
+    def _unsent_words(self) -> str:
+        unsent = self._unsent() if self._unsent is not None else None
+        return unsent() if unsent is not None else ""
 
     def rebase(self) -> None:
         """The program changed the dialog (jobs loaded into a combo): that is no typing. The
@@ -118,12 +131,14 @@ class DiscardGuard(QObject):
                 self._dialog,
                 "Discard what you typed?",
                 "Close this window and lose what you typed or chose in it?",
+                informative=self._unsent_words(),
                 ok_text="Discard",
                 cancel_text="Keep editing",
             )
         finally:
             self.asking = False
         if discard:
+            self.discarded = True
             self._dialog.reject()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

@@ -28,7 +28,7 @@ from annotated_types import Ge, Le, MaxLen
 from pydantic import SecretStr, ValidationError
 from pydantic.fields import FieldInfo
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -296,10 +296,17 @@ class SettingsDialog(QDialog):
         self._marketplace_client: ClientProvider = marketplace_client or (lambda: None)
         self._build()
         self.load()
-        # Esc, Cancel and the window's X ask before a profile or a key typed is thrown away.
-        # The widgets show one profile of several: the drafts say what was typed.
+        # Esc, Cancel, the window's X and the app quitting ask before a profile, a key or a
+        # Marketplace value typed is thrown away: one question for all of them (asked about
+        # the profiles, then again by ``done()`` about the Marketplace values, the coordinator
+        # answered Discard twice). The widgets show one profile of several: the drafts say
+        # what was typed.
         self.discard_guard = DiscardGuard(
-            self, extra=self._typed, fields=False, saving=self._is_saving
+            self,
+            extra=self._typed,
+            fields=False,
+            saving=self._is_saving,
+            unsent=self._unsent_marketplace,
         )
         self.buttons.rejected.connect(self.discard_guard.request_close)
 
@@ -1371,6 +1378,18 @@ class SettingsDialog(QDialog):
             ],
         ]
 
+    def _unsent_marketplace(self) -> str:
+        """Words for the Marketplace values typed and not saved ("" when there are none): what
+        the discard guard's question drops with the profiles."""
+        unsaved = self.marketplace_page.unsaved()
+        if not unsaved:
+            return ""
+        return (
+            f"{names_of_settings(unsaved)}, typed on the Marketplace configuration page, "
+            f"{'is' if len(unsaved) == 1 else 'are'} not saved: each Marketplace setting is "
+            "sent by its own Save button, not by OK or Apply."
+        )
+
     def _is_saving(self) -> bool:
         """A save is under way: a close then waits for it (``done``), and loses nothing."""
         return self._saving
@@ -1380,9 +1399,22 @@ class SettingsDialog(QDialog):
         if not event.spontaneous():  # opened, not restored by the window manager
             self.marketplace_page.load()
 
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Closed from outside and not by the window's X (the guard has that one): the app
+        quitting closes a modal dialog first, with ``QWindow.close()``, and QDialog then called
+        ``reject()``: the profiles typed went unasked, and the quit went on. Asked as Esc is,
+        the close refused meanwhile (the quit stops; Keep editing loses nothing)."""
+        if self.discard_guard.changed():
+            event.ignore()
+            self.discard_guard.request_close()
+            return
+        super().closeEvent(event)
+
     def done(self, result: int) -> None:
-        """Closing (OK, Cancel, Esc, the window's X) never drops a Marketplace setting typed
-        and not saved unasked: they are sent by their own Save buttons, not by OK."""
+        """Closing never drops a Marketplace setting typed and not saved unasked: they are sent
+        by their own Save buttons, not by OK. Esc, Cancel, the window's X and the app quitting
+        ask through the discard guard (its one question names them); OK and the program's
+        ``reject()`` are asked here."""
         if self._saving:
             # Closed (Esc, the window's X) while a save waits on the file or the keyring: it
             # closes once the keys are stored, never with them half moved. Said, in case the
@@ -1392,7 +1424,8 @@ class SettingsDialog(QDialog):
             return
         self._close_when_saved = None
         unsaved = self.marketplace_page.unsaved()
-        if unsaved and not self._leaving_unsaved:
+        # Discard, answered to the guard's question, was said of these values too.
+        if unsaved and not self._leaving_unsaved and not self.discard_guard.discarded:
             self._spawn(self._close_asked(result, unsaved))
             return
         for task in list(self._tasks):
