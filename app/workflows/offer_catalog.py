@@ -34,6 +34,9 @@ from app.workflows.session import Session
 
 log = logging.getLogger(__name__)
 
+#: What a "New offer" form keeps of a create that may have gone through (``OfferError.sent``).
+SentCreate = offers.SentCreate
+
 #: The offer field a refused status belongs to (the service's spelling).
 STATUS_FIELD = "status"
 CATALOG_ID_FIELD = "catalogId"
@@ -69,6 +72,9 @@ class OfferError(Exception):
         #: The call failed here, yet SmartRecruiters may have made the change (the request
         #: left and its answer was lost or unreadable, or only the Cost failed after it).
         self.may_have_gone_through = may_have_gone_through
+        #: A create that may have gone through: what it sent, and what was there before it
+        #: (what Save again passes back to tell the offer it made from a look-alike).
+        self.sent: SentCreate | None = None
 
 
 class OfferChangedMeanwhileError(OfferError):
@@ -179,10 +185,30 @@ def _earlier_create_not_checked(exc: offers.EarlierCreateNotCheckedError) -> Off
     )
 
 
+def _earlier_create_not_proven(exc: offers.EarlierCreateNotProvenError) -> OfferError:
+    found = exc.found
+    return OfferError(
+        f"Nothing was sent: SmartRecruiters has an offer “{one_line(found.name, PART_SHOWN)}” "
+        f"(“{found.catalog_id}”, id {found.id}) holding what your earlier save of "
+        f"“{exc.offer.catalog_id}” sent, but it could not be told whether that save made it "
+        "or it was there before (the catalogue could not all be read before that save). "
+        "Open it from the list: if it is yours, Cancel and edit it there; if not, change "
+        "the Catalog id and save.",
+        may_have_gone_through=True,
+    )
+
+
 _MAYBE_SAVED = (
     "SmartRecruiters may have saved the edit all the same: Save again, unchanged, makes sure "
     "of it and records the cost."
 )
+
+
+def _sent(error: OfferError, sending: SentCreate) -> OfferError:
+    """``error``, carrying what its create sent when that may have gone through."""
+    if error.may_have_gone_through:
+        error.sent = sending
+    return error
 
 
 def _may_have_gone_through(exc: ApiError) -> bool:
@@ -281,23 +307,34 @@ class OfferCatalog:
     # -- changing -----------------------------------------------------------------------------
 
     async def create(
-        self, offer: Offer, cost: OfferCost | None, *, sent_before: Sequence[Offer] = ()
+        self, offer: Offer, cost: OfferCost | None, *, sent_before: Sequence[SentCreate] = ()
     ) -> Offer:
         """Create ``offer`` (SmartRecruiters makes it INACTIVE) and record its Cost.
 
-        ``sent_before``: what the same form sent in earlier creates that failed with
-        ``may_have_gone_through``; an offer one of them made is then taken as that create,
-        and brought up to date with ``offer`` (see ``offers.create_offer``), never otherwise."""
+        ``sent_before``: the ``OfferError.sent`` of the same form's earlier creates that
+        failed with ``may_have_gone_through``; an offer one of them made is then taken as that
+        create, and brought up to date with ``offer`` (see ``offers.create_offer``), never
+        a look-alike made elsewhere."""
+        sending = await offers.about_to_create(self._sources, offer)
         try:
-            return await offers.create_offer(self._sources, offer, cost, sent_before=sent_before)
+            return await offers.create_offer(
+                self._sources,
+                offer,
+                cost,
+                sent_before=sent_before,
+                there_before=sending.there_before,
+            )
         except offers.EarlierCreateNotCheckedError as exc:
             raise _earlier_create_not_checked(exc) from exc
+        except offers.EarlierCreateNotProvenError as exc:
+            raise _earlier_create_not_proven(exc) from exc
         except ActiveOfferRefusedError as exc:
             raise OfferError(str(exc), STATUS_FIELD) from exc
         except ApiError as exc:
-            raise _failed("Creating an offer", exc, _MAYBE_CREATED) from exc
+            error = _failed("Creating an offer", exc, _MAYBE_CREATED)
+            raise _sent(error, sending) from exc
         except (sqlite3.Error, OSError, offers.OfferIdMissingError) as exc:
-            raise _cost_not_recorded(offer, exc) from exc
+            raise _sent(_cost_not_recorded(offer, exc), sending) from exc
 
     async def read(self, offer_id: str) -> Offer:
         """The offer as SmartRecruiters holds it now (what an edit starts from)."""

@@ -8,7 +8,9 @@ offer call leaves nothing half-done to resume, and the coordinator sees the answ
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+import contextlib
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from app.clients.errors import ApiError, Service, StateConflictError, ValidationApiError
@@ -110,27 +112,56 @@ async def get_offer(sources: OfferSources, offer_id: str) -> Offer:
     return await sources.session.sr.get_offer(offer_id)
 
 
+@dataclass(frozen=True)
+class SentCreate:
+    """A create about to leave (kept when its answer is lost): what it sends, and the ids of
+    the offers of its catalogId the catalogue held just before (None: they could not all be
+    read). Only an offer not among them can be the one it made: a look-alike made elsewhere
+    (another form, a colleague), however alike, was there before."""
+
+    offer: Offer
+    there_before: frozenset[str] | None
+
+
+async def about_to_create(sources: OfferSources, offer: Offer) -> SentCreate:
+    """``offer`` with the offers of its catalogId the catalogue holds now, read before its
+    create is sent: what later tells the offer that create made from a look-alike."""
+    try:
+        ids = [
+            found.id
+            async for page in _listing(sources)
+            for found in page.content
+            if found.catalog_id == offer.catalog_id and found.id is not None
+        ]
+    except (ApiError, _CatalogueTooLongError):
+        return SentCreate(offer, None)
+    return SentCreate(offer, frozenset(ids))
+
+
 async def create_offer(
     sources: OfferSources,
     offer: Offer,
     cost: OfferCost | None = None,
     *,
-    sent_before: Sequence[Offer] = (),
+    sent_before: Sequence[SentCreate] = (),
+    there_before: frozenset[str] | None = None,
 ) -> Offer:
     """Create the offer (SmartRecruiters makes it INACTIVE), then record its Cost here.
 
     ``sent_before``: what this form already sent in creates that may have gone through (their
     answer was lost, or their Cost could not be recorded), the coordinator's corrections
     since left out of them. The catalogue is looked through first, and an offer holding
-    exactly what one of them sent (and what the service fills in) is taken as that create:
-    no create is sent, and if the form was corrected since, that offer is updated to hold
-    ``offer``. The reference never says a catalogId is unique, so a second create could well
-    be taken, and the catalogue hold two offers alike. Only when none is found is the offer
-    created; if it cannot be looked through, nothing is sent
-    (``EarlierCreateNotCheckedError``). A create refused as taken is still checked the same
-    way (the first may have been listed only since). Without ``sent_before``, a refusal
-    stands: an offer made elsewhere (another form, a colleague, long ago) is never taken
-    over, nor its recorded Cost replaced, however alike it is."""
+    exactly what one of them sent (and what the service fills in), and not there before it
+    was sent, is taken as that create: no create is sent, and if the form was corrected
+    since, that offer is updated to hold ``offer``. A look-alike that was there before is
+    never taken (nor updated, nor its Cost replaced); one that cannot be told apart (what was
+    there before is not known) is not either: ``EarlierCreateNotProvenError``, nothing sent.
+    The reference never says a catalogId is unique, so a second create could well be taken,
+    and the catalogue hold two offers alike. Only when none is found is the offer created; if
+    it cannot be looked through, nothing is sent (``EarlierCreateNotCheckedError``). A create
+    refused as taken is still checked the same way (the first may have been listed only
+    since). ``there_before``: ``about_to_create``'s, for this create (an answer without the
+    new offer's id: the offer is then looked for among the others)."""
     found = await _earlier_create(sources, sent_before) if sent_before else None
     if found is None:
         try:
@@ -145,8 +176,11 @@ async def create_offer(
         created = await _corrected(sources, found, offer)
     if created.id is None:
         # The answer left the new offer's id out: the offer is there, found by its catalogId
-        # and its content.
-        created = await _saved_before_or_none(sources, [offer]) or created
+        # and its content, among those that were not there before.
+        # Not told apart from a look-alike: no Cost recorded on either.
+        with contextlib.suppress(EarlierCreateNotProvenError):
+            sent = [SentCreate(offer, there_before)]
+            created = await _saved_before_or_none(sources, sent) or created
     if created.id is not None:
         await set_cost(sources, created.id, cost)
     elif cost is not None:
@@ -165,18 +199,18 @@ async def _corrected(sources: OfferSources, found: Offer, offer: Offer) -> Offer
         raise _explained(exc) from exc
 
 
-async def _earlier_create(sources: OfferSources, sent: Sequence[Offer]) -> Offer | None:
+async def _earlier_create(sources: OfferSources, sent: Sequence[SentCreate]) -> Offer | None:
     """The offer an earlier, unsure create of one of ``sent`` made, or None when the
     catalogue has none. ``EarlierCreateNotCheckedError`` when that could not be told."""
     try:
         return await _saved_before(sources, sent)
     except ApiError as exc:
-        raise EarlierCreateNotCheckedError(sent[-1], exc) from exc
+        raise EarlierCreateNotCheckedError(sent[-1].offer, exc) from exc
     except _CatalogueTooLongError as exc:
-        raise EarlierCreateNotCheckedError(sent[-1], None) from exc
+        raise EarlierCreateNotCheckedError(sent[-1].offer, None) from exc
 
 
-async def _saved_before_or_none(sources: OfferSources, sent: Sequence[Offer]) -> Offer | None:
+async def _saved_before_or_none(sources: OfferSources, sent: Sequence[SentCreate]) -> Offer | None:
     """``_saved_before``, None when the catalogue could not be looked through."""
     try:
         return await _saved_before(sources, sent)
@@ -184,38 +218,79 @@ async def _saved_before_or_none(sources: OfferSources, sent: Sequence[Offer]) ->
         return None
 
 
-async def _saved_before(sources: OfferSources, sent: Sequence[Offer]) -> Offer | None:
-    """The offer that holds what one of ``sent`` would (its catalogId and its content), or
-    None when the catalogue has none.
+async def _saved_before(sources: OfferSources, sent: Sequence[SentCreate]) -> Offer | None:
+    """The offer one of ``sent`` made (it holds what that one sent, and was not there
+    before it), or None when the catalogue has none.
 
     The reference does not say what ``q`` searches (names only, perhaps): searches by the
     catalogIds and by the names come first, as the cheap ways to find it, and then the
     whole listing, page by page, up to ``LOOKUP_PAGES``. Raises ``ApiError`` when a page
-    could not be read, ``_CatalogueTooLongError`` when the listing goes on past that."""
+    could not be read, ``_CatalogueTooLongError`` when the listing goes on past that, and
+    ``EarlierCreateNotProvenError`` when only an offer that cannot be told apart from a
+    look-alike holds it."""
     sr = sources.session.sr
-    words = [o.catalog_id for o in sent] + [o.name for o in sent]
+    words = [s.offer.catalog_id for s in sent] + [s.offer.name for s in sent]
+    unproven: Offer | None = None
     for word in dict.fromkeys(words):
-        found = _holding(await sr.list_offers(q=word, limit=LOOKUP_PAGE_SIZE), sent)
+        page = await sr.list_offers(q=word, limit=LOOKUP_PAGE_SIZE)
+        found = _made_by(page, sent)
         if found is not None:
             return found
+        unproven = unproven or _unproven(page, sent)
+    try:
+        async for page in _listing(sources):
+            found = _made_by(page, sent)
+            if found is not None:
+                return found
+            unproven = unproven or _unproven(page, sent)
+    except _CatalogueTooLongError:
+        if unproven is None:
+            raise
+    if unproven is not None:
+        raise EarlierCreateNotProvenError(unproven, sent[-1].offer)
+    return None
+
+
+async def _listing(sources: OfferSources) -> AsyncIterator[Page[Offer]]:
+    """The whole catalogue, page by page, up to ``LOOKUP_PAGES``: ``ApiError`` when a page
+    could not be read, ``_CatalogueTooLongError`` when it goes on past that."""
     offset = 0
     for _ in range(LOOKUP_PAGES):
-        page = await sr.list_offers(limit=LOOKUP_PAGE_SIZE, offset=offset)
-        found = _holding(page, sent)
-        if found is not None:
-            return found
+        page = await sources.session.sr.list_offers(limit=LOOKUP_PAGE_SIZE, offset=offset)
+        yield page
         listed = len(page.content) + len(page.unreadable)
         offset += listed
         # The end: an empty page, or a short one past the total (an answer without its
         # totalFound reads as 0: then only a short page ends it).
         if not listed or (offset >= page.total_found and listed < page.limit):
-            return None
+            return
     raise _CatalogueTooLongError
 
 
-def _holding(page: Page[Offer], sent: Sequence[Offer]) -> Offer | None:
-    """The offer of the page that holds what one of ``sent`` would."""
-    return next((found for found in page.content if any(_holds(found, o) for o in sent)), None)
+def _made_by(page: Page[Offer], sent: Sequence[SentCreate]) -> Offer | None:
+    """The offer of the page that one of ``sent`` made: it holds what that one sent, and
+    was not there before it."""
+    return next(
+        (
+            found
+            for found in page.content
+            for s in sent
+            if s.there_before is not None
+            and found.id is not None
+            and found.id not in s.there_before
+            and _holds(found, s.offer)
+        ),
+        None,
+    )
+
+
+def _unproven(page: Page[Offer], sent: Sequence[SentCreate]) -> Offer | None:
+    """The offer of the page that holds what one of ``sent`` sent, when what was there
+    before that one is not known: it cannot be told from a look-alike."""
+    return next(
+        (o for o in page.content for s in sent if s.there_before is None and _holds(o, s.offer)),
+        None,
+    )
 
 
 def _holds(found: Offer, sent: Offer) -> bool:
@@ -245,6 +320,20 @@ class EarlierCreateNotCheckedError(Exception):
         )
         self.offer = offer
         self.error = error
+
+
+class EarlierCreateNotProvenError(Exception):
+    """Saving again after a create that may have gone through: ``found`` holds what it sent,
+    but what the catalogue held before it was sent is not known, so ``found`` may as well
+    be a look-alike made elsewhere. Nothing was sent (an update would overwrite it)."""
+
+    def __init__(self, found: Offer, offer: Offer) -> None:
+        super().__init__(
+            f"Could not tell whether offer {found.id} is the one the earlier create of "
+            f"{offer.catalog_id} made."
+        )
+        self.found = found
+        self.offer = offer
 
 
 class OfferIdMissingError(Exception):

@@ -302,7 +302,8 @@ def test_a_cost_with_no_offer_id_to_go_under_is_said_at_the_cost_and_saved_again
         assert failed.value.may_have_gone_through  # the form keeps that, for its next save
         lagging.hide_from_search = False  # the search finds it now
         # Save again (the same form): taken, and it is this one.
-        saved = await catalog.create(offer, cost, sent_before=[offer])
+        assert failed.value.sent is not None
+        saved = await catalog.create(offer, cost, sent_before=[failed.value.sent])
         assert saved.id is not None
         assert (await catalog.page(query=offer.catalog_id)).costs == {saved.id: cost}
 

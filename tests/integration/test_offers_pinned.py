@@ -42,11 +42,12 @@ def test_saving_again_unchanged_takes_the_earlier_create_without_an_update(
 
     async def body(desk: Desk) -> None:
         offer = new_offer()
+        sent = await offers.about_to_create(desk, offer)
         network.lose = True
         with pytest.raises(NetworkError):
             await offers.create_offer(desk, offer, PAID)
         network.updates = 0
-        made = await offers.create_offer(desk, offer, PAID, sent_before=[offer])
+        made = await offers.create_offer(desk, offer, PAID, sent_before=[sent])
         assert made.id is not None
         assert network.updates == 0
 

@@ -322,18 +322,21 @@ def test_saving_again_after_a_create_whose_answer_was_lost_takes_that_create(
 
     async def body(desk: Desk) -> None:
         offer = new_offer()
+        sent = await offers.about_to_create(desk, offer)
         network.lose = True
         with pytest.raises(NetworkError):
             await offers.create_offer(desk, offer, PAID)
         # Save again, the same form: it knows its create may have gone through.
-        made = await offers.create_offer(desk, offer, PAID, sent_before=[offer])
+        made = await offers.create_offer(desk, offer, PAID, sent_before=[sent])
         assert made.id is not None
         assert made.catalog_id == offer.catalog_id
         assert await offers.get_cost(desk, made.id) == PAID
         # Another offer holding that catalogId is still refused, in words.
         other = offer.model_copy(update={"name": "Another offer"})
         with pytest.raises(ValidationApiError, match="already exists"):
-            await offers.create_offer(desk, other, FREE, sent_before=[other])
+            await offers.create_offer(
+                desk, other, FREE, sent_before=[await offers.about_to_create(desk, other)]
+            )
         assert await offers.get_cost(desk, made.id) == PAID
 
     run_with_desk(sandbox, tmp_path / "d.sqlite3", body, transport=network)
@@ -394,17 +397,19 @@ def test_saving_again_after_a_lost_create_answer_makes_no_second_offer(
 
     async def body(desk: Desk) -> None:
         offer = new_offer()
+        sent = await offers.about_to_create(desk, offer)
         network.lose = True
         with pytest.raises(NetworkError):
             await offers.create_offer(desk, offer, PAID)  # made; its answer lost
         (first,) = offers_of(lenient_sandbox, offer.catalog_id)
-        made = await offers.create_offer(desk, offer, PAID, sent_before=[offer])
+        made = await offers.create_offer(desk, offer, PAID, sent_before=[sent])
         assert [o["id"] for o in offers_of(lenient_sandbox, offer.catalog_id)] == [first["id"]]
         assert made.id == first["id"]
         assert await offers.get_cost(desk, first["id"]) == PAID
         # Nothing to find: created, once.
         other = new_offer()
-        made = await offers.create_offer(desk, other, FREE, sent_before=[other])
+        sent = await offers.about_to_create(desk, other)
+        made = await offers.create_offer(desk, other, FREE, sent_before=[sent])
         assert [o["id"] for o in offers_of(lenient_sandbox, other.catalog_id)] == [made.id]
 
     run_with_desk(lenient_sandbox, tmp_path / "d.sqlite3", body, transport=network)
@@ -421,6 +426,7 @@ def test_saving_again_corrected_after_a_lost_create_updates_the_offer_that_creat
 
     async def body(desk: Desk) -> None:
         first_sent = new_offer(description="Teh test")
+        sent = await offers.about_to_create(desk, first_sent)
         network.lose = True
         with pytest.raises(NetworkError):
             await offers.create_offer(desk, first_sent, PAID)  # made; its answer lost
@@ -428,7 +434,7 @@ def test_saving_again_corrected_after_a_lost_create_updates_the_offer_that_creat
         corrected = first_sent.model_copy(
             update={"description": "The test", "catalog_id": f"{first_sent.catalog_id}-B"}
         )
-        made = await offers.create_offer(desk, corrected, PAID, sent_before=[first_sent])
+        made = await offers.create_offer(desk, corrected, PAID, sent_before=[sent])
         assert made.id == first["id"]
         assert offers_of(lenient_sandbox, first_sent.catalog_id) == []
         (held,) = offers_of(lenient_sandbox, corrected.catalog_id)
@@ -482,9 +488,11 @@ def test_saving_again_sends_nothing_while_the_catalogue_cannot_be_looked_through
         with pytest.raises(OfferError) as lost:
             await catalog.create(offer, PAID)
         assert lost.value.may_have_gone_through
+        assert lost.value.sent is not None
+        sent = [lost.value.sent]
         network.listing_down = True
         with pytest.raises(OfferError) as unchecked:
-            await catalog.create(offer, PAID, sent_before=[offer])
+            await catalog.create(offer, PAID, sent_before=sent)
         assert str(unchecked.value).startswith(
             "Nothing was sent: it could not be checked whether SmartRecruiters already has "
             f"the offer “{offer.catalog_id}” from the earlier save ("
@@ -493,7 +501,7 @@ def test_saving_again_sends_nothing_while_the_catalogue_cannot_be_looked_through
         assert unchecked.value.may_have_gone_through  # the form stays unsure
         assert len(offers_of(lenient_sandbox, offer.catalog_id)) == 1
         network.listing_down = False
-        made = await catalog.create(offer, PAID, sent_before=[offer])
+        made = await catalog.create(offer, PAID, sent_before=sent)
         assert [o["id"] for o in offers_of(lenient_sandbox, offer.catalog_id)] == [made.id]
         assert made.id is not None
         assert await offers.get_cost(desk, made.id) == PAID
@@ -546,7 +554,8 @@ def test_the_catalogue_says_which_failed_creates_may_have_gone_through(
             await catalog.create(offer, PAID)
         assert lost.value.may_have_gone_through
         assert "may have created the offer all the same" in str(lost.value)
-        made = await catalog.create(offer, PAID, sent_before=[offer])
+        assert lost.value.sent is not None
+        made = await catalog.create(offer, PAID, sent_before=[lost.value.sent])
         assert made.id is not None
         assert await offers.get_cost(desk, made.id) == PAID
 
@@ -636,3 +645,94 @@ def test_a_cost_is_digits_within_bounds(typed: str) -> None:
     """ "1e1000000" was a Decimal: showing it overflowed, and the form stayed busy for good."""
     with pytest.raises(ValueError, match="digits"):
         parse_cost(CostKind.FLAT_RATE, typed)
+
+
+class LostBeforeApplied(LenientCatalogue):
+    """With ``drop``, the next offer save leaves and times out before SmartRecruiters
+    applies it: the desk cannot tell it from an answer lost after."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.drop = False
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.drop and request.method == "POST" and request.url.path.endswith("/offers"):
+            self.drop = False
+            raise httpx.ReadTimeout("no answer", request=request)
+        return await super().handle_async_request(request)
+
+
+def test_a_create_refused_as_taken_on_the_second_look_keeps_the_other_offer_as_it_was(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The first create never reached the catalogue; a colleague took its catalogId since,
+    with other content. Save again finds nothing of its own, its create is refused as
+    taken: said at the Catalog id in SmartRecruiters' words, and the colleague's offer and
+    its recorded Cost are left as they were."""
+    from app.workflows.offer_catalog import CATALOG_ID_FIELD, OfferCatalog, OfferError
+
+    network = LostBeforeApplied()
+
+    async def body(desk: Desk) -> None:
+        catalog = OfferCatalog(desk.session, desk.db)
+        offer = new_offer()
+        network.drop = True
+        with pytest.raises(OfferError) as lost:
+            await catalog.create(offer, PAID)
+        assert lost.value.sent is not None
+        theirs = await catalog.create(offer.model_copy(update={"name": "Theirs"}), FREE)
+        assert theirs.id is not None
+        corrected = offer.model_copy(update={"description": "corrected"})
+        with pytest.raises(OfferError, match="already exists") as taken:
+            await catalog.create(corrected, PAID, sent_before=[lost.value.sent])
+        assert taken.value.field == CATALOG_ID_FIELD
+        assert not taken.value.may_have_gone_through
+        assert taken.value.sent is None  # refused: nothing more to look for next time
+        (held,) = offers_of(sandbox, offer.catalog_id)
+        assert (held["id"], held["name"], held["description"]) == (
+            theirs.id, "Theirs", offer.description,
+        )  # fmt: skip
+        assert await offers.get_cost(desk, theirs.id) == FREE
+
+    run_with_desk(sandbox, tmp_path / "d.sqlite3", body, transport=network)
+
+
+@pytest.mark.parametrize("search_blind", [False, True], ids=["searched", "not-searched"])
+def test_a_catalogue_longer_than_the_look_up_is_never_called_checked(
+    sandbox: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, search_blind: bool
+) -> None:
+    """More offers than ``LOOKUP_PAGES`` pages: what was there before the create cannot be
+    all read, nor, when the search misses it, the offer that create made. Save again
+    (corrected) sends nothing (no second create, no update of an offer it cannot tell from
+    a look-alike) and says why."""
+    from app.workflows.offer_catalog import OfferCatalog, OfferError
+
+    monkeypatch.setattr(offers, "LOOKUP_PAGE_SIZE", 2)
+    monkeypatch.setattr(offers, "LOOKUP_PAGES", 1)  # the seeded catalogue holds five
+    network = LenientCatalogue()
+    network.search_blind = search_blind
+
+    async def body(desk: Desk) -> None:
+        catalog = OfferCatalog(desk.session, desk.db)
+        offer = new_offer()
+        network.lose = True
+        with pytest.raises(OfferError) as lost:
+            await catalog.create(offer, PAID)
+        assert lost.value.sent is not None
+        (first,) = offers_of(sandbox, offer.catalog_id)
+        corrected = offer.model_copy(update={"description": "corrected"})
+        with pytest.raises(OfferError) as unsure:
+            await catalog.create(corrected, PAID, sent_before=[lost.value.sent])
+        said = str(unsure.value)
+        assert said.startswith("Nothing was sent")
+        if search_blind:
+            assert "its catalogue holds more than 2 offers" in said
+        else:
+            assert f"id {first['id']}" in said
+            assert "could not be told whether that save made it" in said
+        assert unsure.value.may_have_gone_through  # still looked for at the next save
+        assert offers_of(sandbox, offer.catalog_id) == [first]
+        assert first["description"] == offer.description
+        assert await offers.get_cost(desk, first["id"]) is None
+
+    run_with_desk(sandbox, tmp_path / "d.sqlite3", body, transport=network)

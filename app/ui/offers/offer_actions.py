@@ -21,6 +21,7 @@ from app.workflows.offer_catalog import (
     OfferCatalog,
     OfferChangedMeanwhileError,
     OfferError,
+    SentCreate,
 )
 
 NEW, EDIT, SUBMIT, WITHDRAW = "new", "edit", "submit", "withdraw"
@@ -68,11 +69,14 @@ class OfferActions(QWidget):
         # Per open form: the offer as last seen in SmartRecruiters (see ``_save``).
         self._baselines: dict[OfferForm, Offer] = {}
         # Per open form: what its saves sent that may have gone through though they failed
-        # here (the answer lost, or the Cost not recorded after). A "New offer" form takes
-        # only an offer holding one of them as its own (an offer made elsewhere, and its
-        # recorded Cost, are never taken over), and updates it to the corrected form; an
-        # edit takes SmartRecruiters holding one of them as its own change, not a colleague's.
+        # here (the answer lost, or the Cost not recorded after). An edit takes
+        # SmartRecruiters holding one of them as its own change, not a colleague's.
         self._unsure_sends: dict[OfferForm, list[Offer]] = {}
+        # Per open "New offer" form: its creates that may have gone through, each with what
+        # was there before it. Only an offer one of them made is taken as its own, and
+        # updated to the corrected form: a look-alike made elsewhere, and its recorded Cost,
+        # never are.
+        self._unsure_creates: dict[OfferForm, list[SentCreate]] = {}
 
         self.new_button = QPushButton("&New…")
         self.new_button.setObjectName("newOffer")
@@ -193,6 +197,7 @@ class OfferActions(QWidget):
     def _forget_form(self, form: OfferForm) -> None:
         self._baselines.pop(form, None)
         self._unsure_sends.pop(form, None)
+        self._unsure_creates.pop(form, None)
         if self.form is form:
             self.form = None
 
@@ -217,11 +222,12 @@ class OfferActions(QWidget):
         # is not undone unasked. Kept with the form across its saves.
         read = self._baselines.get(form, original)
         unsure = self._unsure_sends.setdefault(form, [])
+        creates = self._unsure_creates.setdefault(form, [])
         while True:
             try:
                 with form.answering():
                     if original is None or original.id is None:
-                        saved = await catalog.create(offer, cost, sent_before=tuple(unsure))
+                        saved = await catalog.create(offer, cost, sent_before=tuple(creates))
                     else:
                         saved = await catalog.update(
                             original.id, offer, cost, read=read, sent_before=tuple(unsure)
@@ -242,7 +248,9 @@ class OfferActions(QWidget):
                 read = self._baselines[form] = exc.now  # theirs, seen and overruled
                 form.set_busy(True)
             except OfferError as exc:
-                if exc.may_have_gone_through:
+                if exc.sent is not None:
+                    creates.append(exc.sent)
+                elif exc.may_have_gone_through:
                     unsure.append(offer)
                 # One that may have gone through asks for Save again, unchanged: on the form,
                 # not under a field, where it would turn Save off until that field changed.
