@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
@@ -36,6 +36,7 @@ from app.workflows.steps import run_step
 from tests.integration.helpers import new_order_body
 from tests.ui.conftest import answer, board_window, show_exposed
 from tests.ui.contrast import WCAG_MIN, app_palette, contrast, dark_palette
+from tests.ui.test_attention_box_keyboard import keyboard_on
 from tests.ui.test_console_flows import Dialogs, answer_once, finish, select_orders
 from tests.zones import living_in
 
@@ -162,6 +163,71 @@ def test_enter_in_the_delivery_preview_never_completes_the_order(
     finish(qtbot, window.orders.controller.wait_idle())
     finish(qtbot, board.wait_uploads())
     assert (board.order(order.id) or order).status is OrderStatus.COMPLETED
+
+
+def test_the_end_of_a_delivery_leaves_the_keyboard_where_the_coordinator_went(
+    setup: tuple[MainWindow, OrderBoard, Desk], loop_sandbox: SandboxServer, qtbot: QtBot
+) -> None:
+    """Delivered from the pane's Deliver with Space, and while it was still sending the
+    coordinator went to another order and tabbed to its "Leave it". The delivery's end took the
+    keyboard off the button they chose to the order list: their next Space landed there."""
+    window, board, _desk = setup
+    window.resize(1280, 800)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    order = finished_candidate(setup, loop_sandbox, qtbot, "Lina Berg")
+    room = window.orders
+    dialogs = Dialogs(window)
+    room.select_order(order.id)
+    finish(qtbot, room.wait_idle())
+    deliver_action = room.controller.actions[OrderAction.DELIVER]
+    deliver = next(b for b in room.detail.action_buttons if b.action is deliver_action)
+    assert deliver.isEnabled()
+    gate = asyncio.Event()
+    real_deliver = board.deliver
+
+    async def slow_deliver(*args: Any, **kwargs: Any) -> Any:  # the report still on its way
+        await gate.wait()
+        return await real_deliver(*args, **kwargs)
+
+    board.deliver = slow_deliver  # type: ignore[method-assign]
+    keyboard_on(qtbot, deliver)
+    qtbot.keyClick(deliver, Qt.Key.Key_Space)
+    preview = dialogs.wait_for(qtbot, DeliveryPreviewDialog)
+    assert isinstance(preview, DeliveryPreviewDialog)
+    qtbot.waitUntil(preview.page_shown)
+    preview.send_button.click()
+    qtbot.waitUntil(lambda: not preview.isVisible())
+    window.activateWindow()  # as the window manager does when the dialog goes
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+
+    # Meanwhile: another order, and the keyboard on its "Leave it".
+    flagged = ("stale_new", "no_assessment", "not_started")
+    other = next(
+        o
+        for o in board.orders()
+        if o.id != order.id and any(f.kind.value in flagged for f in board.flags(o.id))
+    )
+    room.select_order(other.id)
+
+    def leave_buttons() -> list[QPushButton]:
+        return [
+            b
+            for row in room.detail.flags.rows
+            for b in row.findChildren(QPushButton)
+            if b.objectName().startswith("dismiss_")
+        ]
+
+    qtbot.waitUntil(lambda: any(b.isVisible() for b in leave_buttons()))
+    leave = leave_buttons()[0]
+    keyboard_on(qtbot, leave)
+
+    gate.set()  # the delivery ends
+    qtbot.waitUntil(lambda: (board.order(order.id) or order).status is OrderStatus.COMPLETED)
+    finish(qtbot, room.controller.wait_idle())
+    finish(qtbot, board.wait_uploads())
+    landed = QApplication.focusWidget()
+    assert landed is leave, landed and landed.objectName()
 
 
 def test_the_preview_says_when_the_result_shown_was_made_earlier(

@@ -24,6 +24,7 @@ from app.domain.order_status import OrderStatus
 from app.domain.step_kinds import StepKind
 from app.ui.common.async_dialogs import choose, confirm, run_dialog
 from app.ui.common.command_palette import add_keywords
+from app.ui.common.keyboard_trail import KeyboardTrail
 from app.ui.common.messages import Messages
 from app.ui.common.remembered_size import settings_above
 from app.ui.common.task_group import NamedTasks
@@ -156,7 +157,7 @@ class OrderActionsController(QObject):
         # The flows under way, by action and orders: a second trigger of one (a double click
         # before its dialog opened) is the same request, not a second dialog or batch.
         self._flows: dict[tuple[OrderAction, tuple[str, ...]], asyncio.Task[Any]] = {}
-        self._batch_started_from: QWidget | None = None  # where the last batch was asked
+        self._batch_trail: KeyboardTrail | None = None  # the keyboard since the last batch
         # A token per "Create, accept and invite" asked for, until its run begins (or it ends
         # unrun): added as it is asked, so a second is refused before the first has begun.
         self._batches_planned: set[object] = set()
@@ -314,12 +315,13 @@ class OrderActionsController(QObject):
         if key in self._flows:
             return  # under way: its dialog is opening, or open
         started_from = QApplication.focusWidget()
+        trail = KeyboardTrail(started_from) if started_from is not None else None
         if kind is OrderAction.CREATE_ACCEPT_INVITE:
-            self._batch_started_from = started_from  # its outcomes outlive the flow
+            self._batch_trail = trail  # its outcomes outlive the flow
         task = self.spawn(flow[kind](order_ids))
         self._flows[key] = task
         task.add_done_callback(lambda _task: self._flows.pop(key, None))
-        task.add_done_callback(lambda _task: self._focus_after(started_from))
+        task.add_done_callback(lambda _task: self._focus_after(trail))
 
     def _planned_batch(self, order_ids: list[str]) -> Coroutine[Any, Any, None]:
         """``create_accept_invite``, counted as planned from now (off for any selection)
@@ -343,20 +345,24 @@ class OrderActionsController(QObject):
         with contextlib.suppress(RuntimeError):  # the window closed as the flow ended
             self.update_state()
 
-    def _focus_after(self, started_from: QWidget | None) -> None:
+    def _focus_after(self, trail: KeyboardTrail | None) -> None:
         """A button pressed from the keyboard that its action then turned off or hid: Qt gave
         the focus to the next one (Reject, after Accept: a second Space rejected), or to a tab
-        bar. It goes back to the orders instead."""
-        if started_from is None or self.out_of_sight is not None:
+        bar. It goes back to the orders instead; but never from where the coordinator took it
+        meanwhile (another order's "Leave it", while a delivery was sending)."""
+        if trail is None or self.out_of_sight is not None:
             return  # another room is shown: the coordinator works there
+        if trail.taken:
+            return
+        started_from = trail.start
         with contextlib.suppress(RuntimeError):  # the button went with its pane
             if started_from.isEnabled() and started_from.isVisible():
                 return
             now = QApplication.focusWidget()
             if now is not None and now.window() is not started_from.window():
                 return  # a dialog has it now (the next step's): leave it there
-            # Only where Qt put it from the button (the next button, a tab bar), never from
-            # where the coordinator went meanwhile (typing a search during a long batch).
+            # Only where Qt put it from the button (the next button, a tab bar): a field it
+            # handed the keyboard to may have been typed in since.
             if now is None or not now.isVisible() or isinstance(now, QAbstractButton | QTabBar):
                 self.focus_home()
 
@@ -856,9 +862,9 @@ class OrderActionsController(QObject):
         # The keyboard back on the orders as the outcomes close (``_focus_after``): when the
         # run ended they had it, and once closed the window's was on the pane's next button,
         # Reject…, for the order just invited. Once the window has it back: the next turn.
-        started_from = self._batch_started_from
+        trail = self._batch_trail
         dialog.finished.connect(
-            lambda _result: QTimer.singleShot(0, lambda: self._focus_after(started_from))
+            lambda _result: QTimer.singleShot(0, lambda: self._focus_after(trail))
         )
         self.dialog_opened(dialog)
         dialog.open()
