@@ -9,7 +9,9 @@ index rather than copied (measured: bench/snapshot_scale.py).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import IntEnum
 from functools import lru_cache
 from operator import attrgetter
@@ -99,6 +101,24 @@ def _by_candidate(index: OrderColumns) -> list[list[int]]:
     return list(by_root.values())
 
 
+def _row_of(ids: list[str], order_id: str) -> int | None:
+    # A candidate has a few orders: a scan in C each beats a dict of every order in Python.
+    try:
+        return ids.index(order_id)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class SeenCandidate:
+    """A candidate as a group showed them, to find them again in groups built afresh."""
+
+    candidate_id: str  # their newest order's (the one their row shows); may be blank
+    name: str
+    # Each order's id, and the candidate id it carried then; newest first.
+    orders: tuple[tuple[str, str], ...]
+
+
 class CandidateGroups:
     """The candidates of an index's orders. Group ``g``'s fields are ``names[g]``,
     ``emails[g]``, …; ``orders(g)`` are its order rows (rows of ``index``), newest first.
@@ -143,6 +163,7 @@ class CandidateGroups:
         self.latest: list[str] = [created[newest[g]] for g in order]
         self.companies: list[str] = [self._companies(groups[g]) for g in order]
         self.haystacks: list[str] = [self._haystack(folded[g], groups[g]) for g in order]
+        self._group_of: dict[int, int] | None = None  # by order row; made when first asked
 
     def __len__(self) -> int:
         return len(self._blocks)
@@ -156,6 +177,43 @@ class CandidateGroups:
 
     def order_count(self, group: int) -> int:
         return len(self._blocks[group]) - 1
+
+    def seen(self, group: int) -> SeenCandidate:
+        index = self.index
+        orders = tuple((index.id[row], index.candidate_id[row]) for row in self.orders(group))
+        return SeenCandidate(self.candidate_ids[group], self.names[group], orders)
+
+    def group_again(self, seen: SeenCandidate) -> int | None:
+        """The group of the candidate ``seen`` in groups built since, or None if gone. Not
+        by their newest order alone: a poll may have given it to another candidate (a
+        corrected name and id), and whoever has it now is not them."""
+        index = self.index
+        if seen.candidate_id.strip():
+            # Every order carrying the id is in one group: theirs, whatever else it took.
+            try:
+                return self.group_of(index.candidate_id.index(seen.candidate_id))
+            except ValueError:
+                pass
+        # No id to go by (sent without one, or every order with it went to another): the
+        # group holding most of their orders still under an id they had; of two holding as
+        # many, the one still of their name.
+        ids = {candidate_id for _order, candidate_id in seen.orders}
+        rows = [_row_of(index.id, order_id) for order_id, _id in seen.orders]
+        groups = [self.group_of(r) for r in rows if r is not None and index.candidate_id[r] in ids]
+        held = Counter(group for group in groups if group is not None)
+        if not held:
+            return None
+        return max(held, key=lambda group: (held[group], self.names[group] == seen.name))
+
+    def group_of(self, row: int) -> int | None:
+        """The group of an order row (a row of the index); None for one added since."""
+        if self._group_of is None:
+            self._group_of = {
+                order_row: group
+                for group, block in enumerate(self._blocks)
+                for order_row in block[1:]
+            }
+        return self._group_of.get(row)
 
     def _companies(self, rows: Sequence[int]) -> str:
         company = self.index.company

@@ -189,3 +189,90 @@ def test_the_needs_attention_buttons_come_before_the_activity_in_tab_order(
     first_action = next(b.objectName() for b in room.detail.action_buttons if b.isEnabled())
     assert leave < named.index(first_action), named
     assert leave < named.index("timelineList"), named
+
+
+def the_action(pane: OrderDetailPane, kind: OrderAction) -> QAction:
+    action = pane.findChild(QAction, f"action_{kind.value}")
+    assert action is not None
+    return action
+
+
+WAITING = "A step of this order waits to be sent again."
+
+
+def test_a_fix_greyed_under_the_keyboard_does_not_hand_space_to_leave_it(qtbot: QtBot) -> None:
+    """The keyboard on "Create…" as its action turns off while the flag stays (the resumer
+    starts sending a waiting step of the order, an automatic delivery holds it): Qt handed it
+    to the next button, the same flag's "Leave it", and the Space meant for "Create…" (or
+    pressed again, to see why nothing happened) took the flag off for good. It goes to the
+    flag's text, which says why the fix is off."""
+    pane = active_pane(qtbot)
+    dismissed: list[str] = []
+    pane.flags.dismiss_requested.connect(dismissed.append)
+    pane.show_flags([NO_ASSESSMENT, STALE_NEW])
+    keyboard_on(qtbot, button(pane.flags, "fix_no_assessment"))
+    action = the_action(pane, OrderAction.CREATE_ASSESSMENT)
+
+    action.setEnabled(False)
+    action.setToolTip(WAITING)  # as the order actions give the reason, after turning it off
+
+    landed = QApplication.focusWidget()
+    assert landed is not None
+    assert landed.objectName() == "text_no_assessment"
+    assert landed.accessibleDescription() == WAITING
+    qtbot.keyClick(landed, Qt.Key.Key_Space)  # meant for "Create…"
+    assert dismissed == []
+    # Tab goes on from there as from the fix: to the flag's "Leave it", for one who means it.
+    qtbot.keyClick(landed, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is button(pane.flags, "dismiss_no_assessment")
+
+
+def test_a_box_rebuilt_with_the_fix_greyed_does_not_put_the_keyboard_on_leave_it(
+    qtbot: QtBot,
+) -> None:
+    """A poll or a Berke round rebuilds the box, the flag still there and its fix off: the
+    keyboard on the fix went to the first button on, the flag's "Leave it"."""
+    pane = active_pane(qtbot)
+    dismissed: list[str] = []
+    pane.flags.dismiss_requested.connect(dismissed.append)
+    pane.show_flags([NO_ASSESSMENT, STALE_NEW])
+    keyboard_on(qtbot, button(pane.flags, "fix_no_assessment"))
+
+    the_action(pane, OrderAction.CREATE_ASSESSMENT).setEnabled(False)
+    pane.show_flags([NO_ASSESSMENT, STALE_NEW])
+
+    landed = QApplication.focusWidget()
+    assert landed is not None
+    assert landed.objectName() == "text_no_assessment"
+    assert pane.flags.rows[0].isAncestorOf(landed)  # the new row's, not one going away
+    qtbot.keyClick(landed, Qt.Key.Key_Space)
+    assert dismissed == []
+
+
+def test_a_rebuild_finding_the_fix_off_puts_the_keyboard_on_its_flags_text(qtbot: QtBot) -> None:
+    """The rebuild sees the keyboard still on the fix (turned off before any row took it)."""
+    pane = active_pane(qtbot)
+    pane.show_flags([NO_ASSESSMENT, STALE_NEW])
+    keyboard_on(qtbot, button(pane.flags, "fix_no_assessment"))
+    action = the_action(pane, OrderAction.CREATE_ASSESSMENT)
+    action.blockSignals(True)  # the box's buttons have not followed it yet
+    action.setEnabled(False)
+    action.blockSignals(False)
+    pane.show_flags([NO_ASSESSMENT, STALE_NEW])
+    landed = QApplication.focusWidget()
+    assert landed is not None
+    assert landed.objectName() == "text_no_assessment"
+
+
+def test_a_flags_text_takes_the_keyboard_only_while_its_fix_is_off(qtbot: QtBot) -> None:
+    pane = active_pane(qtbot)
+    pane.show_flags([NO_ASSESSMENT])
+    text = pane.flags.rows[0].findChild(QWidget, "text_no_assessment")
+    assert text is not None
+    assert text.focusPolicy() == Qt.FocusPolicy.NoFocus
+    action = the_action(pane, OrderAction.CREATE_ASSESSMENT)
+    action.setEnabled(False)
+    assert text.focusPolicy() == Qt.FocusPolicy.TabFocus
+    action.setEnabled(True)
+    assert text.focusPolicy() == Qt.FocusPolicy.NoFocus
+    assert text.accessibleDescription() == ""

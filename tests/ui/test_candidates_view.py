@@ -463,6 +463,74 @@ def test_a_selected_candidate_sent_without_an_id_stays_selected_through_a_sync(
     assert current.data(Qt.ItemDataRole.ToolTipRole) is None  # not "Candidate " and nothing
 
 
+def own_row(view: CandidatesView, name: str) -> int:
+    return next(
+        r
+        for r in range(view.model.rowCount())
+        if view.model.order_row(r) is None and view.model.index(r, 0).data() == name
+    )
+
+
+def test_a_selected_candidate_stays_selected_when_their_newest_order_moves_away(
+    qtbot: Any,
+) -> None:
+    """Zoë's own row selected, and a poll brings her newest order back under another
+    candidate (a corrected name and id at SmartRecruiters). Before: her row was found again
+    by the order under it, and the selection jumped to the other person's row, though Zoë is
+    still listed with her other order: the next arrow key, Enter or Tab started from them."""
+    orders = [
+        make_order("o1", ZOE, "Data Analyst", "Acme GmbH", "2025-05-01"),
+        make_order("o3", ZOE, "Product Owner", "Initech", "2025-05-03"),
+    ]
+    view = CandidatesView()
+    qtbot.addWidget(view)
+    view.set_rows(rows_of(orders))
+    view.table.setCurrentIndex(view.model.index(own_row(view, "Zoë Müller"), 0))
+    moved = make_order(
+        "o3", ("c9", "Zoe", "Miller", "zoe.miller@example.com"), "Product Owner", "Initech",
+        "2025-05-03",
+    )  # fmt: skip
+    view.set_rows(rows_of([orders[0], moved]))
+    current = view.table.currentIndex()
+    assert view.model.order_row(current.row()) is None
+    assert current.data(CANDIDATE_ROLE) == "c1", current.data()
+
+
+def test_a_selected_candidate_whose_only_order_moves_away_is_no_ones_row(qtbot: Any) -> None:
+    """Zoë's one order is now another candidate's: she is no longer listed, and the
+    selection does not pass to whoever has her order now."""
+    view = CandidatesView()
+    qtbot.addWidget(view)
+    view.set_rows(rows_of([make_order("o1", ZOE, "Data Analyst", "Acme GmbH", "2025-05-01")]))
+    view.table.setCurrentIndex(view.model.index(own_row(view, "Zoë Müller"), 0))
+    moved = make_order(
+        "o1", ("c9", "Zoe", "Miller", None), "Data Analyst", "Acme GmbH", "2025-05-01"
+    )
+    view.set_rows(rows_of([moved]))
+    assert not view.table.currentIndex().isValid()
+
+
+def test_a_selected_candidate_sent_without_an_id_keeps_the_selection_when_an_order_moves(
+    qtbot: Any,
+) -> None:
+    """Ana, sent without an id, has two orders; a poll gives the newest to Bea (also without
+    one). Ana's row, found by the orders she still holds (as many as Bea: by her name), stays
+    selected; before, the order under her row took the selection to Bea."""
+    ana = ("", "Ana", "Silva", "ana@example.com")
+    older = make_order("o1", ana, "Nurse", "Acme", "2025-05-01")
+    newest = make_order("o2", ana, "Midwife", "Acme", "2025-05-02")
+    view = CandidatesView()
+    qtbot.addWidget(view)
+    view.set_rows(rows_of([older, newest]))
+    view.table.setCurrentIndex(view.model.index(own_row(view, "Ana Silva"), 0))
+    bea = make_order("o2", ("", "Bea", "Stone", "bea@example.com"), "Midwife", "Acme", "2025-05-02")
+    view.set_rows(rows_of([older, bea]))
+    assert candidates(view.model) == ["Ana Silva", "Bea Stone"]
+    current = view.table.currentIndex()
+    assert view.model.order_row(current.row()) is None
+    assert current.data() == "Ana Silva"
+
+
 def test_the_statuses_read_on_a_dark_palette(qtbot: Any, orders: list[AssessmentOrder]) -> None:
     """On a dark desktop palette the orders' statuses were drawn in their badges' fixed fills:
     Rejected (#b3261e) and an order SmartRecruiters no longer has (#6b6b6b) read at about

@@ -12,6 +12,7 @@ from app.domain.snapshot import OrderSummary, SnapshotIndex
 from app.views.candidate_groups import CandidateGroups, Column, fold, sort_text
 from app.views.order_rows import OrderColumns, order_row
 from app.workflows.batch import OrdersByCandidate
+from tests.unit.test_views_candidate_groups import groups_of
 
 # Hùng and Hưng are two people, each one with "Hung" typed without accents: a tab grouping by
 # the first row filed under "hung" alone kept Hưng apart, or not, by the rows' order.
@@ -235,3 +236,20 @@ def test_a_candidate_is_found_and_grouped_by_the_name_as_it_reads() -> None:
     assert groups.haystacks[0].split("\n")[0] == "stefan weber"
     alone = CandidateGroups(OrderColumns.of_rows([order_row(marked)]))
     assert "stefan" in alone.haystacks[0]
+
+
+def test_a_candidate_is_found_again_by_the_ids_their_orders_had() -> None:
+    """Ana's newest order (under id c1) goes to Zoe; her older one, under c2 with her name and
+    email, is still hers: found again by it, not by the id her row showed, now no one's."""
+    ana_c1 = ("o2", "c1", "Ana Silva", "ana@example.com", "Nurse", "Acme", OrderStatus.NEW, 2)
+    ana_c2 = ("o1", "c2", "Ana Silva", "ana@example.com", "Nurse", "Acme", OrderStatus.NEW, 1)
+    before = groups_of(ana_c1, ana_c2)
+    (seen,) = [before.seen(g) for g in range(len(before))]
+    assert seen.candidate_id == "c1"
+    zoe = ("o2", "c9", "Zoe Miller", "zoe@example.com", "Nurse", "Acme", OrderStatus.NEW, 2)
+    after = groups_of(zoe, ana_c2)
+    group = after.group_again(seen)
+    assert group is not None
+    assert after.names[group] == "Ana Silva"
+    # Her one order gone to Zoe as well: no one is her.
+    assert groups_of(zoe).group_again(seen) is None

@@ -7,6 +7,7 @@ with this URL…" mirrors the action instead: enabled state, tooltip and visibil
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
 
@@ -15,6 +16,12 @@ from app.ui.common.tooltips import plain_tooltip
 
 
 class ActionButton(QPushButton):
+    # The action's enabled state, each time the action changes, just before the button takes
+    # it: turned off with the keyboard on it, Qt hands the keyboard to the next button in the
+    # Tab order (which a Space meant for this one then pressed); a holder that knows a
+    # harmless place for it moves it there first.
+    turning = Signal(bool)
+
     def __init__(self, action: QAction, text: str, parent: QWidget | None = None) -> None:
         super().__init__(text, parent)
         self.action = action
@@ -26,6 +33,7 @@ class ActionButton(QPushButton):
         self._follow()
 
     def _follow(self) -> None:
+        self.turning.emit(self.action.isEnabled())
         self.setEnabled(self.action.isEnabled())
         tip = self.action.toolTip()
         shortcut = self.action.shortcut().toString()

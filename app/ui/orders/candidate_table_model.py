@@ -26,7 +26,7 @@ from app.ui.common.cut_text_tips import TIP_SHOWN
 from app.ui.common.tooltips import plain_tooltip
 from app.ui.orders.order_table_model import ORDER_ID_ROLE, status_text_colour
 from app.views.bulk_summary import counts_text
-from app.views.candidate_groups import NO_JOB_NAME, CandidateGroups, Column, fold
+from app.views.candidate_groups import NO_JOB_NAME, CandidateGroups, Column, SeenCandidate, fold
 from app.views.inbox_columns import (
     NO_EMAIL_TIP,
     STATUS_LABELS,
@@ -218,6 +218,23 @@ class CandidateTableModel(QAbstractTableModel):
         while self._rows[row] >= 0:  # a candidate's row is shown whenever one of its orders is
             row -= 1
         return row
+
+    def seen_candidate(self, row: int) -> SeenCandidate | None:
+        """The candidate whose own row is shown at ``row`` (None for an order's row), to find
+        their row again once regrouped (``candidate_row_again``)."""
+        entry = self._entry(row)
+        return self._groups.seen(-entry - 1) if entry is not None and entry < 0 else None
+
+    def candidate_row_again(self, seen: SeenCandidate) -> int | None:
+        """Where the own row of the candidate ``seen`` is shown now, or None (gone, or hidden
+        by the search)."""
+        group = self._groups.group_again(seen)
+        if group is None:
+            return None
+        try:
+            return self._rows.index(-(group + 1))
+        except ValueError:
+            return None
 
     # -- Qt model interface ------------------------------------------------------------------
 

@@ -108,13 +108,9 @@ class CandidatesView(QWidget):
         """Show groups made by ``grouped``, keeping the row selected and the scroll."""
         index = self.table.currentIndex()
         current = self._order_id(index)
-        # A candidate's own row is found again by its first order, the row right below it: a
-        # candidate sent without a SmartRecruiters id has no id of their own to find it by.
-        first_order = (
-            self._order_id(self.model.index(index.row() + 1, 0))
-            if index.isValid() and current is None
-            else None
-        )
+        # A candidate's own row is found again by who they are (``group_again``), not by the
+        # order under it: a poll may have given that order to someone else.
+        seen = self.model.seen_candidate(index.row()) if index.isValid() else None
         scroll = self.table.verticalScrollBar().value()
         self.model.set_grouped(groups, search)
         if current is not None:
@@ -123,8 +119,8 @@ class CandidatesView(QWidget):
                 # The search hides it now (a corrected name, say), or it left: the pane must
                 # not go on showing an order the tab no longer does, as after a search.
                 self.order_deselected.emit()
-        elif first_order is not None:
-            self._select_row(self.model.candidate_row_of(first_order))
+        elif seen is not None:
+            self._select_row(self.model.candidate_row_again(seen))
         self.table.verticalScrollBar().setValue(scroll)
 
     def _select_row(self, row: int | None) -> None:

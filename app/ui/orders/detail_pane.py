@@ -898,12 +898,13 @@ class FlagsBox(QGroupBox):
         focused = self.window().focusWidget()
         held = focused if focused is not None and self.isAncestorOf(focused) else None
         held_at = next((i for i, row in enumerate(self.rows) if held and row.isAncestorOf(held)), 0)
+        held_flag = self.rows[held_at].objectName() if held is not None else ""
         gone, self.rows = self.rows, [self._row(flag) for flag in flags]
         for row in self.rows:
             self._layout.addWidget(row)
-        self._chain_buttons()
+        self._chain_stops()
         if held is not None:
-            self._keyboard_back(held.objectName(), held_at)
+            self._keyboard_back(held.objectName(), held_flag, held_at)
         for row in gone:
             row.hide()  # now: no longer drawn, nor in the Tab order, until it is deleted
             row.deleteLater()  # not at once: a click of one of its buttons may be under way
@@ -914,13 +915,15 @@ class FlagsBox(QGroupBox):
         row.setObjectName(f"flag_{flag.kind.value}")
         line = QHBoxLayout(row)
         line.setContentsMargins(0, 0, 0, 0)
-        text = plain_label(flag.text)
+        text = plain_label(flag.text, f"text_{flag.kind.value}")
         line.addWidget(text, 1)
         fix_kind = flag.fix.value if flag.fix is not None else ""
         if fix_kind in self._fixes:
             fix = ActionButton(self._fixes[fix_kind], _FIX_TEXT.get(fix_kind, "Fix…"))
             fix.setObjectName(f"fix_{flag.kind.value}")
             fix.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+            fix.turning.connect(lambda on, t=text, f=fix: self._fix_turning(t, f, on))
+            self._fix_turning(text, fix, fix.isEnabled())
             line.addWidget(fix)
         if flag.kind.value in _DISMISSIBLE:
             leave = QPushButton("Leave it")
@@ -934,12 +937,41 @@ class FlagsBox(QGroupBox):
             line.addWidget(leave)
         return row
 
-    def _buttons(self, rows: list[QWidget]) -> list[QPushButton]:
-        return [b for row in rows for b in row.findChildren(QPushButton)]
+    def _fix_turning(self, text: QLabel, fix: ActionButton, on: bool) -> None:
+        """While a flag's fix is off, its text takes the fix's place in the Tab order, saying
+        why it is off: the keyboard on the fix as it turns off is put there, not left to Qt,
+        which handed it to the next button, the flag's "Leave it" (a Space meant for the fix
+        took the flag off for good), or another flag's fix."""
+        if on:
+            text.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+            text.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            text.setAccessibleDescription("")
+            return
+        took = text.focusPolicy() == Qt.FocusPolicy.NoFocus
+        # Selectable by keyboard: a caret shows where the keyboard is, and Space does nothing.
+        text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        text.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a click on the text leaves it be
+        text.setAccessibleDescription(fix.action.toolTip())  # the reason, while it is off
+        if took and text.parentWidget() in self.rows:
+            self._chain_stops()  # Qt chains only widgets that take the focus
+        if fix.isEnabled() and fix.window().focusWidget() is fix:
+            text.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def _chain_buttons(self) -> None:
-        """Tab reaches the buttons where the box is drawn (after the order's title, before its
-        actions): made afresh per order, Qt put them last, after the Activity."""
+    def _stops(self, rows: list[QWidget]) -> list[QWidget]:
+        """Where the keyboard may rest in ``rows``, in Tab order: each flag's text (while its
+        fix is off), its fix, its "Leave it"."""
+        only = Qt.FindChildOption.FindDirectChildrenOnly
+        return [
+            widget
+            for row in rows
+            for widget in row.findChildren(QWidget, options=only)
+            if widget.focusPolicy() != Qt.FocusPolicy.NoFocus
+        ]
+
+    def _chain_stops(self) -> None:
+        """Tab reaches the flags' buttons (and the text of one whose fix is off) where the box
+        is drawn (after the order's title, before its actions): made afresh per order, Qt put
+        them last, after the Activity."""
         # The box holds their place in the pane's chain; Qt chains only widgets that take the
         # focus, so they follow the last such before it (the order's title), never the
         # buttons of rows going away.
@@ -952,25 +984,35 @@ class FlagsBox(QGroupBox):
             before = before.previousInFocusChain()
         if before is None:
             return
-        for button in self._buttons(self.rows):
-            QWidget.setTabOrder(before, button)
-            before = button
+        for stop in self._stops(self.rows):
+            QWidget.setTabOrder(before, stop)
+            before = stop
 
-    def _keyboard_back(self, name: str, row: int) -> None:
-        """The keyboard, on a button of the rows just replaced: to the same button if its flag
-        is still there (the box is rebuilt for any change of the order), else to the next
-        flag's, else to the orders."""
+    def _keyboard_back(self, name: str, flag: str, at: int) -> None:
+        """The keyboard, on a widget of the rows just replaced (``name``, in the row of
+        ``flag``, the ``at``-th): to the same widget if its flag is still there (the box is
+        rebuilt for any change of the order) and it takes the keyboard, else to that flag's
+        text or fix (its fix turned off meanwhile, or back on), else to the next flag's first,
+        else to the orders. Never to the same flag's "Leave it" in place of its fix."""
         if not self.rows:
             self.keyboard_left.emit()
             return
-        row = min(row, len(self.rows) - 1)
-        buttons = self._buttons(self.rows[row:] + self.rows[:row])
-        same = [b for b in buttons if b.objectName() == name and b.isEnabled()]
-        usable = same or [b for b in buttons if b.isEnabled()]
+        at = min(at, len(self.rows) - 1)
+        stops = [s for s in self._stops(self.rows[at:] + self.rows[:at]) if _takes_keyboard(s)]
+        same = [s for s in stops if s.objectName() == name]
+        mine = next((row for row in self.rows if row.objectName() == flag), None)
+        same_flag = [
+            s for s in stops if s.parent() is mine and not s.objectName().startswith("dismiss_")
+        ]
+        usable = same or same_flag or stops
         if usable:
             usable[0].setFocus(Qt.FocusReason.OtherFocusReason)
         else:
             self.keyboard_left.emit()
+
+
+def _takes_keyboard(widget: QWidget) -> bool:
+    return widget.isEnabled() and bool(widget.focusPolicy() & Qt.FocusPolicy.TabFocus)
 
 
 #: The pane's buttons: the menu's words, shortened to fit three abreast.
