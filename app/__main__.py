@@ -37,18 +37,25 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--timings",
         action="store_true",
-        help="with --self-test: print first-frame-ms=N and first-sync-ms=N (milliseconds since "
-        "the process started) instead of the verdict, which goes to stderr",
+        help="with --self-test, not --snapshot (which never syncs): print first-frame-ms=N and "
+        "first-sync-ms=N (milliseconds since the process started) instead of the verdict, which "
+        "goes to stderr",
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     args = parser.parse_args(argv)
+    # An empty FILE (a script's variable that came out empty) is no snapshot to open; read as
+    # "no --snapshot" it started the live desk, with its keys and network, instead.
+    if args.snapshot is not None and not args.snapshot:
+        parser.error("--snapshot needs a file: the name given is empty")
     # Combinations that would do only part of what was asked, without a word: refused, exit 2.
     if args.timings and not args.self_test:
         parser.error("--timings goes with --self-test (without it the window stays open)")
-    if args.configure and (args.self_test or args.snapshot or args.demo):
+    if args.configure and (args.self_test or args.snapshot is not None or args.demo):
         parser.error("--configure runs on its own: start the desk after it")
-    if args.snapshot and args.demo:
+    if args.snapshot is not None and args.demo:
         parser.error("--snapshot opens a file, offline: --demo does not apply")
+    if args.snapshot is not None and args.timings:
+        parser.error("--timings times the first sync: a snapshot opens offline and never syncs")
     return args
 
 
@@ -100,7 +107,7 @@ def _start(args: argparse.Namespace) -> int:
         # A check needs no screen: the same start, on Qt's offscreen platform.
         logging.getLogger(__name__).info("No display: the self-test runs offscreen.")
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    if args.snapshot:
+    if args.snapshot is not None:
         from pathlib import Path
 
         from app.store.snapshot_file import SnapshotError, check_snapshot_path

@@ -206,7 +206,12 @@ def _another_account(saved: ConnectionProfile, data: AccountData) -> bool:
 
 def _configure(keys: KeyStore) -> int:
     if not keys.status.usable:
-        print(f"{keys.status.reason} Use the settings dialog to keep keys for one session.")
+        # What File > Settings offers then, both ways: the README says the same.
+        print(
+            f"{keys.status.reason} Start the desk and use File > Settings instead: it keeps the "
+            "keys for this session only or, if you opt in, in a file on this computer (not "
+            "encrypted)."
+        )
         return 1
     # Read and written through one SettingsFile: a file it could not read is then renamed,
     # not written over with the built-in profiles and this one.

@@ -17,7 +17,6 @@ heartbeat (how late a 5 ms beat on the GUI thread came) during it.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import sys
 import tempfile
@@ -26,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.cli import bench_parser
 from bench.common import Heartbeat, Sandbox, load, ratios, sandbox_process
 from bench.windowed import answer_forms, close_window, open_window, run_qt
 
@@ -131,7 +131,7 @@ async def window_batch(sandbox: Sandbox, size: int, burst: int, window_ms: int) 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = bench_parser(__doc__)
     parser.add_argument("--orders", type=int, default=200)
     parser.add_argument("--inbox", type=int, default=5000)
     parser.add_argument("--berke-burst", type=int, default=120)

@@ -20,13 +20,13 @@ the app can remove.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.bare_window import show_bare_window
+from bench.cli import bench_parser
 
 #: The key of the sandbox's demo partner (``app.sandbox.config``; not imported in ``raw``).
 DEMO_SR_KEY = "demo939249cc2c306c370bea6543b2ce8f1cc2107689cd3822d911e401604b1e"
@@ -61,7 +61,7 @@ async def read_with_client(base_url: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = bench_parser(__doc__)
     parser.add_argument("sr_base_url")
     parser.add_argument("--with", dest="way", choices=("raw", "client"), required=True)
     args = parser.parse_args(argv)

@@ -13,7 +13,6 @@ alone (the listing's pages fetched and nothing done with them) — what no sync 
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import statistics
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.cli import bench_parser
 from bench.common import load, ratios, scratch_dir
 from bench.windowed import run_qt
 
@@ -81,7 +81,7 @@ async def measure(orders: int, polls: int) -> dict[str, list[float]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = bench_parser(__doc__)
     parser.add_argument("--orders", type=int, default=200)
     parser.add_argument("--polls", type=int, default=10)
     args = parser.parse_args()

@@ -19,13 +19,13 @@ request loads (``app.clients.http_stack``; the ``…-cold`` figures).
 
 from __future__ import annotations
 
-import argparse
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.cli import bench_parser
 from bench.common import ROOT, child_env, load, median, ratios
 
 CHILD = r"""
@@ -85,7 +85,7 @@ def _once(mode: str) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = bench_parser(__doc__)
     parser.add_argument("--runs", type=int, default=9)
     args = parser.parse_args()
     print(f"machine: {load()} (before); median of {args.runs} runs each, interleaved")

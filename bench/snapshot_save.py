@@ -14,7 +14,6 @@ timed: how long the save makes everyone else wait. ``--files`` lists the results
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import sys
 import tempfile
@@ -25,6 +24,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.cli import bench_parser
 from bench.common import Sandbox, load, median, ratios, sandbox_process
 
 DETAIL_ENDINGS = ("/comments", "/results", "/attachments")
@@ -117,7 +117,7 @@ async def measure(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = bench_parser(__doc__)
     parser.add_argument("--orders", type=int, default=200)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--latency-ms", type=float, default=100.0)

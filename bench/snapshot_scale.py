@@ -38,6 +38,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from app.domain.snapshot_format import FORMAT_VERSION
+from bench.cli import bench_parser
 from bench.common import child_env, load, ratios, scratch_dir
 
 FIRST = ["Ana", "Zoë", "Émile", "John", "Mary", "Li", "Omar", "Sven", "Inès", "Kai", "Łucja"]
@@ -351,7 +352,7 @@ def _medians(runs: list[dict[str, float]]) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = bench_parser(__doc__)
     parser.add_argument("--orders", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--bare-runs", type=int, default=1, help="runs of the baseline")

@@ -29,7 +29,6 @@ app's own share, which the machine's speed moves far less than the ratios to the
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import subprocess
 import sys
@@ -39,6 +38,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.cli import bench_parser
 from bench.common import ROOT, child_env, load, median, ratios, sandbox_process
 
 APP = [sys.executable, "-m", "app", "--self-test", "--timings"]
@@ -135,7 +135,7 @@ def floors(runs: int) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = bench_parser(__doc__)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument(
         "--bundle", type=Path, help="the installed app's executable, measured instead"

@@ -15,7 +15,6 @@ into models on the loop thread, every order compared after parsing: ``inbox.sync
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import sys
 import tempfile
@@ -24,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.cli import bench_parser
 from bench.common import CountingTransport, Sandbox, load, median, ratios, sandbox_process
 
 RATE = 10.0  # SmartRecruiters' documented requests per second
@@ -91,7 +91,7 @@ async def measure(sandbox: Sandbox, runs: int, folder: Path) -> tuple[dict[str, 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = bench_parser(__doc__)
     parser.add_argument("--orders", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args(argv)

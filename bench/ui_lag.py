@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.cli import bench_parser
 from bench.common import (
     Collections,
     Heartbeat,
@@ -283,7 +284,7 @@ def child(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = bench_parser(__doc__)
     parser.add_argument("--inbox", type=int, default=5000)
     parser.add_argument("--batch", type=int, default=200)
     parser.add_argument("--uploads", type=int, default=5)

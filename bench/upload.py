@@ -13,7 +13,6 @@ ratios (client time ÷ curl time; memory growth ÷ the file's size).
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import hashlib
 import resource
@@ -24,6 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.cli import bench_parser
 from bench.common import Sandbox, load, median, ratios, sandbox_process, write_report
 
 
@@ -85,7 +85,7 @@ def curl_upload(sandbox: Sandbox, path: Path) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = bench_parser(__doc__)
     parser.add_argument("--megabytes", type=int, default=500, help="MiB")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args(argv)

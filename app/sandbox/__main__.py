@@ -19,9 +19,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     add = parser.add_argument
     add("--host", default="127.0.0.1", help="interface to listen on (default: %(default)s)")
-    add("--port", type=int, default=8765, help="port; 0 picks a free one (default: %(default)s)")
+    add("--port", type=_port, default=8765, help="port; 0 picks a free one (default: %(default)s)")
     add("--sr-key", default=DEMO_SR_KEY, help="X-SmartToken accepted (default: the demo key)")
-    add("--berke-token", default=DEMO_BERKE_TOKEN, help="apiToken accepted (default: demo)")
+    add(
+        "--berke-token",
+        default=DEMO_BERKE_TOKEN,
+        help="apiToken accepted (default: the demo token)",
+    )
     add("--orders", type=int, default=200, help="seeded orders (default: %(default)s)")
     add("--seed", type=int, default=1, help="seed of the demo data (default: %(default)s)")
     add("--berke-burst", type=int, default=120, help="Berke calls per window (default: 120)")
@@ -55,6 +59,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _port(text: str) -> int:
+    """A TCP port, refused in words by the parser: socket.bind raised OverflowError."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is within 0-65535, not {port}")
+    return port
+
+
 def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
@@ -78,13 +93,19 @@ def config_from(args: argparse.Namespace) -> SandboxConfig:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
     try:
         config = config_from(args)
     except ValueError as exc:
-        _parser().error(str(exc))
+        parser.error(str(exc))
     server = SandboxServer(config, host=args.host, port=args.port)
-    server.start()
+    try:
+        server.start()
+    except OSError as exc:
+        # A host that is not one (socket.gaierror), a port in use or not ours to take: the
+        # flags' fault, said as the parser says the others' rather than as a traceback.
+        parser.error(f"cannot listen on {args.host} port {args.port}: {exc.strerror or exc}")
     if args.child:
         return _serve_parent(server)
     # Demo credentials of a local simulator: printing them is the point.

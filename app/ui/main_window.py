@@ -32,6 +32,7 @@ from app.store.paths import log_dir
 from app.ui.common.command_palette import add_keywords
 from app.ui.common.labels import plain_label, rich_label
 from app.ui.common.messages import Messages
+from app.ui.common.platform_keys import documented_and_platform_keys
 from app.ui.common.screens import TITLE_BAR, available_room
 from app.ui.common.status_line import StatusLine
 from app.ui.common.tooltips import plain_tooltip
@@ -219,13 +220,17 @@ class MainWindow(QMainWindow):
 
     def _build_actions_and_menus(self) -> None:
         self.refresh_action = QAction("&Refresh", self)
-        self.refresh_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
+        self.refresh_action.setShortcuts(
+            documented_and_platform_keys("F5", QKeySequence.StandardKey.Refresh)
+        )
         self.refresh_action.setStatusTip(
             "Fetch the orders, or on the Offers tab the offers, from SmartRecruiters now (F5)"
         )
         self.refresh_action.triggered.connect(self.refresh_room)
         self.find_action = QAction("&Find", self)
-        self.find_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
+        self.find_action.setShortcuts(
+            documented_and_platform_keys("Ctrl+F", QKeySequence.StandardKey.Find)
+        )
         self.find_action.triggered.connect(self._focus_search)
         self.palette_action = QAction("&Go to…", self)
         self.palette_action.setObjectName("action_palette")

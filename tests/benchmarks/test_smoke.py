@@ -4,6 +4,7 @@ benchmarks themselves (README, "Measured"), never by a timed test."""
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
@@ -34,7 +35,9 @@ pytestmark = pytest.mark.slow
 
 def test_every_benchmark_is_smoke_tested() -> None:
     scripts = {p.name for p in (ROOT / "bench").glob("*.py")}
-    helpers = {"__init__.py", "common.py", "windowed.py", "bare_window.py", "floor_sync.py"}
+    helpers = {
+        "__init__.py", "common.py", "cli.py", "windowed.py", "bare_window.py", "floor_sync.py"
+    }  # fmt: skip
     assert scripts - helpers == set(TINY)
 
 
@@ -58,3 +61,22 @@ def test_benchmark_runs_and_prints_its_ratios(script: str, tmp_path: Path) -> No
         assert ", first-sync-over-client-floor " in lines[-1], lines[-1]
         assert "cached-first-sync-over-client-floor " in lines[-1], lines[-1]
     assert "load " in result.stdout  # every figure says how busy the machine was
+
+
+@pytest.mark.parametrize("script", sorted([*TINY, "floor_sync.py"]))
+def test_help_describes_the_benchmark_by_its_first_paragraph_whole(script: str) -> None:
+    """Before: session_open.py's --help was its docstring's first line, cut mid-sentence ("the
+    event loop's own time, against the same"); the others ran the whole docstring, usage line
+    and paragraphs, together into one block."""
+    path = ROOT / "bench" / script
+    doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
+    assert doc is not None
+    first = " ".join(doc.split("\n\n", 1)[0].split())
+    result = subprocess.run(
+        [sys.executable, str(path), "--help"],
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    described = result.stdout.split("\n\n")[1]  # after the usage, before the options
+    assert " ".join(described.split()) == first, result.stdout

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
+import socket
 import subprocess
 import sys
 import threading
@@ -1438,6 +1440,30 @@ def test_index_lists_both_services(server: SandboxServer) -> None:
     index = httpx.get(server.base_url + "/").json()
     assert index["smartrecruiters"] == server.sr_base_url
     assert index["berke"] == server.berke_base_url
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [["--port", "70000"], ["--port", "-1"], ["--host", "999.1.1.1", "--port", "0"], "in use"],
+    ids=["port-too-high", "port-negative", "not-a-host", "port-in-use"],
+)
+def test_cli_says_a_bad_port_or_host_in_words(flags: list[str] | str) -> None:
+    """Before: the parser refused bad counts and rates in words, but a port out of range, a
+    host that is not one or a port already taken ended in a traceback from bind (exit 1)."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        if flags == "in use":
+            flags = ["--port", str(taken.getsockname()[1])]
+        done = subprocess.run(
+            [sys.executable, "-m", "app.sandbox", *flags, "--orders", "1"],
+            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdin=subprocess.DEVNULL,
+            capture_output=True, text=True, timeout=HANG_GUARD_SECONDS, check=False,
+        )  # fmt: skip
+    assert "Traceback" not in done.stderr, done.stderr[-500:]
+    assert done.returncode == 2, done.stderr[-500:]
+    assert "python -m app.sandbox: error:" in done.stderr
+    assert "port" in done.stderr.splitlines()[-1]
 
 
 def test_cli_prints_urls_and_serves() -> None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QStyle, QWidget
 
 from app.clients.berke import BerkeClient
@@ -456,6 +456,26 @@ def test_ctrl_f_finds_in_the_tab_shown(window: MainWindow, qtbot: QtBot) -> None
     qtbot.waitUntil(window.orders.search.hasFocus)
 
 
+@pytest.mark.parametrize(
+    ("name", "documented", "standard"),
+    [
+        ("refresh_action", "F5", QKeySequence.StandardKey.Refresh),
+        ("find_action", "Ctrl+F", QKeySequence.StandardKey.Find),
+    ],
+)
+def test_refresh_and_find_keep_the_documented_key_and_every_platform_binding(
+    window: MainWindow, name: str, documented: str, standard: QKeySequence.StandardKey
+) -> None:
+    """Before: ``QKeySequence(StandardKey.Refresh)`` kept the platform's first binding only.
+    Qt puts Ctrl+R first on GNOME and Cmd+R alone on macOS, so F5 (README, status tip) did
+    nothing there; offscreen the same loss drops the keyboard's Refresh and Find keys."""
+    have = [key.toString() for key in getattr(window, name).shortcuts()]
+    platform = [key.toString() for key in QKeySequence.keyBindings(standard)]
+    assert have[0] == documented  # the one the menus and the palette show
+    assert set(platform) <= set(have), (platform, have)
+    assert len(have) == len(set(have))  # F5 is also a binding of the platform: once
+
+
 def _without_display(tmp_path: Path) -> dict[str, str]:
     env = _private_folders(tmp_path)
     for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
@@ -578,15 +598,20 @@ def test_the_tab_order_is_set_without_a_complaint_from_qt(
 @pytest.mark.parametrize(
     "flags",
     [["--timings"], ["--configure", "--self-test"], ["--configure", "--demo"],
-     ["--demo", "--snapshot", "x.adsnap"]],
-    ids=["timings-alone", "configure-self-test", "configure-demo", "demo-snapshot"],
+     ["--demo", "--snapshot", "x.adsnap"], ["--snapshot", "x.adsnap", "--self-test", "--timings"],
+     ["--snapshot", "", "--self-test"], ["--snapshot", ""], ["--configure", "--snapshot", ""]],
+    ids=["timings-alone", "configure-self-test", "configure-demo", "demo-snapshot",
+         "snapshot-timings", "empty-snapshot-self-test", "empty-snapshot",
+         "configure-empty-snapshot"],
 )  # fmt: skip
 def test_flags_that_would_do_only_part_of_what_was_asked_are_refused(
     flags: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Before: --timings alone opened the window and never exited; --configure with another
-    flag ran only the configuration; --demo beside --snapshot was ignored. All without a
-    word."""
+    flag ran only the configuration; --demo beside --snapshot was ignored; --timings beside
+    --snapshot printed the verdict and no figure. All without a word. An empty --snapshot
+    FILE (a script's empty variable) was read as no snapshot: the live desk started, with its
+    keys, where a read-only offline file was asked for."""
     from app.__main__ import parse_args
 
     with pytest.raises(SystemExit) as refused:
