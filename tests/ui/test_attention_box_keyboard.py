@@ -276,3 +276,23 @@ def test_a_flags_text_takes_the_keyboard_only_while_its_fix_is_off(qtbot: QtBot)
     action.setEnabled(True)
     assert text.focusPolicy() == Qt.FocusPolicy.NoFocus
     assert text.accessibleDescription() == ""
+
+
+def test_the_keyboard_goes_back_to_the_fix_when_it_turns_on_again(qtbot: QtBot) -> None:
+    """The fix greyed under the keyboard put it on the flag's text; on again (the waiting
+    step was sent, the box not rebuilt), it goes back to the fix: left on the text, made
+    unfocusable, it showed nowhere and Space did nothing."""
+    pane = active_pane(qtbot)
+    pane.show_flags([NO_ASSESSMENT, STALE_NEW])
+    fix = button(pane.flags, "fix_no_assessment")
+    keyboard_on(qtbot, fix)
+    action = the_action(pane, OrderAction.CREATE_ASSESSMENT)
+    action.setEnabled(False)
+    landed = QApplication.focusWidget()
+    assert landed is not None
+    assert landed.objectName() == "text_no_assessment"
+
+    action.setEnabled(True)  # the waiting step was sent: Create… is on again
+
+    now = QApplication.focusWidget()
+    assert now is fix, f"keyboard left on {now.objectName() if now else None!r} (NoFocus label)"

@@ -943,6 +943,12 @@ class FlagsBox(QGroupBox):
         which handed it to the next button, the flag's "Leave it" (a Space meant for the fix
         took the flag off for good), or another flag's fix."""
         if on:
+            if text.hasFocus():
+                # Back to the fix whose place it took: left on the text, made unfocusable
+                # below, the keyboard showed nowhere and Space did nothing. The button takes
+                # the action's state just after this; taken first, it can take the keyboard.
+                fix.setEnabled(True)
+                fix.setFocus(Qt.FocusReason.OtherFocusReason)
             text.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
             text.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             text.setAccessibleDescription("")
