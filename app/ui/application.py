@@ -6,6 +6,7 @@ asyncio and qasync (~30 ms of imports), the profiles, the models and the clients
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 from collections.abc import Callable, Coroutine
@@ -280,12 +281,17 @@ async def _run_desk(
     first sync."""
     import asyncio
 
+    from app.ui.main_window import keep_typed_work_on_logout
     from app.workflows.notifier import install_error_hooks
 
     window, timings = first.window, first.timings
     closed = asyncio.Event()
     app.aboutToQuit.connect(closed.set)
     window.closed.connect(closed.set)
+    # Cmd+Q, the Dock and a Mac logout close the window's dialogs, which ask; a logout
+    # elsewhere closes none, and asks the app itself.
+    logout = functools.partial(keep_typed_work_on_logout, window)
+    app.commitDataRequest.connect(logout)
     if first.closed():
         closed.set()
     host: SessionHost | None = None
@@ -320,6 +326,7 @@ async def _run_desk(
         log.exception("Start-up failed")
         return _start_failed(exc, options, window)
     finally:
+        app.commitDataRequest.disconnect(logout)
         open_files_with(app, None)
         _stop_answering_second_starts(lock, activation)
         window.close()

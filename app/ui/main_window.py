@@ -45,6 +45,8 @@ from app.ui.snapshots.snapshot_menu import SnapshotMenu
 if TYPE_CHECKING:  # loaded when first needed: not part of the first frame
     import asyncio  # loads after the first frame (app.ui.application)
 
+    from PySide6.QtGui import QSessionManager
+
     from app.domain.snapshot import SnapshotAttachment
     from app.ui.common.command_palette import CommandPalette
     from app.ui.offers import OffersView
@@ -568,6 +570,15 @@ class MainWindow(QMainWindow):
         self._settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        # File > Quit (Cmd+Q and the Dock's Quit on the Mac) closes this window, and the app
+        # ends with it: a dialog over it with something typed asks first, the quit refused.
+        from app.ui.common.discard_guard import typed_work_over  # not part of the first frame
+
+        typed = typed_work_over(self)
+        if typed is not None:
+            event.ignore()
+            typed.request_close()
+            return
         self.save_layout()
         self.pacing_status.timer.stop()
         if self._sync_task is not None and not self._sync_task.done():
@@ -582,6 +593,20 @@ class MainWindow(QMainWindow):
             self.orders.set_source(None)
         super().closeEvent(event)
         self.closed.emit()
+
+
+def keep_typed_work_on_logout(window: QWidget, manager: QSessionManager) -> None:
+    """``commitDataRequest``: a logout or shutdown (Windows, Linux) asks the app to keep its
+    work, and Qt 6 closes no window for it: a dialog's typed work was lost with the app. A
+    dialog over ``window`` holding some stops the logout, when the session lets the app ask,
+    and asks "Discard what you typed?" (the coordinator logs out again after answering)."""
+    from app.ui.common.discard_guard import typed_work_over
+
+    typed = typed_work_over(window)
+    if typed is not None and manager.allowsInteraction():
+        manager.cancel()
+        manager.release()  # done with the session: the question waits in the dialog, as Esc's
+        typed.request_close()
 
 
 def open_snapshot_window(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QCheckBox, QDialog, QLineEdit, QMessageBox, QVBoxLayout
@@ -142,3 +142,46 @@ def test_while_saving_a_close_loses_nothing_and_asks_nothing(qtbot: QtBot) -> No
     with qtbot.waitSignal(form.rejected, timeout=1000):  # the dialog's done() waits for the save
         QTest.keyClick(form.field, Qt.Key.Key_Escape)
     assert not questions(form)  # type: ignore[arg-type]
+
+
+def test_closed_from_outside_with_something_typed_asks_once(
+    qtbot: QtBot,
+    running_loop: asyncio.AbstractEventLoop,  # noqa: F811
+) -> None:
+    """Before: a close that was not the window's X (the app quitting closes a modal dialog
+    first, with ``QWindow.close()``) went straight to ``reject()``: what was typed went unasked
+    and the quit went on. Refused now, and asked once however often it comes."""
+    form = shown(qtbot)
+    form.field.setText("typed")
+    handle = form.windowHandle()
+    assert not handle.close()
+    assert not form.close()
+    qtbot.waitUntil(lambda: bool(questions(form)))
+    assert len(questions(form)) == 1
+    with qtbot.waitSignal(form.rejected):
+        next(b for b in questions(form)[0].buttons() if b.text() == "Discard").click()
+
+
+def test_the_programs_closes_are_not_asked_about(
+    qtbot: QtBot,
+    running_loop: asyncio.AbstractEventLoop,  # noqa: F811
+) -> None:
+    """The dialog closed by the program (its work sent, the connection changed) or deleted
+    with its window: no close event comes to the guard (Qt 6), nothing is asked."""
+    for close in (QDialog.accept, QDialog.reject, lambda form: form.done(0)):
+        form = shown(qtbot)
+        form.field.setText("typed")
+        close(form)
+        assert not form.isVisible()
+        assert not form.guard.asking
+    parent = QDialog()
+    form = Form()
+    form.setParent(parent, form.windowFlags())
+    show_exposed(qtbot, form)
+    form.field.setText("typed")
+    guard = form.guard
+    asked: list[bool] = []
+    guard.request_close = lambda: asked.append(True)  # type: ignore[method-assign]
+    parent.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert asked == []

@@ -1,9 +1,11 @@
-"""Esc, Cancel and the window's close button ask before a dialog throws typed work away.
+"""Esc, Cancel, the window's close button and the app quitting ask before a dialog throws
+typed work away.
 
 A stray Esc closed the Berke form with every field filled, a rejection's careful reason, an
 invitation's message or a batch's portal message, without a word. Unchanged, the dialog closes
 at once as before; changed, it asks "Discard what you typed?", with Keep editing the default.
-A dialog closed by the program (``reject()``: the connection changed, a test) is not asked about.
+A dialog closed by the program (``accept()``, ``reject()``, ``done()``: the work sent, the
+connection changed) is not asked about: in Qt 6 those send the dialog no close event.
 """
 
 from __future__ import annotations
@@ -17,12 +19,14 @@ from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
+    QApplication,
     QCheckBox,
     QComboBox,
     QDialog,
     QLineEdit,
     QPlainTextEdit,
     QTextEdit,
+    QWidget,
 )
 
 from app.ui.common.async_dialogs import confirm
@@ -103,6 +107,12 @@ class DiscardGuard(QObject):
             return True
         return self._baseline is not None and self._state() != self._baseline
 
+    def asks_before_closing(self) -> bool:
+        """Whether a close from outside is refused and asked about: the dialog is open with
+        something typed that closing it would lose, and a loop runs to ask on (none once the
+        app's has ended, or in a test without one: the close then goes on as it always did)."""
+        return self._dialog.isVisible() and self.changed() and _loop_running()
+
     def _unsent_words(self) -> str:
         unsent = self._unsent() if self._unsent is not None else None
         return unsent() if unsent is not None else ""
@@ -159,10 +169,45 @@ class DiscardGuard(QObject):
         elif (
             kind == QEvent.Type.Close
             and isinstance(event, QCloseEvent)
-            and event.spontaneous()  # the window's close button: the same question
-            and self.changed()
+            and self.asks_before_closing()
         ):
+            # Only a close from outside gets here: the window's X, or the app quitting, which
+            # closes a modal dialog first with QWindow.close() (not spontaneous) and quits
+            # only if it closed. Let through, QDialog called reject(): the typed work went
+            # unasked, and the quit went on. Refused, the quit stops; the coordinator quits
+            # again after answering. The program's closes and Discard's send no close event.
             event.ignore()
             self.request_close()
             return True
         return False
+
+
+def typed_work_over(window: QWidget) -> DiscardGuard | None:
+    """The guard of a dialog over ``window`` holding typed work that closing the window would
+    lose (None when none does): the caller refuses to close and asks its question. The dialogs
+    are windows of their own: Qt closes none of them as their parent closes, and the app ended
+    with the window."""
+    for widget in QApplication.topLevelWidgets():
+        if not isinstance(widget, QDialog) or not _over(widget, window):
+            continue
+        guard = widget.findChild(DiscardGuard, options=Qt.FindChildOption.FindDirectChildrenOnly)
+        if guard is not None and guard.asks_before_closing():
+            return guard
+    return None
+
+
+def _loop_running() -> bool:
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def _over(dialog: QWidget, window: QWidget) -> bool:
+    parent = dialog.parentWidget()
+    while parent is not None and parent is not window:
+        parent = parent.parentWidget()
+    return parent is window

@@ -28,7 +28,7 @@ from annotated_types import Ge, Le, MaxLen
 from pydantic import SecretStr, ValidationError
 from pydantic.fields import FieldInfo
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -1398,17 +1398,6 @@ class SettingsDialog(QDialog):
         super().showEvent(event)
         if not event.spontaneous():  # opened, not restored by the window manager
             self.marketplace_page.load()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        """Closed from outside and not by the window's X (the guard has that one): the app
-        quitting closes a modal dialog first, with ``QWindow.close()``, and QDialog then called
-        ``reject()``: the profiles typed went unasked, and the quit went on. Asked as Esc is,
-        the close refused meanwhile (the quit stops; Keep editing loses nothing)."""
-        if self.discard_guard.changed():
-            event.ignore()
-            self.discard_guard.request_close()
-            return
-        super().closeEvent(event)
 
     def done(self, result: int) -> None:
         """Closing never drops a Marketplace setting typed and not saved unasked: they are sent
