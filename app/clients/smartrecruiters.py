@@ -344,6 +344,7 @@ class SmartRecruitersClient:
             )
         items: list[M] = []
         unreadable: list[str] = []
+        unreadable_ids: list[str | None] = []
         for position, raw in enumerate(envelope.content):
             with answer_guard(Service.SMARTRECRUITERS):
                 try:
@@ -353,6 +354,7 @@ class SmartRecruitersClient:
                     which = f"“{name}”" if isinstance(name, str) else f"number {position + 1}"
                     problem = _first_problem(exc).removeprefix("unexpected answer: ")
                     unreadable.append(self._http.service_text(f"{which}: {problem}"))
+                    unreadable_ids.append((name.strip() or None) if isinstance(name, str) else None)
         if unreadable:
             log.warning("%d items of a page could not be read: %s", len(unreadable), unreadable)
         page: Page[M] = Page[model].model_construct(  # type: ignore[valid-type]
@@ -363,6 +365,7 @@ class SmartRecruitersClient:
             content=items,
         )
         page.unreadable.extend(unreadable)
+        page.unreadable_ids.extend(unreadable_ids)
         return page
 
     def _parse_list(self, adapter: TypeAdapter[list[Any]], data: Any) -> list[Any]:

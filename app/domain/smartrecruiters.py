@@ -503,6 +503,7 @@ class Page(SRModel, Generic[T]):
     content: list[T] = Field(default_factory=list)
     # Private: a field would be read from the service's own answer too.
     _unreadable: list[str] = PrivateAttr(default_factory=list)
+    _unreadable_ids: list[str | None] = PrivateAttr(default_factory=list)
 
     @property
     def counted(self) -> int | None:
@@ -515,6 +516,13 @@ class Page(SRModel, Generic[T]):
         """Items of the page that could not be read, each said in a line (left out of
         ``content``): filled by a client that reads item by item."""
         return self._unreadable
+
+    @property
+    def unreadable_ids(self) -> list[str | None]:
+        """The ids of the items of ``unreadable`` as the page gave them (white space
+        stripped, as the model reads them), None for one without an id in text: an item
+        unreadable now may be read later (corrected since), and is the same one."""
+        return self._unreadable_ids
 
 
 #: The most entries of an error's ``errors`` list read: what is said of them is cut to a

@@ -73,7 +73,8 @@ class OfferError(Exception):
         #: left and its answer was lost or unreadable, or only the Cost failed after it).
         self.may_have_gone_through = may_have_gone_through
         #: A create that may have gone through: what it sent, and what was there before it
-        #: (what Save again passes back to tell the offer it made from a look-alike).
+        #: (what Save again passes back to tell the offer it made from a look-alike); after
+        #: a save that took an earlier create's offer, the form now with that create's proof.
         self.sent: SentCreate | None = None
 
 
@@ -204,7 +205,7 @@ _MAYBE_SAVED = (
 )
 
 
-def _sent(error: OfferError, sending: SentCreate) -> OfferError:
+def _sent(error: OfferError, sending: SentCreate | None) -> OfferError:
     """``error``, carrying what its create sent when that may have gone through."""
     if error.may_have_gone_through:
         error.sent = sending
@@ -315,14 +316,10 @@ class OfferCatalog:
         failed with ``may_have_gone_through``; an offer one of them made is then taken as that
         create, and brought up to date with ``offer`` (see ``offers.create_offer``), never
         a look-alike made elsewhere."""
-        sending = await offers.about_to_create(self._sources, offer)
+        record = offers.CreateRecord()
         try:
             return await offers.create_offer(
-                self._sources,
-                offer,
-                cost,
-                sent_before=sent_before,
-                there_before=sending.there_before,
+                self._sources, offer, cost, sent_before=sent_before, record=record
             )
         except offers.EarlierCreateNotCheckedError as exc:
             raise _earlier_create_not_checked(exc) from exc
@@ -332,9 +329,9 @@ class OfferCatalog:
             raise OfferError(str(exc), STATUS_FIELD) from exc
         except ApiError as exc:
             error = _failed("Creating an offer", exc, _MAYBE_CREATED)
-            raise _sent(error, sending) from exc
+            raise _sent(error, record.sent) from exc
         except (sqlite3.Error, OSError, offers.OfferIdMissingError) as exc:
-            raise _sent(_cost_not_recorded(offer, exc), sending) from exc
+            raise _sent(_cost_not_recorded(offer, exc), record.sent) from exc
 
     async def read(self, offer_id: str) -> Offer:
         """The offer as SmartRecruiters holds it now (what an edit starts from)."""

@@ -115,27 +115,50 @@ async def get_offer(sources: OfferSources, offer_id: str) -> Offer:
 @dataclass(frozen=True)
 class SentCreate:
     """A create about to leave (kept when its answer is lost): what it sends, and the ids of
-    the offers of its catalogId the catalogue held just before (None: they could not all be
-    read). Only an offer not among them can be the one it made: a look-alike made elsewhere
-    (another form, a colleague), however alike, was there before."""
+    every offer the catalogue held just before (None: they could not all be read, or one
+    had no id to know it by). Only an offer not among them can be the one it made: a
+    look-alike made elsewhere (another form, a colleague), however alike, was there before.
+    Every offer, not only those of its catalogId: a correction may change the catalogId (the
+    record of a create taken since holds the corrected offer, see ``create_offer``), and an
+    offer there before may have been given that catalogId since."""
 
     offer: Offer
     there_before: frozenset[str] | None
 
 
+@dataclass
+class CreateRecord:
+    """What one save of a "New offer" form leaves for its Save again, filled in by
+    ``create_offer`` as it goes (None while nothing was sent nor taken): the create it sent,
+    or, when it took the offer an earlier create of the form made, that offer's proof (what
+    was there before that create) with the form as it is now."""
+
+    sent: SentCreate | None = None
+
+
+@dataclass(frozen=True)
+class _LookedUp:
+    """What looking through the catalogue for an earlier create's offer gave: ``found``, made
+    by ``by``; or, when none was, the ids of every offer the whole listing held (``there_now``,
+    None when one had no id), what a create sent next finds there before it."""
+
+    found: Offer | None
+    by: SentCreate | None
+    there_now: frozenset[str] | None
+
+
 async def about_to_create(sources: OfferSources, offer: Offer) -> SentCreate:
-    """``offer`` with the offers of its catalogId the catalogue holds now, read before its
-    create is sent: what later tells the offer that create made from a look-alike."""
+    """``offer`` with the ids of the offers the catalogue holds now, read before its create is
+    sent: what later tells the offer that create made from a look-alike."""
+    ids: set[str] | None = set()
     try:
-        ids = [
-            found.id
-            async for page in _listing(sources)
-            for found in page.content
-            if found.catalog_id == offer.catalog_id and found.id is not None
-        ]
+        async for page in _listing(sources):
+            ids = _with_ids_of(page, ids)
+            if ids is None:
+                break  # unknown already: the rest cannot make it known
     except (ApiError, _CatalogueTooLongError):
         return SentCreate(offer, None)
-    return SentCreate(offer, frozenset(ids))
+    return SentCreate(offer, None if ids is None else frozenset(ids))
 
 
 async def create_offer(
@@ -144,7 +167,7 @@ async def create_offer(
     cost: OfferCost | None = None,
     *,
     sent_before: Sequence[SentCreate] = (),
-    there_before: frozenset[str] | None = None,
+    record: CreateRecord | None = None,
 ) -> Offer:
     """Create the offer (SmartRecruiters makes it INACTIVE), then record its Cost here.
 
@@ -160,32 +183,60 @@ async def create_offer(
     and the catalogue hold two offers alike. Only when none is found is the offer created; if
     it cannot be looked through, nothing is sent (``EarlierCreateNotCheckedError``). A create
     refused as taken is still checked the same way (the first may have been listed only
-    since). ``there_before``: ``about_to_create``'s, for this create (an answer without the
-    new offer's id: the offer is then looked for among the others)."""
-    found = await _earlier_create(sources, sent_before) if sent_before else None
-    if found is None:
+    since).
+
+    ``record``: where to keep what a Save again after this one needs (``CreateRecord``).
+    Given, the catalogue is read before a create is sent (unless looking for an earlier
+    create just read it whole); an offer taken is kept with the proof it is the form's own
+    (the earlier record's), so the next Save again, however corrected, takes it again. That
+    reading also finds the new offer when the answer leaves its id out."""
+    looked = await _earlier_create(sources, sent_before) if sent_before else None
+    if looked is not None and looked.found is not None:
+        found: Offer | None = looked.found
+        _keep(record, looked, offer)
+    else:
+        found = None
+        if looked is not None:
+            sending = SentCreate(offer, looked.there_now)  # just read whole: not read again
+        elif record is not None:
+            sending = await about_to_create(sources, offer)
+        else:
+            sending = SentCreate(offer, None)
+        if record is not None:
+            record.sent = sending
         try:
             created = await sources.session.sr.create_offer(offer)
         except (ValidationApiError, StateConflictError) as exc:
-            found = await _saved_before_or_none(sources, sent_before) if sent_before else None
-            if found is None:
+            taken = await _saved_before_or_none(sources, sent_before) if sent_before else None
+            if taken is None or taken.found is None:
                 raise _explained(exc) from exc
+            found = taken.found
+            _keep(record, taken, offer)
         except ApiError as exc:
             raise _explained(exc) from exc
+        else:
+            if created.id is None:
+                # The answer left the new offer's id out: the offer is there, found by its
+                # catalogId and its content, among those that were not there before.
+                # Not told apart from a look-alike: no Cost recorded on either.
+                with contextlib.suppress(EarlierCreateNotProvenError):
+                    again = await _saved_before_or_none(sources, [sending])
+                    created = (again.found if again else None) or created
     if found is not None:
         created = await _corrected(sources, found, offer)
-    if created.id is None:
-        # The answer left the new offer's id out: the offer is there, found by its catalogId
-        # and its content, among those that were not there before.
-        # Not told apart from a look-alike: no Cost recorded on either.
-        with contextlib.suppress(EarlierCreateNotProvenError):
-            sent = [SentCreate(offer, there_before)]
-            created = await _saved_before_or_none(sources, sent) or created
     if created.id is not None:
         await set_cost(sources, created.id, cost)
     elif cost is not None:
         raise OfferIdMissingError(created)
     return created
+
+
+def _keep(record: CreateRecord | None, taken: _LookedUp, offer: Offer) -> None:
+    """Keeps, for the next Save again, the offer ``taken`` as this form's own: the proof of
+    the create that made it (what was there before that one) with the form as it is now. The
+    record of this save's own look-up would not do: the offer was there before it."""
+    if record is not None and taken.by is not None:
+        record.sent = SentCreate(offer, taken.by.there_before)
 
 
 async def _corrected(sources: OfferSources, found: Offer, offer: Offer) -> Offer:
@@ -199,9 +250,9 @@ async def _corrected(sources: OfferSources, found: Offer, offer: Offer) -> Offer
         raise _explained(exc) from exc
 
 
-async def _earlier_create(sources: OfferSources, sent: Sequence[SentCreate]) -> Offer | None:
-    """The offer an earlier, unsure create of one of ``sent`` made, or None when the
-    catalogue has none. ``EarlierCreateNotCheckedError`` when that could not be told."""
+async def _earlier_create(sources: OfferSources, sent: Sequence[SentCreate]) -> _LookedUp:
+    """What looking for the offer an earlier, unsure create of one of ``sent`` made gave.
+    ``EarlierCreateNotCheckedError`` when that could not be told."""
     try:
         return await _saved_before(sources, sent)
     except ApiError as exc:
@@ -210,7 +261,9 @@ async def _earlier_create(sources: OfferSources, sent: Sequence[SentCreate]) -> 
         raise EarlierCreateNotCheckedError(sent[-1].offer, None) from exc
 
 
-async def _saved_before_or_none(sources: OfferSources, sent: Sequence[SentCreate]) -> Offer | None:
+async def _saved_before_or_none(
+    sources: OfferSources, sent: Sequence[SentCreate]
+) -> _LookedUp | None:
     """``_saved_before``, None when the catalogue could not be looked through."""
     try:
         return await _saved_before(sources, sent)
@@ -218,9 +271,9 @@ async def _saved_before_or_none(sources: OfferSources, sent: Sequence[SentCreate
         return None
 
 
-async def _saved_before(sources: OfferSources, sent: Sequence[SentCreate]) -> Offer | None:
+async def _saved_before(sources: OfferSources, sent: Sequence[SentCreate]) -> _LookedUp:
     """The offer one of ``sent`` made (it holds what that one sent, and was not there
-    before it), or None when the catalogue has none.
+    before it), or, when the catalogue has none, the ids of all it holds.
 
     The reference does not say what ``q`` searches (names only, perhaps): searches by the
     catalogIds and by the names come first, as the cheap ways to find it, and then the
@@ -233,22 +286,24 @@ async def _saved_before(sources: OfferSources, sent: Sequence[SentCreate]) -> Of
     unproven: Offer | None = None
     for word in dict.fromkeys(words):
         page = await sr.list_offers(q=word, limit=LOOKUP_PAGE_SIZE)
-        found = _made_by(page, sent)
-        if found is not None:
-            return found
+        taken = _made_by(page, sent)
+        if taken is not None:
+            return taken
         unproven = unproven or _unproven(page, sent)
+    ids: set[str] | None = set()
     try:
         async for page in _listing(sources):
-            found = _made_by(page, sent)
-            if found is not None:
-                return found
+            taken = _made_by(page, sent)
+            if taken is not None:
+                return taken
             unproven = unproven or _unproven(page, sent)
+            ids = _with_ids_of(page, ids)
     except _CatalogueTooLongError:
         if unproven is None:
             raise
     if unproven is not None:
         raise EarlierCreateNotProvenError(unproven, sent[-1].offer)
-    return None
+    return _LookedUp(None, None, None if ids is None else frozenset(ids))
 
 
 async def _listing(sources: OfferSources) -> AsyncIterator[Page[Offer]]:
@@ -260,19 +315,34 @@ async def _listing(sources: OfferSources) -> AsyncIterator[Page[Offer]]:
         yield page
         listed = len(page.content) + len(page.unreadable)
         offset += listed
-        # The end: an empty page, or a short one past the total (an answer without its
-        # totalFound reads as 0: then only a short page ends it).
-        if not listed or (offset >= page.total_found and listed < page.limit):
+        # The end: an empty page, or the service's count reached (a full last page needs no
+        # empty one after it, nor does a catalogue of exactly LOOKUP_PAGES pages read as too
+        # long); without a count, a short page.
+        counted = page.counted
+        if not listed or (offset >= counted if counted is not None else listed < page.limit):
             return
     raise _CatalogueTooLongError
 
 
-def _made_by(page: Page[Offer], sent: Sequence[SentCreate]) -> Offer | None:
-    """The offer of the page that one of ``sent`` made: it holds what that one sent, and
-    was not there before it."""
+def _with_ids_of(page: Page[Offer], ids: set[str] | None) -> set[str] | None:
+    """``ids`` with those of every offer of ``page``, the unreadable ones too: one read
+    later (corrected by a colleague meanwhile) was there all the same. None (unknown) when
+    one has no id to know it by: it could later be taken for an offer made since."""
+    unreadable = page.unreadable_ids
+    unnamed = len(unreadable) < len(page.unreadable) or None in unreadable
+    if ids is None or unnamed or any(o.id is None for o in page.content):
+        return None
+    ids.update(o.id for o in page.content if o.id is not None)
+    ids.update(i for i in unreadable if i is not None)
+    return ids
+
+
+def _made_by(page: Page[Offer], sent: Sequence[SentCreate]) -> _LookedUp | None:
+    """The offer of the page that one of ``sent`` made (it holds what that one sent, and
+    was not there before it), with that one."""
     return next(
         (
-            found
+            _LookedUp(found, s, None)
             for found in page.content
             for s in sent
             if s.there_before is not None

@@ -24,7 +24,8 @@ from app.workflows import offers
 from app.workflows.desk import Desk
 from app.workflows.inbox import sync_all
 from app.workflows.offer_catalog import COST_FIELD, OfferCatalog, OfferError, named_field
-from tests.integration.helpers import RealNetwork
+from tests.integration.helpers import RealNetwork, sandbox_answering
+from tests.integration.test_offers_workflows import OfferAnswers
 from tests.integration.test_workflows import run_with_desk
 
 if TYPE_CHECKING:
@@ -308,3 +309,118 @@ def test_a_cost_with_no_offer_id_to_go_under_is_said_at_the_cost_and_saved_again
         assert (await catalog.page(query=offer.catalog_id)).costs == {saved.id: cost}
 
     run_with_desk(sandbox, tmp_path / "d.sqlite3", body, transport=lagging)
+
+
+def test_save_again_after_a_corrected_save_whose_cost_failed_takes_the_same_offer(
+    sandbox: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Save: offer X made, its Cost not recorded. Corrected, saved again: X taken and
+    updated, the Cost failed again, and that save's record was read after X was made (X
+    "there before"), holding the corrected content the first record no longer matches. The
+    third save took neither, and sent a second create (refused as taken here; a second
+    offer where a catalogId is not unique)."""
+    cost = OfferCost(kind=CostKind.FLAT_RATE, value=Decimal(0))
+    real = offers.set_cost
+
+    async def locked(*_args: object, **_kwargs: object) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    async def body(desk: Desk) -> None:
+        catalog = OfferCatalog(desk.session, desk.db)
+        offer = new_offer()
+        creates = []  # what OfferActions keeps per form (``_unsure_creates``)
+        monkeypatch.setattr(offers, "set_cost", locked)
+        with pytest.raises(OfferError) as first:
+            await catalog.create(offer, cost)
+        assert first.value.sent is not None
+        creates.append(first.value.sent)
+        (made,) = (await offers.list_offers(desk, q=offer.catalog_id)).content
+
+        corrected = offer.model_copy(update={"name": "Catalogue test offer, corrected"})
+        with pytest.raises(OfferError) as second:
+            await catalog.create(corrected, cost, sent_before=tuple(creates))
+        assert second.value.sent is not None
+        creates.append(second.value.sent)
+
+        monkeypatch.setattr(offers, "set_cost", real)
+        saved = await catalog.create(corrected, cost, sent_before=tuple(creates))
+        listed = (await offers.list_offers(desk, q=offer.catalog_id)).content
+        assert saved.id == made.id, "a second offer was created for the same form"
+        assert [(o.id, o.name) for o in listed] == [(made.id, corrected.name)]
+        assert (await catalog.page(query=offer.catalog_id)).costs == {made.id: cost}
+
+    run_with_desk(sandbox, tmp_path / "d.sqlite3", body)
+
+
+def counting_listings(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """The SmartRecruiters offer listings the desk asks for from now on, each as its
+    arguments (``q``, ``offset``…), in order."""
+    sr = desk.session.sr
+    real = sr.list_offers
+    calls: list[dict[str, Any]] = []
+
+    async def list_offers(**kwargs: Any) -> Any:
+        calls.append(kwargs)
+        return await real(**kwargs)
+
+    monkeypatch.setattr(sr, "list_offers", list_offers)
+    return calls
+
+
+@pytest.mark.parametrize("page_size", [100, 0], ids=["short-page", "exactly-one-page"])
+def test_a_first_create_reads_a_small_catalogue_in_one_call(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, page_size: int
+) -> None:
+    """What is there before a create is read in one listing call, when a page holds the
+    whole catalogue: exactly a page's worth (a count given) ended only with an empty page
+    after it, and a catalogue of exactly ``LOOKUP_PAGES`` pages read as too long."""
+
+    async def body(desk: Desk) -> None:
+        held = (await offers.list_offers(desk)).total_found
+        monkeypatch.setattr(offers, "LOOKUP_PAGE_SIZE", page_size or held)
+        monkeypatch.setattr(offers, "LOOKUP_PAGES", 1)
+        calls = counting_listings(desk, monkeypatch)
+        record = offers.CreateRecord()
+        made = await offers.create_offer(desk, new_offer(), record=record)
+        assert calls == [{"limit": page_size or held, "offset": 0}]
+        assert record.sent is not None
+        assert record.sent.there_before is not None  # all read: known
+        assert len(record.sent.there_before) == held
+        assert made.id not in record.sent.there_before
+
+    with sandbox_answering() as own:
+        run_with_desk(own, tmp_path / "d.sqlite3", body)
+
+
+def test_save_again_that_finds_its_offer_reads_no_listing_before_sending(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Save again found the offer the earlier create made (nothing to send), yet read the
+    whole catalogue first as if about to create; and one that found none read it twice."""
+    network = OfferAnswers()
+
+    async def body(desk: Desk) -> None:
+        catalog = OfferCatalog(desk.session, desk.db)
+        offer = new_offer()
+        network.lose = True
+        with pytest.raises(OfferError) as lost:
+            await catalog.create(offer, None)  # made; its answer lost
+        assert lost.value.sent is not None
+        calls = counting_listings(desk, monkeypatch)
+        await catalog.create(offer, None, sent_before=[lost.value.sent])
+        assert calls == [{"q": offer.catalog_id, "limit": offers.LOOKUP_PAGE_SIZE}]
+
+        # Nothing made by the earlier one: the listing looked through is what was there
+        # before the create, not read a second time.
+        other = new_offer(name="Never made")
+        never = await offers.about_to_create(desk, other)
+        calls.clear()
+        await catalog.create(other, None, sent_before=[never])
+        assert calls == [
+            {"q": other.catalog_id, "limit": offers.LOOKUP_PAGE_SIZE},
+            {"q": other.name, "limit": offers.LOOKUP_PAGE_SIZE},
+            {"limit": offers.LOOKUP_PAGE_SIZE, "offset": 0},
+        ]
+
+    with sandbox_answering() as own:
+        run_with_desk(own, tmp_path / "d.sqlite3", body, transport=network)

@@ -736,3 +736,81 @@ def test_a_catalogue_longer_than_the_look_up_is_never_called_checked(
         assert await offers.get_cost(desk, first["id"]) is None
 
     run_with_desk(sandbox, tmp_path / "d.sqlite3", body, transport=network)
+
+
+class GarblesOne(LenientCatalogue):
+    """``LenientCatalogue`` listing the offer ``garbled`` (an id) without its description:
+    an offer the desk cannot read (left out of the page, said as unreadable)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.garbled: str | None = None
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await super().handle_async_request(request)
+        listing = request.method == "GET" and request.url.path.endswith("/offers")
+        if not listing or self.garbled is None:
+            return response
+        body = json.loads(await response.aread())
+        for item in body["content"]:
+            if item["id"] == self.garbled:
+                del item["description"]
+        return httpx.Response(response.status_code, json=body)
+
+
+def test_a_look_alike_listed_unreadable_before_the_create_is_never_taken(
+    lenient_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """A colleague's offer alike to the form was listed in a shape the desk could not read
+    when the form's create was about to be sent: left out of what was there before, it was
+    taken (updated, its Cost replaced) on Save again once it read well, for the form's own."""
+    from app.workflows.offer_catalog import OfferCatalog, OfferError
+
+    network = GarblesOne()
+
+    async def body(desk: Desk) -> None:
+        catalog = OfferCatalog(desk.session, desk.db)
+        offer = new_offer()
+        theirs = await offers.create_offer(desk, offer, FREE)  # made elsewhere, before
+        assert theirs.id is not None
+        network.garbled = theirs.id
+        network.lose = True
+        with pytest.raises(OfferError) as lost:
+            await catalog.create(offer, PAID)  # made; its answer lost
+        assert lost.value.sent is not None
+        network.garbled = None  # read well again (corrected meanwhile)
+        (mine,) = [o for o in offers_of(lenient_sandbox, offer.catalog_id) if o["id"] != theirs.id]
+        saved = await catalog.create(offer, PAID, sent_before=[lost.value.sent])
+        assert saved.id == mine["id"]
+        assert await offers.get_cost(desk, theirs.id) == FREE
+        assert await offers.get_cost(desk, mine["id"]) == PAID
+
+    run_with_desk(lenient_sandbox, tmp_path / "d.sqlite3", body, transport=network)
+
+
+def test_an_offer_listed_without_an_id_leaves_what_was_there_before_unknown(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """An offer listed with no id to know it by, unreadable or not, cannot be told later from
+    one the create made: what was there before is then not known (nothing is taken on it)."""
+    from app.clients.smartrecruiters import SmartRecruitersClient
+    from app.domain.smartrecruiters import Page
+
+    async def body(desk: Desk) -> None:
+        offer = new_offer()
+        page = Page[Offer](limit=100, offset=0, total_found=1, content=[])
+        page.unreadable.append("number 1: description: Field required")
+        page.unreadable_ids.append(None)
+
+        async def listed(self: SmartRecruitersClient, **_kwargs: Any) -> Page[Offer]:
+            return page
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(SmartRecruitersClient, "list_offers", listed)
+            assert (await offers.about_to_create(desk, offer)).there_before is None
+            page.unreadable_ids[0] = "an-id"
+            assert (await offers.about_to_create(desk, offer)).there_before == {"an-id"}
+            page.content.append(offer)  # read, but without an id
+            assert (await offers.about_to_create(desk, offer)).there_before is None
+
+    run_with_desk(sandbox, tmp_path / "d.sqlite3", body)
