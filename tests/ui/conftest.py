@@ -8,7 +8,7 @@ from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 import qasync
@@ -196,6 +196,9 @@ def board_window(
         desk.db.close()
 
 
+W = TypeVar("W", bound=QWidget)
+
+
 def show_exposed(qtbot: QtBot, widget: QWidget) -> None:
     """Show ``widget`` and wait until its window is on screen (exposed): painted for real.
 
@@ -204,6 +207,12 @@ def show_exposed(qtbot: QtBot, widget: QWidget) -> None:
     nothing they did was painted (``tests/ui/test_waits.py`` keeps such calls out)."""
     with qtbot.waitExposed(widget):
         widget.show()
+
+
+def left_to_right(*widgets: W) -> list[W]:
+    """``widgets`` in the order they are seen in their window, left to right (a button box
+    places its buttons in the platform's order)."""
+    return sorted(widgets, key=lambda w: w.mapTo(w.window(), w.rect().topLeft()).x())
 
 
 def snapshot_room(qtbot: QtBot, path: Path, temp_root: Path) -> OrdersRoom:

@@ -21,12 +21,13 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from app.domain.berke import CreateAssessmentRequest, CreateAssessmentResponse
 from app.domain.connection import AppSettings
 from app.domain.order_rules import OrderAction
-from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
+from app.domain.smartrecruiters import AssessmentOrder, Offer, OrderStatus
 from app.sandbox import SandboxConfig, SandboxServer
 from app.store.credentials import KeyStore
 from app.ui.common.screens import available_room
 from app.ui.common.validated_form import ValidatedForm
 from app.ui.main_window import MainWindow
+from app.ui.offers.offer_form import OfferForm
 from app.ui.orders.batch_dialog import BatchDialog
 from app.ui.orders.batch_plan_dialog import BatchPlanDialog
 from app.ui.orders.berke_form import BerkeAssessmentForm
@@ -238,6 +239,31 @@ def test_the_settings(qtbot: QtBot, tmp_path: Path) -> None:
     dialog.show()
     qtbot.waitUntil(dialog.isVisible)
     no_clipping(dialog)
+
+
+def _free_offer() -> Offer:
+    return Offer.model_validate(
+        {"id": "o-1", "catalogId": "BERKE-FIT", "name": "Berke Personality & Job Fit",
+         "description": "Personality and talent assessment.",
+         "terms": {"type": "BEHAVIORAL_ASSESSMENT",
+                   "price": {"amount": "0.00", "currencyCode": "USD"}},
+         "availability": {"companies": "ALL", "specialOffer": False}}
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("edited", [False, True], ids=["new", "free-cost-not-recorded"])
+def test_the_offer_form(
+    day: tuple[MainWindow, OrderBoard, Desk], qtbot: QtBot, edited: bool
+) -> None:
+    """The form opened 720 px tall on 1280×800 (90 % of the screen), its last rows under a
+    scroll: a free offer's Cost warning and its fix, "Set the cost to …", were cut off."""
+    window, _board, _desk = day
+    form = OfferForm(_free_offer() if edited else None, parent=window.offers)
+    qtbot.addWidget(form)
+    show_exposed(qtbot, form)
+    if edited:
+        assert form.cost_fix.isVisible()  # the rows that were under the scroll
+    no_clipping(form)
 
 
 def _on_screen(qtbot: QtBot, widget: QWidget) -> None:

@@ -1,15 +1,18 @@
-"""A validated form: it refuses to close while busy, names a field not on screen, and a
-refusal naming no field is said in the focused widget's description, then given back."""
+"""A validated form: it refuses to close while busy, names a field not on screen, a refusal
+naming no field is said in the focused widget's description, then given back, and it opens
+showing every row when the screen has the room."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget
 
 from app.ui.common.refusal_at_focus import RefusalAtFocus
+from app.ui.common.screens import TITLE_BAR, available_room
 from app.ui.common.validated_form import ValidatedForm
+from tests.ui.clipping import settle
 from tests.ui.conftest import show_exposed
 
 if TYPE_CHECKING:
@@ -150,3 +153,37 @@ def test_refusal_gives_the_widget_its_own_description_back(qtbot: QtBot) -> None
     b.setAccessibleDescription("the field's own problem")  # the form said more since
     refusal.clear()
     assert b.accessibleDescription() == "the field's own problem"
+
+
+class TallForm(ValidatedForm[str]):
+    """One row of ``height`` px."""
+
+    def __init__(self, height: int) -> None:
+        super().__init__(submit_text="Save", busy_text="Saving…", submit_name="save",
+                         submit_tip="Save it")  # fmt: skip
+        self.notes = QPlainTextEdit("notes")
+        self.notes.setFixedHeight(height)
+        self._add("notes", "&Notes", self.notes, "Notes.")
+        self._finish()
+
+    def _check(self) -> tuple[str | None, dict[str, str]]:
+        return self.notes.toPlainText(), {}
+
+    def _send(self, value: str) -> None:
+        pass
+
+
+def test_a_tall_form_opens_as_tall_as_the_screen_lets_a_window_be(qtbot: QtBot) -> None:
+    """Capped at 90 % of the screen, the offer form opened 720 px tall on 1280×800 with 724 px
+    of rows: the last ones, its Cost's fix among them, were under a scroll."""
+    probe = TallForm(100)
+    qtbot.addWidget(probe)
+    room = available_room(probe).height() - TITLE_BAR
+    # Its rows 10 px short of the room a window has: more than 90 % of the screen.
+    form = TallForm(100 + room - 10 - probe._preferred_size().height())
+    qtbot.addWidget(form)
+    form.resize(form._preferred_size())
+    show_exposed(qtbot, form)
+    settle()
+    assert form._scroll.verticalScrollBar().maximum() == 0, "its rows are under a scroll"
+    assert available_room(form).height() * 0.9 < form.height() <= room

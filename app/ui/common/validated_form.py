@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
     QDialog,
+    QDialogButtonBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -46,7 +47,7 @@ from app.ui.common.grow_to_fit import grow_to_fit
 from app.ui.common.labels import plain_label, without_mnemonic
 from app.ui.common.refusal_at_focus import RefusalAtFocus
 from app.ui.common.remembered_size import RememberedSize
-from app.ui.common.screens import available_room
+from app.ui.common.screens import TITLE_BAR, available_room
 from app.ui.common.tab_order import chain_tab_order
 from app.ui.common.tint import tint
 from app.views.text import as_refusal
@@ -134,6 +135,13 @@ class ValidatedForm(QDialog, Generic[T]):
         self.submit_button = QPushButton(submit_text)
         self.submit_button.setObjectName(submit_name)
         self.submit_button.setToolTip(submit_tip)
+        # The platform's order, as in Accept and Reject: placed by hand ("Cancel | Complete
+        # order" here, "Accept order | Cancel" there), a coordinator used to one dialog pressed
+        # the irreversible button in the other. The box's own signals are not used: the
+        # buttons' clicks are (submit checks the form, Cancel asks before work is discarded).
+        self._buttons = QDialogButtonBox()
+        self._buttons.addButton(self.submit_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self._buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
         for button in (self.cancel_button, self.submit_button):
             # Enter in a line edit must not send: only the button or Ctrl+Enter do.
             button.setAutoDefault(False)
@@ -171,7 +179,16 @@ class ValidatedForm(QDialog, Generic[T]):
 
     def _tab_order(self) -> list[QWidget]:
         order = [widget for row in self._rows.values() for widget in row.watched]
-        return [*order, self.cancel_button, self.submit_button]
+        return [*order, *self.buttons_in_order()]
+
+    def buttons_in_order(self) -> list[QPushButton]:
+        """Submit and Cancel as the platform places them, left to right."""
+        mine = (self.submit_button, self.cancel_button)
+        row = self._buttons.layout()  # the box's own, in the order it laid them out
+        if row is None:
+            return list(mine)
+        items = (row.itemAt(i) for i in range(row.count()))
+        return [b for item in items if item is not None for b in mine if item.widget() is b]
 
     # -- building -----------------------------------------------------------------------------
 
@@ -250,11 +267,6 @@ class ValidatedForm(QDialog, Generic[T]):
         and the keys, and check the form once."""
         for grid in self._grids:
             grid.setRowStretch(grid.rowCount(), 1)  # spare height below the rows
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.submit_button)
-
         # Error lines wrap, and a layout's minimum ignores wrapped height: scrolling keeps the
         # rows from being squeezed over each other on a short screen or a small window.
         self._scroll = QScrollArea()
@@ -271,7 +283,7 @@ class ValidatedForm(QDialog, Generic[T]):
         outer.addWidget(self._scroll, 1)
         outer.addSpacing(6)
         outer.addWidget(self.form_error)
-        outer.addLayout(buttons)
+        outer.addWidget(self._buttons)
 
         chain_tab_order(self._tab_order())
         for key, row in self._rows.items():
@@ -279,7 +291,9 @@ class ValidatedForm(QDialog, Generic[T]):
                 self._watch(key, widget)
         # Cancel, Esc and the close button ask before typed work is thrown away.
         self.discard_guard = DiscardGuard(self, self.cancel_button, extra=self._unsaved_extra)
-        EnterPressesFocusedButton(self)
+        # A button box makes its first accepting button the default as it is shown: Enter
+        # elsewhere (in a line edit) must still press nothing.
+        EnterPressesFocusedButton(self, no_default=True)
         RememberedSize(self, type(self).__name__)
         self.submit_button.clicked.connect(self.submit)
         submit_on_ctrl_enter(self, self.submit)
@@ -303,8 +317,10 @@ class ValidatedForm(QDialog, Generic[T]):
         # rows' own size hint is their height.
         rows = self._fields.heightForWidth(width - bar)
         height = (rows if rows > 0 else self._fields.sizeHint().height()) + chrome
+        # As tall as the screen lets a window be with its title bar (as ``grow_to_fit``): at
+        # 90 % of a 1280×800 screen the offer form hid its last rows, the Cost's fix among them.
         screen = available_room(self)
-        return QSize(min(width, screen.width()), min(height, int(screen.height() * 0.9)))
+        return QSize(min(width, screen.width()), min(height, screen.height() - TITLE_BAR))
 
     def _watch(self, key: str, widget: QWidget) -> None:
         if isinstance(widget, QLineEdit | QPlainTextEdit):
@@ -389,6 +405,8 @@ class ValidatedForm(QDialog, Generic[T]):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        # The box made submit the default as it was shown: it would look as if Enter sent.
+        self.submit_button.setDefault(False)
         self._grow_to_fit()
 
     def can_submit(self) -> bool:

@@ -277,7 +277,9 @@ class OfferForm(ValidatedForm[OfferDraft]):
             self.currency,
             "With a price: a three-letter ISO 4217 code such as USD.",
         )
-        self._section("Availability")
+        # Who sees it, and its Cost, to the right where the screen is wide enough: in one
+        # column the form was taller than a 1280×800 screen, its Cost's fix under a scroll.
+        self._section("Availability", first=self._next_column())
         self._add(
             EXPIRATION,
             "E&xpiration",

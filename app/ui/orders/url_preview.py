@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QFont, QFontDatabase, QGuiApplication, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QFrame,
     QGroupBox,
@@ -236,7 +237,6 @@ class UrlPreviewDialog(QDialog):
             "acceptButton", "Accept order &with this URL…", "Accept order with this URL"
         )
         self.accept_button.clicked.connect(self._request_accept)
-        self.accept_button.setVisible(self._can_accept)  # shown again later: accepted already
         if self.url_verdict.refusal:
             # Never offered for a link that opens another place than it shows.
             self.accept_button.setEnabled(False)
@@ -253,11 +253,18 @@ class UrlPreviewDialog(QDialog):
         EnterPressesFocusedButton(self)
         RememberedSize(self, type(self).__name__)
         GrowsToFit(self)  # a check's verdict, the slip's outcome, shown whole
+        # Accept and Close in the platform's order, as in the Accept dialog this one opens
+        # (placed by hand, they could sit the other way round from it). The box's own
+        # signals are not used: the buttons' clicks are.
+        box = QDialogButtonBox()
+        box.addButton(self.accept_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        box.addButton(self.close_button, QDialogButtonBox.ButtonRole.RejectRole)
+        # After it is in the box: adding a button shows it.
+        self.accept_button.setVisible(self._can_accept)  # shown again later: accepted already
         row = QHBoxLayout()
         row.addWidget(self.print_slip_button)
         row.addStretch(1)
-        row.addWidget(self.accept_button)
-        row.addWidget(self.close_button)
+        row.addWidget(box)
         return row
 
     # -- actions --------------------------------------------------------------------------
