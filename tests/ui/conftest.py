@@ -21,9 +21,11 @@ from app.clients.smartrecruiters import SmartRecruitersClient
 from app.domain.smartrecruiters import ContactPerson
 from app.store.database import Database
 from app.ui.main_window import MainWindow
+from app.ui.offers import OffersView
 from app.ui.orders.board_signals import BoardSignals
 from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
+from app.workflows.offer_catalog import OfferCatalog
 from app.workflows.session import Session
 from tests.ui.contrast import app_palette, dark_palette
 
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
 
     from app.sandbox import SandboxServer
+    from app.ui.offers import OffersView
     from app.ui.orders.orders_room import OrdersRoom
     from app.ui.session_host import SessionHost
     from app.ui.settings.settings_dialog import SettingsDialog
@@ -145,6 +148,21 @@ def live_desk(
     made = make_desk(sandbox, tmp_path / "desk.sqlite3")
     yield made
     made.db.close()
+
+
+def open_offers_view(
+    qtbot: QtBot, desk: Desk, catalog: OfferCatalog | None = None, *, resize: bool = True
+) -> OffersView:
+    """The Offers room on ``desk``'s sandbox, shown, its first page read (a test that shrinks
+    ``offers.PAGE_SIZE`` does so first)."""
+    view = OffersView()
+    qtbot.addWidget(view)
+    if resize:
+        view.resize(1200, 700)
+    view.show()
+    with qtbot.waitSignal(view.loaded):
+        view.set_catalog(catalog or OfferCatalog(desk.session, desk.db))
+    return view
 
 
 @pytest.fixture

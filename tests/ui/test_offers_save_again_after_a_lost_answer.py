@@ -20,9 +20,8 @@ from PySide6.QtWidgets import QLabel, QMessageBox
 
 from app.clients.errors import NetworkError, Service
 from app.domain.smartrecruiters import Offer
-from app.ui.offers import OffersView
 from app.workflows.desk import Desk
-from app.workflows.offer_catalog import OfferCatalog
+from tests.ui.conftest import open_offers_view
 from tests.ui.test_offers_view import run
 
 if TYPE_CHECKING:
@@ -36,12 +35,7 @@ T = TypeVar("T")
 def test_a_corrected_save_after_an_unsure_create_sends_no_second_create(
     qtbot: QtBot, live_desk: Desk, monkeypatch: pytest.MonkeyPatch, sandbox: SandboxServer
 ) -> None:
-    view = OffersView()
-    qtbot.addWidget(view)
-    view.resize(1200, 700)
-    view.show()
-    with qtbot.waitSignal(view.loaded):
-        view.set_catalog(OfferCatalog(live_desk.session, live_desk.db))
+    view = open_offers_view(qtbot, live_desk)
 
     sr = live_desk.session.sr
     real_create = sr.create_offer
@@ -98,12 +92,7 @@ def test_a_corrected_save_after_an_unsure_create_sends_no_second_create(
 def test_saving_again_after_an_unsure_edit_does_not_blame_a_colleague(
     qtbot: QtBot, live_desk: Desk, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    view = OffersView()
-    qtbot.addWidget(view)
-    view.resize(1200, 700)
-    view.show()
-    with qtbot.waitSignal(view.loaded):
-        view.set_catalog(OfferCatalog(live_desk.session, live_desk.db))
+    view = open_offers_view(qtbot, live_desk)
     body = {"catalogId": f"U-{uuid.uuid4().hex[:8]}", "name": "Original", "description": "d",
             "terms": {"type": "REFERENCE_CHECK"}}  # fmt: skip
     assert view.catalog is not None

@@ -18,7 +18,7 @@ from app.domain.smartrecruiters import Offer
 from app.ui.offers import OffersView
 from app.workflows import offers
 from app.workflows.desk import Desk
-from app.workflows.offer_catalog import OfferCatalog
+from tests.ui.conftest import open_offers_view
 from tests.ui.test_offers_view import _fill_new_offer, error_of, run
 
 if TYPE_CHECKING:
@@ -32,12 +32,7 @@ PAID = OfferCost(kind=CostKind.PERCENTAGE, value=Decimal(70))
 
 @pytest.fixture
 def offers_view(qtbot: QtBot, live_desk: Desk) -> OffersView:
-    view = OffersView()
-    qtbot.addWidget(view)
-    view.resize(1200, 700)
-    view.show()
-    with qtbot.waitSignal(view.loaded):
-        view.set_catalog(OfferCatalog(live_desk.session, live_desk.db))
+    view = open_offers_view(qtbot, live_desk)
     return view
 
 

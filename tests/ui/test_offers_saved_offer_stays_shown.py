@@ -14,10 +14,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from app.domain.smartrecruiters import OfferStatus
-from app.ui.offers import OffersView
 from app.workflows import offers
 from app.workflows.desk import Desk
-from app.workflows.offer_catalog import OfferCatalog
+from tests.ui.conftest import open_offers_view
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
@@ -30,12 +29,7 @@ def test_a_created_offer_stays_shown_when_its_page_is_another(
 ) -> None:
     # 2 a page stands for 25 a page of a 600-offer catalogue: the new offer lands on the last.
     monkeypatch.setattr(offers, "PAGE_SIZE", 2)
-    view = OffersView()
-    qtbot.addWidget(view)
-    view.resize(1200, 700)
-    view.show()
-    with qtbot.waitSignal(view.loaded):
-        view.set_catalog(OfferCatalog(live_desk.session, live_desk.db))
+    view = open_offers_view(qtbot, live_desk)
     assert view._total is not None
     assert view._total > 2  # more than one page
 
@@ -70,12 +64,7 @@ def test_a_created_offer_stays_shown_when_its_page_is_another(
 def test_a_withdrawn_offer_stays_shown_when_the_status_filter_no_longer_holds_it(
     qtbot: QtBot, live_desk: Desk, sandbox: SandboxServer
 ) -> None:
-    view = OffersView()
-    qtbot.addWidget(view)
-    view.resize(1200, 700)
-    view.show()
-    with qtbot.waitSignal(view.loaded):
-        view.set_catalog(OfferCatalog(live_desk.session, live_desk.db))
+    view = open_offers_view(qtbot, live_desk)
     with qtbot.waitSignal(view.loaded):
         view.status_filter.setCurrentIndex(view.status_filter.findData(OfferStatus.ACTIVE))
     assert view.model.rowCount() > 1

@@ -13,11 +13,11 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.domain.text_fold import sort_text
-from app.ui.offers import OffersView
 from app.ui.offers.offer_table_model import Column
 from app.workflows import offers
 from app.workflows.desk import Desk
 from app.workflows.offer_catalog import OfferCatalog
+from tests.ui.conftest import open_offers_view
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -31,12 +31,7 @@ def test_a_sort_says_it_orders_this_page_only(
     qtbot: QtBot, live_desk: Desk, monkeypatch: pytest.MonkeyPatch, sandbox: SandboxServer
 ) -> None:
     monkeypatch.setattr(offers, "PAGE_SIZE", 2)  # stands for 25 of a 600-offer catalogue
-    view = OffersView()
-    qtbot.addWidget(view)
-    view.resize(1200, 700)
-    view.show()
-    with qtbot.waitSignal(view.loaded):
-        view.set_catalog(OfferCatalog(live_desk.session, live_desk.db))
+    view = open_offers_view(qtbot, live_desk)
     note = view.offer_list.sort_note
     assert note.isHidden()  # in SmartRecruiters' order: nothing to say
     view.offer_list.table.sortByColumn(Column.NAME, Qt.SortOrder.AscendingOrder)

@@ -40,7 +40,7 @@ from app.workflows import offers
 from app.workflows.desk import Desk
 from app.workflows.inbox import sync_all
 from app.workflows.offer_catalog import OfferCatalog, OfferError, OfferPage
-from tests.ui.conftest import answer, show_exposed
+from tests.ui.conftest import answer, open_offers_view, show_exposed
 from tests.ui.contrast import (
     WCAG_MIN,
     app_palette,
@@ -195,12 +195,7 @@ def test_tab_leaves_the_table_and_goes_round_the_tab(
     reads: the bar (search, status, the offer's buttons), the table, its pages and its sort,
     the pane."""
     monkeypatch.setattr(offers, "PAGE_SIZE", 2)  # two pages at least: Previous and Next on
-    view = OffersView()
-    qtbot.addWidget(view)
-    view.resize(1200, 700)
-    view.show()
-    with qtbot.waitSignal(view.loaded):
-        view.set_catalog(OfferCatalog(live_desk.session, live_desk.db))
+    view = open_offers_view(qtbot, live_desk)
     with qtbot.waitSignal(view.loaded):
         view.next_button.click()
     first = view.selected_offer()
@@ -251,11 +246,7 @@ def test_a_stale_search_is_cancelled(
 
 def test_pages(qtbot: QtBot, live_desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(offers, "PAGE_SIZE", 2)
-    view = OffersView()
-    qtbot.addWidget(view)
-    view.show()
-    with qtbot.waitSignal(view.loaded):
-        view.set_catalog(OfferCatalog(live_desk.session, live_desk.db))
+    view = open_offers_view(qtbot, live_desk, resize=False)
     total = view._total
     assert total is not None
     assert total >= 5
@@ -278,12 +269,8 @@ def test_a_failed_page_turn_leaves_the_page_shown_and_its_next_page_still_to_com
     """Before: a page turn whose read failed moved the list all the same. It said "3–4 of N"
     over offers 1–2, and the Next that followed read offers 5–6: 3–4 were never shown."""
     monkeypatch.setattr(offers, "PAGE_SIZE", 2)
-    view = OffersView()
-    qtbot.addWidget(view)
-    view.show()
     catalog = OfferCatalog(live_desk.session, live_desk.db)
-    with qtbot.waitSignal(view.loaded):
-        view.set_catalog(catalog)
+    view = open_offers_view(qtbot, live_desk, catalog, resize=False)
     total = view._total
     first = [o.id for o in shown_offers(view)]
     asked = first_read_fails(monkeypatch, catalog)
@@ -1485,13 +1472,8 @@ def test_saving_an_offer_after_a_failed_next_keeps_its_page_and_selection(
     """After a Next whose read failed, page 1 stays shown; saving an offer of it read the page
     the failed turn asked for: the offer just saved left the list and another was selected."""
     monkeypatch.setattr(offers, "PAGE_SIZE", 2)
-    view = OffersView()
-    qtbot.addWidget(view)
-    view.resize(1200, 700)
-    view.show()
     catalog = OfferCatalog(live_desk.session, live_desk.db)
-    with qtbot.waitSignal(view.loaded):
-        view.set_catalog(catalog)
+    view = open_offers_view(qtbot, live_desk, catalog)
     total = view._total
     page_one = [o.id for o in shown_offers(view) if o.id is not None]
     # An offer of page 1 that may be edited.
