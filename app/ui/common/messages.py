@@ -59,20 +59,30 @@ def first_lines(text: str) -> str:
     return "\n".join([*kept, f"… and {len(lines) - len(kept)} more: Show Details… lists them all."])
 
 
+#: How much of what was said ``Messages.shown`` keeps at most (its latest, and up to as many
+#: before them): a window open all day said something at each of the coordinator's actions.
+SHOWN_KEPT = 200
+
+
 class Messages:
     """The sink for one window: ``error`` opens a non-blocking box, ``note`` uses the status
-    line. ``shown`` keeps what was said (tests read it; the activity list keeps the rest)."""
+    line. ``shown`` keeps what was said lately (tests read it; errors are logged too)."""
 
     def __init__(self, parent: QWidget, status: StatusLine | None = None) -> None:
         self._parent = parent
         self._status = status
         self.shown: list[tuple[str, str]] = []
 
+    def _said(self, title: str, text: str) -> None:
+        self.shown.append((title, text))
+        if len(self.shown) > 2 * SHOWN_KEPT:  # trimmed in one go, not at each message
+            del self.shown[:-SHOWN_KEPT]
+
     def error(self, title: str, text: str) -> QMessageBox:
         """A problem the coordinator must read: the sentence first, the service's words in it."""
         text = redact_known(text)
         log.info("%s: %s", title, text)
-        self.shown.append((title, text))
+        self._said(title, text)
         box = plain_box(QMessageBox.Icon.Warning, title, first_lines(text), self._parent)
         if box.text() != text:  # the whole in the box's details, which scroll
             box.setDetailedText(text)
@@ -84,6 +94,6 @@ class Messages:
     def note(self, text: str, milliseconds: int = 8000) -> None:
         """Something that happened, said in passing."""
         text = redact_known(text)
-        self.shown.append(("", text))
+        self._said("", text)
         if self._status is not None:
             self._status(text, milliseconds)
