@@ -22,6 +22,7 @@ from app.workflows.results import cancel_upload, complete_order, queue_files, ru
 from tests.integration.helpers import RealNetwork
 from tests.integration.test_results_and_resume import RESULT, in_progress, report
 from tests.integration.test_workflows import run_with_desk
+from tests.waits import HANG_GUARD_SECONDS
 
 if TYPE_CHECKING:
     from app.sandbox import SandboxServer
@@ -212,12 +213,16 @@ def test_a_cancel_before_any_byte_went_does_not_count_the_file_as_maybe_there(
         def held_after_storing(*args: object, **kwargs: object) -> object:
             started = start_sending(*args, **kwargs)  # type: ignore[arg-type]
             stored.set()
-            go_on.wait(timeout=10)
+            # Held until the Cancel is in: the guard is against a hang only (a timed hold
+            # let the sending go on by itself, before the Cancel, on a slow machine).
+            if not go_on.wait(HANG_GUARD_SECONDS):
+                raise TimeoutError("the sending held after storing was never let go on")
             return started
 
         monkeypatch.setattr(desk.results, "start_sending", held_after_storing)
         sending = asyncio.ensure_future(run_upload(desk, upload))
-        await asyncio.to_thread(stored.wait, 10)
+        if not await asyncio.to_thread(stored.wait, HANG_GUARD_SECONDS):
+            raise TimeoutError("the upload was never stored as sending")
         cancelled = await cancel_upload(desk, order.id, upload.id)
         go_on.set()
         assert cancelled is not None
@@ -257,7 +262,7 @@ def test_a_cancel_while_a_file_left_mid_send_is_looked_for_keeps_it_as_maybe_the
 
         monkeypatch.setattr(desk.session.sr, "list_attachments", slow_look)
         resumed = asyncio.ensure_future(run_upload(desk, upload))
-        await asyncio.wait_for(looking.wait(), 10)
+        await asyncio.wait_for(looking.wait(), HANG_GUARD_SECONDS)
         assert await cancel_upload(desk, order.id, upload.id) is not None
         go_on.set()
         with pytest.raises(StepCancelledError):

@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ import pytest
 import uvicorn
 from starlette.datastructures import UploadFile
 
+import app.sandbox.data as sandbox_data
 from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY, SandboxConfig, SandboxServer, create_app
 from tests.waits import HANG_GUARD_SECONDS
 
@@ -211,7 +213,12 @@ def test_seeded_orders_are_varied_and_realistic(fresh_server: SandboxServer) -> 
     assert {"id", "uuid", "firstName", "lastName"} <= set(order["candidate"])
 
 
-def test_same_seed_same_data_other_seed_other_data() -> None:
+def test_same_seed_same_data_other_seed_other_data(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The demo orders are dated back from midnight UTC today, read as each sandbox seeds:
+    # pinned, or two sandboxes either side of midnight differ in every date.
+    day = datetime(2026, 3, 14, tzinfo=UTC)
+    monkeypatch.setattr(sandbox_data, "reference_date", lambda: day)
+
     def listing(seed: int) -> list[dict[str, Any]]:
         with (
             SandboxServer(SandboxConfig(seed=seed, orders=30, sr_rate_per_second=0)) as s,

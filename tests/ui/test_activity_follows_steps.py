@@ -58,6 +58,24 @@ def refusing_comments(shown: MainWindow, refused: set[str]) -> CommentsRefused:
     return transport
 
 
+class CommentsUnderMaintenance(httpx.AsyncBaseTransport):
+    """SmartRecruiters answers 503 "Maintenance." to every comment: a step left waiting with
+    other words waits again, with these."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "POST" and request.url.path.endswith("/comments"):
+            body = {"httpCode": 503, "code": "UNAVAILABLE", "message": "Maintenance."}
+            return httpx.Response(503, json=body)
+        return await self.inner.handle_async_request(request)
+
+
+def under_maintenance(shown: MainWindow, fault: CommentsRefused) -> None:
+    desk_of(shown).session.sr._http.http._transport = CommentsUnderMaintenance(fault.inner)
+
+
 def shown_entries(detail: OrderDetailPane) -> list[JournalEntry]:
     model = detail.timeline
     found = [model.index(row).data(Qt.ItemDataRole.UserRole) for row in range(model.rowCount())]
@@ -97,6 +115,9 @@ def test_a_waiting_comment_sent_by_the_resumer_shows_sent_while_another_still_wa
     assert board.state(order.id).pending == {StepKind.COMMENT}
     room.select_order(order.id)
     qtbot.waitUntil(lambda: len(shown_entries(detail)) == 2)
+    # No reading of the steps as they were is left under way: the one waited for below is
+    # the one the resumer's pass begins.
+    finish(qtbot, room.wait_idle())
     choose(detail, first.id)
     assert detail.cancel_step_button.isEnabled()
 
@@ -130,22 +151,58 @@ def test_a_waiting_step_that_waits_again_shows_the_services_new_words(
     # are waited for, not the row (which failed one run in a busy suite).
     qtbot.waitUntil(lambda: "Back soon." in shown_message(detail))
     assert len(shown_entries(detail)) == 1
+    # Met perhaps by a reading made as the comment was written, with the pane's own still
+    # under way: none of the old words is left to land after the resumer's pass.
+    finish(qtbot, room.wait_idle())
 
-    inner = fault.inner
-
-    class Limited(httpx.AsyncBaseTransport):
-        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-            if request.method == "POST" and request.url.path.endswith("/comments"):
-                body = {"httpCode": 503, "code": "UNAVAILABLE", "message": "Maintenance."}
-                return httpx.Response(503, json=body)
-            return await inner.handle_async_request(request)
-
-    desk_of(window).session.sr._http.http._transport = Limited()
+    under_maintenance(window, fault)
     finish(qtbot, board.resume())
     (entry,) = desk_of(window).journal.entries(order.id)
     assert "Maintenance." in (entry.message or "")
     qtbot.waitUntil(lambda: "Maintenance." in shown_message(detail))
     finish(qtbot, room.controller.wait_idle())
+
+
+def test_an_older_reading_of_the_activity_never_paints_over_a_newer_one(
+    window: MainWindow,  # noqa: F811
+    qtbot: QtBot,
+) -> None:
+    """The pane shown again reads the order's Activity (its "detail" task) while the steps
+    moving read it too (``ACTIVITY_TASK``): the two ran side by side and whichever landed last
+    painted. The older reading, handed back late, put the waiting step's old words ("Back
+    soon.") back over its new ones for good, until something else moved."""
+    order = add_test_order(window, qtbot, first="Olle", last="Sand")
+    board, room = board_of(window), window.orders
+    detail = room.detail
+    fault = refusing_comments(window, {"call back"})
+    with pytest.raises(ServerError):
+        finish(qtbot, board.add_comment(order.id, "call back on Monday"))
+    room.select_order(order.id)
+    qtbot.waitUntil(lambda: "Back soon." in shown_message(detail))
+    finish(qtbot, room.wait_idle())
+
+    real_timeline = board.timeline
+    late = asyncio.Event()
+    held = [True]
+
+    async def timeline(order_id: str) -> list[JournalEntry]:
+        read = await real_timeline(order_id)  # read now…
+        if held[0]:
+            held[0] = False
+            await late.wait()  # …handed back late (a busy thread pool, a long journal)
+        return read
+
+    board.timeline = timeline  # type: ignore[method-assign]
+    room.select_order(order.id)  # shown again (clicked, or a flag changed): read, held
+
+    under_maintenance(window, fault)
+    finish(qtbot, board.resume())  # the resumer tries it again: new words, read again
+    qtbot.waitUntil(lambda: "Maintenance." in shown_message(detail))
+    late.set()  # the reading begun before the resumer's pass lands now
+    finish(qtbot, room.wait_idle())
+    (entry,) = desk_of(window).journal.entries(order.id)
+    assert "Maintenance." in (entry.message or "")
+    assert "Maintenance." in shown_message(detail), shown_message(detail)
 
 
 def test_an_accept_left_waiting_shows_sent_once_the_board_sends_it(

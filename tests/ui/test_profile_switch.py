@@ -6,16 +6,19 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Coroutine, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import httpx
 import pytest
 from keyring.errors import KeyringLocked
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
 import app.clients.tls
-from app.domain.connection import SANDBOX_PROFILE, AppSettings, ConnectionProfile
+import app.workflows.session
+from app.domain.connection import SANDBOX_PROFILE, AppSettings, ConnectionProfile, Credentials
 from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY
 from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyStore
 from app.store.database import Database
@@ -25,6 +28,7 @@ from app.workflows.board import SyncOutcome
 from app.workflows.resume_news import ResumeNews
 from app.workflows.session import Session
 from tests.memory_keyring import MemoryKeyring, installed_keyring
+from tests.waits import HANG_GUARD_SECONDS
 
 if TYPE_CHECKING:
     from app.sandbox import SandboxServer
@@ -149,11 +153,30 @@ def test_a_switch_that_fails_unforeseen_opens_demo_mode_saying_why(
 
 
 def test_switching_back_does_not_wait_for_the_abandoned_profiles_first_sync(
-    qtbot: QtBot, window: MainWindow, sandbox: SandboxServer, hanging_port: int
+    qtbot: QtBot,
+    window: MainWindow,
+    sandbox: SandboxServer,
+    hanging_port: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """B's server is silent: its first sync waits on connect timeouts and retries (~30 s;
     a busy service's Retry-After, minutes). The switch back to A waited for all of it, though
-    closing B's board cancels that sync at once."""
+    closing B's board cancels that sync at once. Here B's clients wait on the silence far
+    longer than the hang guard (no connect timeout, each call's deadline ten times the guard):
+    a switch back that waits for B's sync never comes, rather than comes late."""
+    real_open_session = app.workflows.session.open_session
+
+    def open_session(profile: ConnectionProfile, credentials: Credentials) -> Session:
+        session = real_open_session(profile, credentials)
+        if profile.name == "B":
+            for service in (session.sr._http, session.berke._http):
+                service.http.timeout = httpx.Timeout(None)
+                service.answer_limits = replace(
+                    service.answer_limits, deadline_seconds=10 * HANG_GUARD_SECONDS
+                )
+        return session
+
+    monkeypatch.setattr(app.workflows.session, "open_session", open_session)
     a = _on(sandbox, "A")
     silent = f"http://127.0.0.1:{hanging_port}"
     b = ConnectionProfile(name="B", sr_base_url=silent + "/v1", berke_base_url=silent + "/api")
@@ -170,10 +193,7 @@ def test_switching_back_does_not_wait_for_the_abandoned_profiles_first_sync(
         qtbot.waitUntil(lambda: _profile_name(host) == "B")
         qtbot.waitUntil(lambda: window._syncing)  # B's first sync, waiting on the silence
         host._saved(AppSettings(profiles=[a, b], active="A"))  # straight back to A
-        qtbot.waitUntil(
-            lambda: _profile_name(host) == "A",
-            timeout=8000,  # part of the check: B's retries take ~30 s
-        )
+        qtbot.waitUntil(lambda: _profile_name(host) == "A")
         _wait(qtbot, host.wait_switched())  # A's own first sync runs
         assert host.board is not None
         assert host.board.orders()

@@ -6,6 +6,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+import pytest
+
+from app.ui.orders import sync_problem
 from app.ui.orders.sync_problem import SyncProblemBar, clock_text
 
 if TYPE_CHECKING:
@@ -74,8 +77,21 @@ def test_clear_forgets_the_last_good_sync(qtbot: QtBot) -> None:
     assert "saved on this computer" in bar.text.text()
 
 
-def test_clock_text_gives_the_date_only_for_another_day() -> None:
-    now = datetime.now()
-    assert clock_text(now) == f"{now:%H:%M}"
+class _Clock(datetime):
+    """The clock ``clock_text`` reads, stopped: the wall clock, read once here and once there,
+    gave two days when the test ran across midnight."""
+
+    at = datetime(2026, 3, 14, 23, 59, 59)
+
+    @classmethod
+    def now(cls, tz: object = None) -> datetime:  # type: ignore[override]
+        return cls.at
+
+
+def test_clock_text_gives_the_date_only_for_another_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sync_problem, "datetime", _Clock)
+    now = _Clock.at
+    assert clock_text(now) == "23:59"
+    assert clock_text(now.replace(hour=0, minute=0, second=0)) == "00:00"
     yesterday = now - timedelta(days=1)
-    assert clock_text(yesterday) == f"{yesterday:%Y-%m-%d %H:%M}"
+    assert clock_text(yesterday) == "2026-03-13 23:59"

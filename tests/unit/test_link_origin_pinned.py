@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 
 from app.domain.link_origin import LinkOrigin, found_in_berke
+from tests.waits import HANG_GUARD_SECONDS
 
 
 def test_an_order_with_no_link_was_not_found_in_berke() -> None:
@@ -29,7 +30,8 @@ def test_reuses_that_go_round_in_a_circle_end_and_say_not_found() -> None:
     worker = threading.Thread(target=lambda: answer.append(found_in_berke("o-1", origins.get)))
     worker.daemon = True
     worker.start()
-    worker.join(timeout=5)  # a loop that never ends is not waited on for good
+    worker.join(timeout=HANG_GUARD_SECONDS)  # a loop that never ends is not waited on for good
+    assert not worker.is_alive(), "the reuses went round the circle for good"
     assert answer == [False]
 
 

@@ -86,6 +86,7 @@ if TYPE_CHECKING:  # the API's shapes (pydantic) load after the first frame
     from app.domain.journal import JournalEntry
     from app.domain.order_result import ResultOnFile
     from app.domain.smartrecruiters import AssessmentOrder
+    from app.ui.orders.detail_pane import TimelineEntry
     from app.workflows.board import OrderBoard
 
 log = logging.getLogger(__name__)
@@ -189,6 +190,10 @@ class OrdersRoom(QWidget):
     #: steps moved since that task's last reading began: it reads once more.
     _activity_of: tuple[OrderSource, str] | None = None
     _activity_stale = False
+    #: Readings of an order's Activity begun, by the pane being shown (``_load_detail``) or by
+    #: its steps moving (``_reload_activity``): the two may run side by side, and only the
+    #: newest may paint, whichever lands last.
+    _timeline_readings = 0
 
     def __init__(self, messages: Messages, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -997,10 +1002,22 @@ class OrdersRoom(QWidget):
     async def _read_activity(self, source: OrderSource, order_id: str) -> None:
         while self._activity_stale:
             self._activity_stale = False
-            timeline = await source.timeline(order_id)
+            timeline = await self._read_timeline(source, order_id)
             if self._current_id != order_id or self.source is not source:
                 return
-            self.detail.show_timeline(timeline)
+            if timeline is not None:
+                self.detail.show_timeline(timeline)
+
+    async def _read_timeline(
+        self, source: OrderSource, order_id: str
+    ) -> list[TimelineEntry] | None:
+        """The order's Activity, or None when a later reading began meanwhile: that one paints.
+        Older, this one would put back the words of a step since moved ("Back soon." over the
+        "Maintenance." the resumer's last try got)."""
+        self._timeline_readings += 1
+        reading = self._timeline_readings
+        timeline = await source.timeline(order_id)
+        return timeline if reading == self._timeline_readings else None
 
     def _refresh_detail(self) -> None:
         """Show the current order: what the source knows at once, the rest when it comes."""
@@ -1049,10 +1066,11 @@ class OrdersRoom(QWidget):
         self.tasks.start(self._load_detail(source, order.id), name="detail")
 
     async def _load_detail(self, source: OrderSource, order_id: str) -> None:
-        timeline = await source.timeline(order_id)
+        timeline = await self._read_timeline(source, order_id)
         if self._current_id != order_id:
             return
-        self.detail.show_timeline(timeline)
+        if timeline is not None:
+            self.detail.show_timeline(timeline)
         comments = await source.comments(order_id)
         if self._current_id != order_id:
             return
