@@ -329,7 +329,7 @@ async def _run_desk(
         app.commitDataRequest.disconnect(logout)
         open_files_with(app, None)
         _stop_answering_second_starts(lock, activation)
-        window.close()
+        window.close_for_good()  # the app ends: not refused for a dialog's typed work
         if host is not None:
             await host.close()
         if hooks is not None:

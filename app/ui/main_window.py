@@ -109,6 +109,7 @@ class MainWindow(QMainWindow):
         self.read_only_title: str | None = None  # set when the window shows a snapshot
         self._sync_task: asyncio.Task[bool] | None = None
         self._tray: QSystemTrayIcon | None = None
+        self._closing_for_good = False  # the app ends: typed work over it stops nothing
 
         self.status_line = StatusLine(self.statusBar())
         self.messages = Messages(self, self.status_line.say)
@@ -569,12 +570,33 @@ class MainWindow(QMainWindow):
         self.orders.save_layout(self._settings)
         self._settings.sync()
 
+    def close_for_good(self) -> None:
+        """The app's own end (``_run_desk``: a failed start, the loop done): the window closes,
+        its work ends with it (layout saved, ``closed``), and nothing is asked. The dialogs
+        over it close unasked: a question put up now was torn down with the loop unanswered,
+        and refused, the close skipped that work. A dialog that sends refuses to close, and
+        its send is let finish (``SessionHost.close``)."""
+        from app.ui.common.discard_guard import guards_over
+
+        self._closing_for_good = True
+        for guard in guards_over(self):
+            dialog = guard.parent()
+            if not isinstance(dialog, QWidget) or not dialog.isVisible():
+                continue  # closed already: its rejection is not said again
+            if guard.asks_before_closing():
+                log.warning(
+                    "The app is ending: what was typed in %s is dropped",
+                    type(guard.parent()).__name__,
+                )
+            guard.discard()
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         # File > Quit (Cmd+Q and the Dock's Quit on the Mac) closes this window, and the app
         # ends with it: a dialog over it with something typed asks first, the quit refused.
         from app.ui.common.discard_guard import typed_work_over  # not part of the first frame
 
-        typed = typed_work_over(self)
+        typed = None if self._closing_for_good else typed_work_over(self)
         if typed is not None:
             event.ignore()
             typed.request_close()

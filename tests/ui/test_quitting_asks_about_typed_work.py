@@ -18,15 +18,25 @@ from typing import TYPE_CHECKING
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QDialog, QLineEdit, QMessageBox, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QWidget,
+)
 
 from app.domain.connection import AppSettings
 from app.domain.invitation import InvitationText
 from app.domain.journal_terms import LinkedAssessment
 from app.domain.smartrecruiters import AssessmentOrder
 from app.store.credentials import KeyStore
+from app.store.instance_lock import InstanceLock
+from app.ui import application
+from app.ui.common.async_dialogs import confirm
 from app.ui.common.discard_guard import DiscardGuard
-from app.ui.main_window import MainWindow
+from app.ui.main_window import MainWindow, keep_typed_work_on_logout
 from app.ui.offers.offer_form import OfferForm
 from app.ui.orders.batch_plan_dialog import BatchPlanDialog
 from app.ui.orders.berke_form import BerkeAssessmentForm
@@ -37,6 +47,7 @@ from app.ui.settings.settings_dialog import SettingsDialog
 from app.workflows.batch import PlanKind, PlannedOrder
 from app.workflows.board import BatchPlan
 from tests.ui.conftest import answer
+from tests.ui.test_marketplace_config_settings import RESULT_URL, _Access, _type
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
@@ -265,3 +276,156 @@ def test_a_logout_with_something_typed_stops_and_asks(
     dialog.reject()  # the program's close: not asked about
     keep_typed_work_on_logout(window, nothing_typed)  # type: ignore[arg-type]
     assert nothing_typed.said == []
+
+
+def _turn(loop: asyncio.AbstractEventLoop, qtbot: QtBot) -> None:
+    """One turn of the loop: a question started by now has opened (in its task's first step)."""
+    turned = loop.create_future()
+    loop.call_soon(turned.set_result, None)
+    qtbot.waitUntil(turned.done)
+
+
+def test_a_logout_while_settings_asks_its_own_question_asks_nothing_more(
+    qtbot: QtBot, window: MainWindow, running_loop: asyncio.AbstractEventLoop
+) -> None:
+    """OK in Settings with a Marketplace value typed and not saved asks "Marketplace settings
+    not saved". A logout then put "Discard what you typed?" over it too: Discard rejected
+    Settings under the first question, whose answer then closed a dialog already gone. The
+    logout is still cancelled; the question already up is the one left."""
+    access = _Access()
+    dialog = SettingsDialog(
+        AppSettings(),
+        KeyStore(),
+        window,
+        write=lambda _s: None,
+        marketplace_client=lambda: access,  # type: ignore[arg-type,return-value]
+    )
+    with qtbot.waitSignal(dialog.marketplace_page.loaded), qtbot.waitExposed(dialog):
+        dialog.open()
+    dialog.pages.setCurrentWidget(dialog.marketplace_page)
+    _type(qtbot, dialog, RESULT_URL, "https://vendor.example/results")
+    dialog._ok()
+    qtbot.waitUntil(lambda: len(_questions(dialog)) == 1)
+    first = [box.text() for box in _questions(dialog)]
+
+    logout = _Logout()
+    keep_typed_work_on_logout(window, logout)  # type: ignore[arg-type]
+    _turn(running_loop, qtbot)
+    assert logout.said == ["allowsInteraction", "cancel", "release"]
+    assert [box.text() for box in _questions(dialog)] == first
+    assert not dialog.discard_guard.asking
+    assert answer(qtbot, dialog, "Go back") == first[0]
+    assert dialog.isVisible()
+
+
+def test_a_logout_while_invite_asks_send_again_asks_nothing_more(
+    qtbot: QtBot, window: MainWindow, running_loop: asyncio.AbstractEventLoop
+) -> None:
+    """As ``invite_or_ask`` does on AlreadyInvitedError: the form not busy, "Send the
+    invitation again?" asked over it. A logout stacked "Discard what you typed?": Discard
+    closed the form, and "Send again" still resent the invitation from it."""
+    dialog, _field = _opened(qtbot, _invite, window)
+    again = asyncio.ensure_future(
+        confirm(dialog, "Send the invitation again?", "Already invited.", ok_text="Send again")
+    )
+    try:
+        qtbot.waitUntil(lambda: len(_questions(dialog)) == 1)
+        logout = _Logout()
+        keep_typed_work_on_logout(window, logout)  # type: ignore[arg-type]
+        _turn(running_loop, qtbot)
+        assert "cancel" in logout.said
+        assert [box.text() for box in _questions(dialog)] == ["Already invited."]
+        assert dialog.isVisible()
+    finally:
+        again.cancel()
+
+
+def test_a_logout_while_a_form_sends_goes_on(
+    qtbot: QtBot, window: MainWindow, running_loop: asyncio.AbstractEventLoop
+) -> None:
+    """A form sending its words (busy) cannot ask and cannot close: the logout was cancelled
+    for it with nothing asked or said. Its send keeps what was typed (the app's end lets the
+    session's running actions finish), so the logout is not stopped for it."""
+    dialog = InviteDialog(_order(), InvitationText(), parent=window)
+    with qtbot.waitExposed(dialog):
+        dialog.open()
+    QTest.keyClicks(dialog.message, " typed with care")
+    dialog.submit()  # busy until the answer
+    assert dialog.is_busy()
+    try:
+        logout = _Logout()
+        keep_typed_work_on_logout(window, logout)  # type: ignore[arg-type]
+        _turn(running_loop, qtbot)
+        assert "cancel" not in logout.said
+        assert not _questions(dialog)
+        assert dialog.isVisible()  # still sending
+    finally:
+        dialog.set_busy(False)
+        dialog.reject()
+
+
+class _FailingHost:
+    """A session host whose opening fails once the test says so."""
+
+    def __init__(self) -> None:
+        self.opening = asyncio.Event()
+        self.fail = asyncio.Event()
+        self.notice = None
+
+    async def show_cached(self) -> None:
+        return None
+
+    async def open(self) -> object:
+        self.opening.set()
+        await self.fail.wait()
+        raise RuntimeError("the data file cannot be read")
+
+    async def close(self) -> None:
+        return None
+
+
+def test_a_failed_start_closes_the_window_without_asking(
+    qapp: QApplication,
+    qtbot: QtBot,
+    running_loop: asyncio.AbstractEventLoop,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A start that fails ends the app: ``_run_desk`` closes the window as it ends. With words
+    typed in a dialog meanwhile (a Reject reason during a long first sync), the quit guard
+    refused that close: the window's closing work never ran, and "Discard what you typed?"
+    was put up as the loop ended, torn down with it unanswered."""
+    host = _FailingHost()
+    told: list[str] = []
+    monkeypatch.setattr(application, "_session_host", lambda *_a: host)
+    monkeypatch.setattr(application, "_tell", lambda _icon, text, _parent=None: told.append(text))
+    options = application.LaunchOptions(settings=AppSettings(), keys=KeyStore())
+    lock = InstanceLock(tmp_path / "data")
+    lock.acquire()
+    try:
+        first = application._first_frame(qapp, options)
+        window = first.window
+        closed: list[bool] = []
+        window.closed.connect(lambda: closed.append(True))
+        dialog: QDialog | None = None
+        task = asyncio.ensure_future(application._run_desk(qapp, options, lock, first, None))
+        try:
+            qtbot.waitUntil(host.opening.is_set)
+            dialog, _field = _opened(qtbot, _reject, window)
+            host.fail.set()
+            qtbot.waitUntil(task.done)
+            assert task.result() == 1  # the start failed
+            assert told  # and said so
+            assert closed
+            assert not window.isVisible()
+            assert not dialog.isVisible()
+            assert not _questions(dialog)
+        finally:
+            if not task.done():
+                task.cancel()
+            if dialog is not None:
+                dialog.reject()
+            window.close()
+    finally:
+        lock.release()
+        qapp.setQuitOnLastWindowClosed(True)  # as the test session's other windows expect

@@ -110,8 +110,24 @@ class DiscardGuard(QObject):
     def asks_before_closing(self) -> bool:
         """Whether a close from outside is refused and asked about: the dialog is open with
         something typed that closing it would lose, and a loop runs to ask on (none once the
-        app's has ended, or in a test without one: the close then goes on as it always did)."""
-        return self._dialog.isVisible() and self.changed() and _loop_running()
+        app's has ended, or in a test without one: the close then goes on as it always did).
+
+        Not while the dialog sends: it refuses to close then (its ``reject``), and nothing
+        typed is lost by the app ending, whose session lets running actions finish first
+        (``SessionHost.close``). Counted, a logout was cancelled with nothing asked or said."""
+        return self._dialog.isVisible() and not self._busy() and self.changed() and _loop_running()
+
+    def _busy(self) -> bool:
+        busy = getattr(self._dialog, "is_busy", None)
+        return callable(busy) and bool(busy())
+
+    def open_question(self) -> QDialog | None:
+        """A modal box the dialog shows over itself (its own question: Settings' "Marketplace
+        settings not saved", Invite's "Send the invitation again?"; or the guard's), if any."""
+        for box in self._dialog.findChildren(QDialog):
+            if box.isWindow() and box.isVisible() and box.isModal():
+                return box
+        return None
 
     def _unsent_words(self) -> str:
         unsent = self._unsent() if self._unsent is not None else None
@@ -125,14 +141,26 @@ class DiscardGuard(QObject):
 
     def request_close(self) -> None:
         """Close now when nothing was typed; else ask first (once at a time). Not while the
-        dialog sends: it cannot be closed then, and the question would do nothing."""
-        busy = getattr(self._dialog, "is_busy", None)
-        if callable(busy) and busy():
+        dialog sends: it cannot be closed then, and the question would do nothing. Not while
+        a question is up over the dialog either: it is brought to the front instead. Asked
+        over it, Discard closed the dialog under the first question, whose answer (Send
+        again) then acted on a form thrown away."""
+        if self._busy():
             return
-        if not self.changed():
+        question = self.open_question()
+        if question is not None:
+            question.raise_()
+            question.activateWindow()
+        elif not self.changed():
             self._dialog.reject()
         elif not self.asking:
             self._tasks.start(self._ask(), name="ask")
+
+    def discard(self) -> None:
+        """Close the dialog, what was typed in it dropped unasked (Settings' ``done`` asks
+        nothing more either). A dialog that sends refuses, and its send goes on."""
+        self.discarded = True
+        self._dialog.reject()
 
     async def _ask(self) -> None:
         self.asking = True
@@ -148,8 +176,7 @@ class DiscardGuard(QObject):
         finally:
             self.asking = False
         if discard:
-            self.discarded = True
-            self._dialog.reject()
+            self.discard()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # The parent, not an attribute: Qt still sends events while Python tears this down.
@@ -187,13 +214,22 @@ def typed_work_over(window: QWidget) -> DiscardGuard | None:
     lose (None when none does): the caller refuses to close and asks its question. The dialogs
     are windows of their own: Qt closes none of them as their parent closes, and the app ended
     with the window."""
+    for guard in guards_over(window):
+        if guard.asks_before_closing():
+            return guard
+    return None
+
+
+def guards_over(window: QWidget) -> list[DiscardGuard]:
+    """The guards of the dialogs over ``window``, open or not."""
+    guards = []
     for widget in QApplication.topLevelWidgets():
         if not isinstance(widget, QDialog) or not _over(widget, window):
             continue
         guard = widget.findChild(DiscardGuard, options=Qt.FindChildOption.FindDirectChildrenOnly)
-        if guard is not None and guard.asks_before_closing():
-            return guard
-    return None
+        if guard is not None:
+            guards.append(guard)
+    return guards
 
 
 def _loop_running() -> bool:
