@@ -706,7 +706,7 @@ class SmartRecruitersClient:
         data = await self._call("POST", "/offers", body=_offer_body(offer))
         created = self._parse(Offer, data)
         if created.catalog_id != offer.catalog_id:  # another offer's: its Cost would be set
-            raise self._about_another(f"catalogId {created.catalog_id}")
+            raise self.about_another(f"catalogId {created.catalog_id}")
         return created
 
     async def update_offer(self, offer_id: str, offer: Offer) -> Offer:
@@ -733,10 +733,12 @@ class SmartRecruitersClient:
         if offer.id is None:
             return offer.model_copy(update={"id": offer_id})
         if offer.id != offer_id:
-            raise self._about_another(offer.id)
+            raise self.about_another(offer.id)
         return offer
 
-    def _about_another(self, which: str) -> UnexpectedResponseError:
+    def about_another(self, which: str) -> UnexpectedResponseError:
+        """The error of an answer about another offer than the call's (``which`` names it):
+        shown or taken, its Cost would be recorded on that other one."""
         return UnexpectedResponseError(
             Service.SMARTRECRUITERS,
             service_message=self._http.service_text(

@@ -13,7 +13,13 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from app.clients.errors import ApiError, Service, StateConflictError, ValidationApiError
+from app.clients.errors import (
+    ApiError,
+    Service,
+    StateConflictError,
+    UnexpectedResponseError,
+    ValidationApiError,
+)
 from app.domain.offer_cost import OfferCost
 from app.domain.smartrecruiters import OFFER_STAMPS, AssessmentOrder, Offer, OfferStatus, Page
 from app.store.database import Database
@@ -115,9 +121,10 @@ async def get_offer(sources: OfferSources, offer_id: str) -> Offer:
 @dataclass(frozen=True)
 class SentCreate:
     """A create about to leave (kept when its answer is lost): what it sends, and the ids of
-    every offer the catalogue held just before (None: they could not all be read, or one
-    had no id to know it by). Only an offer not among them can be the one it made: a
-    look-alike made elsewhere (another form, a colleague), however alike, was there before.
+    every offer the catalogue held just before, case-folded (None: they could not all be
+    read for sure, or one had no id to know it by). Only an offer not among them can be
+    the one it made: a look-alike made elsewhere (another form, a colleague), however
+    alike, was there before.
     Every offer, not only those of its catalogId: a correction may change the catalogId (the
     record of a create taken since holds the corrected offer, see ``create_offer``), and an
     offer there before may have been given that catalogId since."""
@@ -215,6 +222,11 @@ async def create_offer(
         except ApiError as exc:
             raise _explained(exc) from exc
         else:
+            known = sending.there_before
+            if created.id and known is not None and _folded(created.id) in known:
+                # An offer there before (a colleague's look-alike): not the one this create
+                # made, which may still have gone through: Save again looks for that one.
+                raise sources.session.sr.about_another(f"id {created.id}")
             if created.id is None:
                 # The answer left the new offer's id out: the offer is there, found by its
                 # catalogId and its content, among those that were not there before.
@@ -308,32 +320,68 @@ async def _saved_before(sources: OfferSources, sent: Sequence[SentCreate]) -> _L
 
 async def _listing(sources: OfferSources) -> AsyncIterator[Page[Offer]]:
     """The whole catalogue, page by page, up to ``LOOKUP_PAGES``: ``ApiError`` when a page
-    could not be read, ``_CatalogueTooLongError`` when it goes on past that."""
+    could not be read or the listing cannot be trusted to have given it all (it repeats
+    offers: it does not move on; more after its count), ``_CatalogueTooLongError`` when
+    it goes on past that."""
     offset = 0
-    for _ in range(LOOKUP_PAGES):
+    seen: set[str] = set()
+    confirming: int | None = None  # the count said it was all, after a full page
+    # One read more than LOOKUP_PAGES, only ever to see the end: a catalogue of exactly
+    # LOOKUP_PAGES full pages is not too long.
+    for read in range(LOOKUP_PAGES + 1):
         page = await sources.session.sr.list_offers(limit=LOOKUP_PAGE_SIZE, offset=offset)
-        yield page
         listed = len(page.content) + len(page.unreadable)
+        if not listed:
+            return
+        if confirming is not None:
+            raise _not_whole(f"more offers than the {confirming} it counted")
+        if read == LOOKUP_PAGES:
+            raise _CatalogueTooLongError
+        ids = [_folded(i) for i in (*(o.id for o in page.content), *page.unreadable_ids) if i]
+        if ids and (len(set(ids)) < len(ids) or not seen.isdisjoint(ids)):
+            # The same offers again (an offset ignored, the catalogue changed meanwhile):
+            # what was passed over is not known.
+            raise _not_whole(f"offers listed again at offset {offset}")
+        seen.update(ids)
+        yield page
         offset += listed
-        # The end: an empty page, or the service's count reached (a full last page needs no
-        # empty one after it, nor does a catalogue of exactly LOOKUP_PAGES pages read as too
-        # long); without a count, a short page.
+        # A page is full at what was asked, whatever larger limit it echoes (none: asked).
+        full = listed >= min(LOOKUP_PAGE_SIZE, page.limit or LOOKUP_PAGE_SIZE)
         counted = page.counted
-        if not listed or (offset >= counted if counted is not None else listed < page.limit):
+        if counted is not None and offset >= counted:
+            # A count too small (re-counted by a proxy) would end the walk early: a full
+            # last page is trusted only with an empty one after it.
+            if not full:
+                return
+            confirming = counted
+        elif counted is None and not full:
             return
     raise _CatalogueTooLongError
 
 
+def _not_whole(why: str) -> UnexpectedResponseError:
+    return UnexpectedResponseError(
+        Service.SMARTRECRUITERS,
+        summary=f"The listing of offers could not be read whole ({why}).",
+    )
+
+
+def _folded(offer_id: str) -> str:
+    """An id as compared: SmartRecruiters' ids are UUIDs, which are case-insensitive."""
+    return offer_id.casefold()
+
+
 def _with_ids_of(page: Page[Offer], ids: set[str] | None) -> set[str] | None:
-    """``ids`` with those of every offer of ``page``, the unreadable ones too: one read
-    later (corrected by a colleague meanwhile) was there all the same. None (unknown) when
-    one has no id to know it by: it could later be taken for an offer made since."""
+    """``ids`` with those of every offer of ``page`` (case-folded), the unreadable ones
+    too: one read later (corrected by a colleague meanwhile) was there all the same. None
+    (unknown) when one has no id to know it by (or a blank one): it could later be taken
+    for an offer made since."""
     unreadable = page.unreadable_ids
-    unnamed = len(unreadable) < len(page.unreadable) or None in unreadable
-    if ids is None or unnamed or any(o.id is None for o in page.content):
+    unnamed = len(unreadable) < len(page.unreadable) or not all(unreadable)
+    if ids is None or unnamed or not all(o.id for o in page.content):
         return None
-    ids.update(o.id for o in page.content if o.id is not None)
-    ids.update(i for i in unreadable if i is not None)
+    ids.update(_folded(o.id) for o in page.content if o.id)
+    ids.update(_folded(i) for i in unreadable if i)
     return ids
 
 
@@ -346,8 +394,8 @@ def _made_by(page: Page[Offer], sent: Sequence[SentCreate]) -> _LookedUp | None:
             for found in page.content
             for s in sent
             if s.there_before is not None
-            and found.id is not None
-            and found.id not in s.there_before
+            and found.id
+            and _folded(found.id) not in s.there_before
             and _holds(found, s.offer)
         ),
         None,
