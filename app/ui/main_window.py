@@ -588,6 +588,12 @@ class MainWindow(QMainWindow):
                     "The app is ending: what was typed in %s is dropped",
                     type(guard.parent()).__name__,
                 )
+            # Its own question answered "no" first (Invite's "Send again?": nothing sent):
+            # left up, a window of its own, it outlived the dialog, and its flow waited on
+            # it as the session closed, or sent from a form thrown away.
+            question = guard.open_question()
+            if question is not None:
+                question.reject()
             guard.discard()
         self.close()
 

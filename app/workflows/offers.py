@@ -325,7 +325,8 @@ async def _listing(sources: OfferSources) -> AsyncIterator[Page[Offer]]:
     it goes on past that."""
     offset = 0
     seen: set[str] = set()
-    confirming: int | None = None  # the count said it was all, after a full page
+    confirming = False  # the count said it was all, after a full page: one more read
+    counting = True  # the service's count ends the walk (until the catalogue outgrows it)
     # One read more than LOOKUP_PAGES, only ever to see the end: a catalogue of exactly
     # LOOKUP_PAGES full pages is not too long.
     for read in range(LOOKUP_PAGES + 1):
@@ -333,8 +334,12 @@ async def _listing(sources: OfferSources) -> AsyncIterator[Page[Offer]]:
         listed = len(page.content) + len(page.unreadable)
         if not listed:
             return
-        if confirming is not None:
-            raise _not_whole(f"more offers than the {confirming} it counted")
+        if confirming:
+            # More than it counted: offers added meanwhile (a colleague's), or a count too
+            # small. Offers added hide none that was there: read on as a listing without a
+            # count does, to a short or empty page. Refused, a normal catalogue growing
+            # during the walk read as "not whole".
+            confirming = counting = False
         if read == LOOKUP_PAGES:
             raise _CatalogueTooLongError
         ids = [_folded(i) for i in (*(o.id for o in page.content), *page.unreadable_ids) if i]
@@ -347,13 +352,13 @@ async def _listing(sources: OfferSources) -> AsyncIterator[Page[Offer]]:
         offset += listed
         # A page is full at what was asked, whatever larger limit it echoes (none: asked).
         full = listed >= min(LOOKUP_PAGE_SIZE, page.limit or LOOKUP_PAGE_SIZE)
-        counted = page.counted
+        counted = page.counted if counting else None
         if counted is not None and offset >= counted:
             # A count too small (re-counted by a proxy) would end the walk early: a full
             # last page is trusted only with an empty one after it.
             if not full:
                 return
-            confirming = counted
+            confirming = True
         elif counted is None and not full:
             return
     raise _CatalogueTooLongError
