@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
@@ -26,7 +26,69 @@ from tests.integration.test_offers_workflows import (  # noqa: F401  (fixture)
 from tests.integration.test_workflows import run_with_desk
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from app.sandbox import SandboxServer
+
+Listing = dict[str, Any]
+
+
+class Mangled(LenientCatalogue):
+    """The listings' answers rewritten by ``mangle`` while it is set (only the full listing's,
+    without ``q``, unless ``searches_too``)."""
+
+    def __init__(self, *, searches_too: bool = False) -> None:
+        super().__init__()
+        self.mangle: Callable[[Listing], None] | None = None
+        self.searches_too = searches_too
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await super().handle_async_request(request)
+        listing = request.method == "GET" and request.url.path.endswith("/offers")
+        searched = bool(request.url.params.get("q"))
+        if not listing or self.mangle is None or (searched and not self.searches_too):
+            return response
+        body = json.loads(await response.aread())
+        self.mangle(body)
+        return httpx.Response(response.status_code, json=body)
+
+
+def _respell(listing: Listing, offer_id: str, spelled: str) -> None:
+    """The listing gives the offer ``offer_id`` the id ``spelled``."""
+    for item in listing["content"]:
+        if item["id"] == offer_id:
+            item["id"] = spelled
+
+
+async def save_again_beside_a_look_alike(
+    desk: Desk,
+    sandbox: SandboxServer,
+    network: LenientCatalogue,
+    *,
+    hostile: Callable[[str], None],
+    mended: Callable[[], None] = lambda: None,
+) -> OfferError:
+    """A colleague's offer made first; ``hostile(its id)`` turns the listing's fault on; the
+    form's create is made and its answer lost; ``mended()``; Save again. The colleague's offer
+    must never be taken as the form's own, nor its Cost replaced. The lost create's error."""
+    catalog = OfferCatalog(desk.session, desk.db)
+    offer = new_offer()
+    theirs = await offers.create_offer(desk, offer, FREE)  # a colleague's, before
+    assert theirs.id is not None
+    hostile(theirs.id)
+    network.lose = True
+    with pytest.raises(OfferError) as lost:
+        await catalog.create(offer, PAID)  # made; its answer lost
+    assert lost.value.sent is not None
+    mended()
+    (mine,) = [o for o in offers_of(sandbox, offer.catalog_id) if o["id"] != theirs.id]
+    try:
+        saved = await catalog.create(offer, PAID, sent_before=[lost.value.sent])
+    except OfferError:
+        saved = None  # not told apart: nothing taken, said
+    assert await offers.get_cost(desk, theirs.id) == FREE, "the colleague's Cost replaced"
+    assert saved is None or saved.id == mine["id"], "the colleague's offer taken as ours"
+    return lost.value
 
 
 class OffsetIgnored(LenientCatalogue):
@@ -64,44 +126,16 @@ def test_a_listing_that_ignores_offset_never_makes_there_before_known(
     network = OffsetIgnored()
 
     async def body(desk: Desk) -> None:
-        catalog = OfferCatalog(desk.session, desk.db)
-        offer = new_offer()
-        theirs = await offers.create_offer(desk, offer, FREE)  # a colleague's, before
-        assert theirs.id is not None
-        network.ignore_offset = True
-        network.lose = True
-        with pytest.raises(OfferError) as lost:
-            await catalog.create(offer, PAID)  # made; its answer lost
-        assert lost.value.sent is not None
-        (mine,) = [o for o in offers_of(lenient_sandbox, offer.catalog_id) if o["id"] != theirs.id]
-        try:
-            saved = await catalog.create(offer, PAID, sent_before=[lost.value.sent])
-        except OfferError:
-            saved = None  # not told apart: nothing taken, said
-        assert await offers.get_cost(desk, theirs.id) == FREE, "the colleague's Cost replaced"
-        assert saved is None or saved.id == mine["id"], "the colleague's offer taken as ours"
+        def hostile(_theirs: str) -> None:
+            network.ignore_offset = True
+
+        lost = await save_again_beside_a_look_alike(desk, lenient_sandbox, network, hostile=hostile)
         # The cause: the first page, read over and over, called the whole catalogue.
-        sent = await offers.about_to_create(desk, offer)
+        assert lost.sent is not None
+        sent = await offers.about_to_create(desk, lost.sent.offer)
         assert sent.there_before is None, f"{len(sent.there_before or ())} ids called complete"
 
     run_with_desk(lenient_sandbox, tmp_path / "d.sqlite3", body, transport=network)
-
-
-class CountsThePageOnly(LenientCatalogue):
-    """The full listing (no ``q``) says ``totalFound`` = offset + the items of this page."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.short_count = False
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        response = await super().handle_async_request(request)
-        listing = request.method == "GET" and request.url.path.endswith("/offers")
-        if not (listing and self.short_count and not request.url.params.get("q")):
-            return response
-        body = json.loads(await response.aread())
-        body["totalFound"] = body["offset"] + len(body["content"])
-        return httpx.Response(response.status_code, json=body)
 
 
 def test_a_count_short_of_the_catalogue_never_makes_there_before_known(
@@ -118,43 +152,18 @@ def test_a_count_short_of_the_catalogue_never_makes_there_before_known(
     when being wrong means taking over another's offer: read on until a short/empty page (or
     call what was there before unknown)."""
     monkeypatch.setattr(offers, "LOOKUP_PAGE_SIZE", 2)  # the seeded catalogue holds five
-    network = CountsThePageOnly()
+    network = Mangled()
+
+    def count_the_page_only(listing: Listing) -> None:
+        listing["totalFound"] = listing["offset"] + len(listing["content"])
 
     async def body(desk: Desk) -> None:
-        catalog = OfferCatalog(desk.session, desk.db)
-        offer = new_offer()
-        theirs = await offers.create_offer(desk, offer, FREE)  # a colleague's, before
-        assert theirs.id is not None
-        network.short_count = True
-        network.lose = True
-        with pytest.raises(OfferError) as lost:
-            await catalog.create(offer, PAID)  # made; its answer lost
-        assert lost.value.sent is not None
-        (mine,) = [o for o in offers_of(lenient_sandbox, offer.catalog_id) if o["id"] != theirs.id]
-        try:
-            saved = await catalog.create(offer, PAID, sent_before=[lost.value.sent])
-        except OfferError:
-            saved = None  # not told apart: nothing taken, said
-        assert await offers.get_cost(desk, theirs.id) == FREE, "the colleague's Cost replaced"
-        assert saved is None or saved.id == mine["id"], "the colleague's offer taken as ours"
+        def hostile(_theirs: str) -> None:
+            network.mangle = count_the_page_only
+
+        await save_again_beside_a_look_alike(desk, lenient_sandbox, network, hostile=hostile)
 
     run_with_desk(lenient_sandbox, tmp_path / "d.sqlite3", body, transport=network)
-
-
-class NoCountMaxLimit(LenientCatalogue):
-    def __init__(self) -> None:
-        super().__init__()
-        self.on = False
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        response = await super().handle_async_request(request)
-        listing = request.method == "GET" and request.url.path.endswith("/offers")
-        if not (listing and self.on):
-            return response
-        body = json.loads(await response.aread())
-        body.pop("totalFound")
-        body["limit"] = 100
-        return httpx.Response(response.status_code, json=body)
 
 
 def test_a_limit_echoed_above_the_asked_one_does_not_end_the_walk(
@@ -170,46 +179,19 @@ def test_a_limit_echoed_above_the_asked_one_does_not_end_the_walk(
 
     Should: a page is short against what was asked (``min`` of the asked and echoed limit)."""
     monkeypatch.setattr(offers, "LOOKUP_PAGE_SIZE", 2)  # the seeded catalogue holds five
-    network = NoCountMaxLimit()
+    network = Mangled(searches_too=True)
+
+    def no_count_max_limit(listing: Listing) -> None:
+        listing.pop("totalFound")
+        listing["limit"] = 100
 
     async def body(desk: Desk) -> None:
-        catalog = OfferCatalog(desk.session, desk.db)
-        offer = new_offer()
-        theirs = await offers.create_offer(desk, offer, FREE)  # a colleague's, before
-        assert theirs.id is not None
-        network.on = True
-        network.lose = True
-        with pytest.raises(OfferError) as lost:
-            await catalog.create(offer, PAID)  # made; its answer lost
-        assert lost.value.sent is not None
-        (mine,) = [o for o in offers_of(lenient_sandbox, offer.catalog_id) if o["id"] != theirs.id]
-        try:
-            saved = await catalog.create(offer, PAID, sent_before=[lost.value.sent])
-        except OfferError:
-            saved = None
-        assert await offers.get_cost(desk, theirs.id) == FREE, "the colleague's Cost replaced"
-        assert saved is None or saved.id == mine["id"], "the colleague's offer taken as ours"
+        def hostile(_theirs: str) -> None:
+            network.mangle = no_count_max_limit
+
+        await save_again_beside_a_look_alike(desk, lenient_sandbox, network, hostile=hostile)
 
     run_with_desk(lenient_sandbox, tmp_path / "d.sqlite3", body, transport=network)
-
-
-class BlanksOne(LenientCatalogue):
-    """Listings give the offer ``blanked`` (an id) with the id "   " (readable otherwise)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.blanked: str | None = None
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        response = await super().handle_async_request(request)
-        listing = request.method == "GET" and request.url.path.endswith("/offers")
-        if not listing or self.blanked is None:
-            return response
-        body = json.loads(await response.aread())
-        for item in body["content"]:
-            if item["id"] == self.blanked:
-                item["id"] = "   "
-        return httpx.Response(response.status_code, json=body)
 
 
 def test_a_look_alike_listed_with_a_blank_id_before_the_create_is_never_taken(
@@ -224,49 +206,22 @@ def test_a_look_alike_listed_with_a_blank_id_before_the_create_is_never_taken(
 
     Should: a readable offer whose id is blank counts as one with no id (``there_before``
     unknown), as an unreadable one does."""
-    network = BlanksOne()
+    network = Mangled(searches_too=True)
 
     async def body(desk: Desk) -> None:
-        catalog = OfferCatalog(desk.session, desk.db)
-        offer = new_offer()
-        theirs = await offers.create_offer(desk, offer, FREE)  # a colleague's, before
-        assert theirs.id is not None
-        network.blanked = theirs.id
-        network.lose = True
-        with pytest.raises(OfferError) as lost:
-            await catalog.create(offer, PAID)  # made; its answer lost
-        assert lost.value.sent is not None
-        network.blanked = None  # listed with its id again
-        (mine,) = [o for o in offers_of(lenient_sandbox, offer.catalog_id) if o["id"] != theirs.id]
-        try:
-            saved = await catalog.create(offer, PAID, sent_before=[lost.value.sent])
-        except OfferError:
-            saved = None  # not told apart: nothing taken, said
-        assert await offers.get_cost(desk, theirs.id) == FREE, "the colleague's Cost replaced"
-        assert saved is None or saved.id == mine["id"], "the colleague's offer taken as ours"
-        assert lost.value.sent.there_before is None, "an offer with no id called known"
+        def hostile(theirs: str) -> None:
+            network.mangle = lambda listing: _respell(listing, theirs, "   ")
+
+        def mended() -> None:
+            network.mangle = None  # listed with its id again
+
+        lost = await save_again_beside_a_look_alike(
+            desk, lenient_sandbox, network, hostile=hostile, mended=mended
+        )
+        assert lost.sent is not None
+        assert lost.sent.there_before is None, "an offer with no id called known"
 
     run_with_desk(lenient_sandbox, tmp_path / "d.sqlite3", body, transport=network)
-
-
-class CasesOne(LenientCatalogue):
-    """Listings give the offer ``capitalised`` (an id) with its id in capitals (a UUID: ids
-    are case-insensitive)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.capitalised: str | None = None
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        response = await super().handle_async_request(request)
-        listing = request.method == "GET" and request.url.path.endswith("/offers")
-        if not listing or self.capitalised is None:
-            return response
-        body = json.loads(await response.aread())
-        for item in body["content"]:
-            if item["id"] == self.capitalised:
-                item["id"] = self.capitalised.upper()
-        return httpx.Response(response.status_code, json=body)
 
 
 def test_a_look_alike_listed_with_its_id_in_capitals_before_the_create_is_never_taken(
@@ -280,26 +235,18 @@ def test_a_look_alike_listed_with_its_id_in_capitals_before_the_create_is_never_
 
     Should: ids compared case-insensitively for "there before" (as white space already is
     stripped), so a re-spelled id is still the same offer."""
-    network = CasesOne()
+    network = Mangled(searches_too=True)
 
     async def body(desk: Desk) -> None:
-        catalog = OfferCatalog(desk.session, desk.db)
-        offer = new_offer()
-        theirs = await offers.create_offer(desk, offer, FREE)  # a colleague's, before
-        assert theirs.id is not None
-        network.capitalised = theirs.id
-        network.lose = True
-        with pytest.raises(OfferError) as lost:
-            await catalog.create(offer, PAID)  # made; its answer lost
-        assert lost.value.sent is not None
-        network.capitalised = None  # listed with its id again
-        (mine,) = [o for o in offers_of(lenient_sandbox, offer.catalog_id) if o["id"] != theirs.id]
-        try:
-            saved = await catalog.create(offer, PAID, sent_before=[lost.value.sent])
-        except OfferError:
-            saved = None  # not told apart: nothing taken, said
-        assert await offers.get_cost(desk, theirs.id) == FREE, "the colleague's Cost replaced"
-        assert saved is None or saved.id == mine["id"], "the colleague's offer taken as ours"
+        def hostile(theirs: str) -> None:
+            network.mangle = lambda listing: _respell(listing, theirs, theirs.upper())
+
+        def mended() -> None:
+            network.mangle = None  # listed with its id as before
+
+        await save_again_beside_a_look_alike(
+            desk, lenient_sandbox, network, hostile=hostile, mended=mended
+        )
 
     run_with_desk(lenient_sandbox, tmp_path / "d.sqlite3", body, transport=network)
 
