@@ -30,6 +30,7 @@ from tests.ui.test_console_flows import (  # noqa: F401  (fixtures)
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
 
+    from app.domain.smartrecruiters import AssessmentOrder
     from app.ui.orders.detail_pane import OrderDetailPane
 
 
@@ -135,13 +136,14 @@ def test_a_waiting_comment_sent_by_the_resumer_shows_sent_while_another_still_wa
     finish(qtbot, room.controller.wait_idle())
 
 
-def test_a_waiting_step_that_waits_again_shows_the_services_new_words(
+def comment_left_waiting(
     window: MainWindow,  # noqa: F811
     qtbot: QtBot,
-) -> None:
+) -> tuple[AssessmentOrder, CommentsRefused]:
+    """A new order whose comment waits after a 503 ("Back soon."), shown with those words,
+    every reading of its Activity ended."""
     order = add_test_order(window, qtbot, first="Olle", last="Sand")
     board, room = board_of(window), window.orders
-    detail = room.detail
     fault = refusing_comments(window, {"call back"})
     with pytest.raises(ServerError):
         finish(qtbot, board.add_comment(order.id, "call back on Monday"))
@@ -149,11 +151,21 @@ def test_a_waiting_step_that_waits_again_shows_the_services_new_words(
     # The order was shown as the comment was written: a reading of the step begun (no words
     # yet) may land after the test's call ended, the one of its failure after it. The words
     # are waited for, not the row (which failed one run in a busy suite).
-    qtbot.waitUntil(lambda: "Back soon." in shown_message(detail))
-    assert len(shown_entries(detail)) == 1
+    qtbot.waitUntil(lambda: "Back soon." in shown_message(room.detail))
     # Met perhaps by a reading made as the comment was written, with the pane's own still
-    # under way: none of the old words is left to land after the resumer's pass.
+    # under way: none of the old words is left to land after what the test does next.
     finish(qtbot, room.wait_idle())
+    return order, fault
+
+
+def test_a_waiting_step_that_waits_again_shows_the_services_new_words(
+    window: MainWindow,  # noqa: F811
+    qtbot: QtBot,
+) -> None:
+    order, fault = comment_left_waiting(window, qtbot)
+    board, room = board_of(window), window.orders
+    detail = room.detail
+    assert len(shown_entries(detail)) == 1
 
     under_maintenance(window, fault)
     finish(qtbot, board.resume())
@@ -171,15 +183,9 @@ def test_an_older_reading_of_the_activity_never_paints_over_a_newer_one(
     moving read it too (``ACTIVITY_TASK``): the two ran side by side and whichever landed last
     painted. The older reading, handed back late, put the waiting step's old words ("Back
     soon.") back over its new ones for good, until something else moved."""
-    order = add_test_order(window, qtbot, first="Olle", last="Sand")
+    order, fault = comment_left_waiting(window, qtbot)
     board, room = board_of(window), window.orders
     detail = room.detail
-    fault = refusing_comments(window, {"call back"})
-    with pytest.raises(ServerError):
-        finish(qtbot, board.add_comment(order.id, "call back on Monday"))
-    room.select_order(order.id)
-    qtbot.waitUntil(lambda: "Back soon." in shown_message(detail))
-    finish(qtbot, room.wait_idle())
 
     real_timeline = board.timeline
     late = asyncio.Event()

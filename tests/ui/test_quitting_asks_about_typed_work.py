@@ -292,18 +292,7 @@ def test_a_logout_while_settings_asks_its_own_question_asks_nothing_more(
     not saved". A logout then put "Discard what you typed?" over it too: Discard rejected
     Settings under the first question, whose answer then closed a dialog already gone. The
     logout is still cancelled; the question already up is the one left."""
-    access = _Access()
-    dialog = SettingsDialog(
-        AppSettings(),
-        KeyStore(),
-        window,
-        write=lambda _s: None,
-        marketplace_client=lambda: access,  # type: ignore[arg-type,return-value]
-    )
-    with qtbot.waitSignal(dialog.marketplace_page.loaded), qtbot.waitExposed(dialog):
-        dialog.open()
-    dialog.pages.setCurrentWidget(dialog.marketplace_page)
-    _type(qtbot, dialog, RESULT_URL, "https://vendor.example/results")
+    dialog = settings_with_a_marketplace_value_typed(qtbot, window)
     dialog._ok()
     qtbot.waitUntil(lambda: len(_questions(dialog)) == 1)
     first = [box.text() for box in _questions(dialog)]
@@ -429,3 +418,24 @@ def test_a_failed_start_closes_the_window_without_asking(
     finally:
         lock.release()
         qapp.setQuitOnLastWindowClosed(True)  # as the test session's other windows expect
+
+
+def settings_with_a_marketplace_value_typed(
+    qtbot: QtBot,
+    window: MainWindow,
+) -> SettingsDialog:
+    """Settings open over ``window`` on its Marketplace page, a Result URL typed and not saved
+    (each Marketplace value is sent by its own Save)."""
+    access = _Access()
+    dialog = SettingsDialog(
+        AppSettings(),
+        KeyStore(),
+        window,
+        write=lambda _s: None,
+        marketplace_client=lambda: access,  # type: ignore[arg-type,return-value]
+    )
+    with qtbot.waitSignal(dialog.marketplace_page.loaded), qtbot.waitExposed(dialog):
+        dialog.open()
+    dialog.pages.setCurrentWidget(dialog.marketplace_page)
+    _type(qtbot, dialog, RESULT_URL, "https://vendor.example/results")
+    return dialog

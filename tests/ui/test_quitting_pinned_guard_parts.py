@@ -20,19 +20,17 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
 
-from app.domain.connection import AppSettings
-from app.store.credentials import KeyStore
 from app.ui.common.discard_guard import DiscardGuard, typed_work_over
 from app.ui.main_window import MainWindow
 from app.ui.orders.order_dialogs import RejectDialog
-from app.ui.settings.settings_dialog import SettingsDialog
 from tests.ui.conftest import answer
-from tests.ui.test_marketplace_config_settings import RESULT_URL, _Access, _type
+from tests.ui.test_marketplace_config_settings import RESULT_URL
 from tests.ui.test_quitting_asks_about_typed_work import (
     DISCARD_QUESTION,
     _opened,
     _order,
     _reject,
+    settings_with_a_marketplace_value_typed,
 )
 
 # The suite's fixtures (this file lives outside tests/, where its conftest files apply).
@@ -93,18 +91,7 @@ def test_quit_with_only_a_marketplace_value_typed_in_settings_stops_and_asks(
     """Mutant: ``DiscardGuard.changed`` drops ``if self._unsent_words(): return True``. Only a
     Marketplace value typed in Settings (each is sent by its own Save): File > Quit closed the
     main window, the app ending with the value unsaved and nothing asked."""
-    access = _Access()
-    dialog = SettingsDialog(
-        AppSettings(),
-        KeyStore(),
-        window,
-        write=lambda _s: None,
-        marketplace_client=lambda: access,  # type: ignore[arg-type,return-value]
-    )
-    with qtbot.waitSignal(dialog.marketplace_page.loaded), qtbot.waitExposed(dialog):
-        dialog.open()
-    dialog.pages.setCurrentWidget(dialog.marketplace_page)
-    _type(qtbot, dialog, RESULT_URL, "https://vendor.example/results")
+    dialog = settings_with_a_marketplace_value_typed(qtbot, window)
     assert dialog.marketplace_page.unsaved()
     assert not window.close()  # refused: the quit stops here
     assert answer(qtbot, dialog, "Keep editing") == DISCARD_QUESTION

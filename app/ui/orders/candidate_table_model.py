@@ -112,8 +112,7 @@ class CandidateTableModel(QAbstractTableModel):
             if row is None:
                 continue  # not shown: a search hides its candidate
             self.dataChanged.emit(self.index(row, 0), self.index(row, last))
-            while row > 0 and self._rows[row] >= 0:  # up to the candidate's own row
-                row -= 1
+            row = self._candidate_row_above(row)
             self.dataChanged.emit(self.index(row, 0), self.index(row, last))
 
     def candidate_count(self) -> int:
@@ -213,9 +212,12 @@ class CandidateTableModel(QAbstractTableModel):
     def candidate_row_of(self, order_id: str) -> int | None:
         """Where the own row (above their orders) of the order's candidate is shown, or None."""
         row = self.row_of_order(order_id)
-        if row is None:
-            return None
-        while self._rows[row] >= 0:  # a candidate's row is shown whenever one of its orders is
+        return None if row is None else self._candidate_row_above(row)
+
+    def _candidate_row_above(self, row: int) -> int:
+        """The own row of the candidate whose order is shown at ``row`` (``row`` itself for a
+        candidate's row): shown whenever one of its orders is."""
+        while row > 0 and self._rows[row] >= 0:
             row -= 1
         return row
 
