@@ -146,6 +146,11 @@ def summary_row(order: OrderSummary, state: StateSummary) -> OrderRow:
     )
 
 
+#: The fields a snapshot's rows leave empty: the desk's own state of an order, which its index
+#: does not keep (an order's record keeps its Berke assessment, shown in the pane).
+SNAPSHOT_EMPTY_FIELDS = frozenset({"assessment", "activity", "berke", "attention", "berke_id"})
+
+
 class OrderColumns:
     """Rows as one list per field of ``OrderRow``; rows can be replaced and added in place."""
 
@@ -195,7 +200,7 @@ class OrderColumns:
         columns: dict[str, list[object]] = {
             name: getattr(index, name) for name in OrderSummary._fields
         }
-        for local in ("assessment", "activity", "berke", "attention", "berke_id"):
+        for local in SNAPSHOT_EMPTY_FIELDS:
             columns[local] = [""] * size
         columns["gone"] = [False] * size if index.gone is None else list(map(bool, index.gone))
         return cls(columns)

@@ -20,7 +20,7 @@ from unittest import mock
 import httpx
 import pytest
 from PySide6.QtCore import QEvent, QSettings, Qt, QUrl
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QStandardItemModel
 from PySide6.QtGui import Qt as GuiQt  # the namespace that has mightBeRichText
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 from shiboken6 import Shiboken
@@ -39,8 +39,12 @@ from app.store import snapshot_file
 from app.store.paths import make_private_dir
 from app.store.snapshot_file import Snapshot, attachment_member, load_snapshot, open_snapshot
 from app.ui.common.messages import Messages
+from app.ui.common.remembered_header import BY_COLUMN
 from app.ui.common.screens import available_room
 from app.ui.main_window import MainWindow, open_snapshot_window
+from app.ui.orders.column_actions import NOT_IN_SNAPSHOT_TIP
+from app.ui.orders.detail_pane import BERKE_NOT_IN_SNAPSHOT
+from app.ui.orders.orders_room import HEADER_KEY, NEEDS_ATTENTION, NO_ATTENTION_IN_SNAPSHOT
 from app.ui.orders.sources import LiveOrders
 from app.ui.snapshots import csv_export, snapshot_source
 from app.ui.snapshots.compare_dialog import CompareDialog
@@ -48,6 +52,7 @@ from app.ui.snapshots.save_snapshot_dialog import SaveSnapshotDialog
 from app.ui.snapshots.snapshot_menu import recent_snapshots
 from app.ui.snapshots.snapshot_source import READ_ONLY_TIP, SnapshotOrders
 from app.views.inbox_columns import INBOX
+from app.views.order_rows import SNAPSHOT_EMPTY_FIELDS
 from app.workflows import heap
 from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
@@ -397,11 +402,67 @@ def test_csv_export_writes_what_is_in_view(
     assert [r[0] for r in rows[1:]] == in_view
     assert all("acme" in " ".join(r).casefold() for r in rows[1:])
     model = window.orders.model
+    # Every column but those a snapshot leaves empty (the desk's own: Berke, Needs attention…).
+    kept = [i for i, column in enumerate(INBOX.all) if column.field not in SNAPSHOT_EMPTY_FIELDS]
+    assert rows[0][1:] == [INBOX.all[i].header for i in kept]
+    assert "Needs attention" not in rows[0]
     for row in rows[1:]:  # each cell as the table shows it
         source = model.row_of(row[0])
         assert source is not None
-        assert row[1:] == [model.text(source, column) for column in range(model.columnCount())]
+        assert row[1:] == [model.text(source, column) for column in kept]
     assert window.messages.shown[-1] == ("", f"Exported {len(in_view)} orders to {out}")
+
+
+def test_berkes_status_is_said_not_kept_not_never_watched(window: MainWindow) -> None:
+    window.orders.select_order("order-001")
+    detail = window.orders.detail
+    assert detail.fields["invitationCode"].text() == "CODE001"  # linked: the record keeps it
+    assert detail.fields["berkeStatus"].text() == BERKE_NOT_IN_SNAPSHOT
+
+
+def test_the_columns_a_snapshot_leaves_empty_are_hidden_and_say_why(
+    qtbot: QtBot, qsettings: QSettings, sample: Path
+) -> None:
+    """A snapshot keeps no Berke status, attention flag, activity or Berke code per row: its
+    window showed the desk's layout, those columns empty (read as "nothing needs attention"),
+    and "Needs attention" listed none of its orders."""
+    desk = MainWindow(qsettings)
+    qtbot.addWidget(desk)
+    berke_id = INBOX.index("berke_id")
+    desk.orders.column_actions.toggles[berke_id].setChecked(True)  # shown at the desk
+    desk.save_layout()
+    desk_layout = qsettings.value(HEADER_KEY + BY_COLUMN)
+    window = open_snapshot_window(sample, qsettings)
+    qtbot.addWidget(window)
+    room = window.orders
+    header = room.table.horizontalHeader()
+    empty = [i for i, column in enumerate(INBOX.all) if column.field in SNAPSHOT_EMPTY_FIELDS]
+    assert {INBOX.all[i].key for i in empty} >= {"berke", "attention", "berke_id"}
+    for position in empty:
+        assert header.isSectionHidden(position)
+        toggle = room.column_actions.toggles[position]
+        assert not toggle.isEnabled()
+        assert not toggle.isChecked()
+        assert toggle.toolTip() == NOT_IN_SNAPSHOT_TIP
+    room.column_actions.default_columns.trigger()  # the default columns, but these
+    assert all(header.isSectionHidden(position) for position in empty)
+    assert not header.isSectionHidden(INBOX.index("job"))
+    filters = room.status_filter
+    attention = filters.findData(NEEDS_ATTENTION)
+    item = cast(QStandardItemModel, filters.model()).item(attention)
+    assert not item.isEnabled()
+    assert item.toolTip() == NO_ATTENTION_IN_SNAPSHOT
+    window.close()  # the desk's own layout is untouched: Berke id still shown there
+    assert qsettings.value(HEADER_KEY + BY_COLUMN) == desk_layout
+    # Shown a source that fills them (what a room goes back to), they come back as they were.
+    room.set_source(None)
+    assert not header.isSectionHidden(INBOX.index("attention"))
+    assert not header.isSectionHidden(berke_id)
+    assert header.isSectionHidden(INBOX.index("activity"))
+    assert room.column_actions.toggles[berke_id].isEnabled()
+    assert room.column_actions.toggles[berke_id].isChecked()
+    assert room.column_actions.toggles[berke_id].toolTip() != NOT_IN_SNAPSHOT_TIP
+    assert item.isEnabled()
 
 
 def test_csv_export_on_the_candidates_tab_writes_its_orders(

@@ -19,6 +19,10 @@ from app.views.columns import Columns
 
 #: Why the columns that say which order a row is cannot be hidden.
 ALWAYS_SHOWN_TIP = "Always shown: the status and the candidate say which order a row is."
+#: Why a snapshot's window cannot show the desk's own columns (``SNAPSHOT_EMPTY_FIELDS``).
+NOT_IN_SNAPSHOT_TIP = (
+    "A snapshot does not keep this column: select an order to see its Berke assessment."
+)
 
 
 class ColumnActions(QObject):
@@ -35,6 +39,10 @@ class ColumnActions(QObject):
     ) -> None:
         super().__init__(parent)
         self.table = table
+        self.columns = columns
+        self.always_shown = always_shown
+        #: Columns the rows leave empty (a snapshot's), hidden; and whether each was shown.
+        self._empty: dict[int, bool] = {}
         header = table.horizontalHeader()
         self.toggles: list[QAction] = []
         self.sort_by: list[QAction] = []
@@ -67,6 +75,30 @@ class ColumnActions(QObject):
         )
         header.sortIndicatorChanged.connect(lambda *_a: self.follow_header())
         self.follow_header()
+
+    def set_empty_fields(self, fields: frozenset[str], why: str) -> None:
+        """Hide the columns of ``fields`` (the source leaves them empty), their toggles off
+        and saying ``why``; the columns of an earlier call not among them come back as they
+        were. An empty column shown said nothing, and read as "nothing to do"."""
+        header = self.table.horizontalHeader()
+        empty = {i for i, column in enumerate(self.columns.all) if column.field in fields}
+        for position in set(self._empty) - empty:
+            header.setSectionHidden(position, not self._empty.pop(position))
+            toggle = self.toggles[position]
+            toggle.setEnabled(self.columns.all[position].key not in self.always_shown)
+            toggle.setToolTip("")
+        for position in empty - set(self._empty):
+            self._empty[position] = not header.isSectionHidden(position)
+            header.setSectionHidden(position, True)
+            self.toggles[position].setEnabled(False)
+            self.toggles[position].setToolTip(why)
+        self.follow_header()
+
+    def hide_empty(self) -> None:
+        """The empty columns hidden again (after the default columns were put back)."""
+        header = self.table.horizontalHeader()
+        for position in self._empty:
+            header.setSectionHidden(position, True)
 
     def follow_header(self) -> None:
         """Check what the header shows: after a click on it, a remembered layout, or the

@@ -73,6 +73,7 @@ def _local(value: Any) -> str:
 #: answer's ``Date``, to the second), may be after SmartRecruiters' own date of it: a listed
 #: comment of the same words dated after the desk's was sent, less this, may be that one.
 CLOCK_SLACK = timedelta(minutes=2)
+BERKE_NOT_IN_SNAPSHOT = "Not kept in a snapshot (open the desk to see it)"
 
 
 @dataclass(frozen=True)
@@ -276,7 +277,6 @@ class OrderDetailPane(QWidget):
         # the pane it was asked from is still the one on screen (not merely the same order).
         self.showings = 0
         self.read_only = False  # a snapshot: comments are shown, never added
-        self._read_only_reason: str | None = None
 
         # Sized as the values are: a name of one long word (a hostile file, a pasted string)
         # widened the pane's content thousands of pixels past its edge, buttons with it.
@@ -615,7 +615,10 @@ class OrderDetailPane(QWidget):
     def show_berke(self, berke: BerkeState | None, linked: bool) -> None:
         """Berke's side, beside SmartRecruiters' status in the title."""
         if berke is None:
-            text = "Not watched yet" if linked else NOTHING
+            # A snapshot keeps SmartRecruiters' side alone: "Not watched yet" read as if
+            # Berke had never been asked.
+            unknown = BERKE_NOT_IN_SNAPSHOT if self.read_only else "Not watched yet"
+            text = unknown if linked else NOTHING
         else:
             text = berke.progress.label
             if berke.completed_at is not None:
@@ -725,14 +728,11 @@ class OrderDetailPane(QWidget):
     def set_read_only(self, reason: str | None) -> None:
         """Nothing can be changed from here, and every control that would says why."""
         self.read_only = reason is not None
-        self._read_only_reason = reason
         self.setAcceptDrops(reason is None)
         for widget in (self.comment_input, self.comment_button, self.attachments):
             widget.setEnabled(reason is None and (widget is not self.comment_button))
             widget.setToolTip(reason or "")
-        self.retry_step_button.setToolTip(
-            reason or "Send a failed step again (it is checked first)"
-        )
+        self.retry_step_button.setToolTip(reason or RETRY_TIP)
         self.cancel_step_button.setToolTip(reason or CANCEL_STEP_TIP)
         self._keep_read_only()
 

@@ -11,7 +11,7 @@ import logging
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 from PySide6.QtCore import (
     QByteArray,
@@ -26,7 +26,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QDropEvent, QKeyEvent, QMouseEvent
+from PySide6.QtGui import QAction, QDropEvent, QKeyEvent, QMouseEvent, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -65,7 +65,7 @@ from app.ui.common.task_group import NamedTasks
 from app.ui.orders.attachments_panel import dropped_paths, rows_for
 from app.ui.orders.candidate_table_model import grouped
 from app.ui.orders.candidates_view import CandidatesView
-from app.ui.orders.column_actions import ColumnActions
+from app.ui.orders.column_actions import NOT_IN_SNAPSHOT_TIP, ColumnActions
 from app.ui.orders.detail_pane import OrderDetailPane
 from app.ui.orders.order_actions import OrderActionsController
 from app.ui.orders.order_filter_proxy import OrderFilterProxy
@@ -161,6 +161,7 @@ SUMMARY_TASK = "summary"
 WORKING_OUT = "Working out what each action would do…"
 # The status filter's entry for flagged orders.
 NEEDS_ATTENTION = "attention"
+NO_ATTENTION_IN_SNAPSHOT = "A snapshot does not keep what needs attention."
 # Rows whose flags depend on time ("new for 3 days") are rebuilt this often.
 RECHECK_MS = 5 * 60 * 1000
 AGE_REPAINT_MS = 60 * 1000  # ages are shown to the minute
@@ -479,6 +480,7 @@ class OrdersRoom(QWidget):
             header.setSectionHidden(position, column.key not in DEFAULT_SHOWN)
             header.moveSection(header.visualIndex(position), position)
             self.table.setColumnWidth(position, column.width)
+        self.column_actions.hide_empty()
         self.column_actions.follow_header()
 
     def _context_menu(self, position: QPoint) -> None:
@@ -517,6 +519,7 @@ class OrdersRoom(QWidget):
         self.controller.set_board(source.board if isinstance(source, LiveOrders) else None)
         self.controller.set_read_only(reason)
         self.detail.set_read_only(reason)
+        self._follow_empty_fields(source.empty_fields if source is not None else frozenset())
         if source is None:
             self.model.set_rows(OrderColumns.of_rows([]))
         else:
@@ -545,6 +548,18 @@ class OrdersRoom(QWidget):
             self._selection_changed()  # the orders selected again, shown as they are now
         else:
             self._refresh_detail()
+
+    def _follow_empty_fields(self, fields: frozenset[str]) -> None:
+        """Columns the source leaves empty are hidden, and so is the filter on them: a
+        snapshot keeps no attention flags, and "Needs attention" listed none of its orders."""
+        self.column_actions.set_empty_fields(fields, NOT_IN_SNAPSHOT_TIP)
+        attention = self.status_filter.findData(NEEDS_ATTENTION)
+        item = cast(QStandardItemModel, self.status_filter.model()).item(attention)
+        kept = "attention" not in fields
+        item.setEnabled(kept)
+        item.setToolTip("" if kept else NO_ATTENTION_IN_SNAPSHOT)
+        if not kept and self.status_filter.currentIndex() == attention:
+            self.status_filter.setCurrentIndex(0)
 
     def _place(self) -> _Place:
         current = self.table.currentIndex()

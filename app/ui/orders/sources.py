@@ -60,6 +60,9 @@ class OrderSource(QObject):
 
     #: Why nothing may be changed (a snapshot), or None.
     read_only_reason: str | None = None
+    #: The rows' fields this source leaves empty (``OrderRow``'s names): their columns are
+    #: hidden and cannot be shown, rather than shown empty (and filtered on: nothing matched).
+    empty_fields: frozenset[str] = frozenset()
 
     @property
     def data_file(self) -> Path | None:

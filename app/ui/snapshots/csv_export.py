@@ -48,13 +48,15 @@ def orders_to_export(
 
 
 def rows_to_export(
-    model: OrderTableModel, rows: Sequence[int]
+    model: OrderTableModel, rows: Sequence[int], leave_out: frozenset[str] = frozenset()
 ) -> tuple[list[str], Callable[[], list[list[str]]]]:
     """The header of the orders table, and a function that words ``rows`` (of ``model``)
     column by column (the id first): taken now, on the GUI thread; worded where it is called,
-    which may be a worker thread (``OrderTableModel.texts_of``)."""
-    header = ["Order id", *(model.spec[column].header for column in range(len(model.spec)))]
-    return header, model.texts_of(rows)
+    which may be a worker thread (``OrderTableModel.texts_of``). The columns of the fields in
+    ``leave_out`` (those a snapshot leaves empty) are not exported."""
+    specs = [model.spec[column] for column in range(len(model.spec))]
+    header = ["Order id", *(spec.header for spec in specs if spec.field not in leave_out)]
+    return header, model.texts_of(rows, leave_out)
 
 
 def write_columns(path: Path, header: Sequence[str], worded: Callable[[], list[list[str]]]) -> int:

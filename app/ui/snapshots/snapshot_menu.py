@@ -372,7 +372,10 @@ class SnapshotMenu(QObject):
         (its rows' values are taken here); the window can be used meanwhile."""
         from app.ui.snapshots.csv_export import rows_to_export
 
-        header, worded = rows_to_export(self.orders.model, self.orders.rows_in_view())
+        source = self.orders.source
+        # A snapshot's empty columns are not said empty in the file either.
+        empty = source.empty_fields if source is not None else frozenset()
+        header, worded = rows_to_export(self.orders.model, self.orders.rows_in_view(), empty)
         return self._write_csv(path, header, worded)
 
     async def _write_csv(

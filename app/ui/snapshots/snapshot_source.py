@@ -27,7 +27,7 @@ from app.domain.snapshot import (
 from app.store.snapshot_file import Snapshot, SnapshotError, open_snapshot
 from app.ui.orders.sources import Comments, OrderSource, Records, SnapshotFiles
 from app.views.inbox_columns import INBOX
-from app.views.order_rows import OrderColumns
+from app.views.order_rows import SNAPSHOT_EMPTY_FIELDS, OrderColumns
 from app.views.order_search import PreparedSearch
 from app.views.text import one_line, title_name
 
@@ -86,6 +86,7 @@ class SnapshotOrders(OrderSource):
     says so once in ``last_error``."""
 
     read_only_reason = READ_ONLY_TIP
+    empty_fields = SNAPSHOT_EMPTY_FIELDS
 
     def __init__(self, snapshot: Snapshot, prepared: PreparedSearch | None = None) -> None:
         super().__init__()
