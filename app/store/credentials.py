@@ -301,12 +301,28 @@ class KeyStore:
             self._status = KeyringStatus(False, self.status.backend, LOCKED_REASON)
             return None
         except (KeyringError, RuntimeError, OSError) as exc:
+            # Refusing is not "no key": said as a locked keyring is (a switch said "No keys…
+            # Enter them" of keys the keyring holds), and asked again at the next open.
             log.info("The keyring could not be read (%s)", type(exc).__name__)
+            self._status = KeyringStatus(
+                False, self.status.backend, f"The keyring did not answer ({type(exc).__name__})."
+            )
             return None
         except Exception as exc:  # noqa: BLE001 - see _unreachable
             self._status = _unreachable(self.status.backend, exc)
             return None
         return value
+
+    @property
+    def unread_because(self) -> str | None:
+        """Why keys the keyring may hold could not be read now (a keyring usable when first
+        asked, since locked, refusing or gone), in a sentence; None when it answers, or was
+        never usable (then there are simply none in it)."""
+        status = self.status
+        if status.usable:
+            return None
+        found_usable = self._found is not None and self._found.usable
+        return status.reason if found_usable or status.reason == LOCKED_REASON else None
 
     def _keyring_set(self, name: str, value: str) -> None:
         import keyring

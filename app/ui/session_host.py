@@ -283,15 +283,22 @@ class SessionHost(QObject):
 
     def _why_no_keys(self, name: str) -> str:
         """Blocking (the keyring's state). Why the profile ``name`` has no keys to open with:
-        none stored, or a keyring that is locked (stored there, but not given)."""
+        none stored, or a keyring that is locked or not answering (stored there, maybe, but
+        not given): "Enter them" then sent the coordinator to type keys the keyring holds."""
         from app.store.credentials import LOCKED_REASON
 
-        status = self.keys.status
-        if not status.usable and status.reason == LOCKED_REASON:
+        unread = self.keys.unread_because
+        if unread == LOCKED_REASON:
             return (
                 f"The keys of the profile “{name}” could not be read: the system keyring is "
                 "locked. Working in demo mode: unlock the keyring, then open File > Settings "
                 "and Save."
+            )
+        if unread is not None:
+            return (
+                f"The keys of the profile “{name}” could not be read: {unread} Working in "
+                "demo mode: once the system keyring answers again, open File > Settings and "
+                "Save."
             )
         return (
             f"No keys for the profile “{name}”: working in demo mode. Enter them in "

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
-from keyring.errors import KeyringLocked
+from keyring.errors import KeyringError, KeyringLocked
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
@@ -27,7 +27,7 @@ from app.ui.session_host import SessionHost
 from app.workflows.board import SyncOutcome
 from app.workflows.resume_news import ResumeNews
 from app.workflows.session import Session
-from tests.memory_keyring import MemoryKeyring, installed_keyring
+from tests.memory_keyring import BackendGoneError, MemoryKeyring, installed_keyring
 from tests.waits import HANG_GUARD_SECONDS
 
 if TYPE_CHECKING:
@@ -240,22 +240,48 @@ def test_what_profile_a_had_waiting_to_say_is_not_said_under_profile_b(
         _wait(qtbot, host.close())
 
 
-class LockableKeyring(MemoryKeyring):
-    locked = False
+class FailingLater(MemoryKeyring):
+    """A keyring that answers, then raises ``error`` while ``failing``."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__()
+        self.error = error
+        self.failing = False
 
     def get_password(self, service: str, username: str) -> str | None:
-        if self.locked:
-            raise KeyringLocked("locked")
+        if self.failing:
+            raise self.error
         return super().get_password(service, username)
 
 
-def test_a_profile_whose_keys_are_in_a_locked_keyring_says_to_unlock_it(
-    qtbot: QtBot, window: MainWindow, sandbox: SandboxServer
+@pytest.mark.parametrize(
+    ("error", "said"),
+    [
+        pytest.param(
+            KeyringLocked("locked"),
+            ["the system keyring is locked", "unlock the keyring"],
+            id="locked",
+        ),
+        pytest.param(
+            BackendGoneError("DBUS_SESSION_BUS_ADDRESS is unset"),
+            ["could not be reached", "once the system keyring answers again"],
+            id="unreachable",
+        ),
+        pytest.param(
+            KeyringError("org.freedesktop.DBus.Error.NoReply"),
+            ["The keyring did not answer (KeyringError)", "once the system keyring answers"],
+            id="refusing",
+        ),
+    ],
+)
+def test_a_profile_whose_keys_the_keyring_no_longer_gives_says_why_not_no_keys(
+    qtbot: QtBot, window: MainWindow, sandbox: SandboxServer, error: Exception, said: list[str]
 ) -> None:
-    """Its keys stored, the keyring locked since: demo mode said "No keys for the profile …
-    Enter them in File > Settings", and keys typed again were kept for this session only."""
+    """Its keys stored, the keyring locked, gone or refusing since: demo mode said "No keys
+    for the profile … Enter them in File > Settings" (keys typed again were then kept for
+    this session only); only a locked one was said. Once it answers, Save opens it."""
     local = _on(sandbox, "Local")
-    with installed_keyring(LockableKeyring()) as ring:
+    with installed_keyring(FailingLater(error)) as ring:
         keys = _with_demo_keys("Local")  # in the keyring, as Settings stores them
         host = SessionHost(
             window,
@@ -267,15 +293,16 @@ def test_a_profile_whose_keys_are_in_a_locked_keyring_says_to_unlock_it(
         )
         try:
             _wait(qtbot, host.open())
-            ring.locked = True  # the desktop's keyring locked meanwhile
+            ring.failing = True  # the desktop's keyring locked, gone or refusing meanwhile
             _wait(qtbot, host.apply(AppSettings(profiles=[local], active="Local")))
             assert host.session is not None
             assert host.session.demo
             notice = host.notice or ""
             assert "No keys" not in notice, notice
-            assert "the system keyring is locked" in notice, notice
-            assert "unlock the keyring" in notice, notice
-            ring.locked = False  # unlocked, then Settings, Save: the profile opens
+            assert "Enter them" not in notice, notice
+            for words in said:
+                assert words in notice, notice
+            ring.failing = False  # it answers again, then Settings, Save: the profile opens
             _wait(qtbot, host.apply(AppSettings(profiles=[local], active="Local")))
             assert not host.session.demo
         finally:
