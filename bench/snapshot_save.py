@@ -70,8 +70,8 @@ async def measure(
     from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY
     from app.store.database import Database
     from app.workflows.desk import Desk
-    from app.workflows.inbox import sync_all
     from app.workflows.order_actions import add_comment
+    from app.workflows.order_sync import fetch_changes
     from app.workflows.session import Session
     from app.workflows.snapshots import SaveRequest, save_snapshot
 
@@ -85,11 +85,13 @@ async def measure(
     try:
         for run in range(runs):
             desk = Desk(session, Database(folder / f"run{run}.sqlite3"), ContactPerson())
-            listed = (await sync_all(desk)).orders[:orders]
+            await fetch_changes(desk, poll=False)  # as the board syncs
+            listed = desk.orders.all()[:orders]
             for kind in KINDS:
                 if kind == KINDS[2]:
                     await add_comment(desk, listed[0], f"Run {run}: called the candidate")
-                    fresh = {o.id: o for o in (await sync_all(desk)).orders}
+                    await fetch_changes(desk, poll=False)
+                    fresh = {o.id: o for o in desk.orders.all()}
                     listed = [fresh[o.id] for o in listed]
                 request = SaveRequest(orders=listed, include_attachments=files)
                 requests = transport.requests

@@ -10,7 +10,7 @@ an empty cache: a full sync (every order new), a full sync again (nothing change
 for NEW orders (nothing new). Each has its wall time, the CPU time of the event loop's thread
 (the GUI thread in the app: asking for pages and reading their JSON; comparing and parsing run
 in a worker) and its requests. For comparison, the way a sync went before (every page parsed
-into models on the loop thread, every order compared after parsing: ``inbox.sync_all``).
+into models on the loop thread, every order compared after parsing: ``sync_as_before``).
 """
 
 from __future__ import annotations
@@ -21,10 +21,14 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.cli import bench_parser
 from bench.common import CountingTransport, Sandbox, load, median, ratios, sandbox_process
+
+if TYPE_CHECKING:
+    from app.workflows.desk import Desk
 
 RATE = 10.0  # SmartRecruiters' documented requests per second
 PAGE = 100
@@ -43,6 +47,20 @@ class Figures:
         )
 
 
+async def sync_as_before(desk: Desk) -> None:
+    """The full sync the app ran before ``order_sync.fetch_changes`` (the app no longer has
+    it): every page read into models on the loop thread by ``iter_orders``, then every order
+    compared and written after parsing, and the cache read back, in a worker."""
+    orders = [order async for order in desk.session.sr.iter_orders()]
+    orders.sort(key=lambda o: (o.create_date is not None, o.create_date), reverse=True)
+
+    def merge() -> None:
+        desk.orders.merge(orders)
+        desk.orders.all()
+
+    await asyncio.to_thread(merge)
+
+
 async def measure(sandbox: Sandbox, runs: int, folder: Path) -> tuple[dict[str, Figures], int, int]:
     from app.clients.berke import BerkeClient
     from app.clients.smartrecruiters import SmartRecruitersClient
@@ -51,7 +69,6 @@ async def measure(sandbox: Sandbox, runs: int, folder: Path) -> tuple[dict[str, 
     from app.store.database import Database
     from app.workflows.board import OrderBoard
     from app.workflows.desk import Desk
-    from app.workflows.inbox import sync_all
     from app.workflows.session import Session
 
     transport = CountingTransport()
@@ -79,7 +96,7 @@ async def measure(sandbox: Sandbox, runs: int, folder: Path) -> tuple[dict[str, 
             old = Desk(session, Database(folder / f"before{run}.sqlite3"))
             requests = transport.requests
             wall, cpu = time.perf_counter(), time.thread_time()
-            await sync_all(old)
+            await sync_as_before(old)
             before = figures["before: full sync, parsed on the loop"]
             before.wall.append(time.perf_counter() - wall)
             before.cpu.append(time.thread_time() - cpu)

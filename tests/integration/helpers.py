@@ -12,9 +12,11 @@ import httpx
 
 from app.clients.pacing import Pacer
 from app.domain.smartrecruiters import AssessmentOrder
+from app.workflows.order_sync import fetch_changes, left_out_text
 
 if TYPE_CHECKING:
     from app.sandbox import SandboxServer
+    from app.workflows.desk import Desk
 
 T = TypeVar("T")
 
@@ -31,6 +33,18 @@ def run(factory: Callable[[], Awaitable[T]]) -> T:
 def unpaced() -> Pacer:
     """A pacer that never waits: lets a test reach the server's own limits."""
     return Pacer(max_calls=10_000, window_seconds=1.0, max_concurrent=64)
+
+
+async def sync_like_the_app(desk: Desk) -> list[AssessmentOrder]:
+    """A full sync into ``desk``'s cache as the board's reads it (``fetch_changes``: the
+    listing's text merged page by page, held orders it no longer lists asked about), then
+    every order held. A test filling its cache another way tested orders the app never
+    stores; one whose listing leaves an order out fails here, in the sync's words."""
+    found = await fetch_changes(desk, poll=False)
+    said = left_out_text(found)
+    assert found.complete, said
+    assert not found.unreadable, said
+    return await asyncio.to_thread(desk.orders.all)
 
 
 def finish_in_sandbox(server: SandboxServer, code: str) -> None:

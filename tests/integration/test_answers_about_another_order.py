@@ -23,11 +23,10 @@ from app.domain.journal_terms import StepKind, StepState
 from app.domain.smartrecruiters import OrderStatus
 from app.sandbox import SandboxServer
 from app.workflows.desk import Desk
-from app.workflows.inbox import sync_all
 from app.workflows.order_actions import accept_order
 from app.workflows.refusals import ActionNotAllowedError
 from app.workflows.results import complete_order
-from tests.integration.helpers import RealNetwork, new_order_body, unpaced
+from tests.integration.helpers import RealNetwork, new_order_body, sync_like_the_app, unpaced
 from tests.integration.test_results_and_resume import RESULT, in_progress
 from tests.integration.test_workflows import run_with_desk
 from tests.waits import HANG_GUARD_SECONDS
@@ -104,7 +103,8 @@ def test_a_completion_answered_with_another_order_leaves_that_order_alone(
         assert desk.results.result_id_for(order.id) == result_id  # the resultId is kept
         _untouched(desk, bystander)
         transport.change = None
-        await sync_all(desk)  # before: the foreign copy's newer date won over the listing
+        # Before: the foreign copy's newer date won over the listing.
+        await sync_like_the_app(desk)
         _untouched(desk, bystander)
         completed = desk.orders.get(order.id)
         assert completed is not None

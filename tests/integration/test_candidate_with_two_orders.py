@@ -27,7 +27,6 @@ from app.domain.smartrecruiters import OrderStatus
 from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY, SandboxConfig, SandboxServer
 from app.workflows.batch import default_request, run_batch
 from app.workflows.desk import Desk
-from app.workflows.inbox import sync_all
 from app.workflows.order_actions import create_assessment
 from app.workflows.outbox import resume_pending, retry_step
 from app.workflows.refusals import StepDeferredError
@@ -35,6 +34,7 @@ from tests.integration.helpers import (
     RealNetwork,
     UnknownIdInOtherWords,
     new_order_body,
+    sync_like_the_app,
     unpaced,
 )
 from tests.integration.test_workflows import run_with_desk
@@ -59,8 +59,8 @@ def test_batch_then_retry_gives_every_order_its_own_assessment(
     demo_sandbox: SandboxServer, tmp_path: Path
 ) -> None:
     async def body(desk: Desk) -> None:
-        report = await sync_all(desk)
-        new = [o for o in report.orders if o.status is OrderStatus.NEW]
+        orders = await sync_like_the_app(desk)
+        new = [o for o in orders if o.status is OrderStatus.NEW]
         by_candidate = Counter(o.candidate.id for o in new)
         assert any(n > 1 for n in by_candidate.values()), "the demo data has repeat candidates"
         jobs = await desk.session.berke.get_jobs()

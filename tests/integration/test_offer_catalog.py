@@ -22,9 +22,8 @@ from app.domain.offer_cost import CostKind, OfferCost
 from app.domain.smartrecruiters import Offer, OfferStatus
 from app.workflows import offers
 from app.workflows.desk import Desk
-from app.workflows.inbox import sync_all
 from app.workflows.offer_catalog import COST_FIELD, OfferCatalog, OfferError, named_field
-from tests.integration.helpers import RealNetwork, sandbox_answering
+from tests.integration.helpers import RealNetwork, sandbox_answering, sync_like_the_app
 from tests.integration.test_offers_workflows import OfferAnswers
 from tests.integration.test_workflows import run_with_desk
 
@@ -180,7 +179,7 @@ def test_recent_orders_come_from_the_local_copy(sandbox: SandboxServer, tmp_path
         catalog = OfferCatalog(desk.session, desk.db)
         fit = (await catalog.page(query="BERKE-FIT")).offers[0]
         assert await catalog.recent_orders(fit) == []  # nothing synced yet
-        await sync_all(desk)
+        await sync_like_the_app(desk)
         recent = await catalog.recent_orders(fit)
         assert 0 < len(recent) <= catalog.recent_limit
         assert recent == await offers.recent_orders_for(desk, fit)

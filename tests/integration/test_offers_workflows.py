@@ -26,8 +26,12 @@ from app.domain.offer_cost import CostKind, OfferCost, parse_cost
 from app.domain.smartrecruiters import AssessmentOrder, Offer, OfferStatus
 from app.workflows import offers
 from app.workflows.desk import Desk
-from app.workflows.inbox import sync_all
-from tests.integration.helpers import RealNetwork, RecordingTransport, new_order_body
+from tests.integration.helpers import (
+    RealNetwork,
+    RecordingTransport,
+    new_order_body,
+    sync_like_the_app,
+)
 from tests.integration.test_workflows import run_with_desk
 
 if TYPE_CHECKING:
@@ -163,7 +167,7 @@ def test_recent_orders_come_from_the_cache(sandbox: SandboxServer, tmp_path: Pat
             await desk.session.sr.create_test_order({**new_order_body(first=first), "offer": ref})
             await asyncio.sleep(0.005)  # distinct creation times: the order is asserted
         assert await offers.recent_orders_for(desk, created) == []  # not synced yet
-        await sync_all(desk)
+        await sync_like_the_app(desk)
         recent = await offers.recent_orders_for(desk, created)
         assert [o.candidate.first_name for o in recent] == ["Cy", "Ben", "Ada"]
         fit = (await offers.list_offers(desk, q="BERKE-FIT")).content[0]
@@ -182,7 +186,7 @@ def test_an_offers_recent_orders_parse_only_the_orders_shown(
     kept the window's own thread from running: heartbeats 282 ms late at 5,000 orders."""
 
     async def body(desk: Desk) -> None:
-        await sync_all(desk)
+        await sync_like_the_app(desk)
         fit = (await offers.list_offers(desk, q="BERKE-FIT")).content[0]
         expected = sorted(
             (o for o in desk.orders.all() if o.offer and o.offer.catalog_id == "BERKE-FIT"),

@@ -24,11 +24,10 @@ from app.store.snapshot_destination import SnapshotWriteError
 from app.store.snapshot_file import load_snapshot
 from app.workflows.desk import Desk
 from app.workflows.file_identity import identify
-from app.workflows.inbox import sync_all
 from app.workflows.order_actions import add_comment
 from app.workflows.session import Session
 from app.workflows.snapshots import SavedSnapshot, SaveRequest, save_snapshot
-from tests.integration.helpers import RecordingTransport, unpaced
+from tests.integration.helpers import RecordingTransport, sync_like_the_app, unpaced
 from tests.locked_folder import locked_folder
 
 if TYPE_CHECKING:
@@ -140,7 +139,7 @@ def test_a_save_soon_after_asks_again_only_for_open_orders(
     was read in the last ``KEPT_FOR``, and the save says when that was."""
 
     async def body(desk: Desk, transport: CountingTransport) -> None:
-        orders = chosen((await sync_all(desk)).orders, 12)
+        orders = chosen((await sync_like_the_app(desk)), 12)
         open_ids = {o.id for o in orders if not o.status.is_final}
         assert 0 < len(open_ids) < len(orders)
         request = SaveRequest(orders=orders, include_attachments=True)
@@ -173,7 +172,7 @@ def test_a_save_soon_after_asks_again_only_for_open_orders(
         # A comment that moves a completed order's lastUpdateDate: that one is asked too.
         changed = next(o for o in orders if o.status is OrderStatus.COMPLETED)
         await add_comment(desk, changed, "Called the candidate again")
-        fresh = {o.id: o for o in (await sync_all(desk)).orders}
+        fresh = {o.id: o for o in (await sync_like_the_app(desk))}
         orders = [fresh[o.id] for o in orders]
         before = len(transport.details())
         third = await save_snapshot(
@@ -200,11 +199,11 @@ def test_a_second_snapshot_shows_a_recruiters_new_comment(
     snapshot showed the comments of the first."""
 
     async def body(desk: Desk, _transport: CountingTransport) -> None:
-        orders = (await sync_all(desk)).orders
+        orders = await sync_like_the_app(desk)
         order = next(o for o in orders if o.status is OrderStatus.IN_PROGRESS)
         await save_snapshot(desk, SaveRequest(orders=[order]), tmp_path / "monday.adsnap")
         recruiter_comments(sandbox, order.id, "The candidate asked for more time.")
-        fresh = {o.id: o for o in (await sync_all(desk)).orders}[order.id]
+        fresh = {o.id: o for o in (await sync_like_the_app(desk))}[order.id]
         assert fresh.last_update_date == order.last_update_date
 
         await save_snapshot(desk, SaveRequest(orders=[fresh]), tmp_path / "tuesday.adsnap")
@@ -226,7 +225,7 @@ def test_a_completed_orders_details_are_asked_again_once_kept_for_has_passed(
     ``KEPT_FOR`` ago no longer stand for it, its lastUpdateDate unmoved or not."""
 
     async def body(desk: Desk, transport: CountingTransport) -> None:
-        orders = (await sync_all(desk)).orders
+        orders = await sync_like_the_app(desk)
         order = next(o for o in orders if o.status is OrderStatus.COMPLETED)
         texts: list[str] = []
         await save_snapshot(desk, SaveRequest(orders=[order]), tmp_path / "one.adsnap")
@@ -266,7 +265,7 @@ def test_an_unwritable_folder_is_refused_before_any_request(
     sandbox: SandboxServer, tmp_path: Path
 ) -> None:
     async def body(desk: Desk, transport: CountingTransport) -> None:
-        orders = (await sync_all(desk)).orders[:20]
+        orders = (await sync_like_the_app(desk))[:20]
         before = len(transport.requests)
         with locked_folder(tmp_path) as folder:
             with pytest.raises((SnapshotWriteError, PermissionError)) as info:
@@ -293,7 +292,7 @@ def test_a_cancel_while_fetching_stops_every_request_and_writes_nothing(
 
     async def body(desk: Desk, transport: CountingTransport) -> None:
         # Completed and rejected first: theirs are kept for the next save (open ones never).
-        listed = (await sync_all(desk)).orders
+        listed = await sync_like_the_app(desk)
         orders = sorted(listed, key=lambda o: not o.status.is_final)[:60]
         task = asyncio.ensure_future(save_snapshot(desk, SaveRequest(orders=orders), path))
         loop = asyncio.get_running_loop()
@@ -337,7 +336,7 @@ def test_a_cancel_while_writing_waits_for_the_writer_and_leaves_nothing(
             handle.write(bytes(range(256)) * 4096)
 
     async def body(desk: Desk, _transport: CountingTransport) -> None:
-        orders = (await sync_all(desk)).orders[:5]
+        orders = (await sync_like_the_app(desk))[:5]
         with report.open("rb") as handle:  # kept only while it is the file sent
             identity = identify(handle)
         upload = desk.results.enqueue(

@@ -16,9 +16,9 @@ from app.store import logs
 from app.store.snapshot_file import load_snapshot
 from app.workflows.desk import Desk
 from app.workflows.file_identity import identify
-from app.workflows.inbox import sync_all
 from app.workflows.order_actions import add_comment, create_assessment
 from app.workflows.snapshots import SaveRequest, live_records, make_meta, save_snapshot
+from tests.integration.helpers import sync_like_the_app
 from tests.integration.test_snapshot_details_reuse import CountingTransport, run_counted
 from tests.integration.test_workflows import new_order, req, run_with_desk
 
@@ -41,7 +41,7 @@ def test_save_from_the_sandbox_and_reopen(sandbox: SandboxServer, tmp_path: Path
         order = await new_order(desk)
         await add_comment(desk, order, "Called the candidate")
         await create_assessment(desk, order, req(order))
-        synced = await sync_all(desk)
+        synced = await sync_like_the_app(desk)
         upload = desk.results.enqueue(
             order.id, str(report), "report.pdf", report.stat().st_size,
             identity=identity_of(report),
@@ -49,8 +49,8 @@ def test_save_from_the_sandbox_and_reopen(sandbox: SandboxServer, tmp_path: Path
         from app.domain.attachments import UploadState
 
         desk.results.set_state(upload.id, UploadState.DONE, attachment_id="att-1")
-        order = next(o for o in synced.orders if o.id == order.id)  # as it is now
-        others = [o for o in synced.orders if o.id != order.id][:15]
+        order = next(o for o in synced if o.id == order.id)  # as it is now
+        others = [o for o in synced if o.id != order.id][:15]
         seen: list[int] = []
         saved = await save_snapshot(
             desk,
@@ -93,7 +93,7 @@ def test_save_from_the_sandbox_and_reopen(sandbox: SandboxServer, tmp_path: Path
         ignore = frozenset({"Comments", "Results", "Attachments"})
         assert diff_orders(snapshot.records(), live, ignore=ignore).is_empty
         diff = diff_orders(snapshot.records(), every, ignore=ignore)
-        assert diff.count(ChangeKind.ADDED) == len(synced.orders) - 16
+        assert diff.count(ChangeKind.ADDED) == len(synced) - 16
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
 
@@ -104,7 +104,7 @@ def test_a_saved_snapshot_holds_no_key(sandbox: SandboxServer, tmp_path: Path) -
     path = tmp_path / "keys.adsnap"
 
     async def body(desk: Desk) -> None:
-        orders = (await sync_all(desk)).orders[:10]
+        orders = (await sync_like_the_app(desk))[:10]
         await save_snapshot(desk, SaveRequest(orders=orders), path)
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
@@ -122,7 +122,7 @@ def test_cancelling_a_save_keeps_the_previous_file(sandbox: SandboxServer, tmp_p
     path.write_bytes(b"previous")
 
     async def body(desk: Desk, transport: CountingTransport) -> None:
-        orders = (await sync_all(desk)).orders[:40]
+        orders = (await sync_like_the_app(desk))[:40]
         task = asyncio.ensure_future(save_snapshot(desk, SaveRequest(orders=orders), path))
         loop = asyncio.get_running_loop()
         # Cancelled while it fetches (at its first detail request), not after a guessed
@@ -168,7 +168,7 @@ def test_files_the_service_keeps_are_named_when_not_held(
             order.id, str(ours), "report.pdf", ours.stat().st_size, identity=identity_of(ours)
         )
         desk.results.set_state(upload.id, UploadState.DONE, attachment_id=uploaded.id)
-        order = next(o for o in (await sync_all(desk)).orders if o.id == order.id)
+        order = next(o for o in (await sync_like_the_app(desk)) if o.id == order.id)
         request = SaveRequest(orders=[order], include_attachments=True)
         saved = await save_snapshot(desk, request, path)
         assert saved.notes == 0  # nothing failed: the service just keeps a file
@@ -205,7 +205,7 @@ def test_a_report_saved_over_since_it_was_sent_is_left_out_and_said(
     async def body(desk: Desk) -> None:
         order = await new_order(desk)
         await desk.session.sr.accept_order(order.id, "https://assess.test/start/Z1")
-        order = next(o for o in (await sync_all(desk)).orders if o.id == order.id)
+        order = next(o for o in (await sync_like_the_app(desk)) if o.id == order.id)
         result = AssessmentResult(result_type=ResultType.DOCUMENT, result="report.pdf", title="t")
         await complete_order(desk, order, result)
         accepted, refused = await queue_files(desk, order, [dropped, kept])
@@ -213,7 +213,7 @@ def test_a_report_saved_over_since_it_was_sent_is_left_out_and_said(
         for upload in accepted:
             assert (await run_upload(desk, upload)).attachment_id
         dropped.write_bytes(b"%PDF-1.4 report of SOMEONE ELSE")  # a new download, same name
-        order = next(o for o in (await sync_all(desk)).orders if o.id == order.id)
+        order = next(o for o in (await sync_like_the_app(desk)) if o.id == order.id)
         request = SaveRequest(orders=[order], include_attachments=True)
         saved = await save_snapshot(desk, request, path)
         assert (saved.attachment_count, saved.notes) == (1, 1)

@@ -39,7 +39,6 @@ from app.store.waiting_work import WaitingWork, waiting_in
 from app.workflows.batch import OutcomeKind, PlanKind
 from app.workflows.board import BoardListener, OrderBoard
 from app.workflows.desk import Desk
-from app.workflows.inbox import sync_all
 from app.workflows.order_actions import (
     REJECT_WAITING,
     accept_order,
@@ -57,6 +56,7 @@ from tests.integration.helpers import (
     invitations_berke_sent,
     new_order_body,
     sandbox_answering,
+    sync_like_the_app,
 )
 from tests.integration.test_close_the_loop import with_board
 from tests.integration.test_workflows import run_with_desk
@@ -1199,7 +1199,7 @@ class AcceptOddly(RealNetwork):
 async def with_an_assessment(desk: Desk, first: str) -> AssessmentOrder:
     """A NEW order of the sandbox, synced, with its Berke assessment created."""
     made = await desk.session.sr.create_test_order(new_order_body(first=first, last="Ro"))
-    await sync_all(desk)
+    await sync_like_the_app(desk)
     order = desk.orders.get(made.id)
     assert order is not None
     await create_assessment(desk, order, CreateAssessmentRequest(first_name=first, last_name="Ro"))

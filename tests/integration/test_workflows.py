@@ -39,7 +39,6 @@ from app.store.database import Database
 from app.workflows.batch import OutcomeKind, run_batch
 from app.workflows.board import BoardListener, BoardOptions, OrderBoard
 from app.workflows.desk import Desk
-from app.workflows.inbox import poll_new, sync_all
 from app.workflows.order_actions import (
     ActionNotAllowedError,
     accept_order,
@@ -292,14 +291,19 @@ def test_batch_outcomes_and_cancel(sandbox: SandboxServer, tmp_path: Path) -> No
 
 def test_sync_and_poll_report_new_orders_once(sandbox: SandboxServer, tmp_path: Path) -> None:
     async def body(desk: Desk) -> None:
-        first = await sync_all(desk)
-        assert len(first.orders) == len(first.new_ids) >= 200
-        again = await poll_new(desk)
-        assert again.new_ids == []
-        arrived = await new_order(desk)
-        polled = await poll_new(desk)
-        assert polled.new_ids == [arrived.id]
-        assert len({o.id for o in polled.orders}) == len(polled.orders)
+        board = OrderBoard(desk, BoardOptions(poll_seconds=3600))
+        try:
+            first = await board.sync()
+            assert (first.ok, first.left_out) == (True, None)
+            assert len(board.orders()) == len(first.new_ids) == first.fetched >= 200
+            again = await board.sync(poll=True)
+            assert (again.ok, again.new_ids) == (True, ())
+            arrived = await new_order(desk)
+            polled = await board.sync(poll=True)
+            assert polled.new_ids == (arrived.id,)
+            assert (await board.sync(poll=True)).new_ids == ()
+        finally:
+            await board.stop()
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)
 

@@ -38,8 +38,8 @@ from app.ui.offers.offer_detail import SHOWN_MAX
 from app.ui.offers.offer_form import OfferForm
 from app.workflows import offers
 from app.workflows.desk import Desk
-from app.workflows.inbox import sync_all
 from app.workflows.offer_catalog import OfferCatalog, OfferError, OfferPage
+from tests.integration.helpers import sync_like_the_app
 from tests.ui.conftest import answer, open_offers_view, show_exposed
 from tests.ui.contrast import (
     WCAG_MIN,
@@ -1152,7 +1152,7 @@ def test_cost_warning_for_a_paid_offer_and_its_fix(view: OffersView, qtbot: QtBo
 
 
 def test_recent_orders_of_an_offer(view: OffersView, qtbot: QtBot, live_desk: Desk) -> None:
-    run(qtbot, sync_all(live_desk))
+    run(qtbot, sync_like_the_app(live_desk))
     expected = run(qtbot, offers.recent_orders_for(live_desk, select(view, qtbot, FIT)))
     assert expected
     with qtbot.waitSignal(view.detail_loaded):

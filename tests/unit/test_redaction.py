@@ -106,7 +106,7 @@ def test_a_secret_inside_another_never_shortens_what_is_redacted() -> None:
 
 def test_ordinary_text_is_untouched() -> None:
     text = (
-        "2025-05-02 09:30:12 INFO app.workflows.inbox: Synced 240 orders (3 pages) for "
+        "2025-05-02 09:30:12 INFO app.workflows.order_sync: Synced 240 orders (3 pages) for "
         "Zoë Müller & Co; 100% done, &amp; https://api.example.com/v1/orders?limit=100"
     )
     assert redact(text, SECRETS) == text
