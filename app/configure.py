@@ -19,7 +19,6 @@ from app.domain.connection import (
     ConnectionProfile,
     ProfileKind,
     berke_token_problem,
-    data_file_name,
     sr_key_problem,
 )
 from app.domain.urls import require_secure_base_url
@@ -40,21 +39,17 @@ from app.workflows.profile_data import (
     waiting_for,
     with_own_data_file,
 )
+from app.workflows.profile_keys import (
+    for_another_account,
+    needs_account_question,
+    profile_named,
+    typed_key,
+)
 
 
 def _ask(prompt: str, default: str) -> str:
     answer = input(f"{prompt} [{default}]: ").strip()
     return answer or default
-
-
-def _profile_named(settings: AppSettings, name: str) -> ConnectionProfile | None:
-    """The profile ``name`` names: the one of that name, else one whose name differs from it
-    only in capitals. The settings dialog refuses two such names (a case-blind keyring keeps
-    their keys under one name), so a second profile of it could not be saved again, and
-    ``name`` can only mean that profile. Capitals only, not ``casefold``, as the dialog."""
-    return settings.profile(name) or next(
-        (p for p in settings.profiles if p.name.lower() == name.lower()), None
-    )
 
 
 def configure_interactively(keys: KeyStore | None = None) -> int:
@@ -88,7 +83,8 @@ def _ask_answers(settings: AppSettings, keys: KeyStore) -> _Answers | int:
     was refused (and why said). Nothing is stored here: an answer not given (Ctrl+D, Ctrl+C)
     changes nothing."""
     name = _ask("Profile name", PRODUCTION_PROFILE)
-    saved = _profile_named(settings, name)
+    # Names that differ only in capitals are one name, as the settings dialog has it.
+    saved = profile_named(settings.profiles, name)
     if saved is not None and saved.name != name:
         print(
             f"“{name}” is the profile “{saved.name}”: names that differ only in their "
@@ -167,25 +163,20 @@ def _data_file_for_keys(
     which another account's keys would be shown and resumed against (a waiting create failed
     for good there). Another account's, as the coordinator answers, start a file of their
     own; None when that is refused (Production), and why said. As the settings dialog."""
-    if data_file_name(profile) != data_file_name(saved):  # a file of its own already (moved)
+    compared = [typed_key(key, keys.get(saved.name, service)) for service, key in typed.items()]
+    if not needs_account_question(saved, profile, compared):
         return profile
-    stored = {service: keys.get(saved.name, service) for service in typed}
-    if all(secret is None for secret in stored.values()) or all(
-        secret is not None and secret.get_secret_value() == typed[service]
-        for service, secret in stored.items()
-    ):
-        return profile  # a first configuration, or the same keys typed again
     data = account_data_for(saved)
     if data.nothing or not _another_account(saved, data):
         return profile
-    if profile.kind is not ProfileKind.CUSTOM:
+    own = for_another_account(profile)
+    if own is None:
         print(
             refused_for_another_account(
                 profile.name, "configure a profile of another name with that account's keys"
             )
         )
-        return None
-    return with_own_data_file(profile)
+    return own
 
 
 def _another_account(saved: ConnectionProfile, data: AccountData) -> bool:

@@ -1453,6 +1453,31 @@ def test_the_same_keys_typed_again_are_not_asked_about(
 
 
 @pytest.mark.usefixtures("own_home")
+def test_the_stored_key_again_beside_a_missing_token_is_not_asked_about(
+    qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path
+) -> None:
+    """The token lost (a keyring that refused it half way), the profile's own key typed
+    again beside one: no stored key is replaced, nothing is asked, the orders stay. As
+    ``--configure`` does now (it asked "another account?" then)."""
+    keys = KeyStore()
+    keys.set("Acme", SR_KEY, ACCOUNT_ONE[0])
+    _cache_one_order(ACME, "acme-order")
+    dialog = _dialog(qtbot, AppSettings(profiles=[ACME]), keys, tmp_path / "s.json")
+    _type_keys(qtbot, dialog, "Acme", ACCOUNT_ONE)
+    task = asyncio.ensure_future(dialog.save_changes())
+    qtbot.waitUntil(lambda: task.done() or _asked(dialog) is not None)
+    question = _asked(dialog)
+    if question is not None:  # Keep editing: the save ends, and the test says why
+        question.reject()
+        qtbot.waitUntil(task.done)
+    assert question is None, f"asked about the profile's own key: {question.text()}"
+    saved = task.result()
+    assert saved is not None
+    assert saved.profiles[-1].data_file == ACME.data_file
+    assert keys.get("Acme", BERKE_TOKEN) == SecretStr(ACCOUNT_ONE[1])
+
+
+@pytest.mark.usefixtures("own_home")
 def test_another_accounts_keys_for_production_are_refused_with_the_way_out(
     qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path
 ) -> None:

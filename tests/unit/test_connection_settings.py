@@ -654,6 +654,41 @@ def test_configure_with_renewed_keys_keeps_the_profiles_orders(
     assert KeyStore().get("Acme", SR_KEY) == SecretStr("3" * 64)
 
 
+def test_configure_with_the_stored_key_again_and_a_missing_token_asks_nothing(
+    ring: MemoryKeyring,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Before: with its token lost (a keyring that refused it half way, as configure then
+    says: "configure it again to store the token"), the profile's own key typed again beside
+    a token asked "the same account, or another?", and "a" left its orders and waiting step
+    behind in a data file of their own. Settings asks nothing then: no stored key is replaced,
+    and the one stored is the very one typed. Now --configure agrees."""
+    monkeypatch.setenv("ASSESSMENT_DESK_HOME", str(tmp_path))
+    acme = ConnectionProfile(name="Acme", sr_base_url="https://sr.acme.example/v1")
+    save_settings(AppSettings(profiles=[acme]))
+    _used_by_account_a(acme, waiting=True)
+    KeyStore().delete("Acme", BERKE_TOKEN)
+    prompts: list[str] = []
+    given = iter(["Acme", "", "", ""])
+
+    def asked(prompt: str) -> str:
+        prompts.append(prompt)
+        return next(given, "a")  # "another account", were it asked
+
+    monkeypatch.setattr("builtins.input", asked)
+    typed = iter([f"  {KEY_A} ", TOKEN_A])  # pasted with spaces around it: still the same key
+    monkeypatch.setattr("app.configure.getpass.getpass", lambda _prompt: next(typed))
+    from app import configure
+
+    assert configure.configure_interactively(KeyStore()) == 0
+    assert load_settings().profile("Acme") == acme  # its data file, kept
+    assert "same account" not in capsys.readouterr().out.lower()
+    assert not [p for p in prompts if "another account" in p]
+    assert KeyStore().get("Acme", BERKE_TOKEN) == SecretStr(TOKEN_A)
+
+
 def test_configure_refuses_another_accounts_keys_for_production_with_the_way_out(
     ring: MemoryKeyring,
     tmp_path: Path,

@@ -23,6 +23,7 @@ from app.store.credentials import (
     KeyStore,
     Storage,
 )
+from app.workflows.profile_keys import KeyChanges, TypedKey, typed_key
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -98,6 +99,13 @@ class KeyPlaces:
     def of(self, name: str, service: str) -> Storage:
         return self.places.get((name, service), Storage.NONE)
 
+    def typed_key(self, name: str, service: str) -> TypedKey:
+        """What the key typed for ``name`` (one handed to ``read_places_afresh``) is beside
+        the one stored under it."""
+        if self.of(name, service) is Storage.NONE:
+            return TypedKey.FIRST
+        return TypedKey.AGAIN if (name, service) in self.typed_again else TypedKey.OTHER
+
 
 def entries_of(names: Iterable[str]) -> list[Entry]:
     """Both services' entries of each profile named."""
@@ -122,32 +130,9 @@ def read_places_afresh(
     again = frozenset(
         entry
         for entry, secret in typed.items()
-        if (stored := keys.get(*entry)) is not None
-        and stored.get_secret_value() == secret.get_secret_value().strip()
+        if typed_key(secret.get_secret_value(), keys.get(*entry)) is TypedKey.AGAIN
     )
     return KeyPlaces(places.status, places.places, again)
-
-
-@dataclass(frozen=True)
-class SavedProfile:
-    """A profile with keys (not the sandbox) as it is saved: the name its keys were stored
-    under (None for a new one), its name now, and the keys typed for it in the dialog.
-
-    The typed keys are ``SecretStr`` and out of the repr: qasync's thread executor logs the
-    arguments of every call it runs (at DEBUG), and these are handed to it."""
-
-    stored_name: str | None
-    name: str
-    typed: Mapping[str, SecretStr] = field(repr=False)
-
-
-@dataclass(frozen=True)
-class KeyChanges:
-    """What one save does to the stored keys."""
-
-    profiles: list[SavedProfile]
-    gone: list[str]  # stored names no profile keeps (removed, or moved to another name)
-    file_opt_in: bool  # the unencrypted file stays (or becomes) where keys are kept
 
 
 @dataclass(frozen=True)

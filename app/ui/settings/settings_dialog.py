@@ -22,7 +22,6 @@ import logging
 from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from annotated_types import Ge, Le, MaxLen
 from pydantic import SecretStr, ValidationError
@@ -60,13 +59,11 @@ from app.domain.connection import (
     ConnectionProfile,
     ProfileKind,
     berke_token_problem,
-    data_file_name,
     sharing_a_data_file,
     sr_key_problem,
 )
 from app.domain.profile_problems import profile_problem
 from app.domain.sr_limits import message_count
-from app.domain.urls import same_origin
 from app.store.credentials import (
     BERKE_TOKEN,
     SR_KEY,
@@ -88,9 +85,7 @@ from app.ui.common.tooltips import plain_tooltip
 from app.ui.settings.key_places import (
     KEYRING,
     Entry,
-    KeyChanges,
     KeyPlaces,
-    SavedProfile,
     StoredKeys,
     entries_of,
     read_places_afresh,
@@ -120,13 +115,23 @@ from app.workflows.profile_data import (
     waiting_for,
     with_own_data_file,
 )
+from app.workflows.profile_keys import (
+    KEY_TITLES,
+    KeyChanges,
+    ProfileEdit,
+    for_another_account,
+    key_changes,
+    key_left_behind,
+    needs_account_question,
+    same_names,
+    unique_name,
+)
 
 FORM_FIELDS = [
     name
     for name, info in ConnectionProfile.model_fields.items()
     if isinstance(info.json_schema_extra, dict) and "group" in info.json_schema_extra
 ]
-KEY_TITLES = {SR_KEY: "Partner API key", BERKE_TOKEN: "API token"}
 #: The keys named outside their profile's form.
 KEY_NAMES = {SR_KEY: "SmartRecruiters partner API key", BERKE_TOKEN: "Berke API token"}
 KEY_HINTS = {
@@ -189,12 +194,6 @@ def _bound(info: FieldInfo, kind: type) -> Any:
 _KEY_OF_ADDRESS = {"sr_base_url": SR_KEY, "berke_base_url": BERKE_TOKEN}
 
 
-def _keyring_name(name: str) -> str:
-    """A name as a case-blind keyring compares it: capitals only. Not ``casefold``: "Straße"
-    and "STRASSE" are two names to Windows, and were refused for differing "in capitals"."""
-    return name.lower()
-
-
 log = logging.getLogger(__name__)
 
 
@@ -228,18 +227,6 @@ def _not_moved_sentence(new: str, old: str) -> str:
         f"The keys of “{new}” could not be moved from its old name “{old}”: the keyring is "
         "locked. Unlock it, then type them again and Apply."
     )
-
-
-def _same_names(profiles: list[ConnectionProfile]) -> tuple[str, str] | None:
-    """The first two profiles whose names are one name to the keyring, or None. Windows'
-    Credential Manager ignores case: "Acme" and "ACME" would share their keys."""
-    seen: dict[str, str] = {}
-    for profile in profiles:
-        key = _keyring_name(profile.name)
-        if key in seen:
-            return seen[key], profile.name
-        seen[key] = profile.name
-    return None
 
 
 class SettingsDialog(QDialog):
@@ -752,17 +739,10 @@ class SettingsDialog(QDialog):
         given = list(profiles)
         for index, (draft, profile) in enumerate(zip(self._drafts, profiles, strict=True)):
             saved = self._settings.profile(draft.stored_name) if draft.stored_name else None
-            if (
-                saved is None
-                or profile.is_sandbox
-                or data_file_name(profile) != data_file_name(saved)  # moved already
-                or not any(  # a stored key replaced by another (the same typed again: not)
-                    draft.keys.get(service)
-                    and found.of(saved.name, service) is not Storage.NONE
-                    and (saved.name, service) not in found.typed_again
-                    for service in KEY_TITLES
-                )
-            ):
+            if saved is None:
+                continue
+            typed = [found.typed_key(saved.name, s) for s, key in draft.keys.items() if key]
+            if not needs_account_question(saved, profile, typed):
                 continue
             data = await asyncio.to_thread(account_data_for, saved)
             if data.nothing:
@@ -773,7 +753,8 @@ class SettingsDialog(QDialog):
                 return None
             if not another:
                 continue
-            if profile.kind is not ProfileKind.CUSTOM:
+            own = for_another_account(profile)
+            if own is None:
                 self.profile_list.setCurrentRow(index)
                 self._fail(
                     refused_for_another_account(
@@ -781,7 +762,7 @@ class SettingsDialog(QDialog):
                     )
                 )
                 return None
-            given[index] = with_own_data_file(profile)
+            given[index] = own
         return given
 
     async def _another_account(self, saved: ConnectionProfile, data: AccountData) -> bool | None:
@@ -867,7 +848,7 @@ class SettingsDialog(QDialog):
             profiles.append(profile)
         # Names first: on a keyring blind to case, "ACME" beside "Acme" finds Acme's keys,
         # and the left-behind check would call them a removed profile's.
-        same = _same_names(profiles)
+        same = same_names(profiles)
         if same is not None:
             first, second = same
             self._fail_on(
@@ -933,81 +914,32 @@ class SettingsDialog(QDialog):
         return entries_of(sorted(names))
 
     def _key_left_behind(self, profiles: list[ConnectionProfile], found: KeyPlaces) -> str | None:
-        """A saved key that would go where it was not saved for, with no key typed instead:
-        shown at its field, and the sentence for the dialog's error line.
-
-        - A profile now pointing at another server: saved as it was, the key went there at the
-          next connection (a typo'd or pasted address got the partner key), though Test
-          connection had refused to send it.
-        - A new profile, or one renamed, under the name of keys no saved profile holds (one
-          left out of a settings file that could not be read whole): it would connect with
-          them, unless a key of its own moves over them.
-
-        ``found``: where the entries ``_entries_to_check`` names are kept.
-        """
-        saved_names = {p.name for p in self._settings.profiles}
-        in_other_capitals = {_keyring_name(p.name): p.name for p in self._settings.profiles}
-        for index, (draft, profile) in enumerate(zip(self._drafts, profiles, strict=True)):
-            if profile.is_sandbox:
-                continue
-            saved = self._settings.profile(draft.stored_name) if draft.stored_name else None
-            for service, field_name, title in (
-                (SR_KEY, "sr_base_url", "SmartRecruiters"),
-                (BERKE_TOKEN, "berke_base_url", "Berke"),
-            ):
-                if draft.keys.get(service):
-                    continue
-                # A key of its own follows the profile (and moves over any under a new name).
-                if saved is not None and found.of(saved.name, service) is not Storage.NONE:
-                    before, now = getattr(saved, field_name), getattr(profile, field_name)
-                    if same_origin(before, now):
-                        continue
-                    sentence = (
-                        f"The {title} address is now {urlsplit(now).netloc or now}, no longer "
-                        f"{urlsplit(before).netloc or before}: type the {KEY_TITLES[service]} "
-                        "again for it (a saved key is only sent to the address it was saved "
-                        "for)."
-                    )
-                elif (
-                    profile.name not in saved_names
-                    and found.of(profile.name, service) is not Storage.NONE
-                ):
-                    sentence = self._left_behind_sentence(
-                        profile.name,
-                        in_other_capitals.get(_keyring_name(profile.name)),
-                        service,
-                        title,
-                    )
-                else:
-                    continue
-                self.profile_list.setCurrentRow(index)
-                self.key_fields[service].setFocus()
-                error = self.key_errors[service]
-                error.setText(sentence)
-                error.show()
-                self._scroll_to(error)
-                return f"{profile.name}: {sentence}"
-        return None
-
-    @staticmethod
-    def _left_behind_sentence(name: str, saved_name: str | None, service: str, title: str) -> str:
-        """Why keys found under ``name`` are not this profile's. Under a saved profile's name
-        in other capitals (``saved_name``), they may be that profile's own, read through a
-        keyring blind to capitals (Windows), or a lost profile's on one that is not: which,
-        the store does not say, and either way this profile must not connect with them."""
-        key = KEY_TITLES[service]
-        if saved_name is None:
-            return (
-                f"A {title} {key} is stored under “{name}” from a profile no longer in the "
-                "settings: type this profile's own (a stored key is only sent to the profile "
-                "it was saved for)."
-            )
-        return (
-            f"A {title} {key} is stored under “{name}”, or under “{saved_name}”, which "
-            f"Windows takes for the same name: type this profile's own, or save the change "
-            f"to “{saved_name}” first and add “{name}” after it (a stored key is only sent to "
-            "the profile it was saved for)."
+        """A saved key that would go where it was not saved for, with no key typed instead
+        (``profile_keys.key_left_behind``): shown at its field, and the sentence for the
+        dialog's error line. ``found``: where the entries ``_entries_to_check`` names are
+        kept."""
+        left = key_left_behind(
+            self._edits(profiles),
+            self._settings.profiles,
+            lambda name, service: found.of(name, service) is not Storage.NONE,
         )
+        if left is None:
+            return None
+        self.profile_list.setCurrentRow(left.index)
+        self.key_fields[left.service].setFocus()
+        error = self.key_errors[left.service]
+        error.setText(left.sentence)
+        error.show()
+        self._scroll_to(error)
+        return f"{profiles[left.index].name}: {left.sentence}"
+
+    def _edits(self, profiles: list[ConnectionProfile]) -> list[ProfileEdit]:
+        """Each draft as ``profiles`` validated it, with the name its keys are stored under
+        and the keys typed for it."""
+        return [
+            ProfileEdit(draft.stored_name, profile, draft.keys)
+            for draft, profile in zip(self._drafts, profiles, strict=True)
+        ]
 
     def _show_key_error(self, service: str) -> None:
         error, draft = self.key_errors.get(service), self._shown_draft()
@@ -1020,28 +952,7 @@ class SettingsDialog(QDialog):
 
     def _key_changes(self, profiles: list[ConnectionProfile], file_opt_in: bool) -> KeyChanges:
         """What saving ``profiles`` does to the stored keys (``store_keys`` does it)."""
-        pairs = list(zip(self._drafts, profiles, strict=True))
-        kept = {draft.stored_name for draft, _profile in pairs}
-        # A removed profile's keys go with it; a renamed one's old name holds none.
-        gone = [old.name for old in self._settings.profiles if old.name not in kept]
-        gone += [
-            draft.stored_name
-            for draft, profile in pairs
-            if draft.stored_name is not None and draft.stored_name != profile.name
-        ]
-        return KeyChanges(
-            profiles=[
-                SavedProfile(
-                    draft.stored_name,
-                    profile.name,
-                    {service: SecretStr(key) for service, key in draft.keys.items() if key},
-                )
-                for draft, profile in pairs
-                if not profile.is_sandbox
-            ],
-            gone=list(dict.fromkeys(gone)),
-            file_opt_in=file_opt_in,
-        )
+        return key_changes(self._edits(profiles), self._settings.profiles, file_opt_in)
 
     @property
     def settings(self) -> AppSettings:
@@ -1107,15 +1018,8 @@ class SettingsDialog(QDialog):
         self.active_combo.blockSignals(False)
 
     def _unique_name(self, base: str) -> str:
-        """``base``, numbered if a profile has it, in any capitals (a "custom" made "Custom"
-        the proposal, which saving then refused)."""
-        names = {_keyring_name(str(d.values.get("name") or "")) for d in self._drafts}
-        if _keyring_name(base) not in names:
-            return base
-        number = 2
-        while _keyring_name(f"{base} {number}") in names:
-            number += 1
-        return f"{base} {number}"
+        """``base``, numbered if a profile has it, in any capitals."""
+        return unique_name(base, (str(d.values.get("name") or "") for d in self._drafts))
 
     def add_profile(self) -> None:
         self._commit_current()
