@@ -8,6 +8,7 @@ a snapshot and is read-only. Rooms own their widgets; the window only places the
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -49,6 +50,7 @@ if TYPE_CHECKING:  # loaded when first needed: not part of the first frame
 
     from app.domain.snapshot import SnapshotAttachment
     from app.ui.common.command_palette import CommandPalette
+    from app.ui.common.shortcuts_dialog import ShortcutsDialog
     from app.ui.offers import OffersView
     from app.ui.orders.board_signals import BoardSignals
     from app.ui.snapshots.snapshot_source import ReadSnapshot, SnapshotOrders
@@ -137,6 +139,7 @@ class MainWindow(QMainWindow):
         self._build_actions_and_menus()
         self.connection_label, self.count_label = self._build_status_bar()
         self._where = ""  # the connection label's whole text
+        self._demo_line: str | None = None  # demo mode's line (``show_demo_line``)
         self.orders.counts_changed.connect(self._counts_changed)
         self.orders.sync_problem.retry_requested.connect(self.request_sync)
         self.orders.set_source(None)
@@ -199,7 +202,8 @@ class MainWindow(QMainWindow):
         self._update_refresh()
 
     def _build_banner(self) -> QLabel:
-        """A snapshot's "read-only" line above the rooms (hidden for the live inbox)."""
+        """A line above the rooms: a snapshot's "read-only", or demo mode's way out (hidden
+        for a real profile's inbox)."""
         banner = rich_label(name="snapshotBanner")  # banner_text escapes the file's words
         banner.setStyleSheet(
             "QLabel#snapshotBanner { background: #fff4ce; color: #3b2f00;"
@@ -251,22 +255,17 @@ class MainWindow(QMainWindow):
         # neither ran.
         quit_action.triggered.connect(self.close)
         self.quit_action = quit_action
-        about_action = QAction("&About Assessment Desk", self)
-        about_action.triggered.connect(self._about)
         self.settings_action = QAction("Se&ttings…", self)
         self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.settings_action.setStatusTip("Connection profiles, keys and options")
         self.settings_action.triggered.connect(self.settings_requested)
-        self.log_folder_action = QAction("Open &log folder", self)
-        self.log_folder_action.triggered.connect(self.open_log_folder)
         # Words the palette finds them by besides their names (the status bar says "sync").
         for action, words in (
             (self.refresh_action, "sync synchronise fetch reload update"),
             (self.find_action, "search filter look up"),
             (quit_action, "exit close"),
             (self.settings_action, "preferences options profile keys connection"),
-            (self.log_folder_action, "logs diagnostics support"),
         ):
             add_keywords(action, words)
 
@@ -301,7 +300,20 @@ class MainWindow(QMainWindow):
             self.addAction(action)  # shortcuts work wherever the focus is
         # ... and one that is off says why wherever the focus is (not only in the Orders room).
         self.orders.controller.watch_keys(self)
+        self._build_help_menu()
+
+    def _build_help_menu(self) -> None:
+        self.shortcuts_action = QAction("&Keyboard shortcuts…", self)
+        self.shortcuts_action.setStatusTip("Every key of the window, in one list")
+        self.shortcuts_action.triggered.connect(self.show_keyboard_shortcuts)
+        add_keywords(self.shortcuts_action, "keys hotkeys keyboard help")
+        self.log_folder_action = QAction("Open &log folder", self)
+        self.log_folder_action.triggered.connect(self.open_log_folder)
+        add_keywords(self.log_folder_action, "logs diagnostics support")
+        about_action = QAction("&About Assessment Desk", self)
+        about_action.triggered.connect(self._about)
         help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self.log_folder_action)
         help_menu.addAction(about_action)
 
@@ -323,6 +335,28 @@ class MainWindow(QMainWindow):
         palette.finished.connect(palette.deleteLater)
         palette.open()
         return palette
+
+    def show_keyboard_shortcuts(self) -> ShortcutsDialog:
+        """Help › Keyboard shortcuts…: the keys of the actions the palette reaches, then those
+        no action holds (the tabs', a search field's, a form's)."""
+        from app.ui.common.command_palette import reachable_actions
+        from app.ui.common.shortcuts_dialog import (
+            ShortcutsDialog,
+            action_rows,
+            keys_without_actions,
+            tab_rows,
+        )
+
+        rows = [
+            *action_rows(reachable_actions(self.menuBar(), self.actions())),
+            *tab_rows(self.rooms),
+            *tab_rows(self.orders.tabs),
+            *keys_without_actions(),
+        ]
+        dialog = ShortcutsDialog(rows, self)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
 
     def _go_to_order(self, order_id: str) -> None:
         self.rooms.setCurrentWidget(self.orders)
@@ -346,6 +380,7 @@ class MainWindow(QMainWindow):
         self.board, self.signals = board, signals
         if board is None or signals is None:
             self.orders.set_source(None)
+            self.show_demo_line(None)
             self._show_where("")
             self.pacing_status.set_pacers([])
             self._update_title()
@@ -366,6 +401,7 @@ class MainWindow(QMainWindow):
         reason = source.read_only_reason
         self.read_only_title = source.title
         self.banner.setText(banner_text(source.snapshot))
+        self.banner.setAccessibleName("Read-only snapshot")
         self.banner.setVisible(True)
         self.orders.set_source(source)
         self.snapshot_menu.set_read_only(reason)
@@ -508,6 +544,24 @@ class MainWindow(QMainWindow):
         self.rooms.setCurrentWidget(self.orders)
         self.orders.focus_search()
 
+    def show_demo_line(self, text: str | None) -> None:
+        """Demo mode's line above the rooms and in the connection label's tooltip: that the
+        orders are made up, and the way to the real services (None: hidden, a real profile's
+        inbox). A first start said "Demo mode" in the title only, and nowhere how to leave it."""
+        if self.read_only_title is not None:
+            return  # a snapshot's window: its banner says what it shows
+        self._demo_line = text
+        if text is not None:
+            head, _, rest = text.partition(":")
+            self.banner.setText(f"<b>{html.escape(head)}:</b>{html.escape(rest)}")
+            self.banner.setAccessibleName(head)
+        self.banner.setVisible(text is not None)
+        self._show_where(self._where)
+
+    def settings_keys(self) -> str:
+        """File › Settings…'s shortcut, as the platform writes it ("Ctrl+,")."""
+        return self.settings_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+
     def _counts_changed(self, text: str) -> None:
         self.count_label.setText(text)
         self._update_title()
@@ -517,7 +571,8 @@ class MainWindow(QMainWindow):
         in the tooltip). Two full addresses and a profile's name left a refusal's sentence
         300 px of a 1280 px bar, cut mid-word."""
         self._where = text
-        self.connection_label.setToolTip(plain_tooltip(text))
+        tip = text if self._demo_line is None else f"{text}\n\n{self._demo_line}"
+        self.connection_label.setToolTip(plain_tooltip(tip))
         room = max(MIN_WHERE_WIDTH, int(self.width() * WHERE_SHARE))
         self.connection_label.setText(
             self.connection_label.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, room)
@@ -654,7 +709,6 @@ def open_snapshot_window(
 def about_text() -> str:
     """Help > About: the version, and where the desk keeps its settings, data and logs (a
     coordinator asked for the log, or moving to a new computer, had to be told)."""
-    import html
     import platform
 
     from PySide6 import __version__ as pyside_version

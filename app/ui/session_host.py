@@ -74,6 +74,19 @@ def database_path_for(profile: ConnectionProfile) -> Path:
 CLOSING_NOTE = "Closing the connection: finishing what is under way first…"
 
 
+def demo_line(settings_keys: str, *, forced: bool) -> str:
+    """What demo mode is, and the way to the real services, for the line above the orders:
+    a first start (the built-in sandbox profile) said "Demo mode" in the title only.
+    ``forced``: started with ``--demo``, where no setting leads out of it."""
+    what = "Demo mode: made-up orders from the built-in simulator."
+    if forced:
+        return f"{what} Started with --demo: start Assessment Desk without it to work on your own."
+    keys = f" ({settings_keys})" if settings_keys else ""
+    return (
+        f"{what} To work on your own, connect SmartRecruiters and Berke in File › Settings…{keys}."
+    )
+
+
 def keys_fingerprint(credentials: Credentials | None) -> str | None:
     """A digest of both keys (None without keys): whether they changed, without keeping
     them."""
@@ -339,6 +352,11 @@ class SessionHost(QObject):
             self.session, self.desk, self.board = session, desk, board
             self._signals = signals
             self.window.connect_board(board, signals)
+            self.window.show_demo_line(
+                demo_line(self.window.settings_keys(), forced=self.force_demo)
+                if session.demo
+                else None
+            )
             self.window.set_offer_catalog(OfferCatalog(session, desk.db))
             if self._settings_problem:  # profiles left out must be read, not glimpsed: a box
                 self.window.messages.error("Settings not fully read", self._settings_problem)

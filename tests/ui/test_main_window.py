@@ -736,3 +736,37 @@ def test_the_pacing_tooltip_follows_a_call_that_ended(
     tip = label.toolTip()
     assert "0 under way" in tip, tip
     assert "Berke itself reports 119 calls left." in tip, tip
+
+
+def test_help_lists_every_keyboard_shortcut(qtbot: QtBot, window: MainWindow) -> None:
+    """Help held only "Open log folder" and "About": the keys no menu shows (Ctrl+Enter sends
+    a form, Enter alone does not; Escape clears the search, then goes to the list; Alt+D and
+    Alt+R the rooms) were written in the README alone. Help › Keyboard shortcuts… lists every
+    action's keys, as the platform writes them, then those; Esc closes it."""
+    from app.ui.common.command_palette import action_title, reachable_actions
+    from app.ui.common.shortcuts_dialog import ShortcutsDialog
+
+    (help_menu,) = [a.menu() for a in window.menuBar().actions() if a.text() == "&Help"]
+    assert isinstance(help_menu, QMenu)
+    (entry,) = [a for a in help_menu.actions() if a.text() == "&Keyboard shortcuts…"]
+    show_exposed(qtbot, window)
+    entry.trigger()
+    (dialog,) = [d for d in window.findChildren(ShortcutsDialog) if d.isVisible()]
+    listed = {(row.what, row.keys) for row in dialog.listed()}
+    native = QKeySequence.SequenceFormat.NativeText
+    with_keys = [a for a in reachable_actions(window.menuBar(), window.actions()) if a.shortcuts()]
+    assert len(with_keys) >= 10  # the order actions, Refresh, Find, Ctrl+K, Settings, Quit…
+    for action in with_keys:
+        keys = ", ".join(key.toString(native) for key in action.shortcuts())
+        assert (action_title(action), keys) in listed, (action.text(), keys)
+    # The keys no action holds (offscreen writes them as Linux and Windows do).
+    assert ("The Orders tab", "Alt+D") in listed
+    assert ("The Offers tab", "Alt+R") in listed
+    for keys, says in (
+        ("Esc", "clear the search"),
+        ("Down, Enter", "go to the list"),
+        ("Ctrl+Enter", "Enter alone never"),
+    ):
+        assert any(k == keys and says in what for what, k in listed), (keys, listed)
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not dialog.isVisible())

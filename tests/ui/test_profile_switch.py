@@ -14,6 +14,7 @@ import httpx
 import pytest
 from keyring.errors import KeyringError, KeyringLocked
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QKeySequence
 from pytestqt.qtbot import QtBot
 
 import app.clients.tls
@@ -22,12 +23,14 @@ from app.domain.connection import SANDBOX_PROFILE, AppSettings, ConnectionProfil
 from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY
 from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyStore
 from app.store.database import Database
+from app.ui.common.screens import TITLE_BAR, available_room
 from app.ui.main_window import MainWindow
 from app.ui.session_host import SessionHost
 from app.workflows.board import SyncOutcome
 from app.workflows.resume_news import ResumeNews
 from app.workflows.session import Session
 from tests.memory_keyring import BackendGoneError, MemoryKeyring, installed_keyring
+from tests.ui.conftest import show_exposed
 from tests.waits import HANG_GUARD_SECONDS
 
 if TYPE_CHECKING:
@@ -74,6 +77,78 @@ def window(qtbot: QtBot, qsettings: QSettings) -> Iterator[MainWindow]:
     qtbot.addWidget(window)
     yield window
     window.close()
+
+
+def test_a_first_start_in_demo_mode_says_where_to_connect_until_a_real_profile_opens(
+    qtbot: QtBot, window: MainWindow, sandbox: SandboxServer
+) -> None:
+    """A first start (nothing saved: the built-in sandbox) said "Demo mode" in the title only:
+    nothing said the orders were made up, nor where the real services are connected. The line
+    above the orders and the connection's tooltip say both, and go once a real profile opens.
+    The line costs the orders no room a small screen needs (1366×768 at 125 %)."""
+    host = SessionHost(
+        window,
+        AppSettings(),
+        _with_demo_keys("Acme"),
+        write_settings=lambda _s: None,
+        demo_opener=_tiny_demo,  # type: ignore[arg-type]
+        open_database=lambda _s: Database(":memory:"),
+    )
+    show_exposed(qtbot, window)
+    height = window.height()
+    try:
+        _wait(qtbot, host.open())
+        assert host.notice is None  # nothing went wrong: no notice says it
+        keys = window.settings_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        where = f"File › Settings… ({keys})"
+        assert window.banner.isVisible()
+        said = window.banner.text()
+        assert "made-up orders" in said
+        assert "SmartRecruiters and Berke" in said
+        assert where in said
+        tip = window.connection_label.toolTip()
+        assert "made-up orders" in tip
+        assert where in tip
+        # The window keeps its size: the status bar and the rows stay on the screen.
+        assert window.height() == height
+        assert window.height() + TITLE_BAR <= available_room(window).height()
+        assert window.banner.height() <= 2 * window.banner.fontMetrics().lineSpacing() + 16
+        assert window.rect().contains(window.statusBar().geometry())
+
+        acme = _on(sandbox, "Acme")
+        host._saved(AppSettings(profiles=[acme], active="Acme"))  # Settings: OK on "Acme"
+        _wait(qtbot, host.wait_switched())
+        assert _profile_name(host) == "Acme"
+        assert host.session is not None
+        assert not host.session.demo
+        assert not window.banner.isVisible()
+        assert "made-up" not in window.connection_label.toolTip()
+    finally:
+        _wait(qtbot, host.wait_switched())
+        _wait(qtbot, host.close())
+
+
+def test_a_demo_started_with_the_demo_flag_sends_nobody_to_the_settings(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """With --demo no profile opens whatever the settings say: the way out is to start
+    without it."""
+    host = SessionHost(
+        window,
+        AppSettings(),
+        KeyStore(),
+        force_demo=True,
+        write_settings=lambda _s: None,
+        demo_opener=_tiny_demo,  # type: ignore[arg-type]
+    )
+    try:
+        _wait(qtbot, host.open())
+        said = window.banner.text()
+        assert "made-up orders" in said
+        assert "without it" in said
+        assert "Settings" not in said
+    finally:
+        _wait(qtbot, host.close())
 
 
 def test_a_switch_whose_tls_context_cannot_be_built_opens_demo_mode_saying_why(

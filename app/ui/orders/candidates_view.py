@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -35,6 +35,8 @@ class CandidatesView(QWidget):
     order_selected = Signal(str)
     #: No order is current any more: a candidate's own row was chosen, or a search hid it.
     order_deselected = Signal()
+    #: A right-click on an order's row: the order, and where (global) to show its actions.
+    order_menu_requested = Signal(str, QPoint)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -94,6 +96,8 @@ class CandidatesView(QWidget):
         for column, width in enumerate(COLUMN_WIDTHS):
             table.setColumnWidth(column, width)
         table.activated.connect(self._on_activated)
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        table.customContextMenuRequested.connect(self._on_context_menu)
         table.selectionModel().currentRowChanged.connect(self._on_current_changed)
         return table
 
@@ -182,6 +186,14 @@ class CandidatesView(QWidget):
         order_id = self._order_id(index)
         if order_id is not None:
             self.order_activated.emit(order_id)
+
+    def _on_context_menu(self, position: QPoint) -> None:
+        """An order's actions on its row; nothing on a candidate's own row (no order action
+        applies to a candidate) nor below the rows. A mouse's press made the row current; the
+        menu key acts on the current row too."""
+        order_id = self.current_order_id()
+        if self.table.indexAt(position).isValid() and order_id is not None:
+            self.order_menu_requested.emit(order_id, self.table.viewport().mapToGlobal(position))
 
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if self._quiet:

@@ -227,10 +227,7 @@ class OrdersRoom(QWidget):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.message)
-        self.candidates = CandidatesView()
-        self.candidates.order_selected.connect(self.select_order)
-        self.candidates.order_deselected.connect(self._candidate_deselected)
-        self.candidates.order_activated.connect(self._show_in_orders)
+        self.candidates = self._build_candidates()
         self.tabs = QTabWidget()
         self.tabs.setObjectName("inboxTabs")
         self.tabs.addTab(self.stack, "&Inbox")
@@ -309,6 +306,15 @@ class OrdersRoom(QWidget):
         viewport = table.viewport()
         left = table.columnViewportPosition(column)
         viewport.update(QRect(left, 0, table.columnWidth(column), viewport.height()))
+
+    def _build_candidates(self) -> CandidatesView:
+        """The Candidates tab: choosing an order there shows it in the pane, as in the inbox."""
+        candidates = CandidatesView()
+        candidates.order_selected.connect(self.select_order)
+        candidates.order_deselected.connect(self._candidate_deselected)
+        candidates.order_activated.connect(self._show_in_orders)
+        candidates.order_menu_requested.connect(self._candidates_order_menu)
+        return candidates
 
     def _build_table(self) -> QTableView:
         table = LocalRepaintTableView()
@@ -484,11 +490,28 @@ class OrdersRoom(QWidget):
         self.column_actions.follow_header()
 
     def _context_menu(self, position: QPoint) -> None:
+        """Right-click on the inbox: the order actions, for the orders selected."""
+        self._order_menu(self.table.viewport().mapToGlobal(position))
+
+    def _candidates_order_menu(self, order_id: str, at: QPoint) -> None:
+        """Right-click on an order of the Candidates tab: the inbox's menu, for that order,
+        shown in the pane first (the actions act on the order the pane shows)."""
+        if order_id != self._current_id:
+            self.select_order(order_id)
+        if self._current_id == order_id:
+            self._order_menu(at)
+
+    def _order_menu(self, at: QPoint) -> None:
+        """The order actions (the Order menu's own QActions) as a menu at ``at``, global."""
         menu = QMenu(self)
+        menu.setObjectName("orderContextMenu")
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        # A greyed entry's reason, as in the Order menu: Qt never makes a disabled entry
+        # current, so its status tip was shown nowhere.
+        menu.setToolTipsVisible(True)
         for action in self.controller.actions.values():
             menu.addAction(action)
-        menu.popup(self.table.viewport().mapToGlobal(position))
+        menu.popup(at)
 
     # -- the source --------------------------------------------------------------------------
 
