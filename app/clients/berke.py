@@ -58,7 +58,6 @@ from app.domain.service_time import local_time
 
 log = logging.getLogger(__name__)
 
-PRODUCTION_BASE_URL = "https://site.berkeassessment.com/api"
 INVALID_KEY_CODE = 1003
 BERKE_ERROR_THRESHOLD = 1000
 # A simultaneous-calls 429 gives no wait: it lifts when a call ends, and the client waits for

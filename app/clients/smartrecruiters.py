@@ -71,7 +71,6 @@ from app.domain.smartrecruiters import (
     listed_id_problem,
 )
 
-PRODUCTION_BASE_URL = "https://api.smartrecruiters.com/v1"
 MAX_PAGE_SIZE = 100
 # SR's limit is per second: without a usable Retry-After (absent, "0", "nan", a past date)
 # a second is the wait, and never less.

@@ -16,7 +16,10 @@ from pathlib import PurePath
 ALLOWED_EXTENSIONS = frozenset(
     {".pdf", ".doc", ".docx", ".rtf", ".txt", ".html", ".htm", ".png", ".jpg", ".jpeg"}
 )
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+#: The largest report uploaded unless the settings say otherwise: the settings' default
+#: (``ConnectionProfile.max_upload_mb``) is this, in MB.
+DEFAULT_MAX_MB = 20
+DEFAULT_MAX_BYTES = DEFAULT_MAX_MB * 1024 * 1024
 
 
 def describe_size(size: int) -> str:

@@ -39,6 +39,7 @@ from app.domain.berke_text import (
     xml_safe,
 )
 from app.domain.email_rule import email_list_problem, well_formed_or_none
+from app.domain.invitation import BERKE_MESSAGE_MAX
 from app.domain.job_names import job_key
 from app.domain.sensitive_ids import looks_like_sensitive_id, refusal
 from app.domain.service_time import within_range
@@ -91,7 +92,7 @@ Text100 = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 Text150 = Annotated[str, StringConstraints(min_length=1, max_length=150)]
 EMAIL_LIST_MAX: Final = 500
 Text500 = Annotated[str, StringConstraints(min_length=1, max_length=EMAIL_LIST_MAX)]
-Text1000 = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+MessageText = Annotated[str, StringConstraints(min_length=1, max_length=BERKE_MESSAGE_MAX)]
 
 
 def _strip(value: object) -> object:
@@ -177,7 +178,7 @@ class CreateAssessmentRequest(BerkeModel):
         default=None, alias=BerkeParam.COMPLETE_WITHIN_DAYS
     )
     invitation_message: Annotated[
-        Text1000 | None, BeforeValidator(blank_to_none), AfterValidator(_no_markup)
+        MessageText | None, BeforeValidator(blank_to_none), AfterValidator(_no_markup)
     ] = Field(default=None, alias=BerkeParam.INVITATION_MESSAGE)
 
     @property
@@ -264,7 +265,7 @@ class SendInvitationRequest(BerkeModel):
     )
     # A single character disables the default message; "default" forces it. HTML is escaped.
     # The reference lists one spelling for a message, invitationMessage, for both methods.
-    message: Annotated[Text1000 | None, BeforeValidator(blank_to_none)] = Field(
+    message: Annotated[MessageText | None, BeforeValidator(blank_to_none)] = Field(
         default=None, alias=BerkeParam.INVITATION_MESSAGE
     )
     sender_name: Annotated[Text100 | None, BeforeValidator(blank_to_none)] = Field(
@@ -363,10 +364,6 @@ class AssessmentStatus(BerkeResponseModel):
     completed_on_utc: BerkeTime | None = Field(default=None, alias="completedOnUtc")
 
     _unix = field_validator("completed_on_utc", mode="before")(unix_time)
-
-    @property
-    def is_complete(self) -> bool:
-        return self.status_id == 2
 
     @property
     def progress(self) -> BerkeProgress:

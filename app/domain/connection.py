@@ -21,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from app.domain.attachments import DEFAULT_MAX_MB
 from app.domain.berke_text import blank_to_none, without_xml_unsafe, xml_safe
 from app.domain.data_files import (
     DATA_FILE_PATTERN,
@@ -29,7 +30,7 @@ from app.domain.data_files import (
     profile_data_file,
 )
 from app.domain.email_rule import well_formed_or_none
-from app.domain.invitation import MESSAGE_MAX, SENDER_MAX, InvitationText
+from app.domain.invitation import BERKE_MESSAGE_MAX, SENDER_MAX, InvitationText
 from app.domain.urls import require_secure_base_url, same_server
 
 SR_PRODUCTION_URL = "https://api.smartrecruiters.com/v1"
@@ -38,7 +39,6 @@ BERKE_PRODUCTION_URL = "https://site.berkeassessment.com/api"
 SANDBOX_PROFILE = "Sandbox (built-in)"
 PRODUCTION_PROFILE = "Production"
 
-DEFAULT_MAX_UPLOAD_MB = 20  # app.domain.attachments.DEFAULT_MAX_BYTES, in MB
 MB = 1024 * 1024
 
 # Groups of the settings dialog, in order.
@@ -154,10 +154,10 @@ class ConnectionProfile(BaseModel):
     # dialog starts from and what the batch sends. Empty: Berke's account default.
     invitation_message: str | None = Field(
         default=None,
-        max_length=MESSAGE_MAX,
+        max_length=BERKE_MESSAGE_MAX,
         title="Message",
-        description="Up to 1000 characters; empty for the account's default message in Berke, "
-        "a single character for none",
+        description=f"Up to {BERKE_MESSAGE_MAX} characters; empty for the account's default "
+        "message in Berke, a single character for none",
         json_schema_extra=_ui(GROUP_INVITATION, counted=True),
     )
     invitation_sender_name: str | None = Field(
@@ -201,7 +201,7 @@ class ConnectionProfile(BaseModel):
         ),
     )
     max_upload_mb: int = Field(
-        default=DEFAULT_MAX_UPLOAD_MB,
+        default=DEFAULT_MAX_MB,
         ge=1,
         le=200,
         title="Largest report to upload",

@@ -35,7 +35,6 @@ MAX_ADDRESS: Final = 254
 #: "1–100"): a well-formed address may be longer.
 BERKE_ADDRESS_MAX: Final = 100
 MAX_LOCAL: Final = 64
-MAX_LABEL: Final = 63
 
 _ATEXT: Final = frozenset(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+/=?^_`{|}~-"

@@ -33,14 +33,16 @@ from app.domain.berke_text import (
 )
 from app.domain.email_rule import well_formed_or_none
 
-MESSAGE_MAX: Final = 1000
+#: Berke's limit on an invitation message, the same for SendInvitation and CreateAssessment's
+#: invitationMessage (SmartRecruiters' texts have their own: ``sr_limits.SR_MESSAGE_MAX``).
+BERKE_MESSAGE_MAX: Final = 1000
 SENDER_MAX: Final = 100
 #: The message that makes Berke use the account's default invitation text.
 FORCE_DEFAULT: Final = "default"
 
 
 Message = Annotated[
-    Annotated[str, StringConstraints(min_length=1, max_length=MESSAGE_MAX)] | None,
+    Annotated[str, StringConstraints(min_length=1, max_length=BERKE_MESSAGE_MAX)] | None,
     BeforeValidator(blank_to_none),
 ]
 SenderName = Annotated[

@@ -9,4 +9,3 @@ from __future__ import annotations
 FORMAT_NAME = "assessment-desk-snapshot"
 FORMAT_VERSION = 1
 EXTENSION = ".adsnap"
-MIME_TYPE = "application/x-assessment-desk-snapshot"

@@ -13,12 +13,12 @@ from urllib.parse import urlsplit
 #: comments per order); a recruiter reads them in a small box, and a 10,000-character reason is
 #: a paste gone wrong. The limit is said at the field as it is typed and refused before
 #: anything is sent, never cut.
-MESSAGE_MAX = 2000
+SR_MESSAGE_MAX = 2000
 #: SmartRecruiters' own limit: "at most 100 comments per order" (the reference).
 MAX_COMMENTS = 100
 
 
-def message_too_long(text: str | None, limit: int = MESSAGE_MAX) -> str | None:
+def message_too_long(text: str | None, limit: int = SR_MESSAGE_MAX) -> str | None:
     """Why ``text`` (trimmed, as it is sent) is too long to send, in a sentence; None if not."""
     length = len((text or "").strip())
     if length <= limit:
@@ -29,7 +29,7 @@ def message_too_long(text: str | None, limit: int = MESSAGE_MAX) -> str | None:
     )
 
 
-def message_count(text: str | None, limit: int = MESSAGE_MAX) -> str:
+def message_count(text: str | None, limit: int = SR_MESSAGE_MAX) -> str:
     """ "1,234 / 2,000": what the field's counter shows."""
     return f"{len((text or '').strip()):,} / {limit:,}"
 

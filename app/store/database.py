@@ -282,8 +282,9 @@ _MIGRATIONS: dict[int, str] = {
     # every later failure of the order. The kind kept before is read as the failures present
     # now, at the upgrade: the coordinator saw those (or older ones, retried since) and left
     # them alone, and what fails after is flagged again. Of each kind of step, its latest
-    # attempt, where it failed (``local_state._failure_marks``). A note that is not JSON is
-    # left as it was, as every writer of the notes does.
+    # attempt, where it failed (``inbox_rows.latest_steps``, as ``local_state.load_states``
+    # reads the marks). A note that is not JSON is left as it was, as every writer of the
+    # notes does.
     21: """
     UPDATE order_notes SET dismissed = (
       SELECT json_group_array(value) FROM (

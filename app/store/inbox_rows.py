@@ -23,7 +23,7 @@ from pathlib import Path
 from app.domain.attachments import UploadState
 from app.domain.order_state import StateSummary
 from app.domain.order_summary import NotAsExpectedError, OrderSummary, summarize_stored
-from app.domain.step_kinds import StepKind, StepState
+from app.domain.step_kinds import ENDED_UNSENT, StepKind, StepState
 from app.store.berke_watch import berke_state
 from app.store.database import SCHEMA_VERSION, select_in
 
@@ -39,10 +39,16 @@ BERKE_STATUS = (
 #: reading the step. They are few: found by the (action, state) index, each one's order's
 #: latest invite by the (order_id, id) one, not by a second walk of the whole journal.
 INVITATIONS_IN_DOUBT = (
-    "SELECT order_id FROM journal AS failed WHERE action = 'invite'"
-    " AND state IN ('failed', 'cancelled')"
+    "SELECT order_id FROM journal AS failed WHERE action = ?"
+    f" AND state IN ({', '.join('?' * len(ENDED_UNSENT))})"
     " AND may_have_gone AND id = (SELECT MAX(id) FROM journal"
-    " WHERE order_id = failed.order_id AND action = 'invite')"
+    " WHERE order_id = failed.order_id AND action = ?)"
+)
+#: Its parameters: the kind and the states are the models' own, not copies of them in SQL.
+INVITATIONS_IN_DOUBT_PARAMETERS = (
+    StepKind.INVITE.value,
+    *sorted(state.value for state in ENDED_UNSENT),
+    StepKind.INVITE.value,
 )
 _UPLOADING = frozenset({UploadState.QUEUED.value, UploadState.UPLOADING.value})
 
@@ -112,7 +118,7 @@ def _read(path: Path, conn: sqlite3.Connection) -> InboxRows:
     for order_id, (pending, failed) in pending_and_failed(steps).items():
         marks[order_id]["pending"] = pending
         marks[order_id]["failed"] = failed
-    for row in conn.execute(INVITATIONS_IN_DOUBT):
+    for row in conn.execute(INVITATIONS_IN_DOUBT, INVITATIONS_IN_DOUBT_PARAMETERS):
         marks[row["order_id"]]["invitation_in_doubt"] = True
     for row in conn.execute("SELECT order_id, state FROM uploads"):
         if row["state"] in _UPLOADING:

@@ -69,7 +69,7 @@ log = logging.getLogger(__name__)
 
 
 def check_message(what: str, text: str | None) -> None:
-    """Refuse a text SmartRecruiters would get too long (``MESSAGE_MAX``): never cut it."""
+    """Refuse a text SmartRecruiters would get too long (``SR_MESSAGE_MAX``): never cut it."""
     problem = message_too_long(text)
     if problem is not None:
         raise ActionNotAllowedError(f"{what} is too long. {problem}")

@@ -13,7 +13,7 @@ from app.clients.errors import ValidationApiError
 from app.domain.berke import CreateAssessmentRequest
 from app.domain.berke_text import BerkeParam
 from app.domain.smartrecruiters import OrderStatus
-from app.domain.sr_limits import MESSAGE_MAX
+from app.domain.sr_limits import SR_MESSAGE_MAX
 from app.workflows.desk import Desk
 from app.workflows.order_actions import add_comment, reject_order
 from app.workflows.refusals import ActionNotAllowedError
@@ -70,17 +70,17 @@ def test_a_long_reason_or_comment_is_refused_before_anything_is_sent(
         with pytest.raises(ActionNotAllowedError) as refused:
             await reject_order(desk, order, reason=reason)
         assert str(refused.value) == (
-            f"The reason is too long. At most {MESSAGE_MAX:,} characters: this has 10,828 "
+            f"The reason is too long. At most {SR_MESSAGE_MAX:,} characters: this has 10,828 "
             "(8,828 too many). Shorten it; nothing is cut."
         )
         with pytest.raises(ActionNotAllowedError, match="The comment is too long"):
-            await add_comment(desk, order, "c" * (MESSAGE_MAX + 1))
+            await add_comment(desk, order, "c" * (SR_MESSAGE_MAX + 1))
         assert desk.journal.entries(order.id) == []  # nothing journaled, nothing sent
         assert (await desk.session.sr.get_order(order.id)).status is OrderStatus.NEW
         assert await desk.session.sr.list_comments(order.id) == []
         # At the limit it goes, whole.
-        await add_comment(desk, order, "c" * MESSAGE_MAX)
+        await add_comment(desk, order, "c" * SR_MESSAGE_MAX)
         (comment,) = await desk.session.sr.list_comments(order.id)
-        assert len(comment.message) == MESSAGE_MAX
+        assert len(comment.message) == SR_MESSAGE_MAX
 
     run_with_desk(sandbox, tmp_path / "desk.sqlite3", body)

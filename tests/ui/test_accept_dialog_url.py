@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QLabel
 
 from app.domain.journal_terms import LinkedAssessment
 from app.domain.smartrecruiters import AssessmentOrder
-from app.domain.sr_limits import MESSAGE_MAX
+from app.domain.sr_limits import SR_MESSAGE_MAX
 from app.ui.orders.order_dialogs import AcceptDialog
 from tests.ui.clipping import clipped, settle
 from tests.ui.conftest import show_exposed
@@ -174,7 +174,7 @@ def test_the_warnings_and_the_refusal_read_on_a_dark_palette(qtbot: QtBot) -> No
     too long were drawn in a fixed dark red (#b3261e) on the dark window: about 2:1, under
     WCAG's 3:1. They keep that red on a light palette, and follow a switch while open."""
     form = dialog(qtbot, f"http://assess.berke.com/start/{CODE}", allow_http_loopback=False)
-    form.message.setText("x" * (MESSAGE_MAX + 1))
+    form.message.setText("x" * (SR_MESSAGE_MAX + 1))
     form.show_server_error("SmartRecruiters: the order is no longer new (409).")
     said = [form.url_problems, form.server_error, form.message_limit]
     assert [text_colour(label) for label in said] == ["#b3261e"] * 3

@@ -3,13 +3,39 @@ status cell says Berke's side too, and a candidate with a blank id has no tip.""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication
 
 from app.ui.orders.candidate_table_model import CandidateTableModel
 from app.views.candidate_groups import Column
 from app.views.order_rows import OrderColumns
 from tests.order_row_samples import candidate_order_row as row
+
+
+def _candidate_row(model: CandidateTableModel, name: str) -> int:
+    """The own row of the candidate called ``name``: the one row of that name no order's."""
+    rows = [
+        at
+        for at in range(model.rowCount())
+        if model.order_row(at) is None and model.index(at, Column.NAME).data() == name
+    ]
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+def _repainted(model: CandidateTableModel, order_id: str) -> list[int]:
+    """The rows repainted when the order changes in place (``orders_changed``)."""
+    painted: list[int] = []
+
+    def note(top: QModelIndex, _bottom: QModelIndex, _roles: object = ()) -> None:
+        painted.append(top.row())
+
+    model.dataChanged.connect(note)
+    try:
+        model.orders_changed([model._groups.index.id.index(order_id)])
+    finally:
+        model.dataChanged.disconnect(note)
+    return painted
 
 
 def test_the_candidate_row_of_a_later_order_is_its_candidates_own(qapp: QApplication) -> None:
@@ -19,11 +45,9 @@ def test_the_candidate_row_of_a_later_order_is_its_candidates_own(qapp: QApplica
     model.set_rows(
         OrderColumns.of_rows([row(1, "Ana"), row(2, "Ana"), row(3, "Ana"), row(4, "Bo")])
     )
+    ana = _candidate_row(model, "Ana")
     for order_id in ("o1", "o2", "o3"):
-        at = model.candidate_row_of(order_id)
-        assert at is not None
-        assert model.order_row(at) is None  # a candidate's row
-        assert model.index(at, Column.NAME).data() == "Ana"
+        assert _repainted(model, order_id) == [model.row_of_order(order_id), ana]
 
 
 def test_an_orders_status_cell_says_berkes_side_too(qapp: QApplication) -> None:
@@ -47,14 +71,10 @@ def test_an_orders_status_cell_says_berkes_side_too(qapp: QApplication) -> None:
 def test_an_order_changed_in_place_repaints_its_candidates_row_too(qapp: QApplication) -> None:
     model = CandidateTableModel()
     model.set_rows(OrderColumns.of_rows([row(1, "Ana"), row(2, "Ana"), row(3, "Bo")]))
-    painted: list[int] = []
-    model.dataChanged.connect(lambda top, _bottom, _roles=(): painted.append(top.row()))
     at = model.row_of_order("o2")
-    candidate = model.candidate_row_of("o2")
     assert at is not None
-    assert candidate is not None
-    model.orders_changed([model._groups.index.id.index("o2")])
-    assert painted == [at, candidate]  # its status count lives on the candidate's row
+    # Its status count lives on the candidate's row.
+    assert _repainted(model, "o2") == [at, _candidate_row(model, "Ana")]
 
 
 def test_the_status_tip_says_both_sides_in_full(qapp: QApplication) -> None:
@@ -70,8 +90,7 @@ def test_the_status_tip_says_both_sides_in_full(qapp: QApplication) -> None:
 def test_a_candidate_with_a_blank_id_has_no_tip(qapp: QApplication) -> None:
     model = CandidateTableModel()
     model.set_rows(OrderColumns.of_rows([row(1, "Ana", candidate_id="  ")]))
-    at = model.candidate_row_of("o1")
-    assert at is not None
+    at = _candidate_row(model, "Ana")
     assert model.index(at, Column.NAME).data(Qt.ItemDataRole.ToolTipRole) is None
 
 

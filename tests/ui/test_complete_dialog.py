@@ -12,7 +12,7 @@ from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QLabel, QWidget
 
 from app.domain.smartrecruiters import AssessmentOrder, ContactPerson, ResultType
-from app.domain.sr_limits import MESSAGE_MAX
+from app.domain.sr_limits import SR_MESSAGE_MAX
 from app.ui.orders.complete_dialog import CompleteDialog
 from tests.ui.conftest import show_exposed
 
@@ -182,11 +182,11 @@ def test_a_long_message_is_refused_at_its_field_and_a_valid_result_is_handed_on(
 ) -> None:
     form = dialog(qtbot)
     form.score.setText("87/100")
-    form.message.setText("m" * (MESSAGE_MAX + 5))
+    form.message.setText("m" * (SR_MESSAGE_MAX + 5))
     error = line(form, "message")
     qtbot.waitUntil(error.isVisible)
     assert error.text().startswith("At most 2,000 characters: this has 2,005 (5 too many).")
-    assert len(form.message.text()) == MESSAGE_MAX + 5  # nothing cut
+    assert len(form.message.text()) == SR_MESSAGE_MAX + 5  # nothing cut
     assert not form.submit_button.isEnabled()
     form.message.setText("Done.")
     with qtbot.waitSignal(form.submitted):

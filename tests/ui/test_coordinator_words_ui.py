@@ -30,7 +30,7 @@ from app.domain.smartrecruiters import (
     OrderStatus,
     ResultType,
 )
-from app.domain.sr_limits import MESSAGE_MAX
+from app.domain.sr_limits import SR_MESSAGE_MAX
 from app.store.credentials import KeyStore
 from app.ui.main_window import MainWindow
 from app.ui.orders.berke_form import BerkeAssessmentForm
@@ -218,7 +218,7 @@ def test_a_long_comment_is_never_cut_and_says_its_limit(window: MainWindow, qtbo
     assert not detail.comment_button.isEnabled()
     qtbot.keyClick(detail.comment_input, Qt.Key.Key_Return)
     assert detail.comments.rowCount() == 0  # Enter does not send it
-    detail.comment_input.setText("c" * MESSAGE_MAX)
+    detail.comment_input.setText("c" * SR_MESSAGE_MAX)
     assert not detail.comment_limit.isVisible()
     assert detail.comment_button.isEnabled()
 
@@ -318,7 +318,7 @@ def test_the_reject_dialogs_refusals_and_limit_read_on_a_dark_palette(qtbot: QtB
     dialog = RejectDialog(orders)
     qtbot.addWidget(dialog)
     show_exposed(qtbot, dialog)
-    dialog.reason.setPlainText("x" * (MESSAGE_MAX + 1))
+    dialog.reason.setPlainText("x" * (SR_MESSAGE_MAX + 1))
     dialog.show_refusals("Ana: SmartRecruiters refused the reject (409).", orders[:1])
     said = [dialog.server_error, dialog.reason_limit]
     assert [text_colour(label) for label in said] == ["#b3261e"] * 2
@@ -340,7 +340,7 @@ def test_the_detail_panes_colours_read_on_a_dark_palette(qtbot: QtBot) -> None:
         {"id": "o-9", "status": "REJECTED", "candidate": {"id": "c", "firstName": "Ana"}}
     )
     pane.show_order(order, None)
-    pane.comment_input.setText("c" * (MESSAGE_MAX + 1))
+    pane.comment_input.setText("c" * (SR_MESSAGE_MAX + 1))
     when = datetime(2025, 5, 1, 10, tzinfo=UTC)
     pane.show_timeline(
         [

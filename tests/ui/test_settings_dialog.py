@@ -33,7 +33,7 @@ from app.domain.connection import (
     ConnectionProfile,
 )
 from app.domain.invitation import InvitationText
-from app.domain.sr_limits import MESSAGE_MAX
+from app.domain.sr_limits import SR_MESSAGE_MAX
 from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY
 from app.store.credentials import (
     BERKE_TOKEN,
@@ -2229,7 +2229,7 @@ def test_the_key_and_message_refusals_and_the_verdicts_read_on_a_dark_palette(
     qtbot.keyClicks(dialog.key_fields[SR_KEY], "copied key")  # a space: refused
     message = dialog.editors["invitation_message"]
     assert isinstance(message, QLineEdit)
-    message.setText("m" * (MESSAGE_MAX + 1))
+    message.setText("m" * (SR_MESSAGE_MAX + 1))
     qtbot.mouseClick(dialog.test_buttons[SR_KEY], Qt.MouseButton.LeftButton)
     qtbot.mouseClick(dialog.test_buttons[BERKE_TOKEN], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(dialog.last_verdicts) == 2)

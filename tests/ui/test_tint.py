@@ -12,6 +12,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
 from app.domain.berke_text import BerkeParam
+from app.domain.invitation import BERKE_MESSAGE_MAX
 from app.ui.common.colours import (
     ADVICE,
     AMBER,
@@ -26,7 +27,7 @@ from app.ui.common.labels import plain_label
 from app.ui.common.tint import tint
 from app.ui.offers.offer_detail import OfferDetail
 from app.ui.offers.offer_list import OfferList
-from app.ui.orders.berke_form import MESSAGE_MAX, BerkeAssessmentForm
+from app.ui.orders.berke_form import BerkeAssessmentForm
 from app.ui.orders.url_preview import _tint as _url_tint
 from tests.ui.conftest import show_exposed
 from tests.ui.contrast import (
@@ -112,7 +113,7 @@ def test_a_forms_errors_advice_and_counter_follow_the_desktop(qtbot: QtBot) -> N
     form.set_jobs_failed("Berke did not answer.")
     show_exposed(qtbot, form)
     form.first_name.clear()
-    form.invitation_message.setPlainText("x" * (MESSAGE_MAX + 1))
+    form.invitation_message.setPlainText("x" * (BERKE_MESSAGE_MAX + 1))
     form.email_address.clear()
     lines = {
         "first name's error": (_child(form, f"error_{BerkeParam.FIRST_NAME}"), ERROR),

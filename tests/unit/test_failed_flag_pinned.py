@@ -1,5 +1,6 @@
 """Pins for failed_steps (``_STILL_TO_DO_ONCE_ENDED``), attention's failed-step flag
-(``about``), local_state._failure_marks and the schema-21 upgrade (mutation audit)."""
+(``about``), the failure marks ``local_state.load_states`` reads and the schema-21 upgrade
+(mutation audit)."""
 
 from __future__ import annotations
 

@@ -20,11 +20,16 @@ from app.domain.journal import InviteStep
 from app.domain.order_state import NO_STATE, NO_STATE_SUMMARY
 from app.domain.order_summary import NotAsExpectedError, summarize, summarize_stored
 from app.domain.smartrecruiters import AssessmentOrder
-from app.domain.step_kinds import StepKind
+from app.domain.step_kinds import ENDED_UNSENT, StepKind, StepState
 from app.domain.uploads import UploadState
 from app.store.berke_watch import BerkeWatchStore
 from app.store.database import Database, utc_now
-from app.store.inbox_rows import InboxRows, read_inbox_rows
+from app.store.inbox_rows import (
+    INVITATIONS_IN_DOUBT,
+    INVITATIONS_IN_DOUBT_PARAMETERS,
+    InboxRows,
+    read_inbox_rows,
+)
 from app.store.journal import Journal
 from app.store.order_cache import OrderCache, listing_json, upsert_order
 from app.store.results import ResultStore
@@ -239,6 +244,29 @@ def test_an_invitation_cancelled_after_a_try_that_may_have_gone_reads_the_same(
     assert _rows_peeked(peeked) == by_models
     assert by_models["full"].activity == "Invitation may have been sent"
     assert by_models["zulu"].activity == ""  # it never left: as before it was asked
+
+
+def test_the_invitations_in_doubt_query_names_the_models_states(data_file: Path) -> None:
+    """The first frame's query finds an invite step that may have gone in the states
+    ``step_kinds.ENDED_UNSENT`` names (failed, cancelled: in doubt, not waiting), from that
+    constant and not from a copy of its states written in SQL."""
+    db = Database(data_file)
+    try:
+        with db.transaction() as conn:
+            now = utc_now()
+            for state in StepState:  # one order per state, its one invite step "may have gone"
+                conn.execute(
+                    "INSERT INTO journal (order_id, action, state, request, created_at,"
+                    " updated_at, may_have_gone) VALUES (?, ?, ?, '{}', ?, ?, 1)",
+                    (state.value, StepKind.INVITE.value, state.value, now, now),
+                )
+            found = {
+                row[0]
+                for row in conn.execute(INVITATIONS_IN_DOUBT, INVITATIONS_IN_DOUBT_PARAMETERS)
+            }
+    finally:
+        db.close()
+    assert found == {state.value for state in ENDED_UNSENT}
 
 
 def test_the_orders_the_desk_writes_itself_read_the_same(data_file: Path) -> None:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from app.domain.berke import BerkeJob
 from app.domain.berke_jobs import job_label
 from app.domain.invitation import InvitationText
-from app.domain.sr_limits import MESSAGE_MAX, message_too_long
+from app.domain.sr_limits import SR_MESSAGE_MAX, message_too_long
 from app.ui.common.colours import GREY_ON_DARK, OCHRE, Shade
 from app.ui.common.cut_text_tips import CutTextTips
 from app.ui.common.labels import plain_label
@@ -184,7 +184,7 @@ class BatchPlanDialog(InvitationForm[BatchChoice]):
             PORTAL_MESSAGE,
             "&Portal message",
             self.portal_message,
-            f"Optional, up to {MESSAGE_MAX:,} characters: SmartRecruiters shows it to the "
+            f"Optional, up to {SR_MESSAGE_MAX:,} characters: SmartRecruiters shows it to the "
             "candidate with the assessment link.",
         )
         self._section("Berke's invitation email", first=self._next_column())

@@ -31,6 +31,7 @@ from app.domain.berke_jobs import job_facts, job_label, no_match_warning
 from app.domain.berke_text import Advice, BerkeParam
 from app.domain.berke_user import UserContext
 from app.domain.field_errors import field_errors
+from app.domain.invitation import BERKE_MESSAGE_MAX
 from app.domain.smartrecruiters import AssessmentOrder
 from app.ui.common.colours import ADVICE, ERROR
 from app.ui.common.labels import plain_label
@@ -39,7 +40,6 @@ from app.ui.common.tooltips import plain_tooltip
 from app.ui.common.validated_form import ValidatedForm
 from app.views.text import title_name
 
-MESSAGE_MAX = 1000
 COMPANY_DEFAULT_JOB = "Company default job"
 LOADING_JOBS = "Loading jobs…"
 ACCOUNT_DEFAULT_DAYS = "Account default"
@@ -262,7 +262,7 @@ class BerkeAssessmentForm(ValidatedForm[CreateAssessmentRequest]):
             BerkeParam.INVITATION_MESSAGE,
             "Messa&ge",
             self.invitation_message,
-            f"Optional, up to {MESSAGE_MAX} characters, no HTML. A single character "
+            f"Optional, up to {BERKE_MESSAGE_MAX} characters, no HTML. A single character "
             "disables the default message.",
             extra=self.message_counter,
         )
@@ -456,8 +456,8 @@ class BerkeAssessmentForm(ValidatedForm[CreateAssessmentRequest]):
 
     def _update_counter(self) -> None:
         count = len(self.invitation_message.toPlainText().strip())
-        self.message_counter.setText(f"{count} / {MESSAGE_MAX}")
-        tint(self.message_counter, ERROR if count > MESSAGE_MAX else None)
+        self.message_counter.setText(f"{count} / {BERKE_MESSAGE_MAX}")
+        tint(self.message_counter, ERROR if count > BERKE_MESSAGE_MAX else None)
 
     # -- look -------------------------------------------------------------------------------
 

@@ -64,7 +64,7 @@ def grouped(rows: OrderColumns) -> tuple[CandidateGroups, RowSearch]:
 class CandidateTableModel(QAbstractTableModel):
     """Candidates and their orders; ``set_search_text`` and ``sort`` choose and order the
     groups. A display row is a candidate's (``CANDIDATE_ROLE``) or an order's
-    (``ORDER_ROLE``, loaded when asked)."""
+    (``ORDER_ID_ROLE``, loaded when asked)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -128,9 +128,6 @@ class CandidateTableModel(QAbstractTableModel):
         if words != self._words:
             self._words = words
             self._relayout()
-
-    def search_words(self) -> tuple[str, ...]:
-        return self._words
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Candidates by their value in ``column``, each one's orders by theirs; -1 for names
@@ -208,11 +205,6 @@ class CandidateTableModel(QAbstractTableModel):
             return self._rows.index(index_row)
         except ValueError:
             return None
-
-    def candidate_row_of(self, order_id: str) -> int | None:
-        """Where the own row (above their orders) of the order's candidate is shown, or None."""
-        row = self.row_of_order(order_id)
-        return None if row is None else self._candidate_row_above(row)
 
     def _candidate_row_above(self, row: int) -> int:
         """The own row of the candidate whose order is shown at ``row`` (``row`` itself for a

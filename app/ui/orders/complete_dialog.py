@@ -22,7 +22,7 @@ from app.domain.smartrecruiters import (
     ResultType,
     description_as_sent,
 )
-from app.domain.sr_limits import MESSAGE_MAX, message_too_long
+from app.domain.sr_limits import SR_MESSAGE_MAX, message_too_long
 from app.ui.common.labels import plain_label, rich_label, without_mnemonic
 from app.ui.common.validated_form import ValidatedForm
 from app.ui.orders.order_dialogs import who_label
@@ -160,7 +160,7 @@ class CompleteDialog(ValidatedForm[AssessmentResult]):
                 MESSAGE,
                 "&Message",
                 self.message,
-                f"Optional, up to {MESSAGE_MAX:,} characters: a comment to the recruiter, "
+                f"Optional, up to {SR_MESSAGE_MAX:,} characters: a comment to the recruiter, "
                 "sent with the completion.",
             )
         else:

@@ -39,7 +39,7 @@ from app.domain.order_state import BerkeState, InvitationDoubt
 from app.domain.service_time import local_time
 from app.domain.sr_limits import (
     MAX_COMMENTS,
-    MESSAGE_MAX,
+    SR_MESSAGE_MAX,
     is_absolute_http_url,
     message_count,
     message_too_long,
@@ -398,7 +398,7 @@ class OrderDetailPane(QWidget):
         self.comment_input.setAccessibleName("New comment")
         # Not setMaxLength: a long paste would be cut without a word. The limit is said here,
         # as it is typed, and Add stays off until the comment fits.
-        self.comment_input.setToolTip(f"Up to {MESSAGE_MAX:,} characters")
+        self.comment_input.setToolTip(f"Up to {SR_MESSAGE_MAX:,} characters")
         self.comment_limit = plain_label(name="commentLimit")
         tint(self.comment_limit, RED)
         self.comment_limit.hide()
@@ -470,7 +470,7 @@ class OrderDetailPane(QWidget):
         if self.read_only or self.order is None:
             return
         self.comment_input.setEnabled(reason is None)
-        self.comment_input.setToolTip(reason or f"Up to {MESSAGE_MAX:,} characters")
+        self.comment_input.setToolTip(reason or f"Up to {SR_MESSAGE_MAX:,} characters")
         self.comment_button.setEnabled(self._comment_ready())
 
     def _timeline_box(self) -> QGroupBox:

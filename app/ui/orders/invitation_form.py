@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit
 
 from app.domain.berke_text import BerkeParam
 from app.domain.field_errors import field_errors
-from app.domain.invitation import MESSAGE_MAX, SENDER_MAX, InvitationText, advice_by_field
+from app.domain.invitation import BERKE_MESSAGE_MAX, SENDER_MAX, InvitationText, advice_by_field
 from app.ui.common.colours import ERROR
 from app.ui.common.labels import plain_label
 from app.ui.common.tint import tint
@@ -50,7 +50,7 @@ class InvitationForm(ValidatedForm[T]):
             BerkeParam.INVITATION_MESSAGE,
             label,
             self.message,
-            f"Optional, up to {MESSAGE_MAX} characters. A single character sends no message; "
+            f"Optional, up to {BERKE_MESSAGE_MAX} characters. A single character sends no message; "
             "the word “default” sends the account's default. HTML is shown as text.",
             extra=self.message_counter,
         )
@@ -91,5 +91,5 @@ class InvitationForm(ValidatedForm[T]):
 
     def _refreshed(self) -> None:
         count = len(self.message.toPlainText().strip())
-        self.message_counter.setText(f"{count} / {MESSAGE_MAX}")
-        tint(self.message_counter, ERROR if count > MESSAGE_MAX else None)
+        self.message_counter.setText(f"{count} / {BERKE_MESSAGE_MAX}")
+        tint(self.message_counter, ERROR if count > BERKE_MESSAGE_MAX else None)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from app.domain.assessment_url import accept_check
 from app.domain.journal_terms import LinkedAssessment
 from app.domain.smartrecruiters import AssessmentOrder
-from app.domain.sr_limits import MESSAGE_MAX, message_count, message_too_long
+from app.domain.sr_limits import SR_MESSAGE_MAX, message_count, message_too_long
 from app.ui.common.colours import RED
 from app.ui.common.discard_guard import DiscardGuard
 from app.ui.common.enter_key import only_click_or_ctrl_enter_sends
@@ -188,7 +188,7 @@ class AcceptDialog(AnswerAwaitedDialog):
             "acceptMessageToCandidateLimit", "The message to the candidate"
         )
         for edit in (self.message, self.to_candidate):
-            edit.setToolTip(f"Up to {MESSAGE_MAX:,} characters")
+            edit.setToolTip(f"Up to {SR_MESSAGE_MAX:,} characters")
         self.server_error = plain_label("", "acceptServerError")
         tint(self.server_error, RED)
         self.server_error.hide()
@@ -350,7 +350,7 @@ class RejectDialog(AnswerAwaitedDialog):
         self.reason.setPlaceholderText("Why is this order rejected? The recruiter sees this.")
         self.reason.setTabChangesFocus(True)
         self.reason.setFixedHeight(90)
-        self.reason.setToolTip(f"Up to {MESSAGE_MAX:,} characters")
+        self.reason.setToolTip(f"Up to {SR_MESSAGE_MAX:,} characters")
         self.reason_limit = LimitLine("rejectReasonLimit", "The reason")
         self.server_error = plain_label("", "rejectServerError")
         tint(self.server_error, RED)

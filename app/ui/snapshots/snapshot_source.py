@@ -83,7 +83,7 @@ def read_snapshot(path: Path) -> ReadSnapshot:
 
 class SnapshotOrders(OrderSource):
     """``snapshot``'s orders and records. A damaged record still lists (from the index) and
-    says so once in ``last_error``."""
+    says why it could not be read where its comments and files go."""
 
     read_only_reason = READ_ONLY_TIP
     empty_fields = SNAPSHOT_EMPTY_FIELDS
@@ -91,7 +91,6 @@ class SnapshotOrders(OrderSource):
     def __init__(self, snapshot: Snapshot, prepared: PreparedSearch | None = None) -> None:
         super().__init__()
         self.snapshot = snapshot
-        self.last_error: str | None = None
         self._prepared = prepared
         self._rows = (
             prepared.rows if prepared is not None else OrderColumns.of_index(snapshot.index)
@@ -123,7 +122,6 @@ class SnapshotOrders(OrderSource):
         try:
             return self.snapshot.record(row), ""
         except SnapshotError as exc:
-            self.last_error = str(exc)
             log.info("Snapshot record %s unreadable: %s", order_id, exc)
             return None, str(exc)
 
