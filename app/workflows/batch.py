@@ -12,7 +12,7 @@ import asyncio
 import logging
 import re
 import threading
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -21,48 +21,43 @@ from pydantic import ValidationError
 
 from app.clients.errors import ApiError, Service, StateConflictError, ThrottledError
 from app.domain.assessment_prefill import match_job, prefill_from_order
-from app.domain.assessment_url import accept_refusal
 from app.domain.berke import BerkeJob, CreateAssessmentRequest
 from app.domain.berke_jobs import no_match_warning
 from app.domain.berke_text import BerkeParam
 from app.domain.field_errors import FORM_LEVEL, field_errors
 from app.domain.invitation import InvitationText
-from app.domain.invitation_doubt import MAY_HAVE_GONE
 from app.domain.journal_terms import LinkedAssessment, StepKind, StepState
 from app.domain.order_rules import (
-    OrderAction,
-    accepted_elsewhere,
     unsendable_address,
-    why_not,
 )
 from app.domain.same_candidate import IdentityKeys, candidate_keys
 from app.domain.service_time import local_time
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
+from app.workflows.batch_rules import (
+    BatchFacts,
+    OtherOrderInvitation,
+    batch_refusal,
+    invitation_elsewhere,
+)
 from app.workflows.desk import Desk
 from app.workflows.order_actions import (
-    OTHER_INVITE_WAITING,
-    RETRIED_AUTOMATICALLY,
-    URL_NOT_SENT,
     ActionNotAllowedError,
     AlreadyInvitedError,
     accept_order,
     assessment_found_in_berke,
     check_message,
     create_assessment_outcome,
+    create_waiting_for_candidate,
+    http_assessment_urls_allowed,
     invitation_went_or_may_have,
-    invited_for_another_order,
     linked_assessment,
-    other_create_waiting,
-    other_invite_waiting,
     own_invitation_doubt,
-    refused_while_waiting,
     reuse_assessment,
     send_invitation,
-    sent_for_another_order,
     url_needs_a_look,
 )
 from app.workflows.refusals import OtherInviteWaitingError, StepDeferredError, StepRefusedError
-from app.workflows.steps import berke_progress, unexpected_failure
+from app.workflows.steps import unexpected_failure
 
 log = logging.getLogger(__name__)
 
@@ -256,77 +251,51 @@ def plan_summary(plan: Sequence[PlannedOrder]) -> str:
 async def why_not_in_batch(
     desk: Desk, order: AssessmentOrder, linked: LinkedAssessment | None
 ) -> str | None:
-    """Why the batch leaves ``order`` alone: the rules (an assessment Berke no longer has
-    among them); for an order in progress already, an accept that was not this desk's, and
-    an invitation this desk already sent for the candidate's other order (a reused
-    assessment)."""
-    gone_since = await asyncio.to_thread(desk.orders.gone_since, order.id)
-    berke = await berke_progress(desk, linked)  # deleted in Berke: nothing to accept with
-    reason = why_not(OrderAction.CREATE_ACCEPT_INVITE, order, linked, berke, gone_since=gone_since)
-    if reason is None:
-        # The board's rule (``_batch_reason``): a step of its own waiting (the plan promised
-        # "Create, accept, invite" and the run failed it as under way), or a waiting reject
-        # (the resumer's reject would follow the batch's accept).
-        pending = await asyncio.to_thread(desk.journal.pending_kinds, order.id)
-        reason = refused_while_waiting(OrderAction.CREATE_ACCEPT_INVITE, pending)
-        if reason is not None:
-            return reason
-    if reason is None and linked is None:
-        # Made now, a second assessment (and invitation) for the candidate: their other
-        # order's create, when retried, makes one too. Once it is made, this order reuses it.
-        waiting = await asyncio.to_thread(other_create_waiting, desk, order)
-        if waiting is not None:
-            return waiting
-    if reason is None and linked is not None and order.status is OrderStatus.NEW:
-        # A link stored before Accept refused it: the batch accepted with it, unasked.
-        refused = accept_refusal(linked.assessment_url, linked.invitation_code)
-        if refused is not None:
-            return f"{refused} {URL_NOT_SENT}"
-        return url_needs_a_look(desk, linked)  # the batch sent it unasked
-    if reason is not None or linked is None or order.status is OrderStatus.NEW:
-        return reason
-    # What is left of an order in progress is the invitation, and only where this desk
-    # accepted it with this assessment: accepted elsewhere (the batch's accept refused),
-    # SmartRecruiters' order points at someone else's, and the candidate would get two.
+    """Why the batch leaves ``order`` alone (``batch_rules.batch_refusal``), from the store's
+    latest state; None when it takes it."""
+    return batch_refusal(await asyncio.to_thread(stored_batch_facts, desk, order, linked))
+
+
+def stored_batch_facts(
+    desk: Desk, order: AssessmentOrder, linked: LinkedAssessment | None
+) -> BatchFacts:
+    """``BatchFacts`` of the order as the store has them (the board fills them in from its
+    memory: ``OrderBoard._batch_facts``). Blocking: run it in a thread."""
     journal = desk.journal
-    if not await asyncio.to_thread(journal.has_step, order.id, [StepKind.ACCEPT], StepState.DONE):
-        if await asyncio.to_thread(journal.has_pending, order.id, StepKind.ACCEPT):
-            return RETRIED_AUTOMATICALLY
-        return accepted_elsewhere_reason(linked)
-    if await asyncio.to_thread(invited_for_another_order, desk, linked):
-        # Known sent there, or only maybe (its answer lost, no count from Berke): a "was
-        # sent, nothing left to do" for that one left the candidate perhaps never invited.
-        if await asyncio.to_thread(sent_for_another_order, desk, linked):
-            return ALREADY_INVITED_WITH_THE_OTHER_ORDER
-        if await asyncio.to_thread(other_invite_waiting, desk, linked):
-            return OTHER_INVITE_WAITING  # the resumer tells, and finishes it
-        return OTHER_ORDERS_MAY_HAVE_GONE
-    doubt = await asyncio.to_thread(own_invitation_doubt, desk, order.id)
-    if not linked.invitation_sent and doubt is not None:
-        # The resumer did not send it again (the candidate may have it): nor does the batch.
-        return MAY_HAVE_GONE
-    return None
-
-
-def accepted_elsewhere_reason(linked: LinkedAssessment) -> str:
-    """Why the batch does not invite to ``linked`` for an order this desk did not accept."""
-    return (
-        f"{accepted_elsewhere(linked)}: the candidate is not invited to it. Check with whoever "
-        "accepted it; Invite sends it if it is the one to use."
+    facts = BatchFacts(
+        order,
+        linked,
+        berke=desk.berke_watch.progress(linked.source_candidate_id) if linked else None,
+        gone_since=desk.orders.gone_since(order.id),
+        pending=frozenset(journal.pending_kinds(order.id)),
+        allow_http_loopback=http_assessment_urls_allowed(desk),
+    )
+    if linked is None:
+        waiting = journal.orders_with_pending(StepKind.CREATE_ASSESSMENT)
+        made_elsewhere = create_waiting_for_candidate(order, waiting, desk.orders.get)
+        return replace(facts, other_create_waiting=made_elsewhere)
+    return replace(
+        facts,
+        accepted_here=journal.has_step(order.id, [StepKind.ACCEPT], StepState.DONE),
+        invitation_doubt=own_invitation_doubt(desk, order.id) is not None,
+        elsewhere=invitation_elsewhere(_other_orders_invitations(desk, linked)),
     )
 
 
-#: Why an accepted order whose shared assessment was sent for another order is left alone.
-ALREADY_INVITED_WITH_THE_OTHER_ORDER = (
-    "The candidate was sent this assessment's invitation for their other order: nothing is "
-    "left to do here."
-)
-#: Why it is left alone when that invitation only may have gone (its answer was lost).
-OTHER_ORDERS_MAY_HAVE_GONE = (
-    "This assessment's invitation may have gone for the candidate's other order (its answer "
-    "was lost, and Berke does not say how many it has sent): ask the candidate; Invite sends "
-    "it again if they did not get it."
-)
+def _other_orders_invitations(
+    desk: Desk, linked: LinkedAssessment
+) -> Iterator[OtherOrderInvitation]:
+    """The invitation as each other order linked to ``linked``'s assessment has it."""
+    for other in set(desk.journal.orders_linked_to(linked.invitation_code)) - {linked.order_id}:
+        link = desk.journal.assessment_for(other)
+        if link is None:
+            continue
+        doubt = own_invitation_doubt(desk, other)
+        yield OtherOrderInvitation(
+            sent=link.invitation_sent,
+            waiting=desk.journal.has_pending(other, StepKind.INVITE),
+            may_have_gone=doubt is not None and not doubt.waiting,
+        )
 
 
 def not_valid_for_berke(exc: ValueError) -> str:

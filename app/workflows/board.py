@@ -28,7 +28,6 @@ from typing import Any
 
 from app.clients.errors import ApiError
 from app.clients.pacing import Pacer
-from app.domain.assessment_url import accept_refusal
 from app.domain.attachments import DEFAULT_MAX_BYTES, UploadState, check_attachment
 from app.domain.attention import Attention, AttentionRules, Flag, flags_for
 from app.domain.berke import BerkeJob, CreateAssessmentRequest, CreateAssessmentResponse
@@ -36,7 +35,6 @@ from app.domain.berke_progress import BerkeProgress
 from app.domain.berke_results import FitLevel, fit_job_name
 from app.domain.connection import ConnectionProfile, data_file_name
 from app.domain.invitation import InvitationText
-from app.domain.invitation_doubt import MAY_HAVE_GONE
 from app.domain.journal import JournalEntry
 from app.domain.journal_terms import LinkedAssessment, ResultFlow, StepKind
 from app.domain.order_freshness import is_older
@@ -63,19 +61,22 @@ from app.domain.uploads import Upload
 from app.store.local_state import load_states
 from app.workflows import order_actions as actions
 from app.workflows.batch import (
-    ALREADY_INVITED_WITH_THE_OTHER_ORDER,
-    OTHER_ORDERS_MAY_HAVE_GONE,
     CandidateKeys,
     OrdersByCandidate,
     Outcome,
     PlanKind,
     PlannedOrder,
     ReuseFinder,
-    accepted_elsewhere_reason,
     default_request,
     plan_batch,
     request_for_job,
     run_batch,
+)
+from app.workflows.batch_rules import (
+    BatchFacts,
+    OtherOrderInvitation,
+    batch_refusal,
+    invitation_elsewhere,
 )
 from app.workflows.cached_inbox import CachedInbox, read_cached_inbox
 from app.workflows.delivery import DeliveryPlan, deliver, plan_delivery
@@ -474,53 +475,54 @@ class OrderBoard:
         return bool(own & self.state(order_id).pending)
 
     def _batch_reason(self, order: AssessmentOrder) -> str | None:
+        """``batch_rules.batch_refusal`` from the board's memory: the plan asks it of the
+        store (``batch.why_not_in_batch``)."""
+        return batch_refusal(self._batch_facts(order))
+
+    def _batch_facts(self, order: AssessmentOrder) -> BatchFacts:
+        """``BatchFacts`` of the order as the board holds them (``batch.stored_batch_facts``
+        reads the same from the store)."""
         state = self.state(order.id)
-        waiting = actions.refused_while_waiting(OrderAction.CREATE_ACCEPT_INVITE, state.pending)
-        if waiting is not None:
-            own = actions.STEPS_OF_ACTION[OrderAction.CREATE_ACCEPT_INVITE] & state.pending
-            deleted = (
-                _deleted_reason(OrderAction.CREATE_ACCEPT_INVITE, order, state) if own else None
-            )
-            return deleted or waiting
-        reason = why_not(
-            OrderAction.CREATE_ACCEPT_INVITE,
+        facts = BatchFacts(
             order,
             state.link,
-            state.berke_progress,
+            berke=state.berke_progress,
             gone_since=state.gone_since,
+            pending=state.pending,
+            allow_http_loopback=self.allows_http_assessment_urls,
         )
-        if reason is None and state.link is None:  # as ``batch.why_not_in_batch``
-            reason = self._other_create_waiting(order)
-        if reason is None and state.link is not None and order.status is OrderStatus.NEW:
-            link = state.link  # as ``batch.why_not_in_batch``: a URL Accept refuses
-            refused = accept_refusal(link.assessment_url, link.invitation_code)
-            if refused is not None:
-                return f"{refused} {actions.URL_NOT_SENT}"
-        if reason is not None or state.link is None or order.status is OrderStatus.NEW:
-            return reason
-        # The batch's own rules (``batch.why_not_in_batch``) for an order in progress.
-        if not state.accepted_here:
-            return accepted_elsewhere_reason(state.link)
-        if self._invited_for_another_order(order.id):
-            return ALREADY_INVITED_WITH_THE_OTHER_ORDER
-        unsure = self._invitation_unsure_elsewhere(order.id)
-        if unsure is not None:
-            return unsure
-        if not state.link.invitation_sent and state.invitation_doubt is not None:
-            return MAY_HAVE_GONE  # as ``batch.why_not_in_batch``
-        return None
+        if state.link is None:
+            return replace(facts, other_create_waiting=self._create_waiting_for_candidate(order))
+        others = (self._states.get(other) for other in self._linked_with(order.id) - {order.id})
+        return replace(
+            facts,
+            accepted_here=state.accepted_here,
+            invitation_doubt=state.invitation_doubt is not None,
+            elsewhere=invitation_elsewhere(
+                OtherOrderInvitation(
+                    sent=other.link.invitation_sent,
+                    waiting=StepKind.INVITE in other.pending,
+                    may_have_gone=other.invitation_in_doubt,
+                )
+                for other in others
+                if other is not None and other.link is not None
+            ),
+        )
+
+    def _create_waiting_for_candidate(self, order: AssessmentOrder) -> bool:
+        """``order_actions.create_waiting_for_candidate`` from the board's own state: whether
+        a create waits for another order of the order's candidate."""
+        if not self._creates_waiting - {order.id}:  # most of the time: no key is worked out
+            return False
+        return actions.create_waiting_for_candidate(
+            order, self._creates_waiting, self._orders.get, self._candidate_keys.of
+        )
 
     def _other_create_waiting(self, order: AssessmentOrder) -> str | None:
         """``order_actions.other_create_waiting`` from the board's own state: the form is not
         offered for an order whose candidate's other order waits for its create."""
-        waiting = self._creates_waiting - {order.id}
-        if not waiting:
-            return None
-        mine = self._candidate_keys.of(order)
-        for other_id in waiting:
-            other = self._orders.get(other_id)
-            if other is not None and mine.matches(self._candidate_keys.of(other)):
-                return actions.OTHER_CREATE_WAITING
+        if self._create_waiting_for_candidate(order):
+            return actions.OTHER_CREATE_WAITING
         return None
 
     def _other_invite_waiting(self, order_id: str) -> str | None:
@@ -579,7 +581,7 @@ class OrderBoard:
             self.options.attention,
             in_use_elsewhere=bool(self._open_orders_sharing(order_id)),
             invited_elsewhere_at=self._invited_elsewhere_at(order_id),
-            invitation_unsure_elsewhere=self._invitation_unsure_elsewhere(order_id) is not None,
+            invitation_unsure_elsewhere=self._invitation_unsure_elsewhere(order_id),
             delivery_held=self._held.reason(order_id),
         )
 
@@ -595,22 +597,15 @@ class OrderBoard:
         ]
         return max(times, default=None)
 
-    def _invitation_unsure_elsewhere(self, order_id: str) -> str | None:
-        """Why the candidate may have the invitation through another order linked to the
+    def _invitation_unsure_elsewhere(self, order_id: str) -> bool:
+        """Whether the candidate may have the invitation through another order linked to the
         order's assessment: its send waits in the journal, or is in doubt (it may have gone,
-        its answer lost, with no count from Berke); None when neither (as
-        ``batch.why_not_in_batch``, which skips the order so)."""
+        its answer lost, with no count from Berke). The attention flag's question; the
+        batch's is ``batch_rules.invitation_elsewhere``."""
         others = [self._states.get(other) for other in self._linked_with(order_id) - {order_id}]
         if any(s is not None and StepKind.INVITE in s.pending for s in others):
-            return actions.OTHER_INVITE_WAITING
-        if any(s is not None and s.invitation_doubt is not None for s in others):
-            return OTHER_ORDERS_MAY_HAVE_GONE
-        return None
-
-    def _invited_for_another_order(self, order_id: str) -> bool:
-        """Whether this desk sent the order's assessment's invitation for another order
-        linked to it (a reused assessment: the candidate has the invitation)."""
-        return self._invited_elsewhere_at(order_id) is not None
+            return True
+        return any(s is not None and s.invitation_doubt is not None for s in others)
 
     # -- loading and syncing ---------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import UTC, datetime
 
 from pydantic import ValidationError
@@ -35,7 +35,7 @@ from app.domain.journal_terms import LinkedAssessment, StepKind, StepState
 from app.domain.link_origin import LinkOrigin, found_in_berke, link_origin
 from app.domain.order_rules import OrderAction, why_not
 from app.domain.order_state import InvitationDoubt
-from app.domain.same_candidate import candidate_keys
+from app.domain.same_candidate import IdentityKeys, candidate_keys
 from app.domain.smartrecruiters import (
     AcceptRequest,
     AssessmentComment,
@@ -208,13 +208,16 @@ def http_assessment_urls_allowed(desk: Desk) -> bool:
 
 
 def url_needs_a_look(desk: Desk, linked: LinkedAssessment) -> str | None:
+    """``url_problem_to_look_at`` for this desk's Berke."""
+    return url_problem_to_look_at(linked, allow_http_loopback=http_assessment_urls_allowed(desk))
+
+
+def url_problem_to_look_at(linked: LinkedAssessment, *, allow_http_loopback: bool) -> str | None:
     """Why the batch does not accept with ``linked``'s URL although Accept may send it: a
     problem the Accept dialog asks the coordinator about first, which a batch cannot ask.
     None when the URL has none."""
     check = accept_check(
-        linked.assessment_url,
-        linked.invitation_code,
-        allow_http_loopback=http_assessment_urls_allowed(desk),
+        linked.assessment_url, linked.invitation_code, allow_http_loopback=allow_http_loopback
     )
     if not check.needs_acknowledgement:
         return None
@@ -291,15 +294,30 @@ def other_create_waiting(desk: Desk, order: AssessmentOrder) -> str | None:
     """``OTHER_CREATE_WAITING`` when a create waits in the journal for another order of the
     candidate (``same_candidate``): the reuse, which sees linked assessments only, would not
     find it. None otherwise. Blocking: run it in a thread."""
-    waiting = set(desk.journal.orders_with_pending(StepKind.CREATE_ASSESSMENT)) - {order.id}
-    if not waiting:
-        return None
-    mine = candidate_keys(order)
-    for other_id in waiting:
-        other = desk.orders.get(other_id)
-        if other is not None and mine.matches(candidate_keys(other)):
-            return OTHER_CREATE_WAITING
+    waiting = desk.journal.orders_with_pending(StepKind.CREATE_ASSESSMENT)
+    if create_waiting_for_candidate(order, waiting, desk.orders.get):
+        return OTHER_CREATE_WAITING
     return None
+
+
+def create_waiting_for_candidate(
+    order: AssessmentOrder,
+    waiting: Iterable[str],
+    order_of: Callable[[str], AssessmentOrder | None],
+    keys_of: Callable[[AssessmentOrder], IdentityKeys] = candidate_keys,
+) -> bool:
+    """Whether one of the ``waiting`` orders (those whose create waits in the journal) is
+    another order of ``order``'s candidate: the store's answer and the board's (from its
+    memory, with its cached keys) are this one."""
+    others = set(waiting) - {order.id}
+    if not others:
+        return False
+    mine = keys_of(order)
+    for other_id in others:
+        other = order_of(other_id)
+        if other is not None and mine.matches(keys_of(other)):
+            return True
+    return False
 
 
 async def has_pending_step(desk: Desk, order_id: str, *actions: StepKind) -> bool:

@@ -27,10 +27,10 @@ from app.sandbox import SandboxServer
 from app.workflows.batch import (
     OutcomeKind,
     PlanKind,
-    accepted_elsewhere_reason,
     daily_limit_reached,
     request_for_job,
 )
+from app.workflows.batch_rules import accepted_elsewhere_reason
 from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
 from app.workflows.order_actions import OTHER_CREATE_WAITING
@@ -365,7 +365,7 @@ def test_an_order_accepted_with_a_reused_assessment_already_sent_is_not_offered_
     """The candidate has the invitation (sent for their other order): before, Create, accept
     and invite was offered again for the second order and planned as "invite"."""
     from app.domain.order_action import OrderAction
-    from app.workflows.batch import ALREADY_INVITED_WITH_THE_OTHER_ORDER
+    from app.workflows.batch_rules import ALREADY_INVITED_WITH_THE_OTHER_ORDER
 
     email = "reuse-again@example.com"
 

@@ -35,7 +35,6 @@ from app.sandbox import SandboxServer
 from app.views.activity import activity_line
 from app.workflows.batch import (
     MAY_HAVE_GONE_ELSEWHERE_STEP,
-    OTHER_ORDERS_MAY_HAVE_GONE,
     Outcome,
     OutcomeKind,
     PlanKind,
@@ -45,6 +44,7 @@ from app.workflows.batch import (
     run_batch,
     why_not_in_batch,
 )
+from app.workflows.batch_rules import OTHER_ORDERS_MAY_HAVE_GONE
 from app.workflows.board import BoardOptions, OrderBoard
 from app.workflows.desk import Desk
 from app.workflows.order_actions import (
