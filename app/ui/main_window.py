@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.count_words import counted
 from app.store.memory import release_freed_memory
 from app.store.paths import log_dir
 from app.ui.common.command_palette import add_keywords
@@ -73,7 +74,7 @@ MIN_WHERE_WIDTH = 240
 
 
 def _new_orders(count: int) -> str:
-    return f"{count} new assessment order{'s' if count != 1 else ''}"
+    return counted(count, "new assessment order")
 
 
 def synced_text(fetched: int, arrived: int, gone: int, *, left_out: bool) -> str:
@@ -81,13 +82,13 @@ def synced_text(fetched: int, arrived: int, gone: int, *, left_out: bool) -> str
     SmartRecruiters". Short: at 1280×800 the bar has about 550 px left of its labels, and the
     sentences it had ("…; 1 is no longer in SmartRecruiters, marked “Gone from
     SmartRecruiters”") were cut mid-word."""
-    parts = [f"Synced {fetched} orders"]
+    parts = [f"Synced {counted(fetched, 'order')}"]
     if arrived:
-        parts.append(f"{arrived} new")
+        parts.append(f"{arrived:,} new")
     if left_out:
         parts.append("some left out (see above the orders)")
     if gone:
-        parts.append(f"{gone} gone from SmartRecruiters")
+        parts.append(f"{gone:,} gone from SmartRecruiters")
     return " · ".join(parts)
 
 

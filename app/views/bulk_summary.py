@@ -45,11 +45,11 @@ class BulkLine:
     def text(self, *, names: int = 3) -> str:
         """ "Reject: 2 of 4. Not Ana Silva (…), Ben Okafor (…)." """
         total = len(self.able) + len(self.unable)
-        line = f"{self.label}: {len(self.able)} of {total}."
+        line = f"{self.label}: {len(self.able):,} of {total:,}."
         if self.unable and self.able:
             shown = [f"{_name(o)} ({why.rstrip('.')})" for o, why in self.unable[:names]]
             more = len(self.unable) - names
-            line += " Not " + ", ".join(shown) + (f" and {more} more" if more > 0 else "") + "."
+            line += " Not " + ", ".join(shown) + (f" and {more:,} more" if more > 0 else "") + "."
         elif self.unable:
             first_reason = self.unable[0][1].rstrip(".")
             line += f" {first_reason}." if len(self.unable) == 1 else ""
@@ -69,12 +69,12 @@ def status_counts(statuses: Iterable[OrderStatus], gone: int = 0) -> str:
 def counts_text(counts: Mapping[OrderStatus, int], gone: int = 0) -> str:
     """``status_counts`` from the counts."""
     parts = [
-        f"{counts[status]} {STATUS_LABELS[status].lower()}"
+        f"{counts[status]:,} {STATUS_LABELS[status].lower()}"
         for status in STATUS_LABELS
         if counts.get(status)
     ]
     if gone:
-        parts.append(f"{gone} {GONE_LABEL.lower()}")
+        parts.append(f"{gone:,} {GONE_LABEL.lower()}")
     return ", ".join(parts)
 
 

@@ -15,6 +15,7 @@ from app.domain.attachments import UploadState
 from app.domain.smartrecruiters import Attachment
 from app.domain.uploads import Upload
 from app.ui.orders.attachments_panel import (
+    DETAILS_COLUMN,
     AttachmentRow,
     AttachmentsPanel,
     AttachmentTableModel,
@@ -172,3 +173,17 @@ def test_a_file_dropped_as_a_link_is_listed_by_the_links_name(qapp: QApplication
     model = AttachmentTableModel()
     model.set_rows(rows_for([linked], None))
     assert model.index(0, 0).data(Qt.ItemDataRole.DisplayRole) == "report.pdf"
+
+
+def test_the_details_column_is_shown_only_while_a_file_has_details(qtbot: QtBot) -> None:
+    """Empty, it stretched to half the table: the file names beside it, cut to "Berke report
+    - Maria…", could not be told apart."""
+    sent = AttachmentRow("Berke report - Ana - Data Analyst.pdf", 1000, UploadState.DONE, 1)
+    panel = panel_with(qtbot, [sent])
+    assert panel.table.isColumnHidden(DETAILS_COLUMN)
+    failed = AttachmentRow("b.pdf", 1000, UploadState.FAILED, 2, message="The file is too big.")
+    panel.show_rows([sent, failed], "")
+    assert not panel.table.isColumnHidden(DETAILS_COLUMN)
+    panel.show_rows([sent], "")
+    assert panel.table.isColumnHidden(DETAILS_COLUMN)
+    assert panel.table.textElideMode() == Qt.TextElideMode.ElideMiddle  # the job and ".pdf" kept

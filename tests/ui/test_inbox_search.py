@@ -4,18 +4,26 @@ column shows, in the coordinator's own time zone. Each test failed before its fi
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
 
 from app.domain.smartrecruiters import OrderStatus
+from app.ui.common.messages import Messages
+from app.ui.orders.cached_orders import CachedOrders
 from app.ui.orders.candidate_table_model import CandidateTableModel
 from app.ui.orders.order_filter_proxy import OrderFilterProxy
 from app.ui.orders.order_table_model import OrderTableModel
+from app.ui.orders.orders_room import OrdersRoom
 from app.views.inbox_columns import INBOX, berke_cell
 from app.views.order_rows import OrderColumns, OrderRow
 from tests.zones import living_in
+
+WHEN = "2026-03-14T10:00:00.000+00:00"
 
 
 def row(order_id: str, created: str, name: str = "Ana Silva") -> OrderRow:
@@ -129,3 +137,18 @@ def test_a_berke_completion_is_found_by_the_date_shown_not_its_utc_date(
     for typed, found in (("2026-03-14", 0), ("2026-03-15", 1), ("complete 2026-03-15", 1)):
         proxy.set_search_text(typed)
         assert proxy.rowCount() == found, typed
+
+
+def test_the_count_of_one_order_says_order(
+    qtbot: QtBot, tmp_path: Path, running_loop: asyncio.AbstractEventLoop
+) -> None:
+    """Before: "0 of 1 orders · 1 new" under a search that hid the only order."""
+    host = QWidget()
+    qtbot.addWidget(host)
+    room = OrdersRoom(Messages(host), host)
+    said: list[str] = []
+    room.counts_changed.connect(said.append)
+    room.set_source(CachedOrders(tmp_path / "day.sqlite", OrderColumns.of_rows([row("o-1", WHEN)])))
+    qtbot.waitUntil(lambda: bool(said) and said[-1] == "1 order · 1 new")
+    room.search.setText("nobody by this name")
+    qtbot.waitUntil(lambda: said[-1] == "0 of 1 order · 1 new")

@@ -24,7 +24,7 @@ from app.domain.smartrecruiters import OrderStatus
 from app.domain.text_fold import sort_text
 from app.store.database import Database
 from app.store.paths import HOME_OVERRIDE
-from app.ui.main_window import MainWindow
+from app.ui.main_window import MainWindow, synced_text
 from app.ui.orders.order_actions import LAST_PORTAL_MESSAGE
 from app.ui.orders.order_table_model import ORDER_ID_ROLE
 from app.ui.orders.orders_room import CANDIDATES_HEADER_KEY, HEADER_KEY
@@ -770,3 +770,9 @@ def test_help_lists_every_keyboard_shortcut(qtbot: QtBot, window: MainWindow) ->
         assert any(k == keys and says in what for what, k in listed), (keys, listed)
     qtbot.keyClick(dialog.table, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not dialog.isVisible())
+
+
+def test_a_syncs_line_counts_one_order_as_one() -> None:
+    """Before: "Synced 1 orders"; and thousands as every other count shows them."""
+    assert synced_text(1, 1, 0, left_out=False) == "Synced 1 order · 1 new"
+    assert synced_text(5000, 1200, 0, left_out=False) == "Synced 5,000 orders · 1,200 new"

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from app.domain.order_action import OrderAction
 from app.domain.order_status import OrderStatus
 from app.domain.smartrecruiters import AssessmentOrder
-from app.views.bulk_summary import bulk_line, bulk_summary, counts_text, status_counts
+from app.views.bulk_summary import BulkLine, bulk_line, bulk_summary, counts_text, status_counts
 
 
 def order(n: int, first: str, last: str = "Silva") -> AssessmentOrder:
@@ -76,3 +76,13 @@ def test_counts_are_said_in_the_statuses_order_lower_case_gone_last() -> None:
     statuses = [OrderStatus.COMPLETED, OrderStatus.NEW, OrderStatus.IN_PROGRESS, OrderStatus.NEW]
     assert status_counts(statuses, gone=2) == "2 new, 1 in progress, 1 completed, 2 gone"
     assert counts_text({OrderStatus.REJECTED: 1}) == "1 rejected"
+
+
+def test_thousands_are_separated_as_in_the_title_beside_them() -> None:
+    # "5,000 orders selected" over "2750 new" and "Reject: 2750 of 5000."
+    assert counts_text({OrderStatus.NEW: 2750, OrderStatus.COMPLETED: 2250}, gone=1200) == (
+        "2,750 new, 2,250 completed, 1,200 gone"
+    )
+    ana, ben = order(1, "Ana"), order(2, "Ben")
+    line = BulkLine(OrderAction.REJECT, "Reject", [ana] * 2750, [(ben, "Done.")] * 2250)
+    assert line.text(names=1) == "Reject: 2,750 of 5,000. Not Ben Silva (Done) and 2,249 more."

@@ -11,12 +11,14 @@ from PySide6.QtCore import (
     QRect,
     SignalInstance,
 )
-from PySide6.QtWidgets import QTableView, QWidget
+from PySide6.QtWidgets import QWidget
+
+from app.ui.common.row_table import RowTableView
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
-class LocalRepaintTableView(QTableView):
+class LocalRepaintTableView(RowTableView):
     """``QTableView`` repaints its whole viewport each time the number of rows changes, even
     for rows that arrive far below what it shows: its vertical header reports the new count to
     ``QTableView.rowCountChanged``, which lays every item out again. A first sync of 5,000

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +29,7 @@ from app.domain.smartrecruiters import Offer, OfferStatus
 from app.ui.common.colours import ERROR
 from app.ui.common.cut_text_tips import CutTextTips
 from app.ui.common.labels import plain_label
+from app.ui.common.row_table import RowTableView
 from app.ui.common.tint import tint
 from app.ui.offers.offer_sort import OfferSort
 from app.ui.offers.offer_table_model import (
@@ -123,7 +123,7 @@ class OfferList(QWidget):
         self.status_filter.currentIndexChanged.connect(self._on_status_filter)
 
     def _build_table(self) -> None:
-        table = self.table = QTableView()
+        table = self.table = RowTableView()
         table.setObjectName("offersTable")
         CutTextTips(table)
         table.setAccessibleName("Offers")

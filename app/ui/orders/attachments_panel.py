@@ -45,6 +45,7 @@ from app.domain.file_names import path_from_file_url, shown_file_name
 from app.ui.common.colours import RED
 from app.ui.common.cut_text_tips import CutTextTips
 from app.ui.common.labels import plain_label
+from app.ui.common.row_table import RowTableView
 from app.ui.common.table_model import RowsTableModel
 from app.ui.common.tooltips import plain_tooltip
 from app.views.text import as_cell
@@ -128,6 +129,10 @@ def _same_file(row: AttachmentRow) -> tuple[int | None, str]:
     return row.upload_id, row.file_name
 
 
+#: Where a file's failure (or why it cannot be sent again) is said.
+DETAILS_COLUMN = 3
+
+
 class AttachmentTableModel(RowsTableModel[AttachmentRow]):
     HEADERS = ("File", "Size", "Progress", "Details")
 
@@ -209,7 +214,7 @@ class ProgressDelegate(QStyledItemDelegate):
 def _fit_columns(table: QTableView) -> None:
     """Fitted to the pane's width (narrow at 1280×800): the name and the details share what is
     left, elided, in full in the row's tooltip; no sideways scrolling hides a failure's
-    reason."""
+    reason. The Details column is shown only while a row has some (``_show_details``)."""
     header = table.horizontalHeader()
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
     header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
@@ -217,6 +222,11 @@ def _fit_columns(table: QTableView) -> None:
     header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
     table.setColumnWidth(2, 90)
     table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    # One line, cut in the middle: the desk's reports are all "Berke report - <candidate> -
+    # <job>.pdf", and cut at the end (or wrapped, the first line kept) every one read
+    # "Berke report - Maria Fernanda…". Their job and type are what tell them apart.
+    table.setWordWrap(False)
+    table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
 
 
 def local_path(url: QUrl) -> Path:
@@ -253,7 +263,7 @@ class AttachmentsPanel(QGroupBox):
         self._order_shown = False  # ``set_order_shown``: with none, a drop has nowhere to go
         self._asked: set[int] = set()  # the files a Cancel or Retry is under way for
         self.model = AttachmentTableModel(self)
-        self.table = QTableView()
+        self.table = RowTableView()
         self.table.setObjectName("attachmentsTable")
         CutTextTips(self.table)
         self.table.setAccessibleName("Attachments of the result")
@@ -285,6 +295,10 @@ class AttachmentsPanel(QGroupBox):
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.model.modelReset.connect(self._update_buttons)
         self.model.dataChanged.connect(self._update_buttons)
+        for signal in (self.model.modelReset, self.model.rowsInserted, self.model.rowsRemoved,
+                       self.model.dataChanged):  # fmt: skip
+            signal.connect(self._show_details)
+        self._show_details()
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addStretch(1)
@@ -311,6 +325,13 @@ class AttachmentsPanel(QGroupBox):
             # (Qt's single selection does): Retry would act on a file nobody picked.
             self.table.clearSelection()
         self.result_label.setText(result_text)
+
+    def _show_details(self, *_args: object) -> None:
+        """The Details column only while a file has some: empty, it stretched to half the
+        table and left the file names too little room to be told apart."""
+        empty = not any(row.message for row in self.model.rows)
+        if self.table.isColumnHidden(DETAILS_COLUMN) != empty:
+            self.table.setColumnHidden(DETAILS_COLUMN, empty)
 
     def _chosen_by_tab(self, event: QEvent) -> None:
         """Tab into the table with no file chosen chooses the one it lands on (Qt makes it

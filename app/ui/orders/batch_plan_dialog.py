@@ -31,6 +31,7 @@ from app.domain.sr_limits import SR_MESSAGE_MAX, message_too_long
 from app.ui.common.colours import GREY_ON_DARK, OCHRE, Shade
 from app.ui.common.cut_text_tips import CutTextTips
 from app.ui.common.labels import plain_label
+from app.ui.common.row_table import RowTableView
 from app.ui.common.screens import available_room
 from app.ui.common.table_model import RowsTableModel
 from app.ui.orders.invitation_form import InvitationForm
@@ -202,7 +203,7 @@ class BatchPlanDialog(InvitationForm[BatchChoice]):
         return [planned.job for planned in self.model.rows]  # the Berke jobs chosen by hand
 
     def _plan_table(self) -> QTableView:
-        table = QTableView(
+        table = RowTableView(
             self
         )  # in the dialog already: the tab order is set before it is laid out
         table.setObjectName("planTable")

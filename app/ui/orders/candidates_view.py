@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from app.ui.common.cut_text_tips import CutTextTips
 from app.ui.common.labels import plain_label
+from app.ui.common.row_table import RowTableView
 from app.ui.common.search_keys import SearchKeys, give_list_the_keyboard
 from app.ui.common.table_header import header_apart_from_selection
 from app.ui.orders.candidate_table_model import CandidateTableModel, grouped
@@ -69,7 +70,7 @@ class CandidatesView(QWidget):
         self._update_state()
 
     def _build_table(self) -> QTableView:
-        table = QTableView()
+        table = RowTableView()
         table.setObjectName("candidatesTable")
         CutTextTips(table)
         table.setAccessibleName("Candidates and their orders")

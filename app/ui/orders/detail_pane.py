@@ -18,6 +18,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -405,6 +406,9 @@ class OrderDetailPane(QWidget):
         self.comment_count = plain_label(name="commentCount", wrap=False)
         self._comments_full = False
         self._comments_unread = False  # the order's comments could not be loaded
+        # The order's list has been scrolled to its news once: its next lists (a poll's) keep
+        # the coordinator's scroll.
+        self._comments_placed = False
         # Comments added here to the order shown: a list read before one of them went, and
         # answered after it, must not take it off the pane (see ``_with_added_here``).
         self._added_here: list[_AddedHere] = []
@@ -604,6 +608,7 @@ class OrderDetailPane(QWidget):
             self.comment_state.setText("Loading comments…")
             self._comments_full = False
             self._comments_unread = False
+            self._comments_placed = False
             self._added_here = []
             self.comment_input.clear()
         self.title.setText(one_line(order.candidate.full_name, TITLE_SHOWN) or "(no name)")
@@ -653,16 +658,38 @@ class OrderDetailPane(QWidget):
         if linked is not None:
             self.fields["invitation"].setText(_invitation_words(linked, doubt))
 
-    def show_comments(self, comments: list[AssessmentComment] | None, error: str = "") -> None:
+    def show_comments(
+        self, comments: list[AssessmentComment] | None, error: str = "", *, unseen: int = 0
+    ) -> None:
+        """The order's comments, oldest first; ``unseen``: how many of the last of them the
+        coordinator has not seen yet."""
         self._comments_unread = comments is None
         if comments is None:
             self.comment_state.setText(f"Could not load the comments. {error}")
             return
+        listed = len(comments)
         comments = _with_added_here(comments, self._added_here)
+        bar = self.comment_list.verticalScrollBar()
+        scroll, at_end = bar.value(), bar.value() == bar.maximum()
         self.comments.set_comments(comments)
         self._set_comments_full(len(comments))
         if not self._comments_full:
             self.comment_state.setText("" if comments else "No comments yet.")
+        if not comments:
+            return
+        if not self._comments_placed:
+            # Opened at the news, not at the oldest: opening the order marks its new comments
+            # seen, and the one a "New comment" flag was about sat below the list's edge.
+            self._comments_placed = True
+            if unseen > 0:
+                first_new = self.comments.index(max(0, listed - unseen))
+                self.comment_list.scrollTo(first_new, QAbstractItemView.ScrollHint.PositionAtTop)
+            else:
+                self.comment_list.scrollToBottom()
+        elif at_end:
+            self.comment_list.scrollToBottom()  # reading the newest: a newer one comes in view
+        else:
+            bar.setValue(scroll)  # a poll's list: where the coordinator was reading
 
     def show_comments_not_kept(self, why: str) -> None:
         """A snapshot holds none of the order's comments: why, in its words (not "No

@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.clients.errors import ApiError
+from app.domain.count_words import counted
 from app.domain.file_names import shown_file_name
 from app.domain.order_action import OrderAction
 from app.domain.order_state import OrderState
@@ -909,7 +910,7 @@ class OrdersRoom(QWidget):
         counts = status_counts(
             (statuses[row] for row in rows if not gone[row]), sum(gone[row] for row in rows)
         )
-        title = f"{len(rows):,} orders selected"
+        title = f"{counted(len(rows), 'order')} selected"
         if not isinstance(source, LiveOrders):
             lines = ["A snapshot is read-only: no action changes these orders."]
             self.detail.show_selection(title, counts, lines)
@@ -1112,8 +1113,9 @@ class OrdersRoom(QWidget):
         comments = await source.comments(order_id)
         if self._current_id != order_id:
             return
-        self.detail.show_comments(comments.comments, comments.error)
         shown = comments.comments
+        unseen = source.state(order_id).unseen_comments if isinstance(source, LiveOrders) else 0
+        self.detail.show_comments(shown, comments.error, unseen=unseen)
         # Shown to the coordinator: a recruiter's new comment is no longer news. Whatever the
         # order's flags: a note read on a new order, then accepted, was flagged "1 new comment"
         # by the first poll after (an order accepted here has its comments watched from zero).
@@ -1467,9 +1469,9 @@ class OrdersRoom(QWidget):
         # flickered at each poll. Its settled count follows as the groups land (modelReset).
         if not (self.candidates_in_view() and self._regrouping()):
             self.counts_changed.emit(
-                f"{listed} of {total} orders · {new} new"
+                f"{listed:,} of {counted(total, 'order')} · {new:,} new"
                 if listed != total
-                else f"{total} orders · {new} new"
+                else f"{counted(total, 'order')} · {new:,} new"
             )
         if shown:
             if self.stack.currentWidget() is not self.table:

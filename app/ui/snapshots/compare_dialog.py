@@ -34,6 +34,7 @@ from app.ui.common.filter_compat import RowsFilterProxy
 from app.ui.common.labels import rich_label
 from app.ui.common.messages import plain_box
 from app.ui.common.remembered_size import RememberedSize
+from app.ui.common.row_table import RowTableView
 from app.ui.common.table_header import header_apart_from_selection
 from app.ui.common.task_group import NamedTasks
 from app.ui.common.tooltips import plain_tooltip
@@ -253,7 +254,7 @@ class CompareDialog(QDialog):
         for kind, label in KIND_LABELS.items():
             self.kind.addItem(label, kind)
         self.kind.currentIndexChanged.connect(self._kind_changed)
-        self.table = QTableView()
+        self.table = RowTableView()
         self.table.setObjectName("compareTable")
         CutTextTips(self.table)
         # Tab goes on to Export and Close: cell by cell, it never got there on a long comparison.
