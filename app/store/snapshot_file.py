@@ -49,6 +49,7 @@ from pydantic import ValidationError
 from pydantic_core import from_json
 
 from app.domain.attachments import ALLOWED_EXTENSIONS
+from app.domain.count_words import counted
 from app.domain.order_summary import summarize, utc_text
 from app.domain.smartrecruiters import OrderStatus
 from app.domain.snapshot import (
@@ -880,7 +881,8 @@ class Snapshot:
         lines = data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
         if lines != expected:
             raise SnapshotError(
-                f"The snapshot entry {info.filename!r} holds {lines} orders instead of {expected}."
+                f"The snapshot entry {info.filename!r} holds {counted(lines, 'order')} "
+                f"instead of {expected:,}."
             )
         return data, _line_offsets(data)
 

@@ -39,6 +39,7 @@ from pathlib import Path
 import app
 from app.clients.errors import ApiError
 from app.domain.attachments import UploadState
+from app.domain.count_words import counted
 from app.domain.journal import JournalEntry
 from app.domain.journal_terms import LinkedAssessment
 from app.domain.order_details import KEPT_FOR, OrderDetails, listable_results
@@ -90,6 +91,11 @@ _KEPT_WORDS = (
     f"completed or rejected, with their details as read in the last "
     f"{KEPT_FOR.total_seconds() / 60:.0f} minutes"
 )
+
+
+def _all_of(count: int) -> str:
+    """ "The order is" or "All 5,000 orders are" ("All 1 orders are" was said)."""
+    return "The order is" if count == 1 else f"All {counted(count, 'order')} are"
 
 
 @dataclass
@@ -379,7 +385,7 @@ async def _gather(desk: Desk, request: SaveRequest, progress: SaveProgress | Non
             progress(
                 reused,
                 reused,
-                f"All {reused:,} orders are {_KEPT_WORDS}: nothing to ask SmartRecruiters.",
+                f"{_all_of(reused)} {_KEPT_WORDS}: nothing to ask SmartRecruiters.",
             )
         log.info(
             "Snapshot details: %d orders fetched (%d calls), %d kept from a recent read",

@@ -241,7 +241,7 @@ def test_a_completed_orders_details_are_asked_again_once_kept_for_has_passed(
         assert (soon.fetched, soon.reused) == (0, 1)
         assert soon.kept_since is not None
         assert (
-            "All 1 orders are completed or rejected, with their details as read in the last "
+            "The order is completed or rejected, with their details as read in the last "
             f"{KEPT_FOR.total_seconds() / 60:.0f} minutes: nothing to ask SmartRecruiters."
         ) in texts
 

@@ -372,7 +372,7 @@ def valid(tmp_path: Path) -> dict[str, bytes]:
         (lambda m: m.update({"C:/evil": b"x"}), "absolute path"),
         (lambda m: m.update({"surprise.bin": b"x"}), "unexpected entry"),
         (lambda m: m.update({"attachments/bomb.txt": b"\0" * 5_000_000}), "zip bomb"),
-        (lambda m: m.update({orders_member(0): b"{}\n"}), "holds 1 orders instead of 3"),
+        (lambda m: m.update({orders_member(0): b"{}\n"}), "holds 1 order instead of 3"),
     ],
 )
 def test_bad_files_are_refused_in_a_sentence(tmp_path: Path, change: Any, words: str) -> None:

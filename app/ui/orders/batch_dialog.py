@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.count_words import counted
 from app.ui.common.colours import GREEN, OCHRE, RED
 from app.ui.common.cut_text_tips import CutTextTips
 from app.ui.common.labels import plain_label
@@ -99,7 +100,7 @@ class BatchDialog(QDialog):
         self.setSizeGripEnabled(True)
         self.total = total
         self.cancel_requested = False
-        self.label = plain_label(f"Working on {total} orders…", "batchLabel")
+        self.label = plain_label(f"Working on {counted(total, 'order')}…", "batchLabel")
         self.progress = QProgressBar()
         self.progress.setObjectName("batchProgress")
         self.progress.setRange(0, total)
@@ -191,7 +192,7 @@ class BatchDialog(QDialog):
         self._done = 0
         self.progress.setRange(0, total)
         self.progress.setValue(0)
-        self.label.setText(f"Working on {total} orders…")
+        self.label.setText(f"Working on {counted(total, 'order')}…")
         self.cancel_button.setEnabled(True)
         self.close_button.setEnabled(False)
         self.retry_button.setEnabled(False)

@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.domain.count_words import counted
 from app.domain.journal_terms import LinkedAssessment
 from app.domain.order_result import saved_result_text
 from app.domain.order_state import NO_STATE, OrderState
@@ -56,7 +57,7 @@ def banner_text(snapshot: Snapshot) -> str:
     tags were rendered: a spoofed "LIVE — connected" line, or nested tables that hung Qt)."""
     meta = snapshot.meta
     when = local_time(meta.created_at).strftime("%Y-%m-%d %H:%M")
-    count = f"{meta.order_count} order" + ("" if meta.order_count == 1 else "s")
+    count = counted(meta.order_count, "order")
     source = html.escape(from_the_file(meta.source))
     scope = html.escape(from_the_file(meta.filter.describe()))
     return (
