@@ -22,6 +22,7 @@ from app.store.reports import ReportFiles
 from app.store.results import ResultStore
 
 if TYPE_CHECKING:  # the clients (httpx) load with the session, not with the first window
+    from app.domain.journal import StepOutcome
     from app.domain.uploads import Upload
     from app.workflows.session import Session
 
@@ -50,6 +51,12 @@ class Desk:
     #: Told each file whose bytes begin to go (as now stored: "uploading"), whoever sends it
     #: (the board's upload, the background resumer): the board then shows it on its way.
     on_sending: Callable[[Upload], None] | None = field(init=False, default=None, repr=False)
+    #: A service's answer to a step that this computer could not write (another program
+    #: holding the data file, a full disk), by step id: the step's next run writes it before
+    #: anything is sent or asked again (``steps.execute``). Only in memory: lost with the app
+    #: (a crash, a quit), it is an answer lost like any other: the resumer's checks look in
+    #: the services for what the step did, as after a crash while it was sent.
+    kept_outcomes: dict[int, StepOutcome] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.orders = OrderCache(self.db)

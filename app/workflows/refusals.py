@@ -127,6 +127,21 @@ class InvitationNotSentAgainError(StepRefusedError):
     message says what the coordinator can do (``steps.settle_lost_invitation``)."""
 
 
+class OutcomeKeptError(StepDeferredError):
+    """The service carried the step out, but this computer could not write its answer (the
+    data file held by another program, a full disk): the step stays pending, its answer kept
+    in memory (``Desk.kept_outcomes``), and the step's next run writes it before anything is
+    sent or asked again (``steps.execute``)."""
+
+    def __init__(self, label: str, service: str, why: str) -> None:
+        super().__init__(
+            f"“{label}” went through in {service}, but this computer could not write the "
+            f"answer (“{why}”): another program may be holding the desk's data file, or the "
+            "disk may be full. The answer is kept, and the desk writes it by itself once the "
+            "file can be written again; there is no need to do it again."
+        )
+
+
 class StepCancelledError(StepDeferredError):
     """The coordinator cancelled the step's file: the step failed (Retry re-opens it). Not a
     wait: nothing is wrong with the services, and the resumer does not back off for it."""
@@ -182,17 +197,24 @@ _DISK_ERRNOS = frozenset(
 )
 
 
+def not_written_why(exc: BaseException) -> str | None:
+    """What the system said when this computer could not keep a write (``not_written``);
+    None for any other failure."""
+    if isinstance(exc, sqlite3.OperationalError):
+        return str(exc)
+    if isinstance(exc, OSError) and exc.errno in _DISK_ERRNOS:
+        return exc.strerror or str(exc)
+    return None
+
+
 def not_written(exc: BaseException) -> str | None:
     """The sentence for a failure of this computer to keep what the desk writes (a full disk,
     a folder made read-only, another program holding the data file); None for anything else.
 
     SQLite's operational errors are of that kind here: the desk's statements are its own,
     and what fails as they run is the file under them."""
-    if isinstance(exc, sqlite3.OperationalError):
-        why = str(exc)
-    elif isinstance(exc, OSError) and exc.errno in _DISK_ERRNOS:
-        why = exc.strerror or str(exc)
-    else:
+    why = not_written_why(exc)
+    if why is None:
         return None
     return (
         f"This computer could not keep what the desk writes (“{why}”). Free some space on the "

@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -86,6 +87,7 @@ from app.domain.smartrecruiters import (
     ContactPerson,
     OrderStatus,
 )
+from app.domain.step_cancel import service_of
 from app.domain.step_kinds import ENDED_UNSENT
 from app.domain.uploads import MachineTime, Upload
 from app.workflows.desk import Desk, invitation_key, step_key, upload_step_key
@@ -98,9 +100,11 @@ from app.workflows.file_identity import (
 from app.workflows.refusals import (
     InvitationNotSentAgainError,
     OrderGoneError,
+    OutcomeKeptError,
     StepCancelledError,
     StepDeferredError,
     StepRefusedError,
+    not_written_why,
 )
 
 log = logging.getLogger(__name__)
@@ -163,15 +167,22 @@ async def execute(
         current = await asyncio.to_thread(desk.journal.get, entry.id)
         if current is None or current.state is not StepState.PENDING:
             return current.outcome if current is not None else None
-        attempt = _Try(desk, entry.id, earlier=current.may_have_gone)
-        # The journal keeps whether a try may have gone for every step but a file's (whose
-        # sending is the upload's own). Accepts, rejects, completions, invitations and creates
-        # judge a change found done by it (``_run``'s ``attempt.earlier``; an invitation where
-        # Berke does not count what it sent); for a comment or a result it warns a Cancel, which
-        # took one whose answer was lost for one never sent.
-        watched = not isinstance(current.step, UploadStep)
-        with watching_sends(attempt) if watched else contextlib.nullcontext():
-            outcome = await _run(desk, entry, retry, context or StepContext(), attempt)
+        kept = desk.kept_outcomes.get(entry.id)
+        if kept is not None:
+            # An earlier try's answer this computer could not write: written now, never asked
+            # for again (a resultId is only in the completion's answer, a link's code only in
+            # the create's).
+            outcome: StepOutcome = kept
+        else:
+            attempt = _Try(desk, entry.id, earlier=current.may_have_gone)
+            # The journal keeps whether a try may have gone for every step but a file's
+            # (whose sending is the upload's own). Accepts, rejects, completions, invitations
+            # and creates judge a change found done by it (``_run``'s ``attempt.earlier``; an
+            # invitation where Berke does not count what it sent); for a comment or a result
+            # it warns a Cancel, which took one whose answer was lost for one never sent.
+            watched = not isinstance(current.step, UploadStep)
+            with watching_sends(attempt) if watched else contextlib.nullcontext():
+                outcome = await _run(desk, entry, retry, context or StepContext(), attempt)
     except ApiError as exc:
         gone = attempt.after(carried_out=_may_have_been_carried_out(exc))
         # A 429 is a wait, never a failure: even a daily limit leaves the step pending, to go
@@ -197,11 +208,30 @@ async def execute(
         await asyncio.to_thread(desk.journal.note, entry.id, message, may_have_gone=gone)
         raise
     else:
-        await asyncio.to_thread(desk.journal.finish, entry.id, outcome)
-        await _show_completed(desk, entry.order_id, outcome)
+        await _record(desk, entry, outcome)
         return outcome
     finally:
         desk.release(key)
+
+
+async def _record(desk: Desk, entry: JournalEntry, outcome: StepOutcome) -> None:
+    """Write the step done with the service's answer. Should this computer be unable to
+    (another program holding the data file past the busy timeout, a full disk), the answer
+    is kept (``Desk.kept_outcomes``) for the step's next run to write, the resumer's next
+    pass or a Retry: it was only in hand here, and the step, left pending with nothing
+    noted, was sent or looked for again, and a resultId SmartRecruiters lists nowhere else
+    was never recorded."""
+    try:
+        await asyncio.to_thread(desk.journal.finish, entry.id, outcome)
+    except (sqlite3.OperationalError, OSError) as exc:
+        why = not_written_why(exc)
+        if why is None:
+            raise
+        desk.kept_outcomes[entry.id] = outcome
+        log.warning("Step %s (%s) went, its answer kept unwritten: %s", entry.id, entry.action, why)
+        raise OutcomeKeptError(entry.action.label, service_of(entry), why) from exc
+    desk.kept_outcomes.pop(entry.id, None)
+    await _show_completed(desk, entry.order_id, outcome)
 
 
 class _Try:
@@ -686,7 +716,14 @@ async def _create_assessment(
     # would have this order accepted with that order's URL.
     await _refuse_if_linked_elsewhere(desk, order_id, response.invitation_code, "Berke gave")
     prefix = url_prefix(response.assessment_url, response.invitation_code)
-    await asyncio.to_thread(desk.results.set_meta, BERKE_URL_PREFIX, prefix)
+    try:
+        await asyncio.to_thread(desk.results.set_meta, BERKE_URL_PREFIX, prefix)
+    except (sqlite3.OperationalError, OSError) as exc:
+        if not_written_why(exc) is None:
+            raise
+        # Only a link recovered without its URL is made of it, and the next create writes
+        # it: failing here threw away the link in hand, which the step writes or keeps.
+        log.warning("Berke's URL prefix could not be written: %s", exc)
     link = LinkedAssessment(
         order_id=order_id,
         source_candidate_id=response.source_candidate_id,

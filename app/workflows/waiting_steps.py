@@ -19,6 +19,10 @@ from app.workflows.desk import Desk, step_key
 from app.workflows.refusals import ActionNotAllowedError
 
 NOT_THIS_ORDERS = "That step is not one of this order's: it was left alone."
+WENT_ANSWER_KEPT = (
+    "This step went through, so it cannot be cancelled: this computer could not write its "
+    "answer yet, and writes it by itself once the desk's data file can be written again."
+)
 
 
 async def cancel_waiting_step(desk: Desk, order_id: str, step_id: int) -> JournalEntry:
@@ -34,6 +38,9 @@ async def cancel_waiting_step(desk: Desk, order_id: str, step_id: int) -> Journa
     key = step_key(step_id)
     if not desk.claim(key):
         raise ActionNotAllowedError(BEING_SENT)
+    if step_id in desk.kept_outcomes:  # it went: only its answer waits to be written
+        desk.release(key)
+        raise ActionNotAllowedError(WENT_ANSWER_KEPT)
     try:
         won = await asyncio.to_thread(desk.journal.cancel, step_id, CANCELLED_BY_COORDINATOR)
         now = await asyncio.to_thread(desk.journal.get, step_id)

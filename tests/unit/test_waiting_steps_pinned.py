@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from app.domain.journal import JournalEntry, RejectStep
+from app.domain.journal import JournalEntry, RejectStep, StepOutcome
 from app.domain.journal_terms import StepState
 from app.domain.smartrecruiters import RejectRequest
 from app.domain.step_cancel import CANCELLED_BY_COORDINATOR
@@ -23,11 +23,13 @@ from app.workflows.waiting_steps import NOT_THIS_ORDERS, cancel_waiting_step
 
 
 class SmallDesk:
-    """What the cancel uses of a ``Desk``: its journal and its in-flight keys."""
+    """What the cancel uses of a ``Desk``: its journal, its in-flight keys, and the answers
+    it keeps unwritten."""
 
     def __init__(self, journal: Journal) -> None:
         self.journal = journal
         self.in_flight: set[str] = set()
+        self.kept_outcomes: dict[int, StepOutcome] = {}
 
     def claim(self, key: str) -> bool:
         if key in self.in_flight:
