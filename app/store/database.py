@@ -6,10 +6,18 @@ machine. The file holds candidates' personal data, so it is created 0600 in a 07
 
 Every method is synchronous and thread-safe (one connection behind a lock); the workflows call
 them off the UI thread with ``asyncio.to_thread``.
+
+SQLite writes to the file it opened, not to its name: a data folder removed while the desk runs
+(a clean-up tool), or another file put at the data file's path, left every write "succeeding"
+into a file no longer there, all of it lost at the next start. Each write transaction first
+checks that the path still names the file opened (one ``stat``), and otherwise puts the data
+the connection still holds back at the path (``Database._put_back``).
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -17,8 +25,17 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.store.paths import data_dir, make_private_dir, make_private_file, tighten_file
+from app.store.instance_lock import AlreadyRunningError, LockUnavailableError, retake_held
+from app.store.paths import (
+    data_dir,
+    fsync_folder,
+    make_private_dir,
+    make_private_file,
+    tighten_file,
+)
 from app.store.score_upgrade import forget_made_up_scores
+
+log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 21
 
@@ -414,6 +431,50 @@ def unreadable_data_file(path: Path, exc: Exception) -> DataFileError:
     )
 
 
+class DataFileLostError(sqlite3.OperationalError):
+    """The data file's path no longer names the file the desk opened, and its data could not
+    be put back there: nothing is written, and the message says why and what to do. An
+    ``OperationalError``, so that every write's caller says it as it says a full disk."""
+
+
+#: A file as the file system knows it: (device, inode).
+_FileId = tuple[int, int]
+
+#: What ``_file_id`` answers when the path cannot be looked at (a folder made unreadable).
+_UNKNOWN: _FileId = (-1, -1)
+
+#: The files SQLite keeps open beside a WAL database, by suffix ("": the database itself).
+_OPEN_FILES = ("", "-wal", "-shm")
+
+
+def _file_id(path: Path) -> _FileId | None:
+    """The file at ``path``; None when there is none (removed, or its folder); ``_UNKNOWN``
+    when it cannot be looked at, which is never taken for a file gone."""
+    try:
+        info = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError:
+        return _UNKNOWN
+    return info.st_dev, info.st_ino
+
+
+def _with_suffix(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
+
+
+def _aside_name(path: Path) -> Path:
+    """Where a file found at the data file's path is moved: its name says what it is and
+    when it was found, and takes nothing's place."""
+    stamp = datetime.now().astimezone().strftime("%Y-%m-%d-%H%M%S")
+    for count in range(1, 1000):
+        again = f"-{count}" if count > 1 else ""
+        aside = path.with_name(f"{path.stem}.found-in-its-place-{stamp}{again}{path.suffix}")
+        if not any(os.path.lexists(_with_suffix(aside, s)) for s in (*_COMPANION_SUFFIXES, "")):
+            return aside
+    raise FileExistsError(f"No free name beside {path}")
+
+
 class Database:
     def __init__(self, path: Path | str, *, busy_seconds: float = 5.0) -> None:
         """Open (creating, or bringing up to date) the data file at ``path`` (a ``str`` such
@@ -423,6 +484,12 @@ class Database:
         self.path = str(path)
         self._busy_seconds = busy_seconds
         self._lock = threading.RLock()
+        #: Told, in words, that the data file was put back (called on the writing thread).
+        self.on_put_back: Callable[[str], None] | None = None
+        # The files opened, by suffix (``_OPEN_FILES``); None while opening, and for a
+        # ``str`` path (":memory:"), which is not watched.
+        self._opened: dict[str, _FileId | None] | None = None
+        self._file = Path(path)
         if not isinstance(path, Path):
             self._conn = self._connect()
             return
@@ -431,6 +498,10 @@ class Database:
             self._conn = self._connect()
         except (sqlite3.Error, OSError, NewerSchemaError) as exc:
             raise _data_file_error(path, exc) from exc
+        self._opened = self._open_files()
+
+    def _open_files(self) -> dict[str, _FileId | None]:
+        return {suffix: _file_id(_with_suffix(self._file, suffix)) for suffix in _OPEN_FILES}
 
     def _connect(self) -> sqlite3.Connection:
         # Autocommit mode: transactions are explicit (BEGIN IMMEDIATE) in `transaction()`.
@@ -466,8 +537,11 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One atomic unit: everything inside commits together or not at all."""
+        """One atomic unit: everything inside commits together or not at all. Written to the
+        file at the data file's path (put back there first if it is not the one opened);
+        ``DataFileLostError`` when that cannot be."""
         with self._lock:
+            self._keep_file()
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self._conn
@@ -482,8 +556,136 @@ class Database:
             yield self._conn
 
     def close(self) -> None:
+        """Closed with its data at its path: a file gone since the last write (no write came
+        after the folder was removed) is put back first, else it went with the connection."""
         with self._lock:
+            try:
+                self._keep_file()
+            except DataFileLostError as exc:
+                log.error("%s", exc)  # the window is going: the log is where it can be said
             self._conn.close()
+
+    # -- the data file's path no longer names the file opened ------------------------------
+
+    def _keep_file(self) -> None:
+        """Put the data back at its path when the path no longer names the file opened: one
+        ``stat`` a write, ~1 µs."""
+        if self._opened is None:
+            return
+        now = _file_id(self._file)
+        if now == _UNKNOWN or now == self._opened[""]:
+            return
+        self._put_back(replaced=now is not None)
+
+    def _put_back(self, *, replaced: bool) -> None:
+        """The connection still holds every row: copied (SQLite's backup) to a private file
+        in the data folder, made again if need be, renamed to the path, and opened. Another
+        file found there is moved aside, never written over; the folder's instance lock is
+        taken again, so that no second desk starts on it (or, if one has, nothing is done).
+        Said to ``on_put_back`` and the log."""
+        path = self._file
+        what = (
+            "was replaced by another file"
+            if replaced
+            else "was removed (its folder deleted, or the file alone)"
+        )
+        try:
+            make_private_dir(path.parent)
+            retake_held(path.parent)
+            copy = self._copy_beside(path)
+        except AlreadyRunningError as exc:
+            raise DataFileLostError(
+                f"The data file {path} {what} while the desk was open, and another Assessment "
+                f"Desk has started on that folder since"
+                f"{f' (process {exc.holder})' if exc.holder else ''}: this desk writes nothing "
+                "more, so that the two never send the same steps. Close the other Assessment "
+                "Desk, not this one: this one still holds everything, and writes it back at "
+                "its next change once the other has closed."
+            ) from exc
+        except (sqlite3.Error, OSError, LockUnavailableError) as exc:
+            raise self._not_put_back(what, exc) from exc
+        try:
+            moved = self._move_aside(path)
+            os.replace(copy, path)
+            fsync_folder(path.parent)
+        except OSError as exc:
+            copy.unlink(missing_ok=True)
+            raise self._not_put_back(what, exc) from exc
+        # Closed before the copy is opened: SQLite deletes its WAL and shared-memory files by
+        # name as it closes (those at the path are its own, or none: others were moved).
+        self._opened = None
+        self._conn.close()
+        try:
+            _make_private(path)
+            self._conn = self._connect()
+        except (sqlite3.Error, OSError, NewerSchemaError) as exc:
+            raise DataFileLostError(
+                f"The data file {path} {what} while the desk was open. Everything it held "
+                f"was written back there, but could not be opened again ({exc}): close the "
+                "desk and start it again."
+            ) from exc
+        self._opened = self._open_files()
+        words = (
+            f"The data file {path} {what} while the desk was open. Nothing was lost: the desk "
+            "has written back there everything it held (orders, results, steps and files "
+            "waiting to be sent)."
+        )
+        if moved:
+            words += (
+                " What had been put in its place was moved aside, not deleted: "
+                f"{', '.join(str(aside) for aside in moved)}."
+            )
+        log.warning("%s", words)
+        if self.on_put_back is not None:
+            self.on_put_back(words)
+
+    def _not_put_back(self, what: str, exc: BaseException) -> DataFileLostError:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        return DataFileLostError(
+            f"The data file {self._file} {what} while the desk was open, and could not be "
+            f"written back ({why}). Nothing is lost while the desk stays open: check that the "
+            f"folder {self._file.parent} may be written and that the disk has space; the next "
+            "change tries again. Closing the desk before that loses what it holds."
+        )
+
+    def _copy_beside(self, path: Path) -> Path:
+        """Every row the connection holds, in a new private file beside ``path``."""
+        import tempfile  # rarely needed: not loaded with every start
+
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".put-back", dir=path.parent)
+        os.close(fd)  # 0600 from mkstemp: SQLite keeps the mode, and gives it its journal
+        copy = Path(name)
+        try:
+            target = sqlite3.connect(copy)
+            try:
+                self._conn.backup(target)  # a commit, synced: synchronous is FULL by default
+            finally:
+                target.close()
+        except BaseException:
+            copy.unlink(missing_ok=True)
+            _with_suffix(copy, "-journal").unlink(missing_ok=True)
+            raise
+        return copy
+
+    def _move_aside(self, path: Path) -> list[Path]:
+        """Whatever another program put at ``path`` (and beside it: a WAL or journal that is
+        not the connection's own) moved to one name, kept together (SQLite pairs a file with
+        its WAL by name); where each went."""
+        assert self._opened is not None
+        theirs = [
+            suffix
+            for suffix in ("", *_COMPANION_SUFFIXES)
+            if (found := _file_id(_with_suffix(path, suffix))) is not None
+            and found != self._opened.get(suffix)
+        ]
+        if not theirs:
+            return []
+        aside = _aside_name(path)
+        moved = []
+        for suffix in theirs:
+            os.rename(_with_suffix(path, suffix), _with_suffix(aside, suffix))
+            moved.append(_with_suffix(aside, suffix))
+        return moved
 
 
 def select_in(

@@ -6,6 +6,10 @@ cannot see another process, so the folder is locked with the operating system's 
 (``flock`` / ``LockFileEx``): the kernel drops it when the holder exits or is killed, so a lock
 is never stale, and a crashed desk never locks the next one out. The holder's process id is
 written into the file only to name it in the refusal.
+
+A lock is held on the file, not on its name: a folder removed while the desk runs (a clean-up
+tool) took the lock file with it, and a second desk could then start there. The data file's
+keeper (``app.store.database``) makes the folder again and calls ``retake_held``.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import errno
 import os
 import socket
 import sys
+import weakref
 from pathlib import Path
 from types import TracebackType
 
@@ -71,6 +76,24 @@ def _file_in_the_way(folder: Path) -> bool:
     return False
 
 
+#: The locks this process holds, by which ``retake_held`` finds those of a folder made again.
+_HELD_HERE: weakref.WeakSet[InstanceLock] = weakref.WeakSet()
+
+
+def retake_held(folder: Path) -> None:
+    """Take again, at its path, each lock this process holds on ``folder`` whose file there is
+    no longer the one locked (the folder, or the file, was removed). ``AlreadyRunningError``:
+    another process started there meanwhile, and holds it."""
+    for lock in list(_HELD_HERE):
+        if _same_place(lock.folder, folder):
+            lock.retake()
+
+
+def _same_place(one: Path, other: Path) -> bool:
+    """Whether two names are of one folder, which may not exist (so not ``samefile``)."""
+    return os.path.normcase(os.path.abspath(one)) == os.path.normcase(os.path.abspath(other))
+
+
 # What the lock calls answer when another process holds the lock (and only then).
 _HELD = frozenset({errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES, getattr(errno, "EDEADLOCK", -1)})
 
@@ -110,7 +133,25 @@ class InstanceLock:
                 raise AlreadyRunningError(self.folder, holder, role) from None
             raise LockUnavailableError(self.folder, exc) from exc
         self._fd = fd
+        _HELD_HERE.add(self)
         self._write_holder()
+
+    def retake(self) -> None:
+        """Hold the lock at its path again when the file there is not the one locked (removed
+        with its folder, or replaced): the old one, gone from the folder, stopped no one.
+        ``AlreadyRunningError``/``LockUnavailableError`` as ``acquire``; the old file is then
+        kept, so that ``release`` still lets go of it."""
+        old = self._fd
+        if old is None or _is_locked_file(self.path, old):
+            return
+        self._fd = None
+        try:
+            self.acquire()
+        except BaseException:
+            self._fd = old
+            raise
+        _unlock(old)
+        os.close(old)
 
     def hold_as(self, role: str) -> None:
         """Go on holding the lock as ``role`` (see ``__init__``): a desk closing its window
@@ -133,6 +174,7 @@ class InstanceLock:
 
     def release(self) -> None:
         fd, self._fd = self._fd, None
+        _HELD_HERE.discard(self)
         if fd is None:
             return
         with contextlib.suppress(OSError):
@@ -151,6 +193,18 @@ class InstanceLock:
         traceback: TracebackType | None,
     ) -> None:
         self.release()
+
+
+def _is_locked_file(path: Path, fd: int) -> bool:
+    """Whether ``path`` names the file open as ``fd``; True when that cannot be told (a folder
+    that may not be read): only a file known to be another is locked anew."""
+    try:
+        here, held = os.stat(path), os.fstat(fd)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError:
+        return True
+    return (here.st_dev, here.st_ino) == (held.st_dev, held.st_ino)
 
 
 def _read_holder(fd: int) -> tuple[str | None, str]:

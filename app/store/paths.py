@@ -204,7 +204,7 @@ def atomic_file(
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    _fsync_folder(path.parent)
+    fsync_folder(path.parent)
 
 
 def _shared_file_mode(path: Path) -> int:
@@ -230,7 +230,7 @@ def _umask() -> int:
     return umask
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
     """Make a rename durable (POSIX); Windows has no folder handles to sync. Some network
     and FUSE file systems cannot sync a folder: the file is written and renamed all the same,
     so that is not a failure to report."""

@@ -112,6 +112,9 @@ class SessionHost(QObject):
     (through its signals), never the desk, a client or the database."""
 
     switched = Signal(str)  # the description of the new session
+    # The data file was put back at its path (its folder removed, or another file put there,
+    # while the desk ran): its words. Emitted on the writing thread, shown on the window's.
+    data_file_put_back = Signal(str)
 
     def __init__(
         self,
@@ -166,6 +169,9 @@ class SessionHost(QObject):
         self._settings_opening = False  # Settings asked for, the file being looked at
         self.dialog: SettingsDialog | None = None  # the Settings dialog last opened
         window.settings_requested.connect(self.open_settings)
+        self.data_file_put_back.connect(
+            lambda words: self.window.messages.error("Data file put back", words)
+        )
 
     @staticmethod
     def _default_database(session: Session) -> Database:
@@ -331,6 +337,7 @@ class SessionHost(QObject):
 
             session = await self._open_session(demo_because)
             session, db, inbox, problem = await self._session_data(session)
+            db.on_put_back = self.data_file_put_back.emit
             signals = BoardSignals(self)
             try:
                 desk = Desk(session, db, author=author_of(session.profile))

@@ -209,10 +209,17 @@ def not_written_why(exc: BaseException) -> str | None:
 
 def not_written(exc: BaseException) -> str | None:
     """The sentence for a failure of this computer to keep what the desk writes (a full disk,
-    a folder made read-only, another program holding the data file); None for anything else.
+    a folder made read-only, another program holding the data file, the data folder removed
+    and not put back); None for anything else.
 
     SQLite's operational errors are of that kind here: the desk's statements are its own,
     and what fails as they run is the file under them."""
+    if isinstance(exc, sqlite3.OperationalError):
+        # Loaded with the first write (raised by it): not for the window's first frame.
+        from app.store.database import DataFileLostError
+
+        if isinstance(exc, DataFileLostError):  # its own sentence says what to do
+            return str(exc)
     why = not_written_why(exc)
     if why is None:
         return None

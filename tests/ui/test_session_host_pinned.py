@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import shutil
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -94,3 +97,37 @@ def test_an_unforeseen_failure_without_words_is_named_by_its_kind(
 ) -> None:
     notice = _failing_switch(qtbot, window, sandbox, RuntimeError())
     assert "“Local” could not be opened (RuntimeError)." in notice, notice
+
+
+def test_a_data_file_put_back_after_its_folder_was_removed_is_said_in_the_window(
+    qtbot: QtBot, window: MainWindow, sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The desk writes its data back on the worker thread that met the removal (a write made
+    off the UI thread, as the workflows make them); the window says so, in a box."""
+    path = tmp_path / "data" / "assessment-desk.sqlite3"
+    host = SessionHost(
+        window,
+        AppSettings(),
+        KeyStore(),
+        write_settings=lambda _s: None,
+        demo_opener=_tiny_demo,  # type: ignore[arg-type]
+        open_database=lambda _s: Database(path),
+    )
+    try:
+        _wait(qtbot, host.open())
+        assert host.desk is not None
+        db = host.desk.db
+        shutil.rmtree(path.parent)
+
+        def write() -> None:
+            with db.transaction() as conn:
+                conn.execute("INSERT INTO meta (key, value) VALUES ('put back', 'yes')")
+
+        _wait(qtbot, asyncio.to_thread(write))
+        qtbot.waitUntil(lambda: any(t == "Data file put back" for t, _ in window.messages.shown))
+        [said] = [text for title, text in window.messages.shown if title == "Data file put back"]
+        assert said.startswith(f"The data file {path} was removed")
+        assert "Nothing was lost" in said
+    finally:
+        _wait(qtbot, host.close())
+    assert path.exists()

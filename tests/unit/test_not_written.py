@@ -53,3 +53,19 @@ def test_the_error_box_says_what_to_do_about_a_full_disk() -> None:
     assert informative == "No log file is written."
     text, _ = error_text(report_for(ValueError("no"), where="task"), None)
     assert text.startswith("Something unexpected went wrong")
+
+
+def test_a_data_file_that_could_not_be_put_back_is_said_in_its_own_words() -> None:
+    """Its sentence says what happened and what to do (another desk to close, a folder to
+    make writable): not wrapped in "free some space", which would be the wrong way out."""
+    from app.store import database
+
+    sentence = (
+        "The data file /d/assessment-desk.sqlite3 was removed (its folder deleted, or the file "
+        "alone) while the desk was open, and another Assessment Desk has started on that folder "
+        "since: …"
+    )
+    exc = database.DataFileLostError(sentence)
+    assert not_written(exc) == sentence
+    text, _ = error_text(report_for(exc, where="task"), None)
+    assert text == sentence
