@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from app.domain.service_time import local_time
 from app.store.instance_lock import AlreadyRunningError, LockUnavailableError, retake_held
 from app.store.paths import (
     data_dir,
@@ -466,7 +467,7 @@ def _with_suffix(path: Path, suffix: str) -> Path:
 def _aside_name(path: Path) -> Path:
     """Where a file found at the data file's path is moved: its name says what it is and
     when it was found, and takes nothing's place."""
-    stamp = datetime.now().astimezone().strftime("%Y-%m-%d-%H%M%S")
+    stamp = local_time(datetime.now(UTC)).strftime("%Y-%m-%d-%H%M%S")
     for count in range(1, 1000):
         again = f"-{count}" if count > 1 else ""
         aside = path.with_name(f"{path.stem}.found-in-its-place-{stamp}{again}{path.suffix}")
