@@ -63,6 +63,11 @@ class OrderState:
     #: Comments on the order not yet seen here, nor written here (the recruiter's, or a
     #: colleague's at another desk: a comment's author does not tell which).
     unseen_comments: int = 0
+    #: How many of the order's comments were seen here when the watch last counted them (kept
+    #: with ``unseen_comments``): the first unseen one's place in the list, oldest first.
+    #: Comments that came after that count are not flagged yet, so counting ``unseen_comments``
+    #: back from a list read later lands past the ones the flag was about.
+    comments_seen: int = 0
     #: Attention flags the coordinator chose to leave alone ("Leave it"): a flag's kind, or
     #: for the failed-step flag the failures left alone (``Flag.left_alone_as``).
     dismissed: frozenset[str] = frozenset()

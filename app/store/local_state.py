@@ -98,6 +98,7 @@ def load_states(db: Database, order_ids: Iterable[str] | None = None) -> dict[st
         unseen = max(row["comments_count"] - row["comments_seen"], 0)
         if unseen:
             by_order[row["order_id"]]["unseen_comments"] = unseen
+            by_order[row["order_id"]]["comments_seen"] = row["comments_seen"]
         dismissed = frozenset(json.loads(row["dismissed"] or "[]"))
         if dismissed:
             by_order[row["order_id"]]["dismissed"] = dismissed

@@ -15,7 +15,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QResizeEvent
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDesktopServices,
+    QFont,
+    QFontMetrics,
+    QKeySequence,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -32,7 +40,7 @@ from app.domain.count_words import counted
 from app.store.memory import release_freed_memory
 from app.store.paths import log_dir
 from app.ui.common.command_palette import add_keywords
-from app.ui.common.labels import plain_label, rich_label
+from app.ui.common.labels import plain_label, rich_label, without_mnemonic
 from app.ui.common.messages import Messages
 from app.ui.common.platform_keys import documented_and_platform_keys
 from app.ui.common.screens import TITLE_BAR, available_room
@@ -71,6 +79,9 @@ APP_TITLE = "Assessment Desk"
 # bar is for messages, the pacing and the counts).
 WHERE_SHARE = 0.3
 MIN_WHERE_WIDTH = 240
+# The banner's padding, each side (its style sheet), and a few pixels more: the bold head and
+# the rich text's layout are not measured to the pixel.
+BANNER_SIDES = 2 * 10 + 8
 
 
 def _new_orders(count: int) -> str:
@@ -141,6 +152,7 @@ class MainWindow(QMainWindow):
         self.connection_label, self.count_label = self._build_status_bar()
         self._where = ""  # the connection label's whole text
         self._demo_line: str | None = None  # demo mode's line (``show_demo_line``)
+        self._demo_one_line = False  # cut to one line of the banner, the whole in its tooltip
         self.orders.counts_changed.connect(self._counts_changed)
         self.orders.sync_problem.retry_requested.connect(self.request_sync)
         self.orders.set_source(None)
@@ -348,10 +360,18 @@ class MainWindow(QMainWindow):
             tab_rows,
         )
 
+        actions = reachable_actions(self.menuBar(), self.actions())
+        if self.read_only_title is not None:
+            # A snapshot's window: what is off there stays off, and its keys do nothing and
+            # say nothing (Save snapshot, Settings, Refresh). The order actions say why they
+            # are off when pressed: listed.
+            said = list(self.orders.controller.actions.values())
+            actions = [action for action in actions if action.isEnabled() or action in said]
+        orders_room = without_mnemonic(self.rooms.tabText(self.rooms.indexOf(self.orders)))
         rows = [
-            *action_rows(reachable_actions(self.menuBar(), self.actions())),
+            *action_rows(actions),
             *tab_rows(self.rooms),
-            *tab_rows(self.orders.tabs),
+            *tab_rows(self.orders.tabs, room=orders_room),
             *keys_without_actions(),
         ]
         dialog = ShortcutsDialog(rows, self)
@@ -545,19 +565,36 @@ class MainWindow(QMainWindow):
         self.rooms.setCurrentWidget(self.orders)
         self.orders.focus_search()
 
-    def show_demo_line(self, text: str | None) -> None:
+    def show_demo_line(self, text: str | None, *, one_line: bool = False) -> None:
         """Demo mode's line above the rooms and in the connection label's tooltip: that the
         orders are made up, and the way to the real services (None: hidden, a real profile's
-        inbox). A first start said "Demo mode" in the title only, and nowhere how to leave it."""
+        inbox). A first start said "Demo mode" in the title only, and nowhere how to leave it.
+        ``one_line``: a line that may be long (why a profile fell back to demo mode), cut to
+        one line of the banner, the whole in its tooltip."""
         if self.read_only_title is not None:
             return  # a snapshot's window: its banner says what it shows
-        self._demo_line = text
-        if text is not None:
-            head, _, rest = text.partition(":")
-            self.banner.setText(f"<b>{html.escape(head)}:</b>{html.escape(rest)}")
-            self.banner.setAccessibleName(head)
+        self._demo_line, self._demo_one_line = text, one_line
+        self._fit_demo_line()
         self.banner.setVisible(text is not None)
         self._show_where(self._where)
+
+    def _fit_demo_line(self) -> None:
+        """The demo line in the banner, cut to the window's width when it is kept to one line
+        (the banner spans the window)."""
+        text = self._demo_line
+        self.banner.setToolTip(plain_tooltip(text) if text and self._demo_one_line else "")
+        if text is None:
+            return
+        head, _, rest = text.partition(":")
+        if self._demo_one_line:
+            bold = QFont(self.banner.font())
+            bold.setBold(True)
+            room = self.width() - BANNER_SIDES - QFontMetrics(bold).horizontalAdvance(f"{head}:")
+            rest = self.banner.fontMetrics().elidedText(
+                rest, Qt.TextElideMode.ElideRight, max(room, 0)
+            )
+        self.banner.setText(f"<b>{html.escape(head)}:</b>{html.escape(rest)}")
+        self.banner.setAccessibleName(head)
 
     def settings_keys(self) -> str:
         """File › Settings…'s shortcut, as the platform writes it ("Ctrl+,")."""
@@ -582,6 +619,8 @@ class MainWindow(QMainWindow):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._show_where(self._where)
+        if self._demo_one_line and self.read_only_title is None:
+            self._fit_demo_line()
 
     def _update_title(self) -> None:
         if self.read_only_title:

@@ -74,13 +74,18 @@ def database_path_for(profile: ConnectionProfile) -> Path:
 CLOSING_NOTE = "Closing the connection: finishing what is under way first…"
 
 
-def demo_line(settings_keys: str, *, forced: bool) -> str:
+def demo_line(settings_keys: str, *, forced: bool, because: str | None = None) -> str:
     """What demo mode is, and the way to the real services, for the line above the orders:
     a first start (the built-in sandbox profile) said "Demo mode" in the title only.
-    ``forced``: started with ``--demo``, where no setting leads out of it."""
+    ``forced``: started with ``--demo``, where no setting leads out of it. ``because``: the
+    session fell back to demo mode, the profile asked for not opened (the host's ``notice``):
+    that reason, which the line keeps once the status bar's note has gone. "Connect … in
+    File › Settings" sent the coordinator to a profile connected there already."""
     what = "Demo mode: made-up orders from the built-in simulator."
     if forced:
         return f"{what} Started with --demo: start Assessment Desk without it to work on your own."
+    if because:
+        return f"Demo mode: {because}"
     keys = f" ({settings_keys})" if settings_keys else ""
     return (
         f"{what} To work on your own, connect SmartRecruiters and Berke in File › Settings…{keys}."
@@ -359,17 +364,20 @@ class SessionHost(QObject):
             self.session, self.desk, self.board = session, desk, board
             self._signals = signals
             self.window.connect_board(board, signals)
+            if problem is not None:
+                self.notice = problem
+            fallback = self.notice if session.demo else None
             self.window.show_demo_line(
-                demo_line(self.window.settings_keys(), forced=self.force_demo)
+                demo_line(self.window.settings_keys(), forced=self.force_demo, because=fallback)
                 if session.demo
-                else None
+                else None,
+                one_line=fallback is not None,  # a reason may be long: the whole in its tooltip
             )
             self.window.set_offer_catalog(OfferCatalog(session, desk.db))
             if self._settings_problem:  # profiles left out must be read, not glimpsed: a box
                 self.window.messages.error("Settings not fully read", self._settings_problem)
                 self._settings_problem = None
             if problem is not None:  # a file that cannot be used is read, not glimpsed
-                self.notice = problem
                 self.window.messages.error("Data file cannot be used", problem)
             elif self.notice:
                 self.window.messages.note(self.notice, 20000)

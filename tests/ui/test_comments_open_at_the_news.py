@@ -128,6 +128,24 @@ def test_the_first_unseen_comment_is_at_the_top_when_the_order_opens(
     assert not in_view(listed, 89)
 
 
+def test_the_first_flagged_comment_is_at_the_top_when_more_came_since_the_poll(
+    qtbot: QtBot, chatty_window: tuple[MainWindow, OrderBoard, Desk]
+) -> None:
+    """ "Unseen" counts from the watch's last poll; the pane counted it back from the end of
+    the list read when the order opened. Comments that came after that poll pushed the list
+    past the ones the flag was about: here 90–94 ("5 new comments"), with five more since."""
+    window, board, desk = chatty_window
+    finish(qtbot, board.sync())
+    desk.berke_watch.comments_polled(MANY, 90)  # the watch's first look: 90 seen
+    desk.berke_watch.comments_polled(MANY, 95)  # its next: 5 new ("5 new comments")
+    finish(qtbot, board.refresh([MANY]))
+    assert board.state(MANY).unseen_comments == 5
+    pane = opened(qtbot, window, MANY, 100)  # five more came after that poll
+    listed = pane.comment_list
+    assert listed.indexAt(listed.viewport().rect().topLeft()).row() == 90
+    assert not in_view(listed, 89)
+
+
 def test_a_polls_list_of_the_same_order_keeps_the_coordinators_place(
     qtbot: QtBot, chatty: SandboxServer, chatty_window: tuple[MainWindow, OrderBoard, Desk]
 ) -> None:

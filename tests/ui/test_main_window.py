@@ -772,6 +772,23 @@ def test_help_lists_every_keyboard_shortcut(qtbot: QtBot, window: MainWindow) ->
     qtbot.waitUntil(lambda: not dialog.isVisible())
 
 
+def test_the_orders_rooms_tab_keys_are_listed_as_that_rooms(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """Help › Keyboard shortcuts… listed "Alt+I  The Inbox tab" and "Alt+N  The Candidates
+    tab" beside Alt+D and Alt+R, as keys of the window. They are the Orders room's own tab
+    bar's, which Qt hears only while that bar is shown: from the Offers room they did nothing,
+    and nothing said why. The rows say whose they are."""
+    show_exposed(qtbot, window)
+    dialog = window.show_keyboard_shortcuts()
+    listed = {row.keys: row.what for row in dialog.listed()}
+    dialog.close()
+    assert listed["Alt+I"] == "In the Orders room: the Inbox tab"
+    assert listed["Alt+N"] == "In the Orders room: the Candidates tab"
+    assert listed["Alt+D"] == "The Orders tab"  # the window's own: heard from either room
+    assert listed["Alt+R"] == "The Offers tab"
+
+
 def test_a_syncs_line_counts_one_order_as_one() -> None:
     """Before: "Synced 1 orders"; and thousands as every other count shows them."""
     assert synced_text(1, 1, 0, left_out=False) == "Synced 1 order · 1 new"

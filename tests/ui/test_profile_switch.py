@@ -195,6 +195,56 @@ def test_a_switch_whose_tls_context_cannot_be_built_opens_demo_mode_saying_why(
         _wait(qtbot, host.close())
 
 
+def test_the_demo_line_after_a_fallback_says_which_profile_failed_and_why(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A profile that cannot be opened (here its certificate bundle is gone) leaves the desk
+    in demo mode, and the status bar says why for 20 s. Before: the line above the orders,
+    what stays, said "To work on your own, connect SmartRecruiters and Berke in File ›
+    Settings…", where that profile is connected already; once the note had gone nothing on
+    the window said which profile failed, or why. The line says it: on one line, the whole
+    in its tooltip."""
+    gone = tmp_path / "gone-ca-bundle.pem"
+    monkeypatch.setenv("SSL_CERT_FILE", str(gone))
+    monkeypatch.setattr(app.clients.tls, "_context", None)
+    acme = ConnectionProfile(
+        name="Acme", sr_base_url="https://sr.acme.example/v1",
+        berke_base_url="https://berke.acme.example/api",
+    )  # fmt: skip
+    keys = KeyStore()
+    keys.set("Acme", SR_KEY, "A" * 64)
+    keys.set("Acme", BERKE_TOKEN, "berke-token")
+    host = SessionHost(
+        window,
+        AppSettings(profiles=[acme], active="Acme"),  # a start on "Acme"
+        keys,
+        write_settings=lambda _s: None,
+        demo_opener=_tiny_demo,  # type: ignore[arg-type]
+        open_database=lambda _s: Database(":memory:"),
+    )
+    show_exposed(qtbot, window)
+    try:
+        _wait(qtbot, host.open())
+        assert host.session is not None
+        assert host.session.demo
+        notice = host.notice or ""
+        assert "“Acme” cannot be opened" in notice
+        banner = window.banner
+        line = banner.text()
+        assert "Demo mode" in line
+        assert "“Acme” cannot be opened" in line, line
+        assert "connect SmartRecruiters and Berke" not in line
+        assert notice in banner.toolTip()
+        one_line = banner.fontMetrics().lineSpacing() + 16
+        assert banner.height() <= one_line
+        window.resize(700, window.height())  # cut again to the narrower window
+        qtbot.waitUntil(lambda: banner.width() <= 700)
+        assert banner.heightForWidth(banner.width()) <= one_line
+        assert "Acme" in banner.text()
+    finally:
+        _wait(qtbot, host.close())
+
+
 def test_a_switch_that_fails_unforeseen_opens_demo_mode_saying_why(
     qtbot: QtBot, window: MainWindow, sandbox: SandboxServer
 ) -> None:

@@ -131,6 +131,30 @@ def test_labelled_read_only_with_every_change_disabled(window: MainWindow) -> No
     assert not window.rooms.isTabEnabled(window.rooms.indexOf(window.offers))
 
 
+def test_the_keyboard_shortcuts_leave_out_what_a_snapshot_window_cannot_do(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """Help › Keyboard shortcuts… listed every action of the menus, enabled or not, and every
+    tab: a snapshot's window offered Save snapshot (Ctrl+S), Settings (Ctrl+,), Refresh (F5)
+    and the Offers tab (Alt+R), which are off there and, pressed, do nothing and say
+    nothing. The order actions, off too, say why when pressed: listed."""
+    dialog = window.show_keyboard_shortcuts()
+    listed = {row.what: row.keys for row in dialog.listed()}
+    dialog.close()
+    for action in (window.settings_action, window.refresh_action,
+                   window.snapshot_menu.save_action):  # fmt: skip
+        assert not action.isEnabled()
+    before = window.statusBar().currentMessage()
+    qtbot.keyClick(window.orders.table, Qt.Key.Key_F5)  # nothing, and nothing said
+    assert window.statusBar().currentMessage() == before
+    dead = [what for what in ("Settings", "Refresh", "Save snapshot", "The Offers tab")
+            if what in listed]  # fmt: skip
+    assert dead == [], f"listed as keys of this window, though off in it: {dead}"
+    assert "Accept order" in listed  # off, and says why
+    assert "The Orders tab" in listed
+    assert "Open snapshot" in listed
+
+
 def test_search_filters_and_detail_from_the_snapshot(
     window: MainWindow, qtbot: QtBot, qtmodeltester: Any
 ) -> None:
@@ -463,6 +487,41 @@ def test_the_columns_a_snapshot_leaves_empty_are_hidden_and_say_why(
     assert room.column_actions.toggles[berke_id].isChecked()
     assert room.column_actions.toggles[berke_id].toolTip() != NOT_IN_SNAPSHOT_TIP
     assert item.isEnabled()
+
+
+def test_a_snapshot_is_not_sorted_by_a_column_it_hides(
+    qtbot: QtBot, qsettings: QSettings, sample: Path
+) -> None:
+    """The desk sorted by "Needs attention" (a default column): its snapshot window hid that
+    empty column yet kept the sort on it. No sort indicator anywhere on the header, the rows
+    in no order the window showed, and View › Sort the inbox by still offering (and checking)
+    "Needs attention". It sorts by "Ordered on", newest first, the inbox's default; the
+    entries come back with their columns."""
+    desk = MainWindow(settings=qsettings)
+    qtbot.addWidget(desk)
+    attention = INBOX.index("attention")
+    desk.orders.table.sortByColumn(attention, Qt.SortOrder.AscendingOrder)
+    desk.save_layout()  # the desk's layout, as on quitting
+    desk.close()
+
+    window = open_snapshot_window(sample, qsettings)
+    qtbot.addWidget(window)
+    room = window.orders
+    header = room.table.horizontalHeader()
+    assert header.isSectionHidden(attention)  # a snapshot keeps no attention flags
+    ordered = INBOX.index("ordered")
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (
+        ordered,
+        Qt.SortOrder.DescendingOrder,
+    )
+    sorting = room.column_actions.sort_by
+    assert sorting[ordered].isChecked()
+    empty = [i for i, column in enumerate(INBOX.all) if column.field in SNAPSHOT_EMPTY_FIELDS]
+    for position in empty:
+        assert not sorting[position].isEnabled()
+        assert sorting[position].toolTip() == NOT_IN_SNAPSHOT_TIP
+    room.set_source(None)  # a source that fills them: their sort entries come back
+    assert all(sorting[position].isEnabled() for position in empty)
 
 
 def test_csv_export_on_the_candidates_tab_writes_its_orders(

@@ -55,14 +55,20 @@ def action_rows(actions: Sequence[QAction]) -> list[KeyRow]:
     return rows
 
 
-def tab_rows(tabs: QTabWidget) -> list[KeyRow]:
-    """The Alt letter of each of ``tabs`` (none on a Mac, where Qt gives tabs none)."""
+def tab_rows(tabs: QTabWidget, *, room: str = "") -> list[KeyRow]:
+    """The Alt letter of each of ``tabs`` (none on a Mac, where Qt gives tabs none) that is
+    enabled: a disabled tab's letter does nothing. ``room``: the room whose own tabs they are,
+    said in each row: Qt hears a tab bar's letters only while it is shown, and from another
+    room they did nothing though listed beside the window's own."""
     rows = []
     for index in range(tabs.count()):
         text = tabs.tabText(index)
         key = QKeySequence.mnemonic(text)
-        if not key.isEmpty():
-            rows.append(KeyRow(key.toString(NATIVE), f"The {without_mnemonic(text)} tab"))
+        if key.isEmpty() or not tabs.isTabEnabled(index):
+            continue
+        tab = f"the {without_mnemonic(text)} tab"
+        what = f"In the {room} room: {tab}" if room else tab[0].upper() + tab[1:]
+        rows.append(KeyRow(key.toString(NATIVE), what))
     return rows
 
 

@@ -36,11 +36,16 @@ class ColumnActions(QObject):
         always_shown: frozenset[str],
         reset: Callable[[], None],
         parent: QObject | None = None,
+        *,
+        default_sort: tuple[int, Qt.SortOrder],
     ) -> None:
+        """``default_sort``: the table's own sort (a column, a direction), the one taken when
+        the column sorted by is hidden as empty."""
         super().__init__(parent)
         self.table = table
         self.columns = columns
         self.always_shown = always_shown
+        self.default_sort = default_sort
         #: Columns the rows leave empty (a snapshot's), hidden; and whether each was shown.
         self._empty: dict[int, bool] = {}
         header = table.horizontalHeader()
@@ -79,7 +84,10 @@ class ColumnActions(QObject):
     def set_empty_fields(self, fields: frozenset[str], why: str) -> None:
         """Hide the columns of ``fields`` (the source leaves them empty), their toggles off
         and saying ``why``; the columns of an earlier call not among them come back as they
-        were. An empty column shown said nothing, and read as "nothing to do"."""
+        were. An empty column shown said nothing, and read as "nothing to do".
+
+        Sorting by them goes too: the rows sorted by a hidden, empty column were in no order
+        the window showed, and no header said by what. The default sort is taken instead."""
         header = self.table.horizontalHeader()
         empty = {i for i, column in enumerate(self.columns.all) if column.field in fields}
         for position in set(self._empty) - empty:
@@ -87,11 +95,17 @@ class ColumnActions(QObject):
             toggle = self.toggles[position]
             toggle.setEnabled(self.columns.all[position].key not in self.always_shown)
             toggle.setToolTip("")
+            self.sort_by[position].setEnabled(True)
+            self.sort_by[position].setToolTip("")
         for position in empty - set(self._empty):
             self._empty[position] = not header.isSectionHidden(position)
             header.setSectionHidden(position, True)
             self.toggles[position].setEnabled(False)
             self.toggles[position].setToolTip(why)
+            self.sort_by[position].setEnabled(False)
+            self.sort_by[position].setToolTip(why)
+        if header.sortIndicatorSection() in self._empty:
+            self.table.sortByColumn(*self.default_sort)
         self.follow_header()
 
     def hide_empty(self) -> None:
@@ -128,6 +142,7 @@ class ColumnActions(QObject):
         return menu
 
     def fill_sort_menu(self, menu: QMenu) -> QMenu:
+        menu.setToolTipsVisible(True)  # why a snapshot's empty columns are greyed
         menu.addActions(self.sort_by)
         menu.addSeparator()
         menu.addActions([self.ascending, self.descending])

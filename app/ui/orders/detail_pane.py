@@ -659,15 +659,18 @@ class OrderDetailPane(QWidget):
             self.fields["invitation"].setText(_invitation_words(linked, doubt))
 
     def show_comments(
-        self, comments: list[AssessmentComment] | None, error: str = "", *, unseen: int = 0
+        self,
+        comments: list[AssessmentComment] | None,
+        error: str = "",
+        *,
+        first_unseen: int | None = None,
     ) -> None:
-        """The order's comments, oldest first; ``unseen``: how many of the last of them the
-        coordinator has not seen yet."""
+        """The order's comments, oldest first; ``first_unseen``: the place of the first one
+        the coordinator has not seen yet (None: none is news)."""
         self._comments_unread = comments is None
         if comments is None:
             self.comment_state.setText(f"Could not load the comments. {error}")
             return
-        listed = len(comments)
         comments = _with_added_here(comments, self._added_here)
         bar = self.comment_list.verticalScrollBar()
         scroll, at_end = bar.value(), bar.value() == bar.maximum()
@@ -681,8 +684,10 @@ class OrderDetailPane(QWidget):
             # Opened at the news, not at the oldest: opening the order marks its new comments
             # seen, and the one a "New comment" flag was about sat below the list's edge.
             self._comments_placed = True
-            if unseen > 0:
-                first_new = self.comments.index(max(0, listed - unseen))
+            if first_unseen is not None and first_unseen < len(comments):
+                # By the seen count, not back from the end: comments that came after the
+                # watch's count are not the flag's, and would push its first one out of view.
+                first_new = self.comments.index(max(0, first_unseen))
                 self.comment_list.scrollTo(first_new, QAbstractItemView.ScrollHint.PositionAtTop)
             else:
                 self.comment_list.scrollToBottom()

@@ -152,6 +152,8 @@ CANDIDATES_HEADER_KEY = f"{SETTINGS_PREFIX}/candidateColumns"
 INBOX_KEYS = tuple(column.key for column in INBOX.all)
 CANDIDATE_KEYS = tuple(column.name.lower() for column in Column)
 ALWAYS_SHOWN = frozenset({"status", "candidate"})
+#: The inbox's sort until the coordinator chooses another: the newest order first.
+DEFAULT_SORT = (INBOX.index("ordered"), Qt.SortOrder.DescendingOrder)
 SUMMARY_DELAY_MS = 200
 #: The summary of several orders asks the board about each order for each action: this many
 #: orders at once, more (Ctrl+A over thousands) a slice at a time between turns of the loop.
@@ -326,7 +328,7 @@ class OrdersRoom(QWidget):
         self._selection_keeper = SelectionKeeper(table, self.proxy)
         table.setModel(self.proxy)
         table.setSortingEnabled(True)
-        table.sortByColumn(INBOX.index("ordered"), Qt.SortOrder.DescendingOrder)
+        table.sortByColumn(*DEFAULT_SORT)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         # Tab leaves the list for the pane: moving cell by cell it went on to the next order,
@@ -350,7 +352,9 @@ class OrdersRoom(QWidget):
             table.setColumnWidth(position, column.width)
             header.setSectionHidden(position, column.key not in DEFAULT_SHOWN)
         # Shown, hidden and sorted from the View menu too (a keyboard's way), or a right-click.
-        self.column_actions = ColumnActions(table, INBOX, ALWAYS_SHOWN, self.reset_columns, self)
+        self.column_actions = ColumnActions(
+            table, INBOX, ALWAYS_SHOWN, self.reset_columns, self, default_sort=DEFAULT_SORT
+        )
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
         header.setToolTip("Right-click to choose the columns (or View › Inbox columns)")
@@ -1114,8 +1118,13 @@ class OrdersRoom(QWidget):
         if self._current_id != order_id:
             return
         shown = comments.comments
-        unseen = source.state(order_id).unseen_comments if isinstance(source, LiveOrders) else 0
-        self.detail.show_comments(shown, comments.error, unseen=unseen)
+        state = source.state(order_id)
+        first_unseen = (
+            state.comments_seen
+            if isinstance(source, LiveOrders) and state.unseen_comments
+            else None
+        )
+        self.detail.show_comments(shown, comments.error, first_unseen=first_unseen)
         # Shown to the coordinator: a recruiter's new comment is no longer news. Whatever the
         # order's flags: a note read on a new order, then accepted, was flagged "1 new comment"
         # by the first poll after (an order accepted here has its comments watched from zero).
