@@ -184,3 +184,28 @@ def test_a_polls_list_of_the_same_order_keeps_the_coordinators_place(
     qtbot.waitUntil(lambda: pane.comments.rowCount() == 22)
     settle()
     assert in_view(listed, 21)
+
+
+def test_the_second_order_opened_starts_at_its_first_unseen_comment(
+    qtbot: QtBot, chatty: SandboxServer, chatty_window: tuple[MainWindow, OrderBoard, Desk]
+) -> None:
+    """Each order opened starts at *its* news, not only the session's first. (Mutant:
+    ``show_order`` without ``self._comments_placed = False``: the next order opened was taken
+    for a poll of the one before, and its first unseen comment, the one its "New comment" flag
+    was about, was not put at the top.)"""
+    window, board, desk = chatty_window
+    finish(qtbot, board.sync())
+    desk.berke_watch.comments_polled(MANY, 90)  # seen once
+    desk.berke_watch.comments_polled(MANY, 100)  # ten new since
+    finish(qtbot, board.refresh([MANY]))
+    assert board.state(MANY).unseen_comments == 10
+
+    # As many as the module's sandbox holds now (a test before may have added one).
+    held = {
+        order_id: len(chatty.app.state.sr.orders[order_id].comments) for order_id in (SOME, MANY)
+    }
+    opened(qtbot, window, SOME, held[SOME])  # another order first
+    pane = opened(qtbot, window, MANY, held[MANY])
+    listed = pane.comment_list
+    assert listed.indexAt(listed.viewport().rect().topLeft()).row() == 90
+    assert in_view(listed, 90)

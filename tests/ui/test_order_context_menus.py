@@ -43,9 +43,14 @@ def synced(
 
 
 def _right_click(qtbot: QtBot, table: QTableView, row: int) -> None:
-    """As a mouse does it: the press (which makes the row current), then the menu event."""
+    """As a mouse does it: the press (which makes the row current), then the menu event. The
+    row scrolled into view first: a shared sandbox's orders put it below the viewport, where
+    the click met no row (and no menu came)."""
     viewport = table.viewport()
-    at = table.visualRect(table.model().index(row, 1)).center()
+    index = table.model().index(row, 1)
+    table.scrollTo(index)
+    at = table.visualRect(index).center()
+    assert table.indexAt(at).row() == row, "the click would not land on the row"
     qtbot.mousePress(viewport, Qt.MouseButton.RightButton, pos=at)
     qtbot.mouseRelease(viewport, Qt.MouseButton.RightButton, pos=at)
     event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, at, viewport.mapToGlobal(at))
