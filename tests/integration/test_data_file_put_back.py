@@ -36,6 +36,32 @@ def after_a_restart(path: Path) -> ResultStore:
     return ResultStore(Database(path))
 
 
+def ours_kept(path: Path) -> ResultStore:
+    """After a restart, the results written before and after the data file went are there."""
+    again = after_a_restart(path)
+    assert again.result_id_for("order-before") == "result-before"
+    assert again.result_id_for("order-after") == "result-after"
+    return again
+
+
+def ours_kept_and_aside_holds(path: Path, theirs: str) -> Path:
+    """``ours_kept``, and the data file found in its place, moved aside, holds its own result
+    for ``theirs`` (and ours does not); where it was moved."""
+    assert ours_kept(path).result_id_for(theirs) is None
+    [aside] = path.parent.glob("assessment-desk.found-in-its-place-*.sqlite3")
+    assert after_a_restart(aside).result_id_for(theirs) == "its-result"
+    return aside
+
+
+def theirs_aside_ours_kept(path: Path) -> None:
+    """The other program's file, moved aside, still holds its table; ``ours_kept``."""
+    [aside] = path.parent.glob("assessment-desk.found-in-its-place-*.sqlite3")
+    with sqlite3.connect(aside) as copy:
+        assert copy.execute("SELECT what FROM kept").fetchall() == [("theirs",)]
+    copy.close()
+    ours_kept(path)
+
+
 def test_a_result_id_kept_while_the_data_folder_was_removed_is_there_after_a_restart(
     tmp_path: Path,
 ) -> None:
@@ -92,12 +118,7 @@ def test_a_file_put_in_the_data_files_place_is_moved_aside_and_the_desks_data_wr
     results.adopt_result("order-after", "result-after")
     db.close()
 
-    again = after_a_restart(path)
-    assert again.result_id_for("order-before") == "result-before"
-    assert again.result_id_for("order-after") == "result-after"
-    assert again.result_id_for("order-of-the-other") is None
-    [aside] = path.parent.glob("assessment-desk.found-in-its-place-*.sqlite3")
-    assert after_a_restart(aside).result_id_for("order-of-the-other") == "its-result"
+    aside = ours_kept_and_aside_holds(path, "order-of-the-other")
     assert len(said) == 1
     assert said[0].startswith(f"The data file {path} was replaced by another file while the desk")
     assert said[0].endswith(
@@ -122,13 +143,7 @@ def test_the_desks_own_wal_is_not_taken_for_the_other_files(tmp_path: Path) -> N
     results.adopt_result("order-after", "result-after")
     db.close()
 
-    [aside] = path.parent.glob("assessment-desk.found-in-its-place-*")
-    with sqlite3.connect(aside) as copy:
-        assert copy.execute("SELECT what FROM kept").fetchall() == [("theirs",)]
-    copy.close()
-    again = after_a_restart(path)
-    assert again.result_id_for("order-before") == "result-before"
-    assert again.result_id_for("order-after") == "result-after"
+    theirs_aside_ours_kept(path)
 
 
 def test_the_folder_lock_is_taken_again_where_the_removed_folder_is_put_back(
@@ -173,11 +188,7 @@ def test_a_desk_started_on_the_folder_meanwhile_is_not_written_over(tmp_path: Pa
         results.adopt_result("order-after", "result-after")
         db.close()
 
-    again = after_a_restart(path)
-    assert again.result_id_for("order-before") == "result-before"
-    assert again.result_id_for("order-after") == "result-after"
-    [aside] = path.parent.glob("assessment-desk.found-in-its-place-*.sqlite3")
-    assert after_a_restart(aside).result_id_for("order-of-the-second") == "its-result"
+    ours_kept_and_aside_holds(path, "order-of-the-second")
 
 
 def test_reads_do_not_look_only_writes_do(tmp_path: Path) -> None:

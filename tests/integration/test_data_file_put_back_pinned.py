@@ -14,24 +14,13 @@ from pathlib import Path
 import pytest
 
 from app.store import database
-from app.store.database import Database
 from app.store.instance_lock import AlreadyRunningError, InstanceLock
-from app.store.results import ResultStore
-
-
-def data_path(tmp_path: Path) -> Path:
-    return tmp_path / "data" / "assessment-desk.sqlite3"
-
-
-def opened(path: Path, said: list[str] | None = None) -> tuple[Database, ResultStore]:
-    db = Database(path)
-    if said is not None:
-        db.on_put_back = said.append
-    return db, ResultStore(db)
-
-
-def after_a_restart(path: Path) -> ResultStore:
-    return ResultStore(Database(path))
+from tests.integration.test_data_file_put_back import (
+    after_a_restart,
+    data_path,
+    opened,
+    theirs_aside_ours_kept,
+)
 
 
 def test_the_data_folder_removed_a_second_time_is_put_back_again(tmp_path: Path) -> None:
@@ -117,13 +106,7 @@ def test_a_file_put_in_place_with_its_own_wal_is_moved_aside_with_it(tmp_path: P
     results.adopt_result("order-after", "result-after")
     db.close()
 
-    [aside] = path.parent.glob("assessment-desk.found-in-its-place-*.sqlite3")
-    with sqlite3.connect(aside) as copy:
-        assert copy.execute("SELECT what FROM kept").fetchall() == [("theirs",)]
-    copy.close()
-    again = after_a_restart(path)
-    assert again.result_id_for("order-before") == "result-before"
-    assert again.result_id_for("order-after") == "result-after"
+    theirs_aside_ours_kept(path)
 
 
 def test_a_second_put_back_in_the_same_second_finds_a_free_name(

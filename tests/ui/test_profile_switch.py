@@ -151,16 +151,11 @@ def test_a_demo_started_with_the_demo_flag_sends_nobody_to_the_settings(
         _wait(qtbot, host.close())
 
 
-def test_a_switch_whose_tls_context_cannot_be_built_opens_demo_mode_saying_why(
-    qtbot: QtBot,
-    window: MainWindow,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """SSL_CERT_FILE naming a bundle that is gone: the switch closed the sandbox's session,
-    then failed opening the https profile's clients. Before: no session at all (no orders,
-    every action off, "Closing the connection…" for good) and nothing said; the error sat on
-    the switch's task."""
+def _https_profile_without_its_bundle(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[ConnectionProfile, KeyStore, Path]:
+    """An https profile "Acme" with its keys stored, and SSL_CERT_FILE naming a bundle that
+    is gone (the bundle it names)."""
     gone = tmp_path / "gone-ca-bundle.pem"
     monkeypatch.setenv("SSL_CERT_FILE", str(gone))
     monkeypatch.setattr(app.clients.tls, "_context", None)  # not built yet this run
@@ -171,6 +166,20 @@ def test_a_switch_whose_tls_context_cannot_be_built_opens_demo_mode_saying_why(
     keys = KeyStore()
     keys.set("Acme", SR_KEY, "A" * 64)
     keys.set("Acme", BERKE_TOKEN, "berke-token")
+    return acme, keys, gone
+
+
+def test_a_switch_whose_tls_context_cannot_be_built_opens_demo_mode_saying_why(
+    qtbot: QtBot,
+    window: MainWindow,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """SSL_CERT_FILE naming a bundle that is gone: the switch closed the sandbox's session,
+    then failed opening the https profile's clients. Before: no session at all (no orders,
+    every action off, "Closing the connection…" for good) and nothing said; the error sat on
+    the switch's task."""
+    acme, keys, gone = _https_profile_without_its_bundle(tmp_path, monkeypatch)
     host = SessionHost(
         window,
         AppSettings(profiles=[acme], active=SANDBOX_PROFILE),
@@ -204,16 +213,7 @@ def test_the_demo_line_after_a_fallback_says_which_profile_failed_and_why(
     Settings…", where that profile is connected already; once the note had gone nothing on
     the window said which profile failed, or why. The line says it: on one line, the whole
     in its tooltip."""
-    gone = tmp_path / "gone-ca-bundle.pem"
-    monkeypatch.setenv("SSL_CERT_FILE", str(gone))
-    monkeypatch.setattr(app.clients.tls, "_context", None)
-    acme = ConnectionProfile(
-        name="Acme", sr_base_url="https://sr.acme.example/v1",
-        berke_base_url="https://berke.acme.example/api",
-    )  # fmt: skip
-    keys = KeyStore()
-    keys.set("Acme", SR_KEY, "A" * 64)
-    keys.set("Acme", BERKE_TOKEN, "berke-token")
+    acme, keys, _gone = _https_profile_without_its_bundle(tmp_path, monkeypatch)
     host = SessionHost(
         window,
         AppSettings(profiles=[acme], active="Acme"),  # a start on "Acme"

@@ -135,3 +135,20 @@ def test_end_in_the_candidates_tab_goes_to_the_last_row(
     qtbot.waitUntil(lambda: (order := room.current_order()) is not None and order.id == last)
     qtbot.keyClick(table, Qt.Key.Key_Home)
     assert table.currentIndex().row() == 0
+
+
+def test_end_from_a_column_hidden_since_lands_on_a_shown_column(qtbot: QtBot) -> None:
+    """Mutation-audit pin: without ``RowTableView``'s hidden-column guard, Home and End kept a
+    column the coordinator had hidden since (View › Inbox columns) as the current one."""
+    view = table(qtbot)
+    view.setCurrentIndex(view.model().index(5, 2))
+    view.setColumnHidden(2, True)  # the coordinator hides the column the cursor is in
+
+    qtbot.keyClick(view, Qt.Key.Key_End)
+    current = view.currentIndex()
+    assert current.row() == ROWS - 1
+    assert not view.isColumnHidden(current.column())
+    qtbot.keyClick(view, Qt.Key.Key_Home)
+    current = view.currentIndex()
+    assert current.row() == 0
+    assert not view.isColumnHidden(current.column())

@@ -1420,6 +1420,21 @@ def _asked(dialog: SettingsDialog) -> QMessageBox | None:
     return next((b for b in dialog.findChildren(QMessageBox) if b.isVisible()), None)
 
 
+def _saved_unasked(qtbot: QtBot, dialog: SettingsDialog) -> AppSettings:
+    """Save, which must ask nothing (a question is answered "Keep editing", and the test says
+    which); what was saved."""
+    task = asyncio.ensure_future(dialog.save_changes())
+    qtbot.waitUntil(lambda: task.done() or _asked(dialog) is not None)
+    question = _asked(dialog)
+    if question is not None:  # Keep editing: the save ends, and the test says why
+        question.reject()
+        qtbot.waitUntil(task.done)
+    assert question is None, f"asked about the profile's own keys: {question.text()}"
+    saved = task.result()
+    assert saved is not None
+    return saved
+
+
 @pytest.mark.usefixtures("own_home")
 def test_the_same_keys_typed_again_are_not_asked_about(
     qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path
@@ -1434,15 +1449,7 @@ def test_the_same_keys_typed_again_are_not_asked_about(
     _cache_one_order(ACME, "acme-order")
     dialog = _dialog(qtbot, AppSettings(profiles=[ACME]), keys, tmp_path / "s.json")
     _type_keys(qtbot, dialog, "Acme", ACCOUNT_ONE)  # the stored keys, exactly
-    task = asyncio.ensure_future(dialog.save_changes())
-    qtbot.waitUntil(lambda: task.done() or _asked(dialog) is not None)
-    question = _asked(dialog)
-    if question is not None:  # Keep editing: the save ends, and the test says why
-        question.reject()
-        qtbot.waitUntil(task.done)
-    assert question is None, f"asked about the profile's own keys: {question.text()}"
-    saved = task.result()
-    assert saved is not None
+    saved = _saved_unasked(qtbot, dialog)
     assert saved.profiles[-1].data_file == ACME.data_file
     _type_keys(qtbot, dialog, "Acme", (ACCOUNT_ONE[0], "another-token"))
     task = asyncio.ensure_future(dialog.save_changes())
@@ -1464,15 +1471,7 @@ def test_the_stored_key_again_beside_a_missing_token_is_not_asked_about(
     _cache_one_order(ACME, "acme-order")
     dialog = _dialog(qtbot, AppSettings(profiles=[ACME]), keys, tmp_path / "s.json")
     _type_keys(qtbot, dialog, "Acme", ACCOUNT_ONE)
-    task = asyncio.ensure_future(dialog.save_changes())
-    qtbot.waitUntil(lambda: task.done() or _asked(dialog) is not None)
-    question = _asked(dialog)
-    if question is not None:  # Keep editing: the save ends, and the test says why
-        question.reject()
-        qtbot.waitUntil(task.done)
-    assert question is None, f"asked about the profile's own key: {question.text()}"
-    saved = task.result()
-    assert saved is not None
+    saved = _saved_unasked(qtbot, dialog)
     assert saved.profiles[-1].data_file == ACME.data_file
     assert keys.get("Acme", BERKE_TOKEN) == SecretStr(ACCOUNT_ONE[1])
 
