@@ -20,6 +20,7 @@ from app.ui.main_window import MainWindow
 if TYPE_CHECKING:  # the board, the clients (httpx), the sandbox and the dialogs load when first
     # needed: after the window's first frame
     from app.domain.connection import AppSettings, ConnectionProfile, Credentials
+    from app.domain.journal import StepOutcome
     from app.store.credentials import KeyStore
     from app.store.database import Database
     from app.store.settings_file import SettingsFile, SettingsRead
@@ -169,6 +170,10 @@ class SessionHost(QObject):
         # Which SmartRecruiters account it reads (``account_fingerprint``; None: the demo's).
         self._opened_account: str | None = None
         self._switch_task: asyncio.Task[None] | None = None
+        # Services' answers a closed desk kept unwritten (``Desk.kept_outcomes``: its data
+        # file could not be written even at its close), by data file: the next desk opened
+        # on that file takes them, this reconnection's or a switch back's.
+        self._kept_answers: dict[Path, dict[int, StepOutcome]] = {}
         self._tasks = NamedTasks()
         self._lock = asyncio.Lock()
         self._settings_opening = False  # Settings asked for, the file being looked at
@@ -361,6 +366,9 @@ class SessionHost(QObject):
                 db.close()
                 await session.aclose()
                 raise
+            # Before the board starts: its resumer's first pass writes them, asking nothing.
+            if (data_file := board.data_file) is not None:
+                desk.kept_outcomes.update(self._kept_answers.pop(data_file, {}))
             self.session, self.desk, self.board = session, desk, board
             self._signals = signals
             self.window.connect_board(board, signals)
@@ -454,10 +462,22 @@ class SessionHost(QObject):
         if session is not None:
             await session.aclose()
         if desk is not None:
+            await self._keep_unwritten_answers(desk)
             desk.db.close()
         unused, self._demo_services = self._demo_services, None
         if unused is not None:  # started with the desk, never used (taken first: an open
             await asyncio.to_thread(unused.stop)  # meanwhile must not find them stopping)
+
+    async def _keep_unwritten_answers(self, desk: Desk) -> None:
+        """The answers ``desk`` kept unwritten, written before its data file closes; those the
+        file still refuses are kept here for the next desk on it. Dropped with the desk, the
+        step was sent or looked for again by the next (a resultId never recorded)."""
+        from app.workflows.steps import write_kept_answers
+
+        await write_kept_answers(desk)
+        path = desk.db.path
+        if desk.kept_outcomes and path != ":memory:":  # a demo's file is never opened again
+            self._kept_answers.setdefault(Path(path), {}).update(desk.kept_outcomes)
 
     def _let_go_of_board(self) -> None:
         """The window stops following the stopped board, and its signals go: children of this

@@ -53,9 +53,11 @@ class Desk:
     on_sending: Callable[[Upload], None] | None = field(init=False, default=None, repr=False)
     #: A service's answer to a step that this computer could not write (another program
     #: holding the data file, a full disk), by step id: the step's next run writes it before
-    #: anything is sent or asked again (``steps.execute``). Only in memory: lost with the app
-    #: (a crash, a quit), it is an answer lost like any other: the resumer's checks look in
-    #: the services for what the step did, as after a crash while it was sent.
+    #: anything is sent or asked again (``steps.execute``). Tried once more as the desk closes
+    #: (``steps.write_kept_answers``), and still unwritten then, handed to the next desk on the
+    #: same data file (a reconnection, a profile switch and back). Only in memory: lost with
+    #: the app (a crash, a quit), it is an answer lost like any other: the resumer's checks
+    #: look in the services for what the step did, as after a crash while it was sent.
     kept_outcomes: dict[int, StepOutcome] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:

@@ -133,12 +133,17 @@ class OutcomeKeptError(StepDeferredError):
     in memory (``Desk.kept_outcomes``), and the step's next run writes it before anything is
     sent or asked again (``steps.execute``)."""
 
-    def __init__(self, label: str, service: str, why: str) -> None:
+    def __init__(self, label: str, service: str, cause: BaseException) -> None:
+        went = f"“{label}” went through in {service}, but this computer could not write the answer"
+        lost = _lost_file_words(cause)
+        if lost is not None:
+            # Its own sentence says why and what to do: not wrapped in another way out.
+            super().__init__(f"{went}. {lost} The answer is kept; there is no need to do it again.")
+            return
         super().__init__(
-            f"“{label}” went through in {service}, but this computer could not write the "
-            f"answer (“{why}”): another program may be holding the desk's data file, or the "
-            "disk may be full. The answer is kept, and the desk writes it by itself once the "
-            "file can be written again; there is no need to do it again."
+            f"{went} (“{not_written_why(cause) or cause}”): another program may be holding the "
+            "desk's data file, or the disk may be full. The answer is kept, and the desk writes "
+            "it by itself once the file can be written again; there is no need to do it again."
         )
 
 
@@ -214,12 +219,9 @@ def not_written(exc: BaseException) -> str | None:
 
     SQLite's operational errors are of that kind here: the desk's statements are its own,
     and what fails as they run is the file under them."""
-    if isinstance(exc, sqlite3.OperationalError):
-        # Loaded with the first write (raised by it): not for the window's first frame.
-        from app.store.database import DataFileLostError
-
-        if isinstance(exc, DataFileLostError):  # its own sentence says what to do
-            return str(exc)
+    lost = _lost_file_words(exc)
+    if lost is not None:  # its own sentence says what to do
+        return lost
     why = not_written_why(exc)
     if why is None:
         return None
@@ -228,3 +230,14 @@ def not_written(exc: BaseException) -> str | None:
         "disk, or check that the data folder may be written, then try again; what was written "
         "before is kept."
     )
+
+
+def _lost_file_words(exc: BaseException) -> str | None:
+    """The sentence of a data file removed and not put back (``DataFileLostError``), which
+    says itself what to do; None for any other failure."""
+    if not isinstance(exc, sqlite3.OperationalError):
+        return None
+    # Loaded with the first write (raised by it): not for the window's first frame.
+    from app.store.database import DataFileLostError
+
+    return str(exc) if isinstance(exc, DataFileLostError) else None

@@ -222,16 +222,62 @@ async def _record(desk: Desk, entry: JournalEntry, outcome: StepOutcome) -> None
     noted, was sent or looked for again, and a resultId SmartRecruiters lists nowhere else
     was never recorded."""
     try:
-        await asyncio.to_thread(desk.journal.finish, entry.id, outcome)
+        await asyncio.to_thread(_write_answer, desk, entry, outcome)
     except (sqlite3.OperationalError, OSError) as exc:
         why = not_written_why(exc)
         if why is None:
             raise
         desk.kept_outcomes[entry.id] = outcome
         log.warning("Step %s (%s) went, its answer kept unwritten: %s", entry.id, entry.action, why)
-        raise OutcomeKeptError(entry.action.label, service_of(entry), why) from exc
+        raise OutcomeKeptError(entry.action.label, service_of(entry), exc) from exc
     desk.kept_outcomes.pop(entry.id, None)
     await _show_completed(desk, entry.order_id, outcome)
+
+
+def _write_answer(desk: Desk, entry: JournalEntry, outcome: StepOutcome) -> None:
+    """Blocking. The step done with the service's answer; a create's with Berke's URL prefix
+    (``BERKE_URL_PREFIX``), in hand in that answer alone: written with the link, a kept
+    answer's too, so that an assessment recovered from Berke's status (no URL) has its URL."""
+    desk.journal.finish(entry.id, outcome)
+    if (
+        isinstance(entry.step, CreateAssessmentStep)
+        and isinstance(outcome, AssessmentLinked)
+        and not outcome.recovered
+    ):
+        link = outcome.link
+        try:
+            desk.results.set_meta(
+                BERKE_URL_PREFIX, url_prefix(link.assessment_url, link.invitation_code)
+            )
+        except (sqlite3.OperationalError, OSError) as exc:
+            if not_written_why(exc) is None:
+                raise
+            # The link is written, the step done: only a link recovered without its URL is
+            # made of the prefix, and the next create writes it.
+            log.warning("Berke's URL prefix could not be written: %s", exc)
+
+
+async def write_kept_answers(desk: Desk) -> None:
+    """Before the desk's data file closes (its board stopped): each answer kept unwritten
+    (``Desk.kept_outcomes``) is written, if the file can be written now. Those that still
+    cannot stay in ``kept_outcomes``, for the next desk on the same data file to take
+    (``SessionHost``): dropped with this desk, the step was sent or looked for again, and a
+    resultId SmartRecruiters lists nowhere else was never recorded. Never raises: the close
+    goes on whatever happens here."""
+    for step_id, outcome in list(desk.kept_outcomes.items()):
+        try:
+            entry = await asyncio.to_thread(desk.journal.get, step_id)
+            if entry is not None and entry.state is StepState.PENDING:
+                await asyncio.to_thread(_write_answer, desk, entry, outcome)
+        except Exception as exc:
+            why = not_written_why(exc)
+            if why is None:
+                log.exception("Step %s's kept answer could not be written at the close", step_id)
+                continue
+            # The file still refuses: the others would each wait out the busy timeout too.
+            log.warning("Kept answers unwritten at close: %d (%s)", len(desk.kept_outcomes), why)
+            return
+        del desk.kept_outcomes[step_id]  # written, or the step no longer waits for it
 
 
 class _Try:
@@ -715,15 +761,7 @@ async def _create_assessment(
     # Berke's answer names this order's id; an invitation code another order here holds
     # would have this order accepted with that order's URL.
     await _refuse_if_linked_elsewhere(desk, order_id, response.invitation_code, "Berke gave")
-    prefix = url_prefix(response.assessment_url, response.invitation_code)
-    try:
-        await asyncio.to_thread(desk.results.set_meta, BERKE_URL_PREFIX, prefix)
-    except (sqlite3.OperationalError, OSError) as exc:
-        if not_written_why(exc) is None:
-            raise
-        # Only a link recovered without its URL is made of it, and the next create writes
-        # it: failing here threw away the link in hand, which the step writes or keeps.
-        log.warning("Berke's URL prefix could not be written: %s", exc)
+    # Its URL prefix is written with the link (``_write_answer``), or kept with it.
     link = LinkedAssessment(
         order_id=order_id,
         source_candidate_id=response.source_candidate_id,

@@ -13,16 +13,18 @@ from typing import Any
 import httpx
 import pytest
 
+from app.domain.assessment_url import url_prefix
 from app.domain.attachments import UploadState
 from app.domain.berke import CreateAssessmentRequest
 from app.domain.journal import AssessmentLinked
 from app.domain.journal_terms import StepKind, StepState
 from app.domain.smartrecruiters import AssessmentResult, ResultType
 from app.sandbox import SandboxServer
-from app.store.database import Database
+from app.store.database import Database, DataFileLostError
 from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
 from app.workflows.refusals import ActionNotAllowedError, OutcomeKeptError
+from app.workflows.steps import BERKE_URL_PREFIX
 from app.workflows.waiting_steps import WENT_ANSWER_KEPT
 from tests.integration import test_workflows
 from tests.integration.helpers import RealNetwork, new_order_body
@@ -188,3 +190,77 @@ def test_a_link_berke_answered_while_the_file_is_held_is_written_once_it_is_free
         assert link.assessment_url == answered.link.assessment_url
 
     with_board(sandbox, path, body, berke_transport=HeldAfterTheCreate(holder))
+
+
+def test_the_url_prefix_of_a_create_whose_answer_was_kept_is_written_with_its_link(
+    sandbox: SandboxServer, tmp_path: Path, short_busy_timeout: None
+) -> None:
+    """The create swallowed its failed prefix write ("the next create writes it") and the
+    kept path wrote only the link: until another create went through, every assessment
+    recovered from Berke's status (no URL) waited "until the next assessment is created",
+    though the desk had had the prefix in hand."""
+    path = tmp_path / "desk.sqlite3"
+    holder = FileHolder(path)
+
+    async def body(board: OrderBoard, desk: Desk) -> tuple[str | None, str]:
+        order = await desk.session.sr.create_test_order(
+            new_order_body(first="Ines", last="Sandoval", email="ines@example.com")
+        )
+        await board.sync()
+        request = CreateAssessmentRequest(
+            first_name="Ines", last_name="Sandoval", email_address="ines@example.com"
+        )
+        with pytest.raises(OutcomeKeptError):
+            await board.create_assessment(order.id, request)
+        (create,) = desk.journal.entries(order.id)
+        answered = desk.kept_outcomes[create.id]
+        assert isinstance(answered, AssessmentLinked)
+        holder.release()
+        await board.resume()
+        assert desk.journal.assessment_for(order.id) is not None  # the link was written
+        link = answered.link
+        return desk.results.meta(BERKE_URL_PREFIX), url_prefix(
+            link.assessment_url, link.invitation_code
+        )
+
+    written, expected = with_board(sandbox, path, body, berke_transport=HeldAfterTheCreate(holder))
+    assert written == expected
+
+
+#: What ``Database.transaction`` raises when the data file was removed and could not be put
+#: back, another Assessment Desk having started on its folder since.
+LOST_SENTENCE = (
+    "The data file /d/assessment-desk.sqlite3 was removed (its folder deleted, or the file "
+    "alone) while the desk was open, and another Assessment Desk has started on that folder "
+    "since (process 4242): this desk writes nothing more, so that the two never send the same "
+    "steps. Close the other Assessment Desk, not this one: this one still holds everything, "
+    "and writes it back at its next change once the other has closed."
+)
+
+
+def test_an_answer_kept_because_the_data_file_was_lost_is_said_in_that_errors_words(
+    sandbox: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its own sentence ("Close the other Assessment Desk, not this one…") was quoted inside
+    "another program may be holding the desk's data file, or the disk may be full": the wrong
+    way out, which ``not_written`` no longer gives for it either."""
+
+    async def body(board: OrderBoard, desk: Desk) -> str:
+        order = await desk.session.sr.create_test_order(
+            new_order_body(first="Ada", last="Sandoval", email="ada@example.com")
+        )
+        await board.sync()
+
+        def lost(*_args: object) -> None:
+            raise DataFileLostError(LOST_SENTENCE)
+
+        monkeypatch.setattr(desk.journal, "finish", lost)
+        with pytest.raises(OutcomeKeptError) as told:
+            await board.add_comment(order.id, "Scheduled for Monday.")
+        return str(told.value)
+
+    said = with_board(sandbox, tmp_path / "desk.sqlite3", body)
+    assert said == (
+        "“Add comment” went through in SmartRecruiters, but this computer could not write the "
+        f"answer. {LOST_SENTENCE} The answer is kept; there is no need to do it again."
+    )

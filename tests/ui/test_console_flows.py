@@ -906,6 +906,46 @@ def test_a_comment_the_service_could_not_take_now_goes_by_itself_and_only_once(
     assert [c.message for c in listed] == ["Called the candidate about timing"]
 
 
+def test_a_comment_whose_answer_is_kept_is_not_left_to_be_added_twice(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The comment went to SmartRecruiters, and its answer could not be written (the data
+    file held by another program): kept, and written by the resumer. The pane said it
+    failed, with the text still in the box and Add on: a second Add posted it twice."""
+    order = add_test_order(window, qtbot, first="Rosa", last="Lind")
+    detail = window.orders.detail
+    qtbot.waitUntil(lambda: detail.comment_state.text() == "No comments yet.")
+    desk = desk_of(window)
+    real_finish = desk.journal.finish
+    calls: list[int] = []
+
+    def held_once(step_id: int, outcome: Any) -> None:
+        calls.append(step_id)
+        if len(calls) == 1:  # another program holds the data file past the busy timeout
+            raise sqlite3.OperationalError("database is locked")
+        real_finish(step_id, outcome)
+
+    monkeypatch.setattr(desk.journal, "finish", held_once)
+    messages = window.orders.controller.messages
+    shown = len(messages.shown)
+    text = "Called the candidate about timing"
+    detail.comment_input.setText(text)
+    qtbot.keyClick(detail.comment_input, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "could not write the answer" in detail.comment_state.text())
+    assert detail.comment_input.text() == ""  # nothing left to add a second time
+    assert not detail.comment_button.isEnabled()
+    assert "there is no need to do it again" in detail.comment_state.text()
+    assert COMMENT_SENT_AGAIN not in detail.comment_state.text()  # it went: not sent again
+    ((title, said),) = messages.shown[shown:]
+    assert title == ""  # said in passing, in the status bar
+    assert said.startswith("Comment on Rosa Lind’s order: “Add comment” went through")
+    assert COMMENT_SENT_AGAIN not in said
+    finish(qtbot, board_of(window).resume())  # the kept answer is written
+    assert len(calls) == 2
+    listed = finish(qtbot, desk.session.sr.list_comments(order.id))
+    assert [c.message for c in listed] == [text]
+
+
 def hold_back_comments(
     board: OrderBoard, monkeypatch: pytest.MonkeyPatch, *, fails: bool = False
 ) -> asyncio.Event:

@@ -1,6 +1,6 @@
 """The session host switching profiles: a profile it cannot open, a switch back while the
-first one's sync is still under way, what the closed profile left to say, and why a profile
-fell back to demo mode."""
+first one's sync is still under way, what the closed profile left to say, why a profile
+fell back to demo mode, and a service's answer kept unwritten across a reconnection."""
 
 from __future__ import annotations
 
@@ -19,16 +19,28 @@ from pytestqt.qtbot import QtBot
 
 import app.clients.tls
 import app.workflows.session
+from app.clients.berke import BerkeClient, berke_pacer
+from app.clients.smartrecruiters import SmartRecruitersClient
 from app.domain.connection import SANDBOX_PROFILE, AppSettings, ConnectionProfile, Credentials
+from app.domain.journal_terms import StepKind, StepState
+from app.domain.smartrecruiters import AssessmentResult, ResultType
 from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY
 from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyStore
 from app.store.database import Database
 from app.ui.common.screens import TITLE_BAR, available_room
 from app.ui.main_window import MainWindow
 from app.ui.session_host import SessionHost
-from app.workflows.board import SyncOutcome
+from app.workflows.board import OrderBoard, SyncOutcome
+from app.workflows.desk import Desk
+from app.workflows.refusals import OutcomeKeptError
 from app.workflows.resume_news import ResumeNews
 from app.workflows.session import Session
+from tests.integration.test_answers_kept_unwritten import (
+    BUSY_SECONDS,
+    FileHolder,
+    HeldAfterTheCompletion,
+)
+from tests.integration.test_close_the_loop import invited_order, results_of
 from tests.memory_keyring import BackendGoneError, MemoryKeyring, installed_keyring
 from tests.ui.conftest import show_exposed
 from tests.waits import HANG_GUARD_SECONDS
@@ -432,3 +444,145 @@ def test_a_profile_whose_keys_the_keyring_no_longer_gives_says_why_not_no_keys(
             assert not host.session.demo
         finally:
             _wait(qtbot, host.close())
+
+
+def _result(qtbot: QtBot, coro: Coroutine[Any, Any, Any]) -> Any:
+    task = asyncio.ensure_future(coro)
+    qtbot.waitUntil(task.done, timeout=30_000)
+    return task.result()
+
+
+def _kept_completion(qtbot: QtBot, host: SessionHost) -> tuple[str, Desk]:
+    """An invited order of the host's board completed, its answer (the resultId, listed
+    nowhere else) kept unwritten: the data file held since SmartRecruiters answered."""
+    board, desk = host.board, host.desk
+    assert board is not None
+    assert desk is not None
+    order_id = _result(qtbot, invited_order(board, desk, "Lena", "lena@example.com"))
+    result = AssessmentResult(result_type=ResultType.DOCUMENT, result="Passed the test")
+    with pytest.raises(OutcomeKeptError):
+        _result(qtbot, board.complete(order_id, result))
+    assert desk.kept_outcomes
+    return order_id, desk
+
+
+def _completion_written(qtbot: QtBot, board: OrderBoard, desk: Desk, order_id: str) -> None:
+    """``board``'s resumer has ended the order's completion step (written, or sent again)."""
+    _result(qtbot, board.resume())
+
+    def ended() -> bool:
+        (step,) = [e for e in desk.journal.entries(order_id) if e.action is StepKind.COMPLETE]
+        return step.state is not StepState.PENDING
+
+    qtbot.waitUntil(ended, timeout=30_000)
+
+
+@pytest.fixture
+def held_after_completion(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[FileHolder, dict[str, Path]]:
+    """Sessions whose SmartRecruiters holds profile A's data file once it answered a
+    completion (and lists results without ids, as its FAQ has it); each profile's data file,
+    by name, in the test's folder."""
+    files = {"A": tmp_path / "a.sqlite3", "B": tmp_path / "b.sqlite3"}
+    holder = FileHolder(files["A"])
+    transport = HeldAfterTheCompletion(holder)
+
+    def open_session(profile: ConnectionProfile, credentials: Credentials) -> Session:
+        return Session(
+            sr=SmartRecruitersClient(
+                profile.sr_base_url, credentials.sr_partner_key, transport=transport
+            ),
+            berke=BerkeClient(
+                profile.berke_base_url,
+                credentials.berke_api_token,
+                pacer=berke_pacer(
+                    profile.berke_burst, profile.berke_window_ms, profile.berke_concurrency
+                ),
+            ),
+            demo=False,
+            profile=profile,
+        )
+
+    monkeypatch.setattr(app.workflows.session, "open_session", open_session)
+    return holder, files
+
+
+def _host_on_files(
+    window: MainWindow, settings: AppSettings, files: dict[str, Path]
+) -> SessionHost:
+    def open_database(session: Session) -> Database:
+        assert session.profile is not None
+        return Database(files[session.profile.name], busy_seconds=BUSY_SECONDS)
+
+    return SessionHost(
+        window,
+        settings,
+        _with_demo_keys(*files),
+        write_settings=lambda _s: None,
+        open_database=open_database,
+    )
+
+
+def test_a_kept_result_id_is_written_as_its_desk_closes_for_a_reconnection(
+    qtbot: QtBot,
+    window: MainWindow,
+    sandbox: SandboxServer,
+    held_after_completion: tuple[FileHolder, dict[str, Path]],
+) -> None:
+    """Settings saved with the result author changed reconnect on the same data file: the
+    answer kept on the closed Desk was dropped without a word, and the new desk's resumer
+    found the order completed with a result listed without its id: never recorded."""
+    holder, files = held_after_completion
+    a = _on(sandbox, "A")
+    host = _host_on_files(window, AppSettings(profiles=[a], active="A"), files)
+    try:
+        _wait(qtbot, host.open())
+        order_id, desk = _kept_completion(qtbot, host)
+        holder.release()  # the other program lets go of the data file
+        changed = a.model_copy(update={"result_author": "Cora Lind"})
+        _result(qtbot, host.apply(AppSettings(profiles=[changed], active="A")))
+        _result(qtbot, host.wait_switched())
+        assert host.board is not None
+        assert host.desk is not None
+        assert host.desk is not desk
+        _completion_written(qtbot, host.board, host.desk, order_id)
+        (made,) = results_of(sandbox, order_id)
+        assert host.desk.results.result_id_for(order_id) == made["id"]
+    finally:
+        _result(qtbot, host.wait_switched())
+        _result(qtbot, host.close())
+
+
+def test_a_kept_result_id_still_unwritable_at_a_switch_is_written_on_switching_back(
+    qtbot: QtBot,
+    window: MainWindow,
+    sandbox: SandboxServer,
+    held_after_completion: tuple[FileHolder, dict[str, Path]],
+) -> None:
+    """A's data file still held as the desk switches to B: the answer cannot be written as
+    A's desk closes, and is handed to the next desk on A's file, which writes it."""
+    holder, files = held_after_completion
+    profiles = [_on(sandbox, "A"), _on(sandbox, "B")]
+    host = _host_on_files(window, AppSettings(profiles=profiles, active="A"), files)
+    try:
+        _wait(qtbot, host.open())
+        order_id, _desk = _kept_completion(qtbot, host)
+        _result(qtbot, host.apply(AppSettings(profiles=profiles, active="B")))
+        _result(qtbot, host.wait_switched())
+        assert _profile_name(host) == "B"
+        assert host.desk is not None
+        assert not host.desk.kept_outcomes
+        holder.release()
+        _result(qtbot, host.apply(AppSettings(profiles=profiles, active="A")))
+        _result(qtbot, host.wait_switched())
+        assert _profile_name(host) == "A"
+        assert host.board is not None
+        assert host.desk is not None
+        _completion_written(qtbot, host.board, host.desk, order_id)
+        (made,) = results_of(sandbox, order_id)
+        assert host.desk.results.result_id_for(order_id) == made["id"]
+        assert not host.desk.kept_outcomes
+    finally:
+        _result(qtbot, host.wait_switched())
+        _result(qtbot, host.close())

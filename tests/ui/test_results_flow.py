@@ -6,6 +6,7 @@ import asyncio
 import os
 import resource
 import signal
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -1098,6 +1099,34 @@ def test_a_completion_left_waiting_closes_its_dialog_saying_it_goes_by_itself(
     assert result_id is not None
     (result,) = finish(qtbot, desk_of(window).session.sr.list_results(order.id))
     assert result.score == "55/100"
+
+
+def test_a_completion_whose_answer_is_kept_closes_its_dialog_without_sent_again(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It went through, its answer kept to be written (the data file held): the box said
+    "no need to do it again", then "is sent again automatically", which it is not."""
+    board, desk = board_of(window), desk_of(window)
+    order = in_progress_order(window, qtbot)
+    form = open_complete(window, qtbot)
+    form.score.setText("55/100")
+    real_finish = desk.journal.finish
+    calls: list[int] = []
+
+    def held_once(step_id: int, outcome: Any) -> None:
+        calls.append(step_id)
+        if len(calls) == 1:  # another program holds the data file past the busy timeout
+            raise sqlite3.OperationalError("database is locked")
+        real_finish(step_id, outcome)
+
+    monkeypatch.setattr(desk.journal, "finish", held_once)
+    title, said = closed_box(window, qtbot, form, form.ok)
+    assert title == "Complete order"
+    assert said.startswith("Ana Lima: “Complete order” went through in SmartRecruiters")
+    assert said.endswith("there is no need to do it again.")
+    assert COMPLETE_SENT_AGAIN not in said
+    finish(qtbot, board.resume())  # the kept answer is written: the resultId with it
+    assert board.state(order.id).result_id is not None
 
 
 def test_a_completion_while_a_delivery_holds_the_order_stays_in_its_dialog(

@@ -44,6 +44,7 @@ from app.workflows.refusals import (
     AlreadyInvitedError,
     CooldownError,
     InvitationNotSentAgainError,
+    OutcomeKeptError,
     not_written,
 )
 
@@ -391,7 +392,11 @@ class OrderActionsController(QObject):
             error, ours = str(exc), isinstance(exc, ActionNotAllowedError)
             field = exc.parameter if isinstance(exc, ValidationApiError) else None
             ended = isinstance(exc, InvitationNotSentAgainError)
-            if not self._closed_saying(form, action, order_id, error, ours=ours, ended=ended):
+            kept = isinstance(exc, OutcomeKeptError)
+            closed = self._closed_saying(
+                form, action, order_id, error, ours=ours, ended=ended, kept=kept
+            )
+            if not closed:
                 form.show_server_error(error, field)
         except Exception:
             # A fault of ours (the handler says it): a step left waiting goes by itself, so
@@ -411,9 +416,10 @@ class OrderActionsController(QObject):
         *,
         ours: bool = False,
         ended: bool = False,
+        kept: bool = False,
     ) -> bool:
         """Closes ``form`` saying why, when nothing is left to try in it (True)."""
-        said = self._nothing_left_to_try(action, order_id, error, ours=ours, ended=ended)
+        said = self._nothing_left_to_try(action, order_id, error, ours=ours, ended=ended, kept=kept)
         if said is None:
             return False
         form.reject()  # closed by the program: not asked about what was typed
@@ -603,7 +609,8 @@ class OrderActionsController(QObject):
                 self._accept_not_done(dialog, order_id, name, str(exc), ours=True)
                 return
             except EXPECTED_ERRORS as exc:
-                self._accept_not_done(dialog, order_id, name, str(exc))
+                kept = isinstance(exc, OutcomeKeptError)
+                self._accept_not_done(dialog, order_id, name, str(exc), kept=kept)
                 return
             except Exception:
                 self._accept_not_done(dialog, order_id, name, None)  # the handler says why
@@ -624,10 +631,11 @@ class OrderActionsController(QObject):
         error: str | None,
         *,
         ours: bool = False,
+        kept: bool = False,
     ) -> None:
         """An accept that did not go through: closed, saying why, when nothing is left to try
         in the dialog (``_nothing_left_to_try``); otherwise said in it, to try again."""
-        said = self._nothing_left_to_try(OrderAction.ACCEPT, order_id, error, ours=ours)
+        said = self._nothing_left_to_try(OrderAction.ACCEPT, order_id, error, ours=ours, kept=kept)
         if said is not None:
             dialog.finish()
             self.messages.error(_ACTION_TITLES[OrderAction.ACCEPT], f"{name}: {said}")
@@ -644,6 +652,7 @@ class OrderActionsController(QObject):
         *,
         ours: bool = False,
         ended: bool = False,
+        kept: bool = False,
     ) -> str | None:
         """After a dialog's call failed with ``error`` (None: a fault of ours, which the
         handler says): what to say as the dialog closes, when nothing is left to try in it;
@@ -655,8 +664,10 @@ class OrderActionsController(QObject):
         open, it offered a button refused every time). ``ours``: refused by this desk's own
         rules before anything was recorded, whose words already say why. ``ended``: the
         call's step failed for good as it ran (an invitation that may have gone, not sent
-        again), and ``error`` says what is left to do, outside the dialog."""
-        if ended:
+        again), and ``error`` says what is left to do, outside the dialog. ``kept``: the call
+        went through, its answer kept to be written (``OutcomeKeptError``), which ``error``
+        says: its step waits, but nothing of it is sent again."""
+        if ended or kept:
             return error
         board = self._board()
         if ours and board.is_busy(action, order_id):

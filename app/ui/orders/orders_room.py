@@ -80,7 +80,7 @@ from app.views.candidate_groups import Column, keeps_its_group
 from app.views.inbox_columns import DEFAULT_SHOWN, INBOX, STATUS_LABELS
 from app.views.order_rows import OrderColumns, OrderRow
 from app.views.text import one_line
-from app.workflows.refusals import COMMENT_SENT_AGAIN, EXPECTED_ERRORS
+from app.workflows.refusals import COMMENT_SENT_AGAIN, EXPECTED_ERRORS, OutcomeKeptError
 
 if TYPE_CHECKING:  # the API's shapes (pydantic) load after the first frame
     from app.domain.attention import Flag
@@ -1183,15 +1183,17 @@ class OrdersRoom(QWidget):
             try:
                 comment = await source.board.add_comment(order.id, text)
             except EXPECTED_ERRORS as exc:
-                if isinstance(exc, ApiError) and exc.is_transient:
-                    # Its step waits and goes by itself: said so, the box emptied. Left as a
+                kept = isinstance(exc, OutcomeKeptError)
+                if kept or (isinstance(exc, ApiError) and exc.is_transient):
+                    # Its step waits and goes by itself (or went, its answer kept to be
+                    # written, which the words say): said so, the box emptied. Left as a
                     # failure, with the text and Add on, a second Add posted it twice.
+                    said = str(exc) if kept else COMMENT_SENT_AGAIN
                     name = order.candidate.display_name
-                    self.controller.messages.note(
-                        f"Comment on {name}’s order: {exc} {COMMENT_SENT_AGAIN}", 15000
-                    )
+                    whole = said if kept else f"{exc} {said}"
+                    self.controller.messages.note(f"Comment on {name}’s order: {whole}", 15000)
                     if self.detail.showings == showing:
-                        self.detail.comment_waiting(text, COMMENT_SENT_AGAIN)
+                        self.detail.comment_waiting(text, said)
                     return
                 if self.detail.showings == showing:
                     self.detail.comment_failed(str(exc))
