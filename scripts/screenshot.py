@@ -43,6 +43,7 @@ from app.ui.orders.batch_plan_dialog import BatchPlanDialog
 from app.ui.orders.berke_form import BerkeAssessmentForm
 from app.ui.orders.board_signals import BoardSignals
 from app.ui.orders.delivery_preview import DeliveryPreviewDialog
+from app.ui.session_host import demo_line
 from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
 from app.workflows.offer_catalog import OfferCatalog
@@ -82,6 +83,8 @@ async def shoot(out: Path) -> None:
     signals = BoardSignals(window)
     board = OrderBoard(desk, listener=signals.listener())
     window.connect_board(board, signals)
+    # The line a demo session shows above the orders, as the session host words it.
+    window.show_demo_line(demo_line(window.settings_keys(), forced=False))
     window.offers.set_catalog(OfferCatalog(session, desk.db))
     try:
         await board.sync()
