@@ -16,6 +16,7 @@ the connection still holds back at the path (``Database._put_back``).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sqlite3
@@ -29,6 +30,7 @@ from app.domain.service_time import local_time
 from app.store.instance_lock import AlreadyRunningError, LockUnavailableError, retake_held
 from app.store.paths import (
     data_dir,
+    file_in_the_way,
     fsync_folder,
     make_private_dir,
     make_private_file,
@@ -448,11 +450,12 @@ _UNKNOWN: _FileId = (-1, -1)
 _OPEN_FILES = ("", "-wal", "-shm")
 
 
-def _file_id(path: Path) -> _FileId | None:
+def _file_id(path: Path, *, link: bool = False) -> _FileId | None:
     """The file at ``path``; None when there is none (removed, or its folder); ``_UNKNOWN``
-    when it cannot be looked at, which is never taken for a file gone."""
+    when it cannot be looked at, which is never taken for a file gone. ``link``: a symbolic
+    link at ``path`` is the file (``lstat``), not what it points to, or nothing."""
     try:
-        info = os.stat(path)
+        info = os.lstat(path) if link else os.stat(path)
     except (FileNotFoundError, NotADirectoryError):
         return None
     except OSError:
@@ -476,6 +479,14 @@ def _aside_name(path: Path) -> Path:
     raise FileExistsError(f"No free name beside {path}")
 
 
+def _set_up(conn: sqlite3.Connection) -> None:
+    """The connection's settings; the first statement reads the file (and opens its WAL)."""
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")
+
+
 class Database:
     def __init__(self, path: Path | str, *, busy_seconds: float = 5.0) -> None:
         """Open (creating, or bringing up to date) the data file at ``path`` (a ``str`` such
@@ -490,6 +501,8 @@ class Database:
         # The files opened, by suffix (``_OPEN_FILES``); None while opening, and for a
         # ``str`` path (":memory:"), which is not watched.
         self._opened: dict[str, _FileId | None] | None = None
+        # The connection opened by a put-back not yet set up (``_finish_opening``).
+        self._set_up_pending = False
         self._file = Path(path)
         if not isinstance(path, Path):
             self._conn = self._connect()
@@ -510,10 +523,7 @@ class Database:
             self.path, isolation_level=None, check_same_thread=False, timeout=self._busy_seconds
         )
         try:
-            conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=FULL")
-            conn.execute("PRAGMA foreign_keys=ON")
+            _set_up(conn)
             self._conn = conn
             self._migrate()
         except BaseException:
@@ -543,6 +553,7 @@ class Database:
         ``DataFileLostError`` when that cannot be."""
         with self._lock:
             self._keep_file()
+            self._finish_opening()
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self._conn
@@ -580,10 +591,12 @@ class Database:
 
     def _put_back(self, *, replaced: bool) -> None:
         """The connection still holds every row: copied (SQLite's backup) to a private file
-        in the data folder, made again if need be, renamed to the path, and opened. Another
-        file found there is moved aside, never written over; the folder's instance lock is
-        taken again, so that no second desk starts on it (or, if one has, nothing is done).
-        Said to ``on_put_back`` and the log."""
+        in the data folder, made again if need be, renamed to the path, and opened there; only
+        then is the old connection closed. Another file found there is moved aside, never
+        written over; the folder's instance lock is taken again, so that no second desk starts
+        on it (or, if one has, nothing is done). Said to ``on_put_back`` and the log. On any
+        failure the desk stays on the old connection, which still holds everything, and the
+        next write tries again."""
         path = self._file
         what = (
             "was replaced by another file"
@@ -605,27 +618,36 @@ class Database:
             ) from exc
         except (sqlite3.Error, OSError, LockUnavailableError) as exc:
             raise self._not_put_back(what, exc) from exc
+        copied: _FileId | None = None
         try:
+            made = os.stat(copy)
+            copied = made.st_dev, made.st_ino
             moved = self._move_aside(path)
             os.replace(copy, path)
             fsync_folder(path.parent)
-        except OSError as exc:
-            copy.unlink(missing_ok=True)
+            conn = self._open_copy(path, copied)
+        except (sqlite3.Error, OSError) as exc:
+            with contextlib.suppress(OSError):  # what was wrong is said, not this
+                copy.unlink(missing_ok=True)
+                if copied is not None and _file_id(path, link=True) == copied:
+                    path.unlink()  # the next try copies what the connection holds then
             raise self._not_put_back(what, exc) from exc
-        # Closed before the copy is opened: SQLite deletes its WAL and shared-memory files by
-        # name as it closes (those at the path are its own, or none: others were moved).
-        self._opened = None
-        self._conn.close()
+        # The copy is held open, by the connection the desk goes on with: the old one may go.
+        # SQLite deletes its WAL and shared-memory files by name as it closes; those at the
+        # path are its own, or none (others were moved aside): the copy's are made after, at
+        # its first read.
+        old, self._conn = self._conn, conn
+        old.close()
+        self._set_up_pending = True
         try:
-            _make_private(path)
-            self._conn = self._connect()
-        except (sqlite3.Error, OSError, NewerSchemaError) as exc:
+            self._finish_opening()
+        except sqlite3.Error as exc:
+            self._opened = self._open_files()
             raise DataFileLostError(
-                f"The data file {path} {what} while the desk was open. Everything it held "
-                f"was written back there, but could not be opened again ({exc}): close the "
-                "desk and start it again."
+                f"The data file {path} {what} while the desk was open. Everything it held was "
+                f"written back there, but could not be read there yet ({exc}). Nothing is lost "
+                "while the desk stays open: the next change tries again."
             ) from exc
-        self._opened = self._open_files()
         words = (
             f"The data file {path} {what} while the desk was open. Nothing was lost: the desk "
             "has written back there everything it held (orders, results, steps and files "
@@ -640,13 +662,50 @@ class Database:
         if self.on_put_back is not None:
             self.on_put_back(words)
 
+    def _finish_opening(self) -> None:
+        """The put-back's connection set up, if that is still to be done (it failed as the
+        copy was opened): written to with SQLite's defaults, a commit was not synced."""
+        if not self._set_up_pending:
+            return
+        _set_up(self._conn)
+        self._set_up_pending = False
+        self._opened = self._open_files()  # its WAL and shared-memory files made now
+
+    def _open_copy(self, path: Path, copy: _FileId) -> sqlite3.Connection:
+        """A connection to the copy renamed to ``path``; nothing read yet. Never a file made
+        anew (removed again meanwhile: SQLite would make an empty one, and the desk go on
+        with nothing), nor another put there meanwhile: ``OperationalError``."""
+        conn = sqlite3.connect(
+            f"{path.absolute().as_uri()}?mode=rw",
+            uri=True,
+            isolation_level=None,
+            check_same_thread=False,
+            timeout=self._busy_seconds,
+        )
+        # SQLite opened the file as it connected: the path naming the copy now, it was the
+        # copy then (a file renamed away does not come back by itself).
+        if _file_id(path) != copy:
+            conn.close()  # nothing read: it deletes nothing by name
+            raise sqlite3.OperationalError("it was removed or replaced again as it was opened")
+        return conn
+
     def _not_put_back(self, what: str, exc: BaseException) -> DataFileLostError:
-        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        """In words, with the way out that fits: a file where the folder should be said only
+        "(File exists)", and "check the folder may be written" named nothing to move."""
+        folder = self._file.parent
+        went = f"The data file {self._file} {what} while the desk was open"
+        if file_in_the_way(folder):
+            why = f"a file is where the folder {folder}, or one above it, should be"
+            way_out = "move that file, and the next change writes the data back"
+        else:
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            way_out = (
+                f"check that the folder {folder} may be written and that the disk has space; "
+                "the next change tries again"
+            )
         return DataFileLostError(
-            f"The data file {self._file} {what} while the desk was open, and could not be "
-            f"written back ({why}). Nothing is lost while the desk stays open: check that the "
-            f"folder {self._file.parent} may be written and that the disk has space; the next "
-            "change tries again. Closing the desk before that loses what it holds."
+            f"{went}, and could not be written back ({why}). Nothing is lost while the desk "
+            f"stays open: {way_out}. Closing the desk before that loses what it holds."
         )
 
     def _copy_beside(self, path: Path) -> Path:
@@ -673,10 +732,12 @@ class Database:
         not the connection's own) moved to one name, kept together (SQLite pairs a file with
         its WAL by name); where each went."""
         assert self._opened is not None
+        # ``lstat``: a link there (a sync tool's placeholder, dangling) is theirs too; left,
+        # SQLite refused to open the copy's WAL through it.
         theirs = [
             suffix
             for suffix in ("", *_COMPANION_SUFFIXES)
-            if (found := _file_id(_with_suffix(path, suffix))) is not None
+            if (found := _file_id(_with_suffix(path, suffix), link=True)) is not None
             and found != self._opened.get(suffix)
         ]
         if not theirs:

@@ -23,7 +23,7 @@ import weakref
 from pathlib import Path
 from types import TracebackType
 
-from app.store.paths import make_private_dir
+from app.store.paths import file_in_the_way, make_private_dir
 
 LOCK_FILE_NAME = "assessment-desk.lock"
 
@@ -58,7 +58,7 @@ class LockUnavailableError(RuntimeError):
         # how another folder is chosen.
         why = (
             "a file is where that folder, or one above it, should be"
-            if _file_in_the_way(folder)
+            if file_in_the_way(folder)
             else cause.strerror or str(cause)
         )
         super().__init__(
@@ -66,14 +66,6 @@ class LockUnavailableError(RuntimeError):
             "sure it runs only once there. Choose a local folder (the ASSESSMENT_DESK_HOME "
             "environment variable sets another), or check its permissions."
         )
-
-
-def _file_in_the_way(folder: Path) -> bool:
-    """Whether the nearest of ``folder`` and its parents that exists is not a folder."""
-    for place in (folder, *folder.parents):
-        if place.exists():
-            return not place.is_dir()
-    return False
 
 
 #: The locks this process holds, by which ``retake_held`` finds those of a folder made again.

@@ -100,6 +100,15 @@ def make_private_dir(folder: Path) -> Path:
     return folder
 
 
+def file_in_the_way(folder: Path) -> bool:
+    """Whether the nearest of ``folder`` and its parents that exists is not a folder: making
+    it said only "(File exists)" or "(Not a directory)", which names nothing to move."""
+    for place in (folder, *folder.parents):
+        if place.exists():
+            return not place.is_dir()
+    return False
+
+
 def make_private_file(path: Path) -> None:
     """Create ``path`` if missing, and make it 0600 (an existing file is tightened)."""
     # The mode given to open() is filtered by the umask and ignored for an existing file;

@@ -20,7 +20,6 @@ from app.ui.main_window import MainWindow
 if TYPE_CHECKING:  # the board, the clients (httpx), the sandbox and the dialogs load when first
     # needed: after the window's first frame
     from app.domain.connection import AppSettings, ConnectionProfile, Credentials
-    from app.domain.journal import StepOutcome
     from app.store.credentials import KeyStore
     from app.store.database import Database
     from app.store.settings_file import SettingsFile, SettingsRead
@@ -30,7 +29,7 @@ if TYPE_CHECKING:  # the board, the clients (httpx), the sandbox and the dialogs
     from app.workflows.board import OrderBoard
     from app.workflows.cached_inbox import CachedInbox
     from app.workflows.demo_services import DemoServices
-    from app.workflows.desk import Desk
+    from app.workflows.desk import Desk, KeptAnswer
     from app.workflows.session import Session
 
 
@@ -172,8 +171,10 @@ class SessionHost(QObject):
         self._switch_task: asyncio.Task[None] | None = None
         # Services' answers a closed desk kept unwritten (``Desk.kept_outcomes``: its data
         # file could not be written even at its close), by data file: the next desk opened
-        # on that file takes them, this reconnection's or a switch back's.
-        self._kept_answers: dict[Path, dict[int, StepOutcome]] = {}
+        # on that file takes them, this reconnection's or a switch back's. Each names its
+        # step (``KeptAnswer.answers``): a file made anew at that path since (its step ids
+        # start again at 1) takes none of them as another step's answer.
+        self._kept_answers: dict[Path, dict[int, KeptAnswer]] = {}
         self._tasks = NamedTasks()
         self._lock = asyncio.Lock()
         self._settings_opening = False  # Settings asked for, the file being looked at

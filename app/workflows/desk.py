@@ -8,6 +8,7 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,11 +23,36 @@ from app.store.reports import ReportFiles
 from app.store.results import ResultStore
 
 if TYPE_CHECKING:  # the clients (httpx) load with the session, not with the first window
-    from app.domain.journal import StepOutcome
+    from app.domain.journal import JournalEntry, StepOutcome
+    from app.domain.journal_terms import StepKind
     from app.domain.uploads import Upload
     from app.workflows.session import Session
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class KeptAnswer:
+    """A service's answer to a step that could not be written, with the step it answers: a
+    step id alone named another step in a data file made anew at the same path (its ids
+    start again at 1), which then took another order's answer for its own, never sent."""
+
+    outcome: StepOutcome
+    order_id: str
+    action: StepKind
+    begun_at: datetime  # the step's ``created_at``, to the millisecond
+
+    @classmethod
+    def of(cls, entry: JournalEntry, outcome: StepOutcome) -> KeptAnswer:
+        return cls(outcome, entry.order_id, entry.action, entry.created_at)
+
+    def answers(self, entry: JournalEntry) -> bool:
+        """Whether ``entry`` (of the same id) is the step this answer was kept for."""
+        return (entry.order_id, entry.action, entry.created_at) == (
+            self.order_id,
+            self.action,
+            self.begun_at,
+        )
 
 
 @dataclass
@@ -53,12 +79,13 @@ class Desk:
     on_sending: Callable[[Upload], None] | None = field(init=False, default=None, repr=False)
     #: A service's answer to a step that this computer could not write (another program
     #: holding the data file, a full disk), by step id: the step's next run writes it before
-    #: anything is sent or asked again (``steps.execute``). Tried once more as the desk closes
+    #: anything is sent or asked again (``steps.execute``), if it is the step it was kept for
+    #: (``KeptAnswer.answers``). Tried once more as the desk closes
     #: (``steps.write_kept_answers``), and still unwritten then, handed to the next desk on the
     #: same data file (a reconnection, a profile switch and back). Only in memory: lost with
     #: the app (a crash, a quit), it is an answer lost like any other: the resumer's checks
     #: look in the services for what the step did, as after a crash while it was sent.
-    kept_outcomes: dict[int, StepOutcome] = field(init=False, default_factory=dict)
+    kept_outcomes: dict[int, KeptAnswer] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.orders = OrderCache(self.db)

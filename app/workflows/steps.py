@@ -90,7 +90,7 @@ from app.domain.smartrecruiters import (
 from app.domain.step_cancel import service_of
 from app.domain.step_kinds import ENDED_UNSENT
 from app.domain.uploads import MachineTime, Upload
-from app.workflows.desk import Desk, invitation_key, step_key, upload_step_key
+from app.workflows.desk import Desk, KeptAnswer, invitation_key, step_key, upload_step_key
 from app.workflows.file_identity import (
     FileIdentity,
     arrived_copy,
@@ -167,7 +167,7 @@ async def execute(
         current = await asyncio.to_thread(desk.journal.get, entry.id)
         if current is None or current.state is not StepState.PENDING:
             return current.outcome if current is not None else None
-        kept = desk.kept_outcomes.get(entry.id)
+        kept = _kept_for(desk, current)
         if kept is not None:
             # An earlier try's answer this computer could not write: written now, never asked
             # for again (a resultId is only in the completion's answer, a link's code only in
@@ -227,11 +227,35 @@ async def _record(desk: Desk, entry: JournalEntry, outcome: StepOutcome) -> None
         why = not_written_why(exc)
         if why is None:
             raise
-        desk.kept_outcomes[entry.id] = outcome
+        desk.kept_outcomes[entry.id] = KeptAnswer.of(entry, outcome)
         log.warning("Step %s (%s) went, its answer kept unwritten: %s", entry.id, entry.action, why)
         raise OutcomeKeptError(entry.action.label, service_of(entry), exc) from exc
     desk.kept_outcomes.pop(entry.id, None)
     await _show_completed(desk, entry.order_id, outcome)
+
+
+def _kept_for(desk: Desk, entry: JournalEntry) -> StepOutcome | None:
+    """The answer kept unwritten for ``entry``, if it is the step it was kept for; one kept
+    for another step of that id (in a data file made anew at the path since: its ids start
+    again at 1) is dropped, never taken for this one's."""
+    kept = desk.kept_outcomes.get(entry.id)
+    if kept is None:
+        return None
+    if kept.answers(entry):
+        return kept.outcome
+    del desk.kept_outcomes[entry.id]
+    log.warning(
+        "An answer kept unwritten for step %s (%s of order %s, begun %s) dropped: that step "
+        "is not in this data file (step %s is now %s of order %s)",
+        entry.id,
+        kept.action.value,
+        kept.order_id,
+        kept.begun_at.isoformat(),
+        entry.id,
+        entry.action.value,
+        entry.order_id,
+    )
+    return None
 
 
 def _write_answer(desk: Desk, entry: JournalEntry, outcome: StepOutcome) -> None:
@@ -264,11 +288,13 @@ async def write_kept_answers(desk: Desk) -> None:
     (``SessionHost``): dropped with this desk, the step was sent or looked for again, and a
     resultId SmartRecruiters lists nowhere else was never recorded. Never raises: the close
     goes on whatever happens here."""
-    for step_id, outcome in list(desk.kept_outcomes.items()):
+    for step_id in list(desk.kept_outcomes):
         try:
             entry = await asyncio.to_thread(desk.journal.get, step_id)
             if entry is not None and entry.state is StepState.PENDING:
-                await asyncio.to_thread(_write_answer, desk, entry, outcome)
+                outcome = _kept_for(desk, entry)
+                if outcome is not None:
+                    await asyncio.to_thread(_write_answer, desk, entry, outcome)
         except Exception as exc:
             why = not_written_why(exc)
             if why is None:
@@ -277,7 +303,7 @@ async def write_kept_answers(desk: Desk) -> None:
             # The file still refuses: the others would each wait out the busy timeout too.
             log.warning("Kept answers unwritten at close: %d (%s)", len(desk.kept_outcomes), why)
             return
-        del desk.kept_outcomes[step_id]  # written, or the step no longer waits for it
+        desk.kept_outcomes.pop(step_id, None)  # written, or the step no longer waits for it
 
 
 class _Try:

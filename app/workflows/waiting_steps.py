@@ -38,7 +38,8 @@ async def cancel_waiting_step(desk: Desk, order_id: str, step_id: int) -> Journa
     key = step_key(step_id)
     if not desk.claim(key):
         raise ActionNotAllowedError(BEING_SENT)
-    if step_id in desk.kept_outcomes:  # it went: only its answer waits to be written
+    kept = desk.kept_outcomes.get(step_id)
+    if kept is not None and kept.answers(entry):  # it went: only its answer waits to be written
         desk.release(key)
         raise ActionNotAllowedError(WENT_ANSWER_KEPT)
     try:

@@ -5,8 +5,10 @@ once the file is free; it is never asked for again, nor lost."""
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import sqlite3
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,15 +18,15 @@ import pytest
 from app.domain.assessment_url import url_prefix
 from app.domain.attachments import UploadState
 from app.domain.berke import CreateAssessmentRequest
-from app.domain.journal import AssessmentLinked
+from app.domain.journal import AssessmentLinked, CompleteStep, ResultRecorded
 from app.domain.journal_terms import StepKind, StepState
 from app.domain.smartrecruiters import AssessmentResult, ResultType
 from app.sandbox import SandboxServer
 from app.store.database import Database, DataFileLostError
 from app.workflows.board import OrderBoard
-from app.workflows.desk import Desk
+from app.workflows.desk import Desk, KeptAnswer
 from app.workflows.refusals import ActionNotAllowedError, OutcomeKeptError
-from app.workflows.steps import BERKE_URL_PREFIX
+from app.workflows.steps import BERKE_URL_PREFIX, write_kept_answers
 from app.workflows.waiting_steps import WENT_ANSWER_KEPT
 from tests.integration import test_workflows
 from tests.integration.helpers import RealNetwork, new_order_body
@@ -176,7 +178,7 @@ def test_a_link_berke_answered_while_the_file_is_held_is_written_once_it_is_free
         with pytest.raises(ActionNotAllowedError) as refused:
             await board.cancel_waiting_step(order.id, create.id)
         assert str(refused.value) == WENT_ANSWER_KEPT
-        answered = desk.kept_outcomes[create.id]
+        answered = desk.kept_outcomes[create.id].outcome
         assert isinstance(answered, AssessmentLinked)
         holder.release()
         await board.resume()
@@ -213,7 +215,7 @@ def test_the_url_prefix_of_a_create_whose_answer_was_kept_is_written_with_its_li
         with pytest.raises(OutcomeKeptError):
             await board.create_assessment(order.id, request)
         (create,) = desk.journal.entries(order.id)
-        answered = desk.kept_outcomes[create.id]
+        answered = desk.kept_outcomes[create.id].outcome
         assert isinstance(answered, AssessmentLinked)
         holder.release()
         await board.resume()
@@ -264,3 +266,39 @@ def test_an_answer_kept_because_the_data_file_was_lost_is_said_in_that_errors_wo
         "“Add comment” went through in SmartRecruiters, but this computer could not write the "
         f"answer. {LOST_SENTENCE} The answer is kept; there is no need to do it again."
     )
+
+
+def test_an_answer_kept_for_another_step_of_that_id_is_not_written_as_the_desk_closes(
+    tmp_path: Path,
+) -> None:
+    """An answer is kept by step id; a data file made anew at the same path since (removed by
+    a clean-up tool while the desk was closed) numbers its steps from 1 again. Written by id
+    alone as the next desk closed, the answer kept for Lena's completion ended Mara's, never
+    sent, with Lena's resultId."""
+    db = Database(tmp_path / "desk.sqlite3")
+    desk = Desk(None, db)  # type: ignore[arg-type]  # its store alone: nothing is sent
+    result = AssessmentResult(result_type=ResultType.DOCUMENT, result="Passed")
+    step_id = desk.journal.begin("order-mara", CompleteStep(result=result))
+    maras = desk.journal.get(step_id)
+    assert maras is not None
+    desk.kept_outcomes[step_id] = KeptAnswer(
+        ResultRecorded(result_id="lenas-result"),
+        "order-lena",
+        StepKind.COMPLETE,
+        maras.created_at - timedelta(days=1),
+    )
+    asyncio.run(write_kept_answers(desk))
+    assert not desk.kept_outcomes  # dropped: no step of this file waits for it
+    still = desk.journal.get(step_id)
+    assert still is not None
+    assert still.state is StepState.PENDING
+    assert desk.results.result_id_for("order-mara") is None
+
+    # The step's own answer is written.
+    desk.kept_outcomes[step_id] = KeptAnswer.of(maras, ResultRecorded(result_id="maras-result"))
+    asyncio.run(write_kept_answers(desk))
+    done = desk.journal.get(step_id)
+    assert done is not None
+    assert done.state is StepState.DONE
+    assert desk.results.result_id_for("order-mara") == "maras-result"
+    db.close()

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from app.store import database
 from app.store.database import Database
 from app.store.instance_lock import AlreadyRunningError, InstanceLock
 from app.store.results import ResultStore
@@ -201,3 +202,120 @@ def test_reads_do_not_look_only_writes_do(tmp_path: Path) -> None:
     results.adopt_result("order", "result")
     assert path.exists()
     db.close()
+
+
+def test_a_put_back_whose_copy_another_program_holds_as_it_opens_goes_on_writing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The put-back closed the old connection, then opened the copy; another program (a
+    backup, a database viewer) holding the new file's write lock in that moment made the
+    open fail, and the desk was left on a closed connection: every later write a
+    ``ProgrammingError`` (not the ``OperationalError`` a service's answer is kept for), for
+    the rest of the session, though the file was free again."""
+    path = data_path(tmp_path)
+    db = Database(path, busy_seconds=0.1)
+    results = ResultStore(db)
+    results.adopt_result("order-before", "result-before")
+    shutil.rmtree(path.parent)  # a clean-up tool
+    other: list[sqlite3.Connection] = []
+    real_sync = database.fsync_folder
+
+    def another_program_holds_the_new_file(folder: Path) -> None:
+        real_sync(folder)
+        conn = sqlite3.connect(path, isolation_level=None, timeout=0)
+        conn.execute("BEGIN IMMEDIATE")
+        other.append(conn)
+
+    monkeypatch.setattr(database, "fsync_folder", another_program_holds_the_new_file)
+    with pytest.raises(sqlite3.OperationalError):
+        results.adopt_result("order-during", "result-during")
+    monkeypatch.undo()
+    other[0].execute("ROLLBACK")
+    other[0].close()  # the other program is done: the file is free
+
+    results.adopt_result("order-after", "result-after")
+    db.close()
+    ours_kept(path)
+
+
+def test_a_put_back_removed_again_as_it_is_opened_is_not_made_anew_empty(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The copy was opened by name, which makes a missing file, and brought up to date (an
+    empty schema) after the only connection holding the rows was closed: removed again in
+    that moment (the clean-up tool, a sync client mirroring the deletion), the desk went on
+    with an empty data file, said "Nothing was lost", and every row was gone."""
+    path = data_path(tmp_path)
+    said: list[str] = []
+    db, results = opened(path, said)
+    results.adopt_result("order-before", "result-before")
+    shutil.rmtree(path.parent)
+    real_sync = database.fsync_folder
+
+    def removed_again(folder: Path) -> None:
+        real_sync(folder)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+    monkeypatch.setattr(database, "fsync_folder", removed_again)
+    with pytest.raises(sqlite3.OperationalError, match="could not be written back"):
+        results.adopt_result("order-during", "result-during")
+    monkeypatch.undo()
+    assert said == []
+    assert not path.exists()
+    assert results.result_id_for("order-before") == "result-before"  # still held
+
+    results.adopt_result("order-after", "result-after")  # the next change puts it back
+    db.close()
+    assert len(said) == 1
+    ours_kept(path)
+
+
+def test_a_dangling_link_where_the_wal_goes_is_moved_aside(tmp_path: Path) -> None:
+    """The folder made again by another program with a dangling symbolic link at the WAL's
+    name (a sync or backup tool's placeholder): looked at with ``stat``, it was taken for
+    nothing and left, SQLite refused to open the copy's WAL through it, and the desk was
+    left on a closed connection for the rest of the session."""
+    path = data_path(tmp_path)
+    said: list[str] = []
+    db, results = opened(path, said)
+    results.adopt_result("order-before", "result-before")
+    shutil.rmtree(path.parent)
+    path.parent.mkdir(mode=0o700)
+    link = Path(f"{path}-wal")
+    link.symlink_to(tmp_path / "nowhere" / "wal")
+
+    results.adopt_result("order-after", "result-after")
+    db.close()
+
+    ours_kept(path)
+    [aside] = path.parent.glob("assessment-desk.found-in-its-place-*.sqlite3-wal")
+    assert aside.is_symlink()
+    assert said[0].endswith(
+        f"What had been put in its place was moved aside, not deleted: {aside}."
+    )
+
+
+def test_a_file_where_the_data_folder_was_is_named_as_what_is_in_the_way(tmp_path: Path) -> None:
+    """The data folder replaced by a file of its name (a sync tool's conflict copy, a script
+    writing to the folder's path): the put-back said "(File exists) … check that the folder
+    may be written and that the disk has space", which names nothing to move."""
+    path = data_path(tmp_path)
+    db, results = opened(path)
+    results.adopt_result("order-before", "result-before")
+    shutil.rmtree(path.parent)
+    path.parent.write_bytes(b"not a folder")
+
+    with pytest.raises(sqlite3.OperationalError) as told:
+        results.adopt_result("order-after", "result-after")
+    assert str(told.value) == (
+        f"The data file {path} was removed (its folder deleted, or the file alone) while the "
+        f"desk was open, and could not be written back (a file is where the folder "
+        f"{path.parent}, or one above it, should be). Nothing is lost while the desk stays "
+        "open: move that file, and the next change writes the data back. Closing the desk "
+        "before that loses what it holds."
+    )
+    path.parent.unlink()  # moved
+    results.adopt_result("order-after", "result-after")
+    db.close()
+    ours_kept(path)

@@ -204,3 +204,39 @@ def test_the_lock_is_retaken_once_the_desk_started_meanwhile_has_closed(tmp_path
         with pytest.raises(AlreadyRunningError):
             InstanceLock(path.parent).acquire()  # a third desk
         db.close()
+
+
+def test_a_copy_put_back_that_could_not_be_read_yet_is_set_up_at_the_next_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The copy opened, the old connection closed, then the copy's first read refused (an
+    I/O error of a moment): the desk goes on with the copy, and sets it up before its next
+    write. (Mutant: ``transaction`` without ``_finish_opening``: written without its
+    settings, foreign keys unchecked.)"""
+    path = data_path(tmp_path)
+    said: list[str] = []
+    db, results = opened(path, said)
+    results.adopt_result("order-before", "result-before")
+    shutil.rmtree(path.parent)
+    real_set_up = database._set_up
+    refused: list[sqlite3.Connection] = []
+
+    def refused_once(conn: sqlite3.Connection) -> None:
+        if not refused:
+            refused.append(conn)
+            raise sqlite3.OperationalError("disk I/O error")
+        real_set_up(conn)
+
+    monkeypatch.setattr(database, "_set_up", refused_once)
+    with pytest.raises(sqlite3.OperationalError, match="could not be read there yet"):
+        results.adopt_result("order-during", "result-during")
+    results.adopt_result("order-after", "result-after")
+    with db.reading() as conn:
+        assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    db.close()
+
+    assert said == []  # said as not read yet, not as put back
+    again = after_a_restart(path)
+    assert again.result_id_for("order-before") == "result-before"
+    assert again.result_id_for("order-after") == "result-after"

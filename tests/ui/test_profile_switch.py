@@ -586,3 +586,48 @@ def test_a_kept_result_id_still_unwritable_at_a_switch_is_written_on_switching_b
     finally:
         _result(qtbot, host.wait_switched())
         _result(qtbot, host.close())
+
+
+def test_a_kept_answer_is_not_taken_by_another_step_of_a_file_made_anew_at_its_path(
+    qtbot: QtBot,
+    window: MainWindow,
+    sandbox: SandboxServer,
+    held_after_completion: tuple[FileHolder, dict[str, Path]],
+) -> None:
+    """A's data file removed while B was open (a clean-up tool): the next desk on A starts a
+    fresh file, whose step ids start again at 1. The answer kept for A's old step of that
+    id, handed over by path and taken by id alone, was recorded as another order's
+    completion: marked done with the first order's resultId, and never sent."""
+    holder, files = held_after_completion
+    profiles = [_on(sandbox, "A"), _on(sandbox, "B")]
+    host = _host_on_files(window, AppSettings(profiles=profiles, active="A"), files)
+    try:
+        _wait(qtbot, host.open())
+        _lena, lenas_desk = _kept_completion(qtbot, host)
+        (kept_id,) = lenas_desk.kept_outcomes
+        # Still held as the desk switches to B: the answer goes with the host.
+        _result(qtbot, host.apply(AppSettings(profiles=profiles, active="B")))
+        _result(qtbot, host.wait_switched())
+        assert _profile_name(host) == "B"
+        holder.release()
+        for suffix in ("", "-wal", "-shm"):  # A's file removed while it is closed
+            Path(f"{files['A']}{suffix}").unlink(missing_ok=True)
+        _result(qtbot, host.apply(AppSettings(profiles=profiles, active="A")))
+        _result(qtbot, host.wait_switched())
+        assert _profile_name(host) == "A"
+        board, desk = host.board, host.desk
+        assert board is not None
+        assert desk is not None
+        # Another order, invited and completed on the fresh file.
+        mara = _result(qtbot, invited_order(board, desk, "Mara", "mara@example.com"))
+        result = AssessmentResult(result_type=ResultType.DOCUMENT, result="Passed too")
+        _result(qtbot, board.complete(mara, result))
+        (complete,) = [e for e in desk.journal.entries(mara) if e.action is StepKind.COMPLETE]
+        assert complete.id == kept_id, "the fresh file's step ids did not meet the kept one"
+        assert complete.state is StepState.DONE
+        (made,) = results_of(sandbox, mara)  # sent, not taken from Lena's answer
+        assert desk.results.result_id_for(mara) == made["id"]
+        assert not desk.kept_outcomes
+    finally:
+        _result(qtbot, host.wait_switched())
+        _result(qtbot, host.close())

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from app.domain.journal import JournalEntry, RejectStep, StepOutcome
+from app.domain.journal import JournalEntry, RejectStep
 from app.domain.journal_terms import StepState
 from app.domain.smartrecruiters import RejectRequest
 from app.domain.step_cancel import CANCELLED_BY_COORDINATOR
 from app.store.database import Database
 from app.store.journal import Journal
-from app.workflows.desk import step_key
+from app.workflows.desk import KeptAnswer, step_key
 from app.workflows.refusals import ActionNotAllowedError
 from app.workflows.waiting_steps import NOT_THIS_ORDERS, cancel_waiting_step
 
@@ -29,7 +29,7 @@ class SmallDesk:
     def __init__(self, journal: Journal) -> None:
         self.journal = journal
         self.in_flight: set[str] = set()
-        self.kept_outcomes: dict[int, StepOutcome] = {}
+        self.kept_outcomes: dict[int, KeptAnswer] = {}
 
     def claim(self, key: str) -> bool:
         if key in self.in_flight:
