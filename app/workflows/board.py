@@ -474,6 +474,15 @@ class OrderBoard:
         own = actions.STEPS_OF_ACTION.get(action, frozenset())
         return bool(own & self.state(order_id).pending)
 
+    def answer_kept(self, action: OrderAction, order_id: str) -> bool:
+        """Whether a step of ``action`` for the order went through and its answer waits to be
+        written (``Desk.kept_outcomes``): done, not "sent again by itself"."""
+        own = actions.STEPS_OF_ACTION.get(action, frozenset())
+        return any(
+            kept.order_id == order_id and kept.action in own
+            for kept in self._desk.kept_outcomes.values()
+        )
+
     def _batch_reason(self, order: AssessmentOrder) -> str | None:
         """``batch_rules.batch_refusal`` from the board's memory: the plan asks it of the
         store (``batch.why_not_in_batch``)."""

@@ -3670,3 +3670,40 @@ def test_with_no_order_selected_the_first_down_selects_the_row_in_focus(
     assert [i.row() for i in table.selectionModel().selectedRows()] == [0]
     qtbot.keyClick(table, Qt.Key.Key_Down)  # from then on, as ever
     assert [i.row() for i in table.selectionModel().selectedRows()] == [1]
+
+
+def test_a_reject_whose_answer_is_kept_is_said_rejected_not_sent_again(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It went through, its answer kept to be written (another program held the data file):
+    the box put it under "Waiting, sent again by itself", which it is not."""
+    dialogs = Dialogs(window)
+    order = add_test_order(window, qtbot, first="Ida", last="Berg")
+    journal = desk_of(window).journal
+    real_finish = journal.finish
+    calls: list[int] = []
+
+    def held_once(step_id: int, outcome: Any) -> None:
+        calls.append(step_id)
+        if len(calls) == 1:  # another program holds the data file past the busy timeout
+            raise sqlite3.OperationalError("database is locked")
+        real_finish(step_id, outcome)
+
+    monkeypatch.setattr(journal, "finish", held_once)
+    dialog = open_reject(window, qtbot, dialogs)
+    dialog.reason.setPlainText("Position filled.")
+    shown = len(window.orders.controller.messages.shown)
+    dialog.ok.click()
+    qtbot.waitUntil(lambda: closed(dialog))
+    finish(qtbot, window.orders.controller.wait_idle())
+    ((title, said),) = window.orders.controller.messages.shown[shown:]
+    assert title == "Reject order"
+    assert said.startswith("Rejected, the answer to be written here:\n\nIda Berg: ")
+    assert "Waiting, sent again by itself" not in said
+    assert REJECT_SENT_AGAIN not in said
+    board = board_of(window)
+    assert board.answer_kept(OrderAction.REJECT, order.id)
+    finish(qtbot, board.resume())  # the kept answer is written
+    assert not board.answer_kept(OrderAction.REJECT, order.id)
+    (entry,) = [e for e in journal.entries(order.id) if e.action is StepKind.REJECT]
+    assert entry.state is StepState.DONE

@@ -717,8 +717,16 @@ class OrderActionsController(QObject):
             tried = left
             rejected.update(i for i in tried if _rejected_by_this_call(board, i, failures))
             rest = [i for i in tried if i not in rejected]
-            waiting = [i for i in rest if StepKind.REJECT in board.state(i).pending]
-            why_not = {i: board.why_not(OrderAction.REJECT, [i]) for i in rest if i not in waiting}
+            # Gone through, its answer not written yet (``OutcomeKeptError``): not "sent again".
+            kept = [i for i in rest if board.answer_kept(OrderAction.REJECT, i)]
+            waiting = [
+                i for i in rest if StepKind.REJECT in board.state(i).pending and i not in kept
+            ]
+            why_not = {
+                i: board.why_not(OrderAction.REJECT, [i])
+                for i in rest
+                if i not in waiting and i not in kept
+            }
             left = [i for i, why in why_not.items() if why is None]
             final = [i for i, why in why_not.items() if why is not None]
 
@@ -731,6 +739,7 @@ class OrderActionsController(QObject):
             parts = (
                 said("Not rejected:", left, "Not sent: an error stopped it."),
                 said("Waiting, sent again by itself:", waiting, REJECT_SENT_AGAIN),
+                said("Rejected, the answer to be written here:", kept, ""),
                 said("Cannot be rejected now:", final, ""),
             )
             text = "\n\n".join(part for part in parts if part)
@@ -1038,7 +1047,10 @@ class OrderActionsController(QObject):
     def _delivery_failed(self, order_id: str, error: str) -> str:
         """A delivery's failure in words, saying when it goes by itself (waiting in the
         journal: it said "trying again later usually works", and Deliver was refused)."""
-        if self._board().left_waiting(OrderAction.DELIVER, order_id):
+        board = self._board()
+        if board.left_waiting(OrderAction.DELIVER, order_id) and not board.answer_kept(
+            OrderAction.DELIVER, order_id
+        ):
             return f"{error} {DELIVER_SENT_AGAIN}"
         return error
 
