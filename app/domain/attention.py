@@ -72,6 +72,7 @@ def flags_for(
     invited_elsewhere_at: datetime | None = None,
     invitation_unsure_elsewhere: bool = False,
     delivery_held: str | None = None,
+    delivery_held_asked: bool = False,
 ) -> list[Flag]:
     """The order's flags, most pressing first; those the coordinator left alone are not, nor
     those whose fix a step of theirs waiting to be sent again does or holds back.
@@ -80,7 +81,8 @@ def flags_for(
     invitation for another order linked to it (the candidate has it), when it last did
     (the time a "not started" counts from). ``invitation_unsure_elsewhere``: its invitation
     for such an order waits, or may have gone (the candidate may have it). ``delivery_held``:
-    why automatic delivery did not send the result (it waits for Berke's answer to change)."""
+    why automatic delivery did not send the result (it waits for Berke's answer to change);
+    ``delivery_held_asked``: it was the coordinator's own delivery that was refused so."""
     if state.gone_since is not None:  # what else the order lacks can no longer be done
         gone = _gone_flag(state.gone_since, state, in_use_elsewhere)
         return [] if gone.left_alone_as <= state.dismissed else [gone]
@@ -107,7 +109,17 @@ def flags_for(
         # A result alone is not a delivery: in the documented flow it is made before the
         # order is completed, and a completion that never began leaves the order in progress.
         completing = bool({StepKind.COMPLETE, StepKind.CREATE_RESULT} & state.pending)
-        if not completing and delivery_held:
+        if not completing and delivery_held and delivery_held_asked:
+            flags.append(
+                Flag(
+                    Attention.DELIVER,
+                    "The candidate completed the Berke assessment, but delivering the result "
+                    f"was refused: {delivery_held}",
+                    OrderAction.DELIVER,
+                    "Delivery refused",
+                )
+            )
+        elif not completing and delivery_held:
             flags.append(
                 Flag(
                     Attention.DELIVER,

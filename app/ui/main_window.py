@@ -126,7 +126,7 @@ class MainWindow(QMainWindow):
         self._closing_for_good = False  # the app ends: typed work over it stops nothing
 
         self.status_line = StatusLine(self.statusBar())
-        self.messages = Messages(self, self.status_line.say)
+        self.messages = Messages(self, self.status_line.say, self.status_line)
         self.orders = OrdersRoom(self.messages)
         self._offers: OffersView | None = None
         self._syncing = False  # the orders' sync is under way

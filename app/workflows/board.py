@@ -592,6 +592,7 @@ class OrderBoard:
             invited_elsewhere_at=self._invited_elsewhere_at(order_id),
             invitation_unsure_elsewhere=self._invitation_unsure_elsewhere(order_id),
             delivery_held=self._held.reason(order_id),
+            delivery_held_asked=self._held.asked(order_id),
         )
 
     def _invited_elsewhere_at(self, order_id: str) -> datetime | None:
@@ -752,8 +753,12 @@ class OrderBoard:
             self._wake_poll.set()  # else the old interval ran out first (an hour, say)
         # Nothing delivered unattended, or a setting a refusal may have been about (a report
         # over the upload limit, the flow SmartRecruiters refused): nothing is held any more.
-        if not options.auto_deliver or _delivery_settings(before) != _delivery_settings(options):
+        # A delivery the coordinator asked for stays held while its reason may stand: only a
+        # setting it may have been about lets it go.
+        if _delivery_settings(before) != _delivery_settings(options):
             self._changed(self._held.release_all())
+        elif not options.auto_deliver:
+            self._changed(self._held.release_automatic())
         if options.attention != before.attention:
             # Every order's flags follow the rules now (a NEW order stale after 3 days, not
             # 7), not at the next change of each order.
@@ -1473,17 +1478,29 @@ class OrderBoard:
         *,
         unattended: bool = False,
         passed_over: list[tuple[str, str]] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        stop: asyncio.Event | None = None,
+        not_begun: list[str] | None = None,
     ) -> list[tuple[str, str]]:
         """Deliver each order that is ready; (order id, why not) for those that failed. One
-        failure never stops the others; it stays on its order (activity, Retry). Unattended,
-        a refusal (no score, no job id) holds the order: said once, on its flag and in the
-        log, and tried again when Berke's side changes (``HeldDeliveries``). ``passed_over``
-        gets (order id, why not) for each order not ready at its turn (delivered meanwhile by
-        automatic delivery, say), which is not tried."""
+        failure never stops the others; it stays on its order (activity, Retry). A refusal
+        that would come again unchanged (no score, no job id, a report not a PDF) holds the
+        order: said on its flag (and, unattended, once in the log), and tried again
+        automatically when Berke's side changes (``HeldDeliveries``). ``passed_over`` gets
+        (order id, why not) for each order not ready at its turn (delivered meanwhile by
+        automatic delivery, say), which is not tried. ``progress(n, total)`` is told as the
+        n-th order's turn comes; once ``stop`` is set, no other order begins, and those left
+        go to ``not_begun``."""
         failures: list[tuple[str, str]] = []
-        for order_id in order_ids:
+        for turn, order_id in enumerate(order_ids, start=1):
             if unattended and (not self.options.auto_deliver or self._closing):
                 break  # switched off (or closing) while the round ran: nothing more unasked
+            if stop is not None and stop.is_set():
+                if not_begun is not None:
+                    not_begun.extend(order_ids[turn - 1 :])
+                break
+            if progress is not None:
+                progress(turn, len(order_ids))
             not_ready = self._rule_reason(OrderAction.DELIVER, [order_id])
             if not_ready is not None:
                 if passed_over is not None:
@@ -1493,16 +1510,19 @@ class OrderBoard:
                 await self.deliver(order_id)
             except EXPECTED_ERRORS as exc:
                 failures.append((order_id, str(exc)))
-                if not unattended:
-                    continue
                 if _lasting(exc):
-                    # Refused the same way next round (no score, a report too large or not a
+                    # Refused the same way next time (no score, a report too large or not a
                     # PDF, an order SmartRecruiters no longer lets this desk complete): held,
-                    # said once on its flag, not tried every round.
-                    if self._held.hold(order_id, str(exc), datetime.now(UTC)):
-                        log.warning("Automatic delivery of %s is held: %s", order_id, exc)
+                    # said on its flag, not tried every round. Asked for by the coordinator
+                    # too: once the error box went, nothing on the order said why.
+                    news = self._held.hold(
+                        order_id, str(exc), datetime.now(UTC), asked=not unattended
+                    )
+                    if news:
+                        if unattended:
+                            log.warning("Automatic delivery of %s is held: %s", order_id, exc)
                         self._changed([order_id])
-                else:  # the network or the service: the next round tries again
+                elif unattended:  # the network or the service: the next round tries again
                     log.info("Automatic delivery of %s did not finish: %s", order_id, exc)
             except Exception as exc:  # one order's surprise must not stop the others
                 # Before: it ended the whole round, and no order after it was delivered.

@@ -4,6 +4,7 @@ the delivery preview showing exactly what the recruiter will get."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,7 @@ from app.store.database import Database
 from app.ui.main_window import MainWindow
 from app.ui.orders.delivery_preview import DeliveryPreviewDialog
 from app.ui.orders.detail_pane import OrderDetailPane
+from app.ui.orders.order_actions import STOP_DELIVERING
 from app.ui.orders.order_dialogs import RejectDialog, order_line
 from app.views.inbox_columns import INBOX, berke_display
 from app.views.order_rows import berke_words
@@ -625,3 +627,194 @@ def deleted_in_berke(
     finish(qtbot, desk.session.berke.delete_assessment(made.source_candidate_id))
     finish(qtbot, board.watch())
     return order
+
+
+class HeldReports(httpx.AsyncBaseTransport):
+    """Berke's transport: the report of candidate ``slow`` is held until ``release`` (a slow
+    download); that of candidate ``bad`` comes back as a web page, not a PDF."""
+
+    def __init__(
+        self, inner: httpx.AsyncBaseTransport, slow: str | None = None, bad: str | None = None
+    ) -> None:
+        self.inner, self.slow, self.bad = inner, slow, bad
+        self.release = asyncio.Event()
+        self.held = asyncio.Event()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/GetReportForJob"):
+            candidate = json.loads(request.content).get("sourceCandidateId")
+            if candidate == self.slow:
+                self.held.set()
+                await self.release.wait()
+            if candidate == self.bad:
+                page = b"<html>Try later</html>"
+                return httpx.Response(200, headers={"content-type": "text/html"}, content=page)
+        return await self.inner.handle_async_request(request)
+
+
+def status_of(board: OrderBoard, order_id: str) -> OrderStatus:
+    order = board.order(order_id)
+    assert order is not None
+    return order.status
+
+
+def berke_reports(
+    setup: tuple[MainWindow, OrderBoard, Desk], *, slow: str | None = None, bad: str | None = None
+) -> HeldReports:
+    """Berke's reports of the orders ``slow`` and ``bad`` held back, or spoilt (``HeldReports``)."""
+    _window, board, desk = setup
+
+    def candidate(order_id: str | None) -> str | None:
+        link = board.link(order_id) if order_id is not None else None
+        return link.source_candidate_id if link is not None else None
+
+    http = desk.session.berke._http.http
+    held = HeldReports(http._transport, candidate(slow), candidate(bad))
+    http._transport = held
+    return held
+
+
+def test_fetching_the_report_before_the_preview_is_said_and_a_second_press_is_answered(
+    setup: tuple[MainWindow, OrderBoard, Desk], loop_sandbox: SandboxServer, qtbot: QtBot
+) -> None:
+    """The preview opens once Berke's report is downloaded (up to a minute): nothing said so
+    meanwhile, and a second Deliver, pressed as the first seemed lost, was dropped unsaid."""
+    window, _board, _desk = setup
+    order = finished_candidate(setup, loop_sandbox, qtbot, "Tove Slow")
+    held = berke_reports(setup, slow=order.id)
+    dialogs = Dialogs(window)
+    window.orders.select_order(order.id)
+    deliver = window.orders.controller.actions[OrderAction.DELIVER]
+    deliver.trigger()
+    qtbot.waitUntil(held.held.is_set)
+    try:
+        fetching = "Fetching Berke's report for Tove Slow…"
+        assert window.statusBar().currentMessage() == fetching
+        deliver.trigger()  # again: answered
+        assert window.statusBar().currentMessage() == (
+            f"Deliver Berke's result: Already under way. {fetching}"
+        )
+    finally:
+        held.release.set()
+    preview = dialogs.wait_for(qtbot, DeliveryPreviewDialog)
+    assert isinstance(preview, DeliveryPreviewDialog)
+    assert "Fetching" not in window.statusBar().currentMessage()  # the preview took over
+    preview.reject()
+    finish(qtbot, window.orders.controller.wait_idle())
+
+
+def test_a_report_that_cannot_be_fetched_leaves_no_fetching_line(
+    setup: tuple[MainWindow, OrderBoard, Desk], loop_sandbox: SandboxServer, qtbot: QtBot
+) -> None:
+    window, _board, _desk = setup
+    order = finished_candidate(setup, loop_sandbox, qtbot, "Ulla Bad")
+    berke_reports(setup, bad=order.id)
+    window.orders.select_order(order.id)
+    window.orders.controller.actions[OrderAction.DELIVER].trigger()
+    finish(qtbot, window.orders.controller.wait_idle())
+    assert "not a PDF" in window.orders.controller.messages.shown[-1][1]
+    assert "Fetching" not in window.statusBar().currentMessage()
+
+
+def delivering_four(
+    setup: tuple[MainWindow, OrderBoard, Desk], sandbox: SandboxServer, qtbot: QtBot
+) -> tuple[list[str], HeldReports]:
+    """Four finished candidates' orders sent off with "Deliver all", in the order of the
+    selection; the third one's report slow to come, and waited for."""
+    window, board, _desk = setup
+    names = ["Ada Lund", "Bo Lund", "Cem Lund", "Dag Lund"]
+    ids = [finished_candidate(setup, sandbox, qtbot, name).id for name in names]
+    select_orders(window, ids)
+    ready = window.orders.selected_ids()  # the order they are delivered in
+    held = berke_reports(setup, slow=ready[2])
+    window.orders.controller.actions[OrderAction.DELIVER].trigger()
+    answer(qtbot, window, "Deliver all")
+    qtbot.waitUntil(held.held.is_set)
+    assert [status_of(board, i) for i in ready[:2]] == [OrderStatus.COMPLETED] * 2
+    return ready, held
+
+
+def test_a_delivery_of_several_says_how_far_it_got_and_a_second_press_is_answered(
+    setup: tuple[MainWindow, OrderBoard, Desk], loop_sandbox: SandboxServer, qtbot: QtBot
+) -> None:
+    """ "Deliver all" ran with nothing on screen saying so (the status line kept the last
+    sync's words), and a second press of Deliver on the same orders did nothing, unsaid."""
+    window, board, _desk = setup
+    ready, held = delivering_four(setup, loop_sandbox, qtbot)
+    third = board.order(ready[2])
+    assert third is not None
+    try:
+        doing = f"Delivering 3 of 4 ({third.candidate.display_name})… {STOP_DELIVERING}"
+        assert window.statusBar().currentMessage() == doing
+        window.orders.controller.actions[OrderAction.DELIVER].trigger()
+        assert window.statusBar().currentMessage() == (
+            f"Deliver Berke's result: Already under way. {doing}"
+        )
+    finally:
+        held.release.set()
+    finish(qtbot, window.orders.controller.wait_idle())
+    assert all(status_of(board, i) is OrderStatus.COMPLETED for i in ready)
+    assert window.statusBar().currentMessage().startswith("Results delivered: ")
+
+
+def test_esc_stops_a_delivery_of_several_before_its_next_order(
+    setup: tuple[MainWindow, OrderBoard, Desk], loop_sandbox: SandboxServer, qtbot: QtBot
+) -> None:
+    """Nothing stopped "Deliver all" once begun. Esc now stops it after the order being
+    delivered: those delivered stay so, the rest are said not begun."""
+    window, board, _desk = setup
+    ready, held = delivering_four(setup, loop_sandbox, qtbot)
+    try:
+        qtbot.keyClick(window.orders.table, Qt.Key.Key_Escape)
+        assert window.statusBar().currentMessage() == "Stopping after the order being delivered…"
+    finally:
+        held.release.set()
+    finish(qtbot, window.orders.controller.wait_idle())
+    assert [status_of(board, i) for i in ready] == [OrderStatus.COMPLETED] * 3 + [
+        OrderStatus.IN_PROGRESS
+    ]
+    last = board.order(ready[3])
+    assert last is not None
+    said = window.orders.controller.messages.shown[-1][1]
+    assert said.endswith(f"Stopped before delivering: {last.candidate.display_name}.")
+    assert window.statusBar().currentMessage() == said
+
+
+def test_why_an_order_of_a_delivery_of_several_failed_stays_on_the_order(
+    setup: tuple[MainWindow, OrderBoard, Desk], loop_sandbox: SandboxServer, qtbot: QtBot
+) -> None:
+    """One report comes back as a page, not a PDF (refused the same way every time): the
+    error box said so once, and after OK the order showed only "Deliver the result", as one
+    never tried. Automatic delivery keeps such a refusal on the order's flag; the
+    coordinator's own now does too, until a delivery goes through."""
+    window, board, _desk = setup
+    orders = [
+        finished_candidate(setup, loop_sandbox, qtbot, name)
+        for name in ("Eva Holm", "Finn Holm", "Gro Holm")
+    ]
+    bad = orders[1].id
+    reports = berke_reports(setup, bad=bad)
+    select_orders(window, [o.id for o in orders])
+    window.orders.controller.actions[OrderAction.DELIVER].trigger()
+    answer(qtbot, window, "Deliver all")
+    finish(qtbot, window.orders.controller.wait_idle())
+    assert status_of(board, bad) is OrderStatus.IN_PROGRESS
+    assert all(status_of(board, o.id) is OrderStatus.COMPLETED for o in orders if o.id != bad)
+    for box in [b for b in window.findChildren(QMessageBox) if b.isVisible()]:
+        box.accept()  # OK
+
+    window.orders.select_order(bad)  # the coordinator comes back to it
+    finish(qtbot, window.orders.wait_idle())
+    model = window.orders.model
+    row = model.row_of(bad)
+    assert row is not None
+    assert model.text(row, INBOX.index("attention")) == "Delivery refused"
+    detail = window.orders.detail
+    flag = "\n".join(label.text() for label in detail.flags.findChildren(QLabel))
+    assert "delivering the result was refused" in flag
+    assert "not a PDF" in flag
+
+    reports.bad = None  # Berke's report is right now: delivered, and the flag goes
+    finish(qtbot, board.deliver(bad))
+    assert status_of(board, bad) is OrderStatus.COMPLETED
+    assert board.flags(bad) == []

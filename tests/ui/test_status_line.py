@@ -79,3 +79,19 @@ def test_lines_waiting_their_turn_are_forgotten_with_what_they_were_about(qtbot:
     assert bar.currentMessage() == "Sync failed: 503"  # what shows stays its time
     bar.clearMessage()
     assert bar.currentMessage() == ""
+
+
+def test_a_progress_line_goes_with_its_flow_but_not_a_line_said_since(qtbot: QtBot) -> None:
+    """A flow's progress ("Fetching Berke's report…") goes as the flow gets past it; news
+    said meanwhile stays. Never the last thing said: the tooltip keeps the news."""
+    bar, line = _line(qtbot)
+    line.say("Synced 203 orders", 5000)
+    line.show_progress("Delivering 1 of 2…")
+    assert bar.currentMessage() == "Delivering 1 of 2…"
+    assert "Synced 203 orders" in bar.toolTip()
+    line.end_progress("Delivering 1 of 2…")
+    assert bar.currentMessage() == ""
+    line.show_progress("Delivering 2 of 2…")
+    line.say("Accepted: Ana Lima.", 5000)
+    line.end_progress("Delivering 2 of 2…")
+    assert bar.currentMessage() == "Accepted: Ana Lima."

@@ -301,6 +301,22 @@ def test_a_held_delivery_not_under_way_is_said_with_its_reason() -> None:
     assert "over the limit" in flags[0].text
 
 
+def test_a_delivery_the_coordinator_asked_for_refused_is_said_as_theirs() -> None:
+    """Not "not delivered automatically": the coordinator's "Deliver all" was refused."""
+    state = OrderState(link=link(), berke=berke(BerkeProgress.COMPLETE))
+    (flag,) = flags_for(
+        order(OrderStatus.IN_PROGRESS),
+        state,
+        NOW,
+        RULES,
+        delivery_held="not a PDF",
+        delivery_held_asked=True,
+    )
+    assert flag.short == "Delivery refused"
+    assert "delivering the result was refused: not a PDF" in flag.text
+    assert "automatic" not in flag.text
+
+
 def test_stale_new_and_not_started_show_at_exactly_their_limits() -> None:
     """The profile says "Flag new orders older than N days" and "Offer a reminder after N
     days": an order new for exactly 2 days, or invited exactly 3 days ago, waited a round

@@ -70,3 +70,19 @@ def test_a_wait_is_neither_a_lasting_refusal_nor_holds_an_order(exc: ApiError) -
     assert exc.is_transient
     assert not is_permanent(exc)
     assert not _lasting(exc)  # automatic delivery tries again next round, holds nothing
+
+
+def test_a_hold_after_a_delivery_asked_for_outlasts_automatic_delivery_switched_off() -> None:
+    """The coordinator's "Deliver all" refused for Berke's answer: held too, said as such;
+    switching automatic delivery off lets go of its own holds only."""
+    held = HeldDeliveries()
+    held.hold("o1", "no score", NOW)
+    assert held.hold("o2", "not a PDF", NOW, asked=True)
+    assert held.asked("o2")
+    assert not held.asked("o1")
+    assert not held.asked("o3")
+    assert held.hold("o1", "no score", NOW, asked=True)  # now by hand: news
+    held.hold("o3", "no job id", NOW)
+    assert held.release_automatic() == ["o3"]
+    assert held.reason("o2") == "not a PDF"
+    assert held.reason("o1") == "no score"

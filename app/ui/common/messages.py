@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -18,6 +19,14 @@ from app.store.logs import redact_known
 log = logging.getLogger(__name__)
 
 StatusLine = Callable[[str, int], None]
+
+
+class ProgressLine(Protocol):
+    """Where a long flow says how far it got (the window's status line)."""
+
+    def show_progress(self, text: str) -> None: ...
+
+    def end_progress(self, text: str) -> None: ...
 
 
 def plain_box(
@@ -68,9 +77,15 @@ class Messages:
     """The sink for one window: ``error`` opens a non-blocking box, ``note`` uses the status
     line. ``shown`` keeps what was said lately (tests read it; errors are logged too)."""
 
-    def __init__(self, parent: QWidget, status: StatusLine | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget,
+        status: StatusLine | None = None,
+        progress: ProgressLine | None = None,
+    ) -> None:
         self._parent = parent
         self._status = status
+        self._progress = progress
         self.shown: list[tuple[str, str]] = []
 
     def _said(self, title: str, text: str) -> None:
@@ -97,3 +112,15 @@ class Messages:
         self._said("", text)
         if self._status is not None:
             self._status(text, milliseconds)
+
+    def progress(self, text: str) -> None:
+        """How far a flow under way got ("Delivering 3 of 25…"), until ``progress_ended`` or
+        the next line: not news, so neither kept in ``shown`` nor as the last thing said."""
+        if self._progress is not None:
+            self._progress.show_progress(redact_known(text))
+
+    def progress_ended(self, text: str) -> None:
+        """The flow that said ``text`` with ``progress`` got past it: the line goes, unless
+        something else was said since."""
+        if self._progress is not None:
+            self._progress.end_progress(redact_known(text))

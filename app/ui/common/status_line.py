@@ -55,6 +55,15 @@ class StatusLine:
         if kept:
             self._bar.setToolTip(plain_tooltip(last_said_tip(text, self._clock())))
 
+    def show_progress(self, text: str) -> None:
+        """How far a flow under way got, until the next line or ``end_progress``."""
+        self.say(text, kept=False)
+
+    def end_progress(self, text: str) -> None:
+        """``text`` goes if it still shows; a line said since stays."""
+        if self._bar.currentMessage() == text:
+            self._bar.clearMessage()
+
     def weighty_showing(self) -> bool:
         """Whether a weighty line is on the bar now (its time not yet run out)."""
         return self._weighty is not None and self._bar.currentMessage() == self._weighty

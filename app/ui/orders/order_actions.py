@@ -91,6 +91,9 @@ BATCH_UNDER_WAY = (
     "one candidate two assessments)."
 )
 
+#: Said after the progress of a delivery of several: the key that stops it.
+STOP_DELIVERING = "Esc stops after this order."
+
 #: Where the last batch's portal message is kept, per profile (the main window's settings).
 LAST_PORTAL_MESSAGE = "batch/lastPortalMessage"
 
@@ -158,6 +161,12 @@ class OrderActionsController(QObject):
         # The flows under way, by action and orders: a second trigger of one (a double click
         # before its dialog opened) is the same request, not a second dialog or batch.
         self._flows: dict[tuple[OrderAction, tuple[str, ...]], asyncio.Task[Any]] = {}
+        # What a flow under way said last of how far it got, by the same key, and the line
+        # showing it: a second trigger says it, not nothing (it looked lost, and was pressed
+        # again); the line goes with the flow.
+        self._doing: dict[tuple[OrderAction, tuple[str, ...]], tuple[str, str]] = {}
+        # Set to stop each delivery of several under way before its next order (Esc).
+        self._delivery_stops: dict[asyncio.Event, tuple[OrderAction, tuple[str, ...]]] = {}
         self._batch_trail: KeyboardTrail | None = None  # the keyboard since the last batch
         # A token per "Create, accept and invite" asked for, until its run begins (or it ends
         # unrun): added as it is asked, so a second is refused before the first has begun.
@@ -201,8 +210,18 @@ class OrderActionsController(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            if event.key() == Qt.Key.Key_Escape and self._delivery_stops:
+                self.stop_delivering()
+                return True
             self._say_why_off(event)
         return False
+
+    def stop_delivering(self) -> None:
+        """Esc while results are delivered: no order after the one being delivered begins (it
+        cannot be taken back halfway: its completion may have gone)."""
+        for stop, key in self._delivery_stops.items():
+            stop.set()
+            self._say_doing(key, "Stopping after the order being delivered…")
 
     def _say_why_off(self, event: QKeyEvent) -> None:
         """Say in the status line why the action a pressed shortcut stands for is off."""
@@ -313,8 +332,14 @@ class OrderActionsController(QObject):
             OrderAction.SHOW_CODE: lambda ids: self.preview(ids[0]),
         }
         key = (kind, tuple(order_ids))
-        if key in self._flows:
-            return  # under way: its dialog is opening, or open
+        if key in self._flows:  # under way: its dialog is opening, or open, or it runs
+            doing = self._doing.get(key)
+            if doing is None:
+                self._say_refused(self.actions[kind], "Already under way.")
+            else:  # on its progress line, which goes with the flow
+                name = self.actions[kind].text().replace("&", "").rstrip("…")
+                self._say_doing(key, doing[0], f"{name}: Already under way. {doing[0]}")
+            return
         started_from = QApplication.focusWidget()
         trail = KeyboardTrail(started_from) if started_from is not None else None
         if kind is OrderAction.CREATE_ACCEPT_INVITE:
@@ -984,9 +1009,16 @@ class OrderActionsController(QObject):
             return
         order_id = order_ids[0]
         order = self._order(order_id)
-        plan = await self._run(
-            "Deliver the result", board.preview_delivery(order_id), about=order_id
-        )
+        # Berke's report is fetched before the preview opens (up to a minute when Berke is
+        # slow): said, as nothing else shows meanwhile.
+        key = (OrderAction.DELIVER, (order_id,))
+        self._say_doing(key, f"Fetching Berke's report for {self._name(order_id)}…")
+        try:
+            plan = await self._run(
+                "Deliver the result", board.preview_delivery(order_id), about=order_id
+            )
+        finally:
+            self._done_doing(key)
         if plan is None or order is None:
             return
         dialog = DeliveryPreviewDialog(order, plan, self._parent)
@@ -1025,16 +1057,37 @@ class OrderActionsController(QObject):
         )
         if not ok:
             return
+        import asyncio
+
         ready = [o.id for o in line.able]
         passed_over: list[tuple[str, str]] = []
-        failures = await board.deliver_ready(ready, passed_over=passed_over)
-        self.update_state()
+        not_begun: list[str] = []
+        key = (OrderAction.DELIVER, tuple(order_ids))
+        stop = asyncio.Event()
+
+        def progress(turn: int, total: int) -> None:
+            name = self._name(ready[turn - 1])
+            self._say_doing(key, f"Delivering {turn} of {total} ({name})… {STOP_DELIVERING}")
+
+        self._delivery_stops[stop] = key
+        try:
+            failures = await board.deliver_ready(
+                ready, passed_over=passed_over, progress=progress, stop=stop, not_begun=not_begun
+            )
+        finally:
+            del self._delivery_stops[stop]
+            self._done_doing(key)
+            self.update_state()
         not_delivered = {order_id for order_id, _why in [*failures, *passed_over]}
+        not_delivered.update(not_begun)
         delivered = [self._name(i) for i in ready if i not in not_delivered]
         said = [f"Results delivered: {', '.join(delivered)}."] if delivered else []
         if passed_over:
             left = [f"{self._name(i)} ({why.rstrip('.')})" for i, why in passed_over]
             said.append(f"Not delivered here: {', '.join(left)}.")
+        if not_begun:
+            left = [self._name(i) for i in not_begun]
+            said.append(f"Stopped before delivering: {', '.join(left)}.")
         if said:
             self.messages.note(" ".join(said))
         if failures:
@@ -1043,6 +1096,20 @@ class OrderActionsController(QObject):
                 for order_id, error in failures
             )
             self.messages.error("Deliver results", text)
+
+    def _say_doing(
+        self, key: tuple[OrderAction, tuple[str, ...]], text: str, line: str | None = None
+    ) -> None:
+        """Say how far the flow of ``key`` got (in ``line``, if given), and keep it for a
+        second trigger to say."""
+        line = line or text
+        self._doing[key] = (text, line)
+        self.messages.progress(line)
+
+    def _done_doing(self, key: tuple[OrderAction, tuple[str, ...]]) -> None:
+        said = self._doing.pop(key, None)
+        if said is not None:
+            self.messages.progress_ended(said[1])
 
     def _delivery_failed(self, order_id: str, error: str) -> str:
         """A delivery's failure in words, saying when it goes by itself (waiting in the
