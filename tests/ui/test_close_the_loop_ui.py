@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QUrl
 from PySide6.QtGui import QColor, QPalette, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QPushButton
 
@@ -88,6 +88,39 @@ def finished_candidate(
     httpx.post(f"{sandbox.berke_base_url}/_test/complete/{link.invitation_code}")
     finish(qtbot, board.watch())
     return order
+
+
+def finished_orders(
+    made: tuple[MainWindow, OrderBoard, Desk], sandbox: SandboxServer, qtbot: QtBot, last: str
+) -> list[AssessmentOrder]:
+    """Three new orders of candidates named ``last``, made in one sync (side by side in the
+    inbox), each created, accepted and invited; every candidate then completes the Berke
+    assessment, and the watch has seen it."""
+    _window, board, desk = made
+    firsts = ["Ada", "Bo", "Cem"]
+
+    async def make() -> list[AssessmentOrder]:
+        orders = []
+        for first in firsts:
+            body = new_order_body(first=first, last=last, email=f"{first.lower()}@example.com")
+            orders.append(await desk.session.sr.create_test_order(body))
+        await board.sync()
+        for order, first in zip(orders, firsts, strict=True):
+            request = CreateAssessmentRequest(
+                first_name=first, last_name=last, email_address=f"{first.lower()}@example.com"
+            )
+            await board.create_assessment(order.id, request)
+            await board.accept(order.id)
+            await board.invite(order.id)
+        return orders
+
+    orders = finish(qtbot, make())
+    for order in orders:
+        link = board.link(order.id)
+        assert link is not None
+        httpx.post(f"{sandbox.berke_base_url}/_test/complete/{link.invitation_code}")
+    finish(qtbot, board.watch())
+    return orders
 
 
 def test_a_finished_candidate_is_flagged_previewed_and_delivered(
@@ -230,6 +263,109 @@ def test_the_end_of_a_delivery_leaves_the_keyboard_where_the_coordinator_went(
     finish(qtbot, board.wait_uploads())
     landed = QApplication.focusWidget()
     assert landed is leave, landed and landed.objectName()
+
+
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+
+
+def test_down_after_a_delivery_under_a_sort_by_status_reaches_the_next_order_to_deliver(
+    setup: tuple[MainWindow, OrderBoard, Desk], loop_sandbox: SandboxServer, qtbot: QtBot
+) -> None:
+    """An afternoon of deliveries under "Needs attention", the inbox sorted by Status:
+    Ctrl+Shift+D, Ctrl+Enter, Down, and again. The delivered order's row was re-sorted at once
+    among the completed ones (to the end of the list) and the keyboard went with it: Down then
+    landed nowhere near the orders still to deliver."""
+    window, board, _desk = setup
+    orders = finished_orders(setup, loop_sandbox, qtbot, "Sorted")
+    ours = {o.id for o in orders}
+    room = window.orders
+    room.status_filter.setCurrentIndex(room.status_filter.findData("attention"))
+    room.table.sortByColumn(INBOX.index("status"), Qt.SortOrder.AscendingOrder)
+    shown = room.proxy.order_ids()
+    first = min(shown.index(i) for i in ours)
+    assert set(shown[first : first + 3]) == ours  # side by side
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    delivered = shown[first]
+    room.select_order(delivered)
+    room.table.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is room.table)
+    dialogs = Dialogs(window)
+
+    qtbot.keyClick(room.table, Qt.Key.Key_D, CTRL_SHIFT)
+    preview = dialogs.wait_for(qtbot, DeliveryPreviewDialog)
+    assert isinstance(preview, DeliveryPreviewDialog)
+    qtbot.waitUntil(preview.isVisible)
+    qtbot.keyClick(preview.card, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: (board.order(delivered) or orders[0]).status is OrderStatus.COMPLETED)
+    finish(qtbot, room.controller.wait_idle())
+    assert room.proxy.order_ids().index(delivered) == first  # where the coordinator left it
+    window.activateWindow()  # the window manager gives the window back after the preview
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(room.table, Qt.Key.Key_Down)
+
+    assert room.selected_ids() == [shown[first + 1]]  # the next order to deliver
+    assert room.proxy.order_ids().index(shown[first + 1]) == first  # the delivered one sorted
+
+
+def test_enter_from_the_search_selects_the_first_order_for_the_keyboard(
+    setup: tuple[MainWindow, OrderBoard, Desk], loop_sandbox: SandboxServer, qtbot: QtBot
+) -> None:
+    """Ctrl+F, "deliver the result" (the flag's words), Enter to go to the list, then
+    Ctrl+Shift+D: the list had the keyboard on its first row but nothing selected (the pane
+    blank), so Deliver said "Select an order first."; Home did nothing either, the first row
+    being current already."""
+    window, _board, _desk = setup
+    finished_orders(setup, loop_sandbox, qtbot, "Start")
+    room = window.orders
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is room.search)
+    qtbot.keyClicks(room.search, "deliver the result")
+    qtbot.keyClick(room.search, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is room.table
+    assert room.selected_ids() == room.proxy.order_ids()[:1]
+    dialogs = Dialogs(window)
+    qtbot.keyClick(room.table, Qt.Key.Key_D, CTRL_SHIFT)
+    preview = dialogs.wait_for(qtbot, DeliveryPreviewDialog)
+    assert isinstance(preview, DeliveryPreviewDialog)
+    preview.reject()
+
+
+def test_the_whole_report_opens_from_the_preview_in_the_desktops_viewer(
+    setup: tuple[MainWindow, OrderBoard, Desk], loop_sandbox: SandboxServer, qtbot: QtBot
+) -> None:
+    """The report's first page is drawn 300 px wide: its 10-pt text about 5 px tall, whose
+    report and for which job unreadable even with the preview maximised at 1280×800, and
+    nothing in the preview opened the report itself."""
+    window, _board, _desk = setup
+    order = finished_candidate(setup, loop_sandbox, qtbot, "Page Turner")
+    opened: list[QUrl] = []
+    answers = [False, True]  # no viewer, then one
+
+    def open_url(url: QUrl) -> bool:
+        opened.append(url)
+        return answers.pop(0)
+
+    window.open_url = open_url
+    dialogs = Dialogs(window)
+    window.orders.select_order(order.id)
+    window.orders.controller.actions[OrderAction.DELIVER].trigger()
+    preview = dialogs.wait_for(qtbot, DeliveryPreviewDialog)
+    assert isinstance(preview, DeliveryPreviewDialog)
+    preview.resize(1280, 770)  # as large as the coordinator's screen allows
+    qtbot.waitUntil(preview.page_shown)
+    button = preview.open_report_button
+    assert button.isVisible()
+    assert "report" in button.text().casefold()
+    button.click()
+    assert preview.open_failed.isVisible()  # said, not silently nothing
+    button.click()
+    assert not preview.open_failed.isVisible()
+    assert opened == [QUrl.fromLocalFile(str(preview.plan.report))] * 2
+    assert preview.plan.report.read_bytes().startswith(b"%PDF")
+    preview.reject()
 
 
 def test_the_preview_says_when_the_result_shown_was_made_earlier(

@@ -188,6 +188,39 @@ def test_the_order_kept_shown_stays_through_changes_not_through_a_new_filter(
     assert sorted(_shown(proxy, model)) == [1, 3, 5]
 
 
+def test_the_order_kept_shown_keeps_its_place_in_the_sort_until_the_coordinator_moves_on(
+    qapp: QApplication,
+) -> None:
+    """Under a sort by status, a step on the selected order re-sorted it at once (a delivery:
+    to the end, among the completed ones), and the keyboard went with it: Down no longer
+    reached the order below."""
+    statuses = list(OrderStatus)
+    new, in_progress = statuses.index(OrderStatus.NEW), statuses.index(OrderStatus.IN_PROGRESS)
+    completed = statuses.index(OrderStatus.COMPLETED)
+    model = OrderTableModel()
+    model.set_rows(_rows([(in_progress if n < 4 else new, n % 5, 0, 0, n) for n in range(8)]))
+    proxy = OrderFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.sort(INBOX.index("status"), Qt.SortOrder.AscendingOrder)
+    before = _shown(proxy, model)
+    place = before.index(1)
+    proxy.keep_shown(["order-1"])
+    model.update_rows([_row(1, (completed, 1, 0, 0, 1))])  # delivered
+    assert _shown(proxy, model) == before  # where the coordinator left it
+    assert proxy.index(place + 1, 0).data(ORDER_ID_ROLE) == f"order-{before[place + 1]}"
+    model.update_rows([_row(6, (completed, 1, 0, 0, 6))])  # another order, not kept: re-sorted
+    assert _shown(proxy, model) == [*(row for row in before if row != 6), 6]
+
+    proxy.keep_shown([f"order-{before[place + 1]}"])  # Down: the delivered order is sorted now
+    want = _expected(model, [], None, INBOX.index("status"), False)
+    assert _shown(proxy, model) == want
+    assert want[-2:] == [1, 6]  # the test means something
+    proxy.keep_shown(["order-2"])
+    model.update_rows([_row(2, (completed, 2, 0, 0, 2))])
+    proxy.sort(INBOX.index("status"), Qt.SortOrder.DescendingOrder)  # a sort asked for: all
+    assert _shown(proxy, model) == _expected(model, [], None, INBOX.index("status"), True)
+
+
 def test_a_keystroke_that_leaves_the_same_rows_does_not_lay_out_again(qapp: QApplication) -> None:
     model = OrderTableModel()
     model.set_rows(_rows([(0, n % 5, 0, 0, n) for n in range(20)]))

@@ -55,3 +55,31 @@ def test_the_list_keeps_its_current_row(qtbot: QtBot) -> None:
     other.setModel(QStandardItemModel(5, 2, other))
     give_list_the_keyboard(other)
     assert other.currentIndex().row() == 0
+
+
+def test_a_current_row_not_selected_is_selected_as_the_list_gets_the_keyboard(
+    qtbot: QtBot,
+) -> None:
+    """A list whose first row was current but not selected (as a model reset leaves it) got
+    the keyboard with nothing selected: the pane stayed blank, the orders' shortcuts said
+    "Select an order first.", and Home did nothing, the first row being current already."""
+    table = QTableView()
+    qtbot.addWidget(table)
+    table.setModel(QStandardItemModel(5, 2, table))
+    selection = table.selectionModel()
+    selection.setCurrentIndex(table.model().index(0, 1), selection.SelectionFlag.NoUpdate)
+    give_list_the_keyboard(table)
+    assert [index.row() for index in selection.selectedRows()] == [0]  # as a click selects
+    assert table.currentIndex().row() == 0
+
+    other = QTableView()  # rows selected already stay so, the current row with them
+    qtbot.addWidget(other)
+    other.setModel(QStandardItemModel(5, 2, other))
+    chosen = other.selectionModel()
+    flags = chosen.SelectionFlag
+    for row in (2, 3):
+        chosen.select(other.model().index(row, 0), flags.Select | flags.Rows)
+    chosen.setCurrentIndex(other.model().index(2, 0), flags.NoUpdate)
+    give_list_the_keyboard(other)
+    assert sorted(index.row() for index in chosen.selectedRows()) == [2, 3]
+    assert other.currentIndex().row() == 2

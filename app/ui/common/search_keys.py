@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit
 
@@ -41,8 +41,18 @@ class SearchKeys(QObject):
 
 
 def give_list_the_keyboard(table: QAbstractItemView) -> None:
-    """Focus ``table``, on its first row when none is current (Down then moves on from it)."""
+    """Focus ``table``, on its first row when none is current (Down then moves on from it).
+    With nothing selected, the current row is selected, as a click would: a row current but
+    not selected left the pane blank, the orders' shortcuts with nothing to act on, and Home
+    (already on the first row) did nothing."""
     model = table.model()
-    if not table.currentIndex().isValid() and model is not None and model.rowCount():
-        table.setCurrentIndex(model.index(0, 0))
+    selection = table.selectionModel()
+    if model is not None and selection is not None and model.rowCount():
+        current = table.currentIndex()
+        flags = QItemSelectionModel.SelectionFlag
+        if not selection.hasSelection():
+            row = current if current.isValid() else model.index(0, 0)
+            selection.setCurrentIndex(row, flags.ClearAndSelect | flags.Rows)
+        elif not current.isValid():
+            selection.setCurrentIndex(model.index(0, 0), flags.NoUpdate)  # the selection stays
     table.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -1,7 +1,9 @@
 """Before a result goes: exactly what the recruiter will see in SmartRecruiters — the result
 card (title, score, passed, the description rendered with the tags SmartRecruiters allows, the
-attachment's name and size) and the report's first page as a picture. A click on Send (or
-Ctrl+Enter) sends it; Enter alone does not, as delivering completes the order for good.
+attachment's name and size) and the report's first page as a picture, small (its header:
+whose report, for which job); "Open the report" shows the whole PDF in the desktop's viewer. A
+click on Send (or Ctrl+Enter) sends it; Enter alone does not, as delivering completes the order
+for good.
 """
 
 from __future__ import annotations
@@ -9,11 +11,12 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QImage, QPalette, QPixmap, QShowEvent
+from PySide6.QtCore import QEvent, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QImage, QPalette, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -99,14 +102,20 @@ def card_html(plan: DeliveryPlan, palette: QPalette) -> str:
 
 class DeliveryPreviewDialog(QDialog):
     """The card and the page; ``send_requested`` when the coordinator clicks Send (or presses
-    Ctrl+Enter)."""
+    Ctrl+Enter). ``open_url`` opens the report's file with the desktop's viewer."""
 
     send_requested = Signal()
 
     def __init__(
-        self, order: AssessmentOrder, plan: DeliveryPlan, parent: QWidget | None = None
+        self,
+        order: AssessmentOrder,
+        plan: DeliveryPlan,
+        parent: QWidget | None = None,
+        *,
+        open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl,
     ) -> None:
         super().__init__(parent)
+        self._open_url = open_url
         self.setObjectName("deliveryPreview")
         RememberedSize(self, "DeliveryPreviewDialog")
         self.plan = plan
@@ -150,7 +159,7 @@ class DeliveryPreviewDialog(QDialog):
         self.page.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
         body = QHBoxLayout()
         body.addWidget(self.card, 1)
-        body.addWidget(self.page)
+        body.addLayout(self._page_side(plan))
         self.buttons = QDialogButtonBox()
         self.send_button = QPushButton("&Send to SmartRecruiters")
         self.send_button.setObjectName("sendResult")
@@ -171,6 +180,23 @@ class DeliveryPreviewDialog(QDialog):
         layout.addWidget(self.buttons)
         self.resize(860, 560)
         self._render_task: asyncio.Task[None] | None = None
+
+    def _page_side(self, plan: DeliveryPlan) -> QVBoxLayout:
+        """The page, and under it the report's whole: the picture is too small to read the
+        report by (an A4 page 300 px wide), the viewer the coordinator reads PDFs with a click
+        away."""
+        self.open_report_button = QPushButton("&Open the report")
+        self.open_report_button.setObjectName("openReport")
+        self.open_report_button.setToolTip(f"Open {plan.report_name} in the PDF viewer")
+        self.open_report_button.setAutoDefault(False)  # Enter on the card is not a click on it
+        self.open_report_button.clicked.connect(self.open_report)
+        self.open_failed = plain_label("No viewer could open the report.", "openReportFailed")
+        self.open_failed.hide()
+        side = QVBoxLayout()
+        side.addWidget(self.page, 1)
+        side.addWidget(self.open_report_button)
+        side.addWidget(self.open_failed)
+        return side
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -195,6 +221,9 @@ class DeliveryPreviewDialog(QDialog):
         ).copy()  # copied: the bytes go when this coroutine ends
         self.page.setPixmap(QPixmap.fromImage(picture))
         self.page.setAccessibleName("The report's first page")
+
+    def open_report(self) -> None:
+        self.open_failed.setVisible(not self._open_url(QUrl.fromLocalFile(str(self.plan.report))))
 
     def page_shown(self) -> bool:
         pixmap = self.page.pixmap()

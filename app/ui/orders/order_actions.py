@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QDesktopServices, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractButton, QApplication, QFileDialog, QTabBar, QWidget
 
 from app.clients.errors import ApiError, ValidationApiError
@@ -154,6 +154,9 @@ class OrderActionsController(QObject):
         self._parent = parent
         self._selection = selection
         self.messages = messages
+        # Opens a file or address with the desktop's program for it (the window's, which
+        # tests replace).
+        self.open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl
         self.board: OrderBoard | None = None
         self.read_only: str | None = None  # why nothing may change (a snapshot), if so
         self.out_of_sight: str | None = None  # why the orders are not on screen, if so
@@ -1021,7 +1024,7 @@ class OrderActionsController(QObject):
             self._done_doing(key)
         if plan is None or order is None:
             return
-        dialog = DeliveryPreviewDialog(order, plan, self._parent)
+        dialog = DeliveryPreviewDialog(order, plan, self._parent, open_url=self.open_url)
         if not await self._open(dialog, run_dialog(dialog)):
             return
         try:

@@ -10,7 +10,10 @@ view keeps its selection and scroll position, and unchanged rows are not repaint
 
 The orders the coordinator is on (``keep_shown``: the selection) stay shown when a change takes
 them out of the filter (Accept under "New"), until they move to other orders or change the
-search or filter themselves: as a mail client keeps a message just read under "Unread".
+search or filter themselves: as a mail client keeps a message just read under "Unread". They
+keep their place in the sort too (pinned at the sort key they had when they were selected),
+so the keyboard stays where it was after a step under a sort by status; once the coordinator
+moves on, they are sorted again by what they are now.
 
 A proxy in what it does, a ``QAbstractTableModel`` in what Qt sees: a view paints each cell
 after asking its index's parent a dozen times (the selection's ranges ask it), and a
@@ -49,6 +52,9 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 # byte per order) and this many rows in all — 5 MB at 100,000 orders.
 _RECENT_SEARCHES = 16
 _RECENT_ROWS = 400_000
+# More orders kept shown than this (Ctrl+A): not pinned in the sort (keep_shown), so that a
+# poll does not go through them all; the keyboard is on one row of such a selection.
+_PINNED_LIMIT = 1000
 # More blocks of neighbouring rows than this leaving or arriving at once: one layout change
 # rather than block by block.
 _STEPWISE_LIMIT = 200
@@ -68,6 +74,8 @@ class OrderFilterProxy(QAbstractTableModel):
         self._statuses: frozenset[OrderStatus] | None = None
         self._attention_only = False
         self._kept: frozenset[str] = frozenset()  # shown whatever the filter says (keep_shown)
+        # The kept orders' sort keys (of the sort column) when they were kept: sorted by these.
+        self._pinned: dict[str, Any] = {}
         self._sort_column = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
         self._source: OrderTableModel | None = None
@@ -89,6 +97,7 @@ class OrderFilterProxy(QAbstractTableModel):
             QObject.disconnect(connection)
         self.beginResetModel()
         self._source = model
+        self._pin_kept(afresh=True)
         self._connections = [
             model.modelAboutToBeReset.connect(self.beginResetModel),
             model.modelReset.connect(self._source_reset),
@@ -104,6 +113,7 @@ class OrderFilterProxy(QAbstractTableModel):
 
     def _source_reset(self, *_args: object) -> None:
         self._status_masks.clear()
+        self._pin_kept(afresh=True)  # other data: the kept orders are where they are now
         self._resort()
         self._show(self._wanted())
         self.endResetModel()
@@ -201,7 +211,8 @@ class OrderFilterProxy(QAbstractTableModel):
         kept = frozenset(order_ids)
         if kept != self._kept:
             self._kept = kept
-            self._relayout()
+            self._relayout(sort=self._unpin_others())
+            self._pin_kept()
 
     def kept_ids(self) -> frozenset[str]:
         return self._kept
@@ -209,13 +220,50 @@ class OrderFilterProxy(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self._sort_column = column
         self._sort_order = order
+        self._pinned = {}  # a sort the coordinator asks for places every row by what it is
         self._relayout(sort=True)
+        self._pin_kept()
 
     def sortColumn(self) -> int:
         return self._sort_column
 
     def sortOrder(self) -> Qt.SortOrder:
         return self._sort_order
+
+    def _pin_kept(self, *, afresh: bool = False) -> None:
+        """Pin each kept order not pinned yet at its sort key now: the key it is placed by."""
+        model = self._source
+        if afresh:
+            self._pinned = {}
+        if model is None or not 0 <= self._sort_column < model.columnCount():
+            return
+        if len(self._kept) > _PINNED_LIMIT:
+            return
+        unpinned = self._kept - self._pinned.keys()
+        if not unpinned:
+            return
+        keys = model.sort_keys(self._sort_column)  # built by the last sort
+        for order_id in unpinned:
+            row = model.row_of(order_id)
+            if row is not None:
+                self._pinned[order_id] = keys[row]
+
+    def _unpin_others(self) -> bool:
+        """Unpin the orders no longer kept; whether any of them has moved in the sort since
+        (then the rows are sorted again)."""
+        model = self._source
+        gone = [order_id for order_id in self._pinned if order_id not in self._kept]
+        if not gone or model is None or not 0 <= self._sort_column < model.columnCount():
+            for order_id in gone:
+                del self._pinned[order_id]
+            return False
+        keys = model.sort_keys(self._sort_column)
+        moved = False
+        for order_id in gone:
+            pinned = self._pinned.pop(order_id)
+            row = model.row_of(order_id)
+            moved = moved or (row is not None and keys[row] != pinned)
+        return moved
 
     def _wanted(self, *, keep: bool = True) -> int:
         """The mask of the source rows that pass the search and the status filter, and of the
@@ -291,6 +339,12 @@ class OrderFilterProxy(QAbstractTableModel):
         if not 0 <= column < model.columnCount():
             return list(range(count))
         keys = model.sort_keys(column)
+        if self._pinned:  # the kept orders keep their place (keep_shown)
+            keys = list(keys)
+            for order_id, key in self._pinned.items():
+                row = model.row_of(order_id)
+                if row is not None:
+                    keys[row] = key
         descending = self._sort_order == Qt.SortOrder.DescendingOrder
         if model.spec[column].descending_first:
             descending = not descending  # Age: the youngest is the newest
@@ -308,6 +362,7 @@ class OrderFilterProxy(QAbstractTableModel):
                 for order_id in self._kept
                 if (row := model.row_of(order_id)) is not None and passing[row]
             )
+            sort = self._unpin_others() or sort
         mask = self._wanted()
         if not sort and mask == self._mask:
             return  # the same rows in the same order: nothing to lay out or paint again
