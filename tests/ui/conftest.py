@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -276,3 +277,20 @@ def answer(qtbot: QtBot, parent: QWidget, button: str) -> str:
         next(b for b in box.buttons() if b.text() == button), Qt.MouseButton.LeftButton
     )
     return text
+
+
+def data_file_held_once(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The first step answer ``desk`` writes fails as when another program holds the data
+    file past the busy timeout ("database is locked"); the later ones are written. The ids
+    of the steps whose answers it was asked to write, in order."""
+    real_finish = desk.journal.finish
+    calls: list[int] = []
+
+    def held_once(step_id: int, outcome: Any) -> None:
+        calls.append(step_id)
+        if len(calls) == 1:
+            raise sqlite3.OperationalError("database is locked")
+        real_finish(step_id, outcome)
+
+    monkeypatch.setattr(desk.journal, "finish", held_once)
+    return calls

@@ -85,7 +85,7 @@ from app.workflows.refusals import (
 from tests.await_chain import STILL_CONNECTING, tasks_in
 from tests.integration.helpers import new_order_body
 from tests.ui.clipping import clipped, settle
-from tests.ui.conftest import connect, make_desk, show_exposed
+from tests.ui.conftest import connect, data_file_held_once, make_desk, show_exposed
 from tests.ui.paints import Paints, painted_by
 from tests.ui.screen_reader import heard
 from tests.waits import HANG_GUARD_SECONDS
@@ -916,16 +916,7 @@ def test_a_comment_whose_answer_is_kept_is_not_left_to_be_added_twice(
     detail = window.orders.detail
     qtbot.waitUntil(lambda: detail.comment_state.text() == "No comments yet.")
     desk = desk_of(window)
-    real_finish = desk.journal.finish
-    calls: list[int] = []
-
-    def held_once(step_id: int, outcome: Any) -> None:
-        calls.append(step_id)
-        if len(calls) == 1:  # another program holds the data file past the busy timeout
-            raise sqlite3.OperationalError("database is locked")
-        real_finish(step_id, outcome)
-
-    monkeypatch.setattr(desk.journal, "finish", held_once)
+    calls = data_file_held_once(desk, monkeypatch)  # another program holds the file
     messages = window.orders.controller.messages
     shown = len(messages.shown)
     text = "Called the candidate about timing"
@@ -3680,16 +3671,7 @@ def test_a_reject_whose_answer_is_kept_is_said_rejected_not_sent_again(
     dialogs = Dialogs(window)
     order = add_test_order(window, qtbot, first="Ida", last="Berg")
     journal = desk_of(window).journal
-    real_finish = journal.finish
-    calls: list[int] = []
-
-    def held_once(step_id: int, outcome: Any) -> None:
-        calls.append(step_id)
-        if len(calls) == 1:  # another program holds the data file past the busy timeout
-            raise sqlite3.OperationalError("database is locked")
-        real_finish(step_id, outcome)
-
-    monkeypatch.setattr(journal, "finish", held_once)
+    data_file_held_once(desk_of(window), monkeypatch)  # another program holds the file
     dialog = open_reject(window, qtbot, dialogs)
     dialog.reason.setPlainText("Position filled.")
     shown = len(window.orders.controller.messages.shown)

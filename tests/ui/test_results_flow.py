@@ -6,7 +6,6 @@ import asyncio
 import os
 import resource
 import signal
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,7 +34,7 @@ from app.workflows.desk import Desk
 from app.workflows.refusals import COMPLETE_SENT_AGAIN, ActionNotAllowedError
 from app.workflows.results import check_file, complete_order
 from tests.integration.helpers import new_order_body
-from tests.ui.conftest import connect, make_desk, show_exposed
+from tests.ui.conftest import connect, data_file_held_once, make_desk, show_exposed
 from tests.ui.contrast import WCAG_MIN, app_palette, cell_contrast, dark_palette
 from tests.ui.test_console_flows import (
     _DESKS,
@@ -1110,16 +1109,7 @@ def test_a_completion_whose_answer_is_kept_closes_its_dialog_without_sent_again(
     order = in_progress_order(window, qtbot)
     form = open_complete(window, qtbot)
     form.score.setText("55/100")
-    real_finish = desk.journal.finish
-    calls: list[int] = []
-
-    def held_once(step_id: int, outcome: Any) -> None:
-        calls.append(step_id)
-        if len(calls) == 1:  # another program holds the data file past the busy timeout
-            raise sqlite3.OperationalError("database is locked")
-        real_finish(step_id, outcome)
-
-    monkeypatch.setattr(desk.journal, "finish", held_once)
+    data_file_held_once(desk, monkeypatch)  # another program holds the file
     title, said = closed_box(window, qtbot, form, form.ok)
     assert title == "Complete order"
     assert said.startswith("Ana Lima: “Complete order” went through in SmartRecruiters")
