@@ -128,7 +128,7 @@ class MainWindow(QMainWindow):
         self.status_line = StatusLine(self.statusBar())
         self.messages = Messages(self, self.status_line.say, self.status_line)
         self.orders = OrdersRoom(self.messages)
-        self.orders.controller.open_url = self._open_with_desktop  # the delivery's report
+        self.orders.controller.open_url = self._open_with_desktop  # reports and assessment URLs
         self._offers: OffersView | None = None
         self._syncing = False  # the orders' sync is under way
         self._arrived = 0  # how many new orders the sync under way said, for its end

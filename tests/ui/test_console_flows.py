@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 import pytest
-from PySide6.QtCore import QItemSelectionModel, QRect, QSettings, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, QRect, QSettings, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QTextDocument
 from PySide6.QtWidgets import (
     QApplication,
@@ -377,6 +377,31 @@ def test_the_code_and_slip_come_back_once_the_preview_has_gone(
     assert preview.findChild(QWidget, "invitationCode").text() == link.invitation_code  # type: ignore[union-attr]
     assert preview.print_slip_button.isEnabled()
     assert not preview.accept_button.isVisibleTo(preview)
+    preview.reject()
+
+
+def test_open_in_browser_goes_through_the_windows_opener(window: MainWindow, qtbot: QtBot) -> None:
+    # The URL preview opened the browser with Qt's own opener, past the window's: the one a
+    # test (or a later "no browser" message of the window) replaces.
+    order = add_test_order(window, qtbot, first="Noor", last="Haddad")
+    board = board_of(window)
+    request = CreateAssessmentRequest(
+        first_name="Noor", last_name="Haddad", email_address="noor@example.com"
+    )
+    finish(qtbot, board.create_assessment(order.id, request))
+    opened: list[QUrl] = []
+
+    def open_url(url: QUrl) -> bool:
+        opened.append(url)
+        return False
+
+    window.open_url = open_url
+    preview = show_code(window, qtbot, order.id)
+    preview.open_url_button.click()
+    link = board.link(order.id)
+    assert link is not None
+    assert opened == [QUrl(link.assessment_url)]
+    assert "No browser" in preview.status_message.text()
     preview.reject()
 
 

@@ -591,6 +591,7 @@ class OrderActionsController(QObject):
             job_name=order.job.name if order.job else None,
             candidate_has_email=bool(link.invitation_address(order.candidate.email)),
             can_accept=board.why_not(OrderAction.ACCEPT, [order_id]) is None,
+            open_url=self.open_url,
             parent=self._parent,
         )
         dialog.setObjectName("urlPreview")
