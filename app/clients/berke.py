@@ -35,7 +35,7 @@ from app.clients.errors import (
     UnexpectedResponseError,
     ValidationApiError,
 )
-from app.clients.http import RetryPolicy, ServiceHttp, answer_guard, parse_retry_after
+from app.clients.http import RetryPolicy, ServiceHttp, answer_guard, retry_after_seconds
 from app.clients.pacing import Pacer
 from app.clients.page_words import answer_words
 from app.domain.attachments import describe_size, is_pdf
@@ -488,7 +488,7 @@ class BerkeClient:
         wait = max(throttle.wait_seconds(), MIN_THROTTLE_WAIT_SECONDS)
         retry_at = throttle.next_allowed_at(now)
         estimated = "estimated_ms_to_next_allowed_call" in throttle.model_fields_set
-        header_wait = parse_retry_after(response.headers.get("Retry-After"), now)
+        header_wait = retry_after_seconds(response, now)
         if not estimated and header_wait is not None and not throttle.call_expires_on_completion:
             # No figure of Berke's own: a Retry-After (a proxy's, say) is the next best thing.
             wait = max(header_wait, MIN_THROTTLE_WAIT_SECONDS)

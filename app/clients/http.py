@@ -56,6 +56,9 @@ MAX_SERVICE_WAIT_SECONDS = 86_400.0
 MAX_SERVICE_TEXT = 1_000
 # delay-seconds of more digits than this are absurd (and int() of thousands of digits raises).
 _MAX_DELAY_DIGITS = 12
+#: How far a service's clock (its answers' ``Date``) may be from this machine's and be
+#: believed: a day or more is a proxy's broken clock, not a machine set wrong.
+CLOCK_BELIEVED = timedelta(days=1)
 
 
 def _utc_now() -> datetime:
@@ -92,6 +95,36 @@ def parse_retry_after(value: str | None, now: datetime) -> float | None:
     if when.tzinfo is None:  # an HTTP-date is always GMT; "-0000" parses as naive
         when = when.replace(tzinfo=UTC)
     return clamp_wait((when - now).total_seconds())
+
+
+def answer_date(response: httpx.Response, now: datetime) -> datetime | None:
+    """The service's time when it answered (the answer's ``Date``), or None when the answer
+    gives none that can be read, or none within ``CLOCK_BELIEVED`` of ``now`` (this machine's)."""
+    said = response.headers.get("Date")
+    if not said:
+        return None
+    try:
+        theirs = parsedate_to_datetime(said)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if theirs.tzinfo is None:  # an HTTP-date is always GMT; "-0000" parses as naive
+        theirs = theirs.replace(tzinfo=UTC)
+    return theirs if abs(theirs - now) < CLOCK_BELIEVED else None
+
+
+def retry_after_seconds(response: httpx.Response, now: datetime) -> float | None:
+    """The wait an answer's ``Retry-After`` asks for (:func:`parse_retry_after`), None when it
+    gives none that can be read. ``now``: this machine's time when the answer came.
+
+    An HTTP-date is on the service's clock (RFC 9110), so it is counted from the same answer's
+    ``Date`` where that is believed: against this machine's clock, a desk 10 minutes slow read
+    "in 30 s" as 630 s (and gave up), one running fast as no wait at all (and was refused
+    again). Without a ``Date``, this machine's clock is the best there is.
+    """
+    service_now = answer_date(response, now)
+    return parse_retry_after(
+        response.headers.get("Retry-After"), service_now if service_now is not None else now
+    )
 
 
 @dataclass

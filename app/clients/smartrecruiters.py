@@ -16,7 +16,6 @@ import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -39,8 +38,9 @@ from app.clients.http import (
     MAX_SERVICE_WAIT_SECONDS,
     RetryPolicy,
     ServiceHttp,
+    answer_date,
     answer_guard,
-    parse_retry_after,
+    retry_after_seconds,
 )
 from app.clients.multipart import MultipartFile, ProgressCallback
 from app.clients.pacing import Pacer
@@ -76,9 +76,6 @@ MAX_PAGE_SIZE = 100
 # a second is the wait, and never less.
 DEFAULT_RETRY_AFTER_SECONDS = 1.0
 CUSTOMER_KEY_LENGTH = 32  # a customer API key; the partner key is 64 characters
-#: How far SmartRecruiters' clock (its answers' ``Date``) may be from this machine's and be
-#: believed: a day or more is a proxy's broken clock, not a machine set wrong.
-CLOCK_BELIEVED = timedelta(days=1)
 
 # SR answers a refused transition with a 400 whose message speaks of state or status.
 _STATE_WORDS = re.compile(
@@ -245,18 +242,10 @@ class SmartRecruitersClient:
     def _note_clock(self, response: httpx.Response) -> None:
         """Keep how far SmartRecruiters' clock is from this machine's. A ``Date`` a day or
         more away is not believed (a proxy's broken clock): the offset stays as it was."""
-        said = response.headers.get("Date")
-        if not said:
-            return
-        try:
-            theirs = parsedate_to_datetime(said)
-        except (TypeError, ValueError, IndexError, OverflowError):
-            return
-        if theirs.tzinfo is None:
-            theirs = theirs.replace(tzinfo=UTC)
-        offset = theirs - self._clock()
-        if abs(offset) < CLOCK_BELIEVED:
-            self._clock_offset = offset
+        now = self._clock()
+        theirs = answer_date(response, now)
+        if theirs is not None:
+            self._clock_offset = theirs - now
 
     def _note_rate_headers(self, response: httpx.Response) -> None:
         """Keep SR's own count of calls left (``X-RateLimit-*``) beside the pacer's estimate."""
@@ -821,9 +810,9 @@ def _int_header(response: httpx.Response, name: str) -> int | None:
 
 
 def _retry_after(response: httpx.Response, now: datetime) -> float:
-    """The wait a 429 asks for: ``Retry-After`` read per RFC 9110 (seconds or an HTTP-date),
-    within [DEFAULT_RETRY_AFTER_SECONDS, MAX_SERVICE_WAIT_SECONDS]."""
-    seconds = parse_retry_after(response.headers.get("Retry-After"), now)
+    """The wait a 429 asks for: ``Retry-After`` read per RFC 9110 (seconds, or an HTTP-date on
+    the answer's own clock), within [DEFAULT_RETRY_AFTER_SECONDS, MAX_SERVICE_WAIT_SECONDS]."""
+    seconds = retry_after_seconds(response, now)
     if seconds is None:
         seconds = DEFAULT_RETRY_AFTER_SECONDS
     return min(max(seconds, DEFAULT_RETRY_AFTER_SECONDS), MAX_SERVICE_WAIT_SECONDS)

@@ -9,6 +9,7 @@ preview shows exactly what is sent.
 from __future__ import annotations
 
 import html
+from datetime import UTC
 from enum import IntEnum
 from typing import Any
 
@@ -283,7 +284,9 @@ def result_description(
         items += f"<li>and {len(others) - OTHER_FITS_LISTED} more jobs</li>"
     when = ""
     if completed.completed_on_utc is not None:
-        when = f" on {completed.completed_on_utc:%Y-%m-%d}"
+        # Its zone named: the recruiter may read it in another zone than the desk's, and Berke
+        # may give any offset; a bare day would be some zone's without saying which.
+        when = f" on {completed.completed_on_utc.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
     note = ""
     if not_for is not None:
         note = (

@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from app.domain.elapsed import due_again
+
 #: Berke may compute a missing score later without the watch seeing a change: try again then.
 RETRY_AFTER = timedelta(hours=1)
 
@@ -71,4 +73,4 @@ class HeldDeliveries:
     def waiting(self, order_id: str, now: datetime) -> bool:
         """Whether automatic delivery should leave the order alone this round."""
         held = self._held.get(order_id)
-        return held is not None and now < held.since + self._retry_after
+        return held is not None and not due_again(held.since, now, self._retry_after)

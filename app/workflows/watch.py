@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 
 from app.clients.errors import ApiError, service_wide
 from app.domain.berke_progress import BerkeProgress
+from app.domain.elapsed import due_again
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.store.berke_watch import WATERMARK_KEY, Watched
 from app.workflows.desk import Desk
@@ -141,13 +142,7 @@ def _deleted(watch: Watched) -> bool:
 
 
 def _due(watch: Watched, now: datetime, recheck_after: timedelta) -> bool:
-    return watch.state is None or _due_again(watch.state.checked_at, now, recheck_after)
-
-
-def _due_again(last: datetime, now: datetime, after: timedelta) -> bool:
-    """Whether ``after`` has passed since ``last``. A ``last`` after ``now`` was written while
-    the clock ran ahead (it was set back since): due, or it would wait as long as the jump."""
-    return last > now or now - last >= after
+    return watch.state is None or due_again(watch.state.checked_at, now, recheck_after)
 
 
 async def watch_comments(
@@ -168,7 +163,7 @@ async def watch_comments(
         when = checked.get(order.id)
         return datetime.fromisoformat(when) if when else datetime.min.replace(tzinfo=UTC)
 
-    due = [o for o in candidates if _due_again(last(o), now, again_after)]
+    due = [o for o in candidates if due_again(last(o), now, again_after)]
     due.sort(key=last)
     flagged: set[str] = set()
     for order in due[:budget]:

@@ -29,6 +29,7 @@ from app.domain.smartrecruiters import (
     ResultType,
     disallowed_description_tags,
 )
+from tests.zones import living_in
 
 ORDER = AssessmentOrder.model_validate(
     {
@@ -59,11 +60,12 @@ def completed(**extra: Any) -> CompletedAssessment:
     )
 
 
-def test_the_result_says_the_fit_for_the_orders_job() -> None:
-    done = completed()
-    fit = done.fit_for("j-nurse")  # Berke ids ignore case
-    assert fit is not None
-    result = result_for(ORDER, done, fit, report_name="report.pdf")
+def test_the_result_says_the_fit_for_the_orders_job(monkeypatch: pytest.MonkeyPatch) -> None:
+    with living_in(monkeypatch, "America/Los_Angeles"):  # the desk's zone says nothing here
+        done = completed()
+        fit = done.fit_for("j-nurse")  # Berke ids ignore case
+        assert fit is not None
+        result = result_for(ORDER, done, fit, report_name="report.pdf")
     assert result.result_type is ResultType.DOCUMENT
     assert result.result == "report.pdf"
     assert result.title == "Berke job fit — Registered Nurse – ICU"
@@ -73,7 +75,25 @@ def test_the_result_says_the_fit_for_the_orders_job() -> None:
     assert disallowed_description_tags(description) == []  # only what SmartRecruiters allows
     assert description.index("Registered Nurse") < description.index("Sales")
     assert "Sales &lt;Manager&gt;" in description  # a job name is text, never markup
-    assert "Completed on 2025-12-01" in description
+    assert "Completed on 2025-12-01 12:10 UTC." in description
+
+
+@pytest.mark.parametrize(
+    "completed_on",
+    [datetime(2026, 3, 14, 22, 30, tzinfo=UTC).timestamp(), "2026-03-15T01:30:00+03:00"],
+)
+def test_the_results_completion_names_its_zone(
+    monkeypatch: pytest.MonkeyPatch, completed_on: float | str
+) -> None:
+    """Finished at 01:30 on 15 March in Istanbul: before, the result (and its preview) said
+    "Completed on 2026-03-14" (the UTC day), or the 15th when Berke gave its time with +03:00,
+    while the desk showed "Complete 15 Mar"; a day that is nobody's own without its zone."""
+    with living_in(monkeypatch, "Europe/Istanbul"):
+        done = completed(completedOnUtc=completed_on)
+        fit = done.fit_for("J-NURSE")
+        assert fit is not None
+        description = result_for(ORDER, done, fit, report_name="r.pdf").description or ""
+    assert "<p>Completed on 2026-03-14 22:30 UTC. Job fit for each job:</p>" in description
 
 
 @pytest.mark.parametrize(

@@ -35,6 +35,15 @@ def test_a_held_order_waits_until_a_while_has_passed() -> None:
     assert held.waiting("o1", NOW + timedelta(minutes=90))
 
 
+def test_a_hold_made_while_the_clock_ran_ahead_lasts_no_longer_than_its_while() -> None:
+    """Held at "15:00" on a clock 6 hours ahead, then put right (NTP): before, the order
+    waited until 16:00 real time (7 hours, not 1) before automatic delivery tried again."""
+    held = HeldDeliveries(retry_after=timedelta(hours=1))
+    held.hold("o1", "no score", NOW + timedelta(hours=6))
+    assert not held.waiting("o1", NOW + timedelta(hours=2))
+    assert not held.waiting("o1", NOW)  # a hold in the future: the clock was set back
+
+
 def test_a_release_lets_the_order_be_tried_at_once() -> None:
     held = HeldDeliveries()
     held.hold("o1", "no score", NOW)

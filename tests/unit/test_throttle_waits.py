@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from typing import Any
 
 import httpx
@@ -17,7 +18,12 @@ import pytest
 
 from app.clients.berke import BerkeClient
 from app.clients.errors import ThrottledError
-from app.clients.http import MAX_SERVICE_WAIT_SECONDS, RetryPolicy, parse_retry_after
+from app.clients.http import (
+    MAX_SERVICE_WAIT_SECONDS,
+    RetryPolicy,
+    parse_retry_after,
+    retry_after_seconds,
+)
 from app.clients.pacing import Pacer
 from app.clients.smartrecruiters import SmartRecruitersClient
 from app.domain.berke import BerkeThrottleBody, CreateAssessmentRequest
@@ -133,6 +139,82 @@ def test_a_retry_after_date_is_waited_until() -> None:
 
     asyncio.run(body())
     assert sent == [0.0, 30.0]
+
+
+def _http_date(moment: datetime) -> str:
+    return format_datetime(moment, usegmt=True)
+
+
+@pytest.mark.parametrize("service_ahead", [timedelta(minutes=10), timedelta(minutes=-10)])
+def test_a_retry_after_date_is_read_on_the_clock_of_the_answer_that_gives_it(
+    service_ahead: timedelta,
+) -> None:
+    """RFC 9110: the date is the server's, and so is the answer's ``Date``. Before, it was
+    counted against this machine's clock: 10 minutes slow, "in 30 s" was a wait of 630 s,
+    over the client's patience (the call failed, "wait 630 s"); 10 minutes fast, it was
+    the 1 s floor, and the next call was refused again."""
+    time = FakeTime()
+    sent: list[float] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        sent.append(time.seconds)
+        theirs = time.utc() + service_ahead
+        headers = {
+            "Date": _http_date(theirs),
+            "Retry-After": _http_date(theirs + timedelta(seconds=30)),
+        }
+        return httpx.Response(429, json={"message": "Too many requests"}, headers=headers)
+
+    async def body() -> ThrottledError:
+        async with SmartRecruitersClient(
+            "https://sr.example/v1", "k" * 64, transport=httpx.MockTransport(handle),
+            pacer=time.pacer(), clock=time.utc, retry=RetryPolicy(throttle_retries=2),
+        ) as sr:  # fmt: skip
+            with pytest.raises(ThrottledError) as caught:
+                await sr.list_orders()
+            return caught.value
+
+    error = asyncio.run(body())
+    assert error.wait_seconds == 30.0
+    assert sent == [0.0, 30.0, 60.0]
+
+
+def test_a_gateways_retry_after_date_in_front_of_berke_is_read_on_its_own_clock() -> None:
+    """The same rule for Berke: a gateway 10 minutes ahead of this machine asking for 20 s."""
+    theirs = NOW + timedelta(minutes=10)
+    gateway = httpx.Response(
+        429,
+        text="Too Many Requests",
+        headers={
+            "Date": _http_date(theirs),
+            "Retry-After": _http_date(theirs + timedelta(seconds=20)),
+        },
+    )
+    sent: list[float] = []
+    _berke_jobs_after(gateway, sent, retry=RetryPolicy(throttle_retries=1))
+    assert sent == [0.0, 20.0]
+
+
+AHEAD = NOW + timedelta(minutes=10)  # the service's clock, 10 minutes ahead of this machine's
+
+
+@pytest.mark.parametrize(
+    ("date", "retry_at", "seconds"),
+    [
+        (AHEAD, AHEAD + timedelta(seconds=30), 30.0),  # the service's clock: believed
+        (NOW - timedelta(hours=23), NOW - timedelta(hours=23, seconds=-30), 30.0),
+        (None, AHEAD + timedelta(seconds=30), 630.0),  # no Date: this machine's clock
+        ("garbage", AHEAD + timedelta(seconds=30), 630.0),
+        (NOW + timedelta(days=2), AHEAD + timedelta(seconds=30), 630.0),  # a broken clock
+    ],
+)
+def test_a_retry_after_date_counts_from_the_answers_date_when_it_is_believed(
+    date: datetime | str | None, retry_at: datetime, seconds: float
+) -> None:
+    headers = {"Retry-After": _http_date(retry_at)}
+    if date is not None:
+        headers["Date"] = date if isinstance(date, str) else _http_date(date)
+    assert retry_after_seconds(httpx.Response(429, headers=headers), NOW) == seconds
 
 
 def test_a_huge_retry_after_is_clamped_and_handed_to_the_caller() -> None:
