@@ -1,11 +1,12 @@
 """File > Settings: connection profiles, their keys, and "Test connection" per service; and
 the partner's Marketplace configuration on SmartRecruiters, on a page of its own.
 
-The form is built from :class:`ConnectionProfile`'s field metadata (titles, ranges, units,
-groups, choices): a new option is a new field there, not new code here. ``load()`` fills the
-dialog from the settings, and reads where the keys are kept in a worker thread; ``save_changes()``
-validates, writes the profiles file and stores the keys (keyring, or the session, or the
-opted-in file).
+The dialog holds the profiles being edited and which one is shown. The form is built from
+:class:`ConnectionProfile`'s field metadata (``profile_form``): a new option is a new field there,
+not new code here. ``load()`` fills the dialog from the settings, and reads where the keys are
+kept in a worker thread; ``save_changes()`` validates what was typed here, and ``settings_save``
+asks what a save must ask, writes the profiles file and stores the keys (keyring, or the
+session, or the opted-in file).
 
 The keyring is never asked on the GUI thread: it may take seconds to answer (a Secret Service
 over D-Bus, KWallet waking up) or wait on its unlock prompt, and the whole window froze
@@ -18,14 +19,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
-import logging
 from collections.abc import Callable, Coroutine, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
-from annotated_types import Ge, Le, MaxLen
 from pydantic import SecretStr, ValidationError
-from pydantic.fields import FieldInfo
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
@@ -33,16 +30,9 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
-    QFrame,
-    QGroupBox,
     QHBoxLayout,
-    QLabel,
-    QLineEdit,
     QListWidget,
     QPushButton,
-    QScrollArea,
-    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -50,99 +40,44 @@ from PySide6.QtWidgets import (
 
 from app.clients.errors import Service
 from app.domain.connection import (
-    GROUP_BERKE,
-    GROUP_INVITATION,
-    GROUP_SR,
-    GROUP_WORK,
     TYPED_IN_SETTINGS,
     AppSettings,
     ConnectionProfile,
     ProfileKind,
-    berke_token_problem,
-    sharing_a_data_file,
-    sr_key_problem,
 )
 from app.domain.profile_problems import profile_problem
-from app.domain.sr_limits import message_count
-from app.store.credentials import (
-    BERKE_TOKEN,
-    SR_KEY,
-    KeyringStatus,
-    KeyStore,
-    Storage,
-)
-from app.store.settings_file import SettingsChangedElsewhereError, save_settings
-from app.ui.common.async_dialogs import choose, confirm
+from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyringStatus, KeyStore, Storage
+from app.store.settings_file import save_settings
+from app.ui.common.async_dialogs import confirm
 from app.ui.common.colours import SETTINGS_ERROR, SETTINGS_OK
 from app.ui.common.discard_guard import DiscardGuard
-from app.ui.common.focus_in_view import FocusKeptInView
 from app.ui.common.labels import plain_label
 from app.ui.common.remembered_size import RememberedSize
 from app.ui.common.screens import available_room
 from app.ui.common.task_group import until_ended
 from app.ui.common.tint import tint
-from app.ui.common.tooltips import plain_tooltip
-from app.ui.settings.key_places import (
-    KEYRING,
-    Entry,
-    KeyPlaces,
-    StoredKeys,
-    entries_of,
-    read_places_afresh,
-    store_keys,
-)
+from app.ui.settings.key_places import KEYRING, KeyPlaces, entries_of, read_places_afresh
 from app.ui.settings.marketplace_config_page import (
     ClientProvider,
     MarketplaceConfigPage,
     names_of_settings,
 )
+from app.ui.settings.profile_form import KEY_RULES, ProfileForm
+from app.ui.settings.settings_save import Draft, SettingsSave
 from app.workflows.connection_test import (
     ConnectionVerdict,
     Verdict,
     probe_berke,
     probe_smartrecruiters,
 )
-from app.workflows.profile_data import (
-    LEFT_UNSENT,
-    SAME_ACCOUNT_ASKED,
-    AccountData,
-    account_data_for,
-    account_data_in_words,
-    another_account_in_words,
-    left_behind_in_words,
-    needs_own_data_file,
-    refused_for_another_account,
-    waiting_for,
-    with_own_data_file,
-)
-from app.workflows.profile_keys import (
-    KEY_TITLES,
-    KeyChanges,
-    ProfileEdit,
-    for_another_account,
-    key_changes,
-    key_left_behind,
-    needs_account_question,
-    same_names,
-    unique_name,
+from app.workflows.profile_data import waiting_for
+from app.workflows.profile_keys import KEY_TITLES, same_names, unique_name
+from app.workflows.settings_words import (
+    not_moved_sentence,
+    not_stored_sentence,
+    same_names_sentence,
 )
 
-FORM_FIELDS = [
-    name
-    for name, info in ConnectionProfile.model_fields.items()
-    if isinstance(info.json_schema_extra, dict) and "group" in info.json_schema_extra
-]
-#: The keys named outside their profile's form.
-KEY_NAMES = {SR_KEY: "SmartRecruiters partner API key", BERKE_TOKEN: "Berke API token"}
-KEY_HINTS = {
-    SR_KEY: "The 64-character partner key from the SmartRecruiters Partner Portal",
-    BERKE_TOKEN: "From Berke: Settings | API:Security",
-}
-# What a typed key must be, checked as it is typed and again before anything is stored.
-KEY_RULES: dict[str, Callable[[str], str | None]] = {
-    SR_KEY: sr_key_problem,
-    BERKE_TOKEN: berke_token_problem,
-}
 STORAGE_PLACEHOLDERS = {
     Storage.KEYRING: "saved in the system keyring — type to replace",
     Storage.SESSION: "kept for this session only — type to replace",
@@ -164,37 +99,8 @@ FILE_WARNING = (
     "of your disk or its backups, can read the keys. Use it only on a computer you alone use, "
     "and prefer installing a keyring (e.g. GNOME Keyring or KWallet)."
 )
-
-
-@dataclass
-class _Draft:
-    """A profile being edited: raw values (validated on save), its stored name, typed keys."""
-
-    values: dict[str, Any]
-    stored_name: str | None  # the name its keys are stored under; None for a new profile
-    keys: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def kind(self) -> ProfileKind:
-        return ProfileKind(self.values.get("kind", ProfileKind.CUSTOM))
-
-
-def _extra(info: FieldInfo) -> dict[str, Any]:
-    return info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-
-
-def _bound(info: FieldInfo, kind: type) -> Any:
-    for item in info.metadata:
-        if isinstance(item, kind):
-            return getattr(item, {Ge: "ge", Le: "le", MaxLen: "max_length"}[kind])
-    return None
-
-
 #: The key sent to each address: a changed address makes its key's "saved for" words stale.
 _KEY_OF_ADDRESS = {"sr_base_url": SR_KEY, "berke_base_url": BERKE_TOKEN}
-
-
-log = logging.getLogger(__name__)
 
 
 def _why_unreadable(keys: KeyStore) -> str | None:
@@ -207,26 +113,6 @@ def _get_afresh(keys: KeyStore, name: str, service: str) -> SecretStr | None:
     the dialog was open, as its banner asked)."""
     keys.look_again()
     return keys.get(name, service)
-
-
-def _not_stored_sentence(not_stored: list[tuple[Entry, str]]) -> str:
-    """The settings were saved, but these keys are kept for this session only: which, and why."""
-    which = "; ".join(
-        f"the {KEY_NAMES[service]} of “{name}” ({why})" for (name, service), why in not_stored
-    )
-    kept, it = ("it is", "it") if len(not_stored) == 1 else ("they are", "them")
-    return (
-        f"The settings were saved, but {which} could not be stored: {kept} kept for this "
-        f"session only. Once the keyring or the disk works again, type {it} again and Apply."
-    )
-
-
-def _not_moved_sentence(new: str, old: str) -> str:
-    """A renamed profile whose keys the locked keyring would not give up to move them."""
-    return (
-        f"The keys of “{new}” could not be moved from its old name “{old}”: the keyring is "
-        "locked. Unlock it, then type them again and Apply."
-    )
 
 
 class SettingsDialog(QDialog):
@@ -253,9 +139,7 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("Settings — Assessment Desk")
         self._settings = settings
         self._keys = keys
-        self._write = write
-        self._write_over = write_over
-        self._drafts: list[_Draft] = []
+        self._drafts: list[Draft] = []
         self._current = -1
         self._tasks: set[asyncio.Task[Any]] = set()
         self._leaving_unsaved = False  # the coordinator chose to drop typed Marketplace values
@@ -268,20 +152,21 @@ class SettingsDialog(QDialog):
         self._close_when_saved: int | None = None  # a close asked for meanwhile
         #: The last save's warning, when it saved with one (a key kept for the session only).
         self.save_warning: str | None = None
-        self.editors: dict[str, QWidget] = {}
-        self.key_fields: dict[str, QLineEdit] = {}
-        self.key_errors: dict[str, QLabel] = {}
-        #: Under each profile field (the name too): why the last save refused it.
-        self.field_errors: dict[str, QLabel] = {}
-        #: Under a long text: how many characters it has, of how many it may.
-        self.counts: dict[str, QLabel] = {}
-        self._field_error_forms: dict[str, QFormLayout] = {}
-        self.test_buttons: dict[str, QPushButton] = {}
-        self.verdict_labels: dict[str, QLabel] = {}
         self.last_verdicts: dict[str, ConnectionVerdict] = {}
-        self._testing: dict[str, _Draft] = {}  # per service, the profile whose test is out
+        self._testing: dict[str, Draft] = {}  # per service, the profile whose test is out
         self._marketplace_client: ClientProvider = marketplace_client or (lambda: None)
         self._build()
+        self._save_steps = SettingsSave(
+            self,
+            keys,
+            write=write,
+            write_over=write_over,
+            busy=self._busy,
+            fail=self._fail,
+            show_profile=self.profile_list.setCurrentRow,
+            show_key_refused=self._show_key_refused,
+            chosen=lambda: (self.active_combo.currentText(), self.file_opt_in.isChecked()),
+        )
         self.load()
         # Esc, Cancel, the window's X and the app quitting ask before a profile, a key or a
         # Marketplace value typed is thrown away: one question for all of them (asked about
@@ -351,54 +236,24 @@ class SettingsDialog(QDialog):
             buttons.addWidget(button)
         side.addLayout(buttons)
         body.addLayout(side, 1)
-        # The profile's options outgrow an 800-pixel screen: they scroll, the dialog does not.
-        form_host = QWidget()
-        form_host.setLayout(self._build_form())
-        self.form_scroll = QScrollArea()
-        self.form_scroll.setObjectName("profileForm")
-        self.form_scroll.setWidgetResizable(True)
-        self.form_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        # Not a Tab stop of its own: focused, it showed nothing; Tab goes field to field.
-        self.form_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.form_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.form_scroll.setWidget(form_host)
-        FocusKeptInView(self.form_scroll)
-        # Only height scrolls: the rows keep the width they need, beside the scroll bar.
-        bar = self.form_scroll.verticalScrollBar().sizeHint().width()
-        self.form_scroll.setMinimumWidth(form_host.minimumSizeHint().width() + bar)
+        self.form = ProfileForm(
+            renamed=self._rename_current,
+            field_edited=self._field_edited,
+            key_typed=self._key_typed,
+            test=self.start_test,
+        )
+        # The form's widgets, by the names the dialog has always given them.
+        self.name_edit = self.form.name_edit
+        self.editors = self.form.editors
+        self.key_fields = self.form.key_fields
+        self.key_errors = self.form.key_errors
+        self.field_errors = self.form.field_errors
+        self.counts = self.form.counts
+        self.test_buttons = self.form.test_buttons
+        self.verdict_labels = self.form.verdict_labels
+        self.form_scroll = self.form.scroll
         body.addWidget(self.form_scroll, 3)
         layout.addLayout(body)
-
-    def _build_form(self) -> QVBoxLayout:
-        """The selected profile: one group per service plus "Work", from the field metadata."""
-        form_side = QVBoxLayout()
-        name_form = QFormLayout()
-        self.name_edit = QLineEdit()
-        self.name_edit.setObjectName("profileName")
-        self.name_edit.textEdited.connect(self._rename_current)
-        name_form.addRow(ConnectionProfile.model_fields["name"].title or "Name", self.name_edit)
-        self._add_field_error_row(name_form, "name", self.name_edit)
-        form_side.addLayout(name_form)
-        groups: dict[str, QFormLayout] = {}
-        for group in (GROUP_SR, GROUP_BERKE, GROUP_INVITATION, GROUP_WORK):
-            box = QGroupBox(group)
-            groups[group] = QFormLayout(box)
-            form_side.addWidget(box)
-        key_after_address = {GROUP_SR: SR_KEY, GROUP_BERKE: BERKE_TOKEN}
-        for name in FORM_FIELDS:
-            info = ConnectionProfile.model_fields[name]
-            extra = _extra(info)
-            editor = self._editor_for(name, info)
-            self.editors[name] = editor
-            groups[extra["group"]].addRow(info.title or name, editor)
-            if extra.get("counted"):
-                self._add_count_row(groups[extra["group"]], name, editor, _bound(info, MaxLen))
-            self._add_field_error_row(groups[extra["group"]], name, editor)
-            if extra.get("address"):  # the key right under the address it is for
-                self._add_key_row(groups[extra["group"]], key_after_address[extra["group"]])
-        for service, group in ((SR_KEY, GROUP_SR), (BERKE_TOKEN, GROUP_BERKE)):
-            self._add_test_row(groups[group], service)
-        return form_side
 
     def _build_footer(self, layout: QVBoxLayout) -> None:
         self.error_label = plain_label(name="settingsError")  # profile names, as written
@@ -415,139 +270,18 @@ class SettingsDialog(QDialog):
         apply.clicked.connect(lambda _checked=False: self._spawn(self.save_changes()))
         layout.addWidget(self.buttons)
 
-    def _editor_for(self, name: str, info: FieldInfo) -> QWidget:
-        extra = _extra(info)
-        editor: QWidget
-        if info.annotation is int:
-            spin = QSpinBox()
-            spin.setRange(_bound(info, Ge) or 0, _bound(info, Le) or 1_000_000)
-            spin.setSuffix(str(extra.get("suffix", "")))
-            spin.setAccelerated(True)
-            editor = spin
-        elif "choices" in extra:
-            combo = QComboBox()
-            for value, label in extra["choices"].items():
-                combo.addItem(label, value)
-            editor = combo
-        else:
-            # Never setMaxLength: a longer paste was cut without a word, and saved so (every
-            # invitation then ended mid-word). Too long is refused on save, under the field.
-            line = QLineEdit()
-            if extra.get("address"):
-                line.setPlaceholderText("https://…")
-            editor = line
-        editor.setObjectName(name)
-        editor.setAccessibleName(f"{extra['group']} {info.title}")
-        if info.description:
-            editor.setToolTip(plain_tooltip(info.description))
-        return editor
-
-    def _add_count_row(self, form: QFormLayout, name: str, editor: QWidget, limit: int) -> None:
-        """Under a long text: "47 / 1,000" as it is typed; once over, in red, by how much
-        ("1,047 / 1,000: 47 too many"). As in the invite dialog: nothing is cut, the save
-        refuses it (in a sentence under the field: this line does not say it a second time)."""
-        assert isinstance(editor, QLineEdit)
-        count = plain_label(name=f"{name}Count")
-        self.counts[name] = count
-
-        def follow(text: str) -> None:
-            over = len(text.strip()) - limit
-            shown = message_count(text, limit)
-            count.setText(f"{shown}: {over:,} too many" if over > 0 else shown)
-            tint(count, SETTINGS_ERROR if over > 0 else None)
-
-        editor.textChanged.connect(follow)
-        follow(editor.text())
-        form.addRow("", count)
-
-    def _add_field_error_row(self, form: QFormLayout, name: str, editor: QWidget) -> None:
-        """A row under the field for why it was refused: hidden, and taking no room, until a
-        save refuses it; gone again as the field is changed."""
-        error = plain_label(name=f"{name}Error")
-        tint(error, SETTINGS_ERROR)
-        form.addRow("", error)
-        form.setRowVisible(error, False)
-        self.field_errors[name] = error
-        self._field_error_forms[name] = form
-        changed = (
-            editor.textEdited
-            if isinstance(editor, QLineEdit)
-            else editor.valueChanged
-            if isinstance(editor, QSpinBox)
-            else editor.activated
-            if isinstance(editor, QComboBox)
-            else None
-        )
-        if changed is not None:
-            changed.connect(lambda *_: self._field_edited(name))
-
     def _field_edited(self, name: str) -> None:
-        """Its words go as it is edited; an address's also the key's "no longer the address it
-        was saved for" (the address may be put back)."""
-        self._hide_field_error(name)
+        """Its words gone as it is edited (by the form), an address's also the key's "no longer
+        the address it was saved for" (the address may be put back)."""
         service = _KEY_OF_ADDRESS.get(name)
         if service is not None:
             self._show_key_error(service)
 
-    def _show_field_error(self, name: str, sentence: str) -> None:
-        error = self.field_errors.get(name)
-        if error is not None:
-            error.setText(sentence)
-            self._field_error_forms[name].setRowVisible(error, True)
-            self._scroll_to(error)
-
-    def _scroll_to(self, error: QWidget) -> None:
-        """The words just shown under a field, scrolled into view with it: the form is taller
-        than a laptop's screen."""
-        host = self.form_scroll.widget()
-        host_layout = host.layout() if host is not None else None
-        if host_layout is not None:
-            host_layout.activate()  # the row just shown has its place before it is scrolled to
-        self.form_scroll.ensureWidgetVisible(error)
-
-    def _hide_field_error(self, name: str) -> None:
-        error = self.field_errors[name]
-        if not error.text():
-            return
-        error.clear()
-        self._field_error_forms[name].setRowVisible(error, False)
-
     def _hide_field_errors(self) -> None:
         """Each save says again what is still wrong: words from the last one may be stale."""
-        for name in self.field_errors:
-            self._hide_field_error(name)
+        self.form.hide_field_errors()
         for service in self.key_errors:
             self._show_key_error(service)  # only a typed key's own problem stays
-
-    def _add_key_row(self, form: QFormLayout, service: str) -> None:
-        field_ = QLineEdit()
-        field_.setObjectName(f"{service}Key")
-        field_.setEchoMode(QLineEdit.EchoMode.Password)
-        field_.setToolTip(KEY_HINTS[service])
-        field_.setAccessibleName(KEY_TITLES[service])
-        # Keys are never read back into the field: it only ever holds what was typed now.
-        field_.textEdited.connect(lambda text, s=service: self._key_typed(s, text))
-        self.key_fields[service] = field_
-        form.addRow(KEY_TITLES[service], field_)
-        if service in KEY_RULES:
-            error = plain_label(name=f"{service}KeyError")
-            tint(error, SETTINGS_ERROR)
-            error.hide()
-            self.key_errors[service] = error
-            form.addRow("", error)
-
-    def _add_test_row(self, form: QFormLayout, service: str) -> None:
-        row = QHBoxLayout()
-        button = QPushButton("&Test connection" if service == SR_KEY else "T&est connection")
-        button.setObjectName(f"{service}Test")
-        button.clicked.connect(lambda _checked=False, s=service: self.start_test(s))
-        verdict = plain_label(name=f"{service}Verdict")  # a service's words, as written
-        verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        row.addWidget(button)
-        row.addWidget(verdict, 1)
-        self.test_buttons[service] = button
-        self.verdict_labels[service] = verdict
-        form.addRow(row)
 
     # -- load / save -------------------------------------------------------------------------
 
@@ -555,7 +289,7 @@ class SettingsDialog(QDialog):
         """Fill the dialog from the settings it was given. Where their keys are kept is read
         in a worker thread: the key fields say "checking…" until then."""
         self._drafts = [
-            _Draft(values=p.model_dump(mode="json"), stored_name=p.name)
+            Draft(values=p.model_dump(mode="json"), stored_name=p.name)
             for p in self._settings.profiles
         ]
         self._current = -1
@@ -626,54 +360,10 @@ class SettingsDialog(QDialog):
         profiles = self._validated()
         if profiles is None:
             return None
-        with self._busy():
-            found = await KEYRING.run(
-                read_places_afresh,
-                self._keys,
-                self._entries_to_check(profiles),
-                self._keys_typed_for_saved(),
-            )
-        left_behind = self._key_left_behind(profiles, found)
-        if left_behind is not None:
-            self._fail(left_behind)
+        done = await self._save_steps.run(self._drafts, self._settings, profiles)
+        if done is None:
             return None
-        shared = sharing_a_data_file(profiles)
-        if shared is not None:
-            first, second = shared
-            self._fail(
-                f"“{first}” and “{second}” would keep their orders and pending steps in one "
-                "data file, mixing two accounts (two Production profiles: make one of them "
-                "Custom; the same data_file given to both in the settings file: remove one)."
-            )
-            return None
-        with self._busy():  # an edit meanwhile would not be saved, nor a profile added
-            moved = await self._own_data_files(profiles)
-        if moved is None:
-            return None
-        with self._busy():
-            profiles_now = await self._own_data_files_for_keys(moved, found)
-        if profiles_now is None:
-            return None
-        profiles = profiles_now
-        opted_in = self.file_opt_in.isChecked() and not found.status.usable
-        settings = AppSettings(
-            **(self._settings.model_extra or {}),  # a newer desk's settings, written back
-            active=self.active_combo.currentText() or self._settings.active,
-            profiles=profiles,
-            keys_file_opt_in=opted_in,
-        )
-        changes = self._key_changes(profiles, opted_in)
-        with self._busy():
-            # The file first: when it cannot be written (a read-only folder, a full disk)
-            # nothing has changed, keys included. Stored first, a renamed profile's keys had
-            # moved to a name the file on disk does not know.
-            if not await self._write_file(settings):
-                return None
-            try:
-                stored: StoredKeys | None = await KEYRING.run(store_keys, self._keys, changes)
-            except Exception:  # the file is written: the settings are saved all the same
-                log.exception("Storing the keys of a save failed")
-                stored = None
+        settings, profiles, stored = done.settings, done.profiles, done.stored
         self._places_generation += 1  # a read started before this save is out of date
         self._settings = settings
         for draft, profile in zip(self._drafts, profiles, strict=True):
@@ -697,133 +387,14 @@ class SettingsDialog(QDialog):
             )
         else:
             self._take_places(stored.places)
-            said = [_not_stored_sentence(stored.not_stored)] if stored.not_stored else []
-            said += [_not_moved_sentence(new, old) for new, old in stored.not_moved]
+            said = [not_stored_sentence(stored.not_stored)] if stored.not_stored else []
+            said += [not_moved_sentence(new, old) for new, old in stored.not_moved]
             self.save_warning = " ".join(said) or None
         if self.save_warning is not None:
             self._fail(self.save_warning)
         self.discard_guard.rebase()  # saved: nothing typed is left to lose
         self.saved.emit(settings)
         return settings
-
-    async def _own_data_files(
-        self, profiles: list[ConnectionProfile]
-    ) -> list[ConnectionProfile] | None:
-        """``profiles``, each saved one now pointing at another server with a data file of
-        its own: the one it had holds the orders and pending steps of the account it pointed
-        at, which were shown as the new one's and resumed against it (a create made in
-        another company's Berke). A file with work still to send is left only when the
-        coordinator says so; None when they keep editing."""
-        given = list(profiles)
-        for index, (draft, profile) in enumerate(zip(self._drafts, profiles, strict=True)):
-            saved = self._settings.profile(draft.stored_name) if draft.stored_name else None
-            if saved is None or not needs_own_data_file(saved, profile):
-                continue
-            work = await asyncio.to_thread(waiting_for, saved)
-            left_behind = left_behind_in_words(saved, work)
-            if left_behind is not None and not await self._leave_waiting_work(left_behind):
-                self.profile_list.setCurrentRow(index)
-                return None
-            given[index] = with_own_data_file(profile)
-        return given
-
-    async def _own_data_files_for_keys(
-        self, profiles: list[ConnectionProfile], found: KeyPlaces
-    ) -> list[ConnectionProfile] | None:
-        """``profiles``, each saved one whose stored keys were replaced by another account's
-        (as the coordinator answers) with a data file of its own: on the same addresses, the
-        one it had holds the first account's orders and pending steps, which were shown as
-        the new account's and resumed against it (a waiting create failed for good there).
-        Asked only where that file holds something: a key renewed on a new profile asks
-        nothing. None when they keep editing. ``found``: where the saved keys are kept."""
-        given = list(profiles)
-        for index, (draft, profile) in enumerate(zip(self._drafts, profiles, strict=True)):
-            saved = self._settings.profile(draft.stored_name) if draft.stored_name else None
-            if saved is None:
-                continue
-            typed = [found.typed_key(saved.name, s) for s, key in draft.keys.items() if key]
-            if not needs_account_question(saved, profile, typed):
-                continue
-            data = await asyncio.to_thread(account_data_for, saved)
-            if data.nothing:
-                continue
-            another = await self._another_account(saved, data)
-            if another is None:
-                self.profile_list.setCurrentRow(index)
-                return None
-            if not another:
-                continue
-            own = for_another_account(profile)
-            if own is None:
-                self.profile_list.setCurrentRow(index)
-                self._fail(
-                    refused_for_another_account(
-                        profile.name, "Duplicate it and type that account's keys in the copy"
-                    )
-                )
-                return None
-            given[index] = own
-        return given
-
-    async def _another_account(self, saved: ConnectionProfile, data: AccountData) -> bool | None:
-        """Whether the keys typed for ``saved`` are another account's (not the same account's,
-        renewed: the common case, the answer Enter gives); None: keep editing."""
-        chosen = await choose(
-            self,
-            "New keys: the same account?",
-            f"{account_data_in_words(saved, data)} {SAME_ACCOUNT_ASKED}",
-            options=["Same account, renewed keys", "Another account"],
-            informative=another_account_in_words(
-                data, "Duplicate the profile and type its keys in the copy"
-            ),
-        )
-        return None if chosen is None else chosen == 1
-
-    async def _leave_waiting_work(self, text: str) -> bool:
-        return await confirm(
-            self,
-            "Point the profile at another server?",
-            text,
-            informative=(
-                f"{LEFT_UNSENT} To send them, keep the address until they are; for the new server, "
-                "Duplicate the profile and change the copy."
-            ),
-            ok_text="Change the address",
-            cancel_text="Keep editing",
-        )
-
-    async def _write_file(self, settings: AppSettings) -> bool:
-        """The settings file written; False, and why said, when it was not. A change another
-        program made to it since it was read is saved over only when the coordinator says so:
-        refused without a choice, every OK and Apply was refused again."""
-        write = self._write
-        while True:
-            try:
-                await asyncio.to_thread(write, settings)
-                return True
-            except SettingsChangedElsewhereError as exc:
-                if self._write_over is None or not await confirm(
-                    self,
-                    "Settings changed elsewhere",
-                    "The settings file was changed by another program (assessment-desk "
-                    "--configure, or an editor) since this window read it.",
-                    informative=(
-                        "Save yours over it, and that change is lost. Or keep editing: to see "
-                        "that change, close Settings and open it again."
-                    ),
-                    ok_text="Save mine over it",
-                    cancel_text="Keep editing",
-                ):
-                    self._fail(str(exc))
-                    return False
-                write = self._write_over
-            except OSError as exc:
-                where = f" to {exc.filename}" if exc.filename else ""
-                self._fail(
-                    f"The settings could not be saved{where}: “{exc.strerror or exc}”. Nothing "
-                    "was changed; check that the folder can be written, then try again."
-                )
-                return False
 
     def _validated(self) -> list[ConnectionProfile] | None:
         """The profiles as typed, when every one is valid and no two share a name; else None,
@@ -854,10 +425,7 @@ class SettingsDialog(QDialog):
             self._fail_on(
                 max(i for i, p in enumerate(profiles) if p.name == second),
                 "name",
-                f"Two profiles have the same name, “{first}” and “{second}”: names must differ "
-                "by more than their capitals (Windows keeps their keys under one name)."
-                if first != second
-                else f"Two profiles are named “{first}”: names must differ.",
+                same_names_sentence(first, second),
             )
             return None
         return profiles
@@ -890,56 +458,20 @@ class SettingsDialog(QDialog):
                 if problem is not None:
                     self.profile_list.setCurrentRow(index)
                     self.key_fields[service].setFocus()
-                    self._scroll_to(self.key_errors[service])
+                    self.form.scroll_to(self.key_errors[service])
                     name = draft.values.get("name") or "A profile"
                     return f"{name}: {KEY_TITLES[service]}: {problem}"
         return None
 
-    def _keys_typed_for_saved(self) -> dict[Entry, SecretStr]:
-        """The keys typed for saved profiles, under the names they are stored under: compared
-        with the stored ones in the keyring's thread (the same keys typed again are no other
-        account's, as ``--configure`` has it)."""
-        return {
-            (draft.stored_name, service): SecretStr(key)
-            for draft in self._drafts
-            if draft.stored_name is not None
-            for service, key in draft.keys.items()
-            if key
-        }
-
-    def _entries_to_check(self, profiles: list[ConnectionProfile]) -> list[Entry]:
-        """Where ``_key_left_behind`` may look, read for it beforehand: both keys of every
-        profile name saved or typed (a few keyring reads, in the keyring's thread)."""
-        names = {p.name for p in [*self._settings.profiles, *profiles] if not p.is_sandbox}
-        return entries_of(sorted(names))
-
-    def _key_left_behind(self, profiles: list[ConnectionProfile], found: KeyPlaces) -> str | None:
-        """A saved key that would go where it was not saved for, with no key typed instead
-        (``profile_keys.key_left_behind``): shown at its field, and the sentence for the
-        dialog's error line. ``found``: where the entries ``_entries_to_check`` names are
-        kept."""
-        left = key_left_behind(
-            self._edits(profiles),
-            self._settings.profiles,
-            lambda name, service: found.of(name, service) is not Storage.NONE,
-        )
-        if left is None:
-            return None
-        self.profile_list.setCurrentRow(left.index)
-        self.key_fields[left.service].setFocus()
-        error = self.key_errors[left.service]
-        error.setText(left.sentence)
+    def _show_key_refused(self, index: int, service: str, sentence: str) -> None:
+        """Why the key of the profile at ``index`` may not go where the save would put it:
+        the profile shown, the key's field focused and the words under it."""
+        self.profile_list.setCurrentRow(index)
+        self.key_fields[service].setFocus()
+        error = self.key_errors[service]
+        error.setText(sentence)
         error.show()
-        self._scroll_to(error)
-        return f"{profiles[left.index].name}: {left.sentence}"
-
-    def _edits(self, profiles: list[ConnectionProfile]) -> list[ProfileEdit]:
-        """Each draft as ``profiles`` validated it, with the name its keys are stored under
-        and the keys typed for it."""
-        return [
-            ProfileEdit(draft.stored_name, profile, draft.keys)
-            for draft, profile in zip(self._drafts, profiles, strict=True)
-        ]
+        self.form.scroll_to(error)
 
     def _show_key_error(self, service: str) -> None:
         error, draft = self.key_errors.get(service), self._shown_draft()
@@ -949,10 +481,6 @@ class SettingsDialog(QDialog):
         problem = KEY_RULES[service](typed) if typed else None
         error.setText(problem or "")
         error.setVisible(problem is not None)
-
-    def _key_changes(self, profiles: list[ConnectionProfile], file_opt_in: bool) -> KeyChanges:
-        """What saving ``profiles`` does to the stored keys (``store_keys`` does it)."""
-        return key_changes(self._edits(profiles), self._settings.profiles, file_opt_in)
 
     @property
     def settings(self) -> AppSettings:
@@ -965,7 +493,7 @@ class SettingsDialog(QDialog):
         editor = self.name_edit if field_name == "name" else self.editors.get(field_name)
         if editor is not None:
             editor.setFocus()
-        self._show_field_error(field_name, sentence)
+        self.form.show_field_error(field_name, sentence)
         name = self._drafts[index].values.get("name")
         self._fail(f"{name}: {sentence}" if name else sentence)
 
@@ -997,14 +525,14 @@ class SettingsDialog(QDialog):
         self.profile_list.blockSignals(False)
         self.profile_list.setCurrentRow(max(0, min(select, len(self._drafts) - 1)))
 
-    def _active_draft(self) -> _Draft | None:
+    def _active_draft(self) -> Draft | None:
         """The profile "Connect with profile" names, as the draft itself: followed by its
         name's text, it was lost while that name was cleared to be typed again, and OK
         reconnected to the Sandbox (the first profile) in demo mode."""
         found = self.active_combo.currentData()
-        return found if isinstance(found, _Draft) else None
+        return found if isinstance(found, Draft) else None
 
-    def _refresh_active(self, active: _Draft | None = None) -> None:
+    def _refresh_active(self, active: Draft | None = None) -> None:
         """The combo's names afresh, ``active`` (by default the one it shows) chosen; the
         first profile when that one is gone."""
         if active is None:
@@ -1026,7 +554,7 @@ class SettingsDialog(QDialog):
         values = ConnectionProfile(name="New profile").model_dump(mode="json")
         values["name"] = self._unique_name("Custom")
         del values["data_file"]  # its own, made from the name it is saved with
-        self._drafts.append(_Draft(values=values, stored_name=None))
+        self._drafts.append(Draft(values=values, stored_name=None))
         self._refresh_list(select=len(self._drafts) - 1)
         self._refresh_active()
         self.name_edit.setFocus()
@@ -1043,7 +571,7 @@ class SettingsDialog(QDialog):
         values = {k: v for k, v in source.values.items() if k in known}
         values["kind"] = ProfileKind.CUSTOM.value
         values["name"] = self._unique_name(f"{source.values.get('name')} copy")
-        self._drafts.append(_Draft(values=values, stored_name=None))
+        self._drafts.append(Draft(values=values, stored_name=None))
         self._refresh_list(select=len(self._drafts) - 1)
         self._refresh_active()
 
@@ -1061,7 +589,7 @@ class SettingsDialog(QDialog):
         self.remove_button.setEnabled(False)  # one question at a time
         self._spawn(self._remove_asked(draft, saved))
 
-    async def _remove_asked(self, draft: _Draft, saved: ConnectionProfile) -> None:
+    async def _remove_asked(self, draft: Draft, saved: ConnectionProfile) -> None:
         try:
             work = await asyncio.to_thread(waiting_for, saved)
             if work is not None and work.nothing:
@@ -1099,7 +627,7 @@ class SettingsDialog(QDialog):
         self.remove_button.setEnabled(custom)
         self.remove_button.setToolTip(REMOVE_TIP if custom else BUILT_IN_STAYS)
 
-    def _remove(self, draft: _Draft) -> None:
+    def _remove(self, draft: Draft) -> None:
         at = next((i for i, d in enumerate(self._drafts) if d is draft), None)
         if at is None:
             return  # gone meanwhile
@@ -1118,8 +646,7 @@ class SettingsDialog(QDialog):
             return
         draft = self._drafts[row]
         self.name_edit.setText(str(draft.values.get("name", "")))
-        for name, editor in self.editors.items():
-            _set_value(editor, draft.values.get(name))
+        self.form.show_values(draft.values)
         for service, field_ in self.key_fields.items():
             field_.setText(draft.keys.get(service, ""))
             self._show_key_error(service)
@@ -1133,31 +660,14 @@ class SettingsDialog(QDialog):
         self._update_key_placeholders()
 
     def _apply_kind(self, kind: ProfileKind) -> None:
-        builtin = kind is not ProfileKind.CUSTOM
-        sandbox = kind is ProfileKind.SANDBOX
-        self.name_edit.setReadOnly(builtin)
         self._offer_remove(kind)
-        for name in ("sr_base_url", "berke_base_url"):
-            editor = self.editors[name]
-            assert isinstance(editor, QLineEdit)
-            editor.setReadOnly(builtin)
-            if sandbox:
-                editor.setText("built in: started on this computer when needed")
-        self.editors["berke_username"].setEnabled(not sandbox)
-        for widget in (*self.key_fields.values(), *self.test_buttons.values()):
-            widget.setEnabled(not sandbox)
-        if sandbox:
-            for label in self.verdict_labels.values():
-                label.setText("The built-in sandbox needs no keys and no keyring.")
+        self.form.apply_kind(kind)
 
     def _commit_current(self) -> None:
         draft = self._shown_draft()
         if draft is None:
             return
-        for name, editor in self.editors.items():
-            if draft.kind is ProfileKind.SANDBOX and name in ("sr_base_url", "berke_base_url"):
-                continue
-            draft.values[name] = _value(editor)
+        draft.values.update(self.form.typed_values(draft.kind))
 
     def _rename_current(self, text: str) -> None:
         draft = self._shown_draft()
@@ -1251,7 +761,7 @@ class SettingsDialog(QDialog):
             tint(label, SETTINGS_OK if verdict.ok else SETTINGS_ERROR)
         return verdict
 
-    def _stored_key_name(self, draft: _Draft, service: str) -> str | None:
+    def _stored_key_name(self, draft: Draft, service: str) -> str | None:
         """The name the profile's key is stored under, for the address it was saved for only:
         typed over with another address, that address gets no key unless one is typed for
         it."""
@@ -1265,7 +775,7 @@ class SettingsDialog(QDialog):
             return None
         return draft.stored_name
 
-    def _shown_draft(self) -> _Draft | None:
+    def _shown_draft(self) -> Draft | None:
         return self._drafts[self._current] if 0 <= self._current < len(self._drafts) else None
 
     def _typed(self) -> list[Any]:
@@ -1357,21 +867,3 @@ class SettingsDialog(QDialog):
         dialog is deleted only then, its tasks' last steps still use its widgets."""
         await until_ended(self._tasks)
         await self.marketplace_page.wait_idle()
-
-
-def _value(editor: QWidget) -> Any:
-    if isinstance(editor, QSpinBox):
-        return editor.value()
-    if isinstance(editor, QComboBox):
-        return editor.currentData()
-    assert isinstance(editor, QLineEdit)
-    return editor.text().strip() or None
-
-
-def _set_value(editor: QWidget, value: Any) -> None:
-    if isinstance(editor, QSpinBox):
-        editor.setValue(int(value))
-    elif isinstance(editor, QComboBox):
-        editor.setCurrentIndex(max(editor.findData(value), 0))
-    elif isinstance(editor, QLineEdit):
-        editor.setText("" if value is None else str(value))
