@@ -211,6 +211,32 @@ class PlannedOrder:
             )
         return no_match_warning(self.job, self.order)
 
+    def job_in_words(self) -> str:
+        """The Berke job as the plan's column says it: the job and how it was chosen, or,
+        marked ⚠, why to check it ("⚠ Personality only (no match score)"): the colour alone
+        told neither a colour-blind coordinator nor a screen reader which row was meant."""
+        check = self._why_check_the_job()
+        if check:
+            # Not also how it was chosen: three lines, cut in the column (``job_warning``).
+            return f"⚠ {self.job_text} ({check})"
+        return self.job_text + (" (chosen from the order's job)" if self.matched else "")
+
+    def job_warning(self) -> str | None:
+        """``warning`` whole, with how the job was chosen, which its cell has no room for."""
+        warning = self.warning()
+        if warning and self.matched:
+            return f"{warning} It was chosen from the order's job."
+        return warning
+
+    def _why_check_the_job(self) -> str | None:
+        """``warning`` in a few words, short enough for the plan's Berke job column."""
+        if self.kind is not PlanKind.CREATE:
+            return None
+        if self.job is None:
+            named = self.order.job is not None and bool(self.order.job.name)
+            return "no job matched" if named else "order names no job"
+        return "no match score" if no_match_warning(self.job, self.order) else None
+
     def with_job(self, job: BerkeJob | None) -> PlannedOrder:
         return replace(self, job=job, matched=False)
 
@@ -244,7 +270,7 @@ def plan_summary(plan: Sequence[PlannedOrder]) -> str:
         )
     warned = sum(1 for p in plan if p.warning())
     if warned:
-        text += f". Check the Berke job of {warned} (in colour; double-click to change it)"
+        text += f". Check the Berke job of {warned} (marked ⚠; double-click to change it)"
     return text + ". Nothing is sent until you run it."
 
 

@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from app.clients.errors import Service
 from app.ui.orders.batch_dialog import BatchDialog
+from app.views.text import as_cell
 from app.workflows.batch import Outcome, OutcomeKind, daily_limit_reached
 from tests.ui.conftest import show_exposed
 from tests.ui.contrast import WCAG_MIN, app_palette, cell_contrast, dark_palette
@@ -236,3 +237,45 @@ def test_the_plans_skipped_rows_and_jobs_to_check_read_on_a_dark_palette(qtbot: 
     with app_palette(qtbot, dark_palette(), view):
         for cell in cells:
             assert cell_contrast(view, cell) >= 4.5, cell.data()
+
+
+def test_the_plans_job_to_check_is_said_in_words_not_only_in_colour(qtbot: QtBot) -> None:
+    """The flagged row's Berke job cell read as any other's ("Personality only"): only its
+    ochre, and a tooltip a keyboard never opens, said which order's job to change. A
+    colour-blind coordinator, or a screen reader, could not tell which row was meant."""
+    from app.domain.berke import BerkeJob
+    from app.domain.invitation import InvitationText
+    from app.ui.orders.batch_plan_dialog import BatchPlanDialog, PlanTableModel
+    from app.workflows.batch import PlanKind, PlannedOrder
+    from app.workflows.board import BatchPlan
+    from tests.ui.test_dialog_keys import order
+
+    scored = BerkeJob.model_validate(
+        {"SourceJobId": "J-SALES", "name": "Sales Manager", "matchEnabled": True}
+    )
+    unscored = BerkeJob.model_validate(
+        {"SourceJobId": "J-PERS", "name": "Personality only", "matchEnabled": False}
+    )
+    plan = [
+        PlannedOrder(order(1, "Ana"), PlanKind.CREATE, job=scored),
+        PlannedOrder(order(2, "Bo"), PlanKind.CREATE, job=unscored),
+    ]
+    dialog = BatchPlanDialog(BatchPlan(plan, [scored, unscored]), InvitationText())
+    qtbot.addWidget(dialog)
+    show_exposed(qtbot, dialog)
+    assert "Check the Berke job of 1 (marked ⚠;" in dialog.summary.text()
+
+    def said(row: int, role: Qt.ItemDataRole) -> str:
+        return str(dialog.model.index(row, PlanTableModel.JOB_COLUMN).data(role) or "")
+
+    display, description = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleDescriptionRole
+    assert said(1, display) == "⚠ Personality only (no match score)"
+    assert said(1, description) == as_cell(plan[1].warning() or "")
+    assert "gives no match score" in said(1, description)
+    assert (said(0, display), said(0, description)) == ("Sales Manager", "")
+    # Short enough for the column: its words are not cut (the column wraps them).
+    view = dialog.table
+    index = dialog.model.index(1, PlanTableModel.JOB_COLUMN)
+    room = view.visualRect(index)
+    needed = view.fontMetrics().boundingRect(room, int(Qt.TextFlag.TextWordWrap), said(1, display))
+    assert needed.height() <= room.height(), f"{needed} in {room}"

@@ -13,7 +13,15 @@ from datetime import UTC, datetime
 import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QDialog,
+    QLabel,
+    QMessageBox,
+    QScrollArea,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 from shiboken6 import Shiboken
 
@@ -229,6 +237,43 @@ def test_enter_on_the_list_of_orders_never_rejects_them(qtbot: QtBot) -> None:
     QTest.keyClicks(again.reason, "The candidate withdrew.")
     with qtbot.waitSignal(again.submitted):  # Ctrl+Enter, from the reason, still rejects
         QTest.keyClick(again.reason, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_rejecting_several_opens_on_the_reason(qtbot: QtBot) -> None:
+    """With several orders the scrolling list of them was the first Tab stop and had the
+    keyboard: a reason typed at once went into the list, dropped without a sound (with one
+    order the dialog opened on the reason). The list stays a Tab stop, back from the reason."""
+    dialog = shown(qtbot, RejectDialog([order(7), order(8, "Ana")]))
+    assert isinstance(dialog, RejectDialog)
+    focused = QApplication.focusWidget()
+    assert focused is dialog.reason, f"opened on {focused!r}"
+    QTest.keyClicks(focused, "Duplicate order")
+    assert dialog.reason.toPlainText() == "Duplicate order"
+    QTest.keyClick(dialog.reason, Qt.Key.Key_Backtab)
+    assert dialog.focusWidget() is dialog.findChild(QScrollArea, "rejectWhoScroll")
+
+
+def test_the_lists_of_a_reject_are_heard_by_name_and_what_they_say(qtbot: QtBot) -> None:
+    """The scrolling lists (the orders, and after a refusal the orders not rejected) are Tab
+    stops: a screen reader announced each as an unnamed scroll area, not whom it was about."""
+    ana = order(8, "Ana")
+    dialog = shown(qtbot, RejectDialog([order(7), ana], left_out=[(order(9, "Bo"), "completed")]))
+    assert isinstance(dialog, RejectDialog)
+    listing = dialog.findChild(QScrollArea, "rejectWhoScroll")
+    name, description, _value = heard(listing).split(" | ")
+    assert name == "Orders to reject"
+    left_out = "Not these 1:\n  • Bo Müller · Data Analyst · Acme: completed"
+    for said in ("Zoë Müller", "Ana Müller", left_out):
+        assert said in description
+
+    dialog.reason.setPlainText("Duplicate order")
+    dialog.set_busy(True)
+    dialog.show_refusals("Not rejected:\n\nAna Müller: SmartRecruiters is not answering.", [ana])
+    refused = dialog.findChild(QScrollArea, "rejectServerErrorScroll")
+    assert heard(refused).startswith("Orders not rejected | Not rejected:")
+    assert "not answering" in heard(refused)
+    assert "Zoë" not in heard(listing)  # the list says the orders Reject now sends again
+    assert "Ana Müller" in heard(listing)
 
 
 def test_enter_presses_the_focused_button(qtbot: QtBot) -> None:

@@ -353,3 +353,25 @@ def test_refusals_said_once_the_reject_dialog_is_open_show_whole(
         [order()],
     )
     no_clipping(dialog)
+
+
+@pytest.mark.parametrize("text_scale", [1.0, 1.8], ids=["text-100", "text-180"], indirect=True)
+@pytest.mark.parametrize("form", ["create-assessment", "offer"])
+def test_a_two_column_form_shows_its_fields_whole_at_large_text(
+    qtbot: QtBot, text_scale: float, form: str
+) -> None:
+    """At 16 pt (a large-text desktop) Create assessment and New offer still laid their rows
+    out in two columns, chosen from the screen's width alone: the rows were wider than the
+    1,258 px scroll area, which does not scroll sideways, the right-hand fields cut off. At
+    that size they take one column; at the usual size, two, side by side, on both screens."""
+    from tests.ui.test_dialog_keys import order
+
+    dialog = BerkeAssessmentForm(order()) if form == "create-assessment" else OfferForm()
+    qtbot.addWidget(dialog)
+    show_exposed(qtbot, dialog)
+    settle()
+    first, second = (grid.geometry() for grid in dialog._grids)
+    assert (second.left() > first.right()) == (text_scale == 1.0), (first, second)
+    fields, room = dialog._fields.width(), dialog._scroll.viewport().width()
+    assert fields <= room, f"{fields} px of fields in {room} px ({dialog.width()} px form)"
+    assert clipped(dialog) == []

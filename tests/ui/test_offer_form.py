@@ -15,6 +15,7 @@ from app.domain.smartrecruiters import Offer
 from app.ui.offers.offer_form import COST_KIND, COST_VALUE, TERMS_TYPE, OfferForm
 from tests.ui.clipping import clipped, settle
 from tests.ui.conftest import left_to_right, show_exposed
+from tests.ui.screen_reader import heard
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
@@ -142,6 +143,31 @@ def test_the_fields_show_whole_at_150_percent_text(qtbot: QtBot, text_scale: flo
     fields, room = form._fields.width(), form._scroll.viewport().width()
     assert fields <= room, f"{fields} px of fields in {room} px ({form.width()} px form)"
     assert clipped(form) == []
+
+
+def test_the_expiry_date_and_the_cost_value_are_heard_by_name(qtbot: QtBot) -> None:
+    """The row's label names only its buddy: Tab from "Expires on" onto the date was heard
+    as a bare "2027-12-07", and the Cost's value (beside its kind) as an unnamed edit (a
+    placeholder is no name, and goes once something is typed)."""
+    form = OfferForm()
+    qtbot.addWidget(form)
+    show_exposed(qtbot, form)
+    form.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is form)
+    form.expires.setChecked(True)
+    form.expires.setFocus()
+    QTest.keyClick(form.expires, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is form.expiration
+    assert heard(form.expiration).startswith(
+        "Expiration date | Optional: the day the offer leaves the Marketplace."
+    )
+
+    form.cost_kind.setCurrentIndex(1)  # a kind of cost: its value is asked for
+    assert form.cost_value.isVisible()
+    name, problem, _value = heard(form.cost_value).split(" | ")
+    assert (name, problem) == ("Cost value", "Required: the number set in the Partner Portal.")
+    form.cost_value.setText("70")
+    assert heard(form.cost_value).startswith("Cost value | What the offer's Cost is set to")
 
 
 def test_shift_tab_from_the_buttons_shows_the_field_it_lands_on(qtbot: QtBot) -> None:

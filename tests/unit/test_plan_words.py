@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from app.domain.berke import BerkeJob
 from app.domain.service_time import local_time
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.workflows.batch import (
@@ -123,3 +124,33 @@ def test_an_order_without_an_address_is_not_counted_as_one_whose_invitation_may_
     assert "another desk made" not in plan_summary([row])
     with_address = PlannedOrder(order(), PlanKind.CARRY_ON, invited_elsewhere_maybe=True)
     assert "1 has an assessment another desk made" in plan_summary([row, with_address])
+
+
+def test_a_job_to_check_is_said_in_words_not_only_in_colour() -> None:
+    """The plan's Berke job column named a job to check exactly as any other, only its
+    colour (and a tooltip) told it apart; the summary pointed at the colour."""
+    personality = BerkeJob.model_validate(
+        {"SourceJobId": "J-PERS", "name": "Personality only", "matchEnabled": False}
+    )
+    nurse = BerkeJob.model_validate(
+        {"SourceJobId": "J-RN", "name": "Registered Nurse", "matchEnabled": True}
+    )
+    unscored = PlannedOrder(order(), PlanKind.CREATE, job=personality)
+    assert unscored.job_in_words() == "⚠ Personality only (no match score)"
+    # The reason to check it, in the column's two lines; how it was chosen, in the warning.
+    matched = PlannedOrder(order(), PlanKind.CREATE, job=personality, matched=True)
+    assert matched.job_in_words() == "⚠ Personality only (no match score)"
+    assert matched.job_warning() == f"{matched.warning()} It was chosen from the order's job."
+    assert unscored.job_warning() == unscored.warning()
+    unmatched = PlannedOrder(order(job="Underwater Welder"), PlanKind.CREATE)
+    assert unmatched.job_in_words() == "⚠ Berke's default job (no job matched)"
+    no_job = PlannedOrder(order(job=None), PlanKind.CREATE)
+    assert no_job.job_in_words() == "⚠ Berke's default job (order names no job)"
+    fine = PlannedOrder(order(), PlanKind.CREATE, job=nurse, matched=True)
+    assert fine.job_in_words() == "Registered Nurse (chosen from the order's job)"
+    assert PlannedOrder(order(), PlanKind.CARRY_ON).job_in_words() == "—"
+    for row in (unscored, matched, unmatched, no_job):
+        assert row.warning()  # each one marked is one the desk warns about
+    assert ". Check the Berke job of 2 (marked ⚠; double-click to change it)." in plan_summary(
+        [unscored, fine, no_job]
+    )

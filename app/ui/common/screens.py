@@ -16,6 +16,8 @@ from PySide6.QtWidgets import QWidget
 
 #: Room a window leaves for its title bar, which its own size leaves out.
 TITLE_BAR = 40
+#: Room a window leaves for its frame's left and right borders, which its own width leaves out.
+SIDE_BORDERS = 16
 
 
 def screen_of(widget: QWidget) -> QScreen:

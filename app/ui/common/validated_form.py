@@ -22,6 +22,7 @@ from PySide6.QtGui import QFont, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
+    QBoxLayout,
     QComboBox,
     QDateTimeEdit,
     QDialog,
@@ -47,14 +48,14 @@ from app.ui.common.grow_to_fit import grow_to_fit
 from app.ui.common.labels import plain_label, without_mnemonic
 from app.ui.common.refusal_at_focus import RefusalAtFocus
 from app.ui.common.remembered_size import RememberedSize
-from app.ui.common.screens import TITLE_BAR, available_room
+from app.ui.common.screens import SIDE_BORDERS, TITLE_BAR, available_room
 from app.ui.common.tab_order import chain_tab_order
 from app.ui.common.tint import tint
 from app.views.text import as_refusal
 
 T = TypeVar("T")
-#: The narrowest screen (logical pixels) on which a form may lay its rows out in two columns.
-TWO_COLUMNS_FROM = 1000
+#: Space between two sections, and between two columns laid one under the other.
+SECTION_GAP = 8
 
 
 def add_section(grid: QGridLayout, title: str, *, first: bool = False) -> None:
@@ -65,7 +66,7 @@ def add_section(grid: QGridLayout, title: str, *, first: bool = False) -> None:
     heading.setFont(font)
     row = grid.rowCount()
     if not first:
-        grid.setRowMinimumHeight(row, 8)
+        grid.setRowMinimumHeight(row, SECTION_GAP)
         row += 1
     grid.addWidget(heading, row, 0, 1, 2)
 
@@ -202,14 +203,28 @@ class ValidatedForm(QDialog, Generic[T]):
         self._grids.append(grid)
         return grid
 
-    def _next_column(self) -> bool:
-        """Rows added from here on go in a column to the right, when the screen is wide enough
-        for two (a short form fits a short screen: 1366×768 at 125 % leaves 614 px). Returns
-        whether it did."""
-        if available_room(self).width() < TWO_COLUMNS_FROM:
-            return False
+    def _next_column(self) -> None:
+        """Rows added from here on go in a column to the right, if the two fit the screen side
+        by side (a short form fits a short screen: 1366×768 at 125 % leaves 614 px); else under
+        the first. ``_finish`` decides, once every row is in: how wide the rows are depends on
+        the font (at 16 pt, two columns chosen from the screen's width alone were wider than a
+        1280 px screen, the right-hand fields cut off). Start the column with a section."""
         self._grid = self._new_column()
-        return True
+
+    def _columns_fit_or_stack(self) -> None:
+        """The columns side by side when the window, as wide as its rows want at the current
+        font, fits the screen; else one under the other, their labels one width (as one
+        column's are), so that nothing is cut off at the right."""
+        if len(self._grids) < 2 or self._wanted_width() <= _widest(self):
+            return
+        self._columns.setDirection(QBoxLayout.Direction.TopToBottom)
+        self._columns.setSpacing(SECTION_GAP)
+        for index in range(len(self._grids)):
+            self._columns.setStretch(index, 0)
+        self._columns.addStretch(1)  # spare height below the last row, not between columns
+        labels = max(row.label.sizeHint().width() for row in self._rows.values())
+        for grid in self._grids:
+            grid.setColumnMinimumWidth(0, labels)
 
     def _section(self, title: str, first: bool = False) -> None:
         add_section(self._grid, title, first=first)
@@ -253,10 +268,13 @@ class ValidatedForm(QDialog, Generic[T]):
             key, label, widget, focus, error, advice, rule, watch or (widget,)
         )
 
-    def _add_beside(self, key: str, widget: QWidget, host: str) -> None:
-        """``widget`` (already placed inside the host row's input) as field ``key``: its
-        problems show on the host's lines, after the host's own."""
+    def _add_beside(self, key: str, widget: QWidget, host: str, name: str) -> None:
+        """``widget`` (already placed inside the host row's input) as field ``key``, called
+        ``name`` (the row's label is the host's buddy and names only it): its problems show
+        on the host's lines, after the host's own."""
         owner = self._rows[host]
+        widget.setAccessibleName(name)
+        widget.setAccessibleDescription(owner.rule)
         self._rows[key] = FormRow(
             key, owner.label, widget, widget, owner.error, owner.advice, owner.rule,
             (widget,), host,
@@ -265,8 +283,6 @@ class ValidatedForm(QDialog, Generic[T]):
     def _finish(self) -> None:
         """Frame the rows (scrolling, the form's own error line, the buttons), wire the edits
         and the keys, and check the form once."""
-        for grid in self._grids:
-            grid.setRowStretch(grid.rowCount(), 1)  # spare height below the rows
         # Error lines wrap, and a layout's minimum ignores wrapped height: scrolling keeps the
         # rows from being squeezed over each other on a short screen or a small window.
         self._scroll = QScrollArea()
@@ -284,6 +300,9 @@ class ValidatedForm(QDialog, Generic[T]):
         outer.addSpacing(6)
         outer.addWidget(self.form_error)
         outer.addWidget(self._buttons)
+        self._columns_fit_or_stack()
+        for grid in self._grids:
+            grid.setRowStretch(grid.rowCount(), 1)  # spare height below the rows
 
         chain_tab_order(self._tab_order())
         for key, row in self._rows.items():
@@ -308,10 +327,8 @@ class ValidatedForm(QDialog, Generic[T]):
         size hint before a wrapped line is shown opens far too short, and one measured for a
         narrower width than it is given wraps less than measured and opens with a gap above
         its buttons."""
-        margins = self._outer.contentsMargins()
         bar = self._scroll.verticalScrollBar().sizeHint().width()
-        width = self._fields.sizeHint().width() + margins.left() + margins.right() + bar
-        width = max(width, min_width)
+        width = max(self._wanted_width(), min_width)
         chrome = self.sizeHint().height() - self._scroll.sizeHint().height()
         # -1 when no wrapped line is shown (the layout then has no height-for-width): the
         # rows' own size hint is their height.
@@ -320,7 +337,13 @@ class ValidatedForm(QDialog, Generic[T]):
         # As tall as the screen lets a window be with its title bar (as ``grow_to_fit``): at
         # 90 % of a 1280×800 screen the offer form hid its last rows, the Cost's fix among them.
         screen = available_room(self)
-        return QSize(min(width, screen.width()), min(height, screen.height() - TITLE_BAR))
+        return QSize(min(width, _widest(self)), min(height, screen.height() - TITLE_BAR))
+
+    def _wanted_width(self) -> int:
+        """The window's width for the rows as they are laid out, at their width hints."""
+        margins = self._outer.contentsMargins()
+        bar = self._scroll.verticalScrollBar().sizeHint().width()
+        return self._fields.sizeHint().width() + margins.left() + margins.right() + bar
 
     def _watch(self, key: str, widget: QWidget) -> None:
         if isinstance(widget, QLineEdit | QPlainTextEdit):
@@ -502,3 +525,8 @@ class ValidatedForm(QDialog, Generic[T]):
 
     def _colours_changed(self) -> None:
         """Colour what else the form shows (status lines of its own)."""
+
+
+def _widest(window: QWidget) -> int:
+    """The widest a window may be with its frame's borders on the screen."""
+    return available_room(window).width() - SIDE_BORDERS

@@ -279,15 +279,21 @@ class OfferForm(ValidatedForm[OfferDraft]):
         )
         # Who sees it, and its Cost, to the right where the screen is wide enough: in one
         # column the form was taller than a 1280×800 screen, its Cost's fix under a scroll.
-        self._section("Availability", first=self._next_column())
+        self._next_column()
+        self._section("Availability", first=True)
+        expiry_rule = "Optional: the day the offer leaves the Marketplace."
         self._add(
             EXPIRATION,
             "E&xpiration",
             self.expiry_box,
-            "Optional: the day the offer leaves the Marketplace.",
+            expiry_rule,
             focus=self.expires,
             watch=(self.expires, self.expiration),
         )
+        # The row's label names the box ("Expires on"), its buddy: the date, a Tab stop of its
+        # own, was heard as a bare "2027-12-07".
+        self.expiration.setAccessibleName("Expiration date")
+        self.expiration.setAccessibleDescription(expiry_rule)
         self._add(
             INDUSTRIES,
             "&Industries",
@@ -330,7 +336,7 @@ class OfferForm(ValidatedForm[OfferDraft]):
             below=self.cost_fix_line,
         )
         # The value shares the kind's line: its problems show there, after the kind's own.
-        self._add_beside(COST_VALUE, self.cost_value, COST_KIND)
+        self._add_beside(COST_VALUE, self.cost_value, COST_KIND, "Cost value")
 
     def _tab_order(self) -> list[QWidget]:
         order = super()._tab_order()

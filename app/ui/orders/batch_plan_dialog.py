@@ -84,16 +84,19 @@ class PlanTableModel(RowsTableModel[PlannedOrder]):
                     order.candidate.display_name,
                     order.company.name if order.company else "",
                     order.job.name if order.job else "",
-                    row.job_text + (" (chosen from the order's job)" if row.matched else ""),
+                    row.job_in_words(),
                     row.what_happens(),
                 )[column]
             )
         if role == Qt.ItemDataRole.ToolTipRole:
-            warning = as_cell(row.warning() or "")  # quotes the order's job: one line
+            warning = as_cell(row.job_warning() or "")  # quotes the order's job: one line
             if column == self.JOB_COLUMN and row.kind is PlanKind.CREATE:
                 tip = "Double-click (or F2) to choose another Berke job."
                 return f"{warning}\n\n{tip}" if warning else tip
             return warning or as_cell(row.what_happens())
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole and column == self.JOB_COLUMN:
+            # The warning the tooltip shows a mouse, for a screen reader at the flagged cell.
+            return as_cell(row.job_warning() or "")
         if role == Qt.ItemDataRole.ForegroundRole:
             if row.kind is PlanKind.SKIP:
                 return SKIPPED.on(QGuiApplication.palette())
@@ -188,7 +191,8 @@ class BatchPlanDialog(InvitationForm[BatchChoice]):
             f"Optional, up to {SR_MESSAGE_MAX:,} characters: SmartRecruiters shows it to the "
             "candidate with the assessment link.",
         )
-        self._section("Berke's invitation email", first=self._next_column())
+        self._next_column()
+        self._section("Berke's invitation email", first=True)
         self._add_invitation_rows(default, label="Invitation &message", lines=3)
         self._finish()
         self.model.dataChanged.connect(self._revalidate)  # a job chosen changes the value

@@ -226,8 +226,8 @@ class BerkeAssessmentForm(ValidatedForm[CreateAssessmentRequest]):
             extra=self.user_context,
         )
         # On a screen wide enough, what happens afterwards goes beside who and what.
-        second = self._next_column()
-        self._section("When complete", first=second)
+        self._next_column()
+        self._section("When complete", first=True)
         self._add(
             BerkeParam.ON_COMPLETE_ACTION,
             "&Action",

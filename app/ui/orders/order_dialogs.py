@@ -355,7 +355,9 @@ class RejectDialog(AnswerAwaitedDialog):
         self.server_error = plain_label("", "rejectServerError")
         tint(self.server_error, RED)
         # Forty orders refused are forty lines: they scroll, the buttons stay on the screen.
-        self._server_error_area = _scrolling(self.server_error, self, "rejectServerErrorScroll")
+        self._server_error_area = _scrolling(
+            self.server_error, self, "rejectServerErrorScroll", "Orders not rejected"
+        )
         self._server_error_area.hide()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -383,6 +385,9 @@ class RejectDialog(AnswerAwaitedDialog):
         layout.addWidget(self._server_error_area)
         layout.addWidget(self.buttons)
         self.resize(520, self.sizeHint().height())
+        # The list of several orders is the first Tab stop (Shift+Tab reads it back): the
+        # keyboard opens on the reason, or what was typed at once went into the list, unseen.
+        self.reason.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -415,8 +420,10 @@ class RejectDialog(AnswerAwaitedDialog):
         self._ok_text = _reject_button_text(len(left))
         if self._who_area is not None:
             self.who.setText(orders_list("Rejects", left, []))
+            _said_by_its_text(self._who_area)
             self.setWindowTitle(_reject_title(left))
         self.server_error.setText(text)
+        _said_by_its_text(self._server_error_area)
         # Two lists now: each has a fifth of the screen, so that the buttons stay on it.
         _fit_to_label(self._server_error_area, self, share=5)
         if self._who_area is not None:
@@ -430,16 +437,32 @@ class RejectDialog(AnswerAwaitedDialog):
         return self.reason.toPlainText().strip()
 
 
-def _scrolling(label: QLabel, dialog: QDialog, name: str = "rejectWhoScroll") -> QScrollArea:
+def _scrolling(
+    label: QLabel,
+    dialog: QDialog,
+    name: str = "rejectWhoScroll",
+    accessible_name: str = "Orders to reject",
+) -> QScrollArea:
     """``label`` in a box that scrolls past a third of the screen: 40 orders rejected made
-    the dialog 850 px tall, its buttons below an 800 px screen."""
+    the dialog 850 px tall, its buttons below an 800 px screen. The box is a Tab stop: a
+    screen reader names it, and reads the label's text as its description."""
     area = QScrollArea(dialog)
     area.setObjectName(name)
+    area.setAccessibleName(accessible_name)
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setWidget(label)
+    _said_by_its_text(area)
     _fit_to_label(area, dialog)
     return area
+
+
+def _said_by_its_text(area: QScrollArea) -> None:
+    """The label's text as the box's description: the box, not the label, takes the focus,
+    and a screen reader read only an unnamed scroll area."""
+    label = area.widget()
+    assert isinstance(label, QLabel)
+    area.setAccessibleDescription(label.text())
 
 
 def _fit_to_label(area: QScrollArea, dialog: QDialog, share: int = 3) -> None:
