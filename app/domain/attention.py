@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from app.domain.berke_progress import BerkeProgress
-from app.domain.failed_steps import failed_to_say, labels
+from app.domain.failed_steps import failed_to_say, not_done
 from app.domain.journal_terms import StepKind
 from app.domain.order_rules import OrderAction, deleted_in_berke_reason, gone_reason, why_not
 from app.domain.order_state import OrderState
@@ -28,7 +28,7 @@ class Attention(StrEnum):
     NEW_COMMENT = "new_comment"  # a recruiter wrote a comment
     GONE = "gone"  # SmartRecruiters no longer has the order
     DELETED_IN_BERKE = "deleted_in_berke"  # open, and Berke no longer has its assessment
-    STEP_FAILED = "step_failed"  # a step failed for good: its Activity cell says "Failed: …"
+    STEP_FAILED = "step_failed"  # a step failed for good: "Invitation not sent", say
 
 
 @dataclass(frozen=True)
@@ -261,7 +261,7 @@ def flags_for(
 
 
 def _failed_flag(state: OrderState, status: OrderStatus) -> Flag | None:
-    """Steps that failed for good, as the order's Activity cell says them ("Failed: …", by
+    """Steps that failed for good, as the order's Activity cell says them ("… not sent", by
     the same rule): an invitation that may have gone is not one of them (the candidate may
     have it; the "Not invited" flag says so). Retry is in the order's activity list, not an
     order action: no fix. About each failure said: "Leave it" leaves these alone, not the
@@ -272,14 +272,14 @@ def _failed_flag(state: OrderState, status: OrderStatus) -> Flag | None:
     if not failed:
         return None
     marks = dict(state.failure_marks)
-    said = labels(failed)
-    steps = "A step" if len(failed) == 1 else "Steps"
+    said = not_done(failed)  # the words of the order's Activity list and cell
+    them = "it" if len(failed) == 1 else "them"
     return Flag(
         Attention.STEP_FAILED,
-        f"{steps} failed for good ({said}): Retry in the order's Activity, or ask for it "
-        "again from the order's actions.",
+        f"{said}, for good: Retry in the order's Activity, or ask for {them} again from the "
+        "order's actions.",
         None,
-        f"Failed: {said}",
+        said,
         # A state not read from the journal (no mark): the kind of step stands for it.
         frozenset(
             marks.get(kind, f"{Attention.STEP_FAILED.value}:{kind.value}") for kind in failed

@@ -1,5 +1,6 @@
 """Which of an order's failed steps are said to have failed: its row's Activity cell
-("Failed: …") and its "Needs attention" flag read this one rule, so they never disagree.
+("Invitation not sent", as the order's Activity list says it) and its "Needs attention"
+flag read this one rule, so they never disagree.
 
 Without pydantic: a working day's first frame says them too (``app.store.inbox_rows``).
 """
@@ -47,6 +48,12 @@ def failed_to_say(
 def labels(kinds: Collection[StepKind]) -> str:
     """The steps in words, in the steps' order: "Accept order, Reject order"."""
     return ", ".join(kind.label for kind in sorted(kinds, key=_STEP_ORDER.index))
+
+
+def not_done(kinds: Collection[StepKind]) -> str:
+    """Failed steps in words, in the steps' order, as the Activity list leads each one's line
+    (``StepKind.not_done``): "Order not accepted, Invitation not sent"."""
+    return ", ".join(kind.not_done for kind in sorted(kinds, key=_STEP_ORDER.index))
 
 
 def failure_mark(entry_id: int, failed_at: str) -> str:

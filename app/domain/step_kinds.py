@@ -30,6 +30,14 @@ class StepKind(StrEnum):
     def label(self) -> str:
         return _LABELS[self]
 
+    @property
+    def not_done(self) -> str:
+        """The step failed (or was cancelled), in words: what the order's Activity list leads
+        its line with ("Invitation not sent to …"), and what its row and flag say. Before,
+        those said the step's name ("Failed: Send Berke invitation") where the list said
+        "Invitation to … not sent": two names for one failure."""
+        return _NOT_DONE[self]
+
 
 _LABELS = {
     StepKind.CREATE_ASSESSMENT: "Create Berke assessment",
@@ -42,6 +50,19 @@ _LABELS = {
     StepKind.COMMENT: "Add comment",
     StepKind.DELETE_ASSESSMENT: "Delete Berke assessment",
     StepKind.REUSE_ASSESSMENT: "Reuse Berke assessment",
+}
+
+_NOT_DONE = {
+    StepKind.CREATE_ASSESSMENT: "Berke assessment not created",
+    StepKind.ACCEPT: "Order not accepted",
+    StepKind.REJECT: "Order not rejected",
+    StepKind.INVITE: "Invitation not sent",
+    StepKind.COMPLETE: "Order not completed",
+    StepKind.CREATE_RESULT: "Result not created",
+    StepKind.UPLOAD: "Report not uploaded",
+    StepKind.COMMENT: "Comment not added",
+    StepKind.DELETE_ASSESSMENT: "Berke assessment not deleted",
+    StepKind.REUSE_ASSESSMENT: "Berke assessment not reused",
 }
 
 

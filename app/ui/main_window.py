@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QSystemTrayIcon,
     QTabWidget,
     QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -234,6 +235,15 @@ class MainWindow(QMainWindow):
         count = plain_label(name="countLabel", wrap=False)
         # Permanent widgets: transient messages ("Synced …") must not hide where we are connected.
         self.pacing_status = PacingStatus()
+        # Beside "Delivering 3 of 25…", while it runs: Order › Stop delivering, at hand.
+        stop = self.orders.controller.stop_delivering_action
+        self.stop_delivering_button = QToolButton()
+        self.stop_delivering_button.setObjectName("stopDeliveringButton")
+        self.stop_delivering_button.setDefaultAction(stop)
+        self.stop_delivering_button.setText("Stop")
+        self.stop_delivering_button.setVisible(stop.isEnabled())
+        stop.enabledChanged.connect(self.stop_delivering_button.setVisible)
+        self.statusBar().addPermanentWidget(self.stop_delivering_button)
         self.statusBar().addPermanentWidget(connection)
         self.statusBar().addPermanentWidget(self.pacing_status)
         self.statusBar().addPermanentWidget(count)

@@ -31,7 +31,7 @@ from app.domain.journal import (
     UnreadableStep,
     UploadStep,
 )
-from app.domain.journal_terms import StepState
+from app.domain.journal_terms import StepKind, StepState
 from app.domain.journal_v1 import outcome_from_v1, step_from_v1
 from app.domain.line_text import SHORT  # the cancel's words cut a comment alike
 from app.domain.order_result import result_part
@@ -117,7 +117,7 @@ def _phrases(
             return (
                 done,
                 f"Creating the Berke assessment for {name}…",
-                f"Berke assessment for {name} not created",
+                f"{StepKind.CREATE_ASSESSMENT.not_done} for {name}",
             )
         case AcceptStep():
             url = step.request.assessment_url
@@ -125,19 +125,19 @@ def _phrases(
             return (
                 f"Accepted with {url}" + (" (SmartRecruiters already had it)" if again else ""),
                 f"Accepting with {url}…",
-                "Order not accepted",
+                StepKind.ACCEPT.not_done,
             )
         case RejectStep():
             reason = one_line(step.request.message or "", limit)
             said = f": {reason}" if reason else " (no reason given)"
-            return f"Rejected{said}", f"Rejecting{said}…", f"Not rejected{said}"
+            return f"Rejected{said}", f"Rejecting{said}…", f"{StepKind.REJECT.not_done}{said}"
         case InviteStep():
             email = step.request.email_address
             again = isinstance(outcome, InvitationSent) and outcome.already_sent
             return (
                 f"Invitation sent to {email}" + (" (Berke had sent it already)" if again else ""),
                 f"Sending the invitation to {email}…",
-                f"Invitation to {email} not sent",
+                f"{StepKind.INVITE.not_done} to {email}",
             )
         case CompleteStep():
             if step.result is not None:
@@ -145,17 +145,17 @@ def _phrases(
                 return (
                     f"Completed with the result {what}",
                     f"Completing with the result {what}…",
-                    f"Not completed with the result {what}",
+                    f"{StepKind.COMPLETE.not_done} with the result {what}",
                 )
             message = one_line(step.message or "", limit)
             said = f": {message}" if message else ""
-            return f"Completed{said}", f"Completing{said}…", "Order not completed"
+            return f"Completed{said}", f"Completing{said}…", StepKind.COMPLETE.not_done
         case CreateResultStep():
             what = _result_words(step.result)
             return (
                 f"Result created: {what}",
                 f"Creating the result {what}…",
-                f"Result {what} not created",
+                f"{StepKind.CREATE_RESULT.not_done}: {what}",
             )
         case UploadStep():
             # Steps of older versions may lack the name; the outcome has the service's.
@@ -166,14 +166,14 @@ def _phrases(
                 # Found on the result when it was tried again (an earlier try's answer lost).
                 f"Report already on the result: {name}" if there else f"Report uploaded: {name}",
                 f"Uploading report: {name}…",
-                f"Report not uploaded: {name}",
+                f"{StepKind.UPLOAD.not_done}: {name}",
             )
         case CommentStep():
             text = f"“{one_line(step.message, limit)}”"
             return (
                 f"Comment added: {text}",
                 f"Adding comment: {text}…",
-                f"Comment not added: {text}",
+                f"{StepKind.COMMENT.not_done}: {text}",
             )
         case DeleteAssessmentStep():
             which = step.source_candidate_id
@@ -181,7 +181,7 @@ def _phrases(
             return (
                 f"Berke assessment {which} deleted" + (" (it was already gone)" if gone else ""),
                 f"Deleting Berke assessment {which}…",
-                f"Berke assessment {which} not deleted",
+                f"{StepKind.DELETE_ASSESSMENT.not_done}: {which}",
             )
         case ReuseAssessmentStep():
             code = step.link.invitation_code
@@ -189,7 +189,7 @@ def _phrases(
             return (
                 f"Reused the candidate's Berke assessment {code}{other}",
                 f"Reusing the candidate's Berke assessment {code}{other}…",
-                f"Berke assessment {code} not reused",
+                f"{StepKind.REUSE_ASSESSMENT.not_done}: {code}{other}",
             )
         case UnreadableStep():
             line = f"{step.action.label} (this version cannot read the step)"

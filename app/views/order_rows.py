@@ -11,7 +11,7 @@ from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from app.domain.berke_progress import BerkeProgress
-from app.domain.failed_steps import failed_to_say, labels
+from app.domain.failed_steps import failed_to_say, labels, not_done
 from app.domain.order_state import NO_STATE, OrderState
 from app.domain.order_summary import OrderSummary, summarize, utc_text
 from app.domain.step_kinds import StepKind
@@ -77,7 +77,7 @@ def activity_words(
     attention" flag reads too)."""
     said_failed = failed_to_say(failed, status=status, invitation_in_doubt=invitation_in_doubt)
     if said_failed:
-        said = "Failed: " + labels(said_failed)
+        said = not_done(said_failed)  # as the order's Activity list says each
         return f"{said}; invitation may have been sent" if invitation_in_doubt else said
     if invitation_in_doubt:
         return INVITATION_IN_DOUBT

@@ -18,13 +18,13 @@ from app.domain.assessment_url import accept_refusal
 from app.domain.berke_progress import BerkeProgress
 from app.domain.invitation_doubt import MAY_HAVE_GONE
 from app.domain.journal_terms import LinkedAssessment, StepKind
-from app.domain.order_rules import OrderAction, accepted_elsewhere, why_not
+from app.domain.order_rules import OrderAction, accepted_elsewhere
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.workflows.order_actions import (
     OTHER_CREATE_WAITING,
     OTHER_INVITE_WAITING,
     URL_NOT_SENT,
-    refused_while_waiting,
+    action_refusal,
     url_problem_to_look_at,
 )
 
@@ -131,12 +131,11 @@ def batch_refusal(facts: BatchFacts) -> str | None:
     with this assessment, and the candidate has not got it (or may have) another way."""
     order, link = facts.order, facts.link
     action = OrderAction.CREATE_ACCEPT_INVITE
-    reason = why_not(action, order, link, facts.berke, gone_since=facts.gone_since)
+    reason = action_refusal(
+        action, order, link, facts.berke, gone_since=facts.gone_since, pending=facts.pending
+    )
     if reason is not None:
         return reason
-    waiting = refused_while_waiting(action, facts.pending)
-    if waiting is not None:
-        return waiting
     if link is None:
         return OTHER_CREATE_WAITING if facts.other_create_waiting else None
     if order.status is OrderStatus.NEW:

@@ -435,12 +435,6 @@ class OrderBoard:
         if self.is_busy(action, order.id):
             return "Already being sent…"
         state = self.state(order.id)
-        waiting = actions.refused_while_waiting(action, state.pending)
-        if waiting is not None:
-            # Offered, the form would be filled in for nothing: the action refuses then. A
-            # step of an assessment Berke deleted is not retried: its retry fails, so why.
-            own = actions.STEPS_OF_ACTION.get(action, frozenset()) & state.pending
-            return (_deleted_reason(action, order, state) if own else None) or waiting
         link = state.link
         if action is OrderAction.REMIND and link is not None:
             invited_elsewhere = self._invited_elsewhere_at(order.id)
@@ -448,12 +442,15 @@ class OrderBoard:
                 # A reused assessment: its invitation went with the other order. The rules are
                 # asked as if this one had sent it (a completed assessment is still refused).
                 link = link.model_copy(update={"invited_at": link.invited_at or invited_elsewhere})
-        reason = why_not(
+        # As the action itself asks (``order_actions._check``): a step waiting refuses it too
+        # (offered, the form would be filled in for nothing), after the order's own rules.
+        reason = actions.action_refusal(
             action,
             order,
             link,
             state.berke_progress,
             gone_since=state.gone_since,
+            pending=state.pending,
             accept_refused=state.accept_refused,
         )
         if reason is None and action is OrderAction.CREATE_ASSESSMENT:
@@ -1439,20 +1436,30 @@ class OrderBoard:
         reason = self._rule_reason(OrderAction.DELIVER, [order_id])
         if reason:
             raise ActionNotAllowedError(reason)
-        plan = await plan_delivery(self._desk, order, threshold=self.options.pass_level)
-        # Said now, as Send would say it: the preview offered Send for a report over the
-        # profile's upload limit, and Send was then refused.
-        too_large = check_attachment(
-            plan.report_name, plan.report_size, self.options.max_upload_bytes
-        )
-        if too_large is not None:
-            raise NothingToDeliverError(too_large)
+        try:
+            plan = await plan_delivery(self._desk, order, threshold=self.options.pass_level)
+            # Said now, as Send would say it: the preview offered Send for a report over the
+            # profile's upload limit, and Send was then refused.
+            too_large = check_attachment(
+                plan.report_name, plan.report_size, self.options.max_upload_bytes
+            )
+            if too_large is not None:
+                raise NothingToDeliverError(too_large)
+        except EXPECTED_ERRORS as exc:
+            # The coordinator's own delivery of one order, refused before its preview: held
+            # as "Deliver all"'s refusal is (before, the error box went and nothing said why).
+            self._hold_if_lasting(order_id, exc, unattended=False)
+            raise
         if self._held.release([order_id]):  # Berke's answer is deliverable now
             self._changed([order_id])
         return plan
 
-    async def deliver(self, order_id: str, plan: DeliveryPlan | None = None) -> str:
-        """Complete the order with Berke's result and attach the report; the resultId."""
+    async def deliver(
+        self, order_id: str, plan: DeliveryPlan | None = None, *, unattended: bool = False
+    ) -> str:
+        """Complete the order with Berke's result and attach the report; the resultId. A
+        refusal that would come again unchanged holds the order (``_hold_if_lasting``):
+        ``unattended``, automatic delivery's; otherwise the coordinator's."""
 
         async def run(order: AssessmentOrder) -> str:
             chosen = plan or await plan_delivery(
@@ -1466,11 +1473,29 @@ class OrderBoard:
                 max_bytes=self.options.max_upload_bytes,
             )
 
-        result_id: str = await self._act(OrderAction.DELIVER, order_id, run, also=COMPLETING)
+        try:
+            result_id: str = await self._act(OrderAction.DELIVER, order_id, run, also=COMPLETING)
+        except EXPECTED_ERRORS as exc:
+            self._hold_if_lasting(order_id, exc, unattended=unattended)
+            raise
         if self._held.release([order_id]):
             self._changed([order_id])
         self.start_queued(order_id)
         return result_id
+
+    def _hold_if_lasting(self, order_id: str, exc: Exception, *, unattended: bool) -> None:
+        """Hold the order when its delivery was refused so that it would be refused the same
+        way next time (no score, a report too large or not a PDF, an order SmartRecruiters no
+        longer lets this desk complete): said on its flag, not tried every round. The
+        coordinator's own delivery too, of one order (its preview or its Send) or of several:
+        once the error box went, nothing on the order said why."""
+        if not _lasting(exc):
+            return
+        news = self._held.hold(order_id, str(exc), datetime.now(UTC), asked=not unattended)
+        if news:
+            if unattended:
+                log.warning("Automatic delivery of %s is held: %s", order_id, exc)
+            self._changed([order_id])
 
     async def deliver_ready(
         self,
@@ -1507,22 +1532,11 @@ class OrderBoard:
                     passed_over.append((order_id, not_ready))
                 continue
             try:
-                await self.deliver(order_id)
+                await self.deliver(order_id, unattended=unattended)
             except EXPECTED_ERRORS as exc:
-                failures.append((order_id, str(exc)))
-                if _lasting(exc):
-                    # Refused the same way next time (no score, a report too large or not a
-                    # PDF, an order SmartRecruiters no longer lets this desk complete): held,
-                    # said on its flag, not tried every round. Asked for by the coordinator
-                    # too: once the error box went, nothing on the order said why.
-                    news = self._held.hold(
-                        order_id, str(exc), datetime.now(UTC), asked=not unattended
-                    )
-                    if news:
-                        if unattended:
-                            log.warning("Automatic delivery of %s is held: %s", order_id, exc)
-                        self._changed([order_id])
-                elif unattended:  # the network or the service: the next round tries again
+                failures.append((order_id, str(exc)))  # a lasting one is held by ``deliver``
+                if unattended and not _lasting(exc):
+                    # The network or the service: the next round tries again.
                     log.info("Automatic delivery of %s did not finish: %s", order_id, exc)
             except Exception as exc:  # one order's surprise must not stop the others
                 # Before: it ended the whole round, and no order after it was delivered.
@@ -1900,14 +1914,6 @@ _BATCH_ACTIONS = (
     OrderAction.ACCEPT,
     OrderAction.INVITE,
 )
-
-
-def _deleted_reason(action: OrderAction, order: AssessmentOrder, state: OrderState) -> str | None:
-    """Why not ``action``, when it is because Berke deleted the order's assessment (None
-    otherwise): said before "retried automatically", since that retry is refused for it."""
-    if state.link is None or state.berke_progress is not BerkeProgress.DELETED:
-        return None
-    return why_not(action, order, state.link, state.berke_progress)
 
 
 def _assessment_key(state: OrderState | None) -> str | None:

@@ -186,6 +186,28 @@ def refused_while_waiting(action: OrderAction, pending: Collection[StepKind]) ->
     return None
 
 
+def action_refusal(
+    action: OrderAction,
+    order: AssessmentOrder,
+    linked: LinkedAssessment | None,
+    berke: BerkeProgress | None,
+    *,
+    gone_since: datetime | None,
+    pending: Collection[StepKind],
+    accept_refused: bool = False,
+) -> str | None:
+    """Why ``action`` is refused on the order, in words; None when it may run. The order's
+    rules first (``why_not``: ended, gone from SmartRecruiters, its assessment deleted in
+    Berke), which a step waiting cannot change (its retry is refused for them too); then a
+    step waiting (``refused_while_waiting``). The action's own check and the board's enabling
+    and tooltip ask this one function: asked in two orders, the tooltip said a gone order's
+    waiting step was "retried automatically" where the action refused it as gone."""
+    reason = why_not(
+        action, order, linked, berke, gone_since=gone_since, accept_refused=accept_refused
+    )
+    return reason or refused_while_waiting(action, pending)
+
+
 #: After why an assessment URL is refused: what happened, and what to do.
 URL_NOT_SENT = (
     "The order was not accepted: check the assessment in Berke (delete it there and create "
@@ -271,13 +293,10 @@ async def _check(
         linked = await linked_assessment(desk, order.id)
     gone_since = await asyncio.to_thread(desk.orders.gone_since, order.id)
     berke = await berke_progress(desk, linked)
-    reason = why_not(action, order, linked, berke, gone_since=gone_since)
+    pending = await asyncio.to_thread(desk.journal.pending_kinds, order.id)
+    reason = action_refusal(action, order, linked, berke, gone_since=gone_since, pending=pending)
     if reason:
         raise ActionNotAllowedError(reason)
-    pending = await asyncio.to_thread(desk.journal.pending_kinds, order.id)
-    waiting = refused_while_waiting(action, pending)
-    if waiting is not None:
-        raise ActionNotAllowedError(waiting)
     return linked
 
 

@@ -502,7 +502,7 @@ def test_leave_it_on_a_failed_step_leaves_that_failure_alone_not_the_next_one(
 
     left_alone, said = with_board(sandbox, path, restart_and_retry)
     assert left_alone == []  # the failure left alone, after the restart
-    assert said == "Failed: Reject order"
+    assert said == "Order not rejected"
 
 
 def test_a_comment_that_failed_on_a_rejected_order_is_flagged_as_its_cell_says(
@@ -527,4 +527,4 @@ def test_a_comment_that_failed_on_a_rejected_order_is_flagged_as_its_cell_says(
         return said, order_row(rejected, board.state(order.id)).activity
 
     said, cell = with_board(sandbox, tmp_path / "desk.sqlite3", body)
-    assert said == [cell] == ["Failed: Add comment"]
+    assert said == [cell] == ["Comment not added"]

@@ -404,8 +404,8 @@ def test_an_order_accepted_elsewhere_is_not_invited_to_this_desks_assessment(
         assert "already accepted elsewhere" in first.detail
         link = board.link(order.id)
         assert link is not None
-        # Not "Not invited: send it"; its Activity says "Failed: Accept order", and so does it.
-        assert [f.short for f in board.flags(order.id)] == ["Failed: Accept order"]
+        # Not "Not invited: send it"; its Activity says "Order not accepted", and so does it.
+        assert [f.short for f in board.flags(order.id)] == ["Order not accepted"]
         elsewhere = accepted_elsewhere_reason(link)
         assert board.why_not(OrderAction.CREATE_ACCEPT_INVITE, [order.id]) == elsewhere
         (replanned,) = (await board.plan_batch([order.id])).orders

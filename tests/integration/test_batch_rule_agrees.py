@@ -20,6 +20,8 @@ from app.domain.step_kinds import StepKind
 from app.workflows.batch import PlanKind
 from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
+from app.workflows.order_actions import accept_order
+from app.workflows.refusals import ActionNotAllowedError
 from tests.integration.helpers import FailsOnce, RealNetwork, new_order_body
 from tests.integration.test_close_the_loop import with_board
 from tests.integration.test_gone_orders import erase_in_sr
@@ -112,6 +114,39 @@ def test_a_gone_order_with_a_step_waiting_is_said_gone_by_both(
 
         assert plan_says == gone_reason(since)
         assert board_says == plan_says
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body, busy)
+
+
+def test_a_gone_order_with_a_step_waiting_is_said_gone_by_the_tooltip_and_the_action(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """One order's action (Accept here) on an order whose accept waits to be sent, then
+    erased in SmartRecruiters: the tooltip asked the waiting step first and said it "is
+    retried automatically" (it never is), where the action asked the order's rules first
+    and refused it as gone. Both now ask ``order_actions.action_refusal``."""
+    busy = FailsOnce("/accept", 503, {"code": "UNAVAILABLE", "message": "Later."})
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order_id = await an_order(desk, "Lingers")
+        await board.sync()
+        await created(board, order_id)
+        with pytest.raises(ApiError):  # left waiting: the resumer sends it
+            await board.accept(order_id)
+        assert StepKind.ACCEPT in board.state(order_id).pending
+        await erase_in_sr(sandbox, order_id)
+        await board.sync()
+        since = board.state(order_id).gone_since
+        assert since is not None
+
+        tooltip = board.why_not(OrderAction.ACCEPT, [order_id])
+        order = board.order(order_id)
+        assert order is not None
+        with pytest.raises(ActionNotAllowedError) as refused:
+            await accept_order(desk, order)  # the action's own check, not the board's
+
+        assert tooltip == gone_reason(since)
+        assert str(refused.value) == tooltip
 
     with_board(sandbox, tmp_path / "desk.sqlite3", body, busy)
 

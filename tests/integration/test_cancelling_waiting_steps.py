@@ -76,7 +76,7 @@ def test_a_cancelled_waiting_reject_is_never_sent_and_the_actions_come_back(
         assert cancelled.message == CANCELLED_BY_COORDINATOR
         # A 503 may have come after SmartRecruiters did it: the line does not say it did not.
         assert activity_line(cancelled) == (
-            "Not rejected: Duplicate order (cancelled; an earlier try may have gone, its "
+            "Order not rejected: Duplicate order (cancelled; an earlier try may have gone, its "
             "answer lost)"
         )
         assert board.state(order_id).pending == frozenset()

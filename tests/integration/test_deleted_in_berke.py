@@ -214,7 +214,7 @@ def test_an_accept_perhaps_gone_before_its_assessment_was_deleted_says_both(
         assert "shows the order in progress already" in accept.message
         assert "answer was lost, or elsewhere" in accept.message
         await board.sync()
-        # Its Activity says "Failed: Accept order": so does its flag.
+        # Its Activity says "Order not accepted": so does its flag.
         flags = [f.kind for f in board.flags(order.id)]
         assert flags == [Attention.STEP_FAILED, Attention.DELETED_IN_BERKE]
 

@@ -236,3 +236,31 @@ def test_a_report_over_the_clients_download_limit_holds_automatic_delivery(
         assert results_of(sandbox, order_id) == []
 
     with_board(sandbox, tmp_path / "desk.sqlite3", body, berke_transport=berke)
+
+
+def test_one_delivery_refused_at_its_preview_is_held_on_its_order_until_one_goes(
+    sandbox: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Delivering one order (its preview, then Send): a refusal at the preview was said in an
+    error box and then forgotten, where "Deliver all" keeps it on the order's flag. Now held
+    the same way, in the same words, and let go once a delivery goes through."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order_id = await nurse_order(board, desk, "Pia", "pia@example.com")
+        await finished(board, sandbox, order_id)
+        save = desk.reports.save
+        refuse_saving(monkeypatch, desk, order_id, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
+        said = "could not be kept on this computer: No space left on device"
+        with pytest.raises(NothingToDeliverError, match=said):
+            await board.preview_delivery(order_id)
+        assert said in delivery_flag(board, order_id)
+        assert "delivering the result was refused" in delivery_flag(board, order_id)
+
+        monkeypatch.setattr(desk.reports, "save", save)  # the disk has room again
+        plan = await board.preview_delivery(order_id)
+        await board.deliver(order_id, plan)
+        await board.wait_uploads()
+        assert status_of(board, order_id) is OrderStatus.COMPLETED
+        assert board.flags(order_id) == []
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body)

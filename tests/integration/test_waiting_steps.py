@@ -106,12 +106,13 @@ def test_a_waiting_reject_holds_back_everything_that_takes_the_order_on(
         assert len(failures) == 1
         assert failures[0][1].endswith(REJECT_SENT_AGAIN)  # not "try again later" alone
         assert board.state(order.id).pending == {StepKind.REJECT}
-        for action in (
-            OrderAction.CREATE_ASSESSMENT,
-            OrderAction.ACCEPT,
-            OrderAction.CREATE_ACCEPT_INVITE,
-        ):
+        for action in (OrderAction.CREATE_ASSESSMENT, OrderAction.CREATE_ACCEPT_INVITE):
             assert board.why_not(action, [order.id]) == REJECT_WAITING, action
+        # Accept is refused by the order's rules first (no assessment yet), as its action
+        # refuses it (``order_actions.action_refusal``): the reject holds back the create.
+        assert board.why_not(OrderAction.ACCEPT, [order.id]) == (
+            "Create the Berke assessment first: accepting sends its URL to SmartRecruiters."
+        )
         (row,) = (await board.plan_batch([order.id])).orders
         assert (row.kind, row.reason) == (PlanKind.SKIP, REJECT_WAITING)
         (ran,) = await board.create_accept_invite([order.id])

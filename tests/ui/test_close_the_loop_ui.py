@@ -13,7 +13,7 @@ import httpx
 import pytest
 from PySide6.QtCore import QSettings, Qt, QUrl
 from PySide6.QtGui import QColor, QPalette, QTextCursor, QTextDocument
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QLabel, QMenu, QMessageBox, QPushButton
 
 from app.domain.berke import AssessmentStatus, CreateAssessmentRequest
 from app.domain.journal import CreateResultStep, RejectStep
@@ -852,6 +852,34 @@ def test_a_report_that_cannot_be_fetched_leaves_no_fetching_line(
     assert "Fetching" not in window.statusBar().currentMessage()
 
 
+def test_why_one_order_could_not_be_delivered_stays_on_the_order(
+    setup: tuple[MainWindow, OrderBoard, Desk], loop_sandbox: SandboxServer, qtbot: QtBot
+) -> None:
+    """Deliver on one order, its report not a PDF: the error box said so, and afterwards the
+    order's row and pane said nothing of it ("Deliver all" keeps it on the flag). Now the
+    same words stay, until a delivery goes through."""
+    window, board, _desk = setup
+    order = finished_candidate(setup, loop_sandbox, qtbot, "Vera Bad")
+    reports = berke_reports(setup, bad=order.id)
+    window.orders.select_order(order.id)
+    window.orders.controller.actions[OrderAction.DELIVER].trigger()
+    finish(qtbot, window.orders.controller.wait_idle())
+    assert "not a PDF" in window.orders.controller.messages.shown[-1][1]
+
+    finish(qtbot, window.orders.wait_idle())
+    model = window.orders.model
+    row = model.row_of(order.id)
+    assert row is not None
+    assert model.text(row, INBOX.index("attention")) == "Delivery refused"
+    flag = "\n".join(label.text() for label in window.orders.detail.flags.findChildren(QLabel))
+    assert "delivering the result was refused" in flag
+    assert "not a PDF" in flag
+
+    reports.bad = None  # Berke's report is right now: delivered, and the flag goes
+    finish(qtbot, board.deliver(order.id))
+    assert board.flags(order.id) == []
+
+
 def delivering_four(
     setup: tuple[MainWindow, OrderBoard, Desk], sandbox: SandboxServer, qtbot: QtBot
 ) -> tuple[list[str], HeldReports]:
@@ -914,6 +942,40 @@ def test_esc_stops_a_delivery_of_several_before_its_next_order(
     said = window.orders.controller.messages.shown[-1][1]
     assert said.endswith(f"Stopped before delivering: {last.candidate.display_name}.")
     assert window.statusBar().currentMessage() == said
+
+
+def test_a_delivery_of_several_is_stopped_from_the_order_menu_or_the_status_bars_button(
+    setup: tuple[MainWindow, OrderBoard, Desk], loop_sandbox: SandboxServer, qtbot: QtBot
+) -> None:
+    """Only Esc stopped "Deliver all", and only the progress line said so. Order › Stop
+    delivering (Esc, listed under Help › Keyboard shortcuts) and a Stop beside the line now
+    do it, on while it runs only, by the same stop as Esc's."""
+    window, board, _desk = setup
+    stop = window.orders.controller.stop_delivering_action
+    button = window.stop_delivering_button
+    order_menu = next(m for m in window.menuBar().findChildren(QMenu) if m.title() == "&Order")
+    assert stop in order_menu.actions()
+    assert not stop.isEnabled()
+    assert not button.isVisible()
+    dialog = window.show_keyboard_shortcuts()
+    listed = {(row.keys, row.what) for row in dialog.listed()}
+    dialog.close()
+    assert ("Esc", "Stop delivering") in listed
+
+    ready, held = delivering_four(setup, loop_sandbox, qtbot)
+    try:
+        assert stop.isEnabled()
+        assert button.isVisible()
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        assert window.statusBar().currentMessage() == "Stopping after the order being delivered…"
+    finally:
+        held.release.set()
+    finish(qtbot, window.orders.controller.wait_idle())
+    assert [status_of(board, i) for i in ready] == [OrderStatus.COMPLETED] * 3 + [
+        OrderStatus.IN_PROGRESS
+    ]
+    assert not stop.isEnabled()
+    assert not button.isVisible()
 
 
 def test_why_an_order_of_a_delivery_of_several_failed_stays_on_the_order(

@@ -184,8 +184,8 @@ def test_the_resumers_line_names_whose_orders_failed_and_fits_the_bar_at_1280(
         room = window.orders
         for order_id in ids[2:]:
             row = room.model.row(room.model.row_of(order_id) or 0)
-            assert row.activity.startswith("Failed: ")
-            assert row.attention == "Failed: Reject order"
+            assert row.activity == "Order not rejected"
+            assert row.attention == "Order not rejected"
         assert "Activity column" not in said
         needed = window.statusBar().fontMetrics().horizontalAdvance(said)
         assert needed <= message_room(window), (
@@ -210,12 +210,10 @@ def test_a_reject_refused_for_good_is_flagged_and_found_by_needs_attention(
         finish(qtbot, board.resume())
         room = window.orders
         qtbot.waitUntil(
-            lambda: (
-                room.model.row(room.model.row_of(refused) or 0).activity == "Failed: Reject order"
-            )
+            lambda: room.model.row(room.model.row_of(refused) or 0).activity == "Order not rejected"
         )
         assert "attention" in DEFAULT_SHOWN
-        assert room.model.row(room.model.row_of(refused) or 0).attention == "Failed: Reject order"
+        assert room.model.row(room.model.row_of(refused) or 0).attention == "Order not rejected"
         assert [f.kind for f in board.flags(refused)] == [Attention.STEP_FAILED]
         assert board.flags(sent) == []
         filters = room.status_filter

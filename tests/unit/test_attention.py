@@ -368,7 +368,7 @@ def test_a_step_failed_for_good_is_flagged_as_its_activity_cell_says_it() -> Non
     refused = OrderState(failed=frozenset({StepKind.REJECT}))
     flags = flags_for(order(OrderStatus.NEW), refused, NOW, RULES)
     assert [f.kind for f in flags] == [Attention.STEP_FAILED]
-    assert flags[0].short == "Failed: Reject order" == activity_text(refused, OrderStatus.NEW)
+    assert flags[0].short == "Order not rejected" == activity_text(refused, OrderStatus.NEW)
     assert "Retry in the order's Activity, or ask for it again" in flags[0].text
     assert flags[0].fix is None  # Retry is the activity list's, not an order action
     # Several: said in the steps' order, as the cell says them; first, before the rest.
@@ -377,7 +377,7 @@ def test_a_step_failed_for_good_is_flagged_as_its_activity_cell_says_it() -> Non
     assert [f.kind for f in flags] == [Attention.STEP_FAILED, Attention.STALE_NEW]
     assert (
         flags[0].short
-        == "Failed: Accept order, Reject order"
+        == "Order not accepted, Order not rejected"
         == activity_text(both, OrderStatus.NEW)
     )
 
@@ -395,13 +395,11 @@ def test_an_invitation_that_may_have_gone_is_no_failed_step() -> None:
         link=link(), failed=frozenset({StepKind.INVITE, StepKind.ACCEPT}), invitation_doubt=doubt
     )
     flags = flags_for(order(OrderStatus.IN_PROGRESS), both, NOW, RULES)
-    assert flags[0].short == "Failed: Accept order"
+    assert flags[0].short == "Order not accepted"
     refused = OrderState(link=link(), failed=frozenset({StepKind.INVITE}))
     flags = flags_for(order(OrderStatus.IN_PROGRESS), refused, NOW, RULES)
     assert (
-        flags[0].short
-        == "Failed: Send Berke invitation"
-        == activity_text(refused, OrderStatus.IN_PROGRESS)
+        flags[0].short == "Invitation not sent" == activity_text(refused, OrderStatus.IN_PROGRESS)
     )
 
 
@@ -442,7 +440,7 @@ def test_leaving_a_failed_step_alone_leaves_that_failure_alone_not_the_next_ones
         failure_marks=first | _failures(accept="step_failed:9@2026-12-01T10:00:00.000+00:00"),
     )
     (flag,) = flags_for(order(OrderStatus.NEW), more, NOW, RULES)
-    assert flag.short == "Failed: Accept order, Reject order"
+    assert flag.short == "Order not accepted, Order not rejected"
     # Left alone in turn: both failures, and nothing else.
     assert flag.left_alone_as == {mark for _, mark in more.failure_marks}
     assert kinds(replace(more, dismissed=flag.left_alone_as), OrderStatus.NEW) == []
@@ -482,7 +480,7 @@ def test_the_flag_is_raised_exactly_where_the_activity_cell_says_failed(
     flags = flags_for(order(status), state, NOW, RULES)
     said = [f.short for f in flags if f.kind is Attention.STEP_FAILED]
     cell = activity_text(state, status)
-    assert said == ([cell] if cell.startswith("Failed: ") else [])
+    assert said == ([cell] if cell and not cell.startswith("Under way") else [])
 
 
 def test_an_ended_orders_failed_step_is_flagged_where_its_job_can_still_be_done() -> None:
@@ -493,10 +491,10 @@ def test_an_ended_orders_failed_step_is_flagged_where_its_job_can_still_be_done(
     upload = OrderState(failed=frozenset({StepKind.UPLOAD, StepKind.COMPLETE}))
     (flag,) = flags_for(order(OrderStatus.COMPLETED), upload, NOW, RULES)
     assert flag.kind is Attention.STEP_FAILED
-    assert flag.short == "Failed: Upload attachment" == activity_text(upload, OrderStatus.COMPLETED)
+    assert flag.short == "Report not uploaded" == activity_text(upload, OrderStatus.COMPLETED)
     comment = OrderState(failed=frozenset({StepKind.COMMENT, StepKind.REJECT}))
     (flag,) = flags_for(order(OrderStatus.REJECTED), comment, NOW, RULES)
-    assert flag.short == "Failed: Add comment" == activity_text(comment, OrderStatus.REJECTED)
+    assert flag.short == "Comment not added" == activity_text(comment, OrderStatus.REJECTED)
     delete = OrderState(failed=frozenset({StepKind.DELETE_ASSESSMENT}))
     assert kinds(delete, OrderStatus.REJECTED) == [Attention.STEP_FAILED]
     # Nothing left to do for them: neither the flag nor the cell.
@@ -506,4 +504,4 @@ def test_an_ended_orders_failed_step_is_flagged_where_its_job_can_still_be_done(
     assert kinds(moot, OrderStatus.REJECTED) == []
     assert activity_text(moot, OrderStatus.REJECTED) == ""
     # Open, every one of them is said, as before.
-    assert activity_text(moot, OrderStatus.IN_PROGRESS).startswith("Failed: Accept order, ")
+    assert activity_text(moot, OrderStatus.IN_PROGRESS).startswith("Order not accepted, ")

@@ -4,11 +4,12 @@ words; Berke's refusals; a text too long for SmartRecruiters; what the result pa
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from pydantic import ValidationError
 
+from app.domain.attention import Attention, AttentionRules, flags_for
 from app.domain.berke import CreateAssessmentRequest, SendInvitationRequest
 from app.domain.berke_refusals import refusal_summary, says_no_such_assessment
 from app.domain.berke_text import BerkeParam
@@ -44,6 +45,7 @@ from app.domain.order_state import InvitationDoubt, OrderState
 from app.domain.profile_problems import profile_problem
 from app.domain.smartrecruiters import (
     AcceptRequest,
+    AssessmentOrder,
     AssessmentResult,
     OrderStatus,
     RejectRequest,
@@ -71,6 +73,16 @@ def entry(
     )  # fmt: skip
 
 
+ATTENTION_RULES = AttentionRules(stale_new_after=timedelta(days=2), remind_after=timedelta(days=3))
+
+
+def an_order(status: OrderStatus) -> AssessmentOrder:
+    return AssessmentOrder.model_validate(
+        {"id": "o-1", "status": status, "createDate": WHEN,
+         "candidate": {"id": "c1", "firstName": "Zoë", "lastName": "Müller"}}
+    )  # fmt: skip
+
+
 LINK = LinkedAssessment(
     order_id="o-1",
     source_candidate_id="AD-1F3A",
@@ -80,93 +92,91 @@ LINK = LinkedAssessment(
 )
 
 
-@pytest.mark.parametrize(
-    ("step", "outcome", "done", "pending", "failed"),
-    [
-        (
-            UploadStep(upload_id=3, file_name="report.pdf"),
-            AttachmentUploaded(upload_id=3, attachment_id="a1", file_name="report.pdf"),
-            "Report uploaded: report.pdf",
-            "Uploading report: report.pdf…",
-            "Report not uploaded: report.pdf",
+ACTIVITY_LINES = [
+    (
+        UploadStep(upload_id=3, file_name="report.pdf"),
+        AttachmentUploaded(upload_id=3, attachment_id="a1", file_name="report.pdf"),
+        "Report uploaded: report.pdf",
+        "Uploading report: report.pdf…",
+        "Report not uploaded: report.pdf",
+    ),
+    (
+        InviteStep(
+            request=SendInvitationRequest.model_validate(
+                {
+                    BerkeParam.SOURCE_CANDIDATE_ID: "AD-1F3A",
+                    BerkeParam.EMAIL_ADDRESS: "zoe@example.com",
+                }
+            )
         ),
-        (
-            InviteStep(
-                request=SendInvitationRequest.model_validate(
-                    {
-                        BerkeParam.SOURCE_CANDIDATE_ID: "AD-1F3A",
-                        BerkeParam.EMAIL_ADDRESS: "zoe@example.com",
-                    }
-                )
-            ),
-            InvitationSent(email="zoe@example.com"),
-            "Invitation sent to zoe@example.com",
-            "Sending the invitation to zoe@example.com…",
-            "Invitation to zoe@example.com not sent",
+        InvitationSent(email="zoe@example.com"),
+        "Invitation sent to zoe@example.com",
+        "Sending the invitation to zoe@example.com…",
+        "Invitation not sent to zoe@example.com",
+    ),
+    (
+        RejectStep(request=RejectRequest(message="Candidate withdrew")),
+        None,
+        "Rejected: Candidate withdrew",
+        "Rejecting: Candidate withdrew…",
+        "Order not rejected: Candidate withdrew",
+    ),
+    (
+        CreateAssessmentStep(request=CreateAssessmentRequest(first_name="Zoë", last_name="Müller")),
+        AssessmentLinked(link=LINK),
+        "Berke assessment created for Zoë Müller: code K7Q2M",
+        "Creating the Berke assessment for Zoë Müller…",
+        "Berke assessment not created for Zoë Müller",
+    ),
+    (
+        AcceptStep(request=AcceptRequest(assessment_url=LINK.assessment_url)),
+        None,
+        f"Accepted with {LINK.assessment_url}",
+        f"Accepting with {LINK.assessment_url}…",
+        "Order not accepted",
+    ),
+    (
+        CompleteStep(
+            result=AssessmentResult(
+                result_type=ResultType.DOCUMENT,
+                result="r.pdf",
+                title="Job fit",
+                score="High fit (92 %)",
+                passed=True,
+            )
         ),
-        (
-            RejectStep(request=RejectRequest(message="Candidate withdrew")),
-            None,
-            "Rejected: Candidate withdrew",
-            "Rejecting: Candidate withdrew…",
-            "Not rejected: Candidate withdrew",
-        ),
-        (
-            CreateAssessmentStep(
-                request=CreateAssessmentRequest(first_name="Zoë", last_name="Müller")
-            ),
-            AssessmentLinked(link=LINK),
-            "Berke assessment created for Zoë Müller: code K7Q2M",
-            "Creating the Berke assessment for Zoë Müller…",
-            "Berke assessment for Zoë Müller not created",
-        ),
-        (
-            AcceptStep(request=AcceptRequest(assessment_url=LINK.assessment_url)),
-            None,
-            f"Accepted with {LINK.assessment_url}",
-            f"Accepting with {LINK.assessment_url}…",
-            "Order not accepted",
-        ),
-        (
-            CompleteStep(
-                result=AssessmentResult(
-                    result_type=ResultType.DOCUMENT,
-                    result="r.pdf",
-                    title="Job fit",
-                    score="High fit (92 %)",
-                    passed=True,
-                )
-            ),
-            None,
-            "Completed with the result “Job fit” (High fit (92 %), passed)",
-            "Completing with the result “Job fit” (High fit (92 %), passed)…",
-            "Not completed with the result “Job fit” (High fit (92 %), passed)",
-        ),
-        (
-            CommentStep(message="Called about timing"),
-            None,
-            "Comment added: “Called about timing”",
-            "Adding comment: “Called about timing”…",
-            "Comment not added: “Called about timing”",
-        ),
-        # The kinds born after the journal's first form: a snapshot keeps them in it, and its
-        # window said "Delete Berke assessment (this version cannot read the step)".
-        (
-            DeleteAssessmentStep(source_candidate_id="AD-1F3A"),
-            AssessmentDeleted(source_candidate_id="AD-1F3A", already_gone=True),
-            "Berke assessment AD-1F3A deleted (it was already gone)",
-            "Deleting Berke assessment AD-1F3A…",
-            "Berke assessment AD-1F3A not deleted",
-        ),
-        (
-            ReuseAssessmentStep(link=LINK, from_order_id="o-0"),
-            AssessmentLinked(link=LINK),
-            "Reused the candidate's Berke assessment K7Q2M of order o-0",
-            "Reusing the candidate's Berke assessment K7Q2M of order o-0…",
-            "Berke assessment K7Q2M not reused",
-        ),
-    ],
-)
+        None,
+        "Completed with the result “Job fit” (High fit (92 %), passed)",
+        "Completing with the result “Job fit” (High fit (92 %), passed)…",
+        "Order not completed with the result “Job fit” (High fit (92 %), passed)",
+    ),
+    (
+        CommentStep(message="Called about timing"),
+        None,
+        "Comment added: “Called about timing”",
+        "Adding comment: “Called about timing”…",
+        "Comment not added: “Called about timing”",
+    ),
+    # The kinds born after the journal's first form: a snapshot keeps them in it, and its
+    # window said "Delete Berke assessment (this version cannot read the step)".
+    (
+        DeleteAssessmentStep(source_candidate_id="AD-1F3A"),
+        AssessmentDeleted(source_candidate_id="AD-1F3A", already_gone=True),
+        "Berke assessment AD-1F3A deleted (it was already gone)",
+        "Deleting Berke assessment AD-1F3A…",
+        "Berke assessment not deleted: AD-1F3A",
+    ),
+    (
+        ReuseAssessmentStep(link=LINK, from_order_id="o-0"),
+        AssessmentLinked(link=LINK),
+        "Reused the candidate's Berke assessment K7Q2M of order o-0",
+        "Reusing the candidate's Berke assessment K7Q2M of order o-0…",
+        "Berke assessment not reused: K7Q2M of order o-0",
+    ),
+]
+
+
+@pytest.mark.parametrize(("step", "outcome", "done", "pending", "failed"), ACTIVITY_LINES)
 def test_activity_lines_name_what_the_step_was_about(
     step: JournalStep, outcome: JournalOutcome | None, done: str, pending: str, failed: str
 ) -> None:
@@ -178,6 +188,23 @@ def test_activity_lines_name_what_the_step_was_about(
     kept = SnapshotStep.of(live)
     assert activity_line(kept) == done
     assert typed(kept) == (step, outcome)
+
+
+@pytest.mark.parametrize(("step", "outcome", "done", "pending", "failed"), ACTIVITY_LINES)
+def test_a_failed_step_is_named_alike_in_the_activity_list_its_row_and_its_flag(
+    step: JournalStep, outcome: JournalOutcome | None, done: str, pending: str, failed: str
+) -> None:
+    """The flag said "A step failed for good (Send Berke invitation)" and the row "Failed:
+    Send Berke invitation", where the Activity list said "Invitation to … not sent": two
+    names for one failure. The list's line now leads with what the row and flag say."""
+    state = OrderState(failed=frozenset({step.action}))
+    status = OrderStatus.IN_PROGRESS
+    flags = flags_for(an_order(status), state, WHEN, ATTENTION_RULES)
+    (flag,) = [f for f in flags if f.kind is Attention.STEP_FAILED]
+    line = activity_line(entry(step, StepState.FAILED, message="SmartRecruiters: …"))
+    assert flag.short == activity_text(state, status) == step.action.not_done
+    assert line.startswith(step.action.not_done)
+    assert flag.text.startswith(f"{step.action.not_done}, for good: Retry")
 
 
 def test_a_long_reason_is_cut_in_the_line_and_whole_in_the_tooltip() -> None:
@@ -442,7 +469,7 @@ def test_an_invitation_that_may_have_gone_is_not_said_failed_in_its_row() -> Non
     both = OrderState(failed=failed, invitation_doubt=doubt)
     assert (
         activity_text(both, OrderStatus.IN_PROGRESS)
-        == "Failed: Accept order; invitation may have been sent"
+        == "Order not accepted; invitation may have been sent"
     )
     waiting = InvitationDoubt(at=WHEN, waiting=True, counted=False)
     pending = OrderState(pending=frozenset({StepKind.INVITE}), invitation_doubt=waiting)

@@ -50,7 +50,7 @@ def test_leaving_the_flag_alone_keeps_only_the_failures_it_said() -> None:
         f for f in flags_for(order(OrderStatus.IN_PROGRESS), state, NOW, RULES)
         if f.kind is Attention.STEP_FAILED
     )  # fmt: skip
-    assert flag.short == "Failed: Add comment" or flag.short.startswith("Failed: ")
+    assert flag.short == "Comment not added"
     assert flag.left_alone_as == {comment}
     from dataclasses import replace
 
@@ -66,7 +66,7 @@ def test_without_marks_the_flag_is_about_each_step_kind_not_the_old_kind_wide_no
     state = OrderState(failed=frozenset({StepKind.REJECT}))
     (flag,) = flags_for(order(OrderStatus.NEW), state, NOW, RULES)
     assert flag.left_alone_as == {"step_failed:reject"}
-    assert flag.text.startswith("A step failed for good (Reject order)")
+    assert flag.text.startswith("Order not rejected, for good: Retry")
 
 
 def test_a_step_kind_a_newer_version_wrote_does_not_lose_the_other_failure_marks(

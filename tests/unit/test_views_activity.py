@@ -58,14 +58,14 @@ def test_only_an_invitation_that_may_have_gone_is_said_maybe_sent() -> None:
         request=CreateAssessmentRequest(first_name="Zoë", last_name="Müller")
     )
     failed = entry(create, StepState.FAILED, may_have_gone=True)
-    assert activity_line(failed) == "Berke assessment for Zoë Müller not created"
+    assert activity_line(failed) == "Berke assessment not created for Zoë Müller"
 
 
 def test_a_rejection_without_a_reason_says_so() -> None:
     # A7 (" (no reason given)" -> "")
     step = RejectStep(request=RejectRequest(message=None))
     assert activity_line(entry(step)) == "Rejected (no reason given)"
-    assert activity_line(entry(step, StepState.FAILED)) == "Not rejected (no reason given)"
+    assert activity_line(entry(step, StepState.FAILED)) == "Order not rejected (no reason given)"
 
 
 def test_an_invitation_berke_had_sent_already_says_so() -> None:

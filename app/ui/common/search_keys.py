@@ -22,6 +22,14 @@ class SearchKeys(QObject):
         field.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._field and event.type() == QEvent.Type.ShortcutOverride:
+            # Esc is the field's even while a window shortcut holds it (Order › Stop
+            # delivering): it clears the search, as the shortcuts list says.
+            assert isinstance(event, QKeyEvent)
+            if event.key() == Qt.Key.Key_Escape and not event.modifiers():
+                event.accept()
+                return True
+            return False
         if watched is not self._field or event.type() != QEvent.Type.KeyPress:
             return super().eventFilter(watched, event)
         assert isinstance(event, QKeyEvent)

@@ -84,7 +84,6 @@ def keys_without_actions() -> list[KeyRow]:
         ),
         KeyRow(native(f"Ctrl+{_ENTER}"), f"In a form: send it ({_ENTER} alone never does)"),
         KeyRow(native("Esc"), "In a dialog: close it (asking first when something was typed)"),
-        KeyRow(native("Esc"), "While several results are delivered: stop after this order"),
     ]
 
 

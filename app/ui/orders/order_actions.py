@@ -185,6 +185,17 @@ class OrderActionsController(QObject):
         self.last_batch_action.setToolTip("The outcomes of the last Create, accept and invite")
         self.last_batch_action.setEnabled(False)
         self.last_batch_action.triggered.connect(self.show_last_batch)
+        # "Deliver all" under way: stopped before its next order from the Order menu (and the
+        # status bar's Stop), not only by an Esc nothing on screen offered.
+        self.stop_delivering_action = QAction("&Stop delivering", parent)
+        self.stop_delivering_action.setObjectName("action_stop_delivering")
+        self.stop_delivering_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        self.stop_delivering_action.setToolTip(
+            "Stop delivering results after the order being delivered"
+        )
+        add_keywords(self.stop_delivering_action, "cancel halt deliver all results")
+        self.stop_delivering_action.setEnabled(False)  # only while results are delivered
+        self.stop_delivering_action.triggered.connect(self.stop_delivering)
 
         self.actions: dict[OrderAction, QAction] = {}
         for kind, text, keys in _SPECS:
@@ -213,18 +224,25 @@ class OrderActionsController(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            if event.key() == Qt.Key.Key_Escape and self._delivery_stops:
-                self.stop_delivering()
+            stop = self.stop_delivering_action
+            if event.key() == Qt.Key.Key_Escape and stop.isEnabled():
+                # Its shortcut, where Qt's shortcut map did not hear it (the window not the
+                # active one): the same entry, not a second way to stop.
+                stop.trigger()
                 return True
             self._say_why_off(event)
         return False
 
     def stop_delivering(self) -> None:
-        """Esc while results are delivered: no order after the one being delivered begins (it
-        cannot be taken back halfway: its completion may have gone)."""
+        """Order › Stop delivering (Esc, the status bar's Stop) while results are delivered: no
+        order after the one being delivered begins (it cannot be taken back halfway: its
+        completion may have gone)."""
         for stop, key in self._delivery_stops.items():
             stop.set()
             self._say_doing(key, "Stopping after the order being delivered…")
+
+    def _delivery_stops_changed(self) -> None:
+        self.stop_delivering_action.setEnabled(bool(self._delivery_stops))
 
     def _say_why_off(self, event: QKeyEvent) -> None:
         """Say in the status line why the action a pressed shortcut stands for is off."""
@@ -1074,12 +1092,14 @@ class OrderActionsController(QObject):
             self._say_doing(key, f"Delivering {turn} of {total} ({name})… {STOP_DELIVERING}")
 
         self._delivery_stops[stop] = key
+        self._delivery_stops_changed()
         try:
             failures = await board.deliver_ready(
                 ready, passed_over=passed_over, progress=progress, stop=stop, not_begun=not_begun
             )
         finally:
             del self._delivery_stops[stop]
+            self._delivery_stops_changed()
             self._done_doing(key)
             self.update_state()
         not_delivered = {order_id for order_id, _why in [*failures, *passed_over]}

@@ -474,7 +474,13 @@ class OrdersRoom(QWidget):
 
     def order_actions(self) -> list[QAction]:
         """The order actions, for the window's menu and shortcuts."""
-        return [*self.controller.actions.values(), self.controller.last_batch_action]
+        controller = self.controller
+        listed: list[QAction] = []
+        for kind, action in controller.actions.items():
+            listed.append(action)
+            if kind is OrderAction.DELIVER:  # beside what it stops
+                listed.append(controller.stop_delivering_action)
+        return [*listed, controller.last_batch_action]
 
     def _header_menu(self, position: QPoint) -> None:
         """Right-click on the header: show or hide each column (remembered with the layout)."""
