@@ -88,28 +88,27 @@ def parse_retry_after(value: str | None, now: datetime) -> float | None:
         if len(text) > _MAX_DELAY_DIGITS:
             return MAX_SERVICE_WAIT_SECONDS
         return clamp_wait(float(text))
+    when = _http_date(text)
+    return None if when is None else clamp_wait((when - now).total_seconds())
+
+
+def _http_date(text: str) -> datetime | None:
+    """An HTTP-date (RFC 9110) as an aware time; None when it cannot be read."""
     try:
         when = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if when.tzinfo is None:  # an HTTP-date is always GMT; "-0000" parses as naive
         when = when.replace(tzinfo=UTC)
-    return clamp_wait((when - now).total_seconds())
+    return when
 
 
 def answer_date(response: httpx.Response, now: datetime) -> datetime | None:
     """The service's time when it answered (the answer's ``Date``), or None when the answer
     gives none that can be read, or none within ``CLOCK_BELIEVED`` of ``now`` (this machine's)."""
     said = response.headers.get("Date")
-    if not said:
-        return None
-    try:
-        theirs = parsedate_to_datetime(said)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    if theirs.tzinfo is None:  # an HTTP-date is always GMT; "-0000" parses as naive
-        theirs = theirs.replace(tzinfo=UTC)
-    return theirs if abs(theirs - now) < CLOCK_BELIEVED else None
+    theirs = _http_date(said) if said else None
+    return theirs if theirs is not None and abs(theirs - now) < CLOCK_BELIEVED else None
 
 
 def retry_after_seconds(response: httpx.Response, now: datetime) -> float | None:

@@ -6,6 +6,7 @@ out, and they drifted: the board offered an order the plan then skipped."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -58,6 +59,29 @@ async def created(board: OrderBoard, order_id: str) -> None:
     )
 
 
+def accept_busy_once() -> FailsOnce:
+    """SmartRecruiters busy for the first accept: it is left waiting, for the resumer."""
+    return FailsOnce("/accept", 503, {"code": "UNAVAILABLE", "message": "Later."})
+
+
+async def accept_waiting_then_erased(
+    board: OrderBoard, desk: Desk, sandbox: SandboxServer, first: str
+) -> tuple[str, datetime]:
+    """An order created, its accept left waiting (``accept_busy_once``), then erased in
+    SmartRecruiters and found gone by a sync: its id, and since when it is gone."""
+    order_id = await an_order(desk, first)
+    await board.sync()
+    await created(board, order_id)
+    with pytest.raises(ApiError):  # left waiting: the resumer sends it
+        await board.accept(order_id)
+    assert StepKind.ACCEPT in board.state(order_id).pending
+    await erase_in_sr(sandbox, order_id)
+    assert (await board.sync()).gone_ids == (order_id,)
+    since = board.state(order_id).gone_since
+    assert since is not None
+    return order_id, since
+
+
 async def board_and_plan(board: OrderBoard, order_ids: list[str]) -> list[tuple[str | None, str]]:
     """Per order, the board's reason (None: it may go) and the plan's (\"\": it runs)."""
     plan = await board.plan_batch(order_ids)
@@ -96,26 +120,16 @@ def test_a_gone_order_with_a_step_waiting_is_said_gone_by_both(
     """An order whose accept waits to be sent (SmartRecruiters was busy), then erased in
     SmartRecruiters: the resumer sends nothing for it. The plan said so ("no longer has this
     order"); the board said the step "is retried automatically", which it never is."""
-    busy = FailsOnce("/accept", 503, {"code": "UNAVAILABLE", "message": "Later."})
 
     async def body(board: OrderBoard, desk: Desk) -> None:
-        order_id = await an_order(desk, "Waits")
-        await board.sync()
-        await created(board, order_id)
-        with pytest.raises(ApiError):  # left waiting: the resumer sends it
-            await board.accept(order_id)
-        assert StepKind.ACCEPT in board.state(order_id).pending
-        await erase_in_sr(sandbox, order_id)
-        assert (await board.sync()).gone_ids == (order_id,)
-        since = board.state(order_id).gone_since
-        assert since is not None
+        order_id, since = await accept_waiting_then_erased(board, desk, sandbox, "Waits")
 
         [(board_says, plan_says)] = await board_and_plan(board, [order_id])
 
         assert plan_says == gone_reason(since)
         assert board_says == plan_says
 
-    with_board(sandbox, tmp_path / "desk.sqlite3", body, busy)
+    with_board(sandbox, tmp_path / "desk.sqlite3", body, accept_busy_once())
 
 
 def test_a_gone_order_with_a_step_waiting_is_said_gone_by_the_tooltip_and_the_action(
@@ -125,19 +139,9 @@ def test_a_gone_order_with_a_step_waiting_is_said_gone_by_the_tooltip_and_the_ac
     erased in SmartRecruiters: the tooltip asked the waiting step first and said it "is
     retried automatically" (it never is), where the action asked the order's rules first
     and refused it as gone. Both now ask ``order_actions.action_refusal``."""
-    busy = FailsOnce("/accept", 503, {"code": "UNAVAILABLE", "message": "Later."})
 
     async def body(board: OrderBoard, desk: Desk) -> None:
-        order_id = await an_order(desk, "Lingers")
-        await board.sync()
-        await created(board, order_id)
-        with pytest.raises(ApiError):  # left waiting: the resumer sends it
-            await board.accept(order_id)
-        assert StepKind.ACCEPT in board.state(order_id).pending
-        await erase_in_sr(sandbox, order_id)
-        await board.sync()
-        since = board.state(order_id).gone_since
-        assert since is not None
+        order_id, since = await accept_waiting_then_erased(board, desk, sandbox, "Lingers")
 
         tooltip = board.why_not(OrderAction.ACCEPT, [order_id])
         order = board.order(order_id)
@@ -148,7 +152,7 @@ def test_a_gone_order_with_a_step_waiting_is_said_gone_by_the_tooltip_and_the_ac
         assert tooltip == gone_reason(since)
         assert str(refused.value) == tooltip
 
-    with_board(sandbox, tmp_path / "desk.sqlite3", body, busy)
+    with_board(sandbox, tmp_path / "desk.sqlite3", body, accept_busy_once())
 
 
 def test_the_board_and_the_plan_agree_on_everyday_orders(
