@@ -3,8 +3,9 @@
 It owns, per order, the SmartRecruiters order (the cached copy), this desk's local state of it
 (``OrderState``: the Berke assessment, steps under way or failed, the result, queued files), and
 the one in-flight registry (``Desk.claim``) that keeps a click, the background resumer and the
-poll from doing one thing twice. It runs the poll schedule and the resumer, reads and writes the
-store off the GUI thread, and tells its listener *which orders changed* — never "everything".
+poll from doing one thing twice. It runs the poll schedule and the resumer (``board_loops``),
+sends the files dropped on orders (``board_uploads``), reads and writes the store off the GUI
+thread, and tells its listener *which orders changed* — never "everything".
 
 Reading (``order``, ``state``, ``orders``) is synchronous and in memory: a view may ask on every
 paint. Acting is async and goes through the workflows, which journal first.
@@ -15,7 +16,6 @@ No Qt here: ``app.ui`` wraps a listener into signals.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -28,7 +28,7 @@ from typing import Any
 
 from app.clients.errors import ApiError
 from app.clients.pacing import Pacer
-from app.domain.attachments import DEFAULT_MAX_BYTES, UploadState, check_attachment
+from app.domain.attachments import DEFAULT_MAX_BYTES, check_attachment
 from app.domain.attention import Attention, AttentionRules, Flag, flags_for
 from app.domain.berke import BerkeJob, CreateAssessmentRequest, CreateAssessmentResponse
 from app.domain.berke_progress import BerkeProgress
@@ -78,10 +78,11 @@ from app.workflows.batch_rules import (
     batch_refusal,
     invitation_elsewhere,
 )
+from app.workflows.board_loops import BoardLoops, LoopWork
+from app.workflows.board_uploads import BoardUploads, OrderAccess
 from app.workflows.cached_inbox import CachedInbox, read_cached_inbox
 from app.workflows.delivery import DeliveryPlan, deliver, plan_delivery
-from app.workflows.desk import COMPLETING, Desk, action_key, upload_turn_key
-from app.workflows.failure_streaks import FailureStreaks
+from app.workflows.desk import COMPLETING, Desk, action_key
 from app.workflows.heap import settle_heap
 from app.workflows.held_deliveries import HeldDeliveries
 from app.workflows.order_sync import PageTaken, fetch_changes, left_out_text
@@ -94,18 +95,10 @@ from app.workflows.refusals import (
     NothingToDeliverError,
 )
 from app.workflows.results import (
-    NO_RESULT_TO_ATTACH_TO,
     ResultAlreadyMadeError,
-    cancel_upload,
     complete_order,
-    existing_result_id,
-    own_completion_waits,
-    queue_files,
-    requeue_upload,
     result_made_reason,
     result_on_file,
-    run_upload,
-    settle_late_cancel,
 )
 from app.workflows.resume_news import ResumeNews, resume_news
 from app.workflows.snapshots import SavedSnapshot, SaveProgress, SaveRequest, save_snapshot
@@ -122,14 +115,6 @@ CLOSING = (
 )
 
 DEFAULT_POLL_SECONDS = 60
-# Berke's side is watched this often; every order (not only NEW ones) is re-synced at RESYNC.
-WATCH_SECONDS = 120
-# The demo's candidates finish 45 s after their invitation: a look every 15 s shows it soon
-# enough, and leaves Berke's burst budget to the coordinator's own batch.
-DEMO_WATCH_SECONDS = 15
-RESYNC_SECONDS = 15 * 60
-RESUME_SECONDS = 30.0
-MAX_RESUME_BACKOFF = 300.0
 
 
 #: What can go wrong in an action in a way the coordinator should read (a sentence each).
@@ -180,11 +165,6 @@ class SyncOutcome:
     gone_ids: tuple[str, ...] = ()  # held orders this sync found SmartRecruiters no longer has
     #: Ended by this connection closing (``OrderBoard.stop``): nothing failed, nothing to say.
     stopped: bool = False
-
-
-#: Files the board sends at once (the rest wait, queued): SmartRecruiters' other calls keep
-#: most of its 8 concurrent ones, and two files use the line as well as ten.
-UPLOADS_AT_ONCE = 2
 
 
 @dataclass(frozen=True)
@@ -288,27 +268,46 @@ class OrderBoard:
         # order in progress it read for the first time for one arrived, all its old comments
         # flagged.
         self._listed_whole = False
-        self._uploads: dict[int, asyncio.Task[None]] = {}
-        # Files sent at once. Each holds one of SmartRecruiters' 8 concurrent calls for all of
-        # its transfer: ten reports dropped together held them all, and sync, accept and
-        # comments waited minutes behind them on a slow line.
-        self._sending = asyncio.Semaphore(UPLOADS_AT_ONCE)
         self._closing = False  # set when the session begins to close: nothing new starts
         self._batches: set[asyncio.Event] = set()  # each running batch's stop
         self._one_batch = asyncio.Lock()  # batches run one after the other
-        self._tasks: set[asyncio.Task[Any]] = set()
         self._watching = asyncio.Lock()
-        self._wake_watch = asyncio.Event()
-        self._loops: list[asyncio.Task[None]] = []
-        self._wake_resumer = asyncio.Event()
         self._resumed_once = False  # the first pass's steps were left waiting from before
-        self._wake_poll = asyncio.Event()  # the poll interval changed: its wait is measured again
-        self._failures = FailureStreaks()  # the loops' unexpected failures, said once a streak
         #: The last watch round failed on this computer: its words stay on the Berke bar until
         #: a whole round works (cleared when Berke answered, they blinked every round).
         self._watch_failed_here = False
         self.last_sync: SyncOutcome | None = None
-        desk.on_sending = self._file_going
+        self._background = BoardLoops()
+        self._uploader = BoardUploads(desk)
+        self._uploader.show_sending(self._order_access())
+
+    def _loop_work(self) -> LoopWork:
+        """What this board's loops run (``board_loops``): made for the loops' tasks, which
+        alone hold it (held by the board, it would keep a closed board alive)."""
+        return LoopWork(
+            sync=lambda poll: self.sync(poll=poll),
+            resume=self.resume,
+            watch=self.watch,
+            poll_seconds=lambda: self.options.poll_seconds,
+            demo=lambda: self.demo,
+            watch_failed_here=self._watch_failed_locally,
+        )
+
+    def _order_access(self) -> OrderAccess:
+        """What the files (``board_uploads``) ask of this board's orders: made for each call,
+        which alone holds it (held by the board, it would keep a closed board alive)."""
+        return OrderAccess(
+            state=self.state,
+            set_state=self._set_state,
+            changed=self._changed,
+            refresh=self.refresh,
+            require=self._require,
+            gone_since=self._gone_since,
+            closing=lambda: self._closing,
+            refuse_if_closing=self._refuse_if_closing,
+            max_bytes=lambda: self.options.max_upload_bytes,
+            listener=lambda: self.listener,
+        )
 
     # -- what it is connected to ---------------------------------------------------------------
 
@@ -724,16 +723,7 @@ class OrderBoard:
 
     def start(self) -> None:
         """Run the poll schedule and the background resumer until ``stop``."""
-        if self._closing:
-            raise RuntimeError("this board's connection closed: a new session has its own board")
-        if self._loops:
-            return
-        self._loops = [
-            asyncio.ensure_future(self._poll_forever()),
-            asyncio.ensure_future(self._resume_forever()),
-            asyncio.ensure_future(self._watch_forever()),
-            asyncio.ensure_future(self._resync_forever()),
-        ]
+        self._background.start(self._loop_work(), closing=self._closing)
 
     def carry_on_from(self, earlier: OrderBoard) -> None:
         """This board reopens ``earlier``'s data file on the same SmartRecruiters account (a
@@ -747,7 +737,7 @@ class OrderBoard:
         """The profile's options changed (no reconnection needed): they apply from now."""
         before, self.options = self.options, options
         if options.poll_seconds != before.poll_seconds:
-            self._wake_poll.set()  # else the old interval ran out first (an hour, say)
+            self._background.poll_interval_changed()
         # Nothing delivered unattended, or a setting a refusal may have been about (a report
         # over the upload limit, the flow SmartRecruiters refused): nothing is held any more.
         # A delivery the coordinator asked for stays held while its reason may stand: only a
@@ -781,90 +771,19 @@ class OrderBoard:
             # Not waited for: its answers may be minutes away (a busy service's 429s), and
             # what it read so far is kept already, page by page.
             self._sync_walk.cancel()
-        loops, self._loops = self._loops, []
-        for task in loops:
-            task.cancel()
-        await asyncio.gather(*loops, return_exceptions=True)
+        await self._background.stop_loops()
         async with self._sync_lock:
             pass  # the stopped sync has said how it ended, before the data file closes
         await self.wait_idle()
-        uploads = [task for task in self._uploads.values() if not task.done()]
-        for task in uploads:
-            task.cancel()
-        await asyncio.gather(*uploads, return_exceptions=True)
-        if self._desk.on_sending == self._file_going:  # a stopped board shows nothing more
-            self._desk.on_sending = None
+        await self._uploader.stop()
 
     async def wait_idle(self) -> None:
         """Wait for every action started through ``spawn`` (tests, and a tidy close)."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
-
-    def _file_going(self, upload: Upload) -> None:
-        """A file began to go (sent by the board or by the resumer): its order's state says so
-        at once, before its first progress report. It said "queued" until the file ended, and
-        each showing of the order's files (a poll, the order shown again) put a stalled file
-        back to "queued", its progress dropped."""
-        state = self._states.get(upload.order_id)
-        if state is None or all(held.id != upload.id for held in state.uploads):
-            return  # not shown here (yet): the order's next reading has it as it is
-        uploads = tuple(upload if held.id == upload.id else held for held in state.uploads)
-        self._set_state(upload.order_id, replace(state, uploads=uploads))
-        self._changed([upload.order_id])
+        await self._background.wait_idle()
 
     def spawn(self, coro: Any) -> asyncio.Task[Any]:
         """Run ``coro`` as a task the board keeps (and waits for on close)."""
-        task: asyncio.Task[Any] = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
-
-    async def _poll_forever(self) -> None:
-        while True:
-            await self._wait_poll_interval()
-            try:
-                await self.sync(poll=True)  # its failures are said by the sync bar
-            except Exception as exc:
-                log.exception("Polling for new orders failed")
-                self._failures.failed("Polling for new orders failed", exc)
-            else:
-                self._failures.worked("Polling for new orders failed")
-
-    async def _wait_poll_interval(self) -> None:
-        """Until the poll interval in force has passed since the last poll ended (the start,
-        before the first). One changed meanwhile counts from there too: a shorter one already
-        past polls at once."""
-        loop = asyncio.get_running_loop()
-        since = loop.time()
-        while True:
-            self._wake_poll.clear()
-            left = since + self.options.poll_seconds - loop.time()
-            if left <= 0:
-                return
-            try:
-                await asyncio.wait_for(self._wake_poll.wait(), timeout=left)
-            except TimeoutError:
-                return
-
-    async def _resume_forever(self) -> None:
-        """Resume what an earlier run left pending, then keep retrying, backing off while the
-        services are unwell."""
-        delay = RESUME_SECONDS
-        while True:
-            try:
-                report = await self.resume()
-            except Exception as exc:
-                # This computer's failure (the journal could not be read or written) or a
-                # bug: logged alone, the steps waited with nothing said; said once a streak.
-                log.exception("Resuming pending work failed")
-                self._failures.failed("Resuming pending work failed", exc)
-                report = ResumeReport(waiting=[0])
-            else:
-                self._failures.worked("Resuming pending work failed")
-            delay = RESUME_SECONDS if report.settled else min(delay * 2, MAX_RESUME_BACKOFF)
-            self._wake_resumer.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake_resumer.wait(), timeout=delay)
+        return self._background.spawn(coro)
 
     async def resume(self) -> ResumeReport:
         """Execute pending steps and queued uploads again (see ``outbox.resume_pending``)."""
@@ -920,58 +839,22 @@ class OrderBoard:
         order = self._orders.get(order_id)
         return order.candidate.display_name if order is not None else None
 
-    async def _watch_forever(self) -> None:
-        while True:
-            self._wake_watch.clear()  # before the round: a Try again during it asks another
-            await self._watch_round()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(
-                    self._wake_watch.wait(), DEMO_WATCH_SECONDS if self.demo else WATCH_SECONDS
-                )
-
-    async def _watch_round(self) -> None:
-        """A round of ``watch``, its failures said: Berke's by ``_watch_once``, this
-        computer's (a full disk: Berke's answers not kept) on the same bar, until a round
-        works. Logged alone, the desk looked healthy while nothing finished showed complete
-        and nothing was delivered."""
-        try:
-            await self.watch()
-        except ApiError as exc:  # Berke's own failures are said by _watch_once, on its bar
-            log.info("A watch round did not finish: %s", exc)
-        except (sqlite3.Error, OSError) as exc:
-            log.exception("Watching Berke failed: what it read could not be kept")
+    def _watch_failed_locally(self, exc: Exception) -> None:
+        """A watch round failed on this computer (a full disk: Berke's answers not kept, or a
+        bug), logged already: said on the Berke bar until a whole round works. Logged alone,
+        the desk looked healthy while nothing finished showed complete and nothing was
+        delivered."""
+        if isinstance(exc, (sqlite3.Error, OSError)):
             words = _not_kept(exc, "What Berke answered", "the next round tries again")
-            self._watch_failed_here = True
-            self.listener.berke_watched(words, local=True)
-        except Exception as exc:
-            log.exception("Watching Berke failed")
-            self._failures.failed("Watching Berke failed", exc)
-            words = unexpected_failure(exc, "the next round tries again")
-            self._watch_failed_here = True
-            self.listener.berke_watched(words, local=True)
         else:
-            self._failures.worked("Watching Berke failed")
+            words = unexpected_failure(exc, "the next round tries again")
+        self._watch_failed_here = True
+        self.listener.berke_watched(words, local=True)
 
     def watch_now(self) -> None:
         """A round soon (the Berke bar's Try again): the running loop's next one, at once; a
         board not started runs one of its own. Never two rounds at once (``watch``)."""
-        if self._loops:
-            self._wake_watch.set()
-        elif not self._closing:
-            self.spawn(self._watch_round())
-
-    async def _resync_forever(self) -> None:
-        """Every order now and then, not only the NEW ones: an order completed or rejected
-        in SmartRecruiters by someone else shows so here."""
-        while True:
-            await asyncio.sleep(RESYNC_SECONDS)
-            try:
-                await self.sync()  # its failures are said by the sync bar
-            except Exception as exc:
-                log.exception("Re-syncing the orders failed")
-                self._failures.failed("Re-syncing the orders failed", exc)
-            else:
-                self._failures.worked("Re-syncing the orders failed")
+        self._background.watch_now(self._loop_work(), closing=self._closing)
 
     async def watch(self) -> WatchReport:
         """One round: Berke's side of every open assessment, recruiters' new comments, and
@@ -1367,7 +1250,7 @@ class OrderBoard:
                 also=COMPLETING,
             )
         except ResultAlreadyMadeError:
-            self._wake_resumer.set()  # it completes the order with the result it has
+            self._background.wake_resumer()  # it completes the order with the result it has
             raise
         self.start_queued(order_id)
         return result_id
@@ -1734,144 +1617,26 @@ class OrderBoard:
     ) -> tuple[list[Upload], list[str]]:
         """Queue the files that may be attached; returns them and why the others were not.
         They start uploading once the order has a result (``complete`` starts them)."""
-        self._refuse_if_closing()
-        order = self._require(order_id)
-        reason = self._why_not_attach(order)
-        if reason:
-            raise ActionNotAllowedError(reason)
-        if order.status is OrderStatus.COMPLETED and self.state(order_id).result_id is None:
-            await self._take_existing_result(order)
-        try:
-            queued, refused = await queue_files(
-                self._desk, order, paths, max_bytes=self.options.max_upload_bytes
-            )
-        finally:
-            await self.refresh([order_id])
-        self.start_queued(order_id)
-        return queued, refused
-
-    def _why_not_attach(self, order: AssessmentOrder) -> str | None:
-        """Why files cannot go to ``order`` now, for a drop and a Retry alike: its rules, or a
-        reject that waits (files queued behind it failed once it went)."""
-        reason = why_not(OrderAction.ATTACH, order, None, gone_since=self._gone_since(order.id))
-        if reason:
-            return reason
-        return actions.refused_while_waiting(OrderAction.ATTACH, self.state(order.id).pending)
-
-    async def _take_existing_result(self, order: AssessmentOrder) -> None:
-        """An order completed outside this desk: its reports go to the result it has in
-        SmartRecruiters (recorded now). With none, the drop is refused at once, in words.
-        While this desk's own completion of it is being checked, the files wait for the
-        result that step records (the newest may be another tool's)."""
-        if await asyncio.to_thread(own_completion_waits, self._desk, order.id):
-            return
-        try:
-            result_id = await existing_result_id(self._desk, order)
-        except ApiError as exc:
-            raise ActionNotAllowedError(
-                "The order's result could not be looked up in SmartRecruiters, so nothing was "
-                f"attached; try again. {exc}"
-            ) from exc
-        if result_id is None:
-            raise ActionNotAllowedError(NO_RESULT_TO_ATTACH_TO)
+        return await self._uploader.attach_files(self._order_access(), order_id, paths)
 
     def start_queued(self, order_id: str) -> None:
         """Start the order's queued files that have a result to go to."""
-        for upload in self.state(order_id).uploads:
-            if upload.state is UploadState.QUEUED and upload.result_id:
-                self._start_upload(upload)
+        self._uploader.start_queued(self._order_access(), order_id)
 
     async def wait_uploads(self) -> None:
         """Wait for the uploads under way (tests, and a tidy close)."""
-        while running := [task for task in self._uploads.values() if not task.done()]:
-            await asyncio.gather(*running, return_exceptions=True)
+        await self._uploader.wait_uploads()
 
     def uploading(self) -> list[int]:
-        return [upload_id for upload_id, task in self._uploads.items() if not task.done()]
-
-    def _start_upload(self, upload: Upload) -> None:
-        if self._closing:
-            return  # it stays queued: this connection's next session sends it
-        running = self._uploads.get(upload.id)
-        if running is not None and not running.done():
-            return  # already on its way (and the step claims it too: never twice)
-
-        turn = upload_turn_key(upload.id)
-        if not self._desk.claim(turn):
-            # The board's already (its task ended, its finally not yet run), or a background
-            # round's, which has it in hand and sends it (``outbox._resume_uploads``).
-            return
-
-        async def send() -> None:
-            try:
-                async with self._sending:  # queued until then, as the panel says
-                    await run_upload(
-                        self._desk,
-                        upload,
-                        progress=lambda s, t: self.listener.upload_progress(upload.id, s, t),
-                    )
-            except EXPECTED_ERRORS as exc:
-                log.info("Upload %s did not finish: %s", upload.id, exc)
-            finally:
-                self._desk.release(turn)
-                self._uploads.pop(upload.id, None)
-                await self.refresh([upload.order_id])
-
-        self._uploads[upload.id] = asyncio.ensure_future(send())
-
-    async def _refusal(self, order_id: str, upload_id: int, *, retry: bool) -> Exception:
-        """Why Retry (or Cancel) left the upload alone, in words. The window names the order
-        it shows: a file listed there a moment ago (another order's, another profile's) is
-        never the one acted on."""
-        upload = await asyncio.to_thread(self._desk.results.get, upload_id)
-        if upload is None or upload.order_id != order_id:
-            return ActionNotAllowedError("That file is not one of this order's: it was left alone.")
-        name, sent = upload.file_name, upload.state is UploadState.DONE
-        if retry:
-            text = (
-                f"{name} was already sent: it is not sent again."
-                if sent
-                else f"{name} is already on its way."
-            )
-        else:
-            text = (
-                f"{name} was already sent: there is nothing to cancel."
-                if sent
-                else f"{name} is not on its way: there is nothing to cancel."
-            )
-        return ActionNotAllowedError(text)
+        return self._uploader.uploading()
 
     async def cancel_upload(self, order_id: str, upload_id: int) -> None:
-        cancelled = await cancel_upload(self._desk, order_id, upload_id)
-        if cancelled is None:
-            raise await self._refusal(order_id, upload_id, retry=False)
-        task = self._uploads.get(upload_id)
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        await self.refresh([order_id])
-        # Cancelled after its bytes began to go: SmartRecruiters may have it all the same.
-        if await settle_late_cancel(self._desk, cancelled.id):
-            await self.refresh([order_id])
+        await self._uploader.cancel_upload(self._order_access(), order_id, upload_id)
 
     async def retry_upload(self, order_id: str, upload_id: int) -> None:
         """A failed or cancelled file, queued again (a sent one is never sent twice), where
-        the order can still take it: one rejected or completed elsewhere without a result,
-        or gone, went back to Queued and failed again, its Retry offered for ever."""
-        self._refuse_if_closing()
-        order = self._require(order_id)
-        reason = self._why_not_attach(order)
-        if reason:
-            raise ActionNotAllowedError(f"Not sent again: {reason}")
-        if order.status is OrderStatus.COMPLETED and self.state(order_id).result_id is None:
-            await self._take_existing_result(order)  # none: refused in words, as a drop is
-        upload = await requeue_upload(self._desk, order_id, upload_id)
-        if upload is None:
-            raise await self._refusal(order_id, upload_id, retry=True)
-        await self.refresh([order_id])
-        if upload.result_id:
-            self._start_upload(upload)
+        the order can still take it (``BoardUploads.retry_upload``)."""
+        await self._uploader.retry_upload(self._order_access(), order_id, upload_id)
 
     # -- snapshots -------------------------------------------------------------------------------
 

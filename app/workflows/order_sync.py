@@ -19,7 +19,7 @@ at the first page that holds no order unknown to the cache, once
 
 When either cannot be shown (no createDate, a listing in another order, more NEW orders on the
 service than here), the poll reads every page, as a sync does. The board's periodic full sync
-(``OrderBoard._resync_forever``) remains the backstop for any order a poll could not see.
+(``BoardLoops._resync_forever``) remains the backstop for any order a poll could not see.
 
 An order SmartRecruiters stops having (a candidate erased, an order removed there) leaves its
 listing; nothing else says so. After a complete sync, each held order it did not list is asked

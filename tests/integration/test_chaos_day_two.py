@@ -131,11 +131,12 @@ async def crash(board: OrderBoard, desk: Any, work: list[Any]) -> None:
     tasks = [asyncio.ensure_future(w) for w in work]
     for _ in range(30):
         await asyncio.sleep(0)
-    for loop_task in list(board._loops):
+    for loop_task in list(board._background._loops):
         loop_task.cancel()
-    for task in [*tasks, *board._tasks, *board._uploads.values()]:
+    kept, uploads = board._background._tasks, board._uploader._uploads
+    for task in [*tasks, *kept, *uploads.values()]:
         task.cancel()
-    await asyncio.gather(*tasks, *board._tasks, *board._uploads.values(), return_exceptions=True)
+    await asyncio.gather(*tasks, *kept, *uploads.values(), return_exceptions=True)
     await desk.session.aclose()
     desk.db.close()
 

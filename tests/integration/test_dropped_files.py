@@ -308,7 +308,7 @@ def test_many_files_dropped_at_once_leave_smartrecruiters_free_for_other_calls(
     """Before: every file started at once, each holding one of SmartRecruiters' 8 concurrent
     calls for its whole transfer: ten reports on a slow line held up sync, accept and
     comments until they were all sent."""
-    from app.workflows.board import UPLOADS_AT_ONCE
+    from app.workflows.board_uploads import UPLOADS_AT_ONCE
 
     paths = [pdf(tmp_path, f"report {n}.pdf") for n in range(6)]
     most = 0
@@ -400,7 +400,7 @@ def test_the_resumer_leaves_a_file_waiting_for_its_turn_to_the_board(
     a step of its own for it, "Cancelled by the coordinator", though no one had."""
     from app.domain.journal import UploadStep
     from app.domain.journal_terms import StepState
-    from app.workflows.board import UPLOADS_AT_ONCE
+    from app.workflows.board_uploads import UPLOADS_AT_ONCE
 
     async def body() -> str:
         async with board_on(sandbox, tmp_path / "d.sqlite3") as board:

@@ -1422,7 +1422,7 @@ def test_an_order_the_resumer_ended_that_cannot_be_read_yet_is_no_crash_report(
     async def first_fails(order_ids: Iterable[str]) -> None:
         # The early showing runs in a task the board keeps (the window's own readings, of
         # the order shown, do not); the pass's last reading works.
-        if not failed and asyncio.current_task() in board._tasks:
+        if not failed and asyncio.current_task() in board._background._tasks:
             failed.append(list(order_ids))
             raise sqlite3.OperationalError("disk I/O error")
         await real_refresh(order_ids)

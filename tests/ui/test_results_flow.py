@@ -264,7 +264,7 @@ def test_the_cancelled_file_stays_chosen_until_its_cancel_has_ended(
     """Each showing of the order's files (the board's refresh, the pane's reload) reset the
     table and unselected the file: when the Cancel call ended after the reload, Retry never
     came on (``test_cancel_one_upload_then_retry_it`` failed now and then on a busy machine)."""
-    import app.workflows.board as board_module
+    import app.workflows.board_uploads as board_module
 
     call_may_end = asyncio.Event()
     real_settle = board_module.settle_late_cancel
