@@ -28,3 +28,12 @@ def time_on_day(value: datetime) -> str:
     """A sentence's time and day: "14:00 on 07 Dec" (``strftime("%H:%M on %d %b")``, in
     English)."""
     return f"{value:%H:%M on %d} {month_name(value)}"
+
+
+def clock_text(moment: datetime, now: datetime) -> str:
+    """``moment`` as a line about something said earlier gives it, read at ``now`` (both
+    local): its time alone the same day, with its date another day. A desk left open overnight
+    said at 09:00 "at 17:42", read as this afternoon."""
+    if moment.date() == now.date():
+        return f"{moment:%H:%M}"
+    return f"{moment:%Y-%m-%d %H:%M}"

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QStatusBar
+from PySide6.QtCore import QEvent, QPoint
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import QApplication, QStatusBar
 
 from app.ui.common.status_line import StatusLine
 
@@ -95,3 +97,17 @@ def test_a_progress_line_goes_with_its_flow_but_not_a_line_said_since(qtbot: QtB
     line.say("Accepted: Ana Lima.", 5000)
     line.end_progress("Delivering 2 of 2…")
     assert bar.currentMessage() == "Accepted: Ana Lima."
+
+
+def test_the_tooltip_dates_its_line_when_read_another_day(qtbot: QtBot) -> None:
+    """Said at 17:42 and read the next morning, the tooltip said "at 17:42", read as this
+    afternoon: the time is worded when the tooltip shows, with the date once the day is over
+    (as the sync bar's "as they were at")."""
+    now = [datetime(2026, 3, 4, 17, 42)]
+    bar = QStatusBar()
+    qtbot.addWidget(bar)
+    StatusLine(bar, clock=lambda: now[0]).say("Sync failed: 503")
+    assert bar.toolTip() == "Last message, at 17:42: Sync failed: 503"
+    now[0] = datetime(2026, 3, 5, 9, 0)
+    QApplication.sendEvent(bar, QHelpEvent(QEvent.Type.ToolTip, QPoint(2, 2), QPoint(2, 2)))
+    assert bar.toolTip() == "Last message, at 2026-03-04 17:42: Sync failed: 503"

@@ -17,14 +17,31 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QStatusBar
 
+from app.domain.date_words import clock_text
 from app.ui.common.tooltips import plain_tooltip
 
 
-def last_said_tip(text: str, at: datetime) -> str:
-    """The status bar's tooltip for ``text``, said at ``at``."""
-    return f"Last message, at {at:%H:%M}: {text}"
+def last_said_tip(text: str, at: datetime, now: datetime) -> str:
+    """The status bar's tooltip for ``text``, said at ``at``, read at ``now``: with its date
+    when read another day (the desk left open overnight)."""
+    return f"Last message, at {clock_text(at, now)}: {text}"
+
+
+class _TipWorder(QObject):
+    """Words the bar's tooltip as it is about to show: how its time is said depends on when it
+    is read, not when it was said."""
+
+    def __init__(self, line: StatusLine) -> None:
+        super().__init__(line._bar)
+        self._line = line
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            self._line.word_tip()
+        return False
 
 
 class StatusLine:
@@ -38,7 +55,9 @@ class StatusLine:
         #: The weighty line that waited its turn (``say_after``), while it shows: replaced
         #: before its time (a sync's failure a second later), it comes back once that goes.
         self._returns: tuple[str, int] | None = None
+        self._kept: tuple[str, datetime] | None = None  # the last line kept, and when
         bar.messageChanged.connect(self._changed)
+        bar.installEventFilter(_TipWorder(self))
 
     def say(
         self, text: str, milliseconds: int = 0, *, kept: bool = True, weighty: bool = False
@@ -53,7 +72,14 @@ class StatusLine:
         self._weighty = text if weighty else None
         self._bar.showMessage(text, milliseconds)
         if kept:
-            self._bar.setToolTip(plain_tooltip(last_said_tip(text, self._clock())))
+            self._kept = (text, self._clock())
+            self.word_tip()
+
+    def word_tip(self) -> None:
+        """The bar's tooltip: the last line kept, with when it was said as read now."""
+        if self._kept is not None:
+            text, at = self._kept
+            self._bar.setToolTip(plain_tooltip(last_said_tip(text, at, self._clock())))
 
     def show_progress(self, text: str) -> None:
         """How far a flow under way got, until the next line or ``end_progress``."""

@@ -14,6 +14,7 @@ from datetime import datetime
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSizePolicy, QWidget
 
+from app.domain import date_words
 from app.ui.common.labels import plain_label
 from app.views.text import breakable, one_line
 
@@ -32,9 +33,7 @@ def wrappable(text: str) -> str:
 def clock_text(moment: datetime) -> str:
     """``moment`` (local) as the bar says it: its time alone today, with its date another day.
     A desk left open overnight said at 09:00 "as they were at 17:42", read as this afternoon."""
-    if moment.date() == datetime.now().date():
-        return f"{moment:%H:%M}"
-    return f"{moment:%Y-%m-%d %H:%M}"
+    return date_words.clock_text(moment, datetime.now())
 
 
 class SyncProblemBar(QWidget):
