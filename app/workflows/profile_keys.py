@@ -9,7 +9,7 @@ thread of its own. The callers read it and hand these rules what they found.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from enum import Enum
 from urllib.parse import urlsplit
 
@@ -22,11 +22,43 @@ from app.workflows.profile_data import with_own_data_file
 
 #: Each key by its title in the profile's form.
 KEY_TITLES = {SR_KEY: "Partner API key", BERKE_TOKEN: "API token"}
-#: Each key, the profile's address it is sent to, and that service's name.
-_KEY_ADDRESSES = (
-    (SR_KEY, "sr_base_url", "SmartRecruiters"),
-    (BERKE_TOKEN, "berke_base_url", "Berke"),
+
+
+@dataclass(frozen=True)
+class KeyAddress:
+    """A key, the profile's field holding the address it is sent to, and that service's name."""
+
+    service: str
+    field_name: str
+    title: str
+
+
+#: Each key and the profile's address it is sent to: the one list the dialog's form, its Test
+#: connection and the save's checks read.
+KEY_ADDRESSES = (
+    KeyAddress(SR_KEY, "sr_base_url", "SmartRecruiters"),
+    KeyAddress(BERKE_TOKEN, "berke_base_url", "Berke"),
 )
+#: The profile's address fields.
+ADDRESS_FIELDS = tuple(address.field_name for address in KEY_ADDRESSES)
+
+
+def address_field(service: str) -> str:
+    """The profile's field holding the address ``service``'s key is sent to."""
+    return next(a.field_name for a in KEY_ADDRESSES if a.service == service)
+
+
+def key_of_address(field_name: str) -> str | None:
+    """The key sent to the address in the profile's field ``field_name`` (None: no address)."""
+    return next((a.service for a in KEY_ADDRESSES if a.field_name == field_name), None)
+
+
+def saved_key_may_go(saved: ConnectionProfile, service: str, address: str) -> bool:
+    """Whether ``service``'s key saved for ``saved`` may be sent to ``address``: only to the
+    server it was saved for (another path there is that server). Test connection and the
+    save's check both ask this: they once differed, and a changed path tested without the key
+    was then saved to be sent with it."""
+    return same_origin(str(getattr(saved, address_field(service))), address)
 
 
 # -- names ---------------------------------------------------------------------------------
@@ -163,13 +195,13 @@ def key_left_behind(
         if profile.is_sandbox:
             continue
         before_saved = next((p for p in saved if p.name == edit.stored_name), None)
-        for service, field_name, title in _KEY_ADDRESSES:
+        for service, field_name, title in (astuple(a) for a in KEY_ADDRESSES):
             if edit.typed.get(service):
                 continue
             # A key of its own follows the profile (and moves over any under a new name).
             if before_saved is not None and stored(before_saved.name, service):
                 before, now = getattr(before_saved, field_name), getattr(profile, field_name)
-                if same_origin(before, now):
+                if saved_key_may_go(before_saved, service, now):
                     continue
                 sentence = (
                     f"The {title} address is now {urlsplit(now).netloc or now}, no longer "

@@ -241,6 +241,30 @@ def test_the_settings(qtbot: QtBot, tmp_path: Path) -> None:
     no_clipping(dialog)
 
 
+@pytest.mark.parametrize(
+    "text_scale", [1.0, 1.55, 1.8], ids=["text-100", "text-155", "text-180"], indirect=True
+)
+def test_the_settings_fit_the_screen_with_their_buttons_at_large_text(
+    qtbot: QtBot, text_scale: float
+) -> None:
+    """At 14–16 pt (a large-text desktop) Settings opened wider than a 1280 px screen, Apply
+    and Cancel past its right edge: the profile form's rows, whose width grows with the font,
+    beside the profile list, and nothing held the dialog to the screen. At that size the list
+    goes above the form; at the usual size, beside it, on both screens."""
+    dialog = SettingsDialog(AppSettings(), KeyStore(), write=lambda _s: None)
+    qtbot.addWidget(dialog)
+    show_exposed(qtbot, dialog)
+    settle()
+    room = available_room(dialog)
+    assert dialog.frameGeometry().width() <= room.width(), (dialog.frameGeometry(), room)
+    for button in dialog.buttons.buttons():
+        right = button.mapToGlobal(button.rect().topRight()).x()
+        assert right <= room.right(), f"{button.text()!r} ends at x={right} on {room}"
+    beside = dialog.profile_list.geometry().right() < dialog.form_scroll.geometry().left()
+    assert beside == (text_scale == 1.0)
+    assert clipped(dialog) == []
+
+
 def _free_offer() -> Offer:
     return Offer.model_validate(
         {"id": "o-1", "catalogId": "BERKE-FIT", "name": "Berke Personality & Job Fit",

@@ -62,6 +62,7 @@ from tests.memory_keyring import (
 )
 from tests.ui.conftest import answer, settings_opened, show_exposed
 from tests.ui.contrast import WCAG_MIN, app_palette, dark_palette, painted_contrast, text_colour
+from tests.ui.screen_reader import heard
 from tests.waits import HANG_GUARD_SECONDS
 
 if TYPE_CHECKING:
@@ -1532,6 +1533,49 @@ def test_a_profile_with_steps_and_files_to_send_is_removed_only_when_the_coordin
     assert [p.name for p in saved.profiles if p.name == "Acme"] == []
 
 
+def test_apply_and_ok_wait_while_remove_reads_what_the_profile_has_to_send(
+    qtbot: QtBot,
+    ring: MemoryKeyring,
+    tmp_path: Path,
+    own_home: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Before: Remove read the saved profile's waiting work in a thread with Apply and OK
+    still on. Apply pressed meanwhile started a save; the answer, "nothing waiting", took
+    the profile out from under it, and the save failed inside its task (its profiles no
+    longer paired with what was typed): nothing saved, and nothing said."""
+    from app.ui.settings import settings_dialog
+    from app.workflows.profile_data import waiting_for
+
+    reading, answer_now = threading.Event(), threading.Event()
+
+    def held(profile: ConnectionProfile) -> object:
+        reading.set()
+        assert answer_now.wait(HANG_GUARD_SECONDS)
+        return waiting_for(profile)
+
+    monkeypatch.setattr(settings_dialog, "waiting_for", held)
+    path = tmp_path / "s.json"
+    dialog = _dialog(qtbot, AppSettings(profiles=[ACME, BETA]), KeyStore(), path)
+    _select(dialog, "Acme")
+    dialog.remove_profile()
+    qtbot.waitUntil(reading.is_set)
+    apply = dialog.buttons.button(QDialogButtonBox.StandardButton.Apply)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    try:
+        assert not apply.isEnabled()
+        assert not ok.isEnabled()
+        qtbot.mouseClick(apply, Qt.MouseButton.LeftButton)  # pressed all the same
+    finally:
+        answer_now.set()
+    qtbot.waitUntil(lambda: not dialog.profile_list.findItems("Acme", Qt.MatchFlag.MatchExactly))
+    qtbot.waitUntil(apply.isEnabled)
+    assert not path.exists()  # no save started meanwhile
+    saved = _save(qtbot, dialog)
+    assert saved is not None, dialog.error_label.text()
+    assert [p.name for p in saved.profiles if p.name in ("Acme", "Beta")] == ["Beta"]
+
+
 def test_a_new_profile_never_opens_the_orders_of_one_removed_under_its_name(
     qtbot: QtBot, ring: MemoryKeyring, tmp_path: Path, own_home: None
 ) -> None:
@@ -1684,6 +1728,46 @@ def test_the_same_server_under_another_path_keeps_its_saved_key(
     _type_address(dialog, "sr_base_url", address)
     assert _save(qtbot, dialog) is not None, dialog.error_label.text()
     assert _keys_of(keys, "Acme")[0] == "A" * 64
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["https://sr.acme.example/v1/", "https://SR.acme.example:443/v1", "https://sr.acme.example/v2"],
+)
+def test_test_connection_sends_the_saved_key_where_the_save_would_send_it(
+    qtbot: QtBot,
+    ring: MemoryKeyring,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    address: str,
+) -> None:
+    """Before: Test connection compared the addresses as text (a final "/" aside), the save
+    by server: on the same server under another path or in other capitals, the test went
+    without the key ("Enter the partner API key first"), and OK then saved the address to
+    be sent the key all the same."""
+    from app.clients.errors import Service
+    from app.workflows.connection_test import ConnectionVerdict, Verdict
+
+    sent: list[tuple[str, str]] = []
+
+    async def probe(base_url: str, key: SecretStr | str) -> ConnectionVerdict:
+        plain = key.get_secret_value() if isinstance(key, SecretStr) else key
+        sent.append((base_url, plain))
+        return ConnectionVerdict(Service.SMARTRECRUITERS, Verdict.WORKS, "Works.")
+
+    monkeypatch.setattr("app.ui.settings.settings_dialog.probe_smartrecruiters", probe)
+    keys = KeyStore()
+    keys.set("Acme", SR_KEY, "A" * 64)
+    dialog = _dialog(qtbot, AppSettings(profiles=[ACME]), keys, tmp_path / "s.json")
+    _select(dialog, "Acme")
+    _type_address(dialog, "sr_base_url", address)
+    task = asyncio.ensure_future(dialog.run_test(SR_KEY))
+    qtbot.waitUntil(task.done)
+    assert sent == [(address, "A" * 64)]
+    _type_address(dialog, "sr_base_url", "https://sr.acme-login.example/v1")  # another server
+    task = asyncio.ensure_future(dialog.run_test(SR_KEY))
+    qtbot.waitUntil(task.done)
+    assert sent[1:] == [("https://sr.acme-login.example/v1", "")]
 
 
 def _host_on_file(
@@ -2058,6 +2142,89 @@ def test_a_key_error_goes_once_its_address_is_put_back(
     assert dialog.field_errors["invitation_sender_email"].text()
     assert not dialog.key_errors[SR_KEY].isVisible()
     assert "no longer" not in dialog.error_label.text()
+
+
+def _shown_active(qtbot: QtBot, dialog: SettingsDialog) -> SettingsDialog:
+    """``dialog`` on screen and active (the keyboard in it), its key places read."""
+    qtbot.addWidget(dialog)
+    show_exposed(qtbot, dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    qtbot.waitUntil(lambda: dialog.key_places is not None)
+    return dialog
+
+
+def test_a_refused_name_is_heard_at_the_field_the_keyboard_is_put_on(qtbot: QtBot) -> None:
+    """Before: Apply refusing a second "Acme" put the keyboard on the name and painted why
+    under it, but a screen reader was handed only the field's name and value: a blind
+    coordinator heard nothing of the refusal."""
+    dialog = _shown_active(qtbot, SettingsDialog(ACME_ONLY, KeyStore(), write=lambda _s: None))
+    dialog.add_profile()
+    dialog.name_edit.setText("Acme")
+    dialog.name_edit.textEdited.emit("Acme")
+    assert _save(qtbot, dialog) is None
+    said = dialog.field_errors["name"].text()
+    assert said  # painted under the field ...
+    assert QApplication.focusWidget() is dialog.name_edit  # ... the keyboard on it ...
+    assert said in heard(dialog.name_edit)  # ... and said there
+    QTest.keyClicks(dialog.name_edit, " EU")  # edited: the refusal is over
+    assert said not in heard(dialog.name_edit)
+    assert dialog.name_edit.accessibleDescription() == ""
+
+
+def test_a_refused_address_is_heard_at_its_field(qtbot: QtBot) -> None:
+    dialog = _shown_active(qtbot, SettingsDialog(ACME_ONLY, KeyStore(), write=lambda _s: None))
+    address = dialog.editors["sr_base_url"]
+    assert isinstance(address, QLineEdit)
+    address.setText("https://api.smartrecruiters.com:v1")
+    address.textEdited.emit(address.text())
+    assert _save(qtbot, dialog) is None
+    said = dialog.field_errors["sr_base_url"].text()
+    assert said
+    assert address.hasFocus()
+    assert said in heard(address), f"heard: {heard(address)!r}; painted: {said!r}"
+    _select(dialog, "Acme")  # shown afresh: said of the profile shown until now
+    address.setText(ACME_ONLY.profiles[0].sr_base_url)
+    assert _save(qtbot, dialog) is not None
+    assert said not in heard(address)
+
+
+def test_a_key_refused_for_a_moved_address_is_heard_at_the_key(
+    qtbot: QtBot, ring: MemoryKeyring
+) -> None:
+    keys = KeyStore()
+    keys.set("Acme", SR_KEY, "A" * 64)
+    dialog = _shown_active(qtbot, SettingsDialog(ACME_ONLY, keys, write=lambda _s: None))
+    address = dialog.editors["sr_base_url"]
+    assert isinstance(address, QLineEdit)
+    address.setText("https://sr.elsewhere.example/v1")
+    address.textEdited.emit(address.text())
+    assert _save(qtbot, dialog) is None
+    key_field, said = dialog.key_fields[SR_KEY], dialog.key_errors[SR_KEY].text()
+    assert "no longer sr.acme.example" in said
+    assert QApplication.focusWidget() is key_field
+    assert said in heard(key_field)
+    address.setText(ACME_ONLY.profiles[0].sr_base_url)  # put back: the words go
+    address.textEdited.emit(address.text())
+    assert said not in heard(key_field)
+
+
+def test_a_refusal_naming_no_field_is_heard_where_the_keyboard_is(qtbot: QtBot) -> None:
+    """A refusal of the whole save (the file not written) is only on the dialog's error line,
+    which takes no focus: it is said by the widget the keyboard is back on."""
+
+    def refuse(_settings: AppSettings) -> None:
+        raise PermissionError(13, "Permission denied", "/settings/settings.json")
+
+    dialog = _shown_active(qtbot, SettingsDialog(ACME_ONLY, KeyStore(), write=refuse))
+    dialog.name_edit.setFocus()
+    assert _save(qtbot, dialog) is None
+    said = dialog.error_label.text()
+    assert "could not be saved to /settings/settings.json" in said
+    assert QApplication.focusWidget() is dialog.name_edit  # back where it was
+    assert said in heard(dialog.name_edit)
+    QTest.keyClicks(dialog.name_edit, " EU")
+    assert said not in heard(dialog.name_edit)
 
 
 class CaseBlindKeyring(MemoryKeyring):

@@ -17,6 +17,8 @@ from app.domain.connection import (
 )
 from app.store.credentials import BERKE_TOKEN, SR_KEY
 from app.workflows.profile_keys import (
+    ADDRESS_FIELDS,
+    KEY_ADDRESSES,
     KeyChanges,
     ProfileEdit,
     SavedProfile,
@@ -28,6 +30,7 @@ from app.workflows.profile_keys import (
     needs_account_question,
     profile_named,
     same_names,
+    saved_key_may_go,
     typed_key,
     unique_name,
 )
@@ -141,6 +144,35 @@ def test_a_saved_key_goes_only_to_the_address_it_was_saved_for() -> None:
     assert key_left_behind([typed], [ACME], stored) is None
     other_path = ACME.model_copy(update={"berke_base_url": "https://berke.acme.example/v2"})
     assert key_left_behind([ProfileEdit("Acme", other_path)], [ACME], stored) is None
+
+
+def test_every_address_of_a_profile_has_its_key_and_every_key_its_address() -> None:
+    """The one list the form, Test connection and the save read: an address field added to
+    the profile without its key here would be sent a key no check follows."""
+    marked = [
+        name
+        for name, info in ConnectionProfile.model_fields.items()
+        if isinstance(info.json_schema_extra, dict) and info.json_schema_extra.get("address")
+    ]
+    assert sorted(ADDRESS_FIELDS) == sorted(marked)
+    assert sorted(a.service for a in KEY_ADDRESSES) == sorted((SR_KEY, BERKE_TOKEN))
+
+
+@pytest.mark.parametrize(
+    ("address", "may"),
+    [
+        ("https://sr.acme.example/v1/", True),
+        ("https://SR.acme.example:443/v1", True),  # text compared, once: not the saved one
+        ("https://sr.acme.example/v2", True),  # another path on one server
+        ("http://sr.acme.example/v1", False),
+        ("https://sr.acme.example:8443/v1", False),
+        ("https://sr.acme-login.example/v1", False),
+        ("https://sr.acme.example:v1", False),  # no port: no server to be the same
+        ("", False),
+    ],
+)
+def test_a_saved_key_may_go_to_its_server_only(address: str, may: bool) -> None:
+    assert saved_key_may_go(ACME, SR_KEY, address) is may
 
 
 def test_keys_under_a_new_name_are_no_new_profiles_own() -> None:

@@ -39,3 +39,8 @@ def screen_of(widget: QWidget) -> QScreen:
 def available_room(widget: QWidget) -> QRect:
     """The part of ``widget``'s screen a window may use (the task bar left out)."""
     return screen_of(widget).availableGeometry()
+
+
+def widest_window(widget: QWidget) -> int:
+    """The widest a window may be on ``widget``'s screen with its frame's borders on it."""
+    return available_room(widget).width() - SIDE_BORDERS

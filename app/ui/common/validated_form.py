@@ -48,7 +48,7 @@ from app.ui.common.grow_to_fit import grow_to_fit
 from app.ui.common.labels import plain_label, without_mnemonic
 from app.ui.common.refusal_at_focus import RefusalAtFocus
 from app.ui.common.remembered_size import RememberedSize
-from app.ui.common.screens import SIDE_BORDERS, TITLE_BAR, available_room
+from app.ui.common.screens import TITLE_BAR, available_room, widest_window
 from app.ui.common.tab_order import chain_tab_order
 from app.ui.common.tint import tint
 from app.views.text import as_refusal
@@ -215,7 +215,7 @@ class ValidatedForm(QDialog, Generic[T]):
         """The columns side by side when the window, as wide as its rows want at the current
         font, fits the screen; else one under the other, their labels one width (as one
         column's are), so that nothing is cut off at the right."""
-        if len(self._grids) < 2 or self._wanted_width() <= _widest(self):
+        if len(self._grids) < 2 or self._wanted_width() <= widest_window(self):
             return
         self._columns.setDirection(QBoxLayout.Direction.TopToBottom)
         self._columns.setSpacing(SECTION_GAP)
@@ -337,7 +337,7 @@ class ValidatedForm(QDialog, Generic[T]):
         # As tall as the screen lets a window be with its title bar (as ``grow_to_fit``): at
         # 90 % of a 1280×800 screen the offer form hid its last rows, the Cost's fix among them.
         screen = available_room(self)
-        return QSize(min(width, _widest(self)), min(height, screen.height() - TITLE_BAR))
+        return QSize(min(width, widest_window(self)), min(height, screen.height() - TITLE_BAR))
 
     def _wanted_width(self) -> int:
         """The window's width for the rows as they are laid out, at their width hints."""
@@ -525,8 +525,3 @@ class ValidatedForm(QDialog, Generic[T]):
 
     def _colours_changed(self) -> None:
         """Colour what else the form shows (status lines of its own)."""
-
-
-def _widest(window: QWidget) -> int:
-    """The widest a window may be with its frame's borders on the screen."""
-    return available_room(window).width() - SIDE_BORDERS

@@ -47,7 +47,7 @@ from app.ui.common.focus_in_view import FocusKeptInView
 from app.ui.common.labels import plain_label
 from app.ui.common.tint import tint
 from app.ui.common.tooltips import plain_tooltip
-from app.workflows.profile_keys import KEY_TITLES
+from app.workflows.profile_keys import ADDRESS_FIELDS, KEY_TITLES
 
 FORM_FIELDS = [
     name
@@ -63,8 +63,6 @@ KEY_RULES: dict[str, Callable[[str], str | None]] = {
     SR_KEY: sr_key_problem,
     BERKE_TOKEN: berke_token_problem,
 }
-#: The profile's addresses: a built-in profile's are not typed over.
-ADDRESS_FIELDS = ("sr_base_url", "berke_base_url")
 
 
 def _extra(info: FieldInfo) -> dict[str, Any]:
@@ -102,6 +100,10 @@ class ProfileForm:
         #: Under a long text: how many characters it has, of how many it may.
         self.counts: dict[str, QLabel] = {}
         self._field_error_forms: dict[str, QFormLayout] = {}
+        #: Each field's editor (the name's too), which says its refusal to a screen reader.
+        self._field_editors: dict[str, QWidget] = {}
+        #: A field's own accessible description, while a refusal is said in its place.
+        self._own_descriptions: dict[QWidget, str] = {}
         self.test_buttons: dict[str, QPushButton] = {}
         self.verdict_labels: dict[str, QLabel] = {}
         # The profile's options outgrow an 800-pixel screen: they scroll, the dialog does not.
@@ -119,6 +121,12 @@ class ProfileForm:
         # Only height scrolls: the rows keep the width they need, beside the scroll bar.
         bar = self.scroll.verticalScrollBar().sizeHint().width()
         self.scroll.setMinimumWidth(form_host.minimumSizeHint().width() + bar)
+
+    def scroll_sideways(self, width: int) -> None:
+        """At most ``width`` wide, its rows scrolling sideways when wider: at a large font
+        they outgrow a laptop's screen (a row cut at the right edge was never seen)."""
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.scroll.setMinimumWidth(max(width, 0))
 
     # -- construction ------------------------------------------------------------------------
 
@@ -207,6 +215,7 @@ class ProfileForm:
         form.setRowVisible(error, False)
         self.field_errors[name] = error
         self._field_error_forms[name] = form
+        self._field_editors[name] = editor
         changed = (
             editor.textEdited
             if isinstance(editor, QLineEdit)
@@ -292,10 +301,14 @@ class ProfileForm:
     # -- refusals ----------------------------------------------------------------------------
 
     def show_field_error(self, name: str, sentence: str) -> None:
+        """Why a save refused the field: under it, and in its editor's accessible description,
+        which a screen reader reads as the keyboard is put there (the line under it is a bare
+        label no reader comes to)."""
         error = self.field_errors.get(name)
         if error is not None:
             error.setText(sentence)
             self._field_error_forms[name].setRowVisible(error, True)
+            self._say_at(self._field_editors[name], sentence)
             self.scroll_to(error)
 
     def hide_field_error(self, name: str) -> None:
@@ -304,6 +317,25 @@ class ProfileForm:
             return
         error.clear()
         self._field_error_forms[name].setRowVisible(error, False)
+        self._say_at(self._field_editors[name], None)
+
+    def show_key_error(self, service: str, sentence: str | None) -> None:
+        """Why a key cannot be kept or sent (None: nothing), under its field and in that
+        field's accessible description, as a field's refusal."""
+        error = self.key_errors[service]
+        error.setText(sentence or "")
+        error.setVisible(sentence is not None)
+        self._say_at(self.key_fields[service], sentence)
+
+    def _say_at(self, editor: QWidget, sentence: str | None) -> None:
+        """``sentence`` as ``editor``'s accessible description; None gives it its own back."""
+        if sentence is None:
+            own = self._own_descriptions.pop(editor, None)
+            if own is not None:
+                editor.setAccessibleDescription(own)
+            return
+        self._own_descriptions.setdefault(editor, editor.accessibleDescription())
+        editor.setAccessibleDescription(sentence)
 
     def hide_field_errors(self) -> None:
         for name in self.field_errors:

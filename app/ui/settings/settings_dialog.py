@@ -26,6 +26,7 @@ from pydantic import SecretStr, ValidationError
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -46,14 +47,15 @@ from app.domain.connection import (
     ProfileKind,
 )
 from app.domain.profile_problems import profile_problem
-from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyringStatus, KeyStore, Storage
+from app.store.credentials import SR_KEY, KeyringStatus, KeyStore, Storage
 from app.store.settings_file import save_settings
 from app.ui.common.async_dialogs import confirm
 from app.ui.common.colours import SETTINGS_ERROR, SETTINGS_OK
 from app.ui.common.discard_guard import DiscardGuard
 from app.ui.common.labels import plain_label
+from app.ui.common.refusal_at_focus import RefusalAtFocus
 from app.ui.common.remembered_size import RememberedSize
-from app.ui.common.screens import available_room
+from app.ui.common.screens import available_room, widest_window
 from app.ui.common.task_group import until_ended
 from app.ui.common.tint import tint
 from app.ui.settings.key_places import KEYRING, KeyPlaces, entries_of, read_places_afresh
@@ -71,7 +73,14 @@ from app.workflows.connection_test import (
     probe_smartrecruiters,
 )
 from app.workflows.profile_data import waiting_for
-from app.workflows.profile_keys import KEY_TITLES, same_names, unique_name
+from app.workflows.profile_keys import (
+    KEY_TITLES,
+    address_field,
+    key_of_address,
+    same_names,
+    saved_key_may_go,
+    unique_name,
+)
 from app.workflows.settings_words import (
     not_moved_sentence,
     not_stored_sentence,
@@ -86,6 +95,8 @@ STORAGE_PLACEHOLDERS = {
 }
 REMOVE_TIP = "Remove this profile; its keys are forgotten when you save (Cancel keeps it)"
 BUILT_IN_STAYS = "The built-in profiles cannot be removed; Duplicate one to make your own."
+#: Profiles in view when the list is laid above the form (a large font on a laptop).
+STACKED_PROFILE_ROWS = 4
 #: A close asked for while a save waits on the keyring.
 WAITING_FOR_THE_KEYRING = (
     "Closing once the keys are stored: waiting for the keyring to answer (it may be asking to "
@@ -99,8 +110,6 @@ FILE_WARNING = (
     "of your disk or its backups, can read the keys. Use it only on a computer you alone use, "
     "and prefer installing a keyring (e.g. GNOME Keyring or KWallet)."
 )
-#: The key sent to each address: a changed address makes its key's "saved for" words stale.
-_KEY_OF_ADDRESS = {"sr_base_url": SR_KEY, "berke_base_url": BERKE_TOKEN}
 
 
 def _why_unreadable(keys: KeyStore) -> str | None:
@@ -155,6 +164,10 @@ class SettingsDialog(QDialog):
         self.last_verdicts: dict[str, ConnectionVerdict] = {}
         self._testing: dict[str, Draft] = {}  # per service, the profile whose test is out
         self._marketplace_client: ClientProvider = marketplace_client or (lambda: None)
+        # A refusal naming no field, for a screen reader: the error line takes no focus.
+        self._refusal = RefusalAtFocus(self)
+        self._busy_depth = 0  # ``_busy`` blocks entered: the keyboard is not back yet
+        self._unsaid: str | None = None  # a refusal to say once it is
         self._build()
         self._save_steps = SettingsSave(
             self,
@@ -206,8 +219,38 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.file_warning)
         self._build_profiles(layout)
         self._build_footer(outer)
+        self._fit_the_screen()
         screen = available_room(self)
-        self.resize(min(900, screen.width()), min(720, int(screen.height() * 0.9)))
+        self.resize(min(900, widest_window(self)), min(720, int(screen.height() * 0.9)))
+
+    def _fit_the_screen(self) -> None:
+        """The profile list above the form when the two do not fit the screen side by side,
+        and the form scrolling sideways when it alone does not: its rows' width grows with
+        the font, and at 16 pt the dialog was wider than a 1280 px screen, Apply and Cancel
+        past its right edge. Decided once, from the font the dialog is built with (as the
+        validated forms' columns are)."""
+        widest = widest_window(self)
+        if self.minimumSizeHint().width() <= widest:
+            return
+        self._body.setDirection(QBoxLayout.Direction.TopToBottom)
+        # A few profiles in view above the form (the rest scroll): the form takes the height.
+        self._body.setStretch(0, 0)
+        rows = self.profile_list.fontMetrics().lineSpacing() * STACKED_PROFILE_ROWS
+        self.profile_list.setMaximumHeight(rows + 2 * self.profile_list.frameWidth() + 4)
+        self._measure_again()
+        over = self.minimumSizeHint().width() - widest
+        if over > 0:
+            self.form.scroll_sideways(self.form_scroll.minimumWidth() - over)
+            self._measure_again()
+
+    def _measure_again(self) -> None:
+        """The layouts that hold the profiles' body, told it changed: each keeps its sizes
+        until the next event loop turn, and the dialog's size hint was the old one's."""
+        for layout in (self._body, self.connections_page.layout(), self.layout()):
+            if layout is not None:
+                layout.invalidate()
+        self.connections_page.updateGeometry()
+        self.pages.updateGeometry()
 
     def _build_profiles(self, layout: QVBoxLayout) -> None:
         active_row = QHBoxLayout()
@@ -218,7 +261,7 @@ class SettingsDialog(QDialog):
         active_row.addWidget(self.active_combo, 1)
         layout.addLayout(active_row)
 
-        body = QHBoxLayout()
+        body = self._body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         side = QVBoxLayout()
         self.profile_list = QListWidget()
         self.profile_list.setObjectName("profileList")
@@ -273,13 +316,15 @@ class SettingsDialog(QDialog):
     def _field_edited(self, name: str) -> None:
         """Its words gone as it is edited (by the form), an address's also the key's "no longer
         the address it was saved for" (the address may be put back)."""
-        service = _KEY_OF_ADDRESS.get(name)
+        self._refusal.clear()
+        service = key_of_address(name)  # its "saved for" words may be stale now
         if service is not None:
             self._show_key_error(service)
 
     def _hide_field_errors(self) -> None:
         """Each save says again what is still wrong: words from the last one may be stale."""
         self.form.hide_field_errors()
+        self._refusal.clear()
         for service in self.key_errors:
             self._show_key_error(service)  # only a typed key's own problem stays
 
@@ -340,8 +385,10 @@ class SettingsDialog(QDialog):
         the dialog) when something must be corrected first. The file and the keyring are
         worked in a worker thread, the profiles and the dialog's buttons off meanwhile; a close
         asked for then (Esc, the window's X) waits for the keys to be stored."""
-        if self._saving:
-            return None  # one at a time: the buttons are off while one runs
+        if self._saving or self._busy_depth:
+            # One at a time, and none while Remove reads what a profile has to send: the
+            # buttons are off meanwhile.
+            return None
         self._saving = True
         self.save_warning = None
         saved: AppSettings | None = None
@@ -372,10 +419,9 @@ class SettingsDialog(QDialog):
             # Apply or OK, which would otherwise choose another and orphan the first.
             draft.values["data_file"] = profile.data_file
             draft.keys.clear()
-        for field_ in self.key_fields.values():
+        for service, field_ in self.key_fields.items():
             field_.clear()
-        for error in self.key_errors.values():
-            error.hide()
+            self.form.show_key_error(service, None)
         self.error_label.hide()
         if stored is None:
             self.key_places = None
@@ -403,7 +449,7 @@ class SettingsDialog(QDialog):
         self._hide_field_errors()
         refused = self._refused_key()
         if refused is not None:
-            self._fail(refused)
+            self._show_error(refused)  # the key's field says it (``_show_key_error``)
             return None
         profiles: list[ConnectionProfile] = []
         for index, draft in enumerate(self._drafts):
@@ -438,13 +484,18 @@ class SettingsDialog(QDialog):
         focused = self.focusWidget()
         self.connections_page.setEnabled(False)
         self.buttons.setEnabled(False)
+        self._busy_depth += 1
         try:
             yield
         finally:
+            self._busy_depth -= 1
             self.connections_page.setEnabled(True)
             self.buttons.setEnabled(True)
             if focused is not None and focused.isEnabled() and not focused.hasFocus():
                 focused.setFocus(Qt.FocusReason.OtherFocusReason)
+            if self._busy_depth == 0 and self._unsaid is not None:
+                text, self._unsaid = self._unsaid, None
+                self._refusal.say(text)
 
     def _refused_key(self) -> str | None:
         """The first typed key that breaks its rule: its profile is shown, the field focused and
@@ -468,19 +519,18 @@ class SettingsDialog(QDialog):
         the profile shown, the key's field focused and the words under it."""
         self.profile_list.setCurrentRow(index)
         self.key_fields[service].setFocus()
-        error = self.key_errors[service]
-        error.setText(sentence)
-        error.show()
-        self.form.scroll_to(error)
+        self.form.show_key_error(service, sentence)
+        self.form.scroll_to(self.key_errors[service])
+        name = self._drafts[index].values.get("name")
+        self._show_error(f"{name}: {sentence}" if name else sentence)
 
     def _show_key_error(self, service: str) -> None:
-        error, draft = self.key_errors.get(service), self._shown_draft()
-        if error is None or draft is None:
+        """The typed key's own problem at its field, or nothing."""
+        draft = self._shown_draft()
+        if service not in self.key_errors or draft is None:
             return
         typed = draft.keys.get(service)
-        problem = KEY_RULES[service](typed) if typed else None
-        error.setText(problem or "")
-        error.setVisible(problem is not None)
+        self.form.show_key_error(service, KEY_RULES[service](typed) if typed else None)
 
     @property
     def settings(self) -> AppSettings:
@@ -493,11 +543,20 @@ class SettingsDialog(QDialog):
         editor = self.name_edit if field_name == "name" else self.editors.get(field_name)
         if editor is not None:
             editor.setFocus()
-        self.form.show_field_error(field_name, sentence)
+        self.form.show_field_error(field_name, sentence)  # said by the field, as it is focused
         name = self._drafts[index].values.get("name")
-        self._fail(f"{name}: {sentence}" if name else sentence)
+        self._show_error(f"{name}: {sentence}" if name else sentence)
 
     def _fail(self, text: str) -> None:
+        """A refusal (or a warning) naming no field: on the error line, and said where the
+        keyboard is, once a save waiting on the file or the keyring has put it back."""
+        self._show_error(text)
+        if self._busy_depth:
+            self._unsaid = text
+        else:
+            self._refusal.say(text)
+
+    def _show_error(self, text: str) -> None:
         self.error_label.setText(text)
         self.error_label.show()
 
@@ -591,10 +650,13 @@ class SettingsDialog(QDialog):
 
     async def _remove_asked(self, draft: Draft, saved: ConnectionProfile) -> None:
         try:
-            work = await asyncio.to_thread(waiting_for, saved)
-            if work is not None and work.nothing:
-                self._remove(draft)
-                return
+            # Apply and OK off meanwhile, as during a save: a save started then had the draft
+            # taken from under it as the answer came, and failed without a word.
+            with self._busy():
+                work = await asyncio.to_thread(waiting_for, saved)
+                if work is not None and work.nothing:
+                    self._remove(draft)
+                    return
             name = saved.name
             if work is None:
                 text = f"What “{name}” still has to send could not be read from its data file."
@@ -682,6 +744,7 @@ class SettingsDialog(QDialog):
         self._refresh_active()  # under its new name, still the one chosen or not
 
     def _key_typed(self, service: str, text: str) -> None:
+        self._refusal.clear()
         draft = self._shown_draft()
         if draft is not None:
             draft.keys[service] = text.strip()
@@ -715,7 +778,7 @@ class SettingsDialog(QDialog):
         button, label = self.test_buttons[service], self.verdict_labels[service]
         typed = draft.keys.get(service)
         stored_under = None if typed else self._stored_key_name(draft, service)
-        address = str(draft.values["sr_base_url" if service == SR_KEY else "berke_base_url"])
+        address = str(draft.values[address_field(service)])
         username = draft.values.get("berke_username") or None
         # The keyboard waits on the verdict's line, and comes back to the button: disabled
         # with the focus, the button handed it to the next field, the Berke address, and what
@@ -768,12 +831,10 @@ class SettingsDialog(QDialog):
         saved = self._settings.profile(draft.stored_name) if draft.stored_name else None
         if saved is None:
             return None
-        field_name = "sr_base_url" if service == SR_KEY else "berke_base_url"
-        if str(draft.values.get(field_name) or "").rstrip("/") != str(
-            getattr(saved, field_name)
-        ).rstrip("/"):
-            return None
-        return draft.stored_name
+        typed = str(draft.values.get(address_field(service)) or "")
+        # The save's rule (``key_left_behind``): tested here with no key, a path changed on the
+        # same server was then saved to be sent the key all the same.
+        return draft.stored_name if saved_key_may_go(saved, service, typed) else None
 
     def _shown_draft(self) -> Draft | None:
         return self._drafts[self._current] if 0 <= self._current < len(self._drafts) else None

@@ -82,8 +82,9 @@ class Saved:
 
 class SettingsSave:
     """The steps of a save past the form. The dialog shows what they find: ``fail`` puts a
-    sentence on its error line, ``show_profile`` shows the profile at an index,
-    ``show_key_refused`` says under a profile's key field why the key may not go there;
+    sentence naming no field on its error line, ``show_profile`` shows the profile at an index,
+    ``show_key_refused`` says at a profile's key field (and on the error line, naming the
+    profile) why the key may not go there;
     ``busy`` turns the profiles off while the file or the keyring is waited on. ``chosen`` is
     the active profile's name and whether the key file is opted in, as the dialog shows them.
     The questions are asked over ``parent``."""
@@ -124,9 +125,7 @@ class SettingsSave:
                 _entries_to_check(settings, profiles),
                 _keys_typed_for_saved(drafts),
             )
-        left_behind = self._key_left_behind(drafts, settings, profiles, found)
-        if left_behind is not None:
-            self._fail(left_behind)
+        if self._key_left_behind(drafts, settings, profiles, found):
             return None
         shared = sharing_a_data_file(profiles)
         if shared is not None:
@@ -170,20 +169,19 @@ class SettingsSave:
         settings: AppSettings,
         profiles: list[ConnectionProfile],
         found: KeyPlaces,
-    ) -> str | None:
-        """A saved key that would go where it was not saved for, with no key typed instead
-        (``profile_keys.key_left_behind``): shown at its field, and the sentence for the
-        dialog's error line. ``found``: where the entries ``_entries_to_check`` names are
-        kept."""
+    ) -> bool:
+        """Whether a saved key would go where it was not saved for, with no key typed instead
+        (``profile_keys.key_left_behind``): if so, said at its field. ``found``: where the
+        entries ``_entries_to_check`` names are kept."""
         left = key_left_behind(
             _edits(drafts, profiles),
             settings.profiles,
             lambda name, service: found.of(name, service) is not Storage.NONE,
         )
         if left is None:
-            return None
+            return False
         self._show_key_refused(left.index, left.service, left.sentence)
-        return f"{profiles[left.index].name}: {left.sentence}"
+        return True
 
     async def _own_data_files(
         self, drafts: Sequence[Draft], settings: AppSettings, profiles: list[ConnectionProfile]
