@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from app.clients.errors import (
@@ -26,7 +26,7 @@ from app.clients.errors import (
 from app.clients.smartrecruiters import ActiveOfferRefusedError
 from app.domain.line_text import PART_SHOWN, one_line
 from app.domain.offer_cost import OfferCost
-from app.domain.smartrecruiters import AssessmentOrder, Offer, OfferStatus
+from app.domain.smartrecruiters import AssessmentOrder, Offer, OfferStatus, Page
 from app.store.database import Database
 from app.store.order_cache import OrderCache
 from app.workflows import offers
@@ -95,9 +95,10 @@ class OfferChangedMeanwhileError(OfferError):
 class OfferPage:
     """One page of the catalogue with the Costs recorded here, by offer id.
 
-    ``offset`` is where the page really starts: when the asked-for page emptied (offers moved
-    away, or, without a count, the listing ended with the page before), the catalogue answers
-    with the new last page instead.
+    ``offset`` is where the page really starts, never past the one asked for: when the
+    asked-for page was empty (offers moved away, a count too high, or the full page before it
+    was the last), the catalogue answers with the last page holding offers before it instead
+    (``ended``), or the first page.
     """
 
     offers: list[Offer]
@@ -109,6 +110,26 @@ class OfferPage:
     last: bool
     #: The page's offers that could not be read (left out), one line each.
     unreadable: tuple[str, ...] = ()
+    #: The page asked for was empty: this one, the last with offers, came instead.
+    ended: bool = False
+
+    @property
+    def reached(self) -> int:
+        """How many offers the listing holds up to the end of this page."""
+        return self.offset + len(self.offers) + len(self.unreadable)
+
+    @property
+    def count_wrong(self) -> bool:
+        """The listing proves SmartRecruiters' count wrong: offers listed past it, or the
+        list ended short of it."""
+        total = self.total
+        return total is not None and (self.reached > total or (self.last and self.reached < total))
+
+    @property
+    def total_shown(self) -> int | None:
+        """The count to show with the page: None when SmartRecruiters gave none, or a wrong
+        one (``count_wrong``)."""
+        return None if self.count_wrong else self.total
 
 
 @dataclass(frozen=True)
@@ -235,6 +256,50 @@ def _failed(what: str, exc: ApiError, maybe: str) -> OfferError:
     )
 
 
+def _listed(page: Page[Offer]) -> int:
+    """The offers a page holds, those that could not be read included."""
+    return len(page.content) + len(page.unreadable)
+
+
+def _reaches_its_count(page: Page[Offer], offset: int, size: int) -> bool:
+    """A full page that ends where SmartRecruiters' count does (or past it)."""
+    counted = page.counted
+    return counted is not None and _listed(page) >= size and offset + size >= counted
+
+
+#: The most pages read walking back from an empty one before the first page is read instead.
+_BACK_READS = 4
+
+
+async def _last_with_offers(
+    read: Callable[[int], Awaitable[Page[Offer]]], offset: int, size: int, empty: Page[Offer]
+) -> tuple[Page[Offer], int, int]:
+    """The last page holding offers before the empty one at ``offset`` (or the first page),
+    with the offset of the empty page read after it (just after it when it is the last), and
+    its own offset.
+
+    Always back, never forward: the count's last page, taken whatever it held, was an empty
+    page past the one asked for under a count too high, and Previous led back to it."""
+    at = offset - size
+    counted = empty.counted
+    if counted is not None and counted < offset:
+        # Offers moved away: the count tells where the last page is now (checked all the same).
+        at = min(at, (counted - 1) // size * size) if counted else 0
+    empty_at, back = offset, 1
+    while True:
+        at = max(0, at) if back < _BACK_READS else 0
+        page = await read(at)
+        if _listed(page) >= size and at + size < empty_at:
+            # A full page short of the empty one (the count's): the end only if the page after
+            # it is empty too. Else a count too small may hide the offers between.
+            if not _listed(await read(at + size)):
+                empty_at = at + size
+            return page, empty_at, at
+        if _listed(page) or not at:
+            return page, empty_at, at
+        empty_at, at, back = at, at - size, back + 1
+
+
 class OfferCatalog:
     """The vendor's Marketplace catalogue on SmartRecruiters, with the local Costs."""
 
@@ -266,24 +331,23 @@ class OfferCatalog:
         """The page at ``offset`` of the offers matching ``query`` (SmartRecruiters' own
         full-text search) and ``status``, with the recorded Costs."""
         size = offers.PAGE_SIZE  # read per call, not frozen at import
-        try:
-            found = await offers.list_offers(
-                self._sources, q=query, status=status, limit=size, offset=offset
+        asked = offset
+
+        async def read(at: int) -> Page[Offer]:
+            return await offers.list_offers(
+                self._sources, q=query, status=status, limit=size, offset=at
             )
-            ended_before = False
-            if not found.content and found.total_found and offset:
-                # The last page emptied (offers moved away): the new last page instead.
-                offset = (found.total_found - 1) // size * size
-                found = await offers.list_offers(
-                    self._sources, q=query, status=status, limit=size, offset=offset
-                )
-            elif found.counted is None and offset and not (found.content or found.unreadable):
-                # Without a count, only an empty page shows that the full one before it was
-                # the last: that one instead.
-                offset, ended_before = max(0, offset - size), True
-                found = await offers.list_offers(
-                    self._sources, q=query, status=status, limit=size, offset=offset
-                )
+
+        try:
+            found = await read(offset)
+            empty_at: int | None = None  # the empty page the one shown came back from
+            if offset and not _listed(found):
+                found, empty_at, offset = await _last_with_offers(read, offset, size, found)
+            elif _reaches_its_count(found, offset, size) and not _listed(await read(offset + size)):
+                # A full page reaching the count: the page after it, read now, says whether it
+                # is the last (a count too small hid the offers past it). Left to a Next, it
+                # led to an empty page that came back here.
+                empty_at = offset + size
         except ApiError as exc:
             raise _refused("Listing offers", exc) from exc
         try:
@@ -291,11 +355,29 @@ class OfferCatalog:
         except (sqlite3.Error, OSError) as exc:
             log.warning("Reading the recorded Costs failed: %r", exc)
             raise OfferError(f"Could not read the recorded costs: {exc}") from exc
-        listed = len(found.content) + len(found.unreadable)
+        listed = _listed(found)
         total = found.counted
-        # Without a count, a short page is the last.
-        last = ended_before or (listed < size if total is None else offset + listed >= total)
-        return OfferPage(found.content, costs, total, offset, size, last, tuple(found.unreadable))
+        # A short page ends the list, once past the count if there is one (a count too high
+        # leaves Next on: the empty page it leads to brings the list back here). A full page
+        # never does, whatever the count says: a count too small (re-counted by a proxy) hid
+        # the offers past it, as ``offers._listing`` knows. Only an empty page after it does
+        # (read at once when the full page reaches the count).
+        if not listed:
+            last = True  # the first page (any other empty one was walked back from)
+        elif listed < size:
+            last = total is None or offset + listed >= total or empty_at is not None
+        else:
+            last = empty_at is not None and offset + size >= empty_at
+        return OfferPage(
+            found.content,
+            costs,
+            total,
+            offset,
+            size,
+            last,
+            tuple(found.unreadable),
+            ended=last and empty_at is not None and empty_at <= asked and bool(listed),
+        )
 
     async def recent_orders(self, offer: Offer) -> list[AssessmentOrder]:
         """The offer's most recent orders in the local copy, newest first (no call out)."""

@@ -86,6 +86,85 @@ def test_a_page_past_the_end_becomes_the_last_page(
     run_with_desk(sandbox, tmp_path / "d.sqlite3", body)
 
 
+def _recounted(monkeypatch: pytest.MonkeyPatch) -> SimpleNamespace:
+    """Every GET /offers answers with the returned ``.count`` as its totalFound, whatever it
+    holds (a proxy's count, or a stale one); None: as the service counts."""
+    real_call = SmartRecruitersClient._call
+    said = SimpleNamespace(count=None)
+
+    async def recounted(self: SmartRecruitersClient, method: str, path: str, **kw: Any) -> Any:
+        answer = await real_call(self, method, path, **kw)
+        if said.count is not None and method == "GET" and path == "/offers":
+            answer["totalFound"] = said.count
+        return answer
+
+    monkeypatch.setattr(SmartRecruitersClient, "_call", recounted)
+    return said
+
+
+async def _tagged(catalog: OfferCatalog, how_many: int) -> str:
+    tag = f"C{uuid.uuid4().hex[:10]}"
+    for n in range(how_many):
+        await catalog.create(new_offer(catalogId=f"{tag}-{n}"), None)
+    return tag
+
+
+@pytest.mark.parametrize("asked", [4, 98], ids=["the-next-page", "the-counts-last-page"])
+def test_an_empty_page_under_a_count_too_high_gives_the_last_page_with_offers_before_it(
+    sandbox: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, asked: int
+) -> None:
+    """Before: the count's last page came instead of an empty one, however far past it (98
+    of a "100" holding 3), empty too; Previous from it asked 96, and came back to 98."""
+    monkeypatch.setattr(offers, "PAGE_SIZE", 2)
+
+    async def body(desk: Desk) -> None:
+        catalog = OfferCatalog(desk.session, desk.db)
+        tag = await _tagged(catalog, 3)
+        _recounted(monkeypatch).count = 100
+        short = await catalog.page(query=tag, offset=2)
+        assert (len(short.offers), short.last) == (1, False)  # the count says more: maybe
+        page = await catalog.page(query=tag, offset=asked)
+        assert page.offset < asked  # back, never forward
+        assert page.offers
+        if asked == 4:
+            assert (page.offset, page.last, page.ended) == (2, True, True)
+            assert (page.count_wrong, page.total_shown) == (True, None)
+        else:  # walked back a few pages, then the first: Next leads on from there
+            assert (page.offset, page.last) == (0, False)
+
+    run_with_desk(sandbox, tmp_path / "d.sqlite3", body)
+
+
+def test_a_full_page_reaching_the_count_leaves_more_to_read(
+    sandbox: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: a full page reaching the count was the last. A count too small (5 offers
+    counted 2) left the offers past it out of reach; only an empty page ends the list now,
+    read at once after a full page reaching the count (a right count ends there)."""
+    monkeypatch.setattr(offers, "PAGE_SIZE", 2)
+
+    async def body(desk: Desk) -> None:
+        catalog = OfferCatalog(desk.session, desk.db)
+        tag = await _tagged(catalog, 5)
+        said = _recounted(monkeypatch)
+        said.count = 2
+        pages = [await catalog.page(query=tag, offset=at) for at in (0, 2, 4)]
+        assert [len(p.offers) for p in pages] == [2, 2, 1]
+        assert [p.last for p in pages] == [False, False, True]
+        assert [p.total_shown for p in pages] == [2, None, None]  # "3–4 of 2" is said by none
+
+        said.count = None
+        honest = await _tagged(catalog, 4)  # counted right, a whole number of pages
+        full = await catalog.page(query=honest, offset=2)
+        # The page after it read at once: the last, and no Next that leads back here.
+        assert (len(full.offers), full.last, full.ended, full.total_shown) == (2, True, False, 4)
+        after = await catalog.page(query=honest, offset=4)  # asked all the same (a stale Next)
+        assert (after.offset, after.last, after.ended, after.total_shown) == (2, True, True, 4)
+        assert [o.id for o in after.offers] == [o.id for o in full.offers]
+
+    run_with_desk(sandbox, tmp_path / "d.sqlite3", body)
+
+
 def test_refusals_are_offer_errors_naming_their_field(
     sandbox: SandboxServer, tmp_path: Path
 ) -> None:

@@ -12,7 +12,14 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from app.domain.offer_cost import CostKind
 from app.domain.smartrecruiters import Offer
-from app.ui.offers.offer_form import COST_KIND, COST_VALUE, TERMS_TYPE, OfferForm
+from app.ui.offers.offer_form import (
+    COST_KIND,
+    COST_VALUE,
+    EXPIRATION,
+    PAST_EXPIRY,
+    TERMS_TYPE,
+    OfferForm,
+)
 from tests.ui.clipping import clipped, settle
 from tests.ui.conftest import left_to_right, show_exposed
 from tests.ui.screen_reader import heard
@@ -130,6 +137,40 @@ def test_an_expiry_before_1752_is_sent_back_as_held_unless_a_date_is_picked(
     assert form.data()["availability"]["expirationDate"] == held
     form.expiration.setDate(QDate(2028, 1, 31))  # a date picked replaces it
     assert form.data()["availability"]["expirationDate"] == "2028-01-31"
+
+
+def test_an_expiry_already_past_is_said_and_not_refused(qtbot: QtBot) -> None:
+    """Before: a new offer given last year's date (a year typed wrong) was sent without a
+    word, and left the Marketplace as soon as it was on it."""
+    form = valid_form(qtbot)
+    form.expires.setChecked(True)
+    form.expiration.setDate(QDate.currentDate().addYears(-1))
+    assert line(form, f"advice_{EXPIRATION}") == f"⚠ {PAST_EXPIRY}"
+    assert line(form, f"error_{EXPIRATION}") == ""
+    assert form.save_button.isEnabled()  # a warning: the date is the coordinator's to choose
+    form.expiration.setDate(QDate.currentDate())
+    assert line(form, f"advice_{EXPIRATION}") == ""
+    form.expiration.setDate(QDate.currentDate().addDays(-1))
+    form.expires.setChecked(False)  # not sent: nothing to say of it
+    assert line(form, f"advice_{EXPIRATION}") == ""
+
+
+def test_an_edit_keeping_the_expiry_held_says_nothing_of_it(qtbot: QtBot) -> None:
+    """The expiry SmartRecruiters holds, past already, is not one the coordinator picked."""
+    held = QDate.currentDate().addMonths(-2).toString(Qt.DateFormat.ISODate)
+    offer = Offer.model_validate(
+        {"id": "o-1", "catalogId": "X-1", "name": "Old name", "description": "d",
+         "terms": {"type": "SKILLS_TEST"},
+         "availability": {"expirationDate": held, "companies": "ALL", "specialOffer": False}}
+    )  # fmt: skip
+    form = OfferForm(offer)
+    qtbot.addWidget(form)
+    show_exposed(qtbot, form)
+    form.name.setText("Renamed")
+    assert line(form, f"advice_{EXPIRATION}") == ""
+    assert form.save_button.isEnabled()
+    form.expiration.setDate(QDate.currentDate().addMonths(-1))  # picked: said
+    assert line(form, f"advice_{EXPIRATION}") == f"⚠ {PAST_EXPIRY}"
 
 
 def test_the_fields_show_whole_at_150_percent_text(qtbot: QtBot, text_scale: float) -> None:

@@ -331,6 +331,85 @@ def test_pages_turn_and_end_when_smartrecruiters_gives_no_count(
     assert view.next_button.toolTip() == "This is the last page."
 
 
+def miscount(monkeypatch: pytest.MonkeyPatch, count: int) -> None:
+    """Every GET /offers answers with ``count`` as its totalFound, whatever it holds (a
+    proxy's count, or a stale one)."""
+    real_call = SmartRecruitersClient._call
+
+    async def recounted(self: SmartRecruitersClient, method: str, path: str, **kw: Any) -> Any:
+        answer = await real_call(self, method, path, **kw)
+        if method == "GET" and path == "/offers" and isinstance(answer, dict):
+            answer["totalFound"] = count
+        return answer
+
+    monkeypatch.setattr(SmartRecruitersClient, "_call", recounted)
+
+
+def tagged_offers(view: OffersView, qtbot: QtBot, how_many: int) -> str:
+    tag = f"counted{uuid.uuid4().hex[:8]}"
+    assert view.catalog is not None
+    for n in range(how_many):
+        body = {"catalogId": f"UI-{tag}-{n}", "name": f"Counted {n}", "description": "d",
+                "terms": {"type": "REFERENCE_CHECK"}}  # fmt: skip
+        run(qtbot, view.catalog.create(Offer.model_validate(body), None))
+    return tag
+
+
+def test_a_count_too_high_leads_to_no_empty_page_and_previous_moves_back(
+    view: OffersView, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: 3 offers counted 100. Next after the 3rd led to an empty page at 98 (the
+    count's last), saying "No offer matches …"; Previous asked 96, empty too, and came back to
+    98: stuck there until the search changed."""
+    monkeypatch.setattr(offers, "PAGE_SIZE", 2)
+    tag = tagged_offers(view, qtbot, 3)
+    miscount(monkeypatch, 100)
+    search(view, qtbot, tag)
+    assert view.page_label.text() == "1–2 of 100"
+    with qtbot.waitSignal(view.loaded):
+        qtbot.mouseClick(view.next_button, Qt.MouseButton.LeftButton)
+    assert view.page_label.text() == "3–3 of 100"
+    assert view.next_button.isEnabled()  # the count says more: maybe
+    assert not view.offer_list.end_note.isVisible()
+    with qtbot.waitSignal(view.loaded):
+        qtbot.mouseClick(view.next_button, Qt.MouseButton.LeftButton)
+    # Back on the last page with offers, said plainly; the count, proven wrong, not given.
+    assert (view._offset, view.page_label.text()) == (2, "3–3")
+    assert [o.catalog_id for o in shown_offers(view)] == [f"UI-{tag}-2"]
+    assert not view.next_button.isEnabled()
+    assert view.offer_list.end_note.isVisible()
+    assert view.offer_list.end_note.text() == (
+        "These are the last offers: there are none after them, though SmartRecruiters counts 100."
+    )
+    with qtbot.waitSignal(view.loaded):
+        qtbot.mouseClick(view.prev_button, Qt.MouseButton.LeftButton)
+    assert (view._offset, view.page_label.text()) == (0, "1–2 of 100")
+    assert not view.offer_list.end_note.isVisible()
+
+
+def test_a_count_too_low_leaves_no_offer_out_of_reach(
+    view: OffersView, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: 5 offers counted 2 read "1–2 of 2" with Next off: offers 3–5 out of reach. A
+    full page never ends the list now (as ``offers._listing`` trusts no count that would end
+    its walk early)."""
+    monkeypatch.setattr(offers, "PAGE_SIZE", 2)
+    tag = tagged_offers(view, qtbot, 5)
+    miscount(monkeypatch, 2)
+    search(view, qtbot, tag)
+    assert view.page_label.text() == "1–2 of 2"
+    seen = {o.id for o in shown_offers(view)}
+    lines: list[str] = []
+    while view.next_button.isEnabled() and len(lines) < 4:
+        with qtbot.waitSignal(view.loaded):
+            qtbot.mouseClick(view.next_button, Qt.MouseButton.LeftButton)
+        seen |= {o.id for o in shown_offers(view)}
+        lines.append(view.page_label.text())
+    assert len(seen) == 5
+    assert lines == ["3–4", "5–5"]  # "of 2", proven wrong, is not said
+    assert view.next_button.toolTip() == "This is the last page."
+
+
 def test_create_with_a_field_error_first(view: OffersView, qtbot: QtBot) -> None:
     catalog_id = f"UI-{uuid.uuid4().hex[:8]}"
     search(view, qtbot, catalog_id)  # nothing yet: the new offer will appear alone
@@ -484,6 +563,39 @@ def test_offer_names_sort_as_the_inbox_sorts_names(qapp: Any) -> None:
         "Şirket Uyum Testi",
         "Zeka Testi",
     ]
+
+
+def test_offer_cells_are_one_line_without_direction_controls(qapp: Any) -> None:
+    """Before: a name with a line break showed only its first line ("Berke Leadership…"), and
+    a right-to-left override drew the catalog id after it backwards. The inbox and the
+    candidates table draw every service text through ``as_cell``."""
+    from app.ui.offers.offer_table_model import Column, OfferTableModel
+
+    offer = Offer.model_validate(
+        {"id": "o-1", "catalogId": "BERKE-\u202eTIF", "description": "d", "status": "ACTIVE",
+         "name": "Berke Leadership\nPersonality & Job Fit", "terms": {"type": "SKILLS_TEST"}}
+    )  # fmt: skip
+    model = OfferTableModel()
+    model.set_offers([offer], {})
+    shown = [model.index(0, c).data() for c in (Column.NAME, Column.CATALOG_ID)]
+    assert shown == ["Berke Leadership Personality & Job Fit", "BERKE-TIF"]
+
+
+def test_a_recent_order_line_has_no_direction_control_from_the_candidate(qapp: Any) -> None:
+    """A candidate names themselves when they apply. Before: a right-to-left override in the
+    name drew the job and company after it backwards in the offer's "Recent orders", and a
+    line break cut the line (the list's rows are one line high)."""
+    from app.domain.smartrecruiters import AssessmentOrder
+    from app.ui.offers.offer_detail import order_line
+
+    order = AssessmentOrder.model_validate(
+        {"id": "o-1", "status": "NEW", "createDate": "2026-12-01T09:30:00.000+0000",
+         "candidate": {"id": "c-1", "firstName": "Ana\u202e", "lastName": "Silva\nX"},
+         "job": {"id": "j-1", "name": "Registered Nurse"}, "company": {"id": "co-1",
+         "name": "Acme"}, "offer": {"catalogId": "BERKE-FIT", "name": "Fit"}}
+    )  # fmt: skip
+    line = order_line(order)
+    assert line.endswith(" · New · Ana Silva X · Registered Nurse · Acme"), line
 
 
 def test_edit_submit_withdraw(view: OffersView, qtbot: QtBot) -> None:

@@ -35,6 +35,7 @@ from app.ui.offers.offer_table_model import (
     price_text,
     status_label,
 )
+from app.views.text import as_cell
 from app.workflows.offer_catalog import OfferCatalog, OfferError
 
 _FIELDS = (
@@ -63,7 +64,9 @@ def order_line(order: AssessmentOrder) -> str:
         parts.append(order.job.name)
     if order.company and order.company.name:
         parts.append(order.company.name)
-    return " · ".join(parts)
+    # The candidate names themselves: a right-to-left override in the name drew the job and
+    # company after it backwards, and a line break cut the line (the list's rows are one line).
+    return as_cell(" · ".join(parts))
 
 
 def _order_status(status: OrderStatus) -> str:

@@ -59,6 +59,9 @@ TERMS_TYPE = "terms.type"
 AMOUNT = "terms.price.amount"
 CURRENCY = "terms.price.currencyCode"
 EXPIRATION = "availability.expirationDate"
+#: Said beside an expiry already past: a year typed wrong ("2025" for "2026") sent an offer
+#: that left the Marketplace before SmartRecruiters' partners team had reviewed it.
+PAST_EXPIRY = "This date has passed: the offer would leave the Marketplace at once."
 INDUSTRIES = "availability.industries"
 LOCATIONS = "availability.locations"
 COMPANIES = "availability.companies"
@@ -529,18 +532,28 @@ class OfferForm(ValidatedForm[OfferDraft]):
         return (self._offer, self._cost), errors
 
     def _advice(self, errors: dict[str, str]) -> dict[str, list[str]]:
-        """The FAQ's Cost warning, as soon as the price and the cost can be read, even while
-        another field (a name, say) is still wrong."""
+        """An expiry already past, and the FAQ's Cost warning as soon as the price and the
+        cost can be read, even while another field (a name, say) is still wrong."""
+        advice = {EXPIRATION: [PAST_EXPIRY]} if self._expiry_passed() else {}
         if any(key.startswith(("terms", "cost")) for key in errors):
-            return {}
+            return advice
         stand_in = _priced_stand_in(self.data()["terms"])
         wanted = expected_cost(stand_in)
         self.cost_fix.setText(f"Set the cost to “{wanted}”")
         self.cost_fix.setToolTip(
             f"Record the Cost as {wanted}, then set the same in the Partner Portal."
         )
-        advice = cost_advice(stand_in, self._cost)
-        return {COST_KIND: [advice]} if advice else {}
+        cost = cost_advice(stand_in, self._cost)
+        return {**advice, COST_KIND: [cost]} if cost else advice
+
+    def _expiry_passed(self) -> bool:
+        """An expiry picked before today: said, not refused (the date stays the
+        coordinator's to choose). The expiry SmartRecruiters holds already, kept unchanged,
+        is not one picked (nor the day the form shows for one it cannot read)."""
+        if not self.expires.isChecked():
+            return False
+        date, kept = self.expiration.date(), self._kept_expiry
+        return date < QDate.currentDate() and (kept is None or date != kept[0])
 
     def _refreshed(self) -> None:
         self.cost_value.setEnabled(self._cost_kind() is not None)

@@ -52,8 +52,10 @@ class ListState:
     loading: bool = False
     error: str | None = None
     offset: int = 0  # where the page shown starts
-    total: int | None = 0  # None: SmartRecruiters gave no count
+    total: int | None = 0  # None: no count to show (none given, or a wrong one)
     last_page: bool = True  # no page comes after the one shown
+    ended: bool = False  # the page asked for was empty: the one shown, the last, came instead
+    miscount: int | None = None  # SmartRecruiters' count, when the list proves it wrong
     unreadable: tuple[str, ...] = ()  # offers of the page left out, one line each
     wait_until: str | None = None  # SmartRecruiters asked to wait until then (HH:MM)
 
@@ -66,6 +68,16 @@ def unreadable_text(lines: tuple[str, ...]) -> str:
     return (
         f"{which} could not be read and {'is' if count == 1 else 'are'} left out of the "
         f"list ({shown}). The others are as SmartRecruiters has them."
+    )
+
+
+def end_text(state: ListState) -> str:
+    """What the list says when the page asked for was empty and the last one came instead."""
+    if state.miscount is None:
+        return "These are the last offers: there are none after them."
+    return (
+        f"These are the last offers: there are none after them, though SmartRecruiters "
+        f"counts {state.miscount:,}."
     )
 
 
@@ -184,6 +196,11 @@ class OfferList(QWidget):
         row.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignVCenter)
         self.problem.hide()
 
+        # The page asked for was empty and the last one with offers came instead: said, so
+        # that Next going off after a full page, or a count left behind, is no riddle.
+        self.end_note = plain_label(name="offersEndNote")
+        self.end_note.hide()
+
     def _build_pages(self) -> None:
         self.prev_button = QPushButton("◀ &Previous")
         self.prev_button.setObjectName("offersPrevious")
@@ -205,6 +222,7 @@ class OfferList(QWidget):
         layout.addWidget(self.problem)
         layout.addWidget(self.sort_note)
         layout.addWidget(self.stack, 1)
+        layout.addWidget(self.end_note)
         layout.addLayout(pages)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -349,6 +367,8 @@ class OfferList(QWidget):
         elif state.unreadable:
             self.error_label.setText(unreadable_text(state.unreadable))
         self.problem.setVisible(bool(error or state.unreadable) and not loading)
+        self.end_note.setText(end_text(state))
+        self.end_note.setVisible(state.ended and not (loading or error))
         # Nothing to try while SmartRecruiters asks to wait: the room reads again after.
         self.retry_button.setEnabled(state.wait_until is None)
         self.retry_button.setToolTip(

@@ -20,6 +20,7 @@ from app.domain.text_fold import sort_text
 from app.ui.common.colours import AMBER, GREEN, GREY_ON_DARK, RED, Shade
 from app.ui.common.filter_compat import RowsFilterProxy
 from app.ui.common.tooltips import plain_tooltip
+from app.views.text import as_cell
 
 OFFER_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -107,8 +108,10 @@ class OfferRow:
         cost_shown = cost_text(cost) + (" ⚠" if advice else "")
         texts = (
             status_label(offer.status),
-            offer.name,
-            offer.catalog_id,
+            # One line, without direction controls, as the inbox draws a service's text: a
+            # line break showed only the name's first line, an override drew it backwards.
+            as_cell(offer.name),
+            as_cell(offer.catalog_id),
             TYPE_LABELS[offer.terms.type],
             price_text(offer),
             cost_shown,

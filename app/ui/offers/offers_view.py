@@ -54,8 +54,10 @@ class OffersView(QWidget):
         # failed read leaves the page shown, and Try again asks for this one again).
         self._wanted = 0
         self._page_size = 0
-        self._total: int | None = 0  # None: SmartRecruiters gave no count
+        self._total: int | None = 0  # None: no count to show (none given, or a wrong one)
         self._last_page = True
+        self._ended = False  # the page asked for was empty: the last with offers came instead
+        self._miscount: int | None = None  # SmartRecruiters' count, when the list proves it wrong
         self._loading = False
         self._load_error: str | None = None
         self._read_at: float | None = None  # when the page shown was read (wall_clock)
@@ -151,7 +153,7 @@ class OffersView(QWidget):
         if self._shown is not None:
             self._show(None)  # another account's offer is never the one the buttons act on
         self._offset = self._wanted = self._total = 0
-        self._last_page = True
+        self._last_page, self._ended, self._miscount = True, False, None
         self._load_error = None
         self._read_at = None
         self._unreadable = ()
@@ -205,7 +207,12 @@ class OffersView(QWidget):
             self._load_error = None
             self._unreadable = page.unreadable
             self._offset = self._wanted = page.offset
-            self._total, self._page_size, self._last_page = page.total, page.page_size, page.last
+            self._total, self._page_size, self._last_page = (
+                page.total_shown,
+                page.page_size,
+                page.last,
+            )
+            self._ended, self._miscount = page.ended, page.total if page.count_wrong else None
             keep = self._shown.id if self._shown is not None else None
             hold = self._hold and keep is not None
             on_page = self.offer_list.show_offers(page.offers, page.costs, keep, hold=hold)
@@ -247,6 +254,8 @@ class OffersView(QWidget):
                 offset=self._offset,
                 total=self._total,
                 last_page=self._last_page,
+                ended=self._ended,
+                miscount=self._miscount,
                 unreadable=self._unreadable,
                 wait_until=self._wait_until if self._throttle.isActive() else None,
             )
