@@ -21,6 +21,7 @@ from app.clients.errors import ThrottledError
 from app.clients.http import (
     MAX_SERVICE_WAIT_SECONDS,
     RetryPolicy,
+    answer_date,
     parse_retry_after,
     retry_after_seconds,
 )
@@ -206,6 +207,7 @@ AHEAD = NOW + timedelta(minutes=10)  # the service's clock, 10 minutes ahead of 
         (None, AHEAD + timedelta(seconds=30), 630.0),  # no Date: this machine's clock
         ("garbage", AHEAD + timedelta(seconds=30), 630.0),
         (NOW + timedelta(days=2), AHEAD + timedelta(seconds=30), 630.0),  # a broken clock
+        (NOW - timedelta(days=3), NOW + timedelta(seconds=30), 30.0),  # a day or more behind
     ],
 )
 def test_a_retry_after_date_counts_from_the_answers_date_when_it_is_believed(
@@ -215,6 +217,15 @@ def test_a_retry_after_date_counts_from_the_answers_date_when_it_is_believed(
     if date is not None:
         headers["Date"] = date if isinstance(date, str) else _http_date(date)
     assert retry_after_seconds(httpx.Response(429, headers=headers), NOW) == seconds
+
+
+def test_an_answer_dated_a_day_or_more_behind_is_not_believed() -> None:
+    """A proxy whose clock says last year: believed, SmartRecruiters' clock offset
+    (``_note_clock``) became minus a year. Only a Date ahead was checked."""
+    behind = NOW - timedelta(hours=2)
+    assert answer_date(httpx.Response(429, headers={"Date": _http_date(behind)}), NOW) == behind
+    last_year = NOW - timedelta(days=400)
+    assert answer_date(httpx.Response(429, headers={"Date": _http_date(last_year)}), NOW) is None
 
 
 def test_a_huge_retry_after_is_clamped_and_handed_to_the_caller() -> None:
