@@ -239,8 +239,8 @@ class MainWindow(QMainWindow):
         stop = self.orders.controller.stop_delivering_action
         self.stop_delivering_button = QToolButton()
         self.stop_delivering_button.setObjectName("stopDeliveringButton")
-        self.stop_delivering_button.setDefaultAction(stop)
-        self.stop_delivering_button.setText("Stop")
+        self.stop_delivering_button.setDefaultAction(stop)  # named by its iconText, "Stop"
+        self.stop_delivering_button.setAccessibleName("Stop delivering")  # not just "Stop"
         self.stop_delivering_button.setVisible(stop.isEnabled())
         stop.enabledChanged.connect(self.stop_delivering_button.setVisible)
         self.statusBar().addPermanentWidget(self.stop_delivering_button)

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.clients.errors import ApiError, StateConflictError
+from app.clients.errors import StateConflictError
 from app.domain.attachments import CANCELLABLE, RETRIABLE, UploadState
 from app.domain.berke_progress import BerkeProgress
 from app.domain.berke_results import (
@@ -68,7 +68,7 @@ async def plan_delivery(
     job_name = order.job.name if order.job else None
     completed = await asyncio.to_thread(desk.berke_watch.completed, link.source_candidate_id)
     if completed is None or _worth_asking_again(completed, link.source_job_id, job_name):
-        completed = await _asked_again(desk, link.source_candidate_id, completed)
+        completed = await _asked_again(desk, link.source_candidate_id)
     # Before: the preview showed the result built now (a pass level changed since, say:
     # "Not passed"), and the order was completed with the one made earlier ("Passed").
     made = await asyncio.to_thread(_result_made_earlier, desk, order.id)
@@ -270,17 +270,12 @@ async def _queue_report(
     return accepted
 
 
-async def _asked_again(
-    desk: Desk, source_candidate_id: str, stored: CompletedAssessment | None
-) -> CompletedAssessment:
-    """Berke's answer now, stored; the stored one when Berke cannot be asked (the question
-    was only whether there is anything new)."""
-    try:
-        fresh = await desk.session.berke.get_completed_assessment(source_candidate_id)
-    except ApiError:
-        if stored is None:
-            raise
-        return stored
+async def _asked_again(desk: Desk, source_candidate_id: str) -> CompletedAssessment:
+    """Berke's answer now, stored. Asked only when the stored one may be out of date for this
+    order's job (``_worth_asking_again``), so Berke's failure goes to the caller as it is (a
+    network failure: tried again, not held). Before, the stored answer was used instead: its
+    "Berke gave no score" held the order although Berke had not been asked."""
+    fresh = await desk.session.berke.get_completed_assessment(source_candidate_id)
     await asyncio.to_thread(
         desk.berke_watch.record,
         source_candidate_id,

@@ -75,7 +75,8 @@ def _who(
     report: ResumeReport, failed: Collection[int], name_of: Callable[[str], str | None]
 ) -> str:
     """Whose orders failed, by their candidates: the orders' rows are found by the name (their
-    Activity column, which says "Failed", is hidden by default)."""
+    Activity column, which says what was not done, "Invitation not sent", is hidden by
+    default)."""
     orders = list(dict.fromkeys(_item(report, i).order_id for i in sorted(failed)))
     names = [name for name in map(name_of, orders) if name]
     if not names:  # orders not on the board: their own Activity lists say it

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 
-from app.clients.errors import ApiError
+from app.clients.errors import ApiError, NetworkError, Service
 from app.domain.attachments import DEFAULT_MAX_BYTES, UploadState
 from app.domain.attention import Attention
 from app.domain.berke import CreateAssessmentRequest
@@ -1208,6 +1208,73 @@ def test_the_one_fit_berke_scored_for_the_default_job_is_the_verdict_flagged_or_
         plan = await board.preview_delivery(order.id)
         assert plan.result.passed is not None
         assert "no fit for this order's job" not in (plan.result.description or "")
+
+    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def _scoreless_and_berke_unreachable(desk: Desk) -> Callable[[], None]:
+    """The stored Berke answers without a score (so a delivery asks Berke again), and Berke
+    unreachable when asked; the returned call makes Berke reachable again, with its score."""
+    _fits_changed(desk, lambda _fit: {"fit_pct": None, "fit_id": None, "fit": None})
+    client = desk.session.berke
+
+    async def unreachable(source_candidate_id: str) -> CompletedAssessment:
+        raise NetworkError(Service.BERKE, request_sent=False)
+
+    client.get_completed_assessment = unreachable  # type: ignore[method-assign]
+
+    def reachable() -> None:
+        del client.get_completed_assessment
+
+    return reachable
+
+
+def test_berke_unreachable_when_asked_again_fails_the_preview_without_holding_the_order(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Before: the stored answer (no score) was used instead, the preview refused "Berke
+    gave no score", and the order was held on it (and skipped by automatic delivery for an
+    hour) although Berke had not been asked."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order_id = await nurse_order(board, desk, "Nora", "nora@example.com")
+        await finished(board, loop_sandbox, order_id)
+        reachable = _scoreless_and_berke_unreachable(desk)
+        with pytest.raises(NetworkError) as failed:
+            await board.preview_delivery(order_id)
+        assert str(failed.value).startswith("Berke: The service could not be reached")
+        (flag,) = [f for f in board.flags(order_id) if f.kind is Attention.DELIVER]
+        assert "was refused" not in flag.text, flag.text  # not held
+        reachable()  # Berke answers again, with the score
+        plan = await board.preview_delivery(order_id)
+        assert plan.fit is not None
+        assert plan.fit.has_score
+        assert results_of(loop_sandbox, order_id) == []
+
+    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_automatic_delivery_tries_again_next_round_when_berke_could_not_be_asked(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Before: held for an hour as "Berke gave no score" (the stored answer's), though Berke
+    was never reached."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order_id = await nurse_order(board, desk, "Ola", "ola@example.com")
+        await finished(board, loop_sandbox, order_id)
+        reachable = _scoreless_and_berke_unreachable(desk)
+        board.set_options(BoardOptions(auto_deliver=True))
+        await board.watch()  # Berke cannot be asked: not delivered, not held
+        (flag,) = [f for f in board.flags(order_id) if f.kind is Attention.DELIVER]
+        assert "automatic delivery did not send" not in flag.text, flag.text  # not held
+        assert results_of(loop_sandbox, order_id) == []
+        reachable()
+        await board.watch()  # the next round tries again, and delivers
+        await board.wait_uploads()
+        order = board.order(order_id)
+        assert order is not None
+        assert order.status is OrderStatus.COMPLETED
 
     with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
 

@@ -966,6 +966,8 @@ def test_a_delivery_of_several_is_stopped_from_the_order_menu_or_the_status_bars
     try:
         assert stop.isEnabled()
         assert button.isVisible()
+        # Before: named "Stop" as built, it read "Stop delivering" once the action came on.
+        assert button.text() == "Stop"
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
         assert window.statusBar().currentMessage() == "Stopping after the order being delivered…"
     finally:

@@ -189,6 +189,9 @@ class OrderActionsController(QObject):
         # status bar's Stop), not only by an Esc nothing on screen offered.
         self.stop_delivering_action = QAction("&Stop delivering", parent)
         self.stop_delivering_action.setObjectName("action_stop_delivering")
+        # The status bar's button beside "Delivering 3 of 25…" is named by it: a button's own
+        # text went back to "Stop delivering" each time the action changed (turned on).
+        self.stop_delivering_action.setIconText("Stop")
         self.stop_delivering_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
         self.stop_delivering_action.setToolTip(
             "Stop delivering results after the order being delivered"
