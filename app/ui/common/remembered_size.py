@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, QSettings, QSize, Qt
 from PySide6.QtWidgets import QWidget
 
-from app.ui.common.screens import TITLE_BAR, available_room
+from app.ui.common.screens import TITLE_BAR, available_room, widest_window
 
 PREFIX = "dialogs"
 #: Sizes the coordinator did not choose: a maximised dialog opened again would fill the
@@ -53,10 +53,11 @@ class RememberedSize(QObject):
                 # The parent's screen, where Qt is about to centre it: the dialog's own place
                 # is not set yet (a size kept on a big monitor opened off a laptop's screen).
                 parent = watched.parentWidget()
-                room = available_room(parent if parent is not None else watched)
+                on = parent if parent is not None else watched
+                room = available_room(on)
                 least = watched.minimumSizeHint()
                 watched.resize(
-                    min(max(size.width(), least.width()), room.width()),
+                    min(max(size.width(), least.width()), widest_window(on)),
                     min(max(size.height(), least.height()), room.height() - TITLE_BAR),
                 )
         elif not watched.windowState() & _NOT_A_SIZE:
