@@ -41,7 +41,8 @@ class LinkedAssessment(BaseModel):
     invited_email: str | None = None
     invited_at: datetime | None = None
     #: The Berke job it was created for: whose fit and report go to the order's result
-    #: (None: the company default job, or a link made before this was kept).
+    #: (None: the company default job, or a link made before this was kept). A reuse keeps
+    #: the other order's when both orders are for the same job (``reused_job_id``), else None.
     source_job_id: str | None = None
     #: The address it was created with: Berke's, where its invitation goes (the form may have
     #: given one SmartRecruiters has not). None: none, or a link made before this was kept.

@@ -47,6 +47,7 @@ from app.domain.order_rules import (
     why_not,
 )
 from app.domain.order_state import NO_STATE, BerkeState, OrderState
+from app.domain.reused_job import reused_job_id
 from app.domain.service_time import local_time
 from app.domain.smartrecruiters import (
     AssessmentComment,
@@ -1570,14 +1571,18 @@ class OrderBoard:
             return f"assessment made on {when} ({progress})"
         order = self._orders.get(order_id)
         job = order.job.name if order is not None and order.job else None
-        fit = completed.fit_for(None, job)
+        # The fit a reuse would deliver (``reuse_assessment``): a re-order of the same job
+        # is judged on the job chosen for the other order.
+        source_order = self._orders.get(reusable.from_order_id)
+        job_id = reused_job_id(order, source_order, reusable.link) if order is not None else None
+        fit = completed.fit_for(job_id, job)
         done = f"{local_time(completed.completed_on_utc or reusable.link.created_at):%Y-%m-%d}"
         if fit is None:
             return f"assessed on {done}"
         level = fit.level.label if fit.level is not None else "no score given"
         # Named as delivery names it: a fit for another job never under this order's job.
         named = (
-            fit_job_name(order, fit, own_job=completed.own_fit(None, job) is fit)
+            fit_job_name(order, fit, own_job=completed.own_fit(job_id, job) is fit)
             if order is not None
             else fit.job or fit.source_job_id
         )

@@ -84,9 +84,10 @@ async def plan_delivery(
             chosen_now=completed.fit_for(link.source_job_id, job_name),
         )
     fit = _fit_to_deliver(completed, link.source_job_id, job_name)
-    # A fit for another job is no verdict on this order: one of an assessment reused from
-    # another order's (made for that order's job), or the primary job's, given when Berke
-    # scored no fit for the job chosen for this order (unassigned since, not computed yet).
+    # A fit for another job is no verdict on this order: one of an assessment reused from an
+    # order for another job (made for that order's job; a re-order of the same job keeps the
+    # job chosen for it), or the primary job's, given when Berke scored no fit for the job
+    # chosen for this order (unassigned since, not computed yet).
     # An assessment made for this order with Berke's default job is judged on that job, as
     # the coordinator chose: the fit Berke flags primary. Before, a fit taken only because
     # Berke listed it first (none flagged) gave the verdict, on a job nobody chose.

@@ -35,6 +35,7 @@ from app.domain.journal_terms import LinkedAssessment, StepKind, StepState
 from app.domain.link_origin import LinkOrigin, found_in_berke, link_origin
 from app.domain.order_rules import OrderAction, why_not
 from app.domain.order_state import InvitationDoubt
+from app.domain.reused_job import reused_job_id
 from app.domain.same_candidate import IdentityKeys, candidate_keys
 from app.domain.smartrecruiters import (
     AcceptRequest,
@@ -692,6 +693,7 @@ async def reuse_assessment(
             f"Berke no longer has the candidate's assessment ({source.invitation_code}): it "
             "was deleted there. Create a new one for this order instead."
         )
+    source_order = await asyncio.to_thread(desk.orders.get, from_order_id)
     link = source.model_copy(
         update={
             "order_id": order.id,
@@ -699,8 +701,10 @@ async def reuse_assessment(
             # The invitation belongs to the assessment; this order has not been sent one.
             "invited_email": None,
             "invited_at": None,
-            # Its result is this order's job's fit, not the first order's.
-            "source_job_id": None,
+            # Its result is this order's job's fit: the job chosen for the other order when
+            # it is a re-order of the same job, else the fit for this job's name. Decided
+            # here and kept in the step's link, so a step resumed after a crash links the same.
+            "source_job_id": reused_job_id(order, source_order, source),
         }
     )
     step = ReuseAssessmentStep(link=link, from_order_id=from_order_id)

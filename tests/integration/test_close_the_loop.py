@@ -21,7 +21,12 @@ from app.domain.attention import Attention
 from app.domain.berke import CreateAssessmentRequest
 from app.domain.berke_progress import BerkeProgress
 from app.domain.berke_results import CompletedAssessment, JobFit
-from app.domain.journal import AssessmentDeleted, CompleteStep, CreateResultStep
+from app.domain.journal import (
+    AssessmentDeleted,
+    CompleteStep,
+    CreateResultStep,
+    ReuseAssessmentStep,
+)
 from app.domain.journal_terms import LinkedAssessment, ResultFlow, StepKind, StepState
 from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult, OrderStatus, ResultType
@@ -984,6 +989,104 @@ def test_a_reused_assessment_for_another_job_gives_no_verdict_on_this_one(
         plan = await board.preview_delivery(default.id)
         assert plan.result.passed is not None
         assert "Berke has no fit for this order's job" not in (plan.result.description or "")
+
+    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def analyst_body(first: str) -> dict[str, Any]:
+    """An order of the candidate for SmartRecruiters' one "Data Analyst" job (the sandbox
+    gives each order without a job id a job of its own)."""
+    body = new_order_body(first=first, last="Sandoval", email=f"{first.lower()}@example.com")
+    body["job"] = {"id": "3140000001", "name": "Data Analyst"}
+    return body
+
+
+async def analyst_order_judged_on(
+    board: OrderBoard, desk: Desk, server: SandboxServer, first: str, source_job_id: str
+) -> str:
+    """A finished order for "Data Analyst" (a job Berke does not have), its assessment made
+    with the Berke job the coordinator chose for it (the form, or the batch plan)."""
+    email = f"{first.lower()}@example.com"
+    order = await desk.session.sr.create_test_order(analyst_body(first))
+    await board.sync()
+    request = CreateAssessmentRequest(
+        first_name=first, last_name="Sandoval", email_address=email, source_job_id=source_job_id
+    )
+    await board.create_assessment(order.id, request)
+    await board.accept(order.id)
+    await board.invite(order.id)
+    await finished(board, server, order.id)
+    return order.id
+
+
+def test_a_reorder_of_the_same_job_is_judged_on_the_job_chosen_for_it(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The recruiter ordered the same job again for a candidate, and the second order reused
+    the first's assessment: the reuse dropped the Berke job chosen for it, and the second
+    order was delivered with no verdict ("Berke has no fit for this order's job"), its report
+    named as another job's, while the first got Passed or Not passed. One person, one job,
+    one assessment, two results."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        first = await analyst_order_judged_on(board, desk, loop_sandbox, "Deniz", "SW-ENG")
+        own = await board.preview_delivery(first)
+        assert own.fit is not None
+        assert own.fit.source_job_id == "SW-ENG"
+        assert own.result.passed is not None  # judged on the job chosen for Data Analyst
+        again = await desk.session.sr.create_test_order(analyst_body("Deniz"))
+        await board.sync()
+        (offered,) = await board.reuse_candidates(again.id)
+        assert offered.from_order_id == first
+        await board.reuse(again.id, first)
+        await board.accept(again.id)
+        plan = await board.preview_delivery(again.id)
+        assert plan.fit is not None
+        assert plan.fit.source_job_id == "SW-ENG"
+        assert "Berke has no fit for this order's job" not in (plan.result.description or "")
+        assert plan.result.passed == own.result.passed
+        assert plan.report_name == own.report_name.replace(first, again.id)
+
+    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_the_offer_to_reuse_for_a_reorder_of_the_same_job_gives_the_job_chosen_for_it(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The offer said the fit a reuse would not deliver: for a re-order of the same job, the
+    fit Berke flags primary (here Software Engineer's), not the one chosen (Registered
+    Nurse's). The reuse's step carries the job chosen, so one resumed after a crash (before
+    accept) links the same. An order for another job is still offered its own job's fit, or
+    the primary one."""
+
+    def software_primary(done: CompletedAssessment) -> CompletedAssessment:
+        fits = tuple(
+            fit.model_copy(update={"is_primary_job": fit.source_job_id == "SW-ENG"})
+            for fit in done.job_fits
+        )
+        return done.model_copy(update={"job_fits": fits})
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        first = await analyst_order_judged_on(board, desk, loop_sandbox, "Aysel", "NURSE-RN")
+        _answers_changed(desk, software_primary)
+        again = await desk.session.sr.create_test_order(analyst_body("Aysel"))
+        other_job = new_order_body(first="Aysel", last="Sandoval", email="aysel@example.com")
+        other_job["job"] = {"name": "Pilot"}
+        other = await desk.session.sr.create_test_order(other_job)
+        await board.sync()
+        (offered,) = await board.reuse_candidates(again.id)
+        said = await board.fit_summary(offered, again.id)
+        assert "fit for Registered Nurse: " in said, said
+        said = await board.fit_summary(offered, other.id)
+        assert "fit for Software Engineer: " in said, said  # the primary fit
+        await board.reuse(again.id, first)
+        entries = desk.journal.entries(again.id)
+        (step,) = [e.step for e in entries if isinstance(e.step, ReuseAssessmentStep)]
+        assert step.link.source_job_id == "NURSE-RN"
+        await board.reuse(other.id, first)
+        reused = board.link(other.id)
+        assert reused is not None
+        assert reused.source_job_id is None  # judged on its own job
 
     with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
 
