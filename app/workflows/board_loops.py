@@ -109,13 +109,7 @@ class BoardLoops:
     async def _poll_forever(self, work: LoopWork) -> None:
         while True:
             await self._wait_poll_interval(work)
-            try:
-                await work.sync(True)  # its failures are said by the sync bar
-            except Exception as exc:
-                log.exception("Polling for new orders failed")
-                self._failures.failed("Polling for new orders failed", exc)
-            else:
-                self._failures.worked("Polling for new orders failed")
+            await self._sync_round(work, poll=True, failed="Polling for new orders failed")
 
     async def _wait_poll_interval(self, work: LoopWork) -> None:
         """Until the poll interval in force has passed since the last poll ended (the start,
@@ -195,10 +189,15 @@ class BoardLoops:
         in SmartRecruiters by someone else shows so here."""
         while True:
             await asyncio.sleep(RESYNC_SECONDS)
-            try:
-                await work.sync(False)  # its failures are said by the sync bar
-            except Exception as exc:
-                log.exception("Re-syncing the orders failed")
-                self._failures.failed("Re-syncing the orders failed", exc)
-            else:
-                self._failures.worked("Re-syncing the orders failed")
+            await self._sync_round(work, poll=False, failed="Re-syncing the orders failed")
+
+    async def _sync_round(self, work: LoopWork, *, poll: bool, failed: str) -> None:
+        """One sync of a loop's. Its failures are said by the sync bar; what it did not expect
+        is logged, and said once a streak (``failed``: how)."""
+        try:
+            await work.sync(poll)
+        except Exception as exc:
+            log.exception(failed)
+            self._failures.failed(failed, exc)
+        else:
+            self._failures.worked(failed)
