@@ -67,7 +67,7 @@ from app.ui.orders.batch_plan_dialog import BatchPlanDialog, PlanTableModel
 from app.ui.orders.berke_form import BerkeAssessmentForm
 from app.ui.orders.detail_pane import OrderDetailPane
 from app.ui.orders.invite_dialog import InviteDialog
-from app.ui.orders.order_actions import BATCH_UNDER_WAY
+from app.ui.orders.order_actions import BATCH_UNDER_WAY, CANDIDATE_ROW
 from app.ui.orders.order_dialogs import AcceptDialog, RejectDialog
 from app.ui.orders.url_preview import UrlPreviewDialog
 from app.views.inbox_columns import INBOX
@@ -2984,7 +2984,13 @@ def test_in_the_candidates_tab_a_candidates_row_or_a_search_that_hides_the_order
     room.candidates.table.setCurrentIndex(header)
     assert room.candidates.current_order_id() is None
     assert room.detail.order is None
-    assert not room.controller.actions[OrderAction.REJECT].isEnabled()
+    reject = room.controller.actions[OrderAction.REJECT]
+    assert not reject.isEnabled()
+    # Said as what it is: "Select an order first" on a row the coordinator had selected.
+    assert CANDIDATE_ROW in reject.toolTip()
+    room.tabs.setCurrentWidget(room.stack)
+    room.table.clearSelection()
+    assert "Select an order first." in reject.toolTip()
 
 
 def test_create_for_a_candidates_second_order_offers_their_assessment_by_name(

@@ -178,6 +178,11 @@ class CandidatesView(QWidget):
         row = self.model.order_row(index.row())
         return None if row is None else self.model.order_id(row)
 
+    def on_candidates_own_row(self) -> bool:
+        """Whether the current row is a candidate's own (their name, no order), not an order."""
+        index = self.table.currentIndex()
+        return index.isValid() and self._order_id(index) is None
+
     def current_order_id(self) -> str | None:
         """The order of the current row (None on a candidate's own row, or none)."""
         index = self.table.currentIndex()

@@ -86,6 +86,9 @@ _ACTION_TITLES = {
 }
 
 #: Why no second Create, accept and invite starts while one is planned or runs.
+NO_ORDER_SELECTED = "Select an order first."
+#: On the Candidates tab, a candidate's own row (their name) is no order: the actions take one.
+CANDIDATE_ROW = "This row is the candidate: select one of their orders, in the rows below it."
 BATCH_UNDER_WAY = (
     "A Create, accept and invite is under way: wait for it to end (a second one could give "
     "one candidate two assessments)."
@@ -157,6 +160,8 @@ class OrderActionsController(QObject):
         # Opens a file or address with the desktop's program for it (the window's, which
         # tests replace).
         self.open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl
+        # Why no order is selected, in words (the room knows a candidate's own row).
+        self.nothing_selected: Callable[[], str] = lambda: NO_ORDER_SELECTED
         self.board: OrderBoard | None = None
         self.read_only: str | None = None  # why nothing may change (a snapshot), if so
         self.out_of_sight: str | None = None  # why the orders are not on screen, if so
@@ -317,7 +322,7 @@ class OrderActionsController(QObject):
         if self.board is None:
             return "Not connected yet."
         if not order_ids:
-            return "Select an order first."
+            return self.nothing_selected()
         if kind is OrderAction.CREATE_ACCEPT_INVITE and self._batch_under_way():
             return BATCH_UNDER_WAY
         return self.board.why_not(kind, order_ids)

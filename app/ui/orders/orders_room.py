@@ -68,7 +68,7 @@ from app.ui.orders.candidate_table_model import grouped
 from app.ui.orders.candidates_view import CandidatesView
 from app.ui.orders.column_actions import NOT_IN_SNAPSHOT_TIP, ColumnActions
 from app.ui.orders.detail_pane import OrderDetailPane
-from app.ui.orders.order_actions import OrderActionsController
+from app.ui.orders.order_actions import CANDIDATE_ROW, NO_ORDER_SELECTED, OrderActionsController
 from app.ui.orders.order_filter_proxy import OrderFilterProxy
 from app.ui.orders.order_table_model import ORDER_ID_ROLE, OrderTableModel, RowsUpdated
 from app.ui.orders.selection_keeper import SelectionKeeper
@@ -242,6 +242,7 @@ class OrdersRoom(QWidget):
         self.search, self.status_filter = self._build_filters()
         SearchKeys(self.search, lambda: give_list_the_keyboard(self.table))
         self.controller = OrderActionsController(self, self.selected_ids, messages)
+        self.controller.nothing_selected = self._nothing_selected
         self.controller.focus_home = self._focus_orders
         self.detail = OrderDetailPane(list(self.controller.actions.values()))
         self._wire_detail()
@@ -729,6 +730,15 @@ class OrdersRoom(QWidget):
         if self.tabs.currentWidget() is self.candidates:
             return [self._current_id] if self._current_id else []
         return self.proxy.order_ids_at(self._selected_rows())
+
+    def _nothing_selected(self) -> str:
+        """Why no order is selected, for an action's refusal."""
+        on_candidate = self.tabs.currentWidget() is self.candidates
+        return (
+            CANDIDATE_ROW
+            if on_candidate and self.candidates.on_candidates_own_row()
+            else (NO_ORDER_SELECTED)
+        )
 
     def _selected_rows(self) -> list[int]:
         """The selected rows of the table, in order, read from the selection's ranges (rows
