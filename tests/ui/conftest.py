@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from app.clients.berke import BerkeClient
 from app.clients.smartrecruiters import SmartRecruitersClient
 from app.domain.smartrecruiters import ContactPerson
+from app.domain.step_kinds import StepKind
 from app.store.database import Database
 from app.ui.main_window import MainWindow
 from app.ui.offers import OffersView
@@ -279,14 +280,23 @@ def answer(qtbot: QtBot, parent: QWidget, button: str) -> str:
     return text
 
 
-def data_file_held_once(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+def data_file_held_once(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch, kind: StepKind | None = None
+) -> list[int]:
     """The first step answer ``desk`` writes fails as when another program holds the data
     file past the busy timeout ("database is locked"); the later ones are written. The ids
-    of the steps whose answers it was asked to write, in order."""
+    of the steps whose answers it was asked to write, in order. ``kind``: only that kind's
+    steps are held and counted (any other step the window or the board sends meanwhile is
+    written as usual, and cannot take the fault meant for the one under test)."""
     real_finish = desk.journal.finish
     calls: list[int] = []
 
     def held_once(step_id: int, outcome: Any) -> None:
+        if kind is not None:
+            entry = desk.journal.get(step_id)
+            if entry is None or entry.action is not kind:
+                real_finish(step_id, outcome)
+                return
         calls.append(step_id)
         if len(calls) == 1:
             raise sqlite3.OperationalError("database is locked")

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from app.domain.journal import CommentStep, JournalEntry
 from app.domain.journal_terms import StepState
-from app.domain.smartrecruiters import AssessmentOrder
+from app.domain.smartrecruiters import AssessmentComment, AssessmentOrder
 from app.ui.orders.detail_pane import OrderDetailPane
 from tests.ui.screen_reader import heard
 
@@ -107,3 +107,21 @@ def test_the_pane_tab_reaches_is_heard_by_its_name(qtbot: QtBot) -> None:
     """Tab reaches the pane's scroll area, which a screen reader read out as nothing."""
     pane = pane_showing_an_order(qtbot)
     assert heard(pane.scroll_area).startswith("Order details")
+
+
+def test_a_comment_waiting_to_go_keeps_its_words_through_a_reload_of_the_list(
+    qtbot: QtBot,
+) -> None:
+    """A comment that could not go now is sent by itself later; the list is read again after
+    every comment sent, and that read set "No comments yet.": the coordinator read the
+    comment as lost. Its words stay until the list shows it."""
+    pane = pane_showing_an_order(qtbot)
+    pane.show_comments([])
+    said = "SmartRecruiters was busy: the comment goes by itself once it answers."
+    pane.comment_waiting("Called the candidate.", said)
+    pane.show_comments([])  # the read after the send: not there yet
+    assert pane.comment_state.text() == said
+    pane.show_comments([AssessmentComment(message="Called the candidate.")])  # it went
+    assert pane.comment_state.text() == ""
+    pane.show_comments([])
+    assert pane.comment_state.text() == "No comments yet."

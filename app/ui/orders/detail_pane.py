@@ -412,6 +412,8 @@ class OrderDetailPane(QWidget):
         # Comments added here to the order shown: a list read before one of them went, and
         # answered after it, must not take it off the pane (see ``_with_added_here``).
         self._added_here: list[_AddedHere] = []
+        # The comment that waits to go by itself (its text) and what the pane said of it.
+        self._waiting_comment: tuple[str, str] | None = None
         self.comment_button = QPushButton("Add comment")
         self.comment_button.setObjectName("commentButton")
         self.comment_button.setEnabled(False)
@@ -610,6 +612,7 @@ class OrderDetailPane(QWidget):
             self._comments_unread = False
             self._comments_placed = False
             self._added_here = []
+            self._waiting_comment = None
             self.comment_input.clear()
         self.title.setText(one_line(order.candidate.full_name, TITLE_SHOWN) or "(no name)")
         self._show_status(order, gone=False)
@@ -676,8 +679,15 @@ class OrderDetailPane(QWidget):
         scroll, at_end = bar.value(), bar.value() == bar.maximum()
         self.comments.set_comments(comments)
         self._set_comments_full(len(comments))
+        waiting = self._waiting_comment
+        if waiting is not None and any(c.message == waiting[0] for c in comments):
+            waiting = self._waiting_comment = None  # it went: the list shows it
         if not self._comments_full:
-            self.comment_state.setText("" if comments else "No comments yet.")
+            # A comment that waits to go keeps its words through a reload of the list (one
+            # follows every comment sent): "No comments yet." read as if it had been lost.
+            self.comment_state.setText(
+                waiting[1] if waiting is not None else "" if comments else "No comments yet."
+            )
         if not comments:
             return
         if not self._comments_placed:
@@ -717,6 +727,7 @@ class OrderDetailPane(QWidget):
         """``comment`` was added to the order shown; ``sent_at``: when it was sent, on
         SmartRecruiters' clock as far as it is known (None: now)."""
         self._added_here.append(_AddedHere(comment, sent_at or datetime.now(UTC)))
+        self._waiting_comment = None
         listed = self.comments.comments()
         if len(_with_added_here(listed, self._added_here)) > len(listed):
             self.comments.append(comment)  # not in a list read after it went
@@ -741,6 +752,7 @@ class OrderDetailPane(QWidget):
         # ``text`` is what was sent: the box's words stripped, as ``_submit_comment`` sends.
         if self.comment_input.text().strip() == text:
             self.comment_input.clear()
+        self._waiting_comment = (text, said)
         self.comment_state.setText(said)
         self.comment_button.setEnabled(self._comment_ready())
 
