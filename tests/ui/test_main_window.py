@@ -793,3 +793,25 @@ def test_a_syncs_line_counts_one_order_as_one() -> None:
     """Before: "Synced 1 orders"; and thousands as every other count shows them."""
     assert synced_text(1, 1, 0, left_out=False) == "Synced 1 order · 1 new"
     assert synced_text(5000, 1200, 0, left_out=False) == "Synced 5,000 orders · 1,200 new"
+
+
+def test_the_status_bars_stop_is_heard_as_stop_delivering(window: MainWindow) -> None:
+    """A screen reader heard a bare "Stop" in the status bar, beside the connection and the
+    pacing (its accessible name not set; pinned by the mutation audit)."""
+    assert window.stop_delivering_button.accessibleName() == "Stop delivering"
+
+
+def test_the_stop_button_shows_in_the_status_bar_not_in_a_window_of_its_own(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """Never added to the status bar, the Stop button opened as a separate little top-level
+    window as a delivery of several began (pinned by the mutation audit)."""
+    stop = window.orders.controller.stop_delivering_action
+    stop.setEnabled(True)  # as while results are delivered
+    try:
+        button = window.stop_delivering_button
+        qtbot.waitUntil(button.isVisible)
+        assert not button.isWindow()
+        assert button.window() is window
+    finally:
+        stop.setEnabled(False)

@@ -36,7 +36,7 @@ from app.ui.orders.delivery_preview import DeliveryPreviewDialog
 from app.ui.orders.invite_dialog import InviteDialog
 from app.ui.orders.order_dialogs import AcceptDialog, RejectDialog
 from app.ui.orders.url_preview import UrlPreviewDialog
-from app.ui.settings.settings_dialog import SettingsDialog
+from app.ui.settings.settings_dialog import STACKED_PROFILE_ROWS, SettingsDialog
 from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
 from app.workflows.offer_catalog import OfferCatalog
@@ -263,6 +263,49 @@ def test_the_settings_fit_the_screen_with_their_buttons_at_large_text(
     beside = dialog.profile_list.geometry().right() < dialog.form_scroll.geometry().left()
     assert beside == (text_scale == 1.0)
     assert clipped(dialog) == []
+
+
+@pytest.mark.parametrize("text_scale", [2.2, 2.6], ids=["text-220", "text-260"], indirect=True)
+def test_the_settings_buttons_stay_on_the_screen_at_very_large_text(
+    qtbot: QtBot, text_scale: float
+) -> None:
+    """At 220–260 % text, Apply and Cancel ended past the screen's right edge, or the frame
+    did (the form not scrolling sideways when even stacked the dialog is too wide, or the
+    widest window reckoned without the frame's borders; pinned by the mutation audit)."""
+    dialog = SettingsDialog(AppSettings(), KeyStore(), write=lambda _s: None)
+    qtbot.addWidget(dialog)
+    show_exposed(qtbot, dialog)
+    settle()
+    room = available_room(dialog)
+    assert dialog.frameGeometry().width() <= room.width(), (dialog.frameGeometry(), room)
+    for button in dialog.buttons.buttons():
+        right = button.mapToGlobal(button.rect().topRight()).x()
+        assert right <= room.right(), f"{button.text()!r} ends at x={right} on {room}"
+
+
+#: The laptop screen's width (tests/screens.py).
+LAPTOP_WIDTH = 1280
+
+
+@pytest.mark.parametrize("text_scale", [1.55, 1.8], ids=["text-155", "text-180"], indirect=True)
+def test_stacked_settings_keep_the_form_whole_and_the_profile_list_short(
+    qtbot: QtBot, text_scale: float
+) -> None:
+    """Stacked, the form was made to scroll sideways though it fitted (the side-by-side
+    width taken for the stacked one), or the profile list took the form's height instead of
+    a few rows above it (pinned by the mutation audit)."""
+    dialog = SettingsDialog(AppSettings(), KeyStore(), write=lambda _s: None)
+    qtbot.addWidget(dialog)
+    show_exposed(qtbot, dialog)
+    settle()
+    listed = dialog.profile_list
+    rows = listed.fontMetrics().lineSpacing() * STACKED_PROFILE_ROWS
+    sideways = dialog.form_scroll.horizontalScrollBar().maximum()
+    if available_room(dialog).width() >= LAPTOP_WIDTH:
+        # On a 1280 px screen the stacked form fits. On 1366×768 at 125 % (1093 px) it is
+        # wider than the screen at 180 % text, and scrolls sideways there by design.
+        assert sideways == 0, "the form scrolls sideways"
+    assert listed.height() <= rows + 2 * listed.frameWidth() + 4
 
 
 def _free_offer() -> Offer:

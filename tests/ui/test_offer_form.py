@@ -155,6 +155,29 @@ def test_an_expiry_already_past_is_said_and_not_refused(qtbot: QtBot) -> None:
     assert line(form, f"advice_{EXPIRATION}") == ""
 
 
+def test_a_past_expiry_is_said_once_the_cost_is_right(qtbot: QtBot) -> None:
+    """With the Cost set as the FAQ asks (no Cost warning), the past expiry's warning went
+    too: a year typed wrong was sent without a word, the very case the warning is for
+    (pinned by the mutation audit)."""
+    form = valid_form(qtbot)
+    form.cost_fix.click()  # "Set the cost to …": the Cost the FAQ asks for
+    assert line(form, f"advice_{COST_KIND}") == ""
+    form.expires.setChecked(True)
+    form.expiration.setDate(QDate.currentDate().addYears(-1))
+    assert line(form, f"advice_{EXPIRATION}") == f"⚠ {PAST_EXPIRY}"
+
+
+def test_a_past_expiry_is_still_said_while_the_price_is_wrong(qtbot: QtBot) -> None:
+    """A wrong price hid the past expiry's warning, though the two have nothing to do with
+    each other (pinned by the mutation audit)."""
+    form = valid_form(qtbot)
+    form.expires.setChecked(True)
+    form.expiration.setDate(QDate.currentDate().addYears(-1))
+    form.amount.setText("abc")
+    assert any(key.startswith("terms") for key in form.errors()), form.errors()
+    assert line(form, f"advice_{EXPIRATION}") == f"⚠ {PAST_EXPIRY}"
+
+
 def test_an_edit_keeping_the_expiry_held_says_nothing_of_it(qtbot: QtBot) -> None:
     """The expiry SmartRecruiters holds, past already, is not one the coordinator picked."""
     held = QDate.currentDate().addMonths(-2).toString(Qt.DateFormat.ISODate)

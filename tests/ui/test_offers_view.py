@@ -36,9 +36,11 @@ from app.ui.main_window import MainWindow
 from app.ui.offers import OffersView
 from app.ui.offers.offer_detail import SHOWN_MAX
 from app.ui.offers.offer_form import OfferForm
+from app.ui.offers.offer_list import ListState, OfferList, end_text
 from app.workflows import offers
 from app.workflows.desk import Desk
 from app.workflows.offer_catalog import OfferCatalog, OfferError, OfferPage
+from tests.fake_offer_listing import FakeOfferListing
 from tests.integration.helpers import sync_like_the_app
 from tests.ui.conftest import answer, open_offers_view, show_exposed
 from tests.ui.contrast import (
@@ -408,6 +410,93 @@ def test_a_count_too_low_leaves_no_offer_out_of_reach(
     assert len(seen) == 5
     assert lines == ["3–4", "5–5"]  # "of 2", proven wrong, is not said
     assert view.next_button.toolTip() == "This is the last page."
+
+
+ENDED = ListState(connected=True, offset=2, total=None, last_page=True, ended=True, miscount=100)
+
+
+def shown_list(qtbot: QtBot) -> OfferList:
+    made = OfferList()
+    qtbot.addWidget(made)
+    show_exposed(qtbot, made)
+    return made
+
+
+@pytest.mark.parametrize(
+    "state",
+    [{"loading": True}, {"error": "SmartRecruiters could not be reached."}],
+    ids=["loading", "failed"],
+)
+def test_the_end_note_goes_while_a_page_loads_or_after_a_read_fails(
+    qtbot: QtBot, state: dict[str, Any]
+) -> None:
+    """ "These are the last offers" stayed while the next page loaded, or beside the error of
+    a read that failed (the note shown whatever the loading or the error; pinned by the
+    mutation audit)."""
+    offer_list = shown_list(qtbot)
+    offer_list.show_state(ENDED)
+    assert offer_list.end_note.isVisible()
+    offer_list.show_state(dataclasses.replace(ENDED, **state))
+    assert not offer_list.end_note.isVisible()
+
+
+def test_the_end_note_is_in_the_list_not_a_window_of_its_own(qtbot: QtBot) -> None:
+    """Left out of the list's layout, the note opened as a separate top-level window holding
+    one line (pinned by the mutation audit)."""
+    offer_list = shown_list(qtbot)
+    offer_list.show_state(ENDED)
+    assert offer_list.end_note.isVisible()
+    assert offer_list.end_note.window() is offer_list.window()
+    assert not offer_list.end_note.isWindow()
+
+
+def test_a_large_wrong_count_is_said_with_its_thousands_separated() -> None:
+    """The end note said "counts 12500" where every other count in the desk reads "12,500"
+    (pinned by the mutation audit)."""
+    assert end_text(ListState(ended=True, miscount=12500)).endswith("counts 12,500.")
+
+
+def view_on(qtbot: QtBot, listing: FakeOfferListing) -> OffersView:
+    made = OffersView()
+    qtbot.addWidget(made)
+    made.resize(1200, 700)
+    show_exposed(qtbot, made)
+    with qtbot.waitSignal(made.loaded):
+        made.set_catalog(listing.catalog)
+    return made
+
+
+@pytest.mark.usefixtures("running_loop")
+def test_a_right_count_is_not_called_wrong_when_a_stale_next_comes_back(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the count put in the end note whether or not the list proves it wrong, 4 offers
+    counted 4, a stale Next's empty page brought the last one back saying "…though
+    SmartRecruiters counts 4.", a count that was right (pinned by the mutation audit)."""
+    view = view_on(qtbot, FakeOfferListing(monkeypatch, held=4, count=4))
+    view._wanted = 4  # a Next from a page read before the listing ended there
+    with qtbot.waitSignal(view.loaded):
+        view.refresh()
+    note = view.offer_list.end_note
+    assert view._offset == 2
+    assert note.isVisible()
+    assert note.text() == "These are the last offers: there are none after them."
+
+
+@pytest.mark.usefixtures("running_loop")
+def test_disconnecting_leaves_no_end_note_over_the_emptied_list(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After the session closed, the emptied Offers list still said "These are the last
+    offers: there are none after them" (``set_catalog`` not forgetting ``_ended``; pinned by
+    the mutation audit)."""
+    view = view_on(qtbot, FakeOfferListing(monkeypatch, held=3, count=None))
+    view._wanted = 4
+    with qtbot.waitSignal(view.loaded):
+        view.refresh()
+    assert view.offer_list.end_note.isVisible()
+    view.set_catalog(None)
+    assert not view.offer_list.end_note.isVisible()
 
 
 def test_create_with_a_field_error_first(view: OffersView, qtbot: QtBot) -> None:

@@ -154,3 +154,25 @@ def test_a_job_to_check_is_said_in_words_not_only_in_colour() -> None:
     assert ". Check the Berke job of 2 (marked ⚠; double-click to change it)." in plan_summary(
         [unscored, fine, no_job]
     )
+
+
+def test_a_job_matched_without_a_warning_has_no_warning_tooltip() -> None:
+    """Every matched, fine job's tooltip and accessible description read "None It was chosen
+    from the order's job." (``job_warning`` not asking for a warning; pinned by the
+    mutation audit)."""
+    nurse = BerkeJob.model_validate(
+        {"SourceJobId": "J-RN", "name": "Registered Nurse", "matchEnabled": True}
+    )
+    fine = PlannedOrder(order(), PlanKind.CREATE, job=nurse, matched=True)
+    assert fine.warning() is None
+    assert fine.job_warning() is None
+
+
+def test_an_order_with_a_blank_job_name_is_said_to_name_no_job_in_both_places() -> None:
+    """An order whose job has an empty name was marked "(no job matched)" in the column
+    while its warning said "The order names no job" (pinned by the mutation audit)."""
+    blank = PlannedOrder(order(job=""), PlanKind.CREATE)
+    warning = blank.warning()
+    assert warning is not None
+    assert warning.startswith("The order names no job")
+    assert blank.job_in_words() == "⚠ Berke's default job (order names no job)"
