@@ -733,12 +733,9 @@ class OrdersRoom(QWidget):
 
     def _nothing_selected(self) -> str:
         """Why no order is selected, for an action's refusal."""
-        on_candidate = self.tabs.currentWidget() is self.candidates
-        return (
-            CANDIDATE_ROW
-            if on_candidate and self.candidates.on_candidates_own_row()
-            else (NO_ORDER_SELECTED)
-        )
+        if self.tabs.currentWidget() is self.candidates and self.candidates.on_candidates_own_row():
+            return CANDIDATE_ROW
+        return NO_ORDER_SELECTED
 
     def _selected_rows(self) -> list[int]:
         """The selected rows of the table, in order, read from the selection's ranges (rows
