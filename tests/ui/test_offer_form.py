@@ -155,6 +155,21 @@ def test_an_expiry_already_past_is_said_and_not_refused(qtbot: QtBot) -> None:
     assert line(form, f"advice_{EXPIRATION}") == ""
 
 
+def test_a_past_expiry_is_heard_on_the_date_and_its_box(qtbot: QtBot) -> None:
+    """The warning was painted under the row only: a screen reader on the date (a Tab stop
+    of its own) heard the row's rule, and on the box the same; a warning went unheard on any
+    field."""
+    form = valid_form(qtbot)
+    form.expires.setChecked(True)
+    form.expiration.setDate(QDate.currentDate().addYears(-1))
+    for widget in (form.expires, form.expiration):
+        assert PAST_EXPIRY in widget.accessibleDescription()
+    form.expiration.setDate(QDate.currentDate().addDays(7))
+    for widget in (form.expires, form.expiration):
+        assert PAST_EXPIRY not in widget.accessibleDescription()
+        assert widget.accessibleDescription()  # the row's rule again
+
+
 def test_a_past_expiry_is_said_once_the_cost_is_right(qtbot: QtBot) -> None:
     """With the Cost set as the FAQ asks (no Cost warning), the past expiry's warning went
     too: a year typed wrong was sent without a word, the very case the warning is for

@@ -400,8 +400,13 @@ class ValidatedForm(QDialog, Generic[T]):
             keys = [key, *(r.key for r in beside.get(key, []))]
             text = next((shown[k] for k in keys if shown.get(k)), "")
             row.error.setText(text)
-            row.advice.setText("\n".join(f"⚠ {m}" for k in keys for m in advice.get(k, [])))
-            row.focus.setAccessibleDescription(text or row.rule)
+            warnings = [m for k in keys for m in advice.get(k, [])]
+            row.advice.setText("\n".join(f"⚠ {m}" for m in warnings))
+            # Heard where the keyboard is: a warning too (a past expiry, the Cost's), and on
+            # every Tab stop of the row (the expiry's date as well as its box).
+            described = text or " ".join(warnings) or row.rule
+            for widget in _tab_stops(row):
+                widget.setAccessibleDescription(described)
             for other in beside.get(key, []):
                 other.focus.setAccessibleDescription(shown.get(other.key) or row.rule)
             row.set_shown(self._row_shown(key))
@@ -525,3 +530,12 @@ class ValidatedForm(QDialog, Generic[T]):
 
     def _colours_changed(self) -> None:
         """Colour what else the form shows (status lines of its own)."""
+
+
+def _tab_stops(row: FormRow) -> list[QWidget]:
+    """The widgets of ``row`` the keyboard lands on: its focus, and any other it watches that
+    takes the focus (the expiry's date beside its box)."""
+    others = [
+        w for w in row.watched if w is not row.focus and w.focusPolicy() & Qt.FocusPolicy.TabFocus
+    ]
+    return [row.focus, *others]
