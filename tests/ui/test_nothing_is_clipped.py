@@ -241,6 +241,24 @@ def test_the_settings(qtbot: QtBot, tmp_path: Path) -> None:
     no_clipping(dialog)
 
 
+def settings_shown(qtbot: QtBot) -> SettingsDialog:
+    """File > Settings on the default profiles, shown and laid out."""
+    dialog = SettingsDialog(AppSettings(), KeyStore(), write=lambda _s: None)
+    qtbot.addWidget(dialog)
+    show_exposed(qtbot, dialog)
+    settle()
+    return dialog
+
+
+def buttons_on_screen(dialog: SettingsDialog) -> None:
+    """The dialog's frame and every button of it within the screen's room."""
+    room = available_room(dialog)
+    assert dialog.frameGeometry().width() <= room.width(), (dialog.frameGeometry(), room)
+    for button in dialog.buttons.buttons():
+        right = button.mapToGlobal(button.rect().topRight()).x()
+        assert right <= room.right(), f"{button.text()!r} ends at x={right} on {room}"
+
+
 @pytest.mark.parametrize(
     "text_scale", [1.0, 1.55, 1.8], ids=["text-100", "text-155", "text-180"], indirect=True
 )
@@ -251,15 +269,8 @@ def test_the_settings_fit_the_screen_with_their_buttons_at_large_text(
     and Cancel past its right edge: the profile form's rows, whose width grows with the font,
     beside the profile list, and nothing held the dialog to the screen. At that size the list
     goes above the form; at the usual size, beside it, on both screens."""
-    dialog = SettingsDialog(AppSettings(), KeyStore(), write=lambda _s: None)
-    qtbot.addWidget(dialog)
-    show_exposed(qtbot, dialog)
-    settle()
-    room = available_room(dialog)
-    assert dialog.frameGeometry().width() <= room.width(), (dialog.frameGeometry(), room)
-    for button in dialog.buttons.buttons():
-        right = button.mapToGlobal(button.rect().topRight()).x()
-        assert right <= room.right(), f"{button.text()!r} ends at x={right} on {room}"
+    dialog = settings_shown(qtbot)
+    buttons_on_screen(dialog)
     beside = dialog.profile_list.geometry().right() < dialog.form_scroll.geometry().left()
     assert beside == (text_scale == 1.0)
     assert clipped(dialog) == []
@@ -272,15 +283,8 @@ def test_the_settings_buttons_stay_on_the_screen_at_very_large_text(
     """At 220–260 % text, Apply and Cancel ended past the screen's right edge, or the frame
     did (the form not scrolling sideways when even stacked the dialog is too wide, or the
     widest window reckoned without the frame's borders; pinned by the mutation audit)."""
-    dialog = SettingsDialog(AppSettings(), KeyStore(), write=lambda _s: None)
-    qtbot.addWidget(dialog)
-    show_exposed(qtbot, dialog)
-    settle()
-    room = available_room(dialog)
-    assert dialog.frameGeometry().width() <= room.width(), (dialog.frameGeometry(), room)
-    for button in dialog.buttons.buttons():
-        right = button.mapToGlobal(button.rect().topRight()).x()
-        assert right <= room.right(), f"{button.text()!r} ends at x={right} on {room}"
+    dialog = settings_shown(qtbot)
+    buttons_on_screen(dialog)
 
 
 #: The laptop screen's width (tests/screens.py).
@@ -294,10 +298,7 @@ def test_stacked_settings_keep_the_form_whole_and_the_profile_list_short(
     """Stacked, the form was made to scroll sideways though it fitted (the side-by-side
     width taken for the stacked one), or the profile list took the form's height instead of
     a few rows above it (pinned by the mutation audit)."""
-    dialog = SettingsDialog(AppSettings(), KeyStore(), write=lambda _s: None)
-    qtbot.addWidget(dialog)
-    show_exposed(qtbot, dialog)
-    settle()
+    dialog = settings_shown(qtbot)
     listed = dialog.profile_list
     rows = listed.fontMetrics().lineSpacing() * STACKED_PROFILE_ROWS
     sideways = dialog.form_scroll.horizontalScrollBar().maximum()
