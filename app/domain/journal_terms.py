@@ -44,6 +44,10 @@ class LinkedAssessment(BaseModel):
     #: (None: the company default job, or a link made before this was kept). A reuse keeps
     #: the other order's when both orders are for the same job (``reused_job_id``), else None.
     source_job_id: str | None = None
+    #: A reuse, for the same job, of an assessment judged on Berke's default job (made with
+    #: no job chosen): judged on that job too, as the first order was. An assessment made
+    #: for its own order with no job chosen is judged so without this (``plan_delivery``).
+    on_default_job: bool = False
     #: The address it was created with: Berke's, where its invitation goes (the form may have
     #: given one SmartRecruiters has not). None: none, or a link made before this was kept.
     created_email: str | None = None

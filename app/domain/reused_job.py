@@ -1,7 +1,7 @@
 """Which Berke job an order that reuses another order's assessment is judged on. A
 recruiter's re-order of the same job is judged on the job the coordinator chose for the
-first order (Berke may have no job of that name); an order for another job on its own job's
-fit, matched by name, or on none."""
+first order (Berke may have no job of that name), or on Berke's default job when none was
+chosen; an order for another job on its own job's fit, matched by name, or on none."""
 
 from __future__ import annotations
 
@@ -32,3 +32,21 @@ def reused_job_id(
     if source_order is not None and same_order_job(order.job, source_order.job):
         return source.source_job_id
     return None
+
+
+def reused_on_default_job(
+    order: AssessmentOrder,
+    source_order: AssessmentOrder | None,
+    source: LinkedAssessment,
+    *,
+    source_reused: bool,
+) -> bool:
+    """Whether ``order``'s reuse of ``source`` is judged on Berke's default job, as the first
+    order was: a re-order of the same job, of an assessment made for that order with no job
+    chosen (``source_reused`` False) or itself such a reuse. Before, the re-order was judged
+    on no job at all ("Berke has no fit for this order's job") while the first got a verdict."""
+    if source.source_job_id or source_order is None:
+        return False
+    if not same_order_job(order.job, source_order.job):
+        return False
+    return source.on_default_job or not source_reused

@@ -40,7 +40,7 @@ from app.store.score_upgrade import forget_made_up_scores
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 21
+SCHEMA_VERSION = 22
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -316,6 +316,12 @@ _MIGRATIONS: dict[int, str] = {
                       WHERE order_id = j.order_id AND action = j.action)))
     WHERE json_valid(dismissed)
       AND EXISTS (SELECT 1 FROM json_each(dismissed) WHERE value = 'step_failed')
+    """,
+    # A re-order of the same job that reuses an assessment made with Berke's default job is
+    # judged on that job, as the first order was (``LinkedAssessment.on_default_job``).
+    # Reuses made before are left as they were judged: on this order's job, by name.
+    22: """
+    ALTER TABLE assessments ADD COLUMN on_default_job INTEGER NOT NULL DEFAULT 0
     """,
 }
 

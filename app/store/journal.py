@@ -145,11 +145,12 @@ class _Recorder:
         self._conn.execute(
             "INSERT OR REPLACE INTO assessments (order_id, source_candidate_id,"
             " invitation_code, assessment_url, created_at, invited_email, invited_at,"
-            " source_job_id, created_email) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " source_job_id, created_email, on_default_job)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (link.order_id, link.source_candidate_id, link.invitation_code,
              link.assessment_url, link.created_at.isoformat(), link.invited_email,
              link.invited_at.isoformat() if link.invited_at else None, link.source_job_id,
-             link.created_email),
+             link.created_email, link.on_default_job),
         )  # fmt: skip
 
     def invited(self, email: str) -> None:

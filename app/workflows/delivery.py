@@ -89,12 +89,13 @@ async def plan_delivery(
     # job chosen for it), or the primary job's, given when Berke scored no fit for the job
     # chosen for this order (unassigned since, not computed yet).
     # An assessment made for this order with Berke's default job is judged on that job, as
-    # the coordinator chose: the fit Berke flags primary. Before, a fit taken only because
+    # the coordinator chose: the fit Berke flags primary. So is a re-order of the same job
+    # that reuses one (``reused_on_default_job``). Before, a fit taken only because
     # Berke listed it first (none flagged) gave the verdict, on a job nobody chose.
     reused = await asyncio.to_thread(
         desk.journal.has_step, order.id, [StepKind.REUSE_ASSESSMENT], StepState.DONE
     )
-    judged_on_default_job = not reused and not link.source_job_id
+    judged_on_default_job = link.on_default_job or (not reused and not link.source_job_id)
     # The only fit Berke scored is the default job's whether it is flagged or not.
     default_fit = fit.is_primary_job or (
         len(completed.job_fits) == 1 and not completed.unreadable_fits

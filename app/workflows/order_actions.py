@@ -35,7 +35,7 @@ from app.domain.journal_terms import LinkedAssessment, StepKind, StepState
 from app.domain.link_origin import LinkOrigin, found_in_berke, link_origin
 from app.domain.order_rules import OrderAction, why_not
 from app.domain.order_state import InvitationDoubt
-from app.domain.reused_job import reused_job_id
+from app.domain.reused_job import reused_job_id, reused_on_default_job
 from app.domain.same_candidate import IdentityKeys, candidate_keys
 from app.domain.smartrecruiters import (
     AcceptRequest,
@@ -694,6 +694,9 @@ async def reuse_assessment(
             "was deleted there. Create a new one for this order instead."
         )
     source_order = await asyncio.to_thread(desk.orders.get, from_order_id)
+    source_reused = await asyncio.to_thread(
+        desk.journal.has_step, from_order_id, [StepKind.REUSE_ASSESSMENT], StepState.DONE
+    )
     link = source.model_copy(
         update={
             "order_id": order.id,
@@ -705,6 +708,9 @@ async def reuse_assessment(
             # it is a re-order of the same job, else the fit for this job's name. Decided
             # here and kept in the step's link, so a step resumed after a crash links the same.
             "source_job_id": reused_job_id(order, source_order, source),
+            "on_default_job": reused_on_default_job(
+                order, source_order, source, source_reused=source_reused
+            ),
         }
     )
     step = ReuseAssessmentStep(link=link, from_order_id=from_order_id)

@@ -1002,10 +1002,11 @@ def analyst_body(first: str) -> dict[str, Any]:
 
 
 async def analyst_order_judged_on(
-    board: OrderBoard, desk: Desk, server: SandboxServer, first: str, source_job_id: str
+    board: OrderBoard, desk: Desk, server: SandboxServer, first: str, source_job_id: str | None
 ) -> str:
     """A finished order for "Data Analyst" (a job Berke does not have), its assessment made
-    with the Berke job the coordinator chose for it (the form, or the batch plan)."""
+    with the Berke job the coordinator chose for it (the form, or the batch plan; None:
+    Berke's default job)."""
     email = f"{first.lower()}@example.com"
     order = await desk.session.sr.create_test_order(analyst_body(first))
     await board.sync()
@@ -1046,6 +1047,44 @@ def test_a_reorder_of_the_same_job_is_judged_on_the_job_chosen_for_it(
         assert "Berke has no fit for this order's job" not in (plan.result.description or "")
         assert plan.result.passed == own.result.passed
         assert plan.report_name == own.report_name.replace(first, again.id)
+
+    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_a_reorder_of_the_same_job_made_on_berkes_default_job_is_judged_on_it_too(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The first order's assessment was made with no job chosen (Berke's default job) and
+    got a verdict on it; the recruiter's re-order of the same job reused it and was given
+    none ("Berke has no fit for this order's job"). So was a re-order of the re-order. An
+    order for another job reusing it still gets no verdict on the default job's fit."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        first = await analyst_order_judged_on(board, desk, loop_sandbox, "Selin", None)
+        own = await board.preview_delivery(first)
+        assert own.fit is not None
+        assert own.result.passed is not None  # judged on the default job, as chosen
+        again = await desk.session.sr.create_test_order(analyst_body("Selin"))
+        third = await desk.session.sr.create_test_order(analyst_body("Selin"))
+        other_job = analyst_body("Selin")
+        other_job["job"] = {"name": "Pilot"}
+        other = await desk.session.sr.create_test_order(other_job)
+        await board.sync()
+        await board.reuse(again.id, first)
+        await board.reuse(third.id, again.id)  # a re-order of the re-order
+        await board.reuse(other.id, first)
+        for order_id in (again.id, third.id):
+            await board.accept(order_id)
+            plan = await board.preview_delivery(order_id)
+            assert plan.fit is not None
+            assert plan.fit.source_job_id == own.fit.source_job_id
+            assert "no fit for this order's job" not in (plan.result.description or "")
+            assert plan.result.passed == own.result.passed
+            assert plan.report_name == own.report_name.replace(first, order_id)
+        await board.accept(other.id)
+        plan = await board.preview_delivery(other.id)
+        assert plan.result.passed is None
+        assert "Berke has no fit for this order's job (Pilot)" in (plan.result.description or "")
 
     with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
 

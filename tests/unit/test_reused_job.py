@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from app.domain.journal_terms import LinkedAssessment
-from app.domain.reused_job import reused_job_id, same_order_job
+from app.domain.reused_job import reused_job_id, reused_on_default_job, same_order_job
 from app.domain.smartrecruiters import AssessmentOrder, Job
 
 SOURCE = LinkedAssessment(
@@ -73,3 +73,28 @@ def test_a_reuse_for_another_job_or_an_order_no_longer_known_keeps_no_job() -> N
     assert reused_job_id(other, first, SOURCE) is None
     assert reused_job_id(order("o-3", {"id": "j-1", "name": "Data Analyst"}), None, SOURCE) is None
     assert reused_job_id(order("o-4", None), order("o-5", None), SOURCE) is None
+
+
+def test_a_reorder_of_the_same_job_of_a_default_job_assessment_is_judged_on_that_job() -> None:
+    first = order("o-1", {"id": "j-1", "name": "Data Analyst"})
+    again = order("o-2", {"id": "j-1", "name": "Data Analyst"})
+    default = SOURCE.model_copy(update={"source_job_id": None})
+    assert reused_on_default_job(again, first, default, source_reused=False)
+    # A reuse of such a reuse, for the same job: judged so too.
+    kept = default.model_copy(update={"on_default_job": True})
+    assert reused_on_default_job(again, first, kept, source_reused=True)
+
+
+def test_no_default_job_for_another_job_a_chosen_job_or_a_reuse_judged_on_its_own_job() -> None:
+    first = order("o-1", {"id": "j-1", "name": "Data Analyst"})
+    default = SOURCE.model_copy(update={"source_job_id": None})
+    other = order("o-2", {"id": "j-2", "name": "Registered Nurse"})
+    assert not reused_on_default_job(other, first, default, source_reused=False)
+    again = order("o-3", {"id": "j-1", "name": "Data Analyst"})
+    # A job chosen for the first order: that job (``reused_job_id``), not the default one.
+    assert not reused_on_default_job(again, first, SOURCE, source_reused=False)
+    # The first order itself reused an assessment for another job: judged on its own
+    # job's fit by name, never on the default job.
+    assert not reused_on_default_job(again, first, default, source_reused=True)
+    # The first order no longer known: cannot be shown to be for the same job.
+    assert not reused_on_default_job(again, None, default, source_reused=False)
