@@ -22,7 +22,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -37,13 +36,10 @@ from app.domain.connection import ConnectionProfile, data_file_name
 from app.domain.invitation import InvitationText
 from app.domain.journal import JournalEntry
 from app.domain.journal_terms import LinkedAssessment, ResultFlow, StepKind
-from app.domain.order_freshness import is_older
 from app.domain.order_result import ResultOnFile
 from app.domain.order_rules import (
-    OPEN_STATUSES,
     OrderAction,
     gone_reason,
-    still_in_use,
     why_not,
 )
 from app.domain.order_state import NO_STATE, BerkeState, OrderState
@@ -62,7 +58,6 @@ from app.domain.uploads import Upload
 from app.store.local_state import load_states
 from app.workflows import order_actions as actions
 from app.workflows.batch import (
-    CandidateKeys,
     OrdersByCandidate,
     Outcome,
     PlanKind,
@@ -73,13 +68,9 @@ from app.workflows.batch import (
     request_for_job,
     run_batch,
 )
-from app.workflows.batch_rules import (
-    BatchFacts,
-    OtherOrderInvitation,
-    batch_refusal,
-    invitation_elsewhere,
-)
 from app.workflows.board_loops import BoardLoops, LoopWork
+from app.workflows.board_memory import BoardMemory
+from app.workflows.board_rules import NO_ORDER, OrderRules
 from app.workflows.board_uploads import BoardUploads, OrderAccess
 from app.workflows.cached_inbox import CachedInbox, read_cached_inbox
 from app.workflows.delivery import DeliveryPlan, deliver, plan_delivery
@@ -98,7 +89,6 @@ from app.workflows.refusals import (
 from app.workflows.results import (
     ResultAlreadyMadeError,
     complete_order,
-    result_made_reason,
     result_on_file,
 )
 from app.workflows.resume_news import ResumeNews, resume_news
@@ -242,19 +232,8 @@ class OrderBoard:
             options = BoardOptions.of(profile) if profile is not None else BoardOptions()
         self.options = options
         self.listener = listener or BoardListener()
-        self._orders: dict[str, AssessmentOrder] = {}
-        self._candidate_keys = CandidateKeys()
-        self._states: dict[str, OrderState] = {}
-        #: The orders whose Berke create waits in the journal: each order offered the form or
-        #: the batch asks whether one of its candidate's is among them (a selection of 2,750
-        #: asking every order's state froze the window for seconds).
-        self._creates_waiting: set[str] = set()
-        #: Each Berke assessment (its id, casefolded) and the orders linked to it: a reused
-        #: assessment has several, and what is done to it concerns them all.
-        self._linked: dict[str, set[str]] = {}
-        #: How many times each order's local state was set in memory: a refresh whose read
-        #: began before another setting landed holds what may be older (``refresh``).
-        self._state_settings: dict[str, int] = {}
+        self._memory = BoardMemory()
+        self._rules = OrderRules(self._memory, desk)
         #: Each order's journal writes (``Journal.writes``) as of its last reading: a reading
         #: that finds more tells ``steps_changed``.
         self._steps_seen: dict[str, int] = {}
@@ -299,11 +278,11 @@ class OrderBoard:
         which alone holds it (held by the board, it would keep a closed board alive)."""
         return OrderAccess(
             state=self.state,
-            set_state=self._set_state,
+            set_state=self._memory.set_state,
             changed=self._changed,
             refresh=self.refresh,
             require=self._require,
-            gone_since=self._gone_since,
+            gone_since=self._memory.gone_since,
             closing=lambda: self._closing,
             refuse_if_closing=self._refuse_if_closing,
             max_bytes=lambda: self.options.max_upload_bytes,
@@ -356,114 +335,44 @@ class OrderBoard:
     # -- reading (in memory) -------------------------------------------------------------------
 
     def orders(self) -> list[AssessmentOrder]:
-        return list(self._orders.values())
+        return list(self._memory.orders.values())
 
     def order_ids(self) -> list[str]:
-        return list(self._orders)
+        return list(self._memory.orders)
 
     def order(self, order_id: str) -> AssessmentOrder | None:
-        return self._orders.get(order_id)
+        return self._memory.orders.get(order_id)
 
     def state(self, order_id: str) -> OrderState:
-        return self._states.get(order_id, NO_STATE)
+        return self._memory.state(order_id)
 
     def link(self, order_id: str) -> LinkedAssessment | None:
         return self.state(order_id).link
 
     def is_busy(self, action: OrderAction, order_id: str) -> bool:
-        return self._desk.is_claimed(action_key(action, order_id))
+        return self._rules.is_busy(action, order_id)
 
     def why_not(self, action: OrderAction, order_ids: Sequence[str]) -> str | None:
         """None when ``action`` may be started on these orders now; otherwise why not, in
-        words. Nothing is offered while the connection closes (``begin_closing``)."""
-        if self._closing and any(order_id in self._orders for order_id in order_ids):
+        words (``board_rules``). Nothing is offered while the connection closes
+        (``begin_closing``)."""
+        if self._closing and any(order_id in self._memory.orders for order_id in order_ids):
             return CLOSING
-        return self._rule_reason(action, order_ids)
+        return self._rules.reason(action, order_ids)
 
     def why_not_each(self, action: OrderAction, order_ids: Sequence[str]) -> list[str | None]:
         """``why_not(action, [order_id])`` for each of these orders, in one pass: the summary
         of a selection asks it of every order selected (thousands after Ctrl+A)."""
         reasons: list[str | None] = []
         for order_id in order_ids:
-            order = self._orders.get(order_id)
+            order = self._memory.orders.get(order_id)
             if order is None:
-                reasons.append("Select an order first.")
+                reasons.append(NO_ORDER)
             elif self._closing:
                 reasons.append(CLOSING)
             else:
-                reasons.append(self._order_reason(action, order))
+                reasons.append(self._rules.order_reason(action, order))
         return reasons
-
-    def _rule_reason(self, action: OrderAction, order_ids: Sequence[str]) -> str | None:
-        """Why not, by the rules of ``order_rules`` plus what only the board knows: a step of
-        that kind under way (in this process or pending in the journal). What is under way
-        checks this, so that it finishes while the connection closes."""
-        orders = [o for o in map(self._orders.get, order_ids) if o is not None]
-        if not orders:
-            return "Select an order first."
-        if action is OrderAction.CREATE_ACCEPT_INVITE and len(orders) > 1:
-            # The batch takes the ones it can (new ones, and accepted ones never invited).
-            # Whether any: the new ones asked first, thousands selected stop at the first.
-            new = OrderStatus.NEW
-            fresh = (o for o in orders if o.status is new)
-            first_new = chain(fresh, (o for o in orders if o.status is not new))
-            if any(self._batch_reason(o) is None for o in first_new):
-                return None
-            return "Only new orders can be created, accepted and invited in one go."
-        if action is OrderAction.REJECT and len(orders) > 1:
-            if any(
-                why_not(action, o, None, gone_since=self._gone_since(o.id)) is None for o in orders
-            ):
-                return None
-            return "None of the selected orders can be rejected."
-        if action is OrderAction.DELIVER and len(orders) > 1:
-            # Only an order whose candidate completed the assessment may be (``why_not``
-            # refuses the others): thousands selected, at every poll, are not each asked all.
-            complete = BerkeProgress.COMPLETE
-            done = (o for o in orders if self.state(o.id).berke_progress is complete)
-            if any(self._order_reason(action, o) is None for o in done):
-                return None
-            return "None of the selected orders is ready to deliver."
-        if len(orders) > 1:
-            return "Select a single order for this action."
-        return self._order_reason(action, orders[0])
-
-    def _order_reason(self, action: OrderAction, order: AssessmentOrder) -> str | None:
-        """``_rule_reason`` for the one order."""
-        if action is OrderAction.CREATE_ACCEPT_INVITE:
-            return self._batch_reason(order)
-        if self.is_busy(action, order.id):
-            return "Already being sent…"
-        state = self.state(order.id)
-        link = state.link
-        if action is OrderAction.REMIND and link is not None:
-            invited_elsewhere = self._invited_elsewhere_at(order.id)
-            if invited_elsewhere is not None:
-                # A reused assessment: its invitation went with the other order. The rules are
-                # asked as if this one had sent it (a completed assessment is still refused).
-                link = link.model_copy(update={"invited_at": link.invited_at or invited_elsewhere})
-        # As the action itself asks (``order_actions._check``): a step waiting refuses it too
-        # (offered, the form would be filled in for nothing), after the order's own rules.
-        reason = actions.action_refusal(
-            action,
-            order,
-            link,
-            state.berke_progress,
-            gone_since=state.gone_since,
-            pending=state.pending,
-            accept_refused=state.accept_refused,
-        )
-        if reason is None and action is OrderAction.CREATE_ASSESSMENT:
-            reason = self._other_create_waiting(order)
-        if reason is None and action is OrderAction.REMIND:  # as ``send_invitation``'s resend
-            reason = self._other_invite_waiting(order.id)
-        if reason is None and action is OrderAction.DELETE_IN_BERKE:
-            reason = still_in_use(self._open_orders_sharing(order.id))
-        if reason is None and action is OrderAction.COMPLETE and state.result_id is not None:
-            # An earlier attempt made its result and did not complete it: a result typed now
-            # would be refused (a second verdict), so the dialog is not offered for it.
-            reason = result_made_reason(completion_failed=StepKind.COMPLETE in state.failed)
-        return reason
 
     def left_waiting(self, action: OrderAction, order_id: str) -> bool:
         """Whether a step of ``action`` waits in the journal for the order (the service could
@@ -480,104 +389,10 @@ class OrderBoard:
             for kept in self._desk.kept_outcomes.values()
         )
 
-    def _batch_reason(self, order: AssessmentOrder) -> str | None:
-        """``batch_rules.batch_refusal`` from the board's memory: the plan asks it of the
-        store (``batch.why_not_in_batch``)."""
-        return batch_refusal(self._batch_facts(order))
-
-    def _batch_facts(self, order: AssessmentOrder) -> BatchFacts:
-        """``BatchFacts`` of the order as the board holds them (``batch.stored_batch_facts``
-        reads the same from the store)."""
-        state = self.state(order.id)
-        facts = BatchFacts(
-            order,
-            state.link,
-            berke=state.berke_progress,
-            gone_since=state.gone_since,
-            pending=state.pending,
-            allow_http_loopback=self.allows_http_assessment_urls,
-        )
-        if state.link is None:
-            return replace(facts, other_create_waiting=self._create_waiting_for_candidate(order))
-        others = (self._states.get(other) for other in self._linked_with(order.id) - {order.id})
-        return replace(
-            facts,
-            accepted_here=state.accepted_here,
-            invitation_doubt=state.invitation_doubt is not None,
-            elsewhere=invitation_elsewhere(
-                OtherOrderInvitation(
-                    sent=other.link.invitation_sent,
-                    waiting=StepKind.INVITE in other.pending,
-                    may_have_gone=other.invitation_in_doubt,
-                )
-                for other in others
-                if other is not None and other.link is not None
-            ),
-        )
-
-    def _create_waiting_for_candidate(self, order: AssessmentOrder) -> bool:
-        """``order_actions.create_waiting_for_candidate`` from the board's own state: whether
-        a create waits for another order of the order's candidate."""
-        if not self._creates_waiting - {order.id}:  # most of the time: no key is worked out
-            return False
-        return actions.create_waiting_for_candidate(
-            order, self._creates_waiting, self._orders.get, self._candidate_keys.of
-        )
-
-    def _other_create_waiting(self, order: AssessmentOrder) -> str | None:
-        """``order_actions.other_create_waiting`` from the board's own state: the form is not
-        offered for an order whose candidate's other order waits for its create."""
-        if self._create_waiting_for_candidate(order):
-            return actions.OTHER_CREATE_WAITING
-        return None
-
-    def _other_invite_waiting(self, order_id: str) -> str | None:
-        """``order_actions.OTHER_INVITE_WAITING`` when another order linked to this order's
-        assessment has its invitation (or reminder) waiting in the journal."""
-        for other in self._linked_with(order_id) - {order_id}:
-            state = self._states.get(other)
-            if state is not None and StepKind.INVITE in state.pending:
-                return actions.OTHER_INVITE_WAITING
-        return None
-
-    def _linked_with(self, order_id: str) -> set[str]:
-        """The orders linked to this order's Berke assessment, itself included (none when it
-        has no assessment)."""
-        key = _assessment_key(self._states.get(order_id))
-        return set(self._linked.get(key, ())) if key is not None else set()
-
-    def _open_orders_sharing(self, order_id: str) -> list[AssessmentOrder]:
-        """The other orders, new or in progress, linked to this order's Berke assessment."""
-        others = (self._orders.get(other) for other in self._linked_with(order_id) - {order_id})
-        return [
-            o
-            for o in others
-            if o is not None and o.status in OPEN_STATUSES and self._gone_since(o.id) is None
-        ]
-
-    def _gone_since(self, order_id: str) -> datetime | None:
-        """Since when SmartRecruiters no longer has the order (None: it has it)."""
-        state = self._states.get(order_id)
-        return state.gone_since if state is not None else None
-
-    def _set_state(self, order_id: str, state: OrderState) -> None:
-        before = self._states.get(order_id)
-        self._states[order_id] = state
-        self._state_settings[order_id] = self._state_settings.get(order_id, 0) + 1
-        if StepKind.CREATE_ASSESSMENT in state.pending:
-            self._creates_waiting.add(order_id)
-        else:
-            self._creates_waiting.discard(order_id)
-        old, new = _assessment_key(before), _assessment_key(state)
-        if old != new:
-            if old is not None:
-                self._linked.get(old, set()).discard(order_id)
-            if new is not None:
-                self._linked.setdefault(new, set()).add(order_id)
-
     def flags(self, order_id: str, now: datetime | None = None) -> list[Flag]:
         """What needs the coordinator's attention on the order, with the fix for each."""
-        order = self._orders.get(order_id)
+        memory = self._memory
+        order = memory.orders.get(order_id)
         if order is None:
             return []
         return flags_for(
@@ -585,34 +400,12 @@ class OrderBoard:
             self.state(order_id),
             now or datetime.now(UTC),
             self.options.attention,
-            in_use_elsewhere=bool(self._open_orders_sharing(order_id)),
-            invited_elsewhere_at=self._invited_elsewhere_at(order_id),
-            invitation_unsure_elsewhere=self._invitation_unsure_elsewhere(order_id),
+            in_use_elsewhere=bool(memory.open_orders_sharing(order_id)),
+            invited_elsewhere_at=memory.invited_elsewhere_at(order_id),
+            invitation_unsure_elsewhere=memory.invitation_unsure_elsewhere(order_id),
             delivery_held=self._held.reason(order_id),
             delivery_held_asked=self._held.asked(order_id),
         )
-
-    def _invited_elsewhere_at(self, order_id: str) -> datetime | None:
-        """When this desk last sent the order's assessment's invitation for another order
-        linked to it (a reused assessment); None when it never did."""
-        times = [
-            state.link.invited_at
-            for other in self._linked_with(order_id) - {order_id}
-            if (state := self._states.get(other)) is not None
-            and state.link is not None
-            and state.link.invited_at is not None  # invitation_sent
-        ]
-        return max(times, default=None)
-
-    def _invitation_unsure_elsewhere(self, order_id: str) -> bool:
-        """Whether the candidate may have the invitation through another order linked to the
-        order's assessment: its send waits in the journal, or is in doubt (it may have gone,
-        its answer lost, with no count from Berke). The attention flag's question; the
-        batch's is ``batch_rules.invitation_elsewhere``."""
-        others = [self._states.get(other) for other in self._linked_with(order_id) - {order_id}]
-        if any(s is not None and StepKind.INVITE in s.pending for s in others):
-            return True
-        return any(s is not None and s.invitation_doubt is not None for s in others)
 
     # -- loading and syncing ---------------------------------------------------------------------
 
@@ -621,14 +414,9 @@ class OrderBoard:
         read before the session opened: ``cached``)."""
         if cached is None:
             cached = await asyncio.to_thread(read_cached_inbox, self._desk.db)
-        self._orders = {order.id: order for order in cached.orders}
-        self._states = {}
-        self._creates_waiting = set()
-        self._linked = {}
-        for order_id, state in cached.states.items():
-            self._set_state(order_id, state)
-        if self._orders:
-            self._changed(list(self._orders))
+        self._memory.load(cached.orders, cached.states)
+        if cached.orders:
+            self._changed(self.order_ids())
 
     async def sync(self, *, poll: bool = False) -> SyncOutcome:
         """Fetch every order (or, polling, the NEW ones), merge, and report what changed.
@@ -701,7 +489,7 @@ class OrderBoard:
             gone_ids=tuple(found.gone),
         )
         # Their state moved: found gone, listed again, or sent again while held as gone.
-        sent_again = [i for i in (*new_ids, *outcome.changed_ids) if self._gone_since(i)]
+        sent_again = [i for i in (*new_ids, *outcome.changed_ids) if self._memory.gone_since(i)]
         await self.refresh([*found.gone, *found.back, *sent_again])
         if new_ids or found.changed:
             settle_heap()  # what was just read lives on: out of full collections
@@ -710,14 +498,9 @@ class OrderBoard:
     def _take_listed(self, new: list[AssessmentOrder], changed: list[AssessmentOrder]) -> None:
         """One page's new and changed orders (already in the cache), and never over a newer
         copy held in memory: an action's answer that arrived while the listing was read."""
-        taken = [
-            order
-            for order in (*new, *changed)
-            if (held := self._orders.get(order.id)) is None or not is_older(order, held)
-        ]
+        taken = self._memory.take((*new, *changed))
         if taken:
-            self._orders.update((order.id, order) for order in taken)
-            self._changed(self._with_sharing([order.id for order in taken]))
+            self._changed(self._memory.with_sharing([order.id for order in taken]))
             # Each page's orders live on: frozen as they land, a first sync of thousands runs
             # no full collection over the pages before (~1 ms a page, against 80-230 ms each).
             settle_heap()
@@ -750,7 +533,7 @@ class OrderBoard:
         if options.attention != before.attention:
             # Every order's flags follow the rules now (a NEW order stale after 3 days, not
             # 7), not at the next change of each order.
-            self._changed(list(self._orders))
+            self._changed(self.order_ids())
 
     def begin_closing(self) -> None:
         """From now on no action is offered, the coordinator's own calls (a comment, a file, a
@@ -837,7 +620,7 @@ class OrderBoard:
         return report
 
     def _candidate_name(self, order_id: str) -> str | None:
-        order = self._orders.get(order_id)
+        order = self._memory.orders.get(order_id)
         return order.candidate.display_name if order is not None else None
 
     def _watch_failed_locally(self, exc: Exception) -> None:
@@ -875,7 +658,7 @@ class OrderBoard:
         if report.problem is not None or not self._watch_failed_here:
             self.listener.berke_watched(str(report.problem) if report.problem else None)
         # An order SmartRecruiters no longer has has no comments to read (a 404 each round).
-        listed = [o for o in self._orders.values() if self._gone_since(o.id) is None]
+        listed = [o for o in self._memory.orders.values() if self._memory.gone_since(o.id) is None]
         flagged = await watch_comments(self._desk, listed)
         self._held.release(report.changed_orders)  # Berke's side changed: worth a try
         # (An answer that gains its score later is not seen by the watch: HeldDeliveries
@@ -886,8 +669,8 @@ class OrderBoard:
             await self.deliver_ready(
                 [
                     i
-                    for i in self._orders
-                    if self._rule_reason(OrderAction.DELIVER, [i]) is None
+                    for i in self._memory.orders
+                    if self._rules.reason(OrderAction.DELIVER, [i]) is None
                     and not self._held.waiting(i, now)
                 ],
                 unattended=True,
@@ -910,7 +693,8 @@ class OrderBoard:
     async def _refresh_once(self, ids: list[str]) -> list[str]:
         """One reading of ``refresh``; the orders whose local state was set meanwhile (their
         reading may be older than what is shown) are returned, to be read again."""
-        settings_before = {order_id: self._state_settings.get(order_id, 0) for order_id in ids}
+        memory = self._memory
+        settings_before = {order_id: memory.settings(order_id) for order_id in ids}
 
         def read() -> tuple[dict[str, AssessmentOrder], dict[str, OrderState], dict[str, int]]:
             # Counted first: a write landing during the reading is told by the next one
@@ -922,32 +706,17 @@ class OrderBoard:
         orders, states, writes = await asyncio.to_thread(read)
         moved = [i for i in ids if writes[i] > self._steps_seen.get(i, 0)]
         self._steps_seen.update((i, writes[i]) for i in moved)
-        self._orders.update(
-            (order_id, order)
-            for order_id, order in orders.items()
-            if (held := self._orders.get(order_id)) is None or not is_older(order, held)
-        )
-        before = {order_id: _assessment_key(self._states.get(order_id)) for order_id in ids}
+        memory.take(orders.values())
+        before = {order_id: memory.assessment_of(order_id) for order_id in ids}
         # Read again rather than dropped: the setting that landed may be an older reading's.
-        read_again = [i for i in ids if self._state_settings.get(i, 0) != settings_before[i]]
+        read_again = [i for i in ids if memory.settings(i) != settings_before[i]]
         for order_id in ids:
             if order_id not in read_again:
-                self._set_state(order_id, states.get(order_id, NO_STATE))
+                memory.set_state(order_id, states.get(order_id, NO_STATE))
         if moved:
             self.listener.steps_changed(moved)
-        self._changed(self._with_sharing(ids, before))
+        self._changed(memory.with_sharing(ids, before))
         return read_again
-
-    def _with_sharing(
-        self, order_ids: list[str], links_before: dict[str, str | None] | None = None
-    ) -> list[str]:
-        """These orders and the others linked to the same assessments, before and after a
-        change: their flags and actions may change with these (one rejected, its twin's
-        assessment may be cancelled)."""
-        keys = {_assessment_key(self._states.get(order_id)) for order_id in order_ids}
-        keys |= set((links_before or {}).values())
-        sharing = {other for key in keys if key is not None for other in self._linked.get(key, ())}
-        return list(dict.fromkeys([*order_ids, *sorted(sharing)]))
 
     def _changed(self, order_ids: list[str]) -> None:
         self.listener.orders_changed(order_ids)
@@ -990,7 +759,7 @@ class OrderBoard:
             await self.refresh([order_id])
 
     def _require(self, order_id: str) -> AssessmentOrder:
-        order = self._orders.get(order_id)
+        order = self._memory.orders.get(order_id)
         if order is None:
             raise ActionNotAllowedError("This order is no longer known to this desk.")
         return order
@@ -1051,8 +820,8 @@ class OrderBoard:
         """Reject each order that can be; returns (order id, why it failed) for the others."""
         failures: list[tuple[str, str]] = []
         for order_id in order_ids:
-            order = self._orders.get(order_id)
-            gone = self._gone_since(order_id)
+            order = self._memory.orders.get(order_id)
+            gone = self._memory.gone_since(order_id)
             if gone is not None:  # went while the dialog was open: said, never skipped unsaid
                 failures.append((order_id, gone_reason(gone)))
                 continue
@@ -1135,8 +904,8 @@ class OrderBoard:
     async def _orders_by_candidate(self) -> OrdersByCandidate:
         """Every order by candidate, indexed off the GUI thread (the keys of orders unchanged
         since the last index are reused; the first index of 5,000 orders takes ~40 ms)."""
-        orders = list(self._orders.values())
-        keys = self._candidate_keys
+        orders = list(self._memory.orders.values())
+        keys = self._memory.candidate_keys
 
         def index() -> OrdersByCandidate:
             keys.forget_all_but(order.id for order in orders)
@@ -1317,7 +1086,7 @@ class OrderBoard:
     async def preview_delivery(self, order_id: str) -> DeliveryPlan:
         """Everything the recruiter will see (result and report), fetched; nothing sent."""
         order = self._require(order_id)
-        reason = self._rule_reason(OrderAction.DELIVER, [order_id])
+        reason = self._rules.reason(OrderAction.DELIVER, [order_id])
         if reason:
             raise ActionNotAllowedError(reason)
         try:
@@ -1410,7 +1179,7 @@ class OrderBoard:
                 break
             if progress is not None:
                 progress(turn, len(order_ids))
-            not_ready = self._rule_reason(OrderAction.DELIVER, [order_id])
+            not_ready = self._rules.reason(OrderAction.DELIVER, [order_id])
             if not_ready is not None:
                 if passed_over is not None:
                     passed_over.append((order_id, not_ready))
@@ -1440,7 +1209,7 @@ class OrderBoard:
         if link is None:
             raise ActionNotAllowedError("The order has no Berke assessment to delete.")
 
-        reason = self._rule_reason(OrderAction.DELETE_IN_BERKE, [order_id])
+        reason = self._rules.reason(OrderAction.DELETE_IN_BERKE, [order_id])
         if reason:
             raise ActionNotAllowedError(reason)
         await self._act(
@@ -1449,14 +1218,14 @@ class OrderBoard:
             lambda order: actions.delete_in_berke(self._desk, order, link),
         )
         # Every order on that assessment shows it deleted (the board's index: no store trip).
-        await self.refresh(sorted(self._linked_with(order_id)))
+        await self.refresh(sorted(self._memory.linked_with(order_id)))
 
     async def remind(self, order_id: str, *, override_cooldown: bool = False) -> None:
         """Send the invitation again (the candidate has not started), with the words of the
         one the candidate got (``reminder_text``). Refused inside the profile's cooldown for
         this person unless overridden."""
         # The board's rule, with Berke's side: no reminder for a completed assessment.
-        reason = self._rule_reason(OrderAction.REMIND, [order_id])
+        reason = self._rules.reason(OrderAction.REMIND, [order_id])
         if reason:
             raise ActionNotAllowedError(reason)
         if not override_cooldown:
@@ -1483,7 +1252,7 @@ class OrderBoard:
         return sent if sent is not None else self._invitation_or_default(None)
 
     def _check_cooldown(self, order_id: str) -> None:
-        states = [self.state(other) for other in self._linked_with(order_id)]
+        states = [self.state(other) for other in self._memory.linked_with(order_id)]
         sent = [s.link.invited_at for s in states if s.link and s.link.invited_at is not None]
         # A send whose answer was lost (failed so, or waiting) may have reached the candidate:
         # where Berke gives no count, nothing else holds the next one back.
@@ -1502,7 +1271,7 @@ class OrderBoard:
         the form and the batch offer to reuse. Read from the store (a batch may have made one
         a moment ago for the candidate's other order). ``index``: the orders by candidate,
         when the caller asks for many orders."""
-        order = self._orders.get(order_id)
+        order = self._memory.orders.get(order_id)
         if order is None:
             return []
         others = (index or await self._orders_by_candidate()).others(order)
@@ -1521,7 +1290,7 @@ class OrderBoard:
                 # (it was refused for that, and stays refused while that order is open).
                 or (
                     StepKind.DELETE_ASSESSMENT in state.failed
-                    and not self._open_orders_sharing(other_id)
+                    and not self._memory.open_orders_sharing(other_id)
                 )
             )
         }
@@ -1569,11 +1338,11 @@ class OrderBoard:
         if completed is None:
             progress = reusable.berke.progress.label.lower() if reusable.berke else "open"
             return f"assessment made on {when} ({progress})"
-        order = self._orders.get(order_id)
+        order = self._memory.orders.get(order_id)
         job = order.job.name if order is not None and order.job else None
         # The fit a reuse would deliver (``reuse_assessment``): a re-order of the same job
         # is judged on the job chosen for the other order.
-        source_order = self._orders.get(reusable.from_order_id)
+        source_order = self._memory.orders.get(reusable.from_order_id)
         job_id = reused_job_id(order, source_order, reusable.link) if order is not None else None
         fit = completed.fit_for(job_id, job)
         done = f"{local_time(completed.completed_on_utc or reusable.link.created_at):%Y-%m-%d}"
@@ -1600,7 +1369,7 @@ class OrderBoard:
         self._refuse_if_closing()
         order_ids = [order_id]
         if flag == Attention.CANCEL_IN_BERKE.value:
-            order_ids = sorted(self._linked_with(order_id) | {order_id})
+            order_ids = sorted(self._memory.linked_with(order_id) | {order_id})
         shown = next((f for f in self.flags(order_id) if f.kind.value == flag), None)
         # The flag as the pane shows it, read before any await: a failure that comes while
         # this is stored is not left alone unseen.
@@ -1684,10 +1453,3 @@ _BATCH_ACTIONS = (
     OrderAction.ACCEPT,
     OrderAction.INVITE,
 )
-
-
-def _assessment_key(state: OrderState | None) -> str | None:
-    """The Berke assessment an order is linked to (Berke's ids ignore case), if any."""
-    if state is None or state.link is None:
-        return None
-    return state.link.source_candidate_id.casefold()

@@ -335,7 +335,7 @@ def test_ctrl_a_over_new_orders_walks_the_order_states_not_once_per_order(
     summary). Counted here, not timed: the states walked."""
     board = _new_orders_shown(qtbot, window, desk, new=400)
     room = window.orders
-    board._states = _CountedStates(board._states)  # counts the walks
+    board._memory._states = _CountedStates(board._memory._states)  # counts the walks
     _CountedStates.walked = 0
 
     qtbot.keyClick(room.table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
