@@ -100,9 +100,17 @@ class FileChangedError(OSError):
         self.name = name
 
 
-def _changed_size(name: str) -> OSError:
-    # One argument: the message is the sentence the upload shows, without "[Errno …]".
-    return OSError(f"{name} changed size while it was being sent")
+class FileChangedSizeError(FileChangedError):
+    """The file is no longer the size measured before it went: it shrank or grew since (saved
+    over, or still being written). Another file than the one checked, as a changed content is."""
+
+    def __init__(self, name: str) -> None:
+        OSError.__init__(self, f"{name} changed size while it was being sent")
+        self.name = name
+
+
+def _changed_size(name: str) -> FileChangedSizeError:
+    return FileChangedSizeError(name)
 
 
 @dataclass(frozen=True)

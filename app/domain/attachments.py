@@ -39,14 +39,18 @@ def attachment_name(file_name: str) -> str:
     name it then holds is not the one this desk looks for after a lost answer, and the file
     would be sent a second time. Invisible direction and width marks go too (a right-to-left
     override shows "x\u202egpj.pdf" as "xfdp.jpg"); a name left with nothing before its
-    extension is "attachment" (".pdf" alone has no extension, and failed its send-time check)."""
+    extension is "attachment" (".pdf" alone has no extension, and failed its send-time check).
+    In one Unicode form (NFC): a name from a Mac ("Zoe\u0308.pdf", decomposed) is the name
+    of the same file dropped from elsewhere ("Zo\u00eb.pdf"), and was attached a second time
+    beside it under a name no one could tell apart."""
     kept = []
     for character in file_name.replace('"', "'").replace("\\", "-"):
         kind = unicodedata.category(character)
         if kind == "Cf":
             continue  # zero-width and direction marks: nothing shown
         kept.append(" " if kind[0] in "CZ" else character)
-    name = " ".join("".join(kept).split())
+    # Composed after the marks go: a mark between a letter and its accent kept them apart.
+    name = unicodedata.normalize("NFC", " ".join("".join(kept).split()))
     stem, dot, suffix = name.rpartition(".")
     if dot and not stem:  # nothing visible before the extension: ".pdf" has no extension
         return f"attachment.{suffix}"

@@ -11,6 +11,7 @@ nor written to SQLite as text.
 from __future__ import annotations
 
 import os
+import unicodedata
 from urllib.parse import unquote_to_bytes
 
 
@@ -29,6 +30,18 @@ def shown_file_name(name: str) -> str:
     managers show for it ("Rapor_I\ufffd\ufffdk.pdf"). Qt drops a lone surrogate without a
     trace: "Rapor_Ik.pdf" named a file that is not there."""
     return storable_text(name)
+
+
+def shown_in_sentence(name: str) -> str:
+    """``name`` (a file's or a folder's, as the file system holds it) as a sentence may carry
+    it: as ``shown_file_name``, and without invisible format marks (Unicode's Cf: direction
+    overrides and isolates, zero-width marks), as a name attached is (``attachment_name``). A
+    folder named with a right-to-left override turned the rest of its sentence round
+    ("(moved or deleted): drop it again." read backwards)."""
+    shown = shown_file_name(name)
+    if shown.isascii():
+        return shown
+    return "".join(c for c in shown if unicodedata.category(c) != "Cf")
 
 
 def storable_text(text: str) -> str:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from app.domain.attachments import SNIFF_BYTES, check_content, describe_size
-from app.domain.file_names import shown_file_name
+from app.domain.file_names import shown_in_sentence
 from app.domain.smartrecruiters import Attachment
 from app.store.paths import NotRegularFileError, open_regular_file, regular_file
 
@@ -180,7 +180,8 @@ def changed_since_queued(
             if identity is not None and info.st_size == size and not identity.untouched(info):
                 content = identify(handle).sha256
     except FileNotFoundError:
-        folder = shown_file_name(str(Path(path).parent))  # its name may not be UTF-8
+        # Its name may not be UTF-8, and may hold marks that turn the sentence round.
+        folder = shown_in_sentence(str(Path(path).parent))
         return f"{file_name} is no longer in {folder} (moved or deleted): drop it again."
     except NotRegularFileError:
         return f"{file_name} was replaced by something that is not a file: drop it again."

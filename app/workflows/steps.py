@@ -37,7 +37,7 @@ from app.clients.errors import (
     UnexpectedResponseError,
     ValidationApiError,
 )
-from app.clients.multipart import FileChangedError, ProgressCallback
+from app.clients.multipart import FileChangedError, FileChangedSizeError, ProgressCallback
 from app.clients.sending import watching_sends
 from app.domain.assessment_prefill import is_stable_candidate_id
 from app.domain.assessment_url import url_prefix
@@ -1558,22 +1558,35 @@ async def _upload_claimed(
 
 async def _unreadable_while_sent(
     desk: Desk, entry: JournalEntry, upload: Upload, exc: OSError
-) -> StepDeferredError | StepRefusedError:
-    """The file failed while it was sent, said on the upload; the error the step ends with."""
-    if isinstance(exc, FileChangedError):
+) -> StepRefusedError:
+    """The file failed while it was sent, said on the upload; the error the step ends with.
+    Refused, not deferred: the file and its step are failed here, so nothing sends it again by
+    itself (the resumer's pass counted it waiting, "the desk tries again by itself")."""
+    again = "drop it on the order again to send it as it is now"
+    if isinstance(exc, FileChangedSizeError):
+        # The size checked just before it went is not the one read: a Retry would find it
+        # changed since it was dropped (_refuse_if_changed) and refuse it.
+        message = (
+            f"{upload.file_name} changed since it was dropped (its size changed while it was "
+            f"sent), and was not attached: {again}."
+        )
+    elif isinstance(exc, FileChangedError):
         # As a file found changed before it went (_refuse_if_changed): a try again would
         # find it so and refuse it; the file as it is now is another drop.
         message = (
             f"{upload.file_name} changed while it was sent (saved over, or edited), and was "
-            "not attached: drop it on the order again to send it as it is now."
+            f"not attached: {again}."
         )
-        await _file_failed(desk, entry, upload, message)
-        return StepRefusedError(message)
-    # One argument: the sentence open_for_upload wrote; else the system's words for it.
-    said = exc.strerror or str(exc)
-    message = f"{upload.file_name} could not be read while it was sent ({said}): try again."
+    else:
+        # One argument: the sentence open_for_upload wrote; else the system's words for it.
+        # A read that failed may work later (a network drive back): Retry, by hand.
+        said = exc.strerror or str(exc)
+        message = (
+            f"{upload.file_name} could not be read while it was sent ({said}): try again, or "
+            "drop it again."
+        )
     await _file_failed(desk, entry, upload, message)
-    return StepDeferredError(message)
+    return StepRefusedError(message)
 
 
 _SENDING = frozenset({UploadState.UPLOADING})

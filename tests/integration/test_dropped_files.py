@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import threading
+import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -20,11 +21,19 @@ import pytest
 from app.domain.attachments import UploadState
 from app.domain.smartrecruiters import AssessmentResult, ResultType
 from app.sandbox import SandboxConfig, SandboxServer
-from app.workflows.board import OrderBoard
+from app.workflows.board import BoardListener, OrderBoard
 from app.workflows.refusals import ActionNotAllowedError
+from app.workflows.results import queue_files
+from app.workflows.resume_news import AGAIN, ResumeNews
 from tests.file_times import put_dates_back
 from tests.integration.test_close_the_loop import invited_order
-from tests.integration.test_delivery_races import LostAnswer, board_on, desk_of, files_sent
+from tests.integration.test_delivery_races import (
+    LostAnswer,
+    _attach_as_a_recruiter,
+    board_on,
+    desk_of,
+    files_sent,
+)
 from tests.waits import HANG_GUARD_SECONDS
 
 RESULT = AssessmentResult(result_type=ResultType.DOCUMENT, result="result.pdf")
@@ -199,7 +208,8 @@ def test_a_report_that_grows_while_it_is_sent_fails_in_words(
             failed = desk.results.get(queued.id)
             assert failed is not None
             assert failed.state is UploadState.FAILED
-            assert "report.pdf changed size while it was being sent" in (failed.message or "")
+            assert "report.pdf changed since it was dropped" in (failed.message or "")
+            assert "drop it on the order again" in (failed.message or "")
             steps = [e for e in desk.journal.entries(order_id) if isinstance(e.step, UploadStep)]
             assert [e.state for e in steps] == [StepState.FAILED]
             return order_id
@@ -245,6 +255,10 @@ def test_attachment_names_keep_what_is_shown() -> None:
     assert attachment_name("Zoe\r\n  report.pdf ") == "Zoe report.pdf"
     assert attachment_name("Ana\u200bLima.pdf") == "AnaLima.pdf"
     assert attachment_name("Zoë Müller – Bericht.pdf") == "Zoë Müller – Bericht.pdf"
+    # One Unicode form: a Mac's decomposed "e" + U+0308 is the composed "ë" of other systems,
+    # also when a mark stood between the letter and its accent.
+    assert attachment_name("Zoe\u0308.pdf") == attachment_name("Zo\u00eb.pdf") == "Zo\u00eb.pdf"
+    assert attachment_name("Zoe\u200b\u0308.pdf") == "Zo\u00eb.pdf"
     assert attachment_name(" .pdf") == "attachment.pdf"
     assert attachment_name("..pdf") == "..pdf"
 
@@ -435,3 +449,166 @@ def test_the_resumer_leaves_a_file_waiting_for_its_turn_to_the_board(
             return second
 
     assert files_sent(sandbox, body) == ["b.pdf"]
+
+
+class ShrinksAsItGoes(BoardListener):
+    """The coordinator's editor saves a shorter version of the report as its bytes begin to
+    go; the status line's news is kept."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        self.news: list[ResumeNews] = []
+
+    def upload_progress(self, upload_id: int, sent: int, total: int) -> None:
+        if sent == 0 and self.path.stat().st_size == total:
+            self.path.write_bytes(self.path.read_bytes()[: total // 2])
+
+    def resume_ended(self, news: ResumeNews) -> None:
+        self.news.append(news)
+
+
+def test_a_file_the_resumer_fails_for_good_is_not_said_to_be_tried_again(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """A queued report the resumer sends (after a restart), which changes size as it goes:
+    the file and its step failed, yet the pass counted it waiting, and the status line said
+    it "could not be sent yet (the desk tries again by itself)"; the file said "try again",
+    which a Retry refuses (it finds the file changed since it was dropped)."""
+    path = pdf(tmp_path)
+    seen: dict[str, object] = {}
+
+    async def body() -> str:
+        async with board_on(sandbox, tmp_path / "d.sqlite3") as board:
+            order_id = await accepted_order(board, "Rhea")
+            await board.complete(order_id, RESULT)
+            desk = desk_of(board)
+            order = board.order(order_id)
+            assert order is not None
+            # Queued and left for the resumer, as a file left queued by a desk that stopped.
+            (queued,), _ = await queue_files(desk, order, [path])
+            listener = ShrinksAsItGoes(path)
+            board.listener = listener
+            await board.resume()
+            await board.resume()  # a later pass: nothing is left to try
+            await board.wait_uploads()
+            upload = desk.results.get(queued.id)
+            assert upload is not None
+            seen["state"], seen["message"] = upload.state, upload.message
+            seen["news"] = [(n.text, n.failed) for n in listener.news]
+            return order_id
+
+    assert files_sent(sandbox, body) == []
+    assert seen["state"] is UploadState.FAILED
+    message = str(seen["message"])
+    assert message.startswith("report.pdf changed since it was dropped"), message
+    assert message.endswith("drop it on the order again to send it as it is now."), message
+    news = seen["news"]
+    assert isinstance(news, list)
+    assert news, "the pass said nothing"
+    (text, failed), *later = news
+    assert AGAIN not in text, text
+    assert text.startswith("From before: 1 file could not be sent (Rhea"), text
+    assert failed == 1
+    assert later == []  # the next pass finds nothing waiting: it says nothing
+
+
+def test_the_same_report_under_another_unicode_form_is_not_attached_twice(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The "already attached" check compared code points: the same report dropped again from
+    a folder made on a Mac ("Zoe\\u0308", decomposed) was taken for another file, and attached
+    a second time under a name no one could tell from the first."""
+    shown = "Zoë Müller – Bericht.pdf"
+    downloads, from_mac = tmp_path / "Downloads", tmp_path / "from-mac"
+    downloads.mkdir()
+    from_mac.mkdir()
+    first = pdf(downloads, unicodedata.normalize("NFC", shown))
+    again = pdf(from_mac, unicodedata.normalize("NFD", shown))  # the same bytes
+    refusals: list[str] = []
+
+    async def body() -> str:
+        async with board_on(sandbox, tmp_path / "d.sqlite3") as board:
+            order_id = await accepted_order(board, "Zoe")
+            await board.complete(order_id, RESULT)
+            await board.attach_files(order_id, [first])
+            await board.wait_uploads()
+            _queued, refused = await board.attach_files(order_id, [again])
+            refusals.extend(refused)
+            await board.wait_uploads()
+            return order_id
+
+    # Sent once, in the one form (NFC) the desk names files in.
+    assert files_sent(sandbox, body) == [unicodedata.normalize("NFC", shown)]
+    assert len(refusals) == 1
+    assert "already attached" in refusals[0]
+
+
+def test_every_file_on_the_result_is_listed_beside_the_desks_own(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """A recruiter attached report.pdf; the coordinator drops their own report.pdf, sent as a
+    file of its own: SmartRecruiters holds both, and the order's files listed one (the
+    service's files were matched to the desk's by name, not by the id each upload keeps)."""
+    from app.ui.orders.attachments_panel import rows_for
+
+    theirs_folder, ours_folder = tmp_path / "theirs", tmp_path / "ours"
+    theirs_folder.mkdir()
+    ours_folder.mkdir()
+    theirs = pdf(theirs_folder, size=5_000)
+    ours = pdf(ours_folder, size=9_000)
+    seen: dict[str, list[tuple[int | None, UploadState]]] = {}
+
+    async def body() -> None:
+        async with board_on(sandbox, tmp_path / "d.sqlite3") as board:
+            desk = desk_of(board)
+            order_id = await accepted_order(board, "Hid")
+            result_id = await board.complete(order_id, RESULT)
+            await _attach_as_a_recruiter(sandbox, order_id, result_id, theirs)
+            listed = await desk.session.sr.list_attachments(order_id, result_id)
+            rows = rows_for(list(board.state(order_id).uploads), listed)
+            seen["before"] = [(r.upload_id, r.state) for r in rows]
+            (queued,), refused = await board.attach_files(order_id, [ours])
+            assert refused == []
+            await board.wait_uploads()
+            listed = await desk.session.sr.list_attachments(order_id, result_id)
+            assert len(listed) == 2  # theirs and ours
+            rows = rows_for(list(board.state(order_id).uploads), listed)
+            seen["after"] = [(r.upload_id, r.state) for r in rows]
+            seen["queued"] = [(queued.id, UploadState.DONE)]
+
+    asyncio.run(body())
+    assert seen["before"] == [(None, UploadState.DONE)]
+    # The desk's own file, then the recruiter's: the service's copy of ours is not listed again.
+    assert seen["after"] == [*seen["queued"], (None, UploadState.DONE)]
+
+
+def test_a_gone_files_folder_is_named_without_direction_marks(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """A queued report whose file is gone when its order gets its result fails naming its
+    folder. A folder named with a right-to-left override (unzipped from an archive someone
+    sent) turned the rest of the sentence round on screen: "(moved or deleted): drop it
+    again." read backwards, in the Details column, its tooltip and the order's Activity."""
+    folder = tmp_path / "Reports \u202eweiv"
+    folder.mkdir()
+    path = pdf(folder)
+    said: list[str] = []
+
+    async def body() -> str:
+        async with board_on(sandbox, tmp_path / "d.sqlite3") as board:
+            order_id = await accepted_order(board, "Rtl")
+            (queued,), _ = await board.attach_files(order_id, [path])  # waits for the result
+            path.unlink()
+            await board.complete(order_id, RESULT)
+            await board.wait_uploads()
+            failed = desk_of(board).results.get(queued.id)
+            assert failed is not None
+            assert failed.state is UploadState.FAILED
+            said.append(failed.message or "")
+            return order_id
+
+    assert files_sent(sandbox, body) == []
+    (message,) = said
+    assert f"report.pdf is no longer in {tmp_path}/Reports weiv (moved or deleted)" in message
+    assert [c for c in message if unicodedata.category(c) == "Cf"] == []

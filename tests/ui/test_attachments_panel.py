@@ -29,10 +29,13 @@ if TYPE_CHECKING:
 AT = datetime(2025, 5, 1, 10, tzinfo=UTC)
 
 
-def upload(n: int, name: str, state: UploadState, message: str = "") -> Upload:
+def upload(
+    n: int, name: str, state: UploadState, message: str = "", attachment_id: str | None = None
+) -> Upload:
     return Upload(
         id=n, order_id="o-1", result_id="r-1", path=f"/tmp/{name}", file_name=name, size=1000,
         state=state, message=message or None, created_at=AT, updated_at=AT,
+        attachment_id=attachment_id,
     )  # fmt: skip
 
 
@@ -92,6 +95,30 @@ def test_retry_is_off_for_a_copy_held_by_another_and_says_why(qtbot: QtBot) -> N
     choose(panel, 0)
     assert not panel.retry_button.isEnabled()
     assert panel.retry_button.toolTip() == why
+
+
+def test_the_services_files_are_told_from_the_desks_by_attachment_id() -> None:
+    """Matched by name, a recruiter's report.pdf left the list once the coordinator dropped
+    one of that name, and a file attached twice showed once."""
+    theirs = Attachment(id="theirs", file_name="report.pdf")
+    ours = Attachment(id="ours", file_name="report.pdf")
+    twice = [Attachment(id="t1", file_name="cv.pdf"), Attachment(id="t2", file_name="cv.pdf")]
+
+    def listed(uploads: list[Upload], remote: list[Attachment]) -> list[tuple[int | None, str]]:
+        return [(r.upload_id, r.attachment_id or r.state.value) for r in rows_for(uploads, remote)]
+
+    # Sent from here: the service's copy of it is that upload's row, theirs a row of its own.
+    sent = upload(1, "report.pdf", UploadState.DONE, attachment_id="ours")
+    assert listed([sent], [theirs, ours]) == [(1, "done"), (None, "theirs")]
+    # Queued or on its way: a row of its own, and the service's file of its name another.
+    for state in (UploadState.QUEUED, UploadState.UPLOADING):
+        going = upload(1, "report.pdf", state)
+        assert listed([going], [theirs]) == [(1, state.value), (None, "theirs")]
+    # Two files of one name on the result: two rows.
+    assert listed([], twice) == [(None, "t1"), (None, "t2")]
+    # An older version kept no id: its sent file stands for one file of its name, no more.
+    old = upload(1, "cv.pdf", UploadState.DONE)
+    assert listed([old], twice) == [(1, "done"), (None, "t2")]
 
 
 def test_why_retry_is_off_names_the_file_as_written(qtbot: QtBot) -> None:

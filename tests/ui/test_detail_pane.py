@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app.domain.journal import CommentStep, JournalEntry
 from app.domain.journal_terms import StepState
@@ -125,3 +128,45 @@ def test_a_comment_waiting_to_go_keeps_its_words_through_a_reload_of_the_list(
     assert pane.comment_state.text() == ""
     pane.show_comments([])
     assert pane.comment_state.text() == "No comments yet."
+
+
+def drag_over(widget: QWidget, mime: QMimeData) -> None:
+    """A drag entering ``widget`` and let go there, as Qt delivers it (up to the widget that
+    takes it)."""
+    point = QPointF(widget.rect().center())
+    enter = QDragEnterEvent(point.toPoint(), Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)  # fmt: skip
+    QApplication.sendEvent(widget, enter)
+    drop = QDropEvent(point, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)  # fmt: skip
+    QApplication.sendEvent(widget, drop)
+
+
+def test_a_report_dropped_on_the_comment_box_goes_to_the_result(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """A file manager's drag carries the file's URL and its location as plain text (GNOME
+    Files' NAUTILUS_ICON_DND_TEXT_TYPE): let go over the comment box, the box took it as text,
+    the path was typed into the comment (which Add comment sends to the recruiter), and
+    nothing was attached. A report dropped anywhere on the pane goes to its result."""
+    pane = pane_showing_an_order(qtbot)
+    pane.show()
+    report = tmp_path / "Berke report - Ana Silva.pdf"
+    report.write_bytes(b"%PDF-1.4\n" + b"r" * 100)
+    dropped: list[list[Path]] = []
+    pane.attachments.files_dropped.connect(dropped.append)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(report))])
+    mime.setText(str(report))
+
+    drag_over(pane.comment_input, mime)
+
+    assert pane.comment_input.text() == ""
+    assert dropped == [[report]]
+    # Text dragged from elsewhere (a web page's link is no file) is still typed there.
+    words = QMimeData()
+    words.setUrls([QUrl("https://example.com/brief")])
+    words.setText("Called the candidate.")
+    drag_over(pane.comment_input, words)
+    assert pane.comment_input.text() == "Called the candidate."
+    assert dropped == [[report]]

@@ -826,6 +826,14 @@ def test_a_name_that_is_not_utf8_is_said_with_the_mark_file_managers_show() -> N
     )
 
 
+def test_a_name_with_a_direction_mark_does_not_turn_its_sentence_round() -> None:
+    """A right-to-left override in a dropped file's name turned the rest of the sentence
+    round on screen ("…not attached. Select the order…" read backwards)."""
+    dropped = Path("/home/ana/\u202efdp.exe")
+    said = not_attached_without_order([dropped])
+    assert said.startswith("No order was shown, so fdp.exe was not attached.")
+
+
 def test_attach_is_disabled_on_new_orders(window: MainWindow) -> None:
     new = next(o for o in board_of(window).orders() if o.status is OrderStatus.NEW)
     window.orders.select_order(new.id)

@@ -4,6 +4,7 @@ already holds. Files dropped on the panel (or picked with "Add files…") are of
 from __future__ import annotations
 
 import os
+from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -82,6 +83,8 @@ class AttachmentRow:
     # manager names it (``shown_file_name``), as the desk's messages name it, not by the name
     # it is sent under ("Rapor_I k.pdf" for a name that is not UTF-8: a name shown nowhere).
     shown_name: str = ""
+    # The service's id of a file known only from it (two of one name are two rows).
+    attachment_id: str | None = None
 
 
 def _own_name(upload: Upload) -> str:
@@ -93,7 +96,7 @@ def _own_name(upload: Upload) -> str:
 
 def rows_for(uploads: list[Upload], remote: list[Attachment] | None) -> list[AttachmentRow]:
     """The local queue first (it knows progress and failures), then what only SR knows."""
-    # A file that failed or was cancelled here is not the one of that name the service holds.
+    # The names Retry finds taken (``_held_by_another``): a failed or cancelled file holds none.
     local = {u.file_name: u.state for u in uploads if u.state not in RETRIABLE}
     rows = [
         AttachmentRow(
@@ -108,9 +111,34 @@ def rows_for(uploads: list[Upload], remote: list[Attachment] | None) -> list[Att
         )
         for u in uploads
     ]
-    for attachment in remote or []:
-        if attachment.file_name not in local:
-            rows.append(AttachmentRow(attachment.file_name, None, UploadState.DONE, percent=100))
+    rows.extend(_only_there(uploads, remote or []))
+    return rows
+
+
+def _only_there(uploads: list[Upload], remote: list[Attachment]) -> list[AttachmentRow]:
+    """SmartRecruiters' files that are none of this desk's uploads. A file sent from here is
+    known by the attachment id its upload recorded, not by its name: matched by name, a
+    recruiter's (or a colleague's) report.pdf left the list once the coordinator dropped one
+    of that name, and a file attached twice showed once. A file queued or on its way is a row
+    of its own until it is sent; one an older version sent, which kept no id, stands for one
+    file of its name."""
+    ours = {u.attachment_id for u in uploads if u.attachment_id}
+    sent_unknown = Counter(
+        u.file_name for u in uploads if u.state is UploadState.DONE and not u.attachment_id
+    )
+    rows = []
+    for attachment in remote:
+        if attachment.id in ours:
+            continue
+        if sent_unknown[attachment.file_name] > 0:
+            sent_unknown[attachment.file_name] -= 1
+            continue
+        rows.append(
+            AttachmentRow(
+                attachment.file_name, None, UploadState.DONE, percent=100,
+                attachment_id=attachment.id,
+            )
+        )  # fmt: skip
     return rows
 
 
@@ -124,9 +152,9 @@ def _held_by_another(upload: Upload, held: dict[str, UploadState]) -> str:
     return f"Another copy of {upload.file_name} is already {where} for this order."
 
 
-def _same_file(row: AttachmentRow) -> tuple[int | None, str]:
-    """One file across redraws: its upload, or the service's file of that name."""
-    return row.upload_id, row.file_name
+def _same_file(row: AttachmentRow) -> tuple[int | None, str | None, str]:
+    """One file across redraws: its upload, or the service's file (by its id)."""
+    return row.upload_id, row.attachment_id, row.file_name
 
 
 #: Where a file's failure (or why it cannot be sent again) is said.

@@ -47,6 +47,7 @@ from app.domain.sr_limits import (
 )
 from app.ui.common.action_button import ActionButton
 from app.ui.common.colours import RED
+from app.ui.common.file_drops import let_files_past
 from app.ui.common.labels import NOTHING, ValueLabel, plain_label, rich_label
 from app.ui.common.tint import tint
 from app.ui.common.tooltips import plain_tooltip
@@ -397,6 +398,9 @@ class OrderDetailPane(QWidget):
         self.comment_input.setObjectName("commentInput")
         self.comment_input.setPlaceholderText("Add a comment for the recruiter…")
         self.comment_input.setAccessibleName("New comment")
+        # A report let go over the box goes to the result, as anywhere on the pane: not typed
+        # into the comment as its path (a file manager's drag carries that as text too).
+        let_files_past(self.comment_input)
         # Not setMaxLength: a long paste would be cut without a word. The limit is said here,
         # as it is typed, and Add stays off until the comment fits.
         self.comment_input.setToolTip(f"Up to {SR_MESSAGE_MAX:,} characters")

@@ -48,7 +48,7 @@ from PySide6.QtWidgets import (
 
 from app.clients.errors import ApiError
 from app.domain.count_words import counted
-from app.domain.file_names import shown_file_name
+from app.domain.file_names import shown_in_sentence
 from app.domain.order_action import OrderAction
 from app.domain.order_state import OrderState
 from app.domain.order_status import OrderStatus
@@ -128,7 +128,7 @@ def not_attached_before_connecting(paths: list[Path]) -> str:
 
 
 def _named(paths: list[Path]) -> str:
-    names = ", ".join(shown_file_name(path.name) for path in paths)
+    names = ", ".join(shown_in_sentence(path.name) for path in paths)
     return f"{names} {'was' if len(paths) == 1 else 'were'}"
 
 
