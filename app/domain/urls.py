@@ -62,8 +62,17 @@ def require_secure_base_url(base_url: str, service: str) -> str:
             f"The {service} address must start with https:// (only a service on this "
             "computer may use http)."
         )
-    if parts.query or parts.fragment or parts.username or parts.password:
+    if parts.username or parts.password:
         raise ValueError(f"The {service} address must not carry a query or credentials.")
+    # Any "?" or "#", even one with nothing after it (pasted from a browser's bar): the calls
+    # add their paths after the address, and would add them after the "?" (/v1?/assessments:
+    # every call to the base itself). Refused where it is typed, with the way out.
+    mark = next((char for char in text if char in "?#"), None)
+    if mark is not None:
+        raise ValueError(
+            f"The {service} address must end with its path: remove the “{mark}” and "
+            "anything after it."
+        )
     # The scheme in lower case ("HTTPS://" is https): code that reads the returned text, such
     # as whether to check certificates, must never take a capitalised https for plain http.
     return parts.scheme + text[len(parts.scheme) :].rstrip("/")

@@ -314,7 +314,10 @@ class SessionHost(QObject):
     def _why_no_keys(self, name: str) -> str:
         """Blocking (the keyring's state). Why the profile ``name`` has no keys to open with:
         none stored, or a keyring that is locked or not answering (stored there, maybe, but
-        not given): "Enter them" then sent the coordinator to type keys the keyring holds."""
+        not given): "Enter them" then sent the coordinator to type keys the keyring holds.
+        Or no keyring at all on this computer and no key file chosen: keys entered yesterday
+        were kept for that session only, and "Enter them" alone read as if they never were,
+        every morning, without a word of the file that would keep them."""
         from app.store.credentials import LOCKED_REASON
 
         unread = self.keys.unread_because
@@ -329,6 +332,13 @@ class SessionHost(QObject):
                 f"The keys of the profile “{name}” could not be read: {unread} Working in "
                 "demo mode: once the system keyring answers again, open File > Settings and "
                 "Save."
+            )
+        if not self.keys.status.usable and not self.keys.file_opt_in:
+            return (
+                f"No keys for the profile “{name}”: this computer has no usable keyring, so "
+                "keys entered are kept for one session only. Working in demo mode: enter them "
+                "in File > Settings, and to keep them from one start to the next, choose "
+                "there to keep the keys in a file on this computer (not encrypted)."
             )
         return (
             f"No keys for the profile “{name}”: working in demo mode. Enter them in "
@@ -588,7 +598,9 @@ class SessionHost(QObject):
             ),
             # Looked up at each call: the page follows a profile switched meanwhile.
             marketplace_client=lambda: (
-                MarketplaceConfigAccess(self.session.sr) if self.session is not None else None
+                MarketplaceConfigAccess(self.session.sr, demo=self.session.demo)
+                if self.session is not None
+                else None
             ),
         )
         dialog.saved.connect(self._saved)

@@ -100,8 +100,12 @@ class MarketplaceConfigAccess:
     """The Marketplace configuration of one connection, for a settings page that must not hold
     a client itself: where it lives, read all, save one."""
 
-    def __init__(self, client: SmartRecruitersClient) -> None:
+    def __init__(self, client: SmartRecruitersClient, *, demo: bool = False) -> None:
         self._client = client
+        #: The client of a demo session: the built-in simulator's settings, thrown away with
+        #: it. The page says so, or a notification URL saved there reads as given to
+        #: SmartRecruiters.
+        self.demo = demo
 
     @property
     def where(self) -> str:

@@ -26,7 +26,12 @@ from app.store.credentials import BERKE_TOKEN, SR_KEY, KeyStore
 from app.store.database import Database
 from app.ui.main_window import MainWindow
 from app.ui.session_host import SessionHost
-from app.ui.settings.marketplace_config_page import NO_CONNECTION, MarketplaceConfigPage
+from app.ui.settings.marketplace_config_page import (
+    DEMO_INTRO,
+    INTRO,
+    NO_CONNECTION,
+    MarketplaceConfigPage,
+)
 from app.ui.settings.settings_dialog import SettingsDialog
 from app.workflows.marketplace_config import ConfigReading, ConfigSaving, MarketplaceConfigAccess
 from app.workflows.notifier import RecordingNotifier, install_error_hooks
@@ -123,6 +128,7 @@ def test_the_page_reads_on_opening_and_saves_each_setting(
         assert page.editors[RESULT_URL].text() == ""
         assert page.editors[RESULT_URL].placeholderText() == "not set"
         assert fresh.sr_base_url in page.status_label.text()
+        assert page.intro_label.text() == INTRO  # a real connection: no word of the demo
         assert all(editor.isEnabled() for editor in page.editors.values())
         assert not page.save_buttons[RESULT_URL].isEnabled()  # nothing changed yet
 
@@ -285,7 +291,7 @@ def test_opened_from_the_window_it_uses_the_live_session(
         dialog.pages.setCurrentWidget(page)
         _type(qtbot, dialog, NOTIFY, "https://vendor.example/new-orders")
         _save(qtbot, dialog, NOTIFY)
-        assert page.notes[NOTIFY].text() == "Saved."
+        assert page.notes[NOTIFY].text() == "Saved in the demo only."  # a demo session
 
         async def read_back() -> None:
             stored = await session.sr.get_config(NOTIFY)
@@ -293,6 +299,53 @@ def test_opened_from_the_window_it_uses_the_live_session(
             assert stored.value == "https://vendor.example/new-orders"
 
         _wait(qtbot, read_back())
+        dialog.reject()
+    finally:
+        window.close()
+        _wait(qtbot, host.close())
+
+
+@pytest.mark.usefixtures("ring")
+def test_in_demo_mode_the_page_says_these_are_the_simulators_settings(
+    qtbot: QtBot, qsettings: QSettings, running_loop: asyncio.AbstractEventLoop
+) -> None:
+    """A newcomer in demo mode (nothing configured) read "Your partner settings on
+    SmartRecruiters", "Settings of SmartRecruiters at http://127.0.0.1:…", typed their real
+    notification URL and was told "Saved.": it went to the built-in simulator, thrown away
+    at the next start. The page says whose settings these are, and that none reach theirs."""
+    window = MainWindow(qsettings)
+    qtbot.addWidget(window)
+
+    async def tiny_demo(**kwargs: Any) -> Session:
+        from app.workflows.session import open_demo_session
+
+        return await open_demo_session(orders=3, **kwargs)
+
+    host = SessionHost(
+        window,
+        AppSettings(),  # a first start: the built-in sandbox, demo mode
+        KeyStore(),
+        write_settings=lambda _s: None,
+        demo_opener=tiny_demo,
+        open_database=lambda _s: Database(":memory:"),
+    )
+    try:
+        _wait(qtbot, host.open())
+        assert host.session is not None
+        assert host.session.demo
+        window.settings_action.trigger()
+        dialog = settings_opened(qtbot, host)
+        page = dialog.marketplace_page
+        qtbot.waitUntil(lambda: page.last_reading is not None)
+        assert page.intro_label.text() == DEMO_INTRO
+        assert "Nothing saved here reaches your SmartRecruiters account" in DEMO_INTRO
+        assert page.status_label.text() == (
+            f"Settings of the demo's simulated SmartRecruiters at {host.session.sr.base_url}."
+        )
+        dialog.pages.setCurrentWidget(page)
+        _type(qtbot, dialog, NOTIFY, "https://vendor.example/new-orders")
+        _save(qtbot, dialog, NOTIFY)
+        assert page.notes[NOTIFY].text() == "Saved in the demo only."
         dialog.reject()
     finally:
         window.close()
@@ -407,6 +460,7 @@ class _Access:
     """A connection's configuration holding a secret header, read and never saved."""
 
     where = "https://api.example/v1"
+    demo = False
 
     def same_connection(self, other: object) -> bool:
         return other is self

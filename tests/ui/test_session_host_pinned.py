@@ -11,10 +11,11 @@ import pytest
 
 from app.domain.connection import AppSettings
 from app.sandbox import DEMO_SR_KEY
-from app.store.credentials import KeyStore
+from app.store.credentials import KeyringStatus, KeyStore
 from app.store.database import Database
 from app.ui.main_window import MainWindow
 from app.ui.session_host import SessionHost
+from tests.memory_keyring import memory_keyring
 from tests.ui import test_profile_switch
 from tests.ui.test_profile_switch import _on, _tiny_demo, _wait, _with_demo_keys
 
@@ -28,17 +29,53 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.usefixtures("running_loop")
 
+NO_KEYRING = KeyringStatus(
+    False,
+    "keyring.backends.fail.Keyring",
+    "This computer has no usable keyring (no secret service is running).",
+)
+
 
 def test_a_profile_without_keys_says_to_enter_them_not_to_unlock_a_keyring(
     qtbot: QtBot, window: MainWindow, sandbox: SandboxServer
 ) -> None:
-    """No keys stored (the keyring not locked, here none at all): demo mode says to enter
-    them in the settings; "the keyring is locked" would send the coordinator to unlock one."""
+    """No keys stored (the keyring answers, with none): demo mode says to enter them in the
+    settings; "the keyring is locked" would send the coordinator to unlock one."""
+    local = _on(sandbox, "Local")
+    with memory_keyring():
+        host = SessionHost(
+            window,
+            AppSettings(profiles=[local], active=local.name),
+            KeyStore(),
+            write_settings=lambda _s: None,
+            demo_opener=_tiny_demo,  # type: ignore[arg-type]
+            open_database=lambda _s: Database(":memory:"),
+        )
+        try:
+            _wait(qtbot, host.open())
+            assert host.session is not None
+            assert host.session.demo
+            assert host.notice == (
+                "No keys for the profile “Local”: working in demo mode. Enter them in "
+                "File > Settings."
+            )
+        finally:
+            _wait(qtbot, host.close())
+
+
+def test_a_start_without_a_keyring_says_why_the_keys_are_gone_and_of_the_file(
+    qtbot: QtBot, window: MainWindow, sandbox: SandboxServer
+) -> None:
+    """On a computer with no usable keyring (a headless Linux, a desktop without a secret
+    service) Settings keeps the keys for the session only. At the next start the profile set
+    up yesterday said only "No keys … Enter them in File > Settings", as if they had never
+    been entered, and nothing of the file that would keep them: the coordinator typed them
+    again every morning, or went looking for a bug."""
     local = _on(sandbox, "Local")
     host = SessionHost(
         window,
         AppSettings(profiles=[local], active=local.name),
-        KeyStore(),
+        KeyStore(status=NO_KEYRING),  # a new start: the last session's keys went with it
         write_settings=lambda _s: None,
         demo_opener=_tiny_demo,  # type: ignore[arg-type]
         open_database=lambda _s: Database(":memory:"),
@@ -48,7 +85,10 @@ def test_a_profile_without_keys_says_to_enter_them_not_to_unlock_a_keyring(
         assert host.session is not None
         assert host.session.demo
         assert host.notice == (
-            "No keys for the profile “Local”: working in demo mode. Enter them in File > Settings."
+            "No keys for the profile “Local”: this computer has no usable keyring, so keys "
+            "entered are kept for one session only. Working in demo mode: enter them in "
+            "File > Settings, and to keep them from one start to the next, choose there to "
+            "keep the keys in a file on this computer (not encrypted)."
         )
     finally:
         _wait(qtbot, host.close())

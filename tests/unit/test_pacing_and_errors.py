@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 
 import pytest
 
@@ -22,6 +23,7 @@ from app.clients.errors import (
 from app.clients.http import RetryPolicy, require_secure_base_url
 from app.clients.pacing import Pacer
 from app.clients.smartrecruiters import SmartRecruitersClient
+from app.domain.connection import ConnectionProfile
 from app.domain.urls import is_loopback_host
 from tests.environment_proxies import UNUSABLE_PROXIES, only_proxies, unusable_proxies
 
@@ -188,6 +190,8 @@ def test_error_sentences_name_service_and_quote_its_message() -> None:
         ("ftp://x.test", False),
         ("https://user:pw@x.test", False),
         ("https://x.test/?key=1", False),
+        ("https://x.test/v1?", False),  # a bare "?": the calls went after it
+        ("https://x.test/v1#", False),
         ("not a url", False),
         # What passed the check and failed each start ("Invalid port: 'v1'", an IDNA error):
         ("https://api.smartrecruiters.com:v1", False),  # ":" typed for "/"
@@ -232,6 +236,32 @@ def test_an_address_refusal_says_what_is_wrong_in_a_line() -> None:
     with pytest.raises(ValueError, match="no valid server name") as refused:
         require_secure_base_url("https://" + "a" * 300 + ".com/v1", Service.BERKE)
     assert len(str(refused.value)) < 120
+
+
+@pytest.mark.parametrize(
+    ("service", "field", "address", "mark"),
+    [
+        (Service.SMARTRECRUITERS, "sr_base_url", "https://api.smartrecruiters.com/v1?", "?"),
+        (Service.BERKE, "berke_base_url", "https://site.berkeassessment.com/api?", "?"),
+        (Service.BERKE, "berke_base_url", "https://site.berkeassessment.com/api#top", "#"),
+    ],
+)
+def test_an_address_ending_in_a_question_mark_is_refused_with_the_way_out(
+    service: Service, field: str, address: str, mark: str
+) -> None:
+    """Pasted from a browser's bar, "https://api.smartrecruiters.com/v1?" passed (its query is
+    empty) and was saved; every SmartRecruiters call then went to /v1?… (its path lost), and
+    every Berke method was posted to /api?/GetJobs. Refused where it is typed, by Settings'
+    own check and the clients', in words that say what to remove."""
+    with pytest.raises(ValueError, match=re.escape(f"remove the “{mark}” and anything after it")):
+        require_secure_base_url(address, service)
+    problem = ConnectionProfile(name="Acme", **{field: address}).address_problem()
+    assert problem is not None
+    assert problem.field == field
+    assert f"remove the “{mark}”" in problem.sentence
+    client = SmartRecruitersClient if service is Service.SMARTRECRUITERS else BerkeClient
+    with pytest.raises(ValueError, match=str(service)):
+        client(address, "token-123456")
 
 
 def test_an_address_typed_with_its_scheme_in_capitals_is_taken_with_it_in_lower_case() -> None:

@@ -43,6 +43,11 @@ INTRO = (
     "Your partner settings on SmartRecruiters. Each one is sent as soon as you press its Save "
     "button; OK, Apply and Cancel below do not send, change or undo them."
 )
+DEMO_INTRO = (
+    "Demo mode: these are the partner settings of the demo's simulated SmartRecruiters, made "
+    "up like its orders. Nothing saved here reaches your SmartRecruiters account, and it is "
+    "forgotten when the demo ends: connect your own in Connection profiles to set yours."
+)
 NO_CONNECTION = (
     "Not connected to SmartRecruiters: these settings are read and set through the connection "
     "in use, and there is none. Connect with a profile, then open Settings again."
@@ -75,8 +80,8 @@ class MarketplaceConfigPage(QWidget):
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
-        intro = plain_label(INTRO)
-        layout.addWidget(intro)
+        self.intro_label = plain_label(INTRO, "marketplaceConfigIntro")
+        layout.addWidget(self.intro_label)
         self.status_label = plain_label(name="marketplaceConfigStatus")
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.status_label)
@@ -202,7 +207,8 @@ class MarketplaceConfigPage(QWidget):
         self._set_rows_enabled(False)
         self.reload_button.setEnabled(False)
         self.error_label.hide()
-        self.status_label.setText(f"Reading from SmartRecruiters at {client.where}…")
+        self.intro_label.setText(DEMO_INTRO if client.demo else INTRO)
+        self.status_label.setText(f"Reading from {service_at(client)}…")
         try:
             reading = await client.read()
         finally:
@@ -221,9 +227,9 @@ class MarketplaceConfigPage(QWidget):
                 editor.setPlaceholderText("could not be read")
             self._edited(config_id)
         if reading.ok:
-            self.status_label.setText(f"Settings of SmartRecruiters at {client.where}.")
+            self.status_label.setText(f"Settings of {service_at(client)}.")
         else:
-            self.status_label.setText(f"SmartRecruiters at {client.where}.")
+            self.status_label.setText(f"{upper_first(service_at(client))}.")
             self._show_error(reading.error or "")
         self.loaded.emit(reading)
         return reading
@@ -232,6 +238,7 @@ class MarketplaceConfigPage(QWidget):
         self._set_rows_enabled(False)
         self.reload_button.setEnabled(False)
         self.error_label.hide()
+        self.intro_label.setText(INTRO)
         self.status_label.setText(NO_CONNECTION)
 
     # -- saving ------------------------------------------------------------------------------
@@ -263,7 +270,7 @@ class MarketplaceConfigPage(QWidget):
             reading = await self.refresh()
             failed = f" {reading.error}" if reading is not None and reading.error else ""
             self._show_error(
-                f"{why}: they are now those of SmartRecruiters at {client.where}. {what} was "
+                f"{why}: they are now those of {service_at(client)}. {what} was "
                 f"not saved; type it again if it is meant for this connection.{failed}"
             )
             return None
@@ -284,7 +291,9 @@ class MarketplaceConfigPage(QWidget):
         else:
             self._stored[config_id] = saving.value
             editor.setText(saving.value or "")
-            self._show_note(config_id, "Saved.", ok=True)
+            # In demo mode only the simulator has it: "Saved." read as given to SmartRecruiters.
+            saved = "Saved in the demo only." if client.demo else "Saved."
+            self._show_note(config_id, saved, ok=True)
         self._edited(config_id, keep_note=True)
         self.saved.emit(saving)
         return saving
@@ -331,6 +340,18 @@ class MarketplaceConfigPage(QWidget):
         cancelled while it connects stops some turns of the loop later, and then re-enables
         the page's buttons."""
         await until_ended(self._tasks)
+
+
+def service_at(client: MarketplaceConfigAccess) -> str:
+    """Whose settings these are, for the page's lines: "SmartRecruiters at …", or in demo
+    mode "the demo's simulated SmartRecruiters at …" (never taken for the coordinator's)."""
+    if client.demo:
+        return f"the demo's simulated SmartRecruiters at {client.where}"
+    return f"SmartRecruiters at {client.where}"
+
+
+def upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def is_secret(config_id: MarketplaceConfigId) -> bool:
