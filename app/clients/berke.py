@@ -426,15 +426,9 @@ class BerkeClient:
             if is_envelope and str(status_word).strip().lower() == "ok":
                 return None, payload
             if not is_envelope:
-                return UnexpectedResponseError(
-                    Service.BERKE,
-                    http_status=status,
-                    summary="The answer was not Berke's (a proxy or portal page?), so the call "
-                    "may not have been carried out.",
-                    service_message=self._http.service_text(
-                        problem or "the answer had no Berke status"
-                    ),
-                ), payload
+                # A sign-in page's title is what it says; the client's diagnostic is its own.
+                problem = problem or "the answer had no Berke status"
+                return self._http.not_the_api(response, problem), payload
         error = read_leniently(BerkeErrorBody, payload)
         http = header_http or status
         # Not Berke's envelope and not a JSON object (a maintenance text, a gateway's page):

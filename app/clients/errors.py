@@ -191,12 +191,16 @@ class NetworkError(ApiError):
 
     @property
     def user_message(self) -> str:
-        # The detail is what happened on the way ("nothing answered at that address"), not
-        # words the service said: no answer came.
-        text = f"{self.service.value}: {self.summary}"
+        return f"{self.service.value}: {self.what_happened}"
+
+    @property
+    def what_happened(self) -> str:
+        """The summary and its detail, without the service's name. The detail is what
+        happened on the way ("nothing answered at that address"), not words the service
+        said: no answer came."""
         if self.service_message and self.service_message not in self.summary:
-            text = f"{text.rstrip('.')}: {self.service_message}."
-        return text
+            return f"{self.summary.rstrip('.')}: {self.service_message}."
+        return self.summary
 
 
 class AnswerTooSlowError(NetworkError):

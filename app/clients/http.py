@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import ssl
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -36,9 +35,15 @@ from app.clients.errors import (
     redact,
 )
 from app.clients.pacing import Pacer
-from app.clients.proxies import EnvironmentProxyError, client_with_environment_proxies
+from app.clients.page_words import stand_in_words
+from app.clients.proxies import (
+    EnvironmentProxyError,
+    client_with_environment_proxies,
+    proxy_named_for,
+)
 from app.clients.sending import about_to_send, denied
 from app.clients.tls import tls_context
+from app.clients.transport_words import describe_transport_error, tls_detail, tls_reason
 from app.domain.urls import is_loopback_host, require_secure_base_url
 
 log = logging.getLogger(__name__)
@@ -175,6 +180,10 @@ class ServiceHttp:
         # Why no call may leave (said by each one): a proxy the environment names that
         # cannot be used (``app.clients.proxies``). None: calls go.
         self._unusable_proxy: str | None = None
+        # Whether calls may go through a proxy the environment names (said with a network
+        # error: ``_failure``); which one is worked out then, at no cost to a start.
+        self._may_use_proxy = False
+        self._read_seconds = timeout.read
         url = httpx.URL(self.base_url)
 
         def client(*, trust_env: bool) -> httpx.AsyncClient:
@@ -206,6 +215,8 @@ class ServiceHttp:
         else:
             try:
                 self.http = client_with_environment_proxies(lambda: client(trust_env=True))
+                # httpx reads the environment's proxies only for a client of its own transport.
+                self._may_use_proxy = transport is None
             except EnvironmentProxyError as exc:
                 # The start, Settings and Test connection go on; each call says what to
                 # correct, where a failed connection is said. Never sent around the proxy:
@@ -248,6 +259,27 @@ class ServiceHttp:
             ),
         )
 
+    def not_the_api(self, response: httpx.Response, problem: str) -> UnexpectedResponseError:
+        """The error a success (2xx) is whose body is not the API's answer, but a sign-in
+        page's, a proxy's, a web site's: what it says of itself (its title, ``stand_in_words``)
+        is the service's words, the client's diagnostic (``problem``: "the answer was not valid
+        JSON") is said as its own, never put in the service's mouth. Transient: the page may go
+        (a portal signed into), and a change sent keeps the journal's doubt."""
+        name = self.service.value
+        possessive = f"{name}'" if name.endswith("s") else f"{name}'s"
+        # "the answer was not valid JSON", said of the answer: "(it was not valid JSON)".
+        said = problem.removeprefix("the answer ")
+        said = f"it {said}" if said != problem else problem
+        return UnexpectedResponseError(
+            self.service,
+            http_status=response.status_code,
+            summary=(
+                f"The answer was not {possessive} ({said}): a sign-in page, a proxy's page, or "
+                "a web site at the API's address? The call may not have been carried out."
+            ),
+            service_message=self.service_text(stand_in_words(response)),
+        )
+
     async def aclose(self) -> None:
         await self.http.aclose()
 
@@ -282,14 +314,9 @@ class ServiceHttp:
             try:
                 response, calls_ended = await self._exchange(request, limit, seconds, changes)
             except httpx.TransportError as exc:
-                kind = TlsError if is_tls_failure(exc) else NetworkError
-                error: ApiError = kind(
-                    self.service,
-                    service_message=self.redact(_describe_transport_error(exc)),
-                    request_sent=not isinstance(exc, _BEFORE_SENDING),
-                )
+                error: ApiError = self._failure(exc)
                 # A certificate does not fix itself in a second: only plain faults are retried.
-                if idempotent and kind is NetworkError and faults < self.retry.read_retries:
+                if idempotent and type(error) is NetworkError and faults < self.retry.read_retries:
                     faults += 1
                     await self._sleep(self.retry.read_backoff_seconds * 2 ** (faults - 1))
                     continue
@@ -318,6 +345,25 @@ class ServiceHttp:
                 await self._sleep(self.retry.read_backoff_seconds * 2 ** (faults - 1))
                 continue
             raise error
+
+    def _failure(self, exc: httpx.TransportError) -> NetworkError:
+        """The error a transport failure is, its cause in words (``app.clients.transport_words``)
+        and the proxy it went through named; never a secret (the key echoed in a message, a
+        proxy's password)."""
+        sent = not isinstance(exc, _BEFORE_SENDING)
+        through = proxy_named_for(self.http.base_url) if self._may_use_proxy else None
+        if is_tls_failure(exc):
+            reason = tls_reason(str(exc))
+            said = reason or f"could not connect securely ({tls_detail(str(exc))})"
+            return TlsError(
+                self.service,
+                # A known reason is the whole story: the default's guesses would only blur it.
+                summary="The secure (TLS) connection failed." if reason else None,
+                service_message=self.redact(f"{said}, through {through}" if through else said),
+                request_sent=sent,
+            )
+        said = describe_transport_error(exc, read_seconds=self._read_seconds, through=through)
+        return NetworkError(self.service, service_message=self.redact(said), request_sent=sent)
 
     async def _exchange(
         self, request: httpx.Request, max_bytes: int, deadline: float, changes: bool
@@ -471,46 +517,6 @@ def is_tls_failure(exc: httpx.TransportError) -> bool:
 
 
 #: Transport failures that happen before any byte of the request leaves: nothing was sent.
-_BEFORE_SENDING = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-
-
-def _describe_transport_error(exc: httpx.TransportError) -> str:
-    kinds: list[tuple[type[httpx.TransportError], str]] = [
-        (httpx.ConnectTimeout, "connecting timed out"),
-        (httpx.ReadTimeout, "the service took too long to answer"),
-        (httpx.WriteTimeout, "sending took too long"),
-        (httpx.PoolTimeout, "too many calls were waiting for a connection"),
-        (httpx.ConnectError, "could not connect"),
-        (httpx.RemoteProtocolError, "the connection was closed before an answer came"),
-        (httpx.ReadError, "the connection broke while reading the answer"),
-        (httpx.WriteError, "the connection broke while sending"),
-    ]
-    for kind, words in kinds:
-        if isinstance(exc, kind):
-            detail = _plain(str(exc))
-            return f"{words} ({detail})" if detail else words
-    return _plain(str(exc)) or type(exc).__name__
-
-
-#: The operating system's words for the usual network failures, said for people (the log keeps
-#: the original): "[Errno 111] Connection refused" means nothing answered at that address.
-_OS_WORDS = (
-    ("connection refused", "nothing answered at that address"),
-    ("all connection attempts failed", "nothing answered at that address"),
-    ("name or service not known", "the address's name could not be found"),
-    ("nodename nor servname", "the address's name could not be found"),
-    ("temporary failure in name resolution", "the address's name could not be looked up"),
-    ("getaddrinfo failed", "the address's name could not be found"),
-    ("network is unreachable", "the network is unreachable"),
-    ("no route to host", "the computer at that address cannot be reached"),
-    ("connection reset", "the other side closed the connection"),
-)
-_ERRNO = re.compile(r"\[Errno -?\d{1,5}\]\s?")
-
-
-def _plain(detail: str) -> str:
-    folded = detail.casefold()
-    for words, plain in _OS_WORDS:
-        if words in folded:
-            return plain
-    return _ERRNO.sub("", detail)
+#: A proxy's refusal (``ProxyError``) answers the tunnel asked of it, before the request goes
+#: through: the service never saw it.
+_BEFORE_SENDING = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.ProxyError)

@@ -9,6 +9,7 @@ runs over a stranger's text.
 
 from __future__ import annotations
 
+import codecs
 import html
 
 import httpx
@@ -28,6 +29,24 @@ def answer_words(response: httpx.Response) -> str:
     if not _is_markup(response, head):
         return head[:_TEXT_HEAD_BYTES].decode("utf-8", errors="replace").strip()[:_WORDS_MAX]
     return _title(head) or response.reason_phrase
+
+
+def looks_like_a_page(content: bytes) -> bool:
+    """Whether an answer's body is a page or a text, not JSON (an API's answer, or what is
+    left of one): something answering in the API's place, a sign-in page or a proxy's."""
+    head = content[:_PAGE_HEAD_BYTES].lstrip().removeprefix(codecs.BOM_UTF8).lstrip()
+    return bool(head) and head[:1] not in (b"{", b"[")
+
+
+def stand_in_words(response: httpx.Response) -> str:
+    """What a success answer that is not the API's says of itself (:func:`answer_words`): a
+    sign-in page's title names what stands in the way ("Guest Wi-Fi – Sign in"). Empty for
+    one that looks like JSON (its first characters are no words) and for a page without a
+    title, whose reason phrase ("OK") says nothing."""
+    if not looks_like_a_page(response.content):
+        return ""
+    words = answer_words(response)
+    return "" if words == response.reason_phrase else words
 
 
 def _is_markup(response: httpx.Response, head: bytes) -> bool:

@@ -75,19 +75,86 @@ def _unusable_proxy_server(settings: dict[str, str]) -> str | None:
     return None
 
 
+def proxy_named_for(url: httpx.URL) -> str | None:
+    """How a sentence names the proxy from the environment that calls to ``url`` go through
+    ("the proxy in HTTPS_PROXY (proxy.corp:3128)"), never its user name or password; None
+    when they go direct. Decided as httpx decides for a client that reads the environment: an
+    address NO_PROXY lists goes direct, any other through the proxy for its scheme, or else
+    ALL_PROXY's. A network error says it: "nothing answered at that address" is the proxy's
+    address then, not the one typed in Settings."""
+    settings = urllib.request.getproxies()  # where httpx reads them
+    if _not_proxied(url, settings.get("no", "")):
+        return None
+    for scheme in (url.scheme, "all"):
+        value = settings.get(scheme)
+        if value:
+            variable = _variable_of(scheme, value)
+            where = f"in {variable}" if variable else "in the system's network settings"
+            return f"the proxy {where} ({_host_and_port(value)})"
+    return None
+
+
+def _not_proxied(url: httpx.URL, exceptions: str) -> bool:
+    """Whether NO_PROXY's ``exceptions`` take ``url`` out of any proxy (httpx's ``URLPattern``
+    rules: "corp.example" is that domain and its subdomains, ".corp.example" its subdomains
+    only, a port only that port)."""
+    entries = [entry.strip() for entry in exceptions.split(",")]
+    if "*" in entries:
+        return True
+    for entry in filter(None, entries):
+        try:
+            pattern = httpx.URL(_no_proxy_pattern(entry))
+        except httpx.InvalidURL:
+            continue  # httpx refused the client for it: no call is made to be said
+        if pattern.scheme not in ("all", url.scheme):
+            continue
+        if pattern.port is not None and pattern.port != url.port:
+            continue
+        if _host_matches(pattern.host, url.host):
+            return True
+    return False
+
+
+def _host_matches(pattern: str, host: str) -> bool:
+    pattern, host = pattern.lower(), host.lower()
+    if not pattern or pattern == "*":
+        return True
+    if pattern.startswith("*."):
+        return host.endswith(pattern[1:]) and len(host) > len(pattern) - 1
+    if pattern.startswith("*"):
+        return host == pattern[1:] or host.endswith(f".{pattern[1:]}")
+    return host == pattern
+
+
+def _host_and_port(value: str) -> str:
+    """A proxy setting's host and port, the rest of it (a user name, a password) left out."""
+    try:
+        url = httpx.URL(value if "://" in value else f"http://{value}")
+    except httpx.InvalidURL:
+        return _without_credentials(value)
+    host = f"[{url.host}]" if ":" in url.host else url.host
+    return host if url.port is None else f"{host}:{url.port}"
+
+
+def _no_proxy_pattern(entry: str) -> str:
+    """The pattern httpx makes of a NO_PROXY entry: "all://*corp.example", "all://[::1]",
+    "https://…"."""
+    if "://" in entry:
+        return entry
+    if _is_ipv6(entry):
+        return f"all://[{entry}]"
+    if _is_ipv4(entry) or entry.lower() == "localhost":
+        return f"all://{entry}"
+    return f"all://*{entry}"
+
+
 def _unusable_no_proxy_entry(exceptions: str) -> str | None:
     """The sentence for an address in NO_PROXY that httpx cannot read, or None."""
     entries = [entry.strip() for entry in exceptions.split(",")]
     if "*" in entries:
         return None  # no proxy at all: httpx reads no other entry
     for entry in filter(None, entries):
-        # The pattern httpx makes of it: "all://*corp.example", "all://[::1]", "https://…".
-        if "://" in entry:
-            pattern = entry
-        elif _is_ipv6(entry):
-            pattern = f"all://[{entry}]"
-        else:
-            pattern = f"all://*{entry}"
+        pattern = _no_proxy_pattern(entry)
         try:
             httpx.URL(pattern)
         except httpx.InvalidURL as exc:
@@ -102,6 +169,15 @@ def _unusable_no_proxy_entry(exceptions: str) -> str | None:
 def _is_ipv6(text: str) -> bool:
     try:
         ipaddress.IPv6Address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_ipv4(text: str) -> bool:
+    # httpx's test: the address, optionally a network ("192.168.0.0/16" is taken as a host).
+    try:
+        ipaddress.IPv4Address(text.partition("/")[0])
     except ValueError:
         return False
     return True

@@ -44,7 +44,7 @@ from app.clients.http import (
 )
 from app.clients.multipart import MultipartFile, ProgressCallback
 from app.clients.pacing import Pacer
-from app.clients.page_words import answer_words
+from app.clients.page_words import answer_words, looks_like_a_page
 from app.domain.build_when_used import BUILD_WHEN_USED
 from app.domain.lenient_read import read_leniently
 from app.domain.listing_walk import ListingWalk
@@ -295,6 +295,9 @@ class SmartRecruitersClient:
         try:
             return parse_json(response.content)
         except PayloadError as exc:
+            if looks_like_a_page(response.content):
+                # A sign-in page answering in the API's place: said by its title.
+                raise self._http.not_the_api(response, str(exc)) from None
             raise UnexpectedResponseError(
                 Service.SMARTRECRUITERS,
                 http_status=response.status_code,
@@ -462,6 +465,10 @@ class SmartRecruitersClient:
             return self._http.http.build_request("GET", "/assessments", params=params)
 
         response = await self._http.send(build, self._check, idempotent=True)
+        if looks_like_a_page(response.content):
+            # Read here, where the answer is at hand: ``read_order_page`` sees only its bytes,
+            # and would say a sign-in page's "not valid JSON" without its title.
+            raise self._http.not_the_api(response, "the answer was not JSON")
         return response.content
 
     read_order_page = staticmethod(read_order_page)

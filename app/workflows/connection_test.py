@@ -14,6 +14,7 @@ from pydantic import SecretStr
 
 from app.clients.berke import INVALID_KEY_CODE, BerkeClient
 from app.clients.errors import (
+    AnswerTooSlowError,
     ApiError,
     AuthError,
     NetworkError,
@@ -204,31 +205,30 @@ def _with_their_words(sentence: str, exc: ApiError) -> str:
 
 
 def _common(service: Service, exc: ApiError) -> ConnectionVerdict:
-    """What both services' failures mean, beyond the key."""
-    if isinstance(exc, TlsError):
-        return ConnectionVerdict(
-            service,
-            Verdict.TLS,
-            "The secure connection failed: the server's certificate is not trusted (a company "
-            "proxy? the computer's clock?) or the address does not speak https.",
-        )
-    if isinstance(exc, UnusableProxyError):
-        return ConnectionVerdict(service, Verdict.NO_NETWORK, exc.summary)
+    """What both services' failures mean, beyond the key: said with the cause the client found
+    and the service's own words, never in their place (a mistyped host, a closed port and a
+    proxy wanting a password are not fixed the same way)."""
     if isinstance(exc, NetworkError):
-        return ConnectionVerdict(
-            service,
-            Verdict.NO_NETWORK,
-            "No connection: the address could not be reached (network, proxy, firewall, or a "
-            "wrong host name or port).",
-        )
-    if isinstance(exc, NotFoundError | UnexpectedResponseError):
-        return ConnectionVerdict(
-            service,
-            Verdict.WRONG_URL,
+        return ConnectionVerdict(service, *_no_answer(exc))
+    if isinstance(exc, NotFoundError):
+        said = (
             f"Something answers at this address, but it is not the {service.value} API "
-            f"({'HTTP 404' if isinstance(exc, NotFoundError) else 'an unexpected answer'}): "
-            "check the path.",
+            "(HTTP 404): check the path."
         )
+        return ConnectionVerdict(service, Verdict.WRONG_URL, _with_their_words(said, exc))
+    if isinstance(exc, UnexpectedResponseError):
+        if exc.summary != UnexpectedResponseError.default_summary:
+            # The client named what answered (a redirect and where to, a sign-in page), and
+            # kept apart what the answer said.
+            said = _with_their_words(exc.summary, exc)
+        else:
+            # The detail of an answer the client could not read is its own ("the answer was
+            # not a page of items"), not the service's words.
+            said = (
+                f"Something answers at this address, but it is not the {service.value} API "
+                f"({exc.service_message or 'an unexpected answer'}): check the path."
+            )
+        return ConnectionVerdict(service, Verdict.WRONG_URL, said)
     if isinstance(exc, ThrottledError):
         if exc.is_daily_limit and exc.retry_at is not None:
             when = time_on_day(local_time(exc.retry_at))
@@ -237,10 +237,30 @@ def _common(service: Service, exc: ApiError) -> ConnectionVerdict:
             text = "The service is reachable but asks to wait (too many calls); try again soon."
         return ConnectionVerdict(service, Verdict.THROTTLED, text)
     if isinstance(exc, ServerError):
-        return ConnectionVerdict(
-            service,
-            Verdict.SERVICE_ERROR,
+        said = (
             f"The {service.value} service had a problem of its own (HTTP {exc.http_status}); "
-            "try again later.",
+            "try again later."
         )
+        return ConnectionVerdict(service, Verdict.SERVICE_ERROR, _with_their_words(said, exc))
     return ConnectionVerdict(service, Verdict.SERVICE_ERROR, str(exc))
+
+
+def _no_answer(exc: NetworkError) -> tuple[Verdict, str]:
+    """The verdict on a call no answer came to, and its sentence: the cause the client found
+    (a name not found, nothing answering, a proxy's refusal, a certificate's fault), and
+    whether the address was reached at all (a server that never answered was)."""
+    if isinstance(exc, TlsError):
+        return Verdict.TLS, exc.what_happened
+    if isinstance(exc, UnusableProxyError):
+        return Verdict.NO_NETWORK, exc.summary
+    if isinstance(exc, AnswerTooSlowError):
+        return Verdict.NO_NETWORK, f"The address was reached, but too slow to answer: {exc.summary}"
+    cause = exc.service_message.rstrip(".")
+    if not cause:
+        return Verdict.NO_NETWORK, (
+            "No connection: the address could not be reached (network, proxy, firewall, or a "
+            "wrong host name or port)."
+        )
+    if exc.request_sent:
+        return Verdict.NO_NETWORK, f"The address was reached, but no answer came: {cause}."
+    return Verdict.NO_NETWORK, f"No connection: {cause}."

@@ -1,10 +1,12 @@
 """ "Test connection" against the sandbox (good keys, wrong key, customer key, wrong path, closed
-port) and against mock transports for what a sandbox cannot show (TLS, API disabled)."""
+port) and against mock transports for what a sandbox cannot show (TLS, API disabled, a proxy,
+a sign-in page): each verdict says why, in the service's words where it gave some."""
 
 from __future__ import annotations
 
+import asyncio
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -13,7 +15,7 @@ import pytest
 
 from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY
 from app.workflows.connection_test import Verdict, probe_berke, probe_smartrecruiters
-from tests.environment_proxies import UNUSABLE_PROXIES, unusable_proxies
+from tests.environment_proxies import UNUSABLE_PROXIES, only_proxies, unusable_proxies
 from tests.integration.helpers import run
 
 if TYPE_CHECKING:
@@ -187,3 +189,184 @@ def test_a_proxy_setting_that_cannot_be_used_gets_a_verdict_naming_it(
         assert verdict.message.startswith(f"The proxy set in {variable} ({value}) cannot be used")
     assert run(partial(probe_smartrecruiters, sandbox.sr_base_url, DEMO_SR_KEY)).ok
     assert run(partial(probe_berke, sandbox.berke_base_url, DEMO_BERKE_TOKEN)).ok
+
+
+# -- why it failed, kept in the verdict ------------------------------------------------------
+
+
+def _raising(exc: Exception) -> httpx.MockTransport:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise exc
+
+    return httpx.MockTransport(handler)
+
+
+def _both_verdicts(transport: httpx.AsyncBaseTransport) -> list[str]:
+    """The verdicts of both probes through ``transport`` (real addresses, never reached)."""
+
+    async def go() -> list[str]:
+        sr = await probe_smartrecruiters(
+            "https://api.smartrecruiters.com/v1", "k" * 64, transport=transport
+        )
+        berke = await probe_berke(
+            "https://site.berkeassessment.com/api", "token-123456", transport=transport
+        )
+        return [sr.message, berke.message]
+
+    return asyncio.run(go())
+
+
+@pytest.mark.parametrize(
+    ("exc", "said"),
+    [
+        (httpx.ConnectError("[Errno -2] Name or service not known"), "name could not be found"),
+        (httpx.ConnectError("[Errno 111] Connection refused"), "nothing answered"),
+        (httpx.ProxyError("407 Proxy Authentication Required"), "407 Proxy Authentication"),
+    ],
+    ids=["mistyped-host", "closed-port", "proxy-wants-a-password"],
+)
+def test_the_verdict_says_why_no_connection_was_made(exc: Exception, said: str) -> None:
+    """Before: all three read "No connection: the address could not be reached (network,
+    proxy, firewall, or a wrong host name or port)", though the client had found which (and
+    the sync bar said it): a newcomer with a proxy asking for a password checked the host."""
+    for message in _both_verdicts(_raising(exc)):
+        assert message.startswith("No connection: "), message
+        assert said.lower() in message.lower(), message
+        assert "Errno" not in message
+
+
+def test_a_server_that_never_answers_is_said_slow_not_unreachable() -> None:
+    """Before: "No connection: the address could not be reached", after 30 s of waiting on a
+    connection the server had accepted."""
+    for message in _both_verdicts(_raising(httpx.ReadTimeout("timed out"))):
+        assert "could not be reached" not in message, message
+        assert "answered too slowly" in message, message
+        assert "The address was reached" in message, message
+
+
+@pytest.mark.parametrize(
+    ("reason", "said"),
+    [
+        ("certificate has expired", "has expired"),
+        (
+            "Hostname mismatch, certificate is not valid for 'api.smartrecruitres.com'.",
+            "made out for another name",
+        ),
+        ("self-signed certificate", "self-signed"),
+        (
+            "self-signed certificate in certificate chain",
+            "an authority this computer does not trust",
+        ),
+    ],
+    ids=["expired", "another-name", "self-signed", "untrusted-chain"],
+)
+def test_the_tls_verdict_says_what_is_wrong_with_the_certificate(reason: str, said: str) -> None:
+    """Before: one sentence whatever the cause ("not trusted (a company proxy? the computer's
+    clock?) or the address does not speak https")."""
+    exc = httpx.ConnectError(
+        f"[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: {reason} (_ssl.c:1006)"
+    )
+    for message in _both_verdicts(_raising(exc)):
+        assert said in message, message
+        assert "_ssl.c" not in message
+        assert "[SSL" not in message
+
+
+def test_a_proxy_that_is_down_is_named_in_the_verdict(
+    monkeypatch: pytest.MonkeyPatch, closed_port: int
+) -> None:
+    """Before: "No connection: the address could not be reached (…)": the newcomer checked
+    the API address they typed, which was right; the proxy HTTPS_PROXY named (a stale one,
+    from an old VPN profile) was never said. Its user name and password never are."""
+    only_proxies(monkeypatch, {"HTTPS_PROXY": f"http://cora.k:Hunter2@127.0.0.1:{closed_port}"})
+    verdicts = [
+        run(partial(probe_smartrecruiters, "https://api.smartrecruiters.com/v1", "k" * 64)),
+        run(partial(probe_berke, "https://site.berkeassessment.com/api", "token-123456")),
+    ]
+    for verdict in verdicts:
+        assert verdict.verdict is Verdict.NO_NETWORK
+        assert verdict.message == (
+            "No connection: could not connect (nothing answered at that address), through the "
+            f"proxy in HTTPS_PROXY (127.0.0.1:{closed_port})."
+        )
+
+
+# -- the service's own words, beyond a refused key ---------------------------------------------
+
+
+def _answering(answer: Callable[[httpx.Request], httpx.Response]) -> httpx.MockTransport:
+    return httpx.MockTransport(answer)
+
+
+def test_a_maintenance_answer_keeps_its_words() -> None:
+    """Before: "The SmartRecruiters service had a problem of its own (HTTP 503); try again
+    later.", the service's "until 14:00 UTC" dropped (the sync bar kept it)."""
+    said = "Down for maintenance until 14:00 UTC"
+    for message in _both_verdicts(_answering(lambda r: httpx.Response(503, text=said))):
+        assert message.endswith(f"(HTTP 503); try again later. The service said: “{said}”")
+
+
+def test_berkes_own_envelope_on_a_5xx_keeps_its_words() -> None:
+    said = "The API is disabled for maintenance until 14:00 UTC"
+    token = "token-123456"
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        body = {"status": "error", "response": f"{said} ({token})", "responseCode": "503"}
+        headers = {"X-Response-Code": "503.1010", "X-Response-Message": said}
+        return httpx.Response(503, json=body, headers=headers)
+
+    verdict = run(
+        lambda: probe_berke(
+            "https://site.berkeassessment.com/api", token, transport=_answering(answer)
+        )
+    )
+    assert verdict.verdict is Verdict.SERVICE_ERROR
+    assert f"The service said: “{said} («redacted»)”" in verdict.message
+    assert token not in verdict.message
+
+
+def test_a_redirect_says_where_it_pointed() -> None:
+    """Before: "Something answers at this address, but it is not the … API (an unexpected
+    answer): check the path.", where the client had said to which host it was redirected."""
+
+    def moved(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(301, headers={"Location": "https://www.smartrecruiters.com/v1"})
+
+    for message in _both_verdicts(_answering(moved)):
+        assert message.startswith(
+            "The service redirected the call (HTTP 301) to www.smartrecruiters.com."
+        ), message
+
+
+def test_a_404_keeps_the_services_words_and_an_unreadable_answer_is_not_put_in_its_mouth() -> None:
+    not_found = _both_verdicts(_answering(lambda r: httpx.Response(404, text="No such API")))
+    for message in not_found:
+        assert message.endswith("(HTTP 404): check the path. The service said: “No such API”")
+    # The client's own finding is said as its own, not as the service's words.
+    sr = run(
+        lambda: probe_smartrecruiters(
+            "https://api.smartrecruiters.com/v1",
+            "k" * 64,
+            transport=_answering(lambda r: httpx.Response(200, json={"hello": "world"})),
+        )
+    )
+    assert sr.message == (
+        "Something answers at this address, but it is not the SmartRecruiters API (the answer "
+        "was not a page of items): check the path."
+    )
+
+
+SIGN_IN_TITLE = "Guest Wi-Fi – Sign in"
+SIGN_IN_PAGE = (
+    f"<!DOCTYPE html><html><head><title>{SIGN_IN_TITLE}</title></head>"
+    "<body><form>…</form></body></html>"
+)
+
+
+def test_a_sign_in_page_answering_200_is_named_by_its_title() -> None:
+    """Before: "… it is not the SmartRecruiters API (an unexpected answer): check the path.",
+    the page's title, which names what stands in the way, dropped."""
+    portal = _answering(lambda r: httpx.Response(200, html=SIGN_IN_PAGE))
+    for message in _both_verdicts(portal):
+        assert "a sign-in page, a proxy's page" in message, message
+        assert message.endswith(f"The service said: “{SIGN_IN_TITLE}”"), message

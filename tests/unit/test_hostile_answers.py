@@ -22,8 +22,10 @@ from hypothesis import strategies as st
 from app.clients.berke import BerkeClient
 from app.clients.errors import (
     ApiError,
+    NetworkError,
     ServerError,
     ThrottledError,
+    TlsError,
     UnexpectedResponseError,
     ValidationApiError,
 )
@@ -528,6 +530,66 @@ def test_a_network_failure_is_said_in_words_not_the_systems(
     assert "The service said" not in text
 
 
+async def _sr_list_raising(raised: httpx.TransportError) -> ApiError:
+    def handle(request: httpx.Request) -> httpx.Response:
+        raise raised
+
+    async with SmartRecruitersClient(
+        "https://sr.test/v1", "k" * 64, transport=httpx.MockTransport(handle), retry=NO_RETRY
+    ) as sr:
+        with pytest.raises(ApiError) as caught:
+            await sr.list_orders(limit=1)
+    return caught.value
+
+
+@pytest.mark.parametrize(
+    ("reason", "said"),
+    [
+        ("certificate has expired", "the server's certificate has expired"),
+        ("certificate is not yet valid", "is this computer's clock right?"),
+        ("Hostname mismatch, certificate is not valid for 'sr.test'.", "for another name"),
+        ("self-signed certificate", "the server's certificate is self-signed"),
+        ("unable to get local issuer certificate", "an authority this computer does not trust"),
+    ],
+)
+def test_a_failed_handshake_is_said_by_its_reason_not_openssls_words(
+    reason: str, said: str
+) -> None:
+    """Before: "… could not connect ([SSL: CERTIFICATE_VERIFY_FAILED] certificate verify
+    failed: certificate has expired (_ssl.c:1006))" on the sync bar."""
+    raised = httpx.ConnectError(
+        f"[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: {reason} (_ssl.c:1006)"
+    )
+    error = asyncio.run(_sr_list_raising(raised))
+    assert isinstance(error, TlsError)
+    text = str(error)
+    assert text.startswith("SmartRecruiters: The secure (TLS) connection failed: the "), text
+    assert said in text
+    for openssl in ("[SSL", "_ssl.c", "verify failed"):
+        assert openssl not in text
+
+
+def test_a_handshake_failing_for_a_reason_not_known_is_said_without_openssls_tags() -> None:
+    raised = httpx.ConnectError("[SSL: SOMETHING_NEW] something new went wrong (_ssl.c:1006)")
+    text = str(asyncio.run(_sr_list_raising(raised)))
+    assert text.endswith(": could not connect securely (something new went wrong)."), text
+
+
+def test_a_proxy_refusing_the_tunnel_is_said_and_nothing_was_sent() -> None:
+    """Before: "… could not be reached (network, proxy or firewall problem): 407 Proxy
+    Authentication Required.", and the request counted as sent: a change refused by the proxy
+    kept the journal in doubt, though the service never saw it."""
+    error = asyncio.run(_sr_list_raising(httpx.ProxyError("407 Proxy Authentication Required")))
+    assert isinstance(error, NetworkError)
+    assert "the proxy refused the call (407 Proxy Authentication Required)" in str(error)
+    assert not error.request_sent
+
+
+def test_a_read_that_timed_out_says_how_long_nothing_came() -> None:
+    error = asyncio.run(_sr_list_raising(httpx.ReadTimeout("timed out")))
+    assert "the service answered too slowly (nothing came for 30 seconds)" in str(error)
+
+
 def test_an_answer_that_is_not_json_is_said_without_the_parsers_words() -> None:
     async def body() -> ApiError:
         async with _sr_answering(b'{"content": [1, 2,', 200) as sr:
@@ -753,6 +815,69 @@ def test_a_page_in_front_of_berke_is_said_by_its_words(page: bytes, ctype: str, 
     assert f"The service said: {said}" in shown
     assert "<" not in shown
     assert "token-123" not in shown  # the token the client sends is redacted from a page too
+
+
+SIGN_IN_TITLE = "Guest Wi-Fi – Sign in"
+SIGN_IN_PAGE = (
+    f"<!DOCTYPE html><html><head><title>{SIGN_IN_TITLE}</title></head>"
+    "<body><form>…</form></body></html>"
+).encode()
+
+
+async def _sr_page(sr: SmartRecruitersClient) -> object:
+    return await sr.order_page(limit=1)  # the sync's reading: the page's bytes
+
+
+SIGN_IN_CALLS: list[tuple[str, Callable[[Any], Awaitable[Any]]]] = [
+    ("sr-list-orders", lambda sr: sr.list_orders(limit=1)),
+    ("sr-order-page", _sr_page),
+    ("sr-add-comment", lambda sr: sr.add_comment("o-1", "Called the candidate")),
+    ("berke-get-jobs", lambda berke: berke.get_jobs()),
+    ("berke-send-invitation", lambda berke: berke.send_invitation(INVITATION)),
+]
+
+
+@pytest.mark.parametrize(("name", "call"), SIGN_IN_CALLS, ids=[name for name, _ in SIGN_IN_CALLS])
+def test_a_sign_in_page_answering_200_is_said_by_its_title(
+    name: str, call: Callable[[Any], Awaitable[Any]]
+) -> None:
+    """Before: "The service answered with something this console does not understand. The
+    service said: “the answer was not valid JSON”" (Berke's: "… “the answer had no Berke
+    status”"): the client's own diagnostic put in the service's mouth, and the page's title,
+    which names what stands in the way, dropped (a 403 page was said by it)."""
+
+    async def body() -> UnexpectedResponseError:
+        client: SmartRecruitersClient | BerkeClient
+        if name.startswith("sr"):
+            client = _sr_answering(SIGN_IN_PAGE)
+        else:
+            client = _berke_answering(SIGN_IN_PAGE, 200, **{"Content-Type": "text/html"})
+        async with client:
+            with pytest.raises(UnexpectedResponseError) as caught:
+                await call(client)
+        return caught.value
+
+    error = asyncio.run(body())
+    text = str(error)
+    assert error.service_message == SIGN_IN_TITLE
+    assert text.endswith(f"The service said: “{SIGN_IN_TITLE}”"), text
+    assert "a sign-in page, a proxy's page" in error.summary
+    assert "not valid JSON”" not in text
+    assert "no Berke status”" not in text
+    assert "<" not in text
+    assert error.is_transient
+
+
+def test_a_page_without_a_title_on_a_200_is_never_quoted_as_ok() -> None:
+    async def body() -> UnexpectedResponseError:
+        async with _sr_answering(b"<html><body>Captive portal</body></html>") as sr:
+            with pytest.raises(UnexpectedResponseError) as caught:
+                await sr.list_orders(limit=1)
+        return caught.value
+
+    error = asyncio.run(body())
+    assert error.service_message == ""
+    assert "a sign-in page" in str(error)
 
 
 @pytest.mark.parametrize(

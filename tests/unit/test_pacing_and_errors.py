@@ -7,6 +7,7 @@ import asyncio
 import logging
 import re
 
+import httpx
 import pytest
 
 from app.clients.berke import BerkeClient
@@ -401,6 +402,103 @@ def test_a_socks_proxy_carries_the_calls_to_a_real_endpoint(
     with pytest.raises(NetworkError, match="nothing answered at that address") as said:
         asyncio.run(_list_one_order(client))
     assert not isinstance(said.value, UnusableProxyError)
+
+
+@pytest.mark.parametrize("service", ["SmartRecruiters", "Berke"])
+def test_a_network_error_names_the_proxy_from_the_environment_it_went_through(
+    monkeypatch: pytest.MonkeyPatch, refused_port: int, caplog: pytest.LogCaptureFixture,
+    service: str,
+) -> None:  # fmt: skip
+    """Before: "… could not connect (nothing answered at that address)", "that address" read
+    as the API's, the one typed in Settings, which was right: the proxy HTTPS_PROXY named
+    (stale, from an old VPN profile) was never said. Its user name and password never are."""
+    only_proxies(monkeypatch, {"HTTPS_PROXY": f"http://cora.k:Hunter2@127.0.0.1:{refused_port}"})
+
+    async def call() -> None:
+        if service == "Berke":
+            async with BerkeClient(
+                "https://berke.example/api", "t" * 20, retry=RetryPolicy(read_retries=0)
+            ) as berke:
+                await berke.get_jobs()
+        else:
+            await _list_one_order(
+                SmartRecruitersClient(
+                    "https://api.smartrecruiters.example/v1",
+                    "k" * 64,
+                    retry=RetryPolicy(read_retries=0),
+                )
+            )
+
+    with caplog.at_level(logging.DEBUG), pytest.raises(NetworkError) as said:
+        asyncio.run(call())
+    assert str(said.value) == (
+        f"{service}: The service could not be reached (network, proxy or firewall problem): "
+        "could not connect (nothing answered at that address), through the proxy in "
+        f"HTTPS_PROXY (127.0.0.1:{refused_port})."
+    )
+    for piece in ("Hunter2", "cora.k"):
+        assert piece not in repr(said.value)
+        assert piece not in caplog.text
+
+
+def test_a_socks_proxy_from_all_proxy_is_named_too(
+    monkeypatch: pytest.MonkeyPatch, refused_port: int
+) -> None:
+    only_proxies(monkeypatch, {"ALL_PROXY": f"socks5://127.0.0.1:{refused_port}"})
+    client = SmartRecruitersClient(
+        "https://api.smartrecruiters.example/v1", "k" * 64, retry=RetryPolicy(read_retries=0)
+    )
+    with pytest.raises(NetworkError) as said:
+        asyncio.run(_list_one_order(client))
+    assert str(said.value).endswith(f", through the proxy in ALL_PROXY (127.0.0.1:{refused_port}).")
+
+
+@pytest.mark.parametrize(
+    ("variables", "named"),
+    [
+        ({"HTTPS_PROXY": "http://proxy.corp:3128"}, "the proxy in HTTPS_PROXY (proxy.corp:3128)"),
+        ({"https_proxy": "proxy.corp:3128"}, "the proxy in https_proxy (proxy.corp:3128)"),
+        ({"HTTP_PROXY": "http://proxy.corp:3128"}, None),  # for http:// addresses only
+        (
+            {"HTTP_PROXY": "http://a.corp:1", "ALL_PROXY": "http://b.corp:2"},
+            "the proxy in ALL_PROXY (b.corp:2)",
+        ),
+        ({"HTTPS_PROXY": "http://u:p%2Fw@proxy.corp"}, "the proxy in HTTPS_PROXY (proxy.corp)"),
+        ({"HTTPS_PROXY": "http://proxy.corp:3128", "NO_PROXY": "*"}, None),
+        ({"HTTPS_PROXY": "http://proxy.corp:3128", "NO_PROXY": "corp.example"}, None),
+        ({"HTTPS_PROXY": "http://proxy.corp:3128", "NO_PROXY": ".corp.example"}, None),
+        ({"HTTPS_PROXY": "http://proxy.corp:3128", "NO_PROXY": "API.corp.example"}, None),
+        (
+            {
+                "HTTPS_PROXY": "http://proxy.corp:3128",
+                "NO_PROXY": "other.example,corp.example:8443",
+            },
+            "the proxy in HTTPS_PROXY (proxy.corp:3128)",
+        ),
+        (
+            {"HTTPS_PROXY": "http://proxy.corp:3128", "NO_PROXY": "http://api.corp.example"},
+            "the proxy in HTTPS_PROXY (proxy.corp:3128)",
+        ),
+        (
+            {"HTTPS_PROXY": "http://proxy.corp:3128", "NO_PROXY": "xcorp.example"},
+            "the proxy in HTTPS_PROXY (proxy.corp:3128)",
+        ),
+    ],
+)
+def test_the_proxy_named_is_the_one_httpx_sends_the_calls_through(
+    monkeypatch: pytest.MonkeyPatch, variables: dict[str, str], named: str | None
+) -> None:
+    """Named as httpx chooses it (NO_PROXY first, then the address's scheme, then ALL_PROXY),
+    and said with a user name and password left out."""
+    from app.clients.proxies import proxy_named_for
+
+    only_proxies(monkeypatch, variables)
+    url = httpx.URL("https://api.corp.example/v1")
+    assert proxy_named_for(url) == named
+    # The same choice as httpx's own, for a client that reads the environment.
+    client = httpx.AsyncClient(trust_env=True)
+    assert (client._transport_for_url(url) is not client._transport) is (named is not None)
+    asyncio.run(client.aclose())
 
 
 def test_an_address_not_to_proxy_that_cannot_be_read_is_said_too(
